@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { StaffRole } from '../generated/prisma/enums.ts';
+
+export const channelSchema = z.enum(['wecom', 'console', 'miniprogram']);
+export type Channel = z.infer<typeof channelSchema>;
+
+/** What every channel adapter turns a platform message into (DESIGN.md habit 1). */
+export interface InboundMessage {
+  channel: Channel;
+  /** Dedupe key: the platform MsgId, or a hash of the whole decrypted payload for events. */
+  messageId: string;
+  /** Platform sender: WeCom userid, "member:<phone>" on the console, openid on the mini-program. */
+  from: string;
+  text: string;
+  receivedAt: Date;
+  /** How many times the platform has delivered this message (WeCom retries 3 times). */
+  retryCount?: number;
+  requestId: string;
+}
+
+export interface StaffActor {
+  kind: 'staff';
+  staffId: number;
+  wecomUserId: string;
+  name: string;
+  role: StaffRole;
+  storeIds: number[];
+}
+
+export interface MemberActor {
+  kind: 'member';
+  memberId: number;
+  name: string;
+  phone: string;
+  homeStoreId: number | null;
+}
+
+export type Actor = StaffActor | MemberActor;
+
+/** The router's verdict: DESIGN.md's console contract reports exactly these three. */
+export interface RouteResult {
+  intent: string;
+  slots: Record<string, unknown>;
+  confidence: number;
+}
+
+/** What an intent produces: channel-neutral text (plain, with line breaks). */
+export interface IntentResult {
+  text: string;
+  /** Structured data for the console/API consumers (e.g. the matched members). */
+  data?: unknown;
+}
+
+/** The pipeline's answer to one message, before the channel renders it. */
+export interface BotAnswer extends RouteResult {
+  text: string;
+  data?: unknown;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
+export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+// EncodingAESKey is 43 base64 characters (WeCom docs: "EncodingAESKey 长度固定为43个字符").
+const aesKey = optionalString.refine((v) => v === undefined || /^[A-Za-z0-9+/]{43}$/.test(v), {
+  message: 'must be the 43-character EncodingAESKey from the app settings',
+});
+
+const intFromEnv = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+/** The one schema over process.env (DESIGN.md "Contracts": names and defaults). */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .default('mysql://root@127.0.0.1:3306/crm')
+    .refine((v) => /^mysql:\/\/|^mariadb:\/\//.test(v), { message: 'must be a mysql:// URL' }),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// URL' }),
+  PORT: intFromEnv(8787, 0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WECOM_CORP_ID: optionalString,
+  WECOM_AGENT_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric AgentId' }),
+  WECOM_SECRET: optionalString,
+  WECOM_TOKEN: optionalString,
+  WECOM_AES_KEY: aesKey,
+  WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+  /** How long a callback waits for the answer before acking empty and pushing (WeCom gives 5 s). */
+  WECOM_REPLY_BUDGET_MS: intFromEnv(3500, 0),
+  /** Max age of a callback timestamp, both directions (replay protection). */
+  WECOM_MAX_SKEW_S: intFromEnv(300, 1),
+  MP_APP_ID: optionalString,
+  MP_APP_SECRET: optionalString,
+  MP_TOKEN: optionalString,
+  MP_AES_KEY: aesKey,
+  MP_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  LLM_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  ADMIN_TOKEN: optionalString,
+  /** Prefix of every Redis key and BullMQ queue of this process (tests give each file its own). */
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9_:-]+$/i).default('crm'),
+  /** Load the demo data when the database has no members (npm start). */
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  /** How many members the demo seed creates by default. */
+  SEED_MEMBERS: intFromEnv(2000, 1),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A config value that fails validation: start-up stops with this, naming each variable. */
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses env once; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
+  }
+  const cfg = result.data;
+  const wecomSet = [cfg.WECOM_TOKEN, cfg.WECOM_AES_KEY, cfg.WECOM_CORP_ID].filter(Boolean).length;
+  if (wecomSet > 0 && wecomSet < 3) {
+    throw new ConfigError(
+      (['WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_CORP_ID'] as const)
+        .filter((k) => !cfg[k])
+        .map((k) => ({ variable: k, message: 'required when any of WECOM_TOKEN / WECOM_AES_KEY / WECOM_CORP_ID is set (the callback needs all three)' })),
+    );
+  }
+  return cfg;
+}
+
+/** The config with secrets hidden, for the start-up log line. */
+export function describeConfig(cfg: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...cfg };
+  for (const k of SECRET_KEYS) if (out[k]) out[k] = '***';
+  out.DATABASE_URL = cfg.DATABASE_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return out;
+}

@@ -1,0 +1,31 @@
+import type { StaffRole } from '../../generated/prisma/enums.ts';
+import type { StaffActor } from '../../bot/types.ts';
+
+/** Everything a staff member may be allowed to do; intents and API routes name one of these. */
+export const PERMISSIONS = [
+  'member.read', // look up members and read their 360 view (within the store scope)
+  'member.phone.view', // see full phone numbers instead of 138****0001
+  'tag.write', // add / remove tags on members
+  'churn.read', // churn list and risk figures
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Role → permissions. HQ roles see every store; store roles only their own (storeScope). */
+export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read'],
+  marketer: ['member.read', 'tag.write', 'churn.read'],
+  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read'],
+  agent: ['member.read', 'tag.write'],
+};
+
+const ALL_STORE_ROLES: ReadonlySet<StaffRole> = new Set(['admin', 'hq_operator', 'marketer']);
+
+export function can(actor: Pick<StaffActor, 'role'>, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[actor.role].includes(permission);
+}
+
+/** The stores whose members this staff member may see; null means every store. */
+export function storeScope(actor: Pick<StaffActor, 'role' | 'storeIds'>): number[] | null {
+  return ALL_STORE_ROLES.has(actor.role) ? null : actor.storeIds;
+}

@@ -1,0 +1,21 @@
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export type Db = InstanceType<typeof PrismaClient>;
+export { Prisma } from '../generated/prisma/client.ts';
+
+/** Prisma over the MariaDB driver adapter (Prisma 7 has no bundled query engine). */
+export function createPrisma(databaseUrl: string, connectionLimit = 10): Db {
+  const url = new URL(databaseUrl.replace(/^mysql:/, 'mariadb:'));
+  const adapter = new PrismaMariaDb({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.replace(/^\//, ''),
+    connectionLimit,
+    // Keep DATETIME values in UTC both ways; the server's zone must not shift them.
+    timezone: '+00:00',
+  });
+  return new PrismaClient({ adapter });
+}
