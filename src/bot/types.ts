@@ -56,3 +56,12 @@ export interface BotAnswer extends RouteResult {
   text: string;
   data?: unknown;
 }
+
+/** What the pipeline did with one inbound message. */
+export type HandleOutcome =
+  | { kind: 'duplicate' } // already seen (platform retry): answer nothing, do nothing
+  | { kind: 'ignored'; reason: string } // an event or message type the bot does not answer
+  | { kind: 'answer'; answer: BotAnswer };
+
+/** The bot as the channels see it: one call per inbound message. */
+export type HandleMessage = (msg: InboundMessage) => Promise<HandleOutcome>;

@@ -1,0 +1,39 @@
+import type { AppError } from '../errors.ts';
+import type { BotAnswer, Channel, InboundMessage } from '../bot/types.ts';
+
+/** A platform request reduced to what an adapter needs (no framework types leak in). */
+export interface RawRequest {
+  method: 'GET' | 'POST';
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A response an adapter wants sent back on the same HTTP request. */
+export interface RawResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export type ParseResult =
+  | { ok: true; kind: 'verify'; response: RawResponse } // URL verification handshake (WeCom GET echostr)
+  | { ok: true; kind: 'message'; message: InboundMessage }
+  | { ok: true; kind: 'ignored'; reason: string; messageId: string } // an event we do not answer
+  | { ok: false; error: AppError }; // always 4xx: a client mistake never becomes a 5xx
+
+/**
+ * One small interface per platform (DESIGN.md habit 1). parse() is pure given the injected
+ * clock (habit 2) and never throws for bad input; routing lives only in src/bot.
+ * test/channels/contract.test.ts runs the same suite against every adapter.
+ */
+export interface ChannelAdapter {
+  readonly channel: Channel;
+  /** Largest request body accepted, in bytes (checked before parse). */
+  readonly maxBodyBytes: number;
+  parse(req: RawRequest, now: Date, requestId: string): ParseResult;
+  /** The synchronous answer on the same request: a passive reply, or the empty ack when answer is null. */
+  reply(answer: BotAnswer | null, inbound: InboundMessage, now: Date): RawResponse;
+  /** Delivers a text later, outside the request (slow path); absent where the platform has no push. */
+  push?(to: string, text: string, requestId?: string): Promise<void>;
+}
