@@ -1,24 +1,26 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
+import { channelSchema } from '../bot/types.ts';
 
-/** A text to push to WeCom users through message/send (the slow path of a callback). */
-export const wecomSendJobSchema = z.object({
-  touser: z.string().min(1),
+/** A text to deliver outside the request: the slow path of a callback, alerts, later journeys. */
+export const outboundJobSchema = z.object({
+  channel: channelSchema,
+  to: z.string().min(1),
   text: z.string().min(1),
   requestId: z.string().optional(),
 });
-export type WeComSendJob = z.infer<typeof wecomSendJobSchema>;
+export type OutboundJob = z.infer<typeof outboundJobSchema>;
 
-export const QUEUE_NAMES = { wecomSend: 'wecom-send' } as const;
+export const QUEUE_NAMES = { outbound: 'outbound' } as const;
 
 export interface Queues {
-  wecomSend: Queue<WeComSendJob>;
+  outbound: Queue<OutboundJob>;
   close(): Promise<void>;
 }
 
 /** The queues this process produces to; `prefix` keeps test files' queues apart. */
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const wecomSend = new Queue<WeComSendJob>(QUEUE_NAMES.wecomSend, {
+  const outbound = new Queue<OutboundJob>(QUEUE_NAMES.outbound, {
     connection,
     prefix,
     defaultJobOptions: {
@@ -29,9 +31,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     },
   });
   return {
-    wecomSend,
+    outbound,
     async close() {
-      await wecomSend.close();
+      await outbound.close();
     },
   };
 }
