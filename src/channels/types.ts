@@ -31,6 +31,13 @@ export interface ChannelAdapter {
   readonly channel: Channel;
   /** Largest request body accepted, in bytes (checked before parse). */
   readonly maxBodyBytes: number;
+  /**
+   * How long the request may wait for the bot before answering with the empty ack and
+   * pushing instead (WeCom: the 5-second rule). Undefined: always wait (console).
+   */
+  readonly replyBudgetMs?: number;
+  /** Whether this answer can travel on the same request (e.g. WeCom passive replies carry one ≤2048-byte text). */
+  canReplyInline?(answer: BotAnswer): boolean;
   parse(req: RawRequest, now: Date, requestId: string): ParseResult;
   /** The synchronous answer on the same request: a passive reply, or the empty ack when answer is null. */
   reply(answer: BotAnswer | null, inbound: InboundMessage, now: Date): RawResponse;

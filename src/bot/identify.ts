@@ -1,0 +1,34 @@
+import type { Services } from '../services.ts';
+import type { Actor, InboundMessage } from './types.ts';
+
+/** On the console a member speaks as "member:<phone>" (DESIGN.md console contract). */
+const CONSOLE_MEMBER = /^member:(1[3-9]\d{9})$/;
+
+/**
+ * Stage 2 — identify the actor. Staff by WeCom userid (the console uses the same ids);
+ * members by phone on the console and by openid on the mini-program. Unknown → null,
+ * which the pipeline answers with a polite "not registered".
+ */
+export async function identifyActor(services: Services, msg: InboundMessage): Promise<Actor | null> {
+  const memberPhone = msg.channel === 'console' ? CONSOLE_MEMBER.exec(msg.from)?.[1] : undefined;
+  if (memberPhone || msg.channel === 'miniprogram') {
+    const member = await services.db.member.findFirst({
+      where: memberPhone ? { phone: memberPhone, status: 'active' } : { openid: msg.from, status: 'active' },
+      select: { id: true, name: true, phone: true, homeStoreId: true },
+    });
+    return member && { kind: 'member', memberId: member.id, name: member.name, phone: member.phone, homeStoreId: member.homeStoreId };
+  }
+  const staff = await services.db.staff.findUnique({
+    where: { wecomUserId: msg.from },
+    include: { stores: { select: { storeId: true } } },
+  });
+  if (!staff || !staff.active) return null;
+  return {
+    kind: 'staff',
+    staffId: staff.id,
+    wecomUserId: staff.wecomUserId,
+    name: staff.name,
+    role: staff.role,
+    storeIds: staff.stores.map((s) => s.storeId),
+  };
+}

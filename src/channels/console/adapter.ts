@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { badRequest } from '../../errors.ts';
+import type { ChannelAdapter, ParseResult } from '../types.ts';
+
+/** DESIGN.md contract: `POST /console/messages` body `{ from, text }` (+ optional id for idempotent resends). */
+export const consoleRequestSchema = z.object({
+  from: z.string().trim().min(1, 'from is required: a staff WeCom userid or member:<phone>').max(64),
+  text: z.string().trim().min(1, 'text is required').max(2000, 'text is limited to 2000 characters'),
+  /** Optional client message id: a resend with the same id is answered once (409 after that). */
+  id: z.string().trim().min(1).max(64).optional(),
+});
+
+/** DESIGN.md contract: the reply body reports the routing verdict beside the answer. */
+export const consoleReplySchema = z.object({
+  reply: z.string(),
+  intent: z.string(),
+  slots: z.record(z.string(), z.unknown()),
+  confidence: z.number().min(0).max(1),
+});
+export type ConsoleReply = z.infer<typeof consoleReplySchema>;
+
+const json = (status: number, body: unknown) => ({ status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+
+/** The console channel: try the bot with no WeCom at all. Synchronous, so no reply budget and no push. */
+export function createConsoleAdapter(): ChannelAdapter {
+  return {
+    channel: 'console',
+    maxBodyBytes: 16 * 1024,
+    parse(req, now, requestId): ParseResult {
+      let body: unknown;
+      try {
+        body = JSON.parse(req.body);
+      } catch {
+        return { ok: false, error: badRequest('invalid_json', 'body must be JSON: {"from": "...", "text": "..."}') };
+      }
+      const parsed = consoleRequestSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return { ok: false, error: badRequest('invalid_request', `${issue.path.join('.') || 'body'}: ${issue.message}`, parsed.error.issues) };
+      }
+      const { from, text, id } = parsed.data;
+      return { ok: true, kind: 'message', message: { channel: 'console', messageId: id ?? requestId, from, text, receivedAt: now, requestId } };
+    },
+    reply(answer, inbound) {
+      if (!answer) {
+        return json(409, { error: { code: 'duplicate_message', message: `message ${inbound.messageId} was already answered`, requestId: inbound.requestId } });
+      }
+      const body: ConsoleReply = { reply: answer.text, intent: answer.intent, slots: answer.slots, confidence: answer.confidence };
+      return json(200, body);
+    },
+  };
+}

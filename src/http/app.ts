@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { Channel } from '../bot/types.ts';
+import { CONSOLE_PAGE } from '../channels/console/page.ts';
+import type { ChannelAdapter } from '../channels/types.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Services } from '../services.ts';
+import { channelHandler, limitBody, type ChannelRouteDeps } from './channel-route.ts';
+import { errorBody, handleHttpError } from './errors.ts';
+import { healthRoutes } from './health.ts';
+
+export interface AppDeps extends ChannelRouteDeps {
+  services: Services;
+  /** Adapters of the configured channels; a channel without one answers 503 "not configured". */
+  adapters: Partial<Record<Channel, ChannelAdapter>>;
+}
+
+/** Where each channel listens (DESIGN.md contracts; keep these paths stable). */
+const CHANNEL_PATHS: { channel: Channel; path: string; methods: ('GET' | 'POST')[]; configHint: string }[] = [
+  { channel: 'wecom', path: '/wecom/callback', methods: ['GET', 'POST'], configHint: 'set WECOM_CORP_ID, WECOM_TOKEN and WECOM_AES_KEY' },
+  { channel: 'miniprogram', path: '/miniprogram/callback', methods: ['GET', 'POST'], configHint: 'set MP_APP_ID, MP_TOKEN and MP_AES_KEY' },
+  { channel: 'console', path: '/console/messages', methods: ['POST'], configHint: '' },
+];
+
+/** The HTTP edge: channels, health, the console page; every response carries x-request-id. */
+export function createApp(deps: AppDeps): Hono {
+  const { services } = deps;
+  const app = new Hono();
+  app.use(requestId({ headerName: 'x-request-id' }));
+  app.onError(handleHttpError(services.logger));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId' as never)), 404));
+
+  app.route('/', healthRoutes(services));
+  app.get('/', (c) => c.html(CONSOLE_PAGE));
+
+  for (const { channel, path, methods, configHint } of CHANNEL_PATHS) {
+    const adapter = deps.adapters[channel];
+    if (!adapter) {
+      app.on(methods, path, () => {
+        throw new AppError('channel_not_configured', `the ${channel} channel is not configured on this server (${configHint})`, 503, false);
+      });
+      continue;
+    }
+    app.on(methods, path, limitBody(adapter), channelHandler(adapter, deps));
+  }
+  app.all('/console/messages', () => {
+    throw notFound('method_not_allowed', 'use POST /console/messages with {"from": "...", "text": "..."}');
+  });
+  return app;
+}

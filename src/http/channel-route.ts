@@ -1,0 +1,84 @@
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
+import type { ChannelAdapter, RawResponse } from '../channels/types.ts';
+import { payloadTooLarge } from '../errors.ts';
+import type { Services } from '../services.ts';
+
+export interface ChannelRouteDeps {
+  services: Services;
+  handle: HandleMessage;
+  /** Answers still being computed after their request was acked; awaited on shutdown. */
+  inflight: Set<Promise<unknown>>;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+const send = (c: Context, r: RawResponse) => c.body(r.body, r.status as ContentfulStatusCode, { 'content-type': r.contentType });
+
+/** Rejects an oversized body before it is read whole (a 413, never a crash or a 5xx). */
+export const limitBody = (adapter: ChannelAdapter) =>
+  bodyLimit({
+    maxSize: adapter.maxBodyBytes,
+    onError: () => {
+      throw payloadTooLarge('body_too_large', `request body exceeds ${adapter.maxBodyBytes} bytes`);
+    },
+  });
+
+/**
+ * The HTTP side of every channel: parse with the adapter, hand the message to the bot, and
+ * answer within the adapter's budget. WeCom's 5-second rule (DESIGN.md protocol facts): when
+ * the answer is not ready in time, ack with an empty 200 (so WeCom does not retry) and push
+ * the answer through the outbound queue once it is ready.
+ */
+export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) {
+  const { services, handle, inflight } = deps;
+
+  const pushLater = async (msg: InboundMessage, outcome: HandleOutcome) => {
+    if (outcome.kind !== 'answer') return;
+    await services.queues.outbound.add('reply', { channel: msg.channel, to: msg.from, text: outcome.answer.text, requestId: msg.requestId });
+  };
+
+  return async (c: Context) => {
+    const requestId = c.get('requestId' as never) as string;
+    const parsed = adapter.parse(
+      {
+        method: c.req.method === 'POST' ? 'POST' : 'GET',
+        query: c.req.query(),
+        headers: c.req.header(),
+        body: c.req.method === 'POST' ? await c.req.text() : '',
+      },
+      services.now(),
+      requestId,
+    );
+    if (!parsed.ok) throw parsed.error;
+    if (parsed.kind === 'verify') return send(c, parsed.response);
+    if (parsed.kind === 'ignored') return c.body('', 200);
+
+    const msg = parsed.message;
+    const pending = handle(msg);
+    const budget = adapter.replyBudgetMs;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome =
+      budget === undefined
+        ? await pending
+        : await Promise.race([pending, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), budget)))]);
+    clearTimeout(timer);
+
+    if (outcome === TIMED_OUT) {
+      const later = pending
+        .then((o) => pushLater(msg, o))
+        .catch((err) => services.logger.error({ err, requestId }, 'answer after the reply budget failed'))
+        .finally(() => inflight.delete(later));
+      inflight.add(later);
+      services.logger.info({ requestId, budget }, 'reply budget exceeded: acked, answer will be pushed');
+      return send(c, adapter.reply(null, msg, services.now()));
+    }
+    if (outcome.kind === 'answer' && adapter.canReplyInline && !adapter.canReplyInline(outcome.answer)) {
+      await pushLater(msg, outcome);
+      return send(c, adapter.reply(null, msg, services.now()));
+    }
+    return send(c, adapter.reply(outcome.kind === 'answer' ? outcome.answer : null, msg, services.now()));
+  };
+}

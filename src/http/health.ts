@@ -1,0 +1,21 @@
+import { Hono } from 'hono';
+import type { Services } from '../services.ts';
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+/** GET /healthz: the process is up. GET /readyz: MySQL and Redis answer (DESIGN.md contract). */
+export function healthRoutes(services: Services): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const [mysql, redis] = await Promise.allSettled([withTimeout(services.sql.query('SELECT 1'), 2000), withTimeout(services.redis.ping(), 2000)]);
+    const checks = {
+      mysql: mysql.status === 'fulfilled' ? 'ok' : String(mysql.reason?.message ?? mysql.reason),
+      redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason?.message ?? redis.reason),
+    };
+    const ready = checks.mysql === 'ok' && checks.redis === 'ok';
+    return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503);
+  });
+  return app;
+}

@@ -1,0 +1,47 @@
+import type { Worker } from 'bullmq';
+import type { Hono } from 'hono';
+import { createBot } from './bot/pipeline.ts';
+import type { Channel, HandleMessage } from './bot/types.ts';
+import { createConsoleAdapter } from './channels/console/adapter.ts';
+import type { ChannelAdapter } from './channels/types.ts';
+import { createApp } from './http/app.ts';
+import { getIntent, intents } from './intents/catalogue.ts';
+import { createRuleRouter } from './intents/router/rules.ts';
+import { startOutboundWorker } from './jobs/outbound-worker.ts';
+import type { Services } from './services.ts';
+
+export interface Runtime {
+  app: Hono;
+  handle: HandleMessage;
+  adapters: Partial<Record<Channel, ChannelAdapter>>;
+  /** Answers pushed after their request was acked; awaited before shutdown. */
+  inflight: Set<Promise<unknown>>;
+  workers: Worker[];
+  startWorkers(): void;
+  /** Waits for in-flight answers, then closes workers (not the services: their owner does). */
+  stop(): Promise<void>;
+}
+
+/** Wires channels → bot → intents over a services object; the server and the tests share it. */
+export function createRuntime(services: Services): Runtime {
+  const router = createRuleRouter(intents);
+  const handle = createBot({ services, router, getIntent });
+  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter() };
+  const inflight = new Set<Promise<unknown>>();
+  const app = createApp({ services, handle, adapters, inflight });
+  const runtime: Runtime = {
+    app,
+    handle,
+    adapters,
+    inflight,
+    workers: [],
+    startWorkers() {
+      runtime.workers.push(startOutboundWorker(services, adapters));
+    },
+    async stop() {
+      await Promise.allSettled([...inflight]);
+      await Promise.allSettled(runtime.workers.map((w) => w.close()));
+    },
+  };
+  return runtime;
+}
