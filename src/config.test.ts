@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from './config.ts';
+
+describe('config', () => {
+  it('applies DESIGN.md defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.DATABASE_URL).toBe('mysql://root@127.0.0.1:3306/crm');
+    expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(c.PORT).toBe(8787);
+    expect(c.WECOM_API_BASE).toBe('https://qyapi.weixin.qq.com');
+    expect(c.MP_API_BASE).toBe('https://api.weixin.qq.com');
+    expect(c.LLM_API_KEY).toBeUndefined();
+  });
+
+  it('names every malformed variable', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', WECOM_AES_KEY: 'short' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const vars = (e as ConfigError).issues.map((i) => i.variable).sort();
+      expect(vars).toEqual(['DATABASE_URL', 'PORT', 'WECOM_AES_KEY']);
+      expect((e as ConfigError).message).toMatch(/PORT/);
+    }
+  });
+
+  it('requires the three WeCom callback settings together', () => {
+    expect(() => loadConfig({ WECOM_TOKEN: 't' })).toThrow(/WECOM_AES_KEY[\s\S]*WECOM_CORP_ID/);
+  });
+
+  it('treats empty strings as unset and hides secrets when described', () => {
+    const c = loadConfig({ LLM_API_KEY: '', ADMIN_TOKEN: 'sekrit', DATABASE_URL: 'mysql://u:pw@db:3306/crm' });
+    expect(c.LLM_API_KEY).toBeUndefined();
+    const d = describeConfig(c);
+    expect(d.ADMIN_TOKEN).toBe('***');
+    expect(d.DATABASE_URL).toBe('mysql://u:***@db:3306/crm');
+  });
+});
