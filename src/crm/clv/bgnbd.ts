@@ -1,0 +1,157 @@
+/**
+ * BG/NBD ("beta-geometric / negative binomial") model of Fader, Hardie & Lee (2005),
+ * "Counting Your Customers the Easy Way", Marketing Science 24(2). Equation numbers below
+ * refer to that paper.
+ *
+ * While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after every
+ * purchase she drops out with probability p ~ Beta(a, b). A customer is summarised by
+ * x (repeat purchases), t_x (time of the last one) and T (time since the first purchase),
+ * all in the time unit of the summaries (weeks for the published CDNOW figures).
+ *
+ * Caveat the churn code must know: P(alive) is 1 for every customer with x = 0, because
+ * in this model dropout can only happen right after a purchase. P(alive) alone therefore
+ * ranks one-time buyers badly; expected purchases (eq. 10) and the probability of no
+ * purchase in a window (below) rank them sensibly.
+ */
+import { minimizePositive, type MinimizeOptions } from './optimize.ts';
+import { aggregateRfm, validateRfm, type RfmData } from './rfm-data.ts';
+import { hyp2f1, lgamma } from './special.ts';
+
+export interface BgNbdParams {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+}
+
+export interface BgNbdFit extends BgNbdParams {
+  /** Total log-likelihood of the data at the fitted parameters (eq. 6 summed). */
+  logLikelihood: number;
+  converged: boolean;
+  evaluations: number;
+}
+
+/**
+ * Sum of the per-customer log-likelihoods (eq. 6, computed in the log form of FHL's
+ * Excel note: ln L = A1 + A2 + ln(e^A3 + δ_{x>0} e^A4)).
+ * `maxX` is the largest x in the data; the x-only terms (four lgamma calls) are computed
+ * once per distinct x into `scratch` (length ≥ 2·(maxX+1)), so the loop over customers does
+ * only logs and one exp and allocates nothing.
+ */
+export function bgnbdLogLikelihood(params: BgNbdParams, data: RfmData, maxX: number, scratch = new Float64Array(2 * (maxX + 1))): number {
+  const { r, alpha, a, b } = params;
+  if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
+  const base = lgamma(a + b) - lgamma(b) - lgamma(r) + r * Math.log(alpha);
+  const logA = Math.log(a);
+  const stride = maxX + 1;
+  for (let x = 0; x <= maxX; x++) {
+    // A1 + A2 without the per-customer parts: lnΓ(r+x) − lnΓ(r) + r ln α + lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x)
+    scratch[x] = base + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    // A4 without the t_x part: ln a − ln(b + x − 1); only used when x > 0.
+    scratch[stride + x] = x > 0 ? logA - Math.log(b + x - 1) : 0;
+  }
+  const { x: xs, tx: txs, T: Ts, weight } = data;
+  const n = xs.length;
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i] ?? 0;
+    const rx = r + x;
+    const a3 = -rx * Math.log(alpha + (Ts[i] ?? 0));
+    let li: number;
+    if (x > 0) {
+      const a4 = (scratch[stride + x] ?? 0) - rx * Math.log(alpha + (txs[i] ?? 0));
+      // log(e^a3 + e^a4) without overflow
+      li = a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4));
+    } else li = a3;
+    ll += (weight ? (weight[i] ?? 1) : 1) * ((scratch[x] ?? 0) + li);
+  }
+  return ll;
+}
+
+export interface BgNbdFitOptions extends MinimizeOptions {
+  /** Collapse identical (x, t_x, T) rows before fitting. Default true. */
+  aggregate?: boolean;
+  /** Starting point; default r = a = b = 1 and α = mean T (puts α on the data's time scale). */
+  start?: BgNbdParams;
+}
+
+/** Maximum-likelihood fit of the BG/NBD model (eq. 6), Nelder–Mead in log-parameter space. */
+export function fitBgNbd(data: RfmData, options: BgNbdFitOptions = {}): BgNbdFit {
+  const maxX = validateRfm(data);
+  const rows = options.aggregate === false ? data : aggregateRfm(data);
+  const scratch = new Float64Array(2 * (maxX + 1));
+  let meanT = 0;
+  let total = 0;
+  for (let i = 0; i < rows.x.length; i++) {
+    const w = rows.weight?.[i] ?? 1;
+    meanT += w * (rows.T[i] ?? 0);
+    total += w;
+  }
+  meanT = Math.max(meanT / total, 1e-6);
+  const s = options.start ?? { r: 1, alpha: meanT, a: 1, b: 1 };
+  const p: BgNbdParams = { r: 0, alpha: 0, a: 0, b: 0 };
+  const result = minimizePositive(
+    (v) => {
+      p.r = v[0] ?? NaN;
+      p.alpha = v[1] ?? NaN;
+      p.a = v[2] ?? NaN;
+      p.b = v[3] ?? NaN;
+      return -bgnbdLogLikelihood(p, rows, maxX, scratch);
+    },
+    [s.r, s.alpha, s.a, s.b],
+    options,
+  );
+  const [r = NaN, alpha = NaN, a = NaN, b = NaN] = result.x;
+  return { r, alpha, a, b, logLikelihood: -result.f, converged: result.converged, evaluations: result.evaluations };
+}
+
+/**
+ * P(alive | x, t_x, T) (eq. 13 of the paper's technical appendix, as in FHL's note
+ * "Computing P(alive) using the BG/NBD model"): 1 / (1 + δ_{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
+ * Equals 1 whenever x = 0 (see the module caveat).
+ */
+export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) return 1;
+  const { r, alpha, a, b } = params;
+  const logOdds = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+  return 1 / (1 + Math.exp(logOdds));
+}
+
+/**
+ * E[X(t)], the expected number of purchases in (0, t] of a new customer (eq. 9):
+ * (a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))].
+ * Undefined (NaN) in the degenerate cases a = 1 or a + b ≤ 1.
+ */
+export function unconditionalExpectedPurchases(params: BgNbdParams, t: number): number {
+  const { r, alpha, a, b } = params;
+  if (t <= 0) return 0;
+  if (a === 1 || a + b <= 1) return NaN;
+  const z = t / (alpha + t);
+  return ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, z));
+}
+
+/**
+ * E[Y(t) | x, t_x, T], expected purchases in (T, T+t] of a customer with history
+ * (x, t_x, T) — eq. 10. Computed as P(alive) × eq. 9 with the posterior parameters
+ * r+x, α+T, a, b+x (given alive at T, λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x) and the process
+ * restarts at T); multiplying out gives eq. 10 term for term.
+ */
+export function expectedPurchases(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = params;
+  return pAlive(params, x, tx, T) * unconditionalExpectedPurchases({ r: r + x, alpha: alpha + T, a, b: b + x }, t);
+}
+
+/**
+ * P(Y(t) = 0 | x, t_x, T): probability of no purchase in (T, T+t]. By the posterior mixture:
+ * with probability 1 − P(alive) the customer is gone and buys nothing; otherwise she is
+ * alive at T with λ ~ Gamma(r+x, α+T), and since dropout only follows a purchase, "no
+ * purchase in t" is just "no Poisson event in t": E[e^{−λt}] = ((α+T)/(α+T+t))^(r+x). So
+ *   P(Y(t)=0 | ·) = 1 − P(alive) + P(alive) · ((α+T)/(α+T+t))^(r+x).
+ * (This is the y = 0 case of FHL's conditional PMF note, and for x = t_x = T = 0 reduces to
+ * the unconditional P(X(t)=0) = (α/(α+t))^r of eq. 8.) Used as the churn risk score.
+ */
+export function probabilityNoPurchase(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  const { r, alpha } = params;
+  const alive = pAlive(params, x, tx, T);
+  return 1 - alive + alive * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t)));
+}

@@ -1,0 +1,89 @@
+import type { Prisma } from '../../db/prisma.ts';
+import type { StaffAccess } from '../access.ts';
+import { phoneFor } from '../mask.ts';
+import { requirePermission } from '../access.ts';
+import { auditMemberRead } from './audit-read.ts';
+import { normalizeMemberNo, normalizeName, normalizePhone } from './identifiers.ts';
+import type { MemberRef } from './ref.ts';
+import { visibleMembers } from './scope.ts';
+
+/** One line of a search result; `phone` is already masked for actors without member.phone.view. */
+export interface MemberBrief {
+  id: number;
+  memberNo: string;
+  name: string;
+  phone: string;
+  level: number;
+  points: number;
+  homeStore: string | null;
+  status: 'active' | 'frozen' | 'deleted';
+}
+
+export interface MemberSearch {
+  by: 'phone' | 'memberNo' | 'name';
+  /** The canonical query (normalized phone / member no / name) or the raw text when invalid. */
+  query: string;
+  /** False when the phone or member number is malformed (nothing was searched). */
+  valid: boolean;
+  /** All matches in scope; `members` holds at most `limit` of them. */
+  total: number;
+  members: MemberBrief[];
+}
+
+/** A short list is what fits in one chat message; the total tells staff to narrow down. */
+export const DEFAULT_LIST_LIMIT = 5;
+
+const briefSelect = {
+  id: true,
+  memberNo: true,
+  name: true,
+  phone: true,
+  level: true,
+  points: true,
+  status: true,
+  homeStore: { select: { name: true } },
+} satisfies Prisma.MemberSelect;
+
+/**
+ * Searches within the actor's store scope without auditing: for callers that audit their own,
+ * more specific action (summary, tagging). Phone beats member number beats name when several
+ * are given; names match exactly first and by prefix only when nobody matches exactly.
+ */
+export async function searchMembers(access: StaffAccess, ref: MemberRef, limit = DEFAULT_LIST_LIMIT): Promise<MemberSearch> {
+  const { services, actor } = access;
+  const scope = visibleMembers(actor);
+  const run = async (by: MemberSearch['by'], query: string, where: Prisma.MemberWhereInput): Promise<MemberSearch> => {
+    const full: Prisma.MemberWhereInput = { AND: [scope, where] };
+    const [total, rows] = await Promise.all([
+      services.db.member.count({ where: full }),
+      services.db.member.findMany({ where: full, select: briefSelect, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: limit }),
+    ]);
+    const members = rows.map((m) => ({ ...m, phone: phoneFor(actor, m.phone), homeStore: m.homeStore?.name ?? null }));
+    return { by, query, valid: true, total, members };
+  };
+  const invalid = (by: MemberSearch['by'], raw: string): MemberSearch => ({ by, query: raw, valid: false, total: 0, members: [] });
+
+  if (ref.phone) {
+    const phone = normalizePhone(ref.phone);
+    return phone ? run('phone', phone, { phone }) : invalid('phone', ref.phone);
+  }
+  if (ref.memberNo) {
+    const memberNo = normalizeMemberNo(ref.memberNo);
+    return memberNo ? run('memberNo', memberNo, { memberNo }) : invalid('memberNo', ref.memberNo);
+  }
+  const name = normalizeName(ref.name ?? '');
+  if (!name) return invalid('name', ref.name ?? '');
+  const exact = await run('name', name, { name });
+  return exact.total > 0 ? exact : run('name', name, { name: { startsWith: name } });
+}
+
+/**
+ * Member lookup as staff use it (member.lookup): one audit row per lookup, found or not, so
+ * the log also shows who searched for members outside their stores.
+ */
+export async function findMembers(access: StaffAccess, ref: MemberRef, limit = DEFAULT_LIST_LIMIT): Promise<MemberSearch> {
+  requirePermission(access.actor, 'member.read');
+  const result = await searchMembers(access, ref, limit);
+  await auditMemberRead(access, 'member.lookup', result);
+  return result;
+}
