@@ -106,8 +106,9 @@ export function fitBgNbd(data: RfmData, options: BgNbdFitOptions = {}): BgNbdFit
 }
 
 /**
- * P(alive | x, t_x, T) (eq. 13 of the paper's technical appendix, as in FHL's note
- * "Computing P(alive) using the BG/NBD model"): 1 / (1 + δ_{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
+ * P(alive | x, t_x, T) — Fader, Hardie & Lee's note "Computing P(alive) using the BG/NBD
+ * model" (2008); the same ratio is the denominator of eq. 10:
+ * 1 / (1 + δ_{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
  * Equals 1 whenever x = 0 (see the module caveat).
  */
 export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
