@@ -70,13 +70,13 @@ describe('freshness (injected clock)', () => {
     expect(isFresh(ts, new Date(at + 300_000), 300)).toBe(true);
     expect(isFresh(ts, new Date(at - 300_000), 300)).toBe(true);
     expect(isFresh(ts, new Date(at + 301_000), 300)).toBe(false);
-    expectAppError(() => assertFresh(ts, new Date(at + 301_000), 300), 'wecom.stale_timestamp', 401); // replayed
-    expectAppError(() => assertFresh(ts, new Date(at - 301_000), 300), 'wecom.stale_timestamp', 401); // from the future
+    expectAppError(() => assertFresh(ts, new Date(at + 301_000), 300), 'stale_timestamp', 401); // replayed
+    expectAppError(() => assertFresh(ts, new Date(at - 301_000), 300), 'stale_timestamp', 401); // from the future
   });
   it('rejects a non-numeric timestamp', () => {
     for (const bad of ['', 'abc', '1476422779.5', '-1', '1'.repeat(20)]) {
       expect(isFresh(bad, new Date(), 300)).toBe(false);
-      expectAppError(() => assertFresh(bad, new Date(), 300), 'wecom.bad_timestamp', 400);
+      expectAppError(() => assertFresh(bad, new Date(), 300), 'bad_timestamp', 400);
     }
   });
 });
@@ -107,20 +107,20 @@ describe('decrypt / encrypt', () => {
   });
 
   it('rejects a message encrypted for another corp (receive id), with 403', () => {
-    expectAppError(() => decrypt(aesKey, encrypt(aesKey, 'hi', 'ww_other_corp'), corpId), 'wecom.wrong_receive_id', 403);
-    expectAppError(() => decrypt(aesKey, SAMPLE.message.encrypt, 'ww_other_corp'), 'wecom.wrong_receive_id', 403);
+    expectAppError(() => decrypt(aesKey, encrypt(aesKey, 'hi', 'ww_other_corp'), corpId), 'wrong_receive_id', 403);
+    expectAppError(() => decrypt(aesKey, SAMPLE.message.encrypt, 'ww_other_corp'), 'wrong_receive_id', 403);
     // A message for a corp id that merely starts with ours is still someone else's.
-    expectAppError(() => decrypt(aesKey, encrypt(aesKey, 'hi', `${corpId}x`), corpId), 'wecom.wrong_receive_id', 403);
+    expectAppError(() => decrypt(aesKey, encrypt(aesKey, 'hi', `${corpId}x`), corpId), 'wrong_receive_id', 403);
   });
 
   it('rejects non-base64, truncated and non-block-sized ciphertext', () => {
     const good = encrypt(aesKey, 'hello', corpId);
-    expectAppError(() => decrypt(aesKey, '', corpId), 'wecom.bad_base64');
-    expectAppError(() => decrypt(aesKey, `${good.slice(0, 10)}!${good.slice(11)}`, corpId), 'wecom.bad_base64');
-    expectAppError(() => decrypt(aesKey, `${good} `, corpId), 'wecom.bad_base64');
-    expectAppError(() => decrypt(aesKey, good.slice(0, -3), corpId), 'wecom.bad_base64'); // length not a multiple of 4
-    expectAppError(() => decrypt(aesKey, Buffer.alloc(40).toString('base64'), corpId), 'wecom.bad_ciphertext'); // 40 bytes: not AES blocks
-    expectAppError(() => decrypt(aesKey, Buffer.alloc(16).toString('base64'), corpId), 'wecom.bad_ciphertext'); // below one pad block
+    expectAppError(() => decrypt(aesKey, '', corpId), 'bad_ciphertext_encoding');
+    expectAppError(() => decrypt(aesKey, `${good.slice(0, 10)}!${good.slice(11)}`, corpId), 'bad_ciphertext_encoding');
+    expectAppError(() => decrypt(aesKey, `${good} `, corpId), 'bad_ciphertext_encoding');
+    expectAppError(() => decrypt(aesKey, good.slice(0, -3), corpId), 'bad_ciphertext_encoding'); // length not a multiple of 4
+    expectAppError(() => decrypt(aesKey, Buffer.alloc(40).toString('base64'), corpId), 'bad_ciphertext'); // 40 bytes: not AES blocks
+    expectAppError(() => decrypt(aesKey, Buffer.alloc(16).toString('base64'), corpId), 'bad_ciphertext'); // below one pad block
     // Cut at a block boundary: decrypts, but the padding is gone.
     const cut = Buffer.from(SAMPLE.message.encrypt, 'base64').subarray(0, 64).toString('base64');
     expect(() => decrypt(aesKey, cut, corpId)).toThrow(AppError);
@@ -129,24 +129,24 @@ describe('decrypt / encrypt', () => {
   it('rejects pad byte 0, pad > 32, inconsistent padding and a length field beyond the buffer', () => {
     const base = frame('hello', corpId, Buffer.alloc(0)); // 16+4+5+18 = 43 bytes
     const need = 64 - base.length; // 21 bytes to reach 64
-    expectAppError(() => decrypt(aesKey, rawEncrypt(Buffer.concat([base, Buffer.alloc(need, 0)])), corpId), 'wecom.bad_padding');
+    expectAppError(() => decrypt(aesKey, rawEncrypt(Buffer.concat([base, Buffer.alloc(need, 0)])), corpId), 'bad_padding');
     // 38 + 9 + 33 = 80 bytes: whole blocks, last byte 33.
     const p33 = Buffer.concat([frame('x'.repeat(9), corpId, Buffer.alloc(0)), Buffer.alloc(33, 33)]);
     expect(p33.length % 16).toBe(0);
-    expectAppError(() => decrypt(aesKey, rawEncrypt(p33), corpId), 'wecom.bad_padding');
+    expectAppError(() => decrypt(aesKey, rawEncrypt(p33), corpId), 'bad_padding');
     const mixed = Buffer.alloc(need, need);
     mixed[0] = need - 1;
-    expectAppError(() => decrypt(aesKey, rawEncrypt(Buffer.concat([base, mixed])), corpId), 'wecom.bad_padding');
+    expectAppError(() => decrypt(aesKey, rawEncrypt(Buffer.concat([base, mixed])), corpId), 'bad_padding');
     const lying = frame('hello', corpId, Buffer.alloc(need, need), 10_000);
-    expectAppError(() => decrypt(aesKey, rawEncrypt(lying), corpId), 'wecom.bad_length');
+    expectAppError(() => decrypt(aesKey, rawEncrypt(lying), corpId), 'bad_length');
     // Pad covering the whole frame leaves less than random+length.
-    expectAppError(() => decrypt(aesKey, rawEncrypt(Buffer.alloc(32, 32)), corpId), 'wecom.bad_ciphertext');
+    expectAppError(() => decrypt(aesKey, rawEncrypt(Buffer.alloc(32, 32)), corpId), 'bad_ciphertext');
   });
 
   it('rejects invalid UTF-8 in the message', () => {
     const frameBytes = Buffer.concat([randomBytes(16), Buffer.from([0, 0, 0, 2]), Buffer.from([0xc3, 0x28]), Buffer.from(corpId)]);
     const n = 32 - (frameBytes.length % 32);
-    expectAppError(() => decrypt(aesKey, rawEncrypt(Buffer.concat([frameBytes, Buffer.alloc(n, n)])), corpId), 'wecom.bad_utf8');
+    expectAppError(() => decrypt(aesKey, rawEncrypt(Buffer.concat([frameBytes, Buffer.alloc(n, n)])), corpId), 'bad_text_encoding');
   });
 
   it('never throws anything but a 4xx AppError for mutated ciphertext (fuzz)', () => {

@@ -34,10 +34,10 @@ export function verifySignature(token: string, timestamp: string, nonce: string,
   return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
 }
 
-/** Throws AppError `wecom.bad_signature` (401) when the signature does not match. */
+/** Throws AppError `bad_signature` (401) when the signature does not match. */
 export function assertSignature(token: string, timestamp: string, nonce: string, encrypt: string, signature: string): void {
   if (!verifySignature(token, timestamp, nonce, encrypt, signature)) {
-    throw reject('wecom.bad_signature', 'signature does not match', 401);
+    throw reject('bad_signature', 'signature does not match', 401);
   }
 }
 
@@ -49,36 +49,36 @@ export function isFresh(timestamp: string, now: Date, maxSkewS: number): boolean
 
 /**
  * Replay protection: WeCom signs the timestamp, so a captured callback replayed later (or one
- * from a clock far in the future) is rejected with 401 `wecom.stale_timestamp`.
+ * from a clock far in the future) is rejected with 401 `stale_timestamp`.
  */
 export function assertFresh(timestamp: string, now: Date, maxSkewS: number): void {
-  if (!/^\d{1,12}$/.test(timestamp)) throw reject('wecom.bad_timestamp', 'timestamp must be unix seconds');
+  if (!/^\d{1,12}$/.test(timestamp)) throw reject('bad_timestamp', 'timestamp must be unix seconds');
   if (!isFresh(timestamp, now, maxSkewS)) {
-    throw reject('wecom.stale_timestamp', `timestamp is more than ${maxSkewS}s away from the server clock`, 401);
+    throw reject('stale_timestamp', `timestamp is more than ${maxSkewS}s away from the server clock`, 401);
   }
 }
 
 /** Derives the AES key and IV from the 43-character EncodingAESKey. A bad key is our config's fault: 500. */
 export function deriveAesKey(aesKey43: string): { key: Buffer; iv: Buffer } {
   const key = /^[A-Za-z0-9+/]{43}$/.test(aesKey43) ? Buffer.from(`${aesKey43}=`, 'base64') : Buffer.alloc(0);
-  if (key.length !== 32) throw new AppError('wecom.bad_aes_key', 'EncodingAESKey must be 43 base64 characters', 500);
+  if (key.length !== 32) throw new AppError('bad_aes_key', 'EncodingAESKey must be 43 base64 characters', 500);
   return { key, iv: key.subarray(0, AES_BLOCK) };
 }
 
 /** Strict base64 (Buffer.from(…, 'base64') silently skips junk, which would hide truncation). */
 function decodeBase64Strict(b64: string): Buffer {
   if (b64.length === 0 || b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
-    throw reject('wecom.bad_base64', 'ciphertext is not valid base64');
+    throw reject('bad_ciphertext_encoding', 'ciphertext is not valid base64');
   }
   return Buffer.from(b64, 'base64');
 }
 
-/** Removes PKCS#7 padding (1..32 bytes, all equal to the count) or throws `wecom.bad_padding`. */
+/** Removes PKCS#7 padding (1..32 bytes, all equal to the count) or throws `bad_padding`. */
 function unpad(data: Buffer): Buffer {
   const pad = data[data.length - 1] ?? 0;
-  if (pad < 1 || pad > PAD_BLOCK || pad > data.length) throw reject('wecom.bad_padding', 'invalid PKCS#7 padding');
+  if (pad < 1 || pad > PAD_BLOCK || pad > data.length) throw reject('bad_padding', 'invalid PKCS#7 padding');
   for (let i = data.length - pad; i < data.length; i++) {
-    if (data[i] !== pad) throw reject('wecom.bad_padding', 'invalid PKCS#7 padding');
+    if (data[i] !== pad) throw reject('bad_padding', 'invalid PKCS#7 padding');
   }
   return data.subarray(0, data.length - pad);
 }
@@ -93,37 +93,37 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Decrypts an Encrypt element / echostr and returns the message. Checks padding, the length
  * field, UTF-8 and that the trailing receive id equals `expectedReceiveId` (403
- * `wecom.wrong_receive_id`: a message encrypted for another corp or app).
+ * `wrong_receive_id`: a message encrypted for another corp or app).
  * Call only after the signature check, so nobody can use the padding errors as an oracle.
  */
 export function decrypt(aesKey43: string, encryptB64: string, expectedReceiveId: string): string {
   const { key, iv } = deriveAesKey(aesKey43);
   const cipherText = decodeBase64Strict(encryptB64);
   if (cipherText.length % AES_BLOCK !== 0 || cipherText.length < PAD_BLOCK) {
-    throw reject('wecom.bad_ciphertext', 'ciphertext length is not a whole number of AES blocks');
+    throw reject('bad_ciphertext', 'ciphertext length is not a whole number of AES blocks');
   }
   const decipher = createDecipheriv('aes-256-cbc', key, iv);
   decipher.setAutoPadding(false);
   const plain = unpad(Buffer.concat([decipher.update(cipherText), decipher.final()]));
-  if (plain.length < RANDOM_PREFIX + LENGTH_FIELD) throw reject('wecom.bad_ciphertext', 'decrypted payload is too short');
+  if (plain.length < RANDOM_PREFIX + LENGTH_FIELD) throw reject('bad_ciphertext', 'decrypted payload is too short');
   const msgLen = plain.readUInt32BE(RANDOM_PREFIX);
   const msgStart = RANDOM_PREFIX + LENGTH_FIELD;
-  if (msgLen > plain.length - msgStart) throw reject('wecom.bad_length', 'message length field exceeds the payload');
+  if (msgLen > plain.length - msgStart) throw reject('bad_length', 'message length field exceeds the payload');
   let message: string;
   let receiveId: string;
   try {
     message = utf8.decode(plain.subarray(msgStart, msgStart + msgLen));
     receiveId = utf8.decode(plain.subarray(msgStart + msgLen));
   } catch {
-    throw reject('wecom.bad_utf8', 'decrypted payload is not UTF-8');
+    throw reject('bad_text_encoding', 'decrypted payload is not UTF-8');
   }
-  if (receiveId !== expectedReceiveId) throw reject('wecom.wrong_receive_id', 'message is not addressed to this corp/app', 403);
+  if (receiveId !== expectedReceiveId) throw reject('wrong_receive_id', 'message is not addressed to this corp/app', 403);
   return message;
 }
 
 /** Encrypts a message for `receiveId` (base64 result). `random16` is injectable for reproducible tests. */
 export function encrypt(aesKey43: string, plaintext: string, receiveId: string, random16: Buffer = randomBytes(RANDOM_PREFIX)): string {
-  if (random16.length !== RANDOM_PREFIX) throw new AppError('wecom.bad_random', 'random prefix must be 16 bytes', 500);
+  if (random16.length !== RANDOM_PREFIX) throw new AppError('bad_random', 'random prefix must be 16 bytes', 500);
   const { key, iv } = deriveAesKey(aesKey43);
   const msg = Buffer.from(plaintext, 'utf8');
   const len = Buffer.alloc(LENGTH_FIELD);
