@@ -14,8 +14,8 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  */
 export function lgamma(x: number): number {
   if (x < 0.5) {
+    if (Number.isInteger(x)) return Infinity; // sin(πx) is not exactly 0 in floating point
     const s = Math.sin(Math.PI * x);
-    if (s === 0) return Infinity;
     return Math.log(Math.PI / Math.abs(s)) - lgamma(1 - x);
   }
   const z = x - 1;
