@@ -1,0 +1,136 @@
+/**
+ * The WeCom self-built app channel (GET|POST /wecom/callback, DESIGN.md contracts): URL
+ * verification, encrypted message callbacks → InboundMessage, the encrypted passive reply, and
+ * push through message/send for answers that miss the 5-second window.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import type { BotAnswer, InboundMessage } from '../../bot/types.ts';
+import type { Config } from '../../config.ts';
+import { AppError, badRequest, isAppError, payloadTooLarge, unauthorized } from '../../errors.ts';
+import type { ChannelAdapter, ParseResult, RawRequest, RawResponse } from '../types.ts';
+import type { WeComApiClient } from './api-client.ts';
+import { assertFresh, assertSignature, computeSignature, decrypt, deriveAesKey, encrypt } from './crypto.ts';
+import { WECOM_TEXT_MAX_BYTES, truncateUtf8 } from './split.ts';
+import { buildReplyEnvelope, buildTextReply, parseWeComXml, type XmlFields } from './xml.ts';
+
+/** Largest callback body accepted. A text message is ≤ 2048 bytes of content; 64 KiB leaves room for every event type. */
+export const WECOM_MAX_BODY_BYTES = 64 * 1024;
+
+export interface WeComAdapterOptions {
+  config: Pick<Config, 'WECOM_TOKEN' | 'WECOM_AES_KEY' | 'WECOM_CORP_ID' | 'WECOM_MAX_SKEW_S' | 'WECOM_REPLY_BUDGET_MS'>;
+  /** message/send client; without it the adapter can only answer passively (push throws). */
+  api?: WeComApiClient;
+  maxBodyBytes?: number;
+}
+
+export interface WeComAdapter extends ChannelAdapter {
+  readonly channel: 'wecom';
+  readonly replyBudgetMs: number;
+  canReplyInline(answer: BotAnswer): boolean;
+  push(to: string, text: string, requestId?: string): Promise<void>;
+}
+
+const EMPTY_ACK: RawResponse = { status: 200, contentType: 'text/plain', body: '' };
+
+export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
+  const { WECOM_TOKEN, WECOM_AES_KEY, WECOM_CORP_ID, WECOM_MAX_SKEW_S: maxSkewS } = opts.config;
+  if (!WECOM_TOKEN || !WECOM_AES_KEY || !WECOM_CORP_ID) {
+    throw new AppError('channel_not_configured', 'WECOM_TOKEN, WECOM_AES_KEY and WECOM_CORP_ID are required for the WeCom callback', 500);
+  }
+  const { token, aesKey, corpId } = { token: WECOM_TOKEN, aesKey: WECOM_AES_KEY, corpId: WECOM_CORP_ID };
+  deriveAesKey(aesKey); // a bad key fails at start-up, not on the first callback
+  const maxBodyBytes = opts.maxBodyBytes ?? WECOM_MAX_BODY_BYTES;
+
+  /**
+   * Freshness, then signature, then decryption. The signature is checked before any decryption
+   * so padding/length errors are only ever reported for authentic ciphertext (no padding oracle);
+   * decrypt() then insists the receive id is our corp id.
+   */
+  function open(q: Record<string, string>, encrypted: string, now: Date): string {
+    assertFresh(q.timestamp ?? '', now, maxSkewS);
+    assertSignature(token, q.timestamp ?? '', q.nonce ?? '', encrypted, q.msg_signature ?? '');
+    return decrypt(aesKey, encrypted, corpId);
+  }
+
+  function requireQuery(q: Record<string, string>): void {
+    if (!q.msg_signature) throw unauthorized('unsigned', 'msg_signature is missing');
+    if (!q.timestamp || !q.nonce) throw badRequest('missing_params', 'timestamp and nonce are required');
+  }
+
+  /** Text messages go to the bot; everything else is acknowledged and left alone. */
+  function classify(fields: XmlFields, payload: string, now: Date, requestId: string): ParseResult {
+    // WeCom retries unanswered callbacks; events have no MsgId and FromUserName+CreateTime
+    // collides for real distinct events, so they dedupe on a hash of the whole payload (DESIGN.md).
+    const payloadHash = createHash('sha256').update(payload).digest('hex');
+    if (fields.MsgType !== 'text') {
+      const reason = fields.MsgType === 'event' ? `event:${fields.Event ?? 'unknown'}` : `msgtype:${fields.MsgType ?? 'unknown'}`;
+      return { ok: true, kind: 'ignored', reason, messageId: payloadHash };
+    }
+    if (!fields.FromUserName) throw badRequest('bad_message', 'text message without FromUserName');
+    const message: InboundMessage = {
+      channel: 'wecom',
+      messageId: fields.MsgId || payloadHash,
+      from: fields.FromUserName,
+      text: fields.Content ?? '',
+      receivedAt: now,
+      requestId,
+    };
+    return { ok: true, kind: 'message', message };
+  }
+
+  function parseOrThrow(req: RawRequest, now: Date, requestId: string): ParseResult {
+    if (Buffer.byteLength(req.body, 'utf8') > maxBodyBytes) throw payloadTooLarge('body_too_large', `body exceeds ${maxBodyBytes} bytes`);
+    const q = req.query;
+    requireQuery(q);
+    if (req.method === 'GET') {
+      // URL verification. A query decoder that maps '+' to ' ' (form encoding) would corrupt the
+      // base64 echostr; base64 never contains spaces, so mapping them back is lossless.
+      const echostr = (q.echostr ?? '').replaceAll(' ', '+');
+      if (!echostr) throw badRequest('missing_params', 'echostr is required');
+      return { ok: true, kind: 'verify', response: { status: 200, contentType: 'text/plain', body: open(q, echostr, now) } };
+    }
+    const envelope = parseWeComXml(req.body, maxBodyBytes);
+    if (!envelope.Encrypt) throw badRequest('no_encrypt', 'callback body has no Encrypt element');
+    const payload = open(q, envelope.Encrypt, now);
+    return classify(parseWeComXml(payload), payload, now, requestId);
+  }
+
+  return {
+    channel: 'wecom',
+    maxBodyBytes,
+    // WeCom waits 5 s for the callback's answer, then retries (DESIGN.md "5 seconds").
+    replyBudgetMs: opts.config.WECOM_REPLY_BUDGET_MS,
+
+    // A passive reply is one text message and WeCom cuts it at 2048 bytes; longer answers are
+    // pushed instead, where the API client splits them into several messages.
+    canReplyInline: (answer) => Buffer.byteLength(answer.text, 'utf8') <= WECOM_TEXT_MAX_BYTES,
+
+    parse(req, now, requestId) {
+      try {
+        return parseOrThrow(req, now, requestId);
+      } catch (e) {
+        // Client mistakes are returned as 4xx; anything else is our bug and must surface.
+        if (isAppError(e) && e.status < 500) return { ok: false, error: e };
+        throw e;
+      }
+    },
+
+    reply(answer: BotAnswer | null, inbound: InboundMessage, now: Date): RawResponse {
+      // WeCom: "如果企业不需要回复，可以直接回复空串" — an empty 200 acks without replying.
+      if (!answer || answer.text === '') return EMPTY_ACK;
+      const createTime = Math.floor(now.getTime() / 1000);
+      // Callers should have pushed an over-long answer (canReplyInline); cut it visibly rather than let WeCom cut it mid-line.
+      const inner = buildTextReply({ toUser: inbound.from, fromUser: corpId, createTime, content: truncateUtf8(answer.text) });
+      const encrypted = encrypt(aesKey, inner, corpId);
+      const timestamp = String(createTime);
+      const nonce = String(randomInt(1e9, 1e10));
+      const signature = computeSignature(token, timestamp, nonce, encrypted);
+      return { status: 200, contentType: 'application/xml', body: buildReplyEnvelope({ encrypt: encrypted, signature, timestamp, nonce }) };
+    },
+
+    async push(to, text, requestId) {
+      if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages', 500, false);
+      await opts.api.sendText(to, text, requestId);
+    },
+  };
+}
