@@ -1,0 +1,80 @@
+/**
+ * `npm run db:seed -- [--members N] [--seed S] [--now YYYY-MM-DD] [--reset]`: applies the
+ * migrations, then loads the deterministic demo data (src/crm/seed). Exit codes: 0 done,
+ * 1 failure (e.g. a non-empty database without --reset), 2 bad arguments or configuration.
+ */
+import { ConfigError, loadConfig } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { createSqlPool } from '../db/sql.ts';
+import { isAppError } from '../errors.ts';
+import { parseSeedArgs, SEED_USAGE } from '../crm/seed/cli-args.ts';
+import { seedDemo } from '../crm/seed/seed.ts';
+import type { SeedProgress } from '../crm/seed/options.ts';
+
+function progressPrinter(): (p: SeedProgress) => void {
+  const tty = process.stderr.isTTY;
+  let lastPrint = 0;
+  return (p) => {
+    const now = Date.now();
+    // Once a second on a terminal (rewriting the line), every 10 s in logs.
+    if (!p.done && now - lastPrint < (tty ? 1000 : 10_000)) return;
+    lastPrint = now;
+    const secs = Math.max(p.elapsedMs / 1000, 0.001);
+    const pct = ((100 * p.membersDone) / p.membersTotal).toFixed(1);
+    const rate = Math.round(p.membersDone / secs);
+    const eta = p.done ? '' : `, ~${Math.ceil((p.membersTotal - p.membersDone) / Math.max(rate, 1))} s left`;
+    const line = `members ${p.membersDone}/${p.membersTotal} (${pct}%), orders ${p.ordersDone}, ${rate} members/s, ${secs.toFixed(1)} s${eta}`;
+    process.stderr.write(tty ? `\r\x1b[K${line}${p.done ? '\n' : ''}` : `${line}\n`);
+  };
+}
+
+async function main(): Promise<number> {
+  const parsed = parseSeedArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`db:seed: ${parsed.error}\n\n${SEED_USAGE}\n`);
+    return 2;
+  }
+  const args = parsed.args;
+  if (args.help) {
+    process.stdout.write(`${SEED_USAGE}\n`);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`db:seed: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const log = (msg: string) => args.quiet || process.stderr.write(`${msg}\n`);
+  await migrate(config.DATABASE_URL, { log });
+  const sql = createSqlPool(config.DATABASE_URL);
+  try {
+    const result = await seedDemo(sql, {
+      members: args.members ?? config.SEED_MEMBERS,
+      seed: args.seed,
+      now: args.now,
+      reset: args.reset,
+      onProgress: args.quiet ? undefined : progressPrinter(),
+    });
+    process.stdout.write(`${JSON.stringify({ ...result, now: result.now.toISOString() })}\n`);
+    return 0;
+  } finally {
+    await sql.end();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Expected failures (non-empty database, bad option, lock held) print their message only.
+    const msg = isAppError(e) ? `${e.message} [${e.code}]` : e instanceof Error ? e.message : String(e);
+    process.stderr.write(`db:seed failed: ${msg}\n`);
+    process.exitCode = 1;
+  },
+);
