@@ -14,7 +14,31 @@ export interface IntentContext<A extends Actor = Actor> {
 /** One example utterance; the rule router's tests and the help text are derived from these. */
 export interface IntentExample<S> {
   text: string;
+  /** The slots the rule router must extract from `text` (the router table test checks equality). */
   slots?: Partial<S>;
+}
+
+/** The rule router's slot extractors (src/intents/router/extract.ts) an intent can ask for. */
+export type ExtractorKind = 'phone' | 'memberNo' | 'name' | 'tag' | 'days' | 'amount' | 'count';
+
+/**
+ * A trigger: a word or pattern, or an array of them that must all appear (e.g. ['去掉', '标签']).
+ * Strings match case-insensitively in the NFKC-normalised text; ASCII words on word boundaries.
+ * Keep patterns narrow (no `.*`): their matched text is stripped before a name is extracted.
+ */
+export type Trigger = string | RegExp | (string | RegExp)[];
+
+/** How the rule router recognises an intent and fills its slots; derived, never duplicated. */
+export interface RuleDecl<S> {
+  keywords: Trigger[];
+  /** Slot name → extractor that fills it. */
+  extract?: { [K in keyof S & string]?: ExtractorKind };
+  /** Groups of slots; each group needs one filled slot for a confident match ([['phone','memberNo','name'], ['tag']]). */
+  requires?: (keyof S & string)[][];
+  /** Route here when the message is nothing but a phone number or member number. */
+  bareMemberRef?: boolean;
+  /** Tie-break when several intents' triggers match: higher wins (the more specific intent). */
+  priority?: number;
 }
 
 /**
@@ -31,14 +55,13 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
   /** Required permission (staff intents); null = anyone of the audience. */
   permission: Permission | null;
   slots: S;
+  /** Chinese first (the help text shows the first), then English. */
   examples: IntentExample<z.infer<S>>[];
-  /** Rule-router hints: trigger words/patterns; the router's extractors fill the slots. */
-  rule: {
-    keywords: (string | RegExp)[];
-    /** Slot names the router should try to extract from the text. */
-    extract?: (keyof z.infer<S> & string)[];
-    /** Tie-break weight when several intents match (higher wins). */
-    priority?: number;
-  };
+  rule: RuleDecl<z.infer<S>>;
   run(ctx: IntentContext<StaffActor | MemberActor>, slots: z.infer<S>): Promise<IntentResult>;
+}
+
+/** Declares an intent with its slot type inferred from the schema (and checked against examples and rule). */
+export function defineIntent<S extends z.ZodType<Record<string, unknown>>>(def: IntentDef<S>): IntentDef<S> {
+  return def;
 }

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { storeScope } from '../crm/auth/permissions.ts';
+import { churnList as listChurn } from '../crm/churn/list.ts';
+import { renderChurn } from './render/churn.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+const slots = z.object({
+  days: z.number().int().min(1).max(3650).optional().describe('only members silent for more than this many days (default 90)'),
+  limit: z.number().int().min(1).max(50).optional().describe('how many members to list (default 10)'),
+  minSpend: z.string().regex(/^\d+(\.\d{1,2})?$/).optional().describe('only members whose past spend is at least this amount in yuan, e.g. "500.00"'),
+});
+
+/** Members of the staff member's stores who have stopped coming, by past spend. */
+export const churnList = defineIntent({
+  name: 'churn.list',
+  audience: 'staff',
+  description: "List members of the staff member's stores who are overdue (over 90 days and over 3x their usual gap since the last order), ranked by past spend.",
+  title: '流失预警名单（本店）',
+  permission: 'churn.read',
+  slots,
+  examples: [
+    { text: '本店流失预警名单', slots: {} },
+    { text: 'churn list', slots: {} },
+    { text: '流失预警 前20', slots: { limit: 20 } },
+    { text: '超过120天没来的流失会员', slots: { days: 120 } },
+    { text: '累计消费500元以上的流失会员', slots: { minSpend: '500.00' } },
+    { text: 'at-risk members top 5', slots: { limit: 5 } },
+    { text: '哪些老客快流失了，列前十个', slots: { limit: 10 } },
+  ],
+  rule: {
+    keywords: ['流失预警', '流失名单', '流失', '沉睡会员', '沉睡', '预警名单', 'churn', 'churned', 'churn list', 'at-risk', 'at risk', 'lapsed', 'dormant'],
+    extract: { days: 'days', limit: 'count', minSpend: 'amount' },
+    priority: 2,
+  },
+  async run(ctx, { days, limit, minSpend }) {
+    const access = staffAccess(ctx);
+    const list = await listChurn(access, { minDays: days, limit, minSpend });
+    const scope = storeScope(access.actor) === null ? '全部门店' : '你的门店';
+    return { text: renderChurn(list, scope), data: list };
+  },
+});

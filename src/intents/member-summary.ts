@@ -1,0 +1,36 @@
+import { memberSummary as summarize } from '../crm/members/summary.ts';
+import { renderSummary, renderUnresolved } from './render/member.ts';
+import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, memberRefSchema } from './slots/member-ref.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+/** The member card: profile, level, points, spend, days since last visit, tags, last orders. */
+export const memberSummary = defineIntent({
+  name: 'member.summary',
+  audience: 'staff',
+  description: "Show one member's card: profile, level, points, home store, total spend, order count, days since last visit, tags and recent orders.",
+  title: '会员详情（消费、标签、最近订单）',
+  permission: 'member.read',
+  slots: memberRefSchema,
+  examples: [
+    { text: '13800000001 的详细情况', slots: { phone: '13800000001' } },
+    { text: 'summary of 13800000001', slots: { phone: '13800000001' } },
+    { text: 'M00000001 详情', slots: { memberNo: 'M00000001' } },
+    { text: '张伟的会员档案', slots: { name: '张伟' } },
+    { text: '查一下 13800000001 的详细情况', slots: { phone: '13800000001' } },
+    { text: '看看李娜的消费情况', slots: { name: '李娜' } },
+    { text: 'profile of Zhang Wei', slots: { name: 'Zhang Wei' } },
+    { text: 'details for M00000002', slots: { memberNo: 'M00000002' } },
+  ],
+  rule: {
+    keywords: ['详细情况', '详细信息', '详情', '详细', '档案', '画像', '概况', '全貌', '消费情况', '消费记录', 'summary', 'profile', 'details', 'detail', 'overview', '360'],
+    extract: MEMBER_REF_EXTRACT,
+    requires: [MEMBER_REF_SLOTS],
+    priority: 3,
+  },
+  async run(ctx, slots) {
+    const result = await summarize(staffAccess(ctx), slots);
+    if (result.kind !== 'one') return { text: renderUnresolved(result.search), data: result.search };
+    return { text: renderSummary(result.summary), data: result.summary };
+  },
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { findAmount, findCount, findDays, findDictionaryTags, findMemberNos, findName, findPhones, findTagPhrase } from './extract.ts';
+import { parseNumber, scaleDecimal } from './numbers.ts';
+
+const nfkc = (s: string) => s.normalize('NFKC');
+const values = <T>(fs: { value: T }[]) => fs.map((f) => f.value);
+
+describe('extractors', () => {
+  it('finds phones however they are typed, and not inside longer digit runs', () => {
+    expect(values(findPhones('查一下 13800000001'))).toEqual(['13800000001']);
+    expect(values(findPhones('138 0000 0001 和 139-1234-5678'))).toEqual(['13800000001', '13912345678']);
+    expect(values(findPhones('+86 138 0000 0001'))).toEqual(['13800000001']);
+    expect(values(findPhones(nfkc('查１３８０００００００１')))).toEqual(['13800000001']);
+    expect(values(findPhones('订单 1380000000123'))).toEqual([]);
+    expect(values(findPhones('12800000001'))).toEqual([]);
+  });
+
+  it('finds member numbers in either case, standing alone', () => {
+    expect(values(findMemberNos('查 m00000001 和 M00000002'))).toEqual(['M00000001', 'M00000002']);
+    expect(values(findMemberNos('XM00000001'))).toEqual([]);
+  });
+
+  it('finds dictionary tags longest first, case-insensitive, whole ASCII words', () => {
+    const dict = ['VIP', '高价值', '高价值客户'];
+    expect(values(findDictionaryTags('打上高价值客户标签', dict))).toEqual(['高价值客户']);
+    expect(values(findDictionaryTags('tag as vip', dict))).toEqual(['VIP']);
+    expect(values(findDictionaryTags('VIPS only', dict))).toEqual([]);
+  });
+
+  it('finds an unknown tag name where staff put one', () => {
+    expect(findTagPhrase('给 13800000001 打标签 土豪')?.value).toBe('土豪');
+    expect(findTagPhrase('给张伟加上土豪标签')?.value).toBe('土豪');
+    expect(findTagPhrase('去掉 的 土豪 标签')?.value).toBe('土豪');
+    expect(findTagPhrase('tag 13800000001 as bigspender')?.value).toBe('bigspender');
+    expect(findTagPhrase('remove tag foo from x')?.value).toBe('foo');
+  });
+
+  it('parses days, amounts and counts, in digits or Chinese numerals', () => {
+    expect(findDays('超过120天没来')?.value).toBe(120);
+    expect(findDays('最近三十天')?.value).toBe(30);
+    expect(findDays('三个月没来')?.value).toBe(90);
+    expect(findDays('两周')?.value).toBe(14);
+    expect(findDays('over 45 days')?.value).toBe(45);
+    expect(findAmount('消费满500元')?.value).toBe('500.00');
+    expect(findAmount('¥1,200.5')?.value).toBe('1200.50');
+    expect(findAmount('1.5k')?.value).toBe('1500.00');
+    expect(findAmount('2万元')?.value).toBe('20000.00');
+    expect(findAmount('五百块')?.value).toBe('500.00');
+    expect(findAmount('300 yuan')?.value).toBe('300.00');
+    expect(findCount('前20')?.value).toBe(20);
+    expect(findCount('列前二十名')?.value).toBe(20);
+    expect(findCount('top 5')?.value).toBe(5);
+    expect(findCount('没有数字')).toBeUndefined();
+  });
+
+  it('parses Chinese numerals and scales decimals exactly', () => {
+    expect(parseNumber('一百二十')).toBe(120);
+    expect(parseNumber('十五')).toBe(15);
+    expect(parseNumber('两千零五')).toBe(2005);
+    expect(parseNumber('三万五千')).toBe(35000);
+    expect(parseNumber('abc')).toBeUndefined();
+    expect(scaleDecimal('0.1', 1000)).toBe('100.00');
+    expect(scaleDecimal('1.23', 1)).toBe('1.23');
+  });
+
+  it('finds a name in what is left after trigger words and fillers', () => {
+    expect(findName('查一下 张伟', [{ start: 0, end: 3 }])?.value).toBe('张伟');
+    expect(findName('张伟的会员档案', [{ start: 5, end: 7 }])?.value).toBe('张伟');
+    expect(findName('find Zhang Wei', [{ start: 0, end: 4 }])?.value).toBe('Zhang Wei');
+    expect(findName('查一下 12', [{ start: 0, end: 3 }])).toBeUndefined();
+  });
+});

@@ -1,0 +1,170 @@
+import { normalizeMemberNo, normalizePhone } from '../../crm/members/identifiers.ts';
+import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
+
+/**
+ * Slot extractors of the rule router. Each works on NFKC-normalised text and returns the value
+ * with the span it came from, so the router can blank consumed text before looking for a name.
+ */
+export interface Span {
+  start: number;
+  end: number;
+}
+export interface Found<T> {
+  value: T;
+  span: Span;
+}
+
+function matches(text: string, re: RegExp): RegExpExecArray[] {
+  return [...text.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'))];
+}
+const spanOf = (m: RegExpExecArray): Span => ({ start: m.index, end: m.index + m[0].length });
+
+/** Replaces the spans with spaces (same length, so later spans still line up). */
+export function blank(text: string, spans: readonly Span[]): string {
+  // UTF-16 code units, like RegExp indices.
+  const chars = text.split('');
+  for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = ' ';
+  return chars.join('');
+}
+
+// Mainland mobiles as typed: "138 0000 0001", "138-0000-0001", "+86 13800000001", "8613800000001".
+const PHONE = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/;
+
+export function findPhones(text: string): Found<string>[] {
+  return matches(text, PHONE).flatMap((m) => {
+    const value = normalizePhone(m[0]);
+    return value ? [{ value, span: spanOf(m) }] : [];
+  });
+}
+
+const MEMBER_NO = /(?<![A-Za-z0-9])M\d{8}(?!\d)/i;
+
+export function findMemberNos(text: string): Found<string>[] {
+  return matches(text, MEMBER_NO).flatMap((m) => {
+    const value = normalizeMemberNo(m[0]);
+    return value ? [{ value, span: spanOf(m) }] : [];
+  });
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Tag names of the dictionary in the text, longest first (so "高价值客户" beats "高价值"),
+ * case-insensitive; ASCII names must stand alone ("VIP" is not found inside "VIPS").
+ * Returns the dictionary's spelling.
+ */
+export function findDictionaryTags(text: string, names: readonly string[]): Found<string>[] {
+  const found: Found<string>[] = [];
+  let rest = text;
+  for (const name of [...names].sort((a, b) => b.length - a.length)) {
+    const edge = /^[A-Za-z0-9]/.test(name) ? '(?<![A-Za-z0-9])' : '';
+    const tail = /[A-Za-z0-9]$/.test(name) ? '(?![A-Za-z0-9])' : '';
+    for (const m of matches(rest, new RegExp(`${edge}${escapeRe(name)}${tail}`, 'i'))) {
+      found.push({ value: name, span: spanOf(m) });
+      rest = blank(rest, [spanOf(m)]);
+    }
+  }
+  return found.sort((a, b) => a.span.start - b.span.start);
+}
+
+const TAG_VERBS = /^.*(?:添加|加上|打上|贴上|去掉|删除|移除|删掉|取消|摘掉|去除|加|打|贴|给|把|的)/;
+const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]';
+
+/**
+ * A tag name that is not in the dictionary, from where staff put one: "打标签 X", "标记为 X",
+ * "X 标签", "as X", "tag X from". Used only when no dictionary tag was found, so the intent
+ * can answer "no such tag, did you mean …" instead of guessing.
+ */
+export function findTagPhrase(text: string): Found<string> | undefined {
+  const after = new RegExp(`(?:标签|标记为|标记成|标为)\\s*[:：]?\\s*[「“"']?(${TOKEN}{1,16})`).exec(text)
+    ?? /\bas\s+([^\s,.;!?]{1,32})/i.exec(text)
+    ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
+  if (after?.[1]) {
+    const start = after.index + after[0].length - after[1].length;
+    return { value: after[1], span: { start, end: start + after[1].length } };
+  }
+  const before = new RegExp(`(${TOKEN}{1,24})\\s*标签`).exec(text) ?? /([^\s,.;!?]{1,32})\s+tag\b/i.exec(text);
+  if (before?.[1]) {
+    const value = before[1].replace(TAG_VERBS, '');
+    if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value)) return undefined;
+    const start = before.index + before[1].length - value.length;
+    return { value, span: { start, end: start + value.length } };
+  }
+  return undefined;
+}
+
+const NUM = `(\\d+|${CN_NUMERAL}+)`;
+
+/** Days: "120天", "最近三十天", "三个月" (×30), "两周" (×7), "90 days", "3 months". */
+export function findDays(text: string): Found<number> | undefined {
+  const units: [RegExp, number][] = [
+    [new RegExp(`${NUM}\\s*(?:天|日)`), 1],
+    [new RegExp(`${NUM}\\s*个?月`), 30],
+    [new RegExp(`${NUM}\\s*(?:周|个星期|星期)`), 7],
+    [/(\d+)\s*days?\b/i, 1],
+    [/(\d+)\s*months?\b/i, 30],
+    [/(\d+)\s*weeks?\b/i, 7],
+  ];
+  for (const [re, factor] of units) {
+    const m = re.exec(text);
+    const n = m?.[1] === undefined ? undefined : parseNumber(m[1]);
+    if (m && n !== undefined) return { value: n * factor, span: spanOf(m) };
+  }
+  return undefined;
+}
+
+/** Amounts as a decimal string: "500元", "¥1,200", "1.5k", "2万", "五百块", "500 yuan". */
+export function findAmount(text: string): Found<string> | undefined {
+  const scale = (u: string | undefined): 1 | 1000 | 10000 => (!u ? 1 : /[kK千]/.test(u) ? 1000 : 10000);
+  const patterns = [
+    /¥\s*(\d[\d,]*(?:\.\d{1,2})?)\s*([kKwW千万])?/,
+    /(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?\s*(?:元|块|rmb\b|yuan\b|RMB\b)/i,
+    /(?<![\w.])(\d+(?:\.\d+)?)\s*([kKwW])(?![A-Za-z])/,
+  ];
+  for (const re of patterns) {
+    const m = re.exec(text);
+    const value = m?.[1] ? scaleDecimal(m[1].replace(/,/g, ''), scale(m[2])) : undefined;
+    if (m && value) return { value, span: spanOf(m) };
+  }
+  const cn = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块)`).exec(text);
+  const n = cn?.[1] ? parseNumber(cn[1]) : undefined;
+  return cn && n !== undefined ? { value: `${n}.00`, span: spanOf(cn) } : undefined;
+}
+
+/** How many to show: "前20", "前二十名", "top 5", "10个", "5 members". */
+export function findCount(text: string): Found<number> | undefined {
+  const m =
+    new RegExp(`前\\s*${NUM}\\s*(?:名|位|个)?`).exec(text) ??
+    /\btop\s*(\d+)\b/i.exec(text) ??
+    new RegExp(`${NUM}\\s*(?:位|个|名)`).exec(text) ??
+    /\b(\d+)\s*(?:members|customers)\b/i.exec(text);
+  const n = m?.[1] ? parseNumber(m[1]) : undefined;
+  return m && n !== undefined && n > 0 ? { value: n, span: spanOf(m) } : undefined;
+}
+
+/** Words around a name that are not the name: requests, politeness, "member", "the" … */
+const FILLERS = [
+  /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
+  /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about)\b/gi,
+];
+const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找]+|[的给把请帮我吗呢啊吧为]+$/g;
+const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
+const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
+
+/**
+ * A member's name: what is left once identifiers, tags, trigger words and fillers are
+ * blanked (`consumed`), if it looks like a name (2–8 Han characters, or 1–4 Latin words).
+ */
+export function findName(text: string, consumed: readonly Span[]): Found<string> | undefined {
+  let rest = blank(text, consumed);
+  for (const re of FILLERS) rest = rest.replace(re, (m) => ' '.repeat(m.length));
+  // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
+  const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s,，。.!！?？:：;；、"'“”「」『』()（）]+/);
+  for (const seg of segments) {
+    const value = seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, '');
+    if (!(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
+    const start = text.indexOf(value);
+    return { value, span: { start, end: start + value.length } };
+  }
+  return undefined;
+}

@@ -1,0 +1,135 @@
+import type { RouteResult } from '../../bot/types.ts';
+import { normalizeText } from '../../crm/members/identifiers.ts';
+import { tagDictionary } from '../../crm/tags/dictionary.ts';
+import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
+import { blank, findAmount, findCount, findDays, findDictionaryTags, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
+import type { RouteContext, Router } from './types.ts';
+
+/** Confidence levels: a trigger with every required slot; a trigger missing a slot or tied; only a member id; nothing. */
+export const CONFIDENCE = { sure: 0.9, bareRef: 0.85, tied: 0.6, missingSlot: 0.4, unknown: 0.1 } as const;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A string trigger as a pattern: ASCII words on word boundaries ("tag" not inside "untag"), anything else literally. */
+function compile(p: string | RegExp): RegExp {
+  if (p instanceof RegExp) {
+    // Stateless (no g) and case-insensitive, whatever the declaration wrote.
+    const flags = p.flags.replace('g', '');
+    return new RegExp(p.source, flags.includes('i') ? flags : flags + 'i');
+  }
+  return /^[\x20-\x7e]+$/.test(p) ? new RegExp(`(?<![A-Za-z0-9])${escapeRe(p)}(?![A-Za-z0-9])`, 'i') : new RegExp(escapeRe(p), 'i');
+}
+
+interface Compiled {
+  def: IntentDef;
+  triggers: RegExp[][];
+}
+
+interface Hit {
+  c: Compiled;
+  /** Characters matched by the best trigger: the more specific phrase wins a tie of priority. */
+  weight: number;
+  spans: Span[];
+}
+
+function bestHit(c: Compiled, text: string): Hit | undefined {
+  let best: Hit | undefined;
+  const spans: Span[] = [];
+  for (const parts of c.triggers) {
+    const ms = parts.map((re) => re.exec(text));
+    if (ms.some((m) => !m)) continue;
+    const found = ms as RegExpExecArray[];
+    for (const m of found) spans.push({ start: m.index, end: m.index + m[0].length });
+    const weight = found.reduce((n, m) => n + m[0].length, 0);
+    if (!best || weight > best.weight) best = { c, weight, spans };
+  }
+  // Every trigger that matched is stripped before the name is looked for, not just the best.
+  return best && { ...best, spans };
+}
+
+const rank = (h: Hit) => (h.c.def.rule.priority ?? 0) * 1000 + h.weight;
+
+/**
+ * The offline rule router: patterns and slot extractors derived from each intent's `rule`
+ * declaration. Text is NFKC-normalised (full-width digits and letters), phone numbers and
+ * member numbers are found first and blanked so digits never trigger words, then the
+ * highest-priority intent whose trigger matches wins. A message that is only a phone number
+ * or member number goes to the intent declaring `bareMemberRef`; anything else unknown goes
+ * to help with a low confidence (the pipeline then shows the help text, never silence).
+ */
+export function createRuleRouter(intents: readonly IntentDef[]): Router {
+  const compiled: Compiled[] = intents.map((def) => ({
+    def,
+    triggers: def.rule.keywords.map((t: Trigger) => (Array.isArray(t) ? t : [t]).map(compile)),
+  }));
+
+  return {
+    async route(raw: string, ctx: RouteContext): Promise<RouteResult> {
+      const text = normalizeText(raw).trim();
+      const candidates = compiled.filter((c) => c.def.audience === ctx.audience);
+      const phones = findPhones(text);
+      const memberNos = findMemberNos(text);
+      const idSpans = [...phones, ...memberNos].map((f) => f.span);
+      const masked = blank(text, idSpans);
+
+      const hits = candidates.flatMap((c) => bestHit(c, masked) ?? []).sort((a, b) => rank(b) - rank(a));
+      const [top, second] = hits;
+      let chosen: IntentDef | undefined = top?.c.def;
+      let confidence: number = top ? (second && rank(second) === rank(top) ? CONFIDENCE.tied : CONFIDENCE.sure) : CONFIDENCE.unknown;
+
+      if (!chosen && idSpans.length > 0) {
+        chosen = candidates.find((c) => c.def.rule.bareMemberRef)?.def;
+        // "13800000001" alone is a lookup; "13800000001 怎么样" probably too, less surely.
+        confidence = masked.replace(/[\s?？。.!！]/g, '') === '' ? CONFIDENCE.bareRef : CONFIDENCE.tied;
+      }
+      const help = candidates.find((c) => c.def.name === 'help')?.def;
+      if (!chosen) return { intent: help?.name ?? 'help', slots: {}, confidence: CONFIDENCE.unknown };
+
+      const slots = await extractSlots(chosen, text, masked, { phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, ctx);
+      const missing = (chosen.rule.requires ?? []).some((group) => !group.some((s) => slots[s] !== undefined));
+      return { intent: chosen.name, slots, confidence: missing ? Math.min(confidence, CONFIDENCE.missingSlot) : confidence };
+    },
+  };
+}
+
+interface Found0 {
+  phones: Found<string>[];
+  memberNos: Found<string>[];
+  /** Spans already explained (identifiers, trigger words). */
+  consumed: Span[];
+}
+
+/**
+ * Fills the slots the intent declares, in a fixed order: identifiers, tag, numbers, then the
+ * name from whatever is left (so "给张伟加上高价值标签" leaves 张伟, not 高价值).
+ */
+async function extractSlots(def: IntentDef, text: string, masked: string, found: Found0, ctx: RouteContext): Promise<Record<string, unknown>> {
+  const wanted = Object.entries(def.rule.extract ?? {}) as [string, ExtractorKind][];
+  const slotOf = (kind: ExtractorKind) => wanted.find(([, k]) => k === kind)?.[0];
+  const slots: Record<string, unknown> = {};
+  const consumed = [...found.consumed];
+  const put = <T>(kind: ExtractorKind, f: Found<T> | undefined) => {
+    const slot = slotOf(kind);
+    if (!slot || !f) return;
+    slots[slot] = f.value;
+    consumed.push(f.span);
+  };
+
+  put('phone', found.phones[0]);
+  put('memberNo', found.memberNos[0]);
+  if (slotOf('tag')) {
+    const dictionary = (await tagDictionary(ctx.services)).map((t) => t.name);
+    put('tag', findDictionaryTags(masked, dictionary)[0] ?? findTagPhrase(masked));
+  }
+  let rest = blank(masked, consumed);
+  const numeric: [ExtractorKind, (t: string) => Found<unknown> | undefined][] = [['days', findDays], ['amount', findAmount], ['count', findCount]];
+  for (const [kind, find] of numeric) {
+    if (!slotOf(kind)) continue;
+    const f = find(rest);
+    put(kind, f);
+    if (f) rest = blank(rest, [f.span]);
+  }
+  // A name only when no identifier was given: "13800000001 张伟" means the phone.
+  if (slots[slotOf('phone') ?? ''] === undefined && slots[slotOf('memberNo') ?? ''] === undefined) put('name', findName(text, consumed));
+  return slots;
+}

@@ -1,0 +1,16 @@
+import type { Actor, RouteResult } from '../../bot/types.ts';
+import type { Services } from '../../services.ts';
+
+export interface RouteContext {
+  audience: 'staff' | 'member';
+  actor: Actor;
+  services: Services;
+}
+
+/** Text → intent, slots and a confidence in 0..1. Implemented by the rule router (and later the LLM router). */
+export interface Router {
+  route(text: string, ctx: RouteContext): Promise<RouteResult>;
+}
+
+/** Below this the pipeline should treat the answer as a guess (issue 5: clarify instead). */
+export const LOW_CONFIDENCE = 0.5;
