@@ -1,0 +1,163 @@
+/**
+ * WeCom server API client (self-built app): gettoken + message/send over global fetch.
+ * The host comes from WECOM_API_BASE so a forwarding proxy on a trusted IP, or the test
+ * fake (test/fakes/qyapi.ts), can stand in for qyapi.weixin.qq.com.
+ * Never logs the access token or the secret (the token travels in the query string, so URLs
+ * are never logged either).
+ */
+import { createHash } from 'node:crypto';
+import type { Config } from '../../config.ts';
+import { AppError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { IP_NOT_TRUSTED, IP_NOT_TRUSTED_EXPLANATION, TOKEN_ERRCODES, weComApiError, weComTransportError } from './api-errors.ts';
+import { splitUtf8 } from './split.ts';
+import { createTokenCache, type TokenCache } from './token-cache.ts';
+
+export interface WeComApiClientOptions {
+  /** Per-request timeout; a timeout is a retryable error. */
+  timeoutMs?: number;
+  /** Seconds before WeCom's expiry at which the cached token is dropped. */
+  tokenMarginS?: number;
+}
+
+export interface SendTextResult {
+  /** How many messages the text was split into (2048-byte limit). */
+  chunks: number;
+  /** How many were sent by this call (chunks already sent by an earlier attempt of the same requestId are skipped). */
+  sent: number;
+}
+
+export interface WeComApiClient {
+  readonly corpId: string;
+  readonly agentId: number;
+  /** The app's access token, from the shared cache or a fresh gettoken. */
+  getAccessToken(): Promise<string>;
+  /**
+   * Sends a text to one member (userid) via message/send, split at 2048 UTF-8 bytes.
+   * With a requestId, chunks already delivered by an earlier attempt are not sent again,
+   * so a BullMQ retry after a partial failure never duplicates a message (DESIGN.md habit 7).
+   * Throws AppError; `retryable` tells the job whether to try again.
+   */
+  sendText(touser: string, text: string, requestId?: string): Promise<SendTextResult>;
+}
+
+interface ApiReply {
+  errcode?: number;
+  errmsg?: string;
+  [k: string]: unknown;
+}
+
+type ClientServices = Pick<Services, 'redis' | 'logger' | 'key'> & {
+  config: Pick<Config, 'WECOM_API_BASE' | 'WECOM_CORP_ID' | 'WECOM_SECRET' | 'WECOM_AGENT_ID'>;
+};
+
+/** How long a delivered chunk is remembered for retries of the same request. */
+const SENT_MARK_TTL_S = 24 * 3600;
+
+export function createWeComApiClient(services: ClientServices, opts: WeComApiClientOptions = {}): WeComApiClient {
+  const { config, redis, logger, key } = services;
+  const { WECOM_CORP_ID: corpId, WECOM_SECRET: secret, WECOM_AGENT_ID: agentIdText } = config;
+  if (!corpId || !secret || !agentIdText) {
+    // Fail loudly at start-up (DESIGN.md habit 4), not on the first push.
+    throw new AppError('channel_not_configured', 'WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID are required to push messages', 500);
+  }
+  const agentId = Number(agentIdText);
+  const base = config.WECOM_API_BASE.replace(/\/+$/, '');
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+
+  async function call(api: string, query: Record<string, string>, body?: unknown): Promise<ApiReply> {
+    const url = `${base}/cgi-bin/${api}?${new URLSearchParams(query).toString()}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      const err = e as Error;
+      throw weComTransportError(api, err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error: ${err.message}`);
+    }
+    if (!res.ok) await res.body?.cancel().catch(() => undefined);
+    if (res.status === 429 || res.status >= 500) throw weComTransportError(api, `HTTP ${res.status}`, { httpStatus: res.status });
+    if (!res.ok) throw new AppError('wecom_http_error', `${api}: HTTP ${res.status}`, 502, false, { api, httpStatus: res.status });
+    let reply: ApiReply;
+    try {
+      reply = (await res.json()) as ApiReply;
+    } catch {
+      // A proxy's HTML error page, or a cut connection: worth another try.
+      throw weComTransportError(api, 'response is not JSON');
+    }
+    const errcode = reply.errcode ?? 0;
+    if (errcode === IP_NOT_TRUSTED) logger.error({ api, errcode, corpId, agentId }, IP_NOT_TRUSTED_EXPLANATION);
+    return reply;
+  }
+
+  const tokens: TokenCache = createTokenCache({
+    redis,
+    logger,
+    cacheKey: key('wecom', 'token', corpId, agentId),
+    marginS: opts.tokenMarginS,
+    async fetchToken() {
+      const r = await call('gettoken', { corpid: corpId, corpsecret: secret });
+      const errcode = r.errcode ?? 0;
+      if (errcode !== 0) {
+        // On gettoken, 40001 means the secret itself is wrong: no point in retrying.
+        if (errcode === 40001) throw new AppError('wecom_api_error', 'gettoken: invalid secret (WECOM_SECRET) (40001)', 502, false, { api: 'gettoken', errcode, errmsg: r.errmsg });
+        throw weComApiError('gettoken', errcode, String(r.errmsg ?? ''));
+      }
+      if (typeof r.access_token !== 'string' || !r.access_token) throw weComTransportError('gettoken', 'reply has no access_token');
+      return { token: r.access_token, expiresIn: Number(r.expires_in ?? 7200) };
+    },
+  });
+
+  /** POSTs with the cached token; on a token error drops it, refreshes and retries once (DESIGN.md). */
+  async function postWithToken(api: string, body: unknown): Promise<ApiReply> {
+    for (let attempt = 1; ; attempt++) {
+      const token = await tokens.get();
+      const reply = await call(api, { access_token: token }, body);
+      const errcode = reply.errcode ?? 0;
+      if (errcode === 0) return reply;
+      if (TOKEN_ERRCODES.has(errcode) && attempt === 1) {
+        logger.info({ api, errcode }, 'wecom access token rejected; refreshing and retrying once');
+        await tokens.invalidate(token);
+        continue;
+      }
+      throw weComApiError(api, errcode, String(reply.errmsg ?? ''));
+    }
+  }
+
+  async function sendOne(touser: string, content: string): Promise<void> {
+    const reply = await postWithToken('message/send', { touser, msgtype: 'text', agentid: agentId, text: { content } });
+    // errcode 0 still lists recipients WeCom could not deliver to (unknown or unlicensed accounts).
+    for (const field of ['invaliduser', 'unlicenseduser'] as const) {
+      const listed = String(reply[field] ?? '').split('|');
+      if (listed.includes(touser)) {
+        throw new AppError('wecom_invalid_user', `message/send: recipient is listed in ${field}`, 502, false, { api: 'message/send', field, touser });
+      }
+    }
+  }
+
+  return {
+    corpId,
+    agentId,
+    getAccessToken: () => tokens.get(),
+    async sendText(touser, text, requestId) {
+      const chunks = splitUtf8(text);
+      if (chunks.length === 0) throw new AppError('wecom_empty_text', 'message/send: empty text', 400, false);
+      const markBase = requestId
+        ? key('wecom', 'sent', createHash('sha256').update(`${requestId}\n${touser}\n${text}`).digest('hex').slice(0, 32))
+        : undefined;
+      let sent = 0;
+      for (const [i, chunk] of chunks.entries()) {
+        const mark = markBase && `${markBase}:${i}`;
+        if (mark && (await redis.exists(mark))) continue;
+        await sendOne(touser, chunk);
+        if (mark) await redis.set(mark, '1', 'EX', SENT_MARK_TTL_S);
+        sent++;
+      }
+      return { chunks: chunks.length, sent };
+    },
+  };
+}

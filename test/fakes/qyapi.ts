@@ -1,0 +1,247 @@
+/**
+ * A local stand-in for qyapi.weixin.qq.com speaking WeCom's real wire format, for tests that
+ * exercise our API client (DESIGN.md habit 8: fake the outside world, never our own modules).
+ * Point WECOM_API_BASE at `url`.
+ *
+ *   GET  /cgi-bin/gettoken?corpid=&corpsecret=          → {errcode, errmsg, access_token, expires_in}
+ *   POST /cgi-bin/message/send?access_token=            → {errcode, errmsg, invaliduser, …, msgid}
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeQyapiOptions {
+  corpId: string;
+  corpSecret: string;
+  /** When set, message/send with another agentid gets 40056 (invalid agentid). */
+  agentId?: number | string;
+  /** When set, a touser outside this list gets 81013 (user invalid / out of the app's scope). */
+  knownUsers?: string[];
+  /** expires_in handed out by gettoken (WeCom: 7200). */
+  expiresIn?: number;
+  /** Delay before every response, in ms (simulates a slow API). */
+  delayMs?: number;
+}
+
+/** One message/send the fake accepted (failed sends are not recorded). */
+export interface SentMessage {
+  touser: string;
+  msgtype: string;
+  agentid: number;
+  /** text.content as WeCom would deliver it: cut at 2048 bytes, as the real API does. */
+  content: string;
+  /** True when content had to be cut (a client that splits correctly never triggers this). */
+  truncated: boolean;
+  contentBytes: number;
+  accessToken: string;
+  body: Record<string, unknown>;
+  at: Date;
+}
+
+export interface FakeQyapi {
+  /** Base URL for WECOM_API_BASE, e.g. http://127.0.0.1:40123 */
+  readonly url: string;
+  readonly sent: SentMessage[];
+  /** Number of gettoken calls received (successful or not). */
+  readonly tokenRequests: number;
+  /** Number of message/send calls received (including failed ones). */
+  readonly sendRequests: number;
+  /**
+   * The next `times` message/send calls (with a valid token) answer `errcode` instead of sending;
+   * with `after`, that many sends succeed first (e.g. fail the second chunk of a split text).
+   */
+  failNext(errcode: number, times?: number, opts?: FailOptions): void;
+  /** The next `times` gettoken calls answer `errcode`. */
+  failTokenNext(errcode: number, times?: number, opts?: Pick<FailOptions, 'errmsg'>): void;
+  /** The next `times` requests of any kind answer this HTTP status with an HTML body (proxy/gateway failure). */
+  failHttpNext(status: number, times?: number): void;
+  /** Invalidates every token issued so far: the next send with one gets 42001 (expired). */
+  expireTokens(): void;
+  /** Changes the response delay (ms) of subsequent requests. */
+  setDelay(ms: number): void;
+  close(): Promise<void>;
+}
+
+export interface FailOptions {
+  /** errmsg to answer (default: WeCom's usual text for the code). */
+  errmsg?: string;
+  /** Number of sends that succeed before the failure starts. */
+  after?: number;
+}
+
+interface Failure {
+  errcode: number;
+  errmsg: string;
+  times: number;
+  after: number;
+}
+
+const ERRMSG: Record<number, string> = {
+  [-1]: 'system busy',
+  40001: 'invalid credential',
+  40013: 'invalid corpid',
+  40014: 'invalid access_token',
+  40056: 'invalid agentid',
+  41001: 'access_token missing',
+  42001: 'access_token expired',
+  44004: 'empty content',
+  45009: 'api freq out of limit',
+  45033: 'api concurrent out of limit',
+  47001: 'data format error',
+  60020: 'not allow to access from your ip',
+  81013: 'user & party & tag all invalid',
+};
+const errmsgOf = (errcode: number) => `${ERRMSG[errcode] ?? 'error'}, hint: [fake-${randomBytes(4).toString('hex')}]`;
+
+const TEXT_LIMIT = 2048;
+
+/** Cuts at a byte limit without leaving half a UTF-8 character, as WeCom's truncation does. */
+function truncateBytes(s: string, limit: number): string {
+  const buf = Buffer.from(s, 'utf8');
+  if (buf.length <= limit) return s;
+  let end = limit;
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8');
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const p of req) parts.push(p as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi> {
+  const sent: SentMessage[] = [];
+  const validTokens = new Set<string>();
+  const expiredTokens = new Set<string>();
+  let tokenRequests = 0;
+  let sendRequests = 0;
+  let delayMs = opts.delayMs ?? 0;
+  const sendFailures: Failure[] = [];
+  const tokenFailures: Failure[] = [];
+  const httpFailures: { status: number; times: number }[] = [];
+
+  const takeFailure = <T extends { times: number; after?: number }>(queue: T[]): T | undefined => {
+    const f = queue[0];
+    if (!f) return undefined;
+    if (f.after) {
+      f.after--;
+      return undefined;
+    }
+    if (--f.times <= 0) queue.shift();
+    return f;
+  };
+
+  function gettoken(q: URLSearchParams): Record<string, unknown> {
+    tokenRequests++;
+    const f = takeFailure(tokenFailures);
+    if (f) return { errcode: f.errcode, errmsg: f.errmsg };
+    if (q.get('corpid') !== opts.corpId) return { errcode: 40013, errmsg: errmsgOf(40013) };
+    if (q.get('corpsecret') !== opts.corpSecret) return { errcode: 40001, errmsg: errmsgOf(40001) };
+    const token = randomBytes(48).toString('base64url');
+    validTokens.add(token);
+    return { errcode: 0, errmsg: 'ok', access_token: token, expires_in: opts.expiresIn ?? 7200 };
+  }
+
+  function send(q: URLSearchParams, raw: string): Record<string, unknown> {
+    sendRequests++;
+    const token = q.get('access_token');
+    if (!token) return { errcode: 41001, errmsg: errmsgOf(41001) };
+    if (expiredTokens.has(token)) return { errcode: 42001, errmsg: errmsgOf(42001) };
+    if (!validTokens.has(token)) return { errcode: 40014, errmsg: errmsgOf(40014) };
+    const f = takeFailure(sendFailures);
+    if (f) return { errcode: f.errcode, errmsg: f.errmsg };
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return { errcode: 47001, errmsg: errmsgOf(47001) };
+    }
+    if (opts.agentId !== undefined && String(body.agentid) !== String(opts.agentId)) return { errcode: 40056, errmsg: errmsgOf(40056) };
+    const touser = String(body.touser ?? '');
+    if (opts.knownUsers && !opts.knownUsers.includes(touser)) return { errcode: 81013, errmsg: errmsgOf(81013) };
+    const rawContent = (body.text as { content?: unknown } | undefined)?.content;
+    if (body.msgtype === 'text' && (typeof rawContent !== 'string' || rawContent === '')) return { errcode: 44004, errmsg: errmsgOf(44004) };
+    const content = typeof rawContent === 'string' ? rawContent : '';
+    const contentBytes = Buffer.byteLength(content, 'utf8');
+    sent.push({
+      touser,
+      msgtype: String(body.msgtype),
+      agentid: Number(body.agentid),
+      content: truncateBytes(content, TEXT_LIMIT),
+      truncated: contentBytes > TEXT_LIMIT,
+      contentBytes,
+      accessToken: token,
+      body,
+      at: new Date(),
+    });
+    return {
+      errcode: 0,
+      errmsg: 'ok',
+      invaliduser: '',
+      invalidparty: '',
+      invalidtag: '',
+      unlicenseduser: '',
+      msgid: randomBytes(16).toString('base64url'),
+      response_code: '',
+    };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    const http = takeFailure(httpFailures);
+    if (http) {
+      res.writeHead(http.status, { 'content-type': 'text/html' }).end(`<html><body>${http.status} gateway error</body></html>`);
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://fake');
+    let reply: Record<string, unknown>;
+    if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') reply = gettoken(url.searchParams);
+    else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body);
+    else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    // WeCom answers HTTP 200 for API errors too; the outcome is in errcode.
+    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(reply));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sent,
+    get tokenRequests() {
+      return tokenRequests;
+    },
+    get sendRequests() {
+      return sendRequests;
+    },
+    failNext(errcode, times = 1, opts = {}) {
+      sendFailures.push({ errcode, errmsg: opts.errmsg ?? errmsgOf(errcode), times, after: opts.after ?? 0 });
+    },
+    failTokenNext(errcode, times = 1, opts = {}) {
+      tokenFailures.push({ errcode, errmsg: opts.errmsg ?? errmsgOf(errcode), times, after: 0 });
+    },
+    failHttpNext(status, times = 1) {
+      httpFailures.push({ status, times });
+    },
+    expireTokens() {
+      for (const t of validTokens) expiredTokens.add(t);
+      validTokens.clear();
+    },
+    setDelay(ms) {
+      delayMs = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}
