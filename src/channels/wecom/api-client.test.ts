@@ -6,6 +6,7 @@ import { startFakeQyapi, type FakeQyapi } from '../../../test/fakes/qyapi.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { AppError } from '../../errors.ts';
 import { createWeComAdapter } from './adapter.ts';
+import { createWeComChannel } from './index.ts';
 import { createWeComApiClient, type WeComApiClient, type WeComApiClientOptions } from './api-client.ts';
 import { IP_NOT_TRUSTED_EXPLANATION } from './api-errors.ts';
 import { SAMPLE } from './test-vectors.ts';
@@ -238,5 +239,14 @@ describe('the adapter push path', () => {
     const adapter = createWeComAdapter({ config: env.config, api: client() });
     fake.failNext(45009);
     expect(await rejection(adapter.push('agent_01', 'x'))).toMatchObject({ retryable: true });
+  });
+
+  it('createWeComChannel wires the adapter and the API client from config', async () => {
+    const channel = createWeComChannel({ ...env.services, config: { ...env.config, WECOM_API_BASE: fake.url } });
+    await channel!.push('store_manager_01', 'wired');
+    expect(fake.sent.map((m) => m.content)).toEqual(['wired']);
+    expect(createWeComChannel({ ...env.services, config: { ...env.config, WECOM_TOKEN: undefined } })).toBeUndefined();
+    const passiveOnly = createWeComChannel({ ...env.services, config: { ...env.config, WECOM_SECRET: undefined } });
+    await expect(passiveOnly!.push('store_manager_01', 'x')).rejects.toMatchObject({ code: 'wecom_push_not_configured', retryable: false });
   });
 });

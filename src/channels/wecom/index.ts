@@ -1,0 +1,22 @@
+/**
+ * The WeCom self-built app channel, wired from config: the one call the runtime needs.
+ */
+import type { Services } from '../../services.ts';
+import { createWeComAdapter, type WeComAdapter } from './adapter.ts';
+import { createWeComApiClient } from './api-client.ts';
+
+export { createWeComAdapter, WECOM_MAX_BODY_BYTES, type WeComAdapter, type WeComAdapterOptions } from './adapter.ts';
+export { createWeComApiClient, type SendTextResult, type WeComApiClient, type WeComApiClientOptions } from './api-client.ts';
+
+/**
+ * The adapter when the callback is configured (WECOM_TOKEN, WECOM_AES_KEY, WECOM_CORP_ID),
+ * else undefined (the route then answers 503). Push needs WECOM_SECRET and WECOM_AGENT_ID as
+ * well; without them only passive replies work, which is logged once at start-up.
+ */
+export function createWeComChannel(services: Pick<Services, 'config' | 'redis' | 'logger' | 'key'>): WeComAdapter | undefined {
+  const { config, logger } = services;
+  if (!config.WECOM_TOKEN || !config.WECOM_AES_KEY || !config.WECOM_CORP_ID) return undefined;
+  const canPush = Boolean(config.WECOM_SECRET && config.WECOM_AGENT_ID);
+  if (!canPush) logger.warn('WECOM_SECRET / WECOM_AGENT_ID not set: WeCom answers only passively; answers slower than the reply budget are dropped');
+  return createWeComAdapter({ config, api: canPush ? createWeComApiClient(services) : undefined });
+}
