@@ -65,7 +65,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
     const storeFilter = stores === null ? '' : 'AND m.home_store_id IN (?)';
     if (stores !== null) params.push(stores);
     params.push(now, now, rule.minDays, rule.gapFactor);
-    const spendFilter = options.minSpend !== undefined ? 'AND sp.total_spend >= CAST(? AS DECIMAL(14,2))' : '';
+    const spendFilter = options.minSpend !== undefined ? 'AND l.total_spend >= CAST(? AS DECIMAL(14,2))' : '';
     if (options.minSpend !== undefined) params.push(options.minSpend);
     params.push(limit);
     const [rows] = await access.services.sql.query<RowDataPacket[]>(

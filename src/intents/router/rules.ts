@@ -119,7 +119,12 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   put('memberNo', found.memberNos[0]);
   if (slotOf('tag')) {
     const dictionary = (await tagDictionary(ctx.services)).map((t) => t.name);
-    put('tag', findDictionaryTags(masked, dictionary)[0] ?? findTagPhrase(masked));
+    const known = findDictionaryTags(masked, dictionary)[0];
+    const phrase = findTagPhrase(masked);
+    // "打标签 高价值会员用户" names a tag that merely contains 高价值: pass the whole phrase so the
+    // intent answers "no such tag, did you mean 高价值" instead of silently setting another tag.
+    const longer = phrase && known && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
+    put('tag', longer ? phrase : (known ?? phrase));
   }
   let rest = blank(masked, consumed);
   const numeric: [ExtractorKind, (t: string) => Found<unknown> | undefined][] = [['days', findDays], ['amount', findAmount], ['count', findCount]];

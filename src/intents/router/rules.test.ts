@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
+import type { StaffActor } from '../../bot/types.ts';
+import { createFixture } from '../../crm/testing/fixture.ts';
+import { intents } from '../catalogue.ts';
+import { createRuleRouter, CONFIDENCE } from './rules.ts';
+import type { RouteContext } from './types.ts';
+
+// The router table: every example of every intent (the same ones the help text and README
+// show) must route to its intent with exactly its slots. The tag dictionary comes from the DB.
+describe('rule router', () => {
+  let env: TestEnv;
+  let ctx: RouteContext;
+  const router = createRuleRouter(intents);
+  beforeAll(async () => {
+    env = await createTestEnv('rule_router');
+    const fx = await createFixture(env.services);
+    ctx = { audience: 'staff', actor: fx.staff.manager1 as StaffActor, services: env.services };
+  });
+  afterAll(async () => env?.cleanup());
+
+  for (const intent of intents) {
+    for (const ex of intent.examples) {
+      it(`${intent.name}: "${ex.text}"`, async () => {
+        const r = await router.route(ex.text, ctx);
+        expect({ intent: r.intent, slots: r.slots }).toEqual({ intent: intent.name, slots: ex.slots ?? {} });
+        expect(r.confidence).toBeGreaterThanOrEqual(0.5);
+        // Every example's slots are valid for the intent's own schema (what the pipeline checks next).
+        expect(intent.slots.safeParse(r.slots).success).toBe(true);
+      });
+    }
+  }
+
+  it('sends unknown input to help with a low confidence, never nothing', async () => {
+    for (const text of ['今天天气怎么样', 'asdfgh', '', '   ']) {
+      expect(await router.route(text, ctx)).toEqual({ intent: 'help', slots: {}, confidence: CONFIDENCE.unknown });
+    }
+  });
+
+  it('treats a bare phone or member number as a lookup, surely only when it is alone', async () => {
+    expect(await router.route(' 138 0000 0001 ', ctx)).toEqual({ intent: 'member.lookup', slots: { phone: '13800000001' }, confidence: CONFIDENCE.bareRef });
+    const vague = await router.route('13800000001 怎么样', ctx);
+    expect(vague.intent).toBe('member.lookup');
+    expect(vague.confidence).toBeLessThan(CONFIDENCE.bareRef);
+  });
+
+  it('is less sure when a required slot is missing', async () => {
+    const r = await router.route('查一下', ctx);
+    expect(r.intent).toBe('member.lookup');
+    expect(r.confidence).toBeLessThan(0.5);
+    const t = await router.route('给 13800000001 打标签', ctx);
+    expect(t).toMatchObject({ intent: 'tag.add', slots: { phone: '13800000001' } });
+    expect(t.confidence).toBeLessThan(0.5);
+  });
+
+  it('passes an unknown tag name through so the intent can suggest similar tags', async () => {
+    expect(await router.route('给 13800000001 打标签 高价值会员用户', ctx)).toMatchObject({ intent: 'tag.add', slots: { phone: '13800000001', tag: '高价值会员用户' } });
+  });
+
+  it('considers only the intents of the actor audience', async () => {
+    const member = { kind: 'member' as const, memberId: 1, name: '张伟', phone: '13800000001', homeStoreId: null };
+    const r = await router.route('查一下 13800000002', { audience: 'member', actor: member, services: env.services });
+    expect(r.intent).toBe('help');
+    expect(r.slots).toEqual({});
+  });
+});
