@@ -37,6 +37,7 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
   if (!WECOM_TOKEN || !WECOM_AES_KEY || !WECOM_CORP_ID) {
     throw new AppError('channel_not_configured', 'WECOM_TOKEN, WECOM_AES_KEY and WECOM_CORP_ID are required for the WeCom callback', 500);
   }
+  // Re-bound so the closures below see them narrowed to string.
   const { token, aesKey, corpId } = { token: WECOM_TOKEN, aesKey: WECOM_AES_KEY, corpId: WECOM_CORP_ID };
   deriveAesKey(aesKey); // a bad key fails at start-up, not on the first callback
   const maxBodyBytes = opts.maxBodyBytes ?? WECOM_MAX_BODY_BYTES;
