@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import { createBot } from './bot/pipeline.ts';
 import type { Channel, HandleMessage } from './bot/types.ts';
 import { createConsoleAdapter } from './channels/console/adapter.ts';
+import { createWeComChannel } from './channels/wecom/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
 import { createApp } from './http/app.ts';
 import { getIntent, intents } from './intents/catalogue.ts';
@@ -26,7 +27,7 @@ export interface Runtime {
 export function createRuntime(services: Services): Runtime {
   const router = createRuleRouter(intents);
   const handle = createBot({ services, router, getIntent });
-  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter() };
+  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter(), wecom: createWeComChannel(services) };
   const inflight = new Set<Promise<unknown>>();
   const app = createApp({ services, handle, adapters, inflight });
   const runtime: Runtime = {

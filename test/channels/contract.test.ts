@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BotAnswer, InboundMessage } from '../../src/bot/types.ts';
 import type { ChannelAdapter, RawRequest, RawResponse } from '../../src/channels/types.ts';
 import { consoleFixture } from './fixtures/console.ts';
+import { wecomFixture } from './fixtures/wecom.ts';
 
 /** What each adapter's fixture provides so one suite can exercise every channel. */
 export interface AdapterFixture {
@@ -16,7 +17,7 @@ export interface AdapterFixture {
   decodeReply(res: RawResponse): string;
 }
 
-const fixtures: AdapterFixture[] = [consoleFixture()];
+const fixtures: AdapterFixture[] = [consoleFixture(), wecomFixture()];
 
 const garbage: RawRequest[] = [
   { method: 'POST', query: {}, headers: {}, body: '' },

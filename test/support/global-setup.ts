@@ -1,11 +1,22 @@
 import mysql from 'mysql2/promise';
 
-/** Drops test databases left behind by an interrupted earlier run (names start with crm_t_). */
+/** A test database older than this was abandoned by an interrupted run (no test takes so long). */
+const ABANDONED_AFTER_S = 2 * 3600;
+
+/**
+ * Drops test databases left behind by interrupted earlier runs. Only old ones: their names
+ * carry their creation time (test/support/env.ts), so a parallel run's databases survive.
+ */
 export default async function setup(): Promise<void> {
   const conn = await mysql.createConnection({ uri: process.env.TEST_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/' });
   try {
     const [rows] = await conn.query<mysql.RowDataPacket[]>("SHOW DATABASES LIKE 'crm\\_t\\_%'");
-    for (const r of rows) await conn.query(`DROP DATABASE IF EXISTS \`${Object.values(r)[0]}\``);
+    const nowS = Date.now() / 1000;
+    for (const r of rows) {
+      const name = String(Object.values(r)[0]);
+      const born = /_([0-9a-z]{6,})_[0-9a-f]{6}$/.exec(name)?.[1];
+      if (born && nowS - parseInt(born, 36) > ABANDONED_AFTER_S) await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    }
   } finally {
     await conn.end();
   }
