@@ -16,14 +16,14 @@ export interface TestEnv {
  * A migrated database and a Redis prefix of the test file's own (DESIGN.md habit 9), against
  * the machine's real MariaDB and Redis. `env` overrides config (e.g. WECOM_API_BASE of a fake).
  */
-export async function createTestEnv(label: string, env: Record<string, string> = {}): Promise<TestEnv> {
+export async function createTestEnv(label: string, env: Record<string, string> = {}, opts: { now?: () => Date } = {}): Promise<TestEnv> {
   // The creation time (base-36 seconds) is part of the name so a later run's global setup can
   // tell an abandoned database from one a parallel run is still using.
   const id = `${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 20)}_${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(3).toString('hex')}`;
   const databaseUrl = `mysql://root@127.0.0.1:3306/crm_t_${id}`;
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_PREFIX: `crm_t_${id}`, ...env });
   await migrate(databaseUrl);
-  const services = createServices(config);
+  const services = createServices(config, { now: opts.now });
   return {
     services,
     config,

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RawRequest } from '../../src/channels/types.ts';
+import { computeSignature } from '../../src/channels/wecom/crypto.ts';
+import { encryptedCallback, readPassiveReply, textMessageXml, verificationRequest } from '../../src/channels/wecom/callback-builder.ts';
+import { SAMPLE } from '../../src/channels/wecom/test-vectors.ts';
+import { seedDemo } from '../../src/crm/seed/index.ts';
+import { createRuntime, type Runtime } from '../../src/runtime.ts';
+import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
+import { createTestEnv, type TestEnv } from '../support/env.ts';
+
+const keys = { token: SAMPLE.token, aesKey: SAMPLE.aesKey, corpId: SAMPLE.corpId };
+const SECRET = 'test-corp-secret';
+const AGENT_ID = '1000002';
+
+/** A running app with the WeCom channel configured, a fake qyapi server and the demo data. */
+async function setup(label: string, budgetMs: number) {
+  const fake = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
+  const env = await createTestEnv(label, {
+    WECOM_CORP_ID: keys.corpId,
+    WECOM_TOKEN: keys.token,
+    WECOM_AES_KEY: keys.aesKey,
+    WECOM_SECRET: SECRET,
+    WECOM_AGENT_ID: AGENT_ID,
+    WECOM_API_BASE: fake.url,
+    WECOM_REPLY_BUDGET_MS: String(budgetMs),
+  });
+  await seedDemo(env.services.sql, { members: 120, seed: 11, now: new Date('2026-11-01T00:00:00Z') });
+  await env.services.redis.ping();
+  const rt = createRuntime(env.services);
+  return { fake, env, rt };
+}
+
+const post = (rt: Runtime, req: RawRequest) =>
+  rt.app.request(`/wecom/callback?${new URLSearchParams(req.query)}`, { method: req.method, body: req.method === 'POST' ? req.body : undefined, headers: req.headers });
+
+const callback = (text: string, msgId: string, from = 'store_manager_01', now = new Date()) =>
+  encryptedCallback(keys, textMessageXml({ corpId: keys.corpId, from, text, msgId, createTime: Math.floor(now.getTime() / 1000) }), now);
+
+async function waitFor<T>(probe: () => T | undefined, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('WeCom callback, passive path (answer ready within the budget)', () => {
+  let ctx: Awaited<ReturnType<typeof setup>>;
+  const audits = async () => Number(((await ctx.env.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM audit_logs'))[0][0] as any).n);
+  beforeAll(async () => {
+    ctx = await setup('e2e_wecom_passive', 4000);
+  });
+  afterAll(async () => {
+    await ctx?.rt.stop();
+    await ctx?.env.cleanup();
+    await ctx?.fake.close();
+  });
+
+  it('passes URL verification with a callback built as WeCom builds it', async () => {
+    const res = await post(ctx.rt, verificationRequest(keys, '1288432023552776189', new Date()));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('1288432023552776189');
+  });
+
+  it('answers "查一下 13800000001" with the member card in an encrypted passive reply', async () => {
+    const res = await post(ctx.rt, callback('查一下 13800000001', '900001'));
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('<Encrypt>');
+    const reply = readPassiveReply(keys, { status: res.status, contentType: res.headers.get('content-type') ?? '', body });
+    expect(reply.MsgType).toBe('text');
+    expect(reply.ToUserName).toBe('store_manager_01');
+    expect(reply.Content).toContain('M00000001');
+    expect(reply.Content).toContain('13800000001');
+    expect(ctx.fake.sendRequests).toBe(0); // the passive path needs no access token
+  });
+
+  it('answers the same MsgId delivered three times once, with one audit entry', async () => {
+    const before = await audits();
+    const req = callback('look up 13800000001', '900002');
+    const replies: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await post(ctx.rt, req);
+      expect(res.status).toBe(200);
+      replies.push(await res.text());
+    }
+    expect(replies.filter((r) => r.includes('<Encrypt>'))).toHaveLength(1);
+    expect(replies.filter((r) => r === '')).toHaveLength(2);
+    expect(await audits()).toBe(before + 1);
+    expect(ctx.fake.sendRequests).toBe(0);
+  });
+
+  it('rejects bad callbacks with a 4xx, leaves no trace in the database, and keeps serving', async () => {
+    const snapshot = async () => {
+      const [rows] = await ctx.env.services.sql.query<any[]>('CHECKSUM TABLE audit_logs, members, member_tags, tags, orders');
+      return JSON.stringify(rows);
+    };
+    const before = await snapshot();
+    const good = callback('查一下 13800000001', '900003');
+    const stale = callback('查一下 13800000001', '900004', 'store_manager_01', new Date(Date.now() - 3600_000));
+    const cases: Record<string, RawRequest> = {
+      unsigned: { ...good, query: { timestamp: good.query.timestamp!, nonce: good.query.nonce! } },
+      'mis-signed': { ...good, query: { ...good.query, msg_signature: 'f'.repeat(40) } },
+      stale,
+      truncated: { ...good, body: good.body.slice(0, good.body.length / 2) },
+      'non-base64': encryptedCallbackWithRawEncrypt('@@@not base64@@@'),
+      'wrong receive id': encryptedCallback(keys, textMessageXml({ corpId: keys.corpId, from: 'store_manager_01', text: 'x', msgId: '900005', createTime: Math.floor(Date.now() / 1000) }), new Date(), { receiveId: 'wwSomeoneElse' }),
+      oversized: { ...good, body: `<xml><Encrypt><![CDATA[${'A'.repeat(200_000)}]]></Encrypt></xml>` },
+      'malformed xml': { ...good, body: '<xml><Encrypt>abc</Encr' },
+      'entity expansion': { ...good, body: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><xml><Encrypt>&b;</Encrypt></xml>' },
+    };
+    for (const [label, req] of Object.entries(cases)) {
+      const res = await post(ctx.rt, req);
+      expect(res.status, label).toBeGreaterThanOrEqual(400);
+      expect(res.status, label).toBeLessThan(500);
+      const body = (await res.json()) as { error: { code: string; requestId: string } };
+      expect(body.error.code, label).toMatch(/^[a-z_]+$/);
+      expect(body.error.requestId, label).toBe(res.headers.get('x-request-id'));
+    }
+    expect(await snapshot()).toBe(before);
+    const after = await post(ctx.rt, callback('查一下 13800000001', '900006'));
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('<Encrypt>');
+  });
+});
+
+/** A correctly signed envelope around an Encrypt value that is not base64 at all. */
+function encryptedCallbackWithRawEncrypt(encryptValue: string): RawRequest {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = '123456';
+  return {
+    method: 'POST',
+    query: { msg_signature: computeSignature(keys.token, timestamp, nonce, encryptValue), timestamp, nonce },
+    headers: { 'content-type': 'text/xml' },
+    body: `<xml><ToUserName><![CDATA[${keys.corpId}]]></ToUserName><Encrypt><![CDATA[${encryptValue}]]></Encrypt></xml>`,
+  };
+}
+
+describe('WeCom callback, push path (answer slower than the budget)', () => {
+  let ctx: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    ctx = await setup('e2e_wecom_push', 0);
+    ctx.rt.startWorkers();
+  });
+  afterAll(async () => {
+    await ctx?.rt.stop();
+    await ctx?.env.cleanup();
+    await ctx?.fake.close();
+  });
+
+  it('acks with an empty 200 and pushes the answer through message/send', async () => {
+    const res = await post(ctx.rt, callback('查一下 13800000001', '910001', 'hq_ops_01'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    const sent = await waitFor(() => ctx.fake.sent.find((m) => m.touser === 'hq_ops_01'));
+    expect(sent.content).toContain('M00000001');
+    expect(sent.agentid).toBe(Number(AGENT_ID));
+    expect(ctx.fake.tokenRequests).toBe(1);
+  });
+
+  it('retries a push that hit the API rate limit (45009) and delivers it once', async () => {
+    ctx.fake.failNext(45009, 1);
+    const res = await post(ctx.rt, callback('帮助', '910002', 'hq_ops_01'));
+    expect(res.status).toBe(200);
+    const before = ctx.fake.sent.length;
+    await waitFor(() => (ctx.fake.sent.length > before ? true : undefined), 20_000);
+    expect(ctx.fake.sent.filter((m) => m.touser === 'hq_ops_01')).toHaveLength(2);
+  });
+});
