@@ -28,7 +28,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use(requestId({ headerName: 'x-request-id' }));
   app.onError(handleHttpError(services.logger));
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId' as never)), 404));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`, String(c.get('requestId' as never))), 404));
 
   app.route('/', healthRoutes(services));
   app.get('/', (c) => c.html(CONSOLE_PAGE));
