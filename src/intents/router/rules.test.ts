@@ -39,6 +39,8 @@ describe('rule router', () => {
 
   it('treats a bare phone or member number as a lookup, surely only when it is alone', async () => {
     expect(await router.route(' 138 0000 0001 ', ctx)).toEqual({ intent: 'member.lookup', slots: { phone: '13800000001' }, confidence: CONFIDENCE.bareRef });
+    expect(await router.route('13800000001？', ctx)).toMatchObject({ intent: 'member.lookup', slots: { phone: '13800000001' } });
+    expect(await router.route('你好 M00000001', ctx)).toMatchObject({ intent: 'member.lookup', slots: { memberNo: 'M00000001' } });
     const vague = await router.route('13800000001 怎么样', ctx);
     expect(vague.intent).toBe('member.lookup');
     expect(vague.confidence).toBeLessThan(CONFIDENCE.bareRef);

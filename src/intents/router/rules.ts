@@ -72,7 +72,11 @@ export function createRuleRouter(intents: readonly IntentDef[]): Router {
       const idSpans = [...phones, ...memberNos].map((f) => f.span);
       const masked = blank(text, idSpans);
 
-      const hits = candidates.flatMap((c) => bestHit(c, masked) ?? []).sort((a, b) => rank(b) - rank(a));
+      // "你好，13800000001？" is about a member: help's greeting and "?" triggers yield to an identifier.
+      const hits = candidates
+        .flatMap((c) => bestHit(c, masked) ?? [])
+        .filter((h) => !(idSpans.length > 0 && h.c.def.name === 'help'))
+        .sort((a, b) => rank(b) - rank(a));
       const [top, second] = hits;
       let chosen: IntentDef | undefined = top?.c.def;
       let confidence: number = top ? (second && rank(second) === rank(top) ? CONFIDENCE.tied : CONFIDENCE.sure) : CONFIDENCE.unknown;
