@@ -34,26 +34,34 @@ const DUO_SET = MENU_BY_CATEGORY.set[1]!;
 
 export function drawBasket(rng: Rng, meanSpendCents: number, lunch: boolean): Basket {
   const target = rng.gammaMean(meanSpendCents, 6) * rng.range(0.85, 1);
-  const lines: { item: MenuItem; qty: number }[] = [];
+  // Parallel arrays, no per-call closures: this runs once per order, ten million times.
+  const items: MenuItem[] = [];
+  const qtys: number[] = [];
   let total = 0;
-  const add = (item: MenuItem, qty = 1): void => {
-    const line = lines.find((l) => l.item === item);
-    if (line) line.qty += qty;
-    else lines.push({ item, qty });
-    total += item.priceCents * qty;
-  };
-
-  if (lunch && target < 7000 && rng.chance(0.5)) add(LUNCH_SET);
-  else if (target >= 15000 && target < 22000 && rng.chance(0.2)) add(DUO_SET);
-  else add(rng.pick(MENU_BY_CATEGORY.hot));
-  while (total < target && lines.length < MAX_LINES) {
+  let first: MenuItem;
+  if (lunch && target < 7000 && rng.chance(0.5)) first = LUNCH_SET;
+  else if (target >= 15000 && target < 22000 && rng.chance(0.2)) first = DUO_SET;
+  else first = rng.pick(MENU_BY_CATEGORY.hot);
+  total += addLine(items, qtys, first, 1);
+  while (total < target && items.length < MAX_LINES) {
     const category = rng.weighted(ADD_CATEGORIES, ADD_WEIGHTS);
-    add(rng.pick(MENU_BY_CATEGORY[category]), category === 'drink' ? rng.int(1, 3) : 1);
+    total += addLine(items, qtys, rng.pick(MENU_BY_CATEGORY[category]), category === 'drink' ? rng.int(1, 3) : 1);
   }
   // Rice for the table, roughly one bowl per 50 yuan of dishes.
-  if (rng.chance(0.7)) add(RICE, Math.max(1, Math.round(total / 5000)));
+  if (rng.chance(0.7)) total += addLine(items, qtys, RICE, Math.max(1, Math.round(total / 5000)));
 
   let json = '[';
-  for (let i = 0; i < lines.length; i++) json += (i ? ',' : '') + linePrefix(lines[i]!.item) + lines[i]!.qty + '}';
+  for (let i = 0; i < items.length; i++) json += (i ? ',' : '') + linePrefix(items[i]!) + qtys[i] + '}';
   return { itemsJson: json + ']', amountCents: total };
+}
+
+/** Adds qty of an item (merging with an existing line); returns the cents added. */
+function addLine(items: MenuItem[], qtys: number[], item: MenuItem, qty: number): number {
+  const i = items.indexOf(item);
+  if (i >= 0) qtys[i]! += qty;
+  else {
+    items.push(item);
+    qtys.push(qty);
+  }
+  return item.priceCents * qty;
 }

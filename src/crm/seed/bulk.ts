@@ -1,4 +1,4 @@
-import type { SqlPool } from '../../db/sql.ts';
+import type mysql from 'mysql2/promise';
 
 /**
  * Multi-row INSERTs through mysql2's `VALUES ?` (the driver escapes every value; nothing is
@@ -8,25 +8,26 @@ import type { SqlPool } from '../../db/sql.ts';
 
 export const DEFAULT_BATCH_ROWS = 2000;
 
-/** Inserts rows in batches, up to `parallel` statements at once on separate pool connections. */
+/** A pool or a single connection. */
+export type Queryable = Pick<mysql.Pool | mysql.PoolConnection, 'query'>;
+
+/** Inserts rows in batches, one statement at a time per target, the targets in parallel. */
 export async function insertRows(
-  sql: SqlPool,
+  targets: Queryable | readonly Queryable[],
   table: string,
   columns: readonly string[],
   rows: readonly unknown[][],
-  opts: { batchRows?: number; parallel?: number } = {},
+  batchRows = DEFAULT_BATCH_ROWS,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const batch = opts.batchRows ?? DEFAULT_BATCH_ROWS;
+  const conns = Array.isArray(targets) ? (targets as readonly Queryable[]) : [targets as Queryable];
   const statement = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`;
-  const batches: unknown[][][] = [];
-  for (let i = 0; i < rows.length; i += batch) batches.push(rows.slice(i, i + batch) as unknown[][]);
   let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < batches.length) {
-      const b = batches[next++]!;
-      await sql.query(statement, [b]);
+  const worker = async (conn: Queryable): Promise<void> => {
+    while (next < rows.length) {
+      const batch = rows.slice(next, (next += batchRows));
+      await conn.query(statement, [batch]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 1, batches.length) }, worker));
+  await Promise.all(conns.slice(0, Math.ceil(rows.length / batchRows)).map(worker));
 }

@@ -5,7 +5,7 @@ import type { Services } from '../../services.ts';
 import { chinaDayIndex, chinaDayStart, HOUR_MS, startOfChinaDay } from './calendar.ts';
 import { DEMO_STAFF, DEMO_STORES } from './identities.ts';
 import { generateMember, makeContext, type GeneratedMember } from './member.ts';
-import { insertRows } from './bulk.ts';
+import { insertRows, type Queryable } from './bulk.ts';
 import { parseSeedOptions, type SeedOptions } from './options.ts';
 import { demoTablesInUse, resetDemoData } from './reset.ts';
 import { MEMBER_COLUMNS, MEMBER_TAG_COLUMNS, ORDER_COLUMNS, toRows, TRUTH_COLUMNS, type ChunkRows } from './rows.ts';
@@ -23,9 +23,9 @@ export interface SeedResult {
   now: Date;
 }
 
-// Orders are the bulk of the rows; a few statements at once keep the server busy while the
-// next chunk is generated, without hogging the pool the rest of the app shares.
-const ORDER_WRITERS = 4;
+// Orders are the bulk of the rows; a few connections write at once while the next chunk is
+// generated, without taking the whole pool the rest of the app shares.
+const WRITERS = 4;
 
 async function insertFixedRows(sql: SqlPool, now: Date): Promise<void> {
   const today = chinaDayIndex(now.getTime());
@@ -37,14 +37,41 @@ async function insertFixedRows(sql: SqlPool, now: Date): Promise<void> {
   await insertRows(sql, 'tags', ['id', 'name', 'category', 'description', 'created_at'], DEMO_TAGS.map((t) => [t.id, t.name, t.category, t.description, opened]));
 }
 
-async function writeChunk(sql: SqlPool, rows: ChunkRows): Promise<void> {
+async function writeChunk(writers: readonly Queryable[], rows: ChunkRows): Promise<void> {
   // Members first: the other rows reference them.
-  await insertRows(sql, 'members', MEMBER_COLUMNS, rows.members);
+  await insertRows(writers, 'members', MEMBER_COLUMNS, rows.members);
   await Promise.all([
-    insertRows(sql, 'orders', ORDER_COLUMNS, rows.orders, { parallel: ORDER_WRITERS }),
-    insertRows(sql, 'demo_member_truth', TRUTH_COLUMNS, rows.truth),
-    insertRows(sql, 'member_tags', MEMBER_TAG_COLUMNS, rows.memberTags),
+    insertRows(writers, 'orders', ORDER_COLUMNS, rows.orders),
+    insertRows(writers[0]!, 'demo_member_truth', TRUTH_COLUMNS, rows.truth),
+    insertRows(writers[1] ?? writers[0]!, 'member_tags', MEMBER_TAG_COLUMNS, rows.memberTags),
   ]);
+}
+
+/**
+ * Dedicated writer connections for the bulk load. Foreign-key and unique checks are off for
+ * their sessions only: every key is unique by construction (ids from counters, phones from a
+ * bijection, openids carry the member index) and parents are written before children, so the
+ * checks would only cost time — InnoDB can then buffer secondary-index inserts. The settings
+ * are restored before the connections go back to the shared pool.
+ */
+async function withWriters<T>(sql: SqlPool, fn: (writers: Queryable[]) => Promise<T>): Promise<T> {
+  const conns: mysql.PoolConnection[] = [];
+  try {
+    for (let i = 0; i < WRITERS; i++) {
+      const c = await sql.getConnection();
+      conns.push(c);
+      await c.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
+    }
+    return await fn(conns);
+  } finally {
+    for (const c of conns) {
+      // A connection whose settings can't be restored must not go back to the pool.
+      await c.query('SET SESSION foreign_key_checks = 1, unique_checks = 1').then(
+        () => c.release(),
+        () => c.destroy(),
+      );
+    }
+  }
 }
 
 /** Holds a per-database named lock so two starting processes never seed at once. */
@@ -85,22 +112,24 @@ export async function seedDemo(sql: SqlPool, opts: SeedOptions = {}): Promise<Se
     const ctx = makeContext(o.seed, o.now);
     let orders = 0;
     let memberTags = 0;
-    let inflight: Promise<void> = Promise.resolve();
-    for (let start = 0; start < o.members; start += o.chunkMembers) {
-      const end = Math.min(o.members, start + o.chunkMembers);
-      const generated: GeneratedMember[] = [];
-      for (let i = start; i < end; i++) generated.push(generateMember(i, ctx));
-      const rows = toRows(generated, orders + 1, o.now);
-      orders += rows.orders.length;
-      memberTags += rows.memberTags.length;
-      // Generate the next chunk while this one is written; at most one chunk is in flight.
+    await withWriters(sql, async (writers) => {
+      let inflight: Promise<void> = Promise.resolve();
+      for (let start = 0; start < o.members; start += o.chunkMembers) {
+        const end = Math.min(o.members, start + o.chunkMembers);
+        const generated: GeneratedMember[] = [];
+        for (let i = start; i < end; i++) generated.push(generateMember(i, ctx));
+        const rows = toRows(generated, orders + 1, o.now);
+        orders += rows.orders.length;
+        memberTags += rows.memberTags.length;
+        // Generate the next chunk while this one is written; at most one chunk is in flight.
+        await inflight;
+        const done = { membersDone: end, ordersDone: orders };
+        inflight = writeChunk(writers, rows).then(() =>
+          o.onProgress?.({ ...done, membersTotal: o.members, elapsedMs: Date.now() - started, done: false }),
+        );
+      }
       await inflight;
-      const done = { membersDone: end, ordersDone: orders };
-      inflight = writeChunk(sql, rows).then(() =>
-        o.onProgress?.({ ...done, membersTotal: o.members, elapsedMs: Date.now() - started, done: false }),
-      );
-    }
-    await inflight;
+    });
     o.onProgress?.({ membersDone: o.members, membersTotal: o.members, ordersDone: orders, elapsedMs: Date.now() - started, done: true });
     return {
       stores: DEMO_STORES.length,
