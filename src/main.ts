@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const services = createServices(config, { logger });
   if (config.SEED_DEMO === 'auto') {
     const seeded = await seedIfEmpty(services);
-    if (seeded) logger.info({ seeded }, 'demo data loaded into the empty database');
+    if (seeded.seeded) logger.info({ seeded: seeded.result }, 'demo data loaded into the empty database');
+    else logger.info({ reason: seeded.reason }, 'demo data not loaded');
   }
   const runtime = createRuntime(services);
   runtime.startWorkers();
