@@ -59,6 +59,13 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
   examples: IntentExample<z.infer<S>>[];
   rule: RuleDecl<z.infer<S>>;
   run(ctx: IntentContext<StaffActor | MemberActor>, slots: z.infer<S>): Promise<IntentResult>;
+  /**
+   * Mass or irreversible actions (recall to a list, batch tagging, large points changes,
+   * exports): return a preview such as "将向 128 位高风险会员发送召回券，回复 确认 执行" to hold
+   * the action until the same person confirms (action.confirm) within a few minutes; null runs
+   * it at once. The pipeline stores the pending action; run() executes it after confirmation.
+   */
+  confirm?(ctx: IntentContext<StaffActor | MemberActor>, slots: z.infer<S>): Promise<string | null>;
 }
 
 /** Declares an intent with its slot type inferred from the schema (and checked against examples and rule). */
