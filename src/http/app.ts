@@ -5,6 +5,7 @@ import { CONSOLE_PAGE } from '../channels/console/page.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Services } from '../services.ts';
+import { accessLog } from './access-log.ts';
 import { channelHandler, limitBody, type ChannelRouteDeps } from './channel-route.ts';
 import { errorBody, handleHttpError } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Hono {
   const { services } = deps;
   const app = new Hono();
   app.use(requestId({ headerName: 'x-request-id' }));
+  app.use(accessLog(services.logger));
   app.onError(handleHttpError(services.logger));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`, String(c.get('requestId' as never))), 404));
 
