@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
-import { computeSignature } from '../../src/channels/wecom/crypto.ts';
+import { computeSignature } from '../../src/channels/shared/crypto.ts';
 import { encryptedCallback, readPassiveReply, textMessageXml, verificationRequest } from '../../src/channels/wecom/callback-builder.ts';
 import { SAMPLE } from '../../src/channels/wecom/test-vectors.ts';
 import { seedDemo } from '../../src/crm/seed/index.ts';

@@ -6,9 +6,9 @@ import { AppError } from '../../errors.ts';
 import type { ParseResult, RawRequest } from '../types.ts';
 import { createWeComAdapter } from './adapter.ts';
 import { encryptedCallback, eventXml, readPassiveReply, textMessageXml, verificationRequest } from './callback-builder.ts';
-import { computeSignature, deriveAesKey, encrypt } from './crypto.ts';
+import { computeSignature, deriveAesKey, encrypt } from '../shared/crypto.ts';
 import { SAMPLE, atUnix } from './test-vectors.ts';
-import { cdata } from './xml.ts';
+import { cdata } from '../shared/xml.ts';
 
 const keys = { token: SAMPLE.token, aesKey: SAMPLE.aesKey, corpId: SAMPLE.corpId };
 const config = loadConfig({ LOG_LEVEL: 'silent', WECOM_TOKEN: keys.token, WECOM_AES_KEY: keys.aesKey, WECOM_CORP_ID: keys.corpId });

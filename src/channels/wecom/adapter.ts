@@ -9,9 +9,9 @@ import type { Config } from '../../config.ts';
 import { AppError, badRequest, isAppError, payloadTooLarge, unauthorized } from '../../errors.ts';
 import type { ChannelAdapter, ParseResult, RawRequest, RawResponse } from '../types.ts';
 import type { WeComApiClient } from './api-client.ts';
-import { assertFresh, assertSignature, computeSignature, decrypt, deriveAesKey, encrypt } from './crypto.ts';
+import { assertFresh, assertSignature, computeSignature, decrypt, deriveAesKey, encrypt } from '../shared/crypto.ts';
 import { WECOM_TEXT_MAX_BYTES, truncateUtf8 } from './split.ts';
-import { buildReplyEnvelope, buildTextReply, parseWeComXml, type XmlFields } from './xml.ts';
+import { buildReplyEnvelope, buildTextReply, parseWeComXml, type XmlFields } from '../shared/xml.ts';
 
 /** Largest callback body accepted. A text message is ≤ 2048 bytes of content; 64 KiB leaves room for every event type. */
 export const WECOM_MAX_BODY_BYTES = 64 * 1024;

@@ -11,7 +11,7 @@ import { AppError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { IP_NOT_TRUSTED, IP_NOT_TRUSTED_EXPLANATION, TOKEN_ERRCODES, weComApiError, weComTransportError } from './api-errors.ts';
 import { splitUtf8 } from './split.ts';
-import { createTokenCache, type TokenCache } from './token-cache.ts';
+import { createTokenCache, type TokenCache } from '../shared/token-cache.ts';
 
 export interface WeComApiClientOptions {
   /** Per-request timeout; a timeout is a retryable error. */

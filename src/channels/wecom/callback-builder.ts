@@ -4,8 +4,8 @@
  */
 import { randomInt } from 'node:crypto';
 import type { RawRequest, RawResponse } from '../types.ts';
-import { computeSignature, decrypt, encrypt, verifySignature } from './crypto.ts';
-import { cdata, parseWeComXml, type XmlFields } from './xml.ts';
+import { computeSignature, decrypt, encrypt, verifySignature } from '../shared/crypto.ts';
+import { cdata, parseWeComXml, type XmlFields } from '../shared/xml.ts';
 
 export interface CallbackKeys {
   token: string;

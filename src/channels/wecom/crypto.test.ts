@@ -2,7 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import * as wecomCrypto from '@wecom/crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.ts';
-import { assertFresh, computeSignature, decrypt, deriveAesKey, encrypt, isFresh, verifySignature } from './crypto.ts';
+import { assertFresh, computeSignature, decrypt, deriveAesKey, encrypt, isFresh, verifySignature } from '../shared/crypto.ts';
 import { SAMPLE, atUnix } from './test-vectors.ts';
 
 const { token, aesKey, corpId } = SAMPLE;

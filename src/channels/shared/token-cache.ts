@@ -1,5 +1,5 @@
 /**
- * Access-token cache shared by every process of one app (DESIGN.md: "Access token: per app,
+ * Access-token cache shared by every process of one app, for WeCom and the mini-program alike (DESIGN.md: "Access token: per app,
  * cached (7200 s), one refresh at a time"). WeCom invalidates nothing when a new token is
  * issued, but gettoken itself is rate-limited, so a burst of sends must not become a burst of
  * gettoken calls:
@@ -31,6 +31,8 @@ export interface TokenCacheOptions {
   lockTtlMs?: number;
   /** Poll interval while another process refreshes. */
   pollMs?: number;
+  /** Names the platform in logs and error codes (default `wecom`; the mini-program uses `mp`). */
+  label?: string;
 }
 
 export interface TokenCache {
@@ -50,6 +52,7 @@ export function createTokenCache(opts: TokenCacheOptions): TokenCache {
   const marginS = opts.marginS ?? 300;
   const lockTtlMs = opts.lockTtlMs ?? 10_000;
   const pollMs = opts.pollMs ?? 100;
+  const label = opts.label ?? 'wecom';
   const lockKey = `${cacheKey}:lock`;
   let inFlight: Promise<string> | undefined;
 
@@ -65,7 +68,7 @@ export function createTokenCache(opts: TokenCacheOptions): TokenCache {
           const { token, expiresIn } = await fetchToken();
           const ttl = Math.max(60, Math.floor(expiresIn - marginS));
           await redis.set(cacheKey, token, 'EX', ttl);
-          logger.info({ cacheKey, expiresIn, cachedForS: ttl }, 'wecom access token refreshed');
+          logger.info({ cacheKey, expiresIn, cachedForS: ttl }, `${label} access token refreshed`);
           return token;
         } finally {
           await redis.eval(DEL_IF_EQUAL, 1, lockKey, owner).catch(() => undefined);
@@ -73,7 +76,7 @@ export function createTokenCache(opts: TokenCacheOptions): TokenCache {
       }
       await sleep(pollMs);
     }
-    throw new AppError('wecom_token_refresh_timeout', 'timed out waiting for another process to refresh the access token', 503, true);
+    throw new AppError(`${label}_token_refresh_timeout`, 'timed out waiting for another process to refresh the access token', 503, true);
   }
 
   return {

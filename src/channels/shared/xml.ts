@@ -1,5 +1,5 @@
 /**
- * Safe XML for WeCom callbacks: the outer envelope, the decrypted message and the passive reply.
+ * Safe XML for WeCom and mini-program callbacks: the outer envelope, the decrypted message and the passive reply.
  *
  * Callbacks are attacker-reachable before the signature check, so parsing is defensive
  * (DESIGN.md / issue 2 item 5: "XML parsed safely (no entity expansion, size limit)"):
@@ -33,11 +33,19 @@ const parser = new XMLParser({
 /** The root <xml> element's direct children that hold text (nested or repeated elements are left out). */
 export type XmlFields = Record<string, string>;
 
+/** An element's content as parsed: text, a child map, or repeated children as an array. */
+export type XmlNode = string | XmlTree | XmlNode[];
+export interface XmlTree {
+  [name: string]: XmlNode;
+}
+
 /**
- * Parses a WeCom XML document (`<xml>…</xml>`) into its text fields. Throws AppError:
- * 413 `too_large`, 400 `malformed_xml` (also for DOCTYPE/ENTITY declarations).
+ * Parses a WeChat-family XML document (`<xml>…</xml>`) safely and returns the root element's
+ * children, nested elements included (e.g. the mini-program's
+ * `<SubscribeMsgPopupEvent><List>…</List><List>…</List></SubscribeMsgPopupEvent>`).
+ * Throws AppError: 413 `too_large`, 400 `malformed_xml` (also for DOCTYPE/ENTITY declarations).
  */
-export function parseWeComXml(xml: string, maxBytes = MAX_XML_BYTES): XmlFields {
+export function parseXmlTree(xml: string, maxBytes = MAX_XML_BYTES): XmlTree {
   if (Buffer.byteLength(xml, 'utf8') > maxBytes) throw payloadTooLarge('body_too_large', `XML exceeds ${maxBytes} bytes`);
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw malformed('DOCTYPE and ENTITY declarations are not allowed');
   const valid = XMLValidator.validate(xml);
@@ -55,8 +63,16 @@ export function parseWeComXml(xml: string, maxBytes = MAX_XML_BYTES): XmlFields 
   const root = top.xml;
   if (root === '') return {};
   if (typeof root !== 'object' || root === null || Array.isArray(root)) throw malformed('document must have a single <xml> root');
+  return root as XmlTree;
+}
+
+/**
+ * Parses a WeCom XML document (`<xml>…</xml>`) into its text fields. Throws AppError:
+ * 413 `too_large`, 400 `malformed_xml` (also for DOCTYPE/ENTITY declarations).
+ */
+export function parseWeComXml(xml: string, maxBytes = MAX_XML_BYTES): XmlFields {
   const fields: XmlFields = {};
-  for (const [name, value] of Object.entries(root)) {
+  for (const [name, value] of Object.entries(parseXmlTree(xml, maxBytes))) {
     if (typeof value === 'string' && name !== '#text') fields[name] = value;
   }
   return fields;

@@ -1,8 +1,10 @@
 /**
- * WeCom / WeChat callback cryptography ("消息加解密方案"), as pure functions.
+ * WeCom / WeChat callback cryptography ("消息加解密方案"), as pure functions, shared by the WeCom
+ * and mini-program channels (the same scheme on both platforms).
  *
  * Protocol (DESIGN.md "Protocol facts"):
  * - signature = sha1 hex of the lexicographically sorted [token, timestamp, nonce, encrypt];
+ *   the mini-program's plain mode (and its URL verification) signs only [token, timestamp, nonce];
  * - AES-256-CBC, key = base64decode(EncodingAESKey + "="), IV = key[0..16];
  * - plaintext = 16 random bytes + 4-byte big-endian message length + message + receive id
  *   (the corp id for WeCom, the app id for mini-programs), PKCS#7-padded to 32-byte blocks.
@@ -22,16 +24,40 @@ const LENGTH_FIELD = 4;
 
 const reject = (code: string, message: string, status = 400) => new AppError(code, message, status, false);
 
+/** sha1 hex over the lexicographically sorted, concatenated parts (every WeChat-family signature). */
+export function sha1Sorted(parts: readonly string[]): string {
+  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+}
+
 /** sha1 hex over the sorted four strings (the msg_signature / signature of a callback). */
 export function computeSignature(token: string, timestamp: string, nonce: string, encrypt: string): string {
-  return createHash('sha1').update([token, timestamp, nonce, encrypt].sort().join('')).digest('hex');
+  return sha1Sorted([token, timestamp, nonce, encrypt]);
+}
+
+/** Constant-time comparison of a presented hex signature with the expected one. */
+function sameSignature(expectedHex: string, presented: string): boolean {
+  if (!/^[0-9a-f]{40}$/i.test(presented)) return false;
+  return timingSafeEqual(Buffer.from(expectedHex, 'hex'), Buffer.from(presented, 'hex'));
 }
 
 /** Boolean twin of the signature check; constant-time so the signature cannot be guessed byte by byte. */
 export function verifySignature(token: string, timestamp: string, nonce: string, encrypt: string, signature: string): boolean {
-  if (!/^[0-9a-f]{40}$/i.test(signature)) return false;
-  const expected = Buffer.from(computeSignature(token, timestamp, nonce, encrypt), 'hex');
-  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+  return sameSignature(computeSignature(token, timestamp, nonce, encrypt), signature);
+}
+
+/** The `signature` query parameter of WeChat's plain mode and URL verification: sha1 of sorted [token, timestamp, nonce]. */
+export function computePlainSignature(token: string, timestamp: string, nonce: string): string {
+  return sha1Sorted([token, timestamp, nonce]);
+}
+
+/** Boolean twin of the plain-mode signature check (constant time). */
+export function verifyPlainSignature(token: string, timestamp: string, nonce: string, signature: string): boolean {
+  return sameSignature(computePlainSignature(token, timestamp, nonce), signature);
+}
+
+/** Throws AppError `bad_signature` (401) when the plain-mode signature does not match. */
+export function assertPlainSignature(token: string, timestamp: string, nonce: string, signature: string): void {
+  if (!verifyPlainSignature(token, timestamp, nonce, signature)) throw reject('bad_signature', 'signature does not match', 401);
 }
 
 /** Throws AppError `bad_signature` (401) when the signature does not match. */
