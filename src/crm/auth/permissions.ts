@@ -7,16 +7,19 @@ export const PERMISSIONS = [
   'member.phone.view', // see full phone numbers instead of 138****0001
   'tag.write', // add / remove tags on members
   'churn.read', // churn list and risk figures
+  'segment.read', // preview and count segments (人群包) visible to them
+  'segment.write', // create, change, refresh and snapshot segments
+  'segment.export', // export a segment's members to CSV / Excel
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Role → permissions. HQ roles see every store; store roles only their own (storeScope). */
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read'],
-  marketer: ['member.read', 'tag.write', 'churn.read'],
-  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read'],
-  agent: ['member.read', 'tag.write'],
+  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export'],
+  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export'],
+  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export'],
+  agent: ['member.read', 'tag.write', 'segment.read'],
 };
 
 const ALL_STORE_ROLES: ReadonlySet<StaffRole> = new Set(['admin', 'hq_operator', 'marketer']);
