@@ -11,7 +11,8 @@ import { can, type Permission } from './auth/permissions.ts';
 export interface StaffAccess {
   services: Services;
   actor: StaffActor;
-  channel: Channel;
+  /** The chat channel, or "api" for the admin REST API (src/api). */
+  channel: Channel | 'api';
   requestId: string;
 }
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import { apiRoutes } from '../api/index.ts';
 import type { Channel } from '../bot/types.ts';
 import { CONSOLE_PAGE } from '../channels/console/page.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`, String(c.get('requestId' as never))), 404));
 
   app.route('/', healthRoutes(services));
+  app.route('/api', apiRoutes(services));
   app.get('/', (c) => c.html(CONSOLE_PAGE));
 
   for (const { channel, path, methods, configHint } of CHANNEL_PATHS) {

@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isAppError } from '../errors.ts';
+import { errorBody } from '../http/errors.ts';
+import type { Services } from '../services.ts';
+import { bearerAuth } from './auth.ts';
+import { docsPage } from './docs-page.ts';
+import { mountRoutes } from './mount.ts';
+import { buildOpenApi } from './openapi.ts';
+import type { ApiEnv } from './route.ts';
+import { apiRouteList } from './routes/index.ts';
+
+export const API_VERSION = '1.0.0';
+
+/**
+ * The admin REST API, mounted at /api: `/api/openapi.json` and `/api/docs` are public (they hold
+ * no data); everything under `/api/crm` needs a bearer token. Errors use the edge's one body
+ * `{error:{code,message,requestId}}`, plus `issues` for validation failures.
+ */
+export function apiRoutes(services: Services): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  const routes = apiRouteList();
+  const doc = buildOpenApi(routes, { version: API_VERSION });
+  const page = docsPage(doc);
+
+  api.onError((err, c) => {
+    const requestId = (c.get('requestId') as string | undefined) ?? '-';
+    if (isAppError(err)) {
+      const level = err.status >= 500 ? 'error' : err.status === 401 ? 'info' : 'warn';
+      services.logger[level]({ requestId, code: err.code, status: err.status, path: c.req.path }, err.message);
+      const body = errorBody(err.code, err.message, requestId);
+      const issues = (err.details as { issues?: unknown } | undefined)?.issues;
+      return c.json(issues ? { error: { ...body.error, issues } } : body, err.status as ContentfulStatusCode);
+    }
+    services.logger.error({ requestId, err, path: c.req.path }, 'unhandled error');
+    return c.json(errorBody('internal_error', 'internal error', requestId), 500);
+  });
+
+  api.get('/openapi.json', (c) => c.json(doc));
+  api.get('/docs', (c) => c.html(page));
+  api.use('/crm/*', bearerAuth(services));
+  mountRoutes(api, services, routes);
+  return api;
+}

@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { memberSummary } from '../../crm/members/summary.ts';
+import { CUSTOMER_SORTS, listCustomers } from '../customers/list.ts';
+import { customerOrders } from '../customers/orders.ts';
+import { customerNotFound, visibleMemberOr404 } from '../customers/visible.ts';
+import { defineRoute } from '../route.ts';
+import { dayOrNull, decimalString, idParam, iso, isoDate, isoDateTime, isoOrNull, paged, pageQuery, pageWindow } from '../schemas.ts';
+
+const BEIJING_DAY_MS = 86_400_000;
+
+/** A registered-range bound: a Beijing calendar day (YYYY-MM-DD) or an ISO timestamp. */
+const dateOrTime = z.union([isoDate, isoDateTime]);
+
+/** YYYY-MM-DD → that day's Beijing midnight (stores are in mainland China, UTC+8 all year). */
+const beijingMidnight = (day: string) => new Date(`${day}T00:00:00+08:00`);
+
+export const customerListQuery = pageQuery
+  .extend({
+    q: z.string().trim().min(1).max(64).optional().describe('phone, member number (M…) or name prefix'),
+    store: z.coerce.number().int().positive().optional().describe('home store id'),
+    level: z.coerce.number().int().min(0).max(20).optional().describe('membership level'),
+    status: z.enum(['active', 'frozen']).optional(),
+    tag: z.string().trim().min(1).max(32).optional().describe('members carrying this tag (by name)'),
+    registeredFrom: dateOrTime.optional().describe('registered on/after: YYYY-MM-DD (Beijing day) or an ISO timestamp'),
+    registeredTo: dateOrTime.optional().describe('registered on/before: YYYY-MM-DD (the whole Beijing day) or an ISO timestamp (inclusive)'),
+    sort: z.enum(CUSTOMER_SORTS).default('-registeredAt').describe('field, "-" for descending; ties broken by id'),
+  })
+  .transform((q, ctx) => {
+    const from = q.registeredFrom === undefined ? undefined : q.registeredFrom.length === 10 ? beijingMidnight(q.registeredFrom) : new Date(q.registeredFrom);
+    const before =
+      q.registeredTo === undefined
+        ? undefined
+        : q.registeredTo.length === 10
+          ? new Date(beijingMidnight(q.registeredTo).getTime() + BEIJING_DAY_MS)
+          : new Date(new Date(q.registeredTo).getTime() + 1);
+    if (from && before && from >= before) ctx.addIssue({ code: 'custom', path: ['registeredTo'], message: 'registeredTo is before registeredFrom' });
+    return { ...q, registeredFromDate: from, registeredBeforeDate: before };
+  });
+
+const storeRef = z.object({ id: z.number().int(), name: z.string() });
+
+export const customerItem = z.object({
+  id: z.number().int(),
+  memberNo: z.string(),
+  name: z.string(),
+  phone: z.string().describe('masked (138****0001) unless the role may see phones'),
+  level: z.number().int(),
+  points: z.number().int(),
+  status: z.enum(['active', 'frozen', 'deleted']),
+  homeStore: storeRef.nullable(),
+  registeredAt: isoDateTime,
+  sourceChannel: z.string(),
+});
+
+export const customer360 = z.object({
+  profile: z.object({
+    id: z.number().int(),
+    memberNo: z.string(),
+    name: z.string(),
+    phone: z.string().describe('masked unless the role may see phones'),
+    gender: z.enum(['male', 'female', 'unknown']),
+    birthday: isoDate.nullable(),
+    level: z.number().int(),
+    points: z.number().int(),
+    growthValue: z.number().int(),
+    status: z.enum(['active', 'frozen', 'deleted']),
+    homeStore: z.string().nullable(),
+    registeredAt: isoDateTime,
+    sourceChannel: z.string(),
+  }),
+  orders: z.object({
+    count: z.number().int(),
+    totalSpend: decimalString,
+    lastOrderAt: isoDateTime.nullable(),
+    daysSinceLastOrder: z.number().int().nullable(),
+    recent: z.array(z.object({ orderNo: z.string(), paidAt: isoDateTime, amount: decimalString, store: z.string() })),
+  }),
+  tags: z.array(z.object({ name: z.string(), category: z.string(), source: z.string() })),
+});
+
+export const orderItem = z.object({
+  id: z.number().int(),
+  orderNo: z.string(),
+  amount: decimalString,
+  items: z.unknown().describe('the basket as recorded (JSON)'),
+  paymentMethod: z.string(),
+  paidAt: isoDateTime,
+  store: storeRef,
+});
+
+export const valueScore = z.object({
+  customerId: z.number().int(),
+  available: z.boolean(),
+  reason: z.string().optional(),
+});
+
+export const customerRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/crm/customers',
+    operationId: 'listCustomers',
+    tag: 'customers',
+    summary: 'List, search and filter customers (paginated)',
+    description:
+      'Members in the caller’s store scope. `q` is a phone prefix (digits), a member-number prefix (M…) or a name prefix. Filters combine with AND. Each page read is audited (member.list).',
+    permission: 'member.read',
+    query: customerListQuery,
+    response: paged(customerItem),
+    handler: async ({ access, query }) => {
+      const { skip, take } = pageWindow(query);
+      const { total, rows } = await listCustomers(access, {
+        q: query.q,
+        storeId: query.store,
+        level: query.level,
+        status: query.status,
+        tag: query.tag,
+        registeredFrom: query.registeredFromDate,
+        registeredBefore: query.registeredBeforeDate,
+        sort: query.sort,
+        skip,
+        take,
+      });
+      return { items: rows.map((r) => ({ ...r, registeredAt: iso(r.registeredAt) })), page: query.page, pageSize: query.pageSize, total };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/customers/{id}',
+    operationId: 'getCustomer',
+    tag: 'customers',
+    summary: 'The customer 360 view',
+    description: 'Profile, order figures and recent orders, tags. Every read is audited (member.summary). Another store’s member is a 404.',
+    permission: 'member.read',
+    params: idParam,
+    response: customer360,
+    errors: [404],
+    handler: async ({ access, params }) => {
+      const member = await visibleMemberOr404(access, params.id, 'member.summary');
+      const result = await memberSummary(access, { memberNo: member.memberNo });
+      if (result.kind !== 'one') throw customerNotFound(params.id);
+      const s = result.summary;
+      return {
+        profile: {
+          id: s.member.id,
+          memberNo: s.member.memberNo,
+          name: s.member.name,
+          phone: s.member.phone,
+          gender: s.member.gender,
+          birthday: dayOrNull(s.member.birthday),
+          level: s.member.level,
+          points: s.member.points,
+          growthValue: s.member.growthValue,
+          status: s.member.status,
+          homeStore: s.member.homeStore,
+          registeredAt: iso(s.member.registeredAt),
+          sourceChannel: s.member.sourceChannel,
+        },
+        orders: {
+          count: s.orderCount,
+          totalSpend: s.totalSpend,
+          lastOrderAt: isoOrNull(s.lastOrderAt),
+          daysSinceLastOrder: s.daysSinceLastOrder,
+          recent: s.recentOrders.map((o) => ({ ...o, paidAt: iso(o.paidAt) })),
+        },
+        tags: s.tags,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/customers/{id}/orders',
+    operationId: 'listCustomerOrders',
+    tag: 'customers',
+    summary: "A customer's orders, newest first (paginated)",
+    permission: 'member.read',
+    params: idParam,
+    query: pageQuery,
+    response: paged(orderItem),
+    errors: [404],
+    handler: async ({ access, params, query }) => {
+      const { total, rows } = await customerOrders(access, params.id, pageWindow(query));
+      return { items: rows.map((o) => ({ ...o, paidAt: iso(o.paidAt) })), page: query.page, pageSize: query.pageSize, total };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/customers/{id}/value-score',
+    operationId: 'getCustomerValueScore',
+    tag: 'customers',
+    summary: 'Customer value score (RFM / CLV) — placeholder until the analytics issue',
+    description: 'Answers `{available:false, reason}` until the scoring job of the analytics issue stores per-member scores.',
+    permission: 'member.read',
+    params: idParam,
+    response: valueScore,
+    errors: [404],
+    handler: async ({ access, params }) => {
+      await visibleMemberOr404(access, params.id, 'member.value_score');
+      return { customerId: params.id, available: false, reason: 'value scores (RFM, CLV) are computed by the analytics job, not yet available' };
+    },
+  }),
+];
