@@ -1,0 +1,154 @@
+import { FIELDS, METRICS, SCORES, type FieldDef } from './fields.ts';
+import type { FieldCondition, MetricCondition, Op, Scalar, ScoreCondition, SegmentNode, SegmentTree, TagCondition, Value } from './tree.ts';
+
+/**
+ * Compiles a validated tree (parseSegmentTree) to one parameterized WHERE clause over the
+ * members row `m`. Identifiers come only from the whitelists in fields.ts; every value is a
+ * `?` parameter (mysql2 expands arrays for IN). Every leaf is two-valued (never SQL NULL), so
+ * NOT is the exact complement: `ne` ≡ NOT eq, and a member with no home store is "not in
+ * store 1".
+ */
+export interface CompileOptions {
+  /** The evaluation clock: windows are (now − days, now]. */
+  now: Date;
+  /** Home stores the members must belong to; null = every store. Deleted members never match. */
+  stores: readonly number[] | null;
+}
+
+export interface CompiledWhere {
+  /** `m.status <> 'deleted' AND <scope> AND (<tree>)` */
+  where: string;
+  params: unknown[];
+}
+
+const DAY_MS = 86_400_000;
+const CMP: Partial<Record<Op, string>> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+class Sql {
+  readonly params: unknown[] = [];
+  p(value: unknown): string {
+    this.params.push(value);
+    return '?';
+  }
+}
+
+export function compileWhere(tree: SegmentTree, opts: CompileOptions): CompiledWhere {
+  const sql = new Sql();
+  const scope = opts.stores === null ? '' : opts.stores.length === 0 ? ' AND FALSE' : ` AND m.home_store_id IN (${sql.p([...opts.stores])})`;
+  const body = node(tree.root, sql, opts.now);
+  return { where: `m.status <> 'deleted'${scope} AND ${body}`, params: sql.params };
+}
+
+/** The member set as one statement: `SELECT m.id FROM members m WHERE …`. */
+export function compileMemberIds(tree: SegmentTree, opts: CompileOptions): { sql: string; params: unknown[] } {
+  const { where, params } = compileWhere(tree, opts);
+  return { sql: `SELECT m.id FROM members m WHERE ${where}`, params };
+}
+
+function node(n: SegmentNode, sql: Sql, now: Date): string {
+  if ('and' in n) return `(${n.and.map((c) => node(c, sql, now)).join(' AND ')})`;
+  if ('or' in n) return `(${n.or.map((c) => node(c, sql, now)).join(' OR ')})`;
+  if ('not' in n) return `(NOT ${node(n.not, sql, now)})`;
+  if ('field' in n) return field(n, sql);
+  if ('tag' in n) return tag(n, sql);
+  if ('metric' in n) return metric(n, sql, now);
+  return score(n, sql);
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const isDateOnly = (v: Scalar) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+const dayStart = (v: string) => new Date(`${v}T00:00:00.000Z`);
+const nextDay = (v: string) => new Date(dayStart(v).getTime() + DAY_MS);
+const asDate = (v: Scalar) => (isDateOnly(v) ? dayStart(String(v)) : new Date(String(v)));
+
+function field(c: FieldCondition, sql: Sql): string {
+  const def: FieldDef = FIELDS[c.field];
+  const col = def.sql;
+  if (c.op === 'is_null') return `(${col} IS NULL)`;
+  if (c.op === 'ne') return `(NOT ${field({ ...c, op: 'eq' }, sql)})`;
+  // A nullable column is guarded so the leaf is false (not NULL) for members without a value.
+  const guard = (expr: string) => (def.nullable ? `(${col} IS NOT NULL AND ${expr})` : `(${expr})`);
+  if (def.type === 'datetime') return guard(datetimeCmp(col, c.op, c.value!, sql));
+  const v = c.value!;
+  switch (c.op) {
+    case 'in':
+      return guard(`${col} IN (${sql.p(v)})`);
+    case 'between': {
+      const [a, b] = v as Scalar[];
+      return guard(`${col} BETWEEN ${sql.p(a)} AND ${sql.p(b)}`);
+    }
+    case 'contains':
+      return guard(`${col} LIKE ${sql.p(`%${escapeLike(String(v))}%`)}`);
+    default:
+      return guard(`${col} ${CMP[c.op]} ${sql.p(v)}`);
+  }
+}
+
+/**
+ * Date-only values on a DATETIME column mean the whole (UTC) day: eq 2026-01-05 is that day,
+ * gt is from the next day on, lte up to the end of that day; between is inclusive of both days.
+ */
+function datetimeCmp(col: string, op: Op, v: Value, sql: Sql): string {
+  const lo = (x: Scalar) => sql.p(asDate(x));
+  const hiExcl = (x: Scalar) => sql.p(isDateOnly(x) ? nextDay(String(x)) : new Date(new Date(String(x)).getTime() + 1));
+  switch (op) {
+    case 'eq':
+      return isDateOnly(v as Scalar) ? `${col} >= ${lo(v as Scalar)} AND ${col} < ${hiExcl(v as Scalar)}` : `${col} = ${lo(v as Scalar)}`;
+    case 'gt':
+      return isDateOnly(v as Scalar) ? `${col} >= ${hiExcl(v as Scalar)}` : `${col} > ${lo(v as Scalar)}`;
+    case 'gte':
+      return `${col} >= ${lo(v as Scalar)}`;
+    case 'lt':
+      return `${col} < ${lo(v as Scalar)}`;
+    case 'lte':
+      return `${col} < ${hiExcl(v as Scalar)}`;
+    case 'between': {
+      const [a, b] = v as Scalar[];
+      return `${col} >= ${lo(a!)} AND ${col} < ${hiExcl(b!)}`;
+    }
+    case 'in':
+      return `(${(v as Scalar[]).map((x) => `(${datetimeCmp(col, 'eq', x, sql)})`).join(' OR ')})`;
+    default:
+      throw new Error(`op ${op} on a datetime survived validation`);
+  }
+}
+
+function tag(c: TagCondition, sql: Sql): string {
+  const parts = [`mt.member_id = m.id`, `t.name = ${sql.p(c.tag)}`];
+  if (c.source !== undefined) parts.push(`mt.source IN (${sql.p(Array.isArray(c.source) ? c.source : [c.source])})`);
+  if (c.minConfidence !== undefined) parts.push(`mt.confidence >= CAST(${sql.p(c.minConfidence.toFixed(3))} AS DECIMAL(4,3))`);
+  const exists = `EXISTS (SELECT 1 FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE ${parts.join(' AND ')})`;
+  return c.has === false ? `(NOT ${exists})` : `(${exists})`;
+}
+
+/** A number or DECIMAL comparison of a scalar SQL expression; NULL (no value) makes the leaf false. */
+function compare(expr: string, op: Op, v: Value, decimal: boolean, sql: Sql): string {
+  const p = (x: Scalar) => (decimal ? `CAST(${sql.p(String(x))} AS DECIMAL(14,2))` : sql.p(x));
+  let cmp: string;
+  if (op === 'in') cmp = `${expr} IN (${(v as Scalar[]).map(p).join(', ')})`;
+  else if (op === 'between') cmp = `${expr} BETWEEN ${p((v as Scalar[])[0]!)} AND ${p((v as Scalar[])[1]!)}`;
+  else cmp = `${expr} ${CMP[op]} ${p(v as Scalar)}`;
+  return `(COALESCE(${cmp}, FALSE))`;
+}
+
+function metric(c: MetricCondition, sql: Sql, now: Date): string {
+  const def = METRICS[c.metric];
+  const where = [`${def.memberKey} = m.id`];
+  if ('where' in def) where.push(def.where);
+  if (c.days !== undefined) where.push(`${def.window} > ${sql.p(new Date(now.getTime() - c.days * DAY_MS))}`);
+  where.push(`${def.window} <= ${sql.p(now)}`);
+  let expr = `(SELECT ${def.agg} FROM ${def.from} WHERE ${where.join(' AND ')})`;
+  if ('sinceLast' in def && def.sinceLast) expr = `TIMESTAMPDIFF(DAY, ${expr}, ${sql.p(now)})`;
+  // ne is the complement of eq (a member without a value is "not equal").
+  if (c.op === 'ne') return `(NOT ${compare(expr, 'eq', c.value, def.type === 'decimal', sql)})`;
+  return compare(expr, c.op, c.value, def.type === 'decimal', sql);
+}
+
+function score(c: ScoreCondition, sql: Sql): string {
+  const def = SCORES[c.score]!;
+  const expr = `(SELECT ${def.column} FROM ${def.table} WHERE ${def.memberKey} = m.id)`;
+  if (c.op === 'is_null') return `(${expr} IS NULL)`;
+  if (c.op === 'ne') return `(NOT ${compare(expr, 'eq', c.value!, def.type === 'decimal', sql)})`;
+  if (c.op === 'contains') return `(COALESCE(${expr} LIKE ${sql.p(`%${escapeLike(String(c.value))}%`)}, FALSE))`;
+  return compare(expr, c.op, c.value!, def.type === 'decimal', sql);
+}

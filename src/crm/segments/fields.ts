@@ -1,0 +1,101 @@
+/**
+ * The whitelists the segment compiler draws every SQL identifier from: a tree names a field,
+ * a metric or a score by key, and only the SQL written here ever reaches the statement (values
+ * always travel as `?` parameters). Adding a member field, a behaviour metric or a model score
+ * is adding one entry here.
+ */
+
+export type ValueType = 'int' | 'decimal' | 'string' | 'enum' | 'date' | 'datetime';
+
+export interface FieldDef {
+  /** SQL over the members row `m`. */
+  sql: string;
+  type: ValueType;
+  nullable?: boolean;
+  /** Allowed values of an enum field. */
+  values?: readonly string[];
+  /** Chinese label (preview, export header, chat). */
+  label: string;
+}
+
+/** Member fields a condition can test. */
+export const FIELDS = {
+  level: { sql: 'm.level', type: 'int', label: '等级' },
+  points: { sql: 'm.points', type: 'int', label: '积分' },
+  growth_value: { sql: 'm.growth_value', type: 'int', label: '成长值' },
+  home_store: { sql: 'm.home_store_id', type: 'int', nullable: true, label: '所属门店' },
+  registered_at: { sql: 'm.registered_at', type: 'datetime', label: '注册时间' },
+  birthday: { sql: 'm.birthday', type: 'date', nullable: true, label: '生日' },
+  birthday_month: { sql: 'MONTH(m.birthday)', type: 'int', nullable: true, label: '生日月份' },
+  source_channel: { sql: 'm.source_channel', type: 'string', label: '来源渠道' },
+  gender: { sql: 'm.gender', type: 'enum', values: ['male', 'female', 'unknown'], label: '性别' },
+  status: { sql: 'm.status', type: 'enum', values: ['active', 'frozen'], label: '状态' },
+  name: { sql: 'm.name', type: 'string', label: '姓名' },
+  member_no: { sql: 'm.member_no', type: 'string', label: '会员号' },
+  openid: { sql: 'm.openid', type: 'string', nullable: true, label: '小程序openid' },
+  external_user_id: { sql: 'm.external_user_id', type: 'string', nullable: true, label: '企微外部联系人' },
+} as const satisfies Record<string, FieldDef>;
+export type FieldName = keyof typeof FIELDS;
+
+/**
+ * Behaviour in a time window, as a correlated aggregate over the member's rows. `days` bounds
+ * the window to (now − days, now]; without it the whole history up to now. `window` is the
+ * timestamp column the window applies to; `where` narrows the rows (fixed SQL, no input).
+ */
+export interface MetricDef {
+  /** SELECT <agg> FROM <from> WHERE <memberKey> = m.id [AND <where>] [AND window] */
+  agg: string;
+  from: string;
+  memberKey: string;
+  window: string;
+  where?: string;
+  type: 'int' | 'decimal';
+  /** When true the window (days) is required. */
+  needsDays?: boolean;
+  /** A metric over the last event (days since): value is computed from MAX(window). */
+  sinceLast?: boolean;
+  label: string;
+}
+
+export const METRICS = {
+  /** Number of orders paid in the window. */
+  order_count: { agg: 'COUNT(*)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', label: '消费次数' },
+  /** Sum of order amounts in the window (yuan, DECIMAL). */
+  spend: { agg: 'COALESCE(SUM(o.amount), 0)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'decimal', label: '消费金额' },
+  /** Whole days since the last order; members who never ordered have none (the condition is false). */
+  days_since_last_order: { agg: 'MAX(o.paid_at)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', sinceLast: true, label: '距上次消费天数' },
+  /** Complaints logged as interactions (issue 3's interactions table, type complaint) in the window. */
+  complaint_count: { agg: 'COUNT(*)', from: 'interactions i', memberKey: 'i.member_id', window: 'i.created_at', where: "i.type = 'complaint'", type: 'int', label: '投诉次数' },
+} as const satisfies Record<string, MetricDef>;
+export type MetricName = keyof typeof METRICS;
+
+/**
+ * Model scores (RFM cell, churn risk, CLV) come from another issue's tables. Each becomes one
+ * entry: the table keyed by member_id and the column, e.g.
+ *   churn_risk: { table: 'member_scores s', memberKey: 's.member_id', column: 's.churn_risk', type: 'decimal', label: '流失风险' }
+ * The `score` node accepts exactly the keys of this map, so until an entry exists a tree
+ * naming the score is rejected (400, naming the node) instead of failing in SQL.
+ */
+export interface ScoreDef {
+  table: string;
+  memberKey: string;
+  column: string;
+  type: 'int' | 'decimal' | 'string';
+  values?: readonly string[];
+  label: string;
+}
+export const SCORES: Record<string, ScoreDef> = {};
+
+/** Columns an export may add after member id, member no, name and phone. */
+export const EXPORT_FIELDS = {
+  level: { sql: 'm.level', label: '等级' },
+  points: { sql: 'm.points', label: '积分' },
+  growth_value: { sql: 'm.growth_value', label: '成长值' },
+  gender: { sql: 'm.gender', label: '性别' },
+  birthday: { sql: "DATE_FORMAT(m.birthday, '%Y-%m-%d')", label: '生日' },
+  registered_at: { sql: "DATE_FORMAT(m.registered_at, '%Y-%m-%d %H:%i:%s')", label: '注册时间' },
+  source_channel: { sql: 'm.source_channel', label: '来源渠道' },
+  home_store: { sql: 'st.name', label: '所属门店' },
+  status: { sql: 'm.status', label: '状态' },
+} as const;
+export type ExportField = keyof typeof EXPORT_FIELDS;
