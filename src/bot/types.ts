@@ -49,6 +49,8 @@ export interface IntentResult {
   text: string;
   /** Structured data for the console/API consumers (e.g. the matched members). */
   data?: unknown;
+  /** The one member this answer was about: the conversation keeps it in focus for "他/his". */
+  focus?: { memberId: number; memberNo: string };
 }
 
 /** The pipeline's answer to one message, before the channel renders it. */

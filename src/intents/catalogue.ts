@@ -5,6 +5,15 @@ import { memberSummary } from './member-summary.ts';
 import { tagAdd } from './tag-add.ts';
 import { tagRemove } from './tag-remove.ts';
 import type { IntentDef } from './types.ts';
+import { actionCancel, actionConfirm } from './action-confirm.ts';
+import { memberOrdersIntent } from './member-orders.ts';
+import { tagBatch } from './tag-batch.ts';
+import { createMyHelpIntent } from './member/my-help.ts';
+import { myCouponsIntent } from './member/my-coupons.ts';
+import { myLevel } from './member/my-level.ts';
+import { myOrdersIntent } from './member/my-orders.ts';
+import { myPoints } from './member/my-points.ts';
+import { unsubscribe } from './member/unsubscribe.ts';
 
 /**
  * Every intent, declared once; the rule router, the help text (and the LLM tool list) are
@@ -17,6 +26,17 @@ export const intents: readonly IntentDef[] = [
   tagAdd,
   tagRemove,
   churnList,
+  // issue 5: orders, batch tagging with confirmation, confirm/cancel, and the member audience
+  memberOrdersIntent,
+  tagBatch,
+  actionConfirm,
+  actionCancel,
+  createMyHelpIntent(() => intents),
+  myPoints,
+  myLevel,
+  myOrdersIntent,
+  myCouponsIntent,
+  unsubscribe,
 ];
 
 const byName = new Map(intents.map((i) => [i.name, i]));

@@ -35,6 +35,7 @@ export const memberLookup = defineIntent({
   },
   async run(ctx, slots) {
     const search = await findMembers(staffAccess(ctx), slots);
-    return { text: renderLookup(search), data: search };
+    const one = search.total === 1 ? search.members[0] : undefined;
+    return { text: renderLookup(search), data: search, focus: one && { memberId: one.id, memberNo: one.memberNo } };
   },
 });

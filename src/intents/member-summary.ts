@@ -23,7 +23,7 @@ export const memberSummary = defineIntent({
     { text: 'details for M00000002', slots: { memberNo: 'M00000002' } },
   ],
   rule: {
-    keywords: ['详细情况', '详细信息', '详情', '详细', '档案', '画像', '概况', '全貌', '消费情况', '消费记录', 'summary', 'profile', 'details', 'detail', 'overview', '360'],
+    keywords: ['详细情况', '详细信息', '详情', '详细', '档案', '画像', '概况', '全貌', '消费情况', 'summary', 'profile', 'details', 'detail', 'overview', '360'],
     extract: MEMBER_REF_EXTRACT,
     requires: [MEMBER_REF_SLOTS],
     priority: 3,
@@ -31,6 +31,7 @@ export const memberSummary = defineIntent({
   async run(ctx, slots) {
     const result = await summarize(staffAccess(ctx), slots);
     if (result.kind !== 'one') return { text: renderUnresolved(result.search), data: result.search };
-    return { text: renderSummary(result.summary), data: result.summary };
+    const m = result.summary.member;
+    return { text: renderSummary(result.summary), data: result.summary, focus: { memberId: m.id, memberNo: m.memberNo } };
   },
 });

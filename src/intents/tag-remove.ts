@@ -28,6 +28,6 @@ export const tagRemove = defineIntent({
   },
   async run(ctx, { tag, ...ref }) {
     const result = await removeTag(staffAccess(ctx), ref, tag);
-    return { text: renderTagChange('remove', result), data: result };
+    return { text: renderTagChange('remove', result), data: result, focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
   },
 });

@@ -19,7 +19,7 @@ export interface IntentExample<S> {
 }
 
 /** The rule router's slot extractors (src/intents/router/extract.ts) an intent can ask for. */
-export type ExtractorKind = 'phone' | 'memberNo' | 'name' | 'tag' | 'days' | 'amount' | 'count';
+export type ExtractorKind = 'phone' | 'memberNo' | 'name' | 'tag' | 'days' | 'amount' | 'count' | 'list' | 'code';
 
 /**
  * A trigger: a word or pattern, or an array of them that must all appear (e.g. ['去掉', '标签']).
@@ -39,6 +39,8 @@ export interface RuleDecl<S> {
   bareMemberRef?: boolean;
   /** Tie-break when several intents' triggers match: higher wins (the more specific intent). */
   priority?: number;
+  /** The audience's answer to anything unrecognised (help): one per audience. */
+  fallback?: boolean;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface ChurnOptions {
   minSpend?: string;
   /** How many to return (default 10). */
   limit?: number;
+  /** Internal callers acting on the whole list (batch tagging): lifts the 100-row cap of chat answers. */
+  all?: boolean;
 }
 
 export interface ChurnEntry {
@@ -54,7 +56,7 @@ export interface ChurnList {
 export async function churnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
   requirePermission(access.actor, 'churn.read');
   const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
-  const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
+  const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
   const stores = storeScope(access.actor);
   const now = access.services.now();
 

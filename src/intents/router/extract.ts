@@ -95,20 +95,39 @@ export function findTagPhrase(text: string): Found<string> | undefined {
 
 const NUM = `(\\d+|${CN_NUMERAL}+)`;
 
-/** Days: "120天", "最近三十天", "三个月" (×30), "两周" (×7), "90 days", "3 months". */
+/**
+ * Relative periods staff and members say without a number: "上个月" / "last month" (30 days),
+ * "上周" / "last week" (7), "半年" (180), "去年" / "一年" (365), "昨天" (1). A window of days back
+ * from now, which is what order and churn queries take.
+ */
+const RELATIVE: [RegExp, number][] = [
+  [/上个?月|上一个月|last\s+month|past\s+month|this\s+month|本月|这个月|近一月/i, 30],
+  [/上周|上个?星期|上一周|last\s+week|past\s+week|this\s+week|本周|这周|这个星期/i, 7],
+  [/半年|half\s+a\s+year|last\s+6\s+months/i, 180],
+  [/去年|一年内|近一年|last\s+year|past\s+year/i, 365],
+  [/昨天|yesterday/i, 1],
+];
+
+/** Days: "120天", "最近三十天", "三个月" (×30), "两周" (×7), "90 days", "3 months", "上个月", "last week". */
 export function findDays(text: string): Found<number> | undefined {
   const units: [RegExp, number][] = [
     [new RegExp(`${NUM}\\s*(?:天|日)`), 1],
     [new RegExp(`${NUM}\\s*个?月`), 30],
-    [new RegExp(`${NUM}\\s*(?:周|个星期|星期)`), 7],
-    [/(\d+)\s*days?\b/i, 1],
+    [new RegExp(`${NUM}\\s*(?:周|个星期|星期|礼拜|个礼拜)`), 7],
+    [new RegExp(`${NUM}\\s*年`), 365],
+    [/(\d+)\s*d(?:ays?)?\b/i, 1],
     [/(\d+)\s*months?\b/i, 30],
     [/(\d+)\s*weeks?\b/i, 7],
+    [/(\d+)\s*years?\b/i, 365],
   ];
   for (const [re, factor] of units) {
     const m = re.exec(text);
     const n = m?.[1] === undefined ? undefined : parseNumber(m[1]);
-    if (m && n !== undefined) return { value: n * factor, span: spanOf(m) };
+    if (m && n !== undefined && n > 0) return { value: n * factor, span: spanOf(m) };
+  }
+  for (const [re, days] of RELATIVE) {
+    const m = re.exec(text);
+    if (m) return { value: days, span: spanOf(m) };
   }
   return undefined;
 }
@@ -120,13 +139,16 @@ export function findAmount(text: string): Found<string> | undefined {
     /¥\s*(\d[\d,]*(?:\.\d{1,2})?)\s*([kKwW千万])?/,
     /(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?\s*(?:元|块|rmb\b|yuan\b|RMB\b)/i,
     /(?<![\w.])(\d+(?:\.\d+)?)\s*([kKwW])(?![A-Za-z])/,
+    // "消费500以上", "spent over 800": a bare number is an amount only next to such a word.
+    /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多)/,
+    /(?:over|above|at least|more than|>=?)\s*(\d[\d,]*(?:\.\d+)?)()(?!\s*(?:days?|months?|weeks?|天|个?月))/i,
   ];
   for (const re of patterns) {
     const m = re.exec(text);
     const value = m?.[1] ? scaleDecimal(m[1].replace(/,/g, ''), scale(m[2])) : undefined;
     if (m && value) return { value, span: spanOf(m) };
   }
-  const cn = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块)`).exec(text);
+  const cn = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块|以上)`).exec(text);
   const n = cn?.[1] ? parseNumber(cn[1]) : undefined;
   return cn && n !== undefined ? { value: `${n}.00`, span: spanOf(cn) } : undefined;
 }
@@ -142,10 +164,11 @@ export function findCount(text: string): Found<number> | undefined {
   return m && n !== undefined && n > 0 ? { value: n, span: spanOf(m) } : undefined;
 }
 
-/** Words around a name that are not the name: requests, politeness, "member", "the" … */
+/** Words around a name that are not the name: requests, politeness, pronouns, "member", "the" … */
 const FILLERS = [
+  /他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录/g,
   /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
-  /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about)\b/gi,
+  /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about|his|her|him|their|them|this|that|recent|recently|orders?|bought|did|what|last)\b/gi,
 ];
 const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找]+|[的给把请帮我吗呢啊吧为]+$/g;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
@@ -167,4 +190,16 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     return { value, span: { start, end: start + value.length } };
   }
   return undefined;
+}
+
+/** A member list named in the text ("流失名单", "churn list"): the lists batch actions take. */
+export function findList(text: string): Found<'churn'> | undefined {
+  const m = /流失|沉睡|预警名单|churn(?:ed)?|at-?risk/i.exec(text);
+  return m ? { value: 'churn', span: spanOf(m) } : undefined;
+}
+
+/** The 4-digit code of a pending action ("确认 4821"). */
+export function findCode(text: string): Found<string> | undefined {
+  const m = /(?<![\d.])\d{4}(?![\d.])/.exec(text);
+  return m ? { value: m[0], span: spanOf(m) } : undefined;
 }

@@ -11,18 +11,21 @@ import type { RouteContext } from './types.ts';
 describe('rule router', () => {
   let env: TestEnv;
   let ctx: RouteContext;
+  let memberCtx: RouteContext;
   const router = createRuleRouter(intents);
   beforeAll(async () => {
     env = await createTestEnv('rule_router');
     const fx = await createFixture(env.services);
     ctx = { audience: 'staff', actor: fx.staff.manager1 as StaffActor, services: env.services };
+    const member = { kind: 'member' as const, memberId: fx.memberIds.M00000001!, name: '张伟', phone: '13800000001', homeStoreId: fx.stores.S1 };
+    memberCtx = { audience: 'member', actor: member, services: env.services };
   });
   afterAll(async () => env?.cleanup());
 
   for (const intent of intents) {
     for (const ex of intent.examples) {
       it(`${intent.name}: "${ex.text}"`, async () => {
-        const r = await router.route(ex.text, ctx);
+        const r = await router.route(ex.text, intent.audience === 'member' ? memberCtx : ctx);
         expect({ intent: r.intent, slots: r.slots }).toEqual({ intent: intent.name, slots: ex.slots ?? {} });
         expect(r.confidence).toBeGreaterThanOrEqual(0.5);
         // Every example's slots are valid for the intent's own schema (what the pipeline checks next).
@@ -62,7 +65,7 @@ describe('rule router', () => {
   it('considers only the intents of the actor audience', async () => {
     const member = { kind: 'member' as const, memberId: 1, name: '张伟', phone: '13800000001', homeStoreId: null };
     const r = await router.route('查一下 13800000002', { audience: 'member', actor: member, services: env.services });
-    expect(r.intent).toBe('help');
+    expect(r.intent).toBe('my.help');
     expect(r.slots).toEqual({});
   });
 });

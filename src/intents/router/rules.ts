@@ -2,8 +2,19 @@ import type { RouteResult } from '../../bot/types.ts';
 import { normalizeText } from '../../crm/members/identifiers.ts';
 import { tagDictionary } from '../../crm/tags/dictionary.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
-import { blank, findAmount, findCount, findDays, findDictionaryTags, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
-import type { RouteContext, Router } from './types.ts';
+import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
+import { createTypoFixer } from './typos.ts';
+import { CLARIFY_INTENT, type RouteContext, type Router } from './types.ts';
+
+export interface RuleRouterOptions {
+  /**
+   * The tag dictionary's names (default: the database's, cached). The evaluator passes a fixed
+   * list so routing needs no database.
+   */
+  tagNames?: (ctx: RouteContext) => Promise<readonly string[]>;
+}
+
+const dbTagNames = async (ctx: RouteContext) => (await tagDictionary(ctx.services)).map((t) => t.name);
 
 /** Confidence levels: a trigger with every required slot; a trigger missing a slot or tied; only a member id; nothing. */
 export const CONFIDENCE = { sure: 0.9, bareRef: 0.85, tied: 0.6, missingSlot: 0.4, unknown: 0.1 } as const;
@@ -57,15 +68,18 @@ const rank = (h: Hit) => (h.c.def.rule.priority ?? 0) * 1000 + h.weight;
  * or member number goes to the intent declaring `bareMemberRef`; anything else unknown goes
  * to help with a low confidence (the pipeline then shows the help text, never silence).
  */
-export function createRuleRouter(intents: readonly IntentDef[]): Router {
+export function createRuleRouter(intents: readonly IntentDef[], options: RuleRouterOptions = {}): Router {
   const compiled: Compiled[] = intents.map((def) => ({
     def,
     triggers: def.rule.keywords.map((t: Trigger) => (Array.isArray(t) ? t : [t]).map(compile)),
   }));
+  const tagNames = options.tagNames ?? dbTagNames;
+  const asciiWords = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => (typeof k === 'string' ? k.split(/\s+/) : [])));
+  const fixTypos = createTypoFixer(asciiWords);
 
   return {
     async route(raw: string, ctx: RouteContext): Promise<RouteResult> {
-      const text = normalizeText(raw).trim();
+      const text = fixTypos(normalizeText(raw).trim());
       const candidates = compiled.filter((c) => c.def.audience === ctx.audience);
       const phones = findPhones(text);
       const memberNos = findMemberNos(text);
@@ -75,7 +89,7 @@ export function createRuleRouter(intents: readonly IntentDef[]): Router {
       // "你好，13800000001？" is about a member: help's greeting and "?" triggers yield to an identifier.
       const hits = candidates
         .flatMap((c) => bestHit(c, masked) ?? [])
-        .filter((h) => !(idSpans.length > 0 && h.c.def.name === 'help'))
+        .filter((h) => !(idSpans.length > 0 && h.c.def.rule.fallback))
         .sort((a, b) => rank(b) - rank(a));
       const [top, second] = hits;
       let chosen: IntentDef | undefined = top?.c.def;
@@ -86,10 +100,14 @@ export function createRuleRouter(intents: readonly IntentDef[]): Router {
         // "13800000001" alone is a lookup; "13800000001 怎么样" probably too, less surely.
         confidence = masked.replace(/[\s?？。.!！]/g, '') === '' ? CONFIDENCE.bareRef : CONFIDENCE.tied;
       }
-      const help = candidates.find((c) => c.def.name === 'help')?.def;
+      const help = candidates.find((c) => c.def.rule.fallback)?.def;
       if (!chosen) return { intent: help?.name ?? 'help', slots: {}, confidence: CONFIDENCE.unknown };
+      // Two different intents matched equally well: ask which one was meant instead of guessing.
+      if (top && second && rank(second) === rank(top) && second.c.def !== top.c.def) {
+        return { intent: CLARIFY_INTENT, slots: { options: [top.c.def.name, second.c.def.name] }, confidence: CONFIDENCE.tied };
+      }
 
-      const slots = await extractSlots(chosen, text, masked, { phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, ctx);
+      const slots = await extractSlots(chosen, text, masked, { phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, () => tagNames(ctx));
       const missing = (chosen.rule.requires ?? []).some((group) => !group.some((s) => slots[s] !== undefined));
       return { intent: chosen.name, slots, confidence: missing ? Math.min(confidence, CONFIDENCE.missingSlot) : confidence };
     },
@@ -107,7 +125,7 @@ interface Found0 {
  * Fills the slots the intent declares, in a fixed order: identifiers, tag, numbers, then the
  * name from whatever is left (so "给张伟加上高价值标签" leaves 张伟, not 高价值).
  */
-async function extractSlots(def: IntentDef, text: string, masked: string, found: Found0, ctx: RouteContext): Promise<Record<string, unknown>> {
+async function extractSlots(def: IntentDef, text: string, masked: string, found: Found0, tagNames: () => Promise<readonly string[]>): Promise<Record<string, unknown>> {
   const wanted = Object.entries(def.rule.extract ?? {}) as [string, ExtractorKind][];
   const slotOf = (kind: ExtractorKind) => wanted.find(([, k]) => k === kind)?.[0];
   const slots: Record<string, unknown> = {};
@@ -121,8 +139,10 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
 
   put('phone', found.phones[0]);
   put('memberNo', found.memberNos[0]);
+  // Free text: the intent parses it itself (segment conditions, names that are not member names).
+  if (slotOf('text')) slots[slotOf('text')!] = text;
   if (slotOf('tag')) {
-    const dictionary = (await tagDictionary(ctx.services)).map((t) => t.name);
+    const dictionary = await tagNames();
     const known = findDictionaryTags(masked, dictionary)[0];
     const phrase = findTagPhrase(masked);
     // "打标签 高价值会员用户" names a tag that merely contains 高价值: pass the whole phrase so the
@@ -130,7 +150,9 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
     const longer = phrase && known && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
     put('tag', longer ? phrase : (known ?? phrase));
   }
+  put('list', slotOf('list') ? findList(masked) : undefined);
   let rest = blank(masked, consumed);
+  if (slotOf('code')) put('code', findCode(rest));
   const numeric: [ExtractorKind, (t: string) => Found<unknown> | undefined][] = [['days', findDays], ['amount', findAmount], ['count', findCount]];
   for (const [kind, find] of numeric) {
     if (!slotOf(kind)) continue;

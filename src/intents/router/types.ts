@@ -12,5 +12,11 @@ export interface Router {
   route(text: string, ctx: RouteContext): Promise<RouteResult>;
 }
 
+/**
+ * Not an intent of the catalogue: the router's answer when two intents matched equally well
+ * (slots.options names them); the pipeline asks a short clarifying question.
+ */
+export const CLARIFY_INTENT = 'clarify';
+
 /** Below this the pipeline should treat the answer as a guess (issue 5: clarify instead). */
 export const LOW_CONFIDENCE = 0.5;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineIntent } from './types.ts';
+
+/**
+ * "确认" / "confirm": runs the sender's pending mass action. The pipeline (src/bot/confirmation.ts)
+ * handles it when something is pending; run() is reached only when nothing is.
+ */
+export const actionConfirm = defineIntent({
+  name: 'action.confirm',
+  audience: 'staff',
+  description: 'Confirm the pending mass action that the bot previewed (batch tagging, recall, export, large points changes).',
+  title: '确认待执行的操作',
+  permission: null,
+  slots: z.object({ code: z.string().regex(/^\d{4}$/).optional().describe('the 4-digit code of the pending action, when given') }),
+  examples: [
+    { text: '确认', slots: {} },
+    { text: 'confirm', slots: {} },
+    { text: '确认 4821', slots: { code: '4821' } },
+    { text: 'yes', slots: {} },
+  ],
+  rule: {
+    keywords: ['确认', '确定', '确认执行', '执行吧', '好的执行', '没问题执行', 'confirm', 'confirmed', 'go ahead', 'do it', /^\s*(?:yes|y|ok|okay|是|是的|好|好的|嗯|对|行)\s*[.!。！]*\s*$/],
+    extract: { code: 'code' },
+    priority: 1,
+  },
+  async run() {
+    return { text: '现在没有等你确认的操作（或已超时，请重新发起）。' };
+  },
+});
+
+/** "取消" / "cancel": drops the sender's pending mass action. */
+export const actionCancel = defineIntent({
+  name: 'action.cancel',
+  audience: 'staff',
+  description: 'Cancel the pending mass action that the bot previewed.',
+  title: '取消待执行的操作',
+  permission: null,
+  slots: z.object({ code: z.string().regex(/^\d{4}$/).optional().describe('the 4-digit code of the pending action, when given') }),
+  examples: [
+    { text: '取消', slots: {} },
+    { text: 'cancel', slots: {} },
+    { text: '算了不要了', slots: {} },
+    { text: 'no', slots: {} },
+  ],
+  rule: {
+    keywords: ['取消', '算了', '不要了', '不用了', '撤销', '别执行', '先不要', 'cancel', 'abort', 'never mind', 'nevermind', /^\s*(?:no|n|nope|不|否|不要)\s*[.!。！]*\s*$/],
+    extract: { code: 'code' },
+    priority: 1,
+  },
+  async run() {
+    return { text: '现在没有待确认的操作，无需取消。' };
+  },
+});

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { formatDate } from '../../crm/dates.ts';
+import { formatYuan } from '../../crm/money.ts';
+import { myCoupons } from '../../crm/self/account.ts';
+import { defineIntent } from '../types.ts';
+import { selfAccess } from './self.ts';
+
+/** The member's usable coupons. */
+export const myCouponsIntent = defineIntent({
+  name: 'my.coupons',
+  audience: 'member',
+  description: "List the member's own usable coupons with their expiry dates.",
+  title: '我的优惠券',
+  permission: null,
+  slots: z.object({}),
+  examples: [
+    { text: '我有哪些优惠券', slots: {} },
+    { text: 'my coupons', slots: {} },
+    { text: '券还能用吗', slots: {} },
+  ],
+  rule: { keywords: ['优惠券', '代金券', '抵用券', '折扣券', '券', '红包', 'coupons', 'coupon', 'vouchers', 'voucher'], priority: 3 },
+  async run(ctx) {
+    const coupons = await myCoupons(selfAccess(ctx));
+    if (coupons.length === 0) return { text: '你目前没有可用的优惠券。' };
+    return {
+      text: [
+        `你有 ${coupons.length} 张可用的优惠券：`,
+        ...coupons.map((c) => `· ${c.title}${c.amount ? ` ${formatYuan(c.amount)}` : ''} 券码 ${c.code}${c.expiresAt ? `，${formatDate(c.expiresAt)} 到期` : ''}`),
+      ].join('\n'),
+    };
+  },
+});

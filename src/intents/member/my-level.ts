@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { myAccount } from '../../crm/self/account.ts';
+import { defineIntent } from '../types.ts';
+import { selfAccess } from './self.ts';
+
+/** The member's own level and growth value. */
+export const myLevel = defineIntent({
+  name: 'my.level',
+  audience: 'member',
+  description: "Tell the member their own membership level and growth value.",
+  title: '我的会员等级',
+  permission: null,
+  slots: z.object({}),
+  examples: [
+    { text: '我是什么等级', slots: {} },
+    { text: 'what is my level', slots: {} },
+    { text: '我的会员级别', slots: {} },
+  ],
+  rule: { keywords: ['等级', '级别', '几级', '什么会员', '会员卡等级', '金卡', '银卡', '钻石卡', '升级', 'level', 'tier', 'membership level', 'status level'], priority: 2 },
+  async run(ctx) {
+    const a = await myAccount(selfAccess(ctx));
+    return { text: `${a.name}，你目前是 L${a.level} 会员，成长值 ${a.growthValue.toLocaleString('en-US')}。消费累积成长值即可升级。` };
+  },
+});

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { myAccount } from '../../crm/self/account.ts';
+import { defineIntent } from '../types.ts';
+import { selfAccess } from './self.ts';
+
+/** The member's own points balance. */
+export const myPoints = defineIntent({
+  name: 'my.points',
+  audience: 'member',
+  description: "Tell the member their own points balance.",
+  title: '我的积分',
+  permission: null,
+  slots: z.object({}),
+  examples: [
+    { text: '我还有多少积分', slots: {} },
+    { text: 'how many points do I have', slots: {} },
+    { text: '积分查询', slots: {} },
+  ],
+  rule: { keywords: ['积分', '分数', '多少分', '几分', 'points', 'point', 'point balance'], priority: 2 },
+  async run(ctx) {
+    const a = await myAccount(selfAccess(ctx));
+    return { text: `${a.name}，你的积分余额是 ${a.points.toLocaleString('en-US')} 分（会员号 ${a.memberNo}）。积分可在小程序「积分商城」兑换。` };
+  },
+});

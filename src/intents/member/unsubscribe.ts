@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { formatDate } from '../../crm/dates.ts';
+import { optOutOfMarketing } from '../../crm/self/account.ts';
+import { defineIntent } from '../types.ts';
+import { selfAccess } from './self.ts';
+
+/** Marketing opt-out: no more journeys or recalls; service replies still come. */
+export const unsubscribe = defineIntent({
+  name: 'unsubscribe',
+  audience: 'member',
+  description: 'Opt the member out of marketing messages (journeys, promotions, recalls).',
+  title: '退订营销消息',
+  permission: null,
+  slots: z.object({}),
+  examples: [
+    { text: '退订', slots: {} },
+    { text: 'unsubscribe', slots: {} },
+    { text: '以后别给我发广告了', slots: {} },
+  ],
+  rule: {
+    keywords: ['退订', '取消订阅', '不要再发', '别再发', '别发了', '不要发了', '别给我发', '不想收到', '不想再收到', '拒收', '取消推送', '关闭推送', '骚扰', 'unsubscribe', 'opt out', 'opt-out', 'stop sending', 'stop messages', /^\s*(?:stop|td|TD|T)\s*$/],
+    priority: 4,
+  },
+  async run(ctx) {
+    const r = await optOutOfMarketing(selfAccess(ctx));
+    return {
+      text: r.changed
+        ? '已为你退订营销消息，之后不再给你推送活动和优惠信息。订单、积分等服务通知不受影响。'
+        : `你在 ${formatDate(r.since)} 已退订营销消息，不会再收到活动推送。`,
+    };
+  },
+});

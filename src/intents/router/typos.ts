@@ -1,0 +1,56 @@
+/**
+ * Typos of common words, fixed before the triggers are matched. Chinese typos are mostly
+ * homophones picked from the IME's candidate list (流式 for 流失, 优惠卷 for 优惠券), so a
+ * short explicit list covers them without guessing; English typos are one edit away from a
+ * trigger word (chrun, sumary, lokup), found by edit distance against the catalogue's words.
+ */
+const HOMOPHONES: [RegExp, string][] = [
+  [/流式|留失|流矢/g, '流失'],
+  [/茶一下|差一下|察一下/g, '查一下'],
+  [/查寻|茶询/g, '查询'],
+  [/详请|祥情|详清/g, '详情'],
+  [/档按|档暗/g, '档案'],
+  [/积份|级分|积氛/g, '积分'],
+  [/(优惠|代金|抵用|折扣)卷/g, '$1券'],
+  [/会原|会圆/g, '会员'],
+  [/标前|标鉴|标笺/g, '标签'],
+  [/帮住|邦助/g, '帮助'],
+  [/确人|确任|却认/g, '确认'],
+  [/取销|取效/g, '取消'],
+  [/人攻|人公/g, '人工'],
+  [/定单|订但/g, '订单'],
+  [/等极|登记别/g, '等级'],
+  [/退定/g, '退订'],
+  [/投述|头诉/g, '投诉'],
+];
+
+/** Levenshtein distance ≤ 1, or one swap of adjacent letters ("chrun" → "churn"). */
+function nearlyEqual(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  if (a.length === b.length) {
+    const diff: number[] = [];
+    for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i);
+    if (diff.length === 1) return true;
+    return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+  }
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  let i = 0;
+  while (i < s.length && s[i] === l[i]) i++;
+  return s.slice(i) === l.slice(i + 1);
+}
+
+/** A typo fixer over the catalogue's ASCII trigger words (only words of 5+ letters: short ones collide). */
+export function createTypoFixer(vocabulary: Iterable<string>): (text: string) => string {
+  const words = [...new Set([...vocabulary].map((w) => w.toLowerCase()).filter((w) => /^[a-z]{5,}$/.test(w)))];
+  const known = new Set(words);
+  return (text: string) => {
+    let out = text;
+    for (const [re, to] of HOMOPHONES) out = out.replace(re, to);
+    return out.replace(/[A-Za-z]{5,}/g, (token) => {
+      const lower = token.toLowerCase();
+      if (known.has(lower)) return token;
+      return words.find((w) => nearlyEqual(lower, w)) ?? token;
+    });
+  };
+}

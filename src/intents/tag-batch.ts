@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { applyBatchTag, planBatchTag } from '../crm/tags/batch.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+const LIST_LABEL = { churn: '流失预警名单' } as const;
+
+/**
+ * Put one dictionary tag on a whole member list ("给流失名单打标签 召回中"). A mass change:
+ * confirm() shows how many members it touches and the pipeline holds it until the same person
+ * confirms (action.confirm).
+ */
+export const tagBatch = defineIntent({
+  name: 'tag.batch',
+  audience: 'staff',
+  description: "Add an existing dictionary tag to every member of a list (the churn warning list of the staff member's stores); needs confirmation.",
+  title: '批量打标签（流失名单）',
+  permission: 'tag.write',
+  slots: z.object({
+    list: z.enum(['churn']).describe('which member list: churn = the churn warning list'),
+    tag: z.string().min(1).max(32).describe('tag name from the tag dictionary'),
+  }),
+  examples: [
+    { text: '给流失名单打标签 流失风险', slots: { list: 'churn', tag: '流失风险' } },
+    { text: 'tag the churn list as VIP', slots: { list: 'churn', tag: 'VIP' } },
+    { text: '流失预警的会员都打上流失风险标签', slots: { list: 'churn', tag: '流失风险' } },
+  ],
+  rule: {
+    keywords: [
+      [/流失(?:预警)?的?(?:名单|会员|客户|人|列表|老客)|沉睡会员|预警名单/, /标签|标记|打上|贴上/],
+      [/\bchurn(?:ed)?\s*(?:list|members|customers)|\bat-?risk\s*(?:list|members|customers)/i, /\btag|\blabel|\bmark/i],
+    ],
+    extract: { list: 'list', tag: 'tag' },
+    requires: [['list'], ['tag']],
+    priority: 6,
+  },
+  async confirm(ctx, { list, tag }) {
+    const plan = await planBatchTag(staffAccess(ctx), list, tag);
+    if (plan.kind !== 'ready') return null; // run() explains the unknown tag; nothing to hold
+    if (plan.memberIds.length === 0) return null;
+    return `将给${LIST_LABEL[list]}上的 ${plan.memberIds.length} 位会员打上标签「${plan.tag.name}」。`;
+  },
+  async run(ctx, { list, tag }) {
+    const access = staffAccess(ctx);
+    const plan = await planBatchTag(access, list, tag);
+    if (plan.kind === 'unknown_tag') {
+      return { text: `标签库里没有「${plan.name}」。${plan.suggestions.length ? `相近的标签：${plan.suggestions.join('、')}。` : ''}批量打标签只能用标签库里已有的标签。` };
+    }
+    if (plan.memberIds.length === 0) return { text: `${LIST_LABEL[list]}目前是空的，没有会员需要打标签。` };
+    const r = await applyBatchTag(access, list, plan);
+    return { text: `已给${LIST_LABEL[list]}上的 ${r.total} 位会员打上标签「${plan.tag.name}」（新增 ${r.added} 位，其余已有）。`, data: r };
+  },
+});
