@@ -6,7 +6,14 @@ import { z } from 'zod';
  */
 
 /** A positive integer id in a path (`/customers/{id}`): digits only, so "1e3" or "-1" is a 400. */
-export const idParam = z.object({ id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a positive integer id').transform(Number).describe('numeric id') });
+export const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer id')
+    .transform(Number)
+    .refine((n) => n <= 2_147_483_647, 'id out of range')
+    .describe('numeric id'),
+});
 
 export const isoDateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp (UTC)');
 export const isoDate = z.iso.date().describe('calendar date YYYY-MM-DD');

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { apiRouteList } from '../../src/api/routes/index.ts';
+import { NOW } from '../../src/crm/testing/fixture.ts';
+import { createApiTestEnv, type ApiTestEnv } from './support.ts';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** Follows a local JSON pointer (#/components/schemas/Error) through the document. */
+function resolvePointer(doc: any, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  return ref
+    .slice(2)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<any>((node, key) => (node == null ? undefined : node[key]), doc);
+}
+
+function collectRefs(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => collectRefs(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else collectRefs(v, out);
+    }
+  }
+  return out;
+}
+
+describe('admin API: OpenAPI document and reference page', () => {
+  let t: ApiTestEnv;
+  let doc: any;
+  beforeAll(async () => {
+    t = await createApiTestEnv('api_openapi', {}, { now: () => NOW });
+    const r = await t.call(null, 'GET', '/api/openapi.json');
+    expect(r.status).toBe(200);
+    doc = r.body;
+  });
+  afterAll(async () => t?.cleanup());
+
+  it('is an OpenAPI 3.1 document with bearer security and the shared error schema', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.title).toBeTruthy();
+    expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.schemas.Error.properties.error.required).toEqual(expect.arrayContaining(['code', 'message', 'requestId']));
+  });
+
+  it('documents exactly the mounted /api/crm routes (same methods and paths)', () => {
+    const mounted = new Set(
+      t.rt.app.routes
+        .filter((r) => r.path.startsWith('/api/crm/') && r.method !== 'ALL')
+        .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+    );
+    const documented = new Set<string>();
+    for (const [path, ops] of Object.entries<any>(doc.paths)) for (const m of Object.keys(ops)) documented.add(`${m} ${path}`);
+    expect([...documented].sort()).toEqual([...mounted].sort());
+    expect(documented.size).toBe(apiRouteList().length);
+    expect(documented.has('get /api/crm/customers/{id}')).toBe(true);
+    expect(documented.has('post /api/crm/tags/apply')).toBe(true);
+  });
+
+  it('gives every operation an id, a summary, a permission, its path parameters, a success schema and the error responses; every $ref resolves', () => {
+    const opIds = new Set<string>();
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        expect(METHODS).toContain(method);
+        expect(op.operationId).toMatch(/^[a-zA-Z]+$/);
+        expect(opIds.has(op.operationId)).toBe(false);
+        opIds.add(op.operationId);
+        expect(op.summary.length).toBeGreaterThan(5);
+        expect(typeof op['x-permission']).toBe('string');
+        expect(op['x-roles']).toContain('admin');
+        const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+        expect(op.parameters.filter((p: any) => p.in === 'path').map((p: any) => p.name)).toEqual(pathParams);
+        for (const p of op.parameters) expect(p.schema && typeof p.schema === 'object').toBe(true);
+        const success = Object.keys(op.responses).filter((c) => c.startsWith('2'));
+        expect(success).toHaveLength(1);
+        expect(op.responses[success[0]!].content['application/json'].schema.type).toBe('object');
+        for (const code of ['400', '401', '403']) expect(op.responses[code].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+        if (op.requestBody) {
+          expect(op.responses['422']).toBeTruthy();
+          expect(op.requestBody.content['application/json'].schema.type).toBe('object');
+        }
+      }
+    }
+    const refs = collectRefs(doc);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(resolvePointer(doc, ref), ref).toBeTruthy();
+    expect(JSON.stringify(doc)).not.toContain('"$schema"');
+  });
+
+  it("describes real responses: each documented success schema accepts what the endpoint returns", async () => {
+    const id = t.fx.memberIds.M00000001!;
+    const samples: [string, string][] = [
+      ['/api/crm/customers', 'listCustomers'],
+      [`/api/crm/customers/${id}`, 'getCustomer'],
+      [`/api/crm/customers/${id}/orders`, 'listCustomerOrders'],
+      [`/api/crm/customers/${id}/value-score`, 'getCustomerValueScore'],
+      ['/api/crm/tags', 'listTags'],
+    ];
+    const ops = new Map<string, any>();
+    for (const methods of Object.values<any>(doc.paths)) for (const op of Object.values<any>(methods)) ops.set(op.operationId, op);
+    for (const [path, opId] of samples) {
+      const r = await t.call(t.tokens.hq, 'GET', path);
+      expect(r.status, path).toBe(200);
+      const schema = z.fromJSONSchema(ops.get(opId).responses['200'].content['application/json'].schema);
+      const parsed = schema.safeParse(r.body);
+      expect(parsed.success, `${path}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
+    const err = await t.call(t.tokens.hq, 'GET', '/api/crm/customers/abc');
+    expect(z.fromJSONSchema(doc.components.schemas.Error).safeParse(err.body).success).toBe(true);
+  });
+
+  it('documents query parameters as clients send them (strings coerced, defaults, enums)', () => {
+    const list = doc.paths['/api/crm/customers'].get;
+    const byName = Object.fromEntries(list.parameters.map((p: any) => [p.name, p]));
+    expect(Object.keys(byName)).toEqual(expect.arrayContaining(['page', 'pageSize', 'q', 'store', 'level', 'status', 'tag', 'registeredFrom', 'registeredTo', 'sort']));
+    expect(byName.pageSize.schema).toMatchObject({ type: 'integer', maximum: 100, default: 20 });
+    expect(byName.sort.schema.enum).toContain('-registeredAt');
+    expect(byName.q.description).toMatch(/prefix/);
+    expect(byName.page.required).toBe(false);
+  });
+
+  it('serves a self-contained reference page listing every operation with a curl example', async () => {
+    const res = await t.rt.app.request('/api/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await res.text();
+    for (const methods of Object.values<any>(doc.paths)) for (const op of Object.values<any>(methods)) expect(html).toContain(`id="${op.operationId}"`);
+    expect(html).toContain('curl -s');
+    expect(html).toContain('Authorization: Bearer $CRM_TOKEN');
+    // Nothing fetched from elsewhere: no external scripts, stylesheets or images.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']?https?:|<img[^>]+src=["']?https?:|@import/i);
+  });
+});
