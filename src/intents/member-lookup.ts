@@ -27,7 +27,7 @@ export const memberLookup = defineIntent({
     { text: 'search member M00000002', slots: { memberNo: 'M00000002' } },
   ],
   rule: {
-    keywords: ['查一下', '查下', '查查', '查询', '查', '找一下', '找', '搜索', '搜', 'look up', 'lookup', 'find', 'search', 'who is'],
+    keywords: ['查一下', '查下', '查查', '查询', '查', '找一下', '找', '搜索', '搜', '有没有叫', 'look up', 'lookup', 'find', 'search', 'who is'],
     extract: MEMBER_REF_EXTRACT,
     requires: [MEMBER_REF_SLOTS],
     bareMemberRef: true,

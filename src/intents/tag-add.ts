@@ -22,7 +22,7 @@ export const tagAdd = defineIntent({
     { text: 'add tag VIP to Zhang Wei', slots: { name: 'Zhang Wei', tag: 'VIP' } },
   ],
   rule: {
-    keywords: ['打标签', '加标签', '贴标签', '添加标签', '标记为', '标记成', '标为', ['加上', '标签'], ['打上', '标签'], ['贴上', '标签'], ['添加', '标签'], 'tag', 'add tag', 'label'],
+    keywords: ['打标签', '加标签', '贴标签', '添加标签', '标记为', '标记成', '标为', ['加上', '标签'], ['打上', '标签'], ['贴上', '标签'], ['添加', '标签'], ['贴个', '标签'], ['打个', '标签'], ['加个', '标签'], '打上', '贴上', 'tag', 'add tag', 'label'],
     extract: { ...MEMBER_REF_EXTRACT, tag: 'tag' },
     requires: [MEMBER_REF_SLOTS, ['tag']],
     priority: 4,

@@ -16,7 +16,7 @@ export const myLevel = defineIntent({
     { text: 'what is my level', slots: {} },
     { text: '我的会员级别', slots: {} },
   ],
-  rule: { keywords: ['等级', '级别', '几级', '什么会员', '会员卡等级', '金卡', '银卡', '钻石卡', '升级', 'level', 'tier', 'membership level', 'status level'], priority: 2 },
+  rule: { keywords: ['等级', '级别', '几级', '什么会员', '会员卡等级', '金卡', '银卡', '钻石卡', '升级', '下一级', 'level', 'tier', 'membership level', 'status level'], priority: 2 },
   async run(ctx) {
     const a = await myAccount(selfAccess(ctx));
     return { text: `${a.name}，你目前是 L${a.level} 会员，成长值 ${a.growthValue.toLocaleString('en-US')}。消费累积成长值即可升级。` };

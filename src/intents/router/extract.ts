@@ -28,7 +28,7 @@ export function blank(text: string, spans: readonly Span[]): string {
 }
 
 // Mainland mobiles as typed: "138 0000 0001", "138-0000-0001", "+86 13800000001", "8613800000001".
-const PHONE = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/;
+const PHONE = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s.-]?\d){8}(?!\d)/;
 
 export function findPhones(text: string): Found<string>[] {
   return matches(text, PHONE).flatMap((m) => {
@@ -67,7 +67,7 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
   return found.sort((a, b) => a.span.start - b.span.start);
 }
 
-const TAG_VERBS = /^.*(?:添加|加上|打上|贴上|去掉|删除|移除|删掉|取消|摘掉|去除|加|打|贴|给|把|的)/;
+const TAG_VERBS = /^.*(?:添加|加上|打上|贴上|去掉|删除|移除|删掉|取消|摘掉|去除|加|打|贴|给|把|的)个?/;
 const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]';
 
 /**
@@ -108,13 +108,16 @@ const RELATIVE: [RegExp, number][] = [
   [/昨天|yesterday/i, 1],
 ];
 
+const PERIOD_LEAD = '(?:最近|近|过去|这)?';
+
 /** Days: "120天", "最近三十天", "三个月" (×30), "两周" (×7), "90 days", "3 months", "上个月", "last week". */
 export function findDays(text: string): Found<number> | undefined {
   const units: [RegExp, number][] = [
-    [new RegExp(`${NUM}\\s*(?:天|日)`), 1],
-    [new RegExp(`${NUM}\\s*个?月`), 30],
-    [new RegExp(`${NUM}\\s*(?:周|个星期|星期|礼拜|个礼拜)`), 7],
-    [new RegExp(`${NUM}\\s*年`), 365],
+    // "最近/近/过去" belong to the period, so they never end up in a name ("张伟近三十天").
+    [new RegExp(`${PERIOD_LEAD}${NUM}\\s*(?:天|日)`), 1],
+    [new RegExp(`${PERIOD_LEAD}${NUM}\\s*个?月`), 30],
+    [new RegExp(`${PERIOD_LEAD}${NUM}\\s*(?:周|个星期|星期|礼拜|个礼拜)`), 7],
+    [new RegExp(`${PERIOD_LEAD}${NUM}\\s*年`), 365],
     [/(\d+)\s*d(?:ays?)?\b/i, 1],
     [/(\d+)\s*months?\b/i, 30],
     [/(\d+)\s*weeks?\b/i, 7],
@@ -168,7 +171,7 @@ export function findCount(text: string): Found<number> | undefined {
 const FILLERS = [
   /他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录/g,
   /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
-  /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about|his|her|him|their|them|this|that|recent|recently|orders?|bought|did|what|last)\b/gi,
+  /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about|his|her|him|their|them|he|she|they|i|my|this|that|recent|recently|orders?|bought|buy|did|what|last|in|days?)\b/gi,
 ];
 const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找]+|[的给把请帮我吗呢啊吧为]+$/g;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;

@@ -104,7 +104,7 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
       if (!chosen) return { intent: help?.name ?? 'help', slots: {}, confidence: CONFIDENCE.unknown };
       // Two different intents matched equally well: ask which one was meant instead of guessing.
       if (top && second && rank(second) === rank(top) && second.c.def !== top.c.def) {
-        return { intent: CLARIFY_INTENT, slots: { options: [top.c.def.name, second.c.def.name] }, confidence: CONFIDENCE.tied };
+        return { intent: CLARIFY_INTENT, slots: { options: [top.c.def.name, second.c.def.name].sort() }, confidence: CONFIDENCE.tied };
       }
 
       const slots = await extractSlots(chosen, text, masked, { phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, () => tagNames(ctx));
