@@ -4,6 +4,7 @@ import { createBot } from './bot/pipeline.ts';
 import type { Channel, HandleMessage } from './bot/types.ts';
 import { createConsoleAdapter } from './channels/console/adapter.ts';
 import { createWeComChannel } from './channels/wecom/index.ts';
+import { createMiniProgramChannel } from './channels/miniprogram/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
 import { createApp } from './http/app.ts';
 import { getIntent, intents } from './intents/catalogue.ts';
@@ -27,7 +28,7 @@ export interface Runtime {
 export function createRuntime(services: Services): Runtime {
   const router = createRuleRouter(intents);
   const handle = createBot({ services, router, getIntent });
-  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter(), wecom: createWeComChannel(services) };
+  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter(), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
   const inflight = new Set<Promise<unknown>>();
   const app = createApp({ services, handle, adapters, inflight });
   const runtime: Runtime = {

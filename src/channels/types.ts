@@ -19,7 +19,7 @@ export interface RawResponse {
 export type ParseResult =
   | { ok: true; kind: 'verify'; response: RawResponse } // URL verification handshake (WeCom GET echostr)
   | { ok: true; kind: 'message'; message: InboundMessage }
-  | { ok: true; kind: 'ignored'; reason: string; messageId: string } // an event we do not answer
+  | { ok: true; kind: 'ignored'; reason: string; messageId: string; data?: unknown } // an event we do not answer (data: what onAccepted needs)
   | { ok: false; error: AppError }; // always 4xx: a client mistake never becomes a 5xx
 
 /**
@@ -41,6 +41,12 @@ export interface ChannelAdapter {
   parse(req: RawRequest, now: Date, requestId: string): ParseResult;
   /** The synchronous answer on the same request: a passive reply, or the empty ack when answer is null. */
   reply(answer: BotAnswer | null, inbound: InboundMessage, now: Date): RawResponse;
+  /**
+   * Side effects of an authentic callback, awaited before the bot runs and before the ack (so a
+   * failure becomes a 5xx and the platform retries): e.g. the mini-program's 48-hour reply window
+   * and subscription quota. parse() stays pure; the adapter must make this idempotent under retries.
+   */
+  onAccepted?(parsed: Extract<ParseResult, { ok: true }>, now: Date): Promise<void>;
   /** Delivers a text later, outside the request (slow path); absent where the platform has no push. */
   push?(to: string, text: string, requestId?: string): Promise<void>;
 }

@@ -53,6 +53,7 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
       requestId,
     );
     if (!parsed.ok) throw parsed.error;
+    await adapter.onAccepted?.(parsed, services.now());
     if (parsed.kind === 'verify') return send(c, parsed.response);
     if (parsed.kind === 'ignored') return c.body('', 200);
 

@@ -1,0 +1,94 @@
+/**
+ * The customer-service reply window of each member (openid), kept in Redis for every process.
+ *
+ * WeChat allows customerServiceMessage.send only after the member acted (DESIGN.md protocol
+ * facts; "客服消息下发条件"): a message from the member opens 48 hours and 5 messages; entering
+ * the customer-service session (user_enter_tempsession) opens 1 minute and 2 messages. Windows do
+ * not add up: a new action raises the count and the deadline to the larger of old and new.
+ * Outside the window WeChat answers 45015 / 45047, so we check first and never call in vain.
+ * Decisions use the injected clock (the `now` arguments), never Redis time.
+ */
+import type { Redis } from '../../redis.ts';
+
+export const MESSAGE_WINDOW = { ms: 48 * 3600_000, messages: 5 } as const;
+export const SESSION_WINDOW = { ms: 60_000, messages: 2 } as const;
+
+export type WindowCheck = { ok: true; remaining: number } | { ok: false; reason: 'outside_window' | 'window_exhausted' };
+
+export interface ReplyWindowState {
+  /** Unix ms until which messages may be sent. */
+  until: number;
+  /** Messages still allowed in this window. */
+  left: number;
+  /** Unix ms of the member's last message to us (0 when only a session event was seen). */
+  lastInbound: number;
+}
+
+export interface ReplyWindow {
+  /** Records a member action that opens (or extends) the window. */
+  open(openid: string, now: Date, kind: 'message' | 'session'): Promise<void>;
+  /** Atomically takes one message from the window, or says why not. */
+  take(openid: string, now: Date): Promise<WindowCheck>;
+  /** Gives a taken message back (the send failed before WeChat counted it). */
+  giveBack(openid: string): Promise<void>;
+  /** WeChat said 45015 / 45047: the window is over or used up whatever we thought. */
+  close(openid: string, how: 'expired' | 'exhausted'): Promise<void>;
+  state(openid: string): Promise<ReplyWindowState | undefined>;
+}
+
+// KEYS[1] window hash; ARGV: now, until, messages, isMessage(1/0), ttlMs
+const OPEN = `
+local now = tonumber(ARGV[1])
+local untilNew = tonumber(ARGV[2])
+local leftNew = tonumber(ARGV[3])
+local u = tonumber(redis.call('hget', KEYS[1], 'until') or '0')
+local l = tonumber(redis.call('hget', KEYS[1], 'left') or '0')
+if u <= now then u = 0; l = 0 end
+if untilNew > u then u = untilNew end
+if leftNew > l then l = leftNew end
+redis.call('hset', KEYS[1], 'until', u, 'left', l)
+if ARGV[4] == '1' then redis.call('hset', KEYS[1], 'lastInbound', now) end
+redis.call('pexpire', KEYS[1], math.max(u - now, 0) + tonumber(ARGV[5]))
+return l`;
+
+// KEYS[1] window hash; ARGV: now → remaining after taking one, -1 outside, -2 exhausted
+const TAKE = `
+local u = tonumber(redis.call('hget', KEYS[1], 'until') or '0')
+if u <= tonumber(ARGV[1]) then return -1 end
+local l = tonumber(redis.call('hget', KEYS[1], 'left') or '0')
+if l <= 0 then return -2 end
+return redis.call('hincrby', KEYS[1], 'left', -1)`;
+
+const GIVE_BACK = `if redis.call('exists', KEYS[1]) == 1 then return redis.call('hincrby', KEYS[1], 'left', 1) end return 0`;
+
+/** Kept past the window's end so lastInbound stays readable for a while (reachability previews). */
+const KEEP_AFTER_MS = 7 * 24 * 3600_000;
+
+export function createReplyWindow(redis: Redis, keyOf: (openid: string) => string): ReplyWindow {
+  return {
+    async open(openid, now, kind) {
+      const w = kind === 'message' ? MESSAGE_WINDOW : SESSION_WINDOW;
+      const t = now.getTime();
+      await redis.eval(OPEN, 1, keyOf(openid), t, t + w.ms, w.messages, kind === 'message' ? '1' : '0', KEEP_AFTER_MS);
+    },
+    async take(openid, now) {
+      const r = Number(await redis.eval(TAKE, 1, keyOf(openid), now.getTime()));
+      if (r === -1) return { ok: false, reason: 'outside_window' };
+      if (r === -2) return { ok: false, reason: 'window_exhausted' };
+      return { ok: true, remaining: r };
+    },
+    async giveBack(openid) {
+      await redis.eval(GIVE_BACK, 1, keyOf(openid));
+    },
+    async close(openid, how) {
+      if (how === 'expired') await redis.hset(keyOf(openid), 'until', 0, 'left', 0);
+      else await redis.hset(keyOf(openid), 'left', 0);
+      await redis.pexpire(keyOf(openid), KEEP_AFTER_MS);
+    },
+    async state(openid) {
+      const h = await redis.hgetall(keyOf(openid));
+      if (!h.until) return undefined;
+      return { until: Number(h.until), left: Number(h.left ?? 0), lastInbound: Number(h.lastInbound ?? 0) };
+    },
+  };
+}
