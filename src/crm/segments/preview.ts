@@ -1,0 +1,95 @@
+import type { StaffAccess } from '../access.ts';
+import { requirePermission } from '../access.ts';
+import { audit } from '../audit.ts';
+import { storeScope } from '../auth/permissions.ts';
+import { phoneFor } from '../mask.ts';
+import { compileWhere } from './compile.ts';
+import { SCORES } from './fields.ts';
+import { parseSegmentTree, type SegmentTree } from './tree.ts';
+
+export interface PreviewMember {
+  memberId: number;
+  memberNo: string;
+  name: string;
+  /** Masked unless the actor has member.phone.view. */
+  phone: string;
+  level: number;
+  homeStore: string | null;
+}
+
+export interface SegmentPreview {
+  /** Members matching, in the actor's store scope (and the segment's store, if given). */
+  count: number;
+  /** All non-deleted members in the same scope: the share's denominator. */
+  total: number;
+  /** count / total, 0..1 (0 when the scope is empty). */
+  share: number;
+  /** Up to 20 matching members, lowest id first. */
+  sample: PreviewMember[];
+  /** Members per churn-risk level; present only once a churn_risk score is registered (fields.ts SCORES). */
+  churnRisk?: Record<string, number>;
+}
+
+export const SAMPLE_SIZE = 20;
+
+/** The actor's scope, narrowed to a segment's store when it has one. */
+export function effectiveStores(access: StaffAccess, segmentStoreId: number | null = null): number[] | null {
+  const mine = storeScope(access.actor);
+  if (segmentStoreId === null) return mine;
+  return mine === null ? [segmentStoreId] : mine.filter((s) => s === segmentStoreId);
+}
+
+/**
+ * What a tree selects right now, before it is saved (or for a saved dynamic segment): count,
+ * share of all members, 20 sample members with phones masked by permission. Audited, since
+ * it shows member names.
+ */
+export async function previewTree(access: StaffAccess, rawTree: unknown, opts: { segmentId?: number; storeId?: number | null } = {}): Promise<SegmentPreview> {
+  requirePermission(access.actor, 'segment.read');
+  const tree: SegmentTree = parseSegmentTree(rawTree);
+  const { services } = access;
+  const stores = effectiveStores(access, opts.storeId ?? null);
+  const { where, params } = compileWhere(tree, { now: services.now(), stores });
+  const [[counted]] = await services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE ${where}`, params);
+  const scopeSql = stores === null ? '' : stores.length === 0 ? ' AND FALSE' : ' AND m.home_store_id IN (?)';
+  const [[all]] = await services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE m.status <> 'deleted'${scopeSql}`, stores && stores.length ? [stores] : []);
+  const [rows] = await services.sql.query<any[]>(
+    `SELECT m.id, m.member_no, m.name, m.phone, m.level, st.name AS store_name
+     FROM members m LEFT JOIN stores st ON st.id = m.home_store_id
+     WHERE ${where} ORDER BY m.id LIMIT ${SAMPLE_SIZE}`,
+    params,
+  );
+  const count = Number(counted.n);
+  const total = Number(all.n);
+  const sample = rows.map((r) => ({
+    memberId: Number(r.id),
+    memberNo: String(r.member_no),
+    name: String(r.name),
+    phone: phoneFor(access.actor, String(r.phone)),
+    level: Number(r.level),
+    homeStore: r.store_name == null ? null : String(r.store_name),
+  }));
+  const preview: SegmentPreview = { count, total, share: total === 0 ? 0 : count / total, sample };
+  if (SCORES.churn_risk) preview.churnRisk = await churnDistribution(access, where, params);
+  await audit(services, {
+    actor: access.actor,
+    action: 'segment.preview',
+    targetType: 'segment',
+    targetId: opts.segmentId === undefined ? 'adhoc' : String(opts.segmentId),
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { count, total, memberIds: sample.map((s) => s.memberId) },
+  });
+  return preview;
+}
+
+/** Members per churn-risk value, once the churn model's score is registered in SCORES. */
+async function churnDistribution(access: StaffAccess, where: string, params: unknown[]): Promise<Record<string, number>> {
+  const def = SCORES.churn_risk!;
+  const [rows] = await access.services.sql.query<any[]>(
+    `SELECT COALESCE((SELECT ${def.column} FROM ${def.table} WHERE ${def.memberKey} = m.id), 'unknown') AS risk, COUNT(*) AS n
+     FROM members m WHERE ${where} GROUP BY risk`,
+    params,
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.risk), Number(r.n)]));
+}

@@ -1,0 +1,94 @@
+import type { PoolConnection } from 'mysql2/promise';
+import type { Services } from '../../services.ts';
+import { compileMemberIds } from './compile.ts';
+import type { SegmentTree } from './tree.ts';
+
+/** One evaluation of a saved segment. */
+export interface RunResult {
+  runId: number;
+  segmentId: number;
+  ranAt: Date;
+  trigger: string;
+  count: number;
+  joined: number;
+  left: number;
+  /** Who joined / left in this run (at most DIFF_IDS each; the counts are exact). */
+  joinedIds: number[];
+  leftIds: number[];
+  durationMs: number;
+}
+
+/** Ids returned with a diff; a journey reacting to "joined" pages through segment_members instead. */
+export const DIFF_IDS = 10_000;
+
+interface RunTarget {
+  id: number;
+  tree: SegmentTree;
+  storeId: number | null;
+}
+
+/**
+ * Re-evaluates a dynamic segment: the compiled statement fills a temporary table, then one
+ * transaction (holding the segment row's lock, so two refreshes never interleave) diffs it
+ * against segment_members, deletes who left, inserts who joined (keeping the added_at of
+ * those who stay), and records the run.
+ */
+export async function refreshSegment(services: Services, seg: RunTarget, trigger: string): Promise<RunResult> {
+  return evaluate(services, seg, trigger, false);
+}
+
+/** A static segment's list, frozen once (at creation): everyone joins, nobody ever leaves. */
+export async function freezeSegment(services: Services, seg: RunTarget, trigger: string): Promise<RunResult> {
+  return evaluate(services, seg, trigger, true);
+}
+
+async function evaluate(services: Services, seg: RunTarget, trigger: string, freeze: boolean): Promise<RunResult> {
+  const started = Date.now();
+  const now = services.now();
+  const { sql, params } = compileMemberIds(seg.tree, { now, stores: seg.storeId === null ? null : [seg.storeId] });
+  const conn: PoolConnection = await services.sql.getConnection();
+  try {
+    await conn.query('DROP TEMPORARY TABLE IF EXISTS seg_eval');
+    await conn.query('CREATE TEMPORARY TABLE seg_eval (member_id INT NOT NULL PRIMARY KEY)');
+    await conn.query(`INSERT INTO seg_eval (member_id) ${sql}`, params);
+    await conn.beginTransaction();
+    try {
+      const [lock] = await conn.query<any[]>('SELECT kind FROM segments WHERE id = ? FOR UPDATE', [seg.id]);
+      if (!lock.length) throw new Error(`segment ${seg.id} vanished during its run`);
+      if (freeze) {
+        const [existing] = await conn.query<any[]>('SELECT COUNT(*) AS n FROM segment_members WHERE segment_id = ?', [seg.id]);
+        if (Number(existing[0].n) > 0) throw new Error(`segment ${seg.id} is already frozen`);
+      }
+      const joinedFrom = `FROM seg_eval e LEFT JOIN segment_members sm ON sm.segment_id = ? AND sm.member_id = e.member_id WHERE sm.member_id IS NULL`;
+      const leftFrom = `FROM segment_members sm LEFT JOIN seg_eval e ON e.member_id = sm.member_id WHERE sm.segment_id = ? AND e.member_id IS NULL`;
+      const [[joinedN]] = await conn.query<any[]>(`SELECT COUNT(*) AS n ${joinedFrom}`, [seg.id]);
+      const [[leftN]] = await conn.query<any[]>(`SELECT COUNT(*) AS n ${leftFrom}`, [seg.id]);
+      const [joinedRows] = await conn.query<any[]>(`SELECT e.member_id ${joinedFrom} ORDER BY e.member_id LIMIT ?`, [seg.id, DIFF_IDS]);
+      const [leftRows] = await conn.query<any[]>(`SELECT sm.member_id ${leftFrom} ORDER BY sm.member_id LIMIT ?`, [seg.id, DIFF_IDS]);
+      const joined = Number(joinedN.n);
+      const left = Number(leftN.n);
+      await conn.query(
+        `DELETE sm FROM segment_members sm LEFT JOIN seg_eval e ON e.member_id = sm.member_id WHERE sm.segment_id = ? AND e.member_id IS NULL`,
+        [seg.id],
+      );
+      await conn.query('INSERT IGNORE INTO segment_members (segment_id, member_id, added_at) SELECT ?, member_id, ? FROM seg_eval', [seg.id, now]);
+      const [countRows] = await conn.query<any[]>('SELECT COUNT(*) AS n FROM seg_eval');
+      const count = Number(countRows[0].n);
+      const durationMs = Date.now() - started;
+      const [ins] = await conn.query<any>(
+        'INSERT INTO segment_runs (segment_id, ran_at, `trigger`, count, joined, `left`, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [seg.id, now, trigger, count, joined, left, durationMs],
+      );
+      await conn.query('UPDATE segments SET last_run_at = ?, last_count = ? WHERE id = ?', [now, count, seg.id]);
+      await conn.commit();
+      const ids = (rows: any[]) => rows.map((r) => Number(r.member_id));
+      return { runId: Number(ins.insertId), segmentId: seg.id, ranAt: now, trigger, count, joined, left, joinedIds: ids(joinedRows), leftIds: ids(leftRows), durationMs };
+    } catch (e) {
+      await conn.rollback();
+      throw e;
+    }
+  } finally {
+    await conn.query('DROP TEMPORARY TABLE IF EXISTS seg_eval').catch(() => {});
+    conn.release();
+  }
+}
