@@ -27,3 +27,35 @@ export async function recordTurn(services: Services, msg: InboundMessage, _actor
   const turn: Turn = { at: services.now().toISOString(), text: msg.text, intent: route.intent, slots: route.slots };
   await services.redis.multi().lpush(key, JSON.stringify(turn)).ltrim(key, 0, MAX_TURNS - 1).expire(key, CONVERSATION_TTL_S).exec();
 }
+
+/** The member a staff conversation is about: set by an answer about exactly one member. */
+export interface Focus {
+  memberId: number;
+  memberNo: string;
+}
+
+const focusKey = (services: Services, msg: Pick<InboundMessage, 'channel' | 'from'>) => services.key('focus', msg.channel, msg.from);
+
+/** Remembers the member in focus ("他最近买了什么" next refers to them), for the conversation's TTL. */
+export async function setFocus(services: Services, msg: InboundMessage, focus: Focus): Promise<void> {
+  await services.redis.set(focusKey(services, msg), JSON.stringify(focus), 'EX', CONVERSATION_TTL_S);
+}
+
+export async function getFocus(services: Services, msg: InboundMessage): Promise<Focus | null> {
+  const raw = await services.redis.get(focusKey(services, msg));
+  return raw ? (JSON.parse(raw) as Focus) : null;
+}
+
+const MEMBER_REF = ['phone', 'memberNo', 'name'] as const;
+
+/**
+ * Fills the member of an intent that names one member ("他的订单", "his orders") from the
+ * focus when the message named nobody. Only intents whose rule requires a member reference
+ * take it; the CRM layer still checks the actor's store scope for the member.
+ */
+export function withFocus(intentRequires: readonly (readonly string[])[] | undefined, route: RouteResult, focus: Focus | null): RouteResult | null {
+  if (!focus) return null;
+  const needsMember = (intentRequires ?? []).some((group) => MEMBER_REF.every((s) => group.includes(s)));
+  if (!needsMember || MEMBER_REF.some((s) => route.slots[s] !== undefined)) return null;
+  return { ...route, slots: { ...route.slots, memberNo: focus.memberNo }, confidence: Math.max(route.confidence, 0.8) };
+}

@@ -1,14 +1,16 @@
 import { isAppError } from '../errors.ts';
-import type { Router } from '../intents/router/types.ts';
+import { CLARIFY_INTENT, type Router } from '../intents/router/types.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import { authorize } from './authorize.ts';
-import { recordTurn } from './conversation.ts';
+import { clarifyingQuestion } from './clarify.ts';
+import { CONFIRM_TTL_MS, holdAction, takeAction } from './confirmation.ts';
+import { getFocus, recordTurn, setFocus, withFocus } from './conversation.ts';
 import { claimMessage, releaseMessage } from './dedupe.ts';
 import { execute } from './execute.ts';
 import { identifyActor } from './identify.ts';
 import { render } from './render.ts';
-import type { BotAnswer, HandleMessage, HandleOutcome, InboundMessage } from './types.ts';
+import type { Actor, BotAnswer, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
 
 export interface BotDeps {
   services: Services;
@@ -19,10 +21,14 @@ export interface BotDeps {
 const NOT_REGISTERED =
   '你好！你还不是本系统登记的员工或会员，暂时无法使用。员工请联系总部运营在 CRM 中登记企业微信账号；会员请先在小程序注册。';
 
+/** What each audience gets for anything unrecognised. */
+const FALLBACK = { staff: 'help', member: 'my.help' } as const;
+
 /**
- * The bot: dedupe → identify actor → route → authorize → execute → render; the channel then
- * delivers (passively on the same request, or pushed through the outbound queue). One file
- * per stage beside this one; this file only composes them.
+ * The bot: dedupe → identify actor → route → conversation (focus, pending confirmations) →
+ * authorize → execute → render; the channel then delivers (passively on the same request, or
+ * pushed through the outbound queue). One file per stage beside this one; this file only
+ * composes them.
  */
 export function createBot({ services, router, getIntent }: BotDeps): HandleMessage {
   return async function handle(msg: InboundMessage): Promise<HandleOutcome> {
@@ -48,21 +54,80 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
       log.info({ from: msg.from }, 'unregistered sender');
       return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text: NOT_REGISTERED } };
     }
-    const route = await router.route(msg.text, { audience: actor.kind, actor, services });
-    const intent = getIntent(route.intent) ?? getIntent('help');
-    if (!intent) throw new Error('the intent catalogue has no help intent');
-    let text: string;
-    let data: unknown;
+    let route = await router.route(msg.text, { audience: actor.kind, actor, services, requestId: msg.requestId });
+    let result: IntentResult;
+    let reported = route.intent;
+
+    if (route.intent === CLARIFY_INTENT) {
+      // Two intents matched equally well: ask, never guess (issue 5).
+      const names = Array.isArray(route.slots.options) ? (route.slots.options as string[]) : [];
+      const options = names.flatMap((n) => getIntent(n) ?? []).filter((i) => i.audience === actor.kind);
+      result = { text: clarifyingQuestion(options) };
+    } else {
+      const intent = getIntent(route.intent) ?? getIntent(FALLBACK[actor.kind]);
+      if (!intent) throw new Error(`the intent catalogue has no ${FALLBACK[actor.kind]} intent`);
+      reported = intent.name;
+      if (actor.kind === 'staff') route = withFocus(intent.rule.requires, route, await getFocus(services, msg)) ?? route;
+      result = await run(msg, actor, intent, route, log);
+    }
+
+    if (result.focus) await setFocus(services, msg, result.focus);
+    await recordTurn(services, msg, actor, { ...route, intent: reported });
+    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), data: result.data };
+    log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
+    return { kind: 'answer', answer: out };
+  }
+
+  /** authorize → (hold for confirmation | run a confirmed action | execute); expected failures become the reply. */
+  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, log: typeof services.logger): Promise<IntentResult> {
     try {
       authorize(actor, intent);
-      ({ text, data } = await execute(services, msg, actor, intent, route));
+      if (intent.name === 'action.confirm' || intent.name === 'action.cancel') {
+        const handled = await resolvePending(msg, actor, intent.name === 'action.confirm', route, log);
+        if (handled) return handled;
+      } else if (intent.confirm) {
+        const parsed = intent.slots.safeParse(route.slots);
+        if (parsed.success) {
+          const ctx = { services, actor, channel: msg.channel, requestId: msg.requestId };
+          const preview = await intent.confirm(ctx, parsed.data);
+          if (preview) {
+            const pending = await holdAction(services, actor, intent.name, parsed.data);
+            log.info({ intent: intent.name, code: pending.code }, 'action held for confirmation');
+            const minutes = Math.round(CONFIRM_TTL_MS / 60_000);
+            return { text: `${preview}\n回复「确认」执行，回复「取消」放弃（${minutes} 分钟内有效，编号 ${pending.code}）。`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt } } };
+          }
+        }
+      }
+      return await execute(services, msg, actor, intent, route);
     } catch (e) {
       if (!isAppError(e)) throw e;
-      text = e.message;
+      return { text: e.message };
     }
-    await recordTurn(services, msg, actor, route);
-    const result: BotAnswer = { ...route, intent: intent.name, text: render(text, msg.channel), data };
-    log.info({ intent: result.intent, confidence: result.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
-    return { kind: 'answer', answer: result };
+  }
+
+  /** "确认" / "取消": only the person who asked, before expiry; null when nothing is pending (the intent answers). */
+  async function resolvePending(msg: InboundMessage, actor: Actor, confirm: boolean, route: RouteResult, log: typeof services.logger): Promise<IntentResult | null> {
+    const code = typeof route.slots.code === 'string' ? route.slots.code : undefined;
+    const taken = await takeAction(services, actor, code);
+    switch (taken.kind) {
+      case 'none':
+        return null;
+      case 'not_yours':
+        log.warn({ code: taken.pending.code, owner: taken.pending.actorKey }, 'confirmation by another user refused');
+        return { text: `编号 ${taken.pending.code} 的操作由 ${taken.pending.actorName} 发起，只有发起人本人可以${confirm ? '确认' : '取消'}。` };
+      case 'expired':
+        return { text: `编号 ${taken.pending.code} 的操作已超时未确认，已作废。如仍需要，请重新发起。` };
+      case 'taken': {
+        const pending = taken.pending;
+        if (!confirm) return { text: `已取消编号 ${pending.code} 的操作，什么都没有执行。`, data: { cancelled: pending.intent } };
+        const intent = getIntent(pending.intent);
+        if (!intent) return { text: '这个操作已不再支持，未执行。' };
+        // Permissions may have changed since the preview: authorize again before running.
+        authorize(actor, intent);
+        log.info({ intent: intent.name, code: pending.code }, 'confirmed action runs');
+        const r = await execute(services, msg, actor, intent, { intent: intent.name, slots: pending.slots, confidence: 1 });
+        return { ...r, data: { confirmed: intent.name, slots: pending.slots, result: r.data } };
+      }
+    }
   }
 }

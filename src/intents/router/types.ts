@@ -5,6 +5,8 @@ export interface RouteContext {
   audience: 'staff' | 'member';
   actor: Actor;
   services: Services;
+  /** For log lines of routers that call out (the LLM router). */
+  requestId?: string;
 }
 
 /** Text → intent, slots and a confidence in 0..1. Implemented by the rule router (and later the LLM router). */

@@ -1,0 +1,79 @@
+import { randomInt } from 'node:crypto';
+import type { Services } from '../services.ts';
+import type { Actor } from './types.ts';
+
+/** How long a previewed mass action waits for its confirmation. */
+export const CONFIRM_TTL_MS = 5 * 60_000;
+
+/** A mass or irreversible action held until the same person confirms it (issue 5). */
+export interface PendingAction {
+  /** 4-digit code shown in the preview ("确认 4821" names it when several people share a chat). */
+  code: string;
+  /** Who asked: only they may confirm or cancel. */
+  actorKey: string;
+  actorName: string;
+  intent: string;
+  slots: Record<string, unknown>;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** Staff by WeCom userid (the same person on any channel), members by member id. */
+export const actorKey = (a: Actor) => (a.kind === 'staff' ? `staff:${a.wecomUserId}` : `member:${a.memberId}`);
+
+const pendingKey = (s: Services, code: string) => s.key('pending', code);
+const latestKey = (s: Services, actor: string) => s.key('pending-by', actor);
+// Redis keeps the entry a little longer than its expiry, so an expired confirmation is answered
+// "expired" (by the injected clock) instead of "nothing pending".
+const REDIS_TTL_S = Math.ceil((CONFIRM_TTL_MS * 2) / 1000);
+
+/** Stores the action and makes it the actor's latest pending one (a newer preview replaces an older). */
+export async function holdAction(services: Services, actor: Actor, intent: string, slots: Record<string, unknown>): Promise<PendingAction> {
+  const now = services.now();
+  const key = actorKey(actor);
+  const previous = await services.redis.get(latestKey(services, key));
+  if (previous) await services.redis.del(pendingKey(services, previous));
+  for (;;) {
+    const code = String(randomInt(1000, 10000));
+    const pending: PendingAction = {
+      code,
+      actorKey: key,
+      actorName: actor.name,
+      intent,
+      slots,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS).toISOString(),
+    };
+    // NX: two pending actions never share a code.
+    if ((await services.redis.set(pendingKey(services, code), JSON.stringify(pending), 'EX', REDIS_TTL_S, 'NX')) === 'OK') {
+      await services.redis.set(latestKey(services, key), code, 'EX', REDIS_TTL_S);
+      return pending;
+    }
+  }
+}
+
+export type TakeResult =
+  | { kind: 'none' }
+  | { kind: 'not_yours'; pending: PendingAction }
+  | { kind: 'expired'; pending: PendingAction }
+  | { kind: 'taken'; pending: PendingAction };
+
+/**
+ * Takes the actor's pending action (by code, or their latest) for confirmation or cancellation.
+ * Someone else's action is refused and left in place; an expired one is dropped. GETDEL makes
+ * the take atomic: a confirmation sent twice runs the action once.
+ */
+export async function takeAction(services: Services, actor: Actor, code?: string): Promise<TakeResult> {
+  const key = actorKey(actor);
+  const id = code ?? (await services.redis.get(latestKey(services, key)));
+  if (!id) return { kind: 'none' };
+  const raw = await services.redis.get(pendingKey(services, id));
+  if (!raw) return { kind: 'none' };
+  const pending = JSON.parse(raw) as PendingAction;
+  if (pending.actorKey !== key) return { kind: 'not_yours', pending };
+  const taken = await services.redis.getdel(pendingKey(services, id));
+  await services.redis.del(latestKey(services, key));
+  if (!taken) return { kind: 'none' };
+  if (new Date(pending.expiresAt).getTime() <= services.now().getTime()) return { kind: 'expired', pending };
+  return { kind: 'taken', pending };
+}
