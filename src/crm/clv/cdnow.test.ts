@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitBgNbd, type BgNbdFit } from './bgnbd.ts';
+import { bgnbdLogLikelihood, fitBgNbd, type BgNbdFit } from './bgnbd.ts';
 import { parseIsoDay } from './days.ts';
-import { fitGammaGamma } from './gamma-gamma.ts';
+import { fitGammaGamma, gammaGammaLogLikelihood } from './gamma-gamma.ts';
 import { scoreCustomers } from './score.ts';
 import { pearson } from './stats.ts';
 import { TransactionLedger, type CustomerSummaries } from './summary.ts';
@@ -106,5 +106,15 @@ describe('Gamma-Gamma on CDNOW_sample', () => {
     expect(gg.gamma).toBeCloseTo(15.44, 2);
     // The published LL is the full log density of the observed means (constants included).
     expect(Math.abs(gg.logLikelihood - -4055.9)).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe('fit kernels', () => {
+  it('report the same log-likelihood as the reference likelihood functions', () => {
+    let maxX = 0;
+    for (const x of s.x) maxX = Math.max(maxX, x);
+    expect(bgnbdLogLikelihood(bg, s, maxX)).toBeCloseTo(bg.logLikelihood, 8);
+    const gg = fitGammaGamma(s);
+    expect(gammaGammaLogLikelihood(gg, s)).toBeCloseTo(gg.logLikelihood, 8);
   });
 });

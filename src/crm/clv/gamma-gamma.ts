@@ -63,35 +63,89 @@ export interface GammaGammaFitOptions extends MinimizeOptions {
   start?: GammaGammaParams;
 }
 
-/** Maximum-likelihood fit on the repeat customers (x > 0, m_x > 0). Throws when there are none. */
+/**
+ * Maximum-likelihood fit on the repeat customers (x > 0, m_x > 0). Throws when there are none.
+ * The data are first compacted to those customers with ln m_x and ln x precomputed, and the
+ * x-only terms lnΓ(px+q) − lnΓ(px) are evaluated once per distinct x, so an evaluation costs
+ * one log per customer (the fit of a million members stays in seconds).
+ */
 export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {}): GammaGammaFit {
-  let customers = 0;
-  let meanM = 0;
-  for (let i = 0; i < data.x.length; i++) {
-    const x = data.x[i] ?? 0;
-    const m = data.monetary[i] ?? 0;
-    if (x > 0 && m > 0) {
-      const w = data.weight?.[i] ?? 1;
-      customers += w;
-      meanM += w * m;
-    }
-  }
-  if (customers === 0) throw new RangeError('Gamma-Gamma needs at least one repeat customer with positive spend');
-  meanM /= customers;
-  const s = options.start ?? { p: 1, q: 1, gamma: meanM };
+  const rows = compactSpend(data);
+  if (rows.n === 0) throw new RangeError('Gamma-Gamma needs at least one repeat customer with positive spend');
+  const s = options.start ?? { p: 1, q: 1, gamma: rows.meanM };
   const params: GammaGammaParams = { p: 0, q: 0, gamma: 0 };
+  const scratch = new Float64Array(rows.maxX + 1);
   const result = minimizePositive(
     (v) => {
       params.p = v[0] ?? NaN;
       params.q = v[1] ?? NaN;
       params.gamma = v[2] ?? NaN;
-      return -gammaGammaLogLikelihood(params, data);
+      return -spendKernel(params, rows, scratch);
     },
     [s.p, s.q, s.gamma],
     options,
   );
   const [p = NaN, q = NaN, gamma = NaN] = result.x;
-  return { p, q, gamma, logLikelihood: -result.f, customers, converged: result.converged, evaluations: result.evaluations };
+  return { p, q, gamma, logLikelihood: -result.f, customers: rows.customers, converged: result.converged, evaluations: result.evaluations };
+}
+
+interface CompactSpend {
+  n: number;
+  customers: number;
+  meanM: number;
+  maxX: number;
+  x: Int32Array;
+  m: Float64Array;
+  lnm: Float64Array;
+  lnx: Float64Array;
+  w: Float64Array;
+}
+
+function compactSpend(data: SpendData): CompactSpend {
+  let n = 0;
+  let maxX = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    const x = data.x[i] ?? 0;
+    if (x > 0 && (data.monetary[i] ?? 0) > 0) {
+      if (!Number.isInteger(x)) throw new RangeError(`row ${i}: x must be an integer, got ${x}`);
+      n++;
+      maxX = Math.max(maxX, x);
+    }
+  }
+  const out: CompactSpend = { n, customers: 0, meanM: 0, maxX, x: new Int32Array(n), m: new Float64Array(n), lnm: new Float64Array(n), lnx: new Float64Array(n), w: new Float64Array(n) };
+  let k = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    const x = data.x[i] ?? 0;
+    const m = data.monetary[i] ?? 0;
+    if (!(x > 0 && m > 0)) continue;
+    const w = data.weight?.[i] ?? 1;
+    out.x[k] = x;
+    out.m[k] = m;
+    out.lnm[k] = Math.log(m);
+    out.lnx[k] = Math.log(x);
+    out.w[k] = w;
+    out.customers += w;
+    out.meanM += w * m;
+    k++;
+  }
+  if (out.customers > 0) out.meanM /= out.customers;
+  return out;
+}
+
+/** Same sum as gammaGammaLogLikelihood over compacted rows; allocation-free. */
+function spendKernel(params: GammaGammaParams, rows: CompactSpend, scratch: Float64Array): number {
+  const { p, q, gamma } = params;
+  if (!(p > 0 && q > 0 && gamma > 0)) return -Infinity;
+  const base = q * Math.log(gamma) - lgamma(q);
+  for (let x = 1; x <= rows.maxX; x++) scratch[x] = lgamma(p * x + q) - lgamma(p * x) + base;
+  const { x: xs, m, lnm, lnx, w } = rows;
+  let ll = 0;
+  for (let i = 0; i < rows.n; i++) {
+    const x = xs[i] ?? 1;
+    const px = p * x;
+    ll += (w[i] ?? 1) * ((scratch[x] ?? 0) + (px - 1) * (lnm[i] ?? 0) + px * (lnx[i] ?? 0) - (px + q) * Math.log(gamma + x * (m[i] ?? 0)));
+  }
+  return ll;
 }
 
 /**

@@ -11,6 +11,12 @@
 export interface MinimizeOptions {
   /** Iteration cap per Nelder–Mead run. Default 5000. */
   maxIterations?: number;
+  /**
+   * Budget of objective evaluations over all runs. Default 20,000. A likelihood whose optimum
+   * is at infinity (e.g. Gamma-Gamma on spend with no heterogeneity) then ends with
+   * converged = false instead of running for an hour.
+   */
+  maxEvaluations?: number;
   /** Stop a run when the simplex spans less than this in every coordinate. Default 1e-10. */
   xTolerance?: number;
   /** …and the objective values differ by less than this (absolute + relative). Default 1e-12. */
@@ -42,6 +48,7 @@ export function nelderMead(f: Objective, x0: ArrayLike<number>, options: Minimiz
   const fTol = options.fTolerance ?? 1e-12;
   const restarts = options.restarts ?? 8;
   const step = options.initialStep ?? 0.5;
+  const maxEvaluations = options.maxEvaluations ?? 20_000;
 
   // Gao & Han (2012) adaptive coefficients: standard values for n = 2, gentler for larger n.
   const rho = 1;
@@ -81,7 +88,7 @@ export function nelderMead(f: Objective, x0: ArrayLike<number>, options: Minimiz
     const startF = bestF;
     let runConverged = false;
 
-    for (let it = 0; it < maxIterations; it++) {
+    for (let it = 0; it < maxIterations && evaluations < maxEvaluations; it++) {
       iterations++;
       sortSimplex(simplex, values, n);
       if (spread(simplex, n) <= xTol && (values[n] ?? 0) - (values[0] ?? 0) <= fTol * (1 + Math.abs(values[0] ?? 0))) {
@@ -135,9 +142,13 @@ export function nelderMead(f: Objective, x0: ArrayLike<number>, options: Minimiz
       converged = true;
       break;
     }
+    if (evaluations >= maxEvaluations) break;
   }
   return { x: Array.from(best), f: bestF, iterations, evaluations, converged };
 }
+
+/** Parameters beyond e^±LOG_BOUND are treated as infeasible, so exp() never overflows to ∞ or 0. */
+const LOG_BOUND = 60;
 
 /**
  * Minimizes `f` over strictly positive parameters by optimizing their logarithms.
@@ -154,7 +165,11 @@ export function minimizePositive(f: Objective, p0: ArrayLike<number>, options: M
   }
   const result = nelderMead(
     (y) => {
-      for (let i = 0; i < n; i++) natural[i] = Math.exp(y[i] ?? 0);
+      for (let i = 0; i < n; i++) {
+        const yi = y[i] ?? 0;
+        if (Math.abs(yi) > LOG_BOUND) return Infinity;
+        natural[i] = Math.exp(yi);
+      }
       return f(natural);
     },
     logStart,
