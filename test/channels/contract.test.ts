@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BotAnswer, InboundMessage } from '../../src/bot/types.ts';
 import type { ChannelAdapter, RawRequest, RawResponse } from '../../src/channels/types.ts';
 import { consoleFixture } from './fixtures/console.ts';
+import { miniprogramFixture } from './fixtures/miniprogram.ts';
 import { wecomFixture } from './fixtures/wecom.ts';
 
 /** What each adapter's fixture provides so one suite can exercise every channel. */
@@ -13,11 +14,14 @@ export interface AdapterFixture {
   valid(text: string, from: string, messageId: string): RawRequest;
   /** Requests the adapter must refuse with a 4xx (tampered, malformed …), by label. */
   invalid(): Record<string, RawRequest>;
-  /** Reads the text back out of a synchronous reply, as the platform would. */
-  decodeReply(res: RawResponse): string;
+  /**
+   * Reads the text back out of a synchronous reply, as the platform would. Absent for a platform
+   * with no passive text reply (the mini-program): its adapter must then refuse inline replies.
+   */
+  decodeReply?(res: RawResponse): string;
 }
 
-const fixtures: AdapterFixture[] = [consoleFixture(), wecomFixture()];
+const fixtures: AdapterFixture[] = [consoleFixture(), wecomFixture(), miniprogramFixture()];
 
 const garbage: RawRequest[] = [
   { method: 'POST', query: {}, headers: {}, body: '' },
@@ -62,7 +66,9 @@ describe.each(fixtures)('channel adapter contract: $name', (fx) => {
     const answer: BotAnswer = { intent: 'help', slots: {}, confidence: 1, text: '你好 👋 <b>&amp; "quotes" ]]> 结束' };
     const res = fx.adapter.reply(answer, inbound, fx.now);
     expect(res.status).toBe(200);
-    expect(fx.decodeReply(res)).toBe(answer.text);
+    if (fx.decodeReply) expect(fx.decodeReply(res)).toBe(answer.text);
+    // No passive text reply on this platform: the route must push every answer instead.
+    else expect(fx.adapter.canReplyInline?.(answer)).toBe(false);
     const ack = fx.adapter.reply(null, inbound, fx.now);
     expect(ack.status).toBeLessThan(500);
   });
