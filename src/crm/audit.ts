@@ -5,7 +5,7 @@ export interface AuditEntry {
   actor: Actor;
   /** What was done, named like the intent or API operation: member.lookup, tag.add … */
   action: string;
-  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'segment';
+  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting';
   targetId: string;
   channel: Channel | 'api' | 'job';
   requestId?: string | null;

@@ -7,6 +7,15 @@ export const PERMISSIONS = [
   'member.phone.view', // see full phone numbers instead of 138****0001
   'tag.write', // add / remove tags on members
   'churn.read', // churn list and risk figures
+  'member.write', // edit member profile fields (history kept in member_profile_changes)
+  'interaction.write', // log interactions and complete follow-ups
+  'ticket.write', // create, assign, move and escalate service tickets
+  'points.adjust', // add or deduct points (large changes need a confirmation)
+  'membership.manage', // configure levels, enrol members, change levels by hand
+  'tag.manage', // tag dictionary, categories, rule tags, tag merge and batch apply/remove
+  'member.merge', // merge duplicate members
+  'member.delete', // carry out deletion (erasure) requests, PIPL/GDPR
+  'member.export', // export member lists (masked unless member.phone.view)
   'segment.read', // preview and count segments (人群包) visible to them
   'segment.write', // create, change, refresh and snapshot segments
   'segment.export', // export a segment's members to CSV / Excel
@@ -16,10 +25,10 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** Role → permissions. HQ roles see every store; store roles only their own (storeScope). */
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export'],
-  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export'],
-  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export'],
-  agent: ['member.read', 'tag.write', 'segment.read'],
+  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'tag.manage', 'member.merge', 'member.delete', 'member.export'],
+  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'tag.manage', 'member.export'],
+  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'interaction.write', 'ticket.write', 'points.adjust'],
+  agent: ['member.read', 'tag.write', 'segment.read', 'interaction.write', 'ticket.write'],
 };
 
 const ALL_STORE_ROLES: ReadonlySet<StaffRole> = new Set(['admin', 'hq_operator', 'marketer']);

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * A rule tag's condition, stored as JSON in tag_rules.rule. Windows count back `days` from now
+ * (the injected clock); no `days` means all time.
+ *   interaction_count: "participated in ≥3 activities" = { kind, type: 'activity', min: 3 }
+ *   spend:             "spent ≥ 5000 in 90 days"      = { kind, min: '5000', days: 90 }
+ *   order_count, points (current balance), all (every sub-rule holds).
+ */
+export type TagRuleDef =
+  | { kind: 'interaction_count'; type?: 'consultation' | 'complaint' | 'praise' | 'activity' | 'koc_promotion'; min: number; days?: number }
+  | { kind: 'spend'; min: string; days?: number }
+  | { kind: 'order_count'; min: number; days?: number }
+  | { kind: 'points'; min: number }
+  | { kind: 'all'; rules: TagRuleDef[] };
+
+const days = z.number().int().min(1).max(3650).optional();
+export const tagRuleSchema: z.ZodType<TagRuleDef> = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('interaction_count'), type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(), min: z.number().int().min(1), days }),
+    z.object({ kind: z.literal('spend'), min: z.union([z.string().regex(/^\d{1,10}(\.\d{1,2})?$/), z.number().nonnegative().transform((n) => n.toFixed(2))]), days }),
+    z.object({ kind: z.literal('order_count'), min: z.number().int().min(1), days }),
+    z.object({ kind: z.literal('points'), min: z.number().int().min(0) }),
+    z.object({ kind: z.literal('all'), rules: z.array(tagRuleSchema).min(1).max(10) }),
+  ]),
+) as z.ZodType<TagRuleDef>;
+
+/**
+ * The rule as a SQL condition on `members m` with its parameters (values are always bound,
+ * never spliced). Correlated subqueries ride the (member_id, time) indexes of orders and
+ * interactions.
+ */
+export function ruleSql(rule: TagRuleDef, now: Date): { sql: string; params: unknown[] } {
+  const since = (d?: number) => (d ? new Date(now.getTime() - d * 86_400_000) : null);
+  switch (rule.kind) {
+    case 'interaction_count': {
+      const s = since(rule.days);
+      return {
+        sql: `(SELECT COUNT(*) FROM interactions i WHERE i.member_id = m.id${rule.type ? ' AND i.type = ?' : ''}${s ? ' AND i.created_at >= ?' : ''}) >= ?`,
+        params: [...(rule.type ? [rule.type] : []), ...(s ? [s] : []), rule.min],
+      };
+    }
+    case 'spend': {
+      const s = since(rule.days);
+      return { sql: `(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.member_id = m.id${s ? ' AND o.paid_at >= ?' : ''}) >= CAST(? AS DECIMAL(14,2))`, params: [...(s ? [s] : []), rule.min] };
+    }
+    case 'order_count': {
+      const s = since(rule.days);
+      return { sql: `(SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id${s ? ' AND o.paid_at >= ?' : ''}) >= ?`, params: [...(s ? [s] : []), rule.min] };
+    }
+    case 'points':
+      return { sql: 'm.points >= ?', params: [rule.min] };
+    case 'all': {
+      const parts = rule.rules.map((r) => ruleSql(r, now));
+      return { sql: `(${parts.map((p) => p.sql).join(' AND ')})`, params: parts.flatMap((p) => p.params) };
+    }
+  }
+}
+
+/** A short Chinese description for replies and the API. */
+export function describeRule(rule: TagRuleDef): string {
+  const win = (d?: number) => (d ? `近 ${d} 天` : '累计');
+  switch (rule.kind) {
+    case 'interaction_count':
+      return `${win(rule.days)}${rule.type === 'activity' ? '参加活动' : '互动'} ≥ ${rule.min} 次`;
+    case 'spend':
+      return `${win(rule.days)}消费 ≥ ¥${rule.min}`;
+    case 'order_count':
+      return `${win(rule.days)}订单 ≥ ${rule.min} 笔`;
+    case 'points':
+      return `积分 ≥ ${rule.min}`;
+    case 'all':
+      return rule.rules.map(describeRule).join(' 且 ');
+  }
+}
