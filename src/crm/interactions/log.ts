@@ -84,6 +84,9 @@ export async function logInteraction(access: StaffAccess, raw: LogInteractionInp
     requestId: access.requestId,
     detail: { interactionId: interaction.id, type: input.type, channel: input.channel, ticketNo: ticket?.ticketNo ?? null },
   });
+  if (ticket) {
+    await audit(services, { actor, action: 'ticket.create', targetType: 'ticket', targetId: String(ticket.id), channel: access.channel, requestId: access.requestId, detail: { ticketNo: ticket.ticketNo, memberId: member.id, type: ticket.type, priority: ticket.priority, interactionId: interaction.id } });
+  }
   await reevaluateMemberRuleTags(services, member.id);
   return { interaction: toInteractionView(interaction), ticket: ticket ? toTicketView(ticket) : null };
 }

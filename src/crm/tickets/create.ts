@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '../../db/prisma.ts';
 import { badRequest, forbidden } from '../../errors.ts';
@@ -34,7 +35,8 @@ export async function insertTicket(tx: Prisma.TransactionClient, services: Servi
   const now = services.now();
   const row = await tx.ticket.create({
     data: {
-      ticketNo: `tmp-${now.getTime()}-${Math.random().toString(36).slice(2, 10)}`,
+      // Placeholder (never a T… number) until the id is known; unique, within VARCHAR(20).
+      ticketNo: `~${randomBytes(9).toString('hex')}`,
       memberId: input.memberId,
       storeId: input.storeId,
       type: input.type,
