@@ -14,6 +14,9 @@ import { myLevel } from './member/my-level.ts';
 import { myOrdersIntent } from './member/my-orders.ts';
 import { myPoints } from './member/my-points.ts';
 import { unsubscribe } from './member/unsubscribe.ts';
+import { segmentCount } from './segment-count.ts';
+import { segmentCreate } from './segment-create.ts';
+import { segmentExport } from './segment-export.ts';
 
 /**
  * Every intent, declared once; the rule router, the help text (and the LLM tool list) are
@@ -26,6 +29,10 @@ export const intents: readonly IntentDef[] = [
   tagAdd,
   tagRemove,
   churnList,
+  // issue 4: segments (人群包)
+  segmentCreate,
+  segmentCount,
+  segmentExport,
   // issue 5: orders, batch tagging with confirmation, confirm/cancel, and the member audience
   memberOrdersIntent,
   tagBatch,

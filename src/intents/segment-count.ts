@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { storeScope } from '../crm/auth/permissions.ts';
+import type { StaffAccess } from '../crm/access.ts';
+import { describeTree } from '../crm/segments/phrase.ts';
+import { findSegmentInText, listSegments, refreshNow, visibleMemberCount, type SegmentInfo } from '../crm/segments/segments.ts';
+import { stamp } from './render/segments.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+/** The segment a message names, or an answer listing what exists. */
+export async function segmentFromText(access: StaffAccess, text: string): Promise<SegmentInfo | string> {
+  const seg = await findSegmentInText(access, text);
+  if (seg) return seg;
+  const names = (await listSegments(access)).slice(0, 8).map((s) => `「${s.name}」`);
+  return names.length ? `没有找到这个人群包。你可以查看的有：${names.join('、')}。` : '还没有你可以查看的人群包。可以说「创建人群包 名称：条件」来创建。';
+}
+
+/** How many members a saved segment has now (dynamic ones are re-evaluated first). */
+export const segmentCount = defineIntent({
+  name: 'segment.count',
+  audience: 'staff',
+  description: 'Tell how many members a saved segment (人群包) has now, re-evaluating a dynamic segment first.',
+  title: '人群包人数',
+  permission: 'segment.read',
+  slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment, e.g. "人群包 高价值沉睡会员 有多少人"') }),
+  examples: [
+    { text: '人群包 高价值沉睡会员 有多少人', slots: { text: '人群包 高价值沉睡会员 有多少人' } },
+    { text: '人群包五月寿星的人数', slots: { text: '人群包五月寿星的人数' } },
+    { text: 'how many members in segment VIP-A', slots: { text: 'how many members in segment VIP-A' } },
+  ],
+  rule: {
+    keywords: [['人群包', /多少人|多少位|多少个|人数|几个人|几人|规模|多大/], ['人群', /多少人|人数/], ['segment', /how many|count|size/]],
+    extract: { text: 'text' },
+    requires: [['text']],
+    priority: 7,
+  },
+  async run(ctx, { text }) {
+    const access = staffAccess(ctx);
+    const found = await segmentFromText(access, text);
+    if (typeof found === 'string') return { text: found };
+    const run = found.kind === 'dynamic' ? await refreshNow(access, found.id) : null;
+    const count = await visibleMemberCount(access, found);
+    const whole = run?.count ?? found.lastCount ?? count;
+    const scoped = storeScope(access.actor) !== null && count !== whole ? `（其中你门店的会员 ${count} 人）` : '';
+    const lines = [
+      `人群包「${found.name}」现有 ${whole} 人${scoped}`,
+      run ? `刚刚按条件重新计算：新增 ${run.joined} 人，移出 ${run.left} 人` : `静态快照，名单冻结于 ${stamp(found.lastRunAt ?? found.createdAt)}`,
+      `条件：${describeTree(found.tree)}`,
+    ];
+    return { text: lines.join('\n'), data: { segmentId: found.id, count: whole, visible: count, joined: run?.joined, left: run?.left } };
+  },
+});

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { describeTree, parsePhrase } from '../crm/segments/phrase.ts';
+import { previewTree } from '../crm/segments/preview.ts';
+import { createSegment } from '../crm/segments/segments.ts';
+import { KIND_TEXT, renderSample, renderShare } from './render/segments.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+const FORMAT_HINT = '格式：创建人群包 名称：条件，例如「创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000」。';
+const EXAMPLES_HINT = '能看懂的条件例如：最近90天没消费、最近30天消费>500元、近30天消费3次以上、累计消费大于2000、等级>3、积分1000以上、女性、5月生日、有VIP标签、来源小程序、90天内有投诉；用「且」「或」连接。';
+
+/** "创建人群包 X：conditions" → name and condition phrase (also "名为X 条件…" and "X 条件…"). */
+export function splitRequest(text: string): { name?: string; conditions?: string } {
+  const body = text.replace(/^.*?(?:人群包|人群|segment)\s*/i, '').replace(/^(?:叫做?|名为|名称为|名字是|name[d]?)\s*/i, '').trim();
+  const quoted = /^[「“"'『](.+?)[」”"'』]\s*[:：,，]?\s*(?:条件(?:是|为)?\s*[:：]?)?\s*(.*)$/s.exec(body);
+  if (quoted) return { name: quoted[1]!.trim(), conditions: quoted[2]!.trim() || undefined };
+  const colon = /^(.+?)\s*[:：]\s*(.*)$/s.exec(body);
+  if (colon) return { name: colon[1]!.replace(/[,，]?\s*条件(?:是|为)?$/, '').trim(), conditions: colon[2]!.trim() || undefined };
+  const cond = /^(.+?)\s*[,，]?\s*条件(?:是|为)?\s*(.+)$/s.exec(body);
+  if (cond) return { name: cond[1]!.trim(), conditions: cond[2]!.trim() };
+  const space = /^(\S+)\s+(.+)$/s.exec(body);
+  if (space) return { name: space[1]!, conditions: space[2]!.trim() };
+  return { name: body || undefined };
+}
+
+/** Create a segment from a chat phrase: parse the conditions, preview, save. */
+export const segmentCreate = defineIntent({
+  name: 'segment.create',
+  audience: 'staff',
+  description: 'Create a saved member segment (人群包) from a name and conditions phrased in Chinese, show its size and sample members.',
+  title: '创建人群包',
+  permission: 'segment.write',
+  slots: z.object({
+    text: z.string().min(1).max(500).describe('the whole request: segment name, a colon, then the conditions, e.g. "创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000"'),
+  }),
+  examples: [
+    { text: '创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000', slots: { text: '创建人群包 高价值沉睡会员:最近90天没消费 且 累计消费大于2000' } },
+    { text: '新建人群包 活跃高等级：等级>3 且 最近30天消费>500元', slots: { text: '新建人群包 活跃高等级:等级>3 且 最近30天消费>500元' } },
+    { text: 'create segment 五月寿星: 5月生日', slots: { text: 'create segment 五月寿星: 5月生日' } },
+  ],
+  rule: {
+    keywords: [['创建', '人群包'], ['新建', '人群包'], ['建', '人群包'], ['生成', '人群包'], ['建立', '人群'], 'create segment', 'new segment'],
+    extract: { text: 'text' },
+    requires: [['text']],
+    priority: 8,
+  },
+  async run(ctx, { text }) {
+    const access = staffAccess(ctx);
+    const { name, conditions } = splitRequest(text);
+    if (!name || !conditions) return { text: `没看出人群包的${name ? '条件' : '名称和条件'}。${FORMAT_HINT}` };
+    if (name.length > 64) return { text: `人群包名称太长了（最多 64 个字）。${FORMAT_HINT}` };
+    const parsed = parsePhrase(conditions, ctx.services.now());
+    if (!parsed.tree) return { text: `这部分条件没看懂：${parsed.unparsed.map((u) => `「${u}」`).join('、')}。\n${EXAMPLES_HINT}` };
+    // Preview first (validates the tree, nothing is saved when it fails), then save.
+    const preview = await previewTree(access, parsed.tree);
+    const { segment, run } = await createSegment(access, { name, tree: parsed.tree });
+    const lines = [
+      `已创建人群包「${segment.name}」（${KIND_TEXT[segment.kind]}）`,
+      `条件：${describeTree(segment.tree)}`,
+      `人数：${renderShare(preview.count, preview.total)}`,
+      renderSample(preview),
+      `导出名单：回复「导出人群包 ${segment.name}」`,
+    ];
+    return { text: lines.filter(Boolean).join('\n'), data: { segment: { id: segment.id, name: segment.name, tree: segment.tree }, preview, run: { count: run.count } } };
+  },
+});

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { can } from '../crm/auth/permissions.ts';
+import { DEFAULT_EXPORT_DIR, exportSegment, type ExportFormat } from '../crm/segments/export.ts';
+import { refreshNow, visibleMemberCount } from '../crm/segments/segments.ts';
+import { segmentFromText } from './segment-count.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent, type IntentContext } from './types.ts';
+
+const formatOf = (text: string): ExportFormat => (/excel|xlsx|表格|电子表/i.test(text) ? 'xlsx' : 'csv');
+/** Re-evaluate before exporting when the last run is older than this. */
+const FRESH_MS = 5 * 60 * 1000;
+
+/** Export a saved segment's members (CSV or Excel) and answer with a time-limited download link. */
+export const segmentExport = defineIntent({
+  name: 'segment.export',
+  audience: 'staff',
+  description: "Export a saved segment's (人群包) members to a CSV or Excel file and return a download link valid for 30 minutes.",
+  title: '导出人群包',
+  permission: 'segment.export',
+  slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment and optionally the format, e.g. "导出人群包 高价值沉睡会员 Excel"') }),
+  examples: [
+    { text: '导出人群包 高价值沉睡会员', slots: { text: '导出人群包 高价值沉睡会员' } },
+    { text: '把人群包五月寿星导出成Excel', slots: { text: '把人群包五月寿星导出成Excel' } },
+    { text: 'export segment VIP-A', slots: { text: 'export segment VIP-A' } },
+  ],
+  rule: {
+    keywords: [['导出', '人群包'], ['下载', '人群包'], ['导出', '人群'], ['export', 'segment']],
+    extract: { text: 'text' },
+    requires: [['text']],
+    priority: 9,
+  },
+  // An export is a mass action: show who and how many first, run after 确认.
+  async confirm(ctx, { text }) {
+    const access = staffAccess(ctx);
+    const found = await segmentFromText(access, text);
+    if (typeof found === 'string') return null; // run() answers with the list of segments
+    if (found.kind === 'dynamic') await refreshNow(access, found.id);
+    const count = await visibleMemberCount(access, found);
+    const phone = can(access.actor, 'member.phone.view') ? '完整手机号' : '脱敏手机号';
+    return `将导出人群包「${found.name}」的 ${count} 位会员（会员号、姓名、${phone}，${formatOf(text) === 'xlsx' ? 'Excel' : 'CSV'}），操作会记录在审计日志。回复「确认」执行，「取消」放弃。`;
+  },
+  async run(ctx: IntentContext, { text }) {
+    const access = staffAccess(ctx);
+    const found = await segmentFromText(access, text);
+    if (typeof found === 'string') return { text: found };
+    if (found.kind === 'dynamic' && (!found.lastRunAt || ctx.services.now().getTime() - found.lastRunAt.getTime() > FRESH_MS)) await refreshNow(access, found.id);
+    const config = ctx.services.config as { EXPORT_DIR?: string; PUBLIC_BASE_URL?: string };
+    const result = await exportSegment(access, found.id, {
+      format: formatOf(text),
+      fields: ['level', 'points', 'home_store', 'registered_at'],
+      dir: config.EXPORT_DIR ?? DEFAULT_EXPORT_DIR,
+      baseUrl: config.PUBLIC_BASE_URL,
+    });
+    const minutes = Math.round((result.expiresAt.getTime() - ctx.services.now().getTime()) / 60000);
+    return {
+      text: `人群包「${found.name}」已导出 ${result.rows} 位会员（${result.format === 'xlsx' ? 'Excel' : 'CSV'}${result.phoneMasked ? '，手机号已脱敏' : ''}）。\n下载链接（${minutes} 分钟内有效）：${result.url}`,
+      data: { segmentId: found.id, rows: result.rows, url: result.url, expiresAt: result.expiresAt.toISOString(), format: result.format },
+    };
+  },
+});
