@@ -13,7 +13,7 @@
  * - subscribe_msg_sent_event: SubscribeMsgSentEvent / List {TemplateId, MsgID, ErrorCode, ErrorStatus}.
  */
 import { badRequest } from '../../errors.ts';
-import { parseXmlTree, type XmlNode, type XmlTree } from '../shared/xml.ts';
+import { parseXmlTree } from '../shared/xml.ts';
 
 export type PayloadFormat = 'json' | 'xml';
 
@@ -111,7 +111,7 @@ function subscriptionsOf(doc: Record<string, unknown>, event: string | undefined
 
 /** Parses a (decrypted or plain) push document in the given format. */
 export function parsePayload(raw: string, format: PayloadFormat, maxBytes: number): MpPayload {
-  const doc: Record<string, unknown> = format === 'json' ? parseJsonObject(raw) : (parseXmlTree(raw, maxBytes) as Record<string, XmlNode> & XmlTree);
+  const doc: Record<string, unknown> = format === 'json' ? parseJsonObject(raw) : parseXmlTree(raw, maxBytes);
   const fields = flatFields(doc);
   return { format, fields, subscriptions: subscriptionsOf(doc, fields.Event) };
 }

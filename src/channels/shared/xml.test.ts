@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.ts';
-import { buildReplyEnvelope, buildTextReply, cdata, parseWeComXml } from './xml.ts';
+import { buildReplyEnvelope, buildTextReply, cdata, parseWeComXml, parseXmlTree } from './xml.ts';
 
 function expectXmlError(xml: string, code: string, maxBytes?: number) {
   let caught: unknown;
@@ -92,5 +92,20 @@ describe('building replies', () => {
     );
     const env = buildReplyEnvelope({ encrypt: 'abc+/=', signature: 'f'.repeat(40), timestamp: '1476422779', nonce: '123' });
     expect(parseWeComXml(env)).toEqual({ Encrypt: 'abc+/=', MsgSignature: 'f'.repeat(40), TimeStamp: '1476422779', Nonce: '123' });
+  });
+});
+
+describe('parseXmlTree (nested elements, for the mini-program subscribe events)', () => {
+  it('keeps nested and repeated elements, as strings, with the same safety checks', () => {
+    const xml =
+      '<xml><Event><![CDATA[subscribe_msg_popup_event]]></Event><SubscribeMsgPopupEvent>' +
+      '<List><TemplateId><![CDATA[A]]></TemplateId><PopupScene>0</PopupScene></List>' +
+      '<List><TemplateId><![CDATA[B]]></TemplateId><PopupScene>2</PopupScene></List></SubscribeMsgPopupEvent></xml>';
+    expect(parseXmlTree(xml)).toEqual({
+      Event: 'subscribe_msg_popup_event',
+      SubscribeMsgPopupEvent: { List: [{ TemplateId: 'A', PopupScene: '0' }, { TemplateId: 'B', PopupScene: '2' }] },
+    });
+    expect(parseWeComXml(xml)).toEqual({ Event: 'subscribe_msg_popup_event' }); // text fields only
+    expectXmlError('<!DOCTYPE x [<!ENTITY a "a">]><xml><A>&a;</A></xml>', 'malformed_xml');
   });
 });
