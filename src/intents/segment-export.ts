@@ -37,7 +37,7 @@ export const segmentExport = defineIntent({
     if (found.kind === 'dynamic') await refreshNow(access, found.id);
     const count = await visibleMemberCount(access, found);
     const phone = can(access.actor, 'member.phone.view') ? '完整手机号' : '脱敏手机号';
-    return `将导出人群包「${found.name}」的 ${count} 位会员（会员号、姓名、${phone}，${formatOf(text) === 'xlsx' ? 'Excel' : 'CSV'}），操作会记录在审计日志。回复「确认」执行，「取消」放弃。`;
+    return `将导出人群包「${found.name}」的 ${count} 位会员（会员号、姓名、${phone}，${formatOf(text) === 'xlsx' ? 'Excel' : 'CSV'}），导出会记录在审计日志。`;
   },
   async run(ctx: IntentContext, { text }) {
     const access = staffAccess(ctx);
