@@ -44,6 +44,10 @@ export const configSchema = z.object({
   LLM_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
+  /** Time budget of one LLM call (routing or summary); past it the rule router's answer is used. */
+  LLM_TIMEOUT_MS: intFromEnv(2500, 100),
+  /** Ask the provider for SSE streaming (some proxies only stream). */
+  LLM_STREAMING: z.enum(['on', 'off']).default('off'),
   ADMIN_TOKEN: optionalString,
   /** Prefix of every Redis key and BullMQ queue of this process (tests give each file its own). */
   REDIS_PREFIX: z.string().regex(/^[a-z0-9_:-]+$/i).default('crm'),

@@ -8,7 +8,7 @@ import { createMiniProgramChannel } from './channels/miniprogram/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
 import { createApp } from './http/app.ts';
 import { getIntent, intents } from './intents/catalogue.ts';
-import { createRuleRouter } from './intents/router/rules.ts';
+import { createRouter } from './intents/router/index.ts';
 import { startOutboundWorker } from './jobs/outbound-worker.ts';
 import type { Services } from './services.ts';
 
@@ -26,7 +26,7 @@ export interface Runtime {
 
 /** Wires channels → bot → intents over a services object; the server and the tests share it. */
 export function createRuntime(services: Services): Runtime {
-  const router = createRuleRouter(intents);
+  const router = createRouter(intents);
   const handle = createBot({ services, router, getIntent });
   const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter(), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
   const inflight = new Set<Promise<unknown>>();

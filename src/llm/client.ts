@@ -1,0 +1,69 @@
+import type { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import { ChatOpenAI } from '@langchain/openai';
+import type { Config } from '../config.ts';
+import type { Services } from '../services.ts';
+
+/** The chat model when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set; null = rules only. */
+export function createChatModel(config: Config, opts: { streaming?: boolean } = {}): ChatOpenAI | null {
+  if (!config.LLM_BASE_URL || !config.LLM_API_KEY || !config.LLM_MODEL) return null;
+  return new ChatOpenAI({
+    model: config.LLM_MODEL,
+    apiKey: config.LLM_API_KEY,
+    configuration: { baseURL: config.LLM_BASE_URL },
+    temperature: 0,
+    // The per-turn budget is the deadline: no SDK retries behind it (a 429 falls back to rules).
+    maxRetries: 0,
+    timeout: config.LLM_TIMEOUT_MS,
+    streaming: opts.streaming ?? config.LLM_STREAMING === 'on',
+  });
+}
+
+const models = new WeakMap<Services, ChatOpenAI | null>();
+
+/** The process's chat model (side effect behind a factory, DESIGN.md habit 8), built once per services object. */
+export function llmFor(services: Services): ChatOpenAI | null {
+  if (!models.has(services)) models.set(services, createChatModel(services.config));
+  return models.get(services) ?? null;
+}
+
+/** Token usage of one call, as LangChain reports it (providers that send no usage give zeros). */
+export function usageOf(msg: { usage_metadata?: { input_tokens?: number; output_tokens?: number; total_tokens?: number } }) {
+  const u = msg.usage_metadata;
+  return { inputTokens: u?.input_tokens ?? 0, outputTokens: u?.output_tokens ?? 0, totalTokens: u?.total_tokens ?? 0 };
+}
+
+/** Runs `fn` with an abort signal that fires after `ms`; rejects with a timeout error then. */
+export async function withBudget<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctrl = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ctrl.abort();
+      reject(Object.assign(new Error(`LLM call exceeded its ${ms} ms budget`), { code: 'llm_timeout' }));
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(ctrl.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Callable {
+  invoke(input: BaseMessage[], options: { signal: AbortSignal }): Promise<unknown>;
+  stream(input: BaseMessage[], options: { signal: AbortSignal }): Promise<AsyncIterable<unknown>>;
+}
+
+/**
+ * One model call → the whole AI message. When streaming, the chunks are read with stream() and
+ * concatenated here (tool-call argument pieces included): LangChain's invoke() with
+ * `streaming: true` estimates token counts with tiktoken, which downloads its encodings at run
+ * time, impossible offline and slow anywhere. The provider's own usage chunk is kept instead.
+ */
+export async function complete(model: Callable, messages: BaseMessage[], signal: AbortSignal, streaming: boolean): Promise<AIMessage> {
+  if (!streaming) return (await model.invoke(messages, { signal })) as AIMessage;
+  let acc: AIMessageChunk | undefined;
+  for await (const chunk of await model.stream(messages, { signal })) acc = acc ? acc.concat(chunk as AIMessageChunk) : (chunk as AIMessageChunk);
+  if (!acc) throw new Error('the provider streamed no chunks');
+  return acc as unknown as AIMessage;
+}
