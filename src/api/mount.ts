@@ -29,14 +29,16 @@ function queryObject(url: string): Record<string, string> {
 }
 
 /**
- * Mounts each declared route on the Hono app: validates path, query and body with the route's
- * zod schemas (400/422 with the issues), checks the permission (403), runs the handler, and
- * validates the response against the declared schema so the document stays true (a mismatch
- * is our bug: 500, logged).
+ * Mounts each declared route on the Hono app: checks the role's permission (403, before looking
+ * at the input), validates path, query and body with the route's zod schemas (400/422 with the
+ * issues), runs the handler, and validates the response against the declared schema so the
+ * document stays true (a mismatch is our bug: 500, logged).
  */
 export function mountRoutes(app: Hono<ApiEnv>, services: Services, routes: readonly AnyRoute[]): void {
   for (const route of routes) {
     app.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
+      const actor = c.get('actor');
+      requirePermission(actor, route.permission);
       const params = parseOrThrow(route.params, c.req.param(), 'path');
       const query = parseOrThrow(route.query, queryObject(c.req.url), 'query');
       let body: unknown;
@@ -50,8 +52,6 @@ export function mountRoutes(app: Hono<ApiEnv>, services: Services, routes: reado
         }
         body = parseOrThrow(route.body, json, 'body');
       }
-      const actor = c.get('actor');
-      requirePermission(actor, route.permission);
       const access: StaffAccess = { services, actor, channel: 'api', requestId: c.get('requestId') };
       const result = await route.handler({ params, query, body, access, c });
       const checked = route.response.safeParse(result);

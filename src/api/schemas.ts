@@ -58,3 +58,25 @@ export const errorSchema = z.object({
 
 /** A query flag: "true"/"1" or "false"/"0" (z.coerce.boolean would read "false" as true). */
 export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** A value as JSON carries it: Dates become ISO strings, bigints decimal strings. */
+export type Jsonified<T> = T extends Date
+  ? string
+  : T extends bigint
+    ? string
+    : T extends readonly (infer U)[]
+      ? Jsonified<U>[]
+      : T extends object
+        ? { [K in keyof T]: Jsonified<T[K]> }
+        : T;
+
+/** Converts a CRM view (Dates, bigints) to what the response schema describes. */
+export function jsonify<T>(value: T): Jsonified<T> {
+  if (value instanceof Date) return value.toISOString() as Jsonified<T>;
+  if (typeof value === 'bigint') return value.toString() as Jsonified<T>;
+  if (Array.isArray(value)) return value.map(jsonify) as Jsonified<T>;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonify(v)])) as Jsonified<T>;
+  }
+  return value as Jsonified<T>;
+}

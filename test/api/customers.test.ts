@@ -144,13 +144,13 @@ describe('admin API: customers', () => {
     for (const path of [`/api/crm/customers/${other}`, `/api/crm/customers/${other}/orders`, `/api/crm/customers/${other}/value-score`]) {
       const r = await t.call(t.tokens.manager1, 'GET', path);
       expect(r.status).toBe(404);
-      expect(r.body.error).toMatchObject({ code: 'customer_not_found', requestId: r.requestId });
+      expect(r.body.error).toMatchObject({ code: 'member_not_found', requestId: r.requestId });
       const [row] = await t.auditRows('request_id = ?', [r.requestId]);
       expect(row).toMatchObject({ target_type: 'member_search', target_id: `id:${other}`, actor_id: 'store_manager_01' });
     }
     const unknown = await t.call(t.tokens.manager1, 'GET', '/api/crm/customers/999999');
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('customer_not_found');
+    expect(unknown.body.error.code).toBe('member_not_found');
     expect(unknown.body.error.message.replace('999999', 'X')).toBe((await t.call(t.tokens.manager1, 'GET', `/api/crm/customers/${other}`)).body.error.message.replace(String(other), 'X'));
     expect((await t.call(t.tokens.hq, 'GET', `/api/crm/customers/${t.fx.memberIds.M00000011}`)).status).toBe(404);
     expect((await t.call(t.tokens.manager2, 'GET', `/api/crm/customers/${other}`)).status).toBe(200);

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { memberSummary } from '../../crm/members/summary.ts';
+import { profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/members/update.ts';
 import { CUSTOMER_SORTS, listCustomers } from '../customers/list.ts';
 import { customerOrders } from '../customers/orders.ts';
-import { customerNotFound, visibleMemberOr404 } from '../customers/visible.ts';
+import { visibleMemberOr404 } from '../customers/visible.ts';
+import { notFound } from '../../errors.ts';
 import { defineRoute } from '../route.ts';
-import { dayOrNull, decimalString, idParam, iso, isoDate, isoDateTime, isoOrNull, paged, pageQuery, pageWindow } from '../schemas.ts';
+import { dayOrNull, decimalString, idParam, iso, isoDate, isoDateTime, isoOrNull, jsonify, paged, pageQuery, pageWindow } from '../schemas.ts';
 
 const BEIJING_DAY_MS = 86_400_000;
 
@@ -76,6 +78,16 @@ export const customer360 = z.object({
     recent: z.array(z.object({ orderNo: z.string(), paidAt: isoDateTime, amount: decimalString, store: z.string() })),
   }),
   tags: z.array(z.object({ name: z.string(), category: z.string(), source: z.string() })),
+  membership: z.object({ level: z.number().int(), levelName: z.string().nullable().describe('the configured name of the level, e.g. 金卡会员') }),
+  service: z.object({
+    openTickets: z.array(
+      z.object({ ticketNo: z.string(), type: z.string(), priority: z.string(), status: z.string(), title: z.string(), createdAt: isoDateTime, overdue: z.boolean() }),
+    ),
+    recentComplaints: z.array(z.object({ content: z.string(), createdAt: isoDateTime, ticketNo: z.string().nullable() })).describe('complaints of the last 90 days'),
+    recentInteractions: z.array(z.object({ type: z.string(), channel: z.string(), content: z.string(), createdAt: isoDateTime })),
+    pendingFollowUps: z.number().int().describe('follow-ups due and not done'),
+  }),
+  koc: z.object({ level: z.number().int(), referrals: z.number().int(), redemptions: z.number().int(), earnings: decimalString }).nullable().describe('null unless the customer is a KOC'),
 });
 
 export const orderItem = z.object({
@@ -129,7 +141,7 @@ export const customerRoutes = [
     operationId: 'getCustomer',
     tag: 'customers',
     summary: 'The customer 360 view',
-    description: 'Profile, order figures and recent orders, tags. Every read is audited (member.summary). Another store’s member is a 404.',
+    description: 'Profile, order figures and recent orders, tags, membership level, open tickets, recent complaints and interactions, follow-ups due, KOC contribution. Every read is audited (member.summary). Another store’s member is a 404.',
     permission: 'member.read',
     params: idParam,
     response: customer360,
@@ -137,7 +149,7 @@ export const customerRoutes = [
     handler: async ({ access, params }) => {
       const member = await visibleMemberOr404(access, params.id, 'member.summary');
       const result = await memberSummary(access, { memberNo: member.memberNo });
-      if (result.kind !== 'one') throw customerNotFound(params.id);
+      if (result.kind !== 'one') throw notFound('member_not_found', `no customer ${params.id} in your scope`);
       const s = result.summary;
       return {
         profile: {
@@ -163,8 +175,46 @@ export const customerRoutes = [
           recent: s.recentOrders.map((o) => ({ ...o, paidAt: iso(o.paidAt) })),
         },
         tags: s.tags,
+        membership: { level: s.member.level, levelName: s.levelName },
+        service: {
+          openTickets: jsonify(s.openTickets),
+          recentComplaints: jsonify(s.recentComplaints),
+          recentInteractions: jsonify(s.recentInteractions),
+          pendingFollowUps: s.pendingFollowUps,
+        },
+        koc: s.koc,
       };
     },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/crm/customers/{id}',
+    operationId: 'updateCustomer',
+    tag: 'customers',
+    summary: 'Change profile fields (name, phone, gender, birthday, home store); each change is kept in the history',
+    description: 'A store role cannot move a customer to a store outside its scope (403). A phone that belongs to another member is a 409.',
+    permission: 'member.write',
+    params: idParam,
+    body: profilePatchSchema.refine((p) => Object.keys(p).length > 0, { message: 'give at least one field' }),
+    example: { birthday: '1990-05-01', gender: 'female' },
+    response: z.object({ changed: z.array(z.object({ field: z.string(), old: z.string().nullable(), new: z.string().nullable() })) }),
+    errors: [404, 409],
+    handler: async ({ access, params, body }) => updateMemberProfile(access, params.id, body),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/customers/{id}/history',
+    operationId: 'getCustomerProfileHistory',
+    tag: 'customers',
+    summary: 'Who changed which profile field, old → new, newest first (phones masked unless the role may see them)',
+    permission: 'member.read',
+    params: idParam,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    response: z.object({
+      items: z.array(z.object({ id: z.string(), field: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable(), changedBy: z.string(), channel: z.string(), createdAt: isoDateTime })),
+    }),
+    errors: [404],
+    handler: async ({ access, params, query }) => ({ items: jsonify(await profileHistory(access, params.id, query.limit)) }),
   }),
   defineRoute({
     method: 'get',

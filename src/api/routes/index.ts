@@ -1,8 +1,12 @@
 import type { AnyRoute } from '../route.ts';
 import { customerRoutes } from './customers.ts';
+import { customerInteractionsRoute, interactionRoutes } from './interactions.ts';
+import { membershipRoutes } from './membership.ts';
+import { pointsRoutes } from './points.ts';
 import { tagRoutes } from './tags.ts';
+import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [...customerRoutes, ...tagRoutes];
+  return [...customerRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes];
 }

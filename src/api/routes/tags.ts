@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { applyTag, createTag, deleteTag, listTags, updateTag } from '../tags/manage.ts';
+import { batchTag, createTag, listTags, mergeTags } from '../../crm/tags/manage.ts';
+import { deleteTag, updateTag } from '../tags/manage.ts';
 import { defineRoute } from '../route.ts';
-import { idParam, iso, isoDateTime } from '../schemas.ts';
+import { idParam, iso, isoDateTime, jsonify } from '../schemas.ts';
 
 const category = z.enum(['demographic', 'behaviour', 'value', 'risk']);
 
@@ -13,25 +14,39 @@ const tagItem = z.object({
   createdAt: isoDateTime,
 });
 
+const listedTag = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  category,
+  description: z.string().nullable(),
+  members: z.number().int().describe('members carrying the tag (all stores)'),
+  rule: z
+    .object({ rule: z.unknown().describe('the rule tag condition (see src/crm/tags/rule-schema.ts)'), enabled: z.boolean(), lastEvaluatedAt: isoDateTime.nullable(), lastMatched: z.number().int().nullable() })
+    .nullable()
+    .describe('null for a manual tag'),
+});
+
 const tagName = z.string().trim().min(1).max(32);
 
-const tagCreate = z.strictObject({
-  name: tagName,
-  category,
-  description: z.string().trim().max(255).nullable().optional(),
-});
+const tagCreate = z.strictObject({ name: tagName, category, description: z.string().trim().max(255).optional() });
 
 const tagPatch = z
   .strictObject({ name: tagName.optional(), category: category.optional(), description: z.string().trim().max(255).nullable().optional() })
   .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of name, category, description' });
 
 const tagApply = z.strictObject({
-  op: z.enum(['add', 'remove']).describe('add or remove the tag'),
+  op: z.enum(['apply', 'remove']).describe('put the tag on the members, or take it off'),
   tag: tagName.describe('tag name (must exist in the dictionary)'),
-  memberIds: z.array(z.number().int().positive()).min(1).max(500).describe('customer ids, at most 500 a call'),
+  memberIds: z.array(z.number().int().positive()).min(1).max(10_000).describe('customer ids, at most 10,000 a call'),
 });
 
-const toJson = <T extends { createdAt: Date }>(t: T) => ({ ...t, createdAt: iso(t.createdAt) });
+const toTag = <T extends { id: number; name: string; category: string; description: string | null; createdAt: Date }>(t: T) => ({
+  id: t.id,
+  name: t.name,
+  category: t.category as z.infer<typeof category>,
+  description: t.description,
+  createdAt: iso(t.createdAt),
+});
 
 export const tagRoutes = [
   defineRoute({
@@ -39,47 +54,50 @@ export const tagRoutes = [
     path: '/crm/tags',
     operationId: 'listTags',
     tag: 'tags',
-    summary: 'The tag dictionary, with how many members carry each tag',
+    summary: 'The tag dictionary by category, with member counts and rules',
     permission: 'member.read',
     query: z.object({ category: category.optional() }),
-    response: z.object({ items: z.array(tagItem.extend({ memberCount: z.number().int() })) }),
-    handler: async ({ access, query }) => ({ items: (await listTags(access, query.category)).map(toJson) }),
+    response: z.object({ items: z.array(listedTag) }),
+    handler: async ({ access, query }) => {
+      const tags = await listTags(access);
+      return { items: jsonify(tags.filter((t) => !query.category || t.category === query.category)) };
+    },
   }),
   defineRoute({
     method: 'post',
     path: '/crm/tags',
     operationId: 'createTag',
     tag: 'tags',
-    summary: 'Create a tag (headquarters roles)',
-    permission: 'tag.write',
+    summary: 'Add a tag to the dictionary',
+    permission: 'tag.manage',
     body: tagCreate,
     example: { name: '咖啡爱好者', category: 'behaviour', description: '近 90 天买过 3 次以上咖啡' },
     response: tagItem,
     status: 201,
     errors: [409],
-    handler: async ({ access, body }) => toJson(await createTag(access, body)),
+    handler: async ({ access, body }) => toTag(await createTag(access, body)),
   }),
   defineRoute({
     method: 'patch',
     path: '/crm/tags/{id}',
     operationId: 'updateTag',
     tag: 'tags',
-    summary: 'Rename, recategorize or describe a tag (headquarters roles)',
-    permission: 'tag.write',
+    summary: 'Rename, recategorize or describe a tag',
+    permission: 'tag.manage',
     params: idParam,
     body: tagPatch,
     example: { description: '高价值会员（年消费 ≥ 5000）' },
     response: tagItem,
     errors: [404, 409],
-    handler: async ({ access, params, body }) => toJson(await updateTag(access, params.id, body)),
+    handler: async ({ access, params, body }) => toTag(await updateTag(access, params.id, body)),
   }),
   defineRoute({
     method: 'delete',
     path: '/crm/tags/{id}',
     operationId: 'deleteTag',
     tag: 'tags',
-    summary: 'Delete a tag and remove it from every member (headquarters roles)',
-    permission: 'tag.write',
+    summary: 'Delete a tag, its rule, and its assignments to members',
+    permission: 'tag.manage',
     params: idParam,
     response: z.object({ id: z.number().int(), name: z.string(), removedFromMembers: z.number().int() }),
     errors: [404],
@@ -87,23 +105,32 @@ export const tagRoutes = [
   }),
   defineRoute({
     method: 'post',
+    path: '/crm/tags/merge',
+    operationId: 'mergeTags',
+    tag: 'tags',
+    summary: 'Merge tag `from` into tag `into` (members move over, `from` is deleted)',
+    permission: 'tag.manage',
+    body: z.strictObject({ from: tagName, into: tagName }),
+    example: { from: '高价值', into: '高价值客户' },
+    response: z.object({ moved: z.number().int(), alreadyHad: z.number().int(), into: z.string() }),
+    errors: [404],
+    handler: async ({ access, body }) => mergeTags(access, body.from, body.into),
+  }),
+  defineRoute({
+    method: 'post',
     path: '/crm/tags/apply',
     operationId: 'applyTag',
     tag: 'tags',
-    summary: 'Add or remove one tag on many customers',
-    description: 'Idempotent per member. Members outside the caller’s store scope are reported `not_found`, like unknown ids.',
+    summary: 'Put one tag on many customers, or take it off (batch)',
+    description: 'Idempotent. Ids outside the caller’s store scope (or unknown) are returned in `skipped` and never touched.',
     permission: 'tag.write',
     body: tagApply,
-    example: { op: 'add', tag: 'VIP', memberIds: [1, 2, 3] },
+    example: { op: 'apply', tag: 'VIP', memberIds: [1, 2, 3] },
     response: z.object({
-      tag: z.object({ id: z.number().int(), name: z.string() }),
       changed: z.number().int().describe('members whose tags actually changed'),
-      results: z.array(z.object({ memberId: z.number().int(), status: z.enum(['added', 'already_tagged', 'removed', 'not_tagged', 'not_found']) })),
+      skipped: z.array(z.number().int()).describe('ids not in the caller’s scope, or unknown'),
     }),
     errors: [404],
-    handler: async ({ access, body }) => {
-      const r = await applyTag(access, body.op, body.tag, body.memberIds);
-      return { ...r, changed: r.results.filter((x) => x.status === 'added' || x.status === 'removed').length };
-    },
+    handler: async ({ access, body }) => batchTag(access, body),
   }),
 ];

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { completeFollowUp, listInteractions, logInteraction, pendingFollowUps } from '../../crm/interactions/index.ts';
+import { defineRoute } from '../route.ts';
+import { idParam, isoDateTime, jsonify, paged, pageQuery, pageWindow, queryBool } from '../schemas.ts';
+import { ticketSchema } from './tickets.ts';
+
+const interactionType = z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']);
+const interactionChannel = z.enum(['call', 'visit', 'wechat', 'online', 'store']);
+
+export const interactionSchema = z.object({
+  id: z.number().int(),
+  memberId: z.number().int(),
+  memberNo: z.string(),
+  memberName: z.string(),
+  type: interactionType,
+  channel: interactionChannel,
+  content: z.string(),
+  outcome: z.string().nullable(),
+  nextAction: z.string().nullable(),
+  followUpAt: isoDateTime.nullable(),
+  followUpDoneAt: isoDateTime.nullable(),
+  staff: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+  storeId: z.number().int().nullable(),
+  ticketId: z.number().int().nullable(),
+  ticketNo: z.string().nullable(),
+  createdAt: isoDateTime,
+});
+
+const interactionQuery = pageQuery
+  .extend({
+    memberId: z.coerce.number().int().positive().optional().describe("one customer's interactions, newest first (an audited read)"),
+    type: interactionType.optional().describe('with memberId'),
+    pending_follow_up: queryBool.optional().describe('true: follow-ups due (not done) across the caller’s customers, earliest first'),
+    withinDays: z.coerce.number().int().min(0).max(365).optional().describe('with pending_follow_up: also those due in the next N days (default 0: due now)'),
+    mine: queryBool.optional().describe('with pending_follow_up: only the interactions the caller logged'),
+  })
+  .refine((q) => q.memberId !== undefined || q.pending_follow_up === true, { message: 'give memberId, or pending_follow_up=true', path: ['memberId'] });
+
+const interactionCreate = z.strictObject({
+  memberId: z.number().int().positive(),
+  type: interactionType,
+  channel: interactionChannel,
+  content: z.string().trim().min(1).max(2000),
+  outcome: z.string().trim().max(255).optional(),
+  nextAction: z.string().trim().max(255).optional(),
+  followUpAt: isoDateTime.optional().describe('when to follow up; shows in pending_follow_up from then on'),
+  storeId: z.number().int().positive().optional(),
+  openTicket: z.boolean().optional().describe('open a ticket for it; default true for complaints'),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).optional().describe('of the ticket'),
+});
+
+export const customerInteractionsRoute = defineRoute({
+  method: 'get',
+  path: '/crm/customers/{id}/interactions',
+  operationId: 'listCustomerInteractions',
+  tag: 'customers',
+  summary: "A customer's interactions, newest first (paginated)",
+  permission: 'member.read',
+  params: idParam,
+  query: pageQuery.extend({ type: interactionType.optional() }),
+  response: paged(interactionSchema),
+  errors: [404],
+  handler: async ({ access, params, query }) => {
+    const { skip, take } = pageWindow(query);
+    const r = await listInteractions(access, params.id, { type: query.type, limit: take, offset: skip });
+    return { items: jsonify(r.interactions), page: query.page, pageSize: query.pageSize, total: r.total };
+  },
+});
+
+export const interactionRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/crm/interactions',
+    operationId: 'listInteractions',
+    tag: 'interactions',
+    summary: "One customer's interactions (memberId), or the follow-ups due (pending_follow_up=true)",
+    description: 'pending_follow_up lists interactions whose follow-up time has come (or comes within withinDays) and is not done, earliest first.',
+    permission: 'member.read',
+    query: interactionQuery,
+    response: paged(interactionSchema),
+    errors: [404],
+    handler: async ({ access, query }) => {
+      const { skip, take } = pageWindow(query);
+      if (query.pending_follow_up) {
+        // pendingFollowUps pages by limit only: fetch up to the end of this page, keep the page.
+        const r = await pendingFollowUps(access, { withinDays: query.withinDays, mineOnly: query.mine, limit: skip + take });
+        return { items: jsonify(r.interactions.slice(skip, skip + take)), page: query.page, pageSize: query.pageSize, total: r.total };
+      }
+      const r = await listInteractions(access, query.memberId!, { type: query.type, limit: take, offset: skip });
+      return { items: jsonify(r.interactions), page: query.page, pageSize: query.pageSize, total: r.total };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/crm/interactions',
+    operationId: 'logInteraction',
+    tag: 'interactions',
+    summary: 'Log an interaction (a complaint also opens a complaint ticket)',
+    permission: 'interaction.write',
+    body: interactionCreate,
+    example: { memberId: 1, type: 'complaint', channel: 'call', content: '来电投诉上菜慢', nextAction: '回电致歉', followUpAt: '2026-11-23T02:00:00.000Z' },
+    response: z.object({ interaction: interactionSchema, ticket: ticketSchema.nullable() }),
+    status: 201,
+    errors: [404],
+    handler: async ({ access, body }) => jsonify(await logInteraction(access, { ...body, followUpAt: body.followUpAt ? new Date(body.followUpAt) : undefined })),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/crm/interactions/{id}/follow-up-done',
+    operationId: 'completeFollowUp',
+    tag: 'interactions',
+    summary: 'Mark the follow-up of an interaction done (idempotent), with an optional outcome',
+    permission: 'interaction.write',
+    params: idParam,
+    body: z.strictObject({ outcome: z.string().trim().max(255).optional() }),
+    example: { outcome: '已回电，顾客接受道歉' },
+    response: interactionSchema,
+    errors: [404],
+    handler: async ({ access, params, body }) => jsonify(await completeFollowUp(access, params.id, body.outcome)),
+  }),
+];
