@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
-export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN'] as const;
+export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY'] as const;
 
 const optionalString = z
   .string()
@@ -55,6 +55,20 @@ export const configSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   /** How many members the demo seed creates by default. */
   SEED_MEMBERS: intFromEnv(2000, 1),
+  // ---- journeys, recall, staff alerts (issue 6) ----
+  /** No journey sends in this China-time window ("HH:MM-HH:MM"); due sends are deferred to its end. "off" disables. */
+  JOURNEY_QUIET_HOURS: z.string().regex(/^(off|\d{2}:\d{2}-\d{2}:\d{2})$/, { message: 'must be HH:MM-HH:MM or off' }).default('21:00-09:00'),
+  /** Marketing messages a member may get per China-time week across all journeys. */
+  JOURNEY_WEEKLY_CAP: intFromEnv(2, 0),
+  /** Concurrency of the journey step worker. */
+  JOURNEY_CONCURRENCY: intFromEnv(16, 1),
+  /** SMS / email provider endpoints (JSON POST); unset = log-only adapters (nothing leaves the process). */
+  SMS_PROVIDER_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  EMAIL_PROVIDER_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  /** message/send daily cap of the WeCom app (messages/day, WeCom: licensed accounts × 200). */
+  WECOM_APP_DAILY_CAP: intFromEnv(20000, 1),
+  /** Group robot webhook key for staff alerts (POST /cgi-bin/webhook/send?key=); unset = app messages only. */
+  WECOM_ROBOT_KEY: optionalString,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -11,10 +11,25 @@ export const outboundJobSchema = z.object({
 });
 export type OutboundJob = z.infer<typeof outboundJobSchema>;
 
-export const QUEUE_NAMES = { outbound: 'outbound' } as const;
+/** One member's next journey step (src/jobs/journey-worker.ts); dueAt is on the injected clock. */
+export interface JourneyJob {
+  enrollmentId: number;
+  stepId: string;
+  dueAt: number;
+}
+
+/** Recall progress/attribution and staff alerts (src/jobs/journey-control.ts). */
+export interface JourneyControlJob {
+  kind: string;
+  [k: string]: unknown;
+}
+
+export const QUEUE_NAMES = { outbound: 'outbound', journey: 'journey-steps', journeyControl: 'journey-control' } as const;
 
 export interface Queues {
   outbound: Queue<OutboundJob>;
+  journey: Queue<JourneyJob>;
+  journeyControl: Queue<JourneyControlJob>;
   close(): Promise<void>;
 }
 
@@ -30,10 +45,23 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });
+  // Journey steps: retries are decided per job (the engine records the final failure itself).
+  const journey = new Queue<JourneyJob>(QUEUE_NAMES.journey, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
+  const journeyControl = new Queue<JourneyControlJob>(QUEUE_NAMES.journeyControl, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } },
+  });
   return {
     outbound,
+    journey,
+    journeyControl,
     async close() {
-      await outbound.close();
+      await Promise.all([outbound.close(), journey.close(), journeyControl.close()]);
     },
   };
 }

@@ -1,0 +1,42 @@
+/**
+ * The journey step worker (thin: src/crm/journeys/engine.ts does the work). A provider error
+ * worth retrying is thrown (StepRetry) so BullMQ retries with exponential backoff; on the last
+ * attempt the engine records the step as failed and the member moves on.
+ */
+import { Worker } from 'bullmq';
+import { journeyDeps, type JourneyDeps } from '../crm/journeys/deps.ts';
+import { processStep } from '../crm/journeys/engine.ts';
+import { applyOutcome } from '../crm/journeys/schedule.ts';
+import type { Services } from '../services.ts';
+import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
+
+export interface JourneyWorkerOptions {
+  concurrency?: number;
+  deps?: JourneyDeps;
+  /** BullMQ lock duration: how soon a job of a dead process is redelivered (default 30 s). */
+  lockDuration?: number;
+  stalledInterval?: number;
+}
+
+export function startJourneyWorker(services: Services, opts: JourneyWorkerOptions = {}): Worker<JourneyJob> {
+  const deps = opts.deps ?? journeyDeps(services);
+  const worker = new Worker<JourneyJob>(
+    QUEUE_NAMES.journey,
+    async (job) => {
+      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const out = await processStep(deps, job.data, { finalAttempt });
+      await applyOutcome(deps, job.data, out);
+      return out.kind;
+    },
+    {
+      connection: services.bullRedis,
+      prefix: services.config.REDIS_PREFIX,
+      concurrency: opts.concurrency ?? services.config.JOURNEY_CONCURRENCY,
+      ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
+      ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
+    },
+  );
+  worker.on('failed', (job, err) => services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'journey step failed'));
+  worker.on('error', (err) => services.logger.error({ err }, 'journey worker error'));
+  return worker;
+}
