@@ -1,4 +1,5 @@
 import { memberSummary as summarize } from '../crm/members/summary.ts';
+import { llmMemberSummary } from '../llm/summary.ts';
 import { renderSummary, renderUnresolved } from './render/member.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, memberRefSchema } from './slots/member-ref.ts';
 import { staffAccess } from './staff.ts';
@@ -32,6 +33,10 @@ export const memberSummary = defineIntent({
     const result = await summarize(staffAccess(ctx), slots);
     if (result.kind !== 'one') return { text: renderUnresolved(result.search), data: result.search };
     const m = result.summary.member;
-    return { text: renderSummary(result.summary), data: result.summary, focus: { memberId: m.id, memberNo: m.memberNo } };
+    const card = renderSummary(result.summary);
+    // With an LLM configured: a few written lines on top of the card, with the facts they used.
+    const ai = await llmMemberSummary(ctx.services, result.summary, ctx.requestId);
+    const text = ai ? `${card}\n\n【AI 摘要】\n${ai.text}\n（依据：以上档案的 ${ai.facts.length} 条事实：等级积分、消费笔数与金额、上次消费、标签、最近订单）` : card;
+    return { text, data: { ...result.summary, aiSummary: ai }, focus: { memberId: m.id, memberNo: m.memberNo } };
   },
 });

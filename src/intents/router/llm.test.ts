@@ -71,22 +71,41 @@ describe('LLM router (fake OpenAI-compatible server)', () => {
     fake.respond((body) => {
       const user = String(body.messages.at(-1)?.content);
       const name = /<NAME_\d+>/.exec(user)?.[0];
-      return { kind: 'tool', name: 'member__summary', arguments: JSON.stringify({ name }) };
+      // Routing calls offer tools; the summary call that follows does not and gets text.
+      return body.tools
+        ? { kind: 'tool', name: 'member__summary', arguments: JSON.stringify({ name }) }
+        : { kind: 'text', content: `${name} 以前约 20 天来一次，已 150 天没来。\n建议：电话问候并送一张召回券。` };
     });
     const r = await say('store_manager_01', '李娜最近是不是不怎么来了，打电话前我要注意啥');
     expect(r).toMatchObject({ intent: 'member.summary', slots: { name: '李娜' }, confidence: 0.75 });
     expect(r.text).toContain('李娜（M00000004）');
-    expect(fake.requests).toHaveLength(1);
-    const body = fake.bodies[0]!;
-    expect(body).not.toContain('李娜');
-    expect(body).not.toContain('王店长');
-    expect(body).not.toMatch(PHONE_ANYWHERE);
+    // The LLM summary, with the placeholder restored to the real name, and the facts it used.
+    expect(r.text).toContain('【AI 摘要】\n李娜 以前约 20 天来一次，已 150 天没来。');
+    expect(r.text).toContain('依据');
+    expect(fake.requests).toHaveLength(2);
+    expect(String(fake.requests[1]!.messages.at(-1)!.content)).toContain('消费 6 笔');
+    for (const body of fake.bodies) {
+      expect(body).not.toContain('李娜');
+      expect(body).not.toContain('王店长');
+      expect(body).not.toContain('M00000004');
+      expect(body).not.toMatch(PHONE_ANYWHERE);
+    }
     // The tools offered are the staff intents, from the catalogue's zod schemas.
     expect(fake.requests[0]!.tools!.map((t) => t.function.name)).toContain('member__summary');
     expect(fake.requests[0]!.tools!.map((t) => t.function.name)).not.toContain('my__points');
     const line = logs.find((l) => l.msg === 'llm route');
     expect(line?.obj.llm).toMatchObject({ outcome: 'tool', inputTokens: 100, outputTokens: 20, totalTokens: 120, calls: 1 });
     expect(typeof line?.obj.llm.ms).toBe('number');
+  });
+
+  it('shows the card alone when the summary call fails', async () => {
+    fake.reply({ kind: 'error', status: 500 });
+    const r = await say('store_manager_01', '13800000001 的详细情况');
+    expect(r.intent).toBe('member.summary');
+    expect(r.text).toContain('【会员档案】张伟（M00000001）');
+    expect(r.text).not.toContain('AI 摘要');
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]!.tools).toBeUndefined();
   });
 
   it('never sends a phone number, however typed, and restores it in the tool arguments', async () => {
