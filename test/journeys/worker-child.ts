@@ -1,0 +1,14 @@
+/**
+ * A journey worker in its own process, for the kill-and-restart test: started with the test's
+ * env (database, Redis prefix, provider URLs), killed with SIGKILL mid-run, then started again.
+ */
+import { loadConfig } from '../../src/config.ts';
+import { startJourneyWorker } from '../../src/jobs/journey-worker.ts';
+import { createServices } from '../../src/services.ts';
+
+const services = createServices(loadConfig(process.env));
+const worker = startJourneyWorker(services, { concurrency: 8, lockDuration: 1500, stalledInterval: 500 });
+worker.on('ready', () => process.stdout.write('ready\n'));
+process.on('SIGTERM', () => {
+  void worker.close().then(() => services.close()).then(() => process.exit(0));
+});
