@@ -63,7 +63,7 @@ describe('admin API: tags', () => {
     const merged = await t.call(t.tokens.hq, 'POST', '/api/crm/tags/merge', { from: '高价值', into: '高价值客户' });
     expect(merged.status).toBe(200);
     expect(merged.body).toEqual({ moved: 1, alreadyHad: 1, into: '高价值客户' });
-    expect(await tagsOf(b)).toContain('高价值客户');
+    expect(await tagsOf(b!)).toContain('高价值客户');
     expect(await t.env.services.db.tag.count({ where: { name: '高价值' } })).toBe(0);
     expect((await t.call(t.tokens.hq, 'POST', '/api/crm/tags/merge', { from: '高价值', into: 'VIP' })).status).toBe(404);
   });

@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../route.ts';
 import { customerRoutes } from './customers.ts';
 import { customerInteractionsRoute, interactionRoutes } from './interactions.ts';
+import { duplicatesRoute, lifecycleRoutes } from './lifecycle.ts';
 import { membershipRoutes } from './membership.ts';
 import { pointsRoutes } from './points.ts';
 import { tagRoutes } from './tags.ts';
@@ -8,5 +9,6 @@ import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [...customerRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes];
+  // Static /customers/duplicates before /customers/{id} (see duplicatesRoute).
+  return [duplicatesRoute, ...customerRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes];
 }
