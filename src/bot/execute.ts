@@ -15,7 +15,7 @@ export async function execute(services: Services, msg: InboundMessage, actor: Ac
     return { text: `「${intent.title}」还缺少信息（${missing}）。${example ? `例如：${example}` : ''}`.trim() };
   }
   try {
-    return await intent.run({ services, actor, channel: msg.channel, requestId: msg.requestId }, parsed.data);
+    return await intent.run({ services, actor, channel: msg.channel, requestId: msg.requestId, text: msg.text }, parsed.data);
   } catch (e) {
     // Expected failures (AppError) carry a message meant for the user; anything else is a bug
     // or an outage: logged with the request id, answered politely, never silence.

@@ -127,8 +127,8 @@ describe('bot pipeline', () => {
       const r = await say('store_manager_01', '张伟的订单和详情');
       expect(r).toMatchObject({ intent: 'clarify', slots: { options: ['member.orders', 'member.summary'] } });
       expect(r.text).toContain('你是想');
-      expect(r.text).toContain('会员订单');
-      expect(r.text).toContain('会员详情');
+      expect(r.text).toContain(getIntent('member.orders')!.title);
+      expect(r.text).toContain(getIntent('member.summary')!.title);
     });
   });
 
@@ -175,6 +175,25 @@ describe('bot pipeline', () => {
       }
       const auditAfter = await env.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM audit_logs');
       expect(auditAfter[0]).toEqual(auditBefore[0]); // no staff read of any member happened
+    });
+
+    it('hands a complaint over to a person: a high-priority ticket and a WeCom alert to the store manager', async () => {
+      const r = await say(ME, '我要投诉，服务态度太差了');
+      expect(r.intent).toBe('handoff');
+      expect(r.text).toMatch(/已为你转接人工服务（工单号 T\d{14}）/);
+      const [tickets] = await env.services.sql.query<any[]>('SELECT ticket_no, member_id, type, priority, store_id, description FROM tickets');
+      expect(tickets).toHaveLength(1);
+      expect(tickets[0]).toMatchObject({ member_id: fx.memberIds.M00000001, type: 'complaint', priority: 'high', store_id: fx.stores.S1, description: '我要投诉，服务态度太差了' });
+      const jobs = await env.services.queues.outbound.getJobs(['waiting', 'delayed', 'prioritized']);
+      const alerts = jobs.filter((j) => j.name === 'handoff-alert');
+      expect(alerts.map((j) => j.data.to)).toEqual(['store_manager_01']);
+      expect(alerts[0]!.data).toMatchObject({ channel: 'wecom' });
+      expect(alerts[0]!.data.text).toContain(`工单 ${tickets[0].ticket_no}`);
+      expect(alerts[0]!.data.text).toContain('138****0001');
+      const plain = await say(ME, '转人工');
+      expect(plain.intent).toBe('handoff');
+      const [rows] = await env.services.sql.query<any[]>("SELECT type, priority FROM tickets WHERE type = 'consultation'");
+      expect(rows).toEqual([{ type: 'consultation', priority: 'normal' }]);
     });
 
     it('never lets a member confirm or run staff intents', async () => {

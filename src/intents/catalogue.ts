@@ -14,6 +14,7 @@ import { myLevel } from './member/my-level.ts';
 import { myOrdersIntent } from './member/my-orders.ts';
 import { myPoints } from './member/my-points.ts';
 import { unsubscribe } from './member/unsubscribe.ts';
+import { handoff } from './member/handoff.ts';
 import { segmentCount } from './segment-count.ts';
 import { segmentCreate } from './segment-create.ts';
 import { segmentExport } from './segment-export.ts';
@@ -44,6 +45,7 @@ export const intents: readonly IntentDef[] = [
   myOrdersIntent,
   myCouponsIntent,
   unsubscribe,
+  handoff,
 ];
 
 const byName = new Map(intents.map((i) => [i.name, i]));

@@ -9,6 +9,8 @@ export interface IntentContext<A extends Actor = Actor> {
   actor: A;
   channel: Channel;
   requestId: string;
+  /** The message as typed (for intents that keep the member's own words, e.g. handoff). */
+  text?: string;
 }
 
 /** One example utterance; the rule router's tests and the help text are derived from these. */

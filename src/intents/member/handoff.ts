@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { handOff } from '../../crm/self/handoff.ts';
+import { defineIntent } from '../types.ts';
+import { selfAccess } from './self.ts';
+
+const COMPLAINT = /投诉|不满|差评|太差|态度.{0,4}(差|不好)|生气|垃圾|坑人|退款|complain|complaint|terrible|awful|refund/i;
+
+/** "转人工", a complaint: a ticket for the member and an alert to their store's staff in WeCom. */
+export const handoff = defineIntent({
+  name: 'handoff',
+  audience: 'member',
+  description: 'Hand the member over to a person: opens a service ticket (a complaint when they complain) and alerts their store staff.',
+  title: '转人工 / 投诉',
+  permission: null,
+  slots: z.object({
+    message: z.string().max(2000).optional().describe("the member's words, for the staff who will call back"),
+  }),
+  examples: [
+    { text: '转人工', slots: {} },
+    { text: 'talk to a human', slots: {} },
+    { text: '我要投诉，服务态度太差了', slots: {} },
+  ],
+  rule: {
+    keywords: ['转人工', '人工客服', '人工服务', '人工', '找客服', '客服', '真人', '找店长', '店长', '经理', '投诉', '差评', '不满意', '态度太差', '退款', 'human', 'real person', 'talk to someone', 'speak to someone', 'agent', 'complaint', 'complain', 'refund'],
+    priority: 5,
+  },
+  async run(ctx, slots) {
+    const access = selfAccess(ctx);
+    // The member's words go to the staff (never to routing): from the slot when the LLM gave one, else the turn's text.
+    const message = slots.message ?? ctx.text ?? '';
+    const r = await handOff(access, message, COMPLAINT.test(message));
+    return {
+      text: `已为你转接人工服务（工单号 ${r.ticket.ticketNo}），门店工作人员会尽快联系你。${r.ticket.type === 'complaint' ? '给你带来不好的体验，非常抱歉。' : ''}`,
+      data: { ticketNo: r.ticket.ticketNo, alerted: r.alerted.length },
+    };
+  },
+});
