@@ -5,6 +5,14 @@ import { memberSummary } from './member-summary.ts';
 import { tagAdd } from './tag-add.ts';
 import { tagRemove } from './tag-remove.ts';
 import type { IntentDef } from './types.ts';
+import { interactionLog } from './interaction-log.ts';
+import { kocStatsIntent } from './koc-stats.ts';
+import { memberInteractions } from './member-interactions.ts';
+import { memberLevel } from './member-level.ts';
+import { memberTickets } from './member-tickets.ts';
+import { pointsAdjust } from './points-adjust.ts';
+import { ticketCreate } from './ticket-create.ts';
+import { ticketUpdate } from './ticket-update.ts';
 import { actionCancel, actionConfirm } from './action-confirm.ts';
 import { memberOrdersIntent } from './member-orders.ts';
 import { tagBatch } from './tag-batch.ts';
@@ -46,6 +54,15 @@ export const intents: readonly IntentDef[] = [
   myCouponsIntent,
   unsubscribe,
   handoff,
+  // issue 3: the service side of the 360 view
+  memberTickets,
+  memberInteractions,
+  memberLevel,
+  interactionLog,
+  ticketCreate,
+  ticketUpdate,
+  pointsAdjust,
+  kocStatsIntent,
 ];
 
 const byName = new Map(intents.map((i) => [i.name, i]));

@@ -9,8 +9,8 @@ import { defineIntent } from './types.ts';
 export const memberSummary = defineIntent({
   name: 'member.summary',
   audience: 'staff',
-  description: "Show one member's card: profile, level, points, home store, total spend, order count, days since last visit, tags and recent orders.",
-  title: '会员详情（消费、标签、最近订单）',
+  description: "Show one member's 360 card: profile, level, points, home store, total spend, order count, days since last visit, tags, recent orders, open tickets, recent complaints, pending follow-ups and KOC level.",
+  title: '会员 360 详情（消费、标签、订单、工单、投诉、KOC）',
   permission: 'member.read',
   slots: memberRefSchema,
   examples: [

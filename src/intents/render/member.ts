@@ -12,6 +12,7 @@ const BY_LABEL: Record<MemberSearch['by'], string> = { phone: '手机号', membe
 const GENDER: Record<string, string> = { male: '男', female: '女', unknown: '' };
 const STATUS: Record<string, string> = { active: '', frozen: '（已冻结）', deleted: '（已注销）' };
 const num = (n: number) => n.toLocaleString('en-US');
+const TICKET_STATUS: Record<string, string> = { open: '待处理', in_progress: '处理中', resolved: '已解决', closed: '已关闭' };
 
 export const memberLabel = (m: Pick<MemberBrief, 'name' | 'memberNo'>) => `${m.name}（${m.memberNo}）`;
 
@@ -63,6 +64,18 @@ export function renderSummary(s: MemberSummary): string {
     last,
     `标签 ${s.tags.length ? s.tags.map((t) => t.name).join('、') : '无'}`,
   ];
+  // The service side of the 360 view: what an agent should know before calling.
+  if (s.levelName) lines[2] = `等级 L${m.level} ${s.levelName} · 积分 ${num(m.points)} · 成长值 ${num(m.growthValue)}`;
+  if (s.koc) lines.push(`KOC L${s.koc.level} · 推荐 ${s.koc.referrals} 人 · 核销 ${s.koc.redemptions} 次 · 收益 ${formatYuan(s.koc.earnings)}`);
+  if (s.openTickets.length) {
+    lines.push(`未结工单 ${s.openTickets.length} 张：`);
+    for (const t of s.openTickets) lines.push(`· ${t.ticketNo} ${TICKET_STATUS[t.status] ?? t.status} ${t.title}${t.overdue ? ' ⚠超时' : ''}`);
+  }
+  if (s.recentComplaints.length) {
+    lines.push(`近 90 天投诉 ${s.recentComplaints.length} 次：`);
+    for (const c of s.recentComplaints) lines.push(`· ${formatDate(c.createdAt)} ${c.content}${c.ticketNo ? `（${c.ticketNo}）` : ''}`);
+  }
+  if (s.pendingFollowUps) lines.push(`待跟进 ${s.pendingFollowUps} 项`);
   if (s.recentOrders.length) {
     lines.push(`最近 ${s.recentOrders.length} 笔订单：`);
     for (const o of s.recentOrders) lines.push(`· ${formatDate(o.paidAt)} ${formatYuan(o.amount)} ${o.store}`);

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { logInteraction } from '../crm/interactions/index.ts';
+import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL } from '../crm/interactions/types.ts';
+import { PRIORITY_LABEL } from '../crm/tickets/sla.ts';
+import { parseInteraction } from './parse/service-text.ts';
+import { memberLabel } from './render/member.ts';
+import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';
+import { focusOf, oneMember } from './slots/resolve-one.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+/** Logs a call, visit, chat … with one member; a complaint also opens a complaint ticket. */
+export const interactionLog = defineIntent({
+  name: 'interaction.log',
+  audience: 'staff',
+  description: 'Log an interaction with one member (consultation, complaint, praise, activity, KOC promotion; by call, visit, wechat, online or in store). A complaint also opens a complaint ticket.',
+  title: '记录互动（投诉自动建工单）',
+  permission: 'interaction.write',
+  slots: withMemberRef({
+    text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
+    type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(),
+    channel: z.enum(['call', 'visit', 'wechat', 'online', 'store']).optional(),
+    content: z.string().min(1).max(2000).optional().describe('what the member said or what happened'),
+    followUpDays: z.number().int().min(0).max(365).optional().describe('follow up in N days'),
+  }),
+  examples: [
+    { text: '记录 13800000001 来电投诉上菜慢', slots: { phone: '13800000001', text: '记录 13800000001 来电投诉上菜慢' } },
+    { text: '记录 张伟 到店表扬服务员小王', slots: { name: '张伟', text: '记录 张伟 到店表扬服务员小王' } },
+    { text: '记录 M00000001 微信咨询包间预订 3天后回访', slots: { memberNo: 'M00000001', text: '记录 M00000001 微信咨询包间预订 3天后回访' } },
+    { text: 'log a call from 13800000001: complained that the dishes came late', slots: { phone: '13800000001', text: 'log a call from 13800000001: complained that the dishes came late' } },
+    { text: 'record M00000005 joined the tasting activity', slots: { memberNo: 'M00000005', text: 'record M00000005 joined the tasting activity' } },
+  ],
+  rule: {
+    keywords: [/^\s*(?:记录|登记|记一下)/, /^\s*(?:log|record)\b/i, ['记录', /来电|投诉|表扬|咨询|回访|参加/]],
+    extract: { ...MEMBER_REF_EXTRACT, text: 'text' },
+    requires: [MEMBER_REF_SLOTS],
+    priority: 4,
+  },
+  async run(ctx, { text, type, channel, content, followUpDays, ...ref }) {
+    const access = staffAccess(ctx);
+    const found = await oneMember(access, ref, 'interaction.log');
+    if ('reply' in found) return found.reply;
+    const parsed = parseInteraction(text ?? '', [ref.phone, ref.memberNo, ref.name]);
+    const days = followUpDays ?? parsed.followUpDays;
+    const r = await logInteraction(access, {
+      memberId: found.member.id,
+      type: type ?? parsed.type,
+      channel: channel ?? parsed.channel,
+      content: content ?? parsed.content,
+      ...(days !== undefined ? { followUpAt: new Date(ctx.services.now().getTime() + days * 86_400_000) } : {}),
+    });
+    const i = r.interaction;
+    const lines = [`已记录 ${memberLabel(found.member)} 的${INTERACTION_CHANNEL_LABEL[i.channel]}${INTERACTION_TYPE_LABEL[i.type]}：${i.content}`];
+    if (i.followUpAt) lines.push(`跟进日期 ${i.followUpAt.toISOString().slice(0, 10)}`);
+    if (r.ticket) lines.push(`已生成${r.ticket.type === 'complaint' ? '投诉' : ''}工单 ${r.ticket.ticketNo}（优先级${PRIORITY_LABEL[r.ticket.priority]}，处理人 ${r.ticket.assignee?.name ?? '未指派'}），处理后发送「${r.ticket.ticketNo} 已解决」。`);
+    return { text: lines.join('\n'), data: r, focus: focusOf(found.member) };
+  },
+});

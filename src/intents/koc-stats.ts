@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { kocLeaderboard, kocStats } from '../crm/koc/index.ts';
+import { formatYuan } from '../crm/money.ts';
+import { memberLabel } from './render/member.ts';
+import { renderKoc } from './render/service.ts';
+import { MEMBER_REF_EXTRACT } from './slots/member-ref.ts';
+import { focusOf, oneMember } from './slots/resolve-one.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+/** One member's KOC contribution, or the top KOCs of the staff member's stores. */
+export const kocStatsIntent = defineIntent({
+  name: 'koc.stats',
+  audience: 'staff',
+  description: "Show a member's KOC contribution (referrals, redemptions, earnings, KOC level), or without a member the top KOCs of the staff member's stores.",
+  title: 'KOC 推广数据 / 排行',
+  permission: 'member.read',
+  slots: z.object({
+    phone: z.string().min(1).max(32).optional(),
+    memberNo: z.string().min(1).max(16).optional(),
+    name: z.string().min(1).max(64).optional(),
+    limit: z.number().int().min(1).max(50).optional().describe('how many KOCs to list'),
+  }),
+  examples: [
+    { text: '13800000005 的KOC数据', slots: { phone: '13800000005' } },
+    { text: 'KOC stats for M00000005', slots: { memberNo: 'M00000005' } },
+    { text: '本店KOC排行 前10', slots: { limit: 10 } },
+    { text: 'top KOCs', slots: {} },
+    { text: 'KOC leaderboard', slots: {} },
+  ],
+  rule: {
+    // The list words are triggers too, so "排行"/"top"/"本店" are consumed, never read as a name.
+    keywords: [/\bKOCs?\b|KOC/i, '达人推广', '推荐达人', [/KOC/i, /排行榜?|排名|榜单|\bleaderboard\b|\branking\b|\btop\b|\bbest\b/i], [/KOC/i, /本店|本门店|我的门店|我们店/]],
+    extract: { ...MEMBER_REF_EXTRACT, limit: 'count' },
+    priority: 5,
+  },
+  async run(ctx, { limit, ...ref }) {
+    const access = staffAccess(ctx);
+    if (!ref.phone && !ref.memberNo && !ref.name) {
+      const top = await kocLeaderboard(access, limit ?? 10);
+      if (!top.length) return { text: '你可查看的门店里还没有 KOC。' };
+      return { text: [`KOC 排行（前 ${top.length}）：`, ...top.map((k, i) => `${i + 1}. ${memberLabel(k)} L${k.level} · 推荐 ${k.referrals} · 核销 ${k.redemptions} · 收益 ${formatYuan(k.earnings)}`)].join('\n'), data: top };
+    }
+    const found = await oneMember(access, ref, 'koc.stats');
+    if ('reply' in found) return found.reply;
+    const k = await kocStats(access, found.member.id);
+    return { text: k ? renderKoc(k) : `${memberLabel(found.member)} 还不是 KOC。`, data: k, focus: focusOf(found.member) };
+  },
+});

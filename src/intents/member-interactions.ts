@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { listInteractions } from '../crm/interactions/index.ts';
+import { memberLabel } from './render/member.ts';
+import { interactionLine } from './render/service.ts';
+import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';
+import { focusOf, oneMember } from './slots/resolve-one.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+/** One member's interactions (calls, visits, complaints …), newest first. */
+export const memberInteractions = defineIntent({
+  name: 'member.interactions',
+  audience: 'staff',
+  description: "List one member's interactions (consultations, complaints, praise, activities; by call, visit, wechat …), newest first, with follow-ups.",
+  title: '会员互动/服务记录',
+  permission: 'member.read',
+  slots: withMemberRef({ limit: z.number().int().min(1).max(20).optional().describe('how many to show (default 5)') }),
+  examples: [
+    { text: '13800000001 的互动记录', slots: { phone: '13800000001' } },
+    { text: '张伟的投诉记录', slots: { name: '张伟' } },
+    { text: 'interactions of M00000001', slots: { memberNo: 'M00000001' } },
+    { text: 'M00000005 的服务记录', slots: { memberNo: 'M00000005' } },
+  ],
+  rule: {
+    keywords: ['互动记录', '服务记录', '投诉记录', '沟通记录', '联系记录', '跟进记录', '互动', 'interactions', 'interaction history', 'contact history'],
+    extract: { ...MEMBER_REF_EXTRACT, limit: 'count' },
+    requires: [MEMBER_REF_SLOTS],
+    priority: 5,
+  },
+  async run(ctx, { limit, ...ref }) {
+    const access = staffAccess(ctx);
+    const found = await oneMember(access, ref, 'interaction.list');
+    if ('reply' in found) return found.reply;
+    const r = await listInteractions(access, found.member.id, { limit: limit ?? 5 });
+    const text = r.total === 0 ? `${memberLabel(found.member)} 还没有互动记录。` : [`${memberLabel(found.member)} 共 ${r.total} 条互动${r.total > r.interactions.length ? `，最近 ${r.interactions.length} 条` : ''}：`, ...r.interactions.map(interactionLine)].join('\n');
+    return { text, data: r, focus: focusOf(found.member) };
+  },
+});

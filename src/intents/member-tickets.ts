@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { listTickets } from '../crm/tickets/index.ts';
+import { memberLabel } from './render/member.ts';
+import { ticketLine } from './render/service.ts';
+import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';
+import { focusOf, oneMember } from './slots/resolve-one.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+/** One member's service tickets, newest first. */
+export const memberTickets = defineIntent({
+  name: 'member.tickets',
+  audience: 'staff',
+  description: "List one member's service tickets (newest first) with status, type, priority, assignee and overdue flags.",
+  title: '会员工单',
+  permission: 'member.read',
+  slots: withMemberRef({ limit: z.number().int().min(1).max(20).optional().describe('how many tickets to show (default 5)') }),
+  examples: [
+    { text: '13800000001 的工单', slots: { phone: '13800000001' } },
+    { text: '看看张伟的工单', slots: { name: '张伟' } },
+    { text: 'tickets of M00000001', slots: { memberNo: 'M00000001' } },
+  ],
+  rule: {
+    keywords: ['工单', '服务单', 'tickets', 'ticket'],
+    extract: { ...MEMBER_REF_EXTRACT, limit: 'count' },
+    requires: [MEMBER_REF_SLOTS],
+    priority: 4,
+  },
+  async run(ctx, { limit, ...ref }) {
+    const access = staffAccess(ctx);
+    const found = await oneMember(access, ref, 'ticket.list');
+    if ('reply' in found) return found.reply;
+    const r = await listTickets(access, { memberId: found.member.id, limit: limit ?? 5 });
+    const now = ctx.services.now();
+    const text = r.total === 0 ? `${memberLabel(found.member)} 没有工单。` : [`${memberLabel(found.member)} 共 ${r.total} 张工单${r.total > r.tickets.length ? `，最近 ${r.tickets.length} 张` : ''}：`, ...r.tickets.map((t) => ticketLine(t, now))].join('\n');
+    return { text, data: r, focus: focusOf(found.member) };
+  },
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseInteraction, parsePoints, parseTicket, parseTicketUpdate } from './service-text.ts';
+
+describe('service text parsers', () => {
+  it('reads type, channel, content and follow-up of an interaction', () => {
+    expect(parseInteraction('记录 13800000001 来电投诉上菜慢', ['13800000001'])).toEqual({ type: 'complaint', channel: 'call', content: '上菜慢' });
+    expect(parseInteraction('记录 张伟 到店表扬服务员小王', ['张伟'])).toEqual({ type: 'praise', channel: 'store', content: '服务员小王' });
+    expect(parseInteraction('记录 M00000001 微信咨询包间预订 3天后回访', ['M00000001'])).toEqual({ type: 'consultation', channel: 'wechat', content: '包间预订', followUpDays: 3 });
+    expect(parseInteraction('log a call from 13800000001: complained about slow service', ['13800000001'])).toMatchObject({ type: 'complaint', channel: 'call', content: 'slow service' });
+    expect(parseInteraction('记录 13800000005 参加了品鉴会活动', ['13800000005'])).toMatchObject({ type: 'activity' });
+  });
+
+  it('reads ticket type, priority and title', () => {
+    expect(parseTicket('给 13800000001 建工单 包间空调坏了 紧急', ['13800000001'])).toEqual({ type: 'repair', priority: 'urgent', title: '包间空调坏了' });
+    expect(parseTicket('为 M00000002 提交工单 外卖少送一份 售后', ['M00000002'])).toEqual({ type: 'after_sales', priority: 'normal', title: '外卖少送一份 售后' });
+    expect(parseTicket('create ticket for 13800000001 refund for a cold dish high priority', ['13800000001'])).toEqual({ type: 'after_sales', priority: 'high', title: 'refund cold dish' });
+  });
+
+  it('reads ticket updates', () => {
+    expect(parseTicketUpdate('工单 T20261121000001 已解决 更换压缩机')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'resolved', note: '更换压缩机' });
+    expect(parseTicketUpdate('把 t20261121000001 改为处理中')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'in_progress' });
+    expect(parseTicketUpdate('close ticket T20261121000001')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'closed' });
+    expect(parseTicketUpdate('升级工单 T20261121000001')).toEqual({ ticketNo: 'T20261121000001', action: 'escalate' });
+    expect(parseTicketUpdate('T20261121000001 满意度 5')).toEqual({ ticketNo: 'T20261121000001', action: 'rate', satisfaction: 5 });
+    expect(parseTicketUpdate('工单怎么样了')).toEqual({});
+  });
+
+  it('reads points changes and reasons', () => {
+    expect(parsePoints('给 13800000001 加 100 积分 原因 消费奖励', ['13800000001'])).toEqual({ delta: 100, reason: '消费奖励' });
+    expect(parsePoints('13800000001 扣 50 积分 兑换饮品', ['13800000001'])).toEqual({ delta: -50, reason: '兑换饮品' });
+    expect(parsePoints('给张伟加两千积分，理由：投诉补偿', ['张伟'])).toEqual({ delta: 2000, reason: '投诉补偿' });
+    expect(parsePoints('add 200 points to 13800000001 for birthday', ['13800000001'])).toEqual({ delta: 200, reason: 'birthday' });
+    expect(parsePoints('deduct 30 points from M00000001 reason redeemed a drink', ['M00000001'])).toEqual({ delta: -30, reason: 'redeemed a drink' });
+    expect(parsePoints('给 13800000001 加积分', ['13800000001'])).toEqual({});
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * Parsers of the free text in service intents (interaction.log, ticket.create, ticket.update,
+ * points.adjust). The rule router hands these intents the whole message (extractor 'text') plus
+ * the member reference; what the staff member said about the member is read here. Pure
+ * functions, NFKC input. An LLM router fills the structured slots directly instead.
+ */
+import type { InteractionChannel, InteractionType } from '../../crm/interactions/types.ts';
+import type { TicketPriority, TicketStatus, TicketType } from '../../crm/tickets/sla.ts';
+import { CN_NUMERAL, parseNumber } from '../router/numbers.ts';
+
+type Rule<T> = [RegExp, T];
+const first = <T>(text: string, rules: Rule<T>[]): { value: T; match: string } | undefined => {
+  for (const [re, value] of rules) {
+    const m = re.exec(text);
+    if (m) return { value, match: m[0] };
+  }
+  return undefined;
+};
+
+const CHANNELS: Rule<InteractionChannel>[] = [
+  [/来电|电话|致电|打电话|\bcall(?:ed)?\b|\bphone call\b|\bby phone\b/i, 'call'],
+  [/回访|上门|拜访|\bvisit(?:ed)?\b/i, 'visit'],
+  [/微信|企微|\bwechat\b/i, 'wechat'],
+  [/线上|小程序|在线|网上|\bonline\b/i, 'online'],
+  [/到店|门店|店内|店里|\bin store\b|\bin-store\b|\bwalk-?in\b/i, 'store'],
+];
+const TYPES: Rule<InteractionType>[] = [
+  [/投诉|抱怨|不满|\bcomplain(?:ed|t|s)?\b/i, 'complaint'],
+  [/表扬|称赞|夸奖|好评|\bpraise[sd]?\b|\bcompliment(?:ed)?\b/i, 'praise'],
+  [/KOC|推广|种草|带客|\bpromot(?:ed|ion)\b/i, 'koc_promotion'],
+  [/参加|参与|活动|\bactivity\b|\bevent\b|\bjoined\b/i, 'activity'],
+  [/咨询|询问|问了|\bask(?:ed)?\b|\binquir(?:y|ed)\b|\bconsult(?:ation|ed)?\b/i, 'consultation'],
+];
+const TICKET_TYPES: Rule<TicketType>[] = [
+  [/维修|报修|坏了|故障|\brepair\b|\bbroken\b/i, 'repair'],
+  [/投诉|\bcomplaint\b/i, 'complaint'],
+  [/售后|退款|退货|换货|少送|漏送|\bafter[- ]sales\b|\brefund\b|\breturn\b/i, 'after_sales'],
+  [/咨询|\bconsultation\b|\bquestion\b/i, 'consultation'],
+];
+const PRIORITIES: Rule<TicketPriority>[] = [
+  [/特急|紧急|十万火急|\burgent\b/i, 'urgent'],
+  [/加急|高优先级?|优先处理|\bhigh(?: priority)?\b/i, 'high'],
+  [/低优先级?|不急|\blow(?: priority)?\b/i, 'low'],
+];
+
+/** Words that carry no content once the member, channel and type are known. */
+const NOISE = [
+  /记录一下|记录|登记|记一下|帮我|请|一下|会员|客户|顾客|的|说|反映|反馈/g,
+  /\b(?:log|record|note|an?|the|for|from|to|with|about|that|customer|member|interaction|said|says)\b/gi,
+];
+
+function strip(text: string, remove: (string | undefined)[]): string {
+  let t = text;
+  for (const r of remove) if (r) t = t.split(r).join(' ');
+  for (const re of NOISE) t = t.replace(re, ' ');
+  return t
+    .replace(/(^|\s)[,，:：;；、-]+(?=\s|$)/g, ' ')
+    .replace(/^[\s,，:：;；。.、-]+|[\s,，:：;；。.、-]+$/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** "3天后回访", "明天跟进", "follow up in 2 days" → days from now. */
+function followUpDays(text: string): { days: number; match: string } | undefined {
+  const m = new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|内)?(?:再)?(?:回访|跟进|回电|联系)`).exec(text) ?? /follow[- ]?up in (\d+) days?/i.exec(text);
+  if (m?.[1]) {
+    const n = parseNumber(m[1]);
+    if (n !== undefined && n > 0) return { days: n, match: m[0] };
+  }
+  const t = /明天(?:回访|跟进|回电|联系)|follow[- ]?up tomorrow/i.exec(text);
+  return t ? { days: 1, match: t[0] } : undefined;
+}
+
+export interface ParsedInteraction {
+  type: InteractionType;
+  channel: InteractionChannel;
+  content: string;
+  followUpDays?: number;
+}
+
+/**
+ * "记录 13800000001 来电投诉上菜慢" → complaint by call, content 上菜慢. `refs` are the member
+ * identifiers the router found (removed from the content).
+ */
+export function parseInteraction(text: string, refs: (string | undefined)[]): ParsedInteraction {
+  // The follow-up phrase first: its 回访 is a plan, not the channel of this interaction.
+  const fu = followUpDays(text);
+  const rest = fu ? text.split(fu.match).join(' ') : text;
+  const channel = first(rest, CHANNELS);
+  const type = first(rest, TYPES);
+  const content = strip(rest, [...refs, channel?.match, type?.match]);
+  return {
+    type: type?.value ?? 'consultation',
+    channel: channel?.value ?? 'store',
+    content: content || text,
+    ...(fu ? { followUpDays: fu.days } : {}),
+  };
+}
+
+export interface ParsedTicket {
+  type: TicketType;
+  priority: TicketPriority;
+  title: string;
+}
+
+const TICKET_WORDS = /(?:新建|创建|开|建|提交|提)(?:一个|一张|个|张)?(?:工单|服务单)|工单|报修|\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b|\bticket\b/gi;
+
+/** "给 13800000001 建工单 包间空调坏了 紧急" → repair, urgent, title 包间空调坏了. */
+export function parseTicket(text: string, refs: (string | undefined)[]): ParsedTicket {
+  const type = first(text, TICKET_TYPES);
+  const priority = first(text, PRIORITIES);
+  const rest = priority ? text.split(priority.match).join(' ') : text;
+  const title = strip(rest.replace(TICKET_WORDS, ' ').replace(/\bpriority\b|优先级/gi, ' '), refs).replace(/^[给为帮]\s*/, '');
+  return { type: type?.value ?? 'consultation', priority: priority?.value ?? 'normal', title: title || '服务请求' };
+}
+
+export const TICKET_NO = /(?<![A-Za-z0-9])T\d{14,}(?!\d)/i;
+
+export interface ParsedTicketUpdate {
+  ticketNo?: string;
+  action?: 'status' | 'escalate' | 'rate';
+  status?: TicketStatus;
+  satisfaction?: number;
+  note?: string;
+}
+
+const STATUS_WORDS: Rule<TicketStatus>[] = [
+  [/已关闭|关闭|关单|结单|\bclose[sd]?\b/i, 'closed'],
+  [/已解决|解决了|处理好了|已处理|修好了|\bresolved?\b|\bfixed\b|\bdone\b/i, 'resolved'],
+  [/处理中|开始处理|在处理|受理|跟进中|接单|\bin[ _]progress\b|\bstart(?:ed)?\b|\btake\b/i, 'in_progress'],
+  [/重新打开|重开|\breopen(?:ed)?\b/i, 'in_progress'],
+];
+
+/** "T20261121000001 已解决 更换压缩机", "升级工单 T…", "T… 满意度 5". */
+export function parseTicketUpdate(text: string): ParsedTicketUpdate {
+  const no = TICKET_NO.exec(text)?.[0]?.toUpperCase();
+  const out: ParsedTicketUpdate = no ? { ticketNo: no } : {};
+  const rate = new RegExp(`(?:满意度|评分|打分|\\brating\\b|\\bsatisfaction\\b)\\s*(?:为|是|:|：)?\\s*([1-5]|${CN_NUMERAL})`, 'i').exec(text);
+  if (rate?.[1]) {
+    const n = parseNumber(rate[1]);
+    if (n !== undefined) return { ...out, action: 'rate', satisfaction: n };
+  }
+  if (/升级|上报|\bescalate[sd]?\b/i.test(text)) return { ...out, action: 'escalate' };
+  const st = first(text, STATUS_WORDS);
+  if (!st) return out;
+  const note = strip(text.replace(TICKET_NO, ' ').replace(TICKET_WORDS, ' '), [st.match, '把', '改为', '改成', '标记为', '设为', 'mark', 'as', 'set', 'to']);
+  return { ...out, action: 'status', status: st.value, ...(note ? { note } : {}) };
+}
+
+export interface ParsedPoints {
+  delta?: number;
+  reason?: string;
+}
+
+/**
+ * "给 13800000001 加 100 积分 原因 消费奖励" → +100, reason 消费奖励; "扣50积分 兑换饮品" → −50;
+ * "add 200 points to … for birthday" → +200, birthday.
+ */
+export function parsePoints(text: string, refs: (string | undefined)[]): ParsedPoints {
+  let t = text;
+  for (const r of refs) if (r) t = t.split(r).join(' ');
+  const num = `(\\d[\\d,]*|${CN_NUMERAL}+)`;
+  const minus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|减|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|-)\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
+  const plus = new RegExp(`(?:增加|加上|加|补发|补|赠送|送|奖励|\\badd\\b|\\bgive\\b|\\baward\\b|\\+)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
+  const m = minus ?? plus;
+  const n = m?.[1] ? parseNumber(m[1].replace(/,/g, '')) : undefined;
+  const delta = n === undefined ? undefined : minus ? -n : n;
+  let reason: string | undefined;
+  const r = /(?:原因|理由|因为|备注|reason)\s*(?:是|为|:|：)?\s*(.+)$/i.exec(t) ?? /\b(?:for|because of)\s+(.+)$/i.exec(t);
+  if (r?.[1]) reason = r[1].trim();
+  else if (m) {
+    // What follows the amount: "扣50积分 兑换饮品" → 兑换饮品.
+    const after = t.slice(m.index + m[0].length).replace(/^[\s,，:：]+/, '').trim();
+    if (after) reason = after;
+  }
+  reason = reason?.replace(/[。.!！]+$/, '').slice(0, 128);
+  return { ...(delta !== undefined ? { delta } : {}), ...(reason ? { reason } : {}) };
+}

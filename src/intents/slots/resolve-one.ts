@@ -1,0 +1,20 @@
+import type { IntentResult } from '../../bot/types.ts';
+import type { StaffAccess } from '../../crm/access.ts';
+import { auditMemberRead } from '../../crm/members/audit-read.ts';
+import type { MemberBrief } from '../../crm/members/find.ts';
+import type { MemberRef } from '../../crm/members/ref.ts';
+import { resolveMember } from '../../crm/members/resolve.ts';
+import { renderUnresolved } from '../render/member.ts';
+
+/**
+ * The one member an intent acts on, within the actor's scope; otherwise the reply explaining
+ * why (not found / several / malformed), with the failed search audited under `action`.
+ */
+export async function oneMember(access: StaffAccess, ref: MemberRef, action: string): Promise<{ member: MemberBrief } | { reply: IntentResult }> {
+  const r = await resolveMember(access, ref);
+  if (r.kind === 'one') return { member: r.member };
+  await auditMemberRead(access, action, r.search);
+  return { reply: { text: renderUnresolved(r.search), data: r.search } };
+}
+
+export const focusOf = (m: Pick<MemberBrief, 'id' | 'memberNo'>) => ({ memberId: m.id, memberNo: m.memberNo });

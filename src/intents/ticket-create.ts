@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { createTicket } from '../crm/tickets/index.ts';
+import { parseTicket } from './parse/service-text.ts';
+import { renderTicket } from './render/service.ts';
+import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';
+import { focusOf, oneMember } from './slots/resolve-one.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+/** Opens a service ticket for one member (repair, complaint, consultation, after-sales). */
+export const ticketCreate = defineIntent({
+  name: 'ticket.create',
+  audience: 'staff',
+  description: 'Open a service ticket for one member: type repair, complaint, consultation or after_sales, priority low/normal/high/urgent, with a title.',
+  title: '新建服务工单',
+  permission: 'ticket.write',
+  slots: withMemberRef({
+    text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
+    type: z.enum(['repair', 'complaint', 'consultation', 'after_sales']).optional(),
+    priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+    title: z.string().min(1).max(128).optional().describe('what the ticket is about'),
+  }),
+  examples: [
+    { text: '给 13800000001 建工单 包间空调坏了 紧急', slots: { phone: '13800000001', text: '给 13800000001 建工单 包间空调坏了 紧急' } },
+    { text: '帮张伟开工单 会员卡无法使用', slots: { name: '张伟', text: '帮张伟开工单 会员卡无法使用' } },
+    { text: '为 M00000002 提交工单 外卖少送一份 售后', slots: { memberNo: 'M00000002', text: '为 M00000002 提交工单 外卖少送一份 售后' } },
+    { text: 'open a ticket for 13800000001: refund for a cold dish, high priority', slots: { phone: '13800000001', text: 'open a ticket for 13800000001: refund for a cold dish, high priority' } },
+  ],
+  rule: {
+    keywords: [/(?:新建|创建|开|建|提交|提)(?:一个|一张|个|张)?(?:工单|服务单)/, '报修', /\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b/i],
+    extract: { ...MEMBER_REF_EXTRACT, text: 'text' },
+    requires: [MEMBER_REF_SLOTS],
+    priority: 5,
+  },
+  async run(ctx, { text, type, priority, title, ...ref }) {
+    const access = staffAccess(ctx);
+    const found = await oneMember(access, ref, 'ticket.create');
+    if ('reply' in found) return found.reply;
+    const parsed = parseTicket(text ?? '', [ref.phone, ref.memberNo, ref.name]);
+    const t = await createTicket(access, { memberId: found.member.id, type: type ?? parsed.type, priority: priority ?? parsed.priority, title: title ?? parsed.title, assigneeId: access.actor.staffId });
+    return { text: renderTicket(t, ctx.services.now(), '已创建工单'), data: t, focus: focusOf(found.member) };
+  },
+});

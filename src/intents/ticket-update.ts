@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { changeTicketStatus, escalateTicket, getTicket, rateTicket } from '../crm/tickets/index.ts';
+import { parseTicketUpdate } from './parse/service-text.ts';
+import { renderTicket } from './render/service.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+/** Moves a ticket along its states, escalates it or records the member's satisfaction. */
+export const ticketUpdate = defineIntent({
+  name: 'ticket.update',
+  audience: 'staff',
+  description: 'Update a service ticket by number: set status (in_progress, resolved, closed; open→in_progress→resolved→closed), escalate it, or record satisfaction 1-5.',
+  title: '更新工单（处理中/已解决/关闭/升级/满意度）',
+  permission: 'ticket.write',
+  slots: z.object({
+    text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
+    ticketNo: z.string().regex(/^T\d{14,}$/i).optional().describe('ticket number such as T20261121000001'),
+    status: z.enum(['in_progress', 'resolved', 'closed']).optional(),
+    escalate: z.boolean().optional(),
+    satisfaction: z.number().int().min(1).max(5).optional(),
+    note: z.string().max(1000).optional().describe('resolution note'),
+  }),
+  examples: [
+    { text: '工单 T20261121000001 已解决 更换压缩机', slots: { text: '工单 T20261121000001 已解决 更换压缩机' } },
+    { text: '把 T20261121000001 改为处理中', slots: { text: '把 T20261121000001 改为处理中' } },
+    { text: '升级工单 T20261121000001', slots: { text: '升级工单 T20261121000001' } },
+    { text: 'T20261121000001 满意度 5', slots: { text: 'T20261121000001 满意度 5' } },
+    { text: 'close ticket T20261121000001', slots: { text: 'close ticket T20261121000001' } },
+  ],
+  rule: {
+    keywords: [[/(?<![A-Za-z0-9])T\d{14,}(?!\d)/i, /已解决|解决了|处理好了|已处理|修好了|处理中|开始处理|受理|接单|关闭|关单|结单|重新打开|重开|升级|上报|满意度|评分|打分|resolved?|fixed|done|in progress|start|close[sd]?|reopen|escalate|rating|satisfaction/i]],
+    extract: { text: 'text' },
+    requires: [['text']],
+    priority: 6,
+  },
+  async run(ctx, { text, ticketNo, status, escalate, satisfaction, note }) {
+    const access = staffAccess(ctx);
+    const p = parseTicketUpdate(text ?? '');
+    const no = ticketNo ?? p.ticketNo;
+    if (!no) return { text: '请带上工单号，例如「T20261121000001 已解决」。' };
+    const now = ctx.services.now();
+    const rating = satisfaction ?? (p.action === 'rate' ? p.satisfaction : undefined);
+    if (rating !== undefined) {
+      const t = await rateTicket(access, no, rating);
+      return { text: renderTicket(t, now, '已记录满意度'), data: t };
+    }
+    if (escalate ?? p.action === 'escalate') {
+      const t = await escalateTicket(access, no);
+      return { text: renderTicket(t, now, '已升级工单'), data: t };
+    }
+    const to = status ?? p.status;
+    if (!to) return { text: `要把工单 ${no} 改成什么状态？可以说「${no} 处理中」「${no} 已解决 原因」「${no} 关闭」或「升级工单 ${no}」。` };
+    // "T… 已解决" on a ticket nobody has taken yet: in chat that reply is the first response too,
+    // so walk it through in_progress (both steps stamped and audited) rather than refuse.
+    if (to === 'resolved' && (await getTicket(access, no)).status === 'open') await changeTicketStatus(access, no, 'in_progress');
+    const t = await changeTicketStatus(access, no, to, note ?? p.note);
+    return { text: renderTicket(t, now, '已更新工单'), data: t };
+  },
+});
