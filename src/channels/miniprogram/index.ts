@@ -11,7 +11,7 @@ import { createReplyWindow, type ReplyWindow } from './reply-window.ts';
 import { createSubscriptionStore, type SubscriptionStore } from './subscriptions.ts';
 
 export { createMiniProgramAdapter, MP_ACK, type MiniProgramAdapter, type MpAdapterOptions } from './adapter.ts';
-export type { CustomerSendResult, MpMessenger, SubscribeRequest, SubscribeSendResult, UnreachableReason } from './messenger.ts';
+export type { CustomerSendResult, MpMessenger, MpReachability, SubscribeRequest, SubscribeSendResult, UnreachableReason } from './messenger.ts';
 export { renderSubscribeData, type RenderResult } from './subscribe-render.ts';
 
 type MpServices = Pick<Services, 'config' | 'redis' | 'logger' | 'key' | 'sql' | 'now'>;

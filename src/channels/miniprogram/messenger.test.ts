@@ -229,6 +229,18 @@ describe('subscribe messages and the quota', () => {
   });
 });
 
+describe('reachability (recall previews)', () => {
+  it('reports the open window and the templates with quota left', async () => {
+    const u = openid();
+    expect(await mp.reachability(u)).toEqual({ customerService: false, windowLeft: 0, subscriptions: {} });
+    await window().open(u, clock, 'message');
+    await store().applyEvent(u, 'subscribe_msg_popup_event', [{ templateId: TPL, status: 'accept' }, { templateId: 'TPL_none', status: 'reject' }], clock);
+    expect(await mp.reachability(u)).toEqual({ customerService: true, windowLeft: 5, windowUntil: new Date(clock.getTime() + 48 * 3600_000), subscriptions: { [TPL]: 1 } });
+    later(48 * 3600_000 + 1);
+    expect((await mp.reachability(u)).customerService).toBe(false);
+  });
+});
+
 describe('callback side effects through the channel (onAccepted)', () => {
   it('a subscription event retried by WeChat is counted once; a member message opens the window', async () => {
     const adapter = createMiniProgramChannel(env.services)!;

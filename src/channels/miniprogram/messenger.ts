@@ -55,7 +55,20 @@ export interface UnreachableRecord {
   errcode?: number;
 }
 
+/** Whether, and how, a member can be reached on the mini-program right now (recall previews). */
+export interface MpReachability {
+  /** customerServiceMessage.send would be attempted (inside the window, messages left). */
+  customerService: boolean;
+  /** Messages left in the current window and when it closes (absent when closed). */
+  windowLeft: number;
+  windowUntil?: Date;
+  /** Remaining one-time subscriptions per template id (only templates with quota left). */
+  subscriptions: Record<string, number>;
+}
+
 export interface MpMessenger {
+  /** Reachability for previews; a snapshot, not a reservation. */
+  reachability(openid: string): Promise<MpReachability>;
   sendCustomerText(openid: string, text: string, requestId?: string): Promise<CustomerSendResult>;
   sendSubscribe(req: SubscribeRequest): Promise<SubscribeSendResult>;
   /** The last time a customer-service send found the member unreachable (and why), if any. */
@@ -85,6 +98,17 @@ export function createMessenger(d: MessengerDeps): MpMessenger {
   }
 
   return {
+    async reachability(openid) {
+      const [w, subs] = await Promise.all([window.state(openid), subscriptions.list(openid)]);
+      const open = w !== undefined && w.until > now().getTime() && w.left > 0;
+      return {
+        customerService: open,
+        windowLeft: open ? w.left : 0,
+        ...(open ? { windowUntil: new Date(w.until) } : {}),
+        subscriptions: Object.fromEntries(subs.filter((r) => r.remaining > 0).map((r) => [r.templateId, r.remaining])),
+      };
+    },
+
     async sendCustomerText(openid, text, requestId) {
       const chunks = splitUtf8(text, MP_TEXT_MAX_BYTES);
       if (chunks.length === 0) return { status: 'failed', code: 'mp_empty_text', message: 'empty text', retryable: false, sentChunks: 0 };
