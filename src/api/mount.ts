@@ -29,13 +29,35 @@ function queryObject(url: string): Record<string, string> {
 }
 
 /**
+ * The mounting order: segment by segment, a literal before a parameter (`/customers/duplicates`
+ * before `/customers/{id}`), since Hono runs matching handlers in registration order and the
+ * {id} route would answer 400 to "duplicates". A plain lexicographic order, so it is total; the
+ * document keeps the declared order.
+ */
+export function staticFirst(routes: readonly AnyRoute[]): AnyRoute[] {
+  const segs = (p: string) => p.split('/').filter(Boolean);
+  const cmp = (a: AnyRoute, b: AnyRoute) => {
+    const x = segs(a.path);
+    const y = segs(b.path);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const px = x[i]!.startsWith('{');
+      const py = y[i]!.startsWith('{');
+      if (px !== py) return px ? 1 : -1;
+      if (!px && x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    }
+    return x.length - y.length;
+  };
+  return [...routes].sort(cmp);
+}
+
+/**
  * Mounts each declared route on the Hono app: checks the role's permission (403, before looking
  * at the input), validates path, query and body with the route's zod schemas (400/422 with the
  * issues), runs the handler, and validates the response against the declared schema so the
  * document stays true (a mismatch is our bug: 500, logged).
  */
 export function mountRoutes(app: Hono<ApiEnv>, services: Services, routes: readonly AnyRoute[]): void {
-  for (const route of routes) {
+  for (const route of staticFirst(routes)) {
     app.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
       const actor = c.get('actor');
       requirePermission(actor, route.permission);

@@ -9,6 +9,5 @@ import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  // Static /customers/duplicates before /customers/{id} (see duplicatesRoute).
   return [duplicatesRoute, ...customerRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes];
 }

@@ -5,11 +5,7 @@ import { mergeMembers } from '../../crm/members/merge.ts';
 import { defineRoute } from '../route.ts';
 import { decimalString, idParam, isoDateTime, jsonify } from '../schemas.ts';
 
-/**
- * Probable duplicates. A static path under /customers: it must be mounted before
- * /customers/{id}, which would otherwise take "duplicates" for an id (Hono runs matching
- * handlers in registration order).
- */
+/** Probable duplicates (mounted before /customers/{id}: see staticFirst in mount.ts). */
 export const duplicatesRoute = defineRoute({
     method: 'get',
     path: '/crm/customers/duplicates',
