@@ -29,7 +29,7 @@ export const churnList = defineIntent({
     { text: '哪些老客快流失了，列前十个', slots: { limit: 10 } },
   ],
   rule: {
-    keywords: ['流失预警', '流失名单', '流失', '沉睡会员', '沉睡', '预警名单', 'churn', 'churned', 'churn list', 'at-risk', 'at risk', 'lapsed', 'dormant'],
+    keywords: ['流失预警', '流失名单', '流失', '沉睡会员', '沉睡', '很久没来', '好久没来', '好久不来', '很久不来', '没再来', '预警名单', 'churn', 'churned', 'churn list', 'at-risk', 'at risk', 'lapsed', 'dormant'],
     extract: { days: 'days', limit: 'count', minSpend: 'amount' },
     priority: 2,
   },

@@ -18,7 +18,7 @@ export const myCouponsIntent = defineIntent({
     { text: 'my coupons', slots: {} },
     { text: '券还能用吗', slots: {} },
   ],
-  rule: { keywords: ['优惠券', '代金券', '抵用券', '折扣券', '券', '红包', 'coupons', 'coupon', 'vouchers', 'voucher'], priority: 3 },
+  rule: { keywords: ['优惠券', '代金券', '抵用券', '折扣券', '券', '红包', '优惠', 'coupons', 'coupon', 'vouchers', 'voucher'], priority: 3 },
   async run(ctx) {
     const coupons = await myCoupons(selfAccess(ctx));
     if (coupons.length === 0) return { text: '你目前没有可用的优惠券。' };

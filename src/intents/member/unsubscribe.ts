@@ -18,7 +18,7 @@ export const unsubscribe = defineIntent({
     { text: '以后别给我发广告了', slots: {} },
   ],
   rule: {
-    keywords: ['退订', '取消订阅', '不要再发', '别再发', '别发了', '不要发了', '别给我发', '不想收到', '不想再收到', '拒收', '取消推送', '关闭推送', '骚扰', 'unsubscribe', 'opt out', 'opt-out', 'stop sending', 'stop messages', /^\s*(?:stop|td|TD|T)\s*$/],
+    keywords: ['退订', '取消订阅', '不要再发', '别再发', '别发了', '不要发了', '别给我发', '不想收到', '不想再收到', '拒收', '取消推送', '关闭推送', '骚扰', /不要再.{0,6}(?:推送|发)|别再.{0,6}(?:推送|发)/, 'unsubscribe', 'opt out', 'opt-out', 'stop sending', 'stop messages', /^\s*(?:stop|td|TD|T)\s*$/],
     priority: 4,
   },
   async run(ctx) {

@@ -169,7 +169,7 @@ export function findCount(text: string): Found<number> | undefined {
 
 /** Words around a name that are not the name: requests, politeness, pronouns, "member", "the" … */
 const FILLERS = [
-  /他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录/g,
+  /有没有|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录/g,
   /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
   /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about|his|her|him|their|them|he|she|they|i|my|this|that|recent|recently|orders?|bought|buy|did|what|last|in|days?)\b/gi,
 ];
@@ -185,7 +185,8 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   let rest = blank(text, consumed);
   for (const re of FILLERS) rest = rest.replace(re, (m) => ' '.repeat(m.length));
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
-  const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s,，。.!！?？:：;；、"'“”「」『』()（）]+/);
+  // 的 ends a name ("林晓雯的积分"): names practically never contain it.
+  const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
   for (const seg of segments) {
     const value = seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, '');
     if (!(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;

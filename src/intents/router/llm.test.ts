@@ -127,7 +127,7 @@ describe('LLM router (fake OpenAI-compatible server)', () => {
       { kind: 'tool', name: 'churn__list', arguments: '{"limit": 5, "minSpend": ' },
       { kind: 'tool', name: 'churn__list', arguments: '{"limit": 5}' },
     );
-    const r = await say('store_manager_01', '那几个好久不来的老顾客给我拉个单子');
+    const r = await say('store_manager_01', '那几位老主顾给我拉个单子看看');
     expect(r).toMatchObject({ intent: 'churn.list', slots: { limit: 5 } });
     expect(r.text).toContain('流失预警名单');
     expect(fake.requests).toHaveLength(2);
@@ -138,7 +138,7 @@ describe('LLM router (fake OpenAI-compatible server)', () => {
       { kind: 'tool', name: 'churn__list', arguments: '{"limit": 500, "minSpend": "lots"}' },
       { kind: 'tool', name: 'churn__list', arguments: '{"limit": 50, "minSpend": "500.00"}' },
     );
-    const fixed = await say('store_manager_01', '那几个好久不来的老顾客给我拉个单子');
+    const fixed = await say('store_manager_01', '那几位老主顾给我拉个单子看看');
     expect(fixed.slots).toEqual({ limit: 50, minSpend: '500.00' });
     expect(String(fake.requests[1]!.messages.at(-1)!.content)).toMatch(/limit|minSpend/);
   });

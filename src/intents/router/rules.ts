@@ -79,7 +79,8 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
 
   return {
     async route(raw: string, ctx: RouteContext): Promise<RouteResult> {
-      const text = fixTypos(normalizeText(raw).trim());
+      const typed = normalizeText(raw).trim();
+      const text = fixTypos(typed);
       const candidates = compiled.filter((c) => c.def.audience === ctx.audience);
       const phones = findPhones(text);
       const memberNos = findMemberNos(text);
@@ -107,7 +108,7 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
         return { intent: CLARIFY_INTENT, slots: { options: [top.c.def.name, second.c.def.name].sort() }, confidence: CONFIDENCE.tied };
       }
 
-      const slots = await extractSlots(chosen, text, masked, { phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, () => tagNames(ctx));
+      const slots = await extractSlots(chosen, text, masked, { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, () => tagNames(ctx));
       const missing = (chosen.rule.requires ?? []).some((group) => !group.some((s) => slots[s] !== undefined));
       return { intent: chosen.name, slots, confidence: missing ? Math.min(confidence, CONFIDENCE.missingSlot) : confidence };
     },
@@ -115,6 +116,8 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
 }
 
 interface Found0 {
+  /** The message as typed (NFKC, trimmed), before typo fixes: free-text slots keep the user's words. */
+  typed: string;
   phones: Found<string>[];
   memberNos: Found<string>[];
   /** Spans already explained (identifiers, trigger words). */
@@ -140,7 +143,7 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   put('phone', found.phones[0]);
   put('memberNo', found.memberNos[0]);
   // Free text: the intent parses it itself (segment conditions, names that are not member names).
-  if (slotOf('text')) slots[slotOf('text')!] = text;
+  if (slotOf('text')) slots[slotOf('text')!] = found.typed;
   if (slotOf('tag')) {
     const dictionary = await tagNames();
     const known = findDictionaryTags(masked, dictionary)[0];

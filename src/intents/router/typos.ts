@@ -40,6 +40,11 @@ function nearlyEqual(a: string, b: string): boolean {
   return s.slice(i) === l.slice(i + 1);
 }
 
+/** Real English words one edit away from a trigger word ("about" ~ "abort"): never "corrected". */
+const COMMON = new Set(
+  'about above after again agent alert apple bough board bring build carry cause check clear close count court cover cross daily dated deals doing dress drink early email enter every exact extra first floor found front given goods great group guest happy heard house issue large later leave level light local lower maybe means money month never night offer often order other owner paper party place plant point price print quick quiet quite reach ready right round saved serve shall share short since small sound south space spend staff stand start state still store study table taken thank their there these thing think those three today total touch tower track trade under until usual value visit voice waste watch water where which while white whole whose woman world would write wrong yours'.split(' '),
+);
+
 /** A typo fixer over the catalogue's ASCII trigger words (only words of 5+ letters: short ones collide). */
 export function createTypoFixer(vocabulary: Iterable<string>): (text: string) => string {
   const words = [...new Set([...vocabulary].map((w) => w.toLowerCase()).filter((w) => /^[a-z]{5,}$/.test(w)))];
@@ -49,7 +54,7 @@ export function createTypoFixer(vocabulary: Iterable<string>): (text: string) =>
     for (const [re, to] of HOMOPHONES) out = out.replace(re, to);
     return out.replace(/[A-Za-z]{5,}/g, (token) => {
       const lower = token.toLowerCase();
-      if (known.has(lower)) return token;
+      if (known.has(lower) || COMMON.has(lower)) return token;
       return words.find((w) => nearlyEqual(lower, w)) ?? token;
     });
   };
