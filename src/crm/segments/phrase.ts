@@ -67,33 +67,33 @@ const CLAUSES: Clause[] = [
   (c) => {
     const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以来)?(?:消费|下单|购买|到店)(?:次数)?\\s*${CMP}\\s*${N}\\s*次${SUFFIX}$`).exec(c);
     const d = m && days(m[1]!, m[2]!);
-    const v = m && num(m[4]!);
+    const v = m ? num(m[4]!) : undefined;
     return d && v !== undefined && Number.isInteger(v) ? { metric: 'order_count', days: d, op: cmpOf(m[3], m[5], 'gte'), value: v } : undefined;
   },
   // 最近30天消费>500元 / 近30天消费500元以上 / 30天内消费金额超过1千
   (c) => {
     const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以来)?(?:消费|花费|花了|消费金额|消费额)(?:金额)?\\s*${CMP}\\s*[¥￥]?${N}\\s*([kKwW千万])?\\s*(?:元|块|rmb)?${SUFFIX}$`).exec(c);
     const d = m && days(m[1]!, m[2]!);
-    const v = m && amount(m[4]!, m[5]);
+    const v = m ? amount(m[4]!, m[5]) : undefined;
     return d && v ? { metric: 'spend', days: d, op: cmpOf(m[3], m[6], 'gte'), value: v } : undefined;
   },
   // 累计消费大于2000 / 总消费2000元以上 / 历史消费金额≥1万
   (c) => {
     const m = new RegExp(`^(?:累计|总|历史|总共|一共)(?:消费|花费)(?:金额|额)?\\s*${CMP}\\s*[¥￥]?${N}\\s*([kKwW千万])?\\s*(?:元|块|rmb)?${SUFFIX}$`).exec(c);
-    const v = m && amount(m[2]!, m[3]);
+    const v = m ? amount(m[2]!, m[3]) : undefined;
     return v ? { metric: 'spend', op: cmpOf(m![1], m![4], 'gte'), value: v } : undefined;
   },
   // 累计消费5次以上 / 总下单次数≥3
   (c) => {
     const m = new RegExp(`^(?:累计|总|历史|总共|一共)(?:消费|下单|购买)(?:次数)?\\s*${CMP}\\s*${N}\\s*次?${SUFFIX}$`).exec(c);
-    const v = m && num(m[2]!);
-    return v !== undefined && v !== null && Number.isInteger(v) ? { metric: 'order_count', op: cmpOf(m![1], m![3], 'gte'), value: v } : undefined;
+    const v = m ? num(m[2]!) : undefined;
+    return v !== undefined && Number.isInteger(v) ? { metric: 'order_count', op: cmpOf(m![1], m![3], 'gte'), value: v } : undefined;
   },
   // 最近一次消费超过60天 / 上次消费距今大于30天
   (c) => {
     const m = new RegExp(`^(?:最近一次|最后一次|上次|上一次)(?:消费|下单|购买|到店)(?:距今|至今)?\\s*${CMP}\\s*${N}\\s*天${SUFFIX}(?:前)?$`).exec(c);
-    const v = m && num(m[2]!);
-    return v !== undefined && v !== null && Number.isInteger(v) ? { metric: 'days_since_last_order', op: cmpOf(m![1], m![3], 'gt'), value: v } : undefined;
+    const v = m ? num(m[2]!) : undefined;
+    return v !== undefined && Number.isInteger(v) ? { metric: 'days_since_last_order', op: cmpOf(m![1], m![3], 'gt'), value: v } : undefined;
   },
   // 90天内有投诉 / 最近三个月投诉过 / 90天内没有投诉
   (c) => {
@@ -106,14 +106,14 @@ const CLAUSES: Clause[] = [
   // 等级>3 / 会员等级大于等于3 / 等级3级以上 / 3级及以上 / 等级为2
   (c) => {
     const m = new RegExp(`^(?:会员)?等级\\s*${CMP}\\s*(?:lv|LV|v|V)?${N}\\s*级?${SUFFIX}(?:会员)?$`).exec(c) ?? new RegExp(`^()(?:lv|LV|v|V)?${N}\\s*级${SUFFIX}(?:会员)?$`).exec(c);
-    const v = m && num(m[2]!);
-    return v !== undefined && v !== null && Number.isInteger(v) ? { field: 'level', op: cmpOf(m![1] || undefined, m![3], 'eq'), value: v } : undefined;
+    const v = m ? num(m[2]!) : undefined;
+    return v !== undefined && Number.isInteger(v) ? { field: 'level', op: cmpOf(m![1] || undefined, m![3], 'eq'), value: v } : undefined;
   },
   // 积分大于1000 / 积分1000以上 / 成长值≥5000
   (c) => {
     const m = new RegExp(`^(积分|成长值)\\s*${CMP}\\s*${N}\\s*(?:分)?${SUFFIX}$`).exec(c);
-    const v = m && num(m[3]!);
-    return v !== undefined && v !== null && Number.isInteger(v) ? { field: m![1] === '积分' ? 'points' : 'growth_value', op: cmpOf(m![2], m![4], 'eq'), value: v } : undefined;
+    const v = m ? num(m[3]!) : undefined;
+    return v !== undefined && Number.isInteger(v) ? { field: m![1] === '积分' ? 'points' : 'growth_value', op: cmpOf(m![2], m![4], 'eq'), value: v } : undefined;
   },
   // 女性 / 男会员 / 性别女
   (c) => {
@@ -125,7 +125,7 @@ const CLAUSES: Clause[] = [
     const rel = /^(?:本月|这个月|当月)(?:过)?生日$|^生日(?:在)?(?:本月|这个月|当月)$/.test(c) ? 0 : /^(?:下个?月)(?:过)?生日$|^生日(?:在)?下个?月$/.test(c) ? 1 : undefined;
     if (rel !== undefined) return { field: 'birthday_month', op: 'eq', value: ((now.getUTCMonth() + rel) % 12) + 1 };
     const m = new RegExp(`^(?:生日(?:在|月份?(?:为|是)?)?\\s*${N}\\s*月(?:份)?|${N}\\s*月(?:份)?(?:过)?生日)(?:的)?$`).exec(c);
-    const v = m && num((m[1] ?? m[2])!);
+    const v = m ? num((m[1] ?? m[2])!) : undefined;
     return v && Number.isInteger(v) && v >= 1 && v <= 12 ? { field: 'birthday_month', op: 'eq', value: v } : undefined;
   },
   // 有VIP标签 / 带高价值标签 / 标签为VIP / 没有流失风险标签

@@ -219,7 +219,9 @@ export function parseSegmentTree(raw: unknown): SegmentTree {
     const s = check(scoreSchema, obj, path);
     const def = SCORES[s.score];
     if (!def) throw invalidSegment(`${path}.score`, `模型分数「${s.score}」尚未提供${Object.keys(SCORES).length ? `（可用：${Object.keys(SCORES).join(', ')}）` : ''}`);
-    const value = checkOperand({ type: def.type === 'int' ? 'number' : def.type, nullable: true, values: def.values }, s.op, s.value as Value | undefined, path, { integer: def.type === 'int' });
+    // A string score with a fixed set of values (rfm_cell, churn_level) is an enum: a typo is a 400, not an empty segment.
+    const type = def.type === 'int' ? 'number' : def.type === 'string' && def.values ? 'enum' : def.type;
+    const value = checkOperand({ type, nullable: true, values: def.values }, s.op, s.value as Value | undefined, path, { integer: def.type === 'int' });
     return value === undefined ? { score: s.score, op: s.op } : { score: s.score, op: s.op, value };
   }
 }
