@@ -26,6 +26,8 @@ describe('config', () => {
 
   it('requires the three WeCom callback settings together', () => {
     expect(() => loadConfig({ WECOM_TOKEN: 't' })).toThrow(/WECOM_AES_KEY[\s\S]*WECOM_CORP_ID/);
+    expect(() => loadConfig({ MP_TOKEN: 't' })).toThrow(/MP_APP_ID: required when MP_TOKEN is set/);
+    expect(loadConfig({ MP_TOKEN: 't', MP_APP_ID: 'wx123' }).MP_APP_ID).toBe('wx123');
   });
 
   it('treats empty strings as unset and hides secrets when described', () => {

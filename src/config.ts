@@ -88,15 +88,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }
   const cfg = result.data;
-  const wecomSet = [cfg.WECOM_TOKEN, cfg.WECOM_AES_KEY, cfg.WECOM_CORP_ID].filter(Boolean).length;
-  if (wecomSet > 0 && wecomSet < 3) {
-    throw new ConfigError(
-      (['WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_CORP_ID'] as const)
-        .filter((k) => !cfg[k])
-        .map((k) => ({ variable: k, message: 'required when any of WECOM_TOKEN / WECOM_AES_KEY / WECOM_CORP_ID is set (the callback needs all three)' })),
-    );
-  }
+  const missing = [...requireTogether(cfg, ['WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_CORP_ID'], 'the WeCom callback needs all three'), ...requireTogether(cfg, ['MP_APP_ID', 'MP_TOKEN'], 'the mini-program push needs both')];
+  if (missing.length) throw new ConfigError(missing);
   return cfg;
+}
+
+/** Settings that only work as a group: setting some but not all of them is a mistake worth stopping for. */
+function requireTogether(cfg: Config, keys: (keyof Config)[], why: string): { variable: string; message: string }[] {
+  const set = keys.filter((k) => cfg[k] !== undefined);
+  if (set.length === 0 || set.length === keys.length) return [];
+  return keys.filter((k) => cfg[k] === undefined).map((k) => ({ variable: k, message: `required when ${set.join(' / ')} is set (${why})` }));
 }
 
 /** The config with secrets hidden, for the start-up log line. */
