@@ -26,6 +26,13 @@ export function curlExample(method: string, path: string, op: Json): string {
   return lines.join(' \\\n');
 }
 
+function responseBlock(code: string, r: Json): string {
+  const [type, content] = Object.entries((r.content ?? {}) as Json)[0] ?? ['', {}];
+  return type === 'application/json'
+    ? `<h4>Response ${esc(code)}</h4><pre>${pretty((content as Json).schema)}</pre>`
+    : `<h4>Response ${esc(code)} (${esc(type)})</h4><p>${esc(r.description)}</p>`;
+}
+
 export function docsPage(doc: Json): string {
   const ops: { method: string; path: string; op: Json }[] = [];
   for (const [path, methods] of Object.entries(doc.paths as Record<string, Json>)) {
@@ -53,7 +60,7 @@ ${
     : ''
 }
 ${body ? `<h4>Request body</h4><pre>${pretty(body.schema)}</pre>` : ''}
-${okEntry ? `<h4>Response ${esc(okEntry[0])}</h4><pre>${pretty((okEntry[1] as Json).content?.['application/json']?.schema)}</pre>` : ''}
+${okEntry ? responseBlock(okEntry[0], okEntry[1] as Json) : ''}
 <p>Errors: ${responses
       .filter(([code]) => !code.startsWith('2'))
       .map(([code, r]) => `<code title="${esc((r as Json).description)}">${esc(code)}</code>`)

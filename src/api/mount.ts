@@ -76,6 +76,10 @@ export function mountRoutes(app: Hono<ApiEnv>, services: Services, routes: reado
       }
       const access: StaffAccess = { services, actor, channel: 'api', requestId: c.get('requestId') };
       const result = await route.handler({ params, query, body, access, c });
+      if (result instanceof Response) {
+        if (!route.produces) throw new AppError('response_invalid', `${route.operationId} returned a raw response but declares JSON`, 500);
+        return result;
+      }
       const checked = route.response.safeParse(result);
       if (!checked.success) {
         throw new AppError('response_invalid', `response of ${route.operationId} does not match its schema: ${JSON.stringify(issuesOf(checked.error).slice(0, 3))}`, 500);

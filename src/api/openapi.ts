@@ -67,7 +67,9 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { version: strin
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input'), ...(r.example !== undefined ? { example: r.example } : {}) } } } }
         : {}),
       responses: {
-        [ok]: { description: 'OK', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } },
+        [ok]: r.produces
+          ? { description: r.produces.description, content: { [r.produces.contentType]: { schema: { type: 'string' } } } }
+          : { description: 'OK', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } },
         ...Object.fromEntries(
           errorCodes.map((code) => [String(code), { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
         ),

@@ -43,7 +43,12 @@ export interface ApiRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   errors?: number[];
   /** An example request body for the reference page's curl line. */
   example?: unknown;
-  handler(input: HandlerInput<P, Q, B>): Promise<z.input<R>>;
+  /**
+   * A non-JSON success body (e.g. a CSV download): the handler then returns a Response, and the
+   * document lists this content type with a string body instead of the JSON schema.
+   */
+  produces?: { contentType: 'text/csv'; description: string };
+  handler(input: HandlerInput<P, Q, B>): Promise<z.input<R> | Response>;
 }
 
 /** Declares a route with its types inferred from the schemas (the identity, for inference). */

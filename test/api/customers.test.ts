@@ -218,3 +218,83 @@ describe('admin API: customers', () => {
     expect(nf.body.error.code).toBe('not_found');
   });
 });
+
+describe('admin API: customer export (CSV)', () => {
+  let t: ApiTestEnv;
+  beforeAll(async () => {
+    t = await createApiTestEnv('api_export', {}, { now: () => NOW });
+    await t.env.services.sql.query(`UPDATE members SET name = '=HYPERLINK("http://x")' WHERE member_no = 'M00000010'`);
+    await t.env.services.sql.query(`UPDATE members SET name = '王,"小"芳' WHERE member_no = 'M00000005'`);
+  });
+  afterAll(async () => t?.cleanup());
+
+  const download = async (token: string, qs = '') => {
+    const res = await t.rt.app.request(`/api/crm/customers/export${qs}`, { headers: { authorization: `Bearer ${token}` } });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return { status: res.status, headers: res.headers, bom, text: new TextDecoder().decode(bom ? bytes.subarray(3) : bytes) };
+  };
+  /** A small RFC 4180 reader for the test (quoted fields, doubled quotes, CRLF). */
+  const parseCsv = (text: string) => {
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (quoted) {
+        if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+        else if (ch === '"') quoted = false;
+        else cell += ch;
+      } else if (ch === '"') quoted = true;
+      else if (ch === ',') row.push(cell), (cell = '');
+      else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+      else cell += ch;
+    }
+    return rows;
+  };
+
+  it('exports every customer in scope with masked phones by default, and audits the export', async () => {
+    const r = await download(t.tokens.marketer);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(r.headers.get('content-disposition')).toMatch(/attachment; filename="customers-2026-11-21\.csv"/);
+    expect(r.headers.get('x-request-id')).toBeTruthy();
+    expect(r.bom).toBe(true);
+    const [header, ...rows] = parseCsv(r.text);
+    expect(header).toEqual(['memberNo', 'name', 'phone', 'gender', 'birthday', 'level', 'points', 'growthValue', 'registeredAt', 'sourceChannel', 'homeStore', 'status']);
+    const [[{ n }]] = (await t.env.services.sql.query("SELECT COUNT(*) AS n FROM members WHERE status <> 'deleted'")) as any;
+    expect(rows).toHaveLength(Number(n));
+    expect(rows.every((row) => /^1\d\d\*{4}\d{4}$/.test(row[2]!))).toBe(true);
+    expect(r.text).not.toContain('13800000001');
+    const [row] = await t.auditRows("action = 'member.export'");
+    const detail = typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail;
+    expect(row).toMatchObject({ actor_id: 'marketer_01', channel: 'api' });
+    expect(detail).toMatchObject({ rows: Number(n), unmaskedPhone: false });
+  });
+
+  it('exports chosen fields and filters; full phones only for roles that may see them', async () => {
+    const vip = await download(t.tokens.hq, '?fields=memberNo,phone&tag=VIP&unmaskPhone=true');
+    expect(parseCsv(vip.text)).toEqual([
+      ['memberNo', 'phone'],
+      ['M00000001', '13800000001'],
+    ]);
+    const store = await download(t.tokens.hq, `?fields=memberNo&store=${t.fx.stores.S2}`);
+    expect(parseCsv(store.text).slice(1).map((r) => r[0])).toEqual(['M00000002', 'M00000008']);
+    const denied = await download(t.tokens.marketer, '?unmaskPhone=true');
+    expect(denied.status).toBe(400);
+    expect(JSON.parse(denied.text).error.code).toBe('phone_view_not_allowed');
+    expect((await download(t.tokens.manager1)).status).toBe(403); // store roles lack member.export
+    expect((await download(t.tokens.agent)).status).toBe(403);
+    const bad = await download(t.tokens.hq, '?fields=memberNo,password');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).error.code).toBe('invalid_request');
+  });
+
+  it('quotes commas and quotes, and defuses spreadsheet formulas', async () => {
+    const r = await download(t.tokens.hq, '?fields=memberNo,name');
+    const rows = parseCsv(r.text);
+    expect(rows.find((x) => x[0] === 'M00000010')![1]).toBe(`'=HYPERLINK("http://x")`);
+    expect(rows.find((x) => x[0] === 'M00000005')![1]).toBe('王,"小"芳');
+  });
+});
