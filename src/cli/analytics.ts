@@ -8,7 +8,6 @@
  * input / unwritable output, 2 bad arguments.
  */
 import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -142,11 +141,15 @@ async function runBgnbd(args: BgnbdArgs, io: Io) {
   if (s.ids.length === 0) throw new InputError(`no customer in ${args.input} made a first purchase on or before ${args['calibration-end']}`);
   say(`${stats.transactions.toLocaleString('en-US')} transactions, ${s.ids.length.toLocaleString('en-US')} customers; fitting BG/NBD`);
   const bg = fitBgNbd(s);
+  if (!bg.converged) io.stderr('analytics: warning: the BG/NBD fit did not converge; parameters are the best found\n');
 
   say('fitting Gamma-Gamma');
   let gg: GammaGammaFit | null = null;
   try {
     gg = fitGammaGamma(s);
+    if (!gg.converged) {
+      io.stderr('analytics: warning: the Gamma-Gamma fit did not converge (spend may vary too little between customers for the model); parameters are the best found\n');
+    }
   } catch (e) {
     io.stderr(`analytics: Gamma-Gamma not fitted: ${e instanceof Error ? e.message : String(e)}\n`);
   }
@@ -204,9 +207,21 @@ async function writeRows(
   out.on('error', (e) => {
     failure = e;
   });
+  // Wait for 'drain' on backpressure, or stop waiting on 'close' after an error; both
+  // listeners are removed again so a million rows don't pile up listeners.
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
   const write = async (chunk: string) => {
     if (failure) return;
-    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    if (!out.write(chunk)) await drained();
   };
   await write('customer_id,x,t_x,T,p_alive,expected_holdout,actual_holdout,churn_risk\n');
   let chunk = '';
@@ -218,8 +233,10 @@ async function writeRows(
     }
   }
   if (!failure) {
-    out.end(chunk);
-    await Promise.race([once(out, 'finish'), once(out, 'close')]);
+    await new Promise<void>((resolve) => {
+      out.once('close', resolve);
+      out.end(chunk);
+    });
   }
   if (failure) throw failure;
 }
