@@ -176,7 +176,9 @@ export function minimizePositive(f: Objective, p0: ArrayLike<number>, options: M
     logStart,
     options,
   );
-  return { ...result, x: result.x.map(Math.exp) };
+  // Stuck against the e^±60 wall means the optimum is at 0 or ∞: not a converged fit.
+  const atBound = result.x.some((y) => Math.abs(y) > LOG_BOUND - 1);
+  return { ...result, x: result.x.map(Math.exp), converged: result.converged && !atBound };
 }
 
 /** out = c + k·(w − c): k = −1 reflects w through c, 0 < k < 1 moves towards w. */
