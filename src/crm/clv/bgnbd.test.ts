@@ -9,7 +9,7 @@ import {
   type BgNbdParams,
 } from './bgnbd.ts';
 import { aggregateRfm, type RfmData } from './rfm-data.ts';
-import { rng, simulateCustomer } from './simulate.test-helper.ts';
+import { Rng, simulateCustomer } from './simulate.test-helper.ts';
 import { hyp2f1, lgamma } from './special.ts';
 
 const CDNOW: BgNbdParams = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
@@ -73,7 +73,7 @@ describe('BG/NBD against simulation', () => {
   // The population average of a conditional prediction equals the simulated outcome (law of
   // total expectation), per x so that errors cannot cancel between groups.
   it('expected purchases and P(no purchase) agree with simulated futures', () => {
-    const u = rng(42);
+    const u = new Rng(42);
     const T = 39;
     const horizon = 39;
     const groups = new Map<string, { n: number; predicted: number; actual: number; p0: number; zero: number }>();
@@ -96,13 +96,13 @@ describe('BG/NBD against simulation', () => {
   });
 
   it('recovers the generating parameters from simulated day-level data', () => {
-    const u = rng(7);
+    const u = new Rng(7);
     const n = 30_000;
     const x = new Float64Array(n);
     const tx = new Float64Array(n);
     const T = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const Ti = (273 - Math.floor(u() * 84)) / 7; // first purchases over 12 weeks, like CDNOW
+      const Ti = (273 - u.int(0, 83)) / 7; // first purchases over 12 weeks, like CDNOW
       const c = simulateCustomer(u, CDNOW, Ti, 0);
       x[i] = c.x;
       tx[i] = Math.min(Math.round(c.tx * 7) / 7, Ti); // day granularity

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectedPurchases, type BgNbdParams } from './bgnbd.ts';
 import { customerLifetimeValue, expectedAverageSpend, fitGammaGamma, gammaGammaLogLikelihood, type GammaGammaParams } from './gamma-gamma.ts';
-import { gammaVariate, rng } from './simulate.test-helper.ts';
+import { Rng } from './simulate.test-helper.ts';
 import { lgamma } from './special.ts';
 
 const GG: GammaGammaParams = { p: 6.25, q: 3.74, gamma: 15.44 };
@@ -30,15 +30,15 @@ describe('Gamma-Gamma', () => {
   });
 
   it('recovers its parameters from simulated spend', () => {
-    const u = rng(3);
+    const u = new Rng(3);
     const n = 20_000;
     const x = new Float64Array(n);
     const m = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const nu = gammaVariate(u, GG.q) / GG.gamma;
-      x[i] = 1 + Math.floor(u() * 8);
+      const nu = u.gamma(GG.q) / GG.gamma;
+      x[i] = u.int(1, 8);
       let sum = 0;
-      for (let k = 0; k < (x[i] ?? 0); k++) sum += gammaVariate(u, GG.p) / nu;
+      for (let k = 0; k < (x[i] ?? 0); k++) sum += u.gamma(GG.p) / nu;
       m[i] = sum / (x[i] ?? 1);
     }
     const fit = fitGammaGamma({ x, monetary: m });
