@@ -73,7 +73,7 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
 
     if (result.focus) await setFocus(services, msg, result.focus);
     await recordTurn(services, msg, actor, { ...route, intent: reported });
-    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), data: result.data };
+    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), data: result.data, ...(result.image ? { image: result.image } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
     return { kind: 'answer', answer: out };
   }

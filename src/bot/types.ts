@@ -51,12 +51,22 @@ export interface IntentResult {
   data?: unknown;
   /** The one member this answer was about: the conversation keeps it in focus for "他/his". */
   focus?: { memberId: number; memberNo: string };
+  /** A chart rendered on the server (PNG) shown beside the text: inline on the console; WeCom image message (upload pending). */
+  image?: AnswerImage;
+}
+
+/** A server-rendered image of an answer (issue 4: the health dashboard's trend chart). */
+export interface AnswerImage {
+  png: Buffer;
+  /** What the image shows, in words (alt text; channels without images rely on the text). */
+  alt: string;
 }
 
 /** The pipeline's answer to one message, before the channel renders it. */
 export interface BotAnswer extends RouteResult {
   text: string;
   data?: unknown;
+  image?: AnswerImage;
 }
 
 /** What the pipeline did with one inbound message. */

@@ -1,4 +1,6 @@
 import { churnList } from './churn-list.ts';
+import { insightsHealth } from './insights-health.ts';
+import { insightsRfm } from './insights-rfm.ts';
 import { createHelpIntent } from './help.ts';
 import { memberLookup } from './member-lookup.ts';
 import { memberSummary } from './member-summary.ts';
@@ -38,6 +40,9 @@ export const intents: readonly IntentDef[] = [
   tagAdd,
   tagRemove,
   churnList,
+  // issue 4: value models and the store health dashboard
+  insightsHealth,
+  insightsRfm,
   // issue 4: segments (人群包)
   segmentCreate,
   segmentCount,

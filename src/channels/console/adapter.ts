@@ -16,6 +16,8 @@ export const consoleReplySchema = z.object({
   intent: z.string(),
   slots: z.record(z.string(), z.unknown()),
   confidence: z.number().min(0).max(1),
+  /** Optional addition (issue 4): a chart as a data: URL, shown inline by the web chat. */
+  image: z.object({ dataUrl: z.string().startsWith('data:image/png;base64,'), alt: z.string() }).optional(),
 });
 export type ConsoleReply = z.infer<typeof consoleReplySchema>;
 
@@ -46,6 +48,7 @@ export function createConsoleAdapter(): ChannelAdapter {
         return json(409, { error: { code: 'duplicate_message', message: `message ${inbound.messageId} was already answered`, requestId: inbound.requestId } });
       }
       const body: ConsoleReply = { reply: answer.text, intent: answer.intent, slots: answer.slots, confidence: answer.confidence };
+      if (answer.image) body.image = { dataUrl: `data:image/png;base64,${answer.image.png.toString('base64')}`, alt: answer.image.alt };
       return json(200, body);
     },
   };

@@ -49,7 +49,7 @@ export const CONSOLE_PAGE = `<!doctype html>
   <button type="submit">发送</button>
 </form>
 <script>
-const examples = ['帮助', '查一下 13800000001', '13800000001 的详细情况', '本店流失预警名单', '给 13800000001 打标签 VIP', 'look up M00000001'];
+const examples = ['帮助', '查一下 13800000001', '13800000001 的详细情况', '本店流失预警名单', '本店会员健康度', '给 13800000001 打标签 VIP', 'look up M00000001'];
 const $ = (id) => document.getElementById(id);
 const log = $('log');
 function add(cls, text, meta) {
@@ -69,6 +69,7 @@ async function send(text) {
     const body = await res.json();
     if (!res.ok) { const d = document.createElement('div'); d.className = 'err'; d.textContent = body.error ? body.error.message : res.statusText; log.appendChild(d); return; }
     add('bot', body.reply, body.intent + ' · ' + Math.round(body.confidence * 100) + '%');
+    if (body.image) { const img = document.createElement('img'); img.src = body.image.dataUrl; img.alt = body.image.alt; img.style.maxWidth = '100%'; const d = document.createElement('div'); d.className = 'msg bot'; d.appendChild(img); log.appendChild(d); log.scrollTop = log.scrollHeight; }
   } catch (e) { const d = document.createElement('div'); d.className = 'err'; d.textContent = String(e); log.appendChild(d); }
 }
 for (const ex of examples) { const b = document.createElement('button'); b.type = 'button'; b.textContent = ex; b.onclick = () => send(ex); $('chips').appendChild(b); }

@@ -16,6 +16,8 @@ export interface ChurnOptions {
   limit?: number;
   /** Internal callers acting on the whole list (batch tagging): lifts the 100-row cap of chat answers. */
   all?: boolean;
+  /** Model list: the churn levels to include (default ['high']). */
+  levels?: ('high' | 'medium' | 'low')[];
 }
 
 export interface ChurnEntry {
@@ -31,6 +33,12 @@ export interface ChurnEntry {
   /** SUM(amount) from the database, a decimal string. */
   totalSpend: string;
   orderCount: number;
+  /** Model list only: churn risk 0..1, its level and the readable reasons (src/crm/churn/assess.ts). */
+  risk?: number;
+  level?: 'high' | 'medium' | 'low';
+  reasons?: string[];
+  /** Model list only: 12-month CLV (BG/NBD × Gamma-Gamma), a decimal string, when computable. */
+  clv?: string | null;
 }
 
 export interface ChurnList {
@@ -38,6 +46,91 @@ export interface ChurnList {
   total: number;
   entries: ChurnEntry[];
   rule: Required<Pick<ChurnOptions, 'minDays' | 'gapFactor'>>;
+  /** 'model': ranked by the scoring run's churn risk (member_scores); 'rule': first version, used until a scoring run exists. */
+  source: 'model' | 'rule';
+  /** Model list: when the scores were computed. */
+  scoredAt?: Date;
+}
+
+/**
+ * The churn list: the model's ranking (member_scores, written by the scoring run in
+ * src/crm/scores) once one exists, else the first-version rule below. Model list: active
+ * members of the actor's stores at the given churn levels (default high) whose last order is
+ * within 365 days (longer silences are lost, not at risk) — or longer than `minDays` when it
+ * is given — ranked by churn risk, then past spend, each with its reasons.
+ */
+export async function churnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
+  requirePermission(access.actor, 'churn.read');
+  const [probe] = await access.services.sql.query<RowDataPacket[]>('SELECT scored_at FROM member_scores ORDER BY scored_at DESC LIMIT 1');
+  if (!probe.length) return ruleChurnList(access, options);
+  const scoredAt = probe[0]!.scored_at as Date;
+  const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
+  const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
+  const stores = storeScope(access.actor);
+  const now = access.services.now();
+  const levels = options.levels?.length ? options.levels : ['high'];
+  let total = 0;
+  let entries: ChurnEntry[] = [];
+  if (stores === null || stores.length > 0) {
+    const where = ["m.status = 'active'", 's.churn_level IN (?)', 'ms.order_count > 0'];
+    const params: unknown[] = [now, levels];
+    if (stores !== null) {
+      where.push('m.home_store_id IN (?)');
+      params.push(stores);
+    }
+    if (options.minDays !== undefined) {
+      where.push('TIMESTAMPDIFF(DAY, ms.last_order_at, ?) > ?');
+      params.push(now, options.minDays);
+    } else {
+      where.push('ms.last_order_at > ? - INTERVAL 365 DAY');
+      params.push(now);
+    }
+    if (options.minSpend !== undefined) {
+      where.push('ms.total_spend >= CAST(? AS DECIMAL(14,2))');
+      params.push(options.minSpend);
+    }
+    params.push(limit);
+    const [rows] = await access.services.sql.query<RowDataPacket[]>(
+      `SELECT m.id, m.member_no, m.name, m.phone, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
+              TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv,
+              COUNT(*) OVER () AS total
+       FROM member_scores s JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
+       LEFT JOIN stores st ON st.id = m.home_store_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY s.churn_risk DESC, ms.total_spend DESC, m.id ASC
+       LIMIT ?`,
+      params,
+    );
+    total = Number(rows[0]?.total ?? 0);
+    entries = rows.map((r) => {
+      const reasons = (typeof r.churn_reasons === 'string' ? JSON.parse(r.churn_reasons) : r.churn_reasons) as { text: string }[];
+      return {
+        memberId: Number(r.id),
+        memberNo: String(r.member_no),
+        name: String(r.name),
+        phone: phoneFor(access.actor, String(r.phone)),
+        homeStore: r.store_name == null ? null : String(r.store_name),
+        daysSinceLastOrder: Number(r.days_since),
+        usualGapDays: r.median_gap_days == null ? 0 : Math.round(Number(r.median_gap_days)),
+        totalSpend: String(r.total_spend),
+        orderCount: Number(r.order_count),
+        risk: Number(r.churn_risk),
+        level: r.churn_level,
+        reasons: reasons.map((x) => x.text),
+        clv: r.clv == null ? null : String(r.clv),
+      };
+    });
+  }
+  await audit(access.services, {
+    actor: access.actor,
+    action: 'churn.list',
+    targetType: 'store',
+    targetId: stores === null ? 'all' : stores.join(','),
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { source: 'model', levels, minDays: options.minDays ?? null, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) },
+  });
+  return { total, entries, rule, source: 'model', scoredAt };
 }
 
 /**
@@ -53,7 +146,7 @@ export interface ChurnList {
  * per-member rhythm (median gap, last order, spend) should be kept in a member_stats table
  * refreshed by the scoring job, and this query becomes a ranged index scan over it.
  */
-export async function churnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
+export async function ruleChurnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
   requirePermission(access.actor, 'churn.read');
   const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
   const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
@@ -128,5 +221,5 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
     requestId: access.requestId,
     detail: { ...rule, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) },
   });
-  return { total, entries, rule };
+  return { total, entries, rule, source: 'rule' };
 }

@@ -85,7 +85,8 @@ export async function previewTree(access: StaffAccess, rawTree: unknown, opts: {
 
 /** Members per churn-risk value, once the churn model's score is registered in SCORES. */
 async function churnDistribution(access: StaffAccess, where: string, params: unknown[]): Promise<Record<string, number>> {
-  const def = SCORES.churn_risk!;
+  // Per level (high/medium/low) when the churn model registers churn_level (src/crm/scores/segment-scores.ts).
+  const def = SCORES.churn_level ?? SCORES.churn_risk!;
   const [rows] = await access.services.sql.query<any[]>(
     `SELECT COALESCE((SELECT ${def.column} FROM ${def.table} WHERE ${def.memberKey} = m.id), 'unknown') AS risk, COUNT(*) AS n
      FROM members m WHERE ${where} GROUP BY risk`,

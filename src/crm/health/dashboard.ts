@@ -1,0 +1,247 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { StaffAccess } from '../access.ts';
+import { requirePermission } from '../access.ts';
+import { audit } from '../audit.ts';
+import { storeScope } from '../auth/permissions.ts';
+import { forbidden } from '../../errors.ts';
+
+const DAY = 86_400_000;
+const CHINA = 8 * 3_600_000;
+
+export type Granularity = 'day' | 'week' | 'month';
+export const PERIOD_DAYS: Record<Granularity, number> = { day: 1, week: 7, month: 30 };
+
+/** Figures of one period [start, end) for a set of stores. Rates are 0..1 (null when undefined). */
+export interface HealthFigures {
+  start: Date;
+  end: Date;
+  /** Members whose home store is in scope, registered before `end`, not deleted. */
+  total: number;
+  /** Of those, registered within the period. */
+  new: number;
+  /** Distinct members with an order at the stores within the period. */
+  active: number;
+  /** Bought 90–180 days before `end`, nothing since (the documents' 90-day dormancy rule). */
+  dormant: number;
+  /** Bought 180–365 days before `end`, nothing since. */
+  churned: number;
+  /** churned / members who bought in the 365 days before `end`. */
+  churnRate: number | null;
+  /** Of the period's buyers, the share who had also bought in the 365 days before it. */
+  repurchaseRate: number | null;
+  orders: number;
+  /** Sales in the period, a decimal string. */
+  sales: string;
+  /** Average order value, a decimal string (null without orders). */
+  aov: string | null;
+}
+
+export interface TrendPoint {
+  start: Date;
+  end: Date;
+  active: number;
+  new: number;
+  orders: number;
+  aov: number | null;
+}
+
+export interface CohortRow {
+  /** Registration month, YYYY-MM (China time). */
+  month: string;
+  size: number;
+  /** Share of the cohort with an order in the 1st, 2nd, 3rd month after registering (null: not over yet). */
+  retention: (number | null)[];
+}
+
+export interface HealthDashboard {
+  granularity: Granularity;
+  /** Store ids in scope (null = all stores). */
+  stores: { id: number; code: string; name: string }[];
+  current: HealthFigures;
+  previous: HealthFigures;
+  lastYear: HealthFigures;
+  /** Relative change of each count/rate vs the previous period and the same period a year earlier. */
+  vsPrevious: Partial<Record<keyof HealthFigures, number | null>>;
+  vsLastYear: Partial<Record<keyof HealthFigures, number | null>>;
+  perStore: { storeId: number; code: string; name: string; figures: HealthFigures }[];
+  trend: TrendPoint[];
+  cohorts: CohortRow[];
+}
+
+/** 00:00 China time of the day `d` falls in. */
+export function startOfChinaDay(d: Date): Date {
+  return new Date(Math.floor((d.getTime() + CHINA) / DAY) * DAY - CHINA);
+}
+
+/**
+ * Figures of [start, end) for the stores, from orders (by the order's store: the people who
+ * buy there) and members (by home store: the people registered there). One scan of the stores'
+ * orders of the 365 days before `end` over orders(store_id, paid_at).
+ */
+export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date): Promise<HealthFigures> {
+  const sql = access.services.sql;
+  // The repurchase lookback [start − 365 d, start) reaches further back than end − 365 d.
+  const lookback = new Date(start.getTime() - 365 * DAY);
+  const from = lookback;
+  const d90 = new Date(end.getTime() - 90 * DAY);
+  const d180 = new Date(end.getTime() - 180 * DAY);
+  const d365 = new Date(end.getTime() - 365 * DAY);
+  const [[o]] = await sql.query<any[]>(
+    `SELECT SUM(y) AS buyers365, SUM(p) AS active, SUM(p AND b) AS returners, SUM(d90_180 AND NOT l90) AS dormant,
+            SUM(d180_365 AND NOT l180) AS churned, COALESCE(SUM(np), 0) AS orders, COALESCE(SUM(amt), 0) AS sales
+     FROM (SELECT member_id,
+             MAX(paid_at >= ?) AS p, MAX(paid_at < ? AND paid_at >= ?) AS b, MAX(paid_at >= ?) AS l90,
+             MAX(paid_at >= ? AND paid_at < ?) AS d90_180, MAX(paid_at >= ?) AS l180, MAX(paid_at >= ? AND paid_at < ?) AS d180_365,
+             MAX(paid_at >= ?) AS y, SUM(paid_at >= ?) AS np, SUM(IF(paid_at >= ?, amount, 0)) AS amt
+           FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY member_id) t`,
+    [start, start, lookback, d90, d180, d90, d180, d365, d180, d365, start, start, storeIds, from, end],
+  );
+  const [[m]] = await sql.query<any[]>(
+    `SELECT COUNT(*) AS total, COALESCE(SUM(registered_at >= ?), 0) AS fresh FROM members
+     WHERE home_store_id IN (?) AND registered_at < ? AND status <> 'deleted'`,
+    [start, storeIds, end],
+  );
+  const active = Number(o.active ?? 0);
+  const orders = Number(o.orders);
+  const buyers365 = Number(o.buyers365 ?? 0);
+  const churned = Number(o.churned ?? 0);
+  const sales = String(o.sales);
+  return {
+    start,
+    end,
+    total: Number(m.total),
+    new: Number(m.fresh),
+    active,
+    dormant: Number(o.dormant ?? 0),
+    churned,
+    churnRate: buyers365 ? churned / buyers365 : null,
+    repurchaseRate: active ? Number(o.returners ?? 0) / active : null,
+    orders,
+    sales: Number(sales).toFixed(2),
+    aov: orders ? (Number(sales) / orders).toFixed(2) : null,
+  };
+}
+
+const COMPARED = ['total', 'new', 'active', 'dormant', 'churned', 'churnRate', 'repurchaseRate', 'orders', 'sales', 'aov'] as const;
+
+function change(a: HealthFigures, b: HealthFigures): Partial<Record<keyof HealthFigures, number | null>> {
+  const out: Partial<Record<keyof HealthFigures, number | null>> = {};
+  for (const k of COMPARED) {
+    const x = a[k] === null ? null : Number(a[k]);
+    const y = b[k] === null ? null : Number(b[k]);
+    out[k] = x === null || y === null || y === 0 ? null : (x - y) / y;
+  }
+  return out;
+}
+
+/**
+ * 本店会员健康度 (CRM13): the figures of the last complete period (day, 7 days or 30 days
+ * ending today 00:00 China time) for the actor's stores, per store and overall, compared with
+ * the period before and the same dates a year earlier; a 12-period trend; retention of the
+ * last six registration-month cohorts. `storeId` narrows to one store of the actor's scope.
+ */
+export async function healthDashboard(access: StaffAccess, opts: { granularity?: Granularity; storeId?: number } = {}): Promise<HealthDashboard> {
+  requirePermission(access.actor, 'churn.read');
+  const granularity = opts.granularity ?? 'week';
+  const sql = access.services.sql;
+  const scope = storeScope(access.actor);
+  const [storeRows] = await sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
+  let stores = storeRows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) })).filter((s) => scope === null || scope.includes(s.id));
+  if (opts.storeId !== undefined) {
+    stores = stores.filter((s) => s.id === opts.storeId);
+    if (!stores.length) throw forbidden('store_out_of_scope', '这个门店不在你的权限范围内。');
+  }
+  const ids = stores.length ? stores.map((s) => s.id) : [-1];
+  const len = PERIOD_DAYS[granularity] * DAY;
+  const end = startOfChinaDay(access.services.now());
+  const start = new Date(end.getTime() - len);
+  const current = await healthFigures(access, ids, start, end);
+  const previous = await healthFigures(access, ids, new Date(start.getTime() - len), start);
+  const lastYear = await healthFigures(access, ids, new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY));
+  const perStore = [];
+  if (stores.length > 1) for (const s of stores) perStore.push({ storeId: s.id, code: s.code, name: s.name, figures: await healthFigures(access, [s.id], start, end) });
+  const trend = await healthTrend(access, ids, end, len, 12);
+  const cohorts = await retentionCohorts(access, ids, end, 6);
+  await audit(access.services, {
+    actor: access.actor,
+    action: 'insights.health',
+    targetType: 'store',
+    targetId: scope === null && opts.storeId === undefined ? 'all' : ids.join(','),
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { granularity },
+  });
+  return { granularity, stores, current, previous, lastYear, vsPrevious: change(current, previous), vsLastYear: change(current, lastYear), perStore, trend, cohorts };
+}
+
+/** Active buyers, new members, orders and AOV of the `n` periods of length `len` ending at `end` (oldest first). */
+export async function healthTrend(access: StaffAccess, storeIds: number[], end: Date, len: number, n: number): Promise<TrendPoint[]> {
+  const sql = access.services.sql;
+  const from = new Date(end.getTime() - n * len);
+  const [orows] = await sql.query<RowDataPacket[]>(
+    `SELECT FLOOR(TIMESTAMPDIFF(SECOND, paid_at, ?) / ?) AS k, COUNT(DISTINCT member_id) AS active, COUNT(*) AS orders, SUM(amount) AS sales
+     FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY k`,
+    [end, len / 1000, storeIds, from, end],
+  );
+  const [mrows] = await sql.query<RowDataPacket[]>(
+    `SELECT FLOOR(TIMESTAMPDIFF(SECOND, registered_at, ?) / ?) AS k, COUNT(*) AS n
+     FROM members WHERE home_store_id IN (?) AND registered_at >= ? AND registered_at < ? AND status <> 'deleted' GROUP BY k`,
+    [end, len / 1000, storeIds, from, end],
+  );
+  const byK = new Map(orows.map((r) => [Number(r.k), r]));
+  const newByK = new Map(mrows.map((r) => [Number(r.k), Number(r.n)]));
+  const out: TrendPoint[] = [];
+  for (let k = n - 1; k >= 0; k--) {
+    const r = byK.get(k);
+    const orders = r ? Number(r.orders) : 0;
+    out.push({
+      start: new Date(end.getTime() - (k + 1) * len),
+      end: new Date(end.getTime() - k * len),
+      active: r ? Number(r.active) : 0,
+      new: newByK.get(k) ?? 0,
+      orders,
+      aov: orders ? Math.round((Number(r!.sales) / orders) * 100) / 100 : null,
+    });
+  }
+  return out;
+}
+
+/** China-time calendar month (YYYY-MM) of an instant. */
+function chinaMonth(d: Date): string {
+  return new Date(d.getTime() + CHINA).toISOString().slice(0, 7);
+}
+
+/**
+ * Retention by registration-month cohort: the last `n` complete registration months before
+ * `end`'s month, members of the stores, and the share who ordered (at any store) in each of the
+ * three calendar months after it; a month not fully over before `end` reads null.
+ */
+export async function retentionCohorts(access: StaffAccess, storeIds: number[], end: Date, n: number): Promise<CohortRow[]> {
+  const endMonth = chinaMonth(end);
+  const [y, mo] = endMonth.split('-').map(Number) as [number, number];
+  const firstCohort = new Date(Date.UTC(y, mo - 1 - n, 1) - CHINA);
+  const endCohorts = new Date(Date.UTC(y, mo - 1, 1) - CHINA);
+  const [rows] = await access.services.sql.query<RowDataPacket[]>(
+    `SELECT c.cohort, COUNT(*) AS size, SUM(c.k1) AS m1, SUM(c.k2) AS m2, SUM(c.k3) AS m3 FROM (
+       SELECT m.id, DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort,
+              MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 1) AS k1,
+              MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 2) AS k2,
+              MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 3) AS k3
+       FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
+       WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
+       GROUP BY m.id
+     ) c GROUP BY c.cohort ORDER BY c.cohort`,
+    [firstCohort, endCohorts, storeIds, firstCohort, endCohorts],
+  );
+  const byMonth = new Map(rows.map((r) => [String(r.cohort), r]));
+  const out: CohortRow[] = [];
+  for (let i = n; i >= 1; i--) {
+    const month = new Date(Date.UTC(y, mo - 1 - i, 1)).toISOString().slice(0, 7);
+    const r = byMonth.get(month);
+    const size = r ? Number(r.size) : 0;
+    // Month k after the cohort month is over when the cohort is more than k months before end's month.
+    const retention = [1, 2, 3].map((k) => (k < i && size ? Number(r![`m${k}`]) / size : null));
+    out.push({ month, size, retention });
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+import type { Pool, ResultSetHeader } from 'mysql2/promise';
+
+/**
+ * Smart tags (CRM07): model tags written to member_tags with source `model` and a confidence
+ * 0..1, recomputed in bulk SQL from member_stats and member_scores (run after the scores).
+ * A member who already carries the tag by hand or by rule keeps that row untouched (INSERT
+ * IGNORE); only `model` rows are replaced.
+ *
+ * - 高消费: monetary score 5 (top 20 % of lifetime spend); confidence = spend percentile.
+ * - 易流失: churn level high while still recently active (an order in the last 180 days: the
+ *   ones worth a recall); confidence = churn risk.
+ * - 沉睡会员: no order in 90 days (the documents' dormant rule); confidence grows with the
+ *   silence: days / 180, capped at 1.
+ * - KOC潜力: not a KOC yet, frequent and recent (R ≥ 4, F ≥ 4); confidence 0.5 plus 0.1 per
+ *   activity / praise / KOC-promotion interaction in 180 days and per referral it brought
+ *   (koc_referrals.referred_member_id of members it introduced is not tracked for non-KOCs,
+ *   so social activity comes from interactions), capped at 0.95.
+ * - 营销敏感: responds to campaigns, measured as coupon redemption (member_coupons): at
+ *   least 2 coupons issued and half or more used; confidence = redemption rate. No campaign
+ *   table exists yet; until journeys/recalls issue coupons this tags nobody.
+ */
+export const SMART_TAGS = {
+  高消费: { category: 'value', description: '模型标签：累计消费前 20%' },
+  易流失: { category: 'risk', description: '模型标签：流失风险高且近 180 天仍有消费' },
+  沉睡会员: { category: 'behaviour', description: '模型标签：90 天未消费' },
+  KOC潜力: { category: 'behaviour', description: '模型标签：高频近期活跃且有社交/活动互动' },
+  营销敏感: { category: 'behaviour', description: '模型标签：优惠券核销率 ≥ 50%' },
+} as const;
+export type SmartTag = keyof typeof SMART_TAGS;
+
+function selects(now: Date): Record<SmartTag, { sql: string; params: unknown[] }> {
+  return {
+    高消费: {
+      sql: `SELECT member_id, ROUND(pr, 3) AS confidence FROM (
+              SELECT ms.member_id, PERCENT_RANK() OVER (ORDER BY ms.total_spend) AS pr, s.rfm_m
+              FROM member_stats ms JOIN member_scores s ON s.member_id = ms.member_id WHERE s.rfm_m IS NOT NULL) t
+            WHERE rfm_m = 5`,
+      params: [],
+    },
+    易流失: {
+      sql: `SELECT s.member_id, s.churn_risk AS confidence FROM member_scores s JOIN member_stats ms ON ms.member_id = s.member_id
+            WHERE s.churn_level = 'high' AND ms.last_order_at > ? - INTERVAL 180 DAY`,
+      params: [now],
+    },
+    沉睡会员: {
+      sql: `SELECT ms.member_id, LEAST(1, ROUND(TIMESTAMPDIFF(DAY, ms.last_order_at, ?) / 180, 3)) AS confidence
+            FROM member_stats ms WHERE ms.last_order_at <= ? - INTERVAL 90 DAY`,
+      params: [now, now],
+    },
+    KOC潜力: {
+      sql: `SELECT s.member_id, LEAST(0.95, 0.5 + 0.1 * COALESCE(i.n, 0)) AS confidence
+            FROM member_scores s
+            LEFT JOIN (SELECT member_id, COUNT(*) AS n FROM interactions
+                       WHERE type IN ('activity', 'praise', 'koc_promotion') AND created_at > ? - INTERVAL 180 DAY GROUP BY member_id) i
+              ON i.member_id = s.member_id
+            WHERE s.rfm_r >= 4 AND s.rfm_f >= 4 AND NOT EXISTS (SELECT 1 FROM koc_profiles k WHERE k.member_id = s.member_id)`,
+      params: [now],
+    },
+    营销敏感: {
+      sql: `SELECT member_id, ROUND(SUM(status = 'used') / COUNT(*), 3) AS confidence FROM member_coupons
+            GROUP BY member_id HAVING COUNT(*) >= 2 AND SUM(status = 'used') / COUNT(*) >= 0.5`,
+      params: [],
+    },
+  };
+}
+
+/** Recomputes every smart tag; returns the members tagged per tag. Deleted members are skipped. */
+export async function refreshSmartTags(sql: Pool, now: Date): Promise<Record<SmartTag, number>> {
+  const out = {} as Record<SmartTag, number>;
+  for (const [name, def] of Object.entries(SMART_TAGS) as [SmartTag, (typeof SMART_TAGS)[SmartTag]][]) {
+    await sql.query('INSERT IGNORE INTO tags (name, category, description, created_at) VALUES (?, ?, ?, ?)', [name, def.category, def.description, now]);
+  }
+  const q = selects(now);
+  const conn = await sql.getConnection();
+  try {
+    for (const name of Object.keys(SMART_TAGS) as SmartTag[]) {
+      await conn.beginTransaction();
+      const [[tag]] = await conn.query<any[]>('SELECT id FROM tags WHERE name = ?', [name]);
+      await conn.query("DELETE FROM member_tags WHERE tag_id = ? AND source = 'model'", [tag.id]);
+      const [res] = await conn.query<ResultSetHeader>(
+        `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)
+         SELECT t.member_id, ?, 'model', t.confidence, 'model', ? FROM (${q[name].sql}) t JOIN members m ON m.id = t.member_id
+         WHERE m.status <> 'deleted'`,
+        [tag.id, now, ...q[name].params],
+      );
+      await conn.commit();
+      out[name] = res.affectedRows;
+    }
+  } catch (e) {
+    await conn.rollback().catch(() => {});
+    throw e;
+  } finally {
+    conn.release();
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { storeScope } from '../crm/auth/permissions.ts';
+import { healthTrendChart } from '../crm/charts/health-chart.ts';
+import { healthDashboard, type Granularity } from '../crm/health/dashboard.ts';
+import { renderHealth } from './render/insights.ts';
+import { staffAccess } from './staff.ts';
+import { defineIntent } from './types.ts';
+
+const slots = z.object({
+  period: z.enum(['day', 'week', 'month']).optional().describe('day (yesterday), week (last 7 days, default) or month (last 30 days)'),
+  text: z.string().max(500).optional().describe('the whole request (the period and a store name are read from it)'),
+});
+
+/** The period a message asks for: 日/今天/昨天 → day, 月 → month, else week. */
+export function periodFromText(text: string | undefined): Granularity | undefined {
+  if (!text) return undefined;
+  if (/月|month|30\s*天/i.test(text)) return 'month';
+  if (/[日天]报|今天|昨天|每日|daily|\bday\b|yesterday/i.test(text)) return 'day';
+  if (/周|星期|week|7\s*天/i.test(text)) return 'week';
+  return undefined;
+}
+
+/** 本店会员健康度 (CRM13): figures with trends vs the previous period and last year, and a chart. */
+export const insightsHealth = defineIntent({
+  name: 'insights.health',
+  audience: 'staff',
+  description: "Member health dashboard of the staff member's stores: total, new, active, dormant and churned members, churn and repurchase rates, average order value, cohort retention, compared with the previous period and last year, with a trend chart.",
+  title: '会员健康度看板（本店）',
+  permission: 'churn.read',
+  slots,
+  examples: [
+    { text: '本店会员健康度', slots: { text: '本店会员健康度' } },
+    { text: '会员健康度 本月', slots: { text: '会员健康度 本月' } },
+    { text: '看看门店健康度周报', slots: { text: '看看门店健康度周报' } },
+    { text: 'member health dashboard', slots: { text: 'member health dashboard' } },
+  ],
+  rule: {
+    keywords: ['健康度', '会员健康', '健康看板', '会员看板', 'health dashboard', 'member health', 'store health'],
+    extract: { text: 'text' },
+    priority: 6,
+  },
+  async run(ctx, { period, text }) {
+    const access = staffAccess(ctx);
+    const granularity = period ?? periodFromText(text) ?? 'week';
+    const d = await healthDashboard(access, { granularity });
+    const scope = storeScope(access.actor) === null ? '全部门店' : d.stores.length === 1 ? d.stores[0]!.name : '你的门店';
+    const chart = healthTrendChart(d);
+    return { text: renderHealth(d, scope), data: d, image: { png: chart.png, alt: chart.alt } };
+  },
+});
