@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isAppError } from '../errors.ts';
+import { isAppError, payloadTooLarge } from '../errors.ts';
 import { errorBody } from '../http/errors.ts';
 import type { Services } from '../services.ts';
 import { bearerAuth } from './auth.ts';
@@ -11,6 +12,9 @@ import type { ApiEnv } from './route.ts';
 import { apiRouteList } from './routes/index.ts';
 
 export const API_VERSION = '1.0.0';
+
+/** Largest request body: a batch of 10,000 member ids is ~80 KB, so 1 MB leaves room and stops abuse. */
+export const API_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The admin REST API, mounted at /api: `/api/openapi.json` and `/api/docs` are public (they hold
@@ -39,6 +43,15 @@ export function apiRoutes(services: Services): Hono<ApiEnv> {
   api.get('/openapi.json', (c) => c.json(doc));
   api.get('/docs', (c) => c.html(page));
   api.use('/crm/*', bearerAuth(services));
+  api.use(
+    '/crm/*',
+    bodyLimit({
+      maxSize: API_MAX_BODY_BYTES,
+      onError: () => {
+        throw payloadTooLarge('payload_too_large', `the request body is larger than ${API_MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
   mountRoutes(api, services, routes);
   return api;
 }
