@@ -42,6 +42,7 @@ export function apiRoutes(services: Services): Hono<ApiEnv> {
 
   api.get('/openapi.json', (c) => c.json(doc));
   api.get('/docs', (c) => c.html(page));
+  api.get('/', (c) => c.redirect('/api/docs'));
   api.use('/crm/*', bearerAuth(services));
   api.use(
     '/crm/*',

@@ -105,6 +105,7 @@ describe('admin API: OpenAPI document and reference page', () => {
       const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
       const r = await t.call(t.tokens.hq, 'GET', url);
       expect(r.status, url).toBe(200);
+      expect(r.requestId, url).toMatch(/^[\w-]{8,}$/);
       const schema = z.fromJSONSchema(op.responses['200'].content['application/json'].schema);
       const parsed = schema.safeParse(r.body);
       expect(parsed.success, `${url}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
@@ -129,6 +130,9 @@ describe('admin API: OpenAPI document and reference page', () => {
   });
 
   it('serves a self-contained reference page listing every operation with a curl example', async () => {
+    const root = await t.rt.app.request('/api');
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/api/docs');
     const res = await t.rt.app.request('/api/docs');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
