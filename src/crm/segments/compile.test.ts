@@ -97,6 +97,12 @@ describe('segment compiler (real MariaDB)', () => {
       [{ metric: 'days_since_last_order', op: 'lte', value: 30 }, (m) => daysSinceLast(m) !== null && daysSinceLast(m)! <= 30],
       [{ metric: 'complaint_count', days: 90, op: 'gte', value: 1 }, (m) => complaints(m, 90) >= 1],
       [{ metric: 'complaint_count', op: 'eq', value: 0 }, (m) => complaints(m) === 0],
+      [{ metric: 'order_count', days: 60, op: 'lt', value: 1 }, (m) => orders(m, 60).length < 1],
+      [{ metric: 'order_count', days: 60, op: 'ne', value: 0 }, (m) => orders(m, 60).length !== 0],
+      [{ metric: 'order_count', days: 60, op: 'gt', value: 0 }, (m) => orders(m, 60).length > 0],
+      [{ metric: 'order_count', days: 60, op: 'lte', value: 0 }, (m) => orders(m, 60).length <= 0],
+      [{ metric: 'order_count', days: 60, op: 'gte', value: 1 }, (m) => orders(m, 60).length >= 1],
+      [{ metric: 'order_count', days: 60, op: 'lt', value: 2 }, (m) => orders(m, 60).length < 2],
     ];
   }
 

@@ -137,6 +137,13 @@ function metric(c: MetricCondition, sql: Sql, now: Date): string {
   if ('where' in def) where.push(def.where);
   if (c.days !== undefined) where.push(`${def.window} > ${sql.p(new Date(now.getTime() - c.days * DAY_MS))}`);
   where.push(`${def.window} <= ${sql.p(now)}`);
+  // "None in the window" / "at least one": an index probe that stops at the first row instead of a count.
+  if (def.agg === 'COUNT(*)' && !Array.isArray(c.value)) {
+    const n = Number(c.value);
+    const none = (c.op === 'eq' && n === 0) || (c.op === 'lt' && n === 1) || (c.op === 'lte' && n === 0);
+    const some = (c.op === 'gte' && n === 1) || (c.op === 'gt' && n === 0) || (c.op === 'ne' && n === 0);
+    if (none || some) return `(${none ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${def.from} WHERE ${where.join(' AND ')}))`;
+  }
   let expr = `(SELECT ${def.agg} FROM ${def.from} WHERE ${where.join(' AND ')})`;
   if ('sinceLast' in def && def.sinceLast) expr = `TIMESTAMPDIFF(DAY, ${expr}, ${sql.p(now)})`;
   // ne is the complement of eq (a member without a value is "not equal").
