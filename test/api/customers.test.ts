@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScoring } from '../../src/crm/scores/index.ts';
 import { MEMBERS, NOW } from '../../src/crm/testing/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
@@ -182,11 +183,27 @@ describe('admin API: customers', () => {
     expect(detail).toMatchObject({ q: '张', total: r.body.total, memberIds: ids(r.body.items) });
   });
 
-  it('value-score is an honest placeholder (never a 501)', async () => {
-    const r = await t.call(t.tokens.manager1, 'GET', `/api/crm/customers/${t.fx.memberIds.M00000001}/value-score`);
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ available: false });
-    expect(r.body.reason).toMatch(/analytics/);
+  it('value-score: {available:false} before a scoring run, then the stored scores; needs churn.read', async () => {
+    const id = t.fx.memberIds.M00000001!;
+    const before = await t.call(t.tokens.manager1, 'GET', `/api/crm/customers/${id}/value-score`);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ customerId: id, available: false });
+    expect(before.body.reason).toMatch(/scor/);
+    await runScoring({ services: t.env.services });
+    const r = await t.call(t.tokens.manager1, 'GET', `/api/crm/customers/${id}/value-score`);
+    const [[row]] = (await t.env.services.sql.query('SELECT * FROM member_scores WHERE member_id = ?', [id])) as any;
+    expect(r.body).toMatchObject({
+      available: true,
+      scoredAt: new Date(row.scored_at).toISOString(),
+      rfm: { r: row.rfm_r, f: row.rfm_f, m: row.rfm_m, cell: row.rfm_cell },
+      valueQuadrant: { key: row.value_quadrant },
+      churn: { risk: String(row.churn_risk), level: row.churn_level },
+    });
+    expect(r.body.rfm.cellLabel).toBeTruthy();
+    expect(r.body.clv).toBe(row.clv === null ? null : String(row.clv));
+    const [audit] = await t.auditRows('request_id = ?', [r.requestId]);
+    expect(audit).toMatchObject({ action: 'member.value_score', target_id: String(id) });
+    expect((await t.call(t.tokens.agent, 'GET', `/api/crm/customers/${id}/value-score`)).status).toBe(403);
   });
 
   it('rejects bad input with a 4xx and the error body, never a 500', async () => {

@@ -77,7 +77,11 @@ describe('admin API: OpenAPI document and reference page', () => {
         const success = Object.keys(op.responses).filter((c) => c.startsWith('2'));
         expect(success).toHaveLength(1);
         const content = op.responses[success[0]!].content;
-        if (content['application/json']) expect(content['application/json'].schema.type).toBe('object');
+        if (content['application/json']) {
+          const js = content['application/json'].schema;
+          // An object, or a union of objects (value-score: available true | false).
+          for (const branch of js.oneOf ?? js.anyOf ?? [js]) expect(branch.type).toBe('object');
+        }
         else expect(content['text/csv'].schema).toEqual({ type: 'string' });
         for (const code of ['400', '401', '403']) expect(op.responses[code].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
         if (op.requestBody) {

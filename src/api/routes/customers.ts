@@ -3,6 +3,7 @@ import { memberSummary } from '../../crm/members/summary.ts';
 import { profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/members/update.ts';
 import { CUSTOMER_SORTS, listCustomers } from '../customers/list.ts';
 import { customerOrders } from '../customers/orders.ts';
+import { customerValueScore } from '../customers/value-score.ts';
 import { visibleMemberOr404 } from '../customers/visible.ts';
 import { notFound } from '../../errors.ts';
 import { defineRoute } from '../route.ts';
@@ -100,11 +101,27 @@ export const orderItem = z.object({
   store: storeRef,
 });
 
-export const valueScore = z.object({
-  customerId: z.number().int(),
-  available: z.boolean(),
-  reason: z.string().optional(),
-});
+export const valueScore = z.discriminatedUnion('available', [
+  z.object({ customerId: z.number().int(), available: z.literal(false), reason: z.string() }),
+  z.object({
+    customerId: z.number().int(),
+    available: z.literal(true),
+    scoredAt: isoDateTime,
+    rfm: z.object({
+      r: z.number().int().nullable().describe('recency quintile 1–5'),
+      f: z.number().int().nullable(),
+      m: z.number().int().nullable(),
+      score: z.string().nullable(),
+      cell: z.string().describe('champions, loyal, new, potential, need_attention, at_risk, hibernating, lost, no_orders'),
+      cellLabel: z.string().nullable(),
+    }),
+    valueQuadrant: z.object({ key: z.string(), label: z.string().nullable() }),
+    churn: z.object({ risk: z.string().describe('0–1, decimal string'), level: z.string().describe('high | medium | low'), reasons: z.unknown() }),
+    pAlive: z.string().nullable(),
+    expectedPurchases90d: z.string().nullable(),
+    clv: decimalString.nullable(),
+  }),
+]);
 
 export const customerRoutes = [
   defineRoute({
@@ -237,15 +254,12 @@ export const customerRoutes = [
     path: '/crm/customers/{id}/value-score',
     operationId: 'getCustomerValueScore',
     tag: 'customers',
-    summary: 'Customer value score (RFM / CLV) — placeholder until the analytics issue',
-    description: 'Answers `{available:false, reason}` until the scoring job of the analytics issue stores per-member scores.',
-    permission: 'member.read',
+    summary: 'Customer value scores: RFM, value quadrant, churn risk with reasons, BG/NBD, CLV',
+    description: 'The figures of the last scoring run (src/crm/scores); `{available:false, reason}` until a run has scored the customer. Risk figures need churn.read.',
+    permission: 'churn.read',
     params: idParam,
     response: valueScore,
     errors: [404],
-    handler: async ({ access, params }) => {
-      await visibleMemberOr404(access, params.id, 'member.value_score');
-      return { customerId: params.id, available: false, reason: 'value scores (RFM, CLV) are computed by the analytics job, not yet available' };
-    },
+    handler: async ({ access, params }) => jsonify(await customerValueScore(access, params.id)),
   }),
 ];
