@@ -49,7 +49,8 @@ export const pointsAdjust = defineIntent({
     if (delta === undefined || !reason || Math.abs(delta) <= POINTS_CONFIRM_LIMIT) return null;
     const r = await resolveMember(staffAccess(ctx), s);
     if (r.kind !== 'one') return null; // run() explains who was not found
-    return `将给 ${memberLabel(r.member)} ${signed(delta)}（原因：${reason}），当前积分 ${r.member.points.toLocaleString('en-US')}。超过 ${POINTS_CONFIRM_LIMIT} 积分的调整需要确认，回复「确认」执行。`;
+    // The pipeline appends how to confirm or cancel (and the code); the preview says what will happen.
+    return `将给 ${memberLabel(r.member)} ${signed(delta)}（原因：${reason}），当前积分 ${r.member.points.toLocaleString('en-US')}。超过 ${POINTS_CONFIRM_LIMIT} 积分的调整需要确认。`;
   },
   async run(ctx, s) {
     const access = staffAccess(ctx);
