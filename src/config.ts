@@ -51,6 +51,10 @@ export const configSchema = z.object({
   ADMIN_TOKEN: optionalString,
   /** Prefix of every Redis key and BullMQ queue of this process (tests give each file its own). */
   REDIS_PREFIX: z.string().regex(/^[a-z0-9_:-]+$/i).default('crm'),
+  /** Where exports (segment CSV/Excel) are written; download links expire (GET /exports/:token). */
+  EXPORT_DIR: z.string().min(1).default('exports'),
+  /** Makes download links absolute (e.g. https://crm.example.com); relative when unset. */
+  PUBLIC_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
   /** Load the demo data when the database has no members (npm start). */
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   /** How many members the demo seed creates by default. */

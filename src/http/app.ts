@@ -6,6 +6,7 @@ import { CONSOLE_PAGE } from '../channels/console/page.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Services } from '../services.ts';
+import { exportRoutes } from '../crm/segments/export-route.ts';
 import { accessLog } from './access-log.ts';
 import { channelHandler, limitBody, type ChannelRouteDeps } from './channel-route.ts';
 import { errorBody, handleHttpError } from './errors.ts';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/', healthRoutes(services));
   app.route('/api', apiRoutes(services));
+  app.route('/', exportRoutes(services));
   app.get('/', (c) => c.html(CONSOLE_PAGE));
 
   for (const { channel, path, methods, configHint } of CHANNEL_PATHS) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { can } from '../crm/auth/permissions.ts';
-import { DEFAULT_EXPORT_DIR, exportSegment, type ExportFormat } from '../crm/segments/export.ts';
+import { exportSegment, type ExportFormat } from '../crm/segments/export.ts';
 import { refreshNow, visibleMemberCount } from '../crm/segments/segments.ts';
 import { segmentFromText } from './segment-count.ts';
 import { staffAccess } from './staff.ts';
@@ -44,11 +44,11 @@ export const segmentExport = defineIntent({
     const found = await segmentFromText(access, text);
     if (typeof found === 'string') return { text: found };
     if (found.kind === 'dynamic' && (!found.lastRunAt || ctx.services.now().getTime() - found.lastRunAt.getTime() > FRESH_MS)) await refreshNow(access, found.id);
-    const config = ctx.services.config as { EXPORT_DIR?: string; PUBLIC_BASE_URL?: string };
+    const config = ctx.services.config;
     const result = await exportSegment(access, found.id, {
       format: formatOf(text),
       fields: ['level', 'points', 'home_store', 'registered_at'],
-      dir: config.EXPORT_DIR ?? DEFAULT_EXPORT_DIR,
+      dir: config.EXPORT_DIR,
       baseUrl: config.PUBLIC_BASE_URL,
     });
     const minutes = Math.round((result.expiresAt.getTime() - ctx.services.now().getTime()) / 60000);
