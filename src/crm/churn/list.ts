@@ -57,7 +57,8 @@ export interface ChurnList {
  * src/crm/scores) once one exists, else the first-version rule below. Model list: active
  * members of the actor's stores at the given churn levels (default high) whose last order is
  * within 365 days (longer silences are lost, not at risk) — or longer than `minDays` when it
- * is given — ranked by churn risk, then past spend, each with its reasons.
+ * is given — ranked by churn risk to the percent (what staff see), then past spend, each with
+ * its reasons.
  */
 export async function churnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
   requirePermission(access.actor, 'churn.read');
@@ -97,7 +98,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
        FROM member_scores s JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
        LEFT JOIN stores st ON st.id = m.home_store_id
        WHERE ${where.join(' AND ')}
-       ORDER BY s.churn_risk DESC, ms.total_spend DESC, m.id ASC
+       ORDER BY ROUND(s.churn_risk, 2) DESC, ms.total_spend DESC, m.id ASC
        LIMIT ?`,
       params,
     );

@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../services.ts';
+import { pipelinedWriter } from './writer.ts';
 
 type Runner = Pool | PoolConnection;
 
@@ -90,10 +91,8 @@ const COLUMNS = 'member_id, first_order_at, last_order_at, order_count, order_da
 const UPDATE = COLUMNS.split(', ').slice(1).map((c) => `${c} = VALUES(${c})`).join(', ');
 const cents = (c: number) => (c / 100).toFixed(2);
 
-async function upsertStats(sql: Runner, rows: MemberStatsRow[], now: Date): Promise<void> {
-  if (!rows.length) return;
-  const values = rows.map((r) => [r.memberId, r.firstOrderAt, r.lastOrderAt, r.orderCount, r.orderDays, cents(r.totalCents), cents(r.firstDayCents), r.medianGapDays, r.orders90d, cents(r.cents90d), cents(r.centsPrev90d), r.orders365d, cents(r.cents365d), r.complaints60d, now]);
-  await sql.query(`INSERT INTO member_stats (${COLUMNS}) VALUES ? ON DUPLICATE KEY UPDATE ${UPDATE}`, [values]);
+function statsValues(r: MemberStatsRow, now: Date): unknown[] {
+  return [r.memberId, r.firstOrderAt, r.lastOrderAt, r.orderCount, r.orderDays, cents(r.totalCents), cents(r.firstDayCents), r.medianGapDays, r.orders90d, cents(r.cents90d), cents(r.centsPrev90d), r.orders365d, cents(r.cents365d), r.complaints60d, now];
 }
 
 /**
@@ -126,14 +125,16 @@ export async function rebuildMemberStats(sql: Pool, now: Date, memberIds: number
   const complaints = new Map(complaintRows.map((r) => [Number(r.member_id), Number(r.n)]));
   const acc = new StatsAccumulator(now);
   const done = new Set<number>();
-  let batch: MemberStatsRow[] = [];
   let written = 0;
-  const flush = async () => {
-    const rows = batch;
-    batch = [];
-    for (const r of rows) r.complaints60d = complaints.get(r.memberId) ?? 0;
-    await upsertStats(runner, rows, now);
+  // One member's recordOrder runs inside its transaction's connection; the bulk path overlaps
+  // streaming with up to three multi-row upserts on the pool.
+  const writer = pipelinedWriter(async (rows) => {
+    await runner.query(`INSERT INTO member_stats (${COLUMNS}) VALUES ? ON DUPLICATE KEY UPDATE ${UPDATE}`, [rows]);
     written += rows.length;
+  }, 2000, conn ? 1 : 3);
+  const emit = (r: MemberStatsRow) => {
+    r.complaints60d = complaints.get(r.memberId) ?? 0;
+    return writer.push(statsValues(r, now));
   };
   let current = -1;
   const rows = streamRows(conn ?? sql, `SELECT member_id, paid_at, ROUND(amount * 100) AS cents FROM orders WHERE paid_at <= ? ${idFilter} ORDER BY member_id, paid_at`, [now, ...ids]);
@@ -141,9 +142,8 @@ export async function rebuildMemberStats(sql: Pool, now: Date, memberIds: number
     const id = Number(r.member_id);
     if (id !== current) {
       if (current !== -1) {
-        batch.push(acc.finish());
+        await emit(acc.finish());
         done.add(current);
-        if (batch.length >= 2000) await flush();
       }
       acc.start(id);
       current = id;
@@ -151,20 +151,18 @@ export async function rebuildMemberStats(sql: Pool, now: Date, memberIds: number
     acc.add(r.paid_at as Date, Number(r.cents));
   }
   if (current !== -1) {
-    batch.push(acc.finish());
+    await emit(acc.finish());
     done.add(current);
   }
-  await flush();
   // Members without any order still get a row (zeros), so every member can be scored.
-  const [none] = await runner.query<RowDataPacket[]>(`SELECT id FROM members WHERE ${memberIds === null ? 'TRUE' : 'id IN (?)'}`, ids);
-  for (const r of none) {
+  const [all] = await runner.query<RowDataPacket[]>(`SELECT id FROM members WHERE ${memberIds === null ? 'TRUE' : 'id IN (?)'}`, ids);
+  for (const r of all) {
     const id = Number(r.id);
     if (done.has(id)) continue;
     acc.start(id);
-    batch.push(acc.finish());
-    if (batch.length >= 2000) await flush();
+    await emit(acc.finish());
   }
-  await flush();
+  await writer.drain();
   return written;
 }
 

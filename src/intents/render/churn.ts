@@ -21,7 +21,7 @@ const LEVEL = { high: '高', medium: '中', low: '低' } as const;
 
 /** The model list: risk and the reasons per member, then how the ranking was made. */
 function renderModelChurn(list: ChurnList, scope: string): string {
-  const how = `排序：流失风险（BG/NBD 模型预测的未来 90 天不再消费概率，结合 30/60/90 天未消费、平时消费间隔、消费下降、投诉等规则）从高到低；评分时间 ${list.scoredAt ? formatDate(list.scoredAt) : '—'}。`;
+  const how = `排序：流失风险（BG/NBD 模型预测的未来 90 天不再消费概率，结合 30/60/90 天未消费、平时消费间隔、消费下降、投诉等规则）从高到低，同等风险按累计消费；评分时间 ${list.scoredAt ? formatDate(list.scoredAt) : '—'}。`;
   if (list.total === 0) return `${scope}目前没有高流失风险的会员。\n${how}`;
   const shown = list.entries.length < list.total ? `，显示前 ${list.entries.length} 位` : '';
   return [

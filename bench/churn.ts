@@ -1,0 +1,48 @@
+/**
+ * `npm run bench:churn -- [--members N] [--no-score]`: accuracy of the churn model against the
+ * demo data's ground truth (demo_member_truth.alive: the generator's latent state), beside the
+ * plain "90 days without an order" rule measured on the same members in the same run.
+ * Population: members with at least one order. Positive = truly gone (alive = false).
+ */
+import { recomputeScores } from '../src/crm/scores/recompute.ts';
+import { refreshSmartTags } from '../src/crm/smart-tags/smart-tags.ts';
+import { auc, BENCH_NOW, benchDatabase, confusion, membersArg } from './support.ts';
+
+const members = membersArg();
+const sql = await benchDatabase(members);
+try {
+  if (!process.argv.includes('--no-score')) {
+    const r = await recomputeScores(sql, { now: BENCH_NOW });
+    await refreshSmartTags(sql, BENCH_NOW);
+    console.log(`scored ${r.members} members in ${(r.ms.total / 1000).toFixed(1)} s (rollup rebuild ${r.ms.stats} ms, read ${r.ms.read} ms, fit ${r.ms.fit} ms, score ${r.ms.score} ms, rfm ${r.ms.rfm} ms)`);
+    console.log(`BG/NBD (weeks): r=${r.bgnbd?.r.toFixed(3)} alpha=${r.bgnbd?.alpha.toFixed(3)} a=${r.bgnbd?.a.toFixed(3)} b=${r.bgnbd?.b.toFixed(3)}; Gamma-Gamma: p=${r.gammaGamma?.p.toFixed(3)} q=${r.gammaGamma?.q.toFixed(3)} gamma=${r.gammaGamma?.gamma.toFixed(3)}`);
+  }
+  const [rows] = await sql.query<any[]>(
+    `SELECT t.alive, s.churn_risk, s.churn_level, s.p_alive, s.expected_purchases_90d, TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days, ms.last_order_at > ? - INTERVAL 365 DAY AS recent
+     FROM demo_member_truth t JOIN member_scores s USING (member_id) JOIN member_stats ms USING (member_id) WHERE ms.order_count > 0`,
+    [BENCH_NOW, BENCH_NOW],
+  );
+  const gone = rows.map((r) => !r.alive);
+  const risk = rows.map((r) => Number(r.churn_risk));
+  const days = rows.map((r) => Number(r.days));
+  const pad = (s: string) => s.padEnd(44);
+  const f = (v: number) => v.toFixed(3);
+  console.log(`\nmembers with orders: ${rows.length}; truly gone: ${gone.filter(Boolean).length} (${((100 * gone.filter(Boolean).length) / rows.length).toFixed(1)}%)`);
+  console.log(`${pad('ranking')}AUC`);
+  console.log(`${pad('churn model (churn_risk)')}${f(auc(risk, gone))}`);
+  console.log(`${pad('  BG/NBD expected purchases 90d (lower=risk)')}${f(auc(rows.map((r) => -Number(r.expected_purchases_90d)), gone))}`);
+  console.log(`${pad('  BG/NBD 1 - P(alive)')}${f(auc(rows.map((r) => 1 - Number(r.p_alive)), gone))}`);
+  console.log(`${pad('days since last order (continuous)')}${f(auc(days, gone))}`);
+  console.log(`${pad('rule: 90 days without order (binary)')}${f(auc(days.map((d) => (d >= 90 ? 1 : 0)), gone))}`);
+  console.log(`\n${pad('classifier')}precision recall accuracy flagged`);
+  const line = (name: string, pred: boolean[]) => {
+    const c = confusion(pred, gone);
+    console.log(`${pad(name)}${f(c.precision).padEnd(10)}${f(c.recall).padEnd(7)}${f(c.accuracy).padEnd(9)}${c.flagged}`);
+  };
+  line('churn model: level high', rows.map((r) => r.churn_level === 'high'));
+  line('churn model: level high or medium', rows.map((r) => r.churn_level !== 'low'));
+  line('rule: 90 days without order', days.map((d) => d >= 90));
+  line('churn list (high, ordered within 365 days)', rows.map((r) => r.churn_level === 'high' && Number(r.recent) === 1));
+} finally {
+  await sql.end();
+}
