@@ -1,8 +1,9 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { AppError } from '../../errors.ts';
+import { AppError, forbidden } from '../../errors.ts';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
-import { audit } from '../audit.ts';
+import { audit, auditActor } from '../audit.ts';
+import type { CrmAccess } from '../tickets/types.ts';
 import { memberInScope } from './in-scope.ts';
 
 /** What stays of an erased member: a placeholder name and a phone no real number can have. */
@@ -32,8 +33,13 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
     await conn.beginTransaction();
     const [[locked]] = await conn.query<RowDataPacket[]>('SELECT status FROM members WHERE id = ? FOR UPDATE', [memberId]);
     if (!locked || locked.status === 'deleted') throw new AppError('member_gone', '这位会员已被注销。', 409);
-    const [req] = (await conn.query('INSERT INTO deletion_requests (member_id, status, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)', [memberId, 'requested', input.reason ?? null, actor.wecomUserId, now])) as unknown as [{ insertId: number }];
-    requestRow = req.insertId;
+    // Complete the member's own open request when there is one; otherwise record staff's.
+    const [[open]] = await conn.query<RowDataPacket[]>("SELECT id FROM deletion_requests WHERE member_id = ? AND status = 'requested' ORDER BY id LIMIT 1 FOR UPDATE", [memberId]);
+    if (open) requestRow = Number(open.id);
+    else {
+      const [req] = (await conn.query('INSERT INTO deletion_requests (member_id, status, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)', [memberId, 'requested', input.reason ?? null, actor.wecomUserId, now])) as unknown as [{ insertId: number }];
+      requestRow = req.insertId;
+    }
     await conn.query(
       `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, openid = NULL, external_user_id = NULL,
               status = 'deleted', erased_at = ? WHERE id = ?`,
@@ -56,4 +62,32 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
   }
   await audit(services, { actor, action: 'member.erase', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId, detail: { deletionRequestId: requestRow, kept } });
   return { requestId: requestRow, kept };
+}
+
+/**
+ * A deletion request as the member makes it (mini-program, or staff on the member's behalf):
+ * recorded as `requested` for HQ to carry out with eraseMember, which completes it. One open
+ * request per member: asking twice returns the first.
+ */
+export async function requestDeletion(access: CrmAccess, input: { memberId: number; reason?: string }): Promise<{ requestId: number; created: boolean }> {
+  const { services, actor } = access;
+  if (actor.kind === 'member') {
+    if (actor.memberId !== input.memberId) throw forbidden('not_your_member', '只能为自己申请注销。');
+  } else {
+    requirePermission(actor, 'member.read');
+    await memberInScope(services, actor, input.memberId);
+  }
+  const open = await services.db.deletionRequest.findFirst({ where: { memberId: input.memberId, status: 'requested' }, orderBy: { id: 'asc' } });
+  if (open) return { requestId: open.id, created: false };
+  const row = await services.db.deletionRequest.create({
+    data: { memberId: input.memberId, status: 'requested', reason: input.reason?.slice(0, 255) ?? null, requestedBy: auditActor(actor).actorId, requestedAt: services.now() },
+  });
+  await audit(services, { actor, action: 'member.deletion_request', targetType: 'member', targetId: String(input.memberId), channel: access.channel, requestId: access.requestId, detail: { deletionRequestId: row.id } });
+  return { requestId: row.id, created: true };
+}
+
+/** Open deletion requests, oldest first (HQ's to-do list). */
+export async function pendingDeletionRequests(access: StaffAccess) {
+  requirePermission(access.actor, 'member.delete');
+  return access.services.db.deletionRequest.findMany({ where: { status: 'requested' }, orderBy: { id: 'asc' }, take: 200 });
 }

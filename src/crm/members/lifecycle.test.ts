@@ -7,7 +7,7 @@ import { adjustPoints } from '../points/index.ts';
 import { createFixture, NOW, type Fixture } from '../testing/fixture.ts';
 import { createTicket } from '../tickets/index.ts';
 import { findDuplicates } from './duplicates.ts';
-import { eraseMember, erasedPhone } from './erase.ts';
+import { eraseMember, erasedPhone, pendingDeletionRequests, requestDeletion } from './erase.ts';
 import { findMembers } from './find.ts';
 import { mergeMembers } from './merge.ts';
 import { memberSummary } from './summary.ts';
@@ -112,8 +112,17 @@ describe('member lifecycle', () => {
     const storeSpend = await services.db.order.aggregate({ where: { storeId: fx.stores.S1 }, _sum: { amount: true } });
     await expect(eraseMember(as('manager1'), { memberId: M })).rejects.toMatchObject({ code: 'permission_denied' });
 
+    // The member asks (twice: one request), HQ sees it and carries it out.
+    const member = { kind: 'member' as const, memberId: M, name: '陈静静', phone: '13800000007', homeStoreId: fx.stores.S1 };
+    const asked = await requestDeletion({ services, actor: member, channel: 'miniprogram', requestId: 'del-1' }, { memberId: M, reason: '不再使用' });
+    expect(await requestDeletion({ services, actor: member, channel: 'miniprogram', requestId: 'del-2' }, { memberId: M })).toEqual({ requestId: asked.requestId, created: false });
+    await expect(requestDeletion({ services, actor: member, channel: 'miniprogram', requestId: 'del-3' }, { memberId: id('M00000001') })).rejects.toMatchObject({ code: 'not_your_member' });
+    expect((await pendingDeletionRequests(as('hq'))).map((d) => d.id)).toEqual([asked.requestId]);
+
     const a = as('hq');
     const r = await eraseMember(a, { memberId: M, reason: '会员申请注销' });
+    expect(r.requestId).toBe(asked.requestId);
+    expect(await pendingDeletionRequests(as('hq'))).toEqual([]);
     expect(r.kept).toEqual({ orders: spend._count._all, totalSpend: spend._sum.amount!.toFixed(2) });
     const m = await services.db.member.findUniqueOrThrow({ where: { id: M } });
     expect(m).toMatchObject({ name: '已注销用户', phone: erasedPhone(M), birthday: null, gender: 'unknown', openid: null, status: 'deleted' });
@@ -124,7 +133,7 @@ describe('member lifecycle', () => {
     expect(texts).not.toContain('陈静');
     expect(await services.db.memberTag.count({ where: { memberId: M } })).toBe(0);
     expect((await services.db.order.aggregate({ where: { storeId: fx.stores.S1 }, _sum: { amount: true } }))._sum.amount?.toFixed(2)).toBe(storeSpend._sum.amount?.toFixed(2));
-    expect(await services.db.deletionRequest.findFirst({ where: { memberId: M } })).toMatchObject({ status: 'completed', requestedBy: 'hq_ops_01' });
+    expect(await services.db.deletionRequest.findMany({ where: { memberId: M } })).toEqual([expect.objectContaining({ status: 'completed', requestedBy: String(M), reason: '不再使用' })]);
     expect((await services.db.auditLog.findMany({ where: { requestId: a.requestId } })).map((x) => x.action)).toEqual(['member.erase']);
     expect((await findMembers(as('hq'), { phone: '13800000007' })).total).toBe(0);
     expect((await memberSummary(as('hq'), { name: '已注销用户' })).kind).toBe('none');
