@@ -3,7 +3,7 @@
 
 CREATE TABLE `api_tokens` (
     `id` INTEGER NOT NULL AUTO_INCREMENT,
-    `token_hash` CHAR(64) NOT NULL,
+    `token_hash` VARCHAR(64) NOT NULL,
     `staff_id` INTEGER NOT NULL,
     `name` VARCHAR(64) NOT NULL,
     `created_at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
