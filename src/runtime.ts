@@ -10,6 +10,8 @@ import { createApp } from './http/app.ts';
 import { getIntent, intents } from './intents/catalogue.ts';
 import { createRouter } from './intents/router/index.ts';
 import { startOutboundWorker } from './jobs/outbound-worker.ts';
+import { startJourneyControl } from './jobs/journey-control.ts';
+import { startJourneyWorker } from './jobs/journey-worker.ts';
 import type { Services } from './services.ts';
 
 export interface Runtime {
@@ -39,6 +41,8 @@ export function createRuntime(services: Services): Runtime {
     workers: [],
     startWorkers() {
       runtime.workers.push(startOutboundWorker(services, adapters));
+      // issue 6: journey steps, recall follow-ups, trigger sweeps and staff alerts
+      runtime.workers.push(startJourneyWorker(services), startJourneyControl(services));
     },
     async stop() {
       await Promise.allSettled([...inflight]);

@@ -28,6 +28,7 @@ import { handoff } from './member/handoff.ts';
 import { segmentCount } from './segment-count.ts';
 import { segmentCreate } from './segment-create.ts';
 import { segmentExport } from './segment-export.ts';
+import { recallLaunch } from './recall-launch.ts';
 
 /**
  * Every intent, declared once; the rule router, the help text (and the LLM tool list) are
@@ -43,6 +44,8 @@ export const intents: readonly IntentDef[] = [
   // issue 4: value models and the store health dashboard
   insightsHealth,
   insightsRfm,
+  // issue 6: one-sentence recall (confirmed through action.confirm)
+  recallLaunch,
   // issue 4: segments (人群包)
   segmentCreate,
   segmentCount,

@@ -5,10 +5,13 @@
  */
 import { Worker } from 'bullmq';
 import { journeyDeps, type JourneyDeps } from '../crm/journeys/deps.ts';
-import { processStep } from '../crm/journeys/engine.ts';
+import { processStep, type StepMemo } from '../crm/journeys/engine.ts';
 import { applyOutcome } from '../crm/journeys/schedule.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
+
+/** Steps run back to back in one job at most (the graph has no cycles; this bounds a long one). */
+const MAX_CHAIN = 20;
 
 export interface JourneyWorkerOptions {
   concurrency?: number;
@@ -24,8 +27,16 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
     QUEUE_NAMES.journey,
     async (job) => {
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const out = await processStep(deps, job.data, { finalAttempt });
-      await applyOutcome(deps, job.data, out);
+      // Steps due at once (coupon → message → exit) run in this one job: each has its own claim
+      // row, so a retry of the job replays the finished ones and resumes where it stopped.
+      const memo: StepMemo = {};
+      let cur = { enrollmentId: job.data.enrollmentId, stepId: job.data.stepId };
+      let out = await processStep(deps, cur, { finalAttempt, memo });
+      for (let hop = 1; out.kind === 'next' && out.at.getTime() <= services.now().getTime() && hop < MAX_CHAIN; hop++) {
+        cur = { ...cur, stepId: out.stepId };
+        out = await processStep(deps, cur, { finalAttempt, memo });
+      }
+      await applyOutcome(deps, cur, out);
       return out.kind;
     },
     {

@@ -53,6 +53,7 @@ export async function createRig(label: string, opts: { start: Date; sms?: FakeTe
       WECOM_AES_KEY: AES_KEY,
       MP_APP_ID,
       MP_APP_SECRET: MP_SECRET,
+      MP_TOKEN: 'mptoken',
       MP_API_BASE: weixin.url,
       ...opts.env,
     },
@@ -76,8 +77,8 @@ export async function createRig(label: string, opts: { start: Date; sms?: FakeTe
       let idle = 0;
       while (Date.now() < end) {
         await promoteDue(env.services);
-        const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'paused');
-        const busy = (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0) + (c.paused ?? 0);
+        const c = await q.getJobCounts('waiting', 'active', 'prioritized');
+        const busy = (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
         // Jobs retrying with backoff sit in "delayed" with a real-time delay: wait for them too.
         const delayed = await q.getDelayed(0, 200);
         const retrying = delayed.some((j) => j.attemptsMade > 0 || j.data.dueAt <= clock.now.getTime());

@@ -105,14 +105,26 @@ export function splitBucket(journeyId: number, stepId: string, memberId: number)
   return createHash('sha256').update(`${journeyId}:${stepId}:${memberId}`).digest().readUInt32BE(0) % 100;
 }
 
-export async function processStep(deps: JourneyDeps, job: { enrollmentId: number; stepId: string }, opts: { finalAttempt: boolean }): Promise<StepOutcome> {
+/** Rows read by an earlier step of the same job (steps due at once run in one job). */
+export interface StepMemo {
+  enr?: Enrollment;
+  member?: MemberRow;
+}
+
+export async function processStep(deps: JourneyDeps, job: { enrollmentId: number; stepId: string }, opts: { finalAttempt: boolean; memo?: StepMemo }): Promise<StepOutcome> {
   const { services } = deps;
   const sql = services.sql;
   const now = services.now();
-  const [erows] = await sql.query<RowDataPacket[]>('SELECT id, journey_id, version, member_id, state, entered_at, recall_id FROM journey_enrollments WHERE id = ?', [job.enrollmentId]);
-  const er = erows[0];
-  if (!er) return { kind: 'noop', reason: 'no such enrollment' };
-  const enr: Enrollment = { id: er.id, journeyId: er.journey_id, version: er.version, memberId: er.member_id, state: er.state, enteredAt: er.entered_at, recallId: er.recall_id };
+  const memo = opts.memo ?? {};
+  let enr = memo.enr;
+  if (!enr || enr.id !== job.enrollmentId) {
+    const [erows] = await sql.query<RowDataPacket[]>('SELECT id, journey_id, version, member_id, state, entered_at, recall_id FROM journey_enrollments WHERE id = ?', [job.enrollmentId]);
+    const er = erows[0];
+    if (!er) return { kind: 'noop', reason: 'no such enrollment' };
+    enr = { id: er.id, journeyId: er.journey_id, version: er.version, memberId: er.member_id, state: er.state, enteredAt: er.entered_at, recallId: er.recall_id };
+    memo.enr = enr;
+    memo.member = undefined;
+  }
   if (enr.state !== 'active') return { kind: 'noop', reason: `enrollment ${enr.state}` };
   if ((await journeyStatus(services, enr.journeyId)) === 'paused') return { kind: 'defer', at: new Date(now.getTime() + PAUSE_RECHECK_MS), reason: 'journey paused' };
   const cj = await loadVersion(services, enr.journeyId, enr.version);
@@ -142,7 +154,7 @@ export async function processStep(deps: JourneyDeps, job: { enrollmentId: number
     if (FINAL.has(exec.result)) return replay(deps, enr, cj, step, exec);
   }
 
-  const ctx: StepCtx = { deps, enr, cj, step, exec, now, finalAttempt: opts.finalAttempt };
+  const ctx: StepCtx = { deps, enr, cj, step, exec, now, finalAttempt: opts.finalAttempt, memo };
   switch (step.type) {
     case 'exit':
       await mark(ctx, 'done', {});
@@ -179,10 +191,11 @@ interface StepCtx {
   exec: ExecRow;
   now: Date;
   finalAttempt: boolean;
+  memo: StepMemo;
 }
 
 async function replay(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, step: JourneyStep, exec: ExecRow): Promise<StepOutcome> {
-  const ctx: StepCtx = { deps, enr, cj, step, exec, now: deps.services.now(), finalAttempt: false };
+  const ctx: StepCtx = { deps, enr, cj, step, exec, now: deps.services.now(), finalAttempt: false, memo: {} };
   if (step.type === 'exit') return complete(ctx);
   const until = exec.detail && typeof exec.detail.until === 'string' ? new Date(exec.detail.until) : ctx.now;
   return advance(ctx, exec.nextStep ?? undefined, until);
@@ -202,6 +215,7 @@ async function mark(ctx: StepCtx, result: string, o: { next?: string; channel?: 
 
 async function complete(ctx: StepCtx): Promise<StepOutcome> {
   const now = ctx.deps.services.now();
+  ctx.enr.state = 'completed';
   await ctx.deps.services.sql.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id = ? AND state = 'active'", [now, now, ctx.enr.id]);
   return { kind: 'complete' };
 }
@@ -244,7 +258,8 @@ async function evaluateCondition(ctx: StepCtx, step: Extract<JourneyStep, { type
 async function runAction(ctx: StepCtx, action: JourneyAction): Promise<StepOutcome> {
   const { deps, enr, step } = ctx;
   const next = ctx.cj.nextOf.get(step.id);
-  const member = await loadMember(deps, enr.memberId);
+  const member = ctx.memo.member ?? (await loadMember(deps, enr.memberId));
+  ctx.memo.member = member;
   if (!member || member.status !== 'active') {
     await mark(ctx, 'skipped', { next, error: 'member not active' });
     return advance(ctx, next, ctx.now);
@@ -380,14 +395,14 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
   if (a.marketing && !capTaken) {
     const cap = services.config.JOURNEY_WEEKLY_CAP;
     const wk = weekStart(now);
+    // The UPDATE is the atomic check-and-take (mysql2 counts matched rows: 0 = at the cap).
     await services.sql.query('INSERT IGNORE INTO journey_frequency (member_id, week_start, sent) VALUES (?, ?, 0)', [member.id, wk]);
     const [u] = await services.sql.query<ResultSetHeader>('UPDATE journey_frequency SET sent = sent + 1 WHERE member_id = ? AND week_start = ? AND sent < ?', [member.id, wk, cap]);
     if (u.affectedRows === 0) {
       await mark(ctx, 'skipped', { next, error: `frequency_cap: ${cap} marketing messages this week` });
       return advance(ctx, next, now);
     }
-    await services.sql.query('UPDATE journey_step_executions SET detail = ? WHERE id = ?', [JSON.stringify({ capTaken: true, week: wk }), ctx.exec.id]);
-    ctx.exec.detail = { capTaken: true, week: wk };
+    ctx.exec.detail = { capTaken: true, week: wk }; // written with the `sending` mark
   }
 
   const [coupons] = await services.sql.query<RowDataPacket[]>('SELECT title, amount FROM member_coupons WHERE member_id = ? AND source_ref IN (?, ?) ORDER BY id DESC LIMIT 1', [
@@ -420,7 +435,11 @@ async function releaseCap(ctx: StepCtx, member: MemberRow, taken: boolean): Prom
 }
 
 async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
-  await ctx.deps.services.sql.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1 WHERE id = ?", [channel, ctx.exec.id]);
+  await ctx.deps.services.sql.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ?", [
+    channel,
+    ctx.exec.detail ? JSON.stringify(ctx.exec.detail) : null,
+    ctx.exec.id,
+  ]);
 }
 
 async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, text: string, coupon: { title: string; amount: string } | null): Promise<Delivery> {

@@ -89,11 +89,12 @@ export async function applyOutcome(deps: JourneyDeps, job: { enrollmentId: numbe
 export async function promoteDue(services: Services): Promise<number> {
   const now = services.now().getTime();
   let promoted = 0;
-  for (let start = 0; ; start += 1000) {
-    const jobs = await services.queues.journey.getDelayed(start, start + 999);
+  for (const queue of [services.queues.journey, services.queues.journeyControl] as import('bullmq').Queue[]) for (let start = 0; ; start += 1000) {
+    const jobs = await queue.getDelayed(start, start + 999);
     if (jobs.length === 0) break;
     for (const job of jobs) {
-      if ((job.data as JourneyJob).dueAt <= now) {
+      const dueAt = (job.data as { dueAt?: number }).dueAt;
+      if (dueAt !== undefined && dueAt <= now) {
         await job.promote().catch(() => undefined);
         promoted++;
       }

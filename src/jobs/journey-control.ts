@@ -1,0 +1,54 @@
+/**
+ * The journey control worker (thin): recall progress checks and attribution, the trigger sweep,
+ * orphan recovery and the staff alert sweeps, on the journey-control queue. Recurring work is
+ * registered with idempotent job schedulers, so every process may call this at start.
+ */
+import { Worker } from 'bullmq';
+import { churnDigest, journeyFailureAlerts, slaBreaches } from '../crm/alerts/alerts.ts';
+import { journeyDeps, type JourneyDeps } from '../crm/journeys/deps.ts';
+import { resumeOrphans } from '../crm/journeys/schedule.ts';
+import { scanTriggers } from '../crm/journeys/triggers.ts';
+import { checkRecall, recallAttribution } from '../crm/recall/recall.ts';
+import type { Services } from '../services.ts';
+import { QUEUE_NAMES, type JourneyControlJob } from './queues.ts';
+
+export async function processControl(services: Services, deps: JourneyDeps, job: JourneyControlJob): Promise<unknown> {
+  switch (job.kind) {
+    case 'recall-check':
+      return checkRecall(services, Number(job.recallId));
+    case 'recall-attribution':
+      return recallAttribution(services, Number(job.recallId), Number(job.days));
+    case 'triggers-scan':
+      return scanTriggers(deps);
+    case 'orphans':
+      return resumeOrphans(deps);
+    case 'alerts-sweep':
+      return { sla: await slaBreaches(services), journeys: await journeyFailureAlerts(services) };
+    case 'churn-digest':
+      return churnDigest(services);
+    default:
+      services.logger.warn({ kind: job.kind }, 'unknown journey control job');
+      return null;
+  }
+}
+
+/** Registers the recurring jobs (idempotent upserts). */
+export async function scheduleJourneyControl(services: Services): Promise<void> {
+  const q = services.queues.journeyControl;
+  await q.upsertJobScheduler('triggers-scan', { every: 5 * 60_000 }, { name: 'triggers-scan', data: { kind: 'triggers-scan' } });
+  await q.upsertJobScheduler('orphans', { every: 10 * 60_000 }, { name: 'orphans', data: { kind: 'orphans' } });
+  await q.upsertJobScheduler('alerts-sweep', { every: 15 * 60_000 }, { name: 'alerts-sweep', data: { kind: 'alerts-sweep' } });
+  await q.upsertJobScheduler('churn-digest', { pattern: '30 9 * * *', tz: 'Asia/Shanghai' }, { name: 'churn-digest', data: { kind: 'churn-digest' } });
+}
+
+export function startJourneyControl(services: Services, opts: { deps?: JourneyDeps; schedules?: boolean } = {}): Worker<JourneyControlJob> {
+  const deps = opts.deps ?? journeyDeps(services);
+  if (opts.schedules !== false) scheduleJourneyControl(services).catch((err) => services.logger.error({ err }, 'journey control schedules not registered'));
+  const worker = new Worker<JourneyControlJob>(QUEUE_NAMES.journeyControl, (job) => processControl(services, deps, job.data), {
+    connection: services.bullRedis,
+    prefix: services.config.REDIS_PREFIX,
+    concurrency: 2,
+  });
+  worker.on('error', (err) => services.logger.error({ err }, 'journey control worker error'));
+  return worker;
+}
