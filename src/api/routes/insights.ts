@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { healthTrendChart } from '../../crm/charts/health-chart.ts';
+import { churnList } from '../../crm/churn/list.ts';
+import { healthDashboard } from '../../crm/health/dashboard.ts';
+import { rfmOverview } from '../../crm/scores/index.ts';
+import { defineRoute } from '../route.ts';
+import { decimalString, isoDateTime, jsonify, queryBool } from '../schemas.ts';
+
+const rate = z.number().min(0).max(1).nullable();
+const figures = z.object({
+  start: isoDateTime,
+  end: isoDateTime,
+  total: z.number().int().describe('members of the stores (home store) registered before end'),
+  new: z.number().int().describe('registered within the period'),
+  active: z.number().int().describe('distinct members with an order at the stores within the period'),
+  dormant: z.number().int().describe('bought 90–180 days before end, nothing since'),
+  churned: z.number().int().describe('bought 180–365 days before end, nothing since'),
+  churnRate: rate.describe('churned / members who bought in the 365 days before end'),
+  repurchaseRate: rate.describe("share of the period's buyers who also bought in the 365 days before it"),
+  orders: z.number().int(),
+  sales: decimalString,
+  aov: decimalString.nullable().describe('average order value'),
+});
+const changes = z.record(z.string(), z.number().nullable()).describe('relative change per figure ((a−b)/b); null when undefined');
+const store = z.object({ id: z.number().int(), code: z.string(), name: z.string() });
+
+export const healthResponse = z.object({
+  granularity: z.enum(['day', 'week', 'month']),
+  stores: z.array(store),
+  current: figures,
+  previous: figures,
+  lastYear: figures,
+  vsPrevious: changes,
+  vsLastYear: changes,
+  perStore: z.array(z.object({ storeId: z.number().int(), code: z.string(), name: z.string(), figures })),
+  trend: z.array(z.object({ start: isoDateTime, end: isoDateTime, active: z.number().int(), new: z.number().int(), orders: z.number().int(), aov: z.number().nullable() })),
+  cohorts: z.array(z.object({ month: z.string(), size: z.number().int(), retention: z.array(rate) })),
+  chart: z.object({ pngBase64: z.string(), alt: z.string(), width: z.number().int(), height: z.number().int() }).optional(),
+});
+
+const storeQuery = z.coerce.number().int().positive().optional().describe('one store of your scope (default: all of them)');
+
+export const insightsRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/crm/insights/health',
+    operationId: 'getStoreHealth',
+    tag: 'insights',
+    summary: '会员健康度: store health dashboard (figures, vs previous period and last year, trend, cohort retention)',
+    description:
+      'Periods end today 00:00 China time: day = yesterday, week = the last 7 days, month = the last 30 days. Activity is counted by the order’s store, member totals by home store. ' +
+      'With chart=true the 12-period trend chart comes along as a base64 PNG (ECharts SSR → resvg).',
+    permission: 'churn.read',
+    query: z.object({ granularity: z.enum(['day', 'week', 'month']).default('week'), store: storeQuery, chart: queryBool.optional() }),
+    response: healthResponse,
+    errors: [403],
+    handler: async ({ access, query }) => {
+      const d = await healthDashboard(access, { granularity: query.granularity, storeId: query.store });
+      const out = jsonify(d);
+      if (!query.chart) return out;
+      const img = healthTrendChart(d);
+      return { ...out, chart: { pngBase64: img.png.toString('base64'), alt: img.alt, width: img.width, height: img.height } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/insights/rfm',
+    operationId: 'getRfmOverview',
+    tag: 'insights',
+    summary: 'RFM cells, value quadrants and churn-risk levels of your stores’ members',
+    permission: 'churn.read',
+    query: z.object({ store: storeQuery }),
+    response: z.object({
+      scoredAt: isoDateTime.nullable().describe('when the scoring run computed them; null before the first run'),
+      members: z.number().int(),
+      cells: z.array(z.object({ cell: z.string(), label: z.string(), members: z.number().int(), avgSpend: decimalString.nullable() })),
+      quadrants: z.array(z.object({ quadrant: z.string(), label: z.string(), members: z.number().int() })),
+      churnLevels: z.object({ high: z.number().int(), medium: z.number().int(), low: z.number().int() }),
+    }),
+    handler: async ({ access, query }) => jsonify(await rfmOverview(access, { storeId: query.store })),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/insights/churn',
+    operationId: 'getChurnList',
+    tag: 'insights',
+    summary: 'Churn warning list: members ranked by the churn model’s risk, with the reasons',
+    description: 'Before the first scoring run the first-version rule list (over 90 days and 3× the usual gap, by spend) is returned with source "rule".',
+    permission: 'churn.read',
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      level: z.enum(['high', 'medium', 'low']).optional().describe('default high'),
+      minDays: z.coerce.number().int().min(1).max(3650).optional().describe('only members silent for more than this many days'),
+    }),
+    response: z.object({
+      total: z.number().int(),
+      source: z.enum(['model', 'rule']),
+      scoredAt: isoDateTime.optional(),
+      entries: z.array(
+        z.object({
+          memberId: z.number().int(),
+          memberNo: z.string(),
+          name: z.string(),
+          phone: z.string().describe('masked unless the role may see phones'),
+          homeStore: z.string().nullable(),
+          daysSinceLastOrder: z.number().int(),
+          usualGapDays: z.number().int(),
+          totalSpend: decimalString,
+          orderCount: z.number().int(),
+          risk: z.number().min(0).max(1).optional(),
+          level: z.enum(['high', 'medium', 'low']).optional(),
+          reasons: z.array(z.string()).optional(),
+          clv: decimalString.nullable().optional().describe('12-month customer lifetime value'),
+        }),
+      ),
+    }),
+    handler: async ({ access, query }) => {
+      const l = await churnList(access, { limit: query.limit, levels: query.level ? [query.level] : undefined, minDays: query.minDays });
+      return jsonify({ total: l.total, source: l.source, ...(l.scoredAt ? { scoredAt: l.scoredAt } : {}), entries: l.entries });
+    },
+  }),
+];

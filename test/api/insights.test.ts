@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOW } from '../../src/crm/testing/fixture.ts';
+import { runScoring } from '../../src/crm/scores/index.ts';
+import { createApiTestEnv, type ApiTestEnv } from './support.ts';
+
+// /api/crm/insights/* on the hand-made fixture: the churn list before and after the first
+// scoring run, the RFM overview against SQL, the health dashboard with its chart, and scope.
+describe('admin API: insights', () => {
+  let t: ApiTestEnv;
+  beforeAll(async () => {
+    t = await createApiTestEnv('api_insights', {}, { now: () => NOW });
+  });
+  afterAll(async () => t?.cleanup());
+
+  it('churn list: the rule list before any scoring run, then the model with reasons', async () => {
+    const before = await t.call(t.tokens.manager1, 'GET', '/api/crm/insights/churn');
+    expect(before.status).toBe(200);
+    expect(before.body.source).toBe('rule');
+    expect(before.body.entries.map((e: { memberNo: string }) => e.memberNo)).toEqual(['M00000004', 'M00000012', 'M00000010', 'M00000007']);
+    await runScoring({ services: t.env.services });
+    const after = await t.call(t.tokens.manager1, 'GET', '/api/crm/insights/churn?level=high');
+    expect(after.status).toBe(200);
+    expect(after.body.source).toBe('model');
+    const [rows] = await t.env.services.sql.query<any[]>(
+      `SELECT m.member_no FROM member_scores s JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = m.id
+       WHERE m.status = 'active' AND m.home_store_id = ? AND s.churn_level = 'high' AND ms.order_count > 0 AND ms.last_order_at > ? - INTERVAL 365 DAY
+       ORDER BY ROUND(s.churn_risk, 2) DESC, ms.total_spend DESC, m.id`,
+      [t.fx.stores.S1, NOW],
+    );
+    expect(after.body.entries.map((e: { memberNo: string }) => e.memberNo)).toEqual(rows.map((r) => r.member_no));
+    expect(after.body.entries.every((e: { reasons: string[] }) => e.reasons.length > 0)).toBe(true);
+    // The lapsed regular (every 20 days, silent 150) is on it, with that rhythm in words.
+    const lina = after.body.entries.find((e: { memberNo: string }) => e.memberNo === 'M00000004');
+    expect(lina.reasons[0]).toBe('150 天未消费，平时约 20 天一次');
+  });
+
+  it('RFM overview counts the scope’s members per cell', async () => {
+    const r = await t.call(t.tokens.manager2, 'GET', '/api/crm/insights/rfm');
+    expect(r.status).toBe(200);
+    const [rows] = await t.env.services.sql.query<any[]>(
+      "SELECT s.rfm_cell, COUNT(*) AS n FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.home_store_id = ? AND m.status <> 'deleted' GROUP BY s.rfm_cell",
+      [t.fx.stores.S2],
+    );
+    expect(Object.fromEntries(r.body.cells.filter((c: { members: number }) => c.members).map((c: { cell: string; members: number }) => [c.cell, c.members]))).toEqual(
+      Object.fromEntries(rows.map((x) => [x.rfm_cell, Number(x.n)])),
+    );
+  });
+
+  it('health dashboard with the chart; another store is refused; agents lack churn.read', async () => {
+    const r = await t.call(t.tokens.hq, 'GET', '/api/crm/insights/health?granularity=month&chart=true');
+    expect(r.status).toBe(200);
+    expect(r.body.perStore).toHaveLength(2);
+    expect(r.body.trend).toHaveLength(12);
+    expect(r.body.current.total).toBe(r.body.perStore.reduce((a: number, s: { figures: { total: number } }) => a + s.figures.total, 0));
+    const png = Buffer.from(r.body.chart.pngBase64, 'base64');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(r.body.chart.width);
+    expect((await t.call(t.tokens.manager1, 'GET', `/api/crm/insights/health?store=${t.fx.stores.S2}`)).status).toBe(403);
+    expect((await t.call(t.tokens.agent, 'GET', '/api/crm/insights/health')).status).toBe(403);
+  });
+});
