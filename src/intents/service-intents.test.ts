@@ -68,6 +68,9 @@ describe('service intents', () => {
     const no = /T\d{14}/.exec(c.text)![0];
     expect(c.text).toContain(`已创建工单 ${no}：维修 · 优先级紧急 · 待处理`);
     expect(c.text).toContain('内容 包间空调坏了');
+    const assigned = await say(fx.staff.manager1, `${no} 指派给 客服小刘`, 'ticket.update');
+    expect(assigned.text).toContain('处理人 客服小刘');
+    expect((await say(fx.staff.manager1, `${no} 指派给 不存在的人`)).text).toBe('没有找到员工「不存在的人」。');
     const resolved = await say(fx.staff.manager1, `工单 ${no} 已解决 更换压缩机`, 'ticket.update');
     expect(resolved.text).toContain('已解决');
     expect(resolved.text).toContain('更换压缩机');

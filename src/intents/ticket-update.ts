@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeTicketStatus, escalateTicket, getTicket, rateTicket } from '../crm/tickets/index.ts';
+import { assignTicket, changeTicketStatus, escalateTicket, getTicket, rateTicket } from '../crm/tickets/index.ts';
 import { parseTicketUpdate } from './parse/service-text.ts';
 import { renderTicket } from './render/service.ts';
 import { staffAccess } from './staff.ts';
@@ -9,8 +9,8 @@ import { defineIntent } from './types.ts';
 export const ticketUpdate = defineIntent({
   name: 'ticket.update',
   audience: 'staff',
-  description: 'Update a service ticket by number: set status (in_progress, resolved, closed; open→in_progress→resolved→closed), escalate it, or record satisfaction 1-5.',
-  title: '更新工单（处理中/已解决/关闭/升级/满意度）',
+  description: 'Update a service ticket by number: set status (in_progress, resolved, closed; open→in_progress→resolved→closed), escalate it, assign it to a staff member, or record satisfaction 1-5.',
+  title: '更新工单（处理中/已解决/关闭/升级/指派/满意度）',
   permission: 'ticket.write',
   slots: z.object({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
@@ -26,9 +26,10 @@ export const ticketUpdate = defineIntent({
     { text: '升级工单 T20261121000001', slots: { text: '升级工单 T20261121000001' } },
     { text: 'T20261121000001 满意度 5', slots: { text: 'T20261121000001 满意度 5' } },
     { text: 'close ticket T20261121000001', slots: { text: 'close ticket T20261121000001' } },
+    { text: 'T20261121000001 指派给 客服小刘', slots: { text: 'T20261121000001 指派给 客服小刘' } },
   ],
   rule: {
-    keywords: [[/(?<![A-Za-z0-9])T\d{14,}(?!\d)/i, /已解决|解决了|处理好了|已处理|修好了|处理中|开始处理|受理|接单|关闭|关单|结单|重新打开|重开|升级|上报|满意度|评分|打分|resolved?|fixed|done|in progress|start|close[sd]?|reopen|escalate|rating|satisfaction/i]],
+    keywords: [[/(?<![A-Za-z0-9])T\d{14,}(?!\d)/i, /已解决|解决了|处理好了|已处理|修好了|处理中|开始处理|受理|接单|关闭|关单|结单|重新打开|重开|升级|上报|满意度|评分|打分|指派给|分配给|转给|交给|assign|resolved?|fixed|done|in progress|start|close[sd]?|reopen|escalate|rating|satisfaction/i]],
     extract: { text: 'text' },
     requires: [['text']],
     priority: 6,
@@ -43,6 +44,13 @@ export const ticketUpdate = defineIntent({
     if (rating !== undefined) {
       const t = await rateTicket(access, no, rating);
       return { text: renderTicket(t, now, '已记录满意度'), data: t };
+    }
+    if (p.action === 'assign' && p.assignee) {
+      // By name or WeCom userid, among active staff; a name shared by two people must be a userid.
+      const who = await ctx.services.db.staff.findMany({ where: { active: true, OR: [{ name: p.assignee }, { wecomUserId: p.assignee }] }, select: { id: true, name: true, wecomUserId: true }, take: 3 });
+      if (who.length !== 1) return { text: who.length ? `有多位员工叫「${p.assignee}」，请用企业微信账号指定：${who.map((w) => w.wecomUserId).join('、')}。` : `没有找到员工「${p.assignee}」。` };
+      const t = await assignTicket(access, no, who[0]!.id);
+      return { text: renderTicket(t, now, '已指派工单'), data: t };
     }
     if (escalate ?? p.action === 'escalate') {
       const t = await escalateTicket(access, no);

@@ -23,6 +23,8 @@ describe('service text parsers', () => {
     expect(parseTicketUpdate('升级工单 T20261121000001')).toEqual({ ticketNo: 'T20261121000001', action: 'escalate' });
     expect(parseTicketUpdate('T20261121000001 满意度 5')).toEqual({ ticketNo: 'T20261121000001', action: 'rate', satisfaction: 5 });
     expect(parseTicketUpdate('工单怎么样了')).toEqual({});
+    expect(parseTicketUpdate('T20261121000001 指派给 客服小刘')).toEqual({ ticketNo: 'T20261121000001', action: 'assign', assignee: '客服小刘' });
+    expect(parseTicketUpdate('assign T20261121000001 to agent_01')).toEqual({ ticketNo: 'T20261121000001', action: 'assign', assignee: 'agent_01' });
   });
 
   it('reads points changes and reasons', () => {

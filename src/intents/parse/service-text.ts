@@ -118,7 +118,9 @@ export const TICKET_NO = /(?<![A-Za-z0-9])T\d{14,}(?!\d)/i;
 
 export interface ParsedTicketUpdate {
   ticketNo?: string;
-  action?: 'status' | 'escalate' | 'rate';
+  action?: 'status' | 'escalate' | 'rate' | 'assign';
+  /** The staff member's name (or WeCom userid) to assign to. */
+  assignee?: string;
   status?: TicketStatus;
   satisfaction?: number;
   note?: string;
@@ -140,6 +142,8 @@ export function parseTicketUpdate(text: string): ParsedTicketUpdate {
     const n = parseNumber(rate[1]);
     if (n !== undefined) return { ...out, action: 'rate', satisfaction: n };
   }
+  const assign = /(?:指派给|分配给|转给|交给|\bassign(?:ed)?(?:\s+\S+)?\s+to)\s*([^\s,，。]{1,32})/i.exec(text);
+  if (assign?.[1]) return { ...out, action: 'assign', assignee: assign[1] };
   if (/升级|上报|\bescalate[sd]?\b/i.test(text)) return { ...out, action: 'escalate' };
   const st = first(text, STATUS_WORDS);
   if (!st) return out;
