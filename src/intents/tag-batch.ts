@@ -28,11 +28,13 @@ export const tagBatch = defineIntent({
   rule: {
     keywords: [
       [/流失(?:预警)?的?(?:名单|会员|客户|人|列表|老客)|沉睡会员|预警名单/, /标签|标记|打上|贴上/],
-      [/\bchurn(?:ed)?\s*(?:list|members|customers)|\bat-?risk\s*(?:list|members|customers)/i, /\btag|\blabel|\bmark/i],
+      [/\bchurn(?:ed)?\s*(?:list|members?|customers?)|\bat-?risk\s*(?:list|members?|customers?)/i, /\btag|\blabel|\bmark/i],
     ],
     extract: { list: 'list', tag: 'tag' },
     requires: [['list'], ['tag']],
-    priority: 6,
+    // Above recall.launch (7): "把流失会员全部标记为召回中" names a tag that contains 召回; a
+    // tagging verb next to a member list is batch tagging.
+    priority: 8,
   },
   async confirm(ctx, { list, tag }) {
     const plan = await planBatchTag(staffAccess(ctx), list, tag);

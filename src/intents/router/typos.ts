@@ -54,7 +54,8 @@ export function createTypoFixer(vocabulary: Iterable<string>): (text: string) =>
     for (const [re, to] of HOMOPHONES) out = out.replace(re, to);
     return out.replace(/[A-Za-z]{5,}/g, (token) => {
       const lower = token.toLowerCase();
-      if (known.has(lower) || COMMON.has(lower)) return token;
+      // Plurals and singulars of a trigger word are words, not typos ("members" is not "member" misspelt).
+      if (known.has(lower) || COMMON.has(lower) || known.has(lower.replace(/e?s$/, '')) || known.has(`${lower}s`)) return token;
       return words.find((w) => nearlyEqual(lower, w)) ?? token;
     });
   };
