@@ -155,13 +155,16 @@ export async function healthDashboard(access: StaffAccess, opts: { granularity?:
   const len = PERIOD_DAYS[granularity] * DAY;
   const end = startOfChinaDay(access.services.now());
   const start = new Date(end.getTime() - len);
-  const current = await healthFigures(access, ids, start, end);
-  const previous = await healthFigures(access, ids, new Date(start.getTime() - len), start);
-  const lastYear = await healthFigures(access, ids, new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY));
-  const perStore = [];
-  if (stores.length > 1) for (const s of stores) perStore.push({ storeId: s.id, code: s.code, name: s.name, figures: await healthFigures(access, [s.id], start, end) });
-  const trend = await healthTrend(access, ids, end, len, 12);
-  const cohorts = await retentionCohorts(access, ids, end, 6);
+  // Independent read-only queries: run side by side on the pool (each is one index range scan).
+  const [current, previous, lastYear, trend, cohorts, ...storeFigures] = await Promise.all([
+    healthFigures(access, ids, start, end),
+    healthFigures(access, ids, new Date(start.getTime() - len), start),
+    healthFigures(access, ids, new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY)),
+    healthTrend(access, ids, end, len, 12),
+    retentionCohorts(access, ids, end, 6),
+    ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end)) : []),
+  ]);
+  const perStore = storeFigures.map((figures, i) => ({ storeId: stores[i]!.id, code: stores[i]!.code, name: stores[i]!.name, figures }));
   await audit(access.services, {
     actor: access.actor,
     action: 'insights.health',

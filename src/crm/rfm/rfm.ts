@@ -139,3 +139,36 @@ export async function applyRfm(sql: Pool, now: Date, config: RfmConfig = DEFAULT
   );
   return cuts;
 }
+
+/** The value quadrant in JS (same rules as QUADRANT_SQL). */
+export function valueQuadrant(r: number | null, f: number | null, m: number | null): ValueQuadrant {
+  if (r === null || f === null || m === null) return 'dormant';
+  const valuable = f + m >= 6;
+  if (r >= 3) return valuable ? 'high_value' : 'potential';
+  return valuable ? 'churn_risk' : 'dormant';
+}
+
+export interface RfmScores {
+  r: number;
+  f: number;
+  m: number;
+  score: number;
+  cell: RfmCell;
+  quadrant: ValueQuadrant;
+}
+
+/**
+ * Scores one member against cut points from rfmCutPoints(): the same arithmetic as applyRfm's
+ * SQL, so the scoring run can write RFM in its single pass (applyRfm re-applies a new config
+ * to the stored rows without rescoring churn).
+ */
+export function rfmScorer(cuts: RfmCuts, config: RfmConfig = DEFAULT_RFM): (daysSince: number, frequency: number, monetary: number) => RfmScores {
+  const { r: wr, f: wf, m: wm } = config.weights;
+  const above = (v: number, q: number[]) => (v > q[0]! ? 1 : 0) + (v > q[1]! ? 1 : 0) + (v > q[2]! ? 1 : 0) + (v > q[3]! ? 1 : 0);
+  return (daysSince, frequency, monetary) => {
+    const r = 5 - above(daysSince, cuts.r);
+    const f = 1 + above(frequency, cuts.f);
+    const m = 1 + above(monetary, cuts.m);
+    return { r, f, m, score: Math.round(((wr * r + wf * f + wm * m) / (wr + wf + wm)) * 100) / 100, cell: rfmCell(r, f, m), quadrant: valueQuadrant(r, f, m) };
+  };
+}

@@ -10,7 +10,7 @@ import {
   type GammaGammaFit,
 } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
-import { applyRfm, DEFAULT_RFM, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
+import { DEFAULT_RFM, rfmCutPoints, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
 import { chinaDay, rebuildMemberStats, streamRows } from '../stats/rollup.ts';
 import { pipelinedWriter } from '../stats/writer.ts';
 
@@ -50,15 +50,21 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   const now = opts.now;
   if (opts.rebuildStats !== false) await rebuildMemberStats(sql, now);
   const t1 = Date.now();
+  // RFM cut points in SQL (percentiles over member_stats); the scores are applied in the pass below.
+  const rfmConfig = opts.rfm ?? DEFAULT_RFM;
+  const cuts = await rfmCutPoints(sql, now, rfmConfig);
+  const rfmOf = rfmScorer(cuts, rfmConfig);
+  const tCuts = Date.now();
 
   // Read every member's rollup once into typed arrays.
   const ids: number[] = [];
-  const cols = { x: [] as number[], tx: [] as number[], T: [] as number[], monetary: [] as number[], daysSince: [] as number[], daysReg: [] as number[], gap: [] as number[], s90: [] as number[], sp90: [] as number[], compl: [] as number[] };
+  const cols = { rf: [] as number[], rm: [] as number[], x: [] as number[], tx: [] as number[], T: [] as number[], monetary: [] as number[], daysSince: [] as number[], daysReg: [] as number[], gap: [] as number[], s90: [] as number[], sp90: [] as number[], compl: [] as number[] };
   const nowDay = chinaDay(now);
   for await (const r of streamRows(
     sql,
     `SELECT ms.member_id, ms.first_order_at, ms.last_order_at, ms.order_days, ms.total_spend, ms.first_day_spend, ms.median_gap_days,
-            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at
+            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at,
+            ${rfmConfig.window === 'all' ? 'ms.order_count AS rfm_f, ms.total_spend AS rfm_m' : 'ms.orders_365d AS rfm_f, ms.spend_365d AS rfm_m'}
      FROM member_stats ms JOIN members m ON m.id = ms.member_id WHERE m.status <> 'deleted'`,
     [],
   )) {
@@ -85,6 +91,8 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     cols.s90.push(Number(r.spend_90d));
     cols.sp90.push(Number(r.spend_prev_90d));
     cols.compl.push(Number(r.complaints_60d));
+    cols.rf.push(Number(r.rfm_f));
+    cols.rm.push(Number(r.rfm_m));
   }
 
   const tRead = Date.now();
@@ -110,8 +118,9 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   const scoredAt = now;
   const writer = pipelinedWriter(async (rows) => {
     await sql.query(
-      `INSERT INTO member_scores (member_id, churn_risk, churn_level, churn_reasons, p_alive, expected_purchases_90d, clv, scored_at) VALUES ?
-       ON DUPLICATE KEY UPDATE churn_risk = VALUES(churn_risk), churn_level = VALUES(churn_level), churn_reasons = VALUES(churn_reasons),
+      `INSERT INTO member_scores (member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant, churn_risk, churn_level, churn_reasons, p_alive, expected_purchases_90d, clv, scored_at) VALUES ?
+       ON DUPLICATE KEY UPDATE rfm_r = VALUES(rfm_r), rfm_f = VALUES(rfm_f), rfm_m = VALUES(rfm_m), rfm_score = VALUES(rfm_score),
+         rfm_cell = VALUES(rfm_cell), value_quadrant = VALUES(value_quadrant), churn_risk = VALUES(churn_risk), churn_level = VALUES(churn_level), churn_reasons = VALUES(churn_reasons),
          p_alive = VALUES(p_alive), expected_purchases_90d = VALUES(expected_purchases_90d), clv = VALUES(clv), scored_at = VALUES(scored_at)`,
       [rows],
     );
@@ -136,19 +145,18 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       pNoPurchase: pNo,
       expected90: e90,
     });
-    await writer.push([ids[i], a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), scoredAt]);
+    const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!) : null;
+    await writer.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), scoredAt]);
   }
   await writer.drain();
   // Scores of members deleted since the last run.
   await sql.query("DELETE s FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status = 'deleted'");
   const t3 = Date.now();
-  const cuts = await applyRfm(sql, now, opts.rfm ?? DEFAULT_RFM);
-  const t4 = Date.now();
   const params = {
     bgnbd: bg && { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, logLikelihood: bg.logLikelihood, converged: bg.converged, unit: 'week' },
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma, logLikelihood: gg.logLikelihood, customers: gg.customers },
-    rfm: { config: opts.rfm ?? DEFAULT_RFM, cuts },
+    rfm: { config: rfmConfig, cuts },
   };
-  await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, ?)', ['scores', now, ids.length, JSON.stringify(params), t4 - t0]);
-  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, ms: { stats: t1 - t0, read: tRead - t1, fit: t2 - tRead, score: t3 - t2, rfm: t4 - t3, total: Date.now() - t0 } };
+  await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, ?)', ['scores', now, ids.length, JSON.stringify(params), t3 - t0]);
+  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, ms: { stats: t1 - t0, rfm: tCuts - t1, read: tRead - tCuts, fit: t2 - tRead, score: t3 - t2, total: Date.now() - t0 } };
 }

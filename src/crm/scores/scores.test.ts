@@ -7,7 +7,7 @@ import { assessChurn } from '../churn/assess.ts';
 import { churnList } from '../churn/list.ts';
 import { healthTrendChart } from '../charts/health-chart.ts';
 import { healthDashboard } from '../health/dashboard.ts';
-import { rfmCell } from '../rfm/rfm.ts';
+import { applyRfm, rfmCell } from '../rfm/rfm.ts';
 import { seedDemo } from '../seed/index.ts';
 import { previewTree } from '../segments/preview.ts';
 import { refreshSmartTags } from '../smart-tags/smart-tags.ts';
@@ -145,6 +145,10 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
       cells.add(r.rfm_cell);
     }
     expect(cells.size).toBeGreaterThanOrEqual(6); // the data exercise most cells
+    // The bulk SQL path (applyRfm, for a config change without rescoring) writes the same.
+    await applyRfm(services.sql, NOW);
+    const [again] = await services.sql.query<any[]>('SELECT member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant FROM member_scores');
+    expect(again).toEqual(rows);
     for (const m of members.filter((x) => x.status !== 'deleted' && !byMember.has(x.id))) expect(got.get(m.id)!.rfm_cell).toBe('no_orders');
   });
 

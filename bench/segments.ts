@@ -1,0 +1,69 @@
+/**
+ * `npm run bench:segments -- [--members N]`: the issue's speed targets on the demo data, each
+ * printed beside a same-run baseline — a full scan `SELECT COUNT(*) FROM orders` — so figures
+ * from a busy or a fast machine can be compared:
+ *   preview of "等级>3 且 最近30天消费>500元" (target ≤ 1 s at 1M members),
+ *   export of a 500,000-member segment to CSV (scaled to half the members when fewer; ≤ 10 s),
+ *   RFM + churn + CLV recompute for all members (≤ 60 s), dashboard for one store (≤ 500 ms).
+ */
+import { rm } from 'node:fs/promises';
+import { loadConfig } from '../src/config.ts';
+import type { StaffAccess } from '../src/crm/access.ts';
+import { healthTrendChart } from '../src/crm/charts/health-chart.ts';
+import { healthDashboard } from '../src/crm/health/dashboard.ts';
+import { recomputeScores } from '../src/crm/scores/index.ts';
+import { exportSegment } from '../src/crm/segments/export.ts';
+import { previewTree } from '../src/crm/segments/preview.ts';
+import { createSegment } from '../src/crm/segments/segments.ts';
+import { refreshSmartTags } from '../src/crm/smart-tags/smart-tags.ts';
+import { createServices } from '../src/services.ts';
+import { BENCH_NOW, BENCH_URL, benchDatabase, membersArg, time } from './support.ts';
+
+const members = membersArg();
+const seeded = await benchDatabase(members);
+await seeded.end();
+const services = createServices(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: BENCH_URL, REDIS_PREFIX: 'crm_bench' }), { now: () => BENCH_NOW });
+try {
+  const [[admin]] = await services.sql.query<any[]>("SELECT id, wecom_user_id, name FROM staff WHERE role = 'admin' ORDER BY id LIMIT 1");
+  const actor = { kind: 'staff', staffId: Number(admin.id), wecomUserId: String(admin.wecom_user_id), name: String(admin.name), role: 'admin', storeIds: [] } as const;
+  const access: StaffAccess = { services, actor: { ...actor, storeIds: [] }, channel: 'console', requestId: 'bench' };
+  const [[counts]] = await services.sql.query<any[]>('SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM orders) AS o');
+  console.log(`crm_bench: ${counts.m} members, ${counts.o} orders`);
+
+  const base = await time(() => services.sql.query('SELECT COUNT(*) FROM orders'), 3);
+  const row = (name: string, ms: number, target: string, note = '') =>
+    console.log(`${name.padEnd(46)}${`${ms.toFixed(0)} ms`.padStart(11)}${`${(ms / base.ms).toFixed(2)}×`.padStart(9)}  target ${target}${note ? `  ${note}` : ''}`);
+  console.log(`\n${'operation'.padEnd(46)}${'time'.padStart(11)}${'÷ base'.padStart(9)}`);
+  row('baseline: SELECT COUNT(*) FROM orders', base.ms, '—');
+
+  const example = { version: 1, root: { and: [{ field: 'level', op: 'gt', value: 3 }, { metric: 'spend', days: 30, op: 'gt', value: '500' }] } };
+  const preview = await time(() => previewTree(access, example), 3);
+  row('preview 等级>3 且 最近30天消费>500元', preview.ms, '≤ 1 s', `(${preview.result.count} members)`);
+
+  // The export segment: half the members (500,000 at the 1M size), by registration date.
+  const size = Math.min(500_000, Math.floor(Number(counts.m) / 2));
+  const [[cut]] = await services.sql.query<any[]>("SELECT registered_at FROM members WHERE status <> 'deleted' ORDER BY registered_at, id LIMIT 1 OFFSET ?", [size - 1]);
+  await services.sql.query("DELETE FROM segments WHERE name = 'bench-export'");
+  const created = await time(() => createSegment(access, { name: 'bench-export', tree: { version: 1, root: { field: 'registered_at', op: 'lte', value: (cut.registered_at as Date).toISOString() } }, kind: 'static', visibility: 'private' }));
+  row(`  (create the ${size}-member segment)`, created.ms, '—');
+  const exp = await time(() => exportSegment(access, created.result.segment.id, { format: 'csv', dir: '/tmp/crm-bench-exports' }));
+  row(`export ${exp.result.rows} members to CSV`, exp.ms, '≤ 10 s');
+  await rm('/tmp/crm-bench-exports', { recursive: true, force: true });
+
+  const scores = await time(() => recomputeScores(services.sql, { now: BENCH_NOW }));
+  const s = scores.result.ms;
+  const tags = await time(() => refreshSmartTags(services.sql, BENCH_NOW));
+  row('RFM + churn + CLV recompute (all members)', scores.ms, '≤ 60 s', `rollup rebuild ${s.stats} · read ${s.read} · fit ${s.fit} · score+write ${s.score} · rfm ${s.rfm} ms`);
+  row('  of which scoring from member_stats', scores.ms - s.stats, '≤ 60 s');
+  row('  smart tags refresh', tags.ms, '—');
+
+  const store = { ...access, actor: { ...access.actor, role: 'store_manager' as const, storeIds: [1] } };
+  const dash = await time(() => healthDashboard(store, { granularity: 'week' }), 3);
+  row('dashboard, one store (week)', dash.ms, '≤ 500 ms');
+  const dashM = await time(() => healthDashboard(store, { granularity: 'month' }), 3);
+  row('dashboard, one store (month)', dashM.ms, '≤ 500 ms');
+  const chart = await time(async () => healthTrendChart(dash.result), 3);
+  row('  trend chart SVG → PNG', chart.ms, '—');
+} finally {
+  await services.close();
+}
