@@ -134,6 +134,9 @@ export async function processStep(deps: JourneyDeps, job: { enrollmentId: number
     return { kind: 'noop', reason: `unknown step ${job.stepId}` };
   }
 
+  const fast = await fastStep(deps, enr, cj, step, memo, now);
+  if (fast) return fast;
+
   // 1. claim
   const action = step.type === 'action' ? step.action.kind : null;
   const [ins] = await sql.query<ResultSetHeader>(
@@ -183,6 +186,81 @@ export async function processStep(deps: JourneyDeps, job: { enrollmentId: number
   }
 }
 
+/**
+ * Steps whose only effect is a write to our own database (exit, wait, condition, split, coupon):
+ * the execution row is inserted already final in the same transaction as the effect — one
+ * commit instead of three, and still exactly once (row and effect stand or fall together).
+ * undefined = not such a step, or its row exists already (the generic path replays it).
+ */
+async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, step: JourneyStep, memo: StepMemo, now: Date): Promise<StepOutcome | undefined> {
+  const isCoupon = step.type === 'action' && step.action.kind === 'coupon';
+  if (step.type === 'action' && !isCoupon) return undefined;
+  const ctx: StepCtx = { deps, enr, cj, step, exec: { id: 0, result: 'pending', channel: null, nextStep: null, detail: null }, now, finalAttempt: false, memo };
+  let result = 'done';
+  let next: string | undefined;
+  let detail: Record<string, unknown> | null = null;
+  let at = now;
+  let channel: string | null = null;
+  let variant: string | null = null;
+  let member: MemberRow | undefined;
+  if (step.type === 'wait') {
+    at = await waitUntil(ctx, step);
+    next = cj.nextOf.get(step.id);
+    detail = { until: at.toISOString() };
+  } else if (step.type === 'condition') {
+    const ok = await evaluateCondition(ctx, step);
+    next = ok ? step.then : step.else;
+    detail = { matched: ok };
+  } else if (step.type === 'split') {
+    const bucket = splitBucket(enr.journeyId, step.id, enr.memberId);
+    let acc = 0;
+    const branch = step.branches.find((b) => bucket < (acc += b.percent)) ?? step.branches[step.branches.length - 1]!;
+    next = branch.next;
+    variant = branch.name;
+    detail = { bucket, variant };
+  } else if (step.type === 'action') {
+    member = memo.member ?? (await loadMember(deps, enr.memberId));
+    memo.member = member;
+    if (!member || member.status !== 'active') return undefined; // the generic path records the skip
+    result = 'sent';
+    channel = 'coupon';
+    next = cj.nextOf.get(step.id);
+  }
+  const completes = step.type === 'exit' || next === undefined;
+  const conn = await deps.services.sql.getConnection();
+  try {
+    await conn.beginTransaction();
+    const [ins] = await conn.query<ResultSetHeader>(
+      'INSERT IGNORE INTO journey_step_executions (member_id, journey_id, enrollment_id, step_id, step_type, action, result, channel, next_step, detail, marketing, created_at, executed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [enr.memberId, enr.journeyId, enr.id, step.id, step.type, isCoupon ? 'coupon' : null, result, channel, next ?? null, detail ? JSON.stringify(detail) : null, false, now, now],
+    );
+    if (ins.affectedRows === 0) {
+      await conn.rollback();
+      return undefined;
+    }
+    if (step.type === 'action' && step.action.kind === 'coupon') {
+      const a = step.action;
+      await conn.query(
+        'INSERT IGNORE INTO member_coupons (member_id, code, title, amount, status, issued_at, expires_at, source, source_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [enr.memberId, couponCode(stepKey(enr, step.id)), a.title, a.amount.toFixed(2), 'issued', now, new Date(now.getTime() + a.validDays * 86_400_000), enr.recallId ? 'recall' : 'journey', enr.recallId ? `recall:${enr.recallId}` : `journey:${enr.journeyId}:e${enr.id}`],
+      );
+    }
+    if (variant) await conn.query('UPDATE journey_enrollments SET variant = ? WHERE id = ?', [variant, enr.id]);
+    if (completes) await conn.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id = ? AND state = 'active'", [now, now, enr.id]);
+    await conn.commit();
+  } catch (e) {
+    await conn.rollback().catch(() => undefined);
+    throw e;
+  } finally {
+    conn.release();
+  }
+  if (completes) {
+    enr.state = 'completed';
+    return { kind: 'complete' };
+  }
+  return { kind: 'next', stepId: next!, at };
+}
+
 interface StepCtx {
   deps: JourneyDeps;
   enr: Enrollment;
@@ -192,6 +270,8 @@ interface StepCtx {
   now: Date;
   finalAttempt: boolean;
   memo: StepMemo;
+  /** A weekly-cap slot to take with the first `sending` mark (marketing messages). */
+  capWeek?: string;
 }
 
 async function replay(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, step: JourneyStep, exec: ExecRow): Promise<StepOutcome> {
@@ -392,18 +472,9 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
     await services.sql.query("UPDATE journey_step_executions SET result = 'deferred', error = 'quiet hours', executed_at = ? WHERE id = ? AND result IN ('pending', 'deferred')", [now, ctx.exec.id]);
     return { kind: 'defer', at, reason: 'quiet hours' };
   }
-  if (a.marketing && !capTaken) {
-    const cap = services.config.JOURNEY_WEEKLY_CAP;
-    const wk = weekStart(now);
-    // The UPDATE is the atomic check-and-take (mysql2 counts matched rows: 0 = at the cap).
-    await services.sql.query('INSERT IGNORE INTO journey_frequency (member_id, week_start, sent) VALUES (?, ?, 0)', [member.id, wk]);
-    const [u] = await services.sql.query<ResultSetHeader>('UPDATE journey_frequency SET sent = sent + 1 WHERE member_id = ? AND week_start = ? AND sent < ?', [member.id, wk, cap]);
-    if (u.affectedRows === 0) {
-      await mark(ctx, 'skipped', { next, error: `frequency_cap: ${cap} marketing messages this week` });
-      return advance(ctx, next, now);
-    }
-    ctx.exec.detail = { capTaken: true, week: wk }; // written with the `sending` mark
-  }
+  // The weekly cap is taken together with the first `sending` mark (one commit), i.e. only when a
+  // channel is actually tried; it is given back unless the message is sent.
+  if (a.marketing && !capTaken) ctx.capWeek = weekStart(now);
 
   const [coupons] = await services.sql.query<RowDataPacket[]>('SELECT title, amount FROM member_coupons WHERE member_id = ? AND source_ref IN (?, ?) ORDER BY id DESC LIMIT 1', [
     member.id,
@@ -412,7 +483,14 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
   ]);
   const coupon = coupons[0] ? { title: String(coupons[0].title), amount: String(coupons[0].amount) } : null;
   const text = fill(a.text, member, ctx, coupon);
-  const d = await deliver(ctx, member, a, text, coupon);
+  let d: Delivery;
+  try {
+    d = await deliver(ctx, member, a, text, coupon);
+  } catch (e) {
+    if (!(e instanceof CapReached)) throw e;
+    await mark(ctx, 'skipped', { next, error: `frequency_cap: ${services.config.JOURNEY_WEEKLY_CAP} marketing messages this week` });
+    return advance(ctx, next, now);
+  }
 
   if (d.deferMs) {
     await services.sql.query("UPDATE journey_step_executions SET result = 'deferred', error = 'rate limited' WHERE id = ?", [ctx.exec.id]);
@@ -434,7 +512,33 @@ async function releaseCap(ctx: StepCtx, member: MemberRow, taken: boolean): Prom
   ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: false };
 }
 
+class CapReached extends Error {}
+
 async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
+  const wk = ctx.capWeek;
+  if (wk) {
+    const conn = await ctx.deps.services.sql.getConnection();
+    try {
+      await conn.beginTransaction();
+      // The UPDATE is the atomic check-and-take (mysql2 counts matched rows: 0 = at the cap).
+      await conn.query('INSERT IGNORE INTO journey_frequency (member_id, week_start, sent) VALUES (?, ?, 0)', [ctx.enr.memberId, wk]);
+      const [u] = await conn.query<ResultSetHeader>('UPDATE journey_frequency SET sent = sent + 1 WHERE member_id = ? AND week_start = ? AND sent < ?', [ctx.enr.memberId, wk, ctx.deps.services.config.JOURNEY_WEEKLY_CAP]);
+      if (u.affectedRows === 0) {
+        await conn.rollback();
+        throw new CapReached('frequency cap');
+      }
+      ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: true, week: wk };
+      await conn.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ?", [channel, JSON.stringify(ctx.exec.detail), ctx.exec.id]);
+      await conn.commit();
+      ctx.capWeek = undefined;
+      return;
+    } catch (e) {
+      if (!(e instanceof CapReached)) await conn.rollback().catch(() => undefined);
+      throw e;
+    } finally {
+      conn.release();
+    }
+  }
   await ctx.deps.services.sql.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ?", [
     channel,
     ctx.exec.detail ? JSON.stringify(ctx.exec.detail) : null,
