@@ -1,0 +1,54 @@
+/**
+ * `npm run scores -- [--now YYYY-MM-DD]`: the scoring run — rebuilds member_stats, fits
+ * BG/NBD + Gamma-Gamma, writes member_scores (RFM, churn risk/level/reasons, P(alive),
+ * expected purchases, CLV) and refreshes the smart tags. Prints the fitted parameters and
+ * timings as JSON. Meant for a nightly schedule (cron / a BullMQ repeatable job).
+ * Exit codes: 0 done, 1 failure, 2 bad arguments or configuration.
+ */
+import { ConfigError, loadConfig } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { createSqlPool } from '../db/sql.ts';
+import { recomputeScores } from '../crm/scores/recompute.ts';
+import { refreshSmartTags } from '../crm/smart-tags/smart-tags.ts';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  let now = new Date();
+  const i = args.indexOf('--now');
+  if (i >= 0) {
+    const v = args[i + 1] ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+      process.stderr.write('scores: --now YYYY-MM-DD (00:00 China time of that day)\n');
+      return 2;
+    }
+    now = new Date(`${v}T00:00:00+08:00`);
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`scores: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  await migrate(config.DATABASE_URL, { log: (m) => process.stderr.write(`${m}\n`) });
+  const sql = createSqlPool(config.DATABASE_URL);
+  try {
+    const r = await recomputeScores(sql, { now });
+    const tags = await refreshSmartTags(sql, now);
+    process.stdout.write(`${JSON.stringify({ now, members: r.members, bgnbd: r.bgnbd, gammaGamma: r.gammaGamma, rfmCuts: r.rfm, ms: r.ms, smartTags: tags }, null, 2)}\n`);
+    return 0;
+  } finally {
+    await sql.end();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`scores: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
