@@ -2,6 +2,7 @@ import type { AnyRoute } from '../route.ts';
 import { customerRoutes } from './customers.ts';
 import { exportRoute } from './export.ts';
 import { insightsRoutes } from './insights.ts';
+import { journeyRoutes } from './journeys.ts';
 import { customerInteractionsRoute, interactionRoutes } from './interactions.ts';
 import { duplicatesRoute, lifecycleRoutes } from './lifecycle.ts';
 import { membershipRoutes } from './membership.ts';
@@ -11,5 +12,5 @@ import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...journeyRoutes];
 }

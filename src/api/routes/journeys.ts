@@ -1,0 +1,261 @@
+import { z } from 'zod';
+import { requirePermission } from '../../crm/access.ts';
+import { TRIGGER_TYPES, parseJourneyDefinition } from '../../crm/journeys/definition.ts';
+import { journeyDeps } from '../../crm/journeys/deps.ts';
+import { enrollMembers } from '../../crm/journeys/schedule.ts';
+import { automationLogs, journeyStats } from '../../crm/journeys/stats.ts';
+import { createJourney, deleteJourney, getJourney, listJourneys, setJourneyStatus, updateJourney, type JourneyInfo } from '../../crm/journeys/store.ts';
+import { installTemplates, TEMPLATES } from '../../crm/journeys/templates.ts';
+import { emitTrigger } from '../../crm/journeys/triggers.ts';
+import { isAppError, notFound } from '../../errors.ts';
+import { defineRoute } from '../route.ts';
+import { idParam, iso, isoDateTime, isoOrNull, paged, pageQuery } from '../schemas.ts';
+
+const status = z.enum(['draft', 'active', 'paused']);
+const journeyItem = z.object({
+  id: z.number().int(),
+  templateKey: z.string().nullable(),
+  name: z.string(),
+  description: z.string().nullable(),
+  status,
+  currentVersion: z.number().int(),
+  triggerType: z.string(),
+  createdBy: z.string(),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+  definition: z.unknown().optional().describe('the current version (journey JSON, see the README)'),
+});
+const toJson = (j: JourneyInfo) => ({
+  id: j.id,
+  templateKey: j.templateKey,
+  name: j.name,
+  description: j.description,
+  status: j.status,
+  currentVersion: j.currentVersion,
+  triggerType: j.triggerType,
+  createdBy: j.createdBy,
+  createdAt: iso(j.createdAt),
+  updatedAt: iso(j.updatedAt),
+  ...(j.definition !== undefined ? { definition: j.definition } : {}),
+});
+
+const EXAMPLE = TEMPLATES[0]!.definition;
+const body = z.strictObject({ name: z.string().trim().min(1).max(128), description: z.string().max(500).nullable().optional(), definition: z.unknown() });
+const by = (a: { actor: { wecomUserId: string } }) => a.actor.wecomUserId;
+
+export const journeyRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/crm/journeys',
+    operationId: 'listJourneys',
+    tag: 'journeys',
+    summary: 'Automation journeys (without their definitions)',
+    permission: 'journey.read',
+    query: z.object({ status: status.optional() }),
+    response: z.object({ items: z.array(journeyItem) }),
+    handler: async ({ access, query }) => ({ items: (await listJourneys(access.services, query)).map(toJson) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/crm/journeys',
+    operationId: 'createJourney',
+    tag: 'journeys',
+    summary: 'Create a journey (as a draft) from its JSON definition',
+    permission: 'journey.write',
+    body,
+    example: { name: '新会员欢迎', definition: EXAMPLE },
+    response: journeyItem,
+    status: 201,
+    handler: async ({ access, body }) => {
+      requirePermission(access.actor, 'journey.write');
+      return toJson(await createJourney(access.services, by(access), { ...body, status: 'draft' }));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/crm/journeys/validate',
+    operationId: 'validateJourney',
+    tag: 'journeys',
+    summary: 'Check a journey definition without saving it',
+    permission: 'journey.write',
+    body: z.strictObject({ definition: z.unknown() }),
+    example: { definition: EXAMPLE },
+    response: z.object({ valid: z.boolean(), error: z.object({ path: z.string(), message: z.string() }).optional(), steps: z.number().int().optional(), trigger: z.string().optional() }),
+    handler: async ({ body }) => {
+      try {
+        const c = parseJourneyDefinition(body.definition);
+        return { valid: true, steps: c.steps.size, trigger: c.def.trigger.type };
+      } catch (e) {
+        if (isAppError(e) && e.code === 'invalid_journey') return { valid: false, error: e.details as { path: string; message: string } };
+        throw e;
+      }
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/journeys/templates',
+    operationId: 'listJourneyTemplates',
+    tag: 'journeys',
+    summary: 'The shipped journey templates',
+    permission: 'journey.read',
+    response: z.object({ items: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), definition: z.unknown() })) }),
+    handler: async () => ({ items: TEMPLATES }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/crm/journeys/templates/install',
+    operationId: 'installJourneyTemplates',
+    tag: 'journeys',
+    summary: 'Create each shipped template once, as a draft journey',
+    permission: 'journey.write',
+    response: z.object({ items: z.array(journeyItem) }),
+    handler: async ({ access }) => ({ items: (await installTemplates(access.services, by(access))).map(toJson) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/crm/journeys/events',
+    operationId: 'emitJourneyEvent',
+    tag: 'journeys',
+    summary: 'Report a member event (browsed a product, joined a WeCom group …): enrols the member in the journeys it triggers',
+    permission: 'journey.write',
+    body: z.strictObject({
+      type: z.enum(TRIGGER_TYPES),
+      memberId: z.number().int().positive(),
+      occurrence: z.string().min(1).max(64).describe('what makes this event distinct (the same one twice enrols once)'),
+      data: z.strictObject({ amount: z.number().optional(), productId: z.string().max(64).optional(), kind: z.enum(['group', 'staff']).optional(), fromLevel: z.number().int().nullable().optional(), toLevel: z.number().int().optional() }).optional(),
+    }),
+    example: { type: 'product_browsed', memberId: 1, occurrence: 'view-8812', data: { productId: 'SKU-001' } },
+    response: z.object({ enrolled: z.number().int() }),
+    handler: async ({ access, body }) => ({ enrolled: await emitTrigger(journeyDeps(access.services), body) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/journeys/{id}',
+    operationId: 'getJourney',
+    tag: 'journeys',
+    summary: 'A journey with its current definition',
+    permission: 'journey.read',
+    params: idParam,
+    response: journeyItem,
+    errors: [404],
+    handler: async ({ access, params }) => toJson(await getJourney(access.services, params.id)),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/crm/journeys/{id}',
+    operationId: 'updateJourney',
+    tag: 'journeys',
+    summary: 'Rename or change a journey; a new definition becomes a new version (members already in it keep theirs)',
+    permission: 'journey.write',
+    params: idParam,
+    body: body.partial().refine((p) => Object.keys(p).length > 0, { message: 'give at least one of name, description, definition' }),
+    example: { name: '新会员欢迎（v2）' },
+    response: journeyItem,
+    errors: [404],
+    handler: async ({ access, params, body }) => toJson(await updateJourney(access.services, params.id, by(access), body)),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/crm/journeys/{id}',
+    operationId: 'deleteJourney',
+    tag: 'journeys',
+    summary: 'Delete a journey that is not active (its execution log stays)',
+    permission: 'journey.write',
+    params: idParam,
+    response: z.object({ deleted: z.literal(true) }),
+    errors: [404, 409],
+    handler: async ({ access, params }) => {
+      await deleteJourney(access.services, params.id);
+      return { deleted: true as const };
+    },
+  }),
+  ...(['activate', 'pause'] as const).map((verb) =>
+    defineRoute({
+      method: 'post',
+      path: `/crm/journeys/{id}/${verb}`,
+      operationId: `${verb}Journey`,
+      tag: 'journeys',
+      summary: verb === 'activate' ? 'Activate: triggers start enrolling members' : 'Pause: no new members, and members inside wait until it is active again',
+      permission: 'journey.write',
+      params: idParam,
+      response: journeyItem,
+      errors: [404],
+      handler: async ({ access, params }) => toJson(await setJourneyStatus(access.services, params.id, verb === 'activate' ? 'active' : 'paused')),
+    }),
+  ),
+  defineRoute({
+    method: 'post',
+    path: '/crm/journeys/{id}/test',
+    operationId: 'testJourney',
+    tag: 'journeys',
+    summary: 'Run the journey for one member now (also a draft), every step logged like a real run',
+    permission: 'journey.write',
+    params: idParam,
+    body: z.strictObject({ memberId: z.number().int().positive() }),
+    example: { memberId: 1 },
+    response: z.object({ enrollmentId: z.number().int() }),
+    errors: [404],
+    handler: async ({ access, params, body }) => {
+      const [m] = await access.services.sql.query<import('mysql2').RowDataPacket[]>('SELECT id FROM members WHERE id = ?', [body.memberId]);
+      if (!m[0]) throw notFound('member_not_found', '没有找到这位会员。');
+      const r = await enrollMembers(journeyDeps(access.services), params.id, [body.memberId], { occurrence: `test:${access.services.now().getTime()}`, force: true, context: { test: true, by: by(access) } });
+      return { enrollmentId: r.enrollmentIds[0]! };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/journeys/{id}/stats',
+    operationId: 'journeyStats',
+    tag: 'journeys',
+    summary: 'Entered, in progress, completed, converted; results per step and A/B variant',
+    permission: 'journey.read',
+    params: idParam,
+    response: z.object({
+      entered: z.number().int(),
+      inProgress: z.number().int(),
+      completed: z.number().int(),
+      exited: z.number().int(),
+      failed: z.number().int(),
+      converted: z.number().int(),
+      conversionRate: z.string(),
+      steps: z.array(z.object({ stepId: z.string(), results: z.record(z.string(), z.number()) })),
+      variants: z.record(z.string(), z.number()),
+    }),
+    errors: [404],
+    handler: async ({ access, params }) => journeyStats(access.services, params.id),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/crm/automation-logs',
+    operationId: 'automationLogs',
+    tag: 'journeys',
+    summary: 'The journey execution log: one row per member and step (time, action, channel, result, error)',
+    permission: 'journey.read',
+    query: pageQuery.extend({
+      journeyId: z.coerce.number().int().positive().optional(),
+      memberId: z.coerce.number().int().positive().optional(),
+      result: z.enum(['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped', 'deferred', 'done']).optional(),
+    }),
+    response: paged(
+      z.object({
+        id: z.string(),
+        journeyId: z.number().int(),
+        enrollmentId: z.number().int(),
+        memberId: z.number().int(),
+        stepId: z.string(),
+        stepType: z.string(),
+        action: z.string().nullable(),
+        channel: z.string().nullable(),
+        result: z.string(),
+        error: z.string().nullable(),
+        attempts: z.number().int(),
+        createdAt: isoDateTime,
+        executedAt: isoDateTime.nullable(),
+      }),
+    ),
+    handler: async ({ access, query }) => {
+      const r = await automationLogs(access.services, query);
+      return { page: query.page, pageSize: query.pageSize, total: r.total, items: r.items.map((i) => ({ ...i, createdAt: iso(i.createdAt), executedAt: isoOrNull(i.executedAt) })) };
+    },
+  }),
+];
