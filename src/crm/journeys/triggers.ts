@@ -75,6 +75,11 @@ async function cursor(services: Services, name: string, now: Date): Promise<Date
 
 const setCursor = (services: Services, name: string, at: Date) => services.redis.set(services.key('journey', 'cursor', name), String(at.getTime()));
 
+/** Counts only what happened: an idle sweep returns {}. */
+function bump(out: ScanSummary, key: string, n: number): void {
+  if (n > 0) out[key] = (out[key] ?? 0) + n;
+}
+
 export interface ScanSummary {
   [trigger: string]: number;
 }
@@ -86,7 +91,7 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
   const now = services.now();
   const out: ScanSummary = {};
   const emitAll = async (type: TriggerType, rows: RowDataPacket[], occ: (r: RowDataPacket) => string, data?: (r: RowDataPacket) => TriggerEvent['data']) => {
-    for (const r of rows) out[type] = (out[type] ?? 0) + (await emitTrigger(deps, { type, memberId: r.member_id, occurrence: occ(r), data: data?.(r) }));
+    for (const r of rows) bump(out, type, (await emitTrigger(deps, { type, memberId: r.member_id, occurrence: occ(r), data: data?.(r) })));
   };
   const since = async (name: TriggerType, q: string, occ: (r: RowDataPacket) => string, data?: (r: RowDataPacket) => TriggerEvent['data']) => {
     if ((await activeJourneys(services, name)).length === 0) return;
@@ -105,7 +110,7 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
     if (j.trigger.type !== 'birthday') continue;
     const target = chinaDate(new Date(now.getTime() + j.trigger.daysBefore * 86_400_000));
     const [rows] = await sql.query<RowDataPacket[]>("SELECT id AS member_id FROM members WHERE status = 'active' AND birthday IS NOT NULL AND DATE_FORMAT(birthday, '%m-%d') = ?", [target.slice(5)]);
-    for (const r of rows) out.birthday = (out.birthday ?? 0) + (await enrollMembers(deps, j.id, [r.member_id], { occurrence: `birthday:${target.slice(0, 4)}` })).enrolled;
+    for (const r of rows) bump(out, 'birthday', (await enrollMembers(deps, j.id, [r.member_id], { occurrence: `birthday:${target.slice(0, 4)}` })).enrolled);
   }
   for (const j of await activeJourneys(services, 'no_order')) {
     if (j.trigger.type !== 'no_order') continue;
@@ -117,7 +122,7 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
     );
     const byLast = new Map<number, number[]>();
     for (const r of rows) byLast.set(r.last_id, [...(byLast.get(r.last_id) ?? []), r.member_id]);
-    for (const [last, ms] of byLast) out.no_order = (out.no_order ?? 0) + (await enrollMembers(deps, j.id, ms, { occurrence: `no_order:${last}` })).enrolled;
+    for (const [last, ms] of byLast) bump(out, 'no_order', (await enrollMembers(deps, j.id, ms, { occurrence: `no_order:${last}` })).enrolled);
   }
   for (const j of await activeJourneys(services, 'points_expiring')) {
     if (j.trigger.type !== 'points_expiring') continue;
@@ -125,7 +130,7 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
       "SELECT DISTINCT l.member_id, DATE_FORMAT(MIN(l.expires_at), '%Y-%m-%d') AS first_expiry FROM points_ledger l JOIN members m ON m.id = l.member_id WHERE l.delta > 0 AND l.expires_at > ? AND l.expires_at <= ? AND m.points > 0 AND m.status = 'active' GROUP BY l.member_id",
       [now, new Date(now.getTime() + j.trigger.withinDays * 86_400_000)],
     );
-    for (const r of rows) out.points_expiring = (out.points_expiring ?? 0) + (await enrollMembers(deps, j.id, [r.member_id], { occurrence: `points:${r.first_expiry}` })).enrolled;
+    for (const r of rows) bump(out, 'points_expiring', (await enrollMembers(deps, j.id, [r.member_id], { occurrence: `points:${r.first_expiry}` })).enrolled);
   }
   for (const type of ['segment_entered', 'segment_left'] as const) {
     for (const j of await activeJourneys(services, type)) {
@@ -138,7 +143,7 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
       const prev = new Set(known ? await services.redis.smembers(snap) : current);
       const cur = new Set(current);
       const changed = type === 'segment_entered' ? current.filter((m) => !prev.has(m)) : [...prev].filter((m) => !cur.has(m));
-      if (changed.length) out[type] = (out[type] ?? 0) + (await enrollMembers(deps, j.id, changed.map(Number), { occurrence: `${type}:${today}` })).enrolled;
+      if (changed.length) bump(out, type, (await enrollMembers(deps, j.id, changed.map(Number), { occurrence: `${type}:${today}` })).enrolled);
       const tx = services.redis.multi().del(snap);
       if (current.length) tx.sadd(snap, ...current);
       await tx.exec();
