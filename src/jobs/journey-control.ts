@@ -7,6 +7,7 @@ import { Worker } from 'bullmq';
 import { churnDigest, journeyFailureAlerts, slaBreaches } from '../crm/alerts/alerts.ts';
 import { journeyDeps, type JourneyDeps } from '../crm/journeys/deps.ts';
 import { resumeOrphans } from '../crm/journeys/schedule.ts';
+import { installTemplates } from '../crm/journeys/templates.ts';
 import { scanTriggers } from '../crm/journeys/triggers.ts';
 import { checkRecall, recallAttribution } from '../crm/recall/recall.ts';
 import type { Services } from '../services.ts';
@@ -43,7 +44,13 @@ export async function scheduleJourneyControl(services: Services): Promise<void> 
 
 export function startJourneyControl(services: Services, opts: { deps?: JourneyDeps; schedules?: boolean } = {}): Worker<JourneyControlJob> {
   const deps = opts.deps ?? journeyDeps(services);
-  if (opts.schedules !== false) scheduleJourneyControl(services).catch((err) => services.logger.error({ err }, 'journey control schedules not registered'));
+  // Tests drive these jobs themselves: a test process never registers the recurring sweeps
+  // (they would touch other test files' tickets) unless it asks to.
+  if (opts.schedules ?? services.config.NODE_ENV !== 'test') {
+    scheduleJourneyControl(services).catch((err) => services.logger.error({ err }, 'journey control schedules not registered'));
+    // The shipped templates appear as drafts once (idempotent), ready to be reviewed and activated.
+    installTemplates(services).catch((err) => services.logger.error({ err }, 'journey templates not installed'));
+  }
   const worker = new Worker<JourneyControlJob>(QUEUE_NAMES.journeyControl, (job) => processControl(services, deps, job.data), {
     connection: services.bullRedis,
     prefix: services.config.REDIS_PREFIX,
