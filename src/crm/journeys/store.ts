@@ -4,7 +4,7 @@
  * journey never changes the path of members already in it.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { notFound } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { parseJourneyDefinition, type CompiledJourney } from './definition.ts';
 
@@ -122,7 +122,7 @@ export async function setJourneyStatus(services: Services, id: number, status: J
 
 export async function deleteJourney(services: Services, id: number): Promise<void> {
   const j = await getJourney(services, id);
-  if (j.status === 'active') throw new (await import('../../errors.ts')).AppError('journey_active', '运行中的旅程不能删除，请先暂停。', 409, false);
+  if (j.status === 'active') throw new AppError('journey_active', '运行中的旅程不能删除，请先暂停。', 409, false);
   await services.sql.query('DELETE FROM journey_versions WHERE journey_id = ?', [id]);
   await services.sql.query('DELETE FROM journeys WHERE id = ?', [id]);
 }
