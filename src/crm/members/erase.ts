@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { AppError, forbidden } from '../../errors.ts';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
-import { audit, auditActor } from '../audit.ts';
+import { audit } from '../audit.ts';
 import type { CrmAccess } from '../tickets/types.ts';
 import { memberInScope } from './in-scope.ts';
 
@@ -80,7 +80,7 @@ export async function requestDeletion(access: CrmAccess, input: { memberId: numb
   const open = await services.db.deletionRequest.findFirst({ where: { memberId: input.memberId, status: 'requested' }, orderBy: { id: 'asc' } });
   if (open) return { requestId: open.id, created: false };
   const row = await services.db.deletionRequest.create({
-    data: { memberId: input.memberId, status: 'requested', reason: input.reason?.slice(0, 255) ?? null, requestedBy: auditActor(actor).actorId, requestedAt: services.now() },
+    data: { memberId: input.memberId, status: 'requested', reason: input.reason?.slice(0, 255) ?? null, requestedBy: actor.kind === 'member' ? `member:${actor.memberId}` : actor.wecomUserId, requestedAt: services.now() },
   });
   await audit(services, { actor, action: 'member.deletion_request', targetType: 'member', targetId: String(input.memberId), channel: access.channel, requestId: access.requestId, detail: { deletionRequestId: row.id } });
   return { requestId: row.id, created: true };

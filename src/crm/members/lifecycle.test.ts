@@ -133,7 +133,7 @@ describe('member lifecycle', () => {
     expect(texts).not.toContain('陈静');
     expect(await services.db.memberTag.count({ where: { memberId: M } })).toBe(0);
     expect((await services.db.order.aggregate({ where: { storeId: fx.stores.S1 }, _sum: { amount: true } }))._sum.amount?.toFixed(2)).toBe(storeSpend._sum.amount?.toFixed(2));
-    expect(await services.db.deletionRequest.findMany({ where: { memberId: M } })).toEqual([expect.objectContaining({ status: 'completed', requestedBy: String(M), reason: '不再使用' })]);
+    expect(await services.db.deletionRequest.findMany({ where: { memberId: M } })).toEqual([expect.objectContaining({ status: 'completed', requestedBy: `member:${M}`, reason: '不再使用' })]);
     expect((await services.db.auditLog.findMany({ where: { requestId: a.requestId } })).map((x) => x.action)).toEqual(['member.erase']);
     expect((await findMembers(as('hq'), { phone: '13800000007' })).total).toBe(0);
     expect((await memberSummary(as('hq'), { name: '已注销用户' })).kind).toBe('none');

@@ -4,7 +4,7 @@ import type { Prisma } from '../../db/prisma.ts';
 import { badRequest, forbidden } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { requirePermission } from '../access.ts';
-import { audit, auditActor } from '../audit.ts';
+import { audit } from '../audit.ts';
 import { memberInScope } from '../members/in-scope.ts';
 import { slaDue } from './sla.ts';
 import { ticketInclude, toTicketView, type CrmAccess, type TicketView } from './types.ts';
@@ -72,7 +72,9 @@ export async function createTicket(access: CrmAccess, raw: CreateTicketInput): P
     if (input.assigneeId) throw forbidden('permission_denied', '会员不能指定处理人。');
     homeStoreId = actor.homeStoreId;
   }
-  const ticket = await services.db.$transaction((tx) => insertTicket(tx, services, auditActor(actor).actorId, { ...input, storeId: input.storeId ?? homeStoreId }));
+  // tickets.created_by: the staff userid, or member:<id> so it can never be read as a userid.
+  const createdBy = actor.kind === 'member' ? `member:${actor.memberId}` : actor.wecomUserId;
+  const ticket = await services.db.$transaction((tx) => insertTicket(tx, services, createdBy, { ...input, storeId: input.storeId ?? homeStoreId }));
   await audit(services, {
     actor,
     action: 'ticket.create',

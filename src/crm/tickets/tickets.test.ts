@@ -75,7 +75,7 @@ describe('tickets and interactions', () => {
 
     const member = { kind: 'member' as const, memberId: fx.memberIds.M00000002!, name: '张伟', phone: '13800000002', homeStoreId: fx.stores.S2 };
     const mine = await createTicket({ services, actor: member, channel: 'miniprogram', requestId: 'm-1' }, { memberId: member.memberId, type: 'consultation', title: '转人工：会员卡问题' });
-    expect(mine).toMatchObject({ createdBy: String(member.memberId), storeId: fx.stores.S2, status: 'open' });
+    expect(mine).toMatchObject({ createdBy: `member:${member.memberId}`, storeId: fx.stores.S2, status: 'open' });
     await expect(createTicket({ services, actor: member, channel: 'miniprogram', requestId: 'm-2' }, { memberId: fx.memberIds.M00000001!, type: 'consultation', title: 'x' })).rejects.toMatchObject({ code: 'not_your_member', status: 403 });
     expect((await listTickets({ services, actor: member, channel: 'miniprogram', requestId: 'm-3' })).tickets.map((t) => t.memberId)).toEqual([member.memberId, member.memberId]);
   });
