@@ -38,9 +38,9 @@ export const recallLaunch = defineIntent({
   permission: 'recall.launch',
   slots,
   examples: [
-    { text: '给本店高风险流失会员发召回券', slots: {} },
-    { text: 'recall the churn list with a 20元 coupon', slots: { amount: '20.00' } },
-    { text: '给流失会员发30元召回券', slots: { amount: '30.00' } },
+    { text: '给本店高风险流失会员发召回券', slots: { text: '给本店高风险流失会员发召回券' } },
+    { text: 'recall the churn list with a 20元 coupon', slots: { amount: '20.00', text: 'recall the churn list with a 20元 coupon' } },
+    { text: '给流失会员发30元召回券', slots: { amount: '30.00', text: '给流失会员发30元召回券' } },
   ],
   rule: {
     keywords: [/召回|挽回|唤醒/, /\brecall\b|\bwin-?back\b/i],
