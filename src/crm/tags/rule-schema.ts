@@ -27,26 +27,30 @@ export const tagRuleSchema: z.ZodType<TagRuleDef> = z.lazy(() =>
 
 /**
  * The rule as a SQL condition on `members m` with its parameters (values are always bound,
- * never spliced). Correlated subqueries ride the (member_id, time) indexes of orders and
- * interactions.
+ * never spliced). Each count/sum is an uncorrelated `m.id IN (SELECT … GROUP BY member_id
+ * HAVING …)`, which MariaDB materialises once per statement (one pass over the window's
+ * orders) instead of probing per member; min ≥ 1 for counts, and a spend minimum of 0 is
+ * "everyone", so members without rows are handled exactly as the correlated form would.
  */
 export function ruleSql(rule: TagRuleDef, now: Date): { sql: string; params: unknown[] } {
   const since = (d?: number) => (d ? new Date(now.getTime() - d * 86_400_000) : null);
   switch (rule.kind) {
     case 'interaction_count': {
       const s = since(rule.days);
+      const where = [rule.type ? 'i.type = ?' : '', s ? 'i.created_at >= ?' : ''].filter(Boolean);
       return {
-        sql: `(SELECT COUNT(*) FROM interactions i WHERE i.member_id = m.id${rule.type ? ' AND i.type = ?' : ''}${s ? ' AND i.created_at >= ?' : ''}) >= ?`,
+        sql: `m.id IN (SELECT i.member_id FROM interactions i${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY i.member_id HAVING COUNT(*) >= ?)`,
         params: [...(rule.type ? [rule.type] : []), ...(s ? [s] : []), rule.min],
       };
     }
     case 'spend': {
+      if (Number(rule.min) <= 0) return { sql: '1 = 1', params: [] };
       const s = since(rule.days);
-      return { sql: `(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.member_id = m.id${s ? ' AND o.paid_at >= ?' : ''}) >= CAST(? AS DECIMAL(14,2))`, params: [...(s ? [s] : []), rule.min] };
+      return { sql: `m.id IN (SELECT o.member_id FROM orders o${s ? ' WHERE o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING SUM(o.amount) >= CAST(? AS DECIMAL(14,2)))`, params: [...(s ? [s] : []), rule.min] };
     }
     case 'order_count': {
       const s = since(rule.days);
-      return { sql: `(SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id${s ? ' AND o.paid_at >= ?' : ''}) >= ?`, params: [...(s ? [s] : []), rule.min] };
+      return { sql: `m.id IN (SELECT o.member_id FROM orders o${s ? ' WHERE o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING COUNT(*) >= ?)`, params: [...(s ? [s] : []), rule.min] };
     }
     case 'points':
       return { sql: 'm.points >= ?', params: [rule.min] };

@@ -33,19 +33,23 @@ export async function evaluateTagRule(services: Services, tagRuleId: number, mem
   let added = 0;
   let removed = 0;
   try {
+    // The matching members are computed once into a per-connection temporary table; adding
+    // and removing then join against it by primary key (no re-evaluation per tagged row).
+    await conn.query('CREATE TEMPORARY TABLE IF NOT EXISTS tmp_rule_match (member_id INT NOT NULL PRIMARY KEY)');
+    await conn.query('TRUNCATE TABLE tmp_rule_match');
     await conn.beginTransaction();
     if (rule.enabled) {
+      await conn.query(`INSERT INTO tmp_rule_match (member_id) SELECT m.id FROM members m WHERE m.status <> 'deleted' AND ${cond.sql}${only}`, [...cond.params, ...onlyParams]);
       const [ins] = await conn.query<ResultSetHeader>(
-        `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)
-         SELECT m.id, ?, 'rule', 1, 'rule', ? FROM members m WHERE m.status <> 'deleted' AND ${cond.sql}${only}`,
-        [rule.tagId, now, ...cond.params, ...onlyParams],
+        `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) SELECT member_id, ?, 'rule', 1, 'rule', ? FROM tmp_rule_match`,
+        [rule.tagId, now],
       );
       added = ins.affectedRows;
     }
     const [del] = await conn.query<ResultSetHeader>(
-      `DELETE mt FROM member_tags mt JOIN members m ON m.id = mt.member_id
-        WHERE mt.tag_id = ? AND mt.source = 'rule' AND (? OR m.status = 'deleted' OR NOT (${cond.sql}))${only}`,
-      [rule.tagId, !rule.enabled, ...cond.params, ...onlyParams],
+      `DELETE mt FROM member_tags mt LEFT JOIN tmp_rule_match t ON t.member_id = mt.member_id
+        WHERE mt.tag_id = ? AND mt.source = 'rule' AND t.member_id IS NULL${memberIds?.length ? ' AND mt.member_id IN (?)' : ''}`,
+      [rule.tagId, ...onlyParams],
     );
     removed = del.affectedRows;
     const [[count]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ?', [rule.tagId]);
@@ -56,6 +60,7 @@ export async function evaluateTagRule(services: Services, tagRuleId: number, mem
     await conn.rollback();
     throw e;
   } finally {
+    await conn.query('DROP TEMPORARY TABLE IF EXISTS tmp_rule_match').catch(() => undefined);
     conn.release();
   }
 }
