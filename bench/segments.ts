@@ -10,7 +10,7 @@ import { rm } from 'node:fs/promises';
 import { loadConfig } from '../src/config.ts';
 import type { StaffAccess } from '../src/crm/access.ts';
 import { healthTrendChart } from '../src/crm/charts/health-chart.ts';
-import { healthDashboard } from '../src/crm/health/dashboard.ts';
+import { healthDashboard, warmHealthCache } from '../src/crm/health/dashboard.ts';
 import { recomputeScores } from '../src/crm/scores/index.ts';
 import { exportSegment } from '../src/crm/segments/export.ts';
 import { previewTree } from '../src/crm/segments/preview.ts';
@@ -58,11 +58,23 @@ try {
   row('  smart tags refresh', tags.ms, '—');
 
   const store = { ...access, actor: { ...access.actor, role: 'store_manager' as const, storeIds: [1] } };
-  const dash = await time(() => healthDashboard(store, { granularity: 'week' }), 3);
-  row('dashboard, one store (week)', dash.ms, '≤ 500 ms');
-  const dashM = await time(() => healthDashboard(store, { granularity: 'month' }), 3);
-  row('dashboard, one store (month)', dashM.ms, '≤ 500 ms');
-  const chart = await time(async () => healthTrendChart(dash.result), 3);
+  const clearCache = async () => {
+    const keys = await services.redis.keys(services.key('health', '*'));
+    if (keys.length) await services.redis.del(...keys);
+  };
+  let dash!: Awaited<ReturnType<typeof healthDashboard>>;
+  for (const g of ['week', 'month'] as const) {
+    await clearCache();
+    const cold = await time(() => healthDashboard(store, { granularity: g }));
+    row(`dashboard, one store (${g}), computed`, cold.ms, '≤ 500 ms');
+    const warm = await time(() => healthDashboard(store, { granularity: g }), 5);
+    row(`dashboard, one store (${g}), cached for the day`, warm.ms, '≤ 500 ms');
+    dash = warm.result;
+  }
+  await clearCache();
+  const warming = await time(() => warmHealthCache(services));
+  row(`  warm the day's cache (${warming.result} dashboards)`, warming.ms, '—');
+  const chart = await time(async () => healthTrendChart(dash), 3);
   row('  trend chart SVG → PNG', chart.ms, '—');
 } finally {
   await services.close();

@@ -1,7 +1,7 @@
 /**
  * `npm run scores -- [--now YYYY-MM-DD]`: the scoring run — rebuilds member_stats, fits
  * BG/NBD + Gamma-Gamma, writes member_scores (RFM, churn risk/level/reasons, P(alive),
- * expected purchases, CLV) and refreshes the smart tags. Prints the fitted parameters and
+ * expected purchases, CLV), refreshes the smart tags and caches today's health dashboards. Prints the fitted parameters and
  * timings as JSON. Meant for a nightly schedule (cron / a BullMQ repeatable job).
  * Exit codes: 0 done, 1 failure, 2 bad arguments or configuration.
  */
@@ -10,6 +10,8 @@ import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
 import { recomputeScores } from '../crm/scores/recompute.ts';
 import { refreshSmartTags } from '../crm/smart-tags/smart-tags.ts';
+import { warmHealthCache } from '../crm/health/dashboard.ts';
+import { createServices } from '../services.ts';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -38,7 +40,10 @@ async function main(): Promise<number> {
   try {
     const r = await recomputeScores(sql, { now });
     const tags = await refreshSmartTags(sql, now);
-    process.stdout.write(`${JSON.stringify({ now, members: r.members, bgnbd: r.bgnbd, gammaGamma: r.gammaGamma, rfmCuts: r.rfm, ms: r.ms, smartTags: tags }, null, 2)}\n`);
+    // Today's health dashboards of every store (and all stores), so chat and the API answer from Redis.
+    const services = createServices({ ...config, LOG_LEVEL: 'silent' }, { now: () => now });
+    const dashboards = await warmHealthCache(services).finally(() => services.close());
+    process.stdout.write(`${JSON.stringify({ now, members: r.members, bgnbd: r.bgnbd, gammaGamma: r.gammaGamma, rfmCuts: r.rfm, ms: r.ms, smartTags: tags, dashboardsCached: dashboards }, null, 2)}\n`);
     return 0;
   } finally {
     await sql.end();

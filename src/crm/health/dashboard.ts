@@ -154,6 +154,58 @@ export async function healthDashboard(access: StaffAccess, opts: { granularity?:
   const ids = stores.length ? stores.map((s) => s.id) : [-1];
   const len = PERIOD_DAYS[granularity] * DAY;
   const end = startOfChinaDay(access.services.now());
+  const dashboard = await cachedDashboard(access, ids, granularity, end, () => computeDashboard(access, stores, ids, granularity, len, end));
+  await audit(access.services, {
+    actor: access.actor,
+    action: 'insights.health',
+    targetType: 'store',
+    targetId: scope === null && opts.storeId === undefined ? 'all' : ids.join(','),
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { granularity },
+  });
+  return dashboard;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Every period ends at today 00:00 China time, so a dashboard is the same all day: it is cached
+ * in Redis per store set, granularity and day (26 h), and the nightly scoring run warms it for
+ * each store and for all stores (warmHealthCache). A cold dashboard scans a year of the stores'
+ * orders; a warm one is one GET.
+ */
+async function cachedDashboard(access: StaffAccess, ids: number[], granularity: Granularity, end: Date, compute: () => Promise<HealthDashboard>): Promise<HealthDashboard> {
+  const { services } = access;
+  const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), granularity, end.toISOString());
+  const hit = await services.redis.get(key).catch(() => null);
+  if (hit) return JSON.parse(hit, (_k, v) => (typeof v === 'string' && ISO.test(v) ? new Date(v) : v)) as HealthDashboard;
+  const d = await compute();
+  await services.redis.set(key, JSON.stringify(d), 'EX', 26 * 3600).catch(() => {});
+  return d;
+}
+
+/** Computes (and caches) today's dashboards of every store and of all stores, every granularity. */
+export async function warmHealthCache(services: StaffAccess['services']): Promise<number> {
+  const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
+  const stores = rows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) }));
+  const end = startOfChinaDay(services.now());
+  const access = { services, actor: { kind: 'staff', staffId: 0, wecomUserId: 'system', name: 'system', role: 'admin', storeIds: [] }, channel: 'api', requestId: 'warm' } as StaffAccess;
+  let n = 0;
+  for (const set of [stores, ...(stores.length > 1 ? stores.map((s) => [s]) : [])]) {
+    if (!set.length) continue;
+    const ids = set.map((s) => s.id);
+    for (const g of ['day', 'week', 'month'] as const) {
+      const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), g, end.toISOString());
+      const d = await computeDashboard(access, set, ids, g, PERIOD_DAYS[g] * DAY, end);
+      await services.redis.set(key, JSON.stringify(d), 'EX', 26 * 3600);
+      n++;
+    }
+  }
+  return n;
+}
+
+async function computeDashboard(access: StaffAccess, stores: HealthDashboard['stores'], ids: number[], granularity: Granularity, len: number, end: Date): Promise<HealthDashboard> {
   const start = new Date(end.getTime() - len);
   // Independent read-only queries: run side by side on the pool (each is one index range scan).
   const [current, previous, lastYear, trend, cohorts, ...storeFigures] = await Promise.all([
@@ -165,15 +217,6 @@ export async function healthDashboard(access: StaffAccess, opts: { granularity?:
     ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end)) : []),
   ]);
   const perStore = storeFigures.map((figures, i) => ({ storeId: stores[i]!.id, code: stores[i]!.code, name: stores[i]!.name, figures }));
-  await audit(access.services, {
-    actor: access.actor,
-    action: 'insights.health',
-    targetType: 'store',
-    targetId: scope === null && opts.storeId === undefined ? 'all' : ids.join(','),
-    channel: access.channel,
-    requestId: access.requestId,
-    detail: { granularity },
-  });
   return { granularity, stores, current, previous, lastYear, vsPrevious: change(current, previous), vsLastYear: change(current, lastYear), perStore, trend, cohorts };
 }
 

@@ -6,7 +6,7 @@ import type { Services } from '../../services.ts';
 import { assessChurn } from '../churn/assess.ts';
 import { churnList } from '../churn/list.ts';
 import { healthTrendChart } from '../charts/health-chart.ts';
-import { healthDashboard } from '../health/dashboard.ts';
+import { healthDashboard, warmHealthCache } from '../health/dashboard.ts';
 import { applyRfm, rfmCell } from '../rfm/rfm.ts';
 import { seedDemo } from '../seed/index.ts';
 import { previewTree } from '../segments/preview.ts';
@@ -343,6 +343,17 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
     expect(img.png.readUInt32BE(16)).toBe(640);
     expect(img.png.readUInt32BE(20)).toBe(360);
     expect(img.png.length).toBeGreaterThan(5000); // bars, lines and labels drawn, not a blank canvas
+  });
+
+  it('a dashboard is cached for the day (its periods end at 00:00) and read back identical, dates included', async () => {
+    const mgr = access(staff('store_manager', [2]));
+    const first = await healthDashboard(mgr, { granularity: 'day' });
+    const keys = await services.redis.keys(services.key('health', '2', 'day', '*'));
+    expect(keys).toHaveLength(1);
+    const second = await healthDashboard(mgr, { granularity: 'day' });
+    expect(second).toEqual(first);
+    expect(second.current.start).toBeInstanceOf(Date);
+    expect(await warmHealthCache(services)).toBe(12); // 3 stores + all, × day/week/month
   });
 
   it('store managers cannot open another store’s dashboard', async () => {
