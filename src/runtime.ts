@@ -12,6 +12,9 @@ import { createRouter } from './intents/router/index.ts';
 import { startOutboundWorker } from './jobs/outbound-worker.ts';
 import { startJourneyControl } from './jobs/journey-control.ts';
 import { startJourneyWorker } from './jobs/journey-worker.ts';
+import { startCrmMaintenance } from './jobs/crm-maintenance.ts';
+import type { Repeatable } from './jobs/repeatable.ts';
+import { startSegmentRefresh } from './jobs/segment-refresh.ts';
 import type { Services } from './services.ts';
 
 export interface Runtime {
@@ -21,6 +24,8 @@ export interface Runtime {
   /** Answers pushed after their request was acked; awaited before shutdown. */
   inflight: Set<Promise<unknown>>;
   workers: Worker[];
+  /** Periodic tasks (segment refresh, CRM maintenance); closed with the workers. */
+  periodic: Promise<Repeatable>[];
   startWorkers(): void;
   /** Waits for in-flight answers, then closes workers (not the services: their owner does). */
   stop(): Promise<void>;
@@ -39,14 +44,18 @@ export function createRuntime(services: Services): Runtime {
     adapters,
     inflight,
     workers: [],
+    periodic: [],
     startWorkers() {
       runtime.workers.push(startOutboundWorker(services, adapters));
       // issue 6: journey steps, recall follow-ups, trigger sweeps and staff alerts
       runtime.workers.push(startJourneyWorker(services), startJourneyControl(services));
+      runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services));
+      for (const p of runtime.periodic) p.catch((err) => services.logger.error({ err }, 'periodic task not scheduled'));
     },
     async stop() {
       await Promise.allSettled([...inflight]);
       await Promise.allSettled(runtime.workers.map((w) => w.close()));
+      await Promise.allSettled(runtime.periodic.map(async (p) => (await p).close()));
     },
   };
   return runtime;

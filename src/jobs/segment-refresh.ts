@@ -1,8 +1,8 @@
-import { Queue, Worker } from 'bullmq';
 import { purgeOldExports } from '../crm/segments/export.ts';
 import { refreshSegment, type RunResult } from '../crm/segments/run.ts';
 import { parseSegmentTree } from '../crm/segments/tree.ts';
 import type { Services } from '../services.ts';
+import { startRepeatable, type Repeatable } from './repeatable.ts';
 
 export const SEGMENT_REFRESH_QUEUE = 'segment-refresh';
 
@@ -45,23 +45,14 @@ export async function processSegmentRefresh(services: Services, opts: SegmentRef
   return summary;
 }
 
-/**
- * The repeatable job: one scheduler entry (idempotent upsert, so every process may call it at
- * start) fires every `everyMs`; one worker runs them one at a time.
- */
-export async function startSegmentRefresh(services: Services, opts: SegmentRefreshOptions & { everyMs?: number } = {}): Promise<{ queue: Queue; worker: Worker }> {
-  const connection = services.bullRedis;
-  const prefix = services.config.REDIS_PREFIX;
-  const queue = new Queue(SEGMENT_REFRESH_QUEUE, { connection, prefix, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
-  await queue.upsertJobScheduler('segment-refresh-every', { every: opts.everyMs ?? 3600 * 1000 }, { name: 'refresh', data: {} });
-  const worker = new Worker(
-    SEGMENT_REFRESH_QUEUE,
-    async () => {
+/** Hourly by default; see repeatable.ts for the scheduling. */
+export function startSegmentRefresh(services: Services, opts: SegmentRefreshOptions & { everyMs?: number } = {}): Promise<Repeatable> {
+  return startRepeatable(services, {
+    queue: SEGMENT_REFRESH_QUEUE,
+    everyMs: opts.everyMs ?? 3600 * 1000,
+    run: async () => {
       const s = await processSegmentRefresh(services, opts);
       return { refreshed: s.refreshed.length, failed: s.failed.length, purgedExports: s.purgedExports };
     },
-    { connection, prefix, concurrency: 1 },
-  );
-  worker.on('error', (err) => services.logger.error({ err }, 'segment refresh worker error'));
-  return { queue, worker };
+  });
 }

@@ -1,0 +1,31 @@
+import { Queue, Worker } from 'bullmq';
+import type { Services } from '../services.ts';
+
+export interface Repeatable {
+  queue: Queue;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * A periodic task on BullMQ: one job scheduler entry (an idempotent upsert, so every process
+ * may call this at start without duplicating the schedule) and one worker running the task
+ * one at a time. Thin: `run` does the work in src/crm.
+ */
+export async function startRepeatable(services: Services, spec: { queue: string; everyMs: number; run: () => Promise<unknown> }): Promise<Repeatable> {
+  const connection = services.bullRedis;
+  const prefix = services.config.REDIS_PREFIX;
+  const queue = new Queue(spec.queue, { connection, prefix, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+  await queue.upsertJobScheduler(`${spec.queue}-every`, { every: spec.everyMs }, { name: spec.queue, data: {} });
+  const worker = new Worker(spec.queue, spec.run, { connection, prefix, concurrency: 1 });
+  worker.on('error', (err) => services.logger.error({ err, queue: spec.queue }, 'repeatable worker error'));
+  worker.on('failed', (_job, err) => services.logger.warn({ err: err.message, queue: spec.queue }, 'repeatable task failed'));
+  return {
+    queue,
+    worker,
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
