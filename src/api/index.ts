@@ -23,6 +23,8 @@ export const API_MAX_BODY_BYTES = 1024 * 1024;
  */
 export function apiRoutes(services: Services): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
+  const admin = services.config.ADMIN_TOKEN;
+  if (admin && admin.length < 24) services.logger.warn('ADMIN_TOKEN is shorter than 24 characters: use a long random value (e.g. openssl rand -hex 32)');
   const routes = apiRouteList();
   const doc = buildOpenApi(routes, { version: API_VERSION });
   const page = docsPage(doc);

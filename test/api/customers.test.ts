@@ -114,6 +114,12 @@ describe('admin API: customers', () => {
   it('masks phones for roles without phone access, and shows them to those with it', async () => {
     const agent = await t.call(t.tokens.agent, 'GET', '/api/crm/customers?q=13800000001');
     expect(agent.body.items[0].phone).toBe('138****0001');
+    // A role that sees masked phones may search a whole number, never a prefix (that would unmask digit by digit).
+    const prefix = await t.call(t.tokens.agent, 'GET', '/api/crm/customers?q=1380000000');
+    expect(prefix.status).toBe(400);
+    expect(prefix.body.error.code).toBe('phone_prefix_not_allowed');
+    expect((await t.call(t.tokens.marketer, 'GET', '/api/crm/customers?q=138')).status).toBe(400);
+    expect((await t.call(t.tokens.marketer, 'GET', `/api/crm/customers?q=${encodeURIComponent('+86 138 0000 0001')}`)).body.total).toBe(1);
     expect(JSON.stringify(agent.body)).not.toContain('13800000001');
     const manager = await t.call(t.tokens.manager1, 'GET', '/api/crm/customers?q=13800000001');
     expect(manager.body.items[0].phone).toBe('13800000001');

@@ -3,7 +3,9 @@ import type { StaffAccess } from '../../crm/access.ts';
 import { requirePermission } from '../../crm/access.ts';
 import { audit } from '../../crm/audit.ts';
 import { phoneFor } from '../../crm/mask.ts';
-import { normalizeName, normalizeText } from '../../crm/members/identifiers.ts';
+import { normalizeName, normalizePhone, normalizeText } from '../../crm/members/identifiers.ts';
+import { can } from '../../crm/auth/permissions.ts';
+import { badRequest } from '../../errors.ts';
 import { visibleMembers } from '../../crm/members/scope.ts';
 
 /**
@@ -47,13 +49,18 @@ export interface CustomerRow {
 /**
  * What `q` means: digits (with +86 / spaces / dashes) are a phone prefix, "M…" a member-number
  * prefix, anything else a name prefix. Prefixes use the unique/name indexes (LIKE 'x%').
+ * Without member.phone.view only a whole number is searched: prefix answers would let a caller
+ * who sees 138****0001 recover the hidden digits one query at a time.
  */
-export function qWhere(q: string): Prisma.MemberWhereInput | null {
+export function qWhere(q: string, phonePrefixAllowed: boolean): Prisma.MemberWhereInput | null {
   const text = normalizeText(q).trim();
   const compact = text.replace(/[\s\-.()]/g, '');
   if (/^(?:\+86|0086)?\d+$/.test(compact)) {
     const digits = compact.replace(/^(?:\+86|0086)/, '');
-    return { phone: { startsWith: digits } };
+    if (phonePrefixAllowed) return { phone: { startsWith: digits } };
+    const phone = normalizePhone(digits);
+    if (!phone) throw badRequest('phone_prefix_not_allowed', 'your role sees masked phones: search by the whole 11-digit number, a member number or a name');
+    return { phone };
   }
   if (/^m\d*$/i.test(compact)) return { memberNo: { startsWith: compact.toUpperCase() } };
   const name = normalizeName(text);
@@ -73,7 +80,7 @@ export async function listCustomers(access: StaffAccess, f: CustomerFilters): Pr
   requirePermission(access.actor, 'member.read');
   const { db } = access.services;
   const and: Prisma.MemberWhereInput[] = [visibleMembers(access.actor)];
-  if (f.q !== undefined) and.push(qWhere(f.q) ?? { id: -1 });
+  if (f.q !== undefined) and.push(qWhere(f.q, can(access.actor, 'member.phone.view')) ?? { id: -1 });
   if (f.storeId !== undefined) and.push({ homeStoreId: f.storeId });
   if (f.level !== undefined) and.push({ level: f.level });
   if (f.status !== undefined) and.push({ status: f.status });
