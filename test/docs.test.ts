@@ -18,3 +18,22 @@ describe('configuration docs', () => {
     expect(keys.filter((k) => !new RegExp(`^${k}=`, 'm').test(example))).toEqual([]);
   });
 });
+
+/** The JSON examples in the README are parsed by the same schemas the app uses. */
+describe('README examples', () => {
+  const readme = read('README.md');
+  const section = (heading: string) => readme.slice(readme.indexOf(heading), readme.indexOf('\n## ', readme.indexOf(heading) + 1));
+
+  it('segment trees parse', async () => {
+    const { parseSegmentTree } = await import('../src/crm/segments/tree.ts');
+    const lines = section('## Segments').split('\n').filter((l) => l.startsWith('{"version":1'));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const l of lines) expect(() => parseSegmentTree(JSON.parse(l))).not.toThrow();
+  });
+
+  it('the journey definition parses', async () => {
+    const { parseJourneyDefinition } = await import('../src/crm/journeys/definition.ts');
+    const block = /```json\n([\s\S]*?)```/.exec(section('## Journeys'))![1]!;
+    expect(() => parseJourneyDefinition(JSON.parse(block))).not.toThrow();
+  });
+});
