@@ -4,6 +4,7 @@
  * MP_API_BASE so the test fake (test/fakes/weixin-api.ts) or a proxy can stand in.
  * Never logs the token or the secret (the token travels in the query string, so URLs are never logged).
  */
+import { callTencentApi } from '../shared/tencent-http.ts';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
@@ -44,27 +45,7 @@ export function createMpApiClient(services: MpApiServices, opts: MpApiClientOpti
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
   async function call(api: string, query: Record<string, string>, body?: unknown): Promise<MpApiReply> {
-    let res: Response;
-    try {
-      res = await fetch(`${base}/cgi-bin/${api}?${new URLSearchParams(query).toString()}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (e) {
-      const err = e as Error;
-      throw mpTransportError(api, err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error: ${err.message}`);
-    }
-    if (!res.ok) await res.body?.cancel().catch(() => undefined);
-    if (res.status === 429 || res.status >= 500) throw mpTransportError(api, `HTTP ${res.status}`, { httpStatus: res.status });
-    if (!res.ok) throw new AppError('mp_http_error', `${api}: HTTP ${res.status}`, 502, false, { api, httpStatus: res.status });
-    let reply: Record<string, unknown>;
-    try {
-      reply = (await res.json()) as Record<string, unknown>;
-    } catch {
-      throw mpTransportError(api, 'response is not JSON');
-    }
+    const reply = await callTencentApi<Record<string, unknown>>(base, api, query, body, timeoutMs, { transport: mpTransportError, httpErrorCode: 'mp_http_error' });
     const errcode = Number(reply.errcode ?? 0);
     if (IP_NOT_WHITELISTED.has(errcode)) {
       logger.error({ api, errcode, appId }, "WeChat refused the call: this server's egress IP is not in the mini-program's IP whitelist (开发管理 → 开发设置 → IP白名单)");

@@ -5,6 +5,7 @@
  * Never logs the access token or the secret (the token travels in the query string, so URLs
  * are never logged either).
  */
+import { callTencentApi } from '../shared/tencent-http.ts';
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../errors.ts';
@@ -66,29 +67,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
   async function call(api: string, query: Record<string, string>, body?: unknown): Promise<ApiReply> {
-    const url = `${base}/cgi-bin/${api}?${new URLSearchParams(query).toString()}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (e) {
-      const err = e as Error;
-      throw weComTransportError(api, err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error: ${err.message}`);
-    }
-    if (!res.ok) await res.body?.cancel().catch(() => undefined);
-    if (res.status === 429 || res.status >= 500) throw weComTransportError(api, `HTTP ${res.status}`, { httpStatus: res.status });
-    if (!res.ok) throw new AppError('wecom_http_error', `${api}: HTTP ${res.status}`, 502, false, { api, httpStatus: res.status });
-    let reply: ApiReply;
-    try {
-      reply = (await res.json()) as ApiReply;
-    } catch {
-      // A proxy's HTML error page, or a cut connection: worth another try.
-      throw weComTransportError(api, 'response is not JSON');
-    }
+    const reply = await callTencentApi<ApiReply>(base, api, query, body, timeoutMs, { transport: weComTransportError, httpErrorCode: 'wecom_http_error' });
     const errcode = reply.errcode ?? 0;
     if (errcode === IP_NOT_TRUSTED) logger.error({ api, errcode, corpId, agentId }, IP_NOT_TRUSTED_EXPLANATION);
     return reply;
