@@ -1,0 +1,110 @@
+/**
+ * `npm run crm -- import <file> …` and `npm run crm -- export --out <file> …` (issue 3, import /
+ * export): see CRM_USAGE. Exit codes: 0 done, 1 failure (message and code, no stack trace; also
+ * an import in which a batch was rolled back), 2 bad arguments or configuration.
+ */
+import ExcelJS from 'exceljs';
+import { ConfigError, loadConfig } from '../config.ts';
+import { isAppError } from '../errors.ts';
+import { CRM_USAGE, parseCrmArgs, type CrmCommand } from '../crm/import/cli-args.ts';
+import { writeCsv } from '../crm/import/csv.ts';
+import { importMembers, type ImportProgress } from '../crm/import/import.ts';
+import { consoleAccess, storeIdOf } from '../crm/import/staff.ts';
+import { EXPORT_FIELDS, exportMembers } from '../crm/members/export.ts';
+import { createServices, type Services } from '../services.ts';
+
+function progressPrinter(): (p: ImportProgress) => void {
+  const tty = process.stderr.isTTY;
+  let lastPrint = 0;
+  return (p) => {
+    const now = Date.now();
+    if (!p.done && now - lastPrint < (tty ? 500 : 5_000)) return;
+    lastPrint = now;
+    const secs = Math.max(p.elapsedMs / 1000, 0.001);
+    const line = `rows read ${p.rowsRead}, imported ${p.imported}, rejected ${p.rejected}, ${Math.round(p.rowsRead / secs)} rows/s, ${secs.toFixed(1)} s`;
+    process.stderr.write(tty ? `\r\x1b[K${line}${p.done ? '\n' : ''}` : `${line}\n`);
+  };
+}
+
+async function runImport(services: Services, c: Extract<CrmCommand, { cmd: 'import' }>): Promise<number> {
+  const access = await consoleAccess(services, c.as);
+  const defaultStoreId = c.store === undefined ? undefined : await storeIdOf(services, c.store);
+  const r = await importMembers(access, c.file, { map: c.map, defaultStoreId, dryRun: c.dryRun, batchSize: c.batch, errorsFile: c.errors, onProgress: c.quiet ? undefined : progressPrinter() });
+  const { errors, ...summary } = r;
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (r.rejected) process.stderr.write(`${r.rejected} row(s) rejected (${errors.length} problem(s)); report: ${r.errorsFile}\n`);
+  if (r.failedBatches) {
+    process.stderr.write(`crm import: ${r.failedBatches} batch(es) rolled back [import_batch_failed]\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function runExport(services: Services, c: Extract<CrmCommand, { cmd: 'export' }>): Promise<number> {
+  const access = await consoleAccess(services, c.as);
+  const storeId = c.store === undefined ? undefined : await storeIdOf(services, c.store);
+  const fields = c.fields ?? [...EXPORT_FIELDS];
+  const rows = exportMembers(access, { fields, storeId, tag: c.tag, unmaskPhone: c.unmask });
+  let n = 0;
+  if (c.format === 'csv') {
+    n = await writeCsv(
+      c.out,
+      fields,
+      (async function* () {
+        for await (const r of rows) yield fields.map((f) => r[f]);
+      })(),
+    );
+  } else {
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: c.out, useSharedStrings: false, useStyles: false });
+    const ws = wb.addWorksheet('members');
+    ws.addRow(fields).commit();
+    for await (const r of rows) {
+      ws.addRow(fields.map((f) => r[f])).commit();
+      n++;
+    }
+    ws.commit();
+    await wb.commit();
+  }
+  process.stdout.write(`${JSON.stringify({ out: c.out, format: c.format, rows: n, maskedPhone: !c.unmask })}\n`);
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const parsed = parseCrmArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`crm: ${parsed.error}\n\n${CRM_USAGE}\n`);
+    return 2;
+  }
+  const command = parsed.command;
+  if (command.cmd === 'help') {
+    process.stdout.write(`${CRM_USAGE}\n`);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`crm: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const services = createServices({ ...config, LOG_LEVEL: 'silent' });
+  try {
+    return command.cmd === 'import' ? await runImport(services, command) : await runExport(services, command);
+  } finally {
+    await services.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const msg = isAppError(e) ? `${e.message} [${e.code}]` : e instanceof Error ? `${e.message}${(e as { code?: string }).code ? ` [${(e as { code?: string }).code}]` : ''}` : String(e);
+    process.stderr.write(`crm ${process.argv[2] ?? ''} failed: ${msg}\n`);
+    process.exitCode = 1;
+  },
+);
