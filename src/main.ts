@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
+import { runScoring } from './crm/scores/index.ts';
 import { seedIfEmpty } from './crm/seed/index.ts';
 import { migrate } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
@@ -25,7 +26,13 @@ async function main(): Promise<void> {
   const services = createServices(config, { logger });
   if (config.SEED_DEMO === 'auto') {
     const seeded = await seedIfEmpty(services);
-    if (seeded.seeded) logger.info({ seeded: seeded.result }, 'demo data loaded into the empty database');
+    if (seeded.seeded) {
+      logger.info({ seeded: seeded.result }, 'demo data loaded into the empty database');
+      // Score the fresh demo data at once, so churn.list and insights use the model from the
+      // first message instead of waiting for the nightly run.
+      const scored = await runScoring({ services });
+      logger.info({ members: scored.members, ms: scored.ms.total }, 'value models scored');
+    }
     else logger.info({ reason: seeded.reason }, 'demo data not loaded');
   }
   const runtime = createRuntime(services);

@@ -14,6 +14,7 @@ import { startJourneyControl } from './jobs/journey-control.ts';
 import { startJourneyWorker } from './jobs/journey-worker.ts';
 import { startCrmMaintenance } from './jobs/crm-maintenance.ts';
 import type { Repeatable } from './jobs/repeatable.ts';
+import { startScoring } from './jobs/scoring.ts';
 import { startSegmentRefresh } from './jobs/segment-refresh.ts';
 import type { Services } from './services.ts';
 
@@ -49,7 +50,7 @@ export function createRuntime(services: Services): Runtime {
       runtime.workers.push(startOutboundWorker(services, adapters));
       // issue 6: journey steps, recall follow-ups, trigger sweeps and staff alerts
       runtime.workers.push(startJourneyWorker(services), startJourneyControl(services));
-      runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services));
+      runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services));
       for (const p of runtime.periodic) p.catch((err) => services.logger.error({ err }, 'periodic task not scheduled'));
     },
     async stop() {

@@ -1,0 +1,14 @@
+import { runScoring } from '../crm/scores/index.ts';
+import type { Services } from '../services.ts';
+import { startRepeatable, type Repeatable } from './repeatable.ts';
+
+export const SCORING_QUEUE = 'scoring';
+
+/**
+ * The nightly value-model run (rollup, BG/NBD + Gamma-Gamma fit, member_scores, smart tags,
+ * dashboard cache), every `everyMs` (default 24 h). It rewrites whole tables from the orders,
+ * so a retried or doubled run gives the same result.
+ */
+export function startScoring(services: Services, everyMs = 24 * 3600 * 1000): Promise<Repeatable> {
+  return startRepeatable(services, { queue: SCORING_QUEUE, everyMs, run: () => runScoring({ services }) });
+}
