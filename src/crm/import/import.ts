@@ -73,6 +73,9 @@ interface Existing extends RowDataPacket {
 const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
 const show = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? day(v) : String(v));
 
+/** MariaDB named lock serialising import batches; lock names are server-wide, so the database name is appended. */
+const IMPORT_LOCK = 'crm_import:';
+
 export const defaultErrorsFile = (file: string) => join(dirname(file), `${basename(file, extname(file))}.errors.csv`);
 
 /**
@@ -130,23 +133,41 @@ export async function importMembers(access: StaffAccess, file: string, opts: Imp
     const rows = batch;
     batch = [];
     result.batches++;
-    const conn = await services.sql.getConnection();
-    try {
-      await conn.beginTransaction();
-      const counts = await writeBatch(conn, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => reject(row, colName(field), reason), file });
-      if (opts.dryRun) await conn.rollback();
-      else await conn.commit();
-      result.created += counts.created;
-      result.updated += counts.updated;
-      result.unchanged += counts.unchanged;
-    } catch (e) {
-      await conn.rollback().catch(() => undefined);
-      result.failedBatches++;
-      const msg = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 300) : String(e);
-      const range = `第 ${rows[0]!.row}–${rows[rows.length - 1]!.row} 行`;
-      for (const r of rows) if (!rejectedRows.has(r.row)) reject(r.row, '', `所在批次（${range}）写入失败已整批回滚：${msg}`);
-    } finally {
-      conn.release();
+    const range = `第 ${rows[0]!.row}–${rows[rows.length - 1]!.row} 行`;
+    // A deadlock or lock wait timeout (two importers, or a concurrent writer) is retried; the batch is redone from scratch.
+    for (let attempt = 1; ; attempt++) {
+      const rowRejects: RejectedRow[] = [];
+      const conn = await services.sql.getConnection();
+      let locked = false;
+      try {
+        // One batch at a time across importers (a named lock, taken before the transaction so its
+        // reads see the previous batch's commit): member numbers continue the sequence without
+        // two importers taking the same ones, and batches do not deadlock on the phone index gaps.
+        const [[lock]] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(CONCAT(?, DATABASE()), 60) AS ok', [IMPORT_LOCK]);
+        if (lock?.ok !== 1) throw new AppError('import_busy', '另一个导入占用了会员号分配锁超过 60 秒。', 409, true);
+        locked = true;
+        await conn.beginTransaction();
+        const counts = await writeBatch(conn, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => rowRejects.push({ row, column: colName(field), reason }), file });
+        if (opts.dryRun) await conn.rollback();
+        else await conn.commit();
+        for (const r of rowRejects) reject(r.row, r.column, r.reason);
+        result.created += counts.created;
+        result.updated += counts.updated;
+        result.unchanged += counts.unchanged;
+        break;
+      } catch (e) {
+        await conn.rollback().catch(() => undefined);
+        const errno = (e as { errno?: number }).errno;
+        if ((errno === 1213 || errno === 1205) && attempt < 4) continue;
+        result.failedBatches++;
+        const msg = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 300) : String(e);
+        for (const r of rowRejects) reject(r.row, r.column, r.reason);
+        for (const r of rows) if (!rejectedRows.has(r.row)) reject(r.row, '', `所在批次（${range}）写入失败已整批回滚：${msg}`);
+        break;
+      } finally {
+        if (locked) await conn.query('SELECT RELEASE_LOCK(CONCAT(?, DATABASE()))', [IMPORT_LOCK]).catch(() => undefined);
+        conn.release();
+      }
     }
     progress(false);
   };
@@ -207,6 +228,8 @@ async function writeBatch(
 ): Promise<{ created: number; updated: number; unchanged: number }> {
   const { actor } = access;
   const now = access.services.now();
+  // Under IMPORT_LOCK (see importMembers); another writer taking the same number still fails on the unique index.
+  const [top] = await conn.query<RowDataPacket[]>('SELECT MAX(member_no) AS member_no FROM members');
   const [found] = await conn.query<Existing[]>('SELECT id, phone, name, gender, birthday, home_store_id, status FROM members WHERE phone IN (?) FOR UPDATE', [rows.map((r) => r.data.phone)]);
   const byPhone = new Map(found.map((m) => [m.phone, m]));
   const inScope = (storeId: number | null) => o.scope === null || (storeId !== null && o.scope.includes(storeId));
@@ -247,10 +270,7 @@ async function writeBatch(
   }
 
   if (creates.length) {
-    // The member-number sequence is read under a lock on the highest number, so concurrent
-    // imports (or other writers using the same rule) queue here instead of taking the same numbers.
-    const [top] = await conn.query<RowDataPacket[]>('SELECT member_no FROM members ORDER BY member_no DESC LIMIT 1 FOR UPDATE');
-    const last = (top[0]?.member_no as string | undefined) ?? 'M00000000';
+    const last = (top[0]?.member_no as string | null) ?? 'M00000000';
     if (!MEMBER_NO.test(last)) throw new AppError('member_no_sequence', `最大的会员号「${last}」不是 M+8 位数字，无法续号。`, 409);
     let next = Number(last.slice(1));
     const values = creates.map((c) => {
