@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCrmArgs } from '../../src/crm/import/cli-args.ts';
+import { createFixture, type Fixture } from '../../src/crm/testing/fixture.ts';
+import { createTestEnv, type TestEnv } from '../support/env.ts';
+
+let env: TestEnv;
+let fx: Fixture;
+let dir: string;
+
+function crm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'src/cli/crm.ts', ...args], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { ...process.env, DATABASE_URL: env.databaseUrl, REDIS_PREFIX: env.config.REDIS_PREFIX, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr: stderr.replace(/^npm warn.*\n/gm, '') }));
+  });
+}
+
+beforeAll(async () => {
+  env = await createTestEnv('import_cli');
+  fx = await createFixture(env.services);
+  dir = await mkdtemp(join(tmpdir(), 'crm-cli-'));
+});
+afterAll(async () => {
+  await env?.cleanup();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('parseCrmArgs', () => {
+  it('parses import and export options', () => {
+    expect(parseCrmArgs(['import', 'a.csv', '--map', 'phone=手机号,name=姓名', '--store', 'S1', '--dry-run'])).toEqual({
+      ok: true,
+      command: { cmd: 'import', file: 'a.csv', map: { phone: '手机号', name: '姓名' }, store: 'S1', as: 'admin_01', errors: undefined, batch: undefined, dryRun: true, quiet: false },
+    });
+    expect(parseCrmArgs(['export', '--out', 'x.xlsx', '--fields', 'memberNo,phone'])).toMatchObject({ ok: true, command: { cmd: 'export', format: 'xlsx', fields: ['memberNo', 'phone'], unmask: false } });
+  });
+  it('rejects bad flags', () => {
+    for (const argv of [['import'], ['import', 'a.csv', '--map', 'mobile=手机'], ['import', 'a.csv', '--unmask'], ['export'], ['export', '--out', 'x', '--fields', 'password'], ['export', '--out', 'x', '--format', 'pdf'], ['frobnicate'], ['import', 'a.csv', '--nope']]) {
+      expect(parseCrmArgs(argv).ok, argv.join(' ')).toBe(false);
+    }
+  });
+});
+
+describe('npm run crm (spawned)', () => {
+  it('imports a CSV, prints progress on stderr and a summary on stdout, writes the error report', async () => {
+    const file = join(dir, 'in.csv');
+    await writeFile(file, '\uFEFF手机号,姓名,门店\n13900000101,命令行一,\n13900000102,命令行二,S2\nabc,坏,S1\n');
+    const r = await crm(['import', file, '--as', 'hq_ops_01', '--store', 'S1']);
+    expect(r.stderr).toMatch(/rows read 3, imported 2, rejected 1/);
+    expect(r.stderr).toContain(join(dir, 'in.errors.csv'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 3, created: 2, rejected: 1, errorsFile: join(dir, 'in.errors.csv') });
+    expect(await readFile(join(dir, 'in.errors.csv'), 'utf8')).toContain('4,手机号,');
+    expect(await env.services.db.member.findUnique({ where: { phone: '13900000101' } })).toMatchObject({ homeStoreId: fx.stores.S1, memberNo: 'M00000013' });
+    // Idempotent through the CLI too.
+    const again = await crm(['import', file, '--as', 'hq_ops_01', '--store', 'S1', '--quiet']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+  }, 60_000);
+
+  it('exports CSV masked by default, audited; --unmask shows full numbers', async () => {
+    const out = join(dir, 'out.csv');
+    const r = await crm(['export', '--fields', 'memberNo,name,phone', '--store', 'S1', '--as', 'hq_ops_01', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: expect.any(Number), maskedPhone: true });
+    const lines = (await readFile(out, 'utf8')).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('memberNo,name,phone');
+    expect(lines).toContain('M00000001,张伟,138****0001');
+    expect(lines.join('\n')).not.toContain('13800000001');
+    expect(await env.services.db.auditLog.findFirst({ where: { action: 'member.export', actorId: 'hq_ops_01' } })).toMatchObject({ channel: 'console' });
+
+    const xlsx = join(dir, 'out.xlsx');
+    const u = await crm(['export', '--fields', 'memberNo,phone', '--tag', 'VIP', '--unmask', '--as', 'hq_ops_01', '--out', xlsx]);
+    expect(u.code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    const rows = wb.worksheets[0]!.getSheetValues().filter(Boolean).map((v) => (v as unknown[]).slice(1));
+    expect(rows).toEqual([
+      ['memberNo', 'phone'],
+      ['M00000001', '13800000001'],
+    ]);
+  }, 60_000);
+
+  it('bad flags print usage and exit 2; failures print message and code, exit 1, no stack trace', async () => {
+    const bad = await crm(['export', '--out', join(dir, 'x.csv'), '--fields', 'password']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('usage:');
+
+    const nobody = await crm(['export', '--out', join(dir, 'x.csv'), '--as', 'ghost_01']);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('[unknown_staff]');
+    expect(nobody.stderr).not.toMatch(/\n\s+at /);
+
+    const agent = await crm(['export', '--out', join(dir, 'x.csv'), '--as', 'agent_01']);
+    expect(agent.code).toBe(1);
+    expect(agent.stderr).toContain('[permission_denied]');
+
+    const missing = await crm(['import', join(dir, 'nope.csv'), '--as', 'hq_ops_01']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/ENOENT/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
