@@ -5,8 +5,14 @@ import { isAppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { outboundJobSchema, QUEUE_NAMES, type OutboundJob } from './queues.ts';
 
+/** Channels that can push an image after the text (WeCom); structural so ChannelAdapter stays as is. */
+interface ImagePush {
+  pushImage(to: string, png: Buffer, requestId?: string): Promise<void>;
+}
+
 /**
- * Delivers queued texts through the channel's push (thin: the channel adapters do the work).
+ * Delivers queued texts (and an answer's image, where the channel can push one) through the
+ * channel's push (thin: the channel adapters do the work).
  * Retryable failures are rethrown so BullMQ retries with backoff; permanent ones (a bad
  * recipient, an untrusted IP) become UnrecoverableError so they are not retried in vain.
  */
@@ -16,15 +22,23 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
     async (job) => {
       const parsed = outboundJobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`malformed outbound job: ${parsed.error.message}`);
-      const { channel, to, text, requestId } = parsed.data;
-      const adapter = adapters[channel];
+      const { channel, to, text, requestId, image } = parsed.data;
+      const adapter: (ChannelAdapter & Partial<ImagePush>) | undefined = adapters[channel];
       if (!adapter?.push) throw new UnrecoverableError(`channel ${channel} cannot push messages (not configured?)`);
       try {
+        // Text first, then the image. On a retry both skip what an earlier attempt delivered
+        // (marks keyed by requestId), so a failed upload never repeats the text.
         await adapter.push(to, text, requestId);
+        if (image) {
+          if (adapter.pushImage) await adapter.pushImage(to, Buffer.from(image.pngBase64, 'base64'), requestId);
+          else services.logger.info({ channel, requestId }, 'channel cannot push images: sent the text only');
+        }
       } catch (e) {
         if (isAppError(e) && !e.retryable) throw new UnrecoverableError(`${e.code}: ${e.message}`);
         throw e;
       }
+      // Delivered: drop the PNG from the job BullMQ keeps (removeOnComplete keeps a day of them).
+      if (image) await job.updateData({ channel, to, text, requestId }).catch(() => undefined);
     },
     { connection: services.bullRedis, prefix: services.config.REDIS_PREFIX, concurrency },
   );

@@ -8,6 +8,13 @@ export const outboundJobSchema = z.object({
   to: z.string().min(1),
   text: z.string().min(1),
   requestId: z.string().optional(),
+  /**
+   * An answer's image, sent after the text (WeCom: media/upload + image message). The PNG rides
+   * in the job as base64 (~20–80 KB): it is written once with the job and gone with it, with no
+   * second key that could expire before the last retry; the worker drops it from the job once
+   * delivered, so the completed jobs BullMQ keeps for a day stay small.
+   */
+  image: z.object({ pngBase64: z.string().min(1), alt: z.string() }).optional(),
 });
 export type OutboundJob = z.infer<typeof outboundJobSchema>;
 

@@ -9,7 +9,8 @@ export interface TencentHttpErrors {
 }
 
 /**
- * One call to a Tencent server API (`<base>/cgi-bin/<api>?<query>`, JSON body for POST). Both
+ * One call to a Tencent server API (`<base>/cgi-bin/<api>?<query>`, JSON body for POST, or a
+ * FormData body sent as multipart/form-data for uploads such as media/upload). Both
  * WeCom and WeChat answer HTTP 200 with `errcode` in the body for API errors, so this returns
  * the parsed body and leaves errcode handling to each platform's client; only transport-level
  * failures are thrown here.
@@ -23,11 +24,13 @@ export async function callTencentApi<T extends Record<string, unknown>>(
   errors: TencentHttpErrors,
 ): Promise<T> {
   let res: Response;
+  // FormData: fetch writes the multipart body and its content-type (with the boundary) itself.
+  const isForm = body instanceof FormData;
   try {
     res = await fetch(`${base}/cgi-bin/${api}?${new URLSearchParams(query).toString()}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || isForm ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {

@@ -28,6 +28,11 @@ export interface WeComAdapter extends ChannelAdapter {
   readonly replyBudgetMs: number;
   canReplyInline(answer: BotAnswer): boolean;
   push(to: string, text: string, requestId?: string): Promise<void>;
+  /**
+   * Delivers an answer's image (media/upload, then message/send msgtype image) after its text.
+   * With a requestId, a retry after a partial failure sends neither the text nor the image twice.
+   */
+  pushImage(to: string, png: Buffer, requestId?: string): Promise<void>;
 }
 
 const EMPTY_ACK: RawResponse = { status: 200, contentType: 'text/plain', body: '' };
@@ -103,8 +108,10 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     replyBudgetMs: opts.config.WECOM_REPLY_BUDGET_MS,
 
     // A passive reply is one text message and WeCom cuts it at 2048 bytes; longer answers are
-    // pushed instead, where the API client splits them into several messages.
-    canReplyInline: (answer) => Buffer.byteLength(answer.text, 'utf8') <= WECOM_TEXT_MAX_BYTES,
+    // pushed instead, where the API client splits them into several messages. An answer with an
+    // image is pushed too: a passive reply carries one message, and an image one would need a
+    // media_id (an upload with the access token) inside the 5-second window.
+    canReplyInline: (answer) => !answer.image && Buffer.byteLength(answer.text, 'utf8') <= WECOM_TEXT_MAX_BYTES,
 
     parse(req, now, requestId) {
       try {
@@ -132,6 +139,11 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     async push(to, text, requestId) {
       if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages', 500, false);
       await opts.api.sendText(to, text, requestId);
+    },
+
+    async pushImage(to, png, requestId) {
+      if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages', 500, false);
+      await opts.api.sendPng(to, png, requestId);
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * WeCom server API client (self-built app): gettoken + message/send over global fetch.
+ * WeCom server API client (self-built app): gettoken, message/send (text and image) and
+ * media/upload (temporary image material) over global fetch.
  * The host comes from WECOM_API_BASE so a forwarding proxy on a trusted IP, or the test
  * fake (test/fakes/qyapi.ts), can stand in for qyapi.weixin.qq.com.
  * Never logs the access token or the secret (the token travels in the query string, so URLs
@@ -40,6 +41,18 @@ export interface WeComApiClient {
    * Throws AppError; `retryable` tells the job whether to try again.
    */
   sendText(touser: string, text: string, requestId?: string): Promise<SendTextResult>;
+  /**
+   * Uploads a PNG as temporary material (media/upload, type=image; valid 3 days) and returns
+   * its media_id. The same bytes uploaded again within a day reuse the cached media_id.
+   */
+  uploadImage(png: Buffer): Promise<string>;
+  /** Sends an uploaded image (message/send, msgtype image). Throws AppError like sendText. */
+  sendImage(touser: string, mediaId: string): Promise<void>;
+  /**
+   * Uploads and sends a PNG. With a requestId, an image already delivered by an earlier
+   * attempt is not sent again (same marks as sendText's chunks). Returns whether it was sent now.
+   */
+  sendPng(touser: string, png: Buffer, requestId?: string): Promise<{ sent: boolean }>;
 }
 
 interface ApiReply {
@@ -54,6 +67,10 @@ type ClientServices = Pick<Services, 'redis' | 'logger' | 'key'> & {
 
 /** How long a delivered chunk is remembered for retries of the same request. */
 const SENT_MARK_TTL_S = 24 * 3600;
+/** How long an uploaded image's media_id is reused (WeCom keeps temporary material 3 days). */
+const MEDIA_ID_TTL_S = 24 * 3600;
+/** Shown as the file name of the image in WeCom. */
+const IMAGE_FILENAME = 'chart.png';
 
 export function createWeComApiClient(services: ClientServices, opts: WeComApiClientOptions = {}): WeComApiClient {
   const { config, redis, logger, key } = services;
@@ -67,6 +84,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
   async function call(api: string, query: Record<string, string>, body?: unknown): Promise<ApiReply> {
+    // body may be FormData (media/upload): callTencentApi sends it as multipart/form-data.
     const reply = await callTencentApi<ApiReply>(base, api, query, body, timeoutMs, { transport: weComTransportError, httpErrorCode: 'wecom_http_error' });
     const errcode = reply.errcode ?? 0;
     if (errcode === IP_NOT_TRUSTED) logger.error({ api, errcode, corpId, agentId }, IP_NOT_TRUSTED_EXPLANATION);
@@ -91,11 +109,14 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     },
   });
 
-  /** POSTs with the cached token; on a token error drops it, refreshes and retries once (DESIGN.md). */
-  async function postWithToken(api: string, body: unknown): Promise<ApiReply> {
+  /**
+   * POSTs with the cached token; on a token error drops it, refreshes and retries once (DESIGN.md).
+   * `body` is a function for multipart uploads: a FormData is rebuilt for the retry.
+   */
+  async function postWithToken(api: string, body: unknown, query: Record<string, string> = {}): Promise<ApiReply> {
     for (let attempt = 1; ; attempt++) {
       const token = await tokens.get();
-      const reply = await call(api, { access_token: token }, body);
+      const reply = await call(api, { access_token: token, ...query }, typeof body === 'function' ? (body as () => unknown)() : body);
       const errcode = reply.errcode ?? 0;
       if (errcode === 0) return reply;
       if (TOKEN_ERRCODES.has(errcode) && attempt === 1) {
@@ -107,8 +128,9 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     }
   }
 
-  async function sendOne(touser: string, content: string): Promise<void> {
-    const reply = await postWithToken('message/send', { touser, msgtype: 'text', agentid: agentId, text: { content } });
+  /** One message/send of any msgtype (`{msgtype: {...}}` is the type-specific part). */
+  async function sendMessage(touser: string, msgtype: 'text' | 'image', payload: Record<string, unknown>): Promise<void> {
+    const reply = await postWithToken('message/send', { touser, msgtype, agentid: agentId, [msgtype]: payload });
     // errcode 0 still lists recipients WeCom could not deliver to (unknown or unlicensed accounts).
     for (const field of ['invaliduser', 'unlicenseduser'] as const) {
       const listed = String(reply[field] ?? '').split('|');
@@ -118,21 +140,48 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     }
   }
 
+  const sentMark = (...parts: string[]) => key('wecom', 'sent', createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32));
+
+  async function uploadImage(png: Buffer): Promise<string> {
+    if (png.length <= 5) throw new AppError('wecom_empty_media', 'media/upload: image is empty', 400, false);
+    const cacheKey = key('wecom', 'media', createHash('sha256').update(png).digest('hex').slice(0, 32));
+    const cached = await redis.get(cacheKey);
+    if (cached) return cached;
+    const form = () => {
+      const f = new FormData();
+      f.append('media', new Blob([new Uint8Array(png)], { type: 'image/png' }), IMAGE_FILENAME);
+      return f;
+    };
+    const reply = await postWithToken('media/upload', form, { type: 'image' });
+    if (typeof reply.media_id !== 'string' || !reply.media_id) throw weComTransportError('media/upload', 'reply has no media_id');
+    await redis.set(cacheKey, reply.media_id, 'EX', MEDIA_ID_TTL_S);
+    return reply.media_id;
+  }
+
+  const sendImage = (touser: string, mediaId: string) => sendMessage(touser, 'image', { media_id: mediaId });
+
   return {
     corpId,
     agentId,
     getAccessToken: () => tokens.get(),
+    uploadImage,
+    sendImage,
+    async sendPng(touser, png, requestId) {
+      const mark = requestId ? sentMark(requestId, touser, 'image', createHash('sha256').update(png).digest('hex')) : undefined;
+      if (mark && (await redis.exists(mark))) return { sent: false };
+      await sendImage(touser, await uploadImage(png));
+      if (mark) await redis.set(mark, '1', 'EX', SENT_MARK_TTL_S);
+      return { sent: true };
+    },
     async sendText(touser, text, requestId) {
       const chunks = splitUtf8(text);
       if (chunks.length === 0) throw new AppError('wecom_empty_text', 'message/send: empty text', 400, false);
-      const markBase = requestId
-        ? key('wecom', 'sent', createHash('sha256').update(`${requestId}\n${touser}\n${text}`).digest('hex').slice(0, 32))
-        : undefined;
+      const markBase = requestId ? sentMark(requestId, touser, text) : undefined;
       let sent = 0;
       for (const [i, chunk] of chunks.entries()) {
         const mark = markBase && `${markBase}:${i}`;
         if (mark && (await redis.exists(mark))) continue;
-        await sendOne(touser, chunk);
+        await sendMessage(touser, 'text', { content: chunk });
         if (mark) await redis.set(mark, '1', 'EX', SENT_MARK_TTL_S);
         sent++;
       }
