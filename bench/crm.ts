@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:crm -- [--members N] [--runs R]`: latency of the staff-facing member reads at
+ * scale (issue 3, scale and speed), each beside the same run's baseline, a primary-key lookup
+ * of one member. Seeds crm_bench (BENCH_DATABASE_URL) with the demo seeder when its size differs.
+ * Targets at 1M members: 360 view p95 ≤ 50 ms, searches p95 ≤ 100 ms, a list page p95 ≤ 200 ms.
+ * Everything goes through the real functions (scope, masking and audit rows included).
+ */
+import { listCustomers } from '../src/api/customers/list.ts';
+import type { StaffAccess } from '../src/crm/access.ts';
+import { consoleAccess } from '../src/crm/import/staff.ts';
+import { searchMembers } from '../src/crm/members/find.ts';
+import { memberSummary } from '../src/crm/members/summary.ts';
+import { loadConfig } from '../src/config.ts';
+import { createServices } from '../src/services.ts';
+import { BENCH_URL, benchDatabase, membersArg } from './support.ts';
+
+const members = membersArg();
+const ri = process.argv.indexOf('--runs');
+const runs = ri >= 0 ? Number(process.argv[ri + 1]) : 200;
+if (!Number.isInteger(runs) || runs < 10) throw new Error('--runs R: an integer ≥ 10');
+
+const sql = await benchDatabase(members);
+await sql.end();
+const services = createServices(loadConfig({ DATABASE_URL: BENCH_URL, LOG_LEVEL: 'silent', REDIS_PREFIX: 'crm_bench' }));
+try {
+  const access: StaffAccess = await consoleAccess(services, 'admin_01');
+  // A deterministic spread of members: every k-th by id.
+  const sample = await services.db.$queryRawUnsafe<{ id: number; phone: string; member_no: string; name: string; home_store_id: number | null }[]>(
+    `SELECT id, phone, member_no, name, home_store_id FROM members WHERE status <> 'deleted' AND MOD(id, ?) = 0 ORDER BY id LIMIT ?`,
+    Math.max(Math.floor(members / runs), 1),
+    runs,
+  );
+  const stores = (await services.db.store.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((s) => s.id);
+  const pick = (i: number) => sample[i % sample.length]!;
+
+  const measure = async (fn: (i: number) => Promise<unknown>) => {
+    for (let i = 0; i < Math.min(20, runs); i++) await fn(i); // warm-up: connections, plans, buffer pool
+    const t: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const s = performance.now();
+      await fn(i);
+      t.push(performance.now() - s);
+    }
+    t.sort((a, b) => a - b);
+    const q = (p: number) => t[Math.min(t.length - 1, Math.ceil(p * t.length) - 1)]!;
+    return { p50: q(0.5), p95: q(0.95) };
+  };
+
+  const baseline = await measure((i) => services.db.member.findUnique({ where: { id: pick(i).id } }));
+  const cases: [string, number, (i: number) => Promise<unknown>][] = [
+    ['360 view (memberSummary by member no)', 50, (i) => memberSummary(access, { memberNo: pick(i).member_no })],
+    ['search by phone', 100, (i) => searchMembers(access, { phone: pick(i).phone })],
+    ['search by member no', 100, (i) => searchMembers(access, { memberNo: pick(i).member_no })],
+    ['search by name prefix (list q=2 chars)', 100, (i) => listCustomers(access, { q: pick(i).name.slice(0, 2), sort: 'name', skip: 0, take: 20 })],
+    ['list page (store+level+active, -registeredAt, page 3)', 200, (i) => listCustomers(access, { storeId: stores[i % stores.length], level: 1 + (i % 3), status: 'active', sort: '-registeredAt', skip: 40, take: 20 })],
+    ['list page (tag VIP, -points, page 1)', 200, () => listCustomers(access, { tag: 'VIP', sort: '-points', skip: 0, take: 20 })],
+  ];
+  const pad = (s: string, n = 56) => s.padEnd(n);
+  const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);
+  console.log(`\n${members} members, ${runs} runs each (after warm-up), admin_01 (all stores)`);
+  console.log(`${pad('operation')}${'p50'.padStart(10)}${'p95'.padStart(10)}${'×base p50'.padStart(11)}${'×base p95'.padStart(11)}  target p95`);
+  console.log(`${pad('baseline: primary-key lookup of one member')}${ms(baseline.p50)}${ms(baseline.p95)}${'1.0'.padStart(11)}${'1.0'.padStart(11)}`);
+  for (const [name, target, fn] of cases) {
+    const r = await measure(fn);
+    const ok = r.p95 <= target ? 'ok' : 'OVER';
+    console.log(`${pad(name)}${ms(r.p50)}${ms(r.p95)}${(r.p50 / baseline.p50).toFixed(1).padStart(11)}${(r.p95 / baseline.p95).toFixed(1).padStart(11)}  ≤ ${target} ms ${ok}`);
+  }
+} finally {
+  await services.close();
+}
