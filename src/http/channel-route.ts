@@ -37,7 +37,14 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
 
   const pushLater = async (msg: InboundMessage, outcome: HandleOutcome) => {
     if (outcome.kind !== 'answer') return;
-    await services.queues.outbound.add('reply', { channel: msg.channel, to: msg.from, text: outcome.answer.text, requestId: msg.requestId });
+    const { text, image } = outcome.answer;
+    await services.queues.outbound.add('reply', {
+      channel: msg.channel,
+      to: msg.from,
+      text,
+      requestId: msg.requestId,
+      ...(image ? { image: { pngBase64: image.png.toString('base64'), alt: image.alt } } : {}),
+    });
   };
 
   return async (c: Context) => {
