@@ -4,7 +4,8 @@
  * Point WECOM_API_BASE at `url`.
  *
  *   GET  /cgi-bin/gettoken?corpid=&corpsecret=          → {errcode, errmsg, access_token, expires_in}
- *   POST /cgi-bin/message/send?access_token=            → {errcode, errmsg, invaliduser, …, msgid}
+ *   POST /cgi-bin/message/send?access_token=            → {errcode, errmsg, invaliduser, …, msgid} (msgtype text or image)
+ *   POST /cgi-bin/media/upload?access_token=&type=image  → {errcode, errmsg, type, media_id, created_at} (multipart, field "media")
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -38,10 +39,26 @@ export interface SentMessage {
   at: Date;
 }
 
+/** One media/upload the fake accepted. */
+export interface UploadedMedia {
+  mediaId: string;
+  type: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+  at: Date;
+}
+
 export interface FakeQyapi {
   /** Base URL for WECOM_API_BASE, e.g. http://127.0.0.1:40123 */
   readonly url: string;
   readonly sent: SentMessage[];
+  /** Accepted uploads, in order; image messages in `sent` name one by body.image.media_id. */
+  readonly uploads: UploadedMedia[];
+  /** Number of media/upload calls received (including failed ones). */
+  readonly uploadRequests: number;
+  /** The next `times` media/upload calls (with a valid token) answer `errcode`. */
+  failUploadNext(errcode: number, times?: number): void;
   /** Number of gettoken calls received (successful or not). */
   readonly tokenRequests: number;
   /** Number of message/send calls received (including failed ones). */
@@ -79,10 +96,13 @@ interface Failure {
 const ERRMSG: Record<number, string> = {
   [-1]: 'system busy',
   40001: 'invalid credential',
+  40004: 'invalid media type',
+  40007: 'invalid media_id',
   40013: 'invalid corpid',
   40014: 'invalid access_token',
   40056: 'invalid agentid',
   41001: 'access_token missing',
+  41005: 'media data missing',
   42001: 'access_token expired',
   44004: 'empty content',
   45009: 'api freq out of limit',
@@ -104,14 +124,50 @@ function truncateBytes(s: string, limit: number): string {
   return buf.subarray(0, end).toString('utf8');
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const p of req) parts.push(p as Buffer);
-  return Buffer.concat(parts).toString('utf8');
+  return Buffer.concat(parts);
+}
+
+interface FormPart {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  data: Buffer;
+}
+
+/** A minimal multipart/form-data parser (RFC 7578), byte-exact for binary parts. */
+function parseMultipart(body: Buffer, contentType: string): FormPart[] | undefined {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!/^multipart\/form-data/i.test(contentType) || !boundary) return undefined;
+  const delim = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const parts: FormPart[] = [];
+  let pos = body.indexOf(delim);
+  while (pos >= 0) {
+    const start = pos + delim.length;
+    if (body.subarray(start, start + 2).toString() === '--') break; // closing delimiter
+    const headerEnd = body.indexOf('\r\n\r\n', start);
+    const next = body.indexOf(delim, start);
+    if (headerEnd < 0 || next < 0) return undefined;
+    const headers = body.subarray(start + 2, headerEnd).toString('utf8');
+    const disposition = /content-disposition:([^\r\n]*)/i.exec(headers)?.[1] ?? '';
+    parts.push({
+      name: /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '',
+      filename: /\bfilename="([^"]*)"/i.exec(disposition)?.[1],
+      contentType: /content-type:\s*([^\r\n]*)/i.exec(headers)?.[1]?.trim(),
+      data: body.subarray(headerEnd + 4, next - 2), // the part ends with CRLF before the delimiter
+    });
+    pos = next;
+  }
+  return parts;
 }
 
 export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi> {
   const sent: SentMessage[] = [];
+  const uploads: UploadedMedia[] = [];
+  let uploadRequests = 0;
+  const uploadFailures: Failure[] = [];
   const validTokens = new Set<string>();
   const expiredTokens = new Set<string>();
   let tokenRequests = 0;
@@ -143,12 +199,35 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     return { errcode: 0, errmsg: 'ok', access_token: token, expires_in: opts.expiresIn ?? 7200 };
   }
 
-  function send(q: URLSearchParams, raw: string): Record<string, unknown> {
-    sendRequests++;
-    const token = q.get('access_token');
+  /** undefined when the token is valid, else WeCom's answer. */
+  function checkToken(token: string | null): Record<string, unknown> | undefined {
     if (!token) return { errcode: 41001, errmsg: errmsgOf(41001) };
     if (expiredTokens.has(token)) return { errcode: 42001, errmsg: errmsgOf(42001) };
     if (!validTokens.has(token)) return { errcode: 40014, errmsg: errmsgOf(40014) };
+    return undefined;
+  }
+
+  function upload(q: URLSearchParams, raw: Buffer, contentType: string): Record<string, unknown> {
+    uploadRequests++;
+    const bad = checkToken(q.get('access_token'));
+    if (bad) return bad;
+    const f = takeFailure(uploadFailures);
+    if (f) return { errcode: f.errcode, errmsg: f.errmsg };
+    const type = q.get('type') ?? '';
+    if (type !== 'image') return { errcode: 40004, errmsg: errmsgOf(40004) };
+    const media = parseMultipart(raw, contentType)?.find((p) => p.name === 'media');
+    // WeCom wants a file part with a filename, and more than 5 bytes.
+    if (!media || !media.filename || media.data.length <= 5) return { errcode: 41005, errmsg: errmsgOf(41005) };
+    const mediaId = `3${randomBytes(30).toString('base64url')}`;
+    uploads.push({ mediaId, type, filename: media.filename, contentType: media.contentType ?? '', bytes: Buffer.from(media.data), at: new Date() });
+    return { errcode: 0, errmsg: 'ok', type, media_id: mediaId, created_at: String(Math.floor(Date.now() / 1000)) };
+  }
+
+  function send(q: URLSearchParams, raw: string): Record<string, unknown> {
+    sendRequests++;
+    const token = q.get('access_token');
+    const bad = checkToken(token);
+    if (bad || !token) return bad ?? {};
     const f = takeFailure(sendFailures);
     if (f) return { errcode: f.errcode, errmsg: f.errmsg };
     let body: Record<string, unknown>;
@@ -162,6 +241,10 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     if (opts.knownUsers && !opts.knownUsers.includes(touser)) return { errcode: 81013, errmsg: errmsgOf(81013) };
     const rawContent = (body.text as { content?: unknown } | undefined)?.content;
     if (body.msgtype === 'text' && (typeof rawContent !== 'string' || rawContent === '')) return { errcode: 44004, errmsg: errmsgOf(44004) };
+    if (body.msgtype === 'image') {
+      const mediaId = (body.image as { media_id?: unknown } | undefined)?.media_id;
+      if (!uploads.some((u) => u.mediaId === mediaId)) return { errcode: 40007, errmsg: errmsgOf(40007) };
+    }
     const content = typeof rawContent === 'string' ? rawContent : '';
     const contentBytes = Buffer.byteLength(content, 'utf8');
     sent.push({
@@ -198,7 +281,8 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     const url = new URL(req.url ?? '/', 'http://fake');
     let reply: Record<string, unknown>;
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') reply = gettoken(url.searchParams);
-    else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body);
+    else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body.toString('utf8'));
+    else if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') reply = upload(url.searchParams, body, req.headers['content-type'] ?? '');
     else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -216,6 +300,13 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
+    uploads,
+    get uploadRequests() {
+      return uploadRequests;
+    },
+    failUploadNext(errcode, times = 1) {
+      uploadFailures.push({ errcode, errmsg: errmsgOf(errcode), times, after: 0 });
+    },
     get tokenRequests() {
       return tokenRequests;
     },
