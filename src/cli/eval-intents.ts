@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { intents } from '../intents/catalogue.ts';
-import { EVAL_TAGS, evaluate, formatReport, loadEvalSet } from '../intents/eval/evaluate.ts';
+import { EVAL_DICTIONARIES, evaluate, formatReport, loadEvalSet } from '../intents/eval/evaluate.ts';
 import { createRuleRouter } from '../intents/router/rules.ts';
 
 /**
@@ -10,7 +10,7 @@ import { createRuleRouter } from '../intents/router/rules.ts';
  * `--misses` lists every utterance that missed.
  */
 const dir = fileURLToPath(new URL('../../test/intents/', import.meta.url));
-const router = createRuleRouter(intents, { tagNames: async () => EVAL_TAGS });
+const router = createRuleRouter(intents, EVAL_DICTIONARIES);
 const report = await evaluate(router, await loadEvalSet(dir));
 console.log(formatReport(report, { failures: process.argv.includes('--misses') }));
 process.exitCode = report.meetsTargets ? 0 : 1;

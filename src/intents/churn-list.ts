@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { storeScope } from '../crm/auth/permissions.ts';
 import { churnList as listChurn } from '../crm/churn/list.ts';
 import { renderChurn } from './render/churn.ts';
+import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 
@@ -9,6 +10,7 @@ const slots = z.object({
   days: z.number().int().min(1).max(3650).optional().describe('only members silent for more than this many days (default 90)'),
   limit: z.number().int().min(1).max(50).optional().describe('how many members to list (default 10)'),
   minSpend: z.string().regex(/^\d+(\.\d{1,2})?$/).optional().describe('only members whose past spend is at least this amount in yuan, e.g. "500.00"'),
+  store: z.string().min(1).max(64).optional().describe('only members of this home store, by its name, e.g. "上海徐汇店" or "徐汇店" (must be one of the staff member\'s stores)'),
 });
 
 /** Members of the staff member's stores who have stopped coming, by past spend. */
@@ -30,13 +32,16 @@ export const churnList = defineIntent({
   ],
   rule: {
     keywords: ['流失预警', '流失名单', '流失', '沉睡会员', '沉睡', '很久没来', '好久没来', '好久不来', '很久不来', '没再来', '预警名单', 'churn', 'churned', 'churn list', 'at-risk', 'at risk', 'lapsed', 'dormant'],
-    extract: { days: 'days', limit: 'count', minSpend: 'amount' },
+    extract: { days: 'days', limit: 'count', minSpend: 'amount', store: 'store' },
     priority: 2,
   },
-  async run(ctx, { days, limit, minSpend }) {
+  async run(ctx, { days, limit, minSpend, store }) {
     const access = staffAccess(ctx);
-    const list = await listChurn(access, { minDays: days, limit, minSpend });
-    const scope = storeScope(access.actor) === null ? '全部门店' : '你的门店';
+    const named = store === undefined ? undefined : resolveStore(store, await storeDirectory(ctx.services));
+    if (store !== undefined && !named) return { text: `没有找到门店「${store}」。` };
+    // Scope is enforced in the CRM layer: a store outside the actor's stores is refused there.
+    const list = await listChurn(access, { minDays: days, limit, minSpend, storeId: named?.id });
+    const scope = named ? named.name : storeScope(access.actor) === null ? '全部门店' : '你的门店';
     return { text: renderChurn(list, scope), data: list };
   },
 });

@@ -3,12 +3,14 @@ import { storeScope } from '../crm/auth/permissions.ts';
 import { healthTrendChart } from '../crm/charts/health-chart.ts';
 import { healthDashboard, type Granularity } from '../crm/health/dashboard.ts';
 import { renderHealth } from './render/insights.ts';
+import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 
 const slots = z.object({
   period: z.enum(['day', 'week', 'month']).optional().describe('day (yesterday), week (last 7 days, default) or month (last 30 days)'),
   text: z.string().max(500).optional().describe('the whole request (the period and a store name are read from it)'),
+  store: z.string().min(1).max(64).optional().describe('one store, by its name, e.g. "上海静安店" or "静安店" (must be one of the staff member\'s stores)'),
 });
 
 /** The period a message asks for: 日/今天/昨天 → day, 月 → month, else week. */
@@ -36,13 +38,16 @@ export const insightsHealth = defineIntent({
   ],
   rule: {
     keywords: ['健康度', '会员健康', '健康看板', '会员看板', 'health dashboard', 'member health', 'store health'],
-    extract: { text: 'text' },
+    extract: { text: 'text', store: 'store' },
     priority: 6,
   },
-  async run(ctx, { period, text }) {
+  async run(ctx, { period, text, store }) {
     const access = staffAccess(ctx);
     const granularity = period ?? periodFromText(text) ?? 'week';
-    const d = await healthDashboard(access, { granularity });
+    const named = store === undefined ? undefined : resolveStore(store, await storeDirectory(ctx.services));
+    if (store !== undefined && !named) return { text: `没有找到门店「${store}」。` };
+    // Scope is enforced in the CRM layer: a store outside the actor's stores is refused there.
+    const d = await healthDashboard(access, { granularity, storeId: named?.id });
     const scope = storeScope(access.actor) === null ? '全部门店' : d.stores.length === 1 ? d.stores[0]!.name : '你的门店';
     const chart = healthTrendChart(d);
     return { text: renderHealth(d, scope), data: d, image: { png: chart.png, alt: chart.alt } };

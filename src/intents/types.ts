@@ -22,7 +22,7 @@ export interface IntentExample<S> {
 
 /** The rule router's slot extractors (src/intents/router/extract.ts) an intent can ask for. */
 /** 'text': the whole message (NFKC-normalised, trimmed), for intents that parse free text themselves (segment conditions). */
-export type ExtractorKind = 'phone' | 'memberNo' | 'name' | 'tag' | 'days' | 'amount' | 'count' | 'list' | 'code' | 'text';
+export type ExtractorKind = 'phone' | 'memberNo' | 'name' | 'tag' | 'days' | 'amount' | 'count' | 'list' | 'code' | 'text' | 'store' | 'level';
 
 /**
  * A trigger: a word or pattern, or an array of them that must all appear (e.g. ['去掉', '标签']).

@@ -4,6 +4,7 @@ import { requirePermission } from '../access.ts';
 import { audit } from '../audit.ts';
 import { storeScope } from '../auth/permissions.ts';
 import { phoneFor } from '../mask.ts';
+import { forbidden } from '../../errors.ts';
 
 export interface ChurnOptions {
   /** Floor on days since the last order (default 90). */
@@ -18,6 +19,16 @@ export interface ChurnOptions {
   all?: boolean;
   /** Model list: the churn levels to include (default ['high']). */
   levels?: ('high' | 'medium' | 'low')[];
+  /** Only members whose home store is this one; it must be within the actor's scope (403 otherwise). */
+  storeId?: number;
+}
+
+/** The actor's store scope, narrowed to `storeId` when given (null = all stores). */
+function scopeFor(access: StaffAccess, storeId: number | undefined): number[] | null {
+  const scope = storeScope(access.actor);
+  if (storeId === undefined) return scope;
+  if (scope !== null && !scope.includes(storeId)) throw forbidden('store_out_of_scope', '这个门店不在你的权限范围内。');
+  return [storeId];
 }
 
 export interface ChurnEntry {
@@ -67,7 +78,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
   const scoredAt = probe[0]!.scored_at as Date;
   const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
   const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
-  const stores = storeScope(access.actor);
+  const stores = scopeFor(access, options.storeId);
   const now = access.services.now();
   const levels = options.levels?.length ? options.levels : ['high'];
   let total = 0;
@@ -151,7 +162,7 @@ export async function ruleChurnList(access: StaffAccess, options: ChurnOptions =
   requirePermission(access.actor, 'churn.read');
   const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
   const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
-  const stores = storeScope(access.actor);
+  const stores = scopeFor(access, options.storeId);
   const now = access.services.now();
 
   let total = 0;

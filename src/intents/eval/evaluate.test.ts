@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { intents } from '../catalogue.ts';
 import { createRuleRouter } from '../router/rules.ts';
-import { EVAL_TAGS, TARGETS, evaluate, formatReport, loadEvalSet } from './evaluate.ts';
+import { EVAL_DICTIONARIES, TARGETS, evaluate, formatReport, loadEvalSet } from './evaluate.ts';
 
 const dir = fileURLToPath(new URL('../../../test/intents/', import.meta.url));
 
@@ -21,7 +21,7 @@ describe('intent evaluation set (npm run eval:intents)', () => {
   });
 
   it('meets the targets with the rule router', async () => {
-    const router = createRuleRouter(intents, { tagNames: async () => EVAL_TAGS });
+    const router = createRuleRouter(intents, EVAL_DICTIONARIES);
     const report = await evaluate(router, await loadEvalSet(dir));
     const text = formatReport(report, { failures: true });
     expect(report.intentAccuracy, text).toBeGreaterThanOrEqual(TARGETS.intent);
@@ -30,7 +30,7 @@ describe('intent evaluation set (npm run eval:intents)', () => {
   });
 
   it('scores a wrong intent and a wrong slot as misses, and reports the confusion', async () => {
-    const router = createRuleRouter(intents, { tagNames: async () => EVAL_TAGS });
+    const router = createRuleRouter(intents, EVAL_DICTIONARIES);
     const report = await evaluate(router, [
       { text: '查一下 13800000001', audience: 'staff', intent: 'member.lookup', slots: { phone: '13800000001' }, file: 't', line: 1 },
       { text: '查一下 13800000001', audience: 'staff', intent: 'member.lookup', slots: { phone: '13800000002' }, file: 't', line: 2 },

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { Actor } from '../../bot/types.ts';
+import { DEMO_STORES } from '../../crm/seed/identities.ts';
 import { DEMO_TAGS } from '../../crm/seed/tags.ts';
 import { TAGS } from '../../crm/testing/fixture.ts';
 import type { Services } from '../../services.ts';
+import { toStoreEntries, type StoreEntry } from '../router/stores.ts';
 import type { RouteContext, Router } from '../router/types.ts';
 
 /** One line of test/intents/*.jsonl. */
@@ -25,6 +27,12 @@ export const TARGETS = { intent: 0.95, slots: 0.9 } as const;
  * routing needs no database and the figures do not move when someone edits tags in a database.
  */
 export const EVAL_TAGS: readonly string[] = [...new Set([...DEMO_TAGS.map((t) => t.name), ...TAGS.map((t) => t.name), '召回中', '老客'])];
+
+/** The stores the evaluation routes against: the demo's (上海徐汇店/徐汇店/徐汇, 上海静安店/静安, 杭州西湖店/西湖). */
+export const EVAL_STORES: readonly StoreEntry[] = toStoreEntries(DEMO_STORES);
+
+/** The rule router's dictionaries for the evaluation (no database). */
+export const EVAL_DICTIONARIES = { tagNames: async () => EVAL_TAGS, stores: async () => EVAL_STORES };
 
 export async function loadEvalSet(dir: string): Promise<EvalCase[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();

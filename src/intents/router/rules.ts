@@ -3,6 +3,7 @@ import { normalizeText } from '../../crm/members/identifiers.ts';
 import { tagDictionary } from '../../crm/tags/dictionary.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
 import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
+import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
 import { createTypoFixer } from './typos.ts';
 import { CLARIFY_INTENT, type RouteContext, type Router } from './types.ts';
 
@@ -12,7 +13,11 @@ export interface RuleRouterOptions {
    * list so routing needs no database.
    */
   tagNames?: (ctx: RouteContext) => Promise<readonly string[]>;
+  /** The stores with their short names (default: the stores table, cached); the evaluator passes the demo's. */
+  stores?: (ctx: RouteContext) => Promise<readonly StoreEntry[]>;
 }
+
+const dbStores = (ctx: RouteContext) => storeDirectory(ctx.services);
 
 const dbTagNames = async (ctx: RouteContext) => (await tagDictionary(ctx.services)).map((t) => t.name);
 
@@ -74,6 +79,7 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
     triggers: def.rule.keywords.map((t: Trigger) => (Array.isArray(t) ? t : [t]).map(compile)),
   }));
   const tagNames = options.tagNames ?? dbTagNames;
+  const stores = options.stores ?? dbStores;
   const asciiWords = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => (typeof k === 'string' ? k.split(/\s+/) : [])));
   const fixTypos = createTypoFixer(asciiWords);
 
@@ -108,7 +114,7 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
         return { intent: CLARIFY_INTENT, slots: { options: [top.c.def.name, second.c.def.name].sort() }, confidence: CONFIDENCE.tied };
       }
 
-      const slots = await extractSlots(chosen, text, masked, { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, () => tagNames(ctx));
+      const slots = await extractSlots(chosen, text, masked, { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, () => tagNames(ctx), () => stores(ctx));
       const missing = (chosen.rule.requires ?? []).some((group) => !group.some((s) => slots[s] !== undefined));
       return { intent: chosen.name, slots, confidence: missing ? Math.min(confidence, CONFIDENCE.missingSlot) : confidence };
     },
@@ -128,7 +134,7 @@ interface Found0 {
  * Fills the slots the intent declares, in a fixed order: identifiers, tag, numbers, then the
  * name from whatever is left (so "给张伟加上高价值标签" leaves 张伟, not 高价值).
  */
-async function extractSlots(def: IntentDef, text: string, masked: string, found: Found0, tagNames: () => Promise<readonly string[]>): Promise<Record<string, unknown>> {
+async function extractSlots(def: IntentDef, text: string, masked: string, found: Found0, tagNames: () => Promise<readonly string[]>, stores: () => Promise<readonly StoreEntry[]>): Promise<Record<string, unknown>> {
   const wanted = Object.entries(def.rule.extract ?? {}) as [string, ExtractorKind][];
   const slotOf = (kind: ExtractorKind) => wanted.find(([, k]) => k === kind)?.[0];
   const slots: Record<string, unknown> = {};
@@ -155,6 +161,17 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   }
   put('list', slotOf('list') ? findList(masked) : undefined);
   let rest = blank(masked, consumed);
+  // Stores and levels before numbers: "徐汇店" and "3级会员" are not counts or names.
+  if (slotOf('store')) {
+    const f = findStore(rest, await stores());
+    put('store', f);
+    if (f) rest = blank(rest, [f.span]);
+  }
+  if (slotOf('level')) {
+    const f = findLevel(rest);
+    put('level', f);
+    if (f) rest = blank(rest, [f.span]);
+  }
   if (slotOf('code')) put('code', findCode(rest));
   const numeric: [ExtractorKind, (t: string) => Found<unknown> | undefined][] = [['days', findDays], ['amount', findAmount], ['count', findCount]];
   for (const [kind, find] of numeric) {

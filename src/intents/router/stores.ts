@@ -1,0 +1,94 @@
+import type { Services } from '../../services.ts';
+import { blank, type Found } from './extract.ts';
+import { CN_NUMERAL, parseNumber } from './numbers.ts';
+
+/** A store as the rule router knows it: the table's name and the short forms staff type. */
+export interface StoreEntry {
+  id: number;
+  name: string;
+  aliases: string[];
+}
+
+/**
+ * The short forms of a store's name: "上海徐汇店" (city 上海) → 徐汇店, 徐汇. Aliases of one
+ * or two characters are dropped except the bare district (2 Han characters is still specific).
+ */
+export function storeAliases(name: string, city?: string | null): string[] {
+  const out = new Set<string>([name]);
+  const noCity = city && name.startsWith(city) && name.length > city.length ? name.slice(city.length) : name;
+  out.add(noCity);
+  for (const n of [name, noCity]) {
+    const bare = n.replace(/(?:门店|店|分店)$/, '');
+    if ([...bare].length >= 2) out.add(bare);
+  }
+  return [...out];
+}
+
+export function toStoreEntries(rows: readonly { id: number; name: string; city?: string | null }[]): StoreEntry[] {
+  return rows.map((r) => ({ id: r.id, name: r.name, aliases: storeAliases(r.name, r.city) }));
+}
+
+/**
+ * The stores table, cached briefly per Services instance like the tag dictionary: the rule
+ * router scans every message for store names, and stores change rarely.
+ */
+const TTL_MS = 30_000;
+const cache = new WeakMap<Services, { at: number; stores: Promise<StoreEntry[]> }>();
+
+export function storeDirectory(services: Services): Promise<StoreEntry[]> {
+  const hit = cache.get(services);
+  // Wall-clock, not services.now(): cache freshness, not a business decision.
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.stores;
+  const stores = services.db.store.findMany({ select: { id: true, name: true, city: true }, orderBy: { id: 'asc' } }).then(toStoreEntries);
+  cache.set(services, { at: Date.now(), stores });
+  stores.catch(() => cache.delete(services));
+  return stores;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The first store named in the text, by its name or an alias, longest alias first (so
+ * "上海徐汇店" is one store, not 徐汇 plus leftovers). Returns the table's name; the span covers
+ * a trailing 店/门店 too ("徐汇店" written as 徐汇 + 店).
+ */
+export function findStore(text: string, stores: readonly StoreEntry[]): Found<string> | undefined {
+  const all = stores.flatMap((s) => s.aliases.map((a) => ({ alias: a, store: s }))).sort((a, b) => b.alias.length - a.alias.length);
+  let best: Found<string> | undefined;
+  let rest = text;
+  for (const { alias, store } of all) {
+    const m = new RegExp(`${escapeRe(alias)}(?:门店|分店|店)?`, 'i').exec(rest);
+    if (!m) continue;
+    const found = { value: store.name, span: { start: m.index, end: m.index + m[0].length } };
+    if (!best || found.span.start < best.span.start) best = found;
+    rest = blank(rest, [found.span]);
+  }
+  return best;
+}
+
+/** The store a free text or an LLM argument names (table name or alias), or undefined. */
+export function resolveStore(text: string, stores: readonly StoreEntry[]): StoreEntry | undefined {
+  const f = findStore(text.normalize('NFKC'), stores);
+  return f && stores.find((s) => s.name === f.value);
+}
+
+/** Levels the data has (membership_levels: 1–5). */
+export const MAX_LEVEL = 5;
+
+/**
+ * A membership level: "L3", "Lv.3", "3级", "三级会员", "等级4", "4级会员", "level 4", "VIP3".
+ * Only 1..MAX_LEVEL; "30级" or "level 9" is not a level of this CRM.
+ */
+export function findLevel(text: string): Found<number> | undefined {
+  const patterns = [
+    /(?<![A-Za-z0-9])(?:L|Lv\.?|level|VIP)\s*(\d)(?!\d)/i,
+    new RegExp(`(?:等级|级别)\\s*(?:为|是|=|:|：)?\\s*(\\d|${CN_NUMERAL})(?!\\d)`),
+    new RegExp(`(?<![\\d${CN_NUMERAL.slice(1, -1)}])(\\d|${CN_NUMERAL})\\s*级(?:会员)?`),
+  ];
+  for (const re of patterns) {
+    const m = re.exec(text);
+    const n = m?.[1] === undefined ? undefined : parseNumber(m[1]);
+    if (m && n !== undefined && n >= 1 && n <= MAX_LEVEL) return { value: n, span: { start: m.index, end: m.index + m[0].length } };
+  }
+  return undefined;
+}
