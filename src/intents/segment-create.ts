@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { describeTree, parsePhrase } from '../crm/segments/phrase.ts';
 import { previewTree } from '../crm/segments/preview.ts';
+import { llmFor } from '../llm/client.ts';
+import { segmentTreeFromText } from '../llm/segment-tree.ts';
 import { createSegment } from '../crm/segments/segments.ts';
 import { KIND_TEXT, renderSample, renderShare } from './render/segments.ts';
 import { staffAccess } from './staff.ts';
@@ -50,17 +52,30 @@ export const segmentCreate = defineIntent({
     if (!name || !conditions) return { text: `没看出人群包的${name ? '条件' : '名称和条件'}。${FORMAT_HINT}` };
     if (name.length > 64) return { text: `人群包名称太长了（最多 64 个字）。${FORMAT_HINT}` };
     const parsed = parsePhrase(conditions, ctx.services.now());
-    if (!parsed.tree) return { text: `这部分条件没看懂：${parsed.unparsed.map((u) => `「${u}」`).join('、')}。\n${EXAMPLES_HINT}` };
+    // Parts the rule parser did not understand go to the LLM when one is configured (issue 5:
+    // the natural-language segment builder); on timeout, error or invalid output the rule
+    // parser's answer stands, "not understood" note included.
+    let tree = parsed.tree;
+    let byLlm = false;
+    const chat = parsed.unparsed.length ? llmFor(ctx.services) : null;
+    if (chat) {
+      const answer = await segmentTreeFromText(chat, ctx.services, conditions, { requestId: ctx.requestId, names: [ctx.actor.name] });
+      if (answer.tree) {
+        tree = answer.tree;
+        byLlm = true;
+      }
+    }
+    if (!tree) return { text: `这部分条件没看懂：${parsed.unparsed.map((u) => `「${u}」`).join('、')}。\n${EXAMPLES_HINT}` };
     // Preview first (validates the tree, nothing is saved when it fails), then save.
-    const preview = await previewTree(access, parsed.tree);
-    const { segment, run } = await createSegment(access, { name, tree: parsed.tree });
+    const preview = await previewTree(access, tree);
+    const { segment, run } = await createSegment(access, { name, tree });
     const lines = [
       `已创建人群包「${segment.name}」（${KIND_TEXT[segment.kind]}）`,
-      `条件：${describeTree(segment.tree)}`,
+      `条件：${describeTree(segment.tree)}${byLlm ? '（由 AI 从你的描述生成，请核对）' : ''}`,
       `人数：${renderShare(preview.count, preview.total)}`,
       renderSample(preview),
       `导出名单：回复「导出人群包 ${segment.name}」`,
     ];
-    return { text: lines.filter(Boolean).join('\n'), data: { segment: { id: segment.id, name: segment.name, tree: segment.tree }, preview, run: { count: run.count } } };
+    return { text: lines.filter(Boolean).join('\n'), data: { segment: { id: segment.id, name: segment.name, tree: segment.tree }, preview, run: { count: run.count }, conditionsBy: byLlm ? 'llm' : 'rules' } };
   },
 });
