@@ -46,6 +46,7 @@ export interface MemberRow {
   memberNo: string;
   name: string;
   phone: string;
+  email: string | null;
   openid: string | null;
   externalUserId: string | null;
   birthday: Date | null;
@@ -57,7 +58,7 @@ export interface MemberRow {
 
 export async function loadMember(deps: JourneyDeps, id: number): Promise<MemberRow | undefined> {
   const [rows] = await deps.services.sql.query<RowDataPacket[]>(
-    'SELECT id, member_no, name, phone, openid, external_user_id, birthday, marketing_opt_out_at, status, home_store_id, points FROM members WHERE id = ?',
+    'SELECT id, member_no, name, phone, email, openid, external_user_id, birthday, marketing_opt_out_at, status, home_store_id, points FROM members WHERE id = ?',
     [id],
   );
   const r = rows[0];
@@ -67,6 +68,7 @@ export async function loadMember(deps: JourneyDeps, id: number): Promise<MemberR
     memberNo: r.member_no,
     name: r.name,
     phone: r.phone,
+    email: r.email,
     openid: r.openid,
     externalUserId: r.external_user_id,
     birthday: r.birthday,
@@ -595,8 +597,13 @@ async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { k
       if (d) return d;
       continue;
     }
-    // The members table has no e-mail address yet: the email channel reaches nobody today.
-    tried.push('email: no address on file');
+    if (ch === 'email') {
+      if (!m.email) { tried.push('email: no address on file'); continue; }
+      await sending(ctx, ch);
+      const d = outcome(ch, await deps.email.send({ key, to: m.email, text, subject: a.subject }));
+      if (d) return d;
+      continue;
+    }
   }
   return failure ?? { status: 'unreachable', channel: null, error: tried.join('; '), tried };
 }

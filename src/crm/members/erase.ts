@@ -41,7 +41,7 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
       requestRow = req.insertId;
     }
     await conn.query(
-      `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, openid = NULL, external_user_id = NULL,
+      `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, email = NULL, openid = NULL, external_user_id = NULL,
               status = 'deleted', erased_at = ? WHERE id = ?`,
       [ERASED_NAME, erasedPhone(memberId), now, memberId],
     );
