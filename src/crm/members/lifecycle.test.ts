@@ -108,6 +108,7 @@ describe('member lifecycle', () => {
     const M = id('M00000007');
     await logInteraction(as('hq'), { memberId: M, type: 'complaint', channel: 'call', content: '家住XX小区，电话13800000007' });
     await updateMemberProfile(as('hq'), M, { name: '陈静静' });
+    await services.sql.query("UPDATE members SET email = 'chen@example.com' WHERE id = ?", [M]);
     const spend = await services.db.order.aggregate({ where: { memberId: M }, _sum: { amount: true }, _count: { _all: true } });
     const storeSpend = await services.db.order.aggregate({ where: { storeId: fx.stores.S1 }, _sum: { amount: true } });
     await expect(eraseMember(as('manager1'), { memberId: M })).rejects.toMatchObject({ code: 'permission_denied' });
@@ -125,7 +126,7 @@ describe('member lifecycle', () => {
     expect(await pendingDeletionRequests(as('hq'))).toEqual([]);
     expect(r.kept).toEqual({ orders: spend._count._all, totalSpend: spend._sum.amount!.toFixed(2) });
     const m = await services.db.member.findUniqueOrThrow({ where: { id: M } });
-    expect(m).toMatchObject({ name: '已注销用户', phone: erasedPhone(M), birthday: null, gender: 'unknown', openid: null, status: 'deleted' });
+    expect(m).toMatchObject({ name: '已注销用户', phone: erasedPhone(M), email: null, birthday: null, gender: 'unknown', openid: null, status: 'deleted' });
     expect(m.erasedAt).not.toBeNull();
     const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
     const texts = json(await services.db.interaction.findMany({ where: { memberId: M } })) + json(await services.db.ticket.findMany({ where: { memberId: M } })) + json(await services.db.memberProfileChange.findMany({ where: { memberId: M } }));
