@@ -5,13 +5,13 @@
  */
 import ExcelJS from 'exceljs';
 import { ConfigError, loadConfig } from '../config.ts';
-import { isAppError } from '../errors.ts';
 import { CRM_USAGE, parseCrmArgs, type CrmCommand } from '../crm/import/cli-args.ts';
 import { writeCsv } from '../crm/import/csv.ts';
 import { importMembers, type ImportProgress } from '../crm/import/import.ts';
 import { consoleAccess, storeIdOf } from '../crm/import/staff.ts';
 import { EXPORT_FIELDS, exportMembers } from '../crm/members/export.ts';
 import { createServices, type Services } from '../services.ts';
+import { runCli } from './run.ts';
 
 function progressPrinter(): (p: ImportProgress) => void {
   const tty = process.stderr.isTTY;
@@ -98,13 +98,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    const msg = isAppError(e) ? `${e.message} [${e.code}]` : e instanceof Error ? `${e.message}${(e as { code?: string }).code ? ` [${(e as { code?: string }).code}]` : ''}` : String(e);
-    process.stderr.write(`crm ${process.argv[2] ?? ''} failed: ${msg}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(`crm ${process.argv[2] ?? ''}`, main);

@@ -12,6 +12,7 @@ import { recomputeScores } from '../crm/scores/recompute.ts';
 import { refreshSmartTags } from '../crm/smart-tags/smart-tags.ts';
 import { warmHealthCache } from '../crm/health/dashboard.ts';
 import { createServices } from '../services.ts';
+import { runCli } from './run.ts';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -50,10 +51,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`scores: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runCli('scores', main);

@@ -6,10 +6,10 @@
 import { ConfigError, loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
-import { isAppError } from '../errors.ts';
 import { parseSeedArgs, SEED_USAGE } from '../crm/seed/cli-args.ts';
 import { seedDemo } from '../crm/seed/seed.ts';
 import type { SeedProgress } from '../crm/seed/options.ts';
+import { runCli } from './run.ts';
 
 function progressPrinter(): (p: SeedProgress) => void {
   const tty = process.stderr.isTTY;
@@ -67,14 +67,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    // Expected failures (non-empty database, bad option, lock held) print their message only.
-    const msg = isAppError(e) ? `${e.message} [${e.code}]` : e instanceof Error ? e.message : String(e);
-    process.stderr.write(`db:seed failed: ${msg}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('db:seed', main);
