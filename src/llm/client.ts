@@ -67,3 +67,31 @@ export async function complete(model: Callable, messages: BaseMessage[], signal:
   if (!acc) throw new Error('the provider streamed no chunks');
   return acc as unknown as AIMessage;
 }
+
+/** Token usage summed over the calls of one turn (logged once per turn). */
+export interface TurnUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  calls: number;
+}
+
+/**
+ * A model caller that adds each call's token usage to `usage`: one turn (route + repair,
+ * or a segment tree + repair) reports its whole cost in one log line.
+ */
+export function meteredCaller(model: Callable, streaming: boolean): { usage: TurnUsage; ask(messages: BaseMessage[], signal: AbortSignal): Promise<AIMessage> } {
+  const usage: TurnUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, calls: 0 };
+  return {
+    usage,
+    async ask(messages, signal) {
+      const res = await complete(model, messages, signal, streaming);
+      const u = usageOf(res);
+      usage.inputTokens += u.inputTokens;
+      usage.outputTokens += u.outputTokens;
+      usage.totalTokens += u.totalTokens;
+      usage.calls++;
+      return res;
+    },
+  };
+}

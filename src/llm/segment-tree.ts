@@ -4,7 +4,7 @@ import { FIELDS, METRICS } from '../crm/segments/fields.ts';
 import { OPS, parseSegmentTree, type SegmentTree } from '../crm/segments/tree.ts';
 import { isAppError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { complete, usageOf, withBudget } from './client.ts';
+import { meteredCaller, withBudget } from './client.ts';
 import { knownNamesIn } from './names.ts';
 import { Pseudonyms } from './pseudonymize.ts';
 
@@ -82,21 +82,13 @@ export async function segmentTreeFromText(
   opts: { budgetMs?: number; requestId?: string; names?: (string | null | undefined)[] } = {},
 ): Promise<SegmentLlmResult> {
   const started = Date.now();
-  const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, calls: 0 };
   const log = (outcome: SegmentLlmOutcome, extra: object = {}) =>
     services.logger.info({ requestId: opts.requestId, llm: { purpose: 'segment', outcome, ms: Date.now() - started, ...usage, ...extra } }, 'llm segment');
   const pseudo = new Pseudonyms(opts.names ?? []);
   const tool = { type: 'function' as const, function: { name: SEGMENT_TOOL, description: 'The segment condition tree for the described members.', parameters: segmentTreeJsonSchema() } };
   const bound = chat.bindTools([tool], { tool_choice: 'auto' });
-  const ask = async (messages: BaseMessage[], signal: AbortSignal) => {
-    const res = await complete(bound, messages, signal, chat.streaming);
-    const u = usageOf(res);
-    usage.inputTokens += u.inputTokens;
-    usage.outputTokens += u.outputTokens;
-    usage.totalTokens += u.totalTokens;
-    usage.calls++;
-    return res;
-  };
+  // Declared after `log`, which reads `usage` only once a call has been made.
+  const { usage, ask } = meteredCaller(bound, chat.streaming);
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(services.now());
 
   try {

@@ -1,7 +1,7 @@
 import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
 import type { RouteResult } from '../../bot/types.ts';
-import { complete, usageOf, withBudget } from '../../llm/client.ts';
+import { meteredCaller, withBudget } from '../../llm/client.ts';
 import { knownNamesIn } from '../../llm/names.ts';
 import { Pseudonyms } from '../../llm/pseudonymize.ts';
 import { intentOfTool, intentTools } from '../tools.ts';
@@ -51,7 +51,6 @@ export function createLlmRouter({ intents, rules, model, budgetMs }: LlmRouterOp
       if (!chat || !unsure(ruled)) return ruled;
 
       const started = Date.now();
-      const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, calls: 0 };
       const log = (outcome: Outcome, extra: object = {}) =>
         ctx.services.logger.info({ requestId: ctx.requestId, llm: { outcome, ms: Date.now() - started, ...usage, ...extra } }, 'llm route');
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
@@ -60,15 +59,8 @@ export function createLlmRouter({ intents, rules, model, budgetMs }: LlmRouterOp
       const budget = budgetMs ?? ctx.services.config.LLM_TIMEOUT_MS;
       const pseudo = new Pseudonyms([ctx.actor.name, typeof ruled.slots.name === 'string' ? ruled.slots.name : undefined]);
       const bound = chat.bindTools(tools, { tool_choice: 'auto' });
-      const ask = async (messages: BaseMessage[], signal: AbortSignal) => {
-        const res = await complete(bound, messages, signal, chat.streaming);
-        const u = usageOf(res);
-        usage.inputTokens += u.inputTokens;
-        usage.outputTokens += u.outputTokens;
-        usage.totalTokens += u.totalTokens;
-        usage.calls++;
-        return res;
-      };
+      // Declared after `log`, which reads `usage` only once a call has been made.
+      const { usage, ask } = meteredCaller(bound, chat.streaming);
 
       try {
         return await withBudget(budget, async (signal) => {
