@@ -18,10 +18,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { BotAnswer, InboundMessage } from '../../bot/types.ts';
-import { AppError, badRequest, isAppError, payloadTooLarge, unauthorized } from '../../errors.ts';
+import { AppError, badRequest, payloadTooLarge, unauthorized } from '../../errors.ts';
 import { assertFresh, assertPlainSignature, assertSignature, decrypt, deriveAesKey } from '../shared/crypto.ts';
 import type { ChannelAdapter, ParseResult, RawRequest, RawResponse } from '../types.ts';
 import { detectFormat, parsePayload, type MpPayload, type SubscriptionItem } from './payload.ts';
+import { returningClientErrors } from '../shared/parse-result.ts';
 
 /** Largest push body accepted: a text is a few KiB; 64 KiB leaves room for every event. */
 export const MP_MAX_BODY_BYTES = 64 * 1024;
@@ -145,14 +146,7 @@ export function createMiniProgramAdapter(opts: MpAdapterOptions): MiniProgramAda
     // No passive text replies on the mini-program (see the header): every answer is pushed.
     canReplyInline: () => false,
 
-    parse(req, now, requestId) {
-      try {
-        return parseOrThrow(req, now, requestId);
-      } catch (e) {
-        if (isAppError(e) && e.status < 500) return { ok: false, error: e };
-        throw e;
-      }
-    },
+    parse: returningClientErrors(parseOrThrow),
 
     async onAccepted(parsed, now) {
       if (parsed.kind === 'message') await hooks.onMemberMessage?.(parsed.message.from, now);

@@ -6,12 +6,13 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { BotAnswer, InboundMessage } from '../../bot/types.ts';
 import type { Config } from '../../config.ts';
-import { AppError, badRequest, isAppError, payloadTooLarge, unauthorized } from '../../errors.ts';
+import { AppError, badRequest, payloadTooLarge, unauthorized } from '../../errors.ts';
 import type { ChannelAdapter, ParseResult, RawRequest, RawResponse } from '../types.ts';
 import type { WeComApiClient } from './api-client.ts';
 import { assertFresh, assertSignature, computeSignature, decrypt, deriveAesKey, encrypt } from '../shared/crypto.ts';
 import { WECOM_TEXT_MAX_BYTES, truncateUtf8 } from './split.ts';
 import { buildReplyEnvelope, buildTextReply, parseWeComXml, type XmlFields } from '../shared/xml.ts';
+import { returningClientErrors } from '../shared/parse-result.ts';
 
 /** Largest callback body accepted. A text message is ≤ 2048 bytes of content; 64 KiB leaves room for every event type. */
 export const WECOM_MAX_BODY_BYTES = 64 * 1024;
@@ -113,15 +114,7 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     // media_id (an upload with the access token) inside the 5-second window.
     canReplyInline: (answer) => !answer.image && Buffer.byteLength(answer.text, 'utf8') <= WECOM_TEXT_MAX_BYTES,
 
-    parse(req, now, requestId) {
-      try {
-        return parseOrThrow(req, now, requestId);
-      } catch (e) {
-        // Client mistakes are returned as 4xx; anything else is our bug and must surface.
-        if (isAppError(e) && e.status < 500) return { ok: false, error: e };
-        throw e;
-      }
-    },
+    parse: returningClientErrors(parseOrThrow),
 
     reply(answer: BotAnswer | null, inbound: InboundMessage, now: Date): RawResponse {
       // WeCom: "如果企业不需要回复，可以直接回复空串" — an empty 200 acks without replying.
