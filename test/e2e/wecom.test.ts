@@ -2,61 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
 import { computeSignature } from '../../src/channels/shared/crypto.ts';
 import { encryptedCallback, readPassiveReply, textMessageXml, verificationRequest } from '../../src/channels/wecom/callback-builder.ts';
-import { SAMPLE } from '../../src/channels/wecom/test-vectors.ts';
-import { seedDemo } from '../../src/crm/seed/index.ts';
-import { createRuntime, type Runtime } from '../../src/runtime.ts';
-import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
-import { createTestEnv, type TestEnv } from '../support/env.ts';
-
-const keys = { token: SAMPLE.token, aesKey: SAMPLE.aesKey, corpId: SAMPLE.corpId };
-const SECRET = 'test-corp-secret';
-const AGENT_ID = '1000002';
-
-/** A running app with the WeCom channel configured, a fake qyapi server and the demo data. */
-async function setup(label: string, budgetMs: number) {
-  const fake = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
-  const env = await createTestEnv(label, {
-    WECOM_CORP_ID: keys.corpId,
-    WECOM_TOKEN: keys.token,
-    WECOM_AES_KEY: keys.aesKey,
-    WECOM_SECRET: SECRET,
-    WECOM_AGENT_ID: AGENT_ID,
-    WECOM_API_BASE: fake.url,
-    WECOM_REPLY_BUDGET_MS: String(budgetMs),
-  });
-  await seedDemo(env.services.sql, { members: 120, seed: 11, now: new Date('2026-11-01T00:00:00Z') });
-  await env.services.redis.ping();
-  const rt = createRuntime(env.services);
-  return { fake, env, rt };
-}
-
-const post = (rt: Runtime, req: RawRequest) =>
-  rt.app.request(`/wecom/callback?${new URLSearchParams(req.query)}`, { method: req.method, body: req.method === 'POST' ? req.body : undefined, headers: req.headers });
-
-const callback = (text: string, msgId: string, from = 'store_manager_01', now = new Date()) =>
-  encryptedCallback(keys, textMessageXml({ corpId: keys.corpId, from, text, msgId, createTime: Math.floor(now.getTime() / 1000) }), now);
-
-async function waitFor<T>(probe: () => T | undefined, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { AGENT_ID, callback, keys, post, setupWeComApp, waitFor, type WeComApp } from '../support/wecom-app.ts';
 
 describe('WeCom callback, passive path (answer ready within the budget)', () => {
-  let ctx: Awaited<ReturnType<typeof setup>>;
+  let ctx: WeComApp;
   const audits = async () => Number(((await ctx.env.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM audit_logs'))[0][0] as any).n);
   beforeAll(async () => {
-    ctx = await setup('e2e_wecom_passive', 4000);
+    ctx = await setupWeComApp('e2e_wecom_passive', 4000);
   });
-  afterAll(async () => {
-    await ctx?.rt.stop();
-    await ctx?.env.cleanup();
-    await ctx?.fake.close();
-  });
+  afterAll(async () => ctx?.close());
 
   it('passes URL verification with a callback built as WeCom builds it', async () => {
     const res = await post(ctx.rt, verificationRequest(keys, '1288432023552776189', new Date()));
@@ -139,16 +93,12 @@ function encryptedCallbackWithRawEncrypt(encryptValue: string): RawRequest {
 }
 
 describe('WeCom callback, push path (answer slower than the budget)', () => {
-  let ctx: Awaited<ReturnType<typeof setup>>;
+  let ctx: WeComApp;
   beforeAll(async () => {
-    ctx = await setup('e2e_wecom_push', 0);
+    ctx = await setupWeComApp('e2e_wecom_push', 0);
     ctx.rt.startWorkers();
   });
-  afterAll(async () => {
-    await ctx?.rt.stop();
-    await ctx?.env.cleanup();
-    await ctx?.fake.close();
-  });
+  afterAll(async () => ctx?.close());
 
   it('acks with an empty 200 and pushes the answer through message/send', async () => {
     const res = await post(ctx.rt, callback('查一下 13800000001', '910001', 'hq_ops_01'));
