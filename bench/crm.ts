@@ -1,7 +1,7 @@
 /**
  * `npm run bench:crm -- [--members N] [--runs R]`: latency of the staff-facing member reads at
  * scale (issue 3, scale and speed), each beside the same run's baseline, a primary-key lookup
- * of one member. Seeds crm_bench (BENCH_DATABASE_URL) with the demo seeder when its size differs.
+ * of one member. Seeds crm_bench_<size> (or BENCH_DATABASE_URL) with the demo seeder when its size differs.
  * Targets at 1M members: 360 view p95 ≤ 50 ms, searches p95 ≤ 100 ms, a list page p95 ≤ 200 ms.
  * Everything goes through the real functions (scope, masking and audit rows included).
  */
@@ -12,7 +12,7 @@ import { searchMembers } from '../src/crm/members/find.ts';
 import { memberSummary } from '../src/crm/members/summary.ts';
 import { loadConfig } from '../src/config.ts';
 import { createServices } from '../src/services.ts';
-import { BENCH_URL, benchDatabase, membersArg } from './support.ts';
+import { benchUrl, benchDatabase, membersArg } from './support.ts';
 
 const members = membersArg();
 const ri = process.argv.indexOf('--runs');
@@ -21,7 +21,7 @@ if (!Number.isInteger(runs) || runs < 10) throw new Error('--runs R: an integer 
 
 const sql = await benchDatabase(members);
 await sql.end();
-const services = createServices(loadConfig({ DATABASE_URL: BENCH_URL, LOG_LEVEL: 'silent', REDIS_PREFIX: 'crm_bench' }));
+const services = createServices(loadConfig({ DATABASE_URL: benchUrl(members), LOG_LEVEL: 'silent', REDIS_PREFIX: 'crm_bench' }));
 try {
   const access: StaffAccess = await consoleAccess(services, 'admin_01');
   // A deterministic spread of members: every k-th by id.

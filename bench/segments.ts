@@ -17,18 +17,18 @@ import { previewTree } from '../src/crm/segments/preview.ts';
 import { createSegment } from '../src/crm/segments/segments.ts';
 import { refreshSmartTags } from '../src/crm/smart-tags/smart-tags.ts';
 import { createServices } from '../src/services.ts';
-import { BENCH_NOW, BENCH_URL, benchDatabase, membersArg, time } from './support.ts';
+import { BENCH_NOW, benchUrl, benchDatabase, membersArg, time } from './support.ts';
 
 const members = membersArg();
 const seeded = await benchDatabase(members);
 await seeded.end();
-const services = createServices(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: BENCH_URL, REDIS_PREFIX: 'crm_bench' }), { now: () => BENCH_NOW });
+const services = createServices(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: benchUrl(members), REDIS_PREFIX: 'crm_bench' }), { now: () => BENCH_NOW });
 try {
   const [[admin]] = await services.sql.query<any[]>("SELECT id, wecom_user_id, name FROM staff WHERE role = 'admin' ORDER BY id LIMIT 1");
   const actor = { kind: 'staff', staffId: Number(admin.id), wecomUserId: String(admin.wecom_user_id), name: String(admin.name), role: 'admin', storeIds: [] } as const;
   const access: StaffAccess = { services, actor: { ...actor, storeIds: [] }, channel: 'console', requestId: 'bench' };
   const [[counts]] = await services.sql.query<any[]>('SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM orders) AS o');
-  console.log(`crm_bench: ${counts.m} members, ${counts.o} orders`);
+  console.log(`${benchUrl(members).replace(/.*\//, "")}: ${counts.m} members, ${counts.o} orders`);
 
   const base = await time(() => services.sql.query('SELECT COUNT(*) FROM orders'), 3);
   const row = (name: string, ms: number, target: string, note = '') =>

@@ -1,12 +1,46 @@
 /**
- * Shared bench plumbing: `--members N` and the dedicated `crm_bench` database, seeded with the
- * deterministic demo seeder (fixed date) when its size differs. Benches print, never assert.
+ * Shared bench plumbing: `--members N` and a dedicated database per size (`crm_bench_100k`,
+ * `crm_bench_1m`, …) seeded with the deterministic demo seeder (fixed date) when it doesn't hold
+ * that data — so benches at different sizes never re-seed each other's data. Benches print,
+ * never assert.
  */
 import { migrate } from '../src/db/migrate.ts';
 import { createSqlPool, type SqlPool } from '../src/db/sql.ts';
 import { seedDemo } from '../src/crm/seed/index.ts';
 
-export const BENCH_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/crm_bench';
+/** `crm_bench_1m`, `crm_bench_100k`, `crm_bench_2500`: the database a bench of that size uses. */
+export function benchDbName(members: number): string {
+  const label = members % 1_000_000 === 0 ? `${members / 1_000_000}m` : members % 1000 === 0 ? `${members / 1000}k` : String(members);
+  return `crm_bench_${label}`;
+}
+
+/** BENCH_DATABASE_URL when set, else the per-size database on the local server. */
+export function benchUrl(members: number): string {
+  return process.env.BENCH_DATABASE_URL ?? `mysql://root@127.0.0.1:3306/${benchDbName(members)}`;
+}
+
+/**
+ * MariaDB's packaged default buffer pool is 128 MiB, which a 10M-order table cannot live in;
+ * every production server sizes it to its RAM. Benches raise it (online resize, MariaDB ≥ 10.2)
+ * to `BENCH_BUFFER_POOL_GB` (default 8) when smaller, and print what they ran with.
+ */
+export async function ensureBufferPool(sql: SqlPool): Promise<string> {
+  const wantGb = Number(process.env.BENCH_BUFFER_POOL_GB ?? 8);
+  const [[row]] = await sql.query<any[]>('SELECT @@innodb_buffer_pool_size AS b');
+  const before = Number(row.b);
+  if (wantGb > 0 && before < wantGb * 2 ** 30) {
+    await sql.query('SET GLOBAL innodb_buffer_pool_size = ?', [wantGb * 2 ** 30]).catch((e: Error) => process.stderr.write(`could not raise innodb_buffer_pool_size: ${e.message}\n`));
+    // The resize runs in the background; wait until it reports done.
+    for (let i = 0; i < 120; i++) {
+      const [[st]] = await sql.query<any[]>("SHOW STATUS LIKE 'Innodb_buffer_pool_resize_status'");
+      if (!st || !String(st.Value).trim() || /complete|Completed/i.test(String(st.Value))) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  const [[after]] = await sql.query<any[]>('SELECT @@innodb_buffer_pool_size AS b');
+  const gib = (n: number) => `${(n / 2 ** 30).toFixed(n < 2 ** 30 ? 3 : 0)} GiB`;
+  return Number(after.b) === before ? `innodb_buffer_pool_size ${gib(before)}` : `innodb_buffer_pool_size raised ${gib(before)} → ${gib(Number(after.b))} for the bench`;
+}
 /** The seed's generation date: fixed, so every bench run on the same size sees the same data. */
 export const BENCH_NOW = new Date('2026-11-21T16:00:00.000Z'); // 2026-11-22 00:00 China time
 
@@ -17,14 +51,16 @@ export function membersArg(argv = process.argv.slice(2), fallback = 100_000): nu
   return v;
 }
 
-/** Migrates crm_bench and (re)seeds it when it does not hold exactly `members` demo members. */
+/** Migrates the bench database of this size and (re)seeds it when it does not hold exactly `members` demo members. */
 export async function benchDatabase(members: number): Promise<SqlPool> {
-  await migrate(BENCH_URL, { log: () => {} });
-  const sql = createSqlPool(BENCH_URL);
+  const url = benchUrl(members);
+  await migrate(url, { log: () => {} });
+  const sql = createSqlPool(url);
+  process.stderr.write(`${await ensureBufferPool(sql)}\n`);
   const [[row]] = await sql.query<any[]>('SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM demo_member_truth) AS t, (SELECT MAX(as_of) FROM demo_member_truth) AS asof');
   const asOf = row.asof as Date | null;
   if (Number(row.m) !== members || Number(row.t) !== members || asOf?.getTime() !== BENCH_NOW.getTime()) {
-    process.stderr.write(`seeding ${BENCH_URL.replace(/.*\//, '')} with ${members} members (had ${row.m}) …\n`);
+    process.stderr.write(`seeding ${url.replace(/.*\//, '')} with ${members} members (had ${row.m}) …\n`);
     const t = Date.now();
     await seedDemo(sql, { members, now: BENCH_NOW, reset: true });
     process.stderr.write(`seeded in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
