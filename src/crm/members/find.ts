@@ -54,10 +54,9 @@ export async function searchMembers(access: StaffAccess, ref: MemberRef, limit =
   const scope = visibleMembers(actor);
   const run = async (by: MemberSearch['by'], query: string, where: Prisma.MemberWhereInput): Promise<MemberSearch> => {
     const full: Prisma.MemberWhereInput = { AND: [scope, where] };
-    const [total, rows] = await Promise.all([
-      services.db.member.count({ where: full }),
-      services.db.member.findMany({ where: full, select: briefSelect, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: limit }),
-    ]);
+    const find = () => services.db.member.findMany({ where: full, select: briefSelect, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: Math.max(limit, 1) });
+    // Phone and member number are unique: the one row found is the total, no COUNT query needed.
+    const [total, rows] = by === 'name' ? await Promise.all([services.db.member.count({ where: full }), find()]) : await find().then((r) => [r.length, r] as const);
     const members = rows.map((m) => ({ ...m, phone: phoneFor(actor, m.phone), homeStore: m.homeStore?.name ?? null }));
     return { by, query, valid: true, total, members };
   };
