@@ -41,6 +41,9 @@ describe('segment compiler (real MariaDB)', () => {
     d.tags.some((t) => t.memberId === m.id && t.tag === tag && (!source || source.includes(t.source)) && (minConf === undefined || t.confidence >= minConf));
   const complaints = (m: RowMember, days?: number) =>
     d.interactions.filter((c) => c.memberId === m.id && c.type === 'complaint' && c.at <= SEG_NOW && (days === undefined || c.at.getTime() > SEG_NOW.getTime() - days * DAY)).length;
+  const joined = (m: RowMember, name: string, days?: number, now = SEG_NOW) =>
+    d.activities.some((a) => a.memberId === m.id && a.name === name && a.type === 'activity' && a.at <= now && (days === undefined || a.at.getTime() > now.getTime() - days * DAY));
+  const regAgo = (days: number, now = SEG_NOW) => new Date(now.getTime() - days * DAY);
   const day = (t: Date) => t.toISOString().slice(0, 10);
   const bMonth = (m: RowMember) => (m.birthday ? Number(m.birthday.slice(5, 7)) : null);
 
@@ -103,6 +106,16 @@ describe('segment compiler (real MariaDB)', () => {
       [{ metric: 'order_count', days: 60, op: 'lte', value: 0 }, (m) => orders(m, 60).length <= 0],
       [{ metric: 'order_count', days: 60, op: 'gte', value: 1 }, (m) => orders(m, 60).length >= 1],
       [{ metric: 'order_count', days: 60, op: 'lt', value: 2 }, (m) => orders(m, 60).length < 2],
+      [{ activity: '2026中秋品鉴会' }, (m) => joined(m, '2026中秋品鉴会')],
+      [{ activity: '春茶与点心节', days: 90 }, (m) => joined(m, '春茶与点心节', 90)],
+      [{ activity: '新品试吃会', joined: false }, (m) => !joined(m, '新品试吃会')],
+      [{ activity: '新品试吃会', days: 60, joined: false }, (m) => !joined(m, '新品试吃会', 60)],
+      [{ activity: '没有这个活动' }, () => false],
+      [{ field: 'registered_at', op: 'gte', value: '-30d' }, (m) => m.registeredAt >= regAgo(30)],
+      [{ field: 'registered_at', op: 'gt', value: '-200d' }, (m) => m.registeredAt > regAgo(200)],
+      [{ field: 'registered_at', op: 'lt', value: '-365d' }, (m) => m.registeredAt < regAgo(365)],
+      [{ field: 'registered_at', op: 'lte', value: '-90d' }, (m) => m.registeredAt <= regAgo(90)],
+      [{ field: 'registered_at', op: 'between', value: ['-400d', '-100d'] }, (m) => m.registeredAt >= regAgo(400) && m.registeredAt <= regAgo(100)],
     ];
   }
 
@@ -142,6 +155,34 @@ describe('segment compiler (real MariaDB)', () => {
     };
     const trees = [...fixed, ...Array.from({ length: 40 }, () => gen(0))];
     for (const [node, pred] of trees) expect({ node, ids: await ids(node) }).toEqual({ node, ids: expected(pred) });
+  });
+
+  it('activity and relative-date leaves split the members (neither empty nor everyone)', async () => {
+    const all = expected(() => true).length;
+    for (const [node] of leaves().filter(([n]) => 'activity' in n || ('field' in n && /-\d+d/.test(String(n.value))))) {
+      if ('activity' in node && node.activity === '没有这个活动') continue;
+      const n = (await ids(node)).length;
+      expect({ node, between: n > 0 && n < all }).toEqual({ node, between: true });
+    }
+    // Rows of another type naming the activity exist, and are not participation.
+    expect(d.activities.some((a) => a.type !== 'activity')).toBe(true);
+  });
+
+  it('keeps relative conditions relative: the same tree evaluated 40 days later moves its windows', async () => {
+    const later = new Date(SEG_NOW.getTime() + 40 * DAY);
+    const nodes: [SegmentNode, Pred][] = [
+      [{ field: 'registered_at', op: 'gte', value: '-60d' }, (m) => m.registeredAt >= regAgo(60, later)],
+      [{ activity: '2026中秋品鉴会', days: 60 }, (m) => joined(m, '2026中秋品鉴会', 60, later)],
+    ];
+    for (const [node, pred] of nodes) {
+      const tree = parseSegmentTree({ version: 1, root: node });
+      const { sql, params } = compileMemberIds(tree, { now: later, stores: null });
+      const [rows] = await env.services.sql.query<any[]>(sql, params);
+      const got = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      expect({ node, ids: got }).toEqual({ node, ids: expected(pred) });
+      // …and differs from the answer at NOW, so the test would notice a frozen date.
+      expect(got).not.toEqual(await ids(node));
+    }
   });
 
   it('applies the store scope and never returns deleted members', async () => {
@@ -207,6 +248,15 @@ describe('segment compiler (real MariaDB)', () => {
       [t({ and: [{ tag: 'VIP' }], or: [{ tag: 'VIP' }] }), 'root'],
       [t([{ tag: 'VIP' }]), 'root'],
       [t({ and: [{ and: [{ tag: 'VIP' }, 'level > 3'] }] }), 'root.and[0].and[1]'],
+      [t({ field: 'registered_at', op: 'eq', value: '-30d' }), 'root.op'],
+      [t({ field: 'registered_at', op: 'in', value: ['2026-01-01', '-30d'] }), 'root.op'],
+      [t({ field: 'registered_at', op: 'gte', value: '-5000d' }), 'root.value'],
+      [t({ field: 'registered_at', op: 'gte', value: '-30days' }), 'root.value'],
+      [t({ field: 'registered_at', op: 'between', value: ['-30d', '-60d'] }), 'root.value'],
+      [t({ or: [{ tag: 'VIP' }, { activity: '' }] }), 'root.or[1].activity'],
+      [t({ activity: '中秋品鉴会', days: 0 }), 'root.days'],
+      [t({ activity: '中秋品鉴会', joined: 'yes' }), 'root.joined'],
+      [t({ activity: '中秋品鉴会', op: 'eq' }), 'root'],
     ];
     for (const [raw, path] of cases) {
       it(`${JSON.stringify(raw)} → ${path}`, () => {

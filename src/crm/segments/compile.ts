@@ -1,5 +1,5 @@
 import { FIELDS, METRICS, SCORES, type FieldDef } from './fields.ts';
-import type { FieldCondition, MetricCondition, Op, Scalar, ScoreCondition, SegmentNode, SegmentTree, TagCondition, Value } from './tree.ts';
+import { RELATIVE_DAYS, type ActivityCondition, type FieldCondition, type MetricCondition, type Op, type Scalar, type ScoreCondition, type SegmentNode, type SegmentTree, type TagCondition, type Value } from './tree.ts';
 
 /**
  * Compiles a validated tree (parseSegmentTree) to one parameterized WHERE clause over the
@@ -49,9 +49,10 @@ function node(n: SegmentNode, sql: Sql, now: Date): string {
   if ('and' in n) return `(${n.and.map((c) => node(c, sql, now)).join(' AND ')})`;
   if ('or' in n) return `(${n.or.map((c) => node(c, sql, now)).join(' OR ')})`;
   if ('not' in n) return `(NOT ${node(n.not, sql, now)})`;
-  if ('field' in n) return field(n, sql);
+  if ('field' in n) return field(n, sql, now);
   if ('tag' in n) return tag(n, sql);
   if ('metric' in n) return metric(n, sql, now);
+  if ('activity' in n) return activity(n, sql, now);
   return score(n, sql);
 }
 
@@ -59,16 +60,22 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const isDateOnly = (v: Scalar) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 const dayStart = (v: string) => new Date(`${v}T00:00:00.000Z`);
 const nextDay = (v: string) => new Date(dayStart(v).getTime() + DAY_MS);
-const asDate = (v: Scalar) => (isDateOnly(v) ? dayStart(String(v)) : new Date(String(v)));
+const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
+/** An absolute date (the whole UTC day when date-only), an ISO instant, or "-30d" = 30 days before now. */
+function asDate(v: Scalar, now: Date): Date {
+  const rel = RELATIVE_DAYS.exec(String(v));
+  if (rel) return daysBefore(now, Number(rel[1]));
+  return isDateOnly(v) ? dayStart(String(v)) : new Date(String(v));
+}
 
-function field(c: FieldCondition, sql: Sql): string {
+function field(c: FieldCondition, sql: Sql, now: Date): string {
   const def: FieldDef = FIELDS[c.field];
   const col = def.sql;
   if (c.op === 'is_null') return `(${col} IS NULL)`;
-  if (c.op === 'ne') return `(NOT ${field({ ...c, op: 'eq' }, sql)})`;
+  if (c.op === 'ne') return `(NOT ${field({ ...c, op: 'eq' }, sql, now)})`;
   // A nullable column is guarded so the leaf is false (not NULL) for members without a value.
   const guard = (expr: string) => (def.nullable ? `(${col} IS NOT NULL AND ${expr})` : `(${expr})`);
-  if (def.type === 'datetime') return guard(datetimeCmp(col, c.op, c.value!, sql));
+  if (def.type === 'datetime') return guard(datetimeCmp(col, c.op, c.value!, sql, now));
   const v = c.value!;
   switch (c.op) {
     case 'in':
@@ -87,10 +94,12 @@ function field(c: FieldCondition, sql: Sql): string {
 /**
  * Date-only values on a DATETIME column mean the whole (UTC) day: eq 2026-01-05 is that day,
  * gt is from the next day on, lte up to the end of that day; between is inclusive of both days.
+ * A relative value ("-30d") is the instant 30 days before `now`, resolved at every evaluation,
+ * so "registered_at gte -30d" in a dynamic segment still means the last 30 days tomorrow.
  */
-function datetimeCmp(col: string, op: Op, v: Value, sql: Sql): string {
-  const lo = (x: Scalar) => sql.p(asDate(x));
-  const hiExcl = (x: Scalar) => sql.p(isDateOnly(x) ? nextDay(String(x)) : new Date(new Date(String(x)).getTime() + 1));
+function datetimeCmp(col: string, op: Op, v: Value, sql: Sql, now: Date): string {
+  const lo = (x: Scalar) => sql.p(asDate(x, now));
+  const hiExcl = (x: Scalar) => sql.p(isDateOnly(x) ? nextDay(String(x)) : new Date(asDate(x, now).getTime() + 1));
   switch (op) {
     case 'eq':
       return isDateOnly(v as Scalar) ? `${col} >= ${lo(v as Scalar)} AND ${col} < ${hiExcl(v as Scalar)}` : `${col} = ${lo(v as Scalar)}`;
@@ -107,7 +116,7 @@ function datetimeCmp(col: string, op: Op, v: Value, sql: Sql): string {
       return `${col} >= ${lo(a!)} AND ${col} < ${hiExcl(b!)}`;
     }
     case 'in':
-      return `(${(v as Scalar[]).map((x) => `(${datetimeCmp(col, 'eq', x, sql)})`).join(' OR ')})`;
+      return `(${(v as Scalar[]).map((x) => `(${datetimeCmp(col, 'eq', x, sql, now)})`).join(' OR ')})`;
     default:
       throw new Error(`op ${op} on a datetime survived validation`);
   }
@@ -135,7 +144,7 @@ function metric(c: MetricCondition, sql: Sql, now: Date): string {
   const def = METRICS[c.metric];
   const where = [`${def.memberKey} = m.id`];
   if ('where' in def) where.push(def.where);
-  if (c.days !== undefined) where.push(`${def.window} > ${sql.p(new Date(now.getTime() - c.days * DAY_MS))}`);
+  if (c.days !== undefined) where.push(`${def.window} > ${sql.p(daysBefore(now, c.days))}`);
   where.push(`${def.window} <= ${sql.p(now)}`);
   // "None in the window" / "at least one": an index probe that stops at the first row instead of a count.
   if (def.agg === 'COUNT(*)' && !Array.isArray(c.value)) {
@@ -149,6 +158,16 @@ function metric(c: MetricCondition, sql: Sql, now: Date): string {
   // ne is the complement of eq (a member without a value is "not equal").
   if (c.op === 'ne') return `(NOT ${compare(expr, 'eq', c.value, def.type === 'decimal', sql)})`;
   return compare(expr, c.op, c.value, def.type === 'decimal', sql);
+}
+
+/**
+ * Took part in an activity: an uncorrelated IN over interactions' (activity, member_id) index,
+ * so the participants (few, next to the members) are found once and the members probed by key.
+ */
+function activity(c: ActivityCondition, sql: Sql, now: Date): string {
+  const where = [`i.activity = ${sql.p(c.activity)}`, `i.type = 'activity'`, `i.created_at <= ${sql.p(now)}`];
+  if (c.days !== undefined) where.push(`i.created_at > ${sql.p(daysBefore(now, c.days))}`);
+  return `(m.id ${c.joined === false ? 'NOT IN' : 'IN'} (SELECT i.member_id FROM interactions i WHERE ${where.join(' AND ')}))`;
 }
 
 function score(c: ScoreCondition, sql: Sql): string {

@@ -42,6 +42,18 @@ describe('condition phrase parser', () => {
     ['企业微信注册的会员', { field: 'source_channel', op: 'eq', value: 'wecom' }],
     ['不是女性', { not: { field: 'gender', op: 'eq', value: 'female' } }],
     ['女性 或 5月生日', { or: [{ field: 'gender', op: 'eq', value: 'female' }, { field: 'birthday_month', op: 'eq', value: 5 }] }],
+    ['参加过 2026中秋品鉴会 活动', { activity: '2026中秋品鉴会' }],
+    ['最近90天参加过活动 2026中秋品鉴会', { activity: '2026中秋品鉴会', days: 90 }],
+    ['近三个月参与过新品试吃会', { activity: '新品试吃会', days: 90 }],
+    ['没参加过「春茶 与 点心节」活动 且 等级>3', { and: [{ activity: '春茶 与 点心节', joined: false }, { field: 'level', op: 'gt', value: 3 }] }],
+    ['女性 和 参加过中秋品鉴会活动', { and: [{ field: 'gender', op: 'eq', value: 'female' }, { activity: '中秋品鉴会' }] }],
+    ['最近30天注册的会员', { field: 'registered_at', op: 'gte', value: '-30d' }],
+    ['30天内新注册', { field: 'registered_at', op: 'gte', value: '-30d' }],
+    ['近一个月入会 且 没有VIP标签', { and: [{ field: 'registered_at', op: 'gte', value: '-30d' }, { tag: 'VIP', has: false }] }],
+    ['注册超过一年', { field: 'registered_at', op: 'lt', value: '-365d' }],
+    ['注册不到90天', { field: 'registered_at', op: 'gt', value: '-90d' }],
+    ['入会满3个月', { field: 'registered_at', op: 'lte', value: '-90d' }],
+    ['注册时间一年以上', { field: 'registered_at', op: 'lt', value: '-365d' }],
     ['等级≥3 且 有VIP标签 或 累计消费大于1万', { or: [{ and: [{ field: 'level', op: 'gte', value: 3 }, { tag: 'VIP' }] }, { metric: 'spend', op: 'gt', value: '10000.00' }] }],
   ];
   for (const [text, expected] of cases) it(text, () => expect(root(text)).toEqual(expected));
@@ -50,10 +62,15 @@ describe('condition phrase parser', () => {
     expect(parsePhrase('最近90天没消费 且 喜欢喝咖啡', NOW)).toEqual({ unparsed: ['喜欢喝咖啡'] });
     expect(parsePhrase('随便来点', NOW).unparsed).toEqual(['随便来点']);
     expect(parsePhrase('', NOW).tree).toBeUndefined();
+    // An activity clause is lifted out before splitting; the part around it is still reported as typed.
+    expect(parsePhrase('参加过 中秋品鉴会 活动 且 喜欢喝咖啡', NOW)).toEqual({ unparsed: ['喜欢喝咖啡'] });
+    expect(parsePhrase('注册一年', NOW).unparsed).toEqual(['注册一年']);
   });
 
   it('describes a tree in words', () => {
     expect(describeTree({ version: 1, root: root('最近90天没消费 且 累计消费大于2000') })).toBe('最近90天消费次数 = 0 且 累计消费金额 > ¥2000.00');
     expect(describeTree({ version: 1, root: root('女性 或 不是3级以上') })).toBe('性别 = 女 或 非（等级 ≥ 3）');
+    expect(describeTree({ version: 1, root: root('最近90天参加过活动 中秋品鉴会 且 最近30天注册的') })).toBe('最近90天参加过「中秋品鉴会」活动 且 注册时间 ≥ 30天前');
+    expect(describeTree({ version: 1, root: root('没参加过中秋品鉴会活动') })).toBe('没参加过「中秋品鉴会」活动');
   });
 });

@@ -1,11 +1,12 @@
 import { CN_NUMERAL, parseNumber, scaleDecimal } from '../../intents/router/numbers.ts';
 import { FIELDS, METRICS, SCORES } from './fields.ts';
-import type { Op, SegmentNode, SegmentTree, Value } from './tree.ts';
+import { RELATIVE_DAYS, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from './tree.ts';
 
 /**
  * A small rule-based parser for how staff phrase segment conditions in chat:
  *   "最近90天没消费 且 累计消费大于2000", "等级>3 且 最近30天消费>500元", "女性 或 5月生日",
- *   "有VIP标签", "近30天消费3次以上", "积分1000以上", "来源小程序", "90天内有投诉".
+ *   "有VIP标签", "近30天消费3次以上", "积分1000以上", "来源小程序", "90天内有投诉",
+ *   "最近30天注册的会员", "注册超过一年", "参加过 2026中秋品鉴会 活动", "最近90天参加过活动 X".
  * Clauses are split on 或/or (lowest precedence), then on 且/并且/和/，/、/and. Every clause
  * must be understood: the parser returns what it could not read, so the bot can say exactly
  * which part it did not understand instead of building a different segment.
@@ -103,6 +104,22 @@ const CLAUSES: Clause[] = [
     const none = m![3] !== undefined && /没|无/.test(m![3]);
     return { metric: 'complaint_count', days: d, op: none ? 'eq' : 'gte', value: none ? 0 : 1 };
   },
+  // 最近30天注册的 / 30天内新注册 / 近一个月入会: registered_at ≥ now − N days, relative so a dynamic segment keeps meaning "the last N days"
+  (c) => {
+    const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以内|以来)?(?:新)?(?:注册|入会|开卡|加入会员|成为会员)$`).exec(c);
+    const d = m && days(m[1]!, m[2]!);
+    return d ? { field: 'registered_at', op: 'gte', value: `-${d}d` } : undefined;
+  },
+  // 注册超过一年 / 入会满3个月 / 注册不到90天 / 注册时间90天以内
+  (c) => {
+    const m = new RegExp(`^(?:注册|入会|开卡|成为会员)(?:时间)?(?:已经|已)?(超过|大于|多于|满|不到|少于|小于|未满|不足|不满)?${N}\\s*${UNIT}(以上|及以上|以内|之内|内)?$`).exec(c);
+    const d = m && days(m[2]!, m[3]!);
+    if (!d || (!m![1] && !m![4])) return undefined;
+    // Longer ago than N days = registered before now − N days.
+    const word = m![1] ?? m![4]!;
+    const op: Op = /超过|大于|多于|以上/.test(word) && !word.includes('及') ? 'lt' : /满|及以上/.test(word) && !/未|不/.test(word) ? 'lte' : 'gt';
+    return { field: 'registered_at', op, value: `-${d}d` };
+  },
   // 等级>3 / 会员等级大于等于3 / 等级3级以上 / 3级及以上 / 等级为2
   (c) => {
     const m = new RegExp(`^(?:会员)?等级\\s*${CMP}\\s*(?:lv|LV|v|V)?${N}\\s*级?${SUFFIX}(?:会员)?$`).exec(c) ?? new RegExp(`^()(?:lv|LV|v|V)?${N}\\s*级${SUFFIX}(?:会员)?$`).exec(c);
@@ -143,6 +160,31 @@ const CLAUSES: Clause[] = [
   },
 ];
 
+/**
+ * "参加过 2026中秋品鉴会 活动", "最近90天参加过活动「X」", "没参加过X活动": an activity name may hold
+ * spaces' neighbours, 和 or 与, so activity clauses are taken out before the text is split on
+ * those, and stand in the text as a placeholder.
+ */
+const ACTIVITY = new RegExp(
+  `(?:${RECENT}${N}\\s*${UNIT}(?:内|以来)?)?(没有?|未|从未|从没有?)?(?:参加|参与|报名)(?:过|了)?\\s*(?:活动\\s*)?(?:[「“"'《]([^」”"'》]{1,64})[」”"'》]|([^\\s,，、;；「」“”"'《》]{1,64}?))(?:\\s*活动)?(?=$|[\\s,，、;；])`,
+  'g',
+);
+const PLACEHOLDER = /^\u0000(\d+)\u0000$/;
+
+function takeActivities(text: string): { text: string; nodes: ActivityCondition[]; originals: string[] } {
+  const nodes: ActivityCondition[] = [];
+  const originals: string[] = [];
+  const out = text.replace(ACTIVITY, (all, n: string | undefined, unit: string | undefined, neg: string | undefined, quoted: string | undefined, bare: string | undefined) => {
+    const name = (quoted ?? bare ?? '').trim();
+    const d = n && unit ? days(n, unit) : undefined;
+    if (!name || (n && !d)) return all;
+    nodes.push({ activity: name, ...(d ? { days: d } : {}), ...(neg ? { joined: false } : {}) });
+    originals.push(all);
+    return `\u0000${nodes.length - 1}\u0000`;
+  });
+  return { text: out, nodes, originals };
+}
+
 const OR_SPLIT = /\s*(?:或者|或是|或|\bor\b|\|\|)\s*/i;
 const AND_SPLIT = /\s*(?:并且|而且|同时|以及|且|并|和|与|[,，、;；]|\band\b|&&|&)\s*|\s+/i;
 /** Words that may wrap a clause without changing it. */
@@ -158,16 +200,19 @@ export function parsePhrase(text: string, now: Date): PhraseResult {
     .replace(/\s*([<>=≥≤]+)\s*/g, '$1')
     .replace(new RegExp(`(最近|近|过去|前|超过|大于|小于|等于|高于|低于|不少于|不低于|至少|不超过|多于|少于|为|是|等级|积分|成长值|消费|生日在?)\\s+(?=[\\d${CN_NUMERAL.slice(1, -1)}])`, 'g'), '$1')
     .replace(new RegExp(`([\\d${CN_NUMERAL.slice(1, -1)}])\\s+(?=[元块次级天日月周年个kKwW千万])`, 'g'), '$1');
-  const ors = compact.split(OR_SPLIT).filter((s) => s.trim());
+  const acts = takeActivities(compact);
+  const restore = (s: string) => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => acts.originals[Number(i)]!);
+  const ors = acts.text.split(OR_SPLIT).filter((s) => s.trim());
   const orNodes: SegmentNode[] = [];
   for (const part of ors) {
     const andNodes: SegmentNode[] = [];
     for (const raw of part.split(AND_SPLIT)) {
       const clause = raw.trim().replace(TRIM, '').trim();
       if (!clause) continue;
-      const node = parseClause(clause, now);
+      const held = PLACEHOLDER.exec(clause);
+      const node = held ? acts.nodes[Number(held[1])] : parseClause(clause, now);
       if (node) andNodes.push(node);
-      else unparsed.push(raw.trim());
+      else unparsed.push(restore(raw.trim()));
     }
     if (andNodes.length) orNodes.push(andNodes.length === 1 ? andNodes[0]! : { and: andNodes });
   }
@@ -196,6 +241,8 @@ function valueText(v: Value | undefined, money = false): string {
   if (v === undefined) return '';
   if (Array.isArray(v)) return v.map((x) => valueText(x, money)).join(money ? ' 至 ' : '、');
   if (money) return `¥${v}`;
+  const rel = RELATIVE_DAYS.exec(String(v));
+  if (rel) return `${rel[1]}天前`;
   return VALUE_TEXT[String(v)] ?? String(v);
 }
 
@@ -215,6 +262,7 @@ export function describeTree(tree: SegmentTree): string {
       const window = n.days === undefined ? ('sinceLast' in def ? '' : '累计') : `最近${n.days}天`;
       return `${window}${def.label} ${OP_TEXT[n.op]} ${valueText(n.value, def.type === 'decimal')}`;
     }
+    if ('activity' in n) return `${n.days === undefined ? '' : `最近${n.days}天`}${n.joined === false ? '没参加过' : '参加过'}「${n.activity}」活动`;
     return `${SCORES[n.score]?.label ?? n.score} ${OP_TEXT[n.op]} ${valueText(n.value)}`;
   };
   const wrap = (s: string, bare: boolean) => (bare ? s : `（${s}）`);

@@ -41,12 +41,20 @@ export interface RowComplaint {
   at: Date;
   type: 'complaint' | 'praise';
 }
+/** Took part in an activity (interaction type activity); some rows carry another type to prove it is checked. */
+export interface RowActivity {
+  memberId: number;
+  at: Date;
+  name: string;
+  type: 'activity' | 'consultation';
+}
 export interface SegData {
   stores: { S1: number; S2: number; S3: number };
   members: RowMember[];
   orders: RowOrder[];
   tags: RowTag[];
   interactions: RowComplaint[];
+  activities: RowActivity[];
 }
 
 function prng(seed: number) {
@@ -63,6 +71,7 @@ function prng(seed: number) {
 export const TAG_NAMES = ['VIP', '高价值', '易流失', '新客'] as const;
 const NAMES = ['张伟', '王芳', '李娜', '刘洋', '陈静', '赵磊', '周杰', '孙丽', '吴敏', '郑强', 'Zhang Wei', '50%_off'];
 const SOURCES = ['store', 'miniprogram', 'wecom'];
+export const ACTIVITY_NAMES = ['2026中秋品鉴会', '春茶与点心节', '新品试吃会'] as const;
 
 export async function insertSegData(services: Services, count = 60, seed = 42): Promise<SegData> {
   const rnd = prng(seed);
@@ -82,6 +91,9 @@ export async function insertSegData(services: Services, count = 60, seed = 42): 
   const orders: RowOrder[] = [];
   const tags: RowTag[] = [];
   const interactions: RowComplaint[] = [];
+  const activities: RowActivity[] = [];
+  // Activities draw from their own generator, so the rest of the data is what it always was.
+  const rndA = prng(seed * 7919 + 1);
   for (let i = 1; i <= count; i++) {
     const hasBirthday = rnd() < 0.8;
     const bMonth = 1 + Math.floor(rnd() * 12);
@@ -119,6 +131,14 @@ export async function insertSegData(services: Services, count = 60, seed = 42): 
     for (const t of TAG_NAMES) {
       if (rnd() < 0.3) tags.push({ memberId: row.id, tag: t, source: pick(['manual', 'rule', 'model'] as const), confidence: Math.round(rnd() * 1000) / 1000 });
     }
+    for (const name of ACTIVITY_NAMES) {
+      const times = rndA() < 0.35 ? 1 + Math.floor(rndA() * 2) : 0;
+      for (let k = 0; k < times; k++) {
+        // Within 200 days back, a few in the future of NOW; one in ten logged as a consultation that names the activity.
+        const at = new Date(SEG_NOW.getTime() - Math.floor(rndA() * 200) * DAY + (rndA() < 0.05 ? 3 * DAY : -Math.floor(rndA() * DAY)));
+        activities.push({ memberId: row.id, at, name, type: rndA() < 0.1 ? 'consultation' : 'activity' });
+      }
+    }
     if (rnd() < 0.3) interactions.push({ memberId: row.id, at: new Date(SEG_NOW.getTime() - Math.floor(rnd() * 200) * DAY - 3_600_000), type: rnd() < 0.7 ? 'complaint' : 'praise' });
   }
   let seq = 0;
@@ -137,5 +157,8 @@ export async function insertSegData(services: Services, count = 60, seed = 42): 
   for (const c of interactions) {
     await sql.query("INSERT INTO interactions (member_id, type, channel, content, created_at) VALUES (?, ?, 'call', 'x', ?)", [c.memberId, c.type, c.at]);
   }
-  return { stores: { S1: storeIds[0]!, S2: storeIds[1]!, S3: storeIds[2]! }, members, orders, tags, interactions };
+  for (const a of activities) {
+    await sql.query("INSERT INTO interactions (member_id, type, channel, content, activity, created_at) VALUES (?, ?, 'store', 'x', ?, ?)", [a.memberId, a.type, a.name, a.at]);
+  }
+  return { stores: { S1: storeIds[0]!, S2: storeIds[1]!, S3: storeIds[2]! }, members, orders, tags, interactions, activities };
 }

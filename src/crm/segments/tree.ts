@@ -5,9 +5,11 @@ import { FIELDS, METRICS, SCORES, type FieldDef, type FieldName, type MetricName
 /**
  * A segment is a condition tree, stored as `{version: 1, root: node}`. Nodes:
  *   {and: [node, …]} · {or: [node, …]} · {not: node}
- *   {field, op, value}            member fields (FIELDS), op eq/ne/gt/gte/lt/lte/in/between/contains/is_null
+ *   {field, op, value}            member fields (FIELDS), op eq/ne/gt/gte/lt/lte/in/between/contains/is_null;
+ *                                 a datetime field also takes "-30d" (30 days before the evaluation clock)
  *   {tag, has?, source?, minConfidence?}   has (default) or lacks a tag, optionally by source and confidence
  *   {metric, days?, op, value}    behaviour (METRICS) in the last `days` days, or all history
+ *   {activity, days?, joined?}    took part (joined: false = never took part) in a campaign or event
  *   {score, op, value}            model scores (SCORES; none registered yet)
  * Validation walks the tree itself and checks each node with its own zod schema, so an error
  * names the exact node (`root.and[2].op`) instead of zod's "invalid union" at the top.
@@ -16,6 +18,8 @@ import { FIELDS, METRICS, SCORES, type FieldDef, type FieldName, type MetricName
 export const OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'between', 'contains', 'is_null'] as const;
 export type Op = (typeof OPS)[number];
 const ORDERED_OPS: readonly Op[] = ['gt', 'gte', 'lt', 'lte', 'between'];
+/** "-30d" is an instant that moves with the clock: only ordering makes sense (eq an exact millisecond would not). */
+const RELATIVE_OPS: readonly Op[] = ORDERED_OPS;
 export const TAG_SOURCES = ['manual', 'rule', 'model'] as const;
 export type TagSource = (typeof TAG_SOURCES)[number];
 
@@ -29,6 +33,7 @@ export type SegmentNode =
   | FieldCondition
   | TagCondition
   | MetricCondition
+  | ActivityCondition
   | ScoreCondition;
 
 export interface FieldCondition {
@@ -51,6 +56,17 @@ export interface MetricCondition {
   op: Op;
   value: Value;
 }
+/**
+ * Took part in an activity (a campaign or event): an `activity` interaction whose `activity`
+ * column is this name, in the last `days` days or ever. A node of its own rather than a metric
+ * because it carries a name, as a tag condition does.
+ */
+export interface ActivityCondition {
+  activity: string;
+  days?: number;
+  /** false = never took part (in the window). Default true. */
+  joined?: boolean;
+}
 export interface ScoreCondition {
   score: string;
   op: Op;
@@ -72,6 +88,8 @@ export function invalidSegment(path: string, message: string): AppError {
 
 const DECIMAL = /^-?\d{1,10}(\.\d{1,2})?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A datetime relative to the evaluation clock: "-30d" = 30 days before now (re-evaluated on every run). */
+export const RELATIVE_DAYS = /^-(\d{1,4})d$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const scalar = z.union([z.number(), z.string().max(255)]);
@@ -89,6 +107,11 @@ const metricSchema = z.strictObject({
   days: z.number().int().min(1).max(LIMITS.maxDays).optional(),
   op: z.enum(OPS),
   value: valueSchema,
+});
+const activitySchema = z.strictObject({
+  activity: z.string().trim().min(1).max(64),
+  days: z.number().int().min(1).max(LIMITS.maxDays).optional(),
+  joined: z.boolean().optional(),
 });
 const scoreSchema = z.strictObject({ score: z.string(), op: z.enum(OPS), value: valueSchema.optional() });
 
@@ -142,9 +165,16 @@ function checkOperand(kind: Kind, op: Op, value: Value | undefined, path: string
       case 'date':
         if (typeof v !== 'string' || !DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw invalidSegment(p, '应为日期 YYYY-MM-DD');
         return v;
-      case 'datetime':
-        if (typeof v !== 'string' || !DATETIME.test(v) || Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v))) throw invalidSegment(p, '应为日期 YYYY-MM-DD 或 ISO 时间');
+      case 'datetime': {
+        const rel = typeof v === 'string' ? RELATIVE_DAYS.exec(v) : null;
+        if (rel) {
+          if (!RELATIVE_OPS.includes(op)) throw invalidSegment(`${path}.op`, `相对时间（如 "-30d"）只能用 ${RELATIVE_OPS.join(' / ')}`);
+          if (Number(rel[1]) > LIMITS.maxDays) throw invalidSegment(p, `相对时间最多 ${LIMITS.maxDays} 天`);
+          return v;
+        }
+        if (typeof v !== 'string' || !DATETIME.test(v) || Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v))) throw invalidSegment(p, '应为日期 YYYY-MM-DD、ISO 时间或相对天数如 "-30d"');
         return v;
+      }
     }
   };
 
@@ -165,11 +195,16 @@ function checkOperand(kind: Kind, op: Op, value: Value | undefined, path: string
 function compareScalars(kind: Kind, a: Scalar, b: Scalar): number {
   if (kind.type === 'number') return Number(a) - Number(b);
   if (kind.type === 'decimal') return Number(a) - Number(b); // validation only; SQL compares DECIMALs
-  if (kind.type === 'date' || kind.type === 'datetime') return Date.parse(String(a)) - Date.parse(String(b));
+  if (kind.type === 'date' || kind.type === 'datetime') {
+    const [ra, rb] = [RELATIVE_DAYS.exec(String(a)), RELATIVE_DAYS.exec(String(b))];
+    // "-60d" is before "-30d"; a relative bound against an absolute one depends on the clock: not checked.
+    if (ra || rb) return ra && rb ? Number(rb[1]) - Number(ra[1]) : 0;
+    return Date.parse(String(a)) - Date.parse(String(b));
+  }
   return String(a).localeCompare(String(b));
 }
 
-const KIND_KEYS = ['and', 'or', 'not', 'field', 'tag', 'metric', 'score'] as const;
+const KIND_KEYS = ['and', 'or', 'not', 'field', 'tag', 'metric', 'activity', 'score'] as const;
 
 /**
  * Validates a tree (unknown JSON from chat, API or the database) and returns it typed and
@@ -215,6 +250,10 @@ export function parseSegmentTree(raw: unknown): SegmentTree {
       if ('sinceLast' in def && def.sinceLast && mt.days !== undefined) throw invalidSegment(`${path}.days`, `${mt.metric} 不带时间窗口`);
       const value = checkOperand({ type: def.type === 'int' ? 'number' : 'decimal', nullable: false }, mt.op, mt.value as Value, path);
       return { metric: mt.metric, ...(mt.days === undefined ? {} : { days: mt.days }), op: mt.op, value: value! };
+    }
+    if (kind === 'activity') {
+      const a = check(activitySchema, obj, path);
+      return { activity: a.activity, ...(a.days === undefined ? {} : { days: a.days }), ...(a.joined === undefined ? {} : { joined: a.joined }) };
     }
     const s = check(scoreSchema, obj, path);
     const def = SCORES[s.score];
