@@ -5,10 +5,10 @@
  * Targets at 1M members: 360 view p95 ≤ 50 ms, searches p95 ≤ 100 ms, a list page p95 ≤ 200 ms.
  * Everything goes through the real functions (scope, masking and audit rows included).
  */
-import { listCustomers } from '../src/api/customers/list.ts';
 import type { StaffAccess } from '../src/crm/access.ts';
 import { consoleAccess } from '../src/crm/import/staff.ts';
 import { searchMembers } from '../src/crm/members/find.ts';
+import { listMembers } from '../src/crm/members/list.ts';
 import { memberSummary } from '../src/crm/members/summary.ts';
 import { loadConfig } from '../src/config.ts';
 import { createServices } from '../src/services.ts';
@@ -59,9 +59,9 @@ try {
     ['360 view (memberSummary by member no)', 50, (i) => memberSummary(access, { memberNo: pick(i).member_no })],
     ['search by phone', 100, (i) => searchMembers(access, { phone: pick(i).phone })],
     ['search by member no', 100, (i) => searchMembers(access, { memberNo: pick(i).member_no })],
-    ['search by name prefix (list q=2 chars)', 100, (i) => listCustomers(access, { q: pick(i).name.slice(0, 2), sort: 'name', skip: 0, take: 20 })],
-    ['list page (store+level+active, -registeredAt, page 3)', 200, (i) => listCustomers(access, { storeId: stores[i % stores.length], level: 1 + (i % 3), status: 'active', sort: '-registeredAt', skip: 40, take: 20 })],
-    ['list page (tag VIP, -points, page 1)', 200, () => listCustomers(access, { tag: 'VIP', sort: '-points', skip: 0, take: 20 })],
+    ['search by name prefix (list q=2 chars)', 100, (i) => listMembers(access, { q: pick(i).name.slice(0, 2), sort: 'name', skip: 0, take: 20 })],
+    ['list page (store+level+active, -registeredAt, page 3)', 200, (i) => listMembers(access, { storeId: stores[i % stores.length], level: 1 + (i % 3), status: 'active', sort: '-registeredAt', skip: 40, take: 20 })],
+    ['list page (tag VIP, -points, page 1)', 200, () => listMembers(access, { tag: 'VIP', sort: '-points', skip: 0, take: 20 })],
   ];
   const pad = (s: string, n = 56) => s.padEnd(n);
   const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { MEMBER_SORTS, listMembers } from '../../crm/members/list.ts';
 import { memberSummary } from '../../crm/members/summary.ts';
 import { profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/members/update.ts';
-import { CUSTOMER_SORTS, listCustomers } from '../customers/list.ts';
 import { customerOrders } from '../customers/orders.ts';
 import { customerValueScore } from '../customers/value-score.ts';
 import { visibleMemberOr404 } from '../customers/visible.ts';
@@ -26,7 +26,7 @@ export const customerListQuery = pageQuery
     tag: z.string().trim().min(1).max(32).optional().describe('members carrying this tag (by name)'),
     registeredFrom: dateOrTime.optional().describe('registered on/after: YYYY-MM-DD (Beijing day) or an ISO timestamp'),
     registeredTo: dateOrTime.optional().describe('registered on/before: YYYY-MM-DD (the whole Beijing day) or an ISO timestamp (inclusive)'),
-    sort: z.enum(CUSTOMER_SORTS).default('-registeredAt').describe('field, "-" for descending; ties broken by id'),
+    sort: z.enum(MEMBER_SORTS).default('-registeredAt').describe('field, "-" for descending; ties broken by id'),
   })
   .transform((q, ctx) => {
     const from = q.registeredFrom === undefined ? undefined : q.registeredFrom.length === 10 ? beijingMidnight(q.registeredFrom) : new Date(q.registeredFrom);
@@ -137,7 +137,7 @@ export const customerRoutes = [
     response: paged(customerItem),
     handler: async ({ access, query }) => {
       const { skip, take } = pageWindow(query);
-      const { total, rows } = await listCustomers(access, {
+      const { total, rows } = await listMembers(access, {
         q: query.q,
         storeId: query.store,
         level: query.level,

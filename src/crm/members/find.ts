@@ -33,7 +33,8 @@ export interface MemberSearch {
 /** A short list is what fits in one chat message; the total tells staff to narrow down. */
 export const DEFAULT_LIST_LIMIT = 5;
 
-const briefSelect = {
+/** The columns of a member in every list (chat search results, the API's list page). */
+export const memberListSelect = {
   id: true,
   memberNo: true,
   name: true,
@@ -41,8 +42,13 @@ const briefSelect = {
   level: true,
   points: true,
   status: true,
-  homeStore: { select: { name: true } },
+  homeStore: { select: { id: true, name: true } },
 } satisfies Prisma.MemberSelect;
+
+/** A listed row as this actor may see it: the phone masked without member.phone.view. */
+export function asSeenBy<T extends { phone: string }>(actor: StaffAccess['actor'], row: T): T {
+  return { ...row, phone: phoneFor(actor, row.phone) };
+}
 
 /**
  * Searches within the actor's store scope without auditing: for callers that audit their own,
@@ -54,10 +60,10 @@ export async function searchMembers(access: StaffAccess, ref: MemberRef, limit =
   const scope = visibleMembers(actor);
   const run = async (by: MemberSearch['by'], query: string, where: Prisma.MemberWhereInput): Promise<MemberSearch> => {
     const full: Prisma.MemberWhereInput = { AND: [scope, where] };
-    const find = () => services.db.member.findMany({ where: full, select: briefSelect, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: Math.max(limit, 1) });
+    const find = () => services.db.member.findMany({ where: full, select: memberListSelect, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: Math.max(limit, 1) });
     // Phone and member number are unique: the one row found is the total, no COUNT query needed.
     const [total, rows] = by === 'name' ? await Promise.all([services.db.member.count({ where: full }), find()]) : await find().then((r) => [r.length, r] as const);
-    const members = rows.map((m) => ({ ...m, phone: phoneFor(actor, m.phone), homeStore: m.homeStore?.name ?? null }));
+    const members = rows.map((m) => ({ ...asSeenBy(actor, m), homeStore: m.homeStore?.name ?? null }));
     return { by, query, valid: true, total, members };
   };
   const invalid = (by: MemberSearch['by'], raw: string): MemberSearch => ({ by, query: raw, valid: false, total: 0, members: [] });

@@ -14,3 +14,10 @@ export function visibleMembers(actor: StaffActor): Prisma.MemberWhereInput {
     ...(stores === null ? {} : { homeStoreId: { in: stores } }),
   };
 }
+
+/** visibleMembers as a SQL condition on the members alias `m`, for hand-written statements. */
+export function visibleMembersSql(actor: StaffActor): { sql: string; params: unknown[] } {
+  const stores = storeScope(actor);
+  if (stores === null) return { sql: "m.status <> 'deleted'", params: [] };
+  return stores.length ? { sql: "m.status <> 'deleted' AND m.home_store_id IN (?)", params: [stores] } : { sql: 'FALSE', params: [] };
+}
