@@ -4,6 +4,8 @@ import { requirePermission } from '../access.ts';
 import { audit } from '../audit.ts';
 import { storeScope } from '../auth/permissions.ts';
 import { forbidden } from '../../errors.ts';
+import { MAX_PERIOD_DAYS } from '../stats/visits.ts';
+import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
 const DAY = 86_400_000;
 const CHINA = 8 * 3_600_000;
@@ -73,20 +75,56 @@ export function startOfChinaDay(d: Date): Date {
   return new Date(Math.floor((d.getTime() + CHINA) / DAY) * DAY - CHINA);
 }
 
+/** Whole China days of an instant on a China midnight (the summary's day numbers), null otherwise. */
+function dayNumber(d: Date): number | null {
+  const t = d.getTime() + CHINA;
+  return t % DAY === 0 ? t / DAY : null;
+}
+
 /**
- * Figures of [start, end) for the stores, from orders (by the order's store: the people who
- * buy there) and members (by home store: the people registered there). One scan of the stores'
- * orders of the 365 days before `end` over orders(store_id, paid_at).
+ * Figures of [start, end) for the stores: orders by the order's store (the people who buy
+ * there), members by home store (the people registered there). With a summary key (one store,
+ * or all of them) and day-aligned periods the order side comes from the store visit summary
+ * (visit-figures.ts); any other store subset scans the stores' orders of the 365 days before
+ * `end` over orders(store_id, paid_at, member_id, amount).
  */
-export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date): Promise<HealthFigures> {
+export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, key: number | null = null): Promise<HealthFigures> {
   const sql = access.services.sql;
+  const a = dayNumber(start);
+  const b = dayNumber(end);
+  const [o, [[m]]] = await Promise.all([
+    key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS ? visitFigures(sql, key, a, b) : orderFigures(access, storeIds, start, end),
+    sql.query<any[]>(
+      `SELECT COUNT(*) AS total, COALESCE(SUM(registered_at >= ?), 0) AS fresh FROM members
+       WHERE home_store_id IN (?) AND registered_at < ? AND status <> 'deleted'`,
+      [start, storeIds, end],
+    ),
+  ]);
+  const { active, orders, buyers365, churned } = o;
+  return {
+    start,
+    end,
+    total: Number(m.total),
+    new: Number(m.fresh),
+    active,
+    dormant: o.dormant,
+    churned,
+    churnRate: buyers365 ? churned / buyers365 : null,
+    repurchaseRate: active ? o.returners / active : null,
+    orders,
+    sales: Number(o.sales).toFixed(2),
+    aov: orders ? (Number(o.sales) / orders).toFixed(2) : null,
+  };
+}
+
+/** The order side of healthFigures straight from the orders (one index range scan, grouped by member). */
+async function orderFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date): Promise<VisitFigures> {
   // The repurchase lookback [start − 365 d, start) reaches further back than end − 365 d.
   const lookback = new Date(start.getTime() - 365 * DAY);
-  const from = lookback;
   const d90 = new Date(end.getTime() - 90 * DAY);
   const d180 = new Date(end.getTime() - 180 * DAY);
   const d365 = new Date(end.getTime() - 365 * DAY);
-  const [[o]] = await sql.query<any[]>(
+  const [[o]] = await access.services.sql.query<any[]>(
     `SELECT SUM(y) AS buyers365, SUM(p) AS active, SUM(p AND b) AS returners, SUM(d90_180 AND NOT l90) AS dormant,
             SUM(d180_365 AND NOT l180) AS churned, COALESCE(SUM(np), 0) AS orders, COALESCE(SUM(amt), 0) AS sales
      FROM (SELECT member_id,
@@ -94,32 +132,10 @@ export async function healthFigures(access: StaffAccess, storeIds: number[], sta
              MAX(paid_at >= ? AND paid_at < ?) AS d90_180, MAX(paid_at >= ?) AS l180, MAX(paid_at >= ? AND paid_at < ?) AS d180_365,
              MAX(paid_at >= ?) AS y, SUM(paid_at >= ?) AS np, SUM(IF(paid_at >= ?, amount, 0)) AS amt
            FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY member_id) t`,
-    [start, start, lookback, d90, d180, d90, d180, d365, d180, d365, start, start, storeIds, from, end],
+    [start, start, lookback, d90, d180, d90, d180, d365, d180, d365, start, start, storeIds, lookback, end],
   );
-  const [[m]] = await sql.query<any[]>(
-    `SELECT COUNT(*) AS total, COALESCE(SUM(registered_at >= ?), 0) AS fresh FROM members
-     WHERE home_store_id IN (?) AND registered_at < ? AND status <> 'deleted'`,
-    [start, storeIds, end],
-  );
-  const active = Number(o.active ?? 0);
-  const orders = Number(o.orders);
-  const buyers365 = Number(o.buyers365 ?? 0);
-  const churned = Number(o.churned ?? 0);
-  const sales = String(o.sales);
-  return {
-    start,
-    end,
-    total: Number(m.total),
-    new: Number(m.fresh),
-    active,
-    dormant: Number(o.dormant ?? 0),
-    churned,
-    churnRate: buyers365 ? churned / buyers365 : null,
-    repurchaseRate: active ? Number(o.returners ?? 0) / active : null,
-    orders,
-    sales: Number(sales).toFixed(2),
-    aov: orders ? (Number(sales) / orders).toFixed(2) : null,
-  };
+  const n = (v: unknown) => Number(v ?? 0);
+  return { active: n(o.active), returners: n(o.returners), buyers365: n(o.buyers365), dormant: n(o.dormant), churned: n(o.churned), orders: n(o.orders), sales: String(o.sales) };
 }
 
 const COMPARED = ['total', 'new', 'active', 'dormant', 'churned', 'churnRate', 'repurchaseRate', 'orders', 'sales', 'aov'] as const;
@@ -207,43 +223,60 @@ export async function warmHealthCache(services: StaffAccess['services']): Promis
 
 async function computeDashboard(access: StaffAccess, stores: HealthDashboard['stores'], ids: number[], granularity: Granularity, len: number, end: Date): Promise<HealthDashboard> {
   const start = new Date(end.getTime() - len);
-  // Independent read-only queries: run side by side on the pool (each is one index range scan).
+  const sql = access.services.sql;
+  const [all] = await sql.query<RowDataPacket[]>('SELECT id FROM stores');
+  const allIds = all.map((r) => Number(r.id));
+  const key = await summaryKey(sql, ids, allIds);
+  // A single store is always its own summary key (when the summary is built at all).
+  const storeKey = key === null ? await summaryKey(sql, [ids[0]!], allIds) : key;
+  // Independent read-only queries: run side by side on the pool.
   const [current, previous, lastYear, trend, cohorts, ...storeFigures] = await Promise.all([
-    healthFigures(access, ids, start, end),
-    healthFigures(access, ids, new Date(start.getTime() - len), start),
-    healthFigures(access, ids, new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY)),
-    healthTrend(access, ids, end, len, 12),
+    healthFigures(access, ids, start, end, key),
+    healthFigures(access, ids, new Date(start.getTime() - len), start, key),
+    healthFigures(access, ids, new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY), key),
+    healthTrend(access, ids, end, len, 12, key),
     retentionCohorts(access, ids, end, 6),
-    ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end)) : []),
+    ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end, storeKey === null ? null : s.id)) : []),
   ]);
   const perStore = storeFigures.map((figures, i) => ({ storeId: stores[i]!.id, code: stores[i]!.code, name: stores[i]!.name, figures }));
   return { granularity, stores, current, previous, lastYear, vsPrevious: change(current, previous), vsLastYear: change(current, lastYear), perStore, trend, cohorts };
 }
 
-/** Active buyers, new members, orders and AOV of the `n` periods of length `len` ending at `end` (oldest first). */
-export async function healthTrend(access: StaffAccess, storeIds: number[], end: Date, len: number, n: number): Promise<TrendPoint[]> {
+/**
+ * Active buyers, new members, orders and AOV of the `n` periods of length `len` ending at `end`
+ * (oldest first); the order side from the visit summary when `key` allows, else from the orders.
+ */
+export async function healthTrend(access: StaffAccess, storeIds: number[], end: Date, len: number, n: number, key: number | null = null): Promise<TrendPoint[]> {
   const sql = access.services.sql;
   const from = new Date(end.getTime() - n * len);
-  const [orows] = await sql.query<RowDataPacket[]>(
-    `SELECT FLOOR(TIMESTAMPDIFF(SECOND, paid_at, ?) / ?) AS k, COUNT(DISTINCT member_id) AS active, COUNT(*) AS orders, SUM(amount) AS sales
-     FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY k`,
-    [end, len / 1000, storeIds, from, end],
-  );
-  const [mrows] = await sql.query<RowDataPacket[]>(
-    `SELECT FLOOR(TIMESTAMPDIFF(SECOND, registered_at, ?) / ?) AS k, COUNT(*) AS n
-     FROM members WHERE home_store_id IN (?) AND registered_at >= ? AND registered_at < ? AND status <> 'deleted' GROUP BY k`,
-    [end, len / 1000, storeIds, from, end],
-  );
-  const byK = new Map(orows.map((r) => [Number(r.k), r]));
+  const b = dayNumber(end);
+  const lenDays = len / DAY;
+  const orderSide = async (): Promise<Map<number, { active: number; orders: number; sales: string }>> => {
+    if (key !== null && b !== null && Number.isInteger(lenDays) && lenDays <= MAX_PERIOD_DAYS) return visitTrend(sql, key, b, lenDays, n);
+    const [rows] = await sql.query<RowDataPacket[]>(
+      `SELECT FLOOR(TIMESTAMPDIFF(SECOND, paid_at, ?) / ?) AS k, COUNT(DISTINCT member_id) AS active, COUNT(*) AS orders, SUM(amount) AS sales
+       FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY k`,
+      [end, len / 1000, storeIds, from, end],
+    );
+    return new Map(rows.map((r) => [Number(r.k), { active: Number(r.active), orders: Number(r.orders), sales: String(r.sales) }]));
+  };
+  const [byK, [mrows]] = await Promise.all([
+    orderSide(),
+    sql.query<RowDataPacket[]>(
+      `SELECT FLOOR(TIMESTAMPDIFF(SECOND, registered_at, ?) / ?) AS k, COUNT(*) AS n
+       FROM members WHERE home_store_id IN (?) AND registered_at >= ? AND registered_at < ? AND status <> 'deleted' GROUP BY k`,
+      [end, len / 1000, storeIds, from, end],
+    ),
+  ]);
   const newByK = new Map(mrows.map((r) => [Number(r.k), Number(r.n)]));
   const out: TrendPoint[] = [];
   for (let k = n - 1; k >= 0; k--) {
     const r = byK.get(k);
-    const orders = r ? Number(r.orders) : 0;
+    const orders = r ? r.orders : 0;
     out.push({
       start: new Date(end.getTime() - (k + 1) * len),
       end: new Date(end.getTime() - k * len),
-      active: r ? Number(r.active) : 0,
+      active: r ? r.active : 0,
       new: newByK.get(k) ?? 0,
       orders,
       aov: orders ? Math.round((Number(r!.sales) / orders) * 100) / 100 : null,

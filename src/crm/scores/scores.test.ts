@@ -11,7 +11,7 @@ import { applyRfm, rfmCell } from '../rfm/rfm.ts';
 import { seedDemo } from '../seed/index.ts';
 import { previewTree } from '../segments/preview.ts';
 import { refreshSmartTags } from '../smart-tags/smart-tags.ts';
-import { rebuildMemberStats, recordOrder } from '../stats/rollup.ts';
+import { rebuildMemberStats, recordOrder, resyncMembers } from '../stats/rollup.ts';
 import { rfmOverview } from './index.ts';
 import { recomputeScores } from './recompute.ts';
 
@@ -117,9 +117,17 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
     await rebuildMemberStats(services.sql, NOW);
     const [[rebuilt]] = await services.sql.query<any[]>('SELECT * FROM member_stats WHERE member_id = ?', [member.id]);
     expect(rebuilt).toEqual(after);
-    // Put the data back as the other tests expect it.
-    await services.sql.query("DELETE FROM orders WHERE order_no = 'T-REC-1'");
-    await rebuildMemberStats(services.sql, NOW, [member.id]);
+    // Put the data back as the other tests expect it (through resyncMembers, so the store visit summary follows).
+    const conn = await services.sql.getConnection();
+    try {
+      await conn.beginTransaction();
+      await resyncMembers(conn, NOW, [member.id], async () => {
+        await conn.query("DELETE FROM orders WHERE order_no = 'T-REC-1'");
+      });
+      await conn.commit();
+    } finally {
+      conn.release();
+    }
   });
 
   it('RFM scores are the quintiles of recency, frequency and spend; cells follow the rules', async () => {

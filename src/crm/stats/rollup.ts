@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../services.ts';
+import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
 
 type Runner = Pool | PoolConnection;
@@ -102,17 +103,19 @@ function statsValues(r: MemberStatsRow, now: Date): unknown[] {
  * How it is kept current — no triggers (triggers hide work from the migration runner and from
  * `prisma migrate`, and many MySQL setups forbid them):
  * - `recordOrder()` inserts an order and refreshes that member's row in the same transaction
- *   (an index range over orders(member_id, paid_at)). Order ingestion must go through it.
+ *   (an index range over orders(member_id, paid_at)). Order ingestion must go through it;
+ *   anything else that changes a member's orders (merges) wraps the change in resyncMembers().
  * - `rebuildMemberStats()` recomputes every row: one streamed pass over orders in
  *   (member_id, paid_at) index order, folded in JS (a window-function INSERT … SELECT took
  *   130 s for 1M orders on MariaDB; this takes seconds) and written back in multi-row
- *   upserts. Run after bulk loads (seed, imports) and before each scoring run, which also moves
- *   the windowed columns (*_90d, *_365d, complaints_60d) to the new `as_of`.
+ *   upserts, and rewrites the store visit summary (visits.ts) from the same pass. Run after bulk
+ *   loads (seed, imports); the nightly scoring run only moves the windowed columns
+ *   (*_90d, *_365d, complaints_60d) of the members whose windows changed (window.ts).
  *
  * Days are China calendar days (UTC+8): order_days counts distinct purchase days (BG/NBD's
  * unit of repeat purchase) and median_gap_days is the median gap between them.
  */
-export async function rebuildMemberStats(sql: Pool, now: Date, memberIds: number[] | null = null, conn?: PoolConnection): Promise<number> {
+export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: number[] | null = null, conn?: PoolConnection): Promise<number> {
   if (memberIds !== null && memberIds.length === 0) return 0;
   const runner: Runner = conn ?? sql;
   const idFilter = memberIds === null ? '' : 'AND member_id IN (?)';
@@ -124,6 +127,10 @@ export async function rebuildMemberStats(sql: Pool, now: Date, memberIds: number
   );
   const complaints = new Map(complaintRows.map((r) => [Number(r.member_id), Number(r.n)]));
   const acc = new StatsAccumulator(now);
+  // The whole-table rebuild also rewrites the store visit summary from the same pass (it is
+  // not windowed, so per-member refreshes leave it to resyncMembers).
+  const visits = memberIds === null ? new VisitTally() : null;
+  let visitOrders: VisitOrder[] = [];
   const done = new Set<number>();
   let written = 0;
   // One member's recordOrder runs inside its transaction's connection; the bulk path overlaps
@@ -136,24 +143,31 @@ export async function rebuildMemberStats(sql: Pool, now: Date, memberIds: number
     r.complaints60d = complaints.get(r.memberId) ?? 0;
     return writer.push(statsValues(r, now));
   };
+  const finishMember = async (id: number) => {
+    await emit(acc.finish());
+    done.add(id);
+    if (visits) {
+      visits.addMember(visitOrders);
+      visitOrders = [];
+    }
+  };
   let current = -1;
-  const rows = streamRows(conn ?? sql, `SELECT member_id, paid_at, ROUND(amount * 100) AS cents FROM orders WHERE paid_at <= ? ${idFilter} ORDER BY member_id, paid_at`, [now, ...ids]);
+  const nowMs = now.getTime();
+  // Every order feeds the visit summary; only those up to `now` feed the rollup (its windows end there).
+  const rows = streamRows(conn ?? sql, `SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS cents FROM orders WHERE ${memberIds === null ? 'TRUE' : 'member_id IN (?)'} ORDER BY member_id, paid_at`, ids);
   for await (const r of rows) {
     const id = Number(r.member_id);
     if (id !== current) {
-      if (current !== -1) {
-        await emit(acc.finish());
-        done.add(current);
-      }
+      if (current !== -1) await finishMember(current);
       acc.start(id);
       current = id;
     }
-    acc.add(r.paid_at as Date, Number(r.cents));
+    const paid = r.paid_at as Date;
+    const c = Number(r.cents);
+    if (paid.getTime() <= nowMs) acc.add(paid, c);
+    if (visits) visitOrders.push({ store: Number(r.store_id), day: chinaDay(paid), cents: c });
   }
-  if (current !== -1) {
-    await emit(acc.finish());
-    done.add(current);
-  }
+  if (current !== -1) await finishMember(current);
   // Members without any order still get a row (zeros), so every member can be scored.
   const [all] = await runner.query<RowDataPacket[]>(`SELECT id FROM members WHERE ${memberIds === null ? 'TRUE' : 'id IN (?)'}`, ids);
   for (const r of all) {
@@ -163,7 +177,54 @@ export async function rebuildMemberStats(sql: Pool, now: Date, memberIds: number
     await emit(acc.finish());
   }
   await writer.drain();
+  if (visits) await replaceVisitSummary(sql, visits);
   return written;
+}
+
+/** Rewrites the visit summary in one transaction (readers see the old one until it commits). */
+async function replaceVisitSummary(sql: Runner, tally: VisitTally): Promise<void> {
+  const own = !('release' in sql);
+  const conn = own ? await (sql as Pool).getConnection() : (sql as PoolConnection);
+  try {
+    await conn.beginTransaction();
+    await writeTally(conn, tally, { replace: true });
+    await conn.commit();
+  } catch (e) {
+    await conn.rollback().catch(() => {});
+    throw e;
+  } finally {
+    if (own) conn.release();
+  }
+}
+
+/** The members' orders as the visit summary sees them (paid_at order), read on `conn`. */
+async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Promise<VisitOrder[][]> {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    'SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS cents FROM orders WHERE member_id IN (?) ORDER BY member_id, paid_at FOR UPDATE',
+    [memberIds],
+  );
+  const by = new Map<number, VisitOrder[]>(memberIds.map((id) => [id, []]));
+  for (const r of rows) by.get(Number(r.member_id))!.push({ store: Number(r.store_id), day: chinaDay(r.paid_at as Date), cents: Number(r.cents) });
+  return [...by.values()];
+}
+
+/**
+ * Runs `change` (a transaction step that adds, moves or removes orders of these members) and
+ * keeps both summaries exact: the members' member_stats rows are recomputed and the store
+ * visit summary gets the difference between their contribution before and after — a few
+ * rows, whatever the history. Order ingestion (recordOrder) and merges go through it; the
+ * caller owns the transaction on `conn`.
+ */
+export async function resyncMembers(conn: PoolConnection, now: Date, memberIds: number[], change: () => Promise<void>): Promise<void> {
+  const ids = [...new Set(memberIds)].sort((a, b) => a - b);
+  const tally = new VisitTally();
+  // FOR UPDATE locks the members' order rows: two concurrent changes of one member serialize,
+  // so neither computes its difference from a stale "before".
+  for (const orders of await memberVisitOrders(conn, ids)) tally.addMember(orders, -1);
+  await change();
+  for (const orders of await memberVisitOrders(conn, ids)) tally.addMember(orders, 1);
+  await writeTally(conn, tally);
+  await rebuildMemberStats(conn, now, ids, conn);
 }
 
 /** Streams a query's rows on a dedicated connection (mysql2's row stream, back-pressured). */
@@ -193,22 +254,25 @@ export interface NewOrder {
 }
 
 /**
- * Inserts an order and brings the member's `member_stats` row up to date in the same
- * transaction, so the rollup never disagrees with the orders it summarises. The entry point
+ * Inserts an order and brings the member's `member_stats` row and the store visit summary up
+ * to date in the same transaction, so neither disagrees with the orders it summarises. The entry point
  * for order ingestion (POS sync, imports); returns the new order id.
  */
 export async function recordOrder(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
   const conn = await services.sql.getConnection();
   try {
     await conn.beginTransaction();
-    const [res] = await conn.query<ResultSetHeader>(
-      'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?)',
-      [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt],
-    );
+    let id = 0;
     const now = services.now();
-    await rebuildMemberStats(services.sql, now > order.paidAt ? now : order.paidAt, [order.memberId], conn);
+    await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
+      const [res] = await conn.query<ResultSetHeader>(
+        'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?)',
+        [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt],
+      );
+      id = res.insertId;
+    });
     await conn.commit();
-    return res.insertId;
+    return id;
   } catch (e) {
     await conn.rollback().catch(() => {});
     throw e;

@@ -1,0 +1,70 @@
+/**
+ * Test-only: the health figures computed the plain way, in JS, from raw orders and members
+ * rows (never from the summaries or the dashboard's SQL), for tests to compare against.
+ */
+import type { SqlPool } from '../../db/sql.ts';
+
+export const DAY = 86_400_000;
+export const CHINA = 8 * 3_600_000;
+
+export interface RawOrder {
+  member: number;
+  store: number;
+  paid: number;
+  cents: number;
+}
+export interface RawMember {
+  id: number;
+  store: number | null;
+  registered: number;
+  status: string;
+}
+
+export async function loadRaw(sql: SqlPool): Promise<{ orders: RawOrder[]; members: RawMember[] }> {
+  const [o] = await sql.query<any[]>('SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS c FROM orders');
+  const [m] = await sql.query<any[]>('SELECT id, home_store_id, registered_at, status FROM members');
+  return {
+    orders: o.map((r) => ({ member: Number(r.member_id), store: Number(r.store_id), paid: new Date(r.paid_at).getTime(), cents: Number(r.c) })),
+    members: m.map((r) => ({ id: Number(r.id), store: r.home_store_id === null ? null : Number(r.home_store_id), registered: new Date(r.registered_at).getTime(), status: String(r.status) })),
+  };
+}
+
+/** The figures of [s, e) for the stores, as the dashboard defines them. */
+export function expectedFigures(raw: { orders: RawOrder[]; members: RawMember[] }, stores: number[], s: number, e: number) {
+  const mine = raw.orders.filter((o) => stores.includes(o.store) && o.paid < e);
+  const buyers = (from: number, to: number) => new Set(mine.filter((o) => o.paid >= from && o.paid < to).map((o) => o.member));
+  const active = buyers(s, e);
+  const before = buyers(s - 365 * DAY, s);
+  const l90 = buyers(e - 90 * DAY, e);
+  const d90 = buyers(e - 180 * DAY, e - 90 * DAY);
+  const l180 = buyers(e - 180 * DAY, e);
+  const d180 = buyers(e - 365 * DAY, e - 180 * DAY);
+  const inP = mine.filter((o) => o.paid >= s);
+  const cents = inP.reduce((a, o) => a + o.cents, 0);
+  const churned = [...d180].filter((x) => !l180.has(x)).length;
+  const year = buyers(e - 365 * DAY, e).size;
+  const ms = raw.members.filter((m) => m.store !== null && stores.includes(m.store) && m.status !== 'deleted' && m.registered < e);
+  return {
+    total: ms.length,
+    new: ms.filter((m) => m.registered >= s).length,
+    active: active.size,
+    dormant: [...d90].filter((x) => !l90.has(x)).length,
+    churned,
+    churnRate: year ? churned / year : null,
+    repurchaseRate: active.size ? [...active].filter((x) => before.has(x)).length / active.size : null,
+    orders: inP.length,
+    sales: (cents / 100).toFixed(2),
+    aov: inP.length ? (cents / 100 / inP.length).toFixed(2) : null,
+  };
+}
+
+/** Active members and orders of each of the `n` periods of `len` ms ending at `e`, oldest first. */
+export function expectedTrend(raw: { orders: RawOrder[] }, stores: number[], e: number, len: number, n: number) {
+  const out: { active: number; orders: number }[] = [];
+  for (let k = n - 1; k >= 0; k--) {
+    const to = e - k * len;
+    const inP = raw.orders.filter((o) => stores.includes(o.store) && o.paid >= to - len && o.paid < to);
+    out.push({ active: new Set(inP.map((o) => o.member)).size, orders: inP.length });
+  }
+  return out;
+}

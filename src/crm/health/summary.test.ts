@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
+import type { StaffActor } from '../../bot/types.ts';
+import type { Services } from '../../services.ts';
+import { rebuildMemberStats, recordOrder, resyncMembers } from '../stats/rollup.ts';
+import { healthDashboard, PERIOD_DAYS, startOfChinaDay, type Granularity, type HealthFigures } from './dashboard.ts';
+import { DAY, expectedFigures, expectedTrend, loadRaw } from './expected.test-helper.ts';
+
+// The dashboard's figures come from the store visit summary (store_visit_gaps, store_day_sales)
+// for one store and for all stores, from the orders for other store subsets. Every figure is
+// compared with a plain computation in JS over the raw orders and members rows — after the
+// bulk rebuild, after new orders arrive through recordOrder (new, repeat, back-dated, same-day,
+// first-ever), after a merge-like move of orders, and on the next day.
+const NOW = new Date('2026-11-21T16:00:00.000Z'); // 2026-11-22 00:00 China time
+
+/**
+ * Three stores and `n` members with deterministic, varied histories over 800 days: regulars,
+ * occasional buyers, lapsed ones, members who never ordered, and some at several stores.
+ */
+async function generate(services: Services, n: number): Promise<void> {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  await services.sql.query("INSERT INTO stores (id, code, name, city) VALUES (1, 'A', 'A店', '上海'), (2, 'B', 'B店', '上海'), (3, 'C', 'C店', '杭州')");
+  const members: unknown[][] = [];
+  const orders: unknown[][] = [];
+  for (let i = 1; i <= n; i++) {
+    const home = 1 + Math.floor(rand() * 3);
+    const registered = NOW.getTime() - Math.floor(rand() * 900 * DAY);
+    members.push([i, `M${String(i).padStart(8, '0')}`, `会员${i}`, `139${String(i).padStart(8, '0')}`, new Date(registered), 'store', home, i % 50 === 0 ? 'deleted' : 'active']);
+    if (rand() < 0.12) continue; // never ordered
+    const gap = 2 + rand() * 60; // mean days between orders
+    const stop = rand() < 0.4 ? registered + rand() * (NOW.getTime() - registered) : NOW.getTime() + DAY;
+    for (let t = Math.max(registered, NOW.getTime() - 800 * DAY) + rand() * gap * DAY; t < Math.min(stop, NOW.getTime()); t += (0.2 + rand() * 2) * gap * DAY) {
+      const store = rand() < 0.8 ? home : 1 + Math.floor(rand() * 3);
+      orders.push([`G${orders.length}`, i, store, (5 + Math.floor(rand() * 30000) / 100).toFixed(2), '[]', 'wechat', new Date(Math.floor(t))]);
+      if (rand() < 0.05) orders.push([`G${orders.length}`, i, store, '9.90', '[]', 'cash', new Date(Math.floor(t) + 600_000)]); // same day again
+    }
+  }
+  await services.sql.query('INSERT INTO members (id, member_no, name, phone, registered_at, source_channel, home_store_id, status) VALUES ?', [members]);
+  for (let i = 0; i < orders.length; i += 2000) {
+    await services.sql.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES ?', [orders.slice(i, i + 2000)]);
+  }
+}
+
+describe('health dashboard from the store visit summary', () => {
+  let env: TestEnv;
+  let services: Services;
+  let clock = NOW;
+  const staff = (role: StaffActor['role'], storeIds: number[]): StaffActor => ({ kind: 'staff', staffId: 1, wecomUserId: `t_${role}`, name: 't', role, storeIds });
+  const access = (actor: StaffActor) => ({ services, actor, channel: 'console' as const, requestId: 'r' });
+
+  beforeAll(async () => {
+    env = await createTestEnv('health_summary', {}, { now: () => clock });
+    services = env.services;
+    await generate(services, 400);
+    await rebuildMemberStats(services.sql, NOW);
+  }, 120_000);
+  afterAll(async () => env?.cleanup());
+
+  const pick = (f: HealthFigures) => ({ total: f.total, new: f.new, active: f.active, dormant: f.dormant, churned: f.churned, churnRate: f.churnRate, repurchaseRate: f.repurchaseRate, orders: f.orders, sales: f.sales, aov: f.aov });
+
+  /** Every figure of the dashboard of these stores, for every granularity, against the raw rows. */
+  async function expectDashboards(actor: StaffActor, stores: number[]) {
+    const raw = await loadRaw(services.sql);
+    const keys = await services.redis.keys(services.key('health', '*'));
+    if (keys.length) await services.redis.del(...keys); // computed, never the day's cache
+    for (const g of ['day', 'week', 'month'] as Granularity[]) {
+      const d = await healthDashboard(access(actor), { granularity: g });
+      const E = startOfChinaDay(clock).getTime();
+      const L = PERIOD_DAYS[g] * DAY;
+      const S = E - L;
+      expect(pick(d.current), `${g} current`).toEqual(expectedFigures(raw, stores, S, E));
+      expect(pick(d.previous), `${g} previous`).toEqual(expectedFigures(raw, stores, S - L, S));
+      expect(pick(d.lastYear), `${g} last year`).toEqual(expectedFigures(raw, stores, S - 365 * DAY, E - 365 * DAY));
+      expect(d.trend.map((p) => ({ active: p.active, orders: p.orders })), `${g} trend`).toEqual(expectedTrend(raw, stores, E, L, 12));
+      if (stores.length > 1) {
+        for (const s of d.perStore) expect(pick(s.figures), `${g} store ${s.storeId}`).toEqual(expectedFigures(raw, [s.storeId], S, E));
+      }
+    }
+  }
+
+  /** The summary tables as a comparable value (zero rows left by subtractions dropped). */
+  async function summaryRows() {
+    const [gaps] = await services.sql.query<any[]>('SELECT store_key, dir, day, gap, members FROM store_visit_gaps WHERE members <> 0 ORDER BY store_key, dir, day, gap');
+    const [days] = await services.sql.query<any[]>("SELECT store_key, day, orders, sales FROM store_day_sales WHERE orders <> 0 OR sales <> 0 ORDER BY store_key, day");
+    return { gaps, days };
+  }
+
+  it('after the bulk rebuild: one store, all stores, and a two-store subset (from the orders)', async () => {
+    await expectDashboards(staff('store_manager', [1]), [1]);
+    await expectDashboards(staff('admin', []), [1, 2, 3]);
+    await expectDashboards(staff('store_manager', [1, 2]), [1, 2]);
+  }, 60_000);
+
+  it('stays exact as orders arrive through recordOrder, and equals a rebuild afterwards', async () => {
+    const raw = await loadRaw(services.sql);
+    const E = NOW.getTime();
+    const byMember = new Map<number, number[]>();
+    for (const o of raw.orders) byMember.set(o.member, [...(byMember.get(o.member) ?? []), o.paid]);
+    const live = raw.members.filter((m) => m.status === 'active');
+    // A member silent for over 400 days comes back yesterday; one who never ordered buys 10 days ago;
+    // a regular orders twice on the same day; an order is back-dated 200 days between two of a member's visits.
+    const lapsed = live.find((m) => (byMember.get(m.id) ?? []).length > 0 && Math.max(...byMember.get(m.id)!) < E - 400 * DAY)!;
+    const never = live.find((m) => !byMember.has(m.id))!;
+    const regular = live.find((m) => (byMember.get(m.id) ?? []).filter((t) => t > E - 30 * DAY).length >= 2)!;
+    const between = live.find((m) => {
+      const ts = byMember.get(m.id) ?? [];
+      return ts.some((t) => t < E - 260 * DAY) && ts.some((t) => t > E - 150 * DAY) && !ts.some((t) => t >= E - 230 * DAY && t < E - 170 * DAY);
+    })!;
+    expect([lapsed, never, regular, between].every(Boolean)).toBe(true);
+    const orders = [
+      { memberId: lapsed.id, storeId: 1, paidAt: new Date(E - DAY + 3_600_000) },
+      { memberId: never.id, storeId: 2, paidAt: new Date(E - 10 * DAY + 7_200_000) },
+      { memberId: regular.id, storeId: 1, paidAt: new Date(E - 2 * DAY + 3_600_000) },
+      { memberId: regular.id, storeId: 1, paidAt: new Date(E - 2 * DAY + 5 * 3_600_000) },
+      { memberId: between.id, storeId: 3, paidAt: new Date(E - 200 * DAY) },
+      { memberId: between.id, storeId: 1, paidAt: new Date(E - 200 * DAY + 3_600_000) },
+      // Today, after the dashboards' periods end: counted from tomorrow on.
+      { memberId: lapsed.id, storeId: 2, paidAt: new Date(E + 3 * 3_600_000) },
+    ];
+    for (const [i, o] of orders.entries()) {
+      await recordOrder(services, { orderNo: `T-SUM-${i}`, ...o, amount: `${(i + 1) * 11}.25`, items: [], paymentMethod: 'wechat' });
+    }
+    await expectDashboards(staff('store_manager', [1]), [1]);
+    await expectDashboards(staff('store_manager', [2]), [2]);
+    await expectDashboards(staff('admin', []), [1, 2, 3]);
+    const incremental = await summaryRows();
+    await rebuildMemberStats(services.sql, NOW);
+    expect(await summaryRows()).toEqual(incremental);
+  }, 90_000);
+
+  it('a change wrapped in resyncMembers (orders moved to another member, as a merge does) keeps it exact', async () => {
+    const [[from]] = await services.sql.query<any[]>('SELECT member_id AS id FROM orders GROUP BY member_id HAVING COUNT(*) >= 5 ORDER BY member_id LIMIT 1');
+    const [[to]] = await services.sql.query<any[]>('SELECT member_id AS id FROM orders WHERE member_id <> ? GROUP BY member_id HAVING COUNT(*) >= 5 ORDER BY member_id DESC LIMIT 1', [from.id]);
+    const conn = await services.sql.getConnection();
+    try {
+      await conn.beginTransaction();
+      await resyncMembers(conn, NOW, [from.id, to.id], async () => {
+        await conn.query('UPDATE orders SET member_id = ? WHERE member_id = ?', [to.id, from.id]);
+      });
+      await conn.commit();
+    } finally {
+      conn.release();
+    }
+    const moved = await summaryRows();
+    await expectDashboards(staff('admin', []), [1, 2, 3]);
+    await rebuildMemberStats(services.sql, NOW);
+    expect(await summaryRows()).toEqual(moved);
+  }, 60_000);
+
+  it('the next day the periods move on and today’s order counts', async () => {
+    clock = new Date(NOW.getTime() + DAY + 3_600_000);
+    try {
+      await expectDashboards(staff('store_manager', [2]), [2]);
+      await expectDashboards(staff('admin', []), [1, 2, 3]);
+    } finally {
+      clock = NOW;
+    }
+  }, 60_000);
+});
