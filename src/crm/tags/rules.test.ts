@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
-import type { Services } from '../../services.ts';
-import type { StaffAccess } from '../access.ts';
+import { describe, expect, it } from 'vitest';
 import { logInteraction } from '../interactions/index.ts';
 import { enrolKoc, kocLeaderboard, kocStats, recordReferral } from '../koc/index.ts';
 import { enrolMember, memberLevelStatus, reviewMemberLevel, setMemberLevel, upsertLevel } from '../membership/index.ts';
 import { memberSummary } from '../members/summary.ts';
-import { createFixture, NOW, type Fixture } from '../testing/fixture.ts';
+import { NOW } from '../testing/fixture.ts';
+import { useCrmTestEnv } from '../testing/crm-test-env.ts';
 import { batchTag, createTag, listTags, mergeTags } from './manage.ts';
 import { defineTagRule, evaluateAllTagRules } from './rules.ts';
 
 // Rule tags, tag dictionary operations, membership levels and KOC figures against MariaDB.
 describe('tags, membership and KOC', () => {
-  let env: TestEnv;
-  let services: Services;
-  let fx: Fixture;
-  let clock = NOW;
-  let seq = 0;
-  beforeAll(async () => {
-    env = await createTestEnv('tag_rules');
-    services = { ...env.services, now: () => clock };
-    fx = await createFixture(services);
-  });
-  afterAll(async () => env?.cleanup());
-  const as = (who: keyof Fixture['staff']): StaffAccess => ({ services, actor: fx.staff[who], channel: 'console', requestId: `g-${++seq}` });
-  const id = (no: string) => fx.memberIds[no]!;
+  const crm = useCrmTestEnv('tag_rules');
+  const { as, id, at } = crm;
   const holders = async (tag: string) =>
-    (await services.db.memberTag.findMany({ where: { tag: { name: tag } }, include: { member: { select: { memberNo: true } } } })).map((t) => `${t.member.memberNo}:${t.source}`).sort();
+    (await crm.services.db.memberTag.findMany({ where: { tag: { name: tag } }, include: { member: { select: { memberNo: true } } } })).map((t) => `${t.member.memberNo}:${t.source}`).sort();
 
   it('"spent ≥ 1000 in 180 days" tags exactly the members whose DECIMAL sum reaches it', async () => {
     // M1: 100.20 + 0.10 + 0.20 + 99.90 + 34.30 in 180 days (+1000.10 at 160 days) = 1234.80 ≥ 1000.
@@ -50,22 +37,22 @@ describe('tags, membership and KOC', () => {
     expect(await holders('活动达人')).toEqual(['M00000005:rule']);
     // A manual tag on someone who does not qualify survives the scheduled run; the rule tag of
     // someone who no longer qualifies goes.
-    await services.db.memberTag.create({ data: { memberId: id('M00000006'), tagId: (await services.db.tag.findUniqueOrThrow({ where: { name: '活动达人' } })).id, source: 'manual' } });
-    await services.db.interaction.deleteMany({ where: { memberId: id('M00000005'), content: '品鉴会 1' } });
-    const runs = await evaluateAllTagRules(services);
+    await crm.services.db.memberTag.create({ data: { memberId: id('M00000006'), tagId: (await crm.services.db.tag.findUniqueOrThrow({ where: { name: '活动达人' } })).id, source: 'manual' } });
+    await crm.services.db.interaction.deleteMany({ where: { memberId: id('M00000005'), content: '品鉴会 1' } });
+    const runs = await evaluateAllTagRules(crm.services);
     expect(runs.find((r) => r.tag === '活动达人')).toMatchObject({ removed: 1, matched: 1 });
     expect(await holders('活动达人')).toEqual(['M00000006:manual']);
-    const rule = await services.db.tagRule.findFirstOrThrow({ where: { tag: { name: '活动达人' } } });
+    const rule = await crm.services.db.tagRule.findFirstOrThrow({ where: { tag: { name: '活动达人' } } });
     expect(rule.lastEvaluatedAt?.toISOString()).toBe(NOW.toISOString());
   });
 
   it('merges two tags and applies or removes one on many members within scope', async () => {
-    await services.db.memberTag.create({ data: { memberId: id('M00000004'), tagId: (await services.db.tag.findUniqueOrThrow({ where: { name: '高价值客户' } })).id } });
-    await services.db.memberTag.create({ data: { memberId: id('M00000001'), tagId: (await services.db.tag.findUniqueOrThrow({ where: { name: '高价值客户' } })).id } });
-    await services.db.memberTag.create({ data: { memberId: id('M00000001'), tagId: (await services.db.tag.findUniqueOrThrow({ where: { name: '高价值' } })).id } });
+    await crm.services.db.memberTag.create({ data: { memberId: id('M00000004'), tagId: (await crm.services.db.tag.findUniqueOrThrow({ where: { name: '高价值客户' } })).id } });
+    await crm.services.db.memberTag.create({ data: { memberId: id('M00000001'), tagId: (await crm.services.db.tag.findUniqueOrThrow({ where: { name: '高价值客户' } })).id } });
+    await crm.services.db.memberTag.create({ data: { memberId: id('M00000001'), tagId: (await crm.services.db.tag.findUniqueOrThrow({ where: { name: '高价值' } })).id } });
     const r = await mergeTags(as('marketer'), '高价值客户', '高价值');
     expect(r).toEqual({ moved: 1, alreadyHad: 1, into: '高价值' });
-    expect(await services.db.tag.findUnique({ where: { name: '高价值客户' } })).toBeNull();
+    expect(await crm.services.db.tag.findUnique({ where: { name: '高价值客户' } })).toBeNull();
     expect((await holders('高价值')).map((h) => h.split(':')[0])).toEqual(['M00000001', 'M00000004']);
 
     const b = await batchTag(as('manager1'), { tag: '新客', op: 'apply', memberIds: [id('M00000001'), id('M00000002'), id('M00000003')] });
@@ -83,15 +70,15 @@ describe('tags, membership and KOC', () => {
     await enrolMember(as('hq'), { memberId: M, level: 1, source: 'purchase' });
     await upsertLevel(as('hq'), { level: 2, name: '银卡会员', minSpend: '2000', keepMinSpend: '1500', validityMonths: 12, benefits: { discount: 0.98 } });
     // M4 spent 3000.50 in the last 12 months (6 orders, 1200 points): 金卡 needs ¥2500 → straight to L3.
-    const up = await reviewMemberLevel(services, M);
+    const up = await reviewMemberLevel(crm.services, M);
     expect(up).toEqual({ from: 1, to: 3, kind: 'upgrade' });
-    clock = new Date(NOW.getTime() + 400 * 86_400_000); // a year on, no new orders: downgrade
-    const down = await reviewMemberLevel(services, M);
+    at(new Date(NOW.getTime() + 400 * 86_400_000)); // a year on, no new orders: downgrade
+    const down = await reviewMemberLevel(crm.services, M);
     expect(down).toEqual({ from: 3, to: 1, kind: 'downgrade' });
     await expect(setMemberLevel(as('manager1'), { memberId: M, level: 4, reason: '补偿' })).rejects.toMatchObject({ code: 'permission_denied' });
-    clock = new Date(clock.getTime() + 60_000);
+    at(new Date(crm.now().getTime() + 60_000));
     expect(await setMemberLevel(as('hq'), { memberId: M, level: 4, reason: '投诉补偿' })).toEqual({ from: 1, to: 4, changed: true });
-    clock = NOW;
+    at(NOW);
     const st = await memberLevelStatus(as('manager1'), M);
     expect(st).toMatchObject({ level: 4, levelName: '铂金会员', next: { level: 5, name: '钻石会员' } });
     expect(st.history.map((h) => `${h.kind}:${h.source}:${h.fromLevel}->${h.toLevel}`)).toEqual(['upgrade:manual:1->4', 'downgrade:auto:3->1', 'upgrade:auto:1->3', 'enrol:purchase:2->1']);
