@@ -3,6 +3,7 @@
  * rows (never from the summaries or the dashboard's SQL), for tests to compare against.
  */
 import type { SqlPool } from '../../db/sql.ts';
+import type { Services } from '../../services.ts';
 
 export const DAY = 86_400_000;
 export const CHINA = 8 * 3_600_000;
@@ -67,4 +68,33 @@ export function expectedTrend(raw: { orders: RawOrder[] }, stores: number[], e: 
     out.push({ active: new Set(inP.map((o) => o.member)).size, orders: inP.length });
   }
   return out;
+}
+
+/**
+ * Three stores and `n` members with deterministic, varied histories over 800 days: regulars,
+ * occasional buyers, lapsed ones, members who never ordered, and some at several stores.
+ */
+export async function generate(services: Pick<Services, 'sql'>, n: number, NOW: Date): Promise<void> {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  await services.sql.query("INSERT INTO stores (id, code, name, city) VALUES (1, 'A', 'A店', '上海'), (2, 'B', 'B店', '上海'), (3, 'C', 'C店', '杭州')");
+  const members: unknown[][] = [];
+  const orders: unknown[][] = [];
+  for (let i = 1; i <= n; i++) {
+    const home = 1 + Math.floor(rand() * 3);
+    const registered = NOW.getTime() - Math.floor(rand() * 900 * DAY);
+    members.push([i, `M${String(i).padStart(8, '0')}`, `会员${i}`, `139${String(i).padStart(8, '0')}`, new Date(registered), 'store', home, i % 50 === 0 ? 'deleted' : 'active']);
+    if (rand() < 0.12) continue; // never ordered
+    const gap = 2 + rand() * 60; // mean days between orders
+    const stop = rand() < 0.4 ? registered + rand() * (NOW.getTime() - registered) : NOW.getTime() + DAY;
+    for (let t = Math.max(registered, NOW.getTime() - 800 * DAY) + rand() * gap * DAY; t < Math.min(stop, NOW.getTime()); t += (0.2 + rand() * 2) * gap * DAY) {
+      const store = rand() < 0.8 ? home : 1 + Math.floor(rand() * 3);
+      orders.push([`G${orders.length}`, i, store, (5 + Math.floor(rand() * 30000) / 100).toFixed(2), '[]', 'wechat', new Date(Math.floor(t))]);
+      if (rand() < 0.05) orders.push([`G${orders.length}`, i, store, '9.90', '[]', 'cash', new Date(Math.floor(t) + 600_000)]); // same day again
+    }
+  }
+  await services.sql.query('INSERT INTO members (id, member_no, name, phone, registered_at, source_channel, home_store_id, status) VALUES ?', [members]);
+  for (let i = 0; i < orders.length; i += 2000) {
+    await services.sql.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES ?', [orders.slice(i, i + 2000)]);
+  }
 }

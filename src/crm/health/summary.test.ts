@@ -4,7 +4,7 @@ import type { StaffActor } from '../../bot/types.ts';
 import type { Services } from '../../services.ts';
 import { rebuildMemberStats, recordOrder, resyncMembers } from '../stats/rollup.ts';
 import { healthDashboard, PERIOD_DAYS, startOfChinaDay, type Granularity, type HealthFigures } from './dashboard.ts';
-import { DAY, expectedFigures, expectedTrend, loadRaw } from './expected.test-helper.ts';
+import { DAY, expectedFigures, expectedTrend, generate, loadRaw } from './expected.test-helper.ts';
 
 // The dashboard's figures come from the store visit summary (store_visit_gaps, store_day_sales)
 // for one store and for all stores, from the orders for other store subsets. Every figure is
@@ -12,35 +12,6 @@ import { DAY, expectedFigures, expectedTrend, loadRaw } from './expected.test-he
 // bulk rebuild, after new orders arrive through recordOrder (new, repeat, back-dated, same-day,
 // first-ever), after a merge-like move of orders, and on the next day.
 const NOW = new Date('2026-11-21T16:00:00.000Z'); // 2026-11-22 00:00 China time
-
-/**
- * Three stores and `n` members with deterministic, varied histories over 800 days: regulars,
- * occasional buyers, lapsed ones, members who never ordered, and some at several stores.
- */
-async function generate(services: Services, n: number): Promise<void> {
-  let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  await services.sql.query("INSERT INTO stores (id, code, name, city) VALUES (1, 'A', 'A店', '上海'), (2, 'B', 'B店', '上海'), (3, 'C', 'C店', '杭州')");
-  const members: unknown[][] = [];
-  const orders: unknown[][] = [];
-  for (let i = 1; i <= n; i++) {
-    const home = 1 + Math.floor(rand() * 3);
-    const registered = NOW.getTime() - Math.floor(rand() * 900 * DAY);
-    members.push([i, `M${String(i).padStart(8, '0')}`, `会员${i}`, `139${String(i).padStart(8, '0')}`, new Date(registered), 'store', home, i % 50 === 0 ? 'deleted' : 'active']);
-    if (rand() < 0.12) continue; // never ordered
-    const gap = 2 + rand() * 60; // mean days between orders
-    const stop = rand() < 0.4 ? registered + rand() * (NOW.getTime() - registered) : NOW.getTime() + DAY;
-    for (let t = Math.max(registered, NOW.getTime() - 800 * DAY) + rand() * gap * DAY; t < Math.min(stop, NOW.getTime()); t += (0.2 + rand() * 2) * gap * DAY) {
-      const store = rand() < 0.8 ? home : 1 + Math.floor(rand() * 3);
-      orders.push([`G${orders.length}`, i, store, (5 + Math.floor(rand() * 30000) / 100).toFixed(2), '[]', 'wechat', new Date(Math.floor(t))]);
-      if (rand() < 0.05) orders.push([`G${orders.length}`, i, store, '9.90', '[]', 'cash', new Date(Math.floor(t) + 600_000)]); // same day again
-    }
-  }
-  await services.sql.query('INSERT INTO members (id, member_no, name, phone, registered_at, source_channel, home_store_id, status) VALUES ?', [members]);
-  for (let i = 0; i < orders.length; i += 2000) {
-    await services.sql.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES ?', [orders.slice(i, i + 2000)]);
-  }
-}
 
 describe('health dashboard from the store visit summary', () => {
   let env: TestEnv;
@@ -52,7 +23,7 @@ describe('health dashboard from the store visit summary', () => {
   beforeAll(async () => {
     env = await createTestEnv('health_summary', {}, { now: () => clock });
     services = env.services;
-    await generate(services, 400);
+    await generate(services, 400, NOW);
     await rebuildMemberStats(services.sql, NOW);
   }, 120_000);
   afterAll(async () => env?.cleanup());

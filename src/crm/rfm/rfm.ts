@@ -116,6 +116,27 @@ export async function rfmCutPoints(sql: Pool, now: Date, config: RfmConfig = DEF
   };
 }
 
+/** Nearest-rank 20/40/60/80 % percentiles of `values` (ranks ⌈n·k/5⌉, as rfmCutPoints' SQL picks them). */
+export function quintileCuts(values: ArrayLike<number>): number[] {
+  const s = Float64Array.from(values).sort();
+  if (s.length === 0) return [0, 0, 0, 0];
+  return [1, 2, 3, 4].map((k) => s[Math.max(1, Math.ceil((s.length * k) / 5)) - 1]!);
+}
+
+/**
+ * rfmCutPoints from the eligible members' metrics already in memory (the scoring run reads
+ * every member_stats row anyway): days since the last order, frequency and monetary value of
+ * the configured window. Same cut points as the SQL, without three sorts of the table.
+ */
+export function rfmCutsFrom(metrics: { r: ArrayLike<number>; f: ArrayLike<number>; m: ArrayLike<number> }, config: RfmConfig = DEFAULT_RFM): RfmCuts {
+  return {
+    r: config.cuts?.r ?? quintileCuts(metrics.r),
+    f: config.cuts?.f ?? quintileCuts(metrics.f),
+    m: config.cuts?.m ?? quintileCuts(metrics.m),
+    members: metrics.r.length,
+  };
+}
+
 /**
  * Writes rfm_r/f/m, rfm_score, rfm_cell and value_quadrant of every member_scores row in two
  * bulk UPDATEs (member_scores rows must exist: the scoring run writes them first).

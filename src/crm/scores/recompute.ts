@@ -10,9 +10,10 @@ import {
   type GammaGammaFit,
 } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
-import { DEFAULT_RFM, rfmCutPoints, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
-import { chinaDay, rebuildMemberStats, streamRows } from '../stats/rollup.ts';
-import { pipelinedWriter } from '../stats/writer.ts';
+import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
+import { chinaDay, streamRows } from '../stats/rollup.ts';
+import { refreshMemberStats, type StatsRefresh } from '../stats/window.ts';
+import { loadScores } from './load-scores.ts';
 
 /** Model time unit: weeks, as in the BG/NBD paper and CDNOW (t_x, T at day precision). */
 const WEEK = 7;
@@ -24,8 +25,12 @@ const FIT_SAMPLE = 50_000;
 export interface RecomputeOptions {
   now: Date;
   rfm?: RfmConfig;
-  /** Rebuild member_stats first (default true): moves the windowed columns to `now`. */
-  rebuildStats?: boolean;
+  /**
+   * member_stats first: 'auto' (default) moves the windowed columns to `now` for the members
+   * whose windows changed, or rebuilds everything when needed (stats/window.ts); 'full' always
+   * rebuilds; 'skip' uses the table as it is.
+   */
+  stats?: 'auto' | 'full' | 'skip';
   /** Buyers the models are fitted on (an even sample of them when there are more); default 50,000. */
   fitSample?: number;
 }
@@ -35,26 +40,25 @@ export interface RecomputeResult {
   bgnbd: BgNbdFit | null;
   gammaGamma: GammaGammaFit | null;
   rfm: RfmCuts;
+  /** How member_stats was brought to `now` (null when skipped). */
+  stats: StatsRefresh | null;
   ms: { stats: number; read: number; fit: number; score: number; rfm: number; total: number };
 }
 
 /**
- * Recomputes every member's scores: RFM (bulk SQL), churn risk with level and reasons, BG/NBD
- * P(alive) and expected purchases in 90 days, and 12-month CLV (BG/NBD × Gamma-Gamma).
- * Fit once on all members' (x, t_x, T) from member_stats, then one streamed pass scoring in JS
- * and writing member_scores in multi-row upserts of 2,000; the fitted parameters and RFM cut
- * points go to model_runs.
+ * Recomputes every member's scores: RFM, churn risk with level and reasons, BG/NBD P(alive)
+ * and expected purchases in 90 days, and 12-month CLV (BG/NBD × Gamma-Gamma).
+ * member_stats is brought to `now` (incrementally: stats/window.ts), read once into arrays
+ * (RFM cut points are their quintiles), the models are fitted on a sample of buyers, then one
+ * pass scores every member in JS while the rows stream into member_scores (load-scores.ts);
+ * the fitted parameters and RFM cut points go to model_runs.
  */
 export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promise<RecomputeResult> {
   const t0 = Date.now();
   const now = opts.now;
-  if (opts.rebuildStats !== false) await rebuildMemberStats(sql, now);
+  const stats = opts.stats === 'skip' ? null : await refreshMemberStats(sql, now, opts.stats ?? 'auto');
   const t1 = Date.now();
-  // RFM cut points in SQL (percentiles over member_stats); the scores are applied in the pass below.
   const rfmConfig = opts.rfm ?? DEFAULT_RFM;
-  const cuts = await rfmCutPoints(sql, now, rfmConfig);
-  const rfmOf = rfmScorer(cuts, rfmConfig);
-  const tCuts = Date.now();
 
   // Read every member's rollup once into typed arrays.
   const ids: number[] = [];
@@ -96,10 +100,15 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   }
 
   const tRead = Date.now();
+  // RFM cut points: the quintiles of the members with orders, from the columns just read.
+  const eligible = cols.x.map((x, i) => (x >= 0 ? i : -1)).filter((i) => i >= 0);
+  const cuts = rfmCutsFrom({ r: eligible.map((i) => cols.daysSince[i]!), f: eligible.map((i) => cols.rf[i]!), m: eligible.map((i) => cols.rm[i]!) }, rfmConfig);
+  const rfmOf = rfmScorer(cuts, rfmConfig);
+  const tCuts = Date.now();
   // Fit on the members with at least one purchase: every k-th one up to FIT_SAMPLE (the
   // parameters describe the population; a 50,000-member sample pins them to ~2 decimals and
   // keeps the fit's cost flat however many members there are).
-  const all = cols.x.map((x, i) => (x >= 0 ? i : -1)).filter((i) => i >= 0);
+  const all = eligible;
   const stride = Math.max(1, Math.ceil(all.length / (opts.fitSample ?? FIT_SAMPLE)));
   const buyers = stride === 1 ? all : all.filter((_, k) => k % stride === 0);
   let bg: BgNbdFit | null = null;
@@ -115,42 +124,39 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   }
   const t2 = Date.now();
 
-  const scoredAt = now;
-  const writer = pipelinedWriter(async (rows) => {
-    await sql.query(
-      `INSERT INTO member_scores (member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant, churn_risk, churn_level, churn_reasons, p_alive, expected_purchases_90d, clv, scored_at) VALUES ?
-       ON DUPLICATE KEY UPDATE rfm_r = VALUES(rfm_r), rfm_f = VALUES(rfm_f), rfm_m = VALUES(rfm_m), rfm_score = VALUES(rfm_score),
-         rfm_cell = VALUES(rfm_cell), value_quadrant = VALUES(value_quadrant), churn_risk = VALUES(churn_risk), churn_level = VALUES(churn_level), churn_reasons = VALUES(churn_reasons),
-         p_alive = VALUES(p_alive), expected_purchases_90d = VALUES(expected_purchases_90d), clv = VALUES(clv), scored_at = VALUES(scored_at)`,
-      [rows],
-    );
-  }, BATCH, 3);
-  for (let i = 0; i < ids.length; i++) {
-    const x = cols.x[i]!;
-    const bought = x >= 0 && bg !== null;
-    const tx = cols.tx[i]!;
-    const T = cols.T[i]!;
-    const pNo = bought ? probabilityNoPurchase(bg!, HORIZON_WEEKS, x, tx, T) : null;
-    const e90 = bought ? expectedPurchases(bg!, HORIZON_WEEKS, x, tx, T) : null;
-    const pa = bought ? pAlive(bg!, x, tx, T) : null;
-    const clv = bought && gg ? expectedPurchases(bg!, CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!) : null;
-    const a = assessChurn({
-      daysSince: x >= 0 ? cols.daysSince[i]! : null,
-      daysRegistered: cols.daysReg[i]!,
-      orderDays: x + 1,
-      medianGapDays: cols.gap[i]! < 0 ? null : cols.gap[i]!,
-      spend90: cols.s90[i]!,
-      spendPrev90: cols.sp90[i]!,
-      complaints60d: cols.compl[i]!,
-      pNoPurchase: pNo,
-      expected90: e90,
-    });
-    const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!) : null;
-    await writer.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), scoredAt]);
+  // Score and write in one pass: rows are computed chunk by chunk as the load pulls them.
+  function* scored(): Generator<unknown[][]> {
+    let rows: unknown[][] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const x = cols.x[i]!;
+      const bought = x >= 0 && bg !== null;
+      const tx = cols.tx[i]!;
+      const T = cols.T[i]!;
+      const pNo = bought ? probabilityNoPurchase(bg!, HORIZON_WEEKS, x, tx, T) : null;
+      const e90 = bought ? expectedPurchases(bg!, HORIZON_WEEKS, x, tx, T) : null;
+      const pa = bought ? pAlive(bg!, x, tx, T) : null;
+      const clv = bought && gg ? expectedPurchases(bg!, CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!) : null;
+      const a = assessChurn({
+        daysSince: x >= 0 ? cols.daysSince[i]! : null,
+        daysRegistered: cols.daysReg[i]!,
+        orderDays: x + 1,
+        medianGapDays: cols.gap[i]! < 0 ? null : cols.gap[i]!,
+        spend90: cols.s90[i]!,
+        spendPrev90: cols.sp90[i]!,
+        complaints60d: cols.compl[i]!,
+        pNoPurchase: pNo,
+        expected90: e90,
+      });
+      const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!) : null;
+      rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now]);
+      if (rows.length === BATCH) {
+        yield rows;
+        rows = [];
+      }
+    }
+    if (rows.length) yield rows;
   }
-  await writer.drain();
-  // Scores of members deleted since the last run.
-  await sql.query("DELETE s FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status = 'deleted'");
+  await loadScores(sql, scored());
   const t3 = Date.now();
   const params = {
     bgnbd: bg && { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, logLikelihood: bg.logLikelihood, converged: bg.converged, unit: 'week' },
@@ -158,5 +164,5 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     rfm: { config: rfmConfig, cuts },
   };
   await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, ?)', ['scores', now, ids.length, JSON.stringify(params), t3 - t0]);
-  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, ms: { stats: t1 - t0, rfm: tCuts - t1, read: tRead - tCuts, fit: t2 - tRead, score: t3 - t2, total: Date.now() - t0 } };
+  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, score: t3 - t2, total: Date.now() - t0 } };
 }
