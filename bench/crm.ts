@@ -62,6 +62,7 @@ try {
     ['search by name prefix (list q=2 chars)', 100, (i) => listMembers(access, { q: pick(i).name.slice(0, 2), sort: 'name', skip: 0, take: 20 })],
     ['list page (store+level+active, -registeredAt, page 3)', 200, (i) => listMembers(access, { storeId: stores[i % stores.length], level: 1 + (i % 3), status: 'active', sort: '-registeredAt', skip: 40, take: 20 })],
     ['list page (tag VIP, -points, page 1)', 200, () => listMembers(access, { tag: 'VIP', sort: '-points', skip: 0, take: 20 })],
+    ['list page (no filter, default -registeredAt, page 2)', 200, () => listMembers(access, { sort: '-registeredAt', skip: 20, take: 20 })],
   ];
   const pad = (s: string, n = 56) => s.padEnd(n);
   const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);

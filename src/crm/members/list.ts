@@ -19,6 +19,8 @@ export const MEMBER_SORTS = ['registeredAt', '-registeredAt', 'name', '-name', '
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
 const SORT_COLUMN = { registeredAt: 'registered_at', name: 'name', points: 'points', level: 'level', memberNo: 'member_no' } as const;
+/** Sort keys held by members_list_cover_idx (name and member_no are not). */
+const COVERED_SORTS = new Set<string>(['registered_at', 'points', 'level']);
 
 export interface MemberListFilters {
   q?: string;
@@ -96,10 +98,19 @@ export async function listMembers(access: StaffAccess, f: MemberListFilters): Pr
   const desc = f.sort.startsWith('-');
   const column = SORT_COLUMN[(desc ? f.sort.slice(1) : f.sort) as keyof typeof SORT_COLUMN];
   const dir = desc ? 'DESC' : 'ASC';
+  // A tag filter joins the tag's member_tags rows to members; without q (a name/phone range on
+  // the row) the narrow list index holds every other column involved, so the join never reads
+  // member rows. The optimizer prefers the primary key's eq_ref here, hence the hint.
+  const tagJoin = f.tag !== undefined && f.q === undefined;
+  const from = (covered: boolean) => `members m${covered ? ' FORCE INDEX (members_list_cover_idx)' : ''}`;
   const [[counted], [page]] = await Promise.all([
-    sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE ${where}`, params),
+    sql.query<any[]>(`SELECT COUNT(*) AS n FROM ${from(tagJoin)} WHERE ${where}`, params),
     // The id tie-break makes pages stable: no row appears on two pages or on none.
-    sql.query<any[]>(`SELECT m.id FROM members m WHERE ${where} ORDER BY m.${column} ${dir}, m.id ${dir} LIMIT ? OFFSET ?`, [...params, f.take, f.skip]),
+    sql.query<any[]>(`SELECT m.id FROM ${from(tagJoin && COVERED_SORTS.has(column))} WHERE ${where} ORDER BY m.${column} ${dir}, m.id ${dir} LIMIT ? OFFSET ?`, [
+      ...params,
+      f.take,
+      f.skip,
+    ]),
   ]);
   const ids = page.map((r: { id: number }) => Number(r.id));
   const total = Number(counted[0].n);
