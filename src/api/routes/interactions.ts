@@ -82,9 +82,8 @@ export const interactionRoutes = [
     handler: async ({ access, query }) => {
       const { skip, take } = pageWindow(query);
       if (query.pending_follow_up) {
-        // pendingFollowUps pages by limit only: fetch up to the end of this page, keep the page.
-        const r = await pendingFollowUps(access, { withinDays: query.withinDays, mineOnly: query.mine, limit: skip + take });
-        return { items: jsonify(r.interactions.slice(skip, skip + take)), page: query.page, pageSize: query.pageSize, total: r.total };
+        const r = await pendingFollowUps(access, { withinDays: query.withinDays, mineOnly: query.mine, limit: take, offset: skip });
+        return { items: jsonify(r.interactions), page: query.page, pageSize: query.pageSize, total: r.total };
       }
       const r = await listInteractions(access, query.memberId!, { type: query.type, limit: take, offset: skip });
       return { items: jsonify(r.interactions), page: query.page, pageSize: query.pageSize, total: r.total };

@@ -23,9 +23,13 @@ export async function listInteractions(access: StaffAccess, memberId: number, op
 
 /**
  * Follow-ups due (follow_up_at ≤ now + withinDays, not done) for members in the actor's scope,
- * earliest first: the agent's to-do list (the API's `pending_follow_up`).
+ * earliest first, one page of `limit` (1–200) after `offset`: the agent's to-do list (the API's
+ * `pending_follow_up`). Ties on follow_up_at are broken by id so pages never overlap.
  */
-export async function pendingFollowUps(access: StaffAccess, opts: { withinDays?: number; mineOnly?: boolean; limit?: number } = {}): Promise<{ total: number; interactions: InteractionView[] }> {
+export async function pendingFollowUps(
+  access: StaffAccess,
+  opts: { withinDays?: number; mineOnly?: boolean; limit?: number; offset?: number } = {},
+): Promise<{ total: number; interactions: InteractionView[] }> {
   requirePermission(access.actor, 'member.read');
   const { services, actor } = access;
   const until = new Date(services.now().getTime() + (opts.withinDays ?? 0) * 86_400_000);
@@ -37,7 +41,7 @@ export async function pendingFollowUps(access: StaffAccess, opts: { withinDays?:
   };
   const [total, rows] = await Promise.all([
     services.db.interaction.count({ where }),
-    services.db.interaction.findMany({ where, include: interactionInclude, orderBy: [{ followUpAt: 'asc' }, { id: 'asc' }], take: Math.min(Math.max(opts.limit ?? 20, 1), 200) }),
+    services.db.interaction.findMany({ where, include: interactionInclude, orderBy: [{ followUpAt: 'asc' }, { id: 'asc' }], skip: Math.max(opts.offset ?? 0, 0), take: Math.min(Math.max(opts.limit ?? 20, 1), 200) }),
   ]);
   return { total, interactions: rows.map(toInteractionView) };
 }
