@@ -41,7 +41,12 @@ describe('member_stats incremental refresh', () => {
     expect(incremental).toEqual(await rows());
     // Nothing moved since: nothing to do.
     expect(await refreshMemberStats(services.sql, NOW)).toMatchObject({ mode: 'incremental', members: 0 });
-    // Going back in time is a full rebuild.
-    expect((await refreshMemberStats(services.sql, start)).mode).toBe('full');
+    // Back to the earlier day: incremental too, and exactly that day's rows.
+    expect((await refreshMemberStats(services.sql, start)).mode).toBe('incremental');
+    const back = await rows();
+    await rebuildMemberStats(services.sql, start);
+    expect(back).toEqual(await rows());
+    // Further than 60 days away: a full rebuild.
+    expect((await refreshMemberStats(services.sql, new Date(NOW.getTime() + 90 * DAY))).mode).toBe('full');
   }, 60_000);
 });

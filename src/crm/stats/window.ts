@@ -27,8 +27,8 @@ export interface StatsRefresh {
  * registrations, imports) and both sides of merges since `a`.
  *
  * A full rebuild (every row, and the store visit summary) runs when asked, on the first run,
- * when the table is empty (after a seed or reset), when `now` is before the last refresh, or
- * when the last refresh is more than 60 days old. Bulk loads that insert orders directly
+ * when the table is empty (after a seed or reset), or when `now` is more than 60 days away from
+ * the last refresh (either way: re-scoring an earlier day moves back just as exactly). Bulk loads that insert orders directly
  * (seed, imports) must be followed by a full rebuild; order ingestion goes through recordOrder.
  */
 export async function refreshMemberStats(sql: Pool, now: Date, mode: 'auto' | 'full' = 'auto'): Promise<StatsRefresh> {
@@ -38,7 +38,7 @@ export async function refreshMemberStats(sql: Pool, now: Date, mode: 'auto' | 'f
   // The newest ids now: the next refresh also picks up rows inserted after this one whatever their dates say.
   const [[ids]] = await sql.query<RowDataPacket[]>('SELECT (SELECT COALESCE(MAX(id), 0) FROM orders) AS o, (SELECT COALESCE(MAX(id), 0) FROM interactions) AS i');
   const [[state]] = await sql.query<RowDataPacket[]>('SELECT EXISTS(SELECT 1 FROM member_stats) AS has');
-  const full = mode === 'full' || from === null || !Number(state!.has) || from > now || now.getTime() - from.getTime() > FULL_AFTER_DAYS * DAY_MS;
+  const full = mode === 'full' || from === null || !Number(state!.has) || Math.abs(now.getTime() - from.getTime()) > FULL_AFTER_DAYS * DAY_MS;
   let members: number;
   if (full) {
     members = await rebuildMemberStats(sql, now);
@@ -64,7 +64,9 @@ export async function refreshMemberStats(sql: Pool, now: Date, mode: 'auto' | 'f
 /** Members whose windowed columns can differ between `a` and `n` (see refreshMemberStats). */
 async function movedMembers(sql: Pool, a: Date, n: Date, maxOrderId: number, maxInteractionId: number): Promise<number[]> {
   const back = (d: Date, days: number) => new Date(d.getTime() - days * DAY_MS);
-  const ranges: [Date, Date][] = [[a, n], ...[90, 180, 365].map((d) => [back(a, d), back(n, d)] as [Date, Date])];
+  // Moving back in time (re-scoring an earlier day) crosses the same edges the other way.
+  const [lo, hi] = a <= n ? [a, n] : [n, a];
+  const ranges: [Date, Date][] = [[lo, hi], ...[90, 180, 365].map((d) => [back(lo, d), back(hi, d)] as [Date, Date])];
   const [stores] = await sql.query<RowDataPacket[]>('SELECT id FROM stores');
   const ids = new Set<number>();
   const add = (rows: RowDataPacket[], col = 'member_id') => rows.forEach((r) => ids.add(Number(r[col])));
@@ -77,10 +79,10 @@ async function movedMembers(sql: Pool, a: Date, n: Date, maxOrderId: number, max
       [...ranges.flatMap(([x, y]) => [storeIds, x, y]), maxOrderId],
     ),
     sql.query<RowDataPacket[]>(
-      "SELECT DISTINCT member_id FROM interactions WHERE type = 'complaint' AND (id > ? OR (created_at > ? AND created_at <= ?))",
-      [maxInteractionId, back(a, 60), back(n, 60)],
+      "SELECT DISTINCT member_id FROM interactions WHERE type = 'complaint' AND (id > ? OR (created_at > ? AND created_at <= ?) OR (created_at > ? AND created_at <= ?))",
+      [maxInteractionId, lo, hi, back(lo, 60), back(hi, 60)],
     ),
-    sql.query<RowDataPacket[]>('SELECT id, merged_into_id FROM members WHERE merged_into_id IS NOT NULL AND updated_at > ?', [a]),
+    sql.query<RowDataPacket[]>('SELECT id, merged_into_id FROM members WHERE merged_into_id IS NOT NULL AND updated_at > ?', [lo]),
     sql.query<RowDataPacket[]>('SELECT m.id FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE s.member_id IS NULL'),
   ]);
   add(orderRows[0]);
