@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { isAppError } from '../../errors.ts';
 import { compileMemberIds } from './compile.ts';
+import { dropMembersTable, materializeMembers } from './evaluate.ts';
 import { insertSegData, SEG_NOW, type RowMember, type SegData } from './test-data.ts';
 import { parseSegmentTree, type SegmentNode } from './tree.ts';
 
@@ -24,6 +25,20 @@ describe('segment compiler (real MariaDB)', () => {
     const { sql, params } = compileMemberIds(tree, { now: SEG_NOW, stores });
     const [rows] = await env.services.sql.query<any[]>(sql, params);
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  }
+  /** The same tree through the evaluator, every order condition forced per window or per member. */
+  async function evaluated(root: SegmentNode, plan: 'window' | 'probe', stores: number[] | null = null): Promise<number[]> {
+    const tree = parseSegmentTree({ version: 1, root });
+    const conn = await env.services.sql.getConnection();
+    try {
+      const n = await materializeMembers(conn, 'test_eval', tree, { now: SEG_NOW, stores, plan });
+      const [rows] = await conn.query<any[]>('SELECT id FROM test_eval ORDER BY id');
+      expect(rows.length).toBe(n);
+      return rows.map((r) => Number(r.id));
+    } finally {
+      await dropMembersTable(conn, 'test_eval');
+      conn.release();
+    }
   }
   const expected = (p: Pred, stores: number[] | null = null) =>
     d.members.filter((m) => m.status !== 'deleted' && (stores === null || (m.homeStoreId !== null && stores.includes(m.homeStoreId))) && p(m)).map((m) => m.id).sort((a, b) => a - b);
@@ -155,6 +170,32 @@ describe('segment compiler (real MariaDB)', () => {
     };
     const trees = [...fixed, ...Array.from({ length: 40 }, () => gen(0))];
     for (const [node, pred] of trees) expect({ node, ids: await ids(node) }).toEqual({ node, ids: expected(pred) });
+  });
+
+  it('the evaluator gives the same members with order conditions per window or per member, alone, nested and under a store scope', async () => {
+    const ls = leaves();
+    const orderLeaves = ls.filter(([n]) => 'metric' in n && n.metric !== 'complaint_count');
+    const { S1, S2 } = d.stores;
+    const level3 = ls.find(([n]) => 'field' in n && n.field === 'level' && n.op === 'gte')!;
+    const vip = ls.find(([n]) => 'tag' in n && n.tag === 'VIP' && n.has === undefined)!;
+    const cases: [SegmentNode, Pred][] = [
+      ...orderLeaves,
+      // a top-level AND: the candidates come from the other conjuncts
+      ...orderLeaves.map(([n, p]): [SegmentNode, Pred] => [{ and: [level3[0], n, vip[0]] }, (m) => level3[1](m) && p(m) && vip[1](m)]),
+      // order conditions under OR / NOT, and two in one tree
+      ...orderLeaves.map(([n, p], i): [SegmentNode, Pred] => {
+        const [n2, p2] = orderLeaves[(i + 3) % orderLeaves.length]!;
+        return [{ and: [{ or: [vip[0], { not: n }] }, { not: { and: [n2, level3[0]] } }] }, (m) => (vip[1](m) || !p(m)) && !(p2(m) && level3[1](m))];
+      }),
+    ];
+    for (const [node, pred] of cases) {
+      const exp = expected(pred);
+      expect({ node, window: await evaluated(node, 'window') }).toEqual({ node, window: exp });
+      expect({ node, probe: await evaluated(node, 'probe') }).toEqual({ node, probe: exp });
+    }
+    const scoped = orderLeaves[0]!;
+    expect(await evaluated({ and: [scoped[0], level3[0]] }, 'window', [S1, S2])).toEqual(expected((m) => scoped[1](m) && level3[1](m), [S1, S2]));
+    expect(await evaluated(scoped[0], 'window', [])).toEqual([]);
   });
 
   it('activity and relative-date leaves split the members (neither empty nor everyone)', async () => {

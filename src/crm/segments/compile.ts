@@ -13,6 +13,11 @@ export interface CompileOptions {
   now: Date;
   /** Home stores the members must belong to; null = every store. Deleted members never match. */
   stores: readonly number[] | null;
+  /**
+   * SQL that stands for a node of this tree (by identity) instead of its own compilation, without
+   * parameters: the evaluator's precomputed metric sets (evaluate.ts).
+   */
+  replace?: ReadonlyMap<SegmentNode, string>;
 }
 
 export interface CompiledWhere {
@@ -34,21 +39,40 @@ class Sql {
 
 export function compileWhere(tree: SegmentTree, opts: CompileOptions): CompiledWhere {
   const sql = new Sql();
-  const scope = opts.stores === null ? '' : opts.stores.length === 0 ? ' AND FALSE' : ` AND m.home_store_id IN (${sql.p([...opts.stores])})`;
-  const body = node(tree.root, sql, opts.now);
-  return { where: `m.status <> 'deleted'${scope} AND ${body}`, params: sql.params };
+  const scope = scopeWhere(sql, opts.stores);
+  const body = node(tree.root, sql, opts);
+  return { where: `${scope} AND ${body}`, params: sql.params };
 }
 
-/** The member set as one statement: `SELECT m.id FROM members m WHERE …`. */
-export function compileMemberIds(tree: SegmentTree, opts: CompileOptions): { sql: string; params: unknown[] } {
-  const { where, params } = compileWhere(tree, opts);
+/** One condition alone, without the scope: a predicate over `m.id` for metric, tag, activity and score nodes. */
+export function compileCondition(n: SegmentNode, opts: CompileOptions): CompiledWhere {
+  const sql = new Sql();
+  return { where: node(n, sql, opts), params: sql.params };
+}
+
+/** Every live member in scope, no condition: the denominator of a share, or the candidates of an unconditioned tree. */
+export function compileScope(stores: readonly number[] | null): CompiledWhere {
+  const sql = new Sql();
+  return { where: scopeWhere(sql, stores), params: sql.params };
+}
+
+function scopeWhere(sql: Sql, stores: readonly number[] | null): string {
+  return `m.status <> 'deleted'${stores === null ? '' : stores.length === 0 ? ' AND FALSE' : ` AND m.home_store_id IN (${sql.p([...stores])})`}`;
+}
+
+/** The member set as one statement: `SELECT m.id FROM members m WHERE …` (the whole scope when tree is null). */
+export function compileMemberIds(tree: SegmentTree | null, opts: CompileOptions): { sql: string; params: unknown[] } {
+  const { where, params } = tree === null ? compileScope(opts.stores) : compileWhere(tree, opts);
   return { sql: `SELECT m.id FROM members m WHERE ${where}`, params };
 }
 
-function node(n: SegmentNode, sql: Sql, now: Date): string {
-  if ('and' in n) return `(${n.and.map((c) => node(c, sql, now)).join(' AND ')})`;
-  if ('or' in n) return `(${n.or.map((c) => node(c, sql, now)).join(' OR ')})`;
-  if ('not' in n) return `(NOT ${node(n.not, sql, now)})`;
+function node(n: SegmentNode, sql: Sql, opts: CompileOptions): string {
+  const replaced = opts.replace?.get(n);
+  if (replaced !== undefined) return replaced;
+  const now = opts.now;
+  if ('and' in n) return `(${n.and.map((c) => node(c, sql, opts)).join(' AND ')})`;
+  if ('or' in n) return `(${n.or.map((c) => node(c, sql, opts)).join(' OR ')})`;
+  if ('not' in n) return `(NOT ${node(n.not, sql, opts)})`;
   if ('field' in n) return field(n, sql, now);
   if ('tag' in n) return tag(n, sql);
   if ('metric' in n) return metric(n, sql, now);
@@ -153,11 +177,80 @@ function metric(c: MetricCondition, sql: Sql, now: Date): string {
     const some = (c.op === 'gte' && n === 1) || (c.op === 'gt' && n === 0) || (c.op === 'ne' && n === 0);
     if (none || some) return `(${none ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${def.from} WHERE ${where.join(' AND ')}))`;
   }
-  let expr = `(SELECT ${def.agg} FROM ${def.from} WHERE ${where.join(' AND ')})`;
-  if ('sinceLast' in def && def.sinceLast) expr = `TIMESTAMPDIFF(DAY, ${expr}, ${sql.p(now)})`;
+  return metricCmp(`(SELECT ${def.agg} FROM ${def.from} WHERE ${where.join(' AND ')})`, c, sql, now);
+}
+
+/** The metric's comparison applied to its aggregate (a correlated subquery or a GROUP BY's aggregate). */
+function metricCmp(agg: string, c: MetricCondition, sql: Sql, now: Date): string {
+  const def = METRICS[c.metric];
+  const expr = 'sinceLast' in def && def.sinceLast ? `TIMESTAMPDIFF(DAY, ${agg}, ${sql.p(now)})` : agg;
   // ne is the complement of eq (a member without a value is "not equal").
   if (c.op === 'ne') return `(NOT ${compare(expr, 'eq', c.value, def.type === 'decimal', sql)})`;
   return compare(expr, c.op, c.value, def.type === 'decimal', sql);
+}
+
+/** Whether a metric condition can be computed set-wise, by one scan of its window (fields.ts `byWindow`). */
+export function scansByWindow(c: MetricCondition): boolean {
+  return 'byWindow' in METRICS[c.metric];
+}
+
+/**
+ * Whether a member with no rows in the window satisfies the condition: a count or a sum is then
+ * 0 ("spend ≤ 100", "no order in 90 days"); days since the last order has no value (false).
+ */
+export function holdsWithoutRows(c: MetricCondition): boolean {
+  const def = METRICS[c.metric];
+  if ('sinceLast' in def && def.sinceLast) return false;
+  const v = c.value;
+  const n = (x: Scalar) => Number(x);
+  switch (c.op) {
+    case 'in':
+      return (v as Scalar[]).some((x) => n(x) === 0);
+    case 'between':
+      return n((v as Scalar[])[0]!) <= 0 && 0 <= n((v as Scalar[])[1]!);
+    case 'eq':
+      return n(v as Scalar) === 0;
+    case 'ne':
+      return n(v as Scalar) !== 0;
+    case 'gt':
+      return 0 > n(v as Scalar);
+    case 'gte':
+      return 0 >= n(v as Scalar);
+    case 'lt':
+      return 0 < n(v as Scalar);
+    case 'lte':
+      return 0 <= n(v as Scalar);
+    default:
+      throw new Error(`op ${c.op} on a metric survived validation`);
+  }
+}
+
+/**
+ * A metric condition evaluated set-wise for the members listed in `candidates` (a table with
+ * an `id` column; null = whoever has rows, for the caller to intersect): one range scan of the
+ * window on the metric's covering index — every store is listed, since the index leads with
+ * store_id — joined to the candidates and grouped by member. Returns the members for whom it holds, or, when members without rows in the window
+ * satisfy it (`complement`, see holdsWithoutRows), those for whom it fails: a member with no
+ * rows never appears in a GROUP BY, so only the failing side can be listed.
+ */
+export function compileMetricSet(c: MetricCondition, opts: { now: Date; candidates: string | null; storeIds: readonly number[] }): { sql: string; params: unknown[]; complement: boolean } {
+  const def = METRICS[c.metric];
+  if (!('byWindow' in def)) throw new Error(`metric ${c.metric} has no window scan`);
+  const sql = new Sql();
+  const where = opts.storeIds.length ? [`${def.byWindow.partition} IN (${sql.p([...opts.storeIds])})`] : ['FALSE'];
+  if (c.days !== undefined) where.push(`${def.window} > ${sql.p(daysBefore(opts.now, c.days))}`);
+  where.push(`${def.window} <= ${sql.p(opts.now)}`);
+  const complement = holdsWithoutRows(c);
+  const cmp = metricCmp(def.agg, c, sql, opts.now);
+  // STRAIGHT_JOIN: the window drives (one range scan), each row probing the candidates' key.
+  const join = opts.candidates === null ? '' : ` JOIN ${opts.candidates} c ON c.id = ${def.memberKey}`;
+  return {
+    // ORDER BY NULL: MariaDB would otherwise sort the groups, which nobody reads in order.
+    sql: `SELECT STRAIGHT_JOIN ${def.memberKey} AS id FROM ${def.byWindow.from}${join}
+      WHERE ${where.join(' AND ')} GROUP BY ${def.memberKey} HAVING ${complement ? `NOT ${cmp}` : cmp} ORDER BY NULL`,
+    params: sql.params,
+    complement,
+  };
 }
 
 /**

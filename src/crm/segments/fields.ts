@@ -54,16 +54,24 @@ export interface MetricDef {
   needsDays?: boolean;
   /** A metric over the last event (days since): value is computed from MAX(window). */
   sinceLast?: boolean;
+  /**
+   * Set-wise evaluation (evaluate.ts): the window is one range scan of `from` (a covering index
+   * that leads with `partition`, a store id, so every store is listed), grouped by member.
+   */
+  byWindow?: { from: string; partition: string };
   label: string;
 }
 
+/** orders (store_id, paid_at, member_id, amount): a window of all stores' orders without touching the rows. */
+const ORDERS_BY_WINDOW = { from: 'orders o FORCE INDEX (orders_store_paid_member_amount_idx)', partition: 'o.store_id' };
+
 export const METRICS = {
   /** Number of orders paid in the window. */
-  order_count: { agg: 'COUNT(*)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', label: '消费次数' },
+  order_count: { agg: 'COUNT(*)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', byWindow: ORDERS_BY_WINDOW, label: '消费次数' },
   /** Sum of order amounts in the window (yuan, DECIMAL). */
-  spend: { agg: 'COALESCE(SUM(o.amount), 0)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'decimal', label: '消费金额' },
+  spend: { agg: 'COALESCE(SUM(o.amount), 0)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'decimal', byWindow: ORDERS_BY_WINDOW, label: '消费金额' },
   /** Whole days since the last order; members who never ordered have none (the condition is false). */
-  days_since_last_order: { agg: 'MAX(o.paid_at)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', sinceLast: true, label: '距上次消费天数' },
+  days_since_last_order: { agg: 'MAX(o.paid_at)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', sinceLast: true, byWindow: ORDERS_BY_WINDOW, label: '距上次消费天数' },
   /** Complaints logged as interactions (issue 3's interactions table, type complaint) in the window. */
   complaint_count: { agg: 'COUNT(*)', from: 'interactions i', memberKey: 'i.member_id', window: 'i.created_at', where: "i.type = 'complaint'", type: 'int', label: '投诉次数' },
 } as const satisfies Record<string, MetricDef>;

@@ -1,9 +1,11 @@
+import type { PoolConnection } from 'mysql2/promise';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
 import { audit } from '../audit.ts';
 import { storeScope } from '../auth/permissions.ts';
 import { phoneFor } from '../mask.ts';
-import { compileWhere } from './compile.ts';
+import { compileScope } from './compile.ts';
+import { dropMembersTable, materializeMembers } from './evaluate.ts';
 import { SCORES } from './fields.ts';
 import { parseSegmentTree, type SegmentTree } from './tree.ts';
 
@@ -42,24 +44,35 @@ export function effectiveStores(access: StaffAccess, segmentStoreId: number | nu
 /**
  * What a tree selects right now, before it is saved (or for a saved dynamic segment): count,
  * share of all members, 20 sample members with phones masked by permission. Audited, since
- * it shows member names.
+ * it shows member names. The conditions run once, into a temporary table (evaluate.ts) that
+ * the count, the samples and the churn mix read; the denominator is counted meanwhile on
+ * another connection.
  */
 export async function previewTree(access: StaffAccess, rawTree: unknown, opts: { segmentId?: number; storeId?: number | null } = {}): Promise<SegmentPreview> {
   requirePermission(access.actor, 'segment.read');
   const tree: SegmentTree = parseSegmentTree(rawTree);
   const { services } = access;
   const stores = effectiveStores(access, opts.storeId ?? null);
-  const { where, params } = compileWhere(tree, { now: services.now(), stores });
-  const [[counted]] = await services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE ${where}`, params);
-  const scopeSql = stores === null ? '' : stores.length === 0 ? ' AND FALSE' : ' AND m.home_store_id IN (?)';
-  const [[all]] = await services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE m.status <> 'deleted'${scopeSql}`, stores && stores.length ? [stores] : []);
-  const [rows] = await services.sql.query<any[]>(
-    `SELECT m.id, m.member_no, m.name, m.phone, m.level, st.name AS store_name
-     FROM members m LEFT JOIN stores st ON st.id = m.home_store_id
-     WHERE ${where} ORDER BY m.id LIMIT ${SAMPLE_SIZE}`,
-    params,
-  );
-  const count = Number(counted.n);
+  const scope = compileScope(stores);
+  const totalQuery = services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE ${scope.where}`, scope.params);
+  totalQuery.catch(() => {}); // awaited below; never an unhandled rejection if the evaluation throws first
+  const conn = await services.sql.getConnection();
+  let count: number;
+  let rows: any[];
+  let churnRisk: Record<string, number> | undefined;
+  try {
+    count = await materializeMembers(conn, RESULT, tree, { now: services.now(), stores });
+    [rows] = await conn.query<any[]>(
+      `SELECT m.id, m.member_no, m.name, m.phone, m.level, st.name AS store_name
+       FROM ${RESULT} r JOIN members m ON m.id = r.id LEFT JOIN stores st ON st.id = m.home_store_id
+       ORDER BY r.id LIMIT ${SAMPLE_SIZE}`,
+    );
+    if (SCORES.churn_risk) churnRisk = await churnDistribution(conn);
+  } finally {
+    await dropMembersTable(conn, RESULT).catch(() => {});
+    conn.release();
+  }
+  const [[all]] = await totalQuery;
   const total = Number(all.n);
   const sample = rows.map((r) => ({
     memberId: Number(r.id),
@@ -70,7 +83,7 @@ export async function previewTree(access: StaffAccess, rawTree: unknown, opts: {
     homeStore: r.store_name == null ? null : String(r.store_name),
   }));
   const preview: SegmentPreview = { count, total, share: total === 0 ? 0 : count / total, sample };
-  if (SCORES.churn_risk) preview.churnRisk = await churnDistribution(access, where, params);
+  if (churnRisk) preview.churnRisk = churnRisk;
   await audit(services, {
     actor: access.actor,
     action: 'segment.preview',
@@ -83,14 +96,15 @@ export async function previewTree(access: StaffAccess, rawTree: unknown, opts: {
   return preview;
 }
 
-/** Members per churn-risk value, once the churn model's score is registered in SCORES. */
-async function churnDistribution(access: StaffAccess, where: string, params: unknown[]): Promise<Record<string, number>> {
+const RESULT = 'seg_preview';
+
+/** Members per churn-risk value of the evaluated set, once the churn model's score is registered in SCORES. */
+async function churnDistribution(conn: PoolConnection): Promise<Record<string, number>> {
   // Per level (high/medium/low) when the churn model registers churn_level (src/crm/scores/segment-scores.ts).
   const def = SCORES.churn_level ?? SCORES.churn_risk!;
-  const [rows] = await access.services.sql.query<any[]>(
+  const [rows] = await conn.query<any[]>(
     `SELECT COALESCE((SELECT ${def.column} FROM ${def.table} WHERE ${def.memberKey} = m.id), 'unknown') AS risk, COUNT(*) AS n
-     FROM members m WHERE ${where} GROUP BY risk`,
-    params,
+     FROM ${RESULT} m GROUP BY risk`,
   );
   return Object.fromEntries(rows.map((r) => [String(r.risk), Number(r.n)]));
 }

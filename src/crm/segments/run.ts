@@ -1,6 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { Services } from '../../services.ts';
-import { compileMemberIds } from './compile.ts';
+import { dropMembersTable, materializeMembers } from './evaluate.ts';
 import type { SegmentTree } from './tree.ts';
 
 /** One evaluation of a saved segment. */
@@ -28,7 +28,7 @@ interface RunTarget {
 }
 
 /**
- * Re-evaluates a dynamic segment: the compiled statement fills a temporary table, then one
+ * Re-evaluates a dynamic segment: the tree is evaluated into a temporary table (evaluate.ts), then one
  * transaction (holding the segment row's lock, so two refreshes never interleave) diffs it
  * against segment_members, deletes who left, inserts who joined (keeping the added_at of
  * those who stay), and records the run.
@@ -45,12 +45,9 @@ export async function freezeSegment(services: Services, seg: RunTarget, trigger:
 async function evaluate(services: Services, seg: RunTarget, trigger: string, freeze: boolean): Promise<RunResult> {
   const started = Date.now();
   const now = services.now();
-  const { sql, params } = compileMemberIds(seg.tree, { now, stores: seg.storeId === null ? null : [seg.storeId] });
   const conn: PoolConnection = await services.sql.getConnection();
   try {
-    await conn.query('DROP TEMPORARY TABLE IF EXISTS seg_eval');
-    await conn.query('CREATE TEMPORARY TABLE seg_eval (member_id INT NOT NULL PRIMARY KEY)');
-    await conn.query(`INSERT INTO seg_eval (member_id) ${sql}`, params);
+    const count = await materializeMembers(conn, 'seg_eval', seg.tree, { now, stores: seg.storeId === null ? null : [seg.storeId] });
     await conn.beginTransaction();
     try {
       const [lock] = await conn.query<any[]>('SELECT kind FROM segments WHERE id = ? FOR UPDATE', [seg.id]);
@@ -59,21 +56,19 @@ async function evaluate(services: Services, seg: RunTarget, trigger: string, fre
         const [existing] = await conn.query<any[]>('SELECT COUNT(*) AS n FROM segment_members WHERE segment_id = ?', [seg.id]);
         if (Number(existing[0].n) > 0) throw new Error(`segment ${seg.id} is already frozen`);
       }
-      const joinedFrom = `FROM seg_eval e LEFT JOIN segment_members sm ON sm.segment_id = ? AND sm.member_id = e.member_id WHERE sm.member_id IS NULL`;
-      const leftFrom = `FROM segment_members sm LEFT JOIN seg_eval e ON e.member_id = sm.member_id WHERE sm.segment_id = ? AND e.member_id IS NULL`;
+      const joinedFrom = `FROM seg_eval e LEFT JOIN segment_members sm ON sm.segment_id = ? AND sm.member_id = e.id WHERE sm.member_id IS NULL`;
+      const leftFrom = `FROM segment_members sm LEFT JOIN seg_eval e ON e.id = sm.member_id WHERE sm.segment_id = ? AND e.id IS NULL`;
       const [[joinedN]] = await conn.query<any[]>(`SELECT COUNT(*) AS n ${joinedFrom}`, [seg.id]);
       const [[leftN]] = await conn.query<any[]>(`SELECT COUNT(*) AS n ${leftFrom}`, [seg.id]);
-      const [joinedRows] = await conn.query<any[]>(`SELECT e.member_id ${joinedFrom} ORDER BY e.member_id LIMIT ?`, [seg.id, DIFF_IDS]);
+      const [joinedRows] = await conn.query<any[]>(`SELECT e.id AS member_id ${joinedFrom} ORDER BY e.id LIMIT ?`, [seg.id, DIFF_IDS]);
       const [leftRows] = await conn.query<any[]>(`SELECT sm.member_id ${leftFrom} ORDER BY sm.member_id LIMIT ?`, [seg.id, DIFF_IDS]);
       const joined = Number(joinedN.n);
       const left = Number(leftN.n);
       await conn.query(
-        `DELETE sm FROM segment_members sm LEFT JOIN seg_eval e ON e.member_id = sm.member_id WHERE sm.segment_id = ? AND e.member_id IS NULL`,
+        `DELETE sm FROM segment_members sm LEFT JOIN seg_eval e ON e.id = sm.member_id WHERE sm.segment_id = ? AND e.id IS NULL`,
         [seg.id],
       );
-      await conn.query('INSERT IGNORE INTO segment_members (segment_id, member_id, added_at) SELECT ?, member_id, ? FROM seg_eval', [seg.id, now]);
-      const [countRows] = await conn.query<any[]>('SELECT COUNT(*) AS n FROM seg_eval');
-      const count = Number(countRows[0].n);
+      await conn.query('INSERT IGNORE INTO segment_members (segment_id, member_id, added_at) SELECT ?, id, ? FROM seg_eval', [seg.id, now]);
       const durationMs = Date.now() - started;
       const [ins] = await conn.query<any>(
         'INSERT INTO segment_runs (segment_id, ran_at, `trigger`, count, joined, `left`, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -88,7 +83,7 @@ async function evaluate(services: Services, seg: RunTarget, trigger: string, fre
       throw e;
     }
   } finally {
-    await conn.query('DROP TEMPORARY TABLE IF EXISTS seg_eval').catch(() => {});
+    await dropMembersTable(conn, 'seg_eval').catch(() => {});
     conn.release();
   }
 }
