@@ -88,24 +88,20 @@ function dayNumber(d: Date): number | null {
  * (visit-figures.ts); any other store subset scans the stores' orders of the 365 days before
  * `end` over orders(store_id, paid_at, member_id, amount).
  */
-export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, key: number | null = null): Promise<HealthFigures> {
+export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, key: number | null = null, members?: MemberCounts): Promise<HealthFigures> {
   const sql = access.services.sql;
   const a = dayNumber(start);
   const b = dayNumber(end);
-  const [o, [[m]]] = await Promise.all([
+  const [o, m] = await Promise.all([
     key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS ? visitFigures(sql, key, a, b) : orderFigures(access, storeIds, start, end),
-    sql.query<any[]>(
-      `SELECT COUNT(*) AS total, COALESCE(SUM(registered_at >= ?), 0) AS fresh FROM members
-       WHERE home_store_id IN (?) AND registered_at < ? AND status <> 'deleted'`,
-      [start, storeIds, end],
-    ),
+    members ?? memberCounts(access, storeIds, [[start, end]]).then((c) => c.sum[0]!),
   ]);
   const { active, orders, buyers365, churned } = o;
   return {
     start,
     end,
-    total: Number(m.total),
-    new: Number(m.fresh),
+    total: m.total,
+    new: m.new,
     active,
     dormant: o.dormant,
     churned,
@@ -115,6 +111,28 @@ export async function healthFigures(access: StaffAccess, storeIds: number[], sta
     sales: Number(o.sales).toFixed(2),
     aov: orders ? (Number(o.sales) / orders).toFixed(2) : null,
   };
+}
+
+/** Members registered before a period's end (not deleted) and within the period. */
+export interface MemberCounts {
+  total: number;
+  new: number;
+}
+
+/**
+ * Member totals and new members of several periods, per home store and summed over the
+ * stores, in one pass over members(home_store_id, registered_at, status) — the index alone.
+ */
+export async function memberCounts(access: StaffAccess, storeIds: number[], periods: [Date, Date][]): Promise<{ sum: MemberCounts[]; byStore: Map<number, MemberCounts[]> }> {
+  const last = new Date(Math.max(...periods.map(([, e]) => e.getTime())));
+  const cols = periods.map((_, i) => `SUM(registered_at < ?) AS t${i}, SUM(registered_at >= ? AND registered_at < ?) AS n${i}`).join(', ');
+  const [rows] = await access.services.sql.query<RowDataPacket[]>(
+    `SELECT home_store_id AS store, ${cols} FROM members WHERE home_store_id IN (?) AND registered_at < ? AND status <> 'deleted' GROUP BY home_store_id`,
+    [...periods.flatMap(([s, e]) => [e, s, e]), storeIds, last],
+  );
+  const byStore = new Map<number, MemberCounts[]>(rows.map((r) => [Number(r.store), periods.map((_, i) => ({ total: Number(r[`t${i}`] ?? 0), new: Number(r[`n${i}`] ?? 0) }))]));
+  const sum = periods.map((_, i) => ({ total: rows.reduce((x, r) => x + Number(r[`t${i}`] ?? 0), 0), new: rows.reduce((x, r) => x + Number(r[`n${i}`] ?? 0), 0) }));
+  return { sum, byStore };
 }
 
 /** The order side of healthFigures straight from the orders (one index range scan, grouped by member). */
@@ -229,15 +247,20 @@ async function computeDashboard(access: StaffAccess, stores: HealthDashboard['st
   const key = await summaryKey(sql, ids, allIds);
   // A single store is always its own summary key (when the summary is built at all).
   const storeKey = key === null ? await summaryKey(sql, [ids[0]!], allIds) : key;
+  const periods: [Date, Date][] = [
+    [start, end],
+    [new Date(start.getTime() - len), start],
+    [new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY)],
+  ];
+  const members = await memberCounts(access, ids, periods);
+  const none = { total: 0, new: 0 };
   // Independent read-only queries: run side by side on the pool.
   const [current, previous, lastYear, trend, cohorts, ...storeFigures] = await Promise.all([
-    healthFigures(access, ids, start, end, key),
-    healthFigures(access, ids, new Date(start.getTime() - len), start, key),
-    healthFigures(access, ids, new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY), key),
+    ...periods.map(([s, e], i) => healthFigures(access, ids, s, e, key, members.sum[i])),
     healthTrend(access, ids, end, len, 12, key),
-    retentionCohorts(access, ids, end, 6),
-    ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end, storeKey === null ? null : s.id)) : []),
-  ]);
+    retentionCohorts(access, ids, end, 6, storeKey !== null),
+    ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end, storeKey === null ? null : s.id, members.byStore.get(s.id)?.[0] ?? none)) : []),
+  ] as [Promise<HealthFigures>, Promise<HealthFigures>, Promise<HealthFigures>, Promise<TrendPoint[]>, Promise<CohortRow[]>, ...Promise<HealthFigures>[]]);
   const perStore = storeFigures.map((figures, i) => ({ storeId: stores[i]!.id, code: stores[i]!.code, name: stores[i]!.name, figures }));
   return { granularity, stores, current, previous, lastYear, vsPrevious: change(current, previous), vsLastYear: change(current, lastYear), perStore, trend, cohorts };
 }
@@ -295,23 +318,34 @@ function chinaMonth(d: Date): string {
  * `end`'s month, members of the stores, and the share who ordered (at any store) in each of the
  * three calendar months after it; a month not fully over before `end` reads null.
  */
-export async function retentionCohorts(access: StaffAccess, storeIds: number[], end: Date, n: number): Promise<CohortRow[]> {
+export async function retentionCohorts(access: StaffAccess, storeIds: number[], end: Date, n: number, fromRollup = false): Promise<CohortRow[]> {
   const endMonth = chinaMonth(end);
   const [y, mo] = endMonth.split('-').map(Number) as [number, number];
   const firstCohort = new Date(Date.UTC(y, mo - 1 - n, 1) - CHINA);
   const endCohorts = new Date(Date.UTC(y, mo - 1, 1) - CHINA);
-  const [rows] = await access.services.sql.query<RowDataPacket[]>(
-    `SELECT c.cohort, COUNT(*) AS size, SUM(c.k1) AS m1, SUM(c.k2) AS m2, SUM(c.k3) AS m3 FROM (
-       SELECT m.id, DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort,
-              MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 1) AS k1,
-              MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 2) AS k2,
-              MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 3) AS k3
-       FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
-       WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
-       GROUP BY m.id
-     ) c GROUP BY c.cohort ORDER BY c.cohort`,
-    [firstCohort, endCohorts, storeIds, firstCohort, endCohorts],
-  );
+  // member_stats.cohort_orders holds each member's months 1–3 (kept by recordOrder), so a store's
+  // cohorts are its members of six months joined by primary key; before the rollup exists, the orders.
+  const [rows] = fromRollup
+    ? await access.services.sql.query<RowDataPacket[]>(
+        `SELECT DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort, COUNT(*) AS size,
+                SUM(s.cohort_orders & 1 <> 0) AS m1, SUM(s.cohort_orders & 2 <> 0) AS m2, SUM(s.cohort_orders & 4 <> 0) AS m3
+         FROM members m LEFT JOIN member_stats s ON s.member_id = m.id
+         WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
+         GROUP BY cohort`,
+        [storeIds, firstCohort, endCohorts],
+      )
+    : await access.services.sql.query<RowDataPacket[]>(
+        `SELECT c.cohort, COUNT(*) AS size, SUM(c.k1) AS m1, SUM(c.k2) AS m2, SUM(c.k3) AS m3 FROM (
+           SELECT m.id, DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort,
+                  MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 1) AS k1,
+                  MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 2) AS k2,
+                  MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 3) AS k3
+           FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
+           WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
+           GROUP BY m.id
+         ) c GROUP BY c.cohort ORDER BY c.cohort`,
+        [firstCohort, endCohorts, storeIds, firstCohort, endCohorts],
+      );
   const byMonth = new Map(rows.map((r) => [String(r.cohort), r]));
   const out: CohortRow[] = [];
   for (let i = n; i >= 1; i--) {

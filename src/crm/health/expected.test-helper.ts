@@ -98,3 +98,27 @@ export async function generate(services: Pick<Services, 'sql'>, n: number, NOW: 
     await services.sql.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES ?', [orders.slice(i, i + 2000)]);
   }
 }
+
+/** Retention of the `n` registration months before `e`'s month (China time), as the dashboard defines it. */
+export function expectedCohorts(raw: { orders: RawOrder[]; members: RawMember[] }, stores: number[], e: number, n: number) {
+  const month = (t: number) => new Date(t + CHINA).toISOString().slice(0, 7);
+  const [y, mo] = month(e).split('-').map(Number) as [number, number];
+  const monthsOf = new Map<number, Set<string>>();
+  for (const o of raw.orders) {
+    const s = monthsOf.get(o.member) ?? new Set<string>();
+    s.add(month(o.paid));
+    monthsOf.set(o.member, s);
+  }
+  const out: { month: string; size: number; retention: (number | null)[] }[] = [];
+  for (let i = n; i >= 1; i--) {
+    const m = new Date(Date.UTC(y, mo - 1 - i, 1)).toISOString().slice(0, 7);
+    const cohort = raw.members.filter((x) => x.store !== null && stores.includes(x.store) && x.status !== 'deleted' && month(x.registered) === m);
+    const retention = [1, 2, 3].map((k) => {
+      if (k >= i || !cohort.length) return null;
+      const target = new Date(Date.UTC(y, mo - 1 - i + k, 1)).toISOString().slice(0, 7);
+      return cohort.filter((x) => monthsOf.get(x.id)?.has(target)).length / cohort.length;
+    });
+    out.push({ month: m, size: cohort.length, retention });
+  }
+  return out;
+}

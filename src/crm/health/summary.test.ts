@@ -4,7 +4,7 @@ import type { StaffActor } from '../../bot/types.ts';
 import type { Services } from '../../services.ts';
 import { rebuildMemberStats, recordOrder, resyncMembers } from '../stats/rollup.ts';
 import { healthDashboard, PERIOD_DAYS, startOfChinaDay, type Granularity, type HealthFigures } from './dashboard.ts';
-import { DAY, expectedFigures, expectedTrend, generate, loadRaw } from './expected.test-helper.ts';
+import { DAY, expectedCohorts, expectedFigures, expectedTrend, generate, loadRaw } from './expected.test-helper.ts';
 
 // The dashboard's figures come from the store visit summary (store_visit_gaps, store_day_sales)
 // for one store and for all stores, from the orders for other store subsets. Every figure is
@@ -44,6 +44,7 @@ describe('health dashboard from the store visit summary', () => {
       expect(pick(d.previous), `${g} previous`).toEqual(expectedFigures(raw, stores, S - L, S));
       expect(pick(d.lastYear), `${g} last year`).toEqual(expectedFigures(raw, stores, S - 365 * DAY, E - 365 * DAY));
       expect(d.trend.map((p) => ({ active: p.active, orders: p.orders })), `${g} trend`).toEqual(expectedTrend(raw, stores, E, L, 12));
+      expect(d.cohorts, `${g} cohorts`).toEqual(expectedCohorts(raw, stores, E, 6));
       if (stores.length > 1) {
         for (const s of d.perStore) expect(pick(s.figures), `${g} store ${s.storeId}`).toEqual(expectedFigures(raw, [s.storeId], S, E));
       }

@@ -29,6 +29,20 @@ export interface MemberStatsRow {
   orders365d: number;
   cents365d: number;
   complaints60d: number;
+  /** Bits 1, 2, 4: an order in the 1st, 2nd, 3rd calendar month after the registration month. */
+  cohortOrders: number;
+}
+
+const monthCache = new Map<number, number>();
+/** Month number (year × 12 + month) of a China day number; cached, there are few distinct days. */
+export function chinaMonthOfDay(day: number): number {
+  let m = monthCache.get(day);
+  if (m === undefined) {
+    const d = new Date(day * DAY_MS);
+    m = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    monthCache.set(day, m);
+  }
+  return m;
 }
 
 /** Median of a numeric array (sorted copy); null when empty. */
@@ -49,8 +63,12 @@ export class StatsAccumulator {
   private lastDay = -1;
   constructor(private readonly now: Date) {}
 
-  start(memberId: number): void {
-    this.row = { memberId, firstOrderAt: null, lastOrderAt: null, orderCount: 0, orderDays: 0, totalCents: 0, firstDayCents: 0, medianGapDays: null, orders90d: 0, cents90d: 0, centsPrev90d: 0, orders365d: 0, cents365d: 0, complaints60d: 0 };
+  private regMonth = -1;
+
+  /** `registeredAt`: the member's registration (for the cohort bits); null when unknown. */
+  start(memberId: number, registeredAt: Date | null = null): void {
+    this.row = { memberId, firstOrderAt: null, lastOrderAt: null, orderCount: 0, orderDays: 0, totalCents: 0, firstDayCents: 0, medianGapDays: null, orders90d: 0, cents90d: 0, centsPrev90d: 0, orders365d: 0, cents365d: 0, complaints60d: 0, cohortOrders: 0 };
+    this.regMonth = registeredAt ? chinaMonthOfDay(chinaDay(registeredAt)) : -1;
     this.days = [];
     this.lastDay = -1;
   }
@@ -68,6 +86,10 @@ export class StatsAccumulator {
       this.lastDay = day;
     }
     if (this.days.length === 1) r.firstDayCents += cents;
+    if (this.regMonth >= 0) {
+      const k = chinaMonthOfDay(day) - this.regMonth;
+      if (k >= 1 && k <= 3) r.cohortOrders |= 1 << (k - 1);
+    }
     if (age < 90 * DAY_MS) {
       r.orders90d++;
       r.cents90d += cents;
@@ -88,12 +110,12 @@ export class StatsAccumulator {
   }
 }
 
-const COLUMNS = 'member_id, first_order_at, last_order_at, order_count, order_days, total_spend, first_day_spend, median_gap_days, orders_90d, spend_90d, spend_prev_90d, orders_365d, spend_365d, complaints_60d, as_of';
+const COLUMNS = 'member_id, first_order_at, last_order_at, order_count, order_days, total_spend, first_day_spend, median_gap_days, orders_90d, spend_90d, spend_prev_90d, orders_365d, spend_365d, complaints_60d, cohort_orders, as_of';
 const UPDATE = COLUMNS.split(', ').slice(1).map((c) => `${c} = VALUES(${c})`).join(', ');
 const cents = (c: number) => (c / 100).toFixed(2);
 
 function statsValues(r: MemberStatsRow, now: Date): unknown[] {
-  return [r.memberId, r.firstOrderAt, r.lastOrderAt, r.orderCount, r.orderDays, cents(r.totalCents), cents(r.firstDayCents), r.medianGapDays, r.orders90d, cents(r.cents90d), cents(r.centsPrev90d), r.orders365d, cents(r.cents365d), r.complaints60d, now];
+  return [r.memberId, r.firstOrderAt, r.lastOrderAt, r.orderCount, r.orderDays, cents(r.totalCents), cents(r.firstDayCents), r.medianGapDays, r.orders90d, cents(r.cents90d), cents(r.centsPrev90d), r.orders365d, cents(r.cents365d), r.complaints60d, r.cohortOrders, now];
 }
 
 /**
@@ -126,6 +148,9 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     [now, now, ...ids],
   );
   const complaints = new Map(complaintRows.map((r) => [Number(r.member_id), Number(r.n)]));
+  // Registration dates, for the cohort bits; every member gets a row, with orders or not.
+  const [memberRows] = await runner.query<RowDataPacket[]>(`SELECT id, registered_at FROM members WHERE ${memberIds === null ? 'TRUE' : 'id IN (?)'}`, ids);
+  const registered = new Map(memberRows.map((r) => [Number(r.id), r.registered_at as Date]));
   const acc = new StatsAccumulator(now);
   // The whole-table rebuild also rewrites the store visit summary from the same pass (it is
   // not windowed, so per-member refreshes leave it to resyncMembers).
@@ -159,7 +184,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     const id = Number(r.member_id);
     if (id !== current) {
       if (current !== -1) await finishMember(current);
-      acc.start(id);
+      acc.start(id, registered.get(id) ?? null);
       current = id;
     }
     const paid = r.paid_at as Date;
@@ -169,9 +194,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
   }
   if (current !== -1) await finishMember(current);
   // Members without any order still get a row (zeros), so every member can be scored.
-  const [all] = await runner.query<RowDataPacket[]>(`SELECT id FROM members WHERE ${memberIds === null ? 'TRUE' : 'id IN (?)'}`, ids);
-  for (const r of all) {
-    const id = Number(r.id);
+  for (const id of registered.keys()) {
     if (done.has(id)) continue;
     acc.start(id);
     await emit(acc.finish());
