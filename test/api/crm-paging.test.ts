@@ -59,6 +59,48 @@ describe('admin API: paging follow-ups and orders', () => {
     expect(items.map((o) => [o.id, o.orderNo, o.amount, o.store.id])).toEqual(orders.map((o: any) => [o.id, o.order_no, String(o.amount), o.store_id]));
   });
 
+  it('pages a tag-filtered list in every plan: each member once, in sort order, deleted and other-store members left out', async () => {
+    const { db, sql } = t.env.services;
+    // A common tag (every member, the deleted M00000011 included) makes short pages walk the sort
+    // index; a rare one (two members) joins. Distinct points where they'd tie would hide order bugs.
+    const common = await db.tag.create({ data: { name: '常客', category: 'behaviour' } });
+    const rare = await db.tag.create({ data: { name: '稀有', category: 'behaviour' } });
+    const members = await db.member.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
+    await db.memberTag.createMany({ data: members.map((m) => ({ memberId: m.id, tagId: common.id })) });
+    await db.memberTag.createMany({ data: members.slice(0, 2).map((m) => ({ memberId: m.id, tagId: rare.id })) });
+    await sql.query('UPDATE members SET points = (id * 37) % 11 * 100');
+    for (const [tag, token, stores] of [
+      ['常客', t.tokens.hq, null],
+      ['常客', t.tokens.manager1, [t.fx.stores.S1]],
+      ['稀有', t.tokens.hq, null],
+    ] as const) {
+      for (const [sort, orderSql] of [
+        ['-points', 'm.points DESC, m.id DESC'],
+        ['registeredAt', 'm.registered_at, m.id'],
+        ['name', 'm.name, m.id'],
+      ] as const) {
+        const [expected] = await sql.query<any[]>(
+          `SELECT m.id FROM members m JOIN member_tags mt ON mt.member_id = m.id JOIN tags g ON g.id = mt.tag_id
+            WHERE g.name = ? AND m.status <> 'deleted' ${stores ? 'AND m.home_store_id IN (?)' : ''} ORDER BY ${orderSql}`,
+          stores ? [tag, stores] : [tag],
+        );
+        for (const size of [1, 3]) {
+          const seen: number[] = [];
+          let total = -1;
+          for (let page = 1; page <= 20; page++) {
+            const r = await t.call(token, 'GET', `/api/crm/customers?tag=${encodeURIComponent(tag)}&sort=${sort}&pageSize=${size}&page=${page}`);
+            expect(r.status).toBe(200);
+            total = r.body.total;
+            if (!r.body.items.length) break;
+            seen.push(...r.body.items.map((i: any) => i.id));
+          }
+          expect(total, `${tag} ${sort} ${size}`).toBe(expected.length);
+          expect(seen, `${tag} ${sort} ${size}`).toEqual(expected.map((e) => e.id));
+        }
+      }
+    }
+  });
+
   it('refuses bad page parameters with a 400 naming the parameter', async () => {
     for (const q of ['page=0', 'pageSize=0', 'pageSize=101', 'page=x']) {
       const f = await t.call(t.tokens.manager1, 'GET', `/api/crm/interactions?pending_follow_up=true&${q}`);
