@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { batchTag, createTag, listTags, mergeTags } from '../../crm/tags/manage.ts';
-import { deleteTag, updateTag } from '../tags/manage.ts';
+import { batchTag, createTag, deleteTag, listTags, mergeTags, updateTag } from '../../crm/tags/manage.ts';
 import { defineRoute } from '../route.ts';
 import { idParam, iso, isoDateTime, jsonify } from '../schemas.ts';
 

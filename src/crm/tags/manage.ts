@@ -35,6 +35,66 @@ export async function createTag(access: StaffAccess, input: { name: string; cate
   return tag;
 }
 
+export interface TagRow {
+  id: number;
+  name: string;
+  category: TagCategory;
+  description: string | null;
+  createdAt: Date;
+}
+
+const tagSelect = { id: true, name: true, category: true, description: true, createdAt: true } as const;
+
+const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === 'P2002';
+
+/** Renames, recategorizes or describes a tag (tag.manage); 404 for no such tag, 409 when the new name is taken. */
+export async function updateTag(access: StaffAccess, id: number, patch: { name?: string; category?: TagCategory; description?: string | null }): Promise<TagRow> {
+  requirePermission(access.actor, 'tag.manage');
+  const { db } = access.services;
+  const before = await db.tag.findUnique({ where: { id }, select: tagSelect });
+  if (!before) throw notFound('tag_not_found', `没有编号为 ${id} 的标签。`);
+  const name = patch.name === undefined ? undefined : normalizeText(patch.name).trim();
+  if (name !== undefined && (!name || name.length > 32)) throw badRequest('invalid_tag', '标签名须为 1–32 个字符。');
+  if (patch.category !== undefined && !TAG_CATEGORIES.includes(patch.category)) throw badRequest('invalid_category', `分类须为 ${TAG_CATEGORIES.join(' / ')}。`);
+  const data = {
+    ...(name !== undefined ? { name } : {}),
+    ...(patch.category ? { category: patch.category } : {}),
+    ...(patch.description !== undefined ? { description: patch.description } : {}),
+  };
+  let tag: TagRow;
+  try {
+    tag = (await db.tag.update({ where: { id }, data, select: tagSelect })) as TagRow;
+  } catch (e) {
+    // Names are unique case-insensitively (the column's collation), so "vip" collides with "VIP".
+    if (isUniqueViolation(e)) throw new AppError('tag_exists', `标签「${name}」已存在。`, 409);
+    throw e;
+  }
+  invalidateTagDictionary(access.services);
+  await audit(access.services, {
+    actor: access.actor,
+    action: 'tag.update',
+    targetType: 'tag',
+    targetId: String(id),
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { before: { name: before.name, category: before.category, description: before.description }, after: data },
+  });
+  return tag;
+}
+
+/** Deletes a tag, its rule and its member assignments (FK cascade, tag.manage); the audit row keeps the count. */
+export async function deleteTag(access: StaffAccess, id: number): Promise<{ id: number; name: string; removedFromMembers: number }> {
+  requirePermission(access.actor, 'tag.manage');
+  const { db } = access.services;
+  const tag = await db.tag.findUnique({ where: { id }, select: { id: true, name: true, _count: { select: { members: true } } } });
+  if (!tag) throw notFound('tag_not_found', `没有编号为 ${id} 的标签。`);
+  await db.tag.delete({ where: { id } });
+  invalidateTagDictionary(access.services);
+  const removedFromMembers = tag._count.members;
+  await audit(access.services, { actor: access.actor, action: 'tag.delete', targetType: 'tag', targetId: String(id), channel: access.channel, requestId: access.requestId, detail: { name: tag.name, removedFromMembers } });
+  return { id, name: tag.name, removedFromMembers };
+}
+
 async function tagByName(access: StaffAccess, name: string) {
   const tag = await access.services.db.tag.findUnique({ where: { name: normalizeText(name).trim() } });
   if (!tag) throw notFound('tag_not_found', `没有标签「${name}」。`);
