@@ -56,19 +56,16 @@ async function evaluate(services: Services, seg: RunTarget, trigger: string, fre
         const [existing] = await conn.query<any[]>('SELECT COUNT(*) AS n FROM segment_members WHERE segment_id = ?', [seg.id]);
         if (Number(existing[0].n) > 0) throw new Error(`segment ${seg.id} is already frozen`);
       }
-      const joinedFrom = `FROM seg_eval e LEFT JOIN segment_members sm ON sm.segment_id = ? AND sm.member_id = e.id WHERE sm.member_id IS NULL`;
+      // A frozen list starts empty: everyone joins, nobody leaves, no diff to compute.
+      const joinedFrom = freeze ? 'FROM seg_eval e' : `FROM seg_eval e LEFT JOIN segment_members sm ON sm.segment_id = ? AND sm.member_id = e.id WHERE sm.member_id IS NULL`;
       const leftFrom = `FROM segment_members sm LEFT JOIN seg_eval e ON e.id = sm.member_id WHERE sm.segment_id = ? AND e.id IS NULL`;
-      const [[joinedN]] = await conn.query<any[]>(`SELECT COUNT(*) AS n ${joinedFrom}`, [seg.id]);
-      const [[leftN]] = await conn.query<any[]>(`SELECT COUNT(*) AS n ${leftFrom}`, [seg.id]);
-      const [joinedRows] = await conn.query<any[]>(`SELECT e.id AS member_id ${joinedFrom} ORDER BY e.id LIMIT ?`, [seg.id, DIFF_IDS]);
-      const [leftRows] = await conn.query<any[]>(`SELECT sm.member_id ${leftFrom} ORDER BY sm.member_id LIMIT ?`, [seg.id, DIFF_IDS]);
-      const joined = Number(joinedN.n);
-      const left = Number(leftN.n);
-      await conn.query(
-        `DELETE sm FROM segment_members sm LEFT JOIN seg_eval e ON e.id = sm.member_id WHERE sm.segment_id = ? AND e.id IS NULL`,
-        [seg.id],
-      );
-      await conn.query('INSERT IGNORE INTO segment_members (segment_id, member_id, added_at) SELECT ?, id, ? FROM seg_eval', [seg.id, now]);
+      const segParam = freeze ? [] : [seg.id];
+      const joined = freeze ? count : Number((await conn.query<any[]>(`SELECT COUNT(*) AS n ${joinedFrom}`, segParam))[0][0].n);
+      const left = freeze ? 0 : Number((await conn.query<any[]>(`SELECT COUNT(*) AS n ${leftFrom}`, [seg.id]))[0][0].n);
+      const [joinedRows] = await conn.query<any[]>(`SELECT e.id AS member_id ${joinedFrom} ORDER BY e.id LIMIT ?`, [...segParam, DIFF_IDS]);
+      const [leftRows] = left ? await conn.query<any[]>(`SELECT sm.member_id ${leftFrom} ORDER BY sm.member_id LIMIT ?`, [seg.id, DIFF_IDS]) : [[]];
+      if (left) await conn.query(`DELETE sm FROM segment_members sm LEFT JOIN seg_eval e ON e.id = sm.member_id WHERE sm.segment_id = ? AND e.id IS NULL`, [seg.id]);
+      await conn.query(`INSERT ${freeze ? '' : 'IGNORE '}INTO segment_members (segment_id, member_id, added_at) SELECT ?, id, ? FROM seg_eval ORDER BY id`, [seg.id, now]);
       const durationMs = Date.now() - started;
       const [ins] = await conn.query<any>(
         'INSERT INTO segment_runs (segment_id, ran_at, `trigger`, count, joined, `left`, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
