@@ -39,6 +39,12 @@ try {
   const example = { version: 1, root: { and: [{ field: 'level', op: 'gt', value: 3 }, { metric: 'spend', days: 30, op: 'gt', value: '500' }] } };
   const preview = await time(() => previewTree(access, example), 3);
   row('preview 等级>3 且 最近30天消费>500元', preview.ms, '≤ 1 s', `(${preview.result.count} members)`);
+  // The same order condition with no member-side condition to narrow it, and with a narrow one:
+  // the evaluator scans the window in the first case and probes each member in the second.
+  const alone = await time(() => previewTree(access, { version: 1, root: example.root.and[1] }), 3);
+  row('  preview 最近30天消费>500元 (alone)', alone.ms, '—', `(${alone.result.count} members)`);
+  const narrow = await time(() => previewTree(access, { version: 1, root: { and: [{ field: 'level', op: 'eq', value: 5 }, example.root.and[1]] } }), 3);
+  row('  preview 等级=5 且 最近30天消费>500元', narrow.ms, '—', `(${narrow.result.count} members)`);
 
   // The export segment: half the members (500,000 at the 1M size), by registration date.
   const size = Math.min(500_000, Math.floor(Number(counts.m) / 2));
