@@ -3,7 +3,7 @@ import { requirePermission } from '../access.ts';
 import { audit } from '../audit.ts';
 import { can, storeScope } from '../auth/permissions.ts';
 import { badRequest } from '../../errors.ts';
-import { asSeenBy, memberListSelect } from './find.ts';
+import { asSeenBy, memberListSelect, type MemberBrief } from './find.ts';
 import { normalizeName, normalizePhone, normalizeText } from './identifiers.ts';
 import { visibleMembersSql } from './scope.ts';
 
@@ -37,18 +37,12 @@ export interface MemberListFilters {
   take: number;
 }
 
-export interface MemberListRow {
-  id: number;
-  memberNo: string;
-  name: string;
-  phone: string;
-  level: number;
-  points: number;
-  status: 'active' | 'frozen' | 'deleted';
+/** A search result's fields, the home store with its id (for links), and two list columns more. */
+export type MemberListRow = Omit<MemberBrief, 'homeStore'> & {
   homeStore: { id: number; name: string } | null;
   registeredAt: Date;
   sourceChannel: string;
-}
+};
 
 type Condition = { sql: string; params: unknown[] };
 
