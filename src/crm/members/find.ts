@@ -1,11 +1,10 @@
-import type { Prisma } from '../../db/prisma.ts';
 import type { StaffAccess } from '../access.ts';
-import { phoneFor } from '../mask.ts';
 import { requirePermission } from '../access.ts';
 import { auditMemberRead } from './audit-read.ts';
 import { normalizeMemberNo, normalizeName, normalizePhone } from './identifiers.ts';
 import type { MemberRef } from './ref.ts';
-import { visibleMembers } from './scope.ts';
+import { likePrefix, readMemberRows } from './rows.ts';
+import { visibleMembersSql } from './scope.ts';
 
 /** One line of a search result; `phone` is already masked for actors without member.phone.view. */
 export interface MemberBrief {
@@ -33,23 +32,6 @@ export interface MemberSearch {
 /** A short list is what fits in one chat message; the total tells staff to narrow down. */
 export const DEFAULT_LIST_LIMIT = 5;
 
-/** The columns of a member in every list (chat search results, the API's list page). */
-export const memberListSelect = {
-  id: true,
-  memberNo: true,
-  name: true,
-  phone: true,
-  level: true,
-  points: true,
-  status: true,
-  homeStore: { select: { id: true, name: true } },
-} satisfies Prisma.MemberSelect;
-
-/** A listed row as this actor may see it: the phone masked without member.phone.view. */
-export function asSeenBy<T extends { phone: string }>(actor: StaffAccess['actor'], row: T): T {
-  return { ...row, phone: phoneFor(actor, row.phone) };
-}
-
 /**
  * Searches within the actor's store scope without auditing: for callers that audit their own,
  * more specific action (summary, tagging). Phone beats member number beats name when several
@@ -57,29 +39,33 @@ export function asSeenBy<T extends { phone: string }>(actor: StaffAccess['actor'
  */
 export async function searchMembers(access: StaffAccess, ref: MemberRef, limit = DEFAULT_LIST_LIMIT): Promise<MemberSearch> {
   const { services, actor } = access;
-  const scope = visibleMembers(actor);
-  const run = async (by: MemberSearch['by'], query: string, where: Prisma.MemberWhereInput): Promise<MemberSearch> => {
-    const full: Prisma.MemberWhereInput = { AND: [scope, where] };
-    const find = () => services.db.member.findMany({ where: full, select: memberListSelect, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: Math.max(limit, 1) });
+  const take = Math.max(limit, 1);
+  const run = async (by: MemberSearch['by'], query: string, where: string, param: string): Promise<MemberSearch> => {
+    const find = () => readMemberRows(services, actor, where, [param], 'm.name, m.id', take);
+    const count = async () => {
+      const scope = visibleMembersSql(actor);
+      const [[row]] = await services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE (${scope.sql}) AND (${where})`, [...scope.params, param]);
+      return Number(row.n);
+    };
     // Phone and member number are unique: the one row found is the total, no COUNT query needed.
-    const [total, rows] = by === 'name' ? await Promise.all([services.db.member.count({ where: full }), find()]) : await find().then((r) => [r.length, r] as const);
-    const members = rows.map((m) => ({ ...asSeenBy(actor, m), homeStore: m.homeStore?.name ?? null }));
+    const [total, rows] = by === 'name' ? await Promise.all([count(), find()]) : await find().then((r) => [r.length, r] as const);
+    const members = rows.map(({ registeredAt: _r, sourceChannel: _s, ...m }) => ({ ...m, homeStore: m.homeStore?.name ?? null }));
     return { by, query, valid: true, total, members };
   };
   const invalid = (by: MemberSearch['by'], raw: string): MemberSearch => ({ by, query: raw, valid: false, total: 0, members: [] });
 
   if (ref.phone) {
     const phone = normalizePhone(ref.phone);
-    return phone ? run('phone', phone, { phone }) : invalid('phone', ref.phone);
+    return phone ? run('phone', phone, 'm.phone = ?', phone) : invalid('phone', ref.phone);
   }
   if (ref.memberNo) {
     const memberNo = normalizeMemberNo(ref.memberNo);
-    return memberNo ? run('memberNo', memberNo, { memberNo }) : invalid('memberNo', ref.memberNo);
+    return memberNo ? run('memberNo', memberNo, 'm.member_no = ?', memberNo) : invalid('memberNo', ref.memberNo);
   }
   const name = normalizeName(ref.name ?? '');
   if (!name) return invalid('name', ref.name ?? '');
-  const exact = await run('name', name, { name });
-  return exact.total > 0 ? exact : run('name', name, { name: { startsWith: name } });
+  const exact = await run('name', name, 'm.name = ?', name);
+  return exact.total > 0 ? exact : run('name', name, 'm.name LIKE ?', likePrefix(name));
 }
 
 /**

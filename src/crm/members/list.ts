@@ -3,8 +3,9 @@ import { requirePermission } from '../access.ts';
 import { audit } from '../audit.ts';
 import { can, storeScope } from '../auth/permissions.ts';
 import { badRequest } from '../../errors.ts';
-import { asSeenBy, memberListSelect, type MemberBrief } from './find.ts';
+import type { MemberBrief } from './find.ts';
 import { normalizeName, normalizePhone, normalizeText } from './identifiers.ts';
+import { likePrefix, readMemberRows } from './rows.ts';
 import { visibleMembersSql } from './scope.ts';
 
 /**
@@ -46,7 +47,6 @@ export type MemberListRow = Omit<MemberBrief, 'homeStore'> & {
 
 type Condition = { sql: string; params: unknown[] };
 
-const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
  * What `q` means: digits (with +86 / spaces / dashes) are a phone prefix, "M…" a member-number
@@ -129,7 +129,7 @@ function tagPageHint(column: string, total: number, span: number, f: MemberListF
 /** One page of the members the actor may see, matching every given filter; one audit row per page read. */
 export async function listMembers(access: StaffAccess, f: MemberListFilters): Promise<{ total: number; rows: MemberListRow[] }> {
   requirePermission(access.actor, 'member.read');
-  const { db, sql } = access.services;
+  const { sql } = access.services;
   const and = conditions(access, f);
   const where = and.map((c) => `(${c.sql})`).join(' AND ');
   const params = and.flatMap((c) => c.params);
@@ -155,7 +155,7 @@ export async function listMembers(access: StaffAccess, f: MemberListFilters): Pr
   const { skip, take, ...filters } = f;
   // The audit row needs only the page's ids: it is written while the rows are read.
   const [found] = await Promise.all([
-    ids.length ? db.member.findMany({ where: { id: { in: ids } }, select: { ...memberListSelect, registeredAt: true, sourceChannel: true } }) : [],
+    ids.length ? readMemberRows(access.services, access.actor, 'm.id IN (?)', [ids], 'm.id', ids.length) : [],
     audit(access.services, {
       actor: access.actor,
       action: 'member.list',
@@ -167,9 +167,6 @@ export async function listMembers(access: StaffAccess, f: MemberListFilters): Pr
     }),
   ]);
   const byId = new Map(found.map((m) => [m.id, m]));
-  const rows = ids.flatMap((id) => {
-    const m = byId.get(id);
-    return m ? [asSeenBy(access.actor, m)] : [];
-  });
+  const rows = ids.flatMap((id) => byId.get(id) ?? []);
   return { total, rows };
 }
