@@ -66,7 +66,7 @@ try {
   const scores = await time(() => recomputeScores(services.sql, { now: BENCH_NOW }));
   const s = scores.result.ms;
   const tags = await time(() => refreshSmartTags(services.sql, BENCH_NOW));
-  row('RFM + churn + CLV recompute (all members)', scores.ms, '≤ 60 s', `member_stats ${scores.result.stats?.mode} (${scores.result.stats?.members} members moved) ${s.stats} · read ${s.read} · rfm cuts ${s.rfm} · fit ${s.fit} · score+load ${s.score} ms`);
+  row('RFM + churn + CLV recompute (all members)', scores.ms, '≤ 60 s', `member_stats ${scores.result.stats?.mode} (${scores.result.stats?.members} members moved) ${s.stats} · read ${s.read} · rfm cuts ${s.rfm} · fit ${s.fit} · score+load ${s.score} (apply ${s.apply}) ms`);
   row('  smart tags refresh', tags.ms, '—');
 
   const store = { ...access, actor: { ...access.actor, role: 'store_manager' as const, storeIds: [1] } };

@@ -42,7 +42,8 @@ export interface RecomputeResult {
   rfm: RfmCuts;
   /** How member_stats was brought to `now` (null when skipped). */
   stats: StatsRefresh | null;
-  ms: { stats: number; read: number; fit: number; score: number; rfm: number; total: number };
+  /** score: scoring and loading member_scores, of which apply: the UPDATE/INSERT from the staged rows. */
+  ms: { stats: number; read: number; fit: number; score: number; apply: number; rfm: number; total: number };
 }
 
 /**
@@ -156,7 +157,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     }
     if (rows.length) yield rows;
   }
-  await loadScores(sql, scored());
+  const { applyMs } = await loadScores(sql, scored());
   const t3 = Date.now();
   const params = {
     bgnbd: bg && { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, logLikelihood: bg.logLikelihood, converged: bg.converged, unit: 'week' },
@@ -164,5 +165,5 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     rfm: { config: rfmConfig, cuts },
   };
   await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, ?)', ['scores', now, ids.length, JSON.stringify(params), t3 - t0]);
-  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, score: t3 - t2, total: Date.now() - t0 } };
+  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, score: t3 - t2, apply: applyMs, total: Date.now() - t0 } };
 }
