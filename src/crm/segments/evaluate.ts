@@ -42,7 +42,6 @@ const HEAP_BYTES = 1024 * 1024 * 1024;
 export async function materializeMembers(conn: PoolConnection, table: string, tree: SegmentTree, opts: EvaluateOptions): Promise<number> {
   const leaves = windowLeaves(tree.root);
   const temps: string[] = [];
-  await conn.query('SET SESSION max_heap_table_size = ?', [HEAP_BYTES]);
   try {
     await createIdTable(conn, table, true);
     if (!leaves.length) {
@@ -108,9 +107,10 @@ export async function materializeMembers(conn: PoolConnection, table: string, tr
           await fill(await idTable('cand'), { sql: `SELECT STRAIGHT_JOIN c.id FROM ${set} s JOIN ${prev} c ON c.id = s.id`, params: [] });
         }
       } else {
+        // Kept members into a new table: a DELETE would run the subquery without index condition pushdown (every order row read).
         const c = await candTable();
         const probe = compileCondition(leaf, opts);
-        candidates -= affected(await conn.query(`DELETE m FROM ${c} m WHERE NOT ${probe.where}`, probe.params));
+        await fill(await idTable('cand'), { sql: `SELECT m.id FROM ${c} m WHERE ${probe.where}`, params: probe.params });
       }
       replace.set(leaf, 'TRUE');
     }
@@ -129,8 +129,7 @@ export async function materializeMembers(conn: PoolConnection, table: string, tr
     const { where, params } = compileWhere(tree, { ...opts, replace });
     return affected(await conn.query(`INSERT INTO ${table} (id) SELECT STRAIGHT_JOIN m.id FROM ${candFinal} c JOIN members m ON m.id = c.id WHERE ${where}`, params));
   } finally {
-    for (const t of temps) await conn.query(`DROP TEMPORARY TABLE IF EXISTS ${t}`).catch(() => {});
-    await conn.query('SET SESSION max_heap_table_size = DEFAULT').catch(() => {});
+    if (temps.length) await conn.query(`DROP TEMPORARY TABLE IF EXISTS ${temps.join(', ')}`).catch(() => {});
   }
 }
 
@@ -149,8 +148,7 @@ function windowLeaves(n: SegmentNode): MetricCondition[] {
 
 /** A MEMORY table of ids: HASH for lookups (half the cost of a BTREE probe), BTREE when read in id order (samples, diffs). */
 async function createIdTable(conn: PoolConnection, name: string, ordered: boolean): Promise<void> {
-  await conn.query(`DROP TEMPORARY TABLE IF EXISTS ${name}`);
-  await conn.query(`CREATE TEMPORARY TABLE ${name} (id INT NOT NULL, PRIMARY KEY USING ${ordered ? 'BTREE' : 'HASH'} (id)) ENGINE=MEMORY`);
+  await conn.query(`SET STATEMENT max_heap_table_size = ? FOR CREATE OR REPLACE TEMPORARY TABLE ${name} (id INT NOT NULL, PRIMARY KEY USING ${ordered ? 'BTREE' : 'HASH'} (id)) ENGINE=MEMORY`, [HEAP_BYTES]);
 }
 
 function affected(result: unknown): number {
@@ -159,10 +157,14 @@ function affected(result: unknown): number {
 
 /** Every store id (the covering index leads with store_id) and orders per member, from the tables' statistics. */
 async function orderStats(conn: PoolConnection): Promise<{ storeIds: number[]; ordersPerMember: number; members: number }> {
-  const [stores] = await conn.query<any[]>('SELECT id FROM stores ORDER BY id');
-  const [rows] = await conn.query<any[]>("SELECT table_name AS t, table_rows AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('orders', 'members')");
-  const n = (t: string) => Number(rows.find((r) => String(r.t) === t)?.n ?? 0);
-  return { storeIds: stores.map((r) => Number(r.id)), ordersPerMember: n('orders') / Math.max(1, n('members')), members: n('members') };
+  const [[row]] = await conn.query<any[]>(
+    `SELECT (SELECT GROUP_CONCAT(id ORDER BY id) FROM stores) AS stores,
+       (SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'orders') AS orders,
+       (SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'members') AS members`,
+  );
+  const members = Number(row.members ?? 0);
+  const storeIds = row.stores ? String(row.stores).split(',').map(Number) : [];
+  return { storeIds, ordersPerMember: Number(row.orders ?? 0) / Math.max(1, members), members };
 }
 
 /** The optimizer's estimate (index dives) of the orders in a condition's window. */

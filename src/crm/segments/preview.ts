@@ -103,8 +103,8 @@ async function churnDistribution(conn: PoolConnection): Promise<Record<string, n
   // Per level (high/medium/low) when the churn model registers churn_level (src/crm/scores/segment-scores.ts).
   const def = SCORES.churn_level ?? SCORES.churn_risk!;
   const [rows] = await conn.query<any[]>(
-    `SELECT COALESCE((SELECT ${def.column} FROM ${def.table} WHERE ${def.memberKey} = m.id), 'unknown') AS risk, COUNT(*) AS n
-     FROM ${RESULT} m GROUP BY risk`,
+    `SELECT COALESCE(${def.column}, 'unknown') AS risk, COUNT(*) AS n
+     FROM ${RESULT} m LEFT JOIN ${def.table} ON ${def.memberKey} = m.id GROUP BY risk`,
   );
   return Object.fromEntries(rows.map((r) => [String(r.risk), Number(r.n)]));
 }
