@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
 import { audit } from '../audit.ts';
-import { storeScope } from '../auth/permissions.ts';
+import { visibleMembersSql } from './scope.ts';
 import { phoneFor } from '../mask.ts';
 
 export interface DuplicateGroup {
@@ -17,21 +17,19 @@ export interface DuplicateGroup {
  */
 export async function findDuplicates(access: StaffAccess, opts: { memberId?: number; limit?: number } = {}): Promise<DuplicateGroup[]> {
   requirePermission(access.actor, 'member.merge');
-  const stores = storeScope(access.actor);
-  const scopeSql = stores === null ? '' : ' AND m.home_store_id IN (?)';
-  const scopeParams = stores === null ? [] : [stores.length ? stores : [-1]];
+  const scope = visibleMembersSql(access.actor);
   const only = opts.memberId ? ' AND (m.name, m.birthday) IN (SELECT name, birthday FROM members WHERE id = ?)' : '';
   const [groups] = await access.services.sql.query<RowDataPacket[]>(
-    `SELECT m.name, m.birthday FROM members m WHERE m.status <> 'deleted' AND m.birthday IS NOT NULL${scopeSql}${only}
+    `SELECT m.name, m.birthday FROM members m WHERE (${scope.sql}) AND m.birthday IS NOT NULL${only}
       GROUP BY m.name, m.birthday HAVING COUNT(*) > 1 ORDER BY m.name LIMIT ?`,
-    [...scopeParams, ...(opts.memberId ? [opts.memberId] : []), Math.min(opts.limit ?? 50, 500)],
+    [...scope.params, ...(opts.memberId ? [opts.memberId] : []), Math.min(opts.limit ?? 50, 500)],
   );
   const out: DuplicateGroup[] = [];
   for (const g of groups) {
     const [rows] = await access.services.sql.query<RowDataPacket[]>(
       `SELECT m.id, m.member_no, m.name, m.phone, m.home_store_id, m.registered_at, (SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id) AS orders
-         FROM members m WHERE m.status <> 'deleted' AND m.name = ? AND m.birthday = ?${scopeSql} ORDER BY m.id`,
-      [g.name, g.birthday, ...scopeParams],
+         FROM members m WHERE (${scope.sql}) AND m.name = ? AND m.birthday = ? ORDER BY m.id`,
+      [...scope.params, g.name, g.birthday],
     );
     out.push({
       reason: 'name_birthday',
