@@ -22,7 +22,8 @@ import type { MetricCondition, SegmentNode, SegmentTree } from './tree.ts';
  * candidates where cheaper; finally the rest of the tree runs over the candidates only, those
  * conditions replaced by key lookups in their sets. Every condition keeps its meaning (the
  * tests run both plans against the same independent expectation); only the plan changes.
- * Temporary tables are MEMORY: an InnoDB one costs ~40 µs per inserted row under load.
+ * Temporary tables are MEMORY: filling 40,832 ids from a members scan took 1.7 s into an InnoDB
+ * temporary table and 0.34 s into a MEMORY one (crm_bench_1m, loaded machine).
  */
 export interface EvaluateOptions {
   now: Date;
