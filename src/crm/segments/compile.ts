@@ -14,6 +14,13 @@ export interface CompileOptions {
   /** Home stores the members must belong to; null = every store. Deleted members never match. */
   stores: readonly number[] | null;
   /**
+   * Every store id, when known: with `stores` null the scope then reads "home store in (all
+   * stores) or none", true of every member (home_store_id references stores), which lets the
+   * indexes that lead with home_store_id serve range conditions on the columns after it
+   * (members (home_store_id, level, status, registered_at): level > 3 reads 4 % of the index).
+   */
+  allStores?: readonly number[];
+  /**
    * SQL that stands for a node of this tree (by identity) instead of its own compilation, without
    * parameters: the evaluator's precomputed metric sets (evaluate.ts).
    */
@@ -39,7 +46,7 @@ class Sql {
 
 export function compileWhere(tree: SegmentTree, opts: CompileOptions): CompiledWhere {
   const sql = new Sql();
-  const scope = scopeWhere(sql, opts.stores);
+  const scope = scopeWhere(sql, opts.stores, opts.allStores);
   const body = node(tree.root, sql, opts);
   return { where: `${scope} AND ${body}`, params: sql.params };
 }
@@ -51,18 +58,19 @@ export function compileCondition(n: SegmentNode, opts: CompileOptions): Compiled
 }
 
 /** Every live member in scope, no condition: the denominator of a share, or the candidates of an unconditioned tree. */
-export function compileScope(stores: readonly number[] | null): CompiledWhere {
+export function compileScope(stores: readonly number[] | null, allStores?: readonly number[]): CompiledWhere {
   const sql = new Sql();
-  return { where: scopeWhere(sql, stores), params: sql.params };
+  return { where: scopeWhere(sql, stores, allStores), params: sql.params };
 }
 
-function scopeWhere(sql: Sql, stores: readonly number[] | null): string {
-  return `m.status <> 'deleted'${stores === null ? '' : stores.length === 0 ? ' AND FALSE' : ` AND m.home_store_id IN (${sql.p([...stores])})`}`;
+function scopeWhere(sql: Sql, stores: readonly number[] | null, allStores?: readonly number[]): string {
+  if (stores === null) return `m.status <> 'deleted'${allStores?.length ? ` AND (m.home_store_id IN (${sql.p([...allStores])}) OR m.home_store_id IS NULL)` : ''}`;
+  return `m.status <> 'deleted'${stores.length === 0 ? ' AND FALSE' : ` AND m.home_store_id IN (${sql.p([...stores])})`}`;
 }
 
 /** The member set as one statement: `SELECT m.id FROM members m WHERE …` (the whole scope when tree is null). */
 export function compileMemberIds(tree: SegmentTree | null, opts: CompileOptions): { sql: string; params: unknown[] } {
-  const { where, params } = tree === null ? compileScope(opts.stores) : compileWhere(tree, opts);
+  const { where, params } = tree === null ? compileScope(opts.stores, opts.allStores) : compileWhere(tree, opts);
   return { sql: `SELECT m.id FROM members m WHERE ${where}`, params };
 }
 

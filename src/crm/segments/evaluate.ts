@@ -44,11 +44,14 @@ const HISTORY_ROW = 2;
 /** MEMORY temporary tables take their size limit at creation; 1M ids need ~60 MB, the default is 16 MB. */
 const HEAP_BYTES = 1024 * 1024 * 1024;
 
-export async function materializeMembers(conn: PoolConnection, table: string, tree: SegmentTree, opts: EvaluateOptions): Promise<number> {
+export async function materializeMembers(conn: PoolConnection, table: string, tree: SegmentTree, evalOpts: EvaluateOptions): Promise<number> {
   const leaves = windowLeaves(tree.root);
   const temps: string[] = [];
   try {
     await createIdTable(conn, table, true);
+    const stats = await orderStats(conn);
+    // The store ids are read a moment before the statements: a member of a store created in between is left out, as if the evaluation had run first.
+    const opts = { ...evalOpts, allStores: stats.storeIds };
     if (!leaves.length) {
       const { sql, params } = compileMemberIds(tree, opts);
       return affected(await conn.query(`INSERT INTO ${table} (id) ${sql}`, params));
@@ -56,7 +59,6 @@ export async function materializeMembers(conn: PoolConnection, table: string, tr
 
     const conjuncts = 'and' in tree.root ? tree.root.and : [tree.root];
     const local = conjuncts.filter((c) => windowLeaves(c).length === 0);
-    const stats = await orderStats(conn);
     const sized = await Promise.all(leaves.map(async (leaf) => ({ leaf, rows: await windowSize(conn, leaf, opts.now, stats.storeIds) })));
     let tables = 0;
     const idTable = async (kind: string): Promise<string> => {
@@ -77,7 +79,7 @@ export async function materializeMembers(conn: PoolConnection, table: string, tr
     };
     const scoped = (from: string | null): { sql: string; params: unknown[] } => {
       if (from === null) return compileMemberIds(local.length ? { version: 1, root: { and: local } } : null, opts);
-      const scope = compileScope(opts.stores);
+      const scope = compileScope(opts.stores, opts.allStores);
       return { sql: `SELECT STRAIGHT_JOIN m.id FROM ${from} s JOIN members m ON m.id = s.id WHERE ${scope.where}`, params: scope.params };
     };
     const candTable = async (): Promise<string> => cand ?? fill(await idTable('cand'), scoped(null));
