@@ -47,6 +47,8 @@ const HEAP_BYTES = 1024 * 1024 * 1024;
 export async function materializeMembers(conn: PoolConnection, table: string, tree: SegmentTree, evalOpts: EvaluateOptions): Promise<number> {
   const leaves = windowLeaves(tree.root);
   const temps: string[] = [];
+  // MEMORY tables take their size limit at creation (portable: MySQL 8.4 in docker compose, MariaDB here).
+  await conn.query('SET SESSION max_heap_table_size = ?', [HEAP_BYTES]);
   try {
     await createIdTable(conn, table, true);
     const stats = await orderStats(conn);
@@ -137,6 +139,7 @@ export async function materializeMembers(conn: PoolConnection, table: string, tr
     return affected(await conn.query(`INSERT INTO ${table} (id) SELECT STRAIGHT_JOIN m.id FROM ${candFinal} c JOIN members m ON m.id = c.id WHERE ${where}`, params));
   } finally {
     if (temps.length) await conn.query(`DROP TEMPORARY TABLE IF EXISTS ${temps.join(', ')}`).catch(() => {});
+    await conn.query('SET SESSION max_heap_table_size = DEFAULT').catch(() => {});
   }
 }
 
@@ -155,7 +158,8 @@ function windowLeaves(n: SegmentNode): MetricCondition[] {
 
 /** A MEMORY table of ids: HASH for lookups (half the cost of a BTREE probe), BTREE when read in id order (samples, diffs). */
 async function createIdTable(conn: PoolConnection, name: string, ordered: boolean): Promise<void> {
-  await conn.query(`SET STATEMENT max_heap_table_size = ? FOR CREATE OR REPLACE TEMPORARY TABLE ${name} (id INT NOT NULL, PRIMARY KEY USING ${ordered ? 'BTREE' : 'HASH'} (id)) ENGINE=MEMORY`, [HEAP_BYTES]);
+  await conn.query(`DROP TEMPORARY TABLE IF EXISTS ${name}`);
+  await conn.query(`CREATE TEMPORARY TABLE ${name} (id INT NOT NULL, PRIMARY KEY USING ${ordered ? 'BTREE' : 'HASH'} (id)) ENGINE=MEMORY`);
 }
 
 function affected(result: unknown): number {
@@ -164,14 +168,13 @@ function affected(result: unknown): number {
 
 /** Every store id (the covering index leads with store_id) and orders per member, from the tables' statistics. */
 async function orderStats(conn: PoolConnection): Promise<{ storeIds: number[]; ordersPerMember: number; members: number }> {
+  const [stores] = await conn.query<any[]>('SELECT id FROM stores ORDER BY id');
   const [[row]] = await conn.query<any[]>(
-    `SELECT (SELECT GROUP_CONCAT(id ORDER BY id) FROM stores) AS stores,
-       (SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'orders') AS orders,
+    `SELECT (SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'orders') AS orders,
        (SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'members') AS members`,
   );
   const members = Number(row.members ?? 0);
-  const storeIds = row.stores ? String(row.stores).split(',').map(Number) : [];
-  return { storeIds, ordersPerMember: Number(row.orders ?? 0) / Math.max(1, members), members };
+  return { storeIds: stores.map((r) => Number(r.id)), ordersPerMember: Number(row.orders ?? 0) / Math.max(1, members), members };
 }
 
 /** The optimizer's estimate (index dives) of the orders in a condition's window. */
