@@ -17,13 +17,17 @@ function progressPrinter(): (p: SeedProgress) => void {
   return (p) => {
     const now = Date.now();
     // Once a second on a terminal (rewriting the line), every 10 s in logs.
+    if (p.phase === 'indexes') {
+      process.stderr.write(`${tty ? '\n' : ''}members ${p.membersTotal} loaded in ${(p.elapsedMs / 1000).toFixed(1)} s; building the secondary indexes …\n`);
+      return;
+    }
     if (!p.done && now - lastPrint < (tty ? 1000 : 10_000)) return;
     lastPrint = now;
     const secs = Math.max(p.elapsedMs / 1000, 0.001);
     const pct = ((100 * p.membersDone) / p.membersTotal).toFixed(1);
     const rate = Math.round(p.membersDone / secs);
     const eta = p.done ? '' : `, ~${Math.ceil((p.membersTotal - p.membersDone) / Math.max(rate, 1))} s left`;
-    const line = `members ${p.membersDone}/${p.membersTotal} (${pct}%), orders ${p.ordersDone}, ${rate} members/s, ${secs.toFixed(1)} s${eta}`;
+    const line = `members ${p.membersDone}/${p.membersTotal} (${pct}%), orders ${p.ordersDone}, service records ${p.serviceRecordsDone}, ${rate} members/s, ${secs.toFixed(1)} s${eta}`;
     process.stderr.write(tty ? `\r\x1b[K${line}${p.done ? '\n' : ''}` : `${line}\n`);
   };
 }
@@ -57,6 +61,7 @@ async function main(): Promise<number> {
       members: args.members ?? config.SEED_MEMBERS,
       seed: args.seed,
       now: args.now,
+      threads: args.threads,
       reset: args.reset,
       onProgress: args.quiet ? undefined : progressPrinter(),
     });

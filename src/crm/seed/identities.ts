@@ -48,3 +48,8 @@ export const DEMO_STAFF: readonly DemoStaff[] = [
 export function storeManagerOf(storeId: number): string {
   return DEMO_STAFF.find((s) => s.role === 'store_manager' && s.storeIds.includes(storeId))?.wecomUserId ?? 'hq_ops_01';
 }
+
+/** The staff who serve a store's members (its managers and agents), by staff id. */
+export function storeStaff(storeId: number): readonly DemoStaff[] {
+  return DEMO_STAFF.filter((s) => (s.role === 'store_manager' || s.role === 'agent') && s.storeIds.includes(storeId));
+}

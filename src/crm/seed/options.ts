@@ -11,7 +11,11 @@ export interface SeedProgress {
   membersDone: number;
   membersTotal: number;
   ordersDone: number;
+  /** Interactions, tickets, KOC profiles and referrals written so far. */
+  serviceRecordsDone: number;
   elapsedMs: number;
+  /** Set while the secondary indexes are built after the load. */
+  phase?: 'indexes';
   done: boolean;
 }
 
@@ -30,6 +34,17 @@ export interface SeedOptions {
   reset?: boolean;
   /** Members generated and written per step (memory is proportional to it). */
   chunkMembers?: number;
+  /**
+   * Worker threads generating chunks while the main thread writes; 0 = generate in this thread.
+   * Default: none below 20,000 members (starting workers costs more than it saves), else one
+   * per spare core (at most 3). The rows are identical whatever the count.
+   */
+  threads?: number;
+  /**
+   * How rows travel: `tsv` = LOAD DATA LOCAL INFILE, `sql` = multi-row INSERTs. Default: tsv
+   * when the server allows local infile (MariaDB does by default), else sql. Same rows either way.
+   */
+  format?: 'tsv' | 'sql';
   /** Called after each chunk is written and once at the end. */
   onProgress?: (p: SeedProgress) => void;
 }
@@ -40,6 +55,9 @@ const schema = z.object({
   now: z.date().refine((d) => !Number.isNaN(d.getTime()), 'now must be a valid date').optional(),
   reset: z.boolean().default(false),
   chunkMembers: z.number().int().min(1).max(100_000).default(1000),
+  threads: z.number().int().min(0).max(16).optional(),
+  format: z.enum(['tsv', 'sql']).optional(),
+  deferIndexes: z.boolean().optional(),
 });
 
 export type ParsedSeedOptions = Omit<z.infer<typeof schema>, 'now'> & { now: Date; onProgress?: (p: SeedProgress) => void };

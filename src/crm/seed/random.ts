@@ -133,3 +133,12 @@ export class Rng {
     return x / (x + this.gamma(b));
   }
 }
+
+/** Poisson-distributed count with the given mean (Knuth's product method; means here are small). */
+export function poisson(rng: Rng, mean: number): number {
+  if (mean <= 0) return 0;
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = rng.float(); p > limit; p *= rng.float()) k++;
+  return k;
+}

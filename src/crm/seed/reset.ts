@@ -8,7 +8,10 @@ import type { SqlPool } from '../../db/sql.ts';
  * information_schema rather than listed here, lest a reset leave rows pointing at nobody.
  * audit_logs has no foreign key and is kept: an audit trail is never wiped by a tool.
  */
-export const DEMO_TABLES = ['demo_member_truth', 'member_tags', 'orders', 'members', 'tags', 'staff_stores', 'staff', 'stores'] as const;
+export const DEMO_TABLES = [
+  'points_ledger', 'koc_referrals', 'koc_profiles', 'interactions', 'tickets',
+  'demo_member_truth', 'member_tags', 'orders', 'members', 'tags', 'staff_stores', 'staff', 'stores',
+] as const;
 
 /** The demo tables that already hold rows. */
 export async function demoTablesInUse(sql: SqlPool): Promise<string[]> {
