@@ -55,7 +55,8 @@ describe('member 360 view', () => {
     await logInteraction(as('agent'), { memberId: member, type: 'consultation', channel: 'wechat', content: '问包间', followUpAt: new Date(NOW.getTime() - DAY) });
     at(new Date(NOW.getTime() - 3_600_000));
     const complaint = await logInteraction(as('agent'), { memberId: member, type: 'complaint', channel: 'call', content: '上菜慢' }); // opens a ticket
-    await logInteraction(as('agent'), { memberId: member, type: 'praise', channel: 'visit', content: '服务好', followUpAt: new Date(NOW.getTime() + DAY) });
+    // Quotes, a backslash, a newline and an emoji survive the database's JSON formatting.
+    await logInteraction(as('agent'), { memberId: member, type: 'praise', channel: 'visit', content: '服务好 "赞" \\ 下次再来\n😀', followUpAt: new Date(NOW.getTime() + DAY) });
     at(NOW);
 
     const r = await memberSummary(as('manager1'), { memberNo: 'M00000003' });
@@ -67,7 +68,7 @@ describe('member 360 view', () => {
     ]);
     expect(s.recentComplaints).toEqual([{ content: '上菜慢', createdAt: new Date(NOW.getTime() - 3_600_000), ticketNo: complaint.ticket!.ticketNo }]);
     // Newest first; the two logged in the same millisecond come newest id first.
-    expect(s.recentInteractions.map((i) => i.content)).toEqual(['服务好', '上菜慢', '问包间']);
+    expect(s.recentInteractions.map((i) => i.content)).toEqual(['服务好 "赞" \\ 下次再来\n😀', '上菜慢', '问包间']);
     expect(s.pendingFollowUps).toBe(1);
     // Another store's manager: the member is "not found", and no 360 facts are read.
     expect((await memberSummary(as('manager2'), { memberNo: 'M00000003' })).kind).toBe('none');
