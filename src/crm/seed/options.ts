@@ -45,6 +45,11 @@ export interface SeedOptions {
    * when the server allows local infile (MariaDB does by default), else sql. Same rows either way.
    */
   format?: 'tsv' | 'sql';
+  /**
+   * Drop the loaded tables' secondary indexes for the load and build them afterwards
+   * (deferred-indexes.ts). Default: from 20,000 members; below that the DDL costs more than it saves.
+   */
+  deferIndexes?: boolean;
   /** Called after each chunk is written and once at the end. */
   onProgress?: (p: SeedProgress) => void;
 }

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlPool } from '../../db/sql.ts';
 import { isAppError } from '../../errors.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
+import { readFile } from 'node:fs/promises';
+import { findSchemaDrift } from '../../db/drift.ts';
+import { splitDatabaseUrl } from '../../db/sql.ts';
+import { deferIndexes, restoreDeferredIndexes } from './deferred-indexes.ts';
 import { PHONE_RE } from './phones.ts';
+import { CHUNK_TABLES } from './rows.ts';
 import { resetDemoData } from './reset.ts';
 import { seedDemo, seedIfEmpty } from './seed.ts';
 
@@ -11,7 +16,7 @@ import { seedDemo, seedIfEmpty } from './seed.ts';
 const NOW = new Date('2026-11-20T16:00:00.000Z');
 const DAY = 86_400_000;
 const MEMBERS = 250;
-const TABLES = ['stores', 'staff', 'staff_stores', 'tags', 'members', 'orders', 'demo_member_truth', 'member_tags'];
+const TABLES = ['stores', 'staff', 'staff_stores', 'tags', 'members', 'orders', 'demo_member_truth', 'member_tags', 'interactions', 'tickets', 'koc_profiles', 'koc_referrals', 'points_ledger'];
 
 async function rows<T = any>(sql: SqlPool, q: string, params: unknown[] = []): Promise<T[]> {
   const [r] = await sql.query<mysql.RowDataPacket[]>(q, params);
@@ -39,12 +44,13 @@ function median(xs: number[]): number {
 describe('seedDemo', () => {
   let a: TestEnv;
   let b: TestEnv;
+  let c: TestEnv;
   beforeAll(async () => {
-    [a, b] = await Promise.all([createTestEnv('seed_a'), createTestEnv('seed_b', { SEED_MEMBERS: '120' })]);
+    [a, b, c] = await Promise.all([createTestEnv('seed_a'), createTestEnv('seed_b', { SEED_MEMBERS: '120' }), createTestEnv('seed_c')]);
     await seedDemo(a.services.sql, { members: MEMBERS, seed: 7, now: NOW });
   });
   afterAll(async () => {
-    await Promise.all([a?.cleanup(), b?.cleanup()]);
+    await Promise.all([a?.cleanup(), b?.cleanup(), c?.cleanup()]);
   });
 
   it('is deterministic: the same options give identical rows in another database, whatever the chunking', async () => {
@@ -55,6 +61,28 @@ describe('seedDemo', () => {
     const [sumA, sumB] = await Promise.all([checksums(a.services.sql), checksums(b.services.sql)]);
     expect(sumB).toEqual(sumA);
     expect(Number(sumA.orders!.split(':')[0])).toBe(res.orders);
+    expect(Number(sumA.interactions!.split(':')[0])).toBe(res.interactions);
+    expect(res.interactions).toBeGreaterThan(MEMBERS / 2);
+    expect(res.tickets).toBeGreaterThan(10);
+  });
+
+  it('writes the same rows through worker threads, INSERT statements and deferred indexes, and leaves the schema intact', async () => {
+    const sql = c.services.sql;
+    const res = await seedDemo(sql, { members: MEMBERS, seed: 7, now: NOW, chunkMembers: 40, threads: 2, format: 'sql', deferIndexes: true });
+    expect(res).toMatchObject({ threads: 2, format: 'sql' });
+    expect(await checksums(sql)).toEqual(await checksums(a.services.sql));
+    const schema = await readFile(new URL('../../../prisma/schema.prisma', import.meta.url), 'utf8');
+    const database = splitDatabaseUrl(c.databaseUrl).database;
+    // Drift of the tables the seed loads (other tables may be someone's work in progress).
+    const seeded = new RegExp(`^(${CHUNK_TABLES.map((t) => t.table).join('|')})[.:( ]`);
+    const drift = async () => (await findSchemaDrift(schema, sql, database)).filter((d) => seeded.test(d));
+    expect(await drift()).toEqual([]);
+    expect((await rows(sql, 'SELECT COUNT(*) AS n FROM demo_seed_deferred_indexes'))[0].n).toBe(0);
+    // A seed killed after dropping its indexes: the definitions it kept bring them back.
+    expect(await deferIndexes(sql, ['orders', 'members'])).toBeGreaterThan(5);
+    expect((await drift()).some((d) => d.startsWith('orders: index'))).toBe(true);
+    expect(await restoreDeferredIndexes(sql)).toBeGreaterThan(5);
+    expect(await drift()).toEqual([]);
   });
 
   it('creates the documented stores, staff and fixed members', async () => {

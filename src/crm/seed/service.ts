@@ -103,11 +103,14 @@ export function generateService(index: number, g: GeneratedMember, ctx: ServiceC
     }
   }
 
-  // A member tagged 投诉过 by hand has the complaint that earned the tag on file.
+  // A member tagged 投诉过 by hand has the complaint that earned the tag on file: before the
+  // tag, and while the member still came (the tag may have been added long after).
   const tag = g.tags.find((x) => x.tagId === TAG_ID.complained);
-  if (tag && !b.records.interactions.some((i) => i.type === 'complaint')) {
-    const at = Math.max(m.registeredAtMs + HOUR_MS, tag.createdAtMs - rng.int(HOUR_MS, 3 * DAY_MS));
-    if (at < tag.createdAtMs) b.complaint(at, rng.weighted(CHANNELS, COMPLAINT_CHANNEL_WEIGHTS), rng.pick(COMPLAINT), leaving);
+  if (tag && !b.records.interactions.some((i) => i.type === 'complaint' && i.createdAtMs < tag.createdAtMs)) {
+    const before = Math.min(tag.createdAtMs, until);
+    let at = before - rng.int(HOUR_MS, 3 * DAY_MS);
+    if (at <= m.registeredAtMs) at = m.registeredAtMs + Math.floor((before - m.registeredAtMs) / 2);
+    b.complaint(at, rng.weighted(CHANNELS, COMPLAINT_CHANNEL_WEIGHTS), rng.pick(COMPLAINT), leaving);
   }
   return b.done();
 }
