@@ -4,6 +4,7 @@ import { requirePermission } from '../access.ts';
 import { audit } from '../audit.ts';
 import { storeScope } from '../auth/permissions.ts';
 import { forbidden } from '../../errors.ts';
+import { chinaMonth, COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from '../stats/cohorts.ts';
 import { MAX_PERIOD_DAYS } from '../stats/visits.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
@@ -221,6 +222,8 @@ async function cachedDashboard(access: StaffAccess, ids: number[], granularity: 
 
 /** Computes (and caches) today's dashboards of every store and of all stores, every granularity. */
 export async function warmHealthCache(services: StaffAccess['services']): Promise<number> {
+  // This month's registration cohorts recomputed (deletions, merges, home-store changes).
+  await refreshStoreCohorts(services.sql, startOfChinaDay(services.now()));
   const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
   const stores = rows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) }));
   const end = startOfChinaDay(services.now());
@@ -308,10 +311,6 @@ export async function healthTrend(access: StaffAccess, storeIds: number[], end: 
   return out;
 }
 
-/** China-time calendar month (YYYY-MM) of an instant. */
-function chinaMonth(d: Date): string {
-  return new Date(d.getTime() + CHINA).toISOString().slice(0, 7);
-}
 
 /**
  * Retention by registration-month cohort: the last `n` complete registration months before
@@ -323,30 +322,24 @@ export async function retentionCohorts(access: StaffAccess, storeIds: number[], 
   const [y, mo] = endMonth.split('-').map(Number) as [number, number];
   const firstCohort = new Date(Date.UTC(y, mo - 1 - n, 1) - CHINA);
   const endCohorts = new Date(Date.UTC(y, mo - 1, 1) - CHINA);
-  // member_stats.cohort_orders holds each member's months 1–3 (kept by recordOrder), so a store's
-  // cohorts are its members of six months joined by primary key; before the rollup exists, the orders.
-  const [rows] = fromRollup
-    ? await access.services.sql.query<RowDataPacket[]>(
-        `SELECT DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort, COUNT(*) AS size,
-                SUM(s.cohort_orders & 1 <> 0) AS m1, SUM(s.cohort_orders & 2 <> 0) AS m2, SUM(s.cohort_orders & 4 <> 0) AS m3
-         FROM members m LEFT JOIN member_stats s ON s.member_id = m.id
-         WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
-         GROUP BY cohort`,
-        [storeIds, firstCohort, endCohorts],
-      )
-    : await access.services.sql.query<RowDataPacket[]>(
-        `SELECT c.cohort, COUNT(*) AS size, SUM(c.k1) AS m1, SUM(c.k2) AS m2, SUM(c.k3) AS m3 FROM (
-           SELECT m.id, DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort,
-                  MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 1) AS k1,
-                  MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 2) AS k2,
-                  MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 3) AS k3
-           FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
-           WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
-           GROUP BY m.id
-         ) c GROUP BY c.cohort ORDER BY c.cohort`,
-        [firstCohort, endCohorts, storeIds, firstCohort, endCohorts],
-      );
-  const byMonth = new Map(rows.map((r) => [String(r.cohort), r]));
+  // The stored cohorts (stats/cohorts.ts: from member_stats.cohort_orders, computed once a
+  // month) are six rows per store; before the rollup exists, straight from the orders.
+  const [rows] =
+    fromRollup && n === COHORT_MONTHS
+      ? [[...(await storeCohorts(access.services.sql, storeIds, endMonth))].map(([cohort, c]) => ({ cohort, size: c.members, m1: c.m1, m2: c.m2, m3: c.m3 }))]
+      : await access.services.sql.query<RowDataPacket[]>(
+          `SELECT c.cohort, COUNT(*) AS size, SUM(c.k1) AS m1, SUM(c.k2) AS m2, SUM(c.k3) AS m3 FROM (
+             SELECT m.id, DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 1) AS k1,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 2) AS k2,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 3) AS k3
+             FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
+             WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
+             GROUP BY m.id
+           ) c GROUP BY c.cohort ORDER BY c.cohort`,
+          [firstCohort, endCohorts, storeIds, firstCohort, endCohorts],
+        );
+  const byMonth = new Map((rows as Record<string, unknown>[]).map((r) => [String(r.cohort), r]));
   const out: CohortRow[] = [];
   for (let i = n; i >= 1; i--) {
     const month = new Date(Date.UTC(y, mo - 1 - i, 1)).toISOString().slice(0, 7);

@@ -79,7 +79,11 @@ describe('health dashboard from the store visit summary', () => {
       const ts = byMember.get(m.id) ?? [];
       return ts.some((t) => t < E - 260 * DAY) && ts.some((t) => t > E - 150 * DAY) && !ts.some((t) => t >= E - 230 * DAY && t < E - 170 * DAY);
     })!;
-    expect([lapsed, never, regular, between].every(Boolean)).toBe(true);
+    // A member who joined store 1 in August and did not order in September orders back-dated in
+    // September: the stored cohorts (already materialized by the first test) must follow.
+    const month = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 7);
+    const joiner = live.find((m) => m.store === 1 && month(m.registered) === '2026-08' && !(byMember.get(m.id) ?? []).some((t) => month(t) === '2026-09'))!;
+    expect([lapsed, never, regular, between, joiner].every(Boolean)).toBe(true);
     const orders = [
       { memberId: lapsed.id, storeId: 1, paidAt: new Date(E - DAY + 3_600_000) },
       { memberId: never.id, storeId: 2, paidAt: new Date(E - 10 * DAY + 7_200_000) },
@@ -87,6 +91,7 @@ describe('health dashboard from the store visit summary', () => {
       { memberId: regular.id, storeId: 1, paidAt: new Date(E - 2 * DAY + 5 * 3_600_000) },
       { memberId: between.id, storeId: 3, paidAt: new Date(E - 200 * DAY) },
       { memberId: between.id, storeId: 1, paidAt: new Date(E - 200 * DAY + 3_600_000) },
+      { memberId: joiner.id, storeId: 2, paidAt: new Date('2026-09-15T04:00:00.000Z') },
       // Today, after the dashboards' periods end: counted from tomorrow on.
       { memberId: lapsed.id, storeId: 2, paidAt: new Date(E + 3 * 3_600_000) },
     ];

@@ -5,6 +5,8 @@ import { audit } from '../audit.ts';
 import { storeScope } from '../auth/permissions.ts';
 import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../rfm/rfm.ts';
 import { refreshSmartTags } from '../smart-tags/smart-tags.ts';
+import { refreshStoreCohorts } from '../stats/cohorts.ts';
+import { startOfChinaDay } from '../health/dashboard.ts';
 import { recomputeScores, type RecomputeResult } from './recompute.ts';
 import './segment-scores.ts';
 
@@ -13,10 +15,12 @@ export { recomputeScores, type RecomputeResult } from './recompute.ts';
 /** Members above this are never scored inside a chat request (the scoring run takes ~1 min per million). */
 const INLINE_SCORING_LIMIT = 50_000;
 
-/** The whole scoring run: rollup, scores (RFM, churn, BG/NBD, CLV), then the smart tags. */
+/** The whole scoring run: rollup, scores (RFM, churn, BG/NBD, CLV), the smart tags, the dashboard's cohorts. */
 export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number> }> {
   const r = await recomputeScores(access.services.sql, { now });
   const tags = await refreshSmartTags(access.services.sql, now);
+  // The health dashboard's stored cohorts of this month, recomputed (deletions, merges, home-store changes).
+  await refreshStoreCohorts(access.services.sql, startOfChinaDay(now));
   return { ...r, tags };
 }
 

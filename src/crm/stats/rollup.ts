@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../services.ts';
+import { adjustCohorts } from './cohorts.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
 
@@ -233,9 +234,9 @@ async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Pro
 
 /**
  * Runs `change` (a transaction step that adds, moves or removes orders of these members) and
- * keeps both summaries exact: the members' member_stats rows are recomputed and the store
- * visit summary gets the difference between their contribution before and after — a few
- * rows, whatever the history. Order ingestion (recordOrder) and merges go through it; the
+ * keeps the summaries exact: the members' member_stats rows are recomputed, the store visit
+ * summary gets the difference between their contribution before and after — a few rows,
+ * whatever the history — and so do the stored registration cohorts (cohorts.ts). Order ingestion (recordOrder) and merges go through it; the
  * caller owns the transaction on `conn`.
  */
 export async function resyncMembers(conn: PoolConnection, now: Date, memberIds: number[], change: () => Promise<void>): Promise<void> {
@@ -247,7 +248,13 @@ export async function resyncMembers(conn: PoolConnection, now: Date, memberIds: 
   await change();
   for (const orders of await memberVisitOrders(conn, ids)) tally.addMember(orders, 1);
   await writeTally(conn, tally);
+  const bits = async () => {
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT member_id, cohort_orders FROM member_stats WHERE member_id IN (?)', [ids]);
+    return new Map(rows.map((r) => [Number(r.member_id), Number(r.cohort_orders)]));
+  };
+  const before = await bits();
   await rebuildMemberStats(conn, now, ids, conn);
+  await adjustCohorts(conn, before, await bits());
 }
 
 /** Streams a query's rows on a dedicated connection (mysql2's row stream, back-pressured). */
