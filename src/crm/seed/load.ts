@@ -40,21 +40,30 @@ async function writeTable(conn: Conn, t: EncodedTable, format: WireFormat): Prom
 }
 
 /**
- * Which writer connection loads which tables: orders (most of the bytes) alone, the member rows
- * together, the service records together: orders stream without waiting for the small tables.
+ * Which writer connections load which tables: orders (most of the bytes) on two of their own,
+ * alternating by chunk so two chunks' orders load side by side; the member rows together; the
+ * service records together. Nothing waits for the small tables.
  */
 export const WRITER_TABLES: readonly (readonly string[])[] = [
+  ['orders'],
   ['orders'],
   ['members', 'demo_member_truth', 'member_tags', 'points_ledger'],
   ['interactions', 'tickets', 'koc_profiles', 'koc_referrals'],
 ];
 
-const WRITER_OF = new Map(WRITER_TABLES.flatMap((tables, i) => tables.map((t) => [t, i] as const)));
+const WRITERS_OF = new Map<string, number[]>();
+WRITER_TABLES.forEach((tables, i) => tables.forEach((t) => WRITERS_OF.set(t, [...(WRITERS_OF.get(t) ?? []), i])));
 
-export async function writeChunk(writers: readonly Conn[], chunk: EncodedChunk, format: WireFormat): Promise<void> {
+/** Writes chunk number `seq` (its tables spread as above). */
+export async function writeChunk(writers: readonly Conn[], chunk: EncodedChunk, format: WireFormat, seq: number): Promise<void> {
+  const queues: EncodedTable[][] = writers.map(() => []);
+  for (const t of chunk) {
+    const candidates = WRITERS_OF.get(t.table)!;
+    queues[candidates[seq % candidates.length]!]!.push(t);
+  }
   await Promise.all(
-    WRITER_TABLES.map(async (_, i) => {
-      for (const t of chunk) if (WRITER_OF.get(t.table) === i) await writeTable(writers[i]!, t, format);
+    queues.map(async (q, i) => {
+      for (const t of q) await writeTable(writers[i]!, t, format);
     }),
   );
 }

@@ -194,7 +194,7 @@ async function loadMembers(writers: Queryable[], o: ParsedSeedOptions, started: 
       const chunk = await encoded;
       while (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
       const done = { membersDone: total.members, ordersDone: total.orders, serviceRecordsDone: serviceRecords(total) };
-      const w = writeChunk(writers, chunk, format).then(() => o.onProgress?.({ ...done, membersTotal: o.members, elapsedMs: Date.now() - started, done: false }));
+      const w = writeChunk(writers, chunk, format, k).then(() => o.onProgress?.({ ...done, membersTotal: o.members, elapsedMs: Date.now() - started, done: false }));
       writing.add(w);
       w.then(
         () => writing.delete(w),
