@@ -105,6 +105,33 @@ describe('segment.create with the LLM segment builder (fake OpenAI server)', () 
     expect(await saved('超时')).toBeNull();
   });
 
+  it('offers the activity node and relative registration dates, and accepts, validates and evaluates a tree using them', async () => {
+    const schema = JSON.stringify(segmentTreeJsonSchema());
+    expect(schema).toContain('"activity"');
+    expect(schema).toContain('-30d');
+    // Two fixture members (both registered 2024-01-05, long over a year before NOW) took part in
+    // the event: 10 days ago (inside a 60-day window) and 100 days ago (outside it).
+    const [inside, outside] = [fx.memberIds.M00000001!, fx.memberIds.M00000004!];
+    for (const [memberId, daysAgo] of [[inside, 10], [outside, 100]] as const) {
+      await services.db.interaction.create({ data: { memberId, type: 'activity', channel: 'store', content: '双十一快闪', activity: '双十一快闪', createdAt: new Date(NOW.getTime() - daysAgo * 86_400_000) } });
+    }
+    const tree = { root: { and: [{ activity: '双十一快闪', days: 60 }, { field: 'registered_at', op: 'lt', value: '-365d' }, { not: { activity: '会员日', joined: true } }] } };
+    // First answer: a malformed activity node (joined must be a boolean) → one repair naming it.
+    fake.reply(
+      { kind: 'tool', name: SEGMENT_TOOL, arguments: JSON.stringify({ root: { and: [{ activity: '双十一快闪', days: 60, joined: 'yes' }, tree.root.and[1]] } }) },
+      { kind: 'tool', name: SEGMENT_TOOL, arguments: JSON.stringify(tree) },
+    );
+    const r = await create('创建人群包 快闪老客：最近两个月来过双十一快闪、注册一年以上、没来过会员日的那批人');
+    expect(fake.requests).toHaveLength(2);
+    expect(JSON.stringify(fake.requests[1]!.messages)).toContain('root.and[0].joined');
+    const data = r.data as { segment: { tree: unknown }; preview: { count: number }; conditionsBy: string };
+    expect(data.conditionsBy).toBe('llm');
+    expect(data.segment.tree).toEqual({ version: 1, ...tree });
+    // Only the member who joined 10 days ago: registered over a year ago, never at 会员日.
+    expect(data.preview.count).toBe(1);
+    expect((await saved('快闪老客'))?.tree).toEqual({ version: 1, ...tree });
+  });
+
   it('pseudonymises phones and known names before the phrase leaves the process', async () => {
     fake.reply({ kind: 'tool', name: SEGMENT_TOOL, arguments: JSON.stringify({ root: { and: [{ field: 'gender', op: 'eq', value: 'female' }, { not: { field: 'name', op: 'eq', value: '<NAME_1>' } }] } }) });
     const r = await create('创建人群包 排除张伟：女性会员，但不要张伟和 138-0000-0002 这种的');

@@ -12,7 +12,8 @@ export const SEGMENT_TOOL = 'segment_tree';
 
 const valueSchema = {
   anyOf: [{ type: 'number' }, { type: 'string' }, { type: 'array', items: { anyOf: [{ type: 'number' }, { type: 'string' }] } }],
-  description: 'a number, a string ("500.00" for money, "2026-05-01" for dates), or an array for in / between',
+  description:
+    'a number, a string ("500.00" for money, "2026-05-01" for dates, "-30d" for 30 days before today on registered_at with gt/gte/lt/lte/between), or an array for in / between',
 };
 
 /**
@@ -46,6 +47,11 @@ export function segmentTreeJsonSchema(): Record<string, unknown> {
             ['metric', 'op', 'value'],
             `behaviour over the last \`days\` days (omit days = whole history): ${Object.entries(METRICS).map(([k, m]) => `${k} (${m.label}${'sinceLast' in m && m.sinceLast ? ', no days' : ''})`).join(', ')}`,
           ),
+          obj(
+            { activity: { type: 'string', minLength: 1, maxLength: 64 }, days: { type: 'integer', minimum: 1, maximum: 3650 }, joined: { type: 'boolean' } },
+            ['activity'],
+            'took part in the named campaign or event (参加过…活动), within the last `days` days if given; joined=false: never took part',
+          ),
         ],
       },
     },
@@ -58,6 +64,8 @@ const SYSTEM = (today: string) =>
     `Today is ${today} (China time). Periods are days back from today: 最近三个月 = 90, 上个月 / 最近一个月 = 30; "this month" = days since the 1st of this month.`,
     'Use metric order_count for purchase counts, spend for money (yuan strings like "500.00"), days_since_last_order for silence; gender values are male/female/unknown.',
     '"没来 / no visit in the last N days" = metric order_count with days N, op eq, value 0. "两次以上" = gte 2.',
+    'Registration relative to today uses "-Nd" values on field registered_at: 最近30天注册 = gte "-30d"; 注册超过一年 = lt "-365d" (re-read at every refresh, so a dynamic segment keeps meaning the last 30 days).',
+    'Campaign or event participation: {"activity": "<name>"} (days N for the last N days; joined false for never took part).',
     'Placeholders such as <PHONE_1> and <NAME_1> stand for personal data: copy them unchanged. Never invent conditions the text does not state.',
   ].join('\n');
 
