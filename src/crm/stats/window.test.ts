@@ -34,7 +34,7 @@ describe('member_stats incremental refresh', () => {
     const r = await refreshMemberStats(services.sql, NOW);
     expect(r.mode).toBe('incremental');
     expect(r.members).toBeGreaterThan(3);
-    expect(r.members).toBeLessThan(250);
+    expect(r.members).toBeLessThan(500);
     const incremental = await rows();
     expect(incremental).toHaveLength(501);
     await rebuildMemberStats(services.sql, NOW);

@@ -1,8 +1,8 @@
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { rebuildMemberStats } from './rollup.ts';
 
 const DAY_MS = 86_400_000;
-/** Past this gap since the last refresh the boundary ranges are large: rebuild instead. */
+/** Past this gap since the last refresh the edge ranges are large: rebuild instead. */
 const FULL_AFTER_DAYS = 60;
 const CHUNK = 5000;
 const MARKER = 'member_stats';
@@ -21,8 +21,9 @@ export interface StatsRefresh {
  * *_365d, complaints_60d) move with time, and a member's move only when one of their orders or
  * complaints crosses a window edge between the last refresh `a` and `now` — paid in
  * (a − 90 d, now − 90 d], (a − 180 d, now − 180 d], (a − 365 d, now − 365 d], or new in (a, now] —
- * so a daily run recomputes a few days' worth of members (each row exactly, from its orders)
- * instead of streaming every order. Also picked up: members with orders or complaints inserted
+ * so a daily run touches a few days' worth of orders instead of streaming every order: the
+ * window sums move by SQL deltas (moveWindows), only members with new orders are recomputed
+ * whole from their orders. Also picked up: members with orders or complaints inserted
  * since the last refresh (by id, whatever their dates), members without a row yet (new
  * registrations, imports) and both sides of merges since `a`.
  *
@@ -39,58 +40,79 @@ export async function refreshMemberStats(sql: Pool, now: Date, mode: 'auto' | 'f
   const [[ids]] = await sql.query<RowDataPacket[]>('SELECT (SELECT COALESCE(MAX(id), 0) FROM orders) AS o, (SELECT COALESCE(MAX(id), 0) FROM interactions) AS i');
   const [[state]] = await sql.query<RowDataPacket[]>('SELECT EXISTS(SELECT 1 FROM member_stats) AS has');
   const full = mode === 'full' || from === null || !Number(state!.has) || Math.abs(now.getTime() - from.getTime()) > FULL_AFTER_DAYS * DAY_MS;
-  let members: number;
-  if (full) {
-    members = await rebuildMemberStats(sql, now);
-  } else {
-    const ids = await movedMembers(sql, from!, now, seen.maxOrderId ?? 0, seen.maxInteractionId ?? 0);
-    // Two chunks at a time: each is an index range read of the members' orders plus one upsert.
-    const chunks: number[][] = [];
-    for (let i = 0; i < ids.length; i += CHUNK) chunks.push(ids.slice(i, i + CHUNK));
-    const next = async (): Promise<void> => {
-      const c = chunks.shift();
-      if (!c) return;
-      await rebuildMemberStats(sql, now, c);
-      return next();
-    };
-    await Promise.all([next(), next()]);
-    members = ids.length;
-  }
+  const members = full ? await rebuildMemberStats(sql, now) : await moveWindows(sql, from!, now, seen.maxOrderId ?? 0, seen.maxInteractionId ?? 0);
   const params = { mode: full ? 'full' : 'incremental', from, maxOrderId: Number(ids!.o), maxInteractionId: Number(ids!.i) };
   await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, 0)', [MARKER, now, members, JSON.stringify(params)]);
   return { mode: full ? 'full' : 'incremental', members, from };
 }
 
-/** Members whose windowed columns can differ between `a` and `n` (see refreshMemberStats). */
-async function movedMembers(sql: Pool, a: Date, n: Date, maxOrderId: number, maxInteractionId: number): Promise<number[]> {
+/**
+ * The incremental move from the last refresh `a` to `n`; returns the rows touched.
+ * - Window edges: an order paid in (lo − d, hi − d] for d = 90, 180, 365 enters or leaves a
+ *   window between a row's as_of and `n`. One UPDATE adds, per member, the difference between
+ *   the order's membership of each window at `n` and at the row's own as_of (rows refreshed by
+ *   recordOrder since `a` have a later as_of), reading only those few days of orders from
+ *   orders(store_id, paid_at, member_id, amount).
+ * - Members with orders paid in (lo, hi] or inserted since the last refresh (by id), both
+ *   sides of merges and members without a row are recomputed whole from their orders.
+ * - complaints_60d is recounted for members with a complaint crossing the 60-day edge, new
+ *   in (lo, hi] or inserted since the last refresh.
+ */
+async function moveWindows(sql: Pool, a: Date, n: Date, maxOrderId: number, maxInteractionId: number): Promise<number> {
   const back = (d: Date, days: number) => new Date(d.getTime() - days * DAY_MS);
-  // Moving back in time (re-scoring an earlier day) crosses the same edges the other way.
-  const [lo, hi] = a <= n ? [a, n] : [n, a];
-  const ranges: [Date, Date][] = [[lo, hi], ...[90, 180, 365].map((d) => [back(lo, d), back(hi, d)] as [Date, Date])];
+  // Rows carry their own as_of; the ranges cover every row's move (backwards too: re-scoring an earlier day).
+  const [[span]] = await sql.query<RowDataPacket[]>('SELECT MIN(as_of) AS lo, MAX(as_of) AS hi FROM member_stats');
+  const times = [a, n, span!.lo as Date, span!.hi as Date].filter(Boolean).map((d) => d.getTime());
+  const lo = new Date(Math.min(...times));
+  const hi = new Date(Math.max(...times));
   const [stores] = await sql.query<RowDataPacket[]>('SELECT id FROM stores');
-  const ids = new Set<number>();
-  const add = (rows: RowDataPacket[], col = 'member_id') => rows.forEach((r) => ids.add(Number(r[col])));
   const storeIds = stores.length ? stores.map((r) => Number(r.id)) : [-1];
-  const [orderRows, complaintRows, mergedRows, missingRows] = await Promise.all([
-    // Each range is an index range over orders(store_id, paid_at, member_id, amount), per store;
-    // orders inserted since the last refresh (by id) are there whatever their paid_at.
-    sql.query<RowDataPacket[]>(
-      [...ranges.map(() => 'SELECT member_id FROM orders WHERE store_id IN (?) AND paid_at > ? AND paid_at <= ?'), 'SELECT member_id FROM orders WHERE id > ?'].join(' UNION '),
-      [...ranges.flatMap(([x, y]) => [storeIds, x, y]), maxOrderId],
-    ),
+  const edges = [90, 180, 365].map((d) => [back(lo, d), back(hi, d)] as const);
+  const ids = (rows: RowDataPacket[], col = 'member_id') => rows.map((r) => Number(r[col]));
+
+  const [[fresh], [merged], [missing], [complained]] = await Promise.all([
+    sql.query<RowDataPacket[]>('SELECT member_id FROM orders WHERE store_id IN (?) AND paid_at > ? AND paid_at <= ? UNION SELECT member_id FROM orders WHERE id > ?', [storeIds, lo, hi, maxOrderId]),
+    sql.query<RowDataPacket[]>('SELECT id, merged_into_id FROM members WHERE merged_into_id IS NOT NULL AND updated_at > ?', [lo]),
+    sql.query<RowDataPacket[]>('SELECT m.id FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE s.member_id IS NULL'),
     sql.query<RowDataPacket[]>(
       "SELECT DISTINCT member_id FROM interactions WHERE type = 'complaint' AND (id > ? OR (created_at > ? AND created_at <= ?) OR (created_at > ? AND created_at <= ?))",
       [maxInteractionId, lo, hi, back(lo, 60), back(hi, 60)],
     ),
-    sql.query<RowDataPacket[]>('SELECT id, merged_into_id FROM members WHERE merged_into_id IS NOT NULL AND updated_at > ?', [lo]),
-    sql.query<RowDataPacket[]>('SELECT m.id FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE s.member_id IS NULL'),
   ]);
-  add(orderRows[0]);
-  add(complaintRows[0]);
-  for (const r of mergedRows[0]) {
-    ids.add(Number(r.id));
-    ids.add(Number(r.merged_into_id));
+  const whole = [...new Set([...ids(fresh), ...ids(merged, 'id'), ...ids(merged, 'merged_into_id'), ...ids(missing, 'id')])].sort((x, y) => x - y);
+
+  // In window (t − from, t − to] at t = n, minus the same at the row's as_of.
+  const moved = (from: number, to: number) =>
+    `(o.paid_at > ? - INTERVAL ${from} DAY AND o.paid_at <= ? - INTERVAL ${to} DAY) - (o.paid_at > s.as_of - INTERVAL ${from} DAY AND o.paid_at <= s.as_of - INTERVAL ${to} DAY)`;
+  const [res] = await sql.query<ResultSetHeader>(
+    `UPDATE member_stats ms JOIN (
+       SELECT member_id, SUM(w90) AS o90, SUM(w90 * amount) AS s90, SUM(p90 * amount) AS sp90, SUM(w365) AS o365, SUM(w365 * amount) AS s365 FROM (
+         SELECT o.member_id, o.amount, ${moved(90, 0)} AS w90, ${moved(180, 90)} AS p90, ${moved(365, 0)} AS w365
+         FROM orders o JOIN member_stats s ON s.member_id = o.member_id
+         WHERE o.store_id IN (?) AND (${edges.map(() => '(o.paid_at > ? AND o.paid_at <= ?)').join(' OR ')})
+       ) x GROUP BY member_id HAVING SUM(w90 <> 0) + SUM(p90 <> 0) + SUM(w365 <> 0) > 0
+     ) d ON d.member_id = ms.member_id
+     SET ms.orders_90d = ms.orders_90d + d.o90, ms.spend_90d = ms.spend_90d + d.s90, ms.spend_prev_90d = ms.spend_prev_90d + d.sp90,
+         ms.orders_365d = ms.orders_365d + d.o365, ms.spend_365d = ms.spend_365d + d.s365, ms.as_of = ?`,
+    [n, n, n, n, n, n, storeIds, ...edges.flat(), n],
+  );
+  const recount = ids(complained).filter((id) => !whole.includes(id));
+  if (recount.length) {
+    await sql.query(
+      `UPDATE member_stats ms SET ms.complaints_60d = (SELECT COUNT(*) FROM interactions i WHERE i.member_id = ms.member_id AND i.type = 'complaint' AND i.created_at > ? - INTERVAL 60 DAY AND i.created_at <= ?)
+       WHERE ms.member_id IN (?)`,
+      [n, n, recount],
+    );
   }
-  add(missingRows[0], 'id');
-  return [...ids].sort((x, y) => x - y);
+  // Whole rows, two chunks at a time: each an index range read of the members' orders plus one upsert.
+  const chunks: number[][] = [];
+  for (let i = 0; i < whole.length; i += CHUNK) chunks.push(whole.slice(i, i + CHUNK));
+  const next = async (): Promise<void> => {
+    const c = chunks.shift();
+    if (!c) return;
+    await rebuildMemberStats(sql, n, c);
+    return next();
+  };
+  await Promise.all([next(), next()]);
+  return res.affectedRows + recount.length + whole.length;
 }
