@@ -237,7 +237,8 @@ export function holdsWithoutRows(c: MetricCondition): boolean {
  * A metric condition evaluated set-wise for the members listed in `candidates` (a table with
  * an `id` column; null = whoever has rows, for the caller to intersect): one range scan of the
  * window on the metric's covering index — every store is listed, since the index leads with
- * store_id — joined to the candidates and grouped by member. Returns the members for whom it holds, or, when members without rows in the window
+ * store_id — joined to the candidates and grouped by member; the whole history, one scan of the
+ * member-ordered covering index instead. Returns the members for whom it holds, or, when members without rows in the window
  * satisfy it (`complement`, see holdsWithoutRows), those for whom it fails: a member with no
  * rows never appears in a GROUP BY, so only the failing side can be listed.
  */
@@ -245,8 +246,10 @@ export function compileMetricSet(c: MetricCondition, opts: { now: Date; candidat
   const def = METRICS[c.metric];
   if (!('byWindow' in def)) throw new Error(`metric ${c.metric} has no window scan`);
   const sql = new Sql();
-  const where = opts.storeIds.length ? [`${def.byWindow.partition} IN (${sql.p([...opts.storeIds])})`] : ['FALSE'];
-  if (c.days !== undefined) where.push(`${def.window} > ${sql.p(daysBefore(opts.now, c.days))}`);
+  // The whole history reads the member-ordered index (no partition to list): its GROUP BY streams.
+  const whole = c.days === undefined;
+  const where = whole ? [] : opts.storeIds.length ? [`${def.byWindow.partition} IN (${sql.p([...opts.storeIds])})`] : ['FALSE'];
+  if (!whole) where.push(`${def.window} > ${sql.p(daysBefore(opts.now, c.days!))}`);
   where.push(`${def.window} <= ${sql.p(opts.now)}`);
   const complement = holdsWithoutRows(c);
   const cmp = metricCmp(def.agg, c, sql, opts.now);
@@ -254,7 +257,7 @@ export function compileMetricSet(c: MetricCondition, opts: { now: Date; candidat
   const join = opts.candidates === null ? '' : ` JOIN ${opts.candidates} c ON c.id = ${def.memberKey}`;
   return {
     // ORDER BY NULL: MariaDB would otherwise sort the groups, which nobody reads in order.
-    sql: `SELECT STRAIGHT_JOIN ${def.memberKey} AS id FROM ${def.byWindow.from}${join}
+    sql: `SELECT STRAIGHT_JOIN ${def.memberKey} AS id FROM ${whole ? def.byWindow.whole : def.byWindow.from}${join}
       WHERE ${where.join(' AND ')} GROUP BY ${def.memberKey} HAVING ${complement ? `NOT ${cmp}` : cmp} ORDER BY NULL`,
     params: sql.params,
     complement,

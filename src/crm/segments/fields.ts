@@ -56,14 +56,23 @@ export interface MetricDef {
   sinceLast?: boolean;
   /**
    * Set-wise evaluation (evaluate.ts): the window is one range scan of `from` (a covering index
-   * that leads with `partition`, a store id, so every store is listed), grouped by member.
+   * that leads with `partition`, a store id, so every store is listed), grouped by member. The
+   * whole history (no days) is instead one scan of `whole`, a covering index that leads with the
+   * member key: read in member order, the GROUP BY streams without a temporary table.
    */
-  byWindow?: { from: string; partition: string };
+  byWindow?: { from: string; partition: string; whole: string };
   label: string;
 }
 
-/** orders (store_id, paid_at, member_id, amount): a window of all stores' orders without touching the rows. */
-const ORDERS_BY_WINDOW = { from: 'orders o FORCE INDEX (orders_store_paid_member_amount_idx)', partition: 'o.store_id' };
+/**
+ * orders (store_id, paid_at, member_id, amount): a window of all stores' orders without touching
+ * the rows; orders (member_id, paid_at, amount): every member's whole history, in member order.
+ */
+const ORDERS_BY_WINDOW = {
+  from: 'orders o FORCE INDEX (orders_store_paid_member_amount_idx)',
+  partition: 'o.store_id',
+  whole: 'orders o FORCE INDEX (orders_member_paid_amount_idx)',
+};
 
 export const METRICS = {
   /** Number of orders paid in the window. */
