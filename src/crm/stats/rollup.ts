@@ -201,7 +201,11 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     await emit(acc.finish());
   }
   await writer.drain();
-  if (visits) await replaceVisitSummary(sql, visits);
+  if (visits) {
+    await replaceVisitSummary(sql, visits);
+    // Stored cohorts were counted from the old rows: recomputed on next use (after a reseed or bulk load).
+    await sql.query('DELETE FROM store_cohorts');
+  }
   return written;
 }
 
