@@ -178,14 +178,21 @@ function metric(c: MetricCondition, sql: Sql, now: Date): string {
   if ('where' in def) where.push(def.where);
   if (c.days !== undefined) where.push(`${def.window} > ${sql.p(daysBefore(now, c.days))}`);
   where.push(`${def.window} <= ${sql.p(now)}`);
-  // "None in the window" / "at least one": an index probe that stops at the first row instead of a count.
-  if (def.agg === 'COUNT(*)' && !Array.isArray(c.value)) {
-    const n = Number(c.value);
-    const none = (c.op === 'eq' && n === 0) || (c.op === 'lt' && n === 1) || (c.op === 'lte' && n === 0);
-    const some = (c.op === 'gte' && n === 1) || (c.op === 'gt' && n === 0) || (c.op === 'ne' && n === 0);
-    if (none || some) return `(${none ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${def.from} WHERE ${where.join(' AND ')}))`;
-  }
+  const exists = existsForm(c);
+  if (exists) return `(${exists === 'none' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${def.from} WHERE ${where.join(' AND ')}))`;
   return metricCmp(`(SELECT ${def.agg} FROM ${def.from} WHERE ${where.join(' AND ')})`, c, sql, now);
+}
+
+/**
+ * "None in the window" / "at least one": probed as an index lookup that stops at the first row
+ * instead of a count (the evaluator's cost model reads this too); null for any other condition.
+ */
+export function existsForm(c: MetricCondition): 'none' | 'some' | null {
+  if (METRICS[c.metric].agg !== 'COUNT(*)' || Array.isArray(c.value)) return null;
+  const n = Number(c.value);
+  if ((c.op === 'eq' && n === 0) || (c.op === 'lt' && n === 1) || (c.op === 'lte' && n === 0)) return 'none';
+  if ((c.op === 'gte' && n === 1) || (c.op === 'gt' && n === 0) || (c.op === 'ne' && n === 0)) return 'some';
+  return null;
 }
 
 /** The metric's comparison applied to its aggregate (a correlated subquery or a GROUP BY's aggregate). */

@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { compileCondition, compileMemberIds, compileMetricSet, compileScope, compileWhere, scansByWindow } from './compile.ts';
+import { compileCondition, compileMemberIds, compileMetricSet, compileScope, compileWhere, existsForm, holdsWithoutRows, scansByWindow } from './compile.ts';
 import type { MetricCondition, SegmentNode, SegmentTree } from './tree.ts';
 
 /**
@@ -9,16 +9,18 @@ import type { MetricCondition, SegmentNode, SegmentTree } from './tree.ts';
  *
  * A behaviour condition on orders ("spent > 500 in the last 30 days") can be answered two ways,
  * and which is cheaper depends on the data (compile.ts writes both):
- *  - per member, a correlated probe of orders (member_id, paid_at): MariaDB reads the member's
- *    whole order history through that index (a ref on member_id; paid_at only filters), so the
- *    cost grows with candidates × their orders;
+ *  - per member, a correlated probe of the covering orders (member_id, paid_at, amount): MariaDB
+ *    reads the member's order history in that index (a ref on member_id; paid_at only filters),
+ *    so the cost grows with candidates × their orders ("none in the window" stops at one entry);
  *  - per window, one range scan of the covering index (store_id, paid_at, member_id, amount),
- *    joined to the candidates and grouped by member: the cost grows with the window's orders.
+ *    joined to the candidates and grouped by member: the cost grows with the window's orders
+ *    and the members it meets; the whole history (no days) is one scan of (member_id, paid_at,
+ *    amount) in member order instead, whose GROUP BY streams without a temporary table.
  * So: first the candidates — members in scope satisfying the top-level conjuncts that hold no
  * such condition (level > 3, a tag …), one pass over members (with none, the first order
  * condition's set is the start); then the order conditions that are top-level conjuncts narrow
- * the candidates, smallest window first, each by window or per member, whichever is cheaper
- * for the candidates left; order conditions nested under OR / NOT become sets over the
+ * the candidates, cheapest first, each by window or per member, whichever is cheaper for the
+ * candidates left; order conditions nested under OR / NOT become sets over the
  * candidates where cheaper; finally the rest of the tree runs over the candidates only, those
  * conditions replaced by key lookups in their sets. Every condition keeps its meaning (the
  * tests run both plans against the same independent expectation); only the plan changes.
@@ -33,14 +35,27 @@ export interface EvaluateOptions {
 }
 
 /**
- * The cost model, in "window index entries" (one entry of the covering range scan ≈ 0.5 µs on
- * the bench machine): a probe costs one correlated subquery run (≈ 30 entries) plus the
- * member's history read through (member_id, paid_at), each row ≈ 2 entries (the window is
- * only a filter there, and the amount needs the row). Measured on crm_bench_1m: 40,832
- * candidates probed in 1.0–3.9 s vs their 30-day window (505,394 orders) in 0.23 s.
+ * The cost model, in "window index entries" (one entry of a range scan ≈ 0.5 µs on the bench
+ * machine), fitted on crm_bench_1m (10M orders, 1M members) with the covering indexes:
+ *  - a window set: its entries, plus a temporary-table group per member it meets (≈ 7 entries):
+ *    90-day window (1.45M orders) → 428k members in 4.6 s; joined to 219k candidates, 128k
+ *    members in 1.5 s; 30-day window joined to 40,832 candidates in 0.4 s;
+ *  - a whole-history set: one scan of orders (member_id, paid_at, amount) in member order, the
+ *    GROUP BY streaming: 10M entries in 3.1 s (0.6 each), each entry ≈ 1 when it also probes
+ *    the candidates;
+ *  - a probe: a correlated aggregate over the member's history in that index ≈ 50 entries of
+ *    overhead plus one per order (40,832 in 1.24 s); a none / at-least-one probe stops at the
+ *    first entry (219k in 0.44 s, ≈ 4);
+ *  - listing the candidates first (a probe or a "none in the window" set needs them listed,
+ *    with no other condition: every member in scope) ≈ 4 per member.
  */
-const PROBE_OVERHEAD = 30;
-const HISTORY_ROW = 2;
+const GROUP = 7;
+const WHOLE_ENTRY = 0.6;
+const WHOLE_JOINED_ENTRY = 1;
+const PROBE_OVERHEAD = 50;
+const HISTORY_ENTRY = 1;
+const EXISTS_PROBE = 4;
+const LIST_MEMBER = 4;
 /** MEMORY temporary tables take their size limit at creation; 1M ids need ~60 MB, the default is 16 MB. */
 const HEAP_BYTES = 1024 * 1024 * 1024;
 const GROUP_BYTES = 512 * 1024 * 1024;
@@ -91,23 +106,34 @@ export async function materializeMembers(conn: PoolConnection, table: string, tr
     if (local.length) await candTable();
 
     const plan = opts.plan ?? 'auto';
-    // Probing each candidate is cheaper when the window holds more orders than the candidates' histories.
-    const byWindow = (rows: number) => plan === 'window' || (plan === 'auto' && rows < candidates * (HISTORY_ROW * stats.ordersPerMember + PROBE_OVERHEAD));
+    // Joining the window to the candidates pays (fewer rows to group) unless nearly everyone is a candidate.
+    const joined = () => cand !== null && candidates < stats.members / 2;
+    const listing = () => (cand === null ? stats.members * LIST_MEMBER : 0);
+    const windowCost = (s: Sized) =>
+      (s.leaf.days === undefined ? s.rows * (joined() ? WHOLE_JOINED_ENTRY : WHOLE_ENTRY) : s.rows + Math.min(s.rows, candidates) * GROUP) + (holdsWithoutRows(s.leaf) ? listing() : 0);
+    const probeCost = (s: Sized) => listing() + candidates * (existsForm(s.leaf) ? EXISTS_PROBE : PROBE_OVERHEAD + stats.ordersPerMember * HISTORY_ENTRY);
+    const cost = (s: Sized) => (plan === 'window' ? windowCost(s) : plan === 'probe' ? probeCost(s) : Math.min(windowCost(s), probeCost(s)));
+    const byWindow = (s: Sized) => plan === 'window' || (plan === 'auto' && windowCost(s) <= probeCost(s));
     const replace = new Map<SegmentNode, string>();
     const windowSet = async (leaf: MetricCondition): Promise<{ set: string; complement: boolean }> => {
       const set = await idTable('set');
-      // Joining the window to the candidates pays (fewer rows to group) unless nearly everyone is a candidate.
-      const q = compileMetricSet(leaf, { now: opts.now, candidates: cand !== null && candidates < stats.members / 2 ? cand : null, storeIds: stats.storeIds });
+      const q = compileMetricSet(leaf, { now: opts.now, candidates: joined() ? cand : null, storeIds: stats.storeIds });
       await conn.query(`INSERT INTO ${set} (id) ${q.sql}`, q.params);
       return { set, complement: q.complement };
     };
 
     // 2. Order conditions that are top-level conjuncts narrow the candidates one by one, the
-    //    smallest window first, so each later one works on fewer members.
+    //    cheapest for the candidates left first (re-costed after each), so the costly ones work
+    //    on fewer members: "none in 90 days and spent > 2000 in all" takes the whole-history scan
+    //    first (no member listing needed) and then probes its 219k members, not the other way.
     const topLevel = new Set<SegmentNode>(conjuncts);
-    for (const { leaf, rows } of sized.filter((s) => topLevel.has(s.leaf)).sort((a, b) => a.rows - b.rows)) {
+    const pending = sized.filter((s) => topLevel.has(s.leaf));
+    while (pending.length) {
       if (cand !== null && candidates === 0) break;
-      if (byWindow(rows)) {
+      const next = pending.reduce((a, b) => (cost(b) < cost(a) ? b : a));
+      pending.splice(pending.indexOf(next), 1);
+      const leaf = next.leaf;
+      if (byWindow(next)) {
         const { set, complement } = await windowSet(leaf);
         if (complement) {
           const c = await candTable();
@@ -130,10 +156,10 @@ export async function materializeMembers(conn: PoolConnection, table: string, tr
     if (candidates === 0) return 0;
 
     // 3. Order conditions nested under OR / NOT: a set over the remaining candidates where cheaper.
-    for (const { leaf, rows } of sized.filter((s) => !topLevel.has(s.leaf))) {
-      if (!byWindow(rows)) continue;
-      const { set, complement } = await windowSet(leaf);
-      replace.set(leaf, `(m.id ${complement ? 'NOT IN' : 'IN'} (SELECT id FROM ${set}))`);
+    for (const s of sized.filter((x) => !topLevel.has(x.leaf))) {
+      if (!byWindow(s)) continue;
+      const { set, complement } = await windowSet(s.leaf);
+      replace.set(s.leaf, `(m.id ${complement ? 'NOT IN' : 'IN'} (SELECT id FROM ${set}))`);
     }
 
     // 4. The rest of the tree over the candidates — nothing left when every conjunct was applied.
@@ -144,6 +170,12 @@ export async function materializeMembers(conn: PoolConnection, table: string, tr
     if (temps.length) await conn.query(`DROP TEMPORARY TABLE IF EXISTS ${temps.join(', ')}`).catch(() => {});
     await conn.query('SET SESSION max_heap_table_size = DEFAULT, tmp_table_size = DEFAULT').catch(() => {});
   }
+}
+
+/** An order condition with the optimizer's estimate of the orders its window holds. */
+interface Sized {
+  leaf: MetricCondition;
+  rows: number;
 }
 
 /** Drops the result table of materializeMembers. */
