@@ -2,7 +2,8 @@
  * `npm run bench:segments -- [--members N]`: the issue's speed targets on the demo data, each
  * printed beside a same-run baseline — a full scan `SELECT COUNT(*) FROM orders` — so figures
  * from a busy or a fast machine can be compared:
- *   preview of "等级>3 且 最近30天消费>500元" (target ≤ 1 s at 1M members),
+ *   preview of "等级>3 且 最近30天消费>500元" (target ≤ 1 s at 1M members), and of the
+ *   whole-history "最近90天没消费 且 累计消费大于2000",
  *   export of a 500,000-member segment to CSV (scaled to half the members when fewer; ≤ 10 s),
  *   RFM + churn + CLV recompute for all members (≤ 60 s), dashboard for one store (≤ 500 ms).
  */
@@ -45,6 +46,13 @@ try {
   row('  preview 最近30天消费>500元 (alone)', alone.ms, '—', `(${alone.result.count} members)`);
   const narrow = await time(() => previewTree(access, { version: 1, root: { and: [{ field: 'level', op: 'eq', value: 5 }, example.root.and[1]] } }), 3);
   row('  preview 等级=5 且 最近30天消费>500元', narrow.ms, '—', `(${narrow.result.count} members)`);
+  // Whole-history order conditions (issue 4's chat example): one scan of orders (member_id,
+  // paid_at, amount) in member order, then a none-in-90-days probe of the members it kept.
+  const total = { metric: 'spend', op: 'gt', value: '2000' };
+  const lapsed = await time(() => previewTree(access, { version: 1, root: { and: [{ metric: 'order_count', days: 90, op: 'eq', value: 0 }, total] } }), 3);
+  row('preview 最近90天没消费 且 累计消费大于2000', lapsed.ms, '—', `(${lapsed.result.count} members)`);
+  const whole = await time(() => previewTree(access, { version: 1, root: total }), 3);
+  row('  preview 累计消费大于2000 (alone)', whole.ms, '—', `(${whole.result.count} members)`);
 
   // The export segment: half the members (500,000 at the 1M size), by registration date.
   const size = Math.min(500_000, Math.floor(Number(counts.m) / 2));
