@@ -1,5 +1,7 @@
 /**
- * `npm run scores -- [--now YYYY-MM-DD]`: the scoring run — rebuilds member_stats, fits
+ * `npm run scores -- [--now YYYY-MM-DD] [--full]`: the scoring run — moves member_stats to the
+ * day (incrementally; `--full` rebuilds it and the store visit summary from every order, needed
+ * after a bulk load that inserted orders without recordOrder), fits
  * BG/NBD + Gamma-Gamma, writes member_scores (RFM, churn risk/level/reasons, P(alive),
  * expected purchases, CLV), refreshes the smart tags and caches today's health dashboards. Prints the fitted parameters and
  * timings as JSON. Meant for a nightly schedule (cron / a BullMQ repeatable job).
@@ -16,6 +18,12 @@ import { runCli } from './run.ts';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  const unknown = args.filter((a, k) => a.startsWith('--') && a !== '--now' && a !== '--full' && args[k - 1] !== '--now');
+  if (unknown.length) {
+    process.stderr.write(`scores: unknown option ${unknown[0]} (usage: npm run scores -- [--now YYYY-MM-DD] [--full])\n`);
+    return 2;
+  }
+  const full = args.includes('--full');
   let now = new Date();
   const i = args.indexOf('--now');
   if (i >= 0) {
@@ -39,12 +47,12 @@ async function main(): Promise<number> {
   await migrate(config.DATABASE_URL, { log: (m) => process.stderr.write(`${m}\n`) });
   const sql = createSqlPool(config.DATABASE_URL);
   try {
-    const r = await recomputeScores(sql, { now });
+    const r = await recomputeScores(sql, { now, ...(full ? { stats: 'full' as const } : {}) });
     const tags = await refreshSmartTags(sql, now);
     // Today's health dashboards of every store (and all stores), so chat and the API answer from Redis.
     const services = createServices({ ...config, LOG_LEVEL: 'silent' }, { now: () => now });
     const dashboards = await warmHealthCache(services).finally(() => services.close());
-    process.stdout.write(`${JSON.stringify({ now, members: r.members, bgnbd: r.bgnbd, gammaGamma: r.gammaGamma, rfmCuts: r.rfm, ms: r.ms, smartTags: tags, dashboardsCached: dashboards }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ now, members: r.members, memberStats: r.stats, bgnbd: r.bgnbd, gammaGamma: r.gammaGamma, rfmCuts: r.rfm, ms: r.ms, smartTags: tags, dashboardsCached: dashboards }, null, 2)}\n`);
     return 0;
   } finally {
     await sql.end();
