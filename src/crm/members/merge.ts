@@ -1,8 +1,11 @@
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { AppError, badRequest } from '../../errors.ts';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
 import { audit } from '../audit.ts';
-import { appendLedger, TX_OPTIONS } from '../points/ledger.ts';
+import { appendLedger } from '../points/ledger.ts';
+import { leaveCohorts } from '../stats/cohort-leave.ts';
+import { resyncMembers } from '../stats/rollup.ts';
 import { reevaluateMemberRuleTags } from '../tags/rules.ts';
 import { memberInScope } from './in-scope.ts';
 
@@ -13,14 +16,28 @@ export interface MergeResult {
   moved: { orders: number; interactions: number; tickets: number; tags: number; coupons: number; referrals: number; points: number };
 }
 
-interface Locked {
-  id: number;
-  points: number;
-  growth_value: number;
-  level: number;
-  openid: string | null;
-  external_user_id: string | null;
-  status: string;
+type Moved = Omit<MergeResult['moved'], 'points'>;
+
+const affected = async (conn: PoolConnection, query: string, params: unknown[]) => (await conn.query<ResultSetHeader>(query, params))[0].affectedRows;
+
+/** Moves everything M owns except points and identities to S (inside the merge's transaction). */
+async function moveRecords(conn: PoolConnection, S: number, M: number): Promise<Moved> {
+  const orders = await affected(conn, 'UPDATE orders SET member_id = ? WHERE member_id = ?', [S, M]);
+  const interactions = await affected(conn, 'UPDATE interactions SET member_id = ? WHERE member_id = ?', [S, M]);
+  const tickets = await affected(conn, 'UPDATE tickets SET member_id = ? WHERE member_id = ?', [S, M]);
+  const tags = await affected(
+    conn,
+    'INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) SELECT ?, tag_id, source, confidence, created_by, created_at FROM member_tags WHERE member_id = ?',
+    [S, M],
+  );
+  await conn.query('DELETE FROM member_tags WHERE member_id = ?', [M]);
+  const coupons = await affected(conn, 'UPDATE member_coupons SET member_id = ? WHERE member_id = ?', [S, M]);
+  const referrals = await affected(conn, 'UPDATE koc_referrals SET koc_member_id = ? WHERE koc_member_id = ?', [S, M]);
+  await conn.query('UPDATE koc_referrals SET referred_member_id = ? WHERE referred_member_id = ?', [S, M]);
+  const [koc] = await conn.query<RowDataPacket[]>('SELECT 1 FROM koc_profiles WHERE member_id = ?', [S]);
+  if (koc.length) await conn.query('DELETE FROM koc_profiles WHERE member_id = ?', [M]);
+  else await conn.query('UPDATE koc_profiles SET member_id = ? WHERE member_id = ?', [S, M]);
+  return { orders, interactions, tickets, tags, coupons, referrals };
 }
 
 /**
@@ -29,7 +46,11 @@ interface Locked {
  * tickets, tags, coupons, KOC referrals and points move to the survivor; growth value adds up;
  * the higher level stays; WeChat identities move when the survivor has none. The duplicate
  * remains as a deleted row pointing at the survivor (merged_into_id), so old references resolve.
- * Any failure rolls everything back.
+ *
+ * The transaction runs on one mysql2 connection so the order move goes through resyncMembers
+ * in it: both members' member_stats rows, the store visit summary and the stored cohorts (the
+ * duplicate leaves its cohort) change with the orders — the health dashboard counts the pair
+ * as one member at once, not after the next rebuild. Any failure rolls everything back.
  */
 export async function mergeMembers(access: StaffAccess, input: { survivorId: number; mergedId: number; reason?: string }): Promise<MergeResult> {
   requirePermission(access.actor, 'member.merge');
@@ -40,46 +61,48 @@ export async function mergeMembers(access: StaffAccess, input: { survivorId: num
   await memberInScope(services, actor, M);
   const now = services.now();
 
-  const result = await services.db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Locked[]>`SELECT id, points, growth_value, level, openid, external_user_id, status FROM members WHERE id IN (${S}, ${M}) ORDER BY id FOR UPDATE`;
+  const conn = await services.sql.getConnection();
+  let result: MergeResult;
+  try {
+    await conn.beginTransaction();
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT id, points, growth_value, level, openid, external_user_id, status FROM members WHERE id IN (?) ORDER BY id FOR UPDATE', [[S, M]]);
     const s = rows.find((r) => Number(r.id) === S);
     const m = rows.find((r) => Number(r.id) === M);
     if (!s || !m || s.status === 'deleted' || m.status === 'deleted') throw new AppError('member_gone', '其中一位会员已被注销或合并。', 409);
 
-    const orders = await tx.$executeRaw`UPDATE orders SET member_id = ${S} WHERE member_id = ${M}`;
-    const interactions = await tx.$executeRaw`UPDATE interactions SET member_id = ${S} WHERE member_id = ${M}`;
-    const tickets = await tx.$executeRaw`UPDATE tickets SET member_id = ${S} WHERE member_id = ${M}`;
-    const tags = await tx.$executeRaw`INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)
-                                      SELECT ${S}, tag_id, source, confidence, created_by, created_at FROM member_tags WHERE member_id = ${M}`;
-    await tx.$executeRaw`DELETE FROM member_tags WHERE member_id = ${M}`;
-    const coupons = await tx.$executeRaw`UPDATE member_coupons SET member_id = ${S} WHERE member_id = ${M}`;
-    const referrals = await tx.$executeRaw`UPDATE koc_referrals SET koc_member_id = ${S} WHERE koc_member_id = ${M}`;
-    await tx.$executeRaw`UPDATE koc_referrals SET referred_member_id = ${S} WHERE referred_member_id = ${M}`;
-    const survivorKoc = await tx.kocProfile.findUnique({ where: { memberId: S } });
-    if (survivorKoc) await tx.kocProfile.deleteMany({ where: { memberId: M } });
-    else await tx.$executeRaw`UPDATE koc_profiles SET member_id = ${S} WHERE member_id = ${M}`;
+    let moved!: Moved;
+    await resyncMembers(conn, now, [S, M], async () => {
+      moved = await moveRecords(conn, S, M);
+    });
+    // After the resync (its cohort bits are now zero) and while still counted as a member.
+    await leaveCohorts(conn, [M]);
 
     const points = Number(m.points);
     if (points > 0) {
       const ref = `merge:${M}->${S}`;
-      await appendLedger(tx, services, actor, { memberId: M, delta: -points, kind: 'merge', reason: `合并到会员 ${S}`, ref });
-      await appendLedger(tx, services, actor, { memberId: S, delta: points, kind: 'merge', reason: `合并自会员 ${M}`, ref });
+      await appendLedger(conn, services, actor, { memberId: M, delta: -points, kind: 'merge', reason: `合并到会员 ${S}`, ref });
+      await appendLedger(conn, services, actor, { memberId: S, delta: points, kind: 'merge', reason: `合并自会员 ${M}`, ref });
     }
     // Identities are unique: clear them on the duplicate before the survivor takes them.
-    await tx.member.update({ where: { id: M }, data: { status: 'deleted', mergedIntoId: S, openid: null, externalUserId: null, growthValue: 0 } });
-    await tx.member.update({
-      where: { id: S },
-      data: {
-        growthValue: Number(s.growth_value) + Number(m.growth_value),
-        level: Math.max(Number(s.level), Number(m.level)),
-        ...(s.openid === null && m.openid ? { openid: m.openid } : {}),
-        ...(s.external_user_id === null && m.external_user_id ? { externalUserId: m.external_user_id } : {}),
-      },
-    });
-    const moved = { orders, interactions, tickets, tags, coupons, referrals, points };
-    const merge = await tx.memberMerge.create({ data: { survivorId: S, mergedId: M, moved, mergedBy: actor.wecomUserId, createdAt: now } });
-    return { mergeId: merge.id, survivorId: S, mergedId: M, moved };
-  }, TX_OPTIONS);
+    await conn.query("UPDATE members SET status = 'deleted', merged_into_id = ?, openid = NULL, external_user_id = NULL, growth_value = 0, updated_at = ? WHERE id = ?", [S, now, M]);
+    await conn.query('UPDATE members SET growth_value = ?, level = ?, openid = COALESCE(openid, ?), external_user_id = COALESCE(external_user_id, ?), updated_at = ? WHERE id = ?', [
+      Number(s.growth_value) + Number(m.growth_value),
+      Math.max(Number(s.level), Number(m.level)),
+      m.openid,
+      m.external_user_id,
+      now,
+      S,
+    ]);
+    const all = { ...moved, points };
+    const [ins] = await conn.query<ResultSetHeader>('INSERT INTO member_merges (survivor_id, merged_id, moved, merged_by, created_at) VALUES (?, ?, ?, ?, ?)', [S, M, JSON.stringify(all), actor.wecomUserId, now]);
+    await conn.commit();
+    result = { mergeId: ins.insertId, survivorId: S, mergedId: M, moved: all };
+  } catch (e) {
+    await conn.rollback().catch(() => {});
+    throw e;
+  } finally {
+    conn.release();
+  }
 
   await audit(services, { actor, action: 'member.merge', targetType: 'member', targetId: String(S), channel: access.channel, requestId: access.requestId, detail: { mergedId: M, mergeId: result.mergeId, moved: result.moved, reason: input.reason ?? null } });
   await audit(services, { actor, action: 'member.merged_into', targetType: 'member', targetId: String(M), channel: access.channel, requestId: access.requestId, detail: { survivorId: S, mergeId: result.mergeId } });
