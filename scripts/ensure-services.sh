@@ -26,3 +26,20 @@ if ! port_open 6379; then
   as_root redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
   wait_port 6379 || { echo "Redis did not start; start it by hand (see README, Troubleshooting)" >&2; exit 1; }
 fi
+
+# A CJK font for the health chart's Chinese labels (src/crm/charts/fonts.ts). Optional: without
+# one charts fall back to English labels, so a failed install only warns.
+has_cjk_font() {
+  for f in /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc \
+           /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf; do
+    [ -f "$f" ] && return 0
+  done
+  return 1
+}
+if ! has_cjk_font && command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || command -v sudo >/dev/null; }; then
+  echo "no CJK font for chart labels: installing fonts-wqy-microhei (1.6 MB)" >&2
+  { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 \
+    || { as_root apt-get update -qq >/dev/null 2>&1 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1; }; } \
+    || echo "could not install fonts-wqy-microhei: charts keep English labels" >&2
+fi
+exit 0

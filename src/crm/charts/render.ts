@@ -1,5 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import { cjkFont } from './fonts.ts';
 
 export interface ChartImage {
   png: Buffer;
@@ -9,18 +10,28 @@ export interface ChartImage {
   height: number;
 }
 
+/** The language chart labels can be drawn in on this machine: Chinese only with a CJK font (fonts.ts). */
+export function chartLocale(): 'zh' | 'en' {
+  return cjkFont() ? 'zh' : 'en';
+}
+
 /**
  * Renders an ECharts option on the server: ECharts 6 SSR to an SVG string, then resvg to PNG.
- * Labels must be ASCII: neither our machines nor a fresh one has a CJK font, no npm package
- * installed here ships one, and fonts are never downloaded at run time — Chinese stays in the
- * text reply. resvg uses the system fonts (DejaVu/Liberation here) for the Latin labels.
+ * Callers pick their labels with chartLocale(): Chinese when a CJK font is installed (given to
+ * resvg by file, first in the family list), ASCII otherwise; resvg uses the system fonts
+ * (DejaVu/Liberation here) for Latin text either way.
  */
 export function renderChartPng(option: echarts.EChartsOption, width: number, height: number, alt: string): ChartImage {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const cjk = cjkFont();
   try {
-    chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { fontFamily: 'DejaVu Sans, Liberation Sans, Arial, sans-serif' }, ...option });
+    const families = [cjk?.family, 'DejaVu Sans', 'Liberation Sans', 'Arial', 'sans-serif'].filter(Boolean).join(', ');
+    chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { fontFamily: families }, ...option });
     const svg = chart.renderToSVGString();
-    const png = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+    const png = new Resvg(svg, {
+      fitTo: { mode: 'width', value: width },
+      font: { loadSystemFonts: true, fontFiles: cjk ? [cjk.file] : [], defaultFontFamily: cjk?.family ?? 'DejaVu Sans' },
+    }).render().asPng();
     return { png: Buffer.from(png), alt, width, height };
   } finally {
     chart.dispose();
