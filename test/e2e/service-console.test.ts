@@ -40,6 +40,8 @@ describe('service intents via POST /console/messages', () => {
 
   it('holds a large points change until the same person confirms it, then applies it once', async () => {
     const before = await points('13800000001');
+    const ledger = () => env.services.db.pointsLedger.count({ where: { member: { phone: '13800000001' } } });
+    const entriesBefore = await ledger(); // the demo data's opening balance entry
     const held = await say('store_manager_01', '给 13800000001 加 2000 积分 原因 投诉补偿');
     expect(held.body.intent).toBe('points.adjust');
     expect(held.body.reply).toContain('加 2,000 积分（原因：投诉补偿）');
@@ -56,6 +58,6 @@ describe('service intents via POST /console/messages', () => {
     const denied = await say('agent_01', '给 13800000001 加 10 积分 原因 消费奖励');
     expect(denied.body.reply).not.toContain('当前积分');
     expect(await points('13800000001')).toBe(before + 2010);
-    expect(await env.services.db.pointsLedger.count({ where: { member: { phone: '13800000001' } } })).toBe(2);
+    expect(await ledger()).toBe(entriesBefore + 2);
   });
 });
