@@ -92,7 +92,8 @@ async function withSeedLock<T>(sql: SqlPool, fn: () => Promise<T>): Promise<T> {
 
 /**
  * Loads deterministic demo data: 3 stores, 8 staff, the tags, and `members` members (the 5
- * fixed demo members first) with two years of orders and their latent truth. Refuses a
+ * fixed demo members first) with two years of orders, their latent truth, manual tags, service
+ * records (interactions, tickets, KOC profiles and referrals) and opening points balances. Refuses a
  * database that already holds demo-table rows (AppError `seed_not_empty`) unless `reset`.
  * Members are generated and written in chunks, so memory stays flat at any size.
  */
