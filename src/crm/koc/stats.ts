@@ -1,4 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
+import { referralCode } from './referral-code.ts';
 import { AppError } from '../../errors.ts';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
@@ -65,10 +66,10 @@ export async function enrolKoc(access: StaffAccess, memberId: number, level = 1)
   const m = await memberInScope(access.services, access.actor, memberId);
   const { db } = access.services;
   if (await db.kocProfile.findUnique({ where: { memberId } })) throw new AppError('already_koc', `${m.name} 已经是 KOC。`, 409);
-  const referralCode = `K${m.memberNo.slice(1)}`;
-  await db.kocProfile.create({ data: { memberId, level, referralCode, joinedAt: access.services.now() } });
+  const code = referralCode(m.memberNo);
+  await db.kocProfile.create({ data: { memberId, level, referralCode: code, joinedAt: access.services.now() } });
   await audit(access.services, { actor: access.actor, action: 'koc.enrol', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId, detail: { level } });
-  return { referralCode };
+  return { referralCode: code };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { chinaDayIndex, chinaYmd } from './calendar.ts';
+import { referralCode } from '../koc/referral-code.ts';
 import { ticketNoFor } from '../tickets/create.ts';
 import type { GeneratedMember } from './member.ts';
 import type { ServiceRecords, TicketDraft } from './service-records.ts';
@@ -130,9 +131,4 @@ export function toRows(generated: readonly GeneratedMember[], services: readonly
     for (const r of s.referrals) out.kocReferrals.push([next.referral++, m.id, r.referredMemberId, null, at(r.redeemedAtMs), centsToDecimal(r.commissionCents), new Date(r.createdAtMs)]);
   }
   return out;
-}
-
-/** The code src/crm/koc/stats.ts enrolKoc gives: K + the digits of the member number. */
-export function referralCode(memberNo: string): string {
-  return `K${memberNo.slice(1)}`;
 }
