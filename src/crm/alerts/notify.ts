@@ -10,10 +10,24 @@ import { sendRobotText } from '../journeys/providers.ts';
 import { createRateLimiter, ROBOT_PER_MINUTE, WECOM_PER_RECIPIENT } from '../journeys/rate-limit.ts';
 import { chinaDate } from '../journeys/time.ts';
 
-export type NotifyResult = 'queued' | 'delayed' | 'duplicate' | 'over_daily_cap' | 'sent' | 'failed';
+export type NotifyResult = 'queued' | 'delayed' | 'duplicate' | 'over_daily_cap' | 'not_configured' | 'sent' | 'failed';
+
+/** message/send needs the corp id, the app's secret and its AgentId (gettoken + agentid). */
+export function canPushWeCom(config: Services['config']): boolean {
+  return Boolean(config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID);
+}
+
+let warnedUnconfigured = false;
 
 /** A WeCom app message to one staff member, deduplicated by `dedupeKey`. */
 export async function notifyStaff(services: Services, userId: string, text: string, dedupeKey: string): Promise<NotifyResult> {
+  // Without a WeCom app nothing can reach staff: don't queue jobs that can only fail (the demo
+  // data's overdue tickets would otherwise fill the log with failed alerts on every sweep).
+  if (!canPushWeCom(services.config)) {
+    if (!warnedUnconfigured) services.logger.info('WeCom app not configured (WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID): staff notifications are not sent');
+    warnedUnconfigured = true;
+    return 'not_configured';
+  }
   const jobId = `staff-${dedupeKey}`.replace(/:/g, '_');
   if (await services.queues.outbound.getJob(jobId)) return 'duplicate';
   const mark = services.key('notify', 'seen', jobId);
