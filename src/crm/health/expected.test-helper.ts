@@ -2,8 +2,12 @@
  * Test-only: the health figures computed the plain way, in JS, from raw orders and members
  * rows (never from the summaries or the dashboard's SQL), for tests to compare against.
  */
+import { expect } from 'vitest';
+import type { StaffAccess } from '../access.ts';
+import type { StaffActor } from '../../bot/types.ts';
 import type { SqlPool } from '../../db/sql.ts';
 import type { Services } from '../../services.ts';
+import { healthDashboard, PERIOD_DAYS, startOfChinaDay, type Granularity, type HealthFigures } from './dashboard.ts';
 
 export const DAY = 86_400_000;
 export const CHINA = 8 * 3_600_000;
@@ -121,4 +125,41 @@ export function expectedCohorts(raw: { orders: RawOrder[]; members: RawMember[] 
     out.push({ month: m, size: cohort.length, retention });
   }
   return out;
+}
+
+/** The figures of a dashboard period that expectedFigures computes. */
+export const pick = (f: HealthFigures) => ({ total: f.total, new: f.new, active: f.active, dormant: f.dormant, churned: f.churned, churnRate: f.churnRate, repurchaseRate: f.repurchaseRate, orders: f.orders, sales: f.sales, aov: f.aov });
+
+export interface DashboardCheck {
+  services: Pick<Services, 'sql' | 'redis' | 'key'>;
+  /** The access the dashboard is read with, for an actor. */
+  access: (actor: StaffActor) => StaffAccess;
+  /** The clock the dashboard's periods end by. */
+  now: () => Date;
+}
+
+/**
+ * Every figure of the dashboard of these stores, for every granularity, against the raw rows:
+ * current, previous and last year's figures, the trend, the cohorts, and each store's figures
+ * when there are several. The health cache is cleared first, so the figures are computed.
+ */
+export async function expectDashboards(check: DashboardCheck, actor: StaffActor, stores: number[]): Promise<void> {
+  const { services } = check;
+  const raw = await loadRaw(services.sql);
+  const keys = await services.redis.keys(services.key('health', '*'));
+  if (keys.length) await services.redis.del(...keys); // computed, never the day's cache
+  for (const g of ['day', 'week', 'month'] as Granularity[]) {
+    const d = await healthDashboard(check.access(actor), { granularity: g });
+    const E = startOfChinaDay(check.now()).getTime();
+    const L = PERIOD_DAYS[g] * DAY;
+    const S = E - L;
+    expect(pick(d.current), `${g} current`).toEqual(expectedFigures(raw, stores, S, E));
+    expect(pick(d.previous), `${g} previous`).toEqual(expectedFigures(raw, stores, S - L, S));
+    expect(pick(d.lastYear), `${g} last year`).toEqual(expectedFigures(raw, stores, S - 365 * DAY, E - 365 * DAY));
+    expect(d.trend.map((p) => ({ active: p.active, orders: p.orders })), `${g} trend`).toEqual(expectedTrend(raw, stores, E, L, 12));
+    expect(d.cohorts, `${g} cohorts`).toEqual(expectedCohorts(raw, stores, E, 6));
+    if (stores.length > 1) {
+      for (const s of d.perStore) expect(pick(s.figures), `${g} store ${s.storeId}`).toEqual(expectedFigures(raw, [s.storeId], S, E));
+    }
+  }
 }

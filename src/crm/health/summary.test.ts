@@ -3,8 +3,7 @@ import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import type { StaffActor } from '../../bot/types.ts';
 import type { Services } from '../../services.ts';
 import { rebuildMemberStats, recordOrder, resyncMembers } from '../stats/rollup.ts';
-import { healthDashboard, PERIOD_DAYS, startOfChinaDay, type Granularity, type HealthFigures } from './dashboard.ts';
-import { DAY, expectedCohorts, expectedFigures, expectedTrend, generate, loadRaw } from './expected.test-helper.ts';
+import { DAY, expectDashboards as expectDashboardsOf, generate, loadRaw } from './expected.test-helper.ts';
 
 // The dashboard's figures come from the store visit summary (store_visit_gaps, store_day_sales)
 // for one store and for all stores, from the orders for other store subsets. Every figure is
@@ -28,28 +27,8 @@ describe('health dashboard from the store visit summary', () => {
   }, 120_000);
   afterAll(async () => env?.cleanup());
 
-  const pick = (f: HealthFigures) => ({ total: f.total, new: f.new, active: f.active, dormant: f.dormant, churned: f.churned, churnRate: f.churnRate, repurchaseRate: f.repurchaseRate, orders: f.orders, sales: f.sales, aov: f.aov });
-
   /** Every figure of the dashboard of these stores, for every granularity, against the raw rows. */
-  async function expectDashboards(actor: StaffActor, stores: number[]) {
-    const raw = await loadRaw(services.sql);
-    const keys = await services.redis.keys(services.key('health', '*'));
-    if (keys.length) await services.redis.del(...keys); // computed, never the day's cache
-    for (const g of ['day', 'week', 'month'] as Granularity[]) {
-      const d = await healthDashboard(access(actor), { granularity: g });
-      const E = startOfChinaDay(clock).getTime();
-      const L = PERIOD_DAYS[g] * DAY;
-      const S = E - L;
-      expect(pick(d.current), `${g} current`).toEqual(expectedFigures(raw, stores, S, E));
-      expect(pick(d.previous), `${g} previous`).toEqual(expectedFigures(raw, stores, S - L, S));
-      expect(pick(d.lastYear), `${g} last year`).toEqual(expectedFigures(raw, stores, S - 365 * DAY, E - 365 * DAY));
-      expect(d.trend.map((p) => ({ active: p.active, orders: p.orders })), `${g} trend`).toEqual(expectedTrend(raw, stores, E, L, 12));
-      expect(d.cohorts, `${g} cohorts`).toEqual(expectedCohorts(raw, stores, E, 6));
-      if (stores.length > 1) {
-        for (const s of d.perStore) expect(pick(s.figures), `${g} store ${s.storeId}`).toEqual(expectedFigures(raw, [s.storeId], S, E));
-      }
-    }
-  }
+  const expectDashboards = (actor: StaffActor, stores: number[]) => expectDashboardsOf({ services, access, now: () => clock }, actor, stores);
 
   /** The summary tables as a comparable value (zero rows left by subtractions dropped). */
   async function summaryRows() {

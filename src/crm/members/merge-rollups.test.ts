@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import type { StaffActor } from '../../bot/types.ts';
 import type { Services } from '../../services.ts';
-import { healthDashboard, PERIOD_DAYS, startOfChinaDay, type Granularity, type HealthFigures } from '../health/dashboard.ts';
-import { CHINA, DAY, expectedCohorts, expectedFigures, expectedTrend, generate, loadRaw, type RawMember, type RawOrder } from '../health/expected.test-helper.ts';
+import { CHINA, DAY, expectDashboards as expectDashboardsOf, expectedCohorts, generate, loadRaw, type RawMember, type RawOrder } from '../health/expected.test-helper.ts';
 import { adjustPoints } from '../points/adjust.ts';
 import { rebuildMemberStats } from '../stats/rollup.ts';
 import { mergeMembers } from './merge.ts';
@@ -30,23 +29,8 @@ describe('member merge keeps the rollups exact', () => {
   }, 120_000);
   afterAll(async () => env?.cleanup());
 
-  const pick = (f: HealthFigures) => ({ total: f.total, new: f.new, active: f.active, dormant: f.dormant, churned: f.churned, churnRate: f.churnRate, repurchaseRate: f.repurchaseRate, orders: f.orders, sales: f.sales, aov: f.aov });
-
   /** Every dashboard figure of these stores (all granularities, cohorts included) against the raw rows. */
-  async function expectDashboards(actor: StaffActor, stores: number[]) {
-    const raw = await loadRaw(services.sql);
-    const keys = await services.redis.keys(services.key('health', '*'));
-    if (keys.length) await services.redis.del(...keys); // computed, never the day's cache
-    for (const g of ['day', 'week', 'month'] as Granularity[]) {
-      const d = await healthDashboard(access(actor), { granularity: g });
-      const E = startOfChinaDay(NOW).getTime();
-      const L = PERIOD_DAYS[g] * DAY;
-      expect(pick(d.current), `${g} current`).toEqual(expectedFigures(raw, stores, E - L, E));
-      expect(pick(d.previous), `${g} previous`).toEqual(expectedFigures(raw, stores, E - 2 * L, E - L));
-      expect(d.trend.map((p) => ({ active: p.active, orders: p.orders })), `${g} trend`).toEqual(expectedTrend(raw, stores, E, L, 12));
-      expect(d.cohorts, `${g} cohorts`).toEqual(expectedCohorts(raw, stores, E, 6));
-    }
-  }
+  const expectDashboards = (actor: StaffActor, stores: number[]) => expectDashboardsOf({ services, access, now: () => NOW }, actor, stores);
 
   /** A member's member_stats row as the rollup defines it, computed from their raw orders. */
   function expectedStats(raw: { orders: RawOrder[]; members: RawMember[] }, id: number) {

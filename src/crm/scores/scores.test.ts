@@ -7,6 +7,7 @@ import { assessChurn } from '../churn/assess.ts';
 import { churnList } from '../churn/list.ts';
 import { healthTrendChart } from '../charts/health-chart.ts';
 import { healthDashboard, warmHealthCache } from '../health/dashboard.ts';
+import { CHINA, DAY, expectedCohorts, expectedFigures, expectedTrend, loadRaw, pick, type RawMember, type RawOrder } from '../health/expected.test-helper.ts';
 import { applyRfm, rfmCell } from '../rfm/rfm.ts';
 import { seedDemo } from '../seed/index.ts';
 import { previewTree } from '../segments/preview.ts';
@@ -18,21 +19,8 @@ import { recomputeScores } from './recompute.ts';
 // Value models on a small seeded demo database, every figure checked against an independent
 // computation here in JS from the raw orders/members rows (never from member_stats).
 const NOW = new Date('2026-11-21T16:00:00.000Z'); // 2026-11-22 00:00 China time
-const DAY = 86_400_000;
-const CHINA = 8 * 3_600_000;
-
-interface O {
-  member: number;
-  store: number;
-  paid: number;
-  cents: number;
-}
-interface M {
-  id: number;
-  store: number | null;
-  registered: number;
-  status: string;
-}
+type O = RawOrder;
+type M = RawMember;
 
 /** Nearest-rank 20/40/60/80 % cut points and a 1–5 score, computed independently. */
 function quintileScore(values: number[], lowerIsBetter: boolean): (v: number) => number {
@@ -57,10 +45,7 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
     env = await createTestEnv('value_models', {}, { now: () => NOW });
     services = env.services;
     await seedDemo(services.sql, { members: 600, seed: 11, now: NOW });
-    const [o] = await services.sql.query<any[]>('SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS c FROM orders');
-    orders = o.map((r) => ({ member: Number(r.member_id), store: Number(r.store_id), paid: new Date(r.paid_at).getTime(), cents: Number(r.c) }));
-    const [m] = await services.sql.query<any[]>('SELECT id, home_store_id, registered_at, status FROM members');
-    members = m.map((r) => ({ id: Number(r.id), store: r.home_store_id === null ? null : Number(r.home_store_id), registered: new Date(r.registered_at).getTime(), status: String(r.status) }));
+    ({ orders, members } = await loadRaw(services.sql));
     byMember = new Map();
     for (const x of orders) byMember.set(x.member, [...(byMember.get(x.member) ?? []), x]);
     for (const list of byMember.values()) list.sort((a, b) => a.paid - b.paid);
@@ -290,61 +275,19 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
     const d = await healthDashboard(access(staff('store_manager', [1])), { granularity: 'month' });
     const E = NOW.getTime(); // NOW is 00:00 China time
     const S = E - 30 * DAY;
-    const fig = (s: number, e: number) => {
-      const mine = orders.filter((o) => o.store === 1 && o.paid < e);
-      const buyers = (from: number, to: number) => new Set(mine.filter((o) => o.paid >= from && o.paid < to).map((o) => o.member));
-      const active = buyers(s, e);
-      const before = buyers(s - 365 * DAY, s);
-      const l90 = buyers(e - 90 * DAY, e);
-      const d90 = buyers(e - 180 * DAY, e - 90 * DAY);
-      const l180 = buyers(e - 180 * DAY, e);
-      const d180 = buyers(e - 365 * DAY, e - 180 * DAY);
-      const inP = mine.filter((o) => o.paid >= s);
-      const cents = inP.reduce((a, o) => a + o.cents, 0);
-      const churned = [...d180].filter((x) => !l180.has(x)).length;
-      const ms = members.filter((m) => m.store === 1 && m.status !== 'deleted' && m.registered < e);
-      return {
-        total: ms.length,
-        new: ms.filter((m) => m.registered >= s).length,
-        active: active.size,
-        dormant: [...d90].filter((x) => !l90.has(x)).length,
-        churned,
-        churnRate: churned / buyers(e - 365 * DAY, e).size,
-        repurchaseRate: [...active].filter((x) => before.has(x)).length / active.size,
-        orders: inP.length,
-        sales: (cents / 100).toFixed(2),
-        aov: (cents / 100 / inP.length).toFixed(2),
-      };
-    };
-    const pick = (f: typeof d.current) => ({ total: f.total, new: f.new, active: f.active, dormant: f.dormant, churned: f.churned, churnRate: f.churnRate, repurchaseRate: f.repurchaseRate, orders: f.orders, sales: f.sales, aov: f.aov });
-    const cur = fig(S, E);
-    expect(pick(d.current)).toEqual({ ...cur, churnRate: expect.closeTo(cur.churnRate, 10), repurchaseRate: expect.closeTo(cur.repurchaseRate, 10) });
-    const prev = fig(S - 30 * DAY, S);
-    expect(pick(d.previous)).toEqual({ ...prev, churnRate: expect.closeTo(prev.churnRate, 10), repurchaseRate: expect.closeTo(prev.repurchaseRate, 10) });
+    const raw = { orders, members };
+    const cur = expectedFigures(raw, [1], S, E);
+    expect(pick(d.current)).toEqual(cur);
+    const prev = expectedFigures(raw, [1], S - 30 * DAY, S);
+    expect(pick(d.previous)).toEqual(prev);
+    expect([cur, prev].every((f) => f.churnRate !== null && f.repurchaseRate !== null && f.aov !== null)).toBe(true); // every rate is exercised
     expect(d.vsPrevious.active).toBeCloseTo((cur.active - prev.active) / prev.active, 10);
-    const ly = fig(S - 365 * DAY, E - 365 * DAY);
-    expect(d.lastYear.active).toBe(ly.active);
-    expect(d.lastYear.orders).toBe(ly.orders);
+    expect(pick(d.lastYear)).toEqual(expectedFigures(raw, [1], S - 365 * DAY, E - 365 * DAY));
     // Trend: 12 periods of 30 days, oldest first.
-    expect(d.trend).toHaveLength(12);
-    for (const [k, p] of d.trend.entries()) {
-      const e = E - (11 - k) * 30 * DAY;
-      expect(p.end.getTime()).toBe(e);
-      expect(p.active).toBe(new Set(orders.filter((o) => o.store === 1 && o.paid >= e - 30 * DAY && o.paid < e).map((o) => o.member)).size);
-    }
-    // Cohorts: members of store 1 registered in each of the last 6 months (China time).
-    const month = (t: number) => new Date(t + CHINA).toISOString().slice(0, 7);
-    for (const c of d.cohorts) {
-      const cohort = members.filter((m) => m.store === 1 && m.status !== 'deleted' && month(m.registered) === c.month);
-      expect(c.size).toBe(cohort.length);
-      const [y, mo] = c.month.split('-').map(Number) as [number, number];
-      c.retention.forEach((r, i) => {
-        if (r === null) return;
-        const target = new Date(Date.UTC(y, mo - 1 + i + 1, 1)).toISOString().slice(0, 7);
-        const kept = cohort.filter((m) => (byMember.get(m.id) ?? []).some((o) => month(o.paid) === target)).length;
-        expect(r).toBeCloseTo(cohort.length ? kept / cohort.length : 0, 10);
-      });
-    }
+    expect(d.trend.map((p) => p.end.getTime())).toEqual([...Array(12).keys()].map((k) => E - (11 - k) * 30 * DAY));
+    expect(d.trend.map((p) => ({ active: p.active, orders: p.orders }))).toEqual(expectedTrend(raw, [1], E, 30 * DAY, 12));
+    // Cohorts: members of store 1 registered in each of the last 6 months (China time), and their retention.
+    expect(d.cohorts).toEqual(expectedCohorts(raw, [1], E, 6));
     expect(d.cohorts.at(-1)!.retention).toEqual([null, null, null]); // last month's cohort: no month after it is over
     const img = healthTrendChart(d, 640, 360);
     expect(img.png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
