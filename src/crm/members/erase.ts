@@ -1,4 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
+import { leaveCohorts } from '../stats/cohort-leave.ts';
 import { AppError, forbidden } from '../../errors.ts';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
@@ -40,6 +41,8 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
       const [req] = (await conn.query('INSERT INTO deletion_requests (member_id, status, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)', [memberId, 'requested', input.reason ?? null, actor.wecomUserId, now])) as unknown as [{ insertId: number }];
       requestRow = req.insertId;
     }
+    // The stored registration cohorts count members not deleted: leave them in this transaction.
+    await leaveCohorts(conn, [memberId]);
     await conn.query(
       `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, email = NULL, openid = NULL, external_user_id = NULL,
               status = 'deleted', erased_at = ? WHERE id = ?`,

@@ -5,6 +5,7 @@ import type { Services } from '../../services.ts';
 import { CHINA, DAY, expectDashboards as expectDashboardsOf, expectedCohorts, generate, loadRaw, type RawMember, type RawOrder } from '../health/expected.test-helper.ts';
 import { adjustPoints } from '../points/adjust.ts';
 import { rebuildMemberStats } from '../stats/rollup.ts';
+import { eraseMember } from './erase.ts';
 import { mergeMembers } from './merge.ts';
 
 // A merge moves orders between members, so it must move the rollups with them in the same
@@ -166,5 +167,20 @@ describe('member merge keeps the rollups exact', () => {
     }
     expect(await snapshot()).toEqual(before);
     await expectDashboards(staff('store_manager', [store]), [store]);
+  }, 120_000);
+
+  it('an erased member leaves their registration cohort at once; their orders keep counting', async () => {
+    const [merges] = await services.sql.query<any[]>('SELECT survivor_id, merged_id FROM member_merges');
+    const { M, store, raw: before } = await pair(3, merges.flatMap((m) => [Number(m.survivor_id), Number(m.merged_id)]));
+    await expectDashboards(staff('store_manager', [store]), [store]); // stores this month's cohorts
+    await eraseMember(access(admin), { memberId: M, reason: 'PIPL 删除请求' });
+    const raw = await loadRaw(services.sql);
+    expect(raw.members.find((m) => m.id === M)!.status).toBe('deleted');
+    expect(raw.orders.filter((o) => o.member === M)).toHaveLength(before.orders.filter((o) => o.member === M).length);
+    const monthOfM = new Date(before.members.find((m) => m.id === M)!.registered + CHINA).toISOString().slice(0, 7);
+    const size = (rows: ReturnType<typeof expectedCohorts>) => rows.find((c) => c.month === monthOfM)!.size;
+    expect(size(expectedCohorts(raw, [store], NOW.getTime(), 6))).toBe(size(expectedCohorts(before, [store], NOW.getTime(), 6)) - 1);
+    await expectDashboards(staff('store_manager', [store]), [store]);
+    await expectDashboards(admin, [1, 2, 3]);
   }, 120_000);
 });

@@ -31,8 +31,8 @@ export const COHORT_MONTHS = 6;
  * ordered in the 1st/2nd/3rd month after (member_stats.cohort_orders). A month's cohorts are
  * computed once — on first use or by the nightly run — from members ⨝ member_stats (~0.7 s per
  * 85,000 cohort members at 1M) and then read as six rows per store; resyncMembers adds the
- * change when a member's cohort bits move (a back-dated order), a merge takes the duplicate out
- * at once (cohort-leave.ts), and the nightly run recomputes the month (erasures and home-store
+ * change when a member's cohort bits move (a back-dated order), a merge or an erasure takes the
+ * member out at once (cohort-leave.ts), and the nightly run recomputes the month (home-store
  * changes are picked up there).
  */
 export async function storeCohorts(sql: Runner, storeIds: number[], endMonth: string): Promise<Map<string, CohortCounts>> {
