@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { AppError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
@@ -287,12 +288,38 @@ export interface NewOrder {
   paidAt: Date;
 }
 
+/** InnoDB gave up on the transaction (ER_LOCK_DEADLOCK 1213, ER_LOCK_WAIT_TIMEOUT 1205): run it again. */
+function isLockConflict(e: unknown): boolean {
+  const errno = (e as { errno?: number } | null)?.errno;
+  return errno === 1213 || errno === 1205;
+}
+
+const ORDER_ATTEMPTS = 5;
+
 /**
  * Inserts an order and brings the member's `member_stats` row and the store visit summary up
  * to date in the same transaction, so neither disagrees with the orders it summarises. The entry point
  * for order ingestion (POS sync, imports); returns the new order id.
+ *
+ * Concurrent orders of one store meet on the same summary rows (today's, per store and for all
+ * stores), so InnoDB sometimes picks one as a deadlock victim and rolls it back whole; the order
+ * is then simply run again (the rollback left nothing behind, and order_no is unique), with a
+ * short random pause so the two don't collide the same way twice. After ORDER_ATTEMPTS the
+ * caller gets a retryable 503.
  */
 export async function recordOrder(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordOrderOnce(services, order);
+    } catch (e) {
+      if (!isLockConflict(e)) throw e;
+      if (attempt >= ORDER_ATTEMPTS) throw new AppError('order_lock_conflict', `订单 ${order.orderNo} 写入时多次遇到锁冲突，请稍后重试。`, 503, true);
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+async function recordOrderOnce(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
   const conn = await services.sql.getConnection();
   try {
     await conn.beginTransaction();
