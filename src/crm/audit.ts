@@ -35,3 +35,16 @@ export async function audit(services: Services, entry: AuditEntry): Promise<void
     },
   });
 }
+
+/**
+ * One audit row of a read over stores (churn list, RFM, health dashboard): `stores` null = all
+ * stores, else the ids read, so the log says whose members' figures were seen.
+ */
+export async function auditStoresRead(
+  access: { services: Services; actor: Actor; channel: AuditEntry['channel']; requestId: string },
+  action: string,
+  stores: number[] | null,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await audit(access.services, { actor: access.actor, action, targetType: 'store', targetId: stores === null ? 'all' : stores.join(','), channel: access.channel, requestId: access.requestId, detail });
+}

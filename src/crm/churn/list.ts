@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
-import { audit } from '../audit.ts';
+import { auditStoresRead } from '../audit.ts';
 import { storeScope } from '../auth/permissions.ts';
 import { phoneFor } from '../mask.ts';
 import { forbidden } from '../../errors.ts';
@@ -133,15 +133,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
       };
     });
   }
-  await audit(access.services, {
-    actor: access.actor,
-    action: 'churn.list',
-    targetType: 'store',
-    targetId: stores === null ? 'all' : stores.join(','),
-    channel: access.channel,
-    requestId: access.requestId,
-    detail: { source: 'model', levels, minDays: options.minDays ?? null, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) },
-  });
+  await auditStoresRead(access, 'churn.list', stores, { source: 'model', levels, minDays: options.minDays ?? null, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) });
   return { total, entries, rule, source: 'model', scoredAt };
 }
 
@@ -224,14 +216,6 @@ export async function ruleChurnList(access: StaffAccess, options: ChurnOptions =
       orderCount: Number(r.order_count),
     }));
   }
-  await audit(access.services, {
-    actor: access.actor,
-    action: 'churn.list',
-    targetType: 'store',
-    targetId: stores === null ? 'all' : stores.join(','),
-    channel: access.channel,
-    requestId: access.requestId,
-    detail: { ...rule, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) },
-  });
+  await auditStoresRead(access, 'churn.list', stores, { ...rule, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) });
   return { total, entries, rule, source: 'rule' };
 }

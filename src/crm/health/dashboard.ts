@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
-import { audit } from '../audit.ts';
+import { auditStoresRead } from '../audit.ts';
 import { storeScope } from '../auth/permissions.ts';
 import { forbidden } from '../../errors.ts';
 import { chinaMonth, COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from '../stats/cohorts.ts';
@@ -190,15 +190,7 @@ export async function healthDashboard(access: StaffAccess, opts: { granularity?:
   const len = PERIOD_DAYS[granularity] * DAY;
   const end = startOfChinaDay(access.services.now());
   const dashboard = await cachedDashboard(access, ids, granularity, end, () => computeDashboard(access, stores, ids, granularity, len, end));
-  await audit(access.services, {
-    actor: access.actor,
-    action: 'insights.health',
-    targetType: 'store',
-    targetId: scope === null && opts.storeId === undefined ? 'all' : ids.join(','),
-    channel: access.channel,
-    requestId: access.requestId,
-    detail: { granularity },
-  });
+  await auditStoresRead(access, 'insights.health', scope === null && opts.storeId === undefined ? null : ids, { granularity });
   return dashboard;
 }
 

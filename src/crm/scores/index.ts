@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { StaffAccess } from '../access.ts';
 import { requirePermission } from '../access.ts';
-import { audit } from '../audit.ts';
+import { auditStoresRead } from '../audit.ts';
 import { storeScope } from '../auth/permissions.ts';
 import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../rfm/rfm.ts';
 import { refreshSmartTags } from '../smart-tags/smart-tags.ts';
@@ -83,14 +83,6 @@ export async function rfmOverview(access: StaffAccess, opts: { storeId?: number 
     quadrants: (Object.keys(VALUE_QUADRANTS) as ValueQuadrant[]).map((q) => ({ quadrant: q, label: VALUE_QUADRANTS[q], members: quadBy.get(q) ?? 0 })),
     churnLevels: { high: levelBy.get('high') ?? 0, medium: levelBy.get('medium') ?? 0, low: levelBy.get('low') ?? 0 },
   };
-  await audit(access.services, {
-    actor: access.actor,
-    action: 'insights.rfm',
-    targetType: 'store',
-    targetId: stores === null ? 'all' : stores.join(','),
-    channel: access.channel,
-    requestId: access.requestId,
-    detail: { members: out.members },
-  });
+  await auditStoresRead(access, 'insights.rfm', stores, { members: out.members });
   return out;
 }
