@@ -4,7 +4,7 @@
  * an import in which a batch was rolled back), 2 bad arguments or configuration.
  */
 import ExcelJS from 'exceljs';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { CRM_USAGE, parseCrmArgs, type CrmCommand } from '../crm/import/cli-args.ts';
 import { writeCsv } from '../crm/import/csv.ts';
 import { importMembers, type ImportProgress } from '../crm/import/import.ts';
@@ -80,16 +80,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${CRM_USAGE}\n`);
     return 0;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`crm: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const config = loadConfig(); // a ConfigError exits 2 through runCli
   const services = createServices({ ...config, LOG_LEVEL: 'silent' });
   try {
     return command.cmd === 'import' ? await runImport(services, command) : await runExport(services, command);

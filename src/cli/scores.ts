@@ -7,7 +7,7 @@
  * timings as JSON. Meant for a nightly schedule (cron / a BullMQ repeatable job).
  * Exit codes: 0 done, 1 failure, 2 bad arguments or configuration.
  */
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
 import { recomputeScores } from '../crm/scores/recompute.ts';
@@ -34,16 +34,7 @@ async function main(): Promise<number> {
     }
     now = new Date(`${v}T00:00:00+08:00`);
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`scores: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const config = loadConfig(); // a ConfigError exits 2 through runCli
   await migrate(config.DATABASE_URL, { log: (m) => process.stderr.write(`${m}\n`) });
   const sql = createSqlPool(config.DATABASE_URL);
   try {

@@ -3,7 +3,7 @@
  * migrations, then loads the deterministic demo data (src/crm/seed). Exit codes: 0 done,
  * 1 failure (e.g. a non-empty database without --reset), 2 bad arguments or configuration.
  */
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
 import { parseSeedArgs, SEED_USAGE } from '../crm/seed/cli-args.ts';
@@ -43,16 +43,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${SEED_USAGE}\n`);
     return 0;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`db:seed: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const config = loadConfig(); // a ConfigError exits 2 through runCli
   const log = (msg: string) => args.quiet || process.stderr.write(`${msg}\n`);
   await migrate(config.DATABASE_URL, { log });
   const sql = createSqlPool(config.DATABASE_URL);

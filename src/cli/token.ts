@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { createApiToken, listApiTokens, revokeApiToken } from '../api/tokens.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
+import { runCli } from './run.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPrisma } from '../db/prisma.ts';
 import { isAppError } from '../errors.ts';
@@ -89,13 +90,8 @@ export async function runTokenCli(argv: string[], databaseUrl: string, io: CliIo
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  let code: number;
-  try {
-    const config = loadConfig();
-    code = await runTokenCli(process.argv.slice(2), config.DATABASE_URL, { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
-  } catch (e) {
-    process.stderr.write(`crm:token: ${e instanceof ConfigError ? e.message : (e as Error).stack}\n`);
-    code = e instanceof ConfigError ? 2 : 1;
-  }
-  process.exit(code);
+  // A bad configuration exits 2, any other failure 1 with a one-line message (runCli).
+  runCli('crm:token', () =>
+    runTokenCli(process.argv.slice(2), loadConfig().DATABASE_URL, { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }),
+  );
 }
