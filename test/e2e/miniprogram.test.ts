@@ -7,6 +7,7 @@ import { seedDemo } from '../../src/crm/seed/index.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { startFakeWeixin, type FakeWeixin } from '../fakes/weixin-api.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const keys: MpKeys = { appId: 'wx0123456789abcdef', token: 'mp-e2e-token', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
 const SECRET = 'mp-e2e-secret';
@@ -22,15 +23,6 @@ const call = (req: RawRequest) =>
 
 const say = (text: string, msgId: string, openid = member.openid, format: PayloadFormat = 'json') => pushRequest(keys, textDoc({ openid, text, msgId, at: new Date() }), format, new Date());
 
-async function waitFor<T>(probe: () => T | undefined, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** What the console endpoint answers the same member: the same pipeline, another channel. */
 async function consoleAnswer(text: string): Promise<{ reply: string; intent: string }> {

@@ -47,13 +47,4 @@ export const post = (rt: Runtime, req: RawRequest) =>
 export const callback = (text: string, msgId: string, from = 'store_manager_01', now = new Date()) =>
   encryptedCallback(keys, textMessageXml({ corpId: keys.corpId, from, text, msgId, createTime: Math.floor(now.getTime() / 1000) }), now);
 
-/** Polls until `probe` returns a value (or throws after `ms`). */
-export async function waitFor<T>(probe: () => T | undefined, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from './wait-for.ts';

@@ -3,10 +3,10 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeQyapi, type FakeQyapi } from '../../../test/fakes/qyapi.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
-import { AppError } from '../../errors.ts';
 import { createWeComAdapter } from './adapter.ts';
 import { createWeComApiClient, type WeComApiClient } from './api-client.ts';
 import { SAMPLE } from './test-vectors.ts';
+import { rejection } from '../../../test/support/rejection.ts';
 
 const CORP = 'ww_test_corp';
 const SECRET = 'test-secret-never-logged-0123456789';
@@ -37,14 +37,6 @@ afterEach(async () => fake.close());
 const client = (): WeComApiClient =>
   createWeComApiClient({ ...env.services, logger: pino({ level: 'silent' }), config: { ...env.config, WECOM_API_BASE: fake.url } });
 
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  return e as AppError;
-}
 
 describe('media/upload and image messages', () => {
   it('uploads the PNG as multipart field "media" (type=image, .png name) and sends it by media_id', async () => {

@@ -4,12 +4,12 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeQyapi, type FakeQyapi } from '../../../test/fakes/qyapi.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
-import { AppError } from '../../errors.ts';
 import { createWeComAdapter } from './adapter.ts';
 import { createWeComChannel } from './index.ts';
 import { createWeComApiClient, type WeComApiClient, type WeComApiClientOptions } from './api-client.ts';
 import { IP_NOT_TRUSTED_EXPLANATION } from './api-errors.ts';
 import { SAMPLE } from './test-vectors.ts';
+import { rejection } from '../../../test/support/rejection.ts';
 
 const CORP = 'ww_test_corp';
 const SECRET = 'test-secret-never-logged-0123456789';
@@ -46,14 +46,6 @@ function client(opts: WeComApiClientOptions = {}, overrides: Partial<TestEnv['co
   return createWeComApiClient({ ...env.services, logger, config: { ...env.config, WECOM_API_BASE: fake.url, ...overrides } }, opts);
 }
 
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  return e as AppError;
-}
 
 describe('access token', () => {
   it('is fetched once and cached in Redis across sends, for expires_in minus a margin', async () => {
