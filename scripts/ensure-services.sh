@@ -36,14 +36,14 @@ has_cjk_font() {
   done
   return 1
 }
-# Tried once per install (the mark lives in node_modules): a machine that cannot reach Debian's
+# Tried once (a failure leaves a mark in node_modules/.cache): a machine that cannot reach Debian's
 # mirror must not pay for apt-get on every `npm test` / `npm start`.
 font_mark="$(dirname "$0")/../node_modules/.cache/cjk-font-install-tried"
 if ! has_cjk_font && [ ! -e "$font_mark" ] && command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || command -v sudo >/dev/null; }; then
   echo "no CJK font for chart labels: installing fonts-wqy-microhei (1.6 MB)" >&2
   { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 \
     || { as_root apt-get update -qq >/dev/null 2>&1 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1; }; } \
-    || { echo "could not install fonts-wqy-microhei: charts keep English labels (not retried until the next npm install)" >&2
+    || { echo "could not install fonts-wqy-microhei: charts keep English labels (not retried; delete node_modules/.cache/cjk-font-install-tried to try again)" >&2
          mkdir -p "$(dirname "$font_mark")" 2>/dev/null && touch "$font_mark" 2>/dev/null; }
 fi
 exit 0
