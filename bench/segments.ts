@@ -9,14 +9,14 @@
  */
 import { rm } from 'node:fs/promises';
 import { loadConfig } from '../src/config.ts';
-import type { StaffAccess } from '../src/crm/access.ts';
-import { healthTrendChart } from '../src/crm/charts/health-chart.ts';
-import { healthDashboard, warmHealthCache } from '../src/crm/health/dashboard.ts';
-import { recomputeScores } from '../src/crm/scores/index.ts';
-import { exportSegment } from '../src/crm/segments/export.ts';
-import { previewTree } from '../src/crm/segments/preview.ts';
-import { createSegment } from '../src/crm/segments/segments.ts';
-import { refreshSmartTags } from '../src/crm/smart-tags/smart-tags.ts';
+import type { StaffAccess } from '../src/crm/kernel/access.ts';
+import { healthTrendChart } from '../src/intents/render/charts/health-chart.ts';
+import { healthDashboard, warmHealthCache } from '../src/crm/insights/health/dashboard.ts';
+import { recomputeScores } from '../src/crm/insights/scores/index.ts';
+import { exportSegment } from '../src/crm/insights/segments/export.ts';
+import { previewTree } from '../src/crm/insights/segments/preview.ts';
+import { createSegment } from '../src/crm/insights/segments/segments.ts';
+import { refreshSmartTags } from '../src/crm/engagement/smart-tags/smart-tags.ts';
 import { createServices } from '../src/services.ts';
 import { BENCH_NOW, benchUrl, benchDatabase, membersArg, time } from './support.ts';
 

@@ -6,7 +6,7 @@
  */
 import { migrate } from '../src/db/migrate.ts';
 import { createSqlPool, type SqlPool } from '../src/db/sql.ts';
-import { seedDemo } from '../src/crm/seed/index.ts';
+import { seedDemo } from '../src/demo/index.ts';
 
 /** `crm_bench_1m`, `crm_bench_100k`, `crm_bench_2500`: the database a bench of that size uses. */
 export function benchDbName(members: number): string {

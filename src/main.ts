@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
-import { runScoring } from './crm/scores/index.ts';
-import { seedIfEmpty } from './crm/seed/index.ts';
+import { runScoring } from './crm/insights/scores/index.ts';
+import { seedIfEmpty } from './demo/index.ts';
 import { migrate } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 import { createRuntime } from './runtime.ts';

@@ -25,14 +25,14 @@ describe('README examples', () => {
   const section = (heading: string) => readme.slice(readme.indexOf(heading), readme.indexOf('\n## ', readme.indexOf(heading) + 1));
 
   it('segment trees parse', async () => {
-    const { parseSegmentTree } = await import('../src/crm/segments/tree.ts');
+    const { parseSegmentTree } = await import('../src/crm/insights/segments/tree.ts');
     const lines = section('## Segments').split('\n').filter((l) => l.startsWith('{"version":1'));
     expect(lines.length).toBeGreaterThanOrEqual(3);
     for (const l of lines) expect(() => parseSegmentTree(JSON.parse(l))).not.toThrow();
   });
 
   it('the journey definition parses', async () => {
-    const { parseJourneyDefinition } = await import('../src/crm/journeys/definition.ts');
+    const { parseJourneyDefinition } = await import('../src/crm/automation/journeys/definition.ts');
     const block = /```json\n([\s\S]*?)```/.exec(section('## Journeys'))![1]!;
     expect(() => parseJourneyDefinition(JSON.parse(block))).not.toThrow();
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
-import { createFixture, NOW, type Fixture } from '../crm/testing/fixture.ts';
+import { createFixture, NOW, type Fixture } from '../../test/support/crm/fixture.ts';
 import { getIntent, intents } from '../intents/catalogue.ts';
 import { createRuleRouter } from '../intents/router/rules.ts';
 import { CONFIRM_TTL_MS } from './confirmation.ts';

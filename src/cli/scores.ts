@@ -10,9 +10,9 @@
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
-import { recomputeScores } from '../crm/scores/recompute.ts';
-import { refreshSmartTags } from '../crm/smart-tags/smart-tags.ts';
-import { warmHealthCache } from '../crm/health/dashboard.ts';
+import { recomputeScores } from '../crm/insights/scores/recompute.ts';
+import { refreshSmartTags } from '../crm/engagement/smart-tags/smart-tags.ts';
+import { warmHealthCache } from '../crm/insights/health/dashboard.ts';
 import { createServices } from '../services.ts';
 import { runCli } from './run.ts';
 

@@ -6,9 +6,9 @@
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
-import { parseSeedArgs, SEED_USAGE } from '../crm/seed/cli-args.ts';
-import { seedDemo } from '../crm/seed/seed.ts';
-import type { SeedProgress } from '../crm/seed/options.ts';
+import { parseSeedArgs, SEED_USAGE } from '../demo/cli-args.ts';
+import { seedDemo } from '../demo/seed.ts';
+import type { SeedProgress } from '../demo/options.ts';
 import { runCli } from './run.ts';
 
 function progressPrinter(): (p: SeedProgress) => void {

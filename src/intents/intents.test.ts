@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import type { StaffActor } from '../bot/types.ts';
-import { createFixture, NOW, type Fixture } from '../crm/testing/fixture.ts';
-import { isAppError } from '../errors.ts';
+import { createFixture, NOW, type Fixture } from '../../test/support/crm/fixture.ts';
+import { isAppError } from '../crm/kernel/errors.ts';
 import type { Services } from '../services.ts';
 import { getIntent, intents } from './catalogue.ts';
 import { helpText } from './help-text.ts';

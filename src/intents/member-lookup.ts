@@ -1,4 +1,4 @@
-import { findMembers } from '../crm/members/find.ts';
+import { findMembers } from '../crm/customers/find.ts';
 import { renderLookup } from './render/member.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, memberRefSchema } from './slots/member-ref.ts';
 import { staffAccess } from './staff.ts';

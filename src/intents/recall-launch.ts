@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { journeyDeps } from '../crm/journeys/deps.ts';
-import { audienceLabel, launchRecall, previewRecall, recallAudience, type RecallAudience, type RecallPlan } from '../crm/recall/recall.ts';
-import { findSegmentInText } from '../crm/segments/segments.ts';
-import type { StaffAccess } from '../crm/access.ts';
+import { journeyDeps } from '../crm/automation/journeys/deps.ts';
+import { audienceLabel, launchRecall, previewRecall, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/recall/recall.ts';
+import { findSegmentInText } from '../crm/insights/segments/segments.ts';
+import type { StaffAccess } from '../crm/kernel/access.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 

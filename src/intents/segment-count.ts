@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { storeScope } from '../crm/auth/permissions.ts';
-import type { StaffAccess } from '../crm/access.ts';
-import { describeTree } from '../crm/segments/phrase.ts';
-import { findSegmentInText, listSegments, refreshNow, visibleMemberCount, type SegmentInfo } from '../crm/segments/segments.ts';
+import { storeScope } from '../crm/kernel/permissions.ts';
+import type { StaffAccess } from '../crm/kernel/access.ts';
+import { describeTree } from './parse/segment-phrase.ts';
+import { findSegmentInText, listSegments, refreshNow, visibleMemberCount, type SegmentInfo } from '../crm/insights/segments/segments.ts';
 import { stamp } from './render/segments.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';

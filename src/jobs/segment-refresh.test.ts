@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import type { StaffActor } from '../bot/types.ts';
-import { createSegment } from '../crm/segments/segments.ts';
-import { insertSegData, SEG_NOW } from '../crm/segments/test-data.ts';
+import { createSegment } from '../crm/insights/segments/segments.ts';
+import { insertSegData, SEG_NOW } from '../../test/support/segment-test-data.ts';
 import type { Services } from '../services.ts';
 import { processSegmentRefresh, startSegmentRefresh } from './segment-refresh.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/openai.ts';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import type { StaffActor } from '../bot/types.ts';
-import { createFixture, NOW, type Fixture } from '../crm/testing/fixture.ts';
+import { createFixture, NOW, type Fixture } from '../../test/support/crm/fixture.ts';
 import { getIntent } from '../intents/catalogue.ts';
 import type { Services } from '../services.ts';
 import { SEGMENT_TOOL, segmentTreeJsonSchema } from './segment-tree.ts';

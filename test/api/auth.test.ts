@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, hashToken, listApiTokens, revokeApiToken } from '../../src/api/tokens.ts';
 import { runTokenCli } from '../../src/cli/token.ts';
-import { NOW } from '../../src/crm/testing/fixture.ts';
+import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 const ADMIN_TOKEN = 'bootstrap-admin-token-for-tests-0123456789';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOW } from '../../src/crm/testing/fixture.ts';
+import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 /** Pagination of the follow-ups due and of a customer's orders, through the admin API. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScoring } from '../../src/crm/scores/index.ts';
-import { MEMBERS, NOW } from '../../src/crm/testing/fixture.ts';
+import { runScoring } from '../../src/crm/insights/scores/index.ts';
+import { MEMBERS, NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOW } from '../../src/crm/testing/fixture.ts';
-import { runScoring } from '../../src/crm/scores/index.ts';
+import { NOW } from '../support/crm/fixture.ts';
+import { runScoring } from '../../src/crm/insights/scores/index.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 // /api/crm/insights/* on the hand-made fixture: the churn list before and after the first

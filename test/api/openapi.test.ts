@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiRouteList } from '../../src/api/routes/index.ts';
-import { NOW } from '../../src/crm/testing/fixture.ts';
+import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];

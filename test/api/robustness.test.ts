@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRouteList } from '../../src/api/routes/index.ts';
-import { NOW } from '../../src/crm/testing/fixture.ts';
+import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 const ADMIN_TOKEN = 'robustness-admin-token-0123456789abcdef';

@@ -1,5 +1,5 @@
 import { createApiToken } from '../../src/api/tokens.ts';
-import { createFixture, type Fixture } from '../../src/crm/testing/fixture.ts';
+import { createFixture, type Fixture } from '../support/crm/fixture.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture } from '../../src/crm/testing/fixture.ts';
+import { createFixture } from '../support/crm/fixture.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/crm/seed/index.ts';
+import { seedDemo } from '../../src/demo/index.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
-import { pushRequest, subscribeEventDoc, textDoc, verificationRequest, type MpKeys } from '../../src/channels/miniprogram/callback-builder.ts';
+import { pushRequest, subscribeEventDoc, textDoc, verificationRequest, type MpKeys } from '../support/miniprogram-callback-builder.ts';
 import type { PayloadFormat } from '../../src/channels/miniprogram/payload.ts';
-import { seedDemo } from '../../src/crm/seed/index.ts';
+import { seedDemo } from '../../src/demo/index.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { startFakeWeixin, type FakeWeixin } from '../fakes/weixin-api.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';

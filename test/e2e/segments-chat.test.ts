@@ -1,8 +1,8 @@
 import { unlink } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/crm/seed/index.ts';
-import { exportRoutes } from '../../src/crm/segments/export-route.ts';
-import { exportLinkKey, type ExportLink } from '../../src/crm/segments/export.ts';
+import { seedDemo } from '../../src/demo/index.ts';
+import { exportRoutes } from '../../src/api/segment-export-route.ts';
+import { exportLinkKey, type ExportLink } from '../../src/crm/insights/segments/export.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
 import { computeSignature } from '../../src/channels/shared/crypto.ts';
-import { encryptedCallback, readPassiveReply, textMessageXml, verificationRequest } from '../../src/channels/wecom/callback-builder.ts';
+import { encryptedCallback, readPassiveReply, textMessageXml, verificationRequest } from '../support/wecom-callback-builder.ts';
 import { AGENT_ID, callback, keys, post, setupWeComApp, waitFor, type WeComApp } from '../support/wecom-app.ts';
 
 describe('WeCom callback, passive path (answer ready within the budget)', () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffAccess } from '../../src/crm/access.ts';
-import { importMembers } from '../../src/crm/import/import.ts';
-import { createFixture, NOW, type Fixture } from '../../src/crm/testing/fixture.ts';
+import type { StaffAccess } from '../../src/crm/kernel/access.ts';
+import { importMembers } from '../../src/crm/customers/import/import.ts';
+import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 
 let env: TestEnv;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollMembers } from '../../src/crm/journeys/schedule.ts';
-import { createJourney } from '../../src/crm/journeys/store.ts';
+import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
+import { createJourney } from '../../src/crm/automation/journeys/store.ts';
 import { startFakeTextProvider, type FakeTextProvider } from '../fakes/text-provider.ts';
 import { createRig, executions, insertMembers, type Rig } from './support.ts';
 

@@ -1,10 +1,10 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JourneyDefinitionInput } from '../../src/crm/journeys/definition.ts';
-import { splitBucket } from '../../src/crm/journeys/engine.ts';
-import { enrollMembers } from '../../src/crm/journeys/schedule.ts';
-import { createJourney, setJourneyStatus } from '../../src/crm/journeys/store.ts';
-import { getTemplate, MP_TEMPLATES } from '../../src/crm/journeys/templates.ts';
+import type { JourneyDefinitionInput } from '../../src/crm/automation/journeys/definition.ts';
+import { splitBucket } from '../../src/crm/automation/journeys/engine.ts';
+import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
+import { createJourney, setJourneyStatus } from '../../src/crm/automation/journeys/store.ts';
+import { getTemplate, MP_TEMPLATES } from '../../src/crm/automation/journeys/templates.ts';
 import { createRig, executions, grantSubscription, insertMembers, type Rig } from './support.ts';
 
 // Wednesday 2026-11-18 10:00 China time.

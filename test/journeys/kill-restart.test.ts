@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollMembers } from '../../src/crm/journeys/schedule.ts';
-import { createJourney } from '../../src/crm/journeys/store.ts';
+import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
+import { createJourney } from '../../src/crm/automation/journeys/store.ts';
 import { createRig, insertMembers, type Rig } from './support.ts';
 
 let rig: Rig;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
 import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
 import { createWeComChannel } from '../../src/channels/wecom/index.ts';
-import { MP_TEMPLATES } from '../../src/crm/journeys/templates.ts';
+import { MP_TEMPLATES } from '../../src/crm/automation/journeys/templates.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { createRuleRouter } from '../../src/intents/router/rules.ts';
 import { startJourneyControl } from '../../src/jobs/journey-control.ts';

@@ -6,8 +6,8 @@
  */
 import type { Worker } from 'bullmq';
 import type { RowDataPacket } from 'mysql2/promise';
-import { journeyDeps, type JourneyDeps } from '../../src/crm/journeys/deps.ts';
-import { promoteDue } from '../../src/crm/journeys/schedule.ts';
+import { journeyDeps, type JourneyDeps } from '../../src/crm/automation/journeys/deps.ts';
+import { promoteDue } from '../../src/crm/automation/journeys/schedule.ts';
 import { startJourneyWorker } from '../../src/jobs/journey-worker.ts';
 import { startFakeWeComJourney, type FakeWeComJourney } from '../fakes/qyapi-externalcontact.ts';
 import { startFakeTextProvider, type FakeTextOptions, type FakeTextProvider } from '../fakes/text-provider.ts';

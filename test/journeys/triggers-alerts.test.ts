@@ -1,11 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWeComChannel } from '../../src/channels/wecom/index.ts';
-import { churnDigest, journeyFailureAlerts, slaBreaches } from '../../src/crm/alerts/alerts.ts';
-import { notifyRobot } from '../../src/crm/alerts/notify.ts';
-import { createJourney } from '../../src/crm/journeys/store.ts';
-import { enrollMembers } from '../../src/crm/journeys/schedule.ts';
-import { scanTriggers } from '../../src/crm/journeys/triggers.ts';
+import { churnDigest, journeyFailureAlerts, slaBreaches } from '../../src/crm/automation/alerts/alerts.ts';
+import { notifyRobot } from '../../src/crm/automation/alerts/notify.ts';
+import { createJourney } from '../../src/crm/automation/journeys/store.ts';
+import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
+import { scanTriggers } from '../../src/crm/automation/journeys/triggers.ts';
 import { startOutboundWorker } from '../../src/jobs/outbound-worker.ts';
 import { createRig, insertMembers, type Rig } from './support.ts';
 

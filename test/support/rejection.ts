@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { AppError } from '../../src/errors.ts';
+import { AppError } from '../../src/crm/kernel/errors.ts';
 
 /** The AppError a promise rejects with (fails the test when it resolves or rejects otherwise). */
 export async function rejection(p: Promise<unknown>): Promise<AppError> {

@@ -1,7 +1,7 @@
 import type { RawRequest } from '../../src/channels/types.ts';
-import { encryptedCallback, textMessageXml } from '../../src/channels/wecom/callback-builder.ts';
-import { SAMPLE } from '../../src/channels/wecom/test-vectors.ts';
-import { seedDemo } from '../../src/crm/seed/index.ts';
+import { encryptedCallback, textMessageXml } from './wecom-callback-builder.ts';
+import { SAMPLE } from './wecom-test-vectors.ts';
+import { seedDemo } from '../../src/demo/index.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { startFakeQyapi } from '../fakes/qyapi.ts';
 import { createTestEnv } from './env.ts';

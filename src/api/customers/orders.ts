@@ -1,6 +1,6 @@
-import type { StaffAccess } from '../../crm/access.ts';
-import { memberOrders } from '../../crm/members/orders.ts';
-import { notFound } from '../../errors.ts';
+import type { StaffAccess } from '../../crm/kernel/access.ts';
+import { memberOrders } from '../../crm/sales/member-orders.ts';
+import { notFound } from '../../crm/kernel/errors.ts';
 import { visibleMemberOr404 } from './visible.ts';
 
 export interface OrderRow {

@@ -1,7 +1,7 @@
-import type { StaffAccess } from '../../crm/access.ts';
-import { audit } from '../../crm/audit.ts';
-import { memberInScope } from '../../crm/members/in-scope.ts';
-import { isAppError } from '../../errors.ts';
+import type { StaffAccess } from '../../crm/kernel/access.ts';
+import { audit } from '../../crm/kernel/audit.ts';
+import { memberInScope } from '../../crm/customers/in-scope.ts';
+import { isAppError } from '../../crm/kernel/errors.ts';
 
 /**
  * The member behind `/customers/{id}` if the actor may see it (the CRM's memberInScope), else

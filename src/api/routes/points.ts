@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adjustPoints, pointsHistory } from '../../crm/points/index.ts';
+import { adjustPoints, pointsHistory } from '../../crm/loyalty/points/index.ts';
 import { defineRoute } from '../route.ts';
 import { idParam, isoDateTime, jsonify } from '../schemas.ts';
 

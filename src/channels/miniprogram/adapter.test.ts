@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParseResult, RawRequest } from '../types.ts';
 import { computePlainSignature, computeSignature } from '../shared/crypto.ts';
 import { createMiniProgramAdapter, MP_ACK, type MpEventData } from './adapter.ts';
-import { pushRequest, serialise, subscribeEventDoc, textDoc, verificationRequest, type MpKeys } from './callback-builder.ts';
+import { pushRequest, serialise, subscribeEventDoc, textDoc, verificationRequest, type MpKeys } from '../../../test/support/miniprogram-callback-builder.ts';
 import type { PayloadFormat } from './payload.ts';
 
 // Published example of the mini-program "消息推送" guide: Token "AAAAA".

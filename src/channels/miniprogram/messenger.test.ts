@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeWeixin, type FakeWeixin } from '../../../test/fakes/weixin-api.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
-import { pushRequest, subscribeEventDoc, textDoc } from './callback-builder.ts';
+import { pushRequest, subscribeEventDoc, textDoc } from '../../../test/support/miniprogram-callback-builder.ts';
 import { createMiniProgramChannel, createMiniProgramMessenger, replyWindowOf, subscriptionStoreOf } from './index.ts';
 import type { MpMessenger } from './messenger.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../crm/kernel/errors.ts';
 import { buildReplyEnvelope, buildTextReply, cdata, parseWeComXml, parseXmlTree } from './xml.ts';
 
 function expectXmlError(xml: string, code: string, maxBytes?: number) {

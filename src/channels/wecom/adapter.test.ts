@@ -2,12 +2,12 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { BotAnswer, InboundMessage } from '../../bot/types.ts';
 import { loadConfig } from '../../config.ts';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../crm/kernel/errors.ts';
 import type { ParseResult, RawRequest } from '../types.ts';
 import { createWeComAdapter } from './adapter.ts';
-import { encryptedCallback, eventXml, readPassiveReply, textMessageXml, verificationRequest } from './callback-builder.ts';
+import { encryptedCallback, eventXml, readPassiveReply, textMessageXml, verificationRequest } from '../../../test/support/wecom-callback-builder.ts';
 import { computeSignature, deriveAesKey, encrypt } from '../shared/crypto.ts';
-import { SAMPLE, atUnix } from './test-vectors.ts';
+import { SAMPLE, atUnix } from '../../../test/support/wecom-test-vectors.ts';
 import { cdata } from '../shared/xml.ts';
 
 const keys = { token: SAMPLE.token, aesKey: SAMPLE.aesKey, corpId: SAMPLE.corpId };

@@ -5,7 +5,7 @@ import { startFakeQyapi, type FakeQyapi } from '../../../test/fakes/qyapi.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { createWeComAdapter } from './adapter.ts';
 import { createWeComApiClient, type WeComApiClient } from './api-client.ts';
-import { SAMPLE } from './test-vectors.ts';
+import { SAMPLE } from '../../../test/support/wecom-test-vectors.ts';
 import { rejection } from '../../../test/support/rejection.ts';
 
 const CORP = 'ww_test_corp';

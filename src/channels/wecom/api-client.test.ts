@@ -8,7 +8,7 @@ import { createWeComAdapter } from './adapter.ts';
 import { createWeComChannel } from './index.ts';
 import { createWeComApiClient, type WeComApiClient, type WeComApiClientOptions } from './api-client.ts';
 import { IP_NOT_TRUSTED_EXPLANATION } from './api-errors.ts';
-import { SAMPLE } from './test-vectors.ts';
+import { SAMPLE } from '../../../test/support/wecom-test-vectors.ts';
 import { rejection } from '../../../test/support/rejection.ts';
 
 const CORP = 'ww_test_corp';

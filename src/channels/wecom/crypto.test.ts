@@ -1,9 +1,9 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import * as wecomCrypto from '@wecom/crypto';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../crm/kernel/errors.ts';
 import { assertFresh, computeSignature, decrypt, deriveAesKey, encrypt, isFresh, verifySignature } from '../shared/crypto.ts';
-import { SAMPLE, atUnix } from './test-vectors.ts';
+import { SAMPLE, atUnix } from '../../../test/support/wecom-test-vectors.ts';
 
 const { token, aesKey, corpId } = SAMPLE;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handOff } from '../../crm/self/handoff.ts';
+import { handOff } from '../../crm/service/handoff.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';
 

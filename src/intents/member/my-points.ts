@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { myAccount } from '../../crm/self/account.ts';
+import { myAccount } from '../../crm/loyalty/self/account.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { formatDate } from '../../crm/dates.ts';
-import { optOutOfMarketing } from '../../crm/self/account.ts';
+import { formatDate } from '../../crm/kernel/china-calendar.ts';
+import { optOutOfMarketing } from '../../crm/loyalty/self/account.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';
 

@@ -1,10 +1,10 @@
-import { formatDate } from '../../crm/dates.ts';
-import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionView } from '../../crm/interactions/types.ts';
-import type { KocStats } from '../../crm/koc/stats.ts';
-import type { MemberLevelStatus } from '../../crm/membership/status.ts';
-import { formatYuan } from '../../crm/money.ts';
-import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from '../../crm/tickets/sla.ts';
-import type { TicketView } from '../../crm/tickets/types.ts';
+import { formatDate } from '../../crm/kernel/china-calendar.ts';
+import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionView } from '../../crm/service/interactions/types.ts';
+import type { KocStats } from '../../crm/loyalty/koc/stats.ts';
+import type { MemberLevelStatus } from '../../crm/loyalty/membership/status.ts';
+import { formatYuan } from '../../crm/kernel/money.ts';
+import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from '../../crm/service/tickets/sla.ts';
+import type { TicketView } from '../../crm/service/tickets/types.ts';
 
 /** Replies of the service intents (tickets, interactions, points, level, KOC): plain text. */
 

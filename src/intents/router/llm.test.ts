@@ -4,7 +4,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/openai.ts'
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { createBot } from '../../bot/pipeline.ts';
 import type { BotAnswer, HandleMessage } from '../../bot/types.ts';
-import { createFixture, NOW, type Fixture } from '../../crm/testing/fixture.ts';
+import { createFixture, NOW, type Fixture } from '../../../test/support/crm/fixture.ts';
 import { createChatModel } from '../../llm/client.ts';
 import type { Logger } from '../../logger.ts';
 import type { Services } from '../../services.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import type { StaffActor } from '../../bot/types.ts';
-import { createFixture } from '../../crm/testing/fixture.ts';
+import { createFixture } from '../../../test/support/crm/fixture.ts';
 import { intents } from '../catalogue.ts';
 import { createRuleRouter, CONFIDENCE } from './rules.ts';
 import type { RouteContext } from './types.ts';

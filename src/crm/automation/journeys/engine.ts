@@ -1,0 +1,609 @@
+/**
+ * The journey step processor: one call per (enrollment, step), run by the BullMQ worker
+ * (src/jobs/journey-worker.ts). Exactly-once side effects rest on the execution row:
+ *
+ *   1. claim   INSERT IGNORE the UNIQUE (member, journey, enrollment, step) row as `pending`;
+ *              a row already final (sent/failed/unreachable/skipped/done) means this job is a
+ *              retry or a duplicate: nothing is done again, the recorded next step is replayed.
+ *   2. effect  the row goes to `sending` (with the channel) right before the provider call;
+ *   3. mark    the final result, the next step and the error are written.
+ *
+ * A process killed between 2 and 3 leaves `sending`: the redelivered job resends only through
+ * providers that collapse a resend by the idempotency key (SMS/email HTTP adapters, coupons,
+ * points, tags); for WeCom and the mini-program, which have no such key, it records
+ * `failed: in_doubt` instead of risking a second message (at most once, still accounted for).
+ */
+import { createHash } from 'node:crypto';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { appendLedger } from '../../loyalty/points/ledger.ts';
+import { compileWhere } from '../../insights/segments/compile.ts';
+import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
+import type { JourneyDeps } from './deps.ts';
+import type { SendOutcome } from './providers.ts';
+import { WECOM_PER_RECIPIENT } from './rate-limit.ts';
+import { journeyStatus, loadVersion } from './store.ts';
+import { nextBirthday, nextTimeOfDay, parseQuietHours, quietUntil, weekStart } from './time.ts';
+
+export type StepOutcome =
+  | { kind: 'next'; stepId: string; at: Date }
+  | { kind: 'complete' }
+  | { kind: 'defer'; at: Date; reason: string }
+  | { kind: 'noop'; reason: string };
+
+/** Thrown for a provider error worth another try; BullMQ retries the job with backoff. */
+export class StepRetry extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepRetry';
+  }
+}
+
+const FINAL = new Set(['sent', 'failed', 'unreachable', 'skipped', 'done']);
+const PAUSE_RECHECK_MS = 15 * 60_000;
+
+export interface MemberRow {
+  id: number;
+  memberNo: string;
+  name: string;
+  phone: string;
+  email: string | null;
+  openid: string | null;
+  externalUserId: string | null;
+  birthday: Date | null;
+  optOutAt: Date | null;
+  status: string;
+  homeStoreId: number | null;
+  points: number;
+}
+
+export async function loadMember(deps: JourneyDeps, id: number): Promise<MemberRow | undefined> {
+  const [rows] = await deps.services.sql.query<RowDataPacket[]>(
+    'SELECT id, member_no, name, phone, email, openid, external_user_id, birthday, marketing_opt_out_at, status, home_store_id, points FROM members WHERE id = ?',
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    memberNo: r.member_no,
+    name: r.name,
+    phone: r.phone,
+    email: r.email,
+    openid: r.openid,
+    externalUserId: r.external_user_id,
+    birthday: r.birthday,
+    optOutAt: r.marketing_opt_out_at,
+    status: r.status,
+    homeStoreId: r.home_store_id,
+    points: r.points,
+  };
+}
+
+interface Enrollment {
+  id: number;
+  journeyId: number;
+  version: number;
+  memberId: number;
+  state: string;
+  enteredAt: Date;
+  recallId: number | null;
+}
+
+interface ExecRow {
+  id: number;
+  result: string;
+  channel: string | null;
+  nextStep: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** The step's idempotency key, also handed to providers (Idempotency-Key) and used for coupon codes. */
+export function stepKey(e: Pick<Enrollment, 'memberId' | 'journeyId' | 'id'>, stepId: string): string {
+  return `m${e.memberId}-j${e.journeyId}-e${e.id}-${stepId}`;
+}
+
+/** Deterministic A/B bucket 0..99 of a member at a split step. */
+export function splitBucket(journeyId: number, stepId: string, memberId: number): number {
+  return createHash('sha256').update(`${journeyId}:${stepId}:${memberId}`).digest().readUInt32BE(0) % 100;
+}
+
+/** Rows read by an earlier step of the same job (steps due at once run in one job). */
+export interface StepMemo {
+  enr?: Enrollment;
+  member?: MemberRow;
+}
+
+export async function processStep(deps: JourneyDeps, job: { enrollmentId: number; stepId: string }, opts: { finalAttempt: boolean; memo?: StepMemo }): Promise<StepOutcome> {
+  const { services } = deps;
+  const sql = services.sql;
+  const now = services.now();
+  const memo = opts.memo ?? {};
+  let enr = memo.enr;
+  if (!enr || enr.id !== job.enrollmentId) {
+    const [erows] = await sql.query<RowDataPacket[]>('SELECT id, journey_id, version, member_id, state, entered_at, recall_id FROM journey_enrollments WHERE id = ?', [job.enrollmentId]);
+    const er = erows[0];
+    if (!er) return { kind: 'noop', reason: 'no such enrollment' };
+    enr = { id: er.id, journeyId: er.journey_id, version: er.version, memberId: er.member_id, state: er.state, enteredAt: er.entered_at, recallId: er.recall_id };
+    memo.enr = enr;
+    memo.member = undefined;
+  }
+  if (enr.state !== 'active') return { kind: 'noop', reason: `enrollment ${enr.state}` };
+  if ((await journeyStatus(services, enr.journeyId)) === 'paused') return { kind: 'defer', at: new Date(now.getTime() + PAUSE_RECHECK_MS), reason: 'journey paused' };
+  const cj = await loadVersion(services, enr.journeyId, enr.version);
+  const step = cj.steps.get(job.stepId);
+  if (!step) {
+    await sql.query("UPDATE journey_enrollments SET state = 'failed', updated_at = ? WHERE id = ?", [now, enr.id]);
+    return { kind: 'noop', reason: `unknown step ${job.stepId}` };
+  }
+
+  const fast = await fastStep(deps, enr, cj, step, memo, now);
+  if (fast) return fast;
+
+  // 1. claim
+  const action = step.type === 'action' ? step.action.kind : null;
+  const [ins] = await sql.query<ResultSetHeader>(
+    'INSERT IGNORE INTO journey_step_executions (member_id, journey_id, enrollment_id, step_id, step_type, action, result, marketing, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [enr.memberId, enr.journeyId, enr.id, step.id, step.type, action, 'pending', isMarketing(step), now],
+  );
+  let exec: ExecRow;
+  if (ins.affectedRows === 1) exec = { id: ins.insertId, result: 'pending', channel: null, nextStep: null, detail: null };
+  else {
+    const [rows] = await sql.query<RowDataPacket[]>('SELECT id, result, channel, next_step, detail FROM journey_step_executions WHERE member_id = ? AND journey_id = ? AND enrollment_id = ? AND step_id = ?', [
+      enr.memberId,
+      enr.journeyId,
+      enr.id,
+      step.id,
+    ]);
+    const r = rows[0]!;
+    exec = { id: r.id, result: r.result, channel: r.channel, nextStep: r.next_step, detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail };
+    if (FINAL.has(exec.result)) return replay(deps, enr, cj, step, exec);
+  }
+
+  const ctx: StepCtx = { deps, enr, cj, step, exec, now, finalAttempt: opts.finalAttempt, memo };
+  switch (step.type) {
+    case 'exit':
+      await mark(ctx, 'done', {});
+      return complete(ctx);
+    case 'wait': {
+      const until = await waitUntil(ctx, step);
+      await mark(ctx, 'done', { next: cj.nextOf.get(step.id), detail: { until: until.toISOString() } });
+      return advance(ctx, cj.nextOf.get(step.id), until);
+    }
+    case 'condition': {
+      const ok = await evaluateCondition(ctx, step);
+      const next = ok ? step.then : step.else;
+      await mark(ctx, 'done', { next, detail: { matched: ok } });
+      return advance(ctx, next, now);
+    }
+    case 'split': {
+      const bucket = splitBucket(enr.journeyId, step.id, enr.memberId);
+      let acc = 0;
+      const branch = step.branches.find((b) => bucket < (acc += b.percent)) ?? step.branches[step.branches.length - 1]!;
+      await mark(ctx, 'done', { next: branch.next, detail: { bucket, variant: branch.name } });
+      await sql.query('UPDATE journey_enrollments SET variant = ? WHERE id = ?', [branch.name, enr.id]);
+      return advance(ctx, branch.next, now);
+    }
+    case 'action':
+      return runAction(ctx, step.action);
+  }
+}
+
+/**
+ * Steps whose only effect is a write to our own database (exit, wait, condition, split, coupon):
+ * the execution row is inserted already final in the same transaction as the effect — one
+ * commit instead of three, and still exactly once (row and effect stand or fall together).
+ * undefined = not such a step, or its row exists already (the generic path replays it).
+ */
+async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, step: JourneyStep, memo: StepMemo, now: Date): Promise<StepOutcome | undefined> {
+  const isCoupon = step.type === 'action' && step.action.kind === 'coupon';
+  if (step.type === 'action' && !isCoupon) return undefined;
+  const ctx: StepCtx = { deps, enr, cj, step, exec: { id: 0, result: 'pending', channel: null, nextStep: null, detail: null }, now, finalAttempt: false, memo };
+  let result = 'done';
+  let next: string | undefined;
+  let detail: Record<string, unknown> | null = null;
+  let at = now;
+  let channel: string | null = null;
+  let variant: string | null = null;
+  let member: MemberRow | undefined;
+  if (step.type === 'wait') {
+    at = await waitUntil(ctx, step);
+    next = cj.nextOf.get(step.id);
+    detail = { until: at.toISOString() };
+  } else if (step.type === 'condition') {
+    const ok = await evaluateCondition(ctx, step);
+    next = ok ? step.then : step.else;
+    detail = { matched: ok };
+  } else if (step.type === 'split') {
+    const bucket = splitBucket(enr.journeyId, step.id, enr.memberId);
+    let acc = 0;
+    const branch = step.branches.find((b) => bucket < (acc += b.percent)) ?? step.branches[step.branches.length - 1]!;
+    next = branch.next;
+    variant = branch.name;
+    detail = { bucket, variant };
+  } else if (step.type === 'action') {
+    member = memo.member ?? (await loadMember(deps, enr.memberId));
+    memo.member = member;
+    if (!member || member.status !== 'active') return undefined; // the generic path records the skip
+    result = 'sent';
+    channel = 'coupon';
+    next = cj.nextOf.get(step.id);
+  }
+  const completes = step.type === 'exit' || next === undefined;
+  const conn = await deps.services.sql.getConnection();
+  try {
+    await conn.beginTransaction();
+    const [ins] = await conn.query<ResultSetHeader>(
+      'INSERT IGNORE INTO journey_step_executions (member_id, journey_id, enrollment_id, step_id, step_type, action, result, channel, next_step, detail, marketing, created_at, executed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [enr.memberId, enr.journeyId, enr.id, step.id, step.type, isCoupon ? 'coupon' : null, result, channel, next ?? null, detail ? JSON.stringify(detail) : null, false, now, now],
+    );
+    if (ins.affectedRows === 0) {
+      await conn.rollback();
+      return undefined;
+    }
+    if (step.type === 'action' && step.action.kind === 'coupon') {
+      const a = step.action;
+      await conn.query(
+        'INSERT IGNORE INTO member_coupons (member_id, code, title, amount, status, issued_at, expires_at, source, source_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [enr.memberId, couponCode(stepKey(enr, step.id)), a.title, a.amount.toFixed(2), 'issued', now, new Date(now.getTime() + a.validDays * 86_400_000), enr.recallId ? 'recall' : 'journey', enr.recallId ? `recall:${enr.recallId}` : `journey:${enr.journeyId}:e${enr.id}`],
+      );
+    }
+    if (variant) await conn.query('UPDATE journey_enrollments SET variant = ? WHERE id = ?', [variant, enr.id]);
+    if (completes) await conn.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id = ? AND state = 'active'", [now, now, enr.id]);
+    await conn.commit();
+  } catch (e) {
+    await conn.rollback().catch(() => undefined);
+    throw e;
+  } finally {
+    conn.release();
+  }
+  if (completes) {
+    enr.state = 'completed';
+    return { kind: 'complete' };
+  }
+  return { kind: 'next', stepId: next!, at };
+}
+
+interface StepCtx {
+  deps: JourneyDeps;
+  enr: Enrollment;
+  cj: CompiledJourney;
+  step: JourneyStep;
+  exec: ExecRow;
+  now: Date;
+  finalAttempt: boolean;
+  memo: StepMemo;
+  /** A weekly-cap slot to take with the first `sending` mark (marketing messages). */
+  capWeek?: string;
+}
+
+async function replay(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, step: JourneyStep, exec: ExecRow): Promise<StepOutcome> {
+  const ctx: StepCtx = { deps, enr, cj, step, exec, now: deps.services.now(), finalAttempt: false, memo: {} };
+  if (step.type === 'exit') return complete(ctx);
+  const until = exec.detail && typeof exec.detail.until === 'string' ? new Date(exec.detail.until) : ctx.now;
+  return advance(ctx, exec.nextStep ?? undefined, until);
+}
+
+async function mark(ctx: StepCtx, result: string, o: { next?: string; channel?: string | null; error?: string | null; detail?: Record<string, unknown> }): Promise<void> {
+  await ctx.deps.services.sql.query('UPDATE journey_step_executions SET result = ?, next_step = ?, channel = COALESCE(?, channel), error = ?, detail = ?, executed_at = ? WHERE id = ?', [
+    result,
+    o.next ?? null,
+    o.channel ?? null,
+    o.error ? o.error.slice(0, 500) : null,
+    o.detail ? JSON.stringify(o.detail) : null,
+    ctx.deps.services.now(),
+    ctx.exec.id,
+  ]);
+}
+
+async function complete(ctx: StepCtx): Promise<StepOutcome> {
+  const now = ctx.deps.services.now();
+  ctx.enr.state = 'completed';
+  await ctx.deps.services.sql.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id = ? AND state = 'active'", [now, now, ctx.enr.id]);
+  return { kind: 'complete' };
+}
+
+async function advance(ctx: StepCtx, next: string | undefined, at: Date): Promise<StepOutcome> {
+  if (!next) return complete(ctx);
+  return { kind: 'next', stepId: next, at };
+}
+
+async function waitUntil(ctx: StepCtx, step: Extract<JourneyStep, { type: 'wait' }>): Promise<Date> {
+  const { now } = ctx;
+  if (step.duration) {
+    const ms = ((step.duration.days ?? 0) * 1440 + (step.duration.hours ?? 0) * 60 + (step.duration.minutes ?? 0)) * 60_000;
+    return new Date(now.getTime() + ms);
+  }
+  if (step.atTime) return nextTimeOfDay(now, step.atTime);
+  const m = await loadMember(ctx.deps, ctx.enr.memberId);
+  // No birthday on file: nothing to wait for; go on at once rather than hold the member forever.
+  if (!m?.birthday) return now;
+  return nextBirthday(now, m.birthday, step.until!.offsetDays, step.until!.atTime);
+}
+
+async function evaluateCondition(ctx: StepCtx, step: Extract<JourneyStep, { type: 'condition' }>): Promise<boolean> {
+  const sql = ctx.deps.services.sql;
+  if (step.if.orderedSinceEntry) {
+    const [rows] = await sql.query<RowDataPacket[]>('SELECT 1 FROM orders WHERE member_id = ? AND paid_at >= ? AND paid_at <= ? LIMIT 1', [ctx.enr.memberId, ctx.enr.enteredAt, ctx.now]);
+    if (rows.length === 0) return false;
+  }
+  const node = ctx.cj.segments.get(step.id);
+  if (node) {
+    const { where, params } = compileWhere({ version: 1, root: node }, { now: ctx.now, stores: null });
+    const [rows] = await sql.query<RowDataPacket[]>(`SELECT 1 FROM members m WHERE ${where} AND m.id = ? LIMIT 1`, [...params, ctx.enr.memberId]);
+    if (rows.length === 0) return false;
+  }
+  return true;
+}
+
+// ---- actions ----
+
+async function runAction(ctx: StepCtx, action: JourneyAction): Promise<StepOutcome> {
+  const { deps, enr, step } = ctx;
+  const next = ctx.cj.nextOf.get(step.id);
+  const member = ctx.memo.member ?? (await loadMember(deps, enr.memberId));
+  ctx.memo.member = member;
+  if (!member || member.status !== 'active') {
+    await mark(ctx, 'skipped', { next, error: 'member not active' });
+    return advance(ctx, next, ctx.now);
+  }
+  switch (action.kind) {
+    case 'coupon': {
+      await issueCoupon(ctx, member, action);
+      await mark(ctx, 'sent', { next, channel: 'coupon' });
+      return advance(ctx, next, ctx.now);
+    }
+    case 'tag': {
+      const r = await applyTag(ctx, action);
+      await mark(ctx, r.ok ? 'sent' : 'failed', { next, channel: 'tag', error: r.error });
+      return advance(ctx, next, ctx.now);
+    }
+    case 'points': {
+      const r = await adjustPoints(ctx, action);
+      await mark(ctx, r.ok ? 'sent' : 'failed', { next, channel: 'points', error: r.error });
+      return advance(ctx, next, ctx.now);
+    }
+    case 'staff_task': {
+      const r = await staffTask(ctx, member, action);
+      await mark(ctx, r.ok ? 'sent' : 'failed', { next, channel: 'staff', error: r.error });
+      return advance(ctx, next, ctx.now);
+    }
+    case 'message':
+      return sendMessage(ctx, member, action);
+  }
+}
+
+function couponCode(key: string): string {
+  return `J${createHash('sha256').update(key).digest('hex').slice(0, 15).toUpperCase()}`;
+}
+
+async function issueCoupon(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'coupon' }>): Promise<void> {
+  const key = stepKey(ctx.enr, ctx.step.id);
+  const expires = new Date(ctx.now.getTime() + a.validDays * 86_400_000);
+  // The code is derived from the idempotency key and UNIQUE: a replay inserts nothing.
+  await ctx.deps.services.sql.query(
+    'INSERT IGNORE INTO member_coupons (member_id, code, title, amount, status, issued_at, expires_at, source, source_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [member.id, couponCode(key), a.title, a.amount.toFixed(2), 'issued', ctx.now, expires, ctx.enr.recallId ? 'recall' : 'journey', ctx.enr.recallId ? `recall:${ctx.enr.recallId}` : `journey:${ctx.enr.journeyId}:e${ctx.enr.id}`],
+  );
+}
+
+async function applyTag(ctx: StepCtx, a: Extract<JourneyAction, { kind: 'tag' }>): Promise<{ ok: boolean; error?: string }> {
+  const sql = ctx.deps.services.sql;
+  const [tags] = await sql.query<RowDataPacket[]>('SELECT id FROM tags WHERE name = ?', [a.tag]);
+  if (!tags[0]) return { ok: false, error: `unknown tag ${a.tag}` };
+  if (a.op === 'add') {
+    await sql.query("INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) VALUES (?, ?, 'rule', 1, ?, ?)", [ctx.enr.memberId, tags[0].id, `journey:${ctx.enr.journeyId}`, ctx.now]);
+  } else {
+    await sql.query('DELETE FROM member_tags WHERE member_id = ? AND tag_id = ?', [ctx.enr.memberId, tags[0].id]);
+  }
+  return { ok: true };
+}
+
+async function adjustPoints(ctx: StepCtx, a: Extract<JourneyAction, { kind: 'points' }>): Promise<{ ok: boolean; error?: string }> {
+  const { services } = ctx.deps;
+  try {
+    await services.db.$transaction((tx) =>
+      appendLedger(tx, services, 'system', { memberId: ctx.enr.memberId, delta: a.delta, kind: 'adjust', reason: a.reason, ref: `journey:${ctx.enr.journeyId}`, idempotencyKey: `jx:${ctx.exec.id}` }),
+    );
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
+async function staffTask(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'staff_task' }>): Promise<{ ok: boolean; error?: string }> {
+  const { services } = ctx.deps;
+  let to: string[] = [];
+  if (a.to === 'store_manager') {
+    const [rows] = await services.sql.query<RowDataPacket[]>(
+      "SELECT s.wecom_user_id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id WHERE ss.store_id = ? AND s.role = 'store_manager' AND s.active = 1",
+      [member.homeStoreId ?? -1],
+    );
+    to = rows.map((r) => String(r.wecom_user_id));
+  } else to = [a.to];
+  if (to.length === 0) return { ok: false, error: 'no store manager to assign the task to' };
+  const text = `【会员任务】${fill(a.text, member, ctx)}\n会员：${member.name}（${member.memberNo}）`;
+  for (const userId of to) {
+    await services.queues.outbound.add('journey-task', { channel: 'wecom', to: userId, text }, { jobId: `task-${stepKey(ctx.enr, ctx.step.id)}-${userId}` });
+  }
+  return { ok: true };
+}
+
+function fill(text: string, m: MemberRow, ctx: StepCtx, coupon?: { title: string; amount: string } | null): string {
+  return text
+    .replaceAll('{name}', m.name)
+    .replaceAll('{points}', String(m.points))
+    .replaceAll('{coupon}', coupon?.title ?? '')
+    .replaceAll('{amount}', coupon ? String(Number(coupon.amount)) : '')
+    .replaceAll('{journey}', String(ctx.enr.journeyId));
+}
+
+interface Delivery {
+  status: 'sent' | 'unreachable' | 'failed';
+  channel: MessageChannel | null;
+  error?: string;
+  retryable?: boolean;
+  deferMs?: number;
+  tried: string[];
+}
+
+const NON_IDEMPOTENT: ReadonlySet<string> = new Set(['wecom', 'miniprogram']);
+
+async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>): Promise<StepOutcome> {
+  const { deps, enr, step, now } = ctx;
+  const { services } = deps;
+  const next = ctx.cj.nextOf.get(step.id);
+  const inDoubt = ctx.exec.result === 'sending';
+  const capTaken = ctx.exec.detail?.capTaken === true;
+
+  if (inDoubt && ctx.exec.channel && NON_IDEMPOTENT.has(ctx.exec.channel)) {
+    // Killed mid-send on a channel without an idempotency key: never risk a second message.
+    await mark(ctx, 'failed', { next, channel: ctx.exec.channel, error: 'in_doubt: the process stopped during the send; not resent (the channel has no idempotency key)' });
+    return advance(ctx, next, now);
+  }
+  // Unsubscribe is honoured everywhere: checked at the moment of sending, not only at enrolment.
+  if (a.marketing && member.optOutAt) {
+    await releaseCap(ctx, member, capTaken);
+    await mark(ctx, 'skipped', { next, error: 'unsubscribed' });
+    return advance(ctx, next, now);
+  }
+  const quiet = parseQuietHours(ctx.cj.def.quietHours ?? services.config.JOURNEY_QUIET_HOURS);
+  const quietEnd = quietUntil(now, quiet);
+  if (quietEnd) {
+    // Deferred, not dropped; spread over 10 minutes so 09:00 is not one burst.
+    const at = new Date(quietEnd.getTime() + (member.id % 600) * 1000);
+    await services.sql.query("UPDATE journey_step_executions SET result = 'deferred', error = 'quiet hours', executed_at = ? WHERE id = ? AND result IN ('pending', 'deferred')", [now, ctx.exec.id]);
+    return { kind: 'defer', at, reason: 'quiet hours' };
+  }
+  // The weekly cap is taken together with the first `sending` mark (one commit), i.e. only when a
+  // channel is actually tried; it is given back unless the message is sent.
+  if (a.marketing && !capTaken) ctx.capWeek = weekStart(now);
+
+  const [coupons] = await services.sql.query<RowDataPacket[]>('SELECT title, amount FROM member_coupons WHERE member_id = ? AND source_ref IN (?, ?) ORDER BY id DESC LIMIT 1', [
+    member.id,
+    `journey:${enr.journeyId}:e${enr.id}`,
+    `recall:${enr.recallId ?? 0}`,
+  ]);
+  const coupon = coupons[0] ? { title: String(coupons[0].title), amount: String(coupons[0].amount) } : null;
+  const text = fill(a.text, member, ctx, coupon);
+  let d: Delivery;
+  try {
+    d = await deliver(ctx, member, a, text, coupon);
+  } catch (e) {
+    if (!(e instanceof CapReached)) throw e;
+    await mark(ctx, 'skipped', { next, error: `frequency_cap: ${services.config.JOURNEY_WEEKLY_CAP} marketing messages this week` });
+    return advance(ctx, next, now);
+  }
+
+  if (d.deferMs) {
+    await services.sql.query("UPDATE journey_step_executions SET result = 'deferred', error = 'rate limited' WHERE id = ?", [ctx.exec.id]);
+    return { kind: 'defer', at: new Date(now.getTime() + d.deferMs), reason: 'rate limited' };
+  }
+  if (d.status === 'failed' && d.retryable && !ctx.finalAttempt) {
+    await services.sql.query("UPDATE journey_step_executions SET result = 'pending', error = ? WHERE id = ?", [d.error?.slice(0, 500) ?? null, ctx.exec.id]);
+    throw new StepRetry(d.error ?? 'provider error');
+  }
+  if (d.status !== 'sent') await releaseCap(ctx, member, true);
+  await mark(ctx, d.status, { next, channel: d.channel, error: d.status === 'sent' ? null : (d.error ?? null), detail: { tried: d.tried, ...(ctx.exec.detail ?? {}) } });
+  return advance(ctx, next, now);
+}
+
+async function releaseCap(ctx: StepCtx, member: MemberRow, taken: boolean): Promise<void> {
+  const wk = ctx.exec.detail?.week;
+  if (!taken || typeof wk !== 'string') return;
+  await ctx.deps.services.sql.query('UPDATE journey_frequency SET sent = GREATEST(sent - 1, 0) WHERE member_id = ? AND week_start = ?', [member.id, wk]);
+  ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: false };
+}
+
+class CapReached extends Error {}
+
+async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
+  const wk = ctx.capWeek;
+  if (wk) {
+    const conn = await ctx.deps.services.sql.getConnection();
+    try {
+      await conn.beginTransaction();
+      // The UPDATE is the atomic check-and-take (mysql2 counts matched rows: 0 = at the cap).
+      await conn.query('INSERT IGNORE INTO journey_frequency (member_id, week_start, sent) VALUES (?, ?, 0)', [ctx.enr.memberId, wk]);
+      const [u] = await conn.query<ResultSetHeader>('UPDATE journey_frequency SET sent = sent + 1 WHERE member_id = ? AND week_start = ? AND sent < ?', [ctx.enr.memberId, wk, ctx.deps.services.config.JOURNEY_WEEKLY_CAP]);
+      if (u.affectedRows === 0) {
+        await conn.rollback();
+        throw new CapReached('frequency cap');
+      }
+      ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: true, week: wk };
+      await conn.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ?", [channel, JSON.stringify(ctx.exec.detail), ctx.exec.id]);
+      await conn.commit();
+      ctx.capWeek = undefined;
+      return;
+    } catch (e) {
+      if (!(e instanceof CapReached)) await conn.rollback().catch(() => undefined);
+      throw e;
+    } finally {
+      conn.release();
+    }
+  }
+  await ctx.deps.services.sql.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ?", [
+    channel,
+    ctx.exec.detail ? JSON.stringify(ctx.exec.detail) : null,
+    ctx.exec.id,
+  ]);
+}
+
+async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, text: string, coupon: { title: string; amount: string } | null): Promise<Delivery> {
+  const { deps } = ctx;
+  const channels = a.channels ?? ctx.cj.def.channels;
+  const key = stepKey(ctx.enr, ctx.step.id);
+  const tried: string[] = [];
+  let failure: Delivery | undefined;
+  const outcome = (ch: MessageChannel, r: SendOutcome): Delivery | undefined => {
+    if (r.status === 'sent') return { status: 'sent', channel: ch, tried };
+    if (r.status === 'unreachable') {
+      tried.push(`${ch}: ${r.reason}`);
+      return undefined;
+    }
+    tried.push(`${ch}: ${r.message}`);
+    if (r.retryable) return { status: 'failed', channel: ch, error: `${r.code}: ${r.message}`, retryable: true, tried };
+    failure ??= { status: 'failed', channel: ch, error: `${r.code}: ${r.message}`, retryable: false, tried };
+    return undefined;
+  };
+  for (const ch of channels) {
+    if (ch === 'miniprogram') {
+      if (!m.openid) { tried.push('miniprogram: no openid'); continue; }
+      if (!deps.mp || !a.subscribe) { tried.push('miniprogram: not configured'); continue; }
+      await sending(ctx, ch);
+      const data: Record<string, string> = {};
+      for (const [k, v] of Object.entries(a.subscribe.data)) data[k] = fill(v, m, ctx, coupon);
+      const r = await deps.mp.sendSubscribe({ openid: m.openid, templateId: a.subscribe.templateId, data, page: a.subscribe.page });
+      if (r.status === 'sent') return { status: 'sent', channel: ch, tried };
+      if (r.status === 'no_subscription' || r.status === 'refused') { tried.push('miniprogram: no subscription quota'); continue; }
+      if (r.status === 'invalid_data') { failure ??= { status: 'failed', channel: ch, error: `subscribe data: ${r.issues.map((i) => i.key).join(',')}`, tried }; tried.push('miniprogram: invalid data'); continue; }
+      const d = outcome(ch, { status: 'failed', code: r.code, message: r.message, retryable: r.retryable });
+      if (d) return d;
+      continue;
+    }
+    if (ch === 'wecom') {
+      if (!m.externalUserId) { tried.push('wecom: not a WeCom contact'); continue; }
+      if (!deps.wecom) { tried.push('wecom: not configured'); continue; }
+      const wait = await deps.limiter.windows(`wecom:${m.externalUserId}`, WECOM_PER_RECIPIENT);
+      if (wait > 0) return { status: 'failed', channel: ch, deferMs: wait, tried };
+      await sending(ctx, ch);
+      const d = outcome(ch, await deps.wecom.send({ key, to: m.externalUserId, text }));
+      if (d) return d;
+      continue;
+    }
+    if (ch === 'sms') {
+      if (!m.phone) { tried.push('sms: no phone'); continue; }
+      await sending(ctx, ch);
+      const d = outcome(ch, await deps.sms.send({ key, to: m.phone, text }));
+      if (d) return d;
+      continue;
+    }
+    if (ch === 'email') {
+      if (!m.email) { tried.push('email: no address on file'); continue; }
+      await sending(ctx, ch);
+      const d = outcome(ch, await deps.email.send({ key, to: m.email, text, subject: a.subject }));
+      if (d) return d;
+      continue;
+    }
+  }
+  return failure ?? { status: 'unreachable', channel: null, error: tried.join('; '), tried };
+}

@@ -1,0 +1,71 @@
+/**
+ * Channel rate limits in Redis, shared by every worker process (DESIGN.md protocol facts):
+ * WeCom per recipient 30/min and 1000/hour (excess is silently dropped by WeCom, so we must not
+ * exceed it), the WeCom app's daily cap, the group robot's 20/min (130101 "send too fast").
+ * A token bucket (one Lua script: refill by elapsed time, take one) for smooth per-channel
+ * rates, fixed windows for the per-recipient and daily counts. All take the injected clock's
+ * time, so accelerated-time tests and production agree. A refusal says how long to wait; the
+ * caller defers (re-delays) the step instead of dropping it.
+ */
+import type { Redis } from '../../../redis.ts';
+
+const BUCKET_LUA = `
+local cap = tonumber(ARGV[1]); local perMs = tonumber(ARGV[2]); local now = tonumber(ARGV[3])
+local v = redis.call('HMGET', KEYS[1], 't', 'ts')
+local tokens = tonumber(v[1]); local ts = tonumber(v[2])
+if tokens == nil then tokens = cap; ts = now end
+if now > ts then tokens = math.min(cap, tokens + (now - ts) * perMs); ts = now end
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / perMs) end
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 'ts', tostring(ts))
+redis.call('PEXPIRE', KEYS[1], math.ceil(cap / perMs) + 60000)
+return wait`;
+
+const WINDOW_LUA = `
+for i = 1, #KEYS do
+  local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if n >= tonumber(ARGV[i * 2 - 1]) then return i end
+end
+for i = 1, #KEYS do
+  redis.call('INCR', KEYS[i]); redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[i * 2]))
+end
+return 0`;
+
+export interface Window {
+  /** Limit per window. */
+  limit: number;
+  /** Window length in ms. */
+  ms: number;
+}
+
+export interface RateLimiter {
+  /** Takes one token of `name`'s bucket (capacity `burst`, refilled at `perMinute`); 0 = go, else ms to wait. */
+  bucket(name: string, perMinute: number, burst: number): Promise<number>;
+  /** Counts one in every fixed window of `name` unless one of them is full; 0 = go, else ms until that window ends. */
+  windows(name: string, windows: Window[]): Promise<number>;
+}
+
+export function createRateLimiter(redis: Redis, key: (...p: (string | number)[]) => string, now: () => Date): RateLimiter {
+  return {
+    async bucket(name, perMinute, burst) {
+      const wait = await redis.eval(BUCKET_LUA, 1, key('rl', 'bucket', name), burst, perMinute / 60_000, now().getTime());
+      return Number(wait);
+    },
+    async windows(name, windows) {
+      const t = now().getTime();
+      const keys = windows.map((w) => key('rl', 'win', name, w.ms, Math.floor(t / w.ms)));
+      const args = windows.flatMap((w) => [w.limit, w.ms + 1000]);
+      const full = Number(await redis.eval(WINDOW_LUA, keys.length, ...keys, ...args));
+      if (full === 0) return 0;
+      const w = windows[full - 1]!;
+      return w.ms - (t % w.ms) + 1;
+    },
+  };
+}
+
+/** WeCom's published limits (DESIGN.md). */
+export const WECOM_PER_RECIPIENT: Window[] = [
+  { limit: 30, ms: 60_000 },
+  { limit: 1000, ms: 3_600_000 },
+];
+export const ROBOT_PER_MINUTE = 20;

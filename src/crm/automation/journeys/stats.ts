@@ -1,0 +1,116 @@
+/**
+ * Journey figures for the admin API: entered, in progress, completed, exited, converted (an
+ * order within the journey's goal window after entering), per-step results, and the execution
+ * log (automation-logs) with filters.
+ */
+import type { RowDataPacket } from 'mysql2/promise';
+import type { Services } from '../../../services.ts';
+import { getJourney } from './store.ts';
+import { parseJourneyDefinition } from './definition.ts';
+
+export interface JourneyStats {
+  entered: number;
+  inProgress: number;
+  completed: number;
+  exited: number;
+  failed: number;
+  converted: number;
+  conversionRate: string;
+  steps: { stepId: string; results: Record<string, number> }[];
+  variants: Record<string, number>;
+}
+
+/** Conversion: an order within goal.orderWithinDays of entering (stamped on the enrollment). */
+export async function markConversions(services: Services, journeyId: number, withinDays: number): Promise<void> {
+  await services.sql.query(
+    `UPDATE journey_enrollments e SET converted_at = (
+       SELECT MIN(o.paid_at) FROM orders o WHERE o.member_id = e.member_id AND o.paid_at > e.entered_at AND o.paid_at <= LEAST(?, e.entered_at + INTERVAL ? DAY))
+     WHERE e.journey_id = ? AND e.converted_at IS NULL`,
+    [services.now(), withinDays, journeyId],
+  );
+}
+
+export async function journeyStats(services: Services, journeyId: number): Promise<JourneyStats> {
+  const j = await getJourney(services, journeyId);
+  const def = parseJourneyDefinition(j.definition).def;
+  await markConversions(services, journeyId, def.goal.orderWithinDays);
+  const [states] = await services.sql.query<RowDataPacket[]>(
+    'SELECT state, COUNT(*) AS n, SUM(converted_at IS NOT NULL) AS conv FROM journey_enrollments WHERE journey_id = ? GROUP BY state',
+    [journeyId],
+  );
+  const by = (s: string) => Number(states.find((r) => r.state === s)?.n ?? 0);
+  const entered = states.reduce((a, r) => a + Number(r.n), 0);
+  const converted = states.reduce((a, r) => a + Number(r.conv ?? 0), 0);
+  const [steps] = await services.sql.query<RowDataPacket[]>('SELECT step_id, result, COUNT(*) AS n FROM journey_step_executions WHERE journey_id = ? GROUP BY step_id, result ORDER BY step_id', [journeyId]);
+  const stepMap = new Map<string, Record<string, number>>();
+  for (const r of steps) stepMap.set(r.step_id, { ...(stepMap.get(r.step_id) ?? {}), [r.result]: Number(r.n) });
+  const [vars] = await services.sql.query<RowDataPacket[]>('SELECT variant, COUNT(*) AS n FROM journey_enrollments WHERE journey_id = ? AND variant IS NOT NULL GROUP BY variant', [journeyId]);
+  return {
+    entered,
+    inProgress: by('active'),
+    completed: by('completed'),
+    exited: by('exited'),
+    failed: by('failed'),
+    converted,
+    conversionRate: entered ? `${((converted / entered) * 100).toFixed(1)}%` : '0.0%',
+    steps: def.steps.filter((s) => stepMap.has(s.id)).map((s) => ({ stepId: s.id, results: stepMap.get(s.id)! })),
+    variants: Object.fromEntries(vars.map((v) => [v.variant, Number(v.n)])),
+  };
+}
+
+export interface LogFilter {
+  journeyId?: number;
+  memberId?: number;
+  result?: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface LogEntry {
+  id: string;
+  journeyId: number;
+  enrollmentId: number;
+  memberId: number;
+  stepId: string;
+  stepType: string;
+  action: string | null;
+  channel: string | null;
+  result: string;
+  error: string | null;
+  attempts: number;
+  createdAt: Date;
+  executedAt: Date | null;
+}
+
+/** The execution log, newest first. */
+export async function automationLogs(services: Services, f: LogFilter): Promise<{ total: number; items: LogEntry[] }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.journeyId) (where.push('journey_id = ?'), params.push(f.journeyId));
+  if (f.memberId) (where.push('member_id = ?'), params.push(f.memberId));
+  if (f.result) (where.push('result = ?'), params.push(f.result));
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const [[c]] = (await services.sql.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM journey_step_executions ${w}`, params)) as unknown as [RowDataPacket[]];
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    `SELECT id, journey_id, enrollment_id, member_id, step_id, step_type, action, channel, result, error, attempts, created_at, executed_at FROM journey_step_executions ${w} ORDER BY id DESC LIMIT ? OFFSET ?`,
+    [...params, f.pageSize, (f.page - 1) * f.pageSize],
+  );
+  return {
+    total: Number(c?.n ?? 0),
+    items: rows.map((r) => ({
+      id: String(r.id),
+      journeyId: r.journey_id,
+      enrollmentId: r.enrollment_id,
+      memberId: r.member_id,
+      stepId: r.step_id,
+      stepType: r.step_type,
+      action: r.action,
+      channel: r.channel,
+      result: r.result,
+      error: r.error,
+      attempts: r.attempts,
+      createdAt: r.created_at,
+      executedAt: r.executed_at,
+    })),
+  };
+}

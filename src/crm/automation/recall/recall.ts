@@ -1,0 +1,262 @@
+/**
+ * Recall, the chat-ops headline: "给本店高风险流失会员发召回券" → audience (the churn list of the
+ * staff member's stores, or a saved segment) → preview (count, sample, estimated cost, the
+ * channel each member can actually be reached on) → after confirmation, launched as a journey
+ * (coupon → message over the first reachable channel); the staff member gets the launch notice,
+ * progress and a result summary (sent / failed / unreachable) in WeCom, and 7 and 30 days later
+ * the conversion (members who ordered again, revenue): recall attribution.
+ */
+import type { RowDataPacket } from 'mysql2/promise';
+import type { StaffAccess } from '../../kernel/access.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { audit } from '../../kernel/audit.ts';
+import { storeScope } from '../../kernel/permissions.ts';
+import { churnList } from '../../insights/churn/list.ts';
+import { maskName } from './mask.ts';
+import { badRequest } from '../../kernel/errors.ts';
+import type { Services } from '../../../services.ts';
+import type { JourneyDefinitionInput, MessageChannel } from '../journeys/definition.ts';
+import type { JourneyDeps } from '../journeys/deps.ts';
+import { enrollMembers } from '../journeys/schedule.ts';
+import { createJourney } from '../journeys/store.ts';
+import { MP_TEMPLATES } from '../journeys/templates.ts';
+import { notifyStaff } from '../alerts/notify.ts';
+
+export type RecallAudience = { kind: 'churn' } | { kind: 'segment'; segmentId: number; name: string };
+
+export interface RecallPlan {
+  audience: RecallAudience;
+  couponAmount: number;
+  memberIds: number[];
+}
+
+export interface RecallPreview {
+  count: number;
+  sample: { memberNo: string; name: string; channel: string }[];
+  estimatedCost: string;
+  channels: Record<'miniprogram' | 'wecom' | 'sms' | 'unreachable' | 'unsubscribed', number>;
+}
+
+export const RECALL_CHANNELS: MessageChannel[] = ['miniprogram', 'wecom', 'sms'];
+const CHECK_EVERY_MS = 60_000;
+const PROGRESS_EVERY_MS = 10 * 60_000;
+
+/** The audience's member ids within the actor's store scope. */
+export async function recallAudience(access: StaffAccess, audience: RecallAudience): Promise<number[]> {
+  requirePermission(access.actor, 'churn.read');
+  if (audience.kind === 'churn') {
+    const list = await churnList(access, { all: true, limit: 100_000 });
+    return list.entries.map((e) => e.memberId);
+  }
+  const stores = storeScope(access.actor);
+  const [rows] = await access.services.sql.query<RowDataPacket[]>(
+    `SELECT sm.member_id FROM segment_members sm JOIN members m ON m.id = sm.member_id WHERE sm.segment_id = ? AND m.status = 'active'${stores === null ? '' : stores.length ? ' AND m.home_store_id IN (?)' : ' AND FALSE'}`,
+    stores === null || !stores.length ? [audience.segmentId] : [audience.segmentId, stores],
+  );
+  return rows.map((r) => Number(r.member_id));
+}
+
+/** Which channel each member would be reached on, in the recall's channel order. */
+export async function reachability(services: Services, memberIds: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (let i = 0; i < memberIds.length; i += 5000) {
+    const ids = memberIds.slice(i, i + 5000);
+    const [rows] = await services.sql.query<RowDataPacket[]>(
+      `SELECT m.id, m.openid, m.external_user_id, m.phone, m.marketing_opt_out_at,
+              (SELECT s.remaining FROM mp_subscriptions s WHERE s.openid = m.openid AND s.template_id = ?) AS quota
+       FROM members m WHERE m.id IN (?)`,
+      [MP_TEMPLATES.coupon, ids],
+    );
+    for (const r of rows) {
+      let ch = 'unreachable';
+      if (r.marketing_opt_out_at) ch = 'unsubscribed';
+      else if (r.openid && Number(r.quota ?? 0) > 0 && services.config.MP_APP_ID) ch = 'miniprogram';
+      else if (r.external_user_id && services.config.WECOM_SECRET) ch = 'wecom';
+      else if (r.phone) ch = 'sms';
+      out.set(Number(r.id), ch);
+    }
+  }
+  return out;
+}
+
+export async function previewRecall(access: StaffAccess, plan: RecallPlan): Promise<RecallPreview> {
+  const { services } = access;
+  const reach = await reachability(services, plan.memberIds);
+  const channels: RecallPreview['channels'] = { miniprogram: 0, wecom: 0, sms: 0, unreachable: 0, unsubscribed: 0 };
+  for (const ch of reach.values()) channels[ch as keyof RecallPreview['channels']]++;
+  const sampleIds = plan.memberIds.slice(0, 5);
+  const [rows] = sampleIds.length ? await services.sql.query<RowDataPacket[]>('SELECT id, member_no, name FROM members WHERE id IN (?)', [sampleIds]) : [[] as RowDataPacket[]];
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  const sample = sampleIds.map((id) => ({ memberNo: String(byId.get(id)?.member_no), name: maskName(String(byId.get(id)?.name ?? '')), channel: reach.get(id) ?? 'unreachable' }));
+  // Coupons go to everyone in the audience; the cost is the face value if all are used.
+  const estimatedCost = (plan.memberIds.length * plan.couponAmount).toFixed(2);
+  return { count: plan.memberIds.length, sample, estimatedCost, channels };
+}
+
+export function recallDefinition(amount: number): JourneyDefinitionInput {
+  return {
+    trigger: { type: 'manual' },
+    goal: { orderWithinDays: 30 },
+    channels: RECALL_CHANNELS,
+    steps: [
+      { id: 'coupon', type: 'action', action: { kind: 'coupon', title: '老朋友回归券', amount, validDays: 30 } },
+      {
+        id: 'message',
+        type: 'action',
+        action: {
+          kind: 'message',
+          text: '{name}，好久不见！为您准备了{amount}元「{coupon}」，30 天内到店可用，期待再次见到您。',
+          subscribe: { templateId: MP_TEMPLATES.coupon, data: { thing1: '{coupon}', amount2: '{amount}元', thing3: '好久不见' } },
+        },
+      },
+      { id: 'done', type: 'exit' },
+    ],
+  };
+}
+
+export const audienceLabel = (a: RecallAudience) => (a.kind === 'churn' ? '流失预警名单' : `人群包「${a.name}」`);
+
+export interface LaunchResult {
+  recallId: number;
+  journeyId: number;
+  enrolled: number;
+}
+
+/** Launches a confirmed recall: journey, enrolment, the launch notice and the follow-up jobs. */
+export async function launchRecall(deps: JourneyDeps, access: StaffAccess, plan: RecallPlan): Promise<LaunchResult> {
+  const { services } = deps;
+  requirePermission(access.actor, 'churn.read');
+  if (plan.memberIds.length === 0) throw badRequest('empty_audience', '召回名单是空的。');
+  const now = services.now();
+  const label = audienceLabel(plan.audience);
+  const j = await createJourney(services, access.actor.wecomUserId, {
+    name: `召回：${label} ${plan.couponAmount}元券 ${now.toISOString().slice(0, 16)}`,
+    definition: recallDefinition(plan.couponAmount),
+    status: 'active',
+    templateKey: null,
+  });
+  const [ins] = await services.sql.query<import('mysql2').ResultSetHeader>(
+    'INSERT INTO recalls (journey_id, staff_id, staff_user_id, channel, audience, member_count, coupon_amount, launched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [j.id, access.actor.staffId, access.actor.wecomUserId, access.channel, label.slice(0, 64), plan.memberIds.length, plan.couponAmount.toFixed(2), now],
+  );
+  const recallId = ins.insertId;
+  await audit(services, {
+    actor: access.actor,
+    action: 'recall.launch',
+    targetType: 'member',
+    targetId: `recall:${recallId}`,
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { journeyId: j.id, members: plan.memberIds.length, couponAmount: plan.couponAmount, audience: label },
+  }).catch((e) => services.logger.warn({ err: (e as Error).message }, 'recall audit failed'));
+  const r = await enrollMembers(deps, j.id, plan.memberIds, { occurrence: `recall:${recallId}`, recallId });
+  await notifyStaff(services, access.actor.wecomUserId, `召回已启动：${label}，共 ${r.enrolled} 位会员，每人 ${plan.couponAmount} 元回归券。发送完成后会把结果发给你。`, `recall-${recallId}-launch`);
+  const at = now.getTime();
+  const control = services.queues.journeyControl;
+  await control.add('recall-check', { kind: 'recall-check', recallId, dueAt: at + CHECK_EVERY_MS }, { jobId: `recall-${recallId}-check-${at + CHECK_EVERY_MS}`, delay: CHECK_EVERY_MS });
+  for (const days of [7, 30]) {
+    const due = at + days * 86_400_000;
+    await control.add('recall-attribution', { kind: 'recall-attribution', recallId, days, dueAt: due }, { jobId: `recall-${recallId}-attr-${days}`, delay: days * 86_400_000 });
+  }
+  return { recallId, journeyId: j.id, enrolled: r.enrolled };
+}
+
+export interface RecallCounts {
+  total: number;
+  sent: number;
+  failed: number;
+  unreachable: number;
+  skipped: number;
+  pending: number;
+  byChannel: Record<string, number>;
+}
+
+/** Where each member of the recall stands on its message step (every member accounted for). */
+export async function recallCounts(services: Services, recallId: number): Promise<RecallCounts> {
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    `SELECT COALESCE(x.result, 'pending') AS result, x.channel, COUNT(*) AS n
+     FROM journey_enrollments e
+     LEFT JOIN journey_step_executions x ON x.enrollment_id = e.id AND x.member_id = e.member_id AND x.journey_id = e.journey_id AND x.step_id = 'message'
+     WHERE e.recall_id = ? GROUP BY result, x.channel`,
+    [recallId],
+  );
+  const c: RecallCounts = { total: 0, sent: 0, failed: 0, unreachable: 0, skipped: 0, pending: 0, byChannel: {} };
+  for (const r of rows) {
+    const n = Number(r.n);
+    c.total += n;
+    const res = String(r.result);
+    if (res === 'sent') {
+      c.sent += n;
+      c.byChannel[r.channel] = (c.byChannel[r.channel] ?? 0) + n;
+    } else if (res === 'failed' || res === 'unreachable' || res === 'skipped') c[res] += n;
+    else c.pending += n;
+  }
+  return c;
+}
+
+const CHANNEL_LABEL: Record<string, string> = { miniprogram: '小程序', wecom: '企业微信', sms: '短信', email: '邮件' };
+
+export function renderCounts(c: RecallCounts): string {
+  const by = Object.entries(c.byChannel).map(([k, v]) => `${CHANNEL_LABEL[k] ?? k} ${v}`).join('、');
+  return `已发送 ${c.sent}${by ? `（${by}）` : ''}，失败 ${c.failed}，无法触达 ${c.unreachable}${c.skipped ? `，跳过 ${c.skipped}（退订/频次上限）` : ''}${c.pending ? `，处理中 ${c.pending}` : ''}，共 ${c.total} 位。`;
+}
+
+/** The periodic check: progress every 10 minutes, the summary once when every member is accounted for. */
+export async function checkRecall(services: Services, recallId: number): Promise<'done' | 'pending'> {
+  const [rs] = await services.sql.query<RowDataPacket[]>('SELECT staff_user_id, audience, summary_sent_at FROM recalls WHERE id = ?', [recallId]);
+  const rec = rs[0];
+  if (!rec || rec.summary_sent_at) return 'done';
+  const c = await recallCounts(services, recallId);
+  const now = services.now();
+  if (c.pending === 0) {
+    const [u] = await services.sql.query<import('mysql2').ResultSetHeader>('UPDATE recalls SET summary_sent_at = ?, summary = ? WHERE id = ? AND summary_sent_at IS NULL', [now, JSON.stringify(c), recallId]);
+    if (u.affectedRows === 1) await notifyStaff(services, rec.staff_user_id, `召回完成：${rec.audience}。${renderCounts(c)}7 天和 30 天后会发回流统计。`, `recall-${recallId}-summary`);
+    return 'done';
+  }
+  const mark = services.key('recall', recallId, 'progress');
+  if ((await services.redis.set(mark, '1', 'PX', PROGRESS_EVERY_MS, 'NX')) === 'OK' && c.sent + c.failed + c.unreachable + c.skipped > 0) {
+    await notifyStaff(services, rec.staff_user_id, `召回进行中：${rec.audience}。${renderCounts(c)}`, `recall-${recallId}-progress-${Math.floor(now.getTime() / PROGRESS_EVERY_MS)}`);
+  }
+  const due = now.getTime() + CHECK_EVERY_MS;
+  // The id carries the wall clock too: with a frozen or slow injected clock `due` repeats, and a
+  // repeated id would be swallowed by BullMQ while this very job is still active.
+  await services.queues.journeyControl.add('recall-check', { kind: 'recall-check', recallId, dueAt: due }, { jobId: `recall-${recallId}-check-${due}-${Date.now()}`, delay: CHECK_EVERY_MS });
+  return 'pending';
+}
+
+export interface Attribution {
+  days: number;
+  members: number;
+  converted: number;
+  rate: string;
+  revenue: string;
+}
+
+/** Members of the recall who ordered within `days` of the launch, and their revenue in that window. */
+export async function recallAttribution(services: Services, recallId: number, days: number, notify = true): Promise<Attribution> {
+  const [rs] = await services.sql.query<RowDataPacket[]>('SELECT staff_user_id, audience, launched_at, member_count, attribution FROM recalls WHERE id = ?', [recallId]);
+  const rec = rs[0];
+  if (!rec) throw badRequest('recall_not_found', `召回 ${recallId} 不存在。`);
+  const from = rec.launched_at as Date;
+  const to = new Date(Math.min(from.getTime() + days * 86_400_000, services.now().getTime()));
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    `SELECT COUNT(DISTINCT o.member_id) AS converted, COALESCE(SUM(o.amount), 0) AS revenue
+     FROM orders o JOIN journey_enrollments e ON e.member_id = o.member_id AND e.recall_id = ?
+     WHERE o.paid_at > ? AND o.paid_at <= ?`,
+    [recallId, from, to],
+  );
+  await services.sql.query(
+    `UPDATE journey_enrollments e SET converted_at = (SELECT MIN(o.paid_at) FROM orders o WHERE o.member_id = e.member_id AND o.paid_at > ? AND o.paid_at <= ?)
+     WHERE e.recall_id = ? AND e.converted_at IS NULL`,
+    [from, to, recallId],
+  );
+  const members = Number(rec.member_count);
+  const converted = Number(rows[0]?.converted ?? 0);
+  const a: Attribution = { days, members, converted, rate: members ? `${((converted / members) * 100).toFixed(1)}%` : '0.0%', revenue: String(rows[0]?.revenue ?? '0.00') };
+  const prev = typeof rec.attribution === 'string' ? JSON.parse(rec.attribution) : (rec.attribution ?? {});
+  await services.sql.query('UPDATE recalls SET attribution = ? WHERE id = ?', [JSON.stringify({ ...prev, [`d${days}`]: a }), recallId]);
+  if (notify) {
+    await notifyStaff(services, rec.staff_user_id, `召回 ${days} 天回流：${rec.audience}，${members} 位中 ${converted} 位已再次消费（${a.rate}），带来营收 ${Number(a.revenue).toFixed(2)} 元。`, `recall-${recallId}-attr-${days}`);
+  }
+  return a;
+}

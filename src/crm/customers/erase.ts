@@ -1,0 +1,96 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { leaveCohorts } from '../sales/cohort-leave.ts';
+import { AppError, forbidden } from '../kernel/errors.ts';
+import type { StaffAccess } from '../kernel/access.ts';
+import { requirePermission } from '../kernel/access.ts';
+import { audit } from '../kernel/audit.ts';
+import type { CrmAccess } from '../service/tickets/types.ts';
+import { memberInScope } from './in-scope.ts';
+
+/** What stays of an erased member: a placeholder name and a phone no real number can have. */
+export const ERASED_NAME = '已注销用户';
+/** 11 characters starting with 0 (mainland mobiles start with 1): unique by id, never a real phone. */
+export const erasedPhone = (id: number) => `0${String(id).padStart(10, '0')}`;
+const ERASED_TEXT = '[已按用户请求删除]';
+
+/**
+ * Carries out a member's deletion request (PIPL art. 47 / GDPR art. 17) in one transaction
+ * (member.delete): name, phone, birthday, gender and WeChat identities are erased; free text
+ * written about the member (interactions, tickets, profile change values) is blanked; tags and
+ * the KOC profile are deleted. Orders stay with their amounts, stores and times (and the
+ * points ledger) so sales and store figures do not change; the member row stays as an
+ * anonymous "deleted" member that no search finds. The request and its outcome are recorded.
+ */
+export async function eraseMember(access: StaffAccess, input: { memberId: number; reason?: string }): Promise<{ requestId: number; kept: { orders: number; totalSpend: string } }> {
+  requirePermission(access.actor, 'member.delete');
+  const { services, actor } = access;
+  const { memberId } = input;
+  await memberInScope(services, actor, memberId);
+  const now = services.now();
+  const conn = await services.sql.getConnection();
+  let requestRow = 0;
+  let kept = { orders: 0, totalSpend: '0.00' };
+  try {
+    await conn.beginTransaction();
+    const [[locked]] = await conn.query<RowDataPacket[]>('SELECT status FROM members WHERE id = ? FOR UPDATE', [memberId]);
+    if (!locked || locked.status === 'deleted') throw new AppError('member_gone', '这位会员已被注销。', 409);
+    // Complete the member's own open request when there is one; otherwise record staff's.
+    const [[open]] = await conn.query<RowDataPacket[]>("SELECT id FROM deletion_requests WHERE member_id = ? AND status = 'requested' ORDER BY id LIMIT 1 FOR UPDATE", [memberId]);
+    if (open) requestRow = Number(open.id);
+    else {
+      const [req] = (await conn.query('INSERT INTO deletion_requests (member_id, status, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)', [memberId, 'requested', input.reason ?? null, actor.wecomUserId, now])) as unknown as [{ insertId: number }];
+      requestRow = req.insertId;
+    }
+    // The stored registration cohorts count members not deleted: leave them in this transaction.
+    await leaveCohorts(conn, [memberId]);
+    await conn.query(
+      `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, email = NULL, openid = NULL, external_user_id = NULL,
+              status = 'deleted', erased_at = ? WHERE id = ?`,
+      [ERASED_NAME, erasedPhone(memberId), now, memberId],
+    );
+    await conn.query('UPDATE interactions SET content = ?, outcome = NULL, next_action = NULL WHERE member_id = ?', [ERASED_TEXT, memberId]);
+    await conn.query('UPDATE tickets SET title = ?, description = NULL, resolution = NULL WHERE member_id = ?', [ERASED_TEXT, memberId]);
+    await conn.query('UPDATE member_profile_changes SET old_value = NULL, new_value = NULL WHERE member_id = ?', [memberId]);
+    await conn.query('DELETE FROM member_tags WHERE member_id = ?', [memberId]);
+    await conn.query('DELETE FROM koc_profiles WHERE member_id = ?', [memberId]);
+    const [[agg]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM orders WHERE member_id = ?', [memberId]);
+    kept = { orders: Number(agg?.n ?? 0), totalSpend: String(agg?.total ?? '0.00') };
+    await conn.query("UPDATE deletion_requests SET status = 'completed', completed_at = ?, detail = ? WHERE id = ?", [now, JSON.stringify({ kept }), requestRow]);
+    await conn.commit();
+  } catch (e) {
+    await conn.rollback();
+    throw e;
+  } finally {
+    conn.release();
+  }
+  await audit(services, { actor, action: 'member.erase', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId, detail: { deletionRequestId: requestRow, kept } });
+  return { requestId: requestRow, kept };
+}
+
+/**
+ * A deletion request as the member makes it (mini-program, or staff on the member's behalf):
+ * recorded as `requested` for HQ to carry out with eraseMember, which completes it. One open
+ * request per member: asking twice returns the first.
+ */
+export async function requestDeletion(access: CrmAccess, input: { memberId: number; reason?: string }): Promise<{ requestId: number; created: boolean }> {
+  const { services, actor } = access;
+  if (actor.kind === 'member') {
+    if (actor.memberId !== input.memberId) throw forbidden('not_your_member', '只能为自己申请注销。');
+  } else {
+    requirePermission(actor, 'member.read');
+    await memberInScope(services, actor, input.memberId);
+  }
+  const open = await services.db.deletionRequest.findFirst({ where: { memberId: input.memberId, status: 'requested' }, orderBy: { id: 'asc' } });
+  if (open) return { requestId: open.id, created: false };
+  const row = await services.db.deletionRequest.create({
+    data: { memberId: input.memberId, status: 'requested', reason: input.reason?.slice(0, 255) ?? null, requestedBy: actor.kind === 'member' ? `member:${actor.memberId}` : actor.wecomUserId, requestedAt: services.now() },
+  });
+  await audit(services, { actor, action: 'member.deletion_request', targetType: 'member', targetId: String(input.memberId), channel: access.channel, requestId: access.requestId, detail: { deletionRequestId: row.id } });
+  return { requestId: row.id, created: true };
+}
+
+/** Open deletion requests, oldest first (HQ's to-do list). */
+export async function pendingDeletionRequests(access: StaffAccess) {
+  requirePermission(access.actor, 'member.delete');
+  return access.services.db.deletionRequest.findMany({ where: { status: 'requested' }, orderBy: { id: 'asc' }, take: 200 });
+}

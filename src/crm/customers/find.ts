@@ -1,0 +1,80 @@
+import type { StaffAccess } from '../kernel/access.ts';
+import { requirePermission } from '../kernel/access.ts';
+import { auditMemberRead } from '../kernel/audit-read.ts';
+import { normalizeMemberNo, normalizeName, normalizePhone } from './identifiers.ts';
+import type { MemberRef } from './ref.ts';
+import { likePrefix, readMemberRows } from './rows.ts';
+import { visibleMembersSql } from './scope.ts';
+
+/** One line of a search result; `phone` is already masked for actors without member.phone.view. */
+export interface MemberBrief {
+  id: number;
+  memberNo: string;
+  name: string;
+  phone: string;
+  level: number;
+  points: number;
+  homeStore: string | null;
+  status: 'active' | 'frozen' | 'deleted';
+}
+
+export interface MemberSearch {
+  by: 'phone' | 'memberNo' | 'name';
+  /** The canonical query (normalized phone / member no / name) or the raw text when invalid. */
+  query: string;
+  /** False when the phone or member number is malformed (nothing was searched). */
+  valid: boolean;
+  /** All matches in scope; `members` holds at most `limit` of them. */
+  total: number;
+  members: MemberBrief[];
+}
+
+/** A short list is what fits in one chat message; the total tells staff to narrow down. */
+export const DEFAULT_LIST_LIMIT = 5;
+
+/**
+ * Searches within the actor's store scope without auditing: for callers that audit their own,
+ * more specific action (summary, tagging). Phone beats member number beats name when several
+ * are given; names match exactly first and by prefix only when nobody matches exactly.
+ */
+export async function searchMembers(access: StaffAccess, ref: MemberRef, limit = DEFAULT_LIST_LIMIT): Promise<MemberSearch> {
+  const { services, actor } = access;
+  const take = Math.max(limit, 1);
+  const run = async (by: MemberSearch['by'], query: string, where: string, param: string): Promise<MemberSearch> => {
+    const find = () => readMemberRows(services, actor, where, [param], 'm.name, m.id', take);
+    const count = async () => {
+      const scope = visibleMembersSql(actor);
+      const [[row]] = await services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE (${scope.sql}) AND (${where})`, [...scope.params, param]);
+      return Number(row.n);
+    };
+    // Phone and member number are unique: the one row found is the total, no COUNT query needed.
+    const [total, rows] = by === 'name' ? await Promise.all([count(), find()]) : await find().then((r) => [r.length, r] as const);
+    const members = rows.map(({ registeredAt: _r, sourceChannel: _s, ...m }) => ({ ...m, homeStore: m.homeStore?.name ?? null }));
+    return { by, query, valid: true, total, members };
+  };
+  const invalid = (by: MemberSearch['by'], raw: string): MemberSearch => ({ by, query: raw, valid: false, total: 0, members: [] });
+
+  if (ref.phone) {
+    const phone = normalizePhone(ref.phone);
+    return phone ? run('phone', phone, 'm.phone = ?', phone) : invalid('phone', ref.phone);
+  }
+  if (ref.memberNo) {
+    const memberNo = normalizeMemberNo(ref.memberNo);
+    return memberNo ? run('memberNo', memberNo, 'm.member_no = ?', memberNo) : invalid('memberNo', ref.memberNo);
+  }
+  const name = normalizeName(ref.name ?? '');
+  if (!name) return invalid('name', ref.name ?? '');
+  const exact = await run('name', name, 'm.name = ?', name);
+  return exact.total > 0 ? exact : run('name', name, 'm.name LIKE ?', likePrefix(name));
+}
+
+/**
+ * Member lookup as staff use it (member.lookup): one audit row per lookup, found or not, so
+ * the log also shows who searched for members outside their stores.
+ */
+export async function findMembers(access: StaffAccess, ref: MemberRef, limit = DEFAULT_LIST_LIMIT): Promise<MemberSearch> {
+  requirePermission(access.actor, 'member.read');
+  const result = await searchMembers(access, ref, limit);
+  await auditMemberRead(access, 'member.lookup', result);
+  return result;
+}

@@ -1,0 +1,53 @@
+import { badRequest } from '../../kernel/errors.ts';
+
+/** The member fields an import file may carry; `phone` is the key and the only required column. */
+export const IMPORT_FIELDS = ['phone', 'name', 'gender', 'birthday', 'level', 'points', 'store', 'registered_at', 'source'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+/** Headers recognised without a --map (compared after trimming, lower-casing and dropping spaces, "_" and "-"). */
+export const HEADER_ALIASES: Record<ImportField, string[]> = {
+  phone: ['手机号', '手机', '手机号码', '电话', '联系电话', 'phone', 'mobile', 'cellphone'],
+  name: ['姓名', '名字', '会员姓名', 'name'],
+  gender: ['性别', 'gender', 'sex'],
+  birthday: ['生日', '出生日期', 'birthday', 'birthdate', 'dob'],
+  level: ['等级', '会员等级', 'level'],
+  points: ['积分', '当前积分', 'points'],
+  store: ['门店', '所属门店', '门店编码', '门店代码', 'store', 'storecode'],
+  registered_at: ['注册时间', '注册日期', '入会时间', 'registeredat', 'registered', 'registertime'],
+  source: ['来源', '注册来源', '渠道', 'source', 'sourcechannel', 'channel'],
+};
+
+const norm = (h: string) => h.replace(/^\uFEFF/, '').normalize('NFKC').trim().toLowerCase().replace(/[\s_\-]/g, '');
+
+/** `phone=手机号,name=姓名` → { phone: '手机号', name: '姓名' }; a bad field name or missing "=" is a usage error. */
+export function parseMap(spec: string): Partial<Record<ImportField, string>> {
+  const out: Partial<Record<ImportField, string>> = {};
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || eq === part.length - 1) throw badRequest('invalid_map', `--map 的「${part}」应写成 字段=表头，如 phone=手机号`);
+    const field = part.slice(0, eq).trim() as ImportField;
+    if (!IMPORT_FIELDS.includes(field)) throw badRequest('invalid_map', `--map 里没有字段「${field}」（可选 ${IMPORT_FIELDS.join(', ')}）`);
+    out[field] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** Column index of each field: the explicit mapping first, then the known aliases. Unused headers are returned as ignored. */
+export function resolveColumns(header: string[], map: Partial<Record<ImportField, string>> = {}): { columns: Partial<Record<ImportField, number>>; ignored: string[] } {
+  const normalized = header.map((h) => norm(h ?? ''));
+  const columns: Partial<Record<ImportField, number>> = {};
+  for (const [field, name] of Object.entries(map) as [ImportField, string][]) {
+    const idx = normalized.indexOf(norm(name));
+    if (idx < 0) throw badRequest('import_column_missing', `文件里没有 --map 指定的列「${name}」（表头：${header.join(', ')}）`);
+    columns[field] = idx;
+  }
+  for (const field of IMPORT_FIELDS) {
+    if (columns[field] !== undefined) continue;
+    const taken = new Set(Object.values(columns));
+    const idx = normalized.findIndex((h, i) => !taken.has(i) && HEADER_ALIASES[field].some((a) => norm(a) === h));
+    if (idx >= 0) columns[field] = idx;
+  }
+  if (columns.phone === undefined) throw badRequest('import_no_phone_column', `找不到手机号列（表头：${header.join(', ')}）；用 --map phone=<表头> 指定。`);
+  const used = new Set(Object.values(columns));
+  return { columns, ignored: header.filter((h, i) => !used.has(i) && norm(h ?? '') !== '') };
+}

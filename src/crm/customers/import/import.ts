@@ -1,0 +1,308 @@
+import { basename, dirname, extname, join } from 'node:path';
+import type { PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2/promise';
+import { AppError, badRequest } from '../../kernel/errors.ts';
+import type { StaffAccess } from '../../kernel/access.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { audit, auditActor } from '../../kernel/audit.ts';
+import { storeScope } from '../../kernel/permissions.ts';
+import { MEMBER_NO } from '../identifiers.ts';
+import { resolveColumns, type ImportField } from './columns.ts';
+import { writeCsv } from './csv.ts';
+import { readRows, type Cell } from './read.ts';
+import { rowSchema, validateRow, type ImportRow, type RowContext } from './row.ts';
+
+export interface ImportOptions {
+  /** field → header, e.g. { phone: '手机号' }; unmapped fields are auto-detected from the header. */
+  map?: Partial<Record<ImportField, string>>;
+  /** Home store of new members whose row names none (--store). */
+  defaultStoreId?: number;
+  /** Run every check and every write, then roll each batch back. */
+  dryRun?: boolean;
+  /** Rows per transaction (default 500). */
+  batchSize?: number;
+  /** Where the error report goes; default `<input>.errors.csv` beside the input. */
+  errorsFile?: string;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  rowsRead: number;
+  imported: number;
+  rejected: number;
+  elapsedMs: number;
+  done: boolean;
+}
+
+export interface RejectedRow {
+  row: number;
+  column: string;
+  reason: string;
+}
+
+export interface ImportResult {
+  file: string;
+  dryRun: boolean;
+  rowsRead: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  batches: number;
+  failedBatches: number;
+  ignoredColumns: string[];
+  /** The error report (null when every row was accepted). */
+  errorsFile: string | null;
+  errors: RejectedRow[];
+}
+
+interface Pending {
+  row: number;
+  data: ImportRow;
+}
+
+interface Existing extends RowDataPacket {
+  id: number;
+  phone: string;
+  name: string;
+  gender: string;
+  birthday: Date | null;
+  home_store_id: number | null;
+  status: string;
+}
+
+const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
+const show = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? day(v) : String(v));
+
+/** MariaDB named lock serialising import batches; lock names are server-wide, so the database name is appended. */
+const IMPORT_LOCK = 'crm_import:';
+
+export const defaultErrorsFile = (file: string) => join(dirname(file), `${basename(file, extname(file))}.errors.csv`);
+
+/**
+ * Imports members from a CSV or XLSX file (issue 3, import/export). The phone is the key: a
+ * new phone creates a member (member number continuing the M00000001 sequence, allocated under
+ * a lock), a known phone updates the changed profile fields (name, gender, birthday, home
+ * store) with member_profile_changes rows and audit entries, exactly as updateMemberProfile
+ * would; an identical row changes nothing, so a re-import is a no-op. Level, points,
+ * registration time and source are taken for new members only (points get an opening ledger
+ * entry); for existing members those go through the points ledger and level rules.
+ *
+ * Each batch is one transaction: a database failure rolls that batch back whole, its rows are
+ * reported as rejected, and the import goes on with the next batch. Rejected rows (row,
+ * column, reason) are written to the error report.
+ */
+export async function importMembers(access: StaffAccess, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  requirePermission(access.actor, 'member.write');
+  const { services, actor } = access;
+  const scope = storeScope(actor);
+  const started = Date.now();
+  const batchSize = Math.min(Math.max(opts.batchSize ?? 500, 1), 5000);
+
+  const stores = await services.db.store.findMany({ select: { id: true, code: true, name: true } });
+  const storesByKey = new Map<string, number>();
+  for (const s of stores) storesByKey.set(s.name.toLowerCase(), s.id);
+  for (const s of stores) storesByKey.set(s.code.toLowerCase(), s.id);
+  const levels = new Map<string, number>();
+  for (const l of await services.db.membershipLevel.findMany({ select: { level: true, name: true } })) {
+    levels.set(String(l.level), l.level);
+    levels.set(l.name.toLowerCase(), l.level);
+  }
+  if (opts.defaultStoreId !== undefined && scope !== null && !scope.includes(opts.defaultStoreId)) {
+    throw new AppError('store_out_of_scope', '--store 不是你管理的门店。', 403);
+  }
+  const ctx: RowContext = { storesByKey, levels, now: services.now() };
+  const schema = rowSchema(ctx);
+
+  const result: ImportResult = { file, dryRun: Boolean(opts.dryRun), rowsRead: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, batches: 0, failedBatches: 0, ignoredColumns: [], errorsFile: null, errors: [] };
+  const rejectedRows = new Set<number>();
+  let header: string[] = [];
+  let columns: Partial<Record<ImportField, number>> | null = null;
+  const seenPhones = new Map<string, number>();
+  let batch: Pending[] = [];
+
+  const colName = (field: ImportField | '') => (field === '' ? '' : columns?.[field] !== undefined ? header[columns[field]!]! : field);
+  const reject = (row: number, column: string, reason: string) => {
+    result.errors.push({ row, column, reason });
+    rejectedRows.add(row);
+  };
+  const progress = (done: boolean) =>
+    opts.onProgress?.({ rowsRead: result.rowsRead, imported: result.created + result.updated + result.unchanged, rejected: rejectedRows.size, elapsedMs: Date.now() - started, done });
+
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = batch;
+    batch = [];
+    result.batches++;
+    const range = `第 ${rows[0]!.row}–${rows[rows.length - 1]!.row} 行`;
+    // A deadlock or lock wait timeout (two importers, or a concurrent writer) is retried; the batch is redone from scratch.
+    for (let attempt = 1; ; attempt++) {
+      const rowRejects: RejectedRow[] = [];
+      const conn = await services.sql.getConnection();
+      let locked = false;
+      try {
+        // One batch at a time across importers (a named lock, taken before the transaction so its
+        // reads see the previous batch's commit): member numbers continue the sequence without
+        // two importers taking the same ones, and batches do not deadlock on the phone index gaps.
+        const [[lock]] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(CONCAT(?, DATABASE()), 60) AS ok', [IMPORT_LOCK]);
+        if (lock?.ok !== 1) throw new AppError('import_busy', '另一个导入占用了会员号分配锁超过 60 秒。', 409, true);
+        locked = true;
+        await conn.beginTransaction();
+        const counts = await writeBatch(conn, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => rowRejects.push({ row, column: colName(field), reason }), file });
+        if (opts.dryRun) await conn.rollback();
+        else await conn.commit();
+        for (const r of rowRejects) reject(r.row, r.column, r.reason);
+        result.created += counts.created;
+        result.updated += counts.updated;
+        result.unchanged += counts.unchanged;
+        break;
+      } catch (e) {
+        await conn.rollback().catch(() => undefined);
+        const errno = (e as { errno?: number }).errno;
+        if ((errno === 1213 || errno === 1205) && attempt < 4) continue;
+        result.failedBatches++;
+        const msg = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 300) : String(e);
+        for (const r of rowRejects) reject(r.row, r.column, r.reason);
+        for (const r of rows) if (!rejectedRows.has(r.row)) reject(r.row, '', `所在批次（${range}）写入失败已整批回滚：${msg}`);
+        break;
+      } finally {
+        if (locked) await conn.query('SELECT RELEASE_LOCK(CONCAT(?, DATABASE()))', [IMPORT_LOCK]).catch(() => undefined);
+        conn.release();
+      }
+    }
+    progress(false);
+  };
+
+  for await (const raw of readRows(file)) {
+    if (!columns) {
+      header = raw.cells.map((c) => (c instanceof Date ? c.toISOString() : (c ?? '').trim()));
+      const resolved = resolveColumns(header, opts.map);
+      columns = resolved.columns;
+      result.ignoredColumns = resolved.ignored;
+      continue;
+    }
+    result.rowsRead++;
+    const cells: Partial<Record<ImportField, Cell>> = {};
+    for (const [field, idx] of Object.entries(columns) as [ImportField, number][]) cells[field] = raw.cells[idx] ?? null;
+    const v = validateRow(schema, cells);
+    if (!v.ok) {
+      for (const e of v.errors) reject(raw.row, colName(e.field), e.reason);
+      continue;
+    }
+    const first = seenPhones.get(v.row.phone);
+    if (first !== undefined) {
+      reject(raw.row, colName('phone'), `手机号与第 ${first} 行重复`);
+      continue;
+    }
+    seenPhones.set(v.row.phone, raw.row);
+    batch.push({ row: raw.row, data: v.row });
+    if (batch.length >= batchSize) await flush();
+  }
+  if (!columns) throw badRequest('import_empty', '文件是空的（没有表头）。');
+  await flush();
+
+  result.rejected = rejectedRows.size;
+  result.errors.sort((a, b) => a.row - b.row);
+  if (result.errors.length) {
+    result.errorsFile = opts.errorsFile ?? defaultErrorsFile(file);
+    await writeCsv(result.errorsFile, ['row', 'column', 'reason'], result.errors.map((e) => [e.row, e.column, e.reason]));
+  }
+  await audit(services, {
+    actor,
+    action: 'member.import',
+    targetType: 'member_search',
+    targetId: `import:${basename(file)}`,
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { rowsRead: result.rowsRead, created: result.created, updated: result.updated, unchanged: result.unchanged, rejected: result.rejected, failedBatches: result.failedBatches, dryRun: result.dryRun },
+  });
+  progress(true);
+  return result;
+}
+
+/** Writes one batch inside the caller's transaction; row-level problems are rejected, database errors propagate (rollback). */
+async function writeBatch(
+  conn: PoolConnection,
+  access: StaffAccess,
+  rows: Pending[],
+  o: { scope: number[] | null; defaultStoreId?: number; reject: (row: number, field: ImportField | '', reason: string) => void; file: string },
+): Promise<{ created: number; updated: number; unchanged: number }> {
+  const { actor } = access;
+  const now = access.services.now();
+  // Under IMPORT_LOCK (see importMembers); another writer taking the same number still fails on the unique index.
+  const [top] = await conn.query<RowDataPacket[]>('SELECT MAX(member_no) AS member_no FROM members');
+  const [found] = await conn.query<Existing[]>('SELECT id, phone, name, gender, birthday, home_store_id, status FROM members WHERE phone IN (?) FOR UPDATE', [rows.map((r) => r.data.phone)]);
+  const byPhone = new Map(found.map((m) => [m.phone, m]));
+  const inScope = (storeId: number | null) => o.scope === null || (storeId !== null && o.scope.includes(storeId));
+
+  const creates: Pending[] = [];
+  const updates: { member: Existing; diffs: { field: string; column: string; old: string | null; new: string | null }[] }[] = [];
+  let unchanged = 0;
+  for (const r of rows) {
+    const m = byPhone.get(r.data.phone);
+    if (!m) {
+      const storeId = r.data.storeId ?? o.defaultStoreId ?? null;
+      if (!r.data.name) o.reject(r.row, 'name', '新会员的姓名不能为空');
+      else if (!inScope(storeId)) o.reject(r.row, 'store', storeId === null ? '门店角色导入的新会员必须指定门店（--store 或门店列）' : '不能把会员建到你不管理的门店');
+      else creates.push({ row: r.row, data: { ...r.data, storeId: storeId ?? undefined } });
+      continue;
+    }
+    if (m.status === 'deleted') {
+      o.reject(r.row, 'phone', '这个手机号属于已删除（或已合并）的会员，不能导入');
+      continue;
+    }
+    if (!inScope(m.home_store_id)) {
+      o.reject(r.row, 'phone', '这个手机号的会员不在你的门店范围内');
+      continue;
+    }
+    if (r.data.storeId !== undefined && !inScope(r.data.storeId)) {
+      o.reject(r.row, 'store', '不能把会员转到你不管理的门店');
+      continue;
+    }
+    const want: [string, string, unknown, unknown][] = [
+      ['name', 'name', m.name, r.data.name],
+      ['gender', 'gender', m.gender, r.data.gender],
+      ['birthday', 'birthday', m.birthday, r.data.birthday],
+      ['homeStoreId', 'home_store_id', m.home_store_id, r.data.storeId],
+    ];
+    const diffs = want.filter(([, , , nv]) => nv !== undefined).map(([field, column, ov, nv]) => ({ field, column, old: show(ov), new: show(nv) })).filter((d) => d.old !== d.new);
+    if (diffs.length) updates.push({ member: m, diffs });
+    else unchanged++;
+  }
+
+  if (creates.length) {
+    const last = (top[0]?.member_no as string | null) ?? 'M00000000';
+    if (!MEMBER_NO.test(last)) throw new AppError('member_no_sequence', `最大的会员号「${last}」不是 M+8 位数字，无法续号。`, 409);
+    let next = Number(last.slice(1));
+    const values = creates.map((c) => {
+      const d = c.data;
+      return [`M${String(++next).padStart(8, '0')}`, d.name!, d.phone, d.gender ?? 'unknown', day(d.birthday), d.level ?? 1, d.points ?? 0, d.registeredAt ?? now, d.source ?? 'import', d.storeId ?? null, now, now];
+    });
+    if (next > 99_999_999) throw new AppError('member_no_sequence', '会员号已用尽（M99999999）。', 409);
+    await conn.query('INSERT INTO members (member_no, name, phone, gender, birthday, level, points, registered_at, source_channel, home_store_id, created_at, updated_at) VALUES ?', [values]);
+    const [ids] = await conn.query<RowDataPacket[]>('SELECT id, phone, points FROM members WHERE phone IN (?)', [creates.map((c) => c.data.phone)]);
+    const ledger = ids.filter((m) => m.points > 0).map((m) => [m.id, m.points, m.points, 'adjust', '导入初始积分', basename(o.file).slice(0, 64), actor.wecomUserId, now]);
+    if (ledger.length) await conn.query('INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, ref, created_by, created_at) VALUES ?', [ledger]);
+    await insertAudit(conn, access, ids.map((m) => ({ action: 'member.create', memberId: m.id as number, detail: { source: 'import' } })), now);
+  }
+
+  for (const u of updates) {
+    const sets = u.diffs.map((d) => `\`${d.column}\` = ?`).join(', ');
+    const vals = u.diffs.map((d) => (d.field === 'homeStoreId' ? Number(d.new) : d.new));
+    await conn.query<ResultSetHeader>(`UPDATE members SET ${sets}, updated_at = ? WHERE id = ?`, [...vals, now, u.member.id]);
+  }
+  if (updates.length) {
+    const changes = updates.flatMap((u) => u.diffs.map((d) => [u.member.id, d.field, d.old, d.new, actor.wecomUserId, access.channel, access.requestId, now]));
+    await conn.query('INSERT INTO member_profile_changes (member_id, field, old_value, new_value, changed_by, channel, request_id, created_at) VALUES ?', [changes]);
+    // Field names only, as updateMemberProfile does: the audit log is not a second copy of personal data.
+    await insertAudit(conn, access, updates.map((u) => ({ action: 'member.update', memberId: u.member.id, detail: { fields: u.diffs.map((d) => d.field), source: 'import' } })), now);
+  }
+  return { created: creates.length, updated: updates.length, unchanged };
+}
+
+async function insertAudit(conn: PoolConnection, access: StaffAccess, rows: { action: string; memberId: number; detail: object }[], now: Date): Promise<void> {
+  if (!rows.length) return;
+  const { actorType, actorId } = auditActor(access.actor);
+  await conn.query('INSERT INTO audit_logs (actor_type, actor_id, action, target_type, target_id, channel, request_id, detail, created_at) VALUES ?', [
+    rows.map((r) => [actorType, actorId, r.action, 'member', String(r.memberId), access.channel, access.requestId, JSON.stringify(r.detail), now]),
+  ]);
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { normalizeName, normalizePhone } from '../identifiers.ts';
+import type { ImportField } from './columns.ts';
+import type { Cell } from './read.ts';
+
+/** What the rows are checked against: the stores and levels that exist, read once per import. */
+export interface RowContext {
+  storesByKey: Map<string, number>;
+  levels: Map<string, number>;
+  now: Date;
+}
+
+export interface ImportRow {
+  phone: string;
+  name?: string;
+  gender?: 'male' | 'female' | 'unknown';
+  birthday?: Date;
+  level?: number;
+  points?: number;
+  storeId?: number;
+  registeredAt?: Date;
+  source?: string;
+}
+
+export interface RowError {
+  field: ImportField | '';
+  reason: string;
+}
+
+const text = (c: Cell): string => (c instanceof Date ? c.toISOString() : (c ?? '').normalize('NFKC').trim());
+const blank = (c: Cell) => !(c instanceof Date) && text(c) === '';
+
+const GENDERS: Record<string, 'male' | 'female' | 'unknown'> = { 男: 'male', 女: 'female', male: 'male', female: 'female', m: 'male', f: 'female', 未知: 'unknown', unknown: 'unknown', 保密: 'unknown' };
+const SOURCES: Record<string, string> = { 门店: 'store', 线下: 'store', 小程序: 'miniprogram', 企业微信: 'wecom', 企微: 'wecom', 导入: 'import' };
+
+/** YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日, optionally followed by HH:mm[:ss]; a real calendar date. */
+const DATE_RE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** A date cell → the instant it names in China time (UTC+8); Excel dates are stored as UTC wall time. */
+function parseDate(c: Cell): Date | null {
+  if (c instanceof Date) {
+    if (Number.isNaN(c.getTime())) return null;
+    return new Date(c.getTime() - 8 * 3_600_000);
+  }
+  const m = DATE_RE.exec(text(c));
+  if (!m) return null;
+  const [y, mo, d, h = '0', mi = '0', s = '0'] = m.slice(1).map((x) => x ?? undefined) as string[];
+  const utc = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s);
+  const check = new Date(utc);
+  if (check.getUTCFullYear() !== +y! || check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h > 23) return null;
+  return new Date(utc - 8 * 3_600_000);
+}
+
+/** A birthday is a calendar date: midnight UTC of the China-time day, as the DATE column stores it. */
+const asDay = (d: Date) => {
+  const cn = new Date(d.getTime() + 8 * 3_600_000);
+  return new Date(Date.UTC(cn.getUTCFullYear(), cn.getUTCMonth(), cn.getUTCDate()));
+};
+
+export function rowSchema(ctx: RowContext) {
+  const opt = <T>(fn: (c: Cell, add: (msg: string) => typeof z.NEVER) => T) =>
+    z.custom<Cell>().transform((c, zc) => (blank(c) ? undefined : fn(c, (message) => (zc.addIssue({ code: 'custom', message }), z.NEVER))));
+  return z.object({
+    phone: z.custom<Cell>().transform((c, zc) => {
+      if (blank(c)) return (zc.addIssue({ code: 'custom', message: '手机号为空' }), z.NEVER);
+      const p = normalizePhone(text(c));
+      return p ?? (zc.addIssue({ code: 'custom', message: `「${text(c)}」不是有效的大陆手机号` }), z.NEVER);
+    }),
+    name: opt((c, bad) => {
+      const n = normalizeName(text(c));
+      return n.length === 0 ? bad('姓名为空') : n.length > 64 ? bad('姓名超过 64 个字') : n;
+    }),
+    gender: opt((c, bad) => GENDERS[text(c).toLowerCase()] ?? bad(`性别「${text(c)}」应为 男/女/male/female`)),
+    birthday: opt((c, bad) => {
+      const d = parseDate(c);
+      if (!d) return bad(`生日「${text(c)}」不是有效日期（如 1990-05-01）`);
+      if (d > ctx.now || d.getUTCFullYear() < 1900) return bad(`生日「${text(c)}」不在合理范围`);
+      return asDay(d);
+    }),
+    level: opt((c, bad) => ctx.levels.get(text(c).toLowerCase()) ?? bad(`等级「${text(c)}」不存在（可选 ${[...new Set(ctx.levels.values())].join('/')} 或等级名称）`)),
+    points: opt((c, bad) => {
+      const t = text(c).replace(/,/g, '');
+      return /^\d{1,9}$/.test(t) ? Number(t) : bad(`积分「${text(c)}」应为 0–999999999 的整数`);
+    }),
+    store: opt((c, bad) => ctx.storesByKey.get(text(c).toLowerCase()) ?? bad(`门店「${text(c)}」不存在（填门店编码或名称）`)),
+    registered_at: opt((c, bad) => {
+      const d = parseDate(c);
+      if (!d) return bad(`注册时间「${text(c)}」不是有效日期`);
+      if (d > ctx.now) return bad(`注册时间「${text(c)}」在未来`);
+      return d;
+    }),
+    source: opt((c, bad) => {
+      const t = text(c);
+      const s = SOURCES[t] ?? t.toLowerCase();
+      return /^[a-z0-9_]{1,16}$/.test(s) ? s : bad(`来源「${t}」应为 store/miniprogram/wecom 等（最多 16 个字母）`);
+    }),
+  });
+}
+
+export type RowSchema = ReturnType<typeof rowSchema>;
+
+/** Checks one row; every bad cell is reported, not only the first. */
+export function validateRow(schema: RowSchema, cells: Partial<Record<ImportField, Cell>>): { ok: true; row: ImportRow } | { ok: false; errors: RowError[] } {
+  const r = schema.safeParse({ phone: null, name: null, gender: null, birthday: null, level: null, points: null, store: null, registered_at: null, source: null, ...cells });
+  if (!r.success) return { ok: false, errors: r.error.issues.map((i) => ({ field: (i.path[0] as ImportField) ?? '', reason: i.message })) };
+  const d = r.data;
+  return {
+    ok: true,
+    row: { phone: d.phone, name: d.name, gender: d.gender, birthday: d.birthday, level: d.level, points: d.points, storeId: d.store, registeredAt: d.registered_at, source: d.source },
+  };
+}

@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../kernel/errors.ts';
+import type { Services } from '../../../services.ts';
+import type { StaffAccess } from '../../kernel/access.ts';
+
+/** The StaffAccess of a command-line run as one active staff member (channel "console"). */
+export async function consoleAccess(services: Services, wecomUserId: string): Promise<StaffAccess> {
+  const s = await services.db.staff.findUnique({ where: { wecomUserId }, include: { stores: { select: { storeId: true } } } });
+  if (!s || !s.active) throw new AppError('unknown_staff', `没有在职的员工「${wecomUserId}」（用 --as 指定员工 userid）。`, 404);
+  return {
+    services,
+    actor: { kind: 'staff', staffId: s.id, wecomUserId: s.wecomUserId, name: s.name, role: s.role, storeIds: s.stores.map((x) => x.storeId) },
+    channel: 'console',
+    requestId: `cli-${randomUUID()}`,
+  };
+}
+
+/** A store by code or name (case-insensitive code). */
+export async function storeIdOf(services: Services, key: string): Promise<number> {
+  const s = (await services.db.store.findUnique({ where: { code: key }, select: { id: true } })) ?? (await services.db.store.findFirst({ where: { OR: [{ code: key.toUpperCase() }, { name: key }] }, select: { id: true } }));
+  if (!s) throw new AppError('unknown_store', `没有门店「${key}」（填门店编码或名称）。`, 404);
+  return s.id;
+}

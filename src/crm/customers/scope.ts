@@ -1,0 +1,23 @@
+import type { StaffActor } from '../../bot/types.ts';
+import type { Prisma } from '../../db/prisma.ts';
+import { storeScope } from '../kernel/permissions.ts';
+
+/**
+ * The members this staff member may see: HQ roles every store, store roles only members whose
+ * home store is theirs (a member with no home store is HQ's). Deleted members are nobody's.
+ * Every member query ANDs this in, so a member of another store is simply "not found".
+ */
+export function visibleMembers(actor: StaffActor): Prisma.MemberWhereInput {
+  const stores = storeScope(actor);
+  return {
+    status: { not: 'deleted' },
+    ...(stores === null ? {} : { homeStoreId: { in: stores } }),
+  };
+}
+
+/** visibleMembers as a SQL condition on the members alias `m`, for hand-written statements. */
+export function visibleMembersSql(actor: StaffActor): { sql: string; params: unknown[] } {
+  const stores = storeScope(actor);
+  if (stores === null) return { sql: "m.status <> 'deleted'", params: [] };
+  return stores.length ? { sql: "m.status <> 'deleted' AND m.home_store_id IN (?)", params: [stores] } : { sql: 'FALSE', params: [] };
+}

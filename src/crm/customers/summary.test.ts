@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { logInteraction } from '../service/interactions/index.ts';
+import { MEMBERS, NOW } from '../../../test/support/crm/fixture.ts';
+import { useCrmTestEnv } from '../../../test/support/crm/crm-test-env.ts';
+import { createTicket } from '../service/tickets/index.ts';
+import { memberSummary } from './summary.ts';
+
+const DAY = 86_400_000;
+
+/** Cents of a decimal string, so expected sums are exact integers (never floats). */
+const cents = (s: string) => {
+  const [whole, frac = ''] = s.split('.');
+  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+};
+const yuan = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
+
+// The 360 view read in one statement (summary-query.ts) against MariaDB: every fact checked
+// against what the fixture wrote, computed here independently.
+describe('member 360 view', () => {
+  const crm = useCrmTestEnv('summary');
+  const { as, at, id } = crm;
+
+  it('sums, orders and lists exactly what the fixture holds, phone masked by role, audited', async () => {
+    const fixture = MEMBERS.find((m) => m.memberNo === 'M00000001')!;
+    const amounts = fixture.orders.map((_, i) => fixture.amounts[i % fixture.amounts.length]!);
+    const r = await memberSummary(as('agent'), { memberNo: 'm00000001' }, 4);
+    expect(r.kind).toBe('one');
+    if (r.kind !== 'one') return;
+    const s = r.summary;
+    expect(s.member).toMatchObject({ memberNo: 'M00000001', phone: '138****0001', gender: 'female', growthValue: 3400, sourceChannel: 'miniprogram', homeStore: '上海一店' });
+    expect(s.member.birthday?.toISOString().slice(0, 10)).toBe('1990-05-01');
+    expect(s.orderCount).toBe(fixture.orders.length);
+    expect(s.totalSpend).toBe(yuan(amounts.reduce((a, b) => a + cents(b), 0)));
+    // Orders were paid `daysAgo` days and one hour before NOW; the newest is the smallest daysAgo.
+    const newest = Math.min(...fixture.orders);
+    expect(s.lastOrderAt?.getTime()).toBe(NOW.getTime() - newest * DAY - 3_600_000);
+    expect(s.daysSinceLastOrder).toBe(newest);
+    const byAge = fixture.orders.map((d, i) => ({ d, amount: amounts[i]! })).sort((a, b) => a.d - b.d);
+    expect(s.recentOrders.map((o) => [o.paidAt.getTime(), o.amount, o.store])).toEqual(byAge.slice(0, 4).map((o) => [NOW.getTime() - o.d * DAY - 3_600_000, yuan(cents(o.amount)), '上海一店']));
+    expect(s.tags).toEqual([{ name: 'VIP', category: 'value', source: 'rule' }]);
+    expect(s.levelName).toBe('银卡会员');
+    expect(s).toMatchObject({ openTickets: [], recentComplaints: [], recentInteractions: [], pendingFollowUps: 0, koc: null });
+    const [audits] = await crm.services.sql.query<any[]>("SELECT target_type, target_id FROM audit_logs WHERE action = 'member.summary' AND actor_id = 'agent_01'");
+    expect(audits).toEqual([{ target_type: 'member', target_id: String(id('M00000001')) }]);
+    // A role with phone access sees the whole number.
+    expect(await memberSummary(as('hq'), { phone: '13800000001' })).toMatchObject({ kind: 'one', summary: { member: { phone: '13800000001' } } });
+  });
+
+  it('shows open tickets newest first with overdue, complaints of 90 days, the last three interactions, follow-ups due', async () => {
+    const member = id('M00000003');
+    at(new Date(NOW.getTime() - 100 * DAY));
+    await logInteraction(as('agent'), { memberId: member, type: 'complaint', channel: 'call', content: '百日前投诉', openTicket: false });
+    at(new Date(NOW.getTime() - 2 * DAY));
+    const old = await createTicket(as('agent'), { memberId: member, type: 'repair', priority: 'urgent', title: '空调坏了' }); // 4 h SLA: overdue by NOW
+    await logInteraction(as('agent'), { memberId: member, type: 'consultation', channel: 'wechat', content: '问包间', followUpAt: new Date(NOW.getTime() - DAY) });
+    at(new Date(NOW.getTime() - 3_600_000));
+    const complaint = await logInteraction(as('agent'), { memberId: member, type: 'complaint', channel: 'call', content: '上菜慢' }); // opens a ticket
+    // Quotes, a backslash, a newline and an emoji survive the database's JSON formatting.
+    await logInteraction(as('agent'), { memberId: member, type: 'praise', channel: 'visit', content: '服务好 "赞" \\ 下次再来\n😀', followUpAt: new Date(NOW.getTime() + DAY) });
+    at(NOW);
+
+    const r = await memberSummary(as('manager1'), { memberNo: 'M00000003' });
+    if (r.kind !== 'one') throw new Error('expected one member');
+    const s = r.summary;
+    expect(s.openTickets.map((t) => [t.ticketNo, t.overdue])).toEqual([
+      [complaint.ticket!.ticketNo, false],
+      [old.ticketNo, true],
+    ]);
+    expect(s.recentComplaints).toEqual([{ content: '上菜慢', createdAt: new Date(NOW.getTime() - 3_600_000), ticketNo: complaint.ticket!.ticketNo }]);
+    // Newest first; the two logged in the same millisecond come newest id first.
+    expect(s.recentInteractions.map((i) => i.content)).toEqual(['服务好 "赞" \\ 下次再来\n😀', '上菜慢', '问包间']);
+    expect(s.pendingFollowUps).toBe(1);
+    // Another store's manager: the member is "not found", and no 360 facts are read.
+    expect((await memberSummary(as('manager2'), { memberNo: 'M00000003' })).kind).toBe('none');
+  });
+});

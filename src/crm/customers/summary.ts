@@ -1,0 +1,66 @@
+import type { StaffAccess } from '../kernel/access.ts';
+import { requirePermission } from '../kernel/access.ts';
+import { daysBetween } from '../kernel/china-calendar.ts';
+import { auditMemberRead } from '../kernel/audit-read.ts';
+import type { MemberBrief, MemberSearch } from './find.ts';
+import type { MemberRef } from './ref.ts';
+import { resolveMember } from './resolve.ts';
+import { readSummaryFacts } from './summary-query.ts';
+
+export interface MemberSummary {
+  member: MemberBrief & {
+    gender: 'male' | 'female' | 'unknown';
+    birthday: Date | null;
+    growthValue: number;
+    registeredAt: Date;
+    sourceChannel: string;
+  };
+  orderCount: number;
+  /** SUM(amount) as the database computed it: a decimal string such as "1234.50". */
+  totalSpend: string;
+  lastOrderAt: Date | null;
+  /** Whole days from the last order to now (the injected clock); null with no orders. */
+  daysSinceLastOrder: number | null;
+  recentOrders: { orderNo: string; paidAt: Date; amount: string; store: string }[];
+  tags: { name: string; category: string; source: string }[];
+  /** The configured name of the member's level (membership_levels), e.g. 金卡会员. */
+  levelName: string | null;
+  /** Tickets not yet resolved, newest first. */
+  openTickets: { ticketNo: string; type: string; priority: string; status: string; title: string; createdAt: Date; overdue: boolean }[];
+  /** Complaints (interactions of type complaint) of the last 90 days, newest first. */
+  recentComplaints: { content: string; createdAt: Date; ticketNo: string | null }[];
+  /** Recent interactions of any type. */
+  recentInteractions: { type: string; channel: string; content: string; createdAt: Date }[];
+  /** Follow-ups due and not done. */
+  pendingFollowUps: number;
+  /** KOC contribution, null when the member is not a KOC. */
+  koc: { level: number; referrals: number; redemptions: number; earnings: string } | null;
+}
+
+export type SummaryResult = { kind: 'one'; summary: MemberSummary } | { kind: 'none' | 'many'; search: MemberSearch };
+
+/**
+ * The member card (member.summary): profile, spend, rhythm, last orders, tags, service records,
+ * for one member in the actor's store scope. Two round trips: the scoped search, then the
+ * audit row written while the one-statement 360 read runs (both must succeed for an answer).
+ * Totals are summed by the database (DECIMAL), never in JS.
+ */
+export async function memberSummary(access: StaffAccess, ref: MemberRef, recent = 5): Promise<SummaryResult> {
+  requirePermission(access.actor, 'member.read');
+  const resolved = await resolveMember(access, ref);
+  if (resolved.kind !== 'one') {
+    await auditMemberRead(access, 'member.summary', resolved.search);
+    return { kind: resolved.kind, search: resolved.search };
+  }
+  const [, facts] = await Promise.all([auditMemberRead(access, 'member.summary', resolved.search), readSummaryFacts(access.services, resolved.member.id, recent)]);
+  const { profile, lastOrderAt, ...rest } = facts;
+  return {
+    kind: 'one',
+    summary: {
+      ...rest,
+      member: { ...resolved.member, ...profile },
+      lastOrderAt,
+      daysSinceLastOrder: lastOrderAt ? daysBetween(lastOrderAt, access.services.now()) : null,
+    },
+  };
+}

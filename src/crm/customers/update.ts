@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { AppError, badRequest } from '../kernel/errors.ts';
+import type { StaffAccess } from '../kernel/access.ts';
+import { requirePermission } from '../kernel/access.ts';
+import { audit } from '../kernel/audit.ts';
+import { can, storeScope } from '../kernel/permissions.ts';
+import { maskPhone } from '../kernel/mask.ts';
+import { normalizeName, normalizePhone } from './identifiers.ts';
+import { memberInScope } from './in-scope.ts';
+
+export const profilePatchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(64).optional(),
+    phone: z.string().optional(),
+    gender: z.enum(['male', 'female', 'unknown']).optional(),
+    birthday: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.null()]).optional(),
+    homeStoreId: z.number().int().positive().nullable().optional(),
+  })
+  .strict();
+export type ProfilePatch = z.input<typeof profilePatchSchema>;
+
+const show = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+
+/**
+ * Changes profile fields of one member in scope (member.write) and records each changed field
+ * in member_profile_changes (who, field, old → new) in the same transaction. A store manager
+ * cannot move a member to a store outside their scope.
+ */
+export async function updateMemberProfile(access: StaffAccess, memberId: number, raw: ProfilePatch): Promise<{ changed: { field: string; old: string | null; new: string | null }[] }> {
+  requirePermission(access.actor, 'member.write');
+  const parsed = profilePatchSchema.safeParse(raw);
+  if (!parsed.success) throw badRequest('invalid_profile', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  const patch = parsed.data;
+  const { services, actor } = access;
+  await memberInScope(services, actor, memberId);
+  const data: Record<string, unknown> = {};
+  if (patch.name !== undefined) data.name = normalizeName(patch.name);
+  if (patch.phone !== undefined) {
+    const phone = normalizePhone(patch.phone);
+    if (!phone) throw badRequest('invalid_phone', `「${patch.phone}」不是有效的手机号。`);
+    data.phone = phone;
+  }
+  if (patch.gender !== undefined) data.gender = patch.gender;
+  if (patch.birthday !== undefined) data.birthday = patch.birthday === null ? null : new Date(`${patch.birthday}T00:00:00Z`);
+  if (patch.homeStoreId !== undefined) {
+    const stores = storeScope(actor);
+    if (patch.homeStoreId !== null && stores !== null && !stores.includes(patch.homeStoreId)) throw new AppError('store_out_of_scope', '不能把会员转到你不管理的门店。', 403);
+    if (patch.homeStoreId === null && stores !== null) throw new AppError('store_out_of_scope', '门店角色不能解除会员的门店绑定。', 403);
+    data.homeStoreId = patch.homeStoreId;
+  }
+  const now = services.now();
+  const changed = await services.db.$transaction(async (tx) => {
+    const before = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { name: true, phone: true, gender: true, birthday: true, homeStoreId: true } });
+    const diffs = Object.entries(data)
+      .map(([field, value]) => ({ field, old: show(before[field as keyof typeof before]), new: show(value) }))
+      .filter((d) => d.old !== d.new);
+    if (!diffs.length) return diffs;
+    if (data.phone && (await tx.member.findFirst({ where: { phone: data.phone as string, id: { not: memberId } }, select: { id: true } }))) {
+      throw new AppError('phone_taken', '这个手机号已属于另一位会员（可用合并处理重复会员）。', 409);
+    }
+    await tx.member.update({ where: { id: memberId }, data: Object.fromEntries(diffs.map((d) => [d.field, data[d.field]])) });
+    await tx.memberProfileChange.createMany({
+      data: diffs.map((d) => ({ memberId, field: d.field, oldValue: d.old, newValue: d.new, changedBy: actor.wecomUserId, channel: access.channel, requestId: access.requestId, createdAt: now })),
+    });
+    return diffs;
+  });
+  if (changed.length) {
+    // Field names only: the audit log must not become a second copy of personal data.
+    await audit(services, { actor, action: 'member.update', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId, detail: { fields: changed.map((c) => c.field) } });
+  }
+  return { changed };
+}
+
+/** A member's profile change history, newest first. Phones in it are masked unless the role may see them. */
+export async function profileHistory(access: StaffAccess, memberId: number, limit = 50) {
+  requirePermission(access.actor, 'member.read');
+  await memberInScope(access.services, access.actor, memberId);
+  const rows = await access.services.db.memberProfileChange.findMany({ where: { memberId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+  const full = can(access.actor, 'member.phone.view');
+  await audit(access.services, { actor: access.actor, action: 'member.profile_history', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId });
+  return rows.map((r) => ({
+    id: r.id.toString(),
+    field: r.field,
+    oldValue: r.field === 'phone' && !full && r.oldValue ? maskPhone(r.oldValue) : r.oldValue,
+    newValue: r.field === 'phone' && !full && r.newValue ? maskPhone(r.newValue) : r.newValue,
+    changedBy: r.changedBy,
+    channel: r.channel,
+    createdAt: r.createdAt,
+  }));
+}

@@ -1,0 +1,59 @@
+import type { StaffAccess } from '../../kernel/access.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { audit } from '../../kernel/audit.ts';
+import { auditMemberRead } from '../../kernel/audit-read.ts';
+import type { MemberBrief, MemberSearch } from '../../customers/find.ts';
+import { normalizeText } from '../../customers/identifiers.ts';
+import type { MemberRef } from '../../customers/ref.ts';
+import { resolveMember } from '../../customers/resolve.ts';
+import { similarTags } from './similar.ts';
+
+export type TagChangeResult =
+  /** `changed` is false when the member already had (add) or lacked (remove) the tag: both are idempotent. */
+  | { kind: 'done'; changed: boolean; member: MemberBrief; tag: { id: number; name: string } }
+  /** Only tags of the dictionary can be set by hand (taxonomy is HQ's); `suggestions` are the nearest names. */
+  | { kind: 'unknown_tag'; name: string; suggestions: string[]; existing: string[] }
+  | { kind: 'none' | 'many'; search: MemberSearch };
+
+type Op = 'add' | 'remove';
+
+/** Adds a dictionary tag to one member in scope (source manual, created_by the staff userid). */
+export const addTag = (access: StaffAccess, ref: MemberRef, tagName: string) => changeTag(access, ref, tagName, 'add');
+
+/** Removes a tag from one member in scope, whatever set it (rule-set tags may come back on the next scoring run). */
+export const removeTag = (access: StaffAccess, ref: MemberRef, tagName: string) => changeTag(access, ref, tagName, 'remove');
+
+async function changeTag(access: StaffAccess, ref: MemberRef, tagName: string, op: Op): Promise<TagChangeResult> {
+  requirePermission(access.actor, 'tag.write');
+  const { db } = access.services;
+  const name = normalizeText(tagName).trim();
+  // The column's collation (utf8mb4_unicode_ci) makes this case-insensitive: "vip" finds "VIP".
+  const tag = await db.tag.findUnique({ where: { name }, select: { id: true, name: true } });
+  if (!tag) {
+    const existing = (await db.tag.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name);
+    return { kind: 'unknown_tag', name, suggestions: similarTags(name, existing), existing };
+  }
+
+  const action = `tag.${op}`;
+  const resolved = await resolveMember(access, ref);
+  if (resolved.kind !== 'one') {
+    await auditMemberRead(access, action, resolved.search, { tag: tag.name });
+    return { kind: resolved.kind, search: resolved.search };
+  }
+  const memberId = resolved.member.id;
+  // Single statements, so concurrent identical requests stay idempotent: INSERT IGNORE / DELETE.
+  const changed =
+    op === 'add'
+      ? (await db.memberTag.createMany({ data: [{ memberId, tagId: tag.id, source: 'manual', createdBy: access.actor.wecomUserId, createdAt: access.services.now() }], skipDuplicates: true })).count > 0
+      : (await db.memberTag.deleteMany({ where: { memberId, tagId: tag.id } })).count > 0;
+  await audit(access.services, {
+    actor: access.actor,
+    action,
+    targetType: 'member',
+    targetId: String(memberId),
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { tag: tag.name, tagId: tag.id, changed },
+  });
+  return { kind: 'done', changed, member: resolved.member, tag };
+}

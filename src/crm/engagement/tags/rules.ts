@@ -1,0 +1,108 @@
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { badRequest } from '../../kernel/errors.ts';
+import type { Services } from '../../../services.ts';
+import type { StaffAccess } from '../../kernel/access.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { audit } from '../../kernel/audit.ts';
+import { normalizeText } from '../../customers/identifiers.ts';
+import { invalidateTagDictionary } from './dictionary.ts';
+import { describeRule, ruleSql, tagRuleSchema, type TagRuleDef } from './rule-schema.ts';
+
+export interface RuleRun {
+  tagId: number;
+  tag: string;
+  added: number;
+  removed: number;
+  /** Members holding the tag after the run (any source). */
+  matched: number;
+}
+
+/**
+ * Re-evaluates one rule tag, for every member or only `memberIds` (on change): members that
+ * now satisfy the rule get the tag with source `rule`; rule-set tags of members that no longer
+ * do are removed. Manual and model tags are never touched. One transaction per run.
+ */
+export async function evaluateTagRule(services: Services, tagRuleId: number, memberIds?: number[]): Promise<RuleRun> {
+  const rule = await services.db.tagRule.findUniqueOrThrow({ where: { id: tagRuleId }, include: { tag: { select: { id: true, name: true } } } });
+  const def = tagRuleSchema.parse(rule.rule);
+  const now = services.now();
+  const cond = ruleSql(def, now);
+  const only = memberIds?.length ? ' AND m.id IN (?)' : '';
+  const onlyParams = memberIds?.length ? [memberIds] : [];
+  const conn = await services.sql.getConnection();
+  let added = 0;
+  let removed = 0;
+  try {
+    // The matching members are computed once into a per-connection temporary table; adding
+    // and removing then join against it by primary key (no re-evaluation per tagged row).
+    await conn.query('CREATE TEMPORARY TABLE IF NOT EXISTS tmp_rule_match (member_id INT NOT NULL PRIMARY KEY)');
+    await conn.query('TRUNCATE TABLE tmp_rule_match');
+    await conn.beginTransaction();
+    if (rule.enabled) {
+      await conn.query(`INSERT INTO tmp_rule_match (member_id) SELECT m.id FROM members m WHERE m.status <> 'deleted' AND ${cond.sql}${only}`, [...cond.params, ...onlyParams]);
+      const [ins] = await conn.query<ResultSetHeader>(
+        `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) SELECT member_id, ?, 'rule', 1, 'rule', ? FROM tmp_rule_match`,
+        [rule.tagId, now],
+      );
+      added = ins.affectedRows;
+    }
+    const [del] = await conn.query<ResultSetHeader>(
+      `DELETE mt FROM member_tags mt LEFT JOIN tmp_rule_match t ON t.member_id = mt.member_id
+        WHERE mt.tag_id = ? AND mt.source = 'rule' AND t.member_id IS NULL${memberIds?.length ? ' AND mt.member_id IN (?)' : ''}`,
+      [rule.tagId, ...onlyParams],
+    );
+    removed = del.affectedRows;
+    const [[count]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ?', [rule.tagId]);
+    await conn.query('UPDATE tag_rules SET last_evaluated_at = ?, last_matched = ? WHERE id = ?', [now, Number(count?.n ?? 0), rule.id]);
+    await conn.commit();
+    return { tagId: rule.tagId, tag: rule.tag.name, added, removed, matched: Number(count?.n ?? 0) };
+  } catch (e) {
+    await conn.rollback();
+    throw e;
+  } finally {
+    await conn.query('DROP TEMPORARY TABLE IF EXISTS tmp_rule_match').catch(() => undefined);
+    conn.release();
+  }
+}
+
+/** The scheduled run: every enabled rule, over all members. */
+export async function evaluateAllTagRules(services: Services): Promise<RuleRun[]> {
+  const rules = await services.db.tagRule.findMany({ where: { enabled: true }, select: { id: true }, orderBy: { id: 'asc' } });
+  const runs: RuleRun[] = [];
+  for (const r of rules) runs.push(await evaluateTagRule(services, r.id));
+  return runs;
+}
+
+/** On change of a member (interaction logged, order imported, merge): every rule, for that member only. */
+export async function reevaluateMemberRuleTags(services: Services, memberId: number): Promise<RuleRun[]> {
+  const rules = await services.db.tagRule.findMany({ where: { enabled: true }, select: { id: true }, orderBy: { id: 'asc' } });
+  const runs: RuleRun[] = [];
+  for (const r of rules) runs.push(await evaluateTagRule(services, r.id, [memberId]));
+  return runs;
+}
+
+/**
+ * Creates or replaces the rule of a tag (creating the tag in `category` when new) and evaluates
+ * it at once over all members (tag.manage).
+ */
+export async function defineTagRule(
+  access: StaffAccess,
+  input: { tag: string; category?: 'demographic' | 'behaviour' | 'value' | 'risk'; description?: string; rule: unknown; enabled?: boolean },
+): Promise<RuleRun & { rule: TagRuleDef; description: string }> {
+  requirePermission(access.actor, 'tag.manage');
+  const parsed = tagRuleSchema.safeParse(input.rule);
+  if (!parsed.success) throw badRequest('invalid_tag_rule', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const name = normalizeText(input.tag).trim();
+  if (!name || name.length > 32) throw badRequest('invalid_tag', '标签名须为 1–32 个字符。');
+  const { db } = access.services;
+  const tag = await db.tag.upsert({ where: { name }, create: { name, category: input.category ?? 'behaviour', description: input.description ?? describeRule(parsed.data) }, update: {} });
+  const rule = await db.tagRule.upsert({
+    where: { tagId: tag.id },
+    create: { tagId: tag.id, rule: parsed.data as object, enabled: input.enabled ?? true, createdBy: access.actor.wecomUserId },
+    update: { rule: parsed.data as object, enabled: input.enabled ?? true },
+  });
+  invalidateTagDictionary(access.services);
+  await audit(access.services, { actor: access.actor, action: 'tag.rule.define', targetType: 'tag', targetId: String(tag.id), channel: access.channel, requestId: access.requestId, detail: { rule: parsed.data } });
+  const run = await evaluateTagRule(access.services, rule.id);
+  return { ...run, rule: parsed.data, description: describeRule(parsed.data) };
+}

@@ -1,0 +1,221 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { StaffAccess } from '../../kernel/access.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { auditStoresRead } from '../../kernel/audit.ts';
+import { storeScope } from '../../kernel/permissions.ts';
+import { phoneFor } from '../../kernel/mask.ts';
+import { forbidden } from '../../kernel/errors.ts';
+
+export interface ChurnOptions {
+  /** Floor on days since the last order (default 90). */
+  minDays?: number;
+  /** A member is late once the silence exceeds this many times their usual gap (default 3). */
+  gapFactor?: number;
+  /** Only members whose past spend is at least this decimal amount ("500.00"). */
+  minSpend?: string;
+  /** How many to return (default 10). */
+  limit?: number;
+  /** Internal callers acting on the whole list (batch tagging): lifts the 100-row cap of chat answers. */
+  all?: boolean;
+  /** Model list: the churn levels to include (default ['high']). */
+  levels?: ('high' | 'medium' | 'low')[];
+  /** Only members whose home store is this one; it must be within the actor's scope (403 otherwise). */
+  storeId?: number;
+}
+
+/** The actor's store scope, narrowed to `storeId` when given (null = all stores). */
+function scopeFor(access: StaffAccess, storeId: number | undefined): number[] | null {
+  const scope = storeScope(access.actor);
+  if (storeId === undefined) return scope;
+  if (scope !== null && !scope.includes(storeId)) throw forbidden('store_out_of_scope', '这个门店不在你的权限范围内。');
+  return [storeId];
+}
+
+export interface ChurnEntry {
+  memberId: number;
+  memberNo: string;
+  name: string;
+  /** Masked unless the actor has member.phone.view. */
+  phone: string;
+  homeStore: string | null;
+  daysSinceLastOrder: number;
+  /** Median gap between the member's consecutive orders, in days. */
+  usualGapDays: number;
+  /** SUM(amount) from the database, a decimal string. */
+  totalSpend: string;
+  orderCount: number;
+  /** Model list only: churn risk 0..1, its level and the readable reasons (src/crm/churn/assess.ts). */
+  risk?: number;
+  level?: 'high' | 'medium' | 'low';
+  reasons?: string[];
+  /** Model list only: 12-month CLV (BG/NBD × Gamma-Gamma), a decimal string, when computable. */
+  clv?: string | null;
+}
+
+export interface ChurnList {
+  /** Members matching the rule in scope; `entries` holds the top `limit` by past spend. */
+  total: number;
+  entries: ChurnEntry[];
+  rule: Required<Pick<ChurnOptions, 'minDays' | 'gapFactor'>>;
+  /** 'model': ranked by the scoring run's churn risk (member_scores); 'rule': first version, used until a scoring run exists. */
+  source: 'model' | 'rule';
+  /** Model list: when the scores were computed. */
+  scoredAt?: Date;
+}
+
+/**
+ * The churn list: the model's ranking (member_scores, written by the scoring run in
+ * src/crm/scores) once one exists, else the first-version rule below. Model list: active
+ * members of the actor's stores at the given churn levels (default high) whose last order is
+ * within 365 days (longer silences are lost, not at risk) — or longer than `minDays` when it
+ * is given — ranked by churn risk to the percent (what staff see), then past spend, each with
+ * its reasons.
+ */
+export async function churnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
+  requirePermission(access.actor, 'churn.read');
+  const [probe] = await access.services.sql.query<RowDataPacket[]>('SELECT scored_at FROM member_scores ORDER BY scored_at DESC LIMIT 1');
+  if (!probe.length) return ruleChurnList(access, options);
+  const scoredAt = probe[0]!.scored_at as Date;
+  const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
+  const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
+  const stores = scopeFor(access, options.storeId);
+  const now = access.services.now();
+  const levels = options.levels?.length ? options.levels : ['high'];
+  let total = 0;
+  let entries: ChurnEntry[] = [];
+  if (stores === null || stores.length > 0) {
+    const where = ["m.status = 'active'", 's.churn_level IN (?)', 'ms.order_count > 0'];
+    const params: unknown[] = [now, levels];
+    if (stores !== null) {
+      where.push('m.home_store_id IN (?)');
+      params.push(stores);
+    }
+    if (options.minDays !== undefined) {
+      where.push('TIMESTAMPDIFF(DAY, ms.last_order_at, ?) > ?');
+      params.push(now, options.minDays);
+    } else {
+      where.push('ms.last_order_at > ? - INTERVAL 365 DAY');
+      params.push(now);
+    }
+    if (options.minSpend !== undefined) {
+      where.push('ms.total_spend >= CAST(? AS DECIMAL(14,2))');
+      params.push(options.minSpend);
+    }
+    params.push(limit);
+    const [rows] = await access.services.sql.query<RowDataPacket[]>(
+      `SELECT m.id, m.member_no, m.name, m.phone, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
+              TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv,
+              COUNT(*) OVER () AS total
+       FROM member_scores s JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
+       LEFT JOIN stores st ON st.id = m.home_store_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY ROUND(s.churn_risk, 2) DESC, ms.total_spend DESC, m.id ASC
+       LIMIT ?`,
+      params,
+    );
+    total = Number(rows[0]?.total ?? 0);
+    entries = rows.map((r) => {
+      const reasons = (typeof r.churn_reasons === 'string' ? JSON.parse(r.churn_reasons) : r.churn_reasons) as { text: string }[];
+      return {
+        memberId: Number(r.id),
+        memberNo: String(r.member_no),
+        name: String(r.name),
+        phone: phoneFor(access.actor, String(r.phone)),
+        homeStore: r.store_name == null ? null : String(r.store_name),
+        daysSinceLastOrder: Number(r.days_since),
+        usualGapDays: r.median_gap_days == null ? 0 : Math.round(Number(r.median_gap_days)),
+        totalSpend: String(r.total_spend),
+        orderCount: Number(r.order_count),
+        risk: Number(r.churn_risk),
+        level: r.churn_level,
+        reasons: reasons.map((x) => x.text),
+        clv: r.clv == null ? null : String(r.clv),
+      };
+    });
+  }
+  await auditStoresRead(access, 'churn.list', stores, { source: 'model', levels, minDays: options.minDays ?? null, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) });
+  return { total, entries, rule, source: 'model', scoredAt };
+}
+
+/**
+ * Churn warning, first version (issue 2): active members of the actor's stores whose whole
+ * days since their last order exceed both `minDays` and `gapFactor` × their own median gap
+ * between orders, ranked by past spend. Members with fewer than two orders have no rhythm
+ * yet and are left out (they belong to a "one-time buyer" list, not this one).
+ *
+ * All in one SQL statement with window functions (MySQL 8 / MariaDB 10.2+): LAG gives each
+ * order's gap, ROW_NUMBER/COUNT pick the middle one or two for the median. It reads the
+ * (member_id, paid_at) index once for the stores' members: a few thousand members with two
+ * years of orders take milliseconds. At hundreds of thousands of members per scope, the
+ * per-member rhythm (median gap, last order, spend) should be kept in a member_stats table
+ * refreshed by the scoring job, and this query becomes a ranged index scan over it.
+ */
+export async function ruleChurnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
+  requirePermission(access.actor, 'churn.read');
+  const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
+  const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
+  const stores = scopeFor(access, options.storeId);
+  const now = access.services.now();
+
+  let total = 0;
+  let entries: ChurnEntry[] = [];
+  if (stores === null || stores.length > 0) {
+    const params: unknown[] = [];
+    const storeFilter = stores === null ? '' : 'AND m.home_store_id IN (?)';
+    if (stores !== null) params.push(stores);
+    params.push(now, now, rule.minDays, rule.gapFactor);
+    const spendFilter = options.minSpend !== undefined ? 'AND l.total_spend >= CAST(? AS DECIMAL(14,2))' : '';
+    if (options.minSpend !== undefined) params.push(options.minSpend);
+    params.push(limit);
+    const [rows] = await access.services.sql.query<RowDataPacket[]>(
+      `WITH hist AS (
+         SELECT o.member_id, o.paid_at, o.amount,
+                LAG(o.paid_at) OVER (PARTITION BY o.member_id ORDER BY o.paid_at, o.id) AS prev_paid
+         FROM orders o JOIN members m ON m.id = o.member_id
+         WHERE m.status = 'active' ${storeFilter} AND o.paid_at <= ?
+       ),
+       gaps AS (
+         SELECT member_id, TIMESTAMPDIFF(SECOND, prev_paid, paid_at) / 86400 AS gap_days,
+                ROW_NUMBER() OVER (PARTITION BY member_id ORDER BY TIMESTAMPDIFF(SECOND, prev_paid, paid_at)) AS rn,
+                COUNT(*) OVER (PARTITION BY member_id) AS n
+         FROM hist WHERE prev_paid IS NOT NULL
+       ),
+       rhythm AS (
+         SELECT member_id, AVG(gap_days) AS median_gap
+         FROM gaps WHERE rn IN (FLOOR((n + 1) / 2), FLOOR(n / 2) + 1)
+         GROUP BY member_id
+       ),
+       spend AS (
+         SELECT member_id, SUM(amount) AS total_spend, COUNT(*) AS order_count, MAX(paid_at) AS last_paid
+         FROM hist GROUP BY member_id
+       ),
+       late AS (
+         SELECT sp.member_id, sp.total_spend, sp.order_count, r.median_gap,
+                TIMESTAMPDIFF(DAY, sp.last_paid, ?) AS days_since
+         FROM spend sp JOIN rhythm r ON r.member_id = sp.member_id
+       )
+       SELECT m.id, m.member_no, m.name, m.phone, st.name AS store_name,
+              l.total_spend, l.order_count, l.median_gap, l.days_since,
+              COUNT(*) OVER () AS total
+       FROM late l JOIN members m ON m.id = l.member_id LEFT JOIN stores st ON st.id = m.home_store_id
+       WHERE l.days_since > ? AND l.days_since > ? * l.median_gap ${spendFilter}
+       ORDER BY l.total_spend DESC, m.id ASC
+       LIMIT ?`,
+      params,
+    );
+    total = Number(rows[0]?.total ?? 0);
+    entries = rows.map((r) => ({
+      memberId: Number(r.id),
+      memberNo: String(r.member_no),
+      name: String(r.name),
+      phone: phoneFor(access.actor, String(r.phone)),
+      homeStore: r.store_name == null ? null : String(r.store_name),
+      daysSinceLastOrder: Number(r.days_since),
+      usualGapDays: Math.round(Number(r.median_gap)),
+      totalSpend: String(r.total_spend),
+      orderCount: Number(r.order_count),
+    }));
+  }
+  await auditStoresRead(access, 'churn.list', stores, { ...rule, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) });
+  return { total, entries, rule, source: 'rule' };
+}

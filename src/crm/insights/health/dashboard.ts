@@ -1,0 +1,345 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { StaffAccess } from '../../kernel/access.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { auditStoresRead } from '../../kernel/audit.ts';
+import { storeScope } from '../../kernel/permissions.ts';
+import { forbidden } from '../../kernel/errors.ts';
+import { chinaMonth, COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from '../../sales/cohorts.ts';
+import { MAX_PERIOD_DAYS } from '../../sales/visits.ts';
+import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
+
+const DAY = 86_400_000;
+const CHINA = 8 * 3_600_000;
+
+export type Granularity = 'day' | 'week' | 'month';
+export const PERIOD_DAYS: Record<Granularity, number> = { day: 1, week: 7, month: 30 };
+
+/** Figures of one period [start, end) for a set of stores. Rates are 0..1 (null when undefined). */
+export interface HealthFigures {
+  start: Date;
+  end: Date;
+  /** Members whose home store is in scope, registered before `end`, not deleted. */
+  total: number;
+  /** Of those, registered within the period. */
+  new: number;
+  /** Distinct members with an order at the stores within the period. */
+  active: number;
+  /** Bought 90–180 days before `end`, nothing since (the documents' 90-day dormancy rule). */
+  dormant: number;
+  /** Bought 180–365 days before `end`, nothing since. */
+  churned: number;
+  /** churned / members who bought in the 365 days before `end`. */
+  churnRate: number | null;
+  /** Of the period's buyers, the share who had also bought in the 365 days before it. */
+  repurchaseRate: number | null;
+  orders: number;
+  /** Sales in the period, a decimal string. */
+  sales: string;
+  /** Average order value, a decimal string (null without orders). */
+  aov: string | null;
+}
+
+export interface TrendPoint {
+  start: Date;
+  end: Date;
+  active: number;
+  new: number;
+  orders: number;
+  aov: number | null;
+}
+
+export interface CohortRow {
+  /** Registration month, YYYY-MM (China time). */
+  month: string;
+  size: number;
+  /** Share of the cohort with an order in the 1st, 2nd, 3rd month after registering (null: not over yet). */
+  retention: (number | null)[];
+}
+
+export interface HealthDashboard {
+  granularity: Granularity;
+  /** Store ids in scope (null = all stores). */
+  stores: { id: number; code: string; name: string }[];
+  current: HealthFigures;
+  previous: HealthFigures;
+  lastYear: HealthFigures;
+  /** Relative change of each count/rate vs the previous period and the same period a year earlier. */
+  vsPrevious: Partial<Record<keyof HealthFigures, number | null>>;
+  vsLastYear: Partial<Record<keyof HealthFigures, number | null>>;
+  perStore: { storeId: number; code: string; name: string; figures: HealthFigures }[];
+  trend: TrendPoint[];
+  cohorts: CohortRow[];
+}
+
+/** 00:00 China time of the day `d` falls in. */
+export function startOfChinaDay(d: Date): Date {
+  return new Date(Math.floor((d.getTime() + CHINA) / DAY) * DAY - CHINA);
+}
+
+/** Whole China days of an instant on a China midnight (the summary's day numbers), null otherwise. */
+function dayNumber(d: Date): number | null {
+  const t = d.getTime() + CHINA;
+  return t % DAY === 0 ? t / DAY : null;
+}
+
+/**
+ * Figures of [start, end) for the stores: orders by the order's store (the people who buy
+ * there), members by home store (the people registered there). With a summary key (one store,
+ * or all of them) and day-aligned periods the order side comes from the store visit summary
+ * (visit-figures.ts); any other store subset scans the stores' orders of the 365 days before
+ * `end` over orders(store_id, paid_at, member_id, amount).
+ */
+export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, key: number | null = null, members?: MemberCounts): Promise<HealthFigures> {
+  const sql = access.services.sql;
+  const a = dayNumber(start);
+  const b = dayNumber(end);
+  const [o, m] = await Promise.all([
+    key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS ? visitFigures(sql, key, a, b) : orderFigures(access, storeIds, start, end),
+    members ?? memberCounts(access, storeIds, [[start, end]]).then((c) => c.sum[0]!),
+  ]);
+  const { active, orders, buyers365, churned } = o;
+  return {
+    start,
+    end,
+    total: m.total,
+    new: m.new,
+    active,
+    dormant: o.dormant,
+    churned,
+    churnRate: buyers365 ? churned / buyers365 : null,
+    repurchaseRate: active ? o.returners / active : null,
+    orders,
+    sales: Number(o.sales).toFixed(2),
+    aov: orders ? (Number(o.sales) / orders).toFixed(2) : null,
+  };
+}
+
+/** Members registered before a period's end (not deleted) and within the period. */
+export interface MemberCounts {
+  total: number;
+  new: number;
+}
+
+/**
+ * Member totals and new members of several periods, per home store and summed over the
+ * stores, in one pass over members(home_store_id, registered_at, status) — the index alone.
+ */
+export async function memberCounts(access: StaffAccess, storeIds: number[], periods: [Date, Date][]): Promise<{ sum: MemberCounts[]; byStore: Map<number, MemberCounts[]> }> {
+  const last = new Date(Math.max(...periods.map(([, e]) => e.getTime())));
+  const cols = periods.map((_, i) => `SUM(registered_at < ?) AS t${i}, SUM(registered_at >= ? AND registered_at < ?) AS n${i}`).join(', ');
+  const [rows] = await access.services.sql.query<RowDataPacket[]>(
+    `SELECT home_store_id AS store, ${cols} FROM members WHERE home_store_id IN (?) AND registered_at < ? AND status <> 'deleted' GROUP BY home_store_id`,
+    [...periods.flatMap(([s, e]) => [e, s, e]), storeIds, last],
+  );
+  const byStore = new Map<number, MemberCounts[]>(rows.map((r) => [Number(r.store), periods.map((_, i) => ({ total: Number(r[`t${i}`] ?? 0), new: Number(r[`n${i}`] ?? 0) }))]));
+  const sum = periods.map((_, i) => ({ total: rows.reduce((x, r) => x + Number(r[`t${i}`] ?? 0), 0), new: rows.reduce((x, r) => x + Number(r[`n${i}`] ?? 0), 0) }));
+  return { sum, byStore };
+}
+
+/** The order side of healthFigures straight from the orders (one index range scan, grouped by member). */
+async function orderFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date): Promise<VisitFigures> {
+  // The repurchase lookback [start − 365 d, start) reaches further back than end − 365 d.
+  const lookback = new Date(start.getTime() - 365 * DAY);
+  const d90 = new Date(end.getTime() - 90 * DAY);
+  const d180 = new Date(end.getTime() - 180 * DAY);
+  const d365 = new Date(end.getTime() - 365 * DAY);
+  const [[o]] = await access.services.sql.query<any[]>(
+    `SELECT SUM(y) AS buyers365, SUM(p) AS active, SUM(p AND b) AS returners, SUM(d90_180 AND NOT l90) AS dormant,
+            SUM(d180_365 AND NOT l180) AS churned, COALESCE(SUM(np), 0) AS orders, COALESCE(SUM(amt), 0) AS sales
+     FROM (SELECT member_id,
+             MAX(paid_at >= ?) AS p, MAX(paid_at < ? AND paid_at >= ?) AS b, MAX(paid_at >= ?) AS l90,
+             MAX(paid_at >= ? AND paid_at < ?) AS d90_180, MAX(paid_at >= ?) AS l180, MAX(paid_at >= ? AND paid_at < ?) AS d180_365,
+             MAX(paid_at >= ?) AS y, SUM(paid_at >= ?) AS np, SUM(IF(paid_at >= ?, amount, 0)) AS amt
+           FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY member_id) t`,
+    [start, start, lookback, d90, d180, d90, d180, d365, d180, d365, start, start, storeIds, lookback, end],
+  );
+  const n = (v: unknown) => Number(v ?? 0);
+  return { active: n(o.active), returners: n(o.returners), buyers365: n(o.buyers365), dormant: n(o.dormant), churned: n(o.churned), orders: n(o.orders), sales: String(o.sales) };
+}
+
+const COMPARED = ['total', 'new', 'active', 'dormant', 'churned', 'churnRate', 'repurchaseRate', 'orders', 'sales', 'aov'] as const;
+
+function change(a: HealthFigures, b: HealthFigures): Partial<Record<keyof HealthFigures, number | null>> {
+  const out: Partial<Record<keyof HealthFigures, number | null>> = {};
+  for (const k of COMPARED) {
+    const x = a[k] === null ? null : Number(a[k]);
+    const y = b[k] === null ? null : Number(b[k]);
+    out[k] = x === null || y === null || y === 0 ? null : (x - y) / y;
+  }
+  return out;
+}
+
+/**
+ * 本店会员健康度 (CRM13): the figures of the last complete period (day, 7 days or 30 days
+ * ending today 00:00 China time) for the actor's stores, per store and overall, compared with
+ * the period before and the same dates a year earlier; a 12-period trend; retention of the
+ * last six registration-month cohorts. `storeId` narrows to one store of the actor's scope.
+ */
+export async function healthDashboard(access: StaffAccess, opts: { granularity?: Granularity; storeId?: number } = {}): Promise<HealthDashboard> {
+  requirePermission(access.actor, 'churn.read');
+  const granularity = opts.granularity ?? 'week';
+  const sql = access.services.sql;
+  const scope = storeScope(access.actor);
+  const [storeRows] = await sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
+  let stores = storeRows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) })).filter((s) => scope === null || scope.includes(s.id));
+  if (opts.storeId !== undefined) {
+    stores = stores.filter((s) => s.id === opts.storeId);
+    if (!stores.length) throw forbidden('store_out_of_scope', '这个门店不在你的权限范围内。');
+  }
+  const ids = stores.length ? stores.map((s) => s.id) : [-1];
+  const len = PERIOD_DAYS[granularity] * DAY;
+  const end = startOfChinaDay(access.services.now());
+  const dashboard = await cachedDashboard(access, ids, granularity, end, () => computeDashboard(access, stores, ids, granularity, len, end));
+  await auditStoresRead(access, 'insights.health', scope === null && opts.storeId === undefined ? null : ids, { granularity });
+  return dashboard;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Every period ends at today 00:00 China time, so a dashboard is the same all day: it is cached
+ * in Redis per store set, granularity and day (26 h), and the nightly scoring run warms it for
+ * each store and for all stores (warmHealthCache). A cold dashboard scans a year of the stores'
+ * orders; a warm one is one GET.
+ */
+async function cachedDashboard(access: StaffAccess, ids: number[], granularity: Granularity, end: Date, compute: () => Promise<HealthDashboard>): Promise<HealthDashboard> {
+  const { services } = access;
+  const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), granularity, end.toISOString());
+  const hit = await services.redis.get(key).catch(() => null);
+  if (hit) return JSON.parse(hit, (_k, v) => (typeof v === 'string' && ISO.test(v) ? new Date(v) : v)) as HealthDashboard;
+  const d = await compute();
+  await services.redis.set(key, JSON.stringify(d), 'EX', 26 * 3600).catch(() => {});
+  return d;
+}
+
+/** Computes (and caches) today's dashboards of every store and of all stores, every granularity. */
+export async function warmHealthCache(services: StaffAccess['services']): Promise<number> {
+  // This month's registration cohorts recomputed (deletions, merges, home-store changes).
+  await refreshStoreCohorts(services.sql, startOfChinaDay(services.now()));
+  const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
+  const stores = rows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) }));
+  const end = startOfChinaDay(services.now());
+  const access = { services, actor: { kind: 'staff', staffId: 0, wecomUserId: 'system', name: 'system', role: 'admin', storeIds: [] }, channel: 'api', requestId: 'warm' } as StaffAccess;
+  let n = 0;
+  for (const set of [stores, ...(stores.length > 1 ? stores.map((s) => [s]) : [])]) {
+    if (!set.length) continue;
+    const ids = set.map((s) => s.id);
+    for (const g of ['day', 'week', 'month'] as const) {
+      const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), g, end.toISOString());
+      const d = await computeDashboard(access, set, ids, g, PERIOD_DAYS[g] * DAY, end);
+      await services.redis.set(key, JSON.stringify(d), 'EX', 26 * 3600);
+      n++;
+    }
+  }
+  return n;
+}
+
+async function computeDashboard(access: StaffAccess, stores: HealthDashboard['stores'], ids: number[], granularity: Granularity, len: number, end: Date): Promise<HealthDashboard> {
+  const start = new Date(end.getTime() - len);
+  const sql = access.services.sql;
+  const [all] = await sql.query<RowDataPacket[]>('SELECT id FROM stores');
+  const allIds = all.map((r) => Number(r.id));
+  const key = await summaryKey(sql, ids, allIds);
+  // A single store is always its own summary key (when the summary is built at all).
+  const storeKey = key === null ? await summaryKey(sql, [ids[0]!], allIds) : key;
+  const periods: [Date, Date][] = [
+    [start, end],
+    [new Date(start.getTime() - len), start],
+    [new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY)],
+  ];
+  const members = await memberCounts(access, ids, periods);
+  const none = { total: 0, new: 0 };
+  // Independent read-only queries: run side by side on the pool.
+  const [current, previous, lastYear, trend, cohorts, ...storeFigures] = await Promise.all([
+    ...periods.map(([s, e], i) => healthFigures(access, ids, s, e, key, members.sum[i])),
+    healthTrend(access, ids, end, len, 12, key),
+    retentionCohorts(access, ids, end, 6, storeKey !== null),
+    ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end, storeKey === null ? null : s.id, members.byStore.get(s.id)?.[0] ?? none)) : []),
+  ] as [Promise<HealthFigures>, Promise<HealthFigures>, Promise<HealthFigures>, Promise<TrendPoint[]>, Promise<CohortRow[]>, ...Promise<HealthFigures>[]]);
+  const perStore = storeFigures.map((figures, i) => ({ storeId: stores[i]!.id, code: stores[i]!.code, name: stores[i]!.name, figures }));
+  return { granularity, stores, current, previous, lastYear, vsPrevious: change(current, previous), vsLastYear: change(current, lastYear), perStore, trend, cohorts };
+}
+
+/**
+ * Active buyers, new members, orders and AOV of the `n` periods of length `len` ending at `end`
+ * (oldest first); the order side from the visit summary when `key` allows, else from the orders.
+ */
+export async function healthTrend(access: StaffAccess, storeIds: number[], end: Date, len: number, n: number, key: number | null = null): Promise<TrendPoint[]> {
+  const sql = access.services.sql;
+  const from = new Date(end.getTime() - n * len);
+  const b = dayNumber(end);
+  const lenDays = len / DAY;
+  const orderSide = async (): Promise<Map<number, { active: number; orders: number; sales: string }>> => {
+    if (key !== null && b !== null && Number.isInteger(lenDays) && lenDays <= MAX_PERIOD_DAYS) return visitTrend(sql, key, b, lenDays, n);
+    const [rows] = await sql.query<RowDataPacket[]>(
+      `SELECT FLOOR(TIMESTAMPDIFF(SECOND, paid_at, ?) / ?) AS k, COUNT(DISTINCT member_id) AS active, COUNT(*) AS orders, SUM(amount) AS sales
+       FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY k`,
+      [end, len / 1000, storeIds, from, end],
+    );
+    return new Map(rows.map((r) => [Number(r.k), { active: Number(r.active), orders: Number(r.orders), sales: String(r.sales) }]));
+  };
+  const [byK, [mrows]] = await Promise.all([
+    orderSide(),
+    sql.query<RowDataPacket[]>(
+      `SELECT FLOOR(TIMESTAMPDIFF(SECOND, registered_at, ?) / ?) AS k, COUNT(*) AS n
+       FROM members WHERE home_store_id IN (?) AND registered_at >= ? AND registered_at < ? AND status <> 'deleted' GROUP BY k`,
+      [end, len / 1000, storeIds, from, end],
+    ),
+  ]);
+  const newByK = new Map(mrows.map((r) => [Number(r.k), Number(r.n)]));
+  const out: TrendPoint[] = [];
+  for (let k = n - 1; k >= 0; k--) {
+    const r = byK.get(k);
+    const orders = r ? r.orders : 0;
+    out.push({
+      start: new Date(end.getTime() - (k + 1) * len),
+      end: new Date(end.getTime() - k * len),
+      active: r ? r.active : 0,
+      new: newByK.get(k) ?? 0,
+      orders,
+      aov: orders ? Math.round((Number(r!.sales) / orders) * 100) / 100 : null,
+    });
+  }
+  return out;
+}
+
+
+/**
+ * Retention by registration-month cohort: the last `n` complete registration months before
+ * `end`'s month, members of the stores, and the share who ordered (at any store) in each of the
+ * three calendar months after it; a month not fully over before `end` reads null.
+ */
+export async function retentionCohorts(access: StaffAccess, storeIds: number[], end: Date, n: number, fromRollup = false): Promise<CohortRow[]> {
+  const endMonth = chinaMonth(end);
+  const [y, mo] = endMonth.split('-').map(Number) as [number, number];
+  const firstCohort = new Date(Date.UTC(y, mo - 1 - n, 1) - CHINA);
+  const endCohorts = new Date(Date.UTC(y, mo - 1, 1) - CHINA);
+  // The stored cohorts (stats/cohorts.ts: from member_stats.cohort_orders, computed once a
+  // month) are six rows per store; before the rollup exists, straight from the orders.
+  const [rows] =
+    fromRollup && n === COHORT_MONTHS
+      ? [[...(await storeCohorts(access.services.sql, storeIds, endMonth))].map(([cohort, c]) => ({ cohort, size: c.members, m1: c.m1, m2: c.m2, m3: c.m3 }))]
+      : await access.services.sql.query<RowDataPacket[]>(
+          `SELECT c.cohort, COUNT(*) AS size, SUM(c.k1) AS m1, SUM(c.k2) AS m2, SUM(c.k3) AS m3 FROM (
+             SELECT m.id, DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 1) AS k1,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 2) AS k2,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 3) AS k3
+             FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
+             WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
+             GROUP BY m.id
+           ) c GROUP BY c.cohort ORDER BY c.cohort`,
+          [firstCohort, endCohorts, storeIds, firstCohort, endCohorts],
+        );
+  const byMonth = new Map((rows as Record<string, unknown>[]).map((r) => [String(r.cohort), r]));
+  const out: CohortRow[] = [];
+  for (let i = n; i >= 1; i--) {
+    const month = new Date(Date.UTC(y, mo - 1 - i, 1)).toISOString().slice(0, 7);
+    const r = byMonth.get(month);
+    const size = r ? Number(r.size) : 0;
+    // Month k after the cohort month is over when the cohort is more than k months before end's month.
+    const retention = [1, 2, 3].map((k) => (k < i && size ? Number(r![`m${k}`]) / size : null));
+    out.push({ month, size, retention });
+  }
+  return out;
+}

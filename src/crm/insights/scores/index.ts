@@ -1,0 +1,88 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { StaffAccess } from '../../kernel/access.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { auditStoresRead } from '../../kernel/audit.ts';
+import { storeScope } from '../../kernel/permissions.ts';
+import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../rfm/rfm.ts';
+import { refreshSmartTags } from '../../engagement/smart-tags/smart-tags.ts';
+import { refreshStoreCohorts } from '../../sales/cohorts.ts';
+import { startOfChinaDay } from '../health/dashboard.ts';
+import { recomputeScores, type RecomputeResult } from './recompute.ts';
+import './segment-scores.ts';
+
+export { recomputeScores, type RecomputeResult } from './recompute.ts';
+
+/** Members above this are never scored inside a chat request (the scoring run takes ~1 min per million). */
+const INLINE_SCORING_LIMIT = 50_000;
+
+/** The whole scoring run: rollup, scores (RFM, churn, BG/NBD, CLV), the smart tags, the dashboard's cohorts. */
+export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number> }> {
+  const r = await recomputeScores(access.services.sql, { now });
+  const tags = await refreshSmartTags(access.services.sql, now);
+  // The health dashboard's stored cohorts of this month, recomputed (deletions, merges, home-store changes).
+  await refreshStoreCohorts(access.services.sql, startOfChinaDay(now));
+  return { ...r, tags };
+}
+
+/** When the scores were last computed; null before the first run. */
+export async function lastScoredAt(access: Pick<StaffAccess, 'services'>): Promise<Date | null> {
+  const [rows] = await access.services.sql.query<RowDataPacket[]>('SELECT MAX(scored_at) AS at FROM member_scores');
+  return (rows[0]?.at as Date | null) ?? null;
+}
+
+/** Scores now if none exist and the database is small (demo data); returns when the scores are from. */
+export async function ensureScores(access: Pick<StaffAccess, 'services'>): Promise<Date | null> {
+  const at = await lastScoredAt(access);
+  if (at) return at;
+  const [[m]] = await access.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM members');
+  const n = Number(m.n);
+  if (n === 0 || n > INLINE_SCORING_LIMIT) return null;
+  await runScoring(access);
+  return lastScoredAt(access);
+}
+
+export interface RfmOverview {
+  scoredAt: Date | null;
+  members: number;
+  cells: { cell: RfmCell; label: string; members: number; avgSpend: string | null }[];
+  quadrants: { quadrant: ValueQuadrant; label: string; members: number }[];
+  churnLevels: Record<'high' | 'medium' | 'low', number>;
+}
+
+/** RFM cell, value-quadrant and churn-level counts of the actor's stores' members (not deleted). */
+export async function rfmOverview(access: StaffAccess, opts: { storeId?: number } = {}): Promise<RfmOverview> {
+  requirePermission(access.actor, 'churn.read');
+  const scope = storeScope(access.actor);
+  const stores = opts.storeId === undefined ? scope : scope === null || scope.includes(opts.storeId) ? [opts.storeId] : [];
+  const scoredAt = await ensureScores(access);
+  const filter = stores === null ? '' : stores.length ? 'AND m.home_store_id IN (?)' : 'AND FALSE';
+  const params = stores && stores.length ? [stores] : [];
+  const [cells] = await access.services.sql.query<RowDataPacket[]>(
+    `SELECT s.rfm_cell AS k, COUNT(*) AS n, AVG(ms.total_spend) AS spend FROM member_scores s JOIN members m ON m.id = s.member_id
+     JOIN member_stats ms ON ms.member_id = s.member_id WHERE m.status <> 'deleted' ${filter} GROUP BY s.rfm_cell`,
+    params,
+  );
+  const [quads] = await access.services.sql.query<RowDataPacket[]>(
+    `SELECT s.value_quadrant AS k, COUNT(*) AS n FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status <> 'deleted' ${filter} GROUP BY s.value_quadrant`,
+    params,
+  );
+  const [levels] = await access.services.sql.query<RowDataPacket[]>(
+    `SELECT s.churn_level AS k, COUNT(*) AS n FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status <> 'deleted' ${filter} GROUP BY s.churn_level`,
+    params,
+  );
+  const cellBy = new Map(cells.map((r) => [String(r.k), r]));
+  const quadBy = new Map(quads.map((r) => [String(r.k), Number(r.n)]));
+  const levelBy = new Map(levels.map((r) => [String(r.k), Number(r.n)]));
+  const out: RfmOverview = {
+    scoredAt,
+    members: cells.reduce((a, r) => a + Number(r.n), 0),
+    cells: (Object.keys(RFM_CELLS) as RfmCell[]).map((cell) => {
+      const r = cellBy.get(cell);
+      return { cell, label: RFM_CELLS[cell], members: r ? Number(r.n) : 0, avgSpend: r ? Number(r.spend).toFixed(2) : null };
+    }),
+    quadrants: (Object.keys(VALUE_QUADRANTS) as ValueQuadrant[]).map((q) => ({ quadrant: q, label: VALUE_QUADRANTS[q], members: quadBy.get(q) ?? 0 })),
+    churnLevels: { high: levelBy.get('high') ?? 0, medium: levelBy.get('medium') ?? 0, low: levelBy.get('low') ?? 0 },
+  };
+  await auditStoresRead(access, 'insights.rfm', stores, { members: out.members });
+  return out;
+}

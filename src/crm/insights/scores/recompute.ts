@@ -1,0 +1,169 @@
+import type { Pool } from 'mysql2/promise';
+import {
+  expectedAverageSpend,
+  expectedPurchases,
+  fitBgNbd,
+  fitGammaGamma,
+  pAlive,
+  probabilityNoPurchase,
+  type BgNbdFit,
+  type GammaGammaFit,
+} from '../clv/index.ts';
+import { assessChurn } from '../churn/assess.ts';
+import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
+import { chinaDay, streamRows } from '../../sales/rollup.ts';
+import { refreshMemberStats, type StatsRefresh } from '../../sales/window.ts';
+import { loadScores } from './load-scores.ts';
+
+/** Model time unit: weeks, as in the BG/NBD paper and CDNOW (t_x, T at day precision). */
+const WEEK = 7;
+const HORIZON_WEEKS = 90 / WEEK;
+const CLV_WEEKS = 365 / WEEK;
+const BATCH = 2000;
+const FIT_SAMPLE = 50_000;
+
+export interface RecomputeOptions {
+  now: Date;
+  rfm?: RfmConfig;
+  /**
+   * member_stats first: 'auto' (default) moves the windowed columns to `now` for the members
+   * whose windows changed, or rebuilds everything when needed (stats/window.ts); 'full' always
+   * rebuilds; 'skip' uses the table as it is.
+   */
+  stats?: 'auto' | 'full' | 'skip';
+  /** Buyers the models are fitted on (an even sample of them when there are more); default 50,000. */
+  fitSample?: number;
+}
+
+export interface RecomputeResult {
+  members: number;
+  bgnbd: BgNbdFit | null;
+  gammaGamma: GammaGammaFit | null;
+  rfm: RfmCuts;
+  /** How member_stats was brought to `now` (null when skipped). */
+  stats: StatsRefresh | null;
+  /** score: scoring and loading member_scores, of which apply: the UPDATE/INSERT from the staged rows. */
+  ms: { stats: number; read: number; fit: number; score: number; apply: number; rfm: number; total: number };
+}
+
+/**
+ * Recomputes every member's scores: RFM, churn risk with level and reasons, BG/NBD P(alive)
+ * and expected purchases in 90 days, and 12-month CLV (BG/NBD × Gamma-Gamma).
+ * member_stats is brought to `now` (incrementally: stats/window.ts), read once into arrays
+ * (RFM cut points are their quintiles), the models are fitted on a sample of buyers, then one
+ * pass scores every member in JS while the rows stream into member_scores (load-scores.ts);
+ * the fitted parameters and RFM cut points go to model_runs.
+ */
+export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promise<RecomputeResult> {
+  const t0 = Date.now();
+  const now = opts.now;
+  const stats = opts.stats === 'skip' ? null : await refreshMemberStats(sql, now, opts.stats ?? 'auto');
+  const t1 = Date.now();
+  const rfmConfig = opts.rfm ?? DEFAULT_RFM;
+
+  // Read every member's rollup once into typed arrays.
+  const ids: number[] = [];
+  const cols = { rf: [] as number[], rm: [] as number[], x: [] as number[], tx: [] as number[], T: [] as number[], monetary: [] as number[], daysSince: [] as number[], daysReg: [] as number[], gap: [] as number[], s90: [] as number[], sp90: [] as number[], compl: [] as number[] };
+  const nowDay = chinaDay(now);
+  for await (const r of streamRows(
+    sql,
+    `SELECT ms.member_id, ms.first_order_at, ms.last_order_at, ms.order_days, ms.total_spend, ms.first_day_spend, ms.median_gap_days,
+            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at,
+            ${rfmConfig.window === 'all' ? 'ms.order_count AS rfm_f, ms.total_spend AS rfm_m' : 'ms.orders_365d AS rfm_f, ms.spend_365d AS rfm_m'}
+     FROM member_stats ms JOIN members m ON m.id = ms.member_id WHERE m.status <> 'deleted'`,
+    [],
+  )) {
+    ids.push(Number(r.member_id));
+    const first = r.first_order_at as Date | null;
+    const last = r.last_order_at as Date | null;
+    const days = Number(r.order_days);
+    if (first && last && days > 0) {
+      const x = days - 1;
+      cols.x.push(x);
+      cols.tx.push((chinaDay(last) - chinaDay(first)) / WEEK);
+      cols.T.push(Math.max(nowDay - chinaDay(first), 0) / WEEK);
+      cols.monetary.push(x > 0 ? (Number(r.total_spend) - Number(r.first_day_spend)) / x : 0);
+      cols.daysSince.push(Math.floor((now.getTime() - last.getTime()) / 86_400_000));
+    } else {
+      cols.x.push(-1);
+      cols.tx.push(0);
+      cols.T.push(0);
+      cols.monetary.push(0);
+      cols.daysSince.push(-1);
+    }
+    cols.daysReg.push(Math.floor((now.getTime() - (r.registered_at as Date).getTime()) / 86_400_000));
+    cols.gap.push(r.median_gap_days === null ? -1 : Number(r.median_gap_days));
+    cols.s90.push(Number(r.spend_90d));
+    cols.sp90.push(Number(r.spend_prev_90d));
+    cols.compl.push(Number(r.complaints_60d));
+    cols.rf.push(Number(r.rfm_f));
+    cols.rm.push(Number(r.rfm_m));
+  }
+
+  const tRead = Date.now();
+  // RFM cut points: the quintiles of the members with orders, from the columns just read.
+  const eligible = cols.x.map((x, i) => (x >= 0 ? i : -1)).filter((i) => i >= 0);
+  const cuts = rfmCutsFrom({ r: eligible.map((i) => cols.daysSince[i]!), f: eligible.map((i) => cols.rf[i]!), m: eligible.map((i) => cols.rm[i]!) }, rfmConfig);
+  const rfmOf = rfmScorer(cuts, rfmConfig);
+  const tCuts = Date.now();
+  // Fit on the members with at least one purchase: every k-th one up to FIT_SAMPLE (the
+  // parameters describe the population; a 50,000-member sample pins them to ~2 decimals and
+  // keeps the fit's cost flat however many members there are).
+  const all = eligible;
+  const stride = Math.max(1, Math.ceil(all.length / (opts.fitSample ?? FIT_SAMPLE)));
+  const buyers = stride === 1 ? all : all.filter((_, k) => k % stride === 0);
+  let bg: BgNbdFit | null = null;
+  let gg: GammaGammaFit | null = null;
+  if (buyers.length >= 10) {
+    bg = fitBgNbd({ x: Float64Array.from(buyers, (i) => cols.x[i]!), tx: Float64Array.from(buyers, (i) => cols.tx[i]!), T: Float64Array.from(buyers, (i) => cols.T[i]!) });
+    try {
+      gg = fitGammaGamma({ x: Float64Array.from(buyers, (i) => cols.x[i]!), monetary: Float64Array.from(buyers, (i) => cols.monetary[i]!) });
+      if (!(gg.q > 1)) gg = null; // infinite mean spend: no CLV rather than a wrong one
+    } catch {
+      gg = null; // no repeat buyers yet
+    }
+  }
+  const t2 = Date.now();
+
+  // Score and write in one pass: rows are computed chunk by chunk as the load pulls them.
+  function* scored(): Generator<unknown[][]> {
+    let rows: unknown[][] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const x = cols.x[i]!;
+      const bought = x >= 0 && bg !== null;
+      const tx = cols.tx[i]!;
+      const T = cols.T[i]!;
+      const pNo = bought ? probabilityNoPurchase(bg!, HORIZON_WEEKS, x, tx, T) : null;
+      const e90 = bought ? expectedPurchases(bg!, HORIZON_WEEKS, x, tx, T) : null;
+      const pa = bought ? pAlive(bg!, x, tx, T) : null;
+      const clv = bought && gg ? expectedPurchases(bg!, CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!) : null;
+      const a = assessChurn({
+        daysSince: x >= 0 ? cols.daysSince[i]! : null,
+        daysRegistered: cols.daysReg[i]!,
+        orderDays: x + 1,
+        medianGapDays: cols.gap[i]! < 0 ? null : cols.gap[i]!,
+        spend90: cols.s90[i]!,
+        spendPrev90: cols.sp90[i]!,
+        complaints60d: cols.compl[i]!,
+        pNoPurchase: pNo,
+        expected90: e90,
+      });
+      const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!) : null;
+      rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now]);
+      if (rows.length === BATCH) {
+        yield rows;
+        rows = [];
+      }
+    }
+    if (rows.length) yield rows;
+  }
+  const { applyMs } = await loadScores(sql, scored());
+  const t3 = Date.now();
+  const params = {
+    bgnbd: bg && { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, logLikelihood: bg.logLikelihood, converged: bg.converged, unit: 'week' },
+    gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma, logLikelihood: gg.logLikelihood, customers: gg.customers },
+    rfm: { config: rfmConfig, cuts },
+  };
+  await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, ?)', ['scores', now, ids.length, JSON.stringify(params), t3 - t0]);
+  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, score: t3 - t2, apply: applyMs, total: Date.now() - t0 } };
+}

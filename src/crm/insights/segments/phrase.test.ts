@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { describeTree, parsePhrase } from '../../../intents/parse/segment-phrase.ts';
+import { parseSegmentTree, type SegmentNode } from './tree.ts';
+
+const NOW = new Date('2026-11-21T04:00:00Z');
+const root = (text: string) => {
+  const r = parsePhrase(text, NOW);
+  expect(r.unparsed).toEqual([]);
+  // Whatever the parser builds must be a valid tree.
+  return parseSegmentTree(r.tree).root;
+};
+
+describe('condition phrase parser', () => {
+  const cases: [string, SegmentNode][] = [
+    ['最近90天没消费 且 累计消费大于2000', { and: [{ metric: 'order_count', days: 90, op: 'eq', value: 0 }, { metric: 'spend', op: 'gt', value: '2000.00' }] }],
+    ['等级>3 且 最近30天消费>500元', { and: [{ field: 'level', op: 'gt', value: 3 }, { metric: 'spend', days: 30, op: 'gt', value: '500.00' }] }],
+    ['等级 > 3，近30天消费500元以上', { and: [{ field: 'level', op: 'gt', value: 3 }, { metric: 'spend', days: 30, op: 'gte', value: '500.00' }] }],
+    ['最近 90 天没消费', { metric: 'order_count', days: 90, op: 'eq', value: 0 }],
+    ['三个月未下单', { metric: 'order_count', days: 90, op: 'eq', value: 0 }],
+    ['超过60天没来', { metric: 'order_count', days: 60, op: 'eq', value: 0 }],
+    ['最近30天消费3次以上', { metric: 'order_count', days: 30, op: 'gte', value: 3 }],
+    ['近两周下单≥2次', { metric: 'order_count', days: 14, op: 'gte', value: 2 }],
+    ['累计消费5次以上', { metric: 'order_count', op: 'gte', value: 5 }],
+    ['累计消费1.5万以上', { metric: 'spend', op: 'gte', value: '15000.00' }],
+    ['总消费不超过两千元', { metric: 'spend', op: 'lte', value: '2000.00' }],
+    ['最近一次消费超过60天', { metric: 'days_since_last_order', op: 'gt', value: 60 }],
+    ['90天内有投诉', { metric: 'complaint_count', days: 90, op: 'gte', value: 1 }],
+    ['最近三个月没有投诉', { metric: 'complaint_count', days: 90, op: 'eq', value: 0 }],
+    ['3级及以上会员', { field: 'level', op: 'gte', value: 3 }],
+    ['会员等级为2', { field: 'level', op: 'eq', value: 2 }],
+    ['积分1000以上', { field: 'points', op: 'gte', value: 1000 }],
+    ['积分小于100', { field: 'points', op: 'lt', value: 100 }],
+    ['女性', { field: 'gender', op: 'eq', value: 'female' }],
+    ['性别男', { field: 'gender', op: 'eq', value: 'male' }],
+    ['5月生日', { field: 'birthday_month', op: 'eq', value: 5 }],
+    ['生日在十二月', { field: 'birthday_month', op: 'eq', value: 12 }],
+    ['本月生日', { field: 'birthday_month', op: 'eq', value: 11 }],
+    ['有VIP标签', { tag: 'VIP' }],
+    ['没有「流失风险」标签', { tag: '流失风险', has: false }],
+    ['标签为高价值', { tag: '高价值' }],
+    ['来源小程序', { field: 'source_channel', op: 'eq', value: 'miniprogram' }],
+    ['企业微信注册的会员', { field: 'source_channel', op: 'eq', value: 'wecom' }],
+    ['不是女性', { not: { field: 'gender', op: 'eq', value: 'female' } }],
+    ['女性 或 5月生日', { or: [{ field: 'gender', op: 'eq', value: 'female' }, { field: 'birthday_month', op: 'eq', value: 5 }] }],
+    ['参加过 2026中秋品鉴会 活动', { activity: '2026中秋品鉴会' }],
+    ['最近90天参加过活动 2026中秋品鉴会', { activity: '2026中秋品鉴会', days: 90 }],
+    ['近三个月参与过新品试吃会', { activity: '新品试吃会', days: 90 }],
+    ['没参加过「春茶 与 点心节」活动 且 等级>3', { and: [{ activity: '春茶 与 点心节', joined: false }, { field: 'level', op: 'gt', value: 3 }] }],
+    ['女性 和 参加过中秋品鉴会活动', { and: [{ field: 'gender', op: 'eq', value: 'female' }, { activity: '中秋品鉴会' }] }],
+    ['最近30天注册的会员', { field: 'registered_at', op: 'gte', value: '-30d' }],
+    ['30天内新注册', { field: 'registered_at', op: 'gte', value: '-30d' }],
+    ['近一个月入会 且 没有VIP标签', { and: [{ field: 'registered_at', op: 'gte', value: '-30d' }, { tag: 'VIP', has: false }] }],
+    ['注册超过一年', { field: 'registered_at', op: 'lt', value: '-365d' }],
+    ['注册不到90天', { field: 'registered_at', op: 'gt', value: '-90d' }],
+    ['入会满3个月', { field: 'registered_at', op: 'lte', value: '-90d' }],
+    ['注册时间一年以上', { field: 'registered_at', op: 'lt', value: '-365d' }],
+    ['等级≥3 且 有VIP标签 或 累计消费大于1万', { or: [{ and: [{ field: 'level', op: 'gte', value: 3 }, { tag: 'VIP' }] }, { metric: 'spend', op: 'gt', value: '10000.00' }] }],
+  ];
+  for (const [text, expected] of cases) it(text, () => expect(root(text)).toEqual(expected));
+
+  it('says which part it did not understand', () => {
+    expect(parsePhrase('最近90天没消费 且 喜欢喝咖啡', NOW)).toEqual({ unparsed: ['喜欢喝咖啡'] });
+    expect(parsePhrase('随便来点', NOW).unparsed).toEqual(['随便来点']);
+    expect(parsePhrase('', NOW).tree).toBeUndefined();
+    // An activity clause is lifted out before splitting; the part around it is still reported as typed.
+    expect(parsePhrase('参加过 中秋品鉴会 活动 且 喜欢喝咖啡', NOW)).toEqual({ unparsed: ['喜欢喝咖啡'] });
+    expect(parsePhrase('注册一年', NOW).unparsed).toEqual(['注册一年']);
+  });
+
+  it('describes a tree in words', () => {
+    expect(describeTree({ version: 1, root: root('最近90天没消费 且 累计消费大于2000') })).toBe('最近90天消费次数 = 0 且 累计消费金额 > ¥2000.00');
+    expect(describeTree({ version: 1, root: root('女性 或 不是3级以上') })).toBe('性别 = 女 或 非（等级 ≥ 3）');
+    expect(describeTree({ version: 1, root: root('最近90天参加过活动 中秋品鉴会 且 最近30天注册的') })).toBe('最近90天参加过「中秋品鉴会」活动 且 注册时间 ≥ 30天前');
+    expect(describeTree({ version: 1, root: root('没参加过中秋品鉴会活动') })).toBe('没参加过「中秋品鉴会」活动');
+  });
+});

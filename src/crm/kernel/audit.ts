@@ -1,0 +1,50 @@
+import type { Actor, Channel } from '../../bot/types.ts';
+import type { Services } from '../../services.ts';
+
+export interface AuditEntry {
+  actor: Actor;
+  /** What was done, named like the intent or API operation: member.lookup, tag.add … */
+  action: string;
+  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting';
+  targetId: string;
+  channel: Channel | 'api' | 'job';
+  requestId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** The stable id an audit reader searches by: the WeCom userid for staff, the member id for members. */
+export function auditActor(actor: Actor): { actorType: 'staff' | 'member'; actorId: string } {
+  return actor.kind === 'staff' ? { actorType: 'staff', actorId: actor.wecomUserId } : { actorType: 'member', actorId: String(actor.memberId) };
+}
+
+/**
+ * Writes one AuditLog row (issue 2 item 7: who read or changed which member, when, through which
+ * channel). Stores ids, never phone numbers, so the log itself is not a second copy of PII.
+ */
+export async function audit(services: Services, entry: AuditEntry): Promise<void> {
+  await services.db.auditLog.create({
+    data: {
+      ...auditActor(entry.actor),
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId.slice(0, 64),
+      channel: entry.channel,
+      requestId: entry.requestId ?? null,
+      detail: entry.detail === undefined ? undefined : (entry.detail as object),
+      createdAt: services.now(),
+    },
+  });
+}
+
+/**
+ * One audit row of a read over stores (churn list, RFM, health dashboard): `stores` null = all
+ * stores, else the ids read, so the log says whose members' figures were seen.
+ */
+export async function auditStoresRead(
+  access: { services: Services; actor: Actor; channel: AuditEntry['channel']; requestId: string },
+  action: string,
+  stores: number[] | null,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await audit(access.services, { actor: access.actor, action, targetType: 'store', targetId: stores === null ? 'all' : stores.join(','), channel: access.channel, requestId: access.requestId, detail });
+}

@@ -1,0 +1,124 @@
+import type { PoolConnection } from 'mysql2/promise';
+import type { Actor } from '../../../bot/types.ts';
+import { AppError, badRequest, notFound } from '../../kernel/errors.ts';
+import type { Prisma } from '../../../db/prisma.ts';
+import type { Services } from '../../../services.ts';
+import { auditActor } from '../../kernel/audit.ts';
+
+/**
+ * The transaction a ledger entry joins: a Prisma interactive transaction (adjustments, expiry,
+ * journeys) or a mysql2 connection inside its own transaction (merges, which share theirs with
+ * the rollups in stats/rollup.ts). One SQL text serves both.
+ */
+export type LedgerTx = Prisma.TransactionClient | PoolConnection;
+
+/** earn | redeem | adjust | expire | merge: why the balance moved. */
+export type PointsKind = 'earn' | 'redeem' | 'adjust' | 'expire' | 'merge';
+
+export interface LedgerInput {
+  memberId: number;
+  /** Positive adds, negative deducts; never 0. */
+  delta: number;
+  kind: PointsKind;
+  reason: string;
+  ref?: string | null;
+  expiresAt?: Date | null;
+  idempotencyKey?: string | null;
+}
+
+export interface LedgerEntry {
+  id: string;
+  memberId: number;
+  delta: number;
+  balanceAfter: number;
+  kind: string;
+  reason: string;
+  ref: string | null;
+  expiresAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** Long enough for 50+ adjustments of one member queued on its row lock. */
+export const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 } as const;
+
+interface Runner {
+  rows(query: string, params: unknown[]): Promise<Record<string, unknown>[]>;
+  run(query: string, params: unknown[]): Promise<void>;
+}
+
+/** `?`-placeholder SQL on either kind of transaction. */
+function runnerOf(tx: LedgerTx): Runner {
+  if ('$queryRawUnsafe' in tx) {
+    return {
+      rows: (q, p) => tx.$queryRawUnsafe<Record<string, unknown>[]>(q, ...p),
+      run: async (q, p) => void (await tx.$executeRawUnsafe(q, ...p)),
+    };
+  }
+  return {
+    rows: async (q, p) => (await tx.query(q, p))[0] as Record<string, unknown>[],
+    run: async (q, p) => void (await tx.query(q, p)),
+  };
+}
+
+const ENTRY = 'SELECT id, member_id, delta, balance_after, kind, reason, ref, expires_at, created_by, created_at FROM points_ledger';
+
+async function readEntry(db: Runner, where: string, params: unknown[]): Promise<LedgerEntry | null> {
+  const [r] = await db.rows(`${ENTRY} WHERE ${where}`, params);
+  if (!r) return null;
+  return {
+    id: String(r.id),
+    memberId: Number(r.member_id),
+    delta: Number(r.delta),
+    balanceAfter: Number(r.balance_after),
+    kind: String(r.kind),
+    reason: String(r.reason),
+    ref: r.ref === null ? null : String(r.ref),
+    expiresAt: r.expires_at === null ? null : new Date(r.expires_at as Date),
+    createdBy: String(r.created_by),
+    createdAt: new Date(r.created_at as Date),
+  };
+}
+
+/**
+ * Appends one ledger entry inside the caller's transaction, with the member row locked
+ * (SELECT … FOR UPDATE): concurrent adjustments of one member queue on the lock, so each reads
+ * the balance the previous one wrote and none is lost; a deduction below zero is refused
+ * (409 insufficient_points) and leaves nothing behind. The idempotency key is checked after
+ * the lock, so a retry racing its original sees the committed entry and returns it.
+ */
+export async function appendLedger(tx: LedgerTx, services: Services, actor: Actor | 'system', input: LedgerInput): Promise<{ entry: LedgerEntry; replayed: boolean }> {
+  if (!Number.isInteger(input.delta) || input.delta === 0) throw badRequest('invalid_points', '积分变动必须是非零整数。');
+  const db = runnerOf(tx);
+  const [row] = await db.rows('SELECT points FROM members WHERE id = ? FOR UPDATE', [input.memberId]);
+  if (!row) throw notFound('member_not_found', '没有找到这位会员。');
+  if (input.idempotencyKey) {
+    const seen = await readEntry(db, 'idempotency_key = ?', [input.idempotencyKey]);
+    if (seen) {
+      if (seen.memberId !== input.memberId || seen.delta !== input.delta) throw badRequest('idempotency_key_reused', '这个幂等键已用于另一笔积分变动。');
+      return { entry: seen, replayed: true };
+    }
+  }
+  const balance = Number(row.points);
+  const next = balance + input.delta;
+  if (next < 0) throw new AppError('insufficient_points', `积分不足：当前 ${balance}，需扣 ${-input.delta}。`, 409);
+  const now = services.now();
+  await db.run('UPDATE members SET points = ?, updated_at = ? WHERE id = ?', [next, now, input.memberId]);
+  await db.run(
+    'INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, ref, expires_at, idempotency_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      input.memberId,
+      input.delta,
+      next,
+      input.kind,
+      input.reason.slice(0, 128),
+      input.ref ?? null,
+      input.delta > 0 ? (input.expiresAt ?? null) : null,
+      input.idempotencyKey ?? null,
+      actor === 'system' ? 'system' : auditActor(actor).actorId,
+      now,
+    ],
+  );
+  // LAST_INSERT_ID() is per connection, and both kinds of transaction hold one.
+  return { entry: (await readEntry(db, 'id = LAST_INSERT_ID()', []))!, replayed: false };
+}

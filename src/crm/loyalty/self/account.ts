@@ -1,0 +1,69 @@
+import { audit } from '../../kernel/audit.ts';
+import type { MemberBrief } from '../../customers/find.ts';
+import { ordersOf, type MemberOrders } from '../../sales/member-orders.ts';
+import type { SelfAccess } from './access.ts';
+
+export interface MyAccount {
+  memberNo: string;
+  name: string;
+  level: number;
+  points: number;
+  growthValue: number;
+  homeStore: string | null;
+  marketingOptOutAt: Date | null;
+}
+
+/** The member's own card (points, level, growth value, home store). */
+export async function myAccount({ services, actor }: SelfAccess): Promise<MyAccount> {
+  const m = await services.db.member.findUniqueOrThrow({
+    where: { id: actor.memberId },
+    select: { memberNo: true, name: true, level: true, points: true, growthValue: true, marketingOptOutAt: true, homeStore: { select: { name: true } } },
+  });
+  return { ...m, homeStore: m.homeStore?.name ?? null };
+}
+
+/** The member's own recent orders. */
+export async function myOrders(access: SelfAccess, opts: { days?: number; limit?: number }): Promise<MemberOrders> {
+  const m = await access.services.db.member.findUniqueOrThrow({
+    where: { id: access.actor.memberId },
+    select: { id: true, memberNo: true, name: true, phone: true, level: true, points: true, status: true, homeStore: { select: { name: true } } },
+  });
+  const brief: MemberBrief = { ...m, homeStore: m.homeStore?.name ?? null };
+  return ordersOf(access.services, brief, opts);
+}
+
+export interface MyCoupon {
+  code: string;
+  title: string;
+  amount: string | null;
+  expiresAt: Date | null;
+}
+
+/** The member's usable coupons: issued, not past their expiry (by the injected clock), soonest to expire first. */
+export async function myCoupons({ services, actor }: SelfAccess): Promise<MyCoupon[]> {
+  const now = services.now();
+  const rows = await services.db.memberCoupon.findMany({
+    where: { memberId: actor.memberId, status: 'issued', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
+    take: 20,
+    select: { code: true, title: true, amount: true, expiresAt: true },
+  });
+  // MySQL sorts NULL first ascending: coupons that never expire go last.
+  const sorted = [...rows.filter((r) => r.expiresAt), ...rows.filter((r) => !r.expiresAt)];
+  return sorted.map((r) => ({ ...r, amount: r.amount?.toFixed(2) ?? null }));
+}
+
+/**
+ * Marketing opt-out (unsubscribe): idempotent; the first opt-out time is kept. Journeys and
+ * recalls skip members with `marketing_opt_out_at` set; service messages (replies, tickets) still go.
+ */
+export async function optOutOfMarketing(access: SelfAccess): Promise<{ changed: boolean; since: Date }> {
+  const { services, actor } = access;
+  const now = services.now();
+  const res = await services.db.member.updateMany({ where: { id: actor.memberId, marketingOptOutAt: null }, data: { marketingOptOutAt: now } });
+  const row = await services.db.member.findUniqueOrThrow({ where: { id: actor.memberId }, select: { marketingOptOutAt: true } });
+  if (res.count > 0) {
+    await audit(services, { actor, action: 'unsubscribe', targetType: 'member', targetId: String(actor.memberId), channel: access.channel, requestId: access.requestId });
+  }
+  return { changed: res.count > 0, since: row.marketingOptOutAt ?? now };
+}

@@ -1,0 +1,343 @@
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { AppError } from '../kernel/errors.ts';
+import type { Services } from '../../services.ts';
+import { adjustCohorts } from './cohorts.ts';
+import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
+import { pipelinedWriter } from './writer.ts';
+
+type Runner = Pool | PoolConnection;
+
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** The China calendar day (days since 1970-01-01, UTC+8) of an instant. */
+export function chinaDay(d: Date): number {
+  return Math.floor((d.getTime() + CHINA_OFFSET_MS) / DAY_MS);
+}
+
+/** One member's rollup, as written to member_stats. Money in integer cents. */
+export interface MemberStatsRow {
+  memberId: number;
+  firstOrderAt: Date | null;
+  lastOrderAt: Date | null;
+  orderCount: number;
+  orderDays: number;
+  totalCents: number;
+  firstDayCents: number;
+  medianGapDays: number | null;
+  orders90d: number;
+  cents90d: number;
+  centsPrev90d: number;
+  orders365d: number;
+  cents365d: number;
+  complaints60d: number;
+  /** Bits 1, 2, 4: an order in the 1st, 2nd, 3rd calendar month after the registration month. */
+  cohortOrders: number;
+}
+
+const monthCache = new Map<number, number>();
+/** Month number (year × 12 + month) of a China day number; cached, there are few distinct days. */
+export function chinaMonthOfDay(day: number): number {
+  let m = monthCache.get(day);
+  if (m === undefined) {
+    const d = new Date(day * DAY_MS);
+    m = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    monthCache.set(day, m);
+  }
+  return m;
+}
+
+/** Median of a numeric array (sorted copy); null when empty. */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Folds one member's orders (ascending paid_at, all ≤ now) into a rollup row: the single
+ * definition both the bulk rebuild and recordOrder use.
+ */
+export class StatsAccumulator {
+  private row!: MemberStatsRow;
+  private days: number[] = [];
+  private lastDay = -1;
+  constructor(private readonly now: Date) {}
+
+  private regMonth = -1;
+
+  /** `registeredAt`: the member's registration (for the cohort bits); null when unknown. */
+  start(memberId: number, registeredAt: Date | null = null): void {
+    this.row = { memberId, firstOrderAt: null, lastOrderAt: null, orderCount: 0, orderDays: 0, totalCents: 0, firstDayCents: 0, medianGapDays: null, orders90d: 0, cents90d: 0, centsPrev90d: 0, orders365d: 0, cents365d: 0, complaints60d: 0, cohortOrders: 0 };
+    this.regMonth = registeredAt ? chinaMonthOfDay(chinaDay(registeredAt)) : -1;
+    this.days = [];
+    this.lastDay = -1;
+  }
+
+  add(paidAt: Date, cents: number): void {
+    const r = this.row;
+    const age = this.now.getTime() - paidAt.getTime();
+    if (r.firstOrderAt === null) r.firstOrderAt = paidAt;
+    r.lastOrderAt = paidAt;
+    r.orderCount++;
+    r.totalCents += cents;
+    const day = chinaDay(paidAt);
+    if (day !== this.lastDay) {
+      this.days.push(day);
+      this.lastDay = day;
+    }
+    if (this.days.length === 1) r.firstDayCents += cents;
+    if (this.regMonth >= 0) {
+      const k = chinaMonthOfDay(day) - this.regMonth;
+      if (k >= 1 && k <= 3) r.cohortOrders |= 1 << (k - 1);
+    }
+    if (age < 90 * DAY_MS) {
+      r.orders90d++;
+      r.cents90d += cents;
+    } else if (age < 180 * DAY_MS) r.centsPrev90d += cents;
+    if (age < 365 * DAY_MS) {
+      r.orders365d++;
+      r.cents365d += cents;
+    }
+  }
+
+  finish(): MemberStatsRow {
+    const r = this.row;
+    r.orderDays = this.days.length;
+    const gaps: number[] = [];
+    for (let i = 1; i < this.days.length; i++) gaps.push(this.days[i]! - this.days[i - 1]!);
+    r.medianGapDays = median(gaps);
+    return r;
+  }
+}
+
+const COLUMNS = 'member_id, first_order_at, last_order_at, order_count, order_days, total_spend, first_day_spend, median_gap_days, orders_90d, spend_90d, spend_prev_90d, orders_365d, spend_365d, complaints_60d, cohort_orders, as_of';
+const UPDATE = COLUMNS.split(', ').slice(1).map((c) => `${c} = VALUES(${c})`).join(', ');
+const cents = (c: number) => (c / 100).toFixed(2);
+
+function statsValues(r: MemberStatsRow, now: Date): unknown[] {
+  return [r.memberId, r.firstOrderAt, r.lastOrderAt, r.orderCount, r.orderDays, cents(r.totalCents), cents(r.firstDayCents), r.medianGapDays, r.orders90d, cents(r.cents90d), cents(r.centsPrev90d), r.orders365d, cents(r.cents365d), r.complaints60d, r.cohortOrders, now];
+}
+
+/**
+ * The per-member rollup `member_stats` (one row per member, members without orders included)
+ * that the value models, the churn list and the smart tags read instead of scanning orders.
+ *
+ * How it is kept current — no triggers (triggers hide work from the migration runner and from
+ * `prisma migrate`, and many MySQL setups forbid them):
+ * - `recordOrder()` inserts an order and refreshes that member's row in the same transaction
+ *   (an index range over orders(member_id, paid_at)). Order ingestion must go through it;
+ *   anything else that changes a member's orders (merges) wraps the change in resyncMembers().
+ * - `rebuildMemberStats()` recomputes every row: one streamed pass over orders in
+ *   (member_id, paid_at) index order, folded in JS (a window-function INSERT … SELECT took
+ *   130 s for 1M orders on MariaDB; this takes seconds) and written back in multi-row
+ *   upserts, and rewrites the store visit summary (visits.ts) from the same pass. Run after bulk
+ *   loads (seed, imports); the nightly scoring run only moves the windowed columns
+ *   (*_90d, *_365d, complaints_60d) of the members whose windows changed (window.ts).
+ *
+ * Days are China calendar days (UTC+8): order_days counts distinct purchase days (BG/NBD's
+ * unit of repeat purchase) and median_gap_days is the median gap between them.
+ */
+export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: number[] | null = null, conn?: PoolConnection): Promise<number> {
+  if (memberIds !== null && memberIds.length === 0) return 0;
+  const runner: Runner = conn ?? sql;
+  const idFilter = memberIds === null ? '' : 'AND member_id IN (?)';
+  const ids = memberIds === null ? [] : [memberIds];
+  const [complaintRows] = await runner.query<RowDataPacket[]>(
+    `SELECT member_id, COUNT(*) AS n FROM interactions
+     WHERE type = 'complaint' AND created_at > ? - INTERVAL 60 DAY AND created_at <= ? ${idFilter} GROUP BY member_id`,
+    [now, now, ...ids],
+  );
+  const complaints = new Map(complaintRows.map((r) => [Number(r.member_id), Number(r.n)]));
+  // Registration dates, for the cohort bits; every member gets a row, with orders or not.
+  const [memberRows] = await runner.query<RowDataPacket[]>(`SELECT id, registered_at FROM members WHERE ${memberIds === null ? 'TRUE' : 'id IN (?)'}`, ids);
+  const registered = new Map(memberRows.map((r) => [Number(r.id), r.registered_at as Date]));
+  const acc = new StatsAccumulator(now);
+  // The whole-table rebuild also rewrites the store visit summary from the same pass (it is
+  // not windowed, so per-member refreshes leave it to resyncMembers).
+  const visits = memberIds === null ? new VisitTally() : null;
+  let visitOrders: VisitOrder[] = [];
+  const done = new Set<number>();
+  let written = 0;
+  // One member's recordOrder runs inside its transaction's connection; the bulk path overlaps
+  // streaming with up to three multi-row upserts on the pool.
+  const writer = pipelinedWriter(async (rows) => {
+    await runner.query(`INSERT INTO member_stats (${COLUMNS}) VALUES ? ON DUPLICATE KEY UPDATE ${UPDATE}`, [rows]);
+    written += rows.length;
+  }, 2000, conn ? 1 : 3);
+  const emit = (r: MemberStatsRow) => {
+    r.complaints60d = complaints.get(r.memberId) ?? 0;
+    return writer.push(statsValues(r, now));
+  };
+  const finishMember = async (id: number) => {
+    await emit(acc.finish());
+    done.add(id);
+    if (visits) {
+      visits.addMember(visitOrders);
+      visitOrders = [];
+    }
+  };
+  let current = -1;
+  const nowMs = now.getTime();
+  // Every order feeds the visit summary; only those up to `now` feed the rollup (its windows end there).
+  const rows = streamRows(conn ?? sql, `SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS cents FROM orders WHERE ${memberIds === null ? 'TRUE' : 'member_id IN (?)'} ORDER BY member_id, paid_at`, ids);
+  for await (const r of rows) {
+    const id = Number(r.member_id);
+    if (id !== current) {
+      if (current !== -1) await finishMember(current);
+      acc.start(id, registered.get(id) ?? null);
+      current = id;
+    }
+    const paid = r.paid_at as Date;
+    const c = Number(r.cents);
+    if (paid.getTime() <= nowMs) acc.add(paid, c);
+    if (visits) visitOrders.push({ store: Number(r.store_id), day: chinaDay(paid), cents: c });
+  }
+  if (current !== -1) await finishMember(current);
+  // Members without any order still get a row (zeros), so every member can be scored.
+  for (const id of registered.keys()) {
+    if (done.has(id)) continue;
+    acc.start(id);
+    await emit(acc.finish());
+  }
+  await writer.drain();
+  if (visits) {
+    await replaceVisitSummary(sql, visits);
+    // Stored cohorts were counted from the old rows: recomputed on next use (after a reseed or bulk load).
+    await sql.query('DELETE FROM store_cohorts');
+  }
+  return written;
+}
+
+/** Rewrites the visit summary in one transaction (readers see the old one until it commits). */
+async function replaceVisitSummary(sql: Runner, tally: VisitTally): Promise<void> {
+  const own = !('release' in sql);
+  const conn = own ? await (sql as Pool).getConnection() : (sql as PoolConnection);
+  try {
+    await conn.beginTransaction();
+    await writeTally(conn, tally, { replace: true });
+    await conn.commit();
+  } catch (e) {
+    await conn.rollback().catch(() => {});
+    throw e;
+  } finally {
+    if (own) conn.release();
+  }
+}
+
+/** The members' orders as the visit summary sees them (paid_at order), read on `conn`. */
+async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Promise<VisitOrder[][]> {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    'SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS cents FROM orders WHERE member_id IN (?) ORDER BY member_id, paid_at FOR UPDATE',
+    [memberIds],
+  );
+  const by = new Map<number, VisitOrder[]>(memberIds.map((id) => [id, []]));
+  for (const r of rows) by.get(Number(r.member_id))!.push({ store: Number(r.store_id), day: chinaDay(r.paid_at as Date), cents: Number(r.cents) });
+  return [...by.values()];
+}
+
+/**
+ * Runs `change` (a transaction step that adds, moves or removes orders of these members) and
+ * keeps the summaries exact: the members' member_stats rows are recomputed, the store visit
+ * summary gets the difference between their contribution before and after — a few rows,
+ * whatever the history — and so do the stored registration cohorts (cohorts.ts). Order ingestion (recordOrder) and merges go through it; the
+ * caller owns the transaction on `conn`.
+ */
+export async function resyncMembers(conn: PoolConnection, now: Date, memberIds: number[], change: () => Promise<void>): Promise<void> {
+  const ids = [...new Set(memberIds)].sort((a, b) => a - b);
+  const tally = new VisitTally();
+  // FOR UPDATE locks the members' order rows: two concurrent changes of one member serialize,
+  // so neither computes its difference from a stale "before".
+  for (const orders of await memberVisitOrders(conn, ids)) tally.addMember(orders, -1);
+  await change();
+  for (const orders of await memberVisitOrders(conn, ids)) tally.addMember(orders, 1);
+  await writeTally(conn, tally);
+  const bits = async () => {
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT member_id, cohort_orders FROM member_stats WHERE member_id IN (?)', [ids]);
+    return new Map(rows.map((r) => [Number(r.member_id), Number(r.cohort_orders)]));
+  };
+  const before = await bits();
+  await rebuildMemberStats(conn, now, ids, conn);
+  await adjustCohorts(conn, before, await bits());
+}
+
+/** Streams a query's rows on a dedicated connection (mysql2's row stream, back-pressured). */
+export async function* streamRows(src: Pool | PoolConnection, query: string, params: unknown[]): AsyncGenerator<RowDataPacket> {
+  const isPool = 'getConnection' in src && !('release' in src);
+  const conn = isPool ? await (src as Pool).getConnection() : (src as PoolConnection);
+  try {
+    // The callback connection underneath the promise wrapper streams rows one by one.
+    const stream = (conn as unknown as { connection: { query(q: string, p: unknown[]): { stream(o: { highWaterMark: number }): AsyncIterable<RowDataPacket> } } }).connection
+      .query(query, params)
+      .stream({ highWaterMark: 1000 });
+    for await (const row of stream) yield row;
+  } finally {
+    if (isPool) conn.release();
+  }
+}
+
+export interface NewOrder {
+  orderNo: string;
+  memberId: number;
+  storeId: number;
+  /** Decimal string in yuan ("88.50"); money never travels as a float. */
+  amount: string;
+  items: unknown;
+  paymentMethod: string;
+  paidAt: Date;
+}
+
+/** InnoDB gave up on the transaction (ER_LOCK_DEADLOCK 1213, ER_LOCK_WAIT_TIMEOUT 1205): run it again. */
+function isLockConflict(e: unknown): boolean {
+  const errno = (e as { errno?: number } | null)?.errno;
+  return errno === 1213 || errno === 1205;
+}
+
+const ORDER_ATTEMPTS = 5;
+
+/**
+ * Inserts an order and brings the member's `member_stats` row and the store visit summary up
+ * to date in the same transaction, so neither disagrees with the orders it summarises. The entry point
+ * for order ingestion (POS sync, imports); returns the new order id.
+ *
+ * Concurrent orders of one store meet on the same summary rows (today's, per store and for all
+ * stores), so InnoDB sometimes picks one as a deadlock victim and rolls it back whole; the order
+ * is then simply run again (the rollback left nothing behind, and order_no is unique), with a
+ * short random pause so the two don't collide the same way twice. After ORDER_ATTEMPTS the
+ * caller gets a retryable 503.
+ */
+export async function recordOrder(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordOrderOnce(services, order);
+    } catch (e) {
+      if (!isLockConflict(e)) throw e;
+      if (attempt >= ORDER_ATTEMPTS) throw new AppError('order_lock_conflict', `订单 ${order.orderNo} 写入时多次遇到锁冲突，请稍后重试。`, 503, true);
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+async function recordOrderOnce(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
+  const conn = await services.sql.getConnection();
+  try {
+    await conn.beginTransaction();
+    let id = 0;
+    const now = services.now();
+    await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
+      const [res] = await conn.query<ResultSetHeader>(
+        'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?)',
+        [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt],
+      );
+      id = res.insertId;
+    });
+    await conn.commit();
+    return id;
+  } catch (e) {
+    await conn.rollback().catch(() => {});
+    throw e;
+  } finally {
+    conn.release();
+  }
+}

@@ -1,0 +1,46 @@
+import { maskPhone } from '../kernel/mask.ts';
+import { createTicket } from './tickets/index.ts';
+import type { TicketView } from './tickets/types.ts';
+import type { SelfAccess } from '../loyalty/self/access.ts';
+
+export interface Handoff {
+  ticket: TicketView;
+  /** WeCom userids of the staff alerted (the home store's managers, else HQ operators). */
+  alerted: string[];
+}
+
+/**
+ * A member asks for a person or complains: opens a ticket for themself (a complaint is high
+ * priority, anything else a consultation) and alerts the member's store staff in WeCom through
+ * the outbound queue. Members without a home store are HQ's: HQ operators are alerted.
+ */
+export async function handOff(access: SelfAccess, message: string, complaint: boolean): Promise<Handoff> {
+  const { services, actor } = access;
+  const text = message.trim().slice(0, 2000);
+  const ticket = await createTicket(access, {
+    memberId: actor.memberId,
+    type: complaint ? 'complaint' : 'consultation',
+    priority: complaint ? 'high' : 'normal',
+    title: complaint ? '会员投诉（机器人转人工）' : '会员请求人工服务',
+    description: text || undefined,
+  });
+  const staff = await services.db.staff.findMany({
+    where: actor.homeStoreId
+      ? { active: true, role: 'store_manager', stores: { some: { storeId: actor.homeStoreId } } }
+      : { active: true, role: 'hq_operator' },
+    select: { wecomUserId: true },
+    orderBy: { id: 'asc' },
+  });
+  const alert = [
+    `【${complaint ? '会员投诉' : '会员转人工'}】工单 ${ticket.ticketNo}`,
+    `会员 ${actor.name}（${ticket.memberNo}）${maskPhone(actor.phone)}`,
+    text ? `留言：${text.slice(0, 200)}` : '',
+    `请尽快联系会员；回复「查一下 ${ticket.memberNo}」查看档案。`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  for (const s of staff) {
+    await services.queues.outbound.add('handoff-alert', { channel: 'wecom', to: s.wecomUserId, text: alert, requestId: access.requestId }, { jobId: `handoff-${ticket.id}-${s.wecomUserId}` });
+  }
+  return { ticket, alerted: staff.map((s) => s.wecomUserId) };
+}

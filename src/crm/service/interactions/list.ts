@@ -1,0 +1,62 @@
+import { notFound } from '../../kernel/errors.ts';
+import type { Prisma } from '../../../db/prisma.ts';
+import type { StaffAccess } from '../../kernel/access.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { audit } from '../../kernel/audit.ts';
+import { memberInScope } from '../../customers/in-scope.ts';
+import { visibleMembers } from '../../customers/scope.ts';
+import { interactionInclude, toInteractionView, type InteractionType, type InteractionView } from './types.ts';
+
+/** One member's interactions, newest first (an audited member read). */
+export async function listInteractions(access: StaffAccess, memberId: number, opts: { type?: InteractionType; limit?: number; offset?: number } = {}): Promise<{ total: number; interactions: InteractionView[] }> {
+  requirePermission(access.actor, 'member.read');
+  const { services } = access;
+  await memberInScope(services, access.actor, memberId);
+  const where: Prisma.InteractionWhereInput = { memberId, ...(opts.type ? { type: opts.type } : {}) };
+  const [total, rows] = await Promise.all([
+    services.db.interaction.count({ where }),
+    services.db.interaction.findMany({ where, include: interactionInclude, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: Math.min(Math.max(opts.limit ?? 20, 1), 200), skip: opts.offset ?? 0 }),
+  ]);
+  await audit(services, { actor: access.actor, action: 'interaction.list', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId, detail: { total } });
+  return { total, interactions: rows.map(toInteractionView) };
+}
+
+/**
+ * Follow-ups due (follow_up_at ≤ now + withinDays, not done) for members in the actor's scope,
+ * earliest first, one page of `limit` (1–200) after `offset`: the agent's to-do list (the API's
+ * `pending_follow_up`). Ties on follow_up_at are broken by id so pages never overlap.
+ */
+export async function pendingFollowUps(
+  access: StaffAccess,
+  opts: { withinDays?: number; mineOnly?: boolean; limit?: number; offset?: number } = {},
+): Promise<{ total: number; interactions: InteractionView[] }> {
+  requirePermission(access.actor, 'member.read');
+  const { services, actor } = access;
+  const until = new Date(services.now().getTime() + (opts.withinDays ?? 0) * 86_400_000);
+  const where: Prisma.InteractionWhereInput = {
+    followUpAt: { not: null, lte: until },
+    followUpDoneAt: null,
+    member: visibleMembers(actor),
+    ...(opts.mineOnly ? { staffId: actor.staffId } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    services.db.interaction.count({ where }),
+    services.db.interaction.findMany({ where, include: interactionInclude, orderBy: [{ followUpAt: 'asc' }, { id: 'asc' }], skip: Math.max(opts.offset ?? 0, 0), take: Math.min(Math.max(opts.limit ?? 20, 1), 200) }),
+  ]);
+  return { total, interactions: rows.map(toInteractionView) };
+}
+
+/** Marks a follow-up done (idempotent), with an optional outcome. */
+export async function completeFollowUp(access: StaffAccess, interactionId: number, outcome?: string): Promise<InteractionView> {
+  requirePermission(access.actor, 'interaction.write');
+  const { services, actor } = access;
+  const row = await services.db.interaction.findFirst({ where: { id: interactionId, member: visibleMembers(actor) }, select: { id: true, memberId: true, followUpDoneAt: true } });
+  if (!row) throw notFound('interaction_not_found', `没有找到互动记录 ${interactionId}。`);
+  const updated = await services.db.interaction.update({
+    where: { id: row.id },
+    data: { followUpDoneAt: row.followUpDoneAt ?? services.now(), ...(outcome ? { outcome: outcome.slice(0, 255) } : {}) },
+    include: interactionInclude,
+  });
+  await audit(services, { actor, action: 'interaction.follow_up_done', targetType: 'interaction', targetId: String(row.id), channel: access.channel, requestId: access.requestId, detail: { memberId: row.memberId } });
+  return toInteractionView(updated);
+}

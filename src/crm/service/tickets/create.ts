@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Prisma } from '../../../db/prisma.ts';
+import { badRequest, forbidden } from '../../kernel/errors.ts';
+import type { Services } from '../../../services.ts';
+import { requirePermission } from '../../kernel/access.ts';
+import { audit } from '../../kernel/audit.ts';
+import { memberInScope } from '../../customers/in-scope.ts';
+import { slaDue } from './sla.ts';
+import { ticketInclude, toTicketView, type CrmAccess, type TicketView } from './types.ts';
+
+export const createTicketSchema = z.object({
+  memberId: z.number().int().positive(),
+  type: z.enum(['repair', 'complaint', 'consultation', 'after_sales']),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).default('normal'),
+  title: z.string().trim().min(1).max(128),
+  description: z.string().trim().max(2000).optional(),
+  /** Defaults to the member's home store. */
+  storeId: z.number().int().positive().optional(),
+  assigneeId: z.number().int().positive().optional(),
+});
+export type CreateTicketInput = z.input<typeof createTicketSchema>;
+
+/** T + Beijing yyyymmdd + the id, six digits or more: unique, sortable, easy to read out. */
+export function ticketNoFor(id: number, at: Date): string {
+  const day = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+  return `T${day}${String(id).padStart(6, '0')}`;
+}
+
+/**
+ * Inserts a ticket inside a transaction (shared with interaction logging): a temporary number,
+ * then T+date+id once the id is known, in the same transaction.
+ */
+export async function insertTicket(tx: Prisma.TransactionClient, services: Services, createdBy: string, input: Omit<z.output<typeof createTicketSchema>, 'storeId'> & { storeId: number | null }) {
+  const now = services.now();
+  const row = await tx.ticket.create({
+    data: {
+      // Placeholder (never a T… number) until the id is known; unique, within VARCHAR(20).
+      ticketNo: `~${randomBytes(9).toString('hex')}`,
+      memberId: input.memberId,
+      storeId: input.storeId,
+      type: input.type,
+      priority: input.priority,
+      title: input.title,
+      description: input.description ?? null,
+      assigneeId: input.assigneeId ?? null,
+      createdBy,
+      ...slaDue(input.priority, now),
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  return tx.ticket.update({ where: { id: row.id }, data: { ticketNo: ticketNoFor(row.id, now) }, include: ticketInclude });
+}
+
+/**
+ * Opens a service ticket. Staff need ticket.write and the member in their scope; a member actor
+ * (the `handoff` intent) may open one only for themself. SLA due times follow the priority.
+ */
+export async function createTicket(access: CrmAccess, raw: CreateTicketInput): Promise<TicketView> {
+  const parsed = createTicketSchema.safeParse(raw);
+  if (!parsed.success) throw badRequest('invalid_ticket', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const input = parsed.data;
+  const { services, actor } = access;
+  let homeStoreId: number | null;
+  if (actor.kind === 'staff') {
+    requirePermission(actor, 'ticket.write');
+    homeStoreId = (await memberInScope(services, actor, input.memberId)).homeStoreId;
+    if (input.assigneeId) await requireAssignable(services, input.assigneeId);
+  } else {
+    if (actor.memberId !== input.memberId) throw forbidden('not_your_member', '只能为自己提交服务请求。');
+    if (input.assigneeId) throw forbidden('permission_denied', '会员不能指定处理人。');
+    homeStoreId = actor.homeStoreId;
+  }
+  // tickets.created_by: the staff userid, or member:<id> so it can never be read as a userid.
+  const createdBy = actor.kind === 'member' ? `member:${actor.memberId}` : actor.wecomUserId;
+  const ticket = await services.db.$transaction((tx) => insertTicket(tx, services, createdBy, { ...input, storeId: input.storeId ?? homeStoreId }));
+  await audit(services, {
+    actor,
+    action: 'ticket.create',
+    targetType: 'ticket',
+    targetId: String(ticket.id),
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { ticketNo: ticket.ticketNo, memberId: ticket.memberId, type: ticket.type, priority: ticket.priority },
+  });
+  return toTicketView(ticket);
+}
+
+/** An assignee must be active staff. */
+export async function requireAssignable(services: Services, staffId: number): Promise<{ id: number; name: string }> {
+  const s = await services.db.staff.findFirst({ where: { id: staffId, active: true }, select: { id: true, name: true } });
+  if (!s) throw badRequest('invalid_assignee', '处理人不存在或已停用。');
+  return s;
+}

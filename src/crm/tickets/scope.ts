@@ -1,8 +1,0 @@
-import type { Actor } from '../../bot/types.ts';
-import type { Prisma } from '../../db/prisma.ts';
-import { visibleMembers } from '../members/scope.ts';
-
-/** Tickets an actor may see: staff those of members in their scope; a member only their own. */
-export function visibleTickets(actor: Actor): Prisma.TicketWhereInput {
-  return actor.kind === 'staff' ? { member: visibleMembers(actor) } : { memberId: actor.memberId };
-}

@@ -1,0 +1,270 @@
+import { CN_NUMERAL, parseNumber, scaleDecimal } from '../router/numbers.ts';
+import { FIELDS, METRICS, SCORES } from '../../crm/insights/segments/fields.ts';
+import { RELATIVE_DAYS, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/segments/tree.ts';
+
+/**
+ * A small rule-based parser for how staff phrase segment conditions in chat:
+ *   "最近90天没消费 且 累计消费大于2000", "等级>3 且 最近30天消费>500元", "女性 或 5月生日",
+ *   "有VIP标签", "近30天消费3次以上", "积分1000以上", "来源小程序", "90天内有投诉",
+ *   "最近30天注册的会员", "注册超过一年", "参加过 2026中秋品鉴会 活动", "最近90天参加过活动 X".
+ * Clauses are split on 或/or (lowest precedence), then on 且/并且/和/，/、/and. Every clause
+ * must be understood: the parser returns what it could not read, so the bot can say exactly
+ * which part it did not understand instead of building a different segment.
+ */
+export interface PhraseResult {
+  tree?: SegmentTree;
+  /** Clauses that matched no pattern, as typed. */
+  unparsed: string[];
+}
+
+const N = `(\\d+(?:\\.\\d+)?|${CN_NUMERAL}+)`;
+const UNIT = '(天|日|周|个星期|星期|个月|月|年)';
+const RECENT = '(?:最近|近|过去|前)?';
+const CMP_WORDS: [RegExp, Op][] = [
+  [/^(?:大于等于|大于或等于|不少于|不低于|至少|>=|≥|=>)/, 'gte'],
+  [/^(?:小于等于|小于或等于|不超过|不高于|不多于|至多|最多|<=|≤|=<)/, 'lte'],
+  [/^(?:大于|超过|高于|多于|>|过)/, 'gt'],
+  [/^(?:小于|低于|少于|不到|不足|<)/, 'lt'],
+  [/^(?:等于|为|是|=|==)/, 'eq'],
+];
+const CMP = '(大于等于|大于或等于|不少于|不低于|至少|>=|≥|=>|小于等于|小于或等于|不超过|不高于|不多于|至多|最多|<=|≤|=<|大于|超过|高于|多于|>|小于|低于|少于|不到|不足|<|等于|为|是|==|=)?';
+const SUFFIX = '(及以上|以上|及以下|以下)?';
+
+function cmpOf(word: string | undefined, suffix: string | undefined, fallback: Op): Op {
+  if (word) for (const [re, op] of CMP_WORDS) if (re.test(word)) return op;
+  if (suffix) return suffix.includes('以上') ? 'gte' : 'lte';
+  return fallback;
+}
+function num(text: string): number | undefined {
+  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : parseNumber(text);
+}
+function days(n: string, unit: string): number | undefined {
+  const v = num(n);
+  if (v === undefined || !Number.isInteger(v)) return undefined;
+  const factor = /周|星期/.test(unit) ? 7 : /月/.test(unit) ? 30 : unit === '年' ? 365 : 1;
+  return v * factor;
+}
+/** "2000" / "2千" / "1.5万" / "两千" / "3k" → "2000.00" (a DECIMAL string, never a float). */
+function amount(n: string, scale: string | undefined): string | undefined {
+  const factor = !scale ? 1 : /[kK千]/.test(scale) ? 1000 : 10000;
+  if (/^\d+(\.\d+)?$/.test(n)) return scaleDecimal(n, factor);
+  const v = parseNumber(n);
+  return v === undefined ? undefined : scaleDecimal(String(v), factor);
+}
+
+type Clause = (c: string, now: Date) => SegmentNode | undefined;
+
+const SOURCES: Record<string, string> = { 小程序: 'miniprogram', 微信小程序: 'miniprogram', 企微: 'wecom', 企业微信: 'wecom', 门店: 'store', 线下: 'store', 到店: 'store', miniprogram: 'miniprogram', wecom: 'wecom', store: 'store' };
+const SOURCE_WORDS = Object.keys(SOURCES).sort((a, b) => b.length - a.length).join('|');
+
+const CLAUSES: Clause[] = [
+  // 最近90天没消费 / 90天未下单 / 超过60天没来 / 三个月没有购买
+  (c) => {
+    const m = new RegExp(`^(?:${RECENT}|超过|已经|已)${N}\\s*${UNIT}(?:内|以来|以上)?(?:都)?(?:没|没有|未|无)(?:有)?(?:消费|下单|购买|买过?|到店|来过?|订单)`).exec(c);
+    const d = m && days(m[1]!, m[2]!);
+    return d ? { metric: 'order_count', days: d, op: 'eq', value: 0 } : undefined;
+  },
+  // 最近30天消费3次以上 / 近30天下单≥3次 / 30天内消费次数大于2
+  (c) => {
+    const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以来)?(?:消费|下单|购买|到店)(?:次数)?\\s*${CMP}\\s*${N}\\s*次${SUFFIX}$`).exec(c);
+    const d = m && days(m[1]!, m[2]!);
+    const v = m ? num(m[4]!) : undefined;
+    return d && v !== undefined && Number.isInteger(v) ? { metric: 'order_count', days: d, op: cmpOf(m[3], m[5], 'gte'), value: v } : undefined;
+  },
+  // 最近30天消费>500元 / 近30天消费500元以上 / 30天内消费金额超过1千
+  (c) => {
+    const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以来)?(?:消费|花费|花了|消费金额|消费额)(?:金额)?\\s*${CMP}\\s*[¥￥]?${N}\\s*([kKwW千万])?\\s*(?:元|块|rmb)?${SUFFIX}$`).exec(c);
+    const d = m && days(m[1]!, m[2]!);
+    const v = m ? amount(m[4]!, m[5]) : undefined;
+    return d && v ? { metric: 'spend', days: d, op: cmpOf(m[3], m[6], 'gte'), value: v } : undefined;
+  },
+  // 累计消费大于2000 / 总消费2000元以上 / 历史消费金额≥1万
+  (c) => {
+    const m = new RegExp(`^(?:累计|总|历史|总共|一共)(?:消费|花费)(?:金额|额)?\\s*${CMP}\\s*[¥￥]?${N}\\s*([kKwW千万])?\\s*(?:元|块|rmb)?${SUFFIX}$`).exec(c);
+    const v = m ? amount(m[2]!, m[3]) : undefined;
+    return v ? { metric: 'spend', op: cmpOf(m![1], m![4], 'gte'), value: v } : undefined;
+  },
+  // 累计消费5次以上 / 总下单次数≥3
+  (c) => {
+    const m = new RegExp(`^(?:累计|总|历史|总共|一共)(?:消费|下单|购买)(?:次数)?\\s*${CMP}\\s*${N}\\s*次?${SUFFIX}$`).exec(c);
+    const v = m ? num(m[2]!) : undefined;
+    return v !== undefined && Number.isInteger(v) ? { metric: 'order_count', op: cmpOf(m![1], m![3], 'gte'), value: v } : undefined;
+  },
+  // 最近一次消费超过60天 / 上次消费距今大于30天
+  (c) => {
+    const m = new RegExp(`^(?:最近一次|最后一次|上次|上一次)(?:消费|下单|购买|到店)(?:距今|至今)?\\s*${CMP}\\s*${N}\\s*天${SUFFIX}(?:前)?$`).exec(c);
+    const v = m ? num(m[2]!) : undefined;
+    return v !== undefined && Number.isInteger(v) ? { metric: 'days_since_last_order', op: cmpOf(m![1], m![3], 'gt'), value: v } : undefined;
+  },
+  // 90天内有投诉 / 最近三个月投诉过 / 90天内没有投诉
+  (c) => {
+    const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以来)?(有过?|没有|无|没)?投诉(?:过)?(?:记录)?$`).exec(c);
+    const d = m && days(m[1]!, m[2]!);
+    if (!d) return undefined;
+    const none = m![3] !== undefined && /没|无/.test(m![3]);
+    return { metric: 'complaint_count', days: d, op: none ? 'eq' : 'gte', value: none ? 0 : 1 };
+  },
+  // 最近30天注册的 / 30天内新注册 / 近一个月入会: registered_at ≥ now − N days, relative so a dynamic segment keeps meaning "the last N days"
+  (c) => {
+    const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以内|以来)?(?:新)?(?:注册|入会|开卡|加入会员|成为会员)$`).exec(c);
+    const d = m && days(m[1]!, m[2]!);
+    return d ? { field: 'registered_at', op: 'gte', value: `-${d}d` } : undefined;
+  },
+  // 注册超过一年 / 入会满3个月 / 注册不到90天 / 注册时间90天以内
+  (c) => {
+    const m = new RegExp(`^(?:注册|入会|开卡|成为会员)(?:时间)?(?:已经|已)?(超过|大于|多于|满|不到|少于|小于|未满|不足|不满)?${N}\\s*${UNIT}(以上|及以上|以内|之内|内)?$`).exec(c);
+    const d = m && days(m[2]!, m[3]!);
+    if (!d || (!m![1] && !m![4])) return undefined;
+    // Longer ago than N days = registered before now − N days.
+    const word = m![1] ?? m![4]!;
+    const op: Op = /超过|大于|多于|以上/.test(word) && !word.includes('及') ? 'lt' : /满|及以上/.test(word) && !/未|不/.test(word) ? 'lte' : 'gt';
+    return { field: 'registered_at', op, value: `-${d}d` };
+  },
+  // 等级>3 / 会员等级大于等于3 / 等级3级以上 / 3级及以上 / 等级为2
+  (c) => {
+    const m = new RegExp(`^(?:会员)?等级\\s*${CMP}\\s*(?:lv|LV|v|V)?${N}\\s*级?${SUFFIX}(?:会员)?$`).exec(c) ?? new RegExp(`^()(?:lv|LV|v|V)?${N}\\s*级${SUFFIX}(?:会员)?$`).exec(c);
+    const v = m ? num(m[2]!) : undefined;
+    return v !== undefined && Number.isInteger(v) ? { field: 'level', op: cmpOf(m![1] || undefined, m![3], 'eq'), value: v } : undefined;
+  },
+  // 积分大于1000 / 积分1000以上 / 成长值≥5000
+  (c) => {
+    const m = new RegExp(`^(积分|成长值)\\s*${CMP}\\s*${N}\\s*(?:分)?${SUFFIX}$`).exec(c);
+    const v = m ? num(m[3]!) : undefined;
+    return v !== undefined && Number.isInteger(v) ? { field: m![1] === '积分' ? 'points' : 'growth_value', op: cmpOf(m![2], m![4], 'eq'), value: v } : undefined;
+  },
+  // 女性 / 男会员 / 性别女
+  (c) => {
+    const m = /^(?:性别\s*(?:为|是|=)?\s*)?(女|男)(?:性|士|生|会员|顾客|客户)?$/.exec(c);
+    return m ? { field: 'gender', op: 'eq', value: m[1] === '女' ? 'female' : 'male' } : undefined;
+  },
+  // 5月生日 / 生日在五月 / 生日月份为12 / 本月生日 / 下月生日
+  (c, now) => {
+    const rel = /^(?:本月|这个月|当月)(?:过)?生日$|^生日(?:在)?(?:本月|这个月|当月)$/.test(c) ? 0 : /^(?:下个?月)(?:过)?生日$|^生日(?:在)?下个?月$/.test(c) ? 1 : undefined;
+    if (rel !== undefined) return { field: 'birthday_month', op: 'eq', value: ((now.getUTCMonth() + rel) % 12) + 1 };
+    const m = new RegExp(`^(?:生日(?:在|月份?(?:为|是)?)?\\s*${N}\\s*月(?:份)?|${N}\\s*月(?:份)?(?:过)?生日)(?:的)?$`).exec(c);
+    const v = m ? num((m[1] ?? m[2])!) : undefined;
+    return v && Number.isInteger(v) && v >= 1 && v <= 12 ? { field: 'birthday_month', op: 'eq', value: v } : undefined;
+  },
+  // 有VIP标签 / 带高价值标签 / 标签为VIP / 没有流失风险标签
+  (c) => {
+    const lacks = /^(?:没有|没|无|不带|不含|未打)(?:打)?(?:上)?[「“"']?(.{1,32}?)[」”"']?标签$/.exec(c);
+    if (lacks) return { tag: lacks[1]!.trim(), has: false };
+    const has = /^(?:有|带有?|拥有|打了|含|包含)?(?:打)?(?:上)?[「“"']?(.{1,32}?)[」”"']?标签$/.exec(c) ?? /^标签\s*(?:为|是|=|:)?\s*[「“"']?(.{1,32}?)[」”"']?$/.exec(c);
+    return has && has[1]!.trim() ? { tag: has[1]!.trim() } : undefined;
+  },
+  // 来源小程序 / 来自企微 / 门店注册 / 渠道为企业微信
+  (c) => {
+    const m = new RegExp(`^(?:(?:来源|来自|渠道|注册渠道|注册来源)(?:为|是|=)?\\s*(${SOURCE_WORDS})(?:注册)?(?:的)?|(${SOURCE_WORDS})(?:注册|来源)(?:的)?)(?:会员)?$`, 'i').exec(c);
+    const key = m && (m[1] ?? m[2])!;
+    return key ? { field: 'source_channel', op: 'eq', value: SOURCES[key] ?? SOURCES[key.toLowerCase()]! } : undefined;
+  },
+];
+
+/**
+ * "参加过 2026中秋品鉴会 活动", "最近90天参加过活动「X」", "没参加过X活动": an activity name may hold
+ * spaces' neighbours, 和 or 与, so activity clauses are taken out before the text is split on
+ * those, and stand in the text as a placeholder.
+ */
+const ACTIVITY = new RegExp(
+  `(?:${RECENT}${N}\\s*${UNIT}(?:内|以来)?)?(没有?|未|从未|从没有?)?(?:参加|参与|报名)(?:过|了)?\\s*(?:活动\\s*)?(?:[「“"'《]([^」”"'》]{1,64})[」”"'》]|([^\\s,，、;；「」“”"'《》]{1,64}?))(?:\\s*活动)?(?=$|[\\s,，、;；])`,
+  'g',
+);
+const PLACEHOLDER = /^\u0000(\d+)\u0000$/;
+
+function takeActivities(text: string): { text: string; nodes: ActivityCondition[]; originals: string[] } {
+  const nodes: ActivityCondition[] = [];
+  const originals: string[] = [];
+  const out = text.replace(ACTIVITY, (all, n: string | undefined, unit: string | undefined, neg: string | undefined, quoted: string | undefined, bare: string | undefined) => {
+    const name = (quoted ?? bare ?? '').trim();
+    const d = n && unit ? days(n, unit) : undefined;
+    if (!name || (n && !d)) return all;
+    nodes.push({ activity: name, ...(d ? { days: d } : {}), ...(neg ? { joined: false } : {}) });
+    originals.push(all);
+    return `\u0000${nodes.length - 1}\u0000`;
+  });
+  return { text: out, nodes, originals };
+}
+
+const OR_SPLIT = /\s*(?:或者|或是|或|\bor\b|\|\|)\s*/i;
+const AND_SPLIT = /\s*(?:并且|而且|同时|以及|且|并|和|与|[,，、;；]|\band\b|&&|&)\s*|\s+/i;
+/** Words that may wrap a clause without changing it. */
+const TRIM = /^(?:的|会员|用户|顾客|客户)+|(?:的|会员|用户|顾客|客户)+$/g;
+
+/** Parses a condition phrase; `now` fixes relative months ("本月生日") at parse time. */
+export function parsePhrase(text: string, now: Date): PhraseResult {
+  const unparsed: string[] = [];
+  // Spaces around comparison signs and inside numbers ("等级 > 3") are not clause breaks.
+  const compact = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s*([<>=≥≤]+)\s*/g, '$1')
+    .replace(new RegExp(`(最近|近|过去|前|超过|大于|小于|等于|高于|低于|不少于|不低于|至少|不超过|多于|少于|为|是|等级|积分|成长值|消费|生日在?)\\s+(?=[\\d${CN_NUMERAL.slice(1, -1)}])`, 'g'), '$1')
+    .replace(new RegExp(`([\\d${CN_NUMERAL.slice(1, -1)}])\\s+(?=[元块次级天日月周年个kKwW千万])`, 'g'), '$1');
+  const acts = takeActivities(compact);
+  const restore = (s: string) => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => acts.originals[Number(i)]!);
+  const ors = acts.text.split(OR_SPLIT).filter((s) => s.trim());
+  const orNodes: SegmentNode[] = [];
+  for (const part of ors) {
+    const andNodes: SegmentNode[] = [];
+    for (const raw of part.split(AND_SPLIT)) {
+      const clause = raw.trim().replace(TRIM, '').trim();
+      if (!clause) continue;
+      const held = PLACEHOLDER.exec(clause);
+      const node = held ? acts.nodes[Number(held[1])] : parseClause(clause, now);
+      if (node) andNodes.push(node);
+      else unparsed.push(restore(raw.trim()));
+    }
+    if (andNodes.length) orNodes.push(andNodes.length === 1 ? andNodes[0]! : { and: andNodes });
+  }
+  if (unparsed.length || orNodes.length === 0) return { unparsed: unparsed.length ? unparsed : [text.trim()] };
+  return { tree: { version: 1, root: orNodes.length === 1 ? orNodes[0]! : { or: orNodes } }, unparsed: [] };
+}
+
+function parseClause(clause: string, now: Date): SegmentNode | undefined {
+  for (const parse of CLAUSES) {
+    const node = parse(clause, now);
+    if (node) return node;
+  }
+  // "不是女性" / "非VIP标签": a negated clause.
+  const neg = /^(?:不是|非|不)(.+)$/.exec(clause);
+  if (neg) {
+    const inner = parseClause(neg[1]!, now);
+    if (inner) return { not: inner };
+  }
+  return undefined;
+}
+
+const OP_TEXT: Record<Op, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: '属于', between: '介于', contains: '包含', is_null: '为空' };
+const VALUE_TEXT: Record<string, string> = { female: '女', male: '男', unknown: '未知', miniprogram: '小程序', wecom: '企业微信', store: '门店', active: '正常', frozen: '冻结' };
+
+function valueText(v: Value | undefined, money = false): string {
+  if (v === undefined) return '';
+  if (Array.isArray(v)) return v.map((x) => valueText(x, money)).join(money ? ' 至 ' : '、');
+  if (money) return `¥${v}`;
+  const rel = RELATIVE_DAYS.exec(String(v));
+  if (rel) return `${rel[1]}天前`;
+  return VALUE_TEXT[String(v)] ?? String(v);
+}
+
+/** A tree in words, for the chat preview ("最近90天消费次数 = 0 且 累计消费金额 > ¥2000.00"). */
+export function describeTree(tree: SegmentTree): string {
+  const go = (n: SegmentNode, top: boolean): string => {
+    if ('and' in n) return wrap(n.and.map((c) => go(c, false)).join(' 且 '), top || n.and.length === 1);
+    if ('or' in n) return wrap(n.or.map((c) => go(c, false)).join(' 或 '), top || n.or.length === 1);
+    if ('not' in n) return `非（${go(n.not, true)}）`;
+    if ('field' in n) return `${FIELDS[n.field].label} ${OP_TEXT[n.op]}${n.value === undefined ? '' : ` ${valueText(n.value)}`}`;
+    if ('tag' in n) {
+      const extra = [n.source ? `来源 ${([] as string[]).concat(n.source).join('/')}` : '', n.minConfidence !== undefined ? `置信度 ≥ ${n.minConfidence}` : ''].filter(Boolean).join('，');
+      return `${n.has === false ? '没有' : '有'}「${n.tag}」标签${extra ? `（${extra}）` : ''}`;
+    }
+    if ('metric' in n) {
+      const def = METRICS[n.metric];
+      const window = n.days === undefined ? ('sinceLast' in def ? '' : '累计') : `最近${n.days}天`;
+      return `${window}${def.label} ${OP_TEXT[n.op]} ${valueText(n.value, def.type === 'decimal')}`;
+    }
+    if ('activity' in n) return `${n.days === undefined ? '' : `最近${n.days}天`}${n.joined === false ? '没参加过' : '参加过'}「${n.activity}」活动`;
+    return `${SCORES[n.score]?.label ?? n.score} ${OP_TEXT[n.op]} ${valueText(n.value)}`;
+  };
+  const wrap = (s: string, bare: boolean) => (bare ? s : `（${s}）`);
+  return go(tree.root, true);
+}
