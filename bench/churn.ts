@@ -4,8 +4,8 @@
  * plain "90 days without an order" rule measured on the same members in the same run.
  * Population: members with at least one order. Positive = truly gone (alive = false).
  */
-import { recomputeScores } from '../src/crm/insights/scores/recompute.ts';
-import { refreshSmartTags } from '../src/crm/engagement/smart-tags/smart-tags.ts';
+import { recomputeScores } from '../src/crm/insights/index.ts';
+import { refreshSmartTags } from '../src/crm/engagement/index.ts';
 import { auc, BENCH_NOW, benchDatabase, confusion, membersArg } from './support.ts';
 
 const members = membersArg();

@@ -5,11 +5,11 @@
  * Targets at 1M members: 360 view p95 ≤ 50 ms, searches p95 ≤ 100 ms, a list page p95 ≤ 200 ms.
  * Everything goes through the real functions (scope, masking and audit rows included).
  */
-import type { StaffAccess } from '../src/crm/kernel/access.ts';
-import { consoleAccess } from '../src/crm/customers/import/staff.ts';
-import { searchMembers } from '../src/crm/customers/find.ts';
-import { listMembers } from '../src/crm/customers/list.ts';
-import { memberSummary } from '../src/crm/customers/summary.ts';
+import type { StaffAccess } from '../src/crm/kernel/index.ts';
+import { consoleAccess } from '../src/crm/customers/index.ts';
+import { searchMembers } from '../src/crm/customers/index.ts';
+import { listMembers } from '../src/crm/customers/index.ts';
+import { memberSummary } from '../src/crm/customers/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createServices } from '../src/services.ts';
 import { benchUrl, benchDatabase, membersArg } from './support.ts';

@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
-import { journeyDeps } from '../src/crm/automation/journeys/deps.ts';
-import { enrollMembers } from '../src/crm/automation/journeys/schedule.ts';
-import { createJourney } from '../src/crm/automation/journeys/store.ts';
-import { recallDefinition } from '../src/crm/automation/recall/recall.ts';
+import { journeyDeps } from '../src/crm/automation/index.ts';
+import { enrollMembers } from '../src/crm/automation/index.ts';
+import { createJourney } from '../src/crm/automation/index.ts';
+import { recallDefinition } from '../src/crm/automation/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { dropDatabase } from '../src/db/sql.ts';
 import { startJourneyWorker } from '../src/jobs/journey-worker.ts';

@@ -9,14 +9,14 @@
  */
 import { rm } from 'node:fs/promises';
 import { loadConfig } from '../src/config.ts';
-import type { StaffAccess } from '../src/crm/kernel/access.ts';
+import type { StaffAccess } from '../src/crm/kernel/index.ts';
 import { healthTrendChart } from '../src/intents/render/charts/health-chart.ts';
-import { healthDashboard, warmHealthCache } from '../src/crm/insights/health/dashboard.ts';
-import { recomputeScores } from '../src/crm/insights/scores/index.ts';
-import { exportSegment } from '../src/crm/insights/segments/export.ts';
-import { previewTree } from '../src/crm/insights/segments/preview.ts';
-import { createSegment } from '../src/crm/insights/segments/segments.ts';
-import { refreshSmartTags } from '../src/crm/engagement/smart-tags/smart-tags.ts';
+import { healthDashboard, warmHealthCache } from '../src/crm/insights/index.ts';
+import { recomputeScores } from '../src/crm/insights/index.ts';
+import { exportSegment } from '../src/crm/insights/index.ts';
+import { previewTree } from '../src/crm/insights/index.ts';
+import { createSegment } from '../src/crm/insights/index.ts';
+import { refreshSmartTags } from '../src/crm/engagement/index.ts';
 import { createServices } from '../src/services.ts';
 import { BENCH_NOW, benchUrl, benchDatabase, membersArg, time } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
-import { runScoring } from './crm/insights/scores/index.ts';
+import { runScoring } from './crm/insights/index.ts';
 import { seedIfEmpty } from './demo/index.ts';
 import { migrate } from './db/migrate.ts';
 import { createLogger } from './logger.ts';

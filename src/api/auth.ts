@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { unauthorized } from '../crm/kernel/errors.ts';
+import { unauthorized } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import type { ApiEnv } from './route.ts';
 import { authenticateToken } from './tokens.ts';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isAppError, payloadTooLarge } from '../crm/kernel/errors.ts';
+import { isAppError, payloadTooLarge } from '../crm/kernel/index.ts';
 import { errorBody } from '../http/errors.ts';
 import type { Services } from '../services.ts';
 import { bearerAuth } from './auth.ts';

@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { requirePermission, type StaffAccess } from '../crm/kernel/access.ts';
-import { AppError, badRequest } from '../crm/kernel/errors.ts';
+import { requirePermission, type StaffAccess } from '../crm/kernel/index.ts';
+import { AppError, badRequest } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { honoPath, type AnyRoute, type ApiEnv } from './route.ts';
 

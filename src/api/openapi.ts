@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLE_PERMISSIONS } from '../crm/kernel/permissions.ts';
+import { ROLE_PERMISSIONS } from '../crm/kernel/index.ts';
 import type { AnyRoute } from './route.ts';
 import { errorSchema } from './schemas.ts';
 

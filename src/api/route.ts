@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { StaffActor } from '../bot/types.ts';
-import type { StaffAccess } from '../crm/kernel/access.ts';
-import type { Permission } from '../crm/kernel/permissions.ts';
+import type { StaffAccess } from '../crm/kernel/index.ts';
+import type { Permission } from '../crm/kernel/index.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

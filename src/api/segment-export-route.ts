@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { errorBody } from '../http/errors.ts';
 import type { Services } from '../services.ts';
-import { exportLinkKey, TOKEN_RE, type ExportLink } from '../crm/insights/segments/export.ts';
+import { exportLinkKey, TOKEN_RE, type ExportLink } from '../crm/insights/index.ts';
 
 /**
  * GET /exports/:token — the download link of a segment export. The token (192 random bits) is

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { StaffActor } from '../bot/types.ts';
-import { AppError, notFound } from '../crm/kernel/errors.ts';
+import { AppError, notFound } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { can } from '../crm/kernel/permissions.ts';
-import { forbidden } from '../crm/kernel/errors.ts';
+import { can } from '../crm/kernel/index.ts';
+import { forbidden } from '../crm/kernel/index.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Actor } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { isAppError } from '../crm/kernel/errors.ts';
+import { isAppError } from '../crm/kernel/index.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from './types.ts';

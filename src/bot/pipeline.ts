@@ -1,4 +1,4 @@
-import { isAppError } from '../crm/kernel/errors.ts';
+import { isAppError } from '../crm/kernel/index.ts';
 import { CLARIFY_INTENT, type Router } from '../intents/router/types.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';

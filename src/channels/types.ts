@@ -1,4 +1,4 @@
-import type { AppError } from '../crm/kernel/errors.ts';
+import type { AppError } from '../crm/kernel/index.ts';
 import type { BotAnswer, Channel, InboundMessage } from '../bot/types.ts';
 
 /** A platform request reduced to what an adapter needs (no framework types leak in). */

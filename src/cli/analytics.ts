@@ -11,13 +11,13 @@ import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { fitBgNbd } from '../crm/insights/clv/bgnbd.ts';
-import { parseIsoDay } from '../crm/insights/clv/days.ts';
-import { fitGammaGamma, type GammaGammaFit } from '../crm/insights/clv/gamma-gamma.ts';
-import { scoreCustomers } from '../crm/insights/clv/score.ts';
-import { pearson } from '../crm/insights/clv/stats.ts';
-import { TransactionLedger } from '../crm/insights/clv/summary.ts';
-import { readTransactionFile, TransactionFormat, TransactionParseError } from '../crm/insights/clv/transactions.ts';
+import { fitBgNbd } from '../crm/insights/index.ts';
+import { parseIsoDay } from '../crm/insights/index.ts';
+import { fitGammaGamma, type GammaGammaFit } from '../crm/insights/index.ts';
+import { scoreCustomers } from '../crm/insights/index.ts';
+import { pearson } from '../crm/insights/index.ts';
+import { TransactionLedger } from '../crm/insights/index.ts';
+import { readTransactionFile, TransactionFormat, TransactionParseError } from '../crm/insights/index.ts';
 
 const USAGE = `usage: npm run analytics -- bgnbd --input <file> --format cdnow|csv \\
          --calibration-end YYYY-MM-DD --holdout-end YYYY-MM-DD --out <csv>

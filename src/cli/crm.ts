@@ -5,11 +5,11 @@
  */
 import ExcelJS from 'exceljs';
 import { loadConfig } from '../config.ts';
-import { CRM_USAGE, parseCrmArgs, type CrmCommand } from '../crm/customers/import/cli-args.ts';
-import { writeCsv } from '../crm/customers/import/csv.ts';
-import { importMembers, type ImportProgress } from '../crm/customers/import/import.ts';
-import { consoleAccess, storeIdOf } from '../crm/customers/import/staff.ts';
-import { EXPORT_FIELDS, exportMembers } from '../crm/customers/export.ts';
+import { CRM_USAGE, parseCrmArgs, type CrmCommand } from '../crm/customers/index.ts';
+import { writeCsv } from '../crm/customers/index.ts';
+import { importMembers, type ImportProgress } from '../crm/customers/index.ts';
+import { consoleAccess, storeIdOf } from '../crm/customers/index.ts';
+import { EXPORT_FIELDS, exportMembers } from '../crm/customers/index.ts';
 import { createServices, type Services } from '../services.ts';
 import { runCli } from './run.ts';
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config.ts';
-import { isAppError } from '../crm/kernel/errors.ts';
+import { isAppError } from '../crm/kernel/index.ts';
 
 /** One line for a failure: the message and its code (AppError's, or a driver's such as ECONNREFUSED), never a stack. */
 export function describeCliError(e: unknown): string {

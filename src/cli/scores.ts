@@ -10,9 +10,9 @@
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
-import { recomputeScores } from '../crm/insights/scores/recompute.ts';
-import { refreshSmartTags } from '../crm/engagement/smart-tags/smart-tags.ts';
-import { warmHealthCache } from '../crm/insights/health/dashboard.ts';
+import { recomputeScores } from '../crm/insights/index.ts';
+import { refreshSmartTags } from '../crm/engagement/index.ts';
+import { warmHealthCache } from '../crm/insights/index.ts';
 import { createServices } from '../services.ts';
 import { runCli } from './run.ts';
 

@@ -11,7 +11,7 @@ import { loadConfig } from '../config.ts';
 import { runCli } from './run.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPrisma } from '../db/prisma.ts';
-import { isAppError } from '../crm/kernel/errors.ts';
+import { isAppError } from '../crm/kernel/index.ts';
 
 export const TOKEN_USAGE = `usage: npm run crm:token -- --staff <wecom userid> --name <label>
        npm run crm:token -- --list [--staff <wecom userid>]

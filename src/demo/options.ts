@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../crm/kernel/errors.ts';
+import { AppError } from '../crm/kernel/index.ts';
 import { startOfChinaDay } from './calendar.ts';
 import { FIXED_MEMBERS } from './fixed-members.ts';
 

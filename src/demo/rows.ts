@@ -1,6 +1,6 @@
 import { chinaDayIndex, chinaYmd } from './calendar.ts';
-import { referralCode } from '../crm/loyalty/koc/referral-code.ts';
-import { ticketNoFor } from '../crm/service/tickets/create.ts';
+import { referralCode } from '../crm/loyalty/index.ts';
+import { ticketNoFor } from '../crm/service/index.ts';
 import type { GeneratedMember } from './member.ts';
 import type { ServiceRecords, TicketDraft } from './service-records.ts';
 import { centsToDecimal } from './money.ts';

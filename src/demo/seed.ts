@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type mysql from 'mysql2/promise';
 import type { SqlPool } from '../db/sql.ts';
-import { AppError } from '../crm/kernel/errors.ts';
+import { AppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { chinaDayIndex, chinaDayStart, HOUR_MS, startOfChinaDay } from './calendar.ts';
 import { DEMO_STAFF, DEMO_STORES } from './identities.ts';

@@ -1,4 +1,4 @@
-import type { TicketPriority, TicketType } from '../crm/service/tickets/sla.ts';
+import type { TicketPriority, TicketType } from '../crm/service/index.ts';
 import { chinaDayIndex, chinaDayStart, DAY_MS, HOUR_MS } from './calendar.ts';
 import type { Campaign } from './campaigns.ts';
 import { storeStaff, type DemoStaff } from './identities.ts';

@@ -1,4 +1,4 @@
-import { slaDue, type TicketPriority, type TicketStatus } from '../crm/service/tickets/sla.ts';
+import { slaDue, type TicketPriority, type TicketStatus } from '../crm/service/index.ts';
 import { DAY_MS, HOUR_MS } from './calendar.ts';
 import type { Rng } from './random.ts';
 

@@ -4,7 +4,7 @@ import { apiRoutes } from '../api/index.ts';
 import type { Channel } from '../bot/types.ts';
 import { CONSOLE_PAGE } from '../channels/console/page.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
-import { AppError, notFound } from '../crm/kernel/errors.ts';
+import { AppError, notFound } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { exportRoutes } from '../api/segment-export-route.ts';
 import { accessLog } from './access-log.ts';

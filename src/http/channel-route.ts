@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
 import type { ChannelAdapter, RawResponse } from '../channels/types.ts';
-import { payloadTooLarge } from '../crm/kernel/errors.ts';
+import { payloadTooLarge } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 
 export interface ChannelRouteDeps {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isAppError } from '../crm/kernel/errors.ts';
+import { isAppError } from '../crm/kernel/index.ts';
 import type { Logger } from '../logger.ts';
 
 /** The one error body of every HTTP endpoint: `{ error: { code, message, requestId } }`. */

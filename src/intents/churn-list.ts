@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { storeScope } from '../crm/kernel/permissions.ts';
-import { churnList as listChurn } from '../crm/insights/churn/list.ts';
+import { storeScope } from '../crm/kernel/index.ts';
+import { churnList as listChurn } from '../crm/insights/index.ts';
 import { renderChurn } from './render/churn.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';

@@ -1,5 +1,5 @@
 import type { Actor } from '../bot/types.ts';
-import { can } from '../crm/kernel/permissions.ts';
+import { can } from '../crm/kernel/index.ts';
 import type { IntentDef } from './types.ts';
 
 /** The intents this actor may use: their audience, and for staff the permission of their role. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { storeScope } from '../crm/kernel/permissions.ts';
+import { storeScope } from '../crm/kernel/index.ts';
 import { healthTrendChart } from './render/charts/health-chart.ts';
-import { healthDashboard, type Granularity } from '../crm/insights/health/dashboard.ts';
+import { healthDashboard, type Granularity } from '../crm/insights/index.ts';
 import { renderHealth } from './render/insights.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';

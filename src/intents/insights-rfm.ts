@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { storeScope } from '../crm/kernel/permissions.ts';
-import { rfmOverview } from '../crm/insights/scores/index.ts';
+import { storeScope } from '../crm/kernel/index.ts';
+import { rfmOverview } from '../crm/insights/index.ts';
 import { renderRfm } from './render/insights.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { kocLeaderboard, kocStats } from '../crm/loyalty/koc/index.ts';
-import { formatYuan } from '../crm/kernel/money.ts';
+import { kocLeaderboard, kocStats } from '../crm/loyalty/index.ts';
+import { formatYuan } from '../crm/kernel/index.ts';
 import { memberLabel } from './render/member.ts';
 import { renderKoc } from './render/service.ts';
 import { MEMBER_REF_EXTRACT } from './slots/member-ref.ts';

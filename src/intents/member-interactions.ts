@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listInteractions } from '../crm/service/interactions/index.ts';
+import { listInteractions } from '../crm/service/index.ts';
 import { memberLabel } from './render/member.ts';
 import { interactionLine } from './render/service.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';

@@ -1,4 +1,4 @@
-import { memberLevelStatus } from '../crm/loyalty/membership/index.ts';
+import { memberLevelStatus } from '../crm/loyalty/index.ts';
 import { renderLevel } from './render/service.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, memberRefSchema } from './slots/member-ref.ts';
 import { focusOf, oneMember } from './slots/resolve-one.ts';

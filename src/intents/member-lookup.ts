@@ -1,4 +1,4 @@
-import { findMembers } from '../crm/customers/find.ts';
+import { findMembers } from '../crm/customers/index.ts';
 import { renderLookup } from './render/member.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, memberRefSchema } from './slots/member-ref.ts';
 import { staffAccess } from './staff.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { memberOrders } from '../crm/sales/member-orders.ts';
+import { memberOrders } from '../crm/sales/index.ts';
 import { renderUnresolved } from './render/member.ts';
 import { renderOrders } from './render/orders.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';

@@ -1,4 +1,4 @@
-import { memberSummary as summarize } from '../crm/customers/summary.ts';
+import { memberSummary as summarize } from '../crm/customers/index.ts';
 import { llmMemberSummary } from '../llm/summary.ts';
 import { renderSummary, renderUnresolved } from './render/member.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, memberRefSchema } from './slots/member-ref.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listTickets } from '../crm/service/tickets/index.ts';
+import { listTickets } from '../crm/service/index.ts';
 import { memberLabel } from './render/member.ts';
 import { ticketLine } from './render/service.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { adjustPoints, POINTS_CONFIRM_LIMIT } from '../crm/loyalty/points/index.ts';
-import { resolveMember } from '../crm/customers/resolve.ts';
+import { adjustPoints, POINTS_CONFIRM_LIMIT } from '../crm/loyalty/index.ts';
+import { resolveMember } from '../crm/customers/index.ts';
 import { parsePoints } from './parse/service-text.ts';
 import { memberLabel } from './render/member.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';

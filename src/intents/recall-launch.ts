@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { journeyDeps } from '../crm/automation/journeys/deps.ts';
-import { audienceLabel, launchRecall, previewRecall, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/recall/recall.ts';
-import { findSegmentInText } from '../crm/insights/segments/segments.ts';
-import type { StaffAccess } from '../crm/kernel/access.ts';
+import { journeyDeps } from '../crm/automation/index.ts';
+import { audienceLabel, launchRecall, previewRecall, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/index.ts';
+import { findSegmentInText } from '../crm/insights/index.ts';
+import type { StaffAccess } from '../crm/kernel/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 

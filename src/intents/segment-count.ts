@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { storeScope } from '../crm/kernel/permissions.ts';
-import type { StaffAccess } from '../crm/kernel/access.ts';
+import { storeScope } from '../crm/kernel/index.ts';
+import type { StaffAccess } from '../crm/kernel/index.ts';
 import { describeTree } from './parse/segment-phrase.ts';
-import { findSegmentInText, listSegments, refreshNow, visibleMemberCount, type SegmentInfo } from '../crm/insights/segments/segments.ts';
+import { findSegmentInText, listSegments, refreshNow, visibleMemberCount, type SegmentInfo } from '../crm/insights/index.ts';
 import { stamp } from './render/segments.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';

@@ -1,6 +1,6 @@
 import type { StaffActor } from '../bot/types.ts';
-import type { StaffAccess } from '../crm/kernel/access.ts';
-import { forbidden } from '../crm/kernel/errors.ts';
+import type { StaffAccess } from '../crm/kernel/index.ts';
+import { forbidden } from '../crm/kernel/index.ts';
 import type { IntentContext } from './types.ts';
 
 /** A staff intent's CRM access; a member actor here is a routing bug, refused rather than trusted. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { applyBatchTag, planBatchTag } from '../crm/engagement/tags/batch.ts';
+import { applyBatchTag, planBatchTag } from '../crm/engagement/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { removeTag } from '../crm/engagement/tags/change.ts';
+import { removeTag } from '../crm/engagement/index.ts';
 import { renderTagChange } from './render/tags.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';
 import { staffAccess } from './staff.ts';

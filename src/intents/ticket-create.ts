@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createTicket } from '../crm/service/tickets/index.ts';
+import { createTicket } from '../crm/service/index.ts';
 import { parseTicket } from './parse/service-text.ts';
 import { renderTicket } from './render/service.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';

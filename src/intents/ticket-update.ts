@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assignTicket, changeTicketStatus, escalateTicket, getTicket, rateTicket } from '../crm/service/tickets/index.ts';
+import { assignTicket, changeTicketStatus, escalateTicket, getTicket, rateTicket } from '../crm/service/index.ts';
 import { parseTicketUpdate } from './parse/service-text.ts';
 import { renderTicket } from './render/service.ts';
 import { staffAccess } from './staff.ts';

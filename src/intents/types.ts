@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Actor, Channel, IntentResult, MemberActor, StaffActor } from '../bot/types.ts';
-import type { Permission } from '../crm/kernel/permissions.ts';
+import type { Permission } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 
 /** What an intent's run() gets besides its slots. */

@@ -1,4 +1,4 @@
-import { runCrmMaintenance } from '../crm/automation/maintenance.ts';
+import { runCrmMaintenance } from '../crm/automation/index.ts';
 import type { Services } from '../services.ts';
 import { startRepeatable, type Repeatable } from './repeatable.ts';
 

@@ -4,12 +4,12 @@
  * registered with idempotent job schedulers, so every process may call this at start.
  */
 import { Worker } from 'bullmq';
-import { churnDigest, journeyFailureAlerts, slaBreaches } from '../crm/automation/alerts/alerts.ts';
-import { journeyDeps, type JourneyDeps } from '../crm/automation/journeys/deps.ts';
-import { resumeOrphans } from '../crm/automation/journeys/schedule.ts';
-import { installTemplates } from '../crm/automation/journeys/templates.ts';
-import { scanTriggers } from '../crm/automation/journeys/triggers.ts';
-import { checkRecall, recallAttribution } from '../crm/automation/recall/recall.ts';
+import { churnDigest, journeyFailureAlerts, slaBreaches } from '../crm/automation/index.ts';
+import { journeyDeps, type JourneyDeps } from '../crm/automation/index.ts';
+import { resumeOrphans } from '../crm/automation/index.ts';
+import { installTemplates } from '../crm/automation/index.ts';
+import { scanTriggers } from '../crm/automation/index.ts';
+import { checkRecall, recallAttribution } from '../crm/automation/index.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyControlJob } from './queues.ts';
 

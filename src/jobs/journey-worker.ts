@@ -4,9 +4,9 @@
  * attempt the engine records the step as failed and the member moves on.
  */
 import { Worker } from 'bullmq';
-import { journeyDeps, type JourneyDeps } from '../crm/automation/journeys/deps.ts';
-import { processStep, type StepMemo } from '../crm/automation/journeys/engine.ts';
-import { applyOutcome } from '../crm/automation/journeys/schedule.ts';
+import { journeyDeps, type JourneyDeps } from '../crm/automation/index.ts';
+import { processStep, type StepMemo } from '../crm/automation/index.ts';
+import { applyOutcome } from '../crm/automation/index.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
 

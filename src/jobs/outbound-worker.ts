@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Channel } from '../bot/types.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
-import { isAppError } from '../crm/kernel/errors.ts';
+import { isAppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { outboundJobSchema, QUEUE_NAMES, type OutboundJob } from './queues.ts';
 

@@ -1,4 +1,4 @@
-import { runScoring } from '../crm/insights/scores/index.ts';
+import { runScoring } from '../crm/insights/index.ts';
 import type { Services } from '../services.ts';
 import { startRepeatable, type Repeatable } from './repeatable.ts';
 

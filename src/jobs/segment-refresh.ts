@@ -1,6 +1,6 @@
-import { purgeOldExports } from '../crm/insights/segments/export.ts';
-import { refreshSegment, type RunResult } from '../crm/insights/segments/run.ts';
-import { parseSegmentTree } from '../crm/insights/segments/tree.ts';
+import { purgeOldExports } from '../crm/insights/index.ts';
+import { refreshSegment, type RunResult } from '../crm/insights/index.ts';
+import { parseSegmentTree } from '../crm/insights/index.ts';
 import type { Services } from '../services.ts';
 import { startRepeatable, type Repeatable } from './repeatable.ts';
 

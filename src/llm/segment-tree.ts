@@ -1,8 +1,8 @@
 import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
-import { FIELDS, METRICS } from '../crm/insights/segments/fields.ts';
-import { OPS, parseSegmentTree, type SegmentTree } from '../crm/insights/segments/tree.ts';
-import { isAppError } from '../crm/kernel/errors.ts';
+import { FIELDS, METRICS } from '../crm/insights/index.ts';
+import { OPS, parseSegmentTree, type SegmentTree } from '../crm/insights/index.ts';
+import { isAppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { meteredCaller, withBudget } from './client.ts';
 import { knownNamesIn } from './names.ts';

@@ -1,6 +1,6 @@
-import type { StaffAccess } from '../../crm/kernel/access.ts';
-import { memberOrders } from '../../crm/sales/member-orders.ts';
-import { notFound } from '../../crm/kernel/errors.ts';
+import type { StaffAccess } from '../../crm/kernel/index.ts';
+import { memberOrders } from '../../crm/sales/index.ts';
+import { notFound } from '../../crm/kernel/index.ts';
 import { visibleMemberOr404 } from './visible.ts';
 
 export interface OrderRow {

@@ -1,7 +1,7 @@
-import type { StaffAccess } from '../../crm/kernel/access.ts';
-import { requirePermission } from '../../crm/kernel/access.ts';
-import { audit } from '../../crm/kernel/audit.ts';
-import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../../crm/insights/rfm/rfm.ts';
+import type { StaffAccess } from '../../crm/kernel/index.ts';
+import { requirePermission } from '../../crm/kernel/index.ts';
+import { audit } from '../../crm/kernel/index.ts';
+import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../../crm/insights/index.ts';
 import { visibleMemberOr404 } from './visible.ts';
 
 export type ValueScore =

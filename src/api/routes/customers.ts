@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { MEMBER_SORTS, listMembers } from '../../crm/customers/list.ts';
-import { memberSummary } from '../../crm/customers/summary.ts';
-import { profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/update.ts';
+import { MEMBER_SORTS, listMembers } from '../../crm/customers/index.ts';
+import { memberSummary } from '../../crm/customers/index.ts';
+import { profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
 import { customerOrders } from '../customers/orders.ts';
 import { customerValueScore } from '../customers/value-score.ts';
 import { visibleMemberOr404 } from '../customers/visible.ts';
-import { notFound } from '../../crm/kernel/errors.ts';
+import { notFound } from '../../crm/kernel/index.ts';
 import { defineRoute } from '../route.ts';
 import { dayOrNull, decimalString, idParam, iso, isoDate, isoDateTime, isoOrNull, jsonify, paged, pageQuery, pageWindow } from '../schemas.ts';
 

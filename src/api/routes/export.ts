@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXPORT_FIELDS, exportMembers, type ExportField } from '../../crm/customers/export.ts';
+import { EXPORT_FIELDS, exportMembers, type ExportField } from '../../crm/customers/index.ts';
 import { csvStream } from '../export/csv.ts';
 import { defineRoute } from '../route.ts';
 import { queryBool } from '../schemas.ts';

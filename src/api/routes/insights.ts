@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { healthTrendChart } from '../../intents/render/charts/health-chart.ts';
-import { churnList } from '../../crm/insights/churn/list.ts';
-import { healthDashboard } from '../../crm/insights/health/dashboard.ts';
-import { rfmOverview } from '../../crm/insights/scores/index.ts';
+import { churnList } from '../../crm/insights/index.ts';
+import { healthDashboard } from '../../crm/insights/index.ts';
+import { rfmOverview } from '../../crm/insights/index.ts';
 import { defineRoute } from '../route.ts';
 import { decimalString, isoDateTime, jsonify, queryBool } from '../schemas.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { completeFollowUp, listInteractions, logInteraction, pendingFollowUps } from '../../crm/service/interactions/index.ts';
+import { completeFollowUp, listInteractions, logInteraction, pendingFollowUps } from '../../crm/service/index.ts';
 import { defineRoute } from '../route.ts';
 import { idParam, isoDateTime, jsonify, paged, pageQuery, pageWindow, queryBool } from '../schemas.ts';
 import { ticketSchema } from './tickets.ts';

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { requirePermission } from '../../crm/kernel/access.ts';
-import { TRIGGER_TYPES, parseJourneyDefinition } from '../../crm/automation/journeys/definition.ts';
-import { journeyDeps } from '../../crm/automation/journeys/deps.ts';
-import { enrollMembers } from '../../crm/automation/journeys/schedule.ts';
-import { automationLogs, journeyStats } from '../../crm/automation/journeys/stats.ts';
-import { createJourney, deleteJourney, getJourney, listJourneys, setJourneyStatus, updateJourney, type JourneyInfo } from '../../crm/automation/journeys/store.ts';
-import { installTemplates, TEMPLATES } from '../../crm/automation/journeys/templates.ts';
-import { emitTrigger } from '../../crm/automation/journeys/triggers.ts';
-import { isAppError, notFound } from '../../crm/kernel/errors.ts';
+import { requirePermission } from '../../crm/kernel/index.ts';
+import { TRIGGER_TYPES, parseJourneyDefinition } from '../../crm/automation/index.ts';
+import { journeyDeps } from '../../crm/automation/index.ts';
+import { enrollMembers } from '../../crm/automation/index.ts';
+import { automationLogs, journeyStats } from '../../crm/automation/index.ts';
+import { createJourney, deleteJourney, getJourney, listJourneys, setJourneyStatus, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';
+import { installTemplates, TEMPLATES } from '../../crm/automation/index.ts';
+import { emitTrigger } from '../../crm/automation/index.ts';
+import { isAppError, notFound } from '../../crm/kernel/index.ts';
 import { defineRoute } from '../route.ts';
 import { idParam, iso, isoDateTime, isoOrNull, paged, pageQuery } from '../schemas.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { findDuplicates } from '../../crm/customers/duplicates.ts';
-import { eraseMember } from '../../crm/customers/erase.ts';
-import { mergeMembers } from '../../crm/customers/merge.ts';
+import { findDuplicates } from '../../crm/customers/index.ts';
+import { eraseMember } from '../../crm/customers/index.ts';
+import { mergeMembers } from '../../crm/customers/index.ts';
 import { defineRoute } from '../route.ts';
 import { decimalString, idParam, isoDateTime, jsonify } from '../schemas.ts';
 

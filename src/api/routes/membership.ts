@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { kocLeaderboard, kocStats } from '../../crm/loyalty/koc/index.ts';
-import { enrolMember, levelHistory, listLevels, memberLevelStatus, setMemberLevel, upsertLevel } from '../../crm/loyalty/membership/index.ts';
+import { kocLeaderboard, kocStats } from '../../crm/loyalty/index.ts';
+import { enrolMember, levelHistory, listLevels, memberLevelStatus, setMemberLevel, upsertLevel } from '../../crm/loyalty/index.ts';
 import { defineRoute } from '../route.ts';
 import { decimalString, isoDateTime, idParam, jsonify } from '../schemas.ts';
 

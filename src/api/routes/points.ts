@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adjustPoints, pointsHistory } from '../../crm/loyalty/points/index.ts';
+import { adjustPoints, pointsHistory } from '../../crm/loyalty/index.ts';
 import { defineRoute } from '../route.ts';
 import { idParam, isoDateTime, jsonify } from '../schemas.ts';
 

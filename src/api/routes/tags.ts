@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchTag, createTag, deleteTag, listTags, mergeTags, updateTag } from '../../crm/engagement/tags/manage.ts';
+import { batchTag, createTag, deleteTag, listTags, mergeTags, updateTag } from '../../crm/engagement/index.ts';
 import { defineRoute } from '../route.ts';
 import { idParam, iso, isoDateTime, jsonify } from '../schemas.ts';
 

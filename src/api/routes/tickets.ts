@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assignTicket, changeTicketStatus, createTicket, escalateTicket, getTicket, listTickets, rateTicket } from '../../crm/service/tickets/index.ts';
+import { assignTicket, changeTicketStatus, createTicket, escalateTicket, getTicket, listTickets, rateTicket } from '../../crm/service/index.ts';
 import { defineRoute } from '../route.ts';
 import { idParam, isoDateTime, jsonify, paged, pageQuery, pageWindow, queryBool } from '../schemas.ts';
 

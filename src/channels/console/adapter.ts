@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../crm/kernel/errors.ts';
+import { badRequest } from '../../crm/kernel/index.ts';
 import type { ChannelAdapter, ParseResult } from '../types.ts';
 
 /** DESIGN.md contract: `POST /console/messages` body `{ from, text }` (+ optional id for idempotent resends). */

@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BotAnswer, InboundMessage } from '../../bot/types.ts';
-import { AppError, badRequest, payloadTooLarge, unauthorized } from '../../crm/kernel/errors.ts';
+import { AppError, badRequest, payloadTooLarge, unauthorized } from '../../crm/kernel/index.ts';
 import { assertFresh, assertPlainSignature, assertSignature, decrypt, deriveAesKey } from '../shared/crypto.ts';
 import type { ChannelAdapter, ParseResult, RawRequest, RawResponse } from '../types.ts';
 import { detectFormat, parsePayload, type MpPayload, type SubscriptionItem } from './payload.ts';

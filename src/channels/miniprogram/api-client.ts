@@ -6,7 +6,7 @@
  */
 import { callTencentApi } from '../shared/tencent-http.ts';
 import type { Config } from '../../config.ts';
-import { AppError } from '../../crm/kernel/errors.ts';
+import { AppError } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { createTokenCache } from '../shared/token-cache.ts';
 import { IP_NOT_WHITELISTED, MP_TOKEN_ERRCODES, mpApiError, mpTransportError } from './api-errors.ts';

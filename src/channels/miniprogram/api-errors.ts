@@ -4,7 +4,7 @@
  * (DESIGN.md habit 5). The codes that mean "this member cannot be reached right now" are not
  * errors of ours: the messenger turns them into typed results instead of retries.
  */
-import { AppError } from '../../crm/kernel/errors.ts';
+import { AppError } from '../../crm/kernel/index.ts';
 
 /** The access token is invalid or expired: drop it, fetch a new one, retry once (DESIGN.md). */
 export const MP_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);

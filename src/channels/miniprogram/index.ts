@@ -2,7 +2,7 @@
  * The mini-program channel, wired from config: the one call the runtime needs, plus the
  * messenger the journey engine uses for customer-service and subscribe messages.
  */
-import { AppError } from '../../crm/kernel/errors.ts';
+import { AppError } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { createMiniProgramAdapter, type MiniProgramAdapter, type MpEventData } from './adapter.ts';
 import { createMpApiClient } from './api-client.ts';

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../logger.ts';
 import type { Redis } from '../../redis.ts';
-import { isAppError } from '../../crm/kernel/errors.ts';
+import { isAppError } from '../../crm/kernel/index.ts';
 import { splitUtf8 } from '../wecom/split.ts';
 import type { MpApiClient } from './api-client.ts';
 import { REPLY_COUNT_LIMIT, REPLY_TIME_LIMIT, SUBSCRIPTION_REFUSED, mpApiError } from './api-errors.ts';

@@ -12,7 +12,7 @@
  * - subscribe_msg_change_event: the same under SubscribeMsgChangeEvent (only "reject" is pushed).
  * - subscribe_msg_sent_event: SubscribeMsgSentEvent / List {TemplateId, MsgID, ErrorCode, ErrorStatus}.
  */
-import { badRequest } from '../../crm/kernel/errors.ts';
+import { badRequest } from '../../crm/kernel/index.ts';
 import { parseXmlTree } from '../shared/xml.ts';
 
 export type PayloadFormat = 'json' | 'xml';

@@ -14,7 +14,7 @@
  * an AppError with a 4xx status, so bad input can never become a 5xx or a crash.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../../crm/kernel/errors.ts';
+import { AppError } from '../../crm/kernel/index.ts';
 
 /** PKCS#7 block size WeCom pads to (its SDKs use 32, not AES's 16). */
 export const PAD_BLOCK = 32;

@@ -1,4 +1,4 @@
-import { isAppError } from '../../crm/kernel/errors.ts';
+import { isAppError } from '../../crm/kernel/index.ts';
 import type { ParseResult, RawRequest } from '../types.ts';
 
 /**

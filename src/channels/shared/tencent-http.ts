@@ -1,4 +1,4 @@
-import { AppError } from '../../crm/kernel/errors.ts';
+import { AppError } from '../../crm/kernel/index.ts';
 
 /** How one platform names its transport failures (`wecom_unreachable`, `mp_unreachable_api` …). */
 export interface TencentHttpErrors {

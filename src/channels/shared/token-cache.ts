@@ -8,7 +8,7 @@
  *   the cache until the new token appears or the lock expires.
  */
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../crm/kernel/errors.ts';
+import { AppError } from '../../crm/kernel/index.ts';
 import type { Logger } from '../../logger.ts';
 import type { Redis } from '../../redis.ts';
 

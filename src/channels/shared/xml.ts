@@ -8,7 +8,7 @@
  * unclosed tags, which would let a truncated body through).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { AppError, payloadTooLarge } from '../../crm/kernel/errors.ts';
+import { AppError, payloadTooLarge } from '../../crm/kernel/index.ts';
 
 /** Largest XML we parse (a WeCom text message is at most 2048 bytes of content plus a few fields). */
 export const MAX_XML_BYTES = 64 * 1024;

@@ -6,7 +6,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { BotAnswer, InboundMessage } from '../../bot/types.ts';
 import type { Config } from '../../config.ts';
-import { AppError, badRequest, payloadTooLarge, unauthorized } from '../../crm/kernel/errors.ts';
+import { AppError, badRequest, payloadTooLarge, unauthorized } from '../../crm/kernel/index.ts';
 import type { ChannelAdapter, ParseResult, RawRequest, RawResponse } from '../types.ts';
 import type { WeComApiClient } from './api-client.ts';
 import { assertFresh, assertSignature, computeSignature, decrypt, deriveAesKey, encrypt } from '../shared/crypto.ts';

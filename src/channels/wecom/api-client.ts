@@ -9,7 +9,7 @@
 import { callTencentApi } from '../shared/tencent-http.ts';
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.ts';
-import { AppError } from '../../crm/kernel/errors.ts';
+import { AppError } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { IP_NOT_TRUSTED, IP_NOT_TRUSTED_EXPLANATION, TOKEN_ERRCODES, weComApiError, weComTransportError } from './api-errors.ts';
 import { splitUtf8 } from './split.ts';

@@ -3,7 +3,7 @@
  * to AppErrors with a retryable flag: the outbound BullMQ job retries with backoff on retryable
  * ones and gives up on the rest (DESIGN.md habit 5).
  */
-import { AppError } from '../../crm/kernel/errors.ts';
+import { AppError } from '../../crm/kernel/index.ts';
 
 /** The access token is invalid or expired: drop it, fetch a new one, retry once (DESIGN.md). */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([

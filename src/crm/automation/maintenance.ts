@@ -1,8 +1,8 @@
 import type { Services } from '../../services.ts';
-import { reviewMemberLevel } from '../loyalty/membership/change.ts';
-import { expireDuePoints } from '../loyalty/points/expiry.ts';
-import { evaluateAllTagRules, type RuleRun } from '../engagement/tags/rules.ts';
-import { escalateOverdueTickets } from '../service/tickets/update.ts';
+import { reviewMemberLevel } from '../loyalty/index.ts';
+import { expireDuePoints } from '../loyalty/index.ts';
+import { evaluateAllTagRules, type RuleRun } from '../engagement/index.ts';
+import { escalateOverdueTickets } from '../service/index.ts';
 
 export interface MaintenanceReport {
   points: { members: number; points: number };

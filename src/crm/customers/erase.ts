@@ -1,10 +1,10 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { leaveCohorts } from '../sales/cohort-leave.ts';
-import { AppError, forbidden } from '../kernel/errors.ts';
-import type { StaffAccess } from '../kernel/access.ts';
-import { requirePermission } from '../kernel/access.ts';
-import { audit } from '../kernel/audit.ts';
-import type { CrmAccess } from '../service/tickets/types.ts';
+import { leaveCohorts } from '../sales/index.ts';
+import { AppError, forbidden } from '../kernel/index.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { requirePermission } from '../kernel/index.ts';
+import { audit } from '../kernel/index.ts';
+import type { CrmAccess } from '../service/index.ts';
 import { memberInScope } from './in-scope.ts';
 
 /** What stays of an erased member: a placeholder name and a phone no real number can have. */

@@ -1,10 +1,10 @@
-import { badRequest } from '../kernel/errors.ts';
+import { badRequest } from '../kernel/index.ts';
 import type { Prisma } from '../../db/prisma.ts';
-import type { StaffAccess } from '../kernel/access.ts';
-import { requirePermission } from '../kernel/access.ts';
-import { audit } from '../kernel/audit.ts';
-import { can } from '../kernel/permissions.ts';
-import { maskPhone } from '../kernel/mask.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { requirePermission } from '../kernel/index.ts';
+import { audit } from '../kernel/index.ts';
+import { can } from '../kernel/index.ts';
+import { maskPhone } from '../kernel/index.ts';
 import { visibleMembers } from './scope.ts';
 
 /** Fields a member export may contain; phone is masked unless asked for and allowed. */

@@ -1,5 +1,5 @@
 import type { StaffActor } from '../../bot/types.ts';
-import { notFound } from '../kernel/errors.ts';
+import { notFound } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { visibleMembers } from './scope.ts';
 

@@ -1,5 +1,5 @@
-import type { StaffAccess } from '../kernel/access.ts';
-import { storeScope } from '../kernel/permissions.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { storeScope } from '../kernel/index.ts';
 import { normalizeText } from './identifiers.ts';
 import type { MemberListFilters } from './list.ts';
 

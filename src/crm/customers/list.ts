@@ -1,8 +1,8 @@
-import type { StaffAccess } from '../kernel/access.ts';
-import { requirePermission } from '../kernel/access.ts';
-import { audit } from '../kernel/audit.ts';
-import { can } from '../kernel/permissions.ts';
-import { badRequest } from '../kernel/errors.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { requirePermission } from '../kernel/index.ts';
+import { audit } from '../kernel/index.ts';
+import { can } from '../kernel/index.ts';
+import { badRequest } from '../kernel/index.ts';
 import type { MemberBrief } from './find.ts';
 import { normalizeName, normalizePhone, normalizeText } from './identifiers.ts';
 import { tagCountParams, tagCountSql, tagPageHint } from './list-tag.ts';

@@ -1,12 +1,12 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { AppError, badRequest } from '../kernel/errors.ts';
-import type { StaffAccess } from '../kernel/access.ts';
-import { requirePermission } from '../kernel/access.ts';
-import { audit } from '../kernel/audit.ts';
-import { appendLedger } from '../loyalty/points/ledger.ts';
-import { leaveCohorts } from '../sales/cohort-leave.ts';
-import { resyncMembers } from '../sales/rollup.ts';
-import { reevaluateMemberRuleTags } from '../engagement/tags/rules.ts';
+import { AppError, badRequest } from '../kernel/index.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { requirePermission } from '../kernel/index.ts';
+import { audit } from '../kernel/index.ts';
+import { appendLedger } from '../loyalty/index.ts';
+import { leaveCohorts } from '../sales/index.ts';
+import { resyncMembers } from '../sales/index.ts';
+import { reevaluateMemberRuleTags } from '../engagement/index.ts';
 import { memberInScope } from './in-scope.ts';
 
 export interface MergeResult {

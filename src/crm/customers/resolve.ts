@@ -1,4 +1,4 @@
-import type { StaffAccess } from '../kernel/access.ts';
+import type { StaffAccess } from '../kernel/index.ts';
 import { searchMembers, type MemberBrief, type MemberSearch } from './find.ts';
 import type { MemberRef } from './ref.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StaffActor } from '../../bot/types.ts';
 import type { Services } from '../../services.ts';
-import { phoneFor } from '../kernel/mask.ts';
+import { phoneFor } from '../kernel/index.ts';
 import { visibleMembersSql } from './scope.ts';
 
 /**

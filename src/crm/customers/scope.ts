@@ -1,6 +1,6 @@
 import type { StaffActor } from '../../bot/types.ts';
 import type { Prisma } from '../../db/prisma.ts';
-import { storeScope } from '../kernel/permissions.ts';
+import { storeScope } from '../kernel/index.ts';
 
 /**
  * The members this staff member may see: HQ roles every store, store roles only members whose

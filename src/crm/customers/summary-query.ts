@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notFound } from '../kernel/errors.ts';
+import { notFound } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 
 /**

@@ -1,7 +1,7 @@
-import type { StaffAccess } from '../kernel/access.ts';
-import { requirePermission } from '../kernel/access.ts';
-import { daysBetween } from '../kernel/china-calendar.ts';
-import { auditMemberRead } from '../kernel/audit-read.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { requirePermission } from '../kernel/index.ts';
+import { daysBetween } from '../kernel/index.ts';
+import { auditMemberRead } from '../kernel/index.ts';
 import type { MemberBrief, MemberSearch } from './find.ts';
 import type { MemberRef } from './ref.ts';
 import { resolveMember } from './resolve.ts';

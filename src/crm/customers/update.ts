@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { AppError, badRequest } from '../kernel/errors.ts';
-import type { StaffAccess } from '../kernel/access.ts';
-import { requirePermission } from '../kernel/access.ts';
-import { audit } from '../kernel/audit.ts';
-import { can, storeScope } from '../kernel/permissions.ts';
-import { maskPhone } from '../kernel/mask.ts';
+import { AppError, badRequest } from '../kernel/index.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { requirePermission } from '../kernel/index.ts';
+import { audit } from '../kernel/index.ts';
+import { can, storeScope } from '../kernel/index.ts';
+import { maskPhone } from '../kernel/index.ts';
 import { normalizeName, normalizePhone } from './identifiers.ts';
 import { memberInScope } from './in-scope.ts';
 

@@ -1,9 +1,9 @@
-import type { StaffAccess } from '../kernel/access.ts';
-import { requirePermission } from '../kernel/access.ts';
-import { auditMemberRead } from '../kernel/audit-read.ts';
-import type { MemberBrief, MemberSearch } from '../customers/find.ts';
-import type { MemberRef } from '../customers/ref.ts';
-import { resolveMember } from '../customers/resolve.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { requirePermission } from '../kernel/index.ts';
+import { auditMemberRead } from '../kernel/index.ts';
+import type { MemberBrief, MemberSearch } from '../customers/index.ts';
+import type { MemberRef } from '../customers/index.ts';
+import { resolveMember } from '../customers/index.ts';
 
 export interface OrderLine {
   id: number;

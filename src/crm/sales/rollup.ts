@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { AppError } from '../kernel/errors.ts';
+import { AppError } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';

@@ -1,7 +1,7 @@
-import { maskPhone } from '../kernel/mask.ts';
+import { maskPhone } from '../kernel/index.ts';
 import { createTicket } from './tickets/index.ts';
 import type { TicketView } from './tickets/types.ts';
-import type { SelfAccess } from '../loyalty/self/access.ts';
+import type { SelfAccess } from '../loyalty/index.ts';
 
 export interface Handoff {
   ticket: TicketView;

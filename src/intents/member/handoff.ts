@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handOff } from '../../crm/service/handoff.ts';
+import { handOff } from '../../crm/service/index.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';
 

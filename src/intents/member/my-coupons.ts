@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { formatDate } from '../../crm/kernel/china-calendar.ts';
-import { formatYuan } from '../../crm/kernel/money.ts';
-import { myCoupons } from '../../crm/loyalty/self/account.ts';
+import { formatDate } from '../../crm/kernel/index.ts';
+import { formatYuan } from '../../crm/kernel/index.ts';
+import { myCoupons } from '../../crm/loyalty/index.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { myAccount } from '../../crm/loyalty/self/account.ts';
+import { myAccount } from '../../crm/loyalty/index.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { myOrders } from '../../crm/loyalty/self/account.ts';
+import { myOrders } from '../../crm/loyalty/index.ts';
 import { renderOrders } from '../render/orders.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';

@@ -1,6 +1,6 @@
 import { CN_NUMERAL, parseNumber, scaleDecimal } from '../router/numbers.ts';
-import { FIELDS, METRICS, SCORES } from '../../crm/insights/segments/fields.ts';
-import { RELATIVE_DAYS, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/segments/tree.ts';
+import { FIELDS, METRICS, SCORES } from '../../crm/insights/index.ts';
+import { RELATIVE_DAYS, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
 
 /**
  * A small rule-based parser for how staff phrase segment conditions in chat:

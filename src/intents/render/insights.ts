@@ -1,6 +1,6 @@
-import type { HealthDashboard, HealthFigures } from '../../crm/insights/health/dashboard.ts';
-import { formatYuan } from '../../crm/kernel/money.ts';
-import type { RfmOverview } from '../../crm/insights/scores/index.ts';
+import type { HealthDashboard, HealthFigures } from '../../crm/insights/index.ts';
+import { formatYuan } from '../../crm/kernel/index.ts';
+import type { RfmOverview } from '../../crm/insights/index.ts';
 
 const CHINA = 8 * 3_600_000;
 const day = (d: Date) => new Date(d.getTime() + CHINA).toISOString().slice(5, 10);

@@ -1,7 +1,7 @@
-import { formatDate } from '../../crm/kernel/china-calendar.ts';
-import type { MemberBrief, MemberSearch } from '../../crm/customers/find.ts';
-import type { MemberSummary } from '../../crm/customers/summary.ts';
-import { formatYuan } from '../../crm/kernel/money.ts';
+import { formatDate } from '../../crm/kernel/index.ts';
+import type { MemberBrief, MemberSearch } from '../../crm/customers/index.ts';
+import type { MemberSummary } from '../../crm/customers/index.ts';
+import { formatYuan } from '../../crm/kernel/index.ts';
 
 /**
  * Member replies as plain text with line breaks (WeCom text messages and the console show the

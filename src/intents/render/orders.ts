@@ -1,6 +1,6 @@
-import { formatDate } from '../../crm/kernel/china-calendar.ts';
-import type { MemberOrders } from '../../crm/sales/member-orders.ts';
-import { formatYuan } from '../../crm/kernel/money.ts';
+import { formatDate } from '../../crm/kernel/index.ts';
+import type { MemberOrders } from '../../crm/sales/index.ts';
+import { formatYuan } from '../../crm/kernel/index.ts';
 import { memberLabel } from './member.ts';
 
 const itemsText = (items: MemberOrders['orders'][number]['items']) =>

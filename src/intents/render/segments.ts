@@ -1,4 +1,4 @@
-import type { SegmentPreview } from '../../crm/insights/segments/preview.ts';
+import type { SegmentPreview } from '../../crm/insights/index.ts';
 
 /** Chat text of segment answers (channel-neutral; the channels render it). */
 export function renderShare(count: number, total: number): string {

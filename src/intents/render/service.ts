@@ -1,10 +1,10 @@
-import { formatDate } from '../../crm/kernel/china-calendar.ts';
-import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionView } from '../../crm/service/interactions/types.ts';
-import type { KocStats } from '../../crm/loyalty/koc/stats.ts';
-import type { MemberLevelStatus } from '../../crm/loyalty/membership/status.ts';
-import { formatYuan } from '../../crm/kernel/money.ts';
-import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from '../../crm/service/tickets/sla.ts';
-import type { TicketView } from '../../crm/service/tickets/types.ts';
+import { formatDate } from '../../crm/kernel/index.ts';
+import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionView } from '../../crm/service/index.ts';
+import type { KocStats } from '../../crm/loyalty/index.ts';
+import type { MemberLevelStatus } from '../../crm/loyalty/index.ts';
+import { formatYuan } from '../../crm/kernel/index.ts';
+import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from '../../crm/service/index.ts';
+import type { TicketView } from '../../crm/service/index.ts';
 
 /** Replies of the service intents (tickets, interactions, points, level, KOC): plain text. */
 

@@ -1,4 +1,4 @@
-import type { TagChangeResult } from '../../crm/engagement/tags/change.ts';
+import type { TagChangeResult } from '../../crm/engagement/index.ts';
 import { memberLabel, renderUnresolved } from './member.ts';
 
 /** Replies of tag.add / tag.remove, one table of wording so the two never drift apart. */

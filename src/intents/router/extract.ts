@@ -1,4 +1,4 @@
-import { normalizeMemberNo, normalizePhone } from '../../crm/customers/identifiers.ts';
+import { normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
 /**

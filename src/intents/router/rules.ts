@@ -1,6 +1,6 @@
 import type { RouteResult } from '../../bot/types.ts';
-import { normalizeText } from '../../crm/customers/identifiers.ts';
-import { tagDictionary } from '../../crm/engagement/tags/dictionary.ts';
+import { normalizeText } from '../../crm/customers/index.ts';
+import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
 import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';

@@ -1,9 +1,9 @@
 import type { IntentResult } from '../../bot/types.ts';
-import type { StaffAccess } from '../../crm/kernel/access.ts';
-import { auditMemberRead } from '../../crm/kernel/audit-read.ts';
-import type { MemberBrief } from '../../crm/customers/find.ts';
-import type { MemberRef } from '../../crm/customers/ref.ts';
-import { resolveMember } from '../../crm/customers/resolve.ts';
+import type { StaffAccess } from '../../crm/kernel/index.ts';
+import { auditMemberRead } from '../../crm/kernel/index.ts';
+import type { MemberBrief } from '../../crm/customers/index.ts';
+import type { MemberRef } from '../../crm/customers/index.ts';
+import { resolveMember } from '../../crm/customers/index.ts';
 import { renderUnresolved } from '../render/member.ts';
 
 /**

@@ -9,8 +9,8 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { StaffActor } from '../../../bot/types.ts';
 import type { Services } from '../../../services.ts';
-import { churnList } from '../../insights/churn/list.ts';
-import { escalateOverdueTickets } from '../../service/tickets/index.ts';
+import { churnList } from '../../insights/index.ts';
+import { escalateOverdueTickets } from '../../service/index.ts';
 import { chinaDate } from '../journeys/time.ts';
 import { notifyRobot, notifyStaff } from './notify.ts';
 

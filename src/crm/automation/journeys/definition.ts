@@ -11,8 +11,8 @@
  *   exit
  */
 import { z } from 'zod';
-import { AppError } from '../../kernel/errors.ts';
-import { parseSegmentTree, type SegmentNode } from '../../insights/segments/tree.ts';
+import { AppError } from '../../kernel/index.ts';
+import { parseSegmentTree, type SegmentNode } from '../../insights/index.ts';
 
 export const TRIGGER_TYPES = [
   'member_registered',

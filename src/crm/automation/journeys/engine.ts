@@ -15,8 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { appendLedger } from '../../loyalty/points/ledger.ts';
-import { compileWhere } from '../../insights/segments/compile.ts';
+import { appendLedger } from '../../loyalty/index.ts';
+import { compileWhere } from '../../insights/index.ts';
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
 import type { JourneyDeps } from './deps.ts';
 import type { SendOutcome } from './providers.ts';

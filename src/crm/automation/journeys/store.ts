@@ -4,7 +4,7 @@
  * journey never changes the path of members already in it.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { AppError, notFound } from '../../kernel/errors.ts';
+import { AppError, notFound } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { parseJourneyDefinition, type CompiledJourney } from './definition.ts';
 

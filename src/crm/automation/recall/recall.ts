@@ -7,13 +7,13 @@
  * the conversion (members who ordered again, revenue): recall attribution.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { storeScope } from '../../kernel/permissions.ts';
-import { churnList } from '../../insights/churn/list.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { storeScope } from '../../kernel/index.ts';
+import { churnList } from '../../insights/index.ts';
 import { maskName } from './mask.ts';
-import { badRequest } from '../../kernel/errors.ts';
+import { badRequest } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { JourneyDefinitionInput, MessageChannel } from '../journeys/definition.ts';
 import type { JourneyDeps } from '../journeys/deps.ts';

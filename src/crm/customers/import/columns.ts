@@ -1,4 +1,4 @@
-import { badRequest } from '../../kernel/errors.ts';
+import { badRequest } from '../../kernel/index.ts';
 
 /** The member fields an import file may carry; `phone` is the key and the only required column. */
 export const IMPORT_FIELDS = ['phone', 'name', 'gender', 'birthday', 'level', 'points', 'store', 'registered_at', 'source'] as const;

@@ -1,10 +1,10 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2/promise';
-import { AppError, badRequest } from '../../kernel/errors.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit, auditActor } from '../../kernel/audit.ts';
-import { storeScope } from '../../kernel/permissions.ts';
+import { AppError, badRequest } from '../../kernel/index.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit, auditActor } from '../../kernel/index.ts';
+import { storeScope } from '../../kernel/index.ts';
 import { MEMBER_NO } from '../identifiers.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
 import { writeCsv } from './csv.ts';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import ExcelJS from 'exceljs';
-import { badRequest } from '../../kernel/errors.ts';
+import { badRequest } from '../../kernel/index.ts';
 
 /** A cell as read: text, or a Date for Excel date cells. */
 export type Cell = string | Date | null;

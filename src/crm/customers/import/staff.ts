@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../kernel/errors.ts';
+import { AppError } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
 
 /** The StaffAccess of a command-line run as one active staff member (channel "console"). */
 export async function consoleAccess(services: Services, wecomUserId: string): Promise<StaffAccess> {

@@ -1,8 +1,8 @@
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { churnList } from '../../insights/churn/list.ts';
-import { normalizeText } from '../../customers/identifiers.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { churnList } from '../../insights/index.ts';
+import { normalizeText } from '../../customers/index.ts';
 import { similarTags } from './similar.ts';
 
 /** The member lists a tag can be put on in one go ("给流失名单打标签 X"). */

@@ -1,11 +1,11 @@
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { auditMemberRead } from '../../kernel/audit-read.ts';
-import type { MemberBrief, MemberSearch } from '../../customers/find.ts';
-import { normalizeText } from '../../customers/identifiers.ts';
-import type { MemberRef } from '../../customers/ref.ts';
-import { resolveMember } from '../../customers/resolve.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { auditMemberRead } from '../../kernel/index.ts';
+import type { MemberBrief, MemberSearch } from '../../customers/index.ts';
+import { normalizeText } from '../../customers/index.ts';
+import type { MemberRef } from '../../customers/index.ts';
+import { resolveMember } from '../../customers/index.ts';
 import { similarTags } from './similar.ts';
 
 export type TagChangeResult =

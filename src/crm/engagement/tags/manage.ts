@@ -1,10 +1,10 @@
 import type { ResultSetHeader } from 'mysql2/promise';
-import { AppError, badRequest, notFound } from '../../kernel/errors.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { normalizeText } from '../../customers/identifiers.ts';
-import { visibleMembers } from '../../customers/scope.ts';
+import { AppError, badRequest, notFound } from '../../kernel/index.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { normalizeText } from '../../customers/index.ts';
+import { visibleMembers } from '../../customers/index.ts';
 import { invalidateTagDictionary } from './dictionary.ts';
 
 export type TagCategory = 'demographic' | 'behaviour' | 'value' | 'risk';

@@ -1,10 +1,10 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { badRequest } from '../../kernel/errors.ts';
+import { badRequest } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { normalizeText } from '../../customers/identifiers.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { normalizeText } from '../../customers/index.ts';
 import { invalidateTagDictionary } from './dictionary.ts';
 import { describeRule, ruleSql, tagRuleSchema, type TagRuleDef } from './rule-schema.ts';
 

@@ -1,11 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { auditStoresRead } from '../../kernel/audit.ts';
-import { storeScope } from '../../kernel/permissions.ts';
-import { forbidden } from '../../kernel/errors.ts';
-import { chinaMonth, COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from '../../sales/cohorts.ts';
-import { MAX_PERIOD_DAYS } from '../../sales/visits.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { auditStoresRead } from '../../kernel/index.ts';
+import { storeScope } from '../../kernel/index.ts';
+import { forbidden } from '../../kernel/index.ts';
+import { chinaMonth, COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
+import { MAX_PERIOD_DAYS } from '../../sales/index.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { SqlPool } from '../../../db/sql.ts';
-import { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from '../../sales/visits.ts';
+import { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from '../../sales/index.ts';
 
 /**
  * The order side of the health figures from the store visit summary (src/crm/stats/visits.ts)

@@ -1,11 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { auditStoresRead } from '../../kernel/audit.ts';
-import { storeScope } from '../../kernel/permissions.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { auditStoresRead } from '../../kernel/index.ts';
+import { storeScope } from '../../kernel/index.ts';
 import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../rfm/rfm.ts';
-import { refreshSmartTags } from '../../engagement/smart-tags/smart-tags.ts';
-import { refreshStoreCohorts } from '../../sales/cohorts.ts';
+import { refreshSmartTags } from '../../engagement/index.ts';
+import { refreshStoreCohorts } from '../../sales/index.ts';
 import { startOfChinaDay } from '../health/dashboard.ts';
 import { recomputeScores, type RecomputeResult } from './recompute.ts';
 import './segment-scores.ts';

@@ -11,8 +11,8 @@ import {
 } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
 import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
-import { chinaDay, streamRows } from '../../sales/rollup.ts';
-import { refreshMemberStats, type StatsRefresh } from '../../sales/window.ts';
+import { chinaDay, streamRows } from '../../sales/index.ts';
+import { refreshMemberStats, type StatsRefresh } from '../../sales/index.ts';
 import { loadScores } from './load-scores.ts';
 
 /** Model time unit: weeks, as in the BG/NBD paper and CDNOW (t_x, T at day precision). */

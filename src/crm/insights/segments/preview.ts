@@ -1,9 +1,9 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { storeScope } from '../../kernel/permissions.ts';
-import { phoneFor } from '../../kernel/mask.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { storeScope } from '../../kernel/index.ts';
+import { phoneFor } from '../../kernel/index.ts';
 import { compileScope } from './compile.ts';
 import { dropMembersTable, materializeMembers } from './evaluate.ts';
 import { SCORES } from './fields.ts';

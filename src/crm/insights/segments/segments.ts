@@ -1,10 +1,10 @@
 import type { StaffActor } from '../../../bot/types.ts';
-import { AppError, badRequest, forbidden, notFound } from '../../kernel/errors.ts';
+import { AppError, badRequest, forbidden, notFound } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { storeScope } from '../../kernel/permissions.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { storeScope } from '../../kernel/index.ts';
 import { freezeSegment, refreshSegment, type RunResult } from './run.ts';
 import { parseSegmentTree, type SegmentTree } from './tree.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../../kernel/errors.ts';
+import { AppError } from '../../kernel/index.ts';
 import { FIELDS, METRICS, SCORES, type FieldDef, type FieldName, type MetricName } from './fields.ts';
 
 /**

@@ -1,11 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { referralCode } from './referral-code.ts';
-import { AppError } from '../../kernel/errors.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { memberInScope } from '../../customers/in-scope.ts';
-import { storeScope } from '../../kernel/permissions.ts';
+import { AppError } from '../../kernel/index.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { memberInScope } from '../../customers/index.ts';
+import { storeScope } from '../../kernel/index.ts';
 
 export interface KocStats {
   memberId: number;

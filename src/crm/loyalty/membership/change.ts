@@ -1,11 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { badRequest, notFound } from '../../kernel/errors.ts';
+import { badRequest, notFound } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { memberInScope } from '../../customers/in-scope.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { memberInScope } from '../../customers/index.ts';
 import { listLevels, type LevelConfig } from './levels.ts';
 
 export type EnrolSource = 'purchase' | 'gift' | 'system';

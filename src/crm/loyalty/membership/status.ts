@@ -1,7 +1,7 @@
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { memberInScope } from '../../customers/in-scope.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { memberInScope } from '../../customers/index.ts';
 import { listLevels, type LevelConfig } from './levels.ts';
 
 export interface MemberLevelStatus {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { appendLedger, TX_OPTIONS } from './ledger.ts';
 

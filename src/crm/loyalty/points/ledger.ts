@@ -1,9 +1,9 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { Actor } from '../../../bot/types.ts';
-import { AppError, badRequest, notFound } from '../../kernel/errors.ts';
+import { AppError, badRequest, notFound } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import type { Services } from '../../../services.ts';
-import { auditActor } from '../../kernel/audit.ts';
+import { auditActor } from '../../kernel/index.ts';
 
 /**
  * The transaction a ledger entry joins: a Prisma interactive transaction (adjustments, expiry,

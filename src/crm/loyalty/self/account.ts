@@ -1,6 +1,6 @@
-import { audit } from '../../kernel/audit.ts';
-import type { MemberBrief } from '../../customers/find.ts';
-import { ordersOf, type MemberOrders } from '../../sales/member-orders.ts';
+import { audit } from '../../kernel/index.ts';
+import type { MemberBrief } from '../../customers/index.ts';
+import { ordersOf, type MemberOrders } from '../../sales/index.ts';
 import type { SelfAccess } from './access.ts';
 
 export interface MyAccount {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { badRequest } from '../../kernel/errors.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { memberInScope } from '../../customers/in-scope.ts';
-import { reevaluateMemberRuleTags } from '../../engagement/tags/rules.ts';
+import { badRequest } from '../../kernel/index.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { memberInScope } from '../../customers/index.ts';
+import { reevaluateMemberRuleTags } from '../../engagement/index.ts';
 import { insertTicket } from '../tickets/create.ts';
 import { toTicketView, type TicketView } from '../tickets/types.ts';
 import { interactionInclude, toInteractionView, type InteractionView } from './types.ts';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '../../../db/prisma.ts';
-import { badRequest, forbidden } from '../../kernel/errors.ts';
+import { badRequest, forbidden } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { memberInScope } from '../../customers/in-scope.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { memberInScope } from '../../customers/index.ts';
 import { slaDue } from './sla.ts';
 import { ticketInclude, toTicketView, type CrmAccess, type TicketView } from './types.ts';
 

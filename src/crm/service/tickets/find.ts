@@ -1,4 +1,4 @@
-import { notFound } from '../../kernel/errors.ts';
+import { notFound } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import { visibleTickets } from './scope.ts';
 import { ticketInclude, type CrmAccess } from './types.ts';

@@ -1,7 +1,7 @@
 import type { Prisma } from '../../../db/prisma.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
-import { memberInScope } from '../../customers/in-scope.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
+import { memberInScope } from '../../customers/index.ts';
 import { ticketInScope } from './find.ts';
 import { visibleTickets } from './scope.ts';
 import type { TicketPriority, TicketStatus } from './sla.ts';

@@ -1,6 +1,6 @@
 import type { Actor } from '../../../bot/types.ts';
 import type { Prisma } from '../../../db/prisma.ts';
-import { visibleMembers } from '../../customers/scope.ts';
+import { visibleMembers } from '../../customers/index.ts';
 
 /** Tickets an actor may see: staff those of members in their scope; a member only their own. */
 export function visibleTickets(actor: Actor): Prisma.TicketWhereInput {

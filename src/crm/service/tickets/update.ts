@@ -1,7 +1,7 @@
-import { AppError, badRequest, forbidden } from '../../kernel/errors.ts';
-import type { StaffAccess } from '../../kernel/access.ts';
-import { requirePermission } from '../../kernel/access.ts';
-import { audit } from '../../kernel/audit.ts';
+import { AppError, badRequest, forbidden } from '../../kernel/index.ts';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { requirePermission } from '../../kernel/index.ts';
+import { audit } from '../../kernel/index.ts';
 import { requireAssignable } from './create.ts';
 import { ticketInScope } from './find.ts';
 import { STATUS_LABEL, TRANSITIONS, type TicketStatus } from './sla.ts';

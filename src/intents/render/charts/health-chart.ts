@@ -1,4 +1,4 @@
-import type { HealthDashboard } from '../../../crm/insights/health/dashboard.ts';
+import type { HealthDashboard } from '../../../crm/insights/index.ts';
 import type { EChartsOption } from 'echarts';
 import { chartLocale, renderChartPng, type ChartImage } from './render.ts';
 

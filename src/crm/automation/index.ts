@@ -1,0 +1,18 @@
+/**
+ * Automation: journeys (versioned definitions run on BullMQ), recalls launched from chat, staff
+ * alerts and the scheduled CRM upkeep.
+ * Owns: journeys, journey_versions, journey_enrollments, journey_step_executions,
+ * journey_frequency, recalls.
+ * Other contexts and the edge import this file only (docs/architecture.md).
+ */
+export { churnDigest, journeyFailureAlerts, slaBreaches } from './alerts/alerts.ts';
+export { TRIGGER_TYPES, parseJourneyDefinition } from './journeys/definition.ts';
+export { journeyDeps, type JourneyDeps } from './journeys/deps.ts';
+export { processStep, type StepMemo } from './journeys/engine.ts';
+export { applyOutcome, enrollMembers, resumeOrphans } from './journeys/schedule.ts';
+export { automationLogs, journeyStats } from './journeys/stats.ts';
+export { createJourney, deleteJourney, getJourney, listJourneys, setJourneyStatus, updateJourney, type JourneyInfo } from './journeys/store.ts';
+export { TEMPLATES, installTemplates } from './journeys/templates.ts';
+export { emitTrigger, scanTriggers } from './journeys/triggers.ts';
+export { runCrmMaintenance } from './maintenance.ts';
+export { audienceLabel, checkRecall, launchRecall, previewRecall, recallAttribution, recallAudience, recallDefinition, type RecallAudience, type RecallPlan } from './recall/recall.ts';

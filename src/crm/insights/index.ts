@@ -1,0 +1,24 @@
+/**
+ * Insights: segments (人群包), RFM, churn, CLV models, the store health dashboard and the nightly
+ * scoring run that feeds them.
+ * Owns: segments, segment_versions, segment_runs, segment_members, member_scores, model_runs.
+ * Other contexts and the edge import this file only (docs/architecture.md).
+ */
+export { churnList, type ChurnList } from './churn/list.ts';
+export { fitBgNbd } from './clv/bgnbd.ts';
+export { parseIsoDay } from './clv/days.ts';
+export { fitGammaGamma, type GammaGammaFit } from './clv/gamma-gamma.ts';
+export { scoreCustomers } from './clv/score.ts';
+export { pearson } from './clv/stats.ts';
+export { TransactionLedger } from './clv/summary.ts';
+export { TransactionFormat, TransactionParseError, readTransactionFile } from './clv/transactions.ts';
+export { healthDashboard, warmHealthCache, type Granularity, type HealthDashboard, type HealthFigures } from './health/dashboard.ts';
+export { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from './rfm/rfm.ts';
+export { recomputeScores, rfmOverview, runScoring, type RfmOverview } from './scores/index.ts';
+export { compileWhere } from './segments/compile.ts';
+export { TOKEN_RE, exportLinkKey, exportSegment, purgeOldExports, type ExportFormat, type ExportLink } from './segments/export.ts';
+export { FIELDS, METRICS, SCORES } from './segments/fields.ts';
+export { previewTree, type SegmentPreview } from './segments/preview.ts';
+export { refreshSegment, type RunResult } from './segments/run.ts';
+export { createSegment, findSegmentInText, listSegments, refreshNow, visibleMemberCount, type SegmentInfo } from './segments/segments.ts';
+export { OPS, RELATIVE_DAYS, parseSegmentTree, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from './segments/tree.ts';

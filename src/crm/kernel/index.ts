@@ -1,0 +1,14 @@
+/**
+ * The small kernel every context stands on: who is asking (staff access, permissions, store
+ * scope), the audit log, phone masking, money, the China calendar and registered errors.
+ * Owns: audit_logs.
+ * Other contexts and the edge import this file only (docs/architecture.md).
+ */
+export { requirePermission, type StaffAccess } from './access.ts';
+export { auditMemberRead } from './audit-read.ts';
+export { audit, auditActor, auditStoresRead } from './audit.ts';
+export { daysBetween, formatDate } from './china-calendar.ts';
+export { AppError, badRequest, forbidden, isAppError, notFound, payloadTooLarge, unauthorized } from './errors.ts';
+export { maskPhone, phoneFor } from './mask.ts';
+export { formatYuan } from './money.ts';
+export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';

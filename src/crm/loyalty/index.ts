@@ -1,0 +1,18 @@
+/**
+ * Loyalty: membership levels, points and their ledger, coupons, KOC referrals, and a member's
+ * own view of them (self service).
+ * Owns: membership_levels, member_level_history, points_ledger, member_coupons, koc_profiles,
+ * koc_referrals.
+ * Other contexts and the edge import this file only (docs/architecture.md).
+ */
+export { kocLeaderboard, kocStats } from './koc/index.ts';
+export { referralCode } from './koc/referral-code.ts';
+export { type KocStats } from './koc/stats.ts';
+export { reviewMemberLevel } from './membership/change.ts';
+export { enrolMember, levelHistory, listLevels, memberLevelStatus, setMemberLevel, upsertLevel } from './membership/index.ts';
+export { type MemberLevelStatus } from './membership/status.ts';
+export { expireDuePoints } from './points/expiry.ts';
+export { POINTS_CONFIRM_LIMIT, adjustPoints, pointsHistory } from './points/index.ts';
+export { appendLedger } from './points/ledger.ts';
+export { type SelfAccess } from './self/access.ts';
+export { myAccount, myCoupons, myOrders, optOutOfMarketing } from './self/account.ts';

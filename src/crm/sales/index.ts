@@ -1,0 +1,12 @@
+/**
+ * Sales: orders and their rollups (member_stats, the store visit summary, day sales, cohorts),
+ * kept exact as orders arrive.
+ * Owns: orders, member_stats, store_visit_gaps, store_day_sales, store_cohorts.
+ * Other contexts and the edge import this file only (docs/architecture.md).
+ */
+export { leaveCohorts } from './cohort-leave.ts';
+export { COHORT_MONTHS, chinaMonth, refreshStoreCohorts, storeCohorts } from './cohorts.ts';
+export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
+export { chinaDay, resyncMembers, streamRows } from './rollup.ts';
+export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
+export { refreshMemberStats, type StatsRefresh } from './window.ts';
