@@ -1,8 +1,6 @@
-import { z } from 'zod';
-import type { StaffRole } from '../generated/prisma/enums.ts';
 
-export const channelSchema = z.enum(['wecom', 'console', 'miniprogram']);
-export type Channel = z.infer<typeof channelSchema>;
+export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from '../crm/kernel/index.ts';
+import type { Channel } from '../crm/kernel/index.ts';
 
 /** What every channel adapter turns a platform message into (DESIGN.md habit 1). */
 export interface InboundMessage {
@@ -17,25 +15,6 @@ export interface InboundMessage {
   retryCount?: number;
   requestId: string;
 }
-
-export interface StaffActor {
-  kind: 'staff';
-  staffId: number;
-  wecomUserId: string;
-  name: string;
-  role: StaffRole;
-  storeIds: number[];
-}
-
-export interface MemberActor {
-  kind: 'member';
-  memberId: number;
-  name: string;
-  phone: string;
-  homeStoreId: number | null;
-}
-
-export type Actor = StaffActor | MemberActor;
 
 /** The router's verdict: DESIGN.md's console contract reports exactly these three. */
 export interface RouteResult {

@@ -1,6 +1,6 @@
 import type { StaffAccess } from '../kernel/index.ts';
 import { requirePermission } from '../kernel/index.ts';
-import { auditMemberRead } from '../kernel/index.ts';
+import { auditMemberRead } from './audit-read.ts';
 import { normalizeMemberNo, normalizeName, normalizePhone } from './identifiers.ts';
 import type { MemberRef } from './ref.ts';
 import { likePrefix, readMemberRows } from './rows.ts';

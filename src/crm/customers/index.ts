@@ -4,6 +4,7 @@
  * Owns: members, member_profile_changes, member_merges, deletion_requests.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
+export { auditMemberRead } from './audit-read.ts';
 export { findDuplicates } from './duplicates.ts';
 export { eraseMember } from './erase.ts';
 export { EXPORT_FIELDS, exportMembers, type ExportField } from './export.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
-import type { StaffActor } from '../../bot/types.ts';
+import type { StaffActor } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { CHINA, DAY, expectDashboards as expectDashboardsOf, expectedCohorts, generate, loadRaw, type RawMember, type RawOrder } from '../../../test/support/health-expected.ts';
 import { adjustPoints } from '../loyalty/points/adjust.ts';

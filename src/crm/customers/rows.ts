@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StaffActor } from '../../bot/types.ts';
+import type { StaffActor } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { phoneFor } from '../kernel/index.ts';
 import { visibleMembersSql } from './scope.ts';

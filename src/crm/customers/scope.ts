@@ -1,4 +1,4 @@
-import type { StaffActor } from '../../bot/types.ts';
+import type { StaffActor } from '../kernel/index.ts';
 import type { Prisma } from '../../db/prisma.ts';
 import { storeScope } from '../kernel/index.ts';
 

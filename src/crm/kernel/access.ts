@@ -1,4 +1,4 @@
-import type { Channel, StaffActor } from '../../bot/types.ts';
+import type { Channel, StaffActor } from './actor.ts';
 import { forbidden } from './errors.ts';
 import type { Services } from '../../services.ts';
 import { can, type Permission } from './permissions.ts';

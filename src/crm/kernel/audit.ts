@@ -1,4 +1,4 @@
-import type { Actor, Channel } from '../../bot/types.ts';
+import type { Actor, Channel } from './actor.ts';
 import type { Services } from '../../services.ts';
 
 export interface AuditEntry {

@@ -1,11 +1,11 @@
 /**
  * The small kernel every context stands on: who is asking (staff access, permissions, store
  * scope), the audit log, phone masking, money, the China calendar and registered errors.
- * Owns: audit_logs.
+ * Owns: audit_logs, stores, staff, staff_stores, crm_settings.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
+export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from './actor.ts';
 export { requirePermission, type StaffAccess } from './access.ts';
-export { auditMemberRead } from './audit-read.ts';
 export { audit, auditActor, auditStoresRead } from './audit.ts';
 export { daysBetween, formatDate } from './china-calendar.ts';
 export { AppError, badRequest, forbidden, isAppError, notFound, payloadTooLarge, unauthorized } from './errors.ts';

@@ -1,4 +1,4 @@
-import type { Actor } from '../../bot/types.ts';
+import type { Actor } from './actor.ts';
 import { can } from './permissions.ts';
 
 /** 13800000001 → 138****0001: keeps the carrier prefix and the last four, which staff use to confirm identity by voice. */

@@ -1,5 +1,5 @@
 import type { StaffRole } from '../../generated/prisma/enums.ts';
-import type { StaffActor } from '../../bot/types.ts';
+import type { StaffActor } from './actor.ts';
 
 /** Everything a staff member may be allowed to do; intents and API routes name one of these. */
 export const PERMISSIONS = [

@@ -7,7 +7,7 @@
  * - sync failures reported by integrations (reportSyncFailure) → HQ (and the group robot).
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffActor } from '../../../bot/types.ts';
+import type { StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { churnList } from '../../insights/index.ts';
 import { escalateOverdueTickets } from '../../service/index.ts';

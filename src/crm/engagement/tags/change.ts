@@ -1,7 +1,7 @@
 import type { StaffAccess } from '../../kernel/index.ts';
 import { requirePermission } from '../../kernel/index.ts';
 import { audit } from '../../kernel/index.ts';
-import { auditMemberRead } from '../../kernel/index.ts';
+import { auditMemberRead } from '../../customers/index.ts';
 import type { MemberBrief, MemberSearch } from '../../customers/index.ts';
 import { normalizeText } from '../../customers/index.ts';
 import type { MemberRef } from '../../customers/index.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
-import type { StaffActor } from '../../../bot/types.ts';
+import type { StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { createFixture, MEMBERS, NOW, type Fixture, type FixtureMember } from '../../../../test/support/crm/fixture.ts';
 import { churnList } from './list.ts';

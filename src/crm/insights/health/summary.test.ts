@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
-import type { StaffActor } from '../../../bot/types.ts';
+import type { StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { rebuildMemberStats, recordOrder, resyncMembers } from '../../sales/rollup.ts';
 import { DAY, expectDashboards as expectDashboardsOf, generate, loadRaw } from '../../../../test/support/health-expected.ts';

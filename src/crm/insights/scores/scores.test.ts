@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
-import type { StaffActor } from '../../../bot/types.ts';
+import type { StaffActor } from '../../kernel/index.ts';
 import { createRuntime, type Runtime } from '../../../runtime.ts';
 import type { Services } from '../../../services.ts';
 import { assessChurn } from '../churn/assess.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
-import type { Channel, StaffActor } from '../../../bot/types.ts';
+import type { Channel, StaffActor } from '../../kernel/index.ts';
 import { isAppError } from '../../kernel/errors.ts';
 import type { StaffRole } from '../../../generated/prisma/enums.ts';
 import { processSegmentRefresh } from '../../../jobs/segment-refresh.ts';

@@ -1,4 +1,4 @@
-import type { StaffActor } from '../../../bot/types.ts';
+import type { StaffActor } from '../../kernel/index.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { StaffAccess } from '../../kernel/index.ts';

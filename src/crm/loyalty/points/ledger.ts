@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { Actor } from '../../../bot/types.ts';
+import type { Actor } from '../../kernel/index.ts';
 import { AppError, badRequest, notFound } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import type { Services } from '../../../services.ts';

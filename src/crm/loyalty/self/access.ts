@@ -1,4 +1,4 @@
-import type { Channel, MemberActor } from '../../../bot/types.ts';
+import type { Channel, MemberActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Actor } from '../../../bot/types.ts';
+import type { Actor } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import { visibleMembers } from '../../customers/index.ts';
 

@@ -1,4 +1,4 @@
-import type { Actor, Channel } from '../../../bot/types.ts';
+import type { Actor, Channel } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { TicketPriority, TicketStatus, TicketType } from './sla.ts';
 

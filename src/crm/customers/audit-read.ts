@@ -1,6 +1,6 @@
-import type { StaffAccess } from './access.ts';
-import { audit } from './audit.ts';
-import type { MemberSearch } from '../customers/index.ts';
+import type { StaffAccess } from '../kernel/index.ts';
+import { audit } from '../kernel/index.ts';
+import type { MemberSearch } from './find.ts';
 
 /**
  * The audit row of a member read (lookup, summary): the member when exactly one matched,
