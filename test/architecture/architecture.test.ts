@@ -34,7 +34,7 @@ describe('architecture', () => {
     expect(importsOf(probe)).toEqual(['src/bot/types.ts', 'src/crm/sales/rollup.ts']);
   });
   it('reports each kind of violation in a planted tree', () => {
-    const file = (path: string, text: string) => ({ path, text, isTest: false });
+    const file = (path: string, text: string) => ({ path, text, isTest: path.endsWith('.test.ts') });
     const v = violations([
       file('src/crm/sales/a.ts', "import { x } from '../../bot/types.ts';\nimport { y } from '../customers/find.ts';\nawait tx.memberTag.create({});"),
       file('src/crm/customers/b.ts', "import { z } from '../sales/index.ts';"),
