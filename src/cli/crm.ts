@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { loadConfig } from '../config.ts';
-import { CRM_USAGE, parseCrmArgs, type CrmCommand } from '../crm/customers/index.ts';
+import { CRM_USAGE, parseCrmArgs, type CrmCommand } from './crm-args.ts';
 import { writeCsv } from '../crm/customers/index.ts';
 import { importMembers, type ImportProgress } from '../crm/customers/index.ts';
 import { consoleAccess, storeIdOf } from '../crm/customers/index.ts';

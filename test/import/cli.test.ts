@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCrmArgs } from '../../src/crm/customers/import/cli-args.ts';
+import { parseCrmArgs } from '../../src/cli/crm-args.ts';
 import { createFixture, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { Actor } from '../../bot/types.ts';
 import { DEMO_STORES } from '../../demo/identities.ts';
 import { DEMO_TAGS } from '../../demo/tags.ts';
-import { TAGS } from '../../../test/support/crm/fixture.ts';
 import type { Services } from '../../services.ts';
 import { toStoreEntries, type StoreEntry } from '../router/stores.ts';
 import type { RouteContext, Router } from '../router/types.ts';
@@ -23,10 +22,16 @@ export type EvalCase = z.infer<typeof evalCaseSchema> & { file: string; line: nu
 export const TARGETS = { intent: 0.95, slots: 0.9 } as const;
 
 /**
- * The tag dictionary the evaluation routes against: the demo's tags and the test fixture's, so
+ * Tags a chain typically has beyond the demo's six (value and risk labels); the evaluation set
+ * names them, so the dictionary holds them too.
+ */
+const EXTRA_TAGS = ['高价值', '高价值客户', '流失风险', '新客', '召回中', '老客'] as const;
+
+/**
+ * The tag dictionary the evaluation routes against: the demo's tags and a few common ones, so
  * routing needs no database and the figures do not move when someone edits tags in a database.
  */
-export const EVAL_TAGS: readonly string[] = [...new Set([...DEMO_TAGS.map((t) => t.name), ...TAGS.map((t) => t.name), '召回中', '老客'])];
+export const EVAL_TAGS: readonly string[] = [...new Set([...DEMO_TAGS.map((t) => t.name), ...EXTRA_TAGS])];
 
 /** The stores the evaluation routes against: the demo's (上海徐汇店/徐汇店/徐汇, 上海静安店/静安, 杭州西湖店/西湖). */
 export const EVAL_STORES: readonly StoreEntry[] = toStoreEntries(DEMO_STORES);

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EXPORT_FIELDS, type ExportField } from '../export.ts';
-import { IMPORT_FIELDS, parseMap, type ImportField } from './columns.ts';
+import { EXPORT_FIELDS, IMPORT_FIELDS, parseMap, type ExportField, type ImportField } from '../crm/customers/index.ts';
 
 /** Arguments of `npm run crm -- import|export …`, parsed without side effects so they can be tested. */
 
