@@ -1,6 +1,7 @@
 /**
  * The small kernel every context stands on: who is asking (staff access, permissions, store
- * scope), the audit log, phone masking, money, the China calendar and registered errors.
+ * scope), the audit log, phone masking, money, the China calendar, registered errors and
+ * the SQL transaction helper.
  * Owns: audit_logs, stores, staff, staff_stores, crm_settings.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
@@ -12,3 +13,4 @@ export { AppError, badRequest, forbidden, isAppError, notFound, payloadTooLarge,
 export { maskPhone, phoneFor } from './mask.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
+export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';

@@ -1,0 +1,236 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSqlPool, type SqlPool } from '../../db/sql.ts';
+import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
+import { AppError } from './errors.ts';
+import { isLockConflict, withTransaction } from './transaction.ts';
+
+let env: TestEnv;
+/** A pool of our own, small, so a connection that is not given back shows at once. */
+let pool: SqlPool;
+
+/** Connections the pool has open, and how many of them are idle (mysql2's pool keeps both lists). */
+function poolState(): { all: number; free: number } {
+  const core = (pool as unknown as { pool: { _allConnections: { length: number }; _freeConnections: { length: number } } }).pool;
+  return { all: core._allConnections.length, free: core._freeConnections.length };
+}
+const allFree = () => expect(poolState().free).toBe(poolState().all);
+
+async function values(): Promise<Record<number, number>> {
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT id, v FROM tx_probe ORDER BY id');
+  return Object.fromEntries(rows.map((r) => [Number(r.id), Number(r.v)]));
+}
+
+/** A promise and its resolve, to make two transactions wait for each other. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { opened, open };
+}
+
+beforeAll(async () => {
+  env = await createTestEnv('kernel_tx');
+  pool = createSqlPool(env.databaseUrl, 3);
+  await pool.query('CREATE TABLE tx_probe (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB');
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await env?.cleanup();
+});
+
+beforeEach(async () => {
+  await pool.query('DELETE FROM tx_probe');
+  await pool.query('INSERT INTO tx_probe (id, v) VALUES (1, 0), (2, 0)');
+});
+
+describe('withTransaction', () => {
+  it('commits what work did and returns its value; the connection goes back to the pool', async () => {
+    const out = await withTransaction(pool, async (conn, tx) => {
+      await conn.query('UPDATE tx_probe SET v = 5 WHERE id = 1');
+      // Not visible outside before the commit.
+      const [[outside]] = await pool.query<RowDataPacket[]>('SELECT v FROM tx_probe WHERE id = 1');
+      expect(Number(outside!.v)).toBe(0);
+      return { attempt: tx.attempt };
+    });
+    expect(out).toEqual({ attempt: 1 });
+    expect(await values()).toEqual({ 1: 5, 2: 0 });
+    allFree();
+  });
+
+  it('rolls back when work throws, rethrows the same error, and releases the connection', async () => {
+    const boom = new Error('boom');
+    await expect(
+      withTransaction(pool, async (conn) => {
+        await conn.query('UPDATE tx_probe SET v = 7 WHERE id = 1');
+        await conn.query('INSERT INTO tx_probe (id, v) VALUES (3, 3)');
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    allFree();
+  });
+
+  it('rolls back when a statement fails (SQL error), and releases the connection', async () => {
+    const err = await withTransaction(pool, async (conn) => {
+      await conn.query('UPDATE tx_probe SET v = 7 WHERE id = 1');
+      await conn.query('INSERT INTO tx_probe (id, v) VALUES (2, 2)'); // duplicate key
+    }).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('ER_DUP_ENTRY');
+    expect(isLockConflict(err)).toBe(false);
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    allFree();
+  });
+
+  it('rollbackOnly(): work returns its value, nothing is kept', async () => {
+    const out = await withTransaction(pool, async (conn, tx) => {
+      await conn.query('UPDATE tx_probe SET v = 9 WHERE id = 2');
+      tx.rollbackOnly();
+      return 'dry';
+    });
+    expect(out).toBe('dry');
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    allFree();
+  });
+
+  it('never leaks: many transactions, failing or not, through a pool of three', async () => {
+    const runs = Array.from({ length: 30 }, (_, i) =>
+      withTransaction(pool, async (conn) => {
+        await conn.query('SELECT SLEEP(0.01)');
+        if (i % 3 === 0) throw new Error(`fail ${i}`);
+        return i;
+      }).catch(() => -1),
+    );
+    const out = await Promise.all(runs);
+    expect(out.filter((x) => x === -1)).toHaveLength(10);
+    expect(poolState().all).toBeLessThanOrEqual(3);
+    allFree();
+  });
+
+  it('on a connection of the caller: commits and rolls back on it, and leaves it open (temporary tables survive)', async () => {
+    const conn = await pool.getConnection();
+    try {
+      await conn.query('CREATE TEMPORARY TABLE tx_tmp (id INT PRIMARY KEY)');
+      await withTransaction(conn, async (c) => {
+        expect(c).toBe(conn);
+        await c.query('INSERT INTO tx_tmp (id) VALUES (1)');
+        await c.query('UPDATE tx_probe SET v = 1 WHERE id = 1');
+      });
+      await expect(
+        withTransaction(conn, async (c) => {
+          await c.query('UPDATE tx_probe SET v = 2 WHERE id = 2');
+          throw new Error('no');
+        }),
+      ).rejects.toThrow('no');
+      const [[tmp]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM tx_tmp');
+      expect(Number(tmp!.n)).toBe(1);
+      // Still checked out: not among the free ones.
+      expect(poolState().free).toBe(poolState().all - 1);
+    } finally {
+      conn.release();
+    }
+    expect(await values()).toEqual({ 1: 1, 2: 0 });
+    allFree();
+  });
+
+  it('a deadlock between two real transactions: the victim is run again and both end up committed once', async () => {
+    const aHasRow1 = gate();
+    const bHasRow2 = gate();
+    const attempts = { a: 0, b: 0 };
+    const a = withTransaction(
+      pool,
+      async (conn, tx) => {
+        attempts.a = tx.attempt;
+        await conn.query('UPDATE tx_probe SET v = v + 1 WHERE id = 1');
+        if (tx.attempt === 1) {
+          aHasRow1.open();
+          await bHasRow2.opened;
+        }
+        await conn.query('UPDATE tx_probe SET v = v + 10 WHERE id = 2');
+        return 'a';
+      },
+      { retryDeadlocks: 5 },
+    );
+    const b = withTransaction(
+      pool,
+      async (conn, tx) => {
+        attempts.b = tx.attempt;
+        await conn.query('UPDATE tx_probe SET v = v + 100 WHERE id = 2');
+        if (tx.attempt === 1) {
+          bHasRow2.open();
+          await aHasRow1.opened;
+        }
+        await conn.query('UPDATE tx_probe SET v = v + 1000 WHERE id = 1');
+        return 'b';
+      },
+      { retryDeadlocks: 5 },
+    );
+    expect(await Promise.all([a, b])).toEqual(['a', 'b']);
+    // Exactly one of them was InnoDB's victim and ran a second time; each change is applied once.
+    expect(attempts.a + attempts.b).toBe(3);
+    expect(await values()).toEqual({ 1: 1001, 2: 110 });
+    allFree();
+  });
+
+  it('without retryDeadlocks the victim gets InnoDB’s error as it is, rolled back', async () => {
+    const aHasRow1 = gate();
+    const bHasRow2 = gate();
+    const run = (first: number, second: number, mine: ReturnType<typeof gate>, theirs: ReturnType<typeof gate>) =>
+      withTransaction(pool, async (conn) => {
+        await conn.query('UPDATE tx_probe SET v = v + 1 WHERE id = ?', [first]);
+        mine.open();
+        await theirs.opened;
+        await conn.query('UPDATE tx_probe SET v = v + 1 WHERE id = ?', [second]);
+      });
+    const settled = await Promise.allSettled([run(1, 2, aHasRow1, bHasRow2), run(2, 1, bHasRow2, aHasRow1)]);
+    const failed = settled.filter((s) => s.status === 'rejected') as PromiseRejectedResult[];
+    expect(failed).toHaveLength(1);
+    expect((failed[0]!.reason as { errno: number }).errno).toBe(1213);
+    expect(isLockConflict(failed[0]!.reason)).toBe(true);
+    // The winner's two increments only.
+    expect(Object.values(await values()).sort()).toEqual([1, 1]);
+    allFree();
+  });
+
+  it('after the last attempt a lock conflict becomes a retryable 503 AppError', async () => {
+    const holder = await pool.getConnection();
+    try {
+      await holder.beginTransaction();
+      await holder.query('UPDATE tx_probe SET v = 1 WHERE id = 1');
+      const tried: number[] = [];
+      const err = await withTransaction(
+        pool,
+        async (conn, tx) => {
+          tried.push(tx.attempt);
+          await conn.query('SET SESSION innodb_lock_wait_timeout = 1');
+          await conn.query('UPDATE tx_probe SET v = 2 WHERE id = 1'); // waits for the holder, gives up (1205)
+        },
+        { retryDeadlocks: 2, lockConflict: { code: 'probe_lock_conflict', message: 'busy' } },
+      ).catch((e: unknown) => e);
+      expect(tried).toEqual([1, 2]);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ code: 'probe_lock_conflict', message: 'busy', status: 503, retryable: true });
+      await holder.rollback();
+    } finally {
+      holder.release();
+    }
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    allFree();
+  }, 20_000);
+
+  it('errors other than lock conflicts are not retried', async () => {
+    let runs = 0;
+    await expect(
+      withTransaction(
+        pool,
+        async () => {
+          runs++;
+          throw new Error('not a lock');
+        },
+        { retryDeadlocks: 5 },
+      ),
+    ).rejects.toThrow('not a lock');
+    expect(runs).toBe(1);
+    allFree();
+  });
+});
