@@ -5,7 +5,7 @@ import type { Actor } from './types.ts';
 /** How long a previewed mass action waits for its confirmation. */
 export const CONFIRM_TTL_MS = 5 * 60_000;
 
-/** A mass or irreversible action held until the same person confirms it (issue 5). */
+/** A mass or irreversible action held until the same person confirms it (docs/intents.md, confirmation). */
 export interface PendingAction {
   /** 4-digit code shown in the preview ("确认 4821" names it when several people share a chat). */
   code: string;

@@ -7,8 +7,8 @@ const DEDUPE_TTL_S = 24 * 3600;
 const dedupeKey = (services: Services, msg: Pick<InboundMessage, 'channel' | 'messageId'>) => services.key('dedupe', msg.channel, msg.messageId);
 
 /**
- * Stage 1 — dedupe. WeCom retries an unanswered callback up to 3 times (DESIGN.md protocol
- * facts), so the same MsgId (or event payload hash) must be processed once. SET NX is atomic,
+ * Stage 1 — dedupe. WeCom retries an unanswered callback up to 3 times (docs/wecom.md,
+ * protocol rules), so the same MsgId (or event payload hash) must be processed once. SET NX is atomic,
  * so two concurrent deliveries cannot both win.
  */
 export async function claimMessage(services: Services, msg: Pick<InboundMessage, 'channel' | 'messageId'>): Promise<boolean> {

@@ -1,7 +1,7 @@
 import type { Services } from '../services.ts';
 import type { Actor, InboundMessage } from './types.ts';
 
-/** On the console a member speaks as "member:<phone>" (DESIGN.md console contract). */
+/** On the console a member speaks as "member:<phone>" (the console contract, docs/api.md). */
 const CONSOLE_MEMBER = /^member:(1[3-9]\d{9})$/;
 
 /**

@@ -59,7 +59,7 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
     let reported = route.intent;
 
     if (route.intent === CLARIFY_INTENT) {
-      // Two intents matched equally well: ask, never guess (issue 5).
+      // Two intents matched equally well: ask, never guess.
       const names = Array.isArray(route.slots.options) ? (route.slots.options as string[]) : [];
       const options = names.flatMap((n) => getIntent(n) ?? []).filter((i) => i.audience === actor.kind);
       result = { text: clarifyingQuestion(options) };

@@ -2,7 +2,7 @@
 export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from '../crm/kernel/index.ts';
 import type { Channel } from '../crm/kernel/index.ts';
 
-/** What every channel adapter turns a platform message into (DESIGN.md habit 1). */
+/** What every channel adapter turns a platform message into (docs/architecture.md, conventions). */
 export interface InboundMessage {
   channel: Channel;
   /** Dedupe key: the platform MsgId, or a hash of the whole decrypted payload for events. */
@@ -16,7 +16,7 @@ export interface InboundMessage {
   requestId: string;
 }
 
-/** The router's verdict: DESIGN.md's console contract reports exactly these three. */
+/** The router's verdict: the console contract (docs/api.md) reports exactly these three. */
 export interface RouteResult {
   intent: string;
   slots: Record<string, unknown>;
@@ -34,7 +34,7 @@ export interface IntentResult {
   image?: AnswerImage;
 }
 
-/** A server-rendered image of an answer (issue 4: the health dashboard's trend chart). */
+/** A server-rendered image of an answer (the health dashboard's trend chart). */
 export interface AnswerImage {
   png: Buffer;
   /** What the image shows, in words (alt text; channels without images rely on the text). */

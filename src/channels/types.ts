@@ -23,8 +23,8 @@ export type ParseResult =
   | { ok: false; error: AppError }; // always 4xx: a client mistake never becomes a 5xx
 
 /**
- * One small interface per platform (DESIGN.md habit 1). parse() is pure given the injected
- * clock (habit 2) and never throws for bad input; routing lives only in src/bot.
+ * One small interface per platform (docs/architecture.md, conventions). parse() is pure given
+ * the injected clock and never throws for bad input; routing lives only in src/bot.
  * test/channels/contract.test.ts runs the same suite against every adapter.
  */
 export interface ChannelAdapter {

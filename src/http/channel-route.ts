@@ -28,7 +28,7 @@ export const limitBody = (adapter: ChannelAdapter) =>
 
 /**
  * The HTTP side of every channel: parse with the adapter, hand the message to the bot, and
- * answer within the adapter's budget. WeCom's 5-second rule (DESIGN.md protocol facts): when
+ * answer within the adapter's budget. WeCom's 5-second rule (docs/wecom.md, protocol rules): when
  * the answer is not ready in time, ack with an empty 200 (so WeCom does not retry) and push
  * the answer through the outbound queue once it is ready.
  */

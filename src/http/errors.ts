@@ -9,7 +9,7 @@ export function errorBody(code: string, message: string, requestId: string) {
 }
 
 /**
- * Maps any thrown error to HTTP (DESIGN.md habit 5): AppErrors keep their status and code;
+ * Maps any thrown error to HTTP (docs/architecture.md, conventions): AppErrors keep their status and code;
  * anything else is a 500 whose body reveals nothing but the request id, and is logged.
  */
 export function handleHttpError(logger: Logger) {

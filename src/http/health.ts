@@ -4,7 +4,7 @@ import type { Services } from '../services.ts';
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 
-/** GET /healthz: the process is up. GET /readyz: MySQL and Redis answer (DESIGN.md contract). */
+/** GET /healthz: the process is up. GET /readyz: MySQL and Redis answer (stable endpoints: docs/api.md). */
 export function healthRoutes(services: Services): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

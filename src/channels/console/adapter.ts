@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { badRequest } from '../../crm/kernel/index.ts';
 import type { ChannelAdapter, ParseResult } from '../types.ts';
 
-/** DESIGN.md contract: `POST /console/messages` body `{ from, text }` (+ optional id for idempotent resends). */
+/** Stable contract (docs/api.md): `POST /console/messages` body `{ from, text }` (+ optional id for idempotent resends). */
 export const consoleRequestSchema = z.object({
   from: z.string().trim().min(1, 'from is required: a staff WeCom userid or member:<phone>').max(64),
   text: z.string().trim().min(1, 'text is required').max(2000, 'text is limited to 2000 characters'),
@@ -10,13 +10,13 @@ export const consoleRequestSchema = z.object({
   id: z.string().trim().min(1).max(64).optional(),
 });
 
-/** DESIGN.md contract: the reply body reports the routing verdict beside the answer. */
+/** Stable contract (docs/api.md): the reply body reports the routing verdict beside the answer. */
 export const consoleReplySchema = z.object({
   reply: z.string(),
   intent: z.string(),
   slots: z.record(z.string(), z.unknown()),
   confidence: z.number().min(0).max(1),
-  /** Optional addition (issue 4): a chart as a data: URL, shown inline by the web chat. */
+  /** Optional: a chart (the health dashboard's trend) as a data: URL, shown inline by the web chat. */
   image: z.object({ dataUrl: z.string().startsWith('data:image/png;base64,'), alt: z.string() }).optional(),
 });
 export type ConsoleReply = z.infer<typeof consoleReplySchema>;

@@ -1,5 +1,5 @@
 /**
- * The mini-program message-push channel (GET|POST /miniprogram/callback, DESIGN.md contracts):
+ * The mini-program message-push channel (GET|POST /miniprogram/callback, docs/wecom.md):
  * URL verification, plain and safe (AES) mode, JSON and XML data formats → InboundMessage, the
  * "success" ack, and push through customerServiceMessage.send.
  *
@@ -111,7 +111,7 @@ export function createMiniProgramAdapter(opts: MpAdapterOptions): MiniProgramAda
   function classify(raw: string, p: MpPayload, now: Date, requestId: string): ParseResult {
     const f = p.fields;
     // Retries of one push carry the same MsgId; events have none, and FromUserName+CreateTime
-    // collides for distinct events, so events dedupe on a hash of the whole payload (DESIGN.md).
+    // collides for distinct events, so events dedupe on a hash of the whole payload (docs/wecom.md, protocol rules).
     const payloadHash = createHash('sha256').update(raw).digest('hex');
     if (!f.FromUserName) throw badRequest('bad_message', 'push without FromUserName (openid)');
     if (f.MsgType === 'text') {

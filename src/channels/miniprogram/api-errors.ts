@@ -1,12 +1,12 @@
 /**
  * api.weixin.qq.com error codes the mini-program channel meets (customerServiceMessage.send,
  * subscribeMessage.send, getAccessToken), mapped to AppErrors with a retryable flag
- * (DESIGN.md habit 5). The codes that mean "this member cannot be reached right now" are not
+ * (docs/architecture.md, conventions). The codes that mean "this member cannot be reached right now" are not
  * errors of ours: the messenger turns them into typed results instead of retries.
  */
 import { AppError } from '../../crm/kernel/index.ts';
 
-/** The access token is invalid or expired: drop it, fetch a new one, retry once (DESIGN.md). */
+/** The access token is invalid or expired: drop it, fetch a new one, retry once (docs/wecom.md, protocol rules). */
 export const MP_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
 
 /** 45015: the 48-hour customer-service reply window has passed ("回复时间超过限制"). */

@@ -1,6 +1,6 @@
 /**
  * Sending to members on the mini-program, with the platform's rules enforced before WeChat has
- * to refuse (DESIGN.md protocol facts):
+ * to refuse (docs/wecom.md, protocol rules):
  * - customerServiceMessage.send only inside the reply window the member opened (48 h / 5
  *   messages after their message); outside it we do not call at all and record the member as
  *   unreachable. 45015 / 45047 from WeChat close our window too: recorded, never retried.

@@ -1,8 +1,8 @@
 /**
  * The customer-service reply window of each member (openid), kept in Redis for every process.
  *
- * WeChat allows customerServiceMessage.send only after the member acted (DESIGN.md protocol
- * facts; "客服消息下发条件"): a message from the member opens 48 hours and 5 messages; entering
+ * WeChat allows customerServiceMessage.send only after the member acted (docs/wecom.md, protocol
+ * rules; "客服消息下发条件"): a message from the member opens 48 hours and 5 messages; entering
  * the customer-service session (user_enter_tempsession) opens 1 minute and 2 messages. Windows do
  * not add up: a new action raises the count and the deadline to the larger of old and new.
  * Outside the window WeChat answers 45015 / 45047, so we check first and never call in vain.

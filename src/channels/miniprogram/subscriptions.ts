@@ -1,8 +1,8 @@
 /**
  * Subscribe-message quota (table mp_subscriptions): one-time subscriptions add up, one per
- * "accept" in the subscription popup, and each subscribeMessage.send spends one (DESIGN.md:
- * "track each member's remaining quota per template from the subscribe events and never send
- * without it"). Every change is one atomic SQL statement, so concurrent sends can never spend
+ * "accept" in the subscription popup, and each subscribeMessage.send spends one (docs/wecom.md,
+ * protocol rules: track each member's remaining quota per template from the subscribe events
+ * and never send without one). Every change is one atomic SQL statement, so concurrent sends can never spend
  * the same subscription twice and concurrent events never lose an increment.
  */
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';

@@ -2,7 +2,7 @@
  * WeCom / WeChat callback cryptography ("消息加解密方案"), as pure functions, shared by the WeCom
  * and mini-program channels (the same scheme on both platforms).
  *
- * Protocol (DESIGN.md "Protocol facts"):
+ * Protocol (docs/wecom.md, protocol rules):
  * - signature = sha1 hex of the lexicographically sorted [token, timestamp, nonce, encrypt];
  *   the mini-program's plain mode (and its URL verification) signs only [token, timestamp, nonce];
  * - AES-256-CBC, key = base64decode(EncodingAESKey + "="), IV = key[0..16];

@@ -1,7 +1,7 @@
 /**
- * Access-token cache shared by every process of one app, for WeCom and the mini-program alike (DESIGN.md: "Access token: per app,
- * cached (7200 s), one refresh at a time"). WeCom invalidates nothing when a new token is
- * issued, but gettoken itself is rate-limited, so a burst of sends must not become a burst of
+ * Access-token cache shared by every process of one app, for WeCom and the mini-program alike
+ * (docs/wecom.md, protocol rules: per app, cached (7200 s), one refresh at a time). WeCom
+ * invalidates nothing when a new token is issued, but gettoken itself is rate-limited, so a burst of sends must not become a burst of
  * gettoken calls:
  * - in one process, concurrent callers share a single in-flight refresh promise;
  * - across processes, a short Redis lock (SET NX PX) elects one refresher; the others poll

@@ -2,7 +2,7 @@
  * Safe XML for WeCom and mini-program callbacks: the outer envelope, the decrypted message and the passive reply.
  *
  * Callbacks are attacker-reachable before the signature check, so parsing is defensive
- * (DESIGN.md / issue 2 item 5: "XML parsed safely (no entity expansion, size limit)"):
+ * (docs/wecom.md, protocol rules: XML parsed safely, no entity expansion, a size limit):
  * any DOCTYPE or ENTITY declaration is refused outright (no billion-laughs, no XXE), the size
  * is capped before parsing, and the document is validated (the parser itself is lenient about
  * unclosed tags, which would let a truncated body through).

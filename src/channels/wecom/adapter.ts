@@ -1,5 +1,5 @@
 /**
- * The WeCom self-built app channel (GET|POST /wecom/callback, DESIGN.md contracts): URL
+ * The WeCom self-built app channel (GET|POST /wecom/callback, docs/wecom.md): URL
  * verification, encrypted message callbacks → InboundMessage, the encrypted passive reply, and
  * push through message/send for answers that miss the 5-second window.
  */
@@ -67,7 +67,7 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
   /** Text messages go to the bot; everything else is acknowledged and left alone. */
   function classify(fields: XmlFields, payload: string, now: Date, requestId: string): ParseResult {
     // WeCom retries unanswered callbacks; events have no MsgId and FromUserName+CreateTime
-    // collides for real distinct events, so they dedupe on a hash of the whole payload (DESIGN.md).
+    // collides for real distinct events, so they dedupe on a hash of the whole payload (docs/wecom.md).
     const payloadHash = createHash('sha256').update(payload).digest('hex');
     if (fields.MsgType !== 'text') {
       const reason = fields.MsgType === 'event' ? `event:${fields.Event ?? 'unknown'}` : `msgtype:${fields.MsgType ?? 'unknown'}`;
@@ -105,7 +105,7 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
   return {
     channel: 'wecom',
     maxBodyBytes,
-    // WeCom waits 5 s for the callback's answer, then retries (DESIGN.md "5 seconds").
+    // WeCom waits 5 s for the callback's answer, then retries (docs/wecom.md, protocol rules).
     replyBudgetMs: opts.config.WECOM_REPLY_BUDGET_MS,
 
     // A passive reply is one text message and WeCom cuts it at 2048 bytes; longer answers are

@@ -37,7 +37,7 @@ export interface WeComApiClient {
   /**
    * Sends a text to one member (userid) via message/send, split at 2048 UTF-8 bytes.
    * With a requestId, chunks already delivered by an earlier attempt are not sent again,
-   * so a BullMQ retry after a partial failure never duplicates a message (DESIGN.md habit 7).
+   * so a BullMQ retry after a partial failure never duplicates a message.
    * Throws AppError; `retryable` tells the job whether to try again.
    */
   sendText(touser: string, text: string, requestId?: string): Promise<SendTextResult>;
@@ -76,7 +76,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
   const { config, redis, logger, key } = services;
   const { WECOM_CORP_ID: corpId, WECOM_SECRET: secret, WECOM_AGENT_ID: agentIdText } = config;
   if (!corpId || !secret || !agentIdText) {
-    // Fail loudly at start-up (DESIGN.md habit 4), not on the first push.
+    // Fail loudly at start-up (docs/architecture.md, conventions), not on the first push.
     throw new AppError('channel_not_configured', 'WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID are required to push messages', 500);
   }
   const agentId = Number(agentIdText);
@@ -110,7 +110,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
   });
 
   /**
-   * POSTs with the cached token; on a token error drops it, refreshes and retries once (DESIGN.md).
+   * POSTs with the cached token; on a token error drops it, refreshes and retries once (docs/wecom.md, protocol rules).
    * `body` is a function for multipart uploads: a FormData is rebuilt for the retry.
    */
   async function postWithToken(api: string, body: unknown, query: Record<string, string> = {}): Promise<ApiReply> {

@@ -1,11 +1,11 @@
 /**
  * WeCom server API error codes (https://developer.work.weixin.qq.com/document/path/90313) mapped
  * to AppErrors with a retryable flag: the outbound BullMQ job retries with backoff on retryable
- * ones and gives up on the rest (DESIGN.md habit 5).
+ * ones and gives up on the rest (docs/architecture.md, conventions).
  */
 import { AppError } from '../../crm/kernel/index.ts';
 
-/** The access token is invalid or expired: drop it, fetch a new one, retry once (DESIGN.md). */
+/** The access token is invalid or expired: drop it, fetch a new one, retry once (docs/wecom.md, protocol rules). */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([
   40001, // invalid credential / secret (sent for stale tokens too)
   40014, // invalid access_token

@@ -1,6 +1,6 @@
 /**
  * WeCom text messages carry at most 2048 bytes of UTF-8 content and silently truncate the rest
- * (message/send and passive replies alike: "最长不超过2048个字节，超过将截断"; DESIGN.md protocol facts).
+ * (message/send and passive replies alike: "最长不超过2048个字节，超过将截断"; docs/wecom.md, protocol rules).
  */
 export const WECOM_TEXT_MAX_BYTES = 2048;
 
