@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
 
 describe('config', () => {
-  it('applies DESIGN.md defaults to an empty environment', () => {
+  it('applies the documented defaults (docs/configuration.md) to an empty environment', () => {
     const c = loadConfig({});
     expect(c.DATABASE_URL).toBe('mysql://root@127.0.0.1:3306/crm');
     expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');

@@ -16,7 +16,7 @@ const aesKey = optionalString.refine((v) => v === undefined || /^[A-Za-z0-9+/]{4
 
 const intFromEnv = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
-/** The one schema over process.env (DESIGN.md "Contracts": names and defaults). */
+/** The one schema over process.env (names and defaults: docs/configuration.md). */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
@@ -59,7 +59,7 @@ export const configSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   /** How many members the demo seed creates by default. */
   SEED_MEMBERS: intFromEnv(2000, 1),
-  // ---- journeys, recall, staff alerts (issue 6) ----
+  // ---- journeys, recall, staff alerts ----
   /** No journey sends in this China-time window ("HH:MM-HH:MM"); due sends are deferred to its end. "off" disables. */
   JOURNEY_QUIET_HOURS: z.string().regex(/^(off|\d{2}:\d{2}-\d{2}:\d{2})$/, { message: 'must be HH:MM-HH:MM or off' }).default('21:00-09:00'),
   /** Marketing messages a member may get per China-time week across all journeys. */

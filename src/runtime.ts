@@ -48,7 +48,7 @@ export function createRuntime(services: Services): Runtime {
     periodic: [],
     startWorkers() {
       runtime.workers.push(startOutboundWorker(services, adapters));
-      // issue 6: journey steps, recall follow-ups, trigger sweeps and staff alerts
+      // journey steps, recall follow-ups, trigger sweeps and staff alerts (docs/architecture.md, the job path)
       runtime.workers.push(startJourneyWorker(services), startJourneyControl(services));
       runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services));
       for (const p of runtime.periodic) p.catch((err) => services.logger.error({ err }, 'periodic task not scheduled'));

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createRedis, type Redis } from './redis.ts';
 
 /**
- * The typed services object every handler, intent and processor receives (DESIGN.md habit 4):
+ * The typed services object every handler, intent and processor receives (docs/architecture.md, conventions):
  * no module reaches for a global connection.
  */
 export interface Services {

@@ -1,6 +1,6 @@
 /**
- * `npm run crm -- import <file> …` and `npm run crm -- export --out <file> …` (issue 3, import /
- * export): see CRM_USAGE. Exit codes: 0 done, 1 failure (message and code, no stack trace; also
+ * `npm run crm -- import <file> …` and `npm run crm -- export --out <file> …` (docs/import-export.md):
+ * see CRM_USAGE. Exit codes: 0 done, 1 failure (message and code, no stack trace; also
  * an import in which a batch was rolled back), 2 bad arguments or configuration.
  */
 import ExcelJS from 'exceljs';

@@ -28,8 +28,8 @@ export interface PersonaSpec {
   registeredDaysAgo: [number, number];
 }
 
-// Calibrated so the mix averages roughly 10 orders per member over two years (issue 3's
-// "1M members, about 10M orders").
+// Calibrated so the mix averages roughly 10 orders per member over two years (the scale the
+// benchmarks target: 1M members, about 10M orders; docs/benchmarks.md).
 export const PERSONA_SPECS: Readonly<Record<Persona, PersonaSpec>> = {
   regular: { weight: 0.12, meanGapDays: 11, rateShape: 6, dropout: [1, 250], meanSpendYuan: 95, registeredDaysAgo: [120, 1095] },
   occasional: { weight: 0.36, meanGapDays: 55, rateShape: 3, dropout: [1.2, 40], meanSpendYuan: 135, registeredDaysAgo: [60, 1095] },

@@ -41,16 +41,16 @@ export const intents: readonly IntentDef[] = [
   tagAdd,
   tagRemove,
   churnList,
-  // issue 4: value models and the store health dashboard
+  // value models and the store health dashboard
   insightsHealth,
   insightsRfm,
-  // issue 6: one-sentence recall (confirmed through action.confirm)
+  // one-sentence recall (confirmed through action.confirm)
   recallLaunch,
-  // issue 4: segments (人群包)
+  // segments (人群包)
   segmentCreate,
   segmentCount,
   segmentExport,
-  // issue 5: orders, batch tagging with confirmation, confirm/cancel, and the member audience
+  // orders, batch tagging with confirmation, confirm/cancel, and the member audience
   memberOrdersIntent,
   tagBatch,
   actionConfirm,
@@ -62,7 +62,7 @@ export const intents: readonly IntentDef[] = [
   myCouponsIntent,
   unsubscribe,
   handoff,
-  // issue 3: the service side of the 360 view
+  // the service side of the 360 view
   memberTickets,
   memberInteractions,
   memberLevel,

@@ -52,8 +52,8 @@ export const segmentCreate = defineIntent({
     if (!name || !conditions) return { text: `没看出人群包的${name ? '条件' : '名称和条件'}。${FORMAT_HINT}` };
     if (name.length > 64) return { text: `人群包名称太长了（最多 64 个字）。${FORMAT_HINT}` };
     const parsed = parsePhrase(conditions, ctx.services.now());
-    // Parts the rule parser did not understand go to the LLM when one is configured (issue 5:
-    // the natural-language segment builder); on timeout, error or invalid output the rule
+    // Parts the rule parser did not understand go to the LLM when one is configured (the
+    // natural-language segment builder, docs/intents.md); on timeout, error or invalid output the rule
     // parser's answer stands, "not understood" note included.
     let tree = parsed.tree;
     let byLlm = false;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { IntentDef } from './types.ts';
 
-/** An OpenAI-style function tool, derived from an intent declaration (for the LLM router, issue 5). */
+/** An OpenAI-style function tool, derived from an intent declaration (for the LLM router, docs/intents.md). */
 export interface IntentTool {
   type: 'function';
   function: { name: string; description: string; parameters: Record<string, unknown> };

@@ -47,7 +47,7 @@ export interface RuleDecl<S> {
 }
 
 /**
- * An intent is data (DESIGN.md habit 6): the rule router, the LLM tool list and the help
+ * An intent is data (docs/architecture.md, conventions): the rule router, the LLM tool list and the help
  * text are all derived from this one declaration. Adding an intent is adding one file.
  */
 export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>> {

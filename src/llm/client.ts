@@ -20,7 +20,7 @@ export function createChatModel(config: Config, opts: { streaming?: boolean } = 
 
 const models = new WeakMap<Services, ChatOpenAI | null>();
 
-/** The process's chat model (side effect behind a factory, DESIGN.md habit 8), built once per services object. */
+/** The process's chat model (side effect behind a factory, docs/architecture.md conventions), built once per services object. */
 export function llmFor(services: Services): ChatOpenAI | null {
   if (!models.has(services)) models.set(services, createChatModel(services.config));
   return models.get(services) ?? null;

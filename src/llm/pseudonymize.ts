@@ -1,6 +1,6 @@
 /**
- * Personal data never leaves the process in clear (issue 5): before a text goes to an LLM
- * provider, phone numbers, member numbers and known names are replaced by placeholders
+ * Personal data never leaves the process in clear (docs/intents.md, what leaves the process):
+ * before a text goes to an LLM provider, phone numbers, member numbers and known names are replaced by placeholders
  * (<PHONE_1>, <MEMBER_1>, <NAME_1>); the model's tool arguments and text are restored on the
  * way back. One instance per turn, so placeholders mean the same thing within a conversation
  * with the model and nothing across turns.

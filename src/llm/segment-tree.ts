@@ -77,8 +77,8 @@ export interface SegmentLlmResult {
 }
 
 /**
- * Natural-language segment builder (issue 5): asks the model for the condition tree with one
- * tool whose parameters are the tree's JSON schema, validates the answer with parseSegmentTree,
+ * Natural-language segment builder (docs/intents.md, LLM router): asks the model for the
+ * condition tree with one tool whose parameters are the tree's JSON schema, validates the answer with parseSegmentTree,
  * gives one repair attempt naming the bad node, and returns null on timeout, provider error or a
  * second invalid answer (the caller then keeps the rule parser's answer). The phrase is
  * pseudonymised (phones, member numbers, known names) before it leaves the process.

@@ -101,7 +101,7 @@ describe('admin API: OpenAPI document and reference page', () => {
     const ticket = await t.call(t.tokens.hq, 'POST', '/api/crm/tickets', { memberId: id, type: 'consultation', title: '问营业时间' });
     expect(ticket.status).toBe(201);
     await t.call(t.tokens.hq, 'POST', '/api/crm/interactions', { memberId: id, type: 'complaint', channel: 'call', content: '排队太久', followUpAt: NOW.toISOString() });
-    // issue 6: a journey for /crm/journeys/{id} and its stats.
+    // A journey for /crm/journeys/{id} and its stats.
     const journey = await t.call(t.tokens.hq, 'POST', '/api/crm/journeys', { name: 'openapi', definition: { trigger: { type: 'manual' }, steps: [{ id: 'done', type: 'exit' }] } });
     expect(journey.status).toBe(201);
     const example: Record<string, string> = { '/api/crm/interactions': '?pending_follow_up=true' };

@@ -18,8 +18,9 @@ export function auditActor(actor: Actor): { actorType: 'staff' | 'member'; actor
 }
 
 /**
- * Writes one AuditLog row (issue 2 item 7: who read or changed which member, when, through which
- * channel). Stores ids, never phone numbers, so the log itself is not a second copy of PII.
+ * Writes one AuditLog row: who read or changed which member, when, through which channel
+ * (every member read and every write is audited; docs/api.md). Stores ids, never phone
+ * numbers, so the log itself is not a second copy of PII.
  */
 export async function audit(services: Services, entry: AuditEntry): Promise<void> {
   await services.db.auditLog.create({

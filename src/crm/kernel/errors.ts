@@ -1,7 +1,7 @@
 /**
  * Every failure we raise on purpose carries a machine code, an HTTP status and whether the
- * caller may retry (DESIGN.md habit 5). One handler (src/http/errors.ts) maps them to HTTP;
- * BullMQ processors rethrow retryable ones and wrap the rest in UnrecoverableError.
+ * caller may retry (docs/architecture.md, conventions; the codes: docs/errors.md). One handler
+ * (src/http/errors.ts) maps them to HTTP; BullMQ processors rethrow retryable ones and wrap the rest in UnrecoverableError.
  */
 export class AppError extends Error {
   constructor(

@@ -18,7 +18,7 @@ export const evalCaseSchema = z.object({
 });
 export type EvalCase = z.infer<typeof evalCaseSchema> & { file: string; line: number };
 
-/** The targets CI enforces for the rule router (issue 5). */
+/** The targets CI enforces for the rule router (docs/intents.md, evaluation). */
 export const TARGETS = { intent: 0.95, slots: 0.9 } as const;
 
 /**

@@ -35,7 +35,7 @@ const SYSTEM = (audience: 'staff' | 'member') =>
 type Outcome = 'rules' | 'tool' | 'repaired' | 'clarify' | 'no_tool' | 'foreign_tool' | 'error' | 'timeout';
 
 /**
- * The LLM router (issue 5): LangChain tool calling over any OpenAI-compatible endpoint, tools =
+ * The LLM router (docs/intents.md): LangChain tool calling over any OpenAI-compatible endpoint, tools =
  * the catalogue's intents of the actor's audience. Asked only when the rule router is unsure
  * (low confidence, a tie, nothing recognised, i.e. free-form asks). Arguments are validated by
  * the intent's own zod schema; invalid ones get one repair attempt, then a clarifying question.

@@ -20,5 +20,5 @@ export interface Router {
  */
 export const CLARIFY_INTENT = 'clarify';
 
-/** Below this the pipeline should treat the answer as a guess (issue 5: clarify instead). */
+/** Below this the pipeline should treat the answer as a guess (ask to clarify rather than guess). */
 export const LOW_CONFIDENCE = 0.5;

@@ -1,5 +1,5 @@
 /**
- * A journey is versioned data (DESIGN.md habit 7): a trigger, then steps. Every version is
+ * A journey is versioned data (docs/journeys.md): a trigger, then steps. Every version is
  * validated by `parseJourneyDefinition` before it is stored, so the engine only ever walks
  * a well-formed graph (unique ids, existing targets, no cycles, split shares adding to 100).
  *

@@ -1,6 +1,6 @@
 /**
  * Outside messaging providers behind one small interface, so the engine never knows which one
- * it talks to and tests swap only the outside world (DESIGN.md habit 8):
+ * it talks to and tests swap only the outside world (docs/architecture.md, conventions):
  * - SMS and email: an HTTP adapter (JSON POST to a configurable URL, `Idempotency-Key` header
  *   = the step's idempotency key, so a resend after a crash in the send window is collapsed by
  *   the provider) and a log-only adapter (no real provider is reachable here).

@@ -1,5 +1,5 @@
 /**
- * Channel rate limits in Redis, shared by every worker process (DESIGN.md protocol facts):
+ * Channel rate limits in Redis, shared by every worker process (docs/wecom.md, protocol rules):
  * WeCom per recipient 30/min and 1000/hour (excess is silently dropped by WeCom, so we must not
  * exceed it), the WeCom app's daily cap, the group robot's 20/min (130101 "send too fast").
  * A token bucket (one Lua script: refill by elapsed time, take one) for smooth per-channel
@@ -63,7 +63,7 @@ export function createRateLimiter(redis: Redis, key: (...p: (string | number)[])
   };
 }
 
-/** WeCom's published limits (DESIGN.md). */
+/** WeCom's published per-recipient limits of message/send (docs/wecom.md, protocol rules). */
 export const WECOM_PER_RECIPIENT: Window[] = [
   { limit: 30, ms: 60_000 },
   { limit: 1000, ms: 3_600_000 },

@@ -79,7 +79,7 @@ const IMPORT_LOCK = 'crm_import:';
 export const defaultErrorsFile = (file: string) => join(dirname(file), `${basename(file, extname(file))}.errors.csv`);
 
 /**
- * Imports members from a CSV or XLSX file (issue 3, import/export). The phone is the key: a
+ * Imports members from a CSV or XLSX file (docs/import-export.md). The phone is the key: a
  * new phone creates a member (member number continuing the M00000001 sequence, allocated under
  * a lock), a known phone updates the changed profile fields (name, gender, birthday, home
  * store) with member_profile_changes rows and audit entries, exactly as updateMemberProfile

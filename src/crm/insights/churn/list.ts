@@ -138,9 +138,9 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
 }
 
 /**
- * Churn warning, first version (issue 2): active members of the actor's stores whose whole
- * days since their last order exceed both `minDays` and `gapFactor` × their own median gap
- * between orders, ranked by past spend. Members with fewer than two orders have no rhythm
+ * Churn warning by rule, used until the first scoring run (docs/models.md): active members of
+ * the actor's stores whose whole days since their last order exceed both `minDays` and
+ * `gapFactor` × their own median gap between orders, ranked by past spend. Members with fewer than two orders have no rhythm
  * yet and are left out (they belong to a "one-time buyer" list, not this one).
  *
  * All in one SQL statement with window functions (MySQL 8 / MariaDB 10.2+): LAG gives each

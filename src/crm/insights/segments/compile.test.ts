@@ -187,7 +187,7 @@ describe('segment compiler (real MariaDB)', () => {
         const [n2, p2] = orderLeaves[(i + 3) % orderLeaves.length]!;
         return [{ and: [{ or: [vip[0], { not: n }] }, { not: { and: [n2, level3[0]] } }] }, (m) => (vip[1](m) || !p(m)) && !(p2(m) && level3[1](m))];
       }),
-      // the "最近90天没消费 且 累计消费大于2000": a none-in-the-window and a whole-history sum, nothing else
+      // the chat example "最近90天没消费 且 累计消费大于2000" (docs/segments.md): a none-in-the-window and a whole-history sum, nothing else
       [{ and: [{ metric: 'order_count', days: 90, op: 'eq', value: 0 }, { metric: 'spend', op: 'gt', value: '2000' }] }, (m) => orders(m, 90).length === 0 && spendCents(m) > 200000],
       // two whole-history conditions, both holding for members without orders
       [{ and: [{ metric: 'spend', op: 'lte', value: 1000 }, { metric: 'order_count', op: 'lt', value: 3 }] }, (m) => spendCents(m) <= 100000 && orders(m).length < 3],
@@ -198,7 +198,7 @@ describe('segment compiler (real MariaDB)', () => {
       expect({ node, probe: await evaluated(node, 'probe') }).toEqual({ node, probe: exp });
       expect({ node, auto: await evaluated(node, 'auto') }).toEqual({ node, auto: exp });
     }
-    // Neither side is empty or everyone for the example (the test data would prove nothing otherwise).
+    // Neither side is empty or everyone for the chat example (the test data would prove nothing otherwise).
     const example = expected(cases.at(-2)![1]).length;
     expect(example > 0 && example < expected(() => true).length).toBe(true);
     const scoped = orderLeaves[0]!;

@@ -81,14 +81,14 @@ export const METRICS = {
   spend: { agg: 'COALESCE(SUM(o.amount), 0)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'decimal', byWindow: ORDERS_BY_WINDOW, label: '消费金额' },
   /** Whole days since the last order; members who never ordered have none (the condition is false). */
   days_since_last_order: { agg: 'MAX(o.paid_at)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', sinceLast: true, byWindow: ORDERS_BY_WINDOW, label: '距上次消费天数' },
-  /** Complaints logged as interactions (issue 3's interactions table, type complaint) in the window. */
+  /** Complaints logged as interactions (the interactions table, type complaint) in the window. */
   complaint_count: { agg: 'COUNT(*)', from: 'interactions i', memberKey: 'i.member_id', window: 'i.created_at', where: "i.type = 'complaint'", type: 'int', label: '投诉次数' },
 } as const satisfies Record<string, MetricDef>;
 export type MetricName = keyof typeof METRICS;
 
 /**
- * Model scores (RFM cell, churn risk, CLV) come from another issue's tables. Each becomes one
- * entry: the table keyed by member_id and the column, e.g.
+ * Model scores (RFM cell, churn risk, CLV) come from the scoring run's tables (member_scores;
+ * docs/models.md). Each becomes one entry: the table keyed by member_id and the column, e.g.
  *   churn_risk: { table: 'member_scores s', memberKey: 's.member_id', column: 's.churn_risk', type: 'decimal', label: '流失风险' }
  * The `score` node accepts exactly the keys of this map, so until an entry exists a tree
  * naming the score is rejected (400, naming the node) instead of failing in SQL.
