@@ -1,6 +1,6 @@
 /**
  * `npm run bench:crm -- [--members N] [--runs R]`: latency of the staff-facing member reads at
- * scale (issue 3, scale and speed), each beside the same run's baseline, a primary-key lookup
+ * scale (docs/benchmarks.md), each beside the same run's baseline, a primary-key lookup
  * of one member. Seeds crm_bench_<size> (or BENCH_DATABASE_URL) with the demo seeder when its size differs.
  * Targets at 1M members: 360 view p95 ≤ 50 ms, searches p95 ≤ 100 ms, a list page p95 ≤ 200 ms.
  * Everything goes through the real functions (scope, masking and audit rows included).

@@ -46,7 +46,7 @@ try {
   row('  preview 最近30天消费>500元 (alone)', alone.ms, '—', `(${alone.result.count} members)`);
   const narrow = await time(() => previewTree(access, { version: 1, root: { and: [{ field: 'level', op: 'eq', value: 5 }, example.root.and[1]] } }), 3);
   row('  preview 等级=5 且 最近30天消费>500元', narrow.ms, '—', `(${narrow.result.count} members)`);
-  // Whole-history order conditions (issue 4's chat example): one scan of orders (member_id,
+  // Whole-history order conditions (the chat example "最近90天没消费 且 累计消费大于2000"): one scan of orders (member_id,
   // paid_at, amount) in member order, then a none-in-90-days probe of the members it kept.
   const total = { metric: 'spend', op: 'gt', value: '2000' };
   const lapsed = await time(() => previewTree(access, { version: 1, root: { and: [{ metric: 'order_count', days: 90, op: 'eq', value: 0 }, total] } }), 3);

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for qyapi.weixin.qq.com speaking WeCom's real wire format, for tests that
- * exercise our API client (DESIGN.md habit 8: fake the outside world, never our own modules).
+ * exercise our API client (docs/testing.md: fake the outside world, never our own modules).
  * Point WECOM_API_BASE at `url`.
  *
  *   GET  /cgi-bin/gettoken?corpid=&corpsecret=          → {errcode, errmsg, access_token, expires_in}

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for api.weixin.qq.com (mini-program server API) speaking WeChat's wire
- * format, for tests of the mini-program channel (DESIGN.md habit 8). Point MP_API_BASE at `url`.
+ * format, for tests of the mini-program channel (docs/testing.md). Point MP_API_BASE at `url`.
  *
  *   GET  /cgi-bin/token?grant_type=client_credential&appid=&secret=  → {access_token, expires_in} | {errcode, errmsg}
  *   POST /cgi-bin/message/custom/send?access_token=                 → {errcode, errmsg}

@@ -13,7 +13,7 @@ export interface TestEnv {
 }
 
 /**
- * A migrated database and a Redis prefix of the test file's own (DESIGN.md habit 9), against
+ * A migrated database and a Redis prefix of the test file's own (docs/testing.md), against
  * the machine's real MariaDB and Redis. `env` overrides config (e.g. WECOM_API_BASE of a fake).
  */
 export async function createTestEnv(label: string, env: Record<string, string> = {}, opts: { now?: () => Date } = {}): Promise<TestEnv> {
