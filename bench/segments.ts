@@ -1,5 +1,5 @@
 /**
- * `npm run bench:segments -- [--members N]`: the issue's speed targets on the demo data, each
+ * `npm run bench:segments -- [--members N]`: the speed targets (docs/benchmarks.md) on the demo data, each
  * printed beside a same-run baseline — a full scan `SELECT COUNT(*) FROM orders` — so figures
  * from a busy or a fast machine can be compared:
  *   preview of "等级>3 且 最近30天消费>500元" (target ≤ 1 s at 1M members), and of the
