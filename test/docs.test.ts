@@ -59,7 +59,7 @@ describe('configuration docs', () => {
 /** The JSON examples in the docs are parsed by the same schemas the app uses. */
 describe('docs examples', () => {
   it('segment trees in docs/segments.md parse', async () => {
-    const { parseSegmentTree } = await import('../src/crm/insights/segments/tree.ts');
+    const { parseSegmentTree } = await import('../src/crm/insights/index.ts');
     const lines = read('docs/segments.md')
       .split('\n')
       .filter((l) => l.startsWith('{"version":1'));
@@ -68,7 +68,7 @@ describe('docs examples', () => {
   });
 
   it('the journey definition in docs/journeys.md parses', async () => {
-    const { parseJourneyDefinition } = await import('../src/crm/automation/journeys/definition.ts');
+    const { parseJourneyDefinition } = await import('../src/crm/automation/index.ts');
     const block = /```json\n([\s\S]*?)```/.exec(read('docs/journeys.md'));
     expect(block).not.toBeNull();
     const def = parseJourneyDefinition(JSON.parse(block![1]!));
