@@ -8,7 +8,6 @@ import { refreshSmartTags } from '../../engagement/index.ts';
 import { refreshStoreCohorts } from '../../sales/index.ts';
 import { startOfChinaDay } from '../health/dashboard.ts';
 import { recomputeScores, type RecomputeResult } from './recompute.ts';
-import './segment-scores.ts';
 
 export { recomputeScores, type RecomputeResult } from './recompute.ts';
 

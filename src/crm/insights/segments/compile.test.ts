@@ -293,7 +293,7 @@ describe('segment compiler (real MariaDB)', () => {
       [t({ metric: 'days_since_last_order', days: 30, op: 'gt', value: 5 }), 'root.days'],
       [t({ metric: 'order_count', op: 'contains', value: 1 }), 'root.op'],
       [t({ metric: 'visits', op: 'gt', value: 1 }), 'root.metric'],
-      [t({ score: 'churn_risk', op: 'gt', value: '0.5' }), 'root.score'],
+      [t({ score: 'no_such_score', op: 'gt', value: '0.5' }), 'root.score'],
       [t({ and: [{ tag: 'VIP' }], or: [{ tag: 'VIP' }] }), 'root'],
       [t([{ tag: 'VIP' }]), 'root'],
       [t({ and: [{ and: [{ tag: 'VIP' }, 'level > 3'] }] }), 'root.and[0].and[1]'],

@@ -1,3 +1,5 @@
+import { RFM_CELLS, VALUE_QUADRANTS } from '../rfm/rfm.ts';
+
 /**
  * The whitelists the segment compiler draws every SQL identifier from: a tree names a field,
  * a metric or a score by key, and only the SQL written here ever reaches the statement (values
@@ -86,13 +88,7 @@ export const METRICS = {
 } as const satisfies Record<string, MetricDef>;
 export type MetricName = keyof typeof METRICS;
 
-/**
- * Model scores (RFM cell, churn risk, CLV) come from the scoring run's tables (member_scores;
- * docs/models.md). Each becomes one entry: the table keyed by member_id and the column, e.g.
- *   churn_risk: { table: 'member_scores s', memberKey: 's.member_id', column: 's.churn_risk', type: 'decimal', label: '流失风险' }
- * The `score` node accepts exactly the keys of this map, so until an entry exists a tree
- * naming the score is rejected (400, naming the node) instead of failing in SQL.
- */
+/** A model score column a `score` node may name (the tree is rejected, 400, for any other key). */
 export interface ScoreDef {
   table: string;
   memberKey: string;
@@ -101,7 +97,21 @@ export interface ScoreDef {
   values?: readonly string[];
   label: string;
 }
-export const SCORES: Record<string, ScoreDef> = {};
+/**
+ * The value models' columns as segment score conditions (written by the nightly scoring run,
+ * src/crm/insights/scores): {score: 'churn_risk', op: 'gte', value: '0.7'},
+ * {score: 'rfm_cell', op: 'in', value: ['at_risk', 'hibernating']}, {score: 'clv', op: 'gt', value: '1000'}.
+ */
+export const SCORES: Record<string, ScoreDef> = {
+  rfm_cell: { table: 'member_scores s', memberKey: 's.member_id', column: 's.rfm_cell', type: 'string', values: Object.keys(RFM_CELLS), label: 'RFM 分群' },
+  value_quadrant: { table: 'member_scores s', memberKey: 's.member_id', column: 's.value_quadrant', type: 'string', values: Object.keys(VALUE_QUADRANTS), label: '价值象限' },
+  rfm_r: { table: 'member_scores s', memberKey: 's.member_id', column: 's.rfm_r', type: 'int', label: 'R 分' },
+  rfm_f: { table: 'member_scores s', memberKey: 's.member_id', column: 's.rfm_f', type: 'int', label: 'F 分' },
+  rfm_m: { table: 'member_scores s', memberKey: 's.member_id', column: 's.rfm_m', type: 'int', label: 'M 分' },
+  churn_risk: { table: 'member_scores s', memberKey: 's.member_id', column: 's.churn_risk', type: 'decimal', label: '流失风险' },
+  churn_level: { table: 'member_scores s', memberKey: 's.member_id', column: 's.churn_level', type: 'string', values: ['high', 'medium', 'low'], label: '流失风险等级' },
+  clv: { table: 'member_scores s', memberKey: 's.member_id', column: 's.clv', type: 'decimal', label: '客户终身价值(12个月)' },
+};
 
 /** Columns an export may add after member id, member no, name and phone. */
 export const EXPORT_FIELDS = {

@@ -67,7 +67,7 @@ export async function previewTree(access: StaffAccess, rawTree: unknown, opts: {
        FROM ${RESULT} r JOIN members m ON m.id = r.id LEFT JOIN stores st ON st.id = m.home_store_id
        ORDER BY r.id LIMIT ${SAMPLE_SIZE}`,
     );
-    if (SCORES.churn_risk) churnRisk = await churnDistribution(conn);
+    churnRisk = await churnDistribution(conn);
   } finally {
     await dropMembersTable(conn, RESULT).catch(() => {});
     conn.release();
@@ -98,10 +98,9 @@ export async function previewTree(access: StaffAccess, rawTree: unknown, opts: {
 
 const RESULT = 'seg_preview';
 
-/** Members per churn-risk value of the evaluated set, once the churn model's score is registered in SCORES. */
+/** Members per churn-risk level of the evaluated set ('unknown' for members not scored yet). */
 async function churnDistribution(conn: PoolConnection): Promise<Record<string, number>> {
-  // Per level (high/medium/low) when the churn model registers churn_level (src/crm/scores/segment-scores.ts).
-  const def = SCORES.churn_level ?? SCORES.churn_risk!;
+  const def = SCORES.churn_level!;
   const [rows] = await conn.query<any[]>(
     `SELECT COALESCE(${def.column}, 'unknown') AS risk, COUNT(*) AS n
      FROM ${RESULT} m LEFT JOIN ${def.table} ON ${def.memberKey} = m.id GROUP BY risk`,

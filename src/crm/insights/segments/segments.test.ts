@@ -171,7 +171,7 @@ describe('segments', () => {
     expect(p.share).toBeCloseTo(exp.length / p.total, 10);
     expect(p.sample.map((s) => s.memberId)).toEqual(exp.map((m) => m.id).slice(0, 20));
     expect(p.sample.every((s) => /^\d{3}\*{4}\d{4}$/.test(s.phone))).toBe(true);
-    expect(p.churnRisk).toBeUndefined();
+    expect(p.churnRisk).toEqual({ unknown: exp.length }); // nobody is scored in this data
     const m = await previewTree(access(staff.mgr1!), tree);
     expect(m.count).toBe(exp.filter((x) => live(x, [d.stores.S1])).length);
     expect(m.sample[0]!.phone).toBe(d.members.find((x) => x.id === m.sample[0]!.memberId)!.phone);
