@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv, noServicesConfig } from '../../test/support/child.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CDNOW_SAMPLE = fileURLToPath(new URL('../../../shared/data/cdnow/CDNOW_sample.txt', import.meta.url));
@@ -17,7 +18,7 @@ interface Run {
 
 function run(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/analytics.ts', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/analytics.ts', ...args], { cwd: ROOT, env: childEnv(noServicesConfig()) }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCrmArgs } from '../../src/cli/crm-args.ts';
 import { createFixture, type Fixture } from '../support/crm/fixture.ts';
+import { childEnv } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 
 let env: TestEnv;
@@ -16,7 +17,7 @@ function crm(args: string[]): Promise<{ code: number | null; stdout: string; std
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['tsx', 'src/cli/crm.ts', ...args], {
       cwd: join(import.meta.dirname, '../..'),
-      env: { ...process.env, DATABASE_URL: env.databaseUrl, REDIS_PREFIX: env.config.REDIS_PREFIX, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+      env: childEnv(env.config), // the test's own database and Redis prefix, whatever the caller exported
     });
     let stdout = '';
     let stderr = '';

@@ -3,6 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
 import { createJourney } from '../../src/crm/automation/journeys/store.ts';
+import { childEnv } from '../support/child.ts';
 import { createRig, insertMembers, type Rig } from './support.ts';
 
 let rig: Rig;
@@ -10,14 +11,9 @@ const N = 300;
 
 function startChild(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./worker-child.ts', import.meta.url).pathname], {
-    env: {
-      ...process.env,
-      DATABASE_URL: rig.env.databaseUrl,
-      REDIS_PREFIX: rig.env.config.REDIS_PREFIX,
-      SMS_PROVIDER_URL: rig.env.config.SMS_PROVIDER_URL,
-      JOURNEY_QUIET_HOURS: 'off',
-      LOG_LEVEL: 'silent',
-    },
+    // The rig's own config (database, Redis URL and prefix, provider URLs, quiet hours off),
+    // whatever the caller exported.
+    env: childEnv(rig.env.config),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

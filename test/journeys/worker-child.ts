@@ -1,6 +1,6 @@
 /**
- * A journey worker in its own process, for the kill-and-restart test: started with the test's
- * env (database, Redis prefix, provider URLs), killed with SIGKILL mid-run, then started again.
+ * A journey worker in its own process, for the kill-and-restart test: started with the rig's
+ * config as its whole environment (database, Redis, provider URLs; test/support/child.ts), killed with SIGKILL mid-run, then started again.
  */
 import { loadConfig } from '../../src/config.ts';
 import { startJourneyWorker } from '../../src/jobs/journey-worker.ts';
