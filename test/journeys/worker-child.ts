@@ -8,7 +8,9 @@ import { createServices } from '../../src/services.ts';
 
 const services = createServices(loadConfig(process.env));
 const worker = startJourneyWorker(services, { concurrency: 8, lockDuration: 1500, stalledInterval: 500 });
-worker.on('ready', () => process.stdout.write('ready\n'));
+worker.on('ready', () => process.send?.('ready'));
 process.on('SIGTERM', () => {
   void worker.close().then(() => services.close()).then(() => process.exit(0));
 });
+// The test process went away (killed before its afterAll ran): so does this worker.
+process.on('disconnect', () => process.exit(1));

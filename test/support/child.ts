@@ -5,8 +5,17 @@
  * an exported REDIS_URL, DATABASE_URL, LOG_LEVEL, NODE_ENV or DEBUG would otherwise send the
  * child to another database, or change what it prints. Only the machine variables a process
  * needs to start (PATH, HOME, TMPDIR) are passed through.
+ *
+ * Every child is registered until it exits: `stopChildren()` in `afterAll` kills and awaits
+ * whatever is still running, so a failing or timed-out test leaves no process behind. A child
+ * that lives long (a worker) is also given an IPC channel and exits when it closes, which covers
+ * a test process killed before its `afterAll` ran (test/journeys/worker-child.ts).
  */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../src/config.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const MACHINE_VARS = ['PATH', 'HOME', 'TMPDIR'] as const;
 
@@ -27,4 +36,55 @@ export function childEnv(config: Config, extra: Record<string, string> = {}): Re
   }
   for (const [k, v] of Object.entries(config)) if (v !== undefined) env[k] = String(v);
   return { ...env, ...extra };
+}
+
+const running = new Set<ChildProcess>();
+
+/** Starts `node --import tsx <args>` in the repository root with exactly `env`; registered until it exits. */
+export function spawnTsx(args: string[], env: Record<string, string>, stdio: StdioOptions = 'pipe'): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript entry to completion; killed (code null) after `timeoutMs`. */
+export function runTsx(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawnTsx(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Kills (SIGKILL) every child still running and waits until each has exited. */
+export async function stopChildren(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+  running.clear();
 }
