@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, noServicesConfig, runTsx, stopChildren, type Run } from '../../test/support/child.ts';
 
-const CDNOW_SAMPLE = fileURLToPath(new URL('../../../shared/data/cdnow/CDNOW_sample.txt', import.meta.url));
+const CDNOW_SAMPLE = fileURLToPath(new URL('../../test/fixtures/cdnow/CDNOW_sample.txt', import.meta.url));
 
 function run(args: string[]): Promise<Run> {
   return runTsx(['src/cli/analytics.ts', ...args], childEnv(noServicesConfig()));
