@@ -1,26 +1,15 @@
 /** End-to-end tests of the analytics command: spawned as a real process, as a user runs it. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv, noServicesConfig, runTsx, stopChildren, type Run } from '../../test/support/child.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CDNOW_SAMPLE = fileURLToPath(new URL('../../../shared/data/cdnow/CDNOW_sample.txt', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const CDNOW_SAMPLE = fileURLToPath(new URL('../../test/fixtures/cdnow/CDNOW_sample.txt', import.meta.url));
 
 function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/analytics.ts', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runTsx(['src/cli/analytics.ts', ...args], childEnv(noServicesConfig()));
 }
 
 function parseCsv(text: string): Array<Record<string, string>> {
@@ -34,6 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'analytics-'));
 });
 afterAll(async () => {
+  await stopChildren();
   await rm(dir, { recursive: true, force: true });
 });
 

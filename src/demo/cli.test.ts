@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { childEnv, noServicesConfig } from '../../test/support/child.ts';
 import { parseSeedArgs } from './cli-args.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,7 +29,7 @@ describe('db:seed arguments', () => {
   });
 
   it('exits 2 with the usage and no stack trace on a bad flag', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/seed.ts', '--members', 'x'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/seed.ts', '--members', 'x'], { cwd: ROOT, env: childEnv(noServicesConfig()), encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('usage: npm run db:seed');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,25 +5,16 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCrmArgs } from '../../src/cli/crm-args.ts';
 import { createFixture, type Fixture } from '../support/crm/fixture.ts';
+import { childEnv, runTsx, stopChildren, type Run } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 
 let env: TestEnv;
 let fx: Fixture;
 let dir: string;
 
-function crm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli/crm.ts', ...args], {
-      cwd: join(import.meta.dirname, '../..'),
-      env: { ...process.env, DATABASE_URL: env.databaseUrl, REDIS_PREFIX: env.config.REDIS_PREFIX, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr: stderr.replace(/^npm warn.*\n/gm, '') }));
-  });
+/** `npm run crm -- <args>` without npm in between (one process to stop), on the test's own database and Redis prefix. */
+function crm(args: string[]): Promise<Run> {
+  return runTsx(['src/cli/crm.ts', ...args], childEnv(env.config));
 }
 
 beforeAll(async () => {
@@ -33,6 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'crm-cli-'));
 });
 afterAll(async () => {
+  await stopChildren();
   await env?.cleanup();
   if (dir) await rm(dir, { recursive: true, force: true });
 });

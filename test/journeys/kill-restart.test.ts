@@ -1,28 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
 import { createJourney } from '../../src/crm/automation/journeys/store.ts';
+import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
 import { createRig, insertMembers, type Rig } from './support.ts';
 
 let rig: Rig;
 const N = 300;
 
 function startChild(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./worker-child.ts', import.meta.url).pathname], {
-    env: {
-      ...process.env,
-      DATABASE_URL: rig.env.databaseUrl,
-      REDIS_PREFIX: rig.env.config.REDIS_PREFIX,
-      SMS_PROVIDER_URL: rig.env.config.SMS_PROVIDER_URL,
-      JOURNEY_QUIET_HOURS: 'off',
-      LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // The rig's own config (database, Redis URL and prefix, provider URLs, quiet hours off),
+  // whatever the caller exported; the IPC channel says "ready" and ends the child with this process.
+  const child = spawnTsx(['test/journeys/worker-child.ts'], childEnv(rig.env.config), ['ignore', 'inherit', 'inherit', 'ipc']);
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) resolve(child);
+    child.on('message', (m) => {
+      if (m === 'ready') resolve(child);
     });
     child.on('exit', (code) => reject(new Error(`worker child exited early (${code})`)));
   });
@@ -43,7 +36,10 @@ beforeAll(async () => {
   rig.clock.now = new Date();
   Object.defineProperty(rig.clock, 'now', { get: () => new Date(), set: () => undefined });
 });
-afterAll(async () => rig?.close());
+afterAll(async () => {
+  await stopChildren(); // a worker child still running when a step above failed
+  await rig?.close();
+});
 
 describe('a worker process killed mid-step and restarted', () => {
   it('sends nothing twice and loses nothing', { timeout: 120_000 }, async () => {

@@ -1,6 +1,6 @@
 /**
- * A journey worker in its own process, for the kill-and-restart test: started with the test's
- * env (database, Redis prefix, provider URLs), killed with SIGKILL mid-run, then started again.
+ * A journey worker in its own process, for the kill-and-restart test: started with the rig's
+ * config as its whole environment (database, Redis, provider URLs; test/support/child.ts), killed with SIGKILL mid-run, then started again.
  */
 import { loadConfig } from '../../src/config.ts';
 import { startJourneyWorker } from '../../src/jobs/journey-worker.ts';
@@ -8,7 +8,9 @@ import { createServices } from '../../src/services.ts';
 
 const services = createServices(loadConfig(process.env));
 const worker = startJourneyWorker(services, { concurrency: 8, lockDuration: 1500, stalledInterval: 500 });
-worker.on('ready', () => process.stdout.write('ready\n'));
+worker.on('ready', () => process.send?.('ready'));
 process.on('SIGTERM', () => {
   void worker.close().then(() => services.close()).then(() => process.exit(0));
 });
+// The test process went away (killed before its afterAll ran): so does this worker.
+process.on('disconnect', () => process.exit(1));

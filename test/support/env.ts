@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { dropDatabase } from '../../src/db/sql.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createServices, type Services } from '../../src/services.ts';
+import { TEST_SERVER_URL } from './server.ts';
 
 export interface TestEnv {
   services: Services;
@@ -20,7 +21,7 @@ export async function createTestEnv(label: string, env: Record<string, string> =
   // The creation time (base-36 seconds) is part of the name so a later run's global setup can
   // tell an abandoned database from one a parallel run is still using.
   const id = `${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 20)}_${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = `mysql://root@127.0.0.1:3306/crm_t_${id}`;
+  const databaseUrl = `${TEST_SERVER_URL}crm_t_${id}`;
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_PREFIX: `crm_t_${id}`, ...env });
   await migrate(databaseUrl);
   const services = createServices(config, { now: opts.now });

@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { TEST_SERVER_URL } from './server.ts';
 
 /** A test database older than this was abandoned by an interrupted run (no test takes so long). */
 const ABANDONED_AFTER_S = 2 * 3600;
@@ -8,7 +9,7 @@ const ABANDONED_AFTER_S = 2 * 3600;
  * carry their creation time (test/support/env.ts), so a parallel run's databases survive.
  */
 export default async function setup(): Promise<void> {
-  const conn = await mysql.createConnection({ uri: process.env.TEST_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/' });
+  const conn = await mysql.createConnection({ uri: TEST_SERVER_URL });
   try {
     const [rows] = await conn.query<mysql.RowDataPacket[]>("SHOW DATABASES LIKE 'crm\\_t\\_%'");
     const nowS = Date.now() / 1000;

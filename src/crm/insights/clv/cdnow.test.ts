@@ -1,5 +1,5 @@
 /**
- * Parity with the published CDNOW results (../shared/data/cdnow/README.md): our summaries
+ * Parity with the published CDNOW results (test/fixtures/cdnow/README.md): our summaries
  * equal the published per-customer summaries, and real fits of both models reproduce the
  * published parameters to 2 decimals and log-likelihoods to 0.1.
  */
@@ -13,7 +13,7 @@ import { pearson } from './stats.ts';
 import { TransactionLedger, type CustomerSummaries } from './summary.ts';
 import { readTransactionFile } from './transactions.ts';
 
-const CDNOW = new URL('../../../../../shared/data/cdnow/', import.meta.url);
+const CDNOW = new URL('../../../../test/fixtures/cdnow/', import.meta.url);
 const CALIBRATION_END = parseIsoDay('1997-09-30');
 const HOLDOUT_END = parseIsoDay('1998-06-30'); // 39 weeks after the calibration end
 
