@@ -24,10 +24,12 @@ export function benchUrl(members: number): string {
  * table cannot live in, and a 96 MiB redo log, which a million-row UPDATE overruns many times
  * (forcing checkpoint flushes mid-statement). Production servers size both to the machine.
  * Benches raise them online (buffer pool: MariaDB ≥ 10.2; redo log: ≥ 10.9) to
- * `BENCH_BUFFER_POOL_GB` (default 8) and `BENCH_REDO_LOG_GB` (default 2) when smaller, and print
- * what they ran with.
+ * `BENCH_BUFFER_POOL_GB` (default 8) and `BENCH_REDO_LOG_GB` (default 2) when smaller, print
+ * what they ran with, and put the old sizes back when they end (restoreServerSettings).
  */
 export async function ensureBufferPool(sql: SqlPool): Promise<string> {
+  const [[was]] = await sql.query<any[]>('SELECT @@innodb_buffer_pool_size AS b, @@innodb_log_file_size AS l');
+
   const wantGb = Number(process.env.BENCH_BUFFER_POOL_GB ?? 8);
   const [[row]] = await sql.query<any[]>('SELECT @@innodb_buffer_pool_size AS b');
   const before = Number(row.b);
@@ -49,9 +51,39 @@ export async function ensureBufferPool(sql: SqlPool): Promise<string> {
     await sql.query('SET GLOBAL innodb_log_file_size = ?', [wantLog]).catch((e: Error) => process.stderr.write(`could not raise innodb_log_file_size: ${e.message}\n`));
   }
   const [[log]] = await sql.query<any[]>('SELECT @@innodb_log_file_size AS l');
+  const [[now]] = await sql.query<any[]>('SELECT @@innodb_buffer_pool_size AS b');
+  if (Number(now.b) !== Number(was.b) || Number(log.l) !== Number(was.l)) rememberServerSettings({ pool: Number(was.b), log: Number(was.l) });
   const redo = Number(log.l) === logBefore ? `innodb_log_file_size ${gib(logBefore)}` : `innodb_log_file_size raised ${gib(logBefore)} → ${gib(Number(log.l))}`;
   return `${pool}; ${redo}`;
 }
+/** The shared server's settings before a bench raised them, restored when the bench ends. */
+let saved: { pool: number; log: number } | null = null;
+let savedUrl = '';
+
+function rememberServerSettings(settings: { pool: number; log: number }): void {
+  if (saved) return;
+  saved = settings;
+  // Restored on a normal end even when a bench forgets to: the shared server is never left changed.
+  process.once('beforeExit', () => void restoreServerSettings());
+}
+
+/** Puts the server's buffer pool and redo log sizes back to what they were before the bench. */
+export async function restoreServerSettings(): Promise<void> {
+  if (!saved) return;
+  const { pool, log } = saved;
+  saved = null;
+  const sql = createSqlPool(savedUrl);
+  try {
+    await sql.query('SET GLOBAL innodb_buffer_pool_size = ?', [pool]);
+    await sql.query('SET GLOBAL innodb_log_file_size = ?', [log]);
+    process.stderr.write(`server settings restored: innodb_buffer_pool_size ${pool / 2 ** 20} MiB, innodb_log_file_size ${log / 2 ** 20} MiB\n`);
+  } catch (e) {
+    process.stderr.write(`could not restore the server settings (buffer pool ${pool}, redo log ${log}): ${(e as Error).message}\n`);
+  } finally {
+    await sql.end();
+  }
+}
+
 /** The seed's generation date: fixed, so every bench run on the same size sees the same data. */
 export const BENCH_NOW = new Date('2026-11-21T16:00:00.000Z'); // 2026-11-22 00:00 China time
 
@@ -67,6 +99,7 @@ export async function benchDatabase(members: number): Promise<SqlPool> {
   const url = benchUrl(members);
   await migrate(url, { log: () => {} });
   const sql = createSqlPool(url);
+  savedUrl = url;
   process.stderr.write(`${await ensureBufferPool(sql)}\n`);
   const [[row]] = await sql.query<any[]>('SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM demo_member_truth) AS t, (SELECT MAX(as_of) FROM demo_member_truth) AS asof');
   const asOf = row.asof as Date | null;
