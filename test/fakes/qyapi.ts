@@ -6,6 +6,9 @@
  *   GET  /cgi-bin/gettoken?corpid=&corpsecret=          → {errcode, errmsg, access_token, expires_in}
  *   POST /cgi-bin/message/send?access_token=            → {errcode, errmsg, invaliduser, …, msgid} (msgtype text or image)
  *   POST /cgi-bin/media/upload?access_token=&type=image  → {errcode, errmsg, type, media_id, created_at} (multipart, field "media")
+ *   POST /cgi-bin/externalcontact/add_msg_template?access_token=
+ *        {chat_type: 'single', external_userid: [...], sender?, text: {content}} → {errcode, errmsg, fail_list, msgid}
+ *        (企业群发 to external contacts; ids that are not contacts come back in fail_list)
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -22,6 +25,17 @@ export interface FakeQyapiOptions {
   expiresIn?: number;
   /** Delay before every response, in ms (simulates a slow API). */
   delayMs?: number;
+  /** External userids that are contacts of the company (add_msg_template); others land in fail_list. Default: all. */
+  contacts?: (externalUserId: string) => boolean;
+}
+
+/** One external contact an add_msg_template call reached. */
+export interface ExternalMessage {
+  externalUserId: string;
+  content: string;
+  sender?: string;
+  accessToken: string;
+  at: Date;
 }
 
 /** One message/send the fake accepted (failed sends are not recorded). */
@@ -63,6 +77,12 @@ export interface FakeQyapi {
   readonly tokenRequests: number;
   /** Number of message/send calls received (including failed ones). */
   readonly sendRequests: number;
+  /** External contacts reached by add_msg_template, in order (one entry per accepted id). */
+  readonly external: ExternalMessage[];
+  /** Number of add_msg_template calls received (including failed ones). */
+  readonly externalRequests: number;
+  /** The next `times` add_msg_template calls (with a valid token) answer `errcode`. */
+  failExternalNext(errcode: number, times?: number): void;
   /**
    * The next `times` message/send calls (with a valid token) answer `errcode` instead of sending;
    * with `after`, that many sends succeed first (e.g. fail the second chunk of a split text).
@@ -74,6 +94,11 @@ export interface FakeQyapi {
   failHttpNext(status: number, times?: number): void;
   /** Invalidates every token issued so far: the next send with one gets 42001 (expired). */
   expireTokens(): void;
+  /**
+   * Revokes every token issued so far before its expires_in is up (as WeCom does when the
+   * secret is reset): the next call with one gets 40014 (invalid access_token).
+   */
+  revokeTokens(): void;
   /** Changes the response delay (ms) of subsequent requests. */
   setDelay(ms: number): void;
   close(): Promise<void>;
@@ -101,8 +126,10 @@ const ERRMSG: Record<number, string> = {
   40013: 'invalid corpid',
   40014: 'invalid access_token',
   40056: 'invalid agentid',
+  40058: 'invalid parameter',
   41001: 'access_token missing',
   41005: 'media data missing',
+  41048: 'missing external_userid or content',
   42001: 'access_token expired',
   44004: 'empty content',
   45009: 'api freq out of limit',
@@ -172,6 +199,9 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   const expiredTokens = new Set<string>();
   let tokenRequests = 0;
   let sendRequests = 0;
+  const external: ExternalMessage[] = [];
+  let externalRequests = 0;
+  const externalFailures: Failure[] = [];
   let delayMs = opts.delayMs ?? 0;
   const sendFailures: Failure[] = [];
   const tokenFailures: Failure[] = [];
@@ -270,6 +300,29 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     };
   }
 
+  function addMsgTemplate(q: URLSearchParams, raw: string): Record<string, unknown> {
+    externalRequests++;
+    const token = q.get('access_token');
+    const bad = checkToken(token);
+    if (bad || !token) return bad ?? {};
+    const f = takeFailure(externalFailures);
+    if (f) return { errcode: f.errcode, errmsg: f.errmsg };
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return { errcode: 47001, errmsg: errmsgOf(47001) };
+    }
+    if (body.chat_type !== undefined && body.chat_type !== 'single' && body.chat_type !== 'group') return { errcode: 40058, errmsg: errmsgOf(40058) };
+    const ids = Array.isArray(body.external_userid) ? body.external_userid.map(String) : [];
+    const content = (body.text as { content?: unknown } | undefined)?.content;
+    if (ids.length === 0 || typeof content !== 'string' || content === '') return { errcode: 41048, errmsg: errmsgOf(41048) };
+    const failList = ids.filter((id) => opts.contacts && !opts.contacts(id));
+    const sender = typeof body.sender === 'string' ? body.sender : undefined;
+    for (const id of ids) if (!failList.includes(id)) external.push({ externalUserId: id, content, ...(sender ? { sender } : {}), accessToken: token, at: new Date() });
+    return { errcode: 0, errmsg: 'ok', fail_list: failList, msgid: `msg${randomBytes(8).toString('hex')}` };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
@@ -282,6 +335,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     let reply: Record<string, unknown>;
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') reply = gettoken(url.searchParams);
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body.toString('utf8'));
+    else if (req.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/add_msg_template') reply = addMsgTemplate(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') reply = upload(url.searchParams, body, req.headers['content-type'] ?? '');
     else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -313,6 +367,13 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     get sendRequests() {
       return sendRequests;
     },
+    external,
+    get externalRequests() {
+      return externalRequests;
+    },
+    failExternalNext(errcode, times = 1) {
+      externalFailures.push({ errcode, errmsg: errmsgOf(errcode), times, after: 0 });
+    },
     failNext(errcode, times = 1, opts = {}) {
       sendFailures.push({ errcode, errmsg: opts.errmsg ?? errmsgOf(errcode), times, after: opts.after ?? 0 });
     },
@@ -324,6 +385,10 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     },
     expireTokens() {
       for (const t of validTokens) expiredTokens.add(t);
+      validTokens.clear();
+    },
+    revokeTokens() {
+      // checkToken answers 40014 for a token it does not know.
       validTokens.clear();
     },
     setDelay(ms) {
