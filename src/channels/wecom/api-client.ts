@@ -35,6 +35,13 @@ export interface WeComApiClient {
   /** The app's access token, from the shared cache or a fresh gettoken. */
   getAccessToken(): Promise<string>;
   /**
+   * POSTs JSON to any token-bearing API (e.g. `externalcontact/add_msg_template`) with the cached
+   * token; a rejected token (40001/40014/42001) is dropped, refreshed and the call retried once.
+   * Returns the reply when errcode is 0; throws AppError otherwise (`details.errcode` is WeCom's
+   * code, `retryable` says whether another try can help).
+   */
+  post(api: string, body: unknown): Promise<WeComApiReply>;
+  /**
    * Sends a text to one member (userid) via message/send, split at 2048 UTF-8 bytes.
    * With a requestId, chunks already delivered by an earlier attempt are not sent again,
    * so a BullMQ retry after a partial failure never duplicates a message.
@@ -55,11 +62,12 @@ export interface WeComApiClient {
   sendPng(touser: string, png: Buffer, requestId?: string): Promise<{ sent: boolean }>;
 }
 
-interface ApiReply {
+export interface WeComApiReply {
   errcode?: number;
   errmsg?: string;
   [k: string]: unknown;
 }
+type ApiReply = WeComApiReply;
 
 type ClientServices = Pick<Services, 'redis' | 'logger' | 'key'> & {
   config: Pick<Config, 'WECOM_API_BASE' | 'WECOM_CORP_ID' | 'WECOM_SECRET' | 'WECOM_AGENT_ID'>;
@@ -164,6 +172,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     corpId,
     agentId,
     getAccessToken: () => tokens.get(),
+    post: (api, body) => postWithToken(api, body),
     uploadImage,
     sendImage,
     async sendPng(touser, png, requestId) {

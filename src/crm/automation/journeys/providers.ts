@@ -9,8 +9,8 @@
  */
 import type { Logger } from '../../../logger.ts';
 import type { Services } from '../../../services.ts';
-import { createWeComApiClient, type WeComApiClient } from '../../../channels/wecom/index.ts';
-import { TOKEN_ERRCODES } from '../../../channels/wecom/api-errors.ts';
+import { weComClientOf, type WeComApiClient, type WeComApiReply } from '../../../channels/wecom/index.ts';
+import { isAppError } from '../../kernel/index.ts';
 
 export type SendOutcome =
   | { status: 'sent'; providerId?: string }
@@ -90,40 +90,23 @@ export interface WeComExternalSender {
 export function createWeComExternalSender(services: Pick<Services, 'config' | 'redis' | 'logger' | 'key'>, api?: WeComApiClient): WeComExternalSender | undefined {
   const { config } = services;
   if (!config.WECOM_CORP_ID || !config.WECOM_SECRET || !config.WECOM_AGENT_ID) return undefined;
-  const client = api ?? createWeComApiClient(services);
-  const base = config.WECOM_API_BASE.replace(/\/+$/, '');
+  // The channel's client: token cache, refresh on a rejected token (40014/42001) and retry once.
+  const client = api ?? weComClientOf(services);
   return {
     async send(req) {
-      for (let attempt = 1; ; attempt++) {
-        let token: string;
-        try {
-          token = await client.getAccessToken();
-        } catch (e) {
-          return { status: 'failed', code: 'wecom_token', message: (e as Error).message, retryable: true };
-        }
-        let reply: { errcode?: number; errmsg?: string; fail_list?: string[]; msgid?: string };
-        try {
-          const res = await fetch(`${base}/cgi-bin/externalcontact/add_msg_template?access_token=${encodeURIComponent(token)}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ chat_type: 'single', external_userid: [req.to], ...(req.sender ? { sender: req.sender } : {}), text: { content: req.text } }),
-            signal: AbortSignal.timeout(10_000),
-          });
-          if (!res.ok) return { status: 'failed', code: 'wecom_http', message: `HTTP ${res.status}`, retryable: res.status >= 500 || res.status === 429 };
-          reply = (await res.json()) as typeof reply;
-        } catch (e) {
-          return { status: 'failed', code: 'wecom_unreachable', message: (e as Error).message, retryable: true };
-        }
-        const errcode = reply.errcode ?? 0;
-        if (errcode === 0) {
-          if (reply.fail_list?.includes(req.to)) return { status: 'unreachable', reason: 'wecom: not a contact of the sender (fail_list)' };
-          return { status: 'sent', providerId: reply.msgid };
-        }
-        if (TOKEN_ERRCODES.has(errcode) && attempt === 1) continue;
-        if (errcode === 40096 || errcode === 84061) return { status: 'unreachable', reason: `wecom: ${reply.errmsg ?? errcode}` };
-        const retryable = errcode === -1 || errcode === 45009 || errcode === 45033;
-        return { status: 'failed', code: `wecom_${errcode}`, message: `add_msg_template: ${reply.errmsg ?? ''} (${errcode})`, retryable };
+      let reply: WeComApiReply;
+      try {
+        reply = await client.post('externalcontact/add_msg_template', { chat_type: 'single', external_userid: [req.to], ...(req.sender ? { sender: req.sender } : {}), text: { content: req.text } });
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        const details = (e.details ?? {}) as { errcode?: unknown; errmsg?: unknown };
+        const errcode = typeof details.errcode === 'number' ? details.errcode : undefined;
+        if (errcode === 40096 || errcode === 84061) return { status: 'unreachable', reason: `wecom: ${String(details.errmsg ?? errcode)}` };
+        return { status: 'failed', code: errcode === undefined ? e.code : `wecom_${errcode}`, message: e.message, retryable: e.retryable };
       }
+      const failList = Array.isArray(reply.fail_list) ? reply.fail_list.map(String) : [];
+      if (failList.includes(req.to)) return { status: 'unreachable', reason: 'wecom: not a contact of the sender (fail_list)' };
+      return { status: 'sent', providerId: typeof reply.msgid === 'string' ? reply.msgid : undefined };
     },
   };
 }
