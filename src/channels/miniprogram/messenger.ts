@@ -35,7 +35,8 @@ export type SubscribeSendResult =
   | { status: 'no_subscription' } // nothing accepted (or all spent): never called WeChat
   | { status: 'refused'; errcode: typeof SUBSCRIPTION_REFUSED } // WeChat said 43101: quota zeroed
   | { status: 'invalid_data'; issues: RenderIssue[] } // the renderer refused; no subscription spent
-  | { status: 'failed'; code: string; message: string; retryable: boolean; errcode?: number };
+  // timeout: the request went out but no answer came back (WeChat may have sent it).
+  | { status: 'failed'; code: string; message: string; retryable: boolean; errcode?: number; timeout?: boolean };
 
 export interface SubscribeRequest {
   openid: string;
@@ -169,7 +170,8 @@ export function createMessenger(d: MessengerDeps): MpMessenger {
         // Not known to be delivered: give the subscription back; if WeChat did count it, the retry gets 43101 and we zero.
         await subscriptions.refund(req.openid, req.templateId, now());
         if (!isAppError(e)) throw e;
-        return { status: 'failed', code: e.code, message: e.message, retryable: e.retryable };
+        const timeout = (e.details as { timeout?: unknown } | undefined)?.timeout === true;
+        return { status: 'failed', code: e.code, message: e.message, retryable: e.retryable, ...(timeout ? { timeout } : {}) };
       }
       if (reply.errcode === SUBSCRIPTION_REFUSED) {
         await subscriptions.zero(req.openid, req.templateId, now());

@@ -35,7 +35,9 @@ export async function callTencentApi<T extends Record<string, unknown>>(
     });
   } catch (e) {
     const err = e as Error;
-    throw errors.transport(api, err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error: ${err.message}`);
+    // `timeout`: the request may have reached the platform (a message may have been delivered).
+    if (err.name === 'TimeoutError') throw errors.transport(api, `no answer within ${timeoutMs} ms`, { timeout: true });
+    throw errors.transport(api, `network error: ${err.message}`);
   }
   if (!res.ok) await res.body?.cancel().catch(() => undefined);
   if (res.status === 429 || res.status >= 500) throw errors.transport(api, `HTTP ${res.status}`, { httpStatus: res.status });
