@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
-import { journeyDeps } from '../src/crm/automation/index.ts';
+import { journeyDeps } from '../src/jobs/journey-deps.ts';
 import { enrollMembers } from '../src/crm/automation/index.ts';
 import { createJourney } from '../src/crm/automation/index.ts';
 import { recallDefinition } from '../src/crm/automation/index.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { journeyDeps } from '../crm/automation/index.ts';
+import { journeyDeps } from '../jobs/journey-deps.ts';
 import { audienceLabel, launchRecall, previewRecall, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/index.ts';
 import { findSegmentInText } from '../crm/insights/index.ts';
 import type { StaffAccess } from '../crm/kernel/index.ts';

@@ -5,7 +5,8 @@
  */
 import { Worker } from 'bullmq';
 import { churnDigest, journeyFailureAlerts, slaBreaches } from '../crm/automation/index.ts';
-import { journeyDeps, type JourneyDeps } from '../crm/automation/index.ts';
+import type { JourneyDeps } from '../crm/automation/index.ts';
+import { journeyDeps } from './journey-deps.ts';
 import { resumeOrphans } from '../crm/automation/index.ts';
 import { installTemplates } from '../crm/automation/index.ts';
 import { scanTriggers } from '../crm/automation/index.ts';
@@ -24,7 +25,7 @@ export async function processControl(services: Services, deps: JourneyDeps, job:
     case 'orphans':
       return resumeOrphans(deps);
     case 'alerts-sweep':
-      return { sla: await slaBreaches(services), journeys: await journeyFailureAlerts(services) };
+      return { sla: await slaBreaches(services), journeys: await journeyFailureAlerts(deps) };
     case 'churn-digest':
       return churnDigest(services);
     default:

@@ -1,10 +1,11 @@
 /**
- * The journey step worker (thin: src/crm/journeys/engine.ts does the work). A provider error
+ * The journey step worker (thin: src/crm/automation/journeys/engine.ts does the work). A provider error
  * worth retrying is thrown (StepRetry) so BullMQ retries with exponential backoff; on the last
  * attempt the engine records the step as failed and the member moves on.
  */
 import { Worker } from 'bullmq';
-import { journeyDeps, type JourneyDeps } from '../crm/automation/index.ts';
+import type { JourneyDeps } from '../crm/automation/index.ts';
+import { journeyDeps } from './journey-deps.ts';
 import { processStep, type StepMemo } from '../crm/automation/index.ts';
 import { applyOutcome } from '../crm/automation/index.ts';
 import type { Services } from '../services.ts';

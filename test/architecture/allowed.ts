@@ -4,8 +4,6 @@
  */
 export const ALLOWED: Record<'edgeImports' | 'bypasses' | 'cycles' | 'foreignWrites', string[]> = {
   edgeImports: [
-    "src/crm/automation/journeys/deps.ts → src/channels/miniprogram/index.ts",
-    "src/crm/automation/journeys/providers.ts → src/channels/wecom/index.ts",
     "src/crm/automation/journeys/schedule.ts → src/jobs/queues.ts",
   ],
   bypasses: [

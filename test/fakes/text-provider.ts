@@ -1,6 +1,6 @@
 /**
  * A local SMS / e-mail provider speaking the JSON wire format of our HTTP adapter
- * (src/crm/journeys/providers.ts): POST {to, text, subject?, ref} with an Idempotency-Key header.
+ * (src/channels/outbound/text-http.ts): POST {to, text, subject?, ref} with an Idempotency-Key header.
  * Like real providers it collapses a resend with the same key (answers the first id again and
  * delivers nothing). Scriptable: addresses that are invalid (422), addresses that always fail
  * (500), the next N requests failing (503), a delay.

@@ -6,7 +6,8 @@
  */
 import type { Worker } from 'bullmq';
 import type { RowDataPacket } from 'mysql2/promise';
-import { journeyDeps, type JourneyDeps } from '../../src/crm/automation/journeys/deps.ts';
+import type { JourneyDeps } from '../../src/crm/automation/journeys/deps.ts';
+import { journeyDeps } from '../../src/jobs/journey-deps.ts';
 import { promoteDue } from '../../src/crm/automation/journeys/schedule.ts';
 import { startJourneyWorker } from '../../src/jobs/journey-worker.ts';
 import { startFakeWeComJourney, type FakeWeComJourney } from '../fakes/qyapi-externalcontact.ts';

@@ -105,21 +105,20 @@ describe('alerts to staff', () => {
     const id = (await createJourney(services, 't', { name: '坏掉的短信', status: 'active', definition: { trigger: { type: 'manual' }, steps: [{ id: 's', type: 'action', action: { kind: 'message', text: 'x', channels: ['sms'], marketing: false } }] } })).id;
     await enrollMembers(rig.deps, id, ids, { occurrence: 'x' });
     await rig.drain();
-    expect(await journeyFailureAlerts(services)).toBe(1);
-    await journeyFailureAlerts(services);
+    expect(await journeyFailureAlerts(rig.deps)).toBe(1);
+    await journeyFailureAlerts(rig.deps);
     await settle();
     expect(appTo('hq_1').filter((t) => t.includes('旅程执行异常'))).toHaveLength(1);
     expect(rig.wecom.robot.filter((r) => r.content.includes('坏掉的短信'))).toHaveLength(1);
   });
 
   it('holds the group robot to 20 messages a minute and never repeats a key', async () => {
-    const { services } = rig.env;
     const before = rig.wecom.robot.length;
     const results = [];
-    for (let i = 0; i < 25; i++) results.push(await notifyRobot(services, `告警 ${i}`, `burst-${i}`));
+    for (let i = 0; i < 25; i++) results.push(await notifyRobot(rig.deps, `告警 ${i}`, `burst-${i}`));
     expect(results.filter((r) => r === 'sent').length).toBe(20 - before);
     expect(results.filter((r) => r === 'delayed').length).toBe(5 + before);
     expect(rig.wecom.robotRefused).toBe(0); // never provoked 130101
-    expect(await notifyRobot(services, '告警 0', 'burst-0')).toBe('duplicate');
+    expect(await notifyRobot(rig.deps, '告警 0', 'burst-0')).toBe('duplicate');
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requirePermission } from '../../crm/kernel/index.ts';
 import { TRIGGER_TYPES, parseJourneyDefinition } from '../../crm/automation/index.ts';
-import { journeyDeps } from '../../crm/automation/index.ts';
+import { journeyDeps } from '../../jobs/journey-deps.ts';
 import { enrollMembers } from '../../crm/automation/index.ts';
 import { automationLogs, journeyStats } from '../../crm/automation/index.ts';
 import { createJourney, deleteJourney, getJourney, listJourneys, setJourneyStatus, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';

@@ -12,7 +12,11 @@ import type { Services } from '../../../services.ts';
 import { churnList } from '../../insights/index.ts';
 import { escalateOverdueTickets } from '../../service/index.ts';
 import { chinaDate } from '../journeys/time.ts';
+import type { JourneyDeps } from '../journeys/deps.ts';
 import { notifyRobot, notifyStaff } from './notify.ts';
+
+/** Alerts that may go to the group robot need the senders (the robot is an outbound adapter). */
+type AlertDeps = Pick<JourneyDeps, 'services' | 'senders'>;
 
 async function staffOfStore(services: Services, storeId: number): Promise<StaffActor[]> {
   const [rows] = await services.sql.query<RowDataPacket[]>(
@@ -73,7 +77,8 @@ export async function slaBreaches(services: Services): Promise<number> {
 }
 
 /** Journeys with failed / attempted sends over the last hour above `threshold` (and at least `minFailures`). */
-export async function journeyFailureAlerts(services: Services, threshold = 0.05, minFailures = 5): Promise<number> {
+export async function journeyFailureAlerts(deps: AlertDeps, threshold = 0.05, minFailures = 5): Promise<number> {
+  const { services } = deps;
   const now = services.now();
   const [rows] = await services.sql.query<RowDataPacket[]>(
     `SELECT x.journey_id, j.name, SUM(x.result = 'failed') AS failed, COUNT(*) AS total
@@ -90,16 +95,17 @@ export async function journeyFailureAlerts(services: Services, threshold = 0.05,
     if (failed < minFailures || failed / total <= threshold) continue;
     const text = `【旅程执行异常】「${r.name}」近 1 小时 ${total} 次执行中失败 ${failed} 次（${((failed / total) * 100).toFixed(1)}%），请查看 /api/crm/automation-logs?journeyId=${r.journey_id}&result=failed`;
     for (const u of await hqStaff(services)) await notifyStaff(services, u, text, `journey-fail-${r.journey_id}-${hour}-${u}`);
-    await notifyRobot(services, text, `journey-fail-${r.journey_id}-${hour}`);
+    await notifyRobot(deps, text, `journey-fail-${r.journey_id}-${hour}`);
     n++;
   }
   return n;
 }
 
 /** Integrations (third-party CRM sync …) report failures here; alerts once per system and hour. */
-export async function reportSyncFailure(services: Services, system: string, error: string): Promise<void> {
+export async function reportSyncFailure(deps: AlertDeps, system: string, error: string): Promise<void> {
+  const { services } = deps;
   const hour = Math.floor(services.now().getTime() / 3600_000);
   const text = `【数据同步失败】${system}：${error.slice(0, 300)}`;
   for (const u of await hqStaff(services)) await notifyStaff(services, u, text, `sync-${system}-${hour}-${u}`);
-  await notifyRobot(services, text, `sync-${system}-${hour}`);
+  await notifyRobot(deps, text, `sync-${system}-${hour}`);
 }

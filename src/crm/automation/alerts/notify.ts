@@ -6,7 +6,7 @@
  * (beyond it the message is dropped and logged), the robot's 20/min.
  */
 import type { Services } from '../../../services.ts';
-import { sendRobotText } from '../journeys/providers.ts';
+import type { JourneyDeps } from '../journeys/deps.ts';
 import { createRateLimiter, ROBOT_PER_MINUTE, WECOM_PER_RECIPIENT } from '../journeys/rate-limit.ts';
 import { chinaDate } from '../journeys/time.ts';
 
@@ -46,10 +46,12 @@ export async function notifyStaff(services: Services, userId: string, text: stri
   return wait > 0 ? 'delayed' : 'queued';
 }
 
-/** A group robot message (WECOM_ROBOT_KEY), deduplicated and held to 20/min. */
-export async function notifyRobot(services: Services, text: string, dedupeKey: string): Promise<NotifyResult> {
+/** A group robot message (WECOM_ROBOT_KEY, sent by the robot sender of `deps`), deduplicated and held to 20/min. */
+export async function notifyRobot(deps: Pick<JourneyDeps, 'services' | 'senders'>, text: string, dedupeKey: string): Promise<NotifyResult> {
+  const { services } = deps;
   const robotKey = services.config.WECOM_ROBOT_KEY;
-  if (!robotKey) return 'failed';
+  const robot = deps.senders.robot;
+  if (!robotKey || !robot) return 'failed';
   const mark = services.key('notify', 'robot', dedupeKey);
   if ((await services.redis.set(mark, '1', 'EX', 30 * 24 * 3600, 'NX')) !== 'OK') return 'duplicate';
   const limiter = createRateLimiter(services.redis, services.key, services.now);
@@ -58,7 +60,7 @@ export async function notifyRobot(services: Services, text: string, dedupeKey: s
     await services.redis.del(mark); // not sent: the next sweep may try again
     return 'delayed';
   }
-  const r = await sendRobotText(services.config.WECOM_API_BASE, robotKey, text);
+  const r = await robot.send({ key: dedupeKey, to: '', text });
   if (r.status !== 'sent') {
     await services.redis.del(mark);
     services.logger.warn({ dedupeKey, r }, 'group robot alert not sent');

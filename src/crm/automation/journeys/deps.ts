@@ -1,42 +1,85 @@
 /**
- * What the engine needs from the outside world, built once per services object: the providers
- * (swappable: tests point them at local fakes through config, never mock our own modules), the
- * Redis rate limiter and the retry policy.
+ * What the engine needs from the outside world, and the port through which it gets it: the
+ * outbound senders (SMS, email, WeCom external contact, group robot, mini-program subscribe
+ * message) are adapters of the edge (src/channels/outbound), handed in by the composition
+ * (src/jobs/journey-deps.ts), so the domain never imports a channel and tests swap only the
+ * outside world (fakes behind config URLs, never mocks of our own modules). Also here: the Redis
+ * rate limiter and the retry policy.
  */
-import { createMiniProgramMessenger, type MpMessenger } from '../../../channels/miniprogram/index.ts';
 import type { Services } from '../../../services.ts';
-import { createHttpProvider, createLogProvider, createWeComExternalSender, type TextProvider, type WeComExternalSender } from './providers.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+
+/** One message for one recipient, as a sender receives it. */
+export interface OutboundMessage {
+  /**
+   * The step's idempotency key (member+journey+enrollment+step): senders whose provider collapses
+   * a resend by it (SMS and email: `Idempotency-Key`) pass it on.
+   */
+  key: string;
+  /** The recipient in the sender's terms: phone, e-mail address, WeCom external userid, openid. The group robot ignores it (its webhook key names the group). */
+  to: string;
+  text: string;
+  /** E-mail subject. */
+  subject?: string;
+  /** Mini-program subscribe message: the template and its fields (the text is not sent). */
+  subscribe?: { templateId: string; data: Record<string, string>; page?: string };
+}
+
+/**
+ * What became of one send:
+ * - `sent`: the provider accepted it;
+ * - `unreachable`: the provider says this recipient cannot be reached on this channel (bad or
+ *   unsubscribed address, not a contact, no subscription left): the engine tries the next channel;
+ * - `failed`: the provider refused or could not be reached; `retryable` says whether another try
+ *   can help (5xx, rate limits, transport errors) or not (a permanent refusal);
+ * - `in_doubt`: the request went out but no answer came back (a timeout): it may have been
+ *   delivered. `retryable` is the sender's verdict on trying again.
+ */
+export type SendResult =
+  | { status: 'sent'; providerId?: string }
+  | { status: 'unreachable'; reason: string }
+  | { status: 'failed' | 'in_doubt'; code: string; message: string; retryable: boolean };
+
+/** One outbound channel adapter. */
+export interface OutboundSender {
+  /** Names the provider in logs and error codes: sms, email, wecom, robot, miniprogram. */
+  readonly name: string;
+  /**
+   * True when a resend with the same key is collapsed by the provider, so a step whose process
+   * died mid-send may be sent again; false (WeCom, mini-program, robot) makes the engine record
+   * such a step `failed: in_doubt` instead of risking a second message.
+   */
+  readonly idempotent: boolean;
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+/** The senders a deployment has; WeCom, the mini-program and the robot only when configured. */
+export interface OutboundSenders {
+  sms: OutboundSender;
+  email: OutboundSender;
+  wecom?: OutboundSender;
+  miniprogram?: OutboundSender;
+  /** The group robot for staff alerts (WECOM_ROBOT_KEY). */
+  robot?: OutboundSender;
+}
 
 export interface JourneyDeps {
   services: Services;
-  sms: TextProvider;
-  email: TextProvider;
-  wecom?: WeComExternalSender;
-  mp?: MpMessenger;
+  senders: OutboundSenders;
   limiter: RateLimiter;
   /** Provider errors are retried with exponential backoff this many times in all, then recorded failed. */
   attempts: number;
   backoffMs: number;
 }
 
-const cache = new WeakMap<Services, JourneyDeps>();
-
-export function journeyDeps(services: Services, overrides: Partial<Omit<JourneyDeps, 'services'>> = {}): JourneyDeps {
-  const hit = cache.get(services);
-  if (hit && Object.keys(overrides).length === 0) return hit;
-  const { config, logger } = services;
-  const deps: JourneyDeps = {
+/** The engine's deps over `senders` (built by the composition from config). */
+export function createJourneyDeps(services: Services, senders: OutboundSenders, overrides: Partial<Omit<JourneyDeps, 'services' | 'senders'>> = {}): JourneyDeps {
+  return {
     services,
-    sms: config.SMS_PROVIDER_URL ? createHttpProvider('sms', config.SMS_PROVIDER_URL) : createLogProvider('sms', logger),
-    email: config.EMAIL_PROVIDER_URL ? createHttpProvider('email', config.EMAIL_PROVIDER_URL) : createLogProvider('email', logger),
-    wecom: createWeComExternalSender(services),
-    mp: createMiniProgramMessenger(services),
+    senders,
     limiter: createRateLimiter(services.redis, services.key, services.now),
     attempts: 5,
     backoffMs: 2000,
     ...overrides,
   };
-  cache.set(services, deps);
-  return deps;
 }

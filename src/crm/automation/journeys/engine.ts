@@ -18,8 +18,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { appendLedger } from '../../loyalty/index.ts';
 import { compileWhere } from '../../insights/index.ts';
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
-import type { JourneyDeps } from './deps.ts';
-import type { SendOutcome } from './providers.ts';
+import type { JourneyDeps, OutboundSender, SendResult } from './deps.ts';
 import { WECOM_PER_RECIPIENT } from './rate-limit.ts';
 import { journeyStatus, loadVersion } from './store.ts';
 import { nextBirthday, nextTimeOfDay, parseQuietHours, quietUntil, weekStart } from './time.ts';
@@ -446,7 +445,15 @@ interface Delivery {
   tried: string[];
 }
 
-const NON_IDEMPOTENT: ReadonlySet<string> = new Set(['wecom', 'miniprogram']);
+/** The sender of a message channel, when the deployment has one. */
+function senderOf(deps: JourneyDeps, channel: string): OutboundSender | undefined {
+  const { senders } = deps;
+  if (channel === 'sms') return senders.sms;
+  if (channel === 'email') return senders.email;
+  if (channel === 'wecom') return senders.wecom;
+  if (channel === 'miniprogram') return senders.miniprogram;
+  return undefined;
+}
 
 async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>): Promise<StepOutcome> {
   const { deps, enr, step, now } = ctx;
@@ -455,7 +462,7 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
   const inDoubt = ctx.exec.result === 'sending';
   const capTaken = ctx.exec.detail?.capTaken === true;
 
-  if (inDoubt && ctx.exec.channel && NON_IDEMPOTENT.has(ctx.exec.channel)) {
+  if (inDoubt && ctx.exec.channel && !senderOf(deps, ctx.exec.channel)?.idempotent) {
     // Killed mid-send on a channel without an idempotency key: never risk a second message.
     await mark(ctx, 'failed', { next, channel: ctx.exec.channel, error: 'in_doubt: the process stopped during the send; not resent (the channel has no idempotency key)' });
     return advance(ctx, next, now);
@@ -554,7 +561,8 @@ async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { k
   const key = stepKey(ctx.enr, ctx.step.id);
   const tried: string[] = [];
   let failure: Delivery | undefined;
-  const outcome = (ch: MessageChannel, r: SendOutcome): Delivery | undefined => {
+  // `in_doubt` (no answer) is handled like `failed`: its `retryable` decides.
+  const outcome = (ch: MessageChannel, r: SendResult): Delivery | undefined => {
     if (r.status === 'sent') return { status: 'sent', channel: ch, tried };
     if (r.status === 'unreachable') {
       tried.push(`${ch}: ${r.reason}`);
@@ -565,42 +573,39 @@ async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { k
     failure ??= { status: 'failed', channel: ch, error: `${r.code}: ${r.message}`, retryable: false, tried };
     return undefined;
   };
+  const { senders } = deps;
   for (const ch of channels) {
     if (ch === 'miniprogram') {
       if (!m.openid) { tried.push('miniprogram: no openid'); continue; }
-      if (!deps.mp || !a.subscribe) { tried.push('miniprogram: not configured'); continue; }
+      if (!senders.miniprogram || !a.subscribe) { tried.push('miniprogram: not configured'); continue; }
       await sending(ctx, ch);
       const data: Record<string, string> = {};
       for (const [k, v] of Object.entries(a.subscribe.data)) data[k] = fill(v, m, ctx, coupon);
-      const r = await deps.mp.sendSubscribe({ openid: m.openid, templateId: a.subscribe.templateId, data, page: a.subscribe.page });
-      if (r.status === 'sent') return { status: 'sent', channel: ch, tried };
-      if (r.status === 'no_subscription' || r.status === 'refused') { tried.push('miniprogram: no subscription quota'); continue; }
-      if (r.status === 'invalid_data') { failure ??= { status: 'failed', channel: ch, error: `subscribe data: ${r.issues.map((i) => i.key).join(',')}`, tried }; tried.push('miniprogram: invalid data'); continue; }
-      const d = outcome(ch, { status: 'failed', code: r.code, message: r.message, retryable: r.retryable });
+      const d = outcome(ch, await senders.miniprogram.send({ key, to: m.openid, text, subscribe: { templateId: a.subscribe.templateId, data, page: a.subscribe.page } }));
       if (d) return d;
       continue;
     }
     if (ch === 'wecom') {
       if (!m.externalUserId) { tried.push('wecom: not a WeCom contact'); continue; }
-      if (!deps.wecom) { tried.push('wecom: not configured'); continue; }
+      if (!senders.wecom) { tried.push('wecom: not configured'); continue; }
       const wait = await deps.limiter.windows(`wecom:${m.externalUserId}`, WECOM_PER_RECIPIENT);
       if (wait > 0) return { status: 'failed', channel: ch, deferMs: wait, tried };
       await sending(ctx, ch);
-      const d = outcome(ch, await deps.wecom.send({ key, to: m.externalUserId, text }));
+      const d = outcome(ch, await senders.wecom.send({ key, to: m.externalUserId, text }));
       if (d) return d;
       continue;
     }
     if (ch === 'sms') {
       if (!m.phone) { tried.push('sms: no phone'); continue; }
       await sending(ctx, ch);
-      const d = outcome(ch, await deps.sms.send({ key, to: m.phone, text }));
+      const d = outcome(ch, await senders.sms.send({ key, to: m.phone, text }));
       if (d) return d;
       continue;
     }
     if (ch === 'email') {
       if (!m.email) { tried.push('email: no address on file'); continue; }
       await sending(ctx, ch);
-      const d = outcome(ch, await deps.email.send({ key, to: m.email, text, subject: a.subject }));
+      const d = outcome(ch, await senders.email.send({ key, to: m.email, text, subject: a.subject }));
       if (d) return d;
       continue;
     }

@@ -1,0 +1,24 @@
+/** From a channel client's AppError to an outbound send result (shared by the Tencent senders). */
+import type { SendResult } from '../../crm/automation/index.ts';
+import type { AppError } from '../../crm/kernel/index.ts';
+
+/** The platform's errcode of a refused call, when the error carries one. */
+export function errcodeOf(e: AppError): number | undefined {
+  const errcode = (e.details as { errcode?: unknown } | undefined)?.errcode;
+  return typeof errcode === 'number' ? errcode : undefined;
+}
+
+/** True when the request went out but no answer came back in time (tencent-http's `timeout`). */
+export function timedOut(e: AppError): boolean {
+  return (e.details as { timeout?: unknown } | undefined)?.timeout === true;
+}
+
+/**
+ * A failed send: `in_doubt` after a timeout, else `failed`; the code names the platform's errcode
+ * (`wecom_45009`) when there is one, else the client's error code (`wecom_unreachable`).
+ */
+export function failureOf(prefix: string, e: AppError): SendResult {
+  const errcode = errcodeOf(e);
+  const code = errcode === undefined ? e.code : `${prefix}_${errcode}`;
+  return { status: timedOut(e) ? 'in_doubt' : 'failed', code, message: e.message, retryable: e.retryable };
+}
