@@ -63,4 +63,38 @@ describe('fake qyapi server', () => {
     expect(fake.sent.map((m) => m.content)).toEqual(['a', 'd']);
     expect(fake.sendRequests).toBe(5);
   });
+
+  const post = async (path: string, body: unknown) =>
+    (await fetch(`${fake.url}/cgi-bin/${path}`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+
+  it('externalcontact/add_msg_template checks the token, lists non-contacts in fail_list and records the rest', async () => {
+    const contacts = await startFakeQyapi({ corpId: 'ww1', corpSecret: 's3cret', contacts: (id) => id !== 'wm_gone' });
+    try {
+      const token = String(((await (await fetch(`${contacts.url}/cgi-bin/gettoken?corpid=ww1&corpsecret=s3cret`)).json()) as { access_token: string }).access_token);
+      const call = async (t: string, body: unknown) =>
+        (await fetch(`${contacts.url}/cgi-bin/externalcontact/add_msg_template?access_token=${t}`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+      const ok = await call(token, { chat_type: 'single', external_userid: ['wm_1', 'wm_gone'], text: { content: '您好' } });
+      expect(ok).toMatchObject({ errcode: 0, errmsg: 'ok', fail_list: ['wm_gone'] });
+      expect(typeof ok.msgid).toBe('string');
+      expect(contacts.external).toMatchObject([{ externalUserId: 'wm_1', content: '您好', accessToken: token }]);
+      expect((await call(token, { chat_type: 'single', external_userid: [], text: { content: 'x' } })).errcode).toBe(41048);
+      contacts.revokeTokens();
+      expect((await call(token, { chat_type: 'single', external_userid: ['wm_1'], text: { content: 'x' } })).errcode).toBe(40014);
+      expect(contacts.externalRequests).toBe(3);
+    } finally {
+      await contacts.close();
+    }
+  });
+
+  it('the group robot webhook/send checks the key, holds 20 a minute (130101) and scripts errcodes', async () => {
+    const robot = (content: string, key = 'robot-key') => post(`webhook/send?key=${key}`, { msgtype: 'text', text: { content } });
+    expect(await robot('告警')).toEqual({ errcode: 0, errmsg: 'ok' });
+    expect((await robot('x', 'wrong')).errcode).toBe(93000);
+    fake.failRobotNext(45009);
+    expect((await robot('x')).errcode).toBe(45009);
+    for (let i = 1; i < 20; i++) expect((await robot(`m${i}`)).errcode).toBe(0);
+    expect((await robot('over')).errcode).toBe(130101);
+    expect(fake.robotRefused).toBe(1);
+    expect(fake.robot).toHaveLength(20);
+  });
 });

@@ -9,6 +9,9 @@
  *   POST /cgi-bin/externalcontact/add_msg_template?access_token=
  *        {chat_type: 'single', external_userid: [...], sender?, text: {content}} → {errcode, errmsg, fail_list, msgid}
  *        (企业群发 to external contacts; ids that are not contacts come back in fail_list)
+ *   POST /cgi-bin/webhook/send?key=                     → {errcode, errmsg} (group robot, msgtype text; no token:
+ *        the key names the robot; an unknown key gets 93000; more than `robotPerMinute` (20) a minute gets
+ *        130101 "send too fast")
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -27,6 +30,10 @@ export interface FakeQyapiOptions {
   delayMs?: number;
   /** External userids that are contacts of the company (add_msg_template); others land in fail_list. Default: all. */
   contacts?: (externalUserId: string) => boolean;
+  /** The group robot's webhook key (default `robot-key`). */
+  robotKey?: string;
+  /** Messages a minute the robot takes (WeCom: 20). */
+  robotPerMinute?: number;
 }
 
 /** One external contact an add_msg_template call reached. */
@@ -83,6 +90,12 @@ export interface FakeQyapi {
   readonly externalRequests: number;
   /** The next `times` add_msg_template calls (with a valid token) answer `errcode`. */
   failExternalNext(errcode: number, times?: number): void;
+  /** Group robot messages accepted (webhook/send). */
+  readonly robot: { content: string; at: Date }[];
+  /** Robot messages refused for going over robotPerMinute (130101). */
+  readonly robotRefused: number;
+  /** The next `times` webhook/send calls (with the right key) answer `errcode`. */
+  failRobotNext(errcode: number, times?: number): void;
   /**
    * The next `times` message/send calls (with a valid token) answer `errcode` instead of sending;
    * with `after`, that many sends succeed first (e.g. fail the second chunk of a split text).
@@ -135,6 +148,9 @@ const ERRMSG: Record<number, string> = {
   45009: 'api freq out of limit',
   45033: 'api concurrent out of limit',
   47001: 'data format error',
+  40052: 'invalid action name',
+  93000: 'invalid webhook url',
+  130101: 'send too fast',
   60020: 'not allow to access from your ip',
   81013: 'user & party & tag all invalid',
 };
@@ -202,6 +218,10 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   const external: ExternalMessage[] = [];
   let externalRequests = 0;
   const externalFailures: Failure[] = [];
+  const robot: { content: string; at: Date }[] = [];
+  const robotTimes: number[] = [];
+  let robotRefused = 0;
+  const robotFailures: Failure[] = [];
   let delayMs = opts.delayMs ?? 0;
   const sendFailures: Failure[] = [];
   const tokenFailures: Failure[] = [];
@@ -323,6 +343,29 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     return { errcode: 0, errmsg: 'ok', fail_list: failList, msgid: `msg${randomBytes(8).toString('hex')}` };
   }
 
+  function robotSend(q: URLSearchParams, raw: string): Record<string, unknown> {
+    if (q.get('key') !== (opts.robotKey ?? 'robot-key')) return { errcode: 93000, errmsg: errmsgOf(93000) };
+    const f = takeFailure(robotFailures);
+    if (f) return { errcode: f.errcode, errmsg: f.errmsg };
+    const now = Date.now();
+    while (robotTimes.length && robotTimes[0]! < now - 60_000) robotTimes.shift();
+    if (robotTimes.length >= (opts.robotPerMinute ?? 20)) {
+      robotRefused++;
+      return { errcode: 130101, errmsg: errmsgOf(130101) };
+    }
+    let body: { msgtype?: unknown; text?: { content?: unknown } };
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch {
+      return { errcode: 40052, errmsg: errmsgOf(40052) };
+    }
+    const content = body.text?.content;
+    if (body.msgtype !== 'text' || typeof content !== 'string' || content === '') return { errcode: 44004, errmsg: errmsgOf(44004) };
+    robotTimes.push(now);
+    robot.push({ content, at: new Date() });
+    return { errcode: 0, errmsg: 'ok' };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
@@ -335,6 +378,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     let reply: Record<string, unknown>;
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') reply = gettoken(url.searchParams);
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body.toString('utf8'));
+    else if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') reply = robotSend(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/add_msg_template') reply = addMsgTemplate(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') reply = upload(url.searchParams, body, req.headers['content-type'] ?? '');
     else {
@@ -370,6 +414,13 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     external,
     get externalRequests() {
       return externalRequests;
+    },
+    robot,
+    get robotRefused() {
+      return robotRefused;
+    },
+    failRobotNext(errcode, times = 1) {
+      robotFailures.push({ errcode, errmsg: errmsgOf(errcode), times, after: 0 });
     },
     failExternalNext(errcode, times = 1) {
       externalFailures.push({ errcode, errmsg: errmsgOf(errcode), times, after: 0 });

@@ -51,6 +51,10 @@ export interface FakeWeixin {
   expireTokens(): void;
   /** Every token issued so far becomes invalid: the next call with one gets 40001. */
   invalidateTokens(): void;
+  /** The next `times` requests of any kind answer this HTTP status with an HTML body (proxy/gateway failure). */
+  failHttpNext(status: number, times?: number): void;
+  /** Delay before every response, in ms (simulates a slow API). */
+  setDelay(ms: number): void;
   /** One more accepted one-time subscription (enforceSubscriptions mode). */
   grantSubscription(openid: string, templateId: string, times?: number): void;
   close(): Promise<void>;
@@ -97,6 +101,8 @@ export async function startFakeWeixin(opts: FakeWeixinOptions): Promise<FakeWeix
   const invalid = new Set<string>();
   const failures: Record<FakeApi, { errcode: number; times: number }[]> = { token: [], custom: [], subscribe: [] };
   const grants = new Map<string, number>();
+  const httpFailures: { status: number; times: number }[] = [];
+  let delayMs = 0;
 
   const takeFailure = (api: FakeApi) => {
     const f = failures[api][0];
@@ -156,6 +162,13 @@ export async function startFakeWeixin(opts: FakeWeixinOptions): Promise<FakeWeix
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    const http = httpFailures[0];
+    if (http) {
+      if (--http.times <= 0) httpFailures.shift();
+      res.writeHead(http.status, { 'content-type': 'text/html' }).end(`<html><body>${http.status} gateway error</body></html>`);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://fake');
     let reply: Record<string, unknown>;
     if (req.method === 'GET' && url.pathname === '/cgi-bin/token') reply = token(url.searchParams);
@@ -187,6 +200,12 @@ export async function startFakeWeixin(opts: FakeWeixinOptions): Promise<FakeWeix
     invalidateTokens() {
       for (const t of valid) invalid.add(t);
       valid.clear();
+    },
+    failHttpNext(status, times = 1) {
+      httpFailures.push({ status, times });
+    },
+    setDelay(ms) {
+      delayMs = ms;
     },
     grantSubscription(openid, templateId, times = 1) {
       const k = `${openid}\n${templateId}`;

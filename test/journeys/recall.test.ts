@@ -121,7 +121,7 @@ describe('recall of 10,000 churned members from one sentence', () => {
 
     // The staff member got the launch notice and the summary in WeCom.
     await new Promise((res) => setTimeout(res, 1500));
-    const mine = rig.wecom.appMessages.filter((m) => m.touser === MANAGER).map((m) => m.content);
+    const mine = rig.wecom.sent.filter((m) => m.touser === MANAGER).map((m) => m.content);
     expect(mine[0]).toContain('召回已启动');
     const summary = mine.find((m) => m.includes('召回完成'))!;
     expect(summary).toContain(`已发送 ${count('miniprogram') + count('wecom') + count('sms')}`);
@@ -137,11 +137,11 @@ describe('recall of 10,000 churned members from one sentence', () => {
     ]);
     await rig.advance(7 * DAY);
     await new Promise((res) => setTimeout(res, 1500));
-    const d7 = rig.wecom.appMessages.find((m) => m.touser === MANAGER && m.content.includes('召回 7 天回流'));
+    const d7 = rig.wecom.sent.find((m) => m.touser === MANAGER && m.content.includes('召回 7 天回流'));
     expect(d7?.content).toContain(`${N} 位中 150 位已再次消费（${((150 / N) * 100).toFixed(1)}%），带来营收 15000.00 元`);
     await rig.advance(23 * DAY);
     await new Promise((res) => setTimeout(res, 1500));
-    expect(rig.wecom.appMessages.some((m) => m.touser === MANAGER && m.content.includes('召回 30 天回流'))).toBe(true);
+    expect(rig.wecom.sent.some((m) => m.touser === MANAGER && m.content.includes('召回 30 天回流'))).toBe(true);
     const att = (await services.sql.query<RowDataPacket[]>('SELECT attribution FROM recalls'))[0][0];
     const a = typeof att!.attribution === 'string' ? JSON.parse(att!.attribution) : att!.attribution;
     expect(a.d7).toMatchObject({ converted: 150, revenue: '15000.00' });

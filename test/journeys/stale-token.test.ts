@@ -2,25 +2,22 @@
  * WeCom may drop an access token before its expires_in is up (a secret reset, a revocation):
  * the next call with it answers 40014 (invalid) or 42001 (expired). Every WeCom sender must then
  * drop the cached token, fetch a new one and retry once, so journey messages keep flowing.
- * Runs the journey send path end to end against the fake qyapi (test/fakes/qyapi.ts).
+ * Runs the journey send path end to end against the fake qyapi (test/fakes/qyapi.ts, the rig's `wecom`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
 import { createJourney } from '../../src/crm/automation/journeys/store.ts';
-import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
-import { CORP_ID, CORP_SECRET, createRig, executions, insertMembers, type Rig } from './support.ts';
+import { createRig, executions, insertMembers, type Rig } from './support.ts';
 
 // Wednesday 2026-11-18 10:00 China time (outside quiet hours).
 const START = new Date('2026-11-18T02:00:00.000Z');
 
 let rig: Rig;
-let qy: FakeQyapi;
 let journeyId: number;
 let memberNo = 0;
 
 beforeAll(async () => {
-  qy = await startFakeQyapi({ corpId: CORP_ID, corpSecret: CORP_SECRET, agentId: '1000002' });
-  rig = await createRig('journey_stale_token', { start: START, env: { WECOM_API_BASE: qy.url } });
+  rig = await createRig('journey_stale_token', { start: START });
   rig.startWorker();
   const j = await createJourney(rig.env.services, 'test', {
     name: 'wecom only',
@@ -29,10 +26,7 @@ beforeAll(async () => {
   });
   journeyId = j.id;
 });
-afterAll(async () => {
-  await rig?.close();
-  await qy?.close();
-});
+afterAll(async () => rig?.close());
 
 /** Enrols one new member with a WeCom external contact id and runs the journey to its end. */
 async function sendOne(): Promise<{ memberId: number; externalUserId: string }> {
@@ -51,22 +45,22 @@ async function resultOf(memberId: number) {
 
 describe('a journey WeCom message after WeCom dropped the cached access token', () => {
   it.each([
-    ['revoked early (40014)', () => qy.revokeTokens()],
-    ['expired (42001)', () => qy.expireTokens()],
+    ['revoked early (40014)', () => rig.wecom.revokeTokens()],
+    ['expired (42001)', () => rig.wecom.expireTokens()],
   ])('token %s: refreshes once and sends', async (_, drop) => {
     // A first message puts a token into the shared cache.
     const first = await sendOne();
     expect(await resultOf(first.memberId)).toEqual({ result: 'sent', channel: 'wecom', error: null });
-    const tokensBefore = qy.tokenRequests;
+    const tokensBefore = rig.wecom.tokenRequests;
 
     drop();
     const second = await sendOne();
 
     expect(await resultOf(second.memberId)).toEqual({ result: 'sent', channel: 'wecom', error: null });
-    expect(qy.external.filter((m) => m.externalUserId === second.externalUserId)).toHaveLength(1);
+    expect(rig.wecom.external.filter((m) => m.externalUserId === second.externalUserId)).toHaveLength(1);
     // Exactly one new gettoken, and the delivered call carried the new token.
-    expect(qy.tokenRequests).toBe(tokensBefore + 1);
-    const delivered = qy.external.find((m) => m.externalUserId === second.externalUserId)!;
-    expect(delivered.accessToken).not.toBe(qy.external.find((m) => m.externalUserId === first.externalUserId)!.accessToken);
+    expect(rig.wecom.tokenRequests).toBe(tokensBefore + 1);
+    const delivered = rig.wecom.external.find((m) => m.externalUserId === second.externalUserId)!;
+    expect(delivered.accessToken).not.toBe(rig.wecom.external.find((m) => m.externalUserId === first.externalUserId)!.accessToken);
   });
 });

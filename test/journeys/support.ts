@@ -10,13 +10,14 @@ import type { JourneyDeps } from '../../src/crm/automation/journeys/deps.ts';
 import { journeyDeps } from '../../src/jobs/journey-deps.ts';
 import { promoteDue } from '../../src/crm/automation/journeys/schedule.ts';
 import { startJourneyWorker } from '../../src/jobs/journey-worker.ts';
-import { startFakeWeComJourney, type FakeWeComJourney } from '../fakes/qyapi-externalcontact.ts';
+import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
 import { startFakeTextProvider, type FakeTextOptions, type FakeTextProvider } from '../fakes/text-provider.ts';
 import { startFakeWeixin, type FakeWeixin } from '../fakes/weixin-api.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 
 export const CORP_ID = 'wwjourneycorp0001';
 export const CORP_SECRET = 'journey-secret';
+export const AGENT_ID = '1000002';
 export const MP_APP_ID = 'wxjourneyapp00001';
 export const MP_SECRET = 'mp-secret';
 export const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
@@ -25,7 +26,7 @@ export interface Rig {
   env: TestEnv;
   clock: { now: Date };
   sms: FakeTextProvider;
-  wecom: FakeWeComJourney;
+  wecom: FakeQyapi;
   weixin: FakeWeixin;
   deps: JourneyDeps;
   worker?: Worker;
@@ -40,7 +41,7 @@ export interface Rig {
 export async function createRig(label: string, opts: { start: Date; sms?: FakeTextOptions; env?: Record<string, string>; contacts?: (id: string) => boolean } = { start: new Date() }): Promise<Rig> {
   const clock = { now: opts.start };
   const sms = await startFakeTextProvider(opts.sms);
-  const wecom = await startFakeWeComJourney({ corpId: CORP_ID, corpSecret: CORP_SECRET, contacts: opts.contacts });
+  const wecom = await startFakeQyapi({ corpId: CORP_ID, corpSecret: CORP_SECRET, agentId: AGENT_ID, contacts: opts.contacts });
   const weixin = await startFakeWeixin({ appId: MP_APP_ID, appSecret: MP_SECRET });
   const env = await createTestEnv(
     label,
@@ -49,7 +50,7 @@ export async function createRig(label: string, opts: { start: Date; sms?: FakeTe
       WECOM_API_BASE: wecom.url,
       WECOM_CORP_ID: CORP_ID,
       WECOM_SECRET: CORP_SECRET,
-      WECOM_AGENT_ID: '1000002',
+      WECOM_AGENT_ID: AGENT_ID,
       WECOM_TOKEN: 'tok',
       WECOM_AES_KEY: AES_KEY,
       MP_APP_ID,

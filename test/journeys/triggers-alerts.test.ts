@@ -19,7 +19,7 @@ async function staff(userId: string, role: string, store?: number): Promise<void
   const [r] = await rig.env.services.sql.query<import('mysql2').ResultSetHeader>('INSERT INTO staff (wecom_user_id, name, role) VALUES (?, ?, ?)', [userId, userId, role]);
   if (store) await rig.env.services.sql.query('INSERT INTO staff_stores (staff_id, store_id) VALUES (?, ?)', [r.insertId, store]);
 }
-const appTo = (u: string) => rig.wecom.appMessages.filter((m) => m.touser === u).map((m) => m.content);
+const appTo = (u: string) => rig.wecom.sent.filter((m) => m.touser === u).map((m) => m.content);
 const settle = () => new Promise((r) => setTimeout(r, 800));
 
 beforeAll(async () => {
