@@ -1,6 +1,9 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 import { channelSchema } from '../bot/types.ts';
+import type { JourneyJob } from '../crm/automation/index.ts';
+
+export type { JourneyJob };
 
 /** A text to deliver outside the request: the slow path of a callback, alerts, later journeys. */
 export const outboundJobSchema = z.object({
@@ -17,13 +20,6 @@ export const outboundJobSchema = z.object({
   image: z.object({ pngBase64: z.string().min(1), alt: z.string() }).optional(),
 });
 export type OutboundJob = z.infer<typeof outboundJobSchema>;
-
-/** One member's next journey step (src/jobs/journey-worker.ts); dueAt is on the injected clock. */
-export interface JourneyJob {
-  enrollmentId: number;
-  stepId: string;
-  dueAt: number;
-}
 
 /** Recall progress/attribution and staff alerts (src/jobs/journey-control.ts). */
 export interface JourneyControlJob {

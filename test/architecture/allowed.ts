@@ -4,7 +4,6 @@
  */
 export const ALLOWED: Record<'edgeImports' | 'bypasses' | 'cycles' | 'foreignWrites', string[]> = {
   edgeImports: [
-    "src/crm/automation/journeys/schedule.ts → src/jobs/queues.ts",
   ],
   bypasses: [
   ],

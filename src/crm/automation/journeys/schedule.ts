@@ -6,7 +6,7 @@
 import type { JobsOptions } from 'bullmq';
 import type { RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../../kernel/index.ts';
-import type { JourneyJob } from '../../../jobs/queues.ts';
+import type { JourneyJob } from './job.ts';
 import type { Services } from '../../../services.ts';
 import type { JourneyDeps } from './deps.ts';
 import type { StepOutcome } from './engine.ts';
