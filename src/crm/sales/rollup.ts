@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { AppError } from '../kernel/index.ts';
+import { withTransaction } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
@@ -212,18 +212,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
 
 /** Rewrites the visit summary in one transaction (readers see the old one until it commits). */
 async function replaceVisitSummary(sql: Runner, tally: VisitTally): Promise<void> {
-  const own = !('release' in sql);
-  const conn = own ? await (sql as Pool).getConnection() : (sql as PoolConnection);
-  try {
-    await conn.beginTransaction();
-    await writeTally(conn, tally, { replace: true });
-    await conn.commit();
-  } catch (e) {
-    await conn.rollback().catch(() => {});
-    throw e;
-  } finally {
-    if (own) conn.release();
-  }
+  await withTransaction(sql, (conn) => writeTally(conn, tally, { replace: true }));
 }
 
 /** The members' orders as the visit summary sees them (paid_at order), read on `conn`. */
@@ -288,12 +277,6 @@ export interface NewOrder {
   paidAt: Date;
 }
 
-/** InnoDB gave up on the transaction (ER_LOCK_DEADLOCK 1213, ER_LOCK_WAIT_TIMEOUT 1205): run it again. */
-function isLockConflict(e: unknown): boolean {
-  const errno = (e as { errno?: number } | null)?.errno;
-  return errno === 1213 || errno === 1205;
-}
-
 const ORDER_ATTEMPTS = 5;
 
 /**
@@ -308,36 +291,20 @@ const ORDER_ATTEMPTS = 5;
  * caller gets a retryable 503.
  */
 export async function recordOrder(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await recordOrderOnce(services, order);
-    } catch (e) {
-      if (!isLockConflict(e)) throw e;
-      if (attempt >= ORDER_ATTEMPTS) throw new AppError('order_lock_conflict', `订单 ${order.orderNo} 写入时多次遇到锁冲突，请稍后重试。`, 503, true);
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
-    }
-  }
-}
-
-async function recordOrderOnce(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
-  const conn = await services.sql.getConnection();
-  try {
-    await conn.beginTransaction();
-    let id = 0;
-    const now = services.now();
-    await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
-      const [res] = await conn.query<ResultSetHeader>(
-        'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?)',
-        [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt],
-      );
-      id = res.insertId;
-    });
-    await conn.commit();
-    return id;
-  } catch (e) {
-    await conn.rollback().catch(() => {});
-    throw e;
-  } finally {
-    conn.release();
-  }
+  return withTransaction(
+    services.sql,
+    async (conn) => {
+      let id = 0;
+      const now = services.now();
+      await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
+        const [res] = await conn.query<ResultSetHeader>(
+          'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?)',
+          [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt],
+        );
+        id = res.insertId;
+      });
+      return id;
+    },
+    { retryDeadlocks: ORDER_ATTEMPTS, lockConflict: { code: 'order_lock_conflict', message: `订单 ${order.orderNo} 写入时多次遇到锁冲突，请稍后重试。` } },
+  );
 }
