@@ -12,6 +12,8 @@
  * A *month key* is `YYYY-MM`.
  */
 
+/** The IANA zone, for schedulers that take one (BullMQ cron patterns). */
+export const CHINA_TIME_ZONE = 'Asia/Shanghai';
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 const OFFSET_MS = 8 * HOUR_MS;

@@ -10,6 +10,7 @@ export { requirePermission, type StaffAccess } from './access.ts';
 export { audit, auditActor, auditStoresRead } from './audit.ts';
 export {
   addDays,
+  CHINA_TIME_ZONE,
   chinaDay,
   chinaDayStartMs,
   chinaMidnightDay,
