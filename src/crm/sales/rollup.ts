@@ -1,19 +1,11 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { withTransaction } from '../kernel/index.ts';
+import { chinaDay, DAY_MS, monthNumberOfDay, withTransaction } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
 
 type Runner = Pool | PoolConnection;
-
-const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-/** The China calendar day (days since 1970-01-01, UTC+8) of an instant. */
-export function chinaDay(d: Date): number {
-  return Math.floor((d.getTime() + CHINA_OFFSET_MS) / DAY_MS);
-}
 
 /** One member's rollup, as written to member_stats. Money in integer cents. */
 export interface MemberStatsRow {
@@ -33,18 +25,6 @@ export interface MemberStatsRow {
   complaints60d: number;
   /** Bits 1, 2, 4: an order in the 1st, 2nd, 3rd calendar month after the registration month. */
   cohortOrders: number;
-}
-
-const monthCache = new Map<number, number>();
-/** Month number (year × 12 + month) of a China day number; cached, there are few distinct days. */
-export function chinaMonthOfDay(day: number): number {
-  let m = monthCache.get(day);
-  if (m === undefined) {
-    const d = new Date(day * DAY_MS);
-    m = d.getUTCFullYear() * 12 + d.getUTCMonth();
-    monthCache.set(day, m);
-  }
-  return m;
 }
 
 /** Median of a numeric array (sorted copy); null when empty. */
@@ -70,7 +50,7 @@ export class StatsAccumulator {
   /** `registeredAt`: the member's registration (for the cohort bits); null when unknown. */
   start(memberId: number, registeredAt: Date | null = null): void {
     this.row = { memberId, firstOrderAt: null, lastOrderAt: null, orderCount: 0, orderDays: 0, totalCents: 0, firstDayCents: 0, medianGapDays: null, orders90d: 0, cents90d: 0, centsPrev90d: 0, orders365d: 0, cents365d: 0, complaints60d: 0, cohortOrders: 0 };
-    this.regMonth = registeredAt ? chinaMonthOfDay(chinaDay(registeredAt)) : -1;
+    this.regMonth = registeredAt ? monthNumberOfDay(chinaDay(registeredAt)) : -1;
     this.days = [];
     this.lastDay = -1;
   }
@@ -89,7 +69,7 @@ export class StatsAccumulator {
     }
     if (this.days.length === 1) r.firstDayCents += cents;
     if (this.regMonth >= 0) {
-      const k = chinaMonthOfDay(day) - this.regMonth;
+      const k = monthNumberOfDay(day) - this.regMonth;
       if (k >= 1 && k <= 3) r.cohortOrders |= 1 << (k - 1);
     }
     if (age < 90 * DAY_MS) {
