@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { fitBgNbd } from '../crm/insights/index.ts';
-import { parseIsoDay } from '../crm/insights/index.ts';
+import { parseIsoDay } from '../crm/kernel/index.ts';
 import { fitGammaGamma, type GammaGammaFit } from '../crm/insights/index.ts';
 import { scoreCustomers } from '../crm/insights/index.ts';
 import { pearson } from '../crm/insights/index.ts';

@@ -13,6 +13,7 @@ import { createSqlPool } from '../db/sql.ts';
 import { recomputeScores } from '../crm/insights/index.ts';
 import { refreshSmartTags } from '../crm/engagement/index.ts';
 import { warmHealthCache } from '../crm/insights/index.ts';
+import { parseChinaDate } from '../crm/kernel/index.ts';
 import { createServices } from '../services.ts';
 import { runCli } from './run.ts';
 
@@ -27,12 +28,11 @@ async function main(): Promise<number> {
   let now = new Date();
   const i = args.indexOf('--now');
   if (i >= 0) {
-    const v = args[i + 1] ?? '';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    now = parseChinaDate(args[i + 1] ?? '');
+    if (Number.isNaN(now.getTime())) {
       process.stderr.write('scores: --now YYYY-MM-DD (00:00 China time of that day)\n');
       return 2;
     }
-    now = new Date(`${v}T00:00:00+08:00`);
   }
   const config = loadConfig(); // a ConfigError exits 2 through runCli
   await migrate(config.DATABASE_URL, { log: (m) => process.stderr.write(`${m}\n`) });

@@ -1,4 +1,4 @@
-import { chinaDate, chinaDayIndex, chinaDayStart, HOUR_MS } from './calendar.ts';
+import { chinaDayStartMs, chinaParts, dayNumber, HOUR_MS } from '../crm/kernel/index.ts';
 
 /**
  * The demo's named campaigns (interactions.activity): a small yearly calendar, instantiated for
@@ -27,10 +27,10 @@ const YEARLY: readonly { suffix: string; month: number; day: number; channel: Ca
 /** Campaigns held in [fromMs, toMs), oldest first. */
 export function campaignsBetween(fromMs: number, toMs: number): Campaign[] {
   const out: Campaign[] = [];
-  for (let year = chinaDate(fromMs).year; year <= chinaDate(toMs).year; year++) {
+  for (let year = chinaParts(fromMs).year; year <= chinaParts(toMs).year; year++) {
     for (const c of YEARLY) {
-      const day = chinaDayIndex(Date.UTC(year, c.month - 1, c.day, 12));
-      const atMs = chinaDayStart(day) + 18 * HOUR_MS;
+      const day = dayNumber(year, c.month, c.day);
+      const atMs = chinaDayStartMs(day) + 18 * HOUR_MS;
       if (atMs >= fromMs && atMs < toMs) out.push({ name: `${year}${c.suffix}`, atMs, channel: c.channel });
     }
   }

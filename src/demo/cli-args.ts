@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseChinaDate } from '../crm/kernel/index.ts';
 
 /** Arguments of `npm run db:seed -- …`, parsed without side effects so they can be tested. */
 
@@ -38,8 +39,8 @@ const schema = z.object({
   now: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, '--now must be a date like 2026-11-21')
-    // Midnight China time of that date (UTC+8).
-    .transform((s) => new Date(`${s}T00:00:00+08:00`))
+    // Midnight China time of that date.
+    .transform(parseChinaDate)
     .refine((d) => !Number.isNaN(d.getTime()), '--now must be a real date')
     .optional(),
 });

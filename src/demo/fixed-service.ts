@@ -1,4 +1,4 @@
-import { chinaDayStart, HOUR_MS } from './calendar.ts';
+import { chinaDayStartMs, HOUR_MS } from '../crm/kernel/index.ts';
 import { FIXED_STREAM_SEED } from './fixed-members.ts';
 import { drawReferrals } from './koc.ts';
 import type { GeneratedMember } from './member.ts';
@@ -23,7 +23,7 @@ export function fixedService(index: number, g: GeneratedMember, ctx: ServiceCont
   const rng = new Rng(SERVICE_FIXED_STREAM, index);
   const b = new ServiceBuilder(rng, g.member, ctx.nowMs);
   // An instant `daysAgo` days before today at the given China-local hour.
-  const at = (daysAgo: number, hour: number) => chinaDayStart(ctx.today - daysAgo) + hour * HOUR_MS + rng.int(0, 40) * 60_000;
+  const at = (daysAgo: number, hour: number) => chinaDayStartMs(ctx.today - daysAgo) + hour * HOUR_MS + rng.int(0, 40) * 60_000;
   const lastCampaign = ctx.campaigns.at(-1);
   switch (index) {
     case 0: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drawBasket } from './baskets.ts';
-import { chinaDayIndex, chinaWeekday, startOfChinaDay } from './calendar.ts';
+import { chinaDay, chinaWeekday, startOfChinaDay } from '../crm/kernel/index.ts';
 import { FIXED_MEMBERS } from './fixed-members.ts';
 import { generateMember, levelFor, makeContext } from './member.ts';
 import { centsToDecimal } from './money.ts';
@@ -21,7 +21,7 @@ describe('demo generator (pure parts)', () => {
   it('reads China-local days and weekdays', () => {
     expect(startOfChinaDay(new Date('2026-11-21T03:00:00Z')).toISOString()).toBe('2026-11-20T16:00:00.000Z');
     expect(startOfChinaDay(new Date('2026-11-20T17:00:00Z')).toISOString()).toBe('2026-11-20T16:00:00.000Z');
-    expect(chinaWeekday(chinaDayIndex(NOW.getTime()))).toBe(5); // 2026-11-21 is a Saturday
+    expect(chinaWeekday(chinaDay(NOW.getTime()))).toBe(5); // 2026-11-21 is a Saturday
   });
 
   it('gives unique valid phones that never take a fixed member number', () => {

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from './calendar.ts';
+import { DAY_MS, HOUR_MS } from '../crm/kernel/index.ts';
 import { FIXED_MEMBERS } from './fixed-members.ts';
 import { generateMember, type GenContext } from './member.ts';
 import type { Rng } from './random.ts';

@@ -1,5 +1,5 @@
 import { drawBasket } from './baskets.ts';
-import { chinaDate, chinaDayIndex, chinaDayStart, DAY_MS } from './calendar.ts';
+import { chinaDay, chinaDayStartMs, chinaMinuteOfDay, chinaParts, DAY_MS } from '../crm/kernel/index.ts';
 import { FIXED_MEMBERS, FIXED_STREAM_SEED, RESERVED_NAMES, type FixedMember } from './fixed-members.ts';
 import { DEMO_STORES, STORE_WEIGHTS, storeManagerOf } from './identities.ts';
 import { PAYMENT_METHODS, PAYMENT_WEIGHTS, type PaymentMethod } from './menu.ts';
@@ -30,8 +30,8 @@ export const HISTORY_DAYS = 730;
 
 export function makeContext(seed: number, now: Date): GenContext {
   const nowMs = now.getTime();
-  const today = chinaDayIndex(nowMs);
-  return { seed, nowMs, today, windowStartMs: chinaDayStart(today - HISTORY_DAYS) };
+  const today = chinaDay(nowMs);
+  return { seed, nowMs, today, windowStartMs: chinaDayStartMs(today - HISTORY_DAYS) };
 }
 
 export interface OrderDraft {
@@ -119,7 +119,7 @@ function otherStore(rng: Rng, home: number): number {
 /** Turns purchase instants into orders: store, basket, payment method. */
 function buildOrders(rng: Rng, paidAt: number[], homeStoreId: number, meanSpendCents: number, preferred: PaymentMethod): OrderDraft[] {
   return paidAt.map((paidAtMs) => {
-    const lunch = (paidAtMs + 8 * 3_600_000) % DAY_MS < 15 * 3_600_000;
+    const lunch = chinaMinuteOfDay(paidAtMs) < 15 * 60;
     const basket = drawBasket(rng, meanSpendCents, lunch);
     return {
       storeId: rng.chance(0.85) ? homeStoreId : otherStore(rng, homeStoreId),
@@ -141,7 +141,7 @@ function drawBirthday(rng: Rng, ctx: GenContext): string | null {
   if (rng.chance(0.12)) return null;
   const age = Math.min(75, Math.round(18 + rng.gammaMean(16, 2.5)));
   const month = rng.int(1, 12);
-  return birthdayString(chinaDate(ctx.nowMs).year - age, month, rng.int(1, DAYS_IN_MONTH[month - 1]!));
+  return birthdayString(chinaParts(ctx.nowMs).year - age, month, rng.int(1, DAYS_IN_MONTH[month - 1]!));
 }
 
 const SOURCES = ['store', 'miniprogram', 'wecom', 'online', 'import'] as const;
@@ -176,16 +176,16 @@ function finish(
 function generateFixed(index: number, fixed: FixedMember, ctx: GenContext): GeneratedMember {
   const rng = new Rng(FIXED_STREAM_SEED, index);
   const regDay = ctx.today - fixed.registeredDaysAgo;
-  const registeredAtMs = chinaDayStart(regDay) + 9.5 * 3_600_000 + rng.int(0, 20 * 60_000);
+  const registeredAtMs = chinaDayStartMs(regDay) + 9.5 * 3_600_000 + rng.int(0, 20 * 60_000);
   const r = fixed.rhythm;
   const paidAt = steadySchedule(rng, ctx.today - r.firstOrderDaysAgo, ctx.today - r.lastBeforeDaysAgo, r.gapDays, r.jitterDays, ctx.nowMs);
   const meanSpendCents = fixed.meanSpendYuan * 100;
   const orders = buildOrders(rng, paidAt, fixed.homeStoreId, meanSpendCents, 'wechat');
-  const month = fixed.birthMonth ?? chinaDate(ctx.nowMs).month;
+  const month = fixed.birthMonth ?? chinaParts(ctx.nowMs).month;
   const truth: TruthRow = {
     persona: fixed.persona,
     alive: fixed.churnedDaysAgo === null,
-    churnedAtMs: fixed.churnedDaysAgo === null ? null : chinaDayStart(ctx.today - fixed.churnedDaysAgo),
+    churnedAtMs: fixed.churnedDaysAgo === null ? null : chinaDayStartMs(ctx.today - fixed.churnedDaysAgo),
     rate: 1 / r.gapDays,
     dropout: 0,
     meanSpendCents,
@@ -218,7 +218,7 @@ function drawTags(rng: Rng, ctx: GenContext, m: { level: number; birthday: strin
   if (m.level >= 5 || (m.level === 4 && rng.chance(0.6))) ids.push(TAG_ID.vip);
   if (rng.chance(0.3)) ids.push(TAG_ID.spicy);
   if (rng.chance(m.meanSpendCents >= 20000 ? 0.5 : 0.08)) ids.push(TAG_ID.family);
-  if (m.birthday && Number(m.birthday.slice(5, 7)) === chinaDate(ctx.nowMs).month && rng.chance(0.9)) ids.push(TAG_ID.birthdayMonth);
+  if (m.birthday && Number(m.birthday.slice(5, 7)) === chinaParts(ctx.nowMs).month && rng.chance(0.9)) ids.push(TAG_ID.birthdayMonth);
   if (rng.chance(0.03)) ids.push(TAG_ID.complained);
   if (rng.chance(m.meanSpendCents >= 25000 ? 0.3 : 0.02)) ids.push(TAG_ID.business);
   const createdBy = storeManagerOf(m.homeStoreId);
@@ -248,14 +248,14 @@ export function generateMember(index: number, ctx: GenContext): GeneratedMember 
   const regDay = ctx.today - regDaysAgo;
   const atStore = source === 'store' || source === 'wecom';
   const regMinute = atStore ? mealMinute(rng) : rng.int(8 * 60, 23 * 60 + 30);
-  const registeredAtMs = chinaDayStart(regDay) + regMinute * 60_000 + rng.int(0, 59_999);
+  const registeredAtMs = chinaDayStartMs(regDay) + regMinute * 60_000 + rng.int(0, 59_999);
   const homeStoreId = rng.weighted(DEMO_STORES.map((s) => s.id), STORE_WEIGHTS);
 
   let forcedChurnMs: number | null = null;
   if (persona === 'lapsed') {
-    const from = Math.max(regDay, chinaDayIndex(ctx.windowStartMs)) + 90;
+    const from = Math.max(regDay, chinaDay(ctx.windowStartMs)) + 90;
     const to = ctx.today - 60;
-    forcedChurnMs = chinaDayStart(from <= to ? rng.int(from, to) : to);
+    forcedChurnMs = chinaDayStartMs(from <= to ? rng.int(from, to) : to);
   }
   const process = simulatePurchases(rng, {
     rate: latent.rate,

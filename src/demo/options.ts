@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../crm/kernel/index.ts';
-import { startOfChinaDay } from './calendar.ts';
+import { startOfChinaDay } from '../crm/kernel/index.ts';
 import { FIXED_MEMBERS } from './fixed-members.ts';
 
 /** The seed used when none is given (README documents it). */

@@ -1,4 +1,4 @@
-import { chinaDayIndex, chinaDayStart, chinaWeekday, DAY_MS } from './calendar.ts';
+import { chinaDay, chinaDayStartMs, chinaWeekday, DAY_MS } from '../crm/kernel/index.ts';
 import { LAST_ORDER_MINUTE, OPEN_MINUTE } from './menu.ts';
 import type { Rng } from './random.ts';
 
@@ -25,7 +25,7 @@ export function mealMinute(rng: Rng): number {
 
 /** The instant of a purchase on a China-local day: a meal minute plus random seconds. */
 export function purchaseInstant(rng: Rng, dayIndex: number): number {
-  return chinaDayStart(dayIndex) + mealMinute(rng) * 60_000 + rng.int(0, 59_999);
+  return chinaDayStartMs(dayIndex) + mealMinute(rng) * 60_000 + rng.int(0, 59_999);
 }
 
 export interface ProcessInput {
@@ -55,7 +55,7 @@ export function simulatePurchases(rng: Rng, p: ProcessInput): ProcessOutput {
   let lastPaid = 0;
   const record = (paid: number): void => {
     if (paid >= p.windowStartMs) paidAt.push(paid);
-    lastDay = chinaDayIndex(paid);
+    lastDay = chinaDay(paid);
     lastPaid = paid;
   };
 
@@ -69,7 +69,7 @@ export function simulatePurchases(rng: Rng, p: ProcessInput): ProcessOutput {
     // The forced end comes first: a slow buyer's next draw may leap past both it and now.
     if (p.forcedChurnMs !== null && t >= p.forcedChurnMs) return { paidAt, churnedAtMs: p.forcedChurnMs };
     if (t >= p.nowMs) break;
-    const day = chinaDayIndex(t);
+    const day = chinaDay(t);
     if (rng.float() * WEIGHT_MAX >= WEEKDAY_WEIGHT[chinaWeekday(day)]!) continue;
     // One visit a day at most: a second draw the same day is the same visit.
     if (day === lastDay) continue;

@@ -1,4 +1,4 @@
-import { chinaDayIndex, chinaYmd } from './calendar.ts';
+import { chinaDay, formatDay } from '../crm/kernel/index.ts';
 import { referralCode } from '../crm/loyalty/index.ts';
 import { ticketNoFor } from '../crm/service/index.ts';
 import type { GeneratedMember } from './member.ts';
@@ -19,9 +19,22 @@ export const ORDER_COLUMNS = ['id', 'order_no', 'member_id', 'store_id', 'amount
 export const TRUTH_COLUMNS = ['member_id', 'persona', 'alive', 'churned_at', 'purchase_rate', 'dropout_prob', 'avg_spend', 'as_of'] as const;
 export const MEMBER_TAG_COLUMNS = ['member_id', 'tag_id', 'source', 'confidence', 'created_by', 'created_at'] as const;
 
+// A demo spans about a thousand distinct days but ten million orders: format each day once.
+const YMD_CACHE = new Map<number, string>();
+
+/** "YYYYMMDD" of a China day number, for order numbers. */
+function chinaYmd(day: number): string {
+  let s = YMD_CACHE.get(day);
+  if (s === undefined) {
+    s = formatDay(day, '');
+    if (YMD_CACHE.size < 100_000) YMD_CACHE.set(day, s);
+  }
+  return s;
+}
+
 /** Order numbers: China-local pay date, store id, then the order id — unique, sortable, all digits. */
 export function orderNo(paidAtMs: number, storeId: number, orderId: number): string {
-  return `${chinaYmd(chinaDayIndex(paidAtMs))}${storeId}${String(orderId).padStart(10, '0')}`;
+  return `${chinaYmd(chinaDay(paidAtMs))}${storeId}${String(orderId).padStart(10, '0')}`;
 }
 
 /** First ids of a chunk's rows in each id sequence; a chunk's counts give the next chunk's. */

@@ -3,7 +3,7 @@ import type mysql from 'mysql2/promise';
 import type { SqlPool } from '../db/sql.ts';
 import { AppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
-import { chinaDayIndex, chinaDayStart, HOUR_MS, startOfChinaDay } from './calendar.ts';
+import { chinaDay, chinaDayStartMs, HOUR_MS, startOfChinaDay } from '../crm/kernel/index.ts';
 import { DEMO_STAFF, DEMO_STORES } from './identities.ts';
 import { insertRows, type Queryable } from './bulk.ts';
 import { nextBases, type ChunkCounts, type ChunkSpec } from './chunk.ts';
@@ -37,9 +37,9 @@ export interface SeedResult {
 }
 
 async function insertFixedRows(sql: SqlPool, now: Date): Promise<void> {
-  const today = chinaDayIndex(now.getTime());
-  const opened = new Date(chinaDayStart(today - 1200) + 9 * HOUR_MS);
-  const hired = new Date(chinaDayStart(today - 1100) + 9 * HOUR_MS);
+  const today = chinaDay(now.getTime());
+  const opened = new Date(chinaDayStartMs(today - 1200) + 9 * HOUR_MS);
+  const hired = new Date(chinaDayStartMs(today - 1100) + 9 * HOUR_MS);
   await insertRows(sql, 'stores', ['id', 'code', 'name', 'city', 'created_at'], DEMO_STORES.map((s) => [s.id, s.code, s.name, s.city, opened]));
   await insertRows(sql, 'staff', ['id', 'wecom_user_id', 'name', 'role', 'active', 'created_at'], DEMO_STAFF.map((s) => [s.id, s.wecomUserId, s.name, s.role, true, hired]));
   await insertRows(sql, 'staff_stores', ['staff_id', 'store_id'], DEMO_STAFF.flatMap((s) => s.storeIds.map((id) => [s.id, id])));

@@ -1,5 +1,5 @@
 import type { TicketPriority, TicketType } from '../crm/service/index.ts';
-import { chinaDayIndex, chinaDayStart, DAY_MS, HOUR_MS } from './calendar.ts';
+import { chinaDay, chinaDayStartMs, DAY_MS, HOUR_MS } from '../crm/kernel/index.ts';
 import type { Campaign } from './campaigns.ts';
 import { storeStaff, type DemoStaff } from './identities.ts';
 import type { MemberRow } from './member.ts';
@@ -65,7 +65,7 @@ export interface ServiceRecords {
 
 /** An instant during service hours (10:00–21:00 China time) of the day `day`. */
 export function serviceInstant(rng: Rng, day: number): number {
-  return chinaDayStart(day) + rng.int(10 * 60, 21 * 60 - 1) * 60_000 + rng.int(0, 59_999);
+  return chinaDayStartMs(day) + rng.int(10 * 60, 21 * 60 - 1) * 60_000 + rng.int(0, 59_999);
 }
 
 export class ServiceBuilder {
@@ -90,7 +90,7 @@ export class ServiceBuilder {
    * those already due, pending for the rest and for those still ahead.
    */
   private followUp(fromMs: number, minDays: number, maxDays: number): { at: number; done: number | null } {
-    const at = serviceInstant(this.rng, chinaDayIndex(fromMs) + this.rng.int(minDays, maxDays));
+    const at = serviceInstant(this.rng, chinaDay(fromMs) + this.rng.int(minDays, maxDays));
     const doneAt = at + this.rng.int(0, 6 * HOUR_MS);
     return { at, done: doneAt < this.nowMs && this.rng.chance(0.9) ? doneAt : null };
   }

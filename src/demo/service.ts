@@ -1,4 +1,4 @@
-import { chinaDayIndex, DAY_MS, HOUR_MS } from './calendar.ts';
+import { chinaDay, DAY_MS, HOUR_MS } from '../crm/kernel/index.ts';
 import { campaignsBetween, type Campaign } from './campaigns.ts';
 import { fixedService } from './fixed-service.ts';
 import { FIXED_MEMBERS } from './fixed-members.ts';
@@ -56,7 +56,7 @@ export function generateService(index: number, g: GeneratedMember, ctx: ServiceC
     for (let k = 0; k < touches; k++) {
       const atVisit = orders.length > 0 && rng.chance(0.5);
       const order = atVisit ? orders[rng.int(0, orders.length - 1)]! : null;
-      const at = order && order.paidAtMs >= from && order.paidAtMs < until ? order.paidAtMs + rng.int(5, 90) * 60_000 : serviceInstant(rng, chinaDayIndex(rng.range(from, until)));
+      const at = order && order.paidAtMs >= from && order.paidAtMs < until ? order.paidAtMs + rng.int(5, 90) * 60_000 : serviceInstant(rng, chinaDay(rng.range(from, until)));
       if (at >= ctx.nowMs) continue;
       const channel = order ? 'store' : rng.weighted(CHANNELS, REMOTE_CHANNEL_WEIGHTS);
       const type = rng.weighted(TOUCH_TYPES, [0.7, t.persona === 'regular' ? 0.3 : 0.12, 0.05]);
@@ -82,7 +82,7 @@ export function generateService(index: number, g: GeneratedMember, ctx: ServiceC
     const tickets = poisson(rng, 0.015 + 0.006 * orders.length);
     for (let k = 0; k < tickets; k++) {
       const type = rng.pick(TICKET_TYPES);
-      const at = serviceInstant(rng, chinaDayIndex(rng.range(from, until)));
+      const at = serviceInstant(rng, chinaDay(rng.range(from, until)));
       if (at < ctx.nowMs) b.ticket(type, rng.weighted(PRIORITIES, PRIORITY_WEIGHTS), at, rng.pick(TICKET_PHRASES[type]), { byMember: rng.chance(0.3), unhappy: leaving });
     }
 
@@ -96,7 +96,7 @@ export function generateService(index: number, g: GeneratedMember, ctx: ServiceC
         b.koc(joinedAt, drawReferrals(rng, index, joinedAt, ctx.nowMs, count, ctx));
         const promotions = Math.min(10, poisson(rng, 1 + count / 3));
         for (let k = 0; k < promotions; k++) {
-          const at = serviceInstant(rng, chinaDayIndex(rng.range(joinedAt, until)));
+          const at = serviceInstant(rng, chinaDay(rng.range(joinedAt, until)));
           if (at < ctx.nowMs) b.interaction('koc_promotion', rng.chance(0.7) ? 'wechat' : 'online', at, rng.pick(KOC_PROMOTION));
         }
       }

@@ -1,5 +1,5 @@
 import { slaDue, type TicketPriority, type TicketStatus } from '../crm/service/index.ts';
-import { DAY_MS, HOUR_MS } from './calendar.ts';
+import { DAY_MS, HOUR_MS } from '../crm/kernel/index.ts';
 import type { Rng } from './random.ts';
 
 /**

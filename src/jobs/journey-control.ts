@@ -11,6 +11,7 @@ import { resumeOrphans } from '../crm/automation/index.ts';
 import { installTemplates } from '../crm/automation/index.ts';
 import { scanTriggers } from '../crm/automation/index.ts';
 import { checkRecall, recallAttribution } from '../crm/automation/index.ts';
+import { CHINA_TIME_ZONE } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyControlJob } from './queues.ts';
 
@@ -40,7 +41,7 @@ export async function scheduleJourneyControl(services: Services): Promise<void> 
   await q.upsertJobScheduler('triggers-scan', { every: 5 * 60_000 }, { name: 'triggers-scan', data: { kind: 'triggers-scan' } });
   await q.upsertJobScheduler('orphans', { every: 10 * 60_000 }, { name: 'orphans', data: { kind: 'orphans' } });
   await q.upsertJobScheduler('alerts-sweep', { every: 15 * 60_000 }, { name: 'alerts-sweep', data: { kind: 'alerts-sweep' } });
-  await q.upsertJobScheduler('churn-digest', { pattern: '30 9 * * *', tz: 'Asia/Shanghai' }, { name: 'churn-digest', data: { kind: 'churn-digest' } });
+  await q.upsertJobScheduler('churn-digest', { pattern: '30 9 * * *', tz: CHINA_TIME_ZONE }, { name: 'churn-digest', data: { kind: 'churn-digest' } });
 }
 
 export function startJourneyControl(services: Services, opts: { deps?: JourneyDeps; schedules?: boolean } = {}): Worker<JourneyControlJob> {

@@ -2,7 +2,7 @@ import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@
 import type { ChatOpenAI } from '@langchain/openai';
 import { FIELDS, METRICS } from '../crm/insights/index.ts';
 import { OPS, parseSegmentTree, type SegmentTree } from '../crm/insights/index.ts';
-import { isAppError } from '../crm/kernel/index.ts';
+import { formatDate, isAppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { meteredCaller, withBudget } from './client.ts';
 import { knownNamesIn } from './names.ts';
@@ -97,7 +97,7 @@ export async function segmentTreeFromText(
   const bound = chat.bindTools([tool], { tool_choice: 'auto' });
   // Declared after `log`, which reads `usage` only once a call has been made.
   const { usage, ask } = meteredCaller(bound, chat.streaming);
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(services.now());
+  const today = formatDate(services.now());
 
   try {
     return await withBudget(opts.budgetMs ?? services.config.LLM_TIMEOUT_MS, async (signal) => {

@@ -7,7 +7,8 @@ import type { StaffAccess } from '../../src/crm/kernel/access.ts';
 import type { StaffActor } from '../../src/bot/types.ts';
 import type { SqlPool } from '../../src/db/sql.ts';
 import type { Services } from '../../src/services.ts';
-import { healthDashboard, PERIOD_DAYS, startOfChinaDay, type Granularity, type HealthFigures } from '../../src/crm/insights/health/dashboard.ts';
+import { healthDashboard, PERIOD_DAYS, type Granularity, type HealthFigures } from '../../src/crm/insights/health/dashboard.ts';
+import { startOfChinaDay } from '../../src/crm/kernel/index.ts';
 
 export const DAY = 86_400_000;
 export const CHINA = 8 * 3_600_000;

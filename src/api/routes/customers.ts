@@ -5,17 +5,12 @@ import { profileHistory, profilePatchSchema, updateMemberProfile } from '../../c
 import { customerOrders } from '../customers/orders.ts';
 import { customerValueScore } from '../customers/value-score.ts';
 import { visibleMemberOr404 } from '../customers/visible.ts';
-import { notFound } from '../../crm/kernel/index.ts';
+import { addDays, notFound, parseChinaDate } from '../../crm/kernel/index.ts';
 import { defineRoute } from '../route.ts';
 import { dayOrNull, decimalString, idParam, iso, isoDate, isoDateTime, isoOrNull, jsonify, paged, pageQuery, pageWindow } from '../schemas.ts';
 
-const BEIJING_DAY_MS = 86_400_000;
-
 /** A registered-range bound: a Beijing calendar day (YYYY-MM-DD) or an ISO timestamp. */
 const dateOrTime = z.union([isoDate, isoDateTime]);
-
-/** YYYY-MM-DD → that day's Beijing midnight (stores are in mainland China, UTC+8 all year). */
-const beijingMidnight = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
 export const customerListQuery = pageQuery
   .extend({
@@ -29,12 +24,12 @@ export const customerListQuery = pageQuery
     sort: z.enum(MEMBER_SORTS).default('-registeredAt').describe('field, "-" for descending; ties broken by id'),
   })
   .transform((q, ctx) => {
-    const from = q.registeredFrom === undefined ? undefined : q.registeredFrom.length === 10 ? beijingMidnight(q.registeredFrom) : new Date(q.registeredFrom);
+    const from = q.registeredFrom === undefined ? undefined : q.registeredFrom.length === 10 ? parseChinaDate(q.registeredFrom) : new Date(q.registeredFrom);
     const before =
       q.registeredTo === undefined
         ? undefined
         : q.registeredTo.length === 10
-          ? new Date(beijingMidnight(q.registeredTo).getTime() + BEIJING_DAY_MS)
+          ? addDays(parseChinaDate(q.registeredTo), 1)
           : new Date(new Date(q.registeredTo).getTime() + 1);
     if (from && before && from >= before) ctx.addIssue({ code: 'custom', path: ['registeredTo'], message: 'registeredTo is before registeredFrom' });
     return { ...q, registeredFromDate: from, registeredBeforeDate: before };

@@ -20,6 +20,7 @@
  * Only `thing` is shortened (free text keeps its meaning when cut); every other type is checked
  * and refused, because a cut number, date or name would be a wrong message.
  */
+import { chinaParts } from '../../crm/kernel/index.ts';
 
 export type SubscribeValue = string | number | Date;
 
@@ -42,11 +43,6 @@ const chars = (s: string) => [...s];
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** Dates are rendered in China time (UTC+8), the members' clock. */
-function chinaParts(d: Date) {
-  const t = new Date(d.getTime() + 8 * 3600_000);
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate(), hh: pad2(t.getUTCHours()), mm: pad2(t.getUTCMinutes()) };
-}
 
 const DATE_CN = '(?:\\d{4}年\\d{1,2}月\\d{1,2}日|\\d{4}年\\d{1,2}月|\\d{1,2}月\\d{1,2}日)';
 const DATE_SEP = '(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{4}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2})';
@@ -92,8 +88,9 @@ export function fieldType(key: string): string | undefined {
 
 function toText(type: string, v: SubscribeValue): string {
   if (v instanceof Date) {
+    // Dates are rendered in China time, the members' clock.
     const p = chinaParts(v);
-    return type === 'time' ? `${p.y}年${p.m}月${p.d}日 ${p.hh}:${p.mm}` : `${p.y}年${p.m}月${p.d}日`;
+    return type === 'time' ? `${p.year}年${p.month}月${p.day}日 ${pad2(p.hour)}:${pad2(p.minute)}` : `${p.year}年${p.month}月${p.day}日`;
   }
   if (typeof v === 'number') return type === 'amount' ? `${v.toFixed(2)}元` : String(v);
   return v;

@@ -6,7 +6,6 @@
  */
 export { churnList, type ChurnList } from './churn/list.ts';
 export { fitBgNbd } from './clv/bgnbd.ts';
-export { parseIsoDay } from './clv/days.ts';
 export { fitGammaGamma, type GammaGammaFit } from './clv/gamma-gamma.ts';
 export { scoreCustomers } from './clv/score.ts';
 export { pearson } from './clv/stats.ts';

@@ -8,7 +8,40 @@
 export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from './actor.ts';
 export { requirePermission, type StaffAccess } from './access.ts';
 export { audit, auditActor, auditStoresRead } from './audit.ts';
-export { daysBetween, formatDate } from './china-calendar.ts';
+export {
+  addDays,
+  CHINA_TIME_ZONE,
+  chinaDay,
+  chinaDayStartMs,
+  chinaMidnightDay,
+  chinaMinuteOfDay,
+  chinaMonth,
+  chinaMonthStart,
+  chinaParts,
+  chinaSql,
+  chinaWeekday,
+  DAY_MS,
+  dayDate,
+  dayNumber,
+  dayParts,
+  daysBetween,
+  daysInMonth,
+  formatDate,
+  formatDay,
+  formatMonthDayTime,
+  fromChinaWallClock,
+  HOUR_MS,
+  isLeapYear,
+  monthNumberOfDay,
+  nextChinaTimeOfDay,
+  parseChinaDate,
+  parseCompactDay,
+  parseIsoDay,
+  shiftMonth,
+  startOfChinaDay,
+  startOfChinaMonth,
+  startOfChinaWeek,
+} from './china-calendar.ts';
 export { AppError, badRequest, forbidden, isAppError, notFound, payloadTooLarge, unauthorized } from './errors.ts';
 export { maskPhone, phoneFor } from './mask.ts';
 export { formatYuan } from './money.ts';

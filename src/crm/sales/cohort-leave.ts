@@ -1,5 +1,5 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { chinaMonth } from './cohorts.ts';
+import { chinaMonth } from '../kernel/index.ts';
 
 /**
  * Takes members out of the stored registration cohorts (store_cohorts) before they are marked

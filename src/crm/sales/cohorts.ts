@@ -1,18 +1,11 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { chinaMonth, chinaMonthStart, chinaSql, shiftMonth } from '../kernel/index.ts';
 
 type Runner = Pool | PoolConnection;
-const CHINA_MS = 8 * 3_600_000;
-
-/** China-time calendar month (YYYY-MM) of an instant. */
-export function chinaMonth(d: Date): string {
-  return new Date(d.getTime() + CHINA_MS).toISOString().slice(0, 7);
-}
-
 /** The `n` registration months before `endMonth` (oldest first) and their instant bounds. */
 export function cohortMonths(endMonth: string, n: number): { months: string[]; from: Date; to: Date } {
-  const [y, mo] = endMonth.split('-').map(Number) as [number, number];
-  const months = Array.from({ length: n }, (_, i) => new Date(Date.UTC(y, mo - 1 - n + i, 1)).toISOString().slice(0, 7));
-  return { months, from: new Date(Date.UTC(y, mo - 1 - n, 1) - CHINA_MS), to: new Date(Date.UTC(y, mo - 1, 1) - CHINA_MS) };
+  const months = Array.from({ length: n }, (_, i) => shiftMonth(endMonth, i - n));
+  return { months, from: chinaMonthStart(endMonth, -n), to: chinaMonthStart(endMonth) };
 }
 
 export interface CohortCounts {
@@ -63,7 +56,7 @@ export async function materializeCohorts(sql: Runner, storeIds: number[], endMon
   if (!storeIds.length) return;
   const { months, from, to } = cohortMonths(endMonth, COHORT_MONTHS);
   const [rows] = await sql.query<RowDataPacket[]>(
-    `SELECT m.home_store_id AS store_id, DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS month, COUNT(*) AS members,
+    `SELECT m.home_store_id AS store_id, DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y-%m') AS month, COUNT(*) AS members,
             COALESCE(SUM(s.cohort_orders & 1 <> 0), 0) AS m1, COALESCE(SUM(s.cohort_orders & 2 <> 0), 0) AS m2, COALESCE(SUM(s.cohort_orders & 4 <> 0), 0) AS m3
      FROM members m LEFT JOIN member_stats s ON s.member_id = m.id
      WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'

@@ -5,8 +5,8 @@
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { leaveCohorts } from './cohort-leave.ts';
-export { COHORT_MONTHS, chinaMonth, refreshStoreCohorts, storeCohorts } from './cohorts.ts';
+export { COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from './cohorts.ts';
 export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
-export { chinaDay, resyncMembers, streamRows } from './rollup.ts';
+export { resyncMembers, streamRows } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
 export { refreshMemberStats, type StatsRefresh } from './window.ts';

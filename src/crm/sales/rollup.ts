@@ -1,19 +1,11 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { AppError } from '../kernel/index.ts';
+import { chinaDay, DAY_MS, monthNumberOfDay, withTransaction } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
 
 type Runner = Pool | PoolConnection;
-
-const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-/** The China calendar day (days since 1970-01-01, UTC+8) of an instant. */
-export function chinaDay(d: Date): number {
-  return Math.floor((d.getTime() + CHINA_OFFSET_MS) / DAY_MS);
-}
 
 /** One member's rollup, as written to member_stats. Money in integer cents. */
 export interface MemberStatsRow {
@@ -33,18 +25,6 @@ export interface MemberStatsRow {
   complaints60d: number;
   /** Bits 1, 2, 4: an order in the 1st, 2nd, 3rd calendar month after the registration month. */
   cohortOrders: number;
-}
-
-const monthCache = new Map<number, number>();
-/** Month number (year × 12 + month) of a China day number; cached, there are few distinct days. */
-export function chinaMonthOfDay(day: number): number {
-  let m = monthCache.get(day);
-  if (m === undefined) {
-    const d = new Date(day * DAY_MS);
-    m = d.getUTCFullYear() * 12 + d.getUTCMonth();
-    monthCache.set(day, m);
-  }
-  return m;
 }
 
 /** Median of a numeric array (sorted copy); null when empty. */
@@ -70,7 +50,7 @@ export class StatsAccumulator {
   /** `registeredAt`: the member's registration (for the cohort bits); null when unknown. */
   start(memberId: number, registeredAt: Date | null = null): void {
     this.row = { memberId, firstOrderAt: null, lastOrderAt: null, orderCount: 0, orderDays: 0, totalCents: 0, firstDayCents: 0, medianGapDays: null, orders90d: 0, cents90d: 0, centsPrev90d: 0, orders365d: 0, cents365d: 0, complaints60d: 0, cohortOrders: 0 };
-    this.regMonth = registeredAt ? chinaMonthOfDay(chinaDay(registeredAt)) : -1;
+    this.regMonth = registeredAt ? monthNumberOfDay(chinaDay(registeredAt)) : -1;
     this.days = [];
     this.lastDay = -1;
   }
@@ -89,7 +69,7 @@ export class StatsAccumulator {
     }
     if (this.days.length === 1) r.firstDayCents += cents;
     if (this.regMonth >= 0) {
-      const k = chinaMonthOfDay(day) - this.regMonth;
+      const k = monthNumberOfDay(day) - this.regMonth;
       if (k >= 1 && k <= 3) r.cohortOrders |= 1 << (k - 1);
     }
     if (age < 90 * DAY_MS) {
@@ -212,18 +192,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
 
 /** Rewrites the visit summary in one transaction (readers see the old one until it commits). */
 async function replaceVisitSummary(sql: Runner, tally: VisitTally): Promise<void> {
-  const own = !('release' in sql);
-  const conn = own ? await (sql as Pool).getConnection() : (sql as PoolConnection);
-  try {
-    await conn.beginTransaction();
-    await writeTally(conn, tally, { replace: true });
-    await conn.commit();
-  } catch (e) {
-    await conn.rollback().catch(() => {});
-    throw e;
-  } finally {
-    if (own) conn.release();
-  }
+  await withTransaction(sql, (conn) => writeTally(conn, tally, { replace: true }));
 }
 
 /** The members' orders as the visit summary sees them (paid_at order), read on `conn`. */
@@ -288,12 +257,6 @@ export interface NewOrder {
   paidAt: Date;
 }
 
-/** InnoDB gave up on the transaction (ER_LOCK_DEADLOCK 1213, ER_LOCK_WAIT_TIMEOUT 1205): run it again. */
-function isLockConflict(e: unknown): boolean {
-  const errno = (e as { errno?: number } | null)?.errno;
-  return errno === 1213 || errno === 1205;
-}
-
 const ORDER_ATTEMPTS = 5;
 
 /**
@@ -308,36 +271,20 @@ const ORDER_ATTEMPTS = 5;
  * caller gets a retryable 503.
  */
 export async function recordOrder(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await recordOrderOnce(services, order);
-    } catch (e) {
-      if (!isLockConflict(e)) throw e;
-      if (attempt >= ORDER_ATTEMPTS) throw new AppError('order_lock_conflict', `订单 ${order.orderNo} 写入时多次遇到锁冲突，请稍后重试。`, 503, true);
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
-    }
-  }
-}
-
-async function recordOrderOnce(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
-  const conn = await services.sql.getConnection();
-  try {
-    await conn.beginTransaction();
-    let id = 0;
-    const now = services.now();
-    await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
-      const [res] = await conn.query<ResultSetHeader>(
-        'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?)',
-        [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt],
-      );
-      id = res.insertId;
-    });
-    await conn.commit();
-    return id;
-  } catch (e) {
-    await conn.rollback().catch(() => {});
-    throw e;
-  } finally {
-    conn.release();
-  }
+  return withTransaction(
+    services.sql,
+    async (conn) => {
+      let id = 0;
+      const now = services.now();
+      await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
+        const [res] = await conn.query<ResultSetHeader>(
+          'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?)',
+          [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt],
+        );
+        id = res.insertId;
+      });
+      return id;
+    },
+    { retryDeadlocks: ORDER_ATTEMPTS, lockConflict: { code: 'order_lock_conflict', message: `订单 ${order.orderNo} 写入时多次遇到锁冲突，请稍后重试。` } },
+  );
 }

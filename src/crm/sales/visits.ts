@@ -51,7 +51,7 @@ export function nextBucket(gap: number | null): number {
 /** One order as the summary sees it. */
 export interface VisitOrder {
   store: number;
-  /** China calendar day number (chinaDay). */
+  /** China calendar day number (kernel chinaDay). */
   day: number;
   cents: number;
 }

@@ -1,9 +1,9 @@
 import type { HealthDashboard, HealthFigures } from '../../crm/insights/index.ts';
-import { formatYuan } from '../../crm/kernel/index.ts';
+import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
 import type { RfmOverview } from '../../crm/insights/index.ts';
 
-const CHINA = 8 * 3_600_000;
-const day = (d: Date) => new Date(d.getTime() + CHINA).toISOString().slice(5, 10);
+/** MM-DD, China date. */
+const day = (d: Date) => formatDate(d).slice(5);
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const n = (v: number) => v.toLocaleString('en-US');
 /** "+5.2%" / "-3.0%" / "—" */

@@ -1,4 +1,4 @@
-import { formatDate } from '../../crm/kernel/index.ts';
+import { formatDate, formatMonthDayTime } from '../../crm/kernel/index.ts';
 import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionView } from '../../crm/service/index.ts';
 import type { KocStats } from '../../crm/loyalty/index.ts';
 import type { MemberLevelStatus } from '../../crm/loyalty/index.ts';
@@ -7,9 +7,6 @@ import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from '../../crm/service/inde
 import type { TicketView } from '../../crm/service/index.ts';
 
 /** Replies of the service intents (tickets, interactions, points, level, KOC): plain text. */
-
-const BJ_TIME = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
-export const formatTime = (d: Date) => BJ_TIME.format(d).replace(', ', ' ');
 
 export function ticketLine(t: TicketView, now: Date): string {
   const overdue = (t.status === 'open' || t.status === 'in_progress') && t.resolveDueAt < now ? ' ⚠超时' : '';
@@ -24,9 +21,9 @@ export function renderTicket(t: TicketView, now: Date, head = '工单'): string 
     `内容 ${t.title}`,
     `处理人 ${t.assignee?.name ?? '未指派'}${t.escalationLevel ? ` · 已升级 ${t.escalationLevel} 级` : ''}`,
   ];
-  if (t.status === 'open' || t.status === 'in_progress') lines.push(`${t.firstResponseAt ? '' : `响应时限 ${formatTime(t.responseDueAt)} · `}解决时限 ${formatTime(t.resolveDueAt)}${t.resolveDueAt < now ? '（已超时）' : ''}`);
-  if (t.resolvedAt) lines.push(`解决于 ${formatTime(t.resolvedAt)}${t.resolution ? `：${t.resolution}` : ''}`);
-  if (t.closedAt) lines.push(`关闭于 ${formatTime(t.closedAt)}`);
+  if (t.status === 'open' || t.status === 'in_progress') lines.push(`${t.firstResponseAt ? '' : `响应时限 ${formatMonthDayTime(t.responseDueAt)} · `}解决时限 ${formatMonthDayTime(t.resolveDueAt)}${t.resolveDueAt < now ? '（已超时）' : ''}`);
+  if (t.resolvedAt) lines.push(`解决于 ${formatMonthDayTime(t.resolvedAt)}${t.resolution ? `：${t.resolution}` : ''}`);
+  if (t.closedAt) lines.push(`关闭于 ${formatMonthDayTime(t.closedAt)}`);
   if (t.satisfaction) lines.push(`满意度 ${'★'.repeat(t.satisfaction)}${'☆'.repeat(5 - t.satisfaction)}`);
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@ import type { StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { churnList } from '../../insights/index.ts';
 import { escalateOverdueTickets } from '../../service/index.ts';
-import { chinaDate } from '../journeys/time.ts';
+import { formatDate } from '../../kernel/index.ts';
 import type { JourneyDeps } from '../journeys/deps.ts';
 import { notifyRobot, notifyStaff } from './notify.ts';
 
@@ -34,7 +34,7 @@ async function hqStaff(services: Services): Promise<string[]> {
 /** Daily: members who joined the churn list of each store since the last digest. */
 export async function churnDigest(services: Services): Promise<{ stores: number; members: number }> {
   const [stores] = await services.sql.query<RowDataPacket[]>('SELECT id, name FROM stores ORDER BY id');
-  const day = chinaDate(services.now());
+  const day = formatDate(services.now());
   let sentStores = 0;
   let total = 0;
   for (const st of stores) {

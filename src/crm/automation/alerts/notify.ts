@@ -8,7 +8,7 @@
 import type { Services } from '../../../services.ts';
 import type { JourneyDeps } from '../journeys/deps.ts';
 import { createRateLimiter, ROBOT_PER_MINUTE, WECOM_PER_RECIPIENT } from '../journeys/rate-limit.ts';
-import { chinaDate } from '../journeys/time.ts';
+import { formatDate } from '../../kernel/index.ts';
 
 export type NotifyResult = 'queued' | 'delayed' | 'duplicate' | 'over_daily_cap' | 'not_configured' | 'sent' | 'failed';
 
@@ -33,7 +33,7 @@ export async function notifyStaff(services: Services, userId: string, text: stri
   const mark = services.key('notify', 'seen', jobId);
   if ((await services.redis.set(mark, '1', 'EX', 30 * 24 * 3600, 'NX')) !== 'OK') return 'duplicate';
   const limiter = createRateLimiter(services.redis, services.key, services.now);
-  const day = chinaDate(services.now());
+  const day = formatDate(services.now());
   const capKey = services.key('notify', 'appcap', day);
   const count = await services.redis.incr(capKey);
   if (count === 1) await services.redis.expire(capKey, 2 * 86400);

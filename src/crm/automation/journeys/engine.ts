@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { appendLedger } from '../../loyalty/index.ts';
 import { compileWhere } from '../../insights/index.ts';
+import { withTransaction } from '../../kernel/index.ts';
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
 import type { JourneyDeps, OutboundSender, SendResult } from './deps.ts';
 import { WECOM_PER_RECIPIENT } from './rate-limit.ts';
@@ -228,16 +229,14 @@ async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney,
     next = cj.nextOf.get(step.id);
   }
   const completes = step.type === 'exit' || next === undefined;
-  const conn = await deps.services.sql.getConnection();
-  try {
-    await conn.beginTransaction();
+  const fresh = await withTransaction(deps.services.sql, async (conn, tx) => {
     const [ins] = await conn.query<ResultSetHeader>(
       'INSERT IGNORE INTO journey_step_executions (member_id, journey_id, enrollment_id, step_id, step_type, action, result, channel, next_step, detail, marketing, created_at, executed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [enr.memberId, enr.journeyId, enr.id, step.id, step.type, isCoupon ? 'coupon' : null, result, channel, next ?? null, detail ? JSON.stringify(detail) : null, false, now, now],
     );
     if (ins.affectedRows === 0) {
-      await conn.rollback();
-      return undefined;
+      tx.rollbackOnly();
+      return false;
     }
     if (step.type === 'action' && step.action.kind === 'coupon') {
       const a = step.action;
@@ -248,13 +247,9 @@ async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney,
     }
     if (variant) await conn.query('UPDATE journey_enrollments SET variant = ? WHERE id = ?', [variant, enr.id]);
     if (completes) await conn.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id = ? AND state = 'active'", [now, now, enr.id]);
-    await conn.commit();
-  } catch (e) {
-    await conn.rollback().catch(() => undefined);
-    throw e;
-  } finally {
-    conn.release();
-  }
+    return true;
+  });
+  if (!fresh) return undefined;
   if (completes) {
     enr.state = 'completed';
     return { kind: 'complete' };
@@ -526,27 +521,16 @@ class CapReached extends Error {}
 async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
   const wk = ctx.capWeek;
   if (wk) {
-    const conn = await ctx.deps.services.sql.getConnection();
-    try {
-      await conn.beginTransaction();
+    await withTransaction(ctx.deps.services.sql, async (conn) => {
       // The UPDATE is the atomic check-and-take (mysql2 counts matched rows: 0 = at the cap).
       await conn.query('INSERT IGNORE INTO journey_frequency (member_id, week_start, sent) VALUES (?, ?, 0)', [ctx.enr.memberId, wk]);
       const [u] = await conn.query<ResultSetHeader>('UPDATE journey_frequency SET sent = sent + 1 WHERE member_id = ? AND week_start = ? AND sent < ?', [ctx.enr.memberId, wk, ctx.deps.services.config.JOURNEY_WEEKLY_CAP]);
-      if (u.affectedRows === 0) {
-        await conn.rollback();
-        throw new CapReached('frequency cap');
-      }
+      if (u.affectedRows === 0) throw new CapReached('frequency cap');
       ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: true, week: wk };
       await conn.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ?", [channel, JSON.stringify(ctx.exec.detail), ctx.exec.id]);
-      await conn.commit();
-      ctx.capWeek = undefined;
-      return;
-    } catch (e) {
-      if (!(e instanceof CapReached)) await conn.rollback().catch(() => undefined);
-      throw e;
-    } finally {
-      conn.release();
-    }
+    });
+    ctx.capWeek = undefined;
+    return;
   }
   await ctx.deps.services.sql.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ?", [
     channel,

@@ -1,20 +1,8 @@
 /**
- * China-time arithmetic for journeys (stores are in mainland China: UTC+8, no DST), always
- * from the injected clock: quiet hours, "until 10:00", "until the birthday", weekly buckets.
+ * Journey timing rules on the China calendar (kernel china-calendar.ts), always from the
+ * injected clock: quiet hours, "until 10:00", "until the birthday", weekly frequency buckets.
  */
-const OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 86_400_000;
-
-/** Minutes since China-time midnight. */
-export function chinaMinutes(at: Date): number {
-  return Math.floor(((at.getTime() + OFFSET_MS) % DAY_MS) / 60_000);
-}
-
-/** UTC instant of China-time midnight of the day containing `at`. */
-export function chinaMidnight(at: Date): Date {
-  const t = at.getTime() + OFFSET_MS;
-  return new Date(t - (t % DAY_MS) - OFFSET_MS);
-}
+import { chinaDayStartMs, chinaMinuteOfDay, chinaParts, dayNumber, daysInMonth, formatDate, nextChinaTimeOfDay, startOfChinaWeek } from '../../kernel/index.ts';
 
 const parseHm = (s: string) => {
   const [h, m] = s.split(':').map(Number);
@@ -23,8 +11,7 @@ const parseHm = (s: string) => {
 
 /** The next instant (strictly after `at` unless it is exactly now) at HH:MM China time. */
 export function nextTimeOfDay(at: Date, hhmm: string): Date {
-  const target = new Date(chinaMidnight(at).getTime() + parseHm(hhmm) * 60_000);
-  return target.getTime() >= at.getTime() ? target : new Date(target.getTime() + DAY_MS);
+  return nextChinaTimeOfDay(at, parseHm(hhmm));
 }
 
 export interface QuietHours {
@@ -41,36 +28,28 @@ export function parseQuietHours(spec: string | undefined): QuietHours | null {
 /** When `at` falls inside the quiet window, the instant the window ends; else null. */
 export function quietUntil(at: Date, q: QuietHours | null): Date | null {
   if (!q || q.start === q.end) return null;
-  const m = chinaMinutes(at);
+  const m = chinaMinuteOfDay(at);
   const inside = q.start < q.end ? m >= q.start && m < q.end : m >= q.start || m < q.end;
   if (!inside) return null;
-  const end = `${String(Math.floor(q.end / 60)).padStart(2, '0')}:${String(q.end % 60).padStart(2, '0')}`;
-  return nextTimeOfDay(at, end);
+  return nextChinaTimeOfDay(at, q.end);
 }
 
 /** The next birthday (month/day, China calendar) shifted by offsetDays, at HH:MM; today counts if still ahead. */
 export function nextBirthday(at: Date, birthday: Date, offsetDays: number, hhmm: string): Date {
-  const month = birthday.getUTCMonth();
+  // A birthday is a DATE (00:00 UTC of the date): its own calendar fields, no zone.
+  const month = birthday.getUTCMonth() + 1;
   const day = birthday.getUTCDate();
-  const today = new Date(at.getTime() + OFFSET_MS);
-  for (const year of [today.getUTCFullYear(), today.getUTCFullYear() + 1]) {
+  const { year } = chinaParts(at);
+  for (const y of [year, year + 1]) {
     // Feb 29 birthdays are celebrated on Feb 28 in common years.
-    const d = new Date(Date.UTC(year, month, day));
-    if (d.getUTCMonth() !== month) d.setUTCDate(0);
-    const t = new Date(d.getTime() + offsetDays * DAY_MS - OFFSET_MS + parseHm(hhmm) * 60_000);
-    if (t.getTime() >= at.getTime()) return t;
+    const d = dayNumber(y, month, Math.min(day, daysInMonth(y, month)));
+    const t = chinaDayStartMs(d + offsetDays) + parseHm(hhmm) * 60_000;
+    if (t >= at.getTime()) return new Date(t);
   }
   return at;
 }
 
 /** Monday (China calendar) of the week containing `at`, as YYYY-MM-DD. */
 export function weekStart(at: Date): string {
-  const local = new Date(at.getTime() + OFFSET_MS);
-  const dow = (local.getUTCDay() + 6) % 7; // Monday = 0
-  return new Date(local.getTime() - dow * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** China calendar date YYYY-MM-DD. */
-export function chinaDate(at: Date): string {
-  return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+  return formatDate(startOfChinaWeek(at));
 }

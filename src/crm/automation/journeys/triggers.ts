@@ -11,11 +11,11 @@
  */
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
+import { addDays, formatDate } from '../../kernel/index.ts';
 import type { JourneyTrigger, TriggerType } from './definition.ts';
 import type { JourneyDeps } from './deps.ts';
 import { enrollMembers } from './schedule.ts';
 import { loadVersion } from './store.ts';
-import { chinaDate } from './time.ts';
 
 export interface TriggerEvent {
   type: TriggerType;
@@ -105,10 +105,10 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
   await since('complaint', "SELECT id, member_id FROM interactions WHERE type = 'complaint' AND created_at > ? AND created_at <= ?", (r) => `c${r.id}`);
   await since('level_changed', 'SELECT id, member_id, from_level, to_level FROM member_level_history WHERE created_at > ? AND created_at <= ?', (r) => `l${r.id}`, (r) => ({ fromLevel: r.from_level, toLevel: r.to_level }));
 
-  const today = chinaDate(now);
+  const today = formatDate(now);
   for (const j of await activeJourneys(services, 'birthday')) {
     if (j.trigger.type !== 'birthday') continue;
-    const target = chinaDate(new Date(now.getTime() + j.trigger.daysBefore * 86_400_000));
+    const target = formatDate(addDays(now, j.trigger.daysBefore));
     const [rows] = await sql.query<RowDataPacket[]>("SELECT id AS member_id FROM members WHERE status = 'active' AND birthday IS NOT NULL AND DATE_FORMAT(birthday, '%m-%d') = ?", [target.slice(5)]);
     for (const r of rows) bump(out, 'birthday', (await enrollMembers(deps, j.id, [r.member_id], { occurrence: `birthday:${target.slice(0, 4)}` })).enrolled);
   }

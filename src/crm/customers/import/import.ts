@@ -4,7 +4,7 @@ import { AppError, badRequest } from '../../kernel/index.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
 import { requirePermission } from '../../kernel/index.ts';
 import { audit, auditActor } from '../../kernel/index.ts';
-import { storeScope } from '../../kernel/index.ts';
+import { isLockConflict, storeScope, withTransaction } from '../../kernel/index.ts';
 import { MEMBER_NO } from '../identifiers.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
 import { writeCsv } from './csv.ts';
@@ -146,19 +146,17 @@ export async function importMembers(access: StaffAccess, file: string, opts: Imp
         const [[lock]] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(CONCAT(?, DATABASE()), 60) AS ok', [IMPORT_LOCK]);
         if (lock?.ok !== 1) throw new AppError('import_busy', '另一个导入占用了会员号分配锁超过 60 秒。', 409, true);
         locked = true;
-        await conn.beginTransaction();
-        const counts = await writeBatch(conn, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => rowRejects.push({ row, column: colName(field), reason }), file });
-        if (opts.dryRun) await conn.rollback();
-        else await conn.commit();
+        const counts = await withTransaction(conn, (c, tx) => {
+          if (opts.dryRun) tx.rollbackOnly();
+          return writeBatch(c, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => rowRejects.push({ row, column: colName(field), reason }), file });
+        });
         for (const r of rowRejects) reject(r.row, r.column, r.reason);
         result.created += counts.created;
         result.updated += counts.updated;
         result.unchanged += counts.unchanged;
         break;
       } catch (e) {
-        await conn.rollback().catch(() => undefined);
-        const errno = (e as { errno?: number }).errno;
-        if ((errno === 1213 || errno === 1205) && attempt < 4) continue;
+        if (isLockConflict(e) && attempt < 4) continue;
         result.failedBatches++;
         const msg = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 300) : String(e);
         for (const r of rowRejects) reject(r.row, r.column, r.reason);

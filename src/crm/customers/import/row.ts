@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chinaDay, dayDate, fromChinaWallClock } from '../../kernel/index.ts';
 import { normalizeName, normalizePhone } from '../identifiers.ts';
 import type { ImportField } from './columns.ts';
 import type { Cell } from './read.ts';
@@ -40,7 +41,7 @@ const DATE_RE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):
 function parseDate(c: Cell): Date | null {
   if (c instanceof Date) {
     if (Number.isNaN(c.getTime())) return null;
-    return new Date(c.getTime() - 8 * 3_600_000);
+    return fromChinaWallClock(c);
   }
   const m = DATE_RE.exec(text(c));
   if (!m) return null;
@@ -48,14 +49,11 @@ function parseDate(c: Cell): Date | null {
   const utc = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s);
   const check = new Date(utc);
   if (check.getUTCFullYear() !== +y! || check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h > 23) return null;
-  return new Date(utc - 8 * 3_600_000);
+  return fromChinaWallClock(utc);
 }
 
 /** A birthday is a calendar date: midnight UTC of the China-time day, as the DATE column stores it. */
-const asDay = (d: Date) => {
-  const cn = new Date(d.getTime() + 8 * 3_600_000);
-  return new Date(Date.UTC(cn.getUTCFullYear(), cn.getUTCMonth(), cn.getUTCDate()));
-};
+const asDay = (d: Date) => dayDate(chinaDay(d));
 
 export function rowSchema(ctx: RowContext) {
   const opt = <T>(fn: (c: Cell, add: (msg: string) => typeof z.NEVER) => T) =>

@@ -1,4 +1,5 @@
 import type { Pool, ResultSetHeader } from 'mysql2/promise';
+import { withTransaction } from '../../kernel/index.ts';
 
 /**
  * Smart tags (CRM07): model tags written to member_tags with source `model` and a confidence
@@ -73,22 +74,20 @@ export async function refreshSmartTags(sql: Pool, now: Date): Promise<Record<Sma
   const q = selects(now);
   const conn = await sql.getConnection();
   try {
+    // One transaction per tag: readers see each tag's old members or its new ones, never none.
     for (const name of Object.keys(SMART_TAGS) as SmartTag[]) {
-      await conn.beginTransaction();
-      const [[tag]] = await conn.query<any[]>('SELECT id FROM tags WHERE name = ?', [name]);
-      await conn.query("DELETE FROM member_tags WHERE tag_id = ? AND source = 'model'", [tag.id]);
-      const [res] = await conn.query<ResultSetHeader>(
-        `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)
-         SELECT t.member_id, ?, 'model', t.confidence, 'model', ? FROM (${q[name].sql}) t JOIN members m ON m.id = t.member_id
-         WHERE m.status <> 'deleted'`,
-        [tag.id, now, ...q[name].params],
-      );
-      await conn.commit();
-      out[name] = res.affectedRows;
+      out[name] = await withTransaction(conn, async () => {
+        const [[tag]] = await conn.query<any[]>('SELECT id FROM tags WHERE name = ?', [name]);
+        await conn.query("DELETE FROM member_tags WHERE tag_id = ? AND source = 'model'", [tag.id]);
+        const [res] = await conn.query<ResultSetHeader>(
+          `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)
+           SELECT t.member_id, ?, 'model', t.confidence, 'model', ? FROM (${q[name].sql}) t JOIN members m ON m.id = t.member_id
+           WHERE m.status <> 'deleted'`,
+          [tag.id, now, ...q[name].params],
+        );
+        return res.affectedRows;
+      });
     }
-  } catch (e) {
-    await conn.rollback().catch(() => {});
-    throw e;
   } finally {
     conn.release();
   }

@@ -1,7 +1,7 @@
 import type { ResultSetHeader } from 'mysql2/promise';
 import { AppError, badRequest, notFound } from '../../kernel/index.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
+import { requirePermission, withTransaction } from '../../kernel/index.ts';
 import { audit } from '../../kernel/index.ts';
 import { normalizeText } from '../../customers/index.ts';
 import { visibleMembers } from '../../customers/index.ts';
@@ -111,27 +111,16 @@ export async function mergeTags(access: StaffAccess, from: string, into: string)
   const a = await tagByName(access, from);
   const b = await tagByName(access, into);
   if (a.id === b.id) throw badRequest('same_tag', '不能把标签合并到它自己。');
-  const conn = await access.services.sql.getConnection();
-  let moved = 0;
-  let total = 0;
-  try {
-    await conn.beginTransaction();
+  const { moved, total } = await withTransaction(access.services.sql, async (conn) => {
     const [[cnt]] = (await conn.query('SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ?', [a.id])) as unknown as [[{ n: number }]];
-    total = Number(cnt.n);
     const [ins] = await conn.query<ResultSetHeader>(
       `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)
        SELECT member_id, ?, source, confidence, created_by, created_at FROM member_tags WHERE tag_id = ?`,
       [b.id, a.id],
     );
-    moved = ins.affectedRows;
     await conn.query('DELETE FROM tags WHERE id = ?', [a.id]);
-    await conn.commit();
-  } catch (e) {
-    await conn.rollback();
-    throw e;
-  } finally {
-    conn.release();
-  }
+    return { moved: ins.affectedRows, total: Number(cnt.n) };
+  });
   invalidateTagDictionary(access.services);
   await audit(access.services, { actor: access.actor, action: 'tag.merge', targetType: 'tag', targetId: String(b.id), channel: access.channel, requestId: access.requestId, detail: { from: a.name, fromId: a.id, into: b.name, moved } });
   return { moved, alreadyHad: total - moved, into: b.name };

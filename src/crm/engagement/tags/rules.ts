@@ -2,7 +2,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { badRequest } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
+import { requirePermission, withTransaction } from '../../kernel/index.ts';
 import { audit } from '../../kernel/index.ts';
 import { normalizeText } from '../../customers/index.ts';
 import { invalidateTagDictionary } from './dictionary.ts';
@@ -30,35 +30,31 @@ export async function evaluateTagRule(services: Services, tagRuleId: number, mem
   const only = memberIds?.length ? ' AND m.id IN (?)' : '';
   const onlyParams = memberIds?.length ? [memberIds] : [];
   const conn = await services.sql.getConnection();
-  let added = 0;
-  let removed = 0;
   try {
     // The matching members are computed once into a per-connection temporary table; adding
     // and removing then join against it by primary key (no re-evaluation per tagged row).
     await conn.query('CREATE TEMPORARY TABLE IF NOT EXISTS tmp_rule_match (member_id INT NOT NULL PRIMARY KEY)');
     await conn.query('TRUNCATE TABLE tmp_rule_match');
-    await conn.beginTransaction();
-    if (rule.enabled) {
-      await conn.query(`INSERT INTO tmp_rule_match (member_id) SELECT m.id FROM members m WHERE m.status <> 'deleted' AND ${cond.sql}${only}`, [...cond.params, ...onlyParams]);
-      const [ins] = await conn.query<ResultSetHeader>(
-        `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) SELECT member_id, ?, 'rule', 1, 'rule', ? FROM tmp_rule_match`,
-        [rule.tagId, now],
+    return await withTransaction(conn, async () => {
+      let added = 0;
+      if (rule.enabled) {
+        await conn.query(`INSERT INTO tmp_rule_match (member_id) SELECT m.id FROM members m WHERE m.status <> 'deleted' AND ${cond.sql}${only}`, [...cond.params, ...onlyParams]);
+        const [ins] = await conn.query<ResultSetHeader>(
+          `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) SELECT member_id, ?, 'rule', 1, 'rule', ? FROM tmp_rule_match`,
+          [rule.tagId, now],
+        );
+        added = ins.affectedRows;
+      }
+      const [del] = await conn.query<ResultSetHeader>(
+        `DELETE mt FROM member_tags mt LEFT JOIN tmp_rule_match t ON t.member_id = mt.member_id
+          WHERE mt.tag_id = ? AND mt.source = 'rule' AND t.member_id IS NULL${memberIds?.length ? ' AND mt.member_id IN (?)' : ''}`,
+        [rule.tagId, ...onlyParams],
       );
-      added = ins.affectedRows;
-    }
-    const [del] = await conn.query<ResultSetHeader>(
-      `DELETE mt FROM member_tags mt LEFT JOIN tmp_rule_match t ON t.member_id = mt.member_id
-        WHERE mt.tag_id = ? AND mt.source = 'rule' AND t.member_id IS NULL${memberIds?.length ? ' AND mt.member_id IN (?)' : ''}`,
-      [rule.tagId, ...onlyParams],
-    );
-    removed = del.affectedRows;
-    const [[count]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ?', [rule.tagId]);
-    await conn.query('UPDATE tag_rules SET last_evaluated_at = ?, last_matched = ? WHERE id = ?', [now, Number(count?.n ?? 0), rule.id]);
-    await conn.commit();
-    return { tagId: rule.tagId, tag: rule.tag.name, added, removed, matched: Number(count?.n ?? 0) };
-  } catch (e) {
-    await conn.rollback();
-    throw e;
+      const removed = del.affectedRows;
+      const [[count]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ?', [rule.tagId]);
+      await conn.query('UPDATE tag_rules SET last_evaluated_at = ?, last_matched = ? WHERE id = ?', [now, Number(count?.n ?? 0), rule.id]);
+      return { tagId: rule.tagId, tag: rule.tag.name, added, removed, matched: Number(count?.n ?? 0) };
+    });
   } finally {
     await conn.query('DROP TEMPORARY TABLE IF EXISTS tmp_rule_match').catch(() => undefined);
     conn.release();

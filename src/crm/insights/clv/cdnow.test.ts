@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bgnbdLogLikelihood, fitBgNbd, type BgNbdFit } from './bgnbd.ts';
-import { parseIsoDay } from './days.ts';
+import { parseIsoDay } from '../../kernel/index.ts';
 import { fitGammaGamma, gammaGammaLogLikelihood } from './gamma-gamma.ts';
 import { scoreCustomers } from './score.ts';
 import { pearson } from './stats.ts';

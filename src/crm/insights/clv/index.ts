@@ -4,7 +4,6 @@ export * from './gamma-gamma.ts';
 export * from './summary.ts';
 export * from './transactions.ts';
 export * from './rfm-data.ts';
-export * from './days.ts';
 export * from './stats.ts';
 export * from './score.ts';
 export { nelderMead, minimizePositive, type MinimizeOptions, type MinimizeResult } from './optimize.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIsoDay } from './days.ts';
+import { parseIsoDay } from '../../kernel/index.ts';
 import { TransactionLedger } from './summary.ts';
 
 const d = parseIsoDay;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { dayNumber, formatDay, parseCompactDay, parseIsoDay } from './days.ts';
+import { dayNumber, formatDay, parseCompactDay, parseIsoDay } from '../../kernel/index.ts';
 import { readTransactionFile, readTransactions, TransactionParseError, type TransactionFormat } from './transactions.ts';
 
 async function collect(text: string, format: TransactionFormat) {

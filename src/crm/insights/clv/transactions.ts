@@ -9,13 +9,13 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { parseCompactDay, parseIsoDay } from './days.ts';
+import { parseCompactDay, parseIsoDay } from '../../kernel/index.ts';
 
 export const TransactionFormat = z.enum(['cdnow', 'csv']);
 /** `cdnow`: whitespace-separated master id, sample id, YYYYMMDD, CDs, dollars. `csv`: header customer_id,date,amount. */
 export type TransactionFormat = z.infer<typeof TransactionFormat>;
 
-/** Receives one transaction: customer, day number (see days.ts), amount. */
+/** Receives one transaction: customer, day number (kernel china-calendar.ts), amount. */
 export type TransactionSink = (customerId: string, day: number, amount: number) => void;
 
 /** A malformed line; `line` is 1-based so it can be quoted to the user as is. */

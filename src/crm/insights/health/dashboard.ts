@@ -4,12 +4,11 @@ import { requirePermission } from '../../kernel/index.ts';
 import { auditStoresRead } from '../../kernel/index.ts';
 import { storeScope } from '../../kernel/index.ts';
 import { forbidden } from '../../kernel/index.ts';
-import { chinaMonth, COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
+import { chinaMidnightDay, chinaMonth, chinaMonthStart, chinaSql, DAY_MS as DAY, shiftMonth, startOfChinaDay } from '../../kernel/index.ts';
+import { COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
 import { MAX_PERIOD_DAYS } from '../../sales/index.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
-const DAY = 86_400_000;
-const CHINA = 8 * 3_600_000;
 
 export type Granularity = 'day' | 'week' | 'month';
 export const PERIOD_DAYS: Record<Granularity, number> = { day: 1, week: 7, month: 30 };
@@ -71,17 +70,6 @@ export interface HealthDashboard {
   cohorts: CohortRow[];
 }
 
-/** 00:00 China time of the day `d` falls in. */
-export function startOfChinaDay(d: Date): Date {
-  return new Date(Math.floor((d.getTime() + CHINA) / DAY) * DAY - CHINA);
-}
-
-/** Whole China days of an instant on a China midnight (the summary's day numbers), null otherwise. */
-function dayNumber(d: Date): number | null {
-  const t = d.getTime() + CHINA;
-  return t % DAY === 0 ? t / DAY : null;
-}
-
 /**
  * Figures of [start, end) for the stores: orders by the order's store (the people who buy
  * there), members by home store (the people registered there). With a summary key (one store,
@@ -91,8 +79,8 @@ function dayNumber(d: Date): number | null {
  */
 export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, key: number | null = null, members?: MemberCounts): Promise<HealthFigures> {
   const sql = access.services.sql;
-  const a = dayNumber(start);
-  const b = dayNumber(end);
+  const a = chinaMidnightDay(start);
+  const b = chinaMidnightDay(end);
   const [o, m] = await Promise.all([
     key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS ? visitFigures(sql, key, a, b) : orderFigures(access, storeIds, start, end),
     members ?? memberCounts(access, storeIds, [[start, end]]).then((c) => c.sum[0]!),
@@ -267,7 +255,7 @@ async function computeDashboard(access: StaffAccess, stores: HealthDashboard['st
 export async function healthTrend(access: StaffAccess, storeIds: number[], end: Date, len: number, n: number, key: number | null = null): Promise<TrendPoint[]> {
   const sql = access.services.sql;
   const from = new Date(end.getTime() - n * len);
-  const b = dayNumber(end);
+  const b = chinaMidnightDay(end);
   const lenDays = len / DAY;
   const orderSide = async (): Promise<Map<number, { active: number; orders: number; sales: string }>> => {
     if (key !== null && b !== null && Number.isInteger(lenDays) && lenDays <= MAX_PERIOD_DAYS) return visitTrend(sql, key, b, lenDays, n);
@@ -311,9 +299,8 @@ export async function healthTrend(access: StaffAccess, storeIds: number[], end: 
  */
 export async function retentionCohorts(access: StaffAccess, storeIds: number[], end: Date, n: number, fromRollup = false): Promise<CohortRow[]> {
   const endMonth = chinaMonth(end);
-  const [y, mo] = endMonth.split('-').map(Number) as [number, number];
-  const firstCohort = new Date(Date.UTC(y, mo - 1 - n, 1) - CHINA);
-  const endCohorts = new Date(Date.UTC(y, mo - 1, 1) - CHINA);
+  const firstCohort = chinaMonthStart(endMonth, -n);
+  const endCohorts = chinaMonthStart(endMonth);
   // The stored cohorts (stats/cohorts.ts: from member_stats.cohort_orders, computed once a
   // month) are six rows per store; before the rollup exists, straight from the orders.
   const [rows] =
@@ -321,10 +308,10 @@ export async function retentionCohorts(access: StaffAccess, storeIds: number[], 
       ? [[...(await storeCohorts(access.services.sql, storeIds, endMonth))].map(([cohort, c]) => ({ cohort, size: c.members, m1: c.m1, m2: c.m2, m3: c.m3 }))]
       : await access.services.sql.query<RowDataPacket[]>(
           `SELECT c.cohort, COUNT(*) AS size, SUM(c.k1) AS m1, SUM(c.k2) AS m2, SUM(c.k3) AS m3 FROM (
-             SELECT m.id, DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y-%m') AS cohort,
-                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 1) AS k1,
-                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 2) AS k2,
-                    MAX(PERIOD_DIFF(DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y%m'), DATE_FORMAT(m.registered_at + INTERVAL 8 HOUR, '%Y%m')) = 3) AS k3
+             SELECT m.id, DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y-%m') AS cohort,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 1) AS k1,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 2) AS k2,
+                    MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 3) AS k3
              FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
              WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
              GROUP BY m.id
@@ -334,7 +321,7 @@ export async function retentionCohorts(access: StaffAccess, storeIds: number[], 
   const byMonth = new Map((rows as Record<string, unknown>[]).map((r) => [String(r.cohort), r]));
   const out: CohortRow[] = [];
   for (let i = n; i >= 1; i--) {
-    const month = new Date(Date.UTC(y, mo - 1 - i, 1)).toISOString().slice(0, 7);
+    const month = shiftMonth(endMonth, -i);
     const r = byMonth.get(month);
     const size = r ? Number(r.size) : 0;
     // Month k after the cohort month is over when the cohort is more than k months before end's month.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
-import type { StaffActor } from '../../kernel/index.ts';
+import { withTransaction, type StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { rebuildMemberStats, recordOrder, resyncMembers } from '../../sales/rollup.ts';
 import { DAY, expectDashboards as expectDashboardsOf, generate, loadRaw } from '../../../../test/support/health-expected.ts';
@@ -88,16 +88,11 @@ describe('health dashboard from the store visit summary', () => {
   it('a change wrapped in resyncMembers (orders moved to another member, as a merge does) keeps it exact', async () => {
     const [[from]] = await services.sql.query<any[]>('SELECT member_id AS id FROM orders GROUP BY member_id HAVING COUNT(*) >= 5 ORDER BY member_id LIMIT 1');
     const [[to]] = await services.sql.query<any[]>('SELECT member_id AS id FROM orders WHERE member_id <> ? GROUP BY member_id HAVING COUNT(*) >= 5 ORDER BY member_id DESC LIMIT 1', [from.id]);
-    const conn = await services.sql.getConnection();
-    try {
-      await conn.beginTransaction();
-      await resyncMembers(conn, NOW, [from.id, to.id], async () => {
+    await withTransaction(services.sql, (conn) =>
+      resyncMembers(conn, NOW, [from.id, to.id], async () => {
         await conn.query('UPDATE orders SET member_id = ? WHERE member_id = ?', [to.id, from.id]);
-      });
-      await conn.commit();
-    } finally {
-      conn.release();
-    }
+      }),
+    );
     const moved = await summaryRows();
     await expectDashboards(staff('admin', []), [1, 2, 3]);
     await rebuildMemberStats(services.sql, NOW);

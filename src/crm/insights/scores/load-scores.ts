@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { withTransaction } from '../../kernel/index.ts';
 
 export const SCORE_COLUMNS = [
   'member_id', 'rfm_r', 'rfm_f', 'rfm_m', 'rfm_score', 'rfm_cell', 'value_quadrant', 'churn_risk', 'churn_level',
@@ -80,16 +81,13 @@ export async function loadScores(sql: Pool, chunks: Iterable<unknown[][]>): Prom
       }
     }
     const t = Date.now();
-    await conn.beginTransaction();
-    await conn.query(`UPDATE member_scores s JOIN member_scores_in t ON t.member_id = s.member_id SET ${SCORE_COLUMNS.slice(1).map((c) => `s.${c} = t.${c}`).join(', ')}`);
-    await conn.query(`INSERT INTO member_scores (${COLS}) SELECT ${SCORE_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM member_scores_in t LEFT JOIN member_scores s ON s.member_id = t.member_id WHERE s.member_id IS NULL`);
-    // Scores of members deleted since the last run.
-    await conn.query("DELETE s FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status = 'deleted'");
-    await conn.commit();
+    await withTransaction(conn, async () => {
+      await conn.query(`UPDATE member_scores s JOIN member_scores_in t ON t.member_id = s.member_id SET ${SCORE_COLUMNS.slice(1).map((c) => `s.${c} = t.${c}`).join(', ')}`);
+      await conn.query(`INSERT INTO member_scores (${COLS}) SELECT ${SCORE_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM member_scores_in t LEFT JOIN member_scores s ON s.member_id = t.member_id WHERE s.member_id IS NULL`);
+      // Scores of members deleted since the last run.
+      await conn.query("DELETE s FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status = 'deleted'");
+    });
     return { rows: sent, applyMs: Date.now() - t };
-  } catch (e) {
-    await conn.rollback().catch(() => {});
-    throw e;
   } finally {
     await conn.query('DROP TEMPORARY TABLE IF EXISTS member_scores_in').catch(() => {});
     conn.release();

@@ -11,7 +11,8 @@ import {
 } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
 import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
-import { chinaDay, streamRows } from '../../sales/index.ts';
+import { chinaDay } from '../../kernel/index.ts';
+import { streamRows } from '../../sales/index.ts';
 import { refreshMemberStats, type StatsRefresh } from '../../sales/index.ts';
 import { loadScores } from './load-scores.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
-import type { StaffActor } from '../../kernel/index.ts';
+import { withTransaction, type StaffActor } from '../../kernel/index.ts';
 import { createRuntime, type Runtime } from '../../../runtime.ts';
 import type { Services } from '../../../services.ts';
 import { assessChurn } from '../churn/assess.ts';
@@ -103,16 +103,11 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
     const [[rebuilt]] = await services.sql.query<any[]>('SELECT * FROM member_stats WHERE member_id = ?', [member.id]);
     expect(rebuilt).toEqual(after);
     // Put the data back as the other tests expect it (through resyncMembers, so the store visit summary follows).
-    const conn = await services.sql.getConnection();
-    try {
-      await conn.beginTransaction();
-      await resyncMembers(conn, NOW, [member.id], async () => {
+    await withTransaction(services.sql, (conn) =>
+      resyncMembers(conn, NOW, [member.id], async () => {
         await conn.query("DELETE FROM orders WHERE order_no = 'T-REC-1'");
-      });
-      await conn.commit();
-    } finally {
-      conn.release();
-    }
+      }),
+    );
   });
 
   it('RFM scores are the quintiles of recency, frequency and spend; cells follow the rules', async () => {

@@ -1,5 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
+import { withTransaction } from '../../kernel/index.ts';
 import { dropMembersTable, materializeMembers } from './evaluate.ts';
 import type { SegmentTree } from './tree.ts';
 
@@ -48,8 +49,7 @@ async function evaluate(services: Services, seg: RunTarget, trigger: string, fre
   const conn: PoolConnection = await services.sql.getConnection();
   try {
     const count = await materializeMembers(conn, 'seg_eval', seg.tree, { now, stores: seg.storeId === null ? null : [seg.storeId] });
-    await conn.beginTransaction();
-    try {
+    return await withTransaction(conn, async () => {
       const [lock] = await conn.query<any[]>('SELECT kind FROM segments WHERE id = ? FOR UPDATE', [seg.id]);
       if (!lock.length) throw new Error(`segment ${seg.id} vanished during its run`);
       if (freeze) {
@@ -72,13 +72,9 @@ async function evaluate(services: Services, seg: RunTarget, trigger: string, fre
         [seg.id, now, trigger, count, joined, left, durationMs],
       );
       await conn.query('UPDATE segments SET last_run_at = ?, last_count = ? WHERE id = ?', [now, count, seg.id]);
-      await conn.commit();
       const ids = (rows: any[]) => rows.map((r) => Number(r.member_id));
       return { runId: Number(ins.insertId), segmentId: seg.id, ranAt: now, trigger, count, joined, left, joinedIds: ids(joinedRows), leftIds: ids(leftRows), durationMs };
-    } catch (e) {
-      await conn.rollback();
-      throw e;
-    }
+    });
   } finally {
     await dropMembersTable(conn, 'seg_eval').catch(() => {});
     conn.release();

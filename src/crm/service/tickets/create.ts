@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '../../../db/prisma.ts';
-import { badRequest, forbidden } from '../../kernel/index.ts';
+import { badRequest, forbidden, formatDate } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { requirePermission } from '../../kernel/index.ts';
 import { audit } from '../../kernel/index.ts';
@@ -23,8 +23,7 @@ export type CreateTicketInput = z.input<typeof createTicketSchema>;
 
 /** T + Beijing yyyymmdd + the id, six digits or more: unique, sortable, easy to read out. */
 export function ticketNoFor(id: number, at: Date): string {
-  const day = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
-  return `T${day}${String(id).padStart(6, '0')}`;
+  return `T${formatDate(at, '')}${String(id).padStart(6, '0')}`;
 }
 
 /**

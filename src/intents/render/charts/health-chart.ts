@@ -1,9 +1,10 @@
 import type { HealthDashboard } from '../../../crm/insights/index.ts';
+import { formatDate } from '../../../crm/kernel/index.ts';
 import type { EChartsOption } from 'echarts';
 import { chartLocale, renderChartPng, type ChartImage } from './render.ts';
 
-const CHINA = 8 * 3_600_000;
-const label = (d: Date, monthly: boolean) => new Date(d.getTime() + CHINA).toISOString().slice(monthly ? 0 : 5, 10);
+/** China date: YYYY-MM-DD on monthly charts, MM-DD otherwise. */
+const label = (d: Date, monthly: boolean) => formatDate(d).slice(monthly ? 0 : 5);
 
 const TEXT = {
   zh: {
