@@ -32,10 +32,11 @@ export function bearerAuth(services: Services): MiddlewareHandler<ApiEnv> {
     const check = await authenticateToken(services, m[1]);
     if (!check.ok) {
       challenge();
-      services.logger.warn({ requestId: c.get('requestId'), reason: check.reason, path: c.req.path }, 'api token refused');
+      services.logger.warn({ requestId: c.var.requestId, reason: check.reason, path: c.req.path }, 'api token refused');
       throw unauthorized('unauthorized', REASONS[check.reason]);
     }
     c.set('actor', check.actor);
+    c.set('access', { services, actor: check.actor, channel: 'api', requestId: c.var.requestId });
     await next();
   };
 }

@@ -1,13 +1,13 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isAppError, payloadTooLarge } from '../crm/kernel/index.ts';
 import { errorBody } from '../http/errors.ts';
 import type { Services } from '../services.ts';
 import { bearerAuth } from './auth.ts';
-import { docsPage } from './docs-page.ts';
-import { mountRoutes } from './mount.ts';
+import { mountRoutes, validationHook } from './mount.ts';
 import { buildOpenApi } from './openapi.ts';
+import { mountReference } from './reference.ts';
 import type { ApiEnv } from './route.ts';
 import { apiRouteList } from './routes/index.ts';
 
@@ -21,16 +21,14 @@ export const API_MAX_BODY_BYTES = 1024 * 1024;
  * no data); everything under `/api/crm` needs a bearer token. Errors use the edge's one body
  * `{error:{code,message,requestId}}`, plus `issues` for validation failures.
  */
-export function apiRoutes(services: Services): Hono<ApiEnv> {
-  const api = new Hono<ApiEnv>();
+export function apiRoutes(services: Services): OpenAPIHono<ApiEnv> {
+  const api = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const admin = services.config.ADMIN_TOKEN;
   if (admin && admin.length < 24) services.logger.warn('ADMIN_TOKEN is shorter than 24 characters: use a long random value (e.g. openssl rand -hex 32)');
   const routes = apiRouteList();
-  const doc = buildOpenApi(routes, { version: API_VERSION });
-  const page = docsPage(doc);
 
   api.onError((err, c) => {
-    const requestId = (c.get('requestId') as string | undefined) ?? '-';
+    const requestId = c.var.requestId ?? '-';
     if (isAppError(err)) {
       const level = err.status >= 500 ? 'error' : err.status === 401 ? 'info' : 'warn';
       services.logger[level]({ requestId, code: err.code, status: err.status, path: c.req.path }, err.message);
@@ -42,9 +40,6 @@ export function apiRoutes(services: Services): Hono<ApiEnv> {
     return c.json(errorBody('internal_error', 'internal error', requestId), 500);
   });
 
-  api.get('/openapi.json', (c) => c.json(doc));
-  api.get('/docs', (c) => c.html(page));
-  api.get('/', (c) => c.redirect('/api/docs'));
   api.use('/crm/*', bearerAuth(services));
   api.use(
     '/crm/*',
@@ -55,6 +50,11 @@ export function apiRoutes(services: Services): Hono<ApiEnv> {
       },
     }),
   );
-  mountRoutes(api, services, routes);
+  mountRoutes(api, routes);
+
+  const doc = buildOpenApi(api, routes, { version: API_VERSION });
+  api.get('/openapi.json', (c) => c.json(doc));
+  mountReference(api, { base: '/api', docs: '/docs', doc: '/openapi.json', title: 'wecom-crm-bot admin API — reference' });
+  api.get('/', (c) => c.redirect('/api/docs'));
   return api;
 }

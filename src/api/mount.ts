@@ -1,31 +1,96 @@
-import type { Hono } from 'hono';
+import type { Hook, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
-import { requirePermission, type StaffAccess } from '../crm/kernel/index.ts';
+import type { z } from 'zod';
+import { requirePermission } from '../crm/kernel/index.ts';
 import { AppError, badRequest } from '../crm/kernel/index.ts';
-import type { Services } from '../services.ts';
-import { honoPath, type AnyRoute, type ApiEnv } from './route.ts';
+import type { AnyRoute, ApiEnv } from './route.ts';
 
 /** Zod issues as the error body carries them: where, what, which check. */
 export function issuesOf(error: z.ZodError) {
   return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, code: i.code }));
 }
 
-function parseOrThrow<S extends z.ZodType>(schema: S | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
-  if (!schema) return undefined;
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issues = issuesOf(r.error);
+const WHERE = { param: 'path', query: 'query', json: 'body' } as Record<string, string>;
+
+/** Input that breaks a route's schema, as the error body: a body is 422 (unprocessable), a bad path or query string 400. */
+function invalid(target: string, error: z.ZodError): AppError {
+  const where = WHERE[target] ?? target;
+  const issues = issuesOf(error);
   const first = issues[0];
   const message = `invalid ${where}${first ? `: ${first.path.join('.') || '(root)'} — ${first.message}` : ''}`;
-  // A body that is well-formed JSON but breaks the schema is 422 (unprocessable); a bad path
-  // or query string is a malformed request, 400.
-  throw new AppError(where === 'body' ? 'validation_failed' : 'invalid_request', message, where === 'body' ? 422 : 400, false, { issues });
+  return new AppError(where === 'body' ? 'validation_failed' : 'invalid_request', message, where === 'body' ? 422 : 400, false, { issues });
 }
 
-/** Query strings as an object; a repeated key keeps its last value. */
-function queryObject(url: string): Record<string, string> {
-  return Object.fromEntries(new URL(url).searchParams.entries());
+/** The validators' hook (OpenAPIHono's defaultHook): a failed check throws, for the API's one error handler. */
+export const validationHook: Hook<unknown, ApiEnv, string, undefined> = (result) => {
+  if (!result.success) throw invalid(result.target, result.error);
+  return undefined;
+};
+
+/** 403 before looking at the input: the role must hold the route's permission. */
+function permit(route: AnyRoute['route']): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    requirePermission(c.var.actor, route['x-permission']);
+    await next();
+  };
+}
+
+/** The media types @hono/zod-openapi's body gate lets through to the JSON validator. */
+const JSON_REQUEST = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
+
+/**
+ * Before the JSON validator of a route with a body: an empty body is checked against the schema
+ * like a missing value (422), a body that is not JSON is `invalid_json` (400), and a body sent
+ * without a JSON content type is 415 — each with the API's error body (the library's own
+ * answers to these are plain-text HTTPExceptions).
+ */
+function jsonBodyGuard(schema: z.ZodType): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const text = await c.req.text();
+    if (text === '') {
+      const r = schema.safeParse(undefined);
+      if (!r.success) throw invalid('json', r.error);
+    } else {
+      try {
+        JSON.parse(text);
+      } catch {
+        throw badRequest('invalid_json', 'the request body is not valid JSON');
+      }
+      if (!JSON_REQUEST.test(c.req.header('content-type') ?? '')) {
+        throw new AppError('unsupported_media_type', 'send the JSON body with content-type: application/json', 415);
+      }
+    }
+    await next();
+  };
+}
+
+/** What the validators put on the request (a target without a schema stays undefined). */
+type ValidatedInput = { out: { param: unknown; query: unknown; json: unknown } };
+
+type Media = { schema?: unknown };
+type Responses = Record<string, { content?: Record<string, Media> }>;
+
+/** The one success response of a route: its status and, for JSON, its schema. */
+function success(route: AnyRoute['route']): { status: ContentfulStatusCode; schema?: z.ZodType } {
+  const entries = Object.entries(route.responses as Responses).filter(([code]) => code.startsWith('2'));
+  if (entries.length !== 1) throw new Error(`${route.operationId}: declare exactly one success response`);
+  const [code, response] = entries[0]!;
+  return { status: Number(code) as ContentfulStatusCode, schema: response.content?.['application/json']?.schema as z.ZodType | undefined };
+}
+
+function bodySchema(route: AnyRoute['route']): z.ZodType | undefined {
+  return (route.request?.body?.content as Record<string, Media> | undefined)?.['application/json']?.schema as z.ZodType | undefined;
+}
+
+/** A declaration the document would misdescribe is refused when the app starts. */
+function checkDeclaration(route: AnyRoute['route']): void {
+  const codes = Object.keys(route.responses);
+  const missing = ['400', '401', '403', ...(bodySchema(route) ? ['415', '422'] : [])].filter((c) => !codes.includes(c));
+  if (!route.operationId || !route['x-permission'] || missing.length) {
+    throw new Error(`${route.method} ${route.path}: needs an operationId, requires(...) and the error responses ${missing.join(', ')}`);
+  }
+  success(route);
 }
 
 /**
@@ -37,8 +102,8 @@ function queryObject(url: string): Record<string, string> {
 export function staticFirst(routes: readonly AnyRoute[]): AnyRoute[] {
   const segs = (p: string) => p.split('/').filter(Boolean);
   const cmp = (a: AnyRoute, b: AnyRoute) => {
-    const x = segs(a.path);
-    const y = segs(b.path);
+    const x = segs(a.route.path);
+    const y = segs(b.route.path);
     for (let i = 0; i < Math.min(x.length, y.length); i++) {
       const px = x[i]!.startsWith('{');
       const py = y[i]!.startsWith('{');
@@ -51,40 +116,31 @@ export function staticFirst(routes: readonly AnyRoute[]): AnyRoute[] {
 }
 
 /**
- * Mounts each declared route on the Hono app: checks the role's permission (403, before looking
- * at the input), validates path, query and body with the route's zod schemas (400/422 with the
- * issues), runs the handler, and validates the response against the declared schema so the
- * document stays true (a mismatch is our bug: 500, logged).
+ * Mounts each declared route on the OpenAPIHono app with `app.openapi`: the permission check
+ * (403, before looking at the input), the body guard, then the library's zod validators of path,
+ * query and body (400/422 with the issues, through `validationHook`), then the handler, whose
+ * result is checked against the declared response schema so the document stays true (a mismatch
+ * is our bug: 500, logged). The document lists the routes in their declared order.
  */
-export function mountRoutes(app: Hono<ApiEnv>, services: Services, routes: readonly AnyRoute[]): void {
-  for (const route of staticFirst(routes)) {
-    app.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
-      const actor = c.get('actor');
-      requirePermission(actor, route.permission);
-      const params = parseOrThrow(route.params, c.req.param(), 'path');
-      const query = parseOrThrow(route.query, queryObject(c.req.url), 'query');
-      let body: unknown;
-      if (route.body) {
-        const text = await c.req.text();
-        let json: unknown;
-        try {
-          json = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          throw badRequest('invalid_json', 'the request body is not valid JSON');
-        }
-        body = parseOrThrow(route.body, json, 'body');
-      }
-      const access: StaffAccess = { services, actor, channel: 'api', requestId: c.get('requestId') };
-      const result = await route.handler({ params, query, body, access, c });
+export function mountRoutes(app: OpenAPIHono<ApiEnv>, routes: readonly AnyRoute[]): void {
+  for (const { route } of routes) checkDeclaration(route);
+  for (const { route, handler } of staticFirst(routes)) {
+    const ok = success(route);
+    const body = bodySchema(route);
+    const middleware = [permit(route), ...(body ? [jsonBodyGuard(body)] : [])];
+    app.openapi({ ...route, hide: true, middleware }, async (c: Context<ApiEnv, string, ValidatedInput>) => {
+      const result = await handler({ params: c.req.valid('param'), query: c.req.valid('query'), body: c.req.valid('json'), access: c.var.access, c });
       if (result instanceof Response) {
-        if (!route.produces) throw new AppError('response_invalid', `${route.operationId} returned a raw response but declares JSON`, 500);
+        if (ok.schema) throw new AppError('response_invalid', `${route.operationId} returned a raw response but declares JSON`, 500);
         return result;
       }
-      const checked = route.response.safeParse(result);
+      if (!ok.schema) throw new AppError('response_invalid', `${route.operationId} declares a download but returned JSON`, 500);
+      const checked = ok.schema.safeParse(result);
       if (!checked.success) {
         throw new AppError('response_invalid', `response of ${route.operationId} does not match its schema: ${JSON.stringify(issuesOf(checked.error).slice(0, 3))}`, 500);
       }
-      return c.json(checked.data as object, (route.status ?? 200) as ContentfulStatusCode);
+      return c.json(checked.data as object, ok.status);
     });
   }
+  for (const { route } of routes) app.openAPIRegistry.registerPath(route);
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 
 /**
  * Building blocks shared by the API's zod schemas. Responses are plain JSON: dates travel as
@@ -43,8 +43,12 @@ export function paged<T extends z.ZodType>(item: T) {
 
 export const pageWindow = (q: PageQuery) => ({ skip: (q.page - 1) * q.pageSize, take: q.pageSize });
 
-/** The one error body of the whole HTTP edge; validation errors add the zod issues. */
-export const errorSchema = z.object({
+/**
+ * The one error body of the whole HTTP edge; validation errors add the zod issues. Named, so the
+ * document has it once, as `#/components/schemas/Error`, and every error response refers to it.
+ */
+export const errorSchema = z
+  .object({
   error: z.object({
     code: z.string().describe('machine-readable code, e.g. unauthorized, not_found, invalid_request'),
     message: z.string(),
@@ -54,7 +58,8 @@ export const errorSchema = z.object({
       .optional()
       .describe('validation problems (400/422 only)'),
   }),
-});
+  })
+  .openapi('Error');
 
 /** A query flag: "true"/"1" or "false"/"0" (z.coerce.boolean would read "false" as true). */
 export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

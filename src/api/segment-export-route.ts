@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
+import type { RequestIdVariables } from 'hono/request-id';
 import { errorBody } from '../http/errors.ts';
 import type { Services } from '../services.ts';
 import { exportLinkKey, TOKEN_RE, type ExportLink } from '../crm/insights/index.ts';
@@ -10,11 +11,13 @@ import { exportLinkKey, TOKEN_RE, type ExportLink } from '../crm/insights/index.
  * GET /exports/:token — the download link of a segment export. The token (192 random bits) is
  * the capability: it maps to the file in Redis with the link's TTL. A well-formed token that
  * is no longer there (or whose file was purged) answers 410 Gone; a malformed one 404.
+ * Not an admin-API operation (no bearer token, outside /api, not in the OpenAPI document), so a
+ * plain Hono route; the request id comes from the edge's request-id middleware.
  */
-export function exportRoutes(services: Services): Hono {
-  const app = new Hono();
+export function exportRoutes(services: Services): Hono<{ Variables: RequestIdVariables }> {
+  const app = new Hono<{ Variables: RequestIdVariables }>();
   app.get('/exports/:token', async (c) => {
-    const requestId = String(c.get('requestId' as never) ?? '-');
+    const requestId = c.var.requestId ?? '-';
     const token = c.req.param('token');
     if (!TOKEN_RE.test(token)) return c.json(errorBody('not_found', 'no such export', requestId), 404);
     const raw = await services.redis.get(exportLinkKey(services, token));

@@ -36,10 +36,10 @@ describe('admin API: malformed input never yields a 5xx', () => {
   };
 
   it('path parameters', async () => {
-    for (const r of apiRouteList().filter((x) => x.path.includes('{'))) {
+    for (const { route: r } of apiRouteList().filter((x) => x.route.path.includes('{'))) {
       for (const bad of BAD_IDS) {
         const url = `/api${r.path.replace(/\{\w+\}/g, bad)}`;
-        const status = await expect4xx(r.method.toUpperCase(), url, r.body ? '{}' : undefined);
+        const status = await expect4xx(r.method.toUpperCase(), url, r.request?.body ? '{}' : undefined);
         expect([400, 404, 422]).toContain(status);
       }
     }
@@ -52,7 +52,7 @@ describe('admin API: malformed input never yields a 5xx', () => {
       const op = ops.get;
       if (!op) continue;
       const url = path.replace(/\{\w+\}/g, '999999');
-      for (const p of op.parameters.filter((x: any) => x.in === 'query')) {
+      for (const p of (op.parameters ?? []).filter((x: any) => x.in === 'query')) {
         for (const bad of BAD_QUERY) await expect4xx('GET', `${url}?${p.name}=${encodeURIComponent(bad)}`);
         tried++;
       }
@@ -61,7 +61,7 @@ describe('admin API: malformed input never yields a 5xx', () => {
   });
 
   it('request bodies, including one over the size limit', async () => {
-    for (const r of apiRouteList().filter((x) => x.body)) {
+    for (const { route: r } of apiRouteList().filter((x) => x.route.request?.body)) {
       const path = `/api${r.path.replace(/\{\w+\}/g, '999999')}`;
       for (const bad of BAD_BODIES) await expect4xx(r.method.toUpperCase(), path, bad);
     }

@@ -1,3 +1,4 @@
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { MEMBER_SORTS, listMembers } from '../../crm/customers/index.ts';
 import { memberSummary } from '../../crm/customers/index.ts';
@@ -6,7 +7,7 @@ import { customerOrders } from '../customers/orders.ts';
 import { customerValueScore } from '../customers/value-score.ts';
 import { visibleMemberOr404 } from '../customers/visible.ts';
 import { addDays, notFound, parseChinaDate } from '../../crm/kernel/index.ts';
-import { defineRoute } from '../route.ts';
+import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { dayOrNull, decimalString, idParam, iso, isoDate, isoDateTime, isoOrNull, jsonify, paged, pageQuery, pageWindow } from '../schemas.ts';
 
 /** A registered-range bound: a Beijing calendar day (YYYY-MM-DD) or an ISO timestamp. */
@@ -119,18 +120,19 @@ export const valueScore = z.discriminatedUnion('available', [
 ]);
 
 export const customerRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/crm/customers',
-    operationId: 'listCustomers',
-    tag: 'customers',
-    summary: 'List, search and filter customers (paginated)',
-    description:
-      'Members in the caller’s store scope. `q` is a phone prefix (digits), a member-number prefix (M…) or a name prefix. Filters combine with AND. Each page read is audited (member.list).',
-    permission: 'member.read',
-    query: customerListQuery,
-    response: paged(customerItem),
-    handler: async ({ access, query }) => {
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/customers',
+      operationId: 'listCustomers',
+      tags: ['customers'],
+      summary: 'List, search and filter customers (paginated)',
+      description: 'Members in the caller’s store scope. `q` is a phone prefix (digits), a member-number prefix (M…) or a name prefix. Filters combine with AND. Each page read is audited (member.list).',
+      ...requires('member.read'),
+      request: { query: customerListQuery },
+      responses: { 200: ok(paged(customerItem)), ...errors() },
+    }),
+    async ({ access, query }) => {
       const { skip, take } = pageWindow(query);
       const { total, rows } = await listMembers(access, {
         q: query.q,
@@ -146,19 +148,20 @@ export const customerRoutes = [
       });
       return { items: rows.map((r) => ({ ...r, registeredAt: iso(r.registeredAt) })), page: query.page, pageSize: query.pageSize, total };
     },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/customers/{id}',
-    operationId: 'getCustomer',
-    tag: 'customers',
-    summary: 'The customer 360 view',
-    description: 'Profile, order figures and recent orders, tags, membership level, open tickets, recent complaints and interactions, follow-ups due, KOC contribution. Every read is audited (member.summary). Another store’s member is a 404.',
-    permission: 'member.read',
-    params: idParam,
-    response: customer360,
-    errors: [404],
-    handler: async ({ access, params }) => {
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/customers/{id}',
+      operationId: 'getCustomer',
+      tags: ['customers'],
+      summary: 'The customer 360 view',
+      description: 'Profile, order figures and recent orders, tags, membership level, open tickets, recent complaints and interactions, follow-ups due, KOC contribution. Every read is audited (member.summary). Another store’s member is a 404.',
+      ...requires('member.read'),
+      request: { params: idParam },
+      responses: { 200: ok(customer360), ...errors(404) },
+    }),
+    async ({ access, params }) => {
       const member = await visibleMemberOr404(access, params.id, 'member.summary');
       const result = await memberSummary(access, { memberNo: member.memberNo });
       if (result.kind !== 'one') throw notFound('member_not_found', `no customer ${params.id} in your scope`);
@@ -197,64 +200,72 @@ export const customerRoutes = [
         koc: s.koc,
       };
     },
-  }),
-  defineRoute({
-    method: 'patch',
-    path: '/crm/customers/{id}',
-    operationId: 'updateCustomer',
-    tag: 'customers',
-    summary: 'Change profile fields (name, phone, gender, birthday, home store); each change is kept in the history',
-    description: 'A store role cannot move a customer to a store outside its scope (403). A phone that belongs to another member is a 409.',
-    permission: 'member.write',
-    params: idParam,
-    body: profilePatchSchema.refine((p) => Object.keys(p).length > 0, { message: 'give at least one field' }),
-    example: { birthday: '1990-05-01', gender: 'female' },
-    response: z.object({ changed: z.array(z.object({ field: z.string(), old: z.string().nullable(), new: z.string().nullable() })) }),
-    errors: [404, 409],
-    handler: async ({ access, params, body }) => updateMemberProfile(access, params.id, body),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/customers/{id}/history',
-    operationId: 'getCustomerProfileHistory',
-    tag: 'customers',
-    summary: 'Who changed which profile field, old → new, newest first (phones masked unless the role may see them)',
-    permission: 'member.read',
-    params: idParam,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-    response: z.object({
-      items: z.array(z.object({ id: z.string(), field: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable(), changedBy: z.string(), channel: z.string(), createdAt: isoDateTime })),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'patch',
+      path: '/crm/customers/{id}',
+      operationId: 'updateCustomer',
+      tags: ['customers'],
+      summary: 'Change profile fields (name, phone, gender, birthday, home store); each change is kept in the history',
+      description: 'A store role cannot move a customer to a store outside its scope (403). A phone that belongs to another member is a 409.',
+      ...requires('member.write'),
+      request: {
+        params: idParam,
+        body: jsonBody(profilePatchSchema.refine((p) => Object.keys(p).length > 0, { message: 'give at least one field' }), { birthday: '1990-05-01', gender: 'female' }),
+      },
+      responses: { 200: ok(z.object({ changed: z.array(z.object({ field: z.string(), old: z.string().nullable(), new: z.string().nullable() })) })), ...bodyErrors(404, 409) },
     }),
-    errors: [404],
-    handler: async ({ access, params, query }) => ({ items: jsonify(await profileHistory(access, params.id, query.limit)) }),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/customers/{id}/orders',
-    operationId: 'listCustomerOrders',
-    tag: 'customers',
-    summary: "A customer's orders, newest first (paginated)",
-    permission: 'member.read',
-    params: idParam,
-    query: pageQuery,
-    response: paged(orderItem),
-    errors: [404],
-    handler: async ({ access, params, query }) => {
+    async ({ access, params, body }) => updateMemberProfile(access, params.id, body),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/customers/{id}/history',
+      operationId: 'getCustomerProfileHistory',
+      tags: ['customers'],
+      summary: 'Who changed which profile field, old → new, newest first (phones masked unless the role may see them)',
+      ...requires('member.read'),
+      request: { params: idParam, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      responses: {
+        200: ok(
+          z.object({
+            items: z.array(z.object({ id: z.string(), field: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable(), changedBy: z.string(), channel: z.string(), createdAt: isoDateTime })),
+          }),
+        ),
+        ...errors(404),
+      },
+    }),
+    async ({ access, params, query }) => ({ items: jsonify(await profileHistory(access, params.id, query.limit)) }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/customers/{id}/orders',
+      operationId: 'listCustomerOrders',
+      tags: ['customers'],
+      summary: "A customer's orders, newest first (paginated)",
+      ...requires('member.read'),
+      request: { params: idParam, query: pageQuery },
+      responses: { 200: ok(paged(orderItem)), ...errors(404) },
+    }),
+    async ({ access, params, query }) => {
       const { total, rows } = await customerOrders(access, params.id, pageWindow(query));
       return { items: rows.map((o) => ({ ...o, paidAt: iso(o.paidAt) })), page: query.page, pageSize: query.pageSize, total };
     },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/customers/{id}/value-score',
-    operationId: 'getCustomerValueScore',
-    tag: 'customers',
-    summary: 'Customer value scores: RFM, value quadrant, churn risk with reasons, BG/NBD, CLV',
-    description: 'The figures of the last scoring run (src/crm/scores); `{available:false, reason}` until a run has scored the customer. Risk figures need churn.read.',
-    permission: 'churn.read',
-    params: idParam,
-    response: valueScore,
-    errors: [404],
-    handler: async ({ access, params }) => jsonify(await customerValueScore(access, params.id)),
-  }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/customers/{id}/value-score',
+      operationId: 'getCustomerValueScore',
+      tags: ['customers'],
+      summary: 'Customer value scores: RFM, value quadrant, churn risk with reasons, BG/NBD, CLV',
+      description: 'The figures of the last scoring run (src/crm/scores); `{available:false, reason}` until a run has scored the customer. Risk figures need churn.read.',
+      ...requires('churn.read'),
+      request: { params: idParam },
+      responses: { 200: ok(valueScore), ...errors(404) },
+    }),
+    async ({ access, params }) => jsonify(await customerValueScore(access, params.id)),
+  ),
 ];

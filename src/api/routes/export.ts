@@ -1,7 +1,8 @@
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { EXPORT_FIELDS, exportMembers, type ExportField } from '../../crm/customers/index.ts';
 import { csvStream } from '../export/csv.ts';
-import { defineRoute } from '../route.ts';
+import { apiRoute, errors, requires } from '../route.ts';
 import { queryBool } from '../schemas.ts';
 
 const fieldList = z
@@ -10,25 +11,28 @@ const fieldList = z
   .pipe(z.array(z.enum(EXPORT_FIELDS)).min(1));
 
 /** GET /crm/customers/export: the member export of src/crm/members/export.ts as a CSV download. */
-export const exportRoute = defineRoute({
-  method: 'get',
-  path: '/crm/customers/export',
-  operationId: 'exportCustomers',
-  tag: 'customers',
-  summary: 'Export customers in scope as CSV (chosen fields; phones masked unless unmaskPhone=true and allowed)',
-  description:
-    'Streams every matching customer in id order (UTF-8 with BOM, for Excel). Phones are masked by default; unmaskPhone=true needs member.phone.view. ' +
-    'Each export writes one audit row (member.export) with the fields, filters and the number of rows.',
-  permission: 'member.export',
-  query: z.object({
-    fields: fieldList.optional().describe(`comma-separated, any of ${EXPORT_FIELDS.join(', ')} (default: all)`),
-    store: z.coerce.number().int().positive().optional().describe('home store id'),
-    tag: z.string().trim().min(1).max(32).optional().describe('only members carrying this tag'),
-    unmaskPhone: queryBool.optional().describe('full phone numbers (member.phone.view only)'),
+export const exportRoute = apiRoute(
+  createRoute({
+    method: 'get',
+    path: '/crm/customers/export',
+    operationId: 'exportCustomers',
+    tags: ['customers'],
+    summary: 'Export customers in scope as CSV (chosen fields; phones masked unless unmaskPhone=true and allowed)',
+    description:
+      'Streams every matching customer in id order (UTF-8 with BOM, for Excel). Phones are masked by default; unmaskPhone=true needs member.phone.view. ' +
+      'Each export writes one audit row (member.export) with the fields, filters and the number of rows.',
+    ...requires('member.export'),
+    request: {
+      query: z.object({
+        fields: fieldList.optional().describe(`comma-separated, any of ${EXPORT_FIELDS.join(', ')} (default: all)`),
+        store: z.coerce.number().int().positive().optional().describe('home store id'),
+        tag: z.string().trim().min(1).max(32).optional().describe('only members carrying this tag'),
+        unmaskPhone: queryBool.optional().describe('full phone numbers (member.phone.view only)'),
+      }),
+    },
+    responses: { 200: { description: 'CSV, header row first', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors() },
   }),
-  response: z.string(),
-  produces: { contentType: 'text/csv', description: 'CSV, header row first' },
-  handler: async ({ access, query, c }) => {
+  async ({ access, query, c }) => {
     const fields: ExportField[] = query.fields ?? [...EXPORT_FIELDS];
     const rows = exportMembers(access, { fields, storeId: query.store, tag: query.tag, unmaskPhone: query.unmaskPhone });
     const body = await csvStream(fields, rows);
@@ -39,4 +43,4 @@ export const exportRoute = defineRoute({
       'cache-control': 'no-store',
     });
   },
-});
+);

@@ -1,9 +1,10 @@
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { healthTrendChart } from '../../intents/render/charts/health-chart.ts';
 import { churnList } from '../../crm/insights/index.ts';
 import { healthDashboard } from '../../crm/insights/index.ts';
 import { rfmOverview } from '../../crm/insights/index.ts';
-import { defineRoute } from '../route.ts';
+import { apiRoute, errors, ok, requires } from '../route.ts';
 import { decimalString, isoDateTime, jsonify, queryBool } from '../schemas.ts';
 
 const rate = z.number().min(0).max(1).nullable();
@@ -41,82 +42,99 @@ export const healthResponse = z.object({
 const storeQuery = z.coerce.number().int().positive().optional().describe('one store of your scope (default: all of them)');
 
 export const insightsRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/crm/insights/health',
-    operationId: 'getStoreHealth',
-    tag: 'insights',
-    summary: '会员健康度: store health dashboard (figures, vs previous period and last year, trend, cohort retention)',
-    description:
-      'Periods end today 00:00 China time: day = yesterday, week = the last 7 days, month = the last 30 days. Activity is counted by the order’s store, member totals by home store. ' +
-      'With chart=true the 12-period trend chart comes along as a base64 PNG (ECharts SSR → resvg).',
-    permission: 'churn.read',
-    query: z.object({ granularity: z.enum(['day', 'week', 'month']).default('week'), store: storeQuery, chart: queryBool.optional() }),
-    response: healthResponse,
-    errors: [403],
-    handler: async ({ access, query }) => {
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/insights/health',
+      operationId: 'getStoreHealth',
+      tags: ['insights'],
+      summary: '会员健康度: store health dashboard (figures, vs previous period and last year, trend, cohort retention)',
+      description:
+        'Periods end today 00:00 China time: day = yesterday, week = the last 7 days, month = the last 30 days. Activity is counted by the order’s store, member totals by home store. ' +
+        'With chart=true the 12-period trend chart comes along as a base64 PNG (ECharts SSR → resvg).',
+      ...requires('churn.read'),
+      request: { query: z.object({ granularity: z.enum(['day', 'week', 'month']).default('week'), store: storeQuery, chart: queryBool.optional() }) },
+      responses: { 200: ok(healthResponse), ...errors() },
+    }),
+    async ({ access, query }) => {
       const d = await healthDashboard(access, { granularity: query.granularity, storeId: query.store });
       const out = jsonify(d);
       if (!query.chart) return out;
       const img = healthTrendChart(d);
       return { ...out, chart: { pngBase64: img.png.toString('base64'), alt: img.alt, width: img.width, height: img.height } };
     },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/insights/rfm',
-    operationId: 'getRfmOverview',
-    tag: 'insights',
-    summary: 'RFM cells, value quadrants and churn-risk levels of your stores’ members',
-    permission: 'churn.read',
-    query: z.object({ store: storeQuery }),
-    response: z.object({
-      scoredAt: isoDateTime.nullable().describe('when the scoring run computed them; null before the first run'),
-      members: z.number().int(),
-      cells: z.array(z.object({ cell: z.string(), label: z.string(), members: z.number().int(), avgSpend: decimalString.nullable() })),
-      quadrants: z.array(z.object({ quadrant: z.string(), label: z.string(), members: z.number().int() })),
-      churnLevels: z.object({ high: z.number().int(), medium: z.number().int(), low: z.number().int() }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/insights/rfm',
+      operationId: 'getRfmOverview',
+      tags: ['insights'],
+      summary: 'RFM cells, value quadrants and churn-risk levels of your stores’ members',
+      ...requires('churn.read'),
+      request: { query: z.object({ store: storeQuery }) },
+      responses: {
+        200: ok(
+          z.object({
+            scoredAt: isoDateTime.nullable().describe('when the scoring run computed them; null before the first run'),
+            members: z.number().int(),
+            cells: z.array(z.object({ cell: z.string(), label: z.string(), members: z.number().int(), avgSpend: decimalString.nullable() })),
+            quadrants: z.array(z.object({ quadrant: z.string(), label: z.string(), members: z.number().int() })),
+            churnLevels: z.object({ high: z.number().int(), medium: z.number().int(), low: z.number().int() }),
+          }),
+        ),
+        ...errors(),
+      },
     }),
-    handler: async ({ access, query }) => jsonify(await rfmOverview(access, { storeId: query.store })),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/insights/churn',
-    operationId: 'getChurnList',
-    tag: 'insights',
-    summary: 'Churn warning list: members ranked by the churn model’s risk, with the reasons',
-    description: 'Before the first scoring run the first-version rule list (over 90 days and 3× the usual gap, by spend) is returned with source "rule".',
-    permission: 'churn.read',
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      level: z.enum(['high', 'medium', 'low']).optional().describe('default high'),
-      minDays: z.coerce.number().int().min(1).max(3650).optional().describe('only members silent for more than this many days'),
-    }),
-    response: z.object({
-      total: z.number().int(),
-      source: z.enum(['model', 'rule']),
-      scoredAt: isoDateTime.optional(),
-      entries: z.array(
-        z.object({
-          memberId: z.number().int(),
-          memberNo: z.string(),
-          name: z.string(),
-          phone: z.string().describe('masked unless the role may see phones'),
-          homeStore: z.string().nullable(),
-          daysSinceLastOrder: z.number().int(),
-          usualGapDays: z.number().int(),
-          totalSpend: decimalString,
-          orderCount: z.number().int(),
-          risk: z.number().min(0).max(1).optional(),
-          level: z.enum(['high', 'medium', 'low']).optional(),
-          reasons: z.array(z.string()).optional(),
-          clv: decimalString.nullable().optional().describe('12-month customer lifetime value'),
+    async ({ access, query }) => jsonify(await rfmOverview(access, { storeId: query.store })),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/insights/churn',
+      operationId: 'getChurnList',
+      tags: ['insights'],
+      summary: 'Churn warning list: members ranked by the churn model’s risk, with the reasons',
+      description: 'Before the first scoring run the first-version rule list (over 90 days and 3× the usual gap, by spend) is returned with source "rule".',
+      ...requires('churn.read'),
+      request: {
+        query: z.object({
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+          level: z.enum(['high', 'medium', 'low']).optional().describe('default high'),
+          minDays: z.coerce.number().int().min(1).max(3650).optional().describe('only members silent for more than this many days'),
         }),
-      ),
+      },
+      responses: {
+        200: ok(
+          z.object({
+            total: z.number().int(),
+            source: z.enum(['model', 'rule']),
+            scoredAt: isoDateTime.optional(),
+            entries: z.array(
+              z.object({
+                memberId: z.number().int(),
+                memberNo: z.string(),
+                name: z.string(),
+                phone: z.string().describe('masked unless the role may see phones'),
+                homeStore: z.string().nullable(),
+                daysSinceLastOrder: z.number().int(),
+                usualGapDays: z.number().int(),
+                totalSpend: decimalString,
+                orderCount: z.number().int(),
+                risk: z.number().min(0).max(1).optional(),
+                level: z.enum(['high', 'medium', 'low']).optional(),
+                reasons: z.array(z.string()).optional(),
+                clv: decimalString.nullable().optional().describe('12-month customer lifetime value'),
+              }),
+            ),
+          }),
+        ),
+        ...errors(),
+      },
     }),
-    handler: async ({ access, query }) => {
+    async ({ access, query }) => {
       const l = await churnList(access, { limit: query.limit, levels: query.level ? [query.level] : undefined, minDays: query.minDays });
       return jsonify({ total: l.total, source: l.source, ...(l.scoredAt ? { scoredAt: l.scoredAt } : {}), entries: l.entries });
     },
-  }),
+  ),
 ];

@@ -1,6 +1,7 @@
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { completeFollowUp, listInteractions, logInteraction, pendingFollowUps } from '../../crm/service/index.ts';
-import { defineRoute } from '../route.ts';
+import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { idParam, isoDateTime, jsonify, paged, pageQuery, pageWindow, queryBool } from '../schemas.ts';
 import { ticketSchema } from './tickets.ts';
 
@@ -49,37 +50,38 @@ const interactionCreate = z.strictObject({
   priority: z.enum(['low', 'normal', 'high', 'urgent']).optional().describe('of the ticket'),
 });
 
-export const customerInteractionsRoute = defineRoute({
-  method: 'get',
-  path: '/crm/customers/{id}/interactions',
-  operationId: 'listCustomerInteractions',
-  tag: 'customers',
-  summary: "A customer's interactions, newest first (paginated)",
-  permission: 'member.read',
-  params: idParam,
-  query: pageQuery.extend({ type: interactionType.optional() }),
-  response: paged(interactionSchema),
-  errors: [404],
-  handler: async ({ access, params, query }) => {
+export const customerInteractionsRoute = apiRoute(
+  createRoute({
+    method: 'get',
+    path: '/crm/customers/{id}/interactions',
+    operationId: 'listCustomerInteractions',
+    tags: ['customers'],
+    summary: "A customer's interactions, newest first (paginated)",
+    ...requires('member.read'),
+    request: { params: idParam, query: pageQuery.extend({ type: interactionType.optional() }) },
+    responses: { 200: ok(paged(interactionSchema)), ...errors(404) },
+  }),
+  async ({ access, params, query }) => {
     const { skip, take } = pageWindow(query);
     const r = await listInteractions(access, params.id, { type: query.type, limit: take, offset: skip });
     return { items: jsonify(r.interactions), page: query.page, pageSize: query.pageSize, total: r.total };
   },
-});
+);
 
 export const interactionRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/crm/interactions',
-    operationId: 'listInteractions',
-    tag: 'interactions',
-    summary: "One customer's interactions (memberId), or the follow-ups due (pending_follow_up=true)",
-    description: 'pending_follow_up lists interactions whose follow-up time has come (or comes within withinDays) and is not done, earliest first.',
-    permission: 'member.read',
-    query: interactionQuery,
-    response: paged(interactionSchema),
-    errors: [404],
-    handler: async ({ access, query }) => {
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/interactions',
+      operationId: 'listInteractions',
+      tags: ['interactions'],
+      summary: "One customer's interactions (memberId), or the follow-ups due (pending_follow_up=true)",
+      description: 'pending_follow_up lists interactions whose follow-up time has come (or comes within withinDays) and is not done, earliest first.',
+      ...requires('member.read'),
+      request: { query: interactionQuery },
+      responses: { 200: ok(paged(interactionSchema)), ...errors(404) },
+    }),
+    async ({ access, query }) => {
       const { skip, take } = pageWindow(query);
       if (query.pending_follow_up) {
         const r = await pendingFollowUps(access, { withinDays: query.withinDays, mineOnly: query.mine, limit: take, offset: skip });
@@ -88,33 +90,33 @@ export const interactionRoutes = [
       const r = await listInteractions(access, query.memberId!, { type: query.type, limit: take, offset: skip });
       return { items: jsonify(r.interactions), page: query.page, pageSize: query.pageSize, total: r.total };
     },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/interactions',
-    operationId: 'logInteraction',
-    tag: 'interactions',
-    summary: 'Log an interaction (a complaint also opens a complaint ticket)',
-    permission: 'interaction.write',
-    body: interactionCreate,
-    example: { memberId: 1, type: 'complaint', channel: 'call', content: '来电投诉上菜慢', nextAction: '回电致歉', followUpAt: '2026-11-23T02:00:00.000Z' },
-    response: z.object({ interaction: interactionSchema, ticket: ticketSchema.nullable() }),
-    status: 201,
-    errors: [404],
-    handler: async ({ access, body }) => jsonify(await logInteraction(access, { ...body, followUpAt: body.followUpAt ? new Date(body.followUpAt) : undefined })),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/interactions/{id}/follow-up-done',
-    operationId: 'completeFollowUp',
-    tag: 'interactions',
-    summary: 'Mark the follow-up of an interaction done (idempotent), with an optional outcome',
-    permission: 'interaction.write',
-    params: idParam,
-    body: z.strictObject({ outcome: z.string().trim().max(255).optional() }),
-    example: { outcome: '已回电，顾客接受道歉' },
-    response: interactionSchema,
-    errors: [404],
-    handler: async ({ access, params, body }) => jsonify(await completeFollowUp(access, params.id, body.outcome)),
-  }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/interactions',
+      operationId: 'logInteraction',
+      tags: ['interactions'],
+      summary: 'Log an interaction (a complaint also opens a complaint ticket)',
+      ...requires('interaction.write'),
+      request: {
+        body: jsonBody(interactionCreate, { memberId: 1, type: 'complaint', channel: 'call', content: '来电投诉上菜慢', nextAction: '回电致歉', followUpAt: '2026-11-23T02:00:00.000Z' }),
+      },
+      responses: { 201: ok(z.object({ interaction: interactionSchema, ticket: ticketSchema.nullable() })), ...bodyErrors(404) },
+    }),
+    async ({ access, body }) => jsonify(await logInteraction(access, { ...body, followUpAt: body.followUpAt ? new Date(body.followUpAt) : undefined })),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/interactions/{id}/follow-up-done',
+      operationId: 'completeFollowUp',
+      tags: ['interactions'],
+      summary: 'Mark the follow-up of an interaction done (idempotent), with an optional outcome',
+      ...requires('interaction.write'),
+      request: { params: idParam, body: jsonBody(z.strictObject({ outcome: z.string().trim().max(255).optional() }), { outcome: '已回电，顾客接受道歉' }) },
+      responses: { 200: ok(interactionSchema), ...bodyErrors(404) },
+    }),
+    async ({ access, params, body }) => jsonify(await completeFollowUp(access, params.id, body.outcome)),
+  ),
 ];

@@ -1,3 +1,4 @@
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { requirePermission } from '../../crm/kernel/index.ts';
 import { TRIGGER_TYPES, parseJourneyDefinition } from '../../crm/automation/index.ts';
@@ -8,7 +9,7 @@ import { createJourney, deleteJourney, getJourney, listJourneys, setJourneyStatu
 import { installTemplates, TEMPLATES } from '../../crm/automation/index.ts';
 import { emitTrigger } from '../../crm/automation/index.ts';
 import { isAppError, notFound } from '../../crm/kernel/index.ts';
-import { defineRoute } from '../route.ts';
+import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { idParam, iso, isoDateTime, isoOrNull, paged, pageQuery } from '../schemas.ts';
 
 const status = z.enum(['draft', 'active', 'paused']);
@@ -44,44 +45,47 @@ const body = z.strictObject({ name: z.string().trim().min(1).max(128), descripti
 const by = (a: { actor: { wecomUserId: string } }) => a.actor.wecomUserId;
 
 export const journeyRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/crm/journeys',
-    operationId: 'listJourneys',
-    tag: 'journeys',
-    summary: 'Automation journeys (without their definitions)',
-    permission: 'journey.read',
-    query: z.object({ status: status.optional() }),
-    response: z.object({ items: z.array(journeyItem) }),
-    handler: async ({ access, query }) => ({ items: (await listJourneys(access.services, query)).map(toJson) }),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/journeys',
-    operationId: 'createJourney',
-    tag: 'journeys',
-    summary: 'Create a journey (as a draft) from its JSON definition',
-    permission: 'journey.write',
-    body,
-    example: { name: '新会员欢迎', definition: EXAMPLE },
-    response: journeyItem,
-    status: 201,
-    handler: async ({ access, body }) => {
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/journeys',
+      operationId: 'listJourneys',
+      tags: ['journeys'],
+      summary: 'Automation journeys (without their definitions)',
+      ...requires('journey.read'),
+      request: { query: z.object({ status: status.optional() }) },
+      responses: { 200: ok(z.object({ items: z.array(journeyItem) })), ...errors() },
+    }),
+    async ({ access, query }) => ({ items: (await listJourneys(access.services, query)).map(toJson) }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/journeys',
+      operationId: 'createJourney',
+      tags: ['journeys'],
+      summary: 'Create a journey (as a draft) from its JSON definition',
+      ...requires('journey.write'),
+      request: { body: jsonBody(body, { name: '新会员欢迎', definition: EXAMPLE }) },
+      responses: { 201: ok(journeyItem), ...bodyErrors() },
+    }),
+    async ({ access, body }) => {
       requirePermission(access.actor, 'journey.write');
       return toJson(await createJourney(access.services, by(access), { ...body, status: 'draft' }));
     },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/journeys/validate',
-    operationId: 'validateJourney',
-    tag: 'journeys',
-    summary: 'Check a journey definition without saving it',
-    permission: 'journey.write',
-    body: z.strictObject({ definition: z.unknown() }),
-    example: { definition: EXAMPLE },
-    response: z.object({ valid: z.boolean(), error: z.object({ path: z.string(), message: z.string() }).optional(), steps: z.number().int().optional(), trigger: z.string().optional() }),
-    handler: async ({ body }) => {
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/journeys/validate',
+      operationId: 'validateJourney',
+      tags: ['journeys'],
+      summary: 'Check a journey definition without saving it',
+      ...requires('journey.write'),
+      request: { body: jsonBody(z.strictObject({ definition: z.unknown() }), { definition: EXAMPLE }) },
+      responses: { 200: ok(z.object({ valid: z.boolean(), error: z.object({ path: z.string(), message: z.string() }).optional(), steps: z.number().int().optional(), trigger: z.string().optional() })), ...bodyErrors() },
+    }),
+    async ({ body }) => {
       try {
         const c = parseJourneyDefinition(body.definition);
         return { valid: true, steps: c.steps.size, trigger: c.def.trigger.type };
@@ -90,172 +94,198 @@ export const journeyRoutes = [
         throw e;
       }
     },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/journeys/templates',
-    operationId: 'listJourneyTemplates',
-    tag: 'journeys',
-    summary: 'The shipped journey templates',
-    permission: 'journey.read',
-    response: z.object({ items: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), definition: z.unknown() })) }),
-    handler: async () => ({ items: TEMPLATES }),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/journeys/templates/install',
-    operationId: 'installJourneyTemplates',
-    tag: 'journeys',
-    summary: 'Create each shipped template once, as a draft journey',
-    permission: 'journey.write',
-    response: z.object({ items: z.array(journeyItem) }),
-    handler: async ({ access }) => ({ items: (await installTemplates(access.services, by(access))).map(toJson) }),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/journeys/events',
-    operationId: 'emitJourneyEvent',
-    tag: 'journeys',
-    summary: 'Report a member event (browsed a product, joined a WeCom group …): enrols the member in the journeys it triggers',
-    permission: 'journey.write',
-    body: z.strictObject({
-      type: z.enum(TRIGGER_TYPES),
-      memberId: z.number().int().positive(),
-      occurrence: z.string().min(1).max(64).describe('what makes this event distinct (the same one twice enrols once)'),
-      data: z.strictObject({ amount: z.number().optional(), productId: z.string().max(64).optional(), kind: z.enum(['group', 'staff']).optional(), fromLevel: z.number().int().nullable().optional(), toLevel: z.number().int().optional() }).optional(),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/journeys/templates',
+      operationId: 'listJourneyTemplates',
+      tags: ['journeys'],
+      summary: 'The shipped journey templates',
+      ...requires('journey.read'),
+      responses: { 200: ok(z.object({ items: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), definition: z.unknown() })) })), ...errors() },
     }),
-    example: { type: 'product_browsed', memberId: 1, occurrence: 'view-8812', data: { productId: 'SKU-001' } },
-    response: z.object({ enrolled: z.number().int() }),
-    handler: async ({ access, body }) => ({ enrolled: await emitTrigger(journeyDeps(access.services), body) }),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/journeys/{id}',
-    operationId: 'getJourney',
-    tag: 'journeys',
-    summary: 'A journey with its current definition',
-    permission: 'journey.read',
-    params: idParam,
-    response: journeyItem,
-    errors: [404],
-    handler: async ({ access, params }) => toJson(await getJourney(access.services, params.id)),
-  }),
-  defineRoute({
-    method: 'patch',
-    path: '/crm/journeys/{id}',
-    operationId: 'updateJourney',
-    tag: 'journeys',
-    summary: 'Rename or change a journey; a new definition becomes a new version (members already in it keep theirs)',
-    permission: 'journey.write',
-    params: idParam,
-    body: body.partial().refine((p) => Object.keys(p).length > 0, { message: 'give at least one of name, description, definition' }),
-    example: { name: '新会员欢迎（v2）' },
-    response: journeyItem,
-    errors: [404],
-    handler: async ({ access, params, body }) => toJson(await updateJourney(access.services, params.id, by(access), body)),
-  }),
-  defineRoute({
-    method: 'delete',
-    path: '/crm/journeys/{id}',
-    operationId: 'deleteJourney',
-    tag: 'journeys',
-    summary: 'Delete a journey that is not active (its execution log stays)',
-    permission: 'journey.write',
-    params: idParam,
-    response: z.object({ deleted: z.literal(true) }),
-    errors: [404, 409],
-    handler: async ({ access, params }) => {
+    async () => ({ items: TEMPLATES }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/journeys/templates/install',
+      operationId: 'installJourneyTemplates',
+      tags: ['journeys'],
+      summary: 'Create each shipped template once, as a draft journey',
+      ...requires('journey.write'),
+      responses: { 200: ok(z.object({ items: z.array(journeyItem) })), ...errors() },
+    }),
+    async ({ access }) => ({ items: (await installTemplates(access.services, by(access))).map(toJson) }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/journeys/events',
+      operationId: 'emitJourneyEvent',
+      tags: ['journeys'],
+      summary: 'Report a member event (browsed a product, joined a WeCom group …): enrols the member in the journeys it triggers',
+      ...requires('journey.write'),
+      request: {
+        body: jsonBody(z.strictObject({
+          type: z.enum(TRIGGER_TYPES),
+          memberId: z.number().int().positive(),
+          occurrence: z.string().min(1).max(64).describe('what makes this event distinct (the same one twice enrols once)'),
+          data: z.strictObject({ amount: z.number().optional(), productId: z.string().max(64).optional(), kind: z.enum(['group', 'staff']).optional(), fromLevel: z.number().int().nullable().optional(), toLevel: z.number().int().optional() }).optional(),
+        }), { type: 'product_browsed', memberId: 1, occurrence: 'view-8812', data: { productId: 'SKU-001' } }),
+      },
+      responses: { 200: ok(z.object({ enrolled: z.number().int() })), ...bodyErrors() },
+    }),
+    async ({ access, body }) => ({ enrolled: await emitTrigger(journeyDeps(access.services), body) }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/journeys/{id}',
+      operationId: 'getJourney',
+      tags: ['journeys'],
+      summary: 'A journey with its current definition',
+      ...requires('journey.read'),
+      request: { params: idParam },
+      responses: { 200: ok(journeyItem), ...errors(404) },
+    }),
+    async ({ access, params }) => toJson(await getJourney(access.services, params.id)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'patch',
+      path: '/crm/journeys/{id}',
+      operationId: 'updateJourney',
+      tags: ['journeys'],
+      summary: 'Rename or change a journey; a new definition becomes a new version (members already in it keep theirs)',
+      ...requires('journey.write'),
+      request: {
+        params: idParam,
+        body: jsonBody(body.partial().refine((p) => Object.keys(p).length > 0, { message: 'give at least one of name, description, definition' }), { name: '新会员欢迎（v2）' }),
+      },
+      responses: { 200: ok(journeyItem), ...bodyErrors(404) },
+    }),
+    async ({ access, params, body }) => toJson(await updateJourney(access.services, params.id, by(access), body)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'delete',
+      path: '/crm/journeys/{id}',
+      operationId: 'deleteJourney',
+      tags: ['journeys'],
+      summary: 'Delete a journey that is not active (its execution log stays)',
+      ...requires('journey.write'),
+      request: { params: idParam },
+      responses: { 200: ok(z.object({ deleted: z.literal(true) })), ...errors(404, 409) },
+    }),
+    async ({ access, params }) => {
       await deleteJourney(access.services, params.id);
       return { deleted: true as const };
     },
-  }),
-  ...(['activate', 'pause'] as const).map((verb) =>
-    defineRoute({
-      method: 'post',
-      path: `/crm/journeys/{id}/${verb}`,
-      operationId: `${verb}Journey`,
-      tag: 'journeys',
-      summary: verb === 'activate' ? 'Activate: triggers start enrolling members' : 'Pause: no new members, and members inside wait until it is active again',
-      permission: 'journey.write',
-      params: idParam,
-      response: journeyItem,
-      errors: [404],
-      handler: async ({ access, params }) => toJson(await setJourneyStatus(access.services, params.id, verb === 'activate' ? 'active' : 'paused')),
-    }),
   ),
-  defineRoute({
-    method: 'post',
-    path: '/crm/journeys/{id}/test',
-    operationId: 'testJourney',
-    tag: 'journeys',
-    summary: 'Run the journey for one member now (also a draft), every step logged like a real run',
-    permission: 'journey.write',
-    params: idParam,
-    body: z.strictObject({ memberId: z.number().int().positive() }),
-    example: { memberId: 1 },
-    response: z.object({ enrollmentId: z.number().int() }),
-    errors: [404],
-    handler: async ({ access, params, body }) => {
+  ...(['activate', 'pause'] as const).map((verb) =>
+    apiRoute(
+      createRoute({
+        method: 'post',
+        path: `/crm/journeys/{id}/${verb}`,
+        operationId: `${verb}Journey`,
+        tags: ['journeys'],
+        summary: verb === 'activate' ? 'Activate: triggers start enrolling members' : 'Pause: no new members, and members inside wait until it is active again',
+        ...requires('journey.write'),
+        request: { params: idParam },
+        responses: { 200: ok(journeyItem), ...errors(404) },
+      }),
+      async ({ access, params }) => toJson(await setJourneyStatus(access.services, params.id, verb === 'activate' ? 'active' : 'paused')),
+    ),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/journeys/{id}/test',
+      operationId: 'testJourney',
+      tags: ['journeys'],
+      summary: 'Run the journey for one member now (also a draft), every step logged like a real run',
+      ...requires('journey.write'),
+      request: { params: idParam, body: jsonBody(z.strictObject({ memberId: z.number().int().positive() }), { memberId: 1 }) },
+      responses: { 200: ok(z.object({ enrollmentId: z.number().int() })), ...bodyErrors(404) },
+    }),
+    async ({ access, params, body }) => {
       const [m] = await access.services.sql.query<import('mysql2').RowDataPacket[]>('SELECT id FROM members WHERE id = ?', [body.memberId]);
       if (!m[0]) throw notFound('member_not_found', '没有找到这位会员。');
       const r = await enrollMembers(journeyDeps(access.services), params.id, [body.memberId], { occurrence: `test:${access.services.now().getTime()}`, force: true, context: { test: true, by: by(access) } });
       return { enrollmentId: r.enrollmentIds[0]! };
     },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/journeys/{id}/stats',
-    operationId: 'journeyStats',
-    tag: 'journeys',
-    summary: 'Entered, in progress, completed, converted; results per step and A/B variant',
-    permission: 'journey.read',
-    params: idParam,
-    response: z.object({
-      entered: z.number().int(),
-      inProgress: z.number().int(),
-      completed: z.number().int(),
-      exited: z.number().int(),
-      failed: z.number().int(),
-      converted: z.number().int(),
-      conversionRate: z.string(),
-      steps: z.array(z.object({ stepId: z.string(), results: z.record(z.string(), z.number()) })),
-      variants: z.record(z.string(), z.number()),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/journeys/{id}/stats',
+      operationId: 'journeyStats',
+      tags: ['journeys'],
+      summary: 'Entered, in progress, completed, converted; results per step and A/B variant',
+      ...requires('journey.read'),
+      request: { params: idParam },
+      responses: {
+        200: ok(
+          z.object({
+            entered: z.number().int(),
+            inProgress: z.number().int(),
+            completed: z.number().int(),
+            exited: z.number().int(),
+            failed: z.number().int(),
+            converted: z.number().int(),
+            conversionRate: z.string(),
+            steps: z.array(z.object({ stepId: z.string(), results: z.record(z.string(), z.number()) })),
+            variants: z.record(z.string(), z.number()),
+          }),
+        ),
+        ...errors(404),
+      },
     }),
-    errors: [404],
-    handler: async ({ access, params }) => journeyStats(access.services, params.id),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/automation-logs',
-    operationId: 'automationLogs',
-    tag: 'journeys',
-    summary: 'The journey execution log: one row per member and step (time, action, channel, result, error)',
-    permission: 'journey.read',
-    query: pageQuery.extend({
-      journeyId: z.coerce.number().int().positive().optional(),
-      memberId: z.coerce.number().int().positive().optional(),
-      result: z.enum(['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped', 'deferred', 'done']).optional(),
+    async ({ access, params }) => journeyStats(access.services, params.id),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/automation-logs',
+      operationId: 'automationLogs',
+      tags: ['journeys'],
+      summary: 'The journey execution log: one row per member and step (time, action, channel, result, error)',
+      ...requires('journey.read'),
+      request: {
+        query: pageQuery.extend({
+          journeyId: z.coerce.number().int().positive().optional(),
+          memberId: z.coerce.number().int().positive().optional(),
+          result: z.enum(['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped', 'deferred', 'done']).optional(),
+        }),
+      },
+      responses: {
+        200: ok(
+          paged(
+            z.object({
+              id: z.string(),
+              journeyId: z.number().int(),
+              enrollmentId: z.number().int(),
+              memberId: z.number().int(),
+              stepId: z.string(),
+              stepType: z.string(),
+              action: z.string().nullable(),
+              channel: z.string().nullable(),
+              result: z.string(),
+              error: z.string().nullable(),
+              attempts: z.number().int(),
+              createdAt: isoDateTime,
+              executedAt: isoDateTime.nullable(),
+            }),
+          ),
+        ),
+        ...errors(),
+      },
     }),
-    response: paged(
-      z.object({
-        id: z.string(),
-        journeyId: z.number().int(),
-        enrollmentId: z.number().int(),
-        memberId: z.number().int(),
-        stepId: z.string(),
-        stepType: z.string(),
-        action: z.string().nullable(),
-        channel: z.string().nullable(),
-        result: z.string(),
-        error: z.string().nullable(),
-        attempts: z.number().int(),
-        createdAt: isoDateTime,
-        executedAt: isoDateTime.nullable(),
-      }),
-    ),
-    handler: async ({ access, query }) => {
+    async ({ access, query }) => {
       const r = await automationLogs(access.services, query);
       return { page: query.page, pageSize: query.pageSize, total: r.total, items: r.items.map((i) => ({ ...i, createdAt: iso(i.createdAt), executedAt: isoOrNull(i.executedAt) })) };
     },
-  }),
+  ),
 ];

@@ -1,6 +1,7 @@
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { batchTag, createTag, deleteTag, listTags, mergeTags, updateTag } from '../../crm/engagement/index.ts';
-import { defineRoute } from '../route.ts';
+import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { idParam, iso, isoDateTime, jsonify } from '../schemas.ts';
 
 const category = z.enum(['demographic', 'behaviour', 'value', 'risk']);
@@ -48,88 +49,94 @@ const toTag = <T extends { id: number; name: string; category: string; descripti
 });
 
 export const tagRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/crm/tags',
-    operationId: 'listTags',
-    tag: 'tags',
-    summary: 'The tag dictionary by category, with member counts and rules',
-    permission: 'member.read',
-    query: z.object({ category: category.optional() }),
-    response: z.object({ items: z.array(listedTag) }),
-    handler: async ({ access, query }) => {
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/tags',
+      operationId: 'listTags',
+      tags: ['tags'],
+      summary: 'The tag dictionary by category, with member counts and rules',
+      ...requires('member.read'),
+      request: { query: z.object({ category: category.optional() }) },
+      responses: { 200: ok(z.object({ items: z.array(listedTag) })), ...errors() },
+    }),
+    async ({ access, query }) => {
       const tags = await listTags(access);
       return { items: jsonify(tags.filter((t) => !query.category || t.category === query.category)) };
     },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/tags',
-    operationId: 'createTag',
-    tag: 'tags',
-    summary: 'Add a tag to the dictionary',
-    permission: 'tag.manage',
-    body: tagCreate,
-    example: { name: '咖啡爱好者', category: 'behaviour', description: '近 90 天买过 3 次以上咖啡' },
-    response: tagItem,
-    status: 201,
-    errors: [409],
-    handler: async ({ access, body }) => toTag(await createTag(access, body)),
-  }),
-  defineRoute({
-    method: 'patch',
-    path: '/crm/tags/{id}',
-    operationId: 'updateTag',
-    tag: 'tags',
-    summary: 'Rename, recategorize or describe a tag',
-    permission: 'tag.manage',
-    params: idParam,
-    body: tagPatch,
-    example: { description: '高价值会员（年消费 ≥ 5000）' },
-    response: tagItem,
-    errors: [404, 409],
-    handler: async ({ access, params, body }) => toTag(await updateTag(access, params.id, body)),
-  }),
-  defineRoute({
-    method: 'delete',
-    path: '/crm/tags/{id}',
-    operationId: 'deleteTag',
-    tag: 'tags',
-    summary: 'Delete a tag, its rule, and its assignments to members',
-    permission: 'tag.manage',
-    params: idParam,
-    response: z.object({ id: z.number().int(), name: z.string(), removedFromMembers: z.number().int() }),
-    errors: [404],
-    handler: async ({ access, params }) => deleteTag(access, params.id),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/tags/merge',
-    operationId: 'mergeTags',
-    tag: 'tags',
-    summary: 'Merge tag `from` into tag `into` (members move over, `from` is deleted)',
-    permission: 'tag.manage',
-    body: z.strictObject({ from: tagName, into: tagName }),
-    example: { from: '高价值', into: '高价值客户' },
-    response: z.object({ moved: z.number().int(), alreadyHad: z.number().int(), into: z.string() }),
-    errors: [404],
-    handler: async ({ access, body }) => mergeTags(access, body.from, body.into),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/tags/apply',
-    operationId: 'applyTag',
-    tag: 'tags',
-    summary: 'Put one tag on many customers, or take it off (batch)',
-    description: 'Idempotent. Ids outside the caller’s store scope (or unknown) are returned in `skipped` and never touched.',
-    permission: 'tag.write',
-    body: tagApply,
-    example: { op: 'apply', tag: 'VIP', memberIds: [1, 2, 3] },
-    response: z.object({
-      changed: z.number().int().describe('members whose tags actually changed'),
-      skipped: z.array(z.number().int()).describe('ids not in the caller’s scope, or unknown'),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/tags',
+      operationId: 'createTag',
+      tags: ['tags'],
+      summary: 'Add a tag to the dictionary',
+      ...requires('tag.manage'),
+      request: { body: jsonBody(tagCreate, { name: '咖啡爱好者', category: 'behaviour', description: '近 90 天买过 3 次以上咖啡' }) },
+      responses: { 201: ok(tagItem), ...bodyErrors(409) },
     }),
-    errors: [404],
-    handler: async ({ access, body }) => batchTag(access, body),
-  }),
+    async ({ access, body }) => toTag(await createTag(access, body)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'patch',
+      path: '/crm/tags/{id}',
+      operationId: 'updateTag',
+      tags: ['tags'],
+      summary: 'Rename, recategorize or describe a tag',
+      ...requires('tag.manage'),
+      request: { params: idParam, body: jsonBody(tagPatch, { description: '高价值会员（年消费 ≥ 5000）' }) },
+      responses: { 200: ok(tagItem), ...bodyErrors(404, 409) },
+    }),
+    async ({ access, params, body }) => toTag(await updateTag(access, params.id, body)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'delete',
+      path: '/crm/tags/{id}',
+      operationId: 'deleteTag',
+      tags: ['tags'],
+      summary: 'Delete a tag, its rule, and its assignments to members',
+      ...requires('tag.manage'),
+      request: { params: idParam },
+      responses: { 200: ok(z.object({ id: z.number().int(), name: z.string(), removedFromMembers: z.number().int() })), ...errors(404) },
+    }),
+    async ({ access, params }) => deleteTag(access, params.id),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/tags/merge',
+      operationId: 'mergeTags',
+      tags: ['tags'],
+      summary: 'Merge tag `from` into tag `into` (members move over, `from` is deleted)',
+      ...requires('tag.manage'),
+      request: { body: jsonBody(z.strictObject({ from: tagName, into: tagName }), { from: '高价值', into: '高价值客户' }) },
+      responses: { 200: ok(z.object({ moved: z.number().int(), alreadyHad: z.number().int(), into: z.string() })), ...bodyErrors(404) },
+    }),
+    async ({ access, body }) => mergeTags(access, body.from, body.into),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/tags/apply',
+      operationId: 'applyTag',
+      tags: ['tags'],
+      summary: 'Put one tag on many customers, or take it off (batch)',
+      description: 'Idempotent. Ids outside the caller’s store scope (or unknown) are returned in `skipped` and never touched.',
+      ...requires('tag.write'),
+      request: { body: jsonBody(tagApply, { op: 'apply', tag: 'VIP', memberIds: [1, 2, 3] }) },
+      responses: {
+        200: ok(
+          z.object({
+            changed: z.number().int().describe('members whose tags actually changed'),
+            skipped: z.array(z.number().int()).describe('ids not in the caller’s scope, or unknown'),
+          }),
+        ),
+        ...bodyErrors(404),
+      },
+    }),
+    async ({ access, body }) => batchTag(access, body),
+  ),
 ];

@@ -1,6 +1,7 @@
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { assignTicket, changeTicketStatus, createTicket, escalateTicket, getTicket, listTickets, rateTicket } from '../../crm/service/index.ts';
-import { defineRoute } from '../route.ts';
+import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { idParam, isoDateTime, jsonify, paged, pageQuery, pageWindow, queryBool } from '../schemas.ts';
 
 const ticketType = z.enum(['repair', 'complaint', 'consultation', 'after_sales']);
@@ -60,136 +61,135 @@ const ticketCreate = z.strictObject({
 
 const toView = jsonify;
 
-export const customerTicketsRoute = defineRoute({
-  method: 'get',
-  path: '/crm/customers/{id}/tickets',
-  operationId: 'listCustomerTickets',
-  tag: 'customers',
-  summary: "A customer's service tickets, newest first (paginated)",
-  permission: 'member.read',
-  params: idParam,
-  query: pageQuery.extend({ status: statusList.optional().describe('comma-separated statuses') }),
-  response: paged(ticketSchema),
-  errors: [404],
-  handler: async ({ access, params, query }) => {
+export const customerTicketsRoute = apiRoute(
+  createRoute({
+    method: 'get',
+    path: '/crm/customers/{id}/tickets',
+    operationId: 'listCustomerTickets',
+    tags: ['customers'],
+    summary: "A customer's service tickets, newest first (paginated)",
+    ...requires('member.read'),
+    request: { params: idParam, query: pageQuery.extend({ status: statusList.optional().describe('comma-separated statuses') }) },
+    responses: { 200: ok(paged(ticketSchema)), ...errors(404) },
+  }),
+  async ({ access, params, query }) => {
     const { skip, take } = pageWindow(query);
     const r = await listTickets(access, { memberId: params.id, status: query.status, limit: take, offset: skip });
     return { items: r.tickets.map(toView), page: query.page, pageSize: query.pageSize, total: r.total };
   },
-});
+);
 
 export const ticketRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/crm/tickets',
-    operationId: 'listTickets',
-    tag: 'tickets',
-    summary: 'List service tickets in scope, newest first (paginated)',
-    permission: 'member.read',
-    query: ticketListQuery,
-    response: paged(ticketSchema),
-    errors: [404],
-    handler: async ({ access, query }) => {
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/tickets',
+      operationId: 'listTickets',
+      tags: ['tickets'],
+      summary: 'List service tickets in scope, newest first (paginated)',
+      ...requires('member.read'),
+      request: { query: ticketListQuery },
+      responses: { 200: ok(paged(ticketSchema)), ...errors(404) },
+    }),
+    async ({ access, query }) => {
       const { skip, take } = pageWindow(query);
       const r = await listTickets(access, { memberId: query.memberId, status: query.status, assigneeId: query.assigneeId, priority: query.priority, overdue: query.overdue, limit: take, offset: skip });
       return { items: r.tickets.map(toView), page: query.page, pageSize: query.pageSize, total: r.total };
     },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/tickets',
-    operationId: 'createTicket',
-    tag: 'tickets',
-    summary: 'Open a service ticket for a customer (SLA due times follow the priority)',
-    permission: 'ticket.write',
-    body: ticketCreate,
-    example: { memberId: 1, type: 'repair', priority: 'high', title: '咖啡机漏水', description: '顾客反映外带杯漏水' },
-    response: ticketSchema,
-    status: 201,
-    errors: [404],
-    handler: async ({ access, body }) => toView(await createTicket(access, body)),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/crm/tickets/{id}',
-    operationId: 'getTicket',
-    tag: 'tickets',
-    summary: 'One ticket',
-    permission: 'member.read',
-    params: idParam,
-    response: ticketSchema,
-    errors: [404],
-    handler: async ({ access, params }) => toView(await getTicket(access, params.id)),
-  }),
-  defineRoute({
-    method: 'patch',
-    path: '/crm/tickets/{id}',
-    operationId: 'updateTicketStatus',
-    tag: 'tickets',
-    summary: 'Move a ticket: open → in_progress → resolved → closed (or reopen resolved → in_progress)',
-    description: 'An invalid move, or a ticket changed by someone else meanwhile, is a 409.',
-    permission: 'ticket.write',
-    params: idParam,
-    body: z.strictObject({ status: ticketStatus, resolution: z.string().trim().max(1000).optional().describe('with status=resolved') }),
-    example: { status: 'in_progress' },
-    response: ticketSchema,
-    errors: [404, 409],
-    handler: async ({ access, params, body }) => toView(await changeTicketStatus(access, params.id, body.status, body.resolution)),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/tickets/{id}/assign',
-    operationId: 'assignTicket',
-    tag: 'tickets',
-    summary: 'Assign or reassign a ticket to an active staff member',
-    permission: 'ticket.write',
-    params: idParam,
-    body: z.strictObject({ assigneeId: z.number().int().positive().describe('staff id') }),
-    example: { assigneeId: 3 },
-    response: ticketSchema,
-    errors: [404, 409],
-    handler: async ({ access, params, body }) => toView(await assignTicket(access, params.id, body.assigneeId)),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/tickets/{id}/resolve',
-    operationId: 'resolveTicket',
-    tag: 'tickets',
-    summary: 'Resolve a ticket in progress, with the resolution',
-    permission: 'ticket.write',
-    params: idParam,
-    body: z.strictObject({ resolution: z.string().trim().min(1).max(1000) }),
-    example: { resolution: '已更换杯盖并补偿优惠券' },
-    response: ticketSchema,
-    errors: [404, 409],
-    handler: async ({ access, params, body }) => toView(await changeTicketStatus(access, params.id, 'resolved', body.resolution)),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/tickets/{id}/escalate',
-    operationId: 'escalateTicket',
-    tag: 'tickets',
-    summary: 'Escalate an open ticket by one level',
-    permission: 'ticket.write',
-    params: idParam,
-    body: z.strictObject({ reason: z.string().trim().max(255).optional() }),
-    example: { reason: '顾客第二次投诉' },
-    response: ticketSchema,
-    errors: [404, 409],
-    handler: async ({ access, params, body }) => toView(await escalateTicket(access, params.id, body.reason)),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/crm/tickets/{id}/rating',
-    operationId: 'rateTicket',
-    tag: 'tickets',
-    summary: "Record the customer's satisfaction (1–5) with a resolved or closed ticket",
-    permission: 'ticket.write',
-    params: idParam,
-    body: z.strictObject({ satisfaction: z.number().int().min(1).max(5) }),
-    example: { satisfaction: 5 },
-    response: ticketSchema,
-    errors: [404, 409],
-    handler: async ({ access, params, body }) => toView(await rateTicket(access, params.id, body.satisfaction)),
-  }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/tickets',
+      operationId: 'createTicket',
+      tags: ['tickets'],
+      summary: 'Open a service ticket for a customer (SLA due times follow the priority)',
+      ...requires('ticket.write'),
+      request: { body: jsonBody(ticketCreate, { memberId: 1, type: 'repair', priority: 'high', title: '咖啡机漏水', description: '顾客反映外带杯漏水' }) },
+      responses: { 201: ok(ticketSchema), ...bodyErrors(404) },
+    }),
+    async ({ access, body }) => toView(await createTicket(access, body)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/tickets/{id}',
+      operationId: 'getTicket',
+      tags: ['tickets'],
+      summary: 'One ticket',
+      ...requires('member.read'),
+      request: { params: idParam },
+      responses: { 200: ok(ticketSchema), ...errors(404) },
+    }),
+    async ({ access, params }) => toView(await getTicket(access, params.id)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'patch',
+      path: '/crm/tickets/{id}',
+      operationId: 'updateTicketStatus',
+      tags: ['tickets'],
+      summary: 'Move a ticket: open → in_progress → resolved → closed (or reopen resolved → in_progress)',
+      description: 'An invalid move, or a ticket changed by someone else meanwhile, is a 409.',
+      ...requires('ticket.write'),
+      request: {
+        params: idParam,
+        body: jsonBody(z.strictObject({ status: ticketStatus, resolution: z.string().trim().max(1000).optional().describe('with status=resolved') }), { status: 'in_progress' }),
+      },
+      responses: { 200: ok(ticketSchema), ...bodyErrors(404, 409) },
+    }),
+    async ({ access, params, body }) => toView(await changeTicketStatus(access, params.id, body.status, body.resolution)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/tickets/{id}/assign',
+      operationId: 'assignTicket',
+      tags: ['tickets'],
+      summary: 'Assign or reassign a ticket to an active staff member',
+      ...requires('ticket.write'),
+      request: { params: idParam, body: jsonBody(z.strictObject({ assigneeId: z.number().int().positive().describe('staff id') }), { assigneeId: 3 }) },
+      responses: { 200: ok(ticketSchema), ...bodyErrors(404, 409) },
+    }),
+    async ({ access, params, body }) => toView(await assignTicket(access, params.id, body.assigneeId)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/tickets/{id}/resolve',
+      operationId: 'resolveTicket',
+      tags: ['tickets'],
+      summary: 'Resolve a ticket in progress, with the resolution',
+      ...requires('ticket.write'),
+      request: { params: idParam, body: jsonBody(z.strictObject({ resolution: z.string().trim().min(1).max(1000) }), { resolution: '已更换杯盖并补偿优惠券' }) },
+      responses: { 200: ok(ticketSchema), ...bodyErrors(404, 409) },
+    }),
+    async ({ access, params, body }) => toView(await changeTicketStatus(access, params.id, 'resolved', body.resolution)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/tickets/{id}/escalate',
+      operationId: 'escalateTicket',
+      tags: ['tickets'],
+      summary: 'Escalate an open ticket by one level',
+      ...requires('ticket.write'),
+      request: { params: idParam, body: jsonBody(z.strictObject({ reason: z.string().trim().max(255).optional() }), { reason: '顾客第二次投诉' }) },
+      responses: { 200: ok(ticketSchema), ...bodyErrors(404, 409) },
+    }),
+    async ({ access, params, body }) => toView(await escalateTicket(access, params.id, body.reason)),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/tickets/{id}/rating',
+      operationId: 'rateTicket',
+      tags: ['tickets'],
+      summary: "Record the customer's satisfaction (1–5) with a resolved or closed ticket",
+      ...requires('ticket.write'),
+      request: { params: idParam, body: jsonBody(z.strictObject({ satisfaction: z.number().int().min(1).max(5) }), { satisfaction: 5 }) },
+      responses: { 200: ok(ticketSchema), ...bodyErrors(404, 409) },
+    }),
+    async ({ access, params, body }) => toView(await rateTicket(access, params.id, body.satisfaction)),
+  ),
 ];
