@@ -34,10 +34,10 @@ export interface CreatedToken {
 /** Issues a token for an active staff member, named for the device or integration using it. */
 export async function createApiToken(services: TokenServices, opts: { staff: string; name: string }): Promise<CreatedToken> {
   const name = opts.name.trim();
-  if (!name || name.length > 64) throw new AppError('invalid_token_name', 'the token name must be 1–64 characters', 400);
+  if (!name || name.length > 64) throw new AppError('invalid_token_name', 'the token name must be 1–64 characters');
   const staff = await services.db.staff.findUnique({ where: { wecomUserId: opts.staff } });
   if (!staff) throw notFound('staff_not_found', `no staff member with WeCom userid "${opts.staff}"`);
-  if (!staff.active) throw new AppError('staff_inactive', `staff member "${opts.staff}" is deactivated`, 409);
+  if (!staff.active) throw new AppError('staff_inactive', `staff member "${opts.staff}" is deactivated`);
   const token = generateToken();
   const row = await services.db.apiToken.create({ data: { tokenHash: hashToken(token), staffId: staff.id, name, createdAt: services.now() } });
   return { id: row.id, token, staff: { id: staff.id, wecomUserId: staff.wecomUserId, role: staff.role }, name };

@@ -1,6 +1,7 @@
 import type { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import type { Config } from '../config.ts';
+import { AppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 
 /** The chat model when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set; null = rules only. */
@@ -39,7 +40,7 @@ export async function withBudget<T>(ms: number, fn: (signal: AbortSignal) => Pro
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       ctrl.abort();
-      reject(Object.assign(new Error(`LLM call exceeded its ${ms} ms budget`), { code: 'llm_timeout' }));
+      reject(new AppError('llm_timeout', `LLM call exceeded its ${ms} ms budget`));
     }, ms);
   });
   try {

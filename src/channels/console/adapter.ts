@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../crm/kernel/index.ts';
+import { AppError, badRequest } from '../../crm/kernel/index.ts';
 import type { ChannelAdapter, ParseResult } from '../types.ts';
 
 /** Stable contract (docs/api.md): `POST /console/messages` body `{ from, text }` (+ optional id for idempotent resends). */
@@ -45,7 +45,9 @@ export function createConsoleAdapter(): ChannelAdapter {
     },
     reply(answer, inbound) {
       if (!answer) {
-        return json(409, { error: { code: 'duplicate_message', message: `message ${inbound.messageId} was already answered`, requestId: inbound.requestId } });
+        // A reply, not a throw (the adapter answers the resend), in the edge's error body.
+        const e = new AppError('duplicate_message', `message ${inbound.messageId} was already answered`);
+        return json(e.status, { error: { code: e.code, message: e.message, requestId: inbound.requestId } });
       }
       const body: ConsoleReply = { reply: answer.text, intent: answer.intent, slots: answer.slots, confidence: answer.confidence };
       if (answer.image) body.image = { dataUrl: `data:image/png;base64,${answer.image.png.toString('base64')}`, alt: answer.image.alt };

@@ -73,7 +73,7 @@ export const MP_ACK: RawResponse = { status: 200, contentType: 'text/plain', bod
 
 export function createMiniProgramAdapter(opts: MpAdapterOptions): MiniProgramAdapter {
   const { appId, token, aesKey } = opts.config;
-  if (!appId || !token) throw new AppError('channel_not_configured', 'MP_APP_ID and MP_TOKEN are required for the mini-program callback', 500);
+  if (!appId || !token) throw new AppError('channel_not_configured', 'MP_APP_ID and MP_TOKEN are required for the mini-program callback', { status: 500 });
   if (aesKey) deriveAesKey(aesKey); // a bad key fails at start-up, not on the first callback
   const maxBodyBytes = opts.maxBodyBytes ?? MP_MAX_BODY_BYTES;
   const maxSkewS = opts.maxSkewS ?? MP_MAX_SKEW_S;
@@ -163,7 +163,7 @@ export function createMiniProgramAdapter(opts: MpAdapterOptions): MiniProgramAda
     },
 
     async push(to, text, requestId) {
-      if (!hooks.push) throw new AppError('mp_push_not_configured', 'MP_APP_SECRET is needed to send customer-service messages', 500, false);
+      if (!hooks.push) throw new AppError('mp_push_not_configured', 'MP_APP_SECRET is needed to send customer-service messages');
       await hooks.push(to, text, requestId);
     },
   };

@@ -40,7 +40,7 @@ export interface MpApiClientOptions {
 export function createMpApiClient(services: MpApiServices, opts: MpApiClientOptions = {}): MpApiClient {
   const { config, redis, logger, key } = services;
   const { MP_APP_ID: appId, MP_APP_SECRET: secret } = config;
-  if (!appId || !secret) throw new AppError('channel_not_configured', 'MP_APP_ID and MP_APP_SECRET are required to send mini-program messages', 500);
+  if (!appId || !secret) throw new AppError('channel_not_configured', 'MP_APP_ID and MP_APP_SECRET are required to send mini-program messages', { status: 500 });
   const base = config.MP_API_BASE.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
@@ -66,7 +66,7 @@ export function createMpApiClient(services: MpApiServices, opts: MpApiClientOpti
       if (r.errcode !== 0) {
         const err = mpApiError('token', r.errcode, r.errmsg);
         // On the token call itself a bad credential is the config's fault: retrying cannot help.
-        throw MP_TOKEN_ERRCODES.has(r.errcode) ? new AppError('mp_api_error', `token: invalid appid/secret (${r.errcode})`, 502, false, err.details) : err;
+        throw MP_TOKEN_ERRCODES.has(r.errcode) ? new AppError('mp_api_error', `token: invalid appid/secret (${r.errcode})`, { details: err.details }) : err;
       }
       if (typeof r.access_token !== 'string' || !r.access_token) throw mpTransportError('token', 'reply has no access_token');
       return { token: r.access_token, expiresIn: Number(r.expires_in ?? 7200) };

@@ -40,14 +40,14 @@ const PERMANENT: Record<number, string> = {
 /** The AppError for a non-zero errcode of `api` (e.g. "message/custom/send"). */
 export function mpApiError(api: string, errcode: number, errmsg: string): AppError {
   const details = { api, errcode, errmsg };
-  if (MP_TOKEN_ERRCODES.has(errcode)) return new AppError('mp_token_invalid', `${api}: access token rejected (${errcode})`, 502, true, details);
+  if (MP_TOKEN_ERRCODES.has(errcode)) return new AppError('mp_token_invalid', `${api}: access token rejected (${errcode})`, { details });
   const transient = TRANSIENT[errcode];
-  if (transient) return new AppError(errcode === -1 ? 'mp_busy' : 'mp_rate_limited', `${api}: ${transient} (${errcode})`, 503, true, details);
+  if (transient) return new AppError(errcode === -1 ? 'mp_busy' : 'mp_rate_limited', `${api}: ${transient} (${errcode})`, { details });
   // Unknown codes are permanent: a blind retry would burn the member's 5-message window or a one-time subscription.
-  return new AppError('mp_api_error', `${api}: ${PERMANENT[errcode] ?? errmsg} (${errcode})`, 502, false, details);
+  return new AppError('mp_api_error', `${api}: ${PERMANENT[errcode] ?? errmsg} (${errcode})`, { details });
 }
 
 /** Network failures, timeouts, 5xx and unreadable bodies are transient. */
 export function mpTransportError(api: string, reason: string, details?: Record<string, unknown>): AppError {
-  return new AppError('mp_unreachable_api', `${api}: ${reason}`, 503, true, { api, ...details });
+  return new AppError('mp_unreachable_api', `${api}: ${reason}`, { details: { api, ...details } });
 }

@@ -79,8 +79,9 @@ export function createMiniProgramChannel(services: MpServices): MiniProgramAdapt
             const r = await messenger.sendCustomerText(openid, text, requestId);
             if (r.status === 'sent') return;
             // Outside the window / over the limit: recorded by the messenger; not retryable (no retry storm).
-            if (r.status === 'unreachable') throw new AppError('mp_unreachable', `member cannot be reached by customer-service message: ${r.reason}`, 409, false, r);
-            throw new AppError(r.code, r.message, r.retryable ? 503 : 502, r.retryable, r);
+            if (r.status === 'unreachable') throw new AppError('mp_unreachable', `member cannot be reached by customer-service message: ${r.reason}`, { details: r });
+            // The status this path always had: 503 when retryable (mp_token_invalid's alsoStatus), else 502.
+            throw new AppError(r.code, r.message, { status: r.retryable ? 503 : 502, details: r });
           }
         : undefined,
     },

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../logger.ts';
 import type { Redis } from '../../redis.ts';
-import { isAppError } from '../../crm/kernel/index.ts';
+import { isAppError, type ErrorCode } from '../../crm/kernel/index.ts';
 import { splitUtf8 } from '../wecom/split.ts';
 import type { MpApiClient } from './api-client.ts';
 import { REPLY_COUNT_LIMIT, REPLY_TIME_LIMIT, SUBSCRIPTION_REFUSED, mpApiError } from './api-errors.ts';
@@ -28,7 +28,7 @@ export type UnreachableReason = 'outside_window' | 'window_exhausted' | 'reply_t
 export type CustomerSendResult =
   | { status: 'sent'; chunks: number; sent: number }
   | { status: 'unreachable'; reason: UnreachableReason; errcode?: number; sentChunks: number }
-  | { status: 'failed'; code: string; message: string; retryable: boolean; errcode?: number; sentChunks: number };
+  | { status: 'failed'; code: ErrorCode; message: string; retryable: boolean; errcode?: number; sentChunks: number };
 
 export type SubscribeSendResult =
   | { status: 'sent'; remaining: number }
@@ -36,7 +36,7 @@ export type SubscribeSendResult =
   | { status: 'refused'; errcode: typeof SUBSCRIPTION_REFUSED } // WeChat said 43101: quota zeroed
   | { status: 'invalid_data'; issues: RenderIssue[] } // the renderer refused; no subscription spent
   // timeout: the request went out but no answer came back (WeChat may have sent it).
-  | { status: 'failed'; code: string; message: string; retryable: boolean; errcode?: number; timeout?: boolean };
+  | { status: 'failed'; code: ErrorCode; message: string; retryable: boolean; errcode?: number; timeout?: boolean };
 
 export interface SubscribeRequest {
   openid: string;

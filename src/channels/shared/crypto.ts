@@ -14,7 +14,7 @@
  * an AppError with a 4xx status, so bad input can never become a 5xx or a crash.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../../crm/kernel/index.ts';
+import { AppError, type ErrorCode } from '../../crm/kernel/index.ts';
 
 /** PKCS#7 block size WeCom pads to (its SDKs use 32, not AES's 16). */
 export const PAD_BLOCK = 32;
@@ -22,7 +22,7 @@ const AES_BLOCK = 16;
 const RANDOM_PREFIX = 16;
 const LENGTH_FIELD = 4;
 
-const reject = (code: string, message: string, status = 400) => new AppError(code, message, status, false);
+const reject = (code: ErrorCode, message: string) => new AppError(code, message);
 
 /** sha1 hex over the lexicographically sorted, concatenated parts (every WeChat-family signature). */
 export function sha1Sorted(parts: readonly string[]): string {
@@ -57,13 +57,13 @@ export function verifyPlainSignature(token: string, timestamp: string, nonce: st
 
 /** Throws AppError `bad_signature` (401) when the plain-mode signature does not match. */
 export function assertPlainSignature(token: string, timestamp: string, nonce: string, signature: string): void {
-  if (!verifyPlainSignature(token, timestamp, nonce, signature)) throw reject('bad_signature', 'signature does not match', 401);
+  if (!verifyPlainSignature(token, timestamp, nonce, signature)) throw reject('bad_signature', 'signature does not match');
 }
 
 /** Throws AppError `bad_signature` (401) when the signature does not match. */
 export function assertSignature(token: string, timestamp: string, nonce: string, encrypt: string, signature: string): void {
   if (!verifySignature(token, timestamp, nonce, encrypt, signature)) {
-    throw reject('bad_signature', 'signature does not match', 401);
+    throw reject('bad_signature', 'signature does not match');
   }
 }
 
@@ -80,14 +80,14 @@ export function isFresh(timestamp: string, now: Date, maxSkewS: number): boolean
 export function assertFresh(timestamp: string, now: Date, maxSkewS: number): void {
   if (!/^\d{1,12}$/.test(timestamp)) throw reject('bad_timestamp', 'timestamp must be unix seconds');
   if (!isFresh(timestamp, now, maxSkewS)) {
-    throw reject('stale_timestamp', `timestamp is more than ${maxSkewS}s away from the server clock`, 401);
+    throw reject('stale_timestamp', `timestamp is more than ${maxSkewS}s away from the server clock`);
   }
 }
 
 /** Derives the AES key and IV from the 43-character EncodingAESKey. A bad key is our config's fault: 500. */
 export function deriveAesKey(aesKey43: string): { key: Buffer; iv: Buffer } {
   const key = /^[A-Za-z0-9+/]{43}$/.test(aesKey43) ? Buffer.from(`${aesKey43}=`, 'base64') : Buffer.alloc(0);
-  if (key.length !== 32) throw new AppError('bad_aes_key', 'EncodingAESKey must be 43 base64 characters', 500);
+  if (key.length !== 32) throw new AppError('bad_aes_key', 'EncodingAESKey must be 43 base64 characters');
   return { key, iv: key.subarray(0, AES_BLOCK) };
 }
 
@@ -143,13 +143,13 @@ export function decrypt(aesKey43: string, encryptB64: string, expectedReceiveId:
   } catch {
     throw reject('bad_text_encoding', 'decrypted payload is not UTF-8');
   }
-  if (receiveId !== expectedReceiveId) throw reject('wrong_receive_id', 'message is not addressed to this corp/app', 403);
+  if (receiveId !== expectedReceiveId) throw reject('wrong_receive_id', 'message is not addressed to this corp/app');
   return message;
 }
 
 /** Encrypts a message for `receiveId` (base64 result). `random16` is injectable for reproducible tests. */
 export function encrypt(aesKey43: string, plaintext: string, receiveId: string, random16: Buffer = randomBytes(RANDOM_PREFIX)): string {
-  if (random16.length !== RANDOM_PREFIX) throw new AppError('bad_random', 'random prefix must be 16 bytes', 500);
+  if (random16.length !== RANDOM_PREFIX) throw new AppError('bad_random', 'random prefix must be 16 bytes');
   const { key, iv } = deriveAesKey(aesKey43);
   const msg = Buffer.from(plaintext, 'utf8');
   const len = Buffer.alloc(LENGTH_FIELD);

@@ -1,11 +1,11 @@
-import { AppError } from '../../crm/kernel/index.ts';
+import { AppError, type ErrorCode } from '../../crm/kernel/index.ts';
 
 /** How one platform names its transport failures (`wecom_unreachable`, `mp_unreachable_api` …). */
 export interface TencentHttpErrors {
   /** Retryable: network error, timeout, HTTP 429/5xx, a body that is not JSON. */
   transport(api: string, reason: string, details?: Record<string, unknown>): AppError;
   /** Code of a non-retryable HTTP 4xx (e.g. a proxy refusing the path). */
-  httpErrorCode: string;
+  httpErrorCode: ErrorCode;
 }
 
 /**
@@ -41,7 +41,7 @@ export async function callTencentApi<T extends Record<string, unknown>>(
   }
   if (!res.ok) await res.body?.cancel().catch(() => undefined);
   if (res.status === 429 || res.status >= 500) throw errors.transport(api, `HTTP ${res.status}`, { httpStatus: res.status });
-  if (!res.ok) throw new AppError(errors.httpErrorCode, `${api}: HTTP ${res.status}`, 502, false, { api, httpStatus: res.status });
+  if (!res.ok) throw new AppError(errors.httpErrorCode, `${api}: HTTP ${res.status}`, { details: { api, httpStatus: res.status } });
   try {
     return (await res.json()) as T;
   } catch {

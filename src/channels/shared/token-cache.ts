@@ -32,7 +32,7 @@ export interface TokenCacheOptions {
   /** Poll interval while another process refreshes. */
   pollMs?: number;
   /** Names the platform in logs and error codes (default `wecom`; the mini-program uses `mp`). */
-  label?: string;
+  label?: 'wecom' | 'mp';
 }
 
 export interface TokenCache {
@@ -76,7 +76,7 @@ export function createTokenCache(opts: TokenCacheOptions): TokenCache {
       }
       await sleep(pollMs);
     }
-    throw new AppError(`${label}_token_refresh_timeout`, 'timed out waiting for another process to refresh the access token', 503, true);
+    throw new AppError(`${label}_token_refresh_timeout` as const, 'timed out waiting for another process to refresh the access token');
   }
 
   return {

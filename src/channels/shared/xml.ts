@@ -13,7 +13,7 @@ import { AppError, payloadTooLarge } from '../../crm/kernel/index.ts';
 /** Largest XML we parse (a WeCom text message is at most 2048 bytes of content plus a few fields). */
 export const MAX_XML_BYTES = 64 * 1024;
 
-const malformed = (message: string) => new AppError('malformed_xml', message, 400, false);
+const malformed = (message: string) => new AppError('malformed_xml', message);
 
 const parser = new XMLParser({
   ignoreAttributes: true,

@@ -41,7 +41,7 @@ const EMPTY_ACK: RawResponse = { status: 200, contentType: 'text/plain', body: '
 export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
   const { WECOM_TOKEN, WECOM_AES_KEY, WECOM_CORP_ID, WECOM_MAX_SKEW_S: maxSkewS } = opts.config;
   if (!WECOM_TOKEN || !WECOM_AES_KEY || !WECOM_CORP_ID) {
-    throw new AppError('channel_not_configured', 'WECOM_TOKEN, WECOM_AES_KEY and WECOM_CORP_ID are required for the WeCom callback', 500);
+    throw new AppError('channel_not_configured', 'WECOM_TOKEN, WECOM_AES_KEY and WECOM_CORP_ID are required for the WeCom callback', { status: 500 });
   }
   // Re-bound so the closures below see them narrowed to string.
   const { token, aesKey, corpId } = { token: WECOM_TOKEN, aesKey: WECOM_AES_KEY, corpId: WECOM_CORP_ID };
@@ -130,12 +130,12 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     },
 
     async push(to, text, requestId) {
-      if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages', 500, false);
+      if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages');
       await opts.api.sendText(to, text, requestId);
     },
 
     async pushImage(to, png, requestId) {
-      if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages', 500, false);
+      if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages');
       await opts.api.sendPng(to, png, requestId);
     },
   };

@@ -85,7 +85,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
   const { WECOM_CORP_ID: corpId, WECOM_SECRET: secret, WECOM_AGENT_ID: agentIdText } = config;
   if (!corpId || !secret || !agentIdText) {
     // Fail loudly at start-up (docs/architecture.md, conventions), not on the first push.
-    throw new AppError('channel_not_configured', 'WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID are required to push messages', 500);
+    throw new AppError('channel_not_configured', 'WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID are required to push messages', { status: 500 });
   }
   const agentId = Number(agentIdText);
   const base = config.WECOM_API_BASE.replace(/\/+$/, '');
@@ -109,7 +109,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
       const errcode = r.errcode ?? 0;
       if (errcode !== 0) {
         // On gettoken, 40001 means the secret itself is wrong: no point in retrying.
-        if (errcode === 40001) throw new AppError('wecom_api_error', 'gettoken: invalid secret (WECOM_SECRET) (40001)', 502, false, { api: 'gettoken', errcode, errmsg: r.errmsg });
+        if (errcode === 40001) throw new AppError('wecom_api_error', 'gettoken: invalid secret (WECOM_SECRET) (40001)', { details: { api: 'gettoken', errcode, errmsg: r.errmsg } });
         throw weComApiError('gettoken', errcode, String(r.errmsg ?? ''));
       }
       if (typeof r.access_token !== 'string' || !r.access_token) throw weComTransportError('gettoken', 'reply has no access_token');
@@ -143,7 +143,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     for (const field of ['invaliduser', 'unlicenseduser'] as const) {
       const listed = String(reply[field] ?? '').split('|');
       if (listed.includes(touser)) {
-        throw new AppError('wecom_invalid_user', `message/send: recipient is listed in ${field}`, 502, false, { api: 'message/send', field, touser });
+        throw new AppError('wecom_invalid_user', `message/send: recipient is listed in ${field}`, { details: { api: 'message/send', field, touser } });
       }
     }
   }
@@ -151,7 +151,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
   const sentMark = (...parts: string[]) => key('wecom', 'sent', createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32));
 
   async function uploadImage(png: Buffer): Promise<string> {
-    if (png.length <= 5) throw new AppError('wecom_empty_media', 'media/upload: image is empty', 400, false);
+    if (png.length <= 5) throw new AppError('wecom_empty_media', 'media/upload: image is empty');
     const cacheKey = key('wecom', 'media', createHash('sha256').update(png).digest('hex').slice(0, 32));
     const cached = await redis.get(cacheKey);
     if (cached) return cached;
@@ -184,7 +184,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     },
     async sendText(touser, text, requestId) {
       const chunks = splitUtf8(text);
-      if (chunks.length === 0) throw new AppError('wecom_empty_text', 'message/send: empty text', 400, false);
+      if (chunks.length === 0) throw new AppError('wecom_empty_text', 'message/send: empty text');
       const markBase = requestId ? sentMark(requestId, touser, text) : undefined;
       let sent = 0;
       for (const [i, chunk] of chunks.entries()) {

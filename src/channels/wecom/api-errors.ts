@@ -42,17 +42,17 @@ const PERMANENT: Record<number, string> = {
 /** The AppError for a non-zero errcode of `api` (e.g. "message/send"). */
 export function weComApiError(api: string, errcode: number, errmsg: string): AppError {
   const details = { api, errcode, errmsg };
-  if (TOKEN_ERRCODES.has(errcode)) return new AppError('wecom_token_invalid', `${api}: access token rejected (${errcode})`, 502, true, details);
-  if (errcode === IP_NOT_TRUSTED) return new AppError('wecom_ip_not_trusted', `${api}: ${IP_NOT_TRUSTED_EXPLANATION}`, 502, false, details);
+  if (TOKEN_ERRCODES.has(errcode)) return new AppError('wecom_token_invalid', `${api}: access token rejected (${errcode})`, { details });
+  if (errcode === IP_NOT_TRUSTED) return new AppError('wecom_ip_not_trusted', `${api}: ${IP_NOT_TRUSTED_EXPLANATION}`, { details });
   const transient = TRANSIENT[errcode];
-  if (transient) return new AppError(errcode === 45009 ? 'wecom_rate_limited' : 'wecom_busy', `${api}: ${transient} (${errcode})`, 503, true, details);
+  if (transient) return new AppError(errcode === 45009 ? 'wecom_rate_limited' : 'wecom_busy', `${api}: ${transient} (${errcode})`, { details });
   const permanent = PERMANENT[errcode];
   // Unknown codes are treated as permanent: retrying a request WeCom refused for a reason we do
   // not understand would only burn the per-recipient quota (30/min, 1000/h) and the app's daily cap.
-  return new AppError('wecom_api_error', `${api}: ${permanent ?? errmsg} (${errcode})`, 502, false, details);
+  return new AppError('wecom_api_error', `${api}: ${permanent ?? errmsg} (${errcode})`, { details });
 }
 
 /** Network failures, timeouts, 5xx and unreadable bodies are transient. */
 export function weComTransportError(api: string, reason: string, details?: Record<string, unknown>): AppError {
-  return new AppError('wecom_unreachable', `${api}: ${reason}`, 503, true, { api, ...details });
+  return new AppError('wecom_unreachable', `${api}: ${reason}`, { details: { api, ...details } });
 }

@@ -1,27 +1,56 @@
 /**
- * Every failure we raise on purpose carries a machine code, an HTTP status and whether the
- * caller may retry (docs/architecture.md, conventions; the codes: docs/errors.md). One handler
- * (src/http/errors.ts) maps them to HTTP; BullMQ processors rethrow retryable ones and wrap the rest in UnrecoverableError.
+ * Every failure we raise on purpose carries a machine code from the registry (error-codes.ts,
+ * listed in docs/errors.md), which gives its HTTP status and whether the caller may retry. One
+ * handler (src/http/errors.ts) maps them to HTTP; BullMQ processors rethrow retryable ones and
+ * wrap the rest in UnrecoverableError.
  */
-export class AppError extends Error {
+import { ERROR_CODES, type CodeWithStatus, type ErrorCode, type ErrorStatus, type StatusOf } from './error-codes.ts';
+
+export type { ErrorCode, ErrorStatus } from './error-codes.ts';
+
+export interface AppErrorOptions<C extends ErrorCode> {
+  /** Logged and, for `issues`, sent with the error body; never shown to chat users. */
+  details?: unknown;
+  /** Only a status the registry declares for the code (its `alsoStatus`); the registry's by default. */
+  status?: StatusOf<C>;
+}
+
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly status: ErrorStatus;
+  readonly retryable: boolean;
+  readonly details?: unknown;
+
+  constructor(code: C, message: string, opts?: AppErrorOptions<C>);
+  /** @deprecated status and retryable come from the registry: pass `{ details }` instead. */
+  constructor(code: C, message: string, status: ErrorStatus, retryable?: boolean, details?: unknown);
   constructor(
-    readonly code: string,
+    readonly code: C,
     message: string,
-    readonly status = 400,
-    readonly retryable = false,
-    readonly details?: unknown,
+    opts: AppErrorOptions<C> | ErrorStatus = {},
+    legacyRetryable?: boolean,
+    legacyDetails?: unknown,
   ) {
     super(message);
     this.name = 'AppError';
+    const spec = ERROR_CODES[code];
+    if (typeof opts === 'number') {
+      this.status = opts;
+      this.retryable = legacyRetryable ?? false;
+      this.details = legacyDetails;
+    } else {
+      this.status = (opts.status as ErrorStatus | undefined) ?? spec.status;
+      this.retryable = spec.retryable;
+      this.details = opts.details;
+    }
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) => new AppError(code, message, 400, false, details);
-export const unauthorized = (code: string, message: string) => new AppError(code, message, 401, false);
-export const forbidden = (code: string, message: string) => new AppError(code, message, 403, false);
-export const notFound = (code: string, message: string) => new AppError(code, message, 404, false);
-export const payloadTooLarge = (code: string, message: string) => new AppError(code, message, 413, false);
-/** An outside service failed in a way that may pass on a later try. */
-export const upstream = (code: string, message: string, retryable = true, details?: unknown) => new AppError(code, message, 502, retryable, details);
+// Shorthands that also say the status at the call site; each accepts only the codes registered with it.
+export const badRequest = (code: CodeWithStatus<400>, message: string, details?: unknown) => new AppError(code, message, { details });
+export const unauthorized = (code: CodeWithStatus<401>, message: string) => new AppError(code, message);
+export const forbidden = (code: CodeWithStatus<403>, message: string) => new AppError(code, message);
+export const notFound = (code: CodeWithStatus<404>, message: string) => new AppError(code, message);
+export const conflict = (code: CodeWithStatus<409>, message: string, details?: unknown) => new AppError(code, message, { details });
+export const payloadTooLarge = (code: CodeWithStatus<413>, message: string) => new AppError(code, message);
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

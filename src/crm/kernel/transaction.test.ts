@@ -205,11 +205,11 @@ describe('withTransaction', () => {
           await conn.query('SET SESSION innodb_lock_wait_timeout = 1');
           await conn.query('UPDATE tx_probe SET v = 2 WHERE id = 1'); // waits for the holder, gives up (1205)
         },
-        { retryDeadlocks: 2, lockConflict: { code: 'probe_lock_conflict', message: 'busy' } },
+        { retryDeadlocks: 2, lockConflict: { code: 'order_lock_conflict', message: 'busy' } },
       ).catch((e: unknown) => e);
       expect(tried).toEqual([1, 2]);
       expect(err).toBeInstanceOf(AppError);
-      expect(err).toMatchObject({ code: 'probe_lock_conflict', message: 'busy', status: 503, retryable: true });
+      expect(err).toMatchObject({ code: 'order_lock_conflict', message: 'busy', status: 503, retryable: true });
       await holder.rollback();
     } finally {
       holder.release();

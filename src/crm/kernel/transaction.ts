@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { CodeWithStatus } from './error-codes.ts';
 import { AppError } from './errors.ts';
 
 /** InnoDB gave up on the transaction (ER_LOCK_DEADLOCK 1213, ER_LOCK_WAIT_TIMEOUT 1205): it may pass if run again. */
@@ -16,8 +17,8 @@ export interface TransactionOptions {
    * Default 1: a lock conflict is thrown as it is.
    */
   retryDeadlocks?: number;
-  /** Code and message of that 503 (default `transaction_lock_conflict`). */
-  lockConflict?: { code: string; message: string };
+  /** Code (a registered 503) and message of that error (default `transaction_lock_conflict`). */
+  lockConflict?: { code: CodeWithStatus<503>; message: string };
 }
 
 /** What `work` may ask of the transaction it runs in. */
@@ -43,8 +44,8 @@ export async function withTransaction<T>(db: Pool | PoolConnection, work: (conn:
     } catch (e) {
       if (!isLockConflict(e) || attempts === 1) throw e;
       if (attempt >= attempts) {
-        const { code, message } = opts.lockConflict ?? { code: 'transaction_lock_conflict', message: '数据正被其他操作占用，多次重试仍有锁冲突，请稍后重试。' };
-        throw new AppError(code, message, 503, true);
+        const { code, message } = opts.lockConflict ?? { code: 'transaction_lock_conflict' as const, message: '数据正被其他操作占用，多次重试仍有锁冲突，请稍后重试。' };
+        throw new AppError(code, message);
       }
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
     }

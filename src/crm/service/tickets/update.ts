@@ -7,7 +7,7 @@ import { ticketInScope } from './find.ts';
 import { STATUS_LABEL, TRANSITIONS, type TicketStatus } from './sla.ts';
 import { ticketInclude, toTicketView, type CrmAccess, type TicketView } from './types.ts';
 
-const conflict = (code: string, message: string) => new AppError(code, message, 409);
+const conflict = (code: AppError['code'], message: string) => new AppError(code, message, 409);
 
 async function record(access: CrmAccess, action: string, ticket: TicketView, detail: Record<string, unknown>) {
   await audit(access.services, { actor: access.actor, action, targetType: 'ticket', targetId: String(ticket.id), channel: access.channel, requestId: access.requestId, detail: { ticketNo: ticket.ticketNo, ...detail } });

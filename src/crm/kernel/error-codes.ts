@@ -1,0 +1,233 @@
+/**
+ * Every error code the application raises on purpose, declared once as data: its HTTP status,
+ * whether the caller (or a BullMQ processor) may retry, and what it means. `AppError` and the
+ * helpers in errors.ts only accept a code from here, so a new code is a new line in this table,
+ * and `docs/errors.md` lists exactly these codes (test/docs-errors.test.ts checks it).
+ *
+ * `retryable` means "the same request may pass later without being changed" (a busy upstream,
+ * a lock held by another process); everything else is permanent and is not retried by jobs.
+ */
+
+/** The statuses our errors use (a subset of Hono's ContentfulStatusCode). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 500 | 502 | 503 | 504;
+
+/** Where a code comes from, for grouping the documentation. */
+export type ErrorArea =
+  | 'request'
+  | 'access'
+  | 'kernel'
+  | 'channel'
+  | 'wecom'
+  | 'miniprogram'
+  | 'llm'
+  | 'customers'
+  | 'sales'
+  | 'loyalty'
+  | 'engagement'
+  | 'service'
+  | 'insights'
+  | 'automation'
+  | 'demo';
+
+export interface ErrorSpec {
+  area: ErrorArea;
+  status: ErrorStatus;
+  retryable: boolean;
+  /** One line for the documentation: when it happens, what the caller can do. */
+  description: string;
+  /** A second status the same code is raised with, and where (kept so behaviour does not change). */
+  alsoStatus?: { status: ErrorStatus; when: string };
+}
+
+export const ERROR_CODES = {
+  // ── request: any HTTP endpoint ──────────────────────────────────────────────────────────
+  invalid_json: { area: 'request', status: 400, retryable: false, description: 'The request body is not valid JSON.' },
+  invalid_request: { area: 'request', status: 400, retryable: false, description: 'A path parameter, query value or console message breaks its schema, or Hono refused the request; `issues` says where when known.' },
+  validation_failed: { area: 'request', status: 422, retryable: false, description: 'The JSON body is well-formed but breaks the route’s schema; `issues` says where.' },
+  payload_too_large: { area: 'request', status: 413, retryable: false, description: 'The admin API request body is over 1 MB.' },
+  unsupported_media_type: { area: 'request', status: 415, retryable: false, description: 'Admin API: a JSON body sent without `content-type: application/json`.' },
+  body_too_large: { area: 'request', status: 413, retryable: false, description: 'A channel callback body is over the channel’s size limit.' },
+  not_found: { area: 'request', status: 404, retryable: false, description: 'No route for this method and path, or a malformed export download token.' },
+  method_not_allowed: { area: 'request', status: 404, retryable: false, description: '`/console/messages` called with a method other than POST.' },
+  unauthorized: { area: 'request', status: 401, retryable: false, description: 'Admin API: the bearer token is missing, malformed, unknown or revoked, or its staff member is deactivated.' },
+  internal_error: { area: 'request', status: 500, retryable: false, description: 'An unexpected failure; the body carries only the request id, the log has the rest.' },
+  response_invalid: { area: 'request', status: 500, retryable: false, description: 'Admin API: a handler’s answer does not match its declared schema (our bug, logged).' },
+  invalid_token_name: { area: 'request', status: 400, retryable: false, description: '`npm run crm:token`: the token name must be 1–64 characters.' },
+  staff_not_found: { area: 'request', status: 404, retryable: false, description: '`npm run crm:token`: no staff member with that WeCom userid.' },
+  staff_inactive: { area: 'request', status: 409, retryable: false, description: '`npm run crm:token`: the staff member is deactivated.' },
+
+  // ── access: who may do what ─────────────────────────────────────────────────────────────
+  permission_denied: { area: 'access', status: 403, retryable: false, description: 'The caller’s role lacks the permission the operation needs.' },
+  store_out_of_scope: { area: 'access', status: 403, retryable: false, description: 'The store (or the member’s store) is outside the caller’s stores.' },
+  no_store: { area: 'access', status: 403, retryable: false, description: 'A store role without any store tried to create a segment.' },
+  not_your_member: { area: 'access', status: 403, retryable: false, description: 'A member acted for another member (erasure request, service ticket).' },
+  intent_not_for_audience: { area: 'access', status: 403, retryable: false, description: 'A chat intent for staff asked by a member, or the other way round.' },
+
+  // ── kernel: transactions ──────────────────────────────────────────────────────────────
+  transaction_lock_conflict: { area: 'kernel', status: 503, retryable: true, description: 'A database transaction lost to concurrent writers on every attempt (deadlock or lock wait); try again later.' },
+
+  // ── channel: inbound callbacks (WeCom, mini-program, console) ───────────────────────────
+  channel_not_configured: {
+    area: 'channel',
+    status: 503,
+    retryable: false,
+    description: 'The channel’s callback is called but the server has no configuration for it.',
+    alsoStatus: { status: 500, when: 'a channel adapter or API client is created without its settings (at start-up)' },
+  },
+  unsigned: { area: 'channel', status: 401, retryable: false, description: 'The callback has no signature (`signature` / `msg_signature`).' },
+  missing_params: { area: 'channel', status: 400, retryable: false, description: 'The callback lacks `timestamp`, `nonce` or `echostr`.' },
+  bad_signature: { area: 'channel', status: 401, retryable: false, description: 'The callback signature does not match our token.' },
+  bad_timestamp: { area: 'channel', status: 400, retryable: false, description: 'The callback timestamp is not unix seconds.' },
+  stale_timestamp: { area: 'channel', status: 401, retryable: false, description: 'The callback timestamp is too far from the server clock (replay protection).' },
+  bad_ciphertext_encoding: { area: 'channel', status: 400, retryable: false, description: 'The encrypted callback body is not valid base64.' },
+  bad_ciphertext: { area: 'channel', status: 400, retryable: false, description: 'The ciphertext is not whole AES blocks, or decrypts to too few bytes.' },
+  bad_padding: { area: 'channel', status: 400, retryable: false, description: 'The decrypted callback has invalid PKCS#7 padding (wrong EncodingAESKey?).' },
+  bad_length: { area: 'channel', status: 400, retryable: false, description: 'The decrypted message length field exceeds the payload.' },
+  bad_text_encoding: { area: 'channel', status: 400, retryable: false, description: 'The decrypted message is not UTF-8.' },
+  wrong_receive_id: { area: 'channel', status: 403, retryable: false, description: 'The encrypted message is addressed to another corp or app.' },
+  bad_aes_key: { area: 'channel', status: 500, retryable: false, description: 'The configured EncodingAESKey is not 43 base64 characters (fails at start-up).' },
+  bad_random: { area: 'channel', status: 500, retryable: false, description: 'Encrypting a reply with a random prefix that is not 16 bytes (our bug).' },
+  malformed_xml: { area: 'channel', status: 400, retryable: false, description: 'The callback XML is malformed, has DOCTYPE/ENTITY declarations or no single `<xml>` root.' },
+  malformed_json: { area: 'channel', status: 400, retryable: false, description: 'The mini-program JSON callback body is not a JSON object.' },
+  empty_body: { area: 'channel', status: 400, retryable: false, description: 'The mini-program callback body is empty.' },
+  aes_not_configured: { area: 'channel', status: 400, retryable: false, description: 'An encrypted mini-program callback arrived but `MP_AES_KEY` is not set.' },
+  encryption_required: { area: 'channel', status: 401, retryable: false, description: 'The mini-program is in safe mode and the callback is not encrypted.' },
+  no_encrypt: { area: 'channel', status: 400, retryable: false, description: 'The WeCom callback body has no `Encrypt` element.' },
+  bad_message: { area: 'channel', status: 400, retryable: false, description: 'A callback message without `FromUserName`.' },
+  duplicate_message: { area: 'channel', status: 409, retryable: false, description: 'Console: this message id was already answered.' },
+
+  // ── wecom: the WeCom server API (qyapi) ─────────────────────────────────────────────────
+  wecom_token_invalid: { area: 'wecom', status: 502, retryable: true, description: 'WeCom rejected the access token (40001/40014/42001); it is dropped and fetched again on the retry.' },
+  wecom_token_refresh_timeout: { area: 'wecom', status: 503, retryable: true, description: 'Timed out waiting for another process to refresh the WeCom access token.' },
+  wecom_ip_not_trusted: { area: 'wecom', status: 502, retryable: false, description: 'WeCom 60020: the server’s IP is not in the app’s trusted IP list.' },
+  wecom_rate_limited: { area: 'wecom', status: 503, retryable: true, description: 'WeCom 45009: API call frequency limit.' },
+  wecom_busy: { area: 'wecom', status: 503, retryable: true, description: 'WeCom -1 (system busy) or 45033 (concurrency limit).' },
+  wecom_unreachable: { area: 'wecom', status: 503, retryable: true, description: 'WeCom did not answer: network error, timeout, HTTP 429/5xx or a body that is not JSON.' },
+  wecom_http_error: { area: 'wecom', status: 502, retryable: false, description: 'WeCom (or a proxy) answered another HTTP 4xx.' },
+  wecom_api_error: { area: 'wecom', status: 502, retryable: false, description: 'WeCom answered a permanent errcode (invalid secret, invalid parameter…).' },
+  wecom_invalid_user: { area: 'wecom', status: 502, retryable: false, description: 'message/send: the recipient is listed as invalid (not in the app’s visible range).' },
+  wecom_empty_media: { area: 'wecom', status: 400, retryable: false, description: 'media/upload called with an empty image.' },
+  wecom_empty_text: { area: 'wecom', status: 400, retryable: false, description: 'message/send called with empty text.' },
+  robot_unreachable: { area: 'wecom', status: 503, retryable: true, description: 'The WeCom group robot webhook did not answer: network error, timeout, HTTP 429/5xx or a body that is not JSON.' },
+  robot_http_error: { area: 'wecom', status: 502, retryable: false, description: 'The WeCom group robot webhook (or a proxy) answered another HTTP 4xx.' },
+  wecom_push_not_configured: { area: 'wecom', status: 500, retryable: false, description: 'A push was asked for but `WECOM_SECRET` / `WECOM_AGENT_ID` are not set.' },
+
+  // ── miniprogram: the WeChat mini-program server API ─────────────────────────────────────
+  mp_token_invalid: {
+    area: 'miniprogram',
+    status: 502,
+    retryable: true,
+    description: 'WeChat rejected the access token (40001/40014/42001); it is dropped and fetched again on the retry.',
+    alsoStatus: { status: 503, when: 'a chat reply pushed by customer-service message failed on it' },
+  },
+  mp_token_refresh_timeout: { area: 'miniprogram', status: 503, retryable: true, description: 'Timed out waiting for another process to refresh the mini-program access token.' },
+  mp_rate_limited: { area: 'miniprogram', status: 503, retryable: true, description: 'WeChat 45009/45011: call quota or frequency limit.' },
+  mp_busy: { area: 'miniprogram', status: 503, retryable: true, description: 'WeChat -1: system busy.' },
+  mp_unreachable_api: { area: 'miniprogram', status: 503, retryable: true, description: 'WeChat did not answer: network error, timeout, HTTP 429/5xx or a body that is not JSON.' },
+  mp_http_error: { area: 'miniprogram', status: 502, retryable: false, description: 'WeChat (or a proxy) answered another HTTP 4xx.' },
+  mp_api_error: { area: 'miniprogram', status: 502, retryable: false, description: 'WeChat answered a permanent errcode (invalid appid/secret, user refused…).' },
+  mp_unreachable: { area: 'miniprogram', status: 409, retryable: false, description: 'The member cannot get a customer-service message now (outside the 48-hour window or over its 5 messages).' },
+  mp_empty_text: { area: 'miniprogram', status: 502, retryable: false, description: 'A customer-service message with empty text.' },
+  mp_push_not_configured: { area: 'miniprogram', status: 500, retryable: false, description: 'A push was asked for but `MP_APP_SECRET` is not set.' },
+
+  // ── llm ─────────────────────────────────────────────────────────────────────────────────
+  llm_timeout: { area: 'llm', status: 504, retryable: true, description: 'The LLM did not answer within its time budget (the router falls back to rules).' },
+
+  // ── customers: members, profile, merge, erasure, export, import ──────────────────────────
+  member_not_found: { area: 'customers', status: 404, retryable: false, description: 'No such member, or not in a store the caller can see.' },
+  member_gone: { area: 'customers', status: 409, retryable: false, description: 'The member was erased or merged meanwhile.' },
+  phone_taken: { area: 'customers', status: 409, retryable: false, description: 'The phone number belongs to another member (merge the duplicates instead).' },
+  invalid_profile: { area: 'customers', status: 400, retryable: false, description: 'A profile update breaks its schema.' },
+  invalid_phone: { area: 'customers', status: 400, retryable: false, description: 'Not a valid mainland mobile number.' },
+  same_member: { area: 'customers', status: 400, retryable: false, description: 'A member cannot be merged into itself.' },
+  phone_prefix_not_allowed: { area: 'customers', status: 400, retryable: false, description: 'A role that sees masked phones searched by part of a number.' },
+  invalid_fields: { area: 'customers', status: 400, retryable: false, description: 'A member export asked for a field that cannot be exported.' },
+  phone_view_not_allowed: { area: 'customers', status: 400, retryable: false, description: 'An export with full phone numbers by a role that cannot see them.' },
+  import_format: { area: 'customers', status: 400, retryable: false, description: 'Import: the file is neither .csv (UTF-8) nor .xlsx.' },
+  import_empty: { area: 'customers', status: 400, retryable: false, description: 'Import: the file has no header row.' },
+  import_column_missing: { area: 'customers', status: 400, retryable: false, description: 'Import: a column named in `--map` is not in the header.' },
+  import_no_phone_column: { area: 'customers', status: 400, retryable: false, description: 'Import: no phone column was found; name it with `--map phone=<header>`.' },
+  invalid_map: { area: 'customers', status: 400, retryable: false, description: 'Import: a `--map` entry is not `field=header` or names an unknown field.' },
+  csv_unterminated_quote: { area: 'customers', status: 400, retryable: false, description: 'Import: the CSV has an unclosed quote.' },
+  import_busy: { area: 'customers', status: 409, retryable: true, description: 'Import: another import held the member-number lock for over 60 seconds.' },
+  member_no_sequence: { area: 'customers', status: 409, retryable: false, description: 'Import: the largest member number is not M+8 digits, or the numbers are used up.' },
+  unknown_staff: { area: 'customers', status: 404, retryable: false, description: 'Import: no active staff member with the userid given by `--as`.' },
+  unknown_store: { area: 'customers', status: 404, retryable: false, description: 'Import: no store with that code or name.' },
+
+  // ── sales ───────────────────────────────────────────────────────────────────────────────
+  order_lock_conflict: { area: 'sales', status: 503, retryable: true, description: 'Writing an order hit lock conflicts on every attempt; try again later.' },
+
+  // ── loyalty: levels, points, KOC ────────────────────────────────────────────────────────
+  invalid_source: { area: 'loyalty', status: 400, retryable: false, description: 'Membership source must be purchase, gift or system.' },
+  unknown_level: { area: 'loyalty', status: 400, retryable: false, description: 'No membership level with that number.' },
+  invalid_level: { area: 'loyalty', status: 400, retryable: false, description: 'A level definition breaks its schema.' },
+  level_name_taken: { area: 'loyalty', status: 400, retryable: false, description: 'Another level already has that name.' },
+  reason_required: { area: 'loyalty', status: 400, retryable: false, description: 'A manual level change or points adjustment needs a reason.' },
+  invalid_points: { area: 'loyalty', status: 400, retryable: false, description: 'A points change must be a non-zero integer, at most 1,000,000 when adjusted by hand.' },
+  idempotency_key_reused: { area: 'loyalty', status: 400, retryable: false, description: 'The idempotency key was already used for another points change.' },
+  insufficient_points: { area: 'loyalty', status: 409, retryable: false, description: 'The member has fewer points than the deduction.' },
+  already_koc: { area: 'loyalty', status: 409, retryable: false, description: 'The member is already a KOC.' },
+  unknown_referral_code: { area: 'loyalty', status: 404, retryable: false, description: 'No KOC with that referral code.' },
+  invalid_amount: { area: 'loyalty', status: 400, retryable: false, description: 'A commission must be an amount such as 12.50.' },
+
+  // ── engagement: tags and tag rules ──────────────────────────────────────────────────────
+  invalid_tag: { area: 'engagement', status: 400, retryable: false, description: 'A tag name must be 1–32 characters.' },
+  invalid_category: { area: 'engagement', status: 400, retryable: false, description: 'Unknown tag category.' },
+  tag_exists: { area: 'engagement', status: 409, retryable: false, description: 'A tag with that name exists.' },
+  tag_not_found: { area: 'engagement', status: 404, retryable: false, description: 'No such tag.' },
+  same_tag: { area: 'engagement', status: 400, retryable: false, description: 'A tag cannot be merged into itself.' },
+  invalid_member_ids: { area: 'engagement', status: 400, retryable: false, description: 'A batch tag operation needs 1–10,000 member ids.' },
+  invalid_tag_rule: { area: 'engagement', status: 400, retryable: false, description: 'A tag rule breaks its schema.' },
+
+  // ── service: interactions and tickets ───────────────────────────────────────────────────
+  interaction_not_found: { area: 'service', status: 404, retryable: false, description: 'No such interaction.' },
+  invalid_interaction: { area: 'service', status: 400, retryable: false, description: 'An interaction breaks its schema.' },
+  ticket_not_found: { area: 'service', status: 404, retryable: false, description: 'No such ticket, or not in a store the caller can see.' },
+  invalid_ticket: { area: 'service', status: 400, retryable: false, description: 'A ticket breaks its schema.' },
+  invalid_assignee: { area: 'service', status: 400, retryable: false, description: 'The assignee does not exist or is deactivated.' },
+  invalid_satisfaction: { area: 'service', status: 400, retryable: false, description: 'Satisfaction must be an integer from 1 to 5.' },
+  invalid_transition: { area: 'service', status: 409, retryable: false, description: 'The ticket cannot move from its status to that one (pending → in progress → resolved → closed).' },
+  ticket_closed: { area: 'service', status: 409, retryable: false, description: 'The ticket is closed and cannot be reassigned.' },
+  ticket_changed: { area: 'service', status: 409, retryable: false, description: 'Someone else updated the ticket meanwhile; look again and retry.' },
+  ticket_not_resolved: { area: 'service', status: 409, retryable: false, description: 'A ticket can be rated only once resolved.' },
+  ticket_not_open: { area: 'service', status: 409, retryable: false, description: 'A resolved or closed ticket cannot be escalated.' },
+  max_escalation: { area: 'service', status: 403, retryable: false, description: 'The ticket is already at the highest escalation level.' },
+
+  // ── insights: segments and their exports ────────────────────────────────────────────────
+  invalid_segment: { area: 'insights', status: 400, retryable: false, description: 'A segment condition tree is invalid (the message says where).' },
+  invalid_segment_name: { area: 'insights', status: 400, retryable: false, description: 'A segment name must be 1–64 characters.' },
+  segment_exists: { area: 'insights', status: 409, retryable: false, description: 'A segment with that name exists.' },
+  segment_not_found: { area: 'insights', status: 404, retryable: false, description: 'No such segment, or not visible to the caller.' },
+  segment_not_owner: { area: 'insights', status: 403, retryable: false, description: 'Only the segment’s creator or HQ can change it.' },
+  segment_static: { area: 'insights', status: 400, retryable: false, description: 'A static segment is a frozen list: its conditions cannot change and it is not recomputed.' },
+  export_expired: { area: 'insights', status: 410, retryable: false, description: 'The export download link has expired or its file was purged; export again.' },
+
+  // ── automation: journeys and recalls ────────────────────────────────────────────────────
+  invalid_journey: { area: 'automation', status: 400, retryable: false, description: 'A journey definition is invalid (the message says where).' },
+  journey_not_found: { area: 'automation', status: 404, retryable: false, description: 'No such journey (or version).' },
+  journey_active: { area: 'automation', status: 409, retryable: false, description: 'A running journey cannot be deleted; pause it first.' },
+  empty_audience: { area: 'automation', status: 400, retryable: false, description: 'The recall list is empty.' },
+  recall_not_found: { area: 'automation', status: 400, retryable: false, description: 'No such recall.' },
+
+  // ── demo: the demo-data generator ───────────────────────────────────────────────────────
+  seed_locked: { area: 'demo', status: 409, retryable: true, description: 'Another process is loading demo data into this database.' },
+  seed_not_empty: { area: 'demo', status: 409, retryable: false, description: 'The database already has data; `--reset` deletes it first.' },
+  seed_bad_options: { area: 'demo', status: 400, retryable: false, description: 'The demo generator options are invalid.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** A registered error code: `AppError` accepts nothing else. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+type Registry = typeof ERROR_CODES;
+
+/** The statuses code `C` may be raised with: its own, and its `alsoStatus` if it has one. */
+export type StatusOf<C extends ErrorCode> = Registry[C]['status'] | (Registry[C] extends { alsoStatus: { status: infer S } } ? S : never);
+
+/** The codes whose registered status is `S` (what `badRequest`, `notFound` … accept). */
+export type CodeWithStatus<S extends ErrorStatus> = { [C in ErrorCode]: Registry[C]['status'] extends S ? C : never }[ErrorCode];
+
+/** The registry entry of a code. */
+export const errorSpec = (code: ErrorCode): ErrorSpec => ERROR_CODES[code];
+
+/** Whether a string is a registered code (for codes read back from data, e.g. a job's result). */
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code);
