@@ -7,6 +7,7 @@ import { createWeComChannel } from './channels/wecom/index.ts';
 import { createMiniProgramChannel } from './channels/miniprogram/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
 import { createApp } from './http/app.ts';
+import type { AppEnv } from './http/env.ts';
 import { getIntent, intents } from './intents/catalogue.ts';
 import { createRouter } from './intents/router/index.ts';
 import { startOutboundWorker } from './jobs/outbound-worker.ts';
@@ -19,7 +20,7 @@ import { startSegmentRefresh } from './jobs/segment-refresh.ts';
 import type { Services } from './services.ts';
 
 export interface Runtime {
-  app: Hono;
+  app: Hono<AppEnv>;
   handle: HandleMessage;
   adapters: Partial<Record<Channel, ChannelAdapter>>;
   /** Answers pushed after their request was acked; awaited before shutdown. */

@@ -1,8 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isAppError, payloadTooLarge } from '../crm/kernel/index.ts';
-import { errorBody } from '../http/errors.ts';
+import { payloadTooLarge } from '../crm/kernel/index.ts';
+import { handleHttpError } from '../http/errors.ts';
 import type { Services } from '../services.ts';
 import { bearerAuth } from './auth.ts';
 import { mountRoutes, validationHook } from './mount.ts';
@@ -27,18 +26,8 @@ export function apiRoutes(services: Services): OpenAPIHono<ApiEnv> {
   if (admin && admin.length < 24) services.logger.warn('ADMIN_TOKEN is shorter than 24 characters: use a long random value (e.g. openssl rand -hex 32)');
   const routes = apiRouteList();
 
-  api.onError((err, c) => {
-    const requestId = c.var.requestId ?? '-';
-    if (isAppError(err)) {
-      const level = err.status >= 500 ? 'error' : err.status === 401 ? 'info' : 'warn';
-      services.logger[level]({ requestId, code: err.code, status: err.status, path: c.req.path }, err.message);
-      const body = errorBody(err.code, err.message, requestId);
-      const issues = (err.details as { issues?: unknown } | undefined)?.issues;
-      return c.json(issues ? { error: { ...body.error, issues } } : body, err.status as ContentfulStatusCode);
-    }
-    services.logger.error({ requestId, err, path: c.req.path }, 'unhandled error');
-    return c.json(errorBody('internal_error', 'internal error', requestId), 500);
-  });
+  // The edge's one handler (also when the API is used on its own, as in tests).
+  api.onError(handleHttpError(services.logger));
 
   api.use('/crm/*', bearerAuth(services));
   api.use(

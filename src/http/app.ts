@@ -9,7 +9,8 @@ import type { Services } from '../services.ts';
 import { exportRoutes } from '../api/segment-export-route.ts';
 import { accessLog } from './access-log.ts';
 import { channelHandler, limitBody, type ChannelRouteDeps } from './channel-route.ts';
-import { errorBody, handleHttpError } from './errors.ts';
+import type { AppEnv } from './env.ts';
+import { handleHttpError, handleNotFound } from './errors.ts';
 import { healthRoutes } from './health.ts';
 
 export interface AppDeps extends ChannelRouteDeps {
@@ -26,13 +27,13 @@ const CHANNEL_PATHS: { channel: Channel; path: string; methods: ('GET' | 'POST')
 ];
 
 /** The HTTP edge: channels, health, the console page; every response carries x-request-id. */
-export function createApp(deps: AppDeps): Hono {
+export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { services } = deps;
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: 'x-request-id' }));
   app.use(accessLog(services.logger));
   app.onError(handleHttpError(services.logger));
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`, String(c.get('requestId' as never))), 404));
+  app.notFound(handleNotFound);
 
   app.route('/', healthRoutes(services));
   app.route('/api', apiRoutes(services));
@@ -43,7 +44,7 @@ export function createApp(deps: AppDeps): Hono {
     const adapter = deps.adapters[channel];
     if (!adapter) {
       app.on(methods, path, () => {
-        throw new AppError('channel_not_configured', `the ${channel} channel is not configured on this server (${configHint})`, 503, false);
+        throw new AppError('channel_not_configured', `the ${channel} channel is not configured on this server (${configHint})`);
       });
       continue;
     }

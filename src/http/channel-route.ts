@@ -5,6 +5,7 @@ import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.
 import type { ChannelAdapter, RawResponse } from '../channels/types.ts';
 import { payloadTooLarge } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
+import type { AppEnv } from './env.ts';
 
 export interface ChannelRouteDeps {
   services: Services;
@@ -47,8 +48,8 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
     });
   };
 
-  return async (c: Context) => {
-    const requestId = c.get('requestId' as never) as string;
+  return async (c: Context<AppEnv>) => {
+    const requestId = c.get('requestId');
     const parsed = adapter.parse(
       {
         method: c.req.method === 'POST' ? 'POST' : 'GET',

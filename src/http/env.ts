@@ -1,0 +1,8 @@
+import type { RequestIdVariables } from 'hono/request-id';
+
+/**
+ * The context variables of every request on the HTTP edge, so `c.get('requestId')` is typed
+ * without casts: `requestId` is set by Hono's request-id middleware (app.ts) before anything else
+ * runs. Sub-apps that add variables (the admin API's `actor`) extend this.
+ */
+export type AppEnv = { Variables: RequestIdVariables };
