@@ -79,7 +79,7 @@ async function withSeedLock<T>(sql: SqlPool, fn: () => Promise<T>): Promise<T> {
   const conn = await sql.getConnection();
   try {
     const [rows] = await conn.query<mysql.RowDataPacket[]>("SELECT GET_LOCK(CONCAT('wecom_crm_seed:', DATABASE()), 30) AS got");
-    if (rows[0]?.got !== 1) throw new AppError('seed_locked', 'another process is loading demo data into this database', 409, true);
+    if (rows[0]?.got !== 1) throw new AppError('seed_locked', 'another process is loading demo data into this database');
     try {
       return await fn();
     } finally {
@@ -104,7 +104,7 @@ export async function seedDemo(sql: SqlPool, opts: SeedOptions = {}): Promise<Se
     else {
       const used = await demoTablesInUse(sql);
       if (used.length) {
-        throw new AppError('seed_not_empty', `the database already has data in ${used.join(', ')}; reset it with --reset (this deletes it)`, 409);
+        throw new AppError('seed_not_empty', `the database already has data in ${used.join(', ')}; reset it with --reset (this deletes it)`);
       }
     }
     const started = Date.now();

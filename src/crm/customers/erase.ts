@@ -33,7 +33,7 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
   try {
     await conn.beginTransaction();
     const [[locked]] = await conn.query<RowDataPacket[]>('SELECT status FROM members WHERE id = ? FOR UPDATE', [memberId]);
-    if (!locked || locked.status === 'deleted') throw new AppError('member_gone', '这位会员已被注销。', 409);
+    if (!locked || locked.status === 'deleted') throw new AppError('member_gone', '这位会员已被注销。');
     // Complete the member's own open request when there is one; otherwise record staff's.
     const [[open]] = await conn.query<RowDataPacket[]>("SELECT id FROM deletion_requests WHERE member_id = ? AND status = 'requested' ORDER BY id LIMIT 1 FOR UPDATE", [memberId]);
     if (open) requestRow = Number(open.id);

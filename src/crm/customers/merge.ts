@@ -68,7 +68,7 @@ export async function mergeMembers(access: StaffAccess, input: { survivorId: num
     const [rows] = await conn.query<RowDataPacket[]>('SELECT id, points, growth_value, level, openid, external_user_id, status FROM members WHERE id IN (?) ORDER BY id FOR UPDATE', [[S, M]]);
     const s = rows.find((r) => Number(r.id) === S);
     const m = rows.find((r) => Number(r.id) === M);
-    if (!s || !m || s.status === 'deleted' || m.status === 'deleted') throw new AppError('member_gone', '其中一位会员已被注销或合并。', 409);
+    if (!s || !m || s.status === 'deleted' || m.status === 'deleted') throw new AppError('member_gone', '其中一位会员已被注销或合并。');
 
     let moved!: Moved;
     await resyncMembers(conn, now, [S, M], async () => {

@@ -44,8 +44,8 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
   if (patch.birthday !== undefined) data.birthday = patch.birthday === null ? null : new Date(`${patch.birthday}T00:00:00Z`);
   if (patch.homeStoreId !== undefined) {
     const stores = storeScope(actor);
-    if (patch.homeStoreId !== null && stores !== null && !stores.includes(patch.homeStoreId)) throw new AppError('store_out_of_scope', '不能把会员转到你不管理的门店。', 403);
-    if (patch.homeStoreId === null && stores !== null) throw new AppError('store_out_of_scope', '门店角色不能解除会员的门店绑定。', 403);
+    if (patch.homeStoreId !== null && stores !== null && !stores.includes(patch.homeStoreId)) throw new AppError('store_out_of_scope', '不能把会员转到你不管理的门店。');
+    if (patch.homeStoreId === null && stores !== null) throw new AppError('store_out_of_scope', '门店角色不能解除会员的门店绑定。');
     data.homeStoreId = patch.homeStoreId;
   }
   const now = services.now();
@@ -56,7 +56,7 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
       .filter((d) => d.old !== d.new);
     if (!diffs.length) return diffs;
     if (data.phone && (await tx.member.findFirst({ where: { phone: data.phone as string, id: { not: memberId } }, select: { id: true } }))) {
-      throw new AppError('phone_taken', '这个手机号已属于另一位会员（可用合并处理重复会员）。', 409);
+      throw new AppError('phone_taken', '这个手机号已属于另一位会员（可用合并处理重复会员）。');
     }
     await tx.member.update({ where: { id: memberId }, data: Object.fromEntries(diffs.map((d) => [d.field, data[d.field]])) });
     await tx.memberProfileChange.createMany({

@@ -140,7 +140,7 @@ export interface CompiledJourney {
 }
 
 export function invalidJourney(path: string, message: string): AppError {
-  return new AppError('invalid_journey', `旅程定义有误（${path}）：${message}`, 400, false, { path, message });
+  return new AppError('invalid_journey', `旅程定义有误（${path}）：${message}`, { details: { path, message } });
 }
 
 /** Validates and compiles a definition; throws 400 invalid_journey naming the bad path. */

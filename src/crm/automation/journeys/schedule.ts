@@ -37,7 +37,7 @@ export async function enrollMembers(deps: JourneyDeps, journeyId: number, member
   const { services } = deps;
   const [js] = await services.sql.query<RowDataPacket[]>('SELECT status, current_version FROM journeys WHERE id = ?', [journeyId]);
   const j = js[0];
-  if (!j) throw new AppError('journey_not_found', `旅程 ${journeyId} 不存在。`, 404, false);
+  if (!j) throw new AppError('journey_not_found', `旅程 ${journeyId} 不存在。`);
   if (j.status !== 'active' && !opts.force) return { enrolled: 0, duplicates: 0, enrollmentIds: [] };
   const cj = await loadVersion(services, journeyId, j.current_version);
   const now = services.now();

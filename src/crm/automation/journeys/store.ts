@@ -122,7 +122,7 @@ export async function setJourneyStatus(services: Services, id: number, status: J
 
 export async function deleteJourney(services: Services, id: number): Promise<void> {
   const j = await getJourney(services, id);
-  if (j.status === 'active') throw new AppError('journey_active', '运行中的旅程不能删除，请先暂停。', 409, false);
+  if (j.status === 'active') throw new AppError('journey_active', '运行中的旅程不能删除，请先暂停。');
   await services.sql.query('DELETE FROM journey_versions WHERE journey_id = ?', [id]);
   await services.sql.query('DELETE FROM journeys WHERE id = ?', [id]);
 }

@@ -108,7 +108,7 @@ export async function importMembers(access: StaffAccess, file: string, opts: Imp
     levels.set(l.name.toLowerCase(), l.level);
   }
   if (opts.defaultStoreId !== undefined && scope !== null && !scope.includes(opts.defaultStoreId)) {
-    throw new AppError('store_out_of_scope', '--store 不是你管理的门店。', 403);
+    throw new AppError('store_out_of_scope', '--store 不是你管理的门店。');
   }
   const ctx: RowContext = { storesByKey, levels, now: services.now() };
   const schema = rowSchema(ctx);
@@ -144,7 +144,7 @@ export async function importMembers(access: StaffAccess, file: string, opts: Imp
         // reads see the previous batch's commit): member numbers continue the sequence without
         // two importers taking the same ones, and batches do not deadlock on the phone index gaps.
         const [[lock]] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(CONCAT(?, DATABASE()), 60) AS ok', [IMPORT_LOCK]);
-        if (lock?.ok !== 1) throw new AppError('import_busy', '另一个导入占用了会员号分配锁超过 60 秒。', 409, true);
+        if (lock?.ok !== 1) throw new AppError('import_busy', '另一个导入占用了会员号分配锁超过 60 秒。');
         locked = true;
         const counts = await withTransaction(conn, (c, tx) => {
           if (opts.dryRun) tx.rollbackOnly();
@@ -269,13 +269,13 @@ async function writeBatch(
 
   if (creates.length) {
     const last = (top[0]?.member_no as string | null) ?? 'M00000000';
-    if (!MEMBER_NO.test(last)) throw new AppError('member_no_sequence', `最大的会员号「${last}」不是 M+8 位数字，无法续号。`, 409);
+    if (!MEMBER_NO.test(last)) throw new AppError('member_no_sequence', `最大的会员号「${last}」不是 M+8 位数字，无法续号。`);
     let next = Number(last.slice(1));
     const values = creates.map((c) => {
       const d = c.data;
       return [`M${String(++next).padStart(8, '0')}`, d.name!, d.phone, d.gender ?? 'unknown', day(d.birthday), d.level ?? 1, d.points ?? 0, d.registeredAt ?? now, d.source ?? 'import', d.storeId ?? null, now, now];
     });
-    if (next > 99_999_999) throw new AppError('member_no_sequence', '会员号已用尽（M99999999）。', 409);
+    if (next > 99_999_999) throw new AppError('member_no_sequence', '会员号已用尽（M99999999）。');
     await conn.query('INSERT INTO members (member_no, name, phone, gender, birthday, level, points, registered_at, source_channel, home_store_id, created_at, updated_at) VALUES ?', [values]);
     const [ids] = await conn.query<RowDataPacket[]>('SELECT id, phone, points FROM members WHERE phone IN (?)', [creates.map((c) => c.data.phone)]);
     const ledger = ids.filter((m) => m.points > 0).map((m) => [m.id, m.points, m.points, 'adjust', '导入初始积分', basename(o.file).slice(0, 64), actor.wecomUserId, now]);

@@ -6,7 +6,7 @@ import type { StaffAccess } from '../../kernel/index.ts';
 /** The StaffAccess of a command-line run as one active staff member (channel "console"). */
 export async function consoleAccess(services: Services, wecomUserId: string): Promise<StaffAccess> {
   const s = await services.db.staff.findUnique({ where: { wecomUserId }, include: { stores: { select: { storeId: true } } } });
-  if (!s || !s.active) throw new AppError('unknown_staff', `没有在职的员工「${wecomUserId}」（用 --as 指定员工 userid）。`, 404);
+  if (!s || !s.active) throw new AppError('unknown_staff', `没有在职的员工「${wecomUserId}」（用 --as 指定员工 userid）。`);
   return {
     services,
     actor: { kind: 'staff', staffId: s.id, wecomUserId: s.wecomUserId, name: s.name, role: s.role, storeIds: s.stores.map((x) => x.storeId) },
@@ -18,6 +18,6 @@ export async function consoleAccess(services: Services, wecomUserId: string): Pr
 /** A store by code or name (case-insensitive code). */
 export async function storeIdOf(services: Services, key: string): Promise<number> {
   const s = (await services.db.store.findUnique({ where: { code: key }, select: { id: true } })) ?? (await services.db.store.findFirst({ where: { OR: [{ code: key.toUpperCase() }, { name: key }] }, select: { id: true } }));
-  if (!s) throw new AppError('unknown_store', `没有门店「${key}」（填门店编码或名称）。`, 404);
+  if (!s) throw new AppError('unknown_store', `没有门店「${key}」（填门店编码或名称）。`);
   return s.id;
 }

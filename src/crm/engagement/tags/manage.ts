@@ -28,7 +28,7 @@ export async function createTag(access: StaffAccess, input: { name: string; cate
   if (!name || name.length > 32) throw badRequest('invalid_tag', '标签名须为 1–32 个字符。');
   if (!TAG_CATEGORIES.includes(input.category)) throw badRequest('invalid_category', `分类须为 ${TAG_CATEGORIES.join(' / ')}。`);
   const { db } = access.services;
-  if (await db.tag.findUnique({ where: { name } })) throw new AppError('tag_exists', `标签「${name}」已存在。`, 409);
+  if (await db.tag.findUnique({ where: { name } })) throw new AppError('tag_exists', `标签「${name}」已存在。`);
   const tag = await db.tag.create({ data: { name, category: input.category, description: input.description ?? null, createdAt: access.services.now() } });
   invalidateTagDictionary(access.services);
   await audit(access.services, { actor: access.actor, action: 'tag.create', targetType: 'tag', targetId: String(tag.id), channel: access.channel, requestId: access.requestId, detail: { name, category: input.category } });
@@ -66,7 +66,7 @@ export async function updateTag(access: StaffAccess, id: number, patch: { name?:
     tag = (await db.tag.update({ where: { id }, data, select: tagSelect })) as TagRow;
   } catch (e) {
     // Names are unique case-insensitively (the column's collation), so "vip" collides with "VIP".
-    if (isUniqueViolation(e)) throw new AppError('tag_exists', `标签「${name}」已存在。`, 409);
+    if (isUniqueViolation(e)) throw new AppError('tag_exists', `标签「${name}」已存在。`);
     throw e;
   }
   invalidateTagDictionary(access.services);

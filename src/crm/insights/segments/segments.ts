@@ -127,7 +127,7 @@ export async function createSegment(access: StaffAccess, input: CreateSegmentInp
       return seg;
     });
   } catch (e) {
-    if ((e as { code?: string }).code === 'P2002') throw new AppError('segment_exists', `已经有名为「${name}」的人群包了，换个名字吧。`, 409);
+    if ((e as { code?: string }).code === 'P2002') throw new AppError('segment_exists', `已经有名为「${name}」的人群包了，换个名字吧。`);
     throw e;
   }
   const segment = toInfo(row);

@@ -83,7 +83,7 @@ export const LIMITS = { maxDepth: 12, maxNodes: 200, maxIn: 1000, maxDays: 3650 
 
 /** 400 naming the bad node: the chat and the API show `path` so the user can find it. */
 export function invalidSegment(path: string, message: string): AppError {
-  return new AppError('invalid_segment', `人群包条件有误（${path}）：${message}`, 400, false, { path, message });
+  return new AppError('invalid_segment', `人群包条件有误（${path}）：${message}`, { details: { path, message } });
 }
 
 const DECIMAL = /^-?\d{1,10}(\.\d{1,2})?$/;

@@ -65,7 +65,7 @@ export async function enrolKoc(access: StaffAccess, memberId: number, level = 1)
   requirePermission(access.actor, 'membership.manage');
   const m = await memberInScope(access.services, access.actor, memberId);
   const { db } = access.services;
-  if (await db.kocProfile.findUnique({ where: { memberId } })) throw new AppError('already_koc', `${m.name} 已经是 KOC。`, 409);
+  if (await db.kocProfile.findUnique({ where: { memberId } })) throw new AppError('already_koc', `${m.name} 已经是 KOC。`);
   const code = referralCode(m.memberNo);
   await db.kocProfile.create({ data: { memberId, level, referralCode: code, joinedAt: access.services.now() } });
   await audit(access.services, { actor: access.actor, action: 'koc.enrol', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId, detail: { level } });
@@ -83,8 +83,8 @@ export async function recordReferral(
   requirePermission(access.actor, 'membership.manage');
   const { db } = access.services;
   const koc = await db.kocProfile.findUnique({ where: { referralCode: input.referralCode.trim().toUpperCase() } });
-  if (!koc) throw new AppError('unknown_referral_code', `没有推荐码 ${input.referralCode}。`, 404);
-  if (input.commission !== undefined && !/^\d{1,10}(\.\d{1,2})?$/.test(input.commission)) throw new AppError('invalid_amount', '佣金须为金额，如 12.50。', 400);
+  if (!koc) throw new AppError('unknown_referral_code', `没有推荐码 ${input.referralCode}。`);
+  if (input.commission !== undefined && !/^\d{1,10}(\.\d{1,2})?$/.test(input.commission)) throw new AppError('invalid_amount', '佣金须为金额，如 12.50。');
   const now = access.services.now();
   const r = await db.kocReferral.create({
     data: { kocMemberId: koc.memberId, referredMemberId: input.referredMemberId ?? null, orderId: input.orderId ?? null, redeemedAt: input.orderId ? now : null, commission: input.commission ?? '0', createdAt: now },

@@ -101,7 +101,7 @@ export async function appendLedger(tx: LedgerTx, services: Services, actor: Acto
   }
   const balance = Number(row.points);
   const next = balance + input.delta;
-  if (next < 0) throw new AppError('insufficient_points', `积分不足：当前 ${balance}，需扣 ${-input.delta}。`, 409);
+  if (next < 0) throw new AppError('insufficient_points', `积分不足：当前 ${balance}，需扣 ${-input.delta}。`);
   const now = services.now();
   await db.run('UPDATE members SET points = ?, updated_at = ? WHERE id = ?', [next, now, input.memberId]);
   await db.run(

@@ -1,4 +1,4 @@
-import { AppError, badRequest, forbidden } from '../../kernel/index.ts';
+import { badRequest, conflict, forbidden } from '../../kernel/index.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
 import { requirePermission } from '../../kernel/index.ts';
 import { audit } from '../../kernel/index.ts';
@@ -6,8 +6,6 @@ import { requireAssignable } from './create.ts';
 import { ticketInScope } from './find.ts';
 import { STATUS_LABEL, TRANSITIONS, type TicketStatus } from './sla.ts';
 import { ticketInclude, toTicketView, type CrmAccess, type TicketView } from './types.ts';
-
-const conflict = (code: AppError['code'], message: string) => new AppError(code, message, 409);
 
 async function record(access: CrmAccess, action: string, ticket: TicketView, detail: Record<string, unknown>) {
   await audit(access.services, { actor: access.actor, action, targetType: 'ticket', targetId: String(ticket.id), channel: access.channel, requestId: access.requestId, detail: { ticketNo: ticket.ticketNo, ...detail } });
