@@ -93,7 +93,7 @@ beforeAll(async () => {
   });
   const { services } = env;
 
-  const text = (fake: FakeTextProvider, name: string, to: string, gone: string): Subject => ({
+  const text = (fake: FakeTextProvider, name: 'sms' | 'email', to: string, gone: string): Subject => ({
     sender: createHttpTextSender(name, fake.url, TIMEOUT_MS),
     message: () => ({ key: key(), to, text: '会员日全场 9 折', subject: '会员日' }),
     unreachable: () => ({ key: key(), to: gone, text: '会员日全场 9 折' }),

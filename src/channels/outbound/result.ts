@@ -14,11 +14,9 @@ export function timedOut(e: AppError): boolean {
 }
 
 /**
- * A failed send: `in_doubt` after a timeout, else `failed`; the code names the platform's errcode
- * (`wecom_45009`) when there is one, else the client's error code (`wecom_unreachable`).
+ * A failed send: `in_doubt` after a timeout, else `failed`, with the client's registered error
+ * code (`wecom_rate_limited`, docs/errors.md); the platform's errcode is in the message.
  */
-export function failureOf(prefix: string, e: AppError): SendResult {
-  const errcode = errcodeOf(e);
-  const code = errcode === undefined ? e.code : `${prefix}_${errcode}`;
-  return { status: timedOut(e) ? 'in_doubt' : 'failed', code, message: e.message, retryable: e.retryable };
+export function failureOf(e: AppError): SendResult {
+  return { status: timedOut(e) ? 'in_doubt' : 'failed', code: e.code, message: e.message, retryable: e.retryable };
 }

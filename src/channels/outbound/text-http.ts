@@ -13,7 +13,14 @@
  */
 import type { OutboundSender } from '../../crm/automation/index.ts';
 
-export function createHttpTextSender(name: string, url: string, timeoutMs = 10_000): OutboundSender {
+/** Registered codes per gateway (docs/errors.md): transport or 408/429/5xx, and other 4xx. */
+const CODES = {
+  sms: { unreachable: 'sms_unreachable', refused: 'sms_http_error' },
+  email: { unreachable: 'email_unreachable', refused: 'email_http_error' },
+} as const;
+
+export function createHttpTextSender(name: keyof typeof CODES, url: string, timeoutMs = 10_000): OutboundSender {
+  const codes = CODES[name];
   return {
     name,
     idempotent: true,
@@ -28,15 +35,15 @@ export function createHttpTextSender(name: string, url: string, timeoutMs = 10_0
         });
       } catch (e) {
         const err = e as Error;
-        if (err.name === 'TimeoutError') return { status: 'in_doubt', code: `${name}_unreachable`, message: `${name} provider: no answer within ${timeoutMs} ms`, retryable: true };
-        return { status: 'failed', code: `${name}_unreachable`, message: err.message, retryable: true };
+        if (err.name === 'TimeoutError') return { status: 'in_doubt', code: codes.unreachable, message: `${name} provider: no answer within ${timeoutMs} ms`, retryable: true };
+        return { status: 'failed', code: codes.unreachable, message: err.message, retryable: true };
       }
       const body = (await res.json().catch(() => ({}))) as { id?: unknown; error?: unknown };
       if (res.ok) return { status: 'sent', providerId: body.id == null ? undefined : String(body.id) };
       const message = `${name} provider: HTTP ${res.status}${body.error ? ` ${String(body.error)}` : ''}`;
       if ([404, 410, 422].includes(res.status)) return { status: 'unreachable', reason: message };
       const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
-      return { status: 'failed', code: `${name}_http_${res.status}`, message, retryable };
+      return { status: 'failed', code: retryable ? codes.unreachable : codes.refused, message, retryable };
     },
   };
 }

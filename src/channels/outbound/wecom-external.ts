@@ -30,7 +30,7 @@ export function createWeComExternalSender(client: WeComApiClient): OutboundSende
         if (!isAppError(e)) throw e;
         const errcode = errcodeOf(e);
         if (errcode !== undefined && NOT_A_CONTACT.has(errcode)) return { status: 'unreachable', reason: `wecom: ${String((e.details as { errmsg?: unknown }).errmsg ?? errcode)}` };
-        return failureOf('wecom', e);
+        return failureOf(e);
       }
       const failList = Array.isArray(reply.fail_list) ? reply.fail_list.map(String) : [];
       if (failList.includes(msg.to)) return { status: 'unreachable', reason: 'wecom: not a contact of the sender (fail_list)' };

@@ -22,7 +22,7 @@ export interface RobotSenderOptions {
   timeoutMs?: number;
 }
 
-const robotTransportError = (api: string, reason: string, details?: Record<string, unknown>) => new AppError('robot_unreachable', `${api}: ${reason}`, 503, true, { api, ...details });
+const robotTransportError = (api: string, reason: string, details?: Record<string, unknown>) => new AppError('robot_unreachable', `${api}: ${reason}`, { details: { api, ...details } });
 
 export function createWeComRobotSender(opts: RobotSenderOptions): OutboundSender {
   const base = opts.base.replace(/\/+$/, '');
@@ -36,11 +36,12 @@ export function createWeComRobotSender(opts: RobotSenderOptions): OutboundSender
         reply = await callTencentApi(base, 'webhook/send', { key: opts.robotKey }, { msgtype: 'text', text: { content: msg.text } }, timeoutMs, { transport: robotTransportError, httpErrorCode: 'robot_http_error' });
       } catch (e) {
         if (!isAppError(e)) throw e;
-        return failureOf('robot', e);
+        return failureOf(e);
       }
       const errcode = Number(reply.errcode ?? 0);
       if (errcode === 0) return { status: 'sent' };
-      return { status: 'failed', code: `robot_${errcode}`, message: `webhook/send: ${String(reply.errmsg ?? '')} (${errcode})`, retryable: TRANSIENT.has(errcode) };
+      const e = new AppError(TRANSIENT.has(errcode) ? 'robot_rate_limited' : 'robot_api_error', `webhook/send: ${String(reply.errmsg ?? '')} (${errcode})`);
+      return { status: 'failed', code: e.code, message: e.message, retryable: e.retryable };
     },
   };
 }

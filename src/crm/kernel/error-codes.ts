@@ -19,6 +19,7 @@ export type ErrorArea =
   | 'channel'
   | 'wecom'
   | 'miniprogram'
+  | 'outbound'
   | 'llm'
   | 'customers'
   | 'sales'
@@ -108,8 +109,6 @@ export const ERROR_CODES = {
   wecom_invalid_user: { area: 'wecom', status: 502, retryable: false, description: 'message/send: the recipient is listed as invalid (not in the app’s visible range).' },
   wecom_empty_media: { area: 'wecom', status: 400, retryable: false, description: 'media/upload called with an empty image.' },
   wecom_empty_text: { area: 'wecom', status: 400, retryable: false, description: 'message/send called with empty text.' },
-  robot_unreachable: { area: 'wecom', status: 503, retryable: true, description: 'The WeCom group robot webhook did not answer: network error, timeout, HTTP 429/5xx or a body that is not JSON.' },
-  robot_http_error: { area: 'wecom', status: 502, retryable: false, description: 'The WeCom group robot webhook (or a proxy) answered another HTTP 4xx.' },
   wecom_push_not_configured: { area: 'wecom', status: 500, retryable: false, description: 'A push was asked for but `WECOM_SECRET` / `WECOM_AGENT_ID` are not set.' },
 
   // ── miniprogram: the WeChat mini-program server API ─────────────────────────────────────
@@ -129,6 +128,18 @@ export const ERROR_CODES = {
   mp_unreachable: { area: 'miniprogram', status: 409, retryable: false, description: 'The member cannot get a customer-service message now (outside the 48-hour window or over its 5 messages).' },
   mp_empty_text: { area: 'miniprogram', status: 502, retryable: false, description: 'A customer-service message with empty text.' },
   mp_push_not_configured: { area: 'miniprogram', status: 500, retryable: false, description: 'A push was asked for but `MP_APP_SECRET` is not set.' },
+
+  // ── outbound: the senders of journeys and alerts (a send result's code) ──────────────────
+  sms_unreachable: { area: 'outbound', status: 503, retryable: true, description: 'The SMS gateway did not answer (network error, timeout) or answered HTTP 408/429/5xx.' },
+  sms_http_error: { area: 'outbound', status: 502, retryable: false, description: 'The SMS gateway refused the message with another HTTP 4xx.' },
+  email_unreachable: { area: 'outbound', status: 503, retryable: true, description: 'The e-mail gateway did not answer (network error, timeout) or answered HTTP 408/429/5xx.' },
+  email_http_error: { area: 'outbound', status: 502, retryable: false, description: 'The e-mail gateway refused the message with another HTTP 4xx.' },
+  robot_unreachable: { area: 'outbound', status: 503, retryable: true, description: 'The WeCom group robot webhook did not answer: network error, timeout, HTTP 429/5xx or a body that is not JSON.' },
+  robot_http_error: { area: 'outbound', status: 502, retryable: false, description: 'The WeCom group robot webhook (or a proxy) answered another HTTP 4xx.' },
+  robot_rate_limited: { area: 'outbound', status: 503, retryable: true, description: 'The group robot is busy (-1) or over its 20 messages a minute (45009, 130101).' },
+  robot_api_error: { area: 'outbound', status: 502, retryable: false, description: 'The group robot refused the message (93000: invalid webhook key …).' },
+  mp_no_template: { area: 'outbound', status: 400, retryable: false, description: 'A mini-program subscribe message step without a template.' },
+  mp_invalid_data: { area: 'outbound', status: 400, retryable: false, description: 'The subscribe message data does not fit the template’s fields.' },
 
   // ── llm ─────────────────────────────────────────────────────────────────────────────────
   llm_timeout: { area: 'llm', status: 504, retryable: true, description: 'The LLM did not answer within its time budget (the router falls back to rules).' },

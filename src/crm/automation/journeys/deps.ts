@@ -6,6 +6,7 @@
  * outside world (fakes behind config URLs, never mocks of our own modules). Also here: the Redis
  * rate limiter and the retry policy.
  */
+import type { ErrorCode } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 
@@ -38,7 +39,7 @@ export interface OutboundMessage {
 export type SendResult =
   | { status: 'sent'; providerId?: string }
   | { status: 'unreachable'; reason: string }
-  | { status: 'failed' | 'in_doubt'; code: string; message: string; retryable: boolean };
+  | { status: 'failed' | 'in_doubt'; code: ErrorCode; message: string; retryable: boolean };
 
 /** One outbound channel adapter. */
 export interface OutboundSender {
