@@ -125,7 +125,7 @@ export async function segmentTreeFromText(
       return { tree: null, outcome: 'invalid' as const };
     });
   } catch (e) {
-    const timeout = (e as { code?: string }).code === 'llm_timeout' || (e as Error).name === 'AbortError';
+    const timeout = (isAppError(e) && e.code === 'llm_timeout') || (e as Error).name === 'AbortError';
     log(timeout ? 'timeout' : 'error', { error: (e as Error).message?.slice(0, 200), status: (e as { status?: number }).status });
     return { tree: null, outcome: timeout ? 'timeout' : 'error' };
   }

@@ -239,9 +239,3 @@ export type RetryableOf<C extends ErrorCode> = Registry[C]['retryable'];
 
 /** The codes whose registered status is `S` (what `badRequest`, `notFound` … accept). */
 export type CodeWithStatus<S extends ErrorStatus> = { [C in ErrorCode]: Registry[C]['status'] extends S ? C : never }[ErrorCode];
-
-/** The registry entry of a code. */
-export const errorSpec = (code: ErrorCode): ErrorSpec => ERROR_CODES[code];
-
-/** Whether a string is a registered code (for codes read back from data, e.g. a job's result). */
-export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code);

@@ -43,7 +43,7 @@ export {
   startOfChinaWeek,
 } from './china-calendar.ts';
 export { AppError, badRequest, conflict, forbidden, isAppError, notFound, payloadTooLarge, unauthorized, type AppErrorOptions, type ErrorCode, type ErrorStatus } from './errors.ts';
-export { ERROR_CODES, errorSpec, isErrorCode, type ErrorArea, type ErrorSpec } from './error-codes.ts';
+export { ERROR_CODES, type ErrorArea, type ErrorSpec } from './error-codes.ts';
 export { maskPhone, phoneFor } from './mask.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';

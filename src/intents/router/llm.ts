@@ -1,6 +1,7 @@
 import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
 import type { RouteResult } from '../../bot/types.ts';
+import { isAppError } from '../../crm/kernel/index.ts';
 import { meteredCaller, withBudget } from '../../llm/client.ts';
 import { knownNamesIn } from '../../llm/names.ts';
 import { Pseudonyms } from '../../llm/pseudonymize.ts';
@@ -99,7 +100,7 @@ export function createLlmRouter({ intents, rules, model, budgetMs }: LlmRouterOp
           return { intent: CLARIFY_INTENT, slots: { options: [intent.name] }, confidence: LOW_CONFIDENCE - 0.2 };
         });
       } catch (e) {
-        const timeout = (e as { code?: string }).code === 'llm_timeout' || (e as Error).name === 'AbortError';
+        const timeout = (isAppError(e) && e.code === 'llm_timeout') || (e as Error).name === 'AbortError';
         log(timeout ? 'timeout' : 'error', { error: (e as Error).message?.slice(0, 200), status: (e as { status?: number }).status });
         return ruled;
       }
