@@ -19,7 +19,7 @@ function invalid(target: string, error: z.ZodError): AppError {
   const issues = issuesOf(error);
   const first = issues[0];
   const message = `invalid ${where}${first ? `: ${first.path.join('.') || '(root)'} — ${first.message}` : ''}`;
-  return new AppError(where === 'body' ? 'validation_failed' : 'invalid_request', message, where === 'body' ? 422 : 400, false, { issues });
+  return new AppError(where === 'body' ? 'validation_failed' : 'invalid_request', message, { details: { issues } });
 }
 
 /** The validators' hook (OpenAPIHono's defaultHook): a failed check throws, for the API's one error handler. */
@@ -58,7 +58,7 @@ function jsonBodyGuard(schema: z.ZodType): MiddlewareHandler<ApiEnv> {
         throw badRequest('invalid_json', 'the request body is not valid JSON');
       }
       if (!JSON_REQUEST.test(c.req.header('content-type') ?? '')) {
-        throw new AppError('unsupported_media_type', 'send the JSON body with content-type: application/json', 415);
+        throw new AppError('unsupported_media_type', 'send the JSON body with content-type: application/json');
       }
     }
     await next();
@@ -131,13 +131,13 @@ export function mountRoutes(app: OpenAPIHono<ApiEnv>, routes: readonly AnyRoute[
     app.openapi({ ...route, hide: true, middleware }, async (c: Context<ApiEnv, string, ValidatedInput>) => {
       const result = await handler({ params: c.req.valid('param'), query: c.req.valid('query'), body: c.req.valid('json'), access: c.var.access, c });
       if (result instanceof Response) {
-        if (ok.schema) throw new AppError('response_invalid', `${route.operationId} returned a raw response but declares JSON`, 500);
+        if (ok.schema) throw new AppError('response_invalid', `${route.operationId} returned a raw response but declares JSON`);
         return result;
       }
-      if (!ok.schema) throw new AppError('response_invalid', `${route.operationId} declares a download but returned JSON`, 500);
+      if (!ok.schema) throw new AppError('response_invalid', `${route.operationId} declares a download but returned JSON`);
       const checked = ok.schema.safeParse(result);
       if (!checked.success) {
-        throw new AppError('response_invalid', `response of ${route.operationId} does not match its schema: ${JSON.stringify(issuesOf(checked.error).slice(0, 3))}`, 500);
+        throw new AppError('response_invalid', `response of ${route.operationId} does not match its schema: ${JSON.stringify(issuesOf(checked.error).slice(0, 3))}`);
       }
       return c.json(checked.data as object, ok.status);
     });

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { StaffActor } from '../crm/kernel/index.ts';
 import type { StaffAccess } from '../crm/kernel/index.ts';
 import { ROLE_PERMISSIONS, type Permission } from '../crm/kernel/index.ts';
+import type { AppEnv } from '../http/env.ts';
 import { errorSchema } from './schemas.ts';
 
 /**
@@ -11,7 +12,7 @@ import { errorSchema } from './schemas.ts';
  * under /api/crm, the authenticated staff actor and the access the CRM functions take (both set
  * by the bearer-token middleware, src/api/auth.ts).
  */
-export type ApiEnv = { Variables: { requestId: string; actor: StaffActor; access: StaffAccess } };
+export type ApiEnv = { Variables: AppEnv['Variables'] & { actor: StaffActor; access: StaffAccess } };
 
 /** Which roles hold a permission, for the reference (the same table the CRM enforces). */
 export function rolesWith(permission: Permission): string[] {

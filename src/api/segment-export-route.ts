@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
-import type { RequestIdVariables } from 'hono/request-id';
+import type { AppEnv } from '../http/env.ts';
 import { errorBody } from '../http/errors.ts';
 import type { Services } from '../services.ts';
 import { exportLinkKey, TOKEN_RE, type ExportLink } from '../crm/insights/index.ts';
@@ -14,8 +14,8 @@ import { exportLinkKey, TOKEN_RE, type ExportLink } from '../crm/insights/index.
  * Not an admin-API operation (no bearer token, outside /api, not in the OpenAPI document), so a
  * plain Hono route; the request id comes from the edge's request-id middleware.
  */
-export function exportRoutes(services: Services): Hono<{ Variables: RequestIdVariables }> {
-  const app = new Hono<{ Variables: RequestIdVariables }>();
+export function exportRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.get('/exports/:token', async (c) => {
     const requestId = c.var.requestId ?? '-';
     const token = c.req.param('token');

@@ -234,8 +234,5 @@ type Registry = typeof ERROR_CODES;
 /** The statuses code `C` may be raised with: its own, and its `alsoStatus` if it has one. */
 export type StatusOf<C extends ErrorCode> = Registry[C]['status'] | (Registry[C] extends { alsoStatus: { status: infer S } } ? S : never);
 
-/** The retryable flag registered for code `C`. */
-export type RetryableOf<C extends ErrorCode> = Registry[C]['retryable'];
-
 /** The codes whose registered status is `S` (what `badRequest`, `notFound` … accept). */
 export type CodeWithStatus<S extends ErrorStatus> = { [C in ErrorCode]: Registry[C]['status'] extends S ? C : never }[ErrorCode];

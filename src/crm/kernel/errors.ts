@@ -4,7 +4,7 @@
  * handler (src/http/errors.ts) maps them to HTTP; BullMQ processors rethrow retryable ones and
  * wrap the rest in UnrecoverableError.
  */
-import { ERROR_CODES, type CodeWithStatus, type ErrorCode, type ErrorStatus, type RetryableOf, type StatusOf } from './error-codes.ts';
+import { ERROR_CODES, type CodeWithStatus, type ErrorCode, type ErrorStatus, type StatusOf } from './error-codes.ts';
 
 export type { ErrorCode, ErrorStatus } from './error-codes.ts';
 
@@ -20,30 +20,13 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   readonly retryable: boolean;
   readonly details?: unknown;
 
-  constructor(code: C, message: string, opts?: AppErrorOptions<C>);
-  /**
-   * @deprecated the older positional form, still used by code on other branches: the status and
-   * retryable flag it repeats must be the registry's (the types say so); pass `{ details }` instead.
-   */
-  constructor(code: C, message: string, status: StatusOf<C>, retryable?: RetryableOf<C>, details?: unknown);
-  constructor(
-    readonly code: C,
-    message: string,
-    opts: AppErrorOptions<C> | ErrorStatus = {},
-    _retryable?: boolean,
-    legacyDetails?: unknown,
-  ) {
+  constructor(readonly code: C, message: string, opts: AppErrorOptions<C> = {}) {
     super(message);
     this.name = 'AppError';
     const spec = ERROR_CODES[code];
+    this.status = (opts.status as ErrorStatus | undefined) ?? spec.status;
     this.retryable = spec.retryable;
-    if (typeof opts === 'number') {
-      this.status = opts;
-      this.details = legacyDetails;
-    } else {
-      this.status = (opts.status as ErrorStatus | undefined) ?? spec.status;
-      this.details = opts.details;
-    }
+    this.details = opts.details;
   }
 }
 
