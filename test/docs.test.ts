@@ -34,13 +34,6 @@ const slug = (heading: string) =>
 
 const anchorsOf = (md: string) => new Set([...prose(md).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)].map((m) => slug(m[1]!)));
 
-/**
- * Pages another change of the same round is writing (the error-code list comes with the error
- * registry). A link to one may point nowhere until it lands; once the file exists it is checked
- * like any other. Remove an entry when its page is in the repository.
- */
-const WRITTEN_ELSEWHERE = new Set(['docs/errors.md']);
-
 /** docs/configuration.md and .env.example must name every variable the schema reads. */
 describe('configuration docs', () => {
   const keys = Object.keys(configSchema.shape).filter((k) => k !== 'NODE_ENV');
@@ -101,7 +94,7 @@ describe('README and docs/', () => {
         const abs = path === '' ? join(root, file) : resolve(dirname(join(root, file)), path);
         const rel = relative(root, abs);
         if (!existsSync(abs)) {
-          if (!WRITTEN_ELSEWHERE.has(rel)) broken.push(`${file}: ${target}`);
+          broken.push(`${file}: ${target}`);
           continue;
         }
         if (anchor && abs.endsWith('.md') && !anchorsOf(readFileSync(abs, 'utf8')).has(anchor)) broken.push(`${file}: ${target} (no such heading)`);
