@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config.ts';
@@ -92,7 +92,6 @@ describe('README and docs/', () => {
         checked++;
         const [path, anchor] = target.split('#') as [string, string | undefined];
         const abs = path === '' ? join(root, file) : resolve(dirname(join(root, file)), path);
-        const rel = relative(root, abs);
         if (!existsSync(abs)) {
           broken.push(`${file}: ${target}`);
           continue;
