@@ -30,8 +30,6 @@ export const ALLOWED: Record<'edgeImports' | 'bypasses' | 'cycles' | 'foreignWri
     "src/crm/loyalty/points/expiry.ts writes crm_settings (owner crm/kernel)",
     "src/crm/loyalty/points/ledger.ts writes members (owner crm/customers)",
     "src/crm/loyalty/self/account.ts writes members (owner crm/customers)",
-    "src/crm/sales/cohorts.ts writes members (owner crm/customers)",
-    "src/crm/sales/visits.ts writes members (owner crm/customers)",
     "src/crm/sales/window.ts writes model_runs (owner crm/insights)",
     "src/crm/service/tickets/update.ts writes audit_logs (owner crm/kernel)",
   ],
