@@ -4,7 +4,7 @@ import { AppError, forbidden } from '../kernel/index.ts';
 import type { StaffAccess } from '../kernel/index.ts';
 import { requirePermission } from '../kernel/index.ts';
 import { audit } from '../kernel/index.ts';
-import type { CrmAccess } from '../service/index.ts';
+import type { CrmAccess } from '../kernel/index.ts';
 import { memberInScope } from './in-scope.ts';
 
 /** What stays of an erased member: a placeholder name and a phone no real number can have. */

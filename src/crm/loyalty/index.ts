@@ -14,5 +14,4 @@ export { type MemberLevelStatus } from './membership/status.ts';
 export { expireDuePoints } from './points/expiry.ts';
 export { POINTS_CONFIRM_LIMIT, adjustPoints, pointsHistory } from './points/index.ts';
 export { appendLedger } from './points/ledger.ts';
-export { type SelfAccess } from './self/access.ts';
 export { myAccount, myCoupons, myOrders, optOutOfMarketing } from './self/account.ts';

@@ -10,4 +10,4 @@ export { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionChan
 export { ticketNoFor } from './tickets/create.ts';
 export { assignTicket, changeTicketStatus, createTicket, escalateOverdueTickets, escalateTicket, getTicket, listTickets, rateTicket } from './tickets/index.ts';
 export { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL, slaDue, type TicketPriority, type TicketStatus, type TicketType } from './tickets/sla.ts';
-export { type CrmAccess, type TicketView } from './tickets/types.ts';
+export { type TicketView } from './tickets/types.ts';

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { storeManagers } from '../../kernel/index.ts';
 import { appendLedger } from '../../loyalty/index.ts';
 import { compileWhere } from '../../insights/index.ts';
 import { withTransaction } from '../../kernel/index.ts';
@@ -408,11 +409,7 @@ async function staffTask(ctx: StepCtx, member: MemberRow, a: Extract<JourneyActi
   const { services } = ctx.deps;
   let to: string[] = [];
   if (a.to === 'store_manager') {
-    const [rows] = await services.sql.query<RowDataPacket[]>(
-      "SELECT s.wecom_user_id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id WHERE ss.store_id = ? AND s.role = 'store_manager' AND s.active = 1",
-      [member.homeStoreId ?? -1],
-    );
-    to = rows.map((r) => String(r.wecom_user_id));
+    to = member.homeStoreId === null ? [] : (await storeManagers(services, member.homeStoreId)).map((m) => m.wecomUserId);
   } else to = [a.to];
   if (to.length === 0) return { ok: false, error: 'no store manager to assign the task to' };
   const text = `【会员任务】${fill(a.text, member, ctx)}\n会员：${member.name}（${member.memberNo}）`;

@@ -1,7 +1,7 @@
 import { audit } from '../../kernel/index.ts';
 import type { MemberBrief } from '../../customers/index.ts';
 import { ordersOf, type MemberOrders } from '../../sales/index.ts';
-import type { SelfAccess } from './access.ts';
+import type { SelfAccess } from '../../kernel/index.ts';
 
 export interface MyAccount {
   memberNo: string;
