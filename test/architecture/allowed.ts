@@ -29,6 +29,5 @@ export const ALLOWED: Record<'edgeImports' | 'bypasses' | 'cycles' | 'foreignWri
     "src/crm/loyalty/membership/change.ts writes members (owner crm/customers)",
     "src/crm/loyalty/points/ledger.ts writes members (owner crm/customers)",
     "src/crm/loyalty/self/account.ts writes members (owner crm/customers)",
-    "src/crm/sales/window.ts writes model_runs (owner crm/insights)",
   ],
 };

@@ -9,4 +9,4 @@ export { COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from './cohorts.ts';
 export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
 export { resyncMembers, streamRows } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
-export { refreshMemberStats, type StatsRefresh } from './window.ts';
+export { refreshMemberStats, type StatsMarker, type StatsRefresh } from './window.ts';
