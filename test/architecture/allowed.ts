@@ -8,11 +8,9 @@ export const ALLOWED: Record<'edgeImports' | 'bypasses' | 'cycles' | 'foreignWri
   bypasses: [
   ],
   cycles: [
-    "crm/customers ↔ crm/engagement ↔ crm/insights ↔ crm/loyalty ↔ crm/sales",
+    "crm/customers ↔ crm/engagement ↔ crm/loyalty ↔ crm/sales",
   ],
   foreignWrites: [
-    "src/crm/automation/journeys/engine.ts writes member_coupons (owner crm/loyalty)",
-    "src/crm/automation/journeys/engine.ts writes member_tags (owner crm/engagement)",
     "src/crm/customers/erase.ts writes interactions (owner crm/service)",
     "src/crm/customers/erase.ts writes koc_profiles (owner crm/loyalty)",
     "src/crm/customers/erase.ts writes member_tags (owner crm/engagement)",
