@@ -50,3 +50,4 @@ export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permission
 export { getSetting, setSetting } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
+export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';

@@ -5,6 +5,7 @@
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { handOff } from './handoff.ts';
+export { eraseServiceText, moveServiceRecords } from './member-moves.ts';
 export { completeFollowUp, listInteractions, logInteraction, pendingFollowUps } from './interactions/index.ts';
 export { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionChannel, type InteractionType, type InteractionView } from './interactions/types.ts';
 export { ticketNoFor } from './tickets/create.ts';
