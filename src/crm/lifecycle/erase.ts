@@ -1,5 +1,5 @@
-import type { RowDataPacket } from 'mysql2/promise';
-import { AppError, forbidden } from '../kernel/index.ts';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { AppError, forbidden, withTransaction } from '../kernel/index.ts';
 import type { StaffAccess } from '../kernel/index.ts';
 import { requirePermission } from '../kernel/index.ts';
 import { audit } from '../kernel/index.ts';
@@ -29,18 +29,15 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
   const { memberId } = input;
   await memberInScope(services, actor, memberId);
   const now = services.now();
-  const conn = await services.sql.getConnection();
-  let requestRow = 0;
-  let kept = { orders: 0, totalSpend: '0.00' };
-  try {
-    await conn.beginTransaction();
+  const { requestRow, kept } = await withTransaction(services.sql, async (conn) => {
     const status = await lockMemberStatus(conn, memberId);
     if (status === null || status === 'deleted') throw new AppError('member_gone', '这位会员已被注销。');
     // Complete the member's own open request when there is one; otherwise record staff's.
+    let requestRow: number;
     const [[open]] = await conn.query<RowDataPacket[]>("SELECT id FROM deletion_requests WHERE member_id = ? AND status = 'requested' ORDER BY id LIMIT 1 FOR UPDATE", [memberId]);
     if (open) requestRow = Number(open.id);
     else {
-      const [req] = (await conn.query('INSERT INTO deletion_requests (member_id, status, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)', [memberId, 'requested', input.reason ?? null, actor.wecomUserId, now])) as unknown as [{ insertId: number }];
+      const [req] = await conn.query<ResultSetHeader>('INSERT INTO deletion_requests (member_id, status, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)', [memberId, 'requested', input.reason ?? null, actor.wecomUserId, now]);
       requestRow = req.insertId;
     }
     // The stored registration cohorts count members not deleted: leave them in this transaction.
@@ -49,15 +46,10 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
     await eraseServiceText(conn, memberId, ERASED_TEXT);
     await writeMemberTags(conn, { op: 'clearMember', memberId }, { partOf: 'member.erase' });
     await eraseLoyaltyRecords(conn, memberId);
-    kept = await orderTotals(conn, memberId);
+    const kept = await orderTotals(conn, memberId);
     await conn.query("UPDATE deletion_requests SET status = 'completed', completed_at = ?, detail = ? WHERE id = ?", [now, JSON.stringify({ kept }), requestRow]);
-    await conn.commit();
-  } catch (e) {
-    await conn.rollback();
-    throw e;
-  } finally {
-    conn.release();
-  }
+    return { requestRow, kept };
+  });
   await audit(services, { actor, action: 'member.erase', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId, detail: { deletionRequestId: requestRow, kept } });
   return { requestId: requestRow, kept };
 }

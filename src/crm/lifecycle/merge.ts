@@ -1,5 +1,5 @@
 import type { ResultSetHeader } from 'mysql2/promise';
-import { AppError, badRequest } from '../kernel/index.ts';
+import { AppError, badRequest, withTransaction } from '../kernel/index.ts';
 import type { StaffAccess } from '../kernel/index.ts';
 import { requirePermission } from '../kernel/index.ts';
 import { audit } from '../kernel/index.ts';
@@ -40,10 +40,7 @@ export async function mergeMembers(access: StaffAccess, input: { survivorId: num
   await memberInScope(services, actor, M);
   const now = services.now();
 
-  const conn = await services.sql.getConnection();
-  let result: MergeResult;
-  try {
-    await conn.beginTransaction();
+  const result = await withTransaction(services.sql, async (conn): Promise<MergeResult> => {
     const rows = await lockMembers(conn, [S, M]);
     const s = rows.find((r) => r.id === S);
     const m = rows.find((r) => r.id === M);
@@ -69,14 +66,8 @@ export async function mergeMembers(access: StaffAccess, input: { survivorId: num
     await mergeMemberRows(conn, s, m, now);
     const all = { ...moved, points };
     const [ins] = await conn.query<ResultSetHeader>('INSERT INTO member_merges (survivor_id, merged_id, moved, merged_by, created_at) VALUES (?, ?, ?, ?, ?)', [S, M, JSON.stringify(all), actor.wecomUserId, now]);
-    await conn.commit();
-    result = { mergeId: ins.insertId, survivorId: S, mergedId: M, moved: all };
-  } catch (e) {
-    await conn.rollback().catch(() => {});
-    throw e;
-  } finally {
-    conn.release();
-  }
+    return { mergeId: ins.insertId, survivorId: S, mergedId: M, moved: all };
+  });
 
   await audit(services, { actor, action: 'member.merge', targetType: 'member', targetId: String(S), channel: access.channel, requestId: access.requestId, detail: { mergedId: M, mergeId: result.mergeId, moved: result.moved, reason: input.reason ?? null } });
   await audit(services, { actor, action: 'member.merged_into', targetType: 'member', targetId: String(M), channel: access.channel, requestId: access.requestId, detail: { survivorId: S, mergeId: result.mergeId } });

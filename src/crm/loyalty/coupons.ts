@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { addDays } from '../kernel/index.ts';
 
 /** A coupon to give a member; `key` is the idempotency key its code is derived from. */
 export interface CouponIssue {
@@ -26,10 +27,9 @@ export function couponCode(key: string): string {
  * Journeys (and so recalls, which run as journeys) issue theirs here.
  */
 export async function issueCoupon(sql: Pool | PoolConnection, c: CouponIssue): Promise<boolean> {
-  const expires = new Date(c.issuedAt.getTime() + c.validDays * 86_400_000);
   const [res] = await sql.query<ResultSetHeader>(
     'INSERT IGNORE INTO member_coupons (member_id, code, title, amount, status, issued_at, expires_at, source, source_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [c.memberId, couponCode(c.key), c.title, c.amount.toFixed(2), 'issued', c.issuedAt, expires, c.source, c.sourceRef],
+    [c.memberId, couponCode(c.key), c.title, c.amount.toFixed(2), 'issued', c.issuedAt, addDays(c.issuedAt, c.validDays), c.source, c.sourceRef],
   );
   return res.affectedRows > 0;
 }
