@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { StaffActor } from '../bot/types.ts';
-import { AppError, notFound } from '../crm/kernel/index.ts';
+import { AppError, STAFF_STORES, activeStaffActor, notFound, toStaffActor } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -91,7 +91,7 @@ export async function authenticateToken(services: TokenServices & Pick<Services,
   }
   const row = await services.db.apiToken.findUnique({
     where: { tokenHash: presented },
-    include: { staff: { include: { stores: { select: { storeId: true } } } } },
+    include: { staff: { include: STAFF_STORES } },
   });
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
@@ -100,19 +100,12 @@ export async function authenticateToken(services: TokenServices & Pick<Services,
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await services.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  const s = row.staff;
-  return {
-    ok: true,
-    tokenId: row.id,
-    actor: { kind: 'staff', staffId: s.id, wecomUserId: s.wecomUserId, name: s.name, role: s.role, storeIds: s.stores.map((x) => x.storeId) },
-  };
+  return { ok: true, tokenId: row.id, actor: toStaffActor(row.staff) };
 }
 
 /** ADMIN_TOKEN acts as admin_01 when that admin exists (so audit rows name a person), else as a bare admin. */
 async function adminActor(services: TokenServices): Promise<StaffActor> {
-  const s = await services.db.staff.findUnique({ where: { wecomUserId: ADMIN_TOKEN_STAFF }, include: { stores: { select: { storeId: true } } } });
-  if (s && s.active && s.role === 'admin') {
-    return { kind: 'staff', staffId: s.id, wecomUserId: s.wecomUserId, name: s.name, role: s.role, storeIds: s.stores.map((x) => x.storeId) };
-  }
+  const s = await activeStaffActor(services, ADMIN_TOKEN_STAFF);
+  if (s && s.role === 'admin') return s;
   return { kind: 'staff', staffId: 0, wecomUserId: 'admin_token', name: 'ADMIN_TOKEN', role: 'admin', storeIds: [] };
 }

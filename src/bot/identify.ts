@@ -1,3 +1,4 @@
+import { activeStaffActor } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import type { Actor, InboundMessage } from './types.ts';
 
@@ -18,17 +19,5 @@ export async function identifyActor(services: Services, msg: InboundMessage): Pr
     });
     return member && { kind: 'member', memberId: member.id, name: member.name, phone: member.phone, homeStoreId: member.homeStoreId };
   }
-  const staff = await services.db.staff.findUnique({
-    where: { wecomUserId: msg.from },
-    include: { stores: { select: { storeId: true } } },
-  });
-  if (!staff || !staff.active) return null;
-  return {
-    kind: 'staff',
-    staffId: staff.id,
-    wecomUserId: staff.wecomUserId,
-    name: staff.name,
-    role: staff.role,
-    storeIds: staff.stores.map((s) => s.storeId),
-  };
+  return activeStaffActor(services, msg.from);
 }

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { applyBatchTag, planBatchTag } from '../crm/engagement/index.ts';
+import type { StaffAccess } from '../crm/kernel/index.ts';
+import { churnList } from '../crm/insights/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 
 const LIST_LABEL = { churn: '流失预警名单' } as const;
+
+/** The members of each list, whole (not the top 10 shown in chat): churn = the churn list of the actor's stores. */
+const LIST_MEMBERS: Record<keyof typeof LIST_LABEL, (access: StaffAccess) => Promise<number[]>> = {
+  churn: async (access) => (await churnList(access, { limit: 100_000, all: true })).entries.map((e) => e.memberId),
+};
+const listMembers = (access: StaffAccess, list: keyof typeof LIST_LABEL) => () => LIST_MEMBERS[list](access);
 
 /**
  * Put one dictionary tag on a whole member list ("给流失名单打标签 召回中"). A mass change:
@@ -37,14 +45,15 @@ export const tagBatch = defineIntent({
     priority: 8,
   },
   async confirm(ctx, { list, tag }) {
-    const plan = await planBatchTag(staffAccess(ctx), list, tag);
+    const access = staffAccess(ctx);
+    const plan = await planBatchTag(access, list, tag, listMembers(access, list));
     if (plan.kind !== 'ready') return null; // run() explains the unknown tag; nothing to hold
     if (plan.memberIds.length === 0) return null;
     return `将给${LIST_LABEL[list]}上的 ${plan.memberIds.length} 位会员打上标签「${plan.tag.name}」。`;
   },
   async run(ctx, { list, tag }) {
     const access = staffAccess(ctx);
-    const plan = await planBatchTag(access, list, tag);
+    const plan = await planBatchTag(access, list, tag, listMembers(access, list));
     if (plan.kind === 'unknown_tag') {
       return { text: `标签库里没有「${plan.name}」。${plan.suggestions.length ? `相近的标签：${plan.suggestions.join('、')}。` : ''}批量打标签只能用标签库里已有的标签。` };
     }

@@ -32,6 +32,10 @@ describe('architecture', () => {
     const probe = { path: 'src/crm/x/y.ts', isTest: false, text: "await tx.memberTag.createMany({});\nawait conn.query('UPDATE member_stats SET a = 1');\nimport { a } from '../../bot/types.ts';\nconst m = await import('../sales/rollup.ts');" };
     expect(tablesWritten(probe, t)).toEqual(['member_stats', 'member_tags']);
     expect(importsOf(probe)).toEqual(['src/bot/types.ts', 'src/crm/sales/rollup.ts']);
+    // An upsert's ON DUPLICATE KEY UPDATE names a column (here `members`), not a table.
+    const upsert = { path: 'src/crm/x/z.ts', isTest: false, text: "await sql.query('INSERT INTO store_cohorts (store_id, members) VALUES ? ON DUPLICATE KEY UPDATE members = VALUES(members)');\nawait sql.query(`UPDATE members SET points = 1`);" };
+    expect(tablesWritten(upsert, t)).toEqual(['members', 'store_cohorts']);
+    expect(tablesWritten({ ...upsert, text: upsert.text.split('\n')[0]! }, t)).toEqual(['store_cohorts']);
   });
   it('reports each kind of violation in a planted tree', () => {
     const file = (path: string, text: string) => ({ path, text, isTest: path.endsWith('.test.ts') });

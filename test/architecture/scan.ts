@@ -58,7 +58,8 @@ export function modelTables(): Map<string, string> {
 }
 
 const PRISMA_WRITE = /\.(\w+)\.(create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany)\(/g;
-const SQL_WRITE = /\b(?:INSERT\s+(?:IGNORE\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+(?:\w+\s+)?FROM|TRUNCATE\s+(?:TABLE\s+)?|INTO\s+TABLE)\s+`?(\w+)`?/g;
+/** `ON DUPLICATE KEY UPDATE col = …` names a column of the INSERT's own table, not a table: not a write of its own. */
+const SQL_WRITE = /\b(?:INSERT\s+(?:IGNORE\s+)?INTO|REPLACE\s+INTO|(?<!\bKEY\s+)UPDATE|DELETE\s+(?:\w+\s+)?FROM|TRUNCATE\s+(?:TABLE\s+)?|INTO\s+TABLE)\s+`?(\w+)`?/g;
 
 /** Tables a file writes, through Prisma delegates or SQL text (INSERT/REPLACE/UPDATE/DELETE/TRUNCATE/LOAD DATA). */
 export function tablesWritten(file: SourceFile, tables: Map<string, string>): string[] {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffAccess } from '../../src/crm/kernel/access.ts';
-import { importMembers } from '../../src/crm/customers/import/import.ts';
+import { importMembers } from '../../src/crm/lifecycle/import.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 

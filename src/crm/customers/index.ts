@@ -1,22 +1,25 @@
 /**
  * Customers: members and their identifiers, search and lists, the 360 summary, profile edits
- * and history, duplicates, merge, erasure, member import/export.
- * Owns: members, member_profile_changes, member_merges, deletion_requests.
+ * and history, duplicates, member import/export, marketing opt-out, and the member-row writes
+ * other contexts make inside their transactions (points balance, level; a merge's or an
+ * erasure's member rows, for the lifecycle context). Imports no other context but the kernel.
+ * Owns: members, member_profile_changes.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { auditMemberRead } from './audit-read.ts';
 export { findDuplicates } from './duplicates.ts';
-export { eraseMember } from './erase.ts';
 export { EXPORT_FIELDS, exportMembers, type ExportField } from './export.ts';
 export { IMPORT_FIELDS, parseMap, type ImportField } from './import/columns.ts';
 export { findMembers, searchMembers, type MemberBrief, type MemberSearch } from './find.ts';
 export { normalizeMemberNo, normalizePhone, normalizeText } from './identifiers.ts';
 export { writeCsv } from './import/csv.ts';
-export { importMembers, type ImportProgress } from './import/import.ts';
+export { runMemberImport, type ImportOptions, type ImportProgress, type ImportResult, type OpeningBalances } from './import/import.ts';
 export { consoleAccess, storeIdOf } from './import/staff.ts';
 export { memberInScope } from './in-scope.ts';
+export { ERASED_NAME, eraseMemberRow, erasedPhone, lockMemberStatus, lockMembers, mergeMemberRows, type LockedMember } from './member-rows.ts';
+export { setMemberLevelRow, setPointsBalance } from './member-writes.ts';
+export { optOutOfMarketing } from './opt-out.ts';
 export { MEMBER_SORTS, listMembers } from './list.ts';
-export { mergeMembers } from './merge.ts';
 export { memberRefSchema, withMemberRef, type MemberRef } from './ref.ts';
 export { resolveMember } from './resolve.ts';
 export { visibleMembers } from './scope.ts';

@@ -1,4 +1,4 @@
-import type { Channel, StaffActor } from './actor.ts';
+import type { Actor, Channel, MemberActor, StaffActor } from './actor.ts';
 import { forbidden } from './errors.ts';
 import type { Services } from '../../services.ts';
 import { can, type Permission } from './permissions.ts';
@@ -13,6 +13,29 @@ export interface StaffAccess {
   actor: StaffActor;
   /** The chat channel, or "api" for the admin REST API (src/api). */
   channel: Channel | 'api';
+  requestId: string;
+}
+
+/**
+ * Like StaffAccess, but a member may be the actor too (the member intent `handoff` opens a ticket
+ * for themself, a member asks for their deletion); every StaffAccess is a CrmAccess.
+ */
+export interface CrmAccess {
+  services: Services;
+  actor: Actor;
+  channel: Channel | 'api' | 'job';
+  requestId: string;
+}
+
+/**
+ * A member acting on their own record. There is deliberately no member reference anywhere in
+ * the inputs of functions taking one: every query is keyed by `actor.memberId`, so no wording of
+ * a message (and no LLM tool argument) can make a member read or change someone else.
+ */
+export interface SelfAccess {
+  services: Services;
+  actor: MemberActor;
+  channel: Channel;
   requestId: string;
 }
 

@@ -1,8 +1,16 @@
+import type { PoolConnection } from 'mysql2/promise';
 import type { Actor, Channel } from './actor.ts';
 import type { Services } from '../../services.ts';
 
+/** A scheduled job acting on its own (e.g. the SLA sweep): audited as actor type `system`. */
+export interface SystemActor {
+  kind: 'system';
+  /** Which job: `sla`, … */
+  id: string;
+}
+
 export interface AuditEntry {
-  actor: Actor;
+  actor: Actor | SystemActor;
   /** What was done, named like the intent or API operation: member.lookup, tag.add … */
   action: string;
   targetType: 'member' | 'member_search' | 'store' | 'tag' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting';
@@ -13,7 +21,10 @@ export interface AuditEntry {
 }
 
 /** The stable id an audit reader searches by: the WeCom userid for staff, the member id for members. */
-export function auditActor(actor: Actor): { actorType: 'staff' | 'member'; actorId: string } {
+export function auditActor(actor: Actor): { actorType: 'staff' | 'member'; actorId: string };
+export function auditActor(actor: Actor | SystemActor): { actorType: 'staff' | 'member' | 'system'; actorId: string };
+export function auditActor(actor: Actor | SystemActor): { actorType: 'staff' | 'member' | 'system'; actorId: string } {
+  if (actor.kind === 'system') return { actorType: 'system', actorId: actor.id };
   return actor.kind === 'staff' ? { actorType: 'staff', actorId: actor.wecomUserId } : { actorType: 'member', actorId: String(actor.memberId) };
 }
 
@@ -35,6 +46,20 @@ export async function audit(services: Services, entry: AuditEntry): Promise<void
       createdAt: services.now(),
     },
   });
+}
+
+/**
+ * Many audit rows inside the caller's mysql2 transaction (a bulk write such as a member import
+ * batch): they commit or roll back with the rows they describe. `createdAt` is the caller's now.
+ */
+export async function auditInTransaction(conn: PoolConnection, entries: AuditEntry[], createdAt: Date): Promise<void> {
+  if (!entries.length) return;
+  await conn.query('INSERT INTO audit_logs (actor_type, actor_id, action, target_type, target_id, channel, request_id, detail, created_at) VALUES ?', [
+    entries.map((e) => {
+      const { actorType, actorId } = auditActor(e.actor);
+      return [actorType, actorId, e.action, e.targetType, e.targetId.slice(0, 64), e.channel, e.requestId ?? null, e.detail === undefined ? null : JSON.stringify(e.detail), createdAt];
+    }),
+  ]);
 }
 
 /**

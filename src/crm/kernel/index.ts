@@ -1,13 +1,13 @@
 /**
- * The small kernel every context stands on: who is asking (staff access, permissions, store
- * scope), the audit log, phone masking, money, the China calendar, registered errors and
- * the SQL transaction helper.
+ * The small kernel every context stands on: who is asking (staff and member access, permissions,
+ * store scope, staff as actors and the managers of a store), the audit log, CRM settings, phone
+ * masking, money, the China calendar, registered errors and the SQL transaction helper.
  * Owns: audit_logs, stores, staff, staff_stores, crm_settings.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from './actor.ts';
-export { requirePermission, type StaffAccess } from './access.ts';
-export { audit, auditActor, auditStoresRead } from './audit.ts';
+export { requirePermission, type CrmAccess, type SelfAccess, type StaffAccess } from './access.ts';
+export { audit, auditActor, auditInTransaction, auditStoresRead, type AuditEntry, type SystemActor } from './audit.ts';
 export {
   addDays,
   CHINA_TIME_ZONE,
@@ -47,4 +47,7 @@ export { ERROR_CODES, type ErrorArea, type ErrorSpec } from './error-codes.ts';
 export { maskPhone, phoneFor } from './mask.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
+export { getSetting, setSetting } from './settings.ts';
+export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
+export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';

@@ -5,7 +5,9 @@
  * koc_referrals.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
+export { issueCoupon, type CouponIssue } from './coupons.ts';
 export { kocLeaderboard, kocStats } from './koc/index.ts';
+export { eraseLoyaltyRecords, moveLoyaltyRecords, recordOpeningBalances } from './member-moves.ts';
 export { referralCode } from './koc/referral-code.ts';
 export { type KocStats } from './koc/stats.ts';
 export { reviewMemberLevel } from './membership/change.ts';
@@ -14,5 +16,4 @@ export { type MemberLevelStatus } from './membership/status.ts';
 export { expireDuePoints } from './points/expiry.ts';
 export { POINTS_CONFIRM_LIMIT, adjustPoints, pointsHistory } from './points/index.ts';
 export { appendLedger } from './points/ledger.ts';
-export { type SelfAccess } from './self/access.ts';
-export { myAccount, myCoupons, myOrders, optOutOfMarketing } from './self/account.ts';
+export { myAccount, myCoupons, myOrders } from './self/account.ts';

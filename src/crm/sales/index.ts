@@ -6,7 +6,8 @@
  */
 export { leaveCohorts } from './cohort-leave.ts';
 export { COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from './cohorts.ts';
+export { moveOrders, orderTotals } from './member-moves.ts';
 export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
 export { resyncMembers, streamRows } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
-export { refreshMemberStats, type StatsRefresh } from './window.ts';
+export { refreshMemberStats, type StatsMarker, type StatsRefresh } from './window.ts';

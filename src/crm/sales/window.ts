@@ -5,7 +5,6 @@ const DAY_MS = 86_400_000;
 /** Past this gap since the last refresh the edge ranges are large: rebuild instead. */
 const FULL_AFTER_DAYS = 60;
 const CHUNK = 5000;
-const MARKER = 'member_stats';
 
 export interface StatsRefresh {
   mode: 'full' | 'incremental';
@@ -16,7 +15,19 @@ export interface StatsRefresh {
 }
 
 /**
- * Brings member_stats to `now` for the scoring run. The cumulative columns are already exact
+ * What one refresh leaves for the next: the time it brought member_stats to and the newest order
+ * and interaction ids at that moment. The caller keeps it (the scoring run records it in
+ * insights' model_runs) and hands the last one back; null = there was none.
+ */
+export interface StatsMarker {
+  asOf: Date;
+  maxOrderId: number;
+  maxInteractionId: number;
+}
+
+/**
+ * Brings member_stats to `now` for the scoring run, from `last`, the marker the previous refresh
+ * returned (the caller keeps it: insights records it in model_runs). The cumulative columns are already exact
  * (recordOrder / resyncMembers keep them so); only the windowed ones (*_90d, spend_prev_90d,
  * *_365d, complaints_60d) move with time, and a member's move only when one of their orders or
  * complaints crosses a window edge between the last refresh `a` and `now` — paid in
@@ -32,18 +43,14 @@ export interface StatsRefresh {
  * the last refresh (either way: re-scoring an earlier day moves back just as exactly). Bulk loads that insert orders directly
  * (seed, imports) must be followed by a full rebuild; order ingestion goes through recordOrder.
  */
-export async function refreshMemberStats(sql: Pool, now: Date, mode: 'auto' | 'full' = 'auto'): Promise<StatsRefresh> {
-  const [[marker]] = await sql.query<RowDataPacket[]>('SELECT as_of, params FROM model_runs WHERE kind = ? ORDER BY id DESC LIMIT 1', [MARKER]);
-  const from = (marker?.as_of as Date | undefined) ?? null;
-  const seen = (marker?.params ?? {}) as { maxOrderId?: number; maxInteractionId?: number };
+export async function refreshMemberStats(sql: Pool, now: Date, last: StatsMarker | null, mode: 'auto' | 'full' = 'auto'): Promise<StatsRefresh & { marker: StatsMarker }> {
+  const from = last?.asOf ?? null;
   // The newest ids now: the next refresh also picks up rows inserted after this one whatever their dates say.
   const [[ids]] = await sql.query<RowDataPacket[]>('SELECT (SELECT COALESCE(MAX(id), 0) FROM orders) AS o, (SELECT COALESCE(MAX(id), 0) FROM interactions) AS i');
   const [[state]] = await sql.query<RowDataPacket[]>('SELECT EXISTS(SELECT 1 FROM member_stats) AS has');
   const full = mode === 'full' || from === null || !Number(state!.has) || Math.abs(now.getTime() - from.getTime()) > FULL_AFTER_DAYS * DAY_MS;
-  const members = full ? await rebuildMemberStats(sql, now) : await moveWindows(sql, from!, now, seen.maxOrderId ?? 0, seen.maxInteractionId ?? 0);
-  const params = { mode: full ? 'full' : 'incremental', from, maxOrderId: Number(ids!.o), maxInteractionId: Number(ids!.i) };
-  await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, 0)', [MARKER, now, members, JSON.stringify(params)]);
-  return { mode: full ? 'full' : 'incremental', members, from };
+  const members = full ? await rebuildMemberStats(sql, now) : await moveWindows(sql, from!, now, last?.maxOrderId ?? 0, last?.maxInteractionId ?? 0);
+  return { mode: full ? 'full' : 'incremental', members, from, marker: { asOf: now, maxOrderId: Number(ids!.o), maxInteractionId: Number(ids!.i) } };
 }
 
 /**

@@ -1,7 +1,7 @@
-import { maskPhone } from '../kernel/index.ts';
+import { maskPhone, storeManagers } from '../kernel/index.ts';
 import { createTicket } from './tickets/index.ts';
 import type { TicketView } from './tickets/types.ts';
-import type { SelfAccess } from '../loyalty/index.ts';
+import type { SelfAccess } from '../kernel/index.ts';
 
 export interface Handoff {
   ticket: TicketView;
@@ -24,13 +24,9 @@ export async function handOff(access: SelfAccess, message: string, complaint: bo
     title: complaint ? '会员投诉（机器人转人工）' : '会员请求人工服务',
     description: text || undefined,
   });
-  const staff = await services.db.staff.findMany({
-    where: actor.homeStoreId
-      ? { active: true, role: 'store_manager', stores: { some: { storeId: actor.homeStoreId } } }
-      : { active: true, role: 'hq_operator' },
-    select: { wecomUserId: true },
-    orderBy: { id: 'asc' },
-  });
+  const staff = actor.homeStoreId
+    ? await storeManagers(services, actor.homeStoreId)
+    : await services.db.staff.findMany({ where: { active: true, role: 'hq_operator' }, select: { wecomUserId: true }, orderBy: { id: 'asc' } });
   const alert = [
     `【${complaint ? '会员投诉' : '会员转人工'}】工单 ${ticket.ticketNo}`,
     `会员 ${actor.name}（${ticket.memberNo}）${maskPhone(actor.phone)}`,

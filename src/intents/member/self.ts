@@ -1,5 +1,5 @@
 import type { MemberActor } from '../../bot/types.ts';
-import type { SelfAccess } from '../../crm/loyalty/index.ts';
+import type { SelfAccess } from '../../crm/kernel/index.ts';
 import { forbidden } from '../../crm/kernel/index.ts';
 import type { IntentContext } from '../types.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatDate } from '../../crm/kernel/index.ts';
-import { optOutOfMarketing } from '../../crm/loyalty/index.ts';
+import { optOutOfMarketing } from '../../crm/customers/index.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';
 

@@ -1,4 +1,5 @@
 import type { StaffActor } from '../../../src/bot/types.ts';
+import { STAFF_STORES, toStaffActor } from '../../../src/crm/kernel/index.ts';
 import type { StaffRole } from '../../../src/generated/prisma/enums.ts';
 import type { Services } from '../../../src/services.ts';
 
@@ -67,8 +68,8 @@ export async function createFixture(services: Services): Promise<Fixture> {
   const stores = { S1: s1.id, S2: s2.id };
 
   const staff = async (wecomUserId: string, name: string, role: StaffRole, storeIds: number[]): Promise<StaffActor> => {
-    const s = await db.staff.create({ data: { wecomUserId, name, role, stores: { create: storeIds.map((storeId) => ({ storeId })) } } });
-    return { kind: 'staff', staffId: s.id, wecomUserId, name, role, storeIds };
+    const s = await db.staff.create({ data: { wecomUserId, name, role, stores: { create: storeIds.map((storeId) => ({ storeId })) } }, include: STAFF_STORES });
+    return toStaffActor(s);
   };
 
   const tagIds = new Map<string, number>();

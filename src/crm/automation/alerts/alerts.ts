@@ -7,7 +7,7 @@
  * - sync failures reported by integrations (reportSyncFailure) → HQ (and the group robot).
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffActor } from '../../kernel/index.ts';
+import { storeManagers } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { churnList } from '../../insights/index.ts';
 import { escalateOverdueTickets } from '../../service/index.ts';
@@ -17,14 +17,6 @@ import { notifyRobot, notifyStaff } from './notify.ts';
 
 /** Alerts that may go to the group robot need the senders (the robot is an outbound adapter). */
 type AlertDeps = Pick<JourneyDeps, 'services' | 'senders'>;
-
-async function staffOfStore(services: Services, storeId: number): Promise<StaffActor[]> {
-  const [rows] = await services.sql.query<RowDataPacket[]>(
-    "SELECT s.id, s.wecom_user_id, s.name, s.role FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id WHERE ss.store_id = ? AND s.role = 'store_manager' AND s.active = 1",
-    [storeId],
-  );
-  return rows.map((r) => ({ kind: 'staff', staffId: r.id, wecomUserId: r.wecom_user_id, name: r.name, role: r.role, storeIds: [storeId] }));
-}
 
 async function hqStaff(services: Services): Promise<string[]> {
   const [rows] = await services.sql.query<RowDataPacket[]>("SELECT wecom_user_id FROM staff WHERE role IN ('admin', 'hq_operator') AND active = 1 ORDER BY id");
@@ -38,7 +30,7 @@ export async function churnDigest(services: Services): Promise<{ stores: number;
   let sentStores = 0;
   let total = 0;
   for (const st of stores) {
-    const managers = await staffOfStore(services, st.id);
+    const managers = await storeManagers(services, st.id);
     if (managers.length === 0) continue;
     const list = await churnList({ services, actor: managers[0]!, channel: 'wecom', requestId: `churn-digest-${day}` }, { all: true, limit: 100_000 });
     const seenKey = services.key('alerts', 'churn', 'seen', st.id);
@@ -68,7 +60,7 @@ export async function slaBreaches(services: Services): Promise<number> {
     const what = t.escalation_level >= 2 ? '超过解决时限' : '超过首次响应时限';
     const text = `【投诉超时】工单 ${t.ticket_no}「${t.title}」${what}，已升级（${t.escalation_level} 级），请尽快处理。`;
     const to = new Set<string>();
-    if (t.store_id) for (const m of await staffOfStore(services, t.store_id)) to.add(m.wecomUserId);
+    if (t.store_id) for (const m of await storeManagers(services, t.store_id)) to.add(m.wecomUserId);
     if (t.assignee) to.add(t.assignee);
     if (to.size === 0) for (const u of await hqStaff(services)) to.add(u);
     for (const u of to) if ((await notifyStaff(services, u, text, `sla-${t.id}-l${t.escalation_level}-${u}`)) !== 'duplicate') n++;

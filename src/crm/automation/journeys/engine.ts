@@ -15,9 +15,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { appendLedger } from '../../loyalty/index.ts';
+import { storeManagers } from '../../kernel/index.ts';
+import { appendLedger, issueCoupon, type CouponIssue } from '../../loyalty/index.ts';
 import { compileWhere } from '../../insights/index.ts';
 import { withTransaction } from '../../kernel/index.ts';
+import { tagIdByName, writeMemberTags, type MemberTagChange } from '../../engagement/index.ts';
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
 import type { JourneyDeps, OutboundSender, SendResult } from './deps.ts';
 import { WECOM_PER_RECIPIENT } from './rate-limit.ts';
@@ -239,11 +241,7 @@ async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney,
       return false;
     }
     if (step.type === 'action' && step.action.kind === 'coupon') {
-      const a = step.action;
-      await conn.query(
-        'INSERT IGNORE INTO member_coupons (member_id, code, title, amount, status, issued_at, expires_at, source, source_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [enr.memberId, couponCode(stepKey(enr, step.id)), a.title, a.amount.toFixed(2), 'issued', now, new Date(now.getTime() + a.validDays * 86_400_000), enr.recallId ? 'recall' : 'journey', enr.recallId ? `recall:${enr.recallId}` : `journey:${enr.journeyId}:e${enr.id}`],
-      );
+      await issueCoupon(conn, journeyCoupon(enr, step.id, step.action, now));
     }
     if (variant) await conn.query('UPDATE journey_enrollments SET variant = ? WHERE id = ?', [variant, enr.id]);
     if (completes) await conn.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id = ? AND state = 'active'", [now, now, enr.id]);
@@ -342,7 +340,7 @@ async function runAction(ctx: StepCtx, action: JourneyAction): Promise<StepOutco
   }
   switch (action.kind) {
     case 'coupon': {
-      await issueCoupon(ctx, member, action);
+      await issueCoupon(ctx.deps.services.sql, journeyCoupon(ctx.enr, ctx.step.id, action, ctx.now));
       await mark(ctx, 'sent', { next, channel: 'coupon' });
       return advance(ctx, next, ctx.now);
     }
@@ -366,29 +364,28 @@ async function runAction(ctx: StepCtx, action: JourneyAction): Promise<StepOutco
   }
 }
 
-function couponCode(key: string): string {
-  return `J${createHash('sha256').update(key).digest('hex').slice(0, 15).toUpperCase()}`;
-}
-
-async function issueCoupon(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'coupon' }>): Promise<void> {
-  const key = stepKey(ctx.enr, ctx.step.id);
-  const expires = new Date(ctx.now.getTime() + a.validDays * 86_400_000);
-  // The code is derived from the idempotency key and UNIQUE: a replay inserts nothing.
-  await ctx.deps.services.sql.query(
-    'INSERT IGNORE INTO member_coupons (member_id, code, title, amount, status, issued_at, expires_at, source, source_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [member.id, couponCode(key), a.title, a.amount.toFixed(2), 'issued', ctx.now, expires, ctx.enr.recallId ? 'recall' : 'journey', ctx.enr.recallId ? `recall:${ctx.enr.recallId}` : `journey:${ctx.enr.journeyId}:e${ctx.enr.id}`],
-  );
+/** The coupon of a coupon step: its code derived from the step's idempotency key, so a replay issues nothing. */
+function journeyCoupon(enr: Enrollment, stepId: string, a: Extract<JourneyAction, { kind: 'coupon' }>, now: Date): CouponIssue {
+  return {
+    memberId: enr.memberId,
+    key: stepKey(enr, stepId),
+    title: a.title,
+    amount: a.amount,
+    validDays: a.validDays,
+    issuedAt: now,
+    source: enr.recallId ? 'recall' : 'journey',
+    sourceRef: enr.recallId ? `recall:${enr.recallId}` : `journey:${enr.journeyId}:e${enr.id}`,
+  };
 }
 
 async function applyTag(ctx: StepCtx, a: Extract<JourneyAction, { kind: 'tag' }>): Promise<{ ok: boolean; error?: string }> {
   const sql = ctx.deps.services.sql;
-  const [tags] = await sql.query<RowDataPacket[]>('SELECT id FROM tags WHERE name = ?', [a.tag]);
-  if (!tags[0]) return { ok: false, error: `unknown tag ${a.tag}` };
-  if (a.op === 'add') {
-    await sql.query("INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) VALUES (?, ?, 'rule', 1, ?, ?)", [ctx.enr.memberId, tags[0].id, `journey:${ctx.enr.journeyId}`, ctx.now]);
-  } else {
-    await sql.query('DELETE FROM member_tags WHERE member_id = ? AND tag_id = ?', [ctx.enr.memberId, tags[0].id]);
-  }
+  const tagId = await tagIdByName(sql, a.tag);
+  if (tagId === null) return { ok: false, error: `unknown tag ${a.tag}` };
+  const memberIds = [ctx.enr.memberId];
+  const change: MemberTagChange =
+    a.op === 'add' ? { op: 'add', tagId, memberIds, source: 'rule', createdBy: `journey:${ctx.enr.journeyId}`, at: ctx.now } : { op: 'remove', tagId, memberIds };
+  await writeMemberTags(sql, change, { system: 'journey' });
   return { ok: true };
 }
 
@@ -408,11 +405,7 @@ async function staffTask(ctx: StepCtx, member: MemberRow, a: Extract<JourneyActi
   const { services } = ctx.deps;
   let to: string[] = [];
   if (a.to === 'store_manager') {
-    const [rows] = await services.sql.query<RowDataPacket[]>(
-      "SELECT s.wecom_user_id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id WHERE ss.store_id = ? AND s.role = 'store_manager' AND s.active = 1",
-      [member.homeStoreId ?? -1],
-    );
-    to = rows.map((r) => String(r.wecom_user_id));
+    to = member.homeStoreId === null ? [] : (await storeManagers(services, member.homeStoreId)).map((m) => m.wecomUserId);
   } else to = [a.to];
   if (to.length === 0) return { ok: false, error: 'no store manager to assign the task to' };
   const text = `【会员任务】${fill(a.text, member, ctx)}\n会员：${member.name}（${member.memberNo}）`;

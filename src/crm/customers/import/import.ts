@@ -3,7 +3,7 @@ import type { PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2/prom
 import { AppError, badRequest } from '../../kernel/index.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
 import { requirePermission } from '../../kernel/index.ts';
-import { audit, auditActor } from '../../kernel/index.ts';
+import { audit, auditInTransaction } from '../../kernel/index.ts';
 import { isLockConflict, storeScope, withTransaction } from '../../kernel/index.ts';
 import { MEMBER_NO } from '../identifiers.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
@@ -76,6 +76,13 @@ const show = (v: unknown) => (v === null || v === undefined ? null : v instanceo
 /** MariaDB named lock serialising import batches; lock names are server-wide, so the database name is appended. */
 const IMPORT_LOCK = 'crm_import:';
 
+/**
+ * Writes the opening points of members the batch just created, inside its transaction: the
+ * points ledger is loyalty's (recordOpeningBalances), so the lifecycle context, which runs
+ * imports, hands it in.
+ */
+export type OpeningBalances = (conn: PoolConnection, entries: { memberId: number; points: number }[], o: { reason: string; ref: string; createdBy: string; at: Date }) => Promise<void>;
+
 export const defaultErrorsFile = (file: string) => join(dirname(file), `${basename(file, extname(file))}.errors.csv`);
 
 /**
@@ -85,13 +92,15 @@ export const defaultErrorsFile = (file: string) => join(dirname(file), `${basena
  * store) with member_profile_changes rows and audit entries, exactly as updateMemberProfile
  * would; an identical row changes nothing, so a re-import is a no-op. Level, points,
  * registration time and source are taken for new members only (points get an opening ledger
- * entry); for existing members those go through the points ledger and level rules.
+ * entry through `openingBalances`, loyalty's, in the batch's transaction); for existing members
+ * those go through the points ledger and level rules. Run through the lifecycle context's
+ * importMembers, which hands in the ledger.
  *
  * Each batch is one transaction: a database failure rolls that batch back whole, its rows are
  * reported as rejected, and the import goes on with the next batch. Rejected rows (row,
  * column, reason) are written to the error report.
  */
-export async function importMembers(access: StaffAccess, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+export async function runMemberImport(access: StaffAccess, file: string, opts: ImportOptions, openingBalances: OpeningBalances): Promise<ImportResult> {
   requirePermission(access.actor, 'member.write');
   const { services, actor } = access;
   const scope = storeScope(actor);
@@ -148,7 +157,7 @@ export async function importMembers(access: StaffAccess, file: string, opts: Imp
         locked = true;
         const counts = await withTransaction(conn, (c, tx) => {
           if (opts.dryRun) tx.rollbackOnly();
-          return writeBatch(c, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => rowRejects.push({ row, column: colName(field), reason }), file });
+          return writeBatch(c, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => rowRejects.push({ row, column: colName(field), reason }), file, openingBalances });
         });
         for (const r of rowRejects) reject(r.row, r.column, r.reason);
         result.created += counts.created;
@@ -222,7 +231,7 @@ async function writeBatch(
   conn: PoolConnection,
   access: StaffAccess,
   rows: Pending[],
-  o: { scope: number[] | null; defaultStoreId?: number; reject: (row: number, field: ImportField | '', reason: string) => void; file: string },
+  o: { scope: number[] | null; defaultStoreId?: number; reject: (row: number, field: ImportField | '', reason: string) => void; file: string; openingBalances: OpeningBalances },
 ): Promise<{ created: number; updated: number; unchanged: number }> {
   const { actor } = access;
   const now = access.services.now();
@@ -278,8 +287,7 @@ async function writeBatch(
     if (next > 99_999_999) throw new AppError('member_no_sequence', '会员号已用尽（M99999999）。');
     await conn.query('INSERT INTO members (member_no, name, phone, gender, birthday, level, points, registered_at, source_channel, home_store_id, created_at, updated_at) VALUES ?', [values]);
     const [ids] = await conn.query<RowDataPacket[]>('SELECT id, phone, points FROM members WHERE phone IN (?)', [creates.map((c) => c.data.phone)]);
-    const ledger = ids.filter((m) => m.points > 0).map((m) => [m.id, m.points, m.points, 'adjust', '导入初始积分', basename(o.file).slice(0, 64), actor.wecomUserId, now]);
-    if (ledger.length) await conn.query('INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, ref, created_by, created_at) VALUES ?', [ledger]);
+    await o.openingBalances(conn, ids.map((m) => ({ memberId: Number(m.id), points: Number(m.points) })), { reason: '导入初始积分', ref: basename(o.file).slice(0, 64), createdBy: actor.wecomUserId, at: now });
     await insertAudit(conn, access, ids.map((m) => ({ action: 'member.create', memberId: m.id as number, detail: { source: 'import' } })), now);
   }
 
@@ -297,10 +305,11 @@ async function writeBatch(
   return { created: creates.length, updated: updates.length, unchanged };
 }
 
-async function insertAudit(conn: PoolConnection, access: StaffAccess, rows: { action: string; memberId: number; detail: object }[], now: Date): Promise<void> {
-  if (!rows.length) return;
-  const { actorType, actorId } = auditActor(access.actor);
-  await conn.query('INSERT INTO audit_logs (actor_type, actor_id, action, target_type, target_id, channel, request_id, detail, created_at) VALUES ?', [
-    rows.map((r) => [actorType, actorId, r.action, 'member', String(r.memberId), access.channel, access.requestId, JSON.stringify(r.detail), now]),
-  ]);
+/** Audit rows of the batch, in its transaction (they commit or roll back with it). */
+async function insertAudit(conn: PoolConnection, access: StaffAccess, rows: { action: string; memberId: number; detail: Record<string, unknown> }[], now: Date): Promise<void> {
+  await auditInTransaction(
+    conn,
+    rows.map((r) => ({ actor: access.actor, action: r.action, targetType: 'member', targetId: String(r.memberId), channel: access.channel, requestId: access.requestId, detail: r.detail })),
+    now,
+  );
 }

@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../kernel/index.ts';
+import { AppError, activeStaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
 
 /** The StaffAccess of a command-line run as one active staff member (channel "console"). */
 export async function consoleAccess(services: Services, wecomUserId: string): Promise<StaffAccess> {
-  const s = await services.db.staff.findUnique({ where: { wecomUserId }, include: { stores: { select: { storeId: true } } } });
-  if (!s || !s.active) throw new AppError('unknown_staff', `没有在职的员工「${wecomUserId}」（用 --as 指定员工 userid）。`);
-  return {
-    services,
-    actor: { kind: 'staff', staffId: s.id, wecomUserId: s.wecomUserId, name: s.name, role: s.role, storeIds: s.stores.map((x) => x.storeId) },
-    channel: 'console',
-    requestId: `cli-${randomUUID()}`,
-  };
+  const actor = await activeStaffActor(services, wecomUserId);
+  if (!actor) throw new AppError('unknown_staff', `没有在职的员工「${wecomUserId}」（用 --as 指定员工 userid）。`);
+  return { services, actor, channel: 'console', requestId: `cli-${randomUUID()}` };
 }
 
 /** A store by code or name (case-insensitive code). */

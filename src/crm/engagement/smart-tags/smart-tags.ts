@@ -1,5 +1,6 @@
-import type { Pool, ResultSetHeader } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import { withTransaction } from '../../kernel/index.ts';
+import { writeMemberTags } from '../tags/write.ts';
 
 /**
  * Smart tags (CRM07): model tags written to member_tags with source `model` and a confidence
@@ -78,14 +79,9 @@ export async function refreshSmartTags(sql: Pool, now: Date): Promise<Record<Sma
     for (const name of Object.keys(SMART_TAGS) as SmartTag[]) {
       out[name] = await withTransaction(conn, async () => {
         const [[tag]] = await conn.query<any[]>('SELECT id FROM tags WHERE name = ?', [name]);
-        await conn.query("DELETE FROM member_tags WHERE tag_id = ? AND source = 'model'", [tag.id]);
-        const [res] = await conn.query<ResultSetHeader>(
-          `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)
-           SELECT t.member_id, ?, 'model', t.confidence, 'model', ? FROM (${q[name].sql}) t JOIN members m ON m.id = t.member_id
-           WHERE m.status <> 'deleted'`,
-          [tag.id, now, ...q[name].params],
-        );
-        return res.affectedRows;
+        await writeMemberTags(conn, { op: 'removeSource', tagId: tag.id, source: 'model' }, { system: 'model' });
+        const select = { sql: `SELECT t.member_id, t.confidence FROM (${q[name].sql}) t JOIN members m ON m.id = t.member_id WHERE m.status <> 'deleted'`, params: q[name].params };
+        return writeMemberTags(conn, { op: 'addSelected', tagId: tag.id, select, source: 'model', createdBy: 'model', at: now }, { system: 'model' });
       });
     }
   } finally {

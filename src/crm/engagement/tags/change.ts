@@ -1,12 +1,12 @@
 import type { StaffAccess } from '../../kernel/index.ts';
 import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
 import { auditMemberRead } from '../../customers/index.ts';
 import type { MemberBrief, MemberSearch } from '../../customers/index.ts';
 import { normalizeText } from '../../customers/index.ts';
 import type { MemberRef } from '../../customers/index.ts';
 import { resolveMember } from '../../customers/index.ts';
 import { similarTags } from './similar.ts';
+import { writeMemberTags, type MemberTagChange } from './write.ts';
 
 export type TagChangeResult =
   /** `changed` is false when the member already had (add) or lacked (remove) the tag: both are idempotent. */
@@ -42,18 +42,10 @@ async function changeTag(access: StaffAccess, ref: MemberRef, tagName: string, o
   }
   const memberId = resolved.member.id;
   // Single statements, so concurrent identical requests stay idempotent: INSERT IGNORE / DELETE.
-  const changed =
+  const change: MemberTagChange =
     op === 'add'
-      ? (await db.memberTag.createMany({ data: [{ memberId, tagId: tag.id, source: 'manual', createdBy: access.actor.wecomUserId, createdAt: access.services.now() }], skipDuplicates: true })).count > 0
-      : (await db.memberTag.deleteMany({ where: { memberId, tagId: tag.id } })).count > 0;
-  await audit(access.services, {
-    actor: access.actor,
-    action,
-    targetType: 'member',
-    targetId: String(memberId),
-    channel: access.channel,
-    requestId: access.requestId,
-    detail: { tag: tag.name, tagId: tag.id, changed },
-  });
+      ? { op: 'add', tagId: tag.id, memberIds: [memberId], source: 'manual', createdBy: access.actor.wecomUserId, at: access.services.now() }
+      : { op: 'remove', tagId: tag.id, memberIds: [memberId] };
+  const changed = (await writeMemberTags(access.services.sql, change, { access, action, target: { type: 'member', id: memberId }, detail: (n) => ({ tag: tag.name, tagId: tag.id, changed: n > 0 }) })) > 0;
   return { kind: 'done', changed, member: resolved.member, tag };
 }

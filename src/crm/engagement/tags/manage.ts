@@ -1,4 +1,3 @@
-import type { ResultSetHeader } from 'mysql2/promise';
 import { AppError, badRequest, notFound } from '../../kernel/index.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
 import { requirePermission, withTransaction } from '../../kernel/index.ts';
@@ -6,6 +5,7 @@ import { audit } from '../../kernel/index.ts';
 import { normalizeText } from '../../customers/index.ts';
 import { visibleMembers } from '../../customers/index.ts';
 import { invalidateTagDictionary } from './dictionary.ts';
+import { writeMemberTags, type MemberTagChange } from './write.ts';
 
 export type TagCategory = 'demographic' | 'behaviour' | 'value' | 'risk';
 export const TAG_CATEGORIES: readonly TagCategory[] = ['demographic', 'behaviour', 'value', 'risk'];
@@ -113,13 +113,9 @@ export async function mergeTags(access: StaffAccess, from: string, into: string)
   if (a.id === b.id) throw badRequest('same_tag', '不能把标签合并到它自己。');
   const { moved, total } = await withTransaction(access.services.sql, async (conn) => {
     const [[cnt]] = (await conn.query('SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ?', [a.id])) as unknown as [[{ n: number }]];
-    const [ins] = await conn.query<ResultSetHeader>(
-      `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)
-       SELECT member_id, ?, source, confidence, created_by, created_at FROM member_tags WHERE tag_id = ?`,
-      [b.id, a.id],
-    );
+    const copied = await writeMemberTags(conn, { op: 'copyTag', from: a.id, to: b.id }, { partOf: 'tag.merge' });
     await conn.query('DELETE FROM tags WHERE id = ?', [a.id]);
-    return { moved: ins.affectedRows, total: Number(cnt.n) };
+    return { moved: copied, total: Number(cnt.n) };
   });
   invalidateTagDictionary(access.services);
   await audit(access.services, { actor: access.actor, action: 'tag.merge', targetType: 'tag', targetId: String(b.id), channel: access.channel, requestId: access.requestId, detail: { from: a.name, fromId: a.id, into: b.name, moved } });
@@ -139,10 +135,15 @@ export async function batchTag(access: StaffAccess, input: { tag: string; member
   const visible = (await db.member.findMany({ where: { AND: [visibleMembers(access.actor), { id: { in: ids } }] }, select: { id: true } })).map((m) => m.id);
   const set = new Set(visible);
   const skipped = ids.filter((id) => !set.has(id));
-  const changed =
+  const change: MemberTagChange =
     input.op === 'apply'
-      ? (await db.memberTag.createMany({ data: visible.map((memberId) => ({ memberId, tagId: tag.id, source: 'manual' as const, createdBy: access.actor.wecomUserId, createdAt: access.services.now() })), skipDuplicates: true })).count
-      : (await db.memberTag.deleteMany({ where: { tagId: tag.id, memberId: { in: visible } } })).count;
-  await audit(access.services, { actor: access.actor, action: `tag.batch_${input.op}`, targetType: 'tag', targetId: String(tag.id), channel: access.channel, requestId: access.requestId, detail: { tag: tag.name, members: visible.length, changed, skipped: skipped.length } });
+      ? { op: 'add', tagId: tag.id, memberIds: visible, source: 'manual', createdBy: access.actor.wecomUserId, at: access.services.now() }
+      : { op: 'remove', tagId: tag.id, memberIds: visible };
+  const changed = await writeMemberTags(access.services.sql, change, {
+    access,
+    action: `tag.batch_${input.op}`,
+    target: { type: 'tag', id: tag.id },
+    detail: (n) => ({ tag: tag.name, members: visible.length, changed: n, skipped: skipped.length }),
+  });
   return { changed, skipped };
 }

@@ -1,4 +1,4 @@
-import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
 import { badRequest } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
@@ -7,6 +7,7 @@ import { audit } from '../../kernel/index.ts';
 import { normalizeText } from '../../customers/index.ts';
 import { invalidateTagDictionary } from './dictionary.ts';
 import { describeRule, ruleSql, tagRuleSchema, type TagRuleDef } from './rule-schema.ts';
+import { writeMemberTags } from './write.ts';
 
 export interface RuleRun {
   tagId: number;
@@ -39,18 +40,11 @@ export async function evaluateTagRule(services: Services, tagRuleId: number, mem
       let added = 0;
       if (rule.enabled) {
         await conn.query(`INSERT INTO tmp_rule_match (member_id) SELECT m.id FROM members m WHERE m.status <> 'deleted' AND ${cond.sql}${only}`, [...cond.params, ...onlyParams]);
-        const [ins] = await conn.query<ResultSetHeader>(
-          `INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) SELECT member_id, ?, 'rule', 1, 'rule', ? FROM tmp_rule_match`,
-          [rule.tagId, now],
-        );
-        added = ins.affectedRows;
+        const select = { sql: 'SELECT member_id, 1 AS confidence FROM tmp_rule_match', params: [] };
+        added = await writeMemberTags(conn, { op: 'addSelected', tagId: rule.tagId, select, source: 'rule', createdBy: 'rule', at: now }, { system: 'rule' });
       }
-      const [del] = await conn.query<ResultSetHeader>(
-        `DELETE mt FROM member_tags mt LEFT JOIN tmp_rule_match t ON t.member_id = mt.member_id
-          WHERE mt.tag_id = ? AND mt.source = 'rule' AND t.member_id IS NULL${memberIds?.length ? ' AND mt.member_id IN (?)' : ''}`,
-        [rule.tagId, ...onlyParams],
-      );
-      const removed = del.affectedRows;
+      const matched = { sql: 'SELECT member_id FROM tmp_rule_match', params: [] };
+      const removed = await writeMemberTags(conn, { op: 'retainSelected', tagId: rule.tagId, source: 'rule', select: matched, memberIds }, { system: 'rule' });
       const [[count]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ?', [rule.tagId]);
       await conn.query('UPDATE tag_rules SET last_evaluated_at = ?, last_matched = ? WHERE id = ?', [now, Number(count?.n ?? 0), rule.id]);
       return { tagId: rule.tagId, tag: rule.tag.name, added, removed, matched: Number(count?.n ?? 0) };

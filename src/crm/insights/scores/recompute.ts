@@ -13,8 +13,9 @@ import { assessChurn } from '../churn/assess.ts';
 import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows } from '../../sales/index.ts';
-import { refreshMemberStats, type StatsRefresh } from '../../sales/index.ts';
+import type { StatsRefresh } from '../../sales/index.ts';
 import { loadScores } from './load-scores.ts';
+import { refreshStatsForScoring } from './stats-run.ts';
 
 /** Model time unit: weeks, as in the BG/NBD paper and CDNOW (t_x, T at day precision). */
 const WEEK = 7;
@@ -58,7 +59,7 @@ export interface RecomputeResult {
 export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promise<RecomputeResult> {
   const t0 = Date.now();
   const now = opts.now;
-  const stats = opts.stats === 'skip' ? null : await refreshMemberStats(sql, now, opts.stats ?? 'auto');
+  const stats = opts.stats === 'skip' ? null : await refreshStatsForScoring(sql, now, opts.stats ?? 'auto');
   const t1 = Date.now();
   const rfmConfig = opts.rfm ?? DEFAULT_RFM;
 

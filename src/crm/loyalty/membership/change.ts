@@ -5,7 +5,7 @@ import type { Services } from '../../../services.ts';
 import type { StaffAccess } from '../../kernel/index.ts';
 import { requirePermission } from '../../kernel/index.ts';
 import { audit } from '../../kernel/index.ts';
-import { memberInScope } from '../../customers/index.ts';
+import { memberInScope, setMemberLevelRow } from '../../customers/index.ts';
 import { listLevels, type LevelConfig } from './levels.ts';
 
 export type EnrolSource = 'purchase' | 'gift' | 'system';
@@ -18,7 +18,7 @@ function addMonths(d: Date, months: number): Date {
 
 async function writeLevel(tx: Prisma.TransactionClient, services: Services, memberId: number, from: number | null, to: number, kind: string, source: string, reason: string | null, createdBy: string, validityMonths: number | null) {
   const now = services.now();
-  await tx.member.update({ where: { id: memberId }, data: { level: to, levelExpiresAt: validityMonths ? addMonths(now, validityMonths) : null } });
+  await setMemberLevelRow(tx, memberId, { level: to, levelExpiresAt: validityMonths ? addMonths(now, validityMonths) : null });
   await tx.memberLevelHistory.create({ data: { memberId, fromLevel: from, toLevel: to, kind, source, reason, createdBy, createdAt: now } });
 }
 
@@ -114,7 +114,7 @@ export async function reviewMemberLevel(services: Services, memberId: number): P
   if (kind === 'none') return { from: member.level, to, kind };
   const validity = levels.find((l) => l.level === to)?.validityMonths ?? 12;
   await services.db.$transaction(async (tx) => {
-    if (kind === 'keep') await tx.member.update({ where: { id: memberId }, data: { levelExpiresAt: addMonths(services.now(), validity) } });
+    if (kind === 'keep') await setMemberLevelRow(tx, memberId, { levelExpiresAt: addMonths(services.now(), validity) });
     else await writeLevel(tx, services, memberId, member.level, to, kind, 'auto', `近 ${months} 个月消费 ¥${figures.spend.toFixed(2)}，${figures.orders} 笔，积分 ${figures.points}`, 'system', validity);
   });
   return { from: member.level, to, kind };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StaffAccess } from '../../kernel/index.ts';
 import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
+import { audit, getSetting, setSetting } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { appendLedger, TX_OPTIONS } from './ledger.ts';
 
@@ -16,19 +16,14 @@ export const DEFAULT_EXPIRY: ExpiryRule = { months: 24 };
 const KEY = 'points.expiry';
 
 export async function getExpiryRule(services: Services): Promise<ExpiryRule> {
-  const row = await services.db.crmSetting.findUnique({ where: { key: KEY } });
-  const parsed = expiryRuleSchema.safeParse(row?.value);
+  const parsed = expiryRuleSchema.safeParse(await getSetting(services, KEY));
   return parsed.success ? parsed.data : DEFAULT_EXPIRY;
 }
 
 export async function setExpiryRule(access: StaffAccess, rule: ExpiryRule): Promise<ExpiryRule> {
   requirePermission(access.actor, 'membership.manage');
   const value = expiryRuleSchema.parse(rule);
-  await access.services.db.crmSetting.upsert({
-    where: { key: KEY },
-    create: { key: KEY, value, updatedBy: access.actor.wecomUserId, updatedAt: access.services.now() },
-    update: { value, updatedBy: access.actor.wecomUserId, updatedAt: access.services.now() },
-  });
+  await setSetting(access.services, KEY, value, access.actor.wecomUserId);
   await audit(access.services, { actor: access.actor, action: 'points.expiry.set', targetType: 'setting', targetId: KEY, channel: access.channel, requestId: access.requestId, detail: value });
   return value;
 }

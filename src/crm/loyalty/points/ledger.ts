@@ -1,16 +1,11 @@
-import type { PoolConnection } from 'mysql2/promise';
 import type { Actor } from '../../kernel/index.ts';
 import { AppError, badRequest, notFound } from '../../kernel/index.ts';
-import type { Prisma } from '../../../db/prisma.ts';
 import type { Services } from '../../../services.ts';
-import { auditActor } from '../../kernel/index.ts';
+import { auditActor, txSql, type AnyTx, type TxSql } from '../../kernel/index.ts';
+import { setPointsBalance } from '../../customers/index.ts';
 
-/**
- * The transaction a ledger entry joins: a Prisma interactive transaction (adjustments, expiry,
- * journeys) or a mysql2 connection inside its own transaction (merges, which share theirs with
- * the rollups in stats/rollup.ts). One SQL text serves both.
- */
-export type LedgerTx = Prisma.TransactionClient | PoolConnection;
+/** The transaction a ledger entry joins: Prisma's or a mysql2 connection's (kernel AnyTx). */
+export type LedgerTx = AnyTx;
 
 /** earn | redeem | adjust | expire | merge: why the balance moved. */
 export type PointsKind = 'earn' | 'redeem' | 'adjust' | 'expire' | 'merge';
@@ -42,28 +37,9 @@ export interface LedgerEntry {
 /** Long enough for 50+ adjustments of one member queued on its row lock. */
 export const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 } as const;
 
-interface Runner {
-  rows(query: string, params: unknown[]): Promise<Record<string, unknown>[]>;
-  run(query: string, params: unknown[]): Promise<void>;
-}
-
-/** `?`-placeholder SQL on either kind of transaction. */
-function runnerOf(tx: LedgerTx): Runner {
-  if ('$queryRawUnsafe' in tx) {
-    return {
-      rows: (q, p) => tx.$queryRawUnsafe<Record<string, unknown>[]>(q, ...p),
-      run: async (q, p) => void (await tx.$executeRawUnsafe(q, ...p)),
-    };
-  }
-  return {
-    rows: async (q, p) => (await tx.query(q, p))[0] as Record<string, unknown>[],
-    run: async (q, p) => void (await tx.query(q, p)),
-  };
-}
-
 const ENTRY = 'SELECT id, member_id, delta, balance_after, kind, reason, ref, expires_at, created_by, created_at FROM points_ledger';
 
-async function readEntry(db: Runner, where: string, params: unknown[]): Promise<LedgerEntry | null> {
+async function readEntry(db: TxSql, where: string, params: unknown[]): Promise<LedgerEntry | null> {
   const [r] = await db.rows(`${ENTRY} WHERE ${where}`, params);
   if (!r) return null;
   return {
@@ -89,7 +65,7 @@ async function readEntry(db: Runner, where: string, params: unknown[]): Promise<
  */
 export async function appendLedger(tx: LedgerTx, services: Services, actor: Actor | 'system', input: LedgerInput): Promise<{ entry: LedgerEntry; replayed: boolean }> {
   if (!Number.isInteger(input.delta) || input.delta === 0) throw badRequest('invalid_points', '积分变动必须是非零整数。');
-  const db = runnerOf(tx);
+  const db = txSql(tx);
   const [row] = await db.rows('SELECT points FROM members WHERE id = ? FOR UPDATE', [input.memberId]);
   if (!row) throw notFound('member_not_found', '没有找到这位会员。');
   if (input.idempotencyKey) {
@@ -103,7 +79,7 @@ export async function appendLedger(tx: LedgerTx, services: Services, actor: Acto
   const next = balance + input.delta;
   if (next < 0) throw new AppError('insufficient_points', `积分不足：当前 ${balance}，需扣 ${-input.delta}。`);
   const now = services.now();
-  await db.run('UPDATE members SET points = ?, updated_at = ? WHERE id = ?', [next, now, input.memberId]);
+  await setPointsBalance(tx, input.memberId, next, now);
   await db.run(
     'INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, ref, expires_at, idempotency_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [

@@ -7,7 +7,8 @@ import { requirePermission } from '../../kernel/index.ts';
 import { audit } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { slaDue } from './sla.ts';
-import { ticketInclude, toTicketView, type CrmAccess, type TicketView } from './types.ts';
+import type { CrmAccess } from '../../kernel/index.ts';
+import { ticketInclude, toTicketView, type TicketView } from './types.ts';
 
 export const createTicketSchema = z.object({
   memberId: z.number().int().positive(),

@@ -1,7 +1,8 @@
 import { notFound } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import { visibleTickets } from './scope.ts';
-import { ticketInclude, type CrmAccess } from './types.ts';
+import type { CrmAccess } from '../../kernel/index.ts';
+import { ticketInclude } from './types.ts';
 
 /** A ticket by id or ticket number, only when the actor may see it (404 ticket_not_found otherwise). */
 export async function ticketInScope(access: CrmAccess, ref: number | string, tx?: Prisma.TransactionClient) {

@@ -7,4 +7,4 @@ export { createTicket, createTicketSchema, ticketNoFor, type CreateTicketInput }
 export { assignTicket, changeTicketStatus, rateTicket, escalateTicket, escalateOverdueTickets } from './update.ts';
 export { listTickets, getTicket, type TicketFilter } from './list.ts';
 export { SLA_HOURS, TRANSITIONS, STATUS_LABEL, TYPE_LABEL, PRIORITY_LABEL, slaDue, type TicketPriority, type TicketStatus, type TicketType } from './sla.ts';
-export type { CrmAccess, TicketView } from './types.ts';
+export type { TicketView } from './types.ts';

@@ -5,7 +5,8 @@ import { memberInScope } from '../../customers/index.ts';
 import { ticketInScope } from './find.ts';
 import { visibleTickets } from './scope.ts';
 import type { TicketPriority, TicketStatus } from './sla.ts';
-import { ticketInclude, toTicketView, type CrmAccess, type TicketView } from './types.ts';
+import type { CrmAccess } from '../../kernel/index.ts';
+import { ticketInclude, toTicketView, type TicketView } from './types.ts';
 
 export interface TicketFilter {
   memberId?: number;

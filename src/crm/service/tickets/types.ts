@@ -1,17 +1,4 @@
-import type { Actor, Channel } from '../../kernel/index.ts';
-import type { Services } from '../../../services.ts';
 import type { TicketPriority, TicketStatus, TicketType } from './sla.ts';
-
-/**
- * Like StaffAccess, but a member may be the actor too (the member intent `handoff` opens a ticket
- * for themself); every StaffAccess is a CrmAccess.
- */
-export interface CrmAccess {
-  services: Services;
-  actor: Actor;
-  channel: Channel | 'api' | 'job';
-  requestId: string;
-}
 
 export interface TicketView {
   id: number;

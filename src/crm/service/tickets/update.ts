@@ -5,7 +5,8 @@ import { audit } from '../../kernel/index.ts';
 import { requireAssignable } from './create.ts';
 import { ticketInScope } from './find.ts';
 import { STATUS_LABEL, TRANSITIONS, type TicketStatus } from './sla.ts';
-import { ticketInclude, toTicketView, type CrmAccess, type TicketView } from './types.ts';
+import type { CrmAccess } from '../../kernel/index.ts';
+import { ticketInclude, toTicketView, type TicketView } from './types.ts';
 
 async function record(access: CrmAccess, action: string, ticket: TicketView, detail: Record<string, unknown>) {
   await audit(access.services, { actor: access.actor, action, targetType: 'ticket', targetId: String(ticket.id), channel: access.channel, requestId: access.requestId, detail: { ticketNo: ticket.ticketNo, ...detail } });
@@ -90,9 +91,7 @@ export async function escalateOverdueTickets(services: CrmAccess['services']): P
     data: { escalationLevel: 1, escalatedAt: now, updatedAt: now },
   });
   if (l1.count + l2.count > 0) {
-    await services.db.auditLog.create({
-      data: { actorType: 'system', actorId: 'sla', action: 'ticket.escalate.sweep', targetType: 'ticket', targetId: '*', channel: 'job', detail: { level1: l1.count, level2: l2.count }, createdAt: now },
-    });
+    await audit(services, { actor: { kind: 'system', id: 'sla' }, action: 'ticket.escalate.sweep', targetType: 'ticket', targetId: '*', channel: 'job', detail: { level1: l1.count, level2: l2.count } });
   }
   return { level1: l1.count, level2: l2.count };
 }

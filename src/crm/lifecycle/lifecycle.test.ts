@@ -3,12 +3,12 @@ import { logInteraction } from '../service/interactions/index.ts';
 import { adjustPoints } from '../loyalty/points/index.ts';
 import { useCrmTestEnv } from '../../../test/support/crm/crm-test-env.ts';
 import { createTicket } from '../service/tickets/index.ts';
-import { findDuplicates } from './duplicates.ts';
+import { findDuplicates } from '../customers/duplicates.ts';
 import { eraseMember, erasedPhone, pendingDeletionRequests, requestDeletion } from './erase.ts';
-import { findMembers } from './find.ts';
+import { findMembers } from '../customers/find.ts';
 import { mergeMembers } from './merge.ts';
-import { memberSummary } from './summary.ts';
-import { profileHistory, updateMemberProfile } from './update.ts';
+import { memberSummary } from '../customers/summary.ts';
+import { profileHistory, updateMemberProfile } from '../customers/update.ts';
 
 // Profile history, duplicate detection, merge and erasure against MariaDB.
 describe('member lifecycle', () => {

@@ -1,16 +1,17 @@
-import type { RowDataPacket } from 'mysql2/promise';
-import { leaveCohorts } from '../sales/index.ts';
-import { AppError, forbidden } from '../kernel/index.ts';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { AppError, forbidden, withTransaction } from '../kernel/index.ts';
 import type { StaffAccess } from '../kernel/index.ts';
 import { requirePermission } from '../kernel/index.ts';
 import { audit } from '../kernel/index.ts';
-import type { CrmAccess } from '../service/index.ts';
-import { memberInScope } from './in-scope.ts';
+import type { CrmAccess } from '../kernel/index.ts';
+import { eraseMemberRow, lockMemberStatus, memberInScope } from '../customers/index.ts';
+import { leaveCohorts, orderTotals } from '../sales/index.ts';
+import { eraseLoyaltyRecords } from '../loyalty/index.ts';
+import { writeMemberTags } from '../engagement/index.ts';
+import { eraseServiceText } from '../service/index.ts';
 
-/** What stays of an erased member: a placeholder name and a phone no real number can have. */
-export const ERASED_NAME = '已注销用户';
-/** 11 characters starting with 0 (mainland mobiles start with 1): unique by id, never a real phone. */
-export const erasedPhone = (id: number) => `0${String(id).padStart(10, '0')}`;
+export { ERASED_NAME, erasedPhone } from '../customers/index.ts';
+
 const ERASED_TEXT = '[已按用户请求删除]';
 
 /**
@@ -20,6 +21,7 @@ const ERASED_TEXT = '[已按用户请求删除]';
  * the KOC profile are deleted. Orders stay with their amounts, stores and times (and the
  * points ledger) so sales and store figures do not change; the member row stays as an
  * anonymous "deleted" member that no search finds. The request and its outcome are recorded.
+ * Each context erases its own part on this transaction's connection.
  */
 export async function eraseMember(access: StaffAccess, input: { memberId: number; reason?: string }): Promise<{ requestId: number; kept: { orders: number; totalSpend: string } }> {
   requirePermission(access.actor, 'member.delete');
@@ -27,42 +29,27 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
   const { memberId } = input;
   await memberInScope(services, actor, memberId);
   const now = services.now();
-  const conn = await services.sql.getConnection();
-  let requestRow = 0;
-  let kept = { orders: 0, totalSpend: '0.00' };
-  try {
-    await conn.beginTransaction();
-    const [[locked]] = await conn.query<RowDataPacket[]>('SELECT status FROM members WHERE id = ? FOR UPDATE', [memberId]);
-    if (!locked || locked.status === 'deleted') throw new AppError('member_gone', '这位会员已被注销。');
+  const { requestRow, kept } = await withTransaction(services.sql, async (conn) => {
+    const status = await lockMemberStatus(conn, memberId);
+    if (status === null || status === 'deleted') throw new AppError('member_gone', '这位会员已被注销。');
     // Complete the member's own open request when there is one; otherwise record staff's.
+    let requestRow: number;
     const [[open]] = await conn.query<RowDataPacket[]>("SELECT id FROM deletion_requests WHERE member_id = ? AND status = 'requested' ORDER BY id LIMIT 1 FOR UPDATE", [memberId]);
     if (open) requestRow = Number(open.id);
     else {
-      const [req] = (await conn.query('INSERT INTO deletion_requests (member_id, status, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)', [memberId, 'requested', input.reason ?? null, actor.wecomUserId, now])) as unknown as [{ insertId: number }];
+      const [req] = await conn.query<ResultSetHeader>('INSERT INTO deletion_requests (member_id, status, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)', [memberId, 'requested', input.reason ?? null, actor.wecomUserId, now]);
       requestRow = req.insertId;
     }
     // The stored registration cohorts count members not deleted: leave them in this transaction.
     await leaveCohorts(conn, [memberId]);
-    await conn.query(
-      `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, email = NULL, openid = NULL, external_user_id = NULL,
-              status = 'deleted', erased_at = ? WHERE id = ?`,
-      [ERASED_NAME, erasedPhone(memberId), now, memberId],
-    );
-    await conn.query('UPDATE interactions SET content = ?, outcome = NULL, next_action = NULL WHERE member_id = ?', [ERASED_TEXT, memberId]);
-    await conn.query('UPDATE tickets SET title = ?, description = NULL, resolution = NULL WHERE member_id = ?', [ERASED_TEXT, memberId]);
-    await conn.query('UPDATE member_profile_changes SET old_value = NULL, new_value = NULL WHERE member_id = ?', [memberId]);
-    await conn.query('DELETE FROM member_tags WHERE member_id = ?', [memberId]);
-    await conn.query('DELETE FROM koc_profiles WHERE member_id = ?', [memberId]);
-    const [[agg]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM orders WHERE member_id = ?', [memberId]);
-    kept = { orders: Number(agg?.n ?? 0), totalSpend: String(agg?.total ?? '0.00') };
+    await eraseMemberRow(conn, memberId, now);
+    await eraseServiceText(conn, memberId, ERASED_TEXT);
+    await writeMemberTags(conn, { op: 'clearMember', memberId }, { partOf: 'member.erase' });
+    await eraseLoyaltyRecords(conn, memberId);
+    const kept = await orderTotals(conn, memberId);
     await conn.query("UPDATE deletion_requests SET status = 'completed', completed_at = ?, detail = ? WHERE id = ?", [now, JSON.stringify({ kept }), requestRow]);
-    await conn.commit();
-  } catch (e) {
-    await conn.rollback();
-    throw e;
-  } finally {
-    conn.release();
-  }
+    return { requestRow, kept };
+  });
   await audit(services, { actor, action: 'member.erase', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId, detail: { deletionRequestId: requestRow, kept } });
   return { requestId: requestRow, kept };
 }

@@ -1,0 +1,114 @@
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { StaffAccess } from '../../kernel/index.ts';
+import { audit, withTransaction } from '../../kernel/index.ts';
+
+/**
+ * The one writer of member_tags. Every change of who holds which tag goes through
+ * writeMemberTags — by hand (add, remove, batch), rule tags, smart tags, journeys, tag merges,
+ * member merges and erasure — so the audit decision sits in one place: a staff change names its
+ * audit row and gets it written here; a run of the system (rule tags, smart tags, journeys) says
+ * which one it is and writes none; a step of a larger operation (a tag or member merge, an
+ * erasure) says which, and that operation audits itself once it commits.
+ */
+
+/** A pool, or one connection inside the caller's transaction. */
+export type TagSql = Pool | PoolConnection;
+
+export type TagSource = 'manual' | 'rule' | 'model';
+
+/** A query selecting members: a `member_id` column (and `confidence` where tags are added). */
+export interface MemberSelect {
+  sql: string;
+  params: unknown[];
+}
+
+export type MemberTagChange =
+  /** Put the tag on these members; those holding it already keep their row (INSERT IGNORE). */
+  | { op: 'add'; tagId: number; memberIds: number[]; source: TagSource; createdBy: string; at: Date }
+  /** Take the tag off these members, whatever set it. */
+  | { op: 'remove'; tagId: number; memberIds: number[] }
+  /** Put the tag on every member the query selects, with the query's confidence. */
+  | { op: 'addSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date }
+  /** Take the tag of `source` off every member the query does not select (only among `memberIds` when given). */
+  | { op: 'retainSelected'; tagId: number; source: TagSource; select: MemberSelect; memberIds?: number[] }
+  /** Take the tag of `source` off every member. */
+  | { op: 'removeSource'; tagId: number; source: TagSource }
+  /** Every holder of tag `from` gets tag `to` too, with its source and confidence (tag merge: `from` is deleted after). */
+  | { op: 'copyTag'; from: number; to: number }
+  /** Member `to` gets every tag member `from` holds (keeping its own rows), and `from` holds none (member merge). */
+  | { op: 'moveMember'; from: number; to: number }
+  /** Every tag off the member (erasure). */
+  | { op: 'clearMember'; memberId: number };
+
+export type TagWriter =
+  /** A staff change: written with this audit row; `detail` gets the number of rows changed. */
+  | { access: StaffAccess; action: string; target: { type: 'member' | 'tag'; id: number }; detail: (changed: number) => Record<string, unknown> }
+  /** A run of the system, not audited: the scheduled rule tags, the smart tags, a journey step. */
+  | { system: 'rule' | 'model' | 'journey' }
+  /** One step of an operation that writes its own audit row after it commits. */
+  | { partOf: 'tag.merge' | 'member.merge' | 'member.erase' };
+
+/** Rows per INSERT of an `add` (a batch tag can cover a whole churn list). */
+const CHUNK = 5000;
+
+const affected = async (sql: TagSql, query: string, params: unknown[]) => (await sql.query<ResultSetHeader>(query, params))[0].affectedRows;
+
+/** Changes who holds which tag; returns the rows changed (for moveMember: the tags the survivor gained). */
+export async function writeMemberTags(sql: TagSql, change: MemberTagChange, by: TagWriter): Promise<number> {
+  const changed = await write(sql, change);
+  if ('access' in by) {
+    const { access } = by;
+    await audit(access.services, { actor: access.actor, action: by.action, targetType: by.target.type, targetId: String(by.target.id), channel: access.channel, requestId: access.requestId, detail: by.detail(changed) });
+  }
+  return changed;
+}
+
+/** A tag's id by its name (the column's collation makes "vip" find "VIP"); null when there is none. */
+export async function tagIdByName(sql: TagSql, name: string): Promise<number | null> {
+  const [rows] = await sql.query<RowDataPacket[]>('SELECT id FROM tags WHERE name = ?', [name]);
+  return rows[0] ? Number(rows[0].id) : null;
+}
+
+const INSERT = 'INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)';
+
+async function write(sql: TagSql, c: MemberTagChange): Promise<number> {
+  switch (c.op) {
+    case 'add': {
+      if (!c.memberIds.length) return 0;
+      const rows = c.memberIds.map((memberId) => [memberId, c.tagId, c.source, 1, c.createdBy, c.at]);
+      if (rows.length <= CHUNK) return affected(sql, `${INSERT} VALUES ?`, [rows]);
+      // Several statements, in one transaction so a failure leaves none of them: the caller's on a connection, else our own.
+      const chunks = async (conn: TagSql) => {
+        let n = 0;
+        for (let i = 0; i < rows.length; i += CHUNK) n += await affected(conn, `${INSERT} VALUES ?`, [rows.slice(i, i + CHUNK)]);
+        return n;
+      };
+      return 'release' in sql ? chunks(sql) : withTransaction(sql, chunks);
+    }
+    case 'remove':
+      if (!c.memberIds.length) return 0;
+      return affected(sql, 'DELETE FROM member_tags WHERE tag_id = ? AND member_id IN (?)', [c.tagId, c.memberIds]);
+    case 'addSelected':
+      return affected(sql, `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, ? FROM (${c.select.sql}) s`, [c.tagId, c.source, c.createdBy, c.at, ...c.select.params]);
+    case 'retainSelected': {
+      const only = c.memberIds?.length ? ' AND member_id IN (?)' : '';
+      return affected(sql, `DELETE FROM member_tags WHERE tag_id = ? AND source = ? AND member_id NOT IN (${c.select.sql})${only}`, [
+        c.tagId,
+        c.source,
+        ...c.select.params,
+        ...(only ? [c.memberIds] : []),
+      ]);
+    }
+    case 'removeSource':
+      return affected(sql, 'DELETE FROM member_tags WHERE tag_id = ? AND source = ?', [c.tagId, c.source]);
+    case 'copyTag':
+      return affected(sql, `${INSERT} SELECT member_id, ?, source, confidence, created_by, created_at FROM member_tags WHERE tag_id = ?`, [c.to, c.from]);
+    case 'moveMember': {
+      const moved = await affected(sql, `${INSERT} SELECT ?, tag_id, source, confidence, created_by, created_at FROM member_tags WHERE member_id = ?`, [c.to, c.from]);
+      await sql.query('DELETE FROM member_tags WHERE member_id = ?', [c.from]);
+      return moved;
+    }
+    case 'clearMember':
+      return affected(sql, 'DELETE FROM member_tags WHERE member_id = ?', [c.memberId]);
+  }
+}

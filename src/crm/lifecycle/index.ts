@@ -1,0 +1,12 @@
+/**
+ * Lifecycle: what happens to a member across every context at once — a merge of duplicates,
+ * an erasure on request (PIPL/GDPR), a member import with opening points. One transaction each,
+ * in which every context changes its own tables through its own functions on the same mysql2
+ * connection (customers the member rows, sales the orders and rollups, loyalty the points,
+ * coupons and KOC records, engagement the tags, service the interactions and tickets).
+ * Owns: member_merges, deletion_requests.
+ * Other contexts and the edge import this file only (docs/architecture.md).
+ */
+export { eraseMember, pendingDeletionRequests, requestDeletion } from './erase.ts';
+export { mergeMembers, type MergeResult } from './merge.ts';
+export { importMembers } from './import.ts';
