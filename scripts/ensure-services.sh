@@ -27,7 +27,7 @@ if ! port_open 6379; then
   wait_port 6379 || { echo "Redis did not start; start it by hand (see README, Troubleshooting)" >&2; exit 1; }
 fi
 
-# A CJK font for the health chart's Chinese labels (src/crm/charts/fonts.ts). Optional: without
+# A CJK font for the health chart's Chinese labels (src/intents/render/charts/fonts.ts). Optional: without
 # one charts fall back to English labels, so a failed install only warns.
 has_cjk_font() {
   for f in /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc \

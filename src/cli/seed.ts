@@ -1,6 +1,6 @@
 /**
  * `npm run db:seed -- [--members N] [--seed S] [--now YYYY-MM-DD] [--reset]`: applies the
- * migrations, then loads the deterministic demo data (src/crm/seed). Exit codes: 0 done,
+ * migrations, then loads the deterministic demo data (src/demo). Exit codes: 0 done,
  * 1 failure (e.g. a non-empty database without --reset), 2 bad arguments or configuration.
  */
 import { loadConfig } from '../config.ts';

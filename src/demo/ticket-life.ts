@@ -4,7 +4,7 @@ import type { Rng } from './random.ts';
 
 /**
  * A demo ticket's life from its creation to `now`: first response, resolution and closing drawn
- * around the SLA of its priority (the same rule the app applies, src/crm/tickets/sla.ts), the
+ * around the SLA of its priority (the same rule the app applies, src/crm/service/tickets/sla.ts), the
  * status they add up to, and the escalation the hourly SLA sweep would have recorded
  * (update.ts escalateOverdueTickets: level 1 for no first response past the response due time,
  * level 2 for not resolved past the resolution due time).

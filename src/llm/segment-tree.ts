@@ -17,7 +17,7 @@ const valueSchema = {
 };
 
 /**
- * The tool's parameters: the condition tree's node union (src/crm/segments/tree.ts) as JSON
+ * The tool's parameters: the condition tree's node union (src/crm/insights/segments/tree.ts) as JSON
  * schema, with the field and metric names of the registry. Hand-written rather than
  * z.toJSONSchema: the tree is validated by walking it (parseSegmentTree), not by one zod union,
  * and providers take a flat anyOf with a $ref for recursion better than zod's nested output.

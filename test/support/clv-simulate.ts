@@ -5,7 +5,7 @@
 import { Rng } from '../../src/demo/random.ts';
 import type { BgNbdParams } from '../../src/crm/insights/clv/bgnbd.ts';
 
-// The seeded PRNG and gamma sampler are the demo seeder's (src/crm/seed/random.ts): one
+// The seeded PRNG and gamma sampler are the demo seeder's (src/demo/random.ts): one
 // implementation of Marsaglia–Tsang serves both the generator and these simulations.
 export { Rng };
 

@@ -19,7 +19,7 @@ export type ValueScore =
     };
 
 /**
- * One customer's value scores as the scoring run (src/crm/scores) last stored them in
+ * One customer's value scores as the scoring run (src/crm/insights/scores) last stored them in
  * member_scores: RFM quintiles and cell, value quadrant, churn risk with reasons, BG/NBD and
  * CLV. A read of precomputed figures; nothing is modelled here. Risk figures follow the
  * CRM's rule that they need churn.read. Audited as a member read.

@@ -261,7 +261,7 @@ export const customerRoutes = [
       operationId: 'getCustomerValueScore',
       tags: ['customers'],
       summary: 'Customer value scores: RFM, value quadrant, churn risk with reasons, BG/NBD, CLV',
-      description: 'The figures of the last scoring run (src/crm/scores); `{available:false, reason}` until a run has scored the customer. Risk figures need churn.read.',
+      description: 'The figures of the last scoring run (src/crm/insights/scores); `{available:false, reason}` until a run has scored the customer. Risk figures need churn.read.',
       ...requires('churn.read'),
       request: { params: idParam },
       responses: { 200: ok(valueScore), ...errors(404) },

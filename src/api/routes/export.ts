@@ -10,7 +10,7 @@ const fieldList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.enum(EXPORT_FIELDS)).min(1));
 
-/** GET /crm/customers/export: the member export of src/crm/members/export.ts as a CSV download. */
+/** GET /crm/customers/export: the member export of src/crm/customers/export.ts as a CSV download. */
 export const exportRoute = apiRoute(
   createRoute({
     method: 'get',

@@ -39,7 +39,7 @@ export const duplicatesRoute = apiRoute(
   async ({ access, query }) => ({ items: jsonify(await findDuplicates(access, query)) }),
 );
 
-/** Merge and erasure (PIPL/GDPR): thin routes over src/crm/members. */
+/** Merge and erasure (PIPL/GDPR): thin routes over src/crm/lifecycle. */
 export const lifecycleRoutes = [
   apiRoute(
     createRoute({

@@ -21,7 +21,7 @@ const listedTag = z.object({
   description: z.string().nullable(),
   members: z.number().int().describe('members carrying the tag (all stores)'),
   rule: z
-    .object({ rule: z.unknown().describe('the rule tag condition (see src/crm/tags/rule-schema.ts)'), enabled: z.boolean(), lastEvaluatedAt: isoDateTime.nullable(), lastMatched: z.number().int().nullable() })
+    .object({ rule: z.unknown().describe('the rule tag condition (see src/crm/engagement/tags/rule-schema.ts)'), enabled: z.boolean(), lastEvaluatedAt: isoDateTime.nullable(), lastMatched: z.number().int().nullable() })
     .nullable()
     .describe('null for a manual tag'),
 });

@@ -1,7 +1,7 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 /**
- * The store visit summary behind the health dashboard (src/crm/health): exact distinct-member
+ * The store visit summary behind the health dashboard (src/crm/insights/health): exact distinct-member
  * counts for any day-aligned window without scanning orders.
  *
  * A *visit* is a (member, store, China day) with at least one order; store key 0 stands for

@@ -44,7 +44,7 @@ export interface ChurnEntry {
   /** SUM(amount) from the database, a decimal string. */
   totalSpend: string;
   orderCount: number;
-  /** Model list only: churn risk 0..1, its level and the readable reasons (src/crm/churn/assess.ts). */
+  /** Model list only: churn risk 0..1, its level and the readable reasons (src/crm/insights/churn/assess.ts). */
   risk?: number;
   level?: 'high' | 'medium' | 'low';
   reasons?: string[];
@@ -65,7 +65,7 @@ export interface ChurnList {
 
 /**
  * The churn list: the model's ranking (member_scores, written by the scoring run in
- * src/crm/scores) once one exists, else the first-version rule below. Model list: active
+ * src/crm/insights/scores) once one exists, else the first-version rule below. Model list: active
  * members of the actor's stores at the given churn levels (default high) whose last order is
  * within 365 days (longer silences are lost, not at risk) — or longer than `minDays` when it
  * is given — ranked by churn risk to the percent (what staff see), then past spend, each with

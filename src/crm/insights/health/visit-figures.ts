@@ -3,7 +3,7 @@ import type { SqlPool } from '../../../db/sql.ts';
 import { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from '../../sales/index.ts';
 
 /**
- * The order side of the health figures from the store visit summary (src/crm/stats/visits.ts)
+ * The order side of the health figures from the store visit summary (src/crm/sales/visits.ts)
  * instead of a year of orders: a few thousand summary rows per query, whatever the member count.
  * Windows are whole China days [a, b) (day numbers); `key` is a store id or ALL_STORES.
  */

@@ -2,7 +2,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 
 /**
  * RFM: recency / frequency / monetary scores 1–5 by quintile, the named cells and the value
- * quadrant, recomputed for every member in bulk SQL over member_stats (src/crm/stats).
+ * quadrant, recomputed for every member in bulk SQL over member_stats (src/crm/sales).
  *
  * Scores: the cut points are the 20/40/60/80 % nearest-rank percentiles of the eligible
  * members (at least one order, not deleted), unless given. Frequency and monetary:
