@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adjustPoints, POINTS_CONFIRM_LIMIT } from '../crm/loyalty/index.ts';
+import { adjustPoints, POINTS_CONFIRM_LIMIT, pointsChangeNeedsConfirmation } from '../crm/loyalty/index.ts';
 import { resolveMember } from '../crm/customers/index.ts';
 import { parsePoints } from './parse/service-text.ts';
 import { memberLabel } from './render/member.ts';
@@ -22,13 +22,14 @@ const figures = ({ text, delta, reason, phone, memberNo, name }: Slots) => {
 const signed = (n: number) => `${n > 0 ? '加' : '扣'} ${Math.abs(n).toLocaleString('en-US')} 积分`;
 
 /**
- * Adds or deducts points with a reason (points.adjust). Changes above POINTS_CONFIRM_LIMIT are
- * held until the same person confirms (the confirm() hook).
+ * Adds or deducts points with a reason (points.adjust). Every deduction, and any change above
+ * POINTS_CONFIRM_LIMIT, is held until the same person confirms (the confirm() hook, deciding by
+ * loyalty's pointsChangeNeedsConfirmation).
  */
 export const pointsAdjust = defineIntent({
   name: 'points.adjust',
   audience: 'staff',
-  description: `Add or deduct points for one member with a reason; changes above ${POINTS_CONFIRM_LIMIT} points need a confirmation. Balance never goes below zero.`,
+  description: `Add or deduct points for one member with a reason; every deduction and any change above ${POINTS_CONFIRM_LIMIT} points need a confirmation. Balance never goes below zero.`,
   title: '调整积分（加/扣，需原因）',
   permission: 'points.adjust',
   slots,
@@ -46,11 +47,11 @@ export const pointsAdjust = defineIntent({
   },
   async confirm(ctx, s) {
     const { delta, reason } = figures(s);
-    if (delta === undefined || !reason || Math.abs(delta) <= POINTS_CONFIRM_LIMIT) return null;
+    if (delta === undefined || !reason || !pointsChangeNeedsConfirmation(delta)) return null;
     const r = await resolveMember(staffAccess(ctx), s);
     if (r.kind !== 'one') return null; // run() explains who was not found
     // The pipeline appends how to confirm or cancel (and the code); the preview says what will happen.
-    return `将给 ${memberLabel(r.member)} ${signed(delta)}（原因：${reason}），当前积分 ${r.member.points.toLocaleString('en-US')}。超过 ${POINTS_CONFIRM_LIMIT} 积分的调整需要确认。`;
+    return `将给 ${memberLabel(r.member)} ${signed(delta)}（原因：${reason}），当前积分 ${r.member.points.toLocaleString('en-US')}。${delta < 0 ? '扣减积分' : `超过 ${POINTS_CONFIRM_LIMIT} 积分的调整`}需要确认。`;
   },
   async run(ctx, s) {
     const access = staffAccess(ctx);

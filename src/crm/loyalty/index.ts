@@ -14,6 +14,6 @@ export { reviewMemberLevel } from './membership/change.ts';
 export { enrolMember, levelHistory, listLevels, memberLevelStatus, setMemberLevel, upsertLevel } from './membership/index.ts';
 export { type MemberLevelStatus } from './membership/status.ts';
 export { expireDuePoints } from './points/expiry.ts';
-export { POINTS_CONFIRM_LIMIT, adjustPoints, pointsHistory } from './points/index.ts';
+export { POINTS_CONFIRM_LIMIT, pointsChangeNeedsConfirmation, adjustPoints, pointsHistory } from './points/index.ts';
 export { appendLedger } from './points/ledger.ts';
 export { myAccount, myCoupons, myOrders } from './self/account.ts';

@@ -1,10 +1,19 @@
 import { maskPhone, storeManagers } from '../kernel/index.ts';
-import { createTicket } from './tickets/index.ts';
+import { openOrJoinMemberTicket } from './tickets/index.ts';
 import type { TicketView } from './tickets/types.ts';
 import type { SelfAccess } from '../kernel/index.ts';
 
+/**
+ * A member's repeated hand-offs within this window join their open hand-off ticket of the same
+ * kind (consultation or complaint) instead of opening another, and staff are alerted once per
+ * ticket (docs/intents.md, flood control).
+ */
+export const HANDOFF_JOIN_WINDOW_MS = 30 * 60_000;
+
 export interface Handoff {
   ticket: TicketView;
+  /** True when the request joined the member's open ticket: staff were alerted when it opened. */
+  joined: boolean;
   /** WeCom userids of the staff alerted (the home store's managers, else HQ operators). */
   alerted: string[];
 }
@@ -12,18 +21,20 @@ export interface Handoff {
 /**
  * A member asks for a person or complains: opens a ticket for themself (a complaint is high
  * priority, anything else a consultation) and alerts the member's store staff in WeCom through
- * the outbound queue. Members without a home store are HQ's: HQ operators are alerted.
+ * the outbound queue. Members without a home store are HQ's: HQ operators are alerted. A repeat
+ * within HANDOFF_JOIN_WINDOW_MS joins the open ticket and alerts nobody.
  */
 export async function handOff(access: SelfAccess, message: string, complaint: boolean): Promise<Handoff> {
   const { services, actor } = access;
   const text = message.trim().slice(0, 2000);
-  const ticket = await createTicket(access, {
+  const { ticket, joined } = await openOrJoinMemberTicket(access, {
     memberId: actor.memberId,
     type: complaint ? 'complaint' : 'consultation',
     priority: complaint ? 'high' : 'normal',
     title: complaint ? '会员投诉（机器人转人工）' : '会员请求人工服务',
     description: text || undefined,
-  });
+  }, HANDOFF_JOIN_WINDOW_MS);
+  if (joined) return { ticket, joined, alerted: [] };
   const staff = actor.homeStoreId
     ? await storeManagers(services, actor.homeStoreId)
     : await services.db.staff.findMany({ where: { active: true, role: 'hq_operator' }, select: { wecomUserId: true }, orderBy: { id: 'asc' } });
@@ -38,5 +49,5 @@ export async function handOff(access: SelfAccess, message: string, complaint: bo
   for (const s of staff) {
     await services.queues.outbound.add('handoff-alert', { channel: 'wecom', to: s.wecomUserId, text: alert, requestId: access.requestId }, { jobId: `handoff-${ticket.id}-${s.wecomUserId}` });
   }
-  return { ticket, alerted: staff.map((s) => s.wecomUserId) };
+  return { ticket, joined, alerted: staff.map((s) => s.wecomUserId) };
 }

@@ -4,7 +4,7 @@
  * Owns: interactions, tickets.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
-export { handOff } from './handoff.ts';
+export { handOff, HANDOFF_JOIN_WINDOW_MS } from './handoff.ts';
 export { eraseServiceText, moveServiceRecords } from './member-moves.ts';
 export { completeFollowUp, listInteractions, logInteraction, pendingFollowUps } from './interactions/index.ts';
 export { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionChannel, type InteractionType, type InteractionView } from './interactions/types.ts';

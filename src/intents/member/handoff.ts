@@ -29,6 +29,12 @@ export const handoff = defineIntent({
     // The member's words go to the staff (never to routing): from the slot when the LLM gave one, else the turn's text.
     const message = slots.message ?? ctx.text ?? '';
     const r = await handOff(access, message, COMPLAINT.test(message));
+    if (r.joined) {
+      return {
+        text: `你的请求已转给工作人员（工单号 ${r.ticket.ticketNo}），正在处理中，请耐心等待，门店工作人员会尽快联系你。`,
+        data: { ticketNo: r.ticket.ticketNo, alerted: 0, joined: true },
+      };
+    }
     return {
       text: `已为你转接人工服务（工单号 ${r.ticket.ticketNo}），门店工作人员会尽快联系你。${r.ticket.type === 'complaint' ? '给你带来不好的体验，非常抱歉。' : ''}`,
       data: { ticketNo: r.ticket.ticketNo, alerted: r.alerted.length },

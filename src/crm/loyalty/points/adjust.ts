@@ -9,6 +9,15 @@ import { badRequest } from '../../kernel/index.ts';
 /** Above this many points (either way) a chat adjustment asks for confirmation first. */
 export const POINTS_CONFIRM_LIMIT = 1000;
 
+/**
+ * Whether a chat adjustment of `delta` points is held until the same person confirms it: every
+ * deduction (a negative delta, however it was written: "扣 100 积分", "加 -100 积分", a negative
+ * slot), and any change above POINTS_CONFIRM_LIMIT points (docs/intents.md, confirmation).
+ */
+export function pointsChangeNeedsConfirmation(delta: number): boolean {
+  return delta < 0 || Math.abs(delta) > POINTS_CONFIRM_LIMIT;
+}
+
 export interface AdjustInput {
   memberId: number;
   delta: number;

@@ -87,6 +87,49 @@ export async function createTicket(access: CrmAccess, raw: CreateTicketInput): P
   return toTicketView(ticket);
 }
 
+/**
+ * A member's own request for a person (the hand-off): joins the member's open ticket of the same
+ * type opened by the member within `windowMs`, else opens one (and audits it). The member's row is
+ * locked (SELECT … FOR UPDATE) while looking, so simultaneous requests of one member serialize:
+ * one ticket, never one per message. `joined` tells the caller not to alert staff again.
+ */
+export async function openOrJoinMemberTicket(
+  access: CrmAccess,
+  raw: CreateTicketInput,
+  windowMs: number,
+): Promise<{ ticket: TicketView; joined: boolean }> {
+  const parsed = createTicketSchema.safeParse(raw);
+  if (!parsed.success) throw badRequest('invalid_ticket', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const input = parsed.data;
+  const { services, actor } = access;
+  if (actor.kind !== 'member' || actor.memberId !== input.memberId) throw forbidden('not_your_member', '只能为自己提交服务请求。');
+  if (input.assigneeId) throw forbidden('permission_denied', '会员不能指定处理人。');
+  const createdBy = `member:${actor.memberId}`;
+  const now = services.now();
+  const { ticket, joined } = await services.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM members WHERE id = ${input.memberId} FOR UPDATE`;
+    const open = await tx.ticket.findFirst({
+      where: { memberId: input.memberId, createdBy, type: input.type, status: { in: ['open', 'in_progress'] }, createdAt: { gte: new Date(now.getTime() - windowMs) } },
+      orderBy: { id: 'desc' },
+      include: ticketInclude,
+    });
+    if (open) return { ticket: open, joined: true };
+    return { ticket: await insertTicket(tx, services, createdBy, { ...input, storeId: input.storeId ?? actor.homeStoreId }), joined: false };
+  });
+  if (!joined) {
+    await audit(services, {
+      actor,
+      action: 'ticket.create',
+      targetType: 'ticket',
+      targetId: String(ticket.id),
+      channel: access.channel,
+      requestId: access.requestId,
+      detail: { ticketNo: ticket.ticketNo, memberId: ticket.memberId, type: ticket.type, priority: ticket.priority },
+    });
+  }
+  return { ticket: toTicketView(ticket), joined };
+}
+
 /** An assignee must be active staff. */
 export async function requireAssignable(services: Services, staffId: number): Promise<{ id: number; name: string }> {
   const s = await services.db.staff.findFirst({ where: { id: staffId, active: true }, select: { id: true, name: true } });

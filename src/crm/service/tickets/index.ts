@@ -3,7 +3,7 @@
  * the member intent handoff) and the admin API. Every function enforces permission and store
  * scope itself and writes an audit row.
  */
-export { createTicket, createTicketSchema, ticketNoFor, type CreateTicketInput } from './create.ts';
+export { createTicket, openOrJoinMemberTicket, createTicketSchema, ticketNoFor, type CreateTicketInput } from './create.ts';
 export { assignTicket, changeTicketStatus, rateTicket, escalateTicket, escalateOverdueTickets } from './update.ts';
 export { listTickets, getTicket, type TicketFilter } from './list.ts';
 export { SLA_HOURS, TRANSITIONS, STATUS_LABEL, TYPE_LABEL, PRIORITY_LABEL, slaDue, type TicketPriority, type TicketStatus, type TicketType } from './sla.ts';

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from '../../src/bot/pipeline.ts';
+import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
+import { getIntent, intents } from '../../src/intents/catalogue.ts';
+import { createRuleRouter } from '../../src/intents/router/rules.ts';
+import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
+import { createTestEnv, type TestEnv } from '../support/env.ts';
+
+/** Flood control through the real pipeline over MariaDB and Redis (docs/intents.md, flood control). */
+describe('flood control', () => {
+  let env: TestEnv;
+  let fx: Fixture;
+  let bot: HandleMessage;
+  const say = async (from: string, text: string): Promise<BotAnswer> => {
+    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
+    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
+    return out.answer;
+  };
+  const ticketsOf = async (memberId: number) => (await env.services.sql.query<any[]>('SELECT id, ticket_no, type FROM tickets WHERE member_id = ?', [memberId]))[0];
+  const alertsFor = async (ticketNo: string) =>
+    (await env.services.queues.outbound.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.name === 'handoff-alert' && String(j.data.text).includes(ticketNo));
+
+  beforeAll(async () => {
+    env = await createTestEnv('flood_control', {}, { now: () => NOW });
+    fx = await createFixture(env.services);
+    bot = createBot({ services: env.services, router: createRuleRouter(intents), getIntent });
+  });
+  afterAll(async () => env?.cleanup());
+
+  it('thirty 转人工 in a row open one ticket and alert the staff once; later ones say it is already with staff', async () => {
+    const replies: BotAnswer[] = [];
+    for (let i = 0; i < 30; i++) replies.push(await say('member:13800000001', '转人工'));
+    expect(replies.every((r) => r.intent === 'handoff')).toBe(true);
+    const tickets = await ticketsOf(fx.memberIds.M00000001!);
+    expect(tickets).toHaveLength(1);
+    const no = tickets[0].ticket_no as string;
+    expect(replies[0]!.text).toContain(`已为你转接人工服务（工单号 ${no}）`);
+    for (const r of replies.slice(1)) expect(r.text).toContain(`你的请求已转给工作人员（工单号 ${no}）`);
+    expect((await alertsFor(no)).map((j) => j.data.to)).toEqual(['store_manager_01']);
+  });
+
+  it('five simultaneous 转人工 from one member open one ticket and alert once', async () => {
+    const replies = await Promise.all(Array.from({ length: 5 }, () => say('member:13800000004', '转人工')));
+    expect(replies.every((r) => r.intent === 'handoff')).toBe(true);
+    const tickets = await ticketsOf(fx.memberIds.M00000004!);
+    expect(tickets).toHaveLength(1);
+    const alerts = await alertsFor(tickets[0].ticket_no);
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('a deduction needs a confirmation whatever its size and wording; nothing is written until 确认', async () => {
+    const ledger = () => env.services.db.pointsLedger.count({ where: { memberId: fx.memberIds.M00000005! } });
+    const before = await ledger();
+    const negative = await say('store_manager_01', '给 13800000005 加 -100 积分 原因 测试');
+    expect(negative.intent).toBe('points.adjust');
+    expect(negative.text).toContain('扣 100 积分');
+    expect(negative.text).toMatch(/确认/);
+    expect(await ledger()).toBe(before);
+    const deduct = await say('store_manager_01', '13800000005 扣 100 积分 兑换饮品');
+    expect(deduct.intent).toBe('points.adjust');
+    expect(deduct.text).toContain('将给 王芳（M00000005） 扣 100 积分（原因：兑换饮品）');
+    expect(await ledger()).toBe(before);
+    const code = /编号 (\d{4})/.exec(deduct.text)?.[1];
+    expect(code).toBeDefined();
+    const done = await say('store_manager_01', `确认 ${code}`);
+    expect(done.text).toContain('已给 王芳（M00000005） 扣 100 积分');
+    expect(await ledger()).toBe(before + 1);
+  });
+});
