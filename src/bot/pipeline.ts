@@ -9,6 +9,7 @@ import { getFocus, recordTurn, setFocus, withFocus } from './conversation.ts';
 import { claimMessage, releaseMessage } from './dedupe.ts';
 import { execute } from './execute.ts';
 import { identifyActor } from './identify.ts';
+import { memberActionAllowed, RATE_LIMITED_TEXT } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
 
@@ -26,8 +27,8 @@ const FALLBACK = { staff: 'help', member: 'my.help' } as const;
 
 /**
  * The bot: dedupe → identify actor → route → conversation (focus, pending confirmations) →
- * authorize → execute → render; the channel then delivers (passively on the same request, or
- * pushed through the outbound queue). One file per stage beside this one; this file only
+ * authorize → member rate limit → execute → render; the channel then delivers (passively on
+ * the same request, or pushed through the outbound queue). One file per stage beside this one; this file only
  * composes them.
  */
 export function createBot({ services, router, getIntent }: BotDeps): HandleMessage {
@@ -82,6 +83,10 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
   async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, log: typeof services.logger): Promise<IntentResult> {
     try {
       authorize(actor, intent);
+      if (!(await memberActionAllowed(services, actor, intent))) {
+        log.warn({ intent: intent.name }, 'member action rate-limited');
+        return { text: RATE_LIMITED_TEXT, data: { rateLimited: true } };
+      }
       if (intent.name === 'action.confirm' || intent.name === 'action.cancel') {
         const handled = await resolvePending(msg, actor, intent.name === 'action.confirm', route, log);
         if (handled) return handled;

@@ -71,6 +71,11 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
    * it at once. The pipeline stores the pending action; run() executes it after confirmation.
    */
   confirm?(ctx: IntentContext<StaffActor | MemberActor>, slots: z.infer<S>): Promise<string | null>;
+  /**
+   * A member action that alerts staff or writes (hand-off, unsubscribe): counted against the
+   * member's rate limit; past it the pipeline answers politely instead of running (src/bot/rate-limit.ts).
+   */
+  memberRateLimited?: boolean;
 }
 
 /** Declares an intent with its slot type inferred from the schema (and checked against examples and rule). */

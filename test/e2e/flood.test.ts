@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
+import { MEMBER_ACTION_LIMIT, RATE_LIMITED_TEXT } from '../../src/bot/rate-limit.ts';
 import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { createRuleRouter } from '../../src/intents/router/rules.ts';
@@ -28,7 +29,7 @@ describe('flood control', () => {
   });
   afterAll(async () => env?.cleanup());
 
-  it('thirty 转人工 in a row open one ticket and alert the staff once; later ones say it is already with staff', async () => {
+  it('thirty 转人工 in a row open one ticket and alert the staff once; later ones say it is with staff, then to wait', async () => {
     const replies: BotAnswer[] = [];
     for (let i = 0; i < 30; i++) replies.push(await say('member:13800000001', '转人工'));
     expect(replies.every((r) => r.intent === 'handoff')).toBe(true);
@@ -36,8 +37,17 @@ describe('flood control', () => {
     expect(tickets).toHaveLength(1);
     const no = tickets[0].ticket_no as string;
     expect(replies[0]!.text).toContain(`已为你转接人工服务（工单号 ${no}）`);
-    for (const r of replies.slice(1)) expect(r.text).toContain(`你的请求已转给工作人员（工单号 ${no}）`);
+    // The next four join the ticket; past the member's limit of five actions the answer asks them to wait.
+    for (const r of replies.slice(1, MEMBER_ACTION_LIMIT)) expect(r.text).toContain(`你的请求已转给工作人员（工单号 ${no}）`);
+    for (const r of replies.slice(MEMBER_ACTION_LIMIT)) expect(r.text).toBe(RATE_LIMITED_TEXT);
     expect((await alertsFor(no)).map((j) => j.data.to)).toEqual(['store_manager_01']);
+    // The limit covers actions that alert or write, not reads: unsubscribe waits, my points answers.
+    expect((await say('member:13800000001', '退订')).text).toBe(RATE_LIMITED_TEXT);
+    expect(await env.services.db.member.count({ where: { id: fx.memberIds.M00000001!, marketingOptOutAt: { not: null } } })).toBe(0);
+    expect((await say('member:13800000001', '我还有多少积分')).intent).toBe('my.points');
+    expect((await say('member:13800000001', '我还有多少积分')).text).not.toBe(RATE_LIMITED_TEXT);
+    // Another member is not affected.
+    expect((await say('member:13800000007', '退订')).text).toContain('已为你退订');
   });
 
   it('five simultaneous 转人工 from one member open one ticket and alert once', async () => {
