@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
 import { MEMBER_ACTION_LIMIT, RATE_LIMITED_TEXT } from '../../src/bot/rate-limit.ts';
 import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
+import { pointsChangeNeedsConfirmation } from '../../src/crm/loyalty/index.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { createRuleRouter } from '../../src/intents/router/rules.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
@@ -76,5 +77,13 @@ describe('flood control', () => {
     const done = await say('store_manager_01', `确认 ${code}`);
     expect(done.text).toContain('已给 王芳（M00000005） 扣 100 积分');
     expect(await ledger()).toBe(before + 1);
+    // The LLM's negative delta slot is a deduction too: held, whatever the text says.
+    const intent = getIntent('points.adjust')!;
+    const ctx = { services: env.services, actor: fx.staff.manager1, channel: 'console' as const, requestId: randomUUID() };
+    const preview = await intent.confirm!(ctx, intent.slots.parse({ memberNo: 'M00000005', delta: -5, reason: '测试', text: '给王芳加5积分' }));
+    expect(preview).toContain('扣 5 积分');
+    expect(pointsChangeNeedsConfirmation(-1)).toBe(true);
+    expect(pointsChangeNeedsConfirmation(1000)).toBe(false);
+    expect(pointsChangeNeedsConfirmation(1001)).toBe(true);
   });
 });
