@@ -5,7 +5,7 @@ import { TRIGGER_TYPES, parseJourneyDefinition } from '../../crm/automation/inde
 import { journeyDeps } from '../../jobs/journey-deps.ts';
 import { enrollMembers } from '../../crm/automation/index.ts';
 import { automationLogs, journeyStats } from '../../crm/automation/index.ts';
-import { createJourney, deleteJourney, getJourney, listJourneys, setJourneyStatus, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';
+import { createJourney, deleteJourney, listJourneys, readJourney, setJourneyStatus, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';
 import { installTemplates, TEMPLATES } from '../../crm/automation/index.ts';
 import { emitTrigger } from '../../crm/automation/index.ts';
 import { isAppError, notFound } from '../../crm/kernel/index.ts';
@@ -56,7 +56,7 @@ export const journeyRoutes = [
       request: { query: z.object({ status: status.optional() }) },
       responses: { 200: ok(z.object({ items: z.array(journeyItem) })), ...errors() },
     }),
-    async ({ access, query }) => ({ items: (await listJourneys(access.services, query)).map(toJson) }),
+    async ({ access, query }) => ({ items: (await listJourneys(access, query)).map(toJson) }),
   ),
   apiRoute(
     createRoute({
@@ -150,7 +150,7 @@ export const journeyRoutes = [
       request: { params: idParam },
       responses: { 200: ok(journeyItem), ...errors(404) },
     }),
-    async ({ access, params }) => toJson(await getJourney(access.services, params.id)),
+    async ({ access, params }) => toJson(await readJourney(access, params.id)),
   ),
   apiRoute(
     createRoute({
@@ -243,7 +243,7 @@ export const journeyRoutes = [
         ...errors(404),
       },
     }),
-    async ({ access, params }) => journeyStats(access.services, params.id),
+    async ({ access, params }) => journeyStats(access, params.id),
   ),
   apiRoute(
     createRoute({
@@ -284,7 +284,7 @@ export const journeyRoutes = [
       },
     }),
     async ({ access, query }) => {
-      const r = await automationLogs(access.services, query);
+      const r = await automationLogs(access, query);
       return { page: query.page, pageSize: query.pageSize, total: r.total, items: r.items.map((i) => ({ ...i, createdAt: iso(i.createdAt), executedAt: isoOrNull(i.executedAt) })) };
     },
   ),

@@ -5,7 +5,8 @@
  */
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
-import { getJourney } from './store.ts';
+import { storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { readJourney } from './store.ts';
 import { parseJourneyDefinition } from './definition.ts';
 
 export interface JourneyStats {
@@ -30,21 +31,35 @@ export async function markConversions(services: Services, journeyId: number, wit
   );
 }
 
-export async function journeyStats(services: Services, journeyId: number): Promise<JourneyStats> {
-  const j = await getJourney(services, journeyId);
+/**
+ * The SQL condition keeping rows of members of the caller's stores (docs/api.md, store scope):
+ * empty for HQ roles; a store role with no store sees nothing.
+ */
+function memberScope(access: StaffAccess, column = 'member_id'): { sql: string; params: unknown[] } {
+  const scope = storeScope(access.actor);
+  if (scope === null) return { sql: '', params: [] };
+  if (scope.length === 0) return { sql: ' AND FALSE', params: [] };
+  return { sql: ` AND ${column} IN (SELECT id FROM members WHERE home_store_id IN (?))`, params: [scope] };
+}
+
+/** A journey's figures; a store role sees those of its stores' members only (also for HQ journeys). */
+export async function journeyStats(access: StaffAccess, journeyId: number): Promise<JourneyStats> {
+  const { services } = access;
+  const j = await readJourney(access, journeyId);
+  const ms = memberScope(access);
   const def = parseJourneyDefinition(j.definition).def;
   await markConversions(services, journeyId, def.goal.orderWithinDays);
   const [states] = await services.sql.query<RowDataPacket[]>(
-    'SELECT state, COUNT(*) AS n, SUM(converted_at IS NOT NULL) AS conv FROM journey_enrollments WHERE journey_id = ? GROUP BY state',
-    [journeyId],
+    `SELECT state, COUNT(*) AS n, SUM(converted_at IS NOT NULL) AS conv FROM journey_enrollments WHERE journey_id = ?${ms.sql} GROUP BY state`,
+    [journeyId, ...ms.params],
   );
   const by = (s: string) => Number(states.find((r) => r.state === s)?.n ?? 0);
   const entered = states.reduce((a, r) => a + Number(r.n), 0);
   const converted = states.reduce((a, r) => a + Number(r.conv ?? 0), 0);
-  const [steps] = await services.sql.query<RowDataPacket[]>('SELECT step_id, result, COUNT(*) AS n FROM journey_step_executions WHERE journey_id = ? GROUP BY step_id, result ORDER BY step_id', [journeyId]);
+  const [steps] = await services.sql.query<RowDataPacket[]>(`SELECT step_id, result, COUNT(*) AS n FROM journey_step_executions WHERE journey_id = ?${ms.sql} GROUP BY step_id, result ORDER BY step_id`, [journeyId, ...ms.params]);
   const stepMap = new Map<string, Record<string, number>>();
   for (const r of steps) stepMap.set(r.step_id, { ...(stepMap.get(r.step_id) ?? {}), [r.result]: Number(r.n) });
-  const [vars] = await services.sql.query<RowDataPacket[]>('SELECT variant, COUNT(*) AS n FROM journey_enrollments WHERE journey_id = ? AND variant IS NOT NULL GROUP BY variant', [journeyId]);
+  const [vars] = await services.sql.query<RowDataPacket[]>(`SELECT variant, COUNT(*) AS n FROM journey_enrollments WHERE journey_id = ? AND variant IS NOT NULL${ms.sql} GROUP BY variant`, [journeyId, ...ms.params]);
   return {
     entered,
     inProgress: by('active'),
@@ -82,10 +97,12 @@ export interface LogEntry {
   executedAt: Date | null;
 }
 
-/** The execution log, newest first. */
-export async function automationLogs(services: Services, f: LogFilter): Promise<{ total: number; items: LogEntry[] }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
+/** The execution log, newest first; a store role reads the rows of its stores' members only. */
+export async function automationLogs(access: StaffAccess, f: LogFilter): Promise<{ total: number; items: LogEntry[] }> {
+  const { services } = access;
+  const ms = memberScope(access);
+  const where: string[] = ['TRUE' + ms.sql];
+  const params: unknown[] = [...ms.params];
   if (f.journeyId) (where.push('journey_id = ?'), params.push(f.journeyId));
   if (f.memberId) (where.push('member_id = ?'), params.push(f.memberId));
   if (f.result) (where.push('result = ?'), params.push(f.result));

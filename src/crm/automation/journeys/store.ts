@@ -4,7 +4,7 @@
  * journey never changes the path of members already in it.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { AppError, notFound } from '../../kernel/index.ts';
+import { AppError, notFound, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { parseJourneyDefinition, type CompiledJourney } from './definition.ts';
 
@@ -109,9 +109,26 @@ export async function getJourney(services: Services, id: number): Promise<Journe
   return { ...j, definition: v?.definition ?? null };
 }
 
-export async function listJourneys(services: Services, filter: { status?: JourneyStatus } = {}): Promise<JourneyInfo[]> {
-  const js = await services.db.journey.findMany({ where: filter.status ? { status: filter.status } : {}, orderBy: { id: 'asc' } });
+/**
+ * The journeys the caller may see (docs/api.md, store scope): HQ roles every journey; a store
+ * role its stores' journeys and HQ's (store_id NULL), never another store's.
+ */
+export async function listJourneys(access: StaffAccess, filter: { status?: JourneyStatus } = {}): Promise<JourneyInfo[]> {
+  const scope = storeScope(access.actor);
+  const where = {
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(scope === null ? {} : { OR: [{ storeId: null }, { storeId: { in: scope } }] }),
+  };
+  const js = await access.services.db.journey.findMany({ where, orderBy: { id: 'asc' } });
   return js.map((j) => ({ ...j, definition: undefined }));
+}
+
+/** One journey as the caller may see it: another store's journey is "not found" (404), like a member. */
+export async function readJourney(access: StaffAccess, id: number): Promise<JourneyInfo> {
+  const j = await getJourney(access.services, id);
+  const scope = storeScope(access.actor);
+  if (scope !== null && j.storeId !== null && !scope.includes(j.storeId)) throw notFound('journey_not_found', `旅程 ${id} 不存在。`);
+  return j;
 }
 
 export async function setJourneyStatus(services: Services, id: number, status: JourneyStatus): Promise<JourneyInfo> {

@@ -134,6 +134,8 @@ export async function launchRecall(deps: JourneyDeps, access: StaffAccess, plan:
     definition: recallDefinition(plan.couponAmount),
     status: 'active',
     templateKey: null,
+    // A recall launched by a manager of one store belongs to that store (other stores never list it).
+    storeId: scopeStore(access),
   });
   const [ins] = await services.sql.query<import('mysql2').ResultSetHeader>(
     'INSERT INTO recalls (journey_id, staff_id, staff_user_id, channel, audience, member_count, coupon_amount, launched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -259,4 +261,10 @@ export async function recallAttribution(services: Services, recallId: number, da
     await notifyStaff(services, rec.staff_user_id, `召回 ${days} 天回流：${rec.audience}，${members} 位中 ${converted} 位已再次消费（${a.rate}），带来营收 ${Number(a.revenue).toFixed(2)} 元。`, `recall-${recallId}-attr-${days}`);
   }
   return a;
+}
+
+/** The one store of a store-scoped launcher; null (HQ's, listed to every store) otherwise. */
+function scopeStore(access: StaffAccess): number | null {
+  const scope = storeScope(access.actor);
+  return scope !== null && scope.length === 1 ? scope[0]! : null;
 }
