@@ -2,7 +2,9 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRouteList } from '../../src/api/routes/index.ts';
 import { createApiToken } from '../../src/api/tokens.ts';
-import { ROLE_PERMISSIONS, storeScope, type StaffActor, type StaffRole } from '../../src/crm/kernel/index.ts';
+import { ROLE_PERMISSIONS, storeScope, type StaffActor } from '../../src/crm/kernel/index.ts';
+
+type StaffRole = keyof typeof ROLE_PERMISSIONS;
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 /**
