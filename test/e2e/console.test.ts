@@ -78,6 +78,18 @@ describe('console channel (POST /console/messages)', () => {
     expect(((await again.json()) as any).error.code).toBe('duplicate_message');
   });
 
+  it('scopes message ids by sender: another sender’s message with the same id or x-request-id is answered', async () => {
+    const post = (from: string, body: Record<string, string>, headers: Record<string, string> = {}) =>
+      rt.app.request('/console/messages', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ from, text: '帮助', ...body }) });
+    expect((await post('store_manager_01', { id: 'shared-id' })).status).toBe(200);
+    expect((await post('agent_01', { id: 'shared-id' })).status).toBe(200);
+    expect((await post('agent_01', { id: 'shared-id' })).status).toBe(409); // the same sender's resend still once
+    const rid = { 'x-request-id': 'shared-request-id' };
+    expect((await post('store_manager_01', {}, rid)).status).toBe(200);
+    expect((await post('agent_01', {}, rid)).status).toBe(200);
+    expect((await post('agent_01', {}, rid)).status).toBe(409);
+  });
+
   it('serves the web chat page, health and readiness', async () => {
     const page = await rt.app.request('/');
     expect(page.status).toBe(200);
