@@ -21,6 +21,13 @@ export const consoleReplySchema = z.object({
 });
 export type ConsoleReply = z.infer<typeof consoleReplySchema>;
 
+/**
+ * The console's message id is the client's (its `id`, else its `x-request-id`), so it is only
+ * unique per sender: the dedupe key carries the sender, length-prefixed so no `from` and id pair
+ * can spell another's (docs/api.md).
+ */
+export const senderScopedId = (from: string, id: string): string => `${from.length}:${from}:${id}`;
+
 const json = (status: number, body: unknown) => ({ status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
 
 /** The console channel: try the bot with no WeCom at all. Synchronous, so no reply budget and no push. */
@@ -41,12 +48,13 @@ export function createConsoleAdapter(): ChannelAdapter {
         return { ok: false, error: badRequest('invalid_request', `${issue.path.join('.') || 'body'}: ${issue.message}`, parsed.error.issues) };
       }
       const { from, text, id } = parsed.data;
-      return { ok: true, kind: 'message', message: { channel: 'console', messageId: id ?? requestId, from, text, receivedAt: now, requestId } };
+      return { ok: true, kind: 'message', message: { channel: 'console', messageId: senderScopedId(from, id ?? requestId), from, text, receivedAt: now, requestId } };
     },
     reply(answer, inbound) {
       if (!answer) {
         // A reply, not a throw (the adapter answers the resend), in the edge's error body.
-        const e = new AppError('duplicate_message', `message ${inbound.messageId} was already answered`);
+        const id = inbound.messageId.slice(senderScopedId(inbound.from, '').length);
+        const e = new AppError('duplicate_message', `message ${id} from ${inbound.from} was already answered`);
         return json(e.status, { error: { code: e.code, message: e.message, requestId: inbound.requestId } });
       }
       const body: ConsoleReply = { reply: answer.text, intent: answer.intent, slots: answer.slots, confidence: answer.confidence };
