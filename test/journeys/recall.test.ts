@@ -90,6 +90,10 @@ describe('recall of 10,000 churned members from one sentence', () => {
     const ok = await say('确认');
     expect(ok.intent).toBe('action.confirm');
     expect(ok.text).toContain(`召回已启动`);
+    // A recall launched by a manager of one store belongs to that store (docs/api.md, store scope).
+    const owner = (await rig.env.services.sql.query<RowDataPacket[]>('SELECT j.store_id, ss.store_id AS manager_store FROM recalls r JOIN journeys j ON j.id = r.journey_id JOIN staff_stores ss ON ss.staff_id = r.staff_id'))[0];
+    expect(owner).toHaveLength(1);
+    expect(owner[0]!.store_id).toBe(owner[0]!.manager_store);
     await rig.drain(500_000);
     // Let the 1-minute progress checks run until the summary is out.
     for (let i = 0; i < 10; i++) {
