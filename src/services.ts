@@ -1,4 +1,4 @@
-import type { Config } from './config.ts';
+import { secretValues, type Config } from './config.ts';
 import { createPrisma, type Db } from './db/prisma.ts';
 import { createSqlPool, type SqlPool } from './db/sql.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
@@ -26,7 +26,7 @@ export interface Services {
 }
 
 export function createServices(config: Config, overrides: { logger?: Logger; now?: () => Date } = {}): Services {
-  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, {}, { secrets: secretValues(config) });
   const db = createPrisma(config.DATABASE_URL);
   const sql = createSqlPool(config.DATABASE_URL);
   // One line when Redis goes away and one when it is back, whichever connection sees it first.
