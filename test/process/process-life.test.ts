@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCommand, spawnTsx, stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
@@ -105,6 +105,58 @@ describe('npm start and signals', () => {
     expect(await portOpen(port)).toBe(false);
     expect(out.text).toMatch(/stopped/);
   }, 120_000);
+});
+
+/** A console message whose body is only half sent: a request in flight until `finish()`. */
+async function halfSentRequest(port: number): Promise<{ socket: Socket; finish(): void; response: Promise<string> }> {
+  const body = JSON.stringify({ from: 'proclife-user', text: '帮助' });
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  let got = '';
+  const response = new Promise<string>((resolve) => {
+    socket.on('data', (d) => (got += d.toString()));
+    socket.on('close', () => resolve(got));
+    socket.on('error', () => resolve(got));
+  });
+  socket.write(`POST /console/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
+  const bytes = Buffer.from(body);
+  socket.write(bytes.subarray(0, 10));
+  return { socket, response, finish: () => void socket.write(bytes.subarray(10)) };
+}
+
+describe('graceful stop', () => {
+  it('SIGTERM: new connections refused, the request in flight is answered, exit 0', async () => {
+    const port = await freePort();
+    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
+    const out = watch(app);
+    await out.waitFor(/listening on/, 60_000);
+    const req = await halfSentRequest(port);
+    await new Promise((r) => setTimeout(r, 300));
+    app.kill('SIGTERM');
+    await out.waitFor(/shutting down/, 5000);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    req.finish();
+    expect(await req.response).toMatch(/^HTTP\/1\.1 \d{3}/);
+    expect(await exited(app, 10_000)).toBe(0);
+    expect(out.text).toMatch(/"msg":"stopped"/);
+  }, 90_000);
+
+  it('a second signal during the stop exits at once', async () => {
+    const port = await freePort();
+    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
+    const out = watch(app);
+    await out.waitFor(/listening on/, 60_000);
+    const req = await halfSentRequest(port);
+    await new Promise((r) => setTimeout(r, 300));
+    app.kill('SIGTERM');
+    await out.waitFor(/shutting down/, 5000);
+    const t0 = Date.now();
+    app.kill('SIGINT');
+    expect(await exited(app, 2000)).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(out.text).toMatch(/second signal/);
+    req.socket.destroy();
+  }, 90_000);
 });
 
 describe('dependencies unreachable', () => {
