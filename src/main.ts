@@ -67,6 +67,10 @@ async function main(): Promise<void> {
   await migrate(config.DATABASE_URL, { log: (m) => logger.info(m) });
   if (stopping) return;
   services = createServices(config, { logger });
+  // The request connection refuses commands until it is connected (no offline queue), so let
+  // it connect before serving: /readyz is then ready from the first request.
+  const redis = services.redis;
+  if (redis.status !== 'ready') await within(new Promise((resolve) => redis.once('ready', resolve)), 5000);
   if (config.SEED_DEMO === 'auto') {
     const seeded = await seedIfEmpty(services);
     if (seeded.seeded) {

@@ -171,8 +171,7 @@ describe('dependencies unreachable', () => {
     const redis = startPrivateRedis(redisPort, password);
     await redis.ready;
     await out.waitFor(/listening on/, 30_000);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-    expect(ready.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
 
     // Redis goes away during the run: /readyz says so, the log says so in a line, no stack loop.
     await stopRedis(redis.child);
