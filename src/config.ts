@@ -108,6 +108,18 @@ function requireTogether(cfg: Config, keys: (keyof Config)[], why: string): { va
 export function describeConfig(cfg: Config): Record<string, unknown> {
   const out: Record<string, unknown> = { ...cfg };
   for (const k of SECRET_KEYS) if (out[k]) out[k] = '***';
-  out.DATABASE_URL = cfg.DATABASE_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'string' && k.endsWith('_URL')) out[k] = v.replace(/(:\/\/[^:@/]*):[^@/]+@/, '$1:***@');
+  return out;
+}
+
+/** The configured secret values (secret keys and URL passwords), which no log line may contain. */
+export function secretValues(cfg: Config): string[] {
+  const out: string[] = [];
+  for (const k of SECRET_KEYS) if (typeof cfg[k] === 'string' && cfg[k]) out.push(cfg[k] as string);
+  for (const [k, v] of Object.entries(cfg)) {
+    if (typeof v !== 'string' || !k.endsWith('_URL')) continue;
+    const m = /:\/\/[^:@/]*:([^@/]+)@/.exec(v);
+    if (m) out.push(m[1]!, decodeURIComponent(m[1]!));
+  }
   return out;
 }

@@ -1,11 +1,18 @@
 import { serve } from '@hono/node-server';
-import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
+import { ConfigError, describeConfig, loadConfig, secretValues, type Config } from './config.ts';
 import { runScoring } from './crm/insights/index.ts';
 import { seedIfEmpty } from './demo/index.ts';
 import { migrate } from './db/migrate.ts';
+import { waitForDependencies } from './dependencies.ts';
 import { createLogger } from './logger.ts';
-import { createRuntime } from './runtime.ts';
-import { createServices } from './services.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
+import { createServices, type Services } from './services.ts';
+
+/** The whole stop must end within this; the stop's own steps are bounded below it. */
+const STOP_DEADLINE_MS = 9_000;
+
+const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
+  Promise.race([p, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref())]);
 
 /** `npm start`: migrations, demo data when the database is empty, HTTP server and queue workers. */
 async function main(): Promise<void> {
@@ -19,11 +26,51 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, {}, { secrets: secretValues(config) });
   logger.info({ config: describeConfig(config) }, 'starting');
 
+  // Signals: the first stops gracefully (docs/guides/administrator.md, "Start and stop"); a
+  // second one, or a stop that overruns its deadline, exits at once.
+  let stopping = false;
+  let services: Services | undefined;
+  let runtime: Runtime | undefined;
+  let server: ReturnType<typeof serve> | undefined;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('stop did not finish in time: exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    // 1. stop accepting; in-flight requests finish (idle keep-alive sockets are closed now).
+    if (server) {
+      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      await within(closed, 4000);
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }
+    // 2. answers still being pushed, running jobs (workers finish their current job), schedules.
+    if (runtime) await within(runtime.stop(), 4000);
+    // 3. queues, Redis, then the database pools.
+    if (services) await within(services.close(), 3000);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (!(await waitForDependencies({ mysql: config.DATABASE_URL, redis: config.REDIS_URL }, logger, () => stopping))) return;
   await migrate(config.DATABASE_URL, { log: (m) => logger.info(m) });
-  const services = createServices(config, { logger });
+  if (stopping) return;
+  services = createServices(config, { logger });
+  // The request connection refuses commands until it is connected (no offline queue), so let
+  // it connect before serving: /readyz is then ready from the first request.
+  const redis = services.redis;
+  if (redis.status !== 'ready') await within(new Promise((resolve) => redis.once('ready', resolve)), 5000);
   if (config.SEED_DEMO === 'auto') {
     const seeded = await seedIfEmpty(services);
     if (seeded.seeded) {
@@ -35,33 +82,22 @@ async function main(): Promise<void> {
     }
     else logger.info({ reason: seeded.reason }, 'demo data not loaded');
   }
-  const runtime = createRuntime(services);
+  if (stopping) return;
+  runtime = createRuntime(services);
   runtime.startWorkers();
   if (!config.LLM_API_KEY) logger.info('no LLM_API_KEY: the rule router answers alone');
   if (!config.WECOM_TOKEN) logger.info('WeCom not configured: /wecom/callback answers 503; try the console at /');
 
-  const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
+  server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
     logger.info({ port: info.port }, `listening on http://localhost:${info.port}/`);
   });
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close();
-    await runtime.stop();
-    await services.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((err) => {
-  // Start-up failures (database unreachable, a failed migration) end the process with a
-  // readable line, not a stack trace wall; LOG_LEVEL=debug shows the stack.
-  console.error(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  // Start-up failures (a failed migration) end the process with a readable line, not a stack
+  // trace wall; LOG_LEVEL=debug shows the stack. URL passwords never reach the line.
+  const message = (err instanceof Error ? err.message : String(err)).replace(/(:\/\/[^:@/\s]*):[^@/\s]+@/g, '$1:***@');
+  console.error(`start-up failed: ${message}`);
   if (process.env.LOG_LEVEL === 'debug') console.error(err);
   process.exit(1);
 });

@@ -1,9 +1,9 @@
-import type { Config } from './config.ts';
+import { secretValues, type Config } from './config.ts';
 import { createPrisma, type Db } from './db/prisma.ts';
 import { createSqlPool, type SqlPool } from './db/sql.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createRedis, type Redis } from './redis.ts';
+import { closeRedis, createRedis, type Redis, type RedisWatch } from './redis.ts';
 
 /**
  * The typed services object every handler, intent and processor receives (docs/architecture.md, conventions):
@@ -26,11 +26,25 @@ export interface Services {
 }
 
 export function createServices(config: Config, overrides: { logger?: Logger; now?: () => Date } = {}): Services {
-  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, {}, { secrets: secretValues(config) });
   const db = createPrisma(config.DATABASE_URL);
   const sql = createSqlPool(config.DATABASE_URL);
-  const redis = createRedis(config.REDIS_URL);
-  const bullRedis = createRedis(config.REDIS_URL, { forBullmq: true });
+  // One line when Redis goes away and one when it is back, whichever connection sees it first.
+  let redisDown = false;
+  const watch: RedisWatch = {
+    down(message) {
+      if (redisDown) return;
+      redisDown = true;
+      logger.warn({ error: message }, `Redis unreachable (${message}): reconnecting with backoff; /readyz answers 503 meanwhile`);
+    },
+    up() {
+      if (!redisDown) return;
+      redisDown = false;
+      logger.info('Redis reachable again');
+    },
+  };
+  const redis = createRedis(config.REDIS_URL, { watch });
+  const bullRedis = createRedis(config.REDIS_URL, { forBullmq: true, watch });
   const queues = createQueues(bullRedis, config.REDIS_PREFIX);
   return {
     config,
@@ -43,8 +57,12 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
     now: overrides.now ?? (() => new Date()),
     key: (...parts) => [config.REDIS_PREFIX, ...parts].join(':'),
     async close() {
-      await queues.close();
-      await Promise.allSettled([db.$disconnect(), sql.end(), redis.quit(), bullRedis.quit()]);
+      // With Redis down, closing a queue waits for a connection that may never come back:
+      // drop the connections first in that case, then the pools (docs/guides/administrator.md).
+      const redisUp = redis.status === 'ready' && bullRedis.status === 'ready';
+      if (!redisUp) await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis)]);
+      await Promise.race([queues.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+      await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis), db.$disconnect(), sql.end()]);
     },
   };
 }

@@ -14,6 +14,7 @@ import { checkRecall, recallAttribution } from '../crm/automation/index.ts';
 import { CHINA_TIME_ZONE } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyControlJob } from './queues.ts';
+import { reportWorkerError } from './worker-errors.ts';
 
 export async function processControl(services: Services, deps: JourneyDeps, job: JourneyControlJob): Promise<unknown> {
   switch (job.kind) {
@@ -58,6 +59,6 @@ export function startJourneyControl(services: Services, opts: { deps?: JourneyDe
     prefix: services.config.REDIS_PREFIX,
     concurrency: 2,
   });
-  worker.on('error', (err) => services.logger.error({ err }, 'journey control worker error'));
+  worker.on('error', (err) => reportWorkerError(services, err, 'journey control worker error'));
   return worker;
 }

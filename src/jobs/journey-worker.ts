@@ -10,6 +10,7 @@ import { processStep, type StepMemo } from '../crm/automation/index.ts';
 import { applyOutcome } from '../crm/automation/index.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
+import { reportWorkerError } from './worker-errors.ts';
 
 /** Steps run back to back in one job at most (the graph has no cycles; this bounds a long one). */
 const MAX_CHAIN = 20;
@@ -49,6 +50,6 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
     },
   );
   worker.on('failed', (job, err) => services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'journey step failed'));
-  worker.on('error', (err) => services.logger.error({ err }, 'journey worker error'));
+  worker.on('error', (err) => reportWorkerError(services, err, 'journey worker error'));
   return worker;
 }

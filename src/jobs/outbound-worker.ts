@@ -4,6 +4,7 @@ import type { ChannelAdapter } from '../channels/types.ts';
 import { isAppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { outboundJobSchema, QUEUE_NAMES, type OutboundJob } from './queues.ts';
+import { reportWorkerError } from './worker-errors.ts';
 
 /** Channels that can push an image after the text (WeCom); structural so ChannelAdapter stays as is. */
 interface ImagePush {
@@ -43,6 +44,6 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
     { connection: services.bullRedis, prefix: services.config.REDIS_PREFIX, concurrency },
   );
   worker.on('failed', (job, err) => services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message, requestId: job?.data.requestId }, 'outbound job failed'));
-  worker.on('error', (err) => services.logger.error({ err }, 'outbound worker error'));
+  worker.on('error', (err) => reportWorkerError(services, err, 'outbound worker error'));
   return worker;
 }

@@ -59,6 +59,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     prefix,
     defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } },
   });
+  // A queue re-emits its connection's errors; the connection reports an outage once (src/redis.ts).
+  for (const q of [outbound, journey, journeyControl]) q.on('error', () => undefined);
   return {
     outbound,
     journey,

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Services } from '../services.ts';
+import { reportWorkerError } from './worker-errors.ts';
 
 export interface Repeatable {
   queue: Queue;
@@ -18,7 +19,7 @@ export async function startRepeatable(services: Services, spec: { queue: string;
   const queue = new Queue(spec.queue, { connection, prefix, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   await queue.upsertJobScheduler(`${spec.queue}-every`, { every: spec.everyMs }, { name: spec.queue, data: {} });
   const worker = new Worker(spec.queue, spec.run, { connection, prefix, concurrency: 1 });
-  worker.on('error', (err) => services.logger.error({ err, queue: spec.queue }, 'repeatable worker error'));
+  worker.on('error', (err) => reportWorkerError(services, err, 'repeatable worker error', { queue: spec.queue }));
   worker.on('failed', (_job, err) => services.logger.warn({ err: err.message, queue: spec.queue }, 'repeatable task failed'));
   return {
     queue,

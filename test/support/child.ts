@@ -88,3 +88,11 @@ export async function stopChildren(): Promise<void> {
   );
   running.clear();
 }
+
+/** Starts any command (`npm start`, `redis-server`) in the repository root with exactly `env`; registered until it exits. */
+export function spawnCommand(command: string, args: string[], env: Record<string, string>, stdio: StdioOptions = 'pipe'): ChildProcess {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}

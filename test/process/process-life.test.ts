@@ -1,0 +1,224 @@
+/**
+ * Process life (docs/guides/administrator.md, "Start and stop"): `npm start` stops on SIGTERM
+ * with its port freed and no child left; MySQL or Redis down at start is one readable line per
+ * attempt and the start completes when they come back; no secret reaches the log.
+ *
+ * Redis here is a PRIVATE redis-server on a free port that this file starts and stops; the
+ * machine's shared Redis and MariaDB are never stopped. "MySQL down" is a port where nothing listens.
+ */
+import { execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { connect, createServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv, spawnCommand, spawnTsx, stopChildren } from '../support/child.ts';
+import { createTestEnv, type TestEnv } from '../support/env.ts';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(true));
+    s.listen(port, '0.0.0.0', () => s.close(() => resolve(false)));
+  });
+
+/** Collects a child's stdout + stderr; `waitFor` resolves when the text matches. */
+function watch(child: ChildProcess) {
+  let out = '';
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const on = (d: Buffer) => {
+    out += d.toString();
+    for (const w of [...waiters]) if (w.re.test(out)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+  };
+  child.stdout?.on('data', on);
+  child.stderr?.on('data', on);
+  return {
+    get text() { return out; },
+    waitFor(re: RegExp, ms: number) {
+      if (re.test(out)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; output:\n${out.slice(-3000)}`)), ms);
+        waiters.push({ re, resolve: () => { clearTimeout(t); resolve(); } });
+      });
+    },
+  };
+}
+
+const exited = (child: ChildProcess, ms: number) =>
+  new Promise<number | null | 'timeout'>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    const t = setTimeout(() => resolve('timeout'), ms);
+    child.once('exit', (code) => { clearTimeout(t); resolve(code); });
+  });
+
+/** Every descendant pid of `pid` (ps, so no extra tool is needed). */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const out: number[] = [];
+  const walk = (p: number) => { for (const [c, pp] of rows) if (pp === p) { out.push(c!); walk(c!); } };
+  walk(pid);
+  return out;
+}
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+function startPrivateRedis(port: number, password?: string) {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
+  const child = spawnCommand('redis-server', args, { PATH: process.env.PATH ?? '' });
+  return { child, ready: watch(child).waitFor(/Ready to accept connections/, 10_000) };
+}
+
+async function stopRedis(child: ChildProcess) {
+  child.kill('SIGKILL');
+  await exited(child, 5000);
+}
+
+let env: TestEnv;
+beforeAll(async () => { env = await createTestEnv('proclife'); }, 60_000);
+afterAll(async () => {
+  await stopChildren();
+  await env?.cleanup();
+});
+
+const STACK = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
+
+describe('npm start and signals', () => {
+  it('after kill -TERM of the npm process the port is free and every child is gone within 10 s', async () => {
+    const port = await freePort();
+    const npm = spawnCommand('npm', ['start', '--silent'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
+    const out = watch(npm);
+    await out.waitFor(/listening on/, 90_000);
+    const tree = descendants(npm.pid!);
+    expect(tree.length).toBeGreaterThan(0);
+    npm.kill('SIGTERM');
+    const t0 = Date.now();
+    const code = await exited(npm, 10_000);
+    while (Date.now() - t0 < 10_000 && (tree.some(alive) || (await portOpen(port)))) await new Promise((r) => setTimeout(r, 200));
+    expect(code).not.toBe('timeout');
+    expect(tree.filter(alive)).toEqual([]);
+    expect(await portOpen(port)).toBe(false);
+    expect(out.text).toMatch(/stopped/);
+  }, 120_000);
+});
+
+/** A console message whose body is only half sent: a request in flight until `finish()`. */
+async function halfSentRequest(port: number): Promise<{ socket: Socket; finish(): void; response: Promise<string> }> {
+  const body = JSON.stringify({ from: 'proclife-user', text: '帮助' });
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  let got = '';
+  const response = new Promise<string>((resolve) => {
+    socket.on('data', (d) => (got += d.toString()));
+    socket.on('close', () => resolve(got));
+    socket.on('error', () => resolve(got));
+  });
+  socket.write(`POST /console/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
+  const bytes = Buffer.from(body);
+  socket.write(bytes.subarray(0, 10));
+  return { socket, response, finish: () => void socket.write(bytes.subarray(10)) };
+}
+
+describe('graceful stop', () => {
+  it('SIGTERM: new connections refused, the request in flight is answered, exit 0', async () => {
+    const port = await freePort();
+    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
+    const out = watch(app);
+    await out.waitFor(/listening on/, 60_000);
+    const req = await halfSentRequest(port);
+    await new Promise((r) => setTimeout(r, 300));
+    app.kill('SIGTERM');
+    await out.waitFor(/shutting down/, 5000);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    req.finish();
+    expect(await req.response).toMatch(/^HTTP\/1\.1 \d{3}/);
+    expect(await exited(app, 10_000)).toBe(0);
+    expect(out.text).toMatch(/"msg":"stopped"/);
+  }, 90_000);
+
+  it('a second signal during the stop exits at once', async () => {
+    const port = await freePort();
+    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
+    const out = watch(app);
+    await out.waitFor(/listening on/, 60_000);
+    const req = await halfSentRequest(port);
+    await new Promise((r) => setTimeout(r, 300));
+    app.kill('SIGTERM');
+    await out.waitFor(/shutting down/, 5000);
+    const t0 = Date.now();
+    app.kill('SIGINT');
+    expect(await exited(app, 2000)).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(out.text).toMatch(/second signal/);
+    req.socket.destroy();
+  }, 90_000);
+});
+
+describe('dependencies unreachable', () => {
+  it('Redis down at start: one line per attempt, no stack, starts when Redis comes back, stops while Redis is down', async () => {
+    const redisPort = await freePort();
+    const port = await freePort();
+    const password = 'redisPw-Zq81xV';
+    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info', REDIS_URL: `redis://:${password}@127.0.0.1:${redisPort}` }));
+    const out = watch(app);
+    await out.waitFor(/Redis unreachable[\s\S]*Redis unreachable/, 30_000);
+    expect(out.text).not.toMatch(/listening on/);
+    const redis = startPrivateRedis(redisPort, password);
+    await redis.ready;
+    await out.waitFor(/listening on/, 30_000);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+
+    // Redis goes away during the run: /readyz says so, the log says so in a line, no stack loop.
+    await stopRedis(redis.child);
+    const mark = out.text.length;
+    await new Promise((r) => setTimeout(r, 4000));
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
+    const during = out.text.slice(mark);
+    expect(during).not.toMatch(STACK);
+    expect(during.split('\n').filter((l) => /Redis/.test(l)).length).toBeLessThan(20);
+
+    app.kill('SIGTERM');
+    expect(await exited(app, 10_000)).toBe(0);
+    expect(out.text).not.toMatch(STACK);
+    expect(out.text).not.toContain(password);
+  }, 120_000);
+
+  it('MySQL down at start: one line per attempt, no stack, no password in the log', async () => {
+    const dbPort = await freePort();
+    const port = await freePort();
+    const password = 'dbPw-Kk27Lm';
+    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info', DATABASE_URL: `mysql://root:${password}@127.0.0.1:${dbPort}/nothing_here` }));
+    const out = watch(app);
+    await out.waitFor(/MySQL unreachable[\s\S]*MySQL unreachable/, 30_000);
+    expect(out.text).not.toMatch(STACK);
+    expect(out.text).not.toContain(password);
+    expect(app.exitCode).toBeNull();
+    app.kill('SIGTERM');
+    expect(await exited(app, 10_000)).toBe(0);
+  }, 60_000);
+});
+
+describe('secrets in the log', () => {
+  it('the start-up line names REDIS_URL and DATABASE_URL without their passwords, and no secret value appears', async () => {
+    const redisPort = await freePort();
+    const port = await freePort();
+    const password = 'startPw-Ux93Qa';
+    const redis = startPrivateRedis(redisPort, password);
+    await redis.ready;
+    const secrets = { LLM_API_KEY: 'sk-llmSecret-4471', ADMIN_TOKEN: 'adminTok-99812x', WECOM_SECRET: 'wecomSecret-33aa' };
+    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'debug', REDIS_URL: `redis://:${password}@127.0.0.1:${redisPort}`, ...secrets }));
+    const out = watch(app);
+    await out.waitFor(/listening on/, 60_000);
+    app.kill('SIGTERM');
+    await exited(app, 10_000);
+    await stopRedis(redis.child);
+    expect(out.text).toMatch(/"REDIS_URL":"redis:\/\/:\*\*\*@127\.0\.0\.1/);
+    expect(out.text).not.toContain(password);
+    for (const v of Object.values(secrets)) expect(out.text).not.toContain(v);
+  }, 90_000);
+});
