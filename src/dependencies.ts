@@ -2,9 +2,14 @@ import mysql from 'mysql2/promise';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
 
-/** One try at MySQL: connect and SELECT 1. */
+/**
+ * One try at the MySQL server: connect and SELECT 1. The server, not the database: on a fresh
+ * machine the database does not exist yet, and the migrations that run next create it.
+ */
 async function pingMysql(url: string): Promise<void> {
-  const conn = await mysql.createConnection({ uri: url, connectTimeout: 3000 });
+  const server = new URL(url);
+  server.pathname = '/';
+  const conn = await mysql.createConnection({ uri: server.toString(), connectTimeout: 3000 });
   try {
     await conn.query('SELECT 1');
   } finally {
