@@ -7,7 +7,7 @@ import { requirePermission } from '../../kernel/index.ts';
 import { audit } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { slaDue } from './sla.ts';
-import type { CrmAccess } from '../../kernel/index.ts';
+import type { CrmAccess, MemberActor } from '../../kernel/index.ts';
 import { ticketInclude, toTicketView, type TicketView } from './types.ts';
 
 export const createTicketSchema = z.object({
@@ -53,30 +53,23 @@ export async function insertTicket(tx: Prisma.TransactionClient, services: Servi
   return tx.ticket.update({ where: { id: row.id }, data: { ticketNo: ticketNoFor(row.id, now) }, include: ticketInclude });
 }
 
-/**
- * Opens a service ticket. Staff need ticket.write and the member in their scope; a member actor
- * (the `handoff` intent) may open one only for themself. SLA due times follow the priority.
- */
-export async function createTicket(access: CrmAccess, raw: CreateTicketInput): Promise<TicketView> {
+/** The input of a new ticket, or a 400 naming every broken field. */
+function parseTicketInput(raw: CreateTicketInput) {
   const parsed = createTicketSchema.safeParse(raw);
   if (!parsed.success) throw badRequest('invalid_ticket', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const input = parsed.data;
-  const { services, actor } = access;
-  let homeStoreId: number | null;
-  if (actor.kind === 'staff') {
-    requirePermission(actor, 'ticket.write');
-    homeStoreId = (await memberInScope(services, actor, input.memberId)).homeStoreId;
-    if (input.assigneeId) await requireAssignable(services, input.assigneeId);
-  } else {
-    if (actor.memberId !== input.memberId) throw forbidden('not_your_member', '只能为自己提交服务请求。');
-    if (input.assigneeId) throw forbidden('permission_denied', '会员不能指定处理人。');
-    homeStoreId = actor.homeStoreId;
-  }
-  // tickets.created_by: the staff userid, or member:<id> so it can never be read as a userid.
-  const createdBy = actor.kind === 'member' ? `member:${actor.memberId}` : actor.wecomUserId;
-  const ticket = await services.db.$transaction((tx) => insertTicket(tx, services, createdBy, { ...input, storeId: input.storeId ?? homeStoreId }));
-  await audit(services, {
-    actor,
+  return parsed.data;
+}
+
+/** A member asks for themself only, and never picks who handles it. */
+function requireOwnRequest(actor: MemberActor, input: { memberId: number; assigneeId?: number | null }): void {
+  if (actor.memberId !== input.memberId) throw forbidden('not_your_member', '只能为自己提交服务请求。');
+  if (input.assigneeId) throw forbidden('permission_denied', '会员不能指定处理人。');
+}
+
+/** The audit row of a ticket opened by staff or by a member. */
+async function auditTicketCreated(access: CrmAccess, ticket: { id: number; ticketNo: string; memberId: number; type: string; priority: string }): Promise<void> {
+  await audit(access.services, {
+    actor: access.actor,
     action: 'ticket.create',
     targetType: 'ticket',
     targetId: String(ticket.id),
@@ -84,6 +77,28 @@ export async function createTicket(access: CrmAccess, raw: CreateTicketInput): P
     requestId: access.requestId,
     detail: { ticketNo: ticket.ticketNo, memberId: ticket.memberId, type: ticket.type, priority: ticket.priority },
   });
+}
+
+/**
+ * Opens a service ticket. Staff need ticket.write and the member in their scope; a member actor
+ * (the `handoff` intent) may open one only for themself. SLA due times follow the priority.
+ */
+export async function createTicket(access: CrmAccess, raw: CreateTicketInput): Promise<TicketView> {
+  const input = parseTicketInput(raw);
+  const { services, actor } = access;
+  let homeStoreId: number | null;
+  if (actor.kind === 'staff') {
+    requirePermission(actor, 'ticket.write');
+    homeStoreId = (await memberInScope(services, actor, input.memberId)).homeStoreId;
+    if (input.assigneeId) await requireAssignable(services, input.assigneeId);
+  } else {
+    requireOwnRequest(actor, input);
+    homeStoreId = actor.homeStoreId;
+  }
+  // tickets.created_by: the staff userid, or member:<id> so it can never be read as a userid.
+  const createdBy = actor.kind === 'member' ? `member:${actor.memberId}` : actor.wecomUserId;
+  const ticket = await services.db.$transaction((tx) => insertTicket(tx, services, createdBy, { ...input, storeId: input.storeId ?? homeStoreId }));
+  await auditTicketCreated(access, ticket);
   return toTicketView(ticket);
 }
 
@@ -98,12 +113,10 @@ export async function openOrJoinMemberTicket(
   raw: CreateTicketInput,
   windowMs: number,
 ): Promise<{ ticket: TicketView; joined: boolean }> {
-  const parsed = createTicketSchema.safeParse(raw);
-  if (!parsed.success) throw badRequest('invalid_ticket', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const input = parsed.data;
+  const input = parseTicketInput(raw);
   const { services, actor } = access;
-  if (actor.kind !== 'member' || actor.memberId !== input.memberId) throw forbidden('not_your_member', '只能为自己提交服务请求。');
-  if (input.assigneeId) throw forbidden('permission_denied', '会员不能指定处理人。');
+  if (actor.kind !== 'member') throw forbidden('not_your_member', '只能为自己提交服务请求。');
+  requireOwnRequest(actor, input);
   const createdBy = `member:${actor.memberId}`;
   const now = services.now();
   const { ticket, joined } = await services.db.$transaction(async (tx) => {
@@ -116,17 +129,7 @@ export async function openOrJoinMemberTicket(
     if (open) return { ticket: open, joined: true };
     return { ticket: await insertTicket(tx, services, createdBy, { ...input, storeId: input.storeId ?? actor.homeStoreId }), joined: false };
   });
-  if (!joined) {
-    await audit(services, {
-      actor,
-      action: 'ticket.create',
-      targetType: 'ticket',
-      targetId: String(ticket.id),
-      channel: access.channel,
-      requestId: access.requestId,
-      detail: { ticketNo: ticket.ticketNo, memberId: ticket.memberId, type: ticket.type, priority: ticket.priority },
-    });
-  }
+  if (!joined) await auditTicketCreated(access, ticket);
   return { ticket: toTicketView(ticket), joined };
 }
 
