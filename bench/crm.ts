@@ -6,10 +6,7 @@
  * Everything goes through the real functions (scope, masking and audit rows included).
  */
 import type { StaffAccess } from '../src/crm/kernel/index.ts';
-import { consoleAccess } from '../src/crm/customers/index.ts';
-import { searchMembers } from '../src/crm/customers/index.ts';
-import { listMembers } from '../src/crm/customers/index.ts';
-import { memberSummary } from '../src/crm/customers/index.ts';
+import { consoleAccess, listMembers, memberSummary, searchMembers } from '../src/crm/customers/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createServices } from '../src/services.ts';
 import { benchUrl, benchDatabase, membersArg } from './support.ts';

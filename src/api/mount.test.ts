@@ -1,8 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { StaffActor } from '../crm/kernel/index.ts';
-import { isAppError } from '../crm/kernel/index.ts';
+import { isAppError, type StaffActor } from '../crm/kernel/index.ts';
 import { mountRoutes, staticFirst, validationHook } from './mount.ts';
 import { apiRoute, bodyErrors, errors, jsonBody, ok, requires, type AnyRoute, type ApiEnv } from './route.ts';
 import { idParam } from './schemas.ts';

@@ -2,8 +2,7 @@ import type { Hook, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { requirePermission } from '../crm/kernel/index.ts';
-import { AppError, badRequest } from '../crm/kernel/index.ts';
+import { AppError, badRequest, requirePermission } from '../crm/kernel/index.ts';
 import type { AnyRoute, ApiEnv } from './route.ts';
 
 /** Zod issues as the error body carries them: where, what, which check. */

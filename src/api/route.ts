@@ -1,9 +1,7 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import type { StaffActor } from '../crm/kernel/index.ts';
-import type { StaffAccess } from '../crm/kernel/index.ts';
-import { ROLE_PERMISSIONS, type Permission } from '../crm/kernel/index.ts';
+import { ROLE_PERMISSIONS, type Permission, type StaffAccess, type StaffActor } from '../crm/kernel/index.ts';
 import type { AppEnv } from '../http/env.ts';
 import { errorSchema } from './schemas.ts';
 

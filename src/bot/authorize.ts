@@ -1,5 +1,4 @@
-import { can } from '../crm/kernel/index.ts';
-import { forbidden } from '../crm/kernel/index.ts';
+import { can, forbidden } from '../crm/kernel/index.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Actor } from './types.ts';
 

@@ -11,13 +11,8 @@ import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { fitBgNbd } from '../crm/insights/index.ts';
+import { fitBgNbd, fitGammaGamma, pearson, readTransactionFile, scoreCustomers, TransactionFormat, TransactionLedger, TransactionParseError, type GammaGammaFit } from '../crm/insights/index.ts';
 import { parseIsoDay } from '../crm/kernel/index.ts';
-import { fitGammaGamma, type GammaGammaFit } from '../crm/insights/index.ts';
-import { scoreCustomers } from '../crm/insights/index.ts';
-import { pearson } from '../crm/insights/index.ts';
-import { TransactionLedger } from '../crm/insights/index.ts';
-import { readTransactionFile, TransactionFormat, TransactionParseError } from '../crm/insights/index.ts';
 
 const USAGE = `usage: npm run analytics -- bgnbd --input <file> --format cdnow|csv \\
          --calibration-end YYYY-MM-DD --holdout-end YYYY-MM-DD --out <csv>

@@ -6,11 +6,8 @@
 import ExcelJS from 'exceljs';
 import { loadConfig } from '../config.ts';
 import { CRM_USAGE, parseCrmArgs, type CrmCommand } from './crm-args.ts';
-import { writeCsv } from '../crm/customers/index.ts';
-import type { ImportProgress } from '../crm/customers/index.ts';
+import { consoleAccess, EXPORT_FIELDS, exportMembers, storeIdOf, writeCsv, type ImportProgress } from '../crm/customers/index.ts';
 import { importMembers } from '../crm/lifecycle/index.ts';
-import { consoleAccess, storeIdOf } from '../crm/customers/index.ts';
-import { EXPORT_FIELDS, exportMembers } from '../crm/customers/index.ts';
 import { createServices, type Services } from '../services.ts';
 import { runCli } from './run.ts';
 

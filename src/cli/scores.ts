@@ -10,9 +10,8 @@
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
-import { recomputeScores } from '../crm/insights/index.ts';
+import { recomputeScores, warmHealthCache } from '../crm/insights/index.ts';
 import { refreshSmartTags } from '../crm/engagement/index.ts';
-import { warmHealthCache } from '../crm/insights/index.ts';
 import { parseChinaDate } from '../crm/kernel/index.ts';
 import { createServices } from '../services.ts';
 import { runCli } from './run.ts';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../crm/kernel/index.ts';
-import { startOfChinaDay } from '../crm/kernel/index.ts';
+import { AppError, startOfChinaDay } from '../crm/kernel/index.ts';
 import { FIXED_MEMBERS } from './fixed-members.ts';
 
 /** The seed used when none is given (README documents it). */

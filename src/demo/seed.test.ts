@@ -1,11 +1,10 @@
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqlPool } from '../db/sql.ts';
+import { splitDatabaseUrl, type SqlPool } from '../db/sql.ts';
 import { isAppError } from '../crm/kernel/errors.ts';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import { readFile } from 'node:fs/promises';
 import { findSchemaDrift } from '../db/drift.ts';
-import { splitDatabaseUrl } from '../db/sql.ts';
 import { deferIndexes, restoreDeferredIndexes } from './deferred-indexes.ts';
 import { PHONE_RE } from './phones.ts';
 import { CHUNK_TABLES } from './rows.ts';

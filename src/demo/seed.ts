@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type mysql from 'mysql2/promise';
 import type { SqlPool } from '../db/sql.ts';
-import { AppError } from '../crm/kernel/index.ts';
+import { AppError, chinaDay, chinaDayStartMs, HOUR_MS, startOfChinaDay } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
-import { chinaDay, chinaDayStartMs, HOUR_MS, startOfChinaDay } from '../crm/kernel/index.ts';
 import { DEMO_STAFF, DEMO_STORES } from './identities.ts';
 import { insertRows, type Queryable } from './bulk.ts';
 import { nextBases, type ChunkCounts, type ChunkSpec } from './chunk.ts';

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { logInteraction } from '../crm/service/index.ts';
-import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL } from '../crm/service/index.ts';
-import { PRIORITY_LABEL } from '../crm/service/index.ts';
+import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, logInteraction, PRIORITY_LABEL } from '../crm/service/index.ts';
 import { parseInteraction } from './parse/service-text.ts';
 import { memberLabel } from './render/member.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { storeScope } from '../crm/kernel/index.ts';
-import type { StaffAccess } from '../crm/kernel/index.ts';
+import { storeScope, type StaffAccess } from '../crm/kernel/index.ts';
 import { describeTree } from './parse/segment-phrase.ts';
 import { findSegmentInText, listSegments, refreshNow, visibleMemberCount, type SegmentInfo } from '../crm/insights/index.ts';
 import { stamp } from './render/segments.ts';

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { describeTree, parsePhrase } from './parse/segment-phrase.ts';
-import { previewTree } from '../crm/insights/index.ts';
+import { createSegment, previewTree } from '../crm/insights/index.ts';
 import { llmFor } from '../llm/client.ts';
 import { segmentTreeFromText } from '../llm/segment-tree.ts';
-import { createSegment } from '../crm/insights/index.ts';
 import { KIND_TEXT, renderSample, renderShare } from './render/segments.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { can } from '../crm/kernel/index.ts';
-import { exportSegment, type ExportFormat } from '../crm/insights/index.ts';
-import { refreshNow, visibleMemberCount } from '../crm/insights/index.ts';
+import { exportSegment, refreshNow, visibleMemberCount, type ExportFormat } from '../crm/insights/index.ts';
 import { segmentFromText } from './segment-count.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent, type IntentContext } from './types.ts';

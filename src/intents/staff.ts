@@ -1,6 +1,5 @@
 import type { StaffActor } from '../bot/types.ts';
-import type { StaffAccess } from '../crm/kernel/index.ts';
-import { forbidden } from '../crm/kernel/index.ts';
+import { forbidden, type StaffAccess } from '../crm/kernel/index.ts';
 import type { IntentContext } from './types.ts';
 
 /** A staff intent's CRM access; a member actor here is a routing bug, refused rather than trusted. */

@@ -4,13 +4,8 @@
  * registered with idempotent job schedulers, so every process may call this at start.
  */
 import { Worker } from 'bullmq';
-import { churnDigest, journeyFailureAlerts, slaBreaches } from '../crm/automation/index.ts';
-import type { JourneyDeps } from '../crm/automation/index.ts';
+import { checkRecall, churnDigest, installTemplates, journeyFailureAlerts, recallAttribution, resumeOrphans, scanTriggers, slaBreaches, type JourneyDeps } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
-import { resumeOrphans } from '../crm/automation/index.ts';
-import { installTemplates } from '../crm/automation/index.ts';
-import { scanTriggers } from '../crm/automation/index.ts';
-import { checkRecall, recallAttribution } from '../crm/automation/index.ts';
 import { CHINA_TIME_ZONE } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyControlJob } from './queues.ts';

@@ -4,10 +4,8 @@
  * attempt the engine records the step as failed and the member moves on.
  */
 import { Worker } from 'bullmq';
-import type { JourneyDeps } from '../crm/automation/index.ts';
+import { applyOutcome, processStep, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
-import { processStep, type StepMemo } from '../crm/automation/index.ts';
-import { applyOutcome } from '../crm/automation/index.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';

@@ -1,6 +1,4 @@
-import { purgeOldExports } from '../crm/insights/index.ts';
-import { refreshSegment, type RunResult } from '../crm/insights/index.ts';
-import { parseSegmentTree } from '../crm/insights/index.ts';
+import { parseSegmentTree, purgeOldExports, refreshSegment, type RunResult } from '../crm/insights/index.ts';
 import type { Services } from '../services.ts';
 import { startRepeatable, type Repeatable } from './repeatable.ts';
 

@@ -1,7 +1,6 @@
 import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
-import { FIELDS, METRICS } from '../crm/insights/index.ts';
-import { OPS, parseSegmentTree, type SegmentTree } from '../crm/insights/index.ts';
+import { FIELDS, METRICS, OPS, parseSegmentTree, type SegmentTree } from '../crm/insights/index.ts';
 import { formatDate, isAppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { meteredCaller, withBudget } from './client.ts';

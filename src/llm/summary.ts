@@ -1,7 +1,6 @@
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import { formatDate } from '../crm/kernel/index.ts';
+import { formatDate, formatYuan } from '../crm/kernel/index.ts';
 import type { MemberSummary } from '../crm/customers/index.ts';
-import { formatYuan } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { complete, llmFor, usageOf, withBudget } from './client.ts';
 import { Pseudonyms } from './pseudonymize.ts';

@@ -6,8 +6,7 @@
  * Redis here is a PRIVATE redis-server on a free port that this file starts and stops; the
  * machine's shared Redis and MariaDB are never stopped. "MySQL down" is a port where nothing listens.
  */
-import { execFileSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCommand, spawnTsx, stopChildren } from '../support/child.ts';

@@ -1,6 +1,5 @@
-import type { StaffAccess } from '../../crm/kernel/index.ts';
+import { notFound, type StaffAccess } from '../../crm/kernel/index.ts';
 import { memberOrders } from '../../crm/sales/index.ts';
-import { notFound } from '../../crm/kernel/index.ts';
 import { visibleMemberOr404 } from './visible.ts';
 
 export interface OrderRow {

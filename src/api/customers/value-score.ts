@@ -1,6 +1,4 @@
-import type { StaffAccess } from '../../crm/kernel/index.ts';
-import { requirePermission } from '../../crm/kernel/index.ts';
-import { audit } from '../../crm/kernel/index.ts';
+import { audit, requirePermission, type StaffAccess } from '../../crm/kernel/index.ts';
 import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../../crm/insights/index.ts';
 import { visibleMemberOr404 } from './visible.ts';
 

@@ -1,7 +1,5 @@
-import type { StaffAccess } from '../../crm/kernel/index.ts';
-import { audit } from '../../crm/kernel/index.ts';
+import { audit, isAppError, type StaffAccess } from '../../crm/kernel/index.ts';
 import { memberInScope } from '../../crm/customers/index.ts';
-import { isAppError } from '../../crm/kernel/index.ts';
 
 /**
  * The member behind `/customers/{id}` if the actor may see it (the CRM's memberInScope), else

@@ -1,8 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { MEMBER_SORTS, listMembers } from '../../crm/customers/index.ts';
-import { memberSummary } from '../../crm/customers/index.ts';
-import { profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
+import { listMembers, MEMBER_SORTS, memberSummary, profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
 import { customerOrders } from '../customers/orders.ts';
 import { customerValueScore } from '../customers/value-score.ts';
 import { visibleMemberOr404 } from '../customers/visible.ts';

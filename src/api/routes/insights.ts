@@ -1,9 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { healthTrendChart } from '../../intents/render/charts/health-chart.ts';
-import { churnList } from '../../crm/insights/index.ts';
-import { healthDashboard } from '../../crm/insights/index.ts';
-import { rfmOverview } from '../../crm/insights/index.ts';
+import { churnList, healthDashboard, rfmOverview } from '../../crm/insights/index.ts';
 import { apiRoute, errors, ok, requires } from '../route.ts';
 import { decimalString, isoDateTime, jsonify, queryBool } from '../schemas.ts';
 

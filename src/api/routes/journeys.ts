@@ -1,14 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { requirePermission } from '../../crm/kernel/index.ts';
-import { TRIGGER_TYPES, parseJourneyDefinition } from '../../crm/automation/index.ts';
+import { isAppError, notFound, requirePermission } from '../../crm/kernel/index.ts';
+import { automationLogs, createJourney, deleteJourney, emitTrigger, enrollMembers, installTemplates, journeyStats, listJourneys, parseJourneyDefinition, readJourney, setJourneyStatus, TEMPLATES, TRIGGER_TYPES, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';
 import { journeyDeps } from '../../jobs/journey-deps.ts';
-import { enrollMembers } from '../../crm/automation/index.ts';
-import { automationLogs, journeyStats } from '../../crm/automation/index.ts';
-import { createJourney, deleteJourney, listJourneys, readJourney, setJourneyStatus, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';
-import { installTemplates, TEMPLATES } from '../../crm/automation/index.ts';
-import { emitTrigger } from '../../crm/automation/index.ts';
-import { isAppError, notFound } from '../../crm/kernel/index.ts';
 import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { idParam, iso, isoDateTime, isoOrNull, paged, pageQuery } from '../schemas.ts';
 

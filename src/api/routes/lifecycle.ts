@@ -1,8 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { findDuplicates } from '../../crm/customers/index.ts';
-import { eraseMember } from '../../crm/lifecycle/index.ts';
-import { mergeMembers } from '../../crm/lifecycle/index.ts';
+import { eraseMember, mergeMembers } from '../../crm/lifecycle/index.ts';
 import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { decimalString, idParam, isoDateTime, jsonify } from '../schemas.ts';
 

@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { kocLeaderboard, kocStats } from '../../crm/loyalty/index.ts';
-import { enrolMember, levelHistory, listLevels, memberLevelStatus, setMemberLevel, upsertLevel } from '../../crm/loyalty/index.ts';
+import { enrolMember, kocLeaderboard, kocStats, levelHistory, listLevels, memberLevelStatus, setMemberLevel, upsertLevel } from '../../crm/loyalty/index.ts';
 import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { decimalString, isoDateTime, idParam, jsonify } from '../schemas.ts';
 

@@ -1,6 +1,5 @@
 import type { Services } from '../../services.ts';
-import { reviewMemberLevel } from '../loyalty/index.ts';
-import { expireDuePoints } from '../loyalty/index.ts';
+import { expireDuePoints, reviewMemberLevel } from '../loyalty/index.ts';
 import { evaluateAllTagRules, type RuleRun } from '../engagement/index.ts';
 import { escalateOverdueTickets } from '../service/index.ts';
 

@@ -1,5 +1,4 @@
-import type { StaffAccess } from '../kernel/index.ts';
-import { audit } from '../kernel/index.ts';
+import { audit, type StaffAccess } from '../kernel/index.ts';
 import type { MemberSearch } from './find.ts';
 
 /**

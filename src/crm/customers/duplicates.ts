@@ -1,9 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
-import { audit } from '../kernel/index.ts';
+import { audit, phoneFor, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { visibleMembersSql } from './scope.ts';
-import { phoneFor } from '../kernel/index.ts';
 
 export interface DuplicateGroup {
   reason: 'name_birthday';

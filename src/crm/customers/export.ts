@@ -1,10 +1,5 @@
-import { badRequest } from '../kernel/index.ts';
+import { audit, badRequest, can, maskPhone, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import type { Prisma } from '../../db/prisma.ts';
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
-import { audit } from '../kernel/index.ts';
-import { can } from '../kernel/index.ts';
-import { maskPhone } from '../kernel/index.ts';
 import { visibleMembers } from './scope.ts';
 
 /** Fields a member export may contain; phone is masked unless asked for and allowed. */

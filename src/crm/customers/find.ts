@@ -1,5 +1,4 @@
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
+import { requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { auditMemberRead } from './audit-read.ts';
 import { normalizeMemberNo, normalizeName, normalizePhone } from './identifiers.ts';
 import type { MemberRef } from './ref.ts';

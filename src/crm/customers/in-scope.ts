@@ -1,5 +1,4 @@
-import type { StaffActor } from '../kernel/index.ts';
-import { notFound } from '../kernel/index.ts';
+import { notFound, type StaffActor } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { visibleMembers } from './scope.ts';
 

@@ -1,5 +1,4 @@
-import type { StaffAccess } from '../kernel/index.ts';
-import { storeScope } from '../kernel/index.ts';
+import { storeScope, type StaffAccess } from '../kernel/index.ts';
 import { normalizeText } from './identifiers.ts';
 import type { MemberListFilters } from './list.ts';
 

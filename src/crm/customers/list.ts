@@ -1,8 +1,4 @@
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
-import { audit } from '../kernel/index.ts';
-import { can } from '../kernel/index.ts';
-import { badRequest } from '../kernel/index.ts';
+import { audit, badRequest, can, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import type { MemberBrief } from './find.ts';
 import { normalizeName, normalizePhone, normalizeText } from './identifiers.ts';
 import { tagCountParams, tagCountSql, tagPageHint } from './list-tag.ts';

@@ -1,5 +1,4 @@
-import { audit } from '../kernel/index.ts';
-import type { SelfAccess } from '../kernel/index.ts';
+import { audit, type SelfAccess } from '../kernel/index.ts';
 
 /**
  * Marketing opt-out (unsubscribe): idempotent; the first opt-out time is kept. Journeys and

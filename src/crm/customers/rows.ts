@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { StaffActor } from '../kernel/index.ts';
+import { phoneFor, type StaffActor } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
-import { phoneFor } from '../kernel/index.ts';
 import { visibleMembersSql } from './scope.ts';
 
 /**

@@ -1,6 +1,5 @@
-import type { StaffActor } from '../kernel/index.ts';
+import { storeScope, type StaffActor } from '../kernel/index.ts';
 import type { Prisma } from '../../db/prisma.ts';
-import { storeScope } from '../kernel/index.ts';
 
 /**
  * The members this staff member may see: HQ roles every store, store roles only members whose

@@ -1,6 +1,4 @@
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
-import { daysBetween } from '../kernel/index.ts';
+import { daysBetween, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { auditMemberRead } from './audit-read.ts';
 import type { MemberBrief, MemberSearch } from './find.ts';
 import type { MemberRef } from './ref.ts';

@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import { AppError, badRequest } from '../kernel/index.ts';
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
-import { audit } from '../kernel/index.ts';
-import { can, storeScope } from '../kernel/index.ts';
-import { maskPhone } from '../kernel/index.ts';
+import { AppError, audit, badRequest, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { normalizeName, normalizePhone } from './identifiers.ts';
 import { memberInScope } from './in-scope.ts';
 

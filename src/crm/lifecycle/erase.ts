@@ -1,9 +1,5 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { AppError, forbidden, withTransaction } from '../kernel/index.ts';
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
-import { audit } from '../kernel/index.ts';
-import type { CrmAccess } from '../kernel/index.ts';
+import { AppError, audit, forbidden, requirePermission, withTransaction, type CrmAccess, type StaffAccess } from '../kernel/index.ts';
 import { eraseMemberRow, lockMemberStatus, memberInScope } from '../customers/index.ts';
 import { leaveCohorts, orderTotals } from '../sales/index.ts';
 import { eraseLoyaltyRecords } from '../loyalty/index.ts';

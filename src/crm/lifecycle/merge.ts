@@ -1,8 +1,5 @@
 import type { ResultSetHeader } from 'mysql2/promise';
-import { AppError, badRequest, withTransaction } from '../kernel/index.ts';
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
-import { audit } from '../kernel/index.ts';
+import { AppError, audit, badRequest, requirePermission, withTransaction, type StaffAccess } from '../kernel/index.ts';
 import { lockMembers, memberInScope, mergeMemberRows } from '../customers/index.ts';
 import { leaveCohorts, moveOrders, resyncMembers } from '../sales/index.ts';
 import { appendLedger, moveLoyaltyRecords } from '../loyalty/index.ts';

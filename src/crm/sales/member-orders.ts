@@ -1,9 +1,5 @@
-import type { StaffAccess } from '../kernel/index.ts';
-import { requirePermission } from '../kernel/index.ts';
-import { auditMemberRead } from '../customers/index.ts';
-import type { MemberBrief, MemberSearch } from '../customers/index.ts';
-import type { MemberRef } from '../customers/index.ts';
-import { resolveMember } from '../customers/index.ts';
+import { requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { auditMemberRead, resolveMember, type MemberBrief, type MemberRef, type MemberSearch } from '../customers/index.ts';
 
 export interface OrderLine {
   id: number;

@@ -1,7 +1,6 @@
-import { maskPhone, storeManagers } from '../kernel/index.ts';
+import { maskPhone, storeManagers, type SelfAccess } from '../kernel/index.ts';
 import { openOrJoinMemberTicket } from './tickets/index.ts';
 import type { TicketView } from './tickets/types.ts';
-import type { SelfAccess } from '../kernel/index.ts';
 
 /**
  * A member's repeated hand-offs within this window join their open hand-off ticket of the same

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { formatDate } from '../../crm/kernel/index.ts';
-import { formatYuan } from '../../crm/kernel/index.ts';
+import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
 import { myCoupons } from '../../crm/loyalty/index.ts';
 import { defineIntent } from '../types.ts';
 import { selfAccess } from './self.ts';

@@ -1,6 +1,5 @@
 import type { MemberActor } from '../../bot/types.ts';
-import type { SelfAccess } from '../../crm/kernel/index.ts';
-import { forbidden } from '../../crm/kernel/index.ts';
+import { forbidden, type SelfAccess } from '../../crm/kernel/index.ts';
 import type { IntentContext } from '../types.ts';
 
 /** A member intent's access: the member themself, never anyone else; a staff actor here is a routing bug. */

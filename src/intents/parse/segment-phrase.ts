@@ -1,6 +1,5 @@
 import { CN_NUMERAL, parseNumber, scaleDecimal } from '../router/numbers.ts';
-import { FIELDS, METRICS, SCORES } from '../../crm/insights/index.ts';
-import { RELATIVE_DAYS, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
+import { FIELDS, METRICS, RELATIVE_DAYS, SCORES, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
 
 /**
  * A small rule-based parser for how staff phrase segment conditions in chat:

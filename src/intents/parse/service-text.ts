@@ -4,8 +4,7 @@
  * the member reference; what the staff member said about the member is read here. Pure
  * functions, NFKC input. An LLM router fills the structured slots directly instead.
  */
-import type { InteractionChannel, InteractionType } from '../../crm/service/index.ts';
-import type { TicketPriority, TicketStatus, TicketType } from '../../crm/service/index.ts';
+import type { InteractionChannel, InteractionType, TicketPriority, TicketStatus, TicketType } from '../../crm/service/index.ts';
 import { CN_NUMERAL, parseNumber } from '../router/numbers.ts';
 
 type Rule<T> = [RegExp, T];

@@ -1,6 +1,5 @@
 import type { ChurnList } from '../../crm/insights/index.ts';
-import { formatDate } from '../../crm/kernel/index.ts';
-import { formatYuan } from '../../crm/kernel/index.ts';
+import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
 
 /** churn.list's answer: ranked lines, then the rule in one sentence so staff know why someone is listed. */
 export function renderChurn(list: ChurnList, scope: string): string {

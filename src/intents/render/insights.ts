@@ -1,6 +1,5 @@
-import type { HealthDashboard, HealthFigures } from '../../crm/insights/index.ts';
+import type { HealthDashboard, HealthFigures, RfmOverview } from '../../crm/insights/index.ts';
 import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
-import type { RfmOverview } from '../../crm/insights/index.ts';
 
 /** MM-DD, China date. */
 const day = (d: Date) => formatDate(d).slice(5);

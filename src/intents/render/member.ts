@@ -1,7 +1,5 @@
-import { formatDate } from '../../crm/kernel/index.ts';
-import type { MemberBrief, MemberSearch } from '../../crm/customers/index.ts';
-import type { MemberSummary } from '../../crm/customers/index.ts';
-import { formatYuan } from '../../crm/kernel/index.ts';
+import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
+import type { MemberBrief, MemberSearch, MemberSummary } from '../../crm/customers/index.ts';
 
 /**
  * Member replies as plain text with line breaks (WeCom text messages and the console show the

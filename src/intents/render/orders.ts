@@ -1,6 +1,5 @@
-import { formatDate } from '../../crm/kernel/index.ts';
+import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
 import type { MemberOrders } from '../../crm/sales/index.ts';
-import { formatYuan } from '../../crm/kernel/index.ts';
 import { memberLabel } from './member.ts';
 
 const itemsText = (items: MemberOrders['orders'][number]['items']) =>

@@ -1,10 +1,6 @@
-import { formatDate, formatMonthDayTime } from '../../crm/kernel/index.ts';
-import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionView } from '../../crm/service/index.ts';
-import type { KocStats } from '../../crm/loyalty/index.ts';
-import type { MemberLevelStatus } from '../../crm/loyalty/index.ts';
-import { formatYuan } from '../../crm/kernel/index.ts';
-import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from '../../crm/service/index.ts';
-import type { TicketView } from '../../crm/service/index.ts';
+import { formatDate, formatMonthDayTime, formatYuan } from '../../crm/kernel/index.ts';
+import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL, type InteractionView, type TicketView } from '../../crm/service/index.ts';
+import type { KocStats, MemberLevelStatus } from '../../crm/loyalty/index.ts';
 
 /** Replies of the service intents (tickets, interactions, points, level, KOC): plain text. */
 

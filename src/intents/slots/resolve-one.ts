@@ -1,9 +1,6 @@
 import type { IntentResult } from '../../bot/types.ts';
 import type { StaffAccess } from '../../crm/kernel/index.ts';
-import { auditMemberRead } from '../../crm/customers/index.ts';
-import type { MemberBrief } from '../../crm/customers/index.ts';
-import type { MemberRef } from '../../crm/customers/index.ts';
-import { resolveMember } from '../../crm/customers/index.ts';
+import { auditMemberRead, resolveMember, type MemberBrief, type MemberRef } from '../../crm/customers/index.ts';
 import { renderUnresolved } from '../render/member.ts';
 
 /**

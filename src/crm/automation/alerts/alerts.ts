@@ -7,11 +7,10 @@
  * - sync failures reported by integrations (reportSyncFailure) → HQ (and the group robot).
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { storeManagers } from '../../kernel/index.ts';
+import { formatDate, storeManagers } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { churnList } from '../../insights/index.ts';
 import { escalateOverdueTickets } from '../../service/index.ts';
-import { formatDate } from '../../kernel/index.ts';
 import type { JourneyDeps } from '../journeys/deps.ts';
 import { notifyRobot, notifyStaff } from './notify.ts';
 

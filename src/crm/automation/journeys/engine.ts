@@ -15,10 +15,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { storeManagers } from '../../kernel/index.ts';
+import { storeManagers, withTransaction } from '../../kernel/index.ts';
 import { appendLedger, issueCoupon, type CouponIssue } from '../../loyalty/index.ts';
 import { compileWhere } from '../../insights/index.ts';
-import { withTransaction } from '../../kernel/index.ts';
 import { tagIdByName, writeMemberTags, type MemberTagChange } from '../../engagement/index.ts';
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
 import type { JourneyDeps, OutboundSender, SendResult } from './deps.ts';

@@ -7,13 +7,9 @@
  * the conversion (members who ordered again, revenue): recall attribution.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
-import { storeScope } from '../../kernel/index.ts';
+import { audit, badRequest, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { churnList } from '../../insights/index.ts';
 import { maskName } from './mask.ts';
-import { badRequest } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { JourneyDefinitionInput, MessageChannel } from '../journeys/definition.ts';
 import type { JourneyDeps } from '../journeys/deps.ts';

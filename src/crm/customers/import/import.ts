@@ -1,10 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2/promise';
-import { AppError, badRequest } from '../../kernel/index.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit, auditInTransaction } from '../../kernel/index.ts';
-import { isLockConflict, storeScope, withTransaction } from '../../kernel/index.ts';
+import { AppError, audit, auditInTransaction, badRequest, isLockConflict, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { MEMBER_NO } from '../identifiers.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
 import { writeCsv } from './csv.ts';

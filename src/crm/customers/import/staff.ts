@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, activeStaffActor } from '../../kernel/index.ts';
+import { activeStaffActor, AppError, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
 
 /** The StaffAccess of a command-line run as one active staff member (channel "console"). */
 export async function consoleAccess(services: Services, wecomUserId: string): Promise<StaffAccess> {

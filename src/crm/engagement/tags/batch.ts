@@ -1,5 +1,4 @@
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
+import { requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import { normalizeText } from '../../customers/index.ts';
 import { similarTags } from './similar.ts';
 import { writeMemberTags } from './write.ts';

@@ -1,10 +1,5 @@
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { auditMemberRead } from '../../customers/index.ts';
-import type { MemberBrief, MemberSearch } from '../../customers/index.ts';
-import { normalizeText } from '../../customers/index.ts';
-import type { MemberRef } from '../../customers/index.ts';
-import { resolveMember } from '../../customers/index.ts';
+import { requirePermission, type StaffAccess } from '../../kernel/index.ts';
+import { auditMemberRead, normalizeText, resolveMember, type MemberBrief, type MemberRef, type MemberSearch } from '../../customers/index.ts';
 import { similarTags } from './similar.ts';
 import { writeMemberTags, type MemberTagChange } from './write.ts';
 

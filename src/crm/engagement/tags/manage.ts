@@ -1,9 +1,5 @@
-import { AppError, badRequest, notFound } from '../../kernel/index.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission, withTransaction } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
-import { normalizeText } from '../../customers/index.ts';
-import { visibleMembers } from '../../customers/index.ts';
+import { AppError, audit, badRequest, notFound, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { normalizeText, visibleMembers } from '../../customers/index.ts';
 import { invalidateTagDictionary } from './dictionary.ts';
 import { writeMemberTags, type MemberTagChange } from './write.ts';
 

@@ -1,9 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { badRequest } from '../../kernel/index.ts';
+import { audit, badRequest, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission, withTransaction } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
 import { normalizeText } from '../../customers/index.ts';
 import { invalidateTagDictionary } from './dictionary.ts';
 import { describeRule, ruleSql, tagRuleSchema, type TagRuleDef } from './rule-schema.ts';

@@ -1,6 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { audit, withTransaction } from '../../kernel/index.ts';
+import { audit, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 
 /**
  * The one writer of member_tags. Every change of who holds which tag goes through

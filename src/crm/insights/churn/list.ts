@@ -1,10 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { auditStoresRead } from '../../kernel/index.ts';
-import { storeScope } from '../../kernel/index.ts';
-import { phoneFor } from '../../kernel/index.ts';
-import { forbidden } from '../../kernel/index.ts';
+import { auditStoresRead, forbidden, phoneFor, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 
 export interface ChurnOptions {
   /** Floor on days since the last order (default 90). */

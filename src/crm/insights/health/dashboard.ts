@@ -1,12 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { auditStoresRead } from '../../kernel/index.ts';
-import { storeScope } from '../../kernel/index.ts';
-import { forbidden } from '../../kernel/index.ts';
-import { chinaMidnightDay, chinaMonth, chinaMonthStart, chinaSql, DAY_MS as DAY, shiftMonth, startOfChinaDay } from '../../kernel/index.ts';
-import { COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
-import { MAX_PERIOD_DAYS } from '../../sales/index.ts';
+import { auditStoresRead, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { COHORT_MONTHS, MAX_PERIOD_DAYS, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
 

@@ -1,8 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { auditStoresRead } from '../../kernel/index.ts';
-import { startOfChinaDay, storeScope } from '../../kernel/index.ts';
+import { auditStoresRead, requirePermission, startOfChinaDay, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../rfm/rfm.ts';
 import { refreshSmartTags } from '../../engagement/index.ts';
 import { refreshStoreCohorts } from '../../sales/index.ts';

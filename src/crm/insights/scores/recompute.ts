@@ -12,8 +12,7 @@ import {
 import { assessChurn } from '../churn/assess.ts';
 import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
 import { chinaDay } from '../../kernel/index.ts';
-import { streamRows } from '../../sales/index.ts';
-import type { StatsRefresh } from '../../sales/index.ts';
+import { streamRows, type StatsRefresh } from '../../sales/index.ts';
 import { loadScores } from './load-scores.ts';
 import { refreshStatsForScoring } from './stats-run.ts';
 

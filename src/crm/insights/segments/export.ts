@@ -6,11 +6,7 @@ import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Connection as CallbackConnection } from 'mysql2';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
-import { can, storeScope } from '../../kernel/index.ts';
-import { maskPhone } from '../../kernel/index.ts';
+import { audit, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { EXPORT_FIELDS, type ExportField } from './fields.ts';
 import { getSegment, type SegmentInfo } from './segments.ts';
 

@@ -1,9 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
-import { storeScope } from '../../kernel/index.ts';
-import { phoneFor } from '../../kernel/index.ts';
+import { audit, phoneFor, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { compileScope } from './compile.ts';
 import { dropMembersTable, materializeMembers } from './evaluate.ts';
 import { SCORES } from './fields.ts';

@@ -1,10 +1,5 @@
-import type { StaffActor } from '../../kernel/index.ts';
-import { AppError, badRequest, forbidden, notFound } from '../../kernel/index.ts';
+import { AppError, audit, badRequest, forbidden, notFound, requirePermission, storeScope, type StaffAccess, type StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
-import { storeScope } from '../../kernel/index.ts';
 import { freezeSegment, refreshSegment, type RunResult } from './run.ts';
 import { parseSegmentTree, type SegmentTree } from './tree.ts';
 

@@ -1,11 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { referralCode } from './referral-code.ts';
-import { AppError } from '../../kernel/index.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
+import { AppError, audit, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
-import { storeScope } from '../../kernel/index.ts';
 
 export interface KocStats {
   memberId: number;

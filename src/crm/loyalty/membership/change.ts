@@ -1,10 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { badRequest, notFound } from '../../kernel/index.ts';
+import { audit, badRequest, notFound, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
 import { memberInScope, setMemberLevelRow } from '../../customers/index.ts';
 import { listLevels, type LevelConfig } from './levels.ts';
 

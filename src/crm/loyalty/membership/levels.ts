@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { badRequest } from '../../kernel/index.ts';
+import { audit, badRequest, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
 
 export interface LevelConfig {
   level: number;

@@ -1,10 +1,7 @@
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
+import { audit, badRequest, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { appendLedger, TX_OPTIONS, type LedgerEntry, type PointsKind } from './ledger.ts';
 import { expiryFor, getExpiryRule } from './expiry.ts';
-import { badRequest } from '../../kernel/index.ts';
 
 /** Above this many points (either way) a chat adjustment asks for confirmation first. */
 export const POINTS_CONFIRM_LIMIT = 1000;

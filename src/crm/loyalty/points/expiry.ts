@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit, getSetting, setSetting } from '../../kernel/index.ts';
+import { audit, getSetting, requirePermission, setSetting, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { appendLedger, TX_OPTIONS } from './ledger.ts';
 

@@ -1,6 +1,4 @@
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
+import { audit, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import type { LedgerEntry } from './ledger.ts';
 

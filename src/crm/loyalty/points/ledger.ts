@@ -1,7 +1,5 @@
-import type { Actor } from '../../kernel/index.ts';
-import { AppError, badRequest, notFound } from '../../kernel/index.ts';
+import { AppError, auditActor, badRequest, notFound, txSql, type Actor, type AnyTx, type TxSql } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import { auditActor, txSql, type AnyTx, type TxSql } from '../../kernel/index.ts';
 import { setPointsBalance } from '../../customers/index.ts';
 
 /** The transaction a ledger entry joins: Prisma's or a mysql2 connection's (kernel AnyTx). */

@@ -1,10 +1,6 @@
-import { notFound } from '../../kernel/index.ts';
+import { audit, notFound, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
-import { memberInScope } from '../../customers/index.ts';
-import { visibleMembers } from '../../customers/index.ts';
+import { memberInScope, visibleMembers } from '../../customers/index.ts';
 import { interactionInclude, toInteractionView, type InteractionType, type InteractionView } from './types.ts';
 
 /** One member's interactions, newest first (an audited member read). */

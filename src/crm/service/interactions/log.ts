@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../kernel/index.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
+import { audit, badRequest, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { reevaluateMemberRuleTags } from '../../engagement/index.ts';
 import { insertTicket } from '../tickets/create.ts';

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '../../../db/prisma.ts';
-import { badRequest, forbidden, formatDate } from '../../kernel/index.ts';
+import { audit, badRequest, forbidden, formatDate, requirePermission, type CrmAccess, type MemberActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { slaDue } from './sla.ts';
-import type { CrmAccess, MemberActor } from '../../kernel/index.ts';
 import { ticketInclude, toTicketView, type TicketView } from './types.ts';
 
 export const createTicketSchema = z.object({

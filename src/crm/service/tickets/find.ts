@@ -1,7 +1,6 @@
-import { notFound } from '../../kernel/index.ts';
+import { notFound, type CrmAccess } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import { visibleTickets } from './scope.ts';
-import type { CrmAccess } from '../../kernel/index.ts';
 import { ticketInclude } from './types.ts';
 
 /** A ticket by id or ticket number, only when the actor may see it (404 ticket_not_found otherwise). */

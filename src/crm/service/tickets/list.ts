@@ -1,11 +1,9 @@
 import type { Prisma } from '../../../db/prisma.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
+import { audit, requirePermission, type CrmAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { ticketInScope } from './find.ts';
 import { visibleTickets } from './scope.ts';
 import type { TicketPriority, TicketStatus } from './sla.ts';
-import type { CrmAccess } from '../../kernel/index.ts';
 import { ticketInclude, toTicketView, type TicketView } from './types.ts';
 
 export interface TicketFilter {

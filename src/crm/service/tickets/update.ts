@@ -1,11 +1,7 @@
-import { badRequest, conflict, forbidden } from '../../kernel/index.ts';
-import type { StaffAccess } from '../../kernel/index.ts';
-import { requirePermission } from '../../kernel/index.ts';
-import { audit } from '../../kernel/index.ts';
+import { audit, badRequest, conflict, forbidden, requirePermission, type CrmAccess, type StaffAccess } from '../../kernel/index.ts';
 import { requireAssignable } from './create.ts';
 import { ticketInScope } from './find.ts';
 import { STATUS_LABEL, TRANSITIONS, type TicketStatus } from './sla.ts';
-import type { CrmAccess } from '../../kernel/index.ts';
 import { ticketInclude, toTicketView, type TicketView } from './types.ts';
 
 async function record(access: CrmAccess, action: string, ticket: TicketView, detail: Record<string, unknown>) {
