@@ -123,16 +123,22 @@ async function halfSentRequest(port: number): Promise<{ socket: Socket; finish()
   return { socket, response, finish: () => void socket.write(bytes.subarray(10)) };
 }
 
+/** A started server, a request half sent to it, then SIGTERM: the stop has begun. */
+async function stopWithRequestInFlight() {
+  const port = await freePort();
+  const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
+  const out = watch(app);
+  await out.waitFor(/listening on/, 60_000);
+  const req = await halfSentRequest(port);
+  await new Promise((r) => setTimeout(r, 300));
+  app.kill('SIGTERM');
+  await out.waitFor(/shutting down/, 5000);
+  return { port, app, out, req };
+}
+
 describe('graceful stop', () => {
   it('SIGTERM: new connections refused, the request in flight is answered, exit 0', async () => {
-    const port = await freePort();
-    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
-    const out = watch(app);
-    await out.waitFor(/listening on/, 60_000);
-    const req = await halfSentRequest(port);
-    await new Promise((r) => setTimeout(r, 300));
-    app.kill('SIGTERM');
-    await out.waitFor(/shutting down/, 5000);
+    const { port, app, out, req } = await stopWithRequestInFlight();
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     req.finish();
     expect(await req.response).toMatch(/^HTTP\/1\.1 \d{3}/);
@@ -141,14 +147,7 @@ describe('graceful stop', () => {
   }, 90_000);
 
   it('a second signal during the stop exits at once', async () => {
-    const port = await freePort();
-    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
-    const out = watch(app);
-    await out.waitFor(/listening on/, 60_000);
-    const req = await halfSentRequest(port);
-    await new Promise((r) => setTimeout(r, 300));
-    app.kill('SIGTERM');
-    await out.waitFor(/shutting down/, 5000);
+    const { app, out, req } = await stopWithRequestInFlight();
     const t0 = Date.now();
     app.kill('SIGINT');
     expect(await exited(app, 2000)).toBe(1);
