@@ -1,3 +1,4 @@
+import type { Lang } from '../i18n/index.ts';
 import type { Services } from '../services.ts';
 import type { Actor, InboundMessage, RouteResult } from './types.ts';
 
@@ -10,6 +11,8 @@ export interface Turn {
   text: string;
   intent: string;
   slots: Record<string, unknown>;
+  /** The language the bot answered in (a reply of digits only keeps it). */
+  lang?: Lang;
 }
 
 /** Stage 3 — conversation memory in Redis: the last turns of this sender, with a TTL. */
@@ -22,9 +25,9 @@ export async function recentTurns(services: Services, msg: InboundMessage): Prom
   return raw.map((r) => JSON.parse(r) as Turn);
 }
 
-export async function recordTurn(services: Services, msg: InboundMessage, _actor: Actor, route: RouteResult): Promise<void> {
+export async function recordTurn(services: Services, msg: InboundMessage, _actor: Actor, route: RouteResult, lang: Lang): Promise<void> {
   const key = conversationKey(services, msg);
-  const turn: Turn = { at: services.now().toISOString(), text: msg.text, intent: route.intent, slots: route.slots };
+  const turn: Turn = { at: services.now().toISOString(), text: msg.text, intent: route.intent, slots: route.slots, lang };
   await services.redis.multi().lpush(key, JSON.stringify(turn)).ltrim(key, 0, MAX_TURNS - 1).expire(key, CONVERSATION_TTL_S).exec();
 }
 
@@ -58,4 +61,10 @@ export function withFocus(intentRequires: readonly (readonly string[])[] | undef
   const needsMember = (intentRequires ?? []).some((group) => MEMBER_REF.every((s) => group.includes(s)));
   if (!needsMember || MEMBER_REF.some((s) => route.slots[s] !== undefined)) return null;
   return { ...route, slots: { ...route.slots, memberNo: focus.memberNo }, confidence: Math.max(route.confidence, 0.8) };
+}
+
+/** The language of the sender's last answered turn, if any (src/i18n replyLanguage falls back to it). */
+export async function lastLanguage(services: Services, msg: InboundMessage): Promise<Lang | null> {
+  const raw = await services.redis.lindex(conversationKey(services, msg), 0);
+  return raw ? ((JSON.parse(raw) as Turn).lang ?? null) : null;
 }

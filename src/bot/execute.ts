@@ -1,4 +1,5 @@
 import { isAppError } from '../crm/kernel/index.ts';
+import type { Lang } from '../i18n/index.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from './types.ts';
@@ -7,7 +8,7 @@ import type { Actor, InboundMessage, IntentResult, RouteResult } from './types.t
  * Stage 6 — execute. Slots are validated by the intent's own zod schema; a missing or bad slot
  * becomes a short clarifying question built from the intent's example, never an exception.
  */
-export async function execute(services: Services, msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult): Promise<IntentResult> {
+export async function execute(services: Services, msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang): Promise<IntentResult> {
   const parsed = intent.slots.safeParse(route.slots);
   if (!parsed.success) {
     const missing = parsed.error.issues.map((i) => i.path.join('.') || i.message).join('、');
@@ -15,7 +16,7 @@ export async function execute(services: Services, msg: InboundMessage, actor: Ac
     return { text: `「${intent.title}」还缺少信息（${missing}）。${example ? `例如：${example}` : ''}`.trim() };
   }
   try {
-    return await intent.run({ services, actor, channel: msg.channel, requestId: msg.requestId, text: msg.text }, parsed.data);
+    return await intent.run({ services, actor, channel: msg.channel, requestId: msg.requestId, lang, text: msg.text }, parsed.data);
   } catch (e) {
     // Expected failures (AppError) carry a message meant for the user; anything else is a bug
     // or an outage: logged with the request id, answered politely, never silence.

@@ -5,11 +5,12 @@ import type { Services } from '../services.ts';
 import { authorize } from './authorize.ts';
 import { clarifyingQuestion } from './clarify.ts';
 import { CONFIRM_TTL_MS, holdAction, takeAction } from './confirmation.ts';
-import { getFocus, recordTurn, setFocus, withFocus } from './conversation.ts';
+import { replyLanguage, t, type Lang } from '../i18n/index.ts';
+import { getFocus, lastLanguage, recordTurn, setFocus, withFocus } from './conversation.ts';
 import { claimMessage, releaseMessage } from './dedupe.ts';
 import { execute } from './execute.ts';
 import { identifyActor } from './identify.ts';
-import { memberActionAllowed, RATE_LIMITED_TEXT } from './rate-limit.ts';
+import { memberActionAllowed } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
 
@@ -18,9 +19,6 @@ export interface BotDeps {
   router: Router;
   getIntent: (name: string) => IntentDef | undefined;
 }
-
-const NOT_REGISTERED =
-  '你好！你还不是本系统登记的员工或会员，暂时无法使用。员工请联系总部运营在 CRM 中登记企业微信账号；会员请先在小程序注册。';
 
 /** What each audience gets for anything unrecognised. */
 const FALLBACK = { staff: 'help', member: 'my.help' } as const;
@@ -50,10 +48,11 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
 
   async function answer(msg: InboundMessage, log: typeof services.logger): Promise<HandleOutcome> {
     const started = Date.now();
+    const lang = replyLanguage(msg.text, await lastLanguage(services, msg));
     const actor = await identifyActor(services, msg);
     if (!actor) {
       log.info({ from: msg.from }, 'unregistered sender');
-      return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text: NOT_REGISTERED } };
+      return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text: t(lang, 'bot.notRegistered') } };
     }
     let route = await router.route(msg.text, { audience: actor.kind, actor, services, requestId: msg.requestId });
     let result: IntentResult;
@@ -69,31 +68,31 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
       if (!intent) throw new Error(`the intent catalogue has no ${FALLBACK[actor.kind]} intent`);
       reported = intent.name;
       if (actor.kind === 'staff') route = withFocus(intent.rule.requires, route, await getFocus(services, msg)) ?? route;
-      result = await run(msg, actor, intent, route, log);
+      result = await run(msg, actor, intent, route, lang, log);
     }
 
     if (result.focus) await setFocus(services, msg, result.focus);
-    await recordTurn(services, msg, actor, { ...route, intent: reported });
+    await recordTurn(services, msg, actor, { ...route, intent: reported }, lang);
     const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), data: result.data, ...(result.image ? { image: result.image } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
     return { kind: 'answer', answer: out };
   }
 
   /** authorize → (hold for confirmation | run a confirmed action | execute); expected failures become the reply. */
-  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, log: typeof services.logger): Promise<IntentResult> {
+  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger): Promise<IntentResult> {
     try {
       authorize(actor, intent);
       if (!(await memberActionAllowed(services, actor, intent))) {
         log.warn({ intent: intent.name }, 'member action rate-limited');
-        return { text: RATE_LIMITED_TEXT, data: { rateLimited: true } };
+        return { text: t(lang, 'bot.rateLimited'), data: { rateLimited: true } };
       }
       if (intent.name === 'action.confirm' || intent.name === 'action.cancel') {
-        const handled = await resolvePending(msg, actor, intent.name === 'action.confirm', route, log);
+        const handled = await resolvePending(msg, actor, intent.name === 'action.confirm', route, lang, log);
         if (handled) return handled;
       } else if (intent.confirm) {
         const parsed = intent.slots.safeParse(route.slots);
         if (parsed.success) {
-          const ctx = { services, actor, channel: msg.channel, requestId: msg.requestId };
+          const ctx = { services, actor, channel: msg.channel, requestId: msg.requestId, lang };
           const preview = await intent.confirm(ctx, parsed.data);
           if (preview) {
             const pending = await holdAction(services, actor, intent.name, parsed.data);
@@ -103,7 +102,7 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
           }
         }
       }
-      return await execute(services, msg, actor, intent, route);
+      return await execute(services, msg, actor, intent, route, lang);
     } catch (e) {
       if (!isAppError(e)) throw e;
       return { text: e.message };
@@ -111,7 +110,7 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
   }
 
   /** "确认" / "取消": only the person who asked, before expiry; null when nothing is pending (the intent answers). */
-  async function resolvePending(msg: InboundMessage, actor: Actor, confirm: boolean, route: RouteResult, log: typeof services.logger): Promise<IntentResult | null> {
+  async function resolvePending(msg: InboundMessage, actor: Actor, confirm: boolean, route: RouteResult, lang: Lang, log: typeof services.logger): Promise<IntentResult | null> {
     const code = typeof route.slots.code === 'string' ? route.slots.code : undefined;
     const taken = await takeAction(services, actor, code);
     switch (taken.kind) {
@@ -130,7 +129,7 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
         // Permissions may have changed since the preview: authorize again before running.
         authorize(actor, intent);
         log.info({ intent: intent.name, code: pending.code }, 'confirmed action runs');
-        const r = await execute(services, msg, actor, intent, { intent: intent.name, slots: pending.slots, confidence: 1 });
+        const r = await execute(services, msg, actor, intent, { intent: intent.name, slots: pending.slots, confidence: 1 }, lang);
         return { ...r, data: { confirmed: intent.name, slots: pending.slots, result: r.data } };
       }
     }

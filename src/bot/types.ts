@@ -21,6 +21,19 @@ export interface RouteResult {
   intent: string;
   slots: Record<string, unknown>;
   confidence: number;
+  /**
+   * The next-best readings, most likely first (at most three, never the chosen intent): what a
+   * clarifying question offers and what the LLM is asked to choose among. Not part of the
+   * console contract (docs/api.md reports intent, slots and confidence).
+   */
+  alternatives?: RouteAlternative[];
+}
+
+/** One other reading of the same message, with the slots it would run with. */
+export interface RouteAlternative {
+  intent: string;
+  slots: Record<string, unknown>;
+  confidence: number;
 }
 
 /** What an intent produces: channel-neutral text (plain, with line breaks). */

@@ -25,7 +25,7 @@ describe('intents', () => {
     const intent = getIntent(name)!;
     const requestId = `req-${++seq}`;
     const parsed = intent.slots.parse(slots);
-    const result = await intent.run({ services, actor, channel: 'console', requestId }, parsed);
+    const result = await intent.run({ services, actor, channel: 'console', requestId, lang: 'zh' }, parsed);
     return { ...result, requestId };
   }
   const auditOf = (requestId: string) => services.db.auditLog.findMany({ where: { requestId } });

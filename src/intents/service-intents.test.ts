@@ -27,7 +27,7 @@ describe('service intents', () => {
     if (expectIntent) expect(r.intent).toBe(expectIntent);
     const intent = getIntent(r.intent)!;
     const slots = intent.slots.parse(r.slots);
-    const ctx = { services, actor, channel: 'console' as const, requestId: `s-${++seq}` };
+    const ctx = { services, actor, channel: 'console' as const, requestId: `s-${++seq}`, lang: 'zh' as const };
     const preview = intent.confirm ? await intent.confirm(ctx, slots) : null;
     const result = preview ? { text: preview, data: undefined } : await intent.run(ctx, slots);
     return { ...result, preview, intent: r.intent, requestId: ctx.requestId, audits: () => services.db.auditLog.findMany({ where: { requestId: ctx.requestId }, orderBy: { id: 'asc' } }) };
@@ -98,10 +98,10 @@ describe('service intents', () => {
     expect((await services.db.member.findUniqueOrThrow({ where: { id: fx.memberIds.M00000005 } })).points).toBe(1300);
     // After confirmation the pipeline calls run().
     const intent = getIntent('points.adjust')!;
-    const done = await intent.run({ services, actor: fx.staff.manager1, channel: 'console', requestId: 'confirmed-1' }, intent.slots.parse({ name: '王芳', text: '给王芳加两千积分,理由:投诉补偿' }));
+    const done = await intent.run({ services, actor: fx.staff.manager1, channel: 'console', requestId: 'confirmed-1', lang: 'zh' }, intent.slots.parse({ name: '王芳', text: '给王芳加两千积分,理由:投诉补偿' }));
     expect(done.text).toContain('当前积分 3,300');
     await expect(say(fx.staff.manager1, '13800000005 扣 5000 积分 兑换')).resolves.toMatchObject({ preview: expect.stringContaining('扣 5,000 积分') });
-    await expect(intent.run({ services, actor: fx.staff.manager1, channel: 'console', requestId: 'c2' }, intent.slots.parse({ phone: '13800000005', delta: -5000, reason: '兑换' }))).rejects.toMatchObject({ code: 'insufficient_points', status: 409 });
+    await expect(intent.run({ services, actor: fx.staff.manager1, channel: 'console', requestId: 'c2', lang: 'zh' }, intent.slots.parse({ phone: '13800000005', delta: -5000, reason: '兑换' }))).rejects.toMatchObject({ code: 'insufficient_points', status: 409 });
     await expect(say(fx.staff.agent, '给 13800000005 加 100 积分 原因 x')).rejects.toMatchObject({ code: 'permission_denied', status: 403 });
     expect((await say(fx.staff.manager1, '给 13800000005 加 100 积分')).text).toContain('请说明加 100 积分的原因');
   });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Actor, Channel, IntentResult, MemberActor, StaffActor } from '../bot/types.ts';
 import type { Permission } from '../crm/kernel/index.ts';
+import type { Lang } from '../i18n/index.ts';
 import type { Services } from '../services.ts';
 
 /** What an intent's run() gets besides its slots. */
@@ -9,6 +10,8 @@ export interface IntentContext<A extends Actor = Actor> {
   actor: A;
   channel: Channel;
   requestId: string;
+  /** The language to answer in: the user's own (src/i18n; texts come from its catalogue). */
+  lang: Lang;
   /** The message as typed (for intents that keep the member's own words, e.g. handoff). */
   text?: string;
 }

@@ -45,7 +45,7 @@ describe('segment.create with the LLM segment builder (fake OpenAI server)', () 
 
   const create = (text: string, actor: StaffActor = fx.staff.hq, svc: Services = services) => {
     const intent = getIntent('segment.create')!;
-    return intent.run({ services: svc, actor, channel: 'console', requestId: `seg-llm-${++seq}` }, intent.slots.parse({ text }));
+    return intent.run({ services: svc, actor, channel: 'console', requestId: `seg-llm-${++seq}`, lang: 'zh' }, intent.slots.parse({ text }));
   };
   const saved = (name: string) => services.db.segment.findFirst({ where: { name } });
 

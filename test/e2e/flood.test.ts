@@ -79,7 +79,7 @@ describe('flood control', () => {
     expect(await ledger()).toBe(before + 1);
     // The LLM's negative delta slot is a deduction too: held, whatever the text says.
     const intent = getIntent('points.adjust')!;
-    const ctx = { services: env.services, actor: fx.staff.manager1, channel: 'console' as const, requestId: randomUUID() };
+    const ctx = { services: env.services, actor: fx.staff.manager1, channel: 'console' as const, requestId: randomUUID(), lang: 'zh' as const };
     const preview = await intent.confirm!(ctx, intent.slots.parse({ memberNo: 'M00000005', delta: -5, reason: '测试', text: '给王芳加5积分' }));
     expect(preview).toContain('扣 5 积分');
     expect(pointsChangeNeedsConfirmation(-1)).toBe(true);

@@ -69,7 +69,7 @@ describe('store slot through churn.list and insights.health', () => {
   afterAll(async () => env?.cleanup());
 
   const ask = (name: string, actor: StaffActor, slots: Record<string, unknown>) =>
-    getIntent(name)!.run({ services, actor, channel: 'console', requestId: `r-${name}-${Math.random()}` }, getIntent(name)!.slots.parse(slots));
+    getIntent(name)!.run({ services, actor, channel: 'console', requestId: `r-${name}-${Math.random()}`, lang: 'zh' }, getIntent(name)!.slots.parse(slots));
 
   it('reads the stores table with short names (the router default)', async () => {
     const dir = await storeDirectory(services);
