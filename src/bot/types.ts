@@ -41,6 +41,8 @@ export interface IntentResult {
   text: string;
   /** Structured data for the console/API consumers (e.g. the matched members). */
   data?: unknown;
+  /** What the turn did, when the intent knows better than its effect (a write that found no member asked instead). */
+  outcome?: TurnOutcome;
   /** The one member this answer was about: the conversation keeps it in focus for "他/his". */
   focus?: { memberId: number; memberNo: string };
   /** A chart rendered on the server (PNG) shown beside the text: inline on the console; WeCom image message (upload pending). */
@@ -54,9 +56,18 @@ export interface AnswerImage {
   alt: string;
 }
 
+/**
+ * What the turn did, for the console, the logs and the evaluation: `answered` (read only),
+ * `asked` (the bot asks: which member, which option, a missing detail, a pending reminder),
+ * `held` (a mass or irreversible action previewed, waiting for 确认), `done` (a write or send
+ * ran), `declined` (nothing done: the user said no, cancelled, or may not).
+ */
+export type TurnOutcome = 'answered' | 'asked' | 'held' | 'done' | 'declined';
+
 /** The pipeline's answer to one message, before the channel renders it. */
 export interface BotAnswer extends RouteResult {
   text: string;
+  outcome?: TurnOutcome;
   data?: unknown;
   image?: AnswerImage;
 }

@@ -11,6 +11,7 @@ export const actionConfirm = defineIntent({
   description: 'Confirm the pending mass action that the bot previewed (batch tagging, recall, export, large points changes).',
   title: '确认待执行的操作',
   permission: null,
+  effect: 'control',
   slots: z.object({ code: z.string().regex(/^\d{4}$/).optional().describe('the 4-digit code of the pending action, when given') }),
   examples: [
     { text: '确认', slots: {} },
@@ -35,6 +36,7 @@ export const actionCancel = defineIntent({
   description: 'Cancel the pending mass action that the bot previewed.',
   title: '取消待执行的操作',
   permission: null,
+  effect: 'control',
   slots: z.object({ code: z.string().regex(/^\d{4}$/).optional().describe('the 4-digit code of the pending action, when given') }),
   examples: [
     { text: '取消', slots: {} },

@@ -20,6 +20,7 @@ export const churnList = defineIntent({
   description: "List members of the staff member's stores most likely to churn, ranked by the churn model's risk (BG/NBD plus the 30/60/90-day, usual-gap, declining-spend and complaint rules) with the reasons; before the first scoring run, members over 90 days and 3x their usual gap, by past spend.",
   title: '流失预警名单（本店）',
   permission: 'churn.read',
+  effect: 'read',
   slots,
   examples: [
     { text: '本店流失预警名单', slots: {} },

@@ -13,6 +13,7 @@ export function createHelpIntent(catalogue: () => readonly IntentDef[]) {
     description: 'Explain what the bot can do, with one example per available request.',
     title: '帮助',
     permission: null,
+    effect: 'read',
     slots: z.object({}),
     examples: [
       { text: '帮助', slots: {} },

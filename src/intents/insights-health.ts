@@ -29,6 +29,7 @@ export const insightsHealth = defineIntent({
   description: "Member health dashboard of the staff member's stores: total, new, active, dormant and churned members, churn and repurchase rates, average order value, cohort retention, compared with the previous period and last year, with a trend chart.",
   title: '会员健康度看板（本店）',
   permission: 'churn.read',
+  effect: 'read',
   slots,
   examples: [
     { text: '本店会员健康度', slots: { text: '本店会员健康度' } },

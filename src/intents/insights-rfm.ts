@@ -12,6 +12,7 @@ export const insightsRfm = defineIntent({
   description: "RFM segmentation of the staff member's stores: members per RFM cell (champions, loyal, new, potential, need attention, at risk, hibernating, lost), per value quadrant and per churn-risk level.",
   title: 'RFM 会员分群（本店）',
   permission: 'churn.read',
+  effect: 'read',
   slots: z.object({}),
   examples: [
     { text: '本店RFM分布', slots: {} },

@@ -14,6 +14,7 @@ export const interactionLog = defineIntent({
   description: 'Log an interaction with one member (consultation, complaint, praise, activity, KOC promotion; by call, visit, wechat, online or in store). A complaint also opens a complaint ticket.',
   title: '记录互动（投诉自动建工单）',
   permission: 'interaction.write',
+  effect: 'write',
   slots: withMemberRef({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(),

@@ -15,6 +15,7 @@ export const kocStatsIntent = defineIntent({
   description: "Show a member's KOC contribution (referrals, redemptions, earnings, KOC level), or without a member the top KOCs of the staff member's stores.",
   title: 'KOC 推广数据 / 排行',
   permission: 'member.read',
+  effect: 'read',
   slots: z.object({
     phone: z.string().min(1).max(32).optional(),
     memberNo: z.string().min(1).max(16).optional(),

@@ -14,6 +14,7 @@ export const memberInteractions = defineIntent({
   description: "List one member's interactions (consultations, complaints, praise, activities; by call, visit, wechat …), newest first, with follow-ups.",
   title: '会员互动/服务记录',
   permission: 'member.read',
+  effect: 'read',
   slots: withMemberRef({ limit: z.number().int().min(1).max(20).optional().describe('how many to show (default 5)') }),
   examples: [
     { text: '13800000001 的互动记录', slots: { phone: '13800000001' } },

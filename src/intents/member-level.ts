@@ -12,6 +12,7 @@ export const memberLevel = defineIntent({
   description: "Show one member's membership level: level name, validity, benefits, the next level's conditions and recent level changes.",
   title: '会员等级与权益',
   permission: 'member.read',
+  effect: 'read',
   slots: memberRefSchema,
   examples: [
     { text: '13800000001 是什么等级', slots: { phone: '13800000001' } },

@@ -11,6 +11,7 @@ export const memberLookup = defineIntent({
   description: 'Look up a member by phone number, member number or name; several matches give a short list.',
   title: '查会员（手机号 / 会员号 / 姓名）',
   permission: 'member.read',
+  effect: 'read',
   slots: memberRefSchema,
   examples: [
     { text: '查一下 13800000001', slots: { phone: '13800000001' } },

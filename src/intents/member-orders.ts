@@ -13,6 +13,7 @@ export const memberOrdersIntent = defineIntent({
   description: "List one member's recent orders (newest first), optionally only the last N days.",
   title: '会员订单（最近买了什么）',
   permission: 'member.read',
+  effect: 'read',
   slots: withMemberRef({
     days: z.number().int().min(1).max(3650).optional().describe('only orders of the last N days'),
     limit: z.number().int().min(1).max(20).optional().describe('how many orders to show (default 5)'),

@@ -12,6 +12,7 @@ export const memberSummary = defineIntent({
   description: "Show one member's 360 card: profile, level, points, home store, total spend, order count, days since last visit, tags, recent orders, open tickets, recent complaints, pending follow-ups and KOC level.",
   title: '会员 360 详情（消费、标签、订单、工单、投诉、KOC）',
   permission: 'member.read',
+  effect: 'read',
   slots: memberRefSchema,
   examples: [
     { text: '13800000001 的详细情况', slots: { phone: '13800000001' } },

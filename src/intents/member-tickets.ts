@@ -14,6 +14,7 @@ export const memberTickets = defineIntent({
   description: "List one member's service tickets (newest first) with status, type, priority, assignee and overdue flags.",
   title: '会员工单',
   permission: 'member.read',
+  effect: 'read',
   slots: withMemberRef({ limit: z.number().int().min(1).max(20).optional().describe('how many tickets to show (default 5)') }),
   examples: [
     { text: '13800000001 的工单', slots: { phone: '13800000001' } },

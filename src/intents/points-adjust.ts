@@ -32,6 +32,7 @@ export const pointsAdjust = defineIntent({
   description: `Add or deduct points for one member with a reason; every deduction and any change above ${POINTS_CONFIRM_LIMIT} points need a confirmation. Balance never goes below zero.`,
   title: '调整积分（加/扣，需原因）',
   permission: 'points.adjust',
+  effect: 'write',
   slots,
   examples: [
     { text: '给 13800000001 加 100 积分 原因 消费奖励', slots: { phone: '13800000001', text: '给 13800000001 加 100 积分 原因 消费奖励' } },

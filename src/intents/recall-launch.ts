@@ -36,6 +36,7 @@ export const recallLaunch = defineIntent({
   description: "Send a recall coupon and message to the churn list of the staff member's stores (or a named segment), launched as a journey after confirmation; results and 7/30-day conversions are reported back.",
   title: '一键召回（发召回券）',
   permission: 'recall.launch',
+  effect: 'send',
   slots,
   examples: [
     { text: '给本店高风险流失会员发召回券', slots: { text: '给本店高风险流失会员发召回券' } },

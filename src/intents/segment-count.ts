@@ -21,6 +21,7 @@ export const segmentCount = defineIntent({
   description: 'Tell how many members a saved segment (人群包) has now, re-evaluating a dynamic segment first.',
   title: '人群包人数',
   permission: 'segment.read',
+  effect: 'read',
   slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment, e.g. "人群包 高价值沉睡会员 有多少人"') }),
   examples: [
     { text: '人群包 高价值沉睡会员 有多少人', slots: { text: '人群包 高价值沉睡会员 有多少人' } },

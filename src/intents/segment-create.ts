@@ -31,6 +31,7 @@ export const segmentCreate = defineIntent({
   description: 'Create a saved member segment (人群包) from a name and conditions phrased in Chinese, show its size and sample members.',
   title: '创建人群包',
   permission: 'segment.write',
+  effect: 'write',
   slots: z.object({
     text: z.string().min(1).max(500).describe('the whole request: segment name, a colon, then the conditions, e.g. "创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000"'),
   }),

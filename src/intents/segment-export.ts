@@ -16,6 +16,7 @@ export const segmentExport = defineIntent({
   description: "Export a saved segment's (人群包) members to a CSV or Excel file and return a download link valid for 30 minutes.",
   title: '导出人群包',
   permission: 'segment.export',
+  effect: 'export',
   slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment and optionally the format, e.g. "导出人群包 高价值沉睡会员 Excel"') }),
   examples: [
     { text: '导出人群包 高价值沉睡会员', slots: { text: '导出人群包 高价值沉睡会员' } },

@@ -12,6 +12,7 @@ export const tagAdd = defineIntent({
   description: 'Add an existing tag from the tag dictionary to one member (identified by phone, member number or name).',
   title: '给会员打标签',
   permission: 'tag.write',
+  effect: 'write',
   slots: withMemberRef({ tag: z.string().min(1).max(32).describe('tag name from the tag dictionary') }),
   examples: [
     { text: '给 13800000001 打标签 VIP', slots: { phone: '13800000001', tag: 'VIP' } },

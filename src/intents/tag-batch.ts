@@ -24,6 +24,7 @@ export const tagBatch = defineIntent({
   description: "Add an existing dictionary tag to every member of a list (the churn warning list of the staff member's stores); needs confirmation.",
   title: '批量打标签（流失名单）',
   permission: 'tag.write',
+  effect: 'write',
   slots: z.object({
     list: z.enum(['churn']).describe('which member list: churn = the churn warning list'),
     tag: z.string().min(1).max(32).describe('tag name from the tag dictionary'),

@@ -12,6 +12,7 @@ export const tagRemove = defineIntent({
   description: 'Remove a tag from one member (identified by phone, member number or name).',
   title: '去掉会员标签',
   permission: 'tag.write',
+  effect: 'write',
   slots: withMemberRef({ tag: z.string().min(1).max(32).describe('tag name to remove') }),
   examples: [
     { text: '去掉 13800000001 的 VIP 标签', slots: { phone: '13800000001', tag: 'VIP' } },

@@ -14,6 +14,7 @@ export const ticketCreate = defineIntent({
   description: 'Open a service ticket for one member: type repair, complaint, consultation or after_sales, priority low/normal/high/urgent, with a title.',
   title: '新建服务工单',
   permission: 'ticket.write',
+  effect: 'write',
   slots: withMemberRef({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     type: z.enum(['repair', 'complaint', 'consultation', 'after_sales']).optional(),

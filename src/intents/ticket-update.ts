@@ -12,6 +12,7 @@ export const ticketUpdate = defineIntent({
   description: 'Update a service ticket by number: set status (in_progress, resolved, closed; open→in_progress→resolved→closed), escalate it, assign it to a staff member, or record satisfaction 1-5.',
   title: '更新工单（处理中/已解决/关闭/升级/指派/满意度）',
   permission: 'ticket.write',
+  effect: 'write',
   slots: z.object({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     ticketNo: z.string().regex(/^T\d{14,}$/i).optional().describe('ticket number such as T20261121000001'),

@@ -16,6 +16,9 @@ export interface IntentContext<A extends Actor = Actor> {
   text?: string;
 }
 
+/** What an intent does when it runs (see IntentDef.effect). */
+export type IntentEffect = 'read' | 'write' | 'send' | 'export' | 'control';
+
 /** One example utterance; the rule router's tests and the help text are derived from these. */
 export interface IntentExample<S> {
   text: string;
@@ -62,6 +65,12 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
   title: string;
   /** Required permission (staff intents); null = anyone of the audience. */
   permission: Permission | null;
+  /**
+   * What running it does to the world: `read` only answers; `write` changes records; `send`
+   * messages members; `export` hands out personal data; `control` confirms or cancels a held
+   * action. Anything but `read` runs only on an affirmative instruction (docs/intents.md, never act on a guess).
+   */
+  effect: IntentEffect;
   slots: S;
   /** Chinese first (the help text shows the first), then English. */
   examples: IntentExample<z.infer<S>>[];

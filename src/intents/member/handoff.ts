@@ -12,6 +12,7 @@ export const handoff = defineIntent({
   description: 'Hand the member over to a person: opens a service ticket (a complaint when they complain) and alerts their store staff.',
   title: '转人工 / 投诉',
   permission: null,
+  effect: 'write',
   memberRateLimited: true,
   slots: z.object({
     message: z.string().max(2000).optional().describe("the member's words, for the staff who will call back"),

@@ -11,6 +11,7 @@ export const myCouponsIntent = defineIntent({
   description: "List the member's own usable coupons with their expiry dates.",
   title: '我的优惠券',
   permission: null,
+  effect: 'read',
   slots: z.object({}),
   examples: [
     { text: '我有哪些优惠券', slots: {} },

@@ -13,6 +13,7 @@ export function createMyHelpIntent(catalogue: () => readonly IntentDef[]) {
     description: 'Explain what a member can ask: their points, level, orders, coupons, unsubscribing, or talking to a person.',
     title: '会员帮助',
     permission: null,
+    effect: 'read',
     slots: z.object({}),
     examples: [
       { text: '你好', slots: {} },

@@ -10,6 +10,7 @@ export const myLevel = defineIntent({
   description: "Tell the member their own membership level and growth value.",
   title: '我的会员等级',
   permission: null,
+  effect: 'read',
   slots: z.object({}),
   examples: [
     { text: '我是什么等级', slots: {} },

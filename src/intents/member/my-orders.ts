@@ -11,6 +11,7 @@ export const myOrdersIntent = defineIntent({
   description: "List the member's own recent orders, optionally only the last N days.",
   title: '我的订单',
   permission: null,
+  effect: 'read',
   slots: z.object({
     days: z.number().int().min(1).max(3650).optional().describe('only orders of the last N days'),
     limit: z.number().int().min(1).max(20).optional().describe('how many orders to show (default 5)'),

@@ -10,6 +10,7 @@ export const myPoints = defineIntent({
   description: "Tell the member their own points balance.",
   title: '我的积分',
   permission: null,
+  effect: 'read',
   slots: z.object({}),
   examples: [
     { text: '我还有多少积分', slots: {} },

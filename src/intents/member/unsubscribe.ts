@@ -11,6 +11,7 @@ export const unsubscribe = defineIntent({
   description: 'Opt the member out of marketing messages (journeys, promotions, recalls).',
   title: '退订营销消息',
   permission: null,
+  effect: 'write',
   memberRateLimited: true,
   slots: z.object({}),
   examples: [
