@@ -4,7 +4,7 @@ import { intents } from '../catalogue.ts';
 import { createRuleRouter } from '../router/rules.ts';
 import { EVAL_DICTIONARIES, TARGETS, evaluate, formatReport, loadEvalSet } from './evaluate.ts';
 
-const dir = fileURLToPath(new URL('../../../test/intents/', import.meta.url));
+const dir = fileURLToPath(new URL('../../../test/intents/tuning/', import.meta.url));
 
 describe('intent evaluation set (npm run eval:intents)', () => {
   it('has at least 300 utterances covering every intent of the catalogue, in both audiences', async () => {

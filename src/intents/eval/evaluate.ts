@@ -9,7 +9,7 @@ import type { Services } from '../../services.ts';
 import { toStoreEntries, type StoreEntry } from '../router/stores.ts';
 import type { RouteContext, Router } from '../router/types.ts';
 
-/** One line of test/intents/*.jsonl. */
+/** One line of test/intents/tuning/*.jsonl. */
 export const evalCaseSchema = z.object({
   text: z.string(),
   audience: z.enum(['staff', 'member']),
