@@ -47,7 +47,9 @@ describe('intent evaluation: scoring', () => {
     expect(report.meetsTargets).toBe(false);
   });
 
-  it('ignores free-text slots on both sides and compares every other slot exactly', () => {
+  it('ignores free-text slots on both sides, and unlabelled router slots the line does not state; compares the rest exactly', () => {
+    expect(slotsMatch({ store: '上海徐汇店' }, { store: '上海徐汇店', period: 'last_week' })).toBe(true);
+    expect(slotsMatch({ store: '上海徐汇店', period: 'this_month' }, { store: '上海徐汇店', period: 'last_week' })).toBe(false);
     expect(slotsMatch({ memberNo: 'M00000001' }, { memberNo: 'M00000001', content: '客人说菜太咸', reason: 'x' })).toBe(true);
     expect(slotsMatch({ memberNo: 'M00000001', title: '投诉' }, { memberNo: 'M00000001' })).toBe(true);
     expect(slotsMatch({ days: 30 }, { days: '30' })).toBe(false);
