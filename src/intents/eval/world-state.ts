@@ -58,7 +58,14 @@ export async function snapshotWorld(services: Services): Promise<WorldSnapshot> 
   );
   out['member_tags (manual)'] = `${tags[0].n}:${tags[0].x}`;
   // Per action, so a report names what was written (audit tag.batch) rather than "audit_logs".
-  const [audits] = await services.sql.query<any[]>(`SELECT action, COUNT(*) AS n FROM audit_logs WHERE action NOT IN (?) GROUP BY action`, [READ_AUDIT_ACTIONS]);
+  // A member search is audited under the asking intent's name (auditMemberRead: detail by,
+  // total, memberIds), also when a write found no single member and asked instead: a read.
+  const [audits] = await services.sql.query<any[]>(
+    `SELECT action, COUNT(*) AS n FROM audit_logs
+      WHERE action NOT IN (?) AND NOT COALESCE(JSON_CONTAINS_PATH(detail, 'all', '$.by', '$.total', '$.memberIds'), 0)
+      GROUP BY action`,
+    [READ_AUDIT_ACTIONS],
+  );
   for (const row of audits) out[`audit ${row.action}`] = String(row.n);
   return out;
 }
