@@ -135,6 +135,17 @@ describe('conversation', () => {
       expect(r.text).toContain('李娜（M00000004）');
     });
 
+    it('takes "算了" as no answer: nothing runs', async () => {
+      await say('store_manager_01', '给 13800000007 打标签');
+      const r = await say('store_manager_01', '不打了');
+      expect(r).toMatchObject({ outcome: 'declined', text: '好的，这件事先不办了。' });
+      expect(await tagged('M00000007')).toEqual([]);
+      await say('store_manager_01', '给 13800000007 打标签');
+      // "不用了" is action.cancel (which also cancels a held action): the question is dropped, and it is no tag either.
+      expect((await say('store_manager_01', '不用了')).intent).toBe('action.cancel');
+      expect(await tagged('M00000007')).toEqual([]);
+    });
+
     it('drops the question when the next message is clearly a new request', async () => {
       await say('agent_01', '他的订单');
       const other = await say('agent_01', '13800000001 详情');
@@ -198,6 +209,15 @@ describe('conversation', () => {
       const r = await say('store_manager_01', '他最近的订单呢');
       expect(r).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000004' } });
       expect(r.text).toContain('李娜（M00000004）');
+    });
+
+    it('fills a write from the focus only when the request points at the member', async () => {
+      await say('store_manager_01', '查一下 13800000012');
+      expect(await say('store_manager_01', '打个新客标签')).toMatchObject({ intent: 'tag.add', outcome: 'asked', text: '哪位会员？请发手机号、会员号或姓名。' });
+      expect(await tagged('M00000012')).toEqual([]);
+      const r = await say('store_manager_01', '给他打个新客标签');
+      expect(r).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000012', tag: '新客' } });
+      expect(await tagged('M00000012')).toEqual(['新客']);
     });
   });
 

@@ -19,7 +19,8 @@ const norm = (s: string) => s.normalize('NFKC').trim();
 /** Words around an answer that add nothing: "是 13800000003", "就张伟吧", "the member is Zhang Wei". */
 const FILLER = /^(?:是|就是|就|叫|名字是|姓名是|会员是|会员|客户|给|帮|用|选|要|the member is|member|it'?s|it is|name is|his name is|her name is)\s*|\s*(?:吧|的|呢|啊|呀|哈|please|pls)$|[\s，,。.!！:：;；"'“”「」]+/giu;
 const residue = (text: string) => text.replace(FILLER, '').replace(FILLER, '');
-const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
+// A name alone: Chinese names are 2–4 characters (5 with a compound surname); anything longer is a sentence.
+const HAN_NAME = /^[\p{Script=Han}·]{2,5}$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 
 /** A member: a phone number or member number (bare), or a name (only as a plain answer). */

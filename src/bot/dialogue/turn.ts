@@ -36,6 +36,9 @@ export interface DialogueDeps {
 
 const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<Need, string>;
 const MEMBER_REF = ['phone', 'memberNo', 'name'];
+const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人|这人|该会员|该客户|这个会员|这个客户|\b(?:him|her|his|them|their|this (?:member|customer))\b/i;
+/** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
+const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
 
 /**
  * The conversation around the router (docs/intents.md, Conversation): numbered clarification,
@@ -55,8 +58,15 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     return { kind: 'reply', route: { ...route, intent: intent.name }, result: { text: t(lang, NEED_TEXT[need]), outcome: 'asked', data: { asked: need } } };
   }
 
-  const focused = async (msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult) =>
-    actor.kind === 'staff' ? (withFocus(intent.rule.requires, route, await getFocus(services, msg)) ?? route) : route;
+  /**
+   * The member in focus fills a request that names nobody. A read takes it as is ("最近的订单呢");
+   * a write or send only when the request points at them ("给他打个VIP标签"): "打个VIP标签" alone
+   * asks which member instead of tagging whoever was looked up last.
+   */
+  const focused = async (msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
+    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !POINTS_AT_SOMEONE.test(text))) return route;
+    return withFocus(intent.rule.requires, route, await getFocus(services, msg)) ?? route;
+  };
 
   /** The router found nothing it was sure of, or found the request being answered again: the message may answer. */
   const weak = (actor: Actor, routed: RouteResult, intent?: string) =>
@@ -69,7 +79,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       const chosen = i === null ? undefined : pending.options[i];
       const intent = chosen && getIntent(chosen.intent);
       if (!chosen || !intent) return null;
-      const route = await focused(msg, actor, intent, { intent: intent.name, slots: chosen.slots, confidence: 1 });
+      const route = await focused(msg, actor, intent, { intent: intent.name, slots: chosen.slots, confidence: 1 }, pending.text);
       return prepare(msg, actor, intent, route, pending.text, lang);
     }
     const intent = getIntent(pending.intent);
@@ -77,12 +87,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     let answer: Answer | null;
     if (pending.kind === 'pick') answer = pickAnswer(msg.text, pending.candidates);
     else answer = await detailAnswer(services, pending.need, msg.text, pending.text);
-    if (!answer || !(answer.bare || weak(actor, routed, pending.intent))) return null;
+    // A bare answer stands whatever the router made of it; anything else only when the router recognised
+    // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
+    if (!answer || !(answer.bare || weak(actor, routed))) return null;
     const base = { ...pending.slots };
     // A member answer replaces the whole reference: the picked M00000003, not "张伟" and M00000003.
     if (pending.kind === 'pick' || pending.need === 'member') for (const s of MEMBER_REF) delete base[s];
-    const restated = routed.intent === pending.intent ? routed.slots : {};
-    const slots = { ...base, ...restated, ...answer.slots };
+    const slots = { ...base, ...answer.slots };
     return prepare(msg, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
   }
 
@@ -118,6 +129,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (pending) {
         // Asked once: answered now, or abandoned by whatever came instead.
         await clearPending(services, msg);
+        // "算了" is no answer: said instead of a member, tag or reason it must never become one.
+        if (REFUSAL.test(msg.text) && weak(actor, routed)) {
+          return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
+        }
         const resumed = await resume(msg, actor, pending, routed, lang);
         if (resumed) return resumed;
       }
@@ -137,7 +152,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);
       const intent = getIntent(routed.intent) ?? help;
       if (intent === help) return unmatched(msg, actor, help, routed, lang);
-      return prepare(msg, actor, intent, await focused(msg, actor, intent, routed), msg.text, lang);
+      return prepare(msg, actor, intent, await focused(msg, actor, intent, routed, msg.text), msg.text, lang);
     },
 
     /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */
