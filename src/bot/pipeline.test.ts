@@ -42,7 +42,8 @@ describe('bot pipeline', () => {
       expect(orders.text).toContain('共 6 笔订单');
       const english = await say('store_manager_01', 'his orders last month');
       expect(english).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000004', days: 30 } });
-      expect(english.text).toContain('最近 30 天没有消费记录');
+      // Asked in English, answered in English (src/i18n).
+      expect(english.text).toContain('李娜 (M00000004) has no purchases in the last 30 days.');
     });
 
     it('keeps focus per sender, and a new member named explicitly takes over', async () => {

@@ -1,7 +1,10 @@
 import { bot } from './bot.ts';
+import { koc } from './koc.ts';
+import { members } from './members.ts';
+import { service } from './service.ts';
 
 /**
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot } as const;
+export const catalogue = { bot, members, service, koc } as const;
