@@ -99,7 +99,7 @@ describe('bot pipeline', () => {
       // hq_ops_01's own "确认" has nothing pending either.
       expect((await say('hq_ops_01', '确认')).text).toContain('没有等你确认的操作');
       const mine = await say('store_manager_01', `confirm ${code}`);
-      expect(mine.text).toContain('打上标签「VIP」');
+      expect(mine.text).toContain('Tagged 4 members on the churn warning list with "VIP"'); // "confirm" in English: answered in English
       expect(await churnTagged('VIP')).toBe(before + 4);
     });
 

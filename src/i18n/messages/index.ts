@@ -1,10 +1,13 @@
 import { bot } from './bot.ts';
+import { insights } from './insights.ts';
 import { koc } from './koc.ts';
 import { members } from './members.ts';
+import { points } from './points.ts';
 import { service } from './service.ts';
+import { tags } from './tags.ts';
 
 /**
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot, members, service, koc } as const;
+export const catalogue = { bot, members, service, koc, tags, points, insights } as const;
