@@ -1,8 +1,11 @@
 import { bot } from './bot.ts';
 import { insights } from './insights.ts';
 import { koc } from './koc.ts';
+import { memberSelf } from './member-self.ts';
 import { members } from './members.ts';
 import { points } from './points.ts';
+import { recall } from './recall.ts';
+import { segments } from './segments.ts';
 import { service } from './service.ts';
 import { tags } from './tags.ts';
 
@@ -10,4 +13,4 @@ import { tags } from './tags.ts';
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot, members, service, koc, tags, points, insights } as const;
+export const catalogue = { bot, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf } as const;
