@@ -1,4 +1,6 @@
 import { bot } from './bot.ts';
+import { errors } from './errors.ts';
+import { help } from './help.ts';
 import { insights } from './insights.ts';
 import { koc } from './koc.ts';
 import { memberSelf } from './member-self.ts';
@@ -8,9 +10,10 @@ import { recall } from './recall.ts';
 import { segments } from './segments.ts';
 import { service } from './service.ts';
 import { tags } from './tags.ts';
+import { titles } from './titles.ts';
 
 /**
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf } as const;
+export const catalogue = { bot, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors } as const;
