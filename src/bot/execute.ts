@@ -10,10 +10,16 @@ import type { Actor, InboundMessage, IntentResult, RouteResult } from './types.t
  * Stage 6 — execute. Slots are validated by the intent's own zod schema; a missing or bad slot
  * becomes a short clarifying question built from the intent's example, never an exception.
  */
+/** A slot rule's own message (the domain's schemas word them in Chinese) in the asker's language. */
+function issueText(message: string, lang: Lang): string {
+  if (lang === 'zh' || !/\p{Script=Han}/u.test(message)) return message;
+  return t(lang, /手机号|会员号|姓名/.test(message) ? 'errors.missingMemberRef' : 'errors.missingDetail');
+}
+
 export async function execute(services: Services, msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang): Promise<IntentResult> {
   const parsed = intent.slots.safeParse(route.slots);
   if (!parsed.success) {
-    const missing = parsed.error.issues.map((i) => i.path.join('.') || i.message).join(lang === 'zh' ? '、' : ', ');
+    const missing = parsed.error.issues.map((i) => i.path.join('.') || issueText(i.message, lang)).join(lang === 'zh' ? '、' : ', ');
     const example = intentExample(intent, lang);
     return { text: t(lang, 'errors.missingSlot', { title: intentTitle(intent, lang), missing, example: example ? t(lang, 'errors.missingSlotExample', { text: example }) : '' }).trim() };
   }
