@@ -1,6 +1,7 @@
 import { t, type Lang } from '../i18n/index.ts';
 import type { IntentDef } from '../intents/types.ts';
-import { exampleIn, intentLabel, slotSummary } from './dialogue/labels.ts';
+import { intentExample as exampleIn, intentTitle as intentLabel } from '../intents/localized.ts';
+import { slotSummary } from './dialogue/labels.ts';
 
 /** One reading of an unclear message: the intent and the slots it would run with. */
 export interface ClarifyOption {

@@ -80,11 +80,11 @@ describe('conversation', () => {
     it('asks in English and takes "the second"', async () => {
       const q = await say('hq_ops_01', 'detail of what 13800000004 bought');
       expect(q.text.split('\n')[0]).toBe('Did you mean:');
-      expect(q.text).toContain("1. List one member's recent orders: 13800000004");
-      expect(q.text).toMatch(/^2\. Show one member's 360 card: 13800000004$/m);
+      expect(q.text).toContain('1. Member orders (what they bought): 13800000004');
+      expect(q.text).toMatch(/^2\. Member 360 profile .*: 13800000004$/m);
       const r = await say('hq_ops_01', 'the second');
       expect(r).toMatchObject({ intent: 'member.summary', slots: { phone: '13800000004' } });
-      expect(r.text).toContain('李娜（M00000004）');
+      expect(r.text).toMatch(/李娜[（ (]+M00000004/);
     });
 
     it("runs a router alternative with its own slots, through the run path (a write only by the actor's permission)", async () => {
@@ -132,7 +132,7 @@ describe('conversation', () => {
       expect(q).toMatchObject({ intent: 'member.orders', outcome: 'asked', text: 'Which member? Send a phone number, member number or name.' });
       const r = await say('agent_01', '李娜');
       expect(r).toMatchObject({ intent: 'member.orders', slots: { name: '李娜' } });
-      expect(r.text).toContain('李娜（M00000004）');
+      expect(r.text).toMatch(/李娜[（ (]+M00000004/);
     });
 
     it('takes "算了" as no answer: nothing runs', async () => {
@@ -208,7 +208,7 @@ describe('conversation', () => {
       expect((await say('store_manager_01', '流失名单')).intent).toBe('churn.list');
       const r = await say('store_manager_01', '他最近的订单呢');
       expect(r).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000004' } });
-      expect(r.text).toContain('李娜（M00000004）');
+      expect(r.text).toMatch(/李娜[（ (]+M00000004/);
     });
 
     it('fills a write from the focus only when the request points at the member', async () => {

@@ -9,6 +9,7 @@ import { lastLanguage, recordTurn, setFocus } from './conversation.ts';
 import { createDialogue } from './dialogue/turn.ts';
 import { claimMessage, releaseMessage } from './dedupe.ts';
 import { execute } from './execute.ts';
+import { errorReply } from './error-reply.ts';
 import { identifyActor } from './identify.ts';
 import { memberActionAllowed } from './rate-limit.ts';
 import { render } from './render.ts';
@@ -96,7 +97,7 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
       return await execute(services, msg, actor, intent, route, lang);
     } catch (e) {
       if (!isAppError(e)) throw e;
-      return { text: e.message };
+      return { text: errorReply(e, lang, intent) };
     }
   }
 

@@ -30,6 +30,6 @@ export const tagAdd = defineIntent({
   },
   async run(ctx, { tag, ...ref }) {
     const result = await addTag(staffAccess(ctx), ref, tag);
-    return { text: renderTagChange('add', result), data: result, focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
+    return { text: renderTagChange('add', result, ctx.lang), data: result, focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
   },
 });

@@ -29,6 +29,6 @@ export const tagRemove = defineIntent({
   },
   async run(ctx, { tag, ...ref }) {
     const result = await removeTag(staffAccess(ctx), ref, tag);
-    return { text: renderTagChange('remove', result), data: result, focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
+    return { text: renderTagChange('remove', result, ctx.lang), data: result, focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
   },
 });

@@ -35,10 +35,10 @@ export const ticketCreate = defineIntent({
   },
   async run(ctx, { text, type, priority, title, ...ref }) {
     const access = staffAccess(ctx);
-    const found = await oneMember(access, ref, 'ticket.create');
+    const found = await oneMember(access, ref, 'ticket.create', ctx.lang);
     if ('reply' in found) return found.reply;
     const parsed = parseTicket(text ?? '', [ref.phone, ref.memberNo, ref.name]);
-    const t = await createTicket(access, { memberId: found.member.id, type: type ?? parsed.type, priority: priority ?? parsed.priority, title: title ?? parsed.title, assigneeId: access.actor.staffId });
-    return { text: renderTicket(t, ctx.services.now(), '已创建工单'), data: t, focus: focusOf(found.member) };
+    const ticket = await createTicket(access, { memberId: found.member.id, type: type ?? parsed.type, priority: priority ?? parsed.priority, title: title ?? parsed.title, assigneeId: access.actor.staffId });
+    return { text: renderTicket(ticket, ctx.services.now(), 'created', ctx.lang), data: ticket, focus: focusOf(found.member) };
   },
 });

@@ -2,7 +2,7 @@ import { can } from '../../crm/kernel/index.ts';
 import { t, type Lang } from '../../i18n/index.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Actor } from '../types.ts';
-import { exampleIn, intentLabel } from './labels.ts';
+import { intentExample as exampleIn, intentTitle as intentLabel } from '../../intents/localized.ts';
 
 /** What a message no intent took is: a request for help, thanks, small talk, or not understood. */
 export type Unmatched = 'help' | 'thanks' | 'smalltalk' | 'unknown';
