@@ -13,15 +13,15 @@ export async function execute(services: Services, msg: InboundMessage, actor: Ac
   if (!parsed.success) {
     const missing = parsed.error.issues.map((i) => i.path.join('.') || i.message).join('、');
     const example = intent.examples[0]?.text;
-    return { text: `「${intent.title}」还缺少信息（${missing}）。${example ? `例如：${example}` : ''}`.trim() };
+    return { text: `「${intent.title}」还缺少信息（${missing}）。${example ? `例如：${example}` : ''}`.trim(), outcome: 'asked' };
   }
   try {
     return await intent.run({ services, actor, channel: msg.channel, requestId: msg.requestId, lang, text: msg.text }, parsed.data);
   } catch (e) {
     // Expected failures (AppError) carry a message meant for the user; anything else is a bug
     // or an outage: logged with the request id, answered politely, never silence.
-    if (isAppError(e) && e.status < 500) return { text: e.message };
+    if (isAppError(e) && e.status < 500) return { text: e.message, outcome: e.status === 404 ? 'asked' : 'declined' };
     services.logger.error({ err: e, requestId: msg.requestId, intent: intent.name }, 'intent failed');
-    return { text: `抱歉，处理时出了点问题，请稍后再试（请求号 ${msg.requestId}）。` };
+    return { text: `抱歉，处理时出了点问题，请稍后再试（请求号 ${msg.requestId}）。`, outcome: 'declined' };
   }
 }
