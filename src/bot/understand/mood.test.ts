@@ -39,6 +39,8 @@ const CASES: [string, Expect][] = [
   ['建单：客户说菜里有头发，不要再上这道菜', 'do'],
   ['记录13800000001来电问包间有没有空位', 'do'],
   ['给下个月过生日的会员发券', 'do'],
+  ['13800000001 客户说不要再给她发短信了，记录一下', 'do'],
+  ['她投诉了，但不用建单', 'neg'],
   ['不满意的客户给他们发补偿券', 'do'],
   ['tag members who never came back as 流失风险', 'do'],
   // polite requests
@@ -136,6 +138,8 @@ describe('mood analyser', () => {
     } else {
       expect(m.affirmative, JSON.stringify(m.cues)).toBe(false);
       expect(m[FLAG[expected]], JSON.stringify(m.cues)).toBe(true);
+      // A question, a plan or someone else's words is not a "no" ("要不要召回一下" asks).
+      if (expected !== 'neg' && !/先别|先不/.test(text)) expect(m.negated, JSON.stringify(m.cues)).toBe(false);
     }
   });
 });

@@ -28,6 +28,8 @@ interface Frame {
 }
 
 function frame(text: string): Frame {
+  const last = L.CONTENT_LAST.exec(text);
+  if (last) return { head: '', verb: last[1]!, tail: text.slice(0, last.index), content: true };
   const zh = L.VERB_ZH.exec(text);
   const en = L.VERB_EN.exec(text);
   const m = zh && en ? (zh.index <= en.index ? zh : en) : (zh ?? en);

@@ -4,7 +4,7 @@
  * staff or request for someone else's data, a member's request for a person.
  */
 
-const VIEW_VERB = /给我看看|给我看下|看看|看一下|看下|瞧瞧|调出来|调出|调一下|拉出来|翻出来|翻一下|查看|查一下|查查|查询|列出|列一下|显示|展示|发我看|有哪些|都有什么|有什么|\bshow\b|\blist\b|\bview\b|\bpull up\b|\bsee\b|\bdisplay\b|\blet me see\b/i;
+const VIEW_VERB = /给我看看|给我看下|看看|看一下|看下|瞧瞧|调出来|调出|调一下|拉出来|翻出来|翻一下|查看|查一下|查查|查询|列出|列一下|显示|展示|发我看|有哪些|都有什么|有什么|^(?:please\s+)?(?:show|list|view|pull up|display|get me)\b|\bshow me\b|\blet me see\b|\bcan i see\b|\bpull up\b/i;
 const RECORD_NOUN = /(?:的|跟进|投诉|互动|服务|沟通|联系|回访|历史|以前的|之前的)(?:记录|工单|单子)|\b(?:follow-?ups?|history|records|tickets|interactions|complaints)\b/i;
 const WRITE_HEAD = /^\s*(?:帮我|请|麻烦)?\s*(?:给\S{0,12}?)?(?:记录|登记|记一下|建|开|新建|创建|提交|导出|打|加|扣|发|召回|log|record|note|open|create|file|raise|export|tag|add|send|recall)/i;
 
