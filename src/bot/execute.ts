@@ -28,8 +28,8 @@ export async function execute(services: Services, msg: InboundMessage, actor: Ac
   } catch (e) {
     // Expected failures (AppError) carry a message meant for the user; anything else is a bug
     // or an outage: logged with the request id, answered politely, never silence.
-    if (isAppError(e) && e.status < 500) return { text: errorReply(e, lang, intent) };
+    if (isAppError(e) && e.status < 500) return { text: errorReply(e, lang, intent), outcome: e.status === 404 ? 'asked' : 'declined' };
     services.logger.error({ err: e, requestId: msg.requestId, intent: intent.name }, 'intent failed');
-    return { text: t(lang, 'errors.internal', { requestId: msg.requestId }) };
+    return { text: t(lang, 'errors.internal', { requestId: msg.requestId }), outcome: 'declined' };
   }
 }

@@ -17,6 +17,8 @@ export const interactionLog = defineIntent({
   title: '记录互动（投诉自动建工单）',
   permission: 'interaction.write',
   effect: 'write',
+  readCounterpart: 'member.interactions',
+  freeText: ({ text, content, phone, memberNo, name }) => content ?? parseInteraction(text ?? '', [phone, memberNo, name]).content,
   slots: withMemberRef({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(),

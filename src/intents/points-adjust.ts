@@ -34,6 +34,7 @@ export const pointsAdjust = defineIntent({
   title: '调整积分（加/扣，需原因）',
   permission: 'points.adjust',
   effect: 'write',
+  readCounterpart: 'member.summary',
   slots,
   examples: [
     { text: '给 13800000001 加 100 积分 原因 消费奖励', slots: { phone: '13800000001', text: '给 13800000001 加 100 积分 原因 消费奖励' } },

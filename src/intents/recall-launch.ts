@@ -42,6 +42,7 @@ export const recallLaunch = defineIntent({
   title: '一键召回（发召回券）',
   permission: 'recall.launch',
   effect: 'send',
+  readCounterpart: 'recall.status',
   slots,
   examples: [
     { text: '给本店高风险流失会员发召回券', slots: { text: '给本店高风险流失会员发召回券' } },

@@ -18,6 +18,7 @@ export const segmentExport = defineIntent({
   title: '导出人群包',
   permission: 'segment.export',
   effect: 'export',
+  readCounterpart: 'segment.count',
   slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment and optionally the format, e.g. "导出人群包 高价值沉睡会员 Excel"') }),
   examples: [
     { text: '导出人群包 高价值沉睡会员', slots: { text: '导出人群包 高价值沉睡会员' } },

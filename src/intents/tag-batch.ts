@@ -29,6 +29,7 @@ export const tagBatch = defineIntent({
   title: '批量打标签（流失名单）',
   permission: 'tag.write',
   effect: 'write',
+  readCounterpart: 'churn.list',
   slots: z.object({
     list: z.enum(['churn']).describe('which member list: churn = the churn warning list'),
     tag: z.string().min(1).max(32).describe('tag name from the tag dictionary'),

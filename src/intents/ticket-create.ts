@@ -15,6 +15,8 @@ export const ticketCreate = defineIntent({
   title: '新建服务工单',
   permission: 'ticket.write',
   effect: 'write',
+  readCounterpart: 'member.tickets',
+  freeText: ({ text, title, phone, memberNo, name }) => title ?? parseTicket(text ?? '', [phone, memberNo, name]).title,
   slots: withMemberRef({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     type: z.enum(['repair', 'complaint', 'consultation', 'after_sales']).optional(),

@@ -7,6 +7,10 @@ import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
 import { clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
+import { moodFor } from '../gate.ts';
+import { assentOf } from '../understand/assent.ts';
+import { analyseMood } from '../understand/mood.ts';
+import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
 import { getFocus, withFocus } from '../conversation.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from '../types.ts';
 import { detailAnswer, pickAnswer, type Answer } from './answers.ts';
@@ -52,7 +56,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
   /** Ask for the first missing detail (remembering the request), or run. */
   async function prepare(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, text: string, lang: Lang): Promise<Plan> {
     // Not asked when the actor may not use it anyway: the run path refuses in one line.
-    const need = mayUse(actor, intent) ? missingDetail(intent, route.slots) : null;
+    // Nor for a write that was not asked for ("不用建单了"): the run path's write gate answers it.
+    const asked = intent.effect === 'read' || intent.effect === 'control' || moodFor(intent, text).affirmative;
+    const need = asked && mayUse(actor, intent) ? missingDetail(intent, route.slots) : null;
     if (!need) return { kind: 'run', intent, route, text };
     await savePending(services, msg, { kind: 'fill', text, intent: intent.name, slots: route.slots, need });
     return { kind: 'reply', route: { ...route, intent: intent.name }, result: { text: t(lang, NEED_TEXT[need]), outcome: 'asked', data: { asked: need } } };
@@ -117,7 +123,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
   function unmatched(msg: InboundMessage, actor: Actor, help: IntentDef, routed: RouteResult, lang: Lang): Plan {
     const route = { ...routed, intent: help.name };
     const kind = classifyUnmatched(msg.text);
-    if (kind === 'help') return { kind: 'run', intent: help, route, text: msg.text };
+    // Assent ("好的") and a member's claim to be staff or ask about someone else go to the run
+    // path, whose confirmation and write gates answer them (src/bot/gate*.ts).
+    const gated = assentOf(msg.text) !== null || (actor.kind === 'member' && (claimsToBeStaff(msg.text) || asksAboutOthers(msg.text, actor.phone)));
+    if (kind === 'help' || gated) return { kind: 'run', intent: help, route, text: msg.text };
+    // "不用了" / "don't" with nothing to refer to: nothing is done, and the reply says so.
+    if (kind === 'unknown' && analyseMood(msg.text).negated) return { kind: 'reply', route, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
     const text = shortReply(kind, twoExamples(msg.text, actor, getIntent), lang);
     return { kind: 'reply', route, result: { text, outcome: kind === 'unknown' ? 'asked' : 'answered', data: { unmatched: kind } } };
   }
@@ -144,7 +155,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
           getIntent,
         });
         if (refined && mayUse(actor, refined.intent)) {
-          return prepare(msg, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, last.text, lang);
+          // The refinement ("导出吧") is the instruction the write gate reads; the slots carry the last request's details.
+          return prepare(msg, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : msg.text, lang);
         }
       }
       if (routed.intent === CLARIFY_INTENT) return askChoice(msg, actor, routed, lang);

@@ -12,9 +12,10 @@ import { segments } from './segments.ts';
 import { service } from './service.ts';
 import { tags } from './tags.ts';
 import { titles } from './titles.ts';
+import { safety } from './safety.ts';
 
 /**
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors } as const;
+export const catalogue = { bot, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety } as const;

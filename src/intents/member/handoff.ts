@@ -4,7 +4,8 @@ import { defineIntent } from '../types.ts';
 import { t } from '../../i18n/index.ts';
 import { selfAccess } from './self.ts';
 
-const COMPLAINT = /投诉|不满|差评|太差|态度.{0,4}(差|不好)|生气|垃圾|坑人|退款|complain|complaint|terrible|awful|refund/i;
+/** Words of a complaint: the hand-off opens a complaint ticket (and the gate lets a complaint through). */
+export const COMPLAINT = /投诉|不满|差评|太差|态度.{0,4}(差|不好)|生气|垃圾|坑人|退款|complain|complaint|terrible|awful|refund/i;
 
 /** "转人工", a complaint: a ticket for the member and an alert to their store's staff in WeCom. */
 export const handoff = defineIntent({

@@ -13,6 +13,7 @@ export const unsubscribe = defineIntent({
   title: '退订营销消息',
   permission: null,
   effect: 'write',
+  refusalIsRequest: true,
   memberRateLimited: true,
   slots: z.object({}),
   examples: [

@@ -12,7 +12,7 @@ export async function oneMember(access: StaffAccess, ref: MemberRef, action: str
   const r = await resolveMember(access, ref);
   if (r.kind === 'one') return { member: r.member };
   await auditMemberRead(access, action, r.search);
-  return { reply: { text: renderUnresolved(r.search, lang), data: r.search } };
+  return { reply: { text: renderUnresolved(r.search, lang), data: r.search, outcome: 'asked' } };
 }
 
 export const focusOf = (m: Pick<MemberBrief, 'id' | 'memberNo'>) => ({ memberId: m.id, memberNo: m.memberNo });
