@@ -233,4 +233,23 @@ describe('what staff ask for: members.query, recall.status, work.today, my.ticke
     });
   });
 
+  describe('staff words for existing intents', () => {
+    it('圈一批 … without a name says how many it picks and asks for a name, saving nothing', async () => {
+      const r = await router.route('圈一批最近90天没消费的人', { audience: 'staff', actor: fx.staff.manager1, services });
+      expect(r.intent).toBe('segment.create');
+      const intent = getIntent(r.intent)!;
+      const out = await intent.run({ services, actor: fx.staff.manager1, channel: 'console', requestId: 'cov-circle', lang: 'zh' }, intent.slots.parse(r.slots));
+      expect(out.text).toMatch(/^按「最近90天没消费的人」现在能圈到 \d+ 人。要保存成人群包，请给它起个名字/);
+      expect(await services.db.segment.count()).toBe(0);
+    });
+
+    it('售后单 / 起单 open a ticket whose title is what happened, not the words for a ticket', async () => {
+      const r = await router.route('给 13800000006 起个售后单 外卖少送一份', { audience: 'staff', actor: fx.staff.manager1, services });
+      expect(r).toMatchObject({ intent: 'ticket.create', slots: { phone: '13800000006' } });
+      const intent = getIntent(r.intent)!;
+      const out = await intent.run({ services, actor: fx.staff.manager1, channel: 'console', requestId: 'cov-ticket', lang: 'zh' }, intent.slots.parse(r.slots));
+      expect(out.text).toContain('售后 · 优先级普通');
+      expect(out.text).toContain('内容 外卖少送一份');
+    });
+  });
 });
