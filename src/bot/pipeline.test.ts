@@ -51,7 +51,7 @@ describe('bot pipeline', () => {
       // agent_01 has no member in focus: asked for one instead of guessing.
       expect(other.intent).toBe('member.orders');
       expect(other.slots).toEqual({});
-      expect(other.text).toContain('缺少信息');
+      expect(other).toMatchObject({ outcome: 'asked', text: '哪位会员？请发手机号、会员号或姓名。' });
       const mine = await say('store_manager_01', '他的订单');
       expect(mine.slots).toEqual({ memberNo: 'M00000001' });
       await say('store_manager_01', '查一下 13800000007');
@@ -171,7 +171,8 @@ describe('bot pipeline', () => {
         const r = await say(ME, text);
         expect(r.intent).toBe('my.help');
         expect(r.text).not.toMatch(/1380000000[2-9]|李娜|M0000000[2-9]/);
-        expect(r.text).toContain('我的积分');
+        // The member's own services as examples, in the language of the message.
+        expect(r.text).toMatch(/我的积分|points/);
       }
       const auditAfter = await env.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM audit_logs');
       expect(auditAfter[0]).toEqual(auditBefore[0]); // no staff read of any member happened

@@ -1,12 +1,12 @@
 import { isAppError } from '../crm/kernel/index.ts';
-import { CLARIFY_INTENT, type Router } from '../intents/router/types.ts';
+import type { Router } from '../intents/router/types.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import { authorize } from './authorize.ts';
-import { clarifyingQuestion } from './clarify.ts';
 import { CONFIRM_TTL_MS, holdAction, takeAction } from './confirmation.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
-import { getFocus, lastLanguage, recordTurn, setFocus, withFocus } from './conversation.ts';
+import { lastLanguage, recordTurn, setFocus } from './conversation.ts';
+import { createDialogue } from './dialogue/turn.ts';
 import { claimMessage, releaseMessage } from './dedupe.ts';
 import { execute } from './execute.ts';
 import { identifyActor } from './identify.ts';
@@ -30,6 +30,7 @@ const FALLBACK = { staff: 'help', member: 'my.help' } as const;
  * composes them.
  */
 export function createBot({ services, router, getIntent }: BotDeps): HandleMessage {
+  const dialogue = createDialogue({ services, getIntent, fallback: FALLBACK });
   return async function handle(msg: InboundMessage): Promise<HandleOutcome> {
     const log = services.logger.child({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId });
     if (!(await claimMessage(services, msg))) {
@@ -54,26 +55,16 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
       log.info({ from: msg.from }, 'unregistered sender');
       return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text: t(lang, 'bot.notRegistered') } };
     }
-    let route = await router.route(msg.text, { audience: actor.kind, actor, services, requestId: msg.requestId });
-    let result: IntentResult;
-    let reported = route.intent;
-
-    if (route.intent === CLARIFY_INTENT) {
-      // Two intents matched equally well: ask, never guess.
-      const names = Array.isArray(route.slots.options) ? (route.slots.options as string[]) : [];
-      const options = names.flatMap((n) => getIntent(n) ?? []).filter((i) => i.audience === actor.kind);
-      result = { text: clarifyingQuestion(options) };
-    } else {
-      const intent = getIntent(route.intent) ?? getIntent(FALLBACK[actor.kind]);
-      if (!intent) throw new Error(`the intent catalogue has no ${FALLBACK[actor.kind]} intent`);
-      reported = intent.name;
-      if (actor.kind === 'staff') route = withFocus(intent.rule.requires, route, await getFocus(services, msg)) ?? route;
-      result = await run(msg, actor, intent, route, lang, log);
-    }
+    const routed = await router.route(msg.text, { audience: actor.kind, actor, services, requestId: msg.requestId });
+    // The conversation decides what runs: an answer to the bot's question, a refinement, a question back, or the routed intent.
+    const plan = await dialogue.plan(msg, actor, routed, lang);
+    const route = plan.route;
+    const result = plan.kind === 'reply' ? plan.result : await dialogue.remember(msg, plan, await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log), lang);
+    const reported = route.intent;
 
     if (result.focus) await setFocus(services, msg, result.focus);
-    await recordTurn(services, msg, actor, { ...route, intent: reported }, lang);
-    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), data: result.data, ...(result.image ? { image: result.image } : {}) };
+    await recordTurn(services, msg, actor, route, lang);
+    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
     return { kind: 'answer', answer: out };
   }

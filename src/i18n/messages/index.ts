@@ -1,4 +1,5 @@
 import { bot } from './bot.ts';
+import { dialogue } from './dialogue.ts';
 import { healthMetric } from './health-metric.ts';
 import { membersQuery } from './members-query.ts';
 import { myTickets } from './my-tickets.ts';
@@ -12,4 +13,4 @@ import { workToday } from './work-today.ts';
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot, healthMetric, membersQuery, myTickets, recallStatus, segmentWords, smalltalk, ticketLabels, workToday } as const;
+export const catalogue = { bot, dialogue, healthMetric, membersQuery, myTickets, recallStatus, segmentWords, smalltalk, ticketLabels, workToday } as const;
