@@ -181,21 +181,20 @@ describe('what staff ask for: members.query, recall.status, work.today, my.ticke
   });
 
   describe('smalltalk', () => {
-    it('answers thanks with one polite line and two examples of the actor’s own requests', async () => {
+    it('answers thanks and compliments with the conversation’s one line and two examples of the actor’s own requests', async () => {
       const zh = await say(fx.staff.manager1, '谢谢', 'smalltalk');
-      const [line, tryLine, ...rest] = zh.text.split('\n');
-      expect(line).toBe('不客气，有需要随时找我。');
-      expect(tryLine).toMatch(/^你可以试试：「[^」]+」或「[^」]+」。$/);
-      expect(rest).toEqual([]);
+      const lines = zh.text.split('\n');
+      expect(lines[0]).toBe('不客气！还有需要随时找我，例如：');
+      expect(lines.slice(1)).toEqual([expect.stringMatching(/^· .+：.+/), expect.stringMatching(/^· .+：.+/)]);
       const en = await say(fx.staff.manager1, 'thanks!', 'smalltalk', 'en');
-      expect(en.text).toMatch(/^You’re welcome — ask me any time\.\nYou could try: “[^”]+” or “[^”]+”\.$/);
-      const examples = new Set(intents.filter((i) => i.audience === 'member').flatMap((i) => i.examples.map((e) => e.text)));
+      expect(en.text.split('\n')[0]).toBe('You are welcome! Anything else, just ask, e.g.:');
       const m = await say(member('M00000001'), '你们真棒', 'my.smalltalk');
-      const [, a, b] = /「([^」]+)」或「([^」]+)」/.exec(m.text)!;
-      expect(m.text.startsWith('谢谢夸奖')).toBe(true);
-      expect(examples.has(a!) && examples.has(b!) && a !== b).toBe(true);
-      // Greetings stay help.
+      expect(m.text.split('\n')[0]).toBe('这个我帮不上忙～ 你可以这样问我：');
+      const titles = new Set(intents.filter((i) => i.audience === 'member').map((i) => i.title));
+      for (const l of m.text.split('\n').slice(1)) expect(titles.has(/^· (.+?)：/.exec(l)![1]!), l).toBe(true);
+      // Greetings stay help; a confirmation word stays action.confirm.
       expect((await router.route('你好', { audience: 'staff', actor: fx.staff.manager1, services })).intent).toBe('help');
+      expect((await router.route('好的', { audience: 'staff', actor: fx.staff.manager1, services })).intent).toBe('action.confirm');
     });
   });
 
