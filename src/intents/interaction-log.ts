@@ -31,7 +31,7 @@ export const interactionLog = defineIntent({
     { text: 'record M00000005 joined the tasting activity', slots: { memberNo: 'M00000005', text: 'record M00000005 joined the tasting activity' } },
   ],
   rule: {
-    keywords: [/^\s*(?:记录|登记|记一下)/, /(?:帮我|麻烦|请|给)?(?:记一下|记下来|记一笔|登记一下|登记)/, /^\s*(?:log|record)\b/i, ['记录', /来电|投诉|表扬|咨询|回访|参加/]],
+    keywords: [/^\s*(?:记录|登记|记一下)/, /(?:帮我|麻烦|请|给)?(?:记一下|记下来|记一笔|登记一下|登记)(?!过|的|了哪|了什么|了多少)/, /^\s*(?:log|record)\b/i, ['记录', /来电|投诉|表扬|咨询|回访|参加/]],
     extract: { ...MEMBER_REF_EXTRACT, text: 'text' },
     requires: [MEMBER_REF_SLOTS],
     priority: 4,

@@ -30,7 +30,7 @@ export const ticketCreate = defineIntent({
     { text: 'open a ticket for 13800000001: refund for a cold dish, high priority', slots: { phone: '13800000001', text: 'open a ticket for 13800000001: refund for a cold dish, high priority' } },
   ],
   rule: {
-    keywords: [/(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:工单|服务单|售后单|维修单)/, /开单|起单|建单|(?:开|起|建)(?:一个|一张|个|张)单/, '报修', /\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b/i],
+    keywords: [/(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:工单|服务单|售后单|维修单|报修单)/, /开单|起单|建单|(?:开|起|建)(?:一个|一张|个|张)单/, '报修', /\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b/i],
     extract: { ...MEMBER_REF_EXTRACT, text: 'text' },
     requires: [MEMBER_REF_SLOTS],
     priority: 5,
