@@ -225,7 +225,7 @@ describe('conversation', () => {
     const lines = (a: BotAnswer) => a.text.split('\n');
     it('answers thanks and small talk with one line and two examples', async () => {
       const thanks = await say('store_manager_01', '谢谢');
-      expect(thanks).toMatchObject({ intent: 'help', outcome: 'answered' });
+      expect(thanks).toMatchObject({ intent: 'smalltalk', outcome: 'answered' });
       expect(lines(thanks)).toHaveLength(3);
       expect(lines(thanks)[0]).toBe('不客气！还有需要随时找我，例如：');
       const weather = await say('store_manager_01', '今天天气怎么样？');

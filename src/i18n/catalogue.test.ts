@@ -8,7 +8,7 @@ const PLURAL = /_(?:zero|one|two|few|many|other)$/;
  * English texts that must quote Chinese: the segment condition parser reads Chinese phrases, so
  * its hints show them (with the English meaning beside).
  */
-const QUOTES_CHINESE_INPUT = new Set(['segments.formatHint', 'segments.examplesHint']);
+const QUOTES_CHINESE_INPUT = new Set(['segments.formatHint', 'segments.examplesHint', 'segmentWords.needNameUnparsed']);
 // Namespaces other helpers add in parallel are checked the same way once merged.
 
 describe('the message catalogue', () => {
@@ -27,7 +27,7 @@ describe('the message catalogue', () => {
   }
 
   it('uses the same {{params}} in both languages', () => {
-    const params = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((x) => x[1]).sort();
+    const params = (s: string) => [...new Set([...s.matchAll(/\{\{(\w+)\}\}/g)].map((x) => x[1]))].sort();
     for (const [ns, m] of Object.entries(catalogue) as [string, { zh: Record<string, string>; en: Record<string, string> }][]) {
       // An error's Chinese reply is the domain's own message; only its English line takes details.
       if (ns === 'errors') continue;

@@ -29,6 +29,11 @@ import { segmentCount } from './segment-count.ts';
 import { segmentCreate } from './segment-create.ts';
 import { segmentExport } from './segment-export.ts';
 import { recallLaunch } from './recall-launch.ts';
+import { membersQuery } from './members-query.ts';
+import { recallStatusIntent } from './recall-status.ts';
+import { workToday } from './work-today.ts';
+import { myTickets } from './member/my-tickets.ts';
+import { createSmalltalkIntent } from './smalltalk.ts';
 
 /**
  * Every intent, declared once; the rule router, the help text (and the LLM tool list) are
@@ -71,6 +76,14 @@ export const intents: readonly IntentDef[] = [
   ticketUpdate,
   pointsAdjust,
   kocStatsIntent,
+  // what staff ask for day to day: ad-hoc counts, recall progress, today's work; members' own tickets
+  membersQuery,
+  recallStatusIntent,
+  workToday,
+  myTickets,
+  // thanks, compliments, chit-chat: one polite line and two examples, per audience
+  createSmalltalkIntent('staff', () => intents),
+  createSmalltalkIntent('member', () => intents),
 ];
 
 const byName = new Map(intents.map((i) => [i.name, i]));

@@ -30,11 +30,12 @@ export const interactionLog = defineIntent({
     { text: '记录 13800000001 来电投诉上菜慢', slots: { phone: '13800000001', text: '记录 13800000001 来电投诉上菜慢' } },
     { text: '记录 张伟 到店表扬服务员小王', slots: { name: '张伟', text: '记录 张伟 到店表扬服务员小王' } },
     { text: '记录 M00000001 微信咨询包间预订 3天后回访', slots: { memberNo: 'M00000001', text: '记录 M00000001 微信咨询包间预订 3天后回访' } },
+    { text: '帮我记一下 13800000004 来电咨询包间', slots: { phone: '13800000004', text: '帮我记一下 13800000004 来电咨询包间' } },
     { text: 'log a call from 13800000001: complained that the dishes came late', slots: { phone: '13800000001', text: 'log a call from 13800000001: complained that the dishes came late' } },
     { text: 'record M00000005 joined the tasting activity', slots: { memberNo: 'M00000005', text: 'record M00000005 joined the tasting activity' } },
   ],
   rule: {
-    keywords: [/^\s*(?:记录|登记|记一下)/, /^\s*(?:log|record)\b/i, ['记录', /来电|投诉|表扬|咨询|回访|参加/]],
+    keywords: [/^\s*(?:记录|登记|记一下)/, /(?:帮我|麻烦|请|给)?(?:记一下|记下来|记一笔|登记一下|登记)(?!过|的|了哪|了什么|了多少)/, /^\s*(?:log|record)\b/i, ['记录', /来电|投诉|表扬|咨询|回访|参加/]],
     extract: { ...MEMBER_REF_EXTRACT, text: 'text' },
     requires: [MEMBER_REF_SLOTS],
     priority: 4,

@@ -29,10 +29,13 @@ export const kocStatsIntent = defineIntent({
     { text: '本店KOC排行 前10', slots: { limit: 10 } },
     { text: 'top KOCs', slots: {} },
     { text: 'KOC leaderboard', slots: {} },
+    { text: '13800000005 推荐了多少人', slots: { phone: '13800000005' } },
+    { text: '本店拉新排行', slots: {} },
+    { text: 'referral commissions of M00000005', slots: { memberNo: 'M00000005' } },
   ],
   rule: {
     // The list words are triggers too, so "排行"/"top"/"本店" are consumed, never read as a name.
-    keywords: [/\bKOCs?\b|KOC/i, '达人推广', '推荐达人', [/KOC/i, /排行榜?|排名|榜单|\bleaderboard\b|\branking\b|\btop\b|\bbest\b/i], [/KOC/i, /本店|本门店|我的门店|我们店/]],
+    keywords: [/\bKOCs?\b|KOC/i, '达人推广', '推荐达人', '拉新', '佣金', [/推荐|推广|带客/, /多少|几个|几位|几人|数据|排行|排名|榜|收益|情况|怎么样|效果|统计|业绩|成绩|谁最|最多/], [/拉新|推荐|推广|佣金/, /本店|本门店|我的门店|我们店/], [/拉新|推荐|推广|佣金/, /排行榜?|排名|榜单/], /\breferrals?\b|\bcommissions?\b/i, [/KOC/i, /排行榜?|排名|榜单|\bleaderboard\b|\branking\b|\btop\b|\bbest\b/i], [/KOC/i, /本店|本门店|我的门店|我们店/]],
     extract: { ...MEMBER_REF_EXTRACT, limit: 'count' },
     priority: 5,
   },

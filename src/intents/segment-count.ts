@@ -27,10 +27,11 @@ export const segmentCount = defineIntent({
   examples: [
     { text: '人群包 高价值沉睡会员 有多少人', slots: { text: '人群包 高价值沉睡会员 有多少人' } },
     { text: '人群包五月寿星的人数', slots: { text: '人群包五月寿星的人数' } },
+    { text: '客群 高价值沉睡会员 有多少人', slots: { text: '客群 高价值沉睡会员 有多少人' } },
     { text: 'how many members in segment VIP-A', slots: { text: 'how many members in segment VIP-A' } },
   ],
   rule: {
-    keywords: [['人群包', /多少人|多少位|多少个|人数|几个人|几人|规模|多大/], ['人群', /多少人|人数/], ['segment', /how many|count|size/]],
+    keywords: [['人群包', /多少人|多少位|多少个|人数|几个人|几人|规模|多大/], [/人群|客群/, /多少人|多少位|人数|几个人|几人|规模|多大/], ['segment', /how many|count|size/]],
     extract: { text: 'text' },
     requires: [['text']],
     priority: 7,

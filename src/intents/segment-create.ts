@@ -9,9 +9,12 @@ import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 
 
+/** 圈人 / 圈一批 … / 圈出: staff's word for picking out a group of members to save. */
+const CIRCLE = /圈(?:一批|一些|一下|出|选)|圈人/;
+
 /** "创建人群包 X：conditions" → name and condition phrase (also "名为X 条件…" and "X 条件…"). */
 export function splitRequest(text: string): { name?: string; conditions?: string } {
-  const body = text.replace(/^.*?(?:人群包|人群|segment)\s*/i, '').replace(/^(?:叫做?|名为|名称为|名字是|name[d]?)\s*/i, '').trim();
+  const body = text.replace(/^.*?(?:人群包|人群|客群|segment|圈(?:一批|一些|一下|出|选)?(?:人|会员|客户|顾客)?)\s*/i, '').replace(/^(?:叫做?|名为|名称为|名字是|name[d]?)\s*/i, '').trim();
   const quoted = /^[「“"'『](.+?)[」”"'』]\s*[:：,，]?\s*(?:条件(?:是|为)?\s*[:：]?)?\s*(.*)$/s.exec(body);
   if (quoted) return { name: quoted[1]!.trim(), conditions: quoted[2]!.trim() || undefined };
   const colon = /^(.+?)\s*[:：]\s*(.*)$/s.exec(body);
@@ -37,17 +40,27 @@ export const segmentCreate = defineIntent({
   examples: [
     { text: '创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000', slots: { text: '创建人群包 高价值沉睡会员:最近90天没消费 且 累计消费大于2000' } },
     { text: '新建人群包 活跃高等级：等级>3 且 最近30天消费>500元', slots: { text: '新建人群包 活跃高等级:等级>3 且 最近30天消费>500元' } },
+    { text: '建个客群 五月寿星：5月生日', slots: { text: '建个客群 五月寿星:5月生日' } },
+    { text: '圈人 高消费老客：累计消费大于2000', slots: { text: '圈人 高消费老客:累计消费大于2000' } },
     { text: 'create segment 五月寿星: 5月生日', slots: { text: 'create segment 五月寿星: 5月生日' } },
   ],
   rule: {
-    keywords: [['创建', '人群包'], ['新建', '人群包'], ['建', '人群包'], ['生成', '人群包'], ['建立', '人群'], 'create segment', 'new segment'],
+    keywords: [['创建', '人群包'], ['新建', '人群包'], ['建', '人群包'], ['生成', '人群包'], ['建立', '人群'], [/创建|新建|建|生成|建立/, /客群|人群/], CIRCLE, 'create segment', 'new segment'],
     extract: { text: 'text' },
     requires: [['text']],
     priority: 8,
   },
   async run(ctx, { text }) {
     const access = staffAccess(ctx);
-    const { name, conditions } = splitRequest(text);
+    const split = splitRequest(text);
+    // "圈一批最近90天没消费的人": conditions without a name; say how many it picks and ask for a name.
+    if (CIRCLE.test(text) && split.name && !split.conditions) {
+      const parsed = parsePhrase(split.name, ctx.services.now());
+      if (!parsed.tree || parsed.unparsed.length) return { text: t(ctx.lang, 'segmentWords.needNameUnparsed') };
+      const preview = await previewTree(access, parsed.tree);
+      return { text: t(ctx.lang, 'segmentWords.needName', { conditions: split.name, count: preview.count, example: ctx.lang === 'zh' ? '名称' : 'name' }), data: { preview } };
+    }
+    const { name, conditions } = split;
     const lang = ctx.lang;
     const hint = t(lang, 'segments.formatHint');
     if (!name || !conditions) return { text: t(lang, name ? 'segments.missingConditions' : 'segments.missingBoth', { hint }) };

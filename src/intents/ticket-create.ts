@@ -27,10 +27,12 @@ export const ticketCreate = defineIntent({
     { text: '给 13800000001 建工单 包间空调坏了 紧急', slots: { phone: '13800000001', text: '给 13800000001 建工单 包间空调坏了 紧急' } },
     { text: '帮张伟开工单 会员卡无法使用', slots: { name: '张伟', text: '帮张伟开工单 会员卡无法使用' } },
     { text: '为 M00000002 提交工单 外卖少送一份 售后', slots: { memberNo: 'M00000002', text: '为 M00000002 提交工单 外卖少送一份 售后' } },
+    { text: '给 13800000004 起个售后单 外卖少送一份', slots: { phone: '13800000004', text: '给 13800000004 起个售后单 外卖少送一份' } },
+    { text: '13800000001 报修 包间空调不制冷', slots: { phone: '13800000001', text: '13800000001 报修 包间空调不制冷' } },
     { text: 'open a ticket for 13800000001: refund for a cold dish, high priority', slots: { phone: '13800000001', text: 'open a ticket for 13800000001: refund for a cold dish, high priority' } },
   ],
   rule: {
-    keywords: [/(?:新建|创建|开|建|提交|提)(?:一个|一张|个|张)?(?:工单|服务单)/, '报修', /\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b/i],
+    keywords: [/(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:工单|服务单|售后单|维修单|报修单)/, /开单|起单|建单|(?:开|起|建)(?:一个|一张|个|张)单/, '报修', /\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b/i],
     extract: { ...MEMBER_REF_EXTRACT, text: 'text' },
     requires: [MEMBER_REF_SLOTS],
     priority: 5,

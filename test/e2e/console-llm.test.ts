@@ -41,7 +41,7 @@ describe('console with an LLM configured (runtime wiring)', () => {
     expect(r.reply).not.toMatch(/1380000000[2-9]/);
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]!.model).toBe('deepseek-chat');
-    expect(fake.requests[0]!.tools!.map((t) => t.function.name).sort()).toEqual(['handoff', 'my__coupons', 'my__help', 'my__level', 'my__orders', 'my__points', 'unsubscribe']);
+    expect(fake.requests[0]!.tools!.map((t) => t.function.name).sort()).toEqual(['handoff', 'my__coupons', 'my__help', 'my__level', 'my__orders', 'my__points', 'my__smalltalk', 'my__tickets', 'unsubscribe']);
     expect(fake.bodies[0]).not.toContain('13800000001');
   });
 

@@ -8,6 +8,7 @@ export { refreshSmartTags } from './smart-tags/smart-tags.ts';
 export { applyBatchTag, planBatchTag, type MemberList } from './tags/batch.ts';
 export { addTag, removeTag, type TagChangeResult } from './tags/change.ts';
 export { tagDictionary } from './tags/dictionary.ts';
+export { similarTags } from './tags/similar.ts';
 export { batchTag, createTag, deleteTag, listTags, mergeTags, updateTag } from './tags/manage.ts';
 export { evaluateAllTagRules, reevaluateMemberRuleTags, type RuleRun } from './tags/rules.ts';
 export { tagIdByName, writeMemberTags, type MemberTagChange, type TagWriter } from './tags/write.ts';

@@ -8,6 +8,7 @@ import {
   chinaMonth,
   chinaMonthStart,
   chinaParts,
+  chinaPeriodRange,
   chinaSql,
   chinaWeekday,
   dayDate,
@@ -183,5 +184,43 @@ describe('China months', () => {
 
   it('moves SQL DATETIMEs to China wall time', () => {
     expect(chinaSql('m.registered_at')).toBe('m.registered_at + INTERVAL 8 HOUR');
+  });
+});
+
+describe('named periods (chinaPeriodRange)', () => {
+  const range = (p: Parameters<typeof chinaPeriodRange>[0], now: string) => {
+    const r = chinaPeriodRange(p, at(now));
+    return { start: iso(r.start), end: iso(r.end), partial: r.partial, previous: r.previous.map(iso), lastYear: r.lastYear.map(iso) };
+  };
+
+  it('weeks start on Monday 00:00 China time: Sunday 23:59:59.999 is still the week before', () => {
+    // 2026-11-15 is a Sunday; 16:00 UTC is Monday 00:00 in China.
+    expect(range({ unit: 'week', offset: -1 }, '2026-11-15T15:59:59.999Z')).toEqual({
+      start: '2026-11-01T16:00:00.000Z',
+      end: '2026-11-08T16:00:00.000Z',
+      partial: false,
+      previous: ['2026-10-25T16:00:00.000Z', '2026-11-01T16:00:00.000Z'],
+      lastYear: ['2025-11-02T16:00:00.000Z', '2025-11-09T16:00:00.000Z'],
+    });
+    expect(range({ unit: 'week', offset: -1 }, '2026-11-15T16:00:00.000Z').start).toBe('2026-11-08T16:00:00.000Z');
+    const thisWeek = range({ unit: 'week' }, '2026-11-21T04:00:00.000Z');
+    expect(thisWeek).toMatchObject({ start: '2026-11-15T16:00:00.000Z', end: '2026-11-21T04:00:00.000Z', partial: true });
+    // The week before, as far into it as this one has run (5 days 12 hours).
+    expect(thisWeek.previous).toEqual(['2026-11-08T16:00:00.000Z', '2026-11-14T04:00:00.000Z']);
+  });
+
+  it('months, quarters and years by the China calendar; a month by number is the latest one begun', () => {
+    // 2026-10-31T16:00Z is 1 November 00:00 China time: October is over.
+    expect(range({ unit: 'month', month: 10 }, '2026-10-31T16:00:00.000Z')).toMatchObject({ start: '2026-09-30T16:00:00.000Z', end: '2026-10-31T16:00:00.000Z', partial: false, previous: ['2026-08-31T16:00:00.000Z', '2026-09-30T16:00:00.000Z'], lastYear: ['2025-09-30T16:00:00.000Z', '2025-10-31T16:00:00.000Z'] });
+    expect(range({ unit: 'month', month: 10 }, '2026-10-31T15:59:59.999Z')).toMatchObject({ start: '2026-09-30T16:00:00.000Z', partial: true });
+    expect(range({ unit: 'month', month: 10 }, '2026-03-10T04:00:00.000Z').start).toBe('2025-09-30T16:00:00.000Z');
+    expect(range({ unit: 'month', offset: -1 }, '2026-03-10T04:00:00.000Z')).toMatchObject({ start: '2026-01-31T16:00:00.000Z', end: '2026-02-28T16:00:00.000Z', previous: ['2025-12-31T16:00:00.000Z', '2026-01-31T16:00:00.000Z'] });
+    expect(range({ unit: 'quarter' }, '2026-11-21T04:00:00.000Z')).toMatchObject({ start: '2026-09-30T16:00:00.000Z', partial: true });
+    expect(range({ unit: 'quarter', offset: -1 }, '2026-11-21T04:00:00.000Z')).toMatchObject({ start: '2026-06-30T16:00:00.000Z', end: '2026-09-30T16:00:00.000Z', previous: ['2026-03-31T16:00:00.000Z', '2026-06-30T16:00:00.000Z'] });
+    expect(range({ unit: 'year', offset: -1 }, '2026-01-01T03:00:00.000Z')).toMatchObject({ start: '2024-12-31T16:00:00.000Z', end: '2025-12-31T16:00:00.000Z', partial: false });
+    // 2025-12-31T16:30Z is already 2026 in China.
+    expect(range({ unit: 'year' }, '2025-12-31T16:30:00.000Z')).toMatchObject({ start: '2025-12-31T16:00:00.000Z', partial: true });
+    expect(range({ unit: 'day', offset: -1 }, '2026-11-21T04:00:00.000Z')).toMatchObject({ start: '2026-11-19T16:00:00.000Z', end: '2026-11-20T16:00:00.000Z' });
+    expect(() => chinaPeriodRange({ unit: 'week', offset: 1 }, at('2026-11-21T04:00:00.000Z'))).toThrow(RangeError);
   });
 });

@@ -227,3 +227,71 @@ export function chinaSql(expr: string): string {
 export function daysBetween(from: Date, to: Date): number {
   return Math.floor((to.getTime() - from.getTime()) / 86_400_000);
 }
+
+// ---- named periods -----------------------------------------------------------------------
+
+/**
+ * A calendar period as people name it: `offset` 0 = the current one (本周, 本月, 本季度, 今年),
+ * −1 = the one before (昨天, 上周, 上个月, 上季度, 去年); or, with unit 'month' and `month`
+ * (1–12), the latest such month that has begun (10月 in November is this year's, in March last
+ * year's). Weeks start on Monday.
+ */
+export interface CalendarPeriod {
+  unit: 'day' | 'week' | 'month' | 'quarter' | 'year';
+  offset?: number;
+  month?: number;
+}
+
+/** A period's instants [start, end) with what it is compared with; every bound is China time. */
+export interface PeriodRange {
+  start: Date;
+  /** The period's end, or `now` while the period is still running (`partial`). */
+  end: Date;
+  partial: boolean;
+  /** The period before (the week, month … before), as far into it as this one has run. */
+  previous: [Date, Date];
+  /** The same dates a year earlier (the same weekdays for days and weeks: 52 weeks back). */
+  lastYear: [Date, Date];
+}
+
+const MONTHS_OF: Record<'month' | 'quarter' | 'year', number> = { month: 1, quarter: 3, year: 12 };
+
+/** The instants of a named period at `now` (the period must have begun; the future is refused). */
+export function chinaPeriodRange(p: CalendarPeriod, now: Date): PeriodRange {
+  const offset = p.offset ?? 0;
+  let full: [Date, Date];
+  let previous: [Date, Date];
+  let lastYear: [Date, Date];
+  if (p.unit === 'day' || p.unit === 'week') {
+    const len = p.unit === 'day' ? 1 : 7;
+    const today = chinaDay(now);
+    const first = (p.unit === 'day' ? today : today - chinaWeekday(today)) + offset * len;
+    const at = (day: number) => new Date(chinaDayStartMs(day));
+    full = [at(first), at(first + len)];
+    previous = [at(first - len), at(first)];
+    lastYear = [at(first - 364), at(first - 364 + len)];
+  } else {
+    const span = MONTHS_OF[p.unit];
+    const current = chinaMonth(now);
+    let key: string;
+    if (p.unit === 'month' && p.month !== undefined) {
+      if (!Number.isInteger(p.month) || p.month < 1 || p.month > 12) throw new RangeError(`not a month: ${p.month}`);
+      const [y, m] = current.split('-').map(Number) as [number, number];
+      key = `${String(p.month <= m ? y : y - 1).padStart(4, '0')}-${pad2(p.month)}`;
+    } else {
+      const m = Number(current.slice(5, 7));
+      // The first month of the unit the current month is in: itself, its quarter's, January.
+      const first = p.unit === 'month' ? 0 : p.unit === 'quarter' ? -((m - 1) % 3) : -(m - 1);
+      key = shiftMonth(current, first + offset * span);
+    }
+    full = [chinaMonthStart(key), chinaMonthStart(key, span)];
+    previous = [chinaMonthStart(key, -span), full[0]];
+    lastYear = [chinaMonthStart(key, -12), chinaMonthStart(key, span - 12)];
+  }
+  if (full[0] > now) throw new RangeError('the period has not begun');
+  if (full[1] <= now) return { start: full[0], end: full[1], partial: false, previous, lastYear };
+  // Still running: compare like with like, the same stretch of the earlier periods.
+  const elapsed = now.getTime() - full[0].getTime();
+  const upTo = ([s, e]: [Date, Date]): [Date, Date] => [s, new Date(Math.min(s.getTime() + elapsed, e.getTime()))];
+  return { start: full[0], end: now, partial: true, previous: upTo(previous), lastYear: upTo(lastYear) };
+}

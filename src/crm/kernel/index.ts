@@ -18,6 +18,7 @@ export {
   chinaMonth,
   chinaMonthStart,
   chinaParts,
+  chinaPeriodRange,
   chinaSql,
   chinaWeekday,
   DAY_MS,
@@ -41,6 +42,8 @@ export {
   startOfChinaDay,
   startOfChinaMonth,
   startOfChinaWeek,
+  type CalendarPeriod,
+  type PeriodRange,
 } from './china-calendar.ts';
 export { AppError, badRequest, conflict, forbidden, isAppError, notFound, payloadTooLarge, unauthorized, type AppErrorOptions, type ErrorCode, type ErrorStatus } from './errors.ts';
 export { ERROR_CODES, type ErrorArea, type ErrorSpec } from './error-codes.ts';

@@ -44,7 +44,7 @@ const PRIORITIES: Rule<TicketPriority>[] = [
 
 /** Words that carry no content once the member, channel and type are known. */
 const NOISE = [
-  /记录一下|记录|登记|记一下|帮我|请|一下|会员|客户|顾客|的|说|反映|反馈/g,
+  /记录一下|记录|登记|记一下|记下来|记一笔|记下|帮我|麻烦|请|一下|会员|客户|顾客|的|说|反映|反馈/g,
   /\b(?:log|record|note|an?|the|for|from|to|with|about|that|customer|member|interaction|said|says)\b/gi,
 ];
 
@@ -102,7 +102,7 @@ export interface ParsedTicket {
   title: string;
 }
 
-const TICKET_WORDS = /(?:新建|创建|开|建|提交|提)(?:一个|一张|个|张)?(?:工单|服务单)|工单|报修|\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b|\bticket\b/gi;
+const TICKET_WORDS = /(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:工单|服务单|售后单|维修单|报修单)|(?:开|起|建)(?:一个|一张|个|张)?单|工单|售后单|报修|\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b|\bticket\b/gi;
 
 /** "给 13800000001 建工单 包间空调坏了 紧急" → repair, urgent, title 包间空调坏了. */
 export function parseTicket(text: string, refs: (string | undefined)[]): ParsedTicket {

@@ -4,10 +4,10 @@ import { t, type Lang } from '../../i18n/index.ts';
 
 /** MM-DD, China date. */
 const day = (d: Date) => formatDate(d).slice(5);
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+export const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const n = (v: number) => v.toLocaleString('en-US');
 /** "+5.2%" / "-3.0%" / "—" */
-const delta = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
+export const delta = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
 const yuan = (v: string | null) => (v === null ? '—' : formatYuan(v));
 
 function storeLine(name: string, f: HealthFigures, lang: Lang): string {

@@ -169,14 +169,19 @@ export interface RecallCounts {
   byChannel: Record<string, number>;
 }
 
-/** Where each member of the recall stands on its message step (every member accounted for). */
-export async function recallCounts(services: Services, recallId: number): Promise<RecallCounts> {
+/**
+ * Where each member of the recall stands on its message step (every member accounted for);
+ * with `stores`, only the members whose home store is one of them (a store's share of an HQ recall).
+ */
+export async function recallCounts(services: Services, recallId: number, stores: readonly number[] | null = null): Promise<RecallCounts> {
+  const inStores = storeFilter(stores);
   const [rows] = await services.sql.query<RowDataPacket[]>(
     `SELECT COALESCE(x.result, 'pending') AS result, x.channel, COUNT(*) AS n
      FROM journey_enrollments e
      LEFT JOIN journey_step_executions x ON x.enrollment_id = e.id AND x.member_id = e.member_id AND x.journey_id = e.journey_id AND x.step_id = 'message'
-     WHERE e.recall_id = ? GROUP BY result, x.channel`,
-    [recallId],
+     ${inStores.join}
+     WHERE e.recall_id = ?${inStores.where} GROUP BY result, x.channel`,
+    [recallId, ...inStores.params],
   );
   const c: RecallCounts = { total: 0, sent: 0, failed: 0, unreachable: 0, skipped: 0, pending: 0, byChannel: {} };
   for (const r of rows) {
@@ -237,26 +242,44 @@ export async function recallAttribution(services: Services, recallId: number, da
   if (!rec) throw badRequest('recall_not_found', `召回 ${recallId} 不存在。`);
   const from = rec.launched_at as Date;
   const to = new Date(Math.min(from.getTime() + days * 86_400_000, services.now().getTime()));
-  const [rows] = await services.sql.query<RowDataPacket[]>(
-    `SELECT COUNT(DISTINCT o.member_id) AS converted, COALESCE(SUM(o.amount), 0) AS revenue
-     FROM orders o JOIN journey_enrollments e ON e.member_id = o.member_id AND e.recall_id = ?
-     WHERE o.paid_at > ? AND o.paid_at <= ?`,
-    [recallId, from, to],
-  );
+  const conv = await recallConversions(services, recallId, from, to);
   await services.sql.query(
     `UPDATE journey_enrollments e SET converted_at = (SELECT MIN(o.paid_at) FROM orders o WHERE o.member_id = e.member_id AND o.paid_at > ? AND o.paid_at <= ?)
      WHERE e.recall_id = ? AND e.converted_at IS NULL`,
     [from, to, recallId],
   );
   const members = Number(rec.member_count);
-  const converted = Number(rows[0]?.converted ?? 0);
-  const a: Attribution = { days, members, converted, rate: members ? `${((converted / members) * 100).toFixed(1)}%` : '0.0%', revenue: String(rows[0]?.revenue ?? '0.00') };
+  const { converted } = conv;
+  const a: Attribution = { days, members, converted, rate: members ? `${((converted / members) * 100).toFixed(1)}%` : '0.0%', revenue: conv.revenue };
   const prev = typeof rec.attribution === 'string' ? JSON.parse(rec.attribution) : (rec.attribution ?? {});
   await services.sql.query('UPDATE recalls SET attribution = ? WHERE id = ?', [JSON.stringify({ ...prev, [`d${days}`]: a }), recallId]);
   if (notify) {
     await notifyStaff(services, rec.staff_user_id, `召回 ${days} 天回流：${rec.audience}，${members} 位中 ${converted} 位已再次消费（${a.rate}），带来营收 ${Number(a.revenue).toFixed(2)} 元。`, `recall-${recallId}-attr-${days}`);
   }
   return a;
+}
+
+/**
+ * Members of the recall who ordered (at any store) in (from, to], and their revenue there; with
+ * `stores`, only members whose home store is one of them.
+ */
+export async function recallConversions(services: Services, recallId: number, from: Date, to: Date, stores: readonly number[] | null = null): Promise<{ converted: number; revenue: string }> {
+  const inStores = storeFilter(stores);
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    `SELECT COUNT(DISTINCT o.member_id) AS converted, COALESCE(SUM(o.amount), 0) AS revenue
+     FROM orders o JOIN journey_enrollments e ON e.member_id = o.member_id AND e.recall_id = ?
+     ${inStores.join}
+     WHERE o.paid_at > ? AND o.paid_at <= ?${inStores.where}`,
+    [recallId, from, to, ...inStores.params],
+  );
+  return { converted: Number(rows[0]?.converted ?? 0), revenue: String(rows[0]?.revenue ?? '0.00') };
+}
+
+/** The SQL that narrows enrollments `e` to members of some home stores (nothing when null). */
+function storeFilter(stores: readonly number[] | null): { join: string; where: string; params: unknown[] } {
+  if (stores === null) return { join: '', where: '', params: [] };
+  if (!stores.length) return { join: '', where: ' AND FALSE', params: [] };
+  return { join: 'JOIN members sm ON sm.id = e.member_id', where: ' AND sm.home_store_id IN (?)', params: [[...stores]] };
 }
 
 /** The one store of a store-scoped launcher; null (HQ's, listed to every store) otherwise. */

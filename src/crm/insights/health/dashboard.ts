@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { auditStoresRead, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { auditStoresRead, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaPeriodRange, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type CalendarPeriod, type StaffAccess } from '../../kernel/index.ts';
 import { COHORT_MONTHS, MAX_PERIOD_DAYS, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
@@ -50,7 +50,10 @@ export interface CohortRow {
 }
 
 export interface HealthDashboard {
+  /** The trend's step (and, without `period`, the rolling period's length). */
   granularity: Granularity;
+  /** A named calendar period (上周, 10月, 本季度 …) when one was asked for; `partial` while it is still running. */
+  period?: { name: CalendarPeriod; partial: boolean };
   /** Store ids in scope (null = all stores). */
   stores: { id: number; code: string; name: string }[];
   current: HealthFigures;
@@ -151,15 +154,37 @@ function change(a: HealthFigures, b: HealthFigures): Partial<Record<keyof Health
   return out;
 }
 
+/** The periods a dashboard compares: the current one, the one before, the same dates a year earlier. */
+interface Periods {
+  current: [Date, Date];
+  previous: [Date, Date];
+  lastYear: [Date, Date];
+}
+
+/** The rolling periods of a granularity ending at `end` (today 00:00 China time). */
+function rollingPeriods(granularity: Granularity, end: Date): Periods {
+  const len = PERIOD_DAYS[granularity] * DAY;
+  const start = new Date(end.getTime() - len);
+  return { current: [start, end], previous: [new Date(start.getTime() - len), start], lastYear: [new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY)] };
+}
+
+/** A named period's trend step: days for a day, weeks for a week, 30 days for anything longer. */
+function trendStep(start: Date, end: Date): Granularity {
+  const days = (end.getTime() - start.getTime()) / DAY;
+  return days <= 1 ? 'day' : days <= 7 ? 'week' : 'month';
+}
+
 /**
  * 本店会员健康度 (CRM13): the figures of the last complete period (day, 7 days or 30 days
  * ending today 00:00 China time) for the actor's stores, per store and overall, compared with
  * the period before and the same dates a year earlier; a 12-period trend; retention of the
  * last six registration-month cohorts. `storeId` narrows to one store of the actor's scope.
+ * `period` asks for a named calendar period instead (上周, 10月, 本季度, 今年 …: the kernel's
+ * China calendar), compared with the period before and the same dates a year earlier, up to
+ * now while it is still running.
  */
-export async function healthDashboard(access: StaffAccess, opts: { granularity?: Granularity; storeId?: number } = {}): Promise<HealthDashboard> {
+export async function healthDashboard(access: StaffAccess, opts: { granularity?: Granularity; storeId?: number; period?: CalendarPeriod } = {}): Promise<HealthDashboard> {
   requirePermission(access.actor, 'churn.read');
-  const granularity = opts.granularity ?? 'week';
   const sql = access.services.sql;
   const scope = storeScope(access.actor);
   const [storeRows] = await sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
@@ -169,10 +194,24 @@ export async function healthDashboard(access: StaffAccess, opts: { granularity?:
     if (!stores.length) throw forbidden('store_out_of_scope', '这个门店不在你的权限范围内。');
   }
   const ids = stores.length ? stores.map((s) => s.id) : [-1];
-  const len = PERIOD_DAYS[granularity] * DAY;
-  const end = startOfChinaDay(access.services.now());
-  const dashboard = await cachedDashboard(access, ids, granularity, end, () => computeDashboard(access, stores, ids, granularity, len, end));
-  await auditStoresRead(access, 'insights.health', scope === null && opts.storeId === undefined ? null : ids, { granularity });
+  const now = access.services.now();
+  let dashboard: HealthDashboard;
+  let granularity: Granularity;
+  if (opts.period) {
+    const range = chinaPeriodRange(opts.period, now);
+    granularity = trendStep(range.start, range.end);
+    const periods: Periods = { current: [range.start, range.end], previous: range.previous, lastYear: range.lastYear };
+    const compute = () => computeDashboard(access, stores, ids, granularity, periods);
+    // A period still running ends now: nothing to share with the next request.
+    const d = range.partial ? await compute() : await cachedDashboard(access, ['period', range.start.toISOString(), range.end.toISOString()], ids, compute);
+    dashboard = { ...d, period: { name: opts.period, partial: range.partial } };
+  } else {
+    granularity = opts.granularity ?? 'week';
+    const end = startOfChinaDay(now);
+    const g = granularity;
+    dashboard = await cachedDashboard(access, [g, end.toISOString()], ids, () => computeDashboard(access, stores, ids, g, rollingPeriods(g, end)));
+  }
+  await auditStoresRead(access, 'insights.health', scope === null && opts.storeId === undefined ? null : ids, opts.period ? { granularity, period: opts.period } : { granularity });
   return dashboard;
 }
 
@@ -184,9 +223,9 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * each store and for all stores (warmHealthCache). A cold dashboard scans a year of the stores'
  * orders; a warm one is one GET.
  */
-async function cachedDashboard(access: StaffAccess, ids: number[], granularity: Granularity, end: Date, compute: () => Promise<HealthDashboard>): Promise<HealthDashboard> {
+async function cachedDashboard(access: StaffAccess, what: string[], ids: number[], compute: () => Promise<HealthDashboard>): Promise<HealthDashboard> {
   const { services } = access;
-  const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), granularity, end.toISOString());
+  const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), ...what);
   const hit = await services.redis.get(key).catch(() => null);
   if (hit) return JSON.parse(hit, (_k, v) => (typeof v === 'string' && ISO.test(v) ? new Date(v) : v)) as HealthDashboard;
   const d = await compute();
@@ -208,7 +247,7 @@ export async function warmHealthCache(services: StaffAccess['services']): Promis
     const ids = set.map((s) => s.id);
     for (const g of ['day', 'week', 'month'] as const) {
       const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), g, end.toISOString());
-      const d = await computeDashboard(access, set, ids, g, PERIOD_DAYS[g] * DAY, end);
+      const d = await computeDashboard(access, set, ids, g, rollingPeriods(g, end));
       await services.redis.set(key, JSON.stringify(d), 'EX', 26 * 3600);
       n++;
     }
@@ -216,19 +255,16 @@ export async function warmHealthCache(services: StaffAccess['services']): Promis
   return n;
 }
 
-async function computeDashboard(access: StaffAccess, stores: HealthDashboard['stores'], ids: number[], granularity: Granularity, len: number, end: Date): Promise<HealthDashboard> {
-  const start = new Date(end.getTime() - len);
+async function computeDashboard(access: StaffAccess, stores: HealthDashboard['stores'], ids: number[], granularity: Granularity, p: Periods): Promise<HealthDashboard> {
+  const [start, end] = p.current;
+  const len = PERIOD_DAYS[granularity] * DAY;
   const sql = access.services.sql;
   const [all] = await sql.query<RowDataPacket[]>('SELECT id FROM stores');
   const allIds = all.map((r) => Number(r.id));
   const key = await summaryKey(sql, ids, allIds);
   // A single store is always its own summary key (when the summary is built at all).
   const storeKey = key === null ? await summaryKey(sql, [ids[0]!], allIds) : key;
-  const periods: [Date, Date][] = [
-    [start, end],
-    [new Date(start.getTime() - len), start],
-    [new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY)],
-  ];
+  const periods: [Date, Date][] = [p.current, p.previous, p.lastYear];
   const members = await memberCounts(access, ids, periods);
   const none = { total: 0, new: 0 };
   // Independent read-only queries: run side by side on the pool.

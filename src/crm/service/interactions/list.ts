@@ -18,19 +18,20 @@ export async function listInteractions(access: StaffAccess, memberId: number, op
 }
 
 /**
- * Follow-ups due (follow_up_at ≤ now + withinDays, not done) for members in the actor's scope,
- * earliest first, one page of `limit` (1–200) after `offset`: the agent's to-do list (the API's
- * `pending_follow_up`). Ties on follow_up_at are broken by id so pages never overlap.
+ * Follow-ups due (follow_up_at ≤ now + withinDays, or before `before` when given; not done) for
+ * members in the actor's scope, earliest first, one page of `limit` (1–200) after `offset`: the
+ * agent's to-do list (the API's `pending_follow_up`, the chat's 今天要回访谁 with `before` the
+ * end of today). Ties on follow_up_at are broken by id so pages never overlap.
  */
 export async function pendingFollowUps(
   access: StaffAccess,
-  opts: { withinDays?: number; mineOnly?: boolean; limit?: number; offset?: number } = {},
+  opts: { withinDays?: number; before?: Date; mineOnly?: boolean; limit?: number; offset?: number } = {},
 ): Promise<{ total: number; interactions: InteractionView[] }> {
   requirePermission(access.actor, 'member.read');
   const { services, actor } = access;
-  const until = new Date(services.now().getTime() + (opts.withinDays ?? 0) * 86_400_000);
+  const until = opts.before ?? new Date(services.now().getTime() + (opts.withinDays ?? 0) * 86_400_000);
   const where: Prisma.InteractionWhereInput = {
-    followUpAt: { not: null, lte: until },
+    followUpAt: opts.before ? { not: null, lt: until } : { not: null, lte: until },
     followUpDoneAt: null,
     member: visibleMembers(actor),
     ...(opts.mineOnly ? { staffId: actor.staffId } : {}),

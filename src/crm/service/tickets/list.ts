@@ -13,6 +13,10 @@ export interface TicketFilter {
   priority?: TicketPriority;
   /** Only tickets past their resolve due time and not yet resolved. */
   overdue?: boolean;
+  /** Only unresolved tickets whose resolve due time is before this (overdue ones included). */
+  dueBefore?: Date;
+  /** 'newest' (default) or 'due': the earliest resolve due time first (a to-do list). */
+  order?: 'newest' | 'due';
   limit?: number;
   offset?: number;
 }
@@ -35,12 +39,13 @@ export async function listTickets(access: CrmAccess, filter: TicketFilter = {}):
       filter.assigneeId !== undefined ? { assigneeId: filter.assigneeId } : {},
       filter.priority ? { priority: filter.priority } : {},
       filter.overdue ? { status: { in: ['open', 'in_progress'] }, resolveDueAt: { lt: services.now() } } : {},
+      filter.dueBefore ? { status: { in: ['open', 'in_progress'] }, resolveDueAt: { lt: filter.dueBefore } } : {},
     ],
   };
   const take = Math.min(Math.max(filter.limit ?? 20, 1), 200);
   const [total, rows] = await Promise.all([
     services.db.ticket.count({ where }),
-    services.db.ticket.findMany({ where, include: ticketInclude, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take, skip: filter.offset ?? 0 }),
+    services.db.ticket.findMany({ where, include: ticketInclude, orderBy: filter.order === 'due' ? [{ resolveDueAt: 'asc' }, { id: 'asc' }] : [{ createdAt: 'desc' }, { id: 'desc' }], take, skip: filter.offset ?? 0 }),
   ]);
   if (filter.memberId !== undefined) {
     await audit(services, { actor, action: 'ticket.list', targetType: 'member', targetId: String(filter.memberId), channel: access.channel, requestId: access.requestId, detail: { total } });

@@ -1,0 +1,41 @@
+import type { Messages } from './types.ts';
+
+/** members.query: ad-hoc counts and lists of members by tag, level and store (src/intents/members-query.ts). */
+export const membersQuery = {
+  zh: {
+    allStores: '全部门店',
+    yourStores: '你门店',
+    tag: '带「{{tag}}」标签',
+    level: '{{level}}级',
+    count: '{{scope}}{{conditions}}的会员共 {{count}} 人（占{{scope}}会员 {{total}} 人的 {{share}}）。',
+    countAll: '{{scope}}共有会员 {{count}} 人。',
+    none: '{{scope}}没有{{conditions}}的会员。',
+    listHead: '{{scope}}{{conditions}}的会员共 {{count}} 人{{more}}：',
+    listMore: '，先列前 {{shown}} 位',
+    listHeadAll: '{{scope}}共有会员 {{count}} 人{{more}}：',
+    line: '· {{name}}（{{memberNo}}）L{{level}} {{phone}}{{store}}',
+    saveHint: '要长期跟踪这批会员，可以说「创建人群包 名称：条件」保存为人群包。',
+    unknownTag: '没有「{{tag}}」这个标签。',
+    similarTags: '没有「{{tag}}」这个标签，你是不是想找：{{similar}}？',
+    unknownStore: '没有找到门店「{{store}}」。',
+    storeOutOfScope: '「{{store}}」不在你可查看的门店范围内。',
+  },
+  en: {
+    allStores: 'all stores',
+    yourStores: 'your stores',
+    tag: 'tagged “{{tag}}”',
+    level: 'at level {{level}}',
+    count: 'Members {{conditions}} in {{scope}}: {{count}} (of {{total}}, {{share}}).',
+    countAll: '{{scope}} have {{count}} members.',
+    none: 'No members {{conditions}} in {{scope}}.',
+    listHead: 'Members {{conditions}} in {{scope}}: {{count}}{{more}}:',
+    listMore: ', the first {{shown}}',
+    listHeadAll: 'Members in {{scope}}: {{count}}{{more}}:',
+    line: '· {{name}} ({{memberNo}}) L{{level}} {{phone}}{{store}}',
+    saveHint: 'To keep following these members, say “create segment <name>: <conditions>” to save them as a segment.',
+    unknownTag: 'There is no tag “{{tag}}”.',
+    similarTags: 'There is no tag “{{tag}}”. Did you mean: {{similar}}?',
+    unknownStore: 'No store named “{{store}}”.',
+    storeOutOfScope: '“{{store}}” is not one of the stores you can see.',
+  },
+} satisfies Messages;

@@ -1,0 +1,41 @@
+import type { Messages } from './types.ts';
+
+/** work.today: today's follow-ups and tickets near or past their deadline (src/intents/work-today.ts). */
+export const workToday = {
+  zh: {
+    head: '今天（{{date}}）的待办：',
+    followupsHead: '待回访 {{total}} 位{{overdue}}：',
+    followupsOverdue: '（其中 {{n}} 位已逾期）',
+    followupsNone: '今天没有待回访的会员。',
+    followupLine: '· {{member}}（{{memberNo}}）{{when}}：{{content}}{{next}}',
+    followupToday: '今天',
+    followupLate: '逾期 {{days}} 天',
+    followupNext: ' → {{next}}',
+    ticketsHead: '24 小时内到期或已超时的工单 {{total}} 张{{overdue}}：',
+    ticketsOverdue: '（其中 {{n}} 张已超时）',
+    ticketsNone: '没有 24 小时内到期或已超时的工单。',
+    ticketLine: '· {{no}} {{type}}：{{title}} · {{member}} · {{status}} · {{due}}{{assignee}}',
+    ticketLate: '已超时 {{hours}} 小时',
+    ticketDue: '{{at}} 到期',
+    assignee: ' @{{name}}',
+    more: '……另有 {{n}} 条，可在工作台查看全部',
+  },
+  en: {
+    head: 'Today ({{date}}):',
+    followupsHead: '{{total}} follow-ups due{{overdue}}:',
+    followupsOverdue: ' ({{n}} overdue)',
+    followupsNone: 'No follow-ups due today.',
+    followupLine: '· {{member}} ({{memberNo}}) {{when}}: {{content}}{{next}}',
+    followupToday: 'today',
+    followupLate: '{{days}} days overdue',
+    followupNext: ' → {{next}}',
+    ticketsHead: '{{total}} tickets due within 24 hours or overdue{{overdue}}:',
+    ticketsOverdue: ' ({{n}} overdue)',
+    ticketsNone: 'No tickets due within 24 hours or overdue.',
+    ticketLine: '· {{no}} {{type}}: {{title}} · {{member}} · {{status}} · {{due}}{{assignee}}',
+    ticketLate: 'overdue by {{hours}} h',
+    ticketDue: 'due {{at}}',
+    assignee: ' @{{name}}',
+    more: '… and {{n}} more; see the workbench for all of them',
+  },
+} satisfies Messages;

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { calendarPeriodFromText, metricFromText } from './health-request.ts';
+
+const NOV = new Date('2026-11-21T04:00:00.000Z'); // Saturday, China time
+
+describe('health request words', () => {
+  it('names the metric in Chinese and English', () => {
+    const cases: [string, string | undefined][] = [
+      ['上周流失率多少', 'churn_rate'],
+      ['10月复购率', 'repurchase_rate'],
+      ['回购率怎么样', 'repurchase_rate'],
+      ['留存率', 'retention'],
+      ['本季度客单价', 'aov'],
+      ['今年新增会员有多少', 'new_members'],
+      ['新会员多少', 'new_members'],
+      ['上个月活跃会员', 'active_members'],
+      ['沉睡会员有多少', 'dormant_members'],
+      ['churn rate this year', 'churn_rate'],
+      ['repeat rate last month', 'repurchase_rate'],
+      ['average order value', 'aov'],
+      ['how many new members last month', 'new_members'],
+      ['本店会员健康度', undefined],
+    ];
+    for (const [text, metric] of cases) expect(metricFromText(text), text).toBe(metric);
+  });
+
+  it('names calendar periods, and leaves rolling windows to the existing periods', () => {
+    const p = (text: string, now = NOV) => calendarPeriodFromText(text, now)?.period;
+    expect(p('上周流失率')).toEqual({ unit: 'week', offset: -1 });
+    expect(p('上个星期的客单价')).toEqual({ unit: 'week', offset: -1 });
+    expect(p('这周')).toEqual({ unit: 'week', offset: 0 });
+    expect(p('本月')).toEqual({ unit: 'month', offset: 0 });
+    expect(p('上个月')).toEqual({ unit: 'month', offset: -1 });
+    expect(p('本季度')).toEqual({ unit: 'quarter', offset: 0 });
+    expect(p('上季度')).toEqual({ unit: 'quarter', offset: -1 });
+    expect(p('今年')).toEqual({ unit: 'year', offset: 0 });
+    expect(p('去年')).toEqual({ unit: 'year', offset: -1 });
+    expect(p('10月复购率')).toEqual({ unit: 'month', month: 10 });
+    expect(p('十一月的新增会员')).toEqual({ unit: 'month', month: 11 });
+    expect(p('retention in October')).toEqual({ unit: 'month', month: 10 });
+    expect(p('new members in May')).toEqual({ unit: 'month', month: 5 });
+    expect(p('last quarter churn rate')).toEqual({ unit: 'quarter', offset: -1 });
+    // 去年10月 in November 2026: October 2025, thirteen months back.
+    expect(p('去年10月的客单价')).toEqual({ unit: 'month', offset: -13 });
+    expect(p('去年12月')).toEqual({ unit: 'month', offset: -11 });
+    for (const rolling of ['近3个月', '最近30天', '近一个月', '昨天', '近3月', '本店会员健康度', 'it may rain']) expect(p(rolling), rolling).toBeUndefined();
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * What a health question asks for, read from the staff member's words (insights.health gets the
+ * whole message): the metric named first (流失率, 客单价, retention …) and a calendar period by
+ * name (上周, 10月, 本季度, 今年 …). Pure functions over NFKC text; the period's dates come from
+ * the kernel's China calendar, never from here. An LLM router fills the slots directly instead.
+ */
+import { chinaMonth, type CalendarPeriod } from '../../crm/kernel/index.ts';
+import { parseNumber } from '../router/numbers.ts';
+
+export const METRICS = ['churn_rate', 'repurchase_rate', 'retention', 'aov', 'new_members', 'active_members', 'dormant_members'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export const NAMED_PERIODS = ['this_week', 'last_week', 'this_month', 'last_month', 'this_quarter', 'last_quarter', 'this_year', 'last_year'] as const;
+export type NamedPeriod = (typeof NAMED_PERIODS)[number];
+
+const METRIC_WORDS: [RegExp, Metric][] = [
+  [/流失率|\bchurn(?:ed)? rate\b|\battrition\b/i, 'churn_rate'],
+  [/复购|回购|回头率|\brepeat(?:[- ]purchase)? rate\b|\brepurchase\b|\breturning customers? rate\b/i, 'repurchase_rate'],
+  [/留存|\bretention\b|\bretained\b/i, 'retention'],
+  [/客单价|单均|\baverage (?:order|ticket|basket)(?: value| size)?\b|\baov\b|\bavg\.? order\b/i, 'aov'],
+  [/新增|新会员|新注册|新入会|\bnew (?:members|sign-?ups|customers|registrations)\b/i, 'new_members'],
+  [/活跃|\bactive (?:members|customers|buyers)\b/i, 'active_members'],
+  [/沉睡|\bdormant\b/i, 'dormant_members'],
+];
+
+/** The metric a message names (the first in this order when it names several), or undefined. */
+export function metricFromText(text: string | undefined): Metric | undefined {
+  return text ? METRIC_WORDS.find(([re]) => re.test(text))?.[1] : undefined;
+}
+
+const NAMED_WORDS: [RegExp, NamedPeriod][] = [
+  [/上一?个?(?:周|星期|礼拜)|\blast week\b|\bprevious week\b/i, 'last_week'],
+  [/本周|这一?个?(?:周|星期|礼拜)|\bthis week\b|\bweek to date\b/i, 'this_week'],
+  [/上一?个?季度|\blast quarter\b|\bprevious quarter\b/i, 'last_quarter'],
+  [/本季度?|这一?个?季度|当季|\bthis quarter\b|\bquarter to date\b/i, 'this_quarter'],
+  [/上一?个月|上月|\blast month\b|\bprevious month\b/i, 'last_month'],
+  [/本月|这一?个月|当月|\bthis month\b|\bmonth to date\b/i, 'this_month'],
+  [/去年|上一年|\blast year\b|\bprevious year\b/i, 'last_year'],
+  [/今年|本年度?|\bthis year\b|\byear to date\b|\bytd\b/i, 'this_year'],
+];
+
+const PERIOD_OF: Record<NamedPeriod, CalendarPeriod> = {
+  this_week: { unit: 'week', offset: 0 },
+  last_week: { unit: 'week', offset: -1 },
+  this_month: { unit: 'month', offset: 0 },
+  last_month: { unit: 'month', offset: -1 },
+  this_quarter: { unit: 'quarter', offset: 0 },
+  last_quarter: { unit: 'quarter', offset: -1 },
+  this_year: { unit: 'year', offset: 0 },
+  last_year: { unit: 'year', offset: -1 },
+};
+
+export const calendarPeriodOf = (p: NamedPeriod): CalendarPeriod => PERIOD_OF[p];
+
+const EN_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+// 10月 / 十月 / 10月份, not a number of months (3个月, 近3月, 前两月).
+const CN_MONTH = /(?<![\d个半近前过内第每])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?!\s*(?:内|以来|来|之内))/;
+// "May" only after in/for/during/of: "may" is a verb too.
+const EN_MONTH = /\b(?:(jan)(?:uary)?|(feb)(?:ruary)?|(mar)(?:ch)?|(apr)(?:il)?|(?:in|for|during|of) (may)|(jun)e?|(jul)y?|(aug)(?:ust)?|(sep)(?:t|tember)?|(oct)(?:ober)?|(nov)(?:ember)?|(dec)(?:ember)?)\b/i;
+
+/** A month named in the text (1–12), and whether 去年 / last year goes with it. */
+function monthFromText(text: string): { month: number; lastYear: boolean } | undefined {
+  const cn = CN_MONTH.exec(text);
+  let month: number | undefined;
+  if (cn) month = parseNumber(cn[1]!.replace(/^0/, ''));
+  else {
+    const en = EN_MONTH.exec(text);
+    const name = en?.slice(1).find(Boolean)?.toLowerCase();
+    if (name) month = EN_MONTHS.indexOf(name) + 1;
+  }
+  if (!month || month < 1 || month > 12) return undefined;
+  return { month, lastYear: /去年|\blast year\b/i.test(text) };
+}
+
+/**
+ * The calendar period a message names, at `now`: 上周 / 本月 / 本季度 / 去年 …, or a month
+ * (10月: the latest October that has begun; 去年10月: the one before). Undefined when it names
+ * none (the rolling 昨天 / 7 / 30 days of the existing `period` values apply then).
+ */
+export function calendarPeriodFromText(text: string | undefined, now: Date): { period: CalendarPeriod; named?: NamedPeriod; month?: number } | undefined {
+  if (!text) return undefined;
+  const m = monthFromText(text);
+  if (m) {
+    const current = Number(chinaMonth(now).slice(5, 7));
+    // The latest such month, a year earlier with 去年: as an offset from this month.
+    const back = (current - m.month + 12) % 12 + (m.lastYear && m.month <= current ? 12 : 0);
+    return { period: back === 0 || !m.lastYear ? { unit: 'month', month: m.month } : { unit: 'month', offset: -back }, month: m.month };
+  }
+  const named = NAMED_WORDS.find(([re]) => re.test(text))?.[1];
+  return named ? { period: PERIOD_OF[named], named } : undefined;
+}
