@@ -171,6 +171,8 @@ export function findCount(text: string): Found<number> | undefined {
 const FILLERS = [
   /有没有|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录/g,
   /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
+  // Colloquial verbs and voice-input fillers ("瞅瞅王芳的画像", "那个就是帮我查一下张伟").
+  /瞅瞅|瞅一下|瞅|调出来|调出|拉一下|拉出来|给我|就是|然后|平时|一般|都/g,
   /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about|his|her|him|their|them|he|she|they|i|my|this|that|recent|recently|orders?|bought|buy|did|what|last|in|days?)\b/gi,
 ];
 const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找]+|[的给把请帮我吗呢啊吧为]+$/g;
@@ -188,12 +190,29 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   // 的 ends a name ("林晓雯的积分"): names practically never contain it.
   const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
   for (const seg of segments) {
-    const value = seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, '');
+    const value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
     if (!(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
     const start = text.indexOf(value);
     return { value, span: { start, end: start + value.length } };
   }
   return undefined;
+}
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * A Han "name" longer than four characters is usually a name followed by words
+ * ("张伟平时都点些"): the segmenter splits dictionary words off and leaves a name's characters
+ * single, so the leading single characters (2–4) are the name. Anything else stays as it was.
+ */
+function shortenName(value: string): string {
+  if (!/^\p{Script=Han}{5,}$/u.test(value)) return value;
+  let name = '';
+  for (const { segment } of segmenter.segment(value)) {
+    if ([...segment].length > 1 || name.length >= 4) break;
+    name += segment;
+  }
+  return name.length >= 2 ? name : value;
 }
 
 /** A member list named in the text ("流失名单", "churn list"): the lists batch actions take. */

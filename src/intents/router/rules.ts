@@ -65,15 +65,33 @@ function bestHit(c: Compiled, text: string): Hit | undefined {
 
 const rank = (h: Hit) => (h.c.def.rule.priority ?? 0) * 1000 + h.weight;
 
+/** What the rules make of a message: their answer, and the means to read any intent's slots from it. */
+export interface RuleAnalysis {
+  /** The rule router's answer. */
+  result: RouteResult;
+  /** Intents whose triggers matched, best first (rank: priority × 1000 + matched characters). */
+  hits: { intent: string; rank: number }[];
+  /** The message named a phone number or member number. */
+  hasIdentifier: boolean;
+  /** The message is nothing but an identifier (and punctuation). */
+  bareIdentifier: boolean;
+  /** The slots `intent` would run with, by its own extractors (memoised per intent). */
+  slotsFor(intent: IntentDef): Promise<Record<string, unknown>>;
+  /** Whether `slots` leave one of the intent's required groups empty. */
+  missing(intent: IntentDef, slots: Record<string, unknown>): boolean;
+}
+
+export interface RuleAnalyser {
+  analyse(raw: string, ctx: RouteContext): Promise<RuleAnalysis>;
+}
+
+const missingRequired = (def: IntentDef, slots: Record<string, unknown>) => (def.rule.requires ?? []).some((group) => !group.some((s) => slots[s] !== undefined));
+
 /**
- * The offline rule router: patterns and slot extractors derived from each intent's `rule`
- * declaration. Text is NFKC-normalised (full-width digits and letters), phone numbers and
- * member numbers are found first and blanked so digits never trigger words, then the
- * highest-priority intent whose trigger matches wins. A message that is only a phone number
- * or member number goes to the intent declaring `bareMemberRef`; anything else unknown goes
- * to help with a low confidence (the pipeline then shows the help text, never silence).
+ * The rules' reading of a message (what createRuleRouter answers), with per-intent slot
+ * extraction exposed so another reading (the classifier's, an alternative) carries its slots.
  */
-export function createRuleRouter(intents: readonly IntentDef[], options: RuleRouterOptions = {}): Router {
+export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleRouterOptions = {}): RuleAnalyser {
   const compiled: Compiled[] = intents.map((def) => ({
     def,
     triggers: def.rule.keywords.map((t: Trigger) => (Array.isArray(t) ? t : [t]).map(compile)),
@@ -84,7 +102,7 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
   const fixTypos = createTypoFixer(asciiWords);
 
   return {
-    async route(raw: string, ctx: RouteContext): Promise<RouteResult> {
+    async analyse(raw: string, ctx: RouteContext): Promise<RuleAnalysis> {
       const typed = normalizeText(raw).trim();
       const text = fixTypos(typed);
       const candidates = compiled.filter((c) => c.def.audience === ctx.audience);
@@ -98,6 +116,23 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
         .flatMap((c) => bestHit(c, masked) ?? [])
         .filter((h) => !(idSpans.length > 0 && h.c.def.rule.fallback))
         .sort((a, b) => rank(b) - rank(a));
+      const found: Found0 = { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] };
+      const memo = new Map<string, Promise<Record<string, unknown>>>();
+      const slotsFor = (def: IntentDef) => {
+        let p = memo.get(def.name);
+        if (!p) memo.set(def.name, (p = extractSlots(def, text, masked, found, () => tagNames(ctx), () => stores(ctx))));
+        return p.then((s) => ({ ...s }));
+      };
+      const bareIdentifier = idSpans.length > 0 && masked.replace(/[\s?？。.!！]/g, '') === '';
+      const analysis = (result: RouteResult): RuleAnalysis => ({
+        result,
+        hits: hits.map((h) => ({ intent: h.c.def.name, rank: rank(h) })),
+        hasIdentifier: idSpans.length > 0,
+        bareIdentifier,
+        slotsFor,
+        missing: missingRequired,
+      });
+
       const [top, second] = hits;
       let chosen: IntentDef | undefined = top?.c.def;
       let confidence: number = top ? (second && rank(second) === rank(top) ? CONFIDENCE.tied : CONFIDENCE.sure) : CONFIDENCE.unknown;
@@ -105,18 +140,34 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
       if (!chosen && idSpans.length > 0) {
         chosen = candidates.find((c) => c.def.rule.bareMemberRef)?.def;
         // "13800000001" alone is a lookup; "13800000001 怎么样" probably too, less surely.
-        confidence = masked.replace(/[\s?？。.!！]/g, '') === '' ? CONFIDENCE.bareRef : CONFIDENCE.tied;
+        confidence = bareIdentifier ? CONFIDENCE.bareRef : CONFIDENCE.tied;
       }
       const help = candidates.find((c) => c.def.rule.fallback)?.def;
-      if (!chosen) return { intent: help?.name ?? 'help', slots: {}, confidence: CONFIDENCE.unknown };
+      if (!chosen) return analysis({ intent: help?.name ?? 'help', slots: {}, confidence: CONFIDENCE.unknown });
       // Two different intents matched equally well: ask which one was meant instead of guessing.
       if (top && second && rank(second) === rank(top) && second.c.def !== top.c.def) {
-        return { intent: CLARIFY_INTENT, slots: { options: [top.c.def.name, second.c.def.name].sort() }, confidence: CONFIDENCE.tied };
+        return analysis({ intent: CLARIFY_INTENT, slots: { options: [top.c.def.name, second.c.def.name].sort() }, confidence: CONFIDENCE.tied });
       }
 
-      const slots = await extractSlots(chosen, text, masked, { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] }, () => tagNames(ctx), () => stores(ctx));
-      const missing = (chosen.rule.requires ?? []).some((group) => !group.some((s) => slots[s] !== undefined));
-      return { intent: chosen.name, slots, confidence: missing ? Math.min(confidence, CONFIDENCE.missingSlot) : confidence };
+      const slots = await slotsFor(chosen);
+      return analysis({ intent: chosen.name, slots, confidence: missingRequired(chosen, slots) ? Math.min(confidence, CONFIDENCE.missingSlot) : confidence });
+    },
+  };
+}
+
+/**
+ * The offline rule router: patterns and slot extractors derived from each intent's `rule`
+ * declaration. Text is NFKC-normalised (full-width digits and letters), phone numbers and
+ * member numbers are found first and blanked so digits never trigger words, then the
+ * highest-priority intent whose trigger matches wins. A message that is only a phone number
+ * or member number goes to the intent declaring `bareMemberRef`; anything else unknown goes
+ * to help with a low confidence (the pipeline then shows the help text, never silence).
+ */
+export function createRuleRouter(intents: readonly IntentDef[], options: RuleRouterOptions = {}): Router {
+  const analyser = createRuleAnalyser(intents, options);
+  return {
+    async route(raw: string, ctx: RouteContext): Promise<RouteResult> {
+      return (await analyser.analyse(raw, ctx)).result;
     },
   };
 }

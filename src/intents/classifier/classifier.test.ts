@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { intents } from '../catalogue.ts';
+import { buildModel, catalogueCorpus, serializeModel } from './build.ts';
+import { calibrationTable, formatCalibrationTable } from './calibration.ts';
+import { corpusHash, expand, generateCorpus, type CorpusLine } from './corpus/generate.ts';
+import { TEMPLATES } from './corpus/index.ts';
+import { SLOT_VALUES } from './corpus/slots.ts';
+import { features, normalizeForFeatures, PLACEHOLDER, stem } from './features.ts';
+import { classifierFrom, loadClassifier, NONE } from './model.ts';
+import { seededRandom, TRAIN_DEFAULTS } from './train.ts';
+
+describe('classifier features', () => {
+  it('folds width and case, and replaces identifiers, amounts and numbers by placeholders', () => {
+    expect(normalizeForFeatures('查一下１３８ ０００ ０ ０００１')).toBe(`查一下${PLACEHOLDER.phone}`);
+    expect(normalizeForFeatures('M00000001 详情')).toBe(`${PLACEHOLDER.memberNo} 详情`);
+    expect(normalizeForFeatures('工单 T20261121000001 已解决')).toBe(`工单 ${PLACEHOLDER.ticket} 已解决`);
+    expect(normalizeForFeatures('发30元券, 前20')).toBe(`发${PLACEHOLDER.amount}券, 前${PLACEHOLDER.number}`);
+    expect(normalizeForFeatures('Look Up ¥20')).toBe(`look up ${PLACEHOLDER.amount}`);
+  });
+
+  it('draws Han character 1–3-grams, segmenter words, stemmed English words and placeholders', () => {
+    const f = features('帮我查一下张伟的订单 orders 13800000001');
+    expect(f).toEqual(expect.arrayContaining(['c:查', 'c:订单', 'c:查一下', 'w:订单', 'e:order', 'p:phone', 'p:mixed']));
+    // Spaces between Han characters do not change the n-grams (voice input has none).
+    expect(features('查 一下').filter((x) => x.startsWith('c:'))).toEqual(features('查一下').filter((x) => x.startsWith('c:')));
+    expect([stem('orders'), stem('ordered'), stem('purchases'), stem('ordering')]).toEqual(['order', 'order', 'purchase', 'order']);
+    expect(new Set(f).size).toBe(f.length);
+  });
+});
+
+describe('corpus', () => {
+  it('names only known slots and intents the catalogue has, or the ones being added', () => {
+    const names = new Set([...intents.map((i) => i.name), 'smalltalk', 'my.smalltalk', 'members.query', 'recall.status', 'work.today', 'my.tickets', NONE, 'none.member']);
+    for (const [name, corpus] of Object.entries(TEMPLATES)) {
+      expect(names.has(name), name).toBe(true);
+      for (const t of [...corpus.zh, ...(corpus.en ?? [])]) for (const [, slot] of t.matchAll(/\{(\w+)\}/g)) expect(slot === 'm' || slot === 'm_en' || slot! in SLOT_VALUES, `${name}: {${slot}}`).toBe(true);
+    }
+  });
+
+  it('expands alternatives: all of them when few, a seeded sample when many', () => {
+    expect(new Set(expand('[查|看][|一下]{m}', 10, seededRandom(1)))).toEqual(new Set(['查{m}', '看{m}', '查一下{m}', '看一下{m}']));
+    const a = expand('[a|b|c][d|e|f][g|h|i]', 5, seededRandom(7));
+    expect(a).toHaveLength(5);
+    expect(expand('[a|b|c][d|e|f][g|h|i]', 5, seededRandom(7))).toEqual(a);
+  });
+
+  it('trains only intents of the catalogue; small talk is NONE while the catalogue has no such intent', () => {
+    const catalogue = [{ name: 'my.points', audience: 'member' as const, examples: [{ text: '我的积分' }] }];
+    const lines = generateCorpus(catalogue);
+    const labels = new Set(lines.map((l) => `${l.audience}:${l.label}`));
+    expect([...labels].sort()).toEqual(['member:__none__', 'member:my.points', 'staff:__none__']);
+    expect(lines).toContainEqual(expect.objectContaining({ label: 'my.points', text: '我的积分' }));
+  });
+});
+
+describe('the shipped model', () => {
+  it('was trained on the corpus the templates and the catalogue generate today (run `npm run train:intents`)', () => {
+    expect(loadClassifier().corpusHash).toBe(corpusHash(catalogueCorpus(intents)));
+  });
+
+  it('reads phrasings the rules do not know', () => {
+    const c = loadClassifier();
+    expect(c.classify('张伟平时都点些什么', 'staff')[0]!.label).toBe('member.orders');
+    expect(c.classify('拉一下李娜的消费流水', 'staff')[0]!.label).toBe('member.orders');
+    expect(c.classify('复购率多少', 'staff')[0]!.label).toBe('insights.health');
+    const p = c.classify('我还有多少积分', 'member');
+    expect(p[0]!.label).toBe('my.points');
+    expect(p.reduce((s, x) => s + x.p, 0)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('training', () => {
+  const small: CorpusLine[] = [
+    ...['查一下 13800000001', '找一下张伟', 'look up 13800000002', '13800000003 是谁'].map((text) => ({ audience: 'staff' as const, label: 'member.lookup', text, source: 'a' })),
+    ...['张伟的订单', '13800000001 买了什么', 'orders of 13800000004', '李娜最近买了啥'].map((text) => ({ audience: 'staff' as const, label: 'member.orders', text, source: 'b' })),
+    ...['我的积分', '积分多少', 'my points'].map((text) => ({ audience: 'member' as const, label: 'my.points', text, source: 'c' })),
+    ...['我的订单', 'my orders', '我买了什么'].map((text) => ({ audience: 'member' as const, label: 'my.orders', text, source: 'd' })),
+  ];
+  const opts = { ...TRAIN_DEFAULTS, minCount: 1, pruneBelow: 1 };
+
+  it('is deterministic: the same corpus gives the same file, byte for byte', () => {
+    const a = serializeModel(buildModel(small, opts));
+    const b = serializeModel(buildModel(small, opts));
+    expect(a).toBe(b);
+    expect(serializeModel(buildModel([...small].reverse(), opts))).not.toBe(a);
+    expect(() => JSON.parse(a)).not.toThrow();
+  });
+
+  it('learns the small corpus', () => {
+    const c = classifierFrom(JSON.parse(serializeModel(buildModel(small, opts))));
+    expect(c.classify('王芳买了什么', 'staff')[0]!.label).toBe('member.orders');
+    expect(c.classify('查一下王芳', 'staff')[0]!.label).toBe('member.lookup');
+    expect(c.labels('member')).toEqual(['my.orders', 'my.points']);
+  });
+});
+
+describe('calibrationTable', () => {
+  it('bins answers by reported confidence and compares with how often they were right', () => {
+    const pairs = [
+      ...Array.from({ length: 10 }, (_, i) => ({ confidence: 0.95, correct: i < 9 })),
+      ...Array.from({ length: 4 }, (_, i) => ({ confidence: 0.55, correct: i < 1 })),
+      { confidence: 1, correct: true },
+    ];
+    const t = calibrationTable(pairs);
+    expect(t.n).toBe(15);
+    expect(t.bins).toEqual([
+      { from: 0.5, to: 0.6, n: 4, reported: 0.55, observed: 0.25 },
+      { from: 0.9, to: 1, n: 11, reported: expect.closeTo((0.95 * 10 + 1) / 11, 9), observed: 10 / 11 },
+    ]);
+    expect(t.ece).toBeCloseTo((4 / 15) * 0.3 + (11 / 15) * Math.abs((0.95 * 10 + 1) / 11 - 10 / 11), 9);
+    const text = formatCalibrationTable(t);
+    expect(text).toContain('0.9–1.0');
+    expect(text).toContain('n = 15');
+    expect(calibrationTable([]).bins).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+import type { CorpusFile } from './generate.ts';
+
+/** A member asking about themself (the member audience). */
+export const memberIntents: CorpusFile = {
+  'my.help': {
+    audience: 'member',
+    zh: [
+      '[帮助|菜单|功能|使用说明]',
+      '[你|这个|客服机器人|机器人][能做什么|能帮我做什么|可以做什么|能干什么|有什么功能|怎么用]',
+      '[我|我能][可以|能][查|问]些什么',
+      '[怎么用|咋用|怎么操作|有哪些功能][呀|啊|]',
+    ],
+    en: ['[help|menu|what can you do|how does this work]', 'what can I [ask|do here]'],
+  },
+  'my.points': {
+    audience: 'member',
+    zh: [
+      '[我|我的][还有|现在有|一共有|有][多少|几][积分|分]',
+      '[我的|][积分|积分余额|积分明细|积分记录][查询|多少|呢|是多少|怎么查|]',
+      '[查|查一下|看看|帮我查][我的|]积分',
+      '积分[能换什么|能抵钱吗|什么时候过期|快过期了吗|怎么用|怎么兑换]',
+      '[我|我的]积分[够|能][兑换|换][吗|什么]',
+      '[上次|最近][消费|买东西][的|]积分[到账了吗|有没有加上|怎么没到]',
+    ],
+    en: ['how many points do I have', '[my|check my] points [balance|]', 'points balance', 'when do my points expire'],
+  },
+  'my.level': {
+    audience: 'member',
+    zh: [
+      '[我是|我现在是|我][什么|哪个][等级|会员|级别]',
+      '我[的|][会员|][等级|级别|卡等级|会员卡]',
+      '[我|我的卡][是金卡吗|是银卡吗|是什么卡|几级]',
+      '[怎么|如何|要多少钱才能|还差多少][升级|升到下一级|升金卡]',
+      '[下一级|更高等级|金卡|钻石卡][有什么|的][权益|好处|福利]',
+      '我[有|享有|能享受][什么|哪些][会员|][权益|福利|特权]',
+    ],
+    en: ['what is my [level|tier|membership level]', 'how do I [upgrade|reach the next level|get gold]', 'my [tier|status|benefits]'],
+  },
+  'my.orders': {
+    audience: 'member',
+    zh: [
+      '我[最近|{period}|][买了什么|买过什么|买了啥|消费了什么|吃了什么|点了啥]',
+      '我[的|][{period}|最近|][订单|消费记录|购买记录|消费明细|小票|账单]',
+      '[查|查一下|看看|帮我查][我的|我][{period}|最近|][订单|消费记录|买过的东西]',
+      '我[{period}|最近][消费了|花了][多少|几次|多少钱]',
+      '[上次|最后一次][买的|点的|消费的][是什么|是啥|多少钱]',
+    ],
+    en: ['my [orders|purchases|order history]', 'what did I [buy|order] [{period_en}|recently|]', 'how much did I spend [{period_en}|]'],
+  },
+  'my.coupons': {
+    audience: 'member',
+    zh: [
+      '我[有|还有][哪些|什么|几张|多少][优惠券|券|代金券|红包|优惠]',
+      '[我的|][优惠券|代金券|券|红包|抵用券][呢|在哪|怎么用|还能用吗|什么时候过期|有吗]',
+      '[查|看看|查一下][我的|]优惠券',
+      '[有没有|有啥|最近有什么][优惠|活动|券][可以用|给我|吗|]',
+      '[券|优惠券][快过期了吗|过期了吗|还能用吗|能叠加吗]',
+    ],
+    en: ['my coupons', 'do I have any [coupons|vouchers|discounts]', 'are my coupons still valid'],
+  },
+  unsubscribe: {
+    audience: 'member',
+    zh: [
+      '[退订|取消订阅|TD|td|T]',
+      '[以后|别再|不要再|不要][给我|][发|推送|发短信|发广告|发消息][了|]',
+      '[别|不要][再|][给我|][发|推][广告|营销短信|消息|活动][了|]',
+      '[我|我不想][不想|][再|][收到|接收][你们的|][广告|推送|营销信息|短信|消息][了|]',
+      '[关闭|取消][推送|营销消息|短信通知|消息提醒]',
+      '[太烦了|好烦|骚扰][，|,| ][别发了|退订|不要再发了]',
+    ],
+    en: ['[unsubscribe|opt out|stop sending|stop messages|stop]', "[please|] stop sending me [messages|ads|promotions]", "[don't|do not] [message|text] me [again|anymore]"],
+  },
+  handoff: {
+    audience: 'member',
+    zh: [
+      '[转人工|人工客服|人工服务|找客服|我要找人工|找个真人|真人客服|找店长|找经理|叫你们店长来]',
+      '[我要|我想]投诉[，|,| ][服务态度太差了|菜里有头发|等了一个小时|你们太坑了|]',
+      '[服务|态度|菜][太差|很差|不好][了|]，[我要投诉|叫经理来|我要退款|找人处理]',
+      '[我要|申请][退款|退钱|退货][，|,| ][上次的菜有问题|东西坏了|]',
+      '[能不能|可以|我想][跟|和|找][人|真人|客服|店长][说|聊|谈][一下|几句|]',
+      '[不满意|差评|太失望了|气死了][，|,| ][找人处理|我要投诉|给个说法]',
+      '[机器人|你][听不懂|说不清][，|,| ][转人工|换个人|找人工]',
+    ],
+    en: ['[talk to|speak to|connect me to] a [human|real person|manager|agent]', 'I want to [complain|file a complaint|get a refund]', 'this is terrible, [refund|let me talk to someone]'],
+  },
+  'my.tickets': {
+    audience: 'member',
+    zh: [
+      '我[的|][投诉|报修|售后|工单|反馈][处理得怎么样了|处理了吗|有结果了吗|进度|到哪一步了|怎么样了|有人管吗]',
+      '[上次|之前|昨天|前几天][的|][投诉|报修|反馈|售后|退款申请][处理得怎么样了|处理好了吗|有回复吗|进度如何|有结果吗]',
+      '[我|我之前][反映|投诉|报修]的[问题|事情][解决了吗|处理了没|怎么样了|有进展吗]',
+      '[查|查一下|看看][我的|]工单[进度|状态|]',
+      '[怎么|为什么][还没人|没人][联系我|回我|处理][呀|啊|]',
+      '[我的|]退款[到账了吗|处理了吗|进度怎么样]',
+    ],
+    en: ['[what is the|] status of my [complaint|ticket|repair request]', 'has my complaint been [handled|resolved]', 'any update on my [ticket|refund|complaint]'],
+  },
+  'my.smalltalk': {
+    audience: 'member',
+    zh: [
+      '[谢谢|谢啦|多谢|感谢|好的谢谢|收到谢谢|👍|赞|辛苦了|太好了]',
+      '[你好|您好|早上好|晚上好|hi|hello|嗨|在吗]',
+      '[哈哈|哈哈哈|呵呵|😂|你真可爱|你真聪明]',
+      '[今天天气怎么样|明天会下雨吗|现在几点了|今天几号]',
+      '[你是谁|你是机器人吗|你是真人吗|你叫什么名字]',
+      '[讲个笑话|陪我聊天|好无聊|今天心情不好]',
+      '[你们几点关门|几点营业|店在哪里|地址在哪|有停车位吗|能带宠物吗]',
+      '[晚安|拜拜|再见|下次见]',
+    ],
+    en: ['[thanks|thank you|cheers|great|ok thanks]', '[hi|hello|hey|good morning]', '[tell me a joke|how are you|are you a robot|what time do you open]', '[bye|good night]'],
+  },
+};

@@ -1,0 +1,97 @@
+import type { CorpusFile } from './generate.ts';
+
+/** Recall (launch and its status) and segments (人群包: create, count, export). */
+export const staffMarketing: CorpusFile = {
+  'recall.launch': {
+    audience: 'staff',
+    zh: [
+      '给[本店|{store}|][高风险|][流失会员|流失名单|沉睡会员|流失客户|快流失的老客][发|推|送][召回券|优惠券|券|召回短信|召回消息]',
+      '给[流失会员|沉睡会员|流失名单里的人|老客]发{amount}[召回券|券|优惠券|代金券]',
+      '[发起|启动|开始|做|搞|整][一次|一波|一轮|个|][召回|流失召回|会员召回|唤醒|挽回][活动|]',
+      '[召回|唤醒|挽回][一下|][流失会员|沉睡会员|流失名单|那些不来的老客][吧|，发{amount}券|]',
+      '[把|帮我把][流失名单|沉睡会员|快流失的会员][召回一下|唤醒一下|挽回一下|都召回]',
+      '[用|拿]{amount}[的券|优惠券|代金券][召回|唤醒|挽回][流失会员|沉睡客户|老客]',
+      '[对|针对][流失|沉睡|高风险][会员|客户][做|发起|来][一波|一次|个]召回',
+      '[流失会员|沉睡会员]召回 {amount}',
+      '[群发|批量发][召回券|召回短信|优惠券]给[流失会员|流失名单|沉睡会员]',
+      '[{store}|本店]的流失会员[发|送]{amount}券召回[一下|]',
+    ],
+    en: [
+      'recall [the churn list|churned members|lapsed customers|at-risk members] [with a {amount_en} coupon|]',
+      '[launch|start|run] a [recall|win-back] [campaign|] [for churned members|] [with {amount_en}|]',
+      'send [a|] [{amount_en}|] [win-back|recall] coupon[s|] to [the churn list|lapsed members]',
+      'win back [lapsed|churned] customers with {amount_en}',
+      '给 churn list 发 recall coupon {amount}',
+    ],
+  },
+  'recall.status': {
+    audience: 'staff',
+    zh: [
+      '召回[做得|搞得|弄得|进行得][怎么样了|咋样了|如何了|怎样]',
+      '[上次|上周|之前|前几天|{period}|昨天][的|发的|做的][召回|召回活动|召回券|唤醒活动][效果|结果|情况|数据][怎么样|如何|咋样|好不好|]',
+      '召回[券|活动][用了多少|核销了多少|回来了几个人|有人用吗|回流了多少]',
+      '[召回|唤醒][回来|回店|回流][了|的][多少人|几个人|几个]',
+      '[之前|上次|已经][发起|做|发]的召回[怎么样了|进度|到哪了|结果呢|效果]',
+      '[召回|召回活动][进度|状态|结果|效果|数据|转化率|核销率][呢|怎么样|如何|]',
+      '[看看|看下|查查|给我看看][召回|召回活动|召回券][的|][效果|结果|数据|情况|进展]',
+      '[发出去的|发了的]召回券[有人用吗|用了几张|核销了吗|效果如何]',
+      '[我们|店里|{store}][最近|{period}][做过|发过|搞过][几次|哪些]召回',
+      '召回[做了吗|发出去了吗|发了没|成功了吗]',
+    ],
+    en: [
+      'how did the [recall|win-back campaign] [go|do|perform]',
+      '[recall|win-back] [results|status|progress|performance]',
+      'how many [came back|returned|redeemed] [from the recall|after the win-back]',
+      'did the recall [work|go out]',
+      'status of [the|my|last] recall',
+      '召回 status',
+    ],
+  },
+  'segment.create': {
+    audience: 'staff',
+    zh: [
+      '[创建|新建|建|建一个|新建一个|帮我建一个|生成|做一个|弄个|整个]人群包 {seg}[：|:| ]{cond}',
+      '[创建|新建|建立|建][一个|个|]人群 {seg}[：|:| ]{cond}',
+      '[把|将]{cond}的[会员|人|客户][建成|做成|存成|保存为][一个|个|]人群包[叫|名叫|，名字叫|] {seg}',
+      '[圈一下|圈出|圈人：|圈一批人：]{cond}[，|,| ][存为|保存成|建成]人群包 {seg}',
+      '[帮我|][保存|存]一个人群包 {seg} 条件是{cond}',
+      '[新建|创建]客群 {seg}[：|:]{cond}',
+      '人群包[新建|创建] {seg} {cond}',
+    ],
+    en: [
+      '[create|new|make a] segment {seg}[:| -] {cond}',
+      'save a segment called {seg} [with|for] {cond}',
+      'create segment {seg}: {cond}',
+    ],
+  },
+  'segment.count': {
+    audience: 'staff',
+    zh: [
+      '人群包[ |]{seg}[ |][有多少人|多少人|人数|有几个人|规模多大|多大|有多少会员|现在多少人]',
+      '{seg}[这个|][人群包|人群|客群][有多少人|人数多少|有几个人|规模|多大]',
+      '[看看|查查|算一下|刷新一下]人群包{seg}[的|][人数|规模|有多少人]',
+      '人群包{seg}[现在|目前|最新][有|]多少[人|会员]',
+      '[客群|人群] {seg} [多少人|人数|规模]',
+    ],
+    en: [
+      'how many [members|people] [are|] in [segment|the segment] {seg}',
+      '[size|count] of segment {seg}',
+      'segment {seg} [size|count|how many]',
+    ],
+  },
+  'segment.export': {
+    audience: 'staff',
+    zh: [
+      '[导出|下载|导|拉][一下|]人群包[ |]{seg}[ |][成Excel|为表格|的名单|]',
+      '[把|将]人群包{seg}[导出|导出来|下载下来|导成Excel|导成表格|拉个表]',
+      '人群包{seg}[的名单|][导出|给我导一份|发我一份表格|下载]',
+      '[导出|下载][人群|客群] {seg}',
+      '{seg}[这个|]人群包[的会员|][导出来|导一份|给我个表]',
+    ],
+    en: [
+      'export [segment|the segment] {seg} [to excel|as a spreadsheet|]',
+      'download [segment|the members of segment] {seg}',
+      'export segment {seg}',
+    ],
+  },
+};

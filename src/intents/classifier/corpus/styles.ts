@@ -1,0 +1,82 @@
+/**
+ * How one phrasing is typed in different ways: the corpus applies these to every Chinese
+ * template expansion (seeded), so the classifier learns the intent, not the typing style.
+ */
+
+/** Simplified → traditional for the characters the templates use (no package: the set is small). */
+const S2T_PAIRS =
+  '会會员員单單积積级級订訂买買签簽标標记記录錄详詳这這个個么麼们們给給发發优優账賬户戶帮幫问問题題还還没沒来來过過动動导導数數据據预預开開关關闭閉处處办辦务務请請谢謝说說话話让讓时時间間几幾条條张張伟偉线線长長门門东東车車业業吗嗎后後里裡点點钱錢额額总總计計统統论論类類层層区區应應该該对對现現实實经經营營报報诉訴换換货貨阅閱复復购購跃躍价價体體态態断斷认認确確执執销銷续續红紅专專风風险險奖獎励勵减減赠贈兑兌达達广廣荐薦佣傭进進访訪电電联聯权權银銀钻鑽图圖画畫档檔况況细細览覽寻尋询詢号號码碼机機样樣为為干幹气氣两兩万萬块塊钟鐘谁誰节節饭飯厅廳单單查查卡卡这這条條欢歡乐樂爱愛宝寶鸡雞鱼魚汤湯饮飲员員网網络絡无無没沒书書写寫读讀听聽见見觉覺边邊远遠运運题題从從众眾伤傷负負责責贵貴钱錢币幣够夠' ;
+const S2T = new Map<string, string>();
+for (let i = 0; i + 1 < S2T_PAIRS.length; i += 2) S2T.set(S2T_PAIRS[i]!, S2T_PAIRS[i + 1]!);
+
+export function toTraditional(text: string): string {
+  return [...text].map((c) => S2T.get(c) ?? c).join('');
+}
+
+/** Homophones picked from the IME's candidate list instead of the word meant. */
+export const IME_TYPOS: [string, string][] = [
+  ['流失', '流式'], ['流失', '留失'], ['查一下', '差一下'], ['查一下', '茶一下'], ['查询', '查寻'], ['详情', '详请'], ['档案', '档按'],
+  ['积分', '积份'], ['积分', '级分'], ['优惠券', '优惠卷'], ['会员', '会原'], ['标签', '标前'], ['帮助', '帮住'], ['确认', '确人'],
+  ['取消', '取销'], ['人工', '人攻'], ['订单', '定单'], ['等级', '等极'], ['退订', '退定'], ['投诉', '投述'], ['工单', '公单'],
+  ['记录', '纪录'], ['召回', '招回'], ['健康度', '健康都'], ['导出', '倒出'], ['人群包', '人群保'], ['几个', '几各'],
+  ['客单价', '客单架'], ['复购率', '复够率'], ['预警', '预竟'], ['跟进', '根进'], ['回访', '回方'], ['看看', '砍砍'],
+  ['哪些', '那些'], ['什么', '神马'], ['怎么样', '咋样'], ['多少', '多小'], ['情况', '请况'], ['消费', '消废'], ['优惠', '有惠'],
+  ['在吗', '再吗'], ['的', '滴'], ['已经', '以经'], ['处理', '处里'], ['升级', '生级'], ['报修', '包修'],
+];
+
+const FRONT = ['帮我', '麻烦', '那个', '诶', '哎', '亲', '老师', '请', '麻烦帮忙', '快', '急', '你好', '在吗', '嗯', '那啥', '帮忙'];
+const BACK = ['呗', '吧', '哈', '呀', '啊', '一下', '谢谢', '急', '～', '!', '?', '。', '看看', '呢', '嘛', '好吗', '可以吗', '哈哈', 'thx'];
+const FILLERS = ['那个', '就是', '然后', '嗯', '呃', '就', '那'];
+const POLITE = /帮我|麻烦|请|一下|帮忙|能不能|可以吗|好吗|呗|吧|啊|呀|哈|呢|嘛/g;
+
+/** Style names, for the corpus's own bookkeeping (each line records how it was typed). */
+export type Style = 'plain' | 'colloquial' | 'terse' | 'voice' | 'typo' | 'traditional';
+
+/** Applies one style; `pick` is the corpus's seeded choice. */
+export function applyStyle(text: string, style: Style, pick: <T>(xs: readonly T[]) => T): string {
+  switch (style) {
+    case 'plain':
+      return text;
+    case 'colloquial': {
+      const front = pick([true, false]) ? pick(FRONT) + pick(['', ' ', '，']) : '';
+      const back = pick([true, false, false]) ? pick(BACK) : '';
+      return `${front}${text}${back}`;
+    }
+    case 'terse':
+      return text.replace(POLITE, '').replace(/[，。！？?!,.\s]+$/u, '').trim() || text;
+    case 'voice': {
+      // Speech-to-text: no punctuation, no spaces, a filler word or two, sometimes a 嗯 at the end.
+      const bare = text.replace(/[\s，。！？?!,.、：:；;]+/gu, '');
+      const chars = [...bare];
+      // A filler only between two Han characters (never inside a number or an identifier).
+      const gaps = chars.flatMap((c, i) => (i > 0 && /\p{Script=Han}/u.test(c) && /\p{Script=Han}/u.test(chars[i - 1]!) ? [i] : []));
+      const withFiller = gaps.length && pick([true, false]) ? (([at]) => [...chars.slice(0, at), pick(FILLERS), ...chars.slice(at)].join(''))([pick(gaps)]) : bare;
+      return pick([true, false]) ? `${pick(FILLERS)}${withFiller}` : withFiller;
+    }
+    case 'typo': {
+      const applicable = IME_TYPOS.filter(([from]) => text.includes(from));
+      if (!applicable.length) return text;
+      const [from, to] = pick(applicable);
+      return text.replace(from, to);
+    }
+    case 'traditional':
+      return toTraditional(text);
+  }
+}
+
+/** English typing: lower case, no final punctuation, a swapped letter pair in a long word. */
+export function applyEnglishStyle(text: string, pick: <T>(xs: readonly T[]) => T): string {
+  const style = pick(['plain', 'plain', 'lower', 'typo', 'terse'] as const);
+  if (style === 'lower') return text.toLowerCase().replace(/[?.!]+$/, '');
+  if (style === 'terse') return text.replace(/\b(?:please|can you|could you|pls|me|the)\b\s*/gi, '').trim() || text;
+  if (style === 'typo') {
+    return text.replace(/\b([a-z]{5,})\b/, (w) => {
+      const i = 1 + Math.floor(pick([0, 0.3, 0.6]) * (w.length - 3));
+      return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+    });
+  }
+  return text;
+}
+
+/** How often each style is drawn for a Chinese line (plain most, the rest spread). */
+export const STYLE_MIX: readonly Style[] = ['plain', 'plain', 'plain', 'colloquial', 'colloquial', 'terse', 'voice', 'voice', 'typo', 'traditional'];

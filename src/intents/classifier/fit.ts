@@ -1,0 +1,109 @@
+import type { RouteContext } from '../router/types.ts';
+import { candidatesOf, combine, DEFAULT_COMBINATION, type Candidate, type Combination } from '../router/combined.ts';
+import { createRuleAnalyser, type RuleRouterOptions } from '../router/rules.ts';
+import type { IntentDef } from '../types.ts';
+import { createHash } from 'node:crypto';
+import { buildModel } from './build.ts';
+import type { CorpusLine } from './corpus/generate.ts';
+import { classifierFrom, NONE, type Classifier } from './model.ts';
+
+/** One tuning utterance as the fit sees it: its candidates and which of them are right. */
+export interface FitSample {
+  candidates: Candidate[];
+  /** Indexes of the right candidates (the fallback's lines accept NONE too). */
+  right: number[];
+}
+
+export interface Labelled {
+  text: string;
+  audience: 'staff' | 'member';
+  intent: string;
+}
+
+/** The candidates of each labelled utterance (clarification lines are left out: they name no one intent). */
+export async function fitSamples(intents: readonly IntentDef[], classifier: Classifier, cases: readonly Labelled[], ctxOf: (audience: 'staff' | 'member') => RouteContext, options: RuleRouterOptions = {}): Promise<FitSample[]> {
+  const analyser = createRuleAnalyser(intents, options);
+  const samples: FitSample[] = [];
+  for (const c of cases) {
+    const audienceIntents = intents.filter((i) => i.audience === c.audience);
+    const fallback = audienceIntents.find((i) => i.rule.fallback)?.name;
+    if (c.intent !== NONE && !audienceIntents.some((i) => i.name === c.intent)) continue;
+    const rules = await analyser.analyse(c.text, ctxOf(c.audience));
+    const candidates = candidatesOf(audienceIntents, classifier.classify(c.text, c.audience), rules);
+    // "None of these" and the fallback are the same answer to the user.
+    const none = c.intent === NONE || c.intent === fallback;
+    const right = candidates.flatMap((x, i) => (x.label === c.intent || (none && (x.label === NONE || x.label === fallback)) ? [i] : []));
+    samples.push({ candidates, right });
+  }
+  return samples;
+}
+
+/** Mean negative log-likelihood of the right readings. */
+export function nll(samples: readonly FitSample[], c: Combination): number {
+  let sum = 0;
+  for (const s of samples) {
+    const q = combine(s.candidates, c);
+    sum -= Math.log(Math.max(s.right.reduce((a, i) => a + q[i]!, 0), 1e-12));
+  }
+  return sum / Math.max(samples.length, 1);
+}
+
+/** Bounds of each weight: the rules may outweigh the classifier, never silence it entirely. */
+const BOUNDS: Record<keyof Combination, [number, number]> = {
+  classifier: [0.2, 3],
+  ruleSure: [0, 5],
+  ruleMissing: [0, 5],
+  ruleTied: [0, 5],
+  ruleOther: [-1, 3],
+  identifier: [0, 5],
+};
+
+/**
+ * Held-out readings of the corpus: the templates are split into folds (whole templates, so a
+ * held-out line's phrasing is new to the model that reads it), a model is trained without each
+ * fold and reads that fold. What the classifier says about phrasings it has not seen is what
+ * its temperature must be fitted to; fitted to the training lines it would be overconfident.
+ */
+export async function crossValidatedSamples(intents: readonly IntentDef[], lines: readonly CorpusLine[], ctxOf: (audience: 'staff' | 'member') => RouteContext, options: RuleRouterOptions = {}, cv = { folds: 4, max: 4000 }): Promise<FitSample[]> {
+  const foldOf = (l: CorpusLine) => createHash('sha256').update(l.source).digest()[0]! % cv.folds;
+  const every = Math.max(1, Math.ceil(lines.length / cv.max));
+  const samples: FitSample[] = [];
+  for (let fold = 0; fold < cv.folds; fold++) {
+    const classifier = classifierFrom(buildModel(lines.filter((l) => foldOf(l) !== fold)));
+    const held = lines.filter((l, i) => foldOf(l) === fold && i % every === 0 && !l.source.includes('#example'));
+    samples.push(...(await fitSamples(intents, classifier, held.map((l) => ({ text: l.text, audience: l.audience, intent: l.label })), ctxOf, options)));
+  }
+  return samples;
+}
+
+/**
+ * Maximum-likelihood weights by coordinate search on a fixed grid (deterministic, no
+ * randomness): each weight in turn moves to the best of its neighbours, in shrinking steps.
+ * A small pull towards the defaults keeps weights the tuning set says little about in place.
+ */
+export function fitCombination(sets: readonly (readonly FitSample[])[], start: Combination = DEFAULT_COMBINATION): Combination {
+  const prior = (c: Combination) => 0.002 * (Object.keys(c) as (keyof Combination)[]).reduce((s, k) => s + (c[k] - DEFAULT_COMBINATION[k]) ** 2, 0);
+  // Each set weighs the same, however many lines it has.
+  const loss = (c: Combination) => sets.reduce((s, set) => s + nll(set, c), 0) / sets.length + prior(c);
+  let best = { ...start };
+  let bestLoss = loss(best);
+  for (const step of [1, 0.5, 0.25, 0.1, 0.05]) {
+    for (let round = 0; round < 4; round++) {
+      let moved = false;
+      for (const k of Object.keys(BOUNDS) as (keyof Combination)[]) {
+        for (const d of [-step, step]) {
+          const v = Math.min(BOUNDS[k][1], Math.max(BOUNDS[k][0], Math.round((best[k] + d) * 100) / 100));
+          const next = { ...best, [k]: v };
+          const l = loss(next);
+          if (l < bestLoss - 1e-9) {
+            best = next;
+            bestLoss = l;
+            moved = true;
+          }
+        }
+      }
+      if (!moved) break;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { intents } from '../catalogue.ts';
+import type { Classifier } from '../classifier/model.ts';
+import { NONE } from '../classifier/model.ts';
+import { offlineContext } from '../classifier/tuning.ts';
+import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
+import { createCombinedRouter, DEFAULT_COMBINATION, THRESHOLDS } from './combined.ts';
+import { CONFIDENCE, createRuleRouter } from './rules.ts';
+import { CLARIFY_INTENT } from './types.ts';
+
+/** A classifier that reads every message the same way (to pin the combination's decisions). */
+function fixedReading(p: Record<string, number>): Classifier {
+  return {
+    corpusHash: 'fixed',
+    labels: (audience) => [...intents.filter((i) => i.audience === audience).map((i) => i.name), NONE],
+    classify(_text, audience) {
+      const labels = this.labels(audience);
+      const rest = (1 - Object.values(p).reduce((a, b) => a + b, 0)) / labels.length;
+      return labels.map((label) => ({ label, p: (p[label] ?? 0) + rest })).sort((a, b) => b.p - a.p);
+    },
+  };
+}
+
+const staff = offlineContext('staff');
+const router = (p?: Record<string, number>) =>
+  createCombinedRouter(intents, { ...EVAL_DICTIONARIES, ...(p ? { classifier: fixedReading(p), combination: DEFAULT_COMBINATION } : {}) });
+
+describe('combined router', () => {
+  it('asks which one when two intents tie in the rules, each option carrying its slots', async () => {
+    const r = await router().route('张伟的订单和详情', staff);
+    expect(r.intent).toBe(CLARIFY_INTENT);
+    expect(r.slots).toEqual({ options: ['member.orders', 'member.summary'] });
+    expect(r.alternatives?.map((a) => [a.intent, a.slots]).sort()).toEqual([
+      ['member.orders', { name: '张伟' }],
+      ['member.summary', { name: '张伟' }],
+    ]);
+  });
+
+  it('asks with at most three options, sorted, when the readings are close', async () => {
+    const r = await router({ 'member.orders': 0.24, 'member.summary': 0.23, 'member.level': 0.22, 'member.lookup': 0.21 }).route('李娜那个', staff);
+    expect(r.intent).toBe(CLARIFY_INTENT);
+    const options = r.slots.options as string[];
+    expect(options.length).toBeLessThanOrEqual(THRESHOLDS.maxOptions);
+    expect(options).toEqual([...options].sort());
+    expect(options).toEqual(['member.level', 'member.orders', 'member.summary']);
+    for (const a of r.alternatives ?? []) expect(a.slots).toEqual({ name: '李娜' });
+  });
+
+  it('lets a bare identifier be a lookup, whatever the classifier says (high-precision override)', async () => {
+    expect(await router({ 'member.orders': 0.99 }).route('138 0000 0001', staff)).toEqual({ intent: 'member.lookup', slots: { phone: '13800000001' }, confidence: CONFIDENCE.bareRef });
+  });
+
+  it('keeps a sure rule match against a mildly disagreeing classifier', async () => {
+    const r = await router({ 'member.summary': 0.6, 'member.orders': 0.3 }).route('张伟的订单', staff);
+    expect(r).toMatchObject({ intent: 'member.orders', slots: { name: '张伟' } });
+    expect(r.alternatives?.[0]).toMatchObject({ intent: 'member.summary', slots: { name: '张伟' } });
+  });
+
+  it('falls back with a low confidence when nothing is likely', async () => {
+    const r = await router({ [NONE]: 0.95 }).route('今天好热', staff);
+    expect(r.intent).toBe('help');
+    expect(r.confidence).toBeLessThanOrEqual(THRESHOLDS.fallbackConfidence);
+    const member = await router({ [NONE]: 0.95 }).route('今天好热', offlineContext('member'));
+    expect(member.intent).toBe('my.help');
+  });
+
+  it('reads phrasings the rules miss, with the slots of the rules\' extractors (the shipped model)', async () => {
+    const rules = createRuleRouter(intents, EVAL_DICTIONARIES);
+    expect((await rules.route('拉一下李娜的消费流水', staff)).intent).toBe('help');
+    expect(await router().route('拉一下李娜的消费流水', staff)).toMatchObject({ intent: 'member.orders', slots: { name: '李娜' } });
+    expect(await router().route('what did Li Na order last month', staff)).toMatchObject({ intent: 'member.orders', slots: { name: 'Li Na', days: 30 } });
+    const r = await router().route('上周新增会员', staff);
+    expect(r).toMatchObject({ intent: 'insights.health', slots: { text: '上周新增会员' } });
+    expect(r.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('considers only the audience\'s intents', async () => {
+    const r = await router().route('给 13800000001 打标签 VIP', offlineContext('member'));
+    expect(intents.find((i) => i.name === r.intent)?.audience ?? 'member').toBe('member');
+    for (const a of r.alternatives ?? []) expect(intents.find((i) => i.name === a.intent)?.audience).toBe('member');
+  });
+});

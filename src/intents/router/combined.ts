@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { RouteAlternative, RouteResult } from '../../bot/types.ts';
+import { loadClassifier, NONE, type Classifier } from '../classifier/model.ts';
+import type { IntentDef } from '../types.ts';
+import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
+import { CLARIFY_INTENT, type RouteContext, type Router } from './types.ts';
+
+/**
+ * How the rules' evidence and the classifier's probabilities make one confidence: per candidate
+ * intent, score = classifier × ln p(intent) + the rules' log-odds for it, and the confidences
+ * are the softmax of the scores. The weights are fitted on the tuning set (`npm run
+ * train:intents`, fit.ts) by maximum likelihood, which is what makes the confidence calibrated
+ * (a multinomial Platt scaling over both sources).
+ */
+export const combinationSchema = z.object({
+  /** Weight of the classifier's log-probability (an inverse temperature). */
+  classifier: z.number(),
+  /** The rules' best trigger, all required slots found. */
+  ruleSure: z.number(),
+  /** The rules' best trigger, a required slot missing. */
+  ruleMissing: z.number(),
+  /** Two intents' triggers tied for best (each gets this). */
+  ruleTied: z.number(),
+  /** A trigger matched, but another intent's ranked higher. */
+  ruleOther: z.number(),
+  /** Only an identifier matched: the intent that takes bare member references. */
+  identifier: z.number(),
+});
+export type Combination = z.infer<typeof combinationSchema>;
+
+/** When to answer, ask which one, or fall back (probabilities after combination). */
+export const THRESHOLDS = {
+  /** Below this the top reading is not clear enough to act on: ask if there are options, else fall back. */
+  clarifyBelow: 0.5,
+  /** A reading is offered as an option (and an alternative) from this probability. */
+  optionFloor: 0.12,
+  /** At most this many options in a clarifying question. */
+  maxOptions: 3,
+  /** Alternatives are listed from this probability. */
+  alternativeFloor: 0.03,
+  /** The confidence reported with a fallback for "none of these" (the pipeline treats it as not understood). */
+  fallbackConfidence: 0.3,
+} as const;
+
+/** Used when no fitted combination is shipped (and as the fit's starting point). */
+export const DEFAULT_COMBINATION: Combination = { classifier: 1, ruleSure: 2.5, ruleMissing: 1, ruleTied: 1.5, ruleOther: 0.5, identifier: 1 };
+
+export const COMBINATION_PATH = new URL('../classifier/combination.json', import.meta.url);
+
+const combinationFileSchema = z.object({ fittedOn: z.string(), combination: combinationSchema });
+
+export function loadCombination(): Combination {
+  try {
+    return combinationFileSchema.parse(JSON.parse(readFileSync(COMBINATION_PATH, 'utf8'))).combination;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_COMBINATION;
+    throw e;
+  }
+}
+
+/** One candidate reading of a message, before combination. */
+export interface Candidate {
+  /** An intent name of the audience, or NONE. */
+  label: string;
+  /** ln p from the classifier (a floor when the model does not know the intent yet). */
+  logp: number;
+  /** Which rule evidence applies (at most one kind per candidate). */
+  evidence: keyof Omit<Combination, 'classifier'> | null;
+}
+
+/** A floor for intents the model has no label for (added to the catalogue after the last training). */
+const UNKNOWN_LOGP = Math.log(1e-4);
+
+/** The candidates of one message: every intent of the audience plus NONE, with their evidence. */
+export function candidatesOf(audienceIntents: readonly IntentDef[], classified: readonly { label: string; p: number }[], rules: RuleAnalysis): Candidate[] {
+  const p = new Map(classified.map((c) => [c.label, c.p]));
+  const evidence = new Map<string, Candidate['evidence']>();
+  const [top, second] = rules.hits;
+  if (top) {
+    const tied = second && second.rank === top.rank && second.intent !== top.intent;
+    for (const h of rules.hits.slice(1)) if (!evidence.has(h.intent)) evidence.set(h.intent, tied && h.rank === top.rank ? 'ruleTied' : 'ruleOther');
+    evidence.set(top.intent, tied ? 'ruleTied' : rules.result.intent === top.intent && rules.result.confidence >= 0.9 ? 'ruleSure' : 'ruleMissing');
+  } else if (rules.hasIdentifier && rules.result.intent !== CLARIFY_INTENT) {
+    evidence.set(rules.result.intent, 'identifier');
+  }
+  const labels = [...audienceIntents.map((i) => i.name), NONE];
+  return labels.map((label) => {
+    const pl = p.get(label);
+    return { label, logp: pl === undefined ? UNKNOWN_LOGP : Math.log(Math.max(pl, 1e-6)), evidence: evidence.get(label) ?? null };
+  });
+}
+
+/** The combined probabilities of the candidates (same order). */
+export function combine(candidates: readonly Candidate[], c: Combination): number[] {
+  const s = candidates.map((x) => c.classifier * x.logp + (x.evidence ? c[x.evidence] : 0));
+  const max = Math.max(...s);
+  const e = s.map((v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+export interface CombinedRouterOptions extends RuleRouterOptions {
+  /** Default: the shipped model (src/intents/classifier/model.json). */
+  classifier?: Classifier;
+  /** Default: the shipped fit (src/intents/classifier/combination.json). */
+  combination?: Combination;
+}
+
+/**
+ * The bot's offline router: the rule router and the intent classifier read every message; their
+ * readings combine into one calibrated confidence. Slots always come from the rules' extractors,
+ * for the chosen intent and for each alternative. High-precision readings of the rules are final: a message that is
+ * nothing but a phone or member number is a lookup; two intents' triggers tied is a question. Close readings → CLARIFY_INTENT with up to three
+ * options and the alternatives carrying their slots; nothing likely → the audience's fallback
+ * with a low confidence.
+ */
+export function createCombinedRouter(intents: readonly IntentDef[], options: CombinedRouterOptions = {}): Router {
+  const analyser = createRuleAnalyser(intents, options);
+  const classifier = options.classifier ?? loadClassifier();
+  const combination = options.combination ?? loadCombination();
+  const byName = new Map(intents.map((i) => [i.name, i]));
+
+  return {
+    async route(text: string, ctx: RouteContext): Promise<RouteResult> {
+      const rules = await analyser.analyse(text, ctx);
+      // High-precision override: an identifier and nothing else is a lookup, whatever the model says.
+      if (rules.bareIdentifier && rules.result.intent !== CLARIFY_INTENT) return rules.result;
+
+      const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
+      const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');
+      const candidates = candidatesOf(audienceIntents, classifier.classify(text, ctx.audience), rules);
+      const q = combine(candidates, combination);
+      const ranked = candidates.map((c, i) => ({ label: c.label, p: q[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
+      const readings = ranked.filter((r) => r.label !== NONE);
+      const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>
+        Promise.all(rs.map(async (r) => ({ intent: r.label, slots: await rules.slotsFor(byName.get(r.label)!), confidence: r.p })));
+
+      // The rules' tie is a high-precision reading too: two intents' triggers of equal weight
+      // ("张伟的订单和详情") mean two requests in one message, so ask which first.
+      if (rules.result.intent === CLARIFY_INTENT) {
+        const tied = rules.result.slots.options as string[];
+        const extra = readings.filter((r) => !tied.includes(r.label) && r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions - tied.length);
+        const options = [...readings.filter((r) => tied.includes(r.label)), ...extra];
+        return { intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: options[0]!.p, alternatives: await withSlots(options) };
+      }
+      const top = ranked[0]!;
+      if (top.label === NONE) {
+        const alternatives = await withSlots(readings.filter((r) => r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions));
+        return { intent: fallback, slots: {}, confidence: Math.min(top.p, THRESHOLDS.fallbackConfidence), ...(alternatives.length ? { alternatives } : {}) };
+      }
+      if (top.p < THRESHOLDS.clarifyBelow) {
+        const options = readings.filter((r) => r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions);
+        if (options.length >= 2) {
+          const alternatives = await withSlots(options);
+          return { intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: top.p, alternatives };
+        }
+        // One weak reading and nothing else: not understood, but say what it might have been.
+        return { intent: fallback, slots: {}, confidence: Math.min(top.p, THRESHOLDS.fallbackConfidence), alternatives: await withSlots([top]) };
+      }
+      const def = byName.get(top.label)!;
+      const slots = await rules.slotsFor(def);
+      const alternatives = await withSlots(readings.slice(1, 1 + THRESHOLDS.maxOptions).filter((r) => r.p >= THRESHOLDS.alternativeFloor));
+      return { intent: def.name, slots, confidence: top.p, ...(alternatives.length ? { alternatives } : {}) };
+    },
+  };
+}
