@@ -51,6 +51,7 @@ describe('console with an LLM configured (runtime wiring)', () => {
     expect(ok).toMatchObject({ intent: 'churn.list', slots: { limit: 3 } });
     fake.reply({ kind: 'error', status: 500 });
     const down = await say('store_manager_01', '最近生意不太好，哪几位老主顾该打个电话');
-    expect(down.intent).toBe('help');
+    // Without the model the offline router is unsure: it asks (clarify) or falls back (help), never acts.
+    expect(['help', 'clarify']).toContain(down.intent);
   });
 });

@@ -50,9 +50,9 @@ describe('console channel (POST /console/messages)', () => {
     expect(r.body.reply).toMatch(/登记|注册/);
   });
 
-  it('answers unknown input with the help text, never silence', async () => {
+  it('answers small talk with one polite line and examples, never silence', async () => {
     const r = await say('store_manager_01', '今天天气怎么样');
-    expect(r.body.intent).toBe('help');
+    expect(r.body.intent).toBe('smalltalk');
     expect(r.body.reply.length).toBeGreaterThan(20);
     expect(r.body.reply).toContain('查');
   });
