@@ -48,6 +48,8 @@ export const configSchema = z.object({
   LLM_TIMEOUT_MS: intFromEnv(2500, 100),
   /** Ask the provider for SSE streaming (some proxies only stream). */
   LLM_STREAMING: z.enum(['on', 'off']).default('off'),
+  /** When the model is asked: `fallback` when the router is unsure (low confidence or margin); `first` for every message, the router's answer when the model fails. */
+  LLM_ROUTING: z.enum(['fallback', 'first']).default('fallback'),
   ADMIN_TOKEN: optionalString,
   /** Prefix of every Redis key and BullMQ queue of this process (tests give each file its own). */
   REDIS_PREFIX: z.string().regex(/^[a-z0-9_:-]+$/i).default('crm'),
