@@ -10,7 +10,8 @@ export { createCombinedRouter } from './combined.ts';
 /**
  * The bot's router: the combined router (rules + the shipped intent classifier, one calibrated
  * confidence) always; the LLM router on top of it when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL
- * are set (asked only when the combined reading is unsure).
+ * are set: asked when the combined reading is unsure or its runner-up is close, or for every
+ * message with LLM_ROUTING=first (src/intents/router/llm.ts).
  */
 export function createRouter(intents: readonly IntentDef[]): Router {
   return createLlmRouter({ intents, rules: createCombinedRouter(intents), model: (ctx) => llmFor(ctx.services) });
