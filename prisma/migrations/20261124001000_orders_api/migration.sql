@@ -13,8 +13,9 @@ ALTER TABLE `members`
 -- Orders: where the sale happened (dine-in, takeaway, mini-program …), what has been refunded
 -- of it, the hash of the request that recorded it (the same order_no with another body is a
 -- conflict, the same body a replay) and what recording it did (points, level, member created),
--- so a replay answers exactly as the first time. The member index gains refunded_amount so the
--- rollup rebuild, which reads net amounts, stays index-only.
+-- so a replay answers exactly as the first time. The member and store indexes gain
+-- refunded_amount so the rollup rebuild and the nightly window move, which read net amounts,
+-- stay index-only.
 ALTER TABLE `orders`
   ADD COLUMN `channel` VARCHAR(16) NULL,
   ADD COLUMN `refunded_amount` DECIMAL(12, 2) NOT NULL DEFAULT 0.00,
@@ -22,6 +23,8 @@ ALTER TABLE `orders`
   ADD COLUMN `intake` JSON NULL,
   DROP INDEX `orders_member_paid_amount_idx`,
   ADD INDEX `orders_member_paid_amount_idx` (`member_id`, `paid_at`, `amount`, `refunded_amount`),
+  DROP INDEX `orders_store_paid_member_amount_idx`,
+  ADD INDEX `orders_store_paid_member_amount_idx` (`store_id`, `paid_at`, `member_id`, `amount`, `refunded_amount`),
   ALGORITHM = INPLACE, LOCK = NONE;
 
 -- One row per refund of an order (full or partial), keyed by the chain's refund number.

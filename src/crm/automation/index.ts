@@ -16,4 +16,5 @@ export { createJourney, deleteJourney, getJourney, listJourneys, readJourney, se
 export { TEMPLATES, installTemplates } from './journeys/templates.ts';
 export { emitTrigger, scanTriggers } from './journeys/triggers.ts';
 export { runCrmMaintenance } from './maintenance.ts';
+export { reattributeRecalls } from './recall/order-attribution.ts';
 export { audienceLabel, checkRecall, launchRecall, previewRecall, recallAttribution, recallAudience, recallDefinition, type RecallAudience, type RecallPlan } from './recall/recall.ts';
