@@ -9,14 +9,15 @@ export const MAX_BATCH = 1000;
 const PARALLEL = 4;
 
 export type BatchResult =
-  | { index: number; orderNo: string | null; status: 200 | 201; replayed: boolean; order: OrderReceipt }
+  | { index: number; orderNo: string | null; status: 201; replayed: boolean; order: OrderReceipt }
   | { index: number; orderNo: string | null; status: number; error: { code: ErrorCode; message: string; issues?: unknown } };
 
 /**
  * Records up to MAX_BATCH orders, each on its own (one transaction per order, exactly as a
  * single POST): a bad or conflicting order fails alone and the others land. Answers one result
- * per order, in the order given: 201 recorded, 200 a replay of an order already recorded, or
- * the error the single call would have answered (422 for a body that breaks the schema).
+ * per order, in the order given: 201 recorded (replayed: true when it had been recorded before
+ * with the same body, as a single call answers), or the error the single call would have
+ * answered (422 for a body that breaks the schema).
  */
 export async function recordOrderBatch(access: StaffAccess, orders: unknown[], deps: IntakeDeps = {}): Promise<BatchResult[]> {
   requirePermission(access.actor, 'order.write');
@@ -33,7 +34,7 @@ export async function recordOrderBatch(access: StaffAccess, orders: unknown[], d
     }
     try {
       const r = await recordPaidOrder(access, parsed.data, deps);
-      return { index, orderNo, status: r.replayed ? 200 : 201, replayed: r.replayed, order: r.receipt };
+      return { index, orderNo, status: 201, replayed: r.replayed, order: r.receipt };
     } catch (e) {
       if (!isAppError(e)) {
         access.services.logger.error({ err: e, orderNo, requestId: access.requestId }, 'batch order failed');

@@ -10,7 +10,7 @@ import { z } from 'zod';
 /** Money in yuan as a decimal string ("88.5", "88.50"): never a float. */
 export const yuan = z.string().regex(/^\d{1,10}(\.\d{1,2})?$/, 'a decimal amount in yuan such as "88.50"');
 /** A chain's order or refund number. */
-const documentNo = z.string().trim().regex(/^[A-Za-z0-9_\-.:/]{1,32}$/, 'letters, digits and - _ . : /, at most 32');
+const documentNo = z.string().trim().regex(/^[A-Za-z0-9_\-.:]{1,32}$/, 'letters, digits and - _ . :, at most 32');
 
 export const orderItemSchema = z
   .object({
