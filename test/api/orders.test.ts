@@ -190,6 +190,10 @@ describe('admin API: orders and refunds', () => {
     expect((await t.call(t.tokens.manager1, 'POST', '/api/crm/orders/NOPE/refunds', { refundNo: 'RF-4' })).status).toBe(404);
     const v = await t.call(t.tokens.manager1, 'GET', `/api/crm/customers/${id}`);
     expect(v.body.orders).toMatchObject({ count: 1, totalSpend: '999.00' });
+    // The order list keeps the order as paid, with what was refunded of it.
+    const list = await t.call(t.tokens.manager1, 'GET', `/api/crm/customers/${id}/orders`);
+    expect(list.body.items[0]).toMatchObject({ orderNo: 'POS-R1', amount: '200.00', refundedAmount: '200.00', channel: 'dine-in' });
+    expect(list.body.items[1]).toMatchObject({ refundedAmount: '0.00', channel: null });
     expect(await q('SELECT refund_no, amount, points_reversed, points_shortfall FROM order_refunds WHERE refund_no IN (?) ORDER BY id', [['RF-1', 'RF-2']])).toEqual([
       { refund_no: 'RF-1', amount: '50.00', points_reversed: 50, points_shortfall: 0 },
       { refund_no: 'RF-2', amount: '150.00', points_reversed: 150, points_shortfall: 0 },

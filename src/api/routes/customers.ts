@@ -99,6 +99,8 @@ export const orderItem = z.object({
   paymentMethod: z.string(),
   paidAt: isoDateTime,
   store: storeRef,
+  refundedAmount: decimalString.describe('refunded so far ("0.00" when none)'),
+  channel: z.string().nullable().describe('dine-in, takeaway, mini-program … (null for orders recorded before the orders API)'),
 });
 
 export const valueScore = z.discriminatedUnion('available', [
