@@ -230,6 +230,32 @@ describe('admin API: orders and refunds', () => {
     expect(await converted()).toBeNull();
   });
 
+  it('lands parallel orders and refunds of a few members exactly, rollups as a rebuild, points as the ledger says', async () => {
+    const phones = ['13800000005', '13800000010', '13800000012'];
+    const ids = [t.fx.memberIds.M00000005!, t.fx.memberIds.M00000010!, t.fx.memberIds.M00000012!];
+    const orders = Array.from({ length: 24 }, (_, i) =>
+      order({ orderNo: `PAR-${i}`, phone: phones[i % 3], amount: `${10 + i}.50`, paidAt: new Date(NOW.getTime() - (i + 1) * 60_000).toISOString(), items: [{ name: '菜', qty: 1, price: `${10 + i}.50` }] }),
+    );
+    const placed = await Promise.all(orders.map((o) => t.call(t.tokens.hq, 'POST', '/api/crm/orders', o)));
+    expect(placed.map((r) => r.status)).toEqual(Array(24).fill(201));
+    // Refund every third order fully and every other third in part, in parallel with more orders.
+    const more = Array.from({ length: 6 }, (_, i) => order({ orderNo: `PAR-M${i}`, phone: phones[i % 3], amount: '5.00', items: [{ name: '茶', qty: 1, price: '5' }] }));
+    const mixed = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => t.call(t.tokens.hq, 'POST', `/api/crm/orders/PAR-${i * 3}/refunds`, { refundNo: `PAR-RF-${i}` })),
+      ...Array.from({ length: 8 }, (_, i) => t.call(t.tokens.hq, 'POST', `/api/crm/orders/PAR-${i * 3 + 1}/refunds`, { refundNo: `PAR-RP-${i}`, amount: '3.25' })),
+      ...more.map((o) => t.call(t.tokens.hq, 'POST', '/api/crm/orders', o)),
+    ]);
+    expect(mixed.map((r) => r.status)).toEqual(Array(22).fill(201));
+    // Balances are the opening 1,200 plus the ledger; none below zero.
+    for (const id of ids) {
+      const [[l]] = await sql().query<RowDataPacket[]>('SELECT COALESCE(SUM(delta), 0) AS s FROM points_ledger WHERE member_id = ?', [id]);
+      expect((await member(id)).points).toBe(1200 + Number(l!.s));
+    }
+    const incremental = await rollups();
+    await rebuildMemberStats(sql(), NOW);
+    expect(incremental).toEqual(await rollups());
+  });
+
   it('records a batch with per-order results: good, malformed, conflicting, unknown member and a replay', async () => {
     const before = await count('orders');
     const r = await t.call(t.tokens.hq, 'POST', '/api/crm/orders/batch', {

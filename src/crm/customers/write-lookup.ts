@@ -1,4 +1,4 @@
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { storeScope, type StaffActor } from '../kernel/index.ts';
 import { normalizeMemberNo } from './identifiers.ts';
 import { fieldError, phoneOrThrow } from './member-input.ts';
@@ -23,9 +23,14 @@ export interface MemberForWrite {
  * row locked (the points and level written later in the same transaction queue on it): by id,
  * member number, mini-program openid or phone. Null when there is none the actor may see — a
  * deleted member, or one of another store for a store role, is "none", as everywhere else. A
- * malformed phone or member number is a 400 naming the field.
+ * malformed phone or member number is a 400 naming the field. With `lock: false` (on the pool)
+ * it only looks: whether the actor may see the member.
+ *
+ * Take it first in a write transaction: it is a locking read, so the transaction's snapshot
+ * (InnoDB's read view, made by its first plain read) starts after the writes of whoever held the
+ * member before — the rollups recomputed from the member's orders then miss none of them.
  */
-export async function lockMemberForWrite(conn: PoolConnection, actor: StaffActor, key: MemberKey): Promise<MemberForWrite | null> {
+export async function lockMemberForWrite(conn: Pool | PoolConnection, actor: StaffActor, key: MemberKey, opts: { lock?: boolean } = {}): Promise<MemberForWrite | null> {
   let where: string;
   let value: unknown;
   if (key.memberId !== undefined) [where, value] = ['id = ?', key.memberId];
@@ -36,7 +41,7 @@ export async function lockMemberForWrite(conn: PoolConnection, actor: StaffActor
   } else if (key.openid !== undefined) [where, value] = ['openid = ?', key.openid];
   else if (key.phone !== undefined) [where, value] = ['phone = ?', phoneOrThrow(key.phone)];
   else return null;
-  const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, home_store_id, level, status FROM members WHERE ${where} FOR UPDATE`, [value]);
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, home_store_id, level, status FROM members WHERE ${where}${opts.lock === false ? '' : ' FOR UPDATE'}`, [value]);
   const m = rows[0];
   if (!m || m.status === 'deleted') return null;
   const scope = storeScope(actor);

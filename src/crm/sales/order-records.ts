@@ -1,4 +1,4 @@
-import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { resyncMembers } from './rollup.ts';
 
 /**
@@ -36,7 +36,7 @@ const toOrder = (r: RowDataPacket): StoredOrder => ({
 });
 
 /** An order by its number; `lock` takes its row lock for the rest of the transaction. */
-export async function findOrderByNo(conn: PoolConnection, orderNo: string, lock = false): Promise<StoredOrder | null> {
+export async function findOrderByNo(conn: Pool | PoolConnection, orderNo: string, lock = false): Promise<StoredOrder | null> {
   const [rows] = await conn.query<RowDataPacket[]>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_no = ?${lock ? ' FOR UPDATE' : ''}`, [orderNo]);
   return rows[0] ? toOrder(rows[0]) : null;
 }
@@ -60,7 +60,7 @@ export interface StoredRefund {
 }
 
 /** A refund by its number (the chain's), or null. */
-export async function findRefundByNo(conn: PoolConnection, refundNo: string): Promise<StoredRefund | null> {
+export async function findRefundByNo(conn: Pool | PoolConnection, refundNo: string): Promise<StoredRefund | null> {
   const [rows] = await conn.query<RowDataPacket[]>(
     'SELECT id, refund_no, order_id, CAST(amount AS CHAR) AS amount, CAST(refunded_total AS CHAR) AS refunded_total, reason, refunded_at, points_reversed, points_shortfall, request_hash FROM order_refunds WHERE refund_no = ?',
     [refundNo],

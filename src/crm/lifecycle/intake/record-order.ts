@@ -1,4 +1,4 @@
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
 import { createMemberRow, fieldError, lockMemberForWrite, type MemberForWrite } from '../../customers/index.ts';
 import { AppError, auditInTransaction, conflict, notFound, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
@@ -35,8 +35,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 const isDupOrderNo = (e: unknown) => (e as { errno?: number; sqlMessage?: string } | null)?.errno === 1062 && /orders_order_no_key/.test((e as { sqlMessage?: string }).sqlMessage ?? '');
 
-async function storeOf(conn: PoolConnection, access: StaffAccess, o: OrderInput): Promise<number> {
-  const [rows] = o.storeId !== undefined ? await conn.query<RowDataPacket[]>('SELECT id FROM stores WHERE id = ?', [o.storeId]) : await conn.query<RowDataPacket[]>('SELECT id FROM stores WHERE code = ?', [o.storeCode]);
+async function storeOf(sql: Pool, access: StaffAccess, o: OrderInput): Promise<number> {
+  const [rows] = o.storeId !== undefined ? await sql.query<RowDataPacket[]>('SELECT id FROM stores WHERE id = ?', [o.storeId]) : await sql.query<RowDataPacket[]>('SELECT id FROM stores WHERE code = ?', [o.storeCode]);
   if (!rows[0]) throw fieldError('invalid_order', [o.storeId !== undefined ? 'storeId' : 'storeCode'], `没有门店「${o.storeId ?? o.storeCode}」`);
   const id = Number(rows[0].id);
   const scope = storeScope(access.actor);
@@ -47,12 +47,12 @@ async function storeOf(conn: PoolConnection, access: StaffAccess, o: OrderInput)
 /**
  * The answer to an order number seen before: the stored receipt when the request is the same
  * (hash), else 409. An order of a member the caller cannot see is a 409 too (its number is
- * taken), so nothing about it leaks.
+ * taken), so nothing about it leaks. Null when the number is free.
  */
-async function replayOrConflict(conn: PoolConnection, access: StaffAccess, orderNo: string, hash: string): Promise<OrderOutcome> {
-  const seen = await findOrderByNo(conn, orderNo);
-  if (!seen) throw new AppError('order_lock_conflict', `订单 ${orderNo} 正在写入，请稍后重试。`);
-  const visible = await lockMemberForWrite(conn, access.actor, { memberId: seen.memberId }).catch(() => null);
+async function replayOrConflict(sql: Pool, access: StaffAccess, orderNo: string, hash: string): Promise<OrderOutcome | null> {
+  const seen = await findOrderByNo(sql, orderNo);
+  if (!seen) return null;
+  const visible = await lockMemberForWrite(sql, access.actor, { memberId: seen.memberId }, { lock: false });
   if (seen.requestHash !== hash || !seen.intake || !visible) {
     throw conflict('order_conflict', `订单号 ${orderNo} 已用于另一笔订单（内容不同）；同一订单重发须与第一次完全相同。`, { issues: [{ path: ['orderNo'], message: 'already recorded with a different body', code: 'custom' }] });
   }
@@ -66,7 +66,9 @@ async function replayOrConflict(conn: PoolConnection, access: StaffAccess, order
  * recordOrder), the points of the member's level rule, an upgrade the order earns at once,
  * recall attribution, the audit row; after the commit the `order_paid` (and, for a new member,
  * `member_registered`) journey triggers. Idempotent on orderNo: the same request again answers
- * the first receipt and writes nothing; another body under the same number → 409.
+ * the first receipt and writes nothing; another body under the same number → 409 (checked
+ * before the transaction; two requests racing with one number meet on the unique key, and the
+ * loser answers as a retry).
  */
 export async function recordPaidOrder(access: StaffAccess, input: OrderInput, deps: IntakeDeps = {}): Promise<OrderOutcome> {
   requirePermission(access.actor, 'order.write');
@@ -74,14 +76,16 @@ export async function recordPaidOrder(access: StaffAccess, input: OrderInput, de
   const hash = requestHash('order', input);
   const paidAt = new Date(input.paidAt);
   const amount = twoDecimals(input.amount);
+  const seen = await replayOrConflict(services.sql, access, input.orderNo, hash);
+  if (seen) return seen;
+  if (paidAt.getTime() > services.now().getTime() + CLOCK_SKEW_MS) throw fieldError('invalid_order', ['paidAt'], '付款时间在未来');
+  const storeId = await storeOf(services.sql, access, input);
   try {
-    const outcome = await withTransaction(
+    const receipt = await withTransaction(
       services.sql,
-      async (conn): Promise<OrderOutcome> => {
+      async (conn): Promise<OrderReceipt> => {
         const now = services.now();
-        if (await findOrderByNo(conn, input.orderNo)) return replayOrConflict(conn, access, input.orderNo, hash);
-        if (paidAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw fieldError('invalid_order', ['paidAt'], '付款时间在未来');
-        const storeId = await storeOf(conn, access, input);
+        // The member's row lock comes first (lockMemberForWrite: before any plain read of this transaction).
         let member: MemberForWrite | null = await lockMemberForWrite(conn, actor, input);
         let memberCreated = false;
         if (!member) {
@@ -109,21 +113,21 @@ export async function recordPaidOrder(access: StaffAccess, input: OrderInput, de
         const receipt: OrderReceipt = { orderId, orderNo: input.orderNo, memberId: member.id, memberNo: member.memberNo, memberCreated, storeId, amount, paidAt: paidAt.toISOString(), pointsEarned, levelUp };
         await setOrderIntake(conn, orderId, receipt);
         await auditInTransaction(conn, [{ actor, action: 'order.record', targetType: 'member', targetId: String(member.id), channel: access.channel, requestId: access.requestId, detail: { orderNo: input.orderNo, amount, pointsEarned, memberCreated } }], now);
-        return { receipt, replayed: false };
+        return receipt;
       },
       ORDER_TX(input.orderNo),
     );
-    if (!outcome.replayed) {
-      const r = outcome.receipt;
-      await fireAfterCommit(services, deps, [
-        ...(r.memberCreated ? [{ type: 'member_registered' as const, memberId: r.memberId, occurrence: 'registered' }] : []),
-        { type: 'order_paid', memberId: r.memberId, occurrence: `o${r.orderId}`, data: { amount: Number(r.amount) } },
-      ]);
-    }
-    return outcome;
+    await fireAfterCommit(services, deps, [
+      ...(receipt.memberCreated ? [{ type: 'member_registered' as const, memberId: receipt.memberId, occurrence: 'registered' }] : []),
+      { type: 'order_paid', memberId: receipt.memberId, occurrence: `o${receipt.orderId}`, data: { amount: Number(receipt.amount) } },
+    ]);
+    return { receipt, replayed: false };
   } catch (e) {
-    // The same order number committed by a concurrent request meanwhile: answer as for a retry.
-    if (isDupOrderNo(e)) return withTransaction(services.sql, (conn) => replayOrConflict(conn, access, input.orderNo, hash));
+    // The same order number committed by a concurrent request meanwhile (the unique key): answer as for a retry.
+    if (isDupOrderNo(e)) {
+      const again = await replayOrConflict(services.sql, access, input.orderNo, hash);
+      if (again) return again;
+    }
     throw e;
   }
 }

@@ -1,7 +1,7 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
 import { fieldError, lockMemberForWrite } from '../../customers/index.ts';
-import { auditActor, auditInTransaction, conflict, notFound, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, auditActor, auditInTransaction, conflict, notFound, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { reverseOrderPoints } from '../../loyalty/index.ts';
 import { applyRefund, findOrderByNo, findRefundByNo, ORDER_TX, type StoredRefund } from '../../sales/index.ts';
 import { centsOf, requestHash, yuanOf, type RefundInput } from './schemas.ts';
@@ -67,19 +67,23 @@ export async function recordRefund(access: StaffAccess, orderNo: string, input: 
   requirePermission(access.actor, 'order.write');
   const { services, actor } = access;
   const hash = requestHash('refund', { ...input, orderNo });
+  const first = await findOrderByNo(services.sql, orderNo);
+  if (!first) throw notFoundOrder(orderNo);
   const run = () =>
     withTransaction(
       services.sql,
       async (conn): Promise<RefundOutcome> => {
         const now = services.now();
-        const first = await findOrderByNo(conn, orderNo);
-        if (!first) throw notFoundOrder(orderNo);
-        // The member's row first, as an order locks it: a refund and an order of one member queue, never deadlock.
+        // The member's row lock first, as an order takes it (lockMemberForWrite: before any plain
+        // read of this transaction): a refund and an order of one member queue, and the rollups
+        // recomputed here see every order committed before.
         const member = await lockMemberForWrite(conn, actor, { memberId: first.memberId });
         if (!member) throw notFoundOrder(orderNo);
         const seen = await findRefundByNo(conn, input.refundNo);
         if (seen) return replayOrConflict(conn, seen, orderNo, hash);
         const order = (await findOrderByNo(conn, orderNo, true))!;
+        // A merge moved the order to another member between the look-up and the lock: run again.
+        if (order.memberId !== member.id) throw new AppError('order_lock_conflict', `订单 ${orderNo} 刚被合并到另一位会员，请重试。`);
         const left = centsOf(order.amount) - centsOf(order.refundedAmount);
         if (left <= 0) throw conflict('refund_exceeds_order', `订单 ${orderNo} 已全额退款。`);
         const cents = input.amount === undefined ? left : centsOf(input.amount);
