@@ -57,6 +57,7 @@ export const errorSchema = z
       .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() }))
       .optional()
       .describe('validation problems (400/422 only)'),
+    existingId: z.number().int().optional().describe('409 on a unique value already held (phone_taken, customer_no_taken): the id of the member who holds it'),
   }),
   })
   .openapi('Error');

@@ -8,8 +8,8 @@ import type { AppEnv } from './env.ts';
  * The one error body of every HTTP endpoint: `{ error: { code, message, requestId } }`, plus
  * `issues` (where and what) when a request broke a schema.
  */
-export function errorBody(code: ErrorCode, message: string, requestId: string, issues?: unknown) {
-  return { error: { code, message, requestId, ...(issues ? { issues } : {}) } };
+export function errorBody(code: ErrorCode, message: string, requestId: string, issues?: unknown, existingId?: number) {
+  return { error: { code, message, requestId, ...(issues ? { issues } : {}), ...(existingId !== undefined ? { existingId } : {}) } };
 }
 
 /** Codes for the 4xx that Hono's own middleware throws as HTTPException (e.g. its JSON validator). */
@@ -53,8 +53,10 @@ export function handleHttpError<E extends Env = AppEnv>(logger: Logger): ErrorHa
     // A missing or bad credential is routine (probes, expired tokens): info, not warn.
     const level = e.status >= 500 ? 'error' : e.status === 401 ? 'info' : 'warn';
     logger[level]({ requestId, code: e.code, status: e.status, path: c.req.path }, e.message);
-    const issues = (e.details as { issues?: unknown } | undefined)?.issues;
-    return c.json(errorBody(e.code, e.message, requestId, issues), e.status);
+    const details = e.details as { issues?: unknown; existingId?: unknown } | undefined;
+    // A 409 on a unique value names the record holding it (docs/api.md), so a client can link to it.
+    const existingId = e.status === 409 && typeof details?.existingId === 'number' ? details.existingId : undefined;
+    return c.json(errorBody(e.code, e.message, requestId, details?.issues, existingId), e.status);
   };
 }
 

@@ -10,6 +10,8 @@ export interface OrderRow {
   paymentMethod: string;
   paidAt: Date;
   store: { id: number; name: string };
+  refundedAmount: string;
+  channel: string | null;
 }
 
 /**

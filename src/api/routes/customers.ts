@@ -1,6 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { listMembers, MEMBER_SORTS, memberSummary, profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
+import { listMembers, MEMBER_SORTS, memberCreateSchema, memberSummary, profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
+import { createCustomer } from '../../crm/lifecycle/index.ts';
+import { journeyDeps } from '../../jobs/journey-deps.ts';
 import { customerOrders } from '../customers/orders.ts';
 import { customerValueScore } from '../customers/value-score.ts';
 import { visibleMemberOr404 } from '../customers/visible.ts';
@@ -64,10 +66,14 @@ export const customer360 = z.object({
     homeStore: z.string().nullable(),
     registeredAt: isoDateTime,
     sourceChannel: z.string(),
+    email: z.string().nullable().describe('masked (zh***@example.com) unless the role may see phones'),
+    remarks: z.string().nullable(),
+    addresses: z.array(z.unknown()).describe('[{type, province, city, district, detail, default}]'),
+    customerNo: z.string().nullable().describe("the chain's own customer number"),
   }),
   orders: z.object({
-    count: z.number().int(),
-    totalSpend: decimalString,
+    count: z.number().int().describe('orders, fully refunded ones left out'),
+    totalSpend: decimalString.describe('net of refunds'),
     lastOrderAt: isoDateTime.nullable(),
     daysSinceLastOrder: z.number().int().nullable(),
     recent: z.array(z.object({ orderNo: z.string(), paidAt: isoDateTime, amount: decimalString, store: z.string() })),
@@ -93,6 +99,8 @@ export const orderItem = z.object({
   paymentMethod: z.string(),
   paidAt: isoDateTime,
   store: storeRef,
+  refundedAmount: decimalString.describe('refunded so far ("0.00" when none)'),
+  channel: z.string().nullable().describe('dine-in, takeaway, mini-program … (null for orders recorded before the orders API)'),
 });
 
 export const valueScore = z.discriminatedUnion('available', [
@@ -149,6 +157,37 @@ export const customerRoutes = [
   ),
   apiRoute(
     createRoute({
+      method: 'post',
+      path: '/crm/customers',
+      operationId: 'createCustomer',
+      tags: ['customers'],
+      summary: 'Create a member (201 with id and memberNo); fires the member_registered journey trigger',
+      description:
+        '`phone` is a mainland mobile in any formatting (+86, spaces, dashes) and unique: an existing phone is a 409 phone_taken whose error carries `existingId`, the member who has it; so is a `customerNo` already used (customer_no_taken). ' +
+        'A bad phone or e-mail is a 400 (invalid_phone / invalid_email) with `issues` naming the field; other malformed fields a 422. Tags must exist in the dictionary. ' +
+        'A store role creates members in its own stores only (403 store_out_of_scope); with one store it is the default home store. Nothing is written on any error.',
+      ...requires('member.write'),
+      request: {
+        body: jsonBody(memberCreateSchema, {
+          name: '林晓雯',
+          phone: '138 0013 8000',
+          email: 'lin@example.com',
+          gender: 'female',
+          birthday: '1992-03-08',
+          homeStore: 'S1',
+          source: 'pos',
+          customerNo: 'POS-000123',
+          remarks: '不吃香菜',
+          addresses: [{ type: 'home', province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号', default: true }],
+          tags: ['VIP'],
+        }),
+      },
+      responses: { 201: ok(z.object({ id: z.number().int(), memberNo: z.string() }), 'Created'), ...bodyErrors(409) },
+    }),
+    async ({ access, body }) => createCustomer(access, body, { journeys: journeyDeps(access.services) }),
+  ),
+  apiRoute(
+    createRoute({
       method: 'get',
       path: '/crm/customers/{id}',
       operationId: 'getCustomer',
@@ -179,6 +218,10 @@ export const customerRoutes = [
           homeStore: s.member.homeStore,
           registeredAt: iso(s.member.registeredAt),
           sourceChannel: s.member.sourceChannel,
+          email: s.member.email,
+          remarks: s.member.remarks,
+          addresses: s.member.addresses,
+          customerNo: s.member.customerNo,
         },
         orders: {
           count: s.orderCount,
@@ -205,12 +248,14 @@ export const customerRoutes = [
       path: '/crm/customers/{id}',
       operationId: 'updateCustomer',
       tags: ['customers'],
-      summary: 'Change profile fields (name, phone, gender, birthday, home store); each change is kept in the history',
-      description: 'A store role cannot move a customer to a store outside its scope (403). A phone that belongs to another member is a 409.',
+      summary: 'Change profile fields (name, phone, gender, birthday, home store, email, remarks, addresses, status); each change is kept in the history',
+      description:
+        'A store role cannot move a customer to a store outside its scope (403). A phone that belongs to another member is a 409. A bad phone or e-mail is a 400 naming the field. ' +
+        '`addresses` replaces the whole list; `status` is active or frozen (deletion goes through a deletion request).',
       ...requires('member.write'),
       request: {
         params: idParam,
-        body: jsonBody(profilePatchSchema.refine((p) => Object.keys(p).length > 0, { message: 'give at least one field' }), { birthday: '1990-05-01', gender: 'female' }),
+        body: jsonBody(profilePatchSchema.refine((p) => Object.keys(p).length > 0, { message: 'give at least one field' }), { birthday: '1990-05-01', gender: 'female', email: 'lin@example.com', remarks: '偏爱靠窗座位' }),
       },
       responses: { 200: ok(z.object({ changed: z.array(z.object({ field: z.string(), old: z.string().nullable(), new: z.string().nullable() })) })), ...bodyErrors(404, 409) },
     }),

@@ -6,11 +6,12 @@ import { journeyRoutes } from './journeys.ts';
 import { customerInteractionsRoute, interactionRoutes } from './interactions.ts';
 import { duplicatesRoute, lifecycleRoutes } from './lifecycle.ts';
 import { membershipRoutes } from './membership.ts';
+import { orderRoutes } from './orders.ts';
 import { pointsRoutes } from './points.ts';
 import { tagRoutes } from './tags.ts';
 import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...journeyRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...journeyRoutes];
 }

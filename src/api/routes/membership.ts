@@ -15,6 +15,7 @@ export const levelSchema = z.object({
   keepMinSpend: decimalString.nullable().describe('spend needed to keep the level at expiry; null = kept for good'),
   validityMonths: z.number().int(),
   benefits: z.unknown(),
+  pointsPerYuan: decimalString.describe('points earned per yuan paid at this level (rounded down per order), e.g. "1.20"'),
 });
 
 const levelBody = z.strictObject({
@@ -25,6 +26,7 @@ const levelBody = z.strictObject({
   keepMinSpend: moneyIn.nullable().optional(),
   validityMonths: z.number().int().min(1).max(120).optional(),
   benefits: z.record(z.string(), z.unknown()).optional().describe('free-form, e.g. {"discount": 0.95, "birthdayGift": true}'),
+  pointsPerYuan: z.union([z.string().regex(/^\d{1,3}(\.\d{1,2})?$/), z.number().min(0).max(999)]).optional().describe('points per yuan paid (default 1), e.g. "1.2"'),
 });
 
 const levelParam = z.object({ level: z.string().regex(/^\d{1,2}$/, 'a level number').transform(Number).pipe(z.number().int().min(1).max(20)) });

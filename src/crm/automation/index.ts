@@ -17,4 +17,5 @@ export { TEMPLATES, installTemplates } from './journeys/templates.ts';
 export { emitTrigger, scanTriggers } from './journeys/triggers.ts';
 export { runCrmMaintenance } from './maintenance.ts';
 export { CONVERSION_DAYS, recentRecalls, type RecallStatus } from './recall/status.ts';
+export { reattributeRecalls } from './recall/order-attribution.ts';
 export { audienceLabel, checkRecall, launchRecall, previewRecall, recallAttribution, recallAudience, recallDefinition, type RecallAudience, type RecallPlan } from './recall/recall.ts';

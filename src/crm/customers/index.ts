@@ -25,3 +25,6 @@ export { resolveMember } from './resolve.ts';
 export { visibleMembers } from './scope.ts';
 export { memberSummary, type MemberSummary } from './summary.ts';
 export { profileHistory, profilePatchSchema, updateMemberProfile } from './update.ts';
+export { createMemberRow, memberCreateSchema, storeIdByRef, type CreatedMember, type MemberCreate } from './create.ts';
+export { ADDRESS_TYPES, addressSchema, addressesSchema, fieldError, maskEmail, phoneOrThrow, type Address } from './member-input.ts';
+export { lockMemberForWrite, type MemberForWrite, type MemberKey } from './write-lookup.ts';

@@ -52,12 +52,13 @@ export async function lockMemberStatus(conn: PoolConnection, id: number): Promis
 }
 
 /**
- * Erases a member's personal data (the row locked): name, phone, birthday, gender, email and
- * WeChat identities; the row stays as an anonymous deleted member. Profile change values go too.
+ * Erases a member's personal data (the row locked): name, phone, birthday, gender, email,
+ * remarks, addresses, the chain's customer number and WeChat identities; the row stays as an
+ * anonymous deleted member. Profile change values go too.
  */
 export async function eraseMemberRow(conn: PoolConnection, id: number, at: Date): Promise<void> {
   await conn.query(
-    `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, email = NULL, openid = NULL, external_user_id = NULL,
+    `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, email = NULL, remarks = NULL, addresses = NULL, customer_no = NULL, openid = NULL, external_user_id = NULL,
             status = 'deleted', erased_at = ? WHERE id = ?`,
     [ERASED_NAME, erasedPhone(id), at, id],
   );

@@ -13,6 +13,11 @@ export async function setPointsBalance(tx: AnyTx, memberId: number, points: numb
 }
 
 /** A new level and its validity end (null = no expiry), or only a new validity end (the level kept). */
-export async function setMemberLevelRow(tx: Prisma.TransactionClient, memberId: number, change: { level?: number; levelExpiresAt: Date | null }): Promise<void> {
-  await tx.member.update({ where: { id: memberId }, data: change.level === undefined ? { levelExpiresAt: change.levelExpiresAt } : { level: change.level, levelExpiresAt: change.levelExpiresAt } });
+export async function setMemberLevelRow(tx: AnyTx, memberId: number, change: { level?: number; levelExpiresAt: Date | null }): Promise<void> {
+  if ('$queryRawUnsafe' in tx) {
+    await (tx as Prisma.TransactionClient).member.update({ where: { id: memberId }, data: change.level === undefined ? { levelExpiresAt: change.levelExpiresAt } : { level: change.level, levelExpiresAt: change.levelExpiresAt } });
+    return;
+  }
+  if (change.level === undefined) await txSql(tx).run('UPDATE members SET level_expires_at = ? WHERE id = ?', [change.levelExpiresAt, memberId]);
+  else await txSql(tx).run('UPDATE members SET level = ?, level_expires_at = ? WHERE id = ?', [change.level, change.levelExpiresAt, memberId]);
 }

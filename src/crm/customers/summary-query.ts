@@ -20,7 +20,7 @@ const newest = (cols: string, from: string, where: string, take: string, fields:
      FROM (SELECT ${cols} FROM ${from} WHERE ${where} ORDER BY x.created_at DESC, x.id DESC LIMIT ${take}) r)`;
 
 const SUMMARY_SQL = `
-SELECT m.gender, m.birthday, m.growth_value, m.registered_at, m.source_channel,
+SELECT m.gender, m.birthday, m.growth_value, m.registered_at, m.source_channel, m.email, m.remarks, m.addresses, m.customer_no,
   (SELECT name FROM membership_levels WHERE level = m.level) AS level_name,
   o.n AS order_count, o.spend, o.last_at,
   (SELECT JSON_ARRAYAGG(JSON_OBJECT('orderNo', r.order_no, 'paidAt', DATE_FORMAT(r.paid_at, ${ISO}), 'amount', CAST(r.amount AS CHAR), 'store', s.name) ORDER BY r.paid_at DESC, r.id DESC)
@@ -52,7 +52,7 @@ SELECT m.gender, m.birthday, m.growth_value, m.registered_at, m.source_channel,
   (SELECT COUNT(*) FROM interactions WHERE member_id = :id AND follow_up_at <= :now AND follow_up_done_at IS NULL) AS pending_follow_ups,
   kp.level AS koc_level, k.referrals, k.redemptions, k.earnings
 FROM members m
-CROSS JOIN (SELECT COUNT(*) AS n, SUM(amount) AS spend, MAX(paid_at) AS last_at FROM orders WHERE member_id = :id) o
+CROSS JOIN (SELECT COUNT(*) AS n, SUM(amount - refunded_amount) AS spend, MAX(paid_at) AS last_at FROM orders WHERE member_id = :id AND (refunded_amount = 0 OR refunded_amount < amount)) o
 CROSS JOIN (SELECT COUNT(*) AS referrals, COUNT(redeemed_at) AS redemptions, SUM(commission) AS earnings FROM koc_referrals WHERE koc_member_id = :id) k
 LEFT JOIN koc_profiles kp ON kp.member_id = m.id
 WHERE m.id = :id`;
@@ -72,6 +72,10 @@ const summaryRow = z.object({
   growth_value: z.number(),
   registered_at: z.date(),
   source_channel: z.string(),
+  email: z.string().nullable(),
+  remarks: z.string().nullable(),
+  addresses: z.union([z.string(), z.array(z.unknown()), z.null()]).transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown[]) : (v ?? []))),
+  customer_no: z.string().nullable(),
   level_name: z.string().nullable(),
   order_count: count,
   spend: z.string().nullable(),
@@ -96,10 +100,10 @@ const COMPLAINT_WINDOW_DAYS = 90;
 
 function toFacts(r: z.infer<typeof summaryRow>, now: Date) {
   return {
-    profile: { gender: r.gender, birthday: r.birthday, growthValue: r.growth_value, registeredAt: r.registered_at, sourceChannel: r.source_channel },
+    profile: { gender: r.gender, birthday: r.birthday, growthValue: r.growth_value, registeredAt: r.registered_at, sourceChannel: r.source_channel, email: r.email, remarks: r.remarks, addresses: r.addresses, customerNo: r.customer_no },
     levelName: r.level_name,
     orderCount: r.order_count,
-    /** SUM(amount) as the database computed it (DECIMAL text), "0.00" without orders. */
+    /** SUM(amount − refunded) as the database computed it (DECIMAL text), "0.00" without orders; fully refunded orders count nowhere. */
     totalSpend: r.spend ?? '0.00',
     lastOrderAt: r.last_at,
     recentOrders: r.recent_orders,

@@ -1,4 +1,5 @@
-import { daysBetween, requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { can, daysBetween, requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { maskEmail } from './member-input.ts';
 import { auditMemberRead } from './audit-read.ts';
 import type { MemberBrief, MemberSearch } from './find.ts';
 import type { MemberRef } from './ref.ts';
@@ -12,6 +13,11 @@ export interface MemberSummary {
     growthValue: number;
     registeredAt: Date;
     sourceChannel: string;
+    /** Masked (zh***@example.com) unless the role may see phones. */
+    email: string | null;
+    remarks: string | null;
+    addresses: unknown[];
+    customerNo: string | null;
   };
   orderCount: number;
   /** SUM(amount) as the database computed it: a decimal string such as "1234.50". */
@@ -56,7 +62,7 @@ export async function memberSummary(access: StaffAccess, ref: MemberRef, recent 
     kind: 'one',
     summary: {
       ...rest,
-      member: { ...resolved.member, ...profile },
+      member: { ...resolved.member, ...profile, email: profile.email && !can(access.actor, 'member.phone.view') ? maskEmail(profile.email) : profile.email },
       lastOrderAt,
       daysSinceLastOrder: lastOrderAt ? daysBetween(lastOrderAt, access.services.now()) : null,
     },

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { Prisma } from '../../db/prisma.ts';
 import { AppError, audit, badRequest, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { normalizeName, normalizePhone } from './identifiers.ts';
 import { memberInScope } from './in-scope.ts';
+import { addressesSchema, emailOrThrow, normalizeAddresses, remarksSchema } from './member-input.ts';
 
 export const profilePatchSchema = z
   .object({
@@ -10,11 +12,23 @@ export const profilePatchSchema = z
     gender: z.enum(['male', 'female', 'unknown']).optional(),
     birthday: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.null()]).optional(),
     homeStoreId: z.number().int().positive().nullable().optional(),
+    email: z.string().max(254).nullable().optional().describe('null or "" clears it'),
+    remarks: remarksSchema.nullable().optional(),
+    addresses: addressesSchema.nullable().optional().describe('replaces the whole list; null clears it'),
+    status: z.enum(['active', 'frozen']).optional().describe('frozen: the account is suspended (deletion goes through a deletion request)'),
   })
   .strict();
 export type ProfilePatch = z.input<typeof profilePatchSchema>;
 
-const show = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+/** A value as the history keeps it (255 characters at most; lists as JSON). */
+const show = (v: unknown): string | null => {
+  if (v === null || v === undefined) return null;
+  const s = v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.length > 255 ? `${s.slice(0, 254)}…` : s;
+};
+/** Compares whole values (a long remark changed after its 255th character still counts). */
+const canon = (v: unknown) => (v === undefined || v === null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : v);
+const same = (a: unknown, b: unknown) => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 
 /**
  * Changes profile fields of one member in scope (member.write) and records each changed field
@@ -36,6 +50,10 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
     data.phone = phone;
   }
   if (patch.gender !== undefined) data.gender = patch.gender;
+  if (patch.email !== undefined) data.email = emailOrThrow(patch.email);
+  if (patch.remarks !== undefined) data.remarks = patch.remarks || null;
+  if (patch.addresses !== undefined) data.addresses = patch.addresses === null || !patch.addresses.length ? null : normalizeAddresses(patch.addresses);
+  if (patch.status !== undefined) data.status = patch.status;
   if (patch.birthday !== undefined) data.birthday = patch.birthday === null ? null : new Date(`${patch.birthday}T00:00:00Z`);
   if (patch.homeStoreId !== undefined) {
     const stores = storeScope(actor);
@@ -45,15 +63,17 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
   }
   const now = services.now();
   const changed = await services.db.$transaction(async (tx) => {
-    const before = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { name: true, phone: true, gender: true, birthday: true, homeStoreId: true } });
+    const before = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { name: true, phone: true, gender: true, birthday: true, homeStoreId: true, email: true, remarks: true, addresses: true, status: true } });
     const diffs = Object.entries(data)
-      .map(([field, value]) => ({ field, old: show(before[field as keyof typeof before]), new: show(value) }))
-      .filter((d) => d.old !== d.new);
+      .filter(([field, value]) => !same(before[field as keyof typeof before], value))
+      .map(([field, value]) => ({ field, old: show(before[field as keyof typeof before]), new: show(value) }));
     if (!diffs.length) return diffs;
     if (data.phone && (await tx.member.findFirst({ where: { phone: data.phone as string, id: { not: memberId } }, select: { id: true } }))) {
       throw new AppError('phone_taken', '这个手机号已属于另一位会员（可用合并处理重复会员）。');
     }
-    await tx.member.update({ where: { id: memberId }, data: Object.fromEntries(diffs.map((d) => [d.field, data[d.field]])) });
+    // Prisma wants DbNull, not null, to clear a JSON column.
+    const value = (field: string) => (field === 'addresses' && data[field] === null ? Prisma.DbNull : data[field]);
+    await tx.member.update({ where: { id: memberId }, data: Object.fromEntries(diffs.map((d) => [d.field, value(d.field)])) });
     await tx.memberProfileChange.createMany({
       data: diffs.map((d) => ({ memberId, field: d.field, oldValue: d.old, newValue: d.new, changedBy: actor.wecomUserId, channel: access.channel, requestId: access.requestId, createdAt: now })),
     });

@@ -164,9 +164,16 @@ export const ERROR_CODES = {
   member_no_sequence: { area: 'customers', status: 409, retryable: false, description: 'Import: the largest member number is not M+8 digits, or the numbers are used up.' },
   unknown_staff: { area: 'customers', status: 404, retryable: false, description: 'Import: no active staff member with the userid given by `--as`.' },
   unknown_store: { area: 'customers', status: 404, retryable: false, description: 'Import: no store with that code or name.' },
+  invalid_email: { area: 'customers', status: 400, retryable: false, description: 'Not a valid e-mail address (`issues` names the field).' },
+  invalid_member: { area: 'customers', status: 400, retryable: false, description: 'A new member or a profile change breaks a rule of the data (unknown home store, bad birthday …); `issues` names the field.' },
+  customer_no_taken: { area: 'customers', status: 409, retryable: false, description: 'The customer number belongs to another member; the body names its id.' },
 
   // ── sales ───────────────────────────────────────────────────────────────────────────────
   order_lock_conflict: { area: 'sales', status: 503, retryable: true, description: 'Writing an order hit lock conflicts on every attempt; try again later.' },
+  invalid_order: { area: 'sales', status: 400, retryable: false, description: 'An order or refund breaks a rule of the data (unknown store, paidAt in the future …); `issues` names the field.' },
+  order_conflict: { area: 'sales', status: 409, retryable: false, description: 'The order number (or refund number) was already recorded with a different body; the same body again is a replay.' },
+  order_not_found: { area: 'sales', status: 404, retryable: false, description: 'No order with that number, or not of a member the caller can see.' },
+  refund_exceeds_order: { area: 'sales', status: 409, retryable: false, description: 'The refund is more than what is left of the order after earlier refunds.' },
 
   // ── loyalty: levels, points, KOC ────────────────────────────────────────────────────────
   invalid_source: { area: 'loyalty', status: 400, retryable: false, description: 'Membership source must be purchase, gift or system.' },

@@ -1,13 +1,15 @@
 /**
  * Sales: orders and their rollups (member_stats, the store visit summary, day sales, cohorts),
  * kept exact as orders arrive.
- * Owns: orders, member_stats, store_visit_gaps, store_day_sales, store_cohorts.
+ * Owns: orders, order_refunds, member_stats, store_visit_gaps, store_day_sales, store_cohorts.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { leaveCohorts } from './cohort-leave.ts';
 export { COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from './cohorts.ts';
 export { moveOrders, orderTotals } from './member-moves.ts';
 export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
-export { resyncMembers, streamRows } from './rollup.ts';
+export { countedOrder, netAmount } from './net.ts';
+export { applyRefund, findOrderByNo, findRefundByNo, setOrderIntake, type NewRefund, type StoredOrder, type StoredRefund } from './order-records.ts';
+export { insertOrder, ORDER_TX, resyncMembers, streamRows, type NewOrder } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
 export { refreshMemberStats, type StatsMarker, type StatsRefresh } from './window.ts';

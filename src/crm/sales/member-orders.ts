@@ -11,6 +11,10 @@ export interface OrderLine {
   storeId: number;
   paymentMethod: string;
   items: { sku?: string; name?: string; qty?: number }[];
+  /** Refunded so far, decimal string ("0.00" when none). */
+  refundedAmount: string;
+  /** dine-in, takeaway, mini-program … (null for orders from before the API). */
+  channel: string | null;
 }
 
 export interface MemberOrders {
@@ -65,7 +69,7 @@ export async function ordersOf(
       orderBy: [{ paidAt: 'desc' }, { id: 'desc' }],
       skip: Math.max(0, offset),
       take: Math.max(1, Math.min(limit, 100)),
-      select: { id: true, orderNo: true, paidAt: true, amount: true, items: true, paymentMethod: true, storeId: true, store: { select: { name: true } } },
+      select: { id: true, orderNo: true, paidAt: true, amount: true, items: true, paymentMethod: true, storeId: true, refundedAmount: true, channel: true, store: { select: { name: true } } },
     }),
   ]);
   return {
@@ -83,6 +87,8 @@ export async function ordersOf(
       storeId: o.storeId,
       paymentMethod: o.paymentMethod,
       items: Array.isArray(o.items) ? (o.items as OrderLine['items']) : [],
+      refundedAmount: o.refundedAmount.toFixed(2),
+      channel: o.channel,
     })),
   };
 }

@@ -2,6 +2,7 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { chinaDay, DAY_MS, monthNumberOfDay, withTransaction } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
+import { countedOrder, netAmount } from './net.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
 
@@ -117,7 +118,8 @@ function statsValues(r: MemberStatsRow, now: Date): unknown[] {
  *   (*_90d, *_365d, complaints_60d) of the members whose windows changed (window.ts).
  *
  * Days are China calendar days (UTC+8): order_days counts distinct purchase days (BG/NBD's
- * unit of repeat purchase) and median_gap_days is the median gap between them.
+ * unit of repeat purchase) and median_gap_days is the median gap between them. Refunds are
+ * netted out (net.ts): an order counts for amount − refunded, a fully refunded one not at all.
  */
 export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: number[] | null = null, conn?: PoolConnection): Promise<number> {
   if (memberIds !== null && memberIds.length === 0) return 0;
@@ -161,7 +163,11 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
   let current = -1;
   const nowMs = now.getTime();
   // Every order feeds the visit summary; only those up to `now` feed the rollup (its windows end there).
-  const rows = streamRows(conn ?? sql, `SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS cents FROM orders WHERE ${memberIds === null ? 'TRUE' : 'member_id IN (?)'} ORDER BY member_id, paid_at`, ids);
+  const rows = streamRows(
+    conn ?? sql,
+    `SELECT member_id, store_id, paid_at, ROUND(${netAmount()} * 100) AS cents FROM orders WHERE ${memberIds === null ? 'TRUE' : 'member_id IN (?)'} AND ${countedOrder()} ORDER BY member_id, paid_at`,
+    ids,
+  );
   for await (const r of rows) {
     const id = Number(r.member_id);
     if (id !== current) {
@@ -198,11 +204,12 @@ async function replaceVisitSummary(sql: Runner, tally: VisitTally): Promise<void
 /** The members' orders as the visit summary sees them (paid_at order), read on `conn`. */
 async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Promise<VisitOrder[][]> {
   const [rows] = await conn.query<RowDataPacket[]>(
-    'SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS cents FROM orders WHERE member_id IN (?) ORDER BY member_id, paid_at FOR UPDATE',
+    // FOR UPDATE locks every order row of the members (refunded ones too), the ones counted are summed.
+    `SELECT member_id, store_id, paid_at, ROUND(${netAmount()} * 100) AS cents, ${countedOrder()} AS counted FROM orders WHERE member_id IN (?) ORDER BY member_id, paid_at FOR UPDATE`,
     [memberIds],
   );
   const by = new Map<number, VisitOrder[]>(memberIds.map((id) => [id, []]));
-  for (const r of rows) by.get(Number(r.member_id))!.push({ store: Number(r.store_id), day: chinaDay(r.paid_at as Date), cents: Number(r.cents) });
+  for (const r of rows) if (Number(r.counted)) by.get(Number(r.member_id))!.push({ store: Number(r.store_id), day: chinaDay(r.paid_at as Date), cents: Number(r.cents) });
   return [...by.values()];
 }
 
@@ -255,14 +262,38 @@ export interface NewOrder {
   items: unknown;
   paymentMethod: string;
   paidAt: Date;
+  /** dine-in, takeaway, mini-program … */
+  channel?: string | null;
+  /** SHA-256 of the request that recorded it (the API's idempotency on order_no). */
+  requestHash?: string | null;
 }
 
 const ORDER_ATTEMPTS = 5;
+/** What withTransaction is told for order writes (see recordOrder). */
+export const ORDER_TX = (orderNo: string) => ({ retryDeadlocks: ORDER_ATTEMPTS, lockConflict: { code: 'order_lock_conflict' as const, message: `订单 ${orderNo} 写入时多次遇到锁冲突，请稍后重试。` } });
+
+/**
+ * Inserts an order inside the caller's transaction and brings the member's `member_stats` row
+ * and the store visit summary up to date with it (resyncMembers); returns the new order id.
+ */
+export async function insertOrder(conn: PoolConnection, now: Date, order: NewOrder): Promise<number> {
+  let id = 0;
+  await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
+    const [res] = await conn.query<ResultSetHeader>(
+      'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, request_hash, created_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?, ?, ?, ?)',
+      [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt, order.channel ?? null, order.requestHash ?? null, now],
+    );
+    id = res.insertId;
+  });
+  return id;
+}
 
 /**
  * Inserts an order and brings the member's `member_stats` row and the store visit summary up
- * to date in the same transaction, so neither disagrees with the orders it summarises. The entry point
- * for order ingestion (POS sync, imports); returns the new order id.
+ * to date in the same transaction, so neither disagrees with the orders it summarises. The
+ * entry point for bare order ingestion; the API's orders (points, level, journeys as well) go
+ * through the lifecycle context's recordPaidOrder, which calls insertOrder in its transaction.
+ * Returns the new order id.
  *
  * Concurrent orders of one store meet on the same summary rows (today's, per store and for all
  * stores), so InnoDB sometimes picks one as a deadlock victim and rolls it back whole; the order
@@ -271,20 +302,5 @@ const ORDER_ATTEMPTS = 5;
  * caller gets a retryable 503.
  */
 export async function recordOrder(services: Pick<Services, 'sql' | 'now'>, order: NewOrder): Promise<number> {
-  return withTransaction(
-    services.sql,
-    async (conn) => {
-      let id = 0;
-      const now = services.now();
-      await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
-        const [res] = await conn.query<ResultSetHeader>(
-          'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?)',
-          [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt],
-        );
-        id = res.insertId;
-      });
-      return id;
-    },
-    { retryDeadlocks: ORDER_ATTEMPTS, lockConflict: { code: 'order_lock_conflict', message: `订单 ${order.orderNo} 写入时多次遇到锁冲突，请稍后重试。` } },
-  );
+  return withTransaction(services.sql, (conn) => insertOrder(conn, services.now(), order), ORDER_TX(order.orderNo));
 }

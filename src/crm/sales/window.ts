@@ -1,4 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { countedOrder, netAmount } from './net.ts';
 import { rebuildMemberStats } from './rollup.ts';
 
 const DAY_MS = 86_400_000;
@@ -94,9 +95,9 @@ async function moveWindows(sql: Pool, a: Date, n: Date, maxOrderId: number, maxI
   const [res] = await sql.query<ResultSetHeader>(
     `UPDATE member_stats ms JOIN (
        SELECT member_id, SUM(w90) AS o90, SUM(w90 * amount) AS s90, SUM(p90 * amount) AS sp90, SUM(w365) AS o365, SUM(w365 * amount) AS s365 FROM (
-         SELECT o.member_id, o.amount, ${moved(90, 0)} AS w90, ${moved(180, 90)} AS p90, ${moved(365, 0)} AS w365
+         SELECT o.member_id, ${netAmount('o')} AS amount, ${moved(90, 0)} AS w90, ${moved(180, 90)} AS p90, ${moved(365, 0)} AS w365
          FROM orders o JOIN member_stats s ON s.member_id = o.member_id
-         WHERE o.store_id IN (?) AND (${edges.map(() => '(o.paid_at > ? AND o.paid_at <= ?)').join(' OR ')})
+         WHERE o.store_id IN (?) AND ${countedOrder('o')} AND (${edges.map(() => '(o.paid_at > ? AND o.paid_at <= ?)').join(' OR ')})
        ) x GROUP BY member_id HAVING SUM(w90 <> 0) + SUM(p90 <> 0) + SUM(w365 <> 0) > 0
      ) d ON d.member_id = ms.member_id
      SET ms.orders_90d = ms.orders_90d + d.o90, ms.spend_90d = ms.spend_90d + d.s90, ms.spend_prev_90d = ms.spend_prev_90d + d.sp90,

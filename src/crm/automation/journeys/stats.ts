@@ -6,6 +6,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
 import { storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { countedOrder } from '../../sales/index.ts';
 import { readJourney } from './store.ts';
 import { parseJourneyDefinition } from './definition.ts';
 
@@ -21,11 +22,11 @@ export interface JourneyStats {
   variants: Record<string, number>;
 }
 
-/** Conversion: an order within goal.orderWithinDays of entering (stamped on the enrollment). */
+/** Conversion: an order (not fully refunded) within goal.orderWithinDays of entering (stamped on the enrollment). */
 export async function markConversions(services: Services, journeyId: number, withinDays: number): Promise<void> {
   await services.sql.query(
     `UPDATE journey_enrollments e SET converted_at = (
-       SELECT MIN(o.paid_at) FROM orders o WHERE o.member_id = e.member_id AND o.paid_at > e.entered_at AND o.paid_at <= LEAST(?, e.entered_at + INTERVAL ? DAY))
+       SELECT MIN(o.paid_at) FROM orders o WHERE o.member_id = e.member_id AND o.paid_at > e.entered_at AND o.paid_at <= LEAST(?, e.entered_at + INTERVAL ? DAY) AND ${countedOrder('o')})
      WHERE e.journey_id = ? AND e.converted_at IS NULL`,
     [services.now(), withinDays, journeyId],
   );

@@ -9,6 +9,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { audit, badRequest, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { churnList } from '../../insights/index.ts';
+import { countedOrder, netAmount } from '../../sales/index.ts';
 import { maskName } from './mask.ts';
 import type { Services } from '../../../services.ts';
 import type { JourneyDefinitionInput, MessageChannel } from '../journeys/definition.ts';
@@ -35,6 +36,9 @@ export interface RecallPreview {
 
 export const RECALL_CHANNELS: MessageChannel[] = ['miniprogram', 'wecom', 'sms'];
 const CHECK_EVERY_MS = 60_000;
+/** The attribution reports, in days after the launch; the longest is the conversion window. */
+export const RECALL_ATTRIBUTION_DAYS = 30;
+const ATTRIBUTION_REPORTS = [7, RECALL_ATTRIBUTION_DAYS];
 const PROGRESS_EVERY_MS = 10 * 60_000;
 
 /** The audience's member ids within the actor's store scope. */
@@ -152,7 +156,7 @@ export async function launchRecall(deps: JourneyDeps, access: StaffAccess, plan:
   const at = now.getTime();
   const control = services.queues.journeyControl;
   await control.add('recall-check', { kind: 'recall-check', recallId, dueAt: at + CHECK_EVERY_MS }, { jobId: `recall-${recallId}-check-${at + CHECK_EVERY_MS}`, delay: CHECK_EVERY_MS });
-  for (const days of [7, 30]) {
+  for (const days of ATTRIBUTION_REPORTS) {
     const due = at + days * 86_400_000;
     await control.add('recall-attribution', { kind: 'recall-attribution', recallId, days, dueAt: due }, { jobId: `recall-${recallId}-attr-${days}`, delay: days * 86_400_000 });
   }
@@ -235,7 +239,7 @@ export interface Attribution {
   revenue: string;
 }
 
-/** Members of the recall who ordered within `days` of the launch, and their revenue in that window. */
+/** Members of the recall who ordered within `days` of the launch, and their revenue in that window (refunds netted out, fully refunded orders left out). */
 export async function recallAttribution(services: Services, recallId: number, days: number, notify = true): Promise<Attribution> {
   const [rs] = await services.sql.query<RowDataPacket[]>('SELECT staff_user_id, audience, launched_at, member_count, attribution FROM recalls WHERE id = ?', [recallId]);
   const rec = rs[0];
@@ -244,7 +248,7 @@ export async function recallAttribution(services: Services, recallId: number, da
   const to = new Date(Math.min(from.getTime() + days * 86_400_000, services.now().getTime()));
   const conv = await recallConversions(services, recallId, from, to);
   await services.sql.query(
-    `UPDATE journey_enrollments e SET converted_at = (SELECT MIN(o.paid_at) FROM orders o WHERE o.member_id = e.member_id AND o.paid_at > ? AND o.paid_at <= ?)
+    `UPDATE journey_enrollments e SET converted_at = (SELECT MIN(o.paid_at) FROM orders o WHERE o.member_id = e.member_id AND o.paid_at > ? AND o.paid_at <= ? AND ${countedOrder('o')})
      WHERE e.recall_id = ? AND e.converted_at IS NULL`,
     [from, to, recallId],
   );
@@ -266,10 +270,10 @@ export async function recallAttribution(services: Services, recallId: number, da
 export async function recallConversions(services: Services, recallId: number, from: Date, to: Date, stores: readonly number[] | null = null): Promise<{ converted: number; revenue: string }> {
   const inStores = storeFilter(stores);
   const [rows] = await services.sql.query<RowDataPacket[]>(
-    `SELECT COUNT(DISTINCT o.member_id) AS converted, COALESCE(SUM(o.amount), 0) AS revenue
+    `SELECT COUNT(DISTINCT o.member_id) AS converted, COALESCE(SUM(${netAmount('o')}), 0) AS revenue
      FROM orders o JOIN journey_enrollments e ON e.member_id = o.member_id AND e.recall_id = ?
      ${inStores.join}
-     WHERE o.paid_at > ? AND o.paid_at <= ?${inStores.where}`,
+     WHERE o.paid_at > ? AND o.paid_at <= ? AND ${countedOrder('o')}${inStores.where}`,
     [recallId, from, to, ...inStores.params],
   );
   return { converted: Number(rows[0]?.converted ?? 0), revenue: String(rows[0]?.revenue ?? '0.00') };

@@ -1,5 +1,6 @@
-import type { RowDataPacket } from 'mysql2/promise';
-import { audit, badRequest, notFound, requirePermission, type StaffAccess } from '../../kernel/index.ts';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { audit, badRequest, notFound, requirePermission, txSql, type AnyTx, type StaffAccess } from '../../kernel/index.ts';
+import { countedOrder, netAmount } from '../../sales/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import type { Services } from '../../../services.ts';
 import { memberInScope, setMemberLevelRow } from '../../customers/index.ts';
@@ -13,10 +14,19 @@ function addMonths(d: Date, months: number): Date {
   return x;
 }
 
-async function writeLevel(tx: Prisma.TransactionClient, services: Services, memberId: number, from: number | null, to: number, kind: string, source: string, reason: string | null, createdBy: string, validityMonths: number | null) {
+async function writeLevel(tx: AnyTx, services: Services, memberId: number, from: number | null, to: number, kind: string, source: string, reason: string | null, createdBy: string, validityMonths: number | null) {
   const now = services.now();
   await setMemberLevelRow(tx, memberId, { level: to, levelExpiresAt: validityMonths ? addMonths(now, validityMonths) : null });
-  await tx.memberLevelHistory.create({ data: { memberId, fromLevel: from, toLevel: to, kind, source, reason, createdBy, createdAt: now } });
+  await txSql(tx).run('INSERT INTO member_level_history (member_id, from_level, to_level, kind, source, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+    memberId,
+    from,
+    to,
+    kind,
+    source,
+    reason,
+    createdBy,
+    now,
+  ]);
 }
 
 /**
@@ -58,12 +68,12 @@ export async function setMemberLevel(access: StaffAccess, input: { memberId: num
   return { from, to: input.level, changed: from !== input.level };
 }
 
-/** The member's figures over a window, as the level conditions read them. */
-async function windowFigures(services: Services, memberId: number, months: number): Promise<{ spend: number; orders: number; points: number }> {
-  const since = addMonths(services.now(), -months);
-  const [[row]] = await services.sql.query<RowDataPacket[]>(
-    `SELECT COALESCE(SUM(o.amount), 0) AS spend, COUNT(o.id) AS orders, (SELECT points FROM members WHERE id = ?) AS points
-       FROM orders o WHERE o.member_id = ? AND o.paid_at >= ?`,
+/** The member's figures over a window, as the level conditions read them (refunds netted out); on `sql`, a transaction's connection to see its own writes. */
+async function windowFigures(sql: Pool | PoolConnection, now: Date, memberId: number, months: number): Promise<{ spend: number; orders: number; points: number }> {
+  const since = addMonths(now, -months);
+  const [[row]] = await sql.query<RowDataPacket[]>(
+    `SELECT COALESCE(SUM(${netAmount('o')}), 0) AS spend, COUNT(o.id) AS orders, (SELECT points FROM members WHERE id = ?) AS points
+       FROM orders o WHERE o.member_id = ? AND o.paid_at >= ? AND ${countedOrder('o')}`,
     [memberId, memberId, since],
   );
   return { spend: Number(row?.spend ?? 0), orders: Number(row?.orders ?? 0), points: Number(row?.points ?? 0) };
@@ -92,7 +102,7 @@ export async function reviewMemberLevel(services: Services, memberId: number): P
   if (member.status === 'deleted') return { from: member.level, to: member.level, kind: 'none' };
   const current = levels.find((l) => l.level === member.level);
   const months = current?.validityMonths ?? 12;
-  const figures = await windowFigures(services, memberId, months);
+  const figures = await windowFigures(services.sql, services.now(), memberId, months);
   const target = qualifyingLevel(levels, figures);
   const expired = member.levelExpiresAt !== null && member.levelExpiresAt <= services.now();
   let to = member.level;
@@ -115,6 +125,26 @@ export async function reviewMemberLevel(services: Services, memberId: number): P
     else await writeLevel(tx, services, memberId, member.level, to, kind, 'auto', `近 ${months} 个月消费 ¥${figures.spend.toFixed(2)}，${figures.orders} 笔，积分 ${figures.points}`, 'system', validity);
   });
   return { from: member.level, to, kind };
+}
+
+/**
+ * The upgrade check right after an order, inside its transaction (the member row locked by it):
+ * when the member now qualifies for a higher level — spend, orders or points, as the hourly
+ * review reads them — the level moves up at once, with its history row. Never a downgrade
+ * (that waits for the level's expiry, as the review does). Returns the change, or null.
+ */
+export async function upgradeAfterOrder(conn: PoolConnection, services: Services, memberId: number): Promise<{ from: number; to: number } | null> {
+  const levels = await listLevels(services);
+  const [[m]] = await conn.query<RowDataPacket[]>("SELECT level, status FROM members WHERE id = ? FOR UPDATE", [memberId]);
+  if (!m || m.status === 'deleted') return null;
+  const from = Number(m.level);
+  const months = levels.find((l) => l.level === from)?.validityMonths ?? 12;
+  const figures = await windowFigures(conn, services.now(), memberId, months);
+  const to = qualifyingLevel(levels, figures);
+  if (to <= from) return null;
+  const validity = levels.find((l) => l.level === to)?.validityMonths ?? 12;
+  await writeLevel(conn, services, memberId, from, to, 'upgrade', 'auto', `近 ${months} 个月消费 ¥${figures.spend.toFixed(2)}，${figures.orders} 笔，积分 ${figures.points}`, 'system', validity);
+  return { from, to };
 }
 
 /** A member's level history, newest first (audited read). */

@@ -13,6 +13,8 @@ export interface LevelConfig {
   keepMinSpend: string | null;
   validityMonths: number;
   benefits: unknown;
+  /** Points earned per yuan paid at this level, a decimal string ("1.20"). */
+  pointsPerYuan: string;
 }
 
 const money = z.union([z.string().regex(/^\d{1,10}(\.\d{1,2})?$/), z.number().nonnegative().transform((n) => n.toFixed(2))]);
@@ -25,10 +27,22 @@ export const levelConfigSchema = z.object({
   keepMinSpend: money.nullable().default(null),
   validityMonths: z.number().int().min(1).max(120).default(12),
   benefits: z.record(z.string(), z.unknown()).default({}),
+  pointsPerYuan: z.union([z.string().regex(/^\d{1,3}(\.\d{1,2})?$/), z.number().min(0).max(999).transform((n) => n.toFixed(2))]).default('1.00'),
 });
 
-type Row = { level: number; name: string; minSpend: { toFixed(n: number): string }; minOrders: number; minPoints: number; keepMinSpend: { toFixed(n: number): string } | null; validityMonths: number; benefits: unknown };
-const toConfig = (r: Row): LevelConfig => ({ ...r, minSpend: r.minSpend.toFixed(2), keepMinSpend: r.keepMinSpend?.toFixed(2) ?? null });
+type Dec = { toFixed(n: number): string };
+type Row = { level: number; name: string; minSpend: Dec; minOrders: number; minPoints: number; keepMinSpend: Dec | null; validityMonths: number; benefits: unknown; pointsPerYuan: Dec };
+const toConfig = (r: Row): LevelConfig => ({
+  level: r.level,
+  name: r.name,
+  minSpend: r.minSpend.toFixed(2),
+  minOrders: r.minOrders,
+  minPoints: r.minPoints,
+  keepMinSpend: r.keepMinSpend?.toFixed(2) ?? null,
+  validityMonths: r.validityMonths,
+  benefits: r.benefits,
+  pointsPerYuan: r.pointsPerYuan.toFixed(2),
+});
 
 /** Every configured level, lowest first. */
 export async function listLevels(services: Services): Promise<LevelConfig[]> {
@@ -41,7 +55,7 @@ export async function upsertLevel(access: StaffAccess, raw: z.input<typeof level
   const parsed = levelConfigSchema.safeParse(raw);
   if (!parsed.success) throw badRequest('invalid_level', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const c = parsed.data;
-  const data = { name: c.name, minSpend: c.minSpend, minOrders: c.minOrders, minPoints: c.minPoints, keepMinSpend: c.keepMinSpend, validityMonths: c.validityMonths, benefits: c.benefits as object, updatedAt: access.services.now() };
+  const data = { name: c.name, minSpend: c.minSpend, minOrders: c.minOrders, minPoints: c.minPoints, keepMinSpend: c.keepMinSpend, validityMonths: c.validityMonths, benefits: c.benefits as object, pointsPerYuan: c.pointsPerYuan, updatedAt: access.services.now() };
   const clash = await access.services.db.membershipLevel.findFirst({ where: { name: c.name, level: { not: c.level } } });
   if (clash) throw badRequest('level_name_taken', `等级名「${c.name}」已被 L${clash.level} 使用。`);
   const row = await access.services.db.membershipLevel.upsert({ where: { level: c.level }, create: { level: c.level, ...data }, update: data });

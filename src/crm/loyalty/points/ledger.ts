@@ -5,8 +5,8 @@ import { setPointsBalance } from '../../customers/index.ts';
 /** The transaction a ledger entry joins: Prisma's or a mysql2 connection's (kernel AnyTx). */
 export type LedgerTx = AnyTx;
 
-/** earn | redeem | adjust | expire | merge: why the balance moved. */
-export type PointsKind = 'earn' | 'redeem' | 'adjust' | 'expire' | 'merge';
+/** earn | redeem | adjust | expire | merge | refund (points of a refunded order taken back): why the balance moved. */
+export type PointsKind = 'earn' | 'redeem' | 'adjust' | 'expire' | 'merge' | 'refund';
 
 export interface LedgerInput {
   memberId: number;
