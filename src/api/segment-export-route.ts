@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { activeStaffActor, AppError, notFound, unauthorized } from '../crm/kernel/index.ts';
 import { exportLinkKey, TOKEN_RE, type ExportLink } from '../crm/insights/index.ts';
 import type { AppEnv } from '../http/env.ts';
+import { handleHttpError } from '../http/errors.ts';
 import { requireIdentity } from '../http/identity.ts';
 import type { Services } from '../services.ts';
 import { approvalIdOfLink, approvalReasons, getApproval, requestApproval } from './export/approvals.ts';
@@ -35,6 +36,8 @@ export async function sendExportFile(c: Context, link: Pick<ExportLink, 'file' |
  */
 export function exportRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // The edge's one error body, also when the route is used on its own (as in tests).
+  app.onError(handleHttpError(services.logger));
   app.get('/exports/:token', async (c) => {
     const token = c.req.param('token');
     if (!TOKEN_RE.test(token)) throw notFound('not_found', 'no such export');
