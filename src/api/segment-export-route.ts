@@ -6,7 +6,7 @@ import { activeStaffActor, AppError, notFound, unauthorized } from '../crm/kerne
 import { exportLinkKey, TOKEN_RE, type ExportLink } from '../crm/insights/index.ts';
 import type { AppEnv } from '../http/env.ts';
 import { handleHttpError } from '../http/errors.ts';
-import { requireIdentity } from '../http/identity.ts';
+import { identityOf } from '../http/identity.ts';
 import type { Services } from '../services.ts';
 import { approvalIdOfLink, approvalReasons, getApproval, requestApproval } from './export/approvals.ts';
 
@@ -28,7 +28,8 @@ export async function sendExportFile(c: Context, link: Pick<ExportLink, 'file' |
 /**
  * GET /exports/:token — the download link of a segment export. The token (192 random bits) maps
  * to the file in Redis with the link's TTL (30 minutes), and the link is bound to the person who
- * asked: it opens only for their signed-in session or API token (no identity 401, someone else
+ * asked: it opens only for their signed-in session or API token (no identity 401 — or, for a
+ * browser when WeCom login is configured, a redirect through it and back —, someone else
  * 404 `export_not_found`, expired 410). An export of full phone numbers or of more rows than
  * EXPORT_APPROVAL_ROWS waits for a second approver (409 `export_pending_approval`; the first
  * download asks for the approval, POST /api/crm/exports/{id}/approve gives it and re-opens the link).
@@ -41,7 +42,15 @@ export function exportRoutes(services: Services): Hono<AppEnv> {
   app.get('/exports/:token', async (c) => {
     const token = c.req.param('token');
     if (!TOKEN_RE.test(token)) throw notFound('not_found', 'no such export');
-    const who = await requireIdentity(services, c);
+    const who = await identityOf(services, c);
+    if (!who) {
+      // A link opened from chat in a browser (inside the WeCom client: silent OAuth) signs in and comes back.
+      const { WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET } = services.config;
+      if (WECOM_CORP_ID && WECOM_AGENT_ID && WECOM_SECRET && /text\/html/.test(c.req.header('accept') ?? '')) {
+        return c.redirect(`/auth/wecom?next=${encodeURIComponent(`/exports/${token}`)}`, 302);
+      }
+      throw unauthorized('unauthorized', 'sign in first: POST /auth/token with an API token, or GET /auth/wecom (WeCom login)');
+    }
     const raw = await services.redis.get(exportLinkKey(services, token));
     if (!raw) throw expired();
     const link = JSON.parse(raw) as ExportLink;

@@ -200,6 +200,14 @@ describe('WeCom web login (网页授权登录 / 扫码登录) against the fake q
     expect(cookieOf(stranger)).toBeUndefined();
   });
 
+  it('sends a browser that opens a download link without a session through WeCom login and back', async () => {
+    const link = `/exports/${'B'.repeat(32)}`;
+    const res = await rt.app.request(link, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`/auth/wecom?next=${encodeURIComponent(link)}`);
+    expect((await rt.app.request(link)).status).toBe(401); // a script gets the 401
+  });
+
   it('never redirects off the site after sign-in', async () => {
     const s = await start(undefined, '//evil.example.com/x');
     const res = await rt.app.request(`/auth/wecom/callback?code=${qyapi.loginCode({ userid: 'agent_01' })}&state=${s.state}`, { headers: { cookie: s.cookie } });
