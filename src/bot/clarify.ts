@@ -1,11 +1,30 @@
+import { t, type Lang } from '../i18n/index.ts';
 import type { IntentDef } from '../intents/types.ts';
+import { intentExample as exampleIn, intentTitle as intentLabel } from '../intents/localized.ts';
+import { slotSummary } from './dialogue/labels.ts';
+
+/** One reading of an unclear message: the intent and the slots it would run with. */
+export interface ClarifyOption {
+  intent: IntentDef;
+  slots: Record<string, unknown>;
+}
+
+/** At most this many options: more is a menu, not a question. */
+export const MAX_OPTIONS = 3;
 
 /**
- * The short question asked when two intents matched equally well (or the LLM could not give
- * valid arguments): name the candidates with one example each, so the next message is clear.
+ * The short question asked when several intents fit (the router's CLARIFY answer): numbered
+ * options naming what each would do and with whom, answerable with the number ("2", "第二个").
  */
-export function clarifyingQuestion(options: readonly IntentDef[]): string {
-  if (options.length === 0) return '没太明白你的意思，能换个说法吗？发送「帮助」查看我能做什么。';
-  const lines = options.map((o, i) => `${i + 1}. ${o.title}${o.examples[0] ? `（如：${o.examples[0].text}）` : ''}`);
-  return ['你是想：', ...lines, '请说得具体一点，我再帮你办。'].join('\n');
+export function clarifyingQuestion(options: readonly ClarifyOption[], lang: Lang): string {
+  if (options.length === 0) return t(lang, 'dialogue.noOptions');
+  const lines = options.slice(0, MAX_OPTIONS).map((o, i) => {
+    const n = i + 1;
+    const title = intentLabel(o.intent, lang);
+    const about = slotSummary(o.slots);
+    if (about) return t(lang, 'dialogue.optionAbout', { n, title, about });
+    const example = exampleIn(o.intent, lang);
+    return example ? t(lang, 'dialogue.optionExample', { n, title, example }) : t(lang, 'dialogue.option', { n, title });
+  });
+  return [t(lang, 'dialogue.chooseIntro'), ...lines, t(lang, 'dialogue.chooseHint')].join('\n');
 }

@@ -23,6 +23,8 @@ export const actorKey = (a: Actor) => (a.kind === 'staff' ? `staff:${a.wecomUser
 
 const pendingKey = (s: Services, code: string) => s.key('pending', code);
 const latestKey = (s: Services, actor: string) => s.key('pending-by', actor);
+/** Set by the turn that asked for a confirmation, removed by the person's next turn (whatever it is). */
+const freshKey = (s: Services, actor: string) => s.key('pending-fresh', actor);
 // Redis keeps the entry a little longer than its expiry, so an expired confirmation is answered
 // "expired" (by the injected clock) instead of "nothing pending".
 const REDIS_TTL_S = Math.ceil((CONFIRM_TTL_MS * 2) / 1000);
@@ -47,6 +49,7 @@ export async function holdAction(services: Services, actor: Actor, intent: strin
     // NX: two pending actions never share a code.
     if ((await services.redis.set(pendingKey(services, code), JSON.stringify(pending), 'EX', REDIS_TTL_S, 'NX')) === 'OK') {
       await services.redis.set(latestKey(services, key), code, 'EX', REDIS_TTL_S);
+      await services.redis.set(freshKey(services, key), code, 'EX', REDIS_TTL_S);
       return pending;
     }
   }
@@ -76,4 +79,32 @@ export async function takeAction(services: Services, actor: Actor, code?: string
   if (!taken) return { kind: 'none' };
   if (new Date(pending.expiresAt).getTime() <= services.now().getTime()) return { kind: 'expired', pending };
   return { kind: 'taken', pending };
+}
+
+/**
+ * The code of the action whose confirmation the bot asked for in this person's previous turn,
+ * or null; either way the marker is gone after this call, so only the very next turn sees it
+ * ("嗯" right after "回复「确认」执行" confirms; after any other turn it does not).
+ */
+export async function consumeFresh(services: Services, actor: Actor): Promise<string | null> {
+  return services.redis.getdel(freshKey(services, actorKey(actor)));
+}
+
+/** The person's own live pending action (latest, or by code), without taking it. */
+export async function peekAction(services: Services, actor: Actor, code?: string): Promise<PendingAction | null> {
+  const key = actorKey(actor);
+  const id = code ?? (await services.redis.get(latestKey(services, key)));
+  if (!id) return null;
+  const raw = await services.redis.get(pendingKey(services, id));
+  if (!raw) return null;
+  const pending = JSON.parse(raw) as PendingAction;
+  if (pending.actorKey !== key || new Date(pending.expiresAt).getTime() <= services.now().getTime()) return null;
+  return pending;
+}
+
+/** Drops the person's pending action (a negated request for the same thing withdraws it). */
+export async function dropAction(services: Services, actor: Actor, pending: PendingAction): Promise<void> {
+  const key = actorKey(actor);
+  await services.redis.del(pendingKey(services, pending.code), freshKey(services, key));
+  if ((await services.redis.get(latestKey(services, key))) === pending.code) await services.redis.del(latestKey(services, key));
 }

@@ -3,7 +3,7 @@ import type { Services } from '../services.ts';
 import type { Actor, InboundMessage, RouteResult } from './types.ts';
 
 /** A conversation is forgotten after this long without a message. */
-const CONVERSATION_TTL_S = 30 * 60;
+export const CONVERSATION_TTL_S = 30 * 60;
 const MAX_TURNS = 10;
 
 export interface Turn {
@@ -28,7 +28,8 @@ export async function recentTurns(services: Services, msg: InboundMessage): Prom
 export async function recordTurn(services: Services, msg: InboundMessage, _actor: Actor, route: RouteResult, lang: Lang): Promise<void> {
   const key = conversationKey(services, msg);
   const turn: Turn = { at: services.now().toISOString(), text: msg.text, intent: route.intent, slots: route.slots, lang };
-  await services.redis.multi().lpush(key, JSON.stringify(turn)).ltrim(key, 0, MAX_TURNS - 1).expire(key, CONVERSATION_TTL_S).exec();
+  // The member in focus lives as long as the conversation: an unrelated question keeps it alive.
+  await services.redis.multi().lpush(key, JSON.stringify(turn)).ltrim(key, 0, MAX_TURNS - 1).expire(key, CONVERSATION_TTL_S).expire(focusKey(services, msg), CONVERSATION_TTL_S).exec();
 }
 
 /** The member a staff conversation is about: set by an answer about exactly one member. */

@@ -1,14 +1,18 @@
 import { isAppError } from '../crm/kernel/index.ts';
-import { CLARIFY_INTENT, type Router } from '../intents/router/types.ts';
+import type { Router } from '../intents/router/types.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import { authorize } from './authorize.ts';
-import { clarifyingQuestion } from './clarify.ts';
-import { CONFIRM_TTL_MS, holdAction, takeAction } from './confirmation.ts';
+import { CONFIRM_TTL_MS, consumeFresh, holdAction, takeAction } from './confirmation.ts';
+import { gate } from './gate.ts';
+import { confirmationGate, withPendingReminder } from './gate-confirm.ts';
+import { assentOf } from './understand/assent.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
-import { getFocus, lastLanguage, recordTurn, setFocus, withFocus } from './conversation.ts';
+import { lastLanguage, recordTurn, setFocus } from './conversation.ts';
+import { createDialogue } from './dialogue/turn.ts';
 import { claimMessage, releaseMessage } from './dedupe.ts';
 import { execute } from './execute.ts';
+import { errorReply } from './error-reply.ts';
 import { identifyActor } from './identify.ts';
 import { memberActionAllowed } from './rate-limit.ts';
 import { render } from './render.ts';
@@ -30,6 +34,7 @@ const FALLBACK = { staff: 'help', member: 'my.help' } as const;
  * composes them.
  */
 export function createBot({ services, router, getIntent }: BotDeps): HandleMessage {
+  const dialogue = createDialogue({ services, getIntent, fallback: FALLBACK });
   return async function handle(msg: InboundMessage): Promise<HandleOutcome> {
     const log = services.logger.child({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId });
     if (!(await claimMessage(services, msg))) {
@@ -52,44 +57,57 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
     const actor = await identifyActor(services, msg);
     if (!actor) {
       log.info({ from: msg.from }, 'unregistered sender');
-      return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text: t(lang, 'bot.notRegistered') } };
+      return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text: t(lang, 'bot.notRegistered'), outcome: 'declined' } };
     }
-    let route = await router.route(msg.text, { audience: actor.kind, actor, services, requestId: msg.requestId });
-    let result: IntentResult;
-    let reported = route.intent;
-
-    if (route.intent === CLARIFY_INTENT) {
-      // Two intents matched equally well: ask, never guess.
-      const names = Array.isArray(route.slots.options) ? (route.slots.options as string[]) : [];
-      const options = names.flatMap((n) => getIntent(n) ?? []).filter((i) => i.audience === actor.kind);
-      result = { text: clarifyingQuestion(options) };
-    } else {
-      const intent = getIntent(route.intent) ?? getIntent(FALLBACK[actor.kind]);
-      if (!intent) throw new Error(`the intent catalogue has no ${FALLBACK[actor.kind]} intent`);
-      reported = intent.name;
-      if (actor.kind === 'staff') route = withFocus(intent.rule.requires, route, await getFocus(services, msg)) ?? route;
-      result = await run(msg, actor, intent, route, lang, log);
-    }
+    // Any turn makes an earlier "回复「确认」执行" stale: vague assent confirms only right after it.
+    const fresh = await consumeFresh(services, actor);
+    const routed = await router.route(msg.text, { audience: actor.kind, actor, services, requestId: msg.requestId });
+    // The conversation decides what runs: an answer to the bot's question, a refinement, a question back, or the routed intent.
+    const plan = await dialogue.plan(msg, actor, routed, lang);
+    const route = plan.route;
+    // A reply to the bot's own question runs with the original request's text, so the write gate reads what was asked.
+    const result = plan.kind === 'reply' ? plan.result : await dialogue.remember(msg, plan, await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, fresh), lang);
+    // A question the gate answered with a read intent reports that intent.
+    const reported = result.intent ?? route.intent;
 
     if (result.focus) await setFocus(services, msg, result.focus);
     await recordTurn(services, msg, actor, { ...route, intent: reported }, lang);
-    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), data: result.data, ...(result.image ? { image: result.image } : {}) };
+    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
     return { kind: 'answer', answer: out };
   }
 
-  /** authorize → (hold for confirmation | run a confirmed action | execute); expected failures become the reply. */
-  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger): Promise<IntentResult> {
+  /**
+   * authorize → gate (src/bot/gate.ts: a write runs only on an affirmative instruction) → (hold
+   * for confirmation | run a confirmed action | execute); expected failures become the reply.
+   * Every result says what the turn did (`outcome`).
+   */
+  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger, fresh: string | null): Promise<IntentResult> {
     try {
       authorize(actor, intent);
       if (!(await memberActionAllowed(services, actor, intent))) {
         log.warn({ intent: intent.name }, 'member action rate-limited');
-        return { text: t(lang, 'bot.rateLimited'), data: { rateLimited: true } };
+        return { text: t(lang, 'bot.rateLimited'), data: { rateLimited: true }, outcome: 'declined' };
       }
-      if (intent.name === 'action.confirm' || intent.name === 'action.cancel') {
-        const handled = await resolvePending(msg, actor, intent.name === 'action.confirm', route, lang, log);
+      // A bare "好的" / "ok" answers a confirmation request whatever the router made of it.
+      const assent = actor.kind === 'staff' && intent.name !== 'action.cancel' ? assentOf(msg.text) : null;
+      if (intent.name === 'action.confirm' || intent.name === 'action.cancel' || assent) {
+        const handled = await resolvePending(msg, actor, intent.name !== 'action.cancel', route, lang, log, fresh);
         if (handled) return handled;
-      } else if (intent.confirm) {
+        if (intent.effect !== 'control') return await withPendingReminder(services, actor, lang, done(intent, await execute(services, msg, actor, intent, route, lang)), getIntent);
+        return { ...(await execute(services, msg, actor, intent, route, lang)), outcome: 'answered' };
+      }
+      const verdict = await gate({ services, actor, intent, route, text: msg.text, lang, getIntent });
+      if (verdict.kind === 'reply') {
+        log.info({ intent: intent.name, outcome: verdict.result.outcome }, 'write gate answered instead of acting');
+        return await withPendingReminder(services, actor, lang, verdict.result, getIntent);
+      }
+      if (verdict.kind === 'read') {
+        authorize(actor, verdict.intent);
+        const r = done(verdict.intent, await execute(services, msg, actor, verdict.intent, verdict.route, lang));
+        return await withPendingReminder(services, actor, lang, { ...r, intent: verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent);
+      }
+      if (intent.confirm) {
         const parsed = intent.slots.safeParse(route.slots);
         if (parsed.success) {
           const ctx = { services, actor, channel: msg.channel, requestId: msg.requestId, lang };
@@ -98,40 +116,53 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
             const pending = await holdAction(services, actor, intent.name, parsed.data);
             log.info({ intent: intent.name, code: pending.code }, 'action held for confirmation');
             const minutes = Math.round(CONFIRM_TTL_MS / 60_000);
-            return { text: `${preview}\n回复「确认」执行，回复「取消」放弃（${minutes} 分钟内有效，编号 ${pending.code}）。`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt } } };
+            return { text: `${preview}\n回复「确认」执行，回复「取消」放弃（${minutes} 分钟内有效，编号 ${pending.code}）。`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt } }, outcome: 'held' };
           }
         }
       }
-      return await execute(services, msg, actor, intent, route, lang);
+      return await withPendingReminder(services, actor, lang, done(intent, await execute(services, msg, actor, intent, route, lang)), getIntent);
     } catch (e) {
       if (!isAppError(e)) throw e;
-      return { text: e.message };
+      return { text: errorReply(e, lang, intent), outcome: 'declined' };
     }
   }
 
-  /** "确认" / "取消": only the person who asked, before expiry; null when nothing is pending (the intent answers). */
-  async function resolvePending(msg: InboundMessage, actor: Actor, confirm: boolean, route: RouteResult, lang: Lang, log: typeof services.logger): Promise<IntentResult | null> {
-    const code = typeof route.slots.code === 'string' ? route.slots.code : undefined;
+  /**
+   * "确认" / "取消": only the person who asked, before expiry; vague assent only right after the
+   * bot asked (src/bot/gate-confirm.ts); null when nothing is pending (the intent answers).
+   */
+  async function resolvePending(msg: InboundMessage, actor: Actor, confirm: boolean, route: RouteResult, lang: Lang, log: typeof services.logger, fresh: string | null): Promise<IntentResult | null> {
+    let code = typeof route.slots.code === 'string' ? route.slots.code : undefined;
+    if (confirm) {
+      const g = await confirmationGate(services, actor, msg.text, fresh, lang, getIntent);
+      if (!g.take) return g.result;
+      code = code ?? g.code;
+    }
     const taken = await takeAction(services, actor, code);
     switch (taken.kind) {
       case 'none':
         return null;
       case 'not_yours':
         log.warn({ code: taken.pending.code, owner: taken.pending.actorKey }, 'confirmation by another user refused');
-        return { text: `编号 ${taken.pending.code} 的操作由 ${taken.pending.actorName} 发起，只有发起人本人可以${confirm ? '确认' : '取消'}。` };
+        return { text: `编号 ${taken.pending.code} 的操作由 ${taken.pending.actorName} 发起，只有发起人本人可以${confirm ? '确认' : '取消'}。`, outcome: 'declined' };
       case 'expired':
-        return { text: `编号 ${taken.pending.code} 的操作已超时未确认，已作废。如仍需要，请重新发起。` };
+        return { text: `编号 ${taken.pending.code} 的操作已超时未确认，已作废。如仍需要，请重新发起。`, outcome: 'declined' };
       case 'taken': {
         const pending = taken.pending;
-        if (!confirm) return { text: `已取消编号 ${pending.code} 的操作，什么都没有执行。`, data: { cancelled: pending.intent } };
+        if (!confirm) return { text: `已取消编号 ${pending.code} 的操作，什么都没有执行。`, data: { cancelled: pending.intent }, outcome: 'declined' };
         const intent = getIntent(pending.intent);
-        if (!intent) return { text: '这个操作已不再支持，未执行。' };
+        if (!intent) return { text: '这个操作已不再支持，未执行。', outcome: 'declined' };
         // Permissions may have changed since the preview: authorize again before running.
         authorize(actor, intent);
         log.info({ intent: intent.name, code: pending.code }, 'confirmed action runs');
         const r = await execute(services, msg, actor, intent, { intent: intent.name, slots: pending.slots, confidence: 1 }, lang);
-        return { ...r, data: { confirmed: intent.name, slots: pending.slots, result: r.data } };
+        return { ...done(intent, r), data: { confirmed: intent.name, slots: pending.slots, result: r.data } };
       }
     }
   }
+}
+
+/** What a turn that ran `intent` did, unless the intent (or execute's question for a missing slot) said. */
+function done(intent: IntentDef, r: IntentResult): IntentResult {
+  return { ...r, outcome: r.outcome ?? (intent.effect === 'read' || intent.effect === 'control' ? 'answered' : 'done') };
 }

@@ -43,6 +43,8 @@ export interface IntentResult {
   data?: unknown;
   /** What the turn did, when the intent knows better than its effect (a write that found no member asked instead). */
   outcome?: TurnOutcome;
+  /** The intent that actually answered, when the pipeline ran another than the routed one (a question about a write answered by its read counterpart). */
+  intent?: string;
   /** The one member this answer was about: the conversation keeps it in focus for "他/his". */
   focus?: { memberId: number; memberNo: string };
   /** A chart rendered on the server (PNG) shown beside the text: inline on the console; WeCom image message (upload pending). */

@@ -5,6 +5,7 @@ import { renderChurn } from './render/churn.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 const slots = z.object({
   days: z.number().int().min(1).max(3650).optional().describe('only members silent for more than this many days (default 90)'),
@@ -39,10 +40,10 @@ export const churnList = defineIntent({
   async run(ctx, { days, limit, minSpend, store }) {
     const access = staffAccess(ctx);
     const named = store === undefined ? undefined : resolveStore(store, await storeDirectory(ctx.services));
-    if (store !== undefined && !named) return { text: `没有找到门店「${store}」。` };
+    if (store !== undefined && !named) return { text: t(ctx.lang, 'insights.storeNotFound', { store }) };
     // Scope is enforced in the CRM layer: a store outside the actor's stores is refused there.
     const list = await listChurn(access, { minDays: days, limit, minSpend, storeId: named?.id });
-    const scope = named ? named.name : storeScope(access.actor) === null ? '全部门店' : '你的门店';
-    return { text: renderChurn(list, scope), data: list };
+    const scope = named ? named.name : t(ctx.lang, storeScope(access.actor) === null ? 'insights.allStores' : 'insights.yourStores');
+    return { text: renderChurn(list, scope, ctx.lang), data: list };
   },
 });

@@ -1,5 +1,7 @@
 import type { Actor } from '../bot/types.ts';
 import { can } from '../crm/kernel/index.ts';
+import { t, type Lang } from '../i18n/index.ts';
+import { intentExample, intentTitle } from './localized.ts';
 import type { IntentDef } from './types.ts';
 
 /** The intents this actor may use: their audience, and for staff the permission of their role. */
@@ -8,10 +10,11 @@ export function usableIntents(intents: readonly IntentDef[], actor: Actor): Inte
   return intents.filter((i) => i.audience === audience && (!i.permission || (actor.kind === 'staff' && can(actor, i.permission))));
 }
 
-/** The help text, derived from the catalogue: title and first example of each usable intent. */
-export function helpText(intents: readonly IntentDef[], actor: Actor): string {
+/** The help text, derived from the catalogue: title and an example of each usable intent, in the asker's language. */
+export function helpText(intents: readonly IntentDef[], actor: Actor, lang: Lang = 'zh'): string {
   const lines = usableIntents(intents, actor)
     .filter((i) => i.name !== 'help')
-    .map((i) => `· ${i.title}：${i.examples[0]?.text ?? ''}`);
-  return [`你好${actor.name ? `，${actor.name}` : ''}！你可以这样问我：`, ...lines, '发送「帮助」或 help 随时查看本说明。'].join('\n');
+    .map((i) => t(lang, 'help.line', { title: intentTitle(i, lang), example: intentExample(i, lang) ?? '' }));
+  const greeting = actor.name ? t(lang, 'help.greetingNamed', { name: actor.name }) : t(lang, 'help.greeting');
+  return [greeting, ...lines, t(lang, 'help.footer')].join('\n');
 }

@@ -6,6 +6,7 @@ import { renderHealth } from './render/insights.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 const slots = z.object({
   period: z.enum(['day', 'week', 'month']).optional().describe('day (yesterday), week (last 7 days, default) or month (last 30 days)'),
@@ -46,11 +47,11 @@ export const insightsHealth = defineIntent({
     const access = staffAccess(ctx);
     const granularity = period ?? periodFromText(text) ?? 'week';
     const named = store === undefined ? undefined : resolveStore(store, await storeDirectory(ctx.services));
-    if (store !== undefined && !named) return { text: `没有找到门店「${store}」。` };
+    if (store !== undefined && !named) return { text: t(ctx.lang, 'insights.storeNotFound', { store }) };
     // Scope is enforced in the CRM layer: a store outside the actor's stores is refused there.
     const d = await healthDashboard(access, { granularity, storeId: named?.id });
-    const scope = storeScope(access.actor) === null ? '全部门店' : d.stores.length === 1 ? d.stores[0]!.name : '你的门店';
-    const chart = healthTrendChart(d);
-    return { text: renderHealth(d, scope), data: d, image: { png: chart.png, alt: chart.alt } };
+    const scope = storeScope(access.actor) === null ? t(ctx.lang, 'insights.allStores') : d.stores.length === 1 ? d.stores[0]!.name : t(ctx.lang, 'insights.yourStores');
+    const chart = healthTrendChart(d, undefined, undefined, ctx.lang);
+    return { text: renderHealth(d, scope, ctx.lang), data: d, image: { png: chart.png, alt: chart.alt } };
   },
 });

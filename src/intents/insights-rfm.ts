@@ -4,6 +4,7 @@ import { rfmOverview } from '../crm/insights/index.ts';
 import { renderRfm } from './render/insights.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** RFM cells, value quadrants and churn levels of the staff member's stores. */
 export const insightsRfm = defineIntent({
@@ -27,7 +28,7 @@ export const insightsRfm = defineIntent({
   async run(ctx) {
     const access = staffAccess(ctx);
     const o = await rfmOverview(access);
-    const scope = storeScope(access.actor) === null ? '全部门店' : '你的门店';
-    return { text: renderRfm(o, scope), data: o };
+    const scope = t(ctx.lang, storeScope(access.actor) === null ? 'insights.allStores' : 'insights.yourStores');
+    return { text: renderRfm(o, scope, ctx.lang), data: o };
   },
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, logInteraction, PRIORITY_LABEL } from '../crm/service/index.ts';
+import { logInteraction } from '../crm/service/index.ts';
+import { t } from '../i18n/index.ts';
+import { interactionKind, priorityLabel } from './render/service.ts';
 import { parseInteraction } from './parse/service-text.ts';
 import { memberLabel } from './render/member.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';
@@ -15,6 +17,8 @@ export const interactionLog = defineIntent({
   title: '记录互动（投诉自动建工单）',
   permission: 'interaction.write',
   effect: 'write',
+  readCounterpart: 'member.interactions',
+  freeText: ({ text, content, phone, memberNo, name }) => content ?? parseInteraction(text ?? '', [phone, memberNo, name]).content,
   slots: withMemberRef({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(),
@@ -37,7 +41,7 @@ export const interactionLog = defineIntent({
   },
   async run(ctx, { text, type, channel, content, followUpDays, ...ref }) {
     const access = staffAccess(ctx);
-    const found = await oneMember(access, ref, 'interaction.log');
+    const found = await oneMember(access, ref, 'interaction.log', ctx.lang);
     if ('reply' in found) return found.reply;
     const parsed = parseInteraction(text ?? '', [ref.phone, ref.memberNo, ref.name]);
     const days = followUpDays ?? parsed.followUpDays;
@@ -49,9 +53,13 @@ export const interactionLog = defineIntent({
       ...(days !== undefined ? { followUpAt: new Date(ctx.services.now().getTime() + days * 86_400_000) } : {}),
     });
     const i = r.interaction;
-    const lines = [`已记录 ${memberLabel(found.member)} 的${INTERACTION_CHANNEL_LABEL[i.channel]}${INTERACTION_TYPE_LABEL[i.type]}：${i.content}`];
-    if (i.followUpAt) lines.push(`跟进日期 ${i.followUpAt.toISOString().slice(0, 10)}`);
-    if (r.ticket) lines.push(`已生成${r.ticket.type === 'complaint' ? '投诉' : ''}工单 ${r.ticket.ticketNo}（优先级${PRIORITY_LABEL[r.ticket.priority]}，处理人 ${r.ticket.assignee?.name ?? '未指派'}），处理后发送「${r.ticket.ticketNo} 已解决」。`);
+    const lang = ctx.lang;
+    const lines = [t(lang, 'service.log.done', { label: memberLabel(found.member, lang), kind: interactionKind(i.channel, i.type, lang), content: i.content })];
+    if (i.followUpAt) lines.push(t(lang, 'service.log.followUp', { date: i.followUpAt.toISOString().slice(0, 10) }));
+    if (r.ticket) {
+      const params = { ticketNo: r.ticket.ticketNo, priority: priorityLabel(r.ticket.priority, lang), assignee: r.ticket.assignee?.name ?? t(lang, 'service.ticket.unassigned') };
+      lines.push(t(lang, r.ticket.type === 'complaint' ? 'service.log.complaintTicket' : 'service.log.ticket', params));
+    }
     return { text: lines.join('\n'), data: r, focus: focusOf(found.member) };
   },
 });

@@ -7,6 +7,7 @@ import { MEMBER_REF_EXTRACT } from './slots/member-ref.ts';
 import { focusOf, oneMember } from './slots/resolve-one.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** One member's KOC contribution, or the top KOCs of the staff member's stores. */
 export const kocStatsIntent = defineIntent({
@@ -39,12 +40,13 @@ export const kocStatsIntent = defineIntent({
     const access = staffAccess(ctx);
     if (!ref.phone && !ref.memberNo && !ref.name) {
       const top = await kocLeaderboard(access, limit ?? 10);
-      if (!top.length) return { text: '你可查看的门店里还没有 KOC。' };
-      return { text: [`KOC 排行（前 ${top.length}）：`, ...top.map((k, i) => `${i + 1}. ${memberLabel(k)} L${k.level} · 推荐 ${k.referrals} · 核销 ${k.redemptions} · 收益 ${formatYuan(k.earnings)}`)].join('\n'), data: top };
+      if (!top.length) return { text: t(ctx.lang, 'koc.noneInStores') };
+      const lines = top.map((k, i) => t(ctx.lang, 'koc.topLine', { i: i + 1, label: memberLabel(k, ctx.lang), level: k.level, referrals: k.referrals, redemptions: k.redemptions, earnings: formatYuan(k.earnings) }));
+      return { text: [t(ctx.lang, 'koc.top', { count: top.length }), ...lines].join('\n'), data: top };
     }
-    const found = await oneMember(access, ref, 'koc.stats');
+    const found = await oneMember(access, ref, 'koc.stats', ctx.lang);
     if ('reply' in found) return found.reply;
     const k = await kocStats(access, found.member.id);
-    return { text: k ? renderKoc(k) : `${memberLabel(found.member)} 还不是 KOC。`, data: k, focus: focusOf(found.member) };
+    return { text: k ? renderKoc(k, ctx.lang) : t(ctx.lang, 'koc.notKoc', { label: memberLabel(found.member, ctx.lang) }), data: k, focus: focusOf(found.member) };
   },
 });

@@ -6,6 +6,7 @@ import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/mem
 import { focusOf, oneMember } from './slots/resolve-one.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** One member's interactions (calls, visits, complaints …), newest first. */
 export const memberInteractions = defineIntent({
@@ -30,10 +31,12 @@ export const memberInteractions = defineIntent({
   },
   async run(ctx, { limit, ...ref }) {
     const access = staffAccess(ctx);
-    const found = await oneMember(access, ref, 'interaction.list');
+    const found = await oneMember(access, ref, 'interaction.list', ctx.lang);
     if ('reply' in found) return found.reply;
     const r = await listInteractions(access, found.member.id, { limit: limit ?? 5 });
-    const text = r.total === 0 ? `${memberLabel(found.member)} 还没有互动记录。` : [`${memberLabel(found.member)} 共 ${r.total} 条互动${r.total > r.interactions.length ? `，最近 ${r.interactions.length} 条` : ''}：`, ...r.interactions.map(interactionLine)].join('\n');
+    const label = memberLabel(found.member, ctx.lang);
+    const more = r.total > r.interactions.length ? t(ctx.lang, 'service.interactions.more', { shown: r.interactions.length }) : '';
+    const text = r.total === 0 ? t(ctx.lang, 'service.interactions.none', { label }) : [t(ctx.lang, 'service.interactions.head', { label, count: r.total, more }), ...r.interactions.map((i) => interactionLine(i, ctx.lang))].join('\n');
     return { text, data: r, focus: focusOf(found.member) };
   },
 });

@@ -28,9 +28,9 @@ export const memberLevel = defineIntent({
   },
   async run(ctx, ref) {
     const access = staffAccess(ctx);
-    const found = await oneMember(access, ref, 'member.level');
+    const found = await oneMember(access, ref, 'member.level', ctx.lang);
     if ('reply' in found) return found.reply;
     const s = await memberLevelStatus(access, found.member.id);
-    return { text: renderLevel(s), data: s, focus: focusOf(found.member) };
+    return { text: renderLevel(s, ctx.lang), data: s, focus: focusOf(found.member) };
   },
 });

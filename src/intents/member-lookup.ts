@@ -37,6 +37,6 @@ export const memberLookup = defineIntent({
   async run(ctx, slots) {
     const search = await findMembers(staffAccess(ctx), slots);
     const one = search.total === 1 ? search.members[0] : undefined;
-    return { text: renderLookup(search), data: search, focus: one && { memberId: one.id, memberNo: one.memberNo } };
+    return { text: renderLookup(search, ctx.lang), data: search, focus: one && { memberId: one.id, memberNo: one.memberNo } };
   },
 });

@@ -33,7 +33,7 @@ export const memberOrdersIntent = defineIntent({
   },
   async run(ctx, { days, limit, ...ref }) {
     const r = await memberOrders(staffAccess(ctx), ref, { days, limit });
-    if (r.kind !== 'one') return { text: renderUnresolved(r.search), data: r.search };
-    return { text: renderOrders(r.orders), data: r.orders, focus: { memberId: r.orders.member.id, memberNo: r.orders.member.memberNo } };
+    if (r.kind !== 'one') return { text: renderUnresolved(r.search, ctx.lang), data: r.search };
+    return { text: renderOrders(r.orders, false, ctx.lang), data: r.orders, focus: { memberId: r.orders.member.id, memberNo: r.orders.member.memberNo } };
   },
 });

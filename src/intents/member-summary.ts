@@ -4,6 +4,7 @@ import { renderSummary, renderUnresolved } from './render/member.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, memberRefSchema } from './slots/member-ref.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** The member card: profile, level, points, spend, days since last visit, tags, last orders. */
 export const memberSummary = defineIntent({
@@ -32,12 +33,12 @@ export const memberSummary = defineIntent({
   },
   async run(ctx, slots) {
     const result = await summarize(staffAccess(ctx), slots);
-    if (result.kind !== 'one') return { text: renderUnresolved(result.search), data: result.search };
+    if (result.kind !== 'one') return { text: renderUnresolved(result.search, ctx.lang), data: result.search };
     const m = result.summary.member;
-    const card = renderSummary(result.summary);
+    const card = renderSummary(result.summary, ctx.lang);
     // With an LLM configured: a few written lines on top of the card, with the facts they used.
     const ai = await llmMemberSummary(ctx.services, result.summary, ctx.requestId);
-    const text = ai ? `${card}\n\n【AI 摘要】\n${ai.text}\n（依据：以上档案的 ${ai.facts.length} 条事实：等级积分、消费笔数与金额、上次消费、标签、最近订单）` : card;
+    const text = ai ? `${card}\n\n${t(ctx.lang, 'members.summary.ai')}\n${ai.text}\n${t(ctx.lang, 'members.summary.aiBasis', { count: ai.facts.length })}` : card;
     return { text, data: { ...result.summary, aiSummary: ai }, focus: { memberId: m.id, memberNo: m.memberNo } };
   },
 });

@@ -6,6 +6,7 @@ import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/mem
 import { focusOf, oneMember } from './slots/resolve-one.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** One member's service tickets, newest first. */
 export const memberTickets = defineIntent({
@@ -29,11 +30,13 @@ export const memberTickets = defineIntent({
   },
   async run(ctx, { limit, ...ref }) {
     const access = staffAccess(ctx);
-    const found = await oneMember(access, ref, 'ticket.list');
+    const found = await oneMember(access, ref, 'ticket.list', ctx.lang);
     if ('reply' in found) return found.reply;
     const r = await listTickets(access, { memberId: found.member.id, limit: limit ?? 5 });
     const now = ctx.services.now();
-    const text = r.total === 0 ? `${memberLabel(found.member)} 没有工单。` : [`${memberLabel(found.member)} 共 ${r.total} 张工单${r.total > r.tickets.length ? `，最近 ${r.tickets.length} 张` : ''}：`, ...r.tickets.map((t) => ticketLine(t, now))].join('\n');
+    const label = memberLabel(found.member, ctx.lang);
+    const more = r.total > r.tickets.length ? t(ctx.lang, 'service.tickets.more', { shown: r.tickets.length }) : '';
+    const text = r.total === 0 ? t(ctx.lang, 'service.tickets.none', { label }) : [t(ctx.lang, 'service.tickets.head', { label, count: r.total, more }), ...r.tickets.map((x) => ticketLine(x, now, ctx.lang))].join('\n');
     return { text, data: r, focus: focusOf(found.member) };
   },
 });

@@ -7,6 +7,7 @@ import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/mem
 import { focusOf, oneMember } from './slots/resolve-one.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t, type Lang } from '../i18n/index.ts';
 
 const slots = withMemberRef({
   text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
@@ -19,7 +20,7 @@ const figures = ({ text, delta, reason, phone, memberNo, name }: Slots) => {
   const p = parsePoints(text ?? '', [phone, memberNo, name]);
   return { delta: delta ?? p.delta, reason: reason ?? p.reason };
 };
-const signed = (n: number) => `${n > 0 ? '加' : '扣'} ${Math.abs(n).toLocaleString('en-US')} 积分`;
+const signed = (n: number, lang: Lang) => t(lang, n > 0 ? 'points.add' : 'points.deduct', { n: Math.abs(n).toLocaleString('en-US') });
 
 /**
  * Adds or deducts points with a reason (points.adjust). Every deduction, and any change above
@@ -33,6 +34,7 @@ export const pointsAdjust = defineIntent({
   title: '调整积分（加/扣，需原因）',
   permission: 'points.adjust',
   effect: 'write',
+  readCounterpart: 'member.summary',
   slots,
   examples: [
     { text: '给 13800000001 加 100 积分 原因 消费奖励', slots: { phone: '13800000001', text: '给 13800000001 加 100 积分 原因 消费奖励' } },
@@ -52,16 +54,17 @@ export const pointsAdjust = defineIntent({
     const r = await resolveMember(staffAccess(ctx), s);
     if (r.kind !== 'one') return null; // run() explains who was not found
     // The pipeline appends how to confirm or cancel (and the code); the preview says what will happen.
-    return `将给 ${memberLabel(r.member)} ${signed(delta)}（原因：${reason}），当前积分 ${r.member.points.toLocaleString('en-US')}。${delta < 0 ? '扣减积分' : `超过 ${POINTS_CONFIRM_LIMIT} 积分的调整`}需要确认。`;
+    const why = delta < 0 ? t(ctx.lang, 'points.whyDeduct') : t(ctx.lang, 'points.whyLarge', { limit: POINTS_CONFIRM_LIMIT });
+    return t(ctx.lang, 'points.preview', { label: memberLabel(r.member, ctx.lang), change: signed(delta, ctx.lang), reason, balance: r.member.points.toLocaleString('en-US'), why });
   },
   async run(ctx, s) {
     const access = staffAccess(ctx);
     const { delta, reason } = figures(s);
-    if (delta === undefined) return { text: '要加或扣多少积分？例如「给 13800000001 加 100 积分 原因 消费奖励」。' };
-    if (!reason) return { text: `请说明${signed(delta)}的原因，例如「… 原因 消费奖励」。` };
-    const found = await oneMember(access, { phone: s.phone, memberNo: s.memberNo, name: s.name }, 'points.adjust');
+    if (delta === undefined) return { text: t(ctx.lang, 'points.askAmount') };
+    if (!reason) return { text: t(ctx.lang, 'points.askReason', { change: signed(delta, ctx.lang) }) };
+    const found = await oneMember(access, { phone: s.phone, memberNo: s.memberNo, name: s.name }, 'points.adjust', ctx.lang);
     if ('reply' in found) return found.reply;
     const { entry } = await adjustPoints(access, { memberId: found.member.id, delta, reason, kind: 'adjust' });
-    return { text: `已给 ${memberLabel(found.member)} ${signed(delta)}（原因：${reason}），当前积分 ${entry.balanceAfter.toLocaleString('en-US')}。`, data: entry, focus: focusOf(found.member) };
+    return { text: t(ctx.lang, 'points.done', { label: memberLabel(found.member, ctx.lang), change: signed(delta, ctx.lang), reason, balance: entry.balanceAfter.toLocaleString('en-US') }), data: entry, focus: focusOf(found.member) };
   },
 });

@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { journeyDeps } from '../jobs/journey-deps.ts';
-import { audienceLabel, launchRecall, previewRecall, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/index.ts';
+import { launchRecall, previewRecall, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/index.ts';
 import { findSegmentInText } from '../crm/insights/index.ts';
 import type { StaffAccess } from '../crm/kernel/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t, type Lang } from '../i18n/index.ts';
 
 const DEFAULT_AMOUNT = 20;
-const CHANNEL_LABEL = { miniprogram: '小程序', wecom: '企业微信', sms: '短信', unreachable: '无法触达', unsubscribed: '已退订' } as const;
+const CHANNELS = ['miniprogram', 'wecom', 'sms', 'unreachable', 'unsubscribed'] as const;
+const channelLabel = (c: string, lang: Lang) => ((CHANNELS as readonly string[]).includes(c) ? t(lang, `recall.channel.${c as (typeof CHANNELS)[number]}`) : c);
+/** The audience in words (the domain's audienceLabel is the Chinese one, kept for the journey's name). */
+const audienceText = (a: RecallAudience, lang: Lang) => (a.kind === 'churn' ? t(lang, 'recall.audience.churn') : t(lang, 'recall.audience.segment', { name: a.name }));
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const slots = z.object({
   amount: z.string().regex(/^\d+(\.\d{1,2})?$/).optional().describe('coupon face value in yuan, e.g. "20.00" (default 20)'),
@@ -37,6 +42,7 @@ export const recallLaunch = defineIntent({
   title: '一键召回（发召回券）',
   permission: 'recall.launch',
   effect: 'send',
+  readCounterpart: 'recall.status',
   slots,
   examples: [
     { text: '给本店高风险流失会员发召回券', slots: { text: '给本店高风险流失会员发召回券' } },
@@ -53,20 +59,22 @@ export const recallLaunch = defineIntent({
     const p = await plan(access, s);
     if (p.memberIds.length === 0) return null; // run() explains; nothing to hold
     const pv = await previewRecall(access, p);
+    const lang = ctx.lang;
+    const sep = lang === 'zh' ? '、' : ', ';
     const ch = Object.entries(pv.channels)
       .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${CHANNEL_LABEL[k as keyof typeof CHANNEL_LABEL]} ${n}`)
-      .join('、');
-    const sample = pv.sample.map((m) => `${m.name}（${m.memberNo}，${CHANNEL_LABEL[m.channel as keyof typeof CHANNEL_LABEL] ?? m.channel}）`).join('、');
-    return `将向${audienceLabel(p.audience)}上的 ${pv.count} 位会员发送 ${p.couponAmount} 元回归券和召回消息，预计成本 ${pv.estimatedCost} 元（按全部核销计）。\n触达渠道：${ch}。\n示例：${sample}`;
+      .map(([k, n]) => t(lang, 'recall.channelCount', { channel: channelLabel(k, lang), count: n }))
+      .join(sep);
+    const sample = pv.sample.map((m) => t(lang, 'recall.sample', { name: m.name, memberNo: m.memberNo, channel: channelLabel(m.channel, lang) })).join(sep);
+    return t(lang, 'recall.preview', { audience: audienceText(p.audience, lang), count: pv.count, amount: p.couponAmount, cost: pv.estimatedCost, channels: ch, sample });
   },
   async run(ctx, s) {
     const access = staffAccess(ctx);
     const p = await plan(access, s);
-    if (p.memberIds.length === 0) return { text: `${audienceLabel(p.audience)}目前是空的，没有需要召回的会员。` };
+    if (p.memberIds.length === 0) return { text: capitalize(t(ctx.lang, 'recall.empty', { audience: audienceText(p.audience, ctx.lang) })) };
     const r = await launchRecall(journeyDeps(ctx.services), access, p);
     return {
-      text: `召回已启动（编号 ${r.recallId}）：${audienceLabel(p.audience)}的 ${r.enrolled} 位会员，每人 ${p.couponAmount} 元回归券。发送进度和结果会通过企业微信发给你，7 天和 30 天后再发回流统计。`,
+      text: t(ctx.lang, 'recall.launched', { id: r.recallId, audience: audienceText(p.audience, ctx.lang), count: r.enrolled, amount: p.couponAmount }),
       data: r,
     };
   },

@@ -5,13 +5,14 @@ import { findSegmentInText, listSegments, refreshNow, visibleMemberCount, type S
 import { stamp } from './render/segments.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t, type Lang } from '../i18n/index.ts';
 
 /** The segment a message names, or an answer listing what exists. */
-export async function segmentFromText(access: StaffAccess, text: string): Promise<SegmentInfo | string> {
+export async function segmentFromText(access: StaffAccess, text: string, lang: Lang = 'zh'): Promise<SegmentInfo | string> {
   const seg = await findSegmentInText(access, text);
   if (seg) return seg;
-  const names = (await listSegments(access)).slice(0, 8).map((s) => `「${s.name}」`);
-  return names.length ? `没有找到这个人群包。你可以查看的有：${names.join('、')}。` : '还没有你可以查看的人群包。可以说「创建人群包 名称：条件」来创建。';
+  const names = (await listSegments(access)).slice(0, 8).map((s) => t(lang, 'segments.quoted', { name: s.name }));
+  return names.length ? t(lang, 'segments.notFound', { names: names.join(lang === 'zh' ? '、' : ', ') }) : t(lang, 'segments.noneVisible');
 }
 
 /** How many members a saved segment has now (dynamic ones are re-evaluated first). */
@@ -36,16 +37,17 @@ export const segmentCount = defineIntent({
   },
   async run(ctx, { text }) {
     const access = staffAccess(ctx);
-    const found = await segmentFromText(access, text);
+    const found = await segmentFromText(access, text, ctx.lang);
     if (typeof found === 'string') return { text: found };
     const run = found.kind === 'dynamic' ? await refreshNow(access, found.id) : null;
     const count = await visibleMemberCount(access, found);
     const whole = run?.count ?? found.lastCount ?? count;
-    const scoped = storeScope(access.actor) !== null && count !== whole ? `（其中你门店的会员 ${count} 人）` : '';
+    const lang = ctx.lang;
+    const scoped = storeScope(access.actor) !== null && count !== whole ? t(lang, 'segments.countScoped', { count }) : '';
     const lines = [
-      `人群包「${found.name}」现有 ${whole} 人${scoped}`,
-      run ? `刚刚按条件重新计算：新增 ${run.joined} 人，移出 ${run.left} 人` : `静态快照，名单冻结于 ${stamp(found.lastRunAt ?? found.createdAt)}`,
-      `条件：${describeTree(found.tree)}`,
+      t(lang, 'segments.countNow', { name: found.name, count: whole, scoped }),
+      run ? t(lang, 'segments.recomputed', { joined: run.joined, left: run.left }) : t(lang, 'segments.frozen', { at: stamp(found.lastRunAt ?? found.createdAt) }),
+      t(lang, 'segments.conditions', { tree: describeTree(found.tree), byAi: '' }),
     ];
     return { text: lines.join('\n'), data: { segmentId: found.id, count: whole, visible: count, joined: run?.joined, left: run?.left } };
   },

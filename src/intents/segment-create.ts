@@ -3,12 +3,11 @@ import { describeTree, parsePhrase } from './parse/segment-phrase.ts';
 import { createSegment, previewTree } from '../crm/insights/index.ts';
 import { llmFor } from '../llm/client.ts';
 import { segmentTreeFromText } from '../llm/segment-tree.ts';
-import { KIND_TEXT, renderSample, renderShare } from './render/segments.ts';
+import { kindText, renderSample, renderShare } from './render/segments.ts';
+import { t } from '../i18n/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 
-const FORMAT_HINT = '格式：创建人群包 名称：条件，例如「创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000」。';
-const EXAMPLES_HINT = '能看懂的条件例如：最近90天没消费、最近30天消费>500元、近30天消费3次以上、累计消费大于2000、等级>3、积分1000以上、女性、5月生日、有VIP标签、来源小程序、90天内有投诉；用「且」「或」连接。';
 
 /** "创建人群包 X：conditions" → name and condition phrase (also "名为X 条件…" and "X 条件…"). */
 export function splitRequest(text: string): { name?: string; conditions?: string } {
@@ -49,8 +48,10 @@ export const segmentCreate = defineIntent({
   async run(ctx, { text }) {
     const access = staffAccess(ctx);
     const { name, conditions } = splitRequest(text);
-    if (!name || !conditions) return { text: `没看出人群包的${name ? '条件' : '名称和条件'}。${FORMAT_HINT}` };
-    if (name.length > 64) return { text: `人群包名称太长了（最多 64 个字）。${FORMAT_HINT}` };
+    const lang = ctx.lang;
+    const hint = t(lang, 'segments.formatHint');
+    if (!name || !conditions) return { text: t(lang, name ? 'segments.missingConditions' : 'segments.missingBoth', { hint }) };
+    if (name.length > 64) return { text: t(lang, 'segments.nameTooLong', { hint }) };
     const parsed = parsePhrase(conditions, ctx.services.now());
     // Parts the rule parser did not understand go to the LLM when one is configured (the
     // natural-language segment builder, docs/intents.md); on timeout, error or invalid output the rule
@@ -65,16 +66,16 @@ export const segmentCreate = defineIntent({
         byLlm = true;
       }
     }
-    if (!tree) return { text: `这部分条件没看懂：${parsed.unparsed.map((u) => `「${u}」`).join('、')}。\n${EXAMPLES_HINT}` };
+    if (!tree) return { text: t(lang, 'segments.notUnderstood', { parts: parsed.unparsed.map((u) => t(lang, 'segments.quoted', { name: u })).join(lang === 'zh' ? '、' : ', '), hint: t(lang, 'segments.examplesHint') }) };
     // Preview first (validates the tree, nothing is saved when it fails), then save.
     const preview = await previewTree(access, tree);
     const { segment, run } = await createSegment(access, { name, tree });
     const lines = [
-      `已创建人群包「${segment.name}」（${KIND_TEXT[segment.kind]}）`,
-      `条件：${describeTree(segment.tree)}${byLlm ? '（由 AI 从你的描述生成，请核对）' : ''}`,
-      `人数：${renderShare(preview.count, preview.total)}`,
-      renderSample(preview),
-      `导出名单：回复「导出人群包 ${segment.name}」`,
+      t(lang, 'segments.created', { name: segment.name, kind: kindText(segment.kind, lang) }),
+      t(lang, 'segments.conditions', { tree: describeTree(segment.tree), byAi: byLlm ? t(lang, 'segments.byAi') : '' }),
+      t(lang, 'segments.size', { share: renderShare(preview.count, preview.total, lang) }),
+      renderSample(preview, 5, lang),
+      t(lang, 'segments.exportHint', { name: segment.name }),
     ];
     return { text: lines.filter(Boolean).join('\n'), data: { segment: { id: segment.id, name: segment.name, tree: segment.tree }, preview, run: { count: run.count }, conditionsBy: byLlm ? 'llm' : 'rules' } };
   },

@@ -4,6 +4,7 @@ import { exportSegment, refreshNow, visibleMemberCount, type ExportFormat } from
 import { segmentFromText } from './segment-count.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent, type IntentContext } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 const formatOf = (text: string): ExportFormat => (/excel|xlsx|表格|电子表/i.test(text) ? 'xlsx' : 'csv');
 /** Re-evaluate before exporting when the last run is older than this. */
@@ -17,6 +18,7 @@ export const segmentExport = defineIntent({
   title: '导出人群包',
   permission: 'segment.export',
   effect: 'export',
+  readCounterpart: 'segment.count',
   slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment and optionally the format, e.g. "导出人群包 高价值沉睡会员 Excel"') }),
   examples: [
     { text: '导出人群包 高价值沉睡会员', slots: { text: '导出人群包 高价值沉睡会员' } },
@@ -32,16 +34,16 @@ export const segmentExport = defineIntent({
   // An export is a mass action: show who and how many first, run after 确认.
   async confirm(ctx, { text }) {
     const access = staffAccess(ctx);
-    const found = await segmentFromText(access, text);
+    const found = await segmentFromText(access, text, ctx.lang);
     if (typeof found === 'string') return null; // run() answers with the list of segments
     if (found.kind === 'dynamic') await refreshNow(access, found.id);
     const count = await visibleMemberCount(access, found);
-    const phone = can(access.actor, 'member.phone.view') ? '完整手机号' : '脱敏手机号';
-    return `将导出人群包「${found.name}」的 ${count} 位会员（会员号、姓名、${phone}，${formatOf(text) === 'xlsx' ? 'Excel' : 'CSV'}），导出会记录在审计日志。`;
+    const phone = t(ctx.lang, can(access.actor, 'member.phone.view') ? 'segments.fullPhone' : 'segments.maskedPhone');
+    return t(ctx.lang, 'segments.exportPreview', { name: found.name, count, phone, format: formatOf(text) === 'xlsx' ? 'Excel' : 'CSV' });
   },
   async run(ctx: IntentContext, { text }) {
     const access = staffAccess(ctx);
-    const found = await segmentFromText(access, text);
+    const found = await segmentFromText(access, text, ctx.lang);
     if (typeof found === 'string') return { text: found };
     if (found.kind === 'dynamic' && (!found.lastRunAt || ctx.services.now().getTime() - found.lastRunAt.getTime() > FRESH_MS)) await refreshNow(access, found.id);
     const config = ctx.services.config;
@@ -53,7 +55,7 @@ export const segmentExport = defineIntent({
     });
     const minutes = Math.round((result.expiresAt.getTime() - ctx.services.now().getTime()) / 60000);
     return {
-      text: `人群包「${found.name}」已导出 ${result.rows} 位会员（${result.format === 'xlsx' ? 'Excel' : 'CSV'}${result.phoneMasked ? '，手机号已脱敏' : ''}）。\n下载链接（${minutes} 分钟内有效）：${result.url}`,
+      text: t(ctx.lang, 'segments.exported', { name: found.name, count: result.rows, format: result.format === 'xlsx' ? 'Excel' : 'CSV', masked: result.phoneMasked ? t(ctx.lang, 'segments.masked') : '', minutes, url: result.url }),
       data: { segmentId: found.id, rows: result.rows, url: result.url, expiresAt: result.expiresAt.toISOString(), format: result.format },
     };
   },

@@ -13,6 +13,7 @@ export const tagAdd = defineIntent({
   title: '给会员打标签',
   permission: 'tag.write',
   effect: 'write',
+  readCounterpart: 'member.summary',
   slots: withMemberRef({ tag: z.string().min(1).max(32).describe('tag name from the tag dictionary') }),
   examples: [
     { text: '给 13800000001 打标签 VIP', slots: { phone: '13800000001', tag: 'VIP' } },
@@ -30,6 +31,6 @@ export const tagAdd = defineIntent({
   },
   async run(ctx, { tag, ...ref }) {
     const result = await addTag(staffAccess(ctx), ref, tag);
-    return { text: renderTagChange('add', result), data: result, focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
+    return { text: renderTagChange('add', result, ctx.lang), data: result, outcome: result.kind === 'done' ? 'done' : 'asked', focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
   },
 });

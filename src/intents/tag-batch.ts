@@ -4,8 +4,12 @@ import type { StaffAccess } from '../crm/kernel/index.ts';
 import { churnList } from '../crm/insights/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
+import { tagHint } from './render/tags.ts';
 
-const LIST_LABEL = { churn: '流失预警名单' } as const;
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+const LIST_LABEL = { churn: 'tags.list.churn' } as const;
 
 /** The members of each list, whole (not the top 10 shown in chat): churn = the churn list of the actor's stores. */
 const LIST_MEMBERS: Record<keyof typeof LIST_LABEL, (access: StaffAccess) => Promise<number[]>> = {
@@ -25,6 +29,7 @@ export const tagBatch = defineIntent({
   title: '批量打标签（流失名单）',
   permission: 'tag.write',
   effect: 'write',
+  readCounterpart: 'churn.list',
   slots: z.object({
     list: z.enum(['churn']).describe('which member list: churn = the churn warning list'),
     tag: z.string().min(1).max(32).describe('tag name from the tag dictionary'),
@@ -50,16 +55,16 @@ export const tagBatch = defineIntent({
     const plan = await planBatchTag(access, list, tag, listMembers(access, list));
     if (plan.kind !== 'ready') return null; // run() explains the unknown tag; nothing to hold
     if (plan.memberIds.length === 0) return null;
-    return `将给${LIST_LABEL[list]}上的 ${plan.memberIds.length} 位会员打上标签「${plan.tag.name}」。`;
+    return t(ctx.lang, 'tags.batchPreview', { list: t(ctx.lang, LIST_LABEL[list]), count: plan.memberIds.length, tag: plan.tag.name });
   },
   async run(ctx, { list, tag }) {
     const access = staffAccess(ctx);
     const plan = await planBatchTag(access, list, tag, listMembers(access, list));
     if (plan.kind === 'unknown_tag') {
-      return { text: `标签库里没有「${plan.name}」。${plan.suggestions.length ? `相近的标签：${plan.suggestions.join('、')}。` : ''}批量打标签只能用标签库里已有的标签。` };
+      return { text: t(ctx.lang, 'tags.batchUnknown', { name: plan.name, hint: plan.suggestions.length ? tagHint(plan.suggestions, [], ctx.lang) : '' }).replace('  ', ' ') };
     }
-    if (plan.memberIds.length === 0) return { text: `${LIST_LABEL[list]}目前是空的，没有会员需要打标签。` };
+    if (plan.memberIds.length === 0) return { text: capitalize(t(ctx.lang, 'tags.batchEmpty', { list: t(ctx.lang, LIST_LABEL[list]) })) };
     const r = await applyBatchTag(access, list, plan);
-    return { text: `已给${LIST_LABEL[list]}上的 ${r.total} 位会员打上标签「${plan.tag.name}」（新增 ${r.added} 位，其余已有）。`, data: r };
+    return { text: t(ctx.lang, 'tags.batchDone', { list: t(ctx.lang, LIST_LABEL[list]), count: r.total, tag: plan.tag.name, added: r.added }), data: r };
   },
 });

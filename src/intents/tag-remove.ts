@@ -13,6 +13,7 @@ export const tagRemove = defineIntent({
   title: '去掉会员标签',
   permission: 'tag.write',
   effect: 'write',
+  readCounterpart: 'member.summary',
   slots: withMemberRef({ tag: z.string().min(1).max(32).describe('tag name to remove') }),
   examples: [
     { text: '去掉 13800000001 的 VIP 标签', slots: { phone: '13800000001', tag: 'VIP' } },
@@ -29,6 +30,6 @@ export const tagRemove = defineIntent({
   },
   async run(ctx, { tag, ...ref }) {
     const result = await removeTag(staffAccess(ctx), ref, tag);
-    return { text: renderTagChange('remove', result), data: result, focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
+    return { text: renderTagChange('remove', result, ctx.lang), data: result, outcome: result.kind === 'done' ? 'done' : 'asked', focus: result.kind === 'done' ? { memberId: result.member.id, memberNo: result.member.memberNo } : undefined };
   },
 });

@@ -15,6 +15,8 @@ export const ticketCreate = defineIntent({
   title: '新建服务工单',
   permission: 'ticket.write',
   effect: 'write',
+  readCounterpart: 'member.tickets',
+  freeText: ({ text, title, phone, memberNo, name }) => title ?? parseTicket(text ?? '', [phone, memberNo, name]).title,
   slots: withMemberRef({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     type: z.enum(['repair', 'complaint', 'consultation', 'after_sales']).optional(),
@@ -35,10 +37,10 @@ export const ticketCreate = defineIntent({
   },
   async run(ctx, { text, type, priority, title, ...ref }) {
     const access = staffAccess(ctx);
-    const found = await oneMember(access, ref, 'ticket.create');
+    const found = await oneMember(access, ref, 'ticket.create', ctx.lang);
     if ('reply' in found) return found.reply;
     const parsed = parseTicket(text ?? '', [ref.phone, ref.memberNo, ref.name]);
-    const t = await createTicket(access, { memberId: found.member.id, type: type ?? parsed.type, priority: priority ?? parsed.priority, title: title ?? parsed.title, assigneeId: access.actor.staffId });
-    return { text: renderTicket(t, ctx.services.now(), '已创建工单'), data: t, focus: focusOf(found.member) };
+    const ticket = await createTicket(access, { memberId: found.member.id, type: type ?? parsed.type, priority: priority ?? parsed.priority, title: title ?? parsed.title, assigneeId: access.actor.staffId });
+    return { text: renderTicket(ticket, ctx.services.now(), 'created', ctx.lang), data: ticket, focus: focusOf(found.member) };
   },
 });

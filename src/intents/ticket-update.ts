@@ -4,6 +4,7 @@ import { parseTicketUpdate } from './parse/service-text.ts';
 import { renderTicket } from './render/service.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** Moves a ticket along its states, escalates it or records the member's satisfaction. */
 export const ticketUpdate = defineIntent({
@@ -39,30 +40,30 @@ export const ticketUpdate = defineIntent({
     const access = staffAccess(ctx);
     const p = parseTicketUpdate(text ?? '');
     const no = ticketNo ?? p.ticketNo;
-    if (!no) return { text: '请带上工单号，例如「T20261121000001 已解决」。' };
+    if (!no) return { text: t(ctx.lang, 'service.update.needNo') };
     const now = ctx.services.now();
     const rating = satisfaction ?? (p.action === 'rate' ? p.satisfaction : undefined);
     if (rating !== undefined) {
-      const t = await rateTicket(access, no, rating);
-      return { text: renderTicket(t, now, '已记录满意度'), data: t };
+      const ticket = await rateTicket(access, no, rating);
+      return { text: renderTicket(ticket, now, 'rated', ctx.lang), data: ticket };
     }
     if (p.action === 'assign' && p.assignee) {
       // By name or WeCom userid, among active staff; a name shared by two people must be a userid.
       const who = await ctx.services.db.staff.findMany({ where: { active: true, OR: [{ name: p.assignee }, { wecomUserId: p.assignee }] }, select: { id: true, name: true, wecomUserId: true }, take: 3 });
-      if (who.length !== 1) return { text: who.length ? `有多位员工叫「${p.assignee}」，请用企业微信账号指定：${who.map((w) => w.wecomUserId).join('、')}。` : `没有找到员工「${p.assignee}」。` };
-      const t = await assignTicket(access, no, who[0]!.id);
-      return { text: renderTicket(t, now, '已指派工单'), data: t };
+      if (who.length !== 1) return { text: who.length ? t(ctx.lang, 'service.update.staffAmbiguous', { name: p.assignee, ids: who.map((w) => w.wecomUserId).join(ctx.lang === 'zh' ? '、' : ', ') }) : t(ctx.lang, 'service.update.staffNotFound', { name: p.assignee }) };
+      const ticket = await assignTicket(access, no, who[0]!.id);
+      return { text: renderTicket(ticket, now, 'assigned', ctx.lang), data: ticket };
     }
     if (escalate ?? p.action === 'escalate') {
-      const t = await escalateTicket(access, no);
-      return { text: renderTicket(t, now, '已升级工单'), data: t };
+      const ticket = await escalateTicket(access, no);
+      return { text: renderTicket(ticket, now, 'escalated', ctx.lang), data: ticket };
     }
     const to = status ?? p.status;
-    if (!to) return { text: `要把工单 ${no} 改成什么状态？可以说「${no} 处理中」「${no} 已解决 原因」「${no} 关闭」或「升级工单 ${no}」。` };
+    if (!to) return { text: t(ctx.lang, 'service.update.whichStatus', { no }) };
     // "T… 已解决" on a ticket nobody has taken yet: in chat that reply is the first response too,
     // so walk it through in_progress (both steps stamped and audited) rather than refuse.
     if (to === 'resolved' && (await getTicket(access, no)).status === 'open') await changeTicketStatus(access, no, 'in_progress');
-    const t = await changeTicketStatus(access, no, to, note ?? p.note);
-    return { text: renderTicket(t, now, '已更新工单'), data: t };
+    const ticket = await changeTicketStatus(access, no, to, note ?? p.note);
+    return { text: renderTicket(ticket, now, 'updated', ctx.lang), data: ticket };
   },
 });

@@ -71,6 +71,19 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
    * action. Anything but `read` runs only on an affirmative instruction (docs/intents.md, never act on a guess).
    */
   effect: IntentEffect;
+  /**
+   * The read intent that answers a question about this write ("给他打过VIP了吗" → member.summary)
+   * or a request to see its records ("她的跟进记录给我看看" → member.interactions). A question
+   * or view request never runs the write (src/bot/gate.ts); without a counterpart it gets a short answer.
+   */
+  readCounterpart?: string;
+  /**
+   * The free text this write would store (an interaction's content, a ticket's title), from its
+   * slots. The gate asks for it instead of writing when it is empty or only the request's own words.
+   */
+  freeText?(slots: z.infer<S>): string | undefined;
+  /** The request is itself a refusal (退订: "别给我发了"): a negation counts only when it negates the intent's own word. */
+  refusalIsRequest?: boolean;
   slots: S;
   /** Chinese first (the help text shows the first), then English. */
   examples: IntentExample<z.infer<S>>[];

@@ -20,6 +20,8 @@ export const consoleReplySchema = z.object({
   intent: z.string(),
   slots: z.record(z.string(), z.unknown()),
   confidence: z.number().min(0).max(1),
+  /** What the turn did (answered, asked, held, done, declined); absent only where the pipeline did not say. */
+  outcome: z.enum(['answered', 'asked', 'held', 'done', 'declined']).optional(),
   /** Optional: a chart (the health dashboard's trend) as a data: URL, shown inline by the web chat. */
   image: z.object({ dataUrl: z.string().startsWith('data:image/png;base64,'), alt: z.string() }).optional(),
 });
@@ -77,7 +79,7 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions = { bodyFrom: t
         const e = new AppError('duplicate_message', `message ${id} from ${inbound.from} was already answered`);
         return json(e.status, { error: { code: e.code, message: e.message, requestId: inbound.requestId } });
       }
-      const body: ConsoleReply = { reply: answer.text, intent: answer.intent, slots: answer.slots, confidence: answer.confidence };
+      const body: ConsoleReply = { reply: answer.text, intent: answer.intent, slots: answer.slots, confidence: answer.confidence, ...(answer.outcome ? { outcome: answer.outcome } : {}) };
       if (answer.image) body.image = { dataUrl: `data:image/png;base64,${answer.image.png.toString('base64')}`, alt: answer.image.alt };
       return json(200, body);
     },

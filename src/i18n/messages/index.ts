@@ -1,7 +1,21 @@
 import { bot } from './bot.ts';
+import { dialogue } from './dialogue.ts';
+import { errors } from './errors.ts';
+import { help } from './help.ts';
+import { insights } from './insights.ts';
+import { koc } from './koc.ts';
+import { memberSelf } from './member-self.ts';
+import { members } from './members.ts';
+import { points } from './points.ts';
+import { recall } from './recall.ts';
+import { segments } from './segments.ts';
+import { service } from './service.ts';
+import { tags } from './tags.ts';
+import { titles } from './titles.ts';
+import { safety } from './safety.ts';
 
 /**
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot } as const;
+export const catalogue = { bot, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety } as const;

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { handOff } from '../../crm/service/index.ts';
 import { defineIntent } from '../types.ts';
+import { t } from '../../i18n/index.ts';
 import { selfAccess } from './self.ts';
 
-const COMPLAINT = /投诉|不满|差评|太差|态度.{0,4}(差|不好)|生气|垃圾|坑人|退款|complain|complaint|terrible|awful|refund/i;
+/** Words of a complaint: the hand-off opens a complaint ticket (and the gate lets a complaint through). */
+export const COMPLAINT = /投诉|不满|差评|太差|态度.{0,4}(差|不好)|生气|垃圾|坑人|退款|complain|complaint|terrible|awful|refund/i;
 
 /** "转人工", a complaint: a ticket for the member and an alert to their store's staff in WeCom. */
 export const handoff = defineIntent({
@@ -33,12 +35,12 @@ export const handoff = defineIntent({
     const r = await handOff(access, message, COMPLAINT.test(message));
     if (r.joined) {
       return {
-        text: `你的请求已转给工作人员（工单号 ${r.ticket.ticketNo}），正在处理中，请耐心等待，门店工作人员会尽快联系你。`,
+        text: t(ctx.lang, 'member-self.handoffJoined', { ticketNo: r.ticket.ticketNo }),
         data: { ticketNo: r.ticket.ticketNo, alerted: 0, joined: true },
       };
     }
     return {
-      text: `已为你转接人工服务（工单号 ${r.ticket.ticketNo}），门店工作人员会尽快联系你。${r.ticket.type === 'complaint' ? '给你带来不好的体验，非常抱歉。' : ''}`,
+      text: t(ctx.lang, 'member-self.handoff', { ticketNo: r.ticket.ticketNo, sorry: r.ticket.type === 'complaint' ? t(ctx.lang, 'member-self.sorry') : '' }),
       data: { ticketNo: r.ticket.ticketNo, alerted: r.alerted.length },
     };
   },

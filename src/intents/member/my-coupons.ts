@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
 import { myCoupons } from '../../crm/loyalty/index.ts';
 import { defineIntent } from '../types.ts';
+import { t } from '../../i18n/index.ts';
 import { selfAccess } from './self.ts';
 
 /** The member's usable coupons. */
@@ -21,11 +22,11 @@ export const myCouponsIntent = defineIntent({
   rule: { keywords: ['优惠券', '代金券', '抵用券', '折扣券', '券', '红包', '优惠', 'coupons', 'coupon', 'vouchers', 'voucher'], priority: 3 },
   async run(ctx) {
     const coupons = await myCoupons(selfAccess(ctx));
-    if (coupons.length === 0) return { text: '你目前没有可用的优惠券。' };
+    if (coupons.length === 0) return { text: t(ctx.lang, 'member-self.noCoupons') };
     return {
       text: [
-        `你有 ${coupons.length} 张可用的优惠券：`,
-        ...coupons.map((c) => `· ${c.title}${c.amount ? ` ${formatYuan(c.amount)}` : ''} 券码 ${c.code}${c.expiresAt ? `，${formatDate(c.expiresAt)} 到期` : ''}`),
+        t(ctx.lang, 'member-self.coupons', { count: coupons.length }),
+        ...coupons.map((c) => t(ctx.lang, 'member-self.coupon', { title: c.title, amount: c.amount ? ` ${formatYuan(c.amount)}` : '', code: c.code, expires: c.expiresAt ? t(ctx.lang, 'member-self.couponExpires', { date: formatDate(c.expiresAt) }) : '' })),
       ].join('\n'),
     };
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { myAccount } from '../../crm/loyalty/index.ts';
 import { defineIntent } from '../types.ts';
+import { t } from '../../i18n/index.ts';
 import { selfAccess } from './self.ts';
 
 /** The member's own level and growth value. */
@@ -20,6 +21,6 @@ export const myLevel = defineIntent({
   rule: { keywords: ['等级', '级别', '几级', '什么会员', '会员卡等级', '金卡', '银卡', '钻石卡', '升级', '下一级', 'level', 'tier', 'membership level', 'status level'], priority: 2 },
   async run(ctx) {
     const a = await myAccount(selfAccess(ctx));
-    return { text: `${a.name}，你目前是 L${a.level} 会员，成长值 ${a.growthValue.toLocaleString('en-US')}。消费累积成长值即可升级。` };
+    return { text: t(ctx.lang, 'member-self.level', { name: a.name, level: a.level, growth: a.growthValue.toLocaleString('en-US') }) };
   },
 });

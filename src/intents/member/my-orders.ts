@@ -27,6 +27,6 @@ export const myOrdersIntent = defineIntent({
     priority: 2,
   },
   async run(ctx, { days, limit }) {
-    return { text: renderOrders(await myOrders(selfAccess(ctx), { days, limit }), true) };
+    return { text: renderOrders(await myOrders(selfAccess(ctx), { days, limit }), true, ctx.lang) };
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { myAccount } from '../../crm/loyalty/index.ts';
 import { defineIntent } from '../types.ts';
+import { t } from '../../i18n/index.ts';
 import { selfAccess } from './self.ts';
 
 /** The member's own points balance. */
@@ -20,6 +21,6 @@ export const myPoints = defineIntent({
   rule: { keywords: ['积分', '分数', '多少分', '几分', 'points', 'point', 'point balance'], priority: 2 },
   async run(ctx) {
     const a = await myAccount(selfAccess(ctx));
-    return { text: `${a.name}，你的积分余额是 ${a.points.toLocaleString('en-US')} 分（会员号 ${a.memberNo}）。积分可在小程序「积分商城」兑换。` };
+    return { text: t(ctx.lang, 'member-self.points', { name: a.name, points: a.points.toLocaleString('en-US'), memberNo: a.memberNo }) };
   },
 });

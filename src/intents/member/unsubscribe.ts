@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatDate } from '../../crm/kernel/index.ts';
 import { optOutOfMarketing } from '../../crm/customers/index.ts';
 import { defineIntent } from '../types.ts';
+import { t } from '../../i18n/index.ts';
 import { selfAccess } from './self.ts';
 
 /** Marketing opt-out: no more journeys or recalls; service replies still come. */
@@ -12,6 +13,7 @@ export const unsubscribe = defineIntent({
   title: '退订营销消息',
   permission: null,
   effect: 'write',
+  refusalIsRequest: true,
   memberRateLimited: true,
   slots: z.object({}),
   examples: [
@@ -27,8 +29,8 @@ export const unsubscribe = defineIntent({
     const r = await optOutOfMarketing(selfAccess(ctx));
     return {
       text: r.changed
-        ? '已为你退订营销消息，之后不再给你推送活动和优惠信息。订单、积分等服务通知不受影响。'
-        : `你在 ${formatDate(r.since)} 已退订营销消息，不会再收到活动推送。`,
+        ? t(ctx.lang, 'member-self.unsubscribed')
+        : t(ctx.lang, 'member-self.alreadyUnsubscribed', { date: formatDate(r.since) }),
     };
   },
 });

@@ -121,6 +121,23 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
   };
 }
 
+/**
+ * The slots `def` would take from `raw` had the rule router chosen it: what a clarifying
+ * question's chosen option runs with when the router gave no alternatives. No matching: the
+ * intent's triggers only mark the words that are not a name.
+ */
+export async function slotsAs(def: IntentDef, raw: string, ctx: RouteContext, options: RuleRouterOptions = {}): Promise<Record<string, unknown>> {
+  const text = normalizeText(raw).trim();
+  const phones = findPhones(text);
+  const memberNos = findMemberNos(text);
+  const idSpans = [...phones, ...memberNos].map((f) => f.span);
+  const masked = blank(text, idSpans);
+  const hit = bestHit({ def, triggers: def.rule.keywords.map((t: Trigger) => (Array.isArray(t) ? t : [t]).map(compile)) }, masked);
+  const tagNames = options.tagNames ?? dbTagNames;
+  const stores = options.stores ?? dbStores;
+  return extractSlots(def, text, masked, { typed: text, phones, memberNos, consumed: [...idSpans, ...(hit?.spans ?? [])] }, () => tagNames(ctx), () => stores(ctx));
+}
+
 interface Found0 {
   /** The message as typed (NFKC, trimmed), before typo fixes: free-text slots keep the user's words. */
   typed: string;

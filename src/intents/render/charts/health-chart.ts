@@ -1,6 +1,7 @@
 import type { HealthDashboard } from '../../../crm/insights/index.ts';
 import { formatDate } from '../../../crm/kernel/index.ts';
 import type { EChartsOption } from 'echarts';
+import { t, type Lang } from '../../../i18n/index.ts';
 import { chartLocale, renderChartPng, type ChartImage } from './render.ts';
 
 /** China date: YYYY-MM-DD on monthly charts, MM-DD otherwise. */
@@ -57,8 +58,8 @@ export function healthTrendOption(d: HealthDashboard, locale: 'zh' | 'en' = char
   };
 }
 
-/** The trend chart as a PNG, with a Chinese text alternative. */
-export function healthTrendChart(d: HealthDashboard, width = 800, height = 420): ChartImage {
-  const alt = `会员健康度趋势（${d.trend.length} 期）：活跃会员 ${d.trend.map((p) => p.active).join('/')}，新会员 ${d.trend.map((p) => p.new).join('/')}`;
+/** The trend chart as a PNG, with a text alternative in the asker's language (the labels drawn depend on the fonts, above). */
+export function healthTrendChart(d: HealthDashboard, width = 800, height = 420, lang: Lang = 'zh'): ChartImage {
+  const alt = t(lang, 'insights.chart.alt', { periods: d.trend.length, active: d.trend.map((p) => p.active).join('/'), new: d.trend.map((p) => p.new).join('/') });
   return renderChartPng(healthTrendOption(d), width, height, alt);
 }

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
+import { createFixture, NOW } from '../../test/support/crm/fixture.ts';
+import { getIntent, intents } from '../intents/catalogue.ts';
+import { createRuleRouter } from '../intents/router/rules.ts';
+import { CLARIFY_INTENT, type Router } from '../intents/router/types.ts';
+import { createBot } from './pipeline.ts';
+import type { BotAnswer, HandleMessage } from './types.ts';
+
+/**
+ * The conversation end to end over the real MariaDB and Redis: numbered clarification, slot
+ * filling, the pick from a list of members, refinements of the last answer, focus, short replies.
+ */
+describe('conversation', () => {
+  let env: TestEnv;
+  let bot: HandleMessage;
+  const rules = createRuleRouter(intents);
+  // The rule router emits option names only; a router that also gives alternatives (with their slots) is what the classifier adds.
+  const router: Router = {
+    async route(text, ctx) {
+      if (text === 'VIP那个张伟华') {
+        return {
+          intent: CLARIFY_INTENT,
+          slots: { options: ['member.summary', 'tag.add'] },
+          confidence: 0.5,
+          alternatives: [
+            { intent: 'member.summary', slots: { name: '张伟华' }, confidence: 0.5 },
+            { intent: 'tag.add', slots: { name: '张伟华', tag: 'VIP' }, confidence: 0.45 },
+          ],
+        };
+      }
+      return rules.route(text, ctx);
+    },
+  };
+  const say = async (from: string, text: string): Promise<BotAnswer> => {
+    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
+    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
+    return out.answer;
+  };
+  const tagged = async (memberNo: string) =>
+    ((await env.services.sql.query<any[]>('SELECT t.name FROM member_tags mt JOIN tags t ON t.id = mt.tag_id JOIN members m ON m.id = mt.member_id WHERE m.member_no = ? ORDER BY t.name', [memberNo]))[0] as any[]).map((r) => r.name);
+
+  beforeAll(async () => {
+    env = await createTestEnv('bot_dialogue', {}, { now: () => NOW });
+    await createFixture(env.services);
+    bot = createBot({ services: env.services, router, getIntent });
+  });
+  // Each test starts a new conversation: no member in focus, no open question, no last answer.
+  beforeEach(async () => {
+    const keys = await env.services.redis.keys(env.services.key('*'));
+    const conversation = keys.filter((k) => /:(?:focus|conv|dialogue):/.test(k));
+    if (conversation.length) await env.services.redis.del(...conversation);
+  });
+  afterAll(async () => env?.cleanup());
+
+  describe('numbered clarification', () => {
+    it('asks with numbered options naming the member, and runs the one picked by number', async () => {
+      const q = await say('store_manager_01', '张伟的订单和详情');
+      expect(q).toMatchObject({ intent: 'clarify', outcome: 'asked' });
+      expect(q.text.split('\n')).toEqual([
+        '你是想：',
+        `1. ${getIntent('member.orders')!.title}：张伟`,
+        `2. ${getIntent('member.summary')!.title}：张伟`,
+        '回复序号就行（如「1」）。',
+      ]);
+      // 张伟 is two members of store S1: the list is a question too.
+      const list = await say('store_manager_01', '1');
+      expect(list).toMatchObject({ intent: 'member.orders', slots: { name: '张伟' }, outcome: 'asked' });
+      const shown = (list.data as any).members.map((m: any) => m.memberNo);
+      expect(shown).toEqual(expect.arrayContaining(['M00000001', 'M00000003']));
+      expect(list.text).toContain('也可以直接回复序号');
+      const orders = await say('store_manager_01', '第二个');
+      expect(orders).toMatchObject({ intent: 'member.orders', slots: { memberNo: shown[1] } });
+      expect(orders.text).toContain(`（${shown[1]}）`);
+      // Answered once: a second "第二个" is no choice any more.
+      expect((await say('store_manager_01', '第二个')).intent).toBe('help');
+    });
+
+    it('asks in English and takes "the second"', async () => {
+      const q = await say('hq_ops_01', 'detail of what 13800000004 bought');
+      expect(q.text.split('\n')[0]).toBe('Did you mean:');
+      expect(q.text).toContain('1. Member orders (what they bought): 13800000004');
+      expect(q.text).toMatch(/^2\. Member 360 profile .*: 13800000004$/m);
+      const r = await say('hq_ops_01', 'the second');
+      expect(r).toMatchObject({ intent: 'member.summary', slots: { phone: '13800000004' } });
+      expect(r.text).toMatch(/李娜[（ (]+M00000004/);
+    });
+
+    it("runs a router alternative with its own slots, through the run path (a write only by the actor's permission)", async () => {
+      const q = await say('agent_01', 'VIP那个张伟华');
+      expect(q.text).toContain('2. 给会员打标签：张伟华 · VIP');
+      const r = await say('agent_01', '2');
+      expect(r).toMatchObject({ intent: 'tag.add', slots: { name: '张伟华', tag: 'VIP' } });
+      expect(await tagged('M00000009')).toEqual(['VIP']);
+    });
+
+    it('forgets the options when the next message is a new request', async () => {
+      await say('store_manager_01', '张伟的订单和详情');
+      expect((await say('store_manager_01', '流失名单')).intent).toBe('churn.list');
+      expect((await say('store_manager_01', '1')).intent).toBe('help');
+    });
+  });
+
+  describe('slot filling', () => {
+    it('asks which member, and a bare phone number completes the request', async () => {
+      const q = await say('store_manager_01', '打个VIP标签');
+      expect(q).toMatchObject({ intent: 'tag.add', outcome: 'asked', text: '哪位会员？请发手机号、会员号或姓名。' });
+      expect(await tagged('M00000003')).toEqual([]);
+      const done = await say('store_manager_01', '13800000003');
+      expect(done).toMatchObject({ intent: 'tag.add', slots: { phone: '13800000003', tag: 'VIP' } });
+      expect(await tagged('M00000003')).toEqual(['VIP']);
+    });
+
+    it('asks which tag', async () => {
+      const q = await say('store_manager_01', '给 13800000006 打标签');
+      expect(q).toMatchObject({ outcome: 'asked', text: '哪个标签？请发标签名，例如 VIP。' });
+      await say('store_manager_01', '高价值');
+      expect(await tagged('M00000006')).toEqual(['高价值']);
+    });
+
+    it('asks for the points, then the reason, then adds them', async () => {
+      expect((await say('store_manager_01', '给 13800000005 加积分')).text).toBe('加或扣多少积分？例如「100」或「扣 50」。');
+      expect((await say('store_manager_01', '200')).text).toBe('原因是什么？例如「生日福利」。');
+      const done = await say('store_manager_01', '生日福利');
+      expect(done).toMatchObject({ intent: 'points.adjust', slots: { phone: '13800000005', delta: 200, reason: '生日福利' } });
+      expect(done.text).toContain('加 200 积分（原因：生日福利），当前积分 1,400');
+    });
+
+    it('asks in English, and takes a name as the answer', async () => {
+      const q = await say('agent_01', 'his orders');
+      expect(q).toMatchObject({ intent: 'member.orders', outcome: 'asked', text: 'Which member? Send a phone number, member number or name.' });
+      const r = await say('agent_01', '李娜');
+      expect(r).toMatchObject({ intent: 'member.orders', slots: { name: '李娜' } });
+      expect(r.text).toMatch(/李娜[（ (]+M00000004/);
+    });
+
+    it('takes "算了" as no answer: nothing runs', async () => {
+      await say('store_manager_01', '给 13800000007 打标签');
+      const r = await say('store_manager_01', '不打了');
+      expect(r).toMatchObject({ outcome: 'declined', text: '好的，这件事先不办了。' });
+      expect(await tagged('M00000007')).toEqual([]);
+      await say('store_manager_01', '给 13800000007 打标签');
+      // "不用了" is action.cancel (which also cancels a held action): the question is dropped, and it is no tag either.
+      expect((await say('store_manager_01', '不用了')).intent).toBe('action.cancel');
+      expect(await tagged('M00000007')).toEqual([]);
+    });
+
+    it('drops the question when the next message is clearly a new request', async () => {
+      await say('agent_01', '他的订单');
+      const other = await say('agent_01', '13800000001 详情');
+      expect(other).toMatchObject({ intent: 'member.summary', slots: { phone: '13800000001' } });
+      // Nothing pending any more: a bare number is a lookup, not the old request's member.
+      expect((await say('agent_01', '13800000004')).intent).toBe('member.lookup');
+    });
+  });
+
+  describe('a name matching several members', () => {
+    it('takes the member number or phone of one of them as the pick', async () => {
+      const list = await say('store_manager_01', '给张伟打上高价值标签');
+      expect(list).toMatchObject({ intent: 'tag.add', outcome: 'asked' });
+      expect(list.text).toContain('找到 2 位');
+      const r = await say('store_manager_01', 'M00000003');
+      expect(r).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000003', tag: '高价值' } });
+      expect(await tagged('M00000003')).toContain('高价值');
+      expect(await tagged('M00000001')).not.toContain('高价值');
+      await say('store_manager_01', '查一下张伟');
+      expect(await say('store_manager_01', '13800000003')).toMatchObject({ intent: 'member.lookup', slots: { phone: '13800000003' } });
+    });
+  });
+
+  describe('refinements of the last answer', () => {
+    it('narrows a list by limit, amount and store, keeping what was asked before', async () => {
+      const first = await say('hq_ops_01', '超过120天没来的流失会员');
+      expect(first).toMatchObject({ intent: 'churn.list', slots: { days: 120 } });
+      expect(await say('hq_ops_01', '只看前2个')).toMatchObject({ intent: 'churn.list', slots: { days: 120, limit: 2 } });
+      expect(await say('hq_ops_01', '金额500以上的')).toMatchObject({ intent: 'churn.list', slots: { days: 120, limit: 2, minSpend: '500.00' } });
+      const store = await say('hq_ops_01', '换成北京二店');
+      expect(store).toMatchObject({ intent: 'churn.list', slots: { days: 120, store: '北京二店' } });
+      expect(store.text).toContain('北京二店');
+    });
+
+    it('narrows the period of a member’s orders, in Chinese and English', async () => {
+      await say('store_manager_02', '13800000002 的订单');
+      expect(await say('store_manager_02', '只要近250天的')).toMatchObject({ intent: 'member.orders', slots: { phone: '13800000002', days: 250 } });
+      const en = await say('store_manager_02', 'only the last 7 days');
+      expect(en).toMatchObject({ intent: 'member.orders', slots: { phone: '13800000002', days: 7 } });
+    });
+
+    it('exports after a segment answer (held for confirmation like any export)', async () => {
+      expect((await say('marketer_01', '创建人群包 老客：累计消费大于100')).intent).toBe('segment.create');
+      expect((await say('marketer_01', '人群包 老客 有多少人')).intent).toBe('segment.count');
+      const ex = await say('marketer_01', '导出吧');
+      expect(ex).toMatchObject({ intent: 'segment.export', slots: { text: '人群包 老客 有多少人' } });
+      expect(ex.text).toContain('将导出人群包「老客」');
+      expect((await say('marketer_01', '取消')).text).toContain('已取消');
+    });
+
+    it('is not a refinement when the message names something new', async () => {
+      await say('store_manager_01', '流失名单');
+      expect(await say('store_manager_01', '13800000001 最近30天的订单')).toMatchObject({ intent: 'member.orders', slots: { phone: '13800000001', days: 30 } });
+    });
+  });
+
+  describe('focus', () => {
+    it('keeps the member in focus across an unrelated question', async () => {
+      await say('store_manager_01', '查一下 13800000004');
+      expect((await say('store_manager_01', '流失名单')).intent).toBe('churn.list');
+      const r = await say('store_manager_01', '他最近的订单呢');
+      expect(r).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000004' } });
+      expect(r.text).toMatch(/李娜[（ (]+M00000004/);
+    });
+
+    it('fills a write from the focus only when the request points at the member', async () => {
+      await say('store_manager_01', '查一下 13800000012');
+      expect(await say('store_manager_01', '打个新客标签')).toMatchObject({ intent: 'tag.add', outcome: 'asked', text: '哪位会员？请发手机号、会员号或姓名。' });
+      expect(await tagged('M00000012')).toEqual([]);
+      const r = await say('store_manager_01', '给他打个新客标签');
+      expect(r).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000012', tag: '新客' } });
+      expect(await tagged('M00000012')).toEqual(['新客']);
+    });
+  });
+
+  describe('short replies', () => {
+    const lines = (a: BotAnswer) => a.text.split('\n');
+    it('answers thanks and small talk with one line and two examples', async () => {
+      const thanks = await say('store_manager_01', '谢谢');
+      expect(thanks).toMatchObject({ intent: 'help', outcome: 'answered' });
+      expect(lines(thanks)).toHaveLength(3);
+      expect(lines(thanks)[0]).toBe('不客气！还有需要随时找我，例如：');
+      const weather = await say('store_manager_01', '今天天气怎么样？');
+      expect(lines(weather)[0]).toBe('这个我帮不上忙～ 你可以这样问我：');
+      expect(lines(weather)).toHaveLength(3);
+      expect(lines(await say('store_manager_01', '你好厉害'))).toHaveLength(3);
+      expect(lines(await say('store_manager_01', 'thanks!'))[0]).toBe('You are welcome! Anything else, just ask, e.g.:');
+    });
+
+    it('answers what it does not understand with one line and two examples, the closest first', async () => {
+      const r = await say('store_manager_01', '嗯嗯那个啥');
+      expect(r).toMatchObject({ intent: 'help', outcome: 'asked' });
+      expect(lines(r)).toHaveLength(3);
+      expect(lines(r)[0]).toContain('没太明白');
+      expect(lines(await say('store_manager_01', '会员的购买明细'))[1]).toContain(getIntent('member.orders')!.title);
+    });
+
+    it('gives the full help only when asked for it', async () => {
+      const help = await say('store_manager_01', '帮助');
+      expect(lines(help).length).toBeGreaterThan(10);
+      expect(lines(await say('store_manager_01', 'what can you do')).length).toBeGreaterThan(10);
+    });
+  });
+});

@@ -1,0 +1,90 @@
+import { tagDictionary } from '../../crm/engagement/index.ts';
+import { findDictionaryTags, findMemberNos, findPhones, blank } from '../../intents/router/extract.ts';
+import { CN_NUMERAL, parseNumber } from '../../intents/router/numbers.ts';
+import type { Services } from '../../services.ts';
+import type { Candidate, Need } from './state.ts';
+import { ordinalChoice } from './ordinal.ts';
+
+/**
+ * A reply read as the answer to the bot's question. `bare`: the message was nothing but the
+ * answer ("13800000003", "VIP", "100") — an answer even if a router reads it as a request of its own
+ * (a bare phone number is also a lookup); otherwise it counts only when no other request was recognised.
+ */
+export interface Answer {
+  slots: Record<string, unknown>;
+  bare: boolean;
+}
+
+const norm = (s: string) => s.normalize('NFKC').trim();
+/** Words around an answer that add nothing: "是 13800000003", "就张伟吧", "the member is Zhang Wei". */
+const FILLER = /^(?:是|就是|就|叫|名字是|姓名是|会员是|会员|客户|给|帮|用|选|要|the member is|member|it'?s|it is|name is|his name is|her name is)\s*|\s*(?:吧|的|呢|啊|呀|哈|please|pls)$|[\s，,。.!！:：;；"'“”「」]+/giu;
+const residue = (text: string) => text.replace(FILLER, '').replace(FILLER, '');
+// A name alone: Chinese names are 2–4 characters (5 with a compound surname); anything longer is a sentence.
+const HAN_NAME = /^[\p{Script=Han}·]{2,5}$/u;
+const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
+
+/** A member: a phone number or member number (bare), or a name (only as a plain answer). */
+export function memberAnswer(raw: string): Answer | null {
+  const text = norm(raw);
+  const phone = findPhones(text)[0];
+  const memberNo = findMemberNos(text)[0];
+  const id = phone ? { phone: phone.value } : memberNo ? { memberNo: memberNo.value } : undefined;
+  if (id) {
+    const rest = residue(blank(text, [(phone ?? memberNo)!.span]));
+    return { slots: id, bare: rest === '' };
+  }
+  const name = text.replace(/^(?:是|就是|就|叫|名字是|姓名是|会员是|the member is|it'?s|it is|name is)\s*/i, '').replace(/[\s。.!！]*(?:吧|呢|啊)?[。.!！]*$/u, '').trim();
+  return HAN_NAME.test(name) || LATIN_NAME.test(name) ? { slots: { name }, bare: false } : null;
+}
+
+/** A tag: one of the dictionary (bare), or a short word the intent will look up ("no such tag, did you mean …"). */
+export async function tagAnswer(services: Services, raw: string): Promise<Answer | null> {
+  const text = norm(raw);
+  const known = findDictionaryTags(text, (await tagDictionary(services)).map((t) => t.name))[0];
+  const strip = (s: string) => residue(s.replace(/标签|打上|打|贴上|贴|加上|加|\btag\b|\bas\b/gi, ' '));
+  if (known) return { slots: { tag: known.value }, bare: strip(blank(text, [known.span])) === '' };
+  const word = strip(text);
+  return word && word.length <= 16 && !/\s/.test(word) ? { slots: { tag: word }, bare: false } : null;
+}
+
+const MINUS = /扣除|扣减|扣掉|扣|减去|减少|减|兑换|deduct|subtract|remove|redeem/i;
+const POINTS = new RegExp(`^(?:(增加|加上|加|补发|补|赠送|送|奖励|add|give|award|\\+)|(扣除|扣减|扣掉|扣|减去|减少|减|deduct|subtract|remove|-))?\\s*(\\d[\\d,]*|${CN_NUMERAL}+)\\s*(?:个)?\\s*(?:积分|分|points?|pts)?\\s*(.*)$`, 'i');
+
+/** A number of points ("100", "扣 50", "200分 原因 生日"): the sign from the reply, else from the request. */
+export function pointsAnswer(raw: string, request: string): Answer | null {
+  const m = POINTS.exec(norm(raw));
+  const n = m?.[3] ? parseNumber(m[3].replace(/,/g, '')) : undefined;
+  if (!m || n === undefined || n <= 0) return null;
+  const minus = m[2] !== undefined || (m[1] === undefined && MINUS.test(request));
+  const reason = reasonText(m[4] ?? '');
+  return { slots: { delta: minus ? -n : n, ...(reason ? { reason } : {}) }, bare: true };
+}
+
+/** A reason: the reply itself, without "原因是" / "because". */
+export function reasonText(raw: string): string | undefined {
+  const r = norm(raw).replace(/^(?:原因|理由|因为|备注|reason|because(?: of)?)\s*(?:是|为|:|：)?\s*/i, '').replace(/[。.!！]+$/u, '').trim();
+  return r ? r.slice(0, 128) : undefined;
+}
+
+export async function detailAnswer(services: Services, need: Need, raw: string, request: string): Promise<Answer | null> {
+  switch (need) {
+    case 'member':
+      return memberAnswer(raw);
+    case 'tag':
+      return tagAnswer(services, raw);
+    case 'points':
+      return pointsAnswer(raw, request);
+    case 'reason': {
+      const reason = reasonText(raw);
+      return reason ? { slots: { reason }, bare: false } : null;
+    }
+  }
+}
+
+/** One member of the list shown: "第二个" / "2", or its member number or phone typed out. */
+export function pickAnswer(raw: string, candidates: readonly Candidate[]): Answer | null {
+  const i = ordinalChoice(raw, candidates.length);
+  if (i !== null) return { slots: { memberNo: candidates[i]!.memberNo }, bare: true };
+  const m = memberAnswer(raw);
+  return m && m.bare ? m : null;
+}

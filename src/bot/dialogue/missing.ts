@@ -1,0 +1,40 @@
+import { parsePoints } from '../../intents/parse/service-text.ts';
+import type { IntentDef } from '../../intents/types.ts';
+import type { Need } from './state.ts';
+
+const MEMBER_REF = ['phone', 'memberNo', 'name'];
+
+/** The question the bot can ask for a required slot group: a member or a tag (others: the intent answers). */
+function needOf(group: readonly string[]): Need | null {
+  if (MEMBER_REF.every((s) => group.includes(s))) return 'member';
+  if (group.length === 1 && group[0] === 'tag') return 'tag';
+  return null;
+}
+
+/**
+ * Details an intent needs that its rule does not declare: points.adjust reads the number of
+ * points and the reason from its free text (or the LLM's delta/reason slots) and, without them,
+ * would only say what is missing.
+ */
+const EXTRA: Record<string, (slots: Record<string, unknown>) => Need | null> = {
+  'points.adjust': (s) => {
+    const refs = [s.phone, s.memberNo, s.name].map((v) => (typeof v === 'string' ? v : undefined));
+    const p = parsePoints(typeof s.text === 'string' ? s.text : '', refs);
+    if (s.delta === undefined && p.delta === undefined) return 'points';
+    if (s.reason === undefined && p.reason === undefined) return 'reason';
+    return null;
+  },
+};
+
+/**
+ * The first detail the intent still lacks that the bot knows how to ask for, in the order a
+ * person would ask (who, then which tag or how many, then why); null when it can run.
+ */
+export function missingDetail(intent: IntentDef, slots: Record<string, unknown>): Need | null {
+  for (const group of intent.rule.requires ?? []) {
+    if (group.some((s) => slots[s] !== undefined)) continue;
+    const need = needOf(group);
+    if (need) return need;
+  }
+  return EXTRA[intent.name]?.(slots) ?? null;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { getIntent as catalogue } from '../../intents/catalogue.ts';
+import { defineIntent, type IntentDef } from '../../intents/types.ts';
+import { refine, type RefineLookups } from './refine.ts';
+
+/** An ad-hoc count/list by tag, level and store (the shape of members.query): "有多少人" switches its mode. */
+const query = defineIntent({
+  name: 'members.query',
+  audience: 'staff',
+  description: 'Count or list members by tag, level or store.',
+  title: '按条件查会员',
+  permission: 'member.read',
+  effect: 'read',
+  slots: z.object({ tag: z.string().optional(), level: z.number().optional(), store: z.string().optional(), mode: z.enum(['count', 'list']).optional() }),
+  examples: [],
+  rule: { keywords: ['会员'], extract: { tag: 'tag', level: 'level', store: 'store' } },
+  async run() {
+    return { text: '' };
+  },
+});
+
+const lookups: RefineLookups = {
+  stores: [{ id: 1, name: '上海静安店', aliases: ['上海静安店', '静安店', '静安'] }, { id: 2, name: '上海徐汇店', aliases: ['上海徐汇店', '徐汇店', '徐汇'] }],
+  tagNames: ['VIP', '高价值'],
+  getIntent: (name) => (name === query.name ? (query as unknown as IntentDef) : catalogue(name)),
+};
+
+describe('refine', () => {
+  it('narrows the last list: period, limit, amount, store', () => {
+    const last = { intent: 'churn.list', slots: { days: 120 }, text: '超过120天没来的流失会员' };
+    expect(refine('只看前5个', last, lookups)).toMatchObject({ intent: { name: 'churn.list' }, slots: { days: 120, limit: 5 } });
+    expect(refine('金额1000以上的', last, lookups)?.slots).toEqual({ days: 120, minSpend: '1000.00' });
+    expect(refine('换成静安店', last, lookups)?.slots).toEqual({ days: 120, store: '上海静安店' });
+    expect(refine('只要近30天的', last, lookups)?.slots).toEqual({ days: 30 });
+    expect(refine('only the last 7 days', last, lookups)?.slots).toEqual({ days: 7 });
+  });
+
+  it('switches a list to its count and back, and by tag, level or store', () => {
+    const last = { intent: 'members.query', slots: { tag: 'VIP', mode: 'list' }, text: '有VIP标签的会员' };
+    expect(refine('有多少人', last, lookups)?.slots).toEqual({ tag: 'VIP', mode: 'count' });
+    expect(refine('how many', last, lookups)?.slots).toEqual({ tag: 'VIP', mode: 'count' });
+    expect(refine('列出来', { ...last, slots: { tag: 'VIP', mode: 'count' } }, lookups)?.slots).toEqual({ tag: 'VIP', mode: 'list' });
+    expect(refine('只看徐汇店的', last, lookups)?.slots).toEqual({ tag: 'VIP', mode: 'list', store: '上海徐汇店' });
+    expect(refine('换成高价值', last, lookups)?.slots).toEqual({ tag: '高价值', mode: 'list' });
+  });
+
+  it('exports a segment after its count, with the same segment', () => {
+    const last = { intent: 'segment.count', slots: { text: '人群包 老客 有多少人' }, text: '人群包 老客 有多少人' };
+    expect(refine('导出吧', last, lookups)).toMatchObject({ intent: { name: 'segment.export' }, slots: { text: '人群包 老客 有多少人' } });
+    expect(refine('export it', last, lookups)?.intent.name).toBe('segment.export');
+  });
+
+  it('reads the health dashboard period from the text', () => {
+    const last = { intent: 'insights.health', slots: { text: '本店会员健康度' }, text: '本店会员健康度' };
+    expect(refine('只看近30天', last, lookups)?.slots).toEqual({ text: '本店会员健康度 只看近30天' });
+  });
+
+  it('is nothing when the message says more than a refinement, or the last intent cannot take it', () => {
+    const last = { intent: 'churn.list', slots: {}, text: '流失名单' };
+    expect(refine('张伟最近30天的订单', last, lookups)).toBeNull();
+    expect(refine('谢谢', last, lookups)).toBeNull();
+    expect(refine('导出吧', last, lookups)).toBeNull(); // no export of the churn list
+    expect(refine('只看VIP的', last, lookups)).toBeNull(); // churn.list takes no tag
+    expect(refine('只要近30天的', { intent: 'segment.count', slots: { text: '人群包 老客 有多少人' }, text: '人群包 老客 有多少人' }, lookups)).toBeNull();
+  });
+});

@@ -1,0 +1,110 @@
+import { blank, findAmount, findCount, findDays, findDictionaryTags, type Found } from '../../intents/router/extract.ts';
+import { findLevel, findStore, type StoreEntry } from '../../intents/router/stores.ts';
+import type { ExtractorKind, IntentDef } from '../../intents/types.ts';
+import type { LastAnswer } from './state.ts';
+
+/** The follow-ups that change what is asked rather than narrow it. */
+const EXPORT = /导出|下载|\bexport\b|\bdownload\b/i;
+const COUNT = /(?:一共|总共|共)?有?多少(?:人|位|个|名)|几个人|几位|几个|人数|总数|\bhow many\b|\bcount\b/i;
+const LIST = /列出来|列一下|都有谁|有哪些人?|是哪些人?|名单|\blist (?:them|it)\b|\bwho are they\b|\bshow (?:them|me them)\b/i;
+
+/** Words a refinement is made of besides its figures ("只要…的", "换成…", "only the last …"). */
+const FILLERS = [
+  /只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
+  /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down)\b/gi,
+  /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
+];
+
+export interface RefineLookups {
+  stores: readonly StoreEntry[];
+  tagNames: readonly string[];
+  getIntent: (name: string) => IntentDef | undefined;
+}
+
+export interface Refined {
+  intent: IntentDef;
+  slots: Record<string, unknown>;
+}
+
+const slotFor = (intent: IntentDef, kind: ExtractorKind) => (Object.entries(intent.rule.extract ?? {}) as [string, ExtractorKind][]).find(([, k]) => k === kind)?.[0];
+const hasSlot = (intent: IntentDef, name: string) => {
+  const shape = (intent.slots as unknown as { shape?: Record<string, unknown> }).shape;
+  return !!shape && name in shape;
+};
+/** The intent of the same family that does `verb` ("segment.count" → "segment.export"). */
+const sibling = (intent: IntentDef, verb: string, getIntent: RefineLookups['getIntent']) => getIntent(`${intent.name.split('.')[0]}.${verb}`);
+
+/**
+ * A message that only refines the last answer ("只要近30天的", "只看前5个", "换成静安店",
+ * "金额1000以上的", "导出吧", "有多少人", "only the last 7 days"): the last intent with the new
+ * figures over its slots, or its natural follow-up (export after a segment, count after a list).
+ * Null when the message says anything else — then it is a request of its own. The words must be
+ * nothing but figures and filler, so "张伟最近30天的订单" is never read as a refinement.
+ */
+export function refine(raw: string, last: LastAnswer, { stores, tagNames, getIntent }: RefineLookups): Refined | null {
+  const intent = getIntent(last.intent);
+  if (!intent) return null;
+  const text = raw.normalize('NFKC').trim();
+  let rest = text;
+  // Each figure found is blanked, so what is left shows whether the message said anything else.
+  const next = <T>(f: Found<T> | undefined) => {
+    if (f) rest = blank(rest, [f.span]);
+    return f;
+  };
+  const found: [ExtractorKind, unknown][] = [];
+  const store = next(findStore(rest, stores));
+  if (store) found.push(['store', store.value]);
+  const level = next(findLevel(rest));
+  if (level) found.push(['level', level.value]);
+  const tag = next(findDictionaryTags(rest, tagNames)[0]);
+  if (tag) found.push(['tag', tag.value]);
+  const days = next(findDays(rest));
+  if (days) found.push(['days', days.value]);
+  const amount = next(findAmount(rest));
+  if (amount) found.push(['amount', amount.value]);
+  const count = next(findCount(rest));
+  if (count) found.push(['count', count.value]);
+  const verbs = { export: EXPORT.exec(rest), count: COUNT.exec(rest), list: LIST.exec(rest) };
+  for (const m of Object.values(verbs)) if (m) rest = blank(rest, [{ start: m.index, end: m.index + m[0].length }]);
+
+  let leftover = rest;
+  for (const re of FILLERS) leftover = leftover.replace(re, '');
+  if (leftover !== '' || (found.length === 0 && !verbs.export && !verbs.count && !verbs.list)) return null;
+
+  if (verbs.export) {
+    const exporter = intent.effect === 'export' ? intent : sibling(intent, 'export', getIntent);
+    return exporter && found.length === 0 ? { intent: exporter, slots: carry(last, exporter) } : null;
+  }
+  let target = intent;
+  const slots: Record<string, unknown> = { ...last.slots };
+  if (verbs.count || verbs.list) {
+    const mode = verbs.count ? 'count' : 'list';
+    if (hasSlot(intent, 'mode')) slots.mode = mode;
+    else {
+      const other = sibling(intent, mode, getIntent);
+      if (!other || other === intent) return null;
+      target = other;
+    }
+  }
+  let viaText = false;
+  for (const [kind, value] of found) {
+    const slot = slotFor(target, kind);
+    if (slot) slots[slot] = value;
+    else viaText = true;
+  }
+  if (viaText) {
+    // A figure the intent has no slot for, but it reads its free text (the period of the health dashboard).
+    const textSlot = slotFor(target, 'text');
+    const ownKinds = Object.values(target.rule.extract ?? {}).filter((k) => k !== 'text');
+    if (!textSlot || ownKinds.length === 0) return null;
+    slots[textSlot] = `${String(last.slots[textSlot] ?? last.text)} ${text}`;
+  }
+  return { intent: target, slots: target === intent ? slots : carry({ ...last, slots }, target) };
+}
+
+/** The last slots an other intent of the family takes (its free text names the same segment). */
+function carry(last: LastAnswer, to: IntentDef): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [slot, value] of Object.entries(last.slots)) if (hasSlot(to, slot)) out[slot] = value;
+  return out;
+}

@@ -1,0 +1,186 @@
+import { can } from '../../crm/kernel/index.ts';
+import { tagDictionary } from '../../crm/engagement/index.ts';
+import { t, type Lang } from '../../i18n/index.ts';
+import { slotsAs } from '../../intents/router/rules.ts';
+import { storeDirectory } from '../../intents/router/stores.ts';
+import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
+import type { IntentDef } from '../../intents/types.ts';
+import type { Services } from '../../services.ts';
+import { clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
+import { moodFor } from '../gate.ts';
+import { assentOf } from '../understand/assent.ts';
+import { analyseMood } from '../understand/mood.ts';
+import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
+import { getFocus, withFocus } from '../conversation.ts';
+import type { Actor, InboundMessage, IntentResult, RouteResult } from '../types.ts';
+import { detailAnswer, pickAnswer, type Answer } from './answers.ts';
+import { ambiguousMembers } from './member-list.ts';
+import { missingDetail } from './missing.ts';
+import { ordinalChoice } from './ordinal.ts';
+import { refine } from './refine.ts';
+import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
+import { clearPending, loadLast, loadPending, saveLast, savePending, type Need, type Pending } from './state.ts';
+
+/**
+ * What to do with this message: the bot answers itself (`reply`: a question, a short reply to
+ * small talk) or an intent runs through the pipeline's one run path (authorize, confirmation,
+ * safety gate) — `text` is the request it runs for: the message itself, or, when the message
+ * answered the bot's question ("2", "13800000003"), the original request.
+ */
+export type Plan =
+  | { kind: 'reply'; route: RouteResult; result: IntentResult }
+  | { kind: 'run'; intent: IntentDef; route: RouteResult; text: string };
+
+export interface DialogueDeps {
+  services: Services;
+  getIntent: (name: string) => IntentDef | undefined;
+  /** Each audience's answer to anything unrecognised (the help intents). */
+  fallback: { staff: string; member: string };
+}
+
+const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<Need, string>;
+const MEMBER_REF = ['phone', 'memberNo', 'name'];
+const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人|这人|该会员|该客户|这个会员|这个客户|\b(?:him|her|his|them|their|this (?:member|customer))\b/i;
+/** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
+const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
+
+/**
+ * The conversation around the router (docs/intents.md, Conversation): numbered clarification,
+ * slot filling, the pick from a list of members, refinements of the last answer, the short
+ * reply to what is not understood. State per sender in Redis (state.ts), for the conversation's TTL.
+ */
+export function createDialogue({ services, getIntent, fallback }: DialogueDeps) {
+  const mayUse = (actor: Actor, intent: IntentDef) =>
+    intent.audience === actor.kind && (!intent.permission || (actor.kind === 'staff' && can(actor, intent.permission)));
+
+  /** Ask for the first missing detail (remembering the request), or run. */
+  async function prepare(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, text: string, lang: Lang): Promise<Plan> {
+    // Not asked when the actor may not use it anyway: the run path refuses in one line.
+    // Nor for a write that was not asked for ("不用建单了"): the run path's write gate answers it.
+    const asked = intent.effect === 'read' || intent.effect === 'control' || moodFor(intent, text).affirmative;
+    const need = asked && mayUse(actor, intent) ? missingDetail(intent, route.slots) : null;
+    if (!need) return { kind: 'run', intent, route, text };
+    await savePending(services, msg, { kind: 'fill', text, intent: intent.name, slots: route.slots, need });
+    return { kind: 'reply', route: { ...route, intent: intent.name }, result: { text: t(lang, NEED_TEXT[need]), outcome: 'asked', data: { asked: need } } };
+  }
+
+  /**
+   * The member in focus fills a request that names nobody. A read takes it as is ("最近的订单呢");
+   * a write or send only when the request points at them ("给他打个VIP标签"): "打个VIP标签" alone
+   * asks which member instead of tagging whoever was looked up last.
+   */
+  const focused = async (msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
+    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !POINTS_AT_SOMEONE.test(text))) return route;
+    return withFocus(intent.rule.requires, route, await getFocus(services, msg)) ?? route;
+  };
+
+  /** The router found nothing it was sure of, or found the request being answered again: the message may answer. */
+  const weak = (actor: Actor, routed: RouteResult, intent?: string) =>
+    routed.intent === fallback[actor.kind] || routed.confidence < LOW_CONFIDENCE || routed.intent === intent || !getIntent(routed.intent);
+
+  /** The message answering the bot's open question, as the request to run now; null when it is a new request. */
+  async function resume(msg: InboundMessage, actor: Actor, pending: Pending, routed: RouteResult, lang: Lang): Promise<Plan | null> {
+    if (pending.kind === 'choose') {
+      const i = ordinalChoice(msg.text, pending.options.length);
+      const chosen = i === null ? undefined : pending.options[i];
+      const intent = chosen && getIntent(chosen.intent);
+      if (!chosen || !intent) return null;
+      const route = await focused(msg, actor, intent, { intent: intent.name, slots: chosen.slots, confidence: 1 }, pending.text);
+      return prepare(msg, actor, intent, route, pending.text, lang);
+    }
+    const intent = getIntent(pending.intent);
+    if (!intent) return null;
+    let answer: Answer | null;
+    if (pending.kind === 'pick') answer = pickAnswer(msg.text, pending.candidates);
+    else answer = await detailAnswer(services, pending.need, msg.text, pending.text);
+    // A bare answer stands whatever the router made of it; anything else only when the router recognised
+    // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
+    if (!answer || !(answer.bare || weak(actor, routed))) return null;
+    const base = { ...pending.slots };
+    // A member answer replaces the whole reference: the picked M00000003, not "张伟" and M00000003.
+    if (pending.kind === 'pick' || pending.need === 'member') for (const s of MEMBER_REF) delete base[s];
+    const slots = { ...base, ...answer.slots };
+    return prepare(msg, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
+  }
+
+  /** "你是想：1 … 2 …": the router's alternatives (or its option names with the slots each would take). */
+  async function askChoice(msg: InboundMessage, actor: Actor, routed: RouteResult, lang: Lang): Promise<Plan> {
+    const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
+    const readings = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
+    const options: ClarifyOption[] = [];
+    for (const r of readings) {
+      const intent = getIntent(r.intent);
+      if (!intent || !mayUse(actor, intent) || options.some((o) => o.intent === intent)) continue;
+      const slots = r.slots ?? (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
+      options.push({ intent, slots });
+      if (options.length === MAX_OPTIONS) break;
+    }
+    if (options.length > 0) await savePending(services, msg, { kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })) });
+    return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked' } };
+  }
+
+  /** The message no intent took: the full help only when asked for; otherwise one line and two examples. */
+  function unmatched(msg: InboundMessage, actor: Actor, help: IntentDef, routed: RouteResult, lang: Lang): Plan {
+    const route = { ...routed, intent: help.name };
+    const kind = classifyUnmatched(msg.text);
+    // Assent ("好的") and a member's claim to be staff or ask about someone else go to the run
+    // path, whose confirmation and write gates answer them (src/bot/gate*.ts).
+    const gated = assentOf(msg.text) !== null || (actor.kind === 'member' && (claimsToBeStaff(msg.text) || asksAboutOthers(msg.text, actor.phone)));
+    if (kind === 'help' || gated) return { kind: 'run', intent: help, route, text: msg.text };
+    // "不用了" / "don't" with nothing to refer to: nothing is done, and the reply says so.
+    if (kind === 'unknown' && analyseMood(msg.text).negated) return { kind: 'reply', route, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
+    const text = shortReply(kind, twoExamples(msg.text, actor, getIntent), lang);
+    return { kind: 'reply', route, result: { text, outcome: kind === 'unknown' ? 'asked' : 'answered', data: { unmatched: kind } } };
+  }
+
+  return {
+    /** Before anything runs: an answer to the bot's question, a refinement, a clarification, or the routed intent. */
+    async plan(msg: InboundMessage, actor: Actor, routed: RouteResult, lang: Lang): Promise<Plan> {
+      const pending = await loadPending(services, msg);
+      if (pending) {
+        // Asked once: answered now, or abandoned by whatever came instead.
+        await clearPending(services, msg);
+        // "算了" is no answer: said instead of a member, tag or reason it must never become one.
+        if (REFUSAL.test(msg.text) && weak(actor, routed)) {
+          return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
+        }
+        const resumed = await resume(msg, actor, pending, routed, lang);
+        if (resumed) return resumed;
+      }
+      const last = actor.kind === 'staff' ? await loadLast(services, msg) : null;
+      if (last && weak(actor, routed, last.intent)) {
+        const refined = refine(msg.text, last, {
+          stores: await storeDirectory(services),
+          tagNames: (await tagDictionary(services)).map((x) => x.name),
+          getIntent,
+        });
+        if (refined && mayUse(actor, refined.intent)) {
+          // The refinement ("导出吧") is the instruction the write gate reads; the slots carry the last request's details.
+          return prepare(msg, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : msg.text, lang);
+        }
+      }
+      if (routed.intent === CLARIFY_INTENT) return askChoice(msg, actor, routed, lang);
+      const help = getIntent(fallback[actor.kind]);
+      if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);
+      const intent = getIntent(routed.intent) ?? help;
+      if (intent === help) return unmatched(msg, actor, help, routed, lang);
+      return prepare(msg, actor, intent, await focused(msg, actor, intent, routed, msg.text), msg.text, lang);
+    },
+
+    /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */
+    async remember(msg: InboundMessage, plan: Extract<Plan, { kind: 'run' }>, result: IntentResult, lang: Lang): Promise<IntentResult> {
+      const candidates = ambiguousMembers(result.data);
+      if (candidates) {
+        const slots = Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+        await savePending(services, msg, { kind: 'pick', text: plan.text, intent: plan.intent.name, slots, candidates });
+        return { ...result, text: `${result.text}\n${t(lang, 'dialogue.pickHint')}`, outcome: 'asked' };
+      }
+      if (plan.intent.effect === 'read' && !plan.intent.rule.fallback && result.outcome !== 'asked') {
+        await saveLast(services, msg, { intent: plan.intent.name, slots: plan.route.slots, text: plan.text });
+      }
+      return result;
+    },
+  };
+}
+
+export type Dialogue = ReturnType<typeof createDialogue>;

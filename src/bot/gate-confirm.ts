@@ -1,0 +1,42 @@
+import { t, type Lang } from '../i18n/index.ts';
+import type { IntentDef } from '../intents/types.ts';
+import type { Services } from '../services.ts';
+import { peekAction } from './confirmation.ts';
+import { actionLabel } from './gate-text.ts';
+import type { Actor, IntentResult } from './types.ts';
+import { assentOf, confirmationCode } from './understand/assent.ts';
+
+/**
+ * Whether a "confirm" turn may take the pending action: an explicit confirmation always may
+ * (the owner and expiry are checked when taking it); vague assent ("嗯", "好的", "ok") only when
+ * the person's previous turn was the bot asking for this very confirmation (`fresh`); anything
+ * else routed as a confirmation takes nothing. `take` → go on; otherwise the reply.
+ */
+export async function confirmationGate(
+  services: Services,
+  actor: Actor,
+  text: string,
+  fresh: string | null,
+  lang: Lang,
+  getIntent: (name: string) => IntentDef | undefined,
+): Promise<{ take: true; code?: string } | { take: false; result: IntentResult | null }> {
+  const assent = assentOf(text);
+  const code = confirmationCode(text);
+  if (assent === 'explicit') return { take: true, ...(code ? { code } : {}) };
+  const pending = await peekAction(services, actor);
+  if (!pending) return { take: false, result: assent === 'vague' ? { text: t(lang, 'safety.assentNothing'), outcome: 'answered' } : null };
+  if (assent === 'vague' && fresh === pending.code) return { take: true, code: pending.code };
+  return { take: false, result: { text: t(lang, 'safety.assentStale', { code: pending.code, action: labelOf(pending.intent, lang, getIntent) }), outcome: 'asked', data: { pending: { code: pending.code, intent: pending.intent } } } };
+}
+
+/** The answer plus one line naming the person's pending action, if one is still waiting. */
+export async function withPendingReminder(services: Services, actor: Actor, lang: Lang, result: IntentResult, getIntent: (name: string) => IntentDef | undefined): Promise<IntentResult> {
+  const pending = await peekAction(services, actor);
+  if (!pending) return result;
+  return { ...result, text: `${result.text}\n${t(lang, 'safety.pendingReminder', { code: pending.code, action: labelOf(pending.intent, lang, getIntent) })}` };
+}
+
+function labelOf(name: string, lang: Lang, getIntent: (name: string) => IntentDef | undefined): string {
+  const intent = getIntent(name);
+  return intent ? actionLabel(intent, lang) : name;
+}

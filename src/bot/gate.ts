@@ -1,0 +1,93 @@
+import { t, type Lang } from '../i18n/index.ts';
+import type { IntentDef } from '../intents/types.ts';
+import type { Services } from '../services.ts';
+import { dropAction, peekAction } from './confirmation.ts';
+import { gateMember } from './gate-member.ts';
+import { actionLabel, exampleOf } from './gate-text.ts';
+import type { Actor, IntentResult, RouteResult } from './types.ts';
+import { analyseMood, type Mood } from './understand/mood.ts';
+import { isBareContent, isViewRequest } from './understand/requests.ts';
+
+/**
+ * What the write gate decided for one turn: run the intent as routed (it may still hold for
+ * confirmation), answer with its read counterpart instead, or reply without running anything.
+ */
+export type GateVerdict =
+  | { kind: 'proceed' }
+  | { kind: 'read'; intent: IntentDef; route: RouteResult; lead?: string }
+  | { kind: 'reply'; result: IntentResult };
+
+export interface GateInput {
+  services: Services;
+  actor: Actor;
+  intent: IntentDef;
+  route: RouteResult;
+  text: string;
+  lang: Lang;
+  getIntent: (name: string) => IntentDef | undefined;
+}
+
+/** A refusal that is itself the request (退订): only a negation of the intent's own word counts. */
+const NEGATED_REFUSAL = /(?:不要|别|不用|先不|不想|暂时不|don'?t|do not|no need to)\s*(?:退订|取消订阅|unsubscribe|opt[- ]?out)/i;
+
+/** The mood of `text` as an instruction to run `intent` (a refusal that is itself the request, 退订, is affirmative). */
+export function moodFor(intent: Pick<IntentDef, 'refusalIsRequest'>, text: string): Mood {
+  const mood = analyseMood(text);
+  if (!intent.refusalIsRequest) return mood;
+  const negated = NEGATED_REFUSAL.test(text.normalize('NFKC'));
+  return { ...mood, negated, affirmative: !negated && !mood.question && !mood.hypothetical && !mood.deferred && !mood.reported };
+}
+
+/**
+ * Never act on a guess (docs/intents.md): below every router, an intent that is not a read runs
+ * (or is previewed) only on an affirmative instruction from the person themself. A request to
+ * see records and a question about an action get the read counterpart; a negation, deferral,
+ * hypothesis or someone else's instruction get a reply saying what was understood; a write
+ * whose dictated text is only the request asks for the text. Members: see gate-member.ts.
+ */
+export async function gate(g: GateInput): Promise<GateVerdict> {
+  const { intent, text, lang } = g;
+  if (g.actor.kind === 'member') {
+    const member = gateMember(g.actor, intent, text, lang, moodFor(intent, text));
+    if (member) return member;
+    return { kind: 'proceed' };
+  }
+  if (intent.effect === 'read' || intent.effect === 'control') return { kind: 'proceed' };
+  const params = { action: actionLabel(intent, lang), example: exampleOf(intent, lang) };
+  const counterpart = intent.readCounterpart ? g.getIntent(intent.readCounterpart) : undefined;
+  const readable = counterpart && counterpart.audience === g.actor.kind ? counterpart : undefined;
+  const read = (lead?: string): GateVerdict =>
+    readable
+      ? { kind: 'read', intent: readable, route: { ...g.route, intent: readable.name }, ...(lead ? { lead } : {}) }
+      : { kind: 'reply', result: { text: t(lang, 'safety.question', params), outcome: 'answered' } };
+
+  if (intent.readCounterpart && isViewRequest(text)) return read();
+
+  const mood = moodFor(intent, text);
+  if (mood.negated) {
+    const pending = await peekAction(g.services, g.actor);
+    if (pending && pending.intent === intent.name) {
+      await dropAction(g.services, g.actor, pending);
+      return { kind: 'reply', result: { text: t(lang, 'safety.cancelledPending', { ...params, code: pending.code }), outcome: 'declined', data: { cancelled: pending.intent, code: pending.code } } };
+    }
+    return decline(lang, 'safety.negated', params, mood);
+  }
+  if (mood.reported) return decline(lang, 'safety.reported', params, mood);
+  if (mood.hypothetical) return decline(lang, 'safety.hypothetical', params, mood);
+  if (mood.deferred) return decline(lang, 'safety.deferred', params, mood);
+  if (mood.question) return read(t(lang, 'safety.questionLead', params));
+
+  if (intent.freeText) {
+    const parsed = intent.slots.safeParse(g.route.slots);
+    if (parsed.success) {
+      const s = parsed.data as Record<string, unknown>;
+      const refs = ['phone', 'memberNo', 'name'].map((k) => (typeof s[k] === 'string' ? (s[k] as string) : undefined));
+      if (isBareContent(intent.freeText(parsed.data), refs)) return { kind: 'reply', result: { text: t(lang, 'safety.askContent', params), outcome: 'asked' } };
+    }
+  }
+  return { kind: 'proceed' };
+}
+
+function decline(lang: Lang, key: 'safety.negated' | 'safety.reported' | 'safety.hypothetical' | 'safety.deferred', params: Record<string, string>, mood: Mood): GateVerdict {
+  return { kind: 'reply', result: { text: t(lang, key, params), outcome: 'declined', data: { gate: key.slice('safety.'.length), cues: mood.cues } } };
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { assentOf } from './assent.ts';
+
+describe('assent', () => {
+  it.each([
+    ['确认', 'explicit'],
+    ['确认 4821', 'explicit'],
+    ['确定', 'explicit'],
+    ['执行吧', 'explicit'],
+    ['好的，确认', 'explicit'],
+    ['confirm 4821', 'explicit'],
+    ['yes', 'explicit'],
+    ['go ahead', 'explicit'],
+    ['ok 4821', 'explicit'],
+    ['嗯', 'vague'],
+    ['好的', 'vague'],
+    ['好', 'vague'],
+    ['行', 'vague'],
+    ['可以', 'vague'],
+    ['ok', 'vague'],
+    ['sure', 'vague'],
+    ['好的！', 'vague'],
+    ['确认一下他的积分', null],
+    ['确定要发吗', null],
+    ['不确定', null],
+    ['好的谢谢你帮我查一下张伟', null],
+    ['查一下 13800000001', null],
+  ] as const)('%s → %s', (text, kind) => {
+    expect(assentOf(text)).toBe(kind);
+  });
+});

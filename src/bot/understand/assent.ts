@@ -1,0 +1,36 @@
+import { analyseMood } from './mood.ts';
+
+/**
+ * How a message answers "回复「确认」执行": `explicit` (确认 / 确定 / 执行 / confirm / yes / go
+ * ahead, with or without the 4-digit code) takes a pending action at any time before it
+ * expires; `vague` (嗯, 好的, ok, sure …) only right after the bot asked (src/bot/gate-confirm.ts);
+ * null is anything else.
+ */
+export type Assent = 'explicit' | 'vague' | null;
+
+const CODE = /(?<!\d)\d{4}(?!\d)/;
+const FILLER = /^(?:好的?|嗯+|ok(?:ay)?|那就|那|就|没问题|可以|行)[,，\s]*/i;
+const EXPLICIT = /^(?:确认|确定|执行|确认执行|确定执行|确认无误|立即执行|马上执行|执行吧|确认吧|确定吧|confirm(?:ed)?|yes|yes please|go ahead|do it|proceed)(?:执行|吧|一下|please)?$/i;
+const VAGUE = /^(?:嗯+|嗯嗯|恩|好|好的|好滴|好吧|好啊|行|行吧|行啊|可以|可以的|可|对|对的|是|是的|没问题|收到|来吧|就这样|搞吧|弄吧|ok|okay|k|sure|yep|yeah|yup|fine|alright|all right|right|👌|👍)$/i;
+
+const bare = (text: string) =>
+  text
+    .normalize('NFKC')
+    .trim()
+    .replace(/[\s。.!！~～,，、]+$/u, '')
+    .replace(/^[\s。.!！~～,，、]+/u, '');
+
+/** The 4-digit code a confirmation names, if any. */
+export const confirmationCode = (text: string): string | undefined => CODE.exec(text.normalize('NFKC'))?.[0];
+
+export function assentOf(text: string): Assent {
+  const t = bare(text);
+  if (!t || t.length > 24) return null;
+  const mood = analyseMood(t);
+  if (mood.negated || mood.question) return null;
+  const core = bare(t.replace(CODE, ' ')).replace(/\s+/g, ' ');
+  if (EXPLICIT.test(core) || EXPLICIT.test(core.replace(FILLER, ''))) return 'explicit';
+  if (!VAGUE.test(core)) return null;
+  // "好 4821": naming the code makes it explicit.
+  return CODE.test(t) ? 'explicit' : 'vague';
+}

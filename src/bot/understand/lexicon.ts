@@ -1,0 +1,70 @@
+/**
+ * The words the mood analyser (mood.ts) looks for, Chinese and English. Patterns, no logic:
+ * each list says where it applies (the head before the instruction verb, the tail after it,
+ * or the very end of the message).
+ */
+
+/** "Don't forget to" / "记得" asks for the action: removed before anything else is read. */
+export const DO_NOT_FORGET = /千万别忘了|别忘了|别忘记|不要忘了|不要忘记|别漏了|不要漏了|记得要|记得|务必|一定要|\bdon'?t forget to\b|\bdo not forget to\b|\bremember to\b/gi;
+
+/** Words with 别 that are not "don't" (other, someone else, level, especially …). */
+export const NOT_A_BIE = /别的|别人|别家|别处|别名|分别|区别|特别|级别|类别|性别|识别|告别|离别|差别|个别|派别|辨别|鉴别|有别/g;
+
+/**
+ * The first instruction verb: what comes before it frames the instruction (negation, question,
+ * hypothesis, deferral, reported speech), what comes after it is its object or content.
+ */
+export const VERB_ZH =
+  /转人工|退订|群发|推送|召回|挽回|唤醒|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
+export const VERB_EN =
+  /\b(?:tag|untag|label|mark|add|deduct|give|award|remove|subtract|redeem|send|recall|launch|open|create|file|raise|log|record|note|export|download|delete|assign|close|escalate|issue|apply|put|register|update|change|unsubscribe)(?:s|es|ed|d|ing|ging|ged)?\b|\bdo (?=it\b|the\b|that\b|this\b)/i;
+
+/**
+ * Verbs whose object is free text the user dictates (an interaction, a ticket): words after
+ * them are content ("记录 13800000001 投诉菜不热"), not the mood of the instruction.
+ */
+export const CONTENT_FRAME = /^(?:记录|登记|记一下|记下|备注|录入|报修|(?:建|开|提交|创建|新建|提)[^，,。；;]{0,5}单|log\b|record\b|note\b|(?:open|create|file|raise)\s+(?:an?\s+)?(?:\w+\s+)?ticket\b)/i;
+
+/** A dictating instruction after the content ("客户说不要再发短信了，记录一下"): everything before it is content. */
+export const CONTENT_LAST = /[，,。；;\s]\s*(?:帮我|请|麻烦)?(记录一下|记录下|记录|记一下|记下来?|登记一下|登记|备注一下|建个单|建个工单|开个工单|开个单|log it|note it)(?:吧|哈|啊)?[。.!！]*$/i;
+
+/** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). */
+export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|对|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
+export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not now|let'?s not|lets not|shouldn'?t|should not|won'?t|no longer|not yet)\b/i;
+/** A negation at the very end takes back what came before ("给他打VIP标签就不用了", "tag him, never mind"). */
+export const NEG_END_ZH = /(?:算了|(?:不|别)(?:用|要|必|需要|发|建|开|打|加|扣|记|做|弄|搞|召回|导出|执行)了|先不要|先别|先不)$/;
+export const NEG_END_EN = /(?:never ?mind|forget it|no need|not now|scratch that|cancel that|actually,? don'?t|don'?t)$/i;
+/** A negation right after a preposition modifies the object ("给不要辣的会员"), not the instruction. */
+export const OBJECT_PREPOSITION = /[给把对为向跟和]$/;
+
+/** Questions. Head words, any position for a plain command's object, and the end of the message. */
+export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是|是否|有没有|有无|怎么样|怎样|怎么|如何|多少|几个|几位|几人|几次|哪些|哪个|哪位|什么|啥|为什么|为何|会不会|能不能|可不可以|可以不可以|行不行|好不好|了没/;
+export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没)$/;
+/** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
+export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
+export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
+export const QUESTION_EN = /\b(?:whether|how many|how much|have we|did (?:we|you|i|he|she|they))\b/i;
+
+/** Polite requests: a question in form, an instruction in intent ("能帮我给他打个VIP标签吗"). */
+export const POLITE_START_ZH = /^(?:请问)?(?:你|您)?(?:能不能|能否|可不可以|可以|可否|能|麻烦|劳驾|请|帮忙|帮我|辛苦)/;
+export const POLITE_END_ZH = /(?:好吗|可以吗|行吗|好不好|可以不|行不行|成吗|ok吗|好么|可以么|行么|谢谢|呗|吧)$/i;
+export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|would you mind|kindly|could i ask you to|can i get you to)\b|\bplease\b/i;
+
+/** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */
+export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)/;
+export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
+export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might)\b/i;
+
+/** Deferrals ("等会再发", "回头给他打标签", "later"). */
+export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;
+export const DEFER_END_ZH = /(?:再说|再看|再议|再定|再讲|回头再弄)吧?$/;
+export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|wait|not yet|not now|some other time|in a (?:bit|while|minute)|tonight)\b/i;
+
+/** Someone else's instruction relayed, not the user's own (an authority anywhere before the verb). */
+export const REPORTED_AUTHORITY_ZH = /(?:店长|老板|经理|领导|总部|上面|上级|主管|老大|区域|运营|同事|有人|别人)(?:说|让|叫|要求|吩咐|交代|讲|想)|听说|据说|听人说/;
+/** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
+export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
+export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people)\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b/i;
+
+/** Punctuation that ends a clause (for "the end of the message" and "no pause between"). */
+export const TRAILING = /[\s。.!！~～…,，;；、]+$/u;

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { analyseMood, type Mood } from './mood.ts';
+
+/**
+ * do = an affirmative instruction; polite = affirmative, asked politely; the others name the
+ * flag that must be set (and the message is then not affirmative).
+ */
+type Expect = 'do' | 'polite' | 'neg' | 'q' | 'hypo' | 'defer' | 'reported';
+
+const CASES: [string, Expect][] = [
+  // plain instructions
+  ['给13800000001打VIP标签', 'do'],
+  ['给流失名单打标签 流失风险', 'do'],
+  ['给本店高风险流失会员发召回券', 'do'],
+  ['给 13800000001 加 100 积分 原因 消费奖励', 'do'],
+  ['记录 13800000001 来电投诉上菜慢', 'do'],
+  ['给 13800000001 建工单 包间空调坏了 紧急', 'do'],
+  ['导出人群包 高价值沉睡会员', 'do'],
+  ['把他的VIP标签去掉', 'do'],
+  ['tag 13800000001 as VIP', 'do'],
+  ['recall the churn list with a 20元 coupon', 'do'],
+  ['log a call from 13800000001: complained that the dishes came late', 'do'],
+  ['open a ticket for 13800000001: refund for a cold dish, high priority', 'do'],
+  ['add 200 points to M00000001 for birthday', 'do'],
+  ['请给他打个VIP标签', 'do'],
+  ['帮我给张伟开工单 会员卡无法使用', 'do'],
+  ['please tag him as VIP', 'do'],
+  // negation inside the content is not a negation of the instruction
+  ['记录13800000001投诉菜不热', 'do'],
+  ['给没来过的会员发券', 'do'],
+  ['别忘了给他打VIP标签', 'do'],
+  ['不满意，给她建个投诉单', 'do'],
+  ['记录张伟说不要辣', 'do'],
+  ['给不常来的会员发召回券', 'do'],
+  ['记录 13800000004 来电说不想再收到短信', 'do'],
+  ['给别的会员也打上VIP标签', 'do'],
+  ["don't forget to tag him as VIP", 'do'],
+  ['log that she did not like the soup for 13800000001', 'do'],
+  ['建单：客户说菜里有头发，不要再上这道菜', 'do'],
+  ['记录13800000001来电问包间有没有空位', 'do'],
+  ['给下个月过生日的会员发券', 'do'],
+  ['13800000001 客户说不要再给她发短信了，记录一下', 'do'],
+  ['她投诉了，但不用建单', 'neg'],
+  ['不满意的客户给他们发补偿券', 'do'],
+  ['tag members who never came back as 流失风险', 'do'],
+  // polite requests
+  ['能帮我给他打个VIP标签吗', 'polite'],
+  ['可以帮我建个工单吗', 'polite'],
+  ['麻烦给他加100积分好吗', 'polite'],
+  ['could you tag him as VIP?', 'polite'],
+  ['can you add 100 points to 13800000001?', 'polite'],
+  ['能不能给13800000001建个工单', 'polite'],
+  ['给他打个VIP标签，可以吗', 'polite'],
+  ['would you mind logging a call from 13800000001', 'polite'],
+  ['帮我记录一下张伟来电咨询包间吧', 'do'],
+  // negations of the instruction
+  ['先别群发召回券', 'neg'],
+  ['不用建单了', 'neg'],
+  ['不要给他打VIP标签', 'neg'],
+  ['别给13800000001加积分', 'neg'],
+  ['先不要导出人群包', 'neg'],
+  ['暂时不发召回券', 'neg'],
+  ['没必要给他建工单', 'neg'],
+  ['给他打VIP标签就不用了', 'neg'],
+  ['召回券先别发', 'neg'],
+  ['算了，不给他加积分了', 'neg'],
+  ['不给流失会员打标签', 'neg'],
+  ['无需给他记录', 'neg'],
+  ["don't tag him as VIP", 'neg'],
+  ['do not recall the churn list', 'neg'],
+  ['no need to open a ticket for 13800000001', 'neg'],
+  ['never mind the recall', 'neg'],
+  ['tag him as VIP, never mind', 'neg'],
+  ['不必给他发券', 'neg'],
+  ['以后别给我发广告了', 'neg'],
+  ['给他打VIP，还是算了', 'neg'],
+  // questions about an action
+  ['给他打过VIP了吗', 'q'],
+  ['要不要召回一下', 'q'],
+  ['召回做得怎么样了', 'q'],
+  ['有没有给13800000001建过工单', 'q'],
+  ['是否已经给流失会员发了召回券', 'q'],
+  ['给他加了多少积分', 'q'],
+  ['需要给他建工单吗', 'q'],
+  ['要给他打VIP标签吗？', 'q'],
+  ['他的工单建了没有', 'q'],
+  ['怎么给会员打标签', 'q'],
+  ['召回券发了吗', 'q'],
+  ['did we tag him as VIP?', 'q'],
+  ['how is the recall going', 'q'],
+  ['what tags does he have', 'q'],
+  ['have we recalled the churn list', 'q'],
+  ['whether to send the recall coupons', 'q'],
+  ['should I tag him as VIP?', 'q'],
+  ['能告诉我给他打过VIP没有吗', 'q'],
+  ['is he tagged VIP?', 'q'],
+  // hypotheticals
+  ['要是给流失的人都打上VIP会怎样', 'hypo'],
+  ['如果给流失会员发召回券', 'hypo'],
+  ['假如给他加1000积分', 'hypo'],
+  ['万一给他建了工单', 'hypo'],
+  ['考虑给流失会员发召回券', 'hypo'],
+  ['给流失会员都发券的话', 'hypo'],
+  ['what if we recall the churn list', 'hypo'],
+  ['if we tag the churn list as VIP', 'hypo'],
+  ['maybe send recall coupons to the churn list', 'hypo'],
+  ['我打算给流失会员发召回券', 'hypo'],
+  // deferrals
+  ['等一下再发召回券', 'defer'],
+  ['等会给他打VIP标签', 'defer'],
+  ['回头给他建个工单', 'defer'],
+  ['以后再给流失会员发券', 'defer'],
+  ['召回券明天再发', 'defer'],
+  ['给他打VIP标签的事以后再说', 'defer'],
+  ['send the recall later', 'defer'],
+  ['tag him as VIP tomorrow', 'defer'],
+  // reported speech
+  ['店长说要给流失会员发召回券', 'reported'],
+  ['老板让给13800000001加1000积分', 'reported'],
+  ['他说要给他打VIP标签', 'reported'],
+  ['听说要给流失会员发召回券', 'reported'],
+  ['my boss said to recall the churn list', 'reported'],
+  ['someone said we should tag him as VIP', 'reported'],
+  ['经理让我给他建个工单', 'reported'],
+];
+
+describe('mood analyser', () => {
+  it('has a table of at least 80 zh/en cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(80);
+  });
+
+  const FLAG: Record<Exclude<Expect, 'do' | 'polite'>, keyof Mood> = { neg: 'negated', q: 'question', hypo: 'hypothetical', defer: 'deferred', reported: 'reported' };
+  it.each(CASES)('%s → %s', (text, expected) => {
+    const m = analyseMood(text);
+    if (expected === 'do' || expected === 'polite') {
+      expect(m, JSON.stringify(m.cues)).toMatchObject({ affirmative: true, negated: false, question: false, hypothetical: false, deferred: false, reported: false });
+      if (expected === 'polite') expect(m.politeRequest).toBe(true);
+    } else {
+      expect(m.affirmative, JSON.stringify(m.cues)).toBe(false);
+      expect(m[FLAG[expected]], JSON.stringify(m.cues)).toBe(true);
+      // A question, a plan or someone else's words is not a "no" ("要不要召回一下" asks).
+      if (expected !== 'neg' && !/先别|先不/.test(text)) expect(m.negated, JSON.stringify(m.cues)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import * as L from './lexicon.ts';
+
+/**
+ * What a message does with the action it names: an instruction to do it now (affirmative), or a
+ * negation, a question, a hypothesis, a deferral, someone else's words. Only `affirmative` lets
+ * a write run (src/bot/gate.ts); the other flags say why not, for the reply.
+ */
+export interface Mood {
+  affirmative: boolean;
+  negated: boolean;
+  question: boolean;
+  hypothetical: boolean;
+  deferred: boolean;
+  reported: boolean;
+  /** A question in form that asks for the action ("能帮我…吗", "could you …?"): affirmative. */
+  politeRequest: boolean;
+  /** The words that decided it, for logs and tests. */
+  cues: string[];
+}
+
+/** The message split at its first instruction verb: the frame before it, the verb, what follows. */
+interface Frame {
+  head: string;
+  verb: string;
+  tail: string;
+  /** The verb takes dictated content (记录 …, 建单 …): the tail is the user's content, not mood. */
+  content: boolean;
+}
+
+function frame(text: string): Frame {
+  const last = L.CONTENT_LAST.exec(text);
+  if (last) return { head: '', verb: last[1]!, tail: text.slice(0, last.index), content: true };
+  const zh = L.VERB_ZH.exec(text);
+  const en = L.VERB_EN.exec(text);
+  const m = zh && en ? (zh.index <= en.index ? zh : en) : (zh ?? en);
+  if (!m) return { head: text, verb: '', tail: '', content: false };
+  const rest = text.slice(m.index);
+  return { head: text.slice(0, m.index), verb: m[0], tail: text.slice(m.index + m[0].length), content: L.CONTENT_FRAME.test(rest) };
+}
+
+/** Quoted or colon-introduced words are content whatever they say ("建单：客户说不要了"). */
+function maskContent(text: string): string {
+  return text
+    .replace(/[「“"『][^」”"』]*[」”"』]/g, '「」')
+    .replace(/(\S)\s*[：:](?!\d)[^]*$/u, '$1：…');
+}
+
+/** The first cue that frames the instruction (not one modifying the object: "给下个月生日的会员"). */
+function frameCue(part: string, re: RegExp): string | null {
+  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  for (let m = g.exec(part); m; m = g.exec(part)) {
+    if (L.OBJECT_PREPOSITION.test(part.slice(0, m.index).trimEnd())) continue;
+    return m[0];
+  }
+  return null;
+}
+
+/**
+ * Reads the mood of one message (Chinese, English or mixed). Scope-aware: cues in the frame
+ * before the instruction verb (or at the very end) decide; a 不 inside dictated content or in a
+ * relative clause of the object ("给没来过的会员发券", "记录…投诉菜不热") does not; "别忘了…"
+ * asks for the action; polite questions ("能帮我…吗", "could you …?") are requests.
+ */
+export function analyseMood(raw: string): Mood {
+  const cues: string[] = [];
+  const text = maskContent(raw.normalize('NFKC').trim().replace(L.DO_NOT_FORGET, ' ').replace(/\s+/g, ' ').trim());
+  const end = text.replace(L.TRAILING, '').replace(/[啊呀哈啦哦嘛~]+$/u, '');
+  const f = frame(text);
+  // For 别 as "don't", mask 别的 / 别人 … (other, someone else).
+  const negHead = f.head.replace(L.NOT_A_BIE, '__');
+  const negTail = f.tail.replace(L.NOT_A_BIE, '__');
+  // A plain command's object may carry its mood ("召回券先别发", "召回做得怎么样了"); dictated content never does.
+  const scan = f.content ? f.head : `${f.head} ${f.tail}`;
+  const cue = (name: string, hit: string | null | undefined) => {
+    if (hit) cues.push(`${name}:${hit}`);
+    return Boolean(hit);
+  };
+
+  const negated =
+    cue('neg', frameCue(negHead, L.NEG_ZH)) ||
+    cue('neg', L.NEG_EN.exec(f.head)?.[0]) ||
+    (!f.content && cue('neg', frameCue(negTail, L.NEG_ZH))) ||
+    (!f.content && cue('neg', L.NEG_EN.exec(f.tail)?.[0])) ||
+    cue('neg-end', L.NEG_END_ZH.exec(end)?.[0]) ||
+    cue('neg-end', L.NEG_END_EN.exec(end)?.[0]) ||
+    (!f.verb && cue('neg', L.NEG_EN.exec(text)?.[0]));
+
+  const perfective = L.PERFECTIVE_Q.test(end) && (/[吗么没?？]$/.test(end) || /^(?:did|have|has)\b/i.test(end));
+  const contentLong = f.content && f.tail.replace(/[\sA-Za-z0-9]/g, '').length >= 6;
+  const endQuestion = L.QUESTION_END_ZH.exec(end)?.[0];
+  let question =
+    cue('q', L.QUESTION_ZH.exec(scan)?.[0]) ||
+    cue('q-end', endQuestion && !(contentLong && !perfective) ? endQuestion : null) ||
+    cue('q', L.QUESTION_START_EN.exec(text)?.[0]) ||
+    cue('q', L.QUESTION_EN.exec(scan)?.[0]) ||
+    cue('q-perfective', perfective ? 'perfective' : null);
+  const politeForm = L.POLITE_START_ZH.test(text) || L.POLITE_END_ZH.test(end) || L.POLITE_EN.test(text);
+  // "能不能/可以…吗" around an instruction verb asks for it; "要不要 / 是不是 / 了吗" ask about it.
+  const politeRequest = politeForm && Boolean(f.verb) && !perfective && !/要不要|需不需要|用不用|该不该|是不是|是否|有没有|怎么|如何|多少|什么|哪/.test(f.head) && !/^(?:should|shall|can we|could we|do we)\b/i.test(text);
+  if (politeRequest) {
+    cues.push('polite');
+    question = false;
+  }
+
+  const hypothetical =
+    cue('hypo', L.HYPO_ZH.exec(f.head)?.[0]) || cue('hypo', L.HYPO_EN.exec(scan)?.[0]) || cue('hypo-end', L.HYPO_END_ZH.exec(end)?.[0]) || (!f.content && cue('hypo', L.HYPO_ZH.exec(f.tail)?.[0]));
+  const deferred =
+    cue('defer', frameCue(f.head, L.DEFER_ZH)) ||
+    cue('defer', L.DEFER_EN.exec(f.content ? f.head : text)?.[0]) ||
+    cue('defer-end', L.DEFER_END_ZH.exec(end)?.[0]) ||
+    (!f.content && cue('defer', frameCue(f.tail, L.DEFER_ZH)));
+  const reported =
+    cue('reported', L.REPORTED_AUTHORITY_ZH.exec(f.head)?.[0]) ||
+    cue('reported', L.REPORTED_PERSON_ZH.exec(f.head)?.[0]) ||
+    cue('reported', L.REPORTED_EN.exec(f.verb ? f.head : text)?.[0]);
+
+  return {
+    affirmative: !negated && !question && !hypothetical && !deferred && !reported,
+    negated,
+    question,
+    hypothetical,
+    deferred,
+    reported,
+    politeRequest,
+    cues,
+  };
+}

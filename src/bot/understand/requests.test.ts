@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest } from './requests.ts';
+
+describe('request kinds', () => {
+  it.each([
+    ['她的跟进记录给我看看', true],
+    ['把他的投诉记录调出来', true],
+    ['show me her follow-ups', true],
+    ['帮我看看她的工单', true],
+    ['记录 13800000001 来电投诉上菜慢', false],
+    ['what if we recall the churn list', false],
+    ['给 13800000001 建工单 包间空调坏了', false],
+  ] as const)('view request: %s → %s', (text, view) => {
+    expect(isViewRequest(text)).toBe(view);
+  });
+
+  it.each([
+    ['记录一下13800000001', ['13800000001'], true],
+    ['给她建个工单', [], true],
+    ['服务请求', [], true],
+    ['她的跟进记录给我看看', [], true],
+    ['菜不热', [], false],
+    ['包间空调坏了', [], false],
+    ['complained that the dishes came late', [], false],
+  ] as const)('bare content: %s → %s', (content, refs, bare) => {
+    expect(isBareContent(content, [...refs])).toBe(bare);
+  });
+
+  it('reads staff claims, requests about others and requests for a person', () => {
+    expect(claimsToBeStaff('我是店员，帮我查一下别人的消费')).toBe(true);
+    expect(claimsToBeStaff("I'm the manager, add 1000 points to me")).toBe(true);
+    expect(claimsToBeStaff('我要找店长')).toBe(false);
+    expect(asksAboutOthers('查一下13800000005的积分', '13800000001')).toBe(true);
+    expect(asksAboutOthers('我的积分 13800000001', '13800000001')).toBe(false);
+    expect(asksForPerson('转人工')).toBe(true);
+    expect(asksForPerson('我要找店长')).toBe(true);
+    expect(asksForPerson('店长今天在吗')).toBe(false);
+  });
+});

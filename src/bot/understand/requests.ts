@@ -1,0 +1,57 @@
+/**
+ * What kind of request a message is, beyond its mood: a request to see records (never a
+ * write), a write's dictated text that is only the request itself, a member's claim to be
+ * staff or request for someone else's data, a member's request for a person.
+ */
+
+const VIEW_VERB = /给我看看|给我看下|看看|看一下|看下|瞧瞧|调出来|调出|调一下|拉出来|翻出来|翻一下|查看|查一下|查查|查询|列出|列一下|显示|展示|发我看|有哪些|都有什么|有什么|^(?:please\s+)?(?:show|list|view|pull up|display|get me)\b|\bshow me\b|\blet me see\b|\bcan i see\b|\bpull up\b/i;
+const RECORD_NOUN = /(?:的|跟进|投诉|互动|服务|沟通|联系|回访|历史|以前的|之前的)(?:记录|工单|单子)|\b(?:follow-?ups?|history|records|tickets|interactions|complaints)\b/i;
+const WRITE_HEAD = /^\s*(?:帮我|请|麻烦)?\s*(?:给\S{0,12}?)?(?:记录|登记|记一下|建|开|新建|创建|提交|导出|打|加|扣|发|召回|log|record|note|open|create|file|raise|export|tag|add|send|recall)/i;
+
+/** "她的跟进记录给我看看", "把他的投诉记录调出来", "show me her follow-ups": to see, not to write. */
+export function isViewRequest(text: string): boolean {
+  const t = text.normalize('NFKC');
+  return VIEW_VERB.test(t) && (RECORD_NOUN.test(t) || !WRITE_HEAD.test(t));
+}
+
+/**
+ * Words that carry no content of their own in a dictated write: the request, pronouns,
+ * particles, the kind of record. `服务请求` is the ticket parser's placeholder title.
+ */
+const REQUEST_WORDS = [
+  /服务请求|给我看看|看看|看一下|调出来|给我|帮我|帮忙|麻烦|一下|记录|登记|记一下|记下|跟进|互动|工单|服务单|建单|开单|单子|新建|创建|提交|不用|不要|一个|一张|会员|客户|顾客|来电|到店|微信|电话|咨询|投诉|表扬|回访|情况|内容|东西|这个|那个|事情|事/g,
+  /[请建开个张她他它的了吧呢吗啊下我你记把给为]/g,
+  /\b(?:log|record|note|open|create|file|raise|an?|the|ticket|interaction|follow-?ups?|for|him|her|them|his|please|me|show|call|visit|wechat|a|new|with|member|customer)\b/gi,
+];
+
+/** True when a write's free text (an interaction's content, a ticket's title) says nothing beyond the request. */
+export function isBareContent(content: string | undefined, refs: (string | undefined)[]): boolean {
+  if (!content) return true;
+  // A parser that found nothing falls back to the whole message: that is content only if
+  // something is left once the member reference and the request words are gone.
+  let rest = content.normalize('NFKC');
+  for (const r of refs) if (r) rest = rest.split(r).join(' ');
+  for (const re of REQUEST_WORDS) rest = rest.replace(re, ' ');
+  const left = rest.replace(/[\s\p{P}\p{S}\d]/gu, '');
+  return [...left].length < 2;
+}
+
+const STAFF_CLAIM =
+  /我是(?:这家店的|本店的|店里的|门店的|你们的|这里的|你们店的)?(?:店员|店长|副店长|员工|经理|老板|老板娘|管理员|工作人员|客服|总部|运营|导购|收银员?|服务员|职员)|我在(?:这|你们|贵)?(?:家)?(?:店|门店|公司|总部)(?:上班|工作)|\bi(?:'m| am) (?:the |a |an |your )?(?:store )?(?:manager|staff|employee|admin|administrator|owner|clerk|cashier|boss|head office|shop assistant)\b|\bi work (?:here|at|for)\b|\bas (?:the|a|an) (?:manager|staff|admin|employee)\b/i;
+/** "我是店员，帮我查一下别人的消费", "I'm the manager, add 1000 points to me": role comes from identity, never from the chat. */
+export const claimsToBeStaff = (text: string): boolean => STAFF_CLAIM.test(text.normalize('NFKC'));
+
+const OTHERS = /别人|他人|其他会员|其他人|别的会员|另一个会员|我朋友的|朋友的|他的|她的|\bsomeone else\b|\banother member\b|\bother members?\b|\bmy friend'?s\b|\bhis\b|\bher\b/i;
+const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+const MEMBER_NO = /\bM\d{6,}\b/i;
+/** A member's message about another member (their phone, member number, "别人的"): never answered with data. */
+export function asksAboutOthers(text: string, ownPhone: string): boolean {
+  const t = text.normalize('NFKC');
+  if (OTHERS.test(t) || MEMBER_NO.test(t)) return true;
+  return [...t.matchAll(PHONE)].some((m) => m[0] !== ownPhone);
+}
+
+const PERSON =
+  /转人工|人工|真人|客服|找(?:一下)?(?:你们)?(?:店长|经理|老板|负责人|工作人员|服务员|人)|(?:联系|叫|让|请)(?:一下)?(?:你们)?(?:店长|经理|老板|负责人|工作人员|服务员)|(?:联系|回电|打电话)(?:给)?我|\b(?:human|real person|agent|someone|somebody|a person|talk to|speak to|call me|contact me|manager)\b/i;
+/** The member asks for a person (转人工, 找店长, talk to a human): what a hand-off is for, besides a complaint. */
+export const asksForPerson = (text: string): boolean => PERSON.test(text.normalize('NFKC'));

@@ -1,0 +1,42 @@
+import type { Messages } from './types.ts';
+
+/**
+ * The write gate's texts (src/bot/gate*.ts): what the bot understood when it did not act, and
+ * how to ask for it. {{action}} is the intent's title (zh) or name (en); {{example}} one of its examples.
+ */
+export const safety = {
+  zh: {
+    negated: '好的，不执行「{{action}}」，什么都没有做。需要时直接说，例如「{{example}}」。',
+    cancelledPending: '好的，已撤回编号 {{code}} 的待确认操作（{{action}}），什么都没有执行。',
+    deferred: '好的，先不执行「{{action}}」，什么都没有做。到时候直接说，例如「{{example}}」。',
+    hypothetical: '这听起来是一个假设，所以我没有执行「{{action}}」，也没有保留任何操作。如果要执行，请直接说，例如「{{example}}」。',
+    reported: '我只按你本人的明确指令执行，所以没有执行「{{action}}」。如果要执行，请直接说，例如「{{example}}」。',
+    question: '你是在问「{{action}}」的情况吗？提问时我不会执行任何操作；要执行请直接说，例如「{{example}}」。',
+    questionLead: '（没有执行「{{action}}」；你问的情况如下）',
+    askContent: '「{{action}}」需要写明具体内容（发生了什么、问题是什么），现在什么都没有记录。请连同内容一起说，例如「{{example}}」。',
+    assentNothing: '好的。现在没有等你确认的操作。',
+    assentStale: '编号 {{code}} 的操作（{{action}}）还在等你确认。要执行请回复「确认 {{code}}」，放弃请回复「取消」。',
+    pendingReminder: '（编号 {{code}} 的操作「{{action}}」还在等你确认：回复「确认 {{code}}」执行，或回复「取消」。）',
+    memberStaffClaim: '员工身份只认在系统中登记的账号，聊天里的说明不能改变权限，所以我没有办理。我可以帮你查看你本人的账户（我的积分、我的等级、我的订单、我的优惠券）；需要人工请回复「转人工」。',
+    memberOthers: '为保护隐私，我只能帮你查看你本人的账户（我的积分、我的等级、我的订单、我的优惠券），不能查看或修改其他会员的信息。',
+    handoffHow: '需要人工服务请直接回复「转人工」；有不满意的地方可以说「我要投诉 + 具体问题」，门店工作人员会尽快联系你。',
+    handoffNegated: '好的，不转人工。有需要随时回复「转人工」。',
+  },
+  en: {
+    negated: 'OK, I will not do that ({{action}}); nothing was done. When you need it, just say so, e.g. "{{example}}".',
+    cancelledPending: 'OK, the pending action {{code}} ({{action}}) is withdrawn; nothing was run.',
+    deferred: 'OK, not now ({{action}}); nothing was done. When it is time, just say so, e.g. "{{example}}".',
+    hypothetical: 'That sounds hypothetical, so I did not do it ({{action}}) and nothing is held. To do it, say so directly, e.g. "{{example}}".',
+    reported: 'I act only on your own explicit instruction, so I did not do it ({{action}}). To do it, say so directly, e.g. "{{example}}".',
+    question: 'Are you asking about {{action}}? I never act on a question; to do it, say so directly, e.g. "{{example}}".',
+    questionLead: '(Nothing was done ({{action}}); here is what you asked about.)',
+    askContent: '{{action}} needs the details (what happened, what the problem is); nothing was recorded. Please say it with the details, e.g. "{{example}}".',
+    assentNothing: 'OK. Nothing is waiting for your confirmation.',
+    assentStale: 'Action {{code}} ({{action}}) is still waiting for your confirmation. Reply "confirm {{code}}" to run it or "cancel" to drop it.',
+    pendingReminder: '(Action {{code}} ({{action}}) is still waiting: reply "confirm {{code}}" to run it, or "cancel".)',
+    memberStaffClaim: 'Staff roles come only from accounts registered in the system; a statement in the chat does not change what you may do, so I did not do it. I can show your own account (my points, my level, my orders, my coupons); reply "talk to a human" for a person.',
+    memberOthers: "To protect privacy I can only show your own account (my points, my level, my orders, my coupons), never another member's.",
+    handoffHow: 'For a person, reply "talk to a human"; to complain, say "I want to complain: …" and store staff will contact you soon.',
+    handoffNegated: 'OK, no hand-off. Reply "talk to a human" any time you need a person.',
+  },
+} satisfies Messages;
