@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from './config.ts';
+import { ConfigError, consoleEnabled, describeConfig, listenHost, loadConfig } from './config.ts';
 
 describe('config', () => {
   it('applies the documented defaults (docs/configuration.md) to an empty environment', () => {
@@ -36,5 +36,16 @@ describe('config', () => {
     const d = describeConfig(c);
     expect(d.ADMIN_TOKEN).toBe('***');
     expect(d.DATABASE_URL).toBe('mysql://u:***@db:3306/crm');
+  });
+
+  it('keeps the console off and listens on every interface only in production, unless told otherwise', () => {
+    const dev = loadConfig({});
+    expect([consoleEnabled(dev), listenHost(dev)]).toEqual([true, '127.0.0.1']);
+    const prod = loadConfig({ NODE_ENV: 'production' });
+    expect([consoleEnabled(prod), listenHost(prod)]).toEqual([false, '0.0.0.0']);
+    expect(consoleEnabled(loadConfig({ NODE_ENV: 'production', CONSOLE: 'on' }))).toBe(true);
+    expect(consoleEnabled(loadConfig({ CONSOLE: 'off' }))).toBe(false);
+    expect(listenHost(loadConfig({ HOST: '10.0.0.5' }))).toBe('10.0.0.5');
+    expect(() => loadConfig({ CONSOLE: 'yes' })).toThrow(/CONSOLE/);
   });
 });

@@ -75,6 +75,15 @@ export const configSchema = z.object({
   WECOM_APP_DAILY_CAP: intFromEnv(20000, 1),
   /** Group robot webhook key for staff alerts (POST /cgi-bin/webhook/send?key=); unset = app messages only. */
   WECOM_ROBOT_KEY: optionalString,
+  // ---- the web console, sign-in and exports (docs/guides/administrator.md, "Signing in to the console") ----
+  /** The web console (GET /, POST /console/messages): auto = on outside production, off in production; on; off. */
+  CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Address the HTTP server binds to; unset = 127.0.0.1 outside production (loopback only), 0.0.0.0 in production. */
+  HOST: optionalString,
+  /** How long a console sign-in lasts (seconds, absolute from sign-in). */
+  SESSION_TTL_S: intFromEnv(8 * 3600, 60),
+  /** An export with more rows than this (and any export of full phone numbers) waits for a second approver. */
+  EXPORT_APPROVAL_ROWS: intFromEnv(5000, 0),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -105,6 +114,14 @@ function requireTogether(cfg: Config, keys: (keyof Config)[], why: string): { va
   if (set.length === 0 || set.length === keys.length) return [];
   return keys.filter((k) => cfg[k] === undefined).map((k) => ({ variable: k, message: `required when ${set.join(' / ')} is set (${why})` }));
 }
+
+export const isProduction = (cfg: Pick<Config, 'NODE_ENV'>): boolean => cfg.NODE_ENV === 'production';
+
+/** Whether the web console is served: CONSOLE=auto keeps it off in production (issue: anyone reaching the port could act as anyone). */
+export const consoleEnabled = (cfg: Pick<Config, 'NODE_ENV' | 'CONSOLE'>): boolean => (cfg.CONSOLE === 'auto' ? !isProduction(cfg) : cfg.CONSOLE === 'on');
+
+/** Where the server listens: HOST when set, else loopback outside production (the open console must not face the network). */
+export const listenHost = (cfg: Pick<Config, 'NODE_ENV' | 'HOST'>): string => cfg.HOST ?? (isProduction(cfg) ? '0.0.0.0' : '127.0.0.1');
 
 /** The config with secrets hidden, for the start-up log line. */
 export function describeConfig(cfg: Config): Record<string, unknown> {

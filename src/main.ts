@@ -1,9 +1,9 @@
-import { serve } from '@hono/node-server';
-import { ConfigError, describeConfig, loadConfig, secretValues, type Config } from './config.ts';
+import { ConfigError, consoleEnabled, describeConfig, loadConfig, secretValues, type Config } from './config.ts';
 import { runScoring } from './crm/insights/index.ts';
 import { seedIfEmpty } from './demo/index.ts';
 import { migrate } from './db/migrate.ts';
 import { waitForDependencies } from './dependencies.ts';
+import { listen } from './http/listen.ts';
 import { createLogger } from './logger.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createServices, type Services } from './services.ts';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   let stopping = false;
   let services: Services | undefined;
   let runtime: Runtime | undefined;
-  let server: ReturnType<typeof serve> | undefined;
+  let server: ReturnType<typeof listen> | undefined;
   const shutdown = async (signal: string) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting at once');
@@ -88,8 +88,10 @@ async function main(): Promise<void> {
   if (!config.LLM_API_KEY) logger.info('no LLM_API_KEY: the rule router answers alone');
   if (!config.WECOM_TOKEN) logger.info('WeCom not configured: /wecom/callback answers 503; try the console at /');
 
-  server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
-    logger.info({ port: info.port }, `listening on http://localhost:${info.port}/`);
+  if (!consoleEnabled(config)) logger.info('the web console is off (production; CONSOLE=on enables it, behind sign-in)');
+  server = listen(runtime.app.fetch, config, (info) => {
+    const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
+    logger.info({ host: info.address, port: info.port }, `listening on http://${shown}:${info.port}/`);
   });
 }
 

@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import { createBot } from './bot/pipeline.ts';
 import type { Channel, HandleMessage } from './bot/types.ts';
 import { createConsoleAdapter } from './channels/console/adapter.ts';
+import { isProduction } from './config.ts';
 import { createWeComChannel } from './channels/wecom/index.ts';
 import { createMiniProgramChannel } from './channels/miniprogram/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
@@ -37,7 +38,8 @@ export interface Runtime {
 export function createRuntime(services: Services): Runtime {
   const router = createRouter(intents);
   const handle = createBot({ services, router, getIntent });
-  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter(), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
+  // The console names its sender in the body only outside production (docs/guides/administrator.md, "Signing in to the console").
+  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
   const inflight = new Set<Promise<unknown>>();
   const app = createApp({ services, handle, adapters, inflight });
   const runtime: Runtime = {

@@ -44,6 +44,7 @@ const ERROR_TEXT = {
   403: "The token's role lacks the permission",
   404: 'Not found, or outside the caller’s store scope (the API does not tell them apart)',
   409: 'Conflict with the current state',
+  410: 'Gone: the export or its download window has expired',
   415: 'The request has a body that is not declared as JSON (send content-type: application/json)',
   422: 'The JSON body does not match the schema',
 } as const;

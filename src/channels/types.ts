@@ -7,6 +7,11 @@ export interface RawRequest {
   query: Record<string, string>;
   headers: Record<string, string>;
   body: string;
+  /**
+   * The sender the edge has authenticated (the console's signed-in session or API token), when
+   * there is one; adapters that take their sender from the request body use this instead.
+   */
+  identity?: string;
 }
 
 /** A response an adapter wants sent back on the same HTTP request. */

@@ -2,12 +2,15 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { apiRoutes } from '../api/index.ts';
 import type { Channel } from '../bot/types.ts';
-import { CONSOLE_PAGE } from '../channels/console/page.ts';
+import { consolePage, signInPage } from '../channels/console/page.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
+import { consoleEnabled, isProduction } from '../config.ts';
 import { AppError, notFound } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { exportRoutes } from '../api/segment-export-route.ts';
 import { accessLog } from './access-log.ts';
+import { authRoutes } from './auth-routes.ts';
+import { identityOf, requireIdentity } from './identity.ts';
 import { channelHandler, limitBody, type ChannelRouteDeps } from './channel-route.ts';
 import type { AppEnv } from './env.ts';
 import { handleHttpError, handleNotFound } from './errors.ts';
@@ -26,7 +29,11 @@ const CHANNEL_PATHS: { channel: Channel; path: string; methods: ('GET' | 'POST')
   { channel: 'console', path: '/console/messages', methods: ['POST'], configHint: '' },
 ];
 
-/** The HTTP edge: channels, health, the console page; every response carries x-request-id. */
+/**
+ * The HTTP edge: channels, health, sign-in, downloads and (when enabled) the console; every
+ * response carries x-request-id. The console is off in production unless CONSOLE=on, and then
+ * acts only as the signed-in person (docs/guides/administrator.md, "Signing in to the console").
+ */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { services } = deps;
   const app = new Hono<AppEnv>();
@@ -35,12 +42,31 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError(handleHttpError(services.logger));
   app.notFound(handleNotFound);
 
+  const production = isProduction(services.config);
+  const withConsole = consoleEnabled(services.config);
+  const wecomLogin = Boolean(services.config.WECOM_CORP_ID && services.config.WECOM_AGENT_ID && services.config.WECOM_SECRET);
+
   app.route('/', healthRoutes(services));
   app.route('/api', apiRoutes(services));
+  app.route('/', authRoutes(services));
   app.route('/', exportRoutes(services));
-  app.get('/', (c) => c.html(CONSOLE_PAGE));
+  if (withConsole) {
+    app.get('/', async (c) => {
+      const who = await identityOf(services, c);
+      // Production: nothing but the sign-in form until signed in. Development: the page picks its sender.
+      if (production && !who) return c.html(signInPage({ wecomLogin }));
+      return c.html(consolePage({ signedInAs: production ? who?.from : undefined }));
+    });
+    // The sender comes from the session or token; in production a request without one stops here.
+    app.use('/console/messages', async (c, next) => {
+      const who = production ? await requireIdentity(services, c) : await identityOf(services, c);
+      if (who) c.set('identity', who);
+      await next();
+    });
+  }
 
   for (const { channel, path, methods, configHint } of CHANNEL_PATHS) {
+    if (channel === 'console' && !withConsole) continue; // off: a 404 like any unknown path
     const adapter = deps.adapters[channel];
     if (!adapter) {
       app.on(methods, path, () => {
@@ -50,8 +76,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
     app.on(methods, path, limitBody(adapter), channelHandler(adapter, deps));
   }
-  app.all('/console/messages', () => {
-    throw notFound('method_not_allowed', 'use POST /console/messages with {"from": "...", "text": "..."}');
-  });
+  if (withConsole) {
+    app.all('/console/messages', () => {
+      throw notFound('method_not_allowed', 'use POST /console/messages with {"text": "..."}');
+    });
+  }
   return app;
 }

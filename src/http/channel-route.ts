@@ -56,6 +56,7 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
         query: c.req.query(),
         headers: c.req.header(),
         body: c.req.method === 'POST' ? await c.req.text() : '',
+        identity: c.var.identity?.from,
       },
       services.now(),
       requestId,

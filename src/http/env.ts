@@ -1,8 +1,9 @@
 import type { RequestIdVariables } from 'hono/request-id';
+import type { Identity } from './identity.ts';
 
 /**
  * The context variables of every request on the HTTP edge, so `c.get('requestId')` is typed
  * without casts: `requestId` is set by Hono's request-id middleware (app.ts) before anything else
- * runs. Sub-apps that add variables (the admin API's `actor`) extend this.
+ * runs; `identity` by the console's sign-in check (identity.ts) on the routes that need one. Sub-apps that add variables (the admin API's `actor`) extend this.
  */
-export type AppEnv = { Variables: RequestIdVariables };
+export type AppEnv = { Variables: RequestIdVariables & { identity?: Identity } };

@@ -297,8 +297,14 @@ describe('admin API: customer export (CSV)', () => {
   });
 
   it('exports chosen fields and filters; full phones only for roles that may see them', async () => {
-    const vip = await download(t.tokens.hq, '?fields=memberNo,phone&tag=VIP&unmaskPhone=true');
-    expect(parseCsv(vip.text)).toEqual([
+    // Full phones need a second approver since issue 14 (its flow: test/api/export-approval.test.ts).
+    const direct = await download(t.tokens.hq, '?fields=memberNo,phone&tag=VIP&unmaskPhone=true');
+    expect(direct.status).toBe(409);
+    expect(JSON.parse(direct.text).error.code).toBe('export_pending_approval');
+    const asked = await t.call(t.tokens.hq, 'POST', '/api/crm/exports', { fields: ['memberNo', 'phone'], tag: 'VIP', unmaskPhone: true });
+    expect((await t.call(t.tokens.marketer, 'POST', `/api/crm/exports/${asked.body.id}/approve`)).status).toBe(200);
+    const vipRes = await t.rt.app.request(`/api/crm/exports/${asked.body.id}/download`, { headers: { authorization: `Bearer ${t.tokens.hq}` } });
+    expect(parseCsv((await vipRes.text()).replace(/^\uFEFF/, ''))).toEqual([
       ['memberNo', 'phone'],
       ['M00000001', '13800000001'],
     ]);

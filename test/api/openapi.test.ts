@@ -106,12 +106,15 @@ describe('admin API: OpenAPI document and reference page', () => {
     // A journey for /crm/journeys/{id} and its stats.
     const journey = await t.call(t.tokens.hq, 'POST', '/api/crm/journeys', { name: 'openapi', definition: { trigger: { type: 'manual' }, steps: [{ id: 'done', type: 'exit' }] } });
     expect(journey.status).toBe(201);
+    // An export waiting for its second approver, for /crm/exports/{id}.
+    const pendingExport = await t.call(t.tokens.hq, 'POST', '/api/crm/exports', { fields: ['memberNo', 'phone'], unmaskPhone: true });
+    expect(pendingExport.status).toBe(201);
     const example: Record<string, string> = { '/api/crm/interactions': '?pending_follow_up=true' };
     let checked = 0;
     for (const [path, methods] of Object.entries<any>(doc.paths)) {
       const op = methods.get;
       if (!op || !op.responses['200'].content['application/json']) continue;
-      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
+      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
       const r = await t.call(t.tokens.hq, 'GET', url);
       expect(r.status, url).toBe(200);
       expect(r.requestId, url).toMatch(/^[\w-]{8,}$/);

@@ -107,7 +107,15 @@ describe('segments over chat (POST /console/messages)', () => {
     expect(ttl).toBeGreaterThan(25 * 60);
     expect(ttl).toBeLessThanOrEqual(30 * 60);
 
-    const res = await rt.app.request(`/exports/${token}`);
+    // The link is bound to the person who asked (issue 14): no sign-in 401, another person 404.
+    expect((await rt.app.request(`/exports/${token}`)).status).toBe(401);
+    const signIn = async (from: string) => {
+      const r = await rt.app.request('/auth/dev', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from }) });
+      return { cookie: /crm_session=[^;]+/.exec(r.headers.get('set-cookie') ?? '')![0] };
+    };
+    expect((await rt.app.request(`/exports/${token}`, { headers: await signIn('hq_ops_01') })).status).toBe(404);
+    const asker = await signIn('marketer_01');
+    const res = await rt.app.request(`/exports/${token}`, { headers: asker });
     expect(res.status).toBe(200);
     const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('会员ID,会员号,姓名,手机,等级,积分,所属门店,注册时间');
@@ -119,7 +127,7 @@ describe('segments over chat (POST /console/messages)', () => {
 
     // Link expiry: once the key is gone, the link answers 410.
     await env.services.redis.del(exportLinkKey(env.services, token!));
-    expect((await rt.app.request(`/exports/${token}`)).status).toBe(410);
+    expect((await rt.app.request(`/exports/${token}`, { headers: asker })).status).toBe(410);
   });
 
   it('refuses an export to a role without segment.export', async () => {

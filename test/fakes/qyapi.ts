@@ -9,6 +9,9 @@
  *   POST /cgi-bin/externalcontact/add_msg_template?access_token=
  *        {chat_type: 'single', external_userid: [...], sender?, text: {content}} → {errcode, errmsg, fail_list, msgid}
  *        (企业群发 to external contacts; ids that are not contacts come back in fail_list)
+ *   GET  /cgi-bin/auth/getuserinfo?access_token=&code=  → {errcode, errmsg, userid} for a company member,
+ *        {errcode, errmsg, openid} for anyone else (网页授权登录 / 扫码登录); a code works once and for
+ *        5 minutes, then 40029 "invalid code" — codes are handed out by `loginCode()`
  *   POST /cgi-bin/webhook/send?key=                     → {errcode, errmsg} (group robot, msgtype text; no token:
  *        the key names the robot; an unknown key gets 93000; more than `robotPerMinute` (20) a minute gets
  *        130101 "send too fast")
@@ -112,6 +115,13 @@ export interface FakeQyapi {
    * secret is reset): the next call with one gets 40014 (invalid access_token).
    */
   revokeTokens(): void;
+  /**
+   * What WeCom's login redirect would carry: a fresh code for this person (`{userid}` a company
+   * member, `{openid}` someone outside the company), valid once, for 5 minutes.
+   */
+  loginCode(who: { userid: string } | { openid: string }): string;
+  /** Number of auth/getuserinfo calls received. */
+  readonly userInfoRequests: number;
   /** Changes the response delay (ms) of subsequent requests. */
   setDelay(ms: number): void;
   close(): Promise<void>;
@@ -226,6 +236,8 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   const sendFailures: Failure[] = [];
   const tokenFailures: Failure[] = [];
   const httpFailures: { status: number; times: number }[] = [];
+  const loginCodes = new Map<string, { who: { userid: string } | { openid: string }; expires: number }>();
+  let userInfoRequests = 0;
 
   const takeFailure = <T extends { times: number; after?: number }>(queue: T[]): T | undefined => {
     const f = queue[0];
@@ -343,6 +355,17 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     return { errcode: 0, errmsg: 'ok', fail_list: failList, msgid: `msg${randomBytes(8).toString('hex')}` };
   }
 
+  function getUserInfo(q: URLSearchParams): Record<string, unknown> {
+    userInfoRequests++;
+    const bad = checkToken(q.get('access_token'));
+    if (bad) return bad;
+    const code = q.get('code') ?? '';
+    const entry = loginCodes.get(code);
+    loginCodes.delete(code); // a code works once
+    if (!entry || entry.expires < Date.now()) return { errcode: 40029, errmsg: 'invalid code' };
+    return { errcode: 0, errmsg: 'ok', ...entry.who };
+  }
+
   function robotSend(q: URLSearchParams, raw: string): Record<string, unknown> {
     if (q.get('key') !== (opts.robotKey ?? 'robot-key')) return { errcode: 93000, errmsg: errmsgOf(93000) };
     const f = takeFailure(robotFailures);
@@ -377,6 +400,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     const url = new URL(req.url ?? '/', 'http://fake');
     let reply: Record<string, unknown>;
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') reply = gettoken(url.searchParams);
+    else if (req.method === 'GET' && url.pathname === '/cgi-bin/auth/getuserinfo') reply = getUserInfo(url.searchParams);
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') reply = robotSend(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/add_msg_template') reply = addMsgTemplate(url.searchParams, body.toString('utf8'));
@@ -404,6 +428,14 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     },
     failUploadNext(errcode, times = 1) {
       uploadFailures.push({ errcode, errmsg: errmsgOf(errcode), times, after: 0 });
+    },
+    loginCode(who) {
+      const code = randomBytes(24).toString('base64url');
+      loginCodes.set(code, { who, expires: Date.now() + 5 * 60_000 });
+      return code;
+    },
+    get userInfoRequests() {
+      return userInfoRequests;
     },
     get tokenRequests() {
       return tokenRequests;

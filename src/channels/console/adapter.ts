@@ -1,10 +1,14 @@
 import { z } from 'zod';
-import { AppError, badRequest } from '../../crm/kernel/index.ts';
+import { AppError, badRequest, unauthorized } from '../../crm/kernel/index.ts';
 import type { ChannelAdapter, ParseResult } from '../types.ts';
 
-/** Stable contract (docs/api.md): `POST /console/messages` body `{ from, text }` (+ optional id for idempotent resends). */
+/**
+ * Stable contract (docs/api.md): `POST /console/messages` body `{ text }` (+ optional id for
+ * idempotent resends) from a signed-in session; `from` names the sender only in development
+ * without a session (docs/guides/administrator.md, "Signing in to the console").
+ */
 export const consoleRequestSchema = z.object({
-  from: z.string().trim().min(1, 'from is required: a staff WeCom userid or member:<phone>').max(64),
+  from: z.string().trim().max(64).optional(),
   text: z.string().trim().min(1, 'text is required').max(2000, 'text is limited to 2000 characters'),
   /** Optional client message id: a resend with the same id is answered once (409 after that). */
   id: z.string().trim().min(1).max(64).optional(),
@@ -32,8 +36,17 @@ export const senderScopedId = (from: string, id: string): string => `${from.leng
 
 const json = (status: number, body: unknown) => ({ status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
 
+export interface ConsoleAdapterOptions {
+  /**
+   * Whether a request without an authenticated identity may name its sender in the body (`from`):
+   * true in development (try the bot as anyone, on loopback), false in production, where the
+   * sender is only ever the session's or the token's and a body `from` is ignored.
+   */
+  bodyFrom: boolean;
+}
+
 /** The console channel: try the bot with no WeCom at all. Synchronous, so no reply budget and no push. */
-export function createConsoleAdapter(): ChannelAdapter {
+export function createConsoleAdapter(opts: ConsoleAdapterOptions = { bodyFrom: true }): ChannelAdapter {
   return {
     channel: 'console',
     maxBodyBytes: 16 * 1024,
@@ -49,7 +62,14 @@ export function createConsoleAdapter(): ChannelAdapter {
         const issue = parsed.error.issues[0]!;
         return { ok: false, error: badRequest('invalid_request', `${issue.path.join('.') || 'body'}: ${issue.message}`, parsed.error.issues) };
       }
-      const { from, text, id } = parsed.data;
+      const { text, id } = parsed.data;
+      // The signed-in identity wins over the body: the body names a sender only in development.
+      const from = req.identity ?? (opts.bodyFrom ? parsed.data.from : undefined);
+      if (!from) {
+        return opts.bodyFrom
+          ? { ok: false, error: badRequest('invalid_request', 'from: from is required: a staff WeCom userid or member:<phone>') }
+          : { ok: false, error: unauthorized('unauthorized', 'sign in first: POST /auth/token with an API token, or GET /auth/wecom (WeCom login)') };
+      }
       return { ok: true, kind: 'message', message: { channel: 'console', messageId: senderScopedId(from, id ?? requestId), from, text, receivedAt: now, requestId } };
     },
     reply(answer, inbound) {

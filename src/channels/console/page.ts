@@ -1,8 +1,6 @@
-/**
- * GET / — a tiny web chat over POST /console/messages, so anyone can try the bot with no
- * WeCom account. One static page, no build step; identities are the demo seed's.
- */
-export const CONSOLE_PAGE = `<!doctype html>
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+const HEAD = `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -25,13 +23,16 @@ export const CONSOLE_PAGE = `<!doctype html>
   form input { flex: 1; font: inherit; padding: 8px 10px; border: 1px solid #ccc; border-radius: 4px; }
   form button { font: inherit; padding: 8px 18px; border: 0; border-radius: 4px; background: var(--green); color: #fff; cursor: pointer; }
   .chips { display: flex; gap: 6px; flex-wrap: wrap; padding: 0 10px 8px; background: #f7f7f7; }
+  .signin { max-width: 420px; margin: 12vh auto; background: #fff; padding: 24px; border-radius: 8px; display: flex; flex-direction: column; gap: 12px; }
+  .signin input, .signin button, .signin a { font: inherit; padding: 8px 10px; border-radius: 4px; }
+  .signin input { border: 1px solid #ccc; }
+  .signin button, .signin a.wecom { border: 0; background: var(--green); color: #fff; cursor: pointer; text-align: center; text-decoration: none; }
   .chips button { font-size: 13px; border: 1px solid #ccc; background: #fff; border-radius: 12px; padding: 2px 10px; cursor: pointer; }
 </style>
 </head>
-<body>
-<header>
-  <h1>wecom-crm-bot 控制台</h1>
-  <label>身份
+`;
+
+const DEV_IDENTITY = `<label>身份
     <select id="from">
       <option value="store_manager_01">store_manager_01（店长 · 第一家店）</option>
       <option value="hq_ops_01">hq_ops_01（总部会员运营）</option>
@@ -41,6 +42,23 @@ export const CONSOLE_PAGE = `<!doctype html>
     </select>
   </label>
   <input id="custom" placeholder="WeCom userid 或 member:手机号" hidden>
+`;
+
+/**
+ * GET / — a tiny web chat over POST /console/messages. One static page, no build step.
+ * Development: the sender is picked from the demo seed's identities (and signed in with
+ * POST /auth/dev, so download links open). Production: the page shows who is signed in and
+ * never sends a sender of its own (docs/guides/administrator.md, "Signing in to the console").
+ */
+export function consolePage(opts: { signedInAs?: string }): string {
+  const identity = opts.signedInAs
+    ? `<span>已登录：${escapeHtml(opts.signedInAs)}</span> <button id="logout" type="button">退出</button>`
+    : DEV_IDENTITY;
+  const signedIn = opts.signedInAs ? 'true' : 'false';
+  return HEAD + `<body>
+<header>
+  <h1>wecom-crm-bot 控制台</h1>
+  ${identity}
 </header>
 <main id="log" aria-live="polite"></main>
 <div class="chips" id="chips"></div>
@@ -60,11 +78,23 @@ function add(cls, text, meta) {
   log.appendChild(div);
   log.scrollTop = log.scrollHeight;
 }
-function sender() { return $('from').value === '__custom' ? $('custom').value.trim() : $('from').value; }
-$('from').addEventListener('change', () => { $('custom').hidden = $('from').value !== '__custom'; });
+const signedIn = ${signedIn};
+// Development: the chosen sender is also signed in (POST /auth/dev), so download links in answers open.
+function sender() { if (signedIn) return undefined; return $('from').value === '__custom' ? $('custom').value.trim() : $('from').value; }
+// A message waits for the sign-in of its sender: the session, not the body, names who is asking.
+let signing = Promise.resolve();
+function devSignIn() { const from = sender(); if (from) signing = fetch('/auth/dev', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from }) }).catch(() => {}); }
+if (!signedIn) {
+  $('from').addEventListener('change', () => { $('custom').hidden = $('from').value !== '__custom'; devSignIn(); });
+  $('custom').addEventListener('change', devSignIn);
+  devSignIn();
+} else {
+  $('logout').addEventListener('click', async () => { await fetch('/auth/logout', { method: 'POST' }); location.reload(); });
+}
 async function send(text) {
   add('me', text);
   try {
+    await signing;
     const res = await fetch('/console/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: sender(), text }) });
     const body = await res.json();
     if (!res.ok) { const d = document.createElement('div'); d.className = 'err'; d.textContent = body.error ? body.error.message : res.statusText; log.appendChild(d); return; }
@@ -78,3 +108,28 @@ $('form').addEventListener('submit', (e) => { e.preventDefault(); const t = $('t
 </body>
 </html>
 `;
+}
+
+/** The sign-in form of a production console: an API token, or WeCom login when the app is configured. */
+export function signInPage(opts: { wecomLogin: boolean }): string {
+  const wecom = opts.wecomLogin ? '<a class="wecom" href="/auth/wecom?next=/">企业微信登录</a><a href="/auth/wecom?via=qr&amp;next=/">扫码登录</a>' : '';
+  return HEAD + `<body>
+<form class="signin" id="signin">
+  <h1>wecom-crm-bot 控制台 · 登录</h1>
+  ${wecom}
+  <label>API token（npm run crm:token）<input id="token" type="password" autocomplete="off" placeholder="crm_…"></label>
+  <button type="submit">登录</button>
+  <div class="err" id="err"></div>
+</form>
+<script>
+document.getElementById('signin').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const res = await fetch('/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: document.getElementById('token').value.trim() }) });
+  if (res.ok) location.reload();
+  else { const b = await res.json().catch(() => ({})); document.getElementById('err').textContent = b.error ? b.error.message : res.statusText; }
+});
+</script>
+</body>
+</html>
+`;
+}

@@ -41,6 +41,8 @@ export interface WeComApiClient {
    * code, `retryable` says whether another try can help).
    */
   post(api: string, body: unknown): Promise<WeComApiReply>;
+  /** GETs a token-bearing API (e.g. `auth/getuserinfo?code=`), with the same token refresh and errors as post(). */
+  get(api: string, query: Record<string, string>): Promise<WeComApiReply>;
   /**
    * Sends a text to one member (userid) via message/send, split at 2048 UTF-8 bytes.
    * With a requestId, chunks already delivered by an earlier attempt are not sent again,
@@ -173,6 +175,8 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     agentId,
     getAccessToken: () => tokens.get(),
     post: (api, body) => postWithToken(api, body),
+    // No body: callTencentApi sends a GET.
+    get: (api, query) => postWithToken(api, undefined, query),
     uploadImage,
     sendImage,
     async sendPng(touser, png, requestId) {

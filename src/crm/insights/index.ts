@@ -15,7 +15,7 @@ export { healthDashboard, warmHealthCache, type Granularity, type HealthDashboar
 export { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from './rfm/rfm.ts';
 export { recomputeScores, rfmOverview, runScoring, type RfmOverview } from './scores/index.ts';
 export { compileWhere } from './segments/compile.ts';
-export { TOKEN_RE, exportLinkKey, exportSegment, purgeOldExports, type ExportFormat, type ExportLink } from './segments/export.ts';
+export { DEFAULT_EXPORT_TTL_S, TOKEN_RE, exportLinkKey, exportSegment, purgeOldExports, type ExportFormat, type ExportLink } from './segments/export.ts';
 export { FIELDS, METRICS, SCORES } from './segments/fields.ts';
 export { previewTree, type SegmentPreview } from './segments/preview.ts';
 export { refreshSegment, type RunResult } from './segments/run.ts';

@@ -13,7 +13,7 @@ export interface AuditEntry {
   actor: Actor | SystemActor;
   /** What was done, named like the intent or API operation: member.lookup, tag.add … */
   action: string;
-  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting';
+  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting' | 'export';
   targetId: string;
   channel: Channel | 'api' | 'job';
   requestId?: string | null;

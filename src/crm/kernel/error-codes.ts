@@ -50,7 +50,7 @@ export const ERROR_CODES = {
   body_too_large: { area: 'request', status: 413, retryable: false, description: 'A channel callback body is over the channel’s size limit.' },
   not_found: { area: 'request', status: 404, retryable: false, description: 'No route for this method and path, or a malformed export download token.' },
   method_not_allowed: { area: 'request', status: 404, retryable: false, description: '`/console/messages` called with a method other than POST.' },
-  unauthorized: { area: 'request', status: 401, retryable: false, description: 'Admin API: the bearer token is missing, malformed, unknown or revoked, or its staff member is deactivated.' },
+  unauthorized: { area: 'request', status: 401, retryable: false, description: 'Admin API: the bearer token is missing, malformed, unknown or revoked, or its staff member is deactivated; console, sign-in and downloads: no valid session or token (sign in again).' },
   internal_error: { area: 'request', status: 500, retryable: false, description: 'An unexpected failure; the body carries only the request id, the log has the rest.' },
   response_invalid: { area: 'request', status: 500, retryable: false, description: 'Admin API: a handler’s answer does not match its declared schema (our bug, logged).' },
   invalid_token_name: { area: 'request', status: 400, retryable: false, description: '`npm run crm:token`: the token name must be 1–64 characters.' },
@@ -62,6 +62,11 @@ export const ERROR_CODES = {
   store_out_of_scope: { area: 'access', status: 403, retryable: false, description: 'The store (or the member’s store) is outside the caller’s stores.' },
   no_store: { area: 'access', status: 403, retryable: false, description: 'A store role without any store tried to create a segment.' },
   not_your_member: { area: 'access', status: 403, retryable: false, description: 'A member acted for another member (erasure request, service ticket).' },
+  login_failed: { area: 'access', status: 401, retryable: false, description: 'Console sign-in refused: a bad API token, a WeCom login code that is invalid, used or expired, or a login state that does not match (start the sign-in again).' },
+  login_not_staff: { area: 'access', status: 403, retryable: false, description: 'WeCom web login: the account is not a member of the company, or not an active staff member of the CRM.' },
+  export_not_found: { area: 'access', status: 404, retryable: false, description: 'No such export or approval, or it belongs to someone else: a download works only for the person who asked for it.' },
+  export_pending_approval: { area: 'access', status: 409, retryable: false, description: 'The export has full phone numbers or more rows than `EXPORT_APPROVAL_ROWS`: it waits for a second approver (`POST /api/crm/exports/{id}/approve`).' },
+  export_self_approval: { area: 'access', status: 403, retryable: false, description: 'The person who asked for an export cannot approve it: another staff member with the export permission must.' },
   intent_not_for_audience: { area: 'access', status: 403, retryable: false, description: 'A chat intent for staff asked by a member, or the other way round.' },
 
   // ── kernel: transactions ──────────────────────────────────────────────────────────────

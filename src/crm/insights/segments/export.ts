@@ -43,7 +43,11 @@ export interface ExportLink {
   filename: string;
   contentType: string;
   segmentId: number;
+  /** Who asked: the link opens only for this staff member (src/api/segment-export-route.ts). */
   staff: string;
+  /** What decides whether a second approver is needed before the file is served (full phones, size). */
+  rows: number;
+  phoneMasked: boolean;
 }
 
 export const DEFAULT_EXPORT_DIR = resolve('exports');
@@ -151,7 +155,7 @@ export async function exportSegment(access: StaffAccess, segmentOrId: number | S
 
   const ttl = opts.ttlSeconds ?? DEFAULT_EXPORT_TTL_S;
   const token = randomBytes(24).toString('base64url');
-  const link: ExportLink = { file, filename, contentType: CONTENT_TYPES[format], segmentId: seg.id, staff: actor.wecomUserId };
+  const link: ExportLink = { file, filename, contentType: CONTENT_TYPES[format], segmentId: seg.id, staff: actor.wecomUserId, rows, phoneMasked };
   await services.redis.set(exportLinkKey(services, token), JSON.stringify(link), 'EX', ttl);
   const expiresAt = new Date(services.now().getTime() + ttl * 1000);
   await audit(services, {

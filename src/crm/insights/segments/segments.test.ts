@@ -11,6 +11,7 @@ import { processSegmentRefresh } from '../../../jobs/segment-refresh.ts';
 import type { Services } from '../../../services.ts';
 import type { StaffAccess } from '../../kernel/access.ts';
 import { exportRoutes } from '../../../api/segment-export-route.ts';
+import { createApiToken } from '../../../api/tokens.ts';
 import { exportSegment } from './export.ts';
 import { previewTree } from './preview.ts';
 import { createSegment, findSegmentInText, getSegment, refreshNow, segmentHistory, segmentRuns, snapshotSegment, updateSegment, visibleMemberCount } from './segments.ts';
@@ -247,17 +248,20 @@ describe('segments', () => {
     it('serves the file at /exports/:token until the link expires, then 410', async () => {
       const seg = (await findSegmentInText(access(staff.hq!), '近30天消费'))!;
       const app = exportRoutes(services);
-      const r = await exportSegment(access(staff.hq!), seg.id, { dir, ttlSeconds: 1, baseUrl: 'https://crm.example.com/' });
+      // A marketer's export (masked phones: no second approver); the link opens only for them (issue 14).
+      const r = await exportSegment(access(staff.mkt!), seg.id, { dir, ttlSeconds: 1, baseUrl: 'https://crm.example.com/' });
       expect(r.url).toBe(`https://crm.example.com/exports/${r.token}`);
-      const ok = await app.request(`/exports/${r.token}`);
+      const asker = { authorization: `Bearer ${(await createApiToken(services, { staff: staff.mkt!.wecomUserId, name: 'segments-test' })).token}` };
+      expect((await app.request(`/exports/${r.token}`)).status).toBe(401);
+      const ok = await app.request(`/exports/${r.token}`, { headers: asker });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('content-type')).toContain('text/csv');
       expect(ok.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('近30天消费')}`);
       expect(Buffer.from(await ok.arrayBuffer()).equals(await readFile(r.file))).toBe(true);
       expect((await app.request('/exports/not-a-token')).status).toBe(404);
-      expect((await app.request(`/exports/${'A'.repeat(32)}`)).status).toBe(410);
+      expect((await app.request(`/exports/${'A'.repeat(32)}`, { headers: asker })).status).toBe(410);
       await new Promise((res) => setTimeout(res, 1300));
-      const gone = await app.request(`/exports/${r.token}`);
+      const gone = await app.request(`/exports/${r.token}`, { headers: asker });
       expect(gone.status).toBe(410);
       expect(((await gone.json()) as any).error.code).toBe('export_expired');
     });
