@@ -16,7 +16,7 @@ export { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from './
 export { recomputeScores, rfmOverview, runScoring, type RfmOverview } from './scores/index.ts';
 export { compileWhere } from './segments/compile.ts';
 export { DEFAULT_EXPORT_TTL_S, TOKEN_RE, exportLinkKey, exportSegment, purgeOldExports, type ExportFormat, type ExportLink, type ExportResult } from './segments/export.ts';
-export { FIELDS, METRICS, SCORES } from './segments/fields.ts';
+export { EXPORT_FIELDS as SEGMENT_EXPORT_FIELDS, FIELDS, METRICS, SCORES, type ExportField as SegmentExportField } from './segments/fields.ts';
 export { previewTree, type SegmentPreview } from './segments/preview.ts';
 export { refreshSegment, type RunResult } from './segments/run.ts';
 export { segmentMembers, type SegmentMemberRow } from './segments/members.ts';
