@@ -109,12 +109,15 @@ describe('admin API: OpenAPI document and reference page', () => {
     // An export waiting for its second approver, for /crm/exports/{id}.
     const pendingExport = await t.call(t.tokens.hq, 'POST', '/api/crm/exports', { fields: ['memberNo', 'phone'], unmaskPhone: true });
     expect(pendingExport.status).toBe(201);
+    // A segment for /crm/segments/{id} and its customers and history.
+    const segment = await t.call(t.tokens.hq, 'POST', '/api/crm/segments', { name: 'openapi', phrase: '累计消费大于100' });
+    expect(segment.status).toBe(201);
     const example: Record<string, string> = { '/api/crm/interactions': '?pending_follow_up=true' };
     let checked = 0;
     for (const [path, methods] of Object.entries<any>(doc.paths)) {
       const op = methods.get;
       if (!op || !op.responses['200'].content['application/json']) continue;
-      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
+      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('/segments/{id}', `/segments/${segment.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
       const r = await t.call(t.tokens.hq, 'GET', url);
       expect(r.status, url).toBe(200);
       expect(r.requestId, url).toMatch(/^[\w-]{8,}$/);

@@ -12,6 +12,7 @@ export { type JourneyJob } from './journeys/job.ts';
 export { processStep, type StepMemo } from './journeys/engine.ts';
 export { applyOutcome, enrollMembers, resumeOrphans } from './journeys/schedule.ts';
 export { automationLogs, journeyStats } from './journeys/stats.ts';
+export { journeysOnSegment } from './journeys/segment-use.ts';
 export { createJourney, deleteJourney, getJourney, listJourneys, readJourney, setJourneyStatus, updateJourney, type JourneyInfo } from './journeys/store.ts';
 export { TEMPLATES, installTemplates } from './journeys/templates.ts';
 export { emitTrigger, scanTriggers } from './journeys/triggers.ts';

@@ -15,9 +15,25 @@ export { healthDashboard, warmHealthCache, type Granularity, type HealthDashboar
 export { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from './rfm/rfm.ts';
 export { recomputeScores, rfmOverview, runScoring, type RfmOverview } from './scores/index.ts';
 export { compileWhere } from './segments/compile.ts';
-export { DEFAULT_EXPORT_TTL_S, TOKEN_RE, exportLinkKey, exportSegment, purgeOldExports, type ExportFormat, type ExportLink } from './segments/export.ts';
-export { FIELDS, METRICS, SCORES } from './segments/fields.ts';
+export { DEFAULT_EXPORT_TTL_S, TOKEN_RE, exportLinkKey, exportSegment, purgeOldExports, type ExportFormat, type ExportLink, type ExportResult } from './segments/export.ts';
+export { EXPORT_FIELDS as SEGMENT_EXPORT_FIELDS, FIELDS, METRICS, SCORES, type ExportField as SegmentExportField } from './segments/fields.ts';
 export { previewTree, type SegmentPreview } from './segments/preview.ts';
 export { refreshSegment, type RunResult } from './segments/run.ts';
-export { createSegment, findSegmentInText, listSegments, refreshNow, visibleMemberCount, type SegmentInfo } from './segments/segments.ts';
+export { segmentMembers, type SegmentMemberRow } from './segments/members.ts';
+export {
+  canChange,
+  createSegment,
+  deleteSegment,
+  findSegmentInText,
+  getSegment,
+  listSegments,
+  refreshNow,
+  segmentHistory,
+  segmentRuns,
+  updateSegment,
+  visibleMemberCount,
+  type SegmentInfo,
+  type SegmentKind,
+  type SegmentVisibility,
+} from './segments/segments.ts';
 export { OPS, RELATIVE_DAYS, parseSegmentTree, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from './segments/tree.ts';

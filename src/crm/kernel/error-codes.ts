@@ -222,6 +222,7 @@ export const ERROR_CODES = {
   segment_exists: { area: 'insights', status: 409, retryable: false, description: 'A segment with that name exists.' },
   segment_not_found: { area: 'insights', status: 404, retryable: false, description: 'No such segment, or not visible to the caller.' },
   segment_not_owner: { area: 'insights', status: 403, retryable: false, description: 'Only the segment’s creator or HQ can change it.' },
+  segment_in_use: { area: 'insights', status: 409, retryable: false, description: 'A journey is triggered by the segment (entering or leaving it): change or delete the journey first.' },
   segment_static: { area: 'insights', status: 400, retryable: false, description: 'A static segment is a frozen list: its conditions cannot change and it is not recomputed.' },
   export_expired: { area: 'insights', status: 410, retryable: false, description: 'The export download link has expired or its file was purged; export again.' },
 

@@ -1,5 +1,5 @@
 import { CN_NUMERAL, parseNumber, scaleDecimal } from '../router/numbers.ts';
-import { FIELDS, METRICS, RELATIVE_DAYS, SCORES, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
+import { FIELDS, METRICS, RELATIVE_DAYS, RFM_CELLS, SCORES, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
 
 /**
  * A small rule-based parser for how staff phrase segment conditions in chat:
@@ -14,7 +14,21 @@ export interface PhraseResult {
   tree?: SegmentTree;
   /** Clauses that matched no pattern, as typed. */
   unparsed: string[];
+  /** Present only when the phrase says so ("静态" / "固定名单" → static, "动态" → dynamic). */
+  kind?: 'static' | 'dynamic';
 }
+
+/**
+ * "静态人群包" / "静态名单" / "固定名单" / "快照": a frozen list; "动态": re-evaluated. Looked for in
+ * the whole request (the chat's "创建静态人群包 X：…" says it before the name), undefined when
+ * not said, so the caller keeps its default.
+ */
+const KIND_WORDS = /(静态|固定名单|快照|动态)(?:人群包|人群|客群|名单|分群)?/;
+export function phraseKind(text: string): 'static' | 'dynamic' | undefined {
+  const m = KIND_WORDS.exec(text.normalize('NFKC'));
+  return m ? (m[1] === '动态' ? 'dynamic' : 'static') : undefined;
+}
+const KIND_CLAUSE = /^(?:(?:是|为|做成|建成|存为|保存为)?(?:静态|动态)(?:的)?(?:人群包|人群|客群|名单|分群)?|固定名单|快照)$/;
 
 const N = `(\\d+(?:\\.\\d+)?|${CN_NUMERAL}+)`;
 const UNIT = '(天|日|周|个星期|星期|个月|月|年)';
@@ -56,7 +70,24 @@ type Clause = (c: string, now: Date) => SegmentNode | undefined;
 const SOURCES: Record<string, string> = { 小程序: 'miniprogram', 微信小程序: 'miniprogram', 企微: 'wecom', 企业微信: 'wecom', 门店: 'store', 线下: 'store', 到店: 'store', miniprogram: 'miniprogram', wecom: 'wecom', store: 'store' };
 const SOURCE_WORDS = Object.keys(SOURCES).sort((a, b) => b.length - a.length).join('|');
 
+const RISK_LEVEL: Record<string, string> = { 高: 'high', 中: 'medium', 中等: 'medium', 低: 'low' };
+/** RFM cells by their label and its short form ("冠军会员" / "冠军"), longest first. */
+const RFM_WORDS = Object.entries(RFM_CELLS)
+  .flatMap(([cell, label]) => [[label, cell], [label.replace(/会员$/, ''), cell]] as [string, string][])
+  .sort((a, b) => b[0].length - a[0].length);
+
 const CLAUSES: Clause[] = [
+  // 流失风险高 / 高流失风险 / 流失风险为中 / 流失风险等级低: the churn model's level (member_scores)
+  (c) => {
+    const m = /^(?:流失风险(?:等级)?(?:为|是|=)?(高|中等|中|低)|(高|中|低)流失风险)$/.exec(c);
+    return m ? { score: 'churn_level', op: 'eq', value: RISK_LEVEL[(m[1] ?? m[2])!]! } : undefined;
+  },
+  // RFM冠军 / RFM分群为沉睡会员 / RFM 高价值流失风险: an RFM cell (the word RFM is required, so 新客 stays a tag's name)
+  (c) => {
+    const m = /^rfm\s*(?:分群|分层|类别)?\s*(?:为|是|=)?\s*(.+)$/i.exec(c);
+    const cell = m && RFM_WORDS.find(([word]) => word === m[1]!.trim())?.[1];
+    return cell ? { score: 'rfm_cell', op: 'eq', value: cell } : undefined;
+  },
   // 最近90天没消费 / 90天未下单 / 超过60天没来 / 三个月没有购买
   (c) => {
     const m = new RegExp(`^(?:${RECENT}|超过|已经|已)${N}\\s*${UNIT}(?:内|以来|以上)?(?:都)?(?:没|没有|未|无)(?:有)?(?:消费|下单|购买|买过?|到店|来过?|订单)`).exec(c);
@@ -197,8 +228,10 @@ export function parsePhrase(text: string, now: Date): PhraseResult {
     .normalize('NFKC')
     .trim()
     .replace(/\s*([<>=≥≤]+)\s*/g, '$1')
+    .replace(/\b(rfm)\s+/gi, '$1')
     .replace(new RegExp(`(最近|近|过去|前|超过|大于|小于|等于|高于|低于|不少于|不低于|至少|不超过|多于|少于|为|是|等级|积分|成长值|消费|生日在?)\\s+(?=[\\d${CN_NUMERAL.slice(1, -1)}])`, 'g'), '$1')
     .replace(new RegExp(`([\\d${CN_NUMERAL.slice(1, -1)}])\\s+(?=[元块次级天日月周年个kKwW千万])`, 'g'), '$1');
+  const kind = phraseKind(compact);
   const acts = takeActivities(compact);
   const restore = (s: string) => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => acts.originals[Number(i)]!);
   const ors = acts.text.split(OR_SPLIT).filter((s) => s.trim());
@@ -208,6 +241,7 @@ export function parsePhrase(text: string, now: Date): PhraseResult {
     for (const raw of part.split(AND_SPLIT)) {
       const clause = raw.trim().replace(TRIM, '').trim();
       if (!clause) continue;
+      if (KIND_CLAUSE.test(clause)) continue; // "静态" says how to keep the list, not who is in it
       const held = PLACEHOLDER.exec(clause);
       const node = held ? acts.nodes[Number(held[1])] : parseClause(clause, now);
       if (node) andNodes.push(node);
@@ -215,8 +249,9 @@ export function parsePhrase(text: string, now: Date): PhraseResult {
     }
     if (andNodes.length) orNodes.push(andNodes.length === 1 ? andNodes[0]! : { and: andNodes });
   }
-  if (unparsed.length || orNodes.length === 0) return { unparsed: unparsed.length ? unparsed : [text.trim()] };
-  return { tree: { version: 1, root: orNodes.length === 1 ? orNodes[0]! : { or: orNodes } }, unparsed: [] };
+  const said = kind ? { kind } : {};
+  if (unparsed.length || orNodes.length === 0) return { unparsed: unparsed.length ? unparsed : [text.trim()], ...said };
+  return { tree: { version: 1, root: orNodes.length === 1 ? orNodes[0]! : { or: orNodes } }, unparsed: [], ...said };
 }
 
 function parseClause(clause: string, now: Date): SegmentNode | undefined {
@@ -234,7 +269,7 @@ function parseClause(clause: string, now: Date): SegmentNode | undefined {
 }
 
 const OP_TEXT: Record<Op, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: '属于', between: '介于', contains: '包含', is_null: '为空' };
-const VALUE_TEXT: Record<string, string> = { female: '女', male: '男', unknown: '未知', miniprogram: '小程序', wecom: '企业微信', store: '门店', active: '正常', frozen: '冻结' };
+const VALUE_TEXT: Record<string, string> = { female: '女', male: '男', unknown: '未知', miniprogram: '小程序', wecom: '企业微信', store: '门店', active: '正常', frozen: '冻结', high: '高', medium: '中', low: '低', ...RFM_CELLS };
 
 function valueText(v: Value | undefined, money = false): string {
   if (v === undefined) return '';

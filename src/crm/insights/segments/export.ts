@@ -22,6 +22,11 @@ export interface ExportOptions {
   ttlSeconds?: number;
   /** Prefix of the link, e.g. https://crm.example.com; default a path (/exports/<token>). */
   baseUrl?: string;
+  /**
+   * Full phone numbers: only with member.phone.view (403 otherwise). Default: full when the role
+   * may see them (the chat's export); the API asks for them explicitly, like the member export.
+   */
+  unmaskPhone?: boolean;
 }
 
 export interface ExportResult {
@@ -81,7 +86,8 @@ export async function exportSegment(access: StaffAccess, segmentOrId: number | S
   const seg = typeof segmentOrId === 'number' ? await getSegment(access, segmentOrId) : segmentOrId;
   const format = opts.format ?? 'csv';
   const fields = [...new Set(opts.fields ?? [])].filter((f) => f in EXPORT_FIELDS);
-  const phoneMasked = !can(actor, 'member.phone.view');
+  if (opts.unmaskPhone === true) requirePermission(actor, 'member.phone.view');
+  const phoneMasked = opts.unmaskPhone === false || !can(actor, 'member.phone.view');
   const dir = resolve(opts.dir ?? DEFAULT_EXPORT_DIR);
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${randomBytes(16).toString('hex')}.${format}`);

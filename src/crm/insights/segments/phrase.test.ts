@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeTree, parsePhrase } from '../../../intents/parse/segment-phrase.ts';
+import { describeTree, parsePhrase, phraseKind } from '../../../intents/parse/segment-phrase.ts';
 import { parseSegmentTree, type SegmentNode } from './tree.ts';
 
 const NOW = new Date('2026-11-21T04:00:00Z');
@@ -72,5 +72,26 @@ describe('condition phrase parser', () => {
     expect(describeTree({ version: 1, root: root('女性 或 不是3级以上') })).toBe('性别 = 女 或 非（等级 ≥ 3）');
     expect(describeTree({ version: 1, root: root('最近90天参加过活动 中秋品鉴会 且 最近30天注册的') })).toBe('最近90天参加过「中秋品鉴会」活动 且 注册时间 ≥ 30天前');
     expect(describeTree({ version: 1, root: root('没参加过中秋品鉴会活动') })).toBe('没参加过「中秋品鉴会」活动');
+  });
+
+  it('reads score conditions: churn level and RFM cells (the word RFM required, so 新客 stays a tag name)', () => {
+    expect(root('流失风险高')).toEqual({ score: 'churn_level', op: 'eq', value: 'high' });
+    expect(root('高流失风险的会员 且 累计消费大于2000')).toEqual({ and: [{ score: 'churn_level', op: 'eq', value: 'high' }, { metric: 'spend', op: 'gt', value: '2000.00' }] });
+    expect(root('流失风险为中 或 RFM 冠军会员')).toEqual({ or: [{ score: 'churn_level', op: 'eq', value: 'medium' }, { score: 'rfm_cell', op: 'eq', value: 'champions' }] });
+    expect(root('RFM冠军')).toEqual({ score: 'rfm_cell', op: 'eq', value: 'champions' });
+    expect(root('rfm分群为沉睡会员')).toEqual({ score: 'rfm_cell', op: 'eq', value: 'hibernating' });
+    expect(root('有流失风险标签')).toEqual({ tag: '流失风险' });
+    expect(parsePhrase('新客', NOW).unparsed).toEqual(['新客']);
+    expect(parsePhrase('RFM 大客户', NOW).tree).toBeUndefined();
+    expect(describeTree({ version: 1, root: root('RFM冠军 且 流失风险低') })).toBe('RFM 分群 = 冠军会员 且 流失风险等级 = 低');
+  });
+
+  it('hears 静态 / 动态 as how to keep the list, not as a condition', () => {
+    expect(parsePhrase('静态 最近90天没消费', NOW)).toEqual({ tree: { version: 1, root: { metric: 'order_count', days: 90, op: 'eq', value: 0 } }, unparsed: [], kind: 'static' });
+    expect(parsePhrase('最近90天没消费，存为静态名单', NOW).kind).toBe('static');
+    expect(parsePhrase('动态 女性', NOW).kind).toBe('dynamic');
+    expect('kind' in parsePhrase('女性', NOW)).toBe(false);
+    expect(phraseKind('创建静态人群包 沉睡：最近90天没消费')).toBe('static');
+    expect(phraseKind('创建人群包 沉睡：最近90天没消费')).toBeUndefined();
   });
 });

@@ -146,26 +146,49 @@ export async function updateSegment(access: StaffAccess, id: number, patch: Upda
   if (!canChange(actor, current)) throw forbidden('segment_not_owner', '只有人群包的创建者或总部可以修改它。');
   const tree = patch.tree === undefined ? undefined : parseSegmentTree(patch.tree);
   if (tree && current.kind === 'static') throw badRequest('segment_static', '静态人群包是冻结的名单，不能修改条件；请新建一个。');
+  const name = patch.name === undefined ? undefined : patch.name.trim();
+  if (name !== undefined && !NAME.test(name)) throw badRequest('invalid_segment_name', '人群包名称应为 1–64 个字符。');
   const now = services.now();
-  const row = await services.db.$transaction(async (tx) => {
-    const seg = await tx.segment.update({
-      where: { id },
-      data: {
-        ...(patch.name === undefined ? {} : { name: patch.name.trim() }),
-        ...(patch.description === undefined ? {} : { description: patch.description }),
-        ...(tree === undefined ? {} : { tree: tree as object }),
-        ...(patch.visibility === undefined ? {} : { visibility: patch.visibility }),
-        version: { increment: 1 },
-        updatedAt: now,
-      },
+  let row: Row;
+  try {
+    row = await services.db.$transaction(async (tx) => {
+      const seg = await tx.segment.update({
+        where: { id },
+        data: {
+          ...(name === undefined ? {} : { name }),
+          ...(patch.description === undefined ? {} : { description: patch.description }),
+          ...(tree === undefined ? {} : { tree: tree as object }),
+          ...(patch.visibility === undefined ? {} : { visibility: patch.visibility }),
+          version: { increment: 1 },
+          updatedAt: now,
+        },
+      });
+      await tx.segmentVersion.create({ data: { segmentId: id, version: seg.version, name: seg.name, description: seg.description, tree: seg.tree as object, visibility: seg.visibility, changedByStaffId: actor.staffId, createdAt: now } });
+      return seg;
     });
-    await tx.segmentVersion.create({ data: { segmentId: id, version: seg.version, name: seg.name, description: seg.description, tree: seg.tree as object, visibility: seg.visibility, changedByStaffId: actor.staffId, createdAt: now } });
-    return seg;
-  });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'P2002') throw new AppError('segment_exists', `已经有名为「${name}」的人群包了，换个名字吧。`);
+    throw e;
+  }
   const segment = toInfo(row);
   const run = tree && segment.kind === 'dynamic' ? await refreshSegment(services, segment, 'update') : null;
   await audit(services, { actor, action: 'segment.update', targetType: 'segment', targetId: String(id), channel: access.channel, requestId: access.requestId, detail: { version: segment.version, fields: Object.keys(patch) } });
   return { segment, run };
+}
+
+/**
+ * Deletes a segment with its revisions, runs and member list (cascade). Only who may change it;
+ * a segment out of sight is 404. The caller checks first that no journey is triggered by it
+ * (journeys are automation, above insights: src/api/routes/segments.ts).
+ */
+export async function deleteSegment(access: StaffAccess, id: number): Promise<SegmentInfo> {
+  requirePermission(access.actor, 'segment.write');
+  const { services, actor } = access;
+  const current = await getSegment(access, id);
+  if (!canChange(actor, current)) throw forbidden('segment_not_owner', '只有人群包的创建者或总部可以删除它。');
+  await services.db.segment.delete({ where: { id } });
+  await audit(services, { actor, action: 'segment.delete', targetType: 'segment', targetId: String(id), channel: access.channel, requestId: access.requestId, detail: { name: current.name, kind: current.kind, version: current.version } });
+  return current;
 }
 
 /** A segment the actor may see, by id; anything else is "not found" (no existence leak). */
@@ -206,6 +229,7 @@ export async function segmentRuns(access: StaffAccess, id: number, take = 20) {
 
 /** Re-evaluates a dynamic segment now (on demand), recording the run and the membership diff. */
 export async function refreshNow(access: StaffAccess, id: number): Promise<RunResult> {
+  requirePermission(access.actor, 'segment.write');
   const seg = await getSegment(access, id);
   if (seg.kind === 'static') throw badRequest('segment_static', '静态人群包是冻结的名单，不会重新计算。');
   const run = await refreshSegment(access.services, seg, 'manual');
