@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeTree, parsePhrase } from './parse/segment-phrase.ts';
+import { describeTree, parsePhrase, phraseKind } from './parse/segment-phrase.ts';
 import { createSegment, previewTree } from '../crm/insights/index.ts';
 import { llmFor } from '../llm/client.ts';
 import { segmentTreeFromText } from '../llm/segment-tree.ts';
@@ -82,7 +82,9 @@ export const segmentCreate = defineIntent({
     if (!tree) return { text: t(lang, 'segments.notUnderstood', { parts: parsed.unparsed.map((u) => t(lang, 'segments.quoted', { name: u })).join(lang === 'zh' ? '、' : ', '), hint: t(lang, 'segments.examplesHint') }) };
     // Preview first (validates the tree, nothing is saved when it fails), then save.
     const preview = await previewTree(access, tree);
-    const { segment, run } = await createSegment(access, { name, tree });
+    // "创建静态人群包 X：…": the kind said anywhere in the request (a static list stays static).
+    const kind = phraseKind(text) ?? parsed.kind;
+    const { segment, run } = await createSegment(access, { name, tree, ...(kind ? { kind } : {}) });
     const lines = [
       t(lang, 'segments.created', { name: segment.name, kind: kindText(segment.kind, lang) }),
       t(lang, 'segments.conditions', { tree: describeTree(segment.tree), byAi: byLlm ? t(lang, 'segments.byAi') : '' }),

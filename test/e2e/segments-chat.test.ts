@@ -65,6 +65,13 @@ describe('segments over chat (POST /console/messages)', () => {
     expect(rows.map((x) => Number(x.member_id))).toEqual(expected.map((e) => e.id));
   });
 
+  it('keeps a segment asked for as static static (静态人群包)', async () => {
+    const r = await say('marketer_01', '创建静态人群包 沉睡名单快照：最近90天没消费');
+    expect(r.intent).toBe('segment.create');
+    const [rows] = await env.services.sql.query<any[]>("SELECT kind FROM segments WHERE name = '沉睡名单快照'");
+    expect(rows.map((x) => x.kind)).toEqual(['static']);
+  });
+
   it('says which part of the conditions it did not understand, and saves nothing', async () => {
     const r = await say('marketer_01', '创建人群包 咖啡爱好者：最近90天没消费 且 喜欢喝咖啡');
     expect(r.intent).toBe('segment.create');
