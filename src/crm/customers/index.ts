@@ -17,6 +17,7 @@ export { defaultErrorsFile, runMemberImport, type ImportOptions, type ImportPort
 export { HEADER_ALIASES, normalizeHeader, parseFieldMap, resolveFieldColumns } from './import/columns.ts';
 export { ENCODING_CHOICES, detectEncoding, type EncodingChoice, type TextEncodingName } from './import/decode.ts';
 export { openTable, type Cell, type RawRow, type TableFile } from './import/read.ts';
+export { parseDate as parseImportDate, text as cellText } from './import/row.ts';
 export { consoleAccess, storeIdOf } from './import/staff.ts';
 export { memberInScope } from './in-scope.ts';
 export { ERASED_NAME, eraseMemberRow, erasedPhone, lockMemberStatus, lockMembers, mergeMemberRows, type LockedMember } from './member-rows.ts';

@@ -39,7 +39,7 @@ export interface RowError {
 /** Tags in one cell: separated by commas, semicolons, 、, | or spaces (half- or full-width). */
 const TAG_SEP = /[,，;；|、\s]+/;
 
-const text = (c: Cell): string => (c instanceof Date ? c.toISOString() : (c ?? '').normalize('NFKC').trim());
+export const text = (c: Cell): string => (c instanceof Date ? c.toISOString() : (c ?? '').normalize('NFKC').trim());
 const blank = (c: Cell) => !(c instanceof Date) && text(c) === '';
 
 const GENDERS: Record<string, 'male' | 'female' | 'unknown'> = { 男: 'male', 女: 'female', male: 'male', female: 'female', m: 'male', f: 'female', 未知: 'unknown', unknown: 'unknown', 保密: 'unknown' };
@@ -49,7 +49,7 @@ const SOURCES: Record<string, string> = { 门店: 'store', 线下: 'store', 小�
 const DATE_RE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** A date cell → the instant it names in China time (UTC+8); Excel dates are stored as UTC wall time. */
-function parseDate(c: Cell): Date | null {
+export function parseDate(c: Cell): Date | null {
   if (c instanceof Date) {
     if (Number.isNaN(c.getTime())) return null;
     return fromChinaWallClock(c);
