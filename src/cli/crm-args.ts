@@ -1,26 +1,42 @@
 import { parseArgs } from 'node:util';
-import { EXPORT_FIELDS, IMPORT_FIELDS, parseMap, type ExportField, type ImportField } from '../crm/customers/index.ts';
+import { ENCODING_CHOICES, EXPORT_FIELDS, IMPORT_FIELDS, parseMap, type EncodingChoice, type ExportField, type ImportField } from '../crm/customers/index.ts';
+import { ORDER_FIELDS, parseOrderMap, type OrderField } from '../crm/lifecycle/index.ts';
 
-/** Arguments of `npm run crm -- import|export …`, parsed without side effects so they can be tested. */
+/** Arguments of `npm run crm -- import|import-orders|export …`, parsed without side effects so they can be tested. */
 
 export const CRM_USAGE = `usage:
   npm run crm -- import <file.csv|file.xlsx> [--map phone=手机号,name=姓名,...] [--store CODE]
-                 [--as USERID] [--errors FILE] [--batch N] [--dry-run] [--quiet]
+                 [--as USERID] [--errors FILE] [--batch N] [--encoding E] [--dry-run] [--quiet]
+  npm run crm -- import-orders <file.csv|file.xlsx> [--map order_no=单号,phone=手机号,...] [--store CODE]
+                 [--create-members] [--as USERID] [--errors FILE] [--batch N] [--encoding E] [--dry-run] [--quiet]
   npm run crm -- export --out FILE [--fields memberNo,name,phone,...] [--store CODE] [--tag NAME]
                  [--unmask] [--format csv|xlsx] [--as USERID]
 
 import
-  Reads members from a UTF-8 CSV (with or without BOM) or the first sheet of an .xlsx; the phone
+  Reads members from a CSV (UTF-8 with or without BOM, GBK/GB18030 or UTF-16, detected) or the first sheet of an .xlsx; the phone
   is the key, so importing the same file twice changes nothing and a changed row updates the member.
   --map F=H,...  which header holds which field (fields: ${IMPORT_FIELDS.join(', ')});
                  unmapped fields are recognised from common headers (手机号/手机/phone, 姓名/name,
-                 性别/gender, 生日/birthday, 等级/level, 积分/points, 门店/store, 注册时间/registered_at, 来源/source)
+                 性别/gender, 生日/birthday, 等级/level, 积分/points, 门店/store, 注册时间/registered_at, 来源/source,
+                 邮箱/email, 客户编号/customer_no, 备注/remarks, 标签/tags, 省份/城市/区县/地址 address)
   --store CODE   home store (code or name) of new members whose row has no store
   --as USERID    the staff member the import runs as (default admin_01): permissions, store scope, audit
   --errors FILE  the error report (default: <file>.errors.csv beside the input)
   --batch N      rows per transaction (default 500)
+  --encoding E   CSV text encoding: ${ENCODING_CHOICES.join(', ')} (default auto)
   --dry-run      check and write everything, then roll back
   --quiet        no progress on stderr
+
+import-orders
+  Records paid orders from a CSV or .xlsx (one row per order, or one row per item with the order
+  number repeated on adjacent rows) through the same intake as POST /api/crm/orders; the order
+  number is the key, so importing the same file twice records nothing new.
+  --map F=H,...  fields: ${ORDER_FIELDS.join(', ')}; recognised headers include 订单号, 手机号,
+                 会员号, 门店, 实付金额, 支付时间, 支付方式, 渠道, 商品, 数量, 单价
+  --store CODE   the store of orders whose row names none
+  --create-members  an unknown phone creates the member (otherwise the order is rejected)
+  --batch N      orders per batch (default 500, at most 1000)
+  (--as, --errors, --encoding, --dry-run, --quiet as for import)
 
 export
   Exports members through the audited export: phones masked unless --unmask (needs member.phone.view).
@@ -32,7 +48,8 @@ Exit codes: 0 done, 1 failed (message and code on stderr; an import with a rolle
 
 export type CrmCommand =
   | { cmd: 'help' }
-  | { cmd: 'import'; file: string; map?: Partial<Record<ImportField, string>>; store?: string; as: string; errors?: string; batch?: number; dryRun: boolean; quiet: boolean }
+  | { cmd: 'import'; file: string; map?: Partial<Record<ImportField, string>>; store?: string; as: string; errors?: string; batch?: number; encoding?: EncodingChoice; dryRun: boolean; quiet: boolean }
+  | { cmd: 'import-orders'; file: string; map?: Partial<Record<OrderField, string>>; store?: string; createMembers: boolean; as: string; errors?: string; batch?: number; encoding?: EncodingChoice; dryRun: boolean; quiet: boolean }
   | { cmd: 'export'; out: string; fields?: ExportField[]; store?: string; tag?: string; unmask: boolean; format: 'csv' | 'xlsx'; as: string };
 
 export type ParsedCrmCli = { ok: true; command: CrmCommand } | { ok: false; error: string };
@@ -40,14 +57,14 @@ export type ParsedCrmCli = { ok: true; command: CrmCommand } | { ok: false; erro
 export function parseCrmArgs(argv: string[]): ParsedCrmCli {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { ok: true, command: { cmd: 'help' } };
-  if (cmd !== 'import' && cmd !== 'export') return { ok: false, error: `unknown command "${cmd}" (import or export)` };
+  if (cmd !== 'import' && cmd !== 'import-orders' && cmd !== 'export') return { ok: false, error: `unknown command "${cmd}" (import, import-orders or export)` };
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: rest,
       strict: true,
-      allowPositionals: cmd === 'import',
+      allowPositionals: cmd !== 'export',
       options: {
         map: { type: 'string' },
         store: { type: 'string' },
@@ -55,6 +72,8 @@ export function parseCrmArgs(argv: string[]): ParsedCrmCli {
         errors: { type: 'string' },
         batch: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        'create-members': { type: 'boolean', default: false },
+        encoding: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         fields: { type: 'string' },
         tag: { type: 'string' },
@@ -73,22 +92,28 @@ export function parseCrmArgs(argv: string[]): ParsedCrmCli {
     const extra = Object.keys(values).filter((k) => !allowed.includes(k) && values[k] !== undefined && values[k] !== false && k !== 'as' && k !== 'help');
     return extra.length ? `--${extra[0]} is not an option of ${cmd}` : null;
   };
-  if (cmd === 'import') {
-    const bad = only(['map', 'store', 'errors', 'batch', 'dry-run', 'quiet']);
+  if (cmd === 'import' || cmd === 'import-orders') {
+    const orders = cmd === 'import-orders';
+    const bad = only(['map', 'store', 'errors', 'batch', 'dry-run', 'quiet', 'encoding', ...(orders ? ['create-members'] : [])]);
     if (bad) return { ok: false, error: bad };
-    if (positionals.length !== 1) return { ok: false, error: positionals.length ? 'import takes one file' : 'import needs a file' };
-    let map: Partial<Record<ImportField, string>> | undefined;
+    if (positionals.length !== 1) return { ok: false, error: positionals.length ? `${cmd} takes one file` : `${cmd} needs a file` };
+    let map: Partial<Record<string, string>> | undefined;
     if (str('map') !== undefined) {
       try {
-        map = parseMap(str('map')!);
+        map = orders ? parseOrderMap(str('map')!) : parseMap(str('map')!);
       } catch (e) {
         return { ok: false, error: (e as Error).message };
       }
     }
     const batch = str('batch');
+    const maxBatch = orders ? 1000 : 5000;
     if (batch !== undefined && !/^\d+$/.test(batch)) return { ok: false, error: '--batch must be a whole number' };
-    if (batch !== undefined && (+batch < 1 || +batch > 5000)) return { ok: false, error: '--batch must be between 1 and 5000' };
-    return { ok: true, command: { cmd: 'import', file: positionals[0]!, map, store: str('store'), as: str('as')!, errors: str('errors'), batch: batch === undefined ? undefined : +batch, dryRun: values['dry-run'] === true, quiet: values.quiet === true } };
+    if (batch !== undefined && (+batch < 1 || +batch > maxBatch)) return { ok: false, error: `--batch must be between 1 and ${maxBatch}` };
+    const encoding = str('encoding')?.toLowerCase();
+    if (encoding !== undefined && !(ENCODING_CHOICES as readonly string[]).includes(encoding)) return { ok: false, error: `--encoding must be one of ${ENCODING_CHOICES.join(', ')}` };
+    const common = { file: positionals[0]!, store: str('store'), as: str('as')!, errors: str('errors'), batch: batch === undefined ? undefined : +batch, encoding: encoding as EncodingChoice | undefined, dryRun: values['dry-run'] === true, quiet: values.quiet === true };
+    if (orders) return { ok: true, command: { cmd, ...common, map: map as Partial<Record<OrderField, string>> | undefined, createMembers: values['create-members'] === true } };
+    return { ok: true, command: { cmd, ...common, map: map as Partial<Record<ImportField, string>> | undefined } };
   }
   const bad = only(['fields', 'store', 'tag', 'unmask', 'format', 'out']);
   if (bad) return { ok: false, error: bad };

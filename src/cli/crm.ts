@@ -1,33 +1,21 @@
 /**
- * `npm run crm -- import <file> …` and `npm run crm -- export --out <file> …` (docs/import-export.md):
+ * `npm run crm -- import <file> …`, `npm run crm -- import-orders <file> …` and `npm run crm -- export --out <file> …` (docs/import-export.md):
  * see CRM_USAGE. Exit codes: 0 done, 1 failure (message and code, no stack trace; also
  * an import in which a batch was rolled back), 2 bad arguments or configuration.
  */
 import ExcelJS from 'exceljs';
 import { loadConfig } from '../config.ts';
 import { CRM_USAGE, parseCrmArgs, type CrmCommand } from './crm-args.ts';
-import { consoleAccess, EXPORT_FIELDS, exportMembers, storeIdOf, writeCsv, type ImportProgress } from '../crm/customers/index.ts';
-import { importMembers } from '../crm/lifecycle/index.ts';
+import { consoleAccess, EXPORT_FIELDS, exportMembers, storeIdOf, writeCsv } from '../crm/customers/index.ts';
+import { importMembers, importOrders } from '../crm/lifecycle/index.ts';
+import { progressPrinter } from './import-progress.ts';
 import { createServices, type Services } from '../services.ts';
 import { runCli } from './run.ts';
-
-function progressPrinter(): (p: ImportProgress) => void {
-  const tty = process.stderr.isTTY;
-  let lastPrint = 0;
-  return (p) => {
-    const now = Date.now();
-    if (!p.done && now - lastPrint < (tty ? 500 : 5_000)) return;
-    lastPrint = now;
-    const secs = Math.max(p.elapsedMs / 1000, 0.001);
-    const line = `rows read ${p.rowsRead}, imported ${p.imported}, rejected ${p.rejected}, ${Math.round(p.rowsRead / secs)} rows/s, ${secs.toFixed(1)} s`;
-    process.stderr.write(tty ? `\r\x1b[K${line}${p.done ? '\n' : ''}` : `${line}\n`);
-  };
-}
 
 async function runImport(services: Services, c: Extract<CrmCommand, { cmd: 'import' }>): Promise<number> {
   const access = await consoleAccess(services, c.as);
   const defaultStoreId = c.store === undefined ? undefined : await storeIdOf(services, c.store);
-  const r = await importMembers(access, c.file, { map: c.map, defaultStoreId, dryRun: c.dryRun, batchSize: c.batch, errorsFile: c.errors, onProgress: c.quiet ? undefined : progressPrinter() });
+  const r = await importMembers(access, c.file, { map: c.map, defaultStoreId, dryRun: c.dryRun, batchSize: c.batch, errorsFile: c.errors, encoding: c.encoding, onProgress: c.quiet ? undefined : progressPrinter() });
   const { errors, ...summary } = r;
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   if (r.rejected) process.stderr.write(`${r.rejected} row(s) rejected (${errors.length} problem(s)); report: ${r.errorsFile}\n`);
@@ -35,6 +23,20 @@ async function runImport(services: Services, c: Extract<CrmCommand, { cmd: 'impo
     process.stderr.write(`crm import: ${r.failedBatches} batch(es) rolled back [import_batch_failed]\n`);
     return 1;
   }
+  return 0;
+}
+
+/**
+ * Orders are recorded without the journey engine's queue (a command-line run has no workers):
+ * the trigger sweep enrols the members of `order_paid` journeys within minutes.
+ */
+async function runOrderImport(services: Services, c: Extract<CrmCommand, { cmd: 'import-orders' }>): Promise<number> {
+  const access = await consoleAccess(services, c.as);
+  const defaultStoreId = c.store === undefined ? undefined : await storeIdOf(services, c.store);
+  const r = await importOrders(access, c.file, { map: c.map, defaultStoreId, createMembers: c.createMembers, dryRun: c.dryRun, batchSize: c.batch, errorsFile: c.errors, encoding: c.encoding, onProgress: c.quiet ? undefined : progressPrinter() });
+  const { errors, ...summary } = r;
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (r.rejected) process.stderr.write(`${r.rejected} order(s) rejected (${errors.length} problem(s)); report: ${r.errorsFile}\n`);
   return 0;
 }
 
@@ -81,7 +83,9 @@ async function main(): Promise<number> {
   const config = loadConfig(); // a ConfigError exits 2 through runCli
   const services = createServices({ ...config, LOG_LEVEL: 'silent' });
   try {
-    return command.cmd === 'import' ? await runImport(services, command) : await runExport(services, command);
+    if (command.cmd === 'import') return await runImport(services, command);
+    if (command.cmd === 'import-orders') return await runOrderImport(services, command);
+    return await runExport(services, command);
   } finally {
     await services.close();
   }

@@ -36,6 +36,15 @@ describe('parseCrmArgs', () => {
     });
     expect(parseCrmArgs(['export', '--out', 'x.xlsx', '--fields', 'memberNo,phone'])).toMatchObject({ ok: true, command: { cmd: 'export', format: 'xlsx', fields: ['memberNo', 'phone'], unmask: false } });
   });
+  it('parses import-orders options', () => {
+    expect(parseCrmArgs(['import-orders', 'pos.csv', '--map', 'order_no=单号,phone=手机', '--store', 'S1', '--create-members', '--encoding', 'GBK', '--batch', '1000'])).toEqual({
+      ok: true,
+      command: { cmd: 'import-orders', file: 'pos.csv', map: { order_no: '单号', phone: '手机' }, store: 'S1', createMembers: true, encoding: 'gbk', batch: 1000, as: 'admin_01', dryRun: false, quiet: false },
+    });
+    for (const argv of [['import-orders'], ['import-orders', 'a.csv', '--map', 'name=姓名'], ['import-orders', 'a.csv', '--batch', '5000'], ['import-orders', 'a.csv', '--encoding', 'big5'], ['import', 'a.csv', '--create-members']]) {
+      expect(parseCrmArgs(argv).ok, argv.join(' ')).toBe(false);
+    }
+  });
   it('rejects bad flags', () => {
     for (const argv of [['import'], ['import', 'a.csv', '--map', 'mobile=手机'], ['import', 'a.csv', '--unmask'], ['export'], ['export', '--out', 'x', '--fields', 'password'], ['export', '--out', 'x', '--format', 'pdf'], ['frobnicate'], ['import', 'a.csv', '--nope']]) {
       expect(parseCrmArgs(argv).ok, argv.join(' ')).toBe(false);
@@ -44,6 +53,25 @@ describe('parseCrmArgs', () => {
 });
 
 describe('npm run crm (spawned)', () => {
+  it('import-orders: a GBK-free UTF-8 file, progress lines on stderr, a JSON summary, idempotent, --dry-run', async () => {
+    const file = join(dir, 'pos.csv');
+    await writeFile(file, '订单号,手机号,门店,实付金额,支付时间,支付方式\nCLI-1,13800000001,S1,20.00,2026-11-20 12:00,微信\nCLI-2,13800000004,S1,abc,2026-11-20 12:00,微信\n');
+    const dry = await crm(['import-orders', file, '--as', 'hq_ops_01', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, recorded: 1, rejected: 1 });
+    expect(await env.services.db.order.count({ where: { orderNo: 'CLI-1' } })).toBe(0);
+    const r = await crm(['import-orders', file, '--as', 'hq_ops_01']);
+    expect(r.code).toBe(0);
+    // Not a terminal: plain progress lines, the last one at 100 %.
+    expect(r.stderr).toMatch(/100% rows read 2, imported 1, rejected 1/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ encoding: 'utf-8', recorded: 1, rejected: 1, errorsFile: join(dir, 'pos.errors.csv') });
+    expect(await readFile(join(dir, 'pos.errors.csv'), 'utf8')).toContain('3,实付金额,');
+    const again = await crm(['import-orders', file, '--as', 'hq_ops_01', '--quiet']);
+    expect(again.stderr).not.toMatch(/rows read/);
+    expect(JSON.parse(again.stdout)).toMatchObject({ recorded: 0, replayed: 1 });
+    expect(await env.services.db.order.count({ where: { orderNo: 'CLI-1' } })).toBe(1);
+  }, 90_000);
+
   it('imports a CSV, prints progress on stderr and a summary on stdout, writes the error report', async () => {
     const file = join(dir, 'in.csv');
     await writeFile(file, '\uFEFF手机号,姓名,门店\n13900000101,命令行一,\n13900000102,命令行二,S2\nabc,坏,S1\n');

@@ -18,3 +18,5 @@ export { recordPaidOrder, type OrderOutcome, type OrderReceipt } from './intake/
 export { recordRefund, type RefundOutcome, type RefundReceipt } from './intake/record-refund.ts';
 export { orderInputSchema, orderItemSchema, refundInputSchema, type OrderInput, type RefundInput } from './intake/schemas.ts';
 export { type IntakeDeps } from './intake/triggers.ts';
+export { importOrders, type OrderImportOptions, type OrderImportResult } from './import-orders/import.ts';
+export { ORDER_FIELDS, parseOrderMap, type OrderField } from './import-orders/columns.ts';

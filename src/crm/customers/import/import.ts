@@ -2,9 +2,11 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2/promise';
 import { AppError, audit, auditInTransaction, badRequest, isLockConflict, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { MEMBER_NO } from '../identifiers.ts';
+import { normalizeAddresses, type Address } from '../member-input.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
 import { writeCsv } from './csv.ts';
-import { readRows, type Cell } from './read.ts';
+import type { EncodingChoice } from './decode.ts';
+import { openTable, type Cell } from './read.ts';
 import { rowSchema, validateRow, type ImportRow, type RowContext } from './row.ts';
 
 export interface ImportOptions {
@@ -18,6 +20,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Where the error report goes; default `<input>.errors.csv` beside the input. */
   errorsFile?: string;
+  /** Text encoding of a CSV (default auto: UTF-8 with or without BOM, GBK/GB18030, UTF-16 detected). */
+  encoding?: EncodingChoice;
   onProgress?: (p: ImportProgress) => void;
 }
 
@@ -26,6 +30,8 @@ export interface ImportProgress {
   imported: number;
   rejected: number;
   elapsedMs: number;
+  /** Share of the file read, 0–1. */
+  fraction: number;
   done: boolean;
 }
 
@@ -37,11 +43,15 @@ export interface RejectedRow {
 
 export interface ImportResult {
   file: string;
+  /** The encoding a CSV was read with (null for .xlsx). */
+  encoding: string | null;
   dryRun: boolean;
   rowsRead: number;
   created: number;
   updated: number;
   unchanged: number;
+  /** Tags put on members (a tag the member held already is not counted). */
+  tagsAdded: number;
   rejected: number;
   batches: number;
   failedBatches: number;
@@ -64,10 +74,20 @@ interface Existing extends RowDataPacket {
   birthday: Date | null;
   home_store_id: number | null;
   status: string;
+  email: string | null;
+  customer_no: string | null;
+  remarks: string | null;
+  addresses: Address[] | string | null;
 }
 
 const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
-const show = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? day(v) : String(v));
+const show = (v: unknown): string | null => {
+  if (v === null || v === undefined) return null;
+  const s = v instanceof Date ? day(v)! : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // member_profile_changes keeps 255 characters, as updateMemberProfile writes them.
+  return s.length > 255 ? `${s.slice(0, 254)}…` : s;
+};
+const sameAddress = (a: Address, b: Address) => (['province', 'city', 'district', 'detail'] as const).every((k) => (a[k] ?? '') === (b[k] ?? ''));
 
 /** MariaDB named lock serialising import batches; lock names are server-wide, so the database name is appended. */
 const IMPORT_LOCK = 'crm_import:';
@@ -78,6 +98,18 @@ const IMPORT_LOCK = 'crm_import:';
  * imports, hands it in.
  */
 export type OpeningBalances = (conn: PoolConnection, entries: { memberId: number; points: number }[], o: { reason: string; ref: string; createdBy: string; at: Date }) => Promise<void>;
+
+/**
+ * What the import needs of the contexts above customers, handed in by lifecycle's importMembers:
+ * loyalty's opening balances, and engagement's tag dictionary and its one member_tags writer.
+ */
+export interface ImportPorts {
+  openingBalances: OpeningBalances;
+  /** Ids of the tags that exist among `names` (name as written → id). */
+  tagIds: (conn: PoolConnection, names: string[]) => Promise<Map<string, number>>;
+  /** Puts each tag on its members (kept when held already); returns the rows added. */
+  addTags: (conn: PoolConnection, adds: { tagId: number; memberIds: number[] }[], o: { createdBy: string; at: Date }) => Promise<number>;
+}
 
 export const defaultErrorsFile = (file: string) => join(dirname(file), `${basename(file, extname(file))}.errors.csv`);
 
@@ -96,7 +128,7 @@ export const defaultErrorsFile = (file: string) => join(dirname(file), `${basena
  * reported as rejected, and the import goes on with the next batch. Rejected rows (row,
  * column, reason) are written to the error report.
  */
-export async function runMemberImport(access: StaffAccess, file: string, opts: ImportOptions, openingBalances: OpeningBalances): Promise<ImportResult> {
+export async function runMemberImport(access: StaffAccess, file: string, opts: ImportOptions, ports: ImportPorts): Promise<ImportResult> {
   requirePermission(access.actor, 'member.write');
   const { services, actor } = access;
   const scope = storeScope(actor);
@@ -118,11 +150,13 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
   const ctx: RowContext = { storesByKey, levels, now: services.now() };
   const schema = rowSchema(ctx);
 
-  const result: ImportResult = { file, dryRun: Boolean(opts.dryRun), rowsRead: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, batches: 0, failedBatches: 0, ignoredColumns: [], errorsFile: null, errors: [] };
+  const table = await openTable(file, { encoding: opts.encoding });
+  const result: ImportResult = { file, encoding: table.encoding, dryRun: Boolean(opts.dryRun), rowsRead: 0, created: 0, updated: 0, unchanged: 0, tagsAdded: 0, rejected: 0, batches: 0, failedBatches: 0, ignoredColumns: [], errorsFile: null, errors: [] };
   const rejectedRows = new Set<number>();
   let header: string[] = [];
   let columns: Partial<Record<ImportField, number>> | null = null;
   const seenPhones = new Map<string, number>();
+  const seenCustomerNos = new Map<string, number>();
   let batch: Pending[] = [];
 
   const colName = (field: ImportField | '') => (field === '' ? '' : columns?.[field] !== undefined ? header[columns[field]!]! : field);
@@ -131,7 +165,7 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
     rejectedRows.add(row);
   };
   const progress = (done: boolean) =>
-    opts.onProgress?.({ rowsRead: result.rowsRead, imported: result.created + result.updated + result.unchanged, rejected: rejectedRows.size, elapsedMs: Date.now() - started, done });
+    opts.onProgress?.({ rowsRead: result.rowsRead, imported: result.created + result.updated + result.unchanged, rejected: rejectedRows.size, elapsedMs: Date.now() - started, fraction: done ? 1 : table.fraction(), done });
 
   const flush = async () => {
     if (!batch.length) return;
@@ -153,12 +187,13 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
         locked = true;
         const counts = await withTransaction(conn, (c, tx) => {
           if (opts.dryRun) tx.rollbackOnly();
-          return writeBatch(c, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => rowRejects.push({ row, column: colName(field), reason }), file, openingBalances });
+          return writeBatch(c, access, rows, { scope, defaultStoreId: opts.defaultStoreId, reject: (row, field, reason) => rowRejects.push({ row, column: colName(field), reason }), file, ports });
         });
         for (const r of rowRejects) reject(r.row, r.column, r.reason);
         result.created += counts.created;
         result.updated += counts.updated;
         result.unchanged += counts.unchanged;
+        result.tagsAdded += counts.tagsAdded;
         break;
       } catch (e) {
         if (isLockConflict(e) && attempt < 4) continue;
@@ -175,7 +210,7 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
     progress(false);
   };
 
-  for await (const raw of readRows(file)) {
+  for await (const raw of table.rows) {
     if (!columns) {
       header = raw.cells.map((c) => (c instanceof Date ? c.toISOString() : (c ?? '').trim()));
       const resolved = resolveColumns(header, opts.map);
@@ -196,7 +231,14 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
       reject(raw.row, colName('phone'), `手机号与第 ${first} 行重复`);
       continue;
     }
+    const no = v.row.customerNo?.toLowerCase();
+    const firstNo = no === undefined ? undefined : seenCustomerNos.get(no);
+    if (firstNo !== undefined) {
+      reject(raw.row, colName('customer_no'), `客户编号与第 ${firstNo} 行重复`);
+      continue;
+    }
     seenPhones.set(v.row.phone, raw.row);
+    if (no !== undefined) seenCustomerNos.set(no, raw.row);
     batch.push({ row: raw.row, data: v.row });
     if (batch.length >= batchSize) await flush();
   }
@@ -216,7 +258,7 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
     targetId: `import:${basename(file)}`,
     channel: access.channel,
     requestId: access.requestId,
-    detail: { rowsRead: result.rowsRead, created: result.created, updated: result.updated, unchanged: result.unchanged, rejected: result.rejected, failedBatches: result.failedBatches, dryRun: result.dryRun },
+    detail: { rowsRead: result.rowsRead, created: result.created, updated: result.updated, unchanged: result.unchanged, tagsAdded: result.tagsAdded, rejected: result.rejected, failedBatches: result.failedBatches, dryRun: result.dryRun },
   });
   progress(true);
   return result;
@@ -226,19 +268,37 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
 async function writeBatch(
   conn: PoolConnection,
   access: StaffAccess,
-  rows: Pending[],
-  o: { scope: number[] | null; defaultStoreId?: number; reject: (row: number, field: ImportField | '', reason: string) => void; file: string; openingBalances: OpeningBalances },
-): Promise<{ created: number; updated: number; unchanged: number }> {
+  batch: Pending[],
+  o: { scope: number[] | null; defaultStoreId?: number; reject: (row: number, field: ImportField | '', reason: string) => void; file: string; ports: ImportPorts },
+): Promise<{ created: number; updated: number; unchanged: number; tagsAdded: number }> {
   const { actor } = access;
   const now = access.services.now();
   // Under IMPORT_LOCK (see importMembers); another writer taking the same number still fails on the unique index.
   const [top] = await conn.query<RowDataPacket[]>('SELECT MAX(member_no) AS member_no FROM members');
-  const [found] = await conn.query<Existing[]>('SELECT id, phone, name, gender, birthday, home_store_id, status FROM members WHERE phone IN (?) FOR UPDATE', [rows.map((r) => r.data.phone)]);
+  const [found] = await conn.query<Existing[]>('SELECT id, phone, name, gender, birthday, home_store_id, status, email, customer_no, remarks, addresses FROM members WHERE phone IN (?) FOR UPDATE', [batch.map((r) => r.data.phone)]);
   const byPhone = new Map(found.map((m) => [m.phone, m]));
   const inScope = (storeId: number | null) => o.scope === null || (storeId !== null && o.scope.includes(storeId));
 
+  // Customer numbers are unique: one held by another member rejects the row.
+  const nos = batch.map((r) => r.data.customerNo).filter((n): n is string => n !== undefined);
+  const [holders] = nos.length ? await conn.query<RowDataPacket[]>('SELECT id, phone, customer_no FROM members WHERE customer_no IN (?)', [nos]) : [[] as RowDataPacket[]];
+  const holderOf = new Map(holders.map((h) => [String(h.customer_no).toLowerCase(), { id: Number(h.id), phone: String(h.phone) }]));
+  // Tags must exist in the dictionary (as for POST /customers): an unknown one rejects the row.
+  const tagNames = [...new Set(batch.flatMap((r) => r.data.tags ?? []))];
+  const tagIds = tagNames.length ? await o.ports.tagIds(conn, tagNames) : new Map<string, number>();
+
+  const rows: Pending[] = [];
+  for (const r of batch) {
+    const holder = r.data.customerNo === undefined ? undefined : holderOf.get(r.data.customerNo.toLowerCase());
+    const unknownTag = r.data.tags?.find((t) => !tagIds.has(t));
+    if (holder && holder.phone !== r.data.phone) o.reject(r.row, 'customer_no', `客户编号「${r.data.customerNo}」已属于会员 ${holder.id}`);
+    else if (unknownTag !== undefined) o.reject(r.row, 'tags', `没有标签「${unknownTag}」（先在标签字典里建好）`);
+    else rows.push(r);
+  }
+
   const creates: Pending[] = [];
-  const updates: { member: Existing; diffs: { field: string; column: string; old: string | null; new: string | null }[] }[] = [];
+  const updates: { member: Existing; diffs: { field: string; column: string; old: string | null; new: string | null; value: unknown }[] }[] = [];
+  const memberIdOfRow = new Map<number, number>();
   let unchanged = 0;
   for (const r of rows) {
     const m = byPhone.get(r.data.phone);
@@ -261,13 +321,24 @@ async function writeBatch(
       o.reject(r.row, 'store', '不能把会员转到你不管理的门店');
       continue;
     }
+    memberIdOfRow.set(r.row, m.id);
+    // The file's address joins the member's list unless it is there already (an import never drops an address).
+    const had: Address[] = typeof m.addresses === 'string' ? JSON.parse(m.addresses) : (m.addresses ?? []);
+    const addresses = r.data.address === undefined || had.some((a) => sameAddress(a, r.data.address!)) ? undefined : normalizeAddresses([...had, r.data.address]);
     const want: [string, string, unknown, unknown][] = [
       ['name', 'name', m.name, r.data.name],
       ['gender', 'gender', m.gender, r.data.gender],
       ['birthday', 'birthday', m.birthday, r.data.birthday],
       ['homeStoreId', 'home_store_id', m.home_store_id, r.data.storeId],
+      ['email', 'email', m.email, r.data.email],
+      ['customerNo', 'customer_no', m.customer_no, r.data.customerNo],
+      ['remarks', 'remarks', m.remarks, r.data.remarks],
+      ['addresses', 'addresses', had.length ? had : null, addresses],
     ];
-    const diffs = want.filter(([, , , nv]) => nv !== undefined).map(([field, column, ov, nv]) => ({ field, column, old: show(ov), new: show(nv) })).filter((d) => d.old !== d.new);
+    const diffs = want
+      .filter(([, , , nv]) => nv !== undefined)
+      .map(([field, column, ov, nv]) => ({ field, column, old: show(ov), new: show(nv), value: field === 'addresses' ? JSON.stringify(nv) : nv instanceof Date ? day(nv) : nv }))
+      .filter((d) => d.old !== d.new);
     if (diffs.length) updates.push({ member: m, diffs });
     else unchanged++;
   }
@@ -278,19 +349,21 @@ async function writeBatch(
     let next = Number(last.slice(1));
     const values = creates.map((c) => {
       const d = c.data;
-      return [`M${String(++next).padStart(8, '0')}`, d.name!, d.phone, d.gender ?? 'unknown', day(d.birthday), d.level ?? 1, d.points ?? 0, d.registeredAt ?? now, d.source ?? 'import', d.storeId ?? null, now, now];
+      const addresses = d.address ? JSON.stringify(normalizeAddresses([d.address])) : null;
+      return [`M${String(++next).padStart(8, '0')}`, d.name!, d.phone, d.gender ?? 'unknown', day(d.birthday), d.level ?? 1, d.points ?? 0, d.registeredAt ?? now, d.source ?? 'import', d.storeId ?? null, d.email ?? null, d.customerNo ?? null, d.remarks || null, addresses, now, now];
     });
     if (next > 99_999_999) throw new AppError('member_no_sequence', '会员号已用尽（M99999999）。');
-    await conn.query('INSERT INTO members (member_no, name, phone, gender, birthday, level, points, registered_at, source_channel, home_store_id, created_at, updated_at) VALUES ?', [values]);
+    await conn.query('INSERT INTO members (member_no, name, phone, gender, birthday, level, points, registered_at, source_channel, home_store_id, email, customer_no, remarks, addresses, created_at, updated_at) VALUES ?', [values]);
     const [ids] = await conn.query<RowDataPacket[]>('SELECT id, phone, points FROM members WHERE phone IN (?)', [creates.map((c) => c.data.phone)]);
-    await o.openingBalances(conn, ids.map((m) => ({ memberId: Number(m.id), points: Number(m.points) })), { reason: '导入初始积分', ref: basename(o.file).slice(0, 64), createdBy: actor.wecomUserId, at: now });
+    const idOfPhone = new Map(ids.map((m) => [String(m.phone), Number(m.id)]));
+    for (const c of creates) memberIdOfRow.set(c.row, idOfPhone.get(c.data.phone)!);
+    await o.ports.openingBalances(conn, ids.map((m) => ({ memberId: Number(m.id), points: Number(m.points) })), { reason: '导入初始积分', ref: basename(o.file).slice(0, 64), createdBy: actor.wecomUserId, at: now });
     await insertAudit(conn, access, ids.map((m) => ({ action: 'member.create', memberId: m.id as number, detail: { source: 'import' } })), now);
   }
 
   for (const u of updates) {
     const sets = u.diffs.map((d) => `\`${d.column}\` = ?`).join(', ');
-    const vals = u.diffs.map((d) => (d.field === 'homeStoreId' ? Number(d.new) : d.new));
-    await conn.query<ResultSetHeader>(`UPDATE members SET ${sets}, updated_at = ? WHERE id = ?`, [...vals, now, u.member.id]);
+    await conn.query<ResultSetHeader>(`UPDATE members SET ${sets}, updated_at = ? WHERE id = ?`, [...u.diffs.map((d) => d.value), now, u.member.id]);
   }
   if (updates.length) {
     const changes = updates.flatMap((u) => u.diffs.map((d) => [u.member.id, d.field, d.old, d.new, actor.wecomUserId, access.channel, access.requestId, now]));
@@ -298,7 +371,16 @@ async function writeBatch(
     // Field names only, as updateMemberProfile does: the audit log is not a second copy of personal data.
     await insertAudit(conn, access, updates.map((u) => ({ action: 'member.update', memberId: u.member.id, detail: { fields: u.diffs.map((d) => d.field), source: 'import' } })), now);
   }
-  return { created: creates.length, updated: updates.length, unchanged };
+
+  // Tags of every accepted row, new or existing member; one already held is kept as it is.
+  const byTag = new Map<number, number[]>();
+  for (const r of rows) {
+    const memberId = memberIdOfRow.get(r.row);
+    if (memberId === undefined) continue;
+    for (const t of r.data.tags ?? []) byTag.set(tagIds.get(t)!, [...(byTag.get(tagIds.get(t)!) ?? []), memberId]);
+  }
+  const tagsAdded = byTag.size ? await o.ports.addTags(conn, [...byTag].map(([tagId, memberIds]) => ({ tagId, memberIds })), { createdBy: actor.wecomUserId, at: now }) : 0;
+  return { created: creates.length, updated: updates.length, unchanged, tagsAdded };
 }
 
 /** Audit rows of the batch, in its transaction (they commit or roll back with it). */

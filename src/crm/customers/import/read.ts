@@ -1,7 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import ExcelJS from 'exceljs';
 import { badRequest } from '../../kernel/index.ts';
+import { decodeChunks, encodingOf, type EncodingChoice, type TextEncodingName } from './decode.ts';
 
 /** A cell as read: text, or a Date for Excel date cells. */
 export type Cell = string | Date | null;
@@ -17,26 +19,49 @@ export function formatOf(file: string): FileFormat {
   const ext = extname(file).toLowerCase();
   if (ext === '.csv' || ext === '.txt') return 'csv';
   if (ext === '.xlsx') return 'xlsx';
-  throw badRequest('import_format', `不支持的文件类型「${ext || file}」：请用 .csv（UTF-8）或 .xlsx。`);
+  throw badRequest('import_format', `不支持的文件类型「${ext || file}」：请用 .csv 或 .xlsx。`);
 }
 
-/** Rows of a CSV or XLSX file, streamed (a large file never sits in memory whole). */
-export function readRows(file: string): AsyncGenerator<RawRow> {
-  return formatOf(file) === 'csv' ? readCsv(file) : readXlsx(file);
+/** A table file opened for reading: its rows (streamed: a large file never sits in memory whole) and how far they have got. */
+export interface TableFile {
+  format: FileFormat;
+  /** The text encoding a CSV was read with (null for .xlsx, which is always Unicode). */
+  encoding: TextEncodingName | null;
+  rows: AsyncGenerator<RawRow>;
+  /** Share of the file's bytes read so far, 0–1 (for a progress bar). */
+  fraction(): number;
+}
+
+/** Opens a CSV (encoding detected unless given: UTF-8 with or without BOM, GBK/GB18030, UTF-16) or the first sheet of an .xlsx. */
+export async function openTable(file: string, opts: { encoding?: EncodingChoice } = {}): Promise<TableFile> {
+  const format = formatOf(file);
+  const size = (await stat(file)).size;
+  const stream = createReadStream(file, { highWaterMark: 1 << 16 });
+  const fraction = () => (size ? Math.min(stream.bytesRead / size, 1) : 1);
+  if (format === 'xlsx') return { format, encoding: null, rows: readXlsx(stream), fraction };
+  const encoding = await encodingOf(file, opts.encoding);
+  return { format, encoding, rows: readCsv(decodeChunks(stream, encoding)), fraction };
+}
+
+/** Rows of a CSV or XLSX file, encoding detected. */
+export async function* readRows(file: string, opts: { encoding?: EncodingChoice } = {}): AsyncGenerator<RawRow> {
+  yield* (await openTable(file, opts)).rows;
 }
 
 /**
- * RFC 4180 CSV, UTF-8 with or without BOM: quoted fields may hold commas, doubled quotes and
- * line breaks; CRLF or LF. Row numbers count records, so they match the lines when no field
- * spans lines. Blank records are skipped (their numbers still count).
+ * RFC 4180 CSV from decoded text: quoted fields may hold commas, doubled quotes and line
+ * breaks; CRLF or LF. The delimiter is a comma, or a tab when the first line has tabs and no
+ * commas (Excel's "Unicode text"). Row numbers count records, so they match the lines when no
+ * field spans lines. Blank records are skipped (their numbers still count).
  */
-export async function* readCsv(file: string): AsyncGenerator<RawRow> {
+export async function* readCsv(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
   let field = '';
   let record: string[] = [];
   let quoted = false;
   let afterQuote = false;
   let row = 0;
   let first = true;
+  let sep = ',';
   const finish = (): RawRow | null => {
     record.push(field);
     field = '';
@@ -45,11 +70,13 @@ export async function* readCsv(file: string): AsyncGenerator<RawRow> {
     row++;
     return r.length === 1 && r[0] === '' ? null : { row, cells: r };
   };
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
-    let s = chunk as string;
+  for await (const chunk of text) {
+    let s = chunk;
     if (first) {
       first = false;
       if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+      const line = s.split(/\r?\n/, 1)[0] ?? '';
+      if (line.includes('\t') && !line.includes(',')) sep = '\t';
     }
     for (let i = 0; i < s.length; i++) {
       const c = s[i]!;
@@ -69,7 +96,7 @@ export async function* readCsv(file: string): AsyncGenerator<RawRow> {
         continue;
       }
       afterQuote = false;
-      if (c === ',') {
+      if (c === sep) {
         record.push(field);
         field = '';
       } else if (c === '\n') {
@@ -106,8 +133,8 @@ function cellValue(v: ExcelJS.CellValue): Cell {
 }
 
 /** The first worksheet of an .xlsx, streamed; date-formatted cells come back as Dates. */
-export async function* readXlsx(file: string): AsyncGenerator<RawRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+export async function* readXlsx(input: string | ReadStream): AsyncGenerator<RawRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(typeof input === 'string' ? createReadStream(input) : input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   for await (const sheet of reader) {
     for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
       const values = (r.values as ExcelJS.CellValue[]) ?? [];

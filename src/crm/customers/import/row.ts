@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { chinaDay, dayDate, fromChinaWallClock } from '../../kernel/index.ts';
 import { normalizeName, normalizePhone } from '../identifiers.ts';
-import type { ImportField } from './columns.ts';
+import { customerNoSchema, emailOrThrow, type Address } from '../member-input.ts';
+import { IMPORT_FIELDS, type ImportField } from './columns.ts';
 import type { Cell } from './read.ts';
 
 /** What the rows are checked against: the stores and levels that exist, read once per import. */
@@ -21,6 +22,13 @@ export interface ImportRow {
   storeId?: number;
   registeredAt?: Date;
   source?: string;
+  email?: string;
+  customerNo?: string;
+  remarks?: string;
+  /** Names of existing tags, added to the member (never removed by an import). */
+  tags?: string[];
+  /** One address, added to the member's list unless it is there already. */
+  address?: Address;
 }
 
 export interface RowError {
@@ -28,7 +36,10 @@ export interface RowError {
   reason: string;
 }
 
-const text = (c: Cell): string => (c instanceof Date ? c.toISOString() : (c ?? '').normalize('NFKC').trim());
+/** Tags in one cell: separated by commas, semicolons, 、, | or spaces (half- or full-width). */
+const TAG_SEP = /[,，;；|、\s]+/;
+
+export const text = (c: Cell): string => (c instanceof Date ? c.toISOString() : (c ?? '').normalize('NFKC').trim());
 const blank = (c: Cell) => !(c instanceof Date) && text(c) === '';
 
 const GENDERS: Record<string, 'male' | 'female' | 'unknown'> = { 男: 'male', 女: 'female', male: 'male', female: 'female', m: 'male', f: 'female', 未知: 'unknown', unknown: 'unknown', 保密: 'unknown' };
@@ -38,7 +49,7 @@ const SOURCES: Record<string, string> = { 门店: 'store', 线下: 'store', 小�
 const DATE_RE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** A date cell → the instant it names in China time (UTC+8); Excel dates are stored as UTC wall time. */
-function parseDate(c: Cell): Date | null {
+export function parseDate(c: Cell): Date | null {
   if (c instanceof Date) {
     if (Number.isNaN(c.getTime())) return null;
     return fromChinaWallClock(c);
@@ -92,6 +103,24 @@ export function rowSchema(ctx: RowContext) {
       const s = SOURCES[t] ?? t.toLowerCase();
       return /^[a-z0-9_]{1,16}$/.test(s) ? s : bad(`来源「${t}」应为 store/miniprogram/wecom 等（最多 16 个字母）`);
     }),
+    email: opt((c, bad) => {
+      try {
+        return emailOrThrow(text(c)) ?? undefined;
+      } catch {
+        return bad(`「${text(c)}」不是有效的邮箱地址`);
+      }
+    }),
+    customer_no: opt((c, bad) => (customerNoSchema.safeParse(text(c)).success ? text(c) : bad(`客户编号「${text(c)}」只能含字母、数字、- 和 _，最多 32 位`))),
+    remarks: opt((c, bad) => (text(c).length <= 1000 ? text(c) : bad('备注超过 1000 个字'))),
+    tags: opt((c, bad) => {
+      const names = [...new Set(text(c).split(TAG_SEP).filter(Boolean))];
+      if (names.some((n) => n.length > 32)) return bad('标签名超过 32 个字');
+      return names.length > 20 ? bad('一行最多 20 个标签') : names;
+    }),
+    address: opt((c, bad) => (text(c).length <= 200 ? text(c) : bad('地址超过 200 个字'))),
+    province: opt((c, bad) => (text(c).length <= 32 ? text(c) : bad('省份超过 32 个字'))),
+    city: opt((c, bad) => (text(c).length <= 32 ? text(c) : bad('城市超过 32 个字'))),
+    district: opt((c, bad) => (text(c).length <= 32 ? text(c) : bad('区县超过 32 个字'))),
   });
 }
 
@@ -99,11 +128,30 @@ export type RowSchema = ReturnType<typeof rowSchema>;
 
 /** Checks one row; every bad cell is reported, not only the first. */
 export function validateRow(schema: RowSchema, cells: Partial<Record<ImportField, Cell>>): { ok: true; row: ImportRow } | { ok: false; errors: RowError[] } {
-  const r = schema.safeParse({ phone: null, name: null, gender: null, birthday: null, level: null, points: null, store: null, registered_at: null, source: null, ...cells });
-  if (!r.success) return { ok: false, errors: r.error.issues.map((i) => ({ field: (i.path[0] as ImportField) ?? '', reason: i.message })) };
-  const d = r.data;
+  const r = schema.safeParse({ ...Object.fromEntries(IMPORT_FIELDS.map((f) => [f, null])), ...cells });
+  const errors: RowError[] = r.success ? [] : r.error.issues.map((i) => ({ field: (i.path[0] as ImportField) ?? '', reason: i.message }));
+  const d = r.success ? r.data : null;
+  // Province, city and district belong to an address: without the detail there is none to add.
+  if (d && d.address === undefined && (d.province ?? d.city ?? d.district) !== undefined) errors.push({ field: 'address', reason: '填了省市区但没有详细地址' });
+  if (!d || errors.length) return { ok: false, errors };
+  const address: Address | undefined = d.address === undefined ? undefined : { type: 'home', province: d.province, city: d.city, district: d.district, detail: d.address, default: false };
   return {
     ok: true,
-    row: { phone: d.phone, name: d.name, gender: d.gender, birthday: d.birthday, level: d.level, points: d.points, storeId: d.store, registeredAt: d.registered_at, source: d.source },
+    row: {
+      phone: d.phone,
+      name: d.name,
+      gender: d.gender,
+      birthday: d.birthday,
+      level: d.level,
+      points: d.points,
+      storeId: d.store,
+      registeredAt: d.registered_at,
+      source: d.source,
+      email: d.email,
+      customerNo: d.customer_no,
+      remarks: d.remarks,
+      tags: d.tags,
+      address,
+    },
   };
 }

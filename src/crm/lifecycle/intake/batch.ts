@@ -17,9 +17,9 @@ export type BatchResult =
  * single POST): a bad or conflicting order fails alone and the others land. Answers one result
  * per order, in the order given: 201 recorded (replayed: true when it had been recorded before
  * with the same body, as a single call answers), or the error the single call would have
- * answered (422 for a body that breaks the schema).
+ * answered (422 for a body that breaks the schema). `dryRun` rolls each one back (the file import's --dry-run).
  */
-export async function recordOrderBatch(access: StaffAccess, orders: unknown[], deps: IntakeDeps = {}): Promise<BatchResult[]> {
+export async function recordOrderBatch(access: StaffAccess, orders: unknown[], deps: IntakeDeps = {}, opts: { dryRun?: boolean } = {}): Promise<BatchResult[]> {
   requirePermission(access.actor, 'order.write');
   const results: BatchResult[] = new Array(orders.length);
   let next = 0;
@@ -33,7 +33,7 @@ export async function recordOrderBatch(access: StaffAccess, orders: unknown[], d
       return { index, orderNo, status: 422, error: { code: 'validation_failed', message: `invalid order${first ? `: ${first.path.join('.') || '(root)'} — ${first.message}` : ''}`, issues } };
     }
     try {
-      const r = await recordPaidOrder(access, parsed.data, deps);
+      const r = await recordPaidOrder(access, parsed.data, deps, opts);
       return { index, orderNo, status: 201, replayed: r.replayed, order: r.receipt };
     } catch (e) {
       if (!isAppError(e)) {

@@ -68,9 +68,9 @@ async function replayOrConflict(sql: Pool, access: StaffAccess, orderNo: string,
  * `member_registered`) journey triggers. Idempotent on orderNo: the same request again answers
  * the first receipt and writes nothing; another body under the same number → 409 (checked
  * before the transaction; two requests racing with one number meet on the unique key, and the
- * loser answers as a retry).
+ * loser answers as a retry). `dryRun`: everything but the commit and the triggers.
  */
-export async function recordPaidOrder(access: StaffAccess, input: OrderInput, deps: IntakeDeps = {}): Promise<OrderOutcome> {
+export async function recordPaidOrder(access: StaffAccess, input: OrderInput, deps: IntakeDeps = {}, opts: { dryRun?: boolean } = {}): Promise<OrderOutcome> {
   requirePermission(access.actor, 'order.write');
   const { services, actor } = access;
   const hash = requestHash('order', input);
@@ -83,7 +83,9 @@ export async function recordPaidOrder(access: StaffAccess, input: OrderInput, de
   try {
     const receipt = await withTransaction(
       services.sql,
-      async (conn): Promise<OrderReceipt> => {
+      async (conn, tx): Promise<OrderReceipt> => {
+        // A dry run (the file import's --dry-run) does every check and write, then rolls back.
+        if (opts.dryRun) tx.rollbackOnly();
         const now = services.now();
         // The member's row lock comes first (lockMemberForWrite: before any plain read of this transaction).
         let member: MemberForWrite | null = await lockMemberForWrite(conn, actor, input);
@@ -117,6 +119,7 @@ export async function recordPaidOrder(access: StaffAccess, input: OrderInput, de
       },
       ORDER_TX(input.orderNo),
     );
+    if (opts.dryRun) return { receipt, replayed: false };
     await fireAfterCommit(services, deps, [
       ...(receipt.memberCreated ? [{ type: 'member_registered' as const, memberId: receipt.memberId, occurrence: 'registered' }] : []),
       { type: 'order_paid', memberId: receipt.memberId, occurrence: `o${receipt.orderId}`, data: { amount: Number(receipt.amount) } },
