@@ -9,7 +9,7 @@ CREATE TABLE `inbound_messages` (
     `message_id` VARCHAR(191) NOT NULL,
     `sender` VARCHAR(128) NOT NULL,
     `state` VARCHAR(16) NOT NULL,
-    `claim_token` CHAR(32) NULL,
+    `claim_token` VARCHAR(32) NULL,
     `lease_until` DATETIME(3) NULL,
     `attempts` INTEGER NOT NULL DEFAULT 0,
     `payload` MEDIUMTEXT NULL,
