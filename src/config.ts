@@ -36,6 +36,12 @@ export const configSchema = z.object({
   WECOM_REPLY_BUDGET_MS: intFromEnv(3500, 0),
   /** Max age of a callback timestamp, both directions (replay protection). */
   WECOM_MAX_SKEW_S: intFromEnv(300, 1),
+  /**
+   * The lease of an inbound message's claim (src/bot/inbox/), renewed while its answer runs: a
+   * process that died mid-answer leaves a claim the platform's retry takes once this has passed.
+   * WeCom retries about every 5 s, three times, so it must stay well under 10 s.
+   */
+  INBOX_LEASE_MS: intFromEnv(6000, 300),
   MP_APP_ID: optionalString,
   MP_APP_SECRET: optionalString,
   MP_TOKEN: optionalString,

@@ -12,6 +12,7 @@ import type { AppEnv } from './http/env.ts';
 import { getIntent, intents } from './intents/catalogue.ts';
 import { createRouter } from './intents/router/index.ts';
 import { startOutboundWorker } from './jobs/outbound-worker.ts';
+import { startInboxAnswerWorker } from './jobs/inbox-answer.ts';
 import { startJourneyControl } from './jobs/journey-control.ts';
 import { startJourneyWorker } from './jobs/journey-worker.ts';
 import { startCrmMaintenance } from './jobs/crm-maintenance.ts';
@@ -51,6 +52,8 @@ export function createRuntime(services: Services): Runtime {
     periodic: [],
     startWorkers() {
       runtime.workers.push(startOutboundWorker(services, adapters));
+      // answers of acked callbacks whose process died before pushing them (src/jobs/inbox-answer.ts)
+      runtime.workers.push(startInboxAnswerWorker(services, handle));
       // journey steps, recall follow-ups, trigger sweeps and staff alerts (docs/architecture.md, the job path)
       runtime.workers.push(startJourneyWorker(services), startJourneyControl(services));
       runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services));

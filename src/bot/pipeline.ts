@@ -10,7 +10,7 @@ import { assentOf } from './understand/assent.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { lastLanguage, recordTurn, setFocus } from './conversation.ts';
 import { createDialogue } from './dialogue/turn.ts';
-import { claimMessage, releaseMessage } from './dedupe.ts';
+import { withInboxClaim } from './inbox/claim.ts';
 import { execute } from './execute.ts';
 import { errorReply } from './error-reply.ts';
 import { identifyActor } from './identify.ts';
@@ -37,18 +37,8 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
   const dialogue = createDialogue({ services, getIntent, fallback: FALLBACK });
   return async function handle(msg: InboundMessage): Promise<HandleOutcome> {
     const log = services.logger.child({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId });
-    if (!(await claimMessage(services, msg))) {
-      log.info({ retryCount: msg.retryCount }, 'duplicate message dropped');
-      return { kind: 'duplicate' };
-    }
-    try {
-      return await answer(msg, log);
-    } catch (e) {
-      // Release the claim so the platform's retry (or the user's resend) is processed: a crash
-      // mid-pipeline must not turn into a silently dropped message.
-      await releaseMessage(services, msg).catch(() => {});
-      throw e;
-    }
+    // The durable inbox (src/bot/inbox/): claimed before the answer, completed or released with it.
+    return withInboxClaim(services, msg, log, () => answer(msg, log));
   };
 
   async function answer(msg: InboundMessage, log: typeof services.logger): Promise<HandleOutcome> {

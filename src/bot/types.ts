@@ -76,7 +76,7 @@ export interface BotAnswer extends RouteResult {
 
 /** What the pipeline did with one inbound message. */
 export type HandleOutcome =
-  | { kind: 'duplicate' } // already seen (platform retry): answer nothing, do nothing
+  | { kind: 'duplicate'; state?: 'answered' | 'busy' } // already answered, or being answered by a live process (platform retry): answer nothing, do nothing
   | { kind: 'ignored'; reason: string } // an event or message type the bot does not answer
   | { kind: 'answer'; answer: BotAnswer };
 

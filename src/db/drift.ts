@@ -45,6 +45,7 @@ function expectedType(f: DmmfField, enums: Map<string, string[]>): string {
   switch (f.type) {
     case 'String':
       if (native === 'Text') return 'text';
+      if (native === 'MediumText') return 'mediumtext';
       return `varchar(${args[0] ?? 191})`;
     case 'Int':
       return native === 'TinyInt' ? 'tinyint' : native === 'SmallInt' ? 'smallint' : 'int';

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
 import type { ChannelAdapter, RawResponse } from '../channels/types.ts';
+import { deferAnswer, pushAnswer } from '../jobs/inbox-answer.ts';
 import { payloadTooLarge } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
@@ -36,17 +37,8 @@ export const limitBody = (adapter: ChannelAdapter) =>
 export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) {
   const { services, handle, inflight } = deps;
 
-  const pushLater = async (msg: InboundMessage, outcome: HandleOutcome) => {
-    if (outcome.kind !== 'answer') return;
-    const { text, image } = outcome.answer;
-    await services.queues.outbound.add('reply', {
-      channel: msg.channel,
-      to: msg.from,
-      text,
-      requestId: msg.requestId,
-      ...(image ? { image: { pngBase64: image.png.toString('base64'), alt: image.alt } } : {}),
-    });
-  };
+  // Queued under the message's own job id and noted in the inbox (src/jobs/inbox-answer.ts).
+  const pushLater = (msg: InboundMessage, outcome: HandleOutcome) => pushAnswer(services, msg, outcome);
 
   return async (c: Context<AppEnv>) => {
     const requestId = c.get('requestId');
@@ -82,6 +74,10 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
         .catch((err) => services.logger.error({ err, requestId }, 'answer after the reply budget failed'))
         .finally(() => inflight.delete(later));
       inflight.add(later);
+      // Ack only once the answer job is queued (docs/wecom.md, "What happens on a crash or a
+      // retry"): if this process dies now, the job answers the message. When that fails the
+      // callback gets a 5xx and the platform retries; the answer still running is pushed anyway.
+      if ((await deferAnswer(services, msg)) === 'answered') await later;
       services.logger.info({ requestId, budget }, 'reply budget exceeded: acked, answer will be pushed');
       return send(c, adapter.reply(null, msg, services.now()));
     }

@@ -21,16 +21,33 @@ export const outboundJobSchema = z.object({
 });
 export type OutboundJob = z.infer<typeof outboundJobSchema>;
 
+/**
+ * A callback acked before its answer (the slow path): the job that makes sure the answer is
+ * pushed even if the process answering it dies (src/jobs/inbox-answer.ts). The message itself
+ * rides along; the inbox row (src/bot/inbox/) says whether it is still to be answered.
+ */
+export const inboxAnswerJobSchema = z.object({
+  channel: channelSchema,
+  messageId: z.string().min(1),
+  from: z.string().min(1),
+  text: z.string(),
+  requestId: z.string(),
+  receivedAt: z.string(),
+  retryCount: z.number().optional(),
+});
+export type InboxAnswerJob = z.infer<typeof inboxAnswerJobSchema>;
+
 /** Recall progress/attribution and staff alerts (src/jobs/journey-control.ts). */
 export interface JourneyControlJob {
   kind: string;
   [k: string]: unknown;
 }
 
-export const QUEUE_NAMES = { outbound: 'outbound', journey: 'journey-steps', journeyControl: 'journey-control' } as const;
+export const QUEUE_NAMES = { outbound: 'outbound', inboxAnswer: 'inbox-answers', journey: 'journey-steps', journeyControl: 'journey-control' } as const;
 
 export interface Queues {
   outbound: Queue<OutboundJob>;
+  inboxAnswer: Queue<InboxAnswerJob>;
   journey: Queue<JourneyJob>;
   journeyControl: Queue<JourneyControlJob>;
   close(): Promise<void>;
@@ -48,6 +65,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });
+  // Answer jobs wait while a live process still answers (its lease is renewed), so they retry
+  // often and evenly; the delay of the first attempt is set per job (one lease and more).
+  const inboxAnswer = new Queue<InboxAnswerJob>(QUEUE_NAMES.inboxAnswer, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 30, backoff: { type: 'fixed', delay: 2000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
   // Journey steps: retries are decided per job (the engine records the final failure itself).
   const journey = new Queue<JourneyJob>(QUEUE_NAMES.journey, {
     connection,
@@ -60,13 +84,14 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } },
   });
   // A queue re-emits its connection's errors; the connection reports an outage once (src/redis.ts).
-  for (const q of [outbound, journey, journeyControl]) q.on('error', () => undefined);
+  for (const q of [outbound, inboxAnswer, journey, journeyControl]) q.on('error', () => undefined);
   return {
     outbound,
+    inboxAnswer,
     journey,
     journeyControl,
     async close() {
-      await Promise.all([outbound.close(), journey.close(), journeyControl.close()]);
+      await Promise.all([outbound.close(), inboxAnswer.close(), journey.close(), journeyControl.close()]);
     },
   };
 }

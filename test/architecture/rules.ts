@@ -9,6 +9,8 @@ const EDGE = ['bot', 'channels', 'http', 'jobs', 'intents', 'api', 'llm', 'i18n'
 /** Tables owned outside the domain. */
 const EDGE_OWNERS: Record<string, string[]> = {
   api: ['api_tokens'],
+  // The durable inbox (src/bot/inbox/) is edge infrastructure: the bot records every inbound message before the ack.
+  bot: ['inbound_messages'],
   channels: ['mp_subscriptions'],
   demo: ['demo_member_truth', 'demo_seed_deferred_indexes'],
 };

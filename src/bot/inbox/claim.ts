@@ -1,0 +1,48 @@
+import type { Services } from '../../services.ts';
+import type { BotAnswer, HandleOutcome, InboundMessage } from '../types.ts';
+import { claimInbound, completeClaim, releaseClaim, renewClaim } from './store.ts';
+
+type Logger = Services['logger'];
+
+/** The push of an answer as the outbound queue takes it (src/jobs/queues.ts, outboundJobSchema). */
+export const replyJobOf = (msg: InboundMessage, answer: BotAnswer) => ({
+  channel: msg.channel,
+  to: msg.from,
+  text: answer.text,
+  requestId: msg.requestId,
+  ...(answer.image ? { image: { pngBase64: answer.image.png.toString('base64'), alt: answer.image.alt } } : {}),
+});
+
+/**
+ * Runs `answer` under the message's inbox claim (src/bot/inbox/store.ts): a message already
+ * answered, or being answered by a live process, is a duplicate; the claim is renewed while the
+ * answer runs, completed with it, and released when it throws — so the platform's retry after a
+ * crash is answered once, and a retry of an answered message is not.
+ */
+export async function withInboxClaim(services: Services, msg: InboundMessage, log: Logger, answer: () => Promise<HandleOutcome>): Promise<HandleOutcome> {
+  const claim = await claimInbound(services, msg);
+  if (claim.kind !== 'claimed') {
+    log.info({ retryCount: msg.retryCount, state: claim.kind }, 'duplicate message dropped');
+    return { kind: 'duplicate', state: claim.kind };
+  }
+  if (claim.takenOver) log.warn('message taken over from a claim whose process stopped');
+  const every = Math.max(100, Math.floor(services.config.INBOX_LEASE_MS / 3));
+  const beat = setInterval(() => void renewClaim(services, claim.token).catch((err) => log.warn({ err: String(err) }, 'inbox lease not renewed')), every);
+  beat.unref();
+  let outcome: HandleOutcome;
+  try {
+    outcome = await answer();
+  } catch (e) {
+    clearInterval(beat);
+    await releaseClaim(services, claim.token).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
+    throw e;
+  }
+  clearInterval(beat);
+  // The answer exists: a failure to record it must not turn into a 5xx and a second answer.
+  const done = await completeClaim(services, claim.token, outcome.kind === 'answer' ? replyJobOf(msg, outcome.answer) : null).catch((err) => {
+    log.error({ err: String(err) }, 'inbox: answer not recorded');
+    return true;
+  });
+  if (!done) log.warn('inbox claim was taken over while answering (a stall longer than the lease)');
+  return outcome;
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Services } from '../../services.ts';
+import type { InboundMessage } from '../types.ts';
+
+/**
+ * The durable inbox (docs/wecom.md, "What happens on a crash or a retry"): one row per inbound
+ * message in `inbound_messages`, keyed by channel + the platform's message id (the console's id
+ * already carries its sender, src/channels/console/adapter.ts). A claim is a lease in MySQL,
+ * renewed while the answer runs: it outlives neither the answer (completed or released with
+ * it) nor the process (a dead process stops renewing, and the platform's retry takes the claim
+ * once the lease has passed). Leases use the database's clock, shared by every process.
+ * Any channel plugs in by giving its messages a stable `messageId`.
+ */
+export type InboxKey = Pick<InboundMessage, 'channel' | 'messageId'>;
+export type Claim = { kind: 'claimed'; token: string; takenOver: boolean } | { kind: 'answered' } | { kind: 'busy' };
+
+const leaseMs = (services: Services) => services.config.INBOX_LEASE_MS;
+const LEASE = 'NOW(3) + INTERVAL ? MICROSECOND';
+
+/** The message as the inbox keeps it while unanswered (what a recovering answer job runs). */
+export const messagePayload = (msg: InboundMessage): string => JSON.stringify({ ...msg, receivedAt: msg.receivedAt.toISOString() });
+
+/** Records the message and claims it: a new message, a released one, or one whose claimer's lease ran out. */
+export async function claimInbound(services: Services, msg: InboundMessage): Promise<Claim> {
+  const token = randomBytes(16).toString('hex');
+  const lease = leaseMs(services) * 1000;
+  // INSERT IGNORE, not ON DUPLICATE KEY: mysql2 reports found rows, so only an ignored insert says 0 unambiguously.
+  const [ins] = await services.sql.execute<ResultSetHeader>(
+    `INSERT IGNORE INTO inbound_messages (channel, message_id, sender, state, claim_token, lease_until, attempts, payload)
+     VALUES (?, ?, ?, 'claimed', ?, ${LEASE}, 1, ?)`,
+    [msg.channel, msg.messageId, msg.from.slice(0, 128), token, lease, messagePayload(msg)],
+  );
+  if (ins.affectedRows === 1) return { kind: 'claimed', token, takenOver: false };
+  // One UPDATE decides between concurrent retries: the row lock lets exactly one of them match.
+  const [upd] = await services.sql.execute<ResultSetHeader>(
+    `UPDATE inbound_messages SET state = 'claimed', claim_token = ?, lease_until = ${LEASE}, attempts = attempts + 1, updated_at = NOW(3)
+     WHERE channel = ? AND message_id = ? AND (state = 'released' OR (state = 'claimed' AND lease_until < NOW(3)))`,
+    [token, lease, msg.channel, msg.messageId],
+  );
+  if (upd.affectedRows === 1) return { kind: 'claimed', token, takenOver: true };
+  const row = await inboxRow(services, msg);
+  return row?.state === 'answered' ? { kind: 'answered' } : { kind: 'busy' };
+}
+
+/** Extends a live claim; false when it is no longer ours (taken over after a stall). */
+export async function renewClaim(services: Services, token: string): Promise<boolean> {
+  const [res] = await services.sql.execute<ResultSetHeader>(`UPDATE inbound_messages SET lease_until = ${LEASE} WHERE claim_token = ? AND state = 'claimed'`, [leaseMs(services) * 1000, token]);
+  return res.affectedRows === 1;
+}
+
+/**
+ * Marks the message answered and forgets its text. When the callback was already acked (deferred),
+ * the answer's push (`reply`, an outbound job) is kept in the same UPDATE until it is queued, so a
+ * crash between the answer and the queue cannot lose it (the answer job queues it).
+ */
+export async function completeClaim(services: Services, token: string, reply: object | null): Promise<boolean> {
+  const [res] = await services.sql.execute<ResultSetHeader>(
+    `UPDATE inbound_messages SET state = 'answered', claim_token = NULL, lease_until = NULL, payload = NULL, answered_at = NOW(3), updated_at = NOW(3),
+       reply = IF(deferred_at IS NULL, NULL, ?) WHERE claim_token = ? AND state = 'claimed'`,
+    [reply ? JSON.stringify(reply) : null, token],
+  );
+  return res.affectedRows === 1;
+}
+
+/** Gives the message back after a failure, so a retry of it is processed, not dropped. */
+export async function releaseClaim(services: Services, token: string): Promise<void> {
+  await services.sql.execute(`UPDATE inbound_messages SET state = 'released', claim_token = NULL, lease_until = NULL, updated_at = NOW(3) WHERE claim_token = ? AND state = 'claimed'`, [token]);
+}
+
+/** Notes that the callback is being acked before the answer (slow path); returns the state at that moment. */
+export async function markDeferred(services: Services, key: InboxKey): Promise<string | undefined> {
+  await services.sql.execute(`UPDATE inbound_messages SET deferred_at = COALESCE(deferred_at, NOW(3)), updated_at = NOW(3) WHERE channel = ? AND message_id = ?`, [key.channel, key.messageId]);
+  return (await inboxRow(services, key))?.state;
+}
+
+/** The deferred answer's push is queued: its text need not be kept any longer. */
+export async function markPushed(services: Services, key: InboxKey): Promise<void> {
+  await services.sql.execute(`UPDATE inbound_messages SET reply = NULL, pushed_at = COALESCE(pushed_at, NOW(3)), updated_at = NOW(3) WHERE channel = ? AND message_id = ?`, [key.channel, key.messageId]);
+}
+
+export interface InboxRow {
+  state: 'claimed' | 'answered' | 'released';
+  /** A claim whose lease has run out (its process died). */
+  stale: boolean;
+  attempts: number;
+  deferred: boolean;
+  reply: object | null;
+  pushed: boolean;
+}
+
+export async function inboxRow(services: Services, key: InboxKey): Promise<InboxRow | undefined> {
+  const [rows] = await services.sql.execute<RowDataPacket[]>(
+    `SELECT state, (lease_until IS NOT NULL AND lease_until < NOW(3)) AS stale, attempts, deferred_at IS NOT NULL AS deferred, reply, pushed_at IS NOT NULL AS pushed
+     FROM inbound_messages WHERE channel = ? AND message_id = ?`,
+    [key.channel, key.messageId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return { state: r.state, stale: Boolean(r.stale), attempts: Number(r.attempts), deferred: Boolean(r.deferred), reply: r.reply ? JSON.parse(r.reply) : null, pushed: Boolean(r.pushed) };
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { inboxRow, markDeferred, markPushed, type InboxKey } from '../bot/inbox/store.ts';
+import { replyJobOf } from '../bot/inbox/claim.ts';
+import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
+import type { Services } from '../services.ts';
+import { inboxAnswerJobSchema, QUEUE_NAMES, type InboxAnswerJob, type OutboundJob } from './queues.ts';
+import { reportWorkerError } from './worker-errors.ts';
+
+/** One id per message, so the in-process path and the answer job queue its push once (BullMQ ids may not contain ':'). */
+const idOf = (kind: string, key: InboxKey) => `${kind}-${createHash('sha256').update(`${key.channel}\n${key.messageId}`).digest('hex').slice(0, 40)}`;
+
+/**
+ * Queues a message's answer for the outbound worker, then notes it in the inbox. The job id is
+ * the message's, and the push keeps the message's requestId (the sender skips chunks already
+ * delivered under it), so queueing twice — the answering process and the answer job — sends once.
+ */
+export async function queueReply(services: Services, key: InboxKey, job: OutboundJob): Promise<void> {
+  await services.queues.outbound.add('reply', job, { jobId: idOf('reply', key) });
+  await markPushed(services, key);
+}
+
+/** The answer of `msg` is to be pushed: queue it (nothing to push for a duplicate or an ignored message). */
+export async function pushAnswer(services: Services, msg: InboundMessage, outcome: HandleOutcome): Promise<void> {
+  if (outcome.kind === 'answer') await queueReply(services, msg, replyJobOf(msg, outcome.answer));
+}
+
+/**
+ * The slow path's half before the ack (docs/wecom.md, "What happens on a crash or a retry"): the
+ * inbox notes the message as deferred and an answer job is queued, delayed past the claim's
+ * lease, so the ack goes out only once something durable will answer the message even if this
+ * process dies. Returns the message's inbox state at that moment ('answered': already done).
+ */
+export async function deferAnswer(services: Services, msg: InboundMessage): Promise<string | undefined> {
+  const state = await markDeferred(services, msg);
+  const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}) };
+  await services.queues.inboxAnswer.add('answer', data, { jobId: idOf('answer', msg), delay: services.config.INBOX_LEASE_MS + 1000 });
+  return state;
+}
+
+/** As many tries as WeCom gives a callback (the first delivery and its retries). */
+const MAX_ANSWER_ATTEMPTS = 4;
+
+/**
+ * Answers what a dead process left behind: a deferred message whose answer was never recorded is
+ * answered again (its claim has lapsed), and a recorded answer whose push was never queued is
+ * queued. While a live process still holds the claim the job retries later.
+ */
+export function startInboxAnswerWorker(services: Services, handle: HandleMessage, concurrency = 4): Worker<InboxAnswerJob> {
+  const worker = new Worker<InboxAnswerJob>(
+    QUEUE_NAMES.inboxAnswer,
+    async (job) => {
+      const parsed = inboxAnswerJobSchema.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`malformed answer job: ${parsed.error.message}`);
+      const msg: InboundMessage = { ...parsed.data, receivedAt: new Date(parsed.data.receivedAt) };
+      const row = await inboxRow(services, msg);
+      if (row?.state === 'answered') {
+        if (row.reply && !row.pushed) await queueReply(services, msg, row.reply as OutboundJob);
+        return row.pushed ? 'pushed' : 'queued';
+      }
+      if (row?.state === 'claimed' && !row.stale) throw new Error('still being answered by a live process');
+      // An answer that failed (released) as often as the platform would retry it is not tried forever.
+      if (row?.state === 'released' && row.attempts >= MAX_ANSWER_ATTEMPTS) throw new UnrecoverableError(`answer failed ${row.attempts} times`);
+      services.logger.warn({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId }, 'answering a deferred message its process left unanswered');
+      const outcome = await handle(msg);
+      if (outcome.kind === 'duplicate' && outcome.state === 'busy') throw new Error('claimed by another process meanwhile');
+      if (outcome.kind === 'duplicate') {
+        const again = await inboxRow(services, msg);
+        if (again?.reply && !again.pushed) await queueReply(services, msg, again.reply as OutboundJob);
+        return 'answered elsewhere';
+      }
+      await pushAnswer(services, msg, outcome);
+      return 'answered';
+    },
+    { connection: services.bullRedis, prefix: services.config.REDIS_PREFIX, concurrency },
+  );
+  worker.on('error', (err) => reportWorkerError(services, err, 'inbox answer worker error'));
+  return worker;
+}

@@ -1,0 +1,146 @@
+/**
+ * The durable inbox under a crash (docs/wecom.md, "What happens on a crash or a retry"): the
+ * server runs in a child process and is killed (SIGKILL) mid-answer, then WeCom's retry is
+ * delivered to a fresh process. The answer hangs on a slow LLM (LLM_ROUTING=first against a fake
+ * provider), which is how the test knows the process is mid-answer when it kills it.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RawRequest } from '../../src/channels/types.ts';
+import { seedDemo } from '../../src/demo/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
+import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
+import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
+import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { readPassiveReply } from '../support/wecom-callback-builder.ts';
+import { AGENT_ID, callback, keys, SECRET } from '../support/wecom-app.ts';
+
+const BUDGET_MS = 4000;
+const LEASE_MS = 1500;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function waitFor(probe: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > until) throw new Error(`timed out waiting; server output:\n${server?.out().slice(-3000) ?? ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let env: TestEnv;
+let qy: FakeQyapi;
+let llm: FakeOpenAI;
+let server: { child: ChildProcess; port: number; out: () => string } | undefined;
+
+async function startServer() {
+  const port = await freePort();
+  const child = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  server = { child, port, out: () => out };
+  await waitFor(() => /listening on/.test(out), 60_000);
+  return server;
+}
+
+async function kill() {
+  const child = server!.child;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await gone;
+  server = undefined;
+}
+
+const deliver = (req: RawRequest) =>
+  fetch(`http://127.0.0.1:${server!.port}/wecom/callback?${new URLSearchParams(req.query)}`, { method: 'POST', body: req.body, headers: req.headers });
+
+const inbox = async (msgId: string) => ((await env.services.sql.query<any[]>('SELECT state, attempts, deferred_at IS NOT NULL AS deferred FROM inbound_messages WHERE message_id = ?', [msgId]))[0][0] as any);
+const pushesTo = (user: string) => qy.sent.filter((m) => m.touser === user).length;
+
+beforeAll(async () => {
+  qy = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
+  llm = await startFakeOpenAI();
+  env = await createTestEnv('e2e_inbox_crash', {
+    WECOM_CORP_ID: keys.corpId,
+    WECOM_TOKEN: keys.token,
+    WECOM_AES_KEY: keys.aesKey,
+    WECOM_SECRET: SECRET,
+    WECOM_AGENT_ID: AGENT_ID,
+    WECOM_API_BASE: qy.url,
+    WECOM_REPLY_BUDGET_MS: String(BUDGET_MS),
+    INBOX_LEASE_MS: String(LEASE_MS),
+    LLM_BASE_URL: llm.baseURL,
+    LLM_API_KEY: 'sk-test',
+    LLM_MODEL: 'deepseek-chat',
+    LLM_ROUTING: 'first',
+    LLM_TIMEOUT_MS: '30000',
+  });
+  await seedDemo(env.services.sql, { members: 60, seed: 11, now: new Date('2026-11-01T00:00:00Z') });
+}, 120_000);
+
+afterAll(async () => {
+  await stopChildren();
+  await env?.cleanup();
+  await qy?.close();
+  await llm?.close();
+});
+
+describe('a crash mid-answer', () => {
+  it('passive path: the retry after a SIGKILL is answered once, and a retry of the answered message is not', async () => {
+    await startServer();
+    await (await deliver(callback('帮助', 'warm-up-1', 'store_manager_01'))).text(); // a warm process answers within the budget
+    const req = callback('帮助', 'crash-passive-1', 'store_manager_01');
+    llm.reply({ kind: 'text', content: 'ok', delayMs: 60_000 }); // the first delivery hangs in the LLM
+    const seen = llm.requests.length;
+    const first = deliver(req).then(
+      (r) => r.text(),
+      () => 'connection lost',
+    );
+    await waitFor(() => llm.requests.length > seen, 20_000);
+    await kill(); // mid-answer: claimed, nothing sent back
+    expect(await first).toBe('connection lost');
+    expect((await inbox('crash-passive-1')).state).toBe('claimed');
+
+    await startServer(); // takes longer than the lease, as WeCom's next retry (~5 s later) does
+    const replies: string[] = [];
+    for (let i = 0; i < 3; i++) replies.push(await (await deliver(req)).text());
+    const answered = replies.filter((b) => b.includes('<Encrypt>'));
+    expect(answered).toHaveLength(1);
+    expect(replies.filter((b) => b === '')).toHaveLength(2);
+    const reply = readPassiveReply(keys, { status: 200, contentType: 'application/xml', body: answered[0]! });
+    expect(reply.ToUserName).toBe('store_manager_01');
+    expect(reply.Content!.length).toBeGreaterThan(0);
+    expect(await inbox('crash-passive-1')).toMatchObject({ state: 'answered', attempts: 2 });
+    expect(pushesTo('store_manager_01')).toBe(0);
+    await kill();
+  }, 150_000);
+
+  it('slow path: a SIGKILL after the ack cannot lose the message — the answer job answers it once after the restart', async () => {
+    await startServer();
+    const user = 'store_manager_01';
+    const before = pushesTo(user);
+    llm.reply({ kind: 'text', content: 'ok', delayMs: 60_000 });
+    const res = await deliver(callback('帮助', 'crash-slow-1', user));
+    // Acked empty past the budget: only after the answer job was queued.
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(await inbox('crash-slow-1')).toMatchObject({ state: 'claimed', deferred: 1 });
+    await kill();
+
+    await startServer();
+    await waitFor(() => pushesTo(user) > before, 40_000);
+    expect((await inbox('crash-slow-1')).state).toBe('answered');
+    await new Promise((r) => setTimeout(r, LEASE_MS * 3));
+    expect(pushesTo(user)).toBe(before + 1); // exactly once
+    await kill();
+  }, 150_000);
+});

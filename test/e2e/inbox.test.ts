@@ -1,0 +1,93 @@
+/**
+ * The durable inbox in one process (src/bot/inbox/, docs/wecom.md "What happens on a crash or a
+ * retry"): concurrent duplicates, a claim left by a dead process, console ids per sender, and the
+ * answer job that queues a recorded answer whose push was never queued.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimInbound, completeClaim, inboxRow, markDeferred } from '../../src/bot/inbox/store.ts';
+import type { InboundMessage } from '../../src/bot/types.ts';
+import { callback, post, setupWeComApp, type WeComApp } from '../support/wecom-app.ts';
+
+const LEASE_MS = 800;
+let ctx: WeComApp;
+beforeAll(async () => {
+  ctx = await setupWeComApp('e2e_inbox', 4000);
+  // Same database and Redis, a short lease (the claim of a dead process lapses quickly).
+  (ctx.env.services.config as { INBOX_LEASE_MS: number }).INBOX_LEASE_MS = LEASE_MS;
+}, 120_000);
+afterAll(async () => ctx?.close());
+
+const message = (messageId: string, from = 'store_manager_01'): InboundMessage => ({ channel: 'wecom', messageId, from, text: '帮助', receivedAt: new Date(), requestId: `req-${messageId}` });
+
+describe('durable inbox', () => {
+  it('concurrent deliveries of one MsgId: one answer, the others acked empty', async () => {
+    const req = callback('帮助', 'inbox-concurrent-1');
+    const bodies = await Promise.all(Array.from({ length: 6 }, async () => (await post(ctx.rt, req)).text()));
+    expect(bodies.filter((b) => b.includes('<Encrypt>'))).toHaveLength(1);
+    expect(bodies.filter((b) => b === '')).toHaveLength(5);
+    expect(await inboxRow(ctx.env.services, message('inbox-concurrent-1'))).toMatchObject({ state: 'answered', attempts: 1 });
+  });
+
+  it('a claim whose process stopped renewing it is taken by the retry after the lease, not before', async () => {
+    const services = ctx.env.services;
+    const dead = await claimInbound(services, message('inbox-stale-1')); // a process that died mid-answer
+    expect(dead.kind).toBe('claimed');
+    const early = await post(ctx.rt, callback('帮助', 'inbox-stale-1'));
+    expect(await early.text()).toBe(''); // still leased: a live process could be answering
+    await new Promise((r) => setTimeout(r, LEASE_MS + 200));
+    const retry = await post(ctx.rt, callback('帮助', 'inbox-stale-1'));
+    expect(await retry.text()).toContain('<Encrypt>');
+    expect(await inboxRow(services, message('inbox-stale-1'))).toMatchObject({ state: 'answered', attempts: 2 });
+    // The dead process's claim cannot complete over the retry's answer.
+    if (dead.kind === 'claimed') expect(await completeClaim(services, dead.token, null)).toBe(false);
+    expect(await (await post(ctx.rt, callback('帮助', 'inbox-stale-1'))).text()).toBe('');
+  });
+
+  it('a live answer keeps its claim past the lease (renewed), so a retry meanwhile is not answered twice', async () => {
+    const services = ctx.env.services;
+    const msg = message('inbox-live-1');
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const { withInboxClaim } = await import('../../src/bot/inbox/claim.ts');
+    const running = withInboxClaim(services, msg, services.logger, async () => {
+      await slow;
+      return { kind: 'answer', answer: { intent: 'help', slots: {}, confidence: 1, text: 'ok' } };
+    });
+    await new Promise((r) => setTimeout(r, LEASE_MS * 2.5));
+    expect(await claimInbound(services, msg)).toEqual({ kind: 'busy' });
+    release();
+    expect((await running).kind).toBe('answer');
+    expect(await claimInbound(services, msg)).toEqual({ kind: 'answered' });
+  });
+
+  it('console message ids are scoped per sender: the same id from two users is answered for each, once', async () => {
+    const send = (from: string) => ctx.rt.app.request('/console/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, text: '帮助', id: 'same-client-id' }) });
+    expect((await send('store_manager_01')).status).toBe(200);
+    expect((await send('agent_01')).status).toBe(200);
+    expect((await send('agent_01')).status).toBe(409);
+    const [rows] = await ctx.env.services.sql.query<any[]>("SELECT sender, state FROM inbound_messages WHERE channel = 'console' AND message_id LIKE '%same-client-id' ORDER BY sender");
+    expect(rows).toEqual([{ sender: 'agent_01', state: 'answered' }, { sender: 'store_manager_01', state: 'answered' }]);
+  });
+
+  it('a deferred answer recorded but never queued (a crash between the two) is queued by the answer job, once', async () => {
+    const services = ctx.env.services;
+    const msg = message('inbox-unqueued-1');
+    const claim = await claimInbound(services, msg);
+    await markDeferred(services, msg);
+    if (claim.kind !== 'claimed') throw new Error('not claimed');
+    await completeClaim(services, claim.token, { channel: 'wecom', to: msg.from, text: '答复', requestId: msg.requestId });
+    expect(await inboxRow(services, msg)).toMatchObject({ state: 'answered', pushed: false, reply: { text: '答复' } });
+    const { startInboxAnswerWorker } = await import('../../src/jobs/inbox-answer.ts');
+    const worker = startInboxAnswerWorker(services, ctx.rt.handle);
+    try {
+      await services.queues.inboxAnswer.add('answer', { channel: 'wecom', messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString() });
+      const until = Date.now() + 10_000;
+      while (!(await inboxRow(services, msg))?.pushed && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await worker.close();
+    }
+    expect(await inboxRow(services, msg)).toMatchObject({ state: 'answered', pushed: true, reply: null });
+    const waiting = await services.queues.outbound.getJobs(['waiting', 'delayed', 'active', 'completed']);
+    expect(waiting.filter((j) => j.data.requestId === msg.requestId).map((j) => j.data.text)).toEqual(['答复']);
+  });
+});
