@@ -73,11 +73,11 @@ export const workToday = defineIntent({
     text: z.string().max(500).optional().describe('the whole request (the kind is read from it when not given)'),
   }),
   examples: [
-    { text: '今天要回访谁', slots: { text: '今天要回访谁' } },
-    { text: '哪些工单快超时了', slots: { text: '哪些工单快超时了' } },
+    { text: '今天要回访谁', slots: { kind: 'followups', text: '今天要回访谁' } },
+    { text: '哪些工单快超时了', slots: { kind: 'tickets', text: '哪些工单快超时了' } },
     { text: '今天有什么待办', slots: { text: '今天有什么待办' } },
     { text: "what's on my list today", slots: { text: "what's on my list today" } },
-    { text: 'overdue tickets', slots: { text: 'overdue tickets' } },
+    { text: 'overdue tickets', slots: { kind: 'tickets', text: 'overdue tickets' } },
   ],
   rule: {
     keywords: [
@@ -87,6 +87,7 @@ export const workToday = defineIntent({
       /\bwhat'?s on my (?:list|plate|agenda)\b|\bmy (?:to-?dos?|tasks|work|list) (?:for )?today\b|\bwhat do i (?:have|need) to do today\b|\b(?:follow[- ]?ups?|call-?backs?) (?:due|for today|today)\b|\bwho (?:should|do) i (?:call|follow up)\b|\b(?:overdue|late) tickets?\b|\btickets? (?:due|overdue|about to (?:breach|expire))\b|\bdue today\b/i,
     ],
     extract: { text: 'text' },
+    derive: (text) => ({ kind: kindFromText(text) }),
     priority: 6,
   },
   async run(ctx, { kind, text }) {

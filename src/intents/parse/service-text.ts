@@ -75,6 +75,8 @@ export interface ParsedInteraction {
   channel: InteractionChannel;
   content: string;
   followUpDays?: number;
+  /** What the message itself states (no defaults): the slots the router reports. */
+  stated: { type?: InteractionType; channel?: InteractionChannel; followUpDays?: number };
 }
 
 /**
@@ -93,6 +95,7 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
     channel: channel?.value ?? 'store',
     content: content || text,
     ...(fu ? { followUpDays: fu.days } : {}),
+    stated: { type: type?.value, channel: channel?.value, followUpDays: fu?.days },
   };
 }
 
@@ -100,6 +103,8 @@ export interface ParsedTicket {
   type: TicketType;
   priority: TicketPriority;
   title: string;
+  /** What the message itself states (no defaults): the slots the router reports. */
+  stated: { type?: TicketType; priority?: TicketPriority };
 }
 
 const TICKET_WORDS = /(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:工单|服务单|售后单|维修单|报修单)|(?:开|起|建)(?:一个|一张|个|张)?单|工单|售后单|报修|\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b|\bticket\b/gi;
@@ -110,7 +115,7 @@ export function parseTicket(text: string, refs: (string | undefined)[]): ParsedT
   const priority = first(text, PRIORITIES);
   const rest = priority ? text.split(priority.match).join(' ') : text;
   const title = strip(rest.replace(TICKET_WORDS, ' ').replace(/\bpriority\b|优先级/gi, ' '), refs).replace(/^[给为帮]\s*/, '');
-  return { type: type?.value ?? 'consultation', priority: priority?.value ?? 'normal', title: title || '服务请求' };
+  return { type: type?.value ?? 'consultation', priority: priority?.value ?? 'normal', title: title || '服务请求', stated: { type: type?.value, priority: priority?.value } };
 }
 
 export const TICKET_NO = /(?<![A-Za-z0-9])T\d{14,}(?!\d)/i;

@@ -250,5 +250,7 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   }
   // A name only when no identifier was given: "13800000001 张伟" means the phone.
   if (slots[slotOf('phone') ?? ''] === undefined && slots[slotOf('memberNo') ?? ''] === undefined) put('name', findName(text, consumed));
+  // The intent's own parser last (metric, mode, a ticket's status …): it never overrides an extractor.
+  for (const [k, v] of Object.entries(def.rule.derive?.(text, { ...slots }) ?? {})) if (slots[k] === undefined && v !== undefined) slots[k] = v;
   return slots;
 }
