@@ -81,7 +81,7 @@ export const workToday = defineIntent({
   ],
   rule: {
     keywords: [
-      /(?:今天|今日|待|要|该|需要)(?:去|再)?(?:回访|跟进)|(?:回访|跟进)(?:谁|哪些|哪几|名单|清单|列表|任务)|待回访|待跟进/,
+      /(?:今天|今日|今儿个?|待|要|该|需要)(?:去|再)?(?:回访|跟进)|(?:给谁|找谁)打?(?:回访|电话)|(?:回访|跟进)(?:谁|哪些|哪几|名单|清单|列表|任务)|待回访|待跟进/,
       /(?:快|要|将要|即将|马上|已经?|已)(?:超时|逾期|到期)|(?:超时|逾期)(?:的)?(?:工单|服务单|售后单)|(?:工单|服务单).{0,4}(?:超时|逾期)|\bSLA\b/i,
       /(?:今天|今日)(?:的|有)?(?:什么)?(?:工作|任务|待办|安排)|(?:我的|今天的?|今日)待办|今天(?:要|该)?(?:做|干)(?:什么|啥|些什么)/,
       /\bwhat'?s on my (?:list|plate|agenda)\b|\bmy (?:to-?dos?|tasks|work|list) (?:for )?today\b|\bwhat do i (?:have|need) to do today\b|\b(?:follow[- ]?ups?|call-?backs?) (?:due|for today|today)\b|\bwho (?:should|do) i (?:call|follow up)\b|\b(?:overdue|late) tickets?\b|\btickets? (?:due|overdue|about to (?:breach|expire))\b|\bdue today\b/i,

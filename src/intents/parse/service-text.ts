@@ -132,7 +132,7 @@ export interface ParsedTicketUpdate {
 
 const STATUS_WORDS: Rule<TicketStatus>[] = [
   [/已关闭|关闭|关单|结单|\bclose[sd]?\b/i, 'closed'],
-  [/已解决|解决了|处理好了|已处理|修好了|\bresolved?\b|\bfixed\b|\bdone\b/i, 'resolved'],
+  [/已解决|解决了|处理好了|处理完了?|已处理|修好了|弄好了|搞定了?|办好了|\bresolved?\b|\bfixed\b|\bdone\b|\bsorted\b/i, 'resolved'],
   [/处理中|开始处理|在处理|受理|跟进中|接单|\bin[ _]progress\b|\bstart(?:ed)?\b|\btake\b/i, 'in_progress'],
   [/重新打开|重开|\breopen(?:ed)?\b/i, 'in_progress'],
 ];
@@ -168,7 +168,8 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   let t = text;
   for (const r of refs) if (r) t = t.split(r).join(' ');
   const num = `(\\d[\\d,]*|${CN_NUMERAL}+)`;
-  const minus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|减|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|-)\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
+  // A pronoun may sit between the verb and the number ("再扣她50分").
+  const minus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|减|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|-)\\s*(?:他|她|TA|ta)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
   const plus = new RegExp(`(?:增加|加上|加|补发|补|赠送|送|奖励|\\badd\\b|\\bgive\\b|\\baward\\b|\\+)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
   const m = minus ?? plus;
   const n = m?.[1] ? parseNumber(m[1].replace(/,/g, '')) : undefined;

@@ -78,5 +78,9 @@ describe('extractors', () => {
     expect(findName("don't tag Zhang Wei as VIP", [{ start: 6, end: 9 }, { start: 23, end: 26 }])?.value).toBe('Zhang Wei');
     expect(findName('她上个月在我们这花了多少钱', [{ start: 1, end: 4 }])).toBeUndefined();
     expect(findName('那他几级', [])).toBeUndefined();
+    // After a pronoun comes what happened, not a name; before it, a name still counts.
+    expect(findName('帮他开个报修单,包间空调不制冷', [{ start: 3, end: 7 }])).toBeUndefined();
+    expect(findName('add 100 points to her for her birthday', [{ start: 0, end: 14 }])).toBeUndefined();
+    expect(findName('张伟,他上个月买了啥', [{ start: 8, end: 10 }])?.value).toBe('张伟');
   });
 });

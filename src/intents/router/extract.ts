@@ -182,7 +182,7 @@ const FILLERS = [
   // Colloquial verbs and voice-input fillers ("瞅瞅王芳的画像", "那个就是帮我查一下张伟").
   /瞅瞅|瞅一下|瞅|调出来|调出|拉一下|拉出来|给我|就是|然后|平时|一般|都/g,
   // What happened, said around the name when logging ("登记一下张伟到店表扬", "13800000004 客户说…").
-  /到店|来店|进店|店里|来电|致电|打电话|表扬|投诉|咨询|好评|差评|反映|反馈|回访|参加|参与|刚才|刚刚|今天|昨天|客户说|顾客说|会员说/g,
+  /身上的|身上|到店|来店|进店|店里|来电|致电|打电话|表扬|投诉|咨询|好评|差评|反映|反馈|回访|参加|参与|刚才|刚刚|今天|昨天|客户说|顾客说|会员说/g,
   // Money and place words in order questions ("她上个月在我们这花了多少钱").
   /在我们这里?|在我们店|我们这里?|我们店|在这里|花了|花过|消费了|消费过|消费|多少钱|钱/g,
   /\b(?:don[’']?t|do not|doesn[’']?t|didn[’']?t|not|never|no need to)\b/gi,
@@ -192,7 +192,12 @@ const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给�
 /** A tag verb left after a name once the tag is consumed ("给王芳打VIP标签" → 王芳打). */
 const TRAILING_VERB = /(?:打上|加上|贴上|标上|打个|加个|贴个|整个|弄个|搞个|来个|去掉|删掉|移除|删除|摘掉|取消|打|加|贴)$/;
 /** Question words are never part of a name ("那他几级" leaves 几级, "是几级" …). */
-const NOT_A_NAME = /[几吗呢么哪谁啥怎们]|多少|什么|等级|级别/;
+const NOT_A_NAME = /[几吗呢么哪谁啥怎们最]|多少|什么|等级|级别/;
+/**
+ * A pronoun names the member in focus: what follows it is what happened, not a name
+ * ("帮他开个报修单，包间空调不制冷", "add 100 points to her for her birthday").
+ */
+const PRONOUN = /(?<!其)他|她|\bTA\b|\b(?:him|her|his|he|she)\b/i;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 
@@ -202,6 +207,9 @@ const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
  */
 export function findName(text: string, consumed: readonly Span[]): Found<string> | undefined {
   let rest = blank(text, consumed);
+  // Found in the message itself: the pronoun may sit inside a trigger ("再扣她50分").
+  const pronoun = PRONOUN.exec(text);
+  if (pronoun) rest = rest.slice(0, pronoun.index) + ' '.repeat(rest.length - pronoun.index);
   for (const re of FILLERS) rest = rest.replace(re, (m) => ' '.repeat(m.length));
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
   // 的 ends a name ("林晓雯的积分"): names practically never contain it.
