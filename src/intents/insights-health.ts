@@ -77,10 +77,10 @@ export const insightsHealth = defineIntent({
     { text: '会员健康度 本月', slots: { text: '会员健康度 本月' } },
     { text: '看看门店健康度周报', slots: { text: '看看门店健康度周报' } },
     { text: 'member health dashboard', slots: { text: 'member health dashboard' } },
-    { text: '上周流失率多少', slots: { text: '上周流失率多少' } },
-    { text: '10月复购率', slots: { text: '10月复购率' } },
-    { text: '今年新增会员有多少', slots: { text: '今年新增会员有多少' } },
-    { text: 'average order value last month', slots: { text: 'average order value last month' } },
+    { text: '上周流失率多少', slots: { metric: 'churn_rate', text: '上周流失率多少' } },
+    { text: '10月复购率', slots: { metric: 'repurchase_rate', text: '10月复购率' } },
+    { text: '今年新增会员有多少', slots: { metric: 'new_members', text: '今年新增会员有多少' } },
+    { text: 'average order value last month', slots: { metric: 'aov', text: 'average order value last month' } },
   ],
   rule: {
     keywords: [
@@ -92,6 +92,7 @@ export const insightsHealth = defineIntent({
       [/\b(?:new|active|dormant) (?:members|customers|sign-?ups)\b/i, /\bhow many\b|\bnumber\b|\bcount\b|\btrend\b|\blast\b|\bthis\b|\bin (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i],
     ],
     extract: { text: 'text', store: 'store' },
+    derive: (text) => ({ metric: metricFromText(text) }),
     priority: 6,
   },
   async run(ctx, { period, month, metric, text, store }) {

@@ -26,7 +26,7 @@ export const memberSummary = defineIntent({
     { text: 'details for M00000002', slots: { memberNo: 'M00000002' } },
   ],
   rule: {
-    keywords: ['详细情况', '详细信息', '详情', '详细', '档案', '画像', '概况', '全貌', '消费情况', 'summary', 'profile', 'details', 'detail', 'overview', '360'],
+    keywords: ['详细情况', '详细信息', '详情', '详细', '档案', '画像', '概况', '全貌', '消费情况', 'summary', 'profile', 'details', 'detail', 'overview', '360', /(?:有|打了|带着?|身上有)(?:哪些|什么|啥)标签|标签(?:有哪些|都有啥|是什么|有啥)/, /\bwhat tags\b|\bwhich tags\b/i],
     extract: MEMBER_REF_EXTRACT,
     requires: [MEMBER_REF_SLOTS],
     priority: 3,

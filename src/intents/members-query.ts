@@ -65,15 +65,16 @@ export const membersQuery = defineIntent({
   effect: 'read',
   slots,
   examples: [
-    { text: 'VIP标签的会员有几个', slots: { tag: 'VIP', text: 'VIP标签的会员有几个' } },
-    { text: '上海一店2级会员都有谁', slots: { store: '上海一店', level: 2, text: '上海一店2级会员都有谁' } },
-    { text: '本店有多少会员', slots: { text: '本店有多少会员' } },
-    { text: 'how many members are tagged VIP', slots: { tag: 'VIP', text: 'how many members are tagged VIP' } },
-    { text: 'list members tagged 高价值', slots: { tag: '高价值', text: 'list members tagged 高价值' } },
+    { text: 'VIP标签的会员有几个', slots: { mode: 'count', tag: 'VIP', text: 'VIP标签的会员有几个' } },
+    { text: '上海一店2级会员都有谁', slots: { mode: 'list', store: '上海一店', level: 2, text: '上海一店2级会员都有谁' } },
+    { text: '本店有多少会员', slots: { mode: 'count', text: '本店有多少会员' } },
+    { text: 'how many members are tagged VIP', slots: { mode: 'count', tag: 'VIP', text: 'how many members are tagged VIP' } },
+    { text: 'list members tagged 高价值', slots: { mode: 'list', tag: '高价值', text: 'list members tagged 高价值' } },
   ],
   rule: {
     keywords: [[NOT_OTHER, HOW_MANY], [NOT_OTHER, HOW_MANY_BEFORE], [NOT_OTHER, WHO], [NOT_OTHER, EN_COUNT], [NOT_OTHER, EN_LIST]],
     extract: { tag: 'tag', level: 'level', store: 'store', text: 'text' },
+    derive: (text) => ({ mode: modeFromText(text) }),
     priority: 6,
   },
   async run(ctx, { tag, level, store, mode, text }) {

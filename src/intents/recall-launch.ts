@@ -48,9 +48,10 @@ export const recallLaunch = defineIntent({
     { text: '给本店高风险流失会员发召回券', slots: { text: '给本店高风险流失会员发召回券' } },
     { text: 'recall the churn list with a 20元 coupon', slots: { amount: '20.00', text: 'recall the churn list with a 20元 coupon' } },
     { text: '给流失会员发30元召回券', slots: { amount: '30.00', text: '给流失会员发30元召回券' } },
+    { text: 'send churned members a 30 yuan recall coupon', slots: { amount: '30.00', text: 'send churned members a 30 yuan recall coupon' } },
   ],
   rule: {
-    keywords: [/召回|挽回|唤醒/, /\brecall\b|\bwin-?back\b/i],
+    keywords: [/召回|挽回|唤醒/, /\brecall\b|\bwin-?back\b/i, [/流失|沉睡/, /群发|批量发|(?:发|送)(?:个|张|一张|些)?(?:券|优惠券|代金券)/]],
     extract: { amount: 'amount', text: 'text' },
     priority: 7,
   },

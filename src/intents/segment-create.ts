@@ -43,9 +43,10 @@ export const segmentCreate = defineIntent({
     { text: '建个客群 五月寿星：5月生日', slots: { text: '建个客群 五月寿星:5月生日' } },
     { text: '圈人 高消费老客：累计消费大于2000', slots: { text: '圈人 高消费老客:累计消费大于2000' } },
     { text: 'create segment 五月寿星: 5月生日', slots: { text: 'create segment 五月寿星: 5月生日' } },
+    { text: 'create a segment called big spenders: total spend over 2000', slots: { text: 'create a segment called big spenders: total spend over 2000' } },
   ],
   rule: {
-    keywords: [['创建', '人群包'], ['新建', '人群包'], ['建', '人群包'], ['生成', '人群包'], ['建立', '人群'], [/创建|新建|建|生成|建立/, /客群|人群/], CIRCLE, 'create segment', 'new segment'],
+    keywords: [['创建', '人群包'], ['新建', '人群包'], ['建', '人群包'], ['生成', '人群包'], ['建立', '人群'], [/创建|新建|建|生成|建立/, /客群|人群/], CIRCLE, 'create segment', 'new segment', /\b(?:create|make|build|new) an? segment\b/i],
     extract: { text: 'text' },
     requires: [['text']],
     priority: 8,

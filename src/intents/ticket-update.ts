@@ -23,16 +23,20 @@ export const ticketUpdate = defineIntent({
     note: z.string().max(1000).optional().describe('resolution note'),
   }),
   examples: [
-    { text: '工单 T20261121000001 已解决 更换压缩机', slots: { text: '工单 T20261121000001 已解决 更换压缩机' } },
-    { text: '把 T20261121000001 改为处理中', slots: { text: '把 T20261121000001 改为处理中' } },
-    { text: '升级工单 T20261121000001', slots: { text: '升级工单 T20261121000001' } },
-    { text: 'T20261121000001 满意度 5', slots: { text: 'T20261121000001 满意度 5' } },
-    { text: 'close ticket T20261121000001', slots: { text: 'close ticket T20261121000001' } },
-    { text: 'T20261121000001 指派给 客服小刘', slots: { text: 'T20261121000001 指派给 客服小刘' } },
+    { text: '工单 T20261121000001 已解决 更换压缩机', slots: { ticketNo: 'T20261121000001', status: 'resolved', text: '工单 T20261121000001 已解决 更换压缩机' } },
+    { text: '把 T20261121000001 改为处理中', slots: { ticketNo: 'T20261121000001', status: 'in_progress', text: '把 T20261121000001 改为处理中' } },
+    { text: '升级工单 T20261121000001', slots: { ticketNo: 'T20261121000001', escalate: true, text: '升级工单 T20261121000001' } },
+    { text: 'T20261121000001 满意度 5', slots: { ticketNo: 'T20261121000001', satisfaction: 5, text: 'T20261121000001 满意度 5' } },
+    { text: 'close ticket T20261121000001', slots: { ticketNo: 'T20261121000001', status: 'closed', text: 'close ticket T20261121000001' } },
+    { text: 'T20261121000001 指派给 客服小刘', slots: { ticketNo: 'T20261121000001', text: 'T20261121000001 指派给 客服小刘' } },
   ],
   rule: {
-    keywords: [[/(?<![A-Za-z0-9])T\d{14,}(?!\d)/i, /已解决|解决了|处理好了|已处理|修好了|处理中|开始处理|受理|接单|关闭|关单|结单|重新打开|重开|升级|上报|满意度|评分|打分|指派给|分配给|转给|交给|assign|resolved?|fixed|done|in progress|start|close[sd]?|reopen|escalate|rating|satisfaction/i]],
+    keywords: [[/(?<![A-Za-z0-9])T\d{14,}(?!\d)/i, /已解决|解决了|处理好了|处理完|已处理|修好了|弄好了|搞定|办好了|处理中|开始处理|受理|接单|关闭|关单|结单|重新打开|重开|升级|上报|满意度|评分|打分|指派给|分配给|转给|交给|assign|resolved?|fixed|done|in progress|start|close[sd]?|reopen|escalate|rating|satisfaction/i]],
     extract: { text: 'text' },
+    derive: (text) => {
+      const p = parseTicketUpdate(text);
+      return { ticketNo: p.ticketNo, status: p.status === 'open' ? undefined : p.status, escalate: p.action === 'escalate' ? true : undefined, satisfaction: p.satisfaction };
+    },
     requires: [['text']],
     priority: 6,
   },

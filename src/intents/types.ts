@@ -50,6 +50,12 @@ export interface RuleDecl<S> {
   priority?: number;
   /** The audience's answer to anything unrecognised (help): one per audience. */
   fallback?: boolean;
+  /**
+   * Slots the intent reads from the message itself with its own parser (a metric, a count-or-list
+   * mode, a ticket's status): called last, with the message and the slots extracted so far (to leave
+   * the member reference out); it fills only slots still empty, so every router reading carries them.
+   */
+  derive?(text: string, slots: Partial<S>): Partial<S>;
 }
 
 /**

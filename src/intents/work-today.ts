@@ -73,20 +73,21 @@ export const workToday = defineIntent({
     text: z.string().max(500).optional().describe('the whole request (the kind is read from it when not given)'),
   }),
   examples: [
-    { text: '今天要回访谁', slots: { text: '今天要回访谁' } },
-    { text: '哪些工单快超时了', slots: { text: '哪些工单快超时了' } },
+    { text: '今天要回访谁', slots: { kind: 'followups', text: '今天要回访谁' } },
+    { text: '哪些工单快超时了', slots: { kind: 'tickets', text: '哪些工单快超时了' } },
     { text: '今天有什么待办', slots: { text: '今天有什么待办' } },
     { text: "what's on my list today", slots: { text: "what's on my list today" } },
-    { text: 'overdue tickets', slots: { text: 'overdue tickets' } },
+    { text: 'overdue tickets', slots: { kind: 'tickets', text: 'overdue tickets' } },
   ],
   rule: {
     keywords: [
-      /(?:今天|今日|待|要|该|需要)(?:去|再)?(?:回访|跟进)|(?:回访|跟进)(?:谁|哪些|哪几|名单|清单|列表|任务)|待回访|待跟进/,
+      /(?:今天|今日|今儿个?|待|要|该|需要)(?:去|再)?(?:回访|跟进)|(?:给谁|找谁)打?(?:回访|电话)|(?:回访|跟进)(?:谁|哪些|哪几|名单|清单|列表|任务)|待回访|待跟进/,
       /(?:快|要|将要|即将|马上|已经?|已)(?:超时|逾期|到期)|(?:超时|逾期)(?:的)?(?:工单|服务单|售后单)|(?:工单|服务单).{0,4}(?:超时|逾期)|\bSLA\b/i,
       /(?:今天|今日)(?:的|有)?(?:什么)?(?:工作|任务|待办|安排)|(?:我的|今天的?|今日)待办|今天(?:要|该)?(?:做|干)(?:什么|啥|些什么)/,
       /\bwhat'?s on my (?:list|plate|agenda)\b|\bmy (?:to-?dos?|tasks|work|list) (?:for )?today\b|\bwhat do i (?:have|need) to do today\b|\b(?:follow[- ]?ups?|call-?backs?) (?:due|for today|today)\b|\bwho (?:should|do) i (?:call|follow up)\b|\b(?:overdue|late) tickets?\b|\btickets? (?:due|overdue|about to (?:breach|expire))\b|\bdue today\b/i,
     ],
     extract: { text: 'text' },
+    derive: (text) => ({ kind: kindFromText(text) }),
     priority: 6,
   },
   async run(ctx, { kind, text }) {

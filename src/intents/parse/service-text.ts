@@ -75,6 +75,8 @@ export interface ParsedInteraction {
   channel: InteractionChannel;
   content: string;
   followUpDays?: number;
+  /** What the message itself states (no defaults): the slots the router reports. */
+  stated: { type?: InteractionType; channel?: InteractionChannel; followUpDays?: number };
 }
 
 /**
@@ -93,6 +95,7 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
     channel: channel?.value ?? 'store',
     content: content || text,
     ...(fu ? { followUpDays: fu.days } : {}),
+    stated: { type: type?.value, channel: channel?.value, followUpDays: fu?.days },
   };
 }
 
@@ -100,6 +103,8 @@ export interface ParsedTicket {
   type: TicketType;
   priority: TicketPriority;
   title: string;
+  /** What the message itself states (no defaults): the slots the router reports. */
+  stated: { type?: TicketType; priority?: TicketPriority };
 }
 
 const TICKET_WORDS = /(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:工单|服务单|售后单|维修单|报修单)|(?:开|起|建)(?:一个|一张|个|张)?单|工单|售后单|报修|\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b|\bticket\b/gi;
@@ -110,7 +115,7 @@ export function parseTicket(text: string, refs: (string | undefined)[]): ParsedT
   const priority = first(text, PRIORITIES);
   const rest = priority ? text.split(priority.match).join(' ') : text;
   const title = strip(rest.replace(TICKET_WORDS, ' ').replace(/\bpriority\b|优先级/gi, ' '), refs).replace(/^[给为帮]\s*/, '');
-  return { type: type?.value ?? 'consultation', priority: priority?.value ?? 'normal', title: title || '服务请求' };
+  return { type: type?.value ?? 'consultation', priority: priority?.value ?? 'normal', title: title || '服务请求', stated: { type: type?.value, priority: priority?.value } };
 }
 
 export const TICKET_NO = /(?<![A-Za-z0-9])T\d{14,}(?!\d)/i;
@@ -127,7 +132,7 @@ export interface ParsedTicketUpdate {
 
 const STATUS_WORDS: Rule<TicketStatus>[] = [
   [/已关闭|关闭|关单|结单|\bclose[sd]?\b/i, 'closed'],
-  [/已解决|解决了|处理好了|已处理|修好了|\bresolved?\b|\bfixed\b|\bdone\b/i, 'resolved'],
+  [/已解决|解决了|处理好了|处理完了?|已处理|修好了|弄好了|搞定了?|办好了|\bresolved?\b|\bfixed\b|\bdone\b|\bsorted\b/i, 'resolved'],
   [/处理中|开始处理|在处理|受理|跟进中|接单|\bin[ _]progress\b|\bstart(?:ed)?\b|\btake\b/i, 'in_progress'],
   [/重新打开|重开|\breopen(?:ed)?\b/i, 'in_progress'],
 ];
@@ -163,7 +168,8 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   let t = text;
   for (const r of refs) if (r) t = t.split(r).join(' ');
   const num = `(\\d[\\d,]*|${CN_NUMERAL}+)`;
-  const minus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|减|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|-)\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
+  // A pronoun may sit between the verb and the number ("再扣她50分").
+  const minus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|减|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|-)\\s*(?:他|她|TA|ta)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
   const plus = new RegExp(`(?:增加|加上|加|补发|补|赠送|送|奖励|\\badd\\b|\\bgive\\b|\\baward\\b|\\+)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
   const m = minus ?? plus;
   const n = m?.[1] ? parseNumber(m[1].replace(/,/g, '')) : undefined;

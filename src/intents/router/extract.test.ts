@@ -33,6 +33,10 @@ describe('extractors', () => {
     expect(findTagPhrase('去掉 的 土豪 标签')?.value).toBe('土豪');
     expect(findTagPhrase('tag 13800000001 as bigspender')?.value).toBe('bigspender');
     expect(findTagPhrase('remove tag foo from x')?.value).toBe('foo');
+    // The verb before the tag is not part of it, and is consumed with it (so no name keeps it).
+    expect(findTagPhrase('有VIP标签的会员有几个')?.value).toBe('VIP');
+    expect(findTagPhrase('给张伟整个VIP标签')).toEqual({ value: 'VIP', span: { start: 3, end: 8 } });
+    expect(findTagPhrase('带娃家庭标签的会员')?.value).toBe('带娃家庭');
   });
 
   it('parses days, amounts and counts, in digits or Chinese numerals', () => {
@@ -68,5 +72,15 @@ describe('extractors', () => {
     expect(findName('张伟的会员档案', [{ start: 5, end: 7 }])?.value).toBe('张伟');
     expect(findName('find Zhang Wei', [{ start: 0, end: 4 }])?.value).toBe('Zhang Wei');
     expect(findName('查一下 12', [{ start: 0, end: 3 }])).toBeUndefined();
+    // Tag verbs, logging words, money and place words, negations and question words are not names.
+    expect(findName('给王芳打VIP标签', [{ start: 4, end: 9 }])?.value).toBe('王芳');
+    expect(findName('帮我登记一下张伟到店表扬', [{ start: 2, end: 6 }])?.value).toBe('张伟');
+    expect(findName("don't tag Zhang Wei as VIP", [{ start: 6, end: 9 }, { start: 23, end: 26 }])?.value).toBe('Zhang Wei');
+    expect(findName('她上个月在我们这花了多少钱', [{ start: 1, end: 4 }])).toBeUndefined();
+    expect(findName('那他几级', [])).toBeUndefined();
+    // After a pronoun comes what happened, not a name; before it, a name still counts.
+    expect(findName('帮他开个报修单,包间空调不制冷', [{ start: 3, end: 7 }])).toBeUndefined();
+    expect(findName('add 100 points to her for her birthday', [{ start: 0, end: 14 }])).toBeUndefined();
+    expect(findName('张伟,他上个月买了啥', [{ start: 8, end: 10 }])?.value).toBe('张伟');
   });
 });

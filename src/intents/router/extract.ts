@@ -67,7 +67,11 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
   return found.sort((a, b) => a.span.start - b.span.start);
 }
 
-const TAG_VERBS = /^.*(?:添加|加上|打上|贴上|去掉|删除|移除|删掉|取消|摘掉|去除|加|打|贴|给|把|的)个?/;
+// The words between a member and the tag: "给张伟打上X", "整个X", "弄个X", "有X标签的会员", "带VIP标签的".
+// 带 only before Latin letters or digits ("带娃家庭" is a tag of its own).
+const TAG_VERB = '(?:添加|加上|打上|贴上|标上|去掉|删除|移除|删掉|取消|摘掉|去除|带有|有着|打了|贴了|打过|(?:整|弄|搞|来|上|设|挂|打|加|贴)个|加|打|贴|给|把|的|有|是|带(?=[A-Za-z0-9]))个?';
+const TAG_VERBS = new RegExp(`^.*${TAG_VERB}(?=.)`);
+const ONLY_VERBS = new RegExp(`^(?:${TAG_VERB})+$`);
 const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]';
 
 /**
@@ -85,10 +89,14 @@ export function findTagPhrase(text: string): Found<string> | undefined {
   }
   const before = new RegExp(`(${TOKEN}{1,24})\\s*标签`).exec(text) ?? /([^\s,.;!?]{1,32})\s+tag\b/i.exec(text);
   if (before?.[1]) {
+    // Nothing but verbs ("给 13800000001 打标签"): no tag named yet.
+    if (ONLY_VERBS.test(before[1])) return undefined;
     const value = before[1].replace(TAG_VERBS, '');
     if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value)) return undefined;
     const start = before.index + before[1].length - value.length;
-    return { value, span: { start, end: start + value.length } };
+    // The verb is consumed with the tag, so it never ends up in a name ("给张伟整个VIP标签": 张伟).
+    const verb = new RegExp(`${TAG_VERB}$`).exec(before[1].slice(0, before[1].length - value.length))?.[0].length ?? 0;
+    return { value, span: { start: start - verb, end: start + value.length } };
   }
   return undefined;
 }
@@ -173,9 +181,23 @@ const FILLERS = [
   /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
   // Colloquial verbs and voice-input fillers ("瞅瞅王芳的画像", "那个就是帮我查一下张伟").
   /瞅瞅|瞅一下|瞅|调出来|调出|拉一下|拉出来|给我|就是|然后|平时|一般|都/g,
+  // What happened, said around the name when logging ("登记一下张伟到店表扬", "13800000004 客户说…").
+  /身上的|身上|到店|来店|进店|店里|来电|致电|打电话|表扬|投诉|咨询|好评|差评|反映|反馈|回访|参加|参与|刚才|刚刚|今天|昨天|客户说|顾客说|会员说/g,
+  // Money and place words in order questions ("她上个月在我们这花了多少钱").
+  /在我们这里?|在我们店|我们这里?|我们店|在这里|花了|花过|消费了|消费过|消费|多少钱|钱/g,
+  /\b(?:don[’']?t|do not|doesn[’']?t|didn[’']?t|not|never|no need to)\b/gi,
   /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about|his|her|him|their|them|he|she|they|i|my|this|that|recent|recently|orders?|bought|buy|did|what|last|in|days?)\b/gi,
 ];
-const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找]+|[的给把请帮我吗呢啊吧为]+$/g;
+const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给把请帮我吗呢啊吧为了]+$/g;
+/** A tag verb left after a name once the tag is consumed ("给王芳打VIP标签" → 王芳打). */
+const TRAILING_VERB = /(?:打上|加上|贴上|标上|打个|加个|贴个|整个|弄个|搞个|来个|去掉|删掉|移除|删除|摘掉|取消|打|加|贴)$/;
+/** Question words are never part of a name ("那他几级" leaves 几级, "是几级" …). */
+const NOT_A_NAME = /[几吗呢么哪谁啥怎们最]|多少|什么|等级|级别/;
+/**
+ * A pronoun names the member in focus: what follows it is what happened, not a name
+ * ("帮他开个报修单，包间空调不制冷", "add 100 points to her for her birthday").
+ */
+const PRONOUN = /(?<!其)他|她|\bTA\b|\b(?:him|her|his|he|she)\b/i;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 
@@ -185,13 +207,18 @@ const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
  */
 export function findName(text: string, consumed: readonly Span[]): Found<string> | undefined {
   let rest = blank(text, consumed);
+  // Found in the message itself: the pronoun may sit inside a trigger ("再扣她50分").
+  const pronoun = PRONOUN.exec(text);
+  if (pronoun) rest = rest.slice(0, pronoun.index) + ' '.repeat(rest.length - pronoun.index);
   for (const re of FILLERS) rest = rest.replace(re, (m) => ' '.repeat(m.length));
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
   // 的 ends a name ("林晓雯的积分"): names practically never contain it.
   const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
   for (const seg of segments) {
-    const value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
-    if (!(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
+    let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
+    const verbless = value.replace(TRAILING_VERB, '');
+    if (verbless !== value && verbless.length >= 2) value = verbless;
+    if (NOT_A_NAME.test(value) || !(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
     const start = text.indexOf(value);
     return { value, span: { start, end: start + value.length } };
   }

@@ -224,7 +224,9 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
     const phrase = findTagPhrase(masked);
     // "打标签 高价值会员用户" names a tag that merely contains 高价值: pass the whole phrase so the
     // intent answers "no such tag, did you mean 高价值" instead of silently setting another tag.
-    const longer = phrase && known && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
+    // "带投诉过标签的" is the dictionary's 投诉过 with its verb, not a longer name.
+    const withVerb = phrase && known && phrase.value.toLowerCase().replace(/^(?:带有|带着|有着|带|有|是)/, '') === known.value.toLowerCase();
+    const longer = phrase && known && !withVerb && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
     put('tag', longer ? phrase : (known ?? phrase));
   }
   put('list', slotOf('list') ? findList(masked) : undefined);
@@ -236,7 +238,8 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
     if (f) rest = blank(rest, [f.span]);
   }
   if (slotOf('level')) {
-    const f = findLevel(rest);
+    // "level 4": another intent's trigger word (member.level's "level") may have blanked the unit.
+    const f = findLevel(rest) ?? findLevel(blank(masked, consumed.slice(found.consumed.length)));
     put('level', f);
     if (f) rest = blank(rest, [f.span]);
   }
@@ -250,5 +253,7 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   }
   // A name only when no identifier was given: "13800000001 张伟" means the phone.
   if (slots[slotOf('phone') ?? ''] === undefined && slots[slotOf('memberNo') ?? ''] === undefined) put('name', findName(text, consumed));
+  // The intent's own parser last (metric, mode, a ticket's status …): it never overrides an extractor.
+  for (const [k, v] of Object.entries(def.rule.derive?.(text, { ...slots }) ?? {})) if (slots[k] === undefined && v !== undefined) slots[k] = v;
   return slots;
 }

@@ -9,8 +9,10 @@ export const memberIntents: CorpusFile = {
       '[你|这个|客服机器人|机器人][能做什么|能帮我做什么|可以做什么|能干什么|有什么功能|怎么用]',
       '[我|我能][可以|能][查|问]些什么',
       '[怎么用|咋用|怎么操作|有哪些功能][呀|啊|]',
+      '[你好|您好|早上好|晚上好|hi|hello|嗨|在吗|在么|有人吗][|，|,|！]',
+      '[你是谁|你是干什么的|这是什么]',
     ],
-    en: ['[help|menu|what can you do|how does this work]', 'what can I [ask|do here]'],
+    en: ['[help|menu|what can you do|how does this work]', 'what can I [ask|do here]', '[hi|hello|hey|good morning|hi there][|!]', '[who are you|what are you]'],
   },
   'my.points': {
     audience: 'member',
@@ -56,7 +58,7 @@ export const memberIntents: CorpusFile = {
       '[有没有|有啥|最近有什么][优惠|活动|券][可以用|给我|吗|]',
       '[券|优惠券][快过期了吗|过期了吗|还能用吗|能叠加吗]',
     ],
-    en: ['my coupons', 'do I have any [coupons|vouchers|discounts]', 'are my coupons still valid'],
+    en: ['my coupons', 'do I have any [coupons|vouchers|discounts]', 'are my coupons still valid', '[any|got any|are there any] [coupons|vouchers|discounts] [for me|left|I can use|]'],
   },
   unsubscribe: {
     audience: 'member',
@@ -68,7 +70,7 @@ export const memberIntents: CorpusFile = {
       '[关闭|取消][推送|营销消息|短信通知|消息提醒]',
       '[太烦了|好烦|骚扰][，|,| ][别发了|退订|不要再发了]',
     ],
-    en: ['[unsubscribe|opt out|stop sending|stop messages|stop]', "[please|] stop sending me [messages|ads|promotions]", "[don't|do not] [message|text] me [again|anymore]"],
+    en: ['[unsubscribe|opt out|opt me out|stop sending|stop messages|stop]', '[I want to|please|] [opt out|unsubscribe][ of marketing| from messages|]', "[please|] stop sending me [messages|ads|promotions]", "[don't|do not] [message|text] me [again|anymore]"],
   },
   handoff: {
     audience: 'member',
@@ -99,14 +101,13 @@ export const memberIntents: CorpusFile = {
     audience: 'member',
     zh: [
       '[谢谢|谢啦|多谢|感谢|好的谢谢|收到谢谢|👍|赞|辛苦了|太好了]',
-      '[你好|您好|早上好|晚上好|hi|hello|嗨|在吗]',
       '[哈哈|哈哈哈|呵呵|😂|你真可爱|你真聪明]',
       '[今天天气怎么样|明天会下雨吗|现在几点了|今天几号]',
-      '[你是谁|你是机器人吗|你是真人吗|你叫什么名字]',
+      '[你是机器人吗|你是真人吗|你叫什么名字]',
       '[讲个笑话|陪我聊天|好无聊|今天心情不好]',
       '[你们几点关门|几点营业|店在哪里|地址在哪|有停车位吗|能带宠物吗]',
       '[晚安|拜拜|再见|下次见]',
     ],
-    en: ['[thanks|thank you|cheers|great|ok thanks]', '[hi|hello|hey|good morning]', '[tell me a joke|how are you|are you a robot|what time do you open]', '[bye|good night]'],
+    en: ['[thanks|thank you|cheers|great|ok thanks]', '[tell me a joke|how are you|are you a robot|what time do you open]', '[bye|good night]'],
   },
 };

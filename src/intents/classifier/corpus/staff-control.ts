@@ -9,6 +9,8 @@ export const staffControl: CorpusFile = {
       '[确认|确定] [{count}|4821|0375|]',
       '[好|好的|行|可以|没问题|ok|OK][，|,| ][确认|执行|发吧|就这样|执行吧]',
       '[是的|对|嗯][，|,| ][确认|执行|确定]',
+      // Vague assent is a confirmation reading; the gate accepts it only right after its own question.
+      '[嗯|好|行|可以|没问题|好吧|ok|OK|可以的|中]',
       '[确认|确定][发送|执行|无误][吧|]',
     ],
     en: ['[confirm|confirmed|yes|yes please|go ahead|do it|ok do it|proceed|execute]', 'confirm [4821|0375|]', 'yes, [go ahead|send it|confirm]'],
@@ -32,22 +34,25 @@ export const staffControl: CorpusFile = {
       '[有哪些|都有啥|有什么][功能|命令|指令|用法]',
       '[我|新来的][不会用|不知道怎么用|该怎么问你|能问你什么]',
       '[给我|发一下|看看][帮助|菜单|功能列表|使用说明]',
+      // Greetings open a conversation: the answer is what the bot can do.
+      '[你好|您好|早上好|下午好|晚上好|早|hi|hello|嗨|哈喽|在吗|在不在|在么|有人吗][|，|,|！|~][|在吗|机器人]',
+      '[你是谁|你是干什么的|你是做什么的|你是什么机器人|这是什么]',
     ],
-    en: ['[help|menu|what can you do|how do I use this|commands|show me the menu]', 'what [can|do] you [do|support|know]', 'how does this [bot|work]'],
+    en: ['[help|menu|what can you do|how do I use this|commands|show me the menu]', 'what [can|do] you [do|support|know]', 'how does this [bot|work]', '[hi|hello|hey|good morning|good evening|hi there|hello bot][|!]', '[who are you|what are you|what is this bot]'],
   },
   smalltalk: {
     audience: 'staff',
     zh: [
       '[谢谢|谢啦|多谢|感谢|辛苦了|好的谢谢|谢谢你|ok谢谢|收到谢谢|明白了谢谢|👍|赞|厉害|牛|不错|太棒了]',
-      '[你好|您好|早上好|下午好|晚上好|早|hi|hello|嗨|哈喽|在吗|在不在]',
       '[哈哈|哈哈哈|呵呵|嘿嘿|666|😂|辛苦啦|你真棒|真聪明|你好厉害]',
       '[今天天气怎么样|明天会下雨吗|外面冷不冷|今天几号|现在几点了]',
-      '[你是谁|你叫什么|你是机器人吗|你是真人吗|你几岁了|你吃饭了吗]',
+      '[你叫什么|你是机器人吗|你是真人吗|你几岁了|你吃饭了吗]',
+      '[明天|后天|周末][下不下雨|会下雨吗|天气如何|冷不冷]',
       '[讲个笑话|给我讲个笑话|陪我聊聊天|我好累啊|今天好忙|累死了|下班了|好无聊]',
       '[帮我订个外卖|附近有什么好吃的|帮我写首诗|帮我翻译一下|股票怎么样|给我推荐部电影]',
       '[老板|店长][今天|]不在[，|]你[帮我|]看着点',
       '[晚安|拜拜|再见|回头聊|先这样|下次再说]',
     ],
-    en: ['[thanks|thank you|thx|ty|cheers|great|cool|nice|ok thanks|awesome]', '[hi|hello|hey|good morning|good evening]', "[how are you|what's the weather|tell me a joke|who are you|are you a bot]", '[bye|see you|good night]'],
+    en: ['[thanks|thank you|thx|ty|cheers|great|cool|nice|ok thanks|awesome]', "[how are you|what's the weather|tell me a joke|are you a bot]", '[bye|see you|good night]'],
   },
 };

@@ -45,7 +45,7 @@ export const staffInsights: CorpusFile = {
     ],
     en: [
       '[member health|store health|health dashboard] [{period_en}|]',
-      'what is [our|the|] {metric_en} [{period_en}|]',
+      "[what is|what's|whats] [our|the|] {metric_en} [{period_en}|]",
       'how is [the|our] {metric_en} [{period_en}|]',
       '{metric_en} [{period_en}|]',
       'how many new members [did we get|] {period_en}',

@@ -14,6 +14,7 @@ export const staffMarketing: CorpusFile = {
       '[对|针对][流失|沉睡|高风险][会员|客户][做|发起|来][一波|一次|个]召回',
       '[流失会员|沉睡会员]召回 {amount}',
       '[群发|批量发][召回券|召回短信|优惠券]给[流失会员|流失名单|沉睡会员]',
+      '给[流失会员|流失的人|沉睡会员|流失名单][群发|批量发|都发][个|张|一张|][券|优惠券|召回券]',
       '[{store}|本店]的流失会员[发|送]{amount}券召回[一下|]',
     ],
     en: [
@@ -62,6 +63,7 @@ export const staffMarketing: CorpusFile = {
       '[create|new|make a] segment {seg}[:| -] {cond}',
       'save a segment called {seg} [with|for] {cond}',
       'create segment {seg}: {cond}',
+      '[create|make|build] a segment [called|named] {seg}[:|,| -] {cond}',
     ],
   },
   'segment.count': {

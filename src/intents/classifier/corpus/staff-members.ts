@@ -23,7 +23,7 @@ export const staffMembers: CorpusFile = {
       '[客人|顾客]报了个手机号{phone}[帮我看看是谁|查下]',
     ],
     en: [
-      '[look up|lookup|find|search for|search|who is] {m_en}',
+      '[look up|lookup|find|search for|search|who is|pull up|bring up] {m_en}',
       '[can you|please|] [look up|find|check] [member|customer|] {m_en}',
       'who is {phone}',
       'is {phone} [a member|one of our members|registered]',
@@ -47,6 +47,7 @@ export const staffMembers: CorpusFile = {
       '给我[整|弄|出]一份{m}的[客户档案|会员画像|情况汇总]',
       '{m} 360[视图|全景|]',
       '[把|帮我把]{m}的[资料|档案|画像][调出来|拉出来|发我]',
+      '[{m}|他|她][现在|目前|][有|打了|带着|身上有][哪些|什么|啥][标签]',
     ],
     en: [
       '[summary|profile|details|overview|full profile] [of|for] {m_en}',

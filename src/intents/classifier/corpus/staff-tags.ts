@@ -7,6 +7,8 @@ export const staffTags: CorpusFile = {
     zh: [
       '给 {m} [打标签|加标签|贴标签|添加标签|打个标签|加个标签|贴个标签] {tag}',
       '[给|帮|帮我给|把]{m}[加上|打上|贴上|添加|加个|打个|贴个|标上]{tag}[标签|的标签|]',
+      // Negated or deferred: still this intent's words; the gate answers instead of writing.
+      '[不用|不必|先别|暂时不用|别][给|帮]{m}[打|加|贴][上|个|]{tag}[标签|][了|]',
       '[把|将] {m} [标记为|标记成|标为|设为|标成|归为] {tag}',
       '{m} [打上|贴上|加上|加] {tag} [标签|]',
       '{m}[是|算] {tag}[，|,| ][给他|给她|帮忙|][打个标签|标一下|加个标签|打上标签]',
