@@ -87,6 +87,17 @@ describe('the bot answers in the language of the message', () => {
       expectEnglish(a);
     });
 
+    it('holds a deduction with an English confirmation line, and answers confirm / cancel with nothing pending in English', async () => {
+      const held = await say('store_manager_01', 'deduct 50 points from 13800000004 for a drink');
+      expect(held.outcome).toBe('held');
+      expect(held.text).toMatch(/Reply "confirm" to run it or "cancel" to drop it \(valid for 5 minutes, code \d{4}\)\.$/);
+      expectEnglish(held);
+      const cancelled = await say('store_manager_01', 'cancel');
+      expect(cancelled.text).toMatch(/^Action \d{4} is cancelled; nothing was done\.$/);
+      const nothing = await say('store_manager_01', 'confirm');
+      expect(nothing.text).toBe('There is nothing waiting for your confirmation (or it has lapsed; please ask again).');
+    });
+
     it('churn list, health dashboard (with an English alt text) and points', async () => {
       const churn = await say('store_manager_01', 'churn list');
       expect(churn.intent).toBe('churn.list');

@@ -62,7 +62,7 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
 
     if (result.focus) await setFocus(services, msg, result.focus);
     await recordTurn(services, msg, actor, { ...route, intent: reported }, lang);
-    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}) };
+    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel, lang), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
     return { kind: 'answer', answer: out };
   }
@@ -106,7 +106,7 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
             const pending = await holdAction(services, actor, intent.name, parsed.data);
             log.info({ intent: intent.name, code: pending.code }, 'action held for confirmation');
             const minutes = Math.round(CONFIRM_TTL_MS / 60_000);
-            return { text: `${preview}\n回复「确认」执行，回复「取消」放弃（${minutes} 分钟内有效，编号 ${pending.code}）。`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt } }, outcome: 'held' };
+            return { text: `${preview}\n${t(lang, 'bot.heldSuffix', { minutes, code: pending.code })}`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt } }, outcome: 'held' };
           }
         }
       }
@@ -134,14 +134,14 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
         return null;
       case 'not_yours':
         log.warn({ code: taken.pending.code, owner: taken.pending.actorKey }, 'confirmation by another user refused');
-        return { text: `编号 ${taken.pending.code} 的操作由 ${taken.pending.actorName} 发起，只有发起人本人可以${confirm ? '确认' : '取消'}。`, outcome: 'declined' };
+        return { text: t(lang, confirm ? 'bot.confirmNotYours' : 'bot.cancelNotYours', { code: taken.pending.code, owner: taken.pending.actorName }), outcome: 'declined' };
       case 'expired':
-        return { text: `编号 ${taken.pending.code} 的操作已超时未确认，已作废。如仍需要，请重新发起。`, outcome: 'declined' };
+        return { text: t(lang, 'bot.pendingExpired', { code: taken.pending.code }), outcome: 'declined' };
       case 'taken': {
         const pending = taken.pending;
-        if (!confirm) return { text: `已取消编号 ${pending.code} 的操作，什么都没有执行。`, data: { cancelled: pending.intent }, outcome: 'declined' };
+        if (!confirm) return { text: t(lang, 'bot.pendingCancelled', { code: pending.code }), data: { cancelled: pending.intent }, outcome: 'declined' };
         const intent = getIntent(pending.intent);
-        if (!intent) return { text: '这个操作已不再支持，未执行。', outcome: 'declined' };
+        if (!intent) return { text: t(lang, 'bot.pendingUnsupported'), outcome: 'declined' };
         // Permissions may have changed since the preview: authorize again before running.
         authorize(actor, intent);
         log.info({ intent: intent.name, code: pending.code }, 'confirmed action runs');

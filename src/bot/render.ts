@@ -1,3 +1,4 @@
+import { t, type Lang } from '../i18n/index.ts';
 import type { Channel } from './types.ts';
 
 /**
@@ -5,7 +6,7 @@ import type { Channel } from './types.ts';
  * the mini-program show text as is, so rendering today only normalises whitespace. Long texts
  * are split at 2048 UTF-8 bytes by the WeCom client when pushed (docs/wecom.md, protocol rules).
  */
-export function render(text: string, _channel: Channel): string {
+export function render(text: string, _channel: Channel, lang: Lang = 'zh'): string {
   const trimmed = text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
-  return trimmed === '' ? '（无内容）' : trimmed;
+  return trimmed === '' ? t(lang, 'bot.empty') : trimmed;
 }

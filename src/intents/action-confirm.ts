@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import { z } from 'zod';
 import { defineIntent } from './types.ts';
 
@@ -24,8 +25,8 @@ export const actionConfirm = defineIntent({
     extract: { code: 'code' },
     priority: 1,
   },
-  async run() {
-    return { text: '现在没有等你确认的操作（或已超时，请重新发起）。' };
+  async run(ctx) {
+    return { text: t(ctx.lang, 'bot.nothingToConfirm') };
   },
 });
 
@@ -49,7 +50,7 @@ export const actionCancel = defineIntent({
     extract: { code: 'code' },
     priority: 1,
   },
-  async run() {
-    return { text: '现在没有待确认的操作，无需取消。' };
+  async run(ctx) {
+    return { text: t(ctx.lang, 'bot.nothingToCancel') };
   },
 });
