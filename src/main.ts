@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   if (stopping) return;
   runtime = createRuntime(services);
   runtime.startWorkers();
-  if (!config.LLM_API_KEY) logger.info('no LLM_API_KEY: the rule router answers alone');
+  if (!config.LLM_API_KEY) logger.info('no LLM_API_KEY: the offline router (rules + classifier) answers alone');
   if (!config.WECOM_TOKEN) logger.info('WeCom not configured: /wecom/callback answers 503; try the console at /');
 
   if (!consoleEnabled(config)) logger.info('the web console is off (production; CONSOLE=on enables it, behind sign-in)');
