@@ -1,5 +1,6 @@
 import type { RouteResult } from '../../bot/types.ts';
 import { normalizeText } from '../../crm/customers/index.ts';
+import { toSimplified } from './traditional.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
 import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
@@ -104,7 +105,8 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
   return {
     async analyse(raw: string, ctx: RouteContext): Promise<RuleAnalysis> {
       const typed = normalizeText(raw).trim();
-      const text = fixTypos(typed);
+      // Traditional characters read as simplified for keywords and extractors; free text keeps `typed`.
+      const text = fixTypos(toSimplified(typed));
       const candidates = compiled.filter((c) => c.def.audience === ctx.audience);
       const phones = findPhones(text);
       const memberNos = findMemberNos(text);
@@ -178,7 +180,7 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
  * intent's triggers only mark the words that are not a name.
  */
 export async function slotsAs(def: IntentDef, raw: string, ctx: RouteContext, options: RuleRouterOptions = {}): Promise<Record<string, unknown>> {
-  const text = normalizeText(raw).trim();
+  const text = toSimplified(normalizeText(raw).trim());
   const phones = findPhones(text);
   const memberNos = findMemberNos(text);
   const idSpans = [...phones, ...memberNos].map((f) => f.span);
