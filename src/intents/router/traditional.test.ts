@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { StaffActor } from '../../bot/types.ts';
 import { intents } from '../catalogue.ts';
 import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
 import { createRuleRouter } from './rules.ts';
 import { toSimplified, toTraditional } from './traditional.ts';
 
 const noServices = new Proxy({}, { get: () => { throw new Error('no services'); } }) as never;
-const staff = { kind: 'staff', staffId: 1, wecomUserId: 'x', name: 'x', role: 'store_manager', storeIds: [1] } as const;
+const staff: StaffActor = { kind: 'staff', staffId: 1, wecomUserId: 'x', name: 'x', role: 'store_manager', storeIds: [1] };
 
 describe('traditional characters', () => {
   it('reads the table both ways and leaves what it does not know', () => {
