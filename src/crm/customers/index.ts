@@ -13,7 +13,7 @@ export { IMPORT_FIELDS, parseMap, type ImportField } from './import/columns.ts';
 export { findMembers, searchMembers, type MemberBrief, type MemberSearch } from './find.ts';
 export { normalizeMemberNo, normalizePhone, normalizeText } from './identifiers.ts';
 export { writeCsv } from './import/csv.ts';
-export { defaultErrorsFile, runMemberImport, type ImportOptions, type ImportPorts, type ImportProgress, type ImportResult, type OpeningBalances, type RejectedRow } from './import/import.ts';
+export { defaultErrorsFile, runMemberImport, writeErrorReport, type ImportOptions, type ImportPorts, type ImportProgress, type ImportResult, type OpeningBalances, type RejectedRow } from './import/import.ts';
 export { HEADER_ALIASES, normalizeHeader, parseFieldMap, resolveFieldColumns } from './import/columns.ts';
 export { ENCODING_CHOICES, detectEncoding, type EncodingChoice, type TextEncodingName } from './import/decode.ts';
 export { openTable, type Cell, type RawRow, type TableFile } from './import/read.ts';

@@ -114,6 +114,18 @@ export interface ImportPorts {
 export const defaultErrorsFile = (file: string) => join(dirname(file), `${basename(file, extname(file))}.errors.csv`);
 
 /**
+ * The error report of an import (members or orders): rows sorted, written beside the file (or
+ * where asked) only when there are errors; returns the report's path.
+ */
+export async function writeErrorReport(errors: RejectedRow[], file: string, errorsFile?: string): Promise<string | undefined> {
+  errors.sort((a, b) => a.row - b.row);
+  if (!errors.length) return undefined;
+  const path = errorsFile ?? defaultErrorsFile(file);
+  await writeCsv(path, ['row', 'column', 'reason'], errors.map((e) => [e.row, e.column, e.reason]));
+  return path;
+}
+
+/**
  * Imports members from a CSV or XLSX file (docs/import-export.md). The phone is the key: a
  * new phone creates a member (member number continuing the M00000001 sequence, allocated under
  * a lock), a known phone updates the changed profile fields (name, gender, birthday, home
@@ -246,11 +258,8 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
   await flush();
 
   result.rejected = rejectedRows.size;
-  result.errors.sort((a, b) => a.row - b.row);
-  if (result.errors.length) {
-    result.errorsFile = opts.errorsFile ?? defaultErrorsFile(file);
-    await writeCsv(result.errorsFile, ['row', 'column', 'reason'], result.errors.map((e) => [e.row, e.column, e.reason]));
-  }
+  const errorsFile = await writeErrorReport(result.errors, file, opts.errorsFile);
+  if (errorsFile) result.errorsFile = errorsFile;
   await audit(services, {
     actor,
     action: 'member.import',

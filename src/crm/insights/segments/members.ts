@@ -1,14 +1,9 @@
 import { audit, phoneFor, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import type { PreviewMember } from './preview.ts';
 import { getSegment } from './segments.ts';
 
-export interface SegmentMemberRow {
-  memberId: number;
-  memberNo: string;
-  name: string;
-  /** Masked unless the actor has member.phone.view. */
-  phone: string;
-  level: number;
-  homeStore: string | null;
+/** A member of a saved segment: the preview's member row, and when they joined the list. */
+export interface SegmentMemberRow extends PreviewMember {
   /** When the member joined the list (a static list: when it was frozen). */
   addedAt: Date;
 }

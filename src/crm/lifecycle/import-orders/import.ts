@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { defaultErrorsFile, openTable, writeCsv, type Cell, type EncodingChoice, type ImportProgress, type RejectedRow } from '../../customers/index.ts';
+import { openTable, writeErrorReport, type Cell, type EncodingChoice, type ImportProgress, type RejectedRow } from '../../customers/index.ts';
 import { audit, badRequest, requirePermission, storeScope, AppError, type StaffAccess } from '../../kernel/index.ts';
 import { MAX_BATCH, recordOrderBatch, type BatchResult } from '../intake/batch.ts';
 import type { OrderInput } from '../intake/schemas.ts';
@@ -189,11 +189,8 @@ export async function importOrders(access: StaffAccess, file: string, opts: Orde
   await closeGroup();
   await flush();
 
-  result.errors.sort((a, b) => a.row - b.row);
-  if (result.errors.length) {
-    result.errorsFile = opts.errorsFile ?? defaultErrorsFile(file);
-    await writeCsv(result.errorsFile, ['row', 'column', 'reason'], result.errors.map((e) => [e.row, e.column, e.reason]));
-  }
+  const errorsFile = await writeErrorReport(result.errors, file, opts.errorsFile);
+  if (errorsFile) result.errorsFile = errorsFile;
   await audit(services, {
     actor,
     action: 'order.import',
