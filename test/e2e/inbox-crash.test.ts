@@ -5,7 +5,6 @@
  * provider), which is how the test knows the process is mid-answer when it kills it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
 import { seedDemo } from '../../src/demo/index.ts';
@@ -13,20 +12,12 @@ import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
 import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
 import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { freePort } from '../support/processes.ts';
 import { readPassiveReply } from '../support/wecom-callback-builder.ts';
 import { AGENT_ID, callback, keys, SECRET } from '../support/wecom-app.ts';
 
 const BUDGET_MS = 4000;
 const LEASE_MS = 1500;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function waitFor(probe: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const until = Date.now() + ms;

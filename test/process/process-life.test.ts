@@ -7,55 +7,11 @@
  * machine's shared Redis and MariaDB are never stopped. "MySQL down" is a port where nothing listens.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCommand, spawnTsx, stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(true));
-    s.listen(port, '0.0.0.0', () => s.close(() => resolve(false)));
-  });
-
-/** Collects a child's stdout + stderr; `waitFor` resolves when the text matches. */
-function watch(child: ChildProcess) {
-  let out = '';
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
-  const on = (d: Buffer) => {
-    out += d.toString();
-    for (const w of [...waiters]) if (w.re.test(out)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
-  };
-  child.stdout?.on('data', on);
-  child.stderr?.on('data', on);
-  return {
-    get text() { return out; },
-    waitFor(re: RegExp, ms: number) {
-      if (re.test(out)) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; output:\n${out.slice(-3000)}`)), ms);
-        waiters.push({ re, resolve: () => { clearTimeout(t); resolve(); } });
-      });
-    },
-  };
-}
-
-const exited = (child: ChildProcess, ms: number) =>
-  new Promise<number | null | 'timeout'>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-    const t = setTimeout(() => resolve('timeout'), ms);
-    child.once('exit', (code) => { clearTimeout(t); resolve(code); });
-  });
+import { exited, freePort, portOpen, startPrivateRedis, stopRedis, watch } from '../support/processes.ts';
 
 /** Every descendant pid of `pid` (ps, so no extra tool is needed). */
 function descendants(pid: number): number[] {
@@ -66,17 +22,6 @@ function descendants(pid: number): number[] {
   return out;
 }
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-
-function startPrivateRedis(port: number, password?: string) {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
-  const child = spawnCommand('redis-server', args, { PATH: process.env.PATH ?? '' });
-  return { child, ready: watch(child).waitFor(/Ready to accept connections/, 10_000) };
-}
-
-async function stopRedis(child: ChildProcess) {
-  child.kill('SIGKILL');
-  await exited(child, 5000);
-}
 
 let env: TestEnv;
 beforeAll(async () => { env = await createTestEnv('proclife'); }, 60_000);
