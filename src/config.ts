@@ -26,6 +26,8 @@ export const configSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// URL' }),
   PORT: intFromEnv(8787, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** What this process runs: `web` (HTTP), `worker` (queues and schedules; HTTP only for /healthz, /readyz), or `all` (both, the default). */
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   WECOM_CORP_ID: optionalString,
   WECOM_AGENT_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric AgentId' }),
   WECOM_SECRET: optionalString,
@@ -125,6 +127,10 @@ export const isProduction = (cfg: Pick<Config, 'NODE_ENV'>): boolean => cfg.NODE
 
 /** Whether the web console is served: CONSOLE=auto keeps it off in production (issue: anyone reaching the port could act as anyone). */
 export const consoleEnabled = (cfg: Pick<Config, 'NODE_ENV' | 'CONSOLE'>): boolean => (cfg.CONSOLE === 'auto' ? !isProduction(cfg) : cfg.CONSOLE === 'on');
+
+/** Whether this process serves the HTTP edge / runs the queue workers (ROLE; docs/deployment.md). */
+export const runsWeb = (cfg: Pick<Config, 'ROLE'>): boolean => cfg.ROLE !== 'worker';
+export const runsWorkers = (cfg: Pick<Config, 'ROLE'>): boolean => cfg.ROLE !== 'web';
 
 /** Where the server listens: HOST when set, else loopback outside production (the open console must not face the network). */
 export const listenHost = (cfg: Pick<Config, 'NODE_ENV' | 'HOST'>): string => cfg.HOST ?? (isProduction(cfg) ? '0.0.0.0' : '127.0.0.1');

@@ -1,9 +1,12 @@
-import { ConfigError, consoleEnabled, describeConfig, loadConfig, secretValues, type Config } from './config.ts';
+import { Hono } from 'hono';
+import { ConfigError, consoleEnabled, describeConfig, loadConfig, runsWeb, runsWorkers, secretValues, type Config } from './config.ts';
 import { runScoring } from './crm/insights/index.ts';
 import { seedIfEmpty } from './demo/index.ts';
 import { migrate } from './db/migrate.ts';
 import { waitForDependencies } from './dependencies.ts';
 import { listen } from './http/listen.ts';
+import { healthRoutes } from './http/health.ts';
+import { loadEnvFile } from './env-file.ts';
 import { createLogger } from './logger.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createServices, type Services } from './services.ts';
@@ -18,6 +21,7 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
 async function main(): Promise<void> {
   let config: Config;
   try {
+    loadEnvFile();
     config = loadConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -71,7 +75,9 @@ async function main(): Promise<void> {
   // it connect before serving: /readyz is then ready from the first request.
   const redis = services.redis;
   if (redis.status !== 'ready') await within(new Promise((resolve) => redis.once('ready', resolve)), 5000);
-  if (config.SEED_DEMO === 'auto') {
+  // The demo data and its first scoring belong to a process that runs the workers, so that a
+  // web and a worker started together never both seed (ROLE: docs/deployment.md).
+  if (config.SEED_DEMO === 'auto' && runsWorkers(config)) {
     const seeded = await seedIfEmpty(services);
     if (seeded.seeded) {
       logger.info({ seeded: seeded.result }, 'demo data loaded into the empty database');
@@ -84,14 +90,16 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
   runtime = createRuntime(services);
-  runtime.startWorkers();
+  if (runsWorkers(config)) runtime.startWorkers();
   if (!config.LLM_API_KEY) logger.info('no LLM_API_KEY: the offline router (rules + classifier) answers alone');
   if (!config.WECOM_TOKEN) logger.info('WeCom not configured: /wecom/callback answers 503; try the console at /');
 
-  if (!consoleEnabled(config)) logger.info('the web console is off (production; CONSOLE=on enables it, behind sign-in)');
-  server = listen(runtime.app.fetch, config, (info) => {
+  if (runsWeb(config) && !consoleEnabled(config)) logger.info('the web console is off (production; CONSOLE=on enables it, behind sign-in)');
+  // A worker-only process answers health checks on the same port and nothing else.
+  const fetch = runsWeb(config) ? runtime.app.fetch : new Hono().route('/', healthRoutes(services)).fetch;
+  server = listen(fetch, config, (info) => {
     const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
-    logger.info({ host: info.address, port: info.port }, `listening on http://${shown}:${info.port}/`);
+    logger.info({ host: info.address, port: info.port, role: config.ROLE }, `listening on http://${shown}:${info.port}/`);
   });
 }
 

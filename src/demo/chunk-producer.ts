@@ -42,15 +42,18 @@ export function inProcessProducer(spec: ChunkSpec): ChunkProducer {
   };
 }
 
-// Loader hooks of the main thread (tsx) do not reach worker threads on Node 20: the worker
-// registers tsx itself, then loads the TypeScript entry.
-const TSX_API = (() => {
+// Compiled (`npm run build`, node dist/…) the worker loads its JavaScript directly. From the
+// TypeScript sources, loader hooks of the main thread (tsx) do not reach worker threads on
+// Node 20: the worker registers tsx itself, then loads the TypeScript entry.
+const COMPILED = import.meta.url.endsWith('.js');
+const ENTRY = new URL(COMPILED ? './chunk-worker.js' : './chunk-worker.ts', import.meta.url).href;
+function workerBoot(): string {
+  if (COMPILED) return `import(${JSON.stringify(ENTRY)});`;
   const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-})();
-const ENTRY = new URL('./chunk-worker.ts', import.meta.url).href;
-const WORKER_BOOT = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
+  const tsxApi = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
+}
 
 interface Pending {
   resolve: (r: WorkerReply) => void;
@@ -62,7 +65,7 @@ export function workerProducer(spec: ChunkSpec, threads: number, chunkMembers: n
   const workers = Array.from(
     { length: threads },
     () =>
-      new Worker(WORKER_BOOT, {
+      new Worker(workerBoot(), {
         eval: true,
         workerData: spec,
         // Generation allocates furiously and briefly: a roomy young generation halves the GC time.
