@@ -7,7 +7,7 @@ import { evaluateSet, type SetResult } from '../support/intents-eval.ts';
 /**
  * CI's gate on the TUNING set (what `npm run eval:intents` exits 1 on): the single messages
  * meet the targets with the bot's router, and no dialogue or harm probe acts where it should
- * not. The blind test set (test/intents/test/) is never run here: its figures are reported by
+ * not. The blind sets (test/intents/test/, test2/ …) are never run here: their figures are reported by
  * `npm run eval:intents`, never gated.
  */
 describe('intent evaluation, tuning set (test/intents/tuning)', () => {

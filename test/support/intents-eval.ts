@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { access } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createBot } from '../../src/bot/pipeline.ts';
 import type { MemberActor } from '../../src/bot/types.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
@@ -11,12 +12,39 @@ import { createTestEnv } from './env.ts';
 import { createEvalWorld } from './crm/eval-world.ts';
 import { NOW } from './crm/fixture.ts';
 
-/** The two sets: the project's own (tuned to, gated) and the blind one (reported, never tuned to). */
-export const EVAL_SETS = {
-  tuning: fileURLToPath(new URL('../intents/tuning/', import.meta.url)),
-  test: fileURLToPath(new URL('../intents/test/', import.meta.url)),
-} as const;
-export type EvalSetName = keyof typeof EVAL_SETS;
+/** Where the sets live: one directory each under test/intents/. */
+export const EVAL_SETS_ROOT = fileURLToPath(new URL('../intents/', import.meta.url));
+
+/**
+ * The project's own set (tuned to, gated). Every other directory under test/intents/ is a blind
+ * set (test/, written 2026-12-05; test2/ …): reported, never gated, never tuned to.
+ */
+export const TUNING_SET = 'tuning';
+/** Always reported by name, "(not present)" when absent, as before blind sets were generalised. */
+const STANDING_SETS = [TUNING_SET, 'test'];
+/** A plain directory name (it also names the set's database): "--set ../x" never leaves test/intents/. */
+const SET_NAME = /^[A-Za-z0-9]\w*$/;
+
+export interface EvalSet {
+  name: string;
+  dir: string;
+  blind: boolean;
+}
+
+const usage = (names: readonly string[]) => `usage: npm run eval:intents [-- --set ${names.join('|')}] [--misses]`;
+
+/** The sets under `root`: tuning and test first (even if absent), then every other directory, sorted. */
+export async function evalSetNames(root = EVAL_SETS_ROOT): Promise<string[]> {
+  const dirs = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && SET_NAME.test(d.name)).map((d) => d.name);
+  return [...STANDING_SETS, ...dirs.filter((d) => !STANDING_SETS.includes(d)).sort()];
+}
+
+/** The set called `name`; an unknown name throws the usage line, listing the sets there are. */
+export async function resolveEvalSet(name: string, root = EVAL_SETS_ROOT): Promise<EvalSet> {
+  const names = await evalSetNames(root);
+  if (!SET_NAME.test(name) || !names.includes(name)) throw new Error(`unknown evaluation set "${name}" (a directory under test/intents/)\n${usage(names)}`);
+  return { name, dir: join(root, name) + '/', blind: name !== TUNING_SET };
+}
 
 export interface SetResult {
   singles: EvalReport;
@@ -24,8 +52,8 @@ export interface SetResult {
   harm: ConversationResult[];
 }
 
-export async function setExists(name: EvalSetName): Promise<boolean> {
-  return access(EVAL_SETS[name]).then(
+export async function setExists(set: EvalSet): Promise<boolean> {
+  return access(set.dir).then(
     () => true,
     () => false,
   );
@@ -38,8 +66,8 @@ export async function setExists(name: EvalSetName): Promise<boolean> {
  * Single messages are routed on their own (sent by store_manager_01 or member 13800000001);
  * dialogues, then harm probes, go through the whole pipeline. The database is dropped after.
  */
-export async function evaluateSet(name: EvalSetName, label = `eval_${name}_${process.pid}`): Promise<SetResult> {
-  const dir = EVAL_SETS[name];
+export async function evaluateSet(name: string, label = `eval_${name}_${process.pid}`): Promise<SetResult> {
+  const { dir } = await resolveEvalSet(name);
   const [cases, dialogues, harm] = [await loadEvalSet(dir), await loadConversations(dir, 'dialogues'), await loadConversations(dir, 'harm')];
   const env = await createTestEnv(label, {}, { now: () => NOW });
   try {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
- * The evaluation sets' line formats (test/intents/tuning/ and the blind test/intents/test/):
+ * The evaluation sets' line formats (test/intents/tuning/ and the blind test/intents/test/, test2/ …):
  * single messages in every `*.jsonl` but `dialogues.jsonl` and `harm.jsonl`, which hold one
  * conversation per line.
  */
