@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
-export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY'] as const;
+export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN'] as const;
 
 const optionalString = z
   .string()
@@ -28,6 +28,10 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** What this process runs: `web` (HTTP), `worker` (queues and schedules; HTTP only for /healthz, /readyz), or `all` (both, the default). */
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`; unset, it is open (for a scraper inside the network). */
+  METRICS_TOKEN: optionalString,
+  /** Log lines: `json`, `pretty` (readable, for a terminal), or `auto` (pretty in development on a terminal, else json). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   WECOM_CORP_ID: optionalString,
   WECOM_AGENT_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric AgentId' }),
   WECOM_SECRET: optionalString,

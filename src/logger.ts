@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
-import { SECRET_KEYS } from './config.ts';
+import pinoPretty from 'pino-pretty';
+import { SECRET_KEYS, type Config } from './config.ts';
 
 export type { Logger };
 
@@ -23,9 +24,20 @@ export function scrubLine(line: string, secrets: readonly string[] = []): string
   return out;
 }
 
-/** Structured JSON logs; secrets are redacted wherever they appear as keys, and every line is scrubbed. */
-export function createLogger(level: string, base: Record<string, unknown> = {}, opts: { secrets?: readonly string[] } = {}): Logger {
+/** LOG_FORMAT=auto: readable lines in development on a terminal, JSON anywhere else (a log shipper reads JSON). */
+export function prettyLogs(cfg: Pick<Config, 'LOG_FORMAT' | 'NODE_ENV'>, isTty = Boolean(process.stdout.isTTY)): boolean {
+  return cfg.LOG_FORMAT === 'pretty' || (cfg.LOG_FORMAT === 'auto' && cfg.NODE_ENV === 'development' && isTty);
+}
+
+/**
+ * Structured JSON logs; secrets are redacted wherever they appear as keys, and every line is
+ * scrubbed. `pretty` renders each scrubbed line with pino-pretty, in the same process and after
+ * the scrub, so a readable line never carries what a JSON line would not.
+ */
+export function createLogger(level: string, base: Record<string, unknown> = {}, opts: { secrets?: readonly string[]; pretty?: boolean; write?: (line: string) => void } = {}): Logger {
   const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
+  const out = opts.write ?? ((line: string) => void process.stdout.write(line));
+  const render = opts.pretty ? pinoPretty.prettyFactory({ colorize: opts.write ? false : pinoPretty.isColorSupported, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }) : null;
   return pino(
     {
       level,
@@ -35,6 +47,20 @@ export function createLogger(level: string, base: Record<string, unknown> = {}, 
         censor: '***',
       },
     },
-    { write: (line: string) => void process.stdout.write(scrubLine(line, secrets)) },
+    {
+      write: (line: string) => {
+        const clean = scrubLine(line, secrets);
+        out(render ? prettyOr(render, clean) : clean);
+      },
+    },
   );
+}
+
+/** The readable form of a scrubbed JSON line; the line as it is when the scrub left it unparseable. */
+function prettyOr(render: (log: object) => string, line: string): string {
+  try {
+    return render(JSON.parse(line) as object);
+  } catch {
+    return line;
+  }
 }

@@ -1,13 +1,12 @@
-import { Hono } from 'hono';
 import { ConfigError, consoleEnabled, describeConfig, loadConfig, runsWeb, runsWorkers, secretValues, type Config } from './config.ts';
 import { runScoring } from './crm/insights/index.ts';
 import { seedIfEmpty } from './demo/index.ts';
 import { migrate } from './db/migrate.ts';
 import { waitForDependencies } from './dependencies.ts';
 import { listen } from './http/listen.ts';
-import { healthRoutes } from './http/health.ts';
+import { createWorkerApp } from './http/app.ts';
 import { loadEnvFile } from './env-file.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, prettyLogs } from './logger.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -30,7 +29,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = createLogger(config.LOG_LEVEL, {}, { secrets: secretValues(config) });
+  const logger = createLogger(config.LOG_LEVEL, {}, { secrets: secretValues(config), pretty: prettyLogs(config) });
   logger.info({ config: describeConfig(config) }, 'starting');
 
   // Signals: the first stops gracefully (docs/guides/administrator.md, "Start and stop"); a
@@ -95,8 +94,8 @@ async function main(): Promise<void> {
   if (!config.WECOM_TOKEN) logger.info('WeCom not configured: /wecom/callback answers 503; try the console at /');
 
   if (runsWeb(config) && !consoleEnabled(config)) logger.info('the web console is off (production; CONSOLE=on enables it, behind sign-in)');
-  // A worker-only process answers health checks on the same port and nothing else.
-  const fetch = runsWeb(config) ? runtime.app.fetch : new Hono().route('/', healthRoutes(services)).fetch;
+  // A worker-only process answers health checks and metrics on the same port, nothing else.
+  const fetch = runsWeb(config) ? runtime.app.fetch : createWorkerApp(services).fetch;
   server = listen(fetch, config, (info) => {
     const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
     logger.info({ host: info.address, port: info.port, role: config.ROLE }, `listening on http://${shown}:${info.port}/`);

@@ -8,6 +8,7 @@ import { createWeComChannel } from './channels/wecom/index.ts';
 import { createMiniProgramChannel } from './channels/miniprogram/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
 import { createApp } from './http/app.ts';
+import { queueBoard } from './http/queue-board.ts';
 import type { AppEnv } from './http/env.ts';
 import { getIntent, intents } from './intents/catalogue.ts';
 import { createRouter } from './intents/router/index.ts';
@@ -19,6 +20,7 @@ import { startCrmMaintenance } from './jobs/crm-maintenance.ts';
 import type { Repeatable } from './jobs/repeatable.ts';
 import { startScoring } from './jobs/scoring.ts';
 import { startSegmentRefresh } from './jobs/segment-refresh.ts';
+import { observeWorker } from './metrics/index.ts';
 import type { Services } from './services.ts';
 
 export interface Runtime {
@@ -42,7 +44,8 @@ export function createRuntime(services: Services): Runtime {
   // The console names its sender in the body only outside production (docs/guides/administrator.md, "Signing in to the console").
   const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
   const inflight = new Set<Promise<unknown>>();
-  const app = createApp({ services, handle, adapters, inflight });
+  const board = queueBoard(services);
+  const app = createApp({ services, handle, adapters, inflight, queueBoard: board.app });
   const runtime: Runtime = {
     app,
     handle,
@@ -57,12 +60,15 @@ export function createRuntime(services: Services): Runtime {
       // journey steps, recall follow-ups, trigger sweeps and staff alerts (docs/architecture.md, the job path)
       runtime.workers.push(startJourneyWorker(services), startJourneyControl(services));
       runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services));
-      for (const p of runtime.periodic) p.catch((err) => services.logger.error({ err }, 'periodic task not scheduled'));
+      for (const p of runtime.periodic) p.then((r) => observeWorker(r.worker), (err) => services.logger.error({ err }, 'periodic task not scheduled'));
+      // every job's run time and wait, per queue (/metrics)
+      for (const w of runtime.workers) observeWorker(w);
     },
     async stop() {
       await Promise.allSettled([...inflight]);
       await Promise.allSettled(runtime.workers.map((w) => w.close()));
       await Promise.allSettled(runtime.periodic.map(async (p) => (await p).close()));
+      await board.close();
     },
   };
   return runtime;

@@ -1,15 +1,25 @@
 import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
 import type { AppEnv } from './env.ts';
 import type { Logger } from '../logger.ts';
+import { httpDuration, httpRequests } from '../metrics/index.ts';
 
-/** One JSON log line per request with its request id, status and duration (health probes at debug). */
+/**
+ * One JSON log line per request with its request id, status and duration (health probes at
+ * debug), and the same request counted in the HTTP metrics under its matched route pattern.
+ */
 export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    const quiet = c.req.path === '/healthz' || c.req.path === '/readyz';
+    const seconds = (performance.now() - started) / 1000;
+    // The last matched route's pattern ('/api/crm/customers/:id'), never the raw path: bounded labels.
+    const route = routePath(c, -1) || 'unmatched';
+    httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    httpDuration.observe({ method: c.req.method, route }, seconds);
+    const quiet = c.req.path === '/healthz' || c.req.path === '/readyz' || c.req.path === '/metrics';
     logger[quiet ? 'debug' : 'info'](
-      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) },
       'http',
     );
   };

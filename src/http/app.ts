@@ -15,11 +15,15 @@ import { channelHandler, limitBody, type ChannelRouteDeps } from './channel-rout
 import type { AppEnv } from './env.ts';
 import { handleHttpError, handleNotFound } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { metricsRoute } from '../metrics/index.ts';
+import { QUEUE_BOARD_PATH } from './queue-board.ts';
 
 export interface AppDeps extends ChannelRouteDeps {
   services: Services;
   /** Adapters of the configured channels; a channel without one answers 503 "not configured". */
   adapters: Partial<Record<Channel, ChannelAdapter>>;
+  /** The queue dashboard (src/http/queue-board.ts), mounted at /admin/queues behind admin identity. */
+  queueBoard?: Hono<AppEnv>;
 }
 
 /** Where each channel listens (docs/api.md: platforms are configured with these paths, keep them stable). */
@@ -34,6 +38,17 @@ const CHANNEL_PATHS: { channel: Channel; path: string; methods: ('GET' | 'POST')
  * response carries x-request-id. The console is off in production unless CONSOLE=on, and then
  * acts only as the signed-in person (docs/guides/administrator.md, "Signing in to the console").
  */
+/** The HTTP side of a worker-only process (ROLE=worker): health checks and metrics, nothing else. */
+export function createWorkerApp(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: 'x-request-id' }));
+  app.onError(handleHttpError(services.logger));
+  app.notFound(handleNotFound);
+  app.route('/', healthRoutes(services));
+  app.route('/', metricsRoute(services));
+  return app;
+}
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { services } = deps;
   const app = new Hono<AppEnv>();
@@ -47,6 +62,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const wecomLogin = Boolean(services.config.WECOM_CORP_ID && services.config.WECOM_AGENT_ID && services.config.WECOM_SECRET);
 
   app.route('/', healthRoutes(services));
+  app.route('/', metricsRoute(services));
+  if (deps.queueBoard) app.route(QUEUE_BOARD_PATH, deps.queueBoard);
   app.route('/api', apiRoutes(services));
   app.route('/', authRoutes(services));
   app.route('/', exportRoutes(services));

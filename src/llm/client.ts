@@ -3,6 +3,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import type { Config } from '../config.ts';
 import { AppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
+import { llmDuration, llmTokens } from '../metrics/index.ts';
 
 /** The chat model when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set; null = rules only. */
 export function createChatModel(config: Config, opts: { streaming?: boolean } = {}): ChatOpenAI | null {
@@ -62,6 +63,22 @@ interface Callable {
  * time, impossible offline and slow anywhere. The provider's own usage chunk is kept instead.
  */
 export async function complete(model: Callable, messages: BaseMessage[], signal: AbortSignal, streaming: boolean): Promise<AIMessage> {
+  // Every model call passes here, so this is where its latency and tokens are measured (/metrics).
+  const started = performance.now();
+  try {
+    const res = await callModel(model, messages, signal, streaming);
+    const u = usageOf(res);
+    llmDuration.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+    llmTokens.inc({ kind: 'input' }, u.inputTokens);
+    llmTokens.inc({ kind: 'output' }, u.outputTokens);
+    return res;
+  } catch (e) {
+    llmDuration.observe({ outcome: signal.aborted ? 'timeout' : 'error' }, (performance.now() - started) / 1000);
+    throw e;
+  }
+}
+
+async function callModel(model: Callable, messages: BaseMessage[], signal: AbortSignal, streaming: boolean): Promise<AIMessage> {
   if (!streaming) return (await model.invoke(messages, { signal })) as AIMessage;
   let acc: AIMessageChunk | undefined;
   for await (const chunk of await model.stream(messages, { signal })) acc = acc ? acc.concat(chunk as AIMessageChunk) : (chunk as AIMessageChunk);

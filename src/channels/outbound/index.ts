@@ -5,7 +5,8 @@
  * messenger, so token handling exists once. Every sender passes the conformance suite
  * (test/channels/outbound-conformance.test.ts) against its fake.
  */
-import type { OutboundSenders } from '../../crm/automation/index.ts';
+import type { OutboundSender, OutboundSenders } from '../../crm/automation/index.ts';
+import { outboundSends } from '../../metrics/index.ts';
 import type { Services } from '../../services.ts';
 import { createMiniProgramMessenger } from '../miniprogram/index.ts';
 import { weComClientOf } from '../wecom/index.ts';
@@ -33,10 +34,28 @@ export function createOutboundSenders(services: SenderServices): OutboundSenders
   const { config, logger } = services;
   const messenger = createMiniProgramMessenger(services);
   return {
-    sms: config.SMS_PROVIDER_URL ? createHttpTextSender('sms', config.SMS_PROVIDER_URL) : createLogSender('sms', logger),
-    email: config.EMAIL_PROVIDER_URL ? createHttpTextSender('email', config.EMAIL_PROVIDER_URL) : createLogSender('email', logger),
-    ...(config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID ? { wecom: createWeComExternalSender(weComClientOf(services)) } : {}),
-    ...(config.WECOM_ROBOT_KEY ? { robot: createWeComRobotSender({ base: config.WECOM_API_BASE, robotKey: config.WECOM_ROBOT_KEY }) } : {}),
-    ...(messenger ? { miniprogram: createMiniProgramSubscribeSender(messenger) } : {}),
+    sms: counted(config.SMS_PROVIDER_URL ? createHttpTextSender('sms', config.SMS_PROVIDER_URL) : createLogSender('sms', logger)),
+    email: counted(config.EMAIL_PROVIDER_URL ? createHttpTextSender('email', config.EMAIL_PROVIDER_URL) : createLogSender('email', logger)),
+    ...(config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID ? { wecom: counted(createWeComExternalSender(weComClientOf(services))) } : {}),
+    ...(config.WECOM_ROBOT_KEY ? { robot: counted(createWeComRobotSender({ base: config.WECOM_API_BASE, robotKey: config.WECOM_ROBOT_KEY })) } : {}),
+    ...(messenger ? { miniprogram: counted(createMiniProgramSubscribeSender(messenger)) } : {}),
+  };
+}
+
+/** A sender whose every result is counted in crm_outbound_sends_total (an exception counts as `error`). */
+function counted(sender: OutboundSender): OutboundSender {
+  // The senders are plain objects (one factory each), so a spread keeps every field of the port.
+  return {
+    ...sender,
+    async send(message) {
+      try {
+        const result = await sender.send(message);
+        outboundSends.inc({ channel: sender.name, result: result.status });
+        return result;
+      } catch (e) {
+        outboundSends.inc({ channel: sender.name, result: 'error' });
+        throw e;
+      }
+    },
   };
 }
