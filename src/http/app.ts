@@ -20,6 +20,8 @@ export interface AppDeps extends ChannelRouteDeps {
   services: Services;
   /** Adapters of the configured channels; a channel without one answers 503 "not configured". */
   adapters: Partial<Record<Channel, ChannelAdapter>>;
+  /** `ok`, or what keeps this process's queues from running; undefined when it runs no workers (/readyz). */
+  jobsCheck?: () => string | undefined;
 }
 
 /** Where each channel listens (docs/api.md: platforms are configured with these paths, keep them stable). */
@@ -46,7 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const withConsole = consoleEnabled(services.config);
   const wecomLogin = Boolean(services.config.WECOM_CORP_ID && services.config.WECOM_AGENT_ID && services.config.WECOM_SECRET);
 
-  app.route('/', healthRoutes(services));
+  app.route('/', healthRoutes(services, deps.jobsCheck));
   app.route('/api', apiRoutes(services));
   app.route('/', authRoutes(services));
   app.route('/', exportRoutes(services));
