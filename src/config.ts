@@ -80,6 +80,8 @@ export const configSchema = z.object({
   JOURNEY_WEEKLY_CAP: intFromEnv(2, 0),
   /** Concurrency of the journey step worker. */
   JOURNEY_CONCURRENCY: intFromEnv(16, 1),
+  /** A queue with jobs waiting and none taken for this long has its worker replaced (src/jobs/watchdog.ts). */
+  QUEUE_STALL_MS: intFromEnv(60_000, 1000),
   /** SMS / email provider endpoints (JSON POST); unset = log-only adapters (nothing leaves the process). */
   SMS_PROVIDER_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
   EMAIL_PROVIDER_URL: z.url().optional().or(z.literal('').transform(() => undefined)),

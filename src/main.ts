@@ -95,7 +95,7 @@ async function main(): Promise<void> {
 
   if (runsWeb(config) && !consoleEnabled(config)) logger.info('the web console is off (production; CONSOLE=on enables it, behind sign-in)');
   // A worker-only process answers health checks and metrics on the same port, nothing else.
-  const fetch = runsWeb(config) ? runtime.app.fetch : createWorkerApp(services).fetch;
+  const fetch = runsWeb(config) ? runtime.app.fetch : createWorkerApp(services, () => runtime!.jobsCheck()).fetch;
   server = listen(fetch, config, (info) => {
     const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
     logger.info({ host: info.address, port: info.port, role: config.ROLE }, `listening on http://${shown}:${info.port}/`);

@@ -14,7 +14,10 @@ import { getIntent, intents } from './intents/catalogue.ts';
 import { createRouter } from './intents/router/index.ts';
 import { startOutboundWorker } from './jobs/outbound-worker.ts';
 import { startInboxAnswerWorker } from './jobs/inbox-answer.ts';
-import { startJourneyControl } from './jobs/journey-control.ts';
+import { controlSchedulesByDefault, scheduleJourneyControl, startJourneyControl } from './jobs/journey-control.ts';
+import { journeyDeps } from './jobs/journey-deps.ts';
+import { startJobRecovery, type JobRecovery } from './jobs/recovery.ts';
+import { startWatchdog, type Watchdog } from './jobs/watchdog.ts';
 import { startJourneyWorker } from './jobs/journey-worker.ts';
 import { startCrmMaintenance } from './jobs/crm-maintenance.ts';
 import type { Repeatable } from './jobs/repeatable.ts';
@@ -33,6 +36,12 @@ export interface Runtime {
   /** Periodic tasks (segment refresh, CRM maintenance); closed with the workers. */
   periodic: Promise<Repeatable>[];
   startWorkers(): void;
+  /**
+   * `ok` when this process's workers run as they should; otherwise what is wrong (Redis lost its
+   * jobs and they are being put back, a worker stopped): /readyz answers 503. undefined when this
+   * process runs no workers.
+   */
+  jobsCheck(): string | undefined;
   /** Waits for in-flight answers, then closes workers (not the services: their owner does). */
   stop(): Promise<void>;
 }
@@ -44,8 +53,10 @@ export function createRuntime(services: Services): Runtime {
   // The console names its sender in the body only outside production (docs/guides/administrator.md, "Signing in to the console").
   const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
   const inflight = new Set<Promise<unknown>>();
+  let watchdog: Watchdog | undefined;
+  let recovery: JobRecovery | undefined;
   const board = queueBoard(services);
-  const app = createApp({ services, handle, adapters, inflight, queueBoard: board.app });
+  const app = createApp({ services, handle, adapters, inflight, queueBoard: board.app, jobsCheck: () => runtime.jobsCheck() });
   const runtime: Runtime = {
     app,
     handle,
@@ -54,19 +65,41 @@ export function createRuntime(services: Services): Runtime {
     workers: [],
     periodic: [],
     startWorkers() {
-      runtime.workers.push(startOutboundWorker(services, adapters));
-      // answers of acked callbacks whose process died before pushing them (src/jobs/inbox-answer.ts)
-      runtime.workers.push(startInboxAnswerWorker(services, handle));
-      // journey steps, recall follow-ups, trigger sweeps and staff alerts (docs/architecture.md, the job path)
-      runtime.workers.push(startJourneyWorker(services), startJourneyControl(services));
+      const q = services.queues;
+      const deps = journeyDeps(services);
+      const running = new Set<number>();
+      // Each worker under the watchdog, which replaces one that stopped taking jobs (src/jobs/watchdog.ts).
+      watchdog = startWatchdog(
+        services,
+        [
+          { queue: q.outbound, start: () => observeWorker(startOutboundWorker(services, adapters)) },
+          // answers of acked callbacks whose process died before pushing them (src/jobs/inbox-answer.ts)
+          { queue: q.inboxAnswer, start: () => observeWorker(startInboxAnswerWorker(services, handle)) },
+          // journey steps, recall follow-ups, trigger sweeps and staff alerts (docs/architecture.md, the job path)
+          { queue: q.journey, start: () => observeWorker(startJourneyWorker(services, { deps, running })) },
+          { queue: q.journeyControl, start: () => observeWorker(startJourneyControl(services, { deps })) },
+        ],
+        { stallMs: services.config.QUEUE_STALL_MS },
+      );
+      runtime.workers = watchdog.workers;
       runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services));
-      for (const p of runtime.periodic) p.then((r) => observeWorker(r.worker), (err) => services.logger.error({ err }, 'periodic task not scheduled'));
       // every job's run time and wait, per queue (/metrics)
-      for (const w of runtime.workers) observeWorker(w);
+      for (const p of runtime.periodic) p.then((r) => observeWorker(r.worker), (err) => services.logger.error({ err }, 'periodic task not scheduled'));
+      // Redis may lose its jobs (emptied, restarted): put back from MySQL what must happen (src/jobs/recovery.ts).
+      const reschedule = async () => {
+        if (controlSchedulesByDefault(services)) await scheduleJourneyControl(services);
+        for (const p of runtime.periodic) await (await p).register();
+      };
+      recovery = startJobRecovery(services, { deps, reschedule, running });
+    },
+    jobsCheck() {
+      if (!watchdog || !recovery) return undefined;
+      return recovery.problem() ?? watchdog.problem() ?? 'ok';
     },
     async stop() {
       await Promise.allSettled([...inflight]);
-      await Promise.allSettled(runtime.workers.map((w) => w.close()));
+      recovery?.close();
+      await (watchdog ? watchdog.close() : Promise.allSettled(runtime.workers.map((w) => w.close())));
       await Promise.allSettled(runtime.periodic.map(async (p) => (await p).close()));
       await board.close();
     },

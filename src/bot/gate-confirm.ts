@@ -1,5 +1,6 @@
 import { t, type Lang } from '../i18n/index.ts';
 import type { IntentDef } from '../intents/types.ts';
+import { isConnectionError } from '../redis.ts';
 import type { Services } from '../services.ts';
 import { peekAction } from './confirmation.ts';
 import { actionLabel } from './gate-text.ts';
@@ -31,7 +32,11 @@ export async function confirmationGate(
 
 /** The answer plus one line naming the person's pending action, if one is still waiting. */
 export async function withPendingReminder(services: Services, actor: Actor, lang: Lang, result: IntentResult, getIntent: (name: string) => IntentDef | undefined): Promise<IntentResult> {
-  const pending = await peekAction(services, actor);
+  // Runs after the action: Redis gone now must not turn a done action into an error (src/bot/degraded.ts).
+  const pending = await peekAction(services, actor).catch((e) => {
+    if (isConnectionError(e)) return null;
+    throw e;
+  });
   if (!pending) return result;
   return { ...result, text: `${result.text}\n${t(lang, 'safety.pendingReminder', { code: pending.code, action: labelOf(pending.intent, lang, getIntent) })}` };
 }

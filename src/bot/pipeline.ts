@@ -13,6 +13,8 @@ import { createDialogue } from './dialogue/turn.ts';
 import { withInboxClaim } from './inbox/claim.ts';
 import { execute } from './execute.ts';
 import { errorReply } from './error-reply.ts';
+import { answerWithoutRedis, redisDown } from './degraded.ts';
+import { isConnectionError } from '../redis.ts';
 import { identifyActor } from './identify.ts';
 import { memberActionAllowed } from './rate-limit.ts';
 import { render } from './render.ts';
@@ -38,8 +40,35 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
   return async function handle(msg: InboundMessage): Promise<HandleOutcome> {
     const log = services.logger.child({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId });
     // The durable inbox (src/bot/inbox/): claimed before the answer, completed or released with it.
-    return withInboxClaim(services, msg, log, () => answer(msg, log));
+    return withInboxClaim(services, msg, log, () => answerOrDegrade(msg, log));
   };
+
+  /**
+   * Redis away (src/bot/degraded.ts): answered without memory or queues. A connection error in
+   * the full path can only come before anything was done — what follows an action (memory,
+   * reminders) is best-effort below — so the degraded answer replaces it safely.
+   */
+  async function answerOrDegrade(msg: InboundMessage, log: typeof services.logger): Promise<HandleOutcome> {
+    const degrade = () => answerWithoutRedis({ services, router, getIntent, fallback: FALLBACK }, msg, log);
+    if (redisDown(services)) return degrade();
+    try {
+      return await answer(msg, log);
+    } catch (e) {
+      if (!isConnectionError(e)) throw e;
+      return degrade();
+    }
+  }
+
+  /** Memory written after the turn ran: lost with Redis, never worth losing the answer for. */
+  async function bestEffort<T>(p: Promise<T>, otherwise: T, log: typeof services.logger): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      if (!isConnectionError(e)) throw e;
+      log.warn({ err: (e as Error).message }, 'conversation memory not written (Redis unavailable)');
+      return otherwise;
+    }
+  }
 
   async function answer(msg: InboundMessage, log: typeof services.logger): Promise<HandleOutcome> {
     const started = Date.now();
@@ -56,12 +85,17 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
     const plan = await dialogue.plan(msg, actor, routed, lang);
     const route = plan.route;
     // A reply to the bot's own question runs with the original request's text, so the write gate reads what was asked.
-    const result = plan.kind === 'reply' ? plan.result : await dialogue.remember(msg, plan, await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, fresh), lang);
+    let result: IntentResult;
+    if (plan.kind === 'reply') result = plan.result;
+    else {
+      const ran = await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, fresh);
+      result = await bestEffort(dialogue.remember(msg, plan, ran, lang), ran, log);
+    }
     // A question the gate answered with a read intent reports that intent.
     const reported = result.intent ?? route.intent;
 
-    if (result.focus) await setFocus(services, msg, result.focus);
-    await recordTurn(services, msg, actor, { ...route, intent: reported }, lang);
+    if (result.focus) await bestEffort(setFocus(services, msg, result.focus), undefined, log);
+    await bestEffort(recordTurn(services, msg, actor, { ...route, intent: reported }, lang), undefined, log);
     const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel, lang), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
     return { kind: 'answer', answer: out };

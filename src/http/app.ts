@@ -24,6 +24,8 @@ export interface AppDeps extends ChannelRouteDeps {
   adapters: Partial<Record<Channel, ChannelAdapter>>;
   /** The queue dashboard (src/http/queue-board.ts), mounted at /admin/queues behind admin identity. */
   queueBoard?: Hono<AppEnv>;
+  /** `ok`, or what keeps this process's queues from running; undefined when it runs no workers (/readyz). */
+  jobsCheck?: () => string | undefined;
 }
 
 /** Where each channel listens (docs/api.md: platforms are configured with these paths, keep them stable). */
@@ -39,12 +41,12 @@ const CHANNEL_PATHS: { channel: Channel; path: string; methods: ('GET' | 'POST')
  * acts only as the signed-in person (docs/guides/administrator.md, "Signing in to the console").
  */
 /** The HTTP side of a worker-only process (ROLE=worker): health checks and metrics, nothing else. */
-export function createWorkerApp(services: Services): Hono<AppEnv> {
+export function createWorkerApp(services: Services, jobsCheck?: () => string | undefined): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: 'x-request-id' }));
   app.onError(handleHttpError(services.logger));
   app.notFound(handleNotFound);
-  app.route('/', healthRoutes(services));
+  app.route('/', healthRoutes(services, jobsCheck));
   app.route('/', metricsRoute(services));
   return app;
 }
@@ -61,7 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const withConsole = consoleEnabled(services.config);
   const wecomLogin = Boolean(services.config.WECOM_CORP_ID && services.config.WECOM_AGENT_ID && services.config.WECOM_SECRET);
 
-  app.route('/', healthRoutes(services));
+  app.route('/', healthRoutes(services, deps.jobsCheck));
   app.route('/', metricsRoute(services));
   if (deps.queueBoard) app.route(QUEUE_BOARD_PATH, deps.queueBoard);
   app.route('/api', apiRoutes(services));

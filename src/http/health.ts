@@ -4,17 +4,24 @@ import type { Services } from '../services.ts';
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 
-/** GET /healthz: the process is up. GET /readyz: MySQL and Redis answer (stable endpoints: docs/api.md). */
-export function healthRoutes(services: Services): Hono {
+/**
+ * GET /healthz: the process is up. GET /readyz: MySQL and Redis answer and, in a process that
+ * runs workers, its queues run: Redis answering PING is not enough when it lost its jobs and
+ * they are still being put back, or a worker stopped (src/jobs/recovery.ts, watchdog.ts).
+ * Stable endpoints: docs/api.md.
+ */
+export function healthRoutes(services: Services, jobsCheck?: () => string | undefined): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const [mysql, redis] = await Promise.allSettled([withTimeout(services.sql.query('SELECT 1'), 2000), withTimeout(services.redis.ping(), 2000)]);
-    const checks = {
+    const checks: Record<string, string> = {
       mysql: mysql.status === 'fulfilled' ? 'ok' : String(mysql.reason?.message ?? mysql.reason),
       redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason?.message ?? redis.reason),
     };
-    const ready = checks.mysql === 'ok' && checks.redis === 'ok';
+    const jobs = jobsCheck?.();
+    if (jobs !== undefined) checks.jobs = jobs;
+    const ready = Object.values(checks).every((v) => v === 'ok');
     return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503);
   });
   return app;

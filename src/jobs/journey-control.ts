@@ -4,7 +4,7 @@
  * registered with idempotent job schedulers, so every process may call this at start.
  */
 import { Worker } from 'bullmq';
-import { checkRecall, churnDigest, installTemplates, journeyFailureAlerts, recallAttribution, resumeOrphans, scanTriggers, slaBreaches, type JourneyDeps } from '../crm/automation/index.ts';
+import { checkRecall, churnDigest, installTemplates, journeyFailureAlerts, recallAttribution, requeueEnrollments, resumeOrphans, scanTriggers, slaBreaches, type JourneyDeps } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
 import { CHINA_TIME_ZONE } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
@@ -21,6 +21,9 @@ export async function processControl(services: Services, deps: JourneyDeps, job:
       return scanTriggers(deps);
     case 'orphans':
       return resumeOrphans(deps);
+    case 'requeue':
+      // The second look after Redis lost its jobs (src/jobs/recovery.ts): whatever a live worker held then is done or stuck now.
+      return requeueEnrollments(deps, { busyGraceMs: Number(job.busyGraceMs ?? 30_000) });
     case 'alerts-sweep':
       return { sla: await slaBreaches(services), journeys: await journeyFailureAlerts(deps) };
     case 'churn-digest':
@@ -40,11 +43,14 @@ export async function scheduleJourneyControl(services: Services): Promise<void> 
   await q.upsertJobScheduler('churn-digest', { pattern: '30 9 * * *', tz: CHINA_TIME_ZONE }, { name: 'churn-digest', data: { kind: 'churn-digest' } });
 }
 
+/** Whether this process registers the recurring sweeps unless told (tests drive those jobs themselves). */
+export const controlSchedulesByDefault = (services: Services): boolean => services.config.NODE_ENV !== 'test';
+
 export function startJourneyControl(services: Services, opts: { deps?: JourneyDeps; schedules?: boolean } = {}): Worker<JourneyControlJob> {
   const deps = opts.deps ?? journeyDeps(services);
   // Tests drive these jobs themselves: a test process never registers the recurring sweeps
   // (they would touch other test files' tickets) unless it asks to.
-  if (opts.schedules ?? services.config.NODE_ENV !== 'test') {
+  if (opts.schedules ?? controlSchedulesByDefault(services)) {
     scheduleJourneyControl(services).catch((err) => services.logger.error({ err }, 'journey control schedules not registered'));
     // The shipped templates appear as drafts once (idempotent), ready to be reviewed and activated.
     installTemplates(services).catch((err) => services.logger.error({ err }, 'journey templates not installed'));

@@ -3,7 +3,7 @@
  * worth retrying is thrown (StepRetry) so BullMQ retries with exponential backoff; on the last
  * attempt the engine records the step as failed and the member moves on.
  */
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { applyOutcome, processStep, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
 import type { Services } from '../services.ts';
@@ -19,25 +19,35 @@ export interface JourneyWorkerOptions {
   /** BullMQ lock duration: how soon a job of a dead process is redelivered (default 30 s). */
   lockDuration?: number;
   stalledInterval?: number;
+  /** Filled with the enrollments whose job this worker is running (src/jobs/recovery.ts leaves them alone). */
+  running?: Set<number>;
 }
 
 export function startJourneyWorker(services: Services, opts: JourneyWorkerOptions = {}): Worker<JourneyJob> {
   const deps = opts.deps ?? journeyDeps(services);
+  const runJob = async (job: Job<JourneyJob>) => {
+    const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // Steps due at once (coupon → message → exit) run in this one job: each has its own claim
+    // row, so a retry of the job replays the finished ones and resumes where it stopped.
+    const memo: StepMemo = {};
+    let cur = { enrollmentId: job.data.enrollmentId, stepId: job.data.stepId };
+    let out = await processStep(deps, cur, { finalAttempt, memo });
+    for (let hop = 1; out.kind === 'next' && out.at.getTime() <= services.now().getTime() && hop < MAX_CHAIN; hop++) {
+      cur = { ...cur, stepId: out.stepId };
+      out = await processStep(deps, cur, { finalAttempt, memo });
+    }
+    await applyOutcome(deps, cur, out);
+    return out.kind;
+  };
   const worker = new Worker<JourneyJob>(
     QUEUE_NAMES.journey,
     async (job) => {
-      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      // Steps due at once (coupon → message → exit) run in this one job: each has its own claim
-      // row, so a retry of the job replays the finished ones and resumes where it stopped.
-      const memo: StepMemo = {};
-      let cur = { enrollmentId: job.data.enrollmentId, stepId: job.data.stepId };
-      let out = await processStep(deps, cur, { finalAttempt, memo });
-      for (let hop = 1; out.kind === 'next' && out.at.getTime() <= services.now().getTime() && hop < MAX_CHAIN; hop++) {
-        cur = { ...cur, stepId: out.stepId };
-        out = await processStep(deps, cur, { finalAttempt, memo });
+      opts.running?.add(job.data.enrollmentId);
+      try {
+        return await runJob(job);
+      } finally {
+        opts.running?.delete(job.data.enrollmentId);
       }
-      await applyOutcome(deps, cur, out);
-      return out.kind;
     },
     {
       connection: services.bullRedis,

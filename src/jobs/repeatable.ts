@@ -5,6 +5,8 @@ import { reportWorkerError } from './worker-errors.ts';
 export interface Repeatable {
   queue: Queue;
   worker: Worker;
+  /** Registers the schedule again (after Redis lost it: src/jobs/recovery.ts); idempotent. */
+  register(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -17,13 +19,17 @@ export async function startRepeatable(services: Services, spec: { queue: string;
   const connection = services.bullRedis;
   const prefix = services.config.REDIS_PREFIX;
   const queue = new Queue(spec.queue, { connection, prefix, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
-  await queue.upsertJobScheduler(`${spec.queue}-every`, { every: spec.everyMs }, { name: spec.queue, data: {} });
+  const register = async () => {
+    await queue.upsertJobScheduler(`${spec.queue}-every`, { every: spec.everyMs }, { name: spec.queue, data: {} });
+  };
+  await register();
   const worker = new Worker(spec.queue, spec.run, { connection, prefix, concurrency: 1 });
   worker.on('error', (err) => reportWorkerError(services, err, 'repeatable worker error', { queue: spec.queue }));
   worker.on('failed', (_job, err) => services.logger.warn({ err: err.message, queue: spec.queue }, 'repeatable task failed'));
   return {
     queue,
     worker,
+    register,
     async close() {
       await worker.close();
       await queue.close();

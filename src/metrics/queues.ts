@@ -18,7 +18,7 @@ export async function sampleQueueDepths(queues: readonly Queue[]): Promise<void>
  * Observes a worker's jobs: run time by result, and the wait from when the job was due (its
  * timestamp plus its delay) to when a worker took it — the latency a member or a staff member feels.
  */
-export function observeWorker(worker: Worker): void {
+export function observeWorker<W extends Worker>(worker: W): W {
   const observe = (job: Job | undefined, result: 'completed' | 'failed') => {
     if (!job?.processedOn) return;
     if (job.finishedOn) jobDuration.observe({ queue: worker.name, result }, Math.max(0, job.finishedOn - job.processedOn) / 1000);
@@ -26,4 +26,5 @@ export function observeWorker(worker: Worker): void {
   };
   worker.on('completed', (job) => observe(job, 'completed'));
   worker.on('failed', (job) => observe(job, 'failed'));
+  return worker;
 }

@@ -11,7 +11,8 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCommand, spawnTsx, stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
-import { exited, freePort, portOpen, startPrivateRedis, stopRedis, watch } from '../support/processes.ts';
+import { startPrivateRedis } from '../support/private-redis.ts';
+import { exited, freePort, portOpen, watch } from '../support/processes.ts';
 
 /** Every descendant pid of `pid` (ps, so no extra tool is needed). */
 function descendants(pid: number): number[] {
@@ -111,13 +112,12 @@ describe('dependencies unreachable', () => {
     const out = watch(app);
     await out.waitFor(/Redis unreachable[\s\S]*Redis unreachable/, 30_000);
     expect(out.text).not.toMatch(/listening on/);
-    const redis = startPrivateRedis(redisPort, password);
-    await redis.ready;
+    const redis = await startPrivateRedis({ port: redisPort, password });
     await out.waitFor(/listening on/, 30_000);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
 
     // Redis goes away during the run: /readyz says so, the log says so in a line, no stack loop.
-    await stopRedis(redis.child);
+    await redis.stop();
     const mark = out.text.length;
     await new Promise((r) => setTimeout(r, 4000));
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
@@ -151,15 +151,14 @@ describe('secrets in the log', () => {
     const redisPort = await freePort();
     const port = await freePort();
     const password = 'startPw-Ux93Qa';
-    const redis = startPrivateRedis(redisPort, password);
-    await redis.ready;
+    const redis = await startPrivateRedis({ port: redisPort, password });
     const secrets = { LLM_API_KEY: 'sk-llmSecret-4471', ADMIN_TOKEN: 'adminTok-99812x', WECOM_SECRET: 'wecomSecret-33aa' };
     const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'debug', REDIS_URL: `redis://:${password}@127.0.0.1:${redisPort}`, ...secrets }));
     const out = watch(app);
     await out.waitFor(/listening on/, 60_000);
     app.kill('SIGTERM');
     await exited(app, 10_000);
-    await stopRedis(redis.child);
+    await redis.stop();
     expect(out.text).toMatch(/"REDIS_URL":"redis:\/\/:\*\*\*@127\.0\.0\.1/);
     expect(out.text).not.toContain(password);
     for (const v of Object.values(secrets)) expect(out.text).not.toContain(v);

@@ -1,11 +1,9 @@
 /**
  * Helpers of tests that run the server or a private dependency as a child process: a free port,
- * watching a child's output, waiting for it to exit, a private redis-server. The machine's shared
- * MariaDB and Redis are never stopped; a test that needs Redis to go away starts its own here.
+ * watching a child's output, waiting for it to exit. (A private redis-server: private-redis.ts.)
  */
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { spawnCommand } from './child.ts';
 
 /** A port nothing listens on right now (the OS picks it). */
 export const freePort = () =>
@@ -54,15 +52,3 @@ export const exited = (child: ChildProcess, ms: number) =>
     const t = setTimeout(() => resolve('timeout'), ms);
     child.once('exit', (code) => { clearTimeout(t); resolve(code); });
   });
-
-/** A private redis-server on `port` (no persistence); `ready` resolves when it accepts connections. */
-export function startPrivateRedis(port: number, password?: string) {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
-  const child = spawnCommand('redis-server', args, { PATH: process.env.PATH ?? '' });
-  return { child, ready: watch(child).waitFor(/Ready to accept connections/, 10_000) };
-}
-
-export async function stopRedis(child: ChildProcess) {
-  child.kill('SIGKILL');
-  await exited(child, 5000);
-}

@@ -10,7 +10,8 @@ export { TRIGGER_TYPES, parseJourneyDefinition } from './journeys/definition.ts'
 export { createJourneyDeps, type JourneyDeps, type OutboundMessage, type OutboundSender, type OutboundSenders, type SendResult } from './journeys/deps.ts';
 export { type JourneyJob } from './journeys/job.ts';
 export { processStep, type StepMemo } from './journeys/engine.ts';
-export { applyOutcome, enrollMembers, resumeOrphans } from './journeys/schedule.ts';
+export { applyOutcome, enrollMembers } from './journeys/schedule.ts';
+export { requeueEnrollments, resumeOrphans, type RequeueResult } from './journeys/requeue.ts';
 export { automationLogs, journeyStats } from './journeys/stats.ts';
 export { journeysOnSegment } from './journeys/segment-use.ts';
 export { createJourney, deleteJourney, getJourney, listJourneys, readJourney, setJourneyStatus, updateJourney, type JourneyInfo } from './journeys/store.ts';
@@ -19,4 +20,4 @@ export { emitTrigger, scanTriggers } from './journeys/triggers.ts';
 export { runCrmMaintenance } from './maintenance.ts';
 export { CONVERSION_DAYS, recentRecalls, type RecallStatus } from './recall/status.ts';
 export { reattributeRecalls } from './recall/order-attribution.ts';
-export { audienceLabel, checkRecall, launchRecall, previewRecall, recallAttribution, recallAudience, recallDefinition, type RecallAudience, type RecallPlan } from './recall/recall.ts';
+export { audienceLabel, checkRecall, launchRecall, previewRecall, recallAttribution, recallAudience, recallDefinition, requeueRecallFollowUps, type RecallAudience, type RecallPlan } from './recall/recall.ts';

@@ -103,22 +103,3 @@ export async function promoteDue(services: Services): Promise<number> {
   }
   return promoted;
 }
-
-/**
- * Loses nothing: an active enrollment whose step was due long ago but has no job (a crash
- * between the database write and the enqueue) is enqueued again under its deterministic id.
- */
-export async function resumeOrphans(deps: JourneyDeps, graceMs = 10 * 60_000): Promise<number> {
-  const { services } = deps;
-  const before = new Date(services.now().getTime() - graceMs);
-  const [rows] = await services.sql.query<RowDataPacket[]>("SELECT id, current_step, next_run_at FROM journey_enrollments WHERE state = 'active' AND next_run_at < ? LIMIT 5000", [before]);
-  let n = 0;
-  for (const r of rows) {
-    const existing = await services.queues.journey.getJob(`${r.id}.${r.current_step}`);
-    if (existing && !(await existing.isCompleted()) && !(await existing.isFailed())) continue;
-    const due = services.now().getTime();
-    await services.queues.journey.add('step', { enrollmentId: r.id, stepId: r.current_step, dueAt: due }, jobOptions(deps, `${r.id}.${r.current_step}.r${due}`, due));
-    n++;
-  }
-  return n;
-}

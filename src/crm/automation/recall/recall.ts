@@ -291,3 +291,39 @@ function scopeStore(access: StaffAccess): number | null {
   const scope = storeScope(access.actor);
   return scope !== null && scope.length === 1 ? scope[0]! : null;
 }
+
+/**
+ * The follow-ups of recalls still running, put back from the database after Redis lost its jobs
+ * (src/crm/automation/journeys/requeue.ts says why): the progress check of a recall without its
+ * summary — at its next beat on the launch's cadence, so two processes put back the same job id —
+ * and each attribution report not yet written, with its remaining delay. Idempotent by job id.
+ */
+export async function requeueRecallFollowUps(services: Services): Promise<{ checks: number; attributions: number }> {
+  const now = services.now().getTime();
+  const since = new Date(now - (RECALL_ATTRIBUTION_DAYS + 1) * 86_400_000);
+  const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, launched_at, summary_sent_at, attribution FROM recalls WHERE summary_sent_at IS NULL OR launched_at > ?', [since]);
+  if (rows.length === 0) return { checks: 0, attributions: 0 };
+  const control = services.queues.journeyControl;
+  const live = await control.getJobs(['delayed', 'waiting', 'active', 'prioritized']);
+  const checking = new Set(live.filter((j) => j?.data?.kind === 'recall-check').map((j) => Number(j.data.recallId)));
+  const jobs: Parameters<typeof control.addBulk>[0] = [];
+  let checks = 0;
+  for (const r of rows) {
+    const recallId = Number(r.id);
+    const launched = (r.launched_at as Date).getTime();
+    if (!r.summary_sent_at && !checking.has(recallId)) {
+      const due = launched + (Math.floor(Math.max(0, now - launched) / CHECK_EVERY_MS) + 1) * CHECK_EVERY_MS;
+      jobs.push({ name: 'recall-check', data: { kind: 'recall-check', recallId, dueAt: due }, opts: { jobId: `recall-${recallId}-check-${due}`, delay: due - now } });
+      checks++;
+    }
+    const written = typeof r.attribution === 'string' ? JSON.parse(r.attribution) : (r.attribution ?? {});
+    for (const days of ATTRIBUTION_REPORTS) {
+      if (written[`d${days}`]) continue;
+      const due = launched + days * 86_400_000;
+      // The launch's own id: a job still in Redis keeps it, so nothing is added twice.
+      jobs.push({ name: 'recall-attribution', data: { kind: 'recall-attribution', recallId, days, dueAt: due }, opts: { jobId: `recall-${recallId}-attr-${days}`, delay: Math.max(0, due - now) } });
+    }
+  }
+  if (jobs.length) await control.addBulk(jobs);
+  return { checks, attributions: jobs.length - checks };
+}
