@@ -1,7 +1,9 @@
 /**
  * Triggers: what puts a member into a journey.
- * - Events pushed by other modules or the admin API (`emitTrigger`): browsed a product, joined
- *   a WeCom group / added a staff member, and any of the others when the caller knows first.
+ * - Events pushed by other modules (`emitTrigger`): a recorded behaviour event (the intake's
+ *   POST /events: product viewed → product_browsed, group joined / staff added → wecom_joined,
+ *   every type → member_event), a paid order or a new member at once, and any of the others
+ *   when the caller knows first.
  * - A sweep over the database (`scanTriggers`, every few minutes) for everything the CRM records
  *   anyway, so no other module has to remember to call us: registrations, paid orders,
  *   complaints, level changes (each since a cursor in Redis), and the calendar-driven ones —
@@ -22,8 +24,8 @@ export interface TriggerEvent {
   memberId: number;
   /** Makes this occurrence distinct (order id, event id …). */
   occurrence: string;
-  /** order_paid: amount; product_browsed: productId; wecom_joined: kind; level_changed: from/to. */
-  data?: { amount?: number; productId?: string; kind?: 'group' | 'staff'; fromLevel?: number | null; toLevel?: number };
+  /** order_paid: amount; product_browsed: productId; wecom_joined: kind; level_changed: from/to; member_event: the event's type and ref. */
+  data?: { amount?: number; productId?: string; kind?: 'group' | 'staff'; fromLevel?: number | null; toLevel?: number; eventType?: string; ref?: string | null };
 }
 
 interface ActiveJourney {
@@ -46,6 +48,8 @@ function matches(t: JourneyTrigger, e: TriggerEvent): boolean {
       return t.productId === undefined || t.productId === e.data?.productId;
     case 'wecom_joined':
       return t.kind === 'any' || t.kind === e.data?.kind;
+    case 'member_event':
+      return t.eventType === e.data?.eventType && (t.ref === undefined || t.ref === e.data?.ref);
     case 'level_changed': {
       if (t.direction === 'any') return true;
       const up = (e.data?.toLevel ?? 0) > (e.data?.fromLevel ?? 0);
