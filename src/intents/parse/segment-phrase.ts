@@ -1,5 +1,5 @@
 import { CN_NUMERAL, parseNumber, scaleDecimal } from '../router/numbers.ts';
-import { FIELDS, METRICS, RELATIVE_DAYS, RFM_CELLS, SCORES, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
+import { FIELDS, METRICS, RELATIVE_DAYS, RFM_CELLS, SCORES, type ActivityCondition, type EventCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
 
 /**
  * A small rule-based parser for how staff phrase segment conditions in chat:
@@ -268,6 +268,18 @@ function parseClause(clause: string, now: Date): SegmentNode | undefined {
   return undefined;
 }
 
+/** A behaviour event as the chat says it ("浏览过「D-001」 至少3次"). */
+const EVENT_TEXT: Record<EventCondition['event'], string> = {
+  product_viewed: '浏览过商品',
+  activity_registered: '报名过活动',
+  activity_checked_in: '签到过活动',
+  form_submitted: '提交过表单',
+  group_joined: '加入过社群',
+  staff_added: '添加过导购',
+  coupon_redeemed: '核销过优惠券',
+  custom: '发生过事件',
+};
+
 const OP_TEXT: Record<Op, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: '属于', between: '介于', contains: '包含', is_null: '为空' };
 const VALUE_TEXT: Record<string, string> = { female: '女', male: '男', unknown: '未知', miniprogram: '小程序', wecom: '企业微信', store: '门店', active: '正常', frozen: '冻结', high: '高', medium: '中', low: '低', ...RFM_CELLS };
 
@@ -297,6 +309,7 @@ export function describeTree(tree: SegmentTree): string {
       return `${window}${def.label} ${OP_TEXT[n.op]} ${valueText(n.value, def.type === 'decimal')}`;
     }
     if ('activity' in n) return `${n.days === undefined ? '' : `最近${n.days}天`}${n.joined === false ? '没参加过' : '参加过'}「${n.activity}」活动`;
+    if ('event' in n) return `${n.days === undefined ? '' : `最近${n.days}天`}${EVENT_TEXT[n.event]}${n.ref === undefined ? '' : `「${n.ref}」`}${n.min === undefined ? '' : ` 至少${n.min}次`}`;
     return `${SCORES[n.score]?.label ?? n.score} ${OP_TEXT[n.op]} ${valueText(n.value)}`;
   };
   const wrap = (s: string, bare: boolean) => (bare ? s : `（${s}）`);
