@@ -176,6 +176,10 @@ describe('admin API: behaviour events', () => {
     const any = await t.call(t.tokens.hq, 'POST', '/api/crm/segments/preview', { tree: { version: 1, root: { event: 'product_viewed' } } });
     expect(any.body.count).toBe(new Set([...sent.map((e) => e.member), 'M00000001']).size);
 
+    // The chat's phrase for the same condition.
+    const byPhrase = await t.call(t.tokens.hq, 'POST', '/api/crm/segments/preview', { phrase: '浏览过 D-100 至少 3 次 最近30天' });
+    expect(byPhrase.body.count).toBe(want);
+
     const seg = await t.call(t.tokens.hq, 'POST', '/api/crm/segments', { name: '常看D-100', tree: { version: 1, root }, visibility: 'global' });
     expect(seg.status).toBe(201);
     expect(seg.body.lastCount).toBe(want);
