@@ -1,5 +1,8 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanTriggers } from '../../src/crm/automation/index.ts';
+import { eventInputSchema, recordMemberEvent } from '../../src/crm/lifecycle/index.ts';
+import { journeyDeps } from '../../src/jobs/journey-deps.ts';
 import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
@@ -226,6 +229,17 @@ describe('admin API: behaviour events', () => {
     await t.call(t.tokens.hq, 'POST', '/api/crm/events', { eventId: 'J-4', memberNo: 'M00000007', type: 'group_joined', occurredAt: at(0.1), data: { groupId: 'wrOgAA2' } });
     expect(await enrolments(browsed)).toHaveLength(1);
     expect(await enrolments(joined)).toHaveLength(1);
+
+    // An enrolment the call after the write missed (here the intake ran without the journey
+    // engine) is caught up by the trigger sweep, once; the events enrolled already are not again.
+    const access = { services: t.env.services, actor: t.fx.staff.hq, channel: 'console' as const, requestId: 'events-sweep' };
+    const input = eventInputSchema.parse({ eventId: 'J-5', memberNo: 'M00000004', type: 'activity_registered', occurredAt: at(0.1), data: { activityId: 'A-8' } });
+    expect((await recordMemberEvent(access, input, {})).enrolled).toBe(0);
+    expect((await enrolments(registered)).map(([m]) => m)).toEqual([M('M00000007')]);
+    const swept = await scanTriggers(journeyDeps(t.env.services));
+    expect(swept.member_event).toBe(1);
+    expect((await enrolments(registered)).map(([m]) => m)).toEqual([M('M00000007'), M('M00000004')]);
+    expect((await scanTriggers(journeyDeps(t.env.services))).member_event).toBeUndefined();
 
     // The deprecated alias records the event (one code path) and enrols exactly once.
     const member = M('M00000012');

@@ -15,7 +15,7 @@ export { mergeMembers, type MergeResult } from './merge.ts';
 export { importMembers } from './import.ts';
 export { recordEventBatch, recordOrderBatch, MAX_BATCH, type BatchResult, type EventBatchResult } from './intake/batch.ts';
 export { eventInputSchema, type EventInput } from './intake/event-schema.ts';
-export { eventTriggers, recordMemberEvent, type EventOutcome, type EventReceipt } from './intake/record-event.ts';
+export { recordMemberEvent, type EventOutcome, type EventReceipt } from './intake/record-event.ts';
 export { createCustomer } from './intake/create-customer.ts';
 export { recordPaidOrder, type OrderOutcome, type OrderReceipt } from './intake/record-order.ts';
 export { recordRefund, type RefundOutcome, type RefundReceipt } from './intake/record-refund.ts';

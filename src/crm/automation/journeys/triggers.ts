@@ -13,6 +13,7 @@
  */
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
+import type { EventType } from '../../engagement/index.ts';
 import { addDays, formatDate } from '../../kernel/index.ts';
 import type { JourneyTrigger, TriggerType } from './definition.ts';
 import type { JourneyDeps } from './deps.ts';
@@ -70,6 +71,22 @@ export async function emitTrigger(deps: JourneyDeps, e: TriggerEvent): Promise<n
   return n;
 }
 
+/**
+ * The triggers a recorded behaviour event fires: the generic member_event always, and the older
+ * dedicated triggers for the types they were made for (product_viewed → product_browsed,
+ * group_joined / staff_added → wecom_joined). The occurrence is the event id, so the intake's
+ * call after the write, a replay and the sweep enrol a member once per event.
+ */
+export function eventTriggers(e: { memberId: number; type: EventType; ref: string | null; eventId: string }): TriggerEvent[] {
+  const occurrence = `ev:${e.eventId}`;
+  const out: TriggerEvent[] = [{ type: 'member_event', memberId: e.memberId, occurrence, data: { eventType: e.type, ref: e.ref } }];
+  if (e.type === 'product_viewed') out.push({ type: 'product_browsed', memberId: e.memberId, occurrence, data: e.ref === null ? {} : { productId: e.ref } });
+  if (e.type === 'group_joined' || e.type === 'staff_added') out.push({ type: 'wecom_joined', memberId: e.memberId, occurrence, data: { kind: e.type === 'group_joined' ? 'group' : 'staff' } });
+  return out;
+}
+
+const EVENT_TRIGGERS: readonly TriggerType[] = ['member_event', 'product_browsed', 'wecom_joined'];
+
 async function cursor(services: Services, name: string, now: Date): Promise<Date> {
   const k = services.key('journey', 'cursor', name);
   const v = await services.redis.get(k);
@@ -107,6 +124,13 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
   await since('member_registered', "SELECT id AS member_id FROM members WHERE registered_at > ? AND registered_at <= ? AND status = 'active'", () => 'registered');
   await since('order_paid', 'SELECT id, member_id, amount FROM orders WHERE paid_at > ? AND paid_at <= ?', (r) => `o${r.id}`, (r) => ({ amount: Number(r.amount) }));
   await since('complaint', "SELECT id, member_id FROM interactions WHERE type = 'complaint' AND created_at > ? AND created_at <= ?", (r) => `c${r.id}`);
+  // Behaviour events recorded since the last sweep: catches up an enrolment the intake's call after the write missed.
+  if ((await Promise.all(EVENT_TRIGGERS.map((t) => activeJourneys(services, t)))).some((js) => js.length > 0)) {
+    const from = await cursor(services, 'member_events', now);
+    const [rows] = await sql.query<RowDataPacket[]>('SELECT event_id, member_id, type, ref FROM member_events WHERE created_at > ? AND created_at <= ? ORDER BY id', [from, now]);
+    for (const r of rows) for (const e of eventTriggers({ memberId: Number(r.member_id), type: r.type as EventType, ref: r.ref, eventId: String(r.event_id) })) bump(out, e.type, await emitTrigger(deps, e));
+    await setCursor(services, 'member_events', now);
+  }
   await since('level_changed', 'SELECT id, member_id, from_level, to_level FROM member_level_history WHERE created_at > ? AND created_at <= ?', (r) => `l${r.id}`, (r) => ({ fromLevel: r.from_level, toLevel: r.to_level }));
 
   const today = formatDate(now);

@@ -1,9 +1,10 @@
+import { eventTriggers } from '../../automation/index.ts';
 import { fieldError, lockMemberForWrite } from '../../customers/index.ts';
 import { findMemberEvent, insertMemberEvent, refOf, type EventType, type StoredEvent } from '../../engagement/index.ts';
 import { conflict, notFound, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { EventInput } from './event-schema.ts';
 import { requestHash } from './schemas.ts';
-import { fireAfterCommit, type IntakeDeps, type Trigger } from './triggers.ts';
+import { fireAfterCommit, type IntakeDeps } from './triggers.ts';
 
 /** What recording an event answers; built from the stored row, so a replay answers exactly this. */
 export interface EventReceipt {
@@ -29,19 +30,6 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 const isDupEventId = (e: unknown) => (e as { errno?: number } | null)?.errno === 1062 && /member_events_event_id_key/.test((e as { sqlMessage?: string }).sqlMessage ?? '');
 
-/**
- * The journey triggers an event fires: the generic member_event always, and the older
- * dedicated triggers for the types they were made for. The occurrence is the event id, so the
- * same event fired twice (a replay) enrols nobody twice.
- */
-export function eventTriggers(memberId: number, type: EventType, ref: string | null, eventId: string): Trigger[] {
-  const occurrence = `ev:${eventId}`;
-  const out: Trigger[] = [{ type: 'member_event', memberId, occurrence, data: { eventType: type, ref } }];
-  if (type === 'product_viewed') out.push({ type: 'product_browsed', memberId, occurrence, data: ref === null ? {} : { productId: ref } });
-  if (type === 'group_joined' || type === 'staff_added') out.push({ type: 'wecom_joined', memberId, occurrence, data: { kind: type === 'group_joined' ? 'group' : 'staff' } });
-  return out;
-}
-
 async function receiptOf(access: StaffAccess, e: StoredEvent): Promise<EventReceipt | null> {
   const member = await lockMemberForWrite(access.services.sql, access.actor, { memberId: e.memberId }, { lock: false });
   if (!member) return null;
@@ -64,7 +52,8 @@ async function replayOrConflict(access: StaffAccess, eventId: string, hash: stri
 /**
  * Records one behaviour event (event.write): the member by id, number, openid or phone (one the
  * caller may see), one append-only row in member_events (engagement's), then — after it is
- * committed — the journey triggers it fires (eventTriggers). Idempotent on eventId: the same
+ * committed — the journey triggers it fires (automation's eventTriggers; the trigger sweep
+ * catches up one this call missed). Idempotent on eventId: the same
  * request again answers the first receipt and writes nothing (its triggers are fired again,
  * which enrols only whom a failed first attempt missed); another body under the same id → 409.
  * No audit row: an event is the member's own doing, reported by a system, and the row itself is
@@ -74,7 +63,7 @@ export async function recordMemberEvent(access: StaffAccess, input: EventInput, 
   requirePermission(access.actor, 'event.write');
   const { services } = access;
   const hash = requestHash('event', input);
-  const replay = async (receipt: EventReceipt): Promise<EventOutcome> => ({ receipt, replayed: true, enrolled: await fireAfterCommit(services, deps, eventTriggers(receipt.memberId, receipt.type, receipt.ref, receipt.eventId)) });
+  const replay = async (receipt: EventReceipt): Promise<EventOutcome> => ({ receipt, replayed: true, enrolled: await fireAfterCommit(services, deps, eventTriggers(receipt)) });
   const seen = await replayOrConflict(access, input.eventId, hash);
   if (seen) return replay(seen);
   const occurredAt = new Date(input.occurredAt);
@@ -95,5 +84,5 @@ export async function recordMemberEvent(access: StaffAccess, input: EventInput, 
     throw e;
   }
   const receipt: EventReceipt = { id, eventId: input.eventId, type: input.type, memberId: member.id, memberNo: member.memberNo, ref, occurredAt: occurredAt.toISOString() };
-  return { receipt, replayed: false, enrolled: await fireAfterCommit(services, deps, eventTriggers(member.id, input.type, ref, input.eventId)) };
+  return { receipt, replayed: false, enrolled: await fireAfterCommit(services, deps, eventTriggers({ memberId: member.id, type: input.type, ref, eventId: input.eventId })) };
 }

@@ -6,7 +6,7 @@ export interface IntakeDeps {
   journeys?: JourneyDeps;
 }
 
-export type Trigger = Parameters<typeof emitTrigger>[1];
+type Trigger = Parameters<typeof emitTrigger>[1];
 
 /**
  * Fires journey triggers after the write committed (an enrolment must never stand for a write
