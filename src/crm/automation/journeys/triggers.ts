@@ -85,7 +85,51 @@ export function eventTriggers(e: { memberId: number; type: EventType; ref: strin
   return out;
 }
 
-const EVENT_TRIGGERS: readonly TriggerType[] = ['member_event', 'product_browsed', 'wecom_joined'];
+/** Event types whose rows the sweep must read for the active journeys (none: it reads nothing). */
+async function sweptEventTypes(services: Services): Promise<string[]> {
+  const types = new Set<string>();
+  if ((await activeJourneys(services, 'product_browsed')).length) types.add('product_viewed');
+  if ((await activeJourneys(services, 'wecom_joined')).length) ['group_joined', 'staff_added'].forEach((t) => types.add(t));
+  for (const j of await activeJourneys(services, 'member_event')) if (j.trigger.type === 'member_event') types.add(j.trigger.eventType);
+  return [...types];
+}
+
+/** Rows one sweep reads at most (the rest waits for the next); the first sweep looks this many rows back, within the last hour. */
+const EVENT_SWEEP_ROWS = 20_000;
+
+/**
+ * Behaviour events since the last sweep (a cursor on member_events' id, so each sweep is a
+ * primary-key range however large the table): catches up an enrolment the intake's call after
+ * the write missed, with the same occurrence keys (eventTriggers), so nobody enters twice.
+ */
+async function sweepEvents(deps: JourneyDeps, now: Date): Promise<ScanSummary> {
+  const { services } = deps;
+  const out: ScanSummary = {};
+  const types = await sweptEventTypes(services);
+  if (!types.length) return out;
+  const k = services.key('journey', 'cursor', 'member_events_id');
+  const stored = await services.redis.get(k);
+  const [[top]] = await services.sql.query<RowDataPacket[]>('SELECT COALESCE(MAX(id), 0) AS id FROM member_events');
+  const from = stored === null ? Math.max(0, Number(top!.id) - EVENT_SWEEP_ROWS) : Number(stored);
+  // First sweep: only the last hour, rather than replay the whole history into journeys.
+  const since = stored === null ? new Date(now.getTime() - 3600_000) : new Date(0);
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    'SELECT id, event_id, member_id, type, ref, created_at FROM member_events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?',
+    [from, Number(top!.id), EVENT_SWEEP_ROWS],
+  );
+  let last = from;
+  for (const r of rows) {
+    last = Number(r.id);
+    if (!types.includes(String(r.type)) || new Date(r.created_at) <= since) continue;
+    for (const e of eventTriggers({ memberId: Number(r.member_id), type: r.type as EventType, ref: r.ref, eventId: String(r.event_id) })) bump(out, e.type, await emitTrigger(deps, e));
+  }
+  await services.redis.set(k, String(last));
+  return out;
+}
+
+function bumpAll(out: ScanSummary, add: ScanSummary): void {
+  for (const [k, n] of Object.entries(add)) bump(out, k, n);
+}
 
 async function cursor(services: Services, name: string, now: Date): Promise<Date> {
   const k = services.key('journey', 'cursor', name);
@@ -124,13 +168,7 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
   await since('member_registered', "SELECT id AS member_id FROM members WHERE registered_at > ? AND registered_at <= ? AND status = 'active'", () => 'registered');
   await since('order_paid', 'SELECT id, member_id, amount FROM orders WHERE paid_at > ? AND paid_at <= ?', (r) => `o${r.id}`, (r) => ({ amount: Number(r.amount) }));
   await since('complaint', "SELECT id, member_id FROM interactions WHERE type = 'complaint' AND created_at > ? AND created_at <= ?", (r) => `c${r.id}`);
-  // Behaviour events recorded since the last sweep: catches up an enrolment the intake's call after the write missed.
-  if ((await Promise.all(EVENT_TRIGGERS.map((t) => activeJourneys(services, t)))).some((js) => js.length > 0)) {
-    const from = await cursor(services, 'member_events', now);
-    const [rows] = await sql.query<RowDataPacket[]>('SELECT event_id, member_id, type, ref FROM member_events WHERE created_at > ? AND created_at <= ? ORDER BY id', [from, now]);
-    for (const r of rows) for (const e of eventTriggers({ memberId: Number(r.member_id), type: r.type as EventType, ref: r.ref, eventId: String(r.event_id) })) bump(out, e.type, await emitTrigger(deps, e));
-    await setCursor(services, 'member_events', now);
-  }
+  bumpAll(out, await sweepEvents(deps, now));
   await since('level_changed', 'SELECT id, member_id, from_level, to_level FROM member_level_history WHERE created_at > ? AND created_at <= ?', (r) => `l${r.id}`, (r) => ({ fromLevel: r.from_level, toLevel: r.to_level }));
 
   const today = formatDate(now);
