@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../route.ts';
 import { customerRoutes } from './customers.ts';
 import { exportRoute } from './export.ts';
+import { eventRoutes } from './events.ts';
 import { exportApprovalRoutes } from './exports.ts';
 import { insightsRoutes } from './insights.ts';
 import { journeyRoutes } from './journeys.ts';
@@ -15,5 +16,5 @@ import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...exportApprovalRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...exportApprovalRoutes];
 }

@@ -36,4 +36,4 @@ export {
   type SegmentKind,
   type SegmentVisibility,
 } from './segments/segments.ts';
-export { OPS, RELATIVE_DAYS, parseSegmentTree, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from './segments/tree.ts';
+export { OPS, RELATIVE_DAYS, parseSegmentTree, type ActivityCondition, type EventCondition, type Op, type SegmentNode, type SegmentTree, type Value } from './segments/tree.ts';

@@ -202,6 +202,8 @@ export const ERROR_CODES = {
   same_tag: { area: 'engagement', status: 400, retryable: false, description: 'A tag cannot be merged into itself.' },
   invalid_member_ids: { area: 'engagement', status: 400, retryable: false, description: 'A batch tag operation needs 1–10,000 member ids.' },
   invalid_tag_rule: { area: 'engagement', status: 400, retryable: false, description: 'A tag rule breaks its schema.' },
+  invalid_event: { area: 'engagement', status: 400, retryable: false, description: 'A behaviour event breaks a rule of the data (occurredAt in the future …); `issues` names the field.' },
+  event_conflict: { area: 'engagement', status: 409, retryable: false, description: 'The eventId was already recorded with a different body; the same body again is a replay.' },
 
   // ── service: interactions and tickets ───────────────────────────────────────────────────
   interaction_not_found: { area: 'service', status: 404, retryable: false, description: 'No such interaction.' },

@@ -9,6 +9,7 @@ export const PERMISSIONS = [
   'churn.read', // churn list and risk figures
   'member.write', // create members, edit member profile fields (history kept in member_profile_changes)
   'order.write', // record paid orders and refunds (POS, mini-program, integrations)
+  'event.write', // record members' behaviour events (mini-program, web, integrations)
   'interaction.write', // log interactions and complete follow-ups
   'ticket.write', // create, assign, move and escalate service tickets
   'points.adjust', // add or deduct points (large changes need a confirmation)
@@ -29,9 +30,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** Role → permissions. HQ roles see every store; store roles only their own (storeScope). */
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'tag.manage', 'member.merge', 'member.delete', 'member.export', 'journey.read', 'journey.write', 'recall.launch'],
-  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'tag.manage', 'member.export', 'journey.read', 'journey.write', 'recall.launch'],
-  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'interaction.write', 'ticket.write', 'points.adjust', 'journey.read', 'recall.launch'],
+  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'tag.manage', 'member.merge', 'member.delete', 'member.export', 'journey.read', 'journey.write', 'recall.launch'],
+  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'tag.manage', 'member.export', 'event.write', 'journey.read', 'journey.write', 'recall.launch'],
+  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'journey.read', 'recall.launch'],
   agent: ['member.read', 'tag.write', 'segment.read', 'interaction.write', 'ticket.write'],
 };
 
