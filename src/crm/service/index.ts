@@ -15,5 +15,5 @@ export { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL, slaDue, type TicketPriority, 
 export { type TicketView } from './tickets/types.ts';
 export { addBusinessMinutes, ALWAYS_OPEN, businessHoursSchema, WEEKDAYS, type BusinessHours, type BusinessHoursInput } from './settings/business-hours.ts';
 export { listBusinessHours, setChainHours, setStoreHours, storeBusinessHours, type StoreHoursView } from './settings/hours-settings.ts';
-export { DEFAULT_SLA_POLICY, getSlaPolicy, setSlaPolicy, slaPolicySchema, type SlaPolicy } from './settings/sla-policy.ts';
-export { assignmentConfigSchema, DEFAULT_ASSIGNMENT, getAssignmentConfig, setAssignmentConfig, type AssignmentConfig, type AssignmentConfigInput } from './settings/assignment-config.ts';
+export { DEFAULT_SLA_POLICY, getSlaPolicy, readSlaPolicy, setSlaPolicy, slaPolicySchema, type SlaPolicy } from './settings/sla-policy.ts';
+export { assignmentConfigSchema, DEFAULT_ASSIGNMENT, getAssignmentConfig, readAssignmentConfig, setAssignmentConfig, type AssignmentConfig, type AssignmentConfigInput } from './settings/assignment-config.ts';

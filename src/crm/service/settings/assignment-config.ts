@@ -41,6 +41,12 @@ export async function getAssignmentConfig(services: Pick<Services, 'db'>): Promi
   return parsed.success ? parsed.data : DEFAULT_ASSIGNMENT;
 }
 
+/** The configuration (service.configure): what the API's GET answers. */
+export async function readAssignmentConfig(access: StaffAccess): Promise<AssignmentConfig> {
+  requirePermission(access.actor, 'service.configure');
+  return getAssignmentConfig(access.services);
+}
+
 /** What applies to one ticket: whether to assign it, and which store roles are eligible. */
 export function assignmentRule(config: AssignmentConfig, priority: TicketPriority, complaint: boolean): { assign: boolean; roles: AssignmentConfig['roles'] } {
   const o = config.priorities[priority];

@@ -37,6 +37,12 @@ export async function getSlaPolicy(services: Pick<Services, 'db'>): Promise<SlaP
   return parsed.success ? parsed.data : DEFAULT_SLA_POLICY;
 }
 
+/** The policy as configured (service.configure): what the API's GET answers. */
+export async function readSlaPolicy(access: StaffAccess): Promise<SlaPolicy> {
+  requirePermission(access.actor, 'service.configure');
+  return getSlaPolicy(access.services);
+}
+
 /** Replaces the policy (service.configure), audited with the old and new values. */
 export async function setSlaPolicy(access: StaffAccess, raw: SlaPolicy): Promise<SlaPolicy> {
   requirePermission(access.actor, 'service.configure');
