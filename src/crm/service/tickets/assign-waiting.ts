@@ -7,6 +7,8 @@ import { ASSIGNING_TX } from './create.ts';
 import type { TicketPriority } from './sla.ts';
 import { ticketInclude, toTicketView } from './types.ts';
 
+const PRIORITIES: TicketPriority[] = ['urgent', 'high', 'normal', 'low'];
+
 /** Tickets looked at per sweep, oldest first; the rest wait for the next run. */
 const BATCH = 500;
 
@@ -18,19 +20,24 @@ const BATCH = 500;
  * whose deactivated assignee nobody can replace is unassigned and its managers alerted (a
  * complaint that never had anyone was alerted when it opened).
  */
-export async function assignWaitingTickets(services: Services): Promise<{ assigned: number; alerted: number }> {
+export async function assignWaitingTickets(services: Services, opts: { batch?: number } = {}): Promise<{ assigned: number; alerted: number }> {
   const config = await getAssignmentConfig(services);
+  // Only tickets the settings assign (complaints, and the priorities switched on), so a backlog
+  // of tickets left alone on purpose never keeps a complaint out of the batch.
+  const priorities = PRIORITIES.filter((p) => assignmentRule(config, p, false).assign);
   const waiting = await services.db.ticket.findMany({
-    where: { status: 'open', OR: [{ assigneeId: null }, { assignee: { active: false } }] },
+    where: {
+      status: 'open',
+      AND: [{ OR: [{ assigneeId: null }, { assignee: { active: false } }] }, { OR: [{ type: 'complaint' }, { priority: { in: priorities } }] }],
+    },
     select: { id: true, storeId: true, priority: true, type: true, assigneeId: true },
     orderBy: { id: 'asc' },
-    take: BATCH,
+    take: opts.batch ?? BATCH,
   });
   let assigned = 0;
   let alerted = 0;
   for (const w of waiting) {
     const rule = assignmentRule(config, w.priority as TicketPriority, w.type === 'complaint');
-    if (!rule.assign) continue;
     const now = services.now();
     const out = await services.db.$transaction(async (tx) => {
       // Still waiting, under the ticket's lock? (Someone may have assigned or moved it since.)

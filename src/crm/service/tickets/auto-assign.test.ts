@@ -156,6 +156,22 @@ describe('ticket auto-assignment', () => {
     expect(trail.map((a) => (a.detail as { from: number | null }).from)).toEqual([null, holder]);
   });
 
+  it('reaches a waiting complaint behind a backlog of tickets left unassigned on purpose', async () => {
+    const s = await store([], 4);
+    const gone = await crm.services.db.staff.create({ data: { wecomUserId: 'svc_gone_2', name: '离职客服', role: 'agent' } });
+    await configure({ enabled: false, serviceGroup: [gone.id] });
+    for (let i = 0; i < 3; i++) expect((await open(s.members[i]!, { priority: 'low' })).assignee).toBeNull();
+    // A complaint while nobody at all can take it: the store has no staff, the group has left.
+    await crm.services.db.staff.update({ where: { id: gone.id }, data: { active: false } });
+    const complaint = await open(s.members[3]!, { type: 'complaint' });
+    expect(complaint.assignee).toBeNull();
+    // Someone joins the store; a sweep of two tickets at a time still finds the complaint first.
+    const hire = await crm.services.db.staff.create({ data: { wecomUserId: `new_hire_${s.id}`, name: '新员工', role: 'agent', stores: { create: [{ storeId: s.id }] } } });
+    await assignWaitingTickets(crm.services, { batch: 2 });
+    expect((await getTicket(as('hq'), complaint.id)).assignee?.id).toBe(hire.id);
+    for (const t of await crm.services.db.ticket.findMany({ where: { storeId: s.id, priority: 'low' } })) expect(t.assigneeId).toBeNull();
+  });
+
   it('refuses a service group of unknown or deactivated staff, roles that cannot handle tickets, and callers without service.configure', async () => {
     const before = await getAssignmentConfig(crm.services);
     await expect(configure({ enabled: true, serviceGroup: [999_999] })).rejects.toMatchObject({ code: 'invalid_assignment_config', status: 400, details: { issues: [expect.objectContaining({ path: ['serviceGroup', '0'] })] } });
