@@ -39,6 +39,7 @@ export async function assignWaitingTickets(services: Services, opts: { batch?: n
   for (const w of waiting) {
     const rule = assignmentRule(config, w.priority as TicketPriority, w.type === 'complaint');
     const now = services.now();
+    // One ticket's failure (a lock wait timed out) must not stop the others, nor the SLA sweep after this.
     const out = await services.db.$transaction(async (tx) => {
       // Still waiting, under the ticket's lock? (Someone may have assigned or moved it since.)
       const [cur] = await tx.$queryRaw<{ assignee_id: number | null; active: number | null; status: string }[]>`
@@ -48,7 +49,10 @@ export async function assignWaitingTickets(services: Services, opts: { batch?: n
       const orphaned = !auto && cur.assignee_id !== null;
       if (orphaned) await tx.ticket.update({ where: { id: w.id }, data: { assigneeId: null, assignedAt: now, assignedBy: AUTO_ASSIGNER, updatedAt: now } });
       return { auto, from: cur.assignee_id, orphaned, ticket: await tx.ticket.findUniqueOrThrow({ where: { id: w.id }, include: ticketInclude }) };
-    }, ASSIGNING_TX);
+    }, ASSIGNING_TX).catch((err: unknown) => {
+      services.logger.warn({ err, ticketId: w.id }, 'waiting ticket not assigned this time');
+      return null;
+    });
     if (!out) continue;
     const view = toTicketView(out.ticket);
     if (out.auto) {
