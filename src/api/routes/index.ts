@@ -11,10 +11,11 @@ import { membershipRoutes } from './membership.ts';
 import { orderRoutes } from './orders.ts';
 import { pointsRoutes } from './points.ts';
 import { segmentRoutes } from './segments.ts';
+import { serviceSettingsRoutes } from './service-settings.ts';
 import { tagRoutes } from './tags.ts';
 import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...exportApprovalRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...exportApprovalRoutes];
 }

@@ -169,7 +169,7 @@ export const ERROR_CODES = {
   import_busy: { area: 'customers', status: 409, retryable: true, description: 'Import: another import held the member-number lock for over 60 seconds.' },
   member_no_sequence: { area: 'customers', status: 409, retryable: false, description: 'Import: the largest member number is not M+8 digits, or the numbers are used up.' },
   unknown_staff: { area: 'customers', status: 404, retryable: false, description: 'Import: no active staff member with the userid given by `--as`.' },
-  unknown_store: { area: 'customers', status: 404, retryable: false, description: 'Import: no store with that code or name.' },
+  unknown_store: { area: 'customers', status: 404, retryable: false, description: 'No store with that code or name (import), or that id (service settings: business hours).' },
   invalid_email: { area: 'customers', status: 400, retryable: false, description: 'Not a valid e-mail address (`issues` names the field).' },
   invalid_member: { area: 'customers', status: 400, retryable: false, description: 'A new member or a profile change breaks a rule of the data (unknown home store, bad birthday …); `issues` names the field.' },
   customer_no_taken: { area: 'customers', status: 409, retryable: false, description: 'The customer number belongs to another member; the body names its id.' },
@@ -218,6 +218,9 @@ export const ERROR_CODES = {
   ticket_not_resolved: { area: 'service', status: 409, retryable: false, description: 'A ticket can be rated only once resolved.' },
   ticket_not_open: { area: 'service', status: 409, retryable: false, description: 'A resolved or closed ticket cannot be escalated.' },
   max_escalation: { area: 'service', status: 403, retryable: false, description: 'The ticket is already at the highest escalation level.' },
+  invalid_sla_policy: { area: 'service', status: 400, retryable: false, description: 'A ticket SLA policy breaks its schema (minutes, resolution before response); `issues` names the field.' },
+  invalid_business_hours: { area: 'service', status: 400, retryable: false, description: 'Business hours break their schema (HH:mm, a shift ending before it starts, overlapping shifts, no open day); `issues` names the field.' },
+  invalid_assignment_config: { area: 'service', status: 400, retryable: false, description: 'The ticket auto-assignment settings break their schema or name staff who are unknown or deactivated; `issues` names the field.' },
 
   // ── insights: segments and their exports ────────────────────────────────────────────────
   invalid_segment: { area: 'insights', status: 400, retryable: false, description: 'A segment condition tree is invalid (the message says where).' },
