@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, consoleEnabled, describeConfig, listenHost, loadConfig } from './config.ts';
+import { ConfigError, consoleEnabled, describeConfig, listenHost, loadConfig, secretValues } from './config.ts';
+import { firstNodeUrl, parseClusterNodes } from './redis.ts';
+import { queuePrefix } from './jobs/queues.ts';
 
 describe('config', () => {
   it('applies the documented defaults (docs/configuration.md) to an empty environment', () => {
@@ -36,6 +38,18 @@ describe('config', () => {
     const d = describeConfig(c);
     expect(d.ADMIN_TOKEN).toBe('***');
     expect(d.DATABASE_URL).toBe('mysql://u:***@db:3306/crm');
+  });
+
+  it('reads Redis Cluster seed nodes, hides their password, and hash-tags queue prefixes only on a cluster', () => {
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'nohost' })).toThrow(/REDIS_CLUSTER_NODES: must be comma-separated host:port/);
+    expect(() => loadConfig({ READ_DATABASE_URL: 'postgres://x' })).toThrow(/READ_DATABASE_URL: must be a mysql:\/\/ URL/);
+    const c = loadConfig({ REDIS_CLUSTER_NODES: 'redis://:s3cr%40t@10.0.0.1:7000, 10.0.0.2:7001' });
+    expect(parseClusterNodes(c.REDIS_CLUSTER_NODES!)).toEqual({ nodes: [{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }], password: 's3cr@t', tls: false });
+    expect(describeConfig(c).REDIS_CLUSTER_NODES).toBe('redis://:***@10.0.0.1:7000, 10.0.0.2:7001');
+    expect(secretValues(c)).toContain('s3cr@t');
+    expect(firstNodeUrl(c)).toBe('redis://:s3cr%40t@10.0.0.1:7000');
+    expect(queuePrefix(c, 'outbound')).toBe('{crm:outbound}');
+    expect(queuePrefix(loadConfig({}), 'outbound')).toBe('crm');
   });
 
   it('keeps the console off and listens on every interface only in production, unless told otherwise', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseClusterNodes } from './redis.ts';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
 export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN'] as const;
@@ -24,6 +25,23 @@ export const configSchema = z.object({
     .default('mysql://root@127.0.0.1:3306/crm')
     .refine((v) => /^mysql:\/\/|^mariadb:\/\//.test(v), { message: 'must be a mysql:// URL' }),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// URL' }),
+  /**
+   * A Redis Cluster instead of the one server of REDIS_URL: comma-separated seed nodes, `host:port` or
+   * `redis[s]://[user:pass@]host:port` (docs/scale-out.md). Queue prefixes then carry hash tags.
+   */
+  REDIS_CLUSTER_NODES: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseClusterNodes(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated host:port or redis:// seed nodes (${(e as Error).message})` });
+    }
+  }),
+  /**
+   * A read replica for the heavy reads that may lag a little (segment previews, counts and runs,
+   * dashboards, churn list, RFM overview, exports); unset = everything reads DATABASE_URL (docs/scale-out.md).
+   */
+  READ_DATABASE_URL: optionalString.refine((v) => v === undefined || /^mysql:\/\/|^mariadb:\/\//.test(v), { message: 'must be a mysql:// URL' }),
   PORT: intFromEnv(8787, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** What this process runs: `web` (HTTP), `worker` (queues and schedules; HTTP only for /healthz, /readyz), or `all` (both, the default). */
@@ -141,11 +159,14 @@ export const runsWorkers = (cfg: Pick<Config, 'ROLE'>): boolean => cfg.ROLE !== 
 /** Where the server listens: HOST when set, else loopback outside production (the open console must not face the network). */
 export const listenHost = (cfg: Pick<Config, 'NODE_ENV' | 'HOST'>): string => cfg.HOST ?? (isProduction(cfg) ? '0.0.0.0' : '127.0.0.1');
 
+/** Variables whose value is a URL (or a list of them) that may carry a password. */
+const holdsUrls = (k: string) => k.endsWith('_URL') || k === 'REDIS_CLUSTER_NODES';
+
 /** The config with secrets hidden, for the start-up log line. */
 export function describeConfig(cfg: Config): Record<string, unknown> {
   const out: Record<string, unknown> = { ...cfg };
   for (const k of SECRET_KEYS) if (out[k]) out[k] = '***';
-  for (const [k, v] of Object.entries(out)) if (typeof v === 'string' && k.endsWith('_URL')) out[k] = v.replace(/(:\/\/[^:@/]*):[^@/]+@/, '$1:***@');
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'string' && holdsUrls(k)) out[k] = v.replace(/(:\/\/[^:@/]*):[^@/]+@/g, '$1:***@');
   return out;
 }
 
@@ -154,9 +175,8 @@ export function secretValues(cfg: Config): string[] {
   const out: string[] = [];
   for (const k of SECRET_KEYS) if (typeof cfg[k] === 'string' && cfg[k]) out.push(cfg[k] as string);
   for (const [k, v] of Object.entries(cfg)) {
-    if (typeof v !== 'string' || !k.endsWith('_URL')) continue;
-    const m = /:\/\/[^:@/]*:([^@/]+)@/.exec(v);
-    if (m) out.push(m[1]!, decodeURIComponent(m[1]!));
+    if (typeof v !== 'string' || !holdsUrls(k)) continue;
+    for (const m of v.matchAll(/:\/\/[^:@/]*:([^@/]+)@/g)) out.push(m[1]!, decodeURIComponent(m[1]!));
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { listen } from './http/listen.ts';
 import { createWorkerApp } from './http/app.ts';
 import { loadEnvFile } from './env-file.ts';
 import { createLogger, prettyLogs } from './logger.ts';
+import { firstNodeUrl } from './redis.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (!(await waitForDependencies({ mysql: config.DATABASE_URL, redis: config.REDIS_URL }, logger, () => stopping))) return;
+  if (!(await waitForDependencies({ mysql: config.DATABASE_URL, redis: firstNodeUrl(config) }, logger, () => stopping))) return;
   await migrate(config.DATABASE_URL, { log: (m) => logger.info(m) });
   if (stopping) return;
   services = createServices(config, { logger });

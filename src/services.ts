@@ -1,7 +1,7 @@
 import { secretValues, type Config } from './config.ts';
 import { createPrisma, type Db } from './db/prisma.ts';
 import { createSqlPool, type SqlPool } from './db/sql.ts';
-import { createQueues, type Queues } from './jobs/queues.ts';
+import { createQueues, queuePrefix, type Queues } from './jobs/queues.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { closeRedis, createRedis, type Redis, type RedisWatch } from './redis.ts';
 
@@ -14,14 +14,26 @@ export interface Services {
   logger: Logger;
   db: Db;
   sql: SqlPool;
+  /**
+   * The pool for heavy reads that may lag the primary by a moment (segment previews, counts and
+   * runs' selection, dashboards, churn list, RFM overview, exports): READ_DATABASE_URL's replica,
+   * or `sql` itself when unset. Never for a read that must see this process's own writes.
+   */
+  readSql: SqlPool;
   redis: Redis;
   /** Redis connection for BullMQ (blocking commands need their own). */
   bullRedis: Redis;
   queues: Queues;
   /** Injected clock: tests move time, code never calls new Date() for decisions. */
   now: () => Date;
-  /** Namespaces a Redis key with the process's REDIS_PREFIX. */
+  /**
+   * Namespaces a Redis key with the process's REDIS_PREFIX. Keys that one command, script, MULTI
+   * or pipeline touches together must share a hash slot on a Redis Cluster: give them one `{tag}`
+   * part (`slotTag`), e.g. key('rl', 'win', slotTag(name), …) (docs/scale-out.md).
+   */
   key: (...parts: (string | number)[]) => string;
+  /** The BullMQ prefix of a queue (hash-tagged on a Redis Cluster: src/jobs/queues.ts, queuePrefix). */
+  queuePrefix: (queue: string) => string;
   close(): Promise<void>;
 }
 
@@ -29,6 +41,7 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, {}, { secrets: secretValues(config) });
   const db = createPrisma(config.DATABASE_URL);
   const sql = createSqlPool(config.DATABASE_URL);
+  const readSql = config.READ_DATABASE_URL ? createSqlPool(config.READ_DATABASE_URL) : sql;
   // One line when Redis goes away and one when it is back, whichever connection sees it first.
   let redisDown = false;
   const watch: RedisWatch = {
@@ -43,26 +56,28 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
       logger.info('Redis reachable again');
     },
   };
-  const redis = createRedis(config.REDIS_URL, { watch });
-  const bullRedis = createRedis(config.REDIS_URL, { forBullmq: true, watch });
-  const queues = createQueues(bullRedis, config.REDIS_PREFIX);
+  const redis = createRedis(config, { watch });
+  const bullRedis = createRedis(config, { forBullmq: true, watch });
+  const queues = createQueues(bullRedis, (queue) => queuePrefix(config, queue));
   return {
     config,
     logger,
     db,
     sql,
+    readSql,
     redis,
     bullRedis,
     queues,
     now: overrides.now ?? (() => new Date()),
     key: (...parts) => [config.REDIS_PREFIX, ...parts].join(':'),
+    queuePrefix: (queue) => queuePrefix(config, queue),
     async close() {
       // With Redis down, closing a queue waits for a connection that may never come back:
       // drop the connections first in that case, then the pools (docs/guides/administrator.md).
       const redisUp = redis.status === 'ready' && bullRedis.status === 'ready';
       if (!redisUp) await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis)]);
       await Promise.race([queues.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
-      await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis), db.$disconnect(), sql.end()]);
+      await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis), db.$disconnect(), sql.end(), ...(readSql === sql ? [] : [readSql.end()])]);
     },
   };
 }

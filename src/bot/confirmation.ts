@@ -105,6 +105,8 @@ export async function peekAction(services: Services, actor: Actor, code?: string
 /** Drops the person's pending action (a negated request for the same thing withdraws it). */
 export async function dropAction(services: Services, actor: Actor, pending: PendingAction): Promise<void> {
   const key = actorKey(actor);
-  await services.redis.del(pendingKey(services, pending.code), freshKey(services, key));
+  // Two DELs, not one of two keys: they live in different hash slots on a Redis Cluster.
+  await services.redis.del(pendingKey(services, pending.code));
+  await services.redis.del(freshKey(services, key));
   if ((await services.redis.get(latestKey(services, key))) === pending.code) await services.redis.del(latestKey(services, key));
 }

@@ -29,7 +29,10 @@ export async function recordTurn(services: Services, msg: InboundMessage, _actor
   const key = conversationKey(services, msg);
   const turn: Turn = { at: services.now().toISOString(), text: msg.text, intent: route.intent, slots: route.slots, lang };
   // The member in focus lives as long as the conversation: an unrelated question keeps it alive.
-  await services.redis.multi().lpush(key, JSON.stringify(turn)).ltrim(key, 0, MAX_TURNS - 1).expire(key, CONVERSATION_TTL_S).expire(focusKey(services, msg), CONVERSATION_TTL_S).exec();
+  // The MULTI touches the one list key; the focus key is renewed on its own (on a Redis Cluster it
+  // may live in another hash slot, which a MULTI cannot span).
+  await services.redis.multi().lpush(key, JSON.stringify(turn)).ltrim(key, 0, MAX_TURNS - 1).expire(key, CONVERSATION_TTL_S).exec();
+  await services.redis.expire(focusKey(services, msg), CONVERSATION_TTL_S);
 }
 
 /** The member a staff conversation is about: set by an answer about exactly one member. */

@@ -23,7 +23,7 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
 export function queueBoard(services: Services): { app: Hono<AppEnv>; close(): Promise<void> } {
   const q = services.queues;
   // The repeatable tasks' queues are opened here too (read and act only; their workers live in the worker role).
-  const periodic = [SEGMENT_REFRESH_QUEUE, CRM_MAINTENANCE_QUEUE, SCORING_QUEUE].map((name) => new Queue(name, { connection: services.bullRedis, prefix: services.config.REDIS_PREFIX }));
+  const periodic = [SEGMENT_REFRESH_QUEUE, CRM_MAINTENANCE_QUEUE, SCORING_QUEUE].map((name) => new Queue(name, { connection: services.bullRedis, prefix: services.queuePrefix(name) }));
   const adapter = new HonoAdapter(serveStatic).setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({ queues: [q.outbound, q.inboxAnswer, q.journey, q.journeyControl, ...periodic].map((queue) => new BullMQAdapter(queue)), serverAdapter: adapter });
 

@@ -72,7 +72,7 @@ export function startInboxAnswerWorker(services: Services, handle: HandleMessage
       await pushAnswer(services, msg, outcome);
       return 'answered';
     },
-    { connection: services.bullRedis, prefix: services.config.REDIS_PREFIX, concurrency },
+    { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.inboxAnswer), concurrency },
   );
   worker.on('error', (err) => reportWorkerError(services, err, 'inbox answer worker error'));
   return worker;

@@ -57,7 +57,7 @@ export function startJourneyControl(services: Services, opts: { deps?: JourneyDe
   }
   const worker = new Worker<JourneyControlJob>(QUEUE_NAMES.journeyControl, (job) => processControl(services, deps, job.data), {
     connection: services.bullRedis,
-    prefix: services.config.REDIS_PREFIX,
+    prefix: services.queuePrefix(QUEUE_NAMES.journeyControl),
     concurrency: 2,
   });
   worker.on('error', (err) => reportWorkerError(services, err, 'journey control worker error'));

@@ -51,7 +51,7 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
     },
     {
       connection: services.bullRedis,
-      prefix: services.config.REDIS_PREFIX,
+      prefix: services.queuePrefix(QUEUE_NAMES.journey),
       concurrency: opts.concurrency ?? services.config.JOURNEY_CONCURRENCY,
       ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
       ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),

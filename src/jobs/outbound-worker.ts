@@ -41,7 +41,7 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
       // Delivered: drop the PNG from the job BullMQ keeps (removeOnComplete keeps a day of them).
       if (image) await job.updateData({ channel, to, text, requestId }).catch(() => undefined);
     },
-    { connection: services.bullRedis, prefix: services.config.REDIS_PREFIX, concurrency },
+    { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.outbound), concurrency },
   );
   worker.on('failed', (job, err) => services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message, requestId: job?.data.requestId }, 'outbound job failed'));
   worker.on('error', (err) => reportWorkerError(services, err, 'outbound worker error'));

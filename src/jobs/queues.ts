@@ -2,6 +2,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 import { channelSchema } from '../bot/types.ts';
 import type { JourneyJob } from '../crm/automation/index.ts';
+import { isClusterTarget, type RedisTarget } from '../redis.ts';
 
 export type { JourneyJob };
 
@@ -53,11 +54,22 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** The queues this process produces to; `prefix` keeps test files' queues apart. */
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+/**
+ * The BullMQ prefix of one queue: REDIS_PREFIX on one server; on a Redis Cluster
+ * `{REDIS_PREFIX:queue}`, a hash tag, because BullMQ's scripts touch several keys of a queue at
+ * once and those must share a slot — one tag per queue, so the queues spread over the masters
+ * (BullMQ docs, "Redis Cluster"). One server keeps the plain prefix, so an upgrade leaves the
+ * jobs already queued where the workers look for them.
+ */
+export function queuePrefix(config: RedisTarget & { REDIS_PREFIX: string }, queue: string): string {
+  return isClusterTarget(config) ? `{${config.REDIS_PREFIX}:${queue}}` : config.REDIS_PREFIX;
+}
+
+/** The queues this process produces to; `prefixOf` (queuePrefix) keeps test files' queues apart. */
+export function createQueues(connection: ConnectionOptions, prefixOf: (queue: string) => string): Queues {
   const outbound = new Queue<OutboundJob>(QUEUE_NAMES.outbound, {
     connection,
-    prefix,
+    prefix: prefixOf(QUEUE_NAMES.outbound),
     defaultJobOptions: {
       attempts: 5,
       backoff: { type: 'exponential', delay: 2000 },
@@ -69,18 +81,18 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   // often and evenly; the delay of the first attempt is set per job (one lease and more).
   const inboxAnswer = new Queue<InboxAnswerJob>(QUEUE_NAMES.inboxAnswer, {
     connection,
-    prefix,
+    prefix: prefixOf(QUEUE_NAMES.inboxAnswer),
     defaultJobOptions: { attempts: 30, backoff: { type: 'fixed', delay: 2000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
   });
   // Journey steps: retries are decided per job (the engine records the final failure itself).
   const journey = new Queue<JourneyJob>(QUEUE_NAMES.journey, {
     connection,
-    prefix,
+    prefix: prefixOf(QUEUE_NAMES.journey),
     defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
   });
   const journeyControl = new Queue<JourneyControlJob>(QUEUE_NAMES.journeyControl, {
     connection,
-    prefix,
+    prefix: prefixOf(QUEUE_NAMES.journeyControl),
     defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } },
   });
   // A queue re-emits its connection's errors; the connection reports an outage once (src/redis.ts).

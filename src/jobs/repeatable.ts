@@ -17,7 +17,7 @@ export interface Repeatable {
  */
 export async function startRepeatable(services: Services, spec: { queue: string; everyMs: number; run: () => Promise<unknown> }): Promise<Repeatable> {
   const connection = services.bullRedis;
-  const prefix = services.config.REDIS_PREFIX;
+  const prefix = services.queuePrefix(spec.queue);
   const queue = new Queue(spec.queue, { connection, prefix, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   const register = async () => {
     await queue.upsertJobScheduler(`${spec.queue}-every`, { every: spec.everyMs }, { name: spec.queue, data: {} });

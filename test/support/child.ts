@@ -56,8 +56,16 @@ export interface Run {
 
 /** Runs a TypeScript entry to completion; killed (code null) after `timeoutMs`. */
 export function runTsx(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
+  return completion(spawnTsx(args, env), timeoutMs);
+}
+
+/** Runs any command (`redis-cli --cluster create`) to completion; killed (code null) after `timeoutMs`. */
+export function runCommand(command: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
+  return completion(spawnCommand(command, args, env), timeoutMs);
+}
+
+function completion(child: ChildProcess, timeoutMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawnTsx(args, env);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

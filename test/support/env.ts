@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { dropDatabase } from '../../src/db/sql.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { deleteKeys, scanKeys } from '../../src/redis.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { TEST_SERVER_URL } from './server.ts';
 
@@ -30,8 +31,9 @@ export async function createTestEnv(label: string, env: Record<string, string> =
     config,
     databaseUrl,
     async cleanup() {
-      const keys = await services.redis.keys(`${config.REDIS_PREFIX}:*`);
-      if (keys.length) await services.redis.del(...keys);
+      // The app's keys, and the queues' (hash-tagged `{prefix:queue}` on a cluster), on every node.
+      const keys = [...(await scanKeys(services.redis, `${config.REDIS_PREFIX}:*`)), ...(await scanKeys(services.redis, `{${config.REDIS_PREFIX}:*`))];
+      await deleteKeys(services.redis, keys);
       await services.close();
       await dropDatabase(databaseUrl);
     },

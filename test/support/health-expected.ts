@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import type { StaffAccess } from '../../src/crm/kernel/access.ts';
 import type { StaffActor } from '../../src/bot/types.ts';
 import type { SqlPool } from '../../src/db/sql.ts';
+import { deleteKeys, scanKeys } from '../../src/redis.ts';
 import type { Services } from '../../src/services.ts';
 import { healthDashboard, PERIOD_DAYS, type Granularity, type HealthFigures } from '../../src/crm/insights/health/dashboard.ts';
 import { startOfChinaDay } from '../../src/crm/kernel/index.ts';
@@ -147,8 +148,7 @@ export interface DashboardCheck {
 export async function expectDashboards(check: DashboardCheck, actor: StaffActor, stores: number[]): Promise<void> {
   const { services } = check;
   const raw = await loadRaw(services.sql);
-  const keys = await services.redis.keys(services.key('health', '*'));
-  if (keys.length) await services.redis.del(...keys); // computed, never the day's cache
+  await deleteKeys(services.redis, await scanKeys(services.redis, services.key('health', '*'))); // computed, never the day's cache
   for (const g of ['day', 'week', 'month'] as Granularity[]) {
     const d = await healthDashboard(check.access(actor), { granularity: g });
     const E = startOfChinaDay(check.now()).getTime();

@@ -1,5 +1,6 @@
 import { QUEUE_NAMES } from '../../jobs/queues.ts';
 import type { Services } from '../../services.ts';
+import { deleteKeys, scanKeys } from '../../redis.ts';
 import { intents } from '../catalogue.ts';
 
 /**
@@ -83,11 +84,6 @@ export function changedTables(before: WorldSnapshot, after: WorldSnapshot): stri
 export async function resetConversations(services: Services): Promise<void> {
   const prefix = services.key('');
   const queues = new Set<string>(Object.values(QUEUE_NAMES));
-  let cursor = '0';
-  do {
-    const [next, keys] = await services.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    const mine = keys.filter((k) => !queues.has(k.slice(prefix.length).split(':')[0] ?? ''));
-    if (mine.length) await services.redis.del(...mine);
-  } while (cursor !== '0');
+  const keys = await scanKeys(services.redis, `${prefix}*`);
+  await deleteKeys(services.redis, keys.filter((k) => !queues.has(k.slice(prefix.length).split(':')[0] ?? '')));
 }

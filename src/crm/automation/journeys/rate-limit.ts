@@ -7,7 +7,7 @@
  * time, so accelerated-time tests and production agree. A refusal says how long to wait; the
  * caller defers (re-delays) the step instead of dropping it.
  */
-import type { Redis } from '../../../redis.ts';
+import { slotTag, type Redis } from '../../../redis.ts';
 
 const BUCKET_LUA = `
 local cap = tonumber(ARGV[1]); local perMs = tonumber(ARGV[2]); local now = tonumber(ARGV[3])
@@ -53,7 +53,8 @@ export function createRateLimiter(redis: Redis, key: (...p: (string | number)[])
     },
     async windows(name, windows) {
       const t = now().getTime();
-      const keys = windows.map((w) => key('rl', 'win', name, w.ms, Math.floor(t / w.ms)));
+      // One script reads and counts every window of `name`: its keys share a slot on a cluster.
+      const keys = windows.map((w) => key('rl', 'win', slotTag(name), w.ms, Math.floor(t / w.ms)));
       const args = windows.flatMap((w) => [w.limit, w.ms + 1000]);
       const full = Number(await redis.eval(WINDOW_LUA, keys.length, ...keys, ...args));
       if (full === 0) return 0;
