@@ -17,13 +17,16 @@ export interface TestEnv {
 /**
  * A migrated database and a Redis prefix of the test file's own (docs/testing.md), against
  * the machine's real MariaDB and Redis. `env` overrides config (e.g. WECOM_API_BASE of a fake).
+ * `server` puts the database on another MariaDB (a private primary), and `readServer` sets
+ * READ_DATABASE_URL to the same database on its replica (test/support/private-mariadb.ts).
  */
-export async function createTestEnv(label: string, env: Record<string, string> = {}, opts: { now?: () => Date } = {}): Promise<TestEnv> {
+export async function createTestEnv(label: string, env: Record<string, string> = {}, opts: { now?: () => Date; server?: string; readServer?: string } = {}): Promise<TestEnv> {
   // The creation time (base-36 seconds) is part of the name so a later run's global setup can
   // tell an abandoned database from one a parallel run is still using.
   const id = `${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 20)}_${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = `${TEST_SERVER_URL}crm_t_${id}`;
-  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_PREFIX: `crm_t_${id}`, ...env });
+  const databaseUrl = `${opts.server ?? TEST_SERVER_URL}crm_t_${id}`;
+  const read = opts.readServer ? { READ_DATABASE_URL: `${opts.readServer}crm_t_${id}` } : {};
+  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_PREFIX: `crm_t_${id}`, ...read, ...env });
   await migrate(databaseUrl);
   const services = createServices(config, { now: opts.now });
   return {

@@ -68,7 +68,7 @@ export interface ChurnList {
  */
 export async function churnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
   requirePermission(access.actor, 'churn.read');
-  const [probe] = await access.services.sql.query<RowDataPacket[]>('SELECT scored_at FROM member_scores ORDER BY scored_at DESC LIMIT 1');
+  const [probe] = await access.services.readSql.query<RowDataPacket[]>('SELECT scored_at FROM member_scores ORDER BY scored_at DESC LIMIT 1');
   if (!probe.length) return ruleChurnList(access, options);
   const scoredAt = probe[0]!.scored_at as Date;
   const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
@@ -97,7 +97,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
       params.push(options.minSpend);
     }
     params.push(limit);
-    const [rows] = await access.services.sql.query<RowDataPacket[]>(
+    const [rows] = await access.services.readSql.query<RowDataPacket[]>(
       `SELECT m.id, m.member_no, m.name, m.phone, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
               TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv,
               COUNT(*) OVER () AS total
@@ -162,7 +162,7 @@ export async function ruleChurnList(access: StaffAccess, options: ChurnOptions =
     const spendFilter = options.minSpend !== undefined ? 'AND l.total_spend >= CAST(? AS DECIMAL(14,2))' : '';
     if (options.minSpend !== undefined) params.push(options.minSpend);
     params.push(limit);
-    const [rows] = await access.services.sql.query<RowDataPacket[]>(
+    const [rows] = await access.services.readSql.query<RowDataPacket[]>(
       `WITH hist AS (
          SELECT o.member_id, o.paid_at, o.amount,
                 LAG(o.paid_at) OVER (PARTITION BY o.member_id ORDER BY o.paid_at, o.id) AS prev_paid

@@ -75,7 +75,7 @@ export interface HealthDashboard {
  * `end` over orders(store_id, paid_at, member_id, amount).
  */
 export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, key: number | null = null, members?: MemberCounts): Promise<HealthFigures> {
-  const sql = access.services.sql;
+  const sql = access.services.readSql;
   const a = chinaMidnightDay(start);
   const b = chinaMidnightDay(end);
   const [o, m] = await Promise.all([
@@ -112,7 +112,7 @@ export interface MemberCounts {
 export async function memberCounts(access: StaffAccess, storeIds: number[], periods: [Date, Date][]): Promise<{ sum: MemberCounts[]; byStore: Map<number, MemberCounts[]> }> {
   const last = new Date(Math.max(...periods.map(([, e]) => e.getTime())));
   const cols = periods.map((_, i) => `SUM(registered_at < ?) AS t${i}, SUM(registered_at >= ? AND registered_at < ?) AS n${i}`).join(', ');
-  const [rows] = await access.services.sql.query<RowDataPacket[]>(
+  const [rows] = await access.services.readSql.query<RowDataPacket[]>(
     `SELECT home_store_id AS store, ${cols} FROM members WHERE home_store_id IN (?) AND registered_at < ? AND status <> 'deleted' GROUP BY home_store_id`,
     [...periods.flatMap(([s, e]) => [e, s, e]), storeIds, last],
   );
@@ -128,7 +128,7 @@ async function orderFigures(access: StaffAccess, storeIds: number[], start: Date
   const d90 = new Date(end.getTime() - 90 * DAY);
   const d180 = new Date(end.getTime() - 180 * DAY);
   const d365 = new Date(end.getTime() - 365 * DAY);
-  const [[o]] = await access.services.sql.query<any[]>(
+  const [[o]] = await access.services.readSql.query<any[]>(
     `SELECT SUM(y) AS buyers365, SUM(p) AS active, SUM(p AND b) AS returners, SUM(d90_180 AND NOT l90) AS dormant,
             SUM(d180_365 AND NOT l180) AS churned, COALESCE(SUM(np), 0) AS orders, COALESCE(SUM(amt), 0) AS sales
      FROM (SELECT member_id,
@@ -185,7 +185,7 @@ function trendStep(start: Date, end: Date): Granularity {
  */
 export async function healthDashboard(access: StaffAccess, opts: { granularity?: Granularity; storeId?: number; period?: CalendarPeriod } = {}): Promise<HealthDashboard> {
   requirePermission(access.actor, 'churn.read');
-  const sql = access.services.sql;
+  const sql = access.services.readSql;
   const scope = storeScope(access.actor);
   const [storeRows] = await sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
   let stores = storeRows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) })).filter((s) => scope === null || scope.includes(s.id));
@@ -240,7 +240,8 @@ export async function warmHealthCache(services: StaffAccess['services']): Promis
   const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
   const stores = rows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) }));
   const end = startOfChinaDay(services.now());
-  const access = { services, actor: { kind: 'staff', staffId: 0, wecomUserId: 'system', name: 'system', role: 'admin', storeIds: [] }, channel: 'api', requestId: 'warm' } as StaffAccess;
+  // It reads the cohorts it has just written: from the primary, whatever READ_DATABASE_URL says.
+  const access = { services: { ...services, readSql: services.sql }, actor: { kind: 'staff', staffId: 0, wecomUserId: 'system', name: 'system', role: 'admin', storeIds: [] }, channel: 'api', requestId: 'warm' } as StaffAccess;
   let n = 0;
   for (const set of [stores, ...(stores.length > 1 ? stores.map((s) => [s]) : [])]) {
     if (!set.length) continue;
@@ -258,7 +259,7 @@ export async function warmHealthCache(services: StaffAccess['services']): Promis
 async function computeDashboard(access: StaffAccess, stores: HealthDashboard['stores'], ids: number[], granularity: Granularity, p: Periods): Promise<HealthDashboard> {
   const [start, end] = p.current;
   const len = PERIOD_DAYS[granularity] * DAY;
-  const sql = access.services.sql;
+  const sql = access.services.readSql;
   const [all] = await sql.query<RowDataPacket[]>('SELECT id FROM stores');
   const allIds = all.map((r) => Number(r.id));
   const key = await summaryKey(sql, ids, allIds);
@@ -283,7 +284,7 @@ async function computeDashboard(access: StaffAccess, stores: HealthDashboard['st
  * (oldest first); the order side from the visit summary when `key` allows, else from the orders.
  */
 export async function healthTrend(access: StaffAccess, storeIds: number[], end: Date, len: number, n: number, key: number | null = null): Promise<TrendPoint[]> {
-  const sql = access.services.sql;
+  const sql = access.services.readSql;
   const from = new Date(end.getTime() - n * len);
   const b = chinaMidnightDay(end);
   const lenDays = len / DAY;
@@ -335,8 +336,8 @@ export async function retentionCohorts(access: StaffAccess, storeIds: number[], 
   // month) are six rows per store; before the rollup exists, straight from the orders.
   const [rows] =
     fromRollup && n === COHORT_MONTHS
-      ? [[...(await storeCohorts(access.services.sql, storeIds, endMonth))].map(([cohort, c]) => ({ cohort, size: c.members, m1: c.m1, m2: c.m2, m3: c.m3 }))]
-      : await access.services.sql.query<RowDataPacket[]>(
+      ? [[...(await storeCohorts(access.services.readSql, storeIds, endMonth))].map(([cohort, c]) => ({ cohort, size: c.members, m1: c.m1, m2: c.m2, m3: c.m3 }))]
+      : await access.services.readSql.query<RowDataPacket[]>(
           `SELECT c.cohort, COUNT(*) AS size, SUM(c.k1) AS m1, SUM(c.k2) AS m2, SUM(c.k3) AS m3 FROM (
              SELECT m.id, DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y-%m') AS cohort,
                     MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 1) AS k1,

@@ -49,19 +49,22 @@ export async function rfmOverview(access: StaffAccess, opts: { storeId?: number 
   requirePermission(access.actor, 'churn.read');
   const scope = storeScope(access.actor);
   const stores = opts.storeId === undefined ? scope : scope === null || scope.includes(opts.storeId) ? [opts.storeId] : [];
-  const scoredAt = await ensureScores(access);
+  const before = await lastScoredAt(access);
+  const scoredAt = before ?? (await ensureScores(access));
+  // Scores this request has just computed are read where they were written; older ones from the read pool.
+  const sql = before ? access.services.readSql : access.services.sql;
   const filter = stores === null ? '' : stores.length ? 'AND m.home_store_id IN (?)' : 'AND FALSE';
   const params = stores && stores.length ? [stores] : [];
-  const [cells] = await access.services.sql.query<RowDataPacket[]>(
+  const [cells] = await sql.query<RowDataPacket[]>(
     `SELECT s.rfm_cell AS k, COUNT(*) AS n, AVG(ms.total_spend) AS spend FROM member_scores s JOIN members m ON m.id = s.member_id
      JOIN member_stats ms ON ms.member_id = s.member_id WHERE m.status <> 'deleted' ${filter} GROUP BY s.rfm_cell`,
     params,
   );
-  const [quads] = await access.services.sql.query<RowDataPacket[]>(
+  const [quads] = await sql.query<RowDataPacket[]>(
     `SELECT s.value_quadrant AS k, COUNT(*) AS n FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status <> 'deleted' ${filter} GROUP BY s.value_quadrant`,
     params,
   );
-  const [levels] = await access.services.sql.query<RowDataPacket[]>(
+  const [levels] = await sql.query<RowDataPacket[]>(
     `SELECT s.churn_level AS k, COUNT(*) AS n FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status <> 'deleted' ${filter} GROUP BY s.churn_level`,
     params,
   );

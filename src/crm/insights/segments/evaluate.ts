@@ -1,4 +1,4 @@
-import type { PoolConnection } from 'mysql2/promise';
+import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { compileCondition, compileMemberIds, compileMetricSet, compileScope, compileWhere, existsForm, holdsWithoutRows, scansByWindow } from './compile.ts';
 import type { MetricCondition, SegmentNode, SegmentTree } from './tree.ts';
 
@@ -179,6 +179,23 @@ interface Sized {
 }
 
 /** Drops the result table of materializeMembers. */
+/**
+ * Copies a temporary id table from one connection to the same-named one on another (a replica's
+ * selection onto the primary, which writes segment_members from it), in id order, 10,000 a batch.
+ */
+export async function copyMembersTable(from: PoolConnection, into: PoolConnection, table: string): Promise<number> {
+  await into.query('SET SESSION max_heap_table_size = ?', [HEAP_BYTES]); // as large as the one it copies
+  await createIdTable(into, table, true);
+  let copied = 0;
+  for (let after = -1; ; ) {
+    const [rows] = await from.query<RowDataPacket[]>(`SELECT id FROM ${table} WHERE id > ? ORDER BY id LIMIT 10000`, [after]);
+    if (!rows.length) return copied;
+    await into.query(`INSERT INTO ${table} (id) VALUES ?`, [rows.map((r) => [r.id])]);
+    copied += rows.length;
+    after = Number(rows[rows.length - 1]!.id);
+  }
+}
+
 export async function dropMembersTable(conn: PoolConnection, table: string): Promise<void> {
   await conn.query(`DROP TEMPORARY TABLE IF EXISTS ${table}`);
 }

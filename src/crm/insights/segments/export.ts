@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Connection as CallbackConnection } from 'mysql2';
 import type { Services } from '../../../services.ts';
-import { audit, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { audit, can, maskPhone, readPoolAfter, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { EXPORT_FIELDS, type ExportField } from './fields.ts';
 import { getSegment, type SegmentInfo } from './segments.ts';
 
@@ -114,7 +114,10 @@ export async function exportSegment(access: StaffAccess, segmentOrId: number | S
     ...fields.map((_, i) => (r[`f${i}`] == null ? '' : String(r[`f${i}`]))),
   ];
 
-  const conn = await services.sql.getConnection();
+  // The list may have been stored a moment ago (a chat creates the segment, then exports it): the
+  // replica serves the export once it has the segment's last run (READ_DATABASE_URL), else the primary.
+  const pool = await readPoolAfter(services, { sql: 'SELECT last_run_at, last_count FROM segments WHERE id = ?', params: [seg.id] });
+  const conn = await pool.getConnection();
   let rows = 0;
   try {
     // The callback connection's query stream: rows arrive as the server sends them, with backpressure.

@@ -50,9 +50,10 @@ export async function previewTree(access: StaffAccess, rawTree: unknown, opts: {
   const { services } = access;
   const stores = effectiveStores(access, opts.storeId ?? null);
   const scope = compileScope(stores);
-  const totalQuery = services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE ${scope.where}`, scope.params);
+  // Read pool: a preview may lag the primary by a moment (READ_DATABASE_URL; its audit row goes to the primary).
+  const totalQuery = services.readSql.query<any[]>(`SELECT COUNT(*) AS n FROM members m WHERE ${scope.where}`, scope.params);
   totalQuery.catch(() => {}); // awaited below; never an unhandled rejection if the evaluation throws first
-  const conn = await services.sql.getConnection();
+  const conn = await services.readSql.getConnection();
   let count: number;
   let rows: any[];
   let churnRisk: Record<string, number> | undefined;

@@ -1,7 +1,7 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
 import { withTransaction } from '../../kernel/index.ts';
-import { dropMembersTable, materializeMembers } from './evaluate.ts';
+import { copyMembersTable, dropMembersTable, materializeMembers } from './evaluate.ts';
 import type { SegmentTree } from './tree.ts';
 
 /** One evaluation of a saved segment. */
@@ -29,7 +29,9 @@ interface RunTarget {
 }
 
 /**
- * Re-evaluates a dynamic segment: the tree is evaluated into a temporary table (evaluate.ts), then one
+ * Re-evaluates a dynamic segment: the tree is evaluated into a temporary table (evaluate.ts) —
+ * on the read pool (READ_DATABASE_URL's replica, when set; its ids are then copied into the same
+ * temporary table on the primary, the cheap part of a run) — then one
  * transaction (holding the segment row's lock, so two refreshes never interleave) diffs it
  * against segment_members, deletes who left, inserts who joined (keeping the added_at of
  * those who stay), and records the run.
@@ -48,7 +50,8 @@ async function evaluate(services: Services, seg: RunTarget, trigger: string, fre
   const now = services.now();
   const conn: PoolConnection = await services.sql.getConnection();
   try {
-    const count = await materializeMembers(conn, 'seg_eval', seg.tree, { now, stores: seg.storeId === null ? null : [seg.storeId] });
+    const evalOpts = { now, stores: seg.storeId === null ? null : [seg.storeId] };
+    const count = services.readSql === services.sql ? await materializeMembers(conn, 'seg_eval', seg.tree, evalOpts) : await selectOnReplica(services, conn, seg.tree, evalOpts);
     return await withTransaction(conn, async () => {
       const [lock] = await conn.query<any[]>('SELECT kind FROM segments WHERE id = ? FOR UPDATE', [seg.id]);
       if (!lock.length) throw new Error(`segment ${seg.id} vanished during its run`);
@@ -78,5 +81,17 @@ async function evaluate(services: Services, seg: RunTarget, trigger: string, fre
   } finally {
     await dropMembersTable(conn, 'seg_eval').catch(() => {});
     conn.release();
+  }
+}
+
+/** The selection evaluated on the read pool, its ids copied into `seg_eval` on the primary connection `into`. */
+async function selectOnReplica(services: Services, into: PoolConnection, tree: SegmentTree, evalOpts: Parameters<typeof materializeMembers>[3]): Promise<number> {
+  const from = await services.readSql.getConnection();
+  try {
+    await materializeMembers(from, 'seg_eval', tree, evalOpts);
+    return await copyMembersTable(from, into, 'seg_eval');
+  } finally {
+    await dropMembersTable(from, 'seg_eval').catch(() => {});
+    from.release();
   }
 }
