@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { auditStoresRead, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaPeriodRange, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type CalendarPeriod, type StaffAccess } from '../../kernel/index.ts';
-import { COHORT_MONTHS, MAX_PERIOD_DAYS, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
+import { COHORT_MONTHS, countedOrder, MAX_PERIOD_DAYS, netAmount, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
 
@@ -121,7 +121,10 @@ export async function memberCounts(access: StaffAccess, storeIds: number[], peri
   return { sum, byStore };
 }
 
-/** The order side of healthFigures straight from the orders (one index range scan, grouped by member). */
+/**
+ * The order side of healthFigures straight from the orders (one index range scan, grouped by
+ * member), net of refunds as the summary is (sales' net.ts): a fully refunded order is no order.
+ */
 async function orderFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date): Promise<VisitFigures> {
   // The repurchase lookback [start − 365 d, start) reaches further back than end − 365 d.
   const lookback = new Date(start.getTime() - 365 * DAY);
@@ -134,8 +137,8 @@ async function orderFigures(access: StaffAccess, storeIds: number[], start: Date
      FROM (SELECT member_id,
              MAX(paid_at >= ?) AS p, MAX(paid_at < ? AND paid_at >= ?) AS b, MAX(paid_at >= ?) AS l90,
              MAX(paid_at >= ? AND paid_at < ?) AS d90_180, MAX(paid_at >= ?) AS l180, MAX(paid_at >= ? AND paid_at < ?) AS d180_365,
-             MAX(paid_at >= ?) AS y, SUM(paid_at >= ?) AS np, SUM(IF(paid_at >= ?, amount, 0)) AS amt
-           FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY member_id) t`,
+             MAX(paid_at >= ?) AS y, SUM(paid_at >= ?) AS np, SUM(IF(paid_at >= ?, ${netAmount()}, 0)) AS amt
+           FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? AND ${countedOrder()} GROUP BY member_id) t`,
     [start, start, lookback, d90, d180, d90, d180, d365, d180, d365, start, start, storeIds, lookback, end],
   );
   const n = (v: unknown) => Number(v ?? 0);
@@ -290,8 +293,8 @@ export async function healthTrend(access: StaffAccess, storeIds: number[], end: 
   const orderSide = async (): Promise<Map<number, { active: number; orders: number; sales: string }>> => {
     if (key !== null && b !== null && Number.isInteger(lenDays) && lenDays <= MAX_PERIOD_DAYS) return visitTrend(sql, key, b, lenDays, n);
     const [rows] = await sql.query<RowDataPacket[]>(
-      `SELECT FLOOR(TIMESTAMPDIFF(SECOND, paid_at, ?) / ?) AS k, COUNT(DISTINCT member_id) AS active, COUNT(*) AS orders, SUM(amount) AS sales
-       FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY k`,
+      `SELECT FLOOR(TIMESTAMPDIFF(SECOND, paid_at, ?) / ?) AS k, COUNT(DISTINCT member_id) AS active, COUNT(*) AS orders, SUM(${netAmount()}) AS sales
+       FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? AND ${countedOrder()} GROUP BY k`,
       [end, len / 1000, storeIds, from, end],
     );
     return new Map(rows.map((r) => [Number(r.k), { active: Number(r.active), orders: Number(r.orders), sales: String(r.sales) }]));
@@ -342,7 +345,7 @@ export async function retentionCohorts(access: StaffAccess, storeIds: number[], 
                     MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 1) AS k1,
                     MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 2) AS k2,
                     MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 3) AS k3
-             FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
+             FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ? AND ${countedOrder('o')}
              WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
              GROUP BY m.id
            ) c GROUP BY c.cohort ORDER BY c.cohort`,
