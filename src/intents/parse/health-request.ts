@@ -4,14 +4,15 @@
  * name (上周, 10月, 本季度, 今年 …). Pure functions over NFKC text; the period's dates come from
  * the kernel's China calendar, never from here. An LLM router fills the slots directly instead.
  */
+import { calendarPeriodOf, NAMED_PERIODS, type NamedPeriod } from '../../crm/insights/index.ts';
 import { chinaMonth, type CalendarPeriod } from '../../crm/kernel/index.ts';
 import { parseNumber } from '../router/numbers.ts';
 
 export const METRICS = ['churn_rate', 'repurchase_rate', 'retention', 'aov', 'new_members', 'active_members', 'dormant_members'] as const;
 export type Metric = (typeof METRICS)[number];
 
-export const NAMED_PERIODS = ['this_week', 'last_week', 'this_month', 'last_month', 'this_quarter', 'last_quarter', 'this_year', 'last_year'] as const;
-export type NamedPeriod = (typeof NAMED_PERIODS)[number];
+// The named periods are the dashboard's own (src/crm/insights/health/periods.ts), shared with the API.
+export { calendarPeriodOf, NAMED_PERIODS, type NamedPeriod };
 
 const METRIC_WORDS: [RegExp, Metric][] = [
   [/流失率|\bchurn(?:ed)? rate\b|\battrition\b/i, 'churn_rate'],
@@ -39,18 +40,6 @@ const NAMED_WORDS: [RegExp, NamedPeriod][] = [
   [/今年|本年度?|\bthis year\b|\byear to date\b|\bytd\b/i, 'this_year'],
 ];
 
-const PERIOD_OF: Record<NamedPeriod, CalendarPeriod> = {
-  this_week: { unit: 'week', offset: 0 },
-  last_week: { unit: 'week', offset: -1 },
-  this_month: { unit: 'month', offset: 0 },
-  last_month: { unit: 'month', offset: -1 },
-  this_quarter: { unit: 'quarter', offset: 0 },
-  last_quarter: { unit: 'quarter', offset: -1 },
-  this_year: { unit: 'year', offset: 0 },
-  last_year: { unit: 'year', offset: -1 },
-};
-
-export const calendarPeriodOf = (p: NamedPeriod): CalendarPeriod => PERIOD_OF[p];
 
 const EN_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 // 10月 / 十月 / 10月份, not a number of months (3个月, 近3月, 前两月).
@@ -87,5 +76,5 @@ export function calendarPeriodFromText(text: string | undefined, now: Date): { p
     return { period: back === 0 || !m.lastYear ? { unit: 'month', month: m.month } : { unit: 'month', offset: -back }, month: m.month };
   }
   const named = NAMED_WORDS.find(([re]) => re.test(text))?.[1];
-  return named ? { period: PERIOD_OF[named], named } : undefined;
+  return named ? { period: calendarPeriodOf(named), named } : undefined;
 }
