@@ -3,7 +3,7 @@ import { formatDate, formatYuan, storeScope } from '../crm/kernel/index.ts';
 import { healthTrendChart } from './render/charts/health-chart.ts';
 import { healthDashboard, type Granularity, type HealthDashboard } from '../crm/insights/index.ts';
 import { t, type Lang } from '../i18n/index.ts';
-import { calendarPeriodFromText, calendarPeriodOf, metricFromText, METRICS, NAMED_PERIODS, type Metric } from './parse/health-request.ts';
+import { calendarPeriodFromText, calendarPeriodOf, dateRangeFromText, metricFromText, METRICS, NAMED_PERIODS, type Metric } from './parse/health-request.ts';
 import { delta, pct, periodName, renderHealth } from './render/insights.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
@@ -96,7 +96,8 @@ export const insightsHealth = defineIntent({
     if (store !== undefined && !named) return { text: t(lang, 'insights.storeNotFound', { store }) };
     // A date range or a calendar period from the slots, else from the words; else the rolling day / 7 / 30 days.
     const now = ctx.services.now();
-    const range = from !== undefined && to !== undefined ? { from, to } : undefined;
+    const asked = month !== undefined || period !== undefined;
+    const range = from !== undefined && to !== undefined ? { from, to } : asked ? undefined : dateRangeFromText(text, now);
     const calendar =
       range ? undefined : month !== undefined ? { unit: 'month' as const, month } : period && period !== 'day' && period !== 'week' && period !== 'month' ? calendarPeriodOf(period) : period ? undefined : calendarPeriodFromText(text, now)?.period;
     const granularity = period === 'day' || period === 'week' || period === 'month' ? period : (periodFromText(text) ?? 'week');
