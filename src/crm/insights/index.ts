@@ -12,6 +12,7 @@ export { pearson } from './clv/stats.ts';
 export { TransactionLedger } from './clv/summary.ts';
 export { TransactionFormat, TransactionParseError, readTransactionFile } from './clv/transactions.ts';
 export { healthDashboard, warmHealthCache, type Granularity, type HealthDashboard, type HealthFigures } from './health/dashboard.ts';
+export { calendarPeriodOf, MAX_RANGE_DAYS, NAMED_PERIODS, type DateRange, type NamedPeriod } from './health/periods.ts';
 export { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from './rfm/rfm.ts';
 export { recomputeScores, rfmOverview, runScoring, type RfmOverview } from './scores/index.ts';
 export { compileWhere } from './segments/compile.ts';

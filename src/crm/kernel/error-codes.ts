@@ -224,6 +224,7 @@ export const ERROR_CODES = {
 
   // ── insights: segments and their exports ────────────────────────────────────────────────
   invalid_segment: { area: 'insights', status: 400, retryable: false, description: 'A segment condition tree is invalid (the message says where).' },
+  invalid_period: { area: 'insights', status: 400, retryable: false, description: 'A dashboard period is not a real date range: from after to, longer than 366 days, not begun yet, or a named period with a range (`issues` names the field).' },
   invalid_segment_name: { area: 'insights', status: 400, retryable: false, description: 'A segment name must be 1–64 characters.' },
   segment_exists: { area: 'insights', status: 409, retryable: false, description: 'A segment with that name exists.' },
   segment_not_found: { area: 'insights', status: 404, retryable: false, description: 'No such segment, or not visible to the caller.' },

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { storeManagers, withTransaction } from '../../kernel/index.ts';
 import { appendLedger, issueCoupon, type CouponIssue } from '../../loyalty/index.ts';
+import { countedOrder } from '../../sales/index.ts';
 import { compileWhere } from '../../insights/index.ts';
 import { tagIdByName, writeMemberTags, type MemberTagChange } from '../../engagement/index.ts';
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
@@ -314,7 +315,7 @@ async function waitUntil(ctx: StepCtx, step: Extract<JourneyStep, { type: 'wait'
 async function evaluateCondition(ctx: StepCtx, step: Extract<JourneyStep, { type: 'condition' }>): Promise<boolean> {
   const sql = ctx.deps.services.sql;
   if (step.if.orderedSinceEntry) {
-    const [rows] = await sql.query<RowDataPacket[]>('SELECT 1 FROM orders WHERE member_id = ? AND paid_at >= ? AND paid_at <= ? LIMIT 1', [ctx.enr.memberId, ctx.enr.enteredAt, ctx.now]);
+    const [rows] = await sql.query<RowDataPacket[]>(`SELECT 1 FROM orders WHERE member_id = ? AND paid_at >= ? AND paid_at <= ? AND ${countedOrder()} LIMIT 1`, [ctx.enr.memberId, ctx.enr.enteredAt, ctx.now]);
     if (rows.length === 0) return false;
   }
   const node = ctx.cj.segments.get(step.id);

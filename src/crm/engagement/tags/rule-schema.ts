@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countedOrder, netAmount } from '../../sales/index.ts';
 
 /**
  * A rule tag's condition, stored as JSON in tag_rules.rule. Windows count back `days` from now
@@ -43,14 +44,18 @@ export function ruleSql(rule: TagRuleDef, now: Date): { sql: string; params: unk
         params: [...(rule.type ? [rule.type] : []), ...(s ? [s] : []), rule.min],
       };
     }
+    // Net of refunds (sales' net.ts): a fully refunded order is no order, a partial refund lowers the spend.
     case 'spend': {
       if (Number(rule.min) <= 0) return { sql: '1 = 1', params: [] };
       const s = since(rule.days);
-      return { sql: `m.id IN (SELECT o.member_id FROM orders o${s ? ' WHERE o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING SUM(o.amount) >= CAST(? AS DECIMAL(14,2)))`, params: [...(s ? [s] : []), rule.min] };
+      return {
+        sql: `m.id IN (SELECT o.member_id FROM orders o WHERE ${countedOrder('o')}${s ? ' AND o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING SUM(${netAmount('o')}) >= CAST(? AS DECIMAL(14,2)))`,
+        params: [...(s ? [s] : []), rule.min],
+      };
     }
     case 'order_count': {
       const s = since(rule.days);
-      return { sql: `m.id IN (SELECT o.member_id FROM orders o${s ? ' WHERE o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING COUNT(*) >= ?)`, params: [...(s ? [s] : []), rule.min] };
+      return { sql: `m.id IN (SELECT o.member_id FROM orders o WHERE ${countedOrder('o')}${s ? ' AND o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING COUNT(*) >= ?)`, params: [...(s ? [s] : []), rule.min] };
     }
     case 'points':
       return { sql: 'm.points >= ?', params: [rule.min] };

@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { auditStoresRead, forbidden, phoneFor, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { countedOrder, netAmount } from '../../sales/index.ts';
 
 export interface ChurnOptions {
   /** Floor on days since the last order (default 90). */
@@ -36,7 +37,7 @@ export interface ChurnEntry {
   daysSinceLastOrder: number;
   /** Median gap between the member's consecutive orders, in days. */
   usualGapDays: number;
-  /** SUM(amount) from the database, a decimal string. */
+  /** SUM(amount − refunded) from the database, a decimal string (fully refunded orders left out). */
   totalSpend: string;
   orderCount: number;
   /** Model list only: churn risk 0..1, its level and the readable reasons (src/crm/insights/churn/assess.ts). */
@@ -164,10 +165,10 @@ export async function ruleChurnList(access: StaffAccess, options: ChurnOptions =
     params.push(limit);
     const [rows] = await access.services.sql.query<RowDataPacket[]>(
       `WITH hist AS (
-         SELECT o.member_id, o.paid_at, o.amount,
+         SELECT o.member_id, o.paid_at, ${netAmount('o')} AS amount,
                 LAG(o.paid_at) OVER (PARTITION BY o.member_id ORDER BY o.paid_at, o.id) AS prev_paid
          FROM orders o JOIN members m ON m.id = o.member_id
-         WHERE m.status = 'active' ${storeFilter} AND o.paid_at <= ?
+         WHERE m.status = 'active' ${storeFilter} AND o.paid_at <= ? AND ${countedOrder('o')}
        ),
        gaps AS (
          SELECT member_id, TIMESTAMPDIFF(SECOND, prev_paid, paid_at) / 86400 AS gap_days,
