@@ -1,4 +1,5 @@
 import type { AnyRoute } from '../route.ts';
+import { auditLogRoutes } from './audit-logs.ts';
 import { customerRoutes } from './customers.ts';
 import { exportRoute } from './export.ts';
 import { exportApprovalRoutes } from './exports.ts';
@@ -10,10 +11,12 @@ import { membershipRoutes } from './membership.ts';
 import { orderRoutes } from './orders.ts';
 import { pointsRoutes } from './points.ts';
 import { segmentRoutes } from './segments.ts';
+import { settingsRoutes } from './settings.ts';
+import { tagRuleRoutes } from './tag-rules.ts';
 import { tagRoutes } from './tags.ts';
 import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...exportApprovalRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...auditLogRoutes];
 }
