@@ -6,7 +6,7 @@ import { z } from 'zod';
  * N − 1 cut points per dimension, the data's k/N percentiles unless given. The schema is the one
  * validation of a value, for the API body and the stored setting alike.
  */
-const cutPoints = z.array(z.number().finite().min(0)).describe('grades − 1 ascending numbers');
+const cutPoints = z.array(z.number().finite().min(0)).max(9).describe('grades − 1 strictly ascending numbers');
 
 export const rfmConfigSchema = z
   .strictObject({
