@@ -109,6 +109,14 @@ export interface AuditLogRow {
 const PHONE_IN_TEXT = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
 
+/** Every string inside a JSON value with its phones masked as `mask` does; numbers and keys untouched. */
+function maskStrings(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, mask)]));
+  return value;
+}
+
 /**
  * The audit log, newest first, one page (audit.read). Rows name members by id, but a search's
  * target or an old detail may hold a phone: those are shown as the reader may see phones
@@ -156,7 +164,7 @@ export async function listAuditLogs(access: StaffAccess, filter: AuditLogFilter,
   );
   const mask = (text: string) => text.replace(PHONE_IN_TEXT, (p) => phoneFor(access.actor, p));
   const items = rows.map((r) => {
-    const detail = r.detail == null ? null : typeof r.detail === 'string' ? r.detail : JSON.stringify(r.detail);
+    const detail: unknown = r.detail == null ? null : typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail;
     return {
       id: Number(r.id),
       actorType: String(r.actor_type),
@@ -166,7 +174,7 @@ export async function listAuditLogs(access: StaffAccess, filter: AuditLogFilter,
       targetId: mask(String(r.target_id)),
       channel: String(r.channel),
       requestId: r.request_id == null ? null : String(r.request_id),
-      detail: detail === null ? null : (JSON.parse(mask(detail)) as unknown),
+      detail: maskStrings(detail, mask),
       createdAt: r.created_at as Date,
     };
   });

@@ -27,7 +27,8 @@ export type Rescore = { status: 'done'; members: number; ms: number } | { status
 
 /**
  * After a settings change (settings.manage): the scoring run now, inside the request, when the
- * chain is small enough to score in seconds (≤ 50,000 members, ~3 s); otherwise `deferred`, and
+ * chain is small enough to score in seconds (≤ 50,000 members; the nightly run takes under a
+ * minute per million, docs/benchmarks.md); otherwise `deferred`, and
  * the caller queues the run (the API puts a one-off job on the scoring queue).
  */
 export async function rescoreNow(access: StaffAccess, opts: { inlineLimit?: number } = {}): Promise<Rescore> {
