@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/api/tokens.ts';
-import { rescoreNow } from '../../src/crm/insights/index.ts';
+import { churnSettings, rescoreNow, rfmSettings } from '../../src/crm/insights/index.ts';
 import { toStaffActor, STAFF_STORES, type StaffActor } from '../../src/crm/kernel/index.ts';
 import { queueScoringNow, SCORING_QUEUE } from '../../src/jobs/scoring.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
@@ -157,5 +157,23 @@ describe('RFM with 3 and 10 grades on a hand-computed dataset', () => {
       await queue.close();
     }
     await expect(rescoreNow({ ...access, actor: { ...admin, role: 'hq_operator' } })).rejects.toMatchObject({ code: 'permission_denied' });
+  });
+
+  it('the domain validates a value however it arrives: a 400 whose issues name the field, nothing stored', async () => {
+    const access = { services: env.services, actor: admin, channel: 'api' as const, requestId: 'rfm-domain' };
+    const before = await rfmSettings.read(env.services);
+    await expect(rfmSettings.change(access, { window: 'all', grades: 4, weights: { r: 1, f: 1, m: 1 }, cuts: { m: [5, 1, 9] } })).rejects.toMatchObject({
+      code: 'invalid_rfm_settings',
+      status: 400,
+      details: { issues: [{ path: ['cuts', 'm', 1] }] },
+    });
+    await expect(churnSettings.change(access, { levels: { high: 0.5, medium: 0.6 }, silenceDays: { low: 30, medium: 60, high: 90 } })).rejects.toMatchObject({
+      code: 'invalid_churn_settings',
+      details: { issues: [{ path: ['levels', 'medium'] }] },
+    });
+    expect(await rfmSettings.read(env.services)).toEqual(before);
+    // A stored value this version cannot read counts as unset: the defaults, never a failed scoring run.
+    await env.services.db.crmSetting.update({ where: { key: 'insights.rfm' }, data: { value: { grades: 42 } } });
+    expect(await rfmSettings.read(env.services)).toEqual({ window: 'all', grades: 5, weights: { r: 1, f: 1, m: 1 } });
   });
 });
