@@ -118,7 +118,7 @@ export const insightsRoutes = [
       operationId: 'getChurnList',
       tags: ['insights'],
       summary: 'Churn warning list: members ranked by the churn model’s risk, with the reasons',
-      description: 'Before the first scoring run the first-version rule list (over 90 days and 3× the usual gap, by spend) is returned with source "rule".',
+      description: 'Before the first scoring run the first-version rule list (over the high-risk silence of the churn settings — 90 days unless configured — and 3× the usual gap, by spend) is returned with source "rule". Levels are those of the last scoring run under the churn settings (PUT /crm/settings/churn).',
       ...requires('churn.read'),
       request: {
         query: z.object({

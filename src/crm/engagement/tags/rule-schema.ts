@@ -16,6 +16,8 @@ export type TagRuleDef =
   | { kind: 'all'; rules: TagRuleDef[] };
 
 const days = z.number().int().min(1).max(3650).optional();
+// The id names the schema once, so a document generated from it (the API's OpenAPI) refers to
+// the recursive `all` rule by reference instead of unfolding it forever.
 export const tagRuleSchema: z.ZodType<TagRuleDef> = z.lazy(() =>
   z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('interaction_count'), type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(), min: z.number().int().min(1), days }),
@@ -24,7 +26,7 @@ export const tagRuleSchema: z.ZodType<TagRuleDef> = z.lazy(() =>
     z.object({ kind: z.literal('points'), min: z.number().int().min(0) }),
     z.object({ kind: z.literal('all'), rules: z.array(tagRuleSchema).min(1).max(10) }),
   ]),
-) as z.ZodType<TagRuleDef>;
+).meta({ id: 'TagRule' }) as z.ZodType<TagRuleDef>;
 
 /**
  * The rule as a SQL condition on `members m` with its parameters (values are always bound,
