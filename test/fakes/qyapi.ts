@@ -102,6 +102,8 @@ export interface FakeQyapi {
   failExternalNext(errcode: number, times?: number): void;
   /** Number of get_groupmsg_* lookups received (list, task, send result). */
   readonly lookupRequests: number;
+  /** Requests received and not answered yet (held by the delay): a crash test kills its client while one is. */
+  readonly inFlight: number;
   /** Group robot messages accepted (webhook/send). */
   readonly robot: { content: string; at: Date }[];
   /** Robot messages refused for going over robotPerMinute (130101). */
@@ -240,6 +242,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   /** Mass messages created by add_msg_template, as get_groupmsg_* report them. */
   const groupMsgs: { msgid: string; creator?: string; createTime: number; content: string; recipients: string[] }[] = [];
   let lookupRequests = 0;
+  let inFlight = 0;
   const robot: { content: string; at: Date }[] = [];
   const robotTimes: number[] = [];
   let robotRefused = 0;
@@ -471,7 +474,10 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.writeHead(500).end());
+    inFlight++;
+    handle(req, res)
+      .catch(() => res.writeHead(500).end())
+      .finally(() => inFlight--);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -506,6 +512,9 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     },
     get lookupRequests() {
       return lookupRequests;
+    },
+    get inFlight() {
+      return inFlight;
     },
     robot,
     get robotRefused() {

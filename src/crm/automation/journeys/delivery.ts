@@ -43,5 +43,5 @@ export async function reconcileSend(sender: OutboundSender, message: OutboundMes
     return { status: 'unknown', reason: `${sender.name} resend with the same idempotency key: ${r.code}: ${r.message}`, retryable: true };
   }
   if (sender.reconcile) return sender.reconcile(message, since);
-  return { status: 'unknown', reason: `${sender.name} has no idempotency key and no way to look a message up, so it was not resent`, retryable: false };
+  return { status: 'unknown', reason: `${sender.name} cannot be asked (no idempotency key, no message lookup), so it was not resent`, retryable: false };
 }

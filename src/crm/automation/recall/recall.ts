@@ -193,7 +193,7 @@ const REASONS_SHOWN = 3;
 export async function recallCounts(services: Services, recallId: number, stores: readonly number[] | null = null): Promise<RecallCounts> {
   const inStores = storeFilter(stores);
   const [rows] = await services.sql.query<RowDataPacket[]>(
-    `SELECT COALESCE(x.result, 'pending') AS result, x.channel, IF(x.result IN ('failed', 'unknown'), LEFT(x.error, 160), NULL) AS reason, COUNT(*) AS n
+    `SELECT COALESCE(x.result, 'pending') AS result, x.channel, IF(x.result IN ('failed', 'unknown'), LEFT(x.error, 200), NULL) AS reason, COUNT(*) AS n
      FROM journey_enrollments e
      LEFT JOIN journey_step_executions x ON x.enrollment_id = e.id AND x.member_id = e.member_id AND x.journey_id = e.journey_id AND x.step_id = 'message'
      ${inStores.join}
