@@ -16,6 +16,7 @@ import { startInboxAnswerWorker } from './jobs/inbox-answer.ts';
 import { startJourneyControl } from './jobs/journey-control.ts';
 import { startJourneyWorker } from './jobs/journey-worker.ts';
 import { startCrmMaintenance } from './jobs/crm-maintenance.ts';
+import { startInboxPrune } from './jobs/inbox-prune.ts';
 import type { Repeatable } from './jobs/repeatable.ts';
 import { startScoring } from './jobs/scoring.ts';
 import { startSegmentRefresh } from './jobs/segment-refresh.ts';
@@ -56,7 +57,7 @@ export function createRuntime(services: Services): Runtime {
       runtime.workers.push(startInboxAnswerWorker(services, handle));
       // journey steps, recall follow-ups, trigger sweeps and staff alerts (docs/architecture.md, the job path)
       runtime.workers.push(startJourneyWorker(services), startJourneyControl(services));
-      runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services));
+      runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services), startInboxPrune(services));
       for (const p of runtime.periodic) p.catch((err) => services.logger.error({ err }, 'periodic task not scheduled'));
     },
     async stop() {

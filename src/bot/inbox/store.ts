@@ -86,6 +86,22 @@ export async function markPushed(services: Services, key: InboxKey): Promise<voi
   await services.sql.execute(`UPDATE inbound_messages SET reply = NULL, pushed_at = COALESCE(pushed_at, NOW(3)), updated_at = NOW(3) WHERE channel = ? AND message_id = ?`, [key.channel, key.messageId]);
 }
 
+const PRUNE_BATCH = 5000;
+
+/**
+ * Deletes the rows of messages received before `before` (the created_at index finds them), in
+ * batches so a large backlog never holds a long lock; returns how many went. A message that
+ * old is past any retry of its platform, whatever its state.
+ */
+export async function pruneInbox(services: Services, before: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [res] = await services.sql.execute<ResultSetHeader>(`DELETE FROM inbound_messages WHERE created_at < ? ORDER BY created_at LIMIT ${PRUNE_BATCH}`, [before]);
+    total += res.affectedRows;
+    if (res.affectedRows < PRUNE_BATCH) return total;
+  }
+}
+
 export interface InboxRow {
   state: 'claimed' | 'answered' | 'released';
   /** A claim whose lease has run out (its process died). */
