@@ -9,7 +9,3 @@ ALTER TABLE `journey_step_executions`
     ADD COLUMN `acked_at` DATETIME(3) NULL,
     ADD COLUMN `provider_id` VARCHAR(128) NULL;
 
--- The inbox notes, in the same transaction as the answer's domain write, that the write
--- committed; a retry after a crash before the answer was recorded then does not run it again.
-ALTER TABLE `inbound_messages`
-    ADD COLUMN `effect_at` DATETIME(3) NULL;
