@@ -51,7 +51,7 @@ export const POLITE_END_ZH = /(?:好吗|可以吗|行吗|好不好|可以不|行
 export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|would you mind|kindly|could i ask you to|can i get you to)\b|\bplease\b/i;
 
 /** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */
-export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)/;
+export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)/;
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
 export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might)\b/i;
 
