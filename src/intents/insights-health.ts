@@ -3,7 +3,7 @@ import { formatDate, formatYuan, storeScope } from '../crm/kernel/index.ts';
 import { healthTrendChart } from './render/charts/health-chart.ts';
 import { healthDashboard, type Granularity, type HealthDashboard } from '../crm/insights/index.ts';
 import { t, type Lang } from '../i18n/index.ts';
-import { calendarPeriodFromText, calendarPeriodOf, metricFromText, METRICS, NAMED_PERIODS, type Metric } from './parse/health-request.ts';
+import { calendarPeriodFromText, calendarPeriodOf, metricFromText, METRICS, NAMED_PERIODS, namedPeriodFromText, type Metric } from './parse/health-request.ts';
 import { delta, pct, renderHealth } from './render/insights.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
@@ -92,7 +92,7 @@ export const insightsHealth = defineIntent({
       [/\b(?:new|active|dormant) (?:members|customers|sign-?ups)\b/i, /\bhow many\b|\bnumber\b|\bcount\b|\btrend\b|\blast\b|\bthis\b|\bin (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i],
     ],
     extract: { text: 'text', store: 'store' },
-    derive: (text) => ({ metric: metricFromText(text) }),
+    derive: (text) => ({ metric: metricFromText(text), period: namedPeriodFromText(text) }),
     priority: 6,
   },
   async run(ctx, { period, month, metric, text, store }) {

@@ -11,15 +11,16 @@ import { moodFor } from '../gate.ts';
 import { assentOf } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
+import { correctionOf } from '../understand/routing-text.ts';
 import { getFocus, withFocus } from '../conversation.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from '../types.ts';
-import { detailAnswer, pickAnswer, type Answer } from './answers.ts';
+import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.ts';
 import { ambiguousMembers } from './member-list.ts';
-import { missingDetail } from './missing.ts';
+import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { refine } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
-import { clearPending, loadLast, loadPending, saveLast, savePending, type Need, type Pending } from './state.ts';
+import { clearPending, loadLast, loadPending, saveLast, savePending, type Pending } from './state.ts';
 
 /**
  * What to do with this message: the bot answers itself (`reply`: a question, a short reply to
@@ -38,7 +39,7 @@ export interface DialogueDeps {
   fallback: { staff: string; member: string };
 }
 
-const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<Need, string>;
+const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<AskedNeed, string>;
 const MEMBER_REF = ['phone', 'memberNo', 'name'];
 const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人|这人|该会员|该客户|这个会员|这个客户|\b(?:him|her|his|them|their|this (?:member|customer))\b/i;
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
@@ -96,6 +97,15 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // A bare answer stands whatever the router made of it; anything else only when the router recognised
     // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
     if (!answer || !(answer.bare || weak(actor, routed))) return null;
+    if (pending.kind === 'fill' && pending.need === 'content') {
+      // The content the gate asked for: the request again with it, its member as first understood.
+      const text = `${pending.text} ${msg.text.trim()}`;
+      const found = await slotsAs(intent, text, { audience: actor.kind, actor, services });
+      const named = MEMBER_REF.some((k) => pending.slots[k] !== undefined);
+      if (named) for (const k of MEMBER_REF) delete found[k];
+      const refs = Object.fromEntries(MEMBER_REF.filter((k) => pending.slots[k] !== undefined).map((k) => [k, pending.slots[k]]));
+      return prepare(msg, actor, intent, { intent: intent.name, slots: { ...found, ...refs }, confidence: 1 }, text, lang);
+    }
     const base = { ...pending.slots };
     // A member answer replaces the whole reference: the picked M00000003, not "张伟" and M00000003.
     if (pending.kind === 'pick' || pending.need === 'member') for (const s of MEMBER_REF) delete base[s];
@@ -148,6 +158,14 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         if (resumed) return resumed;
       }
       const last = actor.kind === 'staff' ? await loadLast(services, msg) : null;
+      // "不是她，是王芳" after an answer about a member: the same question about the one meant.
+      const corrected = last ? correctionOf(msg.text) : null;
+      const other = corrected ? memberAnswer(corrected) : null;
+      const lastIntent = last && getIntent(last.intent);
+      if (last && other && lastIntent && (other.bare || weak(actor, routed, last.intent) || routed.intent === 'member.lookup') && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
+        const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+        return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
+      }
       if (last && weak(actor, routed, last.intent)) {
         const refined = refine(msg.text, last, {
           stores: await storeDirectory(services),
@@ -174,6 +192,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const slots = Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         await savePending(services, msg, { kind: 'pick', text: plan.text, intent: plan.intent.name, slots, candidates });
         return { ...result, text: `${result.text}\n${t(lang, 'dialogue.pickHint')}`, outcome: 'asked' };
+      }
+      if (result.outcome === 'asked' && (result.data as { asked?: unknown } | undefined)?.asked === 'content') {
+        await savePending(services, msg, { kind: 'fill', text: plan.text, intent: plan.intent.name, slots: plan.route.slots, need: 'content' });
+        return result;
       }
       if (plan.intent.effect === 'read' && !plan.intent.rule.fallback && result.outcome !== 'asked') {
         await saveLast(services, msg, { intent: plan.intent.name, slots: plan.route.slots, text: plan.text });
