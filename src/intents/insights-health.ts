@@ -74,13 +74,13 @@ export const insightsHealth = defineIntent({
   slots,
   examples: [
     { text: '本店会员健康度', slots: { text: '本店会员健康度' } },
-    { text: '会员健康度 本月', slots: { text: '会员健康度 本月' } },
+    { text: '会员健康度 本月', slots: { period: 'this_month', text: '会员健康度 本月' } },
     { text: '看看门店健康度周报', slots: { text: '看看门店健康度周报' } },
     { text: 'member health dashboard', slots: { text: 'member health dashboard' } },
-    { text: '上周流失率多少', slots: { metric: 'churn_rate', text: '上周流失率多少' } },
+    { text: '上周流失率多少', slots: { metric: 'churn_rate', period: 'last_week', text: '上周流失率多少' } },
     { text: '10月复购率', slots: { metric: 'repurchase_rate', text: '10月复购率' } },
-    { text: '今年新增会员有多少', slots: { metric: 'new_members', text: '今年新增会员有多少' } },
-    { text: 'average order value last month', slots: { metric: 'aov', text: 'average order value last month' } },
+    { text: '今年新增会员有多少', slots: { metric: 'new_members', period: 'this_year', text: '今年新增会员有多少' } },
+    { text: 'average order value last month', slots: { metric: 'aov', period: 'last_month', text: 'average order value last month' } },
   ],
   rule: {
     keywords: [

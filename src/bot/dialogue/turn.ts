@@ -96,8 +96,11 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     else answer = await detailAnswer(services, pending.need, msg.text, pending.text);
     // A bare answer stands whatever the router made of it; anything else only when the router recognised
     // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
-    if (!answer || !(answer.bare || weak(actor, routed))) return null;
-    if (pending.kind === 'fill' && pending.need === 'content') {
+    // Content asked for may read like small talk to the router ("今天到店说生日想订包间"); thanks are not content.
+    const content = pending.kind === 'fill' && pending.need === 'content';
+    const chat = content && /(?:^|\.)smalltalk$/.test(routed.intent) && classifyUnmatched(msg.text) === 'unknown';
+    if (!answer || !(answer.bare || weak(actor, routed) || chat)) return null;
+    if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
       const text = `${pending.text} ${msg.text.trim()}`;
       const found = await slotsAs(intent, text, { audience: actor.kind, actor, services });

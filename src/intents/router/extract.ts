@@ -192,7 +192,7 @@ const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给�
 /** A tag verb left after a name once the tag is consumed ("给王芳打VIP标签" → 王芳打). */
 const TRAILING_VERB = /(?:打上|加上|贴上|标上|打个|加个|贴个|整个|弄个|搞个|来个|去掉|删掉|移除|删除|摘掉|取消|打|加|贴)$/;
 /** Question words are never part of a name ("那他几级" leaves 几级, "是几级" …). */
-const NOT_A_NAME = /[几吗呢么哪谁啥怎们最]|多少|什么|等级|级别/;
+const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级别|需要|要求/;
 /**
  * A pronoun names the member in focus: what follows it is what happened, not a name
  * ("帮他开个报修单，包间空调不制冷", "add 100 points to her for her birthday").
@@ -218,6 +218,9 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
     const verbless = value.replace(TRAILING_VERB, '');
     if (verbless !== value && verbless.length >= 2) value = verbless;
+    // A question glued to the name ("陈静几级", "周杰啥等级"): the name is what comes before it.
+    const question = NOT_A_NAME.exec(value);
+    if (question && question.index >= 2 && HAN_NAME.test(value.slice(0, question.index))) value = value.slice(0, question.index);
     if (NOT_A_NAME.test(value) || !(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
     const start = text.indexOf(value);
     return { value, span: { start, end: start + value.length } };

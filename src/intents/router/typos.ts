@@ -22,6 +22,21 @@ const HOMOPHONES: [RegExp, string][] = [
   [/等极|登记别/g, '等级'],
   [/退定/g, '退订'],
   [/投述|头诉/g, '投诉'],
+  [/几及|几极/g, '几级'],
+  [/复够|复构/g, '复购'],
+  [/见康|建康/g, '健康'],
+  [/彪签/g, '标签'],
+  [/排形|排型/g, '排行'],
+  [/记路|纪录/g, '记录'],
+  [/消废/g, '消费'],
+  [/公单/g, '工单'],
+  [/回仿/g, '回访'],
+  [/根进/g, '跟进'],
+  [/预竟/g, '预警'],
+  [/积粉/g, '积分'],
+  [/召回卷/g, '召回券'],
+  // 劵 (juàn) is the character most often typed for 券.
+  [/劵/g, '券'],
 ];
 
 /** Levenshtein distance ≤ 1, or one swap of adjacent letters ("chrun" → "churn"). */
