@@ -21,6 +21,9 @@ export const staffMembers: CorpusFile = {
       '[帮我|][查|找]一下这位[顾客|客人|会员] {phone}',
       '[刚才|刚刚]来店里的{name}[是会员吗|查下|是哪位]',
       '[客人|顾客]报了个手机号{phone}[帮我看看是谁|查下]',
+      // A member's points asked about (no 加/扣): the lookup card shows them.
+      '{m}[ |][的|][积分|积分余额|剩余积分|积分还有多少|还有多少积分|有多少积分|积分多少|积分是多少|现在多少分|还剩多少分]',
+      '[查|查下|看看|看下|帮我查下]{m}[的|][积分|积分余额|还有多少积分]',
     ],
     en: [
       '[look up|lookup|find|search for|search|who is|pull up|bring up] {m_en}',
@@ -31,6 +34,8 @@ export const staffMembers: CorpusFile = {
       '[search member|member search|find member] {memberNo}',
       '[查一下|查] member {m_en}',
       'lookup {m_en} 是谁',
+      '[how many points does|points of|points balance of|points for] {m_en} [have|]',
+      '{m} points',
     ],
   },
   'member.summary': {
@@ -57,6 +62,8 @@ export const staffMembers: CorpusFile = {
       '{m_en} profile',
       '{m} 的 profile',
       '{m_en} 详情',
+      '[pull up|give me|show me] everything [on|about|we have on] {m_en}',
+      '[all|everything] [about|on] {m_en}',
     ],
   },
   'member.orders': {
@@ -130,6 +137,9 @@ export const staffMembers: CorpusFile = {
       '[我们|店里][最近|上次]跟{m}[聊了什么|联系过吗|沟通了什么|说了啥]',
       '{m}[都有哪些|有什么][互动|沟通|联系|回访]记录',
       '{m}[最近|{period}][的|]{count}条[跟进|互动|沟通]记录',
+      '{m}[ |][跟进|互动|沟通|回访|服务记录|跟进情况]',
+      '{m}[最近|之前|以前|{period}|][有|有没有|有过][投诉|反馈|投诉过|来投诉][吗|没有|没|]',
+      '{m}[投诉过吗|投诉过什么|有没有投诉过|最近投诉了吗|反馈过什么问题]',
     ],
     en: [
       '[interactions|interaction history|contact history|follow-up history] [of|for] {m_en}',
