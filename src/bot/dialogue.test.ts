@@ -19,7 +19,7 @@ describe('conversation', () => {
   // The rule router emits option names only; a router that also gives alternatives (with their slots) is what the classifier adds.
   const router: Router = {
     async route(text, ctx) {
-      if (text === 'VIP那个张伟华') {
+      if (text === 'VIP那个张伟华' || text === '我在想要不要给张伟华打VIP') {
         return {
           intent: CLARIFY_INTENT,
           slots: { options: ['member.summary', 'tag.add'] },
@@ -93,6 +93,15 @@ describe('conversation', () => {
       const r = await say('agent_01', '2');
       expect(r).toMatchObject({ intent: 'tag.add', slots: { name: '张伟华', tag: 'VIP' } });
       expect(await tagged('M00000009')).toEqual(['VIP']);
+    });
+
+    it('asks no "did you mean" about a write that was not asked for: the gate declines it', async () => {
+      const before = await tagged('M00000009');
+      const r = await say('store_manager_01', '我在想要不要给张伟华打VIP');
+      expect(r).toMatchObject({ intent: 'tag.add', outcome: 'declined' });
+      // Nothing to pick afterwards.
+      expect((await say('store_manager_01', '2')).intent).not.toBe('tag.add');
+      expect(await tagged('M00000009')).toEqual(before);
     });
 
     it('forgets the options when the next message is a new request', async () => {

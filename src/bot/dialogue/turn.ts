@@ -99,7 +99,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // Content asked for may read like small talk to the router ("今天到店说生日想订包间"); thanks are not content.
     const content = pending.kind === 'fill' && pending.need === 'content';
     const chat = content && /(?:^|\.)smalltalk$/.test(routed.intent) && classifyUnmatched(msg.text) === 'unknown';
-    if (!answer || !(answer.bare || weak(actor, routed) || chat)) return null;
+    // Content may restate the request's own words ("说储值卡余额不对" read as a ticket again): still the content.
+    if (!answer || !(answer.bare || weak(actor, routed, content ? pending.intent : undefined) || chat)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
       const text = `${pending.text} ${msg.text.trim()}`;
@@ -114,6 +115,21 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     if (pending.kind === 'pick' || pending.need === 'member') for (const s of MEMBER_REF) delete base[s];
     const slots = { ...base, ...answer.slots };
     return prepare(msg, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
+  }
+
+  /** The likeliest write among the router's readings when the message negates, supposes, defers or relays it; null otherwise. */
+  async function unaskedWrite(msg: InboundMessage, actor: Actor, routed: RouteResult): Promise<{ intent: IntentDef; route: RouteResult } | null> {
+    const mood = analyseMood(msg.text);
+    if (!(mood.negated || mood.hypothetical || mood.deferred || mood.reported)) return null;
+    const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
+    const readings = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
+    for (const r of readings) {
+      const intent = getIntent(r.intent);
+      if (!intent || intent.effect === 'read' || intent.effect === 'control' || !mayUse(actor, intent)) continue;
+      const slots = r.slots ?? (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
+      return { intent, route: { intent: intent.name, slots, confidence: r.confidence } };
+    }
+    return null;
   }
 
   /** "你是想：1 … 2 …": the router's alternatives (or its option names with the slots each would take). */
@@ -180,6 +196,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
           return prepare(msg, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : msg.text, lang);
         }
       }
+      // "不用给王芳记录了", "我在想要不要给流失的都打个VIP": a write not asked for needs no "did you mean" — the
+      // write gate declines the likeliest write and says so (it never runs: the mood is not affirmative).
+      const unasked = actor.kind === 'staff' && (routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff) ? await unaskedWrite(msg, actor, routed) : null;
+      if (unasked) return prepare(msg, actor, unasked.intent, unasked.route, msg.text, lang);
       if (routed.intent === CLARIFY_INTENT) return askChoice(msg, actor, routed, lang);
       const help = getIntent(fallback[actor.kind]);
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);

@@ -174,7 +174,7 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   // Without a unit only digits right after an explicit verb or sign ("给他扣100 兑换了饮品", "13800000006 +100 生日"),
   // never an amount, a period or a level (100元, 30天, 3级) nor a country code (+86); "补一下" is no number.
   const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月|周|年|级|倍|人|位|次|单|号))`;
-  const bareMinus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|\\bdeduct\\b|\\bsubtract\\b)\\s*(?:他|她|TA|ta)?\\s*(\\d[\\d,]*)${bareEnd}`, 'i');
+  const bareMinus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))\\s*(?:他|她|TA|ta)?\\s*(\\d[\\d,]*)${bareEnd}`, 'i');
   const barePlus = new RegExp(`(?:增加|加上|加|补发|补|赠送|奖励|\\badd\\b|\\baward\\b|\\+(?!86\\b))\\s*(?:他|她|TA|ta)?\\s*(\\d[\\d,]*)${bareEnd}`, 'i');
   const unitless = minus || plus ? null : (bareMinus.exec(t) ?? barePlus.exec(t));
   const m = minus ?? plus ?? unitless;

@@ -76,6 +76,9 @@ describe('extractors', () => {
     expect(findName('陈静几级', [])?.value).toBe('陈静');
     expect(findName('欧阳娜娜啥等级', [])?.value).toBe('欧阳娜娜');
     expect(findName('顾客说要给她建个投诉单', [])).toBeUndefined();
+    expect(findName("what's 陈静's points balance", [])?.value).toBe('陈静');
+    expect(findName('Zhang Wei for me', [])?.value).toBe('Zhang Wei');
+    expect(findName('are our top referrers', [])).toBeUndefined();
     // Tag verbs, logging words, money and place words, negations and question words are not names.
     expect(findName('给王芳打VIP标签', [{ start: 4, end: 9 }])?.value).toBe('王芳');
     expect(findName('帮我登记一下张伟到店表扬', [{ start: 2, end: 6 }])?.value).toBe('张伟');
