@@ -29,6 +29,7 @@ export const staffMembers: CorpusFile = {
       '[look up|lookup|find|search for|search|who is|pull up|bring up] {m_en}',
       '[can you|please|] [look up|find|check] [member|customer|] {m_en}',
       'who is {phone}',
+      '[show me|show|check|check on] {phone}',
       'is {phone} [a member|one of our members|registered]',
       'find the member with phone {phone}',
       '[search member|member search|find member] {memberNo}',
@@ -146,6 +147,8 @@ export const staffMembers: CorpusFile = {
       'show me the [notes|interactions|contact log] [of|for] {m_en}',
       'when did we last [talk to|contact] {m_en}',
       '{m} 的 interactions',
+      'has {m_en} [complained|contacted us|called us|been in touch|given feedback] [before|recently|lately|]',
+      '{m_en}[\'s|] [complaints|complaint history|feedback]',
     ],
   },
 };
