@@ -100,6 +100,27 @@ export function dateRangeFromText(text: string | undefined, now: Date): { from: 
 }
 
 /**
+ * The named calendar period a message states (上周, 本季度, last month …), the one said last when
+ * it names several ("复购率 上周 … 上个月的呢"); undefined when it names none or names a month
+ * (10月, 去年10月: read at run time with the clock).
+ */
+export function namedPeriodFromText(text: string | undefined): NamedPeriod | undefined {
+  if (!text || monthFromText(text)) return undefined;
+  return periodWords(text).at(-1)?.named;
+}
+
+/** Where each named period or month is said, in order (what a refinement like "本季度的呢" is made of). */
+export function periodWords(text: string): { start: number; end: number; named?: NamedPeriod }[] {
+  const out: { start: number; end: number; named?: NamedPeriod }[] = [];
+  for (const [re, named] of NAMED_WORDS) {
+    for (const m of text.matchAll(new RegExp(re.source, `${re.flags}g`))) out.push({ start: m.index, end: m.index + m[0].length, named });
+  }
+  const month = CN_MONTH.exec(text) ?? EN_MONTH.exec(text);
+  if (month) out.push({ start: month.index, end: month.index + month[0].length });
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
  * The calendar period a message names, at `now`: 上周 / 本月 / 本季度 / 去年 …, or a month
  * (10月: the latest October that has begun; 去年10月: the one before). Undefined when it names
  * none (the rolling 昨天 / 7 / 30 days of the existing `period` values apply then).
