@@ -281,7 +281,7 @@ export const journeyRoutes = [
         query: pageQuery.extend({
           journeyId: z.coerce.number().int().positive().optional(),
           memberId: z.coerce.number().int().positive().optional(),
-          result: z.enum(['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped', 'deferred', 'done']).optional(),
+          result: z.enum(['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped', 'deferred', 'done', 'unknown']).optional(),
         }),
       },
       responses: {
@@ -301,6 +301,8 @@ export const journeyRoutes = [
               attempts: z.number().int(),
               createdAt: isoDateTime,
               executedAt: isoDateTime.nullable(),
+              ackedAt: isoDateTime.nullable(),
+              providerId: z.string().nullable(),
             }),
           ),
         ),
@@ -309,7 +311,7 @@ export const journeyRoutes = [
     }),
     async ({ access, query }) => {
       const r = await automationLogs(access, query);
-      return { page: query.page, pageSize: query.pageSize, total: r.total, items: r.items.map((i) => ({ ...i, createdAt: iso(i.createdAt), executedAt: isoOrNull(i.executedAt) })) };
+      return { page: query.page, pageSize: query.pageSize, total: r.total, items: r.items.map((i) => ({ ...i, createdAt: iso(i.createdAt), executedAt: isoOrNull(i.executedAt), ackedAt: isoOrNull(i.ackedAt) })) };
     },
   ),
 ];

@@ -7,9 +7,10 @@
  */
 export { churnDigest, journeyFailureAlerts, slaBreaches } from './alerts/alerts.ts';
 export { TRIGGER_TYPES, parseJourneyDefinition } from './journeys/definition.ts';
-export { createJourneyDeps, type JourneyDeps, type OutboundMessage, type OutboundSender, type OutboundSenders, type SendResult } from './journeys/deps.ts';
+export { createJourneyDeps, type JourneyDeps, type OutboundMessage, type OutboundSender, type OutboundSenders, type Reconciled, type SendResult } from './journeys/deps.ts';
 export { type JourneyJob } from './journeys/job.ts';
 export { processStep, type StepMemo } from './journeys/engine.ts';
+export { type JobHistory } from './journeys/delivery.ts';
 export { applyOutcome, enrollMembers } from './journeys/schedule.ts';
 export { requeueEnrollments, resumeOrphans, type RequeueResult } from './journeys/requeue.ts';
 export { automationLogs, journeyStats } from './journeys/stats.ts';

@@ -16,4 +16,7 @@ export { tagDictionary } from './tags/dictionary.ts';
 export { similarTags } from './tags/similar.ts';
 export { batchTag, createTag, deleteTag, listTags, mergeTags, updateTag } from './tags/manage.ts';
 export { evaluateAllTagRules, reevaluateMemberRuleTags, type RuleRun } from './tags/rules.ts';
+export { createTagRule, deleteTagRule, getTagRule, listTagRules, runTagRule, updateTagRule, type TagRuleView } from './tags/rule-config.ts';
+export { tagRuleSchema, type TagRuleDef } from './tags/rule-schema.ts';
+export { TAG_CATEGORIES, type TagCategory } from './tags/manage.ts';
 export { tagIdByName, writeMemberTags, type MemberTagChange, type TagWriter } from './tags/write.ts';

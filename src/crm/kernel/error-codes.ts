@@ -204,6 +204,8 @@ export const ERROR_CODES = {
   invalid_tag_rule: { area: 'engagement', status: 400, retryable: false, description: 'A tag rule breaks its schema.' },
   invalid_event: { area: 'engagement', status: 400, retryable: false, description: 'A behaviour event breaks a rule of the data (occurredAt in the future …); `issues` names the field.' },
   event_conflict: { area: 'engagement', status: 409, retryable: false, description: 'The eventId was already recorded with a different body; the same body again is a replay.' },
+  tag_rule_not_found: { area: 'engagement', status: 404, retryable: false, description: 'No such tag rule.' },
+  tag_rule_exists: { area: 'engagement', status: 409, retryable: false, description: 'The tag already has a rule (one rule per tag): change that one.' },
 
   // ── service: interactions and tickets ───────────────────────────────────────────────────
   interaction_not_found: { area: 'service', status: 404, retryable: false, description: 'No such interaction.' },
@@ -224,7 +226,10 @@ export const ERROR_CODES = {
 
   // ── insights: segments and their exports ────────────────────────────────────────────────
   invalid_segment: { area: 'insights', status: 400, retryable: false, description: 'A segment condition tree is invalid (the message says where).' },
+  invalid_period: { area: 'insights', status: 400, retryable: false, description: 'A dashboard period is not a real date range: from after to, longer than 366 days, not begun yet, or a named period with a range (`issues` names the field).' },
   invalid_segment_name: { area: 'insights', status: 400, retryable: false, description: 'A segment name must be 1–64 characters.' },
+  invalid_rfm_settings: { area: 'insights', status: 400, retryable: false, description: 'RFM settings break a rule (grades 3–10, grades − 1 ascending cut points, weights ≥ 0 and not all 0); `issues` names the field.' },
+  invalid_churn_settings: { area: 'insights', status: 400, retryable: false, description: 'Churn thresholds break a rule (levels 0 < medium < high ≤ 1, silence days low < medium < high); `issues` names the field.' },
   segment_exists: { area: 'insights', status: 409, retryable: false, description: 'A segment with that name exists.' },
   segment_not_found: { area: 'insights', status: 404, retryable: false, description: 'No such segment, or not visible to the caller.' },
   segment_not_owner: { area: 'insights', status: 403, retryable: false, description: 'Only the segment’s creator or HQ can change it.' },

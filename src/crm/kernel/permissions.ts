@@ -14,7 +14,7 @@ export const PERMISSIONS = [
   'ticket.write', // create, assign, move and escalate service tickets
   'points.adjust', // add or deduct points (large changes need a confirmation)
   'membership.manage', // configure levels, enrol members, change levels by hand
-  'tag.manage', // tag dictionary, categories, rule tags, tag merge and batch apply/remove
+  'tag.manage', // tag dictionary, categories, tag merge and batch apply/remove
   'member.merge', // merge duplicate members
   'member.delete', // carry out deletion (erasure) requests, PIPL/GDPR
   'member.export', // export member lists (masked unless member.phone.view)
@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   'journey.write', // create, change, activate and pause journeys; test them on one member
   'recall.launch', // launch a recall (coupon + message) to the churn list or a segment
   'service.configure', // ticket SLA policies, business hours, ticket auto-assignment
+  'settings.manage', // configure the engines: tag rules, the points expiry rule, RFM grades, churn thresholds (admin only)
+  'audit.read', // read the audit log (admin only)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

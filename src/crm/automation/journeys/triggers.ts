@@ -15,6 +15,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
 import type { EventType } from '../../engagement/index.ts';
 import { addDays, formatDate } from '../../kernel/index.ts';
+import { countedOrder } from '../../sales/index.ts';
 import type { JourneyTrigger, TriggerType } from './definition.ts';
 import type { JourneyDeps } from './deps.ts';
 import { enrollMembers } from './schedule.ts';
@@ -183,7 +184,8 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
     const before = new Date(now.getTime() - j.trigger.days * 86_400_000);
     // Keyed by the last order: the member enters again only after ordering and lapsing again.
     const [rows] = await sql.query<RowDataPacket[]>(
-      "SELECT m.id AS member_id, MAX(o.id) AS last_id, MAX(o.paid_at) AS last_paid FROM members m JOIN orders o ON o.member_id = m.id WHERE m.status = 'active' GROUP BY m.id HAVING last_paid <= ?",
+      // A fully refunded order is no order (sales' net.ts): the lapse counts from the last one that stands.
+      `SELECT m.id AS member_id, MAX(o.id) AS last_id, MAX(o.paid_at) AS last_paid FROM members m JOIN orders o ON o.member_id = m.id AND ${countedOrder('o')} WHERE m.status = 'active' GROUP BY m.id HAVING last_paid <= ?`,
       [before],
     );
     const byLast = new Map<number, number[]>();

@@ -257,6 +257,7 @@ export function compileMetricSet(c: MetricCondition, opts: { now: Date; candidat
   // The whole history reads the member-ordered index (no partition to list): its GROUP BY streams.
   const whole = c.days === undefined;
   const where = whole ? [] : opts.storeIds.length ? [`${def.byWindow.partition} IN (${sql.p([...opts.storeIds])})`] : ['FALSE'];
+  if ('where' in def) where.push(def.where);
   if (!whole) where.push(`${def.window} > ${sql.p(daysBefore(opts.now, c.days!))}`);
   where.push(`${def.window} <= ${sql.p(opts.now)}`);
   const complement = holdsWithoutRows(c);
