@@ -9,11 +9,12 @@ import { duplicatesRoute, lifecycleRoutes } from './lifecycle.ts';
 import { membershipRoutes } from './membership.ts';
 import { orderRoutes } from './orders.ts';
 import { pointsRoutes } from './points.ts';
+import { recallRoutes } from './recalls.ts';
 import { segmentRoutes } from './segments.ts';
 import { tagRoutes } from './tags.ts';
 import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...exportApprovalRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...ticketRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...recallRoutes, ...exportApprovalRoutes];
 }
