@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiRouteList } from '../../src/api/routes/index.ts';
+import { launchRecall } from '../../src/crm/automation/index.ts';
+import { journeyDeps } from '../../src/jobs/journey-deps.ts';
 import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
@@ -112,12 +114,14 @@ describe('admin API: OpenAPI document and reference page', () => {
     // A segment for /crm/segments/{id} and its customers and history.
     const segment = await t.call(t.tokens.hq, 'POST', '/api/crm/segments', { name: 'openapi', phrase: '累计消费大于100' });
     expect(segment.status).toBe(201);
+    // A recall for /crm/recalls/{id} (launched as chat launches it; the API lists, shows and stops recalls).
+    const recall = await launchRecall(journeyDeps(t.env.services), { services: t.env.services, actor: t.fx.staff.hq, channel: 'api', requestId: 'openapi-recall' }, { audience: { kind: 'churn' }, couponAmount: 20, memberIds: [id] });
     const example: Record<string, string> = { '/api/crm/interactions': '?pending_follow_up=true' };
     let checked = 0;
     for (const [path, methods] of Object.entries<any>(doc.paths)) {
       const op = methods.get;
       if (!op || !op.responses['200'].content['application/json']) continue;
-      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('/segments/{id}', `/segments/${segment.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
+      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('/segments/{id}', `/segments/${segment.body.id}`).replace('/recalls/{id}', `/recalls/${recall.recallId}`).replace('{id}', String(id)) + (example[path] ?? '');
       const r = await t.call(t.tokens.hq, 'GET', url);
       expect(r.status, url).toBe(200);
       expect(r.requestId, url).toMatch(/^[\w-]{8,}$/);
