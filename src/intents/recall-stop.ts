@@ -28,7 +28,7 @@ export const recallStopIntent = defineIntent({
   permission: 'recall.launch',
   effect: 'control',
   readCounterpart: 'recall.list',
-  slots: z.object({ recallId: z.number().int().positive().optional().describe('the recall number shown in the recall list') }),
+  slots: z.object({ recallId: z.number().int().positive().max(2_147_483_647).optional().describe('the recall number shown in the recall list') }),
   examples: [
     { text: '停止召回 12', slots: { recallId: 12 } },
     { text: '把 12 号召回停掉', slots: { recallId: 12 } },
@@ -39,8 +39,9 @@ export const recallStopIntent = defineIntent({
     keywords: [
       [/召回/, /停止|停掉|停下|停了|停一下|终止|中止|暂停|叫停|别发了|不要再发|停发|停/],
       [/\brecall\b/i, /\bstop\b|\bhalt\b|\babort\b|\bterminate\b|\bpause\b/i],
-      // "先别停" / "停" right after the bot asked to confirm a stop.
-      /^\s*(?:先|还是|暂时)?(?:别|不要|不用|先不|不)?(?:停止|停掉|停下|停)(?:了|吧|啦|一下)?\s*[。.!！]?\s*$/,
+      // "先别停" right after the bot asked to confirm a stop: withdraws it (the gate). A bare "停" is
+      // left to action.cancel: it is the usual way to drop whatever preview is waiting.
+      /^\s*(?:先|还是|暂时)?(?:别|不要|不用|先不|不)(?:停止|停掉|停下|停)(?:了|吧|啦|一下)?\s*[。.!！]?\s*$/,
     ],
     derive: (text) => ({ recallId: recallNumber(text) }),
     // Above recall.list (8): "召回 12 停掉" names a recall to stop; a question about stopping goes to the list through the gate.
