@@ -16,6 +16,7 @@ export const staffMarketing: CorpusFile = {
       '[群发|批量发][召回券|召回短信|优惠券]给[流失会员|流失名单|沉睡会员]',
       '给[流失会员|流失的人|沉睡会员|流失名单][群发|批量发|都发][个|张|一张|][券|优惠券|召回券]',
       '[{store}|本店]的流失会员[发|送]{amount}券召回[一下|]',
+      '一键[召回|唤醒|挽回][流失预警名单|流失会员|沉睡会员|流失名单上的人|高风险会员]',
     ],
     en: [
       'recall [the churn list|churned members|lapsed customers|at-risk members] [with a {amount_en} coupon|]',
