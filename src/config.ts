@@ -48,6 +48,11 @@ export const configSchema = z.object({
    * WeCom retries about every 5 s, three times, so it must stay well under 10 s.
    */
   INBOX_LEASE_MS: intFromEnv(6000, 300),
+  /**
+   * Days an inbound message's inbox row is kept (src/jobs/inbox-prune.ts): long past any retry
+   * of the platform (WeCom's last comes within a minute), long enough to look a message up.
+   */
+  INBOX_RETENTION_DAYS: intFromEnv(7, 1),
   MP_APP_ID: optionalString,
   MP_APP_SECRET: optionalString,
   MP_TOKEN: optionalString,

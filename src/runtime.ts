@@ -20,6 +20,7 @@ import { startJobRecovery, type JobRecovery } from './jobs/recovery.ts';
 import { startWatchdog, type Watchdog } from './jobs/watchdog.ts';
 import { startJourneyWorker } from './jobs/journey-worker.ts';
 import { startCrmMaintenance } from './jobs/crm-maintenance.ts';
+import { startInboxPrune } from './jobs/inbox-prune.ts';
 import type { Repeatable } from './jobs/repeatable.ts';
 import { startScoring } from './jobs/scoring.ts';
 import { startSegmentRefresh } from './jobs/segment-refresh.ts';
@@ -82,7 +83,7 @@ export function createRuntime(services: Services): Runtime {
         { stallMs: services.config.QUEUE_STALL_MS },
       );
       runtime.workers = watchdog.workers;
-      runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services));
+      runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services), startInboxPrune(services));
       // every job's run time and wait, per queue (/metrics)
       for (const p of runtime.periodic) p.then((r) => observeWorker(r.worker), (err) => services.logger.error({ err }, 'periodic task not scheduled'));
       // Redis may lose its jobs (emptied, restarted): put back from MySQL what must happen (src/jobs/recovery.ts).

@@ -19,7 +19,7 @@ describe('conversation', () => {
   // The rule router emits option names only; a router that also gives alternatives (with their slots) is what the classifier adds.
   const router: Router = {
     async route(text, ctx) {
-      if (text === 'VIP那个张伟华') {
+      if (text === 'VIP那个张伟华' || text === '我在想要不要给张伟华打VIP') {
         return {
           intent: CLARIFY_INTENT,
           slots: { options: ['member.summary', 'tag.add'] },
@@ -95,6 +95,15 @@ describe('conversation', () => {
       expect(await tagged('M00000009')).toEqual(['VIP']);
     });
 
+    it('asks no "did you mean" about a write that was not asked for: the gate declines it', async () => {
+      const before = await tagged('M00000009');
+      const r = await say('store_manager_01', '我在想要不要给张伟华打VIP');
+      expect(r).toMatchObject({ intent: 'tag.add', outcome: 'declined' });
+      // Nothing to pick afterwards.
+      expect((await say('store_manager_01', '2')).intent).not.toBe('tag.add');
+      expect(await tagged('M00000009')).toEqual(before);
+    });
+
     it('forgets the options when the next message is a new request', async () => {
       await say('store_manager_01', '张伟的订单和详情');
       expect((await say('store_manager_01', '流失名单')).intent).toBe('churn.list');
@@ -144,6 +153,20 @@ describe('conversation', () => {
       // "不用了" is action.cancel (which also cancels a held action): the question is dropped, and it is no tag either.
       expect((await say('store_manager_01', '不用了')).intent).toBe('action.cancel');
       expect(await tagged('M00000007')).toEqual([]);
+    });
+
+    it('takes the next message as the content a dictated write was missing', async () => {
+      const q = await say('agent_01', '给李娜记一下');
+      expect(q).toMatchObject({ intent: 'interaction.log', outcome: 'asked' });
+      const count = async () => Number(((await env.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM interactions'))[0][0] as any).n);
+      const before = await count();
+      const r = await say('agent_01', '今天到店说生日想订包间');
+      expect(r).toMatchObject({ intent: 'interaction.log', outcome: 'done', slots: { name: '李娜' } });
+      expect(await count()).toBe(before + 1);
+      const [[row]] = await env.services.sql.query<any[]>('SELECT content FROM interactions ORDER BY id DESC LIMIT 1');
+      expect(row.content).toContain('生日想订包间');
+      // Asked once: the next message is a request of its own again.
+      expect((await say('agent_01', '13800000004')).intent).toBe('member.lookup');
     });
 
     it('drops the question when the next message is clearly a new request', async () => {
@@ -199,6 +222,16 @@ describe('conversation', () => {
     it('is not a refinement when the message names something new', async () => {
       await say('store_manager_01', '流失名单');
       expect(await say('store_manager_01', '13800000001 最近30天的订单')).toMatchObject({ intent: 'member.orders', slots: { phone: '13800000001', days: 30 } });
+    });
+  });
+
+  describe('corrections', () => {
+    it('reads "不是她，是…" and "不对，…" as the request they correct, and moves the focus', async () => {
+      await say('store_manager_01', '查下李娜');
+      const r = await say('store_manager_01', '不是她，是王芳');
+      expect(r).toMatchObject({ intent: 'member.lookup', slots: { name: '王芳' } });
+      expect(await say('store_manager_01', '她的订单')).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000005' } });
+      expect(await say('store_manager_01', '不对，我要的是她的工单')).toMatchObject({ intent: 'member.tickets', slots: { memberNo: 'M00000005' } });
     });
   });
 

@@ -24,6 +24,9 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   if (intent.effect === 'read') return asksAboutOthers(text, actor.phone) ? reply('safety.memberOthers', 'declined') : null;
 
   const params = { action: actionLabel(intent, lang), example: exampleOf(intent, lang) };
+  // A member's own write never runs for someone else ("帮我把13800000005退订了"); a hand-off may
+  // mention others (a complaint about a waiter) and opens a ticket for the sender only.
+  if (intent.name !== 'handoff' && asksAboutOthers(text, actor.phone)) return reply('safety.memberOthers', 'declined');
   if (intent.name === 'handoff') {
     if (mood.negated) return reply('safety.handoffNegated', 'declined');
     if (mood.reported || mood.hypothetical || mood.deferred) return reply('safety.handoffHow', 'declined');

@@ -89,7 +89,7 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
     if (parsed.success) {
       const s = parsed.data as Record<string, unknown>;
       const refs = ['phone', 'memberNo', 'name'].map((k) => (typeof s[k] === 'string' ? (s[k] as string) : undefined));
-      if (isBareContent(intent.freeText(parsed.data), refs)) return { kind: 'reply', result: { text: t(lang, 'safety.askContent', params), outcome: 'asked' } };
+      if (isBareContent(intent.freeText(parsed.data), refs)) return { kind: 'reply', result: { text: t(lang, 'safety.askContent', params), outcome: 'asked', data: { asked: 'content' } } };
     }
   }
   return { kind: 'proceed' };

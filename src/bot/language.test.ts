@@ -107,7 +107,7 @@ describe('the bot answers in the language of the message', () => {
 
       const health = await say('store_manager_01', 'member health dashboard');
       expect(health.intent).toBe('insights.health');
-      expect(health.text).toMatch(/^Member health for 上海一店 \(last 7 days: \d\d-\d\d to \d\d-\d\d\)/);
+      expect(health.text).toMatch(/^Member health for 上海一店 \(last 7 days: \d\d-\d\d to \d\d-\d\d \d\d:\d\d\)/);
       expect(health.image?.alt).toMatch(/^Member health trend \(\d+ periods\): active members/);
       expectEnglish(health);
 

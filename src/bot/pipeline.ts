@@ -7,6 +7,7 @@ import { CONFIRM_TTL_MS, consumeFresh, holdAction, takeAction } from './confirma
 import { gate } from './gate.ts';
 import { confirmationGate, withPendingReminder } from './gate-confirm.ts';
 import { assentOf } from './understand/assent.ts';
+import { routingText } from './understand/routing-text.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { lastLanguage, recordTurn, setFocus } from './conversation.ts';
 import { createDialogue } from './dialogue/turn.ts';
@@ -80,7 +81,8 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
     }
     // Any turn makes an earlier "回复「确认」执行" stale: vague assent confirms only right after it.
     const fresh = await consumeFresh(services, actor);
-    const routed = await router.route(msg.text, { audience: actor.kind, actor, services, requestId: msg.requestId });
+    // The router reads the request without a correction's lead or a member's claim to be staff; the gates read the whole message.
+    const routed = await router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
     // The conversation decides what runs: an answer to the bot's question, a refinement, a question back, or the routed intent.
     const plan = await dialogue.plan(msg, actor, routed, lang);
     const route = plan.route;

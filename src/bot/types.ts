@@ -76,7 +76,9 @@ export interface BotAnswer extends RouteResult {
 
 /** What the pipeline did with one inbound message. */
 export type HandleOutcome =
-  | { kind: 'duplicate'; state?: 'answered' | 'busy' } // already answered, or being answered by a live process (platform retry): answer nothing, do nothing
+  // already answered, or being answered by a live process (platform retry): do nothing again.
+  // `recorded`: the answer given on the request (not pushed), for a platform whose retry means it never got it.
+  | { kind: 'duplicate'; state?: 'answered' | 'busy'; recorded?: BotAnswer }
   | { kind: 'ignored'; reason: string } // an event or message type the bot does not answer
   | { kind: 'answer'; answer: BotAnswer };
 

@@ -43,6 +43,12 @@ export interface ChannelAdapter {
   readonly replyBudgetMs?: number;
   /** Whether this answer can travel on the same request (e.g. WeCom passive replies carry one ≤2048-byte text). */
   canReplyInline?(answer: BotAnswer): boolean;
+  /**
+   * The platform resends a callback whose reply it did not get (WeCom): a resend of a message
+   * already answered on its request gets the recorded answer again (never a second execution).
+   * Unset (the console): such a resend is answered as a duplicate.
+   */
+  readonly replaysRecordedAnswer?: boolean;
   parse(req: RawRequest, now: Date, requestId: string): ParseResult;
   /** The synchronous answer on the same request: a passive reply, or the empty ack when answer is null. */
   reply(answer: BotAnswer | null, inbound: InboundMessage, now: Date): RawResponse;

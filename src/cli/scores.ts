@@ -10,7 +10,7 @@
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
-import { recomputeScores, warmHealthCache } from '../crm/insights/index.ts';
+import { recomputeScores, scoringSettings, warmHealthCache } from '../crm/insights/index.ts';
 import { refreshSmartTags } from '../crm/engagement/index.ts';
 import { parseChinaDate } from '../crm/kernel/index.ts';
 import { createServices } from '../services.ts';
@@ -36,15 +36,17 @@ async function main(): Promise<number> {
   const config = loadConfig(); // a ConfigError exits 2 through runCli
   await migrate(config.DATABASE_URL, { log: (m) => process.stderr.write(`${m}\n`) });
   const sql = createSqlPool(config.DATABASE_URL);
+  const services = createServices({ ...config, LOG_LEVEL: 'silent' }, { now: () => now });
   try {
-    const r = await recomputeScores(sql, { now, ...(full ? { stats: 'full' as const } : {}) });
+    // Under the RFM and churn settings an administrator stored (the defaults when unset).
+    const r = await recomputeScores(sql, { now, ...(await scoringSettings(services)), ...(full ? { stats: 'full' as const } : {}) });
     const tags = await refreshSmartTags(sql, now);
     // Today's health dashboards of every store (and all stores), so chat and the API answer from Redis.
-    const services = createServices({ ...config, LOG_LEVEL: 'silent' }, { now: () => now });
-    const dashboards = await warmHealthCache(services).finally(() => services.close());
+    const dashboards = await warmHealthCache(services);
     process.stdout.write(`${JSON.stringify({ now, members: r.members, memberStats: r.stats, bgnbd: r.bgnbd, gammaGamma: r.gammaGamma, rfmCuts: r.rfm, ms: r.ms, smartTags: tags, dashboardsCached: dashboards }, null, 2)}\n`);
     return 0;
   } finally {
+    await services.close();
     await sql.end();
   }
 }

@@ -81,6 +81,10 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
       services.logger.info({ requestId, budget }, 'reply budget exceeded: acked, answer will be pushed');
       return send(c, adapter.reply(null, msg, services.now()));
     }
+    if (outcome.kind === 'duplicate' && outcome.recorded && adapter.replaysRecordedAnswer) {
+      // The platform's retry of a message answered on its request: it never got that response.
+      return send(c, adapter.reply(outcome.recorded, msg, services.now()));
+    }
     if (outcome.kind === 'answer' && adapter.canReplyInline && !adapter.canReplyInline(outcome.answer)) {
       await pushLater(msg, outcome);
       return send(c, adapter.reply(null, msg, services.now()));

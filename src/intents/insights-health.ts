@@ -3,8 +3,8 @@ import { formatDate, formatYuan, storeScope } from '../crm/kernel/index.ts';
 import { healthTrendChart } from './render/charts/health-chart.ts';
 import { healthDashboard, type Granularity, type HealthDashboard } from '../crm/insights/index.ts';
 import { t, type Lang } from '../i18n/index.ts';
-import { calendarPeriodFromText, calendarPeriodOf, metricFromText, METRICS, NAMED_PERIODS, type Metric } from './parse/health-request.ts';
-import { delta, pct, renderHealth } from './render/insights.ts';
+import { calendarPeriodFromText, calendarPeriodOf, dateRangeFromText, metricFromText, METRICS, NAMED_PERIODS, namedPeriodFromText, type Metric } from './parse/health-request.ts';
+import { delta, pct, periodName, renderHealth } from './render/insights.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
@@ -15,37 +15,31 @@ const slots = z.object({
   period: z
     .enum([...ROLLING, ...NAMED_PERIODS])
     .optional()
-    .describe('day (yesterday), week (last 7 days, default), month (last 30 days), or a calendar period: this_week, last_week, this_month, last_month, this_quarter, last_quarter, this_year, last_year (China time)'),
+    .describe('day (today so far), week (last 7 days, default), month (last 30 days) — today included — or a calendar period: yesterday, this_week, last_week, this_month, last_month, this_quarter, last_quarter, this_year, last_year (China time)'),
   month: z.number().int().min(1).max(12).optional().describe('a calendar month by number (10 = October, the latest one that has begun)'),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('first China date of a date range (YYYY-MM-DD), with to'),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('last China date of a date range, included (YYYY-MM-DD), with from'),
   metric: z.enum(METRICS).optional().describe('the figure asked about, shown first: churn_rate, repurchase_rate, retention, aov (average order value), new_members, active_members, dormant_members'),
   text: z.string().max(500).optional().describe('the whole request (the period, metric and a store name are read from it)'),
   store: z.string().min(1).max(64).optional().describe('one store, by its name, e.g. "上海静安店" or "静安店" (must be one of the staff member\'s stores)'),
 });
 
-/** The rolling period a message asks for: 日/今天/昨天 → day, 月 → month, else week. */
+/** The rolling period a message asks for: 日/今天 → day (today so far), 月 → month, else week (昨天 is a calendar period). */
 export function periodFromText(text: string | undefined): Granularity | undefined {
   if (!text) return undefined;
   if (/月|month|30\s*天/i.test(text)) return 'month';
-  if (/[日天]报|今天|昨天|每日|daily|\bday\b|yesterday/i.test(text)) return 'day';
+  if (/[日天]报|今天|今日|每日|daily|\bday\b|\btoday\b/i.test(text)) return 'day';
   if (/周|星期|week|7\s*天/i.test(text)) return 'week';
   return undefined;
 }
 
-const EN_MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
 /** 上周（11-09 至 11-15）/ last week (11-09 to 11-15); 近 7 天 for the rolling periods. */
 function periodLabel(lang: Lang, d: HealthDashboard): string {
   const c = d.current;
-  if (!d.period) return t(lang, `healthMetric.rolling_${d.granularity}`);
-  const p = d.period.name;
-  const name =
-    p.month !== undefined
-      ? t(lang, 'healthMetric.month_n', { month: lang === 'zh' ? p.month : EN_MONTH_NAMES[p.month - 1] })
-      : p.unit === 'month' && (p.offset ?? 0) < -1
-        ? formatDate(c.start).slice(0, 7)
-        : t(lang, `healthMetric.${p.unit}_${Math.min(1, -(p.offset ?? 0)) as 0 | 1}`);
   const last = new Date(c.end.getTime() - 1);
-  return `${name}${t(lang, 'healthMetric.range', { from: formatDate(c.start).slice(5), to: formatDate(last).slice(5) })}${d.period.partial ? t(lang, 'healthMetric.soFar') : ''}`;
+  if (d.range) return `${t(lang, 'healthMetric.range', { from: d.range.from.slice(5), to: d.range.to.slice(5) }).trim()}${d.partial ? t(lang, 'healthMetric.soFar') : ''}`;
+  if (!d.period) return t(lang, `healthMetric.rolling_${d.granularity}`);
+  return `${periodName(lang, d)}${t(lang, 'healthMetric.range', { from: formatDate(c.start).slice(5), to: formatDate(last).slice(5) })}${d.period.partial ? t(lang, 'healthMetric.soFar') : ''}`;
 }
 
 /** The metric asked about, first line of the reply: its value, vs the period before and a year earlier. */
@@ -74,13 +68,13 @@ export const insightsHealth = defineIntent({
   slots,
   examples: [
     { text: '本店会员健康度', slots: { text: '本店会员健康度' } },
-    { text: '会员健康度 本月', slots: { text: '会员健康度 本月' } },
+    { text: '会员健康度 本月', slots: { period: 'this_month', text: '会员健康度 本月' } },
     { text: '看看门店健康度周报', slots: { text: '看看门店健康度周报' } },
     { text: 'member health dashboard', slots: { text: 'member health dashboard' } },
-    { text: '上周流失率多少', slots: { metric: 'churn_rate', text: '上周流失率多少' } },
+    { text: '上周流失率多少', slots: { metric: 'churn_rate', period: 'last_week', text: '上周流失率多少' } },
     { text: '10月复购率', slots: { metric: 'repurchase_rate', text: '10月复购率' } },
-    { text: '今年新增会员有多少', slots: { metric: 'new_members', text: '今年新增会员有多少' } },
-    { text: 'average order value last month', slots: { metric: 'aov', text: 'average order value last month' } },
+    { text: '今年新增会员有多少', slots: { metric: 'new_members', period: 'this_year', text: '今年新增会员有多少' } },
+    { text: 'average order value last month', slots: { metric: 'aov', period: 'last_month', text: 'average order value last month' } },
   ],
   rule: {
     keywords: [
@@ -92,25 +86,28 @@ export const insightsHealth = defineIntent({
       [/\b(?:new|active|dormant) (?:members|customers|sign-?ups)\b/i, /\bhow many\b|\bnumber\b|\bcount\b|\btrend\b|\blast\b|\bthis\b|\bin (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i],
     ],
     extract: { text: 'text', store: 'store' },
-    derive: (text) => ({ metric: metricFromText(text) }),
+    derive: (text) => ({ metric: metricFromText(text), period: namedPeriodFromText(text) }),
     priority: 6,
   },
-  async run(ctx, { period, month, metric, text, store }) {
+  async run(ctx, { period, month, from, to, metric, text, store }) {
     const access = staffAccess(ctx);
     const lang = ctx.lang;
     const named = store === undefined ? undefined : resolveStore(store, await storeDirectory(ctx.services));
     if (store !== undefined && !named) return { text: t(lang, 'insights.storeNotFound', { store }) };
-    // A calendar period from the slots, else from the words; else the rolling day / 7 / 30 days.
+    // A date range or a calendar period from the slots, else from the words; else the rolling day / 7 / 30 days.
+    const now = ctx.services.now();
+    const asked = month !== undefined || period !== undefined;
+    const range = from !== undefined && to !== undefined ? { from, to } : asked ? undefined : dateRangeFromText(text, now);
     const calendar =
-      month !== undefined ? { unit: 'month' as const, month } : period && period !== 'day' && period !== 'week' && period !== 'month' ? calendarPeriodOf(period) : period ? undefined : calendarPeriodFromText(text, ctx.services.now())?.period;
+      range ? undefined : month !== undefined ? { unit: 'month' as const, month } : period && period !== 'day' && period !== 'week' && period !== 'month' ? calendarPeriodOf(period) : period ? undefined : calendarPeriodFromText(text, now)?.period;
     const granularity = period === 'day' || period === 'week' || period === 'month' ? period : (periodFromText(text) ?? 'week');
-    // Scope is enforced in the CRM layer: a store outside the actor's stores is refused there.
-    const d = await healthDashboard(access, calendar ? { period: calendar, storeId: named?.id } : { granularity, storeId: named?.id });
+    // Scope and the period's validity are enforced in the CRM layer: a store outside the actor's stores, a range that is not one, are refused there.
+    const d = await healthDashboard(access, range ? { range, storeId: named?.id } : calendar ? { period: calendar, storeId: named?.id } : { granularity, storeId: named?.id });
     const scope = storeScope(access.actor) === null ? t(lang, 'insights.allStores') : d.stores.length === 1 ? d.stores[0]!.name : t(lang, 'insights.yourStores');
     const chart = healthTrendChart(d, undefined, undefined, lang);
-    const asked = metric ?? metricFromText(text);
+    const wanted = metric ?? metricFromText(text);
     const body = renderHealth(d, scope, lang);
-    const first = asked ? metricLine(lang, d, asked, scope) : undefined;
+    const first = wanted ? metricLine(lang, d, wanted, scope) : undefined;
     return { text: first ? `${first}
 
 ${body}` : body, data: d, image: { png: chart.png, alt: chart.alt } };

@@ -21,7 +21,7 @@ export const memberLevel = defineIntent({
     { text: 'M00000004 的等级和权益', slots: { memberNo: 'M00000004' } },
   ],
   rule: {
-    keywords: ['会员等级', '等级', '级别', '权益', 'membership level', 'level', 'tier'],
+    keywords: ['会员等级', '等级', '级别', '几级', '权益', 'membership level', 'level', 'tier'],
     extract: MEMBER_REF_EXTRACT,
     requires: [MEMBER_REF_SLOTS],
     priority: 4,

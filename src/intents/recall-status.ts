@@ -10,6 +10,7 @@ function renderRecall(lang: Lang, r: RecallStatus): string[] {
   const progress = t(lang, 'recallStatus.progress', {
     sent: c.sent,
     failed: c.failed,
+    unknown: c.unknown ? t(lang, 'recallStatus.unknown', { n: c.unknown }) : '',
     unreachable: c.unreachable,
     skipped: c.skipped ? t(lang, 'recallStatus.skipped', { n: c.skipped }) : '',
     pending: c.pending ? t(lang, 'recallStatus.pending', { n: c.pending }) : '',

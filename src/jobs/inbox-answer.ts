@@ -55,7 +55,8 @@ export function startInboxAnswerWorker(services: Services, handle: HandleMessage
       const msg: InboundMessage = { ...parsed.data, receivedAt: new Date(parsed.data.receivedAt) };
       const row = await inboxRow(services, msg);
       if (row?.state === 'answered') {
-        if (row.reply && !row.pushed) await queueReply(services, msg, row.reply as OutboundJob);
+        // A reply kept for a message answered on its request is not pushed (its callback carried it).
+        if (row.deferred && row.reply && !row.pushed) await queueReply(services, msg, row.reply as OutboundJob);
         return row.pushed ? 'pushed' : 'queued';
       }
       if (row?.state === 'claimed' && !row.stale) throw new Error('still being answered by a live process');
@@ -66,7 +67,7 @@ export function startInboxAnswerWorker(services: Services, handle: HandleMessage
       if (outcome.kind === 'duplicate' && outcome.state === 'busy') throw new Error('claimed by another process meanwhile');
       if (outcome.kind === 'duplicate') {
         const again = await inboxRow(services, msg);
-        if (again?.reply && !again.pushed) await queueReply(services, msg, again.reply as OutboundJob);
+        if (again?.deferred && again.reply && !again.pushed) await queueReply(services, msg, again.reply as OutboundJob);
         return 'answered elsewhere';
       }
       await pushAnswer(services, msg, outcome);

@@ -4,7 +4,7 @@
  * attempt the engine records the step as failed and the member moves on.
  */
 import { Worker, type Job } from 'bullmq';
-import { applyOutcome, processStep, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
+import { applyOutcome, processStep, type JobHistory, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
@@ -30,11 +30,13 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
     // Steps due at once (coupon → message → exit) run in this one job: each has its own claim
     // row, so a retry of the job replays the finished ones and resumes where it stopped.
     const memo: StepMemo = {};
+    // The cause of a send an earlier attempt left unanswered (docs/journeys.md, "Delivery states").
+    const history: JobHistory = { failedReason: job.failedReason || undefined, stalled: (job.stalledCounter ?? 0) > 0 };
     let cur = { enrollmentId: job.data.enrollmentId, stepId: job.data.stepId };
-    let out = await processStep(deps, cur, { finalAttempt, memo });
+    let out = await processStep(deps, cur, { finalAttempt, memo, history });
     for (let hop = 1; out.kind === 'next' && out.at.getTime() <= services.now().getTime() && hop < MAX_CHAIN; hop++) {
       cur = { ...cur, stepId: out.stepId };
-      out = await processStep(deps, cur, { finalAttempt, memo });
+      out = await processStep(deps, cur, { finalAttempt, memo, history });
     }
     await applyOutcome(deps, cur, out);
     return out.kind;

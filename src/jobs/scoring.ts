@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import { runScoring } from '../crm/insights/index.ts';
 import type { Services } from '../services.ts';
 import { startRepeatable, type Repeatable } from './repeatable.ts';
@@ -11,4 +12,20 @@ export const SCORING_QUEUE = 'scoring';
  */
 export function startScoring(services: Services, everyMs = 24 * 3600 * 1000): Promise<Repeatable> {
   return startRepeatable(services, { queue: SCORING_QUEUE, everyMs, run: () => runScoring({ services }) });
+}
+
+/**
+ * One scoring run as soon as the scoring worker is free (after an administrator changed the RFM
+ * or churn settings of a chain too large to rescore inside the request). Deduplicated: changes
+ * in a row queue one run, and one made while a run is under way queues exactly one more, which
+ * reads the settings when it starts. Returns the job's id.
+ */
+export async function queueScoringNow(services: Services): Promise<string> {
+  const queue = new Queue(SCORING_QUEUE, { connection: services.bullRedis, prefix: services.config.REDIS_PREFIX });
+  try {
+    const job = await queue.add(SCORING_QUEUE, {}, { deduplication: { id: 'scoring-now', keepLastIfActive: true }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } });
+    return String(job.id);
+  } finally {
+    await queue.close();
+  }
 }

@@ -1,6 +1,7 @@
 import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
 import { FIELDS, METRICS, OPS, parseSegmentTree, type SegmentTree } from '../crm/insights/index.ts';
+import { EVENT_TYPES } from '../crm/engagement/index.ts';
 import { formatDate, isAppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { meteredCaller, withBudget } from './client.ts';
@@ -51,6 +52,11 @@ export function segmentTreeJsonSchema(): Record<string, unknown> {
             ['activity'],
             'took part in the named campaign or event (参加过…活动), within the last `days` days if given; joined=false: never took part',
           ),
+          obj(
+            { event: { type: 'string', enum: [...EVENT_TYPES] }, ref: { type: 'string', minLength: 1, maxLength: 64 }, min: { type: 'integer', minimum: 1 }, days: { type: 'integer', minimum: 1, maximum: 3650 } },
+            ['event'],
+            'a behaviour event the mini-program reported (浏览过商品, 报名过活动, 签到, 提交表单, 进群, 核销优惠券 …) at least `min` times (default 1) in the last `days` days, optionally about one `ref` (product id, activity id, form id, coupon code)',
+          ),
         ],
       },
     },
@@ -65,6 +71,7 @@ const SYSTEM = (today: string) =>
     '"没来 / no visit in the last N days" = metric order_count with days N, op eq, value 0. "两次以上" = gte 2.',
     'Registration relative to today uses "-Nd" values on field registered_at: 最近30天注册 = gte "-30d"; 注册超过一年 = lt "-365d" (re-read at every refresh, so a dynamic segment keeps meaning the last 30 days).',
     'Campaign or event participation: {"activity": "<name>"} (days N for the last N days; joined false for never took part).',
+    'Mini-program behaviour: {"event": "product_viewed", "ref": "<product id>", "min": 3, "days": 30} = 最近30天浏览过该商品至少3次; 报名过活动 = activity_registered; never = {"not": …}.',
     'Placeholders such as <PHONE_1> and <NAME_1> stand for personal data: copy them unchanged. Never invent conditions the text does not state.',
   ].join('\n');
 

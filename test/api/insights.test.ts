@@ -58,4 +58,44 @@ describe('admin API: insights', () => {
     expect((await t.call(t.tokens.manager1, 'GET', `/api/crm/insights/health?store=${t.fx.stores.S2}`)).status).toBe(403);
     expect((await t.call(t.tokens.agent, 'GET', '/api/crm/insights/health')).status).toBe(403);
   });
+
+  it('health dashboard for this quarter, this year and a date range: figures equal SQL over the fixture; bad ranges are 400 naming the field', async () => {
+    const sql = t.env.services.sql;
+    const stores = [t.fx.stores.S1, t.fx.stores.S2];
+    const china = (ymd: string) => new Date(`${ymd}T00:00:00+08:00`);
+    // NOW is 2026-11-21 12:00 China time: the quarter and the year are still running, the range is over.
+    const cases: [string, Date, Date][] = [
+      ['period=this_quarter', china('2026-10-01'), NOW],
+      ['period=this_year', china('2026-01-01'), NOW],
+      ['from=2026-06-01&to=2026-08-15', china('2026-06-01'), china('2026-08-16')],
+    ];
+    for (const [query, start, end] of cases) {
+      const r = await t.call(t.tokens.hq, 'GET', `/api/crm/insights/health?${query}`);
+      expect(r.status, query).toBe(200);
+      expect([r.body.current.start, r.body.current.end], query).toEqual([start.toISOString(), end.toISOString()]);
+      expect(r.body.partial, query).toBe(end === NOW);
+      const [[o]] = await sql.query<any[]>(
+        `SELECT COUNT(*) AS orders, COALESCE(SUM(amount - refunded_amount), 0) AS sales, COUNT(DISTINCT member_id) AS active
+         FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? AND refunded_amount < amount`,
+        [stores, start, end],
+      );
+      const [[m]] = await sql.query<any[]>(
+        "SELECT SUM(registered_at < ?) AS total, SUM(registered_at >= ?) AS n FROM members WHERE home_store_id IN (?) AND registered_at < ? AND status <> 'deleted'",
+        [end, start, stores, end],
+      );
+      expect(r.body.current, query).toMatchObject({ orders: Number(o.orders), sales: Number(o.sales).toFixed(2), active: Number(o.active), total: Number(m.total), new: Number(m.n ?? 0) });
+      expect(r.body.current.orders, query).toBeGreaterThan(0);
+    }
+    expect((await t.call(t.tokens.hq, 'GET', '/api/crm/insights/health?period=this_quarter')).body.period).toEqual({ name: { unit: 'quarter', offset: 0 }, partial: true });
+    const bad = async (query: string, status: number, code: string, field: string) => {
+      const r = await t.call(t.tokens.hq, 'GET', `/api/crm/insights/health?${query}`);
+      expect([r.status, r.body.error.code, r.body.error.issues?.[0]?.path], query).toEqual([status, code, [field]]);
+    };
+    await bad('from=2026-11-15&to=2026-11-01', 400, 'invalid_period', 'to');
+    await bad('from=2025-01-01&to=2026-11-01', 400, 'invalid_period', 'to');
+    await bad('from=2026-12-01&to=2026-12-05', 400, 'invalid_period', 'from');
+    await bad('from=2026-11-01', 400, 'invalid_period', 'to');
+    await bad('from=2026-11-01&to=2026-11-15&period=this_year', 400, 'invalid_period', 'period');
+    await bad('from=11-01&to=2026-11-15', 400, 'invalid_request', 'from');
+  });
 });

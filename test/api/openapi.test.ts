@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { apiRouteList } from '../../src/api/routes/index.ts';
 import { launchRecall } from '../../src/crm/automation/index.ts';
 import { journeyDeps } from '../../src/jobs/journey-deps.ts';
+import { createApiToken } from '../../src/api/tokens.ts';
+import { ROLE_PERMISSIONS, type Permission } from '../../src/crm/kernel/index.ts';
 import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
@@ -90,7 +92,9 @@ describe('admin API: OpenAPI document and reference page', () => {
         for (const code of ['400', '401', '403']) expect(op.responses[code].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
         if (op.requestBody) {
           expect(op.responses['422']).toBeTruthy();
-          expect(op.requestBody.content['application/json'].schema.type).toBe('object');
+          // An object, or a union of objects (an event: one object per type).
+          const body = op.requestBody.content['application/json'].schema;
+          for (const branch of body.oneOf ?? body.anyOf ?? [body]) expect(branch.type).toBe('object');
         }
       }
     }
@@ -114,6 +118,11 @@ describe('admin API: OpenAPI document and reference page', () => {
     // A segment for /crm/segments/{id} and its customers and history.
     const segment = await t.call(t.tokens.hq, 'POST', '/api/crm/segments', { name: 'openapi', phrase: '累计消费大于100' });
     expect(segment.status).toBe(201);
+    // Admin-only operations (settings, the audit log) are read with an admin token; a tag rule for /crm/tag-rules/{id}.
+    await t.env.services.db.staff.create({ data: { wecomUserId: 'admin_01', name: '管理员', role: 'admin' } });
+    const admin = (await createApiToken(t.env.services, { staff: 'admin_01', name: 'openapi-admin' })).token;
+    const rule = await t.call(admin, 'POST', '/api/crm/tag-rules', { tag: 'openapi', rule: { kind: 'all', rules: [{ kind: 'points', min: 1 }, { kind: 'order_count', min: 1, days: 30 }] } });
+    expect(rule.status).toBe(201);
     // A recall for /crm/recalls/{id} (launched as chat launches it; the API lists, shows and stops recalls).
     const recall = await launchRecall(journeyDeps(t.env.services), { services: t.env.services, actor: t.fx.staff.hq, channel: 'api', requestId: 'openapi-recall' }, { audience: { kind: 'churn' }, couponAmount: 20, memberIds: [id] });
     const example: Record<string, string> = { '/api/crm/interactions': '?pending_follow_up=true' };
@@ -121,8 +130,9 @@ describe('admin API: OpenAPI document and reference page', () => {
     for (const [path, methods] of Object.entries<any>(doc.paths)) {
       const op = methods.get;
       if (!op || !op.responses['200'].content['application/json']) continue;
-      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('/segments/{id}', `/segments/${segment.body.id}`).replace('/recalls/{id}', `/recalls/${recall.recallId}`).replace('{id}', String(id)) + (example[path] ?? '');
-      const r = await t.call(t.tokens.hq, 'GET', url);
+      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('/segments/{id}', `/segments/${segment.body.id}`).replace('/recalls/{id}', `/recalls/${recall.recallId}`).replace('/tag-rules/{id}', `/tag-rules/${rule.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
+      const hqMay = ROLE_PERMISSIONS.hq_operator.includes(op['x-permission'] as Permission);
+      const r = await t.call(hqMay ? t.tokens.hq : admin, 'GET', url);
       expect(r.status, url).toBe(200);
       expect(r.requestId, url).toMatch(/^[\w-]{8,}$/);
       const schema = z.fromJSONSchema(op.responses['200'].content['application/json'].schema);

@@ -86,9 +86,9 @@ afterAll(async () => {
 });
 
 describe('a crash mid-answer', () => {
-  it('passive path: the retry after a SIGKILL is answered once, and a retry of the answered message is not', async () => {
+  it('passive path: the retry after a SIGKILL is answered once, and a retry of the answered message gets that answer again without running it', async () => {
     await startServer();
-    await (await deliver(callback('帮助', 'warm-up-1', 'store_manager_01'))).text(); // a warm process answers within the budget
+    await (await deliver(callback('帮助', 'warm-up-1', 'hq_ops_01'))).text(); // a warm process answers within the budget
     const req = callback('帮助', 'crash-passive-1', 'store_manager_01');
     llm.reply({ kind: 'text', content: 'ok', delayMs: 60_000 }); // the first delivery hangs in the LLM
     const seen = llm.requests.length;
@@ -102,16 +102,46 @@ describe('a crash mid-answer', () => {
     expect((await inbox('crash-passive-1')).state).toBe('claimed');
 
     await startServer(); // takes longer than the lease, as WeCom's next retry (~5 s later) does
+    await (await deliver(callback('帮助', 'warm-up-2', 'hq_ops_01'))).text(); // so the retry is answered within the budget
     const replies: string[] = [];
+    const llmBefore = llm.requests.length;
     for (let i = 0; i < 3; i++) replies.push(await (await deliver(req)).text());
-    const answered = replies.filter((b) => b.includes('<Encrypt>'));
-    expect(answered).toHaveLength(1);
-    expect(replies.filter((b) => b === '')).toHaveLength(2);
-    const reply = readPassiveReply(keys, { status: 200, contentType: 'application/xml', body: answered[0]! });
+    // Run once (one claim after the crash's); a retry after that gets the recorded answer again.
+    expect(llm.requests.length - llmBefore).toBe(1);
+    expect(await inbox('crash-passive-1')).toMatchObject({ state: 'answered', attempts: 2 });
+    const contents = replies.map((b) => readPassiveReply(keys, { status: 200, contentType: 'application/xml', body: b }));
+    expect(contents[0]!.ToUserName).toBe('store_manager_01');
+    expect(contents[0]!.Content!.length).toBeGreaterThan(0);
+    expect(new Set(contents.map((r) => r.Content)).size).toBe(1);
+    expect(pushesTo('store_manager_01')).toBe(0);
+    await kill();
+  }, 150_000);
+
+  it('a crash after the answer was recorded, before WeCom got the response: the retry gets the recorded answer, not a second run', async () => {
+    await startServer();
+    const pushesBefore = pushesTo('store_manager_01');
+    const req = callback('帮助', 'crash-after-answer-1', 'store_manager_01');
+    llm.reply({ kind: 'text', content: 'ok', delayMs: 300 });
+    const seen = llm.requests.length;
+    // WeCom's side of the connection is lost while the answer is computed; the server goes on.
+    const aborted = new AbortController();
+    const first = fetch(`http://127.0.0.1:${server!.port}/wecom/callback?${new URLSearchParams(req.query)}`, { method: 'POST', body: req.body, headers: req.headers, signal: aborted.signal }).catch(() => 'lost');
+    await waitFor(() => llm.requests.length > seen, 20_000);
+    aborted.abort();
+    expect(await first).toBe('lost');
+    await waitFor(async () => (await inbox('crash-after-answer-1'))?.state === 'answered', 20_000);
+    await kill(); // the answer is recorded; the response never reached WeCom
+
+    await startServer();
+    await (await deliver(callback('帮助', 'warm-up-3', 'hq_ops_01'))).text();
+    const runs = llm.requests.length;
+    const retry = await (await deliver(req)).text();
+    const reply = readPassiveReply(keys, { status: 200, contentType: 'application/xml', body: retry });
     expect(reply.ToUserName).toBe('store_manager_01');
     expect(reply.Content!.length).toBeGreaterThan(0);
-    expect(await inbox('crash-passive-1')).toMatchObject({ state: 'answered', attempts: 2 });
-    expect(pushesTo('store_manager_01')).toBe(0);
+    expect(llm.requests.length).toBe(runs); // not run again
+    expect(await inbox('crash-after-answer-1')).toMatchObject({ state: 'answered', attempts: 1, deferred: 0 });
+    expect(pushesTo('store_manager_01')).toBe(pushesBefore);
     await kill();
   }, 150_000);
 

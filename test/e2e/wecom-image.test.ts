@@ -45,7 +45,8 @@ describe('WeCom: the store health dashboard arrives as text, then the chart as a
   it('a failed upload is retried by the job without sending the text twice', async () => {
     const before = { sent: ctx.fake.sent.length, uploads: ctx.fake.uploadRequests };
     ctx.fake.failUploadNext(-1); // WeCom "system busy": retryable
-    const res = await post(ctx.rt, callback('会员健康度 本月', '920002'));
+    // Another chart than the first test's (the same PNG would reuse its cached media_id): 30-day steps.
+    const res = await post(ctx.rt, callback('会员健康度 近30天', '920002'));
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
     await waitFor(() => (ctx.fake.sent.slice(before.sent).some((m) => m.msgtype === 'image') ? true : undefined), 20_000);

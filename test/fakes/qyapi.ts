@@ -9,6 +9,13 @@
  *   POST /cgi-bin/externalcontact/add_msg_template?access_token=
  *        {chat_type: 'single', external_userid: [...], sender?, text: {content}} → {errcode, errmsg, fail_list, msgid}
  *        (企业群发 to external contacts; ids that are not contacts come back in fail_list)
+ *   POST /cgi-bin/externalcontact/get_groupmsg_list_v2?access_token=
+ *        {chat_type, start_time, end_time, filter_type?, limit?, cursor?} → {errcode, errmsg, next_cursor, group_msg_list: [{msgid, creator?, create_time, create_type, text}]}
+ *   POST /cgi-bin/externalcontact/get_groupmsg_task?access_token=  {msgid, limit?, cursor?} → {errcode, errmsg, next_cursor, task_list: [{userid, status, send_time?}]}
+ *   POST /cgi-bin/externalcontact/get_groupmsg_send_result?access_token=
+ *        {msgid, userid, limit?, cursor?} → {errcode, errmsg, next_cursor, send_list: [{external_userid, userid, status, send_time?}]}
+ *        (the mass messages the company created and whom they reach: how a sender finds out
+ *        whether an add_msg_template whose answer it lost went through)
  *   GET  /cgi-bin/auth/getuserinfo?access_token=&code=  → {errcode, errmsg, userid} for a company member,
  *        {errcode, errmsg, openid} for anyone else (网页授权登录 / 扫码登录); a code works once and for
  *        5 minutes, then 40029 "invalid code" — codes are handed out by `loginCode()`
@@ -93,6 +100,10 @@ export interface FakeQyapi {
   readonly externalRequests: number;
   /** The next `times` add_msg_template calls (with a valid token) answer `errcode`. */
   failExternalNext(errcode: number, times?: number): void;
+  /** Number of get_groupmsg_* lookups received (list, task, send result). */
+  readonly lookupRequests: number;
+  /** Requests received and not answered yet (held by the delay): a crash test kills its client while one is. */
+  readonly inFlight: number;
   /** Group robot messages accepted (webhook/send). */
   readonly robot: { content: string; at: Date }[];
   /** Robot messages refused for going over robotPerMinute (130101). */
@@ -228,6 +239,10 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   const external: ExternalMessage[] = [];
   let externalRequests = 0;
   const externalFailures: Failure[] = [];
+  /** Mass messages created by add_msg_template, as get_groupmsg_* report them. */
+  const groupMsgs: { msgid: string; creator?: string; createTime: number; content: string; recipients: string[] }[] = [];
+  let lookupRequests = 0;
+  let inFlight = 0;
   const robot: { content: string; at: Date }[] = [];
   const robotTimes: number[] = [];
   let robotRefused = 0;
@@ -352,7 +367,51 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     const failList = ids.filter((id) => opts.contacts && !opts.contacts(id));
     const sender = typeof body.sender === 'string' ? body.sender : undefined;
     for (const id of ids) if (!failList.includes(id)) external.push({ externalUserId: id, content, ...(sender ? { sender } : {}), accessToken: token, at: new Date() });
-    return { errcode: 0, errmsg: 'ok', fail_list: failList, msgid: `msg${randomBytes(8).toString('hex')}` };
+    const msgid = `msg${randomBytes(8).toString('hex')}`;
+    const recipients = ids.filter((id) => !failList.includes(id));
+    if (recipients.length) groupMsgs.push({ msgid, ...(sender ? { creator: sender } : {}), createTime: Math.floor(Date.now() / 1000), content, recipients });
+    return { errcode: 0, errmsg: 'ok', fail_list: failList, msgid };
+  }
+
+  /** One page of `items` from a cursor (the index of the first item) and a limit (WeCom: at most 100). */
+  function page<T>(items: T[], body: Record<string, unknown>): { items: T[]; next_cursor: string } {
+    const from = Number(body.cursor ?? 0) || 0;
+    const limit = Math.min(Math.max(Number(body.limit ?? 50) || 50, 1), 100);
+    const items2 = items.slice(from, from + limit);
+    return { items: items2, next_cursor: from + limit < items.length ? String(from + limit) : '' };
+  }
+
+  /** get_groupmsg_list_v2, get_groupmsg_task, get_groupmsg_send_result. */
+  function groupMsgLookup(api: string, q: URLSearchParams, raw: string): Record<string, unknown> {
+    lookupRequests++;
+    const bad = checkToken(q.get('access_token'));
+    if (bad) return bad;
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return { errcode: 47001, errmsg: errmsgOf(47001) };
+    }
+    // Messages created without a sender are dispatched to the staff member who owns the contact.
+    const staffOf = (m: (typeof groupMsgs)[number]) => m.creator ?? 'fake_staff';
+    if (api === 'get_groupmsg_list_v2') {
+      const start = Number(body.start_time);
+      const end = Number(body.end_time);
+      if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) return { errcode: 40058, errmsg: errmsgOf(40058) };
+      if (body.chat_type !== 'single' && body.chat_type !== 'group') return { errcode: 40058, errmsg: errmsgOf(40058) };
+      const hits = groupMsgs.filter((m) => body.chat_type === 'single' && m.createTime >= start && m.createTime <= end);
+      const p = page(hits, body);
+      return { errcode: 0, errmsg: 'ok', next_cursor: p.next_cursor, group_msg_list: p.items.map((m) => ({ msgid: m.msgid, ...(m.creator ? { creator: m.creator } : {}), create_time: String(m.createTime), create_type: 0, text: { content: m.content } })) };
+    }
+    const m = groupMsgs.find((g) => g.msgid === body.msgid);
+    if (!m) return { errcode: 40058, errmsg: errmsgOf(40058) };
+    if (api === 'get_groupmsg_task') {
+      const p = page([{ userid: staffOf(m), status: 0 }], body);
+      return { errcode: 0, errmsg: 'ok', next_cursor: p.next_cursor, task_list: p.items };
+    }
+    if (body.userid !== staffOf(m)) return { errcode: 0, errmsg: 'ok', next_cursor: '', send_list: [] };
+    const p = page(m.recipients.map((id) => ({ external_userid: id, userid: staffOf(m), status: 0 })), body);
+    return { errcode: 0, errmsg: 'ok', next_cursor: p.next_cursor, send_list: p.items };
   }
 
   function getUserInfo(q: URLSearchParams): Record<string, unknown> {
@@ -404,6 +463,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') reply = robotSend(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/add_msg_template') reply = addMsgTemplate(url.searchParams, body.toString('utf8'));
+    else if (req.method === 'POST' && /^\/cgi-bin\/externalcontact\/get_groupmsg_(list_v2|task|send_result)$/.test(url.pathname)) reply = groupMsgLookup(url.pathname.slice('/cgi-bin/externalcontact/'.length), url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') reply = upload(url.searchParams, body, req.headers['content-type'] ?? '');
     else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -414,7 +474,10 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.writeHead(500).end());
+    inFlight++;
+    handle(req, res)
+      .catch(() => res.writeHead(500).end())
+      .finally(() => inFlight--);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -446,6 +509,12 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     external,
     get externalRequests() {
       return externalRequests;
+    },
+    get lookupRequests() {
+      return lookupRequests;
+    },
+    get inFlight() {
+      return inFlight;
     },
     robot,
     get robotRefused() {

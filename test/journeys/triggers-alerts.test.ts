@@ -65,6 +65,25 @@ describe('trigger sweep', () => {
     ]);
     for (const id of [reg, paid, bday]) await services.sql.query("UPDATE journeys SET status = 'paused' WHERE id = ?", [id]);
   });
+
+  it('no_order counts from the last order that stands: a fully refunded order is no order, a partly refunded one is', async () => {
+    const { services } = rig.env;
+    const lapse = (await createJourney(services, 't', { name: 'lapse', status: 'active', definition: { trigger: { type: 'no_order', days: 60 }, steps: [{ id: 'done', type: 'exit' }] } })).id;
+    const [refunded, partly, recent] = await insertMembers(rig.env, [{}, {}, {}], 150);
+    const at = (days: number) => new Date(START.getTime() - days * DAY);
+    // Each bought 100 days ago and again 10 days ago; that last order was wholly refunded, 20.00 of it, or not at all.
+    await services.sql.query(
+      `INSERT INTO orders (order_no, member_id, store_id, amount, refunded_amount, items, payment_method, paid_at) VALUES
+       ('NO-1', ?, ?, 30.00, 0, '[]', 'cash', ?), ('NO-2', ?, ?, 50.00, 50.00, '[]', 'cash', ?),
+       ('NO-3', ?, ?, 30.00, 0, '[]', 'cash', ?), ('NO-4', ?, ?, 50.00, 20.00, '[]', 'cash', ?),
+       ('NO-5', ?, ?, 30.00, 0, '[]', 'cash', ?), ('NO-6', ?, ?, 50.00, 0, '[]', 'cash', ?)`,
+      [refunded, storeId, at(100), refunded, storeId, at(10), partly, storeId, at(100), partly, storeId, at(10), recent, storeId, at(100), recent, storeId, at(10)],
+    );
+    await scanTriggers(rig.deps);
+    const [rows] = await services.sql.query<RowDataPacket[]>('SELECT member_id FROM journey_enrollments WHERE journey_id = ? AND member_id IN (?)', [lapse, [refunded, partly, recent]]);
+    expect(rows.map((r) => r.member_id)).toEqual([refunded]);
+    await services.sql.query("UPDATE journeys SET status = 'paused' WHERE id = ?", [lapse]);
+  });
 });
 
 describe('alerts to staff', () => {

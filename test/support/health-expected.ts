@@ -8,7 +8,6 @@ import type { StaffActor } from '../../src/bot/types.ts';
 import type { SqlPool } from '../../src/db/sql.ts';
 import type { Services } from '../../src/services.ts';
 import { healthDashboard, PERIOD_DAYS, type Granularity, type HealthFigures } from '../../src/crm/insights/health/dashboard.ts';
-import { startOfChinaDay } from '../../src/crm/kernel/index.ts';
 
 export const DAY = 86_400_000;
 export const CHINA = 8 * 3_600_000;
@@ -27,28 +26,32 @@ export interface RawMember {
 }
 
 export async function loadRaw(sql: SqlPool): Promise<{ orders: RawOrder[]; members: RawMember[] }> {
-  const [o] = await sql.query<any[]>('SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS c FROM orders');
+  // Net of refunds: what is left of each order, and a fully refunded order is no order.
+  const [o] = await sql.query<any[]>('SELECT member_id, store_id, paid_at, ROUND(amount * 100) AS a, ROUND(refunded_amount * 100) AS r FROM orders');
   const [m] = await sql.query<any[]>('SELECT id, home_store_id, registered_at, status FROM members');
   return {
-    orders: o.map((r) => ({ member: Number(r.member_id), store: Number(r.store_id), paid: new Date(r.paid_at).getTime(), cents: Number(r.c) })),
+    orders: o.filter((r) => Number(r.r) < Number(r.a)).map((r) => ({ member: Number(r.member_id), store: Number(r.store_id), paid: new Date(r.paid_at).getTime(), cents: Number(r.a) - Number(r.r) })),
     members: m.map((r) => ({ id: Number(r.id), store: r.home_store_id === null ? null : Number(r.home_store_id), registered: new Date(r.registered_at).getTime(), status: String(r.status) })),
   };
 }
 
-/** The figures of [s, e) for the stores, as the dashboard defines them. */
-export function expectedFigures(raw: { orders: RawOrder[]; members: RawMember[] }, stores: number[], s: number, e: number) {
+/**
+ * The figures of [s, e) for the stores, as the dashboard defines them; dormant, churned and the
+ * year's buyers look back from `ref` (the end of today for a period running until now).
+ */
+export function expectedFigures(raw: { orders: RawOrder[]; members: RawMember[] }, stores: number[], s: number, e: number, ref = e) {
   const mine = raw.orders.filter((o) => stores.includes(o.store) && o.paid < e);
   const buyers = (from: number, to: number) => new Set(mine.filter((o) => o.paid >= from && o.paid < to).map((o) => o.member));
   const active = buyers(s, e);
   const before = buyers(s - 365 * DAY, s);
-  const l90 = buyers(e - 90 * DAY, e);
-  const d90 = buyers(e - 180 * DAY, e - 90 * DAY);
-  const l180 = buyers(e - 180 * DAY, e);
-  const d180 = buyers(e - 365 * DAY, e - 180 * DAY);
+  const l90 = buyers(ref - 90 * DAY, ref);
+  const d90 = buyers(ref - 180 * DAY, ref - 90 * DAY);
+  const l180 = buyers(ref - 180 * DAY, ref);
+  const d180 = buyers(ref - 365 * DAY, ref - 180 * DAY);
   const inP = mine.filter((o) => o.paid >= s);
   const cents = inP.reduce((a, o) => a + o.cents, 0);
   const churned = [...d180].filter((x) => !l180.has(x)).length;
-  const year = buyers(e - 365 * DAY, e).size;
+  const year = buyers(ref - 365 * DAY, ref).size;
   const ms = raw.members.filter((m) => m.store !== null && stores.includes(m.store) && m.status !== 'deleted' && m.registered < e);
   return {
     total: ms.length,
@@ -62,6 +65,20 @@ export function expectedFigures(raw: { orders: RawOrder[]; members: RawMember[] 
     sales: (cents / 100).toFixed(2),
     aov: inP.length ? (cents / 100 / inP.length).toFixed(2) : null,
   };
+}
+
+/**
+ * The rolling periods of `days` China days at `now`, today included so far, in plain arithmetic:
+ * current [S, now), the same stretch of the days before and of 365 days earlier; `ref` (where
+ * dormant/churned look back from, and where the trend's whole-day steps end) is the end of today,
+ * or now itself at 00:00 sharp.
+ */
+export function rollingExpected(days: number, now: number) {
+  const todayStart = Math.floor((now + CHINA) / DAY) * DAY - CHINA;
+  const S = todayStart - (days - 1) * DAY;
+  const elapsed = now - S;
+  const ref = now === todayStart ? now : todayStart + DAY;
+  return { S, E: now, ref, previous: [S - days * DAY, S - days * DAY + elapsed] as const, lastYear: [S - 365 * DAY, S - 365 * DAY + elapsed] as const };
 }
 
 /** Active members and orders of each of the `n` periods of `len` ms ending at `e`, oldest first. */
@@ -151,16 +168,15 @@ export async function expectDashboards(check: DashboardCheck, actor: StaffActor,
   if (keys.length) await services.redis.del(...keys); // computed, never the day's cache
   for (const g of ['day', 'week', 'month'] as Granularity[]) {
     const d = await healthDashboard(check.access(actor), { granularity: g });
-    const E = startOfChinaDay(check.now()).getTime();
-    const L = PERIOD_DAYS[g] * DAY;
-    const S = E - L;
-    expect(pick(d.current), `${g} current`).toEqual(expectedFigures(raw, stores, S, E));
-    expect(pick(d.previous), `${g} previous`).toEqual(expectedFigures(raw, stores, S - L, S));
-    expect(pick(d.lastYear), `${g} last year`).toEqual(expectedFigures(raw, stores, S - 365 * DAY, E - 365 * DAY));
-    expect(d.trend.map((p) => ({ active: p.active, orders: p.orders })), `${g} trend`).toEqual(expectedTrend(raw, stores, E, L, 12));
+    const { S, E, ref, previous, lastYear } = rollingExpected(PERIOD_DAYS[g], check.now().getTime());
+    expect([d.current.start.getTime(), d.current.end.getTime(), d.partial], `${g} bounds`).toEqual([S, E, true]);
+    expect(pick(d.current), `${g} current`).toEqual(expectedFigures(raw, stores, S, E, ref));
+    expect(pick(d.previous), `${g} previous`).toEqual(expectedFigures(raw, stores, previous[0], previous[1]));
+    expect(pick(d.lastYear), `${g} last year`).toEqual(expectedFigures(raw, stores, lastYear[0], lastYear[1]));
+    expect(d.trend.map((p) => ({ active: p.active, orders: p.orders })), `${g} trend`).toEqual(expectedTrend(raw, stores, ref, PERIOD_DAYS[g] * DAY, 12));
     expect(d.cohorts, `${g} cohorts`).toEqual(expectedCohorts(raw, stores, E, 6));
     if (stores.length > 1) {
-      for (const s of d.perStore) expect(pick(s.figures), `${g} store ${s.storeId}`).toEqual(expectedFigures(raw, [s.storeId], S, E));
+      for (const s of d.perStore) expect(pick(s.figures), `${g} store ${s.storeId}`).toEqual(expectedFigures(raw, [s.storeId], S, E, ref));
     }
   }
 }

@@ -267,7 +267,7 @@ export const customerRoutes = [
       path: '/crm/customers/{id}/history',
       operationId: 'getCustomerProfileHistory',
       tags: ['customers'],
-      summary: 'Who changed which profile field, old → new, newest first (phones masked unless the role may see them)',
+      summary: 'Who changed which profile field, old → new, newest first (phones and emails masked unless the role may see phones)',
       ...requires('member.read'),
       request: { params: idParam, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
       responses: {

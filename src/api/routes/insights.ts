@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { healthTrendChart } from '../../intents/render/charts/health-chart.ts';
-import { churnList, healthDashboard, rfmOverview } from '../../crm/insights/index.ts';
+import { fieldError } from '../../crm/customers/index.ts';
+import { calendarPeriodOf, churnList, healthDashboard, MAX_RANGE_DAYS, NAMED_PERIODS, rfmOverview } from '../../crm/insights/index.ts';
 import { apiRoute, errors, ok, requires } from '../route.ts';
 import { decimalString, isoDateTime, jsonify, queryBool } from '../schemas.ts';
 
@@ -24,7 +25,14 @@ const changes = z.record(z.string(), z.number().nullable()).describe('relative c
 const store = z.object({ id: z.number().int(), code: z.string(), name: z.string() });
 
 export const healthResponse = z.object({
-  granularity: z.enum(['day', 'week', 'month']),
+  granularity: z.enum(['day', 'week', 'month']).describe('the trend’s step; without period or from/to also the rolling period'),
+  asOf: isoDateTime.describe('when the figures were computed; a running period (partial) ends here'),
+  partial: z.boolean().describe('the current period is still running: it ends at asOf, and previous/lastYear are cut to the same length'),
+  period: z
+    .object({ name: z.object({ unit: z.enum(['day', 'week', 'month', 'quarter', 'year']), offset: z.number().int().optional(), month: z.number().int().optional() }), partial: z.boolean() })
+    .optional()
+    .describe('the named calendar period asked for'),
+  range: z.object({ from: z.string(), to: z.string() }).optional().describe('the China dates asked for, both included'),
   stores: z.array(store),
   current: figures,
   previous: figures,
@@ -48,14 +56,31 @@ export const insightsRoutes = [
       tags: ['insights'],
       summary: '会员健康度: store health dashboard (figures, vs previous period and last year, trend, cohort retention)',
       description:
-        'Periods end today 00:00 China time: day = yesterday, week = the last 7 days, month = the last 30 days. Activity is counted by the order’s store, member totals by home store. ' +
+        'Live figures, today included up to now (China time): without period or from/to, day = today so far, week = the last 7 days, month = the last 30 days (today included). ' +
+        '`period` names a calendar period (this_quarter, this_year, last_month …), `month` a calendar month, `from`+`to` any China dates (both included, at most ' +
+        `${MAX_RANGE_DAYS} days, not starting after today). A period still running ends now and is compared with the same stretch of the period before and of a year earlier. ` +
+        'Orders count net of refunds (a fully refunded order is no order). Activity is counted by the order’s store, member totals by home store. ' +
         'With chart=true the 12-period trend chart comes along as a base64 PNG (ECharts SSR → resvg).',
       ...requires('churn.read'),
-      request: { query: z.object({ granularity: z.enum(['day', 'week', 'month']).default('week'), store: storeQuery, chart: queryBool.optional() }) },
+      request: {
+        query: z.object({
+          granularity: z.enum(['day', 'week', 'month']).default('week'),
+          period: z.enum(NAMED_PERIODS).optional().describe('a calendar period, China time'),
+          month: z.coerce.number().int().min(1).max(12).optional().describe('a calendar month by number: the latest one that has begun'),
+          from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional().describe('first China date of a range (with to)'),
+          to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional().describe('last China date of a range, included (with from)'),
+          store: storeQuery,
+          chart: queryBool.optional(),
+        }),
+      },
       responses: { 200: ok(healthResponse), ...errors() },
     }),
     async ({ access, query }) => {
-      const d = await healthDashboard(access, { granularity: query.granularity, storeId: query.store });
+      if ((query.from === undefined) !== (query.to === undefined)) throw fieldError('invalid_period', [query.from === undefined ? 'from' : 'to'], 'from and to go together');
+      if (query.period !== undefined && query.month !== undefined) throw fieldError('invalid_period', ['month'], 'give period or month, not both');
+      const period = query.month !== undefined ? { unit: 'month' as const, month: query.month } : query.period ? calendarPeriodOf(query.period) : undefined;
+      const range = query.from !== undefined && query.to !== undefined ? { from: query.from, to: query.to } : undefined;
+      const d = await healthDashboard(access, { granularity: query.granularity, storeId: query.store, period, range });
       const out = jsonify(d);
       if (!query.chart) return out;
       const img = healthTrendChart(d);
@@ -93,7 +118,7 @@ export const insightsRoutes = [
       operationId: 'getChurnList',
       tags: ['insights'],
       summary: 'Churn warning list: members ranked by the churn model’s risk, with the reasons',
-      description: 'Before the first scoring run the first-version rule list (over 90 days and 3× the usual gap, by spend) is returned with source "rule".',
+      description: 'Before the first scoring run the first-version rule list (over the high-risk silence of the churn settings — 90 days unless configured — and 3× the usual gap, by spend) is returned with source "rule". Levels are those of the last scoring run under the churn settings (PUT /crm/settings/churn).',
       ...requires('churn.read'),
       request: {
         query: z.object({

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { isAppError, notFound, requirePermission } from '../../crm/kernel/index.ts';
 import { automationLogs, createJourney, deleteJourney, emitTrigger, enrollMembers, installTemplates, journeyStats, listJourneys, parseJourneyDefinition, readJourney, setJourneyStatus, TEMPLATES, TRIGGER_TYPES, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';
+import { findMemberEvent } from '../../crm/engagement/index.ts';
+import { eventInputSchema, recordMemberEvent } from '../../crm/lifecycle/index.ts';
 import { journeyDeps } from '../../jobs/journey-deps.ts';
 import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { idParam, iso, isoDateTime, isoOrNull, paged, pageQuery } from '../schemas.ts';
@@ -119,19 +122,46 @@ export const journeyRoutes = [
       path: '/crm/journeys/events',
       operationId: 'emitJourneyEvent',
       tags: ['journeys'],
-      summary: 'Report a member event (browsed a product, joined a WeCom group …): enrols the member in the journeys it triggers',
+      deprecated: true,
+      summary: 'Deprecated alias of POST /crm/events: report a member event and enrol the member in the journeys it triggers',
+      description:
+        'Kept for integrations written before POST /crm/events. `product_browsed` (with `data.productId`) is recorded as a `product_viewed` event and `wecom_joined` as a `group_joined` ' +
+        '(or, with `data.kind: "staff"`, `staff_added`) event, exactly as POST /crm/events records it (the event id is derived from type + occurrence, so the same occurrence again is a replay, ' +
+        'and the same occurrence with other data a 409 event_conflict); the answer is how many journey entries that made. The other types — which the CRM now fires itself when it records ' +
+        'the order, the member, the complaint … — still enrol the member directly. New integrations: POST /crm/events (or /crm/events/batch).',
       ...requires('journey.write'),
       request: {
-        body: jsonBody(z.strictObject({
-          type: z.enum(TRIGGER_TYPES),
-          memberId: z.number().int().positive(),
-          occurrence: z.string().min(1).max(64).describe('what makes this event distinct (the same one twice enrols once)'),
-          data: z.strictObject({ amount: z.number().optional(), productId: z.string().max(64).optional(), kind: z.enum(['group', 'staff']).optional(), fromLevel: z.number().int().nullable().optional(), toLevel: z.number().int().optional() }).optional(),
-        }), { type: 'product_browsed', memberId: 1, occurrence: 'view-8812', data: { productId: 'SKU-001' } }),
+        body: jsonBody(
+          z
+            .strictObject({
+              type: z.enum(TRIGGER_TYPES),
+              memberId: z.number().int().positive(),
+              occurrence: z.string().min(1).max(64).describe('what makes this event distinct (the same one twice enrols once)'),
+              data: z.strictObject({ amount: z.number().optional(), productId: z.string().max(64).optional(), kind: z.enum(['group', 'staff']).optional(), fromLevel: z.number().int().nullable().optional(), toLevel: z.number().int().optional() }).optional(),
+            })
+            .superRefine((b, ctx) => {
+              if (b.type === 'product_browsed' && !b.data?.productId) ctx.addIssue({ code: 'custom', path: ['data', 'productId'], message: 'product_browsed is recorded as a product_viewed event: name the product' });
+            }),
+          { type: 'product_browsed', memberId: 1, occurrence: 'view-8812', data: { productId: 'SKU-001' } },
+        ),
       },
-      responses: { 200: ok(z.object({ enrolled: z.number().int() })), ...bodyErrors() },
+      responses: { 200: ok(z.object({ enrolled: z.number().int() })), ...bodyErrors(404, 409) },
     }),
-    async ({ access, body }) => ({ enrolled: await emitTrigger(journeyDeps(access.services), body) }),
+    async ({ access, body }) => {
+      const deps = journeyDeps(access.services);
+      if (body.type !== 'product_browsed' && body.type !== 'wecom_joined') return { enrolled: await emitTrigger(deps, body) };
+      // One code path records events: the alias becomes the event POST /crm/events would get.
+      const eventId = `jrn-${createHash('sha256').update(`${body.type}:${body.occurrence}`).digest('hex').slice(0, 40)}`;
+      // The time of the first report, so the same report again is the same request (a replay).
+      const occurredAt = ((await findMemberEvent(access.services.sql, eventId))?.occurredAt ?? access.services.now()).toISOString();
+      const event =
+        body.type === 'product_browsed'
+          ? { eventId, memberId: body.memberId, occurredAt, type: 'product_viewed' as const, data: { productId: body.data!.productId! } }
+          : body.data?.kind === 'staff'
+            ? { eventId, memberId: body.memberId, occurredAt, type: 'staff_added' as const, data: {} }
+            : { eventId, memberId: body.memberId, occurredAt, type: 'group_joined' as const, data: {} };
+      return { enrolled: (await recordMemberEvent(access, eventInputSchema.parse(event), { journeys: deps })).enrolled };
+    },
   ),
   apiRoute(
     createRoute({
@@ -251,7 +281,7 @@ export const journeyRoutes = [
         query: pageQuery.extend({
           journeyId: z.coerce.number().int().positive().optional(),
           memberId: z.coerce.number().int().positive().optional(),
-          result: z.enum(['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped', 'deferred', 'done']).optional(),
+          result: z.enum(['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped', 'deferred', 'done', 'unknown']).optional(),
         }),
       },
       responses: {
@@ -271,6 +301,8 @@ export const journeyRoutes = [
               attempts: z.number().int(),
               createdAt: isoDateTime,
               executedAt: isoDateTime.nullable(),
+              ackedAt: isoDateTime.nullable(),
+              providerId: z.string().nullable(),
             }),
           ),
         ),
@@ -279,7 +311,7 @@ export const journeyRoutes = [
     }),
     async ({ access, query }) => {
       const r = await automationLogs(access, query);
-      return { page: query.page, pageSize: query.pageSize, total: r.total, items: r.items.map((i) => ({ ...i, createdAt: iso(i.createdAt), executedAt: isoOrNull(i.executedAt) })) };
+      return { page: query.page, pageSize: query.pageSize, total: r.total, items: r.items.map((i) => ({ ...i, createdAt: iso(i.createdAt), executedAt: isoOrNull(i.executedAt), ackedAt: isoOrNull(i.ackedAt) })) };
     },
   ),
 ];

@@ -59,7 +59,7 @@ export const lifecycleRoutes = [
             mergeId: z.number().int(),
             survivorId: z.number().int(),
             mergedId: z.number().int(),
-            moved: z.object({ orders: z.number().int(), interactions: z.number().int(), tickets: z.number().int(), tags: z.number().int(), coupons: z.number().int(), referrals: z.number().int(), points: z.number().int() }),
+            moved: z.object({ orders: z.number().int(), interactions: z.number().int(), tickets: z.number().int(), tags: z.number().int(), coupons: z.number().int(), referrals: z.number().int(), events: z.number().int().describe('behaviour events moved'), points: z.number().int() }),
           }),
         ),
         ...bodyErrors(404, 409),

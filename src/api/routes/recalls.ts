@@ -20,11 +20,13 @@ const counts = z.object({
   total: z.number().int(),
   sent: z.number().int(),
   failed: z.number().int(),
+  unknown: z.number().int().describe('interrupted sends the provider could not be asked about (may have arrived)'),
   unreachable: z.number().int(),
   skipped: z.number().int(),
   cancelled: z.number().int().describe('not sent because the recall was stopped'),
   pending: z.number().int(),
   byChannel: z.record(z.string(), z.number().int()),
+  reasons: z.object({ failed: z.array(z.object({ reason: z.string(), members: z.number().int() })), unknown: z.array(z.object({ reason: z.string(), members: z.number().int() })) }).describe('recorded causes of failed and unknown sends, most frequent first'),
 });
 const recallItem = z.object({
   id: z.number().int(),

@@ -21,6 +21,8 @@ const FILLER = /^(?:是|就是|就|叫|名字是|姓名是|会员是|会员|客�
 const residue = (text: string) => text.replace(FILLER, '').replace(FILLER, '');
 // A name alone: Chinese names are 2–4 characters (5 with a compound surname); anything longer is a sentence.
 const HAN_NAME = /^[\p{Script=Han}·]{2,5}$/u;
+/** Pronouns and particles: "她的工单" is a request, not a name. */
+const NOT_IN_A_NAME = /[他她它我你们的了吗呢啥]/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 
 /** A member: a phone number or member number (bare), or a name (only as a plain answer). */
@@ -34,7 +36,7 @@ export function memberAnswer(raw: string): Answer | null {
     return { slots: id, bare: rest === '' };
   }
   const name = text.replace(/^(?:是|就是|就|叫|名字是|姓名是|会员是|the member is|it'?s|it is|name is)\s*/i, '').replace(/[\s。.!！]*(?:吧|呢|啊)?[。.!！]*$/u, '').trim();
-  return HAN_NAME.test(name) || LATIN_NAME.test(name) ? { slots: { name }, bare: false } : null;
+  return (HAN_NAME.test(name) && !NOT_IN_A_NAME.test(name)) || LATIN_NAME.test(name) ? { slots: { name }, bare: false } : null;
 }
 
 /** A tag: one of the dictionary (bare), or a short word the intent will look up ("no such tag, did you mean …"). */
@@ -77,6 +79,11 @@ export async function detailAnswer(services: Services, need: Need, raw: string, 
     case 'reason': {
       const reason = reasonText(raw);
       return reason ? { slots: { reason }, bare: false } : null;
+    }
+    case 'content': {
+      // The dictated text itself: the request is run again with it appended (turn.ts).
+      const content = norm(raw);
+      return content ? { slots: {}, bare: false } : null;
     }
   }
 }

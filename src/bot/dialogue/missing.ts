@@ -4,8 +4,11 @@ import type { Need } from './state.ts';
 
 const MEMBER_REF = ['phone', 'memberNo', 'name'];
 
+/** What the dialogue asks for itself (the write gate asks for content). */
+export type AskedNeed = Exclude<Need, 'content'>;
+
 /** The question the bot can ask for a required slot group: a member or a tag (others: the intent answers). */
-function needOf(group: readonly string[]): Need | null {
+function needOf(group: readonly string[]): AskedNeed | null {
   if (MEMBER_REF.every((s) => group.includes(s))) return 'member';
   if (group.length === 1 && group[0] === 'tag') return 'tag';
   return null;
@@ -16,7 +19,7 @@ function needOf(group: readonly string[]): Need | null {
  * points and the reason from its free text (or the LLM's delta/reason slots) and, without them,
  * would only say what is missing.
  */
-const EXTRA: Record<string, (slots: Record<string, unknown>) => Need | null> = {
+const EXTRA: Record<string, (slots: Record<string, unknown>) => AskedNeed | null> = {
   'points.adjust': (s) => {
     const refs = [s.phone, s.memberNo, s.name].map((v) => (typeof v === 'string' ? v : undefined));
     const p = parsePoints(typeof s.text === 'string' ? s.text : '', refs);
@@ -30,7 +33,7 @@ const EXTRA: Record<string, (slots: Record<string, unknown>) => Need | null> = {
  * The first detail the intent still lacks that the bot knows how to ask for, in the order a
  * person would ask (who, then which tag or how many, then why); null when it can run.
  */
-export function missingDetail(intent: IntentDef, slots: Record<string, unknown>): Need | null {
+export function missingDetail(intent: IntentDef, slots: Record<string, unknown>): AskedNeed | null {
   for (const group of intent.rule.requires ?? []) {
     if (group.some((s) => slots[s] !== undefined)) continue;
     const need = needOf(group);

@@ -56,6 +56,13 @@ describe('refine', () => {
     expect(refine('只看近30天', last, lookups)?.slots).toEqual({ text: '本店会员健康度 只看近30天' });
   });
 
+  it('replaces a named period of the dashboard, keeping the metric asked for', () => {
+    const last = { intent: 'insights.health', slots: { text: '上周复购率', metric: 'repurchase_rate', period: 'last_week' }, text: '上周复购率' };
+    expect(refine('上个月的呢', last, lookups)?.slots).toEqual({ text: '上周复购率 上个月的呢', metric: 'repurchase_rate', period: 'last_month' });
+    expect(refine('本季度的呢', last, lookups)?.slots).toMatchObject({ metric: 'repurchase_rate', period: 'this_quarter' });
+    expect(refine('10月的', last, lookups)?.slots).toEqual({ text: '上周复购率 10月的', metric: 'repurchase_rate' });
+  });
+
   it('is nothing when the message says more than a refinement, or the last intent cannot take it', () => {
     const last = { intent: 'churn.list', slots: {}, text: '流失名单' };
     expect(refine('张伟最近30天的订单', last, lookups)).toBeNull();

@@ -1,5 +1,6 @@
 import { blank, findAmount, findCount, findDays, findDictionaryTags, type Found } from '../../intents/router/extract.ts';
 import { findLevel, findStore, type StoreEntry } from '../../intents/router/stores.ts';
+import { periodWords } from '../../intents/parse/health-request.ts';
 import type { ExtractorKind, IntentDef } from '../../intents/types.ts';
 import type { LastAnswer } from './state.ts';
 
@@ -64,16 +65,19 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   if (amount) found.push(['amount', amount.value]);
   const count = next(findCount(rest));
   if (count) found.push(['count', count.value]);
+  // A calendar period ("本季度的呢", "10月的"): no slot of its own, read from the intent's text.
+  const periods = periodWords(rest);
+  if (periods.length) rest = blank(rest, periods);
   const verbs = { export: EXPORT.exec(rest), count: COUNT.exec(rest), list: LIST.exec(rest) };
   for (const m of Object.values(verbs)) if (m) rest = blank(rest, [{ start: m.index, end: m.index + m[0].length }]);
 
   let leftover = rest;
   for (const re of FILLERS) leftover = leftover.replace(re, '');
-  if (leftover !== '' || (found.length === 0 && !verbs.export && !verbs.count && !verbs.list)) return null;
+  if (leftover !== '' || (found.length === 0 && periods.length === 0 && !verbs.export && !verbs.count && !verbs.list)) return null;
 
   if (verbs.export) {
     const exporter = intent.effect === 'export' ? intent : sibling(intent, 'export', getIntent);
-    return exporter && found.length === 0 ? { intent: exporter, slots: carry(last, exporter) } : null;
+    return exporter && found.length === 0 && periods.length === 0 ? { intent: exporter, slots: carry(last, exporter) } : null;
   }
   let target = intent;
   const slots: Record<string, unknown> = { ...last.slots };
@@ -86,7 +90,7 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
       target = other;
     }
   }
-  let viaText = false;
+  let viaText = periods.length > 0;
   for (const [kind, value] of found) {
     const slot = slotFor(target, kind);
     if (slot) slots[slot] = value;
@@ -98,6 +102,13 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
     const ownKinds = Object.values(target.rule.extract ?? {}).filter((k) => k !== 'text');
     if (!textSlot || ownKinds.length === 0) return null;
     slots[textSlot] = `${String(last.slots[textSlot] ?? last.text)} ${text}`;
+    // What the new words state replaces what was read from the old ones (上周 → "上个月的呢"); a
+    // period said anew replaces the old one, read from the text when it is a month ("10月的").
+    if (periods.length || found.some(([kind]) => kind === 'days')) {
+      delete slots.period;
+      delete slots.month;
+    }
+    for (const [k, v] of Object.entries(target.rule.derive?.(text, {}) ?? {})) if (v !== undefined) slots[k] = v;
   }
   return { intent: target, slots: target === intent ? slots : carry({ ...last, slots }, target) };
 }

@@ -2,8 +2,8 @@ import type { Services } from '../../services.ts';
 import { CONVERSATION_TTL_S } from '../conversation.ts';
 import type { InboundMessage } from '../types.ts';
 
-/** A detail the bot asked for (one question at a time). */
-export type Need = 'member' | 'tag' | 'points' | 'reason';
+/** A detail the bot asked for (one question at a time); `content`: a dictated write's text (the write gate asked for it). */
+export type Need = 'member' | 'tag' | 'points' | 'reason' | 'content';
 
 /** A member of a list the bot showed when a name matched several: what "第二个" picks. */
 export interface Candidate {

@@ -11,15 +11,16 @@ import { moodFor } from '../gate.ts';
 import { assentOf } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
+import { correctionOf } from '../understand/routing-text.ts';
 import { getFocus, withFocus } from '../conversation.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from '../types.ts';
-import { detailAnswer, pickAnswer, type Answer } from './answers.ts';
+import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.ts';
 import { ambiguousMembers } from './member-list.ts';
-import { missingDetail } from './missing.ts';
+import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { refine } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
-import { clearPending, loadLast, loadPending, saveLast, savePending, type Need, type Pending } from './state.ts';
+import { clearPending, loadLast, loadPending, saveLast, savePending, type Pending } from './state.ts';
 
 /**
  * What to do with this message: the bot answers itself (`reply`: a question, a short reply to
@@ -38,7 +39,7 @@ export interface DialogueDeps {
   fallback: { staff: string; member: string };
 }
 
-const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<Need, string>;
+const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<AskedNeed, string>;
 const MEMBER_REF = ['phone', 'memberNo', 'name'];
 const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人|这人|该会员|该客户|这个会员|这个客户|\b(?:him|her|his|them|their|this (?:member|customer))\b/i;
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
@@ -95,12 +96,40 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     else answer = await detailAnswer(services, pending.need, msg.text, pending.text);
     // A bare answer stands whatever the router made of it; anything else only when the router recognised
     // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
-    if (!answer || !(answer.bare || weak(actor, routed))) return null;
+    // Content asked for may read like small talk to the router ("今天到店说生日想订包间"); thanks are not content.
+    const content = pending.kind === 'fill' && pending.need === 'content';
+    const chat = content && /(?:^|\.)smalltalk$/.test(routed.intent) && classifyUnmatched(msg.text) === 'unknown';
+    // Content may restate the request's own words ("说储值卡余额不对" read as a ticket again): still the content.
+    if (!answer || !(answer.bare || weak(actor, routed, content ? pending.intent : undefined) || chat)) return null;
+    if (content) {
+      // The content the gate asked for: the request again with it, its member as first understood.
+      const text = `${pending.text} ${msg.text.trim()}`;
+      const found = await slotsAs(intent, text, { audience: actor.kind, actor, services });
+      const named = MEMBER_REF.some((k) => pending.slots[k] !== undefined);
+      if (named) for (const k of MEMBER_REF) delete found[k];
+      const refs = Object.fromEntries(MEMBER_REF.filter((k) => pending.slots[k] !== undefined).map((k) => [k, pending.slots[k]]));
+      return prepare(msg, actor, intent, { intent: intent.name, slots: { ...found, ...refs }, confidence: 1 }, text, lang);
+    }
     const base = { ...pending.slots };
     // A member answer replaces the whole reference: the picked M00000003, not "张伟" and M00000003.
     if (pending.kind === 'pick' || pending.need === 'member') for (const s of MEMBER_REF) delete base[s];
     const slots = { ...base, ...answer.slots };
     return prepare(msg, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
+  }
+
+  /** The likeliest write among the router's readings when the message negates, supposes, defers or relays it; null otherwise. */
+  async function unaskedWrite(msg: InboundMessage, actor: Actor, routed: RouteResult): Promise<{ intent: IntentDef; route: RouteResult } | null> {
+    const mood = analyseMood(msg.text);
+    if (!(mood.negated || mood.hypothetical || mood.deferred || mood.reported)) return null;
+    const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
+    const readings = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
+    for (const r of readings) {
+      const intent = getIntent(r.intent);
+      if (!intent || intent.effect === 'read' || intent.effect === 'control' || !mayUse(actor, intent)) continue;
+      const slots = r.slots ?? (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
+      return { intent, route: { intent: intent.name, slots, confidence: r.confidence } };
+    }
+    return null;
   }
 
   /** "你是想：1 … 2 …": the router's alternatives (or its option names with the slots each would take). */
@@ -148,6 +177,14 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         if (resumed) return resumed;
       }
       const last = actor.kind === 'staff' ? await loadLast(services, msg) : null;
+      // "不是她，是王芳" after an answer about a member: the same question about the one meant.
+      const corrected = last ? correctionOf(msg.text) : null;
+      const other = corrected ? memberAnswer(corrected) : null;
+      const lastIntent = last && getIntent(last.intent);
+      if (last && other && lastIntent && (other.bare || weak(actor, routed, last.intent) || routed.intent === 'member.lookup') && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
+        const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+        return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
+      }
       if (last && weak(actor, routed, last.intent)) {
         const refined = refine(msg.text, last, {
           stores: await storeDirectory(services),
@@ -159,6 +196,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
           return prepare(msg, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : msg.text, lang);
         }
       }
+      // "不用给王芳记录了", "我在想要不要给流失的都打个VIP": a write not asked for needs no "did you mean" — the
+      // write gate declines the likeliest write and says so (it never runs: the mood is not affirmative).
+      const unasked = actor.kind === 'staff' && (routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff) ? await unaskedWrite(msg, actor, routed) : null;
+      if (unasked) return prepare(msg, actor, unasked.intent, unasked.route, msg.text, lang);
       if (routed.intent === CLARIFY_INTENT) return askChoice(msg, actor, routed, lang);
       const help = getIntent(fallback[actor.kind]);
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);
@@ -174,6 +215,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const slots = Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         await savePending(services, msg, { kind: 'pick', text: plan.text, intent: plan.intent.name, slots, candidates });
         return { ...result, text: `${result.text}\n${t(lang, 'dialogue.pickHint')}`, outcome: 'asked' };
+      }
+      if (result.outcome === 'asked' && (result.data as { asked?: unknown } | undefined)?.asked === 'content') {
+        await savePending(services, msg, { kind: 'fill', text: plan.text, intent: plan.intent.name, slots: plan.route.slots, need: 'content' });
+        return result;
       }
       if (plan.intent.effect === 'read' && !plan.intent.rule.fallback && result.outcome !== 'asked') {
         await saveLast(services, msg, { intent: plan.intent.name, slots: plan.route.slots, text: plan.text });

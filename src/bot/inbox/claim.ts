@@ -22,7 +22,10 @@ export const replyJobOf = (msg: InboundMessage, answer: BotAnswer) => ({
 export async function withInboxClaim(services: Services, msg: InboundMessage, log: Logger, answer: () => Promise<HandleOutcome>): Promise<HandleOutcome> {
   const claim = await claimInbound(services, msg);
   if (claim.kind !== 'claimed') {
-    log.info({ retryCount: msg.retryCount, state: claim.kind }, 'duplicate message dropped');
+    log.info({ retryCount: msg.retryCount, state: claim.kind, recorded: claim.kind === 'answered' && claim.recorded !== undefined }, 'duplicate message: not run again');
+    if (claim.kind === 'answered' && claim.recorded !== undefined) {
+      return { kind: 'duplicate', state: 'answered', recorded: { intent: 'inbox.recorded', slots: {}, confidence: 1, text: claim.recorded } };
+    }
     return { kind: 'duplicate', state: claim.kind };
   }
   if (claim.takenOver) log.warn('message taken over from a claim whose process stopped');

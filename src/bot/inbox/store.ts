@@ -13,7 +13,8 @@ import type { InboundMessage } from '../types.ts';
  * Any channel plugs in by giving its messages a stable `messageId`.
  */
 export type InboxKey = Pick<InboundMessage, 'channel' | 'messageId'>;
-export type Claim = { kind: 'claimed'; token: string; takenOver: boolean } | { kind: 'answered' } | { kind: 'busy' };
+/** `recorded`: the text answered on the request (neither deferred nor pushed), kept for a retry of it. */
+export type Claim = { kind: 'claimed'; token: string; takenOver: boolean } | { kind: 'answered'; recorded?: string } | { kind: 'busy' };
 
 const leaseMs = (services: Services) => services.config.INBOX_LEASE_MS;
 const LEASE = 'NOW(3) + INTERVAL ? MICROSECOND';
@@ -40,7 +41,9 @@ export async function claimInbound(services: Services, msg: InboundMessage): Pro
   );
   if (upd.affectedRows === 1) return { kind: 'claimed', token, takenOver: true };
   const row = await inboxRow(services, msg);
-  return row?.state === 'answered' ? { kind: 'answered' } : { kind: 'busy' };
+  if (row?.state !== 'answered') return { kind: 'busy' };
+  const text = !row.deferred && !row.pushed ? (row.reply as { text?: unknown } | null)?.text : undefined;
+  return typeof text === 'string' ? { kind: 'answered', recorded: text } : { kind: 'answered' };
 }
 
 /** Extends a live claim; false when it is no longer ours (taken over after a stall). */
@@ -50,15 +53,19 @@ export async function renewClaim(services: Services, token: string): Promise<boo
 }
 
 /**
- * Marks the message answered and forgets its text. When the callback was already acked (deferred),
- * the answer's push (`reply`, an outbound job) is kept in the same UPDATE until it is queued, so a
- * crash between the answer and the queue cannot lose it (the answer job queues it).
+ * Marks the message answered and forgets its text. The answer (`reply`, its outbound job) is kept
+ * in the same UPDATE: when the callback was already acked (deferred) until its push is queued, so
+ * a crash between the answer and the queue cannot lose it (the answer job queues it); otherwise
+ * (without its image, which only a push carries) so that the platform's retry after a crash
+ * between this UPDATE and the HTTP response gets this answer, not a second execution. Rows go
+ * with the inbox's pruning (INBOX_RETENTION_DAYS).
  */
-export async function completeClaim(services: Services, token: string, reply: object | null): Promise<boolean> {
+export async function completeClaim(services: Services, token: string, reply: { text: string; image?: unknown; [k: string]: unknown } | null): Promise<boolean> {
+  const inline = reply ? JSON.stringify({ ...reply, image: undefined }) : null;
   const [res] = await services.sql.execute<ResultSetHeader>(
     `UPDATE inbound_messages SET state = 'answered', claim_token = NULL, lease_until = NULL, payload = NULL, answered_at = NOW(3), updated_at = NOW(3),
-       reply = IF(deferred_at IS NULL, NULL, ?) WHERE claim_token = ? AND state = 'claimed'`,
-    [reply ? JSON.stringify(reply) : null, token],
+       reply = IF(deferred_at IS NULL, ?, ?) WHERE claim_token = ? AND state = 'claimed'`,
+    [inline, reply ? JSON.stringify(reply) : null, token],
   );
   return res.affectedRows === 1;
 }
@@ -77,6 +84,22 @@ export async function markDeferred(services: Services, key: InboxKey): Promise<s
 /** The deferred answer's push is queued: its text need not be kept any longer. */
 export async function markPushed(services: Services, key: InboxKey): Promise<void> {
   await services.sql.execute(`UPDATE inbound_messages SET reply = NULL, pushed_at = COALESCE(pushed_at, NOW(3)), updated_at = NOW(3) WHERE channel = ? AND message_id = ?`, [key.channel, key.messageId]);
+}
+
+const PRUNE_BATCH = 5000;
+
+/**
+ * Deletes the rows of messages received before `before` (the created_at index finds them), in
+ * batches so a large backlog never holds a long lock; returns how many went. A message that
+ * old is past any retry of its platform, whatever its state.
+ */
+export async function pruneInbox(services: Services, before: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [res] = await services.sql.execute<ResultSetHeader>(`DELETE FROM inbound_messages WHERE created_at < ? ORDER BY created_at LIMIT ${PRUNE_BATCH}`, [before]);
+    total += res.affectedRows;
+    if (res.affectedRows < PRUNE_BATCH) return total;
+  }
 }
 
 export interface InboxRow {

@@ -105,6 +105,8 @@ const CASES: [string, Expect][] = [
   ['if we tag the churn list as VIP', 'hypo'],
   ['maybe send recall coupons to the churn list', 'hypo'],
   ['我打算给流失会员发召回券', 'hypo'],
+  ['我在想要不要给流失的都打个VIP', 'hypo'],
+  ['寻思着给他加点积分', 'hypo'],
   // deferrals
   ['等一下再发召回券', 'defer'],
   ['等会给他打VIP标签', 'defer'],

@@ -9,14 +9,47 @@
  * from the company. The id in `fail_list`, 40096 (invalid external userid) or 84061 (not a
  * contact) → unreachable; -1, 45009, 45033, 5xx/429 and transport errors → retryable; a timeout
  * → in doubt (retryable); other errcodes → permanent. WeCom has no idempotency key: not idempotent.
+ *
+ * A send whose answer was lost is reconciled by the msgid WeCom gave it instead: the company's
+ * single-chat mass messages created since the attempt (get_groupmsg_list_v2) with our text, and
+ * for each, whether our contact is among its recipients (get_groupmsg_task → the staff members,
+ * get_groupmsg_send_result → their contacts). Found → delivered under that msgid; not found →
+ * absent (WeCom never created it, so sending now sends once).
  */
-import type { OutboundSender } from '../../crm/automation/index.ts';
+import type { OutboundSender, Reconciled } from '../../crm/automation/index.ts';
 import { isAppError } from '../../crm/kernel/index.ts';
 import type { WeComApiClient } from '../wecom/index.ts';
 import { errcodeOf, failureOf } from './result.ts';
 
 /** The recipient is not (or no longer) an external contact the company can message. */
 const NOT_A_CONTACT: ReadonlySet<number> = new Set([40096, 84061]);
+/** get_groupmsg_send_result status 2: the customer is not a contact, so the message never reached them. */
+const NOT_FRIEND = 2;
+/** WeCom's list API takes a window of at most a month. */
+const MAX_WINDOW_S = 30 * 86_400;
+
+type Row = Record<string, unknown>;
+
+/** Every row of a cursor-paged WeCom list (`key` names the list in each page). */
+async function* pages(client: WeComApiClient, api: string, body: Row, key: string): AsyncGenerator<Row> {
+  let cursor = '';
+  do {
+    const reply = await client.post(api, { ...body, limit: 100, ...(cursor ? { cursor } : {}) });
+    const rows = Array.isArray(reply[key]) ? (reply[key] as Row[]) : [];
+    yield* rows;
+    cursor = typeof reply.next_cursor === 'string' ? reply.next_cursor : '';
+  } while (cursor);
+}
+
+/** Whether the mass message `msgid` reaches `externalUserId` (through any staff member). */
+async function reaches(client: WeComApiClient, msgid: string, externalUserId: string): Promise<boolean> {
+  for await (const task of pages(client, 'externalcontact/get_groupmsg_task', { msgid }, 'task_list')) {
+    for await (const r of pages(client, 'externalcontact/get_groupmsg_send_result', { msgid, userid: task.userid }, 'send_list')) {
+      if (r.external_userid === externalUserId && r.status !== NOT_FRIEND) return true;
+    }
+  }
+  return false;
+}
 
 export function createWeComExternalSender(client: WeComApiClient): OutboundSender {
   return {
@@ -35,6 +68,20 @@ export function createWeComExternalSender(client: WeComApiClient): OutboundSende
       const failList = Array.isArray(reply.fail_list) ? reply.fail_list.map(String) : [];
       if (failList.includes(msg.to)) return { status: 'unreachable', reason: 'wecom: not a contact of the sender (fail_list)' };
       return { status: 'sent', providerId: typeof reply.msgid === 'string' ? reply.msgid : undefined };
+    },
+    async reconcile(msg, since): Promise<Reconciled> {
+      const end = Math.floor(Date.now() / 1000) + 60;
+      const start = Math.max(Math.floor(since.getTime() / 1000), end - MAX_WINDOW_S);
+      try {
+        for await (const m of pages(client, 'externalcontact/get_groupmsg_list_v2', { chat_type: 'single', start_time: start, end_time: end, filter_type: 0 }, 'group_msg_list')) {
+          const content = (m.text as { content?: unknown } | undefined)?.content;
+          if (content === msg.text && typeof m.msgid === 'string' && (await reaches(client, m.msgid, msg.to))) return { status: 'delivered', providerId: m.msgid };
+        }
+        return { status: 'absent' };
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        return { status: 'unknown', reason: `wecom lookup failed: ${e.code}: ${e.message}`, retryable: e.retryable };
+      }
     },
   };
 }

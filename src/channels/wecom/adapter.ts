@@ -28,6 +28,7 @@ export interface WeComAdapter extends ChannelAdapter {
   readonly channel: 'wecom';
   readonly replyBudgetMs: number;
   canReplyInline(answer: BotAnswer): boolean;
+  readonly replaysRecordedAnswer: true;
   push(to: string, text: string, requestId?: string): Promise<void>;
   /**
    * Delivers an answer's image (media/upload, then message/send msgtype image) after its text.
@@ -113,6 +114,8 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     // image is pushed too: a passive reply carries one message, and an image one would need a
     // media_id (an upload with the access token) inside the 5-second window.
     canReplyInline: (answer) => !answer.image && Buffer.byteLength(answer.text, 'utf8') <= WECOM_TEXT_MAX_BYTES,
+    // A crash (or a lost connection) between the recorded answer and the response: WeCom's retry gets that answer.
+    replaysRecordedAnswer: true,
 
     parse: returningClientErrors(parseOrThrow),
 

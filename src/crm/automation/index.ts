@@ -7,16 +7,17 @@
  */
 export { churnDigest, journeyFailureAlerts, slaBreaches } from './alerts/alerts.ts';
 export { TRIGGER_TYPES, parseJourneyDefinition } from './journeys/definition.ts';
-export { createJourneyDeps, type JourneyDeps, type OutboundMessage, type OutboundSender, type OutboundSenders, type SendResult } from './journeys/deps.ts';
+export { createJourneyDeps, type JourneyDeps, type OutboundMessage, type OutboundSender, type OutboundSenders, type Reconciled, type SendResult } from './journeys/deps.ts';
 export { type JourneyJob } from './journeys/job.ts';
 export { processStep, type StepMemo } from './journeys/engine.ts';
+export { type JobHistory } from './journeys/delivery.ts';
 export { applyOutcome, enrollMembers } from './journeys/schedule.ts';
 export { requeueEnrollments, resumeOrphans, type RequeueResult } from './journeys/requeue.ts';
 export { automationLogs, journeyStats } from './journeys/stats.ts';
 export { journeysOnSegment } from './journeys/segment-use.ts';
 export { createJourney, deleteJourney, getJourney, listJourneys, readJourney, setJourneyStatus, updateJourney, type JourneyInfo } from './journeys/store.ts';
 export { TEMPLATES, installTemplates } from './journeys/templates.ts';
-export { emitTrigger, scanTriggers } from './journeys/triggers.ts';
+export { emitTrigger, eventTriggers, scanTriggers } from './journeys/triggers.ts';
 export { runCrmMaintenance } from './maintenance.ts';
 export { CONVERSION_DAYS, recentRecalls, type RecallStatus } from './recall/status.ts';
 export { reattributeRecalls } from './recall/order-attribution.ts';

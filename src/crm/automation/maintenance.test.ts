@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCrmMaintenance } from './maintenance.ts';
 import { exportMembers } from '../customers/export.ts';
 import { adjustPoints } from '../loyalty/points/index.ts';
-import { defineTagRule } from '../engagement/tags/rules.ts';
+import { createTagRule, runTagRule } from '../engagement/index.ts';
 import { NOW } from '../../../test/support/crm/fixture.ts';
 import { useCrmTestEnv } from '../../../test/support/crm/crm-test-env.ts';
 import { createTicket } from '../service/tickets/index.ts';
@@ -18,7 +18,8 @@ describe('maintenance and export', () => {
     await adjustPoints(as('hq'), { memberId: id('M00000001'), delta: 500, reason: '老积分' });
     at(NOW);
     await createTicket(as('hq'), { memberId: id('M00000004'), type: 'repair', priority: 'urgent', title: '漏水' });
-    await defineTagRule(as('hq'), { tag: '积分大户', category: 'value', rule: { kind: 'points', min: 1500 } });
+    const admin = { ...as('hq'), actor: { ...as('hq').actor, role: 'admin' as const } }; // tag rules are an admin setting
+    await runTagRule(admin, (await createTagRule(admin, { tag: '积分大户', category: 'value', rule: { kind: 'points', min: 1500 } })).id);
     // L2 expired for both: M9 bought nothing (downgrade), M8 spent ¥400 in 12 months ≥ keep ¥300 (kept, extended).
     await crm.services.db.member.updateMany({ where: { id: { in: [id('M00000009'), id('M00000008')] } }, data: { levelExpiresAt: new Date(NOW.getTime() - 1000) } });
     at(new Date(NOW.getTime() + 5 * 3_600_000));

@@ -3,7 +3,7 @@ import { Prisma } from '../../db/prisma.ts';
 import { AppError, audit, badRequest, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { normalizeName, normalizePhone } from './identifiers.ts';
 import { memberInScope } from './in-scope.ts';
-import { addressesSchema, emailOrThrow, normalizeAddresses, remarksSchema } from './member-input.ts';
+import { addressesSchema, emailOrThrow, maskEmail, normalizeAddresses, remarksSchema } from './member-input.ts';
 
 export const profilePatchSchema = z
   .object({
@@ -86,18 +86,20 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
   return { changed };
 }
 
-/** A member's profile change history, newest first. Phones in it are masked unless the role may see them. */
+/** A member's profile change history, newest first. Phones and emails in it are masked unless the role may see phones. */
 export async function profileHistory(access: StaffAccess, memberId: number, limit = 50) {
   requirePermission(access.actor, 'member.read');
   await memberInScope(access.services, access.actor, memberId);
   const rows = await access.services.db.memberProfileChange.findMany({ where: { memberId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
   const full = can(access.actor, 'member.phone.view');
   await audit(access.services, { actor: access.actor, action: 'member.profile_history', targetType: 'member', targetId: String(memberId), channel: access.channel, requestId: access.requestId });
+  // The same masking as the 360 view (memberSummary): phones and emails whole only for roles that may see phones.
+  const shown = (field: string, v: string | null) => (full || !v ? v : field === 'phone' ? maskPhone(v) : field === 'email' ? maskEmail(v) : v);
   return rows.map((r) => ({
     id: r.id.toString(),
     field: r.field,
-    oldValue: r.field === 'phone' && !full && r.oldValue ? maskPhone(r.oldValue) : r.oldValue,
-    newValue: r.field === 'phone' && !full && r.newValue ? maskPhone(r.newValue) : r.newValue,
+    oldValue: shown(r.field, r.oldValue),
+    newValue: shown(r.field, r.newValue),
     changedBy: r.changedBy,
     channel: r.channel,
     createdAt: r.createdAt,

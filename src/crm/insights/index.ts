@@ -12,8 +12,12 @@ export { pearson } from './clv/stats.ts';
 export { TransactionLedger } from './clv/summary.ts';
 export { TransactionFormat, TransactionParseError, readTransactionFile } from './clv/transactions.ts';
 export { healthDashboard, warmHealthCache, type Granularity, type HealthDashboard, type HealthFigures } from './health/dashboard.ts';
+export { calendarPeriodOf, MAX_RANGE_DAYS, NAMED_PERIODS, type DateRange, type NamedPeriod } from './health/periods.ts';
 export { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from './rfm/rfm.ts';
-export { recomputeScores, rfmOverview, runScoring, type RfmOverview } from './scores/index.ts';
+export { DEFAULT_RFM, rfmConfigSchema, type RfmConfig } from './rfm/config.ts';
+export { churnConfigSchema, DEFAULT_CHURN, type ChurnConfig } from './churn/config.ts';
+export { churnSettings, rfmSettings, scoringSettings } from './settings.ts';
+export { recomputeScores, rescoreNow, rfmOverview, runScoring, type RfmOverview, type Rescore } from './scores/index.ts';
 export { compileWhere } from './segments/compile.ts';
 export { DEFAULT_EXPORT_TTL_S, TOKEN_RE, exportLinkKey, exportSegment, purgeOldExports, type ExportFormat, type ExportLink, type ExportResult } from './segments/export.ts';
 export { EXPORT_FIELDS as SEGMENT_EXPORT_FIELDS, FIELDS, METRICS, SCORES, type ExportField as SegmentExportField } from './segments/fields.ts';
@@ -36,4 +40,4 @@ export {
   type SegmentKind,
   type SegmentVisibility,
 } from './segments/segments.ts';
-export { OPS, RELATIVE_DAYS, parseSegmentTree, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from './segments/tree.ts';
+export { OPS, RELATIVE_DAYS, parseSegmentTree, type ActivityCondition, type EventCondition, type Op, type SegmentNode, type SegmentTree, type Value } from './segments/tree.ts';

@@ -1,5 +1,8 @@
-import type { PoolConnection } from 'mysql2/promise';
+import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { StaffAccess } from './access.ts';
+import { requirePermission } from './access.ts';
 import type { Actor, Channel } from './actor.ts';
+import { phoneFor } from './mask.ts';
 import type { Services } from '../../services.ts';
 
 /** A scheduled job acting on its own (e.g. the SLA sweep): audited as actor type `system`. */
@@ -13,7 +16,7 @@ export interface AuditEntry {
   actor: Actor | SystemActor;
   /** What was done, named like the intent or API operation: member.lookup, tag.add … */
   action: string;
-  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting' | 'export';
+  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'tag_rule' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting' | 'export' | 'audit_log';
   targetId: string;
   channel: Channel | 'api' | 'job';
   requestId?: string | null;
@@ -73,4 +76,116 @@ export async function auditStoresRead(
   detail: Record<string, unknown>,
 ): Promise<void> {
   await audit(access.services, { actor: access.actor, action, targetType: 'store', targetId: stores === null ? 'all' : stores.join(','), channel: access.channel, requestId: access.requestId, detail });
+}
+
+export interface AuditLogFilter {
+  /** The actor's stable id (a staff WeCom userid, a member id, a system job). */
+  actor?: string;
+  /** An action, or a prefix of dotted segments: `tag` matches `tag`, `tag.add`, `tag.rule.run`, never `tags`. */
+  action?: string;
+  /** Rows about this member (target member). */
+  memberId?: number;
+  targetType?: string;
+  targetId?: string;
+  /** From this instant (inclusive) to that one (exclusive). */
+  from?: Date;
+  to?: Date;
+}
+
+export interface AuditLogRow {
+  id: number;
+  actorType: string;
+  actorId: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  channel: string;
+  requestId: string | null;
+  detail: unknown;
+  createdAt: Date;
+}
+
+/** A mainland mobile inside any text (a search's target id, a detail value). */
+const PHONE_IN_TEXT = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
+
+/** Every string inside a JSON value with its phones masked as `mask` does; numbers and keys untouched. */
+function maskStrings(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, mask)]));
+  return value;
+}
+
+/**
+ * The audit log, newest first, one page (audit.read). Rows name members by id, but a search's
+ * target or an old detail may hold a phone: those are shown as the reader may see phones
+ * (phoneFor), like every other answer. The read itself is audited (`audit.list`).
+ */
+export async function listAuditLogs(access: StaffAccess, filter: AuditLogFilter, page: { page: number; pageSize: number }): Promise<{ items: AuditLogRow[]; total: number }> {
+  requirePermission(access.actor, 'audit.read');
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.actor !== undefined) {
+    where.push('actor_id = ?');
+    params.push(filter.actor);
+  }
+  if (filter.action !== undefined) {
+    where.push('(action = ? OR action LIKE ?)');
+    params.push(filter.action, likePrefix(filter.action));
+  }
+  if (filter.memberId !== undefined) {
+    where.push("target_type = 'member' AND target_id = ?");
+    params.push(String(filter.memberId));
+  }
+  if (filter.targetType !== undefined) {
+    where.push('target_type = ?');
+    params.push(filter.targetType);
+  }
+  if (filter.targetId !== undefined) {
+    where.push('target_id = ?');
+    params.push(filter.targetId);
+  }
+  if (filter.from !== undefined) {
+    where.push('created_at >= ?');
+    params.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    where.push('created_at < ?');
+    params.push(filter.to);
+  }
+  const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const { sql } = access.services;
+  const [[count]] = await sql.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM audit_logs ${cond}`, params);
+  const [rows] = await sql.query<RowDataPacket[]>(
+    `SELECT id, actor_type, actor_id, action, target_type, target_id, channel, request_id, detail, created_at FROM audit_logs ${cond}
+     ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+    [...params, page.pageSize, (page.page - 1) * page.pageSize],
+  );
+  const mask = (text: string) => text.replace(PHONE_IN_TEXT, (p) => phoneFor(access.actor, p));
+  const items = rows.map((r) => {
+    const detail: unknown = r.detail == null ? null : typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail;
+    return {
+      id: Number(r.id),
+      actorType: String(r.actor_type),
+      actorId: String(r.actor_id),
+      action: String(r.action),
+      targetType: String(r.target_type),
+      targetId: mask(String(r.target_id)),
+      channel: String(r.channel),
+      requestId: r.request_id == null ? null : String(r.request_id),
+      detail: maskStrings(detail, mask),
+      createdAt: r.created_at as Date,
+    };
+  });
+  await audit(access.services, {
+    actor: access.actor,
+    action: 'audit.list',
+    targetType: 'audit_log',
+    targetId: 'list',
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { filter: { ...filter }, page: page.page, total: Number(count?.n ?? 0) },
+  });
+  return { items, total: Number(count?.n ?? 0) };
 }

@@ -288,6 +288,33 @@ export function chinaPeriodRange(p: CalendarPeriod, now: Date): PeriodRange {
     previous = [chinaMonthStart(key, -span), full[0]];
     lastYear = [chinaMonthStart(key, -12), chinaMonthStart(key, span - 12)];
   }
+  return periodAt(full, previous, lastYear, now);
+}
+
+/**
+ * The last `days` China days up to `now`, today included so far: [00:00 of the day `days` − 1
+ * before today, now), compared with the `days` days before it and the same days 365 days
+ * earlier, each as far in as this one has run.
+ */
+export function chinaRollingRange(days: number, now: Date): PeriodRange {
+  const first = chinaDay(now) - days + 1;
+  const at = (day: number) => new Date(chinaDayStartMs(day));
+  return periodAt([at(first), at(first + days)], [at(first - days), at(first)], [at(first - 365), at(first - 365 + days)], now);
+}
+
+/**
+ * China dates `from` … `to` (day numbers, both included): [from 00:00, the day after `to` 00:00),
+ * compared with as many days just before it and the same dates 365 days earlier; cut at `now`
+ * when it reaches today (the caller refuses a range that has not begun).
+ */
+export function chinaDateRange(from: number, to: number, now: Date): PeriodRange {
+  const days = to - from + 1;
+  const at = (day: number) => new Date(chinaDayStartMs(day));
+  return periodAt([at(from), at(to + 1)], [at(from - days), at(from)], [at(from - 365), at(to + 1 - 365)], now);
+}
+
+/** A period at `now`: whole when over, else cut at now with its comparisons cut to the same length. */
+function periodAt(full: [Date, Date], previous: [Date, Date], lastYear: [Date, Date], now: Date): PeriodRange {
   if (full[0] > now) throw new RangeError('the period has not begun');
   if (full[1] <= now) return { start: full[0], end: full[1], partial: false, previous, lastYear };
   // Still running: compare like with like, the same stretch of the earlier periods.

@@ -169,7 +169,7 @@ export const ERROR_CODES = {
   import_busy: { area: 'customers', status: 409, retryable: true, description: 'Import: another import held the member-number lock for over 60 seconds.' },
   member_no_sequence: { area: 'customers', status: 409, retryable: false, description: 'Import: the largest member number is not M+8 digits, or the numbers are used up.' },
   unknown_staff: { area: 'customers', status: 404, retryable: false, description: 'Import: no active staff member with the userid given by `--as`.' },
-  unknown_store: { area: 'customers', status: 404, retryable: false, description: 'Import: no store with that code or name.' },
+  unknown_store: { area: 'customers', status: 404, retryable: false, description: 'No store with that code or name (import), or that id (service settings: business hours).' },
   invalid_email: { area: 'customers', status: 400, retryable: false, description: 'Not a valid e-mail address (`issues` names the field).' },
   invalid_member: { area: 'customers', status: 400, retryable: false, description: 'A new member or a profile change breaks a rule of the data (unknown home store, bad birthday …); `issues` names the field.' },
   customer_no_taken: { area: 'customers', status: 409, retryable: false, description: 'The customer number belongs to another member; the body names its id.' },
@@ -202,6 +202,10 @@ export const ERROR_CODES = {
   same_tag: { area: 'engagement', status: 400, retryable: false, description: 'A tag cannot be merged into itself.' },
   invalid_member_ids: { area: 'engagement', status: 400, retryable: false, description: 'A batch tag operation needs 1–10,000 member ids.' },
   invalid_tag_rule: { area: 'engagement', status: 400, retryable: false, description: 'A tag rule breaks its schema.' },
+  invalid_event: { area: 'engagement', status: 400, retryable: false, description: 'A behaviour event breaks a rule of the data (occurredAt in the future …); `issues` names the field.' },
+  event_conflict: { area: 'engagement', status: 409, retryable: false, description: 'The eventId was already recorded with a different body; the same body again is a replay.' },
+  tag_rule_not_found: { area: 'engagement', status: 404, retryable: false, description: 'No such tag rule.' },
+  tag_rule_exists: { area: 'engagement', status: 409, retryable: false, description: 'The tag already has a rule (one rule per tag): change that one.' },
 
   // ── service: interactions and tickets ───────────────────────────────────────────────────
   interaction_not_found: { area: 'service', status: 404, retryable: false, description: 'No such interaction.' },
@@ -216,10 +220,16 @@ export const ERROR_CODES = {
   ticket_not_resolved: { area: 'service', status: 409, retryable: false, description: 'A ticket can be rated only once resolved.' },
   ticket_not_open: { area: 'service', status: 409, retryable: false, description: 'A resolved or closed ticket cannot be escalated.' },
   max_escalation: { area: 'service', status: 403, retryable: false, description: 'The ticket is already at the highest escalation level.' },
+  invalid_sla_policy: { area: 'service', status: 400, retryable: false, description: 'A ticket SLA policy breaks its schema (minutes, resolution before response); `issues` names the field.' },
+  invalid_business_hours: { area: 'service', status: 400, retryable: false, description: 'Business hours break their schema (HH:mm, a shift ending before it starts, overlapping shifts, no open day); `issues` names the field.' },
+  invalid_assignment_config: { area: 'service', status: 400, retryable: false, description: 'The ticket auto-assignment settings break their schema or name staff who are unknown or deactivated; `issues` names the field.' },
 
   // ── insights: segments and their exports ────────────────────────────────────────────────
   invalid_segment: { area: 'insights', status: 400, retryable: false, description: 'A segment condition tree is invalid (the message says where).' },
+  invalid_period: { area: 'insights', status: 400, retryable: false, description: 'A dashboard period is not a real date range: from after to, longer than 366 days, not begun yet, or a named period with a range (`issues` names the field).' },
   invalid_segment_name: { area: 'insights', status: 400, retryable: false, description: 'A segment name must be 1–64 characters.' },
+  invalid_rfm_settings: { area: 'insights', status: 400, retryable: false, description: 'RFM settings break a rule (grades 3–10, grades − 1 ascending cut points, weights ≥ 0 and not all 0); `issues` names the field.' },
+  invalid_churn_settings: { area: 'insights', status: 400, retryable: false, description: 'Churn thresholds break a rule (levels 0 < medium < high ≤ 1, silence days low < medium < high); `issues` names the field.' },
   segment_exists: { area: 'insights', status: 409, retryable: false, description: 'A segment with that name exists.' },
   segment_not_found: { area: 'insights', status: 404, retryable: false, description: 'No such segment, or not visible to the caller.' },
   segment_not_owner: { area: 'insights', status: 403, retryable: false, description: 'Only the segment’s creator or HQ can change it.' },

@@ -7,7 +7,7 @@
  */
 export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from './actor.ts';
 export { requirePermission, type CrmAccess, type SelfAccess, type StaffAccess } from './access.ts';
-export { audit, auditActor, auditInTransaction, auditStoresRead, type AuditEntry, type SystemActor } from './audit.ts';
+export { audit, auditActor, auditInTransaction, auditStoresRead, listAuditLogs, type AuditEntry, type AuditLogFilter, type AuditLogRow, type SystemActor } from './audit.ts';
 export {
   addDays,
   CHINA_TIME_ZONE,
@@ -18,7 +18,9 @@ export {
   chinaMonth,
   chinaMonthStart,
   chinaParts,
+  chinaDateRange,
   chinaPeriodRange,
+  chinaRollingRange,
   chinaSql,
   chinaWeekday,
   DAY_MS,
@@ -50,7 +52,7 @@ export { ERROR_CODES, type ErrorArea, type ErrorSpec } from './error-codes.ts';
 export { maskPhone, phoneFor } from './mask.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
-export { getSetting, setSetting } from './settings.ts';
+export { changeSetting, getSetting, setSetting } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';

@@ -9,11 +9,12 @@ export const PERMISSIONS = [
   'churn.read', // churn list and risk figures
   'member.write', // create members, edit member profile fields (history kept in member_profile_changes)
   'order.write', // record paid orders and refunds (POS, mini-program, integrations)
+  'event.write', // record members' behaviour events (mini-program, web, integrations)
   'interaction.write', // log interactions and complete follow-ups
   'ticket.write', // create, assign, move and escalate service tickets
   'points.adjust', // add or deduct points (large changes need a confirmation)
   'membership.manage', // configure levels, enrol members, change levels by hand
-  'tag.manage', // tag dictionary, categories, rule tags, tag merge and batch apply/remove
+  'tag.manage', // tag dictionary, categories, tag merge and batch apply/remove
   'member.merge', // merge duplicate members
   'member.delete', // carry out deletion (erasure) requests, PIPL/GDPR
   'member.export', // export member lists (masked unless member.phone.view)
@@ -23,15 +24,18 @@ export const PERMISSIONS = [
   'journey.read', // see journeys, their stats and the automation log
   'journey.write', // create, change, activate and pause journeys; test them on one member
   'recall.launch', // launch a recall (coupon + message) to the churn list or a segment
+  'service.configure', // ticket SLA policies, business hours, ticket auto-assignment
+  'settings.manage', // configure the engines: tag rules, the points expiry rule, RFM grades, churn thresholds (admin only)
+  'audit.read', // read the audit log (admin only)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Role → permissions. HQ roles see every store; store roles only their own (storeScope). */
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'tag.manage', 'member.merge', 'member.delete', 'member.export', 'journey.read', 'journey.write', 'recall.launch'],
-  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'tag.manage', 'member.export', 'journey.read', 'journey.write', 'recall.launch'],
-  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'interaction.write', 'ticket.write', 'points.adjust', 'journey.read', 'recall.launch'],
+  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'service.configure', 'tag.manage', 'member.merge', 'member.delete', 'member.export', 'journey.read', 'journey.write', 'recall.launch'],
+  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'tag.manage', 'member.export', 'event.write', 'journey.read', 'journey.write', 'recall.launch'],
+  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'journey.read', 'recall.launch'],
   agent: ['member.read', 'tag.write', 'segment.read', 'interaction.write', 'ticket.write'],
 };
 

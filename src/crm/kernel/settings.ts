@@ -1,4 +1,6 @@
 import type { Services } from '../../services.ts';
+import type { StaffAccess } from './access.ts';
+import { audit } from './audit.ts';
 
 /**
  * CRM settings (crm_settings): one JSON value per key, e.g. `points.expiry`. The owner of a
@@ -13,4 +15,22 @@ export async function getSetting(services: Pick<Services, 'db'>, key: string): P
 export async function setSetting(services: Pick<Services, 'db' | 'now'>, key: string, value: object, updatedBy: string): Promise<void> {
   const updatedAt = services.now();
   await services.db.crmSetting.upsert({ where: { key }, create: { key, value, updatedBy, updatedAt }, update: { value, updatedBy, updatedAt } });
+}
+
+/**
+ * A staff member's change of a setting: stored, and audited as `action` with the value before
+ * and after (`old` is what an unset key meant, the owner's default, so the log reads as a change
+ * of the rule in force). The caller has checked the permission and validated `value`.
+ */
+export async function changeSetting(access: StaffAccess, key: string, change: { old: object; value: object; action: string }): Promise<void> {
+  await setSetting(access.services, key, change.value, access.actor.wecomUserId);
+  await audit(access.services, {
+    actor: access.actor,
+    action: change.action,
+    targetType: 'setting',
+    targetId: key,
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { old: change.old, new: change.value },
+  });
 }

@@ -3,7 +3,7 @@ import { AppError, audit, forbidden, requirePermission, withTransaction, type Cr
 import { eraseMemberRow, lockMemberStatus, memberInScope } from '../customers/index.ts';
 import { leaveCohorts, orderTotals } from '../sales/index.ts';
 import { eraseLoyaltyRecords } from '../loyalty/index.ts';
-import { writeMemberTags } from '../engagement/index.ts';
+import { eraseMemberEvents, writeMemberTags } from '../engagement/index.ts';
 import { eraseServiceText } from '../service/index.ts';
 
 export { ERASED_NAME, erasedPhone } from '../customers/index.ts';
@@ -13,8 +13,8 @@ const ERASED_TEXT = '[已按用户请求删除]';
 /**
  * Carries out a member's deletion request (PIPL art. 47 / GDPR art. 17) in one transaction
  * (member.delete): name, phone, birthday, gender and WeChat identities are erased; free text
- * written about the member (interactions, tickets, profile change values) is blanked; tags and
- * the KOC profile are deleted. Orders stay with their amounts, stores and times (and the
+ * written about the member (interactions, tickets, profile change values) is blanked; tags,
+ * behaviour events and the KOC profile are deleted. Orders stay with their amounts, stores and times (and the
  * points ledger) so sales and store figures do not change; the member row stays as an
  * anonymous "deleted" member that no search finds. The request and its outcome are recorded.
  * Each context erases its own part on this transaction's connection.
@@ -41,6 +41,7 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
     await eraseMemberRow(conn, memberId, now);
     await eraseServiceText(conn, memberId, ERASED_TEXT);
     await writeMemberTags(conn, { op: 'clearMember', memberId }, { partOf: 'member.erase' });
+    await eraseMemberEvents(conn, memberId);
     await eraseLoyaltyRecords(conn, memberId);
     const kept = await orderTotals(conn, memberId);
     await conn.query("UPDATE deletion_requests SET status = 'completed', completed_at = ?, detail = ? WHERE id = ?", [now, JSON.stringify({ kept }), requestRow]);

@@ -28,6 +28,22 @@ describe('member lifecycle', () => {
     expect(await crm.services.db.memberProfileChange.count({ where: { memberId: id('M00000010') } })).toBe(2);
   });
 
+  it('masks emails in the history as the 360 view does, for roles without phone view', async () => {
+    const m = id('M00000009');
+    await updateMemberProfile(as('manager1'), m, { email: 'zhangweihua@example.com' });
+    await updateMemberProfile(as('manager1'), m, { email: 'w@example.cn' });
+    const masked = (await profileHistory(as('agent'), m)).filter((h) => h.field === 'email');
+    expect(masked.map((h) => [h.oldValue, h.newValue])).toEqual([
+      ['zh***@example.com', 'w***@example.cn'],
+      [null, 'zh***@example.com'],
+    ]);
+    // The 360 view shows the agent the same mask; a role with phone view sees it whole in both.
+    const view = await memberSummary(as('agent'), { memberNo: 'M00000009' });
+    expect(view.kind === 'one' && view.summary.member.email).toBe('w***@example.cn');
+    const whole = (await profileHistory(as('manager1'), m)).filter((h) => h.field === 'email');
+    expect(whole[0]).toMatchObject({ oldValue: 'zhangweihua@example.com', newValue: 'w@example.cn' });
+  });
+
   it('finds members with the same name and birthday as duplicates', async () => {
     const groups = await findDuplicates(as('hq'));
     const zw = groups.find((g) => g.key.startsWith('张伟|'));

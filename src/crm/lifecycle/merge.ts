@@ -3,24 +3,24 @@ import { AppError, audit, badRequest, requirePermission, withTransaction, type S
 import { lockMembers, memberInScope, mergeMemberRows } from '../customers/index.ts';
 import { leaveCohorts, moveOrders, resyncMembers } from '../sales/index.ts';
 import { appendLedger, moveLoyaltyRecords } from '../loyalty/index.ts';
-import { reevaluateMemberRuleTags, writeMemberTags } from '../engagement/index.ts';
+import { moveMemberEvents, reevaluateMemberRuleTags, writeMemberTags } from '../engagement/index.ts';
 import { moveServiceRecords } from '../service/index.ts';
 
 export interface MergeResult {
   mergeId: number;
   survivorId: number;
   mergedId: number;
-  moved: { orders: number; interactions: number; tickets: number; tags: number; coupons: number; referrals: number; points: number };
+  moved: { orders: number; interactions: number; tickets: number; tags: number; coupons: number; referrals: number; events: number; points: number };
 }
 
 /**
  * Merges a duplicate member into a survivor (member.merge), in one transaction with both member
  * rows locked (in id order, so two opposite merges cannot deadlock): orders, interactions,
- * tickets, tags, coupons, KOC referrals and points move to the survivor; growth value adds up;
+ * tickets, tags, behaviour events, coupons, KOC referrals and points move to the survivor; growth value adds up;
  * the higher level stays; WeChat identities move when the survivor has none. The duplicate
  * remains as a deleted row pointing at the survivor (merged_into_id), so old references resolve.
  * Each context moves its own records, on this transaction's connection: sales the orders,
- * service the interactions and tickets, engagement the tags, loyalty the coupons, referrals,
+ * service the interactions and tickets, engagement the tags and events, loyalty the coupons, referrals,
  * KOC profile and points (through the ledger), customers the member rows.
  *
  * The transaction runs on one mysql2 connection so the order move goes through resyncMembers
@@ -48,8 +48,9 @@ export async function mergeMembers(access: StaffAccess, input: { survivorId: num
       const orders = await moveOrders(conn, M, S);
       const { interactions, tickets } = await moveServiceRecords(conn, M, S);
       const tags = await writeMemberTags(conn, { op: 'moveMember', from: M, to: S }, { partOf: 'member.merge' });
+      const events = await moveMemberEvents(conn, M, S);
       const { coupons, referrals } = await moveLoyaltyRecords(conn, M, S);
-      moved = { orders, interactions, tickets, tags, coupons, referrals };
+      moved = { orders, interactions, tickets, tags, coupons, referrals, events };
     });
     // After the resync (its cohort bits are now zero) and while still counted as a member.
     await leaveCohorts(conn, [M]);

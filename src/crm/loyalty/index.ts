@@ -13,7 +13,7 @@ export { type KocStats } from './koc/stats.ts';
 export { reviewMemberLevel, upgradeAfterOrder } from './membership/change.ts';
 export { enrolMember, levelHistory, listLevels, memberLevelStatus, setMemberLevel, upsertLevel } from './membership/index.ts';
 export { type MemberLevelStatus } from './membership/status.ts';
-export { expireDuePoints } from './points/expiry.ts';
+export { expireDuePoints, expiryRuleSchema, expiryRuleSetting, setExpiryRule } from './points/expiry.ts';
 export { POINTS_CONFIRM_LIMIT, pointsChangeNeedsConfirmation, adjustPoints, pointsHistory } from './points/index.ts';
 export { appendLedger } from './points/ledger.ts';
 export { accrueOrderPoints, pointsFor, reverseOrderPoints } from './points/order-points.ts';

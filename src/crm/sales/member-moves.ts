@@ -1,4 +1,5 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { countedOrder, netAmount } from './net.ts';
 
 /**
  * Sales' part of a member merge or erasure (run by the lifecycle context inside its one
@@ -11,8 +12,8 @@ export async function moveOrders(conn: PoolConnection, from: number, to: number)
   return res.affectedRows;
 }
 
-/** A member's order count and total spend (kept on erasure: the sales figures do not change). */
+/** A member's order count and total spend, net of refunds as member_stats counts them (kept on erasure: the sales figures do not change). */
 export async function orderTotals(conn: PoolConnection, memberId: number): Promise<{ orders: number; totalSpend: string }> {
-  const [[agg]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM orders WHERE member_id = ?', [memberId]);
+  const [[agg]] = await conn.query<RowDataPacket[]>(`SELECT COUNT(*) AS n, COALESCE(SUM(${netAmount()}), 0) AS total FROM orders WHERE member_id = ? AND ${countedOrder()}`, [memberId]);
   return { orders: Number(agg?.n ?? 0), totalSpend: String(agg?.total ?? '0.00') };
 }

@@ -1,4 +1,5 @@
-import { maskPhone, storeManagers, type SelfAccess } from '../kernel/index.ts';
+import { maskPhone, type SelfAccess } from '../kernel/index.ts';
+import { ticketManagers } from './tickets/assignment-effects.ts';
 import { openOrJoinMemberTicket } from './tickets/index.ts';
 import type { TicketView } from './tickets/types.ts';
 
@@ -13,14 +14,15 @@ export interface Handoff {
   ticket: TicketView;
   /** True when the request joined the member's open ticket: staff were alerted when it opened. */
   joined: boolean;
-  /** WeCom userids of the staff alerted (the home store's managers, else HQ operators). */
+  /** WeCom userids of the staff alerted (the store's managers, else HQ operators; and the assignee). */
   alerted: string[];
 }
 
 /**
  * A member asks for a person or complains: opens a ticket for themself (a complaint is high
  * priority, anything else a consultation) and alerts the member's store staff in WeCom through
- * the outbound queue. Members without a home store are HQ's: HQ operators are alerted. A repeat
+ * the outbound queue, and whoever the ticket was auto-assigned to (a complaint always is, when
+ * anyone can take it). Members without a home store are HQ's: HQ operators are alerted. A repeat
  * within HANDOFF_JOIN_WINDOW_MS joins the open ticket and alerts nobody.
  */
 export async function handOff(access: SelfAccess, message: string, complaint: boolean): Promise<Handoff> {
@@ -34,9 +36,8 @@ export async function handOff(access: SelfAccess, message: string, complaint: bo
     description: text || undefined,
   }, HANDOFF_JOIN_WINDOW_MS);
   if (joined) return { ticket, joined, alerted: [] };
-  const staff = actor.homeStoreId
-    ? await storeManagers(services, actor.homeStoreId)
-    : await services.db.staff.findMany({ where: { active: true, role: 'hq_operator' }, select: { wecomUserId: true }, orderBy: { id: 'asc' } });
+  // The managers always hear of it; the one it was assigned to (auto-assignment) too.
+  const staff = [...new Set([...(await ticketManagers(services, ticket.storeId)), ...(ticket.assignee ? [ticket.assignee.wecomUserId] : [])])];
   const alert = [
     `【${complaint ? '会员投诉' : '会员转人工'}】工单 ${ticket.ticketNo}`,
     `会员 ${actor.name}（${ticket.memberNo}）${maskPhone(actor.phone)}`,
@@ -45,8 +46,8 @@ export async function handOff(access: SelfAccess, message: string, complaint: bo
   ]
     .filter(Boolean)
     .join('\n');
-  for (const s of staff) {
-    await services.queues.outbound.add('handoff-alert', { channel: 'wecom', to: s.wecomUserId, text: alert, requestId: access.requestId }, { jobId: `handoff-${ticket.id}-${s.wecomUserId}` });
+  for (const to of staff) {
+    await services.queues.outbound.add('handoff-alert', { channel: 'wecom', to, text: alert, requestId: access.requestId }, { jobId: `handoff-${ticket.id}-${to}` });
   }
-  return { ticket, joined, alerted: staff.map((s) => s.wecomUserId) };
+  return { ticket, joined, alerted: staff };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarPeriodFromText, metricFromText } from './health-request.ts';
+import { calendarPeriodFromText, dateRangeFromText, metricFromText } from './health-request.ts';
 
 const NOV = new Date('2026-11-21T04:00:00.000Z'); // Saturday, China time
 
@@ -43,6 +43,25 @@ describe('health request words', () => {
     // 去年10月 in November 2026: October 2025, thirteen months back.
     expect(p('去年10月的客单价')).toEqual({ unit: 'month', offset: -13 });
     expect(p('去年12月')).toEqual({ unit: 'month', offset: -11 });
-    for (const rolling of ['近3个月', '最近30天', '近一个月', '昨天', '近3月', '本店会员健康度', 'it may rain']) expect(p(rolling), rolling).toBeUndefined();
+    expect(p('这个季度的会员健康度')).toEqual({ unit: 'quarter', offset: 0 });
+    expect(p('今年新增会员多少')).toEqual({ unit: 'year', offset: 0 });
+    // 昨天 is the calendar day before today (the rolling day is today so far).
+    expect(p('昨天新增了多少会员')).toEqual({ unit: 'day', offset: -1 });
+    for (const rolling of ['近3个月', '最近30天', '近一个月', '近3月', '本店会员健康度', 'it may rain']) expect(p(rolling), rolling).toBeUndefined();
+  });
+
+  it('names a range of China dates, both ends included, in the latest year it has begun', () => {
+    const r = (text: string, now = NOV) => dateRangeFromText(text, now);
+    expect(r('11月1号到15号的健康度')).toEqual({ from: '2026-11-01', to: '2026-11-15' });
+    expect(r('11月1日至11月15日复购率')).toEqual({ from: '2026-11-01', to: '2026-11-15' });
+    expect(r('十一月一号到十五号新增会员')).toEqual({ from: '2026-11-01', to: '2026-11-15' });
+    expect(r('2026-11-01到2026-11-15 会员健康度')).toEqual({ from: '2026-11-01', to: '2026-11-15' });
+    expect(r('2026年6月1日到8月15日')).toEqual({ from: '2026-06-01', to: '2026-08-15' });
+    // December has not begun in November 2026: last year's, into this January.
+    expect(r('12月20号到1月5号客单价')).toEqual({ from: '2025-12-20', to: '2026-01-05' });
+    expect(r('去年11月1号到15号')).toEqual({ from: '2025-11-01', to: '2025-11-15' });
+    // Passed on as written: the dashboard names a date that does not exist.
+    expect(r('2月1号到30号')).toEqual({ from: '2026-02-01', to: '2026-02-30' });
+    for (const none of ['11月的复购率', '10月到11月', '近3个月', '本季度', '会员健康度']) expect(r(none), none).toBeUndefined();
   });
 });

@@ -4,14 +4,15 @@
  * name (上周, 10月, 本季度, 今年 …). Pure functions over NFKC text; the period's dates come from
  * the kernel's China calendar, never from here. An LLM router fills the slots directly instead.
  */
-import { chinaMonth, type CalendarPeriod } from '../../crm/kernel/index.ts';
-import { parseNumber } from '../router/numbers.ts';
+import { calendarPeriodOf, NAMED_PERIODS, type NamedPeriod } from '../../crm/insights/index.ts';
+import { chinaDay, chinaMonth, dayNumber, formatDay, type CalendarPeriod } from '../../crm/kernel/index.ts';
+import { CN_NUMERAL, parseNumber } from '../router/numbers.ts';
 
 export const METRICS = ['churn_rate', 'repurchase_rate', 'retention', 'aov', 'new_members', 'active_members', 'dormant_members'] as const;
 export type Metric = (typeof METRICS)[number];
 
-export const NAMED_PERIODS = ['this_week', 'last_week', 'this_month', 'last_month', 'this_quarter', 'last_quarter', 'this_year', 'last_year'] as const;
-export type NamedPeriod = (typeof NAMED_PERIODS)[number];
+// The named periods are the dashboard's own (src/crm/insights/health/periods.ts), shared with the API.
+export { calendarPeriodOf, NAMED_PERIODS, type NamedPeriod };
 
 const METRIC_WORDS: [RegExp, Metric][] = [
   [/流失率|\bchurn(?:ed)? rate\b|\battrition\b/i, 'churn_rate'],
@@ -29,6 +30,7 @@ export function metricFromText(text: string | undefined): Metric | undefined {
 }
 
 const NAMED_WORDS: [RegExp, NamedPeriod][] = [
+  [/昨天|昨日|\byesterday\b/i, 'yesterday'],
   [/上一?个?(?:周|星期|礼拜)|\blast week\b|\bprevious week\b/i, 'last_week'],
   [/本周|这一?个?(?:周|星期|礼拜)|\bthis week\b|\bweek to date\b/i, 'this_week'],
   [/上一?个?季度|\blast quarter\b|\bprevious quarter\b/i, 'last_quarter'],
@@ -39,18 +41,6 @@ const NAMED_WORDS: [RegExp, NamedPeriod][] = [
   [/今年|本年度?|\bthis year\b|\byear to date\b|\bytd\b/i, 'this_year'],
 ];
 
-const PERIOD_OF: Record<NamedPeriod, CalendarPeriod> = {
-  this_week: { unit: 'week', offset: 0 },
-  last_week: { unit: 'week', offset: -1 },
-  this_month: { unit: 'month', offset: 0 },
-  last_month: { unit: 'month', offset: -1 },
-  this_quarter: { unit: 'quarter', offset: 0 },
-  last_quarter: { unit: 'quarter', offset: -1 },
-  this_year: { unit: 'year', offset: 0 },
-  last_year: { unit: 'year', offset: -1 },
-};
-
-export const calendarPeriodOf = (p: NamedPeriod): CalendarPeriod => PERIOD_OF[p];
 
 const EN_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 // 10月 / 十月 / 10月份, not a number of months (3个月, 近3月, 前两月).
@@ -72,6 +62,64 @@ function monthFromText(text: string): { month: number; lastYear: boolean } | und
   return { month, lastYear: /去年|\blast year\b/i.test(text) };
 }
 
+const NUM = `(\\d{1,2}|${CN_NUMERAL}{1,3})`;
+const TO = '\\s*(?:到|至|~|～|—|–|-)\\s*';
+// 11月1号到15号 / 11月1日至11月15日 / 2026年11月1日到11月15日 / 12月20号到1月5号.
+const CN_RANGE = new RegExp(`(?:(\\d{4})\\s*年\\s*)?${NUM}\\s*月\\s*${NUM}\\s*[日号]?${TO}(?:(\\d{4})\\s*年\\s*)?(?:${NUM}\\s*月\\s*)?${NUM}\\s*[日号]?`);
+// 2026-11-01 到 2026-11-15 / 2026/11/01~11/15.
+const ISO_RANGE = /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*(?:到|至|~|～|—|–|-)\s*(?:(\d{4})[-/.])?(\d{1,2})[-/.](\d{1,2})/;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A range of China dates a message names, both ends included, as YYYY-MM-DD: "11月1号到15号",
+ * "11月1日至11月15日", "2026-11-01到2026-11-15". Without a year, the latest year in which the
+ * range has begun (a year earlier with 去年); an end month before the start month is the next
+ * year's (12月20号到1月5号). The dates are passed on as written, so the dashboard names a date
+ * that does not exist (2月30号) instead of guessing; undefined when the text names no range.
+ */
+export function dateRangeFromText(text: string | undefined, now: Date): { from: string; to: string } | undefined {
+  if (!text) return undefined;
+  const iso = ISO_RANGE.exec(text);
+  const cn = iso ? null : CN_RANGE.exec(text);
+  if (!iso && !cn) return undefined;
+  const n = (v: string | undefined) => (v === undefined ? undefined : parseNumber(v));
+  const [fy, fm, fd, ty, tm, td] = iso ? [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]].map(n) : [cn![1], cn![2], cn![3], cn![4], cn![5], cn![6]].map(n);
+  if (fm === undefined || fd === undefined || td === undefined) return undefined;
+  let year = fy;
+  if (year === undefined) {
+    const today = chinaDay(now);
+    const current = Number(formatDay(today).slice(0, 4));
+    // The latest such date that has begun; 去年 / last year: the one before.
+    const begun = dayNumber(current, fm, Math.min(fd, 28)) <= today ? current : current - 1;
+    year = begun - (/去年|\blast year\b/i.test(text) ? 1 : 0);
+  }
+  const endMonth = tm ?? fm;
+  const endYear = ty ?? (endMonth < fm ? year + 1 : year);
+  return { from: `${year}-${pad(fm)}-${pad(fd)}`, to: `${endYear}-${pad(endMonth)}-${pad(td)}` };
+}
+
+/**
+ * The named calendar period a message states (上周, 本季度, last month …), the one said last when
+ * it names several ("复购率 上周 … 上个月的呢"); undefined when it names none or names a month
+ * (10月, 去年10月: read at run time with the clock).
+ */
+export function namedPeriodFromText(text: string | undefined): NamedPeriod | undefined {
+  if (!text || monthFromText(text)) return undefined;
+  return periodWords(text).at(-1)?.named;
+}
+
+/** Where each named period or month is said, in order (what a refinement like "本季度的呢" is made of). */
+export function periodWords(text: string): { start: number; end: number; named?: NamedPeriod }[] {
+  const out: { start: number; end: number; named?: NamedPeriod }[] = [];
+  for (const [re, named] of NAMED_WORDS) {
+    for (const m of text.matchAll(new RegExp(re.source, `${re.flags}g`))) out.push({ start: m.index, end: m.index + m[0].length, named });
+  }
+  const month = CN_MONTH.exec(text) ?? EN_MONTH.exec(text);
+  if (month) out.push({ start: month.index, end: month.index + month[0].length });
+  return out.sort((a, b) => a.start - b.start);
+}
+
 /**
  * The calendar period a message names, at `now`: 上周 / 本月 / 本季度 / 去年 …, or a month
  * (10月: the latest October that has begun; 去年10月: the one before). Undefined when it names
@@ -87,5 +135,5 @@ export function calendarPeriodFromText(text: string | undefined, now: Date): { p
     return { period: back === 0 || !m.lastYear ? { unit: 'month', month: m.month } : { unit: 'month', offset: -back }, month: m.month };
   }
   const named = NAMED_WORDS.find(([re]) => re.test(text))?.[1];
-  return named ? { period: PERIOD_OF[named], named } : undefined;
+  return named ? { period: calendarPeriodOf(named), named } : undefined;
 }

@@ -1,11 +1,12 @@
 import { CN_NUMERAL, parseNumber, scaleDecimal } from '../router/numbers.ts';
-import { FIELDS, METRICS, RELATIVE_DAYS, RFM_CELLS, SCORES, type ActivityCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
+import { FIELDS, METRICS, RELATIVE_DAYS, RFM_CELLS, SCORES, type ActivityCondition, type EventCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
 
 /**
  * A small rule-based parser for how staff phrase segment conditions in chat:
  *   "最近90天没消费 且 累计消费大于2000", "等级>3 且 最近30天消费>500元", "女性 或 5月生日",
  *   "有VIP标签", "近30天消费3次以上", "积分1000以上", "来源小程序", "90天内有投诉",
- *   "最近30天注册的会员", "注册超过一年", "参加过 2026中秋品鉴会 活动", "最近90天参加过活动 X".
+ *   "最近30天注册的会员", "注册超过一年", "参加过 2026中秋品鉴会 活动", "最近90天参加过活动 X",
+ *   "浏览过 D-001 至少 3 次 最近30天", "最近30天报名过活动".
  * Clauses are split on 或/or (lowest precedence), then on 且/并且/和/，/、/and. Every clause
  * must be understood: the parser returns what it could not read, so the bot can say exactly
  * which part it did not understand instead of building a different segment.
@@ -191,28 +192,89 @@ const CLAUSES: Clause[] = [
 ];
 
 /**
- * "参加过 2026中秋品鉴会 活动", "最近90天参加过活动「X」", "没参加过X活动": an activity name may hold
- * spaces' neighbours, 和 or 与, so activity clauses are taken out before the text is split on
- * those, and stand in the text as a placeholder.
+ * Clauses that may hold spaces, 和 or 与 inside (an activity's name, "浏览过 X 至少 3 次 最近30天")
+ * are taken out before the text is split on those, and stand in the text as a placeholder
+ * (`\u0000<index>\u0000`) into one list of lifted nodes.
  */
-const ACTIVITY = new RegExp(
-  `(?:${RECENT}${N}\\s*${UNIT}(?:内|以来)?)?(没有?|未|从未|从没有?)?(?:参加|参与|报名)(?:过|了)?\\s*(?:活动\\s*)?(?:[「“"'《]([^」”"'》]{1,64})[」”"'》]|([^\\s,，、;；「」“”"'《》]{1,64}?))(?:\\s*活动)?(?=$|[\\s,，、;；])`,
-  'g',
-);
+interface Lifted {
+  nodes: SegmentNode[];
+  originals: string[];
+}
 const PLACEHOLDER = /^\u0000(\d+)\u0000$/;
 
-function takeActivities(text: string): { text: string; nodes: ActivityCondition[]; originals: string[] } {
-  const nodes: ActivityCondition[] = [];
-  const originals: string[] = [];
-  const out = text.replace(ACTIVITY, (all, n: string | undefined, unit: string | undefined, neg: string | undefined, quoted: string | undefined, bare: string | undefined) => {
-    const name = (quoted ?? bare ?? '').trim();
-    const d = n && unit ? days(n, unit) : undefined;
-    if (!name || (n && !d)) return all;
-    nodes.push({ activity: name, ...(d ? { days: d } : {}), ...(neg ? { joined: false } : {}) });
-    originals.push(all);
-    return `\u0000${nodes.length - 1}\u0000`;
+/** Replaces each match of `re` that `build` makes a node of (from its numbered or named groups) by a placeholder. */
+function lift(text: string, re: RegExp, lifted: Lifted, build: (groups: (string | undefined)[], named: Record<string, string | undefined>) => SegmentNode | undefined): string {
+  return text.replace(re, (all: string, ...rest: unknown[]) => {
+    const named = typeof rest[rest.length - 1] === 'object' ? (rest.pop() as Record<string, string | undefined>) : {};
+    const node = build(rest.slice(0, -2) as (string | undefined)[], named);
+    if (!node) return all;
+    lifted.nodes.push(node);
+    lifted.originals.push(all);
+    return `\u0000${lifted.nodes.length - 1}\u0000`;
   });
-  return { text: out, nodes, originals };
+}
+
+/** "参加过 2026中秋品鉴会 活动", "最近90天参加过活动「X」", "没参加过X活动": staff-logged participation (interactions). */
+const ACTIVITY = new RegExp(
+  `(?:${RECENT}${N}\\s*${UNIT}(?:内|以来)?)?(没有?|未|从未|从没有?)?(?:参加|参与)(?:过|了)?\\s*(?:活动\\s*)?(?:[「“"'《]([^」”"'》]{1,64})[」”"'》]|([^\\s,，、;；「」“”"'《》]{1,64}?))(?:\\s*活动)?(?=$|[\\s,，、;；])`,
+  'g',
+);
+
+function activityNode([n, unit, neg, quoted, bare]: (string | undefined)[]): ActivityCondition | undefined {
+  const name = (quoted ?? bare ?? '').trim();
+  const d = n && unit ? days(n, unit) : undefined;
+  if (!name || (n && !d)) return undefined;
+  return { activity: name, ...(d ? { days: d } : {}), ...(neg ? { joined: false } : {}) };
+}
+
+/** How the chat says each behaviour event (the mini-program's, reported through POST /events). */
+const EVENT_VERBS: [EventCondition['event'], string][] = [
+  ['product_viewed', '(?:浏览|查看)(?:过|了)?(?:商品|产品|菜品)?|看过(?:商品|产品|菜品)?'],
+  ['activity_registered', '报名(?:过|了)?(?:活动)?'],
+  ['activity_checked_in', '签到(?:过|了)?(?:活动)?'],
+  ['form_submitted', '(?:提交|填写|填)(?:过|了)?(?:表单|问卷)'],
+  ['group_joined', '(?:加入|进)(?:过|了)?(?:社群|群聊|群)'],
+  ['staff_added', '(?:添加|加)(?:过|了)?(?:导购|企微|企业微信)(?:好友)?'],
+  ['coupon_redeemed', '(?:核销|使用|用)(?:过|了)?(?:优惠券|券)'],
+];
+const WINDOW = `${RECENT}${N}\\s*${UNIT}(?:内|以内|以来)?`;
+/** A ref never starts with a connective, a window or a count ("报名过活动 且 …", "报名过活动 最近30天"). */
+const NOT_REF = `(?!(?:且|并且|而且|和|与|或者|或|以及|同时)(?=$|[\\s,，、;；])|${WINDOW}|至少|最少|不少于|超过|多于|大于|${N}\\s*次)`;
+/**
+ * "浏览过 D-001 至少 3 次 最近30天", "最近30天浏览过水煮鱼3次以上", "最近30天报名过活动",
+ * "没签到过活动「A-7」": a behaviour event, optionally about one ref (product id …), at least N
+ * times, in a window said before or after.
+ */
+const EVENT = new RegExp(
+  `(?:(?<before>${WINDOW})\\s*)?(?<neg>没有?|未|从未|从没有?)?(?<verb>${EVENT_VERBS.map(([, v]) => `(?:${v})`).join('|')})` +
+    `(?:\\s*${NOT_REF}(?:[「“"'《](?<quoted>[^」”"'》]{1,64})[」”"'》]|(?<bare>[^\\s,，、;；「」“”"'《》]{1,64}?))(?:\\s*(?:活动|商品|表单|问卷))?)?` +
+    `(?:\\s*(?<word>至少|最少|不少于|超过|多于|大于|>=|≥|>)?(?<n>${N})次(?:及以上|以上)?)?` +
+    `(?:\\s*(?<after>${WINDOW}))?(?=$|[\\s,，、;；])`,
+  'g',
+);
+const VERB_RES = EVENT_VERBS.map(([type, v]) => [type, new RegExp(`^(?:${v})$`)] as const);
+
+function windowDays(w: string | undefined): number | null | undefined {
+  if (!w) return undefined;
+  const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}`).exec(w);
+  return (m && days(m[1]!, m[2]!)) || null;
+}
+
+function eventNode(_: unknown, { before, neg, verb, quoted, bare, word, n, after }: Record<string, string | undefined>): SegmentNode | undefined {
+  const type = VERB_RES.find(([, re]) => re.test(verb ?? ''))?.[0];
+  const [d1, d2] = [windowDays(before), windowDays(after)];
+  if (!type || d1 === null || d2 === null || (d1 !== undefined && d2 !== undefined)) return undefined;
+  const ref = (quoted ?? bare)?.trim();
+  let min: number | undefined;
+  if (n !== undefined) {
+    const v = num(n);
+    if (v === undefined || !Number.isInteger(v) || v < 1) return undefined;
+    // "超过3次" is at least 4; "3次" and "3次以上" at least 3, as the other count phrases read.
+    min = word && /超过|多于|大于|^>$/.test(word) ? v + 1 : v;
+  }
+  const dd = d1 ?? d2;
+  const node: EventCondition = { event: type, ...(ref ? { ref } : {}), ...(min !== undefined && min > 1 ? { min } : {}), ...(dd ? { days: dd } : {}) };
+  return neg ? { not: node } : node;
 }
 
 const OR_SPLIT = /\s*(?:或者|或是|或|\bor\b|\|\|)\s*/i;
@@ -232,9 +294,10 @@ export function parsePhrase(text: string, now: Date): PhraseResult {
     .replace(new RegExp(`(最近|近|过去|前|超过|大于|小于|等于|高于|低于|不少于|不低于|至少|不超过|多于|少于|为|是|等级|积分|成长值|消费|生日在?)\\s+(?=[\\d${CN_NUMERAL.slice(1, -1)}])`, 'g'), '$1')
     .replace(new RegExp(`([\\d${CN_NUMERAL.slice(1, -1)}])\\s+(?=[元块次级天日月周年个kKwW千万])`, 'g'), '$1');
   const kind = phraseKind(compact);
-  const acts = takeActivities(compact);
-  const restore = (s: string) => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => acts.originals[Number(i)]!);
-  const ors = acts.text.split(OR_SPLIT).filter((s) => s.trim());
+  const lifted: Lifted = { nodes: [], originals: [] };
+  const rest = lift(lift(compact, EVENT, lifted, eventNode), ACTIVITY, lifted, activityNode);
+  const restore = (s: string) => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => lifted.originals[Number(i)]!);
+  const ors = rest.split(OR_SPLIT).filter((s) => s.trim());
   const orNodes: SegmentNode[] = [];
   for (const part of ors) {
     const andNodes: SegmentNode[] = [];
@@ -243,7 +306,7 @@ export function parsePhrase(text: string, now: Date): PhraseResult {
       if (!clause) continue;
       if (KIND_CLAUSE.test(clause)) continue; // "静态" says how to keep the list, not who is in it
       const held = PLACEHOLDER.exec(clause);
-      const node = held ? acts.nodes[Number(held[1])] : parseClause(clause, now);
+      const node = held ? lifted.nodes[Number(held[1])] : parseClause(clause, now);
       if (node) andNodes.push(node);
       else unparsed.push(restore(raw.trim()));
     }
@@ -267,6 +330,18 @@ function parseClause(clause: string, now: Date): SegmentNode | undefined {
   }
   return undefined;
 }
+
+/** A behaviour event as the chat says it ("浏览过「D-001」 至少3次"). */
+const EVENT_TEXT: Record<EventCondition['event'], string> = {
+  product_viewed: '浏览过商品',
+  activity_registered: '报名过活动',
+  activity_checked_in: '签到过活动',
+  form_submitted: '提交过表单',
+  group_joined: '加入过社群',
+  staff_added: '添加过导购',
+  coupon_redeemed: '核销过优惠券',
+  custom: '发生过事件',
+};
 
 const OP_TEXT: Record<Op, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: '属于', between: '介于', contains: '包含', is_null: '为空' };
 const VALUE_TEXT: Record<string, string> = { female: '女', male: '男', unknown: '未知', miniprogram: '小程序', wecom: '企业微信', store: '门店', active: '正常', frozen: '冻结', high: '高', medium: '中', low: '低', ...RFM_CELLS };
@@ -297,6 +372,7 @@ export function describeTree(tree: SegmentTree): string {
       return `${window}${def.label} ${OP_TEXT[n.op]} ${valueText(n.value, def.type === 'decimal')}`;
     }
     if ('activity' in n) return `${n.days === undefined ? '' : `最近${n.days}天`}${n.joined === false ? '没参加过' : '参加过'}「${n.activity}」活动`;
+    if ('event' in n) return `${n.days === undefined ? '' : `最近${n.days}天`}${EVENT_TEXT[n.event]}${n.ref === undefined ? '' : `「${n.ref}」`}${n.min === undefined ? '' : ` 至少${n.min}次`}`;
     return `${SCORES[n.score]?.label ?? n.score} ${OP_TEXT[n.op]} ${valueText(n.value)}`;
   };
   const wrap = (s: string, bare: boolean) => (bare ? s : `（${s}）`);

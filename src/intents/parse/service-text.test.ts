@@ -36,5 +36,13 @@ describe('service text parsers', () => {
     expect(parsePoints('add 200 points to 13800000001 for birthday', ['13800000001'])).toEqual({ delta: 200, reason: 'birthday' });
     expect(parsePoints('deduct 30 points from M00000001 reason redeemed a drink', ['M00000001'])).toEqual({ delta: -30, reason: 'redeemed a drink' });
     expect(parsePoints('给 13800000001 加积分', ['13800000001'])).toEqual({});
+    // A bare number right after the verb or a sign; never an amount, a period, a country code or 补一下.
+    expect(parsePoints('给他扣100 兑换了饮品', [])).toEqual({ delta: -100, reason: '兑换了饮品' });
+    expect(parsePoints('13800000006 +100 生日', ['13800000006'])).toEqual({ delta: 100, reason: '生日' });
+    expect(parsePoints('给他补一下积分', [])).toEqual({});
+    expect(parsePoints('M00000007 -200 兑换礼品', ['M00000007'])).toEqual({ delta: -200, reason: '兑换礼品' });
+    expect(parsePoints('138-0000-0001 加积分', [])).toEqual({});
+    expect(parsePoints('给他加30元的券', [])).toEqual({});
+    expect(parsePoints('+86 13800000006 加积分', ['13800000006'])).toEqual({});
   });
 });

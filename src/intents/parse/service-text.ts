@@ -171,9 +171,16 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   // A pronoun may sit between the verb and the number ("再扣她50分").
   const minus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|减|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|-)\\s*(?:他|她|TA|ta)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
   const plus = new RegExp(`(?:增加|加上|加|补发|补|赠送|送|奖励|\\badd\\b|\\bgive\\b|\\baward\\b|\\+)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
-  const m = minus ?? plus;
+  // Without a unit only digits right after an explicit verb or sign ("给他扣100 兑换了饮品", "13800000006 +100 生日"),
+  // never an amount, a period or a level (100元, 30天, 3级) nor a country code (+86); "补一下" is no number.
+  const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月|周|年|级|倍|人|位|次|单|号))`;
+  const bareMinus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))\\s*(?:他|她|TA|ta)?\\s*(\\d[\\d,]*)${bareEnd}`, 'i');
+  const barePlus = new RegExp(`(?:增加|加上|加|补发|补|赠送|奖励|\\badd\\b|\\baward\\b|\\+(?!86\\b))\\s*(?:他|她|TA|ta)?\\s*(\\d[\\d,]*)${bareEnd}`, 'i');
+  const unitless = minus || plus ? null : (bareMinus.exec(t) ?? barePlus.exec(t));
+  const m = minus ?? plus ?? unitless;
   const n = m?.[1] ? parseNumber(m[1].replace(/,/g, '')) : undefined;
-  const delta = n === undefined ? undefined : minus ? -n : n;
+  const negative = minus !== null || (unitless !== null && bareMinus.test(unitless[0]));
+  const delta = n === undefined || (unitless && n <= 0) ? undefined : negative ? -n : n;
   let reason: string | undefined;
   const r = /(?:原因|理由|因为|备注|reason)\s*(?:是|为|:|：)?\s*(.+)$/i.exec(t) ?? /\b(?:for|because of)\s+(.+)$/i.exec(t);
   if (r?.[1]) reason = r[1].trim();

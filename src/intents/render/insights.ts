@@ -1,5 +1,5 @@
 import type { HealthDashboard, HealthFigures, RfmOverview } from '../../crm/insights/index.ts';
-import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
+import { formatDate, formatMonthDayTime, formatYuan } from '../../crm/kernel/index.ts';
 import { t, type Lang } from '../../i18n/index.ts';
 
 /** MM-DD, China date. */
@@ -14,13 +14,25 @@ function storeLine(name: string, f: HealthFigures, lang: Lang): string {
   return t(lang, 'insights.health.storeLine', { name, total: n(f.total), new: n(f.new), active: n(f.active), dormant: n(f.dormant), churned: n(f.churned), churnRate: pct(f.churnRate), repurchase: pct(f.repurchaseRate), aov: yuan(f.aov) });
 }
 
+const EN_MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** The name of the period a dashboard answers: 本月, 上周, 10月, 2026-08 …; 近 7 天 for a rolling one, 所选时段 for a date range. */
+export function periodName(lang: Lang, d: HealthDashboard): string {
+  const p = d.period?.name;
+  if (!p) return t(lang, d.range ? 'insights.gran.asked' : `insights.gran.${d.granularity}`);
+  if (p.month !== undefined) return t(lang, 'healthMetric.month_n', { month: lang === 'zh' ? p.month : EN_MONTH_NAMES[p.month - 1] });
+  if (p.unit === 'month' && (p.offset ?? 0) < -1) return formatDate(d.current.start).slice(0, 7);
+  return t(lang, `healthMetric.${p.unit}_${Math.min(1, -(p.offset ?? 0)) as 0 | 1}`);
+}
+
 /** insights.health: the figures with their changes, per store, cohorts and how they are counted. */
 export function renderHealth(d: HealthDashboard, scope: string, lang: Lang = 'zh'): string {
   const c = d.current;
   const p = d.vsPrevious;
   const y = d.vsLastYear;
   const lines = [
-    t(lang, 'insights.health.head', { scope, period: t(lang, `insights.gran.${d.granularity}`), from: day(c.start), to: day(new Date(c.end.getTime() - 1)) }),
+    // A named period or a date range shows its dates; a period still running ends now (MM-DD HH:mm).
+    t(lang, 'insights.health.head', { scope, period: periodName(lang, d), from: day(c.start), to: d.partial ? formatMonthDayTime(c.end) : day(new Date(c.end.getTime() - 1)) }),
     t(lang, 'insights.health.total', { total: n(c.total), new: n(c.new), newPrev: delta(p.new), newYear: delta(y.new) }),
     t(lang, 'insights.health.active', { active: n(c.active), prev: delta(p.active), year: delta(y.active) }),
     t(lang, 'insights.health.dormant', { dormant: n(c.dormant), dormantPrev: delta(p.dormant), churned: n(c.churned), churnRate: pct(c.churnRate), churnRateYear: delta(y.churnRate) }),

@@ -72,6 +72,13 @@ describe('extractors', () => {
     expect(findName('张伟的会员档案', [{ start: 5, end: 7 }])?.value).toBe('张伟');
     expect(findName('find Zhang Wei', [{ start: 0, end: 4 }])?.value).toBe('Zhang Wei');
     expect(findName('查一下 12', [{ start: 0, end: 3 }])).toBeUndefined();
+    // A question glued to the name, and reported speech, are not part of it.
+    expect(findName('陈静几级', [])?.value).toBe('陈静');
+    expect(findName('欧阳娜娜啥等级', [])?.value).toBe('欧阳娜娜');
+    expect(findName('顾客说要给她建个投诉单', [])).toBeUndefined();
+    expect(findName("what's 陈静's points balance", [])?.value).toBe('陈静');
+    expect(findName('Zhang Wei for me', [])?.value).toBe('Zhang Wei');
+    expect(findName('are our top referrers', [])).toBeUndefined();
     // Tag verbs, logging words, money and place words, negations and question words are not names.
     expect(findName('给王芳打VIP标签', [{ start: 4, end: 9 }])?.value).toBe('王芳');
     expect(findName('帮我登记一下张伟到店表扬', [{ start: 2, end: 6 }])?.value).toBe('张伟');

@@ -177,7 +177,9 @@ export function findCount(text: string): Found<number> | undefined {
 
 /** Words around a name that are not the name: requests, politeness, pronouns, "member", "the" … */
 const FILLERS = [
-  /有没有|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录/g,
+  /有没有|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录|积分|余额/g,
+  // An English possessive ends a name ("陈静's points").
+  /'s\b/gi,
   /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
   // Colloquial verbs and voice-input fillers ("瞅瞅王芳的画像", "那个就是帮我查一下张伟").
   /瞅瞅|瞅一下|瞅|调出来|调出|拉一下|拉出来|给我|就是|然后|平时|一般|都/g,
@@ -192,7 +194,7 @@ const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给�
 /** A tag verb left after a name once the tag is consumed ("给王芳打VIP标签" → 王芳打). */
 const TRAILING_VERB = /(?:打上|加上|贴上|标上|打个|加个|贴个|整个|弄个|搞个|来个|去掉|删掉|移除|删除|摘掉|取消|打|加|贴)$/;
 /** Question words are never part of a name ("那他几级" leaves 几级, "是几级" …). */
-const NOT_A_NAME = /[几吗呢么哪谁啥怎们最]|多少|什么|等级|级别/;
+const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级别|需要|要求/;
 /**
  * A pronoun names the member in focus: what follows it is what happened, not a name
  * ("帮他开个报修单，包间空调不制冷", "add 100 points to her for her birthday").
@@ -200,6 +202,8 @@ const NOT_A_NAME = /[几吗呢么哪谁啥怎们最]|多少|什么|等级|级别
 const PRONOUN = /(?<!其)他|她|\bTA\b|\b(?:him|her|his|he|she)\b/i;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
+/** English function words are never part of a name ("who are our top referrers"). */
+const ENGLISH_WORDS = /\b(?:are|is|was|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|and|or|with|to|from|this|that|these|those|best|most)\b/i;
 
 /**
  * A member's name: what is left once identifiers, tags, trigger words and fillers are
@@ -218,7 +222,13 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
     const verbless = value.replace(TRAILING_VERB, '');
     if (verbless !== value && verbless.length >= 2) value = verbless;
-    if (NOT_A_NAME.test(value) || !(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
+    // A question glued to the name ("陈静几级", "周杰啥等级"): the name is what comes before it.
+    const question = NOT_A_NAME.exec(value);
+    if (question && question.index >= 2 && HAN_NAME.test(value.slice(0, question.index))) value = value.slice(0, question.index);
+    // "Zhang Wei for me" → Zhang Wei; "are our top referrers" is no name.
+    const word = ENGLISH_WORDS.exec(value);
+    if (word) value = value.slice(0, word.index).trim();
+    if (!value || NOT_A_NAME.test(value) || !(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
     const start = text.indexOf(value);
     return { value, span: { start, end: start + value.length } };
   }

@@ -10,7 +10,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { formatDate, storeManagers } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { churnList } from '../../insights/index.ts';
-import { escalateOverdueTickets } from '../../service/index.ts';
+import { assignWaitingTickets, escalateOverdueTickets } from '../../service/index.ts';
 import type { JourneyDeps } from '../journeys/deps.ts';
 import { notifyRobot, notifyStaff } from './notify.ts';
 
@@ -48,6 +48,8 @@ export async function churnDigest(services: Services): Promise<{ stores: number;
 
 /** Complaint tickets past their SLA: escalated by the tickets sweep, announced once per level. */
 export async function slaBreaches(services: Services): Promise<number> {
+  // Tickets still without a handler get one first (assignment settings; complaints always).
+  await assignWaitingTickets(services);
   await escalateOverdueTickets(services);
   const [rows] = await services.sql.query<RowDataPacket[]>(
     `SELECT t.id, t.ticket_no, t.title, t.store_id, t.escalation_level, t.resolve_due_at, t.response_due_at, a.wecom_user_id AS assignee

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../kernel/index.ts';
+import { EVENT_TYPES } from '../../engagement/index.ts';
 import { parseSegmentTree, type SegmentNode } from '../../insights/index.ts';
 
 export const TRIGGER_TYPES = [
@@ -26,6 +27,7 @@ export const TRIGGER_TYPES = [
   'segment_left',
   'points_expiring',
   'level_changed',
+  'member_event',
   'manual',
 ] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
@@ -45,6 +47,8 @@ export const triggerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('segment_left'), segmentId: z.number().int().positive() }),
   z.strictObject({ type: z.literal('points_expiring'), withinDays: z.number().int().min(1).max(365).default(30) }),
   z.strictObject({ type: z.literal('level_changed'), direction: z.enum(['up', 'down', 'any']).default('any') }),
+  // Any recorded behaviour event of a type (activity registered, form submitted …), optionally about one ref (activity id, form id …).
+  z.strictObject({ type: z.literal('member_event'), eventType: z.enum(EVENT_TYPES), ref: z.string().min(1).max(64).optional() }),
   z.strictObject({ type: z.literal('manual') }),
 ]);
 export type JourneyTrigger = z.infer<typeof triggerSchema>;

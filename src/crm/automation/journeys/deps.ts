@@ -41,17 +41,36 @@ export type SendResult =
   | { status: 'unreachable'; reason: string }
   | { status: 'failed' | 'in_doubt'; code: ErrorCode; message: string; retryable: boolean };
 
+/**
+ * What the provider knows of a send whose answer we never got (the process stopped, the
+ * database failed before the answer was written, or the provider did not answer in time):
+ * - `delivered`: the provider has the message (its id when it gives one);
+ * - `absent`: the provider has no such message, so sending it now sends it once;
+ * - `unknown`: the provider could not be asked (an error); `retryable` says whether asking later can help.
+ */
+export type Reconciled =
+  | { status: 'delivered'; providerId?: string }
+  | { status: 'absent' }
+  | { status: 'unknown'; reason: string; retryable: boolean };
+
 /** One outbound channel adapter. */
 export interface OutboundSender {
   /** Names the provider in logs and error codes: sms, email, wecom, robot, miniprogram. */
   readonly name: string;
   /**
-   * True when a resend with the same key is collapsed by the provider, so a step whose process
-   * died mid-send may be sent again; false (WeCom, mini-program, robot) makes the engine record
-   * such a step `failed: in_doubt` instead of risking a second message.
+   * True when a resend with the same key is collapsed by the provider (SMS, e-mail: the
+   * Idempotency-Key), so resending an interrupted send is how it is reconciled: the provider's
+   * answer to the resend is the truth.
    */
   readonly idempotent: boolean;
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * For a provider without an idempotency key that can be asked what it received (WeCom: the
+   * msgid of a mass message and its recipients): did the message of an interrupted send, tried
+   * at `since` or later, reach it? A sender with neither (the mini-program) cannot reconcile,
+   * and the engine records the send `unknown` instead of risking a second message.
+   */
+  reconcile?(message: OutboundMessage, since: Date): Promise<Reconciled>;
 }
 
 /** The senders a deployment has; WeCom, the mini-program and the robot only when configured. */

@@ -5,22 +5,27 @@
  *   1. claim   INSERT IGNORE the UNIQUE (member, journey, enrollment, step) row as `pending`;
  *              a row already final (sent/failed/unreachable/skipped/done) means this job is a
  *              retry or a duplicate: nothing is done again, the recorded next step is replayed.
- *   2. effect  the row goes to `sending` (with the channel) right before the provider call;
- *   3. mark    the final result, the next step and the error are written.
+ *   2. effect  the row goes to `sending` (our attempt: channel, attempted_at) right before the
+ *              provider call;
+ *   3. mark    the final result, the next step and the error are written; a message the
+ *              provider accepted also records its acknowledgement (acked_at, provider_id).
  *
- * A process killed between 2 and 3 leaves `sending`: the redelivered job resends only through
- * providers that collapse a resend by the idempotency key (SMS/email HTTP adapters, coupons,
- * points, tags); for WeCom and the mini-program, which have no such key, it records
- * `failed: in_doubt` instead of risking a second message (at most once, still accounted for).
+ * A send left between 2 and 3 (the process killed, a database error before the answer was
+ * written, a provider that did not answer in time) is reconciled before it is retried or counted
+ * (./delivery.ts): resent with the same idempotency key where the provider collapses resends
+ * (SMS, e-mail), looked up by the platform's message id where one exists (WeCom), and recorded
+ * `unknown` with its cause where neither is possible (the mini-program) — never resent blindly.
  */
 import { createHash } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { storeManagers, withTransaction } from '../../kernel/index.ts';
 import { appendLedger, issueCoupon, type CouponIssue } from '../../loyalty/index.ts';
+import { countedOrder } from '../../sales/index.ts';
 import { compileWhere } from '../../insights/index.ts';
 import { tagIdByName, writeMemberTags, type MemberTagChange } from '../../engagement/index.ts';
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
-import type { JourneyDeps, OutboundSender, SendResult } from './deps.ts';
+import type { JourneyDeps, OutboundMessage, OutboundSender, SendResult } from './deps.ts';
+import { interruptionCause, reconcileSend, type JobHistory } from './delivery.ts';
 import { WECOM_PER_RECIPIENT } from './rate-limit.ts';
 import { journeyStatus, loadVersion } from './store.ts';
 import { nextBirthday, nextTimeOfDay, parseQuietHours, quietUntil, weekStart } from './time.ts';
@@ -39,7 +44,7 @@ export class StepRetry extends Error {
   }
 }
 
-const FINAL = new Set(['sent', 'failed', 'unreachable', 'skipped', 'done']);
+const FINAL = new Set(['sent', 'failed', 'unreachable', 'skipped', 'done', 'unknown']);
 const PAUSE_RECHECK_MS = 15 * 60_000;
 
 export interface MemberRow {
@@ -96,6 +101,10 @@ interface ExecRow {
   channel: string | null;
   nextStep: string | null;
   detail: Record<string, unknown> | null;
+  /** What the engine recorded when it last left the row unfinished (a provider's timeout). */
+  error: string | null;
+  /** When our last send attempt started. */
+  attemptedAt: Date | null;
 }
 
 /** The step's idempotency key, also handed to providers (Idempotency-Key) and used for coupon codes. */
@@ -114,7 +123,11 @@ export interface StepMemo {
   member?: MemberRow;
 }
 
-export async function processStep(deps: JourneyDeps, job: { enrollmentId: number; stepId: string }, opts: { finalAttempt: boolean; memo?: StepMemo }): Promise<StepOutcome> {
+export async function processStep(
+  deps: JourneyDeps,
+  job: { enrollmentId: number; stepId: string },
+  opts: { finalAttempt: boolean; memo?: StepMemo; /** What the queue knows of the job's earlier attempts: the cause of an interrupted send. */ history?: JobHistory },
+): Promise<StepOutcome> {
   const { services } = deps;
   const sql = services.sql;
   const now = services.now();
@@ -147,20 +160,20 @@ export async function processStep(deps: JourneyDeps, job: { enrollmentId: number
     [enr.memberId, enr.journeyId, enr.id, step.id, step.type, action, 'pending', isMarketing(step), now],
   );
   let exec: ExecRow;
-  if (ins.affectedRows === 1) exec = { id: ins.insertId, result: 'pending', channel: null, nextStep: null, detail: null };
+  if (ins.affectedRows === 1) exec = { id: ins.insertId, result: 'pending', channel: null, nextStep: null, detail: null, error: null, attemptedAt: null };
   else {
-    const [rows] = await sql.query<RowDataPacket[]>('SELECT id, result, channel, next_step, detail FROM journey_step_executions WHERE member_id = ? AND journey_id = ? AND enrollment_id = ? AND step_id = ?', [
+    const [rows] = await sql.query<RowDataPacket[]>('SELECT id, result, channel, next_step, detail, error, attempted_at FROM journey_step_executions WHERE member_id = ? AND journey_id = ? AND enrollment_id = ? AND step_id = ?', [
       enr.memberId,
       enr.journeyId,
       enr.id,
       step.id,
     ]);
     const r = rows[0]!;
-    exec = { id: r.id, result: r.result, channel: r.channel, nextStep: r.next_step, detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail };
+    exec = { id: r.id, result: r.result, channel: r.channel, nextStep: r.next_step, detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail, error: r.error, attemptedAt: r.attempted_at };
     if (FINAL.has(exec.result)) return replay(deps, enr, cj, step, exec);
   }
 
-  const ctx: StepCtx = { deps, enr, cj, step, exec, now, finalAttempt: opts.finalAttempt, memo };
+  const ctx: StepCtx = { deps, enr, cj, step, exec, now, finalAttempt: opts.finalAttempt, memo, history: opts.history };
   switch (step.type) {
     case 'exit':
       await mark(ctx, 'done', {});
@@ -198,7 +211,7 @@ export async function processStep(deps: JourneyDeps, job: { enrollmentId: number
 async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, step: JourneyStep, memo: StepMemo, now: Date): Promise<StepOutcome | undefined> {
   const isCoupon = step.type === 'action' && step.action.kind === 'coupon';
   if (step.type === 'action' && !isCoupon) return undefined;
-  const ctx: StepCtx = { deps, enr, cj, step, exec: { id: 0, result: 'pending', channel: null, nextStep: null, detail: null }, now, finalAttempt: false, memo };
+  const ctx: StepCtx = { deps, enr, cj, step, exec: { id: 0, result: 'pending', channel: null, nextStep: null, detail: null, error: null, attemptedAt: null }, now, finalAttempt: false, memo };
   let result = 'done';
   let next: string | undefined;
   let detail: Record<string, unknown> | null = null;
@@ -275,6 +288,7 @@ interface StepCtx {
   memo: StepMemo;
   /** A weekly-cap slot to take with the first `sending` mark (marketing messages). */
   capWeek?: string;
+  history?: JobHistory;
 }
 
 async function replay(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, step: JourneyStep, exec: ExecRow): Promise<StepOutcome> {
@@ -284,16 +298,43 @@ async function replay(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, s
   return advance(ctx, exec.nextStep ?? undefined, until);
 }
 
-async function mark(ctx: StepCtx, result: string, o: { next?: string; channel?: string | null; error?: string | null; detail?: Record<string, unknown> }): Promise<void> {
-  await ctx.deps.services.sql.query('UPDATE journey_step_executions SET result = ?, next_step = ?, channel = COALESCE(?, channel), error = ?, detail = ?, executed_at = ? WHERE id = ?', [
-    result,
-    o.next ?? null,
-    o.channel ?? null,
-    o.error ? o.error.slice(0, 500) : null,
-    o.detail ? JSON.stringify(o.detail) : null,
-    ctx.deps.services.now(),
-    ctx.exec.id,
-  ]);
+/** `ack`: the provider acknowledged the message (its id when it gave one). */
+async function mark(ctx: StepCtx, result: string, o: { next?: string; channel?: string | null; error?: string | null; detail?: Record<string, unknown>; ack?: { providerId?: string } }): Promise<void> {
+  const now = ctx.deps.services.now();
+  await ctx.deps.services.sql.query(
+    `UPDATE journey_step_executions SET result = ?, next_step = ?, channel = COALESCE(?, channel), error = ?, detail = ?, executed_at = ?${o.ack ? ', acked_at = ?, provider_id = ?' : ''} WHERE id = ?`,
+    [
+      result,
+      o.next ?? null,
+      o.channel ?? null,
+      o.error ? o.error.slice(0, 500) : null,
+      o.detail ? JSON.stringify(o.detail) : null,
+      now,
+      ...(o.ack ? [now, o.ack.providerId?.slice(0, 128) ?? null] : []),
+      ctx.exec.id,
+    ],
+  );
+}
+
+const ACK_WRITE_TRIES = 5;
+
+/**
+ * Writes a provider's acknowledgement, retrying a failing database for a few seconds (a MariaDB
+ * restart): the answer is known only to this process, and losing it turns a delivered message
+ * into one to reconcile. Still failing, it throws with the database's own error, which BullMQ
+ * keeps as the attempt's failedReason: the retry reconciles the send and records that cause.
+ */
+async function markAcked(ctx: StepCtx, o: Parameters<typeof mark>[2]): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await mark(ctx, 'sent', o);
+    } catch (e) {
+      const err = e as Error;
+      if (i >= ACK_WRITE_TRIES) throw new Error(`the provider acknowledged the send but the database refused to record it: ${err.message}`);
+      ctx.deps.services.logger.warn({ err: err.message, execution: ctx.exec.id, try: i }, 'provider acknowledgement not recorded yet: retrying');
+      await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+    }
+  }
 }
 
 async function complete(ctx: StepCtx): Promise<StepOutcome> {
@@ -324,7 +365,7 @@ async function waitUntil(ctx: StepCtx, step: Extract<JourneyStep, { type: 'wait'
 async function evaluateCondition(ctx: StepCtx, step: Extract<JourneyStep, { type: 'condition' }>): Promise<boolean> {
   const sql = ctx.deps.services.sql;
   if (step.if.orderedSinceEntry) {
-    const [rows] = await sql.query<RowDataPacket[]>('SELECT 1 FROM orders WHERE member_id = ? AND paid_at >= ? AND paid_at <= ? LIMIT 1', [ctx.enr.memberId, ctx.enr.enteredAt, ctx.now]);
+    const [rows] = await sql.query<RowDataPacket[]>(`SELECT 1 FROM orders WHERE member_id = ? AND paid_at >= ? AND paid_at <= ? AND ${countedOrder()} LIMIT 1`, [ctx.enr.memberId, ctx.enr.enteredAt, ctx.now]);
     if (rows.length === 0) return false;
   }
   const node = ctx.cj.segments.get(step.id);
@@ -434,8 +475,10 @@ function fill(text: string, m: MemberRow, ctx: StepCtx, coupon?: { title: string
 }
 
 interface Delivery {
-  status: 'sent' | 'unreachable' | 'failed';
+  /** `in_doubt`: sent, no answer (a timeout): it may have been delivered. */
+  status: 'sent' | 'unreachable' | 'failed' | 'in_doubt';
   channel: MessageChannel | null;
+  providerId?: string;
   error?: string;
   retryable?: boolean;
   deferMs?: number;
@@ -456,13 +499,12 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
   const { deps, enr, step, now } = ctx;
   const { services } = deps;
   const next = ctx.cj.nextOf.get(step.id);
-  const inDoubt = ctx.exec.result === 'sending';
   const capTaken = ctx.exec.detail?.capTaken === true;
 
-  if (inDoubt && ctx.exec.channel && !senderOf(deps, ctx.exec.channel)?.idempotent) {
-    // Killed mid-send on a channel without an idempotency key: never risk a second message.
-    await mark(ctx, 'failed', { next, channel: ctx.exec.channel, error: 'in_doubt: the process stopped during the send; not resent (the channel has no idempotency key)' });
-    return advance(ctx, next, now);
+  if (ctx.exec.result === 'sending') {
+    // Our attempt is recorded, the provider's answer is not: ask the provider before anything else.
+    const settled = await settleInterrupted(ctx, member, a);
+    if (settled) return settled;
   }
   // Unsubscribe is honoured everywhere: checked at the moment of sending, not only at enrolment.
   if (a.marketing && member.optOutAt) {
@@ -482,13 +524,7 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
   // channel is actually tried; it is given back unless the message is sent.
   if (a.marketing && !capTaken) ctx.capWeek = weekStart(now);
 
-  const [coupons] = await services.sql.query<RowDataPacket[]>('SELECT title, amount FROM member_coupons WHERE member_id = ? AND source_ref IN (?, ?) ORDER BY id DESC LIMIT 1', [
-    member.id,
-    `journey:${enr.journeyId}:e${enr.id}`,
-    `recall:${enr.recallId ?? 0}`,
-  ]);
-  const coupon = coupons[0] ? { title: String(coupons[0].title), amount: String(coupons[0].amount) } : null;
-  const text = fill(a.text, member, ctx, coupon);
+  const { text, coupon } = await composeText(ctx, member, a);
   let d: Delivery;
   try {
     d = await deliver(ctx, member, a, text, coupon);
@@ -508,12 +544,73 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
     await services.sql.query("UPDATE journey_step_executions SET result = 'deferred', error = 'rate limited' WHERE id = ?", [ctx.exec.id]);
     return { kind: 'defer', at: new Date(now.getTime() + d.deferMs), reason: 'rate limited' };
   }
+  if (d.status === 'in_doubt') {
+    // Sent, no answer: it may have been delivered. The row stays `sending` (attempted, not
+    // acknowledged) with the cause, and the next attempt reconciles it instead of resending blindly.
+    const cause = `in_doubt: ${d.error ?? 'no answer from the provider'}`;
+    if (!ctx.finalAttempt) {
+      await services.sql.query('UPDATE journey_step_executions SET error = ? WHERE id = ?', [cause.slice(0, 500), ctx.exec.id]);
+      throw new StepRetry(cause);
+    }
+    await mark(ctx, 'unknown', { next, channel: d.channel, error: `${cause}; not reconciled (last attempt)`, detail: { tried: d.tried, ...(ctx.exec.detail ?? {}) } });
+    return advance(ctx, next, now);
+  }
   if (d.status === 'failed' && d.retryable && !ctx.finalAttempt) {
     await services.sql.query("UPDATE journey_step_executions SET result = 'pending', error = ? WHERE id = ?", [d.error?.slice(0, 500) ?? null, ctx.exec.id]);
     throw new StepRetry(d.error ?? 'provider error');
   }
   if (d.status !== 'sent') await releaseCap(ctx, member, true);
-  await mark(ctx, d.status, { next, channel: d.channel, error: d.status === 'sent' ? null : (d.error ?? null), detail: { tried: d.tried, ...(ctx.exec.detail ?? {}) } });
+  const o = { next, channel: d.channel, error: d.status === 'sent' ? null : (d.error ?? null), detail: { tried: d.tried, ...(ctx.exec.detail ?? {}) } };
+  if (d.status === 'sent') await markAcked(ctx, { ...o, ack: { providerId: d.providerId } });
+  else await mark(ctx, d.status, o);
+  return advance(ctx, next, now);
+}
+
+/** The message's text with the member's coupon of this journey (or recall) filled in. */
+async function composeText(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>): Promise<{ text: string; coupon: { title: string; amount: string } | null }> {
+  const { enr } = ctx;
+  const [coupons] = await ctx.deps.services.sql.query<RowDataPacket[]>('SELECT title, amount FROM member_coupons WHERE member_id = ? AND source_ref IN (?, ?) ORDER BY id DESC LIMIT 1', [
+    member.id,
+    `journey:${enr.journeyId}:e${enr.id}`,
+    `recall:${enr.recallId ?? 0}`,
+  ]);
+  const coupon = coupons[0] ? { title: String(coupons[0].title), amount: String(coupons[0].amount) } : null;
+  return { text: fill(a.text, member, ctx, coupon), coupon };
+}
+
+/**
+ * A send recorded as attempted but never acknowledged (./delivery.ts): the provider's verdict
+ * decides. Delivered → acknowledged now, not sent again; absent → undefined, and the caller
+ * sends it (once); unknown → retried later when asking again can help, else recorded `unknown`
+ * with the cause (counted as such, never as sent or failed).
+ */
+async function settleInterrupted(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>): Promise<StepOutcome | undefined> {
+  const { deps, now } = ctx;
+  const next = ctx.cj.nextOf.get(ctx.step.id);
+  const channel = ctx.exec.channel as MessageChannel | null;
+  const cause = interruptionCause(ctx.exec.error, ctx.history);
+  const sender = channel ? senderOf(deps, channel) : undefined;
+  const { text, coupon } = await composeText(ctx, member, a);
+  const message = channel && sender ? messageFor(ctx, channel, member, a, text, coupon) : 'not configured';
+  const since = new Date((ctx.exec.attemptedAt ?? now).getTime() - 60_000); // the provider's clock may lag ours
+  const verdict =
+    sender && typeof message !== 'string' ? await reconcileSend(sender, message, since) : ({ status: 'unknown', reason: `${channel ?? 'the channel'}: ${message}, so it cannot be asked`, retryable: false } as const);
+  ctx.exec.detail = { ...(ctx.exec.detail ?? {}), interrupted: cause.slice(0, 300), reconciled: verdict.status };
+  deps.services.logger.info({ execution: ctx.exec.id, channel, cause, verdict: verdict.status }, 'interrupted send reconciled');
+  if (verdict.status === 'delivered') {
+    await markAcked(ctx, { next, channel, detail: ctx.exec.detail, ack: { providerId: verdict.providerId } });
+    return advance(ctx, next, now);
+  }
+  if (verdict.status === 'absent') {
+    ctx.exec.error = null;
+    return undefined;
+  }
+  if (verdict.retryable && !ctx.finalAttempt) {
+    // Keep the first cause; the row stays `sending` until the provider can be asked.
+    await deps.services.sql.query('UPDATE journey_step_executions SET error = ?, detail = ? WHERE id = ?', [cause.slice(0, 500), JSON.stringify(ctx.exec.detail), ctx.exec.id]);
+    throw new StepRetry(`${cause}; ${verdict.reason}`);
+  }
+  await mark(ctx, 'unknown', { next, channel, error: `${cause}; ${verdict.reason}`, detail: ctx.exec.detail });
   return advance(ctx, next, now);
 }
 
@@ -547,14 +644,15 @@ async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
       const [u] = await conn.query<ResultSetHeader>('UPDATE journey_frequency SET sent = sent + 1 WHERE member_id = ? AND week_start = ? AND sent < ?', [ctx.enr.memberId, wk, ctx.deps.services.config.JOURNEY_WEEKLY_CAP]);
       if (u.affectedRows === 0) throw new CapReached('frequency cap');
       ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: true, week: wk };
-      const [m] = await conn.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [channel, JSON.stringify(ctx.exec.detail), ctx.exec.id, ctx.enr.id]);
+      const [m] = await conn.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [channel, ctx.deps.services.now(), JSON.stringify(ctx.exec.detail), ctx.exec.id, ctx.enr.id]);
       if (m.affectedRows === 0) throw new EnrollmentStopped('enrollment cancelled'); // rolls the cap back too
     });
     ctx.capWeek = undefined;
     return;
   }
-  const [m] = await ctx.deps.services.sql.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [
+  const [m] = await ctx.deps.services.sql.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [
     channel,
+    ctx.deps.services.now(),
     ctx.exec.detail ? JSON.stringify(ctx.exec.detail) : null,
     ctx.exec.id,
     ctx.enr.id,
@@ -562,60 +660,57 @@ async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
   if (m.affectedRows === 0) throw new EnrollmentStopped('enrollment cancelled');
 }
 
+/** The message for one channel's sender, or why the member cannot be reached on it. */
+function messageFor(ctx: StepCtx, ch: MessageChannel, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, text: string, coupon: { title: string; amount: string } | null): OutboundMessage | string {
+  const key = stepKey(ctx.enr, ctx.step.id);
+  if (ch === 'miniprogram') {
+    if (!m.openid) return 'no openid';
+    if (!a.subscribe) return 'not configured';
+    const data: Record<string, string> = {};
+    for (const [k, v] of Object.entries(a.subscribe.data)) data[k] = fill(v, m, ctx, coupon);
+    return { key, to: m.openid, text, subscribe: { templateId: a.subscribe.templateId, data, page: a.subscribe.page } };
+  }
+  if (ch === 'wecom') return m.externalUserId ? { key, to: m.externalUserId, text } : 'not a WeCom contact';
+  if (ch === 'sms') return m.phone ? { key, to: m.phone, text } : 'no phone';
+  return m.email ? { key, to: m.email, text, subject: a.subject } : 'no address on file';
+}
+
 async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, text: string, coupon: { title: string; amount: string } | null): Promise<Delivery> {
   const { deps } = ctx;
   const channels = a.channels ?? ctx.cj.def.channels;
-  const key = stepKey(ctx.enr, ctx.step.id);
   const tried: string[] = [];
   let failure: Delivery | undefined;
-  // `in_doubt` (no answer) is handled like `failed`: its `retryable` decides.
   const outcome = (ch: MessageChannel, r: SendResult): Delivery | undefined => {
-    if (r.status === 'sent') return { status: 'sent', channel: ch, tried };
+    if (r.status === 'sent') return { status: 'sent', channel: ch, providerId: r.providerId, tried };
     if (r.status === 'unreachable') {
       tried.push(`${ch}: ${r.reason}`);
       return undefined;
     }
     tried.push(`${ch}: ${r.message}`);
+    // No answer: the next channel is not tried (the member may have this one already).
+    if (r.status === 'in_doubt') return { status: 'in_doubt', channel: ch, error: `${r.code}: ${r.message}`, tried };
     if (r.retryable) return { status: 'failed', channel: ch, error: `${r.code}: ${r.message}`, retryable: true, tried };
     failure ??= { status: 'failed', channel: ch, error: `${r.code}: ${r.message}`, retryable: false, tried };
     return undefined;
   };
-  const { senders } = deps;
   for (const ch of channels) {
-    if (ch === 'miniprogram') {
-      if (!m.openid) { tried.push('miniprogram: no openid'); continue; }
-      if (!senders.miniprogram || !a.subscribe) { tried.push('miniprogram: not configured'); continue; }
-      await sending(ctx, ch);
-      const data: Record<string, string> = {};
-      for (const [k, v] of Object.entries(a.subscribe.data)) data[k] = fill(v, m, ctx, coupon);
-      const d = outcome(ch, await senders.miniprogram.send({ key, to: m.openid, text, subscribe: { templateId: a.subscribe.templateId, data, page: a.subscribe.page } }));
-      if (d) return d;
+    const sender = senderOf(deps, ch);
+    const msg = messageFor(ctx, ch, m, a, text, coupon);
+    if (typeof msg === 'string') {
+      tried.push(`${ch}: ${msg}`);
+      continue;
+    }
+    if (!sender) {
+      tried.push(`${ch}: not configured`);
       continue;
     }
     if (ch === 'wecom') {
-      if (!m.externalUserId) { tried.push('wecom: not a WeCom contact'); continue; }
-      if (!senders.wecom) { tried.push('wecom: not configured'); continue; }
-      const wait = await deps.limiter.windows(`wecom:${m.externalUserId}`, WECOM_PER_RECIPIENT);
+      const wait = await deps.limiter.windows(`wecom:${msg.to}`, WECOM_PER_RECIPIENT);
       if (wait > 0) return { status: 'failed', channel: ch, deferMs: wait, tried };
-      await sending(ctx, ch);
-      const d = outcome(ch, await senders.wecom.send({ key, to: m.externalUserId, text }));
-      if (d) return d;
-      continue;
     }
-    if (ch === 'sms') {
-      if (!m.phone) { tried.push('sms: no phone'); continue; }
-      await sending(ctx, ch);
-      const d = outcome(ch, await senders.sms.send({ key, to: m.phone, text }));
-      if (d) return d;
-      continue;
-    }
-    if (ch === 'email') {
-      if (!m.email) { tried.push('email: no address on file'); continue; }
-      await sending(ctx, ch);
-      const d = outcome(ch, await senders.email.send({ key, to: m.email, text, subject: a.subject }));
-      if (d) return d;
-      continue;
-    }
+    await sending(ctx, ch);
+    const d = outcome(ch, await sender.send(msg));
+    if (d) return d;
   }
   return failure ?? { status: 'unreachable', channel: null, error: tried.join('; '), tried };
 }

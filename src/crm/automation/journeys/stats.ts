@@ -96,6 +96,9 @@ export interface LogEntry {
   attempts: number;
   createdAt: Date;
   executedAt: Date | null;
+  /** A message the provider acknowledged: when, and the provider's message id (docs/journeys.md, "Delivery states"). */
+  ackedAt: Date | null;
+  providerId: string | null;
 }
 
 /** The execution log, newest first; a store role reads the rows of its stores' members only. */
@@ -110,7 +113,7 @@ export async function automationLogs(access: StaffAccess, f: LogFilter): Promise
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const [[c]] = (await services.sql.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM journey_step_executions ${w}`, params)) as unknown as [RowDataPacket[]];
   const [rows] = await services.sql.query<RowDataPacket[]>(
-    `SELECT id, journey_id, enrollment_id, member_id, step_id, step_type, action, channel, result, error, attempts, created_at, executed_at FROM journey_step_executions ${w} ORDER BY id DESC LIMIT ? OFFSET ?`,
+    `SELECT id, journey_id, enrollment_id, member_id, step_id, step_type, action, channel, result, error, attempts, created_at, executed_at, acked_at, provider_id FROM journey_step_executions ${w} ORDER BY id DESC LIMIT ? OFFSET ?`,
     [...params, f.pageSize, (f.page - 1) * f.pageSize],
   );
   return {
@@ -129,6 +132,8 @@ export async function automationLogs(access: StaffAccess, f: LogFilter): Promise
       attempts: r.attempts,
       createdAt: r.created_at,
       executedAt: r.executed_at,
+      ackedAt: r.acked_at,
+      providerId: r.provider_id,
     })),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Triggers: what puts a member into a journey.
- * - Events pushed by other modules or the admin API (`emitTrigger`): browsed a product, joined
- *   a WeCom group / added a staff member, and any of the others when the caller knows first.
+ * - Events pushed by other modules (`emitTrigger`): a recorded behaviour event (the intake's
+ *   POST /events: product viewed → product_browsed, group joined / staff added → wecom_joined,
+ *   every type → member_event), a paid order or a new member at once, and any of the others
+ *   when the caller knows first.
  * - A sweep over the database (`scanTriggers`, every few minutes) for everything the CRM records
  *   anyway, so no other module has to remember to call us: registrations, paid orders,
  *   complaints, level changes (each since a cursor in Redis), and the calendar-driven ones —
@@ -11,7 +13,9 @@
  */
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
+import type { EventType } from '../../engagement/index.ts';
 import { addDays, formatDate } from '../../kernel/index.ts';
+import { countedOrder } from '../../sales/index.ts';
 import type { JourneyTrigger, TriggerType } from './definition.ts';
 import type { JourneyDeps } from './deps.ts';
 import { enrollMembers } from './schedule.ts';
@@ -22,8 +26,8 @@ export interface TriggerEvent {
   memberId: number;
   /** Makes this occurrence distinct (order id, event id …). */
   occurrence: string;
-  /** order_paid: amount; product_browsed: productId; wecom_joined: kind; level_changed: from/to. */
-  data?: { amount?: number; productId?: string; kind?: 'group' | 'staff'; fromLevel?: number | null; toLevel?: number };
+  /** order_paid: amount; product_browsed: productId; wecom_joined: kind; level_changed: from/to; member_event: the event's type and ref. */
+  data?: { amount?: number; productId?: string; kind?: 'group' | 'staff'; fromLevel?: number | null; toLevel?: number; eventType?: string; ref?: string | null };
 }
 
 interface ActiveJourney {
@@ -46,6 +50,8 @@ function matches(t: JourneyTrigger, e: TriggerEvent): boolean {
       return t.productId === undefined || t.productId === e.data?.productId;
     case 'wecom_joined':
       return t.kind === 'any' || t.kind === e.data?.kind;
+    case 'member_event':
+      return t.eventType === e.data?.eventType && (t.ref === undefined || t.ref === e.data?.ref);
     case 'level_changed': {
       if (t.direction === 'any') return true;
       const up = (e.data?.toLevel ?? 0) > (e.data?.fromLevel ?? 0);
@@ -64,6 +70,66 @@ export async function emitTrigger(deps: JourneyDeps, e: TriggerEvent): Promise<n
     n += (await enrollMembers(deps, j.id, [e.memberId], { occurrence: `${e.type}:${e.occurrence}` })).enrolled;
   }
   return n;
+}
+
+/**
+ * The triggers a recorded behaviour event fires: the generic member_event always, and the older
+ * dedicated triggers for the types they were made for (product_viewed → product_browsed,
+ * group_joined / staff_added → wecom_joined). The occurrence is the event id, so the intake's
+ * call after the write, a replay and the sweep enrol a member once per event.
+ */
+export function eventTriggers(e: { memberId: number; type: EventType; ref: string | null; eventId: string }): TriggerEvent[] {
+  const occurrence = `ev:${e.eventId}`;
+  const out: TriggerEvent[] = [{ type: 'member_event', memberId: e.memberId, occurrence, data: { eventType: e.type, ref: e.ref } }];
+  if (e.type === 'product_viewed') out.push({ type: 'product_browsed', memberId: e.memberId, occurrence, data: e.ref === null ? {} : { productId: e.ref } });
+  if (e.type === 'group_joined' || e.type === 'staff_added') out.push({ type: 'wecom_joined', memberId: e.memberId, occurrence, data: { kind: e.type === 'group_joined' ? 'group' : 'staff' } });
+  return out;
+}
+
+/** Event types whose rows the sweep must read for the active journeys (none: it reads nothing). */
+async function sweptEventTypes(services: Services): Promise<string[]> {
+  const types = new Set<string>();
+  if ((await activeJourneys(services, 'product_browsed')).length) types.add('product_viewed');
+  if ((await activeJourneys(services, 'wecom_joined')).length) ['group_joined', 'staff_added'].forEach((t) => types.add(t));
+  for (const j of await activeJourneys(services, 'member_event')) if (j.trigger.type === 'member_event') types.add(j.trigger.eventType);
+  return [...types];
+}
+
+/** Rows one sweep reads at most (the rest waits for the next); the first sweep looks this many rows back, within the last hour. */
+const EVENT_SWEEP_ROWS = 20_000;
+
+/**
+ * Behaviour events since the last sweep (a cursor on member_events' id, so each sweep is a
+ * primary-key range however large the table): catches up an enrolment the intake's call after
+ * the write missed, with the same occurrence keys (eventTriggers), so nobody enters twice.
+ */
+async function sweepEvents(deps: JourneyDeps, now: Date): Promise<ScanSummary> {
+  const { services } = deps;
+  const out: ScanSummary = {};
+  const types = await sweptEventTypes(services);
+  if (!types.length) return out;
+  const k = services.key('journey', 'cursor', 'member_events_id');
+  const stored = await services.redis.get(k);
+  const [[top]] = await services.sql.query<RowDataPacket[]>('SELECT COALESCE(MAX(id), 0) AS id FROM member_events');
+  const from = stored === null ? Math.max(0, Number(top!.id) - EVENT_SWEEP_ROWS) : Number(stored);
+  // First sweep: only the last hour, rather than replay the whole history into journeys.
+  const since = stored === null ? new Date(now.getTime() - 3600_000) : new Date(0);
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    'SELECT id, event_id, member_id, type, ref, created_at FROM member_events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?',
+    [from, Number(top!.id), EVENT_SWEEP_ROWS],
+  );
+  let last = from;
+  for (const r of rows) {
+    last = Number(r.id);
+    if (!types.includes(String(r.type)) || new Date(r.created_at) <= since) continue;
+    for (const e of eventTriggers({ memberId: Number(r.member_id), type: r.type as EventType, ref: r.ref, eventId: String(r.event_id) })) bump(out, e.type, await emitTrigger(deps, e));
+  }
+  await services.redis.set(k, String(last));
+  return out;
+}
+
+function bumpAll(out: ScanSummary, add: ScanSummary): void {
+  for (const [k, n] of Object.entries(add)) bump(out, k, n);
 }
 
 async function cursor(services: Services, name: string, now: Date): Promise<Date> {
@@ -103,6 +169,7 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
   await since('member_registered', "SELECT id AS member_id FROM members WHERE registered_at > ? AND registered_at <= ? AND status = 'active'", () => 'registered');
   await since('order_paid', 'SELECT id, member_id, amount FROM orders WHERE paid_at > ? AND paid_at <= ?', (r) => `o${r.id}`, (r) => ({ amount: Number(r.amount) }));
   await since('complaint', "SELECT id, member_id FROM interactions WHERE type = 'complaint' AND created_at > ? AND created_at <= ?", (r) => `c${r.id}`);
+  bumpAll(out, await sweepEvents(deps, now));
   await since('level_changed', 'SELECT id, member_id, from_level, to_level FROM member_level_history WHERE created_at > ? AND created_at <= ?', (r) => `l${r.id}`, (r) => ({ fromLevel: r.from_level, toLevel: r.to_level }));
 
   const today = formatDate(now);
@@ -117,7 +184,8 @@ export async function scanTriggers(deps: JourneyDeps): Promise<ScanSummary> {
     const before = new Date(now.getTime() - j.trigger.days * 86_400_000);
     // Keyed by the last order: the member enters again only after ordering and lapsing again.
     const [rows] = await sql.query<RowDataPacket[]>(
-      "SELECT m.id AS member_id, MAX(o.id) AS last_id, MAX(o.paid_at) AS last_paid FROM members m JOIN orders o ON o.member_id = m.id WHERE m.status = 'active' GROUP BY m.id HAVING last_paid <= ?",
+      // A fully refunded order is no order (sales' net.ts): the lapse counts from the last one that stands.
+      `SELECT m.id AS member_id, MAX(o.id) AS last_id, MAX(o.paid_at) AS last_paid FROM members m JOIN orders o ON o.member_id = m.id AND ${countedOrder('o')} WHERE m.status = 'active' GROUP BY m.id HAVING last_paid <= ?`,
       [before],
     );
     const byLast = new Map<number, number[]>();

@@ -187,17 +187,30 @@ async function enrolRecall(deps: JourneyDeps, access: StaffAccess, plan: RecallP
   return { recallId, journeyId: j.id, r, now };
 }
 
+/** Members of one outcome with the same recorded cause. */
+export interface RecallReason {
+  reason: string;
+  members: number;
+}
+
 export interface RecallCounts {
   total: number;
+  /** Acknowledged by the provider (docs/journeys.md, "Delivery states"). */
   sent: number;
   failed: number;
+  /** Interrupted sends the provider could not be asked about: they may or may not have arrived. */
+  unknown: number;
   unreachable: number;
   skipped: number;
   /** Not sent because the recall was stopped first. */
   cancelled: number;
   pending: number;
   byChannel: Record<string, number>;
+  /** The recorded causes of the failed and unknown sends, most frequent first (at most 3 each). */
+  reasons: { failed: RecallReason[]; unknown: RecallReason[] };
 }
+
+const REASONS_SHOWN = 3;
 
 /**
  * Where each member of the recall stands on its message step (every member accounted for);
@@ -207,14 +220,14 @@ export async function recallCounts(services: Services, recallId: number, stores:
   const inStores = storeFilter(stores);
   const [rows] = await services.sql.query<RowDataPacket[]>(
     // A member of a stopped recall whose message was never sent is `cancelled`, not pending.
-    `SELECT IF(e.state = 'cancelled' AND (x.result IS NULL OR x.result IN ('pending', 'deferred')), 'cancelled', COALESCE(x.result, 'pending')) AS result, x.channel, COUNT(*) AS n
+    `SELECT IF(e.state = 'cancelled' AND (x.result IS NULL OR x.result IN ('pending', 'deferred')), 'cancelled', COALESCE(x.result, 'pending')) AS result, x.channel, IF(x.result IN ('failed', 'unknown'), LEFT(x.error, 200), NULL) AS reason, COUNT(*) AS n
      FROM journey_enrollments e
      LEFT JOIN journey_step_executions x ON x.enrollment_id = e.id AND x.member_id = e.member_id AND x.journey_id = e.journey_id AND x.step_id = 'message'
      ${inStores.join}
-     WHERE e.recall_id = ?${inStores.where} GROUP BY result, x.channel, e.state`,
+     WHERE e.recall_id = ?${inStores.where} GROUP BY result, x.channel, reason, e.state`,
     [recallId, ...inStores.params],
   );
-  const c: RecallCounts = { total: 0, sent: 0, failed: 0, unreachable: 0, skipped: 0, cancelled: 0, pending: 0, byChannel: {} };
+  const c: RecallCounts = { total: 0, sent: 0, failed: 0, unknown: 0, unreachable: 0, skipped: 0, cancelled: 0, pending: 0, byChannel: {}, reasons: { failed: [], unknown: [] } };
   for (const r of rows) {
     const n = Number(r.n);
     c.total += n;
@@ -222,17 +235,34 @@ export async function recallCounts(services: Services, recallId: number, stores:
     if (res === 'sent') {
       c.sent += n;
       c.byChannel[r.channel] = (c.byChannel[r.channel] ?? 0) + n;
-    } else if (res === 'failed' || res === 'unreachable' || res === 'skipped' || res === 'cancelled') c[res] += n;
+    } else if (res === 'failed' || res === 'unknown') {
+      c[res] += n;
+      const list = c.reasons[res];
+      const reason = r.reason == null ? '' : String(r.reason);
+      const same = list.find((x) => x.reason === reason);
+      if (same) same.members += n;
+      else list.push({ reason, members: n });
+    } else if (res === 'unreachable' || res === 'skipped' || res === 'cancelled') c[res] += n;
     else c.pending += n;
   }
+  for (const list of [c.reasons.failed, c.reasons.unknown]) list.sort((a, b) => b.members - a.members).splice(REASONS_SHOWN);
   return c;
 }
 
 const CHANNEL_LABEL: Record<string, string> = { miniprogram: '小程序', wecom: '企业微信', sms: '短信', email: '邮件' };
 
+/**
+ * The staff summary: 已发送 counts only what the provider acknowledged, 状态未知 what nobody can
+ * tell (an interrupted send the provider cannot be asked about), each with its recorded causes.
+ */
 export function renderCounts(c: RecallCounts): string {
   const by = Object.entries(c.byChannel).map(([k, v]) => `${CHANNEL_LABEL[k] ?? k} ${v}`).join('、');
-  return `已发送 ${c.sent}${by ? `（${by}）` : ''}，失败 ${c.failed}，无法触达 ${c.unreachable}${c.skipped ? `，跳过 ${c.skipped}（退订/频次上限）` : ''}${c.cancelled ? `，已取消 ${c.cancelled}（召回已停止）` : ''}${c.pending ? `，处理中 ${c.pending}` : ''}，共 ${c.total} 位。`;
+  const why = (list: RecallReason[]) => list.map((r) => `${r.reason || '未记录'}（${r.members} 位）`).join('；');
+  return (
+    `已发送 ${c.sent}${by ? `（${by}）` : ''}，失败 ${c.failed}${c.unknown ? `，状态未知 ${c.unknown}（可能已送达，未重发）` : ''}，无法触达 ${c.unreachable}` +
+    `${c.skipped ? `，跳过 ${c.skipped}（退订/频次上限）` : ''}${c.cancelled ? `，已取消 ${c.cancelled}（召回已停止）` : ''}${c.pending ? `，处理中 ${c.pending}` : ''}，共 ${c.total} 位。` +
+    `${c.failed ? `失败原因：${why(c.reasons.failed)}。` : ''}${c.unknown ? `状态未知原因：${why(c.reasons.unknown)}。` : ''}`
+  );
 }
 
 /** The periodic check: progress every 10 minutes, the summary once when every member is accounted for. */
@@ -249,7 +279,7 @@ export async function checkRecall(services: Services, recallId: number): Promise
     return 'done';
   }
   const mark = services.key('recall', recallId, 'progress');
-  if ((await services.redis.set(mark, '1', 'PX', PROGRESS_EVERY_MS, 'NX')) === 'OK' && c.sent + c.failed + c.unreachable + c.skipped > 0) {
+  if ((await services.redis.set(mark, '1', 'PX', PROGRESS_EVERY_MS, 'NX')) === 'OK' && c.sent + c.failed + c.unknown + c.unreachable + c.skipped > 0) {
     await notifyStaff(services, rec.staff_user_id, `召回进行中：${rec.audience}。${renderCounts(c)}`, `recall-${recallId}-progress-${Math.floor(now.getTime() / PROGRESS_EVERY_MS)}`);
   }
   const due = now.getTime() + CHECK_EVERY_MS;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countedOrder, netAmount } from '../../sales/index.ts';
 
 /**
  * A rule tag's condition, stored as JSON in tag_rules.rule. Windows count back `days` from now
@@ -15,6 +16,8 @@ export type TagRuleDef =
   | { kind: 'all'; rules: TagRuleDef[] };
 
 const days = z.number().int().min(1).max(3650).optional();
+// The id names the schema once, so a document generated from it (the API's OpenAPI) refers to
+// the recursive `all` rule by reference instead of unfolding it forever.
 export const tagRuleSchema: z.ZodType<TagRuleDef> = z.lazy(() =>
   z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('interaction_count'), type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(), min: z.number().int().min(1), days }),
@@ -23,7 +26,7 @@ export const tagRuleSchema: z.ZodType<TagRuleDef> = z.lazy(() =>
     z.object({ kind: z.literal('points'), min: z.number().int().min(0) }),
     z.object({ kind: z.literal('all'), rules: z.array(tagRuleSchema).min(1).max(10) }),
   ]),
-) as z.ZodType<TagRuleDef>;
+).meta({ id: 'TagRule' }) as z.ZodType<TagRuleDef>;
 
 /**
  * The rule as a SQL condition on `members m` with its parameters (values are always bound,
@@ -43,14 +46,18 @@ export function ruleSql(rule: TagRuleDef, now: Date): { sql: string; params: unk
         params: [...(rule.type ? [rule.type] : []), ...(s ? [s] : []), rule.min],
       };
     }
+    // Net of refunds (sales' net.ts): a fully refunded order is no order, a partial refund lowers the spend.
     case 'spend': {
       if (Number(rule.min) <= 0) return { sql: '1 = 1', params: [] };
       const s = since(rule.days);
-      return { sql: `m.id IN (SELECT o.member_id FROM orders o${s ? ' WHERE o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING SUM(o.amount) >= CAST(? AS DECIMAL(14,2)))`, params: [...(s ? [s] : []), rule.min] };
+      return {
+        sql: `m.id IN (SELECT o.member_id FROM orders o WHERE ${countedOrder('o')}${s ? ' AND o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING SUM(${netAmount('o')}) >= CAST(? AS DECIMAL(14,2)))`,
+        params: [...(s ? [s] : []), rule.min],
+      };
     }
     case 'order_count': {
       const s = since(rule.days);
-      return { sql: `m.id IN (SELECT o.member_id FROM orders o${s ? ' WHERE o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING COUNT(*) >= ?)`, params: [...(s ? [s] : []), rule.min] };
+      return { sql: `m.id IN (SELECT o.member_id FROM orders o WHERE ${countedOrder('o')}${s ? ' AND o.paid_at >= ?' : ''} GROUP BY o.member_id HAVING COUNT(*) >= ?)`, params: [...(s ? [s] : []), rule.min] };
     }
     case 'points':
       return { sql: 'm.points >= ?', params: [rule.min] };

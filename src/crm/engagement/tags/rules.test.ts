@@ -6,32 +6,40 @@ import { memberSummary } from '../../customers/summary.ts';
 import { NOW } from '../../../../test/support/crm/fixture.ts';
 import { useCrmTestEnv } from '../../../../test/support/crm/crm-test-env.ts';
 import { batchTag, createTag, listTags, mergeTags } from './manage.ts';
-import { defineTagRule, evaluateAllTagRules } from './rules.ts';
+import { createTagRule, runTagRule, updateTagRule } from './rule-config.ts';
+import { evaluateAllTagRules } from './rules.ts';
 
 // Rule tags, tag dictionary operations, membership levels and KOC figures against MariaDB.
 describe('tags, membership and KOC', () => {
   const crm = useCrmTestEnv('tag_rules');
   const { as, id, at } = crm;
+  /** Tag rules are an admin setting (settings.manage); the fixture's HQ operator acting as admin. */
+  const admin = () => ({ ...as('hq'), actor: { ...as('hq').actor, role: 'admin' as const } });
   const holders = async (tag: string) =>
     (await crm.services.db.memberTag.findMany({ where: { tag: { name: tag } }, include: { member: { select: { memberNo: true } } } })).map((t) => `${t.member.memberNo}:${t.source}`).sort();
 
   it('"spent ≥ 1000 in 180 days" tags exactly the members whose DECIMAL sum reaches it', async () => {
     // M1: 100.20 + 0.10 + 0.20 + 99.90 + 34.30 in 180 days (+1000.10 at 160 days) = 1234.80 ≥ 1000.
     // M4: 520 + 480.50 + 520 + 480.50 + … within 250 days; in 180 days: 480.50 (170) + 520 (150) = 1000.50.
-    const r = await defineTagRule(as('marketer'), { tag: '半年消费千元', category: 'value', rule: { kind: 'spend', min: '1000', days: 180 } });
+    const r = await createTagRule(admin(), { tag: '半年消费千元', category: 'value', rule: { kind: 'spend', min: '1000', days: 180 } });
     expect(r.description).toBe('近 180 天消费 ≥ ¥1000');
+    expect(await holders('半年消费千元')).toEqual([]); // saving a rule tags nobody; a run does
+    await runTagRule(admin(), r.id);
     expect(await holders('半年消费千元')).toEqual(['M00000001:rule', 'M00000004:rule']);
     // A boundary a float sum would get wrong: 1000.50 ≥ 1000.50.
-    await defineTagRule(as('marketer'), { tag: '半年消费千元', rule: { kind: 'spend', min: '1000.50', days: 180 } });
+    await updateTagRule(admin(), r.id, { rule: { kind: 'spend', min: '1000.50', days: 180 } });
+    await runTagRule(admin(), r.id);
     expect(await holders('半年消费千元')).toEqual(['M00000001:rule', 'M00000004:rule']);
-    await defineTagRule(as('marketer'), { tag: '半年消费千元', rule: { kind: 'spend', min: '1000.51', days: 180 } });
+    await updateTagRule(admin(), r.id, { rule: { kind: 'spend', min: '1000.51', days: 180 } });
+    expect(await runTagRule(admin(), r.id)).toMatchObject({ added: 0, removed: 1, matched: 1 });
     expect(await holders('半年消费千元')).toEqual(['M00000001:rule']);
-    await expect(defineTagRule(as('agent'), { tag: 'x', rule: { kind: 'points', min: 1 } })).rejects.toMatchObject({ code: 'permission_denied' });
-    await expect(defineTagRule(as('marketer'), { tag: 'x', rule: { kind: 'spend', min: 'lots' } })).rejects.toMatchObject({ code: 'invalid_tag_rule', status: 400 });
+    await expect(createTagRule(as('marketer'), { tag: 'x', rule: { kind: 'points', min: 1 } })).rejects.toMatchObject({ code: 'permission_denied' });
+    await expect(createTagRule(admin(), { tag: 'x', rule: { kind: 'spend', min: 'lots' } })).rejects.toMatchObject({ code: 'invalid_tag_rule', status: 400 });
   });
 
   it('"participated in ≥ 3 activities" is re-evaluated when an activity is logged, and on schedule', async () => {
-    await defineTagRule(as('hq'), { tag: '活动达人', category: 'behaviour', rule: { kind: 'interaction_count', type: 'activity', min: 3 } });
+    const rule0 = await createTagRule(admin(), { tag: '活动达人', category: 'behaviour', rule: { kind: 'interaction_count', type: 'activity', min: 3 } });
+    await runTagRule(admin(), rule0.id);
     expect(await holders('活动达人')).toEqual([]);
     for (let i = 0; i < 3; i++) await logInteraction(as('manager1'), { memberId: id('M00000005'), type: 'activity', channel: 'store', content: `品鉴会 ${i + 1}` });
     expect(await holders('活动达人')).toEqual(['M00000005:rule']);

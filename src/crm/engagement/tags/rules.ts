@@ -1,9 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { audit, badRequest, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { withTransaction } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import { normalizeText } from '../../customers/index.ts';
-import { invalidateTagDictionary } from './dictionary.ts';
-import { describeRule, ruleSql, tagRuleSchema, type TagRuleDef } from './rule-schema.ts';
+import { ruleSql, tagRuleSchema } from './rule-schema.ts';
 import { writeMemberTags } from './write.ts';
 
 export interface RuleRun {
@@ -66,30 +64,4 @@ export async function reevaluateMemberRuleTags(services: Services, memberId: num
   const runs: RuleRun[] = [];
   for (const r of rules) runs.push(await evaluateTagRule(services, r.id, [memberId]));
   return runs;
-}
-
-/**
- * Creates or replaces the rule of a tag (creating the tag in `category` when new) and evaluates
- * it at once over all members (tag.manage).
- */
-export async function defineTagRule(
-  access: StaffAccess,
-  input: { tag: string; category?: 'demographic' | 'behaviour' | 'value' | 'risk'; description?: string; rule: unknown; enabled?: boolean },
-): Promise<RuleRun & { rule: TagRuleDef; description: string }> {
-  requirePermission(access.actor, 'tag.manage');
-  const parsed = tagRuleSchema.safeParse(input.rule);
-  if (!parsed.success) throw badRequest('invalid_tag_rule', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const name = normalizeText(input.tag).trim();
-  if (!name || name.length > 32) throw badRequest('invalid_tag', '标签名须为 1–32 个字符。');
-  const { db } = access.services;
-  const tag = await db.tag.upsert({ where: { name }, create: { name, category: input.category ?? 'behaviour', description: input.description ?? describeRule(parsed.data) }, update: {} });
-  const rule = await db.tagRule.upsert({
-    where: { tagId: tag.id },
-    create: { tagId: tag.id, rule: parsed.data as object, enabled: input.enabled ?? true, createdBy: access.actor.wecomUserId },
-    update: { rule: parsed.data as object, enabled: input.enabled ?? true },
-  });
-  invalidateTagDictionary(access.services);
-  await audit(access.services, { actor: access.actor, action: 'tag.rule.define', targetType: 'tag', targetId: String(tag.id), channel: access.channel, requestId: access.requestId, detail: { rule: parsed.data } });
-  const run = await evaluateTagRule(access.services, rule.id);
-  return { ...run, rule: parsed.data, description: describeRule(parsed.data) };
 }

@@ -45,7 +45,7 @@ export type TagWriter =
   /** A run of the system, not audited: the scheduled rule tags, the smart tags, a journey step. */
   | { system: 'rule' | 'model' | 'journey' }
   /** One step of an operation that writes its own audit row after it commits. */
-  | { partOf: 'tag.merge' | 'member.merge' | 'member.erase' | 'member.create' | 'member.import' };
+  | { partOf: 'tag.merge' | 'tag.rule.delete' | 'member.merge' | 'member.erase' | 'member.create' | 'member.import' };
 
 /** Rows per INSERT of an `add` (a batch tag can cover a whole churn list). */
 const CHUNK = 5000;

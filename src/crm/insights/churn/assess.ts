@@ -1,5 +1,8 @@
+import { DEFAULT_CHURN, type ChurnConfig } from './config.ts';
+
 /**
- * Churn risk of one member: the documents' rules (silence of 30/60/90 days against the
+ * Churn risk of one member: the documents' rules (silence of 30/60/90 days by default, the
+ * configured `silenceDays` otherwise, against the
  * member's own rhythm, declining spend, complaints) combined with the fitted BG/NBD model's
  * probability of no purchase in the next 90 days. Pure: the scoring run feeds it member_stats
  * rows and the model's numbers; its reasons are the sentences staff read in the churn list.
@@ -33,28 +36,28 @@ export interface ChurnAssessment {
 
 /** Weights of the two halves; chosen on the demo data's ground truth (bench:churn prints the AUC). */
 export const CHURN_WEIGHTS = { model: 0.6, rules: 0.4 } as const;
-export const CHURN_LEVELS = { high: 0.7, medium: 0.4 } as const;
 
 const yuan = (v: number) => `¥${Math.round(v)}`;
 
-export function assessChurn(c: ChurnInput): ChurnAssessment {
+export function assessChurn(c: ChurnInput, config: ChurnConfig = DEFAULT_CHURN): ChurnAssessment {
   const reasons: ChurnReason[] = [];
+  const { low, medium, high } = config.silenceDays;
   if (c.daysSince === null || c.pNoPurchase === null) {
-    const risk = c.daysRegistered >= 90 ? 0.8 : c.daysRegistered >= 30 ? 0.5 : 0.2;
-    return { risk, level: levelOf(risk), reasons: [{ code: 'never_ordered', text: `注册 ${c.daysRegistered} 天仍未消费` }] };
+    const risk = c.daysRegistered >= high ? 0.8 : c.daysRegistered >= low ? 0.5 : 0.2;
+    return { risk, level: levelOf(risk, config), reasons: [{ code: 'never_ordered', text: `注册 ${c.daysRegistered} 天仍未消费` }] };
   }
   const d = c.daysSince;
-  // The documents' silence thresholds.
-  let rules = d >= 90 ? 1 : d >= 60 ? 0.7 : d >= 30 ? 0.4 : (0.3 * d) / 30;
+  // The documents' silence thresholds (001 §5.2), as configured.
+  let rules = d >= high ? 1 : d >= medium ? 0.7 : d >= low ? 0.4 : (0.3 * d) / low;
   const gap = c.medianGapDays;
   if (gap !== null && gap > 0) {
     const overdue = d / gap;
     if (overdue >= 3) rules = Math.min(1, rules + 0.2);
-    if (d >= 30 || overdue >= 3) reasons.push({ code: 'overdue', text: `${d} 天未消费，平时约 ${Math.round(gap)} 天一次` });
+    if (d >= low || overdue >= 3) reasons.push({ code: 'overdue', text: `${d} 天未消费，平时约 ${Math.round(gap)} 天一次` });
   } else if (c.orderDays <= 1) {
-    if (d >= 30) reasons.push({ code: 'one_time', text: `仅消费过 1 次，已 ${d} 天未再来` });
+    if (d >= low) reasons.push({ code: 'one_time', text: `仅消费过 1 次，已 ${d} 天未再来` });
   }
-  if (d >= 30 && !reasons.length) reasons.push({ code: 'silent', text: `${d} 天未消费` });
+  if (d >= low && !reasons.length) reasons.push({ code: 'silent', text: `${d} 天未消费` });
   if (c.spendPrev90 > 0 && c.spend90 < 0.5 * c.spendPrev90) {
     rules = Math.min(1, rules + 0.15);
     const drop = Math.round((1 - c.spend90 / c.spendPrev90) * 100);
@@ -65,14 +68,14 @@ export function assessChurn(c: ChurnInput): ChurnAssessment {
     reasons.push({ code: 'complaints', text: `60 天内 ${c.complaints60d} 次投诉` });
   }
   const risk = clamp01(CHURN_WEIGHTS.model * c.pNoPurchase + CHURN_WEIGHTS.rules * rules);
-  if (c.expected90 !== null && (risk >= CHURN_LEVELS.medium || reasons.length)) {
+  if (c.expected90 !== null && (risk >= config.levels.medium || reasons.length)) {
     reasons.push({ code: 'model', text: `模型预计未来 90 天消费 ${c.expected90.toFixed(1)} 次（不再消费的概率 ${Math.round(c.pNoPurchase * 100)}%）` });
   }
-  return { risk, level: levelOf(risk), reasons };
+  return { risk, level: levelOf(risk, config), reasons };
 }
 
-export function levelOf(risk: number): 'high' | 'medium' | 'low' {
-  return risk >= CHURN_LEVELS.high ? 'high' : risk >= CHURN_LEVELS.medium ? 'medium' : 'low';
+export function levelOf(risk: number, config: ChurnConfig = DEFAULT_CHURN): 'high' | 'medium' | 'low' {
+  return risk >= config.levels.high ? 'high' : risk >= config.levels.medium ? 'medium' : 'low';
 }
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : Math.round(v * 10_000) / 10_000);

@@ -1,8 +1,10 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { auditStoresRead, forbidden, phoneFor, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { countedOrder, netAmount } from '../../sales/index.ts';
+import { churnSettings } from '../settings.ts';
 
 export interface ChurnOptions {
-  /** Floor on days since the last order (default 90). */
+  /** Floor on days since the last order (default: the high-risk silence of the churn settings, 90 unless configured). */
   minDays?: number;
   /** A member is late once the silence exceeds this many times their usual gap (default 3). */
   gapFactor?: number;
@@ -36,7 +38,7 @@ export interface ChurnEntry {
   daysSinceLastOrder: number;
   /** Median gap between the member's consecutive orders, in days. */
   usualGapDays: number;
-  /** SUM(amount) from the database, a decimal string. */
+  /** SUM(amount − refunded) from the database, a decimal string (fully refunded orders left out). */
   totalSpend: string;
   orderCount: number;
   /** Model list only: churn risk 0..1, its level and the readable reasons (src/crm/insights/churn/assess.ts). */
@@ -71,7 +73,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
   const [probe] = await access.services.sql.query<RowDataPacket[]>('SELECT scored_at FROM member_scores ORDER BY scored_at DESC LIMIT 1');
   if (!probe.length) return ruleChurnList(access, options);
   const scoredAt = probe[0]!.scored_at as Date;
-  const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
+  const rule = { minDays: options.minDays ?? (await churnSettings.read(access.services)).silenceDays.high, gapFactor: options.gapFactor ?? 3 };
   const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
   const stores = scopeFor(access, options.storeId);
   const now = access.services.now();
@@ -147,7 +149,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
  */
 export async function ruleChurnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
   requirePermission(access.actor, 'churn.read');
-  const rule = { minDays: options.minDays ?? 90, gapFactor: options.gapFactor ?? 3 };
+  const rule = { minDays: options.minDays ?? (await churnSettings.read(access.services)).silenceDays.high, gapFactor: options.gapFactor ?? 3 };
   const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
   const stores = scopeFor(access, options.storeId);
   const now = access.services.now();
@@ -164,10 +166,10 @@ export async function ruleChurnList(access: StaffAccess, options: ChurnOptions =
     params.push(limit);
     const [rows] = await access.services.sql.query<RowDataPacket[]>(
       `WITH hist AS (
-         SELECT o.member_id, o.paid_at, o.amount,
+         SELECT o.member_id, o.paid_at, ${netAmount('o')} AS amount,
                 LAG(o.paid_at) OVER (PARTITION BY o.member_id ORDER BY o.paid_at, o.id) AS prev_paid
          FROM orders o JOIN members m ON m.id = o.member_id
-         WHERE m.status = 'active' ${storeFilter} AND o.paid_at <= ?
+         WHERE m.status = 'active' ${storeFilter} AND o.paid_at <= ? AND ${countedOrder('o')}
        ),
        gaps AS (
          SELECT member_id, TIMESTAMPDIFF(SECOND, prev_paid, paid_at) / 86400 AS gap_days,

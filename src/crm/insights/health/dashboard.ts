@@ -1,11 +1,10 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { auditStoresRead, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaPeriodRange, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type CalendarPeriod, type StaffAccess } from '../../kernel/index.ts';
-import { COHORT_MONTHS, MAX_PERIOD_DAYS, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
+import { auditStoresRead, chinaDay, chinaDayStartMs, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaPeriodRange, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type CalendarPeriod, type StaffAccess } from '../../kernel/index.ts';
+import { COHORT_MONTHS, countedOrder, MAX_PERIOD_DAYS, netAmount, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
+import { calendarPeriodOf, dashboardRange, PERIOD_DAYS, type DateRange, type Granularity } from './periods.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
-
-export type Granularity = 'day' | 'week' | 'month';
-export const PERIOD_DAYS: Record<Granularity, number> = { day: 1, week: 7, month: 30 };
+export { PERIOD_DAYS, type Granularity } from './periods.ts';
 
 /** Figures of one period [start, end) for a set of stores. Rates are 0..1 (null when undefined). */
 export interface HealthFigures {
@@ -50,10 +49,16 @@ export interface CohortRow {
 }
 
 export interface HealthDashboard {
-  /** The trend's step (and, without `period`, the rolling period's length). */
+  /** The trend's step (and, without `period` or `range`, the rolling period's length: today, the last 7 or 30 days, today included). */
   granularity: Granularity;
+  /** When the figures were computed: a period still running (`partial`) ends here. */
+  asOf: Date;
+  /** Whether the current period is still running (it then ends at `asOf`, and its comparisons are cut to the same length). */
+  partial: boolean;
   /** A named calendar period (上周, 10月, 本季度 …) when one was asked for; `partial` while it is still running. */
   period?: { name: CalendarPeriod; partial: boolean };
+  /** The China dates asked for (both included), when a range was asked for. */
+  range?: DateRange;
   /** Store ids in scope (null = all stores). */
   stores: { id: number; code: string; name: string }[];
   current: HealthFigures;
@@ -68,18 +73,30 @@ export interface HealthDashboard {
 }
 
 /**
+ * The day a period's order side is counted up to (exclusive, a day number): its end when that
+ * is 00:00 China time; for a period running until now (end ≥ now) the end of today — nothing is
+ * paid in the future (the intake refuses a future paidAt), so the whole of today is today so far
+ * and the visit summary, which every order updates at once, answers it. Null otherwise.
+ */
+export function throughDay(end: Date, now: Date): number | null {
+  return chinaMidnightDay(end) ?? (end.getTime() >= now.getTime() ? chinaDay(end) + 1 : null);
+}
+
+/**
  * Figures of [start, end) for the stores: orders by the order's store (the people who buy
  * there), members by home store (the people registered there). With a summary key (one store,
- * or all of them) and day-aligned periods the order side comes from the store visit summary
- * (visit-figures.ts); any other store subset scans the stores' orders of the 365 days before
- * `end` over orders(store_id, paid_at, member_id, amount).
+ * or all of them) and a period of whole days (or one running until now, see throughDay) the
+ * order side comes from the store visit summary (visit-figures.ts); any other store subset or
+ * period scans the stores' orders of the 365 days before `end` over orders(store_id, paid_at,
+ * member_id, amount, refunded_amount). Dormant, churned and the year's buyers look back from
+ * the end of the period's last day when it runs until now.
  */
-export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, key: number | null = null, members?: MemberCounts): Promise<HealthFigures> {
+export async function healthFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, key: number | null = null, members?: MemberCounts, now: Date = access.services.now()): Promise<HealthFigures> {
   const sql = access.services.sql;
   const a = chinaMidnightDay(start);
-  const b = chinaMidnightDay(end);
+  const b = throughDay(end, now);
   const [o, m] = await Promise.all([
-    key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS ? visitFigures(sql, key, a, b) : orderFigures(access, storeIds, start, end),
+    key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS ? visitFigures(sql, key, a, b) : orderFigures(access, storeIds, start, end, b === null ? end : new Date(chinaDayStartMs(b))),
     members ?? memberCounts(access, storeIds, [[start, end]]).then((c) => c.sum[0]!),
   ]);
   const { active, orders, buyers365, churned } = o;
@@ -121,21 +138,24 @@ export async function memberCounts(access: StaffAccess, storeIds: number[], peri
   return { sum, byStore };
 }
 
-/** The order side of healthFigures straight from the orders (one index range scan, grouped by member). */
-async function orderFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date): Promise<VisitFigures> {
-  // The repurchase lookback [start − 365 d, start) reaches further back than end − 365 d.
-  const lookback = new Date(start.getTime() - 365 * DAY);
-  const d90 = new Date(end.getTime() - 90 * DAY);
-  const d180 = new Date(end.getTime() - 180 * DAY);
-  const d365 = new Date(end.getTime() - 365 * DAY);
+/**
+ * The order side of healthFigures straight from the orders (one index range scan, grouped by
+ * member), net of refunds as the summary is (sales' net.ts): a fully refunded order is no order.
+ */
+async function orderFigures(access: StaffAccess, storeIds: number[], start: Date, end: Date, ref: Date = end): Promise<VisitFigures> {
+  // The repurchase lookback [start − 365 d, start) reaches further back than ref − 365 d.
+  const lookback = new Date(Math.min(start.getTime(), ref.getTime()) - 365 * DAY);
+  const d90 = new Date(ref.getTime() - 90 * DAY);
+  const d180 = new Date(ref.getTime() - 180 * DAY);
+  const d365 = new Date(ref.getTime() - 365 * DAY);
   const [[o]] = await access.services.sql.query<any[]>(
     `SELECT SUM(y) AS buyers365, SUM(p) AS active, SUM(p AND b) AS returners, SUM(d90_180 AND NOT l90) AS dormant,
             SUM(d180_365 AND NOT l180) AS churned, COALESCE(SUM(np), 0) AS orders, COALESCE(SUM(amt), 0) AS sales
      FROM (SELECT member_id,
              MAX(paid_at >= ?) AS p, MAX(paid_at < ? AND paid_at >= ?) AS b, MAX(paid_at >= ?) AS l90,
              MAX(paid_at >= ? AND paid_at < ?) AS d90_180, MAX(paid_at >= ?) AS l180, MAX(paid_at >= ? AND paid_at < ?) AS d180_365,
-             MAX(paid_at >= ?) AS y, SUM(paid_at >= ?) AS np, SUM(IF(paid_at >= ?, amount, 0)) AS amt
-           FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY member_id) t`,
+             MAX(paid_at >= ?) AS y, SUM(paid_at >= ?) AS np, SUM(IF(paid_at >= ?, ${netAmount()}, 0)) AS amt
+           FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? AND ${countedOrder()} GROUP BY member_id) t`,
     [start, start, lookback, d90, d180, d90, d180, d365, d180, d365, start, start, storeIds, lookback, end],
   );
   const n = (v: unknown) => Number(v ?? 0);
@@ -161,13 +181,6 @@ interface Periods {
   lastYear: [Date, Date];
 }
 
-/** The rolling periods of a granularity ending at `end` (today 00:00 China time). */
-function rollingPeriods(granularity: Granularity, end: Date): Periods {
-  const len = PERIOD_DAYS[granularity] * DAY;
-  const start = new Date(end.getTime() - len);
-  return { current: [start, end], previous: [new Date(start.getTime() - len), start], lastYear: [new Date(start.getTime() - 365 * DAY), new Date(end.getTime() - 365 * DAY)] };
-}
-
 /** A named period's trend step: days for a day, weeks for a week, 30 days for anything longer. */
 function trendStep(start: Date, end: Date): Granularity {
   const days = (end.getTime() - start.getTime()) / DAY;
@@ -175,18 +188,20 @@ function trendStep(start: Date, end: Date): Granularity {
 }
 
 /**
- * 本店会员健康度 (CRM13): the figures of the last complete period (day, 7 days or 30 days
- * ending today 00:00 China time) for the actor's stores, per store and overall, compared with
- * the period before and the same dates a year earlier; a 12-period trend; retention of the
- * last six registration-month cohorts. `storeId` narrows to one store of the actor's scope.
- * `period` asks for a named calendar period instead (上周, 10月, 本季度, 今年 …: the kernel's
- * China calendar), compared with the period before and the same dates a year earlier, up to
- * now while it is still running.
+ * 本店会员健康度 (CRM13): the figures of a period for the actor's stores, per store and overall,
+ * compared with the period before and the same dates a year earlier; a 12-step trend; retention
+ * of the last six registration-month cohorts. The period is the rolling day, 7 or 30 days up to
+ * now, today included (数据实时: a member registered or an order paid a minute ago counts);
+ * or a named calendar period (上周, 10月, 本季度, 今年 …); or China dates `range.from` … `range.to`
+ * (periods.ts) — up to now while it is still running, its comparisons cut to the same length.
+ * `storeId` narrows to one store of the actor's scope.
  */
-export async function healthDashboard(access: StaffAccess, opts: { granularity?: Granularity; storeId?: number; period?: CalendarPeriod } = {}): Promise<HealthDashboard> {
+export async function healthDashboard(access: StaffAccess, opts: { granularity?: Granularity; storeId?: number; period?: CalendarPeriod; range?: DateRange } = {}): Promise<HealthDashboard> {
   requirePermission(access.actor, 'churn.read');
   const sql = access.services.sql;
   const scope = storeScope(access.actor);
+  const now = access.services.now();
+  const range = dashboardRange(opts, now);
   const [storeRows] = await sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
   let stores = storeRows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) })).filter((s) => scope === null || scope.includes(s.id));
   if (opts.storeId !== undefined) {
@@ -194,70 +209,87 @@ export async function healthDashboard(access: StaffAccess, opts: { granularity?:
     if (!stores.length) throw forbidden('store_out_of_scope', '这个门店不在你的权限范围内。');
   }
   const ids = stores.length ? stores.map((s) => s.id) : [-1];
-  const now = access.services.now();
-  let dashboard: HealthDashboard;
-  let granularity: Granularity;
-  if (opts.period) {
-    const range = chinaPeriodRange(opts.period, now);
-    granularity = trendStep(range.start, range.end);
-    const periods: Periods = { current: [range.start, range.end], previous: range.previous, lastYear: range.lastYear };
-    const compute = () => computeDashboard(access, stores, ids, granularity, periods);
-    // A period still running ends now: nothing to share with the next request.
-    const d = range.partial ? await compute() : await cachedDashboard(access, ['period', range.start.toISOString(), range.end.toISOString()], ids, compute);
-    dashboard = { ...d, period: { name: opts.period, partial: range.partial } };
-  } else {
-    granularity = opts.granularity ?? 'week';
-    const end = startOfChinaDay(now);
-    const g = granularity;
-    dashboard = await cachedDashboard(access, [g, end.toISOString()], ids, () => computeDashboard(access, stores, ids, g, rollingPeriods(g, end)));
-  }
-  await auditStoresRead(access, 'insights.health', scope === null && opts.storeId === undefined ? null : ids, opts.period ? { granularity, period: opts.period } : { granularity });
+  const rolling = !opts.period && !opts.range;
+  const granularity: Granularity = rolling ? (opts.granularity ?? 'week') : trendStep(range.start, range.end);
+  const periods: Periods = { current: [range.start, range.end], previous: range.previous, lastYear: range.lastYear };
+  const compute = () => computeDashboard(access, stores, ids, granularity, periods, now);
+  // A period still running ends now: computed on every request, so nothing recorded since is
+  // hidden. A period over is cached under the data's stamp (dataStamp), so an order, refund or
+  // member recorded since is a new key at once.
+  const d = range.partial ? await compute() : await cachedDashboard(access, [granularity, range.start.toISOString(), range.end.toISOString()], ids, compute);
+  const dashboard: HealthDashboard = {
+    ...d,
+    asOf: now,
+    partial: range.partial,
+    ...(opts.period ? { period: { name: opts.period, partial: range.partial } } : {}),
+    ...(opts.range ? { range: { from: opts.range.from, to: opts.range.to } } : {}),
+  };
+  await auditStoresRead(access, 'insights.health', scope === null && opts.storeId === undefined ? null : ids, { granularity, ...(opts.period ? { period: opts.period } : {}), ...(opts.range ? { range: opts.range } : {}) });
   return dashboard;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/** A dashboard as computed (asOf and what was asked are the request's own). */
+type Computed = Omit<HealthDashboard, 'asOf' | 'partial' | 'period' | 'range'>;
+
 /**
- * Every period ends at today 00:00 China time, so a dashboard is the same all day: it is cached
- * in Redis per store set, granularity and day (26 h), and the nightly scoring run warms it for
- * each store and for all stores (warmHealthCache). A cold dashboard scans a year of the stores'
- * orders; a warm one is one GET.
+ * A dashboard of a period that is over, cached in Redis per store set, period and data stamp
+ * (26 h): the stamp (the newest order, refund and member ids) is in the key, so a back-dated
+ * order, a refund or an imported member is never hidden behind the cache. A cold dashboard
+ * reads the visit summary or scans the stores' orders; a warm one is two reads.
  */
-async function cachedDashboard(access: StaffAccess, what: string[], ids: number[], compute: () => Promise<HealthDashboard>): Promise<HealthDashboard> {
+async function cachedDashboard(access: StaffAccess, what: string[], ids: number[], compute: () => Promise<Computed>): Promise<Computed> {
   const { services } = access;
-  const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), ...what);
+  const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), ...what, await dataStamp(services.sql));
   const hit = await services.redis.get(key).catch(() => null);
-  if (hit) return JSON.parse(hit, (_k, v) => (typeof v === 'string' && ISO.test(v) ? new Date(v) : v)) as HealthDashboard;
+  if (hit) return JSON.parse(hit, (_k, v) => (typeof v === 'string' && ISO.test(v) ? new Date(v) : v)) as Computed;
   const d = await compute();
   await services.redis.set(key, JSON.stringify(d), 'EX', 26 * 3600).catch(() => {});
   return d;
 }
 
-/** Computes (and caches) today's dashboards of every store and of all stores, every granularity. */
+/** The newest order, refund and member ids: any of them recorded changes it (three index look-ups). */
+async function dataStamp(sql: StaffAccess['services']['sql']): Promise<string> {
+  const [[r]] = await sql.query<any[]>(
+    'SELECT (SELECT COALESCE(MAX(id), 0) FROM orders) AS o, (SELECT COALESCE(MAX(id), 0) FROM order_refunds) AS r, (SELECT COALESCE(MAX(id), 0) FROM members) AS m',
+  );
+  return `${r.o}.${r.r}.${r.m}`;
+}
+
+/**
+ * Computes (and caches) the dashboards of the calendar periods just over — yesterday, last week,
+ * last month — of every store and of all stores, for the first look of the day; the stamp in
+ * their keys retires them as soon as an order, refund or member is recorded.
+ */
 export async function warmHealthCache(services: StaffAccess['services']): Promise<number> {
   // This month's registration cohorts recomputed (deletions, merges, home-store changes).
   await refreshStoreCohorts(services.sql, startOfChinaDay(services.now()));
   const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, code, name FROM stores ORDER BY id');
   const stores = rows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) }));
-  const end = startOfChinaDay(services.now());
+  const now = services.now();
   const access = { services, actor: { kind: 'staff', staffId: 0, wecomUserId: 'system', name: 'system', role: 'admin', storeIds: [] }, channel: 'api', requestId: 'warm' } as StaffAccess;
   let n = 0;
   for (const set of [stores, ...(stores.length > 1 ? stores.map((s) => [s]) : [])]) {
     if (!set.length) continue;
     const ids = set.map((s) => s.id);
-    for (const g of ['day', 'week', 'month'] as const) {
-      const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), g, end.toISOString());
-      const d = await computeDashboard(access, set, ids, g, rollingPeriods(g, end));
-      await services.redis.set(key, JSON.stringify(d), 'EX', 26 * 3600);
+    for (const p of [{ unit: 'day', offset: -1 }, calendarPeriodOf('last_week'), calendarPeriodOf('last_month')] as CalendarPeriod[]) {
+      const range = chinaPeriodRange(p, now);
+      const g = trendStep(range.start, range.end);
+      const periods: Periods = { current: [range.start, range.end], previous: range.previous, lastYear: range.lastYear };
+      await cachedDashboard(access, [g, range.start.toISOString(), range.end.toISOString()], ids, () => computeDashboard(access, set, ids, g, periods, now));
       n++;
     }
   }
   return n;
 }
 
-async function computeDashboard(access: StaffAccess, stores: HealthDashboard['stores'], ids: number[], granularity: Granularity, p: Periods): Promise<HealthDashboard> {
+async function computeDashboard(access: StaffAccess, stores: HealthDashboard['stores'], ids: number[], granularity: Granularity, p: Periods, now: Date): Promise<Computed> {
   const [start, end] = p.current;
   const len = PERIOD_DAYS[granularity] * DAY;
+  // The trend's steps are whole China days: a period running until now steps up to the end of today.
+  const b = throughDay(end, now);
+  const trendEnd = b === null ? end : new Date(chinaDayStartMs(b));
   const sql = access.services.sql;
   const [all] = await sql.query<RowDataPacket[]>('SELECT id FROM stores');
   const allIds = all.map((r) => Number(r.id));
@@ -269,10 +301,10 @@ async function computeDashboard(access: StaffAccess, stores: HealthDashboard['st
   const none = { total: 0, new: 0 };
   // Independent read-only queries: run side by side on the pool.
   const [current, previous, lastYear, trend, cohorts, ...storeFigures] = await Promise.all([
-    ...periods.map(([s, e], i) => healthFigures(access, ids, s, e, key, members.sum[i])),
-    healthTrend(access, ids, end, len, 12, key),
+    ...periods.map(([s, e], i) => healthFigures(access, ids, s, e, key, members.sum[i], now)),
+    healthTrend(access, ids, trendEnd, len, 12, key),
     retentionCohorts(access, ids, end, 6, storeKey !== null),
-    ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end, storeKey === null ? null : s.id, members.byStore.get(s.id)?.[0] ?? none)) : []),
+    ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end, storeKey === null ? null : s.id, members.byStore.get(s.id)?.[0] ?? none, now)) : []),
   ] as [Promise<HealthFigures>, Promise<HealthFigures>, Promise<HealthFigures>, Promise<TrendPoint[]>, Promise<CohortRow[]>, ...Promise<HealthFigures>[]]);
   const perStore = storeFigures.map((figures, i) => ({ storeId: stores[i]!.id, code: stores[i]!.code, name: stores[i]!.name, figures }));
   return { granularity, stores, current, previous, lastYear, vsPrevious: change(current, previous), vsLastYear: change(current, lastYear), perStore, trend, cohorts };
@@ -290,8 +322,8 @@ export async function healthTrend(access: StaffAccess, storeIds: number[], end: 
   const orderSide = async (): Promise<Map<number, { active: number; orders: number; sales: string }>> => {
     if (key !== null && b !== null && Number.isInteger(lenDays) && lenDays <= MAX_PERIOD_DAYS) return visitTrend(sql, key, b, lenDays, n);
     const [rows] = await sql.query<RowDataPacket[]>(
-      `SELECT FLOOR(TIMESTAMPDIFF(SECOND, paid_at, ?) / ?) AS k, COUNT(DISTINCT member_id) AS active, COUNT(*) AS orders, SUM(amount) AS sales
-       FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? GROUP BY k`,
+      `SELECT FLOOR(TIMESTAMPDIFF(SECOND, paid_at, ?) / ?) AS k, COUNT(DISTINCT member_id) AS active, COUNT(*) AS orders, SUM(${netAmount()}) AS sales
+       FROM orders WHERE store_id IN (?) AND paid_at >= ? AND paid_at < ? AND ${countedOrder()} GROUP BY k`,
       [end, len / 1000, storeIds, from, end],
     );
     return new Map(rows.map((r) => [Number(r.k), { active: Number(r.active), orders: Number(r.orders), sales: String(r.sales) }]));
@@ -342,7 +374,7 @@ export async function retentionCohorts(access: StaffAccess, storeIds: number[], 
                     MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 1) AS k1,
                     MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 2) AS k2,
                     MAX(PERIOD_DIFF(DATE_FORMAT(${chinaSql('o.paid_at')}, '%Y%m'), DATE_FORMAT(${chinaSql('m.registered_at')}, '%Y%m')) = 3) AS k3
-             FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ?
+             FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.paid_at >= ? AND o.paid_at < ? AND ${countedOrder('o')}
              WHERE m.home_store_id IN (?) AND m.registered_at >= ? AND m.registered_at < ? AND m.status <> 'deleted'
              GROUP BY m.id
            ) c GROUP BY c.cohort ORDER BY c.cohort`,

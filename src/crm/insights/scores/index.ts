@@ -3,6 +3,7 @@ import { auditStoresRead, requirePermission, startOfChinaDay, storeScope, type S
 import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../rfm/rfm.ts';
 import { refreshSmartTags } from '../../engagement/index.ts';
 import { refreshStoreCohorts } from '../../sales/index.ts';
+import { scoringSettings } from '../settings.ts';
 import { recomputeScores, type RecomputeResult } from './recompute.ts';
 
 export { recomputeScores, type RecomputeResult } from './recompute.ts';
@@ -10,13 +11,33 @@ export { recomputeScores, type RecomputeResult } from './recompute.ts';
 /** Members above this are never scored inside a chat request (the scoring run takes ~1 min per million). */
 const INLINE_SCORING_LIMIT = 50_000;
 
-/** The whole scoring run: rollup, scores (RFM, churn, BG/NBD, CLV), the smart tags, the dashboard's cohorts. */
+/**
+ * The whole scoring run: rollup, scores (RFM, churn, BG/NBD, CLV) under the stored RFM and churn
+ * settings, the smart tags, the dashboard's cohorts.
+ */
 export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number> }> {
-  const r = await recomputeScores(access.services.sql, { now });
+  const r = await recomputeScores(access.services.sql, { now, ...(await scoringSettings(access.services)) });
   const tags = await refreshSmartTags(access.services.sql, now);
   // The health dashboard's stored cohorts of this month, recomputed (deletions, merges, home-store changes).
   await refreshStoreCohorts(access.services.sql, startOfChinaDay(now));
   return { ...r, tags };
+}
+
+export type Rescore = { status: 'done'; members: number; ms: number } | { status: 'deferred'; members: number };
+
+/**
+ * After a settings change (settings.manage): the scoring run now, inside the request, when the
+ * chain is small enough to score in seconds (≤ 50,000 members; the nightly run takes under a
+ * minute per million, docs/benchmarks.md); otherwise `deferred`, and
+ * the caller queues the run (the API puts a one-off job on the scoring queue).
+ */
+export async function rescoreNow(access: StaffAccess, opts: { inlineLimit?: number } = {}): Promise<Rescore> {
+  requirePermission(access.actor, 'settings.manage');
+  const [[m]] = await access.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM members WHERE status <> 'deleted'");
+  const members = Number(m.n);
+  if (members > (opts.inlineLimit ?? INLINE_SCORING_LIMIT)) return { status: 'deferred', members };
+  const r = await runScoring(access);
+  return { status: 'done', members: r.members, ms: r.ms.total };
 }
 
 /** When the scores were last computed; null before the first run. */

@@ -10,6 +10,7 @@ import {
   type GammaGammaFit,
 } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
+import { DEFAULT_CHURN, type ChurnConfig } from '../churn/config.ts';
 import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows, type StatsRefresh } from '../../sales/index.ts';
@@ -25,7 +26,10 @@ const FIT_SAMPLE = 50_000;
 
 export interface RecomputeOptions {
   now: Date;
+  /** RFM settings (default: quintiles of lifetime figures); runScoring passes the stored ones. */
   rfm?: RfmConfig;
+  /** Churn thresholds (default: the documents' 30/60/90 days, levels 0.4 / 0.7); runScoring passes the stored ones. */
+  churn?: ChurnConfig;
   /**
    * member_stats first: 'auto' (default) moves the windowed columns to `now` for the members
    * whose windows changed, or rebuilds everything when needed (stats/window.ts); 'full' always
@@ -51,7 +55,7 @@ export interface RecomputeResult {
  * Recomputes every member's scores: RFM, churn risk with level and reasons, BG/NBD P(alive)
  * and expected purchases in 90 days, and 12-month CLV (BG/NBD × Gamma-Gamma).
  * member_stats is brought to `now` (incrementally: stats/window.ts), read once into arrays
- * (RFM cut points are their quintiles), the models are fitted on a sample of buyers, then one
+ * (RFM cut points are their percentiles), the models are fitted on a sample of buyers, then one
  * pass scores every member in JS while the rows stream into member_scores (load-scores.ts);
  * the fitted parameters and RFM cut points go to model_runs.
  */
@@ -61,6 +65,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   const stats = opts.stats === 'skip' ? null : await refreshStatsForScoring(sql, now, opts.stats ?? 'auto');
   const t1 = Date.now();
   const rfmConfig = opts.rfm ?? DEFAULT_RFM;
+  const churnConfig = opts.churn ?? DEFAULT_CHURN;
 
   // Read every member's rollup once into typed arrays.
   const ids: number[] = [];
@@ -102,7 +107,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   }
 
   const tRead = Date.now();
-  // RFM cut points: the quintiles of the members with orders, from the columns just read.
+  // RFM cut points: the k/N percentiles of the members with orders, from the columns just read.
   const eligible = cols.x.map((x, i) => (x >= 0 ? i : -1)).filter((i) => i >= 0);
   const cuts = rfmCutsFrom({ r: eligible.map((i) => cols.daysSince[i]!), f: eligible.map((i) => cols.rf[i]!), m: eligible.map((i) => cols.rm[i]!) }, rfmConfig);
   const rfmOf = rfmScorer(cuts, rfmConfig);
@@ -148,7 +153,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
         complaints60d: cols.compl[i]!,
         pNoPurchase: pNo,
         expected90: e90,
-      });
+      }, churnConfig);
       const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!) : null;
       rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now]);
       if (rows.length === BATCH) {
@@ -164,6 +169,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     bgnbd: bg && { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, logLikelihood: bg.logLikelihood, converged: bg.converged, unit: 'week' },
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma, logLikelihood: gg.logLikelihood, customers: gg.customers },
     rfm: { config: rfmConfig, cuts },
+    churn: churnConfig,
   };
   await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, ?)', ['scores', now, ids.length, JSON.stringify(params), t3 - t0]);
   return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, score: t3 - t2, apply: applyMs, total: Date.now() - t0 } };

@@ -7,7 +7,7 @@ import { assessChurn } from '../churn/assess.ts';
 import { churnList } from '../churn/list.ts';
 import { healthTrendChart } from '../../../intents/render/charts/health-chart.ts';
 import { healthDashboard, warmHealthCache } from '../health/dashboard.ts';
-import { CHINA, DAY, expectedCohorts, expectedFigures, expectedTrend, loadRaw, pick, type RawMember, type RawOrder } from '../../../../test/support/health-expected.ts';
+import { CHINA, DAY, expectedCohorts, expectedFigures, expectedTrend, loadRaw, pick, rollingExpected, type RawMember, type RawOrder } from '../../../../test/support/health-expected.ts';
 import { applyRfm, rfmCell } from '../rfm/rfm.ts';
 import { seedDemo } from '../../../demo/index.ts';
 import { previewTree } from '../segments/preview.ts';
@@ -268,16 +268,17 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
 
   it('health dashboard figures equal an independent computation; the chart is a PNG of the right size', async () => {
     const d = await healthDashboard(access(staff('store_manager', [1])), { granularity: 'month' });
-    const E = NOW.getTime(); // NOW is 00:00 China time
-    const S = E - 30 * DAY;
+    // NOW is 00:00 China time: the last 30 days, today included, are the 29 days before it and none of today.
+    const { S, E, previous, lastYear } = rollingExpected(30, NOW.getTime());
+    expect(E - S).toBe(29 * DAY);
     const raw = { orders, members };
     const cur = expectedFigures(raw, [1], S, E);
     expect(pick(d.current)).toEqual(cur);
-    const prev = expectedFigures(raw, [1], S - 30 * DAY, S);
+    const prev = expectedFigures(raw, [1], previous[0], previous[1]);
     expect(pick(d.previous)).toEqual(prev);
     expect([cur, prev].every((f) => f.churnRate !== null && f.repurchaseRate !== null && f.aov !== null)).toBe(true); // every rate is exercised
     expect(d.vsPrevious.active).toBeCloseTo((cur.active - prev.active) / prev.active, 10);
-    expect(pick(d.lastYear)).toEqual(expectedFigures(raw, [1], S - 365 * DAY, E - 365 * DAY));
+    expect(pick(d.lastYear)).toEqual(expectedFigures(raw, [1], lastYear[0], lastYear[1]));
     // Trend: 12 periods of 30 days, oldest first.
     expect(d.trend.map((p) => p.end.getTime())).toEqual([...Array(12).keys()].map((k) => E - (11 - k) * 30 * DAY));
     expect(d.trend.map((p) => ({ active: p.active, orders: p.orders }))).toEqual(expectedTrend(raw, [1], E, 30 * DAY, 12));
@@ -291,15 +292,23 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
     expect(img.png.length).toBeGreaterThan(5000); // bars, lines and labels drawn, not a blank canvas
   });
 
-  it('a dashboard is cached for the day (its periods end at 00:00) and read back identical, dates included', async () => {
+  it('a period that is over is cached under the data stamp, read back identical; a back-dated order is a new key; a running period is never cached', async () => {
     const mgr = access(staff('store_manager', [2]));
-    const first = await healthDashboard(mgr, { granularity: 'day' });
-    const keys = await services.redis.keys(services.key('health', '2', 'day', '*'));
-    expect(keys).toHaveLength(1);
-    const second = await healthDashboard(mgr, { granularity: 'day' });
+    const keys = () => services.redis.keys(services.key('health', '2', '*'));
+    const lastWeek = { unit: 'week', offset: -1 } as const;
+    const first = await healthDashboard(mgr, { period: lastWeek });
+    expect(await keys()).toHaveLength(1);
+    const second = await healthDashboard(mgr, { period: lastWeek });
     expect(second).toEqual(first);
     expect(second.current.start).toBeInstanceOf(Date);
-    expect(await warmHealthCache(services)).toBe(12); // 3 stores + all, × day/week/month
+    // An order recorded today, paid last week (a late POS upload): not hidden behind the cache.
+    await recordOrder(services, { orderNo: 'T-LATE-1', memberId: members.find((m) => m.store === 2 && m.status === 'active')!.id, storeId: 2, amount: '20.00', items: [], paymentMethod: 'cash', paidAt: new Date(first.current.start.getTime() + DAY) });
+    const third = await healthDashboard(mgr, { period: lastWeek });
+    expect(third.current.orders).toBe(first.current.orders + 1);
+    expect(await keys()).toHaveLength(2);
+    await healthDashboard(mgr, { granularity: 'day' });
+    expect(await keys()).toHaveLength(2);
+    expect(await warmHealthCache(services)).toBe(12); // 3 stores + all, × yesterday / last week / last month
   });
 
   it('store managers cannot open another store’s dashboard', async () => {
@@ -326,7 +335,7 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
       expect(r.image?.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
       const png = Buffer.from(r.image!.dataUrl.slice('data:image/png;base64,'.length), 'base64');
       expect(png.readUInt32BE(16)).toBe(800);
-      expect((await say('store_manager_01', '会员健康度 本月')).reply).toContain('近 30 天');
+      expect((await say('store_manager_01', '会员健康度 本月')).reply).toContain('会员健康度（本月：11-01 至 11-22 00:00）');
     });
 
     it('RFM and the churn list', async () => {

@@ -1,5 +1,5 @@
 import { FIELDS, METRICS, SCORES, type FieldDef } from './fields.ts';
-import { RELATIVE_DAYS, type ActivityCondition, type FieldCondition, type MetricCondition, type Op, type Scalar, type ScoreCondition, type SegmentNode, type SegmentTree, type TagCondition, type Value } from './tree.ts';
+import { RELATIVE_DAYS, type ActivityCondition, type EventCondition, type FieldCondition, type MetricCondition, type Op, type Scalar, type ScoreCondition, type SegmentNode, type SegmentTree, type TagCondition, type Value } from './tree.ts';
 
 /**
  * Compiles a validated tree (parseSegmentTree) to one parameterized WHERE clause over the
@@ -85,6 +85,7 @@ function node(n: SegmentNode, sql: Sql, opts: CompileOptions): string {
   if ('tag' in n) return tag(n, sql);
   if ('metric' in n) return metric(n, sql, now);
   if ('activity' in n) return activity(n, sql, now);
+  if ('event' in n) return event(n, sql, now);
   return score(n, sql);
 }
 
@@ -256,6 +257,7 @@ export function compileMetricSet(c: MetricCondition, opts: { now: Date; candidat
   // The whole history reads the member-ordered index (no partition to list): its GROUP BY streams.
   const whole = c.days === undefined;
   const where = whole ? [] : opts.storeIds.length ? [`${def.byWindow.partition} IN (${sql.p([...opts.storeIds])})`] : ['FALSE'];
+  if ('where' in def) where.push(def.where);
   if (!whole) where.push(`${def.window} > ${sql.p(daysBefore(opts.now, c.days!))}`);
   where.push(`${def.window} <= ${sql.p(opts.now)}`);
   const complement = holdsWithoutRows(c);
@@ -279,6 +281,22 @@ function activity(c: ActivityCondition, sql: Sql, now: Date): string {
   const where = [`i.activity = ${sql.p(c.activity)}`, `i.type = 'activity'`, `i.created_at <= ${sql.p(now)}`];
   if (c.days !== undefined) where.push(`i.created_at > ${sql.p(daysBefore(now, c.days))}`);
   return `(m.id ${c.joined === false ? 'NOT IN' : 'IN'} (SELECT i.member_id FROM interactions i WHERE ${where.join(' AND ')}))`;
+}
+
+/**
+ * A behaviour event at least `min` times: an uncorrelated IN over member_events, read on its
+ * covering (type, ref, occurred_at, member_id) index — with a ref one range per window, grouped
+ * by member — so the (few) members who did it are found once and the members probed by key.
+ * The window is (now − days, now], as for metrics.
+ */
+function event(c: EventCondition, sql: Sql, now: Date): string {
+  const where = [`e.type = ${sql.p(c.event)}`];
+  if (c.ref !== undefined) where.push(`e.ref = ${sql.p(c.ref)}`);
+  if (c.days !== undefined) where.push(`e.occurred_at > ${sql.p(daysBefore(now, c.days))}`);
+  where.push(`e.occurred_at <= ${sql.p(now)}`);
+  const min = c.min ?? 1;
+  const having = min > 1 ? ` GROUP BY e.member_id HAVING COUNT(*) >= ${sql.p(min)}` : '';
+  return `(m.id IN (SELECT e.member_id FROM member_events e WHERE ${where.join(' AND ')}${having}))`;
 }
 
 function score(c: ScoreCondition, sql: Sql): string {

@@ -1,3 +1,4 @@
+import { countedOrder, netAmount } from '../../sales/index.ts';
 import { RFM_CELLS, VALUE_QUADRANTS } from '../rfm/rfm.ts';
 
 /**
@@ -67,8 +68,8 @@ export interface MetricDef {
 }
 
 /**
- * orders (store_id, paid_at, member_id, amount): a window of all stores' orders without touching
- * the rows; orders (member_id, paid_at, amount): every member's whole history, in member order.
+ * orders (store_id, paid_at, member_id, amount, refunded_amount): a window of all stores' orders without touching
+ * the rows; orders (member_id, paid_at, amount, refunded_amount): every member's whole history, in member order.
  */
 const ORDERS_BY_WINDOW = {
   from: 'orders o FORCE INDEX (orders_store_paid_member_amount_idx)',
@@ -76,13 +77,16 @@ const ORDERS_BY_WINDOW = {
   whole: 'orders o FORCE INDEX (orders_member_paid_amount_idx)',
 };
 
+/** Net of refunds (sales' net.ts): a fully refunded order is no order, a partial refund lowers the spend. */
+const COUNTED = countedOrder('o');
+
 export const METRICS = {
-  /** Number of orders paid in the window. */
-  order_count: { agg: 'COUNT(*)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', byWindow: ORDERS_BY_WINDOW, label: '消费次数' },
-  /** Sum of order amounts in the window (yuan, DECIMAL). */
-  spend: { agg: 'COALESCE(SUM(o.amount), 0)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'decimal', byWindow: ORDERS_BY_WINDOW, label: '消费金额' },
-  /** Whole days since the last order; members who never ordered have none (the condition is false). */
-  days_since_last_order: { agg: 'MAX(o.paid_at)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', type: 'int', sinceLast: true, byWindow: ORDERS_BY_WINDOW, label: '距上次消费天数' },
+  /** Number of orders paid in the window (fully refunded ones left out). */
+  order_count: { agg: 'COUNT(*)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', where: COUNTED, type: 'int', byWindow: ORDERS_BY_WINDOW, label: '消费次数' },
+  /** Sum of order amounts in the window, net of refunds (yuan, DECIMAL). */
+  spend: { agg: `COALESCE(SUM(${netAmount('o')}), 0)`, from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', where: COUNTED, type: 'decimal', byWindow: ORDERS_BY_WINDOW, label: '消费金额' },
+  /** Whole days since the last (not fully refunded) order; members who never ordered have none (the condition is false). */
+  days_since_last_order: { agg: 'MAX(o.paid_at)', from: 'orders o', memberKey: 'o.member_id', window: 'o.paid_at', where: COUNTED, type: 'int', sinceLast: true, byWindow: ORDERS_BY_WINDOW, label: '距上次消费天数' },
   /** Complaints logged as interactions (the interactions table, type complaint) in the window. */
   complaint_count: { agg: 'COUNT(*)', from: 'interactions i', memberKey: 'i.member_id', window: 'i.created_at', where: "i.type = 'complaint'", type: 'int', label: '投诉次数' },
 } as const satisfies Record<string, MetricDef>;

@@ -54,6 +54,18 @@ describe('condition phrase parser', () => {
     ['注册不到90天', { field: 'registered_at', op: 'gt', value: '-90d' }],
     ['入会满3个月', { field: 'registered_at', op: 'lte', value: '-90d' }],
     ['注册时间一年以上', { field: 'registered_at', op: 'lt', value: '-365d' }],
+    ['浏览过 D-001 至少 3 次 最近30天', { event: 'product_viewed', ref: 'D-001', min: 3, days: 30 }],
+    ['最近30天浏览过水煮鱼3次以上', { event: 'product_viewed', ref: '水煮鱼', min: 3, days: 30 }],
+    ['浏览过 水煮鱼 至少 3 次 最近 30 天 且 没有VIP标签', { and: [{ event: 'product_viewed', ref: '水煮鱼', min: 3, days: 30 }, { tag: 'VIP', has: false }] }],
+    ['浏览过D-001超过2次', { event: 'product_viewed', ref: 'D-001', min: 3 }],
+    ['浏览过商品 D-001', { event: 'product_viewed', ref: 'D-001' }],
+    ['最近30天报名过活动', { event: 'activity_registered', days: 30 }],
+    ['报名过活动 最近30天', { event: 'activity_registered', days: 30 }],
+    ['报名过A-7活动 且 等级>3', { and: [{ event: 'activity_registered', ref: 'A-7' }, { field: 'level', op: 'gt', value: 3 }] }],
+    ['没签到过活动「A-7」', { not: { event: 'activity_checked_in', ref: 'A-7' } }],
+    ['提交过问卷 F-1', { event: 'form_submitted', ref: 'F-1' }],
+    ['加入过社群 或 女性', { or: [{ event: 'group_joined' }, { field: 'gender', op: 'eq', value: 'female' }] }],
+    ['最近7天核销过优惠券', { event: 'coupon_redeemed', days: 7 }],
     ['等级≥3 且 有VIP标签 或 累计消费大于1万', { or: [{ and: [{ field: 'level', op: 'gte', value: 3 }, { tag: 'VIP' }] }, { metric: 'spend', op: 'gt', value: '10000.00' }] }],
   ];
   for (const [text, expected] of cases) it(text, () => expect(root(text)).toEqual(expected));
@@ -72,6 +84,8 @@ describe('condition phrase parser', () => {
     expect(describeTree({ version: 1, root: root('女性 或 不是3级以上') })).toBe('性别 = 女 或 非（等级 ≥ 3）');
     expect(describeTree({ version: 1, root: root('最近90天参加过活动 中秋品鉴会 且 最近30天注册的') })).toBe('最近90天参加过「中秋品鉴会」活动 且 注册时间 ≥ 30天前');
     expect(describeTree({ version: 1, root: root('没参加过中秋品鉴会活动') })).toBe('没参加过「中秋品鉴会」活动');
+    expect(describeTree({ version: 1, root: root('浏览过 D-001 至少 3 次 最近30天') })).toBe('最近30天浏览过商品「D-001」 至少3次');
+    expect(describeTree({ version: 1, root: root('最近30天报名过活动') })).toBe('最近30天报名过活动');
   });
 
   it('reads score conditions: churn level and RFM cells (the word RFM required, so 新客 stays a tag name)', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_TYPES, type EventType } from '../../engagement/index.ts';
 import { AppError } from '../../kernel/index.ts';
 import { FIELDS, METRICS, SCORES, type FieldDef, type FieldName, type MetricName } from './fields.ts';
 
@@ -10,6 +11,8 @@ import { FIELDS, METRICS, SCORES, type FieldDef, type FieldName, type MetricName
  *   {tag, has?, source?, minConfidence?}   has (default) or lacks a tag, optionally by source and confidence
  *   {metric, days?, op, value}    behaviour (METRICS) in the last `days` days, or all history
  *   {activity, days?, joined?}    took part (joined: false = never took part) in a campaign or event
+ *   {event, ref?, min?, days?}    a behaviour event (member_events) at least `min` times (default 1)
+ *                                 in the last `days` days or ever, optionally about one ref (product id …)
  *   {score, op, value}            model scores (SCORES; none registered yet)
  * Validation walks the tree itself and checks each node with its own zod schema, so an error
  * names the exact node (`root.and[2].op`) instead of zod's "invalid union" at the top.
@@ -34,6 +37,7 @@ export type SegmentNode =
   | TagCondition
   | MetricCondition
   | ActivityCondition
+  | EventCondition
   | ScoreCondition;
 
 export interface FieldCondition {
@@ -66,6 +70,20 @@ export interface ActivityCondition {
   days?: number;
   /** false = never took part (in the window). Default true. */
   joined?: boolean;
+}
+/**
+ * A behaviour event the chain reported (engagement's member_events): "viewed product D-001 at
+ * least 3 times in the last 30 days" = {event: 'product_viewed', ref: 'D-001', min: 3, days: 30}.
+ * "Never" is {not: {event …}}.
+ */
+export interface EventCondition {
+  event: EventType;
+  /** What the event is about: product id, activity id, form id, group id, coupon code, a custom event's name. */
+  ref?: string;
+  /** At least this many events (default 1). */
+  min?: number;
+  /** Window: the last N days up to now; omitted = all history. */
+  days?: number;
 }
 export interface ScoreCondition {
   score: string;
@@ -112,6 +130,12 @@ const activitySchema = z.strictObject({
   activity: z.string().trim().min(1).max(64),
   days: z.number().int().min(1).max(LIMITS.maxDays).optional(),
   joined: z.boolean().optional(),
+});
+const eventSchema = z.strictObject({
+  event: z.enum(EVENT_TYPES),
+  ref: z.string().trim().min(1).max(64).optional(),
+  min: z.number().int().min(1).max(10_000).optional(),
+  days: z.number().int().min(1).max(LIMITS.maxDays).optional(),
 });
 const scoreSchema = z.strictObject({ score: z.string(), op: z.enum(OPS), value: valueSchema.optional() });
 
@@ -204,7 +228,7 @@ function compareScalars(kind: Kind, a: Scalar, b: Scalar): number {
   return String(a).localeCompare(String(b));
 }
 
-const KIND_KEYS = ['and', 'or', 'not', 'field', 'tag', 'metric', 'activity', 'score'] as const;
+const KIND_KEYS = ['and', 'or', 'not', 'field', 'tag', 'metric', 'activity', 'event', 'score'] as const;
 
 /**
  * Validates a tree (unknown JSON from chat, API or the database) and returns it typed and
@@ -254,6 +278,10 @@ export function parseSegmentTree(raw: unknown): SegmentTree {
     if (kind === 'activity') {
       const a = check(activitySchema, obj, path);
       return { activity: a.activity, ...(a.days === undefined ? {} : { days: a.days }), ...(a.joined === undefined ? {} : { joined: a.joined }) };
+    }
+    if (kind === 'event') {
+      const e = check(eventSchema, obj, path);
+      return { event: e.event, ...(e.ref === undefined ? {} : { ref: e.ref }), ...(e.min === undefined || e.min === 1 ? {} : { min: e.min }), ...(e.days === undefined ? {} : { days: e.days }) };
     }
     const s = check(scoreSchema, obj, path);
     const def = SCORES[s.score];

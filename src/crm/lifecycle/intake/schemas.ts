@@ -24,13 +24,24 @@ export const orderItemSchema = z
 
 const MEMBER_KEYS = ['memberId', 'memberNo', 'openid', 'phone'] as const;
 
+/** How an order or an event names its member: the four keys, exactly one of them given (memberKeyIssue). */
+export const memberKeyFields = {
+  memberId: z.number().int().positive().optional(),
+  memberNo: z.string().min(1).max(16).optional(),
+  openid: z.string().min(1).max(64).optional().describe('mini-program openid'),
+  phone: z.string().min(1).max(32).optional().describe('mainland mobile, any formatting'),
+};
+
+/** The issue when a body names its member by none or more than one of the keys. */
+export function memberKeyIssue(o: Partial<Record<(typeof MEMBER_KEYS)[number], unknown>>, ctx: z.RefinementCtx): void {
+  const given = MEMBER_KEYS.filter((k) => o[k] !== undefined);
+  if (given.length !== 1) ctx.addIssue({ code: 'custom', path: [given[1] ?? 'memberId'], message: 'name the member by exactly one of memberId, memberNo, openid, phone' });
+}
+
 export const orderInputSchema = z
   .object({
     orderNo: documentNo.describe('unique per chain; the idempotency key'),
-    memberId: z.number().int().positive().optional(),
-    memberNo: z.string().min(1).max(16).optional(),
-    openid: z.string().min(1).max(64).optional().describe('mini-program openid'),
-    phone: z.string().min(1).max(32).optional().describe('mainland mobile, any formatting'),
+    ...memberKeyFields,
     createMember: z.boolean().optional().describe('with phone: an unknown phone creates the member (home store = the order’s store)'),
     memberName: z.string().trim().min(1).max(64).optional().describe('the new member’s name when createMember creates one (default 顾客 + last four digits)'),
     storeId: z.number().int().positive().optional(),
@@ -48,8 +59,7 @@ export const orderInputSchema = z
   })
   .strict()
   .superRefine((o, ctx) => {
-    const given = MEMBER_KEYS.filter((k) => o[k] !== undefined);
-    if (given.length !== 1) ctx.addIssue({ code: 'custom', path: [given[1] ?? 'memberId'], message: 'name the member by exactly one of memberId, memberNo, openid, phone' });
+    memberKeyIssue(o, ctx);
     if ((o.storeId === undefined) === (o.storeCode === undefined)) ctx.addIssue({ code: 'custom', path: ['storeId'], message: 'give exactly one of storeId, storeCode' });
     if (o.createMember && o.phone === undefined) ctx.addIssue({ code: 'custom', path: ['createMember'], message: 'createMember needs the phone' });
     if (o.memberName !== undefined && !o.createMember) ctx.addIssue({ code: 'custom', path: ['memberName'], message: 'memberName only with createMember' });
@@ -96,9 +106,9 @@ function canonical(v: unknown): string {
  * The hash a request is known by: its parsed body with amounts at two decimals and times as
  * instants, so "88.5" and "88.50", or +08:00 and the same instant in Z, are the same request.
  */
-export function requestHash(kind: 'order' | 'refund', body: Record<string, unknown>): string {
+export function requestHash(kind: 'order' | 'refund' | 'event', body: Record<string, unknown>): string {
   const norm = Object.fromEntries(
-    Object.entries(body).map(([k, v]) => [k, (k === 'amount' || k === 'price') && typeof v === 'string' ? twoDecimals(v) : (k === 'paidAt' || k === 'refundedAt') && typeof v === 'string' ? new Date(v).toISOString() : v]),
+    Object.entries(body).map(([k, v]) => [k, (k === 'amount' || k === 'price') && typeof v === 'string' ? twoDecimals(v) : (k === 'paidAt' || k === 'refundedAt' || k === 'occurredAt') && typeof v === 'string' ? new Date(v).toISOString() : v]),
   );
   if (Array.isArray(norm.items)) norm.items = norm.items.map((i) => ({ ...(i as object), price: twoDecimals(String((i as { price: string }).price)) }));
   return createHash('sha256').update(`${kind}:${canonical(norm)}`).digest('hex');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { audit, getSetting, requirePermission, setSetting, type StaffAccess } from '../../kernel/index.ts';
+import { changeSetting, getSetting, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { appendLedger, TX_OPTIONS } from './ledger.ts';
 
@@ -18,11 +18,17 @@ export async function getExpiryRule(services: Services): Promise<ExpiryRule> {
   return parsed.success ? parsed.data : DEFAULT_EXPIRY;
 }
 
+/** The rule in force as the settings page shows it (settings.manage). */
+export async function expiryRuleSetting(access: StaffAccess): Promise<ExpiryRule> {
+  requirePermission(access.actor, 'settings.manage');
+  return getExpiryRule(access.services);
+}
+
+/** Replaces the rule (settings.manage), audited with the rule before and after. */
 export async function setExpiryRule(access: StaffAccess, rule: ExpiryRule): Promise<ExpiryRule> {
-  requirePermission(access.actor, 'membership.manage');
+  requirePermission(access.actor, 'settings.manage');
   const value = expiryRuleSchema.parse(rule);
-  await setSetting(access.services, KEY, value, access.actor.wecomUserId);
-  await audit(access.services, { actor: access.actor, action: 'points.expiry.set', targetType: 'setting', targetId: KEY, channel: access.channel, requestId: access.requestId, detail: value });
+  await changeSetting(access, KEY, { old: await getExpiryRule(access.services), value, action: 'points.expiry.set' });
   return value;
 }
 

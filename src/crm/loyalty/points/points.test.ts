@@ -62,7 +62,8 @@ describe('points ledger', () => {
 
   it('expires points by the configured rule, deductions consuming the earliest first', async () => {
     const memberId = id('M00000006');
-    await setExpiryRule(as('hq'), { months: 1 });
+    const admin = { ...as('hq'), actor: { ...as('hq').actor, role: 'admin' as const } }; // the rule is an admin setting
+    await setExpiryRule(admin, { months: 1 });
     at(new Date('2026-01-01T00:00:00Z'));
     await adjustPoints(as('hq'), { memberId, delta: 100, reason: '首批' }); // lapses 2026-02-01
     at(new Date('2026-01-20T00:00:00Z'));
@@ -80,7 +81,7 @@ describe('points ledger', () => {
     const last = await crm.services.db.pointsLedger.findFirstOrThrow({ where: { memberId }, orderBy: { id: 'desc' } });
     expect(last).toMatchObject({ kind: 'expire', delta: -50, balanceAfter: 1200 });
     at(NOW);
-    await setExpiryRule(as('hq'), { months: 24 });
+    await setExpiryRule(admin, { months: 24 });
   });
 
   it('lists the history newest first and audits the read', async () => {

@@ -3,6 +3,7 @@ import { audit, badRequest, requirePermission, type StaffAccess } from '../../ke
 import { memberInScope } from '../../customers/index.ts';
 import { reevaluateMemberRuleTags } from '../../engagement/index.ts';
 import { insertTicket } from '../tickets/create.ts';
+import { ticketRules } from '../tickets/rules.ts';
 import { toTicketView, type TicketView } from '../tickets/types.ts';
 import { interactionInclude, toInteractionView, type InteractionView } from './types.ts';
 
@@ -41,9 +42,11 @@ export async function logInteraction(access: StaffAccess, raw: LogInteractionInp
   const wantTicket = input.openTicket ?? input.type === 'complaint';
   if (wantTicket) requirePermission(actor, 'ticket.write');
   const now = services.now();
+  const rules = wantTicket ? await ticketRules(services, storeId) : null;
 
   const { interaction, ticket } = await services.db.$transaction(async (tx) => {
-    const ticket = wantTicket
+    // The one who logs it takes it (assigned to them): no auto-assignment here.
+    const ticket = rules
       ? await insertTicket(tx, services, actor.wecomUserId, {
           memberId: member.id,
           storeId,
@@ -52,7 +55,7 @@ export async function logInteraction(access: StaffAccess, raw: LogInteractionInp
           title: input.content.slice(0, 128),
           description: input.content,
           assigneeId: actor.staffId,
-        })
+        }, rules)
       : null;
     const interaction = await tx.interaction.create({
       data: {

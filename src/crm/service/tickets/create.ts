@@ -4,6 +4,10 @@ import type { Prisma } from '../../../db/prisma.ts';
 import { audit, badRequest, forbidden, formatDate, requirePermission, type CrmAccess, type MemberActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { memberInScope } from '../../customers/index.ts';
+import { assignmentRule } from '../settings/assignment-config.ts';
+import { alertUnassigned, auditAutoAssignment } from './assignment-effects.ts';
+import { autoAssignInTx, type AutoAssignment } from './auto-assign.ts';
+import { ticketRules, type TicketRules } from './rules.ts';
 import { slaDue } from './sla.ts';
 import { ticketInclude, toTicketView, type TicketView } from './types.ts';
 
@@ -24,11 +28,14 @@ export function ticketNoFor(id: number, at: Date): string {
   return `T${formatDate(at, '')}${String(id).padStart(6, '0')}`;
 }
 
+type TicketInsert = Omit<z.output<typeof createTicketSchema>, 'storeId'> & { storeId: number | null };
+
 /**
  * Inserts a ticket inside a transaction (shared with interaction logging): a temporary number,
- * then T+date+id once the id is known, in the same transaction.
+ * then T+date+id once the id is known, in the same transaction. Its SLA due times follow the
+ * policy on its store's business hours (`rules`, read before the transaction).
  */
-export async function insertTicket(tx: Prisma.TransactionClient, services: Services, createdBy: string, input: Omit<z.output<typeof createTicketSchema>, 'storeId'> & { storeId: number | null }) {
+export async function insertTicket(tx: Prisma.TransactionClient, services: Services, createdBy: string, input: TicketInsert, rules: Pick<TicketRules, 'policy' | 'hours'>) {
   const now = services.now();
   const row = await tx.ticket.create({
     data: {
@@ -41,13 +48,35 @@ export async function insertTicket(tx: Prisma.TransactionClient, services: Servi
       title: input.title,
       description: input.description ?? null,
       assigneeId: input.assigneeId ?? null,
+      assignedAt: input.assigneeId ? now : null,
+      assignedBy: input.assigneeId ? createdBy : null,
       createdBy,
-      ...slaDue(input.priority, now),
+      ...slaDue(input.priority, now, rules.policy, rules.hours),
       createdAt: now,
       updatedAt: now,
     },
   });
   return tx.ticket.update({ where: { id: row.id }, data: { ticketNo: ticketNoFor(row.id, now) }, include: ticketInclude });
+}
+
+/**
+ * The transaction options of a ticket that may be auto-assigned: READ COMMITTED, so the open
+ * tickets counted after waiting for the candidates' row locks include those committed meanwhile
+ * (auto-assign.ts explains the locking).
+ */
+export const ASSIGNING_TX = { isolationLevel: 'ReadCommitted' } as const;
+
+/**
+ * Inserts a ticket and, when no assignee was given and the assignment settings take it (always
+ * for a complaint), auto-assigns it in the same transaction. Returns the ticket as committed.
+ */
+export async function insertAndAssign(tx: Prisma.TransactionClient, services: Services, createdBy: string, input: TicketInsert, rules: TicketRules) {
+  const ticket = await insertTicket(tx, services, createdBy, input, rules);
+  if (ticket.assigneeId !== null) return { ticket, auto: null };
+  const rule = assignmentRule(rules.assignment, input.priority, input.type === 'complaint');
+  if (!rule.assign) return { ticket, auto: null };
+  const auto = await autoAssignInTx(tx, ticket, rule.roles, rules.assignment, services.now());
+  return { ticket: auto ? await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: ticketInclude }) : ticket, auto };
 }
 
 /** The input of a new ticket, or a 400 naming every broken field. */
@@ -78,7 +107,9 @@ async function auditTicketCreated(access: CrmAccess, ticket: { id: number; ticke
 
 /**
  * Opens a service ticket. Staff need ticket.write and the member in their scope; a member actor
- * (the `handoff` intent) may open one only for themself. SLA due times follow the priority.
+ * (the `handoff` intent) may open one only for themself. SLA due times follow the policy of the
+ * priority on the store's business hours; without an assignee it is auto-assigned when the
+ * settings say so (a complaint always), and a complaint nobody could take alerts its managers.
  */
 export async function createTicket(access: CrmAccess, raw: CreateTicketInput): Promise<TicketView> {
   const input = parseTicketInput(raw);
@@ -94,16 +125,28 @@ export async function createTicket(access: CrmAccess, raw: CreateTicketInput): P
   }
   // tickets.created_by: the staff userid, or member:<id> so it can never be read as a userid.
   const createdBy = actor.kind === 'member' ? `member:${actor.memberId}` : actor.wecomUserId;
-  const ticket = await services.db.$transaction((tx) => insertTicket(tx, services, createdBy, { ...input, storeId: input.storeId ?? homeStoreId }));
+  const storeId = input.storeId ?? homeStoreId;
+  const rules = await ticketRules(services, storeId);
+  const { ticket, auto } = await services.db.$transaction((tx) => insertAndAssign(tx, services, createdBy, { ...input, storeId }, rules), ASSIGNING_TX);
   await auditTicketCreated(access, ticket);
-  return toTicketView(ticket);
+  const view = toTicketView(ticket);
+  await afterAssignment(access, view, auto);
+  // A complaint nobody could take must not sit unseen: its managers are told at once.
+  if (view.type === 'complaint' && !view.assignee) await alertUnassigned(services, view, access.requestId);
+  return view;
+}
+
+/** The audit row of an automatic assignment, once its ticket is committed. */
+async function afterAssignment(access: CrmAccess, ticket: TicketView, auto: AutoAssignment | null): Promise<void> {
+  if (auto) await auditAutoAssignment(access.services, ticket, auto, null, access.requestId);
 }
 
 /**
  * A member's own request for a person (the hand-off): joins the member's open ticket of the same
  * type opened by the member within `windowMs`, else opens one (and audits it). The member's row is
  * locked (SELECT … FOR UPDATE) while looking, so simultaneous requests of one member serialize:
- * one ticket, never one per message. `joined` tells the caller not to alert staff again.
+ * one ticket, never one per message. `joined` tells the caller not to alert staff again. A new
+ * ticket is auto-assigned like createTicket's; the hand-off alerts the managers itself.
  */
 export async function openOrJoinMemberTicket(
   access: CrmAccess,
@@ -116,18 +159,24 @@ export async function openOrJoinMemberTicket(
   requireOwnRequest(actor, input);
   const createdBy = `member:${actor.memberId}`;
   const now = services.now();
-  const { ticket, joined } = await services.db.$transaction(async (tx) => {
+  const storeId = input.storeId ?? actor.homeStoreId;
+  const rules = await ticketRules(services, storeId);
+  const { ticket, joined, auto } = await services.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM members WHERE id = ${input.memberId} FOR UPDATE`;
     const open = await tx.ticket.findFirst({
       where: { memberId: input.memberId, createdBy, type: input.type, status: { in: ['open', 'in_progress'] }, createdAt: { gte: new Date(now.getTime() - windowMs) } },
       orderBy: { id: 'desc' },
       include: ticketInclude,
     });
-    if (open) return { ticket: open, joined: true };
-    return { ticket: await insertTicket(tx, services, createdBy, { ...input, storeId: input.storeId ?? actor.homeStoreId }), joined: false };
-  });
-  if (!joined) await auditTicketCreated(access, ticket);
-  return { ticket: toTicketView(ticket), joined };
+    if (open) return { ticket: open, joined: true, auto: null };
+    return { ...(await insertAndAssign(tx, services, createdBy, { ...input, storeId }, rules)), joined: false };
+  }, ASSIGNING_TX);
+  const view = toTicketView(ticket);
+  if (!joined) {
+    await auditTicketCreated(access, ticket);
+    await afterAssignment(access, view, auto);
+  }
+  return { ticket: view, joined };
 }
 
 /** An assignee must be active staff. */

@@ -1,18 +1,18 @@
-/** Ticket priorities and their SLA (hours to first response, hours to resolution). */
+import { addBusinessMinutes, ALWAYS_OPEN, type BusinessHours } from '../settings/business-hours.ts';
+import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../settings/sla-policy.ts';
+
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type TicketStatus = 'open' | 'in_progress' | 'resolved' | 'closed';
 export type TicketType = 'repair' | 'complaint' | 'consultation' | 'after_sales';
 
-export const SLA_HOURS: Record<TicketPriority, { respond: number; resolve: number }> = {
-  urgent: { respond: 0.5, resolve: 4 },
-  high: { respond: 1, resolve: 24 },
-  normal: { respond: 4, resolve: 72 },
-  low: { respond: 24, resolve: 168 },
-};
-
-export function slaDue(priority: TicketPriority, from: Date): { responseDueAt: Date; resolveDueAt: Date } {
-  const h = SLA_HOURS[priority];
-  return { responseDueAt: new Date(from.getTime() + h.respond * 3_600_000), resolveDueAt: new Date(from.getTime() + h.resolve * 3_600_000) };
+/**
+ * When a ticket opened at `from` must have its first response and its resolution: the policy's
+ * business minutes for the priority, counted on the store's business hours. The defaults (today's
+ * hours, open round the clock) give wall-clock due times.
+ */
+export function slaDue(priority: TicketPriority, from: Date, policy: SlaPolicy = DEFAULT_SLA_POLICY, hours: BusinessHours = ALWAYS_OPEN): { responseDueAt: Date; resolveDueAt: Date } {
+  const t = policy[priority];
+  return { responseDueAt: addBusinessMinutes(from, t.respondMinutes, hours), resolveDueAt: addBusinessMinutes(from, t.resolveMinutes, hours) };
 }
 
 /**

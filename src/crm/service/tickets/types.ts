@@ -13,6 +13,9 @@ export interface TicketView {
   title: string;
   description: string | null;
   assignee: { id: number; name: string; wecomUserId: string } | null;
+  /** When the current assignee was set, and by whom: a WeCom userid, or `auto` (auto-assignment). */
+  assignedAt: Date | null;
+  assignedBy: string | null;
   createdBy: string;
   firstResponseAt: Date | null;
   resolvedAt: Date | null;
@@ -34,7 +37,7 @@ export const ticketInclude = {
 
 export function toTicketView(t: {
   id: number; ticketNo: string; memberId: number; storeId: number | null; type: TicketType; priority: TicketPriority; status: TicketStatus; title: string; description: string | null;
-  createdBy: string; firstResponseAt: Date | null; resolvedAt: Date | null; closedAt: Date | null; resolution: string | null; satisfaction: number | null; escalationLevel: number;
+  assignedAt: Date | null; assignedBy: string | null; createdBy: string; firstResponseAt: Date | null; resolvedAt: Date | null; closedAt: Date | null; resolution: string | null; satisfaction: number | null; escalationLevel: number;
   escalatedAt: Date | null; responseDueAt: Date; resolveDueAt: Date; createdAt: Date; updatedAt: Date;
   member: { memberNo: string; name: string }; assignee: { id: number; name: string; wecomUserId: string } | null;
 }): TicketView {

@@ -14,7 +14,7 @@ export async function assignTicket(access: StaffAccess, ref: number | string, as
   const t = await ticketInScope(access, ref);
   if (t.status === 'closed') throw conflict('ticket_closed', `工单 ${t.ticketNo} 已关闭，不能再指派。`);
   const staff = await requireAssignable(access.services, assigneeId);
-  const updated = toTicketView(await access.services.db.ticket.update({ where: { id: t.id }, data: { assigneeId: staff.id, updatedAt: access.services.now() }, include: ticketInclude }));
+  const updated = toTicketView(await access.services.db.ticket.update({ where: { id: t.id }, data: { assigneeId: staff.id, assignedAt: access.services.now(), assignedBy: access.actor.wecomUserId, updatedAt: access.services.now() }, include: ticketInclude }));
   await record(access, 'ticket.assign', updated, { from: t.assigneeId, to: staff.id });
   return updated;
 }
@@ -36,7 +36,7 @@ export async function changeTicketStatus(access: StaffAccess, ref: number | stri
   const now = services.now();
   const data =
     to === 'in_progress'
-      ? { status: to, firstResponseAt: t.firstResponseAt ?? now, resolvedAt: null, assigneeId: t.assigneeId ?? access.actor.staffId }
+      ? { status: to, firstResponseAt: t.firstResponseAt ?? now, resolvedAt: null, ...(t.assigneeId === null ? { assigneeId: access.actor.staffId, assignedAt: now, assignedBy: access.actor.wecomUserId } : {}) }
       : to === 'resolved'
         ? { status: to, resolvedAt: now, resolution: resolution?.trim().slice(0, 1000) || t.resolution }
         : { status: to, closedAt: now };

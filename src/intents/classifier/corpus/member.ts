@@ -23,8 +23,10 @@ export const memberIntents: CorpusFile = {
       '积分[能换什么|能抵钱吗|什么时候过期|快过期了吗|怎么用|怎么兑换]',
       '[我|我的]积分[够|能][兑换|换][吗|什么]',
       '[上次|最近][消费|买东西][的|]积分[到账了吗|有没有加上|怎么没到]',
+      // About someone else's account: still a question about points (the member gate refuses it).
+      '[帮我|][查下|查一下|看看|看下]{phone}的[积分|积分余额]',
     ],
-    en: ['how many points do I have', '[my|check my] points [balance|]', 'points balance', 'when do my points expire'],
+    en: ['how many points do I have', '[my|check my] points [balance|]', 'points balance', 'when do my points expire', '[show me|tell me|check] [everyone\'s|all members\'|other members\'|his|her] points'],
   },
   'my.level': {
     audience: 'member',
@@ -46,6 +48,8 @@ export const memberIntents: CorpusFile = {
       '[查|查一下|看看|帮我查][我的|我][{period}|最近|][订单|消费记录|买过的东西]',
       '我[{period}|最近][消费了|花了][多少|几次|多少钱]',
       '[上次|最后一次][买的|点的|消费的][是什么|是啥|多少钱]',
+      // About someone else's orders: still a question about orders (the member gate refuses it).
+      '[帮我|][查下|查一下|看看|看下]{phone}的[订单|消费记录|消费]',
     ],
     en: ['my [orders|purchases|order history]', 'what did I [buy|order] [{period_en}|recently|]', 'how much did I spend [{period_en}|]'],
   },

@@ -87,6 +87,8 @@ export const staffInsights: CorpusFile = {
       '{tag}的[人|会员]给我拉个名单',
       '[哪些|谁]是{tag}[会员|客户]',
       '[{store}|本店]{tag}[客户|会员]数[量|]',
+      '[{store}|本店|][ |]{level}[ |][名单|会员名单|有谁|都有谁|的人|有哪些人|几个|多少|多少人|几个人]',
+      '{tag}[ |][几个|多少|多少人|名单|有谁]',
     ],
     en: [
       'how many [members|customers] [are tagged|have the tag|with tag] {tag}',

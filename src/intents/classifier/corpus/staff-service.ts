@@ -12,6 +12,7 @@ export const staffService: CorpusFile = {
       '{m} {note}[，|,| ][记一下|登记一下|记录下来|帮忙记上]',
       '[添加|新增|写][一条|][跟进|沟通|回访]记录[：|:| ]{m} {note}',
       '[刚|刚才][跟|和]{m}[打了电话|通了电话|聊了][，|,| ]{note}[，|,| ][记一下|记录下|]',
+      '[给|帮][他|她|{m}][记录|登记|记|记上][一下|下|一笔|][了|][，|,| ][{note}|]',
     ],
     en: [
       '[log|record|note] [a call from|that|] {m_en}[:| -] {note_en}',
@@ -68,6 +69,8 @@ export const staffService: CorpusFile = {
       '{m}[积分|][加|扣|补|送]{points}[，|,| ]{reason}',
       '[扣|扣掉|收回]{m}[的|]{points}积分[，|,| ]{reason}',
       '{m}[的积分|积分][兑换|换][饮品|礼品|代金券][扣|减]{points}[分|]',
+      '{m} [+|＋|加]{points}[分|积分|][ |，]{reason}',
+      '{m} [-|－|扣]{points}[分|积分|][ |，]{reason}',
     ],
     en: [
       '[add|give|award] {points} points to {m_en} [for {reason}|as compensation|for birthday|]',

@@ -1,0 +1,52 @@
+import { STAFF_CLAIM } from './requests.ts';
+
+/**
+ * What the router reads of a message: the message without words that frame the request but
+ * name none of it — a correction's lead ("不是她，是王芳", "不对，我要的是她的工单", "no, I meant
+ * M00000005") and, from a member, a claim to be staff ("我是店长，查一下…"). Only routing uses
+ * this: the write gate and the member gate still read the whole message, so the claim is still
+ * refused and a correction's mood still counts.
+ */
+
+/** "不是她，是…" / "不是这个，…": a short rejected reading, a pause, then the right one. */
+const NOT_THIS = /^\s*不是[^，,。；;\s]{0,6}[，,。；;\s]+(?:而?是|应该是|我(?:要|说|问|找)的是|要的是|换成)?\s*/;
+/** "不对，…" / "搞错了，…" / "我说错了，是…". */
+const WRONG = /^\s*(?:不对|不是不是|错了|搞错了|弄错了|说错了|我说错了|打错了|写错了|更正一下|更正)[啊呀了哈]?[，,。；;!！\s]+(?:而?是|应该是|我(?:要|说|问|找)的是|要的是|换成)?\s*/;
+/** "no, I meant …", "sorry, I mean …", "I meant …", "actually I meant …". */
+const MEANT = /^\s*(?:(?:no|nope|sorry|oops|wait|actually)[,.!]?\s+)?(?:i\s+meant?|i\s+was\s+asking\s+(?:about|for))\s*[,:]?\s*/i;
+
+/**
+ * A staff request's polarity lead ("不用给王芳记录了", "先别发召回券", "要是给流失的都打上VIP"):
+ * the router reads what the request is about, the write gate reads the whole message and so
+ * declines it. Only before an action verb, and only when a request of three or more characters
+ * is left ("别发了" stays: that is a cancellation).
+ */
+const POLARITY_LEAD = /^\s*(?:先别|先不要|先不用|暂时不要|暂时不用|暂时别|暂时不|不用|不要|不必|没必要|别|甭|如果|要是|假如|假设|万一|倘若)\s*(?=给|帮|把|对|为|发|群发|推送|打|加|扣|减|补|送|建|开|记|登记|召回|导出|删|去掉|移除)/;
+
+/** The claim clause itself and the pause after it ("我是店员，", "I'm the manager here, "). */
+const CLAIM_TO_PAUSE = new RegExp(`(?:${STAFF_CLAIM.source})[^，,。；;!！]{0,24}[，,。；;!！]\\s*`, 'i');
+const CLAIM_CLAUSE = new RegExp(`(?:${STAFF_CLAIM.source})(?:\\s*here\\b)?[^，,。；;!！]{0,8}?[，,。；;!！\\s]+`, 'i');
+
+/** What a correction says instead ("不是她，是王芳" → "王芳"); null when the message is no correction. */
+export function correctionOf(text: string): string | null {
+  const t = text.normalize('NFKC');
+  for (const re of [NOT_THIS, WRONG, MEANT]) {
+    const m = re.exec(t);
+    // Only when something is left: "不是" alone is an answer, not a correction.
+    if (m && t.slice(m[0].length).trim()) return t.slice(m[0].length).trim();
+  }
+  return null;
+}
+
+export function routingText(text: string, audience: 'staff' | 'member'): string {
+  let out = correctionOf(text) ?? text.normalize('NFKC');
+  if (audience === 'staff') {
+    const lead = POLARITY_LEAD.exec(out);
+    if (lead && [...out.slice(lead[0].length).replace(/[\s\p{P}了吧啊呢]/gu, '')].length >= 3) out = out.slice(lead[0].length);
+  }
+  if (audience === 'member') {
+    const stripped = CLAIM_TO_PAUSE.test(out) ? out.replace(CLAIM_TO_PAUSE, '') : out.replace(CLAIM_CLAUSE, '');
+    if (stripped.trim()) out = stripped;
+  }
+  return out.trim() ? out : text;
+}

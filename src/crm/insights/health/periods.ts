@@ -1,0 +1,74 @@
+/**
+ * The periods a health dashboard answers, as the API and the chat name them: the rolling last
+ * day / 7 / 30 days (today so far included), a named calendar period (上周, 本季度, 今年 …),
+ * or any range of China dates. Every instant comes from the kernel's China calendar.
+ */
+import { fieldError } from '../../customers/index.ts';
+import { chinaDateRange, chinaDay, chinaPeriodRange, chinaRollingRange, formatDay, parseIsoDay, type CalendarPeriod, type PeriodRange } from '../../kernel/index.ts';
+
+export type Granularity = 'day' | 'week' | 'month';
+export const PERIOD_DAYS: Record<Granularity, number> = { day: 1, week: 7, month: 30 };
+
+/** The longest date range a dashboard takes: a leap year. */
+export const MAX_RANGE_DAYS = 366;
+
+export const NAMED_PERIODS = ['yesterday', 'this_week', 'last_week', 'this_month', 'last_month', 'this_quarter', 'last_quarter', 'this_year', 'last_year'] as const;
+export type NamedPeriod = (typeof NAMED_PERIODS)[number];
+
+const PERIOD_OF: Record<NamedPeriod, CalendarPeriod> = {
+  yesterday: { unit: 'day', offset: -1 },
+  this_week: { unit: 'week', offset: 0 },
+  last_week: { unit: 'week', offset: -1 },
+  this_month: { unit: 'month', offset: 0 },
+  last_month: { unit: 'month', offset: -1 },
+  this_quarter: { unit: 'quarter', offset: 0 },
+  last_quarter: { unit: 'quarter', offset: -1 },
+  this_year: { unit: 'year', offset: 0 },
+  last_year: { unit: 'year', offset: -1 },
+};
+
+export const calendarPeriodOf = (p: NamedPeriod): CalendarPeriod => PERIOD_OF[p];
+
+/** China dates, both included (YYYY-MM-DD). */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+/** What a dashboard is asked for: at most one of a named period and a date range; else the rolling granularity. */
+export interface PeriodAsk {
+  granularity?: Granularity;
+  period?: CalendarPeriod;
+  range?: DateRange;
+}
+
+const bad = (field: string, message: string) => fieldError('invalid_period', [field], message);
+
+/**
+ * The instants of the asked period at `now`, or 400 invalid_period naming the field: a range
+ * whose dates are not real, `from` after `to`, longer than MAX_RANGE_DAYS, or starting after
+ * today; a named period that has not begun; both a named period and a range.
+ */
+export function dashboardRange(ask: PeriodAsk, now: Date): PeriodRange {
+  if (ask.range) {
+    if (ask.period) throw bad('period', '不能同时指定时段和起止日期');
+    const from = parseIsoDay(ask.range.from);
+    const to = parseIsoDay(ask.range.to);
+    if (Number.isNaN(from)) throw bad('from', `「${ask.range.from}」不是有效日期（YYYY-MM-DD）`);
+    if (Number.isNaN(to)) throw bad('to', `「${ask.range.to}」不是有效日期（YYYY-MM-DD）`);
+    if (from > to) throw bad('to', `结束日期 ${ask.range.to} 早于开始日期 ${ask.range.from}`);
+    if (to - from + 1 > MAX_RANGE_DAYS) throw bad('to', `时间范围最长 ${MAX_RANGE_DAYS} 天（现在是 ${to - from + 1} 天）`);
+    const today = chinaDay(now);
+    if (from > today) throw bad('from', `开始日期 ${ask.range.from} 还没到（今天是 ${formatDay(today)}）`);
+    return chinaDateRange(from, to, now);
+  }
+  if (ask.period) {
+    try {
+      return chinaPeriodRange(ask.period, now);
+    } catch (e) {
+      if (e instanceof RangeError) throw bad('period', '这个时段还没开始');
+      throw e;
+    }
+  }
+  return chinaRollingRange(PERIOD_DAYS[ask.granularity ?? 'week'], now);
+}
