@@ -116,6 +116,11 @@ describe('stopping a recall mid-send', () => {
       [r.recallId],
     );
     expect(Number(cancelled!.n)).toBe(c.cancelled);
+    // 召回做得怎么样了 tells a stopped recall from a finished one.
+    const status = await say('召回做得怎么样了');
+    expect(status.intent).toBe('recall.status');
+    expect(status.text).toContain(`已停止：已发送 ${c.sent}`);
+    expect(status.text).toContain(`已取消 ${c.cancelled}（召回已停止）`);
 
     // A worker restart, then Redis losing every job and the recovery putting back what MySQL says is due.
     await rig.worker!.close();
