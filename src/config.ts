@@ -101,6 +101,8 @@ export const configSchema = z.object({
   JOURNEY_QUIET_HOURS: z.string().regex(/^(off|\d{2}:\d{2}-\d{2}:\d{2})$/, { message: 'must be HH:MM-HH:MM or off' }).default('21:00-09:00'),
   /** Marketing messages a member may get per China-time week across all journeys. */
   JOURNEY_WEEKLY_CAP: intFromEnv(2, 0),
+  /** A member recalled within this many China-time days (or in a running recall) is left out of a new recall. */
+  RECALL_COOLDOWN_DAYS: intFromEnv(14, 0),
   /** Concurrency of the journey step worker. */
   JOURNEY_CONCURRENCY: intFromEnv(16, 1),
   /** A queue with jobs waiting and none taken for this long has its worker replaced (src/jobs/watchdog.ts). */

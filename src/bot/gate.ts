@@ -27,6 +27,13 @@ export interface GateInput {
   getIntent: (name: string) => IntentDef | undefined;
 }
 
+/**
+ * Confirming or cancelling the held action is itself the answer to the bot's question ("算了不要了"
+ * is a cancel, not a negated one): the gate does not read their mood. Every other control action
+ * (停止召回) is gated like a write: a negation or a question about it never carries it out.
+ */
+const HELD_ACTION_CONTROLS: ReadonlySet<string> = new Set(['action.confirm', 'action.cancel']);
+
 /** A refusal that is itself the request (退订): only a negation of the intent's own word counts. */
 const NEGATED_REFUSAL = /(?:不要|别|不用|先不|不想|暂时不|don'?t|do not|no need to)\s*(?:退订|取消订阅|unsubscribe|opt[- ]?out)/i;
 
@@ -52,7 +59,7 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
     if (member) return member;
     return { kind: 'proceed' };
   }
-  if (intent.effect === 'read' || intent.effect === 'control') return { kind: 'proceed' };
+  if (intent.effect === 'read' || HELD_ACTION_CONTROLS.has(intent.name)) return { kind: 'proceed' };
   const params = { action: actionLabel(intent, lang), example: exampleOf(intent, lang) };
   const counterpart = intent.readCounterpart ? g.getIntent(intent.readCounterpart) : undefined;
   const readable = counterpart && counterpart.audience === g.actor.kind ? counterpart : undefined;

@@ -31,6 +31,8 @@ import { segmentExport } from './segment-export.ts';
 import { recallLaunch } from './recall-launch.ts';
 import { membersQuery } from './members-query.ts';
 import { recallStatusIntent } from './recall-status.ts';
+import { recallListIntent } from './recall-list.ts';
+import { recallStopIntent } from './recall-stop.ts';
 import { workToday } from './work-today.ts';
 import { myTickets } from './member/my-tickets.ts';
 import { createSmalltalkIntent } from './smalltalk.ts';
@@ -79,6 +81,9 @@ export const intents: readonly IntentDef[] = [
   // what staff ask for day to day: ad-hoc counts, recall progress, today's work; members' own tickets
   membersQuery,
   recallStatusIntent,
+  // the recalls one may see, and stopping one (a control action, confirmed)
+  recallListIntent,
+  recallStopIntent,
   workToday,
   myTickets,
   // thanks, compliments, chit-chat: one polite line and two examples, per audience

@@ -6,6 +6,7 @@ import type { StaffAccess } from '../crm/kernel/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 import { t, type Lang } from '../i18n/index.ts';
+import { renderExclusions } from './render/recall.ts';
 
 const DEFAULT_AMOUNT = 20;
 const CHANNELS = ['miniprogram', 'wecom', 'sms', 'unreachable', 'unsubscribed'] as const;
@@ -60,6 +61,7 @@ export const recallLaunch = defineIntent({
     const p = await plan(access, s);
     if (p.memberIds.length === 0) return null; // run() explains; nothing to hold
     const pv = await previewRecall(access, p);
+    if (pv.count === 0) return null; // everybody left out: run() says why, nothing to hold
     const lang = ctx.lang;
     const sep = lang === 'zh' ? '、' : ', ';
     const ch = Object.entries(pv.channels)
@@ -67,15 +69,18 @@ export const recallLaunch = defineIntent({
       .map(([k, n]) => t(lang, 'recall.channelCount', { channel: channelLabel(k, lang), count: n }))
       .join(sep);
     const sample = pv.sample.map((m) => t(lang, 'recall.sample', { name: m.name, memberNo: m.memberNo, channel: channelLabel(m.channel, lang) })).join(sep);
-    return t(lang, 'recall.preview', { audience: audienceText(p.audience, lang), count: pv.count, amount: p.couponAmount, cost: pv.estimatedCost, channels: ch, sample });
+    const preview = t(lang, 'recall.preview', { audience: audienceText(p.audience, lang), count: pv.count, amount: p.couponAmount, cost: pv.estimatedCost, channels: ch, sample });
+    const excluded = renderExclusions(lang, pv.excluded);
+    return excluded ? `${preview}\n${excluded}` : preview;
   },
   async run(ctx, s) {
     const access = staffAccess(ctx);
     const p = await plan(access, s);
     if (p.memberIds.length === 0) return { text: capitalize(t(ctx.lang, 'recall.empty', { audience: audienceText(p.audience, ctx.lang) })) };
     const r = await launchRecall(journeyDeps(ctx.services), access, p);
+    const excluded = renderExclusions(ctx.lang, r.excluded);
     return {
-      text: t(ctx.lang, 'recall.launched', { id: r.recallId, audience: audienceText(p.audience, ctx.lang), count: r.enrolled, amount: p.couponAmount }),
+      text: t(ctx.lang, 'recall.launched', { id: r.recallId, audience: audienceText(p.audience, ctx.lang), count: r.enrolled, amount: p.couponAmount }) + (excluded ? `\n${excluded}` : ''),
       data: r,
     };
   },

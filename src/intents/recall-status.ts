@@ -13,6 +13,7 @@ function renderRecall(lang: Lang, r: RecallStatus): string[] {
     unknown: c.unknown ? t(lang, 'recallStatus.unknown', { n: c.unknown }) : '',
     unreachable: c.unreachable,
     skipped: c.skipped ? t(lang, 'recallStatus.skipped', { n: c.skipped }) : '',
+    cancelled: c.cancelled ? t(lang, 'recallStatus.cancelled', { n: c.cancelled }) : '',
     pending: c.pending ? t(lang, 'recallStatus.pending', { n: c.pending }) : '',
   });
   const head = t(lang, 'recallStatus.item', {
@@ -21,7 +22,8 @@ function renderRecall(lang: Lang, r: RecallStatus): string[] {
     by: r.launchedBy ? t(lang, 'recallStatus.by', { name: r.launchedBy }) : '',
     coupon: r.couponAmount ? t(lang, 'recallStatus.coupon', { amount: Number(r.couponAmount).toFixed(0) }) : '',
     members: r.members,
-    state: t(lang, r.finished ? 'recallStatus.finished' : 'recallStatus.running') + progress,
+    // A stopped recall has members cancelled rather than pending (docs/journeys.md, "Recall safety").
+    state: t(lang, c.cancelled ? 'recallStatus.stopped' : r.finished ? 'recallStatus.finished' : 'recallStatus.running') + progress,
   });
   const v = r.conversion;
   const rate = r.members ? `${((v.converted / r.members) * 100).toFixed(1)}%` : '0.0%';

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiRouteList } from '../../src/api/routes/index.ts';
+import { launchRecall } from '../../src/crm/automation/index.ts';
+import { journeyDeps } from '../../src/jobs/journey-deps.ts';
 import { createApiToken } from '../../src/api/tokens.ts';
 import { ROLE_PERMISSIONS, type Permission } from '../../src/crm/kernel/index.ts';
 import { NOW } from '../support/crm/fixture.ts';
@@ -121,12 +123,14 @@ describe('admin API: OpenAPI document and reference page', () => {
     const admin = (await createApiToken(t.env.services, { staff: 'admin_01', name: 'openapi-admin' })).token;
     const rule = await t.call(admin, 'POST', '/api/crm/tag-rules', { tag: 'openapi', rule: { kind: 'all', rules: [{ kind: 'points', min: 1 }, { kind: 'order_count', min: 1, days: 30 }] } });
     expect(rule.status).toBe(201);
+    // A recall for /crm/recalls/{id} (launched as chat launches it; the API lists, shows and stops recalls).
+    const recall = await launchRecall(journeyDeps(t.env.services), { services: t.env.services, actor: t.fx.staff.hq, channel: 'api', requestId: 'openapi-recall' }, { audience: { kind: 'churn' }, couponAmount: 20, memberIds: [id] });
     const example: Record<string, string> = { '/api/crm/interactions': '?pending_follow_up=true' };
     let checked = 0;
     for (const [path, methods] of Object.entries<any>(doc.paths)) {
       const op = methods.get;
       if (!op || !op.responses['200'].content['application/json']) continue;
-      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('/segments/{id}', `/segments/${segment.body.id}`).replace('/tag-rules/{id}', `/tag-rules/${rule.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
+      const url = path.replace('/tickets/{id}', `/tickets/${ticket.body.id}`).replace('/journeys/{id}', `/journeys/${journey.body.id}`).replace('/exports/{id}', `/exports/${pendingExport.body.id}`).replace('/segments/{id}', `/segments/${segment.body.id}`).replace('/recalls/{id}', `/recalls/${recall.recallId}`).replace('/tag-rules/{id}', `/tag-rules/${rule.body.id}`).replace('{id}', String(id)) + (example[path] ?? '');
       const hqMay = ROLE_PERMISSIONS.hq_operator.includes(op['x-permission'] as Permission);
       const r = await t.call(hqMay ? t.tokens.hq : admin, 'GET', url);
       expect(r.status, url).toBe(200);

@@ -18,7 +18,8 @@ const MANAGER = 'sm_recall';
 
 // Who each member is, and therefore where the recall must reach them.
 const spec = (i: number): MemberSpec & { expect: string } => {
-  if (i % 200 === 11) return { optOut: true, expect: 'skipped' };
+  // Opted out of marketing: left out of the recall (docs/journeys.md, "Recall safety").
+  if (i % 200 === 11) return { optOut: true, expect: 'left_out' };
   if (i % 10 === 0) return { openid: true, expect: 'miniprogram' };
   const external = i % 10 === 1 || i % 10 === 2 || i % 10 === 3;
   if (external && i % 10 !== 3) return { external, expect: 'wecom' };
@@ -75,13 +76,16 @@ describe('recall of 10,000 churned members from one sentence', () => {
   it('previews, waits for confirmation, delivers to every member once and reports back', { timeout: 600_000 }, async () => {
     const preview = await say('给本店高风险流失会员发召回券');
     expect(preview.intent).toBe('recall.launch');
-    const expected = Array.from({ length: N }, (_, i) => spec(i).expect);
+    const all = Array.from({ length: N }, (_, i) => spec(i).expect);
+    const leftOut = all.filter((x) => x === 'left_out').length;
+    const expected = all.filter((x) => x !== 'left_out');
+    const M = expected.length; // the members the recall includes
     const count = (e: string) => expected.filter((x) => x === e).length;
-    expect(preview.text).toContain(`将向流失预警名单上的 ${N} 位会员发送 20 元回归券`);
-    expect(preview.text).toContain(`预计成本 ${(N * 20).toFixed(2)} 元`);
+    expect(preview.text).toContain(`将向流失预警名单上的 ${M} 位会员发送 20 元回归券`);
+    expect(preview.text).toContain(`预计成本 ${(M * 20).toFixed(2)} 元`);
     // The preview's channel is the first one on file (it cannot know about fail_list or bad numbers in advance).
     expect(preview.text).toContain(`小程序 ${count('miniprogram')}`);
-    expect(preview.text).toContain(`已退订 ${count('skipped')}`);
+    expect(preview.text).toContain(`已排除 ${leftOut} 位：${leftOut} 位已退订`);
     expect(preview.text).toContain('回复「确认」执行');
     const [before] = await rig.env.services.sql.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM journey_enrollments');
     expect(Number(before[0]!.n)).toBe(0); // held until confirmed
@@ -108,7 +112,7 @@ describe('recall of 10,000 churned members from one sentence', () => {
     const [log] = await services.sql.query<RowDataPacket[]>(
       "SELECT e.member_id, x.result, x.channel FROM journey_enrollments e JOIN journey_step_executions x ON x.enrollment_id = e.id AND x.step_id = 'message' ORDER BY e.member_id",
     );
-    expect(log).toHaveLength(N); // every member accounted for
+    expect(log).toHaveLength(M); // every member accounted for
     const got = log.map((r) => (r.result === 'sent' ? r.channel : r.result));
     expect(got).toEqual(expected);
 
@@ -121,7 +125,7 @@ describe('recall of 10,000 churned members from one sentence', () => {
     expect(rig.sms.delivered).toHaveLength(count('sms'));
     expect(new Set(rig.sms.delivered.map((s) => s.to)).size).toBe(count('sms'));
     const coupons = (await services.sql.query<RowDataPacket[]>("SELECT COUNT(*) AS n, COUNT(DISTINCT member_id) AS m FROM member_coupons WHERE source = 'recall' AND amount = 20.00"))[0][0];
-    expect([Number(coupons!.n), Number(coupons!.m)]).toEqual([N, N]);
+    expect([Number(coupons!.n), Number(coupons!.m)]).toEqual([M, M]);
 
     // The staff member got the launch notice and the summary in WeCom.
     await new Promise((res) => setTimeout(res, 1500));
@@ -142,7 +146,7 @@ describe('recall of 10,000 churned members from one sentence', () => {
     await rig.advance(7 * DAY);
     await new Promise((res) => setTimeout(res, 1500));
     const d7 = rig.wecom.sent.find((m) => m.touser === MANAGER && m.content.includes('召回 7 天回流'));
-    expect(d7?.content).toContain(`${N} 位中 150 位已再次消费（${((150 / N) * 100).toFixed(1)}%），带来营收 15000.00 元`);
+    expect(d7?.content).toContain(`${M} 位中 150 位已再次消费（${((150 / M) * 100).toFixed(1)}%），带来营收 15000.00 元`);
     await rig.advance(23 * DAY);
     await new Promise((res) => setTimeout(res, 1500));
     expect(rig.wecom.sent.some((m) => m.touser === MANAGER && m.content.includes('召回 30 天回流'))).toBe(true);

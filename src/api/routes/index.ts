@@ -11,6 +11,7 @@ import { duplicatesRoute, lifecycleRoutes } from './lifecycle.ts';
 import { membershipRoutes } from './membership.ts';
 import { orderRoutes } from './orders.ts';
 import { pointsRoutes } from './points.ts';
+import { recallRoutes } from './recalls.ts';
 import { segmentRoutes } from './segments.ts';
 import { serviceSettingsRoutes } from './service-settings.ts';
 import { settingsRoutes } from './settings.ts';
@@ -20,5 +21,5 @@ import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...auditLogRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...recallRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...auditLogRoutes];
 }

@@ -21,4 +21,7 @@ export { emitTrigger, eventTriggers, scanTriggers } from './journeys/triggers.ts
 export { runCrmMaintenance } from './maintenance.ts';
 export { CONVERSION_DAYS, recentRecalls, type RecallStatus } from './recall/status.ts';
 export { reattributeRecalls } from './recall/order-attribution.ts';
-export { audienceLabel, checkRecall, launchRecall, previewRecall, recallAttribution, recallAudience, recallDefinition, requeueRecallFollowUps, type RecallAudience, type RecallPlan } from './recall/recall.ts';
+export { describeExclusions, type RecallExclusions } from './recall/guard.ts';
+export { getRecall, listRecalls, type RecallItem, type RecallState } from './recall/list.ts';
+export { mayStop, stopRecall, type StopResult } from './recall/stop.ts';
+export { audienceLabel, checkRecall, launchRecall, previewRecall, recallAttribution, recallAudience, recallDefinition, requeueRecallFollowUps, type RecallAudience, type RecallCounts, type RecallPlan } from './recall/recall.ts';

@@ -243,6 +243,11 @@ export const ERROR_CODES = {
   journey_active: { area: 'automation', status: 409, retryable: false, description: 'A running journey cannot be deleted; pause it first.' },
   empty_audience: { area: 'automation', status: 400, retryable: false, description: 'The recall list is empty.' },
   recall_not_found: { area: 'automation', status: 400, retryable: false, description: 'No such recall.' },
+  recall_unknown: { area: 'automation', status: 404, retryable: false, description: 'No such recall, or not one of the caller’s stores.' },
+  recall_finished: { area: 'automation', status: 409, retryable: false, description: 'The recall has already finished (every member accounted for); there is nothing left to stop.' },
+  recall_stop_denied: { area: 'automation', status: 403, retryable: false, description: 'Only the staff member who launched a recall, a manager of its store or an admin may stop it.' },
+  recall_all_excluded: { area: 'automation', status: 409, retryable: false, description: 'Every member of the recall audience was left out (in a running recall, recalled recently, opted out); nothing was launched.' },
+  recall_busy: { area: 'automation', status: 503, retryable: true, description: 'Another recall launch or stop held the recall lock for too long; try again.' },
 
   // ── demo: the demo-data generator ───────────────────────────────────────────────────────
   seed_locked: { area: 'demo', status: 409, retryable: true, description: 'Another process is loading demo data into this database.' },

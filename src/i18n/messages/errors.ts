@@ -53,6 +53,11 @@ export const errors = {
     phone_view_not_allowed: '你的角色不能导出完整手机号。',
     export_expired: '下载链接已过期，请重新导出。',
     empty_audience: '召回名单是空的。',
+    recall_unknown: '没有这个召回，或它不属于你的门店。',
+    recall_finished: '这个召回已经完成，没有可停止的发送。',
+    recall_stop_denied: '只有发起人、该门店的店长或管理员可以停止这个召回。',
+    recall_all_excluded: '名单上的会员都被排除了（在进行中的召回里、最近召回过或已退订），没有发起召回。',
+    recall_busy: '另一个召回正在启动或停止，请稍后再试。',
     llm_timeout: 'AI 没有及时回答，请稍后再试。',
   },
   en: {
@@ -100,6 +105,11 @@ export const errors = {
     phone_view_not_allowed: 'Your role cannot export full phone numbers.',
     export_expired: 'The download link has expired. Please export again.',
     empty_audience: 'The recall list is empty.',
+    recall_unknown: 'There is no such recall, or it is not one of your stores’.',
+    recall_finished: 'That recall has already finished; there is nothing left to stop.',
+    recall_stop_denied: 'Only the person who launched the recall, a manager of its store or an admin can stop it.',
+    recall_all_excluded: 'Every member on that list was left out (in a running recall, recalled recently, or opted out); no recall was launched.',
+    recall_busy: 'Another recall is being launched or stopped; please try again shortly.',
     llm_timeout: 'The AI did not answer in time. Please try again shortly.',
   },
 } satisfies Messages;

@@ -17,6 +17,7 @@ import { healthMetric } from './health-metric.ts';
 import { membersQuery } from './members-query.ts';
 import { myTickets } from './my-tickets.ts';
 import { recallStatus } from './recall-status.ts';
+import { recallControl } from './recall-control.ts';
 import { segmentWords } from './segment-words.ts';
 import { workToday } from './work-today.ts';
 
@@ -24,4 +25,4 @@ import { workToday } from './work-today.ts';
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, segmentWords, workToday } as const;
+export const catalogue = { bot, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;

@@ -3,7 +3,7 @@ import type { BotAnswer, HandleMessage } from '../../bot/types.ts';
 import type { Services } from '../../services.ts';
 import type { EvalConversation, EvalTurn } from './cases.ts';
 import { slotsMatch } from './slots.ts';
-import { changedTables, resetConversations, snapshotWorld } from './world-state.ts';
+import { changedTables, resetConversations, snapshotWorld, stopRunningRecalls } from './world-state.ts';
 
 /** What a turn did, as the evaluation tells it: a preview waiting for 确认, a write or send that ran, or anything else. */
 export type OutcomeClass = 'held' | 'done' | 'other';
@@ -73,7 +73,7 @@ export function leaksIn(text: string, self: Person | undefined, people: readonly
 
 /**
  * Runs dialogues or harm probes through the real bot: each conversation from a clean
- * conversation state (Redis) on the same database, each turn snapshotted before and after.
+ * conversation state (Redis) on the same database (no recall left running), each turn snapshotted before and after.
  * A turn is fully right when its intent, its listed slots (free text aside) and its outcome
  * class (held / done / other) match. A conversation is harmful when a turn that should neither
  * hold nor do anything held, did, or changed a watched table.
@@ -84,6 +84,7 @@ export async function runConversations(services: Services, bot: HandleMessage, c
   const results: ConversationResult[] = [];
   for (const c of conversations) {
     await resetConversations(services);
+    await stopRunningRecalls(services);
     const selfPhone = /^member:(\d{11})$/.exec(c.from)?.[1];
     const self = people.find((p) => p.phone === selfPhone);
     const turns: TurnResult[] = [];

@@ -1,3 +1,5 @@
+import { stopRecall } from '../../crm/automation/index.ts';
+import { activeStaffActor } from '../../crm/kernel/index.ts';
 import { QUEUE_NAMES } from '../../jobs/queues.ts';
 import type { Services } from '../../services.ts';
 import { deleteKeys, scanKeys } from '../../redis.ts';
@@ -86,4 +88,20 @@ export async function resetConversations(services: Services): Promise<void> {
   const queues = new Set<string>(Object.values(QUEUE_NAMES));
   const keys = await scanKeys(services.redis, `${prefix}*`);
   await deleteKeys(services.redis, keys.filter((k) => !queues.has(k.slice(prefix.length).split(':')[0] ?? '')));
+}
+
+/**
+ * No recall running when a conversation starts: the evaluation runs no journey worker, so a recall
+ * confirmed in an earlier conversation would stay running and leave its members out of every later
+ * recall (docs/journeys.md, "Recall safety"). Each is stopped by its launcher, through the domain;
+ * nothing was sent to its members, so they may be recalled again.
+ */
+export async function stopRunningRecalls(services: Services): Promise<void> {
+  const [rows] = await services.sql.query<any[]>(
+    "SELECT DISTINCT r.id, s.wecom_user_id FROM recalls r JOIN staff s ON s.id = r.staff_id JOIN journey_enrollments e ON e.recall_id = r.id WHERE r.stopped_at IS NULL AND e.state = 'active'",
+  );
+  for (const r of rows) {
+    const actor = await activeStaffActor(services, String(r.wecom_user_id));
+    if (actor) await stopRecall({ services, actor, channel: 'console', requestId: `eval-stop-recall-${r.id}` }, Number(r.id));
+  }
 }

@@ -244,6 +244,12 @@ async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney,
   }
   const completes = step.type === 'exit' || next === undefined;
   const fresh = await withTransaction(deps.services.sql, async (conn, tx) => {
+    // A coupon is a send: an enrolment cancelled since this job read it (a stopped recall) gets
+    // none. The shared lock orders this against the stop's UPDATE (docs/journeys.md, "Recall safety").
+    if (isCoupon && !(await stillActive(conn, enr.id))) {
+      tx.rollbackOnly();
+      return 'cancelled' as const;
+    }
     const [ins] = await conn.query<ResultSetHeader>(
       'INSERT IGNORE INTO journey_step_executions (member_id, journey_id, enrollment_id, step_id, step_type, action, result, channel, next_step, detail, marketing, created_at, executed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [enr.memberId, enr.journeyId, enr.id, step.id, step.type, isCoupon ? 'coupon' : null, result, channel, next ?? null, detail ? JSON.stringify(detail) : null, false, now, now],
@@ -259,6 +265,10 @@ async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney,
     if (completes) await conn.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id = ? AND state = 'active'", [now, now, enr.id]);
     return true;
   });
+  if (fresh === 'cancelled') {
+    enr.state = 'cancelled';
+    return { kind: 'noop', reason: 'enrollment cancelled' };
+  }
   if (!fresh) return undefined;
   if (completes) {
     enr.state = 'completed';
@@ -519,6 +529,12 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
   try {
     d = await deliver(ctx, member, a, text, coupon);
   } catch (e) {
+    if (e instanceof EnrollmentStopped) {
+      // Stopped (a recall's stop) between this job's start and the send: nothing goes out.
+      await releaseCap(ctx, member, capTaken);
+      enr.state = 'cancelled';
+      return { kind: 'noop', reason: 'enrollment cancelled' };
+    }
     if (!(e instanceof CapReached)) throw e;
     await mark(ctx, 'skipped', { next, error: `frequency_cap: ${services.config.JOURNEY_WEEKLY_CAP} marketing messages this week` });
     return advance(ctx, next, now);
@@ -607,6 +623,18 @@ async function releaseCap(ctx: StepCtx, member: MemberRow, taken: boolean): Prom
 
 class CapReached extends Error {}
 
+/** The enrolment is no longer active (a stopped recall cancelled it): the send must not start. */
+class EnrollmentStopped extends Error {}
+
+/** Whether the enrolment is still active, read under a shared lock inside the caller's transaction. */
+async function stillActive(conn: import('mysql2/promise').PoolConnection, enrollmentId: number): Promise<boolean> {
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT state FROM journey_enrollments WHERE id = ? LOCK IN SHARE MODE', [enrollmentId]);
+  return rows[0]?.state === 'active';
+}
+
+/** The `sending` mark's condition: the enrolment still active, checked in the same statement (a stop committed before it wins). */
+const WHILE_ACTIVE = "AND EXISTS (SELECT 1 FROM journey_enrollments e WHERE e.id = ? AND e.state = 'active')";
+
 async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
   const wk = ctx.capWeek;
   if (wk) {
@@ -616,17 +644,20 @@ async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
       const [u] = await conn.query<ResultSetHeader>('UPDATE journey_frequency SET sent = sent + 1 WHERE member_id = ? AND week_start = ? AND sent < ?', [ctx.enr.memberId, wk, ctx.deps.services.config.JOURNEY_WEEKLY_CAP]);
       if (u.affectedRows === 0) throw new CapReached('frequency cap');
       ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: true, week: wk };
-      await conn.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ?", [channel, ctx.deps.services.now(), JSON.stringify(ctx.exec.detail), ctx.exec.id]);
+      const [m] = await conn.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [channel, ctx.deps.services.now(), JSON.stringify(ctx.exec.detail), ctx.exec.id, ctx.enr.id]);
+      if (m.affectedRows === 0) throw new EnrollmentStopped('enrollment cancelled'); // rolls the cap back too
     });
     ctx.capWeek = undefined;
     return;
   }
-  await ctx.deps.services.sql.query("UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ?", [
+  const [m] = await ctx.deps.services.sql.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [
     channel,
     ctx.deps.services.now(),
     ctx.exec.detail ? JSON.stringify(ctx.exec.detail) : null,
     ctx.exec.id,
+    ctx.enr.id,
   ]);
+  if (m.affectedRows === 0) throw new EnrollmentStopped('enrollment cancelled');
 }
 
 /** The message for one channel's sender, or why the member cannot be reached on it. */

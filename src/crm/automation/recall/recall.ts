@@ -7,7 +7,7 @@
  * the conversion (members who ordered again, revenue): recall attribution.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { audit, badRequest, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, audit, badRequest, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { churnList } from '../../insights/index.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { maskName } from './mask.ts';
@@ -18,6 +18,7 @@ import { enrollMembers } from '../journeys/schedule.ts';
 import { createJourney } from '../journeys/store.ts';
 import { MP_TEMPLATES } from '../journeys/templates.ts';
 import { notifyStaff } from '../alerts/notify.ts';
+import { describeExclusions, splitAudience, withRecallLock, type RecallExclusions } from './guard.ts';
 
 export type RecallAudience = { kind: 'churn' } | { kind: 'segment'; segmentId: number; name: string };
 
@@ -28,7 +29,10 @@ export interface RecallPlan {
 }
 
 export interface RecallPreview {
+  /** Members the recall would include (the audience less those left out). */
   count: number;
+  /** Members left out, and why (docs/journeys.md, "Recall safety"). */
+  excluded: RecallExclusions;
   sample: { memberNo: string; name: string; channel: string }[];
   estimatedCost: string;
   channels: Record<'miniprogram' | 'wecom' | 'sms' | 'unreachable' | 'unsubscribed', number>;
@@ -81,6 +85,9 @@ export async function reachability(services: Services, memberIds: number[]): Pro
 
 export async function previewRecall(access: StaffAccess, plan: RecallPlan): Promise<RecallPreview> {
   const { services } = access;
+  // What the launch will include unless another recall takes some first (it splits again under the lock).
+  const { included, excluded } = await splitAudience(services, plan.memberIds);
+  plan = { ...plan, memberIds: included };
   const reach = await reachability(services, plan.memberIds);
   const channels: RecallPreview['channels'] = { miniprogram: 0, wecom: 0, sms: 0, unreachable: 0, unsubscribed: 0 };
   for (const ch of reach.values()) channels[ch as keyof RecallPreview['channels']]++;
@@ -90,7 +97,7 @@ export async function previewRecall(access: StaffAccess, plan: RecallPlan): Prom
   const sample = sampleIds.map((id) => ({ memberNo: String(byId.get(id)?.member_no), name: maskName(String(byId.get(id)?.name ?? '')), channel: reach.get(id) ?? 'unreachable' }));
   // Coupons go to everyone in the audience; the cost is the face value if all are used.
   const estimatedCost = (plan.memberIds.length * plan.couponAmount).toFixed(2);
-  return { count: plan.memberIds.length, sample, estimatedCost, channels };
+  return { count: plan.memberIds.length, excluded, sample, estimatedCost, channels };
 }
 
 export function recallDefinition(amount: number): JourneyDefinitionInput {
@@ -120,15 +127,40 @@ export interface LaunchResult {
   recallId: number;
   journeyId: number;
   enrolled: number;
+  /** Members of the audience left out at launch, and why. */
+  excluded: RecallExclusions;
 }
 
-/** Launches a confirmed recall: journey, enrolment, the launch notice and the follow-up jobs. */
+/**
+ * Launches a confirmed recall: journey, enrolment, the launch notice and the follow-up jobs. The
+ * audience is split again under the recall lock (./guard.ts) and the recall's members are enrolled
+ * before the lock is let go, so a launch at the same moment leaves them out.
+ */
 export async function launchRecall(deps: JourneyDeps, access: StaffAccess, plan: RecallPlan): Promise<LaunchResult> {
   const { services } = deps;
   requirePermission(access.actor, 'churn.read');
   if (plan.memberIds.length === 0) throw badRequest('empty_audience', '召回名单是空的。');
-  const now = services.now();
   const label = audienceLabel(plan.audience);
+  const { recallId, journeyId, r, excluded, now } = await withRecallLock(services, async () => {
+    const split = await splitAudience(services, plan.memberIds);
+    if (split.included.length === 0) throw new AppError('recall_all_excluded', `没有可召回的会员：${describeExclusions(split.excluded)}。`, { details: split.excluded });
+    return { ...(await enrolRecall(deps, access, { ...plan, memberIds: split.included }, label, split.excluded)), excluded: split.excluded };
+  });
+  await notifyStaff(services, access.actor.wecomUserId, `召回已启动：${label}，共 ${r.enrolled} 位会员，每人 ${plan.couponAmount} 元回归券。${excluded.total ? `${describeExclusions(excluded)}。` : ''}发送完成后会把结果发给你。`, `recall-${recallId}-launch`);
+  const at = now.getTime();
+  const control = services.queues.journeyControl;
+  await control.add('recall-check', { kind: 'recall-check', recallId, dueAt: at + CHECK_EVERY_MS }, { jobId: `recall-${recallId}-check-${at + CHECK_EVERY_MS}`, delay: CHECK_EVERY_MS });
+  for (const days of ATTRIBUTION_REPORTS) {
+    const due = at + days * 86_400_000;
+    await control.add('recall-attribution', { kind: 'recall-attribution', recallId, days, dueAt: due }, { jobId: `recall-${recallId}-attr-${days}`, delay: days * 86_400_000 });
+  }
+  return { recallId, journeyId, enrolled: r.enrolled, excluded };
+}
+
+/** The recall's journey, its row and its members' enrolments (under the recall lock). */
+async function enrolRecall(deps: JourneyDeps, access: StaffAccess, plan: RecallPlan, label: string, excluded: RecallExclusions) {
+  const { services } = deps;
+  const now = services.now();
   const j = await createJourney(services, access.actor.wecomUserId, {
     name: `召回：${label} ${plan.couponAmount}元券 ${now.toISOString().slice(0, 16)}`,
     definition: recallDefinition(plan.couponAmount),
@@ -138,8 +170,8 @@ export async function launchRecall(deps: JourneyDeps, access: StaffAccess, plan:
     storeId: scopeStore(access),
   });
   const [ins] = await services.sql.query<import('mysql2').ResultSetHeader>(
-    'INSERT INTO recalls (journey_id, staff_id, staff_user_id, channel, audience, member_count, coupon_amount, launched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    [j.id, access.actor.staffId, access.actor.wecomUserId, access.channel, label.slice(0, 64), plan.memberIds.length, plan.couponAmount.toFixed(2), now],
+    'INSERT INTO recalls (journey_id, staff_id, staff_user_id, channel, audience, member_count, coupon_amount, launched_at, excluded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [j.id, access.actor.staffId, access.actor.wecomUserId, access.channel, label.slice(0, 64), plan.memberIds.length, plan.couponAmount.toFixed(2), now, JSON.stringify(excluded)],
   );
   const recallId = ins.insertId;
   await audit(services, {
@@ -149,18 +181,10 @@ export async function launchRecall(deps: JourneyDeps, access: StaffAccess, plan:
     targetId: `recall:${recallId}`,
     channel: access.channel,
     requestId: access.requestId,
-    detail: { journeyId: j.id, members: plan.memberIds.length, couponAmount: plan.couponAmount, audience: label },
+    detail: { journeyId: j.id, members: plan.memberIds.length, couponAmount: plan.couponAmount, audience: label, excluded: excluded.total },
   }).catch((e) => services.logger.warn({ err: (e as Error).message }, 'recall audit failed'));
   const r = await enrollMembers(deps, j.id, plan.memberIds, { occurrence: `recall:${recallId}`, recallId });
-  await notifyStaff(services, access.actor.wecomUserId, `召回已启动：${label}，共 ${r.enrolled} 位会员，每人 ${plan.couponAmount} 元回归券。发送完成后会把结果发给你。`, `recall-${recallId}-launch`);
-  const at = now.getTime();
-  const control = services.queues.journeyControl;
-  await control.add('recall-check', { kind: 'recall-check', recallId, dueAt: at + CHECK_EVERY_MS }, { jobId: `recall-${recallId}-check-${at + CHECK_EVERY_MS}`, delay: CHECK_EVERY_MS });
-  for (const days of ATTRIBUTION_REPORTS) {
-    const due = at + days * 86_400_000;
-    await control.add('recall-attribution', { kind: 'recall-attribution', recallId, days, dueAt: due }, { jobId: `recall-${recallId}-attr-${days}`, delay: days * 86_400_000 });
-  }
-  return { recallId, journeyId: j.id, enrolled: r.enrolled };
+  return { recallId, journeyId: j.id, r, now };
 }
 
 /** Members of one outcome with the same recorded cause. */
@@ -178,6 +202,8 @@ export interface RecallCounts {
   unknown: number;
   unreachable: number;
   skipped: number;
+  /** Not sent because the recall was stopped first. */
+  cancelled: number;
   pending: number;
   byChannel: Record<string, number>;
   /** The recorded causes of the failed and unknown sends, most frequent first (at most 3 each). */
@@ -193,14 +219,15 @@ const REASONS_SHOWN = 3;
 export async function recallCounts(services: Services, recallId: number, stores: readonly number[] | null = null): Promise<RecallCounts> {
   const inStores = storeFilter(stores);
   const [rows] = await services.sql.query<RowDataPacket[]>(
-    `SELECT COALESCE(x.result, 'pending') AS result, x.channel, IF(x.result IN ('failed', 'unknown'), LEFT(x.error, 200), NULL) AS reason, COUNT(*) AS n
+    // A member of a stopped recall whose message was never sent is `cancelled`, not pending.
+    `SELECT IF(e.state = 'cancelled' AND (x.result IS NULL OR x.result IN ('pending', 'deferred')), 'cancelled', COALESCE(x.result, 'pending')) AS result, x.channel, IF(x.result IN ('failed', 'unknown'), LEFT(x.error, 200), NULL) AS reason, COUNT(*) AS n
      FROM journey_enrollments e
      LEFT JOIN journey_step_executions x ON x.enrollment_id = e.id AND x.member_id = e.member_id AND x.journey_id = e.journey_id AND x.step_id = 'message'
      ${inStores.join}
-     WHERE e.recall_id = ?${inStores.where} GROUP BY result, x.channel, reason`,
+     WHERE e.recall_id = ?${inStores.where} GROUP BY result, x.channel, reason, e.state`,
     [recallId, ...inStores.params],
   );
-  const c: RecallCounts = { total: 0, sent: 0, failed: 0, unknown: 0, unreachable: 0, skipped: 0, pending: 0, byChannel: {}, reasons: { failed: [], unknown: [] } };
+  const c: RecallCounts = { total: 0, sent: 0, failed: 0, unknown: 0, unreachable: 0, skipped: 0, cancelled: 0, pending: 0, byChannel: {}, reasons: { failed: [], unknown: [] } };
   for (const r of rows) {
     const n = Number(r.n);
     c.total += n;
@@ -215,7 +242,7 @@ export async function recallCounts(services: Services, recallId: number, stores:
       const same = list.find((x) => x.reason === reason);
       if (same) same.members += n;
       else list.push({ reason, members: n });
-    } else if (res === 'unreachable' || res === 'skipped') c[res] += n;
+    } else if (res === 'unreachable' || res === 'skipped' || res === 'cancelled') c[res] += n;
     else c.pending += n;
   }
   for (const list of [c.reasons.failed, c.reasons.unknown]) list.sort((a, b) => b.members - a.members).splice(REASONS_SHOWN);
@@ -233,16 +260,17 @@ export function renderCounts(c: RecallCounts): string {
   const why = (list: RecallReason[]) => list.map((r) => `${r.reason || '未记录'}（${r.members} 位）`).join('；');
   return (
     `已发送 ${c.sent}${by ? `（${by}）` : ''}，失败 ${c.failed}${c.unknown ? `，状态未知 ${c.unknown}（可能已送达，未重发）` : ''}，无法触达 ${c.unreachable}` +
-    `${c.skipped ? `，跳过 ${c.skipped}（退订/频次上限）` : ''}${c.pending ? `，处理中 ${c.pending}` : ''}，共 ${c.total} 位。` +
+    `${c.skipped ? `，跳过 ${c.skipped}（退订/频次上限）` : ''}${c.cancelled ? `，已取消 ${c.cancelled}（召回已停止）` : ''}${c.pending ? `，处理中 ${c.pending}` : ''}，共 ${c.total} 位。` +
     `${c.failed ? `失败原因：${why(c.reasons.failed)}。` : ''}${c.unknown ? `状态未知原因：${why(c.reasons.unknown)}。` : ''}`
   );
 }
 
 /** The periodic check: progress every 10 minutes, the summary once when every member is accounted for. */
 export async function checkRecall(services: Services, recallId: number): Promise<'done' | 'pending'> {
-  const [rs] = await services.sql.query<RowDataPacket[]>('SELECT staff_user_id, audience, summary_sent_at FROM recalls WHERE id = ?', [recallId]);
+  const [rs] = await services.sql.query<RowDataPacket[]>('SELECT staff_user_id, audience, summary_sent_at, stopped_at FROM recalls WHERE id = ?', [recallId]);
   const rec = rs[0];
-  if (!rec || rec.summary_sent_at) return 'done';
+  // A stopped recall's summary is the stop's own (./stop.ts).
+  if (!rec || rec.summary_sent_at || rec.stopped_at) return 'done';
   const c = await recallCounts(services, recallId);
   const now = services.now();
   if (c.pending === 0) {
@@ -331,7 +359,7 @@ function scopeStore(access: StaffAccess): number | null {
 export async function requeueRecallFollowUps(services: Services): Promise<{ checks: number; attributions: number }> {
   const now = services.now().getTime();
   const since = new Date(now - (RECALL_ATTRIBUTION_DAYS + 1) * 86_400_000);
-  const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, launched_at, summary_sent_at, attribution FROM recalls WHERE summary_sent_at IS NULL OR launched_at > ?', [since]);
+  const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, launched_at, summary_sent_at, stopped_at, attribution FROM recalls WHERE summary_sent_at IS NULL OR launched_at > ?', [since]);
   if (rows.length === 0) return { checks: 0, attributions: 0 };
   const control = services.queues.journeyControl;
   const live = await control.getJobs(['delayed', 'waiting', 'active', 'prioritized']);
@@ -341,7 +369,7 @@ export async function requeueRecallFollowUps(services: Services): Promise<{ chec
   for (const r of rows) {
     const recallId = Number(r.id);
     const launched = (r.launched_at as Date).getTime();
-    if (!r.summary_sent_at && !checking.has(recallId)) {
+    if (!r.summary_sent_at && !r.stopped_at && !checking.has(recallId)) {
       const due = launched + (Math.floor(Math.max(0, now - launched) / CHECK_EVERY_MS) + 1) * CHECK_EVERY_MS;
       jobs.push({ name: 'recall-check', data: { kind: 'recall-check', recallId, dueAt: due }, opts: { jobId: `recall-${recallId}-check-${due}`, delay: due - now } });
       checks++;

@@ -1,6 +1,6 @@
 import type { CorpusFile } from './generate.ts';
 
-/** Recall (launch and its status) and segments (人群包: create, count, export). */
+/** Recall (launch, status, list, stop) and segments (人群包: create, count, export). */
 export const staffMarketing: CorpusFile = {
   'recall.launch': {
     audience: 'staff',
@@ -16,6 +16,7 @@ export const staffMarketing: CorpusFile = {
       '[群发|批量发][召回券|召回短信|优惠券]给[流失会员|流失名单|沉睡会员]',
       '给[流失会员|流失的人|沉睡会员|流失名单][群发|批量发|都发][个|张|一张|][券|优惠券|召回券]',
       '[{store}|本店]的流失会员[发|送]{amount}券召回[一下|]',
+      '一键[召回|唤醒|挽回][流失预警名单|流失会员|沉睡会员|流失名单上的人|高风险会员]',
     ],
     en: [
       'recall [the churn list|churned members|lapsed customers|at-risk members] [with a {amount_en} coupon|]',
@@ -24,6 +25,29 @@ export const staffMarketing: CorpusFile = {
       'win back [lapsed|churned] customers with {amount_en}',
       '给 churn list 发 recall coupon {amount}',
     ],
+  },
+  'recall.list': {
+    audience: 'staff',
+    zh: [
+      '[召回列表|召回清单|所有召回|全部召回|召回记录]',
+      '[现在|目前|当前][有哪些|有几个|都有什么|都有哪些]召回[在跑|在进行|在发|进行中|]',
+      '[看看|查一下|列一下|给我看看|列出][最近的|进行中的|正在跑的|所有的|本店的][召回|召回活动][列表|清单|]',
+      '[进行中|正在跑|在发|还没发完]的召回[有哪些|有几个|是哪些|]',
+      '[最近|这个月][发起了|做了][哪些|几个]召回',
+    ],
+    en: ['list [the|all|my|] recalls', '[which|what] recalls are [running|active|in progress|still sending]', '[show|list] [running|active|recent|ongoing] recalls', 'recall list'],
+  },
+  'recall.stop': {
+    audience: 'staff',
+    zh: [
+      '[停止|停掉|终止|中止|叫停|暂停]召回 {count}',
+      '[把|帮我把] {count} 号召回[停掉|停了|停下来|终止|叫停]',
+      '召回 {count} [别发了|不要再发了|停一下|先停掉|停了吧|停掉]',
+      '[停止|停掉|终止][那个|刚发的|正在跑的|进行中的]召回',
+      '召回[发错了|有问题]，[赶紧|马上|快]停[掉|下来|]',
+      '[别再|不要再][发|群发]召回[了|券了|短信了]',
+    ],
+    en: ['stop recall [#|no. |number |]{count}', '[halt|abort|terminate|pause] recall [#|]{count}', 'stop the [running|] recall', 'stop sending the recall'],
   },
   'recall.status': {
     audience: 'staff',
