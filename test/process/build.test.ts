@@ -12,7 +12,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, ROOT, stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
-import { exited, freePort, watch } from '../support/processes.ts';
+import { exited, freePort, readyWithin, watch } from '../support/processes.ts';
 
 const OUT = `dist-test-${process.pid}`;
 let env: TestEnv;
@@ -74,7 +74,7 @@ describe('npm run build → node dist/main.js', () => {
     await worker.out.waitFor(/listening on/, 60_000);
     expect(worker.out.text).toContain('"role":"worker"');
     expect(worker.out.text).toContain(`"port":${port}`);
-    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(await readyWithin(port, 20_000)).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/console/messages`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect(await outboundWorkers()).toBeGreaterThan(0);
     await stop(worker.child);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCommand, spawnTsx, stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
-import { exited, freePort, portOpen, watch } from '../support/processes.ts';
+import { exited, freePort, portOpen, readyWithin, watch } from '../support/processes.ts';
 
 /** Every descendant pid of `pid` (ps, so no extra tool is needed). */
 function descendants(pid: number): number[] {
@@ -114,7 +114,7 @@ describe('dependencies unreachable', () => {
     expect(out.text).not.toMatch(/listening on/);
     const redis = await startPrivateRedis({ port: redisPort, password });
     await out.waitFor(/listening on/, 30_000);
-    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(await readyWithin(port, 20_000)).toBe(200);
 
     // Redis goes away during the run: /readyz says so, the log says so in a line, no stack loop.
     await redis.stop();

@@ -52,3 +52,17 @@ export const exited = (child: ChildProcess, ms: number) =>
     const t = setTimeout(() => resolve('timeout'), ms);
     child.once('exit', (code) => { clearTimeout(t); resolve(code); });
   });
+
+/**
+ * Polls GET /readyz until 200. "listening on" comes before readiness: a process that runs
+ * workers first checks whether Redis still holds its jobs (src/jobs/recovery.ts) and says
+ * not ready until it knows.
+ */
+export async function readyWithin(port: number, ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const status = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
+    if (status === 200 || Date.now() > until) return status;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
