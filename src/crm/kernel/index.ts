@@ -49,12 +49,12 @@ export {
   type PeriodRange,
 } from './china-calendar.ts';
 export { AppError, badRequest, conflict, forbidden, isAppError, notFound, payloadTooLarge, unauthorized, type AppErrorOptions, type ErrorCode, type ErrorStatus } from './errors.ts';
-export { ERROR_CODES, type ErrorArea, type ErrorSpec } from './error-codes.ts';
+export { ERROR_CODES, type CodeWithStatus, type ErrorArea, type ErrorSpec } from './error-codes.ts';
 export { maskPhone, phoneFor } from './mask.ts';
 export { readPoolAfter } from './read-pool.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
-export { changeSetting, getSetting, setSetting } from './settings.ts';
+export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting, settingError, type SettingIssue } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
