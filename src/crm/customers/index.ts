@@ -24,6 +24,7 @@ export { ERASED_NAME, eraseMemberRow, erasedPhone, lockMemberStatus, lockMembers
 export { setMemberLevelRow, setPointsBalance } from './member-writes.ts';
 export { optOutOfMarketing } from './opt-out.ts';
 export { MEMBER_SORTS, listMembers } from './list.ts';
+export { memberRowsByIds, type MemberRow } from './rows.ts';
 export { memberRefSchema, withMemberRef, type MemberRef } from './ref.ts';
 export { resolveMember } from './resolve.ts';
 export { visibleMembers } from './scope.ts';
