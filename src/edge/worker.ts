@@ -166,7 +166,9 @@ async function handle(request: Request, env: EdgeEnv, requestId: string, now: Da
 export function edgeWorker(platformClock: (request: Request) => Date = () => new Date()) {
   return {
     async fetch(request: Request, env: EdgeEnv, _ctx: ExecutionContext): Promise<Response> {
-      const requestId = request.headers.get('x-request-id') ?? crypto.randomUUID();
+      // A caller's id is kept only when it looks like one (the origin's request-id middleware applies the same rule).
+      const given = request.headers.get('x-request-id');
+      const requestId = given && /^[\w\-=]{1,255}$/.test(given) ? given : crypto.randomUUID();
       try {
         return await handle(request, env, requestId, platformClock(request));
       } catch (err) {
