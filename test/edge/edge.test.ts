@@ -4,7 +4,7 @@
  * of the same Worker with a fixed platform clock for the channel contract fixtures and Tencent's
  * published sample vectors (docs/deployment.md, "Edge (Cloudflare Workers)").
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,10 +53,14 @@ describe('Workers edge under workerd', () => {
     dir = mkdtempSync(join(tmpdir(), 'edge-test-'));
     const prod = join(dir, 'worker.js');
     const fixed = join(dir, 'fixed-clock.js');
-    execFileSync(process.execPath, ['scripts/build-edge.mjs', '--out', prod], { cwd: root });
-    execFileSync(process.execPath, ['scripts/build-edge.mjs', '--entry', 'test/edge/fixed-clock-entry.ts', '--out', fixed], { cwd: root });
-
-    origin = await setupWeComApp('edge_origin', 0, { EDGE_HANDOFF_SECRET: HANDOFF_SECRET, MP_APP_ID: MP.appId, MP_TOKEN: MP.token, MP_AES_KEY: MP.aesKey! });
+    const build = (...args: string[]) =>
+      new Promise<void>((resolve, reject) => execFile(process.execPath, ['scripts/build-edge.mjs', ...args], { cwd: root }, (err) => (err ? reject(err) : resolve())));
+    // The two bundles (npm run build:edge's script) and the origin's database are made side by side.
+    [, , origin] = await Promise.all([
+      build('--out', prod),
+      build('--entry', 'test/edge/fixed-clock-entry.ts', '--out', fixed),
+      setupWeComApp('edge_origin', 0, { EDGE_HANDOFF_SECRET: HANDOFF_SECRET, MP_APP_ID: MP.appId, MP_TOKEN: MP.token, MP_AES_KEY: MP.aesKey! }),
+    ]);
     origin.rt.startWorkers();
 
     const platform = { WECOM_CORP_ID: keys.corpId, WECOM_TOKEN: keys.token, WECOM_AES_KEY: keys.aesKey, MP_APP_ID: MP.appId, MP_TOKEN: MP.token, MP_AES_KEY: MP.aesKey! };
