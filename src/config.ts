@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseClusterNodes } from './redis.ts';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
-export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN'] as const;
+export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'EDGE_HANDOFF_SECRET'] as const;
 
 const optionalString = z
   .string()
@@ -71,6 +71,16 @@ export const configSchema = z.object({
    * of the platform (WeCom's last comes within a minute), long enough to look a message up.
    */
   INBOX_RETENTION_DAYS: intFromEnv(7, 1),
+  /**
+   * The shared secret of the Cloudflare Workers edge's hand-off (POST /edge/handoff/:channel,
+   * docs/deployment.md "Edge (Cloudflare Workers)"): unset = the route answers 503. Comma-separated
+   * to rotate: the edge signs with its one secret, the origin accepts any of these.
+   */
+  EDGE_HANDOFF_SECRET: optionalString.refine((v) => v === undefined || v.split(',').every((s) => s.trim().length >= 32), {
+    message: 'each secret must be at least 32 characters (e.g. openssl rand -hex 32)',
+  }),
+  /** How far a hand-off's signed timestamp may be from the origin's clock (seconds, either way): the replay window. */
+  EDGE_HANDOFF_MAX_SKEW_S: intFromEnv(60, 1),
   MP_APP_ID: optionalString,
   MP_APP_SECRET: optionalString,
   MP_TOKEN: optionalString,

@@ -102,6 +102,11 @@ export const ERROR_CODES = {
   no_encrypt: { area: 'channel', status: 400, retryable: false, description: 'The WeCom callback body has no `Encrypt` element.' },
   bad_message: { area: 'channel', status: 400, retryable: false, description: 'A callback message without `FromUserName`.' },
   duplicate_message: { area: 'channel', status: 409, retryable: false, description: 'Console: this message id was already answered.' },
+  handoff_unsigned: { area: 'channel', status: 401, retryable: false, description: 'Edge hand-off (`POST /edge/handoff/:channel`): the `x-edge-timestamp` or `x-edge-signature` header is missing or malformed.' },
+  handoff_stale: { area: 'channel', status: 401, retryable: false, description: 'Edge hand-off: the timestamp is more than `EDGE_HANDOFF_MAX_SKEW_S` from the origin’s clock (replay, or a clock to fix).' },
+  bad_handoff_signature: { area: 'channel', status: 401, retryable: false, description: 'Edge hand-off: the HMAC does not match `EDGE_HANDOFF_SECRET` (a forged request, or the edge and the origin hold different secrets).' },
+  bad_handoff: { area: 'channel', status: 400, retryable: false, description: 'Edge hand-off: the signed body is not the hand-off JSON, or names another channel than its path.' },
+  origin_unavailable: { area: 'channel', status: 503, retryable: true, description: 'The Workers edge could not hand a callback to the origin in time (down, slow, or refusing it): the platform retries the callback.' },
 
   // ── wecom: the WeCom server API (qyapi) ─────────────────────────────────────────────────
   wecom_token_invalid: { area: 'wecom', status: 502, retryable: true, description: 'WeCom rejected the access token (40001/40014/42001); it is dropped and fetched again on the retry.' },
