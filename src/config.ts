@@ -42,6 +42,11 @@ export const configSchema = z.object({
    * dashboards, churn list, RFM overview, exports); unset = everything reads DATABASE_URL (docs/scale-out.md).
    */
   READ_DATABASE_URL: optionalString.refine((v) => v === undefined || /^mysql:\/\/|^mariadb:\/\//.test(v), { message: 'must be a mysql:// URL' }),
+  /**
+   * How far behind (Seconds_Behind_Master) the read replica may be before heavy reads fall back to
+   * the primary; 0 = only whether it answers (src/db/read-replica.ts, docs/scale-out.md).
+   */
+  READ_REPLICA_MAX_LAG_S: intFromEnv(30, 0),
   PORT: intFromEnv(8787, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** What this process runs: `web` (HTTP), `worker` (queues and schedules; HTTP only for /healthz, /readyz), or `all` (both, the default). */
