@@ -47,6 +47,13 @@ export const configSchema = z.object({
    * the primary; 0 = only whether it answers (src/db/read-replica.ts, docs/scale-out.md).
    */
   READ_REPLICA_MAX_LAG_S: intFromEnv(30, 0),
+  /**
+   * OpenTelemetry traces over OTLP/HTTP (JSON) to `<endpoint>/v1/traces` when set; unset, no
+   * tracing code is loaded (src/telemetry, docs/deployment.md "Traces").
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: 'must be an http(s):// URL' }),
+  /** The `service.name` of the spans (tell web and worker apart by `service.instance.role`, from ROLE). */
+  OTEL_SERVICE_NAME: z.string().min(1).default('wecom-crm-bot'),
   PORT: intFromEnv(8787, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** What this process runs: `web` (HTTP), `worker` (queues and schedules; HTTP only for /healthz, /readyz), or `all` (both, the default). */
