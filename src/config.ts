@@ -42,6 +42,18 @@ export const configSchema = z.object({
    * dashboards, churn list, RFM overview, exports); unset = everything reads DATABASE_URL (docs/scale-out.md).
    */
   READ_DATABASE_URL: optionalString.refine((v) => v === undefined || /^mysql:\/\/|^mariadb:\/\//.test(v), { message: 'must be a mysql:// URL' }),
+  /**
+   * How far behind (Seconds_Behind_Master) the read replica may be before heavy reads fall back to
+   * the primary; 0 = only whether it answers (src/db/read-replica.ts, docs/scale-out.md).
+   */
+  READ_REPLICA_MAX_LAG_S: intFromEnv(30, 0),
+  /**
+   * OpenTelemetry traces over OTLP/HTTP (JSON) to `<endpoint>/v1/traces` when set; unset, no
+   * tracing code is loaded (src/telemetry, docs/deployment.md "Traces").
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: 'must be an http(s):// URL' }),
+  /** The `service.name` of the spans (tell web and worker apart by `service.instance.role`, from ROLE). */
+  OTEL_SERVICE_NAME: z.string().min(1).default('wecom-crm-bot'),
   PORT: intFromEnv(8787, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** What this process runs: `web` (HTTP), `worker` (queues and schedules; HTTP only for /healthz, /readyz), or `all` (both, the default). */

@@ -10,6 +10,7 @@ import { createLogger, prettyLogs } from './logger.ts';
 import { firstNodeUrl } from './redis.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createServices, type Services } from './services.ts';
+import { startTelemetry, stopTelemetry } from './telemetry/index.ts';
 
 /** The whole stop must end within this; the stop's own steps are bounded below it. */
 const STOP_DEADLINE_MS = 9_000;
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     if (runtime) await within(runtime.stop(), 4000);
     // 3. queues, Redis, then the database pools.
     if (services) await within(services.close(), 3000);
+    await within(stopTelemetry(), 1000); // the last spans
     logger.info('stopped');
     process.exit(0);
   };
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   if (!(await waitForDependencies({ mysql: config.DATABASE_URL, redis: firstNodeUrl(config) }, logger, () => stopping))) return;
   await migrate(config.DATABASE_URL, { log: (m) => logger.info(m) });
   if (stopping) return;
+  await startTelemetry(config, logger); // no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set
   services = createServices(config, { logger });
   // The request connection refuses commands until it is connected (no offline queue), so let
   // it connect before serving: /readyz is then ready from the first request.

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { inboxRow, markDeferred, markPushed, type InboxKey } from '../bot/inbox/store.ts';
 import { replyJobOf } from '../bot/inbox/claim.ts';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
 import type { Services } from '../services.ts';
 import { inboxAnswerJobSchema, QUEUE_NAMES, type InboxAnswerJob, type OutboundJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
+import { tracedProcessor } from '../telemetry/index.ts';
 
 /** One id per message, so the in-process path and the answer job queue its push once (BullMQ ids may not contain ':'). */
 const idOf = (kind: string, key: InboxKey) => `${kind}-${createHash('sha256').update(`${key.channel}\n${key.messageId}`).digest('hex').slice(0, 40)}`;
@@ -49,7 +50,7 @@ const MAX_ANSWER_ATTEMPTS = 4;
 export function startInboxAnswerWorker(services: Services, handle: HandleMessage, concurrency = 4): Worker<InboxAnswerJob> {
   const worker = new Worker<InboxAnswerJob>(
     QUEUE_NAMES.inboxAnswer,
-    async (job) => {
+    tracedProcessor(QUEUE_NAMES.inboxAnswer, async (job: Job<InboxAnswerJob>) => {
       const parsed = inboxAnswerJobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`malformed answer job: ${parsed.error.message}`);
       const msg: InboundMessage = { ...parsed.data, receivedAt: new Date(parsed.data.receivedAt) };
@@ -72,7 +73,7 @@ export function startInboxAnswerWorker(services: Services, handle: HandleMessage
       }
       await pushAnswer(services, msg, outcome);
       return 'answered';
-    },
+    }),
     { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.inboxAnswer), concurrency },
   );
   worker.on('error', (err) => reportWorkerError(services, err, 'inbox answer worker error'));

@@ -41,6 +41,8 @@ export interface PrivateMariadbPair {
   startReplication(): Promise<void>;
   /** The replica's count of SELECT statements so far (SHOW GLOBAL STATUS Com_select). */
   replicaSelects(): Promise<number>;
+  /** Stops the replica's server (a replica gone mid-run); the primary keeps running. */
+  stopReplicaServer(): Promise<void>;
   /** Stops both servers and removes their data. */
   stop(): Promise<void>;
 }
@@ -150,6 +152,7 @@ export async function startPrivateMariadbPair(): Promise<PrivateMariadbPair> {
         const rows = await replica.query<{ Value: string }[]>("SHOW GLOBAL STATUS LIKE 'Com_select'");
         return Number(rows[0]!.Value);
       },
+      stopReplicaServer: () => stopServer(children[1]),
       stop,
     };
     await pair.caughtUp();

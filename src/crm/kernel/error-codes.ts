@@ -250,7 +250,7 @@ export const ERROR_CODES = {
   recall_not_found: { area: 'automation', status: 400, retryable: false, description: 'No such recall.' },
   recall_unknown: { area: 'automation', status: 404, retryable: false, description: 'No such recall, or not one of the caller’s stores.' },
   recall_finished: { area: 'automation', status: 409, retryable: false, description: 'The recall has already finished (every member accounted for); there is nothing left to stop.' },
-  recall_stop_denied: { area: 'automation', status: 403, retryable: false, description: 'Only the staff member who launched a recall, a manager of its store or an admin may stop it.' },
+  recall_stop_denied: { area: 'automation', status: 403, retryable: false, description: 'Only the staff member who launched a recall, or someone holding recall.manage whose stores cover it (HQ roles: any recall; a store manager: their stores\' recalls), may stop it.' },
   recall_all_excluded: { area: 'automation', status: 409, retryable: false, description: 'Every member of the recall audience was left out (in a running recall, recalled recently, opted out); nothing was launched.' },
   recall_busy: { area: 'automation', status: 503, retryable: true, description: 'Another recall launch or stop held the recall lock for too long; try again.' },
 
