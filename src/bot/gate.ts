@@ -42,7 +42,8 @@ const NEGATED_REFUSAL =
 export function moodFor(intent: Pick<IntentDef, 'refusalIsRequest'>, text: string): Mood {
   const mood = analyseMood(text);
   if (!intent.refusalIsRequest) return mood;
-  const negated = NEGATED_REFUSAL.test(text.normalize('NFKC'));
+  // A disclaimer ("我没说要退订啊", "我不是要退订") takes the refusal back as much as a negation of its word.
+  const negated = NEGATED_REFUSAL.test(text.normalize('NFKC')) || mood.cues.some((c) => c.startsWith('disclaimer:'));
   return { ...mood, negated, affirmative: !negated && !mood.question && !mood.hypothetical && !mood.deferred && !mood.reported };
 }
 
