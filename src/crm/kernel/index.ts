@@ -59,5 +59,5 @@ export { changeSetting, getSetting, setSetting } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { outboundDone, queueOutbound, requeueOutbound } from './outbox.ts';
 export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';
-export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
+export { isLockConflict, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
