@@ -12,7 +12,6 @@
  * process's own audit row could be missing.
  */
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
@@ -21,6 +20,7 @@ import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
 import { createFixture, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { freePort } from '../support/processes.ts';
+import { startTcpRelay, type TcpRelay } from '../support/tcp-relay.ts';
 import { readPassiveReply } from '../support/wecom-callback-builder.ts';
 import { AGENT_ID, callback, keys, SECRET } from '../support/wecom-app.ts';
 
@@ -31,30 +31,7 @@ let fx: Fixture;
 let qy: FakeQyapi;
 let server: { child: ChildProcess; port: number; out: () => string } | undefined;
 
-/** A relay to Redis: 'pass', 'slow' (each answer held back), 'frozen' (nothing passes, nothing closes). */
-let mode: 'pass' | 'slow' | 'frozen' = 'pass';
-const SLOW_MS = 400;
-let relay: net.Server;
-let relayPort: number;
-const sockets = new Set<net.Socket>();
-
-async function startRelay(target: { host: string; port: number }) {
-  relay = net.createServer((client) => {
-    const upstream = net.connect(target.port, target.host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('data', (d) => void (mode === 'frozen' || upstream.write(d)));
-    upstream.on('data', (d) => {
-      if (mode === 'pass') client.write(d);
-      else if (mode === 'slow') setTimeout(() => void (mode === 'frozen' || client.write(d)), SLOW_MS);
-    });
-  });
-  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
-  relayPort = (relay.address() as net.AddressInfo).port;
-}
+let relay: TcpRelay;
 
 async function waitFor(probe: () => boolean | Promise<boolean>, ms: number, what: string, everyMs = 100): Promise<void> {
   const until = Date.now() + ms;
@@ -111,38 +88,37 @@ beforeAll(async () => {
   dirty = await env.services.sql.getConnection();
   await dirty.query('SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
   const url = new URL(env.config.REDIS_URL);
-  await startRelay({ host: url.hostname, port: Number(url.port || 6379) });
+  relay = await startTcpRelay({ host: url.hostname, port: Number(url.port || 6379) }, { slowMs: 400 });
 }, 120_000);
 
 afterAll(async () => {
   await stopChildren();
   dirty?.release();
-  for (const s of sockets) s.destroy();
-  relay?.close();
+  await relay?.close();
   await env?.cleanup();
   await qy?.close();
 });
 
 describe('a crash between the write and the inbox completion', () => {
   it('leaves neither: the retry writes once and answers; a later retry gets the recorded answer', async () => {
-    await startServer(`redis://127.0.0.1:${relayPort}`);
+    await startServer(`redis://127.0.0.1:${relay.port}`);
     await (await deliver(callback('帮助', 'atomic-warm-up', 'hq_ops_01'))).text();
     expect(await auditRows()).toHaveLength(0);
 
     const req = callback('给 13800000001 打标签 高价值', 'atomic-tag-1', 'store_manager_01');
-    mode = 'slow';
+    relay.mode = 'slow';
     const first = deliver(req).then(
       (r) => r.text(),
       () => 'connection lost',
     );
     await waitFor(written, 60_000, 'the tag write to reach MySQL', 10);
-    // The turn is now in its Redis steps after the write (each answer held SLOW_MS): cut it off there.
-    mode = 'frozen';
+    // The turn is now in its Redis steps after the write (each answer held back 400 ms): cut it off there.
+    relay.mode = 'frozen';
     await kill();
     expect(await first).toBe('connection lost');
     expect((await rows('SELECT state FROM inbound_messages WHERE message_id = ?', ['atomic-tag-1']))[0]).toMatchObject({ state: 'claimed' });
-    for (const s of sockets) s.destroy();
-    mode = 'pass';
+    relay.dropConnections();
+    relay.mode = 'pass';
 
     // WeCom's retry reaches a fresh process after the lease.
     await startServer(env.config.REDIS_URL);

@@ -6,7 +6,6 @@
  * QUEUE_STALL_MS shortened, /readyz must answer 503 naming the queue, the watchdog must start a
  * new worker that takes the waiting job, and /readyz must be ready again once jobs move.
  */
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,15 +13,14 @@ import { healthRoutes } from '../../src/http/health.ts';
 import { startOutboundWorker } from '../../src/jobs/outbound-worker.ts';
 import { startWatchdog, type Watchdog } from '../../src/jobs/watchdog.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { startTcpRelay, type TcpRelay } from '../support/tcp-relay.ts';
 
 const STALL_MS = 1500;
 
 let env: TestEnv;
 let wd: Watchdog;
-let relay: net.Server;
+let relay: TcpRelay;
 let hungRedis: Redis;
-const sockets = new Set<net.Socket>();
-let frozen = false;
 
 const readyz = async () => {
   const r = await healthRoutes(env.services, () => wd.problem() ?? 'ok').request('/readyz');
@@ -39,27 +37,11 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms:
   }
 }
 
-/** A relay to the machine's Redis that, once frozen, passes nothing in either direction and closes nothing. */
-async function startRelay(target: { host: string; port: number }): Promise<number> {
-  relay = net.createServer((client) => {
-    const upstream = net.connect(target.port, target.host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('data', (d) => void (frozen || upstream.write(d)));
-    upstream.on('data', (d) => void (frozen || client.write(d)));
-  });
-  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
-  return (relay.address() as net.AddressInfo).port;
-}
-
 beforeAll(async () => {
   env = await createTestEnv('queue_stall', { QUEUE_STALL_MS: String(STALL_MS) });
   const url = new URL(env.config.REDIS_URL);
-  const port = await startRelay({ host: url.hostname, port: Number(url.port || 6379) });
-  hungRedis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: null, lazyConnect: false });
+  relay = await startTcpRelay({ host: url.hostname, port: Number(url.port || 6379) });
+  hungRedis = new Redis({ host: '127.0.0.1', port: relay.port, maxRetriesPerRequest: null, lazyConnect: false });
   let starts = 0;
   wd = startWatchdog(
     env.services,
@@ -70,9 +52,9 @@ beforeAll(async () => {
   await until(async () => ((await readyz()).status === 200 ? true : undefined), 10_000, 'ready at start');
 }, 60_000);
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  relay?.close();
+  relay?.dropConnections();
   await wd?.close();
+  await relay?.close();
   hungRedis?.disconnect();
   await env?.cleanup();
 });
@@ -82,7 +64,7 @@ describe('a queue that stopped moving although its worker runs', () => {
     const hung = wd.workers[0]!;
     // Let the worker reach its blocking wait for a job, then cut the line without closing it.
     await new Promise((r) => setTimeout(r, 500));
-    frozen = true;
+    relay.mode = 'frozen';
     // A push on a channel this worker has no adapter for: whichever worker takes it ends it at once (failed, not retried).
     const job = await env.services.queues.outbound.add('stall-probe', { channel: 'console', to: 'nobody', text: 'probe' }, { jobId: 'stall-probe' });
     const t0 = Date.now();
