@@ -127,6 +127,12 @@ export const configSchema = z.object({
   RECALL_COOLDOWN_DAYS: intFromEnv(14, 0),
   /** Concurrency of the journey step worker. */
   JOURNEY_CONCURRENCY: intFromEnv(16, 1),
+  /** Flood control (src/bot/rate-limit.ts): a member's actions that alert staff or write (hand-off, unsubscribe) per window. */
+  MEMBER_ACTION_LIMIT: intFromEnv(5, 1),
+  MEMBER_ACTION_WINDOW_S: intFromEnv(600, 1),
+  /** Flood control: a staff member's chat actions that write, send or export per window (reads are never limited). */
+  STAFF_ACTION_LIMIT: intFromEnv(120, 1),
+  STAFF_ACTION_WINDOW_S: intFromEnv(600, 1),
   /** A queue with jobs waiting and none taken for this long has its worker replaced (src/jobs/watchdog.ts). */
   QUEUE_STALL_MS: intFromEnv(60_000, 1000),
   /** SMS / email provider endpoints (JSON POST); unset = log-only adapters (nothing leaves the process). */

@@ -17,7 +17,7 @@ import { errorReply } from './error-reply.ts';
 import { answerWithoutRedis, redisDown } from './degraded.ts';
 import { isConnectionError } from '../redis.ts';
 import { identifyActor } from './identify.ts';
-import { memberActionAllowed } from './rate-limit.ts';
+import { rateLimitedAnswer } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
 
@@ -32,7 +32,7 @@ const FALLBACK = { staff: 'help', member: 'my.help' } as const;
 
 /**
  * The bot: dedupe → identify actor → route → conversation (focus, pending confirmations) →
- * authorize → member rate limit → execute → render; the channel then delivers (passively on
+ * authorize → flood limit (member, staff) → execute → render; the channel then delivers (passively on
  * the same request, or pushed through the outbound queue). One file per stage beside this one; this file only
  * composes them.
  */
@@ -115,9 +115,10 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
   async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger, fresh: string | null): Promise<IntentResult> {
     try {
       authorize(actor, intent);
-      if (!(await memberActionAllowed(services, actor, intent))) {
-        log.warn({ intent: intent.name }, 'member action rate-limited');
-        return { text: t(lang, 'bot.rateLimited'), data: { rateLimited: true }, outcome: 'declined' };
+      const limited = await rateLimitedAnswer(services, actor, intent, lang);
+      if (limited) {
+        log.warn({ intent: intent.name, actor: actor.kind }, 'action rate-limited');
+        return limited;
       }
       // A bare "好的" / "ok" answers a confirmation request whatever the router made of it.
       const assent = actor.kind === 'staff' && intent.name !== 'action.cancel' ? assentOf(msg.text) : null;

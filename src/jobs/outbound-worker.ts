@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Channel } from '../bot/types.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
-import { isAppError } from '../crm/kernel/index.ts';
+import { isAppError, outboundDone } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { outboundJobSchema, QUEUE_NAMES, type OutboundJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
@@ -39,12 +39,19 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
         if (isAppError(e) && !e.retryable) throw new UnrecoverableError(`${e.code}: ${e.message}`);
         throw e;
       }
+      // Delivered: the outbox row (src/crm/kernel/outbox.ts) need not be put back after a Redis loss.
+      if (job.id) await outboundDone(services, job.id);
       // Delivered: drop the PNG from the job BullMQ keeps (removeOnComplete keeps a day of them).
       if (image) await job.updateData({ channel, to, text, requestId }).catch(() => undefined);
     }),
     { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.outbound), concurrency },
   );
-  worker.on('failed', (job, err) => services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message, requestId: job?.data.requestId }, 'outbound job failed'));
+  worker.on('failed', (job, err) => {
+    services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message, requestId: job?.data.requestId }, 'outbound job failed');
+    // Failed for good (refused, or out of retries): its outbox row goes too, so a Redis loss does not revive it.
+    const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
+    if (final && job?.id) void outboundDone(services, job.id).catch((e) => services.logger.warn({ err: String(e), jobId: job.id }, 'outbox row not removed'));
+  });
   worker.on('error', (err) => reportWorkerError(services, err, 'outbound worker error'));
   return worker;
 }

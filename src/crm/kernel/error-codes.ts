@@ -9,7 +9,7 @@
  */
 
 /** The statuses our errors use (a subset of Hono's ContentfulStatusCode). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
 /** Where a code comes from, for grouping the documentation. */
 export type ErrorArea =
@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   not_found: { area: 'request', status: 404, retryable: false, description: 'No route for this method and path, or a malformed export download token.' },
   method_not_allowed: { area: 'request', status: 404, retryable: false, description: '`/console/messages` called with a method other than POST.' },
   unauthorized: { area: 'request', status: 401, retryable: false, description: 'Admin API: the bearer token is missing, malformed, unknown or revoked, or its staff member is deactivated; console, sign-in and downloads: no valid session or token (sign in again).' },
+  rate_limited: { area: 'request', status: 429, retryable: true, description: 'Chat flood control: the member or staff member sent more actions that alert or write than MEMBER_ACTION_LIMIT / STAFF_ACTION_LIMIT allow in their window; the reply says when to try again (reads still answer).' },
   internal_error: { area: 'request', status: 500, retryable: false, description: 'An unexpected failure; the body carries only the request id, the log has the rest.' },
   response_invalid: { area: 'request', status: 500, retryable: false, description: 'Admin API: a handler’s answer does not match its declared schema (our bug, logged).' },
   invalid_token_name: { area: 'request', status: 400, retryable: false, description: '`npm run crm:token`: the token name must be 1–64 characters.' },

@@ -2,8 +2,9 @@
  * The small kernel every context stands on: who is asking (staff and member access, permissions,
  * store scope, staff as actors and the managers of a store), the audit log, CRM settings, phone
  * masking, money, the China calendar, registered errors, the SQL transaction helper and the
- * read-your-writes fence of the read pool (read-pool.ts).
- * Owns: audit_logs, stores, staff, staff_stores, crm_settings.
+ * read-your-writes fence of the read pool (read-pool.ts), the one rate limiter (rate-limit.ts), the
+ * outbox of the outbound queue (outbox.ts).
+ * Owns: audit_logs, stores, staff, staff_stores, crm_settings, outbound_jobs.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from './actor.ts';
@@ -56,5 +57,7 @@ export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
 export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting, settingError, type SettingIssue } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
-export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
+export { outboundDone, queueOutbound, requeueOutbound } from './outbox.ts';
+export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';
+export { isLockConflict, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
