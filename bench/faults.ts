@@ -202,6 +202,7 @@ async function main() {
         }
       })();
 
+      const logMarks = logs.map((l) => l.length);
       const faultAt = Date.now();
       let restarted: Promise<AppChild> | undefined;
       if (fault === 'kill') {
@@ -255,7 +256,7 @@ async function main() {
         "SELECT COALESCE(x.result, 'pending') AS result, COUNT(*) AS n FROM journey_enrollments e LEFT JOIN journey_step_executions x ON x.enrollment_id = e.id AND x.step_id = 'message' WHERE e.recall_id = ? GROUP BY 1 ORDER BY 1",
         [recallId],
       );
-      const log = logs.slice(-2).join('\n');
+      const log = logs.map((l, i) => l.slice(logMarks[i] ?? 0)).join('\n'); // what the servers logged since the fault
       const row: Row = {
         fault,
         messages: counts.total,

@@ -59,9 +59,13 @@ afterAll(async () => {
 });
 
 describe('SIGTERM while callbacks are in flight', () => {
-  it('answers every message exactly once after the restart; the old process exits within 10 s without pool errors', { timeout: 240_000 }, async () => {
-    const port = await freePort();
-    apps.push(await startApp(env.config, {}, { port, wait: 'ready' }));
+  it('answers every message exactly once after the restart; the old process exits within 10 s without pool errors', { timeout: 600_000 }, async () => {
+    // A rolling restart, as behind a load balancer: the new process is started and ready before
+    // the old one gets SIGTERM, and WeCom's deliveries move to it a moment later. (A restart on
+    // the same port measures the cold start against WeCom's 15 s of re-sends instead: that is
+    // bench:faults' "term" row.)
+    let port = await freePort();
+    apps.push(await startApp(env.config, {}, { port, wait: 'ready', timeoutMs: 240_000 }));
     // A process in service has answered before (models and intents loaded).
     for (const [i, text] of ['帮助', '帮我看一下'].entries()) {
       await startTraffic({ port: () => port, keys, from: () => `sigterm_u${USERS - 1 - i}`, text: () => text, rate: 10, max: 1, idPrefix: `7299${i}` }).settled();
@@ -72,15 +76,18 @@ describe('SIGTERM while callbacks are in flight', () => {
       from: user,
       text: (n) => (isSlow(n) ? '帮我看一下' : '帮助'),
       rate: 6,
-      max: 120, // 20 s of traffic: the stop, the restart and after
+      max: 120, // 20 s of traffic at least: before, during and after the stop
       idPrefix: '7300',
     });
-    await new Promise((r) => setTimeout(r, 6000)); // steady traffic, slow answers under way
+    await new Promise((r) => setTimeout(r, 4000)); // steady traffic, slow answers under way
+    apps.push(await startApp(env.config, {}, { wait: 'ready', timeoutMs: 240_000 }));
     const old = apps[0]!;
     const t0 = Date.now();
-    const code = await old.stop('SIGTERM', 12_000);
+    const stopped = old.stop('SIGTERM', 12_000);
+    await new Promise((r) => setTimeout(r, 500)); // the balancer notices
+    port = apps[1]!.port;
+    const code = await stopped;
     const stopMs = Date.now() - t0;
-    apps.push(await startApp(env.config, {}, { port, wait: 'ready' }));
     await traffic.settled();
     // Slow answers come by push (the inbox's answer job waits out the lease): give them time.
     const until = Date.now() + 40_000;
