@@ -74,7 +74,7 @@ const SLOW_SHARE = Number(args.slow);
 const SLOW_MS = 5000; // the LLM's answer on the slow path: longer than the reply budget (3.5 s)
 const SMS_DELAY_MS = 100; // the provider's time per send, so a 500-member recall lasts long enough to be hit
 const RECOVERY_GOAL_MS = 10_000;
-const USERS = Math.ceil(RATE * (BEFORE_S + AFTER_S + 5)) * faults.length + 10;
+const USERS = Math.ceil(RATE * (BEFORE_S + 20 + AFTER_S + 130)) * faults.length + 10;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const logDir = mkdtempSync(join(tmpdir(), 'bench-faults-'));
@@ -175,7 +175,7 @@ async function main() {
       const delivered = () => sms.delivered.slice(smsBefore).filter((d) => phones.has(d.to));
 
       const base = userNo;
-      const total = Math.round(RATE * (BEFORE_S + AFTER_S));
+      const total = Math.round(RATE * (BEFORE_S + 20 + AFTER_S + 130)); // users enough for the longest wait and a slow restart
       userNo += total;
       const traffic = startTraffic({
         port: () => port,
@@ -183,7 +183,7 @@ async function main() {
         from: (n) => `bf_u${base + n}`,
         text: (n) => (Math.floor((n + 1) * SLOW_SHARE) > Math.floor(n * SLOW_SHARE) ? '帮我看一下' : '帮助'), // evenly spread
         rate: RATE,
-        max: total,
+        max: total, // stopped AFTER_S after the fault (below)
         idPrefix: `9${String(k)}${String(idNo++).padStart(2, '0')}`,
       });
       await sleep(BEFORE_S * 1000);
@@ -228,6 +228,9 @@ async function main() {
       });
       if (!app) break;
 
+      // Traffic goes on for AFTER_S after the fault (after the restart: a process back up).
+      await sleep(Math.max(0, faultAt + AFTER_S * 1000 - Date.now()));
+      traffic.stop();
       // Wait: every message answered or out of re-sends; the recall done; slow answers pushed.
       await traffic.settled();
       const end = Date.now() + 60_000;
