@@ -145,7 +145,7 @@ async function main() {
 
     const port = await freePort();
     const start = async () => {
-      const a = await startApp(env.config, {}, { port, wait: 'ready', timeoutMs: 120_000 });
+      const a = await startApp(env.config, {}, { port, wait: 'ready', timeoutMs: 300_000 });
       logs.push('');
       const i = logs.length - 1;
       a.child.stdout?.on('data', () => (logs[i] = a.out.text));
@@ -223,7 +223,7 @@ async function main() {
       }
       console.log(`  fault applied at ${atFault}/${MEMBERS} members sent${restarted ? '; server restarting' : ''} (${((Date.now() - faultAt) / 1000).toFixed(1)} s)`);
       if (restarted) app = await restarted.catch((e) => {
-        console.log(`  the server did not come back: ${(e as Error).message.split('\n')[0]}`);
+        console.log(`  the server did not come back: ${(e as Error).message}`);
         return undefined;
       });
       if (!app) break;

@@ -89,13 +89,15 @@ export function startTraffic(o: TrafficOptions): Traffic {
     m.done = true;
   }
 
-  const timer = setInterval(() => {
+  const send = () => {
     if (o.max !== undefined && n >= o.max) return clearInterval(timer);
     const i = n++;
     const m: TrafficMessage = { msgId: `${o.idPrefix}${String(i).padStart(6, '0')}`, from: o.from(i), text: o.text(i), deliveries: [], done: false };
     messages.push(m);
     running.push(drive(m));
-  }, 1000 / o.rate);
+  };
+  const timer = setInterval(send, 1000 / o.rate);
+  send(); // the first at once, so start-then-settled() sends at least one
 
   return {
     messages,
