@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   let services: Services | undefined;
   let runtime: Runtime | undefined;
   let server: ReturnType<typeof listen> | undefined;
+  const handling = new Set<Promise<unknown>>();
   const shutdown = async (signal: string) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting at once');
@@ -58,8 +59,12 @@ async function main(): Promise<void> {
       await within(closed, 4000);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
     }
-    // 2. answers still being pushed, running jobs (workers finish their current job), schedules.
-    if (runtime) await within(runtime.stop(), 4000);
+    // 2. requests still being answered — closeAllConnections cut their sockets, not their
+    //    handlers, which go on writing the inbox and renewing its lease: closing the pools under
+    //    them failed with "Pool is closed" and left the claim held, so WeCom's re-send to the next
+    //    process was acked as a duplicate and never answered —, answers still being pushed,
+    //    running jobs (workers finish their current job), schedules.
+    await within(Promise.allSettled([Promise.allSettled([...handling]), runtime?.stop()]), 4000);
     // 3. queues, Redis, then the database pools.
     if (services) await within(services.close(), 3000);
     await within(stopTelemetry(), 1000); // the last spans
@@ -99,7 +104,14 @@ async function main(): Promise<void> {
 
   if (runsWeb(config) && !consoleEnabled(config)) logger.info('the web console is off (production; CONSOLE=on enables it, behind sign-in)');
   // A worker-only process answers health checks and metrics on the same port, nothing else.
-  const fetch = runsWeb(config) ? runtime.app.fetch : createWorkerApp(services, () => runtime!.jobsCheck()).fetch;
+  const app = runsWeb(config) ? runtime.app.fetch : createWorkerApp(services, () => runtime!.jobsCheck()).fetch;
+  // Every request's handler until it settles, so the stop can wait for it (step 2 above).
+  const fetch = (...args: Parameters<typeof app>) => {
+    const p = Promise.resolve().then(() => app(...args));
+    handling.add(p);
+    void p.finally(() => handling.delete(p)).catch(() => undefined);
+    return p;
+  };
   server = listen(fetch, config, (info) => {
     const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
     logger.info({ host: info.address, port: info.port, role: config.ROLE }, `listening on http://${shown}:${info.port}/`);
