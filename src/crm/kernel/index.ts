@@ -58,3 +58,4 @@ export { changeSetting, getSetting, setSetting } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
+export { countedOrder, netAmount } from './net-orders.ts';

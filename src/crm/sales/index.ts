@@ -8,7 +8,7 @@ export { leaveCohorts } from './cohort-leave.ts';
 export { COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from './cohorts.ts';
 export { moveOrders, orderTotals } from './member-moves.ts';
 export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
-export { countedOrder, netAmount } from './net.ts';
+export { countedOrder, netAmount } from '../kernel/index.ts';
 export { applyRefund, findOrderByNo, findOrdersByNo, findRefundByNo, setOrderIntake, type NewRefund, type StoredOrder, type StoredRefund } from './order-records.ts';
 export { insertOrder, insertOrders, ORDER_TX, resyncMembers, streamRows, type CountedOrder, type NewOrder } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
