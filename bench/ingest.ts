@@ -44,6 +44,36 @@ const load = () => execSync('uptime').toString().trim().replace(/.*load average:
 const sql = await benchDatabase(members);
 const clock = new Date(Math.floor(Date.now() / 1000) * 1000);
 const services = createServices(loadConfig({ ...process.env, DATABASE_URL: benchUrl(members), LOG_LEVEL: 'silent', REDIS_PREFIX: 'crm_bench_ingest' }), { now: () => clock });
+// Profile (--profile): wall time of every statement the app runs, by its first words, to show where a batch's time goes.
+const profile = new Map<string, { n: number; ms: number }>();
+if (argv.includes('--profile')) {
+  const pool = services.sql as unknown as { getConnection: () => Promise<any>; query: (...a: any[]) => Promise<any> };
+  const timed = (target: { query: (...a: any[]) => Promise<any> }) => {
+    const orig = target.query.bind(target);
+    target.query = async (...a: any[]) => {
+      const key = String(typeof a[0] === 'string' ? a[0] : a[0]?.sql).replace(/\s+/g, ' ').slice(0, 70);
+      const t = performance.now();
+      try {
+        return await orig(...a);
+      } finally {
+        const e = profile.get(key) ?? { n: 0, ms: 0 };
+        e.n++;
+        e.ms += performance.now() - t;
+        profile.set(key, e);
+      }
+    };
+  };
+  timed(pool);
+  const get = pool.getConnection.bind(pool);
+  pool.getConnection = async () => {
+    const c = await get();
+    if (!c.__timed) {
+      timed(c);
+      c.__timed = true;
+    }
+    return c;
+  };
+}
 const rt = createRuntime(services);
 const server = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise((r) => server.once('listening', r));
@@ -168,8 +198,9 @@ const apiBody = (o: Gen) => ({ orderNo: o.orderNo, memberNo: o.memberNo, storeCo
   figures.single = `p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${times.at(-1)!.toFixed(0)} ms (${times.length} orders; ${load()})`;
 }
 
+if (argv.includes('--no-check')) figures.rollups = 'not checked (--no-check)';
 // Rollups against a rebuild: the touched members' member_stats, then the whole visit summary and day sales.
-{
+if (!argv.includes('--no-check')) {
   const ids = [...touched];
   const snap = async () => {
     const [stats] = await sql.query<RowDataPacket[]>(
@@ -188,6 +219,10 @@ const apiBody = (o: Gen) => ({ orderNo: o.orderNo, memberNo: o.memberNo, storeCo
   figures.rollups = `member_stats of ${ids.length} touched members ${same('stats')}, store visit summary (${after.n[1]} rows) ${same('gaps')}, day sales (${after.n[2]} rows) ${same('days')} — against a full rebuild (${((performance.now() - t) / 1000).toFixed(0)} s)`;
 }
 
+if (profile.size) {
+  console.log('statement profile (API + file + singles), total ms / count:');
+  for (const [k, v] of [...profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`  ${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(6)}×  ${k}`);
+}
 console.log(`bench:ingest — ${members} members, ${ordersPerPath} orders per path, ${new Date().toISOString()}`);
 for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(9)} ${v}`);
 server.close();
