@@ -61,3 +61,4 @@ export { outboundDone, queueOutbound, requeueOutbound } from './outbox.ts';
 export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';
 export { isLockConflict, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
+export { countedOrder, netAmount } from './net-orders.ts';
