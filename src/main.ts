@@ -64,7 +64,12 @@ async function main(): Promise<void> {
     //    them failed with "Pool is closed" and left the claim held, so WeCom's re-send to the next
     //    process was acked as a duplicate and never answered —, answers still being pushed,
     //    running jobs (workers finish their current job), schedules.
-    await within(Promise.allSettled([Promise.allSettled([...handling]), runtime?.stop()]), 4000);
+    const graceful = await within(Promise.allSettled([Promise.allSettled([...handling]), runtime?.stop()]), 4000);
+    // A job longer than the window is abandoned, not cut: its worker lets go before Redis closes.
+    if (graceful === 'timeout' && runtime) {
+      logger.warn('jobs still running at the stop: left to another process (they resume as stalled)');
+      await within(runtime.forceStop(), 1000);
+    }
     // 3. queues, Redis, then the database pools.
     if (services) await within(services.close(), 3000);
     await within(stopTelemetry(), 1000); // the last spans

@@ -57,6 +57,14 @@ export interface Runtime {
   jobsCheck(): string | undefined;
   /** Waits for in-flight answers, then closes workers (not the services: their owner does). */
   stop(): Promise<void>;
+  /**
+   * Closes every worker without waiting for its running job, for a stop whose graceful window
+   * has passed: the connections are closed next, and a job still running under them wrote to a
+   * closed socket (EPIPE stack traces). Its lock lapses and BullMQ hands the job to another
+   * process as stalled; every step is idempotent (docs/architecture.md, journeys), so nothing is
+   * lost or done twice.
+   */
+  forceStop(): Promise<void>;
 }
 
 /** Wires channels → bot → intents over a services object; the server and the tests share it. */
@@ -115,6 +123,12 @@ export function createRuntime(services: Services): Runtime {
       await (watchdog ? watchdog.close() : Promise.allSettled(runtime.workers.map((w) => w.close())));
       await Promise.allSettled(runtime.periodic.map(async (p) => (await p).close()));
       await board.close();
+    },
+    async forceStop() {
+      recovery?.close();
+      const periodic = await Promise.allSettled(runtime.periodic);
+      const workers = [...runtime.workers, ...periodic.flatMap((p) => (p.status === 'fulfilled' ? [p.value.worker] : []))];
+      await Promise.allSettled(workers.map((w) => w.close(true)));
     },
   };
   return runtime;
