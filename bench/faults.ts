@@ -41,7 +41,7 @@ import { createTestEnv } from '../test/support/env.ts';
 import { startPrivateMariadb } from '../test/support/private-mariadb.ts';
 import { startPrivateRedis } from '../test/support/private-redis.ts';
 import { freePort, startApp, type AppChild } from '../test/support/processes.ts';
-import { AGENT_ID, keys, SECRET } from '../test/support/wecom-app.ts';
+import { AGENT_ID, keys, SECRET, weComEnv } from '../test/support/wecom-app.ts';
 import { answerCounts, startTraffic } from '../test/support/wecom-traffic.ts';
 
 const ALL = ['kill', 'term', 'redis', 'flush', 'mysql'] as const;
@@ -112,12 +112,7 @@ async function main() {
   const env = await createTestEnv(
     'bench_faults',
     {
-      WECOM_CORP_ID: keys.corpId,
-      WECOM_TOKEN: keys.token,
-      WECOM_AES_KEY: keys.aesKey,
-      WECOM_SECRET: SECRET,
-      WECOM_AGENT_ID: AGENT_ID,
-      WECOM_API_BASE: qy.url,
+      ...weComEnv(qy.url),
       LLM_BASE_URL: llm.baseURL,
       LLM_API_KEY: 'sk-bench',
       LLM_MODEL: 'deepseek-chat',

@@ -22,7 +22,7 @@ import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { freePort } from '../support/processes.ts';
 import { startTcpRelay, type TcpRelay } from '../support/tcp-relay.ts';
 import { readPassiveReply } from '../support/wecom-callback-builder.ts';
-import { AGENT_ID, callback, keys, SECRET } from '../support/wecom-app.ts';
+import { AGENT_ID, callback, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
 
 const LEASE_MS = 1500;
 
@@ -74,12 +74,7 @@ const written = async () =>
 beforeAll(async () => {
   qy = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
   env = await createTestEnv('e2e_inbox_atomic', {
-    WECOM_CORP_ID: keys.corpId,
-    WECOM_TOKEN: keys.token,
-    WECOM_AES_KEY: keys.aesKey,
-    WECOM_SECRET: SECRET,
-    WECOM_AGENT_ID: AGENT_ID,
-    WECOM_API_BASE: qy.url,
+    ...weComEnv(qy.url),
     // Long enough that the slowed first delivery answers on the request (the passive path).
     WECOM_REPLY_BUDGET_MS: '60000',
     INBOX_LEASE_MS: String(LEASE_MS),

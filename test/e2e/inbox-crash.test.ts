@@ -14,7 +14,7 @@ import { stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startApp } from '../support/processes.ts';
 import { readPassiveReply } from '../support/wecom-callback-builder.ts';
-import { AGENT_ID, callback, keys, SECRET } from '../support/wecom-app.ts';
+import { AGENT_ID, callback, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
 
 const BUDGET_MS = 4000;
 const LEASE_MS = 1500;
@@ -56,12 +56,7 @@ beforeAll(async () => {
   qy = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
   llm = await startFakeOpenAI();
   env = await createTestEnv('e2e_inbox_crash', {
-    WECOM_CORP_ID: keys.corpId,
-    WECOM_TOKEN: keys.token,
-    WECOM_AES_KEY: keys.aesKey,
-    WECOM_SECRET: SECRET,
-    WECOM_AGENT_ID: AGENT_ID,
-    WECOM_API_BASE: qy.url,
+    ...weComEnv(qy.url),
     WECOM_REPLY_BUDGET_MS: String(BUDGET_MS),
     INBOX_LEASE_MS: String(LEASE_MS),
     LLM_BASE_URL: llm.baseURL,

@@ -17,7 +17,7 @@ import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
 import { createFixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
-import { AGENT_ID, keys, SECRET } from '../support/wecom-app.ts';
+import { AGENT_ID, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
 
 const LEASE_MS = 1000;
 
@@ -42,12 +42,7 @@ beforeAll(async () => {
   qy = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
   env = await createTestEnv('redis_flush_outbox', {
     REDIS_URL: redis.url,
-    WECOM_CORP_ID: keys.corpId,
-    WECOM_TOKEN: keys.token,
-    WECOM_AES_KEY: keys.aesKey,
-    WECOM_SECRET: SECRET,
-    WECOM_AGENT_ID: AGENT_ID,
-    WECOM_API_BASE: qy.url,
+    ...weComEnv(qy.url),
     INBOX_LEASE_MS: String(LEASE_MS),
   });
   await createFixture(env.services);

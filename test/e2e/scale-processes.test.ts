@@ -13,7 +13,7 @@ import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
 import { stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startApp } from '../support/processes.ts';
-import { AGENT_ID, callback, keys, SECRET } from '../support/wecom-app.ts';
+import { AGENT_ID, callback, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
 
 interface Proc {
   role: 'web' | 'worker';
@@ -50,12 +50,7 @@ async function settled(ms = 30_000): Promise<void> {
 beforeAll(async () => {
   qy = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
   env = await createTestEnv('e2e_scale_procs', {
-    WECOM_CORP_ID: keys.corpId,
-    WECOM_TOKEN: keys.token,
-    WECOM_AES_KEY: keys.aesKey,
-    WECOM_SECRET: SECRET,
-    WECOM_AGENT_ID: AGENT_ID,
-    WECOM_API_BASE: qy.url,
+    ...weComEnv(qy.url),
     WECOM_REPLY_BUDGET_MS: '0',
     // INBOX_LEASE_MS stays at its default (6 s): a claim whose process stalls longer than the lease
     // is taken over by design, and a cold process on a loaded machine stalled past a 1 s lease here.

@@ -14,7 +14,7 @@ import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
 import { stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { freePort, startApp, type AppChild } from '../support/processes.ts';
-import { AGENT_ID, keys, SECRET } from '../support/wecom-app.ts';
+import { AGENT_ID, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
 import { answerCounts, startTraffic } from '../support/wecom-traffic.ts';
 
 const USERS = 400;
@@ -33,12 +33,7 @@ beforeAll(async () => {
   // A slow answer for the slow-path texts, a quick one for the others.
   llm.respond((body) => ({ kind: 'text', content: '好的', delayMs: JSON.stringify(body.messages).includes('一下') ? SLOW_MS : 0 }));
   env = await createTestEnv('e2e_sigterm_load', {
-    WECOM_CORP_ID: keys.corpId,
-    WECOM_TOKEN: keys.token,
-    WECOM_AES_KEY: keys.aesKey,
-    WECOM_SECRET: SECRET,
-    WECOM_AGENT_ID: AGENT_ID,
-    WECOM_API_BASE: qy.url,
+    ...weComEnv(qy.url),
     LLM_BASE_URL: llm.baseURL,
     LLM_API_KEY: 'sk-test',
     LLM_MODEL: 'deepseek-chat',

@@ -11,16 +11,21 @@ export const keys = { token: SAMPLE.token, aesKey: SAMPLE.aesKey, corpId: SAMPLE
 export const SECRET = 'test-corp-secret';
 export const AGENT_ID = '1000002';
 
+/** The settings of the WeCom app channel, signed with Tencent's sample keys, sending to a fake qyapi at `apiBase`. */
+export const weComEnv = (apiBase: string) => ({
+  WECOM_CORP_ID: keys.corpId,
+  WECOM_TOKEN: keys.token,
+  WECOM_AES_KEY: keys.aesKey,
+  WECOM_SECRET: SECRET,
+  WECOM_AGENT_ID: AGENT_ID,
+  WECOM_API_BASE: apiBase,
+});
+
 /** A running app with the WeCom channel configured, a fake qyapi server and the demo data (workers not started); `extraEnv` adds settings. */
 export async function setupWeComApp(label: string, budgetMs: number, extraEnv: Record<string, string> = {}) {
   const fake = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
   const env = await createTestEnv(label, {
-    WECOM_CORP_ID: keys.corpId,
-    WECOM_TOKEN: keys.token,
-    WECOM_AES_KEY: keys.aesKey,
-    WECOM_SECRET: SECRET,
-    WECOM_AGENT_ID: AGENT_ID,
-    WECOM_API_BASE: fake.url,
+    ...weComEnv(fake.url),
     WECOM_REPLY_BUDGET_MS: String(budgetMs),
     ...extraEnv,
   });
