@@ -79,7 +79,7 @@ describe('admin API: service settings', () => {
 
     const staff = await t.call(t.tokens.hq, 'PUT', '/api/crm/service/assignment', { enabled: true, serviceGroup: [t.fx.staff.marketer.staffId] });
     expect(staff.status).toBe(400);
-    expect(staff.body.error).toMatchObject({ code: 'invalid_assignment_config', issues: [expect.objectContaining({ path: ['serviceGroup', '0'] })] });
+    expect(staff.body.error).toMatchObject({ code: 'invalid_assignment_config', issues: [expect.objectContaining({ path: ['serviceGroup', 0] })] });
 
     // The chain's hours are still those set above.
     expect((await t.call(t.tokens.hq, 'GET', '/api/crm/service/business-hours')).body.chain.days.fri).toEqual(split);

@@ -174,8 +174,8 @@ describe('ticket auto-assignment', () => {
 
   it('refuses a service group of unknown or deactivated staff, roles that cannot handle tickets, and callers without service.configure', async () => {
     const before = await getAssignmentConfig(crm.services);
-    await expect(configure({ enabled: true, serviceGroup: [999_999] })).rejects.toMatchObject({ code: 'invalid_assignment_config', status: 400, details: { issues: [expect.objectContaining({ path: ['serviceGroup', '0'] })] } });
-    await expect(configure({ enabled: true, roles: ['marketer' as 'agent'] })).rejects.toMatchObject({ code: 'invalid_assignment_config', details: { issues: [expect.objectContaining({ path: ['roles', '0'] })] } });
+    await expect(configure({ enabled: true, serviceGroup: [999_999] })).rejects.toMatchObject({ code: 'invalid_assignment_config', status: 400, details: { issues: [expect.objectContaining({ path: ['serviceGroup', 0] })] } });
+    await expect(configure({ enabled: true, roles: ['marketer' as 'agent'] })).rejects.toMatchObject({ code: 'invalid_assignment_config', details: { issues: [expect.objectContaining({ path: ['roles', 0] })] } });
     await expect(configure({ enabled: true, roles: [] })).rejects.toMatchObject({ code: 'invalid_assignment_config' });
     await expect(setAssignmentConfig(as('manager1'), { enabled: true })).rejects.toMatchObject({ code: 'permission_denied' });
     expect(await getAssignmentConfig(crm.services)).toEqual(before);
