@@ -73,7 +73,7 @@ describe('ticket SLA on business hours', () => {
     const again = await createTicket(as('manager2'), { memberId: id('M00000002'), type: 'after_sales', priority: 'urgent', title: '外卖又少送' });
     expect(again.responseDueAt.toISOString()).toBe(cn('2026-12-04T18:20:00').toISOString());
     const trail = await crm.services.db.auditLog.findMany({ where: { action: 'service.hours.set', targetId: `service.hours.store.${crm.fx.stores.S2}` }, orderBy: { id: 'asc' } });
-    expect(trail.map((a) => (a.detail as { after: unknown }).after === null)).toEqual([false, true]);
+    expect(trail.map((a) => (a.detail as { new: { hours: unknown } }).new.hours === null)).toEqual([false, true]);
   });
 
   it('applies the policy’s minutes per priority, also to a complaint logged as an interaction', async () => {
@@ -90,9 +90,9 @@ describe('ticket SLA on business hours', () => {
     await expect(setChainHours(as('hq'), { days: { ...everyDay(split), mon: [{ start: '10:00', end: '14:00' }, { start: '13:00', end: '15:00' }] } })).rejects.toMatchObject({
       code: 'invalid_business_hours',
       status: 400,
-      details: { issues: [expect.objectContaining({ path: ['days', 'mon', '1', 'start'] })] },
+      details: { issues: [expect.objectContaining({ path: ['days', 'mon', 1, 'start'] })] },
     });
-    await expect(setChainHours(as('hq'), { days: { ...everyDay(split), tue: [{ start: '22:00', end: '02:00' }] } })).rejects.toMatchObject({ code: 'invalid_business_hours', details: { issues: [expect.objectContaining({ path: ['days', 'tue', '0', 'end'] })] } });
+    await expect(setChainHours(as('hq'), { days: { ...everyDay(split), tue: [{ start: '22:00', end: '02:00' }] } })).rejects.toMatchObject({ code: 'invalid_business_hours', details: { issues: [expect.objectContaining({ path: ['days', 'tue', 0, 'end'] })] } });
     await expect(setStoreHours(as('hq'), 999_999, { days: everyDay(split) })).rejects.toMatchObject({ code: 'unknown_store', status: 404 });
     await expect(setSlaPolicy(as('hq'), { ...DEFAULT_SLA_POLICY, low: { respondMinutes: 60, resolveMinutes: 30 } })).rejects.toMatchObject({ code: 'invalid_sla_policy', status: 400, details: { issues: [expect.objectContaining({ path: ['low', 'resolveMinutes'] })] } });
     await expect(setSlaPolicy(as('manager1'), DEFAULT_SLA_POLICY)).rejects.toMatchObject({ code: 'permission_denied' });
