@@ -8,6 +8,7 @@ import { importMembers } from '../../src/crm/lifecycle/index.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { encodeGb } from './gb-encode.ts';
+import { wherePhone } from '../support/sealed-phone.ts';
 
 /**
  * Member files as Chinese spreadsheets write them (UTF-8 with or without BOM, GBK, GB18030,
@@ -18,7 +19,7 @@ let env: TestEnv;
 let fx: Fixture;
 let dir: string;
 const access = (): StaffAccess => ({ services: env.services, actor: fx.staff.hq, channel: 'console', requestId: 't-enc' });
-const member = (phone: string) => env.services.db.member.findUnique({ where: { phone } });
+const member = (phone: string) => env.services.db.member.findUnique({ where: wherePhone(phone) });
 const file = async (name: string, bytes: Buffer | string) => {
   const f = join(dir, name);
   await writeFile(f, bytes);
