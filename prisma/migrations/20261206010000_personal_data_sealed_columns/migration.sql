@@ -6,10 +6,10 @@
 
 ALTER TABLE `members`
     ADD COLUMN `phone_enc` VARCHAR(255) NULL,
-    ADD COLUMN `phone_hash` CHAR(64) NULL,
+    ADD COLUMN `phone_hash` VARCHAR(64) NULL,
     ADD COLUMN `phone_tail` VARCHAR(4) NULL,
     ADD COLUMN `email_enc` VARCHAR(512) NULL,
-    ADD COLUMN `email_hash` CHAR(64) NULL;
+    ADD COLUMN `email_hash` VARCHAR(64) NULL;
 
 CREATE UNIQUE INDEX `members_phone_hash_key` ON `members`(`phone_hash`);
 CREATE INDEX `members_phone_tail_idx` ON `members`(`phone_tail`);

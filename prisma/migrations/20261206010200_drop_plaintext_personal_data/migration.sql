@@ -4,7 +4,7 @@
 
 ALTER TABLE `members`
     MODIFY `phone_enc` VARCHAR(255) NOT NULL,
-    MODIFY `phone_hash` CHAR(64) NOT NULL,
+    MODIFY `phone_hash` VARCHAR(64) NOT NULL,
     MODIFY `phone_tail` VARCHAR(4) NOT NULL,
     DROP INDEX `members_phone_key`,
     DROP COLUMN `phone`,
