@@ -3,7 +3,7 @@ import { buildKeyring, installKeyring, parseDataKeys, parseIndexKey } from './cr
 import { parseClusterNodes } from './redis.ts';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
-export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'DATA_KEYS', 'DATA_INDEX_KEY'] as const;
+export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'EDGE_HANDOFF_SECRET', 'DATA_KEYS', 'DATA_INDEX_KEY'] as const;
 
 const optionalString = z
   .string()
@@ -43,6 +43,18 @@ export const configSchema = z.object({
    * dashboards, churn list, RFM overview, exports); unset = everything reads DATABASE_URL (docs/scale-out.md).
    */
   READ_DATABASE_URL: optionalString.refine((v) => v === undefined || /^mysql:\/\/|^mariadb:\/\//.test(v), { message: 'must be a mysql:// URL' }),
+  /**
+   * How far behind (Seconds_Behind_Master) the read replica may be before heavy reads fall back to
+   * the primary; 0 = only whether it answers (src/db/read-replica.ts, docs/scale-out.md).
+   */
+  READ_REPLICA_MAX_LAG_S: intFromEnv(30, 0),
+  /**
+   * OpenTelemetry traces over OTLP/HTTP (JSON) to `<endpoint>/v1/traces` when set; unset, no
+   * tracing code is loaded (src/telemetry, docs/deployment.md "Traces").
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: 'must be an http(s):// URL' }),
+  /** The `service.name` of the spans (tell web and worker apart by `service.instance.role`, from ROLE). */
+  OTEL_SERVICE_NAME: z.string().min(1).default('wecom-crm-bot'),
   PORT: intFromEnv(8787, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** What this process runs: `web` (HTTP), `worker` (queues and schedules; HTTP only for /healthz, /readyz), or `all` (both, the default). */
@@ -72,6 +84,16 @@ export const configSchema = z.object({
    * of the platform (WeCom's last comes within a minute), long enough to look a message up.
    */
   INBOX_RETENTION_DAYS: intFromEnv(7, 1),
+  /**
+   * The shared secret of the Cloudflare Workers edge's hand-off (POST /edge/handoff/:channel,
+   * docs/deployment.md "Edge (Cloudflare Workers)"): unset = the route answers 503. Comma-separated
+   * to rotate: the edge signs with its one secret, the origin accepts any of these.
+   */
+  EDGE_HANDOFF_SECRET: optionalString.refine((v) => v === undefined || v.split(',').every((s) => s.trim().length >= 32), {
+    message: 'each secret must be at least 32 characters (e.g. openssl rand -hex 32)',
+  }),
+  /** How far a hand-off's signed timestamp may be from the origin's clock (seconds, either way): the replay window. */
+  EDGE_HANDOFF_MAX_SKEW_S: intFromEnv(60, 1),
   MP_APP_ID: optionalString,
   MP_APP_SECRET: optionalString,
   MP_TOKEN: optionalString,
@@ -106,6 +128,12 @@ export const configSchema = z.object({
   RECALL_COOLDOWN_DAYS: intFromEnv(14, 0),
   /** Concurrency of the journey step worker. */
   JOURNEY_CONCURRENCY: intFromEnv(16, 1),
+  /** Flood control (src/bot/rate-limit.ts): a member's actions that alert staff or write (hand-off, unsubscribe) per window. */
+  MEMBER_ACTION_LIMIT: intFromEnv(5, 1),
+  MEMBER_ACTION_WINDOW_S: intFromEnv(600, 1),
+  /** Flood control: a staff member's chat actions that write, send or export per window (reads are never limited). */
+  STAFF_ACTION_LIMIT: intFromEnv(120, 1),
+  STAFF_ACTION_WINDOW_S: intFromEnv(600, 1),
   /** A queue with jobs waiting and none taken for this long has its worker replaced (src/jobs/watchdog.ts). */
   QUEUE_STALL_MS: intFromEnv(60_000, 1000),
   /** SMS / email provider endpoints (JSON POST); unset = log-only adapters (nothing leaves the process). */

@@ -10,6 +10,7 @@ import { createLogger, prettyLogs } from './logger.ts';
 import { firstNodeUrl } from './redis.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createServices, type Services } from './services.ts';
+import { startTelemetry, stopTelemetry } from './telemetry/index.ts';
 
 /** The whole stop must end within this; the stop's own steps are bounded below it. */
 const STOP_DEADLINE_MS = 9_000;
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   let services: Services | undefined;
   let runtime: Runtime | undefined;
   let server: ReturnType<typeof listen> | undefined;
+  const handling = new Set<Promise<unknown>>();
   const shutdown = async (signal: string) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting at once');
@@ -57,10 +59,15 @@ async function main(): Promise<void> {
       await within(closed, 4000);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
     }
-    // 2. answers still being pushed, running jobs (workers finish their current job), schedules.
-    if (runtime) await within(runtime.stop(), 4000);
+    // 2. requests still being answered — closeAllConnections cut their sockets, not their
+    //    handlers, which go on writing the inbox and renewing its lease: closing the pools under
+    //    them failed with "Pool is closed" and left the claim held, so WeCom's re-send to the next
+    //    process was acked as a duplicate and never answered —, answers still being pushed,
+    //    running jobs (workers finish their current job), schedules.
+    await within(Promise.allSettled([Promise.allSettled([...handling]), runtime?.stop()]), 4000);
     // 3. queues, Redis, then the database pools.
     if (services) await within(services.close(), 3000);
+    await within(stopTelemetry(), 1000); // the last spans
     logger.info('stopped');
     process.exit(0);
   };
@@ -70,6 +77,7 @@ async function main(): Promise<void> {
   if (!(await waitForDependencies({ mysql: config.DATABASE_URL, redis: firstNodeUrl(config) }, logger, () => stopping))) return;
   await migrate(config.DATABASE_URL, { log: (m) => logger.info(m) });
   if (stopping) return;
+  await startTelemetry(config, logger); // no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set
   services = createServices(config, { logger });
   // The request connection refuses commands until it is connected (no offline queue), so let
   // it connect before serving: /readyz is then ready from the first request.
@@ -96,7 +104,14 @@ async function main(): Promise<void> {
 
   if (runsWeb(config) && !consoleEnabled(config)) logger.info('the web console is off (production; CONSOLE=on enables it, behind sign-in)');
   // A worker-only process answers health checks and metrics on the same port, nothing else.
-  const fetch = runsWeb(config) ? runtime.app.fetch : createWorkerApp(services, () => runtime!.jobsCheck()).fetch;
+  const app = runsWeb(config) ? runtime.app.fetch : createWorkerApp(services, () => runtime!.jobsCheck()).fetch;
+  // Every request's handler until it settles, so the stop can wait for it (step 2 above).
+  const fetch = (...args: Parameters<typeof app>) => {
+    const p = Promise.resolve().then(() => app(...args));
+    handling.add(p);
+    void p.finally(() => handling.delete(p)).catch(() => undefined);
+    return p;
+  };
   server = listen(fetch, config, (info) => {
     const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
     logger.info({ host: info.address, port: info.port, role: config.ROLE }, `listening on http://${shown}:${info.port}/`);

@@ -26,6 +26,18 @@ import { startScoring } from './jobs/scoring.ts';
 import { startSegmentRefresh } from './jobs/segment-refresh.ts';
 import { observeWorker } from './metrics/index.ts';
 import type { Services } from './services.ts';
+import { withSpan } from './telemetry/index.ts';
+
+/** Each bot turn in a span: the channel, the intent and the outcome, never the text or the sender. */
+function tracedTurns(handle: HandleMessage): HandleMessage {
+  return (msg) =>
+    withSpan('bot.turn', { 'crm.channel': msg.channel }, async (span) => {
+      const out = await handle(msg);
+      span?.setAttribute('crm.turn.kind', out.kind);
+      if (out.kind === 'answer') span?.setAttributes({ 'crm.intent': out.answer.intent, ...(out.answer.outcome ? { 'crm.turn.outcome': out.answer.outcome } : {}) });
+      return out;
+    });
+}
 
 export interface Runtime {
   app: Hono<AppEnv>;
@@ -50,7 +62,7 @@ export interface Runtime {
 /** Wires channels → bot → intents over a services object; the server and the tests share it. */
 export function createRuntime(services: Services): Runtime {
   const router = createRouter(intents);
-  const handle = createBot({ services, router, getIntent });
+  const handle = tracedTurns(createBot({ services, router, getIntent }));
   // The console names its sender in the body only outside production (docs/guides/administrator.md, "Signing in to the console").
   const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
   const inflight = new Set<Promise<unknown>>();

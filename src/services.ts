@@ -1,6 +1,7 @@
 import { secretValues, type Config } from './config.ts';
 import { keyring } from './crm/kernel/index.ts';
 import { createPrisma, type Db } from './db/prisma.ts';
+import { createReadReplica, type ReadReplica } from './db/read-replica.ts';
 import { createSqlPool, type SqlPool } from './db/sql.ts';
 import { createQueues, queuePrefix, type Queues } from './jobs/queues.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -21,6 +22,8 @@ export interface Services {
    * or `sql` itself when unset. Never for a read that must see this process's own writes.
    */
   readSql: SqlPool;
+  /** With READ_DATABASE_URL: the replica's state (in use, or fallen back to the primary and why), for /readyz. */
+  readReplica?: Pick<ReadReplica, 'status' | 'check'>;
   redis: Redis;
   /** Redis connection for BullMQ (blocking commands need their own). */
   bullRedis: Redis;
@@ -45,7 +48,10 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
   }
   const db = createPrisma(config.DATABASE_URL);
   const sql = createSqlPool(config.DATABASE_URL);
-  const readSql = config.READ_DATABASE_URL ? createSqlPool(config.READ_DATABASE_URL) : sql;
+  const replicaPool = config.READ_DATABASE_URL ? createSqlPool(config.READ_DATABASE_URL) : undefined;
+  // Reads fall back to the primary while the replica is down or lags (src/db/read-replica.ts).
+  const readReplica = replicaPool ? createReadReplica({ replica: replicaPool, primary: sql, maxLagS: config.READ_REPLICA_MAX_LAG_S, logger, now: overrides.now }) : undefined;
+  const readSql = readReplica?.pool ?? sql;
   // One line when Redis goes away and one when it is back, whichever connection sees it first.
   let redisDown = false;
   const watch: RedisWatch = {
@@ -69,6 +75,7 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
     db,
     sql,
     readSql,
+    readReplica,
     redis,
     bullRedis,
     queues,
@@ -81,7 +88,8 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
       const redisUp = redis.status === 'ready' && bullRedis.status === 'ready';
       if (!redisUp) await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis)]);
       await Promise.race([queues.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
-      await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis), db.$disconnect(), sql.end(), ...(readSql === sql ? [] : [readSql.end()])]);
+      readReplica?.stop();
+      await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis), db.$disconnect(), sql.end(), ...(replicaPool ? [replicaPool.end()] : [])]);
     },
   };
 }

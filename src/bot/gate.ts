@@ -35,13 +35,15 @@ export interface GateInput {
 const HELD_ACTION_CONTROLS: ReadonlySet<string> = new Set(['action.confirm', 'action.cancel']);
 
 /** A refusal that is itself the request (退订): only a negation of the intent's own word counts. */
-const NEGATED_REFUSAL = /(?:不要|别|不用|先不|不想|暂时不|don'?t|do not|no need to)\s*(?:退订|取消订阅|unsubscribe|opt[- ]?out)/i;
+const NEGATED_REFUSAL =
+  /(?:不要|别|不用|先不|不想|暂时不|不是要|不是想|没(?:有)?要|don'?t|do not|no need to|not (?:asking|trying) to)\s*(?:(?:给|帮|把|替|将)我|me)?\s*(?:退订|取消订阅|unsubscribe|opt[- ]?out)/i;
 
 /** The mood of `text` as an instruction to run `intent` (a refusal that is itself the request, 退订, is affirmative). */
 export function moodFor(intent: Pick<IntentDef, 'refusalIsRequest'>, text: string): Mood {
   const mood = analyseMood(text);
   if (!intent.refusalIsRequest) return mood;
-  const negated = NEGATED_REFUSAL.test(text.normalize('NFKC'));
+  // A disclaimer ("我没说要退订啊", "我不是要退订") takes the refusal back as much as a negation of its word.
+  const negated = NEGATED_REFUSAL.test(text.normalize('NFKC')) || mood.cues.some((c) => c.startsWith('disclaimer:'));
   return { ...mood, negated, affirmative: !negated && !mood.question && !mood.hypothetical && !mood.deferred && !mood.reported };
 }
 

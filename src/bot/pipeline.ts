@@ -3,10 +3,10 @@ import type { Router } from '../intents/router/types.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import { authorize } from './authorize.ts';
-import { CONFIRM_TTL_MS, consumeFresh, holdAction, takeAction } from './confirmation.ts';
+import { CONFIRM_TTL_MS, consumeFresh, holdAction, peekAction, takeAction } from './confirmation.ts';
 import { gate } from './gate.ts';
 import { confirmationGate, withPendingReminder } from './gate-confirm.ts';
-import { assentOf } from './understand/assent.ts';
+import { assentOf, holdsBack } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { lastLanguage, recordTurn, setFocus } from './conversation.ts';
@@ -17,7 +17,7 @@ import { errorReply } from './error-reply.ts';
 import { answerWithoutRedis, redisDown } from './degraded.ts';
 import { isConnectionError } from '../redis.ts';
 import { identifyActor } from './identify.ts';
-import { memberActionAllowed } from './rate-limit.ts';
+import { rateLimitedAnswer } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
 
@@ -32,7 +32,7 @@ const FALLBACK = { staff: 'help', member: 'my.help' } as const;
 
 /**
  * The bot: dedupe → identify actor → route → conversation (focus, pending confirmations) →
- * authorize → member rate limit → execute → render; the channel then delivers (passively on
+ * authorize → flood limit (member, staff) → execute → render; the channel then delivers (passively on
  * the same request, or pushed through the outbound queue). One file per stage beside this one; this file only
  * composes them.
  */
@@ -82,7 +82,11 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
     // Any turn makes an earlier "回复「确认」执行" stale: vague assent confirms only right after it.
     const fresh = await consumeFresh(services, actor);
     // The router reads the request without a correction's lead or a member's claim to be staff; the gates read the whole message.
-    const routed = await router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
+    // "先别确认" / "等一下" / "不是这个标签" while an action is pending withdraw it: never taken, never re-read as a request of its own.
+    const withdraws = actor.kind === 'staff' && holdsBack(msg.text) && Boolean(await peekAction(services, actor));
+    const routed: RouteResult = withdraws
+      ? { intent: 'action.cancel', slots: {}, confidence: 1 }
+      : await router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
     // The conversation decides what runs: an answer to the bot's question, a refinement, a question back, or the routed intent.
     const plan = await dialogue.plan(msg, actor, routed, lang);
     const route = plan.route;
@@ -111,9 +115,10 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
   async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger, fresh: string | null): Promise<IntentResult> {
     try {
       authorize(actor, intent);
-      if (!(await memberActionAllowed(services, actor, intent))) {
-        log.warn({ intent: intent.name }, 'member action rate-limited');
-        return { text: t(lang, 'bot.rateLimited'), data: { rateLimited: true }, outcome: 'declined' };
+      const limited = await rateLimitedAnswer(services, actor, intent, lang);
+      if (limited) {
+        log.warn({ intent: intent.name, actor: actor.kind }, 'action rate-limited');
+        return limited;
       }
       // A bare "好的" / "ok" answers a confirmation request whatever the router made of it.
       const assent = actor.kind === 'staff' && intent.name !== 'action.cancel' ? assentOf(msg.text) : null;
@@ -189,6 +194,10 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
 }
 
 /** What a turn that ran `intent` did, unless the intent (or execute's question for a missing slot) said. */
-function done(intent: IntentDef, r: IntentResult): IntentResult {
-  return { ...r, outcome: r.outcome ?? (intent.effect === 'read' || intent.effect === 'control' ? 'answered' : 'done') };
+/**
+ * A turn is `done` only when the intent says it wrote or sent something: a write that found
+ * nothing to do (no such segment, an empty list, a missing amount) answered, it did not act.
+ */
+function done(_intent: IntentDef, r: IntentResult): IntentResult {
+  return { ...r, outcome: r.outcome ?? 'answered' };
 }

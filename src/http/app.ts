@@ -12,6 +12,8 @@ import { accessLog } from './access-log.ts';
 import { authRoutes } from './auth-routes.ts';
 import { identityOf, requireIdentity } from './identity.ts';
 import { channelHandler, limitBody, type ChannelRouteDeps } from './channel-route.ts';
+import { createHandoffAdapter } from './edge-handoff.ts';
+import { HANDOFF_PATH } from '../edge/handoff.ts';
 import type { AppEnv } from './env.ts';
 import { handleHttpError, handleNotFound } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -94,6 +96,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       continue;
     }
     app.on(methods, path, limitBody(adapter), channelHandler(adapter, deps));
+  }
+  // The Cloudflare Workers edge hands verified callbacks over here (docs/deployment.md, "Edge (Cloudflare Workers)").
+  for (const { channel, configHint } of CHANNEL_PATHS) {
+    if (channel === 'console') continue;
+    const adapter = deps.adapters[channel];
+    const path = `${HANDOFF_PATH}/${channel}`;
+    if (!adapter || !services.config.EDGE_HANDOFF_SECRET) {
+      app.post(path, () => {
+        throw new AppError('channel_not_configured', `the edge hand-off of ${channel} is not configured on this server (set EDGE_HANDOFF_SECRET${adapter ? '' : `; ${configHint}`})`);
+      });
+      continue;
+    }
+    const handoff = createHandoffAdapter(adapter, services.config);
+    app.post(path, limitBody(handoff), channelHandler(handoff, deps));
   }
   if (withConsole) {
     app.all('/console/messages', () => {

@@ -51,7 +51,7 @@ export function authRoutes(services: Services): Hono<AppEnv> {
     if (!parsed.success) throw badRequest('invalid_request', 'body: {"token": "crm_…"}');
     const check = await authenticateToken(services, parsed.data.token);
     if (!check.ok) throw unauthorized('login_failed', 'the API token is not valid (unknown, revoked, or its staff member is deactivated)');
-    const session = await openSession(services, c, check.actor.wecomUserId, 'token');
+    const session = await openSession(services, c, check.actor.wecomUserId, 'token', check.tokenId);
     services.logger.info({ requestId: c.var.requestId, staff: session.from, via: 'token' }, 'console sign-in');
     return c.json({ from: session.from, name: check.actor.name, role: check.actor.role, via: session.via, expiresAt: session.expiresAt });
   });

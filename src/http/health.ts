@@ -8,6 +8,9 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
  * GET /healthz: the process is up. GET /readyz: MySQL and Redis answer and, in a process that
  * runs workers, its queues run: Redis answering PING is not enough when it lost its jobs and
  * they are still being put back, or a worker stopped (src/jobs/recovery.ts, watchdog.ts).
+ * With READ_DATABASE_URL the body also reports the read replica (`replica`: in use, or fallen back
+ * to the primary and why) without making the process unready: its reads fall back to the primary
+ * (src/db/read-replica.ts), so taking web processes out of the balancer would only lose capacity.
  * Stable endpoints: docs/api.md.
  */
 export function healthRoutes(services: Services, jobsCheck?: () => string | undefined): Hono {
@@ -22,7 +25,8 @@ export function healthRoutes(services: Services, jobsCheck?: () => string | unde
     const jobs = jobsCheck?.();
     if (jobs !== undefined) checks.jobs = jobs;
     const ready = Object.values(checks).every((v) => v === 'ok');
-    return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503);
+    const replica = services.readReplica?.status();
+    return c.json({ status: ready ? 'ready' : 'not_ready', checks, ...(replica ? { replica } : {}) }, ready ? 200 : 503);
   });
   return app;
 }

@@ -63,6 +63,6 @@ export const interactionLog = defineIntent({
       const params = { ticketNo: r.ticket.ticketNo, priority: priorityLabel(r.ticket.priority, lang), assignee: r.ticket.assignee?.name ?? t(lang, 'service.ticket.unassigned') };
       lines.push(t(lang, r.ticket.type === 'complaint' ? 'service.log.complaintTicket' : 'service.log.ticket', params));
     }
-    return { text: lines.join('\n'), data: r, focus: focusOf(found.member) };
+    return { text: lines.join('\n'), data: r, focus: focusOf(found.member), outcome: 'done' };
   },
 });

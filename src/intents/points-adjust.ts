@@ -66,6 +66,6 @@ export const pointsAdjust = defineIntent({
     const found = await oneMember(access, { phone: s.phone, memberNo: s.memberNo, name: s.name }, 'points.adjust', ctx.lang);
     if ('reply' in found) return found.reply;
     const { entry } = await adjustPoints(access, { memberId: found.member.id, delta, reason, kind: 'adjust' });
-    return { text: t(ctx.lang, 'points.done', { label: memberLabel(found.member, ctx.lang), change: signed(delta, ctx.lang), reason, balance: entry.balanceAfter.toLocaleString('en-US') }), data: entry, focus: focusOf(found.member) };
+    return { text: t(ctx.lang, 'points.done', { label: memberLabel(found.member, ctx.lang), change: signed(delta, ctx.lang), reason, balance: entry.balanceAfter.toLocaleString('en-US') }), data: entry, focus: focusOf(found.member), outcome: 'done' };
   },
 });

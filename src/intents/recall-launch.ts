@@ -82,6 +82,7 @@ export const recallLaunch = defineIntent({
     return {
       text: t(ctx.lang, 'recall.launched', { id: r.recallId, audience: audienceText(p.audience, ctx.lang), count: r.enrolled, amount: p.couponAmount }) + (excluded ? `\n${excluded}` : ''),
       data: r,
+      outcome: 'done',
     };
   },
 });

@@ -23,7 +23,7 @@ export function recallNumber(text: string): number | undefined {
 export const recallStopIntent = defineIntent({
   name: 'recall.stop',
   audience: 'staff',
-  description: 'Stop a running recall by its number: nothing more is sent, members not yet sent are recorded as cancelled, those sent stay sent. Needs confirmation; only the launcher, a manager of its store or an admin may.',
+  description: 'Stop a running recall by its number: nothing more is sent, members not yet sent are recorded as cancelled, those sent stay sent. Needs confirmation; the launcher may, and HQ operators, marketers, admins or a manager of its store.',
   title: '停止召回（不再发送）',
   permission: 'recall.launch',
   effect: 'control',

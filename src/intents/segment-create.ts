@@ -93,6 +93,6 @@ export const segmentCreate = defineIntent({
       renderSample(preview, 5, lang),
       t(lang, 'segments.exportHint', { name: segment.name }),
     ];
-    return { text: lines.filter(Boolean).join('\n'), data: { segment: { id: segment.id, name: segment.name, tree: segment.tree }, preview, run: { count: run.count }, conditionsBy: byLlm ? 'llm' : 'rules' } };
+    return { text: lines.filter(Boolean).join('\n'), data: { segment: { id: segment.id, name: segment.name, tree: segment.tree }, preview, run: { count: run.count }, conditionsBy: byLlm ? 'llm' : 'rules' }, outcome: 'done' };
   },
 });

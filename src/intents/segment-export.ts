@@ -57,6 +57,7 @@ export const segmentExport = defineIntent({
     return {
       text: t(ctx.lang, 'segments.exported', { name: found.name, count: result.rows, format: result.format === 'xlsx' ? 'Excel' : 'CSV', masked: result.phoneMasked ? t(ctx.lang, 'segments.masked') : '', minutes, url: result.url }),
       data: { segmentId: found.id, rows: result.rows, url: result.url, expiresAt: result.expiresAt.toISOString(), format: result.format },
+      outcome: 'done',
     };
   },
 });

@@ -65,6 +65,6 @@ export const tagBatch = defineIntent({
     }
     if (plan.memberIds.length === 0) return { text: capitalize(t(ctx.lang, 'tags.batchEmpty', { list: t(ctx.lang, LIST_LABEL[list]) })) };
     const r = await applyBatchTag(access, list, plan);
-    return { text: t(ctx.lang, 'tags.batchDone', { list: t(ctx.lang, LIST_LABEL[list]), count: r.total, tag: plan.tag.name, added: r.added }), data: r };
+    return { text: t(ctx.lang, 'tags.batchDone', { list: t(ctx.lang, LIST_LABEL[list]), count: r.total, tag: plan.tag.name, added: r.added }), data: r, outcome: 'done' };
   },
 });

@@ -44,6 +44,6 @@ export const ticketCreate = defineIntent({
     if ('reply' in found) return found.reply;
     const parsed = parseTicket(text ?? '', [ref.phone, ref.memberNo, ref.name]);
     const ticket = await createTicket(access, { memberId: found.member.id, type: type ?? parsed.type, priority: priority ?? parsed.priority, title: title ?? parsed.title, assigneeId: access.actor.staffId });
-    return { text: renderTicket(ticket, ctx.services.now(), 'created', ctx.lang), data: ticket, focus: focusOf(found.member) };
+    return { text: renderTicket(ticket, ctx.services.now(), 'created', ctx.lang), data: ticket, focus: focusOf(found.member), outcome: 'done' };
   },
 });

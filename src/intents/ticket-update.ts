@@ -49,18 +49,18 @@ export const ticketUpdate = defineIntent({
     const rating = satisfaction ?? (p.action === 'rate' ? p.satisfaction : undefined);
     if (rating !== undefined) {
       const ticket = await rateTicket(access, no, rating);
-      return { text: renderTicket(ticket, now, 'rated', ctx.lang), data: ticket };
+      return { text: renderTicket(ticket, now, 'rated', ctx.lang), data: ticket, outcome: 'done' };
     }
     if (p.action === 'assign' && p.assignee) {
       // By name or WeCom userid, among active staff; a name shared by two people must be a userid.
       const who = await ctx.services.db.staff.findMany({ where: { active: true, OR: [{ name: p.assignee }, { wecomUserId: p.assignee }] }, select: { id: true, name: true, wecomUserId: true }, take: 3 });
       if (who.length !== 1) return { text: who.length ? t(ctx.lang, 'service.update.staffAmbiguous', { name: p.assignee, ids: who.map((w) => w.wecomUserId).join(ctx.lang === 'zh' ? '、' : ', ') }) : t(ctx.lang, 'service.update.staffNotFound', { name: p.assignee }) };
       const ticket = await assignTicket(access, no, who[0]!.id);
-      return { text: renderTicket(ticket, now, 'assigned', ctx.lang), data: ticket };
+      return { text: renderTicket(ticket, now, 'assigned', ctx.lang), data: ticket, outcome: 'done' };
     }
     if (escalate ?? p.action === 'escalate') {
       const ticket = await escalateTicket(access, no);
-      return { text: renderTicket(ticket, now, 'escalated', ctx.lang), data: ticket };
+      return { text: renderTicket(ticket, now, 'escalated', ctx.lang), data: ticket, outcome: 'done' };
     }
     const to = status ?? p.status;
     if (!to) return { text: t(ctx.lang, 'service.update.whichStatus', { no }) };
@@ -68,6 +68,6 @@ export const ticketUpdate = defineIntent({
     // so walk it through in_progress (both steps stamped and audited) rather than refuse.
     if (to === 'resolved' && (await getTicket(access, no)).status === 'open') await changeTicketStatus(access, no, 'in_progress');
     const ticket = await changeTicketStatus(access, no, to, note ?? p.note);
-    return { text: renderTicket(ticket, now, 'updated', ctx.lang), data: ticket };
+    return { text: renderTicket(ticket, now, 'updated', ctx.lang), data: ticket, outcome: 'done' };
   },
 });

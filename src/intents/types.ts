@@ -104,7 +104,8 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
   confirm?(ctx: IntentContext<StaffActor | MemberActor>, slots: z.infer<S>): Promise<string | null>;
   /**
    * A member action that alerts staff or writes (hand-off, unsubscribe): counted against the
-   * member's rate limit; past it the pipeline answers politely instead of running (src/bot/rate-limit.ts).
+   * member's rate limit; past it the pipeline answers politely instead of running (src/bot/rate-limit.ts;
+   * a staff member's writes, sends and exports are counted by their effect).
    */
   memberRateLimited?: boolean;
 }

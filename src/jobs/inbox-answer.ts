@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { UnrecoverableError, Worker } from 'bullmq';
+import type { RowDataPacket } from 'mysql2/promise';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { inboxRow, markDeferred, markPushed, type InboxKey } from '../bot/inbox/store.ts';
 import { replyJobOf } from '../bot/inbox/claim.ts';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
+import { queueOutbound } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { inboxAnswerJobSchema, QUEUE_NAMES, type InboxAnswerJob, type OutboundJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
+import { tracedProcessor } from '../telemetry/index.ts';
 
 /** One id per message, so the in-process path and the answer job queue its push once (BullMQ ids may not contain ':'). */
 const idOf = (kind: string, key: InboxKey) => `${kind}-${createHash('sha256').update(`${key.channel}\n${key.messageId}`).digest('hex').slice(0, 40)}`;
@@ -16,7 +19,7 @@ const idOf = (kind: string, key: InboxKey) => `${kind}-${createHash('sha256').up
  * delivered under it), so queueing twice — the answering process and the answer job — sends once.
  */
 export async function queueReply(services: Services, key: InboxKey, job: OutboundJob): Promise<void> {
-  await services.queues.outbound.add('reply', job, { jobId: idOf('reply', key) });
+  await queueOutbound(services, 'reply', job, { jobId: idOf('reply', key) });
   await markPushed(services, key);
 }
 
@@ -33,9 +36,43 @@ export async function pushAnswer(services: Services, msg: InboundMessage, outcom
  */
 export async function deferAnswer(services: Services, msg: InboundMessage): Promise<string | undefined> {
   const state = await markDeferred(services, msg);
-  const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}) };
-  await services.queues.inboxAnswer.add('answer', data, { jobId: idOf('answer', msg), delay: services.config.INBOX_LEASE_MS + 1000 });
+  await queueAnswerJob(services, msg, services.config.INBOX_LEASE_MS + 1000);
   return state;
+}
+
+async function queueAnswerJob(services: Services, msg: InboundMessage, delay: number): Promise<void> {
+  const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}) };
+  await services.queues.inboxAnswer.add('answer', data, { jobId: idOf('answer', msg), ...(delay > 0 ? { delay } : {}) });
+}
+
+/** Deferred messages looked at by the recovery sweep: a platform's retries end long before this. */
+const REQUEUE_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * The recovery sweep's part for the slow path (src/jobs/recovery.ts; docs/operations.md, "When
+ * Redis goes away"): Redis lost the answer jobs, MySQL still says which acked messages are owed
+ * an answer. A deferred message not yet answered gets its answer job back (same id, due when its
+ * claim's lease has passed); one answered whose push was never queued gets its push queued (a
+ * queued push is in the outbox, src/crm/kernel/outbox.ts). Returns how many were put back.
+ */
+export async function requeueInboxAnswers(services: Services): Promise<number> {
+  const now = services.now().getTime();
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    `SELECT channel, message_id, state, payload, reply, deferred_at FROM inbound_messages
+     WHERE created_at > ? AND deferred_at IS NOT NULL AND ((state <> 'answered' AND payload IS NOT NULL) OR (state = 'answered' AND reply IS NOT NULL AND pushed_at IS NULL))`,
+    [new Date(now - REQUEUE_WINDOW_MS)],
+  );
+  for (const r of rows) {
+    const key: InboxKey = { channel: r.channel, messageId: String(r.message_id) };
+    if (r.state === 'answered') {
+      await queueReply(services, key, JSON.parse(String(r.reply)) as OutboundJob);
+      continue;
+    }
+    const m = JSON.parse(String(r.payload)) as Omit<InboundMessage, 'receivedAt'> & { receivedAt: string };
+    const due = new Date(r.deferred_at).getTime() + services.config.INBOX_LEASE_MS + 1000;
+    await queueAnswerJob(services, { ...m, receivedAt: new Date(m.receivedAt) }, due - now);
+  }
+  return rows.length;
 }
 
 /** As many tries as WeCom gives a callback (the first delivery and its retries). */
@@ -49,7 +86,7 @@ const MAX_ANSWER_ATTEMPTS = 4;
 export function startInboxAnswerWorker(services: Services, handle: HandleMessage, concurrency = 4): Worker<InboxAnswerJob> {
   const worker = new Worker<InboxAnswerJob>(
     QUEUE_NAMES.inboxAnswer,
-    async (job) => {
+    tracedProcessor(QUEUE_NAMES.inboxAnswer, async (job: Job<InboxAnswerJob>) => {
       const parsed = inboxAnswerJobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`malformed answer job: ${parsed.error.message}`);
       const msg: InboundMessage = { ...parsed.data, receivedAt: new Date(parsed.data.receivedAt) };
@@ -72,7 +109,7 @@ export function startInboxAnswerWorker(services: Services, handle: HandleMessage
       }
       await pushAnswer(services, msg, outcome);
       return 'answered';
-    },
+    }),
     { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.inboxAnswer), concurrency },
   );
   worker.on('error', (err) => reportWorkerError(services, err, 'inbox answer worker error'));

@@ -3,13 +3,14 @@
  * orphan recovery and the staff alert sweeps, on the journey-control queue. Recurring work is
  * registered with idempotent job schedulers, so every process may call this at start.
  */
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { checkRecall, churnDigest, installTemplates, journeyFailureAlerts, recallAttribution, requeueEnrollments, resumeOrphans, scanTriggers, slaBreaches, type JourneyDeps } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
 import { CHINA_TIME_ZONE } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyControlJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
+import { tracedProcessor } from '../telemetry/index.ts';
 
 export async function processControl(services: Services, deps: JourneyDeps, job: JourneyControlJob): Promise<unknown> {
   switch (job.kind) {
@@ -55,7 +56,7 @@ export function startJourneyControl(services: Services, opts: { deps?: JourneyDe
     // The shipped templates appear as drafts once (idempotent), ready to be reviewed and activated.
     installTemplates(services).catch((err) => services.logger.error({ err }, 'journey templates not installed'));
   }
-  const worker = new Worker<JourneyControlJob>(QUEUE_NAMES.journeyControl, (job) => processControl(services, deps, job.data), {
+  const worker = new Worker<JourneyControlJob>(QUEUE_NAMES.journeyControl, tracedProcessor(QUEUE_NAMES.journeyControl, (job: Job<JourneyControlJob>) => processControl(services, deps, job.data)), {
     connection: services.bullRedis,
     prefix: services.queuePrefix(QUEUE_NAMES.journeyControl),
     concurrency: 2,

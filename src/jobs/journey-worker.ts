@@ -9,6 +9,7 @@ import { journeyDeps } from './journey-deps.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
+import { tracedProcessor } from '../telemetry/index.ts';
 
 /** Steps run back to back in one job at most (the graph has no cycles; this bounds a long one). */
 const MAX_CHAIN = 20;
@@ -43,14 +44,14 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
   };
   const worker = new Worker<JourneyJob>(
     QUEUE_NAMES.journey,
-    async (job) => {
+    tracedProcessor(QUEUE_NAMES.journey, async (job: Job<JourneyJob>) => {
       opts.running?.add(job.data.enrollmentId);
       try {
         return await runJob(job);
       } finally {
         opts.running?.delete(job.data.enrollmentId);
       }
-    },
+    }),
     {
       connection: services.bullRedis,
       prefix: services.queuePrefix(QUEUE_NAMES.journey),

@@ -1,10 +1,11 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Channel } from '../bot/types.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
-import { isAppError } from '../crm/kernel/index.ts';
+import { isAppError, outboundDone } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { outboundJobSchema, QUEUE_NAMES, type OutboundJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
+import { SpanKind, tracedProcessor, withSpan } from '../telemetry/index.ts';
 
 /** Channels that can push an image after the text (WeCom); structural so ChannelAdapter stays as is. */
 interface ImagePush {
@@ -20,7 +21,7 @@ interface ImagePush {
 export function startOutboundWorker(services: Services, adapters: Partial<Record<Channel, ChannelAdapter>>, concurrency = 4): Worker<OutboundJob> {
   const worker = new Worker<OutboundJob>(
     QUEUE_NAMES.outbound,
-    async (job) => {
+    tracedProcessor(QUEUE_NAMES.outbound, async (job: Job<OutboundJob>) => {
       const parsed = outboundJobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`malformed outbound job: ${parsed.error.message}`);
       const { channel, to, text, requestId, image } = parsed.data;
@@ -29,7 +30,7 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
       try {
         // Text first, then the image. On a retry both skip what an earlier attempt delivered
         // (marks keyed by requestId), so a failed upload never repeats the text.
-        await adapter.push(to, text, requestId);
+        await withSpan(`send ${channel}`, { 'crm.channel': channel }, () => adapter.push!(to, text, requestId), { kind: SpanKind.CLIENT });
         if (image) {
           if (adapter.pushImage) await adapter.pushImage(to, Buffer.from(image.pngBase64, 'base64'), requestId);
           else services.logger.info({ channel, requestId }, 'channel cannot push images: sent the text only');
@@ -38,12 +39,19 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
         if (isAppError(e) && !e.retryable) throw new UnrecoverableError(`${e.code}: ${e.message}`);
         throw e;
       }
+      // Delivered: the outbox row (src/crm/kernel/outbox.ts) need not be put back after a Redis loss.
+      if (job.id) await outboundDone(services, job.id);
       // Delivered: drop the PNG from the job BullMQ keeps (removeOnComplete keeps a day of them).
       if (image) await job.updateData({ channel, to, text, requestId }).catch(() => undefined);
-    },
+    }),
     { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.outbound), concurrency },
   );
-  worker.on('failed', (job, err) => services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message, requestId: job?.data.requestId }, 'outbound job failed'));
+  worker.on('failed', (job, err) => {
+    services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message, requestId: job?.data.requestId }, 'outbound job failed');
+    // Failed for good (refused, or out of retries): its outbox row goes too, so a Redis loss does not revive it.
+    const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
+    if (final && job?.id) void outboundDone(services, job.id).catch((e) => services.logger.warn({ err: String(e), jobId: job.id }, 'outbox row not removed'));
+  });
   worker.on('error', (err) => reportWorkerError(services, err, 'outbound worker error'));
   return worker;
 }

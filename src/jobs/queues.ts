@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { channelSchema } from '../bot/types.ts';
 import type { JourneyJob } from '../crm/automation/index.ts';
 import { isClusterTarget, type RedisTarget } from '../redis.ts';
+import { injectTrace } from '../telemetry/index.ts';
 
 export type { JourneyJob };
 
@@ -66,6 +67,18 @@ export function queuePrefix(config: RedisTarget & { REDIS_PREFIX: string }, queu
 }
 
 /** The queues this process produces to; `prefixOf` (queuePrefix) keeps test files' queues apart. */
+/**
+ * Every job added while a traced request or job runs carries its `traceparent`, so the worker's
+ * span continues that trace (src/telemetry). Done here, on the four queues, rather than at each
+ * of the places (domain included) that add jobs. Nothing is added when tracing is off.
+ */
+function carryTrace(q: Queue): void {
+  const add = q.add.bind(q);
+  const addBulk = q.addBulk.bind(q);
+  q.add = ((name: string, data: unknown, opts?: unknown) => add(name, injectTrace(data), opts as never)) as typeof q.add;
+  q.addBulk = ((jobs: { name: string; data: unknown; opts?: unknown }[]) => addBulk(jobs.map((j) => ({ ...j, data: injectTrace(j.data) })) as never)) as typeof q.addBulk;
+}
+
 export function createQueues(connection: ConnectionOptions, prefixOf: (queue: string) => string): Queues {
   const outbound = new Queue<OutboundJob>(QUEUE_NAMES.outbound, {
     connection,
@@ -96,7 +109,10 @@ export function createQueues(connection: ConnectionOptions, prefixOf: (queue: st
     defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } },
   });
   // A queue re-emits its connection's errors; the connection reports an outage once (src/redis.ts).
-  for (const q of [outbound, inboxAnswer, journey, journeyControl]) q.on('error', () => undefined);
+  for (const q of [outbound, inboxAnswer, journey, journeyControl]) {
+    q.on('error', () => undefined);
+    carryTrace(q);
+  }
   return {
     outbound,
     inboxAnswer,

@@ -1,15 +1,18 @@
 /**
  * Work that survives Redis (docs/operations.md, "When Redis goes away"). MySQL holds what must
- * happen (journey enrollments and their next steps, recalls); Redis holds only the jobs that make
+ * happen (journey enrollments and their next steps, recalls, pushes in the outbox, acked messages
+ * owed an answer in the inbox); Redis holds only the jobs that make
  * it happen, and an emptied or restarted Redis loses them — delayed ones and the repeatable
  * schedules included. A marker key tells this process that Redis lost its data: it is written at
  * start and looked for every few seconds and on every reconnect. When it is gone, the schedules are
  * registered again and the due work is put back from the database (src/crm/automation,
- * requeueEnrollments / requeueRecallFollowUps), under deterministic job ids so that nothing runs
+ * requeueEnrollments / requeueRecallFollowUps; the kernel's requeueOutbound; requeueInboxAnswers), under deterministic job ids so that nothing runs
  * twice, whichever process (or how many) does it.
  */
 import { randomBytes } from 'node:crypto';
 import { requeueEnrollments, requeueRecallFollowUps, resumeOrphans, type JourneyDeps } from '../crm/automation/index.ts';
+import { requeueOutbound } from '../crm/kernel/index.ts';
+import { requeueInboxAnswers } from './inbox-answer.ts';
 import type { Services } from '../services.ts';
 
 /** How often the marker is looked for: FLUSHALL drops no connection, so only a look notices it. */
@@ -51,9 +54,12 @@ export function startJobRecovery(services: Services, opts: RecoveryOptions): Job
     await opts.reschedule();
     const steps = await requeueEnrollments(opts.deps, { busyGraceMs: BUSY_GRACE_MS, skip: opts.running });
     const recalls = await requeueRecallFollowUps(services);
+    // Pushes not yet delivered (the outbox) and acked messages still owed an answer (the inbox).
+    const pushes = await requeueOutbound(services);
+    const answers = await requeueInboxAnswers(services);
     // What the first sweep left to a live worker is looked at again once that worker is surely done.
     await services.queues.journeyControl.add('requeue', { kind: 'requeue', busyGraceMs: BUSY_GRACE_MS }, { jobId: `requeue-${generation}`, delay: BUSY_GRACE_MS + POLL_MS });
-    logger.warn({ generation, steps, recalls, ms: Date.now() - t0 }, 'Redis had lost its jobs (emptied or restarted): schedules registered again and due work put back from the database');
+    logger.warn({ generation, steps, recalls, pushes, answers, ms: Date.now() - t0 }, 'Redis had lost its jobs (emptied or restarted): schedules registered again and due work put back from the database');
   };
 
   const check = async (why: 'start' | 'poll' | 'reconnect') => {

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Services } from '../services.ts';
 import { reportWorkerError } from './worker-errors.ts';
+import { tracedProcessor } from '../telemetry/index.ts';
 
 export interface Repeatable {
   queue: Queue;
@@ -23,7 +24,7 @@ export async function startRepeatable(services: Services, spec: { queue: string;
     await queue.upsertJobScheduler(`${spec.queue}-every`, { every: spec.everyMs }, { name: spec.queue, data: {} });
   };
   await register();
-  const worker = new Worker(spec.queue, spec.run, { connection, prefix, concurrency: 1 });
+  const worker = new Worker(spec.queue, tracedProcessor(spec.queue, (_job: { name: string; data: unknown; attemptsMade: number }) => spec.run()), { connection, prefix, concurrency: 1 });
   worker.on('error', (err) => reportWorkerError(services, err, 'repeatable worker error', { queue: spec.queue }));
   worker.on('failed', (_job, err) => services.logger.warn({ err: err.message, queue: spec.queue }, 'repeatable task failed'));
   return {

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { AppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { llmDuration, llmTokens } from '../metrics/index.ts';
+import { withSpan } from '../telemetry/index.ts';
 
 /** The chat model when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set; null = rules only. */
 export function createChatModel(config: Config, opts: { streaming?: boolean } = {}): ChatOpenAI | null {
@@ -65,9 +66,12 @@ interface Callable {
 export async function complete(model: Callable, messages: BaseMessage[], signal: AbortSignal, streaming: boolean): Promise<AIMessage> {
   // Every model call passes here, so this is where its latency and tokens are measured (/metrics).
   const started = performance.now();
+  // A span with the call's size and outcome only: the prompt and answer carry members' words.
+  return withSpan('llm.complete', { 'gen_ai.operation.name': 'chat', 'crm.llm.streaming': streaming }, async (span) => {
   try {
     const res = await callModel(model, messages, signal, streaming);
     const u = usageOf(res);
+    span?.setAttributes({ 'gen_ai.usage.input_tokens': u.inputTokens, 'gen_ai.usage.output_tokens': u.outputTokens });
     llmDuration.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
     llmTokens.inc({ kind: 'input' }, u.inputTokens);
     llmTokens.inc({ kind: 'output' }, u.outputTokens);
@@ -76,6 +80,7 @@ export async function complete(model: Callable, messages: BaseMessage[], signal:
     llmDuration.observe({ outcome: signal.aborted ? 'timeout' : 'error' }, (performance.now() - started) / 1000);
     throw e;
   }
+  });
 }
 
 async function callModel(model: Callable, messages: BaseMessage[], signal: AbortSignal, streaming: boolean): Promise<AIMessage> {

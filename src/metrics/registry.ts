@@ -25,3 +25,7 @@ export const llmDuration = new Histogram({ name: 'crm_llm_call_duration_seconds'
 export const llmTokens = new Counter({ name: 'crm_llm_tokens_total', help: 'LLM tokens by kind (input, output)', labelNames: ['kind'] as const, registers: [registry] });
 
 export const outboundSends = new Counter({ name: 'crm_outbound_sends_total', help: 'Outbound sends (SMS, e-mail, WeCom, robot, mini-program) by channel and result', labelNames: ['channel', 'result'] as const, registers: [registry] });
+
+export const readReplicaInUse = new Gauge({ name: 'crm_read_replica_in_use', help: 'Whether heavy reads go to the read replica (1) or fall back to the primary (0); absent without READ_DATABASE_URL', registers: [registry] });
+export const readReplicaLag = new Gauge({ name: 'crm_read_replica_lag_seconds', help: "The read replica's Seconds_Behind_Master at the last check", registers: [registry] });
+export const readReplicaFallbacks = new Counter({ name: 'crm_read_replica_fallbacks_total', help: 'Times heavy reads moved from the read replica to the primary, by reason (down, lagging, stopped)', labelNames: ['reason'] as const, registers: [registry] });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/api/tokens.ts';
+import { createApiToken, revokeApiToken } from '../../src/api/tokens.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createSegment, exportSegment } from '../../src/crm/insights/index.ts';
 import type { StaffActor } from '../../src/crm/kernel/index.ts';
@@ -138,6 +138,65 @@ describe('production with CONSOLE=on: sign in, then the session is the sender', 
     const again = sessionHeader(await rt.app.request('/auth/token', json({ token: tokens.marketer })));
     expect((await rt.app.request('/auth/logout', { method: 'POST', headers: again })).status).toBe(204);
     expect((await rt.app.request('/auth/me', { headers: again })).status).toBe(401);
+  });
+});
+
+describe('revoking a token or deactivating a staff member ends their console sessions at once', () => {
+  let rt: Runtime;
+  beforeAll(() => {
+    rt = runtimeWith({ NODE_ENV: 'production', CONSOLE: 'on', ADMIN_TOKEN: 'bootstrap-admin-token-0123456789' }).rt;
+  });
+  const signIn = async (token: string) => {
+    const res = await rt.app.request('/auth/token', json({ token }));
+    expect(res.status).toBe(200);
+    return sessionHeader(res);
+  };
+
+  it('a revoked token: the next request of every session it opened is a 401; other tokens’ sessions stay', async () => {
+    const created = await createApiToken(env.services, { staff: 'agent_01', name: 'to-revoke' });
+    const a = await signIn(created.token);
+    const b = await signIn(created.token);
+    const other = await signIn(tokens.agent); // same staff member, another token
+    expect((await rt.app.request('/console/messages', json({ text: '帮助' }, a))).status).toBe(200);
+    expect(await revokeApiToken(env.services, created.id)).toBe(true);
+    for (const s of [a, b]) {
+      expect((await rt.app.request('/console/messages', json({ text: '帮助' }, s))).status).toBe(401);
+      expect((await rt.app.request('/auth/me', { headers: s })).status).toBe(401);
+    }
+    expect((await rt.app.request('/auth/me', { headers: other })).status).toBe(200);
+  });
+
+  it('a deactivated staff member loses token and WeCom sessions; a deleted one too', async () => {
+    const staff = await env.services.db.staff.create({ data: { wecomUserId: 'leaver_01', name: 'Leaver', role: 'agent' } });
+    const viaToken = await signIn((await createApiToken(env.services, { staff: 'leaver_01', name: 'leaver' })).token);
+    // A WeCom session (web login through the fake qyapi).
+    const started = await rt.app.request('/auth/wecom?next=/');
+    const state = new URL(started.headers.get('location')!).searchParams.get('state')!;
+    const login = await rt.app.request(`/auth/wecom/callback?code=${qyapi.loginCode({ userid: 'leaver_01' })}&state=${state}`, { headers: { cookie: cookieOf(started, 'crm_login_state')!.split(';')[0]! } });
+    expect(login.status).toBe(302);
+    const wecom = sessionHeader(login);
+    expect(await (await rt.app.request('/auth/me', { headers: wecom })).json()).toMatchObject({ from: 'leaver_01', via: 'wecom' });
+    await env.services.db.staff.update({ where: { id: staff.id }, data: { active: false } });
+    expect((await rt.app.request('/auth/me', { headers: viaToken })).status).toBe(401);
+    expect((await rt.app.request('/console/messages', json({ text: '帮助' }, wecom))).status).toBe(401);
+    // Reactivation does not bring an ended session back (it was deleted on the refused read).
+    await env.services.db.staff.update({ where: { id: staff.id }, data: { active: true } });
+    expect((await rt.app.request('/auth/me', { headers: wecom })).status).toBe(401);
+    // Deleted outright: a fresh WeCom session ends as well.
+    const again = await rt.app.request('/auth/wecom?next=/');
+    const state2 = new URL(again.headers.get('location')!).searchParams.get('state')!;
+    const login2 = await rt.app.request(`/auth/wecom/callback?code=${qyapi.loginCode({ userid: 'leaver_01' })}&state=${state2}`, { headers: { cookie: cookieOf(again, 'crm_login_state')!.split(';')[0]! } });
+    const wecom2 = sessionHeader(login2);
+    expect((await rt.app.request('/auth/me', { headers: wecom2 })).status).toBe(200);
+    await env.services.db.staff.delete({ where: { id: staff.id } });
+    expect((await rt.app.request('/auth/me', { headers: wecom2 })).status).toBe(401);
+  });
+
+  it('an ADMIN_TOKEN session ends when ADMIN_TOKEN is changed', async () => {
+    const s = await signIn('bootstrap-admin-token-0123456789');
+    expect((await rt.app.request('/auth/me', { headers: s })).status).toBe(200);
+    const rotated = runtimeWith({ NODE_ENV: 'production', CONSOLE: 'on', ADMIN_TOKEN: 'another-admin-token-0123456789' }).rt;
+    expect((await rotated.app.request('/auth/me', { headers: s })).status).toBe(401);
   });
 });
 

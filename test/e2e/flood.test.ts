@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
-import { MEMBER_ACTION_LIMIT, RATE_LIMITED_TEXT } from '../../src/bot/rate-limit.ts';
+import { RATE_LIMITED_TEXT } from '../../src/bot/rate-limit.ts';
+import { ERROR_CODES } from '../../src/crm/kernel/index.ts';
 import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
 import { pointsChangeNeedsConfirmation } from '../../src/crm/loyalty/index.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
@@ -9,7 +10,10 @@ import { createRuleRouter } from '../../src/intents/router/rules.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 
-/** Flood control through the real pipeline over MariaDB and Redis (docs/intents.md, flood control). */
+/** Flood control through the real pipeline over MariaDB and Redis (docs/operations.md, flood control). */
+const MEMBER_ACTION_LIMIT = 5;
+const STAFF_ACTION_LIMIT = 3;
+
 describe('flood control', () => {
   let env: TestEnv;
   let fx: Fixture;
@@ -24,7 +28,7 @@ describe('flood control', () => {
     (await env.services.queues.outbound.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.name === 'handoff-alert' && String(j.data.text).includes(ticketNo));
 
   beforeAll(async () => {
-    env = await createTestEnv('flood_control', {}, { now: () => NOW });
+    env = await createTestEnv('flood_control', { MEMBER_ACTION_LIMIT: String(MEMBER_ACTION_LIMIT), STAFF_ACTION_LIMIT: String(STAFF_ACTION_LIMIT), STAFF_ACTION_WINDOW_S: '600' }, { now: () => NOW });
     fx = await createFixture(env.services);
     bot = createBot({ services: env.services, router: createRuleRouter(intents), getIntent });
   });
@@ -41,6 +45,12 @@ describe('flood control', () => {
     // The next four join the ticket; past the member's limit of five actions the answer asks them to wait.
     for (const r of replies.slice(1, MEMBER_ACTION_LIMIT)) expect(r.text).toContain(`你的请求已转给工作人员（工单号 ${no}）`);
     for (const r of replies.slice(MEMBER_ACTION_LIMIT)) expect(r.text).toBe(RATE_LIMITED_TEXT);
+    // The refusal carries the registered, retryable code and when to try again (within the 10-minute window).
+    const refused = replies[MEMBER_ACTION_LIMIT]!.data as { error: { code: keyof typeof ERROR_CODES; retryable: boolean; retryAfterS: number } };
+    expect(refused.error).toMatchObject({ code: 'rate_limited', retryable: true });
+    expect(ERROR_CODES[refused.error.code]).toMatchObject({ status: 429, retryable: true });
+    expect(refused.error.retryAfterS).toBeGreaterThan(0);
+    expect(refused.error.retryAfterS).toBeLessThanOrEqual(600);
     expect((await alertsFor(no)).map((j) => j.data.to)).toEqual(['store_manager_01']);
     // The limit covers actions that alert or write, not reads: unsubscribe waits, my points answers.
     expect((await say('member:13800000001', '退订')).text).toBe(RATE_LIMITED_TEXT);
@@ -85,5 +95,31 @@ describe('flood control', () => {
     expect(pointsChangeNeedsConfirmation(-1)).toBe(true);
     expect(pointsChangeNeedsConfirmation(1000)).toBe(false);
     expect(pointsChangeNeedsConfirmation(1001)).toBe(true);
+  });
+
+  it('a staff member past STAFF_ACTION_LIMIT writes in the window is asked to wait; nothing is written, reads still answer, other staff are not affected', async () => {
+    const tags = async (memberId: number) => ((await env.services.sql.query<any[]>('SELECT t.name FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE mt.member_id = ? ORDER BY t.name', [memberId]))[0] as { name: string }[]).map((r) => r.name);
+    const member = fx.memberIds.M00000002!;
+    const before = await tags(member);
+    const written = ['VIP', '高价值', '新客'];
+    for (const tag of written) {
+      const r = await say('hq_ops_01', `给 13800000002 打标签 ${tag}`);
+      expect(r.intent).toBe('tag.add');
+      expect(r.outcome).toBe('done');
+    }
+    const over = await say('hq_ops_01', '给 13800000002 打标签 流失风险');
+    expect(over.intent).toBe('tag.add');
+    expect(over.outcome).toBe('declined');
+    expect(over.text).toBe('你在 10 分钟内已执行了 3 次写入类操作，为防止误操作刷屏，请 10 分钟后再试。查询类操作不受影响。');
+    expect(over.data).toMatchObject({ rateLimited: true, error: { code: 'rate_limited', retryable: true } });
+    expect(await tags(member)).toEqual([...new Set([...before, ...written])].sort());
+    // Reads are never limited.
+    const read = await say('hq_ops_01', '查一下 13800000002');
+    expect(read.intent).toBe('member.lookup');
+    expect(read.text).toContain('M00000002');
+    // The limit is per staff member.
+    const other = await say('marketer_01', '给 13800000002 打标签 流失风险');
+    expect(other.outcome).toBe('done');
+    expect(await tags(member)).toContain('流失风险');
   });
 });

@@ -10,9 +10,9 @@ import type { RawRequest } from '../../src/channels/types.ts';
 import { seedDemo } from '../../src/demo/index.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
 import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
-import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
+import { stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
-import { freePort } from '../support/processes.ts';
+import { startApp } from '../support/processes.ts';
 import { readPassiveReply } from '../support/wecom-callback-builder.ts';
 import { AGENT_ID, callback, keys, SECRET } from '../support/wecom-app.ts';
 
@@ -33,13 +33,8 @@ let llm: FakeOpenAI;
 let server: { child: ChildProcess; port: number; out: () => string } | undefined;
 
 async function startServer() {
-  const port = await freePort();
-  const child = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  server = { child, port, out: () => out };
-  await waitFor(() => /listening on/.test(out), 60_000);
+  const app = await startApp(env.config);
+  server = { child: app.child, port: app.port, out: () => app.out.text };
   return server;
 }
 

@@ -32,7 +32,8 @@ describe.skipIf(missing !== null)('reads on a MariaDB replica (READ_DATABASE_URL
 
   beforeAll(async () => {
     pair = await startPrivateMariadbPair();
-    env = await createTestEnv('read_replica', {}, { now: () => NOW, server: pair.primary.url, readServer: pair.replica.url });
+    // Replication is stopped on purpose below to see which server answers: lag is not checked here (read-replica-fallback.test.ts checks it).
+    env = await createTestEnv('read_replica', { READ_REPLICA_MAX_LAG_S: '0' }, { now: () => NOW, server: pair.primary.url, readServer: pair.replica.url });
     db = new URL(env.databaseUrl).pathname.slice(1);
     fx = await createFixture(env.services);
     await runScoring({ services: env.services }, NOW);

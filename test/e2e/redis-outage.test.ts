@@ -11,9 +11,9 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchRecall } from '../../src/crm/automation/index.ts';
 import { activeStaffActor } from '../../src/crm/kernel/index.ts';
-import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
+import { stopChildren } from '../support/child.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
-import { freePort } from '../support/processes.ts';
+import { startApp } from '../support/processes.ts';
 import { createRig, insertMembers, type Rig } from '../journeys/support.ts';
 
 const N = 150;
@@ -84,14 +84,8 @@ beforeAll(async () => {
   const [st] = await rig.env.services.sql.query<import('mysql2').ResultSetHeader>("INSERT INTO staff (wecom_user_id, name, role) VALUES (?, '王店长', 'store_manager')", [MANAGER]);
   await rig.env.services.sql.query('INSERT INTO staff_stores (staff_id, store_id) VALUES (?, ?)', [st.insertId, storeId]);
 
-  const port = await freePort();
-  const child = spawnTsx(['src/main.ts'], childEnv(rig.env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  server = { child, port, out: () => out };
-  await until(() => /listening on/.test(out), 60_000, 'the server to listen');
-  await until(async () => (await readyz()).status === 200, 20_000, 'the server to be ready');
+  const app = await startApp(rig.env.config, {}, { wait: 'ready' });
+  server = { child: app.child, port: app.port, out: () => app.out.text };
 }, 120_000);
 
 afterAll(async () => {

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
 import { seedDemo } from '../../src/demo/index.ts';
 import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
-import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
+import { stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
-import { freePort, watch } from '../support/processes.ts';
+import { startApp } from '../support/processes.ts';
 import { AGENT_ID, callback, keys, SECRET } from '../support/wecom-app.ts';
 
 interface Proc {
@@ -27,11 +27,8 @@ let procs: Proc[] = [];
 const webs = () => procs.filter((p) => p.role === 'web');
 
 async function start(role: Proc['role']): Promise<Proc> {
-  const port = await freePort();
-  const child = spawnTsx(['src/main.ts'], childEnv(env.config, { ROLE: role, PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
-  const w = watch(child);
-  await w.waitFor(/listening on/, 120_000);
-  return { role, port, out: () => w.text };
+  const app = await startApp(env.config, { ROLE: role }, { timeoutMs: 120_000 });
+  return { role, port: app.port, out: () => app.out.text };
 }
 
 const deliver = (p: Proc, req: RawRequest) => fetch(`http://127.0.0.1:${p.port}/wecom/callback?${new URLSearchParams(req.query)}`, { method: 'POST', body: req.body, headers: req.headers });

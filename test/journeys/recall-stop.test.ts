@@ -3,7 +3,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
 import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
-import { launchRecall, listRecalls, requeueEnrollments, requeueRecallFollowUps, stopRecall } from '../../src/crm/automation/index.ts';
+import { launchRecall, listRecalls, recallAttribution, requeueEnrollments, requeueRecallFollowUps, stopRecall } from '../../src/crm/automation/index.ts';
 import { activeStaffActor, type StaffAccess } from '../../src/crm/kernel/index.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { createRuleRouter } from '../../src/intents/router/rules.ts';
@@ -139,6 +139,15 @@ describe('stopping a recall mid-send', () => {
     // Stopping again is the same as once; the API/chat say so.
     expect(await stopRecall(access, r.recallId)).toMatchObject({ alreadyStopped: true, cancelled: c.cancelled });
     expect((await say(`停止召回 ${r.recallId}`)).text).toContain(`召回 #${r.recallId} 已于`);
+
+    // Its 7- and 30-day conversion reports are worked out and kept, but nobody is told: the stop was its last message.
+    for (const days of [7, 30]) {
+      expect(await recallAttribution(rig.env.services, r.recallId, days)).toMatchObject({ days, members: N });
+      expect(await rig.env.services.queues.outbound.getJob(`staff-recall-${r.recallId}-attr-${days}`)).toBeUndefined();
+    }
+    const [[kept]] = await sql().query<RowDataPacket[]>('SELECT attribution FROM recalls WHERE id = ?', [r.recallId]);
+    const a = typeof kept!.attribution === 'string' ? JSON.parse(kept!.attribution) : kept!.attribution;
+    expect(Object.keys(a).sort()).toEqual(['d30', 'd7']);
   });
 
   it('a finished recall cannot be stopped (409), in chat and in the domain', { timeout: 60_000 }, async () => {
@@ -150,5 +159,8 @@ describe('stopping a recall mid-send', () => {
     const chat = await say(`停止召回 ${r.recallId}`);
     expect(chat.text).toContain('已经完成');
     expect(await stoppedAt(r.recallId)).toBeNull();
+    // A recall that ran its course reports its conversion to the launcher.
+    await recallAttribution(rig.env.services, r.recallId, 7);
+    expect(await rig.env.services.queues.outbound.getJob(`staff-recall-${r.recallId}-attr-7`)).toBeDefined();
   });
 });

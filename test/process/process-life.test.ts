@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCommand, spawnTsx, stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
-import { exited, freePort, portOpen, readyWithin, watch } from '../support/processes.ts';
+import { exited, freePort, portOpen, readyWithin, startApp, watch } from '../support/processes.ts';
 
 /** Every descendant pid of `pid` (ps, so no extra tool is needed). */
 function descendants(pid: number): number[] {
@@ -71,10 +71,7 @@ async function halfSentRequest(port: number): Promise<{ socket: Socket; finish()
 
 /** A started server, a request half sent to it, then SIGTERM: the stop has begun. */
 async function stopWithRequestInFlight() {
-  const port = await freePort();
-  const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info' }));
-  const out = watch(app);
-  await out.waitFor(/listening on/, 60_000);
+  const { child: app, port, out } = await startApp(env.config);
   const req = await halfSentRequest(port);
   await new Promise((r) => setTimeout(r, 300));
   app.kill('SIGTERM');
@@ -149,13 +146,10 @@ describe('dependencies unreachable', () => {
 describe('secrets in the log', () => {
   it('the start-up line names REDIS_URL and DATABASE_URL without their passwords, and no secret value appears', async () => {
     const redisPort = await freePort();
-    const port = await freePort();
     const password = 'startPw-Ux93Qa';
     const redis = await startPrivateRedis({ port: redisPort, password });
     const secrets = { LLM_API_KEY: 'sk-llmSecret-4471', ADMIN_TOKEN: 'adminTok-99812x', WECOM_SECRET: 'wecomSecret-33aa' };
-    const app = spawnTsx(['src/main.ts'], childEnv(env.config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'debug', REDIS_URL: `redis://:${password}@127.0.0.1:${redisPort}`, ...secrets }));
-    const out = watch(app);
-    await out.waitFor(/listening on/, 60_000);
+    const { child: app, out } = await startApp(env.config, { LOG_LEVEL: 'debug', REDIS_URL: `redis://:${password}@127.0.0.1:${redisPort}`, ...secrets });
     app.kill('SIGTERM');
     await exited(app, 10_000);
     await redis.stop();

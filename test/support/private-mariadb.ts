@@ -41,6 +41,8 @@ export interface PrivateMariadbPair {
   startReplication(): Promise<void>;
   /** The replica's count of SELECT statements so far (SHOW GLOBAL STATUS Com_select). */
   replicaSelects(): Promise<number>;
+  /** Stops the replica's server (a replica gone mid-run); the primary keeps running. */
+  stopReplicaServer(): Promise<void>;
   /** Stops both servers and removes their data. */
   stop(): Promise<void>;
 }
@@ -150,12 +152,57 @@ export async function startPrivateMariadbPair(): Promise<PrivateMariadbPair> {
         const rows = await replica.query<{ Value: string }[]>("SHOW GLOBAL STATUS LIKE 'Com_select'");
         return Number(rows[0]!.Value);
       },
+      stopReplicaServer: () => stopServer(children[1]),
       stop,
     };
     await pair.caughtUp();
     return pair;
   } catch (e) {
     await stop();
+    throw e;
+  }
+}
+
+export interface PrivateMariadbServer extends PrivateMariadb {
+  /** Stops the server (SIGTERM: a clean shutdown, as `systemctl restart` does; SIGKILL after 10 s) and waits until it has exited. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data: what it had committed is still there. */
+  start(): Promise<void>;
+  /** Stops it and removes its data. */
+  close(): Promise<void>;
+}
+
+/**
+ * One MariaDB of the caller's own on a free port (for a bench or test that restarts MySQL under
+ * the server; the machine's shared server is never touched), with binary logging off. Its data
+ * folder lives until close(), so stop() + start() is a restart that keeps the data.
+ */
+export async function startPrivateMariadb(): Promise<PrivateMariadbServer> {
+  const why = mariadbUnavailable();
+  if (why) throw new Error(why);
+  const root = await mkdtemp(join(tmpdir(), 'crm-mariadb-'));
+  const dir = join(root, 'data');
+  let child: ChildProcess | undefined;
+  try {
+    const made = await runCommand(INSTALL_DB, ['--no-defaults', `--datadir=${dir}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], { PATH: process.env.PATH ?? '' }, 60_000);
+    if (made.code !== 0) throw new Error(`mariadb-install-db failed (${made.code}):\n${made.stdout}${made.stderr}`);
+    const port = await freePort();
+    const start = async () => {
+      child = await startServer(dir, port, ['--max-connections=500']);
+    };
+    await start();
+    return {
+      ...connectTo(port),
+      start,
+      stop: () => stopServer(child),
+      async close() {
+        await stopServer(child);
+        await rm(root, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await stopServer(child);
+    await rm(root, { recursive: true, force: true });
     throw e;
   }
 }

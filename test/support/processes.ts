@@ -1,9 +1,12 @@
 /**
  * Helpers of tests that run the server or a private dependency as a child process: a free port,
- * watching a child's output, waiting for it to exit. (A private redis-server: private-redis.ts.)
+ * watching a child's output, waiting for it to exit, and `startApp` — the one way tests and
+ * benches start `src/main.ts` as a child and wait for it. (A private redis-server: private-redis.ts.)
  */
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import type { Config } from '../../src/config.ts';
+import { childEnv, spawnTsx } from './child.ts';
 
 /** A port nothing listens on right now (the OS picks it). */
 export const freePort = () =>
@@ -65,4 +68,51 @@ export async function readyWithin(port: number, ms: number): Promise<number> {
     if (status === 200 || Date.now() > until) return status;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+export interface AppChild {
+  child: ChildProcess;
+  port: number;
+  /** Its stdout + stderr so far, and waits on it. */
+  out: ReturnType<typeof watch>;
+  /** Signals it and waits until it has exited: its exit code, or 'timeout' (then it is SIGKILLed). */
+  stop(signal?: NodeJS.Signals, ms?: number): Promise<number | null | 'timeout'>;
+}
+
+/**
+ * Starts the server (`node --import tsx src/main.ts`) as a child with `config` as its whole
+ * environment (test/support/child.ts) plus `extra`, on a free port (or `opts.port`), with
+ * SEED_DEMO=never and LOG_LEVEL=info unless `extra` says otherwise. Resolves once it logs
+ * "listening on" — or, with `wait: 'ready'`, once /readyz answers 200 (a process that runs
+ * workers first checks whether Redis kept its jobs). A child that exits before is an error.
+ */
+export async function startApp(config: Config, extra: Record<string, string> = {}, opts: { port?: number; wait?: 'listening' | 'ready'; timeoutMs?: number } = {}): Promise<AppChild> {
+  const port = opts.port ?? (await freePort());
+  const ms = opts.timeoutMs ?? 90_000;
+  const child = spawnTsx(['src/main.ts'], childEnv(config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info', ...extra }));
+  const out = watch(child);
+  const app: AppChild = {
+    child,
+    port,
+    out,
+    async stop(signal = 'SIGTERM', stopMs = 15_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const code = await exited(child, stopMs);
+      if (code === 'timeout') {
+        child.kill('SIGKILL');
+        await exited(child, 5000);
+      }
+      return code;
+    },
+  };
+  const early = new Promise<never>((_, reject) => child.once('exit', (code, sig) => reject(new Error(`the server exited before it was up (${code ?? sig}):\n${out.text.slice(-3000)}`))));
+  early.catch(() => undefined);
+  const t0 = Date.now();
+  await Promise.race([out.waitFor(/listening on/, ms), early]);
+  if (opts.wait === 'ready') {
+    const status = await Promise.race([readyWithin(port, Math.max(1000, ms - (Date.now() - t0))), early]);
+    if (status !== 200) throw new Error(`the server was not ready (/readyz ${status}):\n${out.text.slice(-3000)}`);
+  }
+  return app;
 }

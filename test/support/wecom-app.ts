@@ -11,8 +11,8 @@ export const keys = { token: SAMPLE.token, aesKey: SAMPLE.aesKey, corpId: SAMPLE
 export const SECRET = 'test-corp-secret';
 export const AGENT_ID = '1000002';
 
-/** A running app with the WeCom channel configured, a fake qyapi server and the demo data (workers not started). */
-export async function setupWeComApp(label: string, budgetMs: number) {
+/** A running app with the WeCom channel configured, a fake qyapi server and the demo data (workers not started); `extraEnv` adds settings. */
+export async function setupWeComApp(label: string, budgetMs: number, extraEnv: Record<string, string> = {}) {
   const fake = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
   const env = await createTestEnv(label, {
     WECOM_CORP_ID: keys.corpId,
@@ -22,6 +22,7 @@ export async function setupWeComApp(label: string, budgetMs: number) {
     WECOM_AGENT_ID: AGENT_ID,
     WECOM_API_BASE: fake.url,
     WECOM_REPLY_BUDGET_MS: String(budgetMs),
+    ...extraEnv,
   });
   await seedDemo(env.services.sql, { members: 120, seed: 11, now: new Date('2026-11-01T00:00:00Z') });
   await env.services.redis.ping();

@@ -2,8 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { healthTrendChart } from '../../intents/render/charts/health-chart.ts';
 import { fieldError } from '../../crm/customers/index.ts';
-import { calendarPeriodOf, churnList, healthDashboard, MAX_RANGE_DAYS, NAMED_PERIODS, rfmOverview } from '../../crm/insights/index.ts';
-import { apiRoute, errors, ok, requires } from '../route.ts';
+import { calendarPeriodOf, churnList, healthDashboard, MAX_ANALYSIS_DAYS, MAX_RANGE_DAYS, NAMED_PERIODS, rfmAnalysis, rfmAnalysisSchema, rfmOverview } from '../../crm/insights/index.ts';
+import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { decimalString, isoDateTime, jsonify, queryBool } from '../schemas.ts';
 
 const rate = z.number().min(0).max(1).nullable();
@@ -110,6 +110,71 @@ export const insightsRoutes = [
       },
     }),
     async ({ access, query }) => jsonify(await rfmOverview(access, { storeId: query.store })),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/insights/rfm/analysis',
+      operationId: 'analyseRfm',
+      tags: ['insights'],
+      summary: 'RFM analysis over any date range (004 §2.3.1): each grade’s statistics and, asked for, its members',
+      description:
+        `Computed from the orders of the range (net of refunds, up to ${MAX_ANALYSIS_DAYS} days) on the read replica; nothing is saved and the nightly scores are not touched. ` +
+        'R = days from a member’s last order in the range to its end, F = their orders, M = their net spend; each is graded 1..N on the analysed members’ k/N percentiles, and the overall grade is the weighted score rounded. ' +
+        'Grades and weights default to the RFM settings (GET /crm/settings/rfm). Give `grade` to list that grade’s members, best first, paged.',
+      ...requires('churn.read'),
+      request: { body: jsonBody(rfmAnalysisSchema, { from: '2026-01-01', to: '2026-06-30', grades: 4, weights: { r: 2, f: 1, m: 1 }, grade: 4, pageSize: 20 }) },
+      responses: {
+        200: ok(
+          z.object({
+            from: z.string(),
+            to: z.string(),
+            partial: z.boolean().describe('the range runs to today: R counts to now'),
+            grades: z.number().int(),
+            weights: z.object({ r: z.number(), f: z.number(), m: z.number() }),
+            members: z.number().int().describe('members with at least one order that still counts in the range'),
+            cuts: z.object({ r: z.array(z.number()), f: z.array(z.number()), m: z.array(z.number()) }).describe('the grades − 1 cut points per dimension'),
+            byGrade: z.array(
+              z.object({
+                grade: z.number().int(),
+                members: z.number().int(),
+                share: z.number(),
+                avgRecencyDays: z.number(),
+                avgOrders: z.number(),
+                avgSpend: decimalString,
+                totalSpend: decimalString,
+                spendShare: z.number(),
+                avgScore: z.number(),
+              }),
+            ).describe('best grade first'),
+            list: z
+              .object({
+                grade: z.number().int(),
+                page: z.number().int(),
+                pageSize: z.number().int(),
+                total: z.number().int(),
+                items: z.array(
+                  z.object({
+                    id: z.number().int(),
+                    memberNo: z.string(),
+                    name: z.string(),
+                    phone: z.string().describe('masked unless you may see phones'),
+                    level: z.number().int(),
+                    homeStore: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+                    recencyDays: z.number(),
+                    orders: z.number().int(),
+                    spend: decimalString,
+                    score: z.number(),
+                  }),
+                ),
+              })
+              .optional(),
+          }),
+        ),
+        ...bodyErrors(400),
+      },
+    }),
+    async ({ access, body }) => jsonify(await rfmAnalysis(access, body)),
   ),
   apiRoute(
     createRoute({

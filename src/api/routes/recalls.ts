@@ -117,7 +117,7 @@ export const recallRoutes = [
       tags: ['journeys'],
       summary:
         'Stop a recall: nothing more is sent; members not yet sent are recorded as cancelled, those sent stay sent. Idempotent (a stopped recall answers 200 with alreadyStopped); 409 when it has already finished. ' +
-        'Allowed to the staff member who launched it, a store manager of its store and admins.',
+        'Allowed to the staff member who launched it, and to holders of recall.manage whose stores cover it (admin, HQ operators and marketers: any recall; a store manager: their stores\' recalls); audited as recall.stop.',
       ...requires('recall.launch'),
       request: { params: idParam },
       responses: { 200: ok(z.object({ alreadyStopped: z.boolean(), cancelled: z.number().int(), recall: recallItem })), ...errors(404, 409) },

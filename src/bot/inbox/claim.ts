@@ -1,3 +1,4 @@
+import { withSharedTransaction } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import type { BotAnswer, HandleOutcome, InboundMessage } from '../types.ts';
 import { claimInbound, completeClaim, releaseClaim, renewClaim } from './store.ts';
@@ -18,6 +19,13 @@ export const replyJobOf = (msg: InboundMessage, answer: BotAnswer) => ({
  * answered, or being answered by a live process, is a duplicate; the claim is renewed while the
  * answer runs, completed with it, and released when it throws — so the platform's retry after a
  * crash is answered once, and a retry of an answered message is not.
+ *
+ * The answer's writes and the completion are one transaction (the kernel's
+ * withSharedTransaction: a domain write made with `withTransaction(pool, …, { joinShared: true })`
+ * inside the answer joins it — today staff tag changes with their audit row):
+ * a crash or an error after the write and before the completion leaves neither, so the retry runs
+ * the write once; after the commit the retry gets the recorded answer. A claim taken over during a
+ * stall rolls the write back — the process holding the claim now does it.
  */
 export async function withInboxClaim(services: Services, msg: InboundMessage, log: Logger, answer: () => Promise<HandleOutcome>): Promise<HandleOutcome> {
   const claim = await claimInbound(services, msg);
@@ -32,20 +40,29 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
   const every = Math.max(100, Math.floor(services.config.INBOX_LEASE_MS / 3));
   const beat = setInterval(() => void renewClaim(services, claim.token).catch((err) => log.warn({ err: String(err) }, 'inbox lease not renewed')), every);
   beat.unref();
-  let outcome: HandleOutcome;
+  const replyOf = (outcome: HandleOutcome) => (outcome.kind === 'answer' ? replyJobOf(msg, outcome.answer) : null);
+  let result: Awaited<ReturnType<typeof withSharedTransaction<HandleOutcome>>>;
   try {
-    outcome = await answer();
+    result = await withSharedTransaction(services.sql, answer, async (conn, outcome) => {
+      clearInterval(beat);
+      if (conn) return completeClaim(services, claim.token, replyOf(outcome), conn);
+      // Nothing written: the answer exists, and a failure to record it must not turn into a 5xx and a second answer.
+      const done = await completeClaim(services, claim.token, replyOf(outcome)).catch((err) => {
+        log.error({ err: String(err) }, 'inbox: answer not recorded');
+        return true;
+      });
+      return done;
+    });
   } catch (e) {
+    // The answer failed, or its writes could not be committed with the completion: none of them stays, and the retry answers.
     clearInterval(beat);
     await releaseClaim(services, claim.token).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
     throw e;
   }
-  clearInterval(beat);
-  // The answer exists: a failure to record it must not turn into a 5xx and a second answer.
-  const done = await completeClaim(services, claim.token, outcome.kind === 'answer' ? replyJobOf(msg, outcome.answer) : null).catch((err) => {
-    log.error({ err: String(err) }, 'inbox: answer not recorded');
-    return true;
-  });
-  if (!done) log.warn('inbox claim was taken over while answering (a stall longer than the lease)');
-  return outcome;
+  if (!result.committed) {
+    log.warn({ wrote: result.wrote }, 'inbox claim was taken over while answering (a stall longer than the lease)');
+    // Its writes were rolled back: the process that holds the claim now answers (and writes) instead.
+    if (result.wrote) return { kind: 'duplicate', state: 'busy' };
+  }
+  return result.out;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../services.ts';
 import type { InboundMessage } from '../types.ts';
 
@@ -58,11 +58,12 @@ export async function renewClaim(services: Services, token: string): Promise<boo
  * a crash between the answer and the queue cannot lose it (the answer job queues it); otherwise
  * (without its image, which only a push carries) so that the platform's retry after a crash
  * between this UPDATE and the HTTP response gets this answer, not a second execution. Rows go
- * with the inbox's pruning (INBOX_RETENTION_DAYS).
+ * with the inbox's pruning (INBOX_RETENTION_DAYS). `conn`: the transaction holding the answer's
+ * writes (src/bot/inbox/claim.ts), which commits only if this UPDATE found the claim still ours.
  */
-export async function completeClaim(services: Services, token: string, reply: { text: string; image?: unknown; [k: string]: unknown } | null): Promise<boolean> {
+export async function completeClaim(services: Services, token: string, reply: { text: string; image?: unknown; [k: string]: unknown } | null, conn?: PoolConnection): Promise<boolean> {
   const inline = reply ? JSON.stringify({ ...reply, image: undefined }) : null;
-  const [res] = await services.sql.execute<ResultSetHeader>(
+  const [res] = await (conn ?? services.sql).execute<ResultSetHeader>(
     `UPDATE inbound_messages SET state = 'answered', claim_token = NULL, lease_until = NULL, payload = NULL, answered_at = NOW(3), updated_at = NOW(3),
        reply = IF(deferred_at IS NULL, ?, ?) WHERE claim_token = ? AND state = 'claimed'`,
     [inline, reply ? JSON.stringify(reply) : null, token],

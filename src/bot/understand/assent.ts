@@ -34,3 +34,24 @@ export function assentOf(text: string): Assent {
   // "好 4821": naming the code makes it explicit.
   return CODE.test(t) ? 'explicit' : 'vague';
 }
+
+/** Words that take a held action: negated or put off, they hold it back ("先别确认", "don't confirm yet"). */
+const TAKE_WORD = /确认|确定|执行|提交|发出?|跑|confirm|proceed|go ahead|do it|send|run/i;
+/** "等一下" / "稍等" / "hold on": wait, said on its own. */
+const WAIT = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|等一会儿?|稍等(?:一下)?|慢着|且慢|先停一下|停一下|hold on|wait(?: a (?:sec|second|minute|moment|bit))?|hang on|one sec(?:ond)?|not yet)$/i;
+/** "不是这个标签" / "不对" / "搞错了" / "wrong tag": the preview is not what was meant. */
+const REJECT = /^(?:不是这个|不是那个|不是这样|不是|不对|错了|搞错了|弄错了|说错了|写错了)(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount)|that'?s wrong|not that (?:one|tag|list))$/i;
+
+/**
+ * A message that holds back the pending action instead of taking it: a negated or deferred
+ * confirmation ("先别确认", "别执行", "don't confirm yet"), a bare "wait" ("等一下"), or a
+ * rejection of the preview ("不是这个标签", "不对"). With an action pending, the pipeline reads
+ * it as 取消: the action is dropped (a held action never runs on a maybe; the user asks again).
+ */
+export function holdsBack(text: string): boolean {
+  const t = bare(text);
+  if (!t || t.length > 24) return false;
+  if (WAIT.test(t) || REJECT.test(t)) return true;
+  const mood = analyseMood(t);
+  return TAKE_WORD.test(t) && (mood.negated || mood.deferred);
+}

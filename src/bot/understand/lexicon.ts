@@ -28,6 +28,15 @@ export const CONTENT_FRAME = /^(?:记录|登记|记一下|记下|备注|录入|�
 /** A dictating instruction after the content ("客户说不要再发短信了，记录一下"): everything before it is content. */
 export const CONTENT_LAST = /[，,。；;\s]\s*(?:帮我|请|麻烦)?(记录一下|记录下|记录|记一下|记下来?|登记一下|登记|备注一下|建个单|建个工单|开个工单|开个单|log it|note it)(?:吧|哈|啊)?[。.!！]*$/i;
 
+/**
+ * A disclaimer: the speaker says what they are NOT asking for ("我不是要投诉啊，就随便说说",
+ * "不是要给她记录，我就问问", "I'm not asking you to …"). It negates the action it names.
+ */
+export const DISCLAIMER_ZH = /(?:并|也)?不是(?:说|真的)?(?:要|想|让你|叫你|打算|非要)|没(?:有)?(?:说)?(?:要|想|打算)(?=[^吗么？?]*$)|并不想|也不想/;
+export const DISCLAIMER_EN = /\b(?:i'?m|i am) not (?:asking|trying|going|saying)\b|\bnot (?:asking|trying) (?:you )?to\b|\bi (?:didn'?t|did not) (?:ask|mean)\b/i;
+/** Talk that is only talk ("就随便说说", "只是问问", "just asking"): no instruction at all. */
+export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|随便问问|就问问|只是问问|问问而已|我就问一下|只是想问|开个?玩笑|吐槽一下|\bjust (?:asking|saying|wondering|curious|kidding)\b/i;
+
 /** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). */
 export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
 export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not now|let'?s not|lets not|shouldn'?t|should not|won'?t|no longer|not yet)\b/i;
@@ -61,10 +70,14 @@ export const DEFER_END_ZH = /(?:再说|再看|再议|再定|再讲|回头再弄)
 export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|wait|not yet|not now|some other time|in a (?:bit|while|minute)|tonight)\b/i;
 
 /** Someone else's instruction relayed, not the user's own (an authority anywhere before the verb). */
-export const REPORTED_AUTHORITY_ZH = /(?:店长|老板|经理|领导|总部|上面|上级|主管|老大|区域|运营|同事|有人|别人)(?:说|让|叫|要求|吩咐|交代|讲|想)|听说|据说|听人说/;
+export const REPORTED_AUTHORITY_ZH =
+  /(?:店长|老板|经理|领导|总部|上面|上级|主管|老大|区域|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员)(?:那边|那儿)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知)|听说|据说|听人说/u;
 /** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
 export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
 export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people)\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b/i;
+
+/** An identifier after the sentence ("给她打标签了吗 13800000005"): the mood is read before it. */
+export const TRAILING_IDENTIFIER = /[\s,，:：]*(?:(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}|M\d{8}|T\d{14,})\s*$/i;
 
 /** Punctuation that ends a clause (for "the end of the message" and "no pause between"). */
 export const TRAILING = /[\s。.!！~～…,，;；、]+$/u;

@@ -8,6 +8,17 @@ import { analyseMood, type Mood } from './mood.ts';
 type Expect = 'do' | 'polite' | 'neg' | 'q' | 'hypo' | 'defer' | 'reported';
 
 const CASES: [string, Expect][] = [
+  // final particles, disclaimers, trailing identifiers, relayed wishes (round 3 of the tuning probes)
+  ['先不要发啊', 'neg'],
+  ['别扣李娜的分', 'neg'],
+  ['我不是要投诉啊 就随便说说', 'neg'],
+  ['不是要给陈静记录 我就问问她之前说过啥', 'neg'],
+  ['我没要投诉', 'neg'],
+  ["I'm not asking you to tag her", 'neg'],
+  ['给她打标签了吗 13800000005', 'q'],
+  ['就随便问问 给他加积分能加多少', 'q'],
+  ['市场部说要把流失名单导出来', 'reported'],
+  ['我要投诉', 'do'],
   // plain instructions
   ['给13800000001打VIP标签', 'do'],
   ['给流失名单打标签 流失风险', 'do'],

@@ -64,7 +64,8 @@ function frameCue(part: string, re: RegExp): string | null {
 export function analyseMood(raw: string): Mood {
   const cues: string[] = [];
   const text = maskContent(raw.normalize('NFKC').trim().replace(L.DO_NOT_FORGET, ' ').replace(/\s+/g, ' ').trim());
-  const end = text.replace(L.TRAILING, '').replace(/[啊呀哈啦哦嘛~]+$/u, '');
+  // The end of the sentence: without a trailing identifier, punctuation or a final particle ("…了吗 13800000005", "别发啊").
+  const end = text.replace(L.TRAILING_IDENTIFIER, '').replace(L.TRAILING, '').replace(/[啊呀哈啦哦嘛~]+$/u, '');
   const f = frame(text);
   // For 别 as "don't", mask 别的 / 别人 … (other, someone else).
   const negHead = f.head.replace(L.NOT_A_BIE, '__');
@@ -77,6 +78,8 @@ export function analyseMood(raw: string): Mood {
   };
 
   const negated =
+    cue('disclaimer', L.DISCLAIMER_ZH.exec(f.content ? f.head : text.replace(L.NOT_A_BIE, '__'))?.[0]) ||
+    cue('disclaimer', L.DISCLAIMER_EN.exec(text)?.[0]) ||
     cue('neg', frameCue(negHead, L.NEG_ZH)) ||
     cue('neg', L.NEG_EN.exec(f.head)?.[0]) ||
     (!f.content && cue('neg', frameCue(negTail, L.NEG_ZH))) ||
@@ -93,7 +96,8 @@ export function analyseMood(raw: string): Mood {
     cue('q-end', endQuestion && !(contentLong && !perfective) ? endQuestion : null) ||
     cue('q', L.QUESTION_START_EN.exec(text)?.[0]) ||
     cue('q', L.QUESTION_EN.exec(scan)?.[0]) ||
-    cue('q-perfective', perfective ? 'perfective' : null);
+    cue('q-perfective', perfective ? 'perfective' : null) ||
+    cue('just-talk', L.JUST_TALK.exec(text)?.[0]);
   const politeForm = L.POLITE_START_ZH.test(text) || L.POLITE_END_ZH.test(end) || L.POLITE_EN.test(text);
   // "能不能/可以…吗" around an instruction verb asks for it; "要不要 / 是不是 / 了吗" ask about it.
   const politeRequest = politeForm && Boolean(f.verb) && !perfective && !/要不要|需不需要|用不用|该不该|是不是|是否|有没有|怎么|如何|多少|什么|哪/.test(f.head) && !/^(?:should|shall|can we|could we|do we)\b/i.test(text);

@@ -23,6 +23,13 @@ const MEANT = /^\s*(?:(?:no|nope|sorry|oops|wait|actually)[,.!]?\s+)?(?:i\s+mean
  */
 const POLARITY_LEAD = /^\s*(?:先别|先不要|先不用|暂时不要|暂时不用|暂时别|暂时不|不用|不要|不必|没必要|别|甭|如果|要是|假如|假设|万一|倘若)\s*(?=给|帮|把|对|为|发|群发|推送|打|加|扣|减|补|送|建|开|记|登记|召回|导出|删|去掉|移除)/;
 
+/**
+ * A disclaimer clause, then what is asked ("不是要给陈静记录，我就问问她之前说过啥", "我不是要投诉啊
+ * 就是问问上次的事处理了没"): the router reads what follows the pause. The gate still reads the
+ * whole message, so the disclaimed action is declined if it is what the router finds.
+ */
+const DISCLAIMER_LEAD = /^\s*(?:我|其实|也)?(?:并|也)?(?:不是|没)(?:说|真的)?(?:要|想|打算)[^，,。；;!！\s]{1,16}[啊呀哈哦了的]*[，,。；;!！\s]+(?:我|其实)?(?:就|只是|只)?(?:是)?(?:想)?(?:问问|问一下|问下|看看)?\s*/;
+
 /** The claim clause itself and the pause after it ("我是店员，", "I'm the manager here, "). */
 const CLAIM_TO_PAUSE = new RegExp(`(?:${STAFF_CLAIM.source})[^，,。；;!！]{0,24}[，,。；;!！]\\s*`, 'i');
 const CLAIM_CLAUSE = new RegExp(`(?:${STAFF_CLAIM.source})(?:\\s*here\\b)?[^，,。；;!！]{0,8}?[，,。；;!！\\s]+`, 'i');
@@ -39,7 +46,11 @@ export function correctionOf(text: string): string | null {
 }
 
 export function routingText(text: string, audience: 'staff' | 'member'): string {
-  let out = correctionOf(text) ?? text.normalize('NFKC');
+  let out = text.normalize('NFKC');
+  const disclaimer = DISCLAIMER_LEAD.exec(out);
+  // Only when a request is left ("就随便说说" alone is no request: the whole message is read).
+  if (disclaimer && [...out.slice(disclaimer[0].length).replace(/[\s\p{P}]/gu, '')].length >= 4 && !/^(?:随便|随口)/.test(out.slice(disclaimer[0].length))) out = out.slice(disclaimer[0].length);
+  else out = correctionOf(out) ?? out;
   if (audience === 'staff') {
     const lead = POLARITY_LEAD.exec(out);
     if (lead && [...out.slice(lead[0].length).replace(/[\s\p{P}了吧啊呢]/gu, '')].length >= 3) out = out.slice(lead[0].length);

@@ -7,6 +7,7 @@
  */
 import type { OutboundSender, OutboundSenders } from '../../crm/automation/index.ts';
 import { outboundSends } from '../../metrics/index.ts';
+import { SpanKind, withSpan } from '../../telemetry/index.ts';
 import type { Services } from '../../services.ts';
 import { createMiniProgramMessenger } from '../miniprogram/index.ts';
 import { weComClientOf } from '../wecom/index.ts';
@@ -47,15 +48,19 @@ function counted(sender: OutboundSender): OutboundSender {
   // The senders are plain objects (one factory each), so a spread keeps every field of the port.
   return {
     ...sender,
-    async send(message) {
-      try {
-        const result = await sender.send(message);
-        outboundSends.inc({ channel: sender.name, result: result.status });
-        return result;
-      } catch (e) {
-        outboundSends.inc({ channel: sender.name, result: 'error' });
-        throw e;
-      }
+    send(message) {
+      // Traced with its channel and result only (never the recipient or the text).
+      return withSpan(`send ${sender.name}`, { 'crm.channel': sender.name }, async (span) => {
+        try {
+          const result = await sender.send(message);
+          outboundSends.inc({ channel: sender.name, result: result.status });
+          span?.setAttribute('crm.send.result', result.status);
+          return result;
+        } catch (e) {
+          outboundSends.inc({ channel: sender.name, result: 'error' });
+          throw e;
+        }
+      }, { kind: SpanKind.CLIENT });
     },
   };
 }

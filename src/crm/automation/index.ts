@@ -17,7 +17,7 @@ export { automationLogs, journeyStats } from './journeys/stats.ts';
 export { journeysOnSegment } from './journeys/segment-use.ts';
 export { createJourney, deleteJourney, getJourney, listJourneys, readJourney, setJourneyStatus, updateJourney, type JourneyInfo } from './journeys/store.ts';
 export { TEMPLATES, installTemplates } from './journeys/templates.ts';
-export { emitTrigger, eventTriggers, scanTriggers } from './journeys/triggers.ts';
+export { emitTrigger, emitTriggers, eventTriggers, scanTriggers } from './journeys/triggers.ts';
 export { runCrmMaintenance } from './maintenance.ts';
 export { CONVERSION_DAYS, recentRecalls, type RecallStatus } from './recall/status.ts';
 export { reattributeRecalls } from './recall/order-attribution.ts';

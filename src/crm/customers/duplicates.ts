@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { audit, phoneFor, requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { audit, countedOrder, phoneFor, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { openPhone } from './sealed.ts';
 import { visibleMembersSql } from './scope.ts';
 
@@ -25,7 +25,7 @@ export async function findDuplicates(access: StaffAccess, opts: { memberId?: num
   const out: DuplicateGroup[] = [];
   for (const g of groups) {
     const [rows] = await access.services.sql.query<RowDataPacket[]>(
-      `SELECT m.id, m.member_no, m.name, m.phone_enc, m.home_store_id, m.registered_at, (SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id) AS orders
+      `SELECT m.id, m.member_no, m.name, m.phone_enc, m.home_store_id, m.registered_at, (SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id AND ${countedOrder('o')}) AS orders
          FROM members m WHERE (${scope.sql}) AND m.name = ? AND m.birthday = ? ORDER BY m.id`,
       [...scope.params, g.name, g.birthday],
     );

@@ -21,9 +21,10 @@ export { parseDate as parseImportDate, text as cellText } from './import/row.ts'
 export { consoleAccess, storeIdOf } from './import/staff.ts';
 export { memberInScope } from './in-scope.ts';
 export { ERASED_NAME, eraseMemberRow, erasedPhone, lockMemberStatus, lockMembers, mergeMemberRows, type LockedMember } from './member-rows.ts';
-export { setMemberLevelRow, setPointsBalance } from './member-writes.ts';
+export { setMemberLevelRow, setMembersPointsAndLevels, setPointsBalance } from './member-writes.ts';
 export { optOutOfMarketing } from './opt-out.ts';
 export { MEMBER_SORTS, listMembers } from './list.ts';
+export { memberRowsByIds, type MemberRow } from './rows.ts';
 export { memberRefSchema, withMemberRef, type MemberRef } from './ref.ts';
 export { resolveMember } from './resolve.ts';
 export { visibleMembers } from './scope.ts';
@@ -31,5 +32,5 @@ export { memberSummary, type MemberSummary } from './summary.ts';
 export { profileHistory, profilePatchSchema, updateMemberProfile } from './update.ts';
 export { createMemberRow, memberCreateSchema, storeIdByRef, type CreatedMember, type MemberCreate } from './create.ts';
 export { ADDRESS_TYPES, addressSchema, addressesSchema, fieldError, maskEmail, phoneOrThrow, type Address } from './member-input.ts';
-export { lockMemberForWrite, type MemberForWrite, type MemberKey } from './write-lookup.ts';
+export { lockMemberForWrite, lockMembersForWrite, type MemberForWrite, type MemberKey } from './write-lookup.ts';
 export { emailColumns, emailHash, memberIdByPhone, openEmail, openHistoryValue, openPhone, phoneColumns, phoneHash, rotateMemberKeys, sealHistoryValue, sealPlaintextMembers } from './sealed.ts';

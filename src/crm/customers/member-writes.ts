@@ -21,3 +21,26 @@ export async function setMemberLevelRow(tx: AnyTx, memberId: number, change: { l
   if (change.level === undefined) await txSql(tx).run('UPDATE members SET level_expires_at = ? WHERE id = ?', [change.levelExpiresAt, memberId]);
   else await txSql(tx).run('UPDATE members SET level = ?, level_expires_at = ? WHERE id = ?', [change.level, change.levelExpiresAt, memberId]);
 }
+
+/**
+ * Many members' new points balances and levels at once (a batch of orders, loyalty's
+ * orderLoyalty), rows already locked: the same columns as setPointsBalance and
+ * setMemberLevelRow, one statement each however many members.
+ */
+export async function setMembersPointsAndLevels(
+  tx: AnyTx,
+  points: { memberId: number; points: number }[],
+  levels: { memberId: number; level: number; levelExpiresAt: Date | null }[],
+  at: Date,
+): Promise<void> {
+  const db = txSql(tx);
+  // A derived table of the new values (UNION ALL: MySQL and MariaDB alike), joined by id.
+  if (points.length) {
+    const rows = points.map(() => 'SELECT ? AS id, ? AS points').join(' UNION ALL ');
+    await db.run(`UPDATE members m JOIN (${rows}) v ON v.id = m.id SET m.points = v.points, m.updated_at = ?`, [...points.flatMap((p) => [p.memberId, p.points]), at]);
+  }
+  if (levels.length) {
+    const rows = levels.map(() => 'SELECT ? AS id, ? AS level, ? AS expires').join(' UNION ALL ');
+    await db.run(`UPDATE members m JOIN (${rows}) v ON v.id = m.id SET m.level = v.level, m.level_expires_at = v.expires`, levels.flatMap((l) => [l.memberId, l.level, l.levelExpiresAt]));
+  }
+}

@@ -50,3 +50,57 @@ export async function lockMemberForWrite(conn: Pool | PoolConnection, actor: Sta
   if (scope !== null && (homeStoreId === null || !scope.includes(homeStoreId))) return null;
   return { id: Number(m.id), memberNo: String(m.member_no), homeStoreId, level: Number(m.level) };
 }
+
+/**
+ * lockMemberForWrite for a batch of keys (a batch of orders), in one transaction: ids, member
+ * numbers and openids in one locking read each, whatever the batch size; phones through
+ * lockMemberForWrite itself, one by one (the one place that knows how a phone is stored). Per
+ * key, in order: the member, null (none the actor may see), or the 400 a malformed phone or
+ * member number gets.
+ */
+export async function lockMembersForWrite(conn: PoolConnection, actor: StaffActor, keys: MemberKey[]): Promise<(MemberForWrite | null | Error)[]> {
+  const out: (MemberForWrite | null | Error)[] = new Array(keys.length).fill(null);
+  const byColumn = { id: new Map<unknown, number[]>(), member_no: new Map<unknown, number[]>(), openid: new Map<unknown, number[]>() };
+  // Text keys compare as the column's collation does (case-insensitive), as `= ?` would.
+  const norm = (col: keyof typeof byColumn, value: unknown) => (col === 'id' ? Number(value) : String(value).toLowerCase());
+  const sent = new Map<unknown, unknown>();
+  const want = (col: keyof typeof byColumn, value: unknown, i: number) => {
+    const k = norm(col, value);
+    const list = byColumn[col].get(k);
+    sent.set(k, value);
+    if (list) list.push(i);
+    else byColumn[col].set(k, [i]);
+  };
+  const phones: number[] = [];
+  keys.forEach((key, i) => {
+    if (key.memberId !== undefined) want('id', key.memberId, i);
+    else if (key.memberNo !== undefined) {
+      const no = normalizeMemberNo(key.memberNo);
+      if (!no) out[i] = fieldError('invalid_member', ['memberNo'], `「${key.memberNo}」不是会员号（M+8 位数字）`);
+      else want('member_no', no, i);
+    } else if (key.openid !== undefined) want('openid', key.openid, i);
+    else if (key.phone !== undefined) phones.push(i);
+  });
+  const scope = storeScope(actor);
+  for (const col of ['id', 'member_no', 'openid'] as const) {
+    const wanted = byColumn[col];
+    if (!wanted.size) continue;
+    // Locked in id order whatever the batch's order, so two batches sharing members queue rather than deadlock.
+    const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, openid, home_store_id, level, status FROM members WHERE ${col} IN (?) ORDER BY id FOR UPDATE`, [[...wanted.keys()].map((k) => sent.get(k))]);
+    for (const m of rows) {
+      if (m.status === 'deleted') continue;
+      const homeStoreId = m.home_store_id === null ? null : Number(m.home_store_id);
+      if (scope !== null && (homeStoreId === null || !scope.includes(homeStoreId))) continue;
+      const member: MemberForWrite = { id: Number(m.id), memberNo: String(m.member_no), homeStoreId, level: Number(m.level) };
+      for (const i of wanted.get(norm(col, col === 'id' ? m.id : col === 'member_no' ? m.member_no : m.openid)) ?? []) out[i] = member;
+    }
+  }
+  for (const i of phones) {
+    try {
+      out[i] = await lockMemberForWrite(conn, actor, keys[i]!);
+    } catch (e) {
+      out[i] = e as Error;
+    }
+  }
+  return out;
+}

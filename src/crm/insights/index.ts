@@ -15,6 +15,7 @@ export { healthDashboard, warmHealthCache, type Granularity, type HealthDashboar
 export { calendarPeriodOf, MAX_RANGE_DAYS, NAMED_PERIODS, type DateRange, type NamedPeriod } from './health/periods.ts';
 export { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from './rfm/rfm.ts';
 export { DEFAULT_RFM, rfmConfigSchema, type RfmConfig } from './rfm/config.ts';
+export { MAX_ANALYSIS_DAYS, rfmAnalysis, rfmAnalysisSchema, type RfmAnalysis, type RfmAnalysisAsk, type RfmGradeStats } from './rfm/analysis.ts';
 export { churnConfigSchema, DEFAULT_CHURN, type ChurnConfig } from './churn/config.ts';
 export { churnSettings, rfmSettings, scoringSettings } from './settings.ts';
 export { recomputeScores, rescoreNow, rfmOverview, runScoring, type RfmOverview, type Rescore } from './scores/index.ts';

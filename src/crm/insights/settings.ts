@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, changeSetting, getSetting, requirePermission, type ErrorCode, type StaffAccess } from '../kernel/index.ts';
+import { changeSetting, parseSettingValue, readSetting, requirePermission, type CodeWithStatus, type StaffAccess } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { churnConfigSchema, DEFAULT_CHURN, type ChurnConfig } from './churn/config.ts';
 import { DEFAULT_RFM, rfmConfigSchema, type RfmConfig } from './rfm/config.ts';
@@ -9,11 +9,8 @@ import { DEFAULT_RFM, rfmConfigSchema, type RfmConfig } from './rfm/config.ts';
  * and changed by an administrator (settings.manage). Unset — or unreadable, e.g. written by an
  * older version — means today's defaults, so a chain that never configures sees no change.
  */
-function modelSetting<T extends object>(key: string, schema: z.ZodType<T>, fallback: T, invalid: ErrorCode, action: string) {
-  const read = async (services: Pick<Services, 'db'>): Promise<T> => {
-    const parsed = schema.safeParse(await getSetting(services, key));
-    return parsed.success ? parsed.data : fallback;
-  };
+function modelSetting<T extends object>(key: string, schema: z.ZodType<T>, fallback: T, invalid: CodeWithStatus<400>, action: string) {
+  const read = (services: Pick<Services, 'db'>): Promise<T> => readSetting(services, key, schema, fallback);
   return {
     read,
     async show(access: StaffAccess): Promise<T> {
@@ -23,14 +20,10 @@ function modelSetting<T extends object>(key: string, schema: z.ZodType<T>, fallb
     /** Validates and stores a new value, audited with the value before and after; returns both. */
     async change(access: StaffAccess, value: unknown): Promise<{ old: T; value: T }> {
       requirePermission(access.actor, 'settings.manage');
-      const parsed = schema.safeParse(value);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code }));
-        throw new AppError(invalid, issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), { details: { issues } });
-      }
+      const parsed = parseSettingValue(schema, value, invalid) as T;
       const old = await read(access.services);
-      await changeSetting(access, key, { old, value: parsed.data, action });
-      return { old, value: parsed.data };
+      await changeSetting(access, key, { old, value: parsed, action });
+      return { old, value: parsed };
     },
   };
 }

@@ -9,7 +9,7 @@
  */
 
 /** The statuses our errors use (a subset of Hono's ContentfulStatusCode). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
 /** Where a code comes from, for grouping the documentation. */
 export type ErrorArea =
@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   not_found: { area: 'request', status: 404, retryable: false, description: 'No route for this method and path, or a malformed export download token.' },
   method_not_allowed: { area: 'request', status: 404, retryable: false, description: '`/console/messages` called with a method other than POST.' },
   unauthorized: { area: 'request', status: 401, retryable: false, description: 'Admin API: the bearer token is missing, malformed, unknown or revoked, or its staff member is deactivated; console, sign-in and downloads: no valid session or token (sign in again).' },
+  rate_limited: { area: 'request', status: 429, retryable: true, description: 'Chat flood control: the member or staff member sent more actions that alert or write than MEMBER_ACTION_LIMIT / STAFF_ACTION_LIMIT allow in their window; the reply says when to try again (reads still answer).' },
   internal_error: { area: 'request', status: 500, retryable: false, description: 'An unexpected failure; the body carries only the request id, the log has the rest.' },
   response_invalid: { area: 'request', status: 500, retryable: false, description: 'Admin API: a handler’s answer does not match its declared schema (our bug, logged).' },
   invalid_token_name: { area: 'request', status: 400, retryable: false, description: '`npm run crm:token`: the token name must be 1–64 characters.' },
@@ -103,6 +104,11 @@ export const ERROR_CODES = {
   no_encrypt: { area: 'channel', status: 400, retryable: false, description: 'The WeCom callback body has no `Encrypt` element.' },
   bad_message: { area: 'channel', status: 400, retryable: false, description: 'A callback message without `FromUserName`.' },
   duplicate_message: { area: 'channel', status: 409, retryable: false, description: 'Console: this message id was already answered.' },
+  handoff_unsigned: { area: 'channel', status: 401, retryable: false, description: 'Edge hand-off (`POST /edge/handoff/:channel`): the `x-edge-timestamp` or `x-edge-signature` header is missing or malformed.' },
+  handoff_stale: { area: 'channel', status: 401, retryable: false, description: 'Edge hand-off: the timestamp is more than `EDGE_HANDOFF_MAX_SKEW_S` from the origin’s clock (replay, or a clock to fix).' },
+  bad_handoff_signature: { area: 'channel', status: 401, retryable: false, description: 'Edge hand-off: the HMAC does not match `EDGE_HANDOFF_SECRET` (a forged request, or the edge and the origin hold different secrets).' },
+  bad_handoff: { area: 'channel', status: 400, retryable: false, description: 'Edge hand-off: the signed body is not the hand-off JSON, or names another channel than its path.' },
+  origin_unavailable: { area: 'channel', status: 503, retryable: true, description: 'The Workers edge could not hand a callback to the origin in time (down, slow, or refusing it): the platform retries the callback.' },
 
   // ── wecom: the WeCom server API (qyapi) ─────────────────────────────────────────────────
   wecom_token_invalid: { area: 'wecom', status: 502, retryable: true, description: 'WeCom rejected the access token (40001/40014/42001); it is dropped and fetched again on the retry.' },
@@ -227,7 +233,7 @@ export const ERROR_CODES = {
 
   // ── insights: segments and their exports ────────────────────────────────────────────────
   invalid_segment: { area: 'insights', status: 400, retryable: false, description: 'A segment condition tree is invalid (the message says where).' },
-  invalid_period: { area: 'insights', status: 400, retryable: false, description: 'A dashboard period is not a real date range: from after to, longer than 366 days, not begun yet, or a named period with a range (`issues` names the field).' },
+  invalid_period: { area: 'insights', status: 400, retryable: false, description: 'A dashboard or analysis period is not a real date range: from after to, longer than allowed (dashboard 366 days, RFM analysis 1,096), not begun yet, or a named period with a range (`issues` names the field).' },
   invalid_segment_name: { area: 'insights', status: 400, retryable: false, description: 'A segment name must be 1–64 characters.' },
   invalid_rfm_settings: { area: 'insights', status: 400, retryable: false, description: 'RFM settings break a rule (grades 3–10, grades − 1 ascending cut points, weights ≥ 0 and not all 0); `issues` names the field.' },
   invalid_churn_settings: { area: 'insights', status: 400, retryable: false, description: 'Churn thresholds break a rule (levels 0 < medium < high ≤ 1, silence days low < medium < high); `issues` names the field.' },
@@ -246,7 +252,7 @@ export const ERROR_CODES = {
   recall_not_found: { area: 'automation', status: 400, retryable: false, description: 'No such recall.' },
   recall_unknown: { area: 'automation', status: 404, retryable: false, description: 'No such recall, or not one of the caller’s stores.' },
   recall_finished: { area: 'automation', status: 409, retryable: false, description: 'The recall has already finished (every member accounted for); there is nothing left to stop.' },
-  recall_stop_denied: { area: 'automation', status: 403, retryable: false, description: 'Only the staff member who launched a recall, a manager of its store or an admin may stop it.' },
+  recall_stop_denied: { area: 'automation', status: 403, retryable: false, description: 'Only the staff member who launched a recall, or someone holding recall.manage whose stores cover it (HQ roles: any recall; a store manager: their stores\' recalls), may stop it.' },
   recall_all_excluded: { area: 'automation', status: 409, retryable: false, description: 'Every member of the recall audience was left out (in a running recall, recalled recently, opted out); nothing was launched.' },
   recall_busy: { area: 'automation', status: 503, retryable: true, description: 'Another recall launch or stop held the recall lock for too long; try again.' },
 

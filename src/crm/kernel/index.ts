@@ -3,8 +3,9 @@
  * store scope, staff as actors and the managers of a store), the audit log, CRM settings, phone
  * masking, sealed personal data (personal-data/: AES-256-GCM envelopes, blind indexes, the keyring),
  * money, the China calendar, registered errors, the SQL transaction helper and the
- * read-your-writes fence of the read pool (read-pool.ts).
- * Owns: audit_logs, stores, staff, staff_stores, crm_settings.
+ * read-your-writes fence of the read pool (read-pool.ts), the one rate limiter (rate-limit.ts), the
+ * outbox of the outbound queue (outbox.ts).
+ * Owns: audit_logs, stores, staff, staff_stores, crm_settings, outbound_jobs.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from './actor.ts';
@@ -50,13 +51,16 @@ export {
   type PeriodRange,
 } from './china-calendar.ts';
 export { AppError, badRequest, conflict, forbidden, isAppError, notFound, payloadTooLarge, unauthorized, type AppErrorOptions, type ErrorCode, type ErrorStatus } from './errors.ts';
-export { ERROR_CODES, type ErrorArea, type ErrorSpec } from './error-codes.ts';
+export { ERROR_CODES, type CodeWithStatus, type ErrorArea, type ErrorSpec } from './error-codes.ts';
 export { maskPhone, phoneFor } from './mask.ts';
 export { blindIndex, buildKeyring, DEV_KEY_ID, installKeyring, isSealed, keyring, normalizeEmail, open, openOrNull, parseDataKeys, parseIndexKey, phoneTail, reseal, seal, sealedKeyId, sealOrNull, type Keyring, type KeyringSettings, type SealedField } from './personal-data/index.ts';
 export { readPoolAfter } from './read-pool.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
-export { changeSetting, getSetting, setSetting } from './settings.ts';
+export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting, settingError, type SettingIssue } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
-export { isLockConflict, withTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
+export { outboundDone, queueOutbound, requeueOutbound } from './outbox.ts';
+export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';
+export { isLockConflict, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
+export { countedOrder, netAmount } from './net-orders.ts';

@@ -23,7 +23,8 @@ export const PERMISSIONS = [
   'segment.export', // export a segment's members to CSV / Excel
   'journey.read', // see journeys, their stats and the automation log
   'journey.write', // create, change, activate and pause journeys; test them on one member
-  'recall.launch', // launch a recall (coupon + message) to the churn list or a segment
+  'recall.launch', // launch a recall (coupon + message) to the churn list or a segment, and stop one's own
+  'recall.manage', // stop recalls launched by others, within the store scope (HQ roles: any; a store manager: their stores')
   'service.configure', // ticket SLA policies, business hours, ticket auto-assignment
   'settings.manage', // configure the engines: tag rules, the points expiry rule, RFM grades, churn thresholds (admin only)
   'audit.read', // read the audit log (admin only)
@@ -33,9 +34,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** Role → permissions. HQ roles see every store; store roles only their own (storeScope). */
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'service.configure', 'tag.manage', 'member.merge', 'member.delete', 'member.export', 'journey.read', 'journey.write', 'recall.launch'],
-  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'tag.manage', 'member.export', 'event.write', 'journey.read', 'journey.write', 'recall.launch'],
-  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'journey.read', 'recall.launch'],
+  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'service.configure', 'tag.manage', 'member.merge', 'member.delete', 'member.export', 'journey.read', 'journey.write', 'recall.launch', 'recall.manage'],
+  marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'tag.manage', 'member.export', 'event.write', 'journey.read', 'journey.write', 'recall.launch', 'recall.manage'],
+  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'journey.read', 'recall.launch', 'recall.manage'],
   agent: ['member.read', 'tag.write', 'segment.read', 'interaction.write', 'ticket.write'],
 };
 

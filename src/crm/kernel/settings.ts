@@ -1,6 +1,9 @@
+import type { z } from 'zod';
 import type { Services } from '../../services.ts';
 import type { StaffAccess } from './access.ts';
 import { audit } from './audit.ts';
+import type { CodeWithStatus } from './error-codes.ts';
+import { badRequest } from './errors.ts';
 
 /**
  * CRM settings (crm_settings): one JSON value per key, e.g. `points.expiry`. The owner of a
@@ -9,6 +12,29 @@ import { audit } from './audit.ts';
 export async function getSetting(services: Pick<Services, 'db'>, key: string): Promise<unknown> {
   const row = await services.db.crmSetting.findUnique({ where: { key } });
   return row?.value ?? null;
+}
+
+/**
+ * A setting read through its owner's schema: unset — or unreadable, e.g. written by an older
+ * version — means the owner's default, so a chain that never configures sees no change.
+ */
+export async function readSetting<T>(services: Pick<Services, 'db'>, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+  const parsed = schema.safeParse(await getSetting(services, key));
+  return parsed.success ? parsed.data : fallback;
+}
+
+/** A new value checked by its schema, or a 400 of `code` whose `issues` name each broken field (as the API's own 422 does). */
+export function parseSettingValue<S extends z.ZodType>(schema: S, raw: unknown, code: CodeWithStatus<400>): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw settingError(code, parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })));
+}
+
+export type SettingIssue = { path: (string | number)[]; message: string; code: string };
+
+/** The 400 of a setting that breaks a rule beyond its schema (e.g. unknown staff named in it). */
+export function settingError(code: CodeWithStatus<400>, issues: SettingIssue[]) {
+  return badRequest(code, issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '), { issues });
 }
 
 /** Creates or replaces a setting, recording who changed it and when. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSqlPool, type SqlPool } from '../../db/sql.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { AppError } from './errors.ts';
-import { isLockConflict, withTransaction } from './transaction.ts';
+import { isLockConflict, withSharedTransaction, withTransaction } from './transaction.ts';
 
 let env: TestEnv;
 /** A pool of our own, small, so a connection that is not given back shows at once. */
@@ -231,6 +231,87 @@ describe('withTransaction', () => {
       ),
     ).rejects.toThrow('not a lock');
     expect(runs).toBe(1);
+    allFree();
+  });
+});
+
+describe('withSharedTransaction (a chat message: its writes commit with its inbox completion)', () => {
+  const bump = (id: number) => withTransaction(pool, (conn) => conn.query('UPDATE tx_probe SET v = v + 1 WHERE id = ?', [id]), { joinShared: true });
+
+  it('joined writes and finish commit together; nothing is visible before finish', async () => {
+    const r = await withSharedTransaction(
+      pool,
+      async () => {
+        await bump(1);
+        await bump(2);
+        expect(await values()).toEqual({ 1: 0, 2: 0 });
+        return 'answer';
+      },
+      async (conn, out) => {
+        expect(out).toBe('answer');
+        await conn!.query('UPDATE tx_probe SET v = 10 WHERE id = 2');
+        expect(await values()).toEqual({ 1: 0, 2: 0 });
+        return true;
+      },
+    );
+    expect(r).toEqual({ out: 'answer', committed: true, wrote: true });
+    expect(await values()).toEqual({ 1: 1, 2: 10 });
+    allFree();
+  });
+
+  it('finish saying no (the claim was taken over) rolls every joined write back', async () => {
+    const r = await withSharedTransaction(pool, () => bump(1), async () => false);
+    expect(r.committed).toBe(false);
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    allFree();
+  });
+
+  it('work that throws after a write leaves nothing, and finish never runs', async () => {
+    let finished = false;
+    await expect(
+      withSharedTransaction(
+        pool,
+        async () => {
+          await bump(1);
+          throw new Error('crashed after the write');
+        },
+        async () => (finished = true),
+      ),
+    ).rejects.toThrow('crashed after the write');
+    expect(finished).toBe(false);
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    allFree();
+  });
+
+  it('a joined write that throws is rolled back to its savepoint; the rest still commits', async () => {
+    await withSharedTransaction(
+      pool,
+      async () => {
+        await bump(1);
+        await expect(
+          withTransaction(pool, async (conn) => {
+            await conn.query('UPDATE tx_probe SET v = 99 WHERE id = 2');
+            throw new Error('refused');
+          }, { joinShared: true }),
+        ).rejects.toThrow('refused');
+      },
+      async () => true,
+    );
+    expect(await values()).toEqual({ 1: 1, 2: 0 });
+    allFree();
+  });
+
+  it('without joinShared, or with no write at all, nothing is held: finish gets no connection', async () => {
+    const r = await withSharedTransaction(
+      pool,
+      async () => {
+        await withTransaction(pool, (conn) => conn.query('UPDATE tx_probe SET v = 7 WHERE id = 1'));
+        // Committed on its own at once.
+        expect(await values()).toEqual({ 1: 7, 2: 0 });
+      },
+      async (conn) => conn === null,
+    );
+    expect(r).toMatchObject({ committed: true, wrote: false });
     allFree();
   });
 });

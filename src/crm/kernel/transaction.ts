@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { CodeWithStatus } from './error-codes.ts';
 import { AppError } from './errors.ts';
@@ -19,6 +20,14 @@ export interface TransactionOptions {
   retryDeadlocks?: number;
   /** Code (a registered 503) and message of that error (default `transaction_lock_conflict`). */
   lockConflict?: { code: CodeWithStatus<503>; message: string };
+  /**
+   * Join the shared transaction of the caller (withSharedTransaction: a chat message's, which
+   * commits with its inbox completion) when there is one and `db` is its pool, instead of
+   * committing on its own. Only for a write complete in itself: nothing after it in the same
+   * request may read its rows expecting them committed, lock them on another connection, or wait
+   * for a job that does (a recall stop waits for in-flight sends: it does not join).
+   */
+  joinShared?: boolean;
 }
 
 /** What `work` may ask of the transaction it runs in. */
@@ -37,6 +46,8 @@ export interface Transaction {
  * for the SQL of bulk and hot paths.
  */
 export async function withTransaction<T>(db: Pool | PoolConnection, work: (conn: PoolConnection, tx: Transaction) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  const scope = opts.joinShared ? shared.getStore() : undefined;
+  if (scope && !scope.done && scope.pool === db) return joined(scope, work);
   const attempts = Math.max(1, opts.retryDeadlocks ?? 1);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -71,5 +82,107 @@ async function once<T>(db: Pool | PoolConnection, work: (conn: PoolConnection, t
     }
   } finally {
     if (own) conn.release();
+  }
+}
+
+/**
+ * One transaction shared by everything a piece of work writes through `withTransaction(pool)`
+ * with `joinShared`,
+ * and committed together with the caller's own record of that work (the durable inbox's
+ * completion, src/bot/inbox/claim.ts): a message's effect and its "answered" state commit at
+ * once, so a crash or an error between them leaves neither, and the platform's retry runs the
+ * effect once — or finds the recorded answer. Nothing here knows about the inbox.
+ */
+interface SharedScope {
+  pool: Pool;
+  /** Opened by the first write that joins (reads and writeless turns never hold a connection). */
+  conn?: Promise<PoolConnection>;
+  /** The work returned or threw: a late joiner (a timer, a fire-and-forget) runs on its own. */
+  done: boolean;
+  savepoints: number;
+  /** InnoDB rolled the whole transaction back (a deadlock victim): nothing of it may commit. */
+  broken?: unknown;
+}
+
+const shared = new AsyncLocalStorage<SharedScope>();
+
+/** A `withTransaction(pool)` inside a shared scope: a savepoint on the scope's one connection. */
+async function joined<T>(scope: SharedScope, work: (conn: PoolConnection, tx: Transaction) => Promise<T>): Promise<T> {
+  scope.conn ??= (async () => {
+    const c = await scope.pool.getConnection();
+    try {
+      await c.beginTransaction();
+    } catch (e) {
+      c.release();
+      throw e;
+    }
+    return c;
+  })();
+  const conn = await scope.conn;
+  if (scope.broken) throw scope.broken;
+  const sp = `shared_${++scope.savepoints}`;
+  await conn.query(`SAVEPOINT ${sp}`);
+  let keep = true;
+  try {
+    const out = await work(conn, { attempt: 1, rollbackOnly: () => void (keep = false) });
+    await conn.query(keep ? `RELEASE SAVEPOINT ${sp}` : `ROLLBACK TO SAVEPOINT ${sp}`);
+    return out;
+  } catch (e) {
+    // A deadlock rolls back the whole transaction, not the savepoint: the scope can no longer commit.
+    if (isLockConflict(e)) scope.broken = e;
+    else await conn.query(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => undefined);
+    throw e;
+  }
+}
+
+export interface SharedTransactionResult<T> {
+  out: T;
+  /** `finish` said yes and everything committed; false: `finish` said no and every write was rolled back. */
+  committed: boolean;
+  /** Whether anything joined (a write ran inside the transaction). */
+  wrote: boolean;
+}
+
+/**
+ * Runs `work` so that every `withTransaction(pool, …, { joinShared: true })` inside it (however
+ * deep, through any context) joins one transaction on one connection, opened by the first of them; then
+ * `finish(conn, out)` records the outcome inside the same transaction (conn null when nothing
+ * joined: `finish` then writes on its own) and the transaction commits only if it returns
+ * true — otherwise every write of `work` is rolled back. When `work` throws, everything it wrote
+ * is rolled back and the error is rethrown; when `finish` or the commit throws, likewise.
+ */
+export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T>, finish: (conn: PoolConnection | null, out: T) => Promise<boolean>): Promise<SharedTransactionResult<T>> {
+  const scope: SharedScope = { pool, done: false, savepoints: 0 };
+  const abandon = async () => {
+    const conn = await scope.conn?.catch(() => undefined);
+    if (!conn) return;
+    await conn.rollback().catch(() => undefined);
+    conn.release();
+  };
+  let out: T;
+  try {
+    out = await shared.run(scope, work);
+  } catch (e) {
+    scope.done = true;
+    await abandon();
+    throw e;
+  }
+  scope.done = true;
+  if (!scope.conn) return { out, committed: await finish(null, out), wrote: false };
+  const conn = await scope.conn;
+  if (scope.broken) {
+    await abandon();
+    throw new AppError('transaction_lock_conflict', '数据正被其他操作占用，请稍后重试。', { details: { cause: String((scope.broken as Error).message ?? scope.broken) } });
+  }
+  try {
+    const ok = await finish(conn, out);
+    if (ok) await conn.commit();
+    else await conn.rollback();
+    return { out, committed: ok, wrote: true };
+  } catch (e) {
+    await conn.rollback().catch(() => undefined);
+    throw e;
+  } finally {
+    conn.release();
   }
 }

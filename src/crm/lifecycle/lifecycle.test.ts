@@ -52,6 +52,19 @@ describe('member lifecycle', () => {
     await expect(findDuplicates(as('manager1'))).rejects.toMatchObject({ code: 'permission_denied' });
   });
 
+  it('counts the orders of a duplicate net of refunds: a fully refunded order is no purchase', async () => {
+    const memberOrders = async () => (await findDuplicates(as('hq'))).find((g) => g.key.startsWith('张伟|'))!.members.find((m) => m.memberNo === 'M00000002')!.orders;
+    const before = await memberOrders();
+    const [[o]] = await crm.services.sql.query<any[]>('SELECT id FROM orders WHERE member_id = ? ORDER BY id LIMIT 1', [id('M00000002')]);
+    expect(o).toBeDefined();
+    await crm.services.sql.query('UPDATE orders SET refunded_amount = amount WHERE id = ?', [o.id]);
+    try {
+      expect(await memberOrders()).toBe(before - 1);
+    } finally {
+      await crm.services.sql.query('UPDATE orders SET refunded_amount = 0 WHERE id = ?', [o.id]);
+    }
+  });
+
   it('merges a duplicate: orders, tags, points, interactions and tickets move; figures add up; audited', async () => {
     const S = id('M00000001');
     const M = id('M00000003');

@@ -1,5 +1,5 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { countedOrder, netAmount } from './net.ts';
+import { countedOrder, netAmount } from '../kernel/index.ts';
 
 /**
  * Sales' part of a member merge or erasure (run by the lifecycle context inside its one

@@ -41,6 +41,13 @@ export async function findOrderByNo(conn: Pool | PoolConnection, orderNo: string
   return rows[0] ? toOrder(rows[0]) : null;
 }
 
+/** Orders by their numbers (one unique-key look-up for a batch), keyed by number; numbers not found are absent. */
+export async function findOrdersByNo(conn: Pool | PoolConnection, orderNos: string[]): Promise<Map<string, StoredOrder>> {
+  if (!orderNos.length) return new Map();
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_no IN (?)`, [orderNos]);
+  return new Map(rows.map((r) => [String(r.order_no), toOrder(r)]));
+}
+
 /** Keeps what recording the order did, so a replay of the same request answers the same. */
 export async function setOrderIntake(conn: PoolConnection, orderId: number, intake: unknown): Promise<void> {
   await conn.query('UPDATE orders SET intake = ? WHERE id = ?', [JSON.stringify(intake), orderId]);

@@ -2,7 +2,7 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { chinaDay, DAY_MS, monthNumberOfDay, withTransaction } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
-import { countedOrder, netAmount } from './net.ts';
+import { countedOrder, netAmount } from '../kernel/index.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
 
@@ -201,41 +201,57 @@ async function replaceVisitSummary(sql: Runner, tally: VisitTally): Promise<void
   await withTransaction(sql, (conn) => writeTally(conn, tally, { replace: true }));
 }
 
-/** The members' orders as the visit summary sees them (paid_at order), read on `conn`. */
-async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Promise<VisitOrder[][]> {
+/** One counted order of a member as the rollups see it: the visit summary's fields and when it was paid. */
+export interface CountedOrder extends VisitOrder {
+  paidAt: Date;
+}
+
+/** The members' counted orders (paid_at order), read on `conn`; every member of `memberIds` has an entry. */
+async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Promise<Map<number, CountedOrder[]>> {
   const [rows] = await conn.query<RowDataPacket[]>(
     // FOR UPDATE locks every order row of the members (refunded ones too), the ones counted are summed.
     `SELECT member_id, store_id, paid_at, ROUND(${netAmount()} * 100) AS cents, ${countedOrder()} AS counted FROM orders WHERE member_id IN (?) ORDER BY member_id, paid_at FOR UPDATE`,
     [memberIds],
   );
-  const by = new Map<number, VisitOrder[]>(memberIds.map((id) => [id, []]));
-  for (const r of rows) if (Number(r.counted)) by.get(Number(r.member_id))!.push({ store: Number(r.store_id), day: chinaDay(r.paid_at as Date), cents: Number(r.cents) });
-  return [...by.values()];
+  const by = new Map<number, CountedOrder[]>(memberIds.map((id) => [id, []]));
+  for (const r of rows) if (Number(r.counted)) by.get(Number(r.member_id))!.push({ store: Number(r.store_id), day: chinaDay(r.paid_at as Date), cents: Number(r.cents), paidAt: r.paid_at as Date });
+  return by;
 }
 
 /**
  * Runs `change` (a transaction step that adds, moves or removes orders of these members) and
  * keeps the summaries exact: the members' member_stats rows are recomputed, the store visit
  * summary gets the difference between their contribution before and after — a few rows,
- * whatever the history — and so do the stored registration cohorts (cohorts.ts). Order ingestion (recordOrder) and merges go through it; the
- * caller owns the transaction on `conn`.
+ * whatever the history — and so do the stored registration cohorts (cohorts.ts). Order
+ * ingestion (insertOrders) and merges go through it; the caller owns the transaction on `conn`.
+ * It costs a constant number of statements whatever the number of members (each an IN list),
+ * so a batch of orders resyncs all its members at once. `change` is given the members' counted
+ * orders before it (the loyalty rules of a batch read their windows from them).
  */
-export async function resyncMembers(conn: PoolConnection, now: Date, memberIds: number[], change: () => Promise<void>): Promise<void> {
+export async function resyncMembers(
+  conn: PoolConnection,
+  now: Date,
+  memberIds: number[],
+  change: (before: Map<number, CountedOrder[]>) => Promise<void>,
+  /** When the recomputed windows end, asked after `change` (insertOrders: now, or a paidAt ahead of it). */
+  asOf: () => Date = () => now,
+): Promise<void> {
   const ids = [...new Set(memberIds)].sort((a, b) => a - b);
   const tally = new VisitTally();
   // FOR UPDATE locks the members' order rows: two concurrent changes of one member serialize,
   // so neither computes its difference from a stale "before".
-  for (const orders of await memberVisitOrders(conn, ids)) tally.addMember(orders, -1);
-  await change();
-  for (const orders of await memberVisitOrders(conn, ids)) tally.addMember(orders, 1);
+  const before = await memberVisitOrders(conn, ids);
+  for (const orders of before.values()) tally.addMember(orders, -1);
+  await change(before);
+  for (const orders of (await memberVisitOrders(conn, ids)).values()) tally.addMember(orders, 1);
   await writeTally(conn, tally);
   const bits = async () => {
     const [rows] = await conn.query<RowDataPacket[]>('SELECT member_id, cohort_orders FROM member_stats WHERE member_id IN (?)', [ids]);
     return new Map(rows.map((r) => [Number(r.member_id), Number(r.cohort_orders)]));
   };
-  const before = await bits();
-  await rebuildMemberStats(conn, now, ids, conn);
-  await adjustCohorts(conn, before, await bits());
+  const bitsBefore = await bits();
+  await rebuildMemberStats(conn, asOf(), ids, conn);
+  await adjustCohorts(conn, bitsBefore, await bits());
 }
 
 /** Streams a query's rows on a dedicated connection (mysql2's row stream, back-pressured). */
@@ -266,6 +282,8 @@ export interface NewOrder {
   channel?: string | null;
   /** SHA-256 of the request that recorded it (the API's idempotency on order_no). */
   requestHash?: string | null;
+  /** What recording it did (the intake's receipt without the order id), answered again on a replay. */
+  intake?: unknown;
 }
 
 const ORDER_ATTEMPTS = 5;
@@ -273,19 +291,46 @@ const ORDER_ATTEMPTS = 5;
 export const ORDER_TX = (orderNo: string) => ({ retryDeadlocks: ORDER_ATTEMPTS, lockConflict: { code: 'order_lock_conflict' as const, message: `订单 ${orderNo} 写入时多次遇到锁冲突，请稍后重试。` } });
 
 /**
+ * Inserts a batch of orders inside the caller's transaction (the members' rows locked by it)
+ * and brings the members' `member_stats` rows, the store visit summary, day sales and cohorts
+ * up to date with them — one resyncMembers over all their members and one multi-row INSERT,
+ * whatever the batch size. `prepare` is given the members' counted orders before the batch and
+ * answers the orders to insert (the intake computes points and levels from them first, so each
+ * order's `intake` is written with the row). Returns each order number's new id.
+ */
+export async function insertOrders(
+  conn: PoolConnection,
+  now: Date,
+  memberIds: number[],
+  prepare: (before: Map<number, CountedOrder[]>) => Promise<NewOrder[]>,
+): Promise<Map<string, number>> {
+  if (!memberIds.length) return new Map();
+  let orders: NewOrder[] = [];
+  // The rollup windows end at now, or at the latest paidAt when a till's clock runs ahead.
+  let asOf = now;
+  await resyncMembers(conn, now, memberIds, async (before) => {
+    orders = await prepare(before);
+    if (!orders.length) return;
+    await conn.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, request_hash, intake, created_at) VALUES ?', [
+      orders.map((o) => {
+        if (o.paidAt > asOf) asOf = o.paidAt;
+        return [o.orderNo, o.memberId, o.storeId, o.amount, JSON.stringify(o.items), o.paymentMethod, o.paidAt, o.channel ?? null, o.requestHash ?? null, o.intake === undefined ? null : JSON.stringify(o.intake), now];
+      }),
+    ]);
+  }, () => asOf);
+  if (!orders.length) return new Map();
+  // Ids by number (one unique-key look-up): consecutive ids are not promised under every innodb_autoinc_lock_mode.
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT id, order_no FROM orders WHERE order_no IN (?)', [orders.map((o) => o.orderNo)]);
+  return new Map(rows.map((r) => [String(r.order_no), Number(r.id)]));
+}
+
+/**
  * Inserts an order inside the caller's transaction and brings the member's `member_stats` row
- * and the store visit summary up to date with it (resyncMembers); returns the new order id.
+ * and the store visit summary up to date with it (insertOrders with one); returns the new order id.
  */
 export async function insertOrder(conn: PoolConnection, now: Date, order: NewOrder): Promise<number> {
-  let id = 0;
-  await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
-    const [res] = await conn.query<ResultSetHeader>(
-      'INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, request_hash, created_at) VALUES (?, ?, ?, CAST(? AS DECIMAL(12,2)), ?, ?, ?, ?, ?, ?)',
-      [order.orderNo, order.memberId, order.storeId, order.amount, JSON.stringify(order.items), order.paymentMethod, order.paidAt, order.channel ?? null, order.requestHash ?? null, now],
-    );
-    id = res.insertId;
-  });
-  return id;
+  const ids = await insertOrders(conn, now, [order.memberId], async () => [order]);
+  return ids.get(order.orderNo)!;
 }
 
 /**

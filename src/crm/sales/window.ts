@@ -1,5 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { countedOrder, netAmount } from './net.ts';
+import { countedOrder, netAmount } from '../kernel/index.ts';
 import { rebuildMemberStats } from './rollup.ts';
 
 const DAY_MS = 86_400_000;

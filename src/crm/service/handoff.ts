@@ -1,4 +1,4 @@
-import { maskPhone, type SelfAccess } from '../kernel/index.ts';
+import { maskPhone, queueOutbound, type SelfAccess } from '../kernel/index.ts';
 import { ticketManagers } from './tickets/assignment-effects.ts';
 import { openOrJoinMemberTicket } from './tickets/index.ts';
 import type { TicketView } from './tickets/types.ts';
@@ -47,7 +47,7 @@ export async function handOff(access: SelfAccess, message: string, complaint: bo
     .filter(Boolean)
     .join('\n');
   for (const to of staff) {
-    await services.queues.outbound.add('handoff-alert', { channel: 'wecom', to, text: alert, requestId: access.requestId }, { jobId: `handoff-${ticket.id}-${to}` });
+    await queueOutbound(services, 'handoff-alert', { channel: 'wecom', to, text: alert, requestId: access.requestId }, { jobId: `handoff-${ticket.id}-${to}` });
   }
   return { ticket, joined, alerted: staff };
 }

@@ -1,5 +1,5 @@
 import type { RouteContext } from '../router/types.ts';
-import { candidatesOf, combine, DEFAULT_COMBINATION, type Candidate, type Combination } from '../router/combined.ts';
+import { candidatesOf, combine, DEFAULT_COMBINATION, type Candidate, type Combination, withoutTrailingThanks } from '../router/combined.ts';
 import { createRuleAnalyser, type RuleRouterOptions } from '../router/rules.ts';
 import type { IntentDef } from '../types.ts';
 import { createHash } from 'node:crypto';
@@ -28,8 +28,8 @@ export async function fitSamples(intents: readonly IntentDef[], classifier: Clas
     const audienceIntents = intents.filter((i) => i.audience === c.audience);
     const fallback = audienceIntents.find((i) => i.rule.fallback)?.name;
     if (c.intent !== NONE && !audienceIntents.some((i) => i.name === c.intent)) continue;
-    const rules = await analyser.analyse(c.text, ctxOf(c.audience));
-    const candidates = candidatesOf(audienceIntents, classifier.classify(c.text, c.audience), rules);
+    const rules = await analyser.analyse(withoutTrailingThanks(c.text), ctxOf(c.audience));
+    const candidates = candidatesOf(audienceIntents, classifier.classify(rules.text, c.audience), rules);
     // "None of these" and the fallback are the same answer to the user.
     const none = c.intent === NONE || c.intent === fallback;
     const right = candidates.flatMap((x, i) => (x.label === c.intent || (none && (x.label === NONE || x.label === fallback)) ? [i] : []));

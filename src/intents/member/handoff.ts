@@ -42,6 +42,7 @@ export const handoff = defineIntent({
     return {
       text: t(ctx.lang, 'member-self.handoff', { ticketNo: r.ticket.ticketNo, sorry: r.ticket.type === 'complaint' ? t(ctx.lang, 'member-self.sorry') : '' }),
       data: { ticketNo: r.ticket.ticketNo, alerted: r.alerted.length },
+      outcome: 'done',
     };
   },
 });

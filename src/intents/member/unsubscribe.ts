@@ -31,6 +31,8 @@ export const unsubscribe = defineIntent({
       text: r.changed
         ? t(ctx.lang, 'member-self.unsubscribed')
         : t(ctx.lang, 'member-self.alreadyUnsubscribed', { date: formatDate(r.since) }),
+      // Already opted out: nothing changed.
+      outcome: r.changed ? 'done' : 'answered',
     };
   },
 });

@@ -1,4 +1,5 @@
 import { CN_NUMERAL, parseNumber, scaleDecimal } from '../router/numbers.ts';
+import { chinaParts } from '../../crm/kernel/index.ts';
 import { FIELDS, METRICS, RELATIVE_DAYS, RFM_CELLS, SCORES, type ActivityCondition, type EventCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
 
 /**
@@ -171,7 +172,7 @@ const CLAUSES: Clause[] = [
   // 5月生日 / 生日在五月 / 生日月份为12 / 本月生日 / 下月生日
   (c, now) => {
     const rel = /^(?:本月|这个月|当月)(?:过)?生日$|^生日(?:在)?(?:本月|这个月|当月)$/.test(c) ? 0 : /^(?:下个?月)(?:过)?生日$|^生日(?:在)?下个?月$/.test(c) ? 1 : undefined;
-    if (rel !== undefined) return { field: 'birthday_month', op: 'eq', value: ((now.getUTCMonth() + rel) % 12) + 1 };
+    if (rel !== undefined) return { field: 'birthday_month', op: 'eq', value: ((chinaParts(now).month - 1 + rel) % 12) + 1 }; // the month in China, not UTC (1st 00:00–08:00)
     const m = new RegExp(`^(?:生日(?:在|月份?(?:为|是)?)?\\s*${N}\\s*月(?:份)?|${N}\\s*月(?:份)?(?:过)?生日)(?:的)?$`).exec(c);
     const v = m ? num((m[1] ?? m[2])!) : undefined;
     return v && Number.isInteger(v) && v >= 1 && v <= 12 ? { field: 'birthday_month', op: 'eq', value: v } : undefined;

@@ -100,6 +100,14 @@ export function combine(candidates: readonly Candidate[], c: Combination): numbe
   return e.map((v) => v / sum);
 }
 
+/** Thanks after a request ("…加个标签吧谢谢", "…, thanks"): the request is what is read, not small talk. */
+const TRAILING_THANKS = /[\s，,。.!！~～]*(?:谢谢(?:你|您|啦|了)?|多谢|谢了|感谢|辛苦(?:了|啦)?|thanks|thank you|thx|ty)[\s。.!！~～]*$/i;
+export function withoutTrailingThanks(text: string): string {
+  const m = TRAILING_THANKS.exec(text);
+  // Only after a request of four or more characters: "好的谢谢" is thanks.
+  return m && [...text.slice(0, m.index).replace(/[\s\p{P}吧啊呀哈]/gu, '')].length >= 4 ? text.slice(0, m.index) : text;
+}
+
 export interface CombinedRouterOptions extends RuleRouterOptions {
   /** Default: the shipped model (src/intents/classifier/model.json). */
   classifier?: Classifier;
@@ -122,14 +130,14 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
   const byName = new Map(intents.map((i) => [i.name, i]));
 
   return {
-    async route(text: string, ctx: RouteContext): Promise<RouteResult> {
-      const rules = await analyser.analyse(text, ctx);
+    async route(raw: string, ctx: RouteContext): Promise<RouteResult> {
+      const rules = await analyser.analyse(withoutTrailingThanks(raw), ctx);
       // High-precision override: an identifier and nothing else is a lookup, whatever the model says.
       if (rules.bareIdentifier && rules.result.intent !== CLARIFY_INTENT) return rules.result;
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');
-      const candidates = candidatesOf(audienceIntents, classifier.classify(text, ctx.audience), rules);
+      const candidates = candidatesOf(audienceIntents, classifier.classify(rules.text, ctx.audience), rules);
       const q = combine(candidates, combination);
       const ranked = candidates.map((c, i) => ({ label: c.label, p: q[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);

@@ -89,5 +89,17 @@ describe('extractors', () => {
     expect(findName('帮他开个报修单,包间空调不制冷', [{ start: 3, end: 7 }])).toBeUndefined();
     expect(findName('add 100 points to her for her birthday', [{ start: 0, end: 14 }])).toBeUndefined();
     expect(findName('张伟,他上个月买了啥', [{ start: 8, end: 10 }])?.value).toBe('张伟');
+    // A grammatical word glued after a two-character name is not part of it; a third name character is.
+    expect(findName('周杰是几级会员', [])?.value).toBe('周杰');
+    expect(findName('王芳还剩多少分', [])?.value).toBe('王芳');
+    expect(findName('刘洋跟咱有过啥沟通', [])?.value).toBe('刘洋');
+    expect(findName('张伟华的订单', [{ start: 4, end: 6 }])?.value).toBe('张伟华');
+  });
+
+  it('takes no tag from words that only point at one or ask about it', () => {
+    expect(findTagPhrase('不是这个标签')).toBeUndefined();
+    expect(findTagPhrase('给她打标签了吗')).toBeUndefined();
+    expect(findTagPhrase('什么标签')).toBeUndefined();
+    expect(findTagPhrase('打标签 吃货')?.value).toBe('吃货');
   });
 });

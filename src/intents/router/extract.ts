@@ -75,6 +75,12 @@ const ONLY_VERBS = new RegExp(`^(?:${TAG_VERB})+$`);
 const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]';
 
 /**
+ * Words that point at or ask about a tag but name none: "不是这个标签", "打标签了吗", "什么标签".
+ * A tag made only of these is no tag (the intent then asks which one).
+ */
+const NOT_A_TAG = /^(?:这个?|那个?|哪个?|这些|那些|啥|什么|何|它|一个|个|了|吗|么|呢|吧|啊|呀|过|没|没有|的|都|也|还|this|that|it|one|which|what)+$/i;
+
+/**
  * A tag name that is not in the dictionary, from where staff put one: "打标签 X", "标记为 X",
  * "X 标签", "as X", "tag X from". Used only when no dictionary tag was found, so the intent
  * can answer "no such tag, did you mean …" instead of guessing.
@@ -83,7 +89,7 @@ export function findTagPhrase(text: string): Found<string> | undefined {
   const after = new RegExp(`(?:标签|标记为|标记成|标为)\\s*[:：]?\\s*[「“"']?(${TOKEN}{1,16})`).exec(text)
     ?? /\bas\s+([^\s,.;!?]{1,32})/i.exec(text)
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
-  if (after?.[1]) {
+  if (after?.[1] && !NOT_A_TAG.test(after[1])) {
     const start = after.index + after[0].length - after[1].length;
     return { value: after[1], span: { start, end: start + after[1].length } };
   }
@@ -91,8 +97,12 @@ export function findTagPhrase(text: string): Found<string> | undefined {
   if (before?.[1]) {
     // Nothing but verbs ("给 13800000001 打标签"): no tag named yet.
     if (ONLY_VERBS.test(before[1])) return undefined;
-    const value = before[1].replace(TAG_VERBS, '');
-    if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value)) return undefined;
+    let value = before[1].replace(TAG_VERBS, '');
+    // A pronoun before the verb is the member ("给她打标签了吗"): what follows it is verbs, not a tag.
+    const afterPronoun = value.replace(/^(?:他们?|她们?|它|TA)/i, '');
+    if (afterPronoun !== value && (!afterPronoun || ONLY_VERBS.test(afterPronoun))) return undefined;
+    if (afterPronoun !== value) value = afterPronoun;
+    if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value) || NOT_A_TAG.test(value)) return undefined;
     const start = before.index + before[1].length - value.length;
     // The verb is consumed with the tag, so it never ends up in a name ("给张伟整个VIP标签": 张伟).
     const verb = new RegExp(`${TAG_VERB}$`).exec(before[1].slice(0, before[1].length - value.length))?.[0].length ?? 0;
@@ -225,6 +235,11 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     // A question glued to the name ("陈静几级", "周杰啥等级"): the name is what comes before it.
     const question = NOT_A_NAME.exec(value);
     if (question && question.index >= 2 && HAN_NAME.test(value.slice(0, question.index))) value = value.slice(0, question.index);
+    // A word glued after a two-character name ("周杰是几级", "王芳还剩多少分", "刘洋跟咱"): a
+    // grammatical character right after the name is not part of it (names of three characters
+    // keep their third: "张伟华").
+    const glued = /^(\p{Script=Han}{2})[是还跟和与在要想说让被把给对从到也都就才又再很太剩咱现买来最有没]/u.exec(value);
+    if (glued && [...value].length >= 3) value = glued[1]!;
     // "Zhang Wei for me" → Zhang Wei; "are our top referrers" is no name.
     const word = ENGLISH_WORDS.exec(value);
     if (word) value = value.slice(0, word.index).trim();

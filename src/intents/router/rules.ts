@@ -5,6 +5,7 @@ import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
 import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
+import { hanWords } from './homophones.ts';
 import { createTypoFixer } from './typos.ts';
 import { CLARIFY_INTENT, type RouteContext, type Router } from './types.ts';
 
@@ -70,6 +71,11 @@ const rank = (h: Hit) => (h.c.def.rule.priority ?? 0) * 1000 + h.weight;
 export interface RuleAnalysis {
   /** The rule router's answer. */
   result: RouteResult;
+  /**
+   * The message as the rules read it: NFKC, simplified characters, typos and IME homophones
+   * fixed. The classifier reads this too, so a typo meets the n-grams of the word meant.
+   */
+  text: string;
   /** Intents whose triggers matched, best first (rank: priority × 1000 + matched characters). */
   hits: { intent: string; rank: number }[];
   /** The message named a phone number or member number. */
@@ -100,7 +106,8 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
   const tagNames = options.tagNames ?? dbTagNames;
   const stores = options.stores ?? dbStores;
   const asciiWords = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => (typeof k === 'string' ? k.split(/\s+/) : [])));
-  const fixTypos = createTypoFixer(asciiWords);
+  const hanVocabulary = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => hanWords(k)));
+  const fixTypos = createTypoFixer(asciiWords, hanVocabulary);
 
   return {
     async analyse(raw: string, ctx: RouteContext): Promise<RuleAnalysis> {
@@ -128,6 +135,7 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       const bareIdentifier = idSpans.length > 0 && masked.replace(/[\s?？。.!！]/g, '') === '';
       const analysis = (result: RouteResult): RuleAnalysis => ({
         result,
+        text,
         hits: hits.map((h) => ({ intent: h.c.def.name, rank: rank(h) })),
         hasIdentifier: idSpans.length > 0,
         bareIdentifier,

@@ -12,7 +12,8 @@ describe('traditional characters', () => {
   it('reads the table both ways and leaves what it does not know', () => {
     expect(toSimplified('會員積分訂單標籤')).toBe('会员积分订单标签');
     expect(toTraditional('会员积分')).toBe('會員積分');
-    expect(toSimplified('劉洋 13800000001 ok')).toBe('劉洋 13800000001 ok'); // names of people stay as typed
+    // Every character OpenCC knows, names and metric words included (members are stored in simplified characters).
+    expect(toSimplified('劉洋 陳靜 複購率 13800000001 ok')).toBe('刘洋 陈静 复购率 13800000001 ok');
   });
 
   it('routes a traditional message like its simplified twin, slots included', async () => {
@@ -22,6 +23,7 @@ describe('traditional characters', () => {
       ['給13800000001打上VIP標籤', '给13800000001打上VIP标签'],
       ['M00000002 最近30天的訂單', 'M00000002 最近30天的订单'],
       ['徐匯店流失預警名單', '徐汇店流失预警名单'],
+      ['陳靜的訂單', '陈静的订单'],
     ]) {
       const a = await router.route(trad!, ctx);
       const b = await router.route(simp!, ctx);

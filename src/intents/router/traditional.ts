@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Simplified ↔ traditional for the characters staff requests use (no package: the set is small).
  * One table for both directions: the classifier's corpus types templates in traditional
@@ -23,9 +25,24 @@ export function toTraditional(text: string): string {
 }
 
 /**
- * The message in simplified characters where the table knows them (anything else unchanged).
- * Names of people are deliberately not in the table: a member may be stored in traditional characters.
+ * Traditional → simplified for every character OpenCC knows (traditional-table.json, built by
+ * scripts/build-traditional-table.ts from OpenCC's TSCharacters.txt), not only request words:
+ * 複購率, 陳靜, 餘額 are read as 复购率, 陈静, 余额. Lazy: read once per process (~20 KB).
+ */
+let GENERAL_T2S: Map<string, string> | undefined;
+function generalT2S(): Map<string, string> {
+  if (GENERAL_T2S) return GENERAL_T2S;
+  const chars = [...(JSON.parse(readFileSync(new URL('./traditional-table.json', import.meta.url), 'utf8')) as string)];
+  const m = new Map<string, string>();
+  for (let i = 0; i + 1 < chars.length; i += 2) m.set(chars[i]!, chars[i + 1]!);
+  return (GENERAL_T2S = m);
+}
+
+/**
+ * The message in simplified characters (anything without a simplified form unchanged). Names
+ * too: members are stored as staff type them in the mainland, in simplified characters.
  */
 export function toSimplified(text: string): string {
-  return [...text].map((c) => T2S.get(c) ?? c).join('');
+  const general = generalT2S();
+  return [...text].map((c) => general.get(c) ?? T2S.get(c) ?? c).join('');
 }

@@ -1,3 +1,5 @@
+import { createHomophoneFixer } from './homophones.ts';
+
 /**
  * Typos of common words, fixed before the triggers are matched. Chinese typos are mostly
  * homophones picked from the IME's candidate list (流式 for 流失, 优惠卷 for 优惠券), so a
@@ -61,13 +63,19 @@ const COMMON = new Set(
   'about above after again agent alert apple bough board bring build carry cause check clear close count court cover cross daily dated deals doing dress drink early email enter every exact extra first floor found front given goods great group guest happy heard house issue large later leave level light local lower maybe means money month never night offer often order other owner paper party place plant point price print quick quiet quite reach ready right round saved serve shall share short since small sound south space spend staff stand start state still store study table taken thank their there these thing think those three today total touch tower track trade under until usual value visit voice waste watch water where which while white whole whose woman world would write wrong yours'.split(' '),
 );
 
-/** A typo fixer over the catalogue's ASCII trigger words (only words of 5+ letters: short ones collide). */
-export function createTypoFixer(vocabulary: Iterable<string>): (text: string) => string {
+/**
+ * A typo fixer over the catalogue's trigger words: ASCII ones (only words of 5+ letters: short
+ * ones collide) by edit distance, Chinese ones (`hanVocabulary`) by sound (homophones.ts), after
+ * the explicit list above (typos that are not homophones: 劵, 神马 …).
+ */
+export function createTypoFixer(vocabulary: Iterable<string>, hanVocabulary: Iterable<string> = []): (text: string) => string {
   const words = [...new Set([...vocabulary].map((w) => w.toLowerCase()).filter((w) => /^[a-z]{5,}$/.test(w)))];
   const known = new Set(words);
+  const bySound = createHomophoneFixer(hanVocabulary);
   return (text: string) => {
     let out = text;
     for (const [re, to] of HOMOPHONES) out = out.replace(re, to);
+    out = bySound(out);
     return out.replace(/[A-Za-z]{5,}/g, (token) => {
       const lower = token.toLowerCase();
       // Plurals and singulars of a trigger word are words, not typos ("members" is not "member" misspelt).

@@ -7,8 +7,8 @@
  */
 import type { Services } from '../../../services.ts';
 import type { JourneyDeps } from '../journeys/deps.ts';
-import { createRateLimiter, ROBOT_PER_MINUTE, WECOM_PER_RECIPIENT } from '../journeys/rate-limit.ts';
-import { formatDate } from '../../kernel/index.ts';
+import { ROBOT_PER_MINUTE, WECOM_PER_RECIPIENT } from '../journeys/channel-limits.ts';
+import { DAY_MS, queueOutbound, rateLimiter } from '../../kernel/index.ts';
 
 export type NotifyResult = 'queued' | 'delayed' | 'duplicate' | 'over_daily_cap' | 'not_configured' | 'sent' | 'failed';
 
@@ -32,17 +32,14 @@ export async function notifyStaff(services: Services, userId: string, text: stri
   if (await services.queues.outbound.getJob(jobId)) return 'duplicate';
   const mark = services.key('notify', 'seen', jobId);
   if ((await services.redis.set(mark, '1', 'EX', 30 * 24 * 3600, 'NX')) !== 'OK') return 'duplicate';
-  const limiter = createRateLimiter(services.redis, services.key, services.now);
-  const day = formatDate(services.now());
-  const capKey = services.key('notify', 'appcap', day);
-  const count = await services.redis.incr(capKey);
-  if (count === 1) await services.redis.expire(capKey, 2 * 86400);
-  if (count > services.config.WECOM_APP_DAILY_CAP) {
+  const limiter = rateLimiter(services);
+  // The app's daily cap counts China-time days (UTC+8), through the same limiter as every other count.
+  if ((await limiter.windows('wecom-app-daily', [{ limit: services.config.WECOM_APP_DAILY_CAP, ms: DAY_MS, offsetMs: 8 * 3_600_000 }])) > 0) {
     services.logger.warn({ userId, dedupeKey }, 'WeCom app daily message cap reached: staff notification dropped');
     return 'over_daily_cap';
   }
   const wait = await limiter.windows(`staff:${userId}`, WECOM_PER_RECIPIENT);
-  await services.queues.outbound.add('staff-notify', { channel: 'wecom', to: userId, text }, { jobId, ...(wait > 0 ? { delay: wait } : {}) });
+  await queueOutbound(services, 'staff-notify', { channel: 'wecom', to: userId, text }, { jobId, delay: wait });
   return wait > 0 ? 'delayed' : 'queued';
 }
 
@@ -54,7 +51,7 @@ export async function notifyRobot(deps: Pick<JourneyDeps, 'services' | 'senders'
   if (!robotKey || !robot) return 'failed';
   const mark = services.key('notify', 'robot', dedupeKey);
   if ((await services.redis.set(mark, '1', 'EX', 30 * 24 * 3600, 'NX')) !== 'OK') return 'duplicate';
-  const limiter = createRateLimiter(services.redis, services.key, services.now);
+  const limiter = rateLimiter(services);
   const wait = await limiter.windows(`robot:${robotKey.slice(0, 8)}`, [{ limit: ROBOT_PER_MINUTE, ms: 60_000 }]);
   if (wait > 0) {
     await services.redis.del(mark); // not sent: the next sweep may try again

@@ -8,7 +8,7 @@
  */
 import type { ErrorCode } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { createRateLimiter, type RateLimiter } from '../../kernel/index.ts';
 
 /** One message for one recipient, as a sender receives it. */
 export interface OutboundMessage {

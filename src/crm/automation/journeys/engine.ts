@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { storeManagers, withTransaction } from '../../kernel/index.ts';
+import { queueOutbound, storeManagers, withTransaction } from '../../kernel/index.ts';
 import { appendLedger, issueCoupon, type CouponIssue } from '../../loyalty/index.ts';
 import { countedOrder } from '../../sales/index.ts';
 import { compileWhere } from '../../insights/index.ts';
@@ -27,7 +27,7 @@ import { tagIdByName, writeMemberTags, type MemberTagChange } from '../../engage
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
 import type { JourneyDeps, OutboundMessage, OutboundSender, SendResult } from './deps.ts';
 import { interruptionCause, reconcileSend, type JobHistory } from './delivery.ts';
-import { WECOM_PER_RECIPIENT } from './rate-limit.ts';
+import { WECOM_PER_RECIPIENT } from './channel-limits.ts';
 import { journeyStatus, loadVersion } from './store.ts';
 import { nextBirthday, nextTimeOfDay, parseQuietHours, quietUntil, weekStart } from './time.ts';
 
@@ -461,7 +461,7 @@ async function staffTask(ctx: StepCtx, member: MemberRow, a: Extract<JourneyActi
   if (to.length === 0) return { ok: false, error: 'no store manager to assign the task to' };
   const text = `【会员任务】${fill(a.text, member, ctx)}\n会员：${member.name}（${member.memberNo}）`;
   for (const userId of to) {
-    await services.queues.outbound.add('journey-task', { channel: 'wecom', to: userId, text }, { jobId: `task-${stepKey(ctx.enr, ctx.step.id)}-${userId}` });
+    await queueOutbound(services, 'journey-task', { channel: 'wecom', to: userId, text }, { jobId: `task-${stepKey(ctx.enr, ctx.step.id)}-${userId}` });
   }
   return { ok: true };
 }

@@ -73,6 +73,25 @@ export async function emitTrigger(deps: JourneyDeps, e: TriggerEvent): Promise<n
 }
 
 /**
+ * emitTrigger for many events (a batch of orders): the active journeys of each trigger type are
+ * read once for the whole batch, then each matching event enrols its member. Returns how many
+ * entries were new.
+ */
+export async function emitTriggers(deps: JourneyDeps, events: TriggerEvent[]): Promise<number> {
+  let n = 0;
+  const journeys = new Map<TriggerType, ActiveJourney[]>();
+  for (const e of events) {
+    let active = journeys.get(e.type);
+    if (!active) journeys.set(e.type, (active = await activeJourneys(deps.services, e.type)));
+    for (const j of active) {
+      if (!matches(j.trigger, e)) continue;
+      n += (await enrollMembers(deps, j.id, [e.memberId], { occurrence: `${e.type}:${e.occurrence}` })).enrolled;
+    }
+  }
+  return n;
+}
+
+/**
  * The triggers a recorded behaviour event fires: the generic member_event always, and the older
  * dedicated triggers for the types they were made for (product_viewed → product_browsed,
  * group_joined / staff_added → wecom_joined). The occurrence is the event id, so the intake's

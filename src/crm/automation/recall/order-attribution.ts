@@ -8,15 +8,18 @@ import { RECALL_ATTRIBUTION_DAYS } from './recall.ts';
  * fully refunded) within the longest attribution window after the launch — so an order
  * converts at once, and a refund of the converting order moves the conversion to the next
  * order or clears it. The 7- and 30-day reports (recallAttribution) read the same rule.
- * Returns the enrolments whose conversion changed.
+ * Takes one member or many (a batch of orders: one statement). Returns the enrolments whose
+ * conversion changed.
  */
-export async function reattributeRecalls(conn: PoolConnection, memberId: number): Promise<number> {
+export async function reattributeRecalls(conn: PoolConnection, memberIds: number | number[]): Promise<number> {
+  const ids = Array.isArray(memberIds) ? memberIds : [memberIds];
+  if (!ids.length) return 0;
   const [res] = await conn.query<ResultSetHeader>(
     `UPDATE journey_enrollments e JOIN recalls r ON r.id = e.recall_id
         SET e.converted_at = (SELECT MIN(o.paid_at) FROM orders o
                                WHERE o.member_id = e.member_id AND o.paid_at > r.launched_at AND o.paid_at <= r.launched_at + INTERVAL ? DAY AND ${countedOrder('o')})
-      WHERE e.member_id = ?`,
-    [RECALL_ATTRIBUTION_DAYS, memberId],
+      WHERE e.member_id IN (?)`,
+    [RECALL_ATTRIBUTION_DAYS, ids],
   );
   return res.changedRows;
 }

@@ -298,9 +298,15 @@ export interface Attribution {
   revenue: string;
 }
 
-/** Members of the recall who ordered within `days` of the launch, and their revenue in that window (refunds netted out, fully refunded orders left out). */
+/**
+ * Members of the recall who ordered within `days` of the launch, and their revenue in that window
+ * (refunds netted out, fully refunded orders left out). The figures are kept on the recall either
+ * way; the launcher is told only for a recall that ran its course: a stopped recall's members were
+ * mostly never contacted, so a "conversion" report would credit the recall with orders it did not
+ * cause — its stop was its last message (docs/journeys.md, "Recall safety").
+ */
 export async function recallAttribution(services: Services, recallId: number, days: number, notify = true): Promise<Attribution> {
-  const [rs] = await services.sql.query<RowDataPacket[]>('SELECT staff_user_id, audience, launched_at, member_count, attribution FROM recalls WHERE id = ?', [recallId]);
+  const [rs] = await services.sql.query<RowDataPacket[]>('SELECT staff_user_id, audience, launched_at, member_count, attribution, stopped_at FROM recalls WHERE id = ?', [recallId]);
   const rec = rs[0];
   if (!rec) throw badRequest('recall_not_found', `召回 ${recallId} 不存在。`);
   const from = rec.launched_at as Date;
@@ -316,7 +322,7 @@ export async function recallAttribution(services: Services, recallId: number, da
   const a: Attribution = { days, members, converted, rate: members ? `${((converted / members) * 100).toFixed(1)}%` : '0.0%', revenue: conv.revenue };
   const prev = typeof rec.attribution === 'string' ? JSON.parse(rec.attribution) : (rec.attribution ?? {});
   await services.sql.query('UPDATE recalls SET attribution = ? WHERE id = ?', [JSON.stringify({ ...prev, [`d${days}`]: a }), recallId]);
-  if (notify) {
+  if (notify && !rec.stopped_at) {
     await notifyStaff(services, rec.staff_user_id, `召回 ${days} 天回流：${rec.audience}，${members} 位中 ${converted} 位已再次消费（${a.rate}），带来营收 ${Number(a.revenue).toFixed(2)} 元。`, `recall-${recallId}-attr-${days}`);
   }
   return a;

@@ -8,7 +8,7 @@
  * a Redis that lost its jobs (requeueEnrollments puts back active enrolments only) never sends again.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { audit, conflict, forbidden, requirePermission, withTransaction, type StaffAccess, type StaffActor } from '../../kernel/index.ts';
+import { audit, can, conflict, forbidden, requirePermission, storeScope, withTransaction, type StaffAccess, type StaffActor } from '../../kernel/index.ts';
 import { notifyStaff } from '../alerts/notify.ts';
 import { withRecallLock } from './guard.ts';
 import { visibleRecall, type RecallRow } from './list.ts';
@@ -28,17 +28,24 @@ export interface StopResult {
 /** How long a stop waits for sends already in flight to end before it answers. */
 const IN_FLIGHT_WAIT_MS = 5000;
 
-/** The launcher, an admin, or a store manager of the recall's store (docs/journeys.md, "Recall safety"). */
+/**
+ * Who may stop a recall (docs/journeys.md, "Recall safety"): its launcher (recall.launch), or anyone
+ * holding recall.manage whose store scope covers it — HQ roles (admin, HQ operator, marketer) any
+ * recall, a store manager the recalls of their stores (not HQ's, which span every store). The same
+ * permission + scope rule as every other write, rather than a list of roles.
+ */
 export function mayStop(actor: StaffActor, r: Pick<RecallRow, 'staff_id' | 'store_id'>): boolean {
-  if (actor.staffId === Number(r.staff_id) || actor.role === 'admin') return true;
-  return actor.role === 'store_manager' && r.store_id !== null && actor.storeIds.includes(Number(r.store_id));
+  if (actor.staffId === Number(r.staff_id)) return can(actor, 'recall.launch');
+  if (!can(actor, 'recall.manage')) return false;
+  const scope = storeScope(actor);
+  return scope === null || (r.store_id !== null && scope.includes(Number(r.store_id)));
 }
 
 export async function stopRecall(access: StaffAccess, recallId: number): Promise<StopResult> {
   const { services, actor } = access;
-  requirePermission(actor, 'recall.launch');
+  if (!can(actor, 'recall.manage')) requirePermission(actor, 'recall.launch');
   const r = await visibleRecall(access, recallId);
-  if (!mayStop(actor, r)) throw forbidden('recall_stop_denied', '只有发起人、该门店的店长或管理员可以停止这个召回。');
+  if (!mayStop(actor, r)) throw forbidden('recall_stop_denied', '只有发起人、总部运营/营销/管理员或该门店的店长可以停止这个召回。');
   // Under the recall lock: a launch still enrolling this recall's members finishes first, so none is enrolled after the stop.
   const stopped = await withRecallLock(services, async () => {
     const [[cur]] = await services.sql.query<RowDataPacket[]>('SELECT stopped_at FROM recalls WHERE id = ?', [recallId]);
@@ -69,10 +76,11 @@ export async function stopRecall(access: StaffAccess, recallId: number): Promise
     targetId: `recall:${recallId}`,
     channel: access.channel,
     requestId: access.requestId,
-    detail: { cancelled: counts.cancelled, sent: counts.sent, enrolmentsCancelled: stopped.cancelled },
+    // Whose recall it was: a stop by someone else than the launcher is the case the audit is for.
+    detail: { cancelled: counts.cancelled, sent: counts.sent, enrolmentsCancelled: stopped.cancelled, launchedBy: String(r.staff_user_id), byLauncher: actor.staffId === Number(r.staff_id) },
   }).catch((e) => services.logger.warn({ err: (e as Error).message }, 'recall stop audit failed'));
   if (actor.staffId !== Number(r.staff_id)) {
-    await notifyStaff(services, r.staff_user_id, `召回已停止：${r.audience}（由 ${actor.name} 停止）。${renderCounts(counts)}`, `recall-${recallId}-stopped`);
+    await notifyStaff(services, r.staff_user_id, `召回已停止：${r.audience}（由 ${actor.name} 停止）。${renderCounts(counts)}不再发送 7 天和 30 天回流统计。`, `recall-${recallId}-stopped`);
   }
   return result;
 }

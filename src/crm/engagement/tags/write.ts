@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { audit, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { auditInTransaction, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 
 /**
  * The one writer of member_tags. Every change of who holds which tag goes through
@@ -54,12 +54,18 @@ const affected = async (sql: TagSql, query: string, params: unknown[]) => (await
 
 /** Changes who holds which tag; returns the rows changed (for moveMember: the tags the survivor gained). */
 export async function writeMemberTags(sql: TagSql, change: MemberTagChange, by: TagWriter): Promise<number> {
-  const changed = await write(sql, change);
-  if ('access' in by) {
-    const { access } = by;
-    await audit(access.services, { actor: access.actor, action: by.action, targetType: by.target.type, targetId: String(by.target.id), channel: access.channel, requestId: access.requestId, detail: by.detail(changed) });
-  }
-  return changed;
+  if (!('access' in by)) return write(sql, change);
+  // A staff change and its audit row commit together — on the caller's connection, else in a
+  // transaction of their own, which joins a shared one (the chat message's, whose inbox completion
+  // commits with it: src/crm/kernel/transaction.ts, withSharedTransaction).
+  const { access } = by;
+  const audited = async (conn: PoolConnection) => {
+    const changed = await write(conn, change);
+    const entry = { actor: access.actor, action: by.action, targetType: by.target.type, targetId: String(by.target.id), channel: access.channel, requestId: access.requestId, detail: by.detail(changed) };
+    await auditInTransaction(conn, [entry], access.services.now());
+    return changed;
+  };
+  return 'release' in sql ? audited(sql) : withTransaction(sql, audited, { joinShared: true });
 }
 
 /** A tag's id by its name (the column's collation makes "vip" find "VIP"); null when there is none. */

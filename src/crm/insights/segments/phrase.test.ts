@@ -10,6 +10,14 @@ const root = (text: string) => {
   return parseSegmentTree(r.tree).root;
 };
 
+describe('birthday months follow the China calendar', () => {
+  it('本月生日 at 02:00 on 1 December in China (still 30 November in UTC) means December', () => {
+    const at = new Date('2026-11-30T18:00:00Z');
+    expect(parseSegmentTree(parsePhrase('本月生日', at).tree).root).toEqual({ field: 'birthday_month', op: 'eq', value: 12 });
+    expect(parseSegmentTree(parsePhrase('下月生日', at).tree).root).toEqual({ field: 'birthday_month', op: 'eq', value: 1 });
+  });
+});
+
 describe('condition phrase parser', () => {
   const cases: [string, SegmentNode][] = [
     ['最近90天没消费 且 累计消费大于2000', { and: [{ metric: 'order_count', days: 90, op: 'eq', value: 0 }, { metric: 'spend', op: 'gt', value: '2000.00' }] }],

@@ -66,7 +66,7 @@ function columnOf(r: Extract<BatchResult, { error: unknown }>, p: Pending): { ro
 
 /**
  * Records paid orders from a CSV or XLSX file (docs/import-export.md) through the same intake
- * as POST /api/crm/orders/batch (recordOrderBatch → recordPaidOrder: one transaction per order
+ * as POST /api/crm/orders/batch (recordOrderBatch → writeOrders: one set-based transaction per batch
  * with its rollups, points, level, recall attribution and audit row), so a file and the API can
  * never disagree. Rows of one order number must be adjacent (one row per item, or one per
  * order). Idempotent on the order number: a re-import answers "replayed" and writes nothing; the
@@ -74,8 +74,7 @@ function columnOf(r: Extract<BatchResult, { error: unknown }>, p: Pending): { ro
  * column, reason) in `<file>.errors.csv` and the good orders land. Journey triggers fire when
  * `deps` carries the journey engine; otherwise the trigger sweep enrols within minutes.
  *
- * Orders go to the intake in batches (batchSize): the one seam a faster set-based writer will
- * take over, behind the same results.
+ * Orders go to the writer in batches (batchSize, default 500, at most 1,000).
  */
 export async function importOrders(access: StaffAccess, file: string, opts: OrderImportOptions = {}, deps: IntakeDeps = {}): Promise<OrderImportResult> {
   requirePermission(access.actor, 'order.write');

@@ -2,13 +2,13 @@ import type { z } from 'zod';
 import { isAppError, requirePermission, type ErrorCode, type StaffAccess } from '../../kernel/index.ts';
 import { eventInputSchema } from './event-schema.ts';
 import { recordMemberEvent, type EventReceipt } from './record-event.ts';
-import { recordPaidOrder, type OrderReceipt } from './record-order.ts';
+import { writeOrders, type OrderReceipt } from './write-orders.ts';
 import { orderInputSchema } from './schemas.ts';
 import type { IntakeDeps } from './triggers.ts';
 
 /** The most orders (or events) one batch takes. */
 export const MAX_BATCH = 1000;
-/** Items written at once: enough to overlap round trips, few enough to leave the pool to others. */
+/** Events written at once: enough to overlap round trips, few enough to leave the pool to others. */
 const PARALLEL = 4;
 
 type BatchError = { code: ErrorCode; message: string; issues?: unknown };
@@ -20,6 +20,23 @@ export type BatchResult =
 export type EventBatchResult =
   | { index: number; eventId: string | null; status: 201; replayed: boolean; event: EventReceipt }
   | { index: number; eventId: string | null; status: number; error: BatchError };
+
+/** The 422 of an item that breaks the schema, naming the first bad field. */
+function schemaError(error: z.ZodError, what: string): { status: number; error: BatchError } {
+  const issues = error.issues.map((i) => ({ path: i.path.map(String), message: i.message, code: i.code }));
+  const first = issues[0];
+  return { status: 422, error: { code: 'validation_failed', message: `invalid ${what}${first ? `: ${first.path.join('.') || '(root)'} — ${first.message}` : ''}`, issues } };
+}
+
+/** The status and error body a single call would have answered for this failure (500 for an unexpected one, logged). */
+function batchError(access: StaffAccess, e: unknown, index: number, what: string): { status: number; error: BatchError } {
+  if (!isAppError(e)) {
+    access.services.logger.error({ err: e, index, requestId: access.requestId }, `batch ${what} failed`);
+    return { status: 500, error: { code: 'internal_error', message: 'internal error' } };
+  }
+  const issues = (e.details as { issues?: unknown } | undefined)?.issues;
+  return { status: e.status, error: { code: e.code, message: e.message, ...(issues ? { issues } : {}) } };
+}
 
 /**
  * Runs `record` on each raw item on its own, PARALLEL at a time: a bad or conflicting item fails
@@ -38,21 +55,12 @@ async function runBatch<S extends z.ZodType, R>(
   let next = 0;
   const one = async (index: number): Promise<Out> => {
     const parsed = schema.safeParse(items[index]);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message, code: i.code }));
-      const first = issues[0];
-      return { index, status: 422, error: { code: 'validation_failed', message: `invalid ${what}${first ? `: ${first.path.join('.') || '(root)'} — ${first.message}` : ''}`, issues } };
-    }
+    if (!parsed.success) return { index, ...schemaError(parsed.error, what) };
     try {
       const r = await record(parsed.data);
       return { index, status: 201, replayed: r.replayed, receipt: r.receipt };
     } catch (e) {
-      if (!isAppError(e)) {
-        access.services.logger.error({ err: e, index, requestId: access.requestId }, `batch ${what} failed`);
-        return { index, status: 500, error: { code: 'internal_error', message: 'internal error' } };
-      }
-      const issues = (e.details as { issues?: unknown } | undefined)?.issues;
-      return { index, status: e.status, error: { code: e.code, message: e.message, ...(issues ? { issues } : {}) } };
+      return { index, ...batchError(access, e, index, what) };
     }
   };
   const worker = async (): Promise<void> => {
@@ -72,17 +80,25 @@ function keyOf(raw: unknown, key: string): string | null {
 }
 
 /**
- * Records up to MAX_BATCH orders, each on its own (one transaction per order, exactly as a
- * single POST): 201 recorded (replayed: true when it had been recorded before with the same
- * body, as a single call answers), or the error the single call would have answered.
- * `dryRun` rolls each one back (the file import's --dry-run).
+ * Records up to MAX_BATCH orders through the order writer (writeOrders: one transaction for the
+ * batch, set-based), answering per order in the order given: 201 recorded (replayed: true when
+ * it had been recorded before with the same body, as a single call answers), or the error the
+ * single call would have answered (422 for a body that breaks the schema) — a bad or
+ * conflicting order fails alone and the others land. `dryRun` rolls the batch back (the file
+ * import's --dry-run).
  */
 export async function recordOrderBatch(access: StaffAccess, orders: unknown[], deps: IntakeDeps = {}, opts: { dryRun?: boolean } = {}): Promise<BatchResult[]> {
   requirePermission(access.actor, 'order.write');
-  const results = await runBatch(access, orders, orderInputSchema, 'order', (o) => recordPaidOrder(access, o, deps, opts));
-  return results.map((r): BatchResult => {
-    const orderNo = keyOf(orders[r.index], 'orderNo');
-    return 'receipt' in r ? { index: r.index, orderNo, status: 201, replayed: r.replayed, order: r.receipt } : { index: r.index, orderNo, status: r.status, error: r.error };
+  const parsed = orders.map((o) => orderInputSchema.safeParse(o));
+  const valid = parsed.flatMap((p, index) => (p.success ? [{ index, input: p.data }] : []));
+  const written = await writeOrders(access, valid.map((v) => v.input), deps, opts);
+  const byIndex = new Map(valid.map((v, k) => [v.index, written[k]!]));
+  return orders.map((raw, index): BatchResult => {
+    const orderNo = keyOf(raw, 'orderNo');
+    const p = parsed[index]!;
+    if (!p.success) return { index, orderNo, ...schemaError(p.error, 'order') };
+    const r = byIndex.get(index)!;
+    return r instanceof Error ? { index, orderNo, ...batchError(access, r, index, 'order') } : { index, orderNo, status: 201, replayed: r.replayed, order: r.receipt };
   });
 }
 

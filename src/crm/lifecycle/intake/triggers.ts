@@ -1,4 +1,4 @@
-import { emitTrigger, type JourneyDeps } from '../../automation/index.ts';
+import { emitTrigger, emitTriggers, type JourneyDeps } from '../../automation/index.ts';
 import type { Services } from '../../../services.ts';
 
 /** What the intake needs besides the database: the journey engine's deps (src/jobs/journey-deps.ts), to enrol at once. */
@@ -26,4 +26,18 @@ export async function fireAfterCommit(services: Services, deps: IntakeDeps, even
     }
   }
   return enrolled;
+}
+
+/**
+ * fireAfterCommit for a batch (the order writer): the active journeys read once per trigger
+ * type. A failure is logged and left to the trigger sweep, as for one event.
+ */
+export async function fireAllAfterCommit(services: Services, deps: IntakeDeps, events: Trigger[]): Promise<number> {
+  if (!deps.journeys || !events.length) return 0;
+  try {
+    return await emitTriggers(deps.journeys, events);
+  } catch (err) {
+    services.logger.warn({ err, events: events.length }, 'journey triggers after commit failed; the trigger sweep will pick them up');
+    return 0;
+  }
 }

@@ -8,7 +8,7 @@ import { listLevels, type LevelConfig } from './levels.ts';
 
 export type EnrolSource = 'purchase' | 'gift' | 'system';
 
-function addMonths(d: Date, months: number): Date {
+export function addMonths(d: Date, months: number): Date {
   const x = new Date(d);
   x.setUTCMonth(x.getUTCMonth() + months);
   return x;
@@ -79,6 +79,9 @@ async function windowFigures(sql: Pool | PoolConnection, now: Date, memberId: nu
   return { spend: Number(row?.spend ?? 0), orders: Number(row?.orders ?? 0), points: Number(row?.points ?? 0) };
 }
 
+/** Why an automatic review moved a level: the window's figures, as the level history shows them. */
+export const reviewReason = (months: number, f: { spend: number; orders: number; points: number }): string => `近 ${months} 个月消费 ¥${f.spend.toFixed(2)}，${f.orders} 笔，积分 ${f.points}`;
+
 /** The highest level whose upgrade conditions (any one) hold; level 1 always. */
 export function qualifyingLevel(levels: LevelConfig[], f: { spend: number; orders: number; points: number }): number {
   let best = levels[0]?.level ?? 1;
@@ -122,29 +125,9 @@ export async function reviewMemberLevel(services: Services, memberId: number): P
   const validity = levels.find((l) => l.level === to)?.validityMonths ?? 12;
   await services.db.$transaction(async (tx) => {
     if (kind === 'keep') await setMemberLevelRow(tx, memberId, { levelExpiresAt: addMonths(services.now(), validity) });
-    else await writeLevel(tx, services, memberId, member.level, to, kind, 'auto', `近 ${months} 个月消费 ¥${figures.spend.toFixed(2)}，${figures.orders} 笔，积分 ${figures.points}`, 'system', validity);
+    else await writeLevel(tx, services, memberId, member.level, to, kind, 'auto', reviewReason(months, figures), 'system', validity);
   });
   return { from: member.level, to, kind };
-}
-
-/**
- * The upgrade check right after an order, inside its transaction (the member row locked by it):
- * when the member now qualifies for a higher level — spend, orders or points, as the hourly
- * review reads them — the level moves up at once, with its history row. Never a downgrade
- * (that waits for the level's expiry, as the review does). Returns the change, or null.
- */
-export async function upgradeAfterOrder(conn: PoolConnection, services: Services, memberId: number): Promise<{ from: number; to: number } | null> {
-  const levels = await listLevels(services);
-  const [[m]] = await conn.query<RowDataPacket[]>("SELECT level, status FROM members WHERE id = ? FOR UPDATE", [memberId]);
-  if (!m || m.status === 'deleted') return null;
-  const from = Number(m.level);
-  const months = levels.find((l) => l.level === from)?.validityMonths ?? 12;
-  const figures = await windowFigures(conn, services.now(), memberId, months);
-  const to = qualifyingLevel(levels, figures);
-  if (to <= from) return null;
-  const validity = levels.find((l) => l.level === to)?.validityMonths ?? 12;
-  await writeLevel(conn, services, memberId, from, to, 'upgrade', 'auto', `近 ${months} 个月消费 ¥${figures.spend.toFixed(2)}，${figures.orders} 笔，积分 ${figures.points}`, 'system', validity);
-  return { from, to };
 }
 
 /** A member's level history, newest first (audited read). */

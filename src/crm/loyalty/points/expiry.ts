@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeSetting, getSetting, requirePermission, type StaffAccess } from '../../kernel/index.ts';
+import { changeSetting, readSetting, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { appendLedger, TX_OPTIONS } from './ledger.ts';
 
@@ -14,8 +14,7 @@ export const DEFAULT_EXPIRY: ExpiryRule = { months: 24 };
 const KEY = 'points.expiry';
 
 export async function getExpiryRule(services: Services): Promise<ExpiryRule> {
-  const parsed = expiryRuleSchema.safeParse(await getSetting(services, KEY));
-  return parsed.success ? parsed.data : DEFAULT_EXPIRY;
+  return readSetting(services, KEY, expiryRuleSchema, DEFAULT_EXPIRY);
 }
 
 /** The rule in force as the settings page shows it (settings.manage). */

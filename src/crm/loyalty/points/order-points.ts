@@ -1,7 +1,6 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { Actor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import { expiryFor, getExpiryRule } from './expiry.ts';
 import { appendLedger } from './ledger.ts';
 
 /**
@@ -11,29 +10,11 @@ import { appendLedger } from './ledger.ts';
  * (spent meanwhile) is the shortfall, recorded on the refund.
  */
 
-const cents = (yuan: string) => Math.round(Number(yuan) * 100);
-const earnKey = (orderNo: string) => `order:${orderNo}`;
-
-/** The level's rule in hundredths of a point per yuan (1.20 → 120); 100 when the level has no row. */
-async function rateOf(conn: PoolConnection, level: number): Promise<number> {
-  const [[row]] = await conn.query<RowDataPacket[]>('SELECT ROUND(points_per_yuan * 100) AS r FROM membership_levels WHERE level = ?', [level]);
-  return row ? Number(row.r) : 100;
-}
+export const cents = (yuan: string) => Math.round(Number(yuan) * 100);
+export const earnKey = (orderNo: string) => `order:${orderNo}`;
 
 /** Points an amount earns at a rate in hundredths (integers only: 88.50 × 1.20 = 106.2 → 106). */
 export const pointsFor = (amountCents: number, rateHundredths: number): number => Math.floor((amountCents * rateHundredths) / 10_000);
-
-/**
- * Credits the points of a paid order by the rule of `level` (the member's level when it was
- * paid), once per order number (the ledger's idempotency key). Returns the points earned.
- */
-export async function accrueOrderPoints(conn: PoolConnection, services: Services, actor: Actor | 'system', o: { memberId: number; level: number; orderNo: string; amount: string }): Promise<number> {
-  const points = pointsFor(cents(o.amount), await rateOf(conn, o.level));
-  if (points <= 0) return 0;
-  const expiresAt = expiryFor(await getExpiryRule(services), services.now());
-  const { entry } = await appendLedger(conn, services, actor, { memberId: o.memberId, delta: points, kind: 'earn', reason: `消费 ¥${o.amount}`, ref: o.orderNo, expiresAt, idempotencyKey: earnKey(o.orderNo) });
-  return entry.delta;
-}
 
 /**
  * Takes back the points of the refunded part of an order: of the points the order earned, the

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { audit, can, getSetting, requirePermission, setSetting, type StaffAccess } from '../../kernel/index.ts';
+import { can, changeSetting, parseSettingValue, readSetting, requirePermission, settingError, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { TicketPriority } from '../tickets/sla.ts';
-import { parseSetting, settingError } from './parse.ts';
 
 /**
  * Ticket auto-assignment (crm_settings key `service.assignment`): which tickets are assigned on
@@ -37,8 +36,7 @@ export const DEFAULT_ASSIGNMENT: AssignmentConfig = { enabled: false, roles: ['a
 const KEY = 'service.assignment';
 
 export async function getAssignmentConfig(services: Pick<Services, 'db'>): Promise<AssignmentConfig> {
-  const parsed = assignmentConfigSchema.safeParse(await getSetting(services, KEY));
-  return parsed.success ? parsed.data : DEFAULT_ASSIGNMENT;
+  return readSetting(services, KEY, assignmentConfigSchema, DEFAULT_ASSIGNMENT);
 }
 
 /** The configuration (service.configure): what the API's GET answers. */
@@ -56,14 +54,12 @@ export function assignmentRule(config: AssignmentConfig, priority: TicketPriorit
 /** Replaces the configuration (service.configure); the service group must be active staff who may handle tickets. */
 export async function setAssignmentConfig(access: StaffAccess, raw: AssignmentConfigInput): Promise<AssignmentConfig> {
   requirePermission(access.actor, 'service.configure');
-  const value = parseSetting(assignmentConfigSchema, raw, 'invalid_assignment_config');
+  const value = parseSettingValue(assignmentConfigSchema, raw, 'invalid_assignment_config');
   const { services } = access;
   const found = await services.db.staff.findMany({ where: { id: { in: value.serviceGroup }, active: true }, select: { id: true, role: true } });
   const ok = new Set(found.filter((s) => can(s, 'ticket.write')).map((s) => s.id));
   const bad = value.serviceGroup.map((id, i) => ({ id, i })).filter((x) => !ok.has(x.id));
   if (bad.length) throw settingError('invalid_assignment_config', bad.map((b) => ({ path: ['serviceGroup', String(b.i)], message: `staff ${b.id} is unknown, deactivated or may not handle tickets`, code: 'custom' })));
-  const before = await getAssignmentConfig(services);
-  await setSetting(services, KEY, value, access.actor.wecomUserId);
-  await audit(services, { actor: access.actor, action: 'service.assignment.set', targetType: 'setting', targetId: KEY, channel: access.channel, requestId: access.requestId, detail: { before, after: value } });
+  await changeSetting(access, KEY, { old: await getAssignmentConfig(services), value, action: 'service.assignment.set' });
   return value;
 }

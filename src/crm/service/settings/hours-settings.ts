@@ -1,7 +1,6 @@
-import { audit, getSetting, notFound, requirePermission, setSetting, type StaffAccess } from '../../kernel/index.ts';
+import { changeSetting, getSetting, notFound, parseSettingValue, readSetting, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { ALWAYS_OPEN, businessHoursSchema, type BusinessHours, type BusinessHoursInput } from './business-hours.ts';
-import { parseSetting } from './parse.ts';
 
 /**
  * Where business hours are kept (crm_settings): the chain's default under `service.hours`, a
@@ -18,7 +17,7 @@ function readHours(value: unknown): BusinessHours | null {
 
 /** The chain's default hours (round the clock until configured, i.e. wall-clock SLAs). */
 export async function chainHours(services: Pick<Services, 'db'>): Promise<BusinessHours> {
-  return readHours(await getSetting(services, CHAIN_KEY)) ?? ALWAYS_OPEN;
+  return readSetting(services, CHAIN_KEY, businessHoursSchema, ALWAYS_OPEN);
 }
 
 /** A store's own hours, or null when it follows the chain's. */
@@ -73,21 +72,18 @@ export async function storeBusinessHours(access: StaffAccess, storeId: number): 
 /** Replaces the chain's default hours; audited with the old and new values. */
 export async function setChainHours(access: StaffAccess, raw: BusinessHoursInput): Promise<BusinessHours> {
   requirePermission(access.actor, 'service.configure');
-  const value = parseSetting(businessHoursSchema, raw, 'invalid_business_hours');
-  const before = await chainHours(access.services);
-  await setSetting(access.services, CHAIN_KEY, value, access.actor.wecomUserId);
-  await audit(access.services, { actor: access.actor, action: 'service.hours.set', targetType: 'setting', targetId: CHAIN_KEY, channel: access.channel, requestId: access.requestId, detail: { before, after: value } });
+  const value = parseSettingValue(businessHoursSchema, raw, 'invalid_business_hours');
+  await changeSetting(access, CHAIN_KEY, { old: await chainHours(access.services), value, action: 'service.hours.set' });
   return value;
 }
 
 /** Gives a store hours of its own, or (null) returns it to the chain's default; audited. */
 export async function setStoreHours(access: StaffAccess, storeId: number, raw: BusinessHoursInput | null): Promise<StoreHoursView> {
   requirePermission(access.actor, 'service.configure');
-  const value = raw === null ? null : parseSetting(businessHoursSchema, raw, 'invalid_business_hours');
+  const value = raw === null ? null : parseSettingValue(businessHoursSchema, raw, 'invalid_business_hours');
   const store = await requireStore(access.services, storeId);
   const before = await ownHours(access.services, storeId);
   const key = storeKey(storeId);
-  await setSetting(access.services, key, { hours: value }, access.actor.wecomUserId);
-  await audit(access.services, { actor: access.actor, action: 'service.hours.set', targetType: 'setting', targetId: key, channel: access.channel, requestId: access.requestId, detail: { storeId, before, after: value } });
+  await changeSetting(access, key, { old: { hours: before }, value: { hours: value }, action: 'service.hours.set' });
   return { storeId, storeCode: store.code, storeName: store.name, hours: value, effective: value ?? (await chainHours(access.services)) };
 }

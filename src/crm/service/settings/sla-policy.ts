@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { audit, getSetting, requirePermission, setSetting, type StaffAccess } from '../../kernel/index.ts';
+import { changeSetting, parseSettingValue, readSetting, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
-import { parseSetting } from './parse.ts';
 
 /**
  * The ticket SLA policy (crm_settings key `service.sla`): per priority, the business minutes to
@@ -33,8 +32,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
 const KEY = 'service.sla';
 
 export async function getSlaPolicy(services: Pick<Services, 'db'>): Promise<SlaPolicy> {
-  const parsed = slaPolicySchema.safeParse(await getSetting(services, KEY));
-  return parsed.success ? parsed.data : DEFAULT_SLA_POLICY;
+  return readSetting(services, KEY, slaPolicySchema, DEFAULT_SLA_POLICY);
 }
 
 /** The policy as configured (service.configure): what the API's GET answers. */
@@ -46,9 +44,7 @@ export async function readSlaPolicy(access: StaffAccess): Promise<SlaPolicy> {
 /** Replaces the policy (service.configure), audited with the old and new values. */
 export async function setSlaPolicy(access: StaffAccess, raw: SlaPolicy): Promise<SlaPolicy> {
   requirePermission(access.actor, 'service.configure');
-  const value = parseSetting(slaPolicySchema, raw, 'invalid_sla_policy');
-  const before = await getSlaPolicy(access.services);
-  await setSetting(access.services, KEY, value, access.actor.wecomUserId);
-  await audit(access.services, { actor: access.actor, action: 'service.sla.set', targetType: 'setting', targetId: KEY, channel: access.channel, requestId: access.requestId, detail: { before, after: value } });
+  const value = parseSettingValue(slaPolicySchema, raw, 'invalid_sla_policy');
+  await changeSetting(access, KEY, { old: await getSlaPolicy(access.services), value, action: 'service.sla.set' });
   return value;
 }

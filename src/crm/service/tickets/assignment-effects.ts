@@ -1,4 +1,4 @@
-import { audit, storeManagers } from '../../kernel/index.ts';
+import { audit, queueOutbound, storeManagers } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { AutoAssignment } from './auto-assign.ts';
 import { TYPE_LABEL } from './sla.ts';
@@ -41,7 +41,7 @@ export async function alertUnassigned(services: Services, ticket: TicketView, re
     '没有可自动分配的处理人，请尽快指派并联系会员。',
   ].join('\n');
   for (const u of to) {
-    await services.queues.outbound.add('ticket-unassigned-alert', { channel: 'wecom', to: u, text, ...(requestId ? { requestId } : {}) }, { jobId: `ticket-unassigned-${ticket.id}-${u}` });
+    await queueOutbound(services, 'ticket-unassigned-alert', { channel: 'wecom', to: u, text, ...(requestId ? { requestId } : {}) }, { jobId: `ticket-unassigned-${ticket.id}-${u}` });
   }
   await audit(services, { actor: { kind: 'system', id: 'auto-assign' }, action: 'ticket.unassigned.alert', targetType: 'ticket', targetId: String(ticket.id), channel: 'job', requestId, detail: { ticketNo: ticket.ticketNo, alerted: to } });
   return to;

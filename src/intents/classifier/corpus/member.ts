@@ -98,6 +98,7 @@ export const memberIntents: CorpusFile = {
       '[查|查一下|看看][我的|]工单[进度|状态|]',
       '[怎么|为什么][还没人|没人][联系我|回我|处理][呀|啊|]',
       '[我的|]退款[到账了吗|处理了吗|进度怎么样]',
+      '[上次|之前|那次][吃饭的|来店的|][那个|][投诉|问题|事][到底|现在|][有没有人管|有人处理吗|有人管吗|有下文吗|怎么没人理|处理了没][啊|呀|]',
     ],
     en: ['[what is the|] status of my [complaint|ticket|repair request]', 'has my complaint been [handled|resolved]', 'any update on my [ticket|refund|complaint]'],
   },

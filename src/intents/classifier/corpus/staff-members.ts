@@ -81,6 +81,9 @@ export const staffMembers: CorpusFile = {
       '{m} [订单|消费记录] {n}',
       '[他|她]{period}买了啥 {m}',
       '{m}消费[流水|明细|记录][拉一下|发我|给我]',
+      // Coming in is buying: "来吃过没" asks for visits, which are orders.
+      '{m}[最近|这阵子|这段时间|{period}|][有没有|][来|来店里|来咱这|来咱店|来店][吃过|消费过|买过|吃饭|吃][没|吗|没有|了吗|]',
+      '{m}[上次|最后一次|最近一次][什么时候|啥时候|哪天]来[的|过|吃的]',
     ],
     en: [
       '[orders|order history|purchases|purchase history] [of|for] {m_en}',
@@ -119,6 +122,9 @@ export const staffMembers: CorpusFile = {
       '{m}[的|][工单|售后][处理得怎么样了|进度|状态|处理到哪了|都解决了吗]',
       '{m}[提过|报过|开过]哪些[工单|售后|报修]',
       '{m} [还有|有]没关的[单子|工单]吗',
+      // Terse follow-ups about the member in focus ("工单呢", "她的售后单").
+      '[工单|售后单|投诉单|报修单|服务单|单子][呢|有吗|有没有|？|]',
+      '[他|她][的|][工单|售后单|报修单|单子][呢|有吗|有没有|]',
     ],
     en: [
       '[tickets|open tickets|service tickets] [of|for] {m_en}',
@@ -141,6 +147,8 @@ export const staffMembers: CorpusFile = {
       '{m}[ |][跟进|互动|沟通|回访|服务记录|跟进情况]',
       '{m}[最近|之前|以前|{period}|][有|有没有|有过][投诉|反馈|投诉过|来投诉][吗|没有|没|]',
       '{m}[投诉过吗|投诉过什么|有没有投诉过|最近投诉了吗|反馈过什么问题]',
+      '[他|她|{m}][之前|以前|上次|最近|][跟我们|跟店里|][说过|反映过|提过|聊过|讲过|反馈过][啥|什么|哪些事|什么事|什么问题]',
+      '{m}[跟咱|跟我们|和店里|跟店里][有过|有][啥|什么|哪些][沟通|联系|交流]',
     ],
     en: [
       '[interactions|interaction history|contact history|follow-up history] [of|for] {m_en}',

@@ -2,6 +2,8 @@
  * How refunds enter the figures: an order counts for what is left of it (amount − refunded),
  * and a fully refunded order counts nowhere (not a purchase, not a visit, not a conversion).
  * The SQL snippets take the orders table's alias, so every reader of orders says it the same way.
+ * In the kernel (not in sales) because contexts that must not import sales read orders too
+ * (customers' duplicates list counts a member's orders net of refunds).
  */
 
 /** The order still counts (not fully refunded); `o` is the alias of orders ('' for none). */

@@ -1,13 +1,16 @@
 /**
- * Channel rate limits in Redis, shared by every worker process (docs/wecom.md, protocol rules):
- * WeCom per recipient 30/min and 1000/hour (excess is silently dropped by WeCom, so we must not
- * exceed it), the WeCom app's daily cap, the group robot's 20/min (130101 "send too fast").
+ * The one rate limiter of the application, in Redis and shared by every process: every counted
+ * limit goes through it — channel limits (docs/wecom.md, protocol rules: WeCom per recipient
+ * 30/min and 1000/hour, the WeCom app's daily cap, the group robot's 20/min) and the flood
+ * limits on chat actions that alert or write (per member, per staff member; src/bot/rate-limit.ts).
  * A token bucket (one Lua script: refill by elapsed time, take one) for smooth per-channel
- * rates, fixed windows for the per-recipient and daily counts. All take the injected clock's
- * time, so accelerated-time tests and production agree. A refusal says how long to wait; the
- * caller defers (re-delays) the step instead of dropping it.
+ * rates, fixed windows (one Lua script: refuse if any window is full, else count in all) for
+ * counts. A refused attempt is not counted, so a flood does not push the window's end further
+ * out. All take the injected clock's time, so accelerated-time tests and production agree. A
+ * refusal says how long to wait: a job defers (re-delays) instead of dropping, a chat answer
+ * says when to try again.
  */
-import { slotTag, type Redis } from '../../../redis.ts';
+import { slotTag, type Redis } from '../../redis.ts';
 
 const BUCKET_LUA = `
 local cap = tonumber(ARGV[1]); local perMs = tonumber(ARGV[2]); local now = tonumber(ARGV[3])
@@ -36,6 +39,8 @@ export interface Window {
   limit: number;
   /** Window length in ms. */
   ms: number;
+  /** Where windows start, ms after the epoch's (8 h: a China-time day for a daily cap). */
+  offsetMs?: number;
 }
 
 export interface RateLimiter {
@@ -54,19 +59,15 @@ export function createRateLimiter(redis: Redis, key: (...p: (string | number)[])
     async windows(name, windows) {
       const t = now().getTime();
       // One script reads and counts every window of `name`: its keys share a slot on a cluster.
-      const keys = windows.map((w) => key('rl', 'win', slotTag(name), w.ms, Math.floor(t / w.ms)));
+      const keys = windows.map((w) => key('rl', 'win', slotTag(name), w.ms, Math.floor((t + (w.offsetMs ?? 0)) / w.ms)));
       const args = windows.flatMap((w) => [w.limit, w.ms + 1000]);
       const full = Number(await redis.eval(WINDOW_LUA, keys.length, ...keys, ...args));
       if (full === 0) return 0;
       const w = windows[full - 1]!;
-      return w.ms - (t % w.ms) + 1;
+      return w.ms - ((t + (w.offsetMs ?? 0)) % w.ms) + 1;
     },
   };
 }
 
-/** WeCom's published per-recipient limits of message/send (docs/wecom.md, protocol rules). */
-export const WECOM_PER_RECIPIENT: Window[] = [
-  { limit: 30, ms: 60_000 },
-  { limit: 1000, ms: 3_600_000 },
-];
-export const ROBOT_PER_MINUTE = 20;
+/** The limiter over the services' Redis, key prefix and clock. */
+export const rateLimiter = (services: { redis: Redis; key: (...p: (string | number)[]) => string; now: () => Date }): RateLimiter => createRateLimiter(services.redis, services.key, services.now);

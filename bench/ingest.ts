@@ -1,0 +1,233 @@
+/**
+ * `npm run bench:ingest -- [--members N] [--orders K] [--concurrency C] [--singles S]`: sustained
+ * orders/s through the order writer — POST /api/crm/orders/batch (1,000 per request, real HTTP
+ * to the app on a local port) and `import-orders` (a CSV file) — beside a baseline measured in
+ * the same run: plain multi-row INSERTs (1,000 rows a statement) of the same rows into the
+ * orders table, no rollups (deleted again). Then the single-order API p50/p95, and the rollups
+ * checked against a rebuild (member_stats of every touched member, the store visit summary and
+ * day sales). Prints, never asserts. Does NOT change server settings (BENCH_BUFFER_POOL_GB and
+ * BENCH_REDO_LOG_GB default to 0 here: the shared server keeps its 128 MiB buffer pool).
+ *
+ * The services run on a fixed clock (the bench's start), so the writer and the rebuild window
+ * the rollups alike.
+ */
+process.env.BENCH_BUFFER_POOL_GB ??= '0';
+process.env.BENCH_REDO_LOG_GB ??= '0';
+import { writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { RowDataPacket } from 'mysql2/promise';
+import { createApiToken } from '../src/api/tokens.ts';
+import { loadConfig } from '../src/config.ts';
+import { consoleAccess } from '../src/crm/customers/index.ts';
+import { importOrders } from '../src/crm/lifecycle/index.ts';
+import { rebuildMemberStats } from '../src/crm/sales/rollup.ts';
+import { createRuntime } from '../src/runtime.ts';
+import { createServices } from '../src/services.ts';
+import { benchDatabase, benchUrl, membersArg, restoreServerSettings } from './support.ts';
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const members = membersArg(argv);
+const ordersPerPath = arg('--orders', 20_000);
+const concurrency = arg('--concurrency', 1);
+const singles = arg('--singles', 300);
+const BATCH = 1000;
+const load = () => execSync('uptime').toString().trim().replace(/.*load average: /, 'load ');
+
+const sql = await benchDatabase(members);
+const clock = new Date(Math.floor(Date.now() / 1000) * 1000);
+const services = createServices(loadConfig({ ...process.env, DATABASE_URL: benchUrl(members), LOG_LEVEL: 'silent', REDIS_PREFIX: 'crm_bench_ingest' }), { now: () => clock });
+// Profile (--profile): wall time of every statement the app runs, by its first words, to show where a batch's time goes.
+const profile = new Map<string, { n: number; ms: number }>();
+if (argv.includes('--profile')) {
+  const pool = services.sql as unknown as { getConnection: () => Promise<any>; query: (...a: any[]) => Promise<any> };
+  const timed = (target: { query: (...a: any[]) => Promise<any> }) => {
+    const orig = target.query.bind(target);
+    target.query = async (...a: any[]) => {
+      const key = String(typeof a[0] === 'string' ? a[0] : a[0]?.sql).replace(/\s+/g, ' ').slice(0, 70);
+      const t = performance.now();
+      try {
+        return await orig(...a);
+      } finally {
+        const e = profile.get(key) ?? { n: 0, ms: 0 };
+        e.n++;
+        e.ms += performance.now() - t;
+        profile.set(key, e);
+      }
+    };
+  };
+  timed(pool);
+  const get = pool.getConnection.bind(pool);
+  pool.getConnection = async () => {
+    const c = await get();
+    if (!c.__timed) {
+      timed(c);
+      c.__timed = true;
+    }
+    return c;
+  };
+}
+const rt = createRuntime(services);
+const server = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise((r) => server.once('listening', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { token } = await createApiToken(services, { staff: 'admin_01', name: `bench-ingest-${clock.getTime()}` });
+
+const [memberRows] = await sql.query<RowDataPacket[]>("SELECT id, member_no FROM members WHERE status <> 'deleted'");
+const [storeRows] = await sql.query<RowDataPacket[]>('SELECT id, code FROM stores ORDER BY id');
+process.stderr.write(`${memberRows.length} members, ${storeRows.length} stores; ${load()}\n`);
+
+// Deterministic pseudo-random orders: members spread over the whole table, paid in the last 6 hours.
+let seed = 12345;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const run = `B${clock.getTime().toString(36)}`;
+interface Gen {
+  orderNo: string;
+  memberId: number;
+  memberNo: string;
+  storeId: number;
+  storeCode: string;
+  amount: string;
+  paidAt: Date;
+  item: { name: string; qty: number; price: string; category: string };
+}
+const gen = (prefix: string, n: number): Gen[] =>
+  Array.from({ length: n }, (_, i) => {
+    const m = memberRows[Math.floor(rnd() * memberRows.length)]!;
+    const s = storeRows[Math.floor(rnd() * storeRows.length)]!;
+    const cents = 1000 + Math.floor(rnd() * 30000);
+    const amount = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+    return {
+      orderNo: `${run}${prefix}${i}`,
+      memberId: Number(m.id),
+      memberNo: String(m.member_no),
+      storeId: Number(s.id),
+      storeCode: String(s.code),
+      amount,
+      paidAt: new Date(clock.getTime() - 60_000 - Math.floor(rnd() * 6 * 3600_000)),
+      item: { name: '套餐', qty: 1, price: amount, category: '主食' },
+    };
+  });
+const apiOrders = gen('A', ordersPerPath);
+const fileOrders = gen('F', ordersPerPath);
+const singleOrders = gen('S', singles);
+const touched = new Set([...apiOrders, ...fileOrders, ...singleOrders].map((o) => o.memberId));
+
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+const figures: Record<string, string> = {};
+
+// Baseline: the same rows (API + file orders), plain multi-row INSERTs into orders, then removed.
+{
+  const rows = [...apiOrders, ...fileOrders];
+  const t = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await sql.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, created_at) VALUES ?', [
+      rows.slice(i, i + BATCH).map((o) => [`${o.orderNo}X`, o.memberId, o.storeId, o.amount, JSON.stringify([o.item]), 'wechat', o.paidAt, 'dine-in', clock]),
+    ]);
+  }
+  const ms = performance.now() - t;
+  figures.baseline = `${rate(rows.length, ms)} rows/s (${rows.length} rows, ${(ms / 1000).toFixed(1)} s; ${load()})`;
+  await sql.query("DELETE FROM orders WHERE order_no LIKE ?", [`${run}%X`]);
+}
+const baselineRate = Number(figures.baseline.split(' ')[0]);
+
+const post = async (path: string, body: unknown) => {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await res.json()) as any;
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+};
+const apiBody = (o: Gen) => ({ orderNo: o.orderNo, memberNo: o.memberNo, storeCode: o.storeCode, amount: o.amount, paidAt: o.paidAt.toISOString(), paymentMethod: 'wechat', channel: 'dine-in', items: [o.item] });
+
+// API: POST /api/crm/orders/batch, BATCH orders a request, `concurrency` requests in flight.
+{
+  const batches: Gen[][] = [];
+  for (let i = 0; i < apiOrders.length; i += BATCH) batches.push(apiOrders.slice(i, i + BATCH));
+  let next = 0;
+  let failed = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < batches.length) {
+        const b = batches[next++]!;
+        const r = await post('/api/crm/orders/batch', { orders: b.map(apiBody) });
+        failed += r.failed;
+        if (r.failed) process.stderr.write(`batch failures: ${JSON.stringify(r.results.find((x: any) => x.error))}\n`);
+      }
+    }),
+  );
+  const ms = performance.now() - t;
+  const r = rate(apiOrders.length, ms);
+  figures.api = `${r} orders/s = ${((r / baselineRate) * 100).toFixed(0)} % of the baseline (${apiOrders.length} orders, ${batches.length} requests, concurrency ${concurrency}, ${failed} failed, ${(ms / 1000).toFixed(1)} s; ${load()})`;
+}
+
+// File: import-orders of a CSV (one row per order), batches of BATCH.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
+  const file = join(dir, 'orders.csv');
+  const lines = ['订单号,会员号,门店,实付金额,支付时间,支付方式,渠道,商品,数量,单价,分类'];
+  for (const o of fileOrders) lines.push([o.orderNo, o.memberNo, o.storeCode, o.amount, o.paidAt.toISOString(), 'wechat', 'dine-in', o.item.name, 1, o.item.price, o.item.category].join(','));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const access = await consoleAccess(services, 'admin_01');
+  const t = performance.now();
+  const res = await importOrders(access, file, { batchSize: BATCH });
+  const ms = performance.now() - t;
+  const r = rate(fileOrders.length, ms);
+  figures.file = `${r} orders/s = ${((r / baselineRate) * 100).toFixed(0)} % of the baseline (${res.recorded} recorded, ${res.rejected} rejected, ${(ms / 1000).toFixed(1)} s; ${load()})`;
+  if (res.errors.length) process.stderr.write(`import errors: ${JSON.stringify(res.errors.slice(0, 3))}\n`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// Single orders, one request at a time.
+{
+  const times: number[] = [];
+  for (const o of singleOrders) {
+    const t = performance.now();
+    await post('/api/crm/orders', apiBody(o));
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+  figures.single = `p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${times.at(-1)!.toFixed(0)} ms (${times.length} orders; ${load()})`;
+}
+
+if (argv.includes('--no-check')) figures.rollups = 'not checked (--no-check)';
+// Rollups against a rebuild: the touched members' member_stats, then the whole visit summary and day sales.
+if (!argv.includes('--no-check')) {
+  const ids = [...touched];
+  const snap = async () => {
+    const [stats] = await sql.query<RowDataPacket[]>(
+      'SELECT member_id, first_order_at, last_order_at, order_count, order_days, total_spend, first_day_spend, median_gap_days, orders_90d, spend_90d, spend_prev_90d, orders_365d, spend_365d, complaints_60d, cohort_orders FROM member_stats WHERE member_id IN (?) ORDER BY member_id',
+      [ids],
+    );
+    const [gaps] = await sql.query<RowDataPacket[]>('SELECT store_key, dir, day, gap, members FROM store_visit_gaps WHERE members <> 0 ORDER BY store_key, dir, day, gap');
+    const [days] = await sql.query<RowDataPacket[]>('SELECT store_key, day, orders, sales FROM store_day_sales WHERE orders <> 0 OR sales <> 0 ORDER BY store_key, day');
+    return { stats: JSON.stringify(stats), gaps: JSON.stringify(gaps), days: JSON.stringify(days), n: [stats.length, gaps.length, days.length] };
+  };
+  const before = await snap();
+  const t = performance.now();
+  await rebuildMemberStats(sql, clock);
+  const after = await snap();
+  const same = (k: 'stats' | 'gaps' | 'days') => (before[k] === after[k] ? 'exact' : 'DIFFERENT');
+  figures.rollups = `member_stats of ${ids.length} touched members ${same('stats')}, store visit summary (${after.n[1]} rows) ${same('gaps')}, day sales (${after.n[2]} rows) ${same('days')} — against a full rebuild (${((performance.now() - t) / 1000).toFixed(0)} s)`;
+}
+
+if (profile.size) {
+  console.log('statement profile (API + file + singles), total ms / count:');
+  for (const [k, v] of [...profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`  ${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(6)}×  ${k}`);
+}
+console.log(`bench:ingest — ${members} members, ${ordersPerPath} orders per path, ${new Date().toISOString()}`);
+for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(9)} ${v}`);
+server.close();
+await rt.stop();
+await services.close();
+await sql.end();
+await restoreServerSettings();
+process.exit(0);

@@ -1,0 +1,118 @@
+import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { setMembersPointsAndLevels } from '../customers/index.ts';
+import { AppError, auditActor, type Actor } from '../kernel/index.ts';
+import type { Services } from '../../services.ts';
+import { addMonths, qualifyingLevel, reviewReason } from './membership/change.ts';
+import { listLevels } from './membership/levels.ts';
+import { expiryFor, getExpiryRule } from './points/expiry.ts';
+import { cents, earnKey, pointsFor } from './points/order-points.ts';
+
+/** A paid order as loyalty sees it. */
+export interface PaidOrderFacts {
+  memberId: number;
+  orderNo: string;
+  /** Decimal string in yuan, two decimals ("88.50"). */
+  amount: string;
+  paidAt: Date;
+}
+
+export interface OrderLoyalty {
+  /** Points earned by the member's level rule when the order was paid (0 when the rule gives none). */
+  pointsEarned: number;
+  /** The upgrade the order brought about at once, or null. */
+  levelUp: { from: number; to: number } | null;
+}
+
+/**
+ * The loyalty effects of a batch of paid orders, inside their transaction with the members'
+ * rows locked, in the batch's order — exactly as if each order were recorded alone, one after
+ * the other: each earns points by its member's level at that moment (membership_levels
+ * .points_per_yuan, rounded down per order; once per order number, the ledger's idempotency
+ * key), then the member's figures over the level's window (spend and orders that still count,
+ * the points balance) are checked against the upgrade conditions and a higher level is taken
+ * at once (never a downgrade: that waits for the level's expiry review). So a second order of
+ * the same member in one batch earns at the level the first one reached.
+ *
+ * The figures come from `before` — each member's counted orders before the batch (sales'
+ * insertOrders hands them over) — plus the batch's own orders, in memory: a handful of
+ * statements per batch (members, levels, seen ledger keys, then one multi-row write each for
+ * the ledger, the members' balances and levels, the level history), whatever its size.
+ */
+export async function orderLoyalty(
+  conn: PoolConnection,
+  services: Services,
+  actor: Actor | 'system',
+  orders: PaidOrderFacts[],
+  before: Map<number, { paidAt: Date; cents: number }[]>,
+): Promise<OrderLoyalty[]> {
+  if (!orders.length) return [];
+  const now = services.now();
+  const levels = await listLevels(services);
+  // A level without a row earns one point per yuan (100 hundredths), as the single path did.
+  const rate = new Map(levels.map((l) => [l.level, Math.round(Number(l.pointsPerYuan) * 100)]));
+  const ids = [...new Set(orders.map((o) => o.memberId))];
+  const [memberRows] = await conn.query<RowDataPacket[]>('SELECT id, level, points FROM members WHERE id IN (?) FOR UPDATE', [ids]);
+  const state = new Map(
+    memberRows.map((r) => [Number(r.id), { level: Number(r.level), points: Number(r.points), pointsChanged: false, levelChanged: false, levelExpiresAt: null as Date | null, orders: [...(before.get(Number(r.id)) ?? [])] }]),
+  );
+  const [seenRows] = await conn.query<RowDataPacket[]>('SELECT idempotency_key, member_id, delta FROM points_ledger WHERE idempotency_key IN (?)', [orders.map((o) => earnKey(o.orderNo))]);
+  const seen = new Map(seenRows.map((r) => [String(r.idempotency_key), { memberId: Number(r.member_id), delta: Number(r.delta) }]));
+  const expiresAt = expiryFor(await getExpiryRule(services), now);
+  const createdBy = actor === 'system' ? 'system' : auditActor(actor).actorId;
+  const ledger: unknown[][] = [];
+  const history: unknown[][] = [];
+  const out: OrderLoyalty[] = [];
+  for (const o of orders) {
+    const m = state.get(o.memberId);
+    if (!m) throw new AppError('member_not_found', '没有找到这位会员。');
+    const orderCents = cents(o.amount);
+    let earned = pointsFor(orderCents, rate.get(m.level) ?? 100);
+    if (earned > 0) {
+      const key = earnKey(o.orderNo);
+      const prior = seen.get(key);
+      if (prior) {
+        // The ledger already holds this order's points (the single path answered the entry again).
+        if (prior.memberId !== o.memberId || prior.delta !== earned) throw new AppError('idempotency_key_reused', '这个幂等键已用于另一笔积分变动。');
+      } else {
+        m.points += earned;
+        m.pointsChanged = true;
+        seen.set(key, { memberId: o.memberId, delta: earned });
+        ledger.push([o.memberId, earned, m.points, 'earn', `消费 ¥${o.amount}`.slice(0, 128), o.orderNo, expiresAt, key, createdBy, now]);
+      }
+    } else earned = 0;
+    m.orders.push({ paidAt: o.paidAt, cents: orderCents });
+    const months = levels.find((l) => l.level === m.level)?.validityMonths ?? 12;
+    const since = addMonths(now, -months).getTime();
+    let spendCents = 0;
+    let count = 0;
+    for (const x of m.orders) {
+      if (x.paidAt.getTime() < since) continue;
+      spendCents += x.cents;
+      count++;
+    }
+    const figures = { spend: Number((spendCents / 100).toFixed(2)), orders: count, points: m.points };
+    const to = qualifyingLevel(levels, figures);
+    let levelUp: OrderLoyalty['levelUp'] = null;
+    if (to > m.level) {
+      const validity = levels.find((l) => l.level === to)?.validityMonths ?? 12;
+      history.push([o.memberId, m.level, to, 'upgrade', 'auto', reviewReason(months, figures), 'system', now]);
+      levelUp = { from: m.level, to };
+      m.level = to;
+      m.levelChanged = true;
+      m.levelExpiresAt = validity ? addMonths(now, validity) : null;
+    }
+    out.push({ pointsEarned: earned, levelUp });
+  }
+  if (ledger.length) {
+    await conn.query('INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, ref, expires_at, idempotency_key, created_by, created_at) VALUES ?', [ledger]);
+  }
+  const changed = [...state.entries()];
+  await setMembersPointsAndLevels(
+    conn,
+    changed.filter(([, m]) => m.pointsChanged).map(([memberId, m]) => ({ memberId, points: m.points })),
+    changed.filter(([, m]) => m.levelChanged).map(([memberId, m]) => ({ memberId, level: m.level, levelExpiresAt: m.levelExpiresAt })),
+    now,
+  );
+  if (history.length) await conn.query('INSERT INTO member_level_history (member_id, from_level, to_level, kind, source, reason, created_by, created_at) VALUES ?', [history]);
+  return out;
+}

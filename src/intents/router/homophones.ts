@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * IME homophone typos, read in general: staff type pinyin and pick a wrong candidate (积份 for
+ * 积分, 会圆 for 会员, 标钱 for 标签, 回放 for 回访), so a typo shares its reading with the word
+ * meant. The readings come from a general table (pinyin-table.json: the 8105 characters of the
+ * 通用规范汉字表, built by scripts/build-pinyin-table.ts from mozillazg/pinyin-data), not from a
+ * list of typos seen: any word of the vocabulary (the catalogue's Chinese trigger words) typed
+ * with one character swapped for a same-sounding one is read as that word.
+ */
+const TABLE_PATH = new URL('./pinyin-table.json', import.meta.url);
+
+let readingsOf: Map<string, readonly string[]> | undefined;
+/** Toneless readings per character (lazy: read once per process, ~35 KB). */
+function readings(): Map<string, readonly string[]> {
+  if (readingsOf) return readingsOf;
+  const table = JSON.parse(readFileSync(TABLE_PATH, 'utf8')) as Record<string, string>;
+  const m = new Map<string, string[]>();
+  for (const [syllable, chars] of Object.entries(table)) for (const ch of chars) (m.get(ch) ?? m.set(ch, []).get(ch)!).push(syllable);
+  return (readingsOf = m);
+}
+
+/** The toneless readings of one character ([] for anything the table does not know). */
+export const pinyinOf = (ch: string): readonly string[] => readings().get(ch) ?? [];
+
+/**
+ * The IME's fuzzy pinyin (模糊音): z/zh, c/ch, s/sh and -in/-ing, -en/-eng are told apart by few speakers
+ * and merged by every common IME's fuzzy setting, so 投述 is typed for 投诉 and 定单 for 订单.
+ */
+const fuzzy = (syllable: string) => syllable.replace(/^([zcs])h/, '$1').replace(/([ie])ng$/, '$1n');
+
+const soundAlike = (a: string, b: string) => {
+  const ra = pinyinOf(a).map(fuzzy);
+  return ra.length > 0 && pinyinOf(b).some((r) => ra.includes(fuzzy(r)));
+};
+
+/** The Chinese words of a trigger (a string, or a regex's alternatives): runs of 2–4 Han characters. */
+export function hanWords(trigger: string | RegExp): string[] {
+  const source = typeof trigger === 'string' ? trigger : trigger.source;
+  return (source.match(/\p{Script=Han}+/gu) ?? []).filter((w) => [...w].length >= 2 && [...w].length <= 4 && !GRAMMAR.test(w));
+}
+
+/**
+ * Words with a grammatical character (给, 一, 这, 了 …) are phrases, not terms: "给力" would
+ * turn "给李娜" into "给力娜", "一下" would turn "以下" into "一下". Only terms are read by sound.
+ */
+const GRAMMAR = /[一二三四五六七八九十这那哪我你他她它给了的是有个么什吗呢吧啊也都还就在和与要不没别上下好再最很太谁啥]/u;
+
+const HAN = /^\p{Script=Han}+$/u;
+
+/**
+ * A fixer over `vocabulary`: every window of the text as long as a vocabulary word, that is not
+ * itself a vocabulary word, differs from one in exactly one character, and that character sounds
+ * the same, becomes the word. Words of two to four characters only; at least one character
+ * must be typed right, so a name (王芳) never turns into a word by sound alone. Earlier, longer
+ * words win; windows overlapping a word already in the text are left alone.
+ */
+export function createHomophoneFixer(vocabulary: Iterable<string>): (text: string) => string {
+  const words = [...new Set([...vocabulary].filter((w) => HAN.test(w) && [...w].length >= 2 && [...w].length <= 4))];
+  const known = new Set(words);
+  // Index: for each word and each position, the word with that position blanked.
+  const byPattern = new Map<string, string[]>();
+  for (const w of words) {
+    const cs = [...w];
+    cs.forEach((_, i) => {
+      const key = `${cs.length}:${cs.map((c, j) => (j === i ? '_' : c)).join('')}`;
+      (byPattern.get(key) ?? byPattern.set(key, []).get(key)!).push(w);
+    });
+  }
+  const lengths = [...new Set(words.map((w) => [...w].length))].sort((a, b) => b - a);
+  return (text: string) => {
+    const cs = [...text];
+    // Characters inside a vocabulary word as typed are never rewritten.
+    const locked = new Array<boolean>(cs.length).fill(false);
+    for (const n of lengths) for (let i = 0; i + n <= cs.length; i++) if (known.has(cs.slice(i, i + n).join(''))) for (let j = i; j < i + n; j++) locked[j] = true;
+    for (const n of lengths) {
+      for (let i = 0; i + n <= cs.length; i++) {
+        const win = cs.slice(i, i + n);
+        if (!win.every((c) => /\p{Script=Han}/u.test(c))) continue;
+        for (let k = 0; k < n; k++) {
+          if (locked[i + k]) continue;
+          const candidates = byPattern.get(`${n}:${win.map((c, j) => (j === k ? '_' : c)).join('')}`);
+          const word = candidates?.find((w) => soundAlike(win[k]!, [...w][k]!));
+          if (!word) continue;
+          cs[i + k] = [...word][k]!;
+          for (let j = i; j < i + n; j++) locked[j] = true;
+          break;
+        }
+      }
+    }
+    return cs.join('');
+  };
+}
