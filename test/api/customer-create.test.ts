@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
+import { openEmail, openPhone } from '../support/sealed-phone.ts';
 
 /**
  * POST /api/crm/customers and the new profile fields (issue 12) on the real database: 201 with
@@ -43,7 +44,8 @@ describe('admin API: creating customers', () => {
     expect(r.status).toBe(201);
     expect(r.body).toEqual({ id: expect.any(Number), memberNo: 'M00000013' }); // the fixture's last is M00000012
     const m = await row(r.body.id);
-    expect(m).toMatchObject({ phone: '13900001234', email: 'Lin.XW@example.com', customer_no: 'POS-000123', remarks: '不吃香菜', source_channel: 'pos', home_store_id: t.fx.stores.S1, gender: 'female', status: 'active' });
+    expect({ phone: openPhone(m.phone_enc), email: openEmail(m.email_enc) }).toEqual({ phone: '13900001234', email: 'Lin.XW@example.com' });
+    expect(m).toMatchObject({ customer_no: 'POS-000123', remarks: '不吃香菜', source_channel: 'pos', home_store_id: t.fx.stores.S1, gender: 'female', status: 'active' });
     expect(typeof m.addresses === 'string' ? JSON.parse(m.addresses) : m.addresses).toEqual([{ type: 'home', province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号', default: true }]);
     expect(m.registered_at).toEqual(NOW);
     const [tags] = await t.env.services.sql.query<RowDataPacket[]>('SELECT t.name FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE mt.member_id = ?', [r.body.id]);

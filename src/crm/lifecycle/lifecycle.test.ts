@@ -9,6 +9,7 @@ import { findMembers } from '../customers/find.ts';
 import { mergeMembers } from './merge.ts';
 import { memberSummary } from '../customers/summary.ts';
 import { profileHistory, updateMemberProfile } from '../customers/update.ts';
+import { emailColumns } from '../../../test/support/sealed-phone.ts';
 
 // Profile history, duplicate detection, merge and erasure against MariaDB.
 describe('member lifecycle', () => {
@@ -124,7 +125,7 @@ describe('member lifecycle', () => {
     const M = id('M00000007');
     await logInteraction(as('hq'), { memberId: M, type: 'complaint', channel: 'call', content: '家住XX小区，电话13800000007' });
     await updateMemberProfile(as('hq'), M, { name: '陈静静' });
-    await crm.services.sql.query("UPDATE members SET email = 'chen@example.com' WHERE id = ?", [M]);
+    await crm.services.sql.query('UPDATE members SET email_enc = ?, email_hash = ? WHERE id = ?', [...Object.values(emailColumns('chen@example.com')), M]);
     const spend = await crm.services.db.order.aggregate({ where: { memberId: M }, _sum: { amount: true }, _count: { _all: true } });
     const storeSpend = await crm.services.db.order.aggregate({ where: { storeId: crm.fx.stores.S1 }, _sum: { amount: true } });
     await expect(eraseMember(as('manager1'), { memberId: M })).rejects.toMatchObject({ code: 'permission_denied' });
