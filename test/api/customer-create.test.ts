@@ -109,7 +109,8 @@ describe('admin API: creating customers', () => {
     expect(p.status).toBe(200);
     expect(p.body.changed.map((c: { field: string }) => c.field).sort()).toEqual(['addresses', 'email', 'remarks', 'status']);
     const m = await row(id);
-    expect(m).toMatchObject({ email: 'zw@example.com', remarks: '生日当天送长寿面', status: 'frozen' });
+    expect(openEmail(m.email_enc)).toBe('zw@example.com');
+    expect(m).toMatchObject({ remarks: '生日当天送长寿面', status: 'frozen' });
     const addresses = typeof m.addresses === 'string' ? JSON.parse(m.addresses) : m.addresses;
     expect(addresses.map((a: { default: boolean }) => a.default)).toEqual([false, true]);
     const h = await t.call(t.tokens.manager1, 'GET', `/api/crm/customers/${id}/history`);
@@ -118,7 +119,7 @@ describe('admin API: creating customers', () => {
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${id}`, { email: 'zw@example.com', status: 'frozen' })).body.changed).toEqual([]);
     const cleared = await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${id}`, { email: null, addresses: null, remarks: null, status: 'active' });
     expect(cleared.body.changed).toHaveLength(4);
-    expect(await row(id)).toMatchObject({ email: null, addresses: null, remarks: null, status: 'active' });
+    expect(await row(id)).toMatchObject({ email_enc: null, email_hash: null, addresses: null, remarks: null, status: 'active' });
     // Deletion is not a status one may set; another store's member is a 404.
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${id}`, { status: 'deleted' })).status).toBe(422);
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${t.fx.memberIds.M00000002}`, { email: 'a@b.cn' })).status).toBe(404);
