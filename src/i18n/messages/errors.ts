@@ -78,7 +78,7 @@ export const errors = {
     order_lock_conflict: 'The system is busy. Please try again shortly.',
     member_not_found: 'Member not found (or not in a store you can see).',
     member_gone: 'This member has been deleted or merged.',
-    phone_partial_search: 'Phones are stored encrypted: search by the full 11-digit number, the last four digits (e.g. "尾号1234"), a member number or a name.',
+    phone_partial_search: 'Phones are stored encrypted: search by the full 11-digit number, the last four digits (e.g. "*1234"), a member number or a name.',
     personal_data_unreadable: 'A member record could not be decrypted; ask an administrator to check the data keys.',
     invalid_phone: 'That is not a valid mobile number.',
     reason_required: 'A reason is required.',
