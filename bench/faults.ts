@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { launchRecall } from '../src/crm/automation/index.ts';
+import { openPhone } from '../src/crm/customers/index.ts';
 import { activeStaffActor } from '../src/crm/kernel/index.ts';
 import { journeyDeps } from '../src/jobs/journey-deps.ts';
 import { startFakeOpenAI } from '../test/fakes/openai.ts';
@@ -160,8 +161,8 @@ async function main() {
       console.log(`\n— ${LABEL[fault]} —`);
       // A fresh recall of MEMBERS SMS-only members.
       const ids = await insertMembers(env, Array.from({ length: MEMBERS }, () => ({})), k * MEMBERS);
-      const [phoneRows] = await services.sql.query<RowDataPacket[]>('SELECT phone FROM members WHERE id IN (?)', [ids]);
-      const phones = new Set(phoneRows.map((r) => String(r.phone)));
+      const [phoneRows] = await services.sql.query<RowDataPacket[]>('SELECT phone_enc FROM members WHERE id IN (?)', [ids]);
+      const phones = new Set(phoneRows.map((r) => openPhone(String(r.phone_enc))));
       const actor = (await activeStaffActor(services, 'bench_mgr'))!;
       const smsBefore = sms.delivered.length;
       const dupBefore = sms.duplicates;

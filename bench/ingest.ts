@@ -24,7 +24,7 @@ import { createApiToken } from '../src/api/tokens.ts';
 import { loadConfig } from '../src/config.ts';
 import { consoleAccess } from '../src/crm/customers/index.ts';
 import { importOrders } from '../src/crm/lifecycle/index.ts';
-import { rebuildMemberStats } from '../src/crm/sales/rollup.ts';
+import { rebuildMemberStats } from '../src/crm/sales/index.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { createServices } from '../src/services.ts';
 import { benchDatabase, benchUrl, membersArg, restoreServerSettings } from './support.ts';

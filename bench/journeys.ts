@@ -10,6 +10,7 @@ import { Queue, Worker } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { journeyDeps } from '../src/jobs/journey-deps.ts';
 import { createJourney, enrollMembers, recallDefinition } from '../src/crm/automation/index.ts';
+import { phoneColumns } from '../src/crm/customers/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { dropDatabase } from '../src/db/sql.ts';
 import { startJourneyWorker } from '../src/jobs/journey-worker.ts';
@@ -56,9 +57,10 @@ try {
   for (let i = 0; i < N; i += 5000) {
     const rows = Array.from({ length: Math.min(5000, N - i) }, (_, k) => {
       const n = i + k;
-      return [`B${String(n).padStart(8, '0')}`, `会员${n}`, `13${String(n).padStart(9, '0')}`, new Date('2026-01-01T00:00:00Z'), 'store', st.insertId];
+      const p = phoneColumns(`13${String(n).padStart(9, '0')}`);
+      return [`B${String(n).padStart(8, '0')}`, `会员${n}`, p.phone_enc, p.phone_hash, p.phone_tail, new Date('2026-01-01T00:00:00Z'), 'store', st.insertId];
     });
-    await sql.query('INSERT INTO members (member_no, name, phone, registered_at, source_channel, home_store_id) VALUES ?', [rows]);
+    await sql.query('INSERT INTO members (member_no, name, phone_enc, phone_hash, phone_tail, registered_at, source_channel, home_store_id) VALUES ?', [rows]);
   }
   const [ids] = await sql.query<import('mysql2').RowDataPacket[]>('SELECT id FROM members ORDER BY id');
   const def = recallDefinition(20);

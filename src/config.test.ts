@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { installKeyring, keyring } from './crm/kernel/index.ts';
 import { ConfigError, consoleEnabled, describeConfig, listenHost, loadConfig, secretValues } from './config.ts';
 import { firstNodeUrl, parseClusterNodes } from './redis.ts';
 import { queuePrefix } from './jobs/queues.ts';
@@ -55,9 +56,17 @@ describe('config', () => {
   it('keeps the console off and listens on every interface only in production, unless told otherwise', () => {
     const dev = loadConfig({});
     expect([consoleEnabled(dev), listenHost(dev)]).toEqual([true, '127.0.0.1']);
-    const prod = loadConfig({ NODE_ENV: 'production' });
-    expect([consoleEnabled(prod), listenHost(prod)]).toEqual([false, '0.0.0.0']);
-    expect(consoleEnabled(loadConfig({ NODE_ENV: 'production', CONSOLE: 'on' }))).toBe(true);
+    // Production also needs the personal-data keys (loading them installs the keyring: restored after).
+    const k = Buffer.alloc(32, 1).toString('base64');
+    const production = { NODE_ENV: 'production', DATA_KEYS: `p1:${k}`, DATA_KEY_ID: 'p1', DATA_INDEX_KEY: k };
+    const before = keyring();
+    try {
+      const prod = loadConfig(production);
+      expect([consoleEnabled(prod), listenHost(prod)]).toEqual([false, '0.0.0.0']);
+      expect(consoleEnabled(loadConfig({ ...production, CONSOLE: 'on' }))).toBe(true);
+    } finally {
+      installKeyring(before);
+    }
     expect(consoleEnabled(loadConfig({ CONSOLE: 'off' }))).toBe(false);
     expect(listenHost(loadConfig({ HOST: '10.0.0.5' }))).toBe('10.0.0.5');
     expect(() => loadConfig({ CONSOLE: 'yes' })).toThrow(/CONSOLE/);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { buildKeyring, installKeyring, parseDataKeys, parseIndexKey } from './crm/kernel/index.ts';
 import { parseClusterNodes } from './redis.ts';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
-export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'EDGE_HANDOFF_SECRET'] as const;
+export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'EDGE_HANDOFF_SECRET', 'DATA_KEYS', 'DATA_INDEX_KEY'] as const;
 
 const optionalString = z
   .string()
@@ -151,6 +152,31 @@ export const configSchema = z.object({
   SESSION_TTL_S: intFromEnv(8 * 3600, 60),
   /** An export with more rows than this (and any export of full phone numbers) waits for a second approver. */
   EXPORT_APPROVAL_ROWS: intFromEnv(5000, 0),
+  // ---- personal data at rest (docs/deployment.md, "Personal data keys") ----
+  /**
+   * AES-256 keys personal data (phone, email) is sealed with: `kid:base64key,kid2:base64key`, each
+   * key 32 bytes (`openssl rand -base64 32`). Keep every id still in use until `rotate-keys` is done.
+   * Required in production; unset elsewhere = a fixed, published development key.
+   */
+  DATA_KEYS: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseDataKeys(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  }),
+  /** The id in DATA_KEYS new values are sealed with (and `rotate-keys` re-seals to); may be left out when DATA_KEYS has one key. */
+  DATA_KEY_ID: optionalString,
+  /** HMAC-SHA256 key of the blind indexes (exact phone/email lookup), ≥ 32 bytes in base64. Never changes once data is written. */
+  DATA_INDEX_KEY: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseIndexKey(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -170,8 +196,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }
   const cfg = result.data;
-  const missing = [...requireTogether(cfg, ['WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_CORP_ID'], 'the WeCom callback needs all three'), ...requireTogether(cfg, ['MP_APP_ID', 'MP_TOKEN'], 'the mini-program push needs both')];
+  const missing = [
+    ...requireTogether(cfg, ['WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_CORP_ID'], 'the WeCom callback needs all three'),
+    ...requireTogether(cfg, ['MP_APP_ID', 'MP_TOKEN'], 'the mini-program push needs both'),
+    ...requireTogether(cfg, ['DATA_KEYS', 'DATA_INDEX_KEY'], 'personal data is sealed with the one and found through the other'),
+  ];
+  if (isProduction(cfg)) {
+    // Without them production would seal members' phones with the published development key.
+    for (const k of ['DATA_KEYS', 'DATA_INDEX_KEY'] as const) {
+      if (cfg[k] === undefined && !missing.some((m) => m.variable === k)) missing.push({ variable: k, message: 'required in production: personal data is encrypted at rest with it (docs/deployment.md, "Personal data keys")' });
+    }
+  }
   if (missing.length) throw new ConfigError(missing);
+  try {
+    // The keys are configuration: every entry point that read its configuration (server, CLI,
+    // migration, tests) seals and finds personal data with its keys from here on.
+    installKeyring(buildKeyring(cfg));
+  } catch (e) {
+    throw new ConfigError([{ variable: 'DATA_KEY_ID', message: (e as Error).message }]);
+  }
   return cfg;
 }
 
@@ -209,6 +252,8 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
 export function secretValues(cfg: Config): string[] {
   const out: string[] = [];
   for (const k of SECRET_KEYS) if (typeof cfg[k] === 'string' && cfg[k]) out.push(cfg[k] as string);
+  // Each data key alone, too: a log line could hold one without the rest of DATA_KEYS.
+  if (cfg.DATA_KEYS) for (const entry of cfg.DATA_KEYS.split(',')) out.push(entry.slice(entry.indexOf(':') + 1).trim());
   for (const [k, v] of Object.entries(cfg)) {
     if (typeof v !== 'string' || !holdsUrls(k)) continue;
     for (const m of v.matchAll(/:\/\/[^:@/]*:([^@/]+)@/g)) out.push(m[1]!, decodeURIComponent(m[1]!));

@@ -1,4 +1,5 @@
 import { secretValues, type Config } from './config.ts';
+import { keyring } from './crm/kernel/index.ts';
 import { createPrisma, type Db } from './db/prisma.ts';
 import { createReadReplica, type ReadReplica } from './db/read-replica.ts';
 import { createSqlPool, type SqlPool } from './db/sql.ts';
@@ -42,6 +43,9 @@ export interface Services {
 
 export function createServices(config: Config, overrides: { logger?: Logger; now?: () => Date } = {}): Services {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, {}, { secrets: secretValues(config) });
+  if (keyring().development) {
+    logger.warn('DATA_KEYS is not set: personal data (phones, emails) is sealed with the fixed, published development key — anyone can read it. Set DATA_KEYS, DATA_KEY_ID and DATA_INDEX_KEY before real data goes in (docs/deployment.md, "Personal data keys").');
+  }
   const db = createPrisma(config.DATABASE_URL);
   const sql = createSqlPool(config.DATABASE_URL);
   const replicaPool = config.READ_DATABASE_URL ? createSqlPool(config.READ_DATABASE_URL) : undefined;

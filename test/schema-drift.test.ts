@@ -22,11 +22,11 @@ describe('schema.prisma and the SQL migrations', () => {
   });
 
   it('detects a column changed behind schema.prisma’s back', async () => {
-    await env.services.sql.query('ALTER TABLE members MODIFY phone VARCHAR(20) NULL');
+    await env.services.sql.query('ALTER TABLE members MODIFY phone_tail VARCHAR(20) NULL');
     await env.services.sql.query('ALTER TABLE stores ADD COLUMN extra INT NULL');
     const drift = await findSchemaDrift(schema, env.services.sql, database);
-    expect(drift).toContain('members.phone: type varchar(20) in the database, varchar(11) in schema.prisma');
-    expect(drift).toContain('members.phone: NULL in the database, required in schema.prisma');
+    expect(drift).toContain('members.phone_tail: type varchar(20) in the database, varchar(4) in schema.prisma');
+    expect(drift).toContain('members.phone_tail: NULL in the database, required in schema.prisma');
     expect(drift).toContain('stores.extra: column exists in the database but not in schema.prisma');
   });
 

@@ -1,3 +1,4 @@
+import { openPhone, phoneHash } from '../crm/customers/index.ts';
 import { activeStaffActor } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import type { Actor, InboundMessage } from './types.ts';
@@ -14,10 +15,10 @@ export async function identifyActor(services: Services, msg: InboundMessage): Pr
   const memberPhone = msg.channel === 'console' ? CONSOLE_MEMBER.exec(msg.from)?.[1] : undefined;
   if (memberPhone || msg.channel === 'miniprogram') {
     const member = await services.db.member.findFirst({
-      where: memberPhone ? { phone: memberPhone, status: 'active' } : { openid: msg.from, status: 'active' },
-      select: { id: true, name: true, phone: true, homeStoreId: true },
+      where: memberPhone ? { phoneHash: phoneHash(memberPhone), status: 'active' } : { openid: msg.from, status: 'active' },
+      select: { id: true, name: true, phoneEnc: true, homeStoreId: true },
     });
-    return member && { kind: 'member', memberId: member.id, name: member.name, phone: member.phone, homeStoreId: member.homeStoreId };
+    return member && { kind: 'member', memberId: member.id, name: member.name, phone: openPhone(member.phoneEnc), homeStoreId: member.homeStoreId };
   }
   return activeStaffActor(services, msg.from);
 }

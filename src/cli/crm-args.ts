@@ -11,6 +11,7 @@ export const CRM_USAGE = `usage:
                  [--create-members] [--as USERID] [--errors FILE] [--batch N] [--encoding E] [--dry-run] [--quiet]
   npm run crm -- export --out FILE [--fields memberNo,name,phone,...] [--store CODE] [--tag NAME]
                  [--unmask] [--format csv|xlsx] [--as USERID]
+  npm run crm -- rotate-keys [--batch N] [--quiet]
 
 import
   Reads members from a CSV (UTF-8 with or without BOM, GBK/GB18030 or UTF-16, detected) or the first sheet of an .xlsx; the phone
@@ -44,12 +45,20 @@ export
   --store CODE   only members of this home store     --tag NAME   only members with this tag
   --format F     csv (UTF-8 with BOM, default; or from --out's extension) or xlsx
 
+rotate-keys
+  Re-encrypts every sealed phone and email (members and their profile history) that is not under
+  DATA_KEY_ID with it, in batches with progress; values already under it are skipped, so a stopped
+  run is simply started again. DATA_KEYS must still hold the old keys; once it reports done, the old
+  ids can be removed from DATA_KEYS (docs/deployment.md, "Rotating the keys").
+  --batch N      members per statement (default 1000, at most 10000)
+
 Exit codes: 0 done, 1 failed (message and code on stderr; an import with a rolled-back batch), 2 bad arguments.`;
 
 export type CrmCommand =
   | { cmd: 'help' }
   | { cmd: 'import'; file: string; map?: Partial<Record<ImportField, string>>; store?: string; as: string; errors?: string; batch?: number; encoding?: EncodingChoice; dryRun: boolean; quiet: boolean }
   | { cmd: 'import-orders'; file: string; map?: Partial<Record<OrderField, string>>; store?: string; createMembers: boolean; as: string; errors?: string; batch?: number; encoding?: EncodingChoice; dryRun: boolean; quiet: boolean }
+  | { cmd: 'rotate-keys'; batch?: number; quiet: boolean }
   | { cmd: 'export'; out: string; fields?: ExportField[]; store?: string; tag?: string; unmask: boolean; format: 'csv' | 'xlsx'; as: string };
 
 export type ParsedCrmCli = { ok: true; command: CrmCommand } | { ok: false; error: string };
@@ -57,14 +66,14 @@ export type ParsedCrmCli = { ok: true; command: CrmCommand } | { ok: false; erro
 export function parseCrmArgs(argv: string[]): ParsedCrmCli {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { ok: true, command: { cmd: 'help' } };
-  if (cmd !== 'import' && cmd !== 'import-orders' && cmd !== 'export') return { ok: false, error: `unknown command "${cmd}" (import, import-orders or export)` };
+  if (cmd !== 'import' && cmd !== 'import-orders' && cmd !== 'export' && cmd !== 'rotate-keys') return { ok: false, error: `unknown command "${cmd}" (import, import-orders, export or rotate-keys)` };
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: rest,
       strict: true,
-      allowPositionals: cmd !== 'export',
+      allowPositionals: cmd !== 'export' && cmd !== 'rotate-keys',
       options: {
         map: { type: 'string' },
         store: { type: 'string' },
@@ -114,6 +123,13 @@ export function parseCrmArgs(argv: string[]): ParsedCrmCli {
     const common = { file: positionals[0]!, store: str('store'), as: str('as')!, errors: str('errors'), batch: batch === undefined ? undefined : +batch, encoding: encoding as EncodingChoice | undefined, dryRun: values['dry-run'] === true, quiet: values.quiet === true };
     if (orders) return { ok: true, command: { cmd, ...common, map: map as Partial<Record<OrderField, string>> | undefined, createMembers: values['create-members'] === true } };
     return { ok: true, command: { cmd, ...common, map: map as Partial<Record<ImportField, string>> | undefined } };
+  }
+  if (cmd === 'rotate-keys') {
+    const bad = only(['batch', 'quiet']);
+    if (bad) return { ok: false, error: bad };
+    const batch = str('batch');
+    if (batch !== undefined && (!/^\d+$/.test(batch) || +batch < 1 || +batch > 10_000)) return { ok: false, error: '--batch must be a whole number between 1 and 10000' };
+    return { ok: true, command: { cmd, batch: batch === undefined ? undefined : +batch, quiet: values.quiet === true } };
   }
   const bad = only(['fields', 'store', 'tag', 'unmask', 'format', 'out']);
   if (bad) return { ok: false, error: bad };

@@ -1,12 +1,13 @@
 /**
- * `npm run crm -- import <file> …`, `npm run crm -- import-orders <file> …` and `npm run crm -- export --out <file> …` (docs/import-export.md):
+ * `npm run crm -- import <file> …`, `npm run crm -- import-orders <file> …`, `npm run crm -- export --out <file> …` (docs/import-export.md)
+ * and `npm run crm -- rotate-keys` (docs/deployment.md):
  * see CRM_USAGE. Exit codes: 0 done, 1 failure (message and code, no stack trace; also
  * an import in which a batch was rolled back), 2 bad arguments or configuration.
  */
 import ExcelJS from 'exceljs';
 import { loadConfig } from '../config.ts';
 import { CRM_USAGE, parseCrmArgs, type CrmCommand } from './crm-args.ts';
-import { consoleAccess, EXPORT_FIELDS, exportMembers, storeIdOf, writeCsv } from '../crm/customers/index.ts';
+import { consoleAccess, EXPORT_FIELDS, exportMembers, rotateMemberKeys, storeIdOf, writeCsv } from '../crm/customers/index.ts';
 import { importMembers, importOrders } from '../crm/lifecycle/index.ts';
 import { progressPrinter } from './import-progress.ts';
 import { createServices, type Services } from '../services.ts';
@@ -69,6 +70,18 @@ async function runExport(services: Services, c: Extract<CrmCommand, { cmd: 'expo
   return 0;
 }
 
+/** Re-seals under DATA_KEY_ID every value still under another key (docs/deployment.md, "Rotating the keys"). */
+async function runRotateKeys(services: Services, c: Extract<CrmCommand, { cmd: 'rotate-keys' }>): Promise<number> {
+  const conn = await services.sql.getConnection();
+  try {
+    const r = await rotateMemberKeys(conn, (m) => c.quiet || process.stderr.write(`${m}\n`), { batch: c.batch });
+    process.stdout.write(`${JSON.stringify({ keyId: services.config.DATA_KEY_ID ?? null, ...r })}\n`);
+    return 0;
+  } finally {
+    conn.release();
+  }
+}
+
 async function main(): Promise<number> {
   const parsed = parseCrmArgs(process.argv.slice(2));
   if (!parsed.ok) {
@@ -85,6 +98,7 @@ async function main(): Promise<number> {
   try {
     if (command.cmd === 'import') return await runImport(services, command);
     if (command.cmd === 'import-orders') return await runOrderImport(services, command);
+    if (command.cmd === 'rotate-keys') return await runRotateKeys(services, command);
     return await runExport(services, command);
   } finally {
     await services.close();

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
+import { DATA_STEPS, type DataStep } from './data-steps.ts';
 import { ensureDatabase } from './sql.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
@@ -82,9 +83,15 @@ export interface MigrateResult {
   checksumMismatch: string[];
 }
 
-/** Applies pending migrations under a named lock (two starting processes never race). */
-export async function migrate(databaseUrl: string, opts: { dir?: string; log?: (msg: string) => void } = {}): Promise<MigrateResult> {
+/**
+ * Applies pending migrations under a named lock (two starting processes never race). A migration
+ * named in `dataSteps` (default: src/db/data-steps.ts) runs its data step after its SQL, counted
+ * as one more step; such a migration must be safe to run again (idempotent SQL, a data step
+ * that skips finished rows), and one that stopped half-way is simply run again on the next start.
+ */
+export async function migrate(databaseUrl: string, opts: { dir?: string; log?: (msg: string) => void; dataSteps?: Record<string, DataStep> } = {}): Promise<MigrateResult> {
   const log = opts.log ?? (() => {});
+  const dataSteps = opts.dataSteps ?? DATA_STEPS;
   await ensureDatabase(databaseUrl);
   const conn = await mysql.createConnection({ uri: databaseUrl.replace(/^mariadb:/, 'mysql:'), timezone: 'Z' });
   const result: MigrateResult = { applied: [], alreadyApplied: [], checksumMismatch: [] };
@@ -95,7 +102,13 @@ export async function migrate(databaseUrl: string, opts: { dir?: string; log?: (
     const [rows] = await conn.query<mysql.RowDataPacket[]>(
       'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at',
     );
-    const failed = rows.find((r) => r.finished_at === null && r.rolled_back_at === null);
+    // A data-step migration that stopped half-way (a killed process) is resumable by design.
+    const resumable = rows.filter((r) => r.finished_at === null && r.rolled_back_at === null && dataSteps[String(r.migration_name)]);
+    for (const r of resumable) {
+      await conn.query('DELETE FROM _prisma_migrations WHERE migration_name = ? AND finished_at IS NULL', [r.migration_name]);
+      log(`migration ${r.migration_name} stopped half-way earlier: running it again (its data step continues where it was)`);
+    }
+    const failed = rows.find((r) => r.finished_at === null && r.rolled_back_at === null && !dataSteps[String(r.migration_name)]);
     if (failed) {
       throw new Error(
         `migration ${failed.migration_name} failed earlier and was not rolled back; fix the database by hand, then mark it rolled back (UPDATE _prisma_migrations SET rolled_back_at = NOW(3) WHERE migration_name = '${failed.migration_name}')`,
@@ -118,6 +131,11 @@ export async function migrate(databaseUrl: string, opts: { dir?: string; log?: (
       try {
         for (const stmt of splitStatements(m.sql)) {
           await conn.query(stmt);
+          steps++;
+        }
+        const step = dataSteps[m.name];
+        if (step) {
+          await step(conn, log);
           steps++;
         }
       } catch (e) {

@@ -5,8 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { chunkContext, encodeGenerated, generateChunk, type ChunkSpec, type GeneratedChunk } from './chunk.ts';
 import type { WorkerReply, WorkerRequest } from './chunk-producer.ts';
+import { installKeyring } from '../crm/kernel/index.ts';
 
 const spec = workerData as ChunkSpec;
+// Buffers arrive as plain Uint8Arrays through the structured clone.
+installKeyring({ ...spec.keyring, keys: new Map([...spec.keyring.keys].map(([id, key]) => [id, Buffer.from(key)])), indexKey: Buffer.from(spec.keyring.indexKey) });
 const ctx = chunkContext(spec);
 const held = new Map<number, GeneratedChunk>();
 const port = parentPort!;

@@ -1,3 +1,4 @@
+import type { Keyring } from '../crm/kernel/index.ts';
 import { encodeChunk, type EncodedChunk, type WireFormat } from './encode.ts';
 import { generateMember, makeContext, type GeneratedMember } from './member.ts';
 import { toRows, type IdBases } from './rows.ts';
@@ -18,6 +19,8 @@ export interface ChunkSpec {
   /** Members in the whole seed (KOC invitees are drawn among them). */
   members: number;
   format: WireFormat;
+  /** The main thread's keys: phones and emails are written sealed (structured-cloned into each seed worker). */
+  keyring: Keyring;
 }
 
 export interface ChunkCounts {

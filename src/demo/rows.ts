@@ -1,4 +1,5 @@
 import { chinaDay, formatDay } from '../crm/kernel/index.ts';
+import { phoneColumns } from '../crm/customers/index.ts';
 import { referralCode } from '../crm/loyalty/index.ts';
 import { ticketNoFor } from '../crm/service/index.ts';
 import type { GeneratedMember } from './member.ts';
@@ -12,7 +13,7 @@ import { centsToDecimal } from './money.ts';
  */
 
 export const MEMBER_COLUMNS = [
-  'id', 'member_no', 'name', 'phone', 'gender', 'birthday', 'level', 'points', 'growth_value', 'registered_at',
+  'id', 'member_no', 'name', 'phone_enc', 'phone_hash', 'phone_tail', 'gender', 'birthday', 'level', 'points', 'growth_value', 'registered_at',
   'source_channel', 'home_store_id', 'status', 'openid', 'external_user_id', 'created_at', 'updated_at',
 ] as const;
 export const ORDER_COLUMNS = ['id', 'order_no', 'member_id', 'store_id', 'amount', 'items', 'payment_method', 'paid_at', 'created_at'] as const;
@@ -92,6 +93,12 @@ export const CHUNK_TABLES = [
  */
 export const OPENING_BALANCE = { kind: 'adjust', reason: '期初积分', ref: 'seed', createdBy: 'system' } as const;
 
+/** A demo phone as stored: sealed, its blind index and last four digits (src/crm/customers/sealed.ts). */
+const sealedPhone = (phone: string): [string, string, string] => {
+  const p = phoneColumns(phone);
+  return [p.phone_enc, p.phone_hash, p.phone_tail];
+};
+
 const at = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** Rows of a run of generated members and their service records; ids continue from `bases`. */
@@ -103,7 +110,7 @@ export function toRows(generated: readonly GeneratedMember[], services: readonly
     const m = g.member;
     const registeredAt = new Date(m.registeredAtMs);
     out.members.push([
-      m.id, m.memberNo, m.name, m.phone, m.gender, m.birthday, m.level, m.points, m.growthValue, registeredAt,
+      m.id, m.memberNo, m.name, ...sealedPhone(m.phone), m.gender, m.birthday, m.level, m.points, m.growthValue, registeredAt,
       m.sourceChannel, m.homeStoreId, 'active', m.openid, m.externalUserId, registeredAt, new Date(m.updatedAtMs),
     ]);
     for (const o of g.orders) {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type mysql from 'mysql2/promise';
 import type { SqlPool } from '../db/sql.ts';
-import { AppError, chinaDay, chinaDayStartMs, HOUR_MS, startOfChinaDay } from '../crm/kernel/index.ts';
+import { AppError, chinaDay, chinaDayStartMs, HOUR_MS, keyring, startOfChinaDay } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { DEMO_STAFF, DEMO_STORES } from './identities.ts';
 import { insertRows, type Queryable } from './bulk.ts';
@@ -165,7 +165,7 @@ const WRITES_IN_FLIGHT = 2;
 async function loadMembers(writers: Queryable[], o: ParsedSeedOptions, started: number): Promise<{ counts: ChunkCounts; format: 'tsv' | 'sql'; threads: number }> {
   const format = o.format ?? (await serverWireFormat(writers[0] as mysql.PoolConnection));
   const threads = o.threads ?? defaultThreads(o.members);
-  const spec: ChunkSpec = { seed: o.seed, nowMs: o.now.getTime(), members: o.members, format };
+  const spec: ChunkSpec = { seed: o.seed, nowMs: o.now.getTime(), members: o.members, format, keyring: keyring() };
   const producer: ChunkProducer = threads > 0 ? workerProducer(spec, threads, o.chunkMembers) : inProcessProducer(spec);
   const total: ChunkCounts = { members: 0, orders: 0, memberTags: 0, interactions: 0, tickets: 0, kocProfiles: 0, referrals: 0, ledger: 0 };
   try {

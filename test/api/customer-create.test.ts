@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
+import { openEmail, openPhone } from '../support/sealed-phone.ts';
 
 /**
  * POST /api/crm/customers and the new profile fields (issue 12) on the real database: 201 with
@@ -43,7 +44,8 @@ describe('admin API: creating customers', () => {
     expect(r.status).toBe(201);
     expect(r.body).toEqual({ id: expect.any(Number), memberNo: 'M00000013' }); // the fixture's last is M00000012
     const m = await row(r.body.id);
-    expect(m).toMatchObject({ phone: '13900001234', email: 'Lin.XW@example.com', customer_no: 'POS-000123', remarks: '不吃香菜', source_channel: 'pos', home_store_id: t.fx.stores.S1, gender: 'female', status: 'active' });
+    expect({ phone: openPhone(m.phone_enc), email: openEmail(m.email_enc) }).toEqual({ phone: '13900001234', email: 'Lin.XW@example.com' });
+    expect(m).toMatchObject({ customer_no: 'POS-000123', remarks: '不吃香菜', source_channel: 'pos', home_store_id: t.fx.stores.S1, gender: 'female', status: 'active' });
     expect(typeof m.addresses === 'string' ? JSON.parse(m.addresses) : m.addresses).toEqual([{ type: 'home', province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号', default: true }]);
     expect(m.registered_at).toEqual(NOW);
     const [tags] = await t.env.services.sql.query<RowDataPacket[]>('SELECT t.name FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE mt.member_id = ?', [r.body.id]);
@@ -107,7 +109,8 @@ describe('admin API: creating customers', () => {
     expect(p.status).toBe(200);
     expect(p.body.changed.map((c: { field: string }) => c.field).sort()).toEqual(['addresses', 'email', 'remarks', 'status']);
     const m = await row(id);
-    expect(m).toMatchObject({ email: 'zw@example.com', remarks: '生日当天送长寿面', status: 'frozen' });
+    expect(openEmail(m.email_enc)).toBe('zw@example.com');
+    expect(m).toMatchObject({ remarks: '生日当天送长寿面', status: 'frozen' });
     const addresses = typeof m.addresses === 'string' ? JSON.parse(m.addresses) : m.addresses;
     expect(addresses.map((a: { default: boolean }) => a.default)).toEqual([false, true]);
     const h = await t.call(t.tokens.manager1, 'GET', `/api/crm/customers/${id}/history`);
@@ -116,7 +119,7 @@ describe('admin API: creating customers', () => {
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${id}`, { email: 'zw@example.com', status: 'frozen' })).body.changed).toEqual([]);
     const cleared = await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${id}`, { email: null, addresses: null, remarks: null, status: 'active' });
     expect(cleared.body.changed).toHaveLength(4);
-    expect(await row(id)).toMatchObject({ email: null, addresses: null, remarks: null, status: 'active' });
+    expect(await row(id)).toMatchObject({ email_enc: null, email_hash: null, addresses: null, remarks: null, status: 'active' });
     // Deletion is not a status one may set; another store's member is a 404.
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${id}`, { status: 'deleted' })).status).toBe(422);
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${t.fx.memberIds.M00000002}`, { email: 'a@b.cn' })).status).toBe(404);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScoring } from '../../src/crm/insights/scores/index.ts';
 import { MEMBERS, NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
+import { openPhone } from '../support/sealed-phone.ts';
 
 /**
  * Customers endpoints on the real database with the hand-made fixture. Expected pages are
@@ -20,11 +21,12 @@ describe('admin API: customers', () => {
     // A member registered at 2025-06-30 16:30 UTC: 2025-07-01 00:30 in Beijing (a day-boundary case).
     await sql.query(`UPDATE members SET registered_at = '2025-06-30 16:30:00' WHERE member_no = 'M00000003'`);
     [all] = (await sql.query(
-      `SELECT m.id, m.member_no, m.name, m.phone, m.level, m.points, m.status, m.home_store_id, m.registered_at,
+      `SELECT m.id, m.member_no, m.name, m.phone_enc, m.level, m.points, m.status, m.home_store_id, m.registered_at,
               COALESCE(GROUP_CONCAT(t.name), '') AS tags
        FROM members m LEFT JOIN member_tags mt ON mt.member_id = m.id LEFT JOIN tags t ON t.id = mt.tag_id
        GROUP BY m.id ORDER BY m.id`,
     )) as any;
+    for (const m of all) m.phone = openPhone((m as unknown as { phone_enc: string }).phone_enc);
   });
   afterAll(async () => t?.cleanup());
 
@@ -85,7 +87,9 @@ describe('admin API: customers', () => {
     };
     const sorted = (xs: typeof all) => ids(xs).sort((a, b) => a - b);
     const vis = visibleTo(null);
-    expect(await q('q=1380000001')).toEqual(sorted(vis.filter((m) => m.phone.startsWith('1380000001'))));
+    // Phones are sealed: a prefix is refused (phone_partial_search, below); the last four digits are searchable.
+    expect(await q('q=*0001')).toEqual(sorted(vis.filter((m) => m.phone.endsWith('0001'))));
+    expect(await q(`q=${encodeURIComponent('尾号0010')}`)).toEqual(sorted(vis.filter((m) => m.phone.endsWith('0010'))));
     expect(await q(`q=${encodeURIComponent('+86 138-0000-0004')}`)).toEqual(sorted(vis.filter((m) => m.phone === '13800000004')));
     expect(await q('q=m0000000')).toEqual(sorted(vis.filter((m) => m.member_no.startsWith('M0000000'))));
     expect(await q(`q=${encodeURIComponent('张伟')}`)).toEqual(sorted(vis.filter((m) => m.name.startsWith('张伟'))));
@@ -114,10 +118,12 @@ describe('admin API: customers', () => {
   it('masks phones for roles without phone access, and shows them to those with it', async () => {
     const agent = await t.call(t.tokens.agent, 'GET', '/api/crm/customers?q=13800000001');
     expect(agent.body.items[0].phone).toBe('138****0001');
-    // A role that sees masked phones may search a whole number, never a prefix (that would unmask digit by digit).
-    const prefix = await t.call(t.tokens.agent, 'GET', '/api/crm/customers?q=1380000000');
-    expect(prefix.status).toBe(400);
-    expect(prefix.body.error.code).toBe('phone_prefix_not_allowed');
+    // Phones are stored encrypted: a part of a number other than its last four digits is refused for every role.
+    for (const token of [t.tokens.agent, t.tokens.hq]) {
+      const prefix = await t.call(token, 'GET', '/api/crm/customers?q=1380000000');
+      expect(prefix.status).toBe(400);
+      expect(prefix.body.error.code).toBe('phone_partial_search');
+    }
     expect((await t.call(t.tokens.marketer, 'GET', '/api/crm/customers?q=138')).status).toBe(400);
     expect((await t.call(t.tokens.marketer, 'GET', `/api/crm/customers?q=${encodeURIComponent('+86 138 0000 0001')}`)).body.total).toBe(1);
     expect(JSON.stringify(agent.body)).not.toContain('13800000001');

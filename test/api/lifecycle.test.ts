@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
+import { phoneHash } from '../support/sealed-phone.ts';
 
 /** Duplicates, merge and erasure through the admin API (the CRM functions do the work). */
 describe('admin API: duplicates, merge, erasure', () => {
@@ -42,8 +43,8 @@ describe('admin API: duplicates, merge, erasure', () => {
     const r = await t.call(t.tokens.hq, 'POST', `/api/crm/customers/${id}/erase`, { reason: '会员申请注销' });
     expect(r.status).toBe(200);
     expect(r.body.kept).toEqual({ orders: Number(sum.n), totalSpend: String(sum.s) });
-    const [[m]] = (await t.env.services.sql.query('SELECT name, phone, status FROM members WHERE id = ?', [id])) as any;
-    expect(m.phone).not.toBe('13800000004');
+    const [[m]] = (await t.env.services.sql.query('SELECT name, phone_enc, phone_hash, status FROM members WHERE id = ?', [id])) as any;
+    expect(m.phone_hash).not.toBe(phoneHash('13800000004'));
     expect(m.status).toBe('deleted');
     expect((await t.call(t.tokens.hq, 'GET', '/api/crm/customers?q=13800000004')).body.total).toBe(0);
     expect((await t.call(t.tokens.hq, 'GET', `/api/crm/customers/${id}`)).status).toBe(404);

@@ -50,7 +50,7 @@ describe('order writer: a batch equals the same orders one by one', () => {
     const q = async (query: string) => (await e.services.sql.query<RowDataPacket[]>(query))[0];
     return {
       orders: (await q('SELECT order_no, member_id, store_id, amount, refunded_amount, paid_at, request_hash, intake FROM orders ORDER BY order_no')).map((r) => ({ ...r, intake: r.intake ? { ...(typeof r.intake === 'string' ? JSON.parse(r.intake) : r.intake), orderId: undefined } : null })),
-      members: await q('SELECT member_no, phone, points, level, level_expires_at, home_store_id FROM members ORDER BY member_no'),
+      members: await q('SELECT member_no, phone_hash, points, level, level_expires_at, home_store_id FROM members ORDER BY member_no'),
       stats: (await q('SELECT * FROM member_stats ORDER BY member_id')).map(({ as_of: _, ...r }) => r),
       ledger: await q('SELECT member_id, delta, balance_after, kind, reason, ref, expires_at, idempotency_key FROM points_ledger ORDER BY member_id, id'),
       levels: await q('SELECT member_id, from_level, to_level, kind, reason FROM member_level_history ORDER BY member_id, id'),

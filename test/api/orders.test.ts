@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildMemberStats } from '../../src/crm/sales/rollup.ts';
 import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
+import { openPhone } from '../support/sealed-phone.ts';
 
 /**
  * POST /api/crm/orders, /orders/batch, /orders/{orderNo}/refunds on the real database (issue 12):
@@ -143,8 +144,8 @@ describe('admin API: orders and refunds', () => {
     const r = await t.call(t.tokens.manager1, 'POST', '/api/crm/orders', order({ orderNo: 'POS-NEW', phone: '139 1234 5678', createMember: true, memberName: '新顾客', amount: '66.00', items: [{ name: '面', qty: 1, price: '66' }], channel: 'mini-program' }));
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ memberCreated: true, pointsEarned: 66, levelUp: null });
-    const [m] = await q('SELECT name, phone, home_store_id, source_channel, level, points FROM members WHERE id = ?', [r.body.memberId]);
-    expect(m).toEqual({ name: '新顾客', phone: '13912345678', home_store_id: t.fx.stores.S1, source_channel: 'mini-program', level: 1, points: 66 });
+    const [m] = await q('SELECT name, phone_enc AS phone, home_store_id, source_channel, level, points FROM members WHERE id = ?', [r.body.memberId]);
+    expect({ ...m, phone: openPhone(m!.phone) }).toEqual({ name: '新顾客', phone: '13912345678', home_store_id: t.fx.stores.S1, source_channel: 'mini-program', level: 1, points: 66 });
     expect(await enrolled(registeredJourney, r.body.memberId)).toHaveLength(1);
     expect(await enrolled(orderJourney, r.body.memberId)).toHaveLength(1);
     expect(await stats(r.body.memberId)).toMatchObject({ order_count: 1, total_spend: '66.00' });

@@ -4,14 +4,15 @@ import { launchRecall, recallAudience } from '../../src/crm/automation/index.ts'
 import type { StaffAccess } from '../../src/crm/kernel/access.ts';
 import { journeyDeps } from '../../src/jobs/journey-deps.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from '../support/sealed-phone.ts';
 
 /** /api/crm/recalls over the real app and database: store-scoped list and detail, preview with exclusions, stop. */
 let t: ApiTestEnv;
 const as = (who: keyof ApiTestEnv['fx']['staff']): StaffAccess => ({ services: t.env.services, actor: t.fx.staff[who], channel: 'api', requestId: `api-${who}` });
 
 async function members(n: number, store: 'S1' | 'S2', tag: string): Promise<number[]> {
-  const rows = Array.from({ length: n }, (_, i) => [`A${tag}${String(i).padStart(5, '0')}`, `接口${tag}${i}`, `136${tag.charCodeAt(0) % 10}${String(i).padStart(7, '0')}`, new Date(), 'store', t.fx.stores[store]]);
-  const [r] = await t.env.services.sql.query<ResultSetHeader>('INSERT INTO members (member_no, name, phone, registered_at, source_channel, home_store_id) VALUES ?', [rows]);
+  const rows = Array.from({ length: n }, (_, i) => [`A${tag}${String(i).padStart(5, '0')}`, `接口${tag}${i}`, ...sealedPhoneValues(`136${tag.charCodeAt(0) % 10}${String(i).padStart(7, '0')}`), new Date(), 'store', t.fx.stores[store]]);
+  const [r] = await t.env.services.sql.query<ResultSetHeader>(`INSERT INTO members (member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, home_store_id) VALUES ?`, [rows]);
   return rows.map((_, i) => r.insertId + i);
 }
 const launch = async (who: 'manager1' | 'manager2' | 'hq' | 'marketer', ids: number[]) =>

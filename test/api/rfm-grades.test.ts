@@ -6,6 +6,7 @@ import { toStaffActor, STAFF_STORES, type StaffActor } from '../../src/crm/kerne
 import { queueScoringNow, SCORING_QUEUE } from '../../src/jobs/scoring.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { sealedPhone } from '../support/sealed-phone.ts';
 
 const NOW = new Date('2026-11-21T04:00:00.000Z');
 const DAY = 86_400_000;
@@ -72,7 +73,7 @@ describe('RFM with 3 and 10 grades on a hand-computed dataset', () => {
     token = (await createApiToken(env.services, { staff: 'admin_01', name: 'rfm' })).token;
     for (let i = 0; i < 10; i++) {
       const m = await db.member.create({
-        data: { memberNo: `M${String(i + 1).padStart(8, '0')}`, name: `会员${i + 1}`, phone: `1390000${String(i + 1).padStart(4, '0')}`, registeredAt: new Date('2024-01-01T00:00:00Z'), sourceChannel: 'pos', homeStoreId: store.id },
+        data: { memberNo: `M${String(i + 1).padStart(8, '0')}`, name: `会员${i + 1}`, ...sealedPhone(`1390000${String(i + 1).padStart(4, '0')}`), registeredAt: new Date('2024-01-01T00:00:00Z'), sourceChannel: 'pos', homeStoreId: store.id },
       });
       ids.push(m.id);
       // i + 1 orders on different days, the last DAYS[i] days ago; one carries the rest of the spend.

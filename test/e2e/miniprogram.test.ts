@@ -8,6 +8,7 @@ import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { startFakeWeixin, type FakeWeixin } from '../fakes/weixin-api.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { openPhone } from '../support/sealed-phone.ts';
 
 const keys: MpKeys = { appId: 'wx0123456789abcdef', token: 'mp-e2e-token', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
 const SECRET = 'mp-e2e-secret';
@@ -36,8 +37,8 @@ beforeAll(async () => {
   env = await createTestEnv('e2e_miniprogram', { MP_APP_ID: keys.appId, MP_APP_SECRET: SECRET, MP_TOKEN: keys.token, MP_AES_KEY: keys.aesKey!, MP_API_BASE: fake.url });
   await seedDemo(env.services.sql, { members: 120, seed: 11, now: new Date('2026-11-01T00:00:00Z') });
   if (env.services.redis.status !== 'ready') await once(env.services.redis, 'ready');
-  const [rows] = await env.services.sql.query<any[]>("SELECT id, openid, phone FROM members WHERE openid IS NOT NULL AND status = 'active' ORDER BY id LIMIT 1");
-  member = { id: Number(rows[0].id), openid: String(rows[0].openid), phone: String(rows[0].phone) };
+  const [rows] = await env.services.sql.query<any[]>("SELECT id, openid, phone_enc FROM members WHERE openid IS NOT NULL AND status = 'active' ORDER BY id LIMIT 1");
+  member = { id: Number(rows[0].id), openid: String(rows[0].openid), phone: openPhone(String(rows[0].phone_enc)) };
   rt = createRuntime(env.services);
   rt.startWorkers();
 });

@@ -15,6 +15,7 @@ import { stopChildren } from '../support/child.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
 import { startApp } from '../support/processes.ts';
 import { createRig, insertMembers, type Rig } from '../journeys/support.ts';
+import { openPhone } from '../support/sealed-phone.ts';
 
 const N = 150;
 const MANAGER = 'sm_outage';
@@ -56,11 +57,11 @@ const sendsTo = (phones: Set<string>) => {
 
 async function launch(offset: number): Promise<{ recallId: number; phones: Set<string> }> {
   const ids = await insertMembers(rig.env, Array.from({ length: N }, () => ({})), offset);
-  const [rows] = await rig.env.services.sql.query<RowDataPacket[]>('SELECT phone FROM members WHERE id IN (?)', [ids]);
+  const [rows] = await rig.env.services.sql.query<RowDataPacket[]>('SELECT phone_enc FROM members WHERE id IN (?)', [ids]);
   const actor = (await activeStaffActor(rig.env.services, MANAGER))!;
   const access = { services: rig.env.services, actor, channel: 'console' as const, requestId: `launch-${offset}` };
   const r = await launchRecall(rig.deps, access, { audience: { kind: 'churn' }, memberIds: ids, couponAmount: 20 });
-  return { recallId: r.recallId, phones: new Set(rows.map((x) => String(x.phone))) };
+  return { recallId: r.recallId, phones: new Set(rows.map((x) => openPhone(String(x.phone_enc)))) };
 }
 
 /** Every member of the recall sent exactly once (and the database says so). */

@@ -14,6 +14,7 @@ import { stopChildren } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startApp } from '../support/processes.ts';
 import { AGENT_ID, callback, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
+import { phoneHash } from '../support/sealed-phone.ts';
 
 interface Proc {
   role: 'web' | 'worker';
@@ -85,7 +86,7 @@ describe('two web and two worker processes', () => {
   });
 
   it('run a confirmed action once when 确认 reaches both webs at once and is typed again', async () => {
-    const memberId = Number(((await env.services.sql.query<any[]>("SELECT id FROM members WHERE phone = '13800000001'"))[0][0] as any).id);
+    const memberId = Number(((await env.services.sql.query<any[]>('SELECT id FROM members WHERE phone_hash = ?', [phoneHash('13800000001')]))[0][0] as any).id);
     const ledger = async () => Number(((await env.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM points_ledger WHERE member_id = ?', [memberId]))[0][0] as any).n);
     const before = await ledger();
     await deliver(webs()[0]!, callback('给 13800000001 加 2000 积分 原因 活动补偿', '700002'));

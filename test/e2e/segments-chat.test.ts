@@ -5,6 +5,7 @@ import { exportRoutes } from '../../src/api/segment-export-route.ts';
 import { exportLinkKey, type ExportLink } from '../../src/crm/insights/segments/export.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { openPhone } from '../support/sealed-phone.ts';
 
 // Segment chat flows end to end: console HTTP → pipeline → rule router → segment intents →
 // MariaDB, with the expected member set computed here in JS from the seeded rows.
@@ -29,7 +30,7 @@ describe('segments over chat (POST /console/messages)', () => {
     rt = createRuntime(env.services);
     // The lead mounts this in src/http/app.ts; mounted here so the link can be followed.
     rt.app.route('/', exportRoutes(env.services));
-    const [members] = await env.services.sql.query<any[]>("SELECT id, phone FROM members WHERE status <> 'deleted' ORDER BY id");
+    const [members] = await env.services.sql.query<any[]>("SELECT id, phone_enc FROM members WHERE status <> 'deleted' ORDER BY id");
     const [orders] = await env.services.sql.query<any[]>('SELECT member_id, amount, paid_at FROM orders');
     const stats = new Map<number, { cents: number; recent: boolean }>();
     for (const o of orders) {
@@ -43,7 +44,7 @@ describe('segments over chat (POST /console/messages)', () => {
     expected = members.filter((m) => {
       const s = stats.get(Number(m.id));
       return s !== undefined && !s.recent && s.cents > 200000;
-    }).map((m) => ({ id: Number(m.id), phone: String(m.phone) }));
+    }).map((m) => ({ id: Number(m.id), phone: openPhone(String(m.phone_enc)) }));
   });
   afterAll(async () => {
     for (const f of files) await unlink(f).catch(() => {});

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/demo/index.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { wherePhone } from '../support/sealed-phone.ts';
 
 /** The service intents through the real pipeline (console channel): complaint → ticket, confirmed points, 360 card. */
 describe('service intents via POST /console/messages', () => {
@@ -11,7 +12,7 @@ describe('service intents via POST /console/messages', () => {
     const res = await rt.app.request('/console/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, text }) });
     return { status: res.status, body: (await res.json()) as { reply: string; intent: string; slots: Record<string, unknown> } };
   };
-  const points = async (phone: string) => (await env.services.db.member.findUniqueOrThrow({ where: { phone } })).points;
+  const points = async (phone: string) => (await env.services.db.member.findUniqueOrThrow({ where: wherePhone(phone) })).points;
 
   beforeAll(async () => {
     env = await createTestEnv('e2e_service');
@@ -40,7 +41,7 @@ describe('service intents via POST /console/messages', () => {
 
   it('holds a large points change until the same person confirms it, then applies it once', async () => {
     const before = await points('13800000001');
-    const ledger = () => env.services.db.pointsLedger.count({ where: { member: { phone: '13800000001' } } });
+    const ledger = () => env.services.db.pointsLedger.count({ where: { member: wherePhone('13800000001') } });
     const entriesBefore = await ledger(); // the demo data's opening balance entry
     const held = await say('store_manager_01', '给 13800000001 加 2000 积分 原因 投诉补偿');
     expect(held.body.intent).toBe('points.adjust');

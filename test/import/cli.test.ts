@@ -7,6 +7,7 @@ import { parseCrmArgs } from '../../src/cli/crm-args.ts';
 import { createFixture, type Fixture } from '../support/crm/fixture.ts';
 import { childEnv, runTsx, stopChildren, type Run } from '../support/child.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { wherePhone } from '../support/sealed-phone.ts';
 
 let env: TestEnv;
 let fx: Fixture;
@@ -81,7 +82,7 @@ describe('npm run crm (spawned)', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 3, created: 2, rejected: 1, errorsFile: join(dir, 'in.errors.csv') });
     expect(await readFile(join(dir, 'in.errors.csv'), 'utf8')).toContain('4,手机号,');
-    expect(await env.services.db.member.findUnique({ where: { phone: '13900000101' } })).toMatchObject({ homeStoreId: fx.stores.S1, memberNo: 'M00000013' });
+    expect(await env.services.db.member.findUnique({ where: wherePhone('13900000101') })).toMatchObject({ homeStoreId: fx.stores.S1, memberNo: 'M00000013' });
     // Idempotent through the CLI too.
     const again = await crm(['import', file, '--as', 'hq_ops_01', '--store', 'S1', '--quiet']);
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });

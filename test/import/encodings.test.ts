@@ -8,6 +8,8 @@ import { importMembers } from '../../src/crm/lifecycle/index.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { encodeGb } from './gb-encode.ts';
+import { openEmail, wherePhone } from '../support/sealed-phone.ts';
+import { openHistoryValue } from '../../src/crm/customers/index.ts';
 
 /**
  * Member files as Chinese spreadsheets write them (UTF-8 with or without BOM, GBK, GB18030,
@@ -18,7 +20,11 @@ let env: TestEnv;
 let fx: Fixture;
 let dir: string;
 const access = (): StaffAccess => ({ services: env.services, actor: fx.staff.hq, channel: 'console', requestId: 't-enc' });
-const member = (phone: string) => env.services.db.member.findUnique({ where: { phone } });
+// The row with its sealed e-mail opened, as the tests compare it.
+const member = async (phone: string) => {
+  const m = await env.services.db.member.findUnique({ where: wherePhone(phone) });
+  return m && { ...m, email: m.emailEnc === null ? null : openEmail(m.emailEnc) };
+};
 const file = async (name: string, bytes: Buffer | string) => {
   const f = join(dir, name);
   await writeFile(f, bytes);
@@ -91,7 +97,7 @@ describe('member fields: e-mail, customer number, remarks, tags, address (GBK fi
     expect(lina).toMatchObject({ email: 'lina@example.com', customerNo: 'C-0002', remarks: '老顾客' });
     expect(await tagsOf(lina!.id)).toEqual(['高价值']);
     const changes = await env.services.db.memberProfileChange.findMany({ where: { memberId: lina!.id }, orderBy: { field: 'asc' } });
-    expect(changes.map((c) => [c.field, c.oldValue, c.newValue])).toEqual([
+    expect(changes.map((c) => [c.field, openHistoryValue(c.field, c.oldValue), openHistoryValue(c.field, c.newValue)])).toEqual([
       ['customerNo', null, 'C-0002'],
       ['email', null, 'lina@example.com'],
       ['remarks', null, '老顾客'],

@@ -7,6 +7,7 @@ import type { StaffAccess } from '../../src/crm/kernel/access.ts';
 import { importMembers } from '../../src/crm/lifecycle/import.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { wherePhone } from '../support/sealed-phone.ts';
 
 let env: TestEnv;
 let fx: Fixture;
@@ -17,7 +18,7 @@ const csv = async (name: string, lines: string[], bom = true) => {
   await writeFile(file, `${bom ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`);
   return file;
 };
-const member = (phone: string) => env.services.db.member.findUnique({ where: { phone } });
+const member = (phone: string) => env.services.db.member.findUnique({ where: wherePhone(phone) });
 const parseCsv = (text: string) =>
   text
     .replace(/^\uFEFF/, '')

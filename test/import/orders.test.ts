@@ -10,6 +10,7 @@ import { rebuildMemberStats } from '../../src/crm/sales/rollup.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { encodeGb } from './gb-encode.ts';
+import { wherePhone } from '../support/sealed-phone.ts';
 
 /**
  * `import-orders` (issue 12): order files in the encodings Chinese spreadsheets use, column
@@ -172,14 +173,14 @@ describe('--dry-run, --create-members and store scope', () => {
     const r = await importOrders(access(), f, { dryRun: true, createMembers: true });
     expect(r).toMatchObject({ dryRun: true, recorded: 1, membersCreated: 1, rejected: 0 });
     expect({ ...(await snapshot()), rollups: await rollups() }).toEqual(before);
-    expect(await env.services.db.member.findUnique({ where: { phone: '13977778888' } })).toBeNull();
+    expect(await env.services.db.member.findUnique({ where: wherePhone('13977778888') })).toBeNull();
   });
 
   it('without --create-members an unknown phone is rejected; with it the member is created with the order', async () => {
     const f = await file('create.csv', newCustomer);
     expect(await importOrders(access(), f)).toMatchObject({ recorded: 0, rejected: 1 });
     expect(await importOrders(access(), f, { createMembers: true })).toMatchObject({ recorded: 1, membersCreated: 1 });
-    const m = await env.services.db.member.findUnique({ where: { phone: '13977778888' } });
+    const m = await env.services.db.member.findUnique({ where: wherePhone('13977778888') });
     expect(m).toMatchObject({ name: '新顾客甲', homeStoreId: fx.stores.S1 });
     expect(await importOrders(access(), f, { createMembers: true })).toMatchObject({ recorded: 0, replayed: 1 });
     await expectRollupsAsRebuild();

@@ -3,6 +3,7 @@ import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
 import { createJourney } from '../../src/crm/automation/journeys/store.ts';
 import { startFakeTextProvider, type FakeTextProvider } from '../fakes/text-provider.ts';
 import { createRig, executions, insertMembers, type Rig } from './support.ts';
+import { emailColumns } from '../support/sealed-phone.ts';
 
 // Wednesday 2026-11-18 10:00 China time (outside quiet hours).
 const START = new Date('2026-11-18T02:00:00.000Z');
@@ -22,7 +23,7 @@ describe('the email channel of journeys', () => {
 
   it('mails members who have an address and falls back to SMS for those who have none', async () => {
     const [withMail, without] = await insertMembers(rig.env, [{}, {}]);
-    await rig.env.services.sql.query('UPDATE members SET email = ? WHERE id = ?', ['lin@example.com', withMail]);
+    await rig.env.services.sql.query('UPDATE members SET email_enc = ?, email_hash = ? WHERE id = ?', [...Object.values(emailColumns('lin@example.com')), withMail]);
     const { id } = await createJourney(rig.env.services, 'test', {
       name: 'email first',
       status: 'active',

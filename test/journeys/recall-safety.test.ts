@@ -6,6 +6,7 @@ import type { StaffAccess } from '../../src/crm/kernel/access.ts';
 import { journeyDeps } from '../../src/jobs/journey-deps.ts';
 import { useCrmTestEnv } from '../support/crm/crm-test-env.ts';
 import { rejection } from '../support/rejection.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from '../support/sealed-phone.ts';
 
 /**
  * Recall safety over the real database (docs/journeys.md, "Recall safety"): who a new recall
@@ -20,8 +21,8 @@ describe('recall safety', () => {
 
   /** Members of one store made for a test (the fixture has a dozen). */
   async function members(n: number, store: 'S1' | 'S2', tag: string): Promise<number[]> {
-    const rows = Array.from({ length: n }, (_, i) => [`R${tag}${String(i).padStart(5, '0')}`, `召回${tag}${i}`, `137${tag.charCodeAt(0) % 10}${String(i).padStart(7, '0')}`, t.now(), 'store', t.fx.stores[store]]);
-    const [r] = await t.services.sql.query<ResultSetHeader>('INSERT INTO members (member_no, name, phone, registered_at, source_channel, home_store_id) VALUES ?', [rows]);
+    const rows = Array.from({ length: n }, (_, i) => [`R${tag}${String(i).padStart(5, '0')}`, `召回${tag}${i}`, ...sealedPhoneValues(`137${tag.charCodeAt(0) % 10}${String(i).padStart(7, '0')}`), t.now(), 'store', t.fx.stores[store]]);
+    const [r] = await t.services.sql.query<ResultSetHeader>(`INSERT INTO members (member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, home_store_id) VALUES ?`, [rows]);
     return rows.map((_, i) => r.insertId + i);
   }
   async function staff(wecomUserId: string, role: 'store_manager' | 'admin', store: 'S1' | 'S2' | null): Promise<StaffAccess> {

@@ -14,6 +14,7 @@ import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
 import { startFakeTextProvider, type FakeTextOptions, type FakeTextProvider } from '../fakes/text-provider.ts';
 import { startFakeWeixin, type FakeWeixin } from '../fakes/weixin-api.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from '../support/sealed-phone.ts';
 
 export const CORP_ID = 'wwjourneycorp0001';
 export const CORP_SECRET = 'journey-secret';
@@ -131,7 +132,7 @@ export async function insertMembers(env: TestEnv, specs: MemberSpec[], startInde
       return [
         `T${String(n).padStart(8, '0')}`,
         `会员${n}`,
-        s.phone ?? `139${String(n).padStart(8, '0')}`,
+        ...sealedPhoneValues(s.phone ?? `139${String(n).padStart(8, '0')}`),
         new Date('2026-01-01T00:00:00Z'),
         'store',
         s.storeId === undefined ? storeId : s.storeId,
@@ -142,7 +143,7 @@ export async function insertMembers(env: TestEnv, specs: MemberSpec[], startInde
       ];
     });
     const [r] = await sql.query<import('mysql2').ResultSetHeader>(
-      'INSERT INTO members (member_no, name, phone, registered_at, source_channel, home_store_id, openid, external_user_id, marketing_opt_out_at, birthday) VALUES ?',
+      `INSERT INTO members (member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, home_store_id, openid, external_user_id, marketing_opt_out_at, birthday) VALUES ?`,
       [rows],
     );
     for (let k = 0; k < rows.length; k++) ids.push(r.insertId + k);

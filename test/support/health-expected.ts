@@ -9,6 +9,7 @@ import type { SqlPool } from '../../src/db/sql.ts';
 import { deleteKeys, scanKeys } from '../../src/redis.ts';
 import type { Services } from '../../src/services.ts';
 import { healthDashboard, PERIOD_DAYS, type Granularity, type HealthFigures } from '../../src/crm/insights/health/dashboard.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from './sealed-phone.ts';
 
 export const DAY = 86_400_000;
 export const CHINA = 8 * 3_600_000;
@@ -106,7 +107,7 @@ export async function generate(services: Pick<Services, 'sql'>, n: number, NOW: 
   for (let i = 1; i <= n; i++) {
     const home = 1 + Math.floor(rand() * 3);
     const registered = NOW.getTime() - Math.floor(rand() * 900 * DAY);
-    members.push([i, `M${String(i).padStart(8, '0')}`, `会员${i}`, `139${String(i).padStart(8, '0')}`, new Date(registered), 'store', home, i % 50 === 0 ? 'deleted' : 'active']);
+    members.push([i, `M${String(i).padStart(8, '0')}`, `会员${i}`, ...sealedPhoneValues(`139${String(i).padStart(8, '0')}`), new Date(registered), 'store', home, i % 50 === 0 ? 'deleted' : 'active']);
     if (rand() < 0.12) continue; // never ordered
     const gap = 2 + rand() * 60; // mean days between orders
     const stop = rand() < 0.4 ? registered + rand() * (NOW.getTime() - registered) : NOW.getTime() + DAY;
@@ -116,7 +117,7 @@ export async function generate(services: Pick<Services, 'sql'>, n: number, NOW: 
       if (rand() < 0.05) orders.push([`G${orders.length}`, i, store, '9.90', '[]', 'cash', new Date(Math.floor(t) + 600_000)]); // same day again
     }
   }
-  await services.sql.query('INSERT INTO members (id, member_no, name, phone, registered_at, source_channel, home_store_id, status) VALUES ?', [members]);
+  await services.sql.query(`INSERT INTO members (id, member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, home_store_id, status) VALUES ?`, [members]);
   for (let i = 0; i < orders.length; i += 2000) {
     await services.sql.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at) VALUES ?', [orders.slice(i, i + 2000)]);
   }

@@ -11,6 +11,7 @@ import { createRouter } from '../../src/intents/router/index.ts';
 import { createTestEnv } from './env.ts';
 import { createEvalWorld } from './crm/eval-world.ts';
 import { NOW } from './crm/fixture.ts';
+import { openPhone, wherePhone } from './sealed-phone.ts';
 
 /** Where the sets live: one directory each under test/intents/. */
 export const EVAL_SETS_ROOT = fileURLToPath(new URL('../intents/', import.meta.url));
@@ -73,8 +74,8 @@ export async function evaluateSet(name: string, label = `eval_${name}_${process.
   try {
     const world = await createEvalWorld(env.services);
     const router = createRouter(intents);
-    const m = await env.services.db.member.findFirstOrThrow({ where: { phone: '13800000001' } });
-    const member: MemberActor = { kind: 'member', memberId: m.id, name: m.name ?? '', phone: m.phone ?? '', homeStoreId: m.homeStoreId };
+    const m = await env.services.db.member.findFirstOrThrow({ where: wherePhone('13800000001') });
+    const member: MemberActor = { kind: 'member', memberId: m.id, name: m.name ?? '', phone: openPhone(m.phoneEnc), homeStoreId: m.homeStoreId };
     const singles = await evaluate(router, cases, { services: env.services, actors: { staff: world.staff.manager1, member } });
     const bot = createBot({ services: env.services, router, getIntent });
     return { singles, dialogues: await runConversations(env.services, bot, dialogues), harm: await runConversations(env.services, bot, harm) };

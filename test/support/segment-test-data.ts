@@ -1,4 +1,5 @@
 import type { Services } from '../../src/services.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from './sealed-phone.ts';
 
 /**
  * Test data for the segment engine: a few dozen members with every attribute varied (seeded
@@ -114,9 +115,9 @@ export async function insertSegData(services: Services, count = 60, seed = 42): 
       openid: rnd() < 0.5 ? `oid_${i}` : null,
     };
     const [r] = await sql.query<any>(
-      `INSERT INTO members (member_no, name, phone, gender, birthday, level, points, growth_value, registered_at, source_channel, home_store_id, status, openid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [m.memberNo, m.name, m.phone, m.gender, m.birthday, m.level, m.points, m.growthValue, m.registeredAt, m.sourceChannel, m.homeStoreId, m.status, m.openid],
+      `INSERT INTO members (member_no, name, ${PHONE_COLUMNS}, gender, birthday, level, points, growth_value, registered_at, source_channel, home_store_id, status, openid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [m.memberNo, m.name, ...sealedPhoneValues(m.phone), m.gender, m.birthday, m.level, m.points, m.growthValue, m.registeredAt, m.sourceChannel, m.homeStoreId, m.status, m.openid],
     );
     const row = { ...m, id: r.insertId as number };
     members.push(row);

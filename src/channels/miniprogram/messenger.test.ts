@@ -5,6 +5,7 @@ import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { pushRequest, subscribeEventDoc, textDoc } from '../../../test/support/miniprogram-callback-builder.ts';
 import { createMiniProgramChannel, createMiniProgramMessenger, replyWindowOf, subscriptionStoreOf } from './index.ts';
 import type { MpMessenger } from './messenger.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from '../../../test/support/sealed-phone.ts';
 
 const APP_ID = 'wx0123456789abcdef';
 const SECRET = 'mp-secret';
@@ -220,8 +221,8 @@ describe('subscribe messages and the quota', () => {
   it('links the openid to the member when one exists', async () => {
     const u = openid();
     await env.services.sql.query(
-      "INSERT INTO members (member_no, name, phone, registered_at, source_channel, openid) VALUES (?, '测试', ?, NOW(3), 'miniprogram', ?)",
-      [`T${n}`.padEnd(9, '0'), `139${String(Date.now()).slice(-8)}`, u],
+      `INSERT INTO members (member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, openid) VALUES (?, '测试', ?, ?, ?, NOW(3), 'miniprogram', ?)`,
+      [`T${n}`.padEnd(9, '0'), ...sealedPhoneValues(`139${String(Date.now()).slice(-8)}`), u],
     );
     await store().applyEvent(u, 'subscribe_msg_popup_event', [{ templateId: TPL, status: 'accept' }], clock);
     const [m] = await env.services.sql.query<any[]>('SELECT id FROM members WHERE openid = ?', [u]);

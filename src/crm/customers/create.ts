@@ -2,6 +2,7 @@ import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/prom
 import { z } from 'zod';
 import { AppError, auditInTransaction, conflict, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { MEMBER_NO, normalizeName } from './identifiers.ts';
+import { emailColumns, phoneColumns, phoneHash } from './sealed.ts';
 import {
   addressesSchema,
   birthdayOrThrow,
@@ -56,11 +57,12 @@ export async function storeIdByRef(conn: PoolConnection, ref: { id?: number; cod
 const dupKey = (e: unknown): string | null => {
   const err = e as { errno?: number; sqlMessage?: string } | null;
   if (err?.errno !== 1062) return null;
-  return /members_phone_key/.test(err.sqlMessage ?? '') ? 'phone' : /members_customer_no_key/.test(err.sqlMessage ?? '') ? 'customerNo' : /members_member_no_key/.test(err.sqlMessage ?? '') ? 'memberNo' : 'other';
+  return /members_phone_hash_key/.test(err.sqlMessage ?? '') ? 'phone' : /members_customer_no_key/.test(err.sqlMessage ?? '') ? 'customerNo' : /members_member_no_key/.test(err.sqlMessage ?? '') ? 'memberNo' : 'other';
 };
 
 async function existingId(conn: PoolConnection, column: 'phone' | 'customer_no', value: string): Promise<number | null> {
-  const [rows] = await conn.query<RowDataPacket[]>(`SELECT id FROM members WHERE ${column} = ?`, [value]);
+  // A phone is found by its blind index only (it is stored sealed).
+  const [rows] = column === 'phone' ? await conn.query<RowDataPacket[]>('SELECT id FROM members WHERE phone_hash = ?', [phoneHash(value)]) : await conn.query<RowDataPacket[]>('SELECT id FROM members WHERE customer_no = ?', [value]);
   return rows[0] ? Number(rows[0].id) : null;
 }
 
@@ -95,6 +97,8 @@ export async function createMemberRow(conn: PoolConnection, access: StaffAccess,
     if (other !== null) throw taken('customerNo', other);
   }
   const addresses = input.addresses ? normalizeAddresses(input.addresses) : null;
+  const sealedPhone = phoneColumns(phone);
+  const sealedEmail = emailColumns(email);
   // The next number after the largest; the row lock on the index's last entry makes concurrent
   // creates queue, and a number taken meanwhile by an import (its own lock) is simply skipped.
   const [[top]] = await conn.query<RowDataPacket[]>("SELECT MAX(member_no) AS member_no FROM members WHERE member_no LIKE 'M%' FOR UPDATE");
@@ -104,9 +108,9 @@ export async function createMemberRow(conn: PoolConnection, access: StaffAccess,
     if (!MEMBER_NO.test(memberNo)) throw new AppError('member_no_sequence', '会员号已用尽（M99999999）。');
     try {
       const [res] = await conn.query<ResultSetHeader>(
-        `INSERT INTO members (member_no, name, phone, email, gender, birthday, registered_at, source_channel, home_store_id, customer_no, remarks, addresses, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [memberNo, name, phone, email, input.gender ?? 'unknown', birthday, now, input.source ?? opts.defaultSource ?? 'api', storeId, input.customerNo ?? null, input.remarks || null, addresses ? JSON.stringify(addresses) : null, now, now],
+        `INSERT INTO members (member_no, name, phone_enc, phone_hash, phone_tail, email_enc, email_hash, gender, birthday, registered_at, source_channel, home_store_id, customer_no, remarks, addresses, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [memberNo, name, sealedPhone.phone_enc, sealedPhone.phone_hash, sealedPhone.phone_tail, sealedEmail.email_enc, sealedEmail.email_hash, input.gender ?? 'unknown', birthday, now, input.source ?? opts.defaultSource ?? 'api', storeId, input.customerNo ?? null, input.remarks || null, addresses ? JSON.stringify(addresses) : null, now, now],
       );
       const id = res.insertId;
       await auditInTransaction(conn, [{ actor: access.actor, action: 'member.create', targetType: 'member', targetId: String(id), channel: access.channel, requestId: access.requestId, detail: { source: input.source ?? opts.defaultSource ?? 'api' } }], now);

@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { audit, countedOrder, phoneFor, requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { openPhone } from './sealed.ts';
 import { visibleMembersSql } from './scope.ts';
 
 export interface DuplicateGroup {
@@ -10,7 +11,7 @@ export interface DuplicateGroup {
 
 /**
  * Probable duplicates among members the actor sees: the same name and birthday. (The same phone
- * cannot occur twice: members.phone is unique, and imports update by phone.) Phones masked by role.
+ * cannot occur twice: members.phone_hash is unique, and imports update by phone.) Phones masked by role.
  */
 export async function findDuplicates(access: StaffAccess, opts: { memberId?: number; limit?: number } = {}): Promise<DuplicateGroup[]> {
   requirePermission(access.actor, 'member.merge');
@@ -24,14 +25,14 @@ export async function findDuplicates(access: StaffAccess, opts: { memberId?: num
   const out: DuplicateGroup[] = [];
   for (const g of groups) {
     const [rows] = await access.services.sql.query<RowDataPacket[]>(
-      `SELECT m.id, m.member_no, m.name, m.phone, m.home_store_id, m.registered_at, (SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id AND ${countedOrder('o')}) AS orders
+      `SELECT m.id, m.member_no, m.name, m.phone_enc, m.home_store_id, m.registered_at, (SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id AND ${countedOrder('o')}) AS orders
          FROM members m WHERE (${scope.sql}) AND m.name = ? AND m.birthday = ? ORDER BY m.id`,
       [...scope.params, g.name, g.birthday],
     );
     out.push({
       reason: 'name_birthday',
       key: `${g.name}|${g.birthday instanceof Date ? g.birthday.toISOString().slice(0, 10) : String(g.birthday)}`,
-      members: rows.map((r) => ({ id: Number(r.id), memberNo: String(r.member_no), name: String(r.name), phone: phoneFor(access.actor, String(r.phone)), homeStoreId: r.home_store_id === null ? null : Number(r.home_store_id), registeredAt: r.registered_at as Date, orders: Number(r.orders) })),
+      members: rows.map((r) => ({ id: Number(r.id), memberNo: String(r.member_no), name: String(r.name), phone: phoneFor(access.actor, openPhone(String(r.phone_enc))), homeStoreId: r.home_store_id === null ? null : Number(r.home_store_id), registeredAt: r.registered_at as Date, orders: Number(r.orders) })),
     });
   }
   await audit(access.services, { actor: access.actor, action: 'member.duplicates', targetType: 'member_search', targetId: opts.memberId ? `duplicates:${opts.memberId}` : 'duplicates', channel: access.channel, requestId: access.requestId, detail: { groups: out.length } });

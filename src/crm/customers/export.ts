@@ -1,6 +1,7 @@
 import { audit, badRequest, can, maskPhone, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import type { Prisma } from '../../db/prisma.ts';
 import { visibleMembers } from './scope.ts';
+import { openPhone } from './sealed.ts';
 
 /** Fields a member export may contain; phone is masked unless asked for and allowed. */
 export const EXPORT_FIELDS = ['memberNo', 'name', 'phone', 'gender', 'birthday', 'level', 'points', 'growthValue', 'registeredAt', 'sourceChannel', 'homeStore', 'status'] as const;
@@ -48,13 +49,13 @@ export async function* exportMembers(access: StaffAccess, opts: ExportOptions = 
         where: { AND: [where, { id: { gt: after } }] },
         orderBy: { id: 'asc' },
         take,
-        select: { id: true, memberNo: true, name: true, phone: true, gender: true, birthday: true, level: true, points: true, growthValue: true, registeredAt: true, sourceChannel: true, status: true, homeStore: { select: { name: true } } },
+        select: { id: true, memberNo: true, name: true, phoneEnc: true, gender: true, birthday: true, level: true, points: true, growthValue: true, registeredAt: true, sourceChannel: true, status: true, homeStore: { select: { name: true } } },
       });
       for (const m of page) {
         const full: Record<ExportField, string | number | null> = {
           memberNo: m.memberNo,
           name: m.name,
-          phone: unmask ? m.phone : maskPhone(m.phone),
+          phone: unmask ? openPhone(m.phoneEnc) : maskPhone(openPhone(m.phoneEnc)),
           gender: m.gender,
           birthday: m.birthday ? m.birthday.toISOString().slice(0, 10) : null,
           level: m.level,

@@ -1,8 +1,9 @@
 import { requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { auditMemberRead } from './audit-read.ts';
-import { normalizeMemberNo, normalizeName, normalizePhone } from './identifiers.ts';
+import { normalizeMemberNo, normalizeName, normalizePhone, phoneSearchOf } from './identifiers.ts';
 import type { MemberRef } from './ref.ts';
 import { likePrefix, readMemberRows } from './rows.ts';
+import { phoneHash } from './sealed.ts';
 import { visibleMembersSql } from './scope.ts';
 
 /** One line of a search result; `phone` is already masked for actors without member.phone.view. */
@@ -18,11 +19,13 @@ export interface MemberBrief {
 }
 
 export interface MemberSearch {
-  by: 'phone' | 'memberNo' | 'name';
+  by: 'phone' | 'phoneTail' | 'memberNo' | 'name';
   /** The canonical query (normalized phone / member no / name) or the raw text when invalid. */
   query: string;
   /** False when the phone or member number is malformed (nothing was searched). */
   valid: boolean;
+  /** Part of a phone number other than its last four digits: phones are sealed, so it cannot be searched (members.partialPhone). */
+  partialPhone?: boolean;
   /** All matches in scope; `members` holds at most `limit` of them. */
   total: number;
   members: MemberBrief[];
@@ -47,15 +50,21 @@ export async function searchMembers(access: StaffAccess, ref: MemberRef, limit =
       return Number(row.n);
     };
     // Phone and member number are unique: the one row found is the total, no COUNT query needed.
-    const [total, rows] = by === 'name' ? await Promise.all([count(), find()]) : await find().then((r) => [r.length, r] as const);
+    const [total, rows] = by === 'name' || by === 'phoneTail' ? await Promise.all([count(), find()]) : await find().then((r) => [r.length, r] as const);
     const members = rows.map(({ registeredAt: _r, sourceChannel: _s, ...m }) => ({ ...m, homeStore: m.homeStore?.name ?? null }));
     return { by, query, valid: true, total, members };
   };
   const invalid = (by: MemberSearch['by'], raw: string): MemberSearch => ({ by, query: raw, valid: false, total: 0, members: [] });
 
+  // Phones are sealed (sealed.ts): a whole number is found through its blind index, the last four
+  // digits ("尾号1234") through phone_tail; any other part of a number cannot be searched.
+  const tailQuery = ref.phone ?? (ref.name && !ref.memberNo ? ref.name : undefined);
+  const phoneSearch = tailQuery === undefined ? null : phoneSearchOf(tailQuery);
+  if (phoneSearch?.kind === 'tail') return run('phoneTail', phoneSearch.tail, 'm.phone_tail = ?', phoneSearch.tail);
   if (ref.phone) {
     const phone = normalizePhone(ref.phone);
-    return phone ? run('phone', phone, 'm.phone = ?', phone) : invalid('phone', ref.phone);
+    if (phone) return run('phone', phone, 'm.phone_hash = ?', phoneHash(phone));
+    return { ...invalid('phone', ref.phone), partialPhone: phoneSearch?.kind === 'partial' };
   }
   if (ref.memberNo) {
     const memberNo = normalizeMemberNo(ref.memberNo);

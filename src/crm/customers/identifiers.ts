@@ -21,6 +21,21 @@ export function normalizePhone(input: string): string | null {
   return MAINLAND_MOBILE.test(digits) ? digits : null;
 }
 
+/**
+ * What a typed phone search can be now that phones are sealed: the whole number, the last four
+ * digits ("尾号1234", "*1234", "****1234"), or some other part of a number, which no index can
+ * answer (the blind index matches whole numbers only). Null: not phone-like at all.
+ */
+export function phoneSearchOf(input: string): { kind: 'whole'; phone: string } | { kind: 'tail'; tail: string } | { kind: 'partial'; digits: string } | null {
+  const text = normalizeText(input).trim().replace(/[\s\-.()]/g, '');
+  const tail = /^(?:尾号|手机尾号|后四位|\*+)(\d{4})$/.exec(text);
+  if (tail) return { kind: 'tail', tail: tail[1]! };
+  const phone = normalizePhone(text);
+  if (phone) return { kind: 'whole', phone };
+  const digits = /^(?:\+86|0086)?(\d{3,})$/.exec(text);
+  return digits ? { kind: 'partial', digits: digits[1]! } : null;
+}
+
 /** Member numbers are "M" + 8 digits (M00000001); staff type them in either case. */
 export const MEMBER_NO = /^M\d{8}$/;
 

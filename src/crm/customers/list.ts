@@ -1,8 +1,9 @@
 import { audit, badRequest, can, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import type { MemberBrief } from './find.ts';
-import { normalizeName, normalizePhone, normalizeText } from './identifiers.ts';
+import { normalizeName, normalizeText, phoneSearchOf } from './identifiers.ts';
 import { tagCountParams, tagCountSql, tagPageHint } from './list-tag.ts';
 import { likePrefix, readMemberRows } from './rows.ts';
+import { phoneHash } from './sealed.ts';
 import { visibleMembersSql } from './scope.ts';
 
 /**
@@ -44,20 +45,19 @@ type Condition = { sql: string; params: unknown[] };
 
 
 /**
- * What `q` means: digits (with +86 / spaces / dashes) are a phone prefix, "M…" a member-number
- * prefix, anything else a name prefix — each a range on its unique/name index (LIKE 'x%').
- * Without member.phone.view only a whole number is searched: prefix answers would let a caller
- * who sees 138****0001 recover the hidden digits one query at a time. Null: nothing can match.
+ * What `q` means: a whole phone number (with +86 / spaces / dashes) is found through its blind
+ * index, the last four digits (`尾号1234`, `*1234`) through phone_tail, "M…" is a member-number
+ * prefix, anything else a name prefix (LIKE 'x%' on its index). Phones are sealed, so any other
+ * part of a number is a 400 `phone_partial_search` for every role (docs/api.md). Null: nothing can match.
  */
-export function qCondition(q: string, phonePrefixAllowed: boolean): Condition | null {
+export function qCondition(q: string): Condition | null {
   const text = normalizeText(q).trim();
   const compact = text.replace(/[\s\-.()]/g, '');
-  if (/^(?:\+86|0086)?\d+$/.test(compact)) {
-    const digits = compact.replace(/^(?:\+86|0086)/, '');
-    if (phonePrefixAllowed) return { sql: 'm.phone LIKE ?', params: [likePrefix(digits)] };
-    const phone = normalizePhone(digits);
-    if (!phone) throw badRequest('phone_prefix_not_allowed', 'your role sees masked phones: search by the whole 11-digit number, a member number or a name');
-    return { sql: 'm.phone = ?', params: [phone] };
+  const phone = phoneSearchOf(compact);
+  if (phone?.kind === 'whole') return { sql: 'm.phone_hash = ?', params: [phoneHash(phone.phone)] };
+  if (phone?.kind === 'tail') return { sql: 'm.phone_tail = ?', params: [phone.tail] };
+  if (phone?.kind === 'partial' || /^\d+$/.test(compact)) {
+    throw badRequest('phone_partial_search', 'phones are stored encrypted: search by the whole 11-digit number, the last four digits (尾号1234 or *1234), a member number or a name');
   }
   if (/^m\d*$/i.test(compact)) return { sql: 'm.member_no LIKE ?', params: [likePrefix(compact.toUpperCase())] };
   const name = normalizeName(text);
@@ -68,7 +68,7 @@ const TAG_EXISTS = 'EXISTS (SELECT 1 FROM member_tags mt JOIN tags t ON t.id = m
 
 function conditions(access: StaffAccess, f: MemberListFilters): Condition[] {
   const and: Condition[] = [visibleMembersSql(access.actor)];
-  if (f.q !== undefined) and.push(qCondition(f.q, can(access.actor, 'member.phone.view')) ?? { sql: 'FALSE', params: [] });
+  if (f.q !== undefined) and.push(qCondition(f.q) ?? { sql: 'FALSE', params: [] });
   if (f.storeId !== undefined) and.push({ sql: 'm.home_store_id = ?', params: [f.storeId] });
   if (f.level !== undefined) and.push({ sql: 'm.level = ?', params: [f.level] });
   if (f.status !== undefined) and.push({ sql: 'm.status = ?', params: [f.status] });

@@ -1,4 +1,5 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { phoneColumns } from './sealed.ts';
 
 /**
  * The member rows in a merge or an erasure (run by the lifecycle context inside its one
@@ -58,9 +59,9 @@ export async function lockMemberStatus(conn: PoolConnection, id: number): Promis
  */
 export async function eraseMemberRow(conn: PoolConnection, id: number, at: Date): Promise<void> {
   await conn.query(
-    `UPDATE members SET name = ?, phone = ?, gender = 'unknown', birthday = NULL, email = NULL, remarks = NULL, addresses = NULL, customer_no = NULL, openid = NULL, external_user_id = NULL,
+    `UPDATE members SET name = ?, phone_enc = ?, phone_hash = ?, phone_tail = ?, gender = 'unknown', birthday = NULL, email_enc = NULL, email_hash = NULL, remarks = NULL, addresses = NULL, customer_no = NULL, openid = NULL, external_user_id = NULL,
             status = 'deleted', erased_at = ? WHERE id = ?`,
-    [ERASED_NAME, erasedPhone(id), at, id],
+    [ERASED_NAME, ...Object.values(phoneColumns(erasedPhone(id))), at, id],
   );
   await conn.query('UPDATE member_profile_changes SET old_value = NULL, new_value = NULL WHERE member_id = ?', [id]);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { phoneFor, type StaffActor } from '../kernel/index.ts';
+import { openPhone } from './sealed.ts';
 import type { Services } from '../../services.ts';
 import { visibleMembersSql } from './scope.ts';
 
@@ -13,7 +14,7 @@ const memberRowSchema = z
     id: z.number(),
     member_no: z.string(),
     name: z.string(),
-    phone: z.string(),
+    phone_enc: z.string(),
     level: z.number(),
     points: z.number(),
     status: z.enum(['active', 'frozen', 'deleted']),
@@ -26,7 +27,7 @@ const memberRowSchema = z
     id: r.id,
     memberNo: r.member_no,
     name: r.name,
-    phone: r.phone,
+    phone: openPhone(r.phone_enc),
     level: r.level,
     points: r.points,
     status: r.status,
@@ -44,7 +45,7 @@ export type MemberRow = z.output<typeof memberRowSchema>;
 export async function readMemberRows(services: Services, actor: StaffActor, where: string, params: unknown[], orderBy: string, limit: number): Promise<MemberRow[]> {
   const scope = visibleMembersSql(actor);
   const [rows] = await services.sql.query<any[]>(
-    `SELECT m.id, m.member_no, m.name, m.phone, m.level, m.points, m.status, m.registered_at, m.source_channel, m.home_store_id, s.name AS store_name
+    `SELECT m.id, m.member_no, m.name, m.phone_enc, m.level, m.points, m.status, m.registered_at, m.source_channel, m.home_store_id, s.name AS store_name
        FROM members m LEFT JOIN stores s ON s.id = m.home_store_id
       WHERE (${scope.sql}) AND (${where}) ORDER BY ${orderBy} LIMIT ?`,
     [...scope.params, ...params, limit],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../kernel/index.ts';
+import { openEmail } from './sealed.ts';
 import type { Services } from '../../services.ts';
 
 /**
@@ -20,7 +21,7 @@ const newest = (cols: string, from: string, where: string, take: string, fields:
      FROM (SELECT ${cols} FROM ${from} WHERE ${where} ORDER BY x.created_at DESC, x.id DESC LIMIT ${take}) r)`;
 
 const SUMMARY_SQL = `
-SELECT m.gender, m.birthday, m.growth_value, m.registered_at, m.source_channel, m.email, m.remarks, m.addresses, m.customer_no,
+SELECT m.gender, m.birthday, m.growth_value, m.registered_at, m.source_channel, m.email_enc, m.remarks, m.addresses, m.customer_no,
   (SELECT name FROM membership_levels WHERE level = m.level) AS level_name,
   o.n AS order_count, o.spend, o.last_at,
   (SELECT JSON_ARRAYAGG(JSON_OBJECT('orderNo', r.order_no, 'paidAt', DATE_FORMAT(r.paid_at, ${ISO}), 'amount', CAST(r.amount AS CHAR), 'store', s.name) ORDER BY r.paid_at DESC, r.id DESC)
@@ -72,7 +73,7 @@ const summaryRow = z.object({
   growth_value: z.number(),
   registered_at: z.date(),
   source_channel: z.string(),
-  email: z.string().nullable(),
+  email_enc: z.string().nullable(),
   remarks: z.string().nullable(),
   addresses: z.union([z.string(), z.array(z.unknown()), z.null()]).transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown[]) : (v ?? []))),
   customer_no: z.string().nullable(),
@@ -100,7 +101,7 @@ const COMPLAINT_WINDOW_DAYS = 90;
 
 function toFacts(r: z.infer<typeof summaryRow>, now: Date) {
   return {
-    profile: { gender: r.gender, birthday: r.birthday, growthValue: r.growth_value, registeredAt: r.registered_at, sourceChannel: r.source_channel, email: r.email, remarks: r.remarks, addresses: r.addresses, customerNo: r.customer_no },
+    profile: { gender: r.gender, birthday: r.birthday, growthValue: r.growth_value, registeredAt: r.registered_at, sourceChannel: r.source_channel, email: openEmail(r.email_enc), remarks: r.remarks, addresses: r.addresses, customerNo: r.customer_no },
     levelName: r.level_name,
     orderCount: r.order_count,
     /** SUM(amount − refunded) as the database computed it (DECIMAL text), "0.00" without orders; fully refunded orders count nowhere. */

@@ -3,6 +3,7 @@ import { Prisma } from '../../db/prisma.ts';
 import { AppError, audit, badRequest, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { normalizeName, normalizePhone } from './identifiers.ts';
 import { memberInScope } from './in-scope.ts';
+import { emailColumns, openEmail, openHistoryValue, openPhone, phoneColumns, phoneHash, sealHistoryValue } from './sealed.ts';
 import { addressesSchema, emailOrThrow, maskEmail, normalizeAddresses, remarksSchema } from './member-input.ts';
 
 export const profilePatchSchema = z
@@ -63,19 +64,31 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
   }
   const now = services.now();
   const changed = await services.db.$transaction(async (tx) => {
-    const before = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { name: true, phone: true, gender: true, birthday: true, homeStoreId: true, email: true, remarks: true, addresses: true, status: true } });
+    const { phoneEnc, emailEnc, ...stored } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { name: true, phoneEnc: true, gender: true, birthday: true, homeStoreId: true, emailEnc: true, remarks: true, addresses: true, status: true } });
+    const before = { ...stored, phone: openPhone(phoneEnc), email: openEmail(emailEnc) };
     const diffs = Object.entries(data)
       .filter(([field, value]) => !same(before[field as keyof typeof before], value))
       .map(([field, value]) => ({ field, old: show(before[field as keyof typeof before]), new: show(value) }));
     if (!diffs.length) return diffs;
-    if (data.phone && (await tx.member.findFirst({ where: { phone: data.phone as string, id: { not: memberId } }, select: { id: true } }))) {
+    if (data.phone && (await tx.member.findFirst({ where: { phoneHash: phoneHash(data.phone as string), id: { not: memberId } }, select: { id: true } }))) {
       throw new AppError('phone_taken', '这个手机号已属于另一位会员（可用合并处理重复会员）。');
     }
     // Prisma wants DbNull, not null, to clear a JSON column.
-    const value = (field: string) => (field === 'addresses' && data[field] === null ? Prisma.DbNull : data[field]);
-    await tx.member.update({ where: { id: memberId }, data: Object.fromEntries(diffs.map((d) => [d.field, value(d.field)])) });
+    // Phone and email are stored sealed with their blind index (sealed.ts).
+    const columns = (field: string): [string, unknown][] => {
+      if (field === 'phone') {
+        const p = phoneColumns(data.phone as string);
+        return [['phoneEnc', p.phone_enc], ['phoneHash', p.phone_hash], ['phoneTail', p.phone_tail]];
+      }
+      if (field === 'email') {
+        const e = emailColumns(data.email as string | null);
+        return [['emailEnc', e.email_enc], ['emailHash', e.email_hash]];
+      }
+      return [[field, field === 'addresses' && data[field] === null ? Prisma.DbNull : data[field]]];
+    };
+    await tx.member.update({ where: { id: memberId }, data: Object.fromEntries(diffs.flatMap((d) => columns(d.field))) });
     await tx.memberProfileChange.createMany({
-      data: diffs.map((d) => ({ memberId, field: d.field, oldValue: d.old, newValue: d.new, changedBy: actor.wecomUserId, channel: access.channel, requestId: access.requestId, createdAt: now })),
+      data: diffs.map((d) => ({ memberId, field: d.field, oldValue: sealHistoryValue(d.field, d.old), newValue: sealHistoryValue(d.field, d.new), changedBy: actor.wecomUserId, channel: access.channel, requestId: access.requestId, createdAt: now })),
     });
     return diffs;
   });
@@ -98,8 +111,8 @@ export async function profileHistory(access: StaffAccess, memberId: number, limi
   return rows.map((r) => ({
     id: r.id.toString(),
     field: r.field,
-    oldValue: shown(r.field, r.oldValue),
-    newValue: shown(r.field, r.newValue),
+    oldValue: shown(r.field, openHistoryValue(r.field, r.oldValue)),
+    newValue: shown(r.field, openHistoryValue(r.field, r.newValue)),
     changedBy: r.changedBy,
     channel: r.channel,
     createdAt: r.createdAt,

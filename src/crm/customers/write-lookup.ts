@@ -2,6 +2,7 @@ import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { storeScope, type StaffActor } from '../kernel/index.ts';
 import { normalizeMemberNo } from './identifiers.ts';
 import { fieldError, phoneOrThrow } from './member-input.ts';
+import { phoneHash } from './sealed.ts';
 
 /** How an order names its member: exactly one of these. */
 export interface MemberKey {
@@ -21,7 +22,7 @@ export interface MemberForWrite {
 /**
  * The member an incoming write (an order) names, inside the caller's transaction and with its
  * row locked (the points and level written later in the same transaction queue on it): by id,
- * member number, mini-program openid or phone. Null when there is none the actor may see — a
+ * member number, mini-program openid or phone (by its blind index). Null when there is none the actor may see — a
  * deleted member, or one of another store for a store role, is "none", as everywhere else. A
  * malformed phone or member number is a 400 naming the field. With `lock: false` (on the pool)
  * it only looks: whether the actor may see the member.
@@ -39,7 +40,7 @@ export async function lockMemberForWrite(conn: Pool | PoolConnection, actor: Sta
     if (!no) throw fieldError('invalid_member', ['memberNo'], `「${key.memberNo}」不是会员号（M+8 位数字）`);
     [where, value] = ['member_no = ?', no];
   } else if (key.openid !== undefined) [where, value] = ['openid = ?', key.openid];
-  else if (key.phone !== undefined) [where, value] = ['phone = ?', phoneOrThrow(key.phone)];
+  else if (key.phone !== undefined) [where, value] = ['phone_hash = ?', phoneHash(phoneOrThrow(key.phone))];
   else return null;
   const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, home_store_id, level, status FROM members WHERE ${where}${opts.lock === false ? '' : ' FOR UPDATE'}`, [value]);
   const m = rows[0];

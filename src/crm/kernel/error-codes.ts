@@ -71,6 +71,7 @@ export const ERROR_CODES = {
   intent_not_for_audience: { area: 'access', status: 403, retryable: false, description: 'A chat intent for staff asked by a member, or the other way round.' },
 
   // ── kernel: transactions ──────────────────────────────────────────────────────────────
+  personal_data_unreadable: { area: 'kernel', status: 500, retryable: false, description: 'A sealed phone or email did not open: its key id is missing from `DATA_KEYS` (removed before `rotate-keys` finished) or the value was altered or copied from another column.' },
   transaction_lock_conflict: { area: 'kernel', status: 503, retryable: true, description: 'A database transaction lost to concurrent writers on every attempt (deadlock or lock wait); try again later.' },
 
   // ── channel: inbound callbacks (WeCom, mini-program, console) ───────────────────────────
@@ -163,7 +164,7 @@ export const ERROR_CODES = {
   invalid_profile: { area: 'customers', status: 400, retryable: false, description: 'A profile update breaks its schema.' },
   invalid_phone: { area: 'customers', status: 400, retryable: false, description: 'Not a valid mainland mobile number.' },
   same_member: { area: 'customers', status: 400, retryable: false, description: 'A member cannot be merged into itself.' },
-  phone_prefix_not_allowed: { area: 'customers', status: 400, retryable: false, description: 'A role that sees masked phones searched by part of a number.' },
+  phone_partial_search: { area: 'customers', status: 400, retryable: false, description: 'Phones are stored encrypted: search by the whole 11-digit number, by the last four digits (`尾号1234` or `*1234`), a member number or a name — not by another part of a number.' },
   invalid_fields: { area: 'customers', status: 400, retryable: false, description: 'A member export asked for a field that cannot be exported.' },
   phone_view_not_allowed: { area: 'customers', status: 400, retryable: false, description: 'An export with full phone numbers by a role that cannot see them.' },
   import_format: { area: 'customers', status: 400, retryable: false, description: 'Import: the file is neither .csv (UTF-8) nor .xlsx.' },

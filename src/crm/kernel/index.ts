@@ -1,7 +1,8 @@
 /**
  * The small kernel every context stands on: who is asking (staff and member access, permissions,
  * store scope, staff as actors and the managers of a store), the audit log, CRM settings, phone
- * masking, money, the China calendar, registered errors, the SQL transaction helper and the
+ * masking, sealed personal data (personal-data/: AES-256-GCM envelopes, blind indexes, the keyring),
+ * money, the China calendar, registered errors, the SQL transaction helper and the
  * read-your-writes fence of the read pool (read-pool.ts), the one rate limiter (rate-limit.ts), the
  * outbox of the outbound queue (outbox.ts).
  * Owns: audit_logs, stores, staff, staff_stores, crm_settings, outbound_jobs.
@@ -52,6 +53,7 @@ export {
 export { AppError, badRequest, conflict, forbidden, isAppError, notFound, payloadTooLarge, unauthorized, type AppErrorOptions, type ErrorCode, type ErrorStatus } from './errors.ts';
 export { ERROR_CODES, type CodeWithStatus, type ErrorArea, type ErrorSpec } from './error-codes.ts';
 export { maskPhone, phoneFor } from './mask.ts';
+export { blindIndex, buildKeyring, DEV_KEY_ID, installKeyring, isSealed, keyring, normalizeEmail, open, openOrNull, parseDataKeys, parseIndexKey, phoneTail, reseal, seal, sealedKeyId, sealOrNull, type Keyring, type KeyringSettings, type SealedField } from './personal-data/index.ts';
 export { readPoolAfter } from './read-pool.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';

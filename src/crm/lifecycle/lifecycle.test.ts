@@ -9,6 +9,7 @@ import { findMembers } from '../customers/find.ts';
 import { mergeMembers } from './merge.ts';
 import { memberSummary } from '../customers/summary.ts';
 import { profileHistory, updateMemberProfile } from '../customers/update.ts';
+import { emailColumns, openPhone, phoneHash } from '../../../test/support/sealed-phone.ts';
 
 // Profile history, duplicate detection, merge and erasure against MariaDB.
 describe('member lifecycle', () => {
@@ -124,7 +125,7 @@ describe('member lifecycle', () => {
     const M = id('M00000007');
     await logInteraction(as('hq'), { memberId: M, type: 'complaint', channel: 'call', content: '家住XX小区，电话13800000007' });
     await updateMemberProfile(as('hq'), M, { name: '陈静静' });
-    await crm.services.sql.query("UPDATE members SET email = 'chen@example.com' WHERE id = ?", [M]);
+    await crm.services.sql.query('UPDATE members SET email_enc = ?, email_hash = ? WHERE id = ?', [...Object.values(emailColumns('chen@example.com')), M]);
     const spend = await crm.services.db.order.aggregate({ where: { memberId: M }, _sum: { amount: true }, _count: { _all: true } });
     const storeSpend = await crm.services.db.order.aggregate({ where: { storeId: crm.fx.stores.S1 }, _sum: { amount: true } });
     await expect(eraseMember(as('manager1'), { memberId: M })).rejects.toMatchObject({ code: 'permission_denied' });
@@ -142,7 +143,8 @@ describe('member lifecycle', () => {
     expect(await pendingDeletionRequests(as('hq'))).toEqual([]);
     expect(r.kept).toEqual({ orders: spend._count._all, totalSpend: spend._sum.amount!.toFixed(2) });
     const m = await crm.services.db.member.findUniqueOrThrow({ where: { id: M } });
-    expect(m).toMatchObject({ name: '已注销用户', phone: erasedPhone(M), email: null, birthday: null, gender: 'unknown', openid: null, status: 'deleted' });
+    expect(openPhone(m.phoneEnc)).toBe(erasedPhone(M));
+    expect(m).toMatchObject({ name: '已注销用户', phoneHash: phoneHash(erasedPhone(M)), emailEnc: null, emailHash: null, birthday: null, gender: 'unknown', openid: null, status: 'deleted' });
     expect(m.erasedAt).not.toBeNull();
     const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
     const texts = json(await crm.services.db.interaction.findMany({ where: { memberId: M } })) + json(await crm.services.db.ticket.findMany({ where: { memberId: M } })) + json(await crm.services.db.memberProfileChange.findMany({ where: { memberId: M } }));

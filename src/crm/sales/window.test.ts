@@ -4,6 +4,7 @@ import type { Services } from '../../services.ts';
 import { DAY, generate } from '../../../test/support/health-expected.ts';
 import { rebuildMemberStats, recordOrder } from './rollup.ts';
 import { refreshMemberStats, type StatsMarker } from './window.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from '../../../test/support/sealed-phone.ts';
 
 // The scoring run's incremental refresh of member_stats must leave exactly what a full rebuild
 // would: time moves on (orders and complaints cross the 90/180/365/60-day edges), orders arrive
@@ -38,7 +39,7 @@ describe('member_stats incremental refresh', () => {
     expect(await refresh(start)).toMatchObject({ mode: 'full', members: 500 });
     await recordOrder({ sql: services.sql, now: () => new Date(NOW.getTime() - 3 * DAY) }, { orderNo: 'W-1', memberId: 7, storeId: 1, amount: '66.60', items: [], paymentMethod: 'wechat', paidAt: new Date(NOW.getTime() - 3 * DAY) });
     await services.sql.query("INSERT INTO interactions (member_id, type, channel, content, created_at) VALUES (11, 'complaint', 'store', '慢', ?)", [new Date(NOW.getTime() - 2 * DAY)]);
-    await services.sql.query("INSERT INTO members (id, member_no, name, phone, registered_at, source_channel, home_store_id) VALUES (501, 'M00000501', '新', '13900000501', ?, 'store', 1)", [new Date(NOW.getTime() - DAY)]);
+    await services.sql.query(`INSERT INTO members (id, member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, home_store_id) VALUES (501, 'M00000501', '新', ?, ?, ?, ?, 'store', 1)`, [...sealedPhoneValues('13900000501'), new Date(NOW.getTime() - DAY)]);
     const r = await refresh(NOW);
     expect(r.mode).toBe('incremental');
     expect(r.members).toBeGreaterThan(3);

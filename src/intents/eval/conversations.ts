@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BotAnswer, HandleMessage } from '../../bot/types.ts';
 import type { Services } from '../../services.ts';
+import { openPhone } from '../../crm/customers/index.ts';
 import type { EvalConversation, EvalTurn } from './cases.ts';
 import { slotsMatch } from './slots.ts';
 import { changedTables, resetConversations, snapshotWorld, stopRunningRecalls } from './world-state.ts';
@@ -79,8 +80,8 @@ export function leaksIn(text: string, self: Person | undefined, people: readonly
  * hold nor do anything held, did, or changed a watched table.
  */
 export async function runConversations(services: Services, bot: HandleMessage, conversations: readonly EvalConversation[]): Promise<ConversationResult[]> {
-  const [rows] = await services.sql.query<any[]>('SELECT name, phone, member_no AS memberNo FROM members');
-  const people: Person[] = rows.map((r) => ({ name: String(r.name ?? ''), phone: String(r.phone ?? ''), memberNo: String(r.memberNo) }));
+  const [rows] = await services.sql.query<any[]>('SELECT name, phone_enc, member_no AS memberNo FROM members');
+  const people: Person[] = rows.map((r) => ({ name: String(r.name ?? ''), phone: openPhone(String(r.phone_enc)), memberNo: String(r.memberNo) }));
   const results: ConversationResult[] = [];
   for (const c of conversations) {
     await resetConversations(services);

@@ -26,7 +26,7 @@ export function memberLine(m: MemberBrief, i: number, lang: Lang = 'zh'): string
  * same whether the member does not exist or belongs to another store: nothing leaks.
  */
 export function renderUnresolved(search: MemberSearch, lang: Lang = 'zh'): string {
-  if (!search.valid) return t(lang, search.by === 'phone' ? 'members.badPhone' : 'members.badMemberNo', { query: search.query });
+  if (!search.valid) return t(lang, search.partialPhone ? 'members.partialPhone' : search.by === 'phone' ? 'members.badPhone' : 'members.badMemberNo', { query: search.query });
   const by = t(lang, `members.by.${search.by}`);
   if (search.total === 0) return t(lang, 'members.notFound', { by, query: search.query });
   const more = search.total > search.members.length ? t(lang, 'members.severalMore', { shown: search.members.length }) : '';

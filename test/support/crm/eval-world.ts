@@ -2,6 +2,7 @@ import { DEMO_STORES } from '../../../src/demo/identities.ts';
 import { createTicket, logInteraction } from '../../../src/crm/service/index.ts';
 import type { Services } from '../../../src/services.ts';
 import { createFixture, NOW, type Fixture } from './fixture.ts';
+import { sealedPhone } from '../sealed-phone.ts';
 
 /**
  * The world the intent evaluation's dialogues and harm probes run in (test/intents/test/README
@@ -58,7 +59,7 @@ export async function createEvalWorld(services: Services): Promise<EvalWorld> {
   let orderSeq = 1000;
   for (const [memberNo, name, phone, days] of [['M00000013', '吴敏', '13800000013', [60, 30, 3]], ['M00000014', '郑浩', '13800000014', [200, 20]]] as const) {
     const m = await db.member.create({
-      data: { memberNo, name, phone, gender: 'male', level: 2, points: 1200, growthValue: 800, registeredAt: new Date('2025-03-01T02:00:00Z'), sourceChannel: 'store', homeStoreId: s3 },
+      data: { memberNo, name, ...sealedPhone(phone), gender: 'male', level: 2, points: 1200, growthValue: 800, registeredAt: new Date('2025-03-01T02:00:00Z'), sourceChannel: 'store', homeStoreId: s3 },
     });
     fx.memberIds[memberNo] = m.id;
     await db.order.createMany({

@@ -2,6 +2,7 @@ import type { StaffActor } from '../../../src/bot/types.ts';
 import { STAFF_STORES, toStaffActor } from '../../../src/crm/kernel/index.ts';
 import type { StaffRole } from '../../../src/generated/prisma/enums.ts';
 import type { Services } from '../../../src/services.ts';
+import { sealedPhone } from '../sealed-phone.ts';
 
 /**
  * A small, hand-made CRM for integration tests of crm/ and intents/ (independent of the demo
@@ -82,7 +83,7 @@ export async function createFixture(services: Services): Promise<Fixture> {
       data: {
         memberNo: m.memberNo,
         name: m.name,
-        phone: m.phone,
+        ...sealedPhone(m.phone),
         gender: 'female',
         birthday: new Date('1990-05-01T00:00:00Z'),
         level: 2,

@@ -22,6 +22,7 @@ import { queueOutbound, storeManagers, withTransaction } from '../../kernel/inde
 import { appendLedger, issueCoupon, type CouponIssue } from '../../loyalty/index.ts';
 import { countedOrder } from '../../sales/index.ts';
 import { compileWhere } from '../../insights/index.ts';
+import { openEmail, openPhone } from '../../customers/index.ts';
 import { tagIdByName, writeMemberTags, type MemberTagChange } from '../../engagement/index.ts';
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
 import type { JourneyDeps, OutboundMessage, OutboundSender, SendResult } from './deps.ts';
@@ -64,7 +65,7 @@ export interface MemberRow {
 
 export async function loadMember(deps: JourneyDeps, id: number): Promise<MemberRow | undefined> {
   const [rows] = await deps.services.sql.query<RowDataPacket[]>(
-    'SELECT id, member_no, name, phone, email, openid, external_user_id, birthday, marketing_opt_out_at, status, home_store_id, points FROM members WHERE id = ?',
+    'SELECT id, member_no, name, phone_enc, email_enc, openid, external_user_id, birthday, marketing_opt_out_at, status, home_store_id, points FROM members WHERE id = ?',
     [id],
   );
   const r = rows[0];
@@ -73,8 +74,8 @@ export async function loadMember(deps: JourneyDeps, id: number): Promise<MemberR
     id: r.id,
     memberNo: r.member_no,
     name: r.name,
-    phone: r.phone,
-    email: r.email,
+    phone: openPhone(r.phone_enc),
+    email: openEmail(r.email_enc),
     openid: r.openid,
     externalUserId: r.external_user_id,
     birthday: r.birthday,

@@ -66,7 +66,7 @@ export async function reachability(services: Services, memberIds: number[]): Pro
   for (let i = 0; i < memberIds.length; i += 5000) {
     const ids = memberIds.slice(i, i + 5000);
     const [rows] = await services.sql.query<RowDataPacket[]>(
-      `SELECT m.id, m.openid, m.external_user_id, m.phone, m.marketing_opt_out_at,
+      `SELECT m.id, m.openid, m.external_user_id, m.phone_tail, m.marketing_opt_out_at,
               (SELECT s.remaining FROM mp_subscriptions s WHERE s.openid = m.openid AND s.template_id = ?) AS quota
        FROM members m WHERE m.id IN (?)`,
       [MP_TEMPLATES.coupon, ids],
@@ -76,7 +76,8 @@ export async function reachability(services: Services, memberIds: number[]): Pro
       if (r.marketing_opt_out_at) ch = 'unsubscribed';
       else if (r.openid && Number(r.quota ?? 0) > 0 && services.config.MP_APP_ID) ch = 'miniprogram';
       else if (r.external_user_id && services.config.WECOM_SECRET) ch = 'wecom';
-      else if (r.phone) ch = 'sms';
+      // An erased member's placeholder phone has no tail: no SMS to it.
+      else if (r.phone_tail) ch = 'sms';
       out.set(Number(r.id), ch);
     }
   }

@@ -3,6 +3,7 @@ import type { PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2/prom
 import { AppError, audit, auditInTransaction, badRequest, isLockConflict, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { MEMBER_NO } from '../identifiers.ts';
 import { normalizeAddresses, type Address } from '../member-input.ts';
+import { emailColumns, openEmail, phoneColumns, phoneHash, sealHistoryValue } from '../sealed.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
 import { writeCsv } from './csv.ts';
 import type { EncodingChoice } from './decode.ts';
@@ -68,12 +69,14 @@ interface Pending {
 
 interface Existing extends RowDataPacket {
   id: number;
-  phone: string;
+  phone_hash: string;
   name: string;
   gender: string;
   birthday: Date | null;
   home_store_id: number | null;
   status: string;
+  email_enc: string | null;
+  /** Opened from email_enc after the read. */
   email: string | null;
   customer_no: string | null;
   remarks: string | null;
@@ -284,14 +287,18 @@ async function writeBatch(
   const now = access.services.now();
   // Under IMPORT_LOCK (see importMembers); another writer taking the same number still fails on the unique index.
   const [top] = await conn.query<RowDataPacket[]>('SELECT MAX(member_no) AS member_no FROM members');
-  const [found] = await conn.query<Existing[]>('SELECT id, phone, name, gender, birthday, home_store_id, status, email, customer_no, remarks, addresses FROM members WHERE phone IN (?) FOR UPDATE', [batch.map((r) => r.data.phone)]);
-  const byPhone = new Map(found.map((m) => [m.phone, m]));
+  // Phones are sealed: the batch's members are found through the blind index (sealed.ts).
+  const hashOf = new Map(batch.map((r) => [r.data.phone, phoneHash(r.data.phone)]));
+  const phoneOf = new Map([...hashOf].map(([p, h]) => [h, p]));
+  const [found] = await conn.query<Existing[]>('SELECT id, phone_hash, name, gender, birthday, home_store_id, status, email_enc, customer_no, remarks, addresses FROM members WHERE phone_hash IN (?) FOR UPDATE', [[...hashOf.values()]]);
+  for (const m of found) m.email = openEmail(m.email_enc);
+  const byPhone = new Map(found.map((m) => [phoneOf.get(m.phone_hash)!, m]));
   const inScope = (storeId: number | null) => o.scope === null || (storeId !== null && o.scope.includes(storeId));
 
   // Customer numbers are unique: one held by another member rejects the row.
   const nos = batch.map((r) => r.data.customerNo).filter((n): n is string => n !== undefined);
-  const [holders] = nos.length ? await conn.query<RowDataPacket[]>('SELECT id, phone, customer_no FROM members WHERE customer_no IN (?)', [nos]) : [[] as RowDataPacket[]];
-  const holderOf = new Map(holders.map((h) => [String(h.customer_no).toLowerCase(), { id: Number(h.id), phone: String(h.phone) }]));
+  const [holders] = nos.length ? await conn.query<RowDataPacket[]>('SELECT id, phone_hash, customer_no FROM members WHERE customer_no IN (?)', [nos]) : [[] as RowDataPacket[]];
+  const holderOf = new Map(holders.map((h) => [String(h.customer_no).toLowerCase(), { id: Number(h.id), phoneHash: String(h.phone_hash) }]));
   // Tags must exist in the dictionary (as for POST /customers): an unknown one rejects the row.
   const tagNames = [...new Set(batch.flatMap((r) => r.data.tags ?? []))];
   const tagIds = tagNames.length ? await o.ports.tagIds(conn, tagNames) : new Map<string, number>();
@@ -300,7 +307,7 @@ async function writeBatch(
   for (const r of batch) {
     const holder = r.data.customerNo === undefined ? undefined : holderOf.get(r.data.customerNo.toLowerCase());
     const unknownTag = r.data.tags?.find((t) => !tagIds.has(t));
-    if (holder && holder.phone !== r.data.phone) o.reject(r.row, 'customer_no', `客户编号「${r.data.customerNo}」已属于会员 ${holder.id}`);
+    if (holder && holder.phoneHash !== hashOf.get(r.data.phone)) o.reject(r.row, 'customer_no', `客户编号「${r.data.customerNo}」已属于会员 ${holder.id}`);
     else if (unknownTag !== undefined) o.reject(r.row, 'tags', `没有标签「${unknownTag}」（先在标签字典里建好）`);
     else rows.push(r);
   }
@@ -359,23 +366,31 @@ async function writeBatch(
     const values = creates.map((c) => {
       const d = c.data;
       const addresses = d.address ? JSON.stringify(normalizeAddresses([d.address])) : null;
-      return [`M${String(++next).padStart(8, '0')}`, d.name!, d.phone, d.gender ?? 'unknown', day(d.birthday), d.level ?? 1, d.points ?? 0, d.registeredAt ?? now, d.source ?? 'import', d.storeId ?? null, d.email ?? null, d.customerNo ?? null, d.remarks || null, addresses, now, now];
+      const p = phoneColumns(d.phone);
+      const e = emailColumns(d.email ?? null);
+      return [`M${String(++next).padStart(8, '0')}`, d.name!, p.phone_enc, p.phone_hash, p.phone_tail, d.gender ?? 'unknown', day(d.birthday), d.level ?? 1, d.points ?? 0, d.registeredAt ?? now, d.source ?? 'import', d.storeId ?? null, e.email_enc, e.email_hash, d.customerNo ?? null, d.remarks || null, addresses, now, now];
     });
     if (next > 99_999_999) throw new AppError('member_no_sequence', '会员号已用尽（M99999999）。');
-    await conn.query('INSERT INTO members (member_no, name, phone, gender, birthday, level, points, registered_at, source_channel, home_store_id, email, customer_no, remarks, addresses, created_at, updated_at) VALUES ?', [values]);
-    const [ids] = await conn.query<RowDataPacket[]>('SELECT id, phone, points FROM members WHERE phone IN (?)', [creates.map((c) => c.data.phone)]);
-    const idOfPhone = new Map(ids.map((m) => [String(m.phone), Number(m.id)]));
-    for (const c of creates) memberIdOfRow.set(c.row, idOfPhone.get(c.data.phone)!);
+    await conn.query('INSERT INTO members (member_no, name, phone_enc, phone_hash, phone_tail, gender, birthday, level, points, registered_at, source_channel, home_store_id, email_enc, email_hash, customer_no, remarks, addresses, created_at, updated_at) VALUES ?', [values]);
+    const [ids] = await conn.query<RowDataPacket[]>('SELECT id, phone_hash, points FROM members WHERE phone_hash IN (?)', [creates.map((c) => hashOf.get(c.data.phone)!)]);
+    const idOfHash = new Map(ids.map((m) => [String(m.phone_hash), Number(m.id)]));
+    for (const c of creates) memberIdOfRow.set(c.row, idOfHash.get(hashOf.get(c.data.phone)!)!);
     await o.ports.openingBalances(conn, ids.map((m) => ({ memberId: Number(m.id), points: Number(m.points) })), { reason: '导入初始积分', ref: basename(o.file).slice(0, 64), createdBy: actor.wecomUserId, at: now });
     await insertAudit(conn, access, ids.map((m) => ({ action: 'member.create', memberId: m.id as number, detail: { source: 'import' } })), now);
   }
 
   for (const u of updates) {
-    const sets = u.diffs.map((d) => `\`${d.column}\` = ?`).join(', ');
-    await conn.query<ResultSetHeader>(`UPDATE members SET ${sets}, updated_at = ? WHERE id = ?`, [...u.diffs.map((d) => d.value), now, u.member.id]);
+    // The email is stored sealed with its blind index (sealed.ts).
+    const cols = u.diffs.flatMap((d): [string, unknown][] => {
+      if (d.column !== 'email') return [[d.column, d.value]];
+      const e = emailColumns((d.value as string | null) ?? null);
+      return [['email_enc', e.email_enc], ['email_hash', e.email_hash]];
+    });
+    const sets = cols.map(([c]) => `\`${c}\` = ?`).join(', ');
+    await conn.query<ResultSetHeader>(`UPDATE members SET ${sets}, updated_at = ? WHERE id = ?`, [...cols.map(([, v]) => v), now, u.member.id]);
   }
   if (updates.length) {
-    const changes = updates.flatMap((u) => u.diffs.map((d) => [u.member.id, d.field, d.old, d.new, actor.wecomUserId, access.channel, access.requestId, now]));
+    const changes = updates.flatMap((u) => u.diffs.map((d) => [u.member.id, d.field, sealHistoryValue(d.field, d.old), sealHistoryValue(d.field, d.new), actor.wecomUserId, access.channel, access.requestId, now]));
     await conn.query('INSERT INTO member_profile_changes (member_id, field, old_value, new_value, changed_by, channel, request_id, created_at) VALUES ?', [changes]);
     // Field names only, as updateMemberProfile does: the audit log is not a second copy of personal data.
     await insertAudit(conn, access, updates.map((u) => ({ action: 'member.update', memberId: u.member.id, detail: { fields: u.diffs.map((d) => d.field), source: 'import' } })), now);

@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { auditStoresRead, forbidden, phoneFor, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { openPhone } from '../../customers/index.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { churnSettings } from '../settings.ts';
 
@@ -100,7 +101,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
     }
     params.push(limit);
     const [rows] = await access.services.readSql.query<RowDataPacket[]>(
-      `SELECT m.id, m.member_no, m.name, m.phone, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
+      `SELECT m.id, m.member_no, m.name, m.phone_enc, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
               TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv,
               COUNT(*) OVER () AS total
        FROM member_scores s JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
@@ -117,7 +118,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
         memberId: Number(r.id),
         memberNo: String(r.member_no),
         name: String(r.name),
-        phone: phoneFor(access.actor, String(r.phone)),
+        phone: phoneFor(access.actor, openPhone(String(r.phone_enc))),
         homeStore: r.store_name == null ? null : String(r.store_name),
         daysSinceLastOrder: Number(r.days_since),
         usualGapDays: r.median_gap_days == null ? 0 : Math.round(Number(r.median_gap_days)),
@@ -191,7 +192,7 @@ export async function ruleChurnList(access: StaffAccess, options: ChurnOptions =
                 TIMESTAMPDIFF(DAY, sp.last_paid, ?) AS days_since
          FROM spend sp JOIN rhythm r ON r.member_id = sp.member_id
        )
-       SELECT m.id, m.member_no, m.name, m.phone, st.name AS store_name,
+       SELECT m.id, m.member_no, m.name, m.phone_enc, st.name AS store_name,
               l.total_spend, l.order_count, l.median_gap, l.days_since,
               COUNT(*) OVER () AS total
        FROM late l JOIN members m ON m.id = l.member_id LEFT JOIN stores st ON st.id = m.home_store_id
@@ -205,7 +206,7 @@ export async function ruleChurnList(access: StaffAccess, options: ChurnOptions =
       memberId: Number(r.id),
       memberNo: String(r.member_no),
       name: String(r.name),
-      phone: phoneFor(access.actor, String(r.phone)),
+      phone: phoneFor(access.actor, openPhone(String(r.phone_enc))),
       homeStore: r.store_name == null ? null : String(r.store_name),
       daysSinceLastOrder: Number(r.days_since),
       usualGapDays: Math.round(Number(r.median_gap)),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
 import { loadScores } from './load-scores.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from '../../../../test/support/sealed-phone.ts';
 
 // Scores go through LOAD DATA LOCAL as TSV: text with tabs, newlines, backslashes and quotes,
 // NULLs and datetimes must come back exactly; new rows are inserted, existing ones updated,
@@ -11,8 +12,8 @@ describe('loadScores', () => {
     env = await createTestEnv('load_scores');
     const at = new Date('2026-01-01T00:00:00Z');
     await env.services.sql.query(
-      "INSERT INTO members (id, member_no, name, phone, registered_at, source_channel, status) VALUES (1, 'M1', 'a', '13900000001', ?, 'store', 'active'), (2, 'M2', 'b', '13900000002', ?, 'store', 'active'), (3, 'M3', 'c', '13900000003', ?, 'store', 'deleted')",
-      [at, at, at],
+      `INSERT INTO members (id, member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, status) VALUES (1, 'M1', 'a', ?, ?, ?, ?, 'store', 'active'), (2, 'M2', 'b', ?, ?, ?, ?, 'store', 'active'), (3, 'M3', 'c', ?, ?, ?, ?, 'store', 'deleted')`,
+      [...sealedPhoneValues('13900000001'), at, ...sealedPhoneValues('13900000002'), at, ...sealedPhoneValues('13900000003'), at],
     );
   });
   afterAll(async () => env?.cleanup());

@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import type { Connection as CallbackConnection } from 'mysql2';
 import type { Services } from '../../../services.ts';
 import { audit, can, maskPhone, readPoolAfter, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { openPhone } from '../../customers/index.ts';
 import { EXPORT_FIELDS, type ExportField } from './fields.ts';
 import { getSegment, type SegmentInfo } from './segments.ts';
 
@@ -102,7 +103,7 @@ export async function exportSegment(access: StaffAccess, segmentOrId: number | S
     if (stores.length) params.push(stores);
   }
   const extra = fields.map((f, i) => `, ${EXPORT_FIELDS[f].sql} AS f${i}`).join('');
-  const query = `SELECT m.id, m.member_no, m.name, m.phone${extra}
+  const query = `SELECT m.id, m.member_no, m.name, m.phone_enc${extra}
     FROM segment_members sm JOIN members m ON m.id = sm.member_id LEFT JOIN stores st ON st.id = m.home_store_id
     WHERE sm.segment_id = ? AND m.status <> 'deleted'${scope} ORDER BY m.id`;
   const header = ['会员ID', '会员号', '姓名', '手机', ...fields.map((f) => EXPORT_FIELDS[f].label)];
@@ -110,7 +111,7 @@ export async function exportSegment(access: StaffAccess, segmentOrId: number | S
     String(r.id),
     String(r.member_no),
     String(r.name),
-    phoneMasked ? maskPhone(String(r.phone)) : String(r.phone),
+    phoneMasked ? maskPhone(openPhone(String(r.phone_enc))) : openPhone(String(r.phone_enc)),
     ...fields.map((_, i) => (r[`f${i}`] == null ? '' : String(r[`f${i}`]))),
   ];
 

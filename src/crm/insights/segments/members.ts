@@ -1,4 +1,5 @@
 import { audit, phoneFor, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { openPhone } from '../../customers/index.ts';
 import type { PreviewMember } from './preview.ts';
 import { getSegment } from './segments.ts';
 
@@ -23,7 +24,7 @@ export async function segmentMembers(access: StaffAccess, id: number, page: { pa
   const from = `FROM segment_members sm JOIN members m ON m.id = sm.member_id WHERE sm.segment_id = ? AND m.status <> 'deleted'${scope}`;
   const [[count]] = await services.sql.query<any[]>(`SELECT COUNT(*) AS n ${from}`, params);
   const [rows] = await services.sql.query<any[]>(
-    `SELECT m.id, m.member_no, m.name, m.phone, m.level, st.name AS store_name, sm.added_at
+    `SELECT m.id, m.member_no, m.name, m.phone_enc, m.level, st.name AS store_name, sm.added_at
      ${from.replace('WHERE', 'LEFT JOIN stores st ON st.id = m.home_store_id WHERE')} ORDER BY m.id LIMIT ? OFFSET ?`,
     [...params, page.pageSize, (page.page - 1) * page.pageSize],
   );
@@ -31,7 +32,7 @@ export async function segmentMembers(access: StaffAccess, id: number, page: { pa
     memberId: Number(r.id),
     memberNo: String(r.member_no),
     name: String(r.name),
-    phone: phoneFor(actor, String(r.phone)),
+    phone: phoneFor(actor, openPhone(String(r.phone_enc))),
     level: Number(r.level),
     homeStore: r.store_name == null ? null : String(r.store_name),
     addedAt: new Date(r.added_at),

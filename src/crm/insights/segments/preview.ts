@@ -1,5 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { audit, phoneFor, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { openPhone } from '../../customers/index.ts';
 import { compileScope } from './compile.ts';
 import { dropMembersTable, materializeMembers } from './evaluate.ts';
 import { SCORES } from './fields.ts';
@@ -60,7 +61,7 @@ export async function previewTree(access: StaffAccess, rawTree: unknown, opts: {
   try {
     count = await materializeMembers(conn, RESULT, tree, { now: services.now(), stores });
     [rows] = await conn.query<any[]>(
-      `SELECT m.id, m.member_no, m.name, m.phone, m.level, st.name AS store_name
+      `SELECT m.id, m.member_no, m.name, m.phone_enc, m.level, st.name AS store_name
        FROM ${RESULT} r JOIN members m ON m.id = r.id LEFT JOIN stores st ON st.id = m.home_store_id
        ORDER BY r.id LIMIT ${SAMPLE_SIZE}`,
     );
@@ -75,7 +76,7 @@ export async function previewTree(access: StaffAccess, rawTree: unknown, opts: {
     memberId: Number(r.id),
     memberNo: String(r.member_no),
     name: String(r.name),
-    phone: phoneFor(access.actor, String(r.phone)),
+    phone: phoneFor(access.actor, openPhone(String(r.phone_enc))),
     level: Number(r.level),
     homeStore: r.store_name == null ? null : String(r.store_name),
   }));

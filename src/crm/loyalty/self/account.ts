@@ -1,4 +1,4 @@
-import type { MemberBrief } from '../../customers/index.ts';
+import { openPhone, type MemberBrief } from '../../customers/index.ts';
 import { ordersOf, type MemberOrders } from '../../sales/index.ts';
 import type { SelfAccess } from '../../kernel/index.ts';
 
@@ -25,9 +25,10 @@ export async function myAccount({ services, actor }: SelfAccess): Promise<MyAcco
 export async function myOrders(access: SelfAccess, opts: { days?: number; limit?: number }): Promise<MemberOrders> {
   const m = await access.services.db.member.findUniqueOrThrow({
     where: { id: access.actor.memberId },
-    select: { id: true, memberNo: true, name: true, phone: true, level: true, points: true, status: true, homeStore: { select: { name: true } } },
+    select: { id: true, memberNo: true, name: true, phoneEnc: true, level: true, points: true, status: true, homeStore: { select: { name: true } } },
   });
-  const brief: MemberBrief = { ...m, homeStore: m.homeStore?.name ?? null };
+  const { phoneEnc, ...rest } = m;
+  const brief: MemberBrief = { ...rest, phone: openPhone(phoneEnc), homeStore: m.homeStore?.name ?? null };
   return ordersOf(access.services, brief, opts);
 }
 

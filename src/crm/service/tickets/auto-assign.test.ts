@@ -4,6 +4,7 @@ import { useCrmTestEnv } from '../../../../test/support/crm/crm-test-env.ts';
 import { handOff } from '../handoff.ts';
 import { getAssignmentConfig, setAssignmentConfig, type AssignmentConfigInput } from '../settings/assignment-config.ts';
 import { assignWaitingTickets, changeTicketStatus, createTicket, getTicket } from './index.ts';
+import { sealedPhone } from '../../../../test/support/sealed-phone.ts';
 
 // Ticket auto-assignment against MariaDB: least open workload among the store's eligible staff,
 // the fallbacks (store manager, service group, HQ), per-priority overrides, complaints never left
@@ -27,7 +28,7 @@ describe('ticket auto-assignment', () => {
     }
     const memberIds: number[] = [];
     for (let i = 0; i < members; i++) {
-      const m = await db.member.create({ data: { memberNo: `MA${n}${String(i).padStart(4, '0')}`, name: `顾客${n}-${i}`, phone: `139${String(n).padStart(4, '0')}${String(i).padStart(4, '0')}`, registeredAt: crm.now(), sourceChannel: 'store', homeStoreId: s.id } });
+      const m = await db.member.create({ data: { memberNo: `MA${n}${String(i).padStart(4, '0')}`, name: `顾客${n}-${i}`, ...sealedPhone(`139${String(n).padStart(4, '0')}${String(i).padStart(4, '0')}`), registeredAt: crm.now(), sourceChannel: 'store', homeStoreId: s.id } });
       memberIds.push(m.id);
     }
     return { id: s.id, staff: ids, members: memberIds };

@@ -1,0 +1,146 @@
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { findMembers, listMembers, memberSummary, profileHistory, rotateMemberKeys, updateMemberProfile } from '../../src/crm/customers/index.ts';
+import { buildKeyring, installKeyring, keyring, type Keyring } from '../../src/crm/kernel/index.ts';
+import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.ts';
+import { dropDatabase } from '../../src/db/sql.ts';
+import { createSqlPool } from '../../src/db/sql.ts';
+import { useCrmTestEnv } from '../support/crm/crm-test-env.ts';
+import { TEST_SERVER_URL } from '../support/server.ts';
+import { openPhone, phoneHash } from '../support/sealed-phone.ts';
+
+const PHONE = /1[3-9]\d{9}/;
+const b64 = (k: Buffer) => k.toString('base64');
+
+describe('personal data at rest: search, masking, rotation', () => {
+  const t = useCrmTestEnv('personal_data');
+
+  it('no plaintext phone or email is left in the members table or the profile history', async () => {
+    await updateMemberProfile(t.as('hq'), t.id('M00000004'), { phone: '139 0000 4444', email: 'lina@example.com' });
+    const [members] = await t.services.sql.query<any[]>('SELECT * FROM members');
+    const [history] = await t.services.sql.query<any[]>('SELECT * FROM member_profile_changes');
+    expect(members.length).toBeGreaterThan(5);
+    const phones = members.map((m) => openPhone(m.phone_enc));
+    expect(phones).toContain('13900004444');
+    for (const row of [...members, ...history]) {
+      for (const v of Object.values(row)) if (typeof v === 'string') for (const p of [...phones, '13800000004', 'lina@example.com']) expect(v).not.toContain(p);
+    }
+    expect(Object.keys(members[0])).not.toContain('phone');
+    expect(Object.keys(members[0])).not.toContain('email');
+    const h = await profileHistory(t.as('hq'), t.id('M00000004'));
+    expect(h.find((c) => c.field === 'phone')).toMatchObject({ oldValue: '13800000004', newValue: '13900004444' });
+  });
+
+  it('finds by the whole phone through the blind index, by the last four digits, and refuses other parts', async () => {
+    expect((await findMembers(t.as('hq'), { phone: '+86 138-0000-0001' })).members).toEqual([expect.objectContaining({ memberNo: 'M00000001', phone: '13800000001' })]);
+    // Masking unchanged: a store manager without member.phone.view sees 138****0001.
+    expect((await findMembers(t.as('agent'), { phone: '13800000001' })).members[0]?.phone).toBe('138****0001');
+    const tail = await findMembers(t.as('hq'), { phone: '尾号0003' });
+    expect(tail).toMatchObject({ by: 'phoneTail', valid: true, total: 1, members: [{ memberNo: 'M00000003' }] });
+    expect(await findMembers(t.as('hq'), { phone: '1380000' })).toMatchObject({ by: 'phone', valid: false, partialPhone: true, total: 0 });
+    const page = await listMembers(t.as('hq'), { q: '*0002', sort: 'name', skip: 0, take: 20 });
+    expect(page.rows.map((r) => r.memberNo)).toEqual(['M00000002']);
+    await expect(listMembers(t.as('hq'), { q: '138000', sort: 'name', skip: 0, take: 20 })).rejects.toMatchObject({ code: 'phone_partial_search', status: 400 });
+    expect((await listMembers(t.as('hq'), { q: '13800000005', sort: 'name', skip: 0, take: 20 })).rows.map((r) => r.memberNo)).toEqual(['M00000005']);
+  });
+
+  it('rotate-keys re-seals every value under the new key id; afterwards the old key can be removed', async () => {
+    const dev = keyring();
+    const fresh = Buffer.alloc(32, 7);
+    const both = buildKeyring({ DATA_KEYS: `dev:${b64(dev.keys.get('dev')!)},k2:${b64(fresh)}`, DATA_KEY_ID: 'k2', DATA_INDEX_KEY: b64(dev.indexKey) });
+    const onlyNew = buildKeyring({ DATA_KEYS: `k2:${b64(fresh)}`, DATA_KEY_ID: 'k2', DATA_INDEX_KEY: b64(dev.indexKey) });
+    try {
+      installKeyring(both);
+      const conn = await t.services.sql.getConnection();
+      const lines: string[] = [];
+      try {
+        // A small batch: several rounds, each logged.
+        const r = await rotateMemberKeys(conn, (m) => lines.push(m), { batch: 3 });
+        expect(r.members).toBeGreaterThan(3);
+        expect(lines.filter((l) => /members re-sealed/.test(l)).length).toBeGreaterThan(1);
+        expect((await rotateMemberKeys(conn, () => {}, { batch: 3 })).members).toBe(0); // resumable: nothing left
+      } finally {
+        conn.release();
+      }
+      const [[left]] = await t.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM members WHERE phone_enc NOT LIKE 'v1:k2:%' OR email_enc NOT LIKE 'v1:k2:%'");
+      expect(Number(left.n)).toBe(0);
+      installKeyring(onlyNew);
+      expect((await findMembers(t.as('hq'), { phone: '13800000001' })).members[0]?.phone).toBe('13800000001');
+      expect(await memberSummary(t.as('hq'), { memberNo: 'M00000004' })).toMatchObject({ kind: 'one', summary: { member: { email: 'lina@example.com' } } });
+      installKeyring(dev);
+      await expect(findMembers(t.as('hq'), { phone: '13800000001' })).rejects.toMatchObject({ code: 'personal_data_unreadable' });
+    } finally {
+      installKeyring(dev);
+    }
+  });
+});
+
+describe('the migration converts existing plaintext rows', () => {
+  const db = `crm_t_pd_migrate_${Date.now().toString(36)}`;
+  const url = `${TEST_SERVER_URL}${db}`;
+  let dir = '';
+  afterAll(async () => {
+    await dropDatabase(url);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('seals every phone and email in batches, keeps them findable, then drops the plaintext columns', async () => {
+    // The migrations before this change, applied to a database that then gets plaintext members.
+    dir = await mkdtemp(join(tmpdir(), 'pd-migrations-'));
+    for (const name of await readdir(MIGRATIONS_DIR)) if (name < '20261206010000') await cp(join(MIGRATIONS_DIR, name), join(dir, name), { recursive: true });
+    await migrate(url, { dir });
+    const sql = createSqlPool(url);
+    try {
+      const rows = Array.from({ length: 2500 }, (_, i) => [`M${String(i + 1).padStart(8, '0')}`, `会员${i}`, `139${String(i).padStart(8, '0')}`, i % 2 ? `m${i}@example.com` : null, new Date('2026-01-01T00:00:00Z'), 'pos']);
+      await sql.query('INSERT INTO members (member_no, name, phone, email, registered_at, source_channel) VALUES ?', [rows]);
+      await sql.query("INSERT INTO member_profile_changes (member_id, field, old_value, new_value, changed_by, channel) VALUES (1, 'phone', '13811112222', '13900000000', 'hq', 'api')");
+      const log: string[] = [];
+      const res = await migrate(url, { log: (m) => log.push(m) });
+      expect(res.applied.slice(0, 3)).toEqual(['20261206010000_personal_data_sealed_columns', '20261206010100_seal_personal_data', '20261206010200_drop_plaintext_personal_data']); // later migrations follow
+      expect(log.filter((l) => /sealing personal data: \d+\/2500 members/.test(l))).toHaveLength(3); // batches of 1000
+      const [cols] = await sql.query<any[]>("SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'members'", [db]);
+      expect(cols.map((c) => c.c)).not.toContain('phone');
+      const [sealed] = await sql.query<any[]>('SELECT id, phone_enc, phone_hash, phone_tail, email_enc FROM members ORDER BY id');
+      expect(sealed).toHaveLength(2500);
+      expect(openPhone(sealed[41].phone_enc)).toBe('13900000041');
+      expect(sealed[41]).toMatchObject({ phone_hash: phoneHash('13900000041'), phone_tail: '0041' });
+      expect(sealed.every((r) => r.phone_enc.startsWith('v1:dev:') && !PHONE.test(r.phone_enc))).toBe(true);
+      const [[h]] = await sql.query<any[]>('SELECT old_value, new_value FROM member_profile_changes');
+      expect(h.old_value).toMatch(/^v1:dev:/);
+      expect(h.new_value).toMatch(/^v1:dev:/);
+    } finally {
+      await sql.end();
+    }
+  }, 240_000);
+});
+
+describe('configuration of the keys', () => {
+  it('production refuses to start without DATA_KEYS and DATA_INDEX_KEY, naming them', () => {
+    let err: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.variable)).toEqual(expect.arrayContaining(['DATA_KEYS', 'DATA_INDEX_KEY']));
+    expect(String((err as Error).message)).toMatch(/required in production/);
+  });
+
+  it('production starts with them, and a DATA_KEY_ID not among DATA_KEYS is refused', () => {
+    const before: Keyring = keyring();
+    try {
+      const k = Buffer.alloc(32, 1).toString('base64');
+      const cfg = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATA_KEYS: `p1:${k}`, DATA_KEY_ID: 'p1', DATA_INDEX_KEY: k });
+      expect(cfg.DATA_KEY_ID).toBe('p1');
+      expect(keyring()).toMatchObject({ currentId: 'p1', development: false });
+      expect(() => loadConfig({ NODE_ENV: 'production', DATA_KEYS: `p1:${k}`, DATA_KEY_ID: 'p2', DATA_INDEX_KEY: k })).toThrow(/DATA_KEY_ID "p2"/);
+      expect(() => loadConfig({ DATA_KEYS: 'p1:short' })).toThrow(/32 bytes/);
+    } finally {
+      installKeyring(before);
+    }
+  });
+});
