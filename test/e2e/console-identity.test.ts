@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { developmentKeysAsProduction } from '../support/sealed-phone.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,9 @@ const runtimes: Runtime[] = [];
 
 /** A runtime over the same database and Redis, with some settings changed. */
 function runtimeWith(vars: Record<string, string>): { rt: Runtime; services: Services } {
-  const config: Config = loadConfig({ ...stringify(env.config), ...vars });
+  // Production refuses to start without data keys: the development ones, so the fixture's sealed members still open.
+  const keys = vars.NODE_ENV === 'production' ? developmentKeysAsProduction() : {};
+  const config: Config = loadConfig({ ...stringify(env.config), ...keys, ...vars });
   const services: Services = { ...env.services, config };
   const rt = createRuntime(services);
   runtimes.push(rt);

@@ -1,4 +1,5 @@
 import { emailColumns, openEmail, openPhone, phoneColumns, phoneHash } from '../../src/crm/customers/index.ts';
+import { buildKeyring } from '../../src/crm/kernel/index.ts';
 
 /**
  * Members' phones are stored sealed (src/crm/customers/sealed.ts): tests that write or read
@@ -26,3 +27,13 @@ export const wherePhone = (phone: string) => ({ phoneHash: phoneHash(phone) });
 export const phoneIs = (phone: string): [string, string] => ['phone_hash = ?', phoneHash(phone)];
 
 export { emailColumns, openEmail, openPhone, phoneHash };
+
+/**
+ * Production settings for the development keys: a test that loads a production configuration
+ * over a database the development keyring sealed (loadConfig installs the process's keyring)
+ * keeps reading its members.
+ */
+export function developmentKeysAsProduction(): { DATA_KEYS: string; DATA_KEY_ID: string; DATA_INDEX_KEY: string } {
+  const dev = buildKeyring({});
+  return { DATA_KEYS: `${dev.currentId}:${dev.keys.get(dev.currentId)!.toString('base64')}`, DATA_KEY_ID: dev.currentId, DATA_INDEX_KEY: dev.indexKey.toString('base64') };
+}
