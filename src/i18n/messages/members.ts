@@ -80,7 +80,7 @@ export const members = {
     'status.frozen': ' (frozen)',
     'status.deleted': ' (deleted)',
     badPhone: '"{{query}}" is not a valid mobile number (11 digits starting with 1). Please check it.',
-    partialPhone: 'Phone numbers are stored encrypted, so I cannot search by part of one ("{{query}}"). Send the full 11-digit number, or the last four digits ("尾号1234"), a member number or a name.',
+    partialPhone: 'Phone numbers are stored encrypted, so I cannot search by part of one ("{{query}}"). Send the full 11-digit number, or the last four digits ("*1234"), a member number or a name.',
     badMemberNo: '"{{query}}" is not a valid member number (like M00000001). Please check it.',
     notFound: 'No member with {{by}} "{{query}}" in the stores you can see.\nTry a phone number, a member number (like M00000001) or a name.',
     several: 'Found {{count}} members whose {{by}} matches "{{query}}"{{more}}:',
