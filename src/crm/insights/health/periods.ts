@@ -45,6 +45,22 @@ export interface PeriodAsk {
 const bad = (field: string, message: string) => fieldError('invalid_period', [field], message);
 
 /**
+ * The China days of a from/to range (to inclusive), or 400 invalid_period naming the field: dates
+ * that are not real, `from` after `to`, longer than `maxDays`, or starting after today.
+ */
+export function checkedDays(range: DateRange, maxDays: number, now: Date): [number, number] {
+  const from = parseIsoDay(range.from);
+  const to = parseIsoDay(range.to);
+  if (Number.isNaN(from)) throw bad('from', `「${range.from}」不是有效日期（YYYY-MM-DD）`);
+  if (Number.isNaN(to)) throw bad('to', `「${range.to}」不是有效日期（YYYY-MM-DD）`);
+  if (from > to) throw bad('to', `结束日期 ${range.to} 早于开始日期 ${range.from}`);
+  if (to - from + 1 > maxDays) throw bad('to', `时间范围最长 ${maxDays} 天（现在是 ${to - from + 1} 天）`);
+  const today = chinaDay(now);
+  if (from > today) throw bad('from', `开始日期 ${range.from} 还没到（今天是 ${formatDay(today)}）`);
+  return [from, to];
+}
+
+/**
  * The instants of the asked period at `now`, or 400 invalid_period naming the field: a range
  * whose dates are not real, `from` after `to`, longer than MAX_RANGE_DAYS, or starting after
  * today; a named period that has not begun; both a named period and a range.
@@ -52,15 +68,7 @@ const bad = (field: string, message: string) => fieldError('invalid_period', [fi
 export function dashboardRange(ask: PeriodAsk, now: Date): PeriodRange {
   if (ask.range) {
     if (ask.period) throw bad('period', '不能同时指定时段和起止日期');
-    const from = parseIsoDay(ask.range.from);
-    const to = parseIsoDay(ask.range.to);
-    if (Number.isNaN(from)) throw bad('from', `「${ask.range.from}」不是有效日期（YYYY-MM-DD）`);
-    if (Number.isNaN(to)) throw bad('to', `「${ask.range.to}」不是有效日期（YYYY-MM-DD）`);
-    if (from > to) throw bad('to', `结束日期 ${ask.range.to} 早于开始日期 ${ask.range.from}`);
-    if (to - from + 1 > MAX_RANGE_DAYS) throw bad('to', `时间范围最长 ${MAX_RANGE_DAYS} 天（现在是 ${to - from + 1} 天）`);
-    const today = chinaDay(now);
-    if (from > today) throw bad('from', `开始日期 ${ask.range.from} 还没到（今天是 ${formatDay(today)}）`);
-    return chinaDateRange(from, to, now);
+    return chinaDateRange(...checkedDays(ask.range, MAX_RANGE_DAYS, now), now);
   }
   if (ask.period) {
     try {

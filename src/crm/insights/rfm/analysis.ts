@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { memberRowsByIds, type MemberRow } from '../../customers/index.ts';
-import { auditStoresRead, chinaDateRange, chinaDay, formatDay, parseIsoDay, requirePermission, settingError, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { auditStoresRead, chinaDateRange, formatDay, requirePermission, settingError, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { checkedDays } from '../health/periods.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { rfmSettings } from '../settings.ts';
 import { rfmCutsFrom, rfmScorer, type RfmCuts } from './rfm.ts';
@@ -65,8 +66,6 @@ export interface RfmAnalysis {
   list?: { grade: number; page: number; pageSize: number; total: number; items: (MemberRow & { recencyDays: number; orders: number; spend: string; score: number })[] };
 }
 
-const bad = (field: string, message: string) => settingError('invalid_period', [{ path: [field], message, code: 'custom' }]);
-
 export async function rfmAnalysis(access: StaffAccess, raw: RfmAnalysisAsk): Promise<RfmAnalysis> {
   requirePermission(access.actor, 'churn.read');
   const parsed = rfmAnalysisSchema.safeParse(raw);
@@ -75,13 +74,7 @@ export async function rfmAnalysis(access: StaffAccess, raw: RfmAnalysisAsk): Pro
   const { services } = access;
   const now = services.now();
 
-  const from = parseIsoDay(ask.from);
-  const to = parseIsoDay(ask.to);
-  if (Number.isNaN(from)) throw bad('from', `「${ask.from}」不是有效日期（YYYY-MM-DD）`);
-  if (Number.isNaN(to)) throw bad('to', `「${ask.to}」不是有效日期（YYYY-MM-DD）`);
-  if (from > to) throw bad('to', `结束日期 ${ask.to} 早于开始日期 ${ask.from}`);
-  if (to - from + 1 > MAX_ANALYSIS_DAYS) throw bad('to', `分析范围最长 ${MAX_ANALYSIS_DAYS} 天（现在是 ${to - from + 1} 天）`);
-  if (from > chinaDay(now)) throw bad('from', `开始日期 ${ask.from} 还没到（今天是 ${formatDay(chinaDay(now))}）`);
+  const [from, to] = checkedDays(ask, MAX_ANALYSIS_DAYS, now);
   const range = chinaDateRange(from, to, now);
 
   const settings = await rfmSettings.read(services);
