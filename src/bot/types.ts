@@ -14,7 +14,36 @@ export interface InboundMessage {
   /** How many times the platform has delivered this message (WeCom retries 3 times). */
   retryCount?: number;
   requestId: string;
+  /**
+   * A click on an interactive card the bot sent (WeCom `template_card_event`, an AI-bot card
+   * event): the card's task id and the button or option chosen. `text` is then empty; the
+   * pipeline treats it as the typed 确认/取消/number of the same person, exactly once per task.
+   */
+  action?: CardAction;
+  /**
+   * The conversation the message belongs to when it is not the sender's one-to-one chat (an
+   * AI-bot group chat id): the conversation's memory and focus are kept per (conversation, sender).
+   */
+  conversationId?: string;
 }
+
+/** A click on a card: which card (task id) and which button/option key; responseCode lets the platform's card be updated once. */
+export interface CardAction {
+  taskId: string;
+  key: string;
+  responseCode?: string;
+}
+
+/**
+ * An interactive element beside an answer's text. Channels that can show cards render it (WeCom
+ * app: `template_card` via message/send; AI bot: a template_card reply); the others show only the
+ * text, which always says how to answer by typing (确认/取消 with the code, or the option number).
+ */
+export type AnswerCard =
+  /** A held mass or irreversible action: confirm and cancel buttons (texts contain 确认 and 取消). */
+  | { kind: 'confirm'; taskId: string; title: string; summary: string; expiresAt: string }
+  /** A clarification or a choice among a few options, answerable by clicking one. */
+  | { kind: 'choice'; taskId: string; title: string; options: { key: string; label: string }[] };
 
 /** The router's verdict: the console contract (docs/api.md) reports exactly these three. */
 export interface RouteResult {
@@ -72,6 +101,8 @@ export interface BotAnswer extends RouteResult {
   outcome?: TurnOutcome;
   data?: unknown;
   image?: AnswerImage;
+  /** An interactive card shown with the text where the channel can (the text stays complete without it). */
+  card?: AnswerCard;
 }
 
 /** What the pipeline did with one inbound message. */
