@@ -58,9 +58,20 @@ describe.skipIf(missing !== null)('read replica down or behind: reads fall back 
   });
 
   it('uses the replica while it is caught up, and /readyz says so', async () => {
-    expect(await services.readReplica!.check()).toMatchObject({ inUse: true, state: 'ok', lagS: 0 });
-    const r = await readyz();
-    expect(r.status).toBe(200);
+    // Caught up means within READ_REPLICA_MAX_LAG_S: Seconds_Behind_Master can read 1–2 s on a
+    // loaded machine right after the fixture's writes, which is still "in use".
+    await pair.caughtUp();
+    const check = await services.readReplica!.check();
+    expect(check).toMatchObject({ inUse: true, state: 'ok' });
+    expect(check.lagS).toBeLessThanOrEqual(30);
+    // The first /readyz opens the pools' first connections (2 s timeout each): on a loaded machine
+    // that can miss once; readiness is what a balancer polls, so poll it the same way.
+    let r = await readyz();
+    for (let i = 0; i < 20 && r.status !== 200; i++) {
+      await new Promise((res) => setTimeout(res, 500));
+      r = await readyz();
+    }
+    expect([r.status, r.body.checks]).toEqual([200, { mysql: 'ok', redis: 'ok' }]);
     expect(r.body.replica).toMatchObject({ inUse: true, state: 'ok' });
     expect(await metric('crm_read_replica_in_use')).toContain('crm_read_replica_in_use 1');
   });
@@ -103,6 +114,51 @@ describe.skipIf(missing !== null)('read replica down or behind: reads fall back 
     expect(await services.readReplica!.check()).toMatchObject({ inUse: true, state: 'ok' });
     expect(await nameOf(id)).toBe('只在副本'); // the replica answers again (its own change shows it)
     expect(logged(/read replica back/)).toHaveLength(1);
+  });
+
+  it('lag above READ_REPLICA_MAX_LAG_S: reads go to the primary until the replica catches up', async () => {
+    const { createSqlPool } = await import('../../src/db/sql.ts');
+    const { createReadReplica } = await import('../../src/db/read-replica.ts');
+    const id = fx.memberIds.M00000001!;
+    // MASTER_DELAY holds the replica's SQL thread behind the primary's events: a real, growing lag.
+    await pair.stopReplication();
+    await pair.replica.query('CHANGE MASTER TO MASTER_DELAY = 60');
+    await pair.startReplication();
+    const replicaPool = createSqlPool(`${pair.replica.url}${db}`);
+    const rr = createReadReplica({ replica: replicaPool, primary: services.sql, maxLagS: 2, logger: createLogger('silent'), checkMs: 3_600_000 });
+    try {
+      await services.sql.query('UPDATE members SET name = ? WHERE id = ?', ['主库新名', id]);
+      let status = await rr.check();
+      for (let i = 0; i < 40 && status.state !== 'lagging'; i++) {
+        await new Promise((res) => setTimeout(res, 250));
+        status = await rr.check();
+      }
+      expect(status).toMatchObject({ inUse: false, state: 'lagging' });
+      expect(status.lagS).toBeGreaterThan(2);
+      const [rows] = await rr.pool.query<any[]>('SELECT name FROM members WHERE id = ?', [id]);
+      expect(rows[0].name).toBe('主库新名'); // the primary answered: the replica has not applied it yet
+      expect(await metric('crm_read_replica_fallbacks_total')).toEqual(expect.arrayContaining([expect.stringMatching(/^crm_read_replica_fallbacks_total\{reason="lagging"\} [1-9]/)]));
+    } finally {
+      await pair.stopReplication();
+      await pair.replica.query('CHANGE MASTER TO MASTER_DELAY = 0');
+      await pair.startReplication();
+    }
+    try {
+      await pair.caughtUp();
+      // Seconds_Behind_Master keeps its last value until the SQL thread applies the next event.
+      await services.sql.query('UPDATE members SET updated_at = updated_at WHERE id = ?', [id]);
+      let status = await rr.check();
+      for (let i = 0; i < 40 && status.state !== 'ok'; i++) {
+        await new Promise((res) => setTimeout(res, 250));
+        status = await rr.check();
+      }
+      expect(status).toMatchObject({ inUse: true, state: 'ok' });
+      const [rows] = await rr.pool.query<any[]>('SELECT name FROM members WHERE id = ?', [id]);
+      expect(rows[0].name).toBe('主库新名'); // now from the replica, caught up
+    } finally {
+      rr.stop();
+      await replicaPool.end();
+    }
   });
 
   it('the replica’s server stops mid-run: the next read is answered by the primary, at once', async () => {
