@@ -27,10 +27,20 @@ export async function outboundDone(services: Services, jobId: string): Promise<v
 /** A push older than this is past any use (and past BullMQ's retries): dropped, not sent late. */
 const MAX_AGE_MS = 24 * 3600_000;
 
+/**
+ * Drops the rows of pushes past any use: left behind only when a worker died between sending
+ * and `outboundDone`, or a job vanished with Redis and no sweep ran since. Run hourly
+ * (src/jobs/inbox-prune.ts) and before every requeue; returns how many rows went.
+ */
+export async function pruneOutbound(services: Services): Promise<number> {
+  const [res] = await services.sql.execute<ResultSetHeader>('DELETE FROM outbound_jobs WHERE created_at < ?', [new Date(services.now().getTime() - MAX_AGE_MS)]);
+  return res.affectedRows;
+}
+
 /** Adds the job of every push not yet done (Redis lost them); returns how many rows were looked at. */
 export async function requeueOutbound(services: Services): Promise<number> {
   const now = services.now().getTime();
-  await services.sql.execute('DELETE FROM outbound_jobs WHERE created_at < ?', [new Date(now - MAX_AGE_MS)]);
+  await pruneOutbound(services);
   const [rows] = await services.sql.query<RowDataPacket[]>('SELECT job_id, name, data, due_at FROM outbound_jobs ORDER BY created_at');
   for (const r of rows) {
     const delay = new Date(r.due_at).getTime() - now;
