@@ -13,6 +13,7 @@ import { SpanKind, withSpan } from '../telemetry/index.ts';
 export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return (c, next) => withSpan(`HTTP ${c.req.method}`, { 'http.request.method': c.req.method }, async (span) => {
     const started = performance.now();
+    c.set('arrivedAt', started);
     await next();
     const seconds = (performance.now() - started) / 1000;
     // The last matched route's pattern ('/api/crm/customers/:id'), never the raw path: bounded labels

@@ -60,7 +60,10 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
 
     const msg = parsed.message;
     const pending = handle(msg);
-    const budget = adapter.replyBudgetMs;
+    // WeCom's 5 seconds run from when it sent the callback: what reading the body, verifying and
+    // onAccepted took (and, on a starved process, the wait before the handler ran) is spent already.
+    const arrivedAt = c.get('arrivedAt') ?? performance.now();
+    const budget = adapter.replyBudgetMs === undefined ? undefined : Math.max(0, adapter.replyBudgetMs - (performance.now() - arrivedAt));
     let timer: NodeJS.Timeout | undefined;
     const outcome =
       budget === undefined

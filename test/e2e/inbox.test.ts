@@ -72,6 +72,22 @@ describe('durable inbox', () => {
     expect(rows).toEqual([{ sender: 'agent_01', state: 'answered' }, { sender: 'store_manager_01', state: 'answered' }]);
   });
 
+  it('an ack before the claim (the budget spent on arrival): the message is recorded as owed an answer, and the claim after it is a first claim', async () => {
+    const services = ctx.env.services;
+    const msg = message('inbox-ack-first-1');
+    expect(await markDeferred(services, msg)).toBe('released');
+    expect(await inboxRow(services, msg)).toMatchObject({ state: 'released', attempts: 0, deferred: true });
+    // The recovery sweep sees it (it has the payload): a crash now still answers it.
+    const [owed] = await services.sql.query<any[]>("SELECT payload IS NOT NULL AS p FROM inbound_messages WHERE channel = 'wecom' AND message_id = ?", [msg.messageId]);
+    expect(Number(owed[0].p)).toBe(1);
+    const claim = await claimInbound(services, msg);
+    expect(claim).toMatchObject({ kind: 'claimed', takenOver: false });
+    expect(await claimInbound(services, msg)).toEqual({ kind: 'busy' });
+    expect(await inboxRow(services, msg)).toMatchObject({ state: 'claimed', attempts: 1, deferred: true });
+    // Marking it again (a retry's ack) changes nothing.
+    expect(await markDeferred(services, msg)).toBe('claimed');
+  });
+
   it('a deferred answer recorded but never queued (a crash between the two) is queued by the answer job, once', async () => {
     const services = ctx.env.services;
     const msg = message('inbox-unqueued-1');

@@ -33,6 +33,13 @@ export async function claimInbound(services: Services, msg: InboundMessage): Pro
     [msg.channel, msg.messageId, msg.from.slice(0, 128), token, lease, messagePayload(msg)],
   );
   if (ins.affectedRows === 1) return { kind: 'claimed', token, takenOver: false };
+  // The slow path recorded the message before any claim (markDeferred, attempts 0): a first claim, not a take-over.
+  const [first] = await services.sql.execute<ResultSetHeader>(
+    `UPDATE inbound_messages SET state = 'claimed', claim_token = ?, lease_until = ${LEASE}, attempts = 1, updated_at = NOW(3)
+     WHERE channel = ? AND message_id = ? AND state = 'released' AND attempts = 0`,
+    [token, lease, msg.channel, msg.messageId],
+  );
+  if (first.affectedRows === 1) return { kind: 'claimed', token, takenOver: false };
   // One UPDATE decides between concurrent retries: the row lock lets exactly one of them match.
   const [upd] = await services.sql.execute<ResultSetHeader>(
     `UPDATE inbound_messages SET state = 'claimed', claim_token = ?, lease_until = ${LEASE}, attempts = attempts + 1, updated_at = NOW(3)
@@ -77,9 +84,18 @@ export async function releaseClaim(services: Services, token: string): Promise<v
 }
 
 /** Notes that the callback is being acked before the answer (slow path); returns the state at that moment. */
-export async function markDeferred(services: Services, key: InboxKey): Promise<string | undefined> {
-  await services.sql.execute(`UPDATE inbound_messages SET deferred_at = COALESCE(deferred_at, NOW(3)), updated_at = NOW(3) WHERE channel = ? AND message_id = ?`, [key.channel, key.messageId]);
-  return (await inboxRow(services, key))?.state;
+export async function markDeferred(services: Services, msg: InboundMessage): Promise<string | undefined> {
+  // An upsert, not an UPDATE: with a budget already spent on arrival the ack can come before the
+  // pipeline's claim inserted the row. The row is then recorded unclaimed (attempts 0, with its
+  // payload) so the recovery sweep and the answer job know it is owed an answer; the claim that
+  // follows takes it as a first claim.
+  await services.sql.execute(
+    `INSERT INTO inbound_messages (channel, message_id, sender, state, attempts, payload, deferred_at)
+     VALUES (?, ?, ?, 'released', 0, ?, NOW(3))
+     ON DUPLICATE KEY UPDATE deferred_at = COALESCE(deferred_at, NOW(3)), updated_at = NOW(3)`,
+    [msg.channel, msg.messageId, msg.from.slice(0, 128), messagePayload(msg)],
+  );
+  return (await inboxRow(services, msg))?.state;
 }
 
 /** The deferred answer's push is queued: its text need not be kept any longer. */
