@@ -55,7 +55,11 @@ export const ERROR_CODES = {
   internal_error: { area: 'request', status: 500, retryable: false, description: 'An unexpected failure; the body carries only the request id, the log has the rest.' },
   response_invalid: { area: 'request', status: 500, retryable: false, description: 'Admin API: a handler’s answer does not match its declared schema (our bug, logged).' },
   invalid_token_name: { area: 'request', status: 400, retryable: false, description: '`npm run crm:token`: the token name must be 1–64 characters.' },
-  staff_not_found: { area: 'request', status: 404, retryable: false, description: '`npm run crm:token`: no staff member with that WeCom userid.' },
+  staff_not_found: { area: 'request', status: 404, retryable: false, description: '`npm run crm:token` or the staff API: no staff member with that WeCom userid or id.' },
+  staff_exists: { area: 'request', status: 409, retryable: false, description: 'Staff API: a staff member with this WeCom userid exists (`existingId` in the error).' },
+  invalid_staff: { area: 'request', status: 400, retryable: false, description: 'Staff API: a field breaks its rule (userid characters, name length, role, an unknown store); `details.issues` names each.' },
+  staff_self_change: { area: 'request', status: 409, retryable: false, description: 'Staff API: an administrator may not deactivate or demote themselves (another administrator must).' },
+  last_admin: { area: 'request', status: 409, retryable: false, description: 'Staff API: the change would leave no active administrator.' },
   staff_inactive: { area: 'request', status: 409, retryable: false, description: '`npm run crm:token`: the staff member is deactivated.' },
 
   // ── access: who may do what ─────────────────────────────────────────────────────────────
