@@ -47,6 +47,21 @@ describe('personal data at rest: search, masking, rotation', () => {
     expect((await listMembers(t.as('hq'), { q: '13800000005', sort: 'name', skip: 0, take: 20 })).rows.map((r) => r.memberNo)).toEqual(['M00000005']);
   });
 
+  it('finds by a whole e-mail address through its blind index (any case, masked in the answer and the audit), within store scope', async () => {
+    await updateMemberProfile(t.as('hq'), t.id('M00000002'), { email: 'Wang.Fang@Example.COM' });
+    const found = await findMembers(t.as('hq'), { name: ' wang.fang@example.com ' });
+    expect(found).toMatchObject({ by: 'email', valid: true, total: 1, members: [{ memberNo: 'M00000002' }] });
+    expect(found.query).not.toContain('wang.fang@');
+    const [audits] = await t.services.sql.query<any[]>("SELECT target_id, detail FROM audit_logs WHERE action = 'member.lookup' ORDER BY id DESC LIMIT 1");
+    expect(JSON.stringify(audits[0])).not.toMatch(/wang\.fang@/i);
+    expect((await listMembers(t.as('hq'), { q: 'WANG.FANG@example.com', sort: 'name', skip: 0, take: 20 })).rows.map((r) => r.memberNo)).toEqual(['M00000002']);
+    // Another address, and a store role outside the member's store, find nobody.
+    expect((await findMembers(t.as('hq'), { name: 'someone@example.com' })).total).toBe(0);
+    // M00000002 belongs to store S2: store S1's manager does not see it.
+    expect((await findMembers(t.as('manager1'), { name: 'wang.fang@example.com' })).total).toBe(0);
+    expect((await findMembers(t.as('manager2'), { name: 'wang.fang@example.com' })).total).toBe(1);
+  });
+
   it('rotate-keys re-seals every value under the new key id; afterwards the old key can be removed', async () => {
     const dev = keyring();
     const fresh = Buffer.alloc(32, 7);

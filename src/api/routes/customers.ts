@@ -133,7 +133,7 @@ export const customerRoutes = [
       operationId: 'listCustomers',
       tags: ['customers'],
       summary: 'List, search and filter customers (paginated)',
-      description: 'Members in the caller’s store scope. `q` is a phone prefix (digits), a member-number prefix (M…) or a name prefix. Filters combine with AND. Each page read is audited (member.list).',
+      description: 'Members in the caller’s store scope. `q` is a whole phone number, its last four digits (`*1234`), a whole e-mail address (exact, any case), a member-number prefix (M…) or a name prefix; phones and e-mails are stored encrypted, so no other part of them can be searched (400 `phone_partial_search`). Filters combine with AND. Each page read is audited (member.list).',
       ...requires('member.read'),
       request: { query: customerListQuery },
       responses: { 200: ok(paged(customerItem)), ...errors() },

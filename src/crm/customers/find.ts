@@ -3,7 +3,8 @@ import { auditMemberRead } from './audit-read.ts';
 import { normalizeMemberNo, normalizeName, normalizePhone, phoneSearchOf } from './identifiers.ts';
 import type { MemberRef } from './ref.ts';
 import { likePrefix, readMemberRows } from './rows.ts';
-import { phoneHash } from './sealed.ts';
+import { looksLikeEmail, maskEmail } from './member-input.ts';
+import { emailHash, phoneHash } from './sealed.ts';
 import { visibleMembersSql } from './scope.ts';
 
 /** One line of a search result; `phone` is already masked for actors without member.phone.view. */
@@ -19,7 +20,8 @@ export interface MemberBrief {
 }
 
 export interface MemberSearch {
-  by: 'phone' | 'phoneTail' | 'memberNo' | 'name';
+  /** `email`: an exact address through its blind index (query shows it masked). */
+  by: 'phone' | 'phoneTail' | 'memberNo' | 'name' | 'email';
   /** The canonical query (normalized phone / member no / name) or the raw text when invalid. */
   query: string;
   /** False when the phone or member number is malformed (nothing was searched). */
@@ -50,7 +52,7 @@ export async function searchMembers(access: StaffAccess, ref: MemberRef, limit =
       return Number(row.n);
     };
     // Phone and member number are unique: the one row found is the total, no COUNT query needed.
-    const [total, rows] = by === 'name' || by === 'phoneTail' ? await Promise.all([count(), find()]) : await find().then((r) => [r.length, r] as const);
+    const [total, rows] = by === 'name' || by === 'phoneTail' || by === 'email' ? await Promise.all([count(), find()]) : await find().then((r) => [r.length, r] as const);
     const members = rows.map(({ registeredAt: _r, sourceChannel: _s, ...m }) => ({ ...m, homeStore: m.homeStore?.name ?? null }));
     return { by, query, valid: true, total, members };
   };
@@ -70,6 +72,9 @@ export async function searchMembers(access: StaffAccess, ref: MemberRef, limit =
     const memberNo = normalizeMemberNo(ref.memberNo);
     return memberNo ? run('memberNo', memberNo, 'm.member_no = ?', memberNo) : invalid('memberNo', ref.memberNo);
   }
+  // E-mails are sealed like phones: a whole address is found through email_hash (shared addresses
+  // are possible, so it is counted); the answer and the audit row carry it masked.
+  if (ref.name && looksLikeEmail(ref.name)) return run('email', maskEmail(ref.name.trim()), 'm.email_hash = ?', emailHash(ref.name));
   const name = normalizeName(ref.name ?? '');
   if (!name) return invalid('name', ref.name ?? '');
   const exact = await run('name', name, 'm.name = ?', name);

@@ -3,7 +3,8 @@ import type { MemberBrief } from './find.ts';
 import { normalizeName, normalizeText, phoneSearchOf } from './identifiers.ts';
 import { tagCountParams, tagCountSql, tagPageHint } from './list-tag.ts';
 import { likePrefix, readMemberRows } from './rows.ts';
-import { phoneHash } from './sealed.ts';
+import { looksLikeEmail } from './member-input.ts';
+import { emailHash, phoneHash } from './sealed.ts';
 import { visibleMembersSql } from './scope.ts';
 
 /**
@@ -53,6 +54,7 @@ type Condition = { sql: string; params: unknown[] };
 export function qCondition(q: string): Condition | null {
   const text = normalizeText(q).trim();
   const compact = text.replace(/[\s\-.()]/g, '');
+  if (looksLikeEmail(text)) return { sql: 'm.email_hash = ?', params: [emailHash(text)] };
   const phone = phoneSearchOf(compact);
   if (phone?.kind === 'whole') return { sql: 'm.phone_hash = ?', params: [phoneHash(phone.phone)] };
   if (phone?.kind === 'tail') return { sql: 'm.phone_tail = ?', params: [phone.tail] };

@@ -37,6 +37,9 @@ export const sourceSchema = z.string().trim().regex(/^[a-z][a-z0-9_-]{0,15}$/, '
 /** A pragmatic e-mail check (one @, a dot in the domain, no spaces); the mail server has the last word. */
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
+/** Whether a search text is a whole e-mail address (then it is looked up through its blind index). */
+export const looksLikeEmail = (s: string): boolean => s.length <= 254 && EMAIL.test(s.trim());
+
 /** An AppError whose `issues` name the field, like the API's own validation errors. */
 export function fieldError(code: ErrorCode, field: (string | number)[], message: string): AppError {
   return new AppError(code, `${field.join('.')}: ${message}`, { details: { issues: [{ path: field, message, code: 'custom' }] } });
