@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { healthTrendChart } from '../../intents/render/charts/health-chart.ts';
-import { fieldError } from '../../crm/customers/index.ts';
+import { fieldError } from '../../crm/kernel/index.ts';
 import { calendarPeriodOf, churnList, healthDashboard, MAX_ANALYSIS_DAYS, MAX_RANGE_DAYS, NAMED_PERIODS, rfmAnalysis, rfmAnalysisSchema, rfmOverview } from '../../crm/insights/index.ts';
 import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { decimalString, isoDateTime, jsonify, queryBool } from '../schemas.ts';

@@ -1,6 +1,6 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
-import { AppError, auditInTransaction, conflict, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
+import { AppError, auditInTransaction, conflict, fieldError, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { MEMBER_NO, normalizeName } from './identifiers.ts';
 import { emailColumns, phoneColumns, phoneHash } from './sealed.ts';
 import {
@@ -8,7 +8,6 @@ import {
   birthdayOrThrow,
   customerNoSchema,
   emailOrThrow,
-  fieldError,
   normalizeAddresses,
   phoneOrThrow,
   remarksSchema,

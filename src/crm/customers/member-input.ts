@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, badRequest, type ErrorCode } from '../kernel/index.ts';
+import { AppError, badRequest, fieldError, type ErrorCode } from '../kernel/index.ts';
 import { normalizePhone } from './identifiers.ts';
 
 /**
@@ -39,11 +39,6 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
 /** Whether a search text is a whole e-mail address (then it is looked up through its blind index). */
 export const looksLikeEmail = (s: string): boolean => s.length <= 254 && EMAIL.test(s.trim());
-
-/** An AppError whose `issues` name the field, like the API's own validation errors. */
-export function fieldError(code: ErrorCode, field: (string | number)[], message: string): AppError {
-  return new AppError(code, `${field.join('.')}: ${message}`, { details: { issues: [{ path: field, message, code: 'custom' }] } });
-}
 
 /** The phone as stored (11 digits), or 400 invalid_phone naming `field`. */
 export function phoneOrThrow(raw: string, field: (string | number)[] = ['phone']): string {

@@ -1,7 +1,8 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { storeScope, type StaffActor } from '../kernel/index.ts';
 import { normalizeMemberNo } from './identifiers.ts';
-import { fieldError, phoneOrThrow } from './member-input.ts';
+import { fieldError } from '../kernel/index.ts';
+import { phoneOrThrow } from './member-input.ts';
 import { phoneHash } from './sealed.ts';
 
 /** How an order names its member: exactly one of these. */

@@ -38,4 +38,21 @@ export const notFound = (code: CodeWithStatus<404>, message: string) => new AppE
 export const conflict = (code: CodeWithStatus<409>, message: string, details?: unknown) => new AppError(code, message, { details });
 export const payloadTooLarge = (code: CodeWithStatus<413>, message: string) => new AppError(code, message);
 
+/** One offending field: its path in the input (array items by number) and what is wrong with it. */
+export type FieldIssue = { path: (string | number)[]; message: string; code?: string };
+
+/**
+ * The 400 of an input that breaks a rule beyond its schema (an unknown store, a date in the
+ * future, staff named in a setting who left): `issues` name each field, shaped like the API's own
+ * validation errors ({path, message, code}), so clients read both the same way. The one builder
+ * for domain input errors (customers, intake, settings, staff, insights periods).
+ */
+export function fieldErrors(code: CodeWithStatus<400>, issues: FieldIssue[]): AppError {
+  const named = issues.map((i) => ({ path: i.path, message: i.message, code: i.code ?? 'custom' }));
+  return badRequest(code, named.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '), { issues: named });
+}
+
+/** fieldErrors for a single field. */
+export const fieldError = (code: CodeWithStatus<400>, field: (string | number)[], message: string): AppError => fieldErrors(code, [{ path: field, message }]);
+
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

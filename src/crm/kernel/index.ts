@@ -50,14 +50,14 @@ export {
   type CalendarPeriod,
   type PeriodRange,
 } from './china-calendar.ts';
-export { AppError, badRequest, conflict, forbidden, isAppError, notFound, payloadTooLarge, unauthorized, type AppErrorOptions, type ErrorCode, type ErrorStatus } from './errors.ts';
+export { AppError, badRequest, conflict, fieldError, fieldErrors, forbidden, isAppError, notFound, payloadTooLarge, unauthorized, type AppErrorOptions, type ErrorCode, type ErrorStatus, type FieldIssue } from './errors.ts';
 export { ERROR_CODES, type CodeWithStatus, type ErrorArea, type ErrorSpec } from './error-codes.ts';
 export { maskPhone, phoneFor } from './mask.ts';
 export { blindIndex, buildKeyring, DEV_KEY_ID, installKeyring, isSealed, keyring, normalizeEmail, open, openOrNull, parseDataKeys, parseIndexKey, phoneTail, reseal, seal, sealedKeyId, sealOrNull, type Keyring, type KeyringSettings, type SealedField } from './personal-data/index.ts';
 export { readPoolAfter } from './read-pool.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
-export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting, settingError, type SettingIssue } from './settings.ts';
+export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { createStaff, getStaff, listStaff, STAFF_ROLES, staffInputSchema, staffPatchSchema, updateStaff, type StaffInput, type StaffPatch, type StaffView } from './staff-admin.ts';
 export { outboundDone, pruneOutbound, queueOutbound, requeueOutbound } from './outbox.ts';

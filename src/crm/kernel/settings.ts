@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import type { StaffAccess } from './access.ts';
 import { audit } from './audit.ts';
 import type { CodeWithStatus } from './error-codes.ts';
-import { badRequest } from './errors.ts';
+import { fieldErrors } from './errors.ts';
 
 /**
  * CRM settings (crm_settings): one JSON value per key, e.g. `points.expiry`. The owner of a
@@ -27,15 +27,9 @@ export async function readSetting<T>(services: Pick<Services, 'db'>, key: string
 export function parseSettingValue<S extends z.ZodType>(schema: S, raw: unknown, code: CodeWithStatus<400>): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw settingError(code, parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })));
+  throw fieldErrors(code, parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })));
 }
 
-export type SettingIssue = { path: (string | number)[]; message: string; code: string };
-
-/** The 400 of a setting that breaks a rule beyond its schema (e.g. unknown staff named in it). */
-export function settingError(code: CodeWithStatus<400>, issues: SettingIssue[]) {
-  return badRequest(code, issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '), { issues });
-}
 
 /** Creates or replaces a setting, recording who changed it and when. */
 export async function setSetting(services: Pick<Services, 'db' | 'now'>, key: string, value: object, updatedBy: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { StaffRole } from '../../generated/prisma/enums.ts';
 import type { StaffAccess } from './access.ts';
 import { requirePermission } from './access.ts';
 import { audit } from './audit.ts';
-import { AppError, conflict, notFound } from './errors.ts';
+import { conflict, fieldErrors, notFound } from './errors.ts';
 
 /**
  * The staff directory as an administrator keeps it (settings.manage): who may use the bot and the
@@ -47,13 +47,9 @@ const include = { stores: { select: { storeId: true } } } as const;
 type Row = { id: number; wecomUserId: string; name: string; role: StaffRole; active: boolean; createdAt: Date; stores: { storeId: number }[] };
 const toView = (r: Row): StaffView => ({ id: r.id, wecomUserId: r.wecomUserId, name: r.name, role: r.role, active: r.active, createdAt: r.createdAt, storeIds: r.stores.map((s) => s.storeId).sort((a, b) => a - b) });
 
-function invalid(issues: { path: (string | number)[]; message: string }[]): AppError {
-  return new AppError('invalid_staff', issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { details: { issues: issues.map((i) => ({ ...i, code: 'custom' })) } });
-}
-
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
-  if (!r.success) throw invalid(r.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })));
+  if (!r.success) throw fieldErrors('invalid_staff', r.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message, code: i.code })));
   return r.data;
 }
 
@@ -62,7 +58,7 @@ async function checkStores(access: StaffAccess, storeIds: number[]): Promise<voi
   const found = await access.services.db.store.findMany({ where: { id: { in: storeIds } }, select: { id: true } });
   const known = new Set(found.map((s) => s.id));
   const missing = storeIds.map((id, i) => ({ id, i })).filter((s) => !known.has(s.id));
-  if (missing.length) throw invalid(missing.map((m) => ({ path: ['storeIds', m.i], message: `no store ${m.id}` })));
+  if (missing.length) throw fieldErrors('invalid_staff', missing.map((m) => ({ path: ['storeIds', m.i], message: `no store ${m.id}` })));
 }
 
 /** Every staff member (active first, then by id); `active` filters. */

@@ -3,7 +3,7 @@
  * day / 7 / 30 days (today so far included), a named calendar period (上周, 本季度, 今年 …),
  * or any range of China dates. Every instant comes from the kernel's China calendar.
  */
-import { fieldError } from '../../customers/index.ts';
+import { fieldError } from '../../kernel/index.ts';
 import { chinaDateRange, chinaDay, chinaPeriodRange, chinaRollingRange, formatDay, parseIsoDay, type CalendarPeriod, type PeriodRange } from '../../kernel/index.ts';
 
 export type Granularity = 'day' | 'week' | 'month';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { memberRowsByIds, type MemberRow } from '../../customers/index.ts';
-import { auditStoresRead, chinaDateRange, formatDay, requirePermission, settingError, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { auditStoresRead, chinaDateRange, formatDay, requirePermission, fieldErrors, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { checkedDays } from '../health/periods.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { rfmSettings } from '../settings.ts';
@@ -69,7 +69,7 @@ export interface RfmAnalysis {
 export async function rfmAnalysis(access: StaffAccess, raw: RfmAnalysisAsk): Promise<RfmAnalysis> {
   requirePermission(access.actor, 'churn.read');
   const parsed = rfmAnalysisSchema.safeParse(raw);
-  if (!parsed.success) throw settingError('invalid_rfm_settings', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })));
+  if (!parsed.success) throw fieldErrors('invalid_rfm_settings', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })));
   const ask = parsed.data;
   const { services } = access;
   const now = services.now();
@@ -80,7 +80,7 @@ export async function rfmAnalysis(access: StaffAccess, raw: RfmAnalysisAsk): Pro
   const settings = await rfmSettings.read(services);
   const grades = ask.grades ?? settings.grades;
   const weights = ask.weights ?? settings.weights;
-  if (ask.grade !== undefined && ask.grade > grades) throw settingError('invalid_rfm_settings', [{ path: ['grade'], message: `only ${grades} grades`, code: 'custom' }]);
+  if (ask.grade !== undefined && ask.grade > grades) throw fieldErrors('invalid_rfm_settings', [{ path: ['grade'], message: `only ${grades} grades`, code: 'custom' }]);
   // Fixed cut points belong to the settings' grades and window; an analysis on its own grades uses its data's percentiles.
   const config = { window: 'all' as const, grades, weights, ...(settings.cuts && grades === settings.grades ? { cuts: settings.cuts } : {}) };
 

@@ -1,6 +1,6 @@
-import { createMemberRow, fieldError, type MemberCreate } from '../../customers/index.ts';
+import { createMemberRow, type MemberCreate } from '../../customers/index.ts';
 import { tagIdByName, writeMemberTags } from '../../engagement/index.ts';
-import { withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { fieldError, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { fireAfterCommit, type IntakeDeps } from './triggers.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { eventTriggers } from '../../automation/index.ts';
-import { fieldError, lockMemberForWrite } from '../../customers/index.ts';
+import { lockMemberForWrite } from '../../customers/index.ts';
 import { findMemberEvent, insertMemberEvent, refOf, type EventType, type StoredEvent } from '../../engagement/index.ts';
-import { conflict, notFound, requirePermission, type StaffAccess } from '../../kernel/index.ts';
+import { conflict, fieldError, notFound, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { EventInput } from './event-schema.ts';
 import { requestHash } from './schemas.ts';
 import { fireAfterCommit, type IntakeDeps } from './triggers.ts';

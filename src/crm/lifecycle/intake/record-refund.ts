@@ -1,7 +1,7 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
-import { fieldError, lockMemberForWrite } from '../../customers/index.ts';
-import { AppError, auditActor, auditInTransaction, conflict, notFound, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { lockMemberForWrite } from '../../customers/index.ts';
+import { AppError, auditActor, auditInTransaction, conflict, fieldError, notFound, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { reverseOrderPoints } from '../../loyalty/index.ts';
 import { applyRefund, findOrderByNo, findRefundByNo, ORDER_TX, type StoredRefund } from '../../sales/index.ts';
 import { centsOf, requestHash, yuanOf, type RefundInput } from './schemas.ts';

@@ -1,7 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
-import { createMemberRow, fieldError, lockMemberForWrite, lockMembersForWrite, type MemberForWrite } from '../../customers/index.ts';
-import { AppError, auditInTransaction, conflict, isAppError, notFound, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { createMemberRow, lockMemberForWrite, lockMembersForWrite, type MemberForWrite } from '../../customers/index.ts';
+import { AppError, auditInTransaction, conflict, fieldError, isAppError, notFound, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { orderLoyalty } from '../../loyalty/index.ts';
 import { findOrdersByNo, insertOrders, ORDER_TX, type StoredOrder } from '../../sales/index.ts';
 import { requestHash, twoDecimals, type OrderInput } from './schemas.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { can, changeSetting, parseSettingValue, readSetting, requirePermission, settingError, type StaffAccess } from '../../kernel/index.ts';
+import { can, changeSetting, parseSettingValue, readSetting, requirePermission, fieldErrors, type StaffAccess } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import type { TicketPriority } from '../tickets/sla.ts';
 
@@ -59,7 +59,7 @@ export async function setAssignmentConfig(access: StaffAccess, raw: AssignmentCo
   const found = await services.db.staff.findMany({ where: { id: { in: value.serviceGroup }, active: true }, select: { id: true, role: true } });
   const ok = new Set(found.filter((s) => can(s, 'ticket.write')).map((s) => s.id));
   const bad = value.serviceGroup.map((id, i) => ({ id, i })).filter((x) => !ok.has(x.id));
-  if (bad.length) throw settingError('invalid_assignment_config', bad.map((b) => ({ path: ['serviceGroup', b.i], message: `staff ${b.id} is unknown, deactivated or may not handle tickets`, code: 'custom' })));
+  if (bad.length) throw fieldErrors('invalid_assignment_config', bad.map((b) => ({ path: ['serviceGroup', b.i], message: `staff ${b.id} is unknown, deactivated or may not handle tickets`, code: 'custom' })));
   await changeSetting(access, KEY, { old: await getAssignmentConfig(services), value, action: 'service.assignment.set' });
   return value;
 }
