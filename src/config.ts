@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buildKeyring, installKeyring, parseDataKeys, parseIndexKey } from './crm/kernel/index.ts';
+import { buildKeyring, installKeyring, parseDataKeys, parseExtraFields, parseIndexKey } from './crm/kernel/index.ts';
 import { parseClusterNodes } from './redis.ts';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
@@ -168,6 +168,18 @@ export const configSchema = z.object({
   }),
   /** The id in DATA_KEYS new values are sealed with (and `rotate-keys` re-seals to); may be left out when DATA_KEYS has one key. */
   DATA_KEY_ID: optionalString,
+  /**
+   * Members' fields sealed beside phone and e-mail, comma-separated from: remarks, addresses.
+   * Unset: only phone and e-mail. Changing it applies to new writes at once; `npm run crm --
+   * rotate-keys` converts the stored rows (seals newly listed fields, opens fields taken off).
+   */
+  PERSONAL_DATA_FIELDS: optionalString.superRefine((v, ctx) => {
+    try {
+      parseExtraFields(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  }),
   /** HMAC-SHA256 key of the blind indexes (exact phone/email lookup), ≥ 32 bytes in base64. Never changes once data is written. */
   DATA_INDEX_KEY: optionalString.superRefine((v, ctx) => {
     if (v === undefined) return;

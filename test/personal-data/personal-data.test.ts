@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { findMembers, listMembers, memberSummary, profileHistory, rotateMemberKeys, updateMemberProfile } from '../../src/crm/customers/index.ts';
-import { buildKeyring, installKeyring, keyring, type Keyring } from '../../src/crm/kernel/index.ts';
+import { buildKeyring, installKeyring, isEnvelope, keyring, type Keyring } from '../../src/crm/kernel/index.ts';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.ts';
 import { dropDatabase } from '../../src/db/sql.ts';
 import { createSqlPool } from '../../src/db/sql.ts';
@@ -90,6 +90,57 @@ describe('personal data at rest: search, masking, rotation', () => {
     } finally {
       installKeyring(dev);
     }
+  });
+});
+
+describe('PERSONAL_DATA_FIELDS: remarks and addresses sealed on request', () => {
+  const t = useCrmTestEnv('personal_data_fields');
+  const raw = async (memberNo: string) => (await t.services.sql.query<any[]>('SELECT remarks, CAST(addresses AS CHAR) AS addresses FROM members WHERE member_no = ?', [memberNo]))[0][0];
+  const home = { type: 'home' as const, province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号 1201 室', default: true };
+
+  it('new writes follow the setting, reads open either form, and rotate-keys converts stored rows both ways', async () => {
+    const dev = keyring();
+    const sealing = buildKeyring({ PERSONAL_DATA_FIELDS: 'remarks,addresses' });
+    try {
+      // Written in clear before the setting: stays readable after it.
+      await updateMemberProfile(t.as('hq'), t.id('M00000001'), { remarks: '对花生过敏', addresses: [home] });
+      expect((await raw('M00000001')).remarks).toBe('对花生过敏');
+      installKeyring(sealing);
+      await updateMemberProfile(t.as('hq'), t.id('M00000002'), { remarks: '只在周末来，喜欢靠窗的位子', addresses: [home] });
+      const sealed = await raw('M00000002');
+      expect(isEnvelope(sealed.remarks)).toBe(true);
+      expect(isEnvelope(JSON.parse(sealed.addresses))).toBe(true);
+      expect(JSON.stringify(sealed)).not.toContain('漕溪北路');
+      const [history] = await t.services.sql.query<any[]>("SELECT field, new_value FROM member_profile_changes WHERE member_id = ? AND field IN ('remarks', 'addresses')", [t.id('M00000002')]);
+      expect(history.map((h: any) => isEnvelope(h.new_value))).toEqual([true, true]);
+      for (const no of ['M00000001', 'M00000002']) {
+        const one = await memberSummary(t.as('hq'), { memberNo: no });
+        expect(one).toMatchObject({ kind: 'one', summary: { member: { addresses: [home] } } });
+      }
+      expect((await profileHistory(t.as('hq'), t.id('M00000002'))).find((c) => c.field === 'remarks')?.newValue).toBe('只在周末来，喜欢靠窗的位子');
+      // rotate-keys seals the row written before the setting …
+      const conn = await t.services.sql.getConnection();
+      try {
+        expect((await rotateMemberKeys(conn, () => {})).members).toBeGreaterThanOrEqual(1);
+        expect(isEnvelope((await raw('M00000001')).remarks)).toBe(true);
+        expect((await rotateMemberKeys(conn, () => {})).members).toBe(0); // nothing left to do
+        // … and with the setting taken off, opens them all again.
+        installKeyring(dev);
+        await rotateMemberKeys(conn, () => {});
+      } finally {
+        conn.release();
+      }
+      expect(await raw('M00000002')).toMatchObject({ remarks: '只在周末来，喜欢靠窗的位子' });
+      expect(JSON.parse((await raw('M00000002')).addresses)).toEqual([home]);
+      const [left] = await t.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM member_profile_changes WHERE field IN ('remarks', 'addresses') AND new_value LIKE 'v1:%'");
+      expect(Number(left[0].n)).toBe(0);
+    } finally {
+      installKeyring(dev);
+    }
+  });
+
+  it('an unknown field in PERSONAL_DATA_FIELDS stops the start, naming it', () => {
+    expect(() => loadConfig({ PERSONAL_DATA_FIELDS: 'remarks,idcard' })).toThrow(/PERSONAL_DATA_FIELDS.*idcard/s);
   });
 });
 

@@ -2,7 +2,7 @@ import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/prom
 import { z } from 'zod';
 import { AppError, auditInTransaction, conflict, fieldError, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { MEMBER_NO, normalizeName } from './identifiers.ts';
-import { emailColumns, phoneColumns, phoneHash } from './sealed.ts';
+import { emailColumns, phoneColumns, phoneHash, storedAddresses, storedRemarks } from './sealed.ts';
 import {
   addressesSchema,
   birthdayOrThrow,
@@ -109,7 +109,7 @@ export async function createMemberRow(conn: PoolConnection, access: StaffAccess,
       const [res] = await conn.query<ResultSetHeader>(
         `INSERT INTO members (member_no, name, phone_enc, phone_hash, phone_tail, email_enc, email_hash, gender, birthday, registered_at, source_channel, home_store_id, customer_no, remarks, addresses, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [memberNo, name, sealedPhone.phone_enc, sealedPhone.phone_hash, sealedPhone.phone_tail, sealedEmail.email_enc, sealedEmail.email_hash, input.gender ?? 'unknown', birthday, now, input.source ?? opts.defaultSource ?? 'api', storeId, input.customerNo ?? null, input.remarks || null, addresses ? JSON.stringify(addresses) : null, now, now],
+        [memberNo, name, sealedPhone.phone_enc, sealedPhone.phone_hash, sealedPhone.phone_tail, sealedEmail.email_enc, sealedEmail.email_hash, input.gender ?? 'unknown', birthday, now, input.source ?? opts.defaultSource ?? 'api', storeId, input.customerNo ?? null, storedRemarks(input.remarks || null), storedAddresses(addresses), now, now],
       );
       const id = res.insertId;
       await auditInTransaction(conn, [{ actor: access.actor, action: 'member.create', targetType: 'member', targetId: String(id), channel: access.channel, requestId: access.requestId, detail: { source: input.source ?? opts.defaultSource ?? 'api' } }], now);

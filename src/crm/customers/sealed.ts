@@ -1,5 +1,5 @@
 import type { Connection, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { blindIndex, keyring, normalizeEmail, open, phoneTail, seal, sealedKeyId, type Keyring } from '../kernel/index.ts';
+import { blindIndex, isEnvelope, keyring, normalizeEmail, open, phoneTail, seal, sealedKeyId, type ExtraPersonalField, type Keyring } from '../kernel/index.ts';
 import { MAINLAND_MOBILE } from './identifiers.ts';
 
 /**
@@ -31,12 +31,42 @@ export const emailHash = (email: string, k?: Keyring): string => blindIndex('ema
 export const openPhone = (sealed: string, k?: Keyring): string => open('members.phone', sealed, k);
 export const openEmail = (sealed: string | null, k?: Keyring): string | null => (sealed === null ? null : open('members.email', sealed, k));
 
-/** Profile history values of these fields are sealed like the member's own columns. */
-const SEALED_HISTORY = new Set(['phone', 'email']);
-export const sealHistoryValue = (field: string, v: string | null, k?: Keyring): string | null =>
-  v === null || !SEALED_HISTORY.has(field) ? v : seal(`member_profile_changes.${field as 'phone' | 'email'}`, v, k);
+// ---- remarks and addresses: sealed when PERSONAL_DATA_FIELDS names them (the keyring's extraFields) ----
+// Readers open whatever is stored (an envelope, or text written before sealing was switched on), so
+// the setting can change without a stop; rotate-keys converts the stored rows.
+
+const sealsField = (f: ExtraPersonalField, k: Keyring = keyring()) => k.extraFields.has(f);
+
+/** Remarks as stored. */
+export const storedRemarks = (v: string | null, k: Keyring = keyring()): string | null => (v === null || !sealsField('remarks', k) ? v : seal('members.remarks', v, k));
+export const openRemarks = (v: string | null, k?: Keyring): string | null => (v !== null && isEnvelope(v) ? open('members.remarks', v, k) : v);
+
+/** The JSON value of the addresses column: the list, or a JSON string holding its envelope when sealed (Prisma writes this). */
+export function addressesValue(list: readonly unknown[] | null, k: Keyring = keyring()): unknown[] | string | null {
+  if (list === null) return null;
+  return sealsField('addresses', k) ? seal('members.addresses', JSON.stringify(list), k) : [...list];
+}
+/** The same as JSON text, for SQL writes. */
+export const storedAddresses = (list: readonly unknown[] | null, k?: Keyring): string | null => {
+  const v = addressesValue(list, k);
+  return v === null ? null : JSON.stringify(v);
+};
+/** The list from the column as either driver hands it (mysql2: JSON text; Prisma: the parsed value). */
+export function openAddresses(raw: unknown, k?: Keyring): unknown[] | null {
+  let v = raw;
+  if (typeof v === 'string' && !isEnvelope(v)) v = JSON.parse(v);
+  if (typeof v === 'string' && isEnvelope(v)) v = JSON.parse(open('members.addresses', v, k));
+  return Array.isArray(v) ? v : null;
+}
+
+/** Profile history values of these fields are sealed like the member's own columns (remarks and addresses when configured). */
+const HISTORY_FIELDS = new Set(['phone', 'email', 'remarks', 'addresses']);
+const sealsHistory = (field: string, k: Keyring) => field === 'phone' || field === 'email' || ((field === 'remarks' || field === 'addresses') && k.extraFields.has(field));
+type HistoryField = 'phone' | 'email' | 'remarks' | 'addresses';
+export const sealHistoryValue = (field: string, v: string | null, k: Keyring = keyring()): string | null =>
+  v === null || !sealsHistory(field, k) ? v : seal(`member_profile_changes.${field as HistoryField}`, v, k);
 export const openHistoryValue = (field: string, v: string | null, k?: Keyring): string | null =>
-  v === null || !SEALED_HISTORY.has(field) ? v : open(`member_profile_changes.${field as 'phone' | 'email'}`, v, k);
+  v === null || !HISTORY_FIELDS.has(field) || !isEnvelope(v) ? v : open(`member_profile_changes.${field as HistoryField}`, v, k);
 
 type Conn = Connection | PoolConnection;
 const BATCH = 1000;
@@ -98,7 +128,49 @@ export async function rotateMemberKeys(conn: Conn, log: (msg: string) => void, o
     log(`rotate-keys: ${members}/${Number(todo)} members re-sealed`);
   }
   const history = await resealHistory(conn, k, batch, (v) => sealedKeyId(v) !== k.currentId, (field, v) => sealHistoryValue(field, openHistoryValue(field, v, k), k));
-  log(`rotate-keys: done, ${members} members and ${history} profile history values re-sealed under "${k.currentId}"`);
+  const extra = await convertExtraFields(conn, k, batch, log);
+  log(`rotate-keys: done, ${members} members and ${history} profile history values re-sealed under "${k.currentId}"; remarks/addresses of ${extra.members} members and ${extra.history} history values converted to PERSONAL_DATA_FIELDS`);
+  return { members: members + extra.members, history: history + extra.history };
+}
+
+/**
+ * Brings stored remarks and addresses (members and their profile history) in line with
+ * PERSONAL_DATA_FIELDS: a listed field sealed under DATA_KEY_ID, an unlisted one in clear.
+ * Rows already right are not written, so it is resumable like the rest of rotate-keys.
+ */
+async function convertExtraFields(conn: Conn, k: Keyring, batch: number, log: (msg: string) => void): Promise<{ members: number; history: number }> {
+  const right = (f: ExtraPersonalField, stored: string | null): boolean =>
+    stored === null || (sealsField(f, k) ? isEnvelope(stored) && sealedKeyId(stored) === k.currentId : !isEnvelope(stored));
+  let members = 0;
+  let lastId = 0;
+  for (;;) {
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT id, remarks, addresses FROM members WHERE id > ? AND (remarks IS NOT NULL OR addresses IS NOT NULL) ORDER BY id LIMIT ?', [lastId, batch]);
+    if (!rows.length) break;
+    lastId = Number(rows[rows.length - 1]!.id);
+    // The stored form to judge: the envelope itself, or the list as text (drivers hand JSON either parsed or as text).
+    const addressText = (raw: unknown): string | null => {
+      if (raw === null || raw === undefined) return null;
+      const v = typeof raw === 'string' && !isEnvelope(raw) ? JSON.parse(raw) : raw;
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    };
+    const changed = rows.filter((r) => !right('remarks', r.remarks) || !right('addresses', addressText(r.addresses)));
+    if (!changed.length) continue;
+    await updateByIds(conn, 'members', ['remarks', 'addresses'], changed.map((r) => [Number(r.id), storedRemarks(openRemarks(r.remarks, k), k), storedAddresses(openAddresses(r.addresses, k), k)]));
+    members += changed.length;
+    log(`rotate-keys: remarks/addresses of ${members} members converted`);
+  }
+  let history = 0;
+  lastId = 0;
+  for (;;) {
+    const [rows] = await conn.query<RowDataPacket[]>("SELECT id, field, old_value, new_value FROM member_profile_changes WHERE id > ? AND field IN ('remarks', 'addresses') ORDER BY id LIMIT ?", [lastId, batch]);
+    if (!rows.length) break;
+    lastId = Number(rows[rows.length - 1]!.id);
+    const changed = rows.filter((r) => !right(r.field, r.old_value) || !right(r.field, r.new_value));
+    if (!changed.length) continue;
+    const redo = (field: string, v: string | null) => sealHistoryValue(field, openHistoryValue(field, v, k), k);
+    await updateByIds(conn, 'member_profile_changes', ['old_value', 'new_value'], changed.map((r) => [String(r.id), redo(r.field, r.old_value), redo(r.field, r.new_value)]));
+    history += changed.length;
+  }
   return { members, history };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../kernel/index.ts';
-import { openEmail } from './sealed.ts';
+import { openAddresses, openEmail, openRemarks } from './sealed.ts';
 import type { Services } from '../../services.ts';
 
 /**
@@ -75,7 +75,8 @@ const summaryRow = z.object({
   source_channel: z.string(),
   email_enc: z.string().nullable(),
   remarks: z.string().nullable(),
-  addresses: z.union([z.string(), z.array(z.unknown()), z.null()]).transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown[]) : (v ?? []))),
+  // Sealed when PERSONAL_DATA_FIELDS names it (sealed.ts): openAddresses reads either form.
+  addresses: z.union([z.string(), z.array(z.unknown()), z.null()]).transform((v) => openAddresses(v) ?? []),
   customer_no: z.string().nullable(),
   level_name: z.string().nullable(),
   order_count: count,
@@ -101,7 +102,7 @@ const COMPLAINT_WINDOW_DAYS = 90;
 
 function toFacts(r: z.infer<typeof summaryRow>, now: Date) {
   return {
-    profile: { gender: r.gender, birthday: r.birthday, growthValue: r.growth_value, registeredAt: r.registered_at, sourceChannel: r.source_channel, email: openEmail(r.email_enc), remarks: r.remarks, addresses: r.addresses, customerNo: r.customer_no },
+    profile: { gender: r.gender, birthday: r.birthday, growthValue: r.growth_value, registeredAt: r.registered_at, sourceChannel: r.source_channel, email: openEmail(r.email_enc), remarks: openRemarks(r.remarks), addresses: r.addresses, customerNo: r.customer_no },
     levelName: r.level_name,
     orderCount: r.order_count,
     /** SUM(amount − refunded) as the database computed it (DECIMAL text), "0.00" without orders; fully refunded orders count nowhere. */

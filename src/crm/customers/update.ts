@@ -3,7 +3,7 @@ import { Prisma } from '../../db/prisma.ts';
 import { AppError, audit, badRequest, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { normalizeName, normalizePhone } from './identifiers.ts';
 import { memberInScope } from './in-scope.ts';
-import { emailColumns, openEmail, openHistoryValue, openPhone, phoneColumns, phoneHash, sealHistoryValue } from './sealed.ts';
+import { addressesValue, emailColumns, openAddresses, openEmail, openHistoryValue, openPhone, openRemarks, phoneColumns, phoneHash, sealHistoryValue, storedRemarks } from './sealed.ts';
 import { addressesSchema, emailOrThrow, maskEmail, normalizeAddresses, remarksSchema } from './member-input.ts';
 
 export const profilePatchSchema = z
@@ -64,8 +64,8 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
   }
   const now = services.now();
   const changed = await services.db.$transaction(async (tx) => {
-    const { phoneEnc, emailEnc, ...stored } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { name: true, phoneEnc: true, gender: true, birthday: true, homeStoreId: true, emailEnc: true, remarks: true, addresses: true, status: true } });
-    const before = { ...stored, phone: openPhone(phoneEnc), email: openEmail(emailEnc) };
+    const { phoneEnc, emailEnc, remarks, addresses, ...stored } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { name: true, phoneEnc: true, gender: true, birthday: true, homeStoreId: true, emailEnc: true, remarks: true, addresses: true, status: true } });
+    const before = { ...stored, phone: openPhone(phoneEnc), email: openEmail(emailEnc), remarks: openRemarks(remarks), addresses: openAddresses(addresses) };
     const diffs = Object.entries(data)
       .filter(([field, value]) => !same(before[field as keyof typeof before], value))
       .map(([field, value]) => ({ field, old: show(before[field as keyof typeof before]), new: show(value) }));
@@ -74,7 +74,8 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
       throw new AppError('phone_taken', '这个手机号已属于另一位会员（可用合并处理重复会员）。');
     }
     // Prisma wants DbNull, not null, to clear a JSON column.
-    // Phone and email are stored sealed with their blind index (sealed.ts).
+    // Phone and email are stored sealed with their blind index, remarks and addresses sealed when
+    // PERSONAL_DATA_FIELDS names them (sealed.ts).
     const columns = (field: string): [string, unknown][] => {
       if (field === 'phone') {
         const p = phoneColumns(data.phone as string);
@@ -84,7 +85,9 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
         const e = emailColumns(data.email as string | null);
         return [['emailEnc', e.email_enc], ['emailHash', e.email_hash]];
       }
-      return [[field, field === 'addresses' && data[field] === null ? Prisma.DbNull : data[field]]];
+      if (field === 'remarks') return [['remarks', storedRemarks(data.remarks as string | null)]];
+      if (field === 'addresses') return [['addresses', data.addresses === null ? Prisma.DbNull : addressesValue(data.addresses as unknown[])]];
+      return [[field, data[field]]];
     };
     await tx.member.update({ where: { id: memberId }, data: Object.fromEntries(diffs.flatMap((d) => columns(d.field))) });
     await tx.memberProfileChange.createMany({

@@ -53,7 +53,7 @@ export {
 export { AppError, badRequest, conflict, fieldError, fieldErrors, forbidden, isAppError, notFound, payloadTooLarge, unauthorized, type AppErrorOptions, type ErrorCode, type ErrorStatus, type FieldIssue } from './errors.ts';
 export { ERROR_CODES, type CodeWithStatus, type ErrorArea, type ErrorSpec } from './error-codes.ts';
 export { maskPhone, phoneFor } from './mask.ts';
-export { blindIndex, buildKeyring, DEV_KEY_ID, installKeyring, isSealed, keyring, normalizeEmail, open, openOrNull, parseDataKeys, parseIndexKey, phoneTail, reseal, seal, sealedKeyId, sealOrNull, type Keyring, type KeyringSettings, type SealedField } from './personal-data/index.ts';
+export { blindIndex, buildKeyring, DEV_KEY_ID, EXTRA_PERSONAL_FIELDS, installKeyring, isEnvelope, isSealed, keyring, normalizeEmail, open, openOrNull, parseDataKeys, parseExtraFields, parseIndexKey, phoneTail, reseal, seal, sealedKeyId, sealOrNull, type ExtraPersonalField, type Keyring, type KeyringSettings, type SealedField } from './personal-data/index.ts';
 export { readPoolAfter } from './read-pool.ts';
 export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';

@@ -3,7 +3,7 @@ import type { PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2/prom
 import { AppError, audit, auditInTransaction, badRequest, isLockConflict, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { MEMBER_NO } from '../identifiers.ts';
 import { normalizeAddresses, type Address } from '../member-input.ts';
-import { emailColumns, openEmail, phoneColumns, phoneHash, sealHistoryValue } from '../sealed.ts';
+import { emailColumns, openAddresses, openEmail, openRemarks, phoneColumns, phoneHash, sealHistoryValue, storedAddresses, storedRemarks } from '../sealed.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
 import { writeCsv } from './csv.ts';
 import type { EncodingChoice } from './decode.ts';
@@ -291,7 +291,12 @@ async function writeBatch(
   const hashOf = new Map(batch.map((r) => [r.data.phone, phoneHash(r.data.phone)]));
   const phoneOf = new Map([...hashOf].map(([p, h]) => [h, p]));
   const [found] = await conn.query<Existing[]>('SELECT id, phone_hash, name, gender, birthday, home_store_id, status, email_enc, customer_no, remarks, addresses FROM members WHERE phone_hash IN (?) FOR UPDATE', [[...hashOf.values()]]);
-  for (const m of found) m.email = openEmail(m.email_enc);
+  for (const m of found) {
+    m.email = openEmail(m.email_enc);
+    // Remarks and addresses may be sealed (PERSONAL_DATA_FIELDS): compared and merged in clear.
+    m.remarks = openRemarks(m.remarks);
+    m.addresses = openAddresses(m.addresses) as Address[] | null;
+  }
   const byPhone = new Map(found.map((m) => [phoneOf.get(m.phone_hash)!, m]));
   const inScope = (storeId: number | null) => o.scope === null || (storeId !== null && o.scope.includes(storeId));
 
@@ -339,7 +344,7 @@ async function writeBatch(
     }
     memberIdOfRow.set(r.row, m.id);
     // The file's address joins the member's list unless it is there already (an import never drops an address).
-    const had: Address[] = typeof m.addresses === 'string' ? JSON.parse(m.addresses) : (m.addresses ?? []);
+    const had: Address[] = (m.addresses as Address[] | null) ?? [];
     const addresses = r.data.address === undefined || had.some((a) => sameAddress(a, r.data.address!)) ? undefined : normalizeAddresses([...had, r.data.address]);
     const want: [string, string, unknown, unknown][] = [
       ['name', 'name', m.name, r.data.name],
@@ -365,10 +370,10 @@ async function writeBatch(
     let next = Number(last.slice(1));
     const values = creates.map((c) => {
       const d = c.data;
-      const addresses = d.address ? JSON.stringify(normalizeAddresses([d.address])) : null;
+      const addresses = d.address ? storedAddresses(normalizeAddresses([d.address])) : null;
       const p = phoneColumns(d.phone);
       const e = emailColumns(d.email ?? null);
-      return [`M${String(++next).padStart(8, '0')}`, d.name!, p.phone_enc, p.phone_hash, p.phone_tail, d.gender ?? 'unknown', day(d.birthday), d.level ?? 1, d.points ?? 0, d.registeredAt ?? now, d.source ?? 'import', d.storeId ?? null, e.email_enc, e.email_hash, d.customerNo ?? null, d.remarks || null, addresses, now, now];
+      return [`M${String(++next).padStart(8, '0')}`, d.name!, p.phone_enc, p.phone_hash, p.phone_tail, d.gender ?? 'unknown', day(d.birthday), d.level ?? 1, d.points ?? 0, d.registeredAt ?? now, d.source ?? 'import', d.storeId ?? null, e.email_enc, e.email_hash, d.customerNo ?? null, storedRemarks(d.remarks || null), addresses, now, now];
     });
     if (next > 99_999_999) throw new AppError('member_no_sequence', '会员号已用尽（M99999999）。');
     await conn.query('INSERT INTO members (member_no, name, phone_enc, phone_hash, phone_tail, gender, birthday, level, points, registered_at, source_channel, home_store_id, email_enc, email_hash, customer_no, remarks, addresses, created_at, updated_at) VALUES ?', [values]);
@@ -380,8 +385,10 @@ async function writeBatch(
   }
 
   for (const u of updates) {
-    // The email is stored sealed with its blind index (sealed.ts).
+    // The email is stored sealed with its blind index, remarks and addresses sealed when configured (sealed.ts).
     const cols = u.diffs.flatMap((d): [string, unknown][] => {
+      if (d.column === 'remarks') return [['remarks', storedRemarks((d.value as string | null) ?? null)]];
+      if (d.column === 'addresses') return [['addresses', storedAddresses(d.value === null ? null : (JSON.parse(d.value as string) as unknown[]))]];
       if (d.column !== 'email') return [[d.column, d.value]];
       const e = emailColumns((d.value as string | null) ?? null);
       return [['email_enc', e.email_enc], ['email_hash', e.email_hash]];

@@ -13,6 +13,27 @@ export interface Keyring {
   indexKey: Buffer;
   /** True for the fixed development key (no DATA_KEYS configured). */
   development: boolean;
+  /** Members' fields sealed beside phone and e-mail (PERSONAL_DATA_FIELDS). */
+  extraFields: ReadonlySet<ExtraPersonalField>;
+}
+
+/**
+ * Fields a chain may choose to seal beside phone and e-mail (PERSONAL_DATA_FIELDS): free text and
+ * addresses can hold as much personal data as a phone. They are read whether sealed or not, so
+ * switching one on or off takes effect for new writes at once and for stored rows with
+ * `npm run crm -- rotate-keys`. Never searched by content, so they need no blind index.
+ */
+export const EXTRA_PERSONAL_FIELDS = ['remarks', 'addresses'] as const;
+export type ExtraPersonalField = (typeof EXTRA_PERSONAL_FIELDS)[number];
+
+/** `remarks,addresses` → the set; throws naming an unknown field. */
+export function parseExtraFields(spec: string | undefined): Set<ExtraPersonalField> {
+  const out = new Set<ExtraPersonalField>();
+  for (const f of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(EXTRA_PERSONAL_FIELDS as readonly string[]).includes(f)) throw new Error(`unknown field "${f}": the fields that can be sealed are ${EXTRA_PERSONAL_FIELDS.join(', ')}`);
+    out.add(f as ExtraPersonalField);
+  }
+  return out;
 }
 
 /** What the environment gives (src/config.ts validates the shapes). */
@@ -20,6 +41,7 @@ export interface KeyringSettings {
   DATA_KEYS?: string;
   DATA_KEY_ID?: string;
   DATA_INDEX_KEY?: string;
+  PERSONAL_DATA_FIELDS?: string;
 }
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
@@ -60,13 +82,14 @@ export function buildKeyring(s: KeyringSettings): Keyring {
       currentId: DEV_KEY_ID,
       indexKey: createHash('sha256').update(`${DEV_SEED}/index`).digest(),
       development: true,
+      extraFields: parseExtraFields(s.PERSONAL_DATA_FIELDS),
     };
   }
   const keys = parseDataKeys(s.DATA_KEYS);
   const currentId = s.DATA_KEY_ID ?? (keys.size === 1 ? [...keys.keys()][0]! : '');
   if (!keys.has(currentId)) throw new Error(`DATA_KEY_ID "${currentId}" is not one of the ids in DATA_KEYS (${[...keys.keys()].join(', ')})`);
   if (!s.DATA_INDEX_KEY) throw new Error('DATA_INDEX_KEY is required with DATA_KEYS');
-  return { keys, currentId, indexKey: parseIndexKey(s.DATA_INDEX_KEY), development: false };
+  return { keys, currentId, indexKey: parseIndexKey(s.DATA_INDEX_KEY), development: false, extraFields: parseExtraFields(s.PERSONAL_DATA_FIELDS) };
 }
 
 // One process-wide keyring, installed once at start from the configuration (createServices, the
@@ -87,6 +110,6 @@ export function keyring(): Keyring {
   if (installed) return installed;
   const env = process.env;
   if (!env.DATA_KEYS && env.NODE_ENV === 'production') throw new Error('DATA_KEYS, DATA_KEY_ID and DATA_INDEX_KEY are required in production (docs/configuration.md)');
-  installed = buildKeyring({ DATA_KEYS: env.DATA_KEYS || undefined, DATA_KEY_ID: env.DATA_KEY_ID || undefined, DATA_INDEX_KEY: env.DATA_INDEX_KEY || undefined });
+  installed = buildKeyring({ DATA_KEYS: env.DATA_KEYS || undefined, DATA_KEY_ID: env.DATA_KEY_ID || undefined, DATA_INDEX_KEY: env.DATA_INDEX_KEY || undefined, PERSONAL_DATA_FIELDS: env.PERSONAL_DATA_FIELDS || undefined });
   return installed;
 }

@@ -10,7 +10,7 @@ import { keyring, type Keyring } from './keyring.ts';
  */
 
 /** The field names used as AAD and blind-index domains; a new sealed field is a new name here. */
-export type SealedField = 'members.phone' | 'members.email' | `member_profile_changes.${'phone' | 'email'}`;
+export type SealedField = `members.${'phone' | 'email' | 'remarks' | 'addresses'}` | `member_profile_changes.${'phone' | 'email' | 'remarks' | 'addresses'}`;
 
 const VERSION = 'v1';
 const IV_BYTES = 12; // GCM's native nonce size (NIST SP 800-38D): random 96-bit IVs, a fresh one per value.
@@ -26,6 +26,13 @@ export function seal(field: SealedField, plaintext: string, k: Keyring = keyring
 
 export function isSealed(value: string): boolean {
   return value.startsWith(`${VERSION}:`);
+}
+
+// The whole shape of an envelope: a field that may hold either (remarks written before sealing was
+// switched on) is read as sealed only when it is exactly this, never because it starts with "v1:".
+const ENVELOPE = /^v1:[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]+={0,2}$/;
+export function isEnvelope(value: string): boolean {
+  return ENVELOPE.test(value);
 }
 
 /** The key id of an envelope (rotation picks the values not under DATA_KEY_ID). */
