@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { inboxRow, markDeferred, markPushed, type InboxKey } from '../bot/inbox/store.ts';
-import { replyJobOf } from '../bot/inbox/claim.ts';
+import { cardJobOf, replyJobOf } from '../bot/inbox/claim.ts';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
 import { queueOutbound } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
@@ -26,6 +26,16 @@ export async function queueReply(services: Services, key: InboxKey, job: Outboun
 /** The answer of `msg` is to be pushed: queue it (nothing to push for a duplicate or an ignored message). */
 export async function pushAnswer(services: Services, msg: InboundMessage, outcome: HandleOutcome): Promise<void> {
   if (outcome.kind === 'answer') await queueReply(services, msg, replyJobOf(msg, outcome.answer));
+}
+
+/**
+ * The card of an answer given passively (docs/wecom.md, "Cards and confirmations"): pushed
+ * through the outbox under the message's own job id, so a retry of the callback never sends two
+ * cards. Only for channels that show cards (`pushesCards`); nothing when the answer has none.
+ */
+export async function pushCardOf(services: Services, msg: InboundMessage, outcome: HandleOutcome): Promise<void> {
+  const job = outcome.kind === 'answer' ? cardJobOf(msg, outcome.answer) : null;
+  if (job) await queueOutbound(services, 'card', job, { jobId: idOf('card', msg) });
 }
 
 /**

@@ -6,7 +6,9 @@ import { storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
-import { clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
+import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
+import { actorKey, newTaskId } from '../confirmation.ts';
+import { registerCardTask } from '../card-action.ts';
 import { moodFor } from '../gate.ts';
 import { assentOf } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
@@ -144,8 +146,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       options.push({ intent, slots });
       if (options.length === MAX_OPTIONS) break;
     }
-    if (options.length > 0) await savePending(services, msg, { kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })) });
-    return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked' } };
+    if (options.length === 0) return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked' } };
+    // The options as a card too (src/bot/card-action.ts): a click on one answers like its number typed.
+    const card = choiceCard(newTaskId('choice'), options, lang);
+    await registerCardTask(services, card.taskId, { kind: 'choice', owner: actorKey(actor), ownerName: actor.name, options: card.options });
+    await savePending(services, msg, { kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })), taskId: card.taskId });
+    return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked', card } };
   }
 
   /** The message no intent took: the full help only when asked for; otherwise one line and two examples. */
