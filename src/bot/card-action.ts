@@ -30,7 +30,7 @@ export async function markAnswered(services: Services, taskId: string, how: stri
 /** A card task other than a held action: its kind (which handler answers a click), its owner and the handler's data. */
 export interface CardTask {
   kind: string;
-  /** actorKey of the only person whose click counts. */
+  /** actorKey of the only person whose click counts; `*`: anyone (the handler decides who may). */
   owner: string;
   ownerName: string;
   [k: string]: unknown;
@@ -69,7 +69,7 @@ export async function settledUpdate(services: Services, pending: PendingAction, 
 }
 
 /** A handler of a registered task kind: what a click by its owner does (it must itself be idempotent). */
-export type CardTaskHandler = (ctx: { msg: InboundMessage; actor: Actor; task: CardTask; key: string; lang: Lang }) => Promise<{ intent: string; result: IntentResult }>;
+export type CardTaskHandler = (ctx: { services: Services; msg: InboundMessage; actor: Actor; task: CardTask; taskId: string; key: string; lang: Lang }) => Promise<{ intent: string; result: IntentResult }>;
 
 /** What the pipeline does with a click: answer it here, or go on as if the person had typed `text`. */
 export type ClickPlan = { kind: 'answer'; intent: string; result: IntentResult } | { kind: 'typed'; text: string; cardUpdate: CardUpdate };
@@ -99,7 +99,7 @@ export function createCardActions({ services, settle, tasks = {} }: CardActionDe
       }
     }
     const task = code ? null : await cardTask(services, taskId);
-    if (task && task.owner !== actorKey(actor)) return reply(t(lang, 'cards.notYours', { owner: task.ownerName }));
+    if (task && task.owner !== '*' && task.owner !== actorKey(actor)) return reply(t(lang, 'cards.notYours', { owner: task.ownerName }));
     if (task?.kind === 'choice') {
       const question = await loadPending(services, msg);
       const option = (task.options as { key: string; label: string }[] | undefined)?.find((o) => o.key === key);
@@ -108,7 +108,7 @@ export function createCardActions({ services, settle, tasks = {} }: CardActionDe
         return { kind: 'typed', text: key, cardUpdate: { taskId, text: t(lang, 'cards.chosen', { label: option.label }), ...(responseCode ? { responseCode } : {}) } };
       }
     } else if (task && tasks[task.kind] && !(await services.redis.exists(answeredKey(services, taskId)))) {
-      const handled = await tasks[task.kind]!({ msg, actor, task, key, lang });
+      const handled = await tasks[task.kind]!({ services, msg, actor, task, taskId, key, lang });
       return { kind: 'answer', intent: handled.intent, result: withCode(handled.result, responseCode) };
     }
     if (await services.redis.exists(answeredKey(services, taskId))) return reply(t(lang, 'cards.alreadyDone'));
