@@ -104,7 +104,7 @@ export function createCardActions({ services, settle, tasks = {} }: CardActionDe
       const question = await loadPending(services, msg);
       const option = (task.options as { key: string; label: string }[] | undefined)?.find((o) => o.key === key);
       // Only the open question this card asked; a later question (or none) means the card is stale.
-      if (question?.kind === 'choose' && question.taskId === taskId && option && (await markAnswered(services, taskId, key))) {
+      if ((question?.kind === 'choose' || question?.kind === 'pick') && question.taskId === taskId && option && (await markAnswered(services, taskId, key))) {
         return { kind: 'typed', text: key, cardUpdate: { taskId, text: t(lang, 'cards.chosen', { label: option.label }), ...(responseCode ? { responseCode } : {}) } };
       }
     } else if (task && tasks[task.kind] && !(await services.redis.exists(answeredKey(services, taskId)))) {

@@ -113,7 +113,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     if (plan.kind === 'reply') result = plan.result;
     else {
       const ran = await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, fresh);
-      result = await bestEffort(dialogue.remember(msg, plan, ran, lang), ran, log);
+      result = await bestEffort(dialogue.remember(msg, actor, plan, ran, lang), ran, log);
     }
     // A question the gate answered with a read intent reports that intent.
     const reported = result.intent ?? route.intent;

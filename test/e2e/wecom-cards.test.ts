@@ -153,6 +153,18 @@ describe('WeCom template cards for confirmations and choices', () => {
     expect(await click(card.taskId, '1')).toContain('已经处理过');
   });
 
+  it('sends a list of members sharing a name as a card; a click picks one like "第二个"', async () => {
+    const cards = fake.cards.sent.length;
+    expect(await say('查一下张伟')).toContain('「2」');
+    const card = await nextCard(cards);
+    const lines = String(card.card.sub_title_text).split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    const memberNo = /M\d{8}/.exec(lines[1]!)![0];
+    const picked = await click(card.taskId, '2');
+    expect(picked).toContain(memberNo);
+    expect((await updateOf(card.taskId)).replaceName).toContain(memberNo);
+  });
+
   it('refuses a card the real API would refuse (no task_id, too many buttons) with 40058', async () => {
     const token = await (async () => {
       const r = await fetch(`${fake.url}/cgi-bin/gettoken?corpid=${keys.corpId}&corpsecret=${SECRET}`);

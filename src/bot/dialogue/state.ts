@@ -8,6 +8,8 @@ export type Need = 'member' | 'tag' | 'points' | 'reason' | 'content';
 /** A member of a list the bot showed when a name matched several: what "第二个" picks. */
 export interface Candidate {
   memberNo: string;
+  /** Shown on the pick's card button beside the member number. */
+  name?: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface Candidate {
 export type Pending =
   | { kind: 'choose'; text: string; options: { intent: string; slots: Record<string, unknown> }[]; taskId?: string }
   | { kind: 'fill'; text: string; intent: string; slots: Record<string, unknown>; need: Need }
-  | { kind: 'pick'; text: string; intent: string; slots: Record<string, unknown>; candidates: Candidate[] };
+  | { kind: 'pick'; text: string; intent: string; slots: Record<string, unknown>; candidates: Candidate[]; taskId?: string };
 
 /** The last answer to this sender: what "只要近30天的" or "导出吧" refines. */
 export interface LastAnswer {

@@ -8,6 +8,7 @@ export const cards = {
   zh: {
     confirmTitle: '待确认：{{title}}',
     choiceTitle: '你是想？',
+    pickTitle: '是哪一位？',
     confirmed: '已确认 · {{name}} · {{result}}',
     cancelled: '已取消 · {{name}}',
     expired: '已过期',
@@ -29,6 +30,7 @@ export const cards = {
   en: {
     confirmTitle: 'To confirm: {{title}}',
     choiceTitle: 'Did you mean?',
+    pickTitle: 'Which one?',
     confirmed: 'Confirmed · {{name}} · {{result}}',
     cancelled: 'Cancelled · {{name}}',
     expired: 'Expired',
