@@ -222,7 +222,8 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       return { ...done(intent, r), data: { confirmed: intent.name, slots: pending.slots, result: r.data }, ...update };
     } catch (e) {
       if (!isAppError(e)) throw e;
-      return { text: errorReply(e, lang, intent), outcome: 'declined', ...(await settledUpdate(services, pending, errorReply(e, lang, intent).slice(0, 24), 'failed')) };
+      const text = errorReply(e, lang, intent);
+      return { text, outcome: 'declined', ...(await settledUpdate(services, pending, resultSummary(text), 'failed')) };
     }
   }
 }

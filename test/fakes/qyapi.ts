@@ -5,6 +5,8 @@
  *
  *   GET  /cgi-bin/gettoken?corpid=&corpsecret=          → {errcode, errmsg, access_token, expires_in}
  *   POST /cgi-bin/message/send?access_token=            → {errcode, errmsg, invaliduser, …, msgid} (msgtype text or image)
+ *   POST /cgi-bin/message/send msgtype template_card | markdown, POST /cgi-bin/message/update_template_card
+ *        → test/fakes/qyapi-cards.ts (the card fields Tencent documents checked; `cards` records them)
  *   POST /cgi-bin/media/upload?access_token=&type=image  → {errcode, errmsg, type, media_id, created_at} (multipart, field "media")
  *   POST /cgi-bin/externalcontact/add_msg_template?access_token=
  *        {chat_type: 'single', external_userid: [...], sender?, text: {content}} → {errcode, errmsg, fail_list, msgid}
