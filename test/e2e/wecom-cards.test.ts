@@ -165,6 +165,18 @@ describe('WeCom template cards for confirmations and choices', () => {
     expect((await updateOf(card.taskId)).replaceName).toContain(memberNo);
   });
 
+  it('sends one card when WeCom delivers the same message twice', async () => {
+    const cards = fake.cards.sent.length;
+    const req = callback('给流失名单打标签 新客', String(800000 + ++seq), ME, clock);
+    const first = await passive(await post(rt, req));
+    const again = await passive(await post(rt, req));
+    expect(again).toBe(first);
+    await nextCard(cards);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.cards.sent.slice(cards)).toHaveLength(1);
+    expect(await say('取消')).toContain('已取消');
+  });
+
   it('refuses a card the real API would refuse (no task_id, too many buttons) with 40058', async () => {
     const token = await (async () => {
       const r = await fetch(`${fake.url}/cgi-bin/gettoken?corpid=${keys.corpId}&corpsecret=${SECRET}`);
@@ -182,3 +194,31 @@ describe('WeCom template cards for confirmations and choices', () => {
 });
 
 const buttonsOf = (card: Record<string, unknown>) => (card.button_list as { text: string }[]).map((b) => b.text);
+
+describe('WeCom cards on the slow path (answer later than the reply budget)', () => {
+  let env: TestEnv;
+  let fake: FakeQyapi;
+  let rt: Runtime;
+  beforeAll(async () => {
+    fake = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
+    env = await createTestEnv('e2e_wecom_cards_push', { ...weComEnv(fake.url), WECOM_REPLY_BUDGET_MS: '0' }, { now: () => NOW });
+    await createFixture(env.services);
+    rt = createRuntime(env.services);
+    rt.startWorkers();
+  });
+  afterAll(async () => {
+    await rt?.stop();
+    await env?.cleanup();
+    await fake?.close();
+  });
+
+  it('acks empty and pushes the preview text, then its card, in one job', async () => {
+    const res = await post(rt, callback('给流失名单打标签 流失风险', '870001', 'store_manager_01', NOW));
+    expect(await res.text()).toBe('');
+    const card = await waitFor(() => fake.cards.sent.find((c) => c.touser === 'store_manager_01'));
+    const mine = fake.sent.filter((m) => m.touser === 'store_manager_01');
+    expect(mine.map((m) => m.msgtype)).toEqual(['text', 'template_card']);
+    expect(mine[0]!.content).toContain('回复「确认」执行');
+    expect(card.cardType).toBe('button_interaction');
+  });
+});
