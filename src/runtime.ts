@@ -13,6 +13,8 @@ import type { AppEnv } from './http/env.ts';
 import { getIntent, intents } from './intents/catalogue.ts';
 import { createRouter } from './intents/router/index.ts';
 import { startOutboundWorker } from './jobs/outbound-worker.ts';
+import { EXPORT_APPROVAL_TASK } from './api/export/approval-cards.ts';
+import { exportApprovalClick } from './api/export/approval-card-click.ts';
 import { startInboxAnswerWorker } from './jobs/inbox-answer.ts';
 import { controlSchedulesByDefault, scheduleJourneyControl, startJourneyControl } from './jobs/journey-control.ts';
 import { journeyDeps } from './jobs/journey-deps.ts';
@@ -70,7 +72,8 @@ export interface Runtime {
 /** Wires channels → bot → intents over a services object; the server and the tests share it. */
 export function createRuntime(services: Services): Runtime {
   const router = createRouter(intents);
-  const handle = tracedTurns(createBot({ services, router, getIntent }));
+  // A click on an export's approval card decides it as the API does (src/api/export/approval-card-click.ts).
+  const handle = tracedTurns(createBot({ services, router, getIntent, cardTasks: { [EXPORT_APPROVAL_TASK]: exportApprovalClick } }));
   // The console names its sender in the body only outside production (docs/guides/administrator.md, "Signing in to the console").
   const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
   const inflight = new Set<Promise<unknown>>();

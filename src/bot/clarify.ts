@@ -1,5 +1,6 @@
 import { t, type Lang } from '../i18n/index.ts';
 import type { IntentDef } from '../intents/types.ts';
+import type { AnswerCard } from './types.ts';
 import { intentExample as exampleIn, intentTitle as intentLabel } from '../intents/localized.ts';
 import { slotSummary } from './dialogue/labels.ts';
 
@@ -27,4 +28,17 @@ export function clarifyingQuestion(options: readonly ClarifyOption[], lang: Lang
     return example ? t(lang, 'dialogue.optionExample', { n, title, example }) : t(lang, 'dialogue.option', { n, title });
   });
   return [t(lang, 'dialogue.chooseIntro'), ...lines, t(lang, 'dialogue.chooseHint')].join('\n');
+}
+
+/** The clarification as a choice card: one option per reading, keyed by the number that answers it typed. */
+export function choiceCard(taskId: string, options: readonly ClarifyOption[], lang: Lang): Extract<AnswerCard, { kind: 'choice' }> {
+  return {
+    kind: 'choice',
+    taskId,
+    title: t(lang, 'cards.choiceTitle'),
+    options: options.slice(0, MAX_OPTIONS).map((o, i) => {
+      const about = slotSummary(o.slots);
+      return { key: String(i + 1), label: about ? `${intentLabel(o.intent, lang)} · ${about}` : intentLabel(o.intent, lang) };
+    }),
+  };
 }

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Services } from '../services.ts';
 import type { Actor } from './types.ts';
 
@@ -9,6 +9,11 @@ export const CONFIRM_TTL_MS = 5 * 60_000;
 export interface PendingAction {
   /** 4-digit code shown in the preview ("确认 4821" names it when several people share a chat). */
   code: string;
+  /**
+   * The card's task id (WeCom template_card task_id: at most 128 bytes of digits, letters and
+   * `_-@`, unique per app): a click names the action by it. Older entries may lack it.
+   */
+  taskId?: string;
   /** Who asked: only they may confirm or cancel. */
   actorKey: string;
   actorName: string;
@@ -23,6 +28,14 @@ export const actorKey = (a: Actor) => (a.kind === 'staff' ? `staff:${a.wecomUser
 
 const pendingKey = (s: Services, code: string) => s.key('pending', code);
 const latestKey = (s: Services, actor: string) => s.key('pending-by', actor);
+/** task id → code: how a card click finds its action. */
+const taskKey = (s: Services, taskId: string) => s.key('pending-task', taskId);
+
+/**
+ * A fresh card task id (template_card task_id: digits, letters and `_-@` only, ≤ 128 bytes,
+ * never reused within the app): the kind, the time in base 36 and 64 random bits.
+ */
+export const newTaskId = (kind: string) => `${kind}-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`;
 /** Set by the turn that asked for a confirmation, removed by the person's next turn (whatever it is). */
 const freshKey = (s: Services, actor: string) => s.key('pending-fresh', actor);
 // Redis keeps the entry a little longer than its expiry, so an expired confirmation is answered
@@ -39,6 +52,7 @@ export async function holdAction(services: Services, actor: Actor, intent: strin
     const code = String(randomInt(1000, 10000));
     const pending: PendingAction = {
       code,
+      taskId: newTaskId('confirm'),
       actorKey: key,
       actorName: actor.name,
       intent,
@@ -49,6 +63,7 @@ export async function holdAction(services: Services, actor: Actor, intent: strin
     // NX: two pending actions never share a code.
     if ((await services.redis.set(pendingKey(services, code), JSON.stringify(pending), 'EX', REDIS_TTL_S, 'NX')) === 'OK') {
       await services.redis.set(latestKey(services, key), code, 'EX', REDIS_TTL_S);
+      await services.redis.set(taskKey(services, pending.taskId!), code, 'EX', REDIS_TTL_S);
       await services.redis.set(freshKey(services, key), code, 'EX', REDIS_TTL_S);
       return pending;
     }
@@ -109,4 +124,11 @@ export async function dropAction(services: Services, actor: Actor, pending: Pend
   await services.redis.del(pendingKey(services, pending.code));
   await services.redis.del(freshKey(services, key));
   if ((await services.redis.get(latestKey(services, key))) === pending.code) await services.redis.del(latestKey(services, key));
+}
+
+/** The code of the pending action a card's task id names (whoever it belongs to, live or expired), or null once it is gone. */
+export async function codeOfTask(services: Services, taskId: string): Promise<string | null> {
+  const code = await services.redis.get(taskKey(services, taskId));
+  if (!code || !(await services.redis.exists(pendingKey(services, code)))) return null;
+  return code;
 }

@@ -3,7 +3,9 @@ import type { Router } from '../intents/router/types.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import { authorize } from './authorize.ts';
-import { CONFIRM_TTL_MS, consumeFresh, holdAction, peekAction, takeAction } from './confirmation.ts';
+import { CONFIRM_TTL_MS, consumeFresh, holdAction, peekAction, takeAction, type TakeResult } from './confirmation.ts';
+import { confirmCard, createCardActions, resultSummary, settledUpdate, type CardTaskHandler } from './card-action.ts';
+import { intentTitle } from '../intents/localized.ts';
 import { gate } from './gate.ts';
 import { confirmationGate, withPendingReminder } from './gate-confirm.ts';
 import { assentOf, holdsBack } from './understand/assent.ts';
@@ -19,12 +21,14 @@ import { isConnectionError } from '../redis.ts';
 import { identifyActor } from './identify.ts';
 import { rateLimitedAnswer } from './rate-limit.ts';
 import { render } from './render.ts';
-import type { Actor, BotAnswer, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
+import type { Actor, BotAnswer, CardUpdate, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
 
 export interface BotDeps {
   services: Services;
   router: Router;
   getIntent: (name: string) => IntentDef | undefined;
+  /** What a click on a card of another kind does (the runtime wires the export approval's). */
+  cardTasks?: Record<string, CardTaskHandler>;
 }
 
 /** What each audience gets for anything unrecognised. */
@@ -36,8 +40,9 @@ const FALLBACK = { staff: 'help', member: 'my.help' } as const;
  * the same request, or pushed through the outbound queue). One file per stage beside this one; this file only
  * composes them.
  */
-export function createBot({ services, router, getIntent }: BotDeps): HandleMessage {
+export function createBot({ services, router, getIntent, cardTasks }: BotDeps): HandleMessage {
   const dialogue = createDialogue({ services, getIntent, fallback: FALLBACK });
+  const cardClick = createCardActions({ services, settle: (msg, actor, taken, confirm, lang) => settle(msg, actor, taken, confirm, lang, services.logger), tasks: cardTasks });
   return async function handle(msg: InboundMessage): Promise<HandleOutcome> {
     const log = services.logger.child({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId });
     // The durable inbox (src/bot/inbox/): claimed before the answer, completed or released with it.
@@ -81,6 +86,19 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
     }
     // Any turn makes an earlier "回复「确认」执行" stale: vague assent confirms only right after it.
     const fresh = await consumeFresh(services, actor);
+    // A card click (src/bot/card-action.ts): answered there, or read on as the option's number typed.
+    let clicked: CardUpdate | undefined;
+    if (msg.action) {
+      const plan = await cardClick(msg, actor, lang);
+      if (plan.kind === 'answer') {
+        const r = plan.result;
+        const out: BotAnswer = { intent: plan.intent, slots: {}, confidence: 1, text: render(r.text, msg.channel, lang), ...(r.outcome ? { outcome: r.outcome } : {}), data: r.data, ...(r.cardUpdate ? { cardUpdate: r.cardUpdate } : {}) };
+        log.info({ intent: out.intent, taskId: msg.action.taskId, key: msg.action.key, ms: Date.now() - started }, 'card click answered');
+        return { kind: 'answer', answer: out };
+      }
+      clicked = plan.cardUpdate;
+      msg = { ...msg, text: plan.text };
+    }
     // The router reads the request without a correction's lead or a member's claim to be staff; the gates read the whole message.
     // "先别确认" / "等一下" / "不是这个标签" while an action is pending withdraw it: never taken, never re-read as a request of its own.
     const withdraws = actor.kind === 'staff' && holdsBack(msg.text) && Boolean(await peekAction(services, actor));
@@ -95,14 +113,15 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
     if (plan.kind === 'reply') result = plan.result;
     else {
       const ran = await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, fresh);
-      result = await bestEffort(dialogue.remember(msg, plan, ran, lang), ran, log);
+      result = await bestEffort(dialogue.remember(msg, actor, plan, ran, lang), ran, log);
     }
     // A question the gate answered with a read intent reports that intent.
     const reported = result.intent ?? route.intent;
 
     if (result.focus) await bestEffort(setFocus(services, msg, result.focus), undefined, log);
     await bestEffort(recordTurn(services, msg, actor, { ...route, intent: reported }, lang), undefined, log);
-    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel, lang), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}) };
+    const cardUpdate = result.cardUpdate ?? clicked;
+    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel, lang), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}), ...(result.card ? { card: result.card } : {}), ...(cardUpdate ? { cardUpdate } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
     return { kind: 'answer', answer: out };
   }
@@ -147,7 +166,9 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
             const pending = await holdAction(services, actor, intent.name, parsed.data);
             log.info({ intent: intent.name, code: pending.code }, 'action held for confirmation');
             const minutes = Math.round(CONFIRM_TTL_MS / 60_000);
-            return { text: `${preview}\n${t(lang, 'bot.heldSuffix', { minutes, code: pending.code })}`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt } }, outcome: 'held' };
+            // The card carries the preview with 确认/取消 buttons where the channel shows cards; the text still says how to type it.
+            const card = confirmCard(pending, intentTitle(intent, lang), preview, lang);
+            return { text: `${preview}\n${t(lang, 'bot.heldSuffix', { minutes, code: pending.code })}`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt, ...(pending.taskId ? { taskId: pending.taskId } : {}) } }, outcome: 'held', ...(card ? { card } : {}) };
           }
         }
       }
@@ -177,18 +198,32 @@ export function createBot({ services, router, getIntent }: BotDeps): HandleMessa
         log.warn({ code: taken.pending.code, owner: taken.pending.actorKey }, 'confirmation by another user refused');
         return { text: t(lang, confirm ? 'bot.confirmNotYours' : 'bot.cancelNotYours', { code: taken.pending.code, owner: taken.pending.actorName }), outcome: 'declined' };
       case 'expired':
-        return { text: t(lang, 'bot.pendingExpired', { code: taken.pending.code }), outcome: 'declined' };
-      case 'taken': {
-        const pending = taken.pending;
-        if (!confirm) return { text: t(lang, 'bot.pendingCancelled', { code: pending.code }), data: { cancelled: pending.intent }, outcome: 'declined' };
-        const intent = getIntent(pending.intent);
-        if (!intent) return { text: t(lang, 'bot.pendingUnsupported'), outcome: 'declined' };
-        // Permissions may have changed since the preview: authorize again before running.
-        authorize(actor, intent);
-        log.info({ intent: intent.name, code: pending.code }, 'confirmed action runs');
-        const r = await execute(services, msg, actor, intent, { intent: intent.name, slots: pending.slots, confidence: 1 }, lang);
-        return { ...done(intent, r), data: { confirmed: intent.name, slots: pending.slots, result: r.data } };
-      }
+      case 'taken':
+        return settle(msg, actor, taken, confirm, lang, log);
+    }
+  }
+
+  /**
+   * A held action taken by its owner (typed, or by a click on its card): lapsed, cancelled, or run
+   * now. Each outcome carries the update of the action's card (src/bot/card-action.ts).
+   */
+  async function settle(msg: InboundMessage, actor: Actor, taken: Extract<TakeResult, { kind: 'taken' | 'expired' }>, confirm: boolean, lang: Lang, log: typeof services.logger): Promise<IntentResult> {
+    const pending = taken.pending;
+    if (taken.kind === 'expired') return { text: t(lang, 'bot.pendingExpired', { code: pending.code }), outcome: 'declined', ...(await settledUpdate(services, pending, t(lang, 'cards.expired'), 'expired')) };
+    if (!confirm) return { text: t(lang, 'bot.pendingCancelled', { code: pending.code }), data: { cancelled: pending.intent }, outcome: 'declined', ...(await settledUpdate(services, pending, t(lang, 'cards.cancelled', { name: actor.name }), 'cancel')) };
+    const intent = getIntent(pending.intent);
+    if (!intent) return { text: t(lang, 'bot.pendingUnsupported'), outcome: 'declined' };
+    try {
+      // Permissions may have changed since the preview: authorize again before running.
+      authorize(actor, intent);
+      log.info({ intent: intent.name, code: pending.code }, 'confirmed action runs');
+      const r = await execute(services, msg, actor, intent, { intent: intent.name, slots: pending.slots, confidence: 1 }, lang);
+      const update = await settledUpdate(services, pending, t(lang, 'cards.confirmed', { name: actor.name, result: resultSummary(r.text) }), 'confirm');
+      return { ...done(intent, r), data: { confirmed: intent.name, slots: pending.slots, result: r.data }, ...update };
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      const text = errorReply(e, lang, intent);
+      return { text, outcome: 'declined', ...(await settledUpdate(services, pending, resultSummary(text), 'failed')) };
     }
   }
 }

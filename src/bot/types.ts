@@ -45,6 +45,17 @@ export type AnswerCard =
   /** A clarification or a choice among a few options, answerable by clicking one. */
   | { kind: 'choice'; taskId: string; title: string; options: { key: string; label: string }[] };
 
+/**
+ * What a card shows once it has been answered (a click or the typed 确认/取消): one outcome line
+ * in place of its buttons. `responseCode` is the click's (WeCom `template_card_event`
+ * ResponseCode); without it the channel uses the code it got when it sent the card.
+ */
+export interface CardUpdate {
+  taskId: string;
+  responseCode?: string;
+  text: string;
+}
+
 /** The router's verdict: the console contract (docs/api.md) reports exactly these three. */
 export interface RouteResult {
   intent: string;
@@ -78,6 +89,10 @@ export interface IntentResult {
   focus?: { memberId: number; memberNo: string };
   /** A chart rendered on the server (PNG) shown beside the text: inline on the console; WeCom image message (upload pending). */
   image?: AnswerImage;
+  /** An interactive card to show with the text (a held action, a clarification). */
+  card?: AnswerCard;
+  /** A card answered by this turn: channels that showed it update it. */
+  cardUpdate?: CardUpdate;
 }
 
 /** A server-rendered image of an answer (the health dashboard's trend chart). */
@@ -103,6 +118,8 @@ export interface BotAnswer extends RouteResult {
   image?: AnswerImage;
   /** An interactive card shown with the text where the channel can (the text stays complete without it). */
   card?: AnswerCard;
+  /** A card this turn answered (clicked, or confirmed by typing): shown with its outcome where the channel can. */
+  cardUpdate?: CardUpdate;
 }
 
 /** What the pipeline did with one inbound message. */

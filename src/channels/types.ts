@@ -58,6 +58,11 @@ export interface ChannelAdapter {
    * and subscription quota. parse() stays pure; the adapter must make this idempotent under retries.
    */
   onAccepted?(parsed: Extract<ParseResult, { ok: true }>, now: Date): Promise<void>;
+  /**
+   * The platform shows an answer's cards only when pushed (WeCom's template cards go through
+   * message/send): the card of a passively answered message is queued on its own.
+   */
+  readonly pushesCards?: boolean;
   /** Delivers a text later, outside the request (slow path); absent where the platform has no push. */
   push?(to: string, text: string, requestId?: string): Promise<void>;
 }

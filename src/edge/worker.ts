@@ -74,7 +74,7 @@ function handoffOf(adapter: ChannelAdapter, parsed: ReturnType<ChannelAdapter['p
   const receivedAt = now.toISOString();
   if (parsed.kind === 'message') {
     const m = parsed.message;
-    return { v: 1, kind: 'message', channel, messageId: m.messageId, from: m.from, text: m.text, receivedAt, ...(m.retryCount !== undefined ? { retryCount: m.retryCount } : {}) };
+    return { v: 1, kind: 'message', channel, messageId: m.messageId, from: m.from, text: m.text, receivedAt, ...(m.retryCount !== undefined ? { retryCount: m.retryCount } : {}), ...(m.action ? { action: m.action } : {}) };
   }
   // An event goes to the origin only when its channel has side effects for it there (the
   // mini-program's reply window and subscriptions); WeCom's events are acked and left alone, as at the origin.

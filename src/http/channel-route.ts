@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
 import type { ChannelAdapter, RawResponse } from '../channels/types.ts';
-import { deferAnswer, pushAnswer } from '../jobs/inbox-answer.ts';
+import { deferAnswer, pushAnswer, pushCardOf } from '../jobs/inbox-answer.ts';
 import { payloadTooLarge } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
@@ -92,6 +92,8 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
       await pushLater(msg, outcome);
       return send(c, adapter.reply(null, msg, services.now()));
     }
+    // The text goes passively; a card cannot (a passive reply is one text message), so it is pushed.
+    if (adapter.pushesCards) await pushCardOf(services, msg, outcome);
     return send(c, adapter.reply(outcome.kind === 'answer' ? outcome.answer : null, msg, services.now()));
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { inboxRow, markDeferred, markPushed, type InboxKey } from '../bot/inbox/store.ts';
-import { replyJobOf } from '../bot/inbox/claim.ts';
+import { cardJobOf, replyJobOf } from '../bot/inbox/claim.ts';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
 import { queueOutbound } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
@@ -29,6 +29,16 @@ export async function pushAnswer(services: Services, msg: InboundMessage, outcom
 }
 
 /**
+ * The card of an answer given passively (docs/wecom.md, "Cards and confirmations"): pushed
+ * through the outbox under the message's own job id, so a retry of the callback never sends two
+ * cards. Only for channels that show cards (`pushesCards`); nothing when the answer has none.
+ */
+export async function pushCardOf(services: Services, msg: InboundMessage, outcome: HandleOutcome): Promise<void> {
+  const job = outcome.kind === 'answer' ? cardJobOf(msg, outcome.answer) : null;
+  if (job) await queueOutbound(services, 'card', job, { jobId: idOf('card', msg) });
+}
+
+/**
  * The slow path's half before the ack (docs/wecom.md, "What happens on a crash or a retry"): the
  * inbox notes the message as deferred and an answer job is queued, delayed past the claim's
  * lease, so the ack goes out only once something durable will answer the message even if this
@@ -41,7 +51,7 @@ export async function deferAnswer(services: Services, msg: InboundMessage): Prom
 }
 
 async function queueAnswerJob(services: Services, msg: InboundMessage, delay: number): Promise<void> {
-  const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}) };
+  const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}), ...(msg.action ? { action: msg.action } : {}) };
   await services.queues.inboxAnswer.add('answer', data, { jobId: idOf('answer', msg), ...(delay > 0 ? { delay } : {}) });
 }
 

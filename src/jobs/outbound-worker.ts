@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Channel } from '../bot/types.ts';
+import type { AnswerCard, CardUpdate, Channel } from '../bot/types.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
 import { isAppError, outboundDone } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
@@ -10,6 +10,12 @@ import { SpanKind, tracedProcessor, withSpan } from '../telemetry/index.ts';
 /** Channels that can push an image after the text (WeCom); structural so ChannelAdapter stays as is. */
 interface ImagePush {
   pushImage(to: string, png: Buffer, requestId?: string): Promise<void>;
+}
+
+/** Channels that show cards (WeCom template cards): structural like ImagePush. */
+interface CardPush {
+  pushCard(to: string, card: AnswerCard, requestId?: string): Promise<void>;
+  updateCard(to: string, update: CardUpdate, requestId?: string): Promise<void>;
 }
 
 /**
@@ -24,17 +30,20 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
     tracedProcessor(QUEUE_NAMES.outbound, async (job: Job<OutboundJob>) => {
       const parsed = outboundJobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`malformed outbound job: ${parsed.error.message}`);
-      const { channel, to, text, requestId, image } = parsed.data;
-      const adapter: (ChannelAdapter & Partial<ImagePush>) | undefined = adapters[channel];
+      const { channel, to, text, requestId, image, card, cardUpdate } = parsed.data;
+      const adapter: (ChannelAdapter & Partial<ImagePush> & Partial<CardPush>) | undefined = adapters[channel];
       if (!adapter?.push) throw new UnrecoverableError(`channel ${channel} cannot push messages (not configured?)`);
       try {
         // Text first, then the image. On a retry both skip what an earlier attempt delivered
         // (marks keyed by requestId), so a failed upload never repeats the text.
-        await withSpan(`send ${channel}`, { 'crm.channel': channel }, () => adapter.push!(to, text, requestId), { kind: SpanKind.CLIENT });
+        if (text) await withSpan(`send ${channel}`, { 'crm.channel': channel }, () => adapter.push!(to, text, requestId), { kind: SpanKind.CLIENT });
         if (image) {
           if (adapter.pushImage) await adapter.pushImage(to, Buffer.from(image.pngBase64, 'base64'), requestId);
           else services.logger.info({ channel, requestId }, 'channel cannot push images: sent the text only');
         }
+        // A card after the text (the text alone is complete: it says how to answer by typing), and an answered card's outcome.
+        if (card && adapter.pushCard) await adapter.pushCard(to, card, requestId);
+        if (cardUpdate && adapter.updateCard) await adapter.updateCard(to, cardUpdate, requestId);
       } catch (e) {
         if (isAppError(e) && !e.retryable) throw new UnrecoverableError(`${e.code}: ${e.message}`);
         throw e;
@@ -42,7 +51,7 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
       // Delivered: the outbox row (src/crm/kernel/outbox.ts) need not be put back after a Redis loss.
       if (job.id) await outboundDone(services, job.id);
       // Delivered: drop the PNG from the job BullMQ keeps (removeOnComplete keeps a day of them).
-      if (image) await job.updateData({ channel, to, text, requestId }).catch(() => undefined);
+      if (image) await job.updateData({ channel, to, text, requestId, ...(card ? { card } : {}), ...(cardUpdate ? { cardUpdate } : {}) }).catch(() => undefined);
     }),
     { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.outbound), concurrency },
   );

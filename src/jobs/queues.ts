@@ -7,11 +7,23 @@ import { injectTrace } from '../telemetry/index.ts';
 
 export type { JourneyJob };
 
-/** A text to deliver outside the request: the slow path of a callback, alerts, later journeys. */
+/** An answer's card (src/bot/types.ts AnswerCard), as the job carries it. */
+const cardSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('confirm'), taskId: z.string().min(1), title: z.string(), summary: z.string(), expiresAt: z.string() }),
+  z.object({ kind: z.literal('choice'), taskId: z.string().min(1), title: z.string(), options: z.array(z.object({ key: z.string(), label: z.string() })) }),
+]);
+
+/**
+ * A text to deliver outside the request: the slow path of a callback, alerts, later journeys.
+ * With a card (sent after the text) or a card update, the text may be empty: the card of an
+ * answer that went out passively (a passive reply cannot carry a template card).
+ */
 export const outboundJobSchema = z.object({
   channel: channelSchema,
   to: z.string().min(1),
-  text: z.string().min(1),
+  text: z.string(),
+  card: cardSchema.optional(),
+  cardUpdate: z.object({ taskId: z.string().min(1), responseCode: z.string().optional(), text: z.string().min(1) }).optional(),
   requestId: z.string().optional(),
   /**
    * An answer's image, sent after the text (WeCom: media/upload + image message). The PNG rides
@@ -20,7 +32,7 @@ export const outboundJobSchema = z.object({
    * delivered, so the completed jobs BullMQ keeps for a day stay small.
    */
   image: z.object({ pngBase64: z.string().min(1), alt: z.string() }).optional(),
-});
+}).refine((j) => j.text !== '' || j.card || j.cardUpdate, { message: 'an outbound job needs a text, a card or a card update' });
 export type OutboundJob = z.infer<typeof outboundJobSchema>;
 
 /**
@@ -36,6 +48,8 @@ export const inboxAnswerJobSchema = z.object({
   requestId: z.string(),
   receivedAt: z.string(),
   retryCount: z.number().optional(),
+  /** A card click answered on the slow path keeps what was clicked. */
+  action: z.object({ taskId: z.string().min(1), key: z.string(), responseCode: z.string().optional() }).optional(),
 });
 export type InboxAnswerJob = z.infer<typeof inboxAnswerJobSchema>;
 

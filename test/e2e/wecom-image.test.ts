@@ -20,7 +20,8 @@ describe('WeCom: the store health dashboard arrives as text, then the chart as a
     expect(await res.text()).toBe(''); // no passive reply: the answer carries an image
     await waitFor(() => (forUser('store_manager_01').some((m) => m.msgtype === 'image') ? true : undefined), 20_000);
     const sent = forUser('store_manager_01');
-    expect(sent.map((m) => m.msgtype)).toEqual(['text', 'image']);
+    // The dashboard's lines are a list: pushed as markdown (src/channels/wecom/markdown.ts).
+    expect(sent.map((m) => m.msgtype)).toEqual(['markdown', 'image']);
     expect(sent[0]!.content).toMatch(/健康度|会员/);
     expect(ctx.fake.uploads).toHaveLength(1);
     const upload = ctx.fake.uploads[0]!;
@@ -50,7 +51,7 @@ describe('WeCom: the store health dashboard arrives as text, then the chart as a
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
     await waitFor(() => (ctx.fake.sent.slice(before.sent).some((m) => m.msgtype === 'image') ? true : undefined), 20_000);
-    expect(ctx.fake.sent.slice(before.sent).map((m) => m.msgtype)).toEqual(['text', 'image']);
+    expect(ctx.fake.sent.slice(before.sent).map((m) => m.msgtype)).toEqual(['markdown', 'image']);
     expect(ctx.fake.uploadRequests - before.uploads).toBe(2);
   });
 });

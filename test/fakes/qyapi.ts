@@ -5,6 +5,8 @@
  *
  *   GET  /cgi-bin/gettoken?corpid=&corpsecret=          → {errcode, errmsg, access_token, expires_in}
  *   POST /cgi-bin/message/send?access_token=            → {errcode, errmsg, invaliduser, …, msgid} (msgtype text or image)
+ *   POST /cgi-bin/message/send msgtype template_card | markdown, POST /cgi-bin/message/update_template_card
+ *        → test/fakes/qyapi-cards.ts (the card fields Tencent documents checked; `cards` records them)
  *   POST /cgi-bin/media/upload?access_token=&type=image  → {errcode, errmsg, type, media_id, created_at} (multipart, field "media")
  *   POST /cgi-bin/externalcontact/add_msg_template?access_token=
  *        {chat_type: 'single', external_userid: [...], sender?, text: {content}} → {errcode, errmsg, fail_list, msgid}
@@ -26,6 +28,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createCardRoutes, type FakeCards } from './qyapi-cards.ts';
 
 export interface FakeQyapiOptions {
   corpId: string;
@@ -133,6 +136,8 @@ export interface FakeQyapi {
   loginCode(who: { userid: string } | { openid: string }): string;
   /** Number of auth/getuserinfo calls received. */
   readonly userInfoRequests: number;
+  /** Template cards, their updates and markdown messages (test/fakes/qyapi-cards.ts). */
+  readonly cards: FakeCards;
   /** Changes the response delay (ms) of subsequent requests. */
   setDelay(ms: number): void;
   close(): Promise<void>;
@@ -458,7 +463,8 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     }
     const url = new URL(req.url ?? '/', 'http://fake');
     let reply: Record<string, unknown>;
-    if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') reply = gettoken(url.searchParams);
+    if (req.method === 'POST' && cards.owns(url.pathname, body)) reply = cards.handle(url.pathname, url.searchParams, body.toString('utf8'));
+    else if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') reply = gettoken(url.searchParams);
     else if (req.method === 'GET' && url.pathname === '/cgi-bin/auth/getuserinfo') reply = getUserInfo(url.searchParams);
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') reply = robotSend(url.searchParams, body.toString('utf8'));
@@ -473,6 +479,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(reply));
   }
 
+  const cards = createCardRoutes({ checkToken, send, errmsgOf, agentId: opts.agentId });
   const server = createServer((req, res) => {
     inFlight++;
     handle(req, res)
@@ -506,6 +513,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     get sendRequests() {
       return sendRequests;
     },
+    cards,
     external,
     get externalRequests() {
       return externalRequests;

@@ -31,6 +31,16 @@ export function eventXml(e: { corpId: string; from: string; event: string; creat
   );
 }
 
+/** The decrypted XML of a click on a template card (Event `template_card_event`: EventKey, TaskId, CardType, ResponseCode). */
+export function templateCardEventXml(e: { corpId: string; from: string; taskId: string; key: string; responseCode: string; createTime: number; cardType?: string; agentId?: string }): string {
+  return (
+    `<xml><ToUserName>${cdata(e.corpId)}</ToUserName><FromUserName>${cdata(e.from)}</FromUserName>` +
+    `<CreateTime>${e.createTime}</CreateTime><MsgType>${cdata('event')}</MsgType><Event>${cdata('template_card_event')}</Event>` +
+    `<EventKey>${cdata(e.key)}</EventKey><TaskId>${cdata(e.taskId)}</TaskId><CardType>${cdata(e.cardType ?? 'button_interaction')}</CardType>` +
+    `<ResponseCode>${cdata(e.responseCode)}</ResponseCode><AgentID>${e.agentId ?? '1000002'}</AgentID></xml>`
+  );
+}
+
 /**
  * A POST callback carrying `innerXml`, encrypted and signed as WeCom does: query
  * msg_signature/timestamp/nonce, body `<xml><ToUserName/><AgentID/><Encrypt/></xml>`.

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError, audit, can, requirePermission, type Permission, type StaffAccess } from '../../crm/kernel/index.ts';
 import { DEFAULT_EXPORT_TTL_S, exportLinkKey, type ExportLink } from '../../crm/insights/index.ts';
 import type { Services } from '../../services.ts';
+import { offerApproval } from './approval-cards.ts';
 
 /**
  * Second-approver exports (002 §9, 导出需双重审批): an export of full phone numbers, or of more
@@ -98,6 +99,8 @@ export async function requestApproval(
     ...(req.link ? { link: req.link } : {}),
   };
   await save(services, a);
+  // The approvers hear of it in WeCom, with a card to approve or reject it (approval-cards.ts).
+  await offerApproval(access, a);
   await audit(services, {
     actor,
     action: 'export.requested',
@@ -140,6 +143,32 @@ export async function approveExport(access: StaffAccess, id: string): Promise<Ex
     detail: { kind: a.kind, requester: a.requester, reasons: a.reasons, rows: a.rows, ...(a.link ? { segmentId: a.link.segmentId } : {}) },
   });
   return approved;
+}
+
+/**
+ * Rejects a pending export (取消 on its approval card): the same people who may approve it may
+ * reject it, never the requester. The request is gone (no file will ever be served); audited as
+ * export.rejected. Null when it was already approved (a rejection cannot take that back).
+ */
+export async function rejectExport(access: StaffAccess, id: string): Promise<ExportApproval | null> {
+  const { services, actor } = access;
+  const a = await getApproval(services, id);
+  if (!a) throw new AppError('export_not_found', `no pending export ${id} (it may have expired: ask again)`);
+  if (a.requester === actor.wecomUserId) throw new AppError('export_self_approval', 'you asked for this export: another staff member with the export permission must decide on it');
+  requirePermission(actor, a.permission);
+  if (a.status === 'approved') return null;
+  await services.redis.del(approvalKey(services, a.id));
+  await services.redis.zrem(indexKey(services), a.id);
+  await audit(services, {
+    actor,
+    action: 'export.rejected',
+    targetType: 'export',
+    targetId: a.id,
+    channel: access.channel,
+    requestId: access.requestId,
+    detail: { kind: a.kind, requester: a.requester, reasons: a.reasons, rows: a.rows },
+  });
+  return a;
 }
 
 /** Pending exports the actor could approve (not their own), oldest first; expired ones are dropped from the index. */

@@ -11,6 +11,8 @@ export function ambiguousMembers(data: unknown): Candidate[] | null {
   if (inner && typeof inner === 'object') return ambiguousMembers(inner);
   const d = data as { by?: unknown; total?: unknown; valid?: unknown; members?: unknown };
   if (typeof d.by !== 'string' || typeof d.total !== 'number' || d.total < 2 || d.valid === false || !Array.isArray(d.members)) return null;
-  const candidates = d.members.flatMap((m: { memberNo?: unknown }) => (typeof m?.memberNo === 'string' ? [{ memberNo: m.memberNo }] : []));
+  const candidates = d.members.flatMap((m: { memberNo?: unknown; name?: unknown }) =>
+    typeof m?.memberNo === 'string' ? [{ memberNo: m.memberNo, ...(typeof m.name === 'string' ? { name: m.name } : {}) }] : [],
+  );
   return candidates.length > 1 ? candidates : null;
 }

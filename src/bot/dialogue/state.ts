@@ -8,19 +8,21 @@ export type Need = 'member' | 'tag' | 'points' | 'reason' | 'content';
 /** A member of a list the bot showed when a name matched several: what "第二个" picks. */
 export interface Candidate {
   memberNo: string;
+  /** Shown on the pick's card button beside the member number. */
+  name?: string;
 }
 
 /**
  * The bot's open question to this sender: the next message may answer it.
- * - choose: "你是想：1 … 2 …" — the options with the slots each would run with;
+ * - choose: "你是想：1 … 2 …" — the options with the slots each would run with (and the task id of its card);
  * - fill: a required detail was missing — the intent, the slots found so far, what is missing;
  * - pick: a name matched several members — the intent to run once one is picked.
  * `text` is always the original request (the safety gate reads it, not the bare answer).
  */
 export type Pending =
-  | { kind: 'choose'; text: string; options: { intent: string; slots: Record<string, unknown> }[] }
+  | { kind: 'choose'; text: string; options: { intent: string; slots: Record<string, unknown> }[]; taskId?: string }
   | { kind: 'fill'; text: string; intent: string; slots: Record<string, unknown>; need: Need }
-  | { kind: 'pick'; text: string; intent: string; slots: Record<string, unknown>; candidates: Candidate[] };
+  | { kind: 'pick'; text: string; intent: string; slots: Record<string, unknown>; candidates: Candidate[]; taskId?: string };
 
 /** The last answer to this sender: what "只要近30天的" or "导出吧" refines. */
 export interface LastAnswer {

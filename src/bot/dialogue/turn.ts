@@ -6,7 +6,9 @@ import { storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
-import { clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
+import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
+import { actorKey, newTaskId } from '../confirmation.ts';
+import { registerCardTask } from '../card-action.ts';
 import { moodFor } from '../gate.ts';
 import { assentOf } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
@@ -42,6 +44,8 @@ export interface DialogueDeps {
 const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<AskedNeed, string>;
 const MEMBER_REF = ['phone', 'memberNo', 'name'];
 const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人|这人|该会员|该客户|这个会员|这个客户|\b(?:him|her|his|them|their|this (?:member|customer))\b/i;
+/** A member list's card shows this many (template_card button_list: at most 6). */
+const MAX_CARD_OPTIONS = 6;
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
 
@@ -144,8 +148,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       options.push({ intent, slots });
       if (options.length === MAX_OPTIONS) break;
     }
-    if (options.length > 0) await savePending(services, msg, { kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })) });
-    return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked' } };
+    if (options.length === 0) return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked' } };
+    // The options as a card too (src/bot/card-action.ts): a click on one answers like its number typed.
+    const card = choiceCard(newTaskId('choice'), options, lang);
+    await registerCardTask(services, card.taskId, { kind: 'choice', owner: actorKey(actor), ownerName: actor.name, options: card.options });
+    await savePending(services, msg, { kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })), taskId: card.taskId });
+    return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked', card } };
   }
 
   /** The message no intent took: the full help only when asked for; otherwise one line and two examples. */
@@ -209,12 +217,16 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     },
 
     /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */
-    async remember(msg: InboundMessage, plan: Extract<Plan, { kind: 'run' }>, result: IntentResult, lang: Lang): Promise<IntentResult> {
+    async remember(msg: InboundMessage, actor: Actor, plan: Extract<Plan, { kind: 'run' }>, result: IntentResult, lang: Lang): Promise<IntentResult> {
       const candidates = ambiguousMembers(result.data);
       if (candidates) {
         const slots = Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k)));
-        await savePending(services, msg, { kind: 'pick', text: plan.text, intent: plan.intent.name, slots, candidates });
-        return { ...result, text: `${result.text}\n${t(lang, 'dialogue.pickHint')}`, outcome: 'asked' };
+        // The list as a card too: a click on a member answers like "第二个" (src/bot/card-action.ts).
+        const options = candidates.slice(0, MAX_CARD_OPTIONS).map((c, i) => ({ key: String(i + 1), label: c.name ? `${c.name} ${c.memberNo}` : c.memberNo }));
+        const card = { kind: 'choice' as const, taskId: newTaskId('pick'), title: t(lang, 'cards.pickTitle'), options };
+        await registerCardTask(services, card.taskId, { kind: 'choice', owner: actorKey(actor), ownerName: actor.name, options });
+        await savePending(services, msg, { kind: 'pick', text: plan.text, intent: plan.intent.name, slots, candidates, taskId: card.taskId });
+        return { ...result, text: `${result.text}\n${t(lang, 'dialogue.pickHint')}`, outcome: 'asked', card };
       }
       if (result.outcome === 'asked' && (result.data as { asked?: unknown } | undefined)?.asked === 'content') {
         await savePending(services, msg, { kind: 'fill', text: plan.text, intent: plan.intent.name, slots: plan.route.slots, need: 'content' });

@@ -12,7 +12,15 @@ export const replyJobOf = (msg: InboundMessage, answer: BotAnswer) => ({
   text: answer.text,
   requestId: msg.requestId,
   ...(answer.image ? { image: { pngBase64: answer.image.png.toString('base64'), alt: answer.image.alt } } : {}),
+  ...(answer.card ? { card: answer.card } : {}),
+  ...(answer.cardUpdate ? { cardUpdate: answer.cardUpdate } : {}),
 });
+
+/** The card half of an answer given passively (a passive reply carries text only): pushed on its own, or null when there is none. */
+export const cardJobOf = (msg: InboundMessage, answer: BotAnswer) =>
+  answer.card || answer.cardUpdate
+    ? { channel: msg.channel, to: msg.from, text: '', requestId: msg.requestId, ...(answer.card ? { card: answer.card } : {}), ...(answer.cardUpdate ? { cardUpdate: answer.cardUpdate } : {}) }
+    : null;
 
 /**
  * Runs `answer` under the message's inbox claim (src/bot/inbox/store.ts): a message already

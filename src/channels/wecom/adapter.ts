@@ -4,7 +4,7 @@
  * push through message/send for answers that miss the 5-second window.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { BotAnswer, InboundMessage } from '../../bot/types.ts';
+import type { AnswerCard, BotAnswer, CardUpdate, InboundMessage } from '../../bot/types.ts';
 import type { Config } from '../../config.ts';
 import { AppError, badRequest, payloadTooLarge, unauthorized } from '../../crm/kernel/index.ts';
 import type { ChannelAdapter, ParseResult, RawRequest, RawResponse } from '../types.ts';
@@ -29,7 +29,12 @@ export interface WeComAdapter extends ChannelAdapter {
   readonly replyBudgetMs: number;
   canReplyInline(answer: BotAnswer): boolean;
   readonly replaysRecordedAnswer: true;
+  readonly pushesCards: boolean;
   push(to: string, text: string, requestId?: string): Promise<void>;
+  /** Sends an answer's card (template_card via message/send); with a requestId a retry never sends it twice. */
+  pushCard(to: string, card: AnswerCard, requestId?: string): Promise<void>;
+  /** Shows an answered card's outcome (message/update_template_card). */
+  updateCard(to: string, update: CardUpdate, requestId?: string): Promise<void>;
   /**
    * Delivers an answer's image (media/upload, then message/send msgtype image) after its text.
    * With a requestId, a retry after a partial failure sends neither the text nor the image twice.
@@ -70,6 +75,8 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     // WeCom retries unanswered callbacks; events have no MsgId and FromUserName+CreateTime
     // collides for real distinct events, so they dedupe on a hash of the whole payload (docs/wecom.md).
     const payloadHash = createHash('sha256').update(payload).digest('hex');
+    const click = cardClickOf(fields, payloadHash, now, requestId);
+    if (click) return { ok: true, kind: 'message', message: click };
     if (fields.MsgType !== 'text') {
       const reason = fields.MsgType === 'event' ? `event:${fields.Event ?? 'unknown'}` : `msgtype:${fields.MsgType ?? 'unknown'}`;
       return { ok: true, kind: 'ignored', reason, messageId: payloadHash };
@@ -84,6 +91,25 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
       requestId,
     };
     return { ok: true, kind: 'message', message };
+  }
+
+  /**
+   * A click on a template card (接收事件, Event `template_card_event`: TaskId, EventKey, CardType,
+   * ResponseCode): a message with an action and no text, deduped like every event on the whole
+   * payload's hash — a resend of the same event is the same message, a second click is another.
+   */
+  function cardClickOf(fields: XmlFields, payloadHash: string, now: Date, requestId: string): InboundMessage | null {
+    if (fields.MsgType !== 'event' || fields.Event !== 'template_card_event') return null;
+    if (!fields.FromUserName || !fields.TaskId) throw badRequest('bad_message', 'template_card_event without FromUserName or TaskId');
+    return {
+      channel: 'wecom',
+      messageId: payloadHash,
+      from: fields.FromUserName,
+      text: '',
+      receivedAt: now,
+      requestId,
+      action: { taskId: fields.TaskId, key: fields.EventKey ?? '', ...(fields.ResponseCode ? { responseCode: fields.ResponseCode } : {}) },
+    };
   }
 
   function parseOrThrow(req: RawRequest, now: Date, requestId: string): ParseResult {
@@ -116,6 +142,8 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     canReplyInline: (answer) => !answer.image && Buffer.byteLength(answer.text, 'utf8') <= WECOM_TEXT_MAX_BYTES,
     // A crash (or a lost connection) between the recorded answer and the response: WeCom's retry gets that answer.
     replaysRecordedAnswer: true,
+    // Template cards go out by message/send only; without push credentials the text alone answers.
+    pushesCards: Boolean(opts.api),
 
     parse: returningClientErrors(parseOrThrow),
 
@@ -135,6 +163,16 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     async push(to, text, requestId) {
       if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages');
       await opts.api.sendText(to, text, requestId);
+    },
+
+    async pushCard(to, card, requestId) {
+      if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages');
+      await opts.api.sendCard(to, card, requestId);
+    },
+
+    async updateCard(to, update, requestId) {
+      if (!opts.api) throw new AppError('wecom_push_not_configured', 'WECOM_SECRET and WECOM_AGENT_ID are needed to push messages');
+      await opts.api.updateCard(to, update, requestId);
     },
 
     async pushImage(to, png, requestId) {

@@ -13,6 +13,9 @@ import { AppError } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { IP_NOT_TRUSTED, IP_NOT_TRUSTED_EXPLANATION, TOKEN_ERRCODES, weComApiError, weComTransportError } from './api-errors.ts';
 import { splitUtf8 } from './split.ts';
+import type { AnswerCard, CardUpdate } from '../../bot/types.ts';
+import { cardUpdateBody, templateCardOf } from './cards.ts';
+import { hasListStructure, toWeComMarkdown } from './markdown.ts';
 import { createTokenCache, type TokenCache } from '../shared/token-cache.ts';
 
 export interface WeComApiClientOptions {
@@ -62,6 +65,18 @@ export interface WeComApiClient {
    * attempt is not sent again (same marks as sendText's chunks). Returns whether it was sent now.
    */
   sendPng(touser: string, png: Buffer, requestId?: string): Promise<{ sent: boolean }>;
+  /**
+   * Sends an answer's card as a template card (message/send, msgtype template_card) and keeps
+   * the response_code WeCom returns for it (72 h), so the card can be updated once without a
+   * click (a typed 确认). With a requestId, a card already sent by an earlier attempt is not sent again.
+   */
+  sendCard(touser: string, card: AnswerCard, requestId?: string): Promise<{ sent: boolean }>;
+  /**
+   * Shows an answered card's outcome (message/update_template_card) with the click's
+   * response_code, else the one kept from the send; each code works once, so a card whose codes
+   * are spent (or older than 72 h) is left as it is. Returns whether the card was updated.
+   */
+  updateCard(touser: string, update: CardUpdate, requestId?: string): Promise<{ updated: boolean }>;
 }
 
 export interface WeComApiReply {
@@ -79,6 +94,8 @@ type ClientServices = Pick<Services, 'redis' | 'logger' | 'key'> & {
 const SENT_MARK_TTL_S = 24 * 3600;
 /** How long an uploaded image's media_id is reused (WeCom keeps temporary material 3 days). */
 const MEDIA_ID_TTL_S = 24 * 3600;
+/** A template card's response_code works for 72 hours (更新模版卡片消息). */
+const RESPONSE_CODE_TTL_S = 72 * 3600;
 /** Shown as the file name of the image in WeCom. */
 const IMAGE_FILENAME = 'chart.png';
 
@@ -139,7 +156,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
   }
 
   /** One message/send of any msgtype (`{msgtype: {...}}` is the type-specific part). */
-  async function sendMessage(touser: string, msgtype: 'text' | 'image', payload: Record<string, unknown>): Promise<void> {
+  async function sendMessage(touser: string, msgtype: 'text' | 'image' | 'markdown' | 'template_card', payload: Record<string, unknown>): Promise<ApiReply> {
     const reply = await postWithToken('message/send', { touser, msgtype, agentid: agentId, [msgtype]: payload });
     // errcode 0 still lists recipients WeCom could not deliver to (unknown or unlicensed accounts).
     for (const field of ['invaliduser', 'unlicenseduser'] as const) {
@@ -148,7 +165,9 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
         throw new AppError('wecom_invalid_user', `message/send: recipient is listed in ${field}`, { details: { api: 'message/send', field, touser } });
       }
     }
+    return reply;
   }
+  const responseCodeKey = (taskId: string) => key('wecom', 'card-code', taskId);
 
   const sentMark = (...parts: string[]) => key('wecom', 'sent', createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32));
 
@@ -168,7 +187,9 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     return reply.media_id;
   }
 
-  const sendImage = (touser: string, mediaId: string) => sendMessage(touser, 'image', { media_id: mediaId });
+  const sendImage = async (touser: string, mediaId: string) => {
+    await sendMessage(touser, 'image', { media_id: mediaId });
+  };
 
   return {
     corpId,
@@ -186,15 +207,38 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
       if (mark) await redis.set(mark, '1', 'EX', SENT_MARK_TTL_S);
       return { sent: true };
     },
+    async sendCard(touser, card, requestId) {
+      const mark = requestId ? sentMark(requestId, touser, 'card', card.taskId) : undefined;
+      if (mark && (await redis.exists(mark))) return { sent: false };
+      const reply = await sendMessage(touser, 'template_card', templateCardOf(card));
+      if (typeof reply.response_code === 'string' && reply.response_code) await redis.set(responseCodeKey(card.taskId), reply.response_code, 'EX', RESPONSE_CODE_TTL_S);
+      if (mark) await redis.set(mark, '1', 'EX', SENT_MARK_TTL_S);
+      return { sent: true };
+    },
+    async updateCard(touser, update, requestId) {
+      const mark = requestId ? sentMark(requestId, touser, 'card-update', update.taskId) : undefined;
+      if (mark && (await redis.exists(mark))) return { updated: false };
+      // The send's code is spent by its first use; the click's code is the click's own.
+      const code = update.responseCode ?? (await redis.getdel(responseCodeKey(update.taskId)));
+      if (!code) {
+        logger.info({ taskId: update.taskId }, 'card not updated: no unused response_code (sent without one, already used, or older than 72 h)');
+        return { updated: false };
+      }
+      await postWithToken('message/update_template_card', cardUpdateBody(touser, agentId, update, code));
+      if (mark) await redis.set(mark, '1', 'EX', SENT_MARK_TTL_S);
+      return { updated: true };
+    },
     async sendText(touser, text, requestId) {
-      const chunks = splitUtf8(text);
+      // A list reads better as markdown (one renderer: the bot's text, only its list marks and * escaped).
+      const markdown = hasListStructure(text);
+      const chunks = splitUtf8(markdown ? toWeComMarkdown(text) : text);
       if (chunks.length === 0) throw new AppError('wecom_empty_text', 'message/send: empty text');
       const markBase = requestId ? sentMark(requestId, touser, text) : undefined;
       let sent = 0;
       for (const [i, chunk] of chunks.entries()) {
         const mark = markBase && `${markBase}:${i}`;
         if (mark && (await redis.exists(mark))) continue;
-        await sendMessage(touser, 'text', { content: chunk });
+        await sendMessage(touser, markdown ? 'markdown' : 'text', { content: chunk });
         if (mark) await redis.set(mark, '1', 'EX', SENT_MARK_TTL_S);
         sent++;
       }
