@@ -59,5 +59,6 @@ export function createHandoffAdapter(inner: ChannelAdapter, config: Pick<Config,
     ...(inner.onAccepted ? { onAccepted: inner.onAccepted.bind(inner) } : {}),
     reply: (_answer: BotAnswer | null, _inbound: InboundMessage, _now: Date) => ACK,
     ...(inner.push ? { push: inner.push.bind(inner) } : {}),
+    ...(inner.deliver ? { deliver: inner.deliver.bind(inner) } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { aibot } from './aibot.ts';
 import { bot } from './bot.ts';
 import { dialogue } from './dialogue.ts';
 import { errors } from './errors.ts';
@@ -25,4 +26,4 @@ import { workToday } from './work-today.ts';
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;
+export const catalogue = { aibot, bot, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;
