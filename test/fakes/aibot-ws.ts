@@ -43,8 +43,8 @@ export async function startFakeAiBotWs(opts: { botId: string; secret: string }):
   let current: WebSocket | undefined;
   const waiters: { n: number; resolve: () => void }[] = [];
 
-  wss.on('connection', (ws) => {
-    ws.on('message', (data) => {
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('message', (data: Buffer) => {
       const frame = JSON.parse(String(data)) as { cmd?: string; headers: { req_id: string }; body?: Record<string, any> };
       const ack = (errcode = 0, errmsg = 'ok') => ws.send(JSON.stringify({ headers: { req_id: frame.headers.req_id }, errcode, errmsg }));
       if (frame.cmd === 'aibot_subscribe') {
