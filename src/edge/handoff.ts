@@ -34,6 +34,10 @@ export const handoffSchema = z.discriminatedUnion('kind', [
     text: z.string().max(64 * 1024),
     receivedAt: z.iso.datetime(),
     retryCount: z.number().int().min(0).optional(),
+    /** A group chat's id (the AI bot): the conversation's memory is kept per (group, sender). */
+    conversationId: z.string().min(1).max(128).optional(),
+    /** A card click (the AI bot's template_card_event). */
+    action: z.object({ taskId: z.string().min(1).max(128), key: z.string().min(1).max(1024), responseCode: z.string().max(1024).optional() }).optional(),
   }),
   z.object({
     v: z.literal(1),

@@ -45,6 +45,8 @@ export function createHandoffAdapter(inner: ChannelAdapter, config: Pick<Config,
       receivedAt: new Date(h.receivedAt),
       requestId,
       ...(h.retryCount !== undefined ? { retryCount: h.retryCount } : {}),
+      ...(h.conversationId ? { conversationId: h.conversationId } : {}),
+      ...(h.action ? { action: h.action } : {}),
     };
     return { ok: true, kind: 'message', message };
   }
