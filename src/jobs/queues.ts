@@ -36,6 +36,10 @@ export const inboxAnswerJobSchema = z.object({
   requestId: z.string(),
   receivedAt: z.string(),
   retryCount: z.number().optional(),
+  /** A group chat's id (the AI bot): the answer keeps the group's conversation. */
+  conversationId: z.string().optional(),
+  /** A card click. */
+  action: z.object({ taskId: z.string(), key: z.string(), responseCode: z.string().optional() }).optional(),
 });
 export type InboxAnswerJob = z.infer<typeof inboxAnswerJobSchema>;
 

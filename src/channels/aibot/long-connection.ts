@@ -13,7 +13,7 @@
  * answer later than AIBOT_STREAM_MAX_MS, or longer than a stream, is relayed as an app message.
  */
 import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk';
-import type { HandleMessage, HandleOutcome, InboundMessage } from '../../bot/types.ts';
+import type { BotAnswer, HandleMessage, HandleOutcome, InboundMessage } from '../../bot/types.ts';
 import { AppError } from '../../crm/kernel/index.ts';
 import { t } from '../../i18n/index.ts';
 import type { Services } from '../../services.ts';
@@ -23,7 +23,7 @@ import { EMPTY_ACK, langOf } from './adapter.ts';
 import { relayAnswer } from './channel.ts';
 import { storeFeedback } from './feedback.ts';
 import { aibotPayloadSchema, classifyAiBot, streamIdOf } from './payload.ts';
-import { takeReply } from './quota.ts';
+import { takePush, takeReply } from './quota.ts';
 import { cardUpdateBody, fitsStream, streamBody, streamHead, welcomeBody } from './render.ts';
 
 export interface AiBotLongConnection {
@@ -59,7 +59,6 @@ export function longConnectionPushAdapter(api: WeComApiClient | undefined): Chan
   };
 }
 
-const TIMED_OUT = Symbol('timed out');
 
 export function startAiBotLongConnection(services: Services, opts: LongConnectionOptions): AiBotLongConnection {
   const c = services.config;
@@ -85,6 +84,25 @@ export function startAiBotLongConnection(services: Services, opts: LongConnectio
     inflight.add(q);
   };
 
+  /**
+   * What the stream could not carry (too late, too long) goes to the conversation as a proactive
+   * push (aibot_send_msg, markdown) while the day's push quota lasts (AIBOT_PUSHES_PER_DAY);
+   * then, or when the push fails, to the asker as an app message (the outbound queue, sent once).
+   */
+  async function relay(msg: InboundMessage, answer: BotAnswer): Promise<void> {
+    if (fitsStream(answer.text) && (await takePush(services, msg)) === 0) {
+      try {
+        await client.sendMessage(msg.conversationId ?? msg.from, { msgtype: 'markdown', markdown: { content: answer.text } });
+        return;
+      } catch (err) {
+        log.warn({ err: String(err), messageId: msg.messageId }, 'AI-bot proactive push failed: relayed as an app message');
+      }
+    } else {
+      log.info({ code: 'aibot_quota_exhausted', messageId: msg.messageId }, 'AI-bot push quota of the conversation used up (or the answer too long): relayed as an app message');
+    }
+    await relayAnswer(services, msg, answer);
+  }
+
   async function answerMessage(frame: WsFrame, msg: InboundMessage): Promise<void> {
     const started = services.now().getTime();
     if (msg.action) {
@@ -92,7 +110,7 @@ export function startAiBotLongConnection(services: Services, opts: LongConnectio
       if (outcome.kind !== 'answer') return;
       // The card update must come within 5 s of the click; a slower answer goes as an app message.
       if (services.now().getTime() - started < 4500) await client.updateTemplateCard(frame, cardUpdateBody(msg.action.taskId, outcome.answer).template_card as never);
-      else await relayAnswer(services, msg, outcome.answer);
+      else await relay(msg, outcome.answer);
       return;
     }
     if ((await takeReply(services, msg)) > 0) {
@@ -101,25 +119,37 @@ export function startAiBotLongConnection(services: Services, opts: LongConnectio
     }
     const id = streamIdOf(msg.messageId);
     const lang = langOf(msg.text);
-    const pending = opts.handle(msg);
-    let timer: NodeJS.Timeout | undefined;
-    const first = await Promise.race([pending, new Promise<typeof TIMED_OUT>((r) => (timer = setTimeout(() => r(TIMED_OUT), c.AIBOT_PLACEHOLDER_MS)))]);
-    clearTimeout(timer);
-    if (first === TIMED_OUT) await client.reply(frame, streamBody({ id, content: t(lang, 'aibot.working'), finish: false, feedbackId: msg.messageId }));
-    const outcome: HandleOutcome = first === TIMED_OUT ? await pending : first;
+    const quietly = (p: Promise<unknown>, what: string) => void p.catch((err) => log.warn({ err: String(err), messageId: msg.messageId }, what));
+    // Nothing refreshes a stream on the long connection: the chunks are ours to send, on timers.
+    let opened = false;
+    let cut = false;
+    const placeholder = setTimeout(() => {
+      opened = true;
+      quietly(client.reply(frame, streamBody({ id, content: t(lang, 'aibot.working'), finish: false, feedbackId: msg.messageId })), 'placeholder chunk not sent');
+    }, c.AIBOT_PLACEHOLDER_MS);
+    // WeCom stops taking a stream's chunks 6 minutes after the message: close it before, the answer follows by relay.
+    const cutOver = setTimeout(() => {
+      cut = true;
+      quietly(client.reply(frame, streamBody({ id, content: t(lang, 'aibot.tooSlow'), finish: true })), 'stream past its limit not closed');
+    }, c.AIBOT_STREAM_MAX_MS);
+    let outcome: HandleOutcome;
+    try {
+      outcome = await opts.handle(msg);
+    } finally {
+      clearTimeout(placeholder);
+      clearTimeout(cutOver);
+    }
     // A redelivery of a message already answered (or being answered): the durable inbox ran it once.
-    if (outcome.kind !== 'answer') return;
-    const answer = outcome.answer;
-    if (services.now().getTime() - started >= c.AIBOT_STREAM_MAX_MS) {
-      await client.reply(frame, streamBody({ id, content: t(lang, 'aibot.tooSlow'), finish: true })).catch((err) => log.warn({ err: String(err) }, 'stream past its limit not closed'));
-      await relayAnswer(services, msg, answer);
+    if (outcome.kind !== 'answer') {
+      if (opened && !cut) quietly(client.reply(frame, streamBody({ id, content: '', finish: true })), 'stream not closed');
       return;
     }
+    const answer = outcome.answer;
+    if (cut) return relay(msg, answer);
     const whole = !answer.image && fitsStream(answer.text);
     const content = whole ? answer.text : streamHead(answer.text, t(lang, msg.conversationId ? 'aibot.relayedGroup' : 'aibot.relayed'));
-    const feedback = first === TIMED_OUT ? {} : { feedbackId: msg.messageId };
-    await client.reply(frame, streamBody({ id, content, finish: true, ...feedback }, answer.card));
-    if (!whole) await relayAnswer(services, msg, answer);
+    await client.reply(frame, streamBody({ id, content, finish: true, ...(opened ? {} : { feedbackId: msg.messageId }) }, answer.card));
+    if (!whole) await relay(msg, answer);
   }
 
   async function onFrame(frame: WsFrame): Promise<void> {
