@@ -132,6 +132,23 @@ describe('AI bot, callback mode', () => {
     expect((await refresh('ab-l3', 'ab-late', 'agent_01')).reply!.stream.finish).toBe(true);
   });
 
+  it('carries the head of an answer longer than a stream and relays the whole of it as app messages', async () => {
+    hold('ab-long');
+    const first = await say('ab-long', '帮助', 'store_manager_02');
+    expect(first.reply!.stream.finish).toBe(false);
+    const adapter = rt.adapters.wecom_aibot!;
+    const long = `${'会员明细 '.repeat(3000)}完`; // ~39 KB: more than a stream's 20 480 bytes
+    const msg: InboundMessage = { channel: 'wecom_aibot', messageId: 'ab-long', from: 'store_manager_02', text: '帮助', receivedAt: now(), requestId: 'r-long' };
+    await adapter.deliver!(msg, { kind: 'answer', answer: { intent: 'help', slots: {}, confidence: 1, text: long } });
+    const done = await refresh('ab-long-r', 'ab-long', 'store_manager_02');
+    expect(done.reply).toMatchObject({ stream: { finish: true } });
+    expect(Buffer.byteLength(done.reply!.stream.content)).toBeLessThanOrEqual(20480);
+    expect(done.reply!.stream.content).toContain('应用消息');
+    await until(() => fake.sent.filter((m) => m.touser === 'store_manager_02').map((m) => m.content).join('').includes('完'));
+    expect(fake.sent.filter((m) => m.touser === 'store_manager_02').map((m) => m.content).join('')).toBe(long);
+    release('ab-long');
+  });
+
   it('answers @-mentions in groups with per-group context: two groups do not share focus', async () => {
     await say('ab-g1', '查一下 13800000001', 'store_manager_01', 'group-A');
     await say('ab-g2', '查一下 13800000003', 'store_manager_01', 'group-B');
