@@ -3,7 +3,7 @@ import { buildKeyring, installKeyring, parseDataKeys, parseExtraFields, parseInd
 import { parseClusterNodes } from './redis.ts';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
-export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'EDGE_HANDOFF_SECRET', 'DATA_KEYS', 'DATA_INDEX_KEY'] as const;
+export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'EDGE_HANDOFF_SECRET', 'DATA_KEYS', 'DATA_INDEX_KEY', 'AIBOT_TOKEN', 'AIBOT_AES_KEY', 'AIBOT_SECRET'] as const;
 
 const optionalString = z
   .string()
@@ -94,6 +94,29 @@ export const configSchema = z.object({
   }),
   /** How far a hand-off's signed timestamp may be from the origin's clock (seconds, either way): the replay window. */
   EDGE_HANDOFF_MAX_SKEW_S: intFromEnv(60, 1),
+  /**
+   * The WeCom AI bot (智能机器人, docs/wecom-setup.md): `callback` (encrypted JSON callbacks at
+   * /aibot/callback, needs a public URL), `websocket` (the long connection, no public IP), `off`.
+   */
+  AIBOT_MODE: z.enum(['off', 'callback', 'websocket']).default('off'),
+  /** Callback mode: the Token and EncodingAESKey set on the bot's 接收消息 page. */
+  AIBOT_TOKEN: optionalString,
+  AIBOT_AES_KEY: aesKey,
+  /** Long-connection mode: the bot's BotID and Secret. */
+  AIBOT_BOT_ID: optionalString,
+  AIBOT_SECRET: optionalString,
+  /** Long-connection endpoint (a proxy or a test server may stand in). */
+  AIBOT_WS_URL: z.string().regex(/^wss?:\/\//, { message: 'must be a ws:// or wss:// URL' }).default('wss://openws.work.weixin.qq.com'),
+  /** How long a message waits for its answer before the first stream chunk says 处理中… (Tencent: answer within 5 s; we promise 2 s). */
+  AIBOT_PLACEHOLDER_MS: intFromEnv(1500, 0),
+  /** A stream is finished by then (WeCom stops refreshing 6 minutes after the message); what is still missing is relayed as an app message. */
+  AIBOT_STREAM_MAX_MS: intFromEnv(330_000, 1000),
+  /** Replies per conversation per 24 h that WeCom accepts from an AI bot. */
+  AIBOT_REPLIES_PER_DAY: intFromEnv(30, 1),
+  /** Proactive pushes (not replies) per conversation per day. */
+  AIBOT_PUSHES_PER_DAY: intFromEnv(10, 1),
+  /** Welcome text on enter_chat (a user's first visit of the day to the bot's one-to-one chat); empty: the built-in text. */
+  AIBOT_WELCOME: optionalString,
   MP_APP_ID: optionalString,
   MP_APP_SECRET: optionalString,
   MP_TOKEN: optionalString,
@@ -211,6 +234,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const missing = [
     ...requireTogether(cfg, ['WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_CORP_ID'], 'the WeCom callback needs all three'),
     ...requireTogether(cfg, ['MP_APP_ID', 'MP_TOKEN'], 'the mini-program push needs both'),
+    ...requireTogether(cfg, ['AIBOT_TOKEN', 'AIBOT_AES_KEY'], 'the AI bot callback needs both'),
+    ...requireTogether(cfg, ['AIBOT_BOT_ID', 'AIBOT_SECRET'], 'the AI bot long connection needs both'),
     ...requireTogether(cfg, ['DATA_KEYS', 'DATA_INDEX_KEY'], 'personal data is sealed with the one and found through the other'),
   ];
   if (isProduction(cfg)) {

@@ -6,6 +6,7 @@ import { createConsoleAdapter } from './channels/console/adapter.ts';
 import { isProduction } from './config.ts';
 import { createWeComChannel } from './channels/wecom/index.ts';
 import { createMiniProgramChannel } from './channels/miniprogram/index.ts';
+import { createAiBotChannel, startAiBotLongConnection, type AiBotLongConnection } from './channels/aibot/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
 import { createApp } from './http/app.ts';
 import { queueBoard } from './http/queue-board.ts';
@@ -51,6 +52,8 @@ export interface Runtime {
   /** Periodic tasks (segment refresh, CRM maintenance); closed with the workers. */
   periodic: Promise<Repeatable>[];
   startWorkers(): void;
+  /** The AI bot's long connection (AIBOT_MODE=websocket), opened with the workers: WeCom keeps one live connection per bot. */
+  aibot?: AiBotLongConnection;
   /**
    * `ok` when this process's workers run as they should; otherwise what is wrong (Redis lost its
    * jobs and they are being put back, a worker stopped): /readyz answers 503. undefined when this
@@ -75,7 +78,7 @@ export function createRuntime(services: Services): Runtime {
   // A click on an export's approval card decides it as the API does (src/api/export/approval-card-click.ts).
   const handle = tracedTurns(createBot({ services, router, getIntent, cardTasks: { [EXPORT_APPROVAL_TASK]: exportApprovalClick } }));
   // The console names its sender in the body only outside production (docs/guides/administrator.md, "Signing in to the console").
-  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
+  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services), wecom_aibot: createAiBotChannel(services) };
   const inflight = new Set<Promise<unknown>>();
   let watchdog: Watchdog | undefined;
   let recovery: JobRecovery | undefined;
@@ -106,6 +109,7 @@ export function createRuntime(services: Services): Runtime {
         { stallMs: services.config.QUEUE_STALL_MS },
       );
       runtime.workers = watchdog.workers;
+      if (services.config.AIBOT_MODE === 'websocket') runtime.aibot = startAiBotLongConnection(services, { handle });
       runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services), startInboxPrune(services));
       // every job's run time and wait, per queue (/metrics)
       for (const p of runtime.periodic) p.then((r) => observeWorker(r.worker), (err) => services.logger.error({ err }, 'periodic task not scheduled'));
@@ -121,6 +125,7 @@ export function createRuntime(services: Services): Runtime {
       return recovery.problem() ?? watchdog.problem() ?? 'ok';
     },
     async stop() {
+      await runtime.aibot?.close();
       await Promise.allSettled([...inflight]);
       recovery?.close();
       await (watchdog ? watchdog.close() : Promise.allSettled(runtime.workers.map((w) => w.close())));
@@ -128,6 +133,7 @@ export function createRuntime(services: Services): Runtime {
       await board.close();
     },
     async forceStop() {
+      runtime.aibot?.client.disconnect();
       recovery?.close();
       const periodic = await Promise.allSettled(runtime.periodic);
       const workers = [...runtime.workers, ...periodic.flatMap((p) => (p.status === 'fulfilled' ? [p.value.worker] : []))];

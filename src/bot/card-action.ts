@@ -2,7 +2,7 @@ import { t, type Lang } from '../i18n/index.ts';
 import type { Services } from '../services.ts';
 import { actorKey, codeOfTask, takeAction, type PendingAction, type TakeResult } from './confirmation.ts';
 import { loadPending } from './dialogue/state.ts';
-import type { Actor, AnswerCard, CardUpdate, InboundMessage, IntentResult } from './types.ts';
+import { CANCEL_KEY, CONFIRM_KEY, type Actor, type AnswerCard, type CardUpdate, type InboundMessage, type IntentResult } from './types.ts';
 
 /**
  * The card-click stage (docs/wecom.md, "Cards and confirmations"): a click on a card the bot
@@ -13,9 +13,7 @@ import type { Actor, AnswerCard, CardUpdate, InboundMessage, IntentResult } from
  * answered task is marked, so a second click or a click after the typed answer runs nothing.
  */
 
-/** Button keys of a confirm card (template_card button_list[].key, returned as EventKey). */
-export const CONFIRM_KEY = 'confirm';
-export const CANCEL_KEY = 'cancel';
+export { CANCEL_KEY, CONFIRM_KEY };
 
 /** WeCom keeps a card's response_code 72 hours: no click on it can come later, so the marks live as long. */
 const TASK_TTL_S = 72 * 3600;

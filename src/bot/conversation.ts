@@ -15,9 +15,18 @@ export interface Turn {
   lang?: Lang;
 }
 
+/** Who a conversation's memory belongs to: the sender, or the sender within a group chat. */
+export type Speaker = Pick<InboundMessage, 'channel' | 'from' | 'conversationId'>;
+
+/**
+ * The key parts of a speaker's memory: per sender in a one-to-one chat, per (conversation,
+ * sender) in a group (an AI-bot chatid), so two groups never share a focus or a question.
+ */
+export const speakerParts = (msg: Speaker): string[] => (msg.conversationId ? [msg.channel, 'g', msg.conversationId, msg.from] : [msg.channel, msg.from]);
+
 /** Stage 3 — conversation memory in Redis: the last turns of this sender, with a TTL. */
-export function conversationKey(services: Services, msg: Pick<InboundMessage, 'channel' | 'from'>): string {
-  return services.key('conv', msg.channel, msg.from);
+export function conversationKey(services: Services, msg: Speaker): string {
+  return services.key('conv', ...speakerParts(msg));
 }
 
 export async function recentTurns(services: Services, msg: InboundMessage): Promise<Turn[]> {
@@ -41,7 +50,7 @@ export interface Focus {
   memberNo: string;
 }
 
-const focusKey = (services: Services, msg: Pick<InboundMessage, 'channel' | 'from'>) => services.key('focus', msg.channel, msg.from);
+const focusKey = (services: Services, msg: Speaker) => services.key('focus', ...speakerParts(msg));
 
 /** Remembers the member in focus ("他最近买了什么" next refers to them), for the conversation's TTL. */
 export async function setFocus(services: Services, msg: InboundMessage, focus: Focus): Promise<void> {

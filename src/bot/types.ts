@@ -34,6 +34,10 @@ export interface CardAction {
   responseCode?: string;
 }
 
+/** Button keys of a confirm card (template_card button_list[].key, returned as the click's EventKey). */
+export const CONFIRM_KEY = 'confirm';
+export const CANCEL_KEY = 'cancel';
+
 /**
  * An interactive element beside an answer's text. Channels that can show cards render it (WeCom
  * app: `template_card` via message/send; AI bot: a template_card reply); the others show only the

@@ -1,5 +1,5 @@
 import type { AppError } from '../crm/kernel/index.ts';
-import type { BotAnswer, Channel, InboundMessage } from '../bot/types.ts';
+import type { BotAnswer, Channel, HandleOutcome, InboundMessage } from '../bot/types.ts';
 
 /** A platform request reduced to what an adapter needs (no framework types leak in). */
 export interface RawRequest {
@@ -56,13 +56,21 @@ export interface ChannelAdapter {
    * Side effects of an authentic callback, awaited before the bot runs and before the ack (so a
    * failure becomes a 5xx and the platform retries): e.g. the mini-program's 48-hour reply window
    * and subscription quota. parse() stays pure; the adapter must make this idempotent under retries.
+   * When it returns a response, the callback is answered with it and goes no further (the AI
+   * bot's stream refresh and welcome, which need state; a message past the AI bot's quota).
    */
-  onAccepted?(parsed: Extract<ParseResult, { ok: true }>, now: Date): Promise<void>;
+  onAccepted?(parsed: Extract<ParseResult, { ok: true }>, now: Date): Promise<void | RawResponse>;
   /**
    * The platform shows an answer's cards only when pushed (WeCom's template cards go through
    * message/send): the card of a passively answered message is queued on its own.
    */
   readonly pushesCards?: boolean;
+  /**
+   * How an answer that could not travel on its request (slower than the budget, or too long)
+   * reaches the user; unset: pushed through the outbound queue (src/jobs/inbox-answer.ts
+   * pushAnswer). The AI bot hands it to the open stream that WeCom keeps refreshing instead.
+   */
+  deliver?(msg: InboundMessage, outcome: HandleOutcome): Promise<void>;
   /** Delivers a text later, outside the request (slow path); absent where the platform has no push. */
   push?(to: string, text: string, requestId?: string): Promise<void>;
 }

@@ -31,6 +31,10 @@ export const edgeEnvSchema = z.object({
   WECOM_TOKEN: optionalString,
   WECOM_AES_KEY: aesKey,
   WECOM_MAX_SKEW_S: intFromVar(300, 1),
+  /** The AI bot's callback settings (AIBOT_TOKEN, AIBOT_AES_KEY; its receive id is empty), and its welcome text. */
+  AIBOT_TOKEN: optionalString,
+  AIBOT_AES_KEY: aesKey,
+  AIBOT_WELCOME: optionalString,
   MP_APP_ID: optionalString,
   MP_TOKEN: optionalString,
   MP_AES_KEY: aesKey,

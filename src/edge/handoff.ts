@@ -34,8 +34,10 @@ export const handoffSchema = z.discriminatedUnion('kind', [
     text: z.string().max(64 * 1024),
     receivedAt: z.iso.datetime(),
     retryCount: z.number().int().min(0).optional(),
-    // A card click (WeCom template_card_event): the task id is ≤ 128 bytes, a button key ≤ 1024.
-    action: z.object({ taskId: z.string().min(1).max(128), key: z.string().max(1024), responseCode: z.string().max(512).optional() }).optional(),
+    /** A group chat's id (the AI bot): the conversation's memory is kept per (group, sender). */
+    conversationId: z.string().min(1).max(128).optional(),
+    // A card click (WeCom template_card_event, the AI bot's): the task id is ≤ 128 bytes, a button key ≤ 1024.
+    action: z.object({ taskId: z.string().min(1).max(128), key: z.string().max(1024), responseCode: z.string().max(1024).optional() }).optional(),
   }),
   z.object({
     v: z.literal(1),

@@ -14,6 +14,7 @@ import type { InboundMessage } from '../bot/types.ts';
 import { createMiniProgramAdapter } from '../channels/miniprogram/adapter.ts';
 import type { ChannelAdapter, RawRequest, RawResponse } from '../channels/types.ts';
 import { createWeComAdapter } from '../channels/wecom/adapter.ts';
+import { createAiBotAdapter, EMPTY_ACK, type AiBotAdapter, type AiBotIgnored } from '../channels/aibot/adapter.ts';
 import { AppError, isAppError, type ErrorCode } from '../crm/kernel/index.ts';
 import { errorBody } from '../http/errors.ts';
 import { dedupeClient } from './dedupe.ts';
@@ -23,10 +24,10 @@ import type { ExecutionContext } from './workers-types.ts';
 
 export { EdgeDedupe } from './dedupe.ts';
 
-type EdgeChannel = 'wecom' | 'miniprogram';
+type EdgeChannel = 'wecom' | 'miniprogram' | 'wecom_aibot';
 
 /** The paths the platforms are configured with: the origin's (src/http/app.ts), so moving to the edge changes only the host. */
-const PATHS: Record<string, EdgeChannel> = { '/wecom/callback': 'wecom', '/miniprogram/callback': 'miniprogram' };
+const PATHS: Record<string, EdgeChannel> = { '/wecom/callback': 'wecom', '/miniprogram/callback': 'miniprogram', '/aibot/callback': 'wecom_aibot' };
 
 /** How often a retry that found its message being handed off looks again. */
 const INFLIGHT_POLL_MS = 100;
@@ -54,6 +55,10 @@ function edgeOf(env: EdgeEnv): Edge {
     // The reply budget is the origin's business: the edge never answers passively.
     adapters.wecom = createWeComAdapter({ config: { WECOM_CORP_ID: c.WECOM_CORP_ID, WECOM_TOKEN: c.WECOM_TOKEN, WECOM_AES_KEY: c.WECOM_AES_KEY, WECOM_MAX_SKEW_S: c.WECOM_MAX_SKEW_S, WECOM_REPLY_BUDGET_MS: 0 } });
   }
+  if (c.AIBOT_TOKEN && c.AIBOT_AES_KEY) {
+    // Placeholder budget 0: the edge never waits for an answer — its first chunk is always 处理中…, WeCom's refreshes fetch the rest from the origin.
+    adapters.wecom_aibot = createAiBotAdapter({ token: c.AIBOT_TOKEN, aesKey: c.AIBOT_AES_KEY, maxSkewS: c.WECOM_MAX_SKEW_S, placeholderMs: 0, ...(c.AIBOT_WELCOME ? { welcome: c.AIBOT_WELCOME } : {}) });
+  }
   if (c.MP_APP_ID && c.MP_TOKEN) adapters.miniprogram = createMiniProgramAdapter({ config: { appId: c.MP_APP_ID, token: c.MP_TOKEN, aesKey: c.MP_AES_KEY } });
   const edge = { config: c, adapters };
   edges.set(env, edge);
@@ -74,7 +79,24 @@ function handoffOf(adapter: ChannelAdapter, parsed: ReturnType<ChannelAdapter['p
   const receivedAt = now.toISOString();
   if (parsed.kind === 'message') {
     const m = parsed.message;
-    return { v: 1, kind: 'message', channel, messageId: m.messageId, from: m.from, text: m.text, receivedAt, ...(m.retryCount !== undefined ? { retryCount: m.retryCount } : {}), ...(m.action ? { action: m.action } : {}) };
+    return {
+      v: 1,
+      kind: 'message',
+      channel,
+      messageId: m.messageId,
+      from: m.from,
+      text: m.text,
+      receivedAt,
+      ...(m.retryCount !== undefined ? { retryCount: m.retryCount } : {}),
+      ...(m.conversationId ? { conversationId: m.conversationId } : {}),
+      ...(m.action ? { action: m.action } : {}),
+    };
+  }
+  // The AI bot's stream refreshes and feedback need the origin's state (the stream, the feedback table).
+  if (channel === 'wecom_aibot') {
+    const cb = parsed.data as AiBotIgnored;
+    if (cb.kind !== 'refresh' && cb.kind !== 'feedback') return undefined;
+    return { v: 1, kind: 'ignored', channel, messageId: parsed.messageId, reason: parsed.reason, receivedAt, data: cb as unknown as Record<string, unknown> };
   }
   // An event goes to the origin only when its channel has side effects for it there (the
   // mini-program's reply window and subscriptions); WeCom's events are acked and left alone, as at the origin.
@@ -82,8 +104,11 @@ function handoffOf(adapter: ChannelAdapter, parsed: ReturnType<ChannelAdapter['p
   return { v: 1, kind: 'ignored', channel, messageId: parsed.messageId, reason: parsed.reason, receivedAt, ...(parsed.data ? { data: parsed.data as Record<string, unknown> } : {}) };
 }
 
-/** POSTs the signed hand-off; true when the origin accepted it (2xx) within `timeoutMs`. */
-async function handOff(config: EdgeConfig, h: Handoff, requestId: string, timeoutMs: number): Promise<boolean> {
+/**
+ * POSTs the signed hand-off; true when the origin accepted it (2xx) within `timeoutMs`. With
+ * `answer`, the origin's response is the platform's (the AI bot's stream refresh): it is returned instead.
+ */
+async function handOff(config: EdgeConfig, h: Handoff, requestId: string, timeoutMs: number, answer = false): Promise<boolean | RawResponse> {
   const body = JSON.stringify(h);
   try {
     const res = await fetch(`${config.EDGE_ORIGIN_URL}${HANDOFF_PATH}/${h.channel}`, {
@@ -92,6 +117,7 @@ async function handOff(config: EdgeConfig, h: Handoff, requestId: string, timeou
       body,
       signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
     });
+    if (res.ok && answer) return { status: 200, contentType: res.headers.get('content-type') ?? 'text/plain', body: await res.text() };
     await res.body?.cancel();
     if (res.ok) return true;
     log('error', 'origin refused the hand-off', { requestId, channel: h.channel, status: res.status });
@@ -128,6 +154,17 @@ async function handle(request: Request, env: EdgeEnv, requestId: string, now: Da
 
   const inbound: InboundMessage =
     parsed.kind === 'message' ? parsed.message : { channel, messageId: parsed.messageId, from: '', text: '', receivedAt: now, requestId };
+  if (parsed.kind === 'ignored' && channel === 'wecom_aibot') {
+    // The welcome and the note on an unreadable message need no state: answered here, within WeCom's 5 s.
+    const local = (adapter as AiBotAdapter).statelessResponse(parsed.data as AiBotIgnored, now);
+    if (local) return respond(local);
+    const h = handoffOf(adapter, parsed, now);
+    if (!h) return respond(EMPTY_ACK);
+    // A refresh is a read and a feedback row is stored once at the origin: no dedupe, the origin's answer is WeCom's.
+    const answered = await handOff(edge.config, h, requestId, started + edge.config.EDGE_ORIGIN_TIMEOUT_MS - Date.now(), true);
+    if (typeof answered === 'object') return respond(answered);
+    return fail('origin_unavailable', 'the origin did not answer in time; retry', 503, requestId);
+  }
   const ack = respond(adapter.reply(null, inbound, now));
   const h = handoffOf(adapter, parsed, now);
   if (!h) return ack;

@@ -33,6 +33,7 @@ export interface AppDeps extends ChannelRouteDeps {
 /** Where each channel listens (docs/api.md: platforms are configured with these paths, keep them stable). */
 const CHANNEL_PATHS: { channel: Channel; path: string; methods: ('GET' | 'POST')[]; configHint: string }[] = [
   { channel: 'wecom', path: '/wecom/callback', methods: ['GET', 'POST'], configHint: 'set WECOM_CORP_ID, WECOM_TOKEN and WECOM_AES_KEY' },
+  { channel: 'wecom_aibot', path: '/aibot/callback', methods: ['GET', 'POST'], configHint: 'set AIBOT_MODE=callback, AIBOT_TOKEN and AIBOT_AES_KEY' },
   { channel: 'miniprogram', path: '/miniprogram/callback', methods: ['GET', 'POST'], configHint: 'set MP_APP_ID, MP_TOKEN and MP_AES_KEY' },
   { channel: 'console', path: '/console/messages', methods: ['POST'], configHint: '' },
 ];

@@ -38,7 +38,8 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
   const { services, handle, inflight } = deps;
 
   // Queued under the message's own job id and noted in the inbox (src/jobs/inbox-answer.ts).
-  const pushLater = (msg: InboundMessage, outcome: HandleOutcome) => pushAnswer(services, msg, outcome);
+  // The AI bot delivers into its open stream instead (ChannelAdapter.deliver).
+  const pushLater = (msg: InboundMessage, outcome: HandleOutcome) => (adapter.deliver ? adapter.deliver(msg, outcome) : pushAnswer(services, msg, outcome));
 
   return async (c: Context<AppEnv>) => {
     const requestId = c.get('requestId');
@@ -54,7 +55,8 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
       requestId,
     );
     if (!parsed.ok) throw parsed.error;
-    await adapter.onAccepted?.(parsed, services.now());
+    const answered = await adapter.onAccepted?.(parsed, services.now());
+    if (answered) return send(c, answered);
     if (parsed.kind === 'verify') return send(c, parsed.response);
     if (parsed.kind === 'ignored') return c.body('', 200);
 

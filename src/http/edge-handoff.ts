@@ -45,6 +45,7 @@ export function createHandoffAdapter(inner: ChannelAdapter, config: Pick<Config,
       receivedAt: new Date(h.receivedAt),
       requestId,
       ...(h.retryCount !== undefined ? { retryCount: h.retryCount } : {}),
+      ...(h.conversationId ? { conversationId: h.conversationId } : {}),
       ...(h.action ? { action: h.action } : {}),
     };
     return { ok: true, kind: 'message', message };
@@ -60,5 +61,6 @@ export function createHandoffAdapter(inner: ChannelAdapter, config: Pick<Config,
     ...(inner.onAccepted ? { onAccepted: inner.onAccepted.bind(inner) } : {}),
     reply: (_answer: BotAnswer | null, _inbound: InboundMessage, _now: Date) => ACK,
     ...(inner.push ? { push: inner.push.bind(inner) } : {}),
+    ...(inner.deliver ? { deliver: inner.deliver.bind(inner) } : {}),
   };
 }

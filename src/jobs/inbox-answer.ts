@@ -51,7 +51,7 @@ export async function deferAnswer(services: Services, msg: InboundMessage): Prom
 }
 
 async function queueAnswerJob(services: Services, msg: InboundMessage, delay: number): Promise<void> {
-  const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}), ...(msg.action ? { action: msg.action } : {}) };
+  const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}), ...(msg.conversationId ? { conversationId: msg.conversationId } : {}), ...(msg.action ? { action: msg.action } : {}) };
   await services.queues.inboxAnswer.add('answer', data, { jobId: idOf('answer', msg), ...(delay > 0 ? { delay } : {}) });
 }
 

@@ -48,6 +48,8 @@ export const inboxAnswerJobSchema = z.object({
   requestId: z.string(),
   receivedAt: z.string(),
   retryCount: z.number().optional(),
+  /** A group chat's id (the AI bot): the answer keeps the group's conversation. */
+  conversationId: z.string().optional(),
   /** A card click answered on the slow path keeps what was clicked. */
   action: z.object({ taskId: z.string().min(1), key: z.string(), responseCode: z.string().optional() }).optional(),
 });

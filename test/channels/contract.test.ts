@@ -4,6 +4,7 @@ import type { ChannelAdapter, RawRequest, RawResponse } from '../../src/channels
 import { consoleFixture } from './fixtures/console.ts';
 import { miniprogramFixture } from './fixtures/miniprogram.ts';
 import { wecomFixture } from './fixtures/wecom.ts';
+import { aibotFixture } from './fixtures/aibot.ts';
 
 /** What each adapter's fixture provides so one suite can exercise every channel. */
 export interface AdapterFixture {
@@ -21,7 +22,7 @@ export interface AdapterFixture {
   decodeReply?(res: RawResponse): string;
 }
 
-const fixtures: AdapterFixture[] = [consoleFixture(), wecomFixture(), miniprogramFixture()];
+const fixtures: AdapterFixture[] = [consoleFixture(), wecomFixture(), miniprogramFixture(), aibotFixture()];
 
 const garbage: RawRequest[] = [
   { method: 'POST', query: {}, headers: {}, body: '' },

@@ -1,6 +1,5 @@
 import type { Services } from '../../services.ts';
-import { CONVERSATION_TTL_S } from '../conversation.ts';
-import type { InboundMessage } from '../types.ts';
+import { CONVERSATION_TTL_S, speakerParts, type Speaker } from '../conversation.ts';
 
 /** A detail the bot asked for (one question at a time); `content`: a dictated write's text (the write gate asked for it). */
 export type Need = 'member' | 'tag' | 'points' | 'reason' | 'content';
@@ -31,9 +30,10 @@ export interface LastAnswer {
   text: string;
 }
 
-type Who = Pick<InboundMessage, 'channel' | 'from'>;
-const pendingKey = (services: Services, msg: Who) => services.key('dialogue', 'pending', msg.channel, msg.from);
-const lastKey = (services: Services, msg: Who) => services.key('dialogue', 'last', msg.channel, msg.from);
+// Per (conversation, sender) in a group chat, per sender otherwise (InboundMessage.conversationId).
+type Who = Speaker;
+const pendingKey = (services: Services, msg: Who) => services.key('dialogue', 'pending', ...speakerParts(msg));
+const lastKey = (services: Services, msg: Who) => services.key('dialogue', 'last', ...speakerParts(msg));
 
 async function read<T>(services: Services, key: string): Promise<T | null> {
   const raw = await services.redis.get(key);

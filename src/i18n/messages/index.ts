@@ -1,3 +1,4 @@
+import { aibot } from './aibot.ts';
 import { bot } from './bot.ts';
 import { cards } from './cards.ts';
 import { dialogue } from './dialogue.ts';
@@ -26,4 +27,4 @@ import { workToday } from './work-today.ts';
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { bot, cards, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;
+export const catalogue = { aibot, bot, cards, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;
