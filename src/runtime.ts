@@ -6,6 +6,7 @@ import { createConsoleAdapter } from './channels/console/adapter.ts';
 import { isProduction } from './config.ts';
 import { createWeComChannel } from './channels/wecom/index.ts';
 import { createMiniProgramChannel } from './channels/miniprogram/index.ts';
+import { createKfChannel, withKfEvents } from './channels/kf/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
 import { createApp } from './http/app.ts';
 import { queueBoard } from './http/queue-board.ts';
@@ -72,7 +73,15 @@ export function createRuntime(services: Services): Runtime {
   const router = createRouter(intents);
   const handle = tracedTurns(createBot({ services, router, getIntent }));
   // The console names its sender in the body only outside production (docs/guides/administrator.md, "Signing in to the console").
-  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services) };
+  const wecom = createWeComChannel(services);
+  // 微信客服's kf_msg_or_event arrives on the app's callback URL: the app's adapter hands it to the kf channel.
+  const kf = wecom && createKfChannel(services, wecom);
+  const adapters: Partial<Record<Channel, ChannelAdapter>> = {
+    console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }),
+    wecom: wecom && kf ? withKfEvents(wecom, kf.adapter) : wecom,
+    miniprogram: createMiniProgramChannel(services),
+    ...(kf ? { wecom_kf: kf.adapter } : {}),
+  };
   const inflight = new Set<Promise<unknown>>();
   let watchdog: Watchdog | undefined;
   let recovery: JobRecovery | undefined;

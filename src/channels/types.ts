@@ -58,6 +58,12 @@ export interface ChannelAdapter {
    * and subscription quota. parse() stays pure; the adapter must make this idempotent under retries.
    */
   onAccepted?(parsed: Extract<ParseResult, { ok: true }>, now: Date): Promise<void>;
+  /**
+   * A platform whose callback only signals and whose messages are pulled (微信客服: sync_msg)
+   * turns each pulled item (a RawRequest whose body is the item) into a message here; pure and
+   * never throwing, like parse(). Absent where messages arrive on the callback itself.
+   */
+  parsePulled?(item: RawRequest, now: Date, requestId: string): ParseResult;
   /** Delivers a text later, outside the request (slow path); absent where the platform has no push. */
   push?(to: string, text: string, requestId?: string): Promise<void>;
 }

@@ -40,6 +40,15 @@ export async function deferAnswer(services: Services, msg: InboundMessage): Prom
   return state;
 }
 
+/**
+ * A pulled message (src/bot/inbox/store.ts recordPulled) is answered by the answer job at once:
+ * no callback waits for it. Same job id as every other answer of the message, so queueing it
+ * again (a second sync of the same batch) adds nothing.
+ */
+export async function answerPulled(services: Services, msg: InboundMessage): Promise<void> {
+  await queueAnswerJob(services, msg, 0);
+}
+
 async function queueAnswerJob(services: Services, msg: InboundMessage, delay: number): Promise<void> {
   const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}) };
   await services.queues.inboxAnswer.add('answer', data, { jobId: idOf('answer', msg), ...(delay > 0 ? { delay } : {}) });
