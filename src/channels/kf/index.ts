@@ -42,8 +42,8 @@ export function createKfChannel(services: Services, callback: ChannelAdapter): K
   const api = createKfApi(weComClientOf(services));
   const sessions = createKfSessions(services.redis, services.key);
   const window = kfWindowOf(services);
-  const sender = createKfSender({ api, window, sessions, redis: services.redis, logger: services.logger, key: services.key, now: services.now });
   const handoff = createKfHandoff(services, api, sessions);
+  const sender = createKfSender({ api, window, sessions, redis: services.redis, logger: services.logger, key: services.key, now: services.now, afterReply: handoff.afterReply });
   setChannelHandoff(services, 'wecom_kf', handoff);
   const adapter = createKfAdapter({
     callback,

@@ -35,6 +35,8 @@ export interface KfSenderDeps {
   logger: Logger;
   key: (...parts: (string | number)[]) => string;
   now: () => Date;
+  /** After a reply went out or was refused (a hand-off's transfer waits for it: handoff.ts). */
+  afterReply?: (openKfId: string, externalUserId: string) => Promise<void>;
 }
 
 const SENT_MARK_TTL_S = 24 * 3600;
@@ -51,6 +53,7 @@ export function createKfSender(d: KfSenderDeps): KfSender {
   const { api, window, sessions, redis, logger, key, now } = d;
 
   async function refuse(u: string, reason: KfRefusal, openKfId?: string, errcode?: number): Promise<never> {
+    if (openKfId) await d.afterReply?.(openKfId, u);
     const rec: KfRefusalRecord = { reason, at: now().getTime(), ...(openKfId ? { openKfId } : {}), ...(errcode ? { errcode } : {}) };
     await redis.set(key('kf', 'refused', u), JSON.stringify(rec), 'EX', REFUSAL_TTL_S);
     logger.info({ externalUserId: u, reason, errcode }, '微信客服: reply refused (recorded, not sent)');
@@ -89,6 +92,7 @@ export function createKfSender(d: KfSenderDeps): KfSender {
         if (mark) await redis.set(mark, '1', 'EX', SENT_MARK_TTL_S);
         await sessions.note(openKfId, u, { at: now().getTime(), who: 'bot', text: content });
       }
+      await d.afterReply?.(openKfId, u);
     },
     async lastRefusal(u) {
       const raw = await redis.get(key('kf', 'refused', u));
