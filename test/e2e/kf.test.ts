@@ -203,6 +203,8 @@ describe('微信客服 for members', () => {
     // The store hears of it as with every hand-off (message/send to its staff through the outbound queue).
     const ticketNo = String(tickets[0]!.ticket_no);
     await waitFor(() => fake.sent.find((s) => s.content.includes(ticketNo)));
+    // Moved to the queue once the answer with the ticket number was out (send_msg works only while the bot has the session).
+    await waitFor(() => kf.transfers.find((x) => x.externalUserId === m.externalUserId));
     expect(kf.transfers).toContainEqual({ openKfId: KF, externalUserId: m.externalUserId, to: 2 });
     expect(kf.state(KF, m.externalUserId).state).toBe(2);
     // While a person has the session, the customer's messages are not answered by the bot.
