@@ -166,6 +166,27 @@ describe('微信客服 for members', () => {
     await waitFor(() => sentTo(m.externalUserId).length === before + 2 || undefined);
   });
 
+  it('WeCom’s own refusal (95018: a servicer took the session before we read the event) is recorded and not retried', async () => {
+    const m = members[2]!;
+    kf.customerSays(KF, m.externalUserId, '我的积分');
+    const before = sentTo(m.externalUserId).length;
+    await callbackOk();
+    await waitFor(() => sentTo(m.externalUserId).length === before + 1 || undefined);
+    kf.servicerTakes(KF, m.externalUserId, 'store_manager_01'); // no callback read yet: we still think the bot has it
+    const job = await services.queues.outbound.add('push', { channel: 'wecom_kf', to: m.externalUserId, text: '还在吗' });
+    await eventually(async () => ((await job.getState()) === 'failed' ? true : undefined));
+    expect((await services.queues.outbound.getJob(job.id!))?.attemptsMade).toBe(1);
+    expect(kf.refused.at(-1)).toEqual({ touser: m.externalUserId, errcode: 95018 });
+    const rec = JSON.parse((await services.redis.get(services.key('kf', 'refused', m.externalUserId)))!);
+    expect(rec).toMatchObject({ reason: 'session_state', errcode: 95018 });
+    // The servicer ends the session: once that is read, the bot answers the customer's next message again.
+    kf.sessionEnds(KF, m.externalUserId, 'store_manager_01');
+    await callbackOk();
+    kf.customerSays(KF, m.externalUserId, '我的积分');
+    await callbackOk();
+    await waitFor(() => sentTo(m.externalUserId).length === before + 2 || undefined);
+  });
+
   it('welcomes a customer entering the session once per welcome_code, and not after the code expired', async () => {
     const u = members[2]!.externalUserId;
     const code = kf.entersSession(KF, u);

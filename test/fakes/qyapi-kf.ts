@@ -55,6 +55,8 @@ export interface FakeKf {
   entersSession(openKfId: string, externalUserId: string): string;
   /** A servicer takes the session from the queue (session_status_change 1). */
   servicerTakes(openKfId: string, externalUserId: string, servicer: string): void;
+  /** The servicer ends the session (session_status_change 3): the session is over (state 4). */
+  sessionEnds(openKfId: string, externalUserId: string, servicer: string): void;
   /** The Token a kf_msg_or_event callback carries (valid 10 minutes). */
   callbackToken(): string;
   state(openKfId: string, externalUserId: string): { state: number; servicer?: string };
@@ -121,6 +123,12 @@ export function createFakeKf(opts: { now?: () => Date } = {}): FakeKf & { route(
       s.state = 3;
       s.servicer = servicer;
       push(k, { msgid: msgid(), origin: 4, msgtype: 'event', event: { event_type: 'session_status_change', open_kfid: k, external_userid: u, change_type: 1, new_servicer_userid: servicer } });
+    },
+    sessionEnds(k: string, u: string, servicer: string) {
+      const s = sessionOf(k, u);
+      s.state = 4;
+      s.servicer = undefined;
+      push(k, { msgid: msgid(), origin: 4, msgtype: 'event', event: { event_type: 'session_status_change', open_kfid: k, external_userid: u, change_type: 3, old_servicer_userid: servicer } });
     },
     callbackToken() {
       const t = `ENC${randomBytes(24).toString('base64url')}`;
