@@ -108,7 +108,9 @@ export function startInboxAnswerWorker(services: Services, handle: HandleMessage
       if (row?.state === 'claimed' && !row.stale) throw new Error('still being answered by a live process');
       // An answer that failed (released) as often as the platform would retry it is not tried forever.
       if (row?.state === 'released' && row.attempts >= MAX_ANSWER_ATTEMPTS) throw new UnrecoverableError(`answer failed ${row.attempts} times`);
-      services.logger.warn({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId }, 'answering a deferred message its process left unanswered');
+      // A pulled message (微信客服) was never claimed: this job is its first answer, not a recovery.
+      if (row?.state === 'released' && row.attempts === 0) services.logger.info({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId }, 'answering a pulled message');
+      else services.logger.warn({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId }, 'answering a deferred message its process left unanswered');
       const outcome = await handle(msg);
       if (outcome.kind === 'duplicate' && outcome.state === 'busy') throw new Error('claimed by another process meanwhile');
       if (outcome.kind === 'duplicate') {

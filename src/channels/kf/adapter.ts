@@ -5,6 +5,7 @@
  * signal; the messages themselves are pulled (sync_msg) and parsed by parsePulled(). There is no
  * passive reply: every answer is pushed through kf/send_msg inside the reply window.
  */
+import { AppError } from '../../crm/kernel/index.ts';
 import type { ChannelAdapter, ParseResult, RawResponse } from '../types.ts';
 import type { KfSender } from './sender.ts';
 import { parsePulledItem } from './pulled.ts';
@@ -56,7 +57,7 @@ export function createKfAdapter(opts: KfAdapterOptions): KfAdapter {
       if (signal && sync) await sync(signal, now);
     },
     async push(to, text, requestId) {
-      if (!sender) throw new Error('微信客服 sender not configured');
+      if (!sender) throw new AppError('channel_not_configured', '微信客服 needs WECOM_SECRET and WECOM_AGENT_ID to send', { status: 500 });
       await sender.send(to, text, requestId);
     },
   };
