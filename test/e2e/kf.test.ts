@@ -146,6 +146,12 @@ describe('微信客服 for members', () => {
     expect(kf.refused.length).toBe(refusedBefore); // we refused it ourselves: WeCom was never asked
     const rec = JSON.parse((await services.redis.get(services.key('kf', 'refused', m.externalUserId)))!);
     expect(rec.reason).toBe('window_exhausted');
+    // Reading the same batch again (a crash before the cursor moved) does not refill the window.
+    await services.sql.query('DELETE FROM kf_cursors');
+    await callbackOk();
+    const again = await services.queues.outbound.add('push', { channel: 'wecom_kf', to: m.externalUserId, text: '第七条' });
+    await eventually(async () => ((await again.getState()) === 'failed' ? true : undefined));
+    expect(sentTo(m.externalUserId)).toHaveLength(before + 5);
   });
 
   it('48 hours after the customer’s last message nothing more is sent (injected clock)', async () => {

@@ -66,22 +66,23 @@ async function take(deps: KfSyncDeps, openKfId: string, item: KfItem, now: Date)
   const u = item.external_userid ?? item.event?.external_userid;
   if (!u) return false;
   if (item.origin === ORIGIN.customer) {
-    // The window opens when the customer wrote (never later than now: the injected clock decides).
+    // Read for the first time (a re-read batch must not refill the window's 5 messages of an old message).
+    const isNew = await firstTime(services, item.msgid, false);
     const wrote = new Date(Math.min(now.getTime(), (item.send_time ?? now.getTime() / 1000) * 1000));
-    await window.open(u, wrote, 'message');
-    await sessions.setRoute(u, kfId);
-    const msg = inboundOf(item, now, `kf-${item.msgid}`);
-    if (!msg) return false; // an image, a voice message …: it opens the window; the bot answers only text
-    if (await sessions.withPerson(kfId, u)) {
-      // A person serves the customer: the bot keeps quiet; the line still joins the conversation.
-      if (await firstTime(services, item.msgid)) await sessions.note(kfId, u, { at: wrote.getTime(), who: 'customer', text: msg.text });
-      return false;
+    if (isNew) {
+      // The window opens when the customer wrote (never later than now: the injected clock decides).
+      await window.open(u, wrote, 'message');
+      await sessions.setRoute(u, kfId);
     }
-    const fresh = await recordPulled(services, msg);
-    if (fresh) await sessions.note(kfId, u, { at: wrote.getTime(), who: 'customer', text: msg.text });
+    const msg = inboundOf(item, now, `kf-${item.msgid}`);
+    // A person serves the customer: the bot keeps quiet; the line still joins the conversation.
+    const quiet = !msg || (await sessions.withPerson(kfId, u));
+    const recorded = msg && !quiet ? await recordPulled(services, msg) : false;
+    if (msg && isNew) await sessions.note(kfId, u, { at: wrote.getTime(), who: 'customer', text: msg.text });
     // Queued again for a message read again (same job id: nothing added), so a crash between the two is covered.
-    await answerPulled(services, msg);
-    return fresh;
+    if (msg && !quiet) await answerPulled(services, msg);
+    await markSeen(services, item.msgid);
+    return recorded;
   }
   if (!(await firstTime(services, item.msgid, false))) return false;
   if (item.origin === ORIGIN.servicer && item.text) {
@@ -101,7 +102,7 @@ async function take(deps: KfSyncDeps, openKfId: string, item: KfItem, now: Date)
 
 const seenKey = (services: Services, msgid: string) => services.key('kf', 'seen', msgid);
 
-/** Whether an item outside the inbox is new; `mark` marks it at once (else the caller marks it once done). */
+/** Whether an item was not read before; `mark` marks it at once (else the caller marks it once done). */
 async function firstTime(services: Services, msgid: string, mark = true): Promise<boolean> {
   if (!mark) return (await services.redis.exists(seenKey(services, msgid))) === 0;
   return (await services.redis.set(seenKey(services, msgid), '1', 'EX', SEEN_TTL_S, 'NX')) === 'OK';
