@@ -67,7 +67,7 @@ async function take(deps: KfSyncDeps, openKfId: string, item: KfItem, now: Date)
   if (!u) return false;
   if (item.origin === ORIGIN.customer) {
     // Read for the first time (a re-read batch must not refill the window's 5 messages of an old message).
-    const isNew = await firstTime(services, item.msgid, false);
+    const isNew = !(await readBefore(services, item.msgid));
     const wrote = new Date(Math.min(now.getTime(), (item.send_time ?? now.getTime() / 1000) * 1000));
     if (isNew) {
       // The window opens when the customer wrote (never later than now: the injected clock decides).
@@ -84,7 +84,7 @@ async function take(deps: KfSyncDeps, openKfId: string, item: KfItem, now: Date)
     await markSeen(services, item.msgid);
     return recorded;
   }
-  if (!(await firstTime(services, item.msgid, false))) return false;
+  if (await readBefore(services, item.msgid)) return false;
   if (item.origin === ORIGIN.servicer && item.text) {
     await sessions.note(kfId, u, { at: (item.send_time ?? now.getTime() / 1000) * 1000, who: 'servicer', text: item.text.content });
   } else if (item.msgtype === 'event' && item.event) {
@@ -102,10 +102,9 @@ async function take(deps: KfSyncDeps, openKfId: string, item: KfItem, now: Date)
 
 const seenKey = (services: Services, msgid: string) => services.key('kf', 'seen', msgid);
 
-/** Whether an item was not read before; `mark` marks it at once (else the caller marks it once done). */
-async function firstTime(services: Services, msgid: string, mark = true): Promise<boolean> {
-  if (!mark) return (await services.redis.exists(seenKey(services, msgid))) === 0;
-  return (await services.redis.set(seenKey(services, msgid), '1', 'EX', SEEN_TTL_S, 'NX')) === 'OK';
+/** Whether an item was read (and handled) before: marked once handled, so a read that failed midway is done again. */
+async function readBefore(services: Services, msgid: string): Promise<boolean> {
+  return (await services.redis.exists(seenKey(services, msgid))) === 1;
 }
 
 async function markSeen(services: Services, msgid: string): Promise<void> {
