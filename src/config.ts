@@ -166,6 +166,11 @@ export const configSchema = z.object({
   WECOM_APP_DAILY_CAP: intFromEnv(20000, 1),
   /** Group robot webhook key for staff alerts (POST /cgi-bin/webhook/send?key=); unset = app messages only. */
   WECOM_ROBOT_KEY: optionalString,
+  // ---- 微信客服 for members (docs/wecom.md, "微信客服 (members)") ----
+  /** 微信客服: on when the WeCom app can call the API (WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID); off to ignore kf events. */
+  KF: z.enum(['auto', 'off']).default('auto'),
+  /** 微信客服 hand-off target: a servicer's WeCom userid (service_state 3); unset = the kf's waiting queue (2). */
+  KF_HANDOFF_SERVICER: optionalString,
   // ---- the web console, sign-in and exports (docs/guides/administrator.md, "Signing in to the console") ----
   /** The web console (GET /, POST /console/messages): auto = on outside production, off in production; on; off. */
   CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),

@@ -7,6 +7,7 @@ import { isProduction } from './config.ts';
 import { createWeComChannel } from './channels/wecom/index.ts';
 import { createMiniProgramChannel } from './channels/miniprogram/index.ts';
 import { createAiBotChannel, startAiBotLongConnection, type AiBotLongConnection } from './channels/aibot/index.ts';
+import { createKfChannel, withKfEvents } from './channels/kf/index.ts';
 import type { ChannelAdapter } from './channels/types.ts';
 import { createApp } from './http/app.ts';
 import { queueBoard } from './http/queue-board.ts';
@@ -78,7 +79,16 @@ export function createRuntime(services: Services): Runtime {
   // A click on an export's approval card decides it as the API does (src/api/export/approval-card-click.ts).
   const handle = tracedTurns(createBot({ services, router, getIntent, cardTasks: { [EXPORT_APPROVAL_TASK]: exportApprovalClick } }));
   // The console names its sender in the body only outside production (docs/guides/administrator.md, "Signing in to the console").
-  const adapters: Partial<Record<Channel, ChannelAdapter>> = { console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }), wecom: createWeComChannel(services), miniprogram: createMiniProgramChannel(services), wecom_aibot: createAiBotChannel(services) };
+  const wecom = createWeComChannel(services);
+  // 微信客服's kf_msg_or_event arrives on the app's callback URL: the app's adapter hands it to the kf channel.
+  const kf = wecom && createKfChannel(services, wecom);
+  const adapters: Partial<Record<Channel, ChannelAdapter>> = {
+    console: createConsoleAdapter({ bodyFrom: !isProduction(services.config) }),
+    wecom: wecom && kf ? withKfEvents(wecom, kf.adapter) : wecom,
+    miniprogram: createMiniProgramChannel(services),
+    ...(kf ? { wecom_kf: kf.adapter } : {}),
+    wecom_aibot: createAiBotChannel(services),
+  };
   const inflight = new Set<Promise<unknown>>();
   let watchdog: Watchdog | undefined;
   let recovery: JobRecovery | undefined;

@@ -82,7 +82,9 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     const actor = await identifyActor(services, msg);
     if (!actor) {
       log.info({ from: msg.from }, 'unregistered sender');
-      return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text: t(lang, 'bot.notRegistered'), outcome: 'declined' } };
+      // 微信客服: a customer not bound to a member is asked to bind (never told about staff sign-up).
+      const text = t(lang, msg.channel === 'wecom_kf' ? 'kf.bindFirst' : 'bot.notRegistered');
+      return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text, outcome: 'declined' } };
     }
     // Any turn makes an earlier "回复「确认」执行" stale: vague assent confirms only right after it.
     const fresh = await consumeFresh(services, actor);

@@ -71,6 +71,12 @@ export interface ChannelAdapter {
    * pushAnswer). The AI bot hands it to the open stream that WeCom keeps refreshing instead.
    */
   deliver?(msg: InboundMessage, outcome: HandleOutcome): Promise<void>;
+  /**
+   * A platform whose callback only signals and whose messages are pulled (微信客服: sync_msg)
+   * turns each pulled item (a RawRequest whose body is the item) into a message here; pure and
+   * never throwing, like parse(). Absent where messages arrive on the callback itself.
+   */
+  parsePulled?(item: RawRequest, now: Date, requestId: string): ParseResult;
   /** Delivers a text later, outside the request (slow path); absent where the platform has no push. */
   push?(to: string, text: string, requestId?: string): Promise<void>;
 }

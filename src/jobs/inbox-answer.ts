@@ -50,6 +50,15 @@ export async function deferAnswer(services: Services, msg: InboundMessage): Prom
   return state;
 }
 
+/**
+ * A pulled message (src/bot/inbox/store.ts recordPulled) is answered by the answer job at once:
+ * no callback waits for it. Same job id as every other answer of the message, so queueing it
+ * again (a second sync of the same batch) adds nothing.
+ */
+export async function answerPulled(services: Services, msg: InboundMessage): Promise<void> {
+  await queueAnswerJob(services, msg, 0);
+}
+
 async function queueAnswerJob(services: Services, msg: InboundMessage, delay: number): Promise<void> {
   const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}), ...(msg.conversationId ? { conversationId: msg.conversationId } : {}), ...(msg.action ? { action: msg.action } : {}) };
   await services.queues.inboxAnswer.add('answer', data, { jobId: idOf('answer', msg), ...(delay > 0 ? { delay } : {}) });
@@ -109,7 +118,9 @@ export function startInboxAnswerWorker(services: Services, handle: HandleMessage
       if (row?.state === 'claimed' && !row.stale) throw new Error('still being answered by a live process');
       // An answer that failed (released) as often as the platform would retry it is not tried forever.
       if (row?.state === 'released' && row.attempts >= MAX_ANSWER_ATTEMPTS) throw new UnrecoverableError(`answer failed ${row.attempts} times`);
-      services.logger.warn({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId }, 'answering a deferred message its process left unanswered');
+      // A pulled message (微信客服) was never claimed: this job is its first answer, not a recovery.
+      if (row?.state === 'released' && row.attempts === 0) services.logger.info({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId }, 'answering a pulled message');
+      else services.logger.warn({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId }, 'answering a deferred message its process left unanswered');
       const outcome = await handle(msg);
       if (outcome.kind === 'duplicate' && outcome.state === 'busy') throw new Error('claimed by another process meanwhile');
       if (outcome.kind === 'duplicate') {

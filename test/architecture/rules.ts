@@ -11,7 +11,7 @@ const EDGE_OWNERS: Record<string, string[]> = {
   api: ['api_tokens'],
   // The durable inbox (src/bot/inbox/) is edge infrastructure: the bot records every inbound message before the ack.
   bot: ['inbound_messages'],
-  channels: ['mp_subscriptions', 'aibot_feedback'],
+  channels: ['mp_subscriptions', 'aibot_feedback', 'kf_cursors'],
   demo: ['demo_member_truth', 'demo_seed_deferred_indexes'],
 };
 /** The demo loader and the benchmarks bulk-load every table by design (docs/demo-data.md). */

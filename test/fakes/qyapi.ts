@@ -24,11 +24,13 @@
  *   POST /cgi-bin/webhook/send?key=                     → {errcode, errmsg} (group robot, msgtype text; no token:
  *        the key names the robot; an unknown key gets 93000; more than `robotPerMinute` (20) a minute gets
  *        130101 "send too fast")
+ *   POST /cgi-bin/kf/*  微信客服 (sync_msg, send_msg, send_msg_on_event, service_state/get|trans): test/fakes/qyapi-kf.ts
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCardRoutes, type FakeCards } from './qyapi-cards.ts';
+import type { createFakeKf } from './qyapi-kf.ts';
 
 export interface FakeQyapiOptions {
   corpId: string;
@@ -47,6 +49,8 @@ export interface FakeQyapiOptions {
   robotKey?: string;
   /** Messages a minute the robot takes (WeCom: 20). */
   robotPerMinute?: number;
+  /** 微信客服 routes (/cgi-bin/kf/*, test/fakes/qyapi-kf.ts). */
+  kf?: ReturnType<typeof createFakeKf>;
 }
 
 /** One external contact an add_msg_template call reached. */
@@ -471,6 +475,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/add_msg_template') reply = addMsgTemplate(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && /^\/cgi-bin\/externalcontact\/get_groupmsg_(list_v2|task|send_result)$/.test(url.pathname)) reply = groupMsgLookup(url.pathname.slice('/cgi-bin/externalcontact/'.length), url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') reply = upload(url.searchParams, body, req.headers['content-type'] ?? '');
+    else if (req.method === 'POST' && opts.kf && url.pathname.startsWith('/cgi-bin/kf/')) reply = checkToken(url.searchParams.get('access_token')) ?? opts.kf.route(url.pathname, body.toString('utf8')) ?? { errcode: 404, errmsg: 'no such kf api' };
     else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

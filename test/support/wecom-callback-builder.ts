@@ -41,6 +41,14 @@ export function templateCardEventXml(e: { corpId: string; from: string; taskId: 
   );
 }
 
+/** The decrypted XML of 微信客服's kf_msg_or_event (on the app's callback URL): the Token for sync_msg and the kf account. */
+export function kfEventXml(e: { corpId: string; token: string; openKfId: string; createTime: number }): string {
+  return (
+    `<xml><ToUserName>${cdata(e.corpId)}</ToUserName><CreateTime>${e.createTime}</CreateTime><MsgType>${cdata('event')}</MsgType>` +
+    `<Event>${cdata('kf_msg_or_event')}</Event><Token>${cdata(e.token)}</Token><OpenKfId>${cdata(e.openKfId)}</OpenKfId></xml>`
+  );
+}
+
 /**
  * A POST callback carrying `innerXml`, encrypted and signed as WeCom does: query
  * msg_signature/timestamp/nonce, body `<xml><ToUserName/><AgentID/><Encrypt/></xml>`.

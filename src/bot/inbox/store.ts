@@ -53,6 +53,20 @@ export async function claimInbound(services: Services, msg: InboundMessage): Pro
   return typeof text === 'string' ? { kind: 'answered', recorded: text } : { kind: 'answered' };
 }
 
+/**
+ * Records a message that was pulled, not pushed (微信客服 sync_msg): no process is answering it
+ * yet, so it is kept as `released` (free to claim) and `deferred` (its answer is pushed), with its
+ * payload for the answer job. Recording the same message again changes nothing: returns whether
+ * this call recorded it. `conn`: a transaction the caller commits with other writes.
+ */
+export async function recordPulled(services: Services, msg: InboundMessage, conn?: PoolConnection): Promise<boolean> {
+  const [ins] = await (conn ?? services.sql).execute<ResultSetHeader>(
+    `INSERT IGNORE INTO inbound_messages (channel, message_id, sender, state, attempts, payload, deferred_at) VALUES (?, ?, ?, 'released', 0, ?, NOW(3))`,
+    [msg.channel, msg.messageId, msg.from.slice(0, 128), messagePayload(msg)],
+  );
+  return ins.affectedRows === 1;
+}
+
 /** Extends a live claim; false when it is no longer ours (taken over after a stall). */
 export async function renewClaim(services: Services, token: string): Promise<boolean> {
   const [res] = await services.sql.execute<ResultSetHeader>(`UPDATE inbound_messages SET lease_until = ${LEASE} WHERE claim_token = ? AND state = 'claimed'`, [leaseMs(services) * 1000, token]);

@@ -7,7 +7,7 @@ import type { Services } from '../../services.ts';
 import { createMiniProgramAdapter, type MiniProgramAdapter, type MpEventData } from './adapter.ts';
 import { createMpApiClient } from './api-client.ts';
 import { createMessenger, type MpMessenger } from './messenger.ts';
-import { createReplyWindow, type ReplyWindow } from './reply-window.ts';
+import { createReplyWindow, type ReplyWindow } from '../shared/reply-window.ts';
 import { createSubscriptionStore, type SubscriptionStore } from './subscriptions.ts';
 
 export { createMiniProgramAdapter, MP_ACK, type MiniProgramAdapter, type MpAdapterOptions } from './adapter.ts';

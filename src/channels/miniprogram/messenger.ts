@@ -16,7 +16,7 @@ import { isAppError, type ErrorCode } from '../../crm/kernel/index.ts';
 import { splitUtf8 } from '../wecom/split.ts';
 import type { MpApiClient } from './api-client.ts';
 import { REPLY_COUNT_LIMIT, REPLY_TIME_LIMIT, SUBSCRIPTION_REFUSED, mpApiError } from './api-errors.ts';
-import type { ReplyWindow } from './reply-window.ts';
+import type { ReplyWindow } from '../shared/reply-window.ts';
 import { renderSubscribeData, type RenderIssue, type SubscribeValue } from './subscribe-render.ts';
 import type { SubscriptionStore } from './subscriptions.ts';
 

@@ -79,7 +79,9 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     if (click) return { ok: true, kind: 'message', message: click };
     if (fields.MsgType !== 'text') {
       const reason = fields.MsgType === 'event' ? `event:${fields.Event ?? 'unknown'}` : `msgtype:${fields.MsgType ?? 'unknown'}`;
-      return { ok: true, kind: 'ignored', reason, messageId: payloadHash };
+      // 微信客服: kf_msg_or_event only says that a kf account has news; src/channels/kf pulls it with sync_msg and this Token.
+      const kf = fields.Event === 'kf_msg_or_event' && fields.OpenKfId ? { kf: { openKfId: fields.OpenKfId, token: fields.Token ?? '' } } : undefined;
+      return { ok: true, kind: 'ignored', reason, messageId: payloadHash, ...(kf ? { data: kf } : {}) };
     }
     if (!fields.FromUserName) throw badRequest('bad_message', 'text message without FromUserName');
     const message: InboundMessage = {

@@ -148,6 +148,8 @@ export const ERROR_CODES = {
   mp_unreachable: { area: 'miniprogram', status: 409, retryable: false, description: 'The member cannot get a customer-service message now (outside the 48-hour window or over its 5 messages).' },
   mp_empty_text: { area: 'miniprogram', status: 502, retryable: false, description: 'A customer-service message with empty text.' },
   mp_push_not_configured: { area: 'miniprogram', status: 500, retryable: false, description: 'A push was asked for but `MP_APP_SECRET` is not set.' },
+  kf_unreachable: { area: 'wecom', status: 409, retryable: false, description: '微信客服: the customer cannot get a message now (outside the 48 hours after their last message, over its 5 messages, or the session is with a person); recorded, not sent.' },
+  kf_sync_busy: { area: 'wecom', status: 503, retryable: true, description: '微信客服: another process is reading the same kf account with sync_msg; the callback is retried.' },
 
   // ── outbound: the senders of journeys and alerts (a send result's code) ──────────────────
   sms_unreachable: { area: 'outbound', status: 503, retryable: true, description: 'The SMS gateway did not answer (network error, timeout) or answered HTTP 408/429/5xx.' },

@@ -25,15 +25,16 @@ export interface Handoff {
  * anyone can take it). Members without a home store are HQ's: HQ operators are alerted. A repeat
  * within HANDOFF_JOIN_WINDOW_MS joins the open ticket and alerts nobody.
  */
-export async function handOff(access: SelfAccess, message: string, complaint: boolean): Promise<Handoff> {
+export async function handOff(access: SelfAccess, message: string, complaint: boolean, conversation: string[] = []): Promise<Handoff> {
   const { services, actor } = access;
   const text = message.trim().slice(0, 2000);
+  const description = withConversation(text, conversation);
   const { ticket, joined } = await openOrJoinMemberTicket(access, {
     memberId: actor.memberId,
     type: complaint ? 'complaint' : 'consultation',
     priority: complaint ? 'high' : 'normal',
     title: complaint ? '会员投诉（机器人转人工）' : '会员请求人工服务',
-    description: text || undefined,
+    description: description || undefined,
   }, HANDOFF_JOIN_WINDOW_MS);
   if (joined) return { ticket, joined, alerted: [] };
   // The managers always hear of it; the one it was assigned to (auto-assignment) too.
@@ -50,4 +51,19 @@ export async function handOff(access: SelfAccess, message: string, complaint: bo
     await queueOutbound(services, 'handoff-alert', { channel: 'wecom', to, text: alert, requestId: access.requestId }, { jobId: `handoff-${ticket.id}-${to}` });
   }
   return { ticket, joined, alerted: staff };
+}
+
+/** Most of a ticket description (2000 characters) the carried conversation may take. */
+const CONVERSATION_HEADER = '—— 最近对话 ——';
+
+/**
+ * The member's words, then the conversation so far (a channel's last messages, oldest first), so
+ * the person who takes the ticket need not ask again. The oldest lines go first when it is too long.
+ */
+function withConversation(text: string, conversation: string[]): string {
+  if (conversation.length === 0) return text;
+  const head = text ? `${text.slice(0, 600)}\n` : '';
+  const lines = conversation.map((l) => l.replace(/\s+/g, ' ').slice(0, 300));
+  while (lines.length > 0 && head.length + CONVERSATION_HEADER.length + 1 + lines.join('\n').length > 2000) lines.shift();
+  return lines.length > 0 ? `${head}${CONVERSATION_HEADER}\n${lines.join('\n')}` : text;
 }

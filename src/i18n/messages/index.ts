@@ -5,6 +5,7 @@ import { dialogue } from './dialogue.ts';
 import { errors } from './errors.ts';
 import { help } from './help.ts';
 import { insights } from './insights.ts';
+import { kf } from './kf.ts';
 import { koc } from './koc.ts';
 import { memberSelf } from './member-self.ts';
 import { members } from './members.ts';
@@ -27,4 +28,4 @@ import { workToday } from './work-today.ts';
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { aibot, bot, cards, dialogue, members, service, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;
+export const catalogue = { aibot, bot, cards, dialogue, members, service, kf, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;

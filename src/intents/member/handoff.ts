@@ -3,6 +3,7 @@ import { handOff } from '../../crm/service/index.ts';
 import { defineIntent } from '../types.ts';
 import { t } from '../../i18n/index.ts';
 import { selfAccess } from './self.ts';
+import { channelHandoffOf } from '../../bot/handoff-port.ts';
 
 /** Words of a complaint: the hand-off opens a complaint ticket (and the gate lets a complaint through). */
 export const COMPLAINT = /投诉|不满|差评|太差|态度.{0,4}(差|不好)|生气|垃圾|坑人|退款|complain|complaint|terrible|awful|refund/i;
@@ -32,7 +33,10 @@ export const handoff = defineIntent({
     const access = selfAccess(ctx);
     // The member's words go to the staff (never to routing): from the slot when the LLM gave one, else the turn's text.
     const message = slots.message ?? ctx.text ?? '';
-    const r = await handOff(access, message, COMPLAINT.test(message));
+    // A channel that keeps the conversation (微信客服) carries it into the ticket and hands its own session to a person.
+    const port = channelHandoffOf(ctx.services, ctx.channel);
+    const r = await handOff(access, message, COMPLAINT.test(message), port ? await port.transcript(access.actor) : []);
+    if (port) await port.transfer(access.actor, r.ticket.ticketNo);
     if (r.joined) {
       return {
         text: t(ctx.lang, 'member-self.handoffJoined', { ticketNo: r.ticket.ticketNo }),

@@ -1,12 +1,17 @@
 /**
- * The customer-service reply window of each member (openid), kept in Redis for every process.
+ * The reply window of each customer, kept in Redis for every process: one piece of code for the
+ * two platforms whose replies need the customer to have acted first (docs/wecom.md, protocol rules).
  *
- * WeChat allows customerServiceMessage.send only after the member acted (docs/wecom.md, protocol
- * rules; "客服消息下发条件"): a message from the member opens 48 hours and 5 messages; entering
- * the customer-service session (user_enter_tempsession) opens 1 minute and 2 messages. Windows do
- * not add up: a new action raises the count and the deadline to the larger of old and new.
- * Outside the window WeChat answers 45015 / 45047, so we check first and never call in vain.
- * Decisions use the injected clock (the `now` arguments), never Redis time.
+ * - Mini-program customerServiceMessage.send ("客服消息下发条件"): a message from the member
+ *   opens 48 hours and 5 messages; entering the customer-service session (user_enter_tempsession)
+ *   opens 1 minute and 2 messages. Outside the window WeChat answers 45015 / 45047.
+ * - 微信客服 kf/send_msg ("发送消息": 用户主动发送消息给客服后的48小时内，最多可发送5条): a
+ *   customer message opens 48 hours and 5 messages; each further message opens them again.
+ *   Outside the window WeCom answers 95002 / 95001.
+ *
+ * Windows do not add up: a new action raises the count and the deadline to the larger of old and
+ * new. We check first and never call in vain. Decisions use the injected clock (the `now`
+ * arguments), never Redis time. The key function names the platform (and the customer).
  */
 import type { Redis } from '../../redis.ts';
 
@@ -25,7 +30,7 @@ export interface ReplyWindowState {
 }
 
 export interface ReplyWindow {
-  /** Records a member action that opens (or extends) the window. */
+  /** Records a customer action that opens (or extends) the window (`session`: the mini-program's session event). */
   open(openid: string, now: Date, kind: 'message' | 'session'): Promise<void>;
   /** Atomically takes one message from the window, or says why not. */
   take(openid: string, now: Date): Promise<WindowCheck>;
