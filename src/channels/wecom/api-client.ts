@@ -14,6 +14,8 @@ import type { Services } from '../../services.ts';
 import { IP_NOT_TRUSTED, IP_NOT_TRUSTED_EXPLANATION, TOKEN_ERRCODES, weComApiError, weComTransportError } from './api-errors.ts';
 import { splitUtf8 } from './split.ts';
 import { createTokenCache, type TokenCache } from '../shared/token-cache.ts';
+import type { ContactsPort } from '../../crm/contacts/index.ts';
+import { contactsApi } from './contacts-api.ts';
 
 export interface WeComApiClientOptions {
   /** Per-request timeout; a timeout is a retryable error. */
@@ -62,6 +64,8 @@ export interface WeComApiClient {
    * attempt is not sent again (same marks as sendText's chunks). Returns whether it was sent now.
    */
   sendPng(touser: string, png: Buffer, requestId?: string): Promise<{ sent: boolean }>;
+  /** 客户联系: externalcontact get, corp tags, mark_tag, add_contact_way, transfers (contacts-api.ts), through post/get above. */
+  readonly contacts: ContactsPort;
 }
 
 export interface WeComApiReply {
@@ -170,13 +174,16 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
 
   const sendImage = (touser: string, mediaId: string) => sendMessage(touser, 'image', { media_id: mediaId });
 
+  const post = (api: string, body: unknown) => postWithToken(api, body);
+  // No body: callTencentApi sends a GET.
+  const get = (api: string, query: Record<string, string>) => postWithToken(api, undefined, query);
   return {
     corpId,
     agentId,
     getAccessToken: () => tokens.get(),
-    post: (api, body) => postWithToken(api, body),
-    // No body: callTencentApi sends a GET.
-    get: (api, query) => postWithToken(api, undefined, query),
+    post,
+    get,
+    contacts: contactsApi({ post, get }),
     uploadImage,
     sendImage,
     async sendPng(touser, png, requestId) {
