@@ -25,5 +25,5 @@ export function transferReportText(lang: Lang, r: TransferReport): string {
 }
 
 export async function queueTransferReports(services: Services, reports: TransferReport[], lang: Lang = 'zh'): Promise<void> {
-  for (const r of reports) await queueOutbound(services, 'transfer-report', { channel: 'wecom', to: r.requestedBy, text: transferReportText(lang, r) }, { jobId: `transfer-report:${r.batch}` });
+  for (const r of reports) await queueOutbound(services, 'transfer-report', { channel: 'wecom', to: r.requestedBy, text: transferReportText(lang, r) }, { jobId: `transfer-report-${r.batch}` });
 }

@@ -26,6 +26,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { contactsRoute, isContactsApi } from './qyapi-contacts.ts';
 
 export interface FakeQyapiOptions {
   corpId: string;
@@ -465,6 +466,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/add_msg_template') reply = addMsgTemplate(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && /^\/cgi-bin\/externalcontact\/get_groupmsg_(list_v2|task|send_result)$/.test(url.pathname)) reply = groupMsgLookup(url.pathname.slice('/cgi-bin/externalcontact/'.length), url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') reply = upload(url.searchParams, body, req.headers['content-type'] ?? '');
+    else if (isContactsApi(url.pathname)) reply = contactsRoute(opts, url.pathname, url.searchParams, body.toString('utf8'), checkToken(url.searchParams.get('access_token')));
     else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

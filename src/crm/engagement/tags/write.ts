@@ -93,7 +93,7 @@ async function queueTagMirror(access: StaffAccess, memberIds: number[], tagId: n
   for (let i = 0; i < memberIds.length; i += MIRROR_CHUNK) {
     const ids = memberIds.slice(i, i + MIRROR_CHUNK);
     const digest = createHash('sha256').update(`${access.requestId}\n${tagId}\n${ids.join(',')}`).digest('hex').slice(0, 32);
-    await queueOutbound(access.services, 'member-tags-changed', { kind: 'member-tags-changed', memberIds: ids }, { jobId: `tags-mirror:${digest}`, delay: MIRROR_DELAY_MS });
+    await queueOutbound(access.services, 'member-tags-changed', { kind: 'member-tags-changed', memberIds: ids }, { jobId: `tags-mirror-${digest}`, delay: MIRROR_DELAY_MS });
   }
 }
 
