@@ -69,6 +69,8 @@ export interface ContactsFake {
   /** A corp tag created in the WeCom console (not by this app); returns its id. */
   consoleTag(groupName: string, name: string): string;
   corpTags(): { id: string; name: string; groupName: string; byApp: boolean; deleted: boolean }[];
+  /** A tag renamed (or deleted) in the WeCom console. */
+  consoleEdit(id: string, change: { name?: string; deleted?: boolean }): void;
   /** Staff members who have left the company (离职). */
   resigned: Set<string>;
   markTagCalls: { userid: string; external_userid: string; add_tag: string[]; remove_tag: string[] }[];
@@ -100,6 +102,10 @@ export function contactsOf(options: object): ContactsFake {
       return id;
     },
     corpTags: () => tags.map((t) => ({ id: t.id, name: t.name, groupName: t.groupName, byApp: t.byApp, deleted: t.deleted })),
+    consoleEdit(id, change) {
+      const t = tags.find((x) => x.id === id);
+      if (t) Object.assign(t, change);
+    },
     resigned: new Set(),
     markTagCalls: [],
     contactWays: [],
