@@ -18,8 +18,9 @@ import { settingsRoutes } from './settings.ts';
 import { tagRuleRoutes } from './tag-rules.ts';
 import { tagRoutes } from './tags.ts';
 import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
+import { wecomContactRoutes } from './wecom-contacts.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...recallRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...auditLogRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...recallRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...auditLogRoutes, ...wecomContactRoutes];
 }
