@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/api/tokens.ts';
+import { childEnv, runTsx, stopChildren } from '../support/child.ts';
 import { startContactsRig, type ContactsRig } from './contacts-rig.ts';
 
 /** The admin API of customer contacts: QR codes, attribution, unbound customers, corp tags, the 360 view's WeCom part. */
@@ -16,7 +17,10 @@ beforeAll(async () => {
   hq = (await createApiToken(r.services, { staff: 'hq_ops_01', name: 'hq' })).token;
   agent = (await createApiToken(r.services, { staff: 'agent_01', name: 'agent' })).token;
 }, 120_000);
-afterAll(async () => r?.close());
+afterAll(async () => {
+  await stopChildren();
+  await r?.close();
+});
 
 describe('/api/crm/wecom', () => {
   it('makes a store/staff QR code, attributes the customers who scan it, counts them and shows it in the 360 view', async () => {
@@ -60,4 +64,15 @@ describe('/api/crm/wecom', () => {
     ]);
     expect((await call(hq, 'DELETE', `/wecom/corp-tags/${ours}`)).body).toEqual({ id: ours, deleted: true });
   });
+});
+
+describe('npm run crm:contact-way', () => {
+  it('makes a store/staff QR code from the command line', async () => {
+    const run = await runTsx(['src/cli/contact-way.ts', '--store', '2', '--staff', 'agent_02', '--as', 'hq_ops_01'], childEnv(r.env.config));
+    expect(run.code).toBe(0);
+    const way = JSON.parse(run.stdout.trim()) as { state: string; storeId: number; staffUserId: string };
+    expect(way).toMatchObject({ storeId: 2, staffUserId: 'agent_02' });
+    expect((await r.rows('SELECT store_id, staff_id FROM wecom_contact_ways WHERE state = ?', [way.state]))[0]).toEqual({ store_id: 2, staff_id: 6 });
+    expect((await runTsx(['src/cli/contact-way.ts', '--store', '2'], childEnv(r.env.config))).code).toBe(2);
+  }, 60_000);
 });
