@@ -9,7 +9,7 @@ import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 
 /** "把张伟的客户转给李娜" / "transfer Zhang Wei's customers to Li Na": who hands over, who takes over. */
-const ZH = /把\s*(.{1,16}?)\s*的(?:所有|全部)?(?:企业?微信|企微)?客户(?:全部|都)?\s*(?:转给|转交给|交接给|分配给|转移给|移交给)\s*(.{1,16}?)\s*(?:吧|了)?[。.!！]?$/;
+const ZH = /[把将]\s*(.{1,16}?)\s*的(?:所有|全部)?(?:企业?微信|企微)?客户(?:全部|都)?\s*(?:转给|转交给|交接给|分配给|转移给|移交给)\s*(.{1,16}?)\s*(?:吧|了)?[。.!！]?$/;
 const EN = /\btransfer\s+(.{1,32}?)['’]s?\s+(?:wecom\s+)?customers\s+to\s+(.{1,32}?)\s*[.!]?$/i;
 
 export function transferParties(text: string): { from?: string; to?: string } {
@@ -54,7 +54,7 @@ export const contactsTransfer = defineIntent({
     { text: '把黄丽的企业微信客户全部转交给李娜', slots: { from: '黄丽', to: '李娜' } },
   ],
   rule: {
-    keywords: [[/把.{1,16}的(?:所有|全部)?(?:企业?微信|企微)?客户/, /转给|转交给|交接给|分配给|转移给|移交给/], [/\btransfer\b/i, /\bcustomers\s+to\b/i]],
+    keywords: [[/[把将].{1,16}的(?:所有|全部)?(?:企业?微信|企微)?客户/, /转给|转交给|交接给|分配给|转移给|移交给/], [/\btransfer\b/i, /\bcustomers\s+to\b/i]],
     requires: [['from'], ['to']],
     derive: (text) => transferParties(text),
     priority: 9,
