@@ -130,10 +130,16 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
 
     parse: returningClientErrors(parseOrThrow),
 
-    async onAccepted(parsed) {
-      const contact = parsed.kind === 'ignored' ? (parsed.data as { contact?: ContactCallback } | undefined)?.contact : undefined;
-      if (contact && opts.onContactEvent) await opts.onContactEvent(contact);
-    },
+    // Only with a contact-event runner (the origin with the API configured): an adapter without
+    // one (the Workers edge) keeps acking WeCom events without handing them on.
+    ...(opts.onContactEvent
+      ? {
+          async onAccepted(parsed: Extract<ParseResult, { ok: true }>) {
+            const contact = parsed.kind === 'ignored' ? (parsed.data as { contact?: ContactCallback } | undefined)?.contact : undefined;
+            if (contact) await opts.onContactEvent!(contact);
+          },
+        }
+      : {}),
 
     reply(answer: BotAnswer | null, inbound: InboundMessage, now: Date): RawResponse {
       // WeCom: "如果企业不需要回复，可以直接回复空串" — an empty 200 acks without replying.

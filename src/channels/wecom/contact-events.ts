@@ -17,7 +17,8 @@ const EVENT_SENDER = 'wecom:contacts';
 
 export function contactEventRunner(services: Services, api: WeComApiClient): (callback: ContactCallback) => Promise<void> {
   return async ({ event, messageId, requestId, receivedAt }) => {
-    const msg: InboundMessage = { channel: 'wecom', messageId, from: EVENT_SENDER, text: '', receivedAt, requestId };
+    // receivedAt may have crossed JSON (an edge hand-off): a Date again either way.
+    const msg: InboundMessage = { channel: 'wecom', messageId, from: EVENT_SENDER, text: '', receivedAt: new Date(receivedAt), requestId };
     const log = services.logger.child({ requestId, channel: 'wecom', messageId, event: event.kind });
     await withInboxClaim(services, msg, log, async () => {
       const out = await handleContactEvent(services, api.contacts, event);
