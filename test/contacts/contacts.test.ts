@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributionCounts, createContactWay, listContacts, memberWeCom } from '../../src/crm/contacts/index.ts';
+import { eraseMember, mergeMembers } from '../../src/crm/lifecycle/index.ts';
 import { startContactsRig, type ContactsRig } from './contacts-rig.ts';
 
 /**
@@ -103,5 +104,20 @@ describe('attribution by contact-way state', () => {
 
   it('a store manager cannot make QR codes for another store', async () => {
     await expect(createContactWay(await r.access('store_manager_01'), r.port, { store: 2, staffUserId: 'agent_02' })).rejects.toMatchObject({ code: 'contacts_store_not_found' });
+  });
+});
+
+describe('merge and erasure', () => {
+  it('a merged member’s WeCom customer follows the survivor; an erased member’s loses the binding and the copied personal data', async () => {
+    const m2 = await r.memberId('M00000002'); // bound to wmUnion above
+    const m8 = await r.memberId('M00000008');
+    const admin = await r.access('hq_ops_01');
+    await mergeMembers(admin, { survivorId: m8, mergedId: m2 });
+    expect((await r.rows('SELECT member_id FROM wecom_customers WHERE external_userid = ?', ['wmUnion']))[0]!.member_id).toBe(m8);
+    expect((await memberWeCom(r.services, m8))?.externalUserId).toBe('wmUnion');
+    await eraseMember(admin, { memberId: m8 });
+    expect((await r.rows('SELECT member_id, name, unionid FROM wecom_customers WHERE external_userid = ?', ['wmUnion']))[0]).toEqual({ member_id: null, name: '', unionid: null });
+    expect((await r.rows('SELECT remark FROM wecom_follows WHERE external_userid = ?', ['wmUnion'])).map((f) => f.remark)).toEqual(['']);
+    expect((await r.rows('SELECT unionid, external_user_id FROM members WHERE id = ?', [m8]))[0]).toEqual({ unionid: null, external_user_id: null });
   });
 });

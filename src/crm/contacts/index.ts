@@ -27,3 +27,4 @@ export {
 } from './port.ts';
 export { recordContact } from './record.ts';
 export { finishedReports, IN_SERVICE_TRANSFERS_PER_90_DAYS, planTransfer, pollTransfers, startTransfer, TOO_FREQUENT, TRANSFER_BATCH, type TransferPlan, type TransferReport, type TransferStart } from './transfer.ts';
+export { eraseWeComContacts, moveWeComContacts } from './lifecycle.ts';
