@@ -93,7 +93,13 @@ async function queueTagMirror(access: StaffAccess, memberIds: number[], tagId: n
   for (let i = 0; i < memberIds.length; i += MIRROR_CHUNK) {
     const ids = memberIds.slice(i, i + MIRROR_CHUNK);
     const digest = createHash('sha256').update(`${access.requestId}\n${tagId}\n${ids.join(',')}`).digest('hex').slice(0, 32);
-    await queueOutbound(access.services, 'member-tags-changed', { kind: 'member-tags-changed', memberIds: ids }, { jobId: `tags-mirror-${digest}`, delay: MIRROR_DELAY_MS });
+    try {
+      await queueOutbound(access.services, 'member-tags-changed', { kind: 'member-tags-changed', memberIds: ids }, { jobId: `tags-mirror-${digest}`, delay: MIRROR_DELAY_MS });
+    } catch (e) {
+      // The tag change stands: with the outbox row written, the recovery sweep queues the job once
+      // Redis is back (src/jobs/recovery.ts); without it the member's next staff tag change carries the mirror.
+      access.services.logger.warn({ err: String(e), members: ids.length }, 'wecom tag mirror not queued');
+    }
   }
 }
 
