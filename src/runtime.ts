@@ -28,6 +28,7 @@ import { startInboxPrune } from './jobs/inbox-prune.ts';
 import type { Repeatable } from './jobs/repeatable.ts';
 import { startScoring } from './jobs/scoring.ts';
 import { startSegmentRefresh } from './jobs/segment-refresh.ts';
+import { startTransferPoll } from './jobs/transfer-poll.ts';
 import { observeWorker } from './metrics/index.ts';
 import type { Services } from './services.ts';
 import { withSpan } from './telemetry/index.ts';
@@ -121,6 +122,8 @@ export function createRuntime(services: Services): Runtime {
       runtime.workers = watchdog.workers;
       if (services.config.AIBOT_MODE === 'websocket') runtime.aibot = startAiBotLongConnection(services, { handle });
       runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services), startInboxPrune(services));
+      // WeCom customer transfers tracked to completion (needs the API: src/jobs/transfer-poll.ts)
+      if (services.config.WECOM_CORP_ID && services.config.WECOM_SECRET && services.config.WECOM_AGENT_ID) runtime.periodic.push(startTransferPoll(services));
       // every job's run time and wait, per queue (/metrics)
       for (const p of runtime.periodic) p.then((r) => observeWorker(r.worker), (err) => services.logger.error({ err }, 'periodic task not scheduled'));
       // Redis may lose its jobs (emptied, restarted): put back from MySQL what must happen (src/jobs/recovery.ts).

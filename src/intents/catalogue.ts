@@ -18,6 +18,7 @@ import { ticketUpdate } from './ticket-update.ts';
 import { actionCancel, actionConfirm } from './action-confirm.ts';
 import { memberOrdersIntent } from './member-orders.ts';
 import { tagBatch } from './tag-batch.ts';
+import { contactsTransfer } from './contacts-transfer.ts';
 import { createMyHelpIntent } from './member/my-help.ts';
 import { myCouponsIntent } from './member/my-coupons.ts';
 import { myLevel } from './member/my-level.ts';
@@ -60,6 +61,8 @@ export const intents: readonly IntentDef[] = [
   // orders, batch tagging with confirmation, confirm/cancel, and the member audience
   memberOrdersIntent,
   tagBatch,
+  // WeCom customer contacts: a staff member's customers handed to another (confirmed)
+  contactsTransfer,
   actionConfirm,
   actionCancel,
   createMyHelpIntent(() => intents),

@@ -5,6 +5,7 @@ import { isAppError, outboundDone } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { outboundJobSchema, QUEUE_NAMES, type OutboundJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
+import { runTagMirror, TAG_MIRROR_JOB } from './tag-mirror.ts';
 import { SpanKind, tracedProcessor, withSpan } from '../telemetry/index.ts';
 
 /** Channels that can push an image after the text (WeCom); structural so ChannelAdapter stays as is. */
@@ -28,6 +29,17 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
   const worker = new Worker<OutboundJob>(
     QUEUE_NAMES.outbound,
     tracedProcessor(QUEUE_NAMES.outbound, async (job: Job<OutboundJob>) => {
+      if (job.name === TAG_MIRROR_JOB) {
+        // Not a text: the WeCom tag mirror rides this queue and its outbox (src/jobs/tag-mirror.ts).
+        try {
+          await runTagMirror(services, job.data);
+        } catch (e) {
+          if (isAppError(e) && !e.retryable) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+          throw e;
+        }
+        if (job.id) await outboundDone(services, job.id);
+        return;
+      }
       const parsed = outboundJobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`malformed outbound job: ${parsed.error.message}`);
       const { channel, to, text, requestId, image, card, cardUpdate } = parsed.data;

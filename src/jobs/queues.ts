@@ -36,6 +36,15 @@ export const outboundJobSchema = z.object({
 export type OutboundJob = z.infer<typeof outboundJobSchema>;
 
 /**
+ * A staff change of members' tags, to mirror onto their WeCom relationships (externalcontact
+ * mark_tag, src/jobs/tag-mirror.ts). Rides the outbound queue and its outbox (queued by
+ * engagement's writeMemberTags through the kernel's queueOutbound), under the job name
+ * `member-tags-changed`.
+ */
+export const tagMirrorJobSchema = z.object({ kind: z.literal('member-tags-changed'), memberIds: z.array(z.number().int().positive()).min(1) });
+export type TagMirrorJob = z.infer<typeof tagMirrorJobSchema>;
+
+/**
  * A callback acked before its answer (the slow path): the job that makes sure the answer is
  * pushed even if the process answering it dies (src/jobs/inbox-answer.ts). The message itself
  * rides along; the inbox row (src/bot/inbox/) says whether it is still to be answered.

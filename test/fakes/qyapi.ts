@@ -31,6 +31,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createCardRoutes, type FakeCards } from './qyapi-cards.ts';
 import type { createFakeKf } from './qyapi-kf.ts';
+import { contactsRoute, isContactsApi } from './qyapi-contacts.ts';
 
 export interface FakeQyapiOptions {
   corpId: string;
@@ -476,6 +477,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     else if (req.method === 'POST' && /^\/cgi-bin\/externalcontact\/get_groupmsg_(list_v2|task|send_result)$/.test(url.pathname)) reply = groupMsgLookup(url.pathname.slice('/cgi-bin/externalcontact/'.length), url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') reply = upload(url.searchParams, body, req.headers['content-type'] ?? '');
     else if (req.method === 'POST' && opts.kf && url.pathname.startsWith('/cgi-bin/kf/')) reply = checkToken(url.searchParams.get('access_token')) ?? opts.kf.route(url.pathname, body.toString('utf8')) ?? { errcode: 404, errmsg: 'no such kf api' };
+    else if (isContactsApi(url.pathname)) reply = contactsRoute(opts, url.pathname, url.searchParams, body.toString('utf8'), checkToken(url.searchParams.get('access_token')));
     else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

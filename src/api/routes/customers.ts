@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { wecomOf, wecomRelationships } from './wecom-contacts.ts';
 import { z } from 'zod';
 import { listMembers, MEMBER_SORTS, memberCreateSchema, memberSummary, profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
 import { createCustomer } from '../../crm/lifecycle/index.ts';
@@ -89,6 +90,7 @@ export const customer360 = z.object({
     pendingFollowUps: z.number().int().describe('follow-ups due and not done'),
   }),
   koc: z.object({ level: z.number().int(), referrals: z.number().int(), redemptions: z.number().int(), earnings: decimalString }).nullable().describe('null unless the customer is a KOC'),
+  wecom: wecomRelationships.nullable().describe('null unless the customer is bound to a WeCom customer (客户联系)'),
 });
 
 export const orderItem = z.object({
@@ -239,6 +241,7 @@ export const customerRoutes = [
           pendingFollowUps: s.pendingFollowUps,
         },
         koc: s.koc,
+        wecom: await wecomOf(access.services, s.member.id),
       };
     },
   ),

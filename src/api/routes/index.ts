@@ -19,8 +19,9 @@ import { staffRoutes } from './staff.ts';
 import { tagRuleRoutes } from './tag-rules.ts';
 import { tagRoutes } from './tags.ts';
 import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
+import { wecomContactRoutes } from './wecom-contacts.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...recallRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...staffRoutes, ...auditLogRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...recallRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...staffRoutes, ...auditLogRoutes, ...wecomContactRoutes];
 }

@@ -13,6 +13,7 @@ import { assertFresh, assertSignature, computeSignature, decrypt, deriveAesKey, 
 import { WECOM_TEXT_MAX_BYTES, truncateUtf8 } from './split.ts';
 import { buildReplyEnvelope, buildTextReply, parseWeComXml, type XmlFields } from '../shared/xml.ts';
 import { returningClientErrors } from '../shared/parse-result.ts';
+import { contactEventOf, type ContactCallback } from './contact-event-parse.ts';
 
 /** Largest callback body accepted. A text message is ≤ 2048 bytes of content; 64 KiB leaves room for every event type. */
 export const WECOM_MAX_BODY_BYTES = 64 * 1024;
@@ -22,6 +23,11 @@ export interface WeComAdapterOptions {
   /** message/send client; without it the adapter can only answer passively (push throws). */
   api?: WeComApiClient;
   maxBodyBytes?: number;
+  /**
+   * Runs a 客户联系 event (change_external_contact / _chat / _tag) before the ack, exactly once
+   * (src/channels/wecom/contact-events.ts); without it those events are acknowledged and dropped.
+   */
+  onContactEvent?: (callback: ContactCallback) => Promise<void>;
 }
 
 export interface WeComAdapter extends ChannelAdapter {
@@ -77,6 +83,11 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     const payloadHash = createHash('sha256').update(payload).digest('hex');
     const click = cardClickOf(fields, payloadHash, now, requestId);
     if (click) return { ok: true, kind: 'message', message: click };
+    if (fields.MsgType === 'event') {
+      const event = contactEventOf(fields);
+      // Events, not chat messages: answered by no text, run once through the inbox (onAccepted).
+      if (event) return { ok: true, kind: 'ignored', reason: `event:${fields.Event}`, messageId: payloadHash, data: { contact: { event, messageId: payloadHash, requestId, receivedAt: now } satisfies ContactCallback } };
+    }
     if (fields.MsgType !== 'text') {
       const reason = fields.MsgType === 'event' ? `event:${fields.Event ?? 'unknown'}` : `msgtype:${fields.MsgType ?? 'unknown'}`;
       // 微信客服: kf_msg_or_event only says that a kf account has news; src/channels/kf pulls it with sync_msg and this Token.
@@ -148,6 +159,17 @@ export function createWeComAdapter(opts: WeComAdapterOptions): WeComAdapter {
     pushesCards: Boolean(opts.api),
 
     parse: returningClientErrors(parseOrThrow),
+
+    // Only with a contact-event runner (the origin with the API configured): an adapter without
+    // one (the Workers edge) keeps acking WeCom events without handing them on.
+    ...(opts.onContactEvent
+      ? {
+          async onAccepted(parsed: Extract<ParseResult, { ok: true }>) {
+            const contact = parsed.kind === 'ignored' ? (parsed.data as { contact?: ContactCallback } | undefined)?.contact : undefined;
+            if (contact) await opts.onContactEvent!(contact);
+          },
+        }
+      : {}),
 
     reply(answer: BotAnswer | null, inbound: InboundMessage, now: Date): RawResponse {
       // WeCom: "如果企业不需要回复，可以直接回复空串" — an empty 200 acks without replying.

@@ -17,6 +17,8 @@ import type { AnswerCard, CardUpdate } from '../../bot/types.ts';
 import { cardUpdateBody, templateCardOf } from './cards.ts';
 import { hasListStructure, toWeComMarkdown } from './markdown.ts';
 import { createTokenCache, type TokenCache } from '../shared/token-cache.ts';
+import type { ContactsPort } from '../../crm/contacts/index.ts';
+import { contactsApi } from './contacts-api.ts';
 
 export interface WeComApiClientOptions {
   /** Per-request timeout; a timeout is a retryable error. */
@@ -77,6 +79,8 @@ export interface WeComApiClient {
    * are spent (or older than 72 h) is left as it is. Returns whether the card was updated.
    */
   updateCard(touser: string, update: CardUpdate, requestId?: string): Promise<{ updated: boolean }>;
+  /** 客户联系: externalcontact get, corp tags, mark_tag, add_contact_way, transfers (contacts-api.ts), through post/get above. */
+  readonly contacts: ContactsPort;
 }
 
 export interface WeComApiReply {
@@ -191,13 +195,16 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
     await sendMessage(touser, 'image', { media_id: mediaId });
   };
 
+  const post = (api: string, body: unknown) => postWithToken(api, body);
+  // No body: callTencentApi sends a GET.
+  const get = (api: string, query: Record<string, string>) => postWithToken(api, undefined, query);
   return {
     corpId,
     agentId,
     getAccessToken: () => tokens.get(),
-    post: (api, body) => postWithToken(api, body),
-    // No body: callTencentApi sends a GET.
-    get: (api, query) => postWithToken(api, undefined, query),
+    post,
+    get,
+    contacts: contactsApi({ post, get }),
     uploadImage,
     sendImage,
     async sendPng(touser, png, requestId) {

@@ -36,6 +36,16 @@ const PERMANENT: Record<number, string> = {
   60011: 'the app has no permission for this recipient (visibility scope)',
   81013: 'recipient user id is invalid or outside the app’s visibility scope',
   44004: 'empty message content',
+  // 客户联系 (externalcontact/*)
+  40068: 'invalid corp tag id',
+  40096: 'invalid external userid',
+  40097: 'the handover member has not resigned (use transfer_customer)',
+  40098: 'the takeover member is not verified',
+  40099: 'the takeover member has reached the customer limit',
+  40100: 'the customer is already being transferred',
+  40128: 'customer transferred too often (twice per 90 days)',
+  40129: 'the customer is being transferred',
+  84061: 'not an external contact of this member',
   45002: 'message content too long',
 };
 

@@ -4,6 +4,7 @@
 import type { Services } from '../../services.ts';
 import { createWeComAdapter, type WeComAdapter } from './adapter.ts';
 import { createWeComApiClient, type WeComApiClient } from './api-client.ts';
+import { contactEventRunner } from './contact-events.ts';
 
 export { createWeComAdapter, WECOM_MAX_BODY_BYTES, type WeComAdapter, type WeComAdapterOptions } from './adapter.ts';
 export { createWeComApiClient, type SendTextResult, type WeComApiClient, type WeComApiClientOptions, type WeComApiReply } from './api-client.ts';
@@ -28,12 +29,14 @@ export function weComClientOf(services: ClientServices): WeComApiClient {
 /**
  * The adapter when the callback is configured (WECOM_TOKEN, WECOM_AES_KEY, WECOM_CORP_ID),
  * else undefined (the route then answers 503). Push needs WECOM_SECRET and WECOM_AGENT_ID as
- * well; without them only passive replies work, which is logged once at start-up.
+ * well; without them only passive replies work (and 客户联系 events are dropped), which is logged once at start-up.
  */
-export function createWeComChannel(services: ClientServices): WeComAdapter | undefined {
+export function createWeComChannel(services: Services): WeComAdapter | undefined {
   const { config, logger } = services;
   if (!config.WECOM_TOKEN || !config.WECOM_AES_KEY || !config.WECOM_CORP_ID) return undefined;
   const canPush = Boolean(config.WECOM_SECRET && config.WECOM_AGENT_ID);
   if (!canPush) logger.warn('WECOM_SECRET / WECOM_AGENT_ID not set: WeCom answers only passively; answers slower than the reply budget are dropped');
-  return createWeComAdapter({ config, api: canPush ? weComClientOf(services) : undefined });
+  const api = canPush ? weComClientOf(services) : undefined;
+  // 客户联系 events need the API (externalcontact/get): without it they are acknowledged and dropped.
+  return createWeComAdapter({ config, api, ...(api ? { onContactEvent: contactEventRunner(services, api) } : {}) });
 }

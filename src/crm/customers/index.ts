@@ -34,3 +34,4 @@ export { createMemberRow, memberCreateSchema, storeIdByRef, type CreatedMember, 
 export { ADDRESS_TYPES, addressSchema, addressesSchema, maskEmail, phoneOrThrow, type Address } from './member-input.ts';
 export { lockMemberForWrite, lockMembersForWrite, type MemberForWrite, type MemberKey } from './write-lookup.ts';
 export { emailColumns, emailHash, memberIdByPhone, openEmail, openHistoryValue, openPhone, phoneColumns, phoneHash, rotateMemberKeys, sealHistoryValue, sealPlaintextMembers } from './sealed.ts';
+export { bindWeComIdentity, memberIdByExternalUserId, memberIdByMobile, memberIdByUnionid } from './wecom-identity.ts';

@@ -35,7 +35,7 @@ export async function lockMembers(conn: PoolConnection, ids: number[]): Promise<
  * Identities are unique: they are cleared on the duplicate before the survivor takes them.
  */
 export async function mergeMemberRows(conn: PoolConnection, s: LockedMember, m: LockedMember, at: Date): Promise<void> {
-  await conn.query("UPDATE members SET status = 'deleted', merged_into_id = ?, openid = NULL, external_user_id = NULL, growth_value = 0, updated_at = ? WHERE id = ?", [s.id, at, m.id]);
+  await conn.query("UPDATE members SET status = 'deleted', merged_into_id = ?, openid = NULL, external_user_id = NULL, unionid = NULL, growth_value = 0, updated_at = ? WHERE id = ?", [s.id, at, m.id]);
   await conn.query('UPDATE members SET growth_value = ?, level = ?, openid = COALESCE(openid, ?), external_user_id = COALESCE(external_user_id, ?), updated_at = ? WHERE id = ?', [
     s.growthValue + m.growthValue,
     Math.max(s.level, m.level),
@@ -59,7 +59,7 @@ export async function lockMemberStatus(conn: PoolConnection, id: number): Promis
  */
 export async function eraseMemberRow(conn: PoolConnection, id: number, at: Date): Promise<void> {
   await conn.query(
-    `UPDATE members SET name = ?, phone_enc = ?, phone_hash = ?, phone_tail = ?, gender = 'unknown', birthday = NULL, email_enc = NULL, email_hash = NULL, remarks = NULL, addresses = NULL, customer_no = NULL, openid = NULL, external_user_id = NULL,
+    `UPDATE members SET name = ?, phone_enc = ?, phone_hash = ?, phone_tail = ?, gender = 'unknown', birthday = NULL, email_enc = NULL, email_hash = NULL, remarks = NULL, addresses = NULL, customer_no = NULL, openid = NULL, external_user_id = NULL, unionid = NULL,
             status = 'deleted', erased_at = ? WHERE id = ?`,
     [ERASED_NAME, ...Object.values(phoneColumns(erasedPhone(id))), at, id],
   );

@@ -20,3 +20,4 @@ export { createTagRule, deleteTagRule, getTagRule, listTagRules, runTagRule, upd
 export { tagRuleSchema, type TagRuleDef } from './tags/rule-schema.ts';
 export { TAG_CATEGORIES, type TagCategory } from './tags/manage.ts';
 export { tagIdByName, writeMemberTags, type MemberTagChange, type TagWriter } from './tags/write.ts';
+export { ensureTag, memberTagIds, renameSyncedTag } from './tags/synced.ts';

@@ -16,7 +16,7 @@ export interface AuditEntry {
   actor: Actor | SystemActor;
   /** What was done, named like the intent or API operation: member.lookup, tag.add … */
   action: string;
-  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'tag_rule' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting' | 'export' | 'audit_log' | 'staff';
+  targetType: 'member' | 'member_search' | 'store' | 'tag' | 'tag_rule' | 'segment' | 'ticket' | 'interaction' | 'membership_level' | 'setting' | 'export' | 'audit_log' | 'staff' | 'wecom_tag' | 'wecom_tag_group';
   targetId: string;
   channel: Channel | 'api' | 'job';
   requestId?: string | null;

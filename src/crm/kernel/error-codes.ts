@@ -25,6 +25,7 @@ export type ErrorArea =
   | 'sales'
   | 'loyalty'
   | 'engagement'
+  | 'contacts'
   | 'service'
   | 'insights'
   | 'automation'
@@ -223,6 +224,14 @@ export const ERROR_CODES = {
   tag_rule_not_found: { area: 'engagement', status: 404, retryable: false, description: 'No such tag rule.' },
   tag_rule_exists: { area: 'engagement', status: 409, retryable: false, description: 'The tag already has a rule (one rule per tag): change that one.' },
 
+  // ── contacts: WeCom customer contacts (客户联系), corp tags, transfers ─────────────────────
+  contacts_not_configured: { area: 'contacts', status: 503, retryable: false, description: 'WeCom customer contacts need WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID (the app must be among 客户联系 › 可调用接口的应用).' },
+  wecom_tag_limit: { area: 'contacts', status: 409, retryable: false, description: 'WeCom allows at most 10,000 corp and rule-group tags per company, and 3,000 tags per staff member on one customer; the change would exceed it.' },
+  wecom_tag_not_owned: { area: 'contacts', status: 409, retryable: false, description: 'The WeCom corp tag was created outside this app: WeCom lets an app edit or delete only the tags it created.' },
+  wecom_tag_not_found: { area: 'contacts', status: 404, retryable: false, description: 'No WeCom corp tag with that id (or it was deleted).' },
+  contacts_staff_not_found: { area: 'contacts', status: 404, retryable: false, description: 'No staff member by that name or WeCom userid (a contact way, a transfer).' },
+  contacts_store_not_found: { area: 'contacts', status: 404, retryable: false, description: 'No store with that id or code within the caller’s store scope (a contact way).' },
+  transfer_invalid: { area: 'contacts', status: 409, retryable: false, description: 'A customer transfer needs two different staff members, the takeover member active, and the handover member in the caller’s stores.' },
   // ── service: interactions and tickets ───────────────────────────────────────────────────
   interaction_not_found: { area: 'service', status: 404, retryable: false, description: 'No such interaction.' },
   invalid_interaction: { area: 'service', status: 400, retryable: false, description: 'An interaction breaks its schema.' },

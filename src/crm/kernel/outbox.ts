@@ -11,12 +11,18 @@ import type { Services } from '../../services.ts';
  * Every `services.queues.outbound.add` goes through here.
  */
 type OutboundData = Parameters<Services['queues']['outbound']['add']>[1];
+/**
+ * A job of the outbound queue that is not a text to push, told apart by its job name and `kind`
+ * (the worker dispatches on the name): today `member-tags-changed`, the WeCom tag mirror.
+ */
+type OutboundTask = { kind: string; [k: string]: unknown };
 
-export async function queueOutbound(services: Services, name: string, data: OutboundData, opts: { jobId: string; delay?: number }): Promise<void> {
+export async function queueOutbound(services: Services, name: string, data: OutboundData | OutboundTask, opts: { jobId: string; delay?: number }): Promise<void> {
   const due = new Date(services.now().getTime() + (opts.delay ?? 0));
   // INSERT IGNORE: queueing the same push twice (two processes, a retry) keeps the first row.
   await services.sql.execute('INSERT IGNORE INTO outbound_jobs (job_id, name, data, due_at) VALUES (?, ?, ?, ?)', [opts.jobId, name.slice(0, 64), JSON.stringify(data), due]);
-  await services.queues.outbound.add(name, data, { jobId: opts.jobId, ...(opts.delay && opts.delay > 0 ? { delay: opts.delay } : {}) });
+  // The queue is typed for texts; a task rides it under its own name (see OutboundTask).
+  await services.queues.outbound.add(name, data as OutboundData, { jobId: opts.jobId, ...(opts.delay && opts.delay > 0 ? { delay: opts.delay } : {}) });
 }
 
 /** The job is done (delivered, or failed for good): nothing to put back any more. */

@@ -28,15 +28,16 @@ export const PERMISSIONS = [
   'service.configure', // ticket SLA policies, business hours, ticket auto-assignment
   'settings.manage', // configure the engines: tag rules, the points expiry rule, RFM grades, churn thresholds (admin only)
   'audit.read', // read the audit log (admin only)
+  'contacts.manage', // WeCom customer contacts: store/staff QR codes, corp tags, transferring a staff member's customers
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Role → permissions. HQ roles see every store; store roles only their own (storeScope). */
 export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'service.configure', 'tag.manage', 'member.merge', 'member.delete', 'member.export', 'journey.read', 'journey.write', 'recall.launch', 'recall.manage'],
+  hq_operator: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'membership.manage', 'service.configure', 'tag.manage', 'member.merge', 'member.delete', 'member.export', 'journey.read', 'journey.write', 'recall.launch', 'recall.manage', 'contacts.manage'],
   marketer: ['member.read', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'tag.manage', 'member.export', 'event.write', 'journey.read', 'journey.write', 'recall.launch', 'recall.manage'],
-  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'journey.read', 'recall.launch', 'recall.manage'],
+  store_manager: ['member.read', 'member.phone.view', 'tag.write', 'churn.read', 'segment.read', 'segment.write', 'segment.export', 'member.write', 'order.write', 'event.write', 'interaction.write', 'ticket.write', 'points.adjust', 'journey.read', 'recall.launch', 'recall.manage', 'contacts.manage'],
   agent: ['member.read', 'tag.write', 'segment.read', 'interaction.write', 'ticket.write'],
 };
 

@@ -5,6 +5,7 @@ import { leaveCohorts, orderTotals } from '../sales/index.ts';
 import { eraseLoyaltyRecords } from '../loyalty/index.ts';
 import { eraseMemberEvents, writeMemberTags } from '../engagement/index.ts';
 import { eraseServiceText } from '../service/index.ts';
+import { eraseWeComContacts } from '../contacts/index.ts';
 
 export { ERASED_NAME, erasedPhone } from '../customers/index.ts';
 
@@ -40,6 +41,7 @@ export async function eraseMember(access: StaffAccess, input: { memberId: number
     await leaveCohorts(conn, [memberId]);
     await eraseMemberRow(conn, memberId, now);
     await eraseServiceText(conn, memberId, ERASED_TEXT);
+    await eraseWeComContacts(conn, memberId);
     await writeMemberTags(conn, { op: 'clearMember', memberId }, { partOf: 'member.erase' });
     await eraseMemberEvents(conn, memberId);
     await eraseLoyaltyRecords(conn, memberId);

@@ -5,6 +5,7 @@ import { leaveCohorts, moveOrders, resyncMembers } from '../sales/index.ts';
 import { appendLedger, moveLoyaltyRecords } from '../loyalty/index.ts';
 import { moveMemberEvents, reevaluateMemberRuleTags, writeMemberTags } from '../engagement/index.ts';
 import { moveServiceRecords } from '../service/index.ts';
+import { moveWeComContacts } from '../contacts/index.ts';
 
 export interface MergeResult {
   mergeId: number;
@@ -50,6 +51,7 @@ export async function mergeMembers(access: StaffAccess, input: { survivorId: num
       const tags = await writeMemberTags(conn, { op: 'moveMember', from: M, to: S }, { partOf: 'member.merge' });
       const events = await moveMemberEvents(conn, M, S);
       const { coupons, referrals } = await moveLoyaltyRecords(conn, M, S);
+      await moveWeComContacts(conn, M, S);
       moved = { orders, interactions, tickets, tags, coupons, referrals, events };
     });
     // After the resync (its cohort bits are now zero) and while still counted as a member.

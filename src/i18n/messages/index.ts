@@ -23,9 +23,10 @@ import { recallStatus } from './recall-status.ts';
 import { recallControl } from './recall-control.ts';
 import { segmentWords } from './segment-words.ts';
 import { workToday } from './work-today.ts';
+import { contacts } from './contacts.ts';
 
 /**
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { aibot, bot, cards, dialogue, members, service, kf, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;
+export const catalogue = { aibot, bot, cards, contacts, dialogue, members, service, kf, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;

@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { auditInTransaction, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { createHash } from 'node:crypto';
+import { auditInTransaction, queueOutbound, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 
 /**
  * The one writer of member_tags. Every change of who holds which tag goes through
@@ -42,8 +43,11 @@ export type MemberTagChange =
 export type TagWriter =
   /** A staff change: written with this audit row; `detail` gets the number of rows changed. */
   | { access: StaffAccess; action: string; target: { type: 'member' | 'tag'; id: number }; detail: (changed: number) => Record<string, unknown> }
-  /** A run of the system, not audited: the scheduled rule tags, the smart tags, a journey step. */
-  | { system: 'rule' | 'model' | 'journey' }
+  /**
+   * A run of the system, not audited: the scheduled rule tags, the smart tags, a journey step;
+   * `wecom`: a tag change made in WeCom on a bound customer (src/crm/contacts), never mirrored back.
+   */
+  | { system: 'rule' | 'model' | 'journey' | 'wecom' }
   /** One step of an operation that writes its own audit row after it commits. */
   | { partOf: 'tag.merge' | 'tag.rule.delete' | 'member.merge' | 'member.erase' | 'member.create' | 'member.import' };
 
@@ -65,7 +69,38 @@ export async function writeMemberTags(sql: TagSql, change: MemberTagChange, by: 
     await auditInTransaction(conn, [entry], access.services.now());
     return changed;
   };
-  return 'release' in sql ? audited(sql) : withTransaction(sql, audited, { joinShared: true });
+  const changed = await ('release' in sql ? audited(sql) : withTransaction(sql, audited, { joinShared: true }));
+  if (changed > 0 && (change.op === 'add' || change.op === 'remove')) await queueTagMirror(access, change.memberIds, change.tagId);
+  return changed;
+}
+
+/** Members per mirror job (each member costs one externalcontact mark_tag per WeCom relationship). */
+const MIRROR_CHUNK = 500;
+/**
+ * Past the commit of the change: a chat message's write commits with its inbox completion
+ * (src/bot/inbox/claim.ts), after this function returns. The job compares the member's tags
+ * with what WeCom holds, so running early or after a rollback changes nothing wrong.
+ */
+const MIRROR_DELAY_MS = 3000;
+
+/**
+ * A staff change of who holds a tag (chat, API, batch) is mirrored to the member's WeCom
+ * relationships by an outbound job (the contacts context, docs/wecom.md "Customer contacts").
+ * Only staff changes: rule and smart tags are computed for the whole base and would exceed
+ * WeCom's call limits, and a change that came from WeCom (`system: 'wecom'`) must not echo back.
+ */
+async function queueTagMirror(access: StaffAccess, memberIds: number[], tagId: number): Promise<void> {
+  for (let i = 0; i < memberIds.length; i += MIRROR_CHUNK) {
+    const ids = memberIds.slice(i, i + MIRROR_CHUNK);
+    const digest = createHash('sha256').update(`${access.requestId}\n${tagId}\n${ids.join(',')}`).digest('hex').slice(0, 32);
+    try {
+      await queueOutbound(access.services, 'member-tags-changed', { kind: 'member-tags-changed', memberIds: ids }, { jobId: `tags-mirror-${digest}`, delay: MIRROR_DELAY_MS });
+    } catch (e) {
+      // The tag change stands: with the outbox row written, the recovery sweep queues the job once
+      // Redis is back (src/jobs/recovery.ts); without it the member's next staff tag change carries the mirror.
+      access.services.logger.warn({ err: String(e), members: ids.length }, 'wecom tag mirror not queued');
+    }
+  }
 }
 
 /** A tag's id by its name (the column's collation makes "vip" find "VIP"); null when there is none. */

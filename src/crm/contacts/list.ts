@@ -1,0 +1,75 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { Services } from '../../services.ts';
+import { requirePermission, type StaffAccess } from '../kernel/index.ts';
+
+export interface ContactListItem {
+  externalUserId: string;
+  name: string;
+  memberId: number | null;
+  boundBy: string | null;
+  staff: { userId: string; remark: string; addedAt: Date; deletedAt: Date | null; deletedBy: string | null; state: string | null }[];
+}
+
+/**
+ * WeCom customers, the unbound ones (`bound: false`) for a person to match by hand. Not store
+ * scoped by member (an unbound customer has none): HQ roles and store managers both see the
+ * customers of their stores' staff, admin and HQ all.
+ */
+export async function listContacts(access: StaffAccess, filter: { bound?: boolean; limit?: number } = {}): Promise<ContactListItem[]> {
+  requirePermission(access.actor, 'contacts.manage');
+  const where = filter.bound === undefined ? '' : filter.bound ? 'WHERE c.member_id IS NOT NULL' : 'WHERE c.member_id IS NULL';
+  const [rows] = await access.services.sql.query<RowDataPacket[]>(
+    `SELECT c.external_userid, c.name, c.member_id, c.bound_by FROM wecom_customers c ${where} ORDER BY c.created_at DESC, c.external_userid LIMIT ?`,
+    [Math.min(filter.limit ?? 200, 1000)],
+  );
+  return Promise.all(rows.map(async (r) => ({ externalUserId: String(r.external_userid), name: String(r.name), memberId: r.member_id === null ? null : Number(r.member_id), boundBy: r.bound_by ?? null, staff: await followsOf(access.services, String(r.external_userid)) })));
+}
+
+async function followsOf(services: Services, externalUserId: string): Promise<ContactListItem['staff']> {
+  const [rows] = await services.sql.query<RowDataPacket[]>('SELECT staff_userid, remark, added_at, deleted_at, deleted_by, state FROM wecom_follows WHERE external_userid = ? ORDER BY added_at', [externalUserId]);
+  return rows.map((f) => ({ userId: String(f.staff_userid), remark: String(f.remark), addedAt: new Date(f.added_at), deletedAt: f.deleted_at ? new Date(f.deleted_at) : null, deletedBy: f.deleted_by ?? null, state: f.state ?? null }));
+}
+
+export interface MemberWeComView {
+  externalUserId: string;
+  /** Who added the member on WeCom, when, and the store/staff the QR code attributes them to. */
+  relationships: { staffUserId: string; staffName: string | null; remark: string; addedAt: Date; deletedAt: Date | null; deletedBy: string | null; state: string | null; storeId: number | null; storeName: string | null; attributedStaff: string | null }[];
+}
+
+/** The member's WeCom relationships for the 360 view (the caller has read the member through customers, which checks scope). */
+export async function memberWeCom(services: Services, memberId: number): Promise<MemberWeComView | null> {
+  const [c] = await services.sql.query<RowDataPacket[]>('SELECT external_userid FROM wecom_customers WHERE member_id = ?', [memberId]);
+  if (!c[0]) return null;
+  const id = String(c[0].external_userid);
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    `SELECT f.staff_userid, adder.name AS staff_name, f.remark, f.added_at, f.deleted_at, f.deleted_by, f.state, f.store_id, s.name AS store_name, attr.name AS attributed
+     FROM wecom_follows f LEFT JOIN staff adder ON adder.wecom_user_id = f.staff_userid LEFT JOIN stores s ON s.id = f.store_id LEFT JOIN staff attr ON attr.id = f.staff_id
+     WHERE f.external_userid = ? ORDER BY f.added_at`,
+    [id],
+  );
+  return {
+    externalUserId: id,
+    relationships: rows.map((r) => ({
+      staffUserId: String(r.staff_userid),
+      staffName: r.staff_name ?? null,
+      remark: String(r.remark),
+      addedAt: new Date(r.added_at),
+      deletedAt: r.deleted_at ? new Date(r.deleted_at) : null,
+      deletedBy: r.deleted_by ?? null,
+      state: r.state ?? null,
+      storeId: r.store_id === null ? null : Number(r.store_id),
+      storeName: r.store_name ?? null,
+      attributedStaff: r.attributed ?? null,
+    })),
+  };
+}
+
+/** Records a customer group chat event (change_external_chat). */
+export async function recordGroupChat(services: Services, chatId: string, changeType: string, updateDetail?: string): Promise<void> {
+  const now = services.now();
+  await services.sql.query(
+    `INSERT INTO wecom_group_chats (chat_id, change_type, update_detail, dismissed_at, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE change_type = VALUES(change_type), update_detail = VALUES(update_detail), dismissed_at = COALESCE(VALUES(dismissed_at), dismissed_at), updated_at = VALUES(updated_at)`,
+    [chatId, changeType, updateDetail ?? null, changeType === 'dismiss' ? now : null, now],
+  );
+}
