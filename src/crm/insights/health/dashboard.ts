@@ -103,7 +103,7 @@ export async function healthFigures(access: StaffAccess, storeIds: number[], sta
     key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS
       ? visitFigures(sql, key, a, b)
       : cut !== null && cut >= a! && cut - a! <= MAX_PERIOD_DAYS
-        ? Promise.all([visitFigures(sql, key!, a!, cut), partialDayDelta(access, key === ALL_STORES ? null : storeIds, start, new Date(chinaDayStartMs(cut)), end)]).then(([f, d]) => addFigures(f, d))
+        ? Promise.all([visitFigures(sql, key!, a!, cut), partialDayDelta(access, storeIds, key === ALL_STORES, start, new Date(chinaDayStartMs(cut)), end)]).then(([f, d]) => addFigures(f, d))
         : orderFigures(access, storeIds, start, end, b === null ? end : new Date(chinaDayStartMs(b))),
     members ?? memberCounts(access, storeIds, [[start, end]]).then((c) => c.sum[0]!),
   ]);
@@ -178,10 +178,12 @@ async function orderFigures(access: StaffAccess, storeIds: number[], start: Date
  * [cut − 365 d, end − 365 d) can change class, so only their orders are read: each one's flags
  * at both ends, summed as differences. `start` is 00:00, so the repurchase lookback is the same.
  */
-async function partialDayDelta(access: StaffAccess, storeIds: number[] | null, start: Date, cut: Date, end: Date): Promise<VisitFigures> {
-  // Every store (null): no store condition, so each member's orders come from the index alone.
-  const inStores = (o: string) => (storeIds === null ? 'TRUE' : `${o}store_id IN (?)`);
-  const stores = storeIds === null ? [] : [storeIds];
+async function partialDayDelta(access: StaffAccess, storeIds: number[], allStores: boolean, start: Date, cut: Date, end: Date): Promise<VisitFigures> {
+  // The edge days' orders come from orders(store_id, paid_at, member_id, …) alone; with every
+  // store in scope, each member's orders need no store condition and come from
+  // orders(member_id, paid_at, amount, refunded_amount) alone.
+  const inStores = allStores ? 'TRUE' : 'o.store_id IN (?)';
+  const stores = allStores ? [] : [storeIds];
   const back = (t: Date, days: number) => new Date(t.getTime() - days * DAY);
   const lookback = back(start, 365);
   const flags = (x: string, ref: Date) => {
@@ -198,14 +200,14 @@ async function partialDayDelta(access: StaffAccess, storeIds: number[] | null, s
   // Driven from the affected members (a few partial days of orders, orders(store_id, paid_at)),
   // each one's orders read through orders(member_id, paid_at).
   const [[d]] = await access.services.readSql.query<any[]>(
-    `WITH affected AS (SELECT DISTINCT member_id FROM orders WHERE ${inStores('')} AND (${edges.map(() => '(paid_at >= ? AND paid_at < ?)').join(' OR ')}) AND ${countedOrder()})
+    `WITH affected AS (SELECT DISTINCT member_id FROM orders WHERE store_id IN (?) AND (${edges.map(() => '(paid_at >= ? AND paid_at < ?)').join(' OR ')}) AND ${countedOrder()})
      SELECT COALESCE(SUM(e_y - c_y), 0) AS buyers365, COALESCE(SUM(e_p - c_p), 0) AS active, COALESCE(SUM((e_p AND b) - (c_p AND b)), 0) AS returners,
             COALESCE(SUM((e_d90 AND NOT e_l90) - (c_d90 AND NOT c_l90)), 0) AS dormant, COALESCE(SUM((e_d180 AND NOT e_l180) - (c_d180 AND NOT c_l180)), 0) AS churned,
             COALESCE(SUM(e_np - c_np), 0) AS orders, COALESCE(SUM(e_amt - c_amt), 0) AS sales
      FROM (SELECT o.member_id, ${e.sql}, ${c.sql}, MAX(o.paid_at < ?) AS b
            FROM affected a STRAIGHT_JOIN orders o ON o.member_id = a.member_id
-           WHERE ${inStores('o.')} AND o.paid_at >= ? AND o.paid_at < ? AND ${countedOrder('o')} GROUP BY o.member_id) t`,
-    [...stores, ...edges.flat(), ...e.params, ...c.params, start, ...stores, lookback, end],
+           WHERE ${inStores} AND o.paid_at >= ? AND o.paid_at < ? AND ${countedOrder('o')} GROUP BY o.member_id) t`,
+    [storeIds, ...edges.flat(), ...e.params, ...c.params, start, ...stores, lookback, end],
   );
   const n = (v: unknown) => Number(v ?? 0);
   return { active: n(d.active), returners: n(d.returners), buyers365: n(d.buyers365), dormant: n(d.dormant), churned: n(d.churned), orders: n(d.orders), sales: String(d.sales) };
