@@ -114,13 +114,14 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
       params.push(options.minSpend);
     }
     total = options.minDays === undefined && options.minSpend === undefined ? await snapshotTotal(access, run.id, stores, levels) : await indexTotal(access, where, params);
-    // The top `limit` in rank order, each still active and in the actor's stores now.
+    // The top `limit` in rank order, each still active and in the actor's stores now: a chat
+    // list (≤ 100) walks the rank index and stops; a whole list (batch tagging, a recall's
+    // audience) is better read by level and sorted on the one integer.
     const live = stores === null ? "m.status = 'active'" : "m.status = 'active' AND m.home_store_id IN (?)";
     const [rows] = await access.services.readSql.query<RowDataPacket[]>(
       `SELECT m.id, m.member_no, m.name, m.phone_enc, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
               TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv
-       FROM member_scores s FORCE INDEX (member_scores_churn_rank_idx)
-       STRAIGHT_JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
+       FROM member_scores s ${limit <= 100 ? 'FORCE INDEX (member_scores_churn_rank_idx) STRAIGHT_JOIN' : 'JOIN'} members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
        LEFT JOIN stores st ON st.id = m.home_store_id
        WHERE ${where.join(' AND ')} AND ${live}
        ORDER BY s.churn_rank
