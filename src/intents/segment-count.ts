@@ -15,7 +15,15 @@ export async function segmentFromText(access: StaffAccess, text: string, lang: L
   return names.length ? t(lang, 'segments.notFound', { names: names.join(lang === 'zh' ? '、' : ', ') }) : t(lang, 'segments.noneVisible');
 }
 
-/** How many members a saved segment has now (dynamic ones are re-evaluated first). */
+/** Asking for a fresh count ("重新计算", "最新", "refresh"): the segment is re-evaluated even if its last run is current. */
+const FRESH = /刷新|重新计算|重算|最新|refresh|recompute|re-?evaluate|up[- ]to[- ]date/i;
+
+/**
+ * How many members a saved segment has: from its last run when its conditions have not changed
+ * since (the scheduled refresh keeps dynamic segments current, src/jobs/segment-refresh.ts), with
+ * that run's time — a count of a whole store's members is not recomputed on every turn; a
+ * dynamic segment never run since its last change, or asked for fresh, is re-evaluated first.
+ */
 export const segmentCount = defineIntent({
   name: 'segment.count',
   audience: 'staff',
@@ -40,14 +48,20 @@ export const segmentCount = defineIntent({
     const access = staffAccess(ctx);
     const found = await segmentFromText(access, text, ctx.lang);
     if (typeof found === 'string') return { text: found };
-    const run = found.kind === 'dynamic' ? await refreshNow(access, found.id) : null;
-    const count = await visibleMemberCount(access, found);
-    const whole = run?.count ?? found.lastCount ?? count;
+    const current = found.lastRunAt !== null && found.lastCount !== null && found.lastRunAt.getTime() >= found.updatedAt.getTime();
+    const run = found.kind === 'dynamic' && (!current || FRESH.test(text)) ? await refreshNow(access, found.id) : null;
+    const whole = run?.count ?? found.lastCount ?? (await visibleMemberCount(access, found));
+    // Store-scoped staff also get their stores' share (segment_members of the last run, members in scope).
+    const count = storeScope(access.actor) === null ? whole : await visibleMemberCount(access, found);
     const lang = ctx.lang;
     const scoped = storeScope(access.actor) !== null && count !== whole ? t(lang, 'segments.countScoped', { count }) : '';
     const lines = [
       t(lang, 'segments.countNow', { name: found.name, count: whole, scoped }),
-      run ? t(lang, 'segments.recomputed', { joined: run.joined, left: run.left }) : t(lang, 'segments.frozen', { at: stamp(found.lastRunAt ?? found.createdAt) }),
+      run
+        ? t(lang, 'segments.recomputed', { joined: run.joined, left: run.left })
+        : found.kind === 'dynamic'
+          ? t(lang, 'segments.lastRun', { at: stamp(found.lastRunAt!) })
+          : t(lang, 'segments.frozen', { at: stamp(found.lastRunAt ?? found.createdAt) }),
       t(lang, 'segments.conditions', { tree: describeTree(found.tree), byAi: '' }),
     ];
     return { text: lines.join('\n'), data: { segmentId: found.id, count: whole, visible: count, joined: run?.joined, left: run?.left } };

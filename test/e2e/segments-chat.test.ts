@@ -83,11 +83,14 @@ describe('segments over chat (POST /console/messages)', () => {
     expect(dup.reply).toContain('已经有名为「高价值沉睡会员」的人群包');
   });
 
-  it('counts a segment (re-evaluated on demand); private segments stay private', async () => {
+  it('counts a segment (its last run while unchanged, re-evaluated when asked); private segments stay private', async () => {
     const r = await say('marketer_01', '人群包 高价值沉睡会员 有多少人');
     expect(r.intent).toBe('segment.count');
     expect(r.reply).toContain(`人群包「高价值沉睡会员」现有 ${expected.length} 人`);
-    expect(r.reply).toContain('新增 0 人，移出 0 人');
+    expect(r.reply).toContain('截至'); // as of its last run, at creation
+    const fresh = await say('marketer_01', '重新计算人群包 高价值沉睡会员 有多少人');
+    expect(fresh.reply).toContain(`现有 ${expected.length} 人`);
+    expect(fresh.reply).toContain('新增 0 人，移出 0 人');
     const other = await say('store_manager_01', '人群包 高价值沉睡会员 有多少人');
     expect(other.intent).toBe('segment.count');
     expect(other.reply).not.toContain(`现有`);

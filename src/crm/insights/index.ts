@@ -1,7 +1,7 @@
 /**
  * Insights: segments (人群包), RFM, churn, CLV models, the store health dashboard and the nightly
  * scoring run that feeds them.
- * Owns: segments, segment_versions, segment_runs, segment_members, member_scores, model_runs.
+ * Owns: segments, segment_versions, segment_runs, segment_members, member_scores, model_runs, store_score_counts.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { churnList, type ChurnList } from './churn/list.ts';

@@ -2,6 +2,7 @@ import type { ChurnList } from '../../crm/insights/index.ts';
 import { formatDate, formatYuan } from '../../crm/kernel/index.ts';
 import { t, type Lang } from '../../i18n/index.ts';
 import { churnReason } from './churn-reasons.ts';
+import { chinaStamp } from './insights.ts';
 
 /** churn.list's answer: ranked lines, then the rule in one sentence so staff know why someone is listed. */
 export function renderChurn(list: ChurnList, scope: string, lang: Lang = 'zh'): string {
@@ -18,7 +19,7 @@ export function renderChurn(list: ChurnList, scope: string, lang: Lang = 'zh'): 
 
 /** The model list: risk and the reasons per member, then how the ranking was made. */
 function renderModelChurn(list: ChurnList, scope: string, lang: Lang): string {
-  const how = t(lang, 'insights.churn.how', { at: list.scoredAt ? formatDate(list.scoredAt) : '—' });
+  const how = t(lang, 'insights.churn.how', { at: list.scoredAt ? chinaStamp(list.scoredAt) : '—' });
   if (list.total === 0) return t(lang, 'insights.churn.noneHigh', { scope, how });
   const shown = list.entries.length < list.total ? t(lang, 'insights.churn.first', { shown: list.entries.length }) : '';
   return [

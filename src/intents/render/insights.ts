@@ -2,6 +2,8 @@ import type { HealthDashboard, HealthFigures, RfmOverview } from '../../crm/insi
 import { formatDate, formatMonthDayTime, formatYuan } from '../../crm/kernel/index.ts';
 import { t, type Lang } from '../../i18n/index.ts';
 
+/** When a snapshot was taken, China time: `2026-11-22 02:00`. */
+export const chinaStamp = (d: Date) => `${formatDate(d)} ${formatMonthDayTime(d).slice(6)}`;
 /** MM-DD, China date. */
 const day = (d: Date) => formatDate(d).slice(5);
 export const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -57,7 +59,7 @@ export function renderRfm(o: RfmOverview, scope: string, lang: Lang = 'zh'): str
   if (o.scoredAt === null) return t(lang, 'insights.rfm.notScored', { scope });
   const share = (v: number) => (o.members ? `${((v / o.members) * 100).toFixed(1)}%` : '—');
   return [
-    t(lang, 'insights.rfm.head', { scope, members: o.members.toLocaleString('en-US'), at: o.scoredAt.toISOString().slice(0, 10) }),
+    t(lang, 'insights.rfm.head', { scope, members: o.members.toLocaleString('en-US'), at: chinaStamp(o.scoredAt) }),
     ...o.cells
       .filter((c) => c.members > 0)
       .map((c) => t(lang, 'insights.rfm.cell', { label: t(lang, `insights.cell.${c.cell}`), members: c.members.toLocaleString('en-US'), share: share(c.members), avg: c.avgSpend === null ? '' : t(lang, 'insights.rfm.avgSpend', { spend: formatYuan(c.avgSpend) }) })),

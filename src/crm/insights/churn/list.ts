@@ -3,6 +3,7 @@ import { auditStoresRead, forbidden, phoneFor, requirePermission, storeScope, ty
 import { openPhone } from '../../customers/index.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { churnSettings } from '../settings.ts';
+import { CHURN_WINDOW_DAYS, latestScoringRun, snapshotCounts } from '../scores/snapshot.ts';
 
 export interface ChurnOptions {
   /** Floor on days since the last order (default: the high-risk silence of the churn settings, 90 unless configured). */
@@ -68,11 +69,111 @@ export interface ChurnList {
  * within 365 days (longer silences are lost, not at risk) — or longer than `minDays` when it
  * is given — ranked by churn risk to the percent (what staff see), then past spend, each with
  * its reasons.
+ *
+ * As of the latest scoring run (its time is `scoredAt`): the run stores each candidate's place in
+ * that order (churn_rank), home store, last order and past spend (snapshot.ts), so the top N is
+ * a walk of the rank index that stops after N rows, and the total is the run's per-store count
+ * (default ask) or a count inside one index (a days or spend floor). Members no longer active
+ * or no longer in the actor's stores are left out of the entries at read time.
  */
 export async function churnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
   requirePermission(access.actor, 'churn.read');
+  const run = await latestScoringRun(access.services.sql);
+  if (!run) {
+    const [probe] = await access.services.readSql.query<RowDataPacket[]>('SELECT 1 FROM member_scores LIMIT 1');
+    return probe.length ? countedChurnList(access, options) : ruleChurnList(access, options);
+  }
+  const [[ranked]] = await access.services.sql.query<RowDataPacket[]>('SELECT EXISTS (SELECT 1 FROM member_scores WHERE churn_rank IS NOT NULL) AS has');
+  if (!Number(ranked!.has)) return countedChurnList(access, options);
+  const scoredAt = run.asOf;
+  const rule = { minDays: options.minDays ?? (await churnSettings.read(access.services)).silenceDays.high, gapFactor: options.gapFactor ?? 3 };
+  const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
+  const stores = scopeFor(access, options.storeId);
+  const now = access.services.now();
+  const levels = options.levels?.length ? options.levels : ['high'];
+  let total = 0;
+  let entries: ChurnEntry[] = [];
+  if (stores === null || stores.length > 0) {
+    // Who is on the list, as of the run (the snapshot columns of member_scores).
+    const where = ['s.churn_rank IS NOT NULL', 's.churn_level IN (?)'];
+    const params: unknown[] = [levels];
+    if (stores !== null) {
+      where.push('s.churn_store IN (?)');
+      params.push(stores);
+    }
+    if (options.minDays !== undefined) {
+      // TIMESTAMPDIFF(DAY, last, at) > d, i.e. at least d + 1 whole days, as a range on the index.
+      where.push('s.last_order_at <= ? - INTERVAL ? DAY');
+      params.push(scoredAt, options.minDays + 1);
+    } else {
+      where.push(`s.last_order_at > ? - INTERVAL ${CHURN_WINDOW_DAYS} DAY`);
+      params.push(scoredAt);
+    }
+    if (options.minSpend !== undefined) {
+      where.push('s.total_spend >= CAST(? AS DECIMAL(14,2))');
+      params.push(options.minSpend);
+    }
+    total = options.minDays === undefined && options.minSpend === undefined ? await snapshotTotal(access, run.id, stores, levels) : await indexTotal(access, where, params);
+    // The top `limit` in rank order, each still active and in the actor's stores now: a chat
+    // list (≤ 100) walks the rank index and stops; a whole list (batch tagging, a recall's
+    // audience) is better read by level and sorted on the one integer.
+    const live = stores === null ? "m.status = 'active'" : "m.status = 'active' AND m.home_store_id IN (?)";
+    const [rows] = await access.services.readSql.query<RowDataPacket[]>(
+      `SELECT m.id, m.member_no, m.name, m.phone_enc, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
+              TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv
+       FROM member_scores s ${limit <= 100 ? 'FORCE INDEX (member_scores_churn_rank_idx) STRAIGHT_JOIN' : 'JOIN'} members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
+       LEFT JOIN stores st ON st.id = m.home_store_id
+       WHERE ${where.join(' AND ')} AND ${live}
+       ORDER BY s.churn_rank
+       LIMIT ?`,
+      [now, ...params, ...(stores === null ? [] : [stores]), limit],
+    );
+    entries = rows.map((r) => modelEntry(access, r));
+  }
+  await auditStoresRead(access, 'churn.list', stores, { source: 'model', levels, minDays: options.minDays ?? null, minSpend: options.minSpend ?? null, total, asOf: scoredAt.toISOString(), memberIds: entries.map((e) => e.memberId) });
+  return { total, entries, rule, source: 'model', scoredAt };
+}
+
+/** The default list's total: the run's per-store count of candidates at these levels. */
+async function snapshotTotal(access: StaffAccess, runId: number, stores: number[] | null, levels: string[]): Promise<number> {
+  const counts = await snapshotCounts(access.services.sql, runId, stores, ['churn']);
+  return (counts ?? []).filter((c) => levels.includes(c.key)).reduce((a, c) => a + c.members, 0);
+}
+
+/** A floored list's total, counted inside member_scores_churn_count_idx (level, store, last order, spend). */
+async function indexTotal(access: StaffAccess, where: string[], params: unknown[]): Promise<number> {
+  const [[row]] = await access.services.readSql.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n FROM member_scores s FORCE INDEX (member_scores_churn_count_idx) WHERE ${where.filter((w) => !w.startsWith('s.churn_rank')).join(' AND ')} AND s.churn_store IS NOT NULL`,
+    params,
+  );
+  return Number(row!.n);
+}
+
+function modelEntry(access: StaffAccess, r: RowDataPacket): ChurnEntry {
+  const reasons = (typeof r.churn_reasons === 'string' ? JSON.parse(r.churn_reasons) : r.churn_reasons) as { text: string }[];
+  return {
+    memberId: Number(r.id),
+    memberNo: String(r.member_no),
+    name: String(r.name),
+    phone: phoneFor(access.actor, openPhone(String(r.phone_enc))),
+    homeStore: r.store_name == null ? null : String(r.store_name),
+    daysSinceLastOrder: Number(r.days_since),
+    usualGapDays: r.median_gap_days == null ? 0 : Math.round(Number(r.median_gap_days)),
+    totalSpend: String(r.total_spend),
+    orderCount: Number(r.order_count),
+    risk: Number(r.churn_risk),
+    level: r.churn_level,
+    reasons: reasons.map((x) => x.text),
+    clv: r.clv == null ? null : String(r.clv),
+  };
+}
+
+/**
+ * The model list counted over every scored row: scores without the run's rank columns (none
+ * written by the application since the snapshot exists; hand-made test data).
+ */
+async function countedChurnList(access: StaffAccess, options: ChurnOptions): Promise<ChurnList> {
   const [probe] = await access.services.readSql.query<RowDataPacket[]>('SELECT scored_at FROM member_scores ORDER BY scored_at DESC LIMIT 1');
-  if (!probe.length) return ruleChurnList(access, options);
   const scoredAt = probe[0]!.scored_at as Date;
   const rule = { minDays: options.minDays ?? (await churnSettings.read(access.services)).silenceDays.high, gapFactor: options.gapFactor ?? 3 };
   const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
@@ -112,24 +213,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
       params,
     );
     total = Number(rows[0]?.total ?? 0);
-    entries = rows.map((r) => {
-      const reasons = (typeof r.churn_reasons === 'string' ? JSON.parse(r.churn_reasons) : r.churn_reasons) as { text: string }[];
-      return {
-        memberId: Number(r.id),
-        memberNo: String(r.member_no),
-        name: String(r.name),
-        phone: phoneFor(access.actor, openPhone(String(r.phone_enc))),
-        homeStore: r.store_name == null ? null : String(r.store_name),
-        daysSinceLastOrder: Number(r.days_since),
-        usualGapDays: r.median_gap_days == null ? 0 : Math.round(Number(r.median_gap_days)),
-        totalSpend: String(r.total_spend),
-        orderCount: Number(r.order_count),
-        risk: Number(r.churn_risk),
-        level: r.churn_level,
-        reasons: reasons.map((x) => x.text),
-        clv: r.clv == null ? null : String(r.clv),
-      };
-    });
+    entries = rows.map((r) => modelEntry(access, r));
   }
   await auditStoresRead(access, 'churn.list', stores, { source: 'model', levels, minDays: options.minDays ?? null, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) });
   return { total, entries, rule, source: 'model', scoredAt };

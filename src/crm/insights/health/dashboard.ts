@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { auditStoresRead, chinaDay, chinaDayStartMs, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaPeriodRange, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type CalendarPeriod, type StaffAccess } from '../../kernel/index.ts';
-import { COHORT_MONTHS, countedOrder, MAX_PERIOD_DAYS, netAmount, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
+import { ALL_STORES, COHORT_MONTHS, countedOrder, MAX_PERIOD_DAYS, netAmount, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
 import { calendarPeriodOf, dashboardRange, PERIOD_DAYS, type DateRange, type Granularity } from './periods.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
@@ -95,8 +95,16 @@ export async function healthFigures(access: StaffAccess, storeIds: number[], sta
   const sql = access.services.readSql;
   const a = chinaMidnightDay(start);
   const b = throughDay(end, now);
+  // A comparison stretch cut to a running period's length ends mid-day (yesterday until this
+  // time …): the summary up to that day's 00:00, corrected by the few members whose orders fall
+  // in the partial days at the window's edges (partialDayDelta), instead of a year of orders.
+  const cut = key !== null && a !== null && b === null ? chinaDay(end) : null;
   const [o, m] = await Promise.all([
-    key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS ? visitFigures(sql, key, a, b) : orderFigures(access, storeIds, start, end, b === null ? end : new Date(chinaDayStartMs(b))),
+    key !== null && a !== null && b !== null && b - a <= MAX_PERIOD_DAYS
+      ? visitFigures(sql, key, a, b)
+      : cut !== null && cut >= a! && cut - a! <= MAX_PERIOD_DAYS
+        ? Promise.all([visitFigures(sql, key!, a!, cut), partialDayDelta(access, storeIds, key === ALL_STORES, start, new Date(chinaDayStartMs(cut)), end)]).then(([f, d]) => addFigures(f, d))
+        : orderFigures(access, storeIds, start, end, b === null ? end : new Date(chinaDayStartMs(b))),
     members ?? memberCounts(access, storeIds, [[start, end]]).then((c) => c.sum[0]!),
   ]);
   const { active, orders, buyers365, churned } = o;
@@ -160,6 +168,62 @@ async function orderFigures(access: StaffAccess, storeIds: number[], start: Date
   );
   const n = (v: unknown) => Number(v ?? 0);
   return { active: n(o.active), returners: n(o.returners), buyers365: n(o.buyers365), dormant: n(o.dormant), churned: n(o.churned), orders: n(o.orders), sales: String(o.sales) };
+}
+
+/**
+ * What the order side of [start, end) gains over [start, cut) when the window's end, and every
+ * reference point measured back from it (90, 180, 365 days), moves from `cut` (00:00 China time)
+ * to `end` later that day (orderFigures' definitions). Only members with an order in one of the
+ * four partial days [cut, end), [cut − 90 d, end − 90 d), [cut − 180 d, end − 180 d),
+ * [cut − 365 d, end − 365 d) can change class, so only their orders are read: each one's flags
+ * at both ends, summed as differences. `start` is 00:00, so the repurchase lookback is the same.
+ */
+async function partialDayDelta(access: StaffAccess, storeIds: number[], allStores: boolean, start: Date, cut: Date, end: Date): Promise<VisitFigures> {
+  // The edge days' orders come from orders(store_id, paid_at, member_id, …) alone; with every
+  // store in scope, each member's orders need no store condition and come from
+  // orders(member_id, paid_at, amount, refunded_amount) alone.
+  const inStores = allStores ? 'TRUE' : 'o.store_id IN (?)';
+  const stores = allStores ? [] : [storeIds];
+  const back = (t: Date, days: number) => new Date(t.getTime() - days * DAY);
+  const lookback = back(start, 365);
+  const flags = (x: string, ref: Date) => {
+    const [d90, d180, d365] = [back(ref, 90), back(ref, 180), back(ref, 365)];
+    return {
+      sql: `MAX(o.paid_at >= ? AND o.paid_at < ?) AS ${x}y, MAX(o.paid_at >= ? AND o.paid_at < ?) AS ${x}p, MAX(o.paid_at >= ? AND o.paid_at < ?) AS ${x}l90,
+            MAX(o.paid_at >= ? AND o.paid_at < ?) AS ${x}d90, MAX(o.paid_at >= ? AND o.paid_at < ?) AS ${x}l180, MAX(o.paid_at >= ? AND o.paid_at < ?) AS ${x}d180,
+            SUM(o.paid_at >= ? AND o.paid_at < ?) AS ${x}np, SUM(IF(o.paid_at >= ? AND o.paid_at < ?, ${netAmount('o')}, 0)) AS ${x}amt`,
+      params: [d365, ref, start, ref, d90, ref, d180, d90, d180, ref, d365, d180, start, ref, start, ref],
+    };
+  };
+  const [e, c] = [flags('e_', end), flags('c_', cut)];
+  const edges = [[cut, end], [back(cut, 90), back(end, 90)], [back(cut, 180), back(end, 180)], [back(cut, 365), back(end, 365)]];
+  // Driven from the affected members (a few partial days of orders, orders(store_id, paid_at)),
+  // each one's orders read through orders(member_id, paid_at).
+  const [[d]] = await access.services.readSql.query<any[]>(
+    `WITH affected AS (SELECT DISTINCT member_id FROM orders WHERE store_id IN (?) AND (${edges.map(() => '(paid_at >= ? AND paid_at < ?)').join(' OR ')}) AND ${countedOrder()})
+     SELECT COALESCE(SUM(e_y - c_y), 0) AS buyers365, COALESCE(SUM(e_p - c_p), 0) AS active, COALESCE(SUM((e_p AND b) - (c_p AND b)), 0) AS returners,
+            COALESCE(SUM((e_d90 AND NOT e_l90) - (c_d90 AND NOT c_l90)), 0) AS dormant, COALESCE(SUM((e_d180 AND NOT e_l180) - (c_d180 AND NOT c_l180)), 0) AS churned,
+            COALESCE(SUM(e_np - c_np), 0) AS orders, COALESCE(SUM(e_amt - c_amt), 0) AS sales
+     FROM (SELECT o.member_id, ${e.sql}, ${c.sql}, MAX(o.paid_at < ?) AS b
+           FROM affected a STRAIGHT_JOIN orders o ON o.member_id = a.member_id
+           WHERE ${inStores} AND o.paid_at >= ? AND o.paid_at < ? AND ${countedOrder('o')} GROUP BY o.member_id) t`,
+    [storeIds, ...edges.flat(), ...e.params, ...c.params, start, ...stores, lookback, end],
+  );
+  const n = (v: unknown) => Number(v ?? 0);
+  return { active: n(d.active), returners: n(d.returners), buyers365: n(d.buyers365), dormant: n(d.dormant), churned: n(d.churned), orders: n(d.orders), sales: String(d.sales) };
+}
+
+function addFigures(a: VisitFigures, d: VisitFigures): VisitFigures {
+  return {
+    active: a.active + d.active,
+    returners: a.returners + d.returners,
+    buyers365: a.buyers365 + d.buyers365,
+    dormant: a.dormant + d.dormant,
+    churned: a.churned + d.churned,
+    orders: a.orders + d.orders,
+    // Decimal strings: summed in cents, exactly.
+    sales: ((Math.round(Number(a.sales) * 100) + Math.round(Number(d.sales) * 100)) / 100).toFixed(2),
+  };
 }
 
 const COMPARED = ['total', 'new', 'active', 'dormant', 'churned', 'churnRate', 'repurchaseRate', 'orders', 'sales', 'aov'] as const;

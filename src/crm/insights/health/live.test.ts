@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useCrmTestEnv } from '../../../../test/support/crm/crm-test-env.ts';
 import { expectDashboards, expectedFigures, loadRaw, pick, rollingExpected } from '../../../../test/support/health-expected.ts';
 import { createCustomer, recordPaidOrder, recordRefund } from '../../lifecycle/index.ts';
-import { rebuildMemberStats } from '../../sales/rollup.ts';
+import { rebuildMemberStats, recordOrder } from '../../sales/rollup.ts';
 import { healthDashboard } from './dashboard.ts';
 
 // 数据实时: the dashboard counts today up to now. A member registered an hour ago and an order
@@ -56,6 +56,28 @@ describe('health dashboard: today, live', () => {
     const month = await healthDashboard(as('manager1'), { granularity: 'month' });
     const monthBefore = rollingExpected(30, now.getTime());
     expect(pick(month.current)).toEqual(expectedFigures(await loadRaw(crm.services.sql), [crm.fx.stores.S1], monthBefore.S, monthBefore.E, monthBefore.ref));
+    await expectDashboards(check(), crm.fx.staff.hq, [crm.fx.stores.S1, crm.fx.stores.S2]);
+  });
+
+  it('comparisons that end mid-day stay exact when orders fall just before and after that time on each edge day (summary + partial-day correction)', async () => {
+    const now = crm.at('2026-11-21T09:00:00.000Z'); // 17:00 China time
+    const DAY = 24 * HOUR;
+    let k = 0;
+    // For each granularity's previous and year-ago stretch, orders an hour before and an hour
+    // after the cut time on the end day and on the days 90, 180 and 365 days before it, for
+    // members of both stores (their membership of each window's edge is decided by the hour).
+    for (const back of [1, 7, 30, 365, 366, 372, 395]) {
+      for (const edge of [0, 90, 180, 365]) {
+        for (const [i, shift] of [[0, -HOUR], [1, HOUR]] as const) {
+          const memberNo = ['M00000001', 'M00000008', 'M00000005', 'M00000002'][(k + i) % 4]!;
+          const store = memberNo === 'M00000008' || memberNo === 'M00000002' ? crm.fx.stores.S2 : crm.fx.stores.S1;
+          const paidAt = new Date(now.getTime() - (back + edge) * DAY + shift);
+          await recordOrder({ sql: crm.services.sql, now: () => now }, { orderNo: `EDGE-${k++}`, memberId: crm.id(memberNo), storeId: store, amount: '12.30', items: [], paymentMethod: 'wechat', paidAt });
+        }
+      }
+    }
+    await expectDashboards(check(), crm.fx.staff.manager1, [crm.fx.stores.S1]);
+    await expectDashboards(check(), crm.fx.staff.manager2, [crm.fx.stores.S2]);
     await expectDashboards(check(), crm.fx.staff.hq, [crm.fx.stores.S1, crm.fx.stores.S2]);
   });
 

@@ -5,6 +5,7 @@ import { refreshSmartTags } from '../../engagement/index.ts';
 import { refreshStoreCohorts } from '../../sales/index.ts';
 import { scoringSettings } from '../settings.ts';
 import { recomputeScores, type RecomputeResult } from './recompute.ts';
+import { latestScoringRun, snapshotCounts } from './snapshot.ts';
 
 export { recomputeScores, type RecomputeResult } from './recompute.ts';
 
@@ -40,8 +41,14 @@ export async function rescoreNow(access: StaffAccess, opts: { inlineLimit?: numb
   return { status: 'done', members: r.members, ms: r.ms.total };
 }
 
-/** When the scores were last computed; null before the first run. */
+/**
+ * When the scores were last computed; null before the first run. The scoring run records itself
+ * in model_runs (indexed by kind and time); scores written without a run record (none in the
+ * application; hand-made test data) are found in member_scores itself.
+ */
 export async function lastScoredAt(access: Pick<StaffAccess, 'services'>): Promise<Date | null> {
+  const run = await latestScoringRun(access.services.sql);
+  if (run) return run.asOf;
   const [rows] = await access.services.sql.query<RowDataPacket[]>('SELECT MAX(scored_at) AS at FROM member_scores');
   return (rows[0]?.at as Date | null) ?? null;
 }
@@ -65,11 +72,38 @@ export interface RfmOverview {
   churnLevels: Record<'high' | 'medium' | 'low', number>;
 }
 
-/** RFM cell, value-quadrant and churn-level counts of the actor's stores' members (not deleted). */
+/**
+ * RFM cell, value-quadrant and churn-level counts of the actor's stores' members (not deleted),
+ * as of the latest scoring run: read from the run's per-store counts (snapshot.ts) — a few dozen
+ * rows whatever the number of members — or, for a run recorded without them, counted over
+ * member_scores.
+ */
 export async function rfmOverview(access: StaffAccess, opts: { storeId?: number } = {}): Promise<RfmOverview> {
   requirePermission(access.actor, 'churn.read');
   const scope = storeScope(access.actor);
   const stores = opts.storeId === undefined ? scope : scope === null || scope.includes(opts.storeId) ? [opts.storeId] : [];
+  const run = (await latestScoringRun(access.services.sql)) ?? ((await ensureScores(access)) && (await latestScoringRun(access.services.sql)));
+  const counts = run ? await snapshotCounts(access.services.sql, run.id, stores, ['cell', 'quadrant', 'level']) : null;
+  if (run && counts) {
+    const of = (dim: string, key: string) => counts.find((c) => c.dim === dim && c.key === key);
+    const out: RfmOverview = {
+      scoredAt: run.asOf,
+      members: counts.filter((c) => c.dim === 'cell').reduce((a, c) => a + c.members, 0),
+      cells: (Object.keys(RFM_CELLS) as RfmCell[]).map((cell) => {
+        const c = of('cell', cell);
+        return { cell, label: RFM_CELLS[cell], members: c?.members ?? 0, avgSpend: c?.avgSpend == null ? null : Number(c.avgSpend).toFixed(2) };
+      }),
+      quadrants: (Object.keys(VALUE_QUADRANTS) as ValueQuadrant[]).map((q) => ({ quadrant: q, label: VALUE_QUADRANTS[q], members: of('quadrant', q)?.members ?? 0 })),
+      churnLevels: { high: of('level', 'high')?.members ?? 0, medium: of('level', 'medium')?.members ?? 0, low: of('level', 'low')?.members ?? 0 },
+    };
+    await auditStoresRead(access, 'insights.rfm', stores, { members: out.members, asOf: run.asOf.toISOString() });
+    return out;
+  }
+  return countedRfmOverview(access, stores);
+}
+
+/** The overview counted over member_scores (scores without a recorded snapshot). */
+async function countedRfmOverview(access: StaffAccess, stores: number[] | null): Promise<RfmOverview> {
   const before = await lastScoredAt(access);
   const scoredAt = before ?? (await ensureScores(access));
   // Scores this request has just computed are read where they were written; older ones from the read pool.

@@ -21,13 +21,14 @@ describe('loadScores', () => {
   it('round-trips every field and applies inserts, updates and deletions', async () => {
     const scoredAt = new Date('2026-11-21T16:00:00.123Z');
     const odd = JSON.stringify([{ code: 'silent', text: 'tab\there\nnew line \\ back "quoted" 中文' }]);
-    const row = (id: number, reasons: string, clv: string | null) => [id, 3, 4, 5, 4, 'loyal', 'high_value', '0.4898', 'medium', reasons, null, '1.2000', clv, scoredAt];
+    // The churn list's snapshot columns: rank, home store, last order, past spend (null for a non-candidate).
+    const row = (id: number, reasons: string, clv: string | null) => [id, 3, 4, 5, 4, 'loyal', 'high_value', '0.4898', 'medium', reasons, null, '1.2000', clv, scoredAt, clv ? id : null, clv ? 2 : null, clv ? '2026-10-01 08:30:00.250' : null, '99.50'];
     await loadScores(env.services.sql, [[row(1, '[]', '10.00'), row(3, '[]', null)]]);
     await loadScores(env.services.sql, [[row(1, odd, null)], [row(2, '[]', '734.45')]]);
-    const [rows] = await env.services.sql.query<any[]>('SELECT member_id, churn_reasons, p_alive, expected_purchases_90d, clv, scored_at FROM member_scores ORDER BY member_id');
-    expect(rows.map((r) => ({ ...r, scored_at: new Date(r.scored_at).toISOString() }))).toEqual([
-      { member_id: 1, churn_reasons: JSON.parse(odd), p_alive: null, expected_purchases_90d: '1.2000', clv: null, scored_at: scoredAt.toISOString() },
-      { member_id: 2, churn_reasons: [], p_alive: null, expected_purchases_90d: '1.2000', clv: '734.45', scored_at: scoredAt.toISOString() },
+    const [rows] = await env.services.sql.query<any[]>('SELECT member_id, churn_reasons, p_alive, expected_purchases_90d, clv, scored_at, churn_rank, churn_store, last_order_at, total_spend FROM member_scores ORDER BY member_id');
+    expect(rows.map((r) => ({ ...r, scored_at: new Date(r.scored_at).toISOString(), last_order_at: r.last_order_at && new Date(r.last_order_at).toISOString() }))).toEqual([
+      { member_id: 1, churn_reasons: JSON.parse(odd), p_alive: null, expected_purchases_90d: '1.2000', clv: null, scored_at: scoredAt.toISOString(), churn_rank: null, churn_store: null, last_order_at: null, total_spend: '99.50' },
+      { member_id: 2, churn_reasons: [], p_alive: null, expected_purchases_90d: '1.2000', clv: '734.45', scored_at: scoredAt.toISOString(), churn_rank: 2, churn_store: 2, last_order_at: '2026-10-01T08:30:00.250Z', total_spend: '99.50' },
     ]);
   });
 });

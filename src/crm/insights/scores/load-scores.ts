@@ -4,7 +4,7 @@ import { withTransaction } from '../../kernel/index.ts';
 
 export const SCORE_COLUMNS = [
   'member_id', 'rfm_r', 'rfm_f', 'rfm_m', 'rfm_score', 'rfm_cell', 'value_quadrant', 'churn_risk', 'churn_level',
-  'churn_reasons', 'p_alive', 'expected_purchases_90d', 'clv', 'scored_at',
+  'churn_reasons', 'p_alive', 'expected_purchases_90d', 'clv', 'scored_at', 'churn_rank', 'churn_store', 'last_order_at', 'total_spend',
 ] as const;
 const COLS = SCORE_COLUMNS.join(', ');
 
@@ -53,7 +53,7 @@ export async function loadScores(sql: Pool, chunks: Iterable<unknown[][]>): Prom
       member_id INT NOT NULL PRIMARY KEY, rfm_r TINYINT NULL, rfm_f TINYINT NULL, rfm_m TINYINT NULL, rfm_score DECIMAL(5,2) NULL,
       rfm_cell VARCHAR(16) NOT NULL, value_quadrant VARCHAR(16) NOT NULL, churn_risk DECIMAL(5,4) NOT NULL, churn_level VARCHAR(8) NOT NULL,
       churn_reasons LONGTEXT NOT NULL, p_alive DECIMAL(5,4) NULL, expected_purchases_90d DECIMAL(10,4) NULL, clv DECIMAL(12,2) NULL,
-      scored_at DATETIME(3) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+      scored_at DATETIME(3) NOT NULL, churn_rank INT NULL, churn_store INT NULL, last_order_at DATETIME(3) NULL, total_spend DECIMAL(14,2) NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
     let sent = 0;
     const [[flag]] = await conn.query<RowDataPacket[]>('SELECT @@local_infile AS local');
     if (Number(flag?.local)) {

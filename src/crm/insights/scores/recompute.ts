@@ -15,6 +15,7 @@ import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } fro
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows, type StatsRefresh } from '../../sales/index.ts';
 import { loadScores } from './load-scores.ts';
+import { CHURN_WINDOW_DAYS, recordScoringRun, SnapshotCounter } from './snapshot.ts';
 import { refreshStatsForScoring } from './stats-run.ts';
 
 /** Model time unit: weeks, as in the BG/NBD paper and CDNOW (t_x, T at day precision). */
@@ -23,6 +24,9 @@ const HORIZON_WEEKS = 90 / WEEK;
 const CLV_WEEKS = 365 / WEEK;
 const BATCH = 2000;
 const FIT_SAMPLE = 50_000;
+
+/** A UTC DATETIME(3) literal (the pool's time zone is UTC), for the loader's text stream. */
+const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
 
 export interface RecomputeOptions {
   now: Date;
@@ -70,11 +74,14 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   // Read every member's rollup once into typed arrays.
   const ids: number[] = [];
   const cols = { rf: [] as number[], rm: [] as number[], x: [] as number[], tx: [] as number[], T: [] as number[], monetary: [] as number[], daysSince: [] as number[], daysReg: [] as number[], gap: [] as number[], s90: [] as number[], sp90: [] as number[], compl: [] as number[] };
+  // For the snapshot (snapshot.ts) and the churn list's order: home store, churn-list
+  // candidacy (active, with orders), last order (ms, NaN = none) and past spend in cents.
+  const snap = { store: [] as (number | null)[], candidate: [] as boolean[], last: [] as number[], cents: [] as number[] };
   const nowDay = chinaDay(now);
   for await (const r of streamRows(
     sql,
     `SELECT ms.member_id, ms.first_order_at, ms.last_order_at, ms.order_days, ms.total_spend, ms.first_day_spend, ms.median_gap_days,
-            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at,
+            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at, m.home_store_id, m.status, ms.order_count,
             ${rfmConfig.window === 'all' ? 'ms.order_count AS rfm_f, ms.total_spend AS rfm_m' : 'ms.orders_365d AS rfm_f, ms.spend_365d AS rfm_m'}
      FROM member_stats ms JOIN members m ON m.id = ms.member_id WHERE m.status <> 'deleted'`,
     [],
@@ -104,6 +111,10 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     cols.compl.push(Number(r.complaints_60d));
     cols.rf.push(Number(r.rfm_f));
     cols.rm.push(Number(r.rfm_m));
+    snap.store.push(r.home_store_id === null ? null : Number(r.home_store_id));
+    snap.candidate.push(r.status === 'active' && Number(r.order_count) > 0);
+    snap.last.push(last ? last.getTime() : NaN);
+    snap.cents.push(Math.round(Number(r.total_spend) * 100));
   }
 
   const tRead = Date.now();
@@ -131,31 +142,66 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   }
   const t2 = Date.now();
 
-  // Score and write in one pass: rows are computed chunk by chunk as the load pulls them.
-  function* scored(): Generator<unknown[][]> {
-    let rows: unknown[][] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const x = cols.x[i]!;
-      const bought = x >= 0 && bg !== null;
+  // First pass: the models per member (kept in typed arrays) and the churn risk, so the churn
+  // list's order can be ranked before the rows are written.
+  const n = ids.length;
+  const mPNo = new Float64Array(n).fill(NaN);
+  const mE90 = new Float64Array(n).fill(NaN);
+  const mPa = new Float64Array(n).fill(NaN);
+  const mClv = new Float64Array(n).fill(NaN);
+  const riskPct = new Int16Array(n);
+  const assess = (i: number) =>
+    assessChurn({
+      daysSince: cols.x[i]! >= 0 ? cols.daysSince[i]! : null,
+      daysRegistered: cols.daysReg[i]!,
+      orderDays: cols.x[i]! + 1,
+      medianGapDays: cols.gap[i]! < 0 ? null : cols.gap[i]!,
+      spend90: cols.s90[i]!,
+      spendPrev90: cols.sp90[i]!,
+      complaints60d: cols.compl[i]!,
+      pNoPurchase: Number.isNaN(mPNo[i]!) ? null : mPNo[i]!,
+      expected90: Number.isNaN(mE90[i]!) ? null : mE90[i]!,
+    }, churnConfig);
+  for (let i = 0; i < n; i++) {
+    const x = cols.x[i]!;
+    if (x >= 0 && bg !== null) {
       const tx = cols.tx[i]!;
       const T = cols.T[i]!;
-      const pNo = bought ? probabilityNoPurchase(bg!, HORIZON_WEEKS, x, tx, T) : null;
-      const e90 = bought ? expectedPurchases(bg!, HORIZON_WEEKS, x, tx, T) : null;
-      const pa = bought ? pAlive(bg!, x, tx, T) : null;
-      const clv = bought && gg ? expectedPurchases(bg!, CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!) : null;
-      const a = assessChurn({
-        daysSince: x >= 0 ? cols.daysSince[i]! : null,
-        daysRegistered: cols.daysReg[i]!,
-        orderDays: x + 1,
-        medianGapDays: cols.gap[i]! < 0 ? null : cols.gap[i]!,
-        spend90: cols.s90[i]!,
-        spendPrev90: cols.sp90[i]!,
-        complaints60d: cols.compl[i]!,
-        pNoPurchase: pNo,
-        expected90: e90,
-      }, churnConfig);
+      mPNo[i] = probabilityNoPurchase(bg, HORIZON_WEEKS, x, tx, T);
+      mE90[i] = expectedPurchases(bg, HORIZON_WEEKS, x, tx, T);
+      mPa[i] = pAlive(bg, x, tx, T);
+      if (gg) mClv[i] = expectedPurchases(bg, CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!);
+    }
+    // ROUND(churn_risk, 2) of the stored DECIMAL(5,4), in integers (half away from zero, as the database rounds).
+    riskPct[i] = Math.floor((Math.round(Number(assess(i).risk.toFixed(4)) * 10_000) + 50) / 100);
+  }
+  // The churn list's order among its candidates: risk to the percent, past spend, member id.
+  const order = [...Array(n).keys()].filter((i) => snap.candidate[i]);
+  order.sort((a, b) => riskPct[b]! - riskPct[a]! || snap.cents[b]! - snap.cents[a]! || ids[a]! - ids[b]!);
+  const rank = new Int32Array(n);
+  order.forEach((i, k) => (rank[i] = k + 1));
+  const windowStart = now.getTime() - CHURN_WINDOW_DAYS * 86_400_000;
+  const counts = new SnapshotCounter();
+
+  // Second pass: score and write, rows computed chunk by chunk as the load pulls them.
+  function* scored(): Generator<unknown[][]> {
+    let rows: unknown[][] = [];
+    for (let i = 0; i < n; i++) {
+      const x = cols.x[i]!;
+      const pa = Number.isNaN(mPa[i]!) ? null : mPa[i]!;
+      const e90 = Number.isNaN(mE90[i]!) ? null : mE90[i]!;
+      const clv = Number.isNaN(mClv[i]!) ? null : mClv[i]!;
+      const a = assess(i);
       const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!) : null;
-      rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now]);
+      const store = snap.store[i]!;
+      const cents = snap.cents[i]!;
+      counts.add(store, 'cell', rfm?.cell ?? 'no_orders', cents);
+      counts.add(store, 'quadrant', rfm?.quadrant ?? 'dormant', cents);
+      counts.add(store, 'level', a.level, cents);
+      if (snap.candidate[i] && snap.last[i]! > windowStart) counts.add(store, 'churn', a.level, cents);
+      const last = snap.last[i]!;
+      rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now,
+        snap.candidate[i] ? rank[i] : null, snap.candidate[i] ? (store ?? 0) : null, Number.isNaN(last) ? null : utcText(last), (cents / 100).toFixed(2)]);
       if (rows.length === BATCH) {
         yield rows;
         rows = [];
@@ -171,6 +217,6 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     rfm: { config: rfmConfig, cuts },
     churn: churnConfig,
   };
-  await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, ?)', ['scores', now, ids.length, JSON.stringify(params), t3 - t0]);
+  await recordScoringRun(sql, { now, members: ids.length, params, durationMs: t3 - t0 }, counts);
   return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, score: t3 - t2, apply: applyMs, total: Date.now() - t0 } };
 }
