@@ -1,3 +1,4 @@
+import { hanName, isSurname, latinNameLike } from './names.ts';
 import { normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
@@ -228,7 +229,15 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
   // 的 ends a name ("林晓雯的积分"): names practically never contain it.
   const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
+  // A Chinese name wins over Latin words ("check 王芳 points"); a Latin one is kept in case there is none.
+  let latin: Found<string> | undefined;
+  const at = (value: string): Found<string> => {
+    const start = text.indexOf(value);
+    return { value, span: { start, end: start + value.length } };
+  };
   for (const seg of segments) {
+    // A surname standing alone ("张 订单", "李 积分"): every member of that surname in scope.
+    if ([...seg].length === 1 && isSurname(seg) && new RegExp(`(?:^|\\s)${seg}(?:\\s|$)`).test(text.trim())) return at(seg);
     let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
     const verbless = value.replace(TRAILING_VERB, '');
     if (verbless !== value && verbless.length >= 2) value = verbless;
@@ -243,11 +252,16 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     // "Zhang Wei for me" → Zhang Wei; "are our top referrers" is no name.
     const word = ENGLISH_WORDS.exec(value);
     if (word) value = value.slice(0, word.index).trim();
-    if (!value || NOT_A_NAME.test(value) || !(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
-    const start = text.indexOf(value);
-    return { value, span: { start, end: start + value.length } };
+    if (!value || NOT_A_NAME.test(value)) continue;
+    if (HAN_NAME.test(value)) {
+      // Not every leftover is a name: it starts with a surname, or ends in a name ("别动王芳" → 王芳).
+      const name = /^\p{Script=Han}+$/u.test(value) ? hanName(value) : value;
+      if (name) return at(name);
+      continue;
+    }
+    if (LATIN_NAME.test(value) && latinNameLike(value)) latin ??= at(value);
   }
-  return undefined;
+  return latin;
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
