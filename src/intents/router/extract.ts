@@ -73,6 +73,7 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
 const TAG_VERB = '(?:添加|加上|打上|贴上|标上|去掉|删除|移除|删掉|取消|摘掉|去除|带有|有着|打了|贴了|打过|(?:整|弄|搞|来|上|设|挂|打|加|贴)个|加|打|贴|给|把|的|有|是|带(?=[A-Za-z0-9]))个?';
 const TAG_VERBS = new RegExp(`^.*${TAG_VERB}(?=.)`);
 const ONLY_VERBS = new RegExp(`^(?:${TAG_VERB})+$`);
+const TAG_VERB_END = new RegExp(`(?:打|加|贴|打上|加上|贴上|标上|(?:整|弄|搞|来|上|打|加|贴)个)$`);
 const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]';
 
 /**
@@ -104,6 +105,8 @@ export function findTagPhrase(text: string): Found<string> | undefined {
     if (afterPronoun !== value && (!afterPronoun || ONLY_VERBS.test(afterPronoun))) return undefined;
     if (afterPronoun !== value) value = afterPronoun;
     if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value) || NOT_A_TAG.test(value)) return undefined;
+    // The verb right before 标签 ("给周杰打标签", "周杰打标签"): what precedes it is the member, no tag is named.
+    if (TAG_VERB_END.test(value)) return undefined;
     const start = before.index + before[1].length - value.length;
     // The verb is consumed with the tag, so it never ends up in a name ("给张伟整个VIP标签": 张伟).
     const verb = new RegExp(`${TAG_VERB}$`).exec(before[1].slice(0, before[1].length - value.length))?.[0].length ?? 0;
