@@ -59,8 +59,11 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
   let rest = text;
   for (const name of [...names].sort((a, b) => b.length - a.length)) {
     const edge = /^[A-Za-z0-9]/.test(name) ? '(?<![A-Za-z0-9])' : '';
-    const tail = /[A-Za-z0-9]$/.test(name) ? '(?![A-Za-z0-9])' : '';
+    // An ASCII tag may be said in the plural ("how many VIPs"); it still stands alone.
+    const tail = /[A-Za-z0-9]$/.test(name) ? '(?:s|es)?(?![A-Za-z0-9])' : '';
     for (const m of matches(rest, new RegExp(`${edge}${escapeRe(name)}${tail}`, 'i'))) {
+      // The plural ending is lower case ("VIPs"): "VIPS" is another word.
+      if (m[0].length > name.length && !/^(?:s|es)$/.test(m[0].slice(name.length))) continue;
       found.push({ value: name, span: spanOf(m) });
       rest = blank(rest, [spanOf(m)]);
     }
@@ -173,6 +176,10 @@ export function findAmount(text: string): Found<string> | undefined {
     const value = m?.[1] ? scaleDecimal(m[1].replace(/,/g, ''), scale(m[2])) : undefined;
     if (m && value) return { value, span: spanOf(m) };
   }
+  // "超过一千", "大于2000", "不少于500": a number right after a comparative, unless a count of days, orders or points follows.
+  const more = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`).exec(text);
+  const moreValue = more?.[1] ? (/^\\d/.test(more[1]) ? scaleDecimal(more[1].replace(/,/g, ''), scale(more[2])) : ((n) => (n === undefined ? undefined : `${n * scale(more[2])}.00`))(parseNumber(more[1]))) : undefined;
+  if (more && moreValue) return { value: moreValue, span: spanOf(more) };
   const cn = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块|以上)`).exec(text);
   const n = cn?.[1] ? parseNumber(cn[1]) : undefined;
   return cn && n !== undefined ? { value: `${n}.00`, span: spanOf(cn) } : undefined;
