@@ -203,6 +203,27 @@ describe('conversation', () => {
       expect(store.text).toContain('北京二店');
     });
 
+    it('narrows with terse words after small talk, and keeps the store when only the metric changes', async () => {
+      await say('hq_ops_01', '流失名单');
+      // Thanks in between are no answer to refine: the list stays what "前2个就行" narrows.
+      await say('hq_ops_01', '谢谢');
+      expect(await say('hq_ops_01', '前2个就行')).toMatchObject({ intent: 'churn.list', slots: { limit: 2 } });
+      expect(await say('hq_ops_01', '换 北京二店')).toMatchObject({ intent: 'churn.list', slots: { limit: 2, store: '北京二店' } });
+      await say('hq_ops_01', '北京二店会员健康度');
+      const metric = await say('hq_ops_01', '复购率呢');
+      expect(metric).toMatchObject({ intent: 'insights.health', slots: { store: '北京二店', metric: 'repurchase_rate' } });
+      expect(metric.text).toContain('北京二店');
+    });
+
+    it('asks the same about another member of the list after one was picked ("那第二个呢")', async () => {
+      const list = await say('store_manager_01', '张伟 订单');
+      const shown = (list.data as any).members.map((m: any) => m.memberNo);
+      expect(await say('store_manager_01', '第一个')).toMatchObject({ intent: 'member.orders', slots: { memberNo: shown[0] } });
+      const other = await say('store_manager_01', '那第二个呢');
+      expect(other).toMatchObject({ intent: 'member.orders', slots: { memberNo: shown[1] } });
+      expect(other.text).toContain(`（${shown[1]}）`);
+    });
+
     it('narrows the period of a member’s orders, in Chinese and English', async () => {
       await say('store_manager_02', '13800000002 的订单');
       expect(await say('store_manager_02', '只要近250天的')).toMatchObject({ intent: 'member.orders', slots: { phone: '13800000002', days: 250 } });

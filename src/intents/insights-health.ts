@@ -103,7 +103,8 @@ export const insightsHealth = defineIntent({
     const granularity = period === 'day' || period === 'week' || period === 'month' ? period : (periodFromText(text) ?? 'week');
     // Scope and the period's validity are enforced in the CRM layer: a store outside the actor's stores, a range that is not one, are refused there.
     const d = await healthDashboard(access, range ? { range, storeId: named?.id } : calendar ? { period: calendar, storeId: named?.id } : { granularity, storeId: named?.id });
-    const scope = storeScope(access.actor) === null ? t(lang, 'insights.allStores') : d.stores.length === 1 ? d.stores[0]!.name : t(lang, 'insights.yourStores');
+    // A store named in the request is what the figures are of, whoever asks (HQ sees every store otherwise).
+    const scope = named ? named.name : storeScope(access.actor) === null ? t(lang, 'insights.allStores') : d.stores.length === 1 ? d.stores[0]!.name : t(lang, 'insights.yourStores');
     const chart = healthTrendChart(d, undefined, undefined, lang);
     const wanted = metric ?? metricFromText(text);
     const body = renderHealth(d, scope, lang);

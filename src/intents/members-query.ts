@@ -17,7 +17,7 @@ const slots = z.object({
 });
 
 /** "都有谁", "名单", "list", "who": the member list rather than a number. */
-const LIST_WORDS = /都有谁|有谁|是谁|哪些|哪几位|哪几个|名单|列表|清单|列出|列一下|列个|\blist\b|\bwho\b|\bwhich\b|\bshow\b|\bnames?\b/i;
+const LIST_WORDS = /谁|哪些|哪几位|哪几个|名单|列表|清单|列出|列一下|列个|\blist\b|\bwho\b|\bwhich\b|\bshow\b|\bnames?\b/i;
 
 export function modeFromText(text: string | undefined): 'count' | 'list' {
   return text && LIST_WORDS.test(text) ? 'list' : 'count';
@@ -32,6 +32,7 @@ const SUBJECT = '(?:会员|客人|顾客|客户)';
 const HOW_MANY = new RegExp(`${SUBJECT}(?:人?数量?)?\\s*(?:一共|总共|共)?(?:有|是)?\\s*(?:多少|几)(?:个|位|人|名)?(?![积分钱元块单次天月年级])`);
 // 几 needs a measure word: 几级会员 asks for a level.
 const HOW_MANY_BEFORE = new RegExp(`(?:多少(?:个|位|名)?|几(?:个|位|名))(?=[^，。,.?？!！]{0,12}?${SUBJECT})`);
+const COUNT_NOUN = new RegExp(`${SUBJECT}(?:总)?(?:人)?数(?:量|目)?(?!据)`);
 const WHO = new RegExp(`${SUBJECT}(?:都|分别)?(?:有谁|是谁|有哪些|是哪些|有哪几位|名单|列表|清单)|都有谁|都有哪些人|有哪些人|是哪些人`);
 const EN_COUNT = /\bhow many\b(?=[^?.!]{0,40}\b(?:members?|customers?)\b)|\b(?:count|number) of (?:members|customers)\b/i;
 const EN_LIST = /\blist (?:the |all )?(?:members|customers)\b|\bwhich (?:members|customers)\b|\bwho (?:is|are) (?:tagged|at level|on level)\b|\bmembers? (?:tagged|with the tag)\b/i;
@@ -72,7 +73,7 @@ export const membersQuery = defineIntent({
     { text: 'list members tagged 高价值', slots: { mode: 'list', tag: '高价值', text: 'list members tagged 高价值' } },
   ],
   rule: {
-    keywords: [[NOT_OTHER, HOW_MANY], [NOT_OTHER, HOW_MANY_BEFORE], [NOT_OTHER, WHO], [NOT_OTHER, EN_COUNT], [NOT_OTHER, EN_LIST]],
+    keywords: [[NOT_OTHER, HOW_MANY], [NOT_OTHER, COUNT_NOUN], [NOT_OTHER, HOW_MANY_BEFORE], [NOT_OTHER, WHO], [NOT_OTHER, EN_COUNT], [NOT_OTHER, EN_LIST]],
     extract: { tag: 'tag', level: 'level', store: 'store', text: 'text' },
     derive: (text) => ({ mode: modeFromText(text) }),
     priority: 6,

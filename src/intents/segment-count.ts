@@ -7,11 +7,20 @@ import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 import { t, type Lang } from '../i18n/index.ts';
 
-/** The segment a message names, or an answer listing what exists. */
+/** Words that point at a segment instead of naming it ("这个包多少人", "导出它", "export this segment", a bare "导出吧"). */
+const POINTS_AT_SEGMENT = /这个|这一?个?(?:人群)?包|该(?:人群)?包|此(?:人群)?包|刚(?:才|建)的|上面的|它|\b(?:this|that|it)\b|^\s*(?:导出|下载|export|download)\s*(?:吧|一下|them)?\s*[。.!！]*$/i;
+
+/**
+ * The segment a message names, or an answer listing what exists. A message that points at one
+ * ("这个包多少人" right after creating it) means the sender's own newest segment.
+ */
 export async function segmentFromText(access: StaffAccess, text: string, lang: Lang = 'zh'): Promise<SegmentInfo | string> {
   const seg = await findSegmentInText(access, text);
   if (seg) return seg;
-  const names = (await listSegments(access)).slice(0, 8).map((s) => t(lang, 'segments.quoted', { name: s.name }));
+  const visible = await listSegments(access);
+  const own = POINTS_AT_SEGMENT.test(text) && access.actor.kind === 'staff' ? visible.find((s) => s.ownerStaffId === access.actor.staffId) : undefined;
+  if (own) return own;
+  const names = visible.slice(0, 8).map((s) => t(lang, 'segments.quoted', { name: s.name }));
   return names.length ? t(lang, 'segments.notFound', { names: names.join(lang === 'zh' ? '、' : ', ') }) : t(lang, 'segments.noneVisible');
 }
 

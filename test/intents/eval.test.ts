@@ -14,7 +14,7 @@ describe('intent evaluation, tuning set (test/intents/tuning)', () => {
   let r: SetResult;
   beforeAll(async () => {
     r = await evaluateSet('tuning', 'eval_tuning');
-  }, 120_000);
+  }, 300_000);
 
   it('single messages meet the targets', () => {
     const text = formatReport(r.singles, { failures: true });

@@ -1,5 +1,6 @@
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import { findDictionaryTags, findMemberNos, findPhones, blank } from '../../intents/router/extract.ts';
+import { hanName } from '../../intents/router/names.ts';
 import { CN_NUMERAL, parseNumber } from '../../intents/router/numbers.ts';
 import type { Services } from '../../services.ts';
 import type { Candidate, Need } from './state.ts';
@@ -36,7 +37,11 @@ export function memberAnswer(raw: string): Answer | null {
     return { slots: id, bare: rest === '' };
   }
   const name = text.replace(/^(?:是|就是|就|叫|名字是|姓名是|会员是|the member is|it'?s|it is|name is)\s*/i, '').replace(/[\s。.!！]*(?:吧|呢|啊)?[。.!！]*$/u, '').trim();
-  return (HAN_NAME.test(name) && !NOT_IN_A_NAME.test(name)) || LATIN_NAME.test(name) ? { slots: { name }, bare: false } : null;
+  if (LATIN_NAME.test(name)) return { slots: { name }, bare: false };
+  if (!HAN_NAME.test(name) || NOT_IN_A_NAME.test(name)) return null;
+  // "那个刘洋" / "就是那位王芳": the name is where a surname starts; a run without one is no name.
+  const han = /^\p{Script=Han}+$/u.test(name) ? hanName(name) : name;
+  return han ? { slots: { name: han }, bare: false } : null;
 }
 
 /** A tag: one of the dictionary (bare), or a short word the intent will look up ("no such tag, did you mean …"). */

@@ -11,7 +11,7 @@ const LIST = /列出来|列一下|都有谁|有哪些人?|是哪些人?|名单|\
 
 /** Words a refinement is made of besides its figures ("只要…的", "换成…", "only the last …"). */
 const FILLERS = [
-  /只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
+  /就行了?|就好了?|就可以了?|即可|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
   /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down)\b/gi,
   /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
 ];
@@ -20,6 +20,8 @@ export interface RefineLookups {
   stores: readonly StoreEntry[];
   tagNames: readonly string[];
   getIntent: (name: string) => IntentDef | undefined;
+  /** What the router made of the message on its own: the last intent again lets its own words refine ("复购率呢"). */
+  routedIntent?: string;
 }
 
 export interface Refined {
@@ -42,7 +44,7 @@ const sibling = (intent: IntentDef, verb: string, getIntent: RefineLookups['getI
  * Null when the message says anything else — then it is a request of its own. The words must be
  * nothing but figures and filler, so "张伟最近30天的订单" is never read as a refinement.
  */
-export function refine(raw: string, last: LastAnswer, { stores, tagNames, getIntent }: RefineLookups): Refined | null {
+export function refine(raw: string, last: LastAnswer, { stores, tagNames, getIntent, routedIntent }: RefineLookups): Refined | null {
   const intent = getIntent(last.intent);
   if (!intent) return null;
   const text = raw.normalize('NFKC').trim();
@@ -73,7 +75,11 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
 
   let leftover = rest;
   for (const re of FILLERS) leftover = leftover.replace(re, '');
-  if (leftover !== '' || (found.length === 0 && periods.length === 0 && !verbs.export && !verbs.count && !verbs.list)) return null;
+  // One word of the last intent's own that it derives a slot from ("客单价" → "复购率呢", "留存率"
+  // after a store's dashboard): the same question about that, the rest of the last answer kept.
+  const own = leftover !== '' && routedIntent === intent.name && [...leftover].length <= 8 ? derived(intent, leftover) : {};
+  if (Object.keys(own).length > 0) leftover = '';
+  if (leftover !== '' || (found.length === 0 && periods.length === 0 && Object.keys(own).length === 0 && !verbs.export && !verbs.count && !verbs.list)) return null;
 
   if (verbs.export) {
     const exporter = intent.effect === 'export' ? intent : sibling(intent, 'export', getIntent);
@@ -90,7 +96,7 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
       target = other;
     }
   }
-  let viaText = periods.length > 0;
+  let viaText = periods.length > 0 || Object.keys(own).length > 0;
   for (const [kind, value] of found) {
     const slot = slotFor(target, kind);
     if (slot) slots[slot] = value;
@@ -110,7 +116,13 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
     }
     for (const [k, v] of Object.entries(target.rule.derive?.(text, {}) ?? {})) if (v !== undefined) slots[k] = v;
   }
+  Object.assign(slots, own);
   return { intent: target, slots: target === intent ? slots : carry({ ...last, slots }, target) };
+}
+
+/** The slots an intent derives from a few words of its own (defined ones only). */
+function derived(intent: IntentDef, words: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(intent.rule.derive?.(words, {}) ?? {}).filter(([, v]) => v !== undefined));
 }
 
 /** The last slots an other intent of the family takes (its free text names the same segment). */

@@ -34,6 +34,7 @@ export interface LastAnswer {
 type Who = Speaker;
 const pendingKey = (services: Services, msg: Who) => services.key('dialogue', 'pending', ...speakerParts(msg));
 const lastKey = (services: Services, msg: Who) => services.key('dialogue', 'last', ...speakerParts(msg));
+const shownKey = (services: Services, msg: Who) => services.key('dialogue', 'shown', ...speakerParts(msg));
 
 async function read<T>(services: Services, key: string): Promise<T | null> {
   const raw = await services.redis.get(key);
@@ -52,4 +53,13 @@ export async function clearPending(services: Services, msg: Who): Promise<void> 
 export const loadLast = (services: Services, msg: Who) => read<LastAnswer>(services, lastKey(services, msg));
 export async function saveLast(services: Services, msg: Who, last: LastAnswer): Promise<void> {
   await services.redis.set(lastKey(services, msg), JSON.stringify(last), 'EX', CONVERSATION_TTL_S);
+}
+
+/**
+ * The members of the last list the bot showed (a name that matched several): after one was
+ * picked, "那第二个呢" asks the same about another of them. Kept for the conversation's TTL.
+ */
+export const loadShown = (services: Services, msg: Who) => read<Candidate[]>(services, shownKey(services, msg));
+export async function saveShown(services: Services, msg: Who, candidates: readonly Candidate[]): Promise<void> {
+  await services.redis.set(shownKey(services, msg), JSON.stringify(candidates), 'EX', CONVERSATION_TTL_S);
 }

@@ -22,7 +22,7 @@ import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { refine } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
-import { clearPending, loadLast, loadPending, saveLast, savePending, type Pending } from './state.ts';
+import { clearPending, loadLast, loadPending, loadShown, saveLast, savePending, saveShown, type Pending } from './state.ts';
 
 /**
  * What to do with this message: the bot answers itself (`reply`: a question, a short reply to
@@ -46,6 +46,10 @@ const MEMBER_REF = ['phone', 'memberNo', 'name'];
 const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人|这人|该会员|该客户|这个会员|这个客户|\b(?:him|her|his|them|their|this (?:member|customer))\b/i;
 /** A member list's card shows this many (template_card button_list: at most 6). */
 const MAX_CARD_OPTIONS = 6;
+/** "那第二个呢", "what about the first one": another of the members listed, asked the same. */
+const ANOTHER_LEAD = /^\s*(?:那么?|还有|那就|再看看?|再|and|what about|how about)\s*/i;
+/** Small talk of either audience. */
+const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
 
@@ -193,11 +197,24 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
       }
-      if (last && weak(actor, routed, last.intent)) {
+      // "那第二个呢" after a pick from a list of members: the last question about another of them.
+      if (last && lastIntent && MEMBER_REF.some((k) => last.slots[k] !== undefined) && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT)) {
+        const shown = await loadShown(services, msg);
+        const i = shown ? ordinalChoice(msg.text.replace(ANOTHER_LEAD, ''), shown.length) : null;
+        // Another of them: the one just answered about, picked again, is no new question (the pick was answered once).
+        if (shown && i !== null && shown[i]!.memberNo !== last.slots.memberNo) {
+          const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+          return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: shown[i]!.memberNo }, confidence: 1 }, last.text, lang);
+        }
+      }
+      // A refinement is only figures and filler ("换 静安", "前3个就行"), so the router's guess at such
+      // words (small talk, a clarification) does not stand in its way.
+      if (last && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent))) {
         const refined = refine(msg.text, last, {
           stores: await storeDirectory(services),
           tagNames: (await tagDictionary(services)).map((x) => x.name),
           getIntent,
+          routedIntent: routed.intent,
         });
         if (refined && mayUse(actor, refined.intent)) {
           // The refinement ("导出吧") is the instruction the write gate reads; the slots carry the last request's details.
@@ -226,13 +243,15 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const card = { kind: 'choice' as const, taskId: newTaskId('pick'), title: t(lang, 'cards.pickTitle'), options };
         await registerCardTask(services, card.taskId, { kind: 'choice', owner: actorKey(actor), ownerName: actor.name, options });
         await savePending(services, msg, { kind: 'pick', text: plan.text, intent: plan.intent.name, slots, candidates, taskId: card.taskId });
+        await saveShown(services, msg, candidates);
         return { ...result, text: `${result.text}\n${t(lang, 'dialogue.pickHint')}`, outcome: 'asked', card };
       }
       if (result.outcome === 'asked' && (result.data as { asked?: unknown } | undefined)?.asked === 'content') {
         await savePending(services, msg, { kind: 'fill', text: plan.text, intent: plan.intent.name, slots: plan.route.slots, need: 'content' });
         return result;
       }
-      if (plan.intent.effect === 'read' && !plan.intent.rule.fallback && result.outcome !== 'asked') {
+      // Small talk ("谢谢") is no answer to refine: the one before it stays what "只要近30天的" narrows.
+      if (plan.intent.effect === 'read' && !plan.intent.rule.fallback && !SMALLTALK.test(plan.intent.name) && result.outcome !== 'asked') {
         await saveLast(services, msg, { intent: plan.intent.name, slots: plan.route.slots, text: plan.text });
       }
       return result;

@@ -42,6 +42,12 @@ const WAIT = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|等�
 /** "不是这个标签" / "不对" / "搞错了" / "wrong tag": the preview is not what was meant. */
 const REJECT = /^(?:不是这个|不是那个|不是这样|不是|不对|错了|搞错了|弄错了|说错了|写错了)(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount)|that'?s wrong|not that (?:one|tag|list))$/i;
 
+/** Assent or a bare "but" before the real answer ("嗯嗯 我再想想", "好的 但先等等", "ok but wait"). */
+const LEAD = /^(?:(?:嗯+|恩|好的?|好吧|ok(?:ay)?|行|可以)[,，\s]*)?(?:但是?|不过|可是|but)?[,，\s]*/i;
+/** Thinking it over ("我再想想", "考虑一下", "let me think"): not yet. */
+const DELIBERATE =
+  /^(?:我|让我|容我)?(?:再|先|还得|还要)?(?:想想|想一想|想一下|考虑(?:一下|考虑)?|琢磨(?:一下)?|斟酌(?:一下)?|商量(?:一下)?|看看|核实(?:一下)?)(?:再说)?(?:吧|啊|哈|哦)?$|^(?:let me|i'?ll|i need to) (?:think|check|ask|sleep on)/i;
+
 /**
  * A message that holds back the pending action instead of taking it: a negated or deferred
  * confirmation ("先别确认", "别执行", "don't confirm yet"), a bare "wait" ("等一下"), or a
@@ -52,6 +58,8 @@ export function holdsBack(text: string): boolean {
   const t = bare(text);
   if (!t || t.length > 24) return false;
   if (WAIT.test(t) || REJECT.test(t)) return true;
+  const rest = t.replace(LEAD, '');
+  if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || (rest !== t && REJECT.test(rest)))) return true;
   const mood = analyseMood(t);
   return TAKE_WORD.test(t) && (mood.negated || mood.deferred);
 }

@@ -135,6 +135,13 @@ const CASES: [string, Expect][] = [
   ['my boss said to recall the churn list', 'reported'],
   ['someone said we should tag him as VIP', 'reported'],
   ['经理让我给他建个工单', 'reported'],
+  // relayed from HQ or the owner, in traditional characters and with Latin authority words too
+  ['總部說要給流失會員發券', 'reported'],
+  ['老闆說要把流失名單都打上VIP', 'reported'],
+  ['HQ说要给流失的都发券', 'reported'],
+  ['boss说给他加500积分', 'reported'],
+  ['老板的意思是给他扣100分', 'reported'],
+  ['区域经理发话了 给流失的都发个券', 'reported'],
 ];
 
 describe('mood analyser', () => {

@@ -1,3 +1,4 @@
+import { toSimplified } from '../../intents/router/traditional.ts';
 import * as L from './lexicon.ts';
 
 /**
@@ -63,7 +64,8 @@ function frameCue(part: string, re: RegExp): string | null {
  */
 export function analyseMood(raw: string): Mood {
   const cues: string[] = [];
-  const text = maskContent(raw.normalize('NFKC').trim().replace(L.DO_NOT_FORGET, ' ').replace(/\s+/g, ' ').trim());
+  // Read in simplified characters, as the router does: 總部說要 / 老闆說 relay a wish like 总部说要 / 老板说.
+  const text = maskContent(toSimplified(raw.normalize('NFKC')).trim().replace(L.DO_NOT_FORGET, ' ').replace(/\s+/g, ' ').trim());
   // The end of the sentence: without a trailing identifier, punctuation or a final particle ("…了吗 13800000005", "别发啊").
   const end = text.replace(L.TRAILING_IDENTIFIER, '').replace(L.TRAILING, '').replace(/[啊呀哈啦哦嘛~]+$/u, '');
   const f = frame(text);

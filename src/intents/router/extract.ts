@@ -1,3 +1,4 @@
+import { hanName, isSurname, latinNameLike } from './names.ts';
 import { normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
@@ -58,8 +59,11 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
   let rest = text;
   for (const name of [...names].sort((a, b) => b.length - a.length)) {
     const edge = /^[A-Za-z0-9]/.test(name) ? '(?<![A-Za-z0-9])' : '';
-    const tail = /[A-Za-z0-9]$/.test(name) ? '(?![A-Za-z0-9])' : '';
+    // An ASCII tag may be said in the plural ("how many VIPs"); it still stands alone.
+    const tail = /[A-Za-z0-9]$/.test(name) ? '(?:s|es)?(?![A-Za-z0-9])' : '';
     for (const m of matches(rest, new RegExp(`${edge}${escapeRe(name)}${tail}`, 'i'))) {
+      // The plural ending is lower case ("VIPs"): "VIPS" is another word.
+      if (m[0].length > name.length && !/^(?:s|es)$/.test(m[0].slice(name.length))) continue;
       found.push({ value: name, span: spanOf(m) });
       rest = blank(rest, [spanOf(m)]);
     }
@@ -72,6 +76,7 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
 const TAG_VERB = '(?:添加|加上|打上|贴上|标上|去掉|删除|移除|删掉|取消|摘掉|去除|带有|有着|打了|贴了|打过|(?:整|弄|搞|来|上|设|挂|打|加|贴)个|加|打|贴|给|把|的|有|是|带(?=[A-Za-z0-9]))个?';
 const TAG_VERBS = new RegExp(`^.*${TAG_VERB}(?=.)`);
 const ONLY_VERBS = new RegExp(`^(?:${TAG_VERB})+$`);
+const TAG_VERB_END = new RegExp(`(?:打|加|贴|打上|加上|贴上|标上|(?:整|弄|搞|来|上|打|加|贴)个)$`);
 const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]';
 
 /**
@@ -103,6 +108,8 @@ export function findTagPhrase(text: string): Found<string> | undefined {
     if (afterPronoun !== value && (!afterPronoun || ONLY_VERBS.test(afterPronoun))) return undefined;
     if (afterPronoun !== value) value = afterPronoun;
     if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value) || NOT_A_TAG.test(value)) return undefined;
+    // The verb right before 标签 ("给周杰打标签", "周杰打标签"): what precedes it is the member, no tag is named.
+    if (TAG_VERB_END.test(value)) return undefined;
     const start = before.index + before[1].length - value.length;
     // The verb is consumed with the tag, so it never ends up in a name ("给张伟整个VIP标签": 张伟).
     const verb = new RegExp(`${TAG_VERB}$`).exec(before[1].slice(0, before[1].length - value.length))?.[0].length ?? 0;
@@ -169,6 +176,10 @@ export function findAmount(text: string): Found<string> | undefined {
     const value = m?.[1] ? scaleDecimal(m[1].replace(/,/g, ''), scale(m[2])) : undefined;
     if (m && value) return { value, span: spanOf(m) };
   }
+  // "超过一千", "大于2000", "不少于500": a number right after a comparative, unless a count of days, orders or points follows.
+  const more = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`).exec(text);
+  const moreValue = more?.[1] ? (/^\\d/.test(more[1]) ? scaleDecimal(more[1].replace(/,/g, ''), scale(more[2])) : ((n) => (n === undefined ? undefined : `${n * scale(more[2])}.00`))(parseNumber(more[1]))) : undefined;
+  if (more && moreValue) return { value: moreValue, span: spanOf(more) };
   const cn = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块|以上)`).exec(text);
   const n = cn?.[1] ? parseNumber(cn[1]) : undefined;
   return cn && n !== undefined ? { value: `${n}.00`, span: spanOf(cn) } : undefined;
@@ -228,7 +239,15 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
   // 的 ends a name ("林晓雯的积分"): names practically never contain it.
   const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
+  // A Chinese name wins over Latin words ("check 王芳 points"); a Latin one is kept in case there is none.
+  let latin: Found<string> | undefined;
+  const at = (value: string): Found<string> => {
+    const start = text.indexOf(value);
+    return { value, span: { start, end: start + value.length } };
+  };
   for (const seg of segments) {
+    // A surname standing alone ("张 订单", "李 积分"): every member of that surname in scope.
+    if ([...seg].length === 1 && isSurname(seg) && new RegExp(`(?:^|\\s)${seg}(?:\\s|$)`).test(text.trim())) return at(seg);
     let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
     const verbless = value.replace(TRAILING_VERB, '');
     if (verbless !== value && verbless.length >= 2) value = verbless;
@@ -243,11 +262,16 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     // "Zhang Wei for me" → Zhang Wei; "are our top referrers" is no name.
     const word = ENGLISH_WORDS.exec(value);
     if (word) value = value.slice(0, word.index).trim();
-    if (!value || NOT_A_NAME.test(value) || !(HAN_NAME.test(value) || LATIN_NAME.test(value))) continue;
-    const start = text.indexOf(value);
-    return { value, span: { start, end: start + value.length } };
+    if (!value || NOT_A_NAME.test(value)) continue;
+    if (HAN_NAME.test(value)) {
+      // Not every leftover is a name: it starts with a surname, or ends in a name ("别动王芳" → 王芳).
+      const name = /^\p{Script=Han}+$/u.test(value) ? hanName(value) : value;
+      if (name) return at(name);
+      continue;
+    }
+    if (LATIN_NAME.test(value) && latinNameLike(value)) latin ??= at(value);
   }
-  return undefined;
+  return latin;
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });

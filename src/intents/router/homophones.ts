@@ -20,6 +20,17 @@ function readings(): Map<string, readonly string[]> {
   return (readingsOf = m);
 }
 
+let syllables: ReadonlySet<string> | undefined;
+/** Every toneless syllable of the table ("zhang", "wei" …): what a name typed in pinyin is made of. */
+export function pinyinSyllables(): ReadonlySet<string> {
+  if (!syllables) {
+    const all = new Set<string>();
+    for (const rs of readings().values()) for (const r of rs) all.add(r);
+    syllables = all;
+  }
+  return syllables;
+}
+
 /** The toneless readings of one character ([] for anything the table does not know). */
 export const pinyinOf = (ch: string): readonly string[] => readings().get(ch) ?? [];
 

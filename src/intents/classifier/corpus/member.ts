@@ -26,7 +26,7 @@ export const memberIntents: CorpusFile = {
       // About someone else's account: still a question about points (the member gate refuses it).
       '[帮我|][查下|查一下|看看|看下]{phone}的[积分|积分余额]',
     ],
-    en: ['how many points do I have', '[my|check my] points [balance|]', 'points balance', 'when do my points expire', '[show me|tell me|check] [everyone\'s|all members\'|other members\'|his|her] points'],
+    en: ['how many points do I have', '[my|check my] [points|pts] [balance|]', 'points balance', 'when do my points expire', '[show me|tell me|check] [everyone\'s|all members\'|other members\'|his|her] points'],
   },
   'my.level': {
     audience: 'member',

@@ -37,6 +37,7 @@ export const staffControl: CorpusFile = {
       // Greetings open a conversation: the answer is what the bot can do.
       '[你好|您好|早上好|下午好|晚上好|早|hi|hello|嗨|哈喽|在吗|在不在|在么|有人吗][|，|,|！|~][|在吗|机器人]',
       '[你是谁|你是干什么的|你是做什么的|你是什么机器人|这是什么]',
+      '你[都|还|][会|能][干啥|做啥|干嘛|干什么|做什么|干些啥][呀|啊|]',
     ],
     en: ['[help|menu|what can you do|how do I use this|commands|show me the menu]', 'what [can|do] you [do|support|know]', 'how does this [bot|work]', '[hi|hello|hey|good morning|good evening|hi there|hello bot][|!]', '[who are you|what are you|what is this bot]'],
   },

@@ -89,6 +89,9 @@ export const staffInsights: CorpusFile = {
       '[{store}|本店]{tag}[客户|会员]数[量|]',
       '[{store}|本店|][ |]{level}[ |][名单|会员名单|有谁|都有谁|的人|有哪些人|几个|多少|多少人|几个人]',
       '{tag}[ |][几个|多少|多少人|名单|有谁]',
+      '{tag}[ |][几位|几个人|多少个|多少位|谁|都是谁|是谁|有哪些人|哪些人|列一下]',
+      '{level}[ |][谁|是谁|都是谁|几位|几个人]',
+      '[{store}|本店|我们店][ |][会员数|会员总数|客户数|会员数量|会员人数]',
     ],
     en: [
       'how many [members|customers] [are tagged|have the tag|with tag] {tag}',
@@ -98,6 +101,8 @@ export const staffInsights: CorpusFile = {
       'how many [gold|level 3|silver] members [do we have|]',
       'who are [our|the] {tag} [members|customers]',
       '{tag} 会员 count',
+      'how many {tag}s [do we have|are there|have we got|]',
+      '{tag} [members|] how many',
     ],
   },
   'koc.stats': {

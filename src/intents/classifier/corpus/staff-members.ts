@@ -54,9 +54,15 @@ export const staffMembers: CorpusFile = {
       '{m} 360[视图|全景|]',
       '[把|帮我把]{m}的[资料|档案|画像][调出来|拉出来|发我]',
       '[{m}|他|她][现在|目前|][有|打了|带着|身上有][哪些|什么|啥][标签]',
+      // A member and the word for tags, nothing else: the tags they carry (a read, never a tag write).
+      '{m}[ |的| 的 ][标签|标签呢|身上的标签|都打了啥标签|打了哪些标签|tag|tags]',
+      '[看下|查下|看看|瞅瞅|查查]{m}[的|][标签|tags]',
     ],
     en: [
       '[summary|profile|details|overview|full profile] [of|for] {m_en}',
+      '{m_en}[\'s|] tags',
+      '[tags|labels] [of|for|on] {m_en}',
+      'what tags [does|has] {m_en} [have|got|]',
       '[show me|give me|pull up] {m_en}[\'s|] [profile|details|summary|full picture]',
       'tell me about {m_en}',
       'what do we know about {m_en}',
