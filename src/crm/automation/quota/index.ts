@@ -4,4 +4,4 @@
  * mp_subscriptions through the sender port, the kernel rate limiter).
  */
 export { decide, quietDecision, QUOTA_REASONS, type QuotaAsk, type QuotaDecision, type QuotaReason } from './ledger.ts';
-export { DEFAULT_MASS_CAP, getMassCap, massCapSchema, massPeriod, setMassCap, type MassCap } from './mass-cap.ts';
+export { DEFAULT_MASS_CAP, getMassCap, massCapSchema, massCapSetting, massPeriod, setMassCap, type MassCap } from './mass-cap.ts';

@@ -31,6 +31,12 @@ export async function setMassCap(access: StaffAccess, cap: MassCap): Promise<Mas
   return value;
 }
 
+/** The rule in force as the settings page shows it (settings.manage). */
+export async function massCapSetting(access: StaffAccess): Promise<MassCap> {
+  requirePermission(access.actor, 'settings.manage');
+  return getMassCap(access.services);
+}
+
 /** The period `at` falls in under the rule (China calendar), its limit and when it ends. */
 export function massPeriod(cap: MassCap, at: Date): { start: Date; end: Date; limit: number } {
   if (cap.per === 'day') {
