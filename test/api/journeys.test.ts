@@ -87,6 +87,13 @@ describe('journeys admin API', () => {
     expect(logs.body.total).toBe(4);
     expect(logs.body.items[0]).toMatchObject({ journeyId: id, memberId: member, result: 'sent' });
     expect(logs.body.items.filter((i: { channel: string }) => i.channel === 'sms')).toHaveLength(2);
+    // The quota ledger's decision on each message (docs/journeys.md, "Quota ledger"); other steps have none.
+    expect(logs.body.items.filter((i: { channel: string }) => i.channel === 'sms').map((i: { quotaDecision: string; quotaReason: string }) => [i.quotaDecision, i.quotaReason])).toEqual([
+      ['sent', 'ok'],
+      ['sent', 'ok'],
+    ]);
+    const byDecision = await t.call(t.tokens.marketer, 'GET', `/api/crm/automation-logs?journeyId=${id}&quotaDecision=sent&pageSize=10`);
+    expect(byDecision.body.total).toBe(2);
 
     const v2 = await t.call(t.tokens.marketer, 'PATCH', `/api/crm/journeys/${id}`, { definition: { ...definition, trigger: { type: 'product_browsed' } } });
     expect(v2.body).toMatchObject({ currentVersion: 2, definition: { trigger: { type: 'product_browsed' } } });

@@ -37,6 +37,8 @@ describe('admin API: engine settings', () => {
       ['POST', '/api/crm/tag-rules/1/run'],
       ['GET', '/api/crm/settings/points-expiry'],
       ['PUT', '/api/crm/settings/points-expiry', { months: 1 }],
+      ['GET', '/api/crm/settings/wecom-mass-cap'],
+      ['PUT', '/api/crm/settings/wecom-mass-cap', { per: 'day' }],
       ['GET', '/api/crm/settings/rfm'],
       ['PUT', '/api/crm/settings/rfm', { nonsense: true }],
       ['GET', '/api/crm/settings/churn'],
@@ -155,6 +157,19 @@ describe('admin API: engine settings', () => {
     await t.call(admin, 'POST', `/api/crm/customers/${memberId}/points`, { delta: 10, reason: '测试' });
     const entry = await t.env.services.db.pointsLedger.findFirstOrThrow({ where: { memberId }, orderBy: { id: 'desc' } });
     expect(entry.expiresAt?.toISOString()).toBe('2027-11-21T04:00:00.000Z');
+  });
+
+  it('群发 cap per customer: the default (per month), validates, stores and audits old → new', async () => {
+    expect((await t.call(admin, 'GET', '/api/crm/settings/wecom-mass-cap')).body).toEqual({ per: 'month' });
+    const bad = await t.call(admin, 'PUT', '/api/crm/settings/wecom-mass-cap', { per: 'year' });
+    expect([bad.status, bad.body.error.issues[0].path]).toEqual([422, ['per']]);
+    const put = await t.call(admin, 'PUT', '/api/crm/settings/wecom-mass-cap', { per: 'week' });
+    expect([put.status, put.body]).toEqual([200, { per: 'week' }]);
+    expect((await t.call(admin, 'GET', '/api/crm/settings/wecom-mass-cap')).body).toEqual({ per: 'week' });
+    const [a] = await t.auditRows('request_id = ?', [put.requestId]);
+    expect(a).toMatchObject({ action: 'journeys.wecom_mass_cap.set', target_type: 'setting', target_id: 'journeys.wecom_mass_cap', actor_id: 'admin_01' });
+    expect(det(a.detail)).toEqual({ old: { per: 'month' }, new: { per: 'week' } });
+    await t.call(admin, 'PUT', '/api/crm/settings/wecom-mass-cap', { per: 'month' });
   });
 
   it('RFM settings: the default; each broken rule is a 422 naming its field; a valid one is stored and audited', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { isAppError, notFound, requirePermission } from '../../crm/kernel/index.ts';
-import { automationLogs, createJourney, deleteJourney, emitTrigger, enrollMembers, installTemplates, journeyStats, listJourneys, parseJourneyDefinition, readJourney, setJourneyStatus, TEMPLATES, TRIGGER_TYPES, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';
+import { automationLogs, createJourney, deleteJourney, emitTrigger, enrollMembers, installTemplates, journeyStats, listJourneys, parseJourneyDefinition, QUOTA_REASONS, readJourney, setJourneyStatus, TEMPLATES, TRIGGER_TYPES, updateJourney, type JourneyInfo } from '../../crm/automation/index.ts';
 import { findMemberEvent } from '../../crm/engagement/index.ts';
 import { eventInputSchema, recordMemberEvent } from '../../crm/lifecycle/index.ts';
 import { journeyDeps } from '../../jobs/journey-deps.ts';
@@ -282,6 +282,7 @@ export const journeyRoutes = [
           journeyId: z.coerce.number().int().positive().optional(),
           memberId: z.coerce.number().int().positive().optional(),
           result: z.enum(['pending', 'sending', 'sent', 'failed', 'unreachable', 'skipped', 'deferred', 'done', 'unknown']).optional(),
+          quotaDecision: z.enum(['sent', 'deferred', 'fallback', 'suppressed']).optional(),
         }),
       },
       responses: {
@@ -303,6 +304,8 @@ export const journeyRoutes = [
               executedAt: isoDateTime.nullable(),
               ackedAt: isoDateTime.nullable(),
               providerId: z.string().nullable(),
+              quotaDecision: z.enum(['sent', 'deferred', 'fallback', 'suppressed']).nullable(),
+              quotaReason: z.enum(QUOTA_REASONS).nullable(),
             }),
           ),
         ),

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { massCapSchema, massCapSetting, setMassCap } from '../../crm/automation/index.ts';
 import { churnConfigSchema, churnSettings, rescoreNow, rfmConfigSchema, rfmSettings } from '../../crm/insights/index.ts';
 import type { StaffAccess } from '../../crm/kernel/index.ts';
 import { expiryRuleSchema, expiryRuleSetting, setExpiryRule } from '../../crm/loyalty/index.ts';
@@ -65,6 +66,31 @@ export const settingsRoutes = [
       responses: { 200: ok(expiryRuleSchema), ...bodyErrors() },
     }),
     async ({ access, body }) => setExpiryRule(access, body),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/crm/settings/wecom-mass-cap',
+      operationId: 'getWecomMassCap',
+      tags: ['settings'],
+      summary: '群发 per customer that journeys respect: `month` (as many as the month has days, the default), `week` (7) or `day` (1)',
+      ...requires('settings.manage'),
+      responses: { 200: ok(massCapSchema), ...errors() },
+    }),
+    async ({ access }) => massCapSetting(access),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'put',
+      path: '/crm/settings/wecom-mass-cap',
+      operationId: 'putWecomMassCap',
+      tags: ['settings'],
+      summary: 'Replace the 群发 cap per customer; set it to what the company chose in the WeCom admin console',
+      ...requires('settings.manage'),
+      request: { body: jsonBody(massCapSchema, { per: 'week' }) },
+      responses: { 200: ok(massCapSchema), ...bodyErrors() },
+    }),
+    async ({ access, body }) => setMassCap(access, body),
   ),
   apiRoute(
     createRoute({

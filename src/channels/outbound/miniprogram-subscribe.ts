@@ -15,6 +15,11 @@ export function createMiniProgramSubscribeSender(messenger: MpMessenger): Outbou
   return {
     name: 'miniprogram',
     idempotent: false,
+    // The remaining one-time subscriptions for the template (mp_subscriptions), for the quota ledger.
+    async quota(msg) {
+      if (!msg.subscribe) return 0;
+      return (await messenger.reachability(msg.to)).subscriptions[msg.subscribe.templateId] ?? 0;
+    },
     async send(msg) {
       const sub = msg.subscribe;
       if (!sub) return { status: 'failed', code: 'mp_no_template', message: 'subscribe message without a template', retryable: false };

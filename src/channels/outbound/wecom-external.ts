@@ -5,8 +5,9 @@
  *
  *   POST /cgi-bin/externalcontact/add_msg_template {chat_type: 'single', external_userid: [id], text}
  *
- * WeCom then asks the staff member to confirm; a member receives at most 4 such messages a month
- * from the company. The id in `fail_list`, 40096 (invalid external userid) or 84061 (not a
+ * WeCom then asks the staff member to confirm; how many such messages a customer may receive
+ * (per month, week or day) is the company's setting, honoured before the send by the journeys'
+ * quota ledger (src/crm/automation/quota). The id in `fail_list`, 40096 (invalid external userid) or 84061 (not a
  * contact) → unreachable; -1, 45009, 45033, 5xx/429 and transport errors → retryable; a timeout
  * → in doubt (retryable); other errcodes → permanent. WeCom has no idempotency key: not idempotent.
  *

@@ -19,6 +19,7 @@ export { createJourney, deleteJourney, getJourney, listJourneys, readJourney, se
 export { TEMPLATES, installTemplates } from './journeys/templates.ts';
 export { emitTrigger, emitTriggers, eventTriggers, scanTriggers } from './journeys/triggers.ts';
 export { runCrmMaintenance } from './maintenance.ts';
+export { getMassCap, massCapSchema, massCapSetting, setMassCap, QUOTA_REASONS, type MassCap, type QuotaDecision } from './quota/index.ts';
 export { CONVERSION_DAYS, recentRecalls, type RecallStatus } from './recall/status.ts';
 export { reattributeRecalls } from './recall/order-attribution.ts';
 export { describeExclusions, type RecallExclusions } from './recall/guard.ts';

@@ -71,6 +71,12 @@ export interface OutboundSender {
    * and the engine records the send `unknown` instead of risking a second message.
    */
   reconcile?(message: OutboundMessage, since: Date): Promise<Reconciled>;
+  /**
+   * For a channel whose platform grants a per-recipient allowance (the mini-program's one-time
+   * subscriptions): how many sends of this message the recipient has left. The quota ledger asks
+   * before the send (../quota/ledger.ts); a snapshot, the sender still spends atomically.
+   */
+  quota?(message: OutboundMessage): Promise<number>;
 }
 
 /** The senders a deployment has; WeCom, the mini-program and the robot only when configured. */

@@ -27,9 +27,9 @@ import { tagIdByName, writeMemberTags, type MemberTagChange } from '../../engage
 import { isMarketing, type CompiledJourney, type JourneyAction, type JourneyStep, type MessageChannel } from './definition.ts';
 import type { JourneyDeps, OutboundMessage, OutboundSender, SendResult } from './deps.ts';
 import { interruptionCause, reconcileSend, type JobHistory } from './delivery.ts';
-import { WECOM_PER_RECIPIENT } from './channel-limits.ts';
 import { journeyStatus, loadVersion } from './store.ts';
-import { nextBirthday, nextTimeOfDay, parseQuietHours, quietUntil, weekStart } from './time.ts';
+import { nextBirthday, nextTimeOfDay, weekStart } from './time.ts';
+import { decide, quietDecision, type QuotaDecision, type QuotaReason } from '../quota/index.ts';
 
 export type StepOutcome =
   | { kind: 'next'; stepId: string; at: Date }
@@ -300,10 +300,14 @@ async function replay(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, s
 }
 
 /** `ack`: the provider acknowledged the message (its id when it gave one). */
-async function mark(ctx: StepCtx, result: string, o: { next?: string; channel?: string | null; error?: string | null; detail?: Record<string, unknown>; ack?: { providerId?: string } }): Promise<void> {
+async function mark(
+  ctx: StepCtx,
+  result: string,
+  o: { next?: string; channel?: string | null; error?: string | null; detail?: Record<string, unknown>; ack?: { providerId?: string }; quota?: QuotaMark },
+): Promise<void> {
   const now = ctx.deps.services.now();
   await ctx.deps.services.sql.query(
-    `UPDATE journey_step_executions SET result = ?, next_step = ?, channel = COALESCE(?, channel), error = ?, detail = ?, executed_at = ?${o.ack ? ', acked_at = ?, provider_id = ?' : ''} WHERE id = ?`,
+    `UPDATE journey_step_executions SET result = ?, next_step = ?, channel = COALESCE(?, channel), error = ?, detail = ?, executed_at = ?${o.ack ? ', acked_at = ?, provider_id = ?' : ''}${o.quota ? ', quota_decision = ?, quota_reason = ?' : ''} WHERE id = ?`,
     [
       result,
       o.next ?? null,
@@ -312,9 +316,34 @@ async function mark(ctx: StepCtx, result: string, o: { next?: string; channel?: 
       o.detail ? JSON.stringify(o.detail) : null,
       now,
       ...(o.ack ? [now, o.ack.providerId?.slice(0, 128) ?? null] : []),
+      ...(o.quota ? [o.quota.decision, o.quota.reason] : []),
       ctx.exec.id,
     ],
   );
+}
+
+/** The quota ledger's verdict as the execution row records it (columns quota_decision, quota_reason). */
+interface QuotaMark {
+  decision: QuotaDecision['decision'];
+  reason: QuotaReason;
+}
+
+/** Appends a ledger decision to the row's detail (`quota`: the last ten, oldest first), so a deferral stays visible after the send. */
+function noteQuota(ctx: StepCtx, q: QuotaMark & { channel?: string; until?: Date }): Record<string, unknown> {
+  const prev = Array.isArray(ctx.exec.detail?.quota) ? (ctx.exec.detail!.quota as unknown[]) : [];
+  const entry = { at: ctx.deps.services.now().toISOString(), decision: q.decision, reason: q.reason, ...(q.channel ? { channel: q.channel } : {}), ...(q.until ? { until: q.until.toISOString() } : {}) };
+  ctx.exec.detail = { ...(ctx.exec.detail ?? {}), quota: [...prev, entry].slice(-10) };
+  return ctx.exec.detail;
+}
+
+/** A send the ledger held back: the row is `deferred` with the reason, and the step runs again at `until` (a delayed job; enrolment's next_run_at). */
+async function deferSend(ctx: StepCtx, d: Extract<QuotaDecision, { decision: 'deferred' }>, channel?: string): Promise<StepOutcome> {
+  const detail = noteQuota(ctx, { decision: 'deferred', reason: d.reason, channel, until: d.until });
+  await ctx.deps.services.sql.query(
+    "UPDATE journey_step_executions SET result = 'deferred', error = ?, detail = ?, quota_decision = 'deferred', quota_reason = ?, executed_at = ? WHERE id = ? AND result IN ('pending', 'deferred', 'sending')",
+    [`${d.reason}: until ${d.until.toISOString()}`, JSON.stringify(detail), d.reason, ctx.deps.services.now(), ctx.exec.id],
+  );
+  return { kind: 'defer', at: d.until, reason: d.reason };
 }
 
 const ACK_WRITE_TRIES = 5;
@@ -482,7 +511,10 @@ interface Delivery {
   providerId?: string;
   error?: string;
   retryable?: boolean;
-  deferMs?: number;
+  /** The quota ledger held the send back (deferred or suppressed): nothing was sent. */
+  quota?: Extract<QuotaDecision, { decision: 'deferred' | 'suppressed' }>;
+  /** The ledger sent the message past a channel (its reason), to the one in `channel`. */
+  fallback?: QuotaReason;
   tried: string[];
 }
 
@@ -513,14 +545,9 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
     await mark(ctx, 'skipped', { next, error: 'unsubscribed' });
     return advance(ctx, next, now);
   }
-  const quiet = parseQuietHours(ctx.cj.def.quietHours ?? services.config.JOURNEY_QUIET_HOURS);
-  const quietEnd = quietUntil(now, quiet);
-  if (quietEnd) {
-    // Deferred, not dropped; spread over 10 minutes so 09:00 is not one burst.
-    const at = new Date(quietEnd.getTime() + (member.id % 600) * 1000);
-    await services.sql.query("UPDATE journey_step_executions SET result = 'deferred', error = 'quiet hours', executed_at = ? WHERE id = ? AND result IN ('pending', 'deferred')", [now, ctx.exec.id]);
-    return { kind: 'defer', at, reason: 'quiet hours' };
-  }
+  // The quota ledger (../quota/ledger.ts): quiet hours hold every channel, so they are asked first.
+  const quiet = quietDecision(deps, member.id, now, ctx.cj.def.quietHours);
+  if (quiet?.decision === 'deferred') return deferSend(ctx, quiet);
   // The weekly cap is taken together with the first `sending` mark (one commit), i.e. only when a
   // channel is actually tried; it is given back unless the message is sent.
   if (a.marketing && !capTaken) ctx.capWeek = weekStart(now);
@@ -537,13 +564,18 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
       return { kind: 'noop', reason: 'enrollment cancelled' };
     }
     if (!(e instanceof CapReached)) throw e;
-    await mark(ctx, 'skipped', { next, error: `frequency_cap: ${services.config.JOURNEY_WEEKLY_CAP} marketing messages this week` });
+    const q = { decision: 'suppressed', reason: 'frequency_cap' } as const;
+    await mark(ctx, 'skipped', { next, error: `frequency_cap: ${services.config.JOURNEY_WEEKLY_CAP} marketing messages this week`, detail: noteQuota(ctx, q), quota: q });
     return advance(ctx, next, now);
   }
 
-  if (d.deferMs) {
-    await services.sql.query("UPDATE journey_step_executions SET result = 'deferred', error = 'rate limited' WHERE id = ?", [ctx.exec.id]);
-    return { kind: 'defer', at: new Date(now.getTime() + d.deferMs), reason: 'rate limited' };
+  if (d.quota?.decision === 'deferred') return deferSend(ctx, d.quota, d.channel ?? undefined);
+  if (d.quota?.decision === 'suppressed') {
+    // Held back by a rule the member has reached on every channel that matters: not sent, not retried.
+    await releaseCap(ctx, member, capTaken);
+    const q = { decision: 'suppressed', reason: d.quota.reason } as const;
+    await mark(ctx, 'skipped', { next, channel: d.channel, error: `${d.quota.reason}: ${d.quota.detail}`, detail: { tried: d.tried, ...noteQuota(ctx, { ...q, channel: d.channel ?? undefined }) }, quota: q });
+    return advance(ctx, next, now);
   }
   if (d.status === 'in_doubt') {
     // Sent, no answer: it may have been delivered. The row stays `sending` (attempted, not
@@ -561,7 +593,10 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
     throw new StepRetry(d.error ?? 'provider error');
   }
   if (d.status !== 'sent') await releaseCap(ctx, member, true);
-  const o = { next, channel: d.channel, error: d.status === 'sent' ? null : (d.error ?? null), detail: { tried: d.tried, ...(ctx.exec.detail ?? {}) } };
+  // A fallback that reached a channel is recorded as such (the row's channel says which one).
+  const quota: QuotaMark = d.fallback ? { decision: 'fallback', reason: d.fallback } : { decision: 'sent', reason: 'ok' };
+  if (d.fallback) noteQuota(ctx, { ...quota, channel: d.channel ?? undefined });
+  const o = { next, channel: d.channel, error: d.status === 'sent' ? null : (d.error ?? null), detail: { tried: d.tried, ...(ctx.exec.detail ?? {}) }, quota };
   if (d.status === 'sent') await markAcked(ctx, { ...o, ack: { providerId: d.providerId } });
   else await mark(ctx, d.status, o);
   return advance(ctx, next, now);
@@ -681,8 +716,9 @@ async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { k
   const channels = a.channels ?? ctx.cj.def.channels;
   const tried: string[] = [];
   let failure: Delivery | undefined;
+  let fallback: QuotaReason | undefined;
   const outcome = (ch: MessageChannel, r: SendResult): Delivery | undefined => {
-    if (r.status === 'sent') return { status: 'sent', channel: ch, providerId: r.providerId, tried };
+    if (r.status === 'sent') return { status: 'sent', channel: ch, providerId: r.providerId, fallback, tried };
     if (r.status === 'unreachable') {
       tried.push(`${ch}: ${r.reason}`);
       return undefined;
@@ -705,13 +741,27 @@ async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { k
       tried.push(`${ch}: not configured`);
       continue;
     }
-    if (ch === 'wecom') {
-      const wait = await deps.limiter.windows(`wecom:${msg.to}`, WECOM_PER_RECIPIENT);
-      if (wait > 0) return { status: 'failed', channel: ch, deferMs: wait, tried };
+    // The quota ledger is asked before every send (../quota/ledger.ts).
+    const q = await decide(deps, {
+      memberId: m.id,
+      channel: ch,
+      now: ctx.now,
+      quietHours: ctx.cj.def.quietHours,
+      // A weekly slot this send already holds (a retry) is not asked for again.
+      marketing: a.marketing && ctx.exec.detail?.capTaken !== true,
+      allowed: channels,
+      message: msg,
+      executionId: ctx.exec.id,
+    });
+    if (q.decision === 'deferred' || q.decision === 'suppressed') return { status: 'failed', channel: ch, quota: q, tried };
+    if (q.decision === 'fallback') {
+      tried.push(`${ch}: ${q.reason}${q.to ? ` → ${q.to}` : ''}`);
+      fallback ??= q.reason;
+      continue;
     }
     await sending(ctx, ch);
     const d = outcome(ch, await sender.send(msg));
     if (d) return d;
   }
-  return failure ?? { status: 'unreachable', channel: null, error: tried.join('; '), tried };
+  return failure ? { ...failure, fallback } : { status: 'unreachable', channel: null, error: tried.join('; '), fallback, tried };
 }

@@ -3,6 +3,7 @@
  * order within the journey's goal window after entering), per-step results, and the execution
  * log (automation-logs) with filters.
  */
+import type { QuotaDecision, QuotaReason } from '../quota/index.ts';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
 import { storeScope, type StaffAccess } from '../../kernel/index.ts';
@@ -78,6 +79,8 @@ export interface LogFilter {
   journeyId?: number;
   memberId?: number;
   result?: string;
+  /** The quota ledger's decision: sent, deferred, fallback, suppressed. */
+  quotaDecision?: QuotaDecision['decision'];
   page: number;
   pageSize: number;
 }
@@ -99,6 +102,9 @@ export interface LogEntry {
   /** A message the provider acknowledged: when, and the provider's message id (docs/journeys.md, "Delivery states"). */
   ackedAt: Date | null;
   providerId: string | null;
+  /** The quota ledger's last decision on a message and its reason code (docs/journeys.md, "Quota ledger"). */
+  quotaDecision: QuotaDecision['decision'] | null;
+  quotaReason: QuotaReason | null;
 }
 
 /** The execution log, newest first; a store role reads the rows of its stores' members only. */
@@ -110,10 +116,11 @@ export async function automationLogs(access: StaffAccess, f: LogFilter): Promise
   if (f.journeyId) (where.push('journey_id = ?'), params.push(f.journeyId));
   if (f.memberId) (where.push('member_id = ?'), params.push(f.memberId));
   if (f.result) (where.push('result = ?'), params.push(f.result));
+  if (f.quotaDecision) (where.push('quota_decision = ?'), params.push(f.quotaDecision));
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const [[c]] = (await services.sql.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM journey_step_executions ${w}`, params)) as unknown as [RowDataPacket[]];
   const [rows] = await services.sql.query<RowDataPacket[]>(
-    `SELECT id, journey_id, enrollment_id, member_id, step_id, step_type, action, channel, result, error, attempts, created_at, executed_at, acked_at, provider_id FROM journey_step_executions ${w} ORDER BY id DESC LIMIT ? OFFSET ?`,
+    `SELECT id, journey_id, enrollment_id, member_id, step_id, step_type, action, channel, result, error, attempts, created_at, executed_at, acked_at, provider_id, quota_decision, quota_reason FROM journey_step_executions ${w} ORDER BY id DESC LIMIT ? OFFSET ?`,
     [...params, f.pageSize, (f.page - 1) * f.pageSize],
   );
   return {
@@ -134,6 +141,8 @@ export async function automationLogs(access: StaffAccess, f: LogFilter): Promise
       executedAt: r.executed_at,
       ackedAt: r.acked_at,
       providerId: r.provider_id,
+      quotaDecision: r.quota_decision as QuotaDecision['decision'] | null,
+      quotaReason: r.quota_reason as QuotaReason | null,
     })),
   };
 }
