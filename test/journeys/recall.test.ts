@@ -127,8 +127,12 @@ describe('recall of 10,000 churned members from one sentence', () => {
     const coupons = (await services.sql.query<RowDataPacket[]>("SELECT COUNT(*) AS n, COUNT(DISTINCT member_id) AS m FROM member_coupons WHERE source = 'recall' AND amount = 20.00"))[0][0];
     expect([Number(coupons!.n), Number(coupons!.m)]).toEqual([M, M]);
 
-    // The staff member got the launch notice and the summary in WeCom.
-    await new Promise((res) => setTimeout(res, 1500));
+    // The staff member got the launch notice and the summary in WeCom. Reports are jobs: wait for
+    // them (up to 60 s on a loaded machine) instead of a fixed pause.
+    const arrived = async (pred: () => boolean) => {
+      for (const until = Date.now() + 60_000; !pred() && Date.now() < until; ) await new Promise((res) => setTimeout(res, 200));
+    };
+    await arrived(() => rig.wecom.sent.some((m) => m.touser === MANAGER && m.content.includes('召回完成')));
     const mine = rig.wecom.sent.filter((m) => m.touser === MANAGER).map((m) => m.content);
     expect(mine[0]).toContain('召回已启动');
     const summary = mine.find((m) => m.includes('召回完成'))!;
@@ -144,11 +148,11 @@ describe('recall of 10,000 churned members from one sentence', () => {
       back,
     ]);
     await rig.advance(7 * DAY);
-    await new Promise((res) => setTimeout(res, 1500));
+    await arrived(() => rig.wecom.sent.some((m) => m.touser === MANAGER && m.content.includes('召回 7 天回流')));
     const d7 = rig.wecom.sent.find((m) => m.touser === MANAGER && m.content.includes('召回 7 天回流'));
     expect(d7?.content).toContain(`${M} 位中 150 位已再次消费（${((150 / M) * 100).toFixed(1)}%），带来营收 15000.00 元`);
     await rig.advance(23 * DAY);
-    await new Promise((res) => setTimeout(res, 1500));
+    await arrived(() => rig.wecom.sent.some((m) => m.touser === MANAGER && m.content.includes('召回 30 天回流')));
     expect(rig.wecom.sent.some((m) => m.touser === MANAGER && m.content.includes('召回 30 天回流'))).toBe(true);
     const att = (await services.sql.query<RowDataPacket[]>('SELECT attribution FROM recalls'))[0][0];
     const a = typeof att!.attribution === 'string' ? JSON.parse(att!.attribution) : att!.attribution;
