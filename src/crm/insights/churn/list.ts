@@ -86,11 +86,7 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
   const [[ranked]] = await access.services.sql.query<RowDataPacket[]>('SELECT EXISTS (SELECT 1 FROM member_scores WHERE churn_rank IS NOT NULL) AS has');
   if (!Number(ranked!.has)) return countedChurnList(access, options);
   const scoredAt = run.asOf;
-  const rule = { minDays: options.minDays ?? (await churnSettings.read(access.services)).silenceDays.high, gapFactor: options.gapFactor ?? 3 };
-  const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
-  const stores = scopeFor(access, options.storeId);
-  const now = access.services.now();
-  const levels = options.levels?.length ? options.levels : ['high'];
+  const { rule, limit, stores, now, levels } = await listFrame(access, options);
   let total = 0;
   let entries: ChurnEntry[] = [];
   if (stores === null || stores.length > 0) {
@@ -168,6 +164,14 @@ function modelEntry(access: StaffAccess, r: RowDataPacket): ChurnEntry {
   };
 }
 
+/** What both model-list plans start from: the silence rule, the page size, the stores in scope, the clock, the risk levels asked. */
+async function listFrame(access: StaffAccess, options: ChurnOptions) {
+  const rule = { minDays: options.minDays ?? (await churnSettings.read(access.services)).silenceDays.high, gapFactor: options.gapFactor ?? 3 };
+  const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
+  const levels: NonNullable<ChurnOptions['levels']> = options.levels?.length ? options.levels : ['high'];
+  return { rule, limit, stores: scopeFor(access, options.storeId), now: access.services.now(), levels };
+}
+
 /**
  * The model list counted over every scored row: scores without the run's rank columns (none
  * written by the application since the snapshot exists; hand-made test data).
@@ -175,11 +179,7 @@ function modelEntry(access: StaffAccess, r: RowDataPacket): ChurnEntry {
 async function countedChurnList(access: StaffAccess, options: ChurnOptions): Promise<ChurnList> {
   const [probe] = await access.services.readSql.query<RowDataPacket[]>('SELECT scored_at FROM member_scores ORDER BY scored_at DESC LIMIT 1');
   const scoredAt = probe[0]!.scored_at as Date;
-  const rule = { minDays: options.minDays ?? (await churnSettings.read(access.services)).silenceDays.high, gapFactor: options.gapFactor ?? 3 };
-  const limit = Math.max(1, Math.min(options.limit ?? 10, options.all ? 100_000 : 100));
-  const stores = scopeFor(access, options.storeId);
-  const now = access.services.now();
-  const levels = options.levels?.length ? options.levels : ['high'];
+  const { rule, limit, stores, now, levels } = await listFrame(access, options);
   let total = 0;
   let entries: ChurnEntry[] = [];
   if (stores === null || stores.length > 0) {
