@@ -98,9 +98,11 @@ function handoffOf(adapter: ChannelAdapter, parsed: ReturnType<ChannelAdapter['p
     if (cb.kind !== 'refresh' && cb.kind !== 'feedback') return undefined;
     return { v: 1, kind: 'ignored', channel, messageId: parsed.messageId, reason: parsed.reason, receivedAt, data: cb as unknown as Record<string, unknown> };
   }
-  // An event goes to the origin only when its channel has side effects for it there (the
-  // mini-program's reply window and subscriptions); WeCom's events are acked and left alone, as at the origin.
-  if (!adapter.onAccepted) return undefined;
+  // An event goes to the origin only when it has side effects there: the mini-program's reply
+  // window and subscriptions (its onAccepted), and WeCom events whose parse carries data for the
+  // origin (客户联系 changes, 微信客服's kf_msg_or_event that makes the origin pull the messages).
+  // Other WeCom events are acked and left alone, as at the origin.
+  if (!adapter.onAccepted && !parsed.data) return undefined;
   return { v: 1, kind: 'ignored', channel, messageId: parsed.messageId, reason: parsed.reason, receivedAt, ...(parsed.data ? { data: parsed.data as Record<string, unknown> } : {}) };
 }
 

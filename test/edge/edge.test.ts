@@ -16,7 +16,7 @@ import { parseHandoff, signHandoff, verifyHandoff, type Handoff } from '../../sr
 import { wecomFixture } from '../channels/fixtures/wecom.ts';
 import { miniprogramFixture } from '../channels/fixtures/miniprogram.ts';
 import { pushRequest, textDoc, verificationRequest as mpVerificationRequest, type MpKeys } from '../support/miniprogram-callback-builder.ts';
-import { verificationRequest } from '../support/wecom-callback-builder.ts';
+import { encryptedCallback, verificationRequest } from '../support/wecom-callback-builder.ts';
 import { SAMPLE, atUnix } from '../support/wecom-test-vectors.ts';
 import { callback, keys, setupWeComApp, waitFor, type WeComApp } from '../support/wecom-app.ts';
 
@@ -183,6 +183,21 @@ describe('Workers edge under workerd', () => {
       expect(sent.content).toContain('M00000001');
       await new Promise((r) => setTimeout(r, 300));
       expect(origin.fake.sent.filter((m) => m.touser === 'hq_ops_01')).toHaveLength(1);
+    });
+
+    it('hands a 客户联系 event to the origin (the origin records it), once, and acks it empty', async () => {
+      const xml =
+        `<xml><ToUserName><![CDATA[${keys.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime>` +
+        '<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[del_follow_user]]></ChangeType>' +
+        '<UserID><![CDATA[store_manager_01]]></UserID><ExternalUserID><![CDATA[wmEdgeTest0001]]></ExternalUserID></xml>';
+      const req = encryptedCallback(keys, xml, new Date());
+      for (let i = 0; i < 2; i++) {
+        const res = await toEdge(edge, '/wecom/callback', req);
+        expect([res.status, await res.text()]).toEqual([200, '']);
+      }
+      const mine = handoffs.filter((h) => h.kind === 'ignored' && JSON.stringify(h).includes('wmEdgeTest0001'));
+      expect(mine).toHaveLength(1);
+      expect(await inboxRows(mine[0]!.messageId)).toHaveLength(1);
     });
 
     it('hands two concurrent deliveries of one message off once (the second waits for the first)', async () => {
