@@ -31,7 +31,7 @@ export { visibleMembers } from './scope.ts';
 export { memberSummary, type MemberSummary } from './summary.ts';
 export { profileHistory, profilePatchSchema, updateMemberProfile } from './update.ts';
 export { createMemberRow, memberCreateSchema, storeIdByRef, type CreatedMember, type MemberCreate } from './create.ts';
-export { ADDRESS_TYPES, addressSchema, addressesSchema, maskEmail, phoneOrThrow, type Address } from './member-input.ts';
+export { ADDRESS_TYPES, addressSchema, addressesSchema, EMAIL_IN_TEXT, maskEmail, phoneOrThrow, type Address } from './member-input.ts';
 export { lockMemberForWrite, lockMembersForWrite, type MemberForWrite, type MemberKey } from './write-lookup.ts';
 export { emailColumns, emailHash, memberIdByPhone, openEmail, openHistoryValue, openPhone, phoneColumns, phoneHash, rotateMemberKeys, sealHistoryValue, sealPlaintextMembers } from './sealed.ts';
 export { bindWeComIdentity, memberIdByExternalUserId, memberIdByMobile, memberIdByUnionid } from './wecom-identity.ts';

@@ -37,6 +37,9 @@ export const sourceSchema = z.string().trim().regex(/^[a-z][a-z0-9_-]{0,15}$/, '
 /** A pragmatic e-mail check (one @, a dot in the domain, no spaces); the mail server has the last word. */
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
+/** An e-mail address inside a chat message ("查一下 li.na@example.com"): staff name a member by it, and it says nothing about the message's language. */
+export const EMAIL_IN_TEXT = /[^\s@，。、：:;；"'“”（）()<>\[\]]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+
 /** Whether a search text is a whole e-mail address (then it is looked up through its blind index). */
 export const looksLikeEmail = (s: string): boolean => s.length <= 254 && EMAIL.test(s.trim());
 

@@ -1,5 +1,5 @@
 import { hanName, isSurname, latinNameLike } from './names.ts';
-import { normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
+import { EMAIL_IN_TEXT, normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
 /**
@@ -232,6 +232,9 @@ const ENGLISH_WORDS = /\b(?:are|is|was|our|your|my|the|top|who|what|which|any|al
  */
 export function findName(text: string, consumed: readonly Span[]): Found<string> | undefined {
   let rest = blank(text, consumed);
+  // A whole e-mail address names a member as a phone does (customers looks it up by its blind index).
+  const email = EMAIL_IN_TEXT.exec(rest);
+  if (email) return { value: email[0], span: { start: email.index, end: email.index + email[0].length } };
   // Found in the message itself: the pronoun may sit inside a trigger ("再扣她50分").
   const pronoun = PRONOUN.exec(text);
   if (pronoun) rest = rest.slice(0, pronoun.index) + ' '.repeat(rest.length - pronoun.index);
