@@ -71,6 +71,8 @@ describe('extractors', () => {
     expect(findName('查一下 张伟', [{ start: 0, end: 3 }])?.value).toBe('张伟');
     expect(findName('张伟的会员档案', [{ start: 5, end: 7 }])?.value).toBe('张伟');
     expect(findName('find Zhang Wei', [{ start: 0, end: 4 }])?.value).toBe('Zhang Wei');
+    expect(findName('查一下 li.na@example.com', [{ start: 0, end: 3 }])?.value).toBe('li.na@example.com');
+    expect(findName('find Wang.Fang+crm@Mail.Example.CN please', [{ start: 0, end: 4 }])?.value).toBe('Wang.Fang+crm@Mail.Example.CN');
     expect(findName('查一下 12', [{ start: 0, end: 3 }])).toBeUndefined();
     // A question glued to the name, and reported speech, are not part of it.
     expect(findName('陈静几级', [])?.value).toBe('陈静');
