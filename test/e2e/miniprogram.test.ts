@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
 import { pushRequest, subscribeEventDoc, textDoc, verificationRequest, type MpKeys } from '../support/miniprogram-callback-builder.ts';
 import type { PayloadFormat } from '../../src/channels/miniprogram/payload.ts';
+import { replyWindowOf } from '../../src/channels/miniprogram/index.ts';
 import { seedDemo } from '../../src/demo/index.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { startFakeWeixin, type FakeWeixin } from '../fakes/weixin-api.ts';
@@ -79,6 +80,20 @@ describe('mini-program callback end to end', () => {
     expect(sent.touser).toBe(member.openid);
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.sent.slice(before).filter((s) => s.content === expected.reply)).toHaveLength(1);
+  });
+
+  it('a retried delivery of a member message does not refill the reply window (WeChat counts the message once)', async () => {
+    const window = replyWindowOf(env.services);
+    await env.services.redis.del(env.services.key('mp', 'window', member.openid));
+    const req = say('我的积分', '24000000000000000009');
+    const before = fake.sent.length;
+    expect((await call(req)).status).toBe(200);
+    await waitFor(() => fake.sent.slice(before).find((s) => s.touser === member.openid));
+    // The answer (sent above) took one of the five messages the member's message opened.
+    expect((await window.state(member.openid))?.left).toBe(4);
+    expect((await call(req)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await window.state(member.openid))?.left).toBe(4);
   });
 
   it('an unknown openid is told to register, on the same channel', async () => {

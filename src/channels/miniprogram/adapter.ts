@@ -48,7 +48,8 @@ export interface MpEventData {
 /** Side effects of accepted callbacks, wired by the channel factory (index.ts). */
 export interface MpHooks {
   /** A member message arrived: opens the 48-hour customer-service window. */
-  onMemberMessage?(openid: string, now: Date): Promise<void>;
+  /** A member's message (any type) opens the reply window; `messageId` lets a retried delivery be told apart. */
+  onMemberMessage?(openid: string, now: Date, messageId: string): Promise<void>;
   /** An event arrived (subscriptions, session entry); `eventId` is the payload hash, for idempotency. */
   onEvent?(data: MpEventData, eventId: string, now: Date): Promise<void>;
   /** Delivers a pushed answer (customerServiceMessage.send). */
@@ -149,11 +150,11 @@ export function createMiniProgramAdapter(opts: MpAdapterOptions): MiniProgramAda
     parse: returningClientErrors(parseOrThrow),
 
     async onAccepted(parsed, now) {
-      if (parsed.kind === 'message') await hooks.onMemberMessage?.(parsed.message.from, now);
+      if (parsed.kind === 'message') await hooks.onMemberMessage?.(parsed.message.from, now, parsed.message.messageId);
       else if (parsed.kind === 'ignored' && parsed.data) {
         const data = parsed.data as MpEventData;
         // An image or mini-program card from the member opens the window just like a text.
-        if (data.event.startsWith('msgtype:')) await hooks.onMemberMessage?.(data.openid, now);
+        if (data.event.startsWith('msgtype:')) await hooks.onMemberMessage?.(data.openid, now, parsed.messageId);
         else await hooks.onEvent?.(data, parsed.messageId, now);
       }
     },
