@@ -5,7 +5,7 @@ import { createFixture, NOW, type Fixture } from '../../test/support/crm/fixture
 import { isAppError } from '../crm/kernel/errors.ts';
 import type { Services } from '../services.ts';
 import { getIntent, intents } from './catalogue.ts';
-import { helpText } from './help-text.ts';
+import { helpText, UNLISTED_IN_HELP } from './help-text.ts';
 
 // Each intent's run() against the real database: store scope, masking, audit rows, tags,
 // money formatting. The pipeline validates slots first, so these call run() with parsed slots.
@@ -190,7 +190,10 @@ describe('intents', () => {
 
     it('derives the help text from the catalogue and the actor permissions', async () => {
       const manager = (await ask('help', fx.staff.manager1, {})).text;
-      for (const i of intents.filter((x) => x.name !== 'help' && x.audience === 'staff' && (!x.permission || x.permission !== 'member.phone.view'))) expect(manager).toContain(`${i.title}：${i.examples[0]!.text}`);
+      for (const i of intents.filter((x) => !UNLISTED_IN_HELP.has(x.name) && x.audience === 'staff' && (!x.permission || x.permission !== 'member.phone.view'))) expect(manager).toContain(`${i.title}：${i.examples[0]!.text}`);
+      expect(manager).not.toContain('确认待执行的操作');
+      // One passive WeCom reply carries at most 2048 bytes: the help of the widest role fits it.
+      expect(Buffer.byteLength(helpText(intents, fx.staff.hq), 'utf8')).toBeLessThanOrEqual(2048);
       const agent = helpText(intents, fx.staff.agent);
       expect(agent).toContain('查会员');
       expect(agent).not.toContain('流失预警');
