@@ -82,8 +82,12 @@ export async function rfmOverview(access: StaffAccess, opts: { storeId?: number 
   requirePermission(access.actor, 'churn.read');
   const scope = storeScope(access.actor);
   const stores = opts.storeId === undefined ? scope : scope === null || scope.includes(opts.storeId) ? [opts.storeId] : [];
-  const run = (await latestScoringRun(access.services.sql)) ?? ((await ensureScores(access)) && (await latestScoringRun(access.services.sql)));
-  const counts = run ? await snapshotCounts(access.services.sql, run.id, stores, ['cell', 'quadrant', 'level']) : null;
+  // Analytics reads go to the read replica (READ_DATABASE_URL); the run and its counts are read from
+  // the same server, so a replica a little behind answers consistently with its own (older) run and
+  // its as-of time. A first run made just now is read back from the primary.
+  const replicaRun = await latestScoringRun(access.services.readSql);
+  const run = replicaRun ?? ((await ensureScores(access)) && (await latestScoringRun(access.services.sql)));
+  const counts = run ? await snapshotCounts(replicaRun ? access.services.readSql : access.services.sql, run.id, stores, ['cell', 'quadrant', 'level']) : null;
   if (run && counts) {
     const of = (dim: string, key: string) => counts.find((c) => c.dim === dim && c.key === key);
     const out: RfmOverview = {
