@@ -110,6 +110,8 @@ describe('two web and two worker processes', () => {
       ['700003', 'answered'],
       ['700004', 'answered'],
     ]);
-    expect(qy.sent.filter((m) => m.touser === 'store_manager_01')).toHaveLength(6); // 2 warm-ups, the lookup, the preview, the confirmation, the repeat
+    const mine = qy.sent.filter((m) => m.touser === 'store_manager_01');
+    expect(mine.filter((m) => m.msgtype !== 'template_card')).toHaveLength(6); // 2 warm-ups, the lookup, the preview, the confirmation, the repeat
+    expect(mine.filter((m) => m.msgtype === 'template_card')).toHaveLength(1); // the preview's confirm card, once across both webs
   });
 });
