@@ -9,10 +9,20 @@ import { iso, isoDateTime, isoOrNull, queryBool } from '../schemas.ts';
 
 /** WeCom customer contacts (客户联系, docs/wecom.md "Customer contacts"): QR codes, attribution, unbound customers, corp tags. */
 
+/**
+ * The WeCom side, resolved when the domain first calls it: the request's own mistakes (an unknown
+ * tag → 404, a tag we do not own → 409, a bad body) are answered before "WeCom is not configured" (503).
+ */
 function contactsPort(services: Services): ContactsPort {
-  const { WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID } = services.config;
-  if (!WECOM_CORP_ID || !WECOM_SECRET || !WECOM_AGENT_ID) throw new AppError('contacts_not_configured', 'WeCom customer contacts need WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID');
-  return weComClientOf(services).contacts;
+  const resolve = (): ContactsPort => {
+    const { WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID } = services.config;
+    if (!WECOM_CORP_ID || !WECOM_SECRET || !WECOM_AGENT_ID) throw new AppError('contacts_not_configured', 'WeCom customer contacts need WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID');
+    return weComClientOf(services).contacts;
+  };
+  return new Proxy({} as ContactsPort, {
+    // Not a thenable (`await port` must not call WeCom): every other name is a port method.
+    get: (_t, name) => (name === 'then' ? undefined : (...args: unknown[]) => (resolve() as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>)[name]!(...args)),
+  });
 }
 
 export const wecomRelationships = z.object({
