@@ -110,3 +110,18 @@ describe('durable inbox', () => {
     expect(waiting.filter((j) => j.data.requestId === msg.requestId).map((j) => j.data.text)).toEqual(['答复']);
   });
 });
+
+describe('a claim taken over while answering', () => {
+  it('gives no answer from the process that lost its claim, even when it wrote nothing: the holder answers', async () => {
+    const services = ctx.env.services;
+    const { withInboxClaim } = await import('../../src/bot/inbox/claim.ts');
+    const msg = message('inbox-lost-claim-1');
+    const out = await withInboxClaim(services, msg, services.logger, async () => {
+      // Another process takes the claim meanwhile (this one stalled past its lease).
+      await services.sql.query("UPDATE inbound_messages SET claim_token = 'someone-else', lease_until = NOW(3) + INTERVAL 5 SECOND WHERE channel = 'wecom' AND message_id = ?", [msg.messageId]);
+      return { kind: 'answer', answer: { intent: 'help', slots: {}, confidence: 1, text: '答复' } };
+    });
+    expect(out).toEqual({ kind: 'duplicate', state: 'busy' });
+    expect(await inboxRow(services, msg)).toMatchObject({ state: 'claimed' });
+  });
+});

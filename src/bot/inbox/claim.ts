@@ -69,8 +69,9 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
   }
   if (!result.committed) {
     log.warn({ wrote: result.wrote }, 'inbox claim was taken over while answering (a stall longer than the lease)');
-    // Its writes were rolled back: the process that holds the claim now answers (and writes) instead.
-    if (result.wrote) return { kind: 'duplicate', state: 'busy' };
+    // The process that holds the claim now answers (and writes) instead; its writes here were rolled
+    // back. Giving this answer too — even one that wrote nothing — would answer the message twice.
+    return { kind: 'duplicate', state: 'busy' };
   }
   return result.out;
 }
