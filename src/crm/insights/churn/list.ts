@@ -145,8 +145,8 @@ async function indexTotal(access: StaffAccess, where: string[], params: unknown[
   return Number(row!.n);
 }
 
-function modelEntry(access: StaffAccess, r: RowDataPacket): ChurnEntry {
-  const reasons = (typeof r.churn_reasons === 'string' ? JSON.parse(r.churn_reasons) : r.churn_reasons) as { text: string }[];
+/** One list row as both lists show it (the rule list's and the model's), the phone masked by role. */
+function entryOf(access: StaffAccess, r: RowDataPacket, usualGap: unknown): ChurnEntry {
   return {
     memberId: Number(r.id),
     memberNo: String(r.member_no),
@@ -154,9 +154,16 @@ function modelEntry(access: StaffAccess, r: RowDataPacket): ChurnEntry {
     phone: phoneFor(access.actor, openPhone(String(r.phone_enc))),
     homeStore: r.store_name == null ? null : String(r.store_name),
     daysSinceLastOrder: Number(r.days_since),
-    usualGapDays: r.median_gap_days == null ? 0 : Math.round(Number(r.median_gap_days)),
+    usualGapDays: usualGap == null ? 0 : Math.round(Number(usualGap)),
     totalSpend: String(r.total_spend),
     orderCount: Number(r.order_count),
+  };
+}
+
+function modelEntry(access: StaffAccess, r: RowDataPacket): ChurnEntry {
+  const reasons = (typeof r.churn_reasons === 'string' ? JSON.parse(r.churn_reasons) : r.churn_reasons) as { text: string }[];
+  return {
+    ...entryOf(access, r, r.median_gap_days),
     risk: Number(r.churn_risk),
     level: r.churn_level,
     reasons: reasons.map((x) => x.text),
@@ -286,17 +293,8 @@ export async function ruleChurnList(access: StaffAccess, options: ChurnOptions =
       params,
     );
     total = Number(rows[0]?.total ?? 0);
-    entries = rows.map((r) => ({
-      memberId: Number(r.id),
-      memberNo: String(r.member_no),
-      name: String(r.name),
-      phone: phoneFor(access.actor, openPhone(String(r.phone_enc))),
-      homeStore: r.store_name == null ? null : String(r.store_name),
-      daysSinceLastOrder: Number(r.days_since),
-      usualGapDays: Math.round(Number(r.median_gap)),
-      totalSpend: String(r.total_spend),
-      orderCount: Number(r.order_count),
-    }));
+    // The rule list only holds members with a gap (its WHERE compares against it).
+    entries = rows.map((r) => entryOf(access, r, r.median_gap));
   }
   await auditStoresRead(access, 'churn.list', stores, { ...rule, minSpend: options.minSpend ?? null, total, memberIds: entries.map((e) => e.memberId) });
   return { total, entries, rule, source: 'rule' };
