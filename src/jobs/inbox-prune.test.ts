@@ -20,7 +20,7 @@ describe('inbox and outbox pruning', () => {
     const ages: Record<string, number> = { 'old-answered': 8, 'old-claimed': 30, 'six-days': 6, fresh: 0 };
     for (const [id, days] of Object.entries(ages)) {
       const claim = await claimInbound(services, message(id));
-      if (claim.kind === 'claimed' && id !== 'old-claimed') await completeClaim(services, claim.token, { text: '答复' });
+      if (claim.kind === 'claimed' && id !== 'old-claimed') await completeClaim(services, { ...message(id), token: claim.token }, { text: '答复' });
       await services.sql.query('UPDATE inbound_messages SET created_at = NOW(3) - INTERVAL ? DAY WHERE message_id = ?', [days, id]);
     }
     // Two outbox rows: one left behind two days ago by a worker that died mid-send, one queued now.

@@ -4,7 +4,7 @@
  * answer job that queues a recorded answer whose push was never queued.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimInbound, completeClaim, inboxRow, markDeferred } from '../../src/bot/inbox/store.ts';
+import { claimInbound, completeClaim, inboxRow, markDeferred, renewClaim } from '../../src/bot/inbox/store.ts';
 import type { InboundMessage } from '../../src/bot/types.ts';
 import { callback, post, setupWeComApp, type WeComApp } from '../support/wecom-app.ts';
 
@@ -39,7 +39,7 @@ describe('durable inbox', () => {
     expect(await retry.text()).toContain('<Encrypt>');
     expect(await inboxRow(services, message('inbox-stale-1'))).toMatchObject({ state: 'answered', attempts: 2 });
     // The dead process's claim cannot complete over the retry's answer.
-    if (dead.kind === 'claimed') expect(await completeClaim(services, dead.token, null)).toBe(false);
+    if (dead.kind === 'claimed') expect(await completeClaim(services, { ...message('inbox-stale-1'), token: dead.token }, null)).toBe(false);
     // A later retry (WeCom did not get the response) gets the recorded answer; nothing runs again.
     const again = await (await post(ctx.rt, callback('帮助', 'inbox-stale-1'))).text();
     expect(again).toContain('<Encrypt>');
@@ -94,7 +94,7 @@ describe('durable inbox', () => {
     const claim = await claimInbound(services, msg);
     await markDeferred(services, msg);
     if (claim.kind !== 'claimed') throw new Error('not claimed');
-    await completeClaim(services, claim.token, { channel: 'wecom', to: msg.from, text: '答复', requestId: msg.requestId });
+    await completeClaim(services, { ...msg, token: claim.token }, { channel: 'wecom', to: msg.from, text: '答复', requestId: msg.requestId });
     expect(await inboxRow(services, msg)).toMatchObject({ state: 'answered', pushed: false, reply: { text: '答复' } });
     const { startInboxAnswerWorker } = await import('../../src/jobs/inbox-answer.ts');
     const worker = startInboxAnswerWorker(services, ctx.rt.handle);
@@ -123,5 +123,31 @@ describe('a claim taken over while answering', () => {
     });
     expect(out).toEqual({ kind: 'duplicate', state: 'busy' });
     expect(await inboxRow(services, msg)).toMatchObject({ state: 'claimed' });
+  });
+});
+
+describe('claims of different messages', () => {
+  it('do not lock each other: one completed inside an open transaction leaves the others free to complete', async () => {
+    const services = ctx.env.services;
+    const [a, b] = [message('inbox-row-lock-a'), message('inbox-row-lock-b')];
+    const [ca, cb] = [await claimInbound(services, a), await claimInbound(services, b)];
+    if (ca.kind !== 'claimed' || cb.kind !== 'claimed') throw new Error('not claimed');
+    // A's answer wrote something, so its completion runs in the answer's transaction, still open.
+    const conn = await services.sql.getConnection();
+    try {
+      await conn.beginTransaction();
+      expect(await completeClaim(services, { ...a, token: ca.token }, { text: '答复 a' }, conn)).toBe(true);
+      // B's completion (and a lease renewal) must not wait for A's commit: a wait here is what
+      // turned into a lock timeout or deadlock under load, and an answer pushed but not recorded.
+      const late = new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 2000).unref());
+      expect(await Promise.race([renewClaim(services, { ...b, token: cb.token }), late])).toBe(true);
+      expect(await Promise.race([completeClaim(services, { ...b, token: cb.token }, { text: '答复 b' }), late])).toBe(true);
+      await conn.commit();
+    } finally {
+      await conn.rollback().catch(() => undefined);
+      conn.release();
+    }
+    expect(await inboxRow(services, a)).toMatchObject({ state: 'answered' });
+    expect(await inboxRow(services, b)).toMatchObject({ state: 'answered' });
   });
 });

@@ -45,26 +45,31 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
     return { kind: 'duplicate', state: claim.kind };
   }
   if (claim.takenOver) log.warn('message taken over from a claim whose process stopped');
+  const held = { channel: msg.channel, messageId: msg.messageId, token: claim.token };
   const every = Math.max(100, Math.floor(services.config.INBOX_LEASE_MS / 3));
-  const beat = setInterval(() => void renewClaim(services, claim.token).catch((err) => log.warn({ err: String(err) }, 'inbox lease not renewed')), every);
+  const beat = setInterval(() => void renewClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox lease not renewed')), every);
   beat.unref();
   const replyOf = (outcome: HandleOutcome) => (outcome.kind === 'answer' ? replyJobOf(msg, outcome.answer) : null);
   let result: Awaited<ReturnType<typeof withSharedTransaction<HandleOutcome>>>;
   try {
     result = await withSharedTransaction(services.sql, answer, async (conn, outcome) => {
       clearInterval(beat);
-      if (conn) return completeClaim(services, claim.token, replyOf(outcome), conn);
-      // Nothing written: the answer exists, and a failure to record it must not turn into a 5xx and a second answer.
-      const done = await completeClaim(services, claim.token, replyOf(outcome)).catch((err) => {
-        log.error({ err: String(err) }, 'inbox: answer not recorded');
-        return true;
-      });
-      return done;
+      if (conn) return completeClaim(services, held, replyOf(outcome), conn);
+      // Nothing written: the answer exists, and a failure to record it must not turn into a 5xx and a
+      // second answer. One more try first (a lock timeout or a dropped connection is usually brief):
+      // an answer given but not recorded leaves a claim that a later sweep could answer again.
+      const record = () => completeClaim(services, held, replyOf(outcome));
+      return record()
+        .catch(record)
+        .catch((err) => {
+          log.error({ err: String(err) }, 'inbox: answer not recorded');
+          return true;
+        });
     });
   } catch (e) {
     // The answer failed, or its writes could not be committed with the completion: none of them stays, and the retry answers.
     clearInterval(beat);
-    await releaseClaim(services, claim.token).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
+    await releaseClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
     throw e;
   }
   if (!result.committed) {

@@ -67,9 +67,19 @@ export async function recordPulled(services: Services, msg: InboundMessage, conn
   return ins.affectedRows === 1;
 }
 
+/**
+ * A claim as the token-guarded writes below take it: the message's key finds the row through its
+ * unique index, so each write locks that one row. (Found by token alone — an unindexed column — an
+ * UPDATE scanned and locked every claimed row: a completion inside an answer's transaction then
+ * blocked, or deadlocked with, the completion and lease renewal of every other message.)
+ */
+export type ClaimHandle = InboxKey & { token: string };
+const BY_CLAIM = `channel = ? AND message_id = ? AND claim_token = ? AND state = 'claimed'`;
+const claimArgs = (c: ClaimHandle) => [c.channel, c.messageId, c.token];
+
 /** Extends a live claim; false when it is no longer ours (taken over after a stall). */
-export async function renewClaim(services: Services, token: string): Promise<boolean> {
-  const [res] = await services.sql.execute<ResultSetHeader>(`UPDATE inbound_messages SET lease_until = ${LEASE} WHERE claim_token = ? AND state = 'claimed'`, [leaseMs(services) * 1000, token]);
+export async function renewClaim(services: Services, claim: ClaimHandle): Promise<boolean> {
+  const [res] = await services.sql.execute<ResultSetHeader>(`UPDATE inbound_messages SET lease_until = ${LEASE} WHERE ${BY_CLAIM}`, [leaseMs(services) * 1000, ...claimArgs(claim)]);
   return res.affectedRows === 1;
 }
 
@@ -82,19 +92,19 @@ export async function renewClaim(services: Services, token: string): Promise<boo
  * with the inbox's pruning (INBOX_RETENTION_DAYS). `conn`: the transaction holding the answer's
  * writes (src/bot/inbox/claim.ts), which commits only if this UPDATE found the claim still ours.
  */
-export async function completeClaim(services: Services, token: string, reply: { text: string; image?: unknown; [k: string]: unknown } | null, conn?: PoolConnection): Promise<boolean> {
+export async function completeClaim(services: Services, claim: ClaimHandle, reply: { text: string; image?: unknown; [k: string]: unknown } | null, conn?: PoolConnection): Promise<boolean> {
   const inline = reply ? JSON.stringify({ ...reply, image: undefined }) : null;
   const [res] = await (conn ?? services.sql).execute<ResultSetHeader>(
     `UPDATE inbound_messages SET state = 'answered', claim_token = NULL, lease_until = NULL, payload = NULL, answered_at = NOW(3), updated_at = NOW(3),
-       reply = IF(deferred_at IS NULL, ?, ?) WHERE claim_token = ? AND state = 'claimed'`,
-    [inline, reply ? JSON.stringify(reply) : null, token],
+       reply = IF(deferred_at IS NULL, ?, ?) WHERE ${BY_CLAIM}`,
+    [inline, reply ? JSON.stringify(reply) : null, ...claimArgs(claim)],
   );
   return res.affectedRows === 1;
 }
 
 /** Gives the message back after a failure, so a retry of it is processed, not dropped. */
-export async function releaseClaim(services: Services, token: string): Promise<void> {
-  await services.sql.execute(`UPDATE inbound_messages SET state = 'released', claim_token = NULL, lease_until = NULL, updated_at = NOW(3) WHERE claim_token = ? AND state = 'claimed'`, [token]);
+export async function releaseClaim(services: Services, claim: ClaimHandle): Promise<void> {
+  await services.sql.execute(`UPDATE inbound_messages SET state = 'released', claim_token = NULL, lease_until = NULL, updated_at = NOW(3) WHERE ${BY_CLAIM}`, claimArgs(claim));
 }
 
 /** Notes that the callback is being acked before the answer (slow path); returns the state at that moment. */
