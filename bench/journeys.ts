@@ -16,6 +16,10 @@ import { dropDatabase } from '../src/db/sql.ts';
 import { startJourneyWorker } from '../src/jobs/journey-worker.ts';
 import { createServices } from '../src/services.ts';
 import { startFakeTextProvider } from '../test/fakes/text-provider.ts';
+import { waitFor } from '../test/support/wait-for.ts';
+
+/** A bench waits as long as its work takes. */
+const until = (cond: () => Promise<boolean>) => waitFor(cond, 3_600_000);
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -32,9 +36,6 @@ await migrate(DB, { log: () => {} });
 const config = loadConfig({ ...process.env, DATABASE_URL: DB, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', SMS_PROVIDER_URL: sms.url, JOURNEY_QUIET_HOURS: 'off' });
 const services = createServices(config);
 
-async function until(cond: () => Promise<boolean>): Promise<void> {
-  while (!(await cond())) await new Promise((r) => setTimeout(r, 100));
-}
 
 try {
   // ---- baseline: raw BullMQ add + process of N empty jobs ----

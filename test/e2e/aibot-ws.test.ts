@@ -9,6 +9,7 @@ import { AGENT_ID, SECRET as APP_SECRET, keys as wecomKeys, weComEnv } from '../
 import { startFakeAiBotWs, type FakeAiBotWs } from '../fakes/aibot-ws.ts';
 import { AIBOT_ID, eventMessage, textMessage } from '../support/aibot-callback-builder.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { waitFor as until } from '../support/wait-for.ts';
 
 /**
  * The AI bot's long-connection mode through the official SDK against a local server speaking
@@ -27,15 +28,6 @@ const held = new Map<string, () => void>();
 const holds = new Map<string, Promise<void>>();
 const hold = (msgid: string) => holds.set(msgid, new Promise<void>((r) => held.set(msgid, r)));
 
-async function until<T>(probe: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const finalOf = (reqId: string) => server.replies.find((r) => r.reqId === reqId && r.body.stream?.finish === true);
 
 beforeAll(async () => {

@@ -9,6 +9,7 @@ import { startFakeQyapi, type FakeQyapi } from '../fakes/qyapi.ts';
 import { AIBOT_KEYS as keys, aibotCallback, aibotVerification, eventMessage, imageMessage, mixedMessage, readAiBotReply, streamRefresh, textMessage } from '../support/aibot-callback-builder.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { AGENT_ID, SECRET, keys as wecomKeys, weComEnv } from '../support/wecom-app.ts';
+import { waitFor as until } from '../support/wait-for.ts';
 
 /**
  * The AI bot in callback mode, end to end over the real MariaDB and Redis: callbacks built and
@@ -37,13 +38,6 @@ const now = () => new Date(Date.now() + offsetMs);
 const say = (msgid: string, text: string, from = 'store_manager_01', chatid?: string) => post(aibotCallback(keys, textMessage(msgid, text, { from, ...(chatid ? { chatid } : {}) }), now()));
 const refresh = (msgid: string, of: string, from = 'store_manager_01', chatid?: string) => post(aibotCallback(keys, streamRefresh(msgid, streamIdOf(of), { from, ...(chatid ? { chatid } : {}) }), now()));
 /** Polls an asynchronous probe until it holds. */
-async function until(probe: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const count = async (sql: string, args: unknown[] = []) => Number(((await env.services.sql.query<any[]>(sql, args))[0][0] as { n: number }).n);
 
 beforeAll(async () => {

@@ -23,6 +23,7 @@ import { freePort } from '../support/processes.ts';
 import { startTcpRelay, type TcpRelay } from '../support/tcp-relay.ts';
 import { readPassiveReply } from '../support/wecom-callback-builder.ts';
 import { AGENT_ID, callback, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
+import { waitFor as shared } from '../support/wait-for.ts';
 
 const LEASE_MS = 1500;
 
@@ -33,13 +34,9 @@ let server: { child: ChildProcess; port: number; out: () => string } | undefined
 
 let relay: TcpRelay;
 
-async function waitFor(probe: () => boolean | Promise<boolean>, ms: number, what: string, everyMs = 100): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; server output:\n${server?.out().slice(-3000) ?? ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The shared poll, with the server's last output in its error. */
+const waitFor = (probe: () => boolean | Promise<boolean>, ms: number, what: string, everyMs = 100) =>
+  shared(probe, ms, () => `${what}; server output:\n${server?.out().slice(-3000) ?? ''}`, everyMs);
 
 async function startServer(redisUrl: string) {
   const port = await freePort();

@@ -15,17 +15,13 @@ import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startApp } from '../support/processes.ts';
 import { readPassiveReply } from '../support/wecom-callback-builder.ts';
 import { AGENT_ID, callback, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
+import { waitFor as shared } from '../support/wait-for.ts';
 
 const BUDGET_MS = 4000;
 const LEASE_MS = 1500;
 
-async function waitFor(probe: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > until) throw new Error(`timed out waiting; server output:\n${server?.out().slice(-3000) ?? ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The shared poll, with the server's last output in its error. */
+const waitFor = (probe: () => boolean | Promise<boolean>, ms: number) => shared(probe, ms, () => `the condition; server output:\n${server?.out().slice(-3000) ?? ''}`, 100);
 
 let env: TestEnv;
 let qy: FakeQyapi;

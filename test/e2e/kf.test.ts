@@ -31,16 +31,6 @@ const members: { id: number; externalUserId: string; points: number; name: strin
 const signal = (at = clock) => encryptedCallback(keys, kfEventXml({ corpId: keys.corpId, token: kf.callbackToken(), openKfId: KF, createTime: Math.floor(at.getTime() / 1000) }), at);
 const sentTo = (u: string) => kf.sent.filter((s) => s.touser === u);
 const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));
-/** waitFor for a probe that has to ask the database or a queue. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await settle(50);
-  }
-}
 
 async function callbackOk(runtime = rt): Promise<void> {
   const res = await post(runtime, signal());
@@ -141,7 +131,7 @@ describe('微信客服 for members', () => {
     await waitFor(() => sentTo(m.externalUserId).length === before + 5 || undefined);
     const refusedBefore = kf.refused.length;
     const job = await services.queues.outbound.add('push', { channel: 'wecom_kf', to: m.externalUserId, text: '第六条' });
-    await eventually(async () => ((await job.getState()) === 'failed' ? true : undefined));
+    await waitFor(async () => ((await job.getState()) === 'failed' ? true : undefined));
     expect(sentTo(m.externalUserId)).toHaveLength(before + 5);
     expect(kf.refused.length).toBe(refusedBefore); // we refused it ourselves: WeCom was never asked
     const rec = JSON.parse((await services.redis.get(services.key('kf', 'refused', m.externalUserId)))!);
@@ -150,7 +140,7 @@ describe('微信客服 for members', () => {
     await services.sql.query('DELETE FROM kf_cursors');
     await callbackOk();
     const again = await services.queues.outbound.add('push', { channel: 'wecom_kf', to: m.externalUserId, text: '第七条' });
-    await eventually(async () => ((await again.getState()) === 'failed' ? true : undefined));
+    await waitFor(async () => ((await again.getState()) === 'failed' ? true : undefined));
     expect(sentTo(m.externalUserId)).toHaveLength(before + 5);
   });
 
@@ -162,7 +152,7 @@ describe('微信客服 for members', () => {
     await waitFor(() => sentTo(m.externalUserId).length === before + 1 || undefined);
     clock = new Date(clock.getTime() + 48 * 3600_000 + 60_000);
     const job = await services.queues.outbound.add('push', { channel: 'wecom_kf', to: m.externalUserId, text: '两天后的消息' });
-    await eventually(async () => ((await job.getState()) === 'failed' ? true : undefined));
+    await waitFor(async () => ((await job.getState()) === 'failed' ? true : undefined));
     expect(sentTo(m.externalUserId)).toHaveLength(before + 1);
     const rec = JSON.parse((await services.redis.get(services.key('kf', 'refused', m.externalUserId)))!);
     expect(rec.reason).toBe('outside_window');
@@ -180,7 +170,7 @@ describe('微信客服 for members', () => {
     await waitFor(() => sentTo(m.externalUserId).length === before + 1 || undefined);
     kf.servicerTakes(KF, m.externalUserId, 'store_manager_01'); // no callback read yet: we still think the bot has it
     const job = await services.queues.outbound.add('push', { channel: 'wecom_kf', to: m.externalUserId, text: '还在吗' });
-    await eventually(async () => ((await job.getState()) === 'failed' ? true : undefined));
+    await waitFor(async () => ((await job.getState()) === 'failed' ? true : undefined));
     expect((await services.queues.outbound.getJob(job.id!))?.attemptsMade).toBe(1);
     expect(kf.refused.at(-1)).toEqual({ touser: m.externalUserId, errcode: 95018 });
     const rec = JSON.parse((await services.redis.get(services.key('kf', 'refused', m.externalUserId)))!);
@@ -249,7 +239,7 @@ describe('微信客服 for members', () => {
     await waitFor(() => sentTo(m.externalUserId).at(-1));
     kf.servicerTakes(KF, m.externalUserId, 'store_manager_01');
     await callbackOk();
-    const ticket = await eventually(async () => {
+    const ticket = await waitFor(async () => {
       const [rows] = await services.sql.query<RowDataPacket[]>('SELECT description FROM tickets WHERE member_id = ? AND created_by = ?', [m.id, `member:${m.id}`]);
       return rows[0] as RowDataPacket | undefined;
     });

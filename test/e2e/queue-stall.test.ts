@@ -14,6 +14,7 @@ import { startOutboundWorker } from '../../src/jobs/outbound-worker.ts';
 import { startWatchdog, type Watchdog } from '../../src/jobs/watchdog.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startTcpRelay, type TcpRelay } from '../support/tcp-relay.ts';
+import { waitFor as until } from '../support/wait-for.ts';
 
 const STALL_MS = 1500;
 
@@ -27,15 +28,6 @@ const readyz = async () => {
   return { status: r.status, body: (await r.json()) as { checks: Record<string, string> } };
 };
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   env = await createTestEnv('queue_stall', { QUEUE_STALL_MS: String(STALL_MS) });

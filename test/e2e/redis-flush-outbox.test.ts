@@ -18,6 +18,7 @@ import { createFixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
 import { AGENT_ID, keys, SECRET, weComEnv } from '../support/wecom-app.ts';
+import { waitFor as until } from '../support/wait-for.ts';
 
 const LEASE_MS = 1000;
 
@@ -26,13 +27,6 @@ let qy: FakeQyapi;
 let env: TestEnv;
 let rt: Runtime;
 
-async function until(probe: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const deliveries = (marker: string) => qy.sent.filter((m) => m.content.includes(marker)).length;
 const count = async (sql: string) => Number(((await env.services.sql.query<any[]>(sql))[0][0] as { n: number }).n);

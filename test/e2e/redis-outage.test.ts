@@ -16,6 +16,7 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.t
 import { startApp } from '../support/processes.ts';
 import { createRig, insertMembers, type Rig } from '../journeys/support.ts';
 import { openPhone } from '../support/sealed-phone.ts';
+import { waitFor as shared } from '../support/wait-for.ts';
 
 const N = 150;
 const MANAGER = 'sm_outage';
@@ -26,14 +27,8 @@ let redis: PrivateRedis;
 let rig: Rig;
 let server: { child: ChildProcess; port: number; out: () => string };
 
-async function until(cond: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; server output:\n${server?.out().slice(-4000)}`);
-}
+/** The shared poll, with the server's last output in its error. */
+const until = (cond: () => Promise<boolean> | boolean, ms: number, what: string) => shared(cond, ms, () => `${what}; server output:\n${server?.out().slice(-4000)}`);
 
 const readyz = async () => {
   const r = await fetch(`http://127.0.0.1:${server.port}/readyz`);

@@ -17,6 +17,7 @@ import { parseHandoff, type Handoff } from '../../src/edge/handoff.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { AIBOT_KEYS as keys, aibotCallback, aibotVerification, eventMessage, readAiBotReply, streamRefresh, textMessage } from '../support/aibot-callback-builder.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { waitFor as until } from '../support/wait-for.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const HANDOFF_SECRET = 'aibot-edge-handoff-secret-0123456789abcdef';
@@ -78,13 +79,6 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-async function until(probe: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('AI-bot callbacks at the Workers edge', () => {
   it('answers the URL verification (receive id empty) at the edge', async () => {

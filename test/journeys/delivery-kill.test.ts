@@ -15,6 +15,7 @@ import { createJourney } from '../../src/crm/automation/journeys/store.ts';
 import { MP_TEMPLATES } from '../../src/crm/automation/journeys/templates.ts';
 import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
 import { createRig, grantSubscription, insertMembers, type MemberSpec, type Rig } from './support.ts';
+import { waitFor as until } from '../support/wait-for.ts';
 
 const N = 150;
 let rig: Rig;
@@ -32,13 +33,6 @@ function startChild(): Promise<ChildProcess> {
   });
 }
 
-async function until(cond: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   rig = await createRig('delivery_kill', { start: new Date(), env: { JOURNEY_QUIET_HOURS: 'off' } });

@@ -15,6 +15,7 @@ import { createJourney } from '../../src/crm/automation/journeys/store.ts';
 import { startJourneyWorker } from '../../src/jobs/journey-worker.ts';
 import { journeyDeps } from '../../src/jobs/journey-deps.ts';
 import { createRig, insertMembers, type Rig } from './support.ts';
+import { waitFor as until } from '../support/wait-for.ts';
 
 const TIMEOUT_MS = 400;
 let rig: Rig;
@@ -40,13 +41,6 @@ async function execution(journeyId: number): Promise<Row> {
   return { ...(r as Row), detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail };
 }
 
-async function until(cond: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function runJourney(channel: 'sms' | 'wecom', spec: { external?: boolean }, index: number): Promise<number> {
   const [memberId] = await insertMembers(rig.env, [spec], index);

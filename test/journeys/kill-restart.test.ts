@@ -5,6 +5,7 @@ import { enrollMembers } from '../../src/crm/automation/journeys/schedule.ts';
 import { createJourney } from '../../src/crm/automation/journeys/store.ts';
 import { childEnv, spawnTsx, stopChildren } from '../support/child.ts';
 import { createRig, insertMembers, type Rig } from './support.ts';
+import { waitFor as until } from '../support/wait-for.ts';
 
 let rig: Rig;
 const N = 300;
@@ -21,14 +22,6 @@ function startChild(): Promise<ChildProcess> {
   });
 }
 
-async function until(cond: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out');
-}
 
 beforeAll(async () => {
   rig = await createRig('journey_kill', { start: new Date(), sms: { delayMs: 25 }, env: { JOURNEY_QUIET_HOURS: 'off' } });
