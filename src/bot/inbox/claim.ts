@@ -65,7 +65,7 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
           log.error({ err: String(err) }, 'inbox: answer not recorded');
           return true;
         });
-    });
+    }, `${msg.channel}\n${msg.messageId}`);
   } catch (e) {
     // The answer failed, or its writes could not be committed with the completion: none of them stays, and the retry answers.
     clearInterval(beat);

@@ -62,6 +62,6 @@ export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './s
 export { createStaff, getStaff, listStaff, STAFF_ROLES, staffInputSchema, staffPatchSchema, updateStaff, type StaffInput, type StaffPatch, type StaffView } from './staff-admin.ts';
 export { outboundDone, pruneOutbound, queueOutbound, requeueOutbound } from './outbox.ts';
 export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';
-export { isLockConflict, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
+export { isLockConflict, replayKey, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
 export { countedOrder, netAmount } from './net-orders.ts';

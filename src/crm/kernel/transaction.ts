@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { CodeWithStatus } from './error-codes.ts';
 import { AppError } from './errors.ts';
@@ -102,6 +103,10 @@ interface SharedScope {
   savepoints: number;
   /** InnoDB rolled the whole transaction back (a deadlock victim): nothing of it may commit. */
   broken?: unknown;
+  /** The work's own stable name (the inbox's channel + message id), for `replayKey`. */
+  key?: string;
+  /** How many replay keys of each kind the work has taken, so two writes of one kind differ. */
+  taken: Map<string, number>;
 }
 
 const shared = new AsyncLocalStorage<SharedScope>();
@@ -135,6 +140,23 @@ async function joined<T>(scope: SharedScope, work: (conn: PoolConnection, tx: Tr
   }
 }
 
+/**
+ * The idempotency key of a write that cannot join the shared transaction (a Prisma write: Prisma
+ * keeps its own connections), or null outside a keyed shared scope. It is derived from the work's
+ * key (withSharedTransaction's `key`: the inbox's message), the kind of write and how many of
+ * that kind the work made before: the same message run again — the platform's retry after a crash
+ * between such a write and the inbox's completion — asks for the same keys in the same order,
+ * and the owner of the write replays the row it made instead of making a second one. 64 hex
+ * characters (the `idempotency_key` columns).
+ */
+export function replayKey(kind: string): string | null {
+  const scope = shared.getStore();
+  if (!scope?.key || scope.done) return null;
+  const n = (scope.taken.get(kind) ?? 0) + 1;
+  scope.taken.set(kind, n);
+  return createHash('sha256').update(`${scope.key}\n${kind}\n${n}`).digest('hex');
+}
+
 export interface SharedTransactionResult<T> {
   out: T;
   /** `finish` said yes and everything committed; false: `finish` said no and every write was rolled back. */
@@ -151,8 +173,8 @@ export interface SharedTransactionResult<T> {
  * true — otherwise every write of `work` is rolled back. When `work` throws, everything it wrote
  * is rolled back and the error is rethrown; when `finish` or the commit throws, likewise.
  */
-export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T>, finish: (conn: PoolConnection | null, out: T) => Promise<boolean>): Promise<SharedTransactionResult<T>> {
-  const scope: SharedScope = { pool, done: false, savepoints: 0 };
+export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T>, finish: (conn: PoolConnection | null, out: T) => Promise<boolean>, key?: string): Promise<SharedTransactionResult<T>> {
+  const scope: SharedScope = { pool, done: false, savepoints: 0, taken: new Map(), ...(key ? { key } : {}) };
   const abandon = async () => {
     const conn = await scope.conn?.catch(() => undefined);
     if (!conn) return;

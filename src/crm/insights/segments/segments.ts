@@ -1,4 +1,4 @@
-import { AppError, audit, badRequest, forbidden, notFound, requirePermission, storeScope, type StaffAccess, type StaffActor } from '../../kernel/index.ts';
+import { AppError, audit, badRequest, forbidden, notFound, replayKey, requirePermission, storeScope, type StaffAccess, type StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { freezeSegment, refreshSegment, type RunResult } from './run.ts';
 import { parseSegmentTree, type SegmentTree } from './tree.ts';
@@ -102,9 +102,13 @@ export async function createSegment(access: StaffAccess, input: CreateSegmentInp
   const storeId = storeFor(actor, input.storeId);
   const now = services.now();
   const visibility = input.visibility ?? 'private';
+  // A chat message run again after a crash between this commit and its inbox completion finds its
+  // segment (and runs it, in case the crash came before the run) instead of refusing the name.
+  const idempotencyKey = replayKey('segment');
+  const seen = idempotencyKey ? await services.db.segment.findUnique({ where: { idempotencyKey } }) : null;
   let row: Row;
   try {
-    row = await services.db.$transaction(async (tx) => {
+    row = seen ?? await services.db.$transaction(async (tx) => {
       const seg = await tx.segment.create({
         data: {
           name,
@@ -114,6 +118,7 @@ export async function createSegment(access: StaffAccess, input: CreateSegmentInp
           visibility,
           ownerStaffId: actor.staffId,
           storeId,
+          idempotencyKey,
           createdAt: now,
           updatedAt: now,
         },
@@ -127,7 +132,7 @@ export async function createSegment(access: StaffAccess, input: CreateSegmentInp
   }
   const segment = toInfo(row);
   const run = segment.kind === 'static' ? await freezeSegment(services, segment, 'create') : await refreshSegment(services, segment, 'create');
-  await audit(services, { actor, action: 'segment.create', targetType: 'segment', targetId: String(segment.id), channel: access.channel, requestId: access.requestId, detail: { name, kind: segment.kind, count: run.count } });
+  await audit(services, { actor, action: 'segment.create', targetType: 'segment', targetId: String(segment.id), channel: access.channel, requestId: access.requestId, detail: { name, kind: segment.kind, count: run.count, ...(seen ? { replayed: true } : {}) } });
   return { segment: { ...segment, lastRunAt: run.ranAt, lastCount: run.count }, run };
 }
 

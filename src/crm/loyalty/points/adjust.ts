@@ -1,4 +1,4 @@
-import { audit, badRequest, requirePermission, type StaffAccess } from '../../kernel/index.ts';
+import { audit, badRequest, replayKey, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { appendLedger, TX_OPTIONS, type LedgerEntry, type PointsKind } from './ledger.ts';
 import { expiryFor, getExpiryRule } from './expiry.ts';
@@ -38,6 +38,9 @@ export async function adjustPoints(access: StaffAccess, input: AdjustInput): Pro
   const { services } = access;
   await memberInScope(services, access.actor, input.memberId);
   const expiresAt = input.delta > 0 ? expiryFor(await getExpiryRule(services), services.now()) : null;
+  // A chat message's own key when the caller gave none: its retry after a crash between this commit
+  // and the inbox's completion replays this entry instead of moving the points twice.
+  const idempotencyKey = input.idempotencyKey ?? replayKey('points');
   const result = await services.db.$transaction(
     (tx) =>
       appendLedger(tx, services, access.actor, {
@@ -47,7 +50,7 @@ export async function adjustPoints(access: StaffAccess, input: AdjustInput): Pro
         reason,
         ref: input.ref ?? null,
         expiresAt,
-        idempotencyKey: input.idempotencyKey ?? null,
+        idempotencyKey,
       }),
     TX_OPTIONS,
   );

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { audit, badRequest, requirePermission, type StaffAccess } from '../../kernel/index.ts';
+import { audit, badRequest, replayKey, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { reevaluateMemberRuleTags } from '../../engagement/index.ts';
 import { insertTicket } from '../tickets/create.ts';
 import { ticketRules } from '../tickets/rules.ts';
-import { toTicketView, type TicketView } from '../tickets/types.ts';
+import { ticketInclude, toTicketView, type TicketView } from '../tickets/types.ts';
 import { interactionInclude, toInteractionView, type InteractionView } from './types.ts';
 
 export const logInteractionSchema = z.object({
@@ -42,6 +42,13 @@ export async function logInteraction(access: StaffAccess, raw: LogInteractionInp
   const wantTicket = input.openTicket ?? input.type === 'complaint';
   if (wantTicket) requirePermission(actor, 'ticket.write');
   const now = services.now();
+  // A chat message run again after a crash between this commit and its inbox completion: its interaction (and ticket), not second ones.
+  const idempotencyKey = replayKey('interaction');
+  const seen = idempotencyKey ? await services.db.interaction.findUnique({ where: { idempotencyKey }, include: interactionInclude }) : null;
+  if (seen) {
+    const seenTicket = seen.ticketId ? await services.db.ticket.findUnique({ where: { id: seen.ticketId }, include: ticketInclude }) : null;
+    return { interaction: toInteractionView(seen), ticket: seenTicket ? toTicketView(seenTicket) : null };
+  }
   const rules = wantTicket ? await ticketRules(services, storeId) : null;
 
   const { interaction, ticket } = await services.db.$transaction(async (tx) => {
@@ -69,6 +76,7 @@ export async function logInteraction(access: StaffAccess, raw: LogInteractionInp
         nextAction: input.nextAction ?? null,
         followUpAt: input.followUpAt ?? null,
         ticketId: ticket?.id ?? null,
+        idempotencyKey,
         createdAt: now,
       },
       include: interactionInclude,

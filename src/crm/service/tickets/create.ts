@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '../../../db/prisma.ts';
-import { audit, badRequest, forbidden, formatDate, requirePermission, type CrmAccess, type MemberActor } from '../../kernel/index.ts';
+import { audit, badRequest, forbidden, formatDate, replayKey, requirePermission, type CrmAccess, type MemberActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { assignmentRule } from '../settings/assignment-config.ts';
@@ -28,7 +28,7 @@ export function ticketNoFor(id: number, at: Date): string {
   return `T${formatDate(at, '')}${String(id).padStart(6, '0')}`;
 }
 
-type TicketInsert = Omit<z.output<typeof createTicketSchema>, 'storeId'> & { storeId: number | null };
+type TicketInsert = Omit<z.output<typeof createTicketSchema>, 'storeId'> & { storeId: number | null; idempotencyKey?: string | null };
 
 /**
  * Inserts a ticket inside a transaction (shared with interaction logging): a temporary number,
@@ -51,6 +51,7 @@ export async function insertTicket(tx: Prisma.TransactionClient, services: Servi
       assignedAt: input.assigneeId ? now : null,
       assignedBy: input.assigneeId ? createdBy : null,
       createdBy,
+      idempotencyKey: input.idempotencyKey ?? null,
       ...slaDue(input.priority, now, rules.policy, rules.hours),
       createdAt: now,
       updatedAt: now,
@@ -126,8 +127,12 @@ export async function createTicket(access: CrmAccess, raw: CreateTicketInput): P
   // tickets.created_by: the staff userid, or member:<id> so it can never be read as a userid.
   const createdBy = actor.kind === 'member' ? `member:${actor.memberId}` : actor.wecomUserId;
   const storeId = input.storeId ?? homeStoreId;
+  // A chat message run again after a crash between this commit and its inbox completion: its ticket, not a second one.
+  const idempotencyKey = replayKey('ticket');
+  const seen = idempotencyKey ? await services.db.ticket.findUnique({ where: { idempotencyKey }, include: ticketInclude }) : null;
+  if (seen) return toTicketView(seen);
   const rules = await ticketRules(services, storeId);
-  const { ticket, auto } = await services.db.$transaction((tx) => insertAndAssign(tx, services, createdBy, { ...input, storeId }, rules), ASSIGNING_TX);
+  const { ticket, auto } = await services.db.$transaction((tx) => insertAndAssign(tx, services, createdBy, { ...input, storeId, idempotencyKey }, rules), ASSIGNING_TX);
   await auditTicketCreated(access, ticket);
   const view = toTicketView(ticket);
   await afterAssignment(access, view, auto);
