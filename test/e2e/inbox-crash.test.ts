@@ -105,6 +105,8 @@ describe('a crash mid-answer', () => {
 
   it('a crash after the answer was recorded, before WeCom got the response: the retry gets the recorded answer, not a second run', async () => {
     await startServer();
+    // A warm process answers within the budget: a cold one under load may ack empty (the slow path) instead.
+    await (await deliver(callback('帮助', 'warm-up-4', 'hq_ops_01'))).text();
     const pushesBefore = pushesTo('store_manager_01');
     const req = callback('帮助', 'crash-after-answer-1', 'store_manager_01');
     llm.reply({ kind: 'text', content: 'ok', delayMs: 300 });
