@@ -178,6 +178,12 @@ export const configSchema = z.object({
   HOST: optionalString,
   /** How long a console sign-in lasts (seconds, absolute from sign-in). */
   SESSION_TTL_S: intFromEnv(8 * 3600, 60),
+  /**
+   * How long a chat turn may reuse the sender's staff identity (role, stores, active) read by an
+   * earlier turn in this process, in ms; 0 = read it on every turn. Changes made through the staff
+   * directory drop it at once in the process that made them; other processes see them within this.
+   */
+  STAFF_IDENTITY_TTL_MS: intFromEnv(5000, 0).refine((v) => v <= 60_000, { message: 'at most 60000 (a deactivated staff member must lose access quickly)' }),
   /** An export with more rows than this (and any export of full phone numbers) waits for a second approver. */
   EXPORT_APPROVAL_ROWS: intFromEnv(5000, 0),
   // ---- personal data at rest (docs/deployment.md, "Personal data keys") ----

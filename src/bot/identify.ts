@@ -1,5 +1,5 @@
 import { openPhone, phoneHash } from '../crm/customers/index.ts';
-import { activeStaffActor } from '../crm/kernel/index.ts';
+import { staffIdentity } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import type { Actor, InboundMessage } from './types.ts';
 
@@ -26,5 +26,6 @@ export async function identifyActor(services: Services, msg: InboundMessage): Pr
     });
     return member && { kind: 'member', memberId: member.id, name: member.name, phone: openPhone(member.phoneEnc), homeStoreId: member.homeStoreId };
   }
-  return activeStaffActor(services, msg.from);
+  // A copy at most STAFF_IDENTITY_TTL_MS old (src/crm/kernel/staff-identity.ts), checked on every turn.
+  return staffIdentity(services, msg.from);
 }

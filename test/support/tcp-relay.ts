@@ -15,18 +15,27 @@ export interface TcpRelay {
   close(): Promise<void>;
 }
 
-/** A TCP relay to `target` (e.g. Redis) whose line the test can slow or freeze (docs/testing.md). */
-export async function startTcpRelay(target: { host: string; port: number }, opts: { slowMs?: number } = {}): Promise<TcpRelay> {
+/**
+ * A TCP relay to `target` (e.g. Redis) whose line the test can slow or freeze (docs/testing.md).
+ * `onClientData` sees each connection's bytes towards the target (`npm run bench:http` counts a
+ * turn's round trips with it).
+ */
+export async function startTcpRelay(target: { host: string; port: number }, opts: { slowMs?: number; onClientData?: (connection: number, d: Buffer) => void } = {}): Promise<TcpRelay> {
   const sockets = new Set<net.Socket>();
   const slowMs = opts.slowMs ?? 400;
+  let connections = 0;
   const server = net.createServer((client) => {
+    const connection = connections++;
     const upstream = net.connect(target.port, target.host);
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('error', () => undefined);
       s.on('close', () => sockets.delete(s));
     }
-    client.on('data', (d) => void (relay.mode === 'frozen' || upstream.write(d)));
+    client.on('data', (d) => {
+      opts.onClientData?.(connection, d);
+      if (relay.mode !== 'frozen') upstream.write(d);
+    });
     upstream.on('data', (d) => {
       if (relay.mode === 'pass') client.write(d);
       else if (relay.mode === 'slow') setTimeout(() => void (relay.mode === 'frozen' || client.write(d)), slowMs);

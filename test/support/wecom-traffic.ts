@@ -51,6 +51,15 @@ export interface Traffic {
   settled(): Promise<void>;
 }
 
+/**
+ * One delivery of a text message as WeCom posts it to `/wecom/callback`: encrypted, signed with a
+ * fresh timestamp and nonce. Also what `npm run bench:http` sends (its closed-loop load).
+ */
+export function signedCallback(keys: CallbackKeys, m: { from: string; text: string; msgId: string }): { path: string; body: string; headers: Record<string, string> } {
+  const req = encryptedCallback(keys, textMessageXml({ corpId: keys.corpId, from: m.from, text: m.text, msgId: m.msgId, createTime: Math.floor(Date.now() / 1000) }), new Date());
+  return { path: `/wecom/callback?${new URLSearchParams(req.query)}`, body: req.body, headers: req.headers };
+}
+
 /** Starts sending now. */
 export function startTraffic(o: TrafficOptions): Traffic {
   const timeoutMs = o.timeoutMs ?? 5000;
@@ -61,9 +70,9 @@ export function startTraffic(o: TrafficOptions): Traffic {
 
   async function deliverOnce(m: TrafficMessage): Promise<TrafficMessage['deliveries'][number]['outcome']> {
     // Each delivery is signed afresh (WeCom's re-send carries a new timestamp and nonce).
-    const req = encryptedCallback(o.keys, textMessageXml({ corpId: o.keys.corpId, from: m.from, text: m.text, msgId: m.msgId, createTime: Math.floor(Date.now() / 1000) }), new Date());
+    const req = signedCallback(o.keys, m);
     try {
-      const res = await fetch(`http://127.0.0.1:${o.port()}/wecom/callback?${new URLSearchParams(req.query)}`, {
+      const res = await fetch(`http://127.0.0.1:${o.port()}${req.path}`, {
         method: 'POST',
         body: req.body,
         headers: req.headers,

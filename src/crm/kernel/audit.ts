@@ -31,24 +31,22 @@ export function auditActor(actor: Actor | SystemActor): { actorType: 'staff' | '
   return actor.kind === 'staff' ? { actorType: 'staff', actorId: actor.wecomUserId } : { actorType: 'member', actorId: String(actor.memberId) };
 }
 
+/** The columns of one audit row, in the order of AUDIT_COLUMNS. */
+function auditRow(e: AuditEntry, createdAt: Date): unknown[] {
+  const { actorType, actorId } = auditActor(e.actor);
+  return [actorType, actorId, e.action, e.targetType, e.targetId.slice(0, 64), e.channel, e.requestId ?? null, e.detail === undefined ? null : JSON.stringify(e.detail), createdAt];
+}
+const AUDIT_COLUMNS = '(actor_type, actor_id, action, target_type, target_id, channel, request_id, detail, created_at)';
+
 /**
  * Writes one AuditLog row: who read or changed which member, when, through which channel
  * (every member read and every write is audited; docs/api.md). Stores ids, never phone
- * numbers, so the log itself is not a second copy of PII.
+ * numbers, so the log itself is not a second copy of PII. One autocommitted INSERT — a single
+ * round trip on every audited chat turn (issue 18: Prisma's create cost four); it has committed
+ * when this resolves, so the record is never lost with an answer already given.
  */
-export async function audit(services: Services, entry: AuditEntry): Promise<void> {
-  await services.db.auditLog.create({
-    data: {
-      ...auditActor(entry.actor),
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId.slice(0, 64),
-      channel: entry.channel,
-      requestId: entry.requestId ?? null,
-      detail: entry.detail === undefined ? undefined : (entry.detail as object),
-      createdAt: services.now(),
-    },
-  });
+export async function audit(services: Pick<Services, 'sql' | 'now'>, entry: AuditEntry): Promise<void> {
+  await services.sql.query(`INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES (?)`, [auditRow(entry, services.now())]);
 }
 
 /**
@@ -57,12 +55,7 @@ export async function audit(services: Services, entry: AuditEntry): Promise<void
  */
 export async function auditInTransaction(conn: PoolConnection, entries: AuditEntry[], createdAt: Date): Promise<void> {
   if (!entries.length) return;
-  await conn.query('INSERT INTO audit_logs (actor_type, actor_id, action, target_type, target_id, channel, request_id, detail, created_at) VALUES ?', [
-    entries.map((e) => {
-      const { actorType, actorId } = auditActor(e.actor);
-      return [actorType, actorId, e.action, e.targetType, e.targetId.slice(0, 64), e.channel, e.requestId ?? null, e.detail === undefined ? null : JSON.stringify(e.detail), createdAt];
-    }),
-  ]);
+  await conn.query(`INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES ?`, [entries.map((e) => auditRow(e, createdAt))]);
 }
 
 /**

@@ -59,6 +59,7 @@ export { formatYuan } from './money.ts';
 export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
 export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
+export { forgetStaffIdentities, staffIdentity } from './staff-identity.ts';
 export { createStaff, getStaff, listStaff, STAFF_ROLES, staffInputSchema, staffPatchSchema, updateStaff, type StaffInput, type StaffPatch, type StaffView } from './staff-admin.ts';
 export { outboundDone, pruneOutbound, queueOutbound, requeueOutbound } from './outbox.ts';
 export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';

@@ -4,12 +4,14 @@ import type { StaffAccess } from './access.ts';
 import { requirePermission } from './access.ts';
 import { audit } from './audit.ts';
 import { conflict, fieldErrors, notFound } from './errors.ts';
+import { forgetStaffIdentities } from './staff-identity.ts';
 
 /**
  * The staff directory as an administrator keeps it (settings.manage): who may use the bot and the
  * console, in which role and for which stores. Deactivating someone (they left, or moved out of
- * the chain) is immediate everywhere identity is checked: chat turns, console sessions and API
- * tokens re-read `staff.active` on every use (src/http/session.ts, src/api/auth.ts), and their open
+ * the chain) is immediate where identity is checked: console sessions and API tokens re-read
+ * `staff.active` on every use (src/http/session.ts, src/api/auth.ts); chat turns use a copy at most
+ * STAFF_IDENTITY_TTL_MS old (staff-identity.ts), dropped here at once for this process; and their open
  * tickets are reassigned by the hourly maintenance (service's assign-waiting). Rows are never
  * deleted: audit rows, tickets and segments keep pointing at them.
  */
@@ -92,6 +94,7 @@ export async function createStaff(access: StaffAccess, input: StaffInput): Promi
     include,
   });
   const view = toView(row);
+  forgetStaffIdentities(access.services); // someone remembered as unknown is staff now
   await audit(access.services, { actor: access.actor, action: 'staff.create', targetType: 'staff', targetId: String(view.id), channel: access.channel, requestId: access.requestId, detail: { new: { ...view, createdAt: undefined } } });
   return view;
 }
@@ -127,6 +130,7 @@ export async function updateStaff(access: StaffAccess, id: number, patch: StaffP
     });
     return { before: toView(before), after: toView(after) };
   });
+  forgetStaffIdentities(access.services);
   const action = before.active && !after.active ? 'staff.deactivate' : !before.active && after.active ? 'staff.reactivate' : 'staff.update';
   const changed = (Object.keys(p) as (keyof typeof p)[]).filter((k) => p[k] !== undefined);
   await audit(access.services, {

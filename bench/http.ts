@@ -1,0 +1,196 @@
+/**
+ * `npm run bench:http -- [--connections 50] [--seconds 10] [--members 2000] [--log info]` — the
+ * fixed cost of a chat turn over HTTP (issue 18; docs/benchmarks.md).
+ *
+ * One closed-loop load tool (bench/http-load.ts: C keep-alive connections, each sending its next
+ * request when the last answer arrived) against, in one run:
+ *   bare Hono     GET / on Hono + @hono/node-server and nothing else (bench/bare-hono.ts) — the baseline
+ *   /healthz      the real server (src/main.ts, started by test/support/processes.ts `startApp`)
+ *   callback      POST /wecom/callback: a signed, encrypted text "查一下 <phone>" from one staff
+ *                 member per connection (test/support/wecom-traffic.ts `signedCallback`), each
+ *                 with a new MsgId, answered passively within WeCom's window
+ * printing req/s, p50/p99 and each figure's ratio to bare Hono, with the server's RSS at idle and
+ * after the load. Its own database (a test database with the demo data, dropped at the end), the
+ * machine's Redis under its own prefix, a fake qyapi. Goal (issue 18): callback ≥ 3,000 req/s and
+ * ≥ 5 % of bare Hono, p99 ≤ 50 ms at 50 connections.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { RowDataPacket } from 'mysql2/promise';
+import type { Config } from '../src/config.ts';
+import { openPhone } from '../src/crm/customers/index.ts';
+import { seedDemo } from '../src/demo/index.ts';
+import { startFakeQyapi } from '../test/fakes/qyapi.ts';
+import { childEnv, spawnTsx, stopChildren } from '../test/support/child.ts';
+import { createTestEnv } from '../test/support/env.ts';
+import { freePort, startApp, watch } from '../test/support/processes.ts';
+import { startTcpRelay } from '../test/support/tcp-relay.ts';
+import { readPassiveReply } from '../test/support/wecom-callback-builder.ts';
+import { AGENT_ID, keys, SECRET, weComEnv } from '../test/support/wecom-app.ts';
+import { signedCallback } from '../test/support/wecom-traffic.ts';
+import { closedLoop, type LoadResult, type LoadRequest } from './http-load.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '10' },
+    members: { type: 'string', default: '2000' },
+    log: { type: 'string', default: 'info' },
+  },
+});
+const C = Number(args.connections);
+const SECONDS = Number(args.seconds);
+const MEMBERS = Number(args.members);
+const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
+/** CPU seconds (user + system) the process has used so far. */
+const cpuS = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+};
+const rssMb = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+
+async function main() {
+  console.log(`bench:http — ${C} connections, ${SECONDS} s per target after a ${Math.min(3, SECONDS)} s warm-up; server LOG_LEVEL=${args.log}`);
+  console.log(`load at start: ${uptime()}`);
+  const qy = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
+  const env = await createTestEnv('bench_http', { ...weComEnv(qy.url), WECOM_REPLY_BUDGET_MS: '4000' });
+  const { sql } = env.services;
+  try {
+    await seedDemo(sql, { members: MEMBERS, seed: 11, now: new Date('2026-11-01T00:00:00Z') });
+    // One staff member per connection (a turn's memory and inbox are per sender), managing store 1.
+    const [staff] = await sql.query<any>('INSERT INTO staff (wecom_user_id, name, role) VALUES ?', [Array.from({ length: C }, (_, i) => [`bh_u${i}`, `店长${i}`, 'store_manager'])]);
+    await sql.query('INSERT INTO staff_stores (staff_id, store_id) VALUES ?', [Array.from({ length: C }, (_, i) => [staff.insertId + i, 1])]);
+    const [rows] = await sql.query<RowDataPacket[]>("SELECT phone_enc FROM members WHERE home_store_id = 1 AND status = 'active' ORDER BY id LIMIT 200");
+    const phones = rows.map((r) => openPhone(String(r.phone_enc)));
+
+    // The baseline server.
+    const barePort = await freePort();
+    const bare = spawnTsx(['bench/bare-hono.ts'], childEnv(env.config, { PORT: String(barePort) }));
+    await watch(bare).waitFor(/listening on/, 60_000);
+    const app = await startApp(env.config, { LOG_LEVEL: args.log! }, { wait: 'ready', timeoutMs: 300_000 });
+    const idleRss = rssMb(app.child.pid!);
+
+    let msgNo = 0;
+    const callback = (conn: number): LoadRequest => {
+      const phone = phones[msgNo % phones.length]!;
+      const r = signedCallback(keys, { from: `bh_u${conn}`, text: `查一下 ${phone}`, msgId: String(7_000_000_000 + msgNo++) });
+      return { method: 'POST', path: r.path, body: r.body, headers: r.headers };
+    };
+    // What the callback answers: a passive reply naming the member, not an error text.
+    // The first turns of a fresh process load the router's model: probed until one is answered in time.
+    let res: Response | undefined;
+    let text = '';
+    for (let i = 0; i < 5 && !text; i++) {
+      const probe = callback(0);
+      res = await fetch(`http://127.0.0.1:${app.port}${probe.path}`, { method: 'POST', body: probe.body, headers: probe.headers });
+      text = await res.text();
+    }
+    if (!res || res.status !== 200 || !text) throw new Error(`the probe callback was not answered passively (${res?.status}): ${text}\n${app.out.text.slice(-2000)}`);
+    const reply = readPassiveReply(keys, { status: res.status, contentType: '', body: text });
+    console.log(`probe answer (${res.status}): ${String(reply.Content ?? '').split('\n')[0]}`);
+
+    // Round trips of one turn: the same callbacks one at a time through a second server whose
+    // MariaDB and Redis lines pass a counting relay — MySQL commands (packets with sequence id 0)
+    // and Redis writes (one per command or pipeline) — less what the idle server sends in as long.
+    const perTurn = await countRoundTrips(env.config, callback);
+    console.log(`one turn, sequential (${perTurn.turns} callbacks): ${perTurn.mysql.toFixed(1)} MySQL commands, ≈ ${perTurn.redis.toFixed(1)} Redis round trips, ${perTurn.cpuMs.toFixed(2)} ms server CPU, ${perTurn.ms.toFixed(1)} ms p50 (idle server in as long: ${perTurn.idleMysql} MySQL, ${perTurn.idleRedis} Redis)`);
+
+    const targets: [string, number, (conn: number) => LoadRequest][] = [
+      ['bare Hono GET /', barePort, () => ({ method: 'GET', path: '/' })],
+      ['server GET /healthz', app.port, () => ({ method: 'GET', path: '/healthz' })],
+      ['POST /wecom/callback (lookup)', app.port, callback],
+    ];
+    const results: [string, LoadResult][] = [];
+    const cpu: number[] = [];
+    for (const [name, port, make] of targets) {
+      await closedLoop({ port, connections: C, seconds: Math.min(3, SECONDS), make });
+      const before = port === app.port ? cpuS(app.child.pid!) : cpuS(bare.pid!);
+      const r = await closedLoop({ port, connections: C, seconds: SECONDS, make });
+      cpu.push((((port === app.port ? cpuS(app.child.pid!) : cpuS(bare.pid!)) - before) * 1000) / r.requests);
+      results.push([name, r]);
+      console.log(`  ${name}: done (load ${uptime().replace(/.*load average: /, '')})`);
+    }
+    const loadRss = rssMb(app.child.pid!);
+    const base = results[0]![1].rps;
+    console.log(`\n${'target'.padEnd(32)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(8)}${'acked'.padStart(7)}${'CPU ms/req'.padStart(11)}${'÷ bare'.padStart(9)}`);
+    for (const [i, [name, r]] of results.entries()) {
+      console.log(`${name.padEnd(32)}${r.rps.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${String(r.errors).padStart(8)}${String(r.empty).padStart(7)}${cpu[i]!.toFixed(3).padStart(11)}${`${((r.rps / base) * 100).toFixed(2)} %`.padStart(9)}`);
+    }
+    console.log('failed: not 2xx or no answer; acked: 200 with an empty body (past the reply budget, the answer pushed later)');
+    const cb = results[2]![1];
+    console.log(`\ncallback goal (≥ 3,000 req/s, ≥ 5 % of bare Hono, p99 ≤ 50 ms): ${cb.rps >= 3000 && cb.rps / base >= 0.05 && cb.p99 <= 50 ? 'met' : 'not met'}`);
+    console.log(`server RSS: ${idleRss} MB at idle, ${loadRss} MB after the load`);
+    console.log(`load at end: ${uptime()}`);
+    await app.stop();
+    bare.kill('SIGTERM');
+  } finally {
+    await stopChildren();
+    await env.cleanup();
+    await qy.close();
+  }
+}
+
+/** See the call: one server behind counting relays, `turns` callbacks one after the other. */
+async function countRoundTrips(config: Config, make: (conn: number) => LoadRequest, turns = 100) {
+  const db = new URL(config.DATABASE_URL);
+  const rd = new URL(config.REDIS_URL);
+  let mysql = 0;
+  let redis = 0;
+  const pending = new Map<number, Buffer>();
+  const mysqlRelay = await startTcpRelay({ host: db.hostname, port: Number(db.port || 3306) }, {
+    onClientData(conn, d) {
+      let buf = pending.has(conn) ? Buffer.concat([pending.get(conn)!, d]) : d;
+      while (buf.length >= 4) {
+        const len = buf[0]! | (buf[1]! << 8) | (buf[2]! << 16);
+        if (buf.length < 4 + len) break;
+        if (buf[3] === 0) mysql++;
+        buf = buf.subarray(4 + len);
+      }
+      pending.set(conn, buf);
+    },
+  });
+  const redisRelay = await startTcpRelay({ host: rd.hostname, port: Number(rd.port || 6379) }, { onClientData: () => void redis++ });
+  db.host = `127.0.0.1:${mysqlRelay.port}`;
+  rd.host = `127.0.0.1:${redisRelay.port}`;
+  const app = await startApp(config, { DATABASE_URL: db.toString(), REDIS_URL: rd.toString(), LOG_LEVEL: 'info' }, { wait: 'ready', timeoutMs: 300_000 });
+  try {
+    const one = async () => {
+      const r = make(0);
+      const t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${app.port}${r.path}`, { method: r.method, body: r.body, headers: r.headers });
+      await res.text();
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 10; i++) await one(); // warm
+    const m0 = mysql;
+    const r0 = redis;
+    const c0 = cpuS(app.child.pid!);
+    const t0 = performance.now();
+    const times: number[] = [];
+    for (let i = 0; i < turns; i++) times.push(await one());
+    const elapsed = performance.now() - t0;
+    const cpuMs = ((cpuS(app.child.pid!) - c0) * 1000) / turns;
+    const [m1, r1] = [mysql, redis];
+    await new Promise((r) => setTimeout(r, elapsed));
+    const idleMysql = mysql - m1;
+    const idleRedis = redis - r1;
+    times.sort((a, b) => a - b);
+    return { turns, mysql: (m1 - m0 - idleMysql) / turns, redis: (r1 - r0 - idleRedis) / turns, cpuMs, ms: times[Math.floor(turns / 2)]!, idleMysql, idleRedis };
+  } finally {
+    await app.stop();
+    await mysqlRelay.close();
+    await redisRelay.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
