@@ -340,21 +340,25 @@ export async function insertOrders(
 ): Promise<Map<string, number>> {
   if (!memberIds.length) return new Map();
   let orders: NewOrder[] = [];
+  let firstId = 0;
   // The rollup windows end at now, or at the latest paidAt when a till's clock runs ahead.
   let asOf = now;
   await resyncMembers(conn, now, memberIds, async (before) => {
     orders = await prepare(before);
     if (!orders.length) return before;
-    await conn.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, request_hash, intake, created_at) VALUES ?', [
+    const [res] = await conn.query<ResultSetHeader>('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, request_hash, intake, created_at) VALUES ?', [
       orders.map((o) => {
         if (o.paidAt > asOf) asOf = o.paidAt;
         return [o.orderNo, o.memberId, o.storeId, o.amount, JSON.stringify(o.items), o.paymentMethod, o.paidAt, o.channel ?? null, o.requestHash ?? null, o.intake === undefined ? null : JSON.stringify(o.intake), now];
       }),
     ]);
     // The rows just inserted are known: the rollups are folded from before + them, not read again.
+    firstId = res.insertId;
     return withNewOrders(before, orders);
   }, () => asOf);
   if (!orders.length) return new Map();
+  // One row: its id is the statement's insert id (a single order saves a round trip).
+  if (orders.length === 1) return new Map([[orders[0]!.orderNo, firstId]]);
   // Ids by number (one unique-key look-up): consecutive ids are not promised under every innodb_autoinc_lock_mode.
   const [rows] = await conn.query<RowDataPacket[]>('SELECT id, order_no FROM orders WHERE order_no IN (?)', [orders.map((o) => o.orderNo)]);
   return new Map(rows.map((r) => [String(r.order_no), Number(r.id)]));
