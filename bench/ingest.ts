@@ -10,6 +10,12 @@
  *
  * The services run on a fixed clock (the bench's start), so the writer and the rebuild window
  * the rollups alike.
+ *
+ * Leaves the bench database as it found it (the data is shared by every run and every bench):
+ * at the end the orders it wrote are deleted inside resyncMembers (so member_stats, the visit
+ * summary, day sales and cohorts move back exactly), and their points-ledger rows, level
+ * history, audit rows, recall attribution, the touched members' points and levels, and its API
+ * token are put back. `--keep` leaves them (to look at).
  */
 process.env.BENCH_BUFFER_POOL_GB ??= '0';
 process.env.BENCH_REDO_LOG_GB ??= '0';
@@ -23,8 +29,10 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { createApiToken } from '../src/api/tokens.ts';
 import { loadConfig } from '../src/config.ts';
 import { consoleAccess } from '../src/crm/customers/index.ts';
+import { reattributeRecalls } from '../src/crm/automation/index.ts';
+import { withTransaction } from '../src/crm/kernel/index.ts';
 import { importOrders } from '../src/crm/lifecycle/index.ts';
-import { rebuildMemberStats } from '../src/crm/sales/index.ts';
+import { rebuildMemberStats, resyncMembers } from '../src/crm/sales/index.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { createServices } from '../src/services.ts';
 import { benchDatabase, benchUrl, membersArg, restoreServerSettings } from './support.ts';
@@ -119,6 +127,9 @@ const apiOrders = gen('A', ordersPerPath);
 const fileOrders = gen('F', ordersPerPath);
 const singleOrders = gen('S', singles);
 const touched = new Set([...apiOrders, ...fileOrders, ...singleOrders].map((o) => o.memberId));
+
+// What the writes will change on the touched members, to put back at the end.
+const [memberSnapshot] = await sql.query<RowDataPacket[]>('SELECT id, points, level, level_expires_at, updated_at FROM members WHERE id IN (?)', [[...touched]]);
 
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 const figures: Record<string, string> = {};
@@ -217,6 +228,28 @@ if (!argv.includes('--no-check')) {
   const after = await snap();
   const same = (k: 'stats' | 'gaps' | 'days') => (before[k] === after[k] ? 'exact' : 'DIFFERENT');
   figures.rollups = `member_stats of ${ids.length} touched members ${same('stats')}, store visit summary (${after.n[1]} rows) ${same('gaps')}, day sales (${after.n[2]} rows) ${same('days')} — against a full rebuild (${((performance.now() - t) / 1000).toFixed(0)} s)`;
+}
+
+// Put the database back as it was (see the header), in one transaction.
+if (!argv.includes('--keep')) {
+  const t = performance.now();
+  const ids = [...touched];
+  await withTransaction(sql, async (conn) => {
+    await resyncMembers(conn, clock, ids, async () => {
+      await conn.query('DELETE FROM orders WHERE order_no LIKE ?', [`${run}%`]);
+    });
+    await conn.query('DELETE FROM points_ledger WHERE idempotency_key LIKE ?', [`order:${run}%`]);
+    await conn.query('DELETE FROM member_level_history WHERE member_id IN (?) AND created_at = ?', [ids, clock]);
+    await conn.query('DELETE FROM audit_logs WHERE created_at = ?', [clock]);
+    for (let i = 0; i < memberSnapshot.length; i += BATCH) {
+      const chunk = memberSnapshot.slice(i, i + BATCH);
+      const values = chunk.map(() => 'SELECT ? AS id, ? AS points, ? AS level, ? AS expires, ? AS updated').join(' UNION ALL ');
+      await conn.query(`UPDATE members m JOIN (${values}) v ON v.id = m.id SET m.points = v.points, m.level = v.level, m.level_expires_at = v.expires, m.updated_at = v.updated`, chunk.flatMap((m) => [m.id, m.points, m.level, m.level_expires_at, m.updated_at]));
+    }
+    await reattributeRecalls(conn, ids);
+  });
+  await sql.query('DELETE FROM api_tokens WHERE name = ?', [`bench-ingest-${clock.getTime()}`]);
+  figures.restored = `the ${ids.length} touched members' orders, points, levels, rollups and the bench's audit rows and token put back (${((performance.now() - t) / 1000).toFixed(0)} s)`;
 }
 
 if (profile.size) {

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { MAX_BATCH, orderInputSchema, recordOrderBatch, recordPaidOrder, recordRefund, refundInputSchema } from '../../crm/lifecycle/index.ts';
+import { MAX_BATCH, orderInputSchema, recordOrderBatch, recordPaidOrder, recordRefund, recordRefundBatch, refundInputSchema } from '../../crm/lifecycle/index.ts';
 import { journeyDeps } from '../../jobs/journey-deps.ts';
 import { apiRoute, bodyErrors, jsonBody, ok, requires } from '../route.ts';
 import { decimalString, isoDateTime } from '../schemas.ts';
@@ -46,6 +46,16 @@ const batchResult = z.object({
   status: z.number().int().describe('what a single POST /crm/orders would have answered: 201, or the error status'),
   replayed: z.boolean().optional().describe('true when the order had been recorded before with the same body'),
   order: orderReceipt.optional(),
+  error: batchError.optional(),
+});
+
+const refundBatchResult = z.object({
+  index: z.number().int().describe('position in the request'),
+  orderNo: z.string().nullable(),
+  refundNo: z.string().nullable(),
+  status: z.number().int().describe('what a single POST /crm/orders/{orderNo}/refunds would have answered: 201, or the error status'),
+  replayed: z.boolean().optional().describe('true when the refund had been recorded before with the same body'),
+  refund: refundReceipt.optional(),
   error: batchError.optional(),
 });
 
@@ -113,6 +123,41 @@ export const orderRoutes = [
       return {
         recorded: results.filter((r) => 'order' in r && !r.replayed).length,
         replayed: results.filter((r) => 'order' in r && r.replayed).length,
+        failed: results.filter((r) => 'error' in r).length,
+        results,
+      };
+    },
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/orders/refunds/batch',
+      operationId: 'recordRefundBatch',
+      tags: ['orders'],
+      summary: `Record up to ${MAX_BATCH} refunds, one result per refund`,
+      description:
+        'Each refund is recorded exactly as by POST /crm/orders/{orderNo}/refunds (the same writer; the batch is one transaction, set-based): an item is that route’s body plus the `orderNo`. ' +
+        'A bad or conflicting refund fails alone and the others land; refunds of one order apply in the order given, as one after the other (a second full refund of an order is a 409 refund_exceeds_order). ' +
+        'The answer lists, in request order, each refund’s status (201, or the error a single call would answer: 422 with `issues` for a malformed item, 404 order_not_found, 409 …) with its receipt or error, and the counts. Idempotent on refundNo, per item.',
+      ...requires('order.write'),
+      request: {
+        body: jsonBody(z.strictObject({ refunds: z.array(z.unknown().describe('a refund: orderNo plus the body POST /crm/orders/{orderNo}/refunds takes')).min(1).max(MAX_BATCH) }), {
+          refunds: [
+            { orderNo: 'POS-S1-20261121-0042', refundNo: 'RF-20261121-0007', amount: '34.50', reason: '菜品售罄' },
+            { orderNo: 'POS-S1-20261121-0043', refundNo: 'RF-20261121-0008' },
+          ],
+        }),
+      },
+      responses: {
+        200: ok(z.object({ recorded: z.number().int().describe('new refunds'), replayed: z.number().int(), failed: z.number().int(), results: z.array(refundBatchResult) })),
+        ...bodyErrors(),
+      },
+    }),
+    async ({ access, body }) => {
+      const results = await recordRefundBatch(access, body.refunds);
+      return {
+        recorded: results.filter((r) => 'refund' in r && !r.replayed).length,
+        replayed: results.filter((r) => 'refund' in r && r.replayed).length,
         failed: results.filter((r) => 'error' in r).length,
         results,
       };

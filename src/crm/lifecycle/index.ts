@@ -13,13 +13,13 @@
 export { eraseMember, pendingDeletionRequests, requestDeletion } from './erase.ts';
 export { mergeMembers, type MergeResult } from './merge.ts';
 export { importMembers } from './import.ts';
-export { recordEventBatch, recordOrderBatch, MAX_BATCH, type BatchResult, type EventBatchResult } from './intake/batch.ts';
+export { recordEventBatch, recordOrderBatch, recordRefundBatch, MAX_BATCH, type BatchResult, type EventBatchResult, type RefundBatchResult } from './intake/batch.ts';
 export { eventInputSchema, type EventInput } from './intake/event-schema.ts';
 export { recordMemberEvent, type EventOutcome, type EventReceipt } from './intake/record-event.ts';
 export { createCustomer } from './intake/create-customer.ts';
 export { recordPaidOrder, type OrderOutcome, type OrderReceipt } from './intake/record-order.ts';
 export { recordRefund, type RefundOutcome, type RefundReceipt } from './intake/record-refund.ts';
-export { orderInputSchema, orderItemSchema, refundInputSchema, type OrderInput, type RefundInput } from './intake/schemas.ts';
+export { orderInputSchema, orderItemSchema, refundBatchItemSchema, refundInputSchema, type OrderInput, type RefundInput } from './intake/schemas.ts';
 export { type IntakeDeps } from './intake/triggers.ts';
 export { importOrders, type OrderImportOptions, type OrderImportResult } from './import-orders/import.ts';
 export { ORDER_FIELDS, parseOrderMap, type OrderField } from './import-orders/columns.ts';

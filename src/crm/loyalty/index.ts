@@ -17,5 +17,5 @@ export { type MemberLevelStatus } from './membership/status.ts';
 export { expireDuePoints, expiryRuleSchema, expiryRuleSetting, setExpiryRule } from './points/expiry.ts';
 export { POINTS_CONFIRM_LIMIT, pointsChangeNeedsConfirmation, adjustPoints, pointsHistory } from './points/index.ts';
 export { appendLedger } from './points/ledger.ts';
-export { pointsFor, reverseOrderPoints } from './points/order-points.ts';
+export { pointsFor, reverseOrdersPoints, type RefundPointsInput } from './points/order-points.ts';
 export { myAccount, myCoupons, myOrders } from './self/account.ts';

@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { resyncMembers } from './rollup.ts';
 
 /**
@@ -41,10 +41,10 @@ export async function findOrderByNo(conn: Pool | PoolConnection, orderNo: string
   return rows[0] ? toOrder(rows[0]) : null;
 }
 
-/** Orders by their numbers (one unique-key look-up for a batch), keyed by number; numbers not found are absent. */
-export async function findOrdersByNo(conn: Pool | PoolConnection, orderNos: string[]): Promise<Map<string, StoredOrder>> {
+/** Orders by their numbers (one unique-key look-up for a batch), keyed by number; numbers not found are absent. `lock` takes their row locks. */
+export async function findOrdersByNo(conn: Pool | PoolConnection, orderNos: string[], lock = false): Promise<Map<string, StoredOrder>> {
   if (!orderNos.length) return new Map();
-  const [rows] = await conn.query<RowDataPacket[]>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_no IN (?)`, [orderNos]);
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_no IN (?)${lock ? ' FOR UPDATE' : ''}`, [orderNos]);
   return new Map(rows.map((r) => [String(r.order_no), toOrder(r)]));
 }
 
@@ -66,32 +66,40 @@ export interface StoredRefund {
   requestHash: string;
 }
 
-/** A refund by its number (the chain's), or null. */
-export async function findRefundByNo(conn: Pool | PoolConnection, refundNo: string): Promise<StoredRefund | null> {
+/** Refunds by their numbers (the chain's; one unique-key look-up for a batch), keyed by number as stored; numbers not found are absent. */
+export async function findRefundsByNo(conn: Pool | PoolConnection, refundNos: string[]): Promise<Map<string, StoredRefund>> {
+  if (!refundNos.length) return new Map();
   const [rows] = await conn.query<RowDataPacket[]>(
-    'SELECT id, refund_no, order_id, CAST(amount AS CHAR) AS amount, CAST(refunded_total AS CHAR) AS refunded_total, reason, refunded_at, points_reversed, points_shortfall, request_hash FROM order_refunds WHERE refund_no = ?',
-    [refundNo],
+    'SELECT id, refund_no, order_id, CAST(amount AS CHAR) AS amount, CAST(refunded_total AS CHAR) AS refunded_total, reason, refunded_at, points_reversed, points_shortfall, request_hash FROM order_refunds WHERE refund_no IN (?)',
+    [refundNos],
   );
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    id: Number(r.id),
-    refundNo: String(r.refund_no),
-    orderId: Number(r.order_id),
-    amount: String(r.amount),
-    refundedTotal: String(r.refunded_total),
-    reason: r.reason === null ? null : String(r.reason),
-    refundedAt: r.refunded_at as Date,
-    pointsReversed: Number(r.points_reversed),
-    pointsShortfall: Number(r.points_shortfall),
-    requestHash: String(r.request_hash),
-  };
+  return new Map(
+    rows.map((r) => [
+      String(r.refund_no),
+      {
+        id: Number(r.id),
+        refundNo: String(r.refund_no),
+        orderId: Number(r.order_id),
+        amount: String(r.amount),
+        refundedTotal: String(r.refunded_total),
+        reason: r.reason === null ? null : String(r.reason),
+        refundedAt: r.refunded_at as Date,
+        pointsReversed: Number(r.points_reversed),
+        pointsShortfall: Number(r.points_shortfall),
+        requestHash: String(r.request_hash),
+      },
+    ]),
+  );
 }
 
 export interface NewRefund {
+  /** The refunded order, its row locked by the caller. */
+  order: StoredOrder;
   refundNo: string;
   /** Decimal string, > 0 and at most what is left of the order (the caller checked). */
   amount: string;
+  /** The order's refunded total after this refund (the caller adds up a batch's refunds of one order in order). */
+  refundedTotal: string;
   reason: string | null;
   refundedAt: Date;
   pointsReversed: number;
@@ -101,22 +109,26 @@ export interface NewRefund {
 }
 
 /**
- * Records a refund of a locked order inside the caller's transaction: the refund row, the
- * order's refunded total, and the member's rollups and the store visit summary recomputed
- * around the change (resyncMembers), so spend, frequency and the dashboard's day sales drop by
- * what was refunded at once. Returns the refund id and the order's refunded total after it.
+ * Records refunds of locked orders inside the caller's transaction (a batch of refunds, or one):
+ * the refund rows, the orders' refunded totals, and the members' rollups and the store visit
+ * summary recomputed around the change (resyncMembers: one for all the members), so spend,
+ * frequency and the dashboard's day sales drop by what was refunded at once. A constant number
+ * of statements whatever the batch size. Returns each refund number's new id.
  */
-export async function applyRefund(conn: PoolConnection, now: Date, order: StoredOrder, refund: NewRefund): Promise<{ id: number; refundedTotal: string }> {
-  let id = 0;
-  await resyncMembers(conn, now > order.paidAt ? now : order.paidAt, [order.memberId], async () => {
-    await conn.query('UPDATE orders SET refunded_amount = refunded_amount + CAST(? AS DECIMAL(12,2)) WHERE id = ?', [refund.amount, order.id]);
-    const [res] = await conn.query<ResultSetHeader>(
-      `INSERT INTO order_refunds (refund_no, order_id, amount, refunded_total, reason, refunded_at, points_reversed, points_shortfall, request_hash, created_by, created_at)
-       SELECT ?, id, CAST(? AS DECIMAL(12,2)), refunded_amount, ?, ?, ?, ?, ?, ?, ? FROM orders WHERE id = ?`,
-      [refund.refundNo, refund.amount, refund.reason, refund.refundedAt, refund.pointsReversed, refund.pointsShortfall, refund.requestHash, refund.createdBy, now, order.id],
-    );
-    id = res.insertId;
+export async function applyRefunds(conn: PoolConnection, now: Date, refunds: NewRefund[]): Promise<Map<string, number>> {
+  if (!refunds.length) return new Map();
+  // The windows end at now, or at the latest paidAt when a till's clock ran ahead (as for orders).
+  const asOf = refunds.reduce((t, r) => (r.order.paidAt > t ? r.order.paidAt : t), now);
+  // Each order's refunded total after the batch: the last of its refunds' running totals.
+  const totals = new Map(refunds.map((r) => [r.order.id, r.refundedTotal]));
+  await resyncMembers(conn, asOf, refunds.map((r) => r.order.memberId), async () => {
+    // A derived table of the new totals (UNION ALL: MySQL and MariaDB alike), joined by id.
+    const values = [...totals.keys()].map(() => 'SELECT ? AS id, CAST(? AS DECIMAL(12,2)) AS total').join(' UNION ALL ');
+    await conn.query(`UPDATE orders o JOIN (${values}) v ON v.id = o.id SET o.refunded_amount = v.total`, [...totals].flat());
+    await conn.query('INSERT INTO order_refunds (refund_no, order_id, amount, refunded_total, reason, refunded_at, points_reversed, points_shortfall, request_hash, created_by, created_at) VALUES ?', [
+      refunds.map((r) => [r.refundNo, r.order.id, r.amount, r.refundedTotal, r.reason, r.refundedAt, r.pointsReversed, r.pointsShortfall, r.requestHash, r.createdBy, now]),
+    ]);
   });
-  const [[row]] = await conn.query<RowDataPacket[]>('SELECT CAST(refunded_amount AS CHAR) AS t FROM orders WHERE id = ?', [order.id]);
-  return { id, refundedTotal: String(row!.t) };
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT id, refund_no FROM order_refunds WHERE refund_no IN (?)', [refunds.map((r) => r.refundNo)]);
+  return new Map(rows.map((r) => [String(r.refund_no), Number(r.id)]));
 }

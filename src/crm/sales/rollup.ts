@@ -121,7 +121,7 @@ function statsValues(r: MemberStatsRow, now: Date): unknown[] {
  * unit of repeat purchase) and median_gap_days is the median gap between them. Refunds are
  * netted out (net.ts): an order counts for amount − refunded, a fully refunded one not at all.
  */
-export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: number[] | null = null, conn?: PoolConnection): Promise<number> {
+export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: number[] | null = null, conn?: PoolConnection, known?: KnownOrders): Promise<number> {
   if (memberIds !== null && memberIds.length === 0) return 0;
   const runner: Runner = conn ?? sql;
   const idFilter = memberIds === null ? '' : 'AND member_id IN (?)';
@@ -150,6 +150,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
   }, 2000, conn ? 1 : 3);
   const emit = (r: MemberStatsRow) => {
     r.complaints60d = complaints.get(r.memberId) ?? 0;
+    known?.cohortBits.set(r.memberId, r.cohortOrders);
     return writer.push(statsValues(r, now));
   };
   const finishMember = async (id: number) => {
@@ -163,11 +164,13 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
   let current = -1;
   const nowMs = now.getTime();
   // Every order feeds the visit summary; only those up to `now` feed the rollup (its windows end there).
-  const rows = streamRows(
-    conn ?? sql,
-    `SELECT member_id, store_id, paid_at, ROUND(${netAmount()} * 100) AS cents FROM orders WHERE ${memberIds === null ? 'TRUE' : 'member_id IN (?)'} AND ${countedOrder()} ORDER BY member_id, paid_at`,
-    ids,
-  );
+  const rows = known
+    ? knownRows(known.orders)
+    : streamRows(
+        conn ?? sql,
+        `SELECT member_id, store_id, paid_at, ROUND(${netAmount()} * 100) AS cents FROM orders WHERE ${memberIds === null ? 'TRUE' : 'member_id IN (?)'} AND ${countedOrder()} ORDER BY member_id, paid_at`,
+        ids,
+      );
   for await (const r of rows) {
     const id = Number(r.member_id);
     if (id !== current) {
@@ -194,6 +197,22 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     await sql.query('DELETE FROM store_cohorts');
   }
   return written;
+}
+
+/**
+ * The members' counted orders when the caller already holds them (resyncMembers after an
+ * insert: the orders before plus the new ones, in memory), so the rollup is folded from them
+ * instead of reading every order of the members again. `cohortBits` is filled with each
+ * member's cohort bits as written (resyncMembers' "after", without another read).
+ */
+export interface KnownOrders {
+  orders: Map<number, CountedOrder[]>;
+  cohortBits: Map<number, number>;
+}
+
+/** Known orders as the streamed query's rows: member_id ascending, each member's in paid_at order. */
+async function* knownRows(orders: Map<number, CountedOrder[]>): AsyncGenerator<{ member_id: number; store_id: number; paid_at: Date; cents: number }> {
+  for (const id of [...orders.keys()].sort((a, b) => a - b)) for (const o of orders.get(id)!) yield { member_id: id, store_id: o.store, paid_at: o.paidAt, cents: o.cents };
 }
 
 /** Rewrites the visit summary in one transaction (readers see the old one until it commits). */
@@ -223,16 +242,18 @@ async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Pro
  * keeps the summaries exact: the members' member_stats rows are recomputed, the store visit
  * summary gets the difference between their contribution before and after — a few rows,
  * whatever the history — and so do the stored registration cohorts (cohorts.ts). Order
- * ingestion (insertOrders) and merges go through it; the caller owns the transaction on `conn`.
- * It costs a constant number of statements whatever the number of members (each an IN list),
- * so a batch of orders resyncs all its members at once. `change` is given the members' counted
- * orders before it (the loyalty rules of a batch read their windows from them).
+ * ingestion (insertOrders), refunds and merges go through it; the caller owns the transaction
+ * on `conn`. It costs a constant number of statements whatever the number of members (each an
+ * IN list), so a batch resyncs all its members at once. `change` is given the members' counted
+ * orders before it (the loyalty rules of a batch read their windows from them); when it knows
+ * what they are after it (insertOrders: before + the new rows) it answers them, and nothing is
+ * read again — else (a refund, a merge) the members' orders are read again after the change.
  */
 export async function resyncMembers(
   conn: PoolConnection,
   now: Date,
   memberIds: number[],
-  change: (before: Map<number, CountedOrder[]>) => Promise<void>,
+  change: (before: Map<number, CountedOrder[]>) => Promise<Map<number, CountedOrder[]> | void>,
   /** When the recomputed windows end, asked after `change` (insertOrders: now, or a paidAt ahead of it). */
   asOf: () => Date = () => now,
 ): Promise<void> {
@@ -242,16 +263,29 @@ export async function resyncMembers(
   // so neither computes its difference from a stale "before".
   const before = await memberVisitOrders(conn, ids);
   for (const orders of before.values()) tally.addMember(orders, -1);
-  await change(before);
-  for (const orders of (await memberVisitOrders(conn, ids)).values()) tally.addMember(orders, 1);
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT member_id, cohort_orders FROM member_stats WHERE member_id IN (?)', [ids]);
+  const bitsBefore = new Map(rows.map((r) => [Number(r.member_id), Number(r.cohort_orders)]));
+  const after = (await change(before)) ?? (await memberVisitOrders(conn, ids));
+  for (const orders of after.values()) tally.addMember(orders, 1);
   await writeTally(conn, tally);
-  const bits = async () => {
-    const [rows] = await conn.query<RowDataPacket[]>('SELECT member_id, cohort_orders FROM member_stats WHERE member_id IN (?)', [ids]);
-    return new Map(rows.map((r) => [Number(r.member_id), Number(r.cohort_orders)]));
-  };
-  const bitsBefore = await bits();
-  await rebuildMemberStats(conn, asOf(), ids, conn);
-  await adjustCohorts(conn, bitsBefore, await bits());
+  const known: KnownOrders = { orders: after, cohortBits: new Map() };
+  await rebuildMemberStats(conn, asOf(), ids, conn, known);
+  await adjustCohorts(conn, bitsBefore, known.cohortBits);
+}
+
+/** `before` with new orders added, each member's list still in paid_at order (a copy: `before` is left as it was). */
+function withNewOrders(before: Map<number, CountedOrder[]>, orders: NewOrder[]): Map<number, CountedOrder[]> {
+  const after = new Map([...before].map(([id, list]) => [id, [...list]]));
+  const grown = new Set<number>();
+  for (const o of orders) {
+    const list = after.get(o.memberId);
+    if (!list) throw new Error(`order ${o.orderNo}: member ${o.memberId} was not locked for the batch`);
+    // Cents as the query computes them (ROUND(amount * 100)); amounts are two-decimal strings.
+    list.push({ store: o.storeId, day: chinaDay(o.paidAt), cents: Math.round(Number(o.amount) * 100), paidAt: o.paidAt });
+    grown.add(o.memberId);
+  }
+  for (const id of grown) after.get(id)!.sort((x, y) => x.paidAt.getTime() - y.paidAt.getTime());
+  return after;
 }
 
 /** Streams a query's rows on a dedicated connection (mysql2's row stream, back-pressured). */
@@ -306,19 +340,25 @@ export async function insertOrders(
 ): Promise<Map<string, number>> {
   if (!memberIds.length) return new Map();
   let orders: NewOrder[] = [];
+  let firstId = 0;
   // The rollup windows end at now, or at the latest paidAt when a till's clock runs ahead.
   let asOf = now;
   await resyncMembers(conn, now, memberIds, async (before) => {
     orders = await prepare(before);
-    if (!orders.length) return;
-    await conn.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, request_hash, intake, created_at) VALUES ?', [
+    if (!orders.length) return before;
+    const [res] = await conn.query<ResultSetHeader>('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, request_hash, intake, created_at) VALUES ?', [
       orders.map((o) => {
         if (o.paidAt > asOf) asOf = o.paidAt;
         return [o.orderNo, o.memberId, o.storeId, o.amount, JSON.stringify(o.items), o.paymentMethod, o.paidAt, o.channel ?? null, o.requestHash ?? null, o.intake === undefined ? null : JSON.stringify(o.intake), now];
       }),
     ]);
+    // The rows just inserted are known: the rollups are folded from before + them, not read again.
+    firstId = res.insertId;
+    return withNewOrders(before, orders);
   }, () => asOf);
   if (!orders.length) return new Map();
+  // One row: its id is the statement's insert id (a single order saves a round trip).
+  if (orders.length === 1) return new Map([[orders[0]!.orderNo, firstId]]);
   // Ids by number (one unique-key look-up): consecutive ids are not promised under every innodb_autoinc_lock_mode.
   const [rows] = await conn.query<RowDataPacket[]>('SELECT id, order_no FROM orders WHERE order_no IN (?)', [orders.map((o) => o.orderNo)]);
   return new Map(rows.map((r) => [String(r.order_no), Number(r.id)]));

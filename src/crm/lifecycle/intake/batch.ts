@@ -3,7 +3,8 @@ import { isAppError, requirePermission, type ErrorCode, type StaffAccess } from 
 import { eventInputSchema } from './event-schema.ts';
 import { recordMemberEvent, type EventReceipt } from './record-event.ts';
 import { writeOrders, type OrderReceipt } from './write-orders.ts';
-import { orderInputSchema } from './schemas.ts';
+import { writeRefunds, type RefundReceipt } from './write-refunds.ts';
+import { orderInputSchema, refundBatchItemSchema } from './schemas.ts';
 import type { IntakeDeps } from './triggers.ts';
 
 /** The most orders (or events) one batch takes. */
@@ -16,6 +17,10 @@ type BatchError = { code: ErrorCode; message: string; issues?: unknown };
 export type BatchResult =
   | { index: number; orderNo: string | null; status: 201; replayed: boolean; order: OrderReceipt }
   | { index: number; orderNo: string | null; status: number; error: BatchError };
+
+export type RefundBatchResult =
+  | { index: number; orderNo: string | null; refundNo: string | null; status: 201; replayed: boolean; refund: RefundReceipt }
+  | { index: number; orderNo: string | null; refundNo: string | null; status: number; error: BatchError };
 
 export type EventBatchResult =
   | { index: number; eventId: string | null; status: 201; replayed: boolean; event: EventReceipt }
@@ -99,6 +104,29 @@ export async function recordOrderBatch(access: StaffAccess, orders: unknown[], d
     if (!p.success) return { index, orderNo, ...schemaError(p.error, 'order') };
     const r = byIndex.get(index)!;
     return r instanceof Error ? { index, orderNo, ...batchError(access, r, index, 'order') } : { index, orderNo, status: 201, replayed: r.replayed, order: r.receipt };
+  });
+}
+
+/**
+ * Records up to MAX_BATCH refunds through the refund writer (writeRefunds: one transaction for
+ * the batch, set-based — the same writer as POST /orders/{orderNo}/refunds), answering per
+ * refund in the order given: 201 recorded (replayed: true when it had been recorded before with
+ * the same body), or the error the single call would have answered (422 for a body that breaks
+ * the schema) — a bad or conflicting refund fails alone and the others land. Refunds of one
+ * order in one batch apply in the order given, as one after the other.
+ */
+export async function recordRefundBatch(access: StaffAccess, refunds: unknown[]): Promise<RefundBatchResult[]> {
+  requirePermission(access.actor, 'order.write');
+  const parsed = refunds.map((r) => refundBatchItemSchema.safeParse(r));
+  const valid = parsed.flatMap((p, index) => (p.success ? [{ index, request: { orderNo: p.data.orderNo, input: { refundNo: p.data.refundNo, amount: p.data.amount, reason: p.data.reason, refundedAt: p.data.refundedAt } } }] : []));
+  const written = await writeRefunds(access, valid.map((v) => v.request));
+  const byIndex = new Map(valid.map((v, k) => [v.index, written[k]!]));
+  return refunds.map((raw, index): RefundBatchResult => {
+    const keys = { orderNo: keyOf(raw, 'orderNo'), refundNo: keyOf(raw, 'refundNo') };
+    const p = parsed[index]!;
+    if (!p.success) return { index, ...keys, ...schemaError(p.error, 'refund') };
+    const r = byIndex.get(index)!;
+    return r instanceof Error ? { index, ...keys, ...batchError(access, r, index, 'refund') } : { index, ...keys, status: 201, replayed: r.replayed, refund: r.receipt };
   });
 }
 

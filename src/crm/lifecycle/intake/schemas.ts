@@ -76,6 +76,9 @@ export const refundInputSchema = z
   .strict();
 export type RefundInput = z.output<typeof refundInputSchema>;
 
+/** One refund of a batch (POST /orders/refunds/batch): the refund as the single route takes it, with the order's number. */
+export const refundBatchItemSchema = refundInputSchema.extend({ orderNo: documentNo.describe('the refunded order') }).strict();
+
 /** Two decimals ("88.5" → "88.50"), exact (string arithmetic on cents). */
 export function twoDecimals(amount: string): string {
   const [int = '0', frac = ''] = amount.split('.');
