@@ -10,7 +10,8 @@
  *   mini-program quota     the member's one-time subscriptions for the template (`mp_subscriptions`,
  *                          through the sender's `quota`) → fallback to the step's next channel
  *   WeCom per recipient    30/min and 1000/hour (docs/wecom.md, protocol rules: excess is dropped
- *                          silently by WeCom), the kernel rate limiter's windows → deferred until the window ends
+ *                          silently by WeCom), the kernel rate limiter's windows → deferred until the
+ *                          window ends (`wecom_rate_minute` or `wecom_rate_hour`, whichever is full)
  *
  * Checks that count (the rate limiter) come last, so a message held back by another rule takes
  * no slot. Each decision carries a reason code (`QUOTA_REASONS`), recorded on the execution row.
@@ -22,7 +23,17 @@ import { WECOM_PER_RECIPIENT } from '../journeys/channel-limits.ts';
 import { parseQuietHours, quietUntil, weekStart } from '../journeys/time.ts';
 import { getMassCap, massPeriod } from './mass-cap.ts';
 
-export const QUOTA_REASONS = ['ok', 'quiet_hours', 'frequency_cap', 'wecom_mass_cap', 'mp_subscribe_quota', 'wecom_rate_limit'] as const;
+export const QUOTA_REASONS = [
+  'ok',
+  'quiet_hours',
+  'frequency_cap',
+  'wecom_mass_cap',
+  'mp_subscribe_quota',
+  'wecom_rate_minute',
+  'wecom_rate_hour',
+  /** Rows recorded before the minute and hour windows were told apart (either window); never written now. */
+  'wecom_rate_limit',
+] as const;
 export type QuotaReason = (typeof QUOTA_REASONS)[number];
 
 export type QuotaDecision =
@@ -87,8 +98,9 @@ export async function decide(deps: JourneyDeps, q: QuotaAsk): Promise<QuotaDecis
 
   if (q.channel === 'wecom') {
     // The one limiter's windows (kernel rate-limit.ts): counts this send when it may go.
-    const wait = await deps.limiter.windows(`wecom:${q.message.to}`, WECOM_PER_RECIPIENT);
-    if (wait > 0) return { decision: 'deferred', reason: 'wecom_rate_limit', until: new Date(q.now.getTime() + wait) };
+    const { waitMs, full } = await deps.limiter.windowsWhich(`wecom:${q.message.to}`, WECOM_PER_RECIPIENT);
+    // Which window is full decides the reason: a minute's burst and an hour's volume are told apart.
+    if (waitMs > 0) return { decision: 'deferred', reason: WECOM_PER_RECIPIENT[full!]!.ms <= 60_000 ? 'wecom_rate_minute' : 'wecom_rate_hour', until: new Date(q.now.getTime() + waitMs) };
   }
   return { decision: 'sent', reason: 'ok' };
 }
