@@ -480,6 +480,12 @@ async function massStep(ctx: StepCtx, member: MemberRow, a: Extract<JourneyActio
       ctx.exec.detail = io.detail;
       return deferSend(ctx, q, 'wecom');
     },
+    async stopped() {
+      // As for a message: the stop committed first; nothing was created, so the 群发 slot is given back.
+      await releaseReservation(ctx);
+      ctx.enr.state = 'cancelled';
+      return { kind: 'noop', reason: 'enrollment cancelled' };
+    },
     async wait(at, providerId) {
       await deps.services.sql.query("UPDATE journey_step_executions SET detail = ?, provider_id = ?, error = NULL, executed_at = ? WHERE id = ? AND result = 'sending'", [JSON.stringify(io.detail), providerId, deps.services.now(), ctx.exec.id]);
       return { kind: 'defer', at, reason: '群发 awaiting the staff member' };
@@ -626,6 +632,7 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
     if (e instanceof EnrollmentStopped) {
       // Stopped (a recall's stop) between this job's start and the send: nothing goes out.
       await releaseCap(ctx, member, capTaken);
+      await releaseReservation(ctx);
       enr.state = 'cancelled';
       return { kind: 'noop', reason: 'enrollment cancelled' };
     }
@@ -721,6 +728,14 @@ async function releaseCap(ctx: StepCtx, member: MemberRow, taken: boolean): Prom
   if (!taken || typeof wk !== 'string') return;
   await ctx.deps.services.sql.query('UPDATE journey_frequency SET sent = GREATEST(sent - 1, 0) WHERE member_id = ? AND week_start = ?', [member.id, wk]);
   ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: false };
+}
+
+/**
+ * A send stopped before anything went out: the 群发 slot the quota ledger reserved with the row
+ * (`sending` on `wecom`, ../quota/ledger.ts) is given back, the row pending again as the stop found it.
+ */
+async function releaseReservation(ctx: StepCtx): Promise<void> {
+  await ctx.deps.services.sql.query("UPDATE journey_step_executions SET result = 'pending' WHERE id = ? AND result = 'sending' AND acked_at IS NULL", [ctx.exec.id]);
 }
 
 class CapReached extends Error {}

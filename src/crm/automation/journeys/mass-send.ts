@@ -49,6 +49,8 @@ export interface MassIO {
   attempt(): Promise<'ok' | 'cap' | 'stopped'>;
   finish(result: MassResult, o: { error?: string; providerId?: string; quota?: { decision: QuotaDecision['decision']; reason: QuotaReason } }): Promise<StepOutcome>;
   defer(q: Extract<QuotaDecision, { decision: 'deferred' }>): Promise<StepOutcome>;
+  /** The enrolment was stopped (a recall's stop) before the 群发 was created: nothing goes out, nothing more is recorded. */
+  stopped(): Promise<StepOutcome>;
   /** The row stays `sending` with `detail.mass`; the step runs again at `at`. */
   wait(at: Date, providerId: string): Promise<StepOutcome>;
   /** Throws for another try with backoff (the row as it is). */
@@ -111,7 +113,7 @@ export async function runMassSend(x: MassInput, io: MassIO): Promise<StepOutcome
 
   const taken = await io.attempt();
   if (taken === 'cap') return io.finish('skipped', { error: 'frequency_cap: marketing messages this week used', quota: { decision: 'suppressed', reason: 'frequency_cap' } });
-  if (taken === 'stopped') return io.finish('skipped', { error: 'enrollment stopped before the 群发 was created' });
+  if (taken === 'stopped') return io.stopped();
   const r = await sender.send(message);
   if (r.status === 'sent' && r.providerId) {
     created(io, x, r.providerId);

@@ -127,9 +127,11 @@ async function reserveMass(deps: JourneyDeps, q: QuotaAsk): Promise<QuotaDecisio
   const period = massPeriod(rule, q.now);
   return withTransaction(services.sql, async (conn) => {
     await conn.query('SELECT id FROM members WHERE id = ? FOR UPDATE', [q.memberId]);
-    // A locking read: the rows as committed now, not as this transaction's snapshot saw them.
+    // The transaction's first plain read: its snapshot is taken now, after the lock, so it sees
+    // the reservation of whoever held the lock before (InnoDB takes the read view at the first
+    // consistent read). No lock on the counted rows, so other members' claims are not held up.
     const [rows] = await conn.query<RowDataPacket[]>(
-      "SELECT COUNT(*) AS n FROM journey_step_executions WHERE member_id = ? AND channel = 'wecom' AND result IN ('sent', 'sending', 'unknown') AND COALESCE(attempted_at, executed_at) >= ? AND id <> ? LOCK IN SHARE MODE",
+      "SELECT COUNT(*) AS n FROM journey_step_executions WHERE member_id = ? AND channel = 'wecom' AND result IN ('sent', 'sending', 'unknown') AND COALESCE(attempted_at, executed_at) >= ? AND id <> ?",
       [q.memberId, period.start, q.executionId],
     );
     const n = Number(rows[0]?.n ?? 0);
