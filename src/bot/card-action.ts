@@ -90,7 +90,8 @@ export function createCardActions({ services, settle, tasks = {} }: CardActionDe
     const { taskId, key, responseCode } = msg.action!;
     const code = await codeOfTask(services, taskId);
     if (code && (key === CONFIRM_KEY || key === CANCEL_KEY)) {
-      const taken = await takeAction(services, actor, code);
+      // A card is clicked where it was shown: the action's own conversation.
+      const taken = await takeAction(services, actor, code, msg.conversationId);
       if (taken.kind === 'not_yours') return reply(t(lang, 'cards.notYours', { owner: taken.pending.actorName }));
       if (taken.kind === 'taken' || taken.kind === 'expired') {
         return { kind: 'answer', intent: key === CONFIRM_KEY ? 'action.confirm' : 'action.cancel', result: withCode(await settle(msg, actor, taken, key === CONFIRM_KEY, lang), responseCode) };

@@ -43,7 +43,7 @@ export async function answerWithoutRedis(
     else if (intent.effect === 'control') result = decline(); // confirm / cancel: the pending action is in Redis
     else {
       // A write: the gate may still answer it (a question, a refusal) or turn it into its read.
-      const verdict = await gate({ services, actor, intent, route, text: msg.text, lang, getIntent });
+      const verdict = await gate({ services, actor, intent, route, text: msg.text, lang, getIntent, conversationId: msg.conversationId });
       if (verdict.kind === 'reply' && verdict.result.outcome !== 'done') result = verdict.result;
       else if (verdict.kind === 'read') {
         authorize(actor, verdict.intent);

@@ -20,20 +20,21 @@ export async function confirmationGate(
   fresh: string | null,
   lang: Lang,
   getIntent: (name: string) => IntentDef | undefined,
+  conversationId?: string,
 ): Promise<{ take: true; code?: string } | { take: false; result: IntentResult | null }> {
   const assent = assentOf(text);
   const code = confirmationCode(text);
   if (assent === 'explicit') return { take: true, ...(code ? { code } : {}) };
-  const pending = await peekAction(services, actor);
+  const pending = await peekAction(services, actor, undefined, conversationId);
   if (!pending) return { take: false, result: assent === 'vague' ? { text: t(lang, 'safety.assentNothing'), outcome: 'answered' } : null };
   if (assent === 'vague' && fresh === pending.code) return { take: true, code: pending.code };
   return { take: false, result: { text: t(lang, 'safety.assentStale', { code: pending.code, action: labelOf(pending.intent, lang, getIntent) }), outcome: 'asked', data: { pending: { code: pending.code, intent: pending.intent } } } };
 }
 
 /** The answer plus one line naming the person's pending action, if one is still waiting. */
-export async function withPendingReminder(services: Services, actor: Actor, lang: Lang, result: IntentResult, getIntent: (name: string) => IntentDef | undefined): Promise<IntentResult> {
+export async function withPendingReminder(services: Services, actor: Actor, lang: Lang, result: IntentResult, getIntent: (name: string) => IntentDef | undefined, conversationId?: string): Promise<IntentResult> {
   // Runs after the action: Redis gone now must not turn a done action into an error (src/bot/degraded.ts).
-  const pending = await peekAction(services, actor).catch((e) => {
+  const pending = await peekAction(services, actor, undefined, conversationId).catch((e) => {
     if (isConnectionError(e)) return null;
     throw e;
   });

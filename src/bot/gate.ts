@@ -25,6 +25,8 @@ export interface GateInput {
   text: string;
   lang: Lang;
   getIntent: (name: string) => IntentDef | undefined;
+  /** The group chat the request came from (src/bot/confirmation.ts: held actions are per conversation). */
+  conversationId?: string;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
 
   const mood = moodFor(intent, text);
   if (mood.negated) {
-    const pending = await peekAction(g.services, g.actor);
+    const pending = await peekAction(g.services, g.actor, undefined, g.conversationId);
     if (pending && pending.intent === intent.name) {
       await dropAction(g.services, g.actor, pending);
       return { kind: 'reply', result: { text: t(lang, 'safety.cancelledPending', { ...params, code: pending.code }), outcome: 'declined', data: { cancelled: pending.intent, code: pending.code } } };

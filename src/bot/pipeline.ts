@@ -87,7 +87,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text, outcome: 'declined' } };
     }
     // Any turn makes an earlier "回复「确认」执行" stale: vague assent confirms only right after it.
-    const fresh = await consumeFresh(services, actor);
+    const fresh = await consumeFresh(services, actor, msg.conversationId);
     // A card click (src/bot/card-action.ts): answered there, or read on as the option's number typed.
     let clicked: CardUpdate | undefined;
     if (msg.action) {
@@ -103,7 +103,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     }
     // The router reads the request without a correction's lead or a member's claim to be staff; the gates read the whole message.
     // "先别确认" / "等一下" / "不是这个标签" while an action is pending withdraw it: never taken, never re-read as a request of its own.
-    const withdraws = actor.kind === 'staff' && holdsBack(msg.text) && Boolean(await peekAction(services, actor));
+    const withdraws = actor.kind === 'staff' && holdsBack(msg.text) && Boolean(await peekAction(services, actor, undefined, msg.conversationId));
     const routed: RouteResult = withdraws
       ? { intent: 'action.cancel', slots: {}, confidence: 1 }
       : await router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
@@ -146,18 +146,18 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       if (intent.name === 'action.confirm' || intent.name === 'action.cancel' || assent) {
         const handled = await resolvePending(msg, actor, intent.name !== 'action.cancel', route, lang, log, fresh);
         if (handled) return handled;
-        if (intent.effect !== 'control') return await withPendingReminder(services, actor, lang, done(intent, await execute(services, msg, actor, intent, route, lang)), getIntent);
+        if (intent.effect !== 'control') return await withPendingReminder(services, actor, lang, done(intent, await execute(services, msg, actor, intent, route, lang)), getIntent, msg.conversationId);
         return { ...(await execute(services, msg, actor, intent, route, lang)), outcome: 'answered' };
       }
-      const verdict = await gate({ services, actor, intent, route, text: msg.text, lang, getIntent });
+      const verdict = await gate({ services, actor, intent, route, text: msg.text, lang, getIntent, conversationId: msg.conversationId });
       if (verdict.kind === 'reply') {
         log.info({ intent: intent.name, outcome: verdict.result.outcome }, 'write gate answered instead of acting');
-        return await withPendingReminder(services, actor, lang, verdict.result, getIntent);
+        return await withPendingReminder(services, actor, lang, verdict.result, getIntent, msg.conversationId);
       }
       if (verdict.kind === 'read') {
         authorize(actor, verdict.intent);
         const r = done(verdict.intent, await execute(services, msg, actor, verdict.intent, verdict.route, lang));
-        return await withPendingReminder(services, actor, lang, { ...r, intent: verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent);
+        return await withPendingReminder(services, actor, lang, { ...r, intent: verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
       }
       if (intent.confirm) {
         const parsed = intent.slots.safeParse(route.slots);
@@ -165,7 +165,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
           const ctx = { services, actor, channel: msg.channel, requestId: msg.requestId, lang };
           const preview = await intent.confirm(ctx, parsed.data);
           if (preview) {
-            const pending = await holdAction(services, actor, intent.name, parsed.data);
+            const pending = await holdAction(services, actor, intent.name, parsed.data, msg.conversationId);
             log.info({ intent: intent.name, code: pending.code }, 'action held for confirmation');
             const minutes = Math.round(CONFIRM_TTL_MS / 60_000);
             // The card carries the preview with 确认/取消 buttons where the channel shows cards; the text still says how to type it.
@@ -174,7 +174,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
           }
         }
       }
-      return await withPendingReminder(services, actor, lang, done(intent, await execute(services, msg, actor, intent, route, lang)), getIntent);
+      return await withPendingReminder(services, actor, lang, done(intent, await execute(services, msg, actor, intent, route, lang)), getIntent, msg.conversationId);
     } catch (e) {
       if (!isAppError(e)) throw e;
       return { text: errorReply(e, lang, intent), outcome: 'declined' };
@@ -188,11 +188,11 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
   async function resolvePending(msg: InboundMessage, actor: Actor, confirm: boolean, route: RouteResult, lang: Lang, log: typeof services.logger, fresh: string | null): Promise<IntentResult | null> {
     let code = typeof route.slots.code === 'string' ? route.slots.code : undefined;
     if (confirm) {
-      const g = await confirmationGate(services, actor, msg.text, fresh, lang, getIntent);
+      const g = await confirmationGate(services, actor, msg.text, fresh, lang, getIntent, msg.conversationId);
       if (!g.take) return g.result;
       code = code ?? g.code;
     }
-    const taken = await takeAction(services, actor, code);
+    const taken = await takeAction(services, actor, code, msg.conversationId);
     switch (taken.kind) {
       case 'none':
         return null;

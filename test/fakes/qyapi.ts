@@ -17,7 +17,10 @@
  *   POST /cgi-bin/externalcontact/get_groupmsg_send_result?access_token=
  *        {msgid, userid, limit?, cursor?} → {errcode, errmsg, next_cursor, send_list: [{external_userid, userid, status, send_time?}]}
  *        (the mass messages the company created and whom they reach: how a sender finds out
- *        whether an add_msg_template whose answer it lost went through)
+ *        whether an add_msg_template whose answer it lost went through, and whether the staff
+ *        member confirmed it: task status 0 unsent / 2 sent; customer status 0 unsent, 1 sent,
+ *        2 not a contact, 3 over the receive limit — `confirmMass` plays the staff member)
+ *   POST /cgi-bin/externalcontact/cancel_groupmsg_send?access_token=  {msgid} → {errcode, errmsg} (停止企业群发)
  *   GET  /cgi-bin/auth/getuserinfo?access_token=&code=  → {errcode, errmsg, userid} for a company member,
  *        {errcode, errmsg, openid} for anyone else (网页授权登录 / 扫码登录); a code works once and for
  *        5 minutes, then 40029 "invalid code" — codes are handed out by `loginCode()`
@@ -110,6 +113,15 @@ export interface FakeQyapi {
   failExternalNext(errcode: number, times?: number): void;
   /** Number of get_groupmsg_* lookups received (list, task, send result). */
   readonly lookupRequests: number;
+  /**
+   * The staff member confirms every unsent 群发 whose text is `content` in their WeCom client:
+   * each task becomes sent (2) and each customer's status 1 (sent) unless `outcome` says 2 (not
+   * a contact) or 3 (over their receive limit). Returns how many were confirmed (a cancelled one
+   * cannot be).
+   */
+  confirmMass(content: string, outcome?: Record<string, 2 | 3>): number;
+  /** Msgids stopped by cancel_groupmsg_send, in order. */
+  readonly withdrawn: string[];
   /** Requests received and not answered yet (held by the delay): a crash test kills its client while one is. */
   readonly inFlight: number;
   /** Group robot messages accepted (webhook/send). */
@@ -249,9 +261,14 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   const external: ExternalMessage[] = [];
   let externalRequests = 0;
   const externalFailures: Failure[] = [];
-  /** Mass messages created by add_msg_template, as get_groupmsg_* report them. */
-  const groupMsgs: { msgid: string; creator?: string; createTime: number; content: string; recipients: string[] }[] = [];
+  /**
+   * Mass messages created by add_msg_template, as get_groupmsg_* report them: the staff member's
+   * task (0 unsent, 2 sent once they confirm) and each customer's status (0 unsent, 1 sent, 2 not
+   * a contact, 3 over their receive limit); cancel_groupmsg_send stops an unsent one.
+   */
+  const groupMsgs: { msgid: string; creator?: string; createTime: number; content: string; recipients: string[]; taskStatus: 0 | 2; sendTime?: number; outcome: Map<string, 0 | 1 | 2 | 3>; cancelled: boolean }[] = [];
   let lookupRequests = 0;
+  const withdrawn: string[] = [];
   let inFlight = 0;
   const robot: { content: string; at: Date }[] = [];
   const robotTimes: number[] = [];
@@ -379,7 +396,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     for (const id of ids) if (!failList.includes(id)) external.push({ externalUserId: id, content, ...(sender ? { sender } : {}), accessToken: token, at: new Date() });
     const msgid = `msg${randomBytes(8).toString('hex')}`;
     const recipients = ids.filter((id) => !failList.includes(id));
-    if (recipients.length) groupMsgs.push({ msgid, ...(sender ? { creator: sender } : {}), createTime: Math.floor(Date.now() / 1000), content, recipients });
+    if (recipients.length) groupMsgs.push({ msgid, ...(sender ? { creator: sender } : {}), createTime: Math.floor(Date.now() / 1000), content, recipients, taskStatus: 0, outcome: new Map(), cancelled: false });
     return { errcode: 0, errmsg: 'ok', fail_list: failList, msgid };
   }
 
@@ -416,12 +433,30 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     const m = groupMsgs.find((g) => g.msgid === body.msgid);
     if (!m) return { errcode: 40058, errmsg: errmsgOf(40058) };
     if (api === 'get_groupmsg_task') {
-      const p = page([{ userid: staffOf(m), status: 0 }], body);
+      const p = page([{ userid: staffOf(m), status: m.taskStatus, ...(m.sendTime ? { send_time: m.sendTime } : {}) }], body);
       return { errcode: 0, errmsg: 'ok', next_cursor: p.next_cursor, task_list: p.items };
     }
     if (body.userid !== staffOf(m)) return { errcode: 0, errmsg: 'ok', next_cursor: '', send_list: [] };
-    const p = page(m.recipients.map((id) => ({ external_userid: id, userid: staffOf(m), status: 0 })), body);
+    const p = page(
+      m.recipients.map((id) => {
+        const status = m.outcome.get(id) ?? 0;
+        return { external_userid: id, userid: staffOf(m), status, ...(status === 1 && m.sendTime ? { send_time: m.sendTime } : {}) };
+      }),
+      body,
+    );
     return { errcode: 0, errmsg: 'ok', next_cursor: p.next_cursor, send_list: p.items };
+  }
+
+  /** cancel_groupmsg_send {msgid}: staff members can no longer send it. */
+  function cancelGroupMsg(q: URLSearchParams, raw: string): Record<string, unknown> {
+    const bad = checkToken(q.get('access_token'));
+    if (bad) return bad;
+    const msgid = (JSON.parse(raw || '{}') as { msgid?: unknown }).msgid;
+    const m = groupMsgs.find((g) => g.msgid === msgid);
+    if (!m) return { errcode: 40058, errmsg: errmsgOf(40058) };
+    m.cancelled = true;
+    withdrawn.push(m.msgid);
+    return { errcode: 0, errmsg: 'ok' };
   }
 
   function getUserInfo(q: URLSearchParams): Record<string, unknown> {
@@ -474,6 +509,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') reply = send(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') reply = robotSend(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/add_msg_template') reply = addMsgTemplate(url.searchParams, body.toString('utf8'));
+    else if (req.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/cancel_groupmsg_send') reply = cancelGroupMsg(url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && /^\/cgi-bin\/externalcontact\/get_groupmsg_(list_v2|task|send_result)$/.test(url.pathname)) reply = groupMsgLookup(url.pathname.slice('/cgi-bin/externalcontact/'.length), url.searchParams, body.toString('utf8'));
     else if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') reply = upload(url.searchParams, body, req.headers['content-type'] ?? '');
     else if (req.method === 'POST' && opts.kf && url.pathname.startsWith('/cgi-bin/kf/')) reply = checkToken(url.searchParams.get('access_token')) ?? opts.kf.route(url.pathname, body.toString('utf8')) ?? { errcode: 404, errmsg: 'no such kf api' };
@@ -528,6 +564,16 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
     get lookupRequests() {
       return lookupRequests;
     },
+    confirmMass(content, outcome = {}) {
+      const open = groupMsgs.filter((g) => g.content === content && !g.cancelled && g.taskStatus === 0);
+      for (const m of open) {
+        m.taskStatus = 2;
+        m.sendTime = Math.floor(Date.now() / 1000);
+        for (const id of m.recipients) m.outcome.set(id, outcome[id] ?? 1);
+      }
+      return open.length;
+    },
+    withdrawn,
     get inFlight() {
       return inFlight;
     },

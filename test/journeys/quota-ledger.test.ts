@@ -138,14 +138,37 @@ describe('quota ledger', () => {
     await enrollMembers(rig.deps, id, [m!], { occurrence: 'rl' });
     await rig.drain();
     let log = await rows(id);
-    expect(log.map((e) => [e.result, e.quota_decision, e.quota_reason])).toEqual([['deferred', 'deferred', 'wecom_rate_limit']]);
+    expect(log.map((e) => [e.result, e.quota_decision, e.quota_reason])).toEqual([['deferred', 'deferred', 'wecom_rate_minute']]);
     expect(rig.wecom.external.filter((e) => e.content === '第31条')).toHaveLength(0);
     expect(rig.sms.delivered.filter((s) => s.text === '第31条')).toHaveLength(0); // deferred, not dropped nor rerouted
     await rig.advance(61_000);
     expect(rig.wecom.external.filter((e) => e.content === '第31条').map((e) => e.externalUserId)).toEqual([to]);
     log = await rows(id);
     expect(log.map((e) => [e.result, e.channel, e.quota_decision])).toEqual([['sent', 'wecom', 'sent']]);
-    expect(log[0]!.detail?.quota?.map((q) => q.reason)).toEqual(['wecom_rate_limit']);
+    expect(log[0]!.detail?.quota?.map((q) => q.reason)).toEqual(['wecom_rate_minute']);
+  });
+
+  it('the hour window (1000/h) is told apart from the minute window: its own reason, deferred to the end of the hour', async () => {
+    const [m] = await members([{ external: true }]);
+    const to = `wm_${memberNo - 1}`;
+    // 1000 this hour, spread so no minute holds 30: the hour window is the full one.
+    const hourStart = Math.floor(rig.clock.now.getTime() / 3_600_000) * 3_600_000 + 3_600_000;
+    for (let i = 0; i < 1000; i++) {
+      rig.clock.now = new Date(hourStart + Math.floor(i / 25) * 60_000 + 1000);
+      expect(await rig.deps.limiter.windows(`wecom:${to}`, WECOM_PER_RECIPIENT)).toBe(0);
+    }
+    rig.clock.now = new Date(hourStart + 45 * 60_000);
+    const { waitMs, full } = await rig.deps.limiter.windowsWhich(`wecom:${to}`, WECOM_PER_RECIPIENT);
+    expect([full, waitMs > 14 * 60_000]).toEqual([1, true]);
+    const id = await journey({ trigger: { type: 'manual' }, steps: [{ id: 'hour', type: 'action', action: service('第1001条', ['wecom', 'sms']) }] });
+    await enrollMembers(rig.deps, id, [m!], { occurrence: 'rl-hour' });
+    await rig.drain();
+    const log = await rows(id);
+    expect(log.map((e) => [e.result, e.quota_decision, e.quota_reason])).toEqual([['deferred', 'deferred', 'wecom_rate_hour']]);
+    expect(log[0]!.error).toMatch(/wecom_rate_hour/);
+    expect(rig.wecom.external.filter((e) => e.content === '第1001条')).toHaveLength(0);
+    await rig.advance(16 * 60_000);
+    expect(rig.wecom.external.filter((e) => e.content === '第1001条').map((e) => e.externalUserId)).toEqual([to]);
   });
 
   it('the weekly frequency cap (journey_frequency) suppresses marketing with the reason', async () => {

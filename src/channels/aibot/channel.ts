@@ -16,7 +16,7 @@ import type { WeComApiClient } from '../wecom/api-client.ts';
 import { createAiBotAdapter, EMPTY_ACK, langOf, type AiBotAdapter, type AiBotIgnored } from './adapter.ts';
 import { storeFeedback } from './feedback.ts';
 import { streamIdOf } from './payload.ts';
-import { takeReply } from './quota.ts';
+import { askReply } from './quota.ts';
 import { fitsStream, streamBody, streamHead } from './render.ts';
 import { aiBotStreams, type StreamState } from './streams.ts';
 
@@ -65,10 +65,11 @@ export function createAiBotChannelAdapter(services: Services, opts: AiBotChannel
       if (parsed.kind === 'message') {
         const msg = parsed.message;
         if (msg.action) return undefined; // a card click answers on its own event, not a reply of the quota
-        const wait = await takeReply(services, msg);
-        if (wait > 0) {
+        const q = await askReply(services, msg);
+        if (q.decision !== 'sent') {
           // WeCom would refuse the reply anyway: the message is not run (code aibot_quota_exhausted, docs/errors.md).
-          log.warn({ code: 'aibot_quota_exhausted', messageId: msg.messageId, retryAfterS: Math.ceil(wait / 1000) }, 'AI-bot reply quota of the conversation used up: message not answered');
+          const retryAfterS = q.decision === 'deferred' ? Math.ceil((q.until.getTime() - now.getTime()) / 1000) : undefined;
+          log.warn({ code: 'aibot_quota_exhausted', quota: q.decision, reason: q.reason, messageId: msg.messageId, retryAfterS }, 'AI-bot reply quota of the conversation used up: message not answered');
           return EMPTY_ACK;
         }
         await streams.open(streamIdOf(msg.messageId), { from: msg.from, lang: langOf(msg.text), ...(msg.conversationId ? { conversationId: msg.conversationId } : {}) }, msg.receivedAt);

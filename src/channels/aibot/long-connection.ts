@@ -23,7 +23,7 @@ import { EMPTY_ACK, langOf } from './adapter.ts';
 import { relayAnswer } from './channel.ts';
 import { storeFeedback } from './feedback.ts';
 import { aibotPayloadSchema, classifyAiBot, streamIdOf } from './payload.ts';
-import { takePush, takeReply } from './quota.ts';
+import { askPush, askReply } from './quota.ts';
 import { cardUpdateBody, fitsStream, streamBody, streamHead, welcomeBody } from './render.ts';
 
 export interface AiBotLongConnection {
@@ -90,7 +90,7 @@ export function startAiBotLongConnection(services: Services, opts: LongConnectio
    * then, or when the push fails, to the asker as an app message (the outbound queue, sent once).
    */
   async function relay(msg: InboundMessage, answer: BotAnswer): Promise<void> {
-    if (fitsStream(answer.text) && (await takePush(services, msg)) === 0) {
+    if (fitsStream(answer.text) && (await askPush(services, msg)).decision === 'sent') {
       try {
         await client.sendMessage(msg.conversationId ?? msg.from, { msgtype: 'markdown', markdown: { content: answer.text } });
         return;
@@ -113,8 +113,9 @@ export function startAiBotLongConnection(services: Services, opts: LongConnectio
       else await relay(msg, outcome.answer);
       return;
     }
-    if ((await takeReply(services, msg)) > 0) {
-      log.warn({ code: 'aibot_quota_exhausted', messageId: msg.messageId }, 'AI-bot reply quota of the conversation used up: message not answered');
+    const q = await askReply(services, msg);
+    if (q.decision !== 'sent') {
+      log.warn({ code: 'aibot_quota_exhausted', quota: q.decision, reason: q.reason, messageId: msg.messageId }, 'AI-bot reply quota of the conversation used up: message not answered');
       return;
     }
     const id = streamIdOf(msg.messageId);

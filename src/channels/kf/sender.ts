@@ -7,11 +7,13 @@
  * outbound worker does not retry. WeCom's own 95001 / 95002 / 95018 close our window the same way.
  */
 import { createHash } from 'node:crypto';
+import { decideReply, type QuotaReason } from '../../crm/automation/index.ts';
 import { AppError } from '../../crm/kernel/index.ts';
 import type { Logger } from '../../logger.ts';
 import type { Redis } from '../../redis.ts';
 import type { ReplyWindow } from '../shared/reply-window.ts';
 import { splitUtf8 } from '../wecom/split.ts';
+import { kfAllowance } from './allowance.ts';
 import { errcodeOf, KF_COUNT_LIMIT, KF_SESSION_STATE, KF_TIME_LIMIT, type KfApi } from './api.ts';
 import type { KfSessions } from './session.ts';
 
@@ -22,6 +24,8 @@ export type KfRefusal = 'no_session' | 'with_person' | 'outside_window' | 'windo
 
 export interface KfRefusalRecord {
   reason: KfRefusal;
+  /** The quota ledger's reason code when it was the ledger that said no (docs/journeys.md, quota ledger). */
+  quota?: QuotaReason;
   at: number;
   openKfId?: string;
   errcode?: number;
@@ -51,12 +55,13 @@ export interface KfSender {
 
 export function createKfSender(d: KfSenderDeps): KfSender {
   const { api, window, sessions, redis, logger, key, now } = d;
+  const allowances = { wecom_kf: kfAllowance(window) };
 
-  async function refuse(u: string, reason: KfRefusal, openKfId?: string, errcode?: number): Promise<never> {
+  async function refuse(u: string, reason: KfRefusal, openKfId?: string, errcode?: number, quota?: QuotaReason): Promise<never> {
     if (openKfId) await d.afterReply?.(openKfId, u);
-    const rec: KfRefusalRecord = { reason, at: now().getTime(), ...(openKfId ? { openKfId } : {}), ...(errcode ? { errcode } : {}) };
+    const rec: KfRefusalRecord = { reason, at: now().getTime(), ...(openKfId ? { openKfId } : {}), ...(errcode ? { errcode } : {}), ...(quota ? { quota } : {}) };
     await redis.set(key('kf', 'refused', u), JSON.stringify(rec), 'EX', REFUSAL_TTL_S);
-    logger.info({ externalUserId: u, reason, errcode }, '微信客服: reply refused (recorded, not sent)');
+    logger.info({ externalUserId: u, reason, errcode, quota }, '微信客服: reply refused (recorded, not sent)');
     throw new AppError('kf_unreachable', `kf/send_msg not allowed now: ${reason}`, { details: rec });
   }
 
@@ -71,8 +76,9 @@ export function createKfSender(d: KfSenderDeps): KfSender {
       for (const [i, content] of chunks.entries()) {
         const mark = markBase && `${markBase}:${i}`;
         if (mark && (await redis.exists(mark))) continue;
-        const slot = await window.take(u, now());
-        if (!slot.ok) return refuse(u, slot.reason, openKfId);
+        // The quota ledger answers, with 微信客服's window behind its allowance port.
+        const q = await decideReply(allowances, { channel: 'wecom_kf', who: u, now: now() });
+        if (q.decision !== 'sent') return refuse(u, q.reason === 'kf_window_closed' ? 'outside_window' : 'window_exhausted', openKfId, undefined, q.reason);
         try {
           await api.sendText(openKfId, u, content);
         } catch (e) {

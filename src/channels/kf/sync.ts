@@ -66,14 +66,11 @@ async function take(deps: KfSyncDeps, openKfId: string, item: KfItem, now: Date)
   const u = item.external_userid ?? item.event?.external_userid;
   if (!u) return false;
   if (item.origin === ORIGIN.customer) {
-    // Read for the first time (a re-read batch must not refill the window's 5 messages of an old message).
-    const isNew = !(await readBefore(services, item.msgid));
     const wrote = new Date(Math.min(now.getTime(), (item.send_time ?? now.getTime() / 1000) * 1000));
-    if (isNew) {
-      // The window opens when the customer wrote (never later than now: the injected clock decides).
-      await window.open(u, wrote, 'message');
-      await sessions.setRoute(u, kfId);
-    }
+    // The window opens when the customer wrote (never later than now: the injected clock decides),
+    // once per message: a re-read batch must not refill the window's 5 messages of an old message.
+    const isNew = await window.open(u, wrote, 'message', item.msgid);
+    if (isNew) await sessions.setRoute(u, kfId);
     const msg = inboundOf(item, now, `kf-${item.msgid}`);
     // A person serves the customer: the bot keeps quiet; the line still joins the conversation.
     const quiet = !msg || (await sessions.withPerson(kfId, u));
@@ -81,7 +78,6 @@ async function take(deps: KfSyncDeps, openKfId: string, item: KfItem, now: Date)
     if (msg && isNew) await sessions.note(kfId, u, { at: wrote.getTime(), who: 'customer', text: msg.text });
     // Queued again for a message read again (same job id: nothing added), so a crash between the two is covered.
     if (msg && !quiet) await answerPulled(services, msg);
-    await markSeen(services, item.msgid);
     return recorded;
   }
   if (await readBefore(services, item.msgid)) return false;

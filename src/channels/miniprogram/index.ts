@@ -73,16 +73,9 @@ export function createMiniProgramChannel(services: MpServices): MiniProgramAdapt
     config: { appId: config.MP_APP_ID, token: config.MP_TOKEN, aesKey: config.MP_AES_KEY },
     hooks: {
       // WeChat retries a push it got no answer to: a retried message must not refill the window's
-      // 5 messages already partly used (the platform counts the member's message once).
+      // 5 messages already partly used (the window opens once per message id).
       onMemberMessage: async (openid, now, messageId) => {
-        const mark = key('mp', 'opened', messageId);
-        if ((await redis.set(mark, '1', 'EX', EVENT_DEDUPE_TTL_S, 'NX')) !== 'OK') return;
-        try {
-          await window.open(openid, now, 'message');
-        } catch (e) {
-          await redis.del(mark).catch(() => undefined); // so WeChat's retry opens it
-          throw e;
-        }
+        await window.open(openid, now, 'message', messageId);
       },
       onEvent,
       push: messenger

@@ -16,16 +16,25 @@
  * for each, whether our contact is among its recipients (get_groupmsg_task → the staff members,
  * get_groupmsg_send_result → their contacts). Found → delivered under that msgid; not found →
  * absent (WeCom never created it, so sending now sends once).
+ *
+ * The 群发 journey action (docs/journeys.md) waits for the staff member's confirmation: `track`
+ * reads the customer's row of get_groupmsg_send_result (0 not sent yet, 1 sent, 2 not a contact,
+ * 3 over the customer's receive limit) and `withdraw` stops a 群发 nobody confirmed in time
+ * (cancel_groupmsg_send).
  */
-import type { OutboundSender, Reconciled } from '../../crm/automation/index.ts';
+import type { MassTracked, OutboundSender, Reconciled } from '../../crm/automation/index.ts';
 import { isAppError } from '../../crm/kernel/index.ts';
 import type { WeComApiClient } from '../wecom/index.ts';
 import { errcodeOf, failureOf } from './result.ts';
 
 /** The recipient is not (or no longer) an external contact the company can message. */
 const NOT_A_CONTACT: ReadonlySet<number> = new Set([40096, 84061]);
-/** get_groupmsg_send_result status 2: the customer is not a contact, so the message never reached them. */
-const NOT_FRIEND = 2;
+/**
+ * get_groupmsg_send_result `status` of one customer (获取企业群发成员执行结果): 0 not sent yet
+ * (the staff member has not confirmed), 1 sent, 2 failed because the customer is not a contact,
+ * 3 failed because the customer had already received their 群发 allowance.
+ */
+const SEND_STATUS = { unsent: 0, sent: 1, notFriend: 2, overLimit: 3 } as const;
 /** WeCom's list API takes a window of at most a month. */
 const MAX_WINDOW_S = 30 * 86_400;
 
@@ -42,14 +51,20 @@ async function* pages(client: WeComApiClient, api: string, body: Row, key: strin
   } while (cursor);
 }
 
-/** Whether the mass message `msgid` reaches `externalUserId` (through any staff member). */
-async function reaches(client: WeComApiClient, msgid: string, externalUserId: string): Promise<boolean> {
+/** The customer's row of the mass message `msgid` (through whichever staff member it was given to), with that staff member. */
+async function recipientRow(client: WeComApiClient, msgid: string, externalUserId: string): Promise<{ userid: string; row: Row } | undefined> {
   for await (const task of pages(client, 'externalcontact/get_groupmsg_task', { msgid }, 'task_list')) {
     for await (const r of pages(client, 'externalcontact/get_groupmsg_send_result', { msgid, userid: task.userid }, 'send_list')) {
-      if (r.external_userid === externalUserId && r.status !== NOT_FRIEND) return true;
+      if (r.external_userid === externalUserId) return { userid: String(task.userid), row: r };
     }
   }
-  return false;
+  return undefined;
+}
+
+/** Whether the mass message `msgid` reaches `externalUserId` (through any staff member). */
+async function reaches(client: WeComApiClient, msgid: string, externalUserId: string): Promise<boolean> {
+  const hit = await recipientRow(client, msgid, externalUserId);
+  return Boolean(hit && hit.row.status !== SEND_STATUS.notFriend);
 }
 
 export function createWeComExternalSender(client: WeComApiClient): OutboundSender {
@@ -83,6 +98,28 @@ export function createWeComExternalSender(client: WeComApiClient): OutboundSende
         if (!isAppError(e)) throw e;
         return { status: 'unknown', reason: `wecom lookup failed: ${e.code}: ${e.message}`, retryable: e.retryable };
       }
+    },
+    async track(msgid, msg): Promise<MassTracked> {
+      try {
+        const hit = await recipientRow(client, msgid, msg.to);
+        // Not (yet) listed for any staff member: WeCom has not dispatched it, so it is not sent.
+        if (!hit) return { status: 'awaiting' };
+        const status = Number(hit.row.status);
+        if (status === SEND_STATUS.sent) {
+          const t = Number(hit.row.send_time);
+          return { status: 'sent', sender: hit.userid, ...(t > 0 ? { sentAt: new Date(t * 1000) } : {}) };
+        }
+        if (status === SEND_STATUS.notFriend) return { status: 'not_friend', sender: hit.userid };
+        if (status === SEND_STATUS.overLimit) return { status: 'over_limit', sender: hit.userid };
+        return { status: 'awaiting', sender: hit.userid };
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        return { status: 'unknown', reason: `wecom lookup failed: ${e.code}: ${e.message}`, retryable: e.retryable };
+      }
+    },
+    async withdraw(msgid) {
+      // 停止企业群发: staff members can no longer send it; one already sent stays sent.
+      await client.post('externalcontact/cancel_groupmsg_send', { msgid });
     },
   };
 }

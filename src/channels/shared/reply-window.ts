@@ -10,7 +10,9 @@
  *   Outside the window WeCom answers 95002 / 95001.
  *
  * Windows do not add up: a new action raises the count and the deadline to the larger of old and
- * new. We check first and never call in vain. Decisions use the injected clock (the `now`
+ * new. One customer message opens the window once however often it reaches us (`onceFor`: the
+ * platform's message id — WeChat retries an unanswered push, sync_msg re-reads a page after a
+ * crash), since the platform counts it once too. We check first and never call in vain. Decisions use the injected clock (the `now`
  * arguments), never Redis time. The key function names the platform (and the customer).
  */
 import type { Redis } from '../../redis.ts';
@@ -30,8 +32,12 @@ export interface ReplyWindowState {
 }
 
 export interface ReplyWindow {
-  /** Records a customer action that opens (or extends) the window (`session`: the mini-program's session event). */
-  open(openid: string, now: Date, kind: 'message' | 'session'): Promise<void>;
+  /**
+   * Records a customer action that opens (or extends) the window (`session`: the mini-program's
+   * session event). With `onceFor` (the message's platform id) a message seen before opens
+   * nothing: false then, true when this call opened the window.
+   */
+  open(openid: string, now: Date, kind: 'message' | 'session', onceFor?: string): Promise<boolean>;
   /** Atomically takes one message from the window, or says why not. */
   take(openid: string, now: Date): Promise<WindowCheck>;
   /** Gives a taken message back (the send failed before WeChat counted it). */
@@ -68,13 +74,24 @@ const GIVE_BACK = `if redis.call('exists', KEYS[1]) == 1 then return redis.call(
 
 /** Kept past the window's end so lastInbound stays readable for a while (reachability previews). */
 const KEEP_AFTER_MS = 7 * 24 * 3600_000;
+/** How long a message id that opened a window is remembered: sync_msg returns 3 days, WeChat retries within seconds. */
+const ONCE_TTL_MS = 4 * 24 * 3600_000;
 
 export function createReplyWindow(redis: Redis, keyOf: (openid: string) => string): ReplyWindow {
   return {
-    async open(openid, now, kind) {
+    async open(openid, now, kind, onceFor) {
       const w = kind === 'message' ? MESSAGE_WINDOW : SESSION_WINDOW;
       const t = now.getTime();
-      await redis.eval(OPEN, 1, keyOf(openid), t, t + w.ms, w.messages, kind === 'message' ? '1' : '0', KEEP_AFTER_MS);
+      // The mark is its own key (one key per command: no cross-slot script on a cluster).
+      const once = onceFor ? `${keyOf(openid)}:once:${onceFor}` : undefined;
+      if (once && (await redis.set(once, '1', 'PX', ONCE_TTL_MS, 'NX')) !== 'OK') return false;
+      try {
+        await redis.eval(OPEN, 1, keyOf(openid), t, t + w.ms, w.messages, kind === 'message' ? '1' : '0', KEEP_AFTER_MS);
+      } catch (e) {
+        if (once) await redis.del(once).catch(() => undefined); // so the retry opens it
+        throw e;
+      }
+      return true;
     },
     async take(openid, now) {
       const r = Number(await redis.eval(TAKE, 1, keyOf(openid), now.getTime()));

@@ -7,7 +7,7 @@
  */
 export { churnDigest, journeyFailureAlerts, slaBreaches } from './alerts/alerts.ts';
 export { TRIGGER_TYPES, parseJourneyDefinition } from './journeys/definition.ts';
-export { createJourneyDeps, type JourneyDeps, type OutboundMessage, type OutboundSender, type OutboundSenders, type Reconciled, type SendResult } from './journeys/deps.ts';
+export { createJourneyDeps, type JourneyDeps, type MassTracked, type OutboundMessage, type OutboundSender, type OutboundSenders, type Reconciled, type SendResult } from './journeys/deps.ts';
 export { type JourneyJob } from './journeys/job.ts';
 export { processStep, type StepMemo } from './journeys/engine.ts';
 export { type JobHistory } from './journeys/delivery.ts';
@@ -19,7 +19,7 @@ export { createJourney, deleteJourney, getJourney, listJourneys, readJourney, se
 export { TEMPLATES, installTemplates } from './journeys/templates.ts';
 export { emitTrigger, emitTriggers, eventTriggers, scanTriggers } from './journeys/triggers.ts';
 export { runCrmMaintenance } from './maintenance.ts';
-export { getMassCap, massCapSchema, massCapSetting, setMassCap, QUOTA_REASONS, type MassCap, type QuotaDecision } from './quota/index.ts';
+export { decideReply, getMassCap, massCapSchema, massCapSetting, setMassCap, QUOTA_REASONS, type AllowanceAnswer, type ChannelAllowance, type ChannelAllowances, type MassCap, type QuotaDecision, type QuotaReason } from './quota/index.ts';
 export { CONVERSION_DAYS, recentRecalls, type RecallStatus } from './recall/status.ts';
 export { reattributeRecalls } from './recall/order-attribution.ts';
 export { describeExclusions, type RecallExclusions } from './recall/guard.ts';

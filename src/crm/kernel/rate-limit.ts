@@ -48,24 +48,30 @@ export interface RateLimiter {
   bucket(name: string, perMinute: number, burst: number): Promise<number>;
   /** Counts one in every fixed window of `name` unless one of them is full; 0 = go, else ms until that window ends. */
   windows(name: string, windows: Window[]): Promise<number>;
+  /** The same, saying which window was full (its index in `windows`), so a caller can name it. */
+  windowsWhich(name: string, windows: Window[]): Promise<{ waitMs: number; full: number | null }>;
 }
 
 export function createRateLimiter(redis: Redis, key: (...p: (string | number)[]) => string, now: () => Date): RateLimiter {
+  const windowsWhich: RateLimiter['windowsWhich'] = async (name, windows) => {
+    const t = now().getTime();
+    // One script reads and counts every window of `name`: its keys share a slot on a cluster.
+    const keys = windows.map((w) => key('rl', 'win', slotTag(name), w.ms, Math.floor((t + (w.offsetMs ?? 0)) / w.ms)));
+    const args = windows.flatMap((w) => [w.limit, w.ms + 1000]);
+    const full = Number(await redis.eval(WINDOW_LUA, keys.length, ...keys, ...args));
+    if (full === 0) return { waitMs: 0, full: null };
+    const w = windows[full - 1]!;
+    return { waitMs: w.ms - ((t + (w.offsetMs ?? 0)) % w.ms) + 1, full: full - 1 };
+  };
   return {
     async bucket(name, perMinute, burst) {
       const wait = await redis.eval(BUCKET_LUA, 1, key('rl', 'bucket', name), burst, perMinute / 60_000, now().getTime());
       return Number(wait);
     },
     async windows(name, windows) {
-      const t = now().getTime();
-      // One script reads and counts every window of `name`: its keys share a slot on a cluster.
-      const keys = windows.map((w) => key('rl', 'win', slotTag(name), w.ms, Math.floor((t + (w.offsetMs ?? 0)) / w.ms)));
-      const args = windows.flatMap((w) => [w.limit, w.ms + 1000]);
-      const full = Number(await redis.eval(WINDOW_LUA, keys.length, ...keys, ...args));
-      if (full === 0) return 0;
-      const w = windows[full - 1]!;
-      return w.ms - ((t + (w.offsetMs ?? 0)) % w.ms) + 1;
+      return (await windowsWhich(name, windows)).waitMs;
     },
+    windowsWhich,
   };
 }
 

@@ -7,7 +7,7 @@
  *   wait       {duration:{days,hours,minutes}} | {until:{field:'birthday', offsetDays?, atTime?}} | {atTime:'HH:MM'}
  *   condition  {if:{segment?: <segment node>, orderedSinceEntry?: true}, then, else}
  *   split      {branches:[{name, percent, next}]}   deterministic per member (hash)
- *   action     {action: coupon | message | staff_task | tag | points}
+ *   action     {action: coupon | message | wecom_mass | staff_task | tag | points}
  *   exit
  */
 import { z } from 'zod';
@@ -79,6 +79,20 @@ export const actionSchema = z.discriminatedUnion('kind', [
     channels: z.array(z.enum(CHANNELS)).min(1).max(4).optional(),
     subscribe: subscribeSchema.optional(),
     /** Marketing messages obey unsubscribe, the weekly cap and quiet hours; service ones only quiet hours. */
+    marketing: z.boolean().default(true),
+  }),
+  /**
+   * A WeCom 群发 to the member (externalcontact/add_msg_template, chat_type single): WeCom sends
+   * it only once the staff member confirms it in their WeCom client, so the step waits — asking
+   * WeCom every few minutes — until it is sent, refused (not a contact, over the customer's
+   * receive limit) or `confirmHours` pass (then it is withdrawn and the journey goes on). The
+   * member counts against the 群发 cap while it waits and once sent, not when it lapses.
+   */
+  z.strictObject({
+    kind: z.literal('wecom_mass'),
+    /** Plain text (WeCom: at most 4000 bytes); {name} {coupon} {amount} {points} are filled in per member. */
+    text: z.string().min(1).max(1000),
+    confirmHours: z.number().int().min(1).max(72).default(24),
     marketing: z.boolean().default(true),
   }),
   z.strictObject({ kind: z.literal('staff_task'), text: z.string().min(1).max(500), to: z.string().max(64).default('store_manager') }),
@@ -221,5 +235,5 @@ export function successors(s: JourneyStep, nextOf: Map<string, string | undefine
 
 /** Marketing sends count against unsubscribe and the weekly cap. */
 export function isMarketing(step: JourneyStep): boolean {
-  return step.type === 'action' && step.action.kind === 'message' && step.action.marketing;
+  return step.type === 'action' && (step.action.kind === 'message' || step.action.kind === 'wecom_mass') && step.action.marketing;
 }

@@ -53,6 +53,21 @@ export type Reconciled =
   | { status: 'absent' }
   | { status: 'unknown'; reason: string; retryable: boolean };
 
+/**
+ * What became of a WeCom 群发 (externalcontact/add_msg_template) for one customer: WeCom sends it
+ * only once the staff member confirms it in their WeCom client.
+ * - `awaiting`: not sent yet (the staff member has not confirmed);
+ * - `sent`: the staff member confirmed and it reached the customer (`sender`: their userid);
+ * - `not_friend`: the customer is no longer the staff member's contact, so it never reached them;
+ * - `over_limit`: the customer had received their 群发 allowance already (WeCom's own receive cap);
+ * - `unknown`: WeCom could not be asked; `retryable` says whether asking later can help.
+ */
+export type MassTracked =
+  | { status: 'awaiting'; sender?: string }
+  | { status: 'sent'; sender: string; sentAt?: Date }
+  | { status: 'not_friend' | 'over_limit'; sender: string }
+  | { status: 'unknown'; reason: string; retryable: boolean };
+
 /** One outbound channel adapter. */
 export interface OutboundSender {
   /** Names the provider in logs and error codes: sms, email, wecom, robot, miniprogram. */
@@ -77,6 +92,14 @@ export interface OutboundSender {
    * before the send (../quota/ledger.ts); a snapshot, the sender still spends atomically.
    */
   quota?(message: OutboundMessage): Promise<number>;
+  /**
+   * For a send that waits for a person (WeCom 群发: the staff member confirms it in their client):
+   * what became of the message `providerId` for the recipient `message.to`. The 群发 journey
+   * action asks until it is sent or its confirmation time runs out.
+   */
+  track?(providerId: string, message: OutboundMessage): Promise<MassTracked>;
+  /** Withdraws a send still waiting for its person (WeCom cancel_groupmsg_send) once the journey stops waiting. */
+  withdraw?(providerId: string): Promise<void>;
 }
 
 /** The senders a deployment has; WeCom, the mini-program and the robot only when configured. */

@@ -30,6 +30,7 @@ import { interruptionCause, reconcileSend, type JobHistory } from './delivery.ts
 import { journeyStatus, loadVersion } from './store.ts';
 import { nextBirthday, nextTimeOfDay, weekStart } from './time.ts';
 import { decide, quietDecision, type QuotaDecision, type QuotaReason } from '../quota/index.ts';
+import { runMassSend, type MassIO } from './mass-send.ts';
 
 export type StepOutcome =
   | { kind: 'next'; stepId: string; at: Date }
@@ -441,7 +442,78 @@ async function runAction(ctx: StepCtx, action: JourneyAction): Promise<StepOutco
     }
     case 'message':
       return sendMessage(ctx, member, action);
+    case 'wecom_mass':
+      return massStep(ctx, member, action);
   }
+}
+
+/** The 群发 action (./mass-send.ts) over this step's execution row. */
+async function massStep(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'wecom_mass' }>): Promise<StepOutcome> {
+  const { deps, now } = ctx;
+  const next = ctx.cj.nextOf.get(ctx.step.id);
+  const capTaken = ctx.exec.detail?.capTaken === true;
+  const io: MassIO = {
+    detail: { ...(ctx.exec.detail ?? {}) },
+    async attempt() {
+      if (a.marketing && !capTaken) ctx.capWeek = weekStart(now);
+      ctx.exec.detail = io.detail;
+      try {
+        await sending(ctx, 'wecom');
+        io.detail = { ...(ctx.exec.detail ?? {}) };
+        return 'ok';
+      } catch (e) {
+        if (e instanceof CapReached) return 'cap';
+        if (e instanceof EnrollmentStopped) return 'stopped';
+        throw e;
+      }
+    },
+    async finish(result, o) {
+      ctx.exec.detail = io.detail;
+      if (result !== 'sent') await releaseCap(ctx, member, ctx.exec.detail.capTaken === true);
+      if (o.quota?.decision === 'suppressed') noteQuota(ctx, { ...o.quota, channel: 'wecom' });
+      const m = { next, channel: 'wecom', error: o.error ?? null, detail: ctx.exec.detail ?? undefined, ...(o.quota ? { quota: o.quota } : {}) };
+      if (result === 'sent') await markAcked(ctx, { ...m, ack: { providerId: o.providerId } });
+      else await mark(ctx, result, m);
+      return advance(ctx, next, now);
+    },
+    defer(q) {
+      ctx.exec.detail = io.detail;
+      return deferSend(ctx, q, 'wecom');
+    },
+    async stopped() {
+      // As for a message: the stop committed first; nothing was created, so the 群发 slot is given back.
+      await releaseReservation(ctx);
+      ctx.enr.state = 'cancelled';
+      return { kind: 'noop', reason: 'enrollment cancelled' };
+    },
+    async wait(at, providerId) {
+      await deps.services.sql.query("UPDATE journey_step_executions SET detail = ?, provider_id = ?, error = NULL, executed_at = ? WHERE id = ? AND result = 'sending'", [JSON.stringify(io.detail), providerId, deps.services.now(), ctx.exec.id]);
+      return { kind: 'defer', at, reason: '群发 awaiting the staff member' };
+    },
+    retry(reason) {
+      throw new StepRetry(reason);
+    },
+  };
+  return runMassSend(
+    {
+      deps,
+      memberId: member.id,
+      executionId: ctx.exec.id,
+      result: ctx.exec.result,
+      attemptedAt: ctx.exec.attemptedAt,
+      to: member.externalUserId,
+      key: stepKey(ctx.enr, ctx.step.id),
+      text: (await composeText(ctx, member, a)).text,
+      now,
+      marketing: a.marketing,
+      optedOut: Boolean(member.optOutAt),
+      capTaken,
+      quietHours: ctx.cj.def.quietHours,
+      confirmHours: a.confirmHours,
+      finalAttempt: ctx.finalAttempt,
+    },
+    io,
+  );
 }
 
 /** The coupon of a coupon step: its code derived from the step's idempotency key, so a replay issues nothing. */
@@ -560,6 +632,7 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
     if (e instanceof EnrollmentStopped) {
       // Stopped (a recall's stop) between this job's start and the send: nothing goes out.
       await releaseCap(ctx, member, capTaken);
+      await releaseReservation(ctx);
       enr.state = 'cancelled';
       return { kind: 'noop', reason: 'enrollment cancelled' };
     }
@@ -603,7 +676,7 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
 }
 
 /** The message's text with the member's coupon of this journey (or recall) filled in. */
-async function composeText(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>): Promise<{ text: string; coupon: { title: string; amount: string } | null }> {
+async function composeText(ctx: StepCtx, member: MemberRow, a: { text: string }): Promise<{ text: string; coupon: { title: string; amount: string } | null }> {
   const { enr } = ctx;
   const [coupons] = await ctx.deps.services.sql.query<RowDataPacket[]>('SELECT title, amount FROM member_coupons WHERE member_id = ? AND source_ref IN (?, ?) ORDER BY id DESC LIMIT 1', [
     member.id,
@@ -655,6 +728,14 @@ async function releaseCap(ctx: StepCtx, member: MemberRow, taken: boolean): Prom
   if (!taken || typeof wk !== 'string') return;
   await ctx.deps.services.sql.query('UPDATE journey_frequency SET sent = GREATEST(sent - 1, 0) WHERE member_id = ? AND week_start = ?', [member.id, wk]);
   ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: false };
+}
+
+/**
+ * A send stopped before anything went out: the 群发 slot the quota ledger reserved with the row
+ * (`sending` on `wecom`, ../quota/ledger.ts) is given back, the row pending again as the stop found it.
+ */
+async function releaseReservation(ctx: StepCtx): Promise<void> {
+  await ctx.deps.services.sql.query("UPDATE journey_step_executions SET result = 'pending' WHERE id = ? AND result = 'sending' AND acked_at IS NULL", [ctx.exec.id]);
 }
 
 class CapReached extends Error {}
