@@ -222,7 +222,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       const e90 = Number.isNaN(mE90[i]!) ? null : mE90[i]!;
       const clv = Number.isNaN(mClv[i]!) ? null : mClv[i]!;
       const a = assess(i);
-      const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!) : null;
+      const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!, a.level === 'high') : null;
       const store = snap.store[i]!;
       const cents = snap.cents[i]!;
       counts.add(store, 'cell', rfm?.cell ?? 'no_orders', cents);
