@@ -125,33 +125,5 @@ export async function time<T>(fn: () => Promise<T>, runs = 1): Promise<{ ms: num
   return { ms: times[Math.floor(times.length / 2)]!, result };
 }
 
-/** Area under the ROC curve of `score` (higher = more positive) against boolean labels; ties averaged. */
-export function auc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
-  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-  let rankSum = 0;
-  let pos = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (positive[idx[k]!]) {
-      rankSum += rank;
-      pos++;
-    }
-    i = j + 1;
-  }
-  const neg = idx.length - pos;
-  return pos && neg ? (rankSum - (pos * (pos + 1)) / 2) / (pos * neg) : NaN;
-}
-
-/** Precision, recall and accuracy of a binary prediction. */
-export function confusion(pred: ArrayLike<boolean>, truth: ArrayLike<boolean>) {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
-  for (let i = 0; i < pred.length; i++) {
-    if (pred[i] && truth[i]) tp++;
-    else if (pred[i]) fp++;
-    else if (truth[i]) fn++;
-    else tn++;
-  }
-  return { precision: tp / Math.max(tp + fp, 1), recall: tp / Math.max(tp + fn, 1), accuracy: (tp + tn) / Math.max(pred.length, 1), flagged: tp + fp };
-}
+/** The one AUC and confusion implementation (insights churn/metrics.ts). */
+export { auc, confusion } from '../src/crm/insights/index.ts';

@@ -1,4 +1,5 @@
 import { drawBasket } from './baskets.ts';
+import { campaignsBetween } from './campaigns.ts';
 import { chinaDay, chinaDayStartMs, chinaMinuteOfDay, chinaParts, DAY_MS } from '../crm/kernel/index.ts';
 import { FIXED_MEMBERS, FIXED_STREAM_SEED, RESERVED_NAMES, type FixedMember } from './fixed-members.ts';
 import { DEMO_STORES, STORE_WEIGHTS, storeManagerOf } from './identities.ts';
@@ -24,6 +25,8 @@ export interface GenContext {
   today: number;
   /** First instant of the recorded order history (two years before today). */
   windowStartMs: number;
+  /** Campaign instants over the three years a member can have been registered (coupons bring the gone back). */
+  campaignsMs: number[];
 }
 
 export const HISTORY_DAYS = 730;
@@ -31,7 +34,7 @@ export const HISTORY_DAYS = 730;
 export function makeContext(seed: number, now: Date): GenContext {
   const nowMs = now.getTime();
   const today = chinaDay(nowMs);
-  return { seed, nowMs, today, windowStartMs: chinaDayStartMs(today - HISTORY_DAYS) };
+  return { seed, nowMs, today, windowStartMs: chinaDayStartMs(today - HISTORY_DAYS), campaignsMs: campaignsBetween(chinaDayStartMs(today - 1100), nowMs).map((c) => c.atMs) };
 }
 
 export interface OrderDraft {
@@ -64,7 +67,9 @@ export interface TruthRow {
   persona: Persona;
   alive: boolean;
   churnedAtMs: number | null;
+  /** 1 / the member's mean routine gap in days (demo_member_truth.purchase_rate). */
   rate: number;
+  /** Base leaving hazard per day before tenure, store, complaint and price effects (demo_member_truth.dropout_prob). */
   dropout: number;
   meanSpendCents: number;
 }
@@ -78,6 +83,8 @@ export interface TagRow {
 export interface GeneratedMember {
   member: MemberRow;
   truth: TruthRow;
+  /** Bad experiences the purchase process drew (each raised the member's leaving hazard); service.ts logs them as complaints. */
+  complaintsAt: number[];
   orders: OrderDraft[];
   tags: TagRow[];
 }
@@ -168,6 +175,7 @@ function finish(
   return {
     member: { ...base, level: levelFor(growthValue), points, growthValue, updatedAtMs: Math.max(base.registeredAtMs, lastOrder) },
     truth,
+    complaintsAt: [],
     orders,
     tags,
   };
@@ -258,8 +266,9 @@ export function generateMember(index: number, ctx: GenContext): GeneratedMember 
     forcedChurnMs = chinaDayStartMs(from <= to ? rng.int(from, to) : to);
   }
   const process = simulatePurchases(rng, {
-    rate: latent.rate,
-    dropout: latent.dropout,
+    latent,
+    homeStoreId,
+    campaignsMs: ctx.campaignsMs,
     startMs: registeredAtMs,
     firstAtStart: rng.chance(FIRST_AT_SIGNUP[source]),
     forcedChurnMs,
@@ -275,8 +284,8 @@ export function generateMember(index: number, ctx: GenContext): GeneratedMember 
     persona,
     alive: process.churnedAtMs === null,
     churnedAtMs: process.churnedAtMs,
-    rate: latent.rate,
-    dropout: latent.dropout,
+    rate: 1 / latent.meanGapDays,
+    dropout: latent.hazard,
     meanSpendCents: latent.meanSpendCents,
   };
   const generated = finish(
@@ -299,6 +308,7 @@ export function generateMember(index: number, ctx: GenContext): GeneratedMember 
     truth,
     [],
   );
+  generated.complaintsAt = process.complaintsAt;
   generated.tags = drawTags(rng, ctx, { ...generated.member, meanSpendCents: latent.meanSpendCents });
   return generated;
 }

@@ -65,14 +65,9 @@ export function generateService(index: number, g: GeneratedMember, ctx: ServiceC
       else b.interaction('consultation', channel, at, rng.pick(CONSULTATION), { followUpDays: [1, 5] });
     }
 
-    // Before going, a share of leavers complain once or more in the last three months.
-    if (t.churnedAtMs !== null && t.churnedAtMs - 30 * DAY_MS > from && rng.chance(t.persona === 'lapsed' ? 0.3 : 0.15)) {
-      const n = 1 + (rng.chance(0.3) ? 1 : 0) + (rng.chance(0.1) ? 1 : 0);
-      for (let k = 0; k < n; k++) {
-        const at = t.churnedAtMs - Math.floor(rng.range(2, 90) * DAY_MS);
-        if (at > from) b.complaint(at, rng.weighted(CHANNELS, COMPLAINT_CHANNEL_WEIGHTS), rng.pick(COMPLAINT), true);
-      }
-    }
+    // The bad experiences of the purchase process (purchases.ts): each raised the member's
+    // leaving hazard, so complaints precede leaving because they cause it, not by design here.
+    for (const at of g.complaintsAt) if (at > from) b.complaint(at, rng.weighted(CHANNELS, COMPLAINT_CHANNEL_WEIGHTS), rng.pick(COMPLAINT), leaving);
 
     // Frequent buyers come to campaigns (rate is purchases per day: a weekly regular ≈ 0.14).
     const join = Math.min(0.4, 0.01 + t.rate * 3);

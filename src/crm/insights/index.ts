@@ -17,6 +17,8 @@ export { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from './
 export { DEFAULT_RFM, rfmConfigSchema, type RfmConfig } from './rfm/config.ts';
 export { MAX_ANALYSIS_DAYS, rfmAnalysis, rfmAnalysisSchema, type RfmAnalysis, type RfmAnalysisAsk, type RfmGradeStats } from './rfm/analysis.ts';
 export { churnConfigSchema, DEFAULT_CHURN, type ChurnConfig } from './churn/config.ts';
+export { auc, calibration, confusion, type Calibration, type Confusion } from './churn/metrics.ts';
+export { evaluateHoldout, PurchaseDays, type HoldoutReport } from './churn/holdout.ts';
 export { churnSettings, rfmSettings, scoringSettings } from './settings.ts';
 export { recomputeScores, rescoreNow, rfmOverview, runScoring, type RfmOverview, type Rescore } from './scores/index.ts';
 export { compileWhere } from './segments/compile.ts';

@@ -1,10 +1,11 @@
 import { DEFAULT_CHURN, type ChurnConfig } from './config.ts';
 
 /**
- * Churn risk of one member: the documents' rules (silence of 30/60/90 days by default, the
- * configured `silenceDays` otherwise, against the
- * member's own rhythm, declining spend, complaints) combined with the fitted BG/NBD model's
- * probability of no purchase in the next 90 days. Pure: the scoring run feeds it member_stats
+ * Churn risk of one member: the supervised layer's probability of no purchase in the next 90
+ * days (learned.ts) when the scoring run trained one; otherwise (too little history) the
+ * documents' rules (silence of 30/60/90 days by default, the configured `silenceDays` otherwise,
+ * against the member's own rhythm, declining spend, complaints) combined with the fitted BG/NBD
+ * model's probability of no purchase in the next 90 days. The rules always give the reasons. Pure: the scoring run feeds it member_stats
  * rows and the model's numbers; its reasons are the sentences staff read in the churn list.
  */
 export interface ChurnInput {
@@ -21,6 +22,11 @@ export interface ChurnInput {
   pNoPurchase: number | null;
   /** BG/NBD expected purchases in the next 90 days. */
   expected90: number | null;
+  /**
+   * The supervised layer's P(no purchase in the next 90 days) (learned.ts), when the scoring run
+   * could train it on the chain's history: it then is the risk, and the rules only give reasons.
+   */
+  learnedRisk?: number | null;
 }
 
 export interface ChurnReason {
@@ -67,7 +73,10 @@ export function assessChurn(c: ChurnInput, config: ChurnConfig = DEFAULT_CHURN):
     rules = Math.min(1, rules + Math.min(0.3, 0.15 * c.complaints60d));
     reasons.push({ code: 'complaints', text: `60 天内 ${c.complaints60d} 次投诉` });
   }
-  const risk = clamp01(CHURN_WEIGHTS.model * c.pNoPurchase + CHURN_WEIGHTS.rules * rules);
+  // The learned probability replaces the hand-weighted blend: it beats BG/NBD alone out of time
+  // (docs/models.md), where the blend ranked worse than BG/NBD (issue 17).
+  const learned = c.learnedRisk ?? null;
+  const risk = clamp01(learned ?? CHURN_WEIGHTS.model * c.pNoPurchase + CHURN_WEIGHTS.rules * rules);
   if (c.expected90 !== null && (risk >= config.levels.medium || reasons.length)) {
     reasons.push({ code: 'model', text: `模型预计未来 90 天消费 ${c.expected90.toFixed(1)} 次（不再消费的概率 ${Math.round(c.pNoPurchase * 100)}%）` });
   }

@@ -36,7 +36,12 @@ export const RFM_CELLS = {
 } as const;
 export type RfmCell = keyof typeof RFM_CELLS;
 
-/** Value quadrant of the Client Insights document: recent (R≥3) × valuable ((F+M)/2 ≥ 3), on the 1–5 scale. */
+/**
+ * Value quadrant of the Client Insights document: recent (R≥3) × valuable ((F+M)/2 ≥ 3), on the
+ * 1–5 scale. A member whose churn level is high does not count as recent, whatever R says: the
+ * quadrant must not call a member 高价值 whom the churn risk calls gone (issue 17: 129 days
+ * silent with risk 0.9997 showed as 高价值).
+ */
 export const VALUE_QUADRANTS = {
   high_value: '高价值', // recent and valuable
   potential: '潜力', // recent, not yet valuable
@@ -67,7 +72,7 @@ export function cellSql(grades: number): string {
 
 /** (F + M)/2 ≥ 3 on the 1–5 scale is F + M ≥ N + 1 in grades. */
 export function quadrantSql(grades: number): string {
-  const recent = sqlAtLeast('rfm_r', 3, grades);
+  const recent = `${sqlAtLeast('rfm_r', 3, grades)} AND churn_level <> 'high'`;
   return `CASE
   WHEN rfm_r IS NULL THEN 'dormant'
   WHEN ${recent} AND rfm_f + rfm_m >= ${grades + 1} THEN 'high_value'
@@ -181,10 +186,10 @@ export async function applyRfm(sql: Pool, now: Date, config: RfmConfig = DEFAULT
 }
 
 /** The value quadrant in JS (same rules as quadrantSql). */
-export function valueQuadrant(r: number | null, f: number | null, m: number | null, grades = 5): ValueQuadrant {
+export function valueQuadrant(r: number | null, f: number | null, m: number | null, grades = 5, churnHigh = false): ValueQuadrant {
   if (r === null || f === null || m === null) return 'dormant';
   const valuable = f + m >= grades + 1;
-  if (atLeast(r, 3, grades)) return valuable ? 'high_value' : 'potential';
+  if (atLeast(r, 3, grades) && !churnHigh) return valuable ? 'high_value' : 'potential';
   return valuable ? 'churn_risk' : 'dormant';
 }
 
@@ -202,7 +207,7 @@ export interface RfmScores {
  * SQL, so the scoring run can write RFM in its single pass (applyRfm re-applies a new config
  * to the stored rows without rescoring churn).
  */
-export function rfmScorer(cuts: RfmCuts, config: RfmConfig = DEFAULT_RFM): (daysSince: number, frequency: number, monetary: number) => RfmScores {
+export function rfmScorer(cuts: RfmCuts, config: RfmConfig = DEFAULT_RFM): (daysSince: number, frequency: number, monetary: number, churnHigh?: boolean) => RfmScores {
   const { r: wr, f: wf, m: wm } = config.weights;
   const n = config.grades;
   const above = (v: number, q: number[]) => {
@@ -210,10 +215,10 @@ export function rfmScorer(cuts: RfmCuts, config: RfmConfig = DEFAULT_RFM): (days
     for (const c of q) if (v > c) k++;
     return k;
   };
-  return (daysSince, frequency, monetary) => {
+  return (daysSince, frequency, monetary, churnHigh = false) => {
     const r = n - above(daysSince, cuts.r);
     const f = 1 + above(frequency, cuts.f);
     const m = 1 + above(monetary, cuts.m);
-    return { r, f, m, score: Math.round(((wr * r + wf * f + wm * m) / (wr + wf + wm)) * 100) / 100, cell: rfmCell(r, f, m, n), quadrant: valueQuadrant(r, f, m, n) };
+    return { r, f, m, score: Math.round(((wr * r + wf * f + wm * m) / (wr + wf + wm)) * 100) / 100, cell: rfmCell(r, f, m, n), quadrant: valueQuadrant(r, f, m, n, churnHigh) };
   };
 }

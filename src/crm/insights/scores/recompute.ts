@@ -10,6 +10,9 @@ import {
   type GammaGammaFit,
 } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
+import { predictChurn } from '../churn/learned.ts';
+import { eventCountsNow } from './churn-history.ts';
+import { HORIZON_DAYS, trainChurnModel, type ChurnTraining } from './train-churn.ts';
 import { DEFAULT_CHURN, type ChurnConfig } from '../churn/config.ts';
 import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
 import { chinaDay } from '../../kernel/index.ts';
@@ -51,8 +54,10 @@ export interface RecomputeResult {
   rfm: RfmCuts;
   /** How member_stats was brought to `now` (null when skipped). */
   stats: StatsRefresh | null;
+  /** The supervised churn layer: its out-of-time validation and weights (null learned = rule blend). */
+  churn: ChurnTraining;
   /** score: scoring and loading member_scores, of which apply: the UPDATE/INSERT from the staged rows. */
-  ms: { stats: number; read: number; fit: number; score: number; apply: number; rfm: number; total: number };
+  ms: { stats: number; read: number; fit: number; train: number; score: number; apply: number; rfm: number; total: number };
 }
 
 /**
@@ -141,6 +146,14 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     }
   }
   const t2 = Date.now();
+  // The supervised churn layer, trained and validated on the chain's own history (train-churn.ts).
+  // Candidates: buyers whose first purchase is older than the horizon (the others have no past cut).
+  const seasoned = eligible.filter((i) => cols.T[i]! * WEEK > HORIZON_DAYS);
+  const churnModel: ChurnTraining = bg
+    ? await trainChurnModel(sql, now, { ids: seasoned.map((i) => ids[i]!), stores: seasoned.map((i) => snap.store[i]!) }, churnConfig.levels.high)
+    : { learned: null, validation: null, weights: null };
+  const events = churnModel.learned ? await eventCountsNow(sql, now) : null;
+  const tTrain = Date.now();
 
   // First pass: the models per member (kept in typed arrays) and the churn risk, so the churn
   // list's order can be ranked before the rows are written.
@@ -149,6 +162,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   const mE90 = new Float64Array(n).fill(NaN);
   const mPa = new Float64Array(n).fill(NaN);
   const mClv = new Float64Array(n).fill(NaN);
+  const mLearned = new Float64Array(n).fill(NaN);
   const riskPct = new Int16Array(n);
   const assess = (i: number) =>
     assessChurn({
@@ -161,6 +175,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       complaints60d: cols.compl[i]!,
       pNoPurchase: Number.isNaN(mPNo[i]!) ? null : mPNo[i]!,
       expected90: Number.isNaN(mE90[i]!) ? null : mE90[i]!,
+      learnedRisk: Number.isNaN(mLearned[i]!) ? null : mLearned[i]!,
     }, churnConfig);
   for (let i = 0; i < n; i++) {
     const x = cols.x[i]!;
@@ -171,6 +186,21 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       mE90[i] = expectedPurchases(bg, HORIZON_WEEKS, x, tx, T);
       mPa[i] = pAlive(bg, x, tx, T);
       if (gg) mClv[i] = expectedPurchases(bg, CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!);
+      if (churnModel.learned && events) {
+        mLearned[i] = predictChurn(churnModel.learned, {
+          daysSince: cols.daysSince[i]!,
+          x,
+          txDays: tx * WEEK,
+          ageDays: T * WEEK,
+          medianGapDays: cols.gap[i]! < 0 ? null : cols.gap[i]!,
+          spend90: cols.s90[i]!,
+          spendPrev90: cols.sp90[i]!,
+          complaints60d: cols.compl[i]!,
+          tickets90d: events.tickets.get(ids[i]!) ?? 0,
+          couponsUsed180d: events.coupons.get(ids[i]!) ?? 0,
+          store: snap.store[i]!,
+        }, bg);
+      }
     }
     // ROUND(churn_risk, 2) of the stored DECIMAL(5,4), in integers (half away from zero, as the database rounds).
     riskPct[i] = Math.floor((Math.round(Number(assess(i).risk.toFixed(4)) * 10_000) + 50) / 100);
@@ -192,7 +222,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       const e90 = Number.isNaN(mE90[i]!) ? null : mE90[i]!;
       const clv = Number.isNaN(mClv[i]!) ? null : mClv[i]!;
       const a = assess(i);
-      const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!) : null;
+      const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!, a.level === 'high') : null;
       const store = snap.store[i]!;
       const cents = snap.cents[i]!;
       counts.add(store, 'cell', rfm?.cell ?? 'no_orders', cents);
@@ -216,7 +246,8 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma, logLikelihood: gg.logLikelihood, customers: gg.customers },
     rfm: { config: rfmConfig, cuts },
     churn: churnConfig,
+    churnModel: { validation: churnModel.validation, weights: churnModel.weights, trainedOn: churnModel.learned?.trainedOn ?? 0, horizonDays: churnModel.learned?.horizonDays ?? null },
   };
   await recordScoringRun(sql, { now, members: ids.length, params, durationMs: t3 - t0 }, counts);
-  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, score: t3 - t2, apply: applyMs, total: Date.now() - t0 } };
+  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: tTrain - t2, score: t3 - tTrain, apply: applyMs, total: Date.now() - t0 } };
 }

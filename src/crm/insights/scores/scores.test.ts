@@ -118,7 +118,7 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
     const R = quintileScore(eligible.map(rec), true);
     const F = quintileScore(eligible.map(freq), false);
     const Mq = quintileScore(eligible.map(mon), false);
-    const [rows] = await services.sql.query<any[]>('SELECT member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant FROM member_scores');
+    const [rows] = await services.sql.query<any[]>('SELECT member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant, churn_level FROM member_scores');
     const got = new Map(rows.map((r) => [Number(r.member_id), r]));
     const cells = new Set<string>();
     for (const m of eligible) {
@@ -127,7 +127,8 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
       expect({ r: r.rfm_r, f: r.rfm_f, m: r.rfm_m }).toEqual(want);
       expect(Number(r.rfm_score)).toBeCloseTo((want.r + want.f + want.m) / 3, 2);
       expect(r.rfm_cell).toBe(rfmCell(want.r, want.f, want.m));
-      const recent = want.r >= 3;
+      // A high churn level is never "recent" (the quadrant agrees with the churn risk).
+      const recent = want.r >= 3 && r.churn_level !== 'high';
       const valuable = want.f + want.m >= 6;
       expect(r.value_quadrant).toBe(recent ? (valuable ? 'high_value' : 'potential') : valuable ? 'churn_risk' : 'dormant');
       cells.add(r.rfm_cell);
@@ -135,7 +136,7 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
     expect(cells.size).toBeGreaterThanOrEqual(6); // the data exercise most cells
     // The bulk SQL path (applyRfm, for a config change without rescoring) writes the same.
     await applyRfm(services.sql, NOW);
-    const [again] = await services.sql.query<any[]>('SELECT member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant FROM member_scores');
+    const [again] = await services.sql.query<any[]>('SELECT member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant, churn_level FROM member_scores');
     expect(again).toEqual(rows);
     for (const m of members.filter((x) => x.status !== 'deleted' && !byMember.has(x.id))) expect(got.get(m.id)!.rfm_cell).toBe('no_orders');
   });
@@ -210,18 +211,25 @@ describe('value models (member_stats, RFM, churn, CLV, smart tags, health)', () 
       return rows;
     };
     const live = members.filter((m) => m.status !== 'deleted');
-    const dormant = live.filter((m) => byMember.has(m.id) && byMember.get(m.id)!.at(-1)!.paid <= NOW.getTime() - 90 * DAY).map((m) => m.id).sort((a, b) => a - b);
+    const [scores] = await services.sql.query<any[]>('SELECT member_id, rfm_m, churn_level, churn_risk FROM member_scores');
+    const riskOf = new Map(scores.map((s) => [Number(s.member_id), Number(s.churn_risk)]));
+    // 沉睡会员: 90 days without an order and a churn risk of at least 0.8; confidence = the risk.
+    const dormant = live
+      .filter((m) => byMember.has(m.id) && byMember.get(m.id)!.at(-1)!.paid <= NOW.getTime() - 90 * DAY && riskOf.get(m.id)! >= 0.8)
+      .map((m) => m.id)
+      .sort((a, b) => a - b);
     const dRows = await tagged('沉睡会员');
+    expect(dormant.length).toBeGreaterThan(10);
     expect(dRows.map((r) => r.member_id)).toEqual(dormant);
-    expect(dRows.every((r) => r.source === 'model' && Number(r.confidence) > 0.49 && Number(r.confidence) <= 1)).toBe(true);
+    // confidence is DECIMAL(4,3), the risk DECIMAL(5,4)
+    expect(dRows.every((r) => r.source === 'model' && Math.abs(Number(r.confidence) - riskOf.get(Number(r.member_id))!) <= 0.00051)).toBe(true);
     expect(counts.沉睡会员).toBe(dormant.length);
-    const [scores] = await services.sql.query<any[]>('SELECT member_id, rfm_m, churn_level FROM member_scores');
     const top = scores.filter((s) => s.rfm_m === 5).map((s) => Number(s.member_id));
     const hRows = await tagged('高消费');
     expect(hRows.filter((r) => r.source === 'model').map((r) => r.member_id)).toEqual(top.filter((id) => id !== small.id).sort((a, b) => a - b));
     expect(hRows.find((r) => r.member_id === small.id)?.source).toBe('manual');
     const churny = scores
-      .filter((s) => s.churn_level === 'high' && byMember.has(Number(s.member_id)) && byMember.get(Number(s.member_id))!.at(-1)!.paid > NOW.getTime() - 180 * DAY)
+      .filter((s) => Number(s.churn_risk) >= 0.9 && byMember.has(Number(s.member_id)) && byMember.get(Number(s.member_id))!.at(-1)!.paid > NOW.getTime() - 180 * DAY)
       .map((s) => Number(s.member_id))
       .sort((a, b) => a - b);
     expect((await tagged('易流失')).map((r) => r.member_id)).toEqual(churny);
