@@ -1,7 +1,7 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
 import { lockMemberForWrite } from '../../customers/index.ts';
-import { AppError, auditActor, auditInTransaction, conflict, fieldError, notFound, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, auditActor, auditInTransaction, recordChanges, conflict, fieldError, notFound, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { reverseOrderPoints } from '../../loyalty/index.ts';
 import { applyRefund, findOrderByNo, findRefundByNo, ORDER_TX, type StoredRefund } from '../../sales/index.ts';
 import { centsOf, requestHash, yuanOf, type RefundInput } from './schemas.ts';
@@ -111,6 +111,7 @@ export async function recordRefund(access: StaffAccess, orderNo: string, input: 
           createdBy: auditActor(actor).actorId,
         });
         await reattributeRecalls(conn, order.memberId);
+        await recordChanges(conn, now, [{ object: 'refund', id: input.refundNo, memberId: order.memberId }]);
         await auditInTransaction(
           conn,
           [{ actor, action: 'order.refund', targetType: 'member', targetId: String(order.memberId), channel: access.channel, requestId: access.requestId, detail: { orderNo, refundNo: input.refundNo, amount: yuanOf(cents), ...points } }],
