@@ -45,9 +45,10 @@ export type TagWriter =
   | { access: StaffAccess; action: string; target: { type: 'member' | 'tag'; id: number }; detail: (changed: number) => Record<string, unknown> }
   /**
    * A run of the system, not audited: the scheduled rule tags, the smart tags, a journey step;
-   * `wecom`: a tag change made in WeCom on a bound customer (src/crm/contacts), never mirrored back.
+   * `wecom`: a tag change made in WeCom on a bound customer (src/crm/contacts), never mirrored back;
+   * `sync`: a tag change made in a synced CRM (src/crm/sync), not mirrored to WeCom either.
    */
-  | { system: 'rule' | 'model' | 'journey' | 'wecom' }
+  | { system: 'rule' | 'model' | 'journey' | 'wecom' | 'sync' }
   /** One step of an operation that writes its own audit row after it commits. */
   | { partOf: 'tag.merge' | 'tag.rule.delete' | 'member.merge' | 'member.erase' | 'member.create' | 'member.import' };
 
