@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { listFailures, retryAllFailures, retryFailure, syncStatus, type FailureRow } from '../../crm/sync/index.ts';
+import { backfillMembers, listFailures, retryAllFailures, retryFailure, syncStatus, type FailureRow } from '../../crm/sync/index.ts';
 import { apiRoute, errors, ok, requires } from '../route.ts';
 import { idParam, iso, isoDateTime, isoOrNull } from '../schemas.ts';
 
@@ -94,5 +94,17 @@ export const syncRoutes = [
       responses: { 200: ok(z.object({ requeued: z.number().int() })), ...errors() },
     }),
     async ({ access }) => ({ requeued: await retryAllFailures(access.services.sql, access.services.now()) }),
+  ),
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/crm/sync/backfill',
+      operationId: 'backfillSync',
+      tags: ['sync'],
+      summary: 'The first sync: every member into the change feed (the worker pushes them; unchanged ones send nothing again)',
+      ...requires('sync.manage'),
+      responses: { 200: ok(z.object({ members: z.number().int() })), ...errors() },
+    }),
+    async ({ access }) => ({ members: await backfillMembers(access.services) }),
   ),
 ];

@@ -12,6 +12,7 @@ export { SyncCallError, type Activity, type ChangedPage, type CrmConnector, type
 export { type SyncCtx } from './context.ts';
 export { DIRECTIONS, INBOUND_FIELDS, MEMBER_FIELDS, parseSyncRules, SYNC_OBJECTS, type FieldRule, type SyncRules } from './fields.ts';
 export { MAX_ATTEMPTS, type FailureRow } from './failures.ts';
+export { backfillMembers } from './backfill.ts';
 export { applyContact, dedupeKey, processInbound, receiveEvents } from './inbound.ts';
 export { LAG_ALERT_SECONDS, listFailures, retryAllFailures, retryFailure, syncStatus, type ObjectStatus } from './monitor.ts';
 export { pushChanges, thirdIdOf, type PushResult } from './outbound.ts';

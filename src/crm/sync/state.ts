@@ -22,7 +22,7 @@ export async function readStates(sql: Pool, connection: string): Promise<Map<Str
 }
 
 export async function readCursor(sql: Pool, connection: string, stream: Stream): Promise<string | null> {
-  const [[row]] = await sql.query<RowDataPacket[]>('SELECT cursor FROM sync_state WHERE connection = ? AND stream = ?', [connection, stream]);
+  const [[row]] = await sql.query<RowDataPacket[]>('SELECT `cursor` FROM sync_state WHERE connection = ? AND stream = ?', [connection, stream]);
   return row?.cursor ?? null;
 }
 
@@ -34,7 +34,7 @@ export async function saveState(sql: Pool, connection: string, stream: Stream, a
   if (s.success) cols.push(['last_success_at', at], ['last_error', null]);
   if (s.error !== undefined) cols.push(['last_error', s.error === null ? null : s.error.slice(0, 500)]);
   await sql.query(
-    `INSERT INTO sync_state (connection, stream, ${cols.map(([c]) => c).join(', ')}) VALUES (?, ?, ${cols.map(() => '?').join(', ')}) ON DUPLICATE KEY UPDATE ${cols.map(([c]) => `${c} = VALUES(${c})`).join(', ')}`,
+    `INSERT INTO sync_state (connection, stream, ${cols.map(([c]) => `\`${c}\``).join(', ')}) VALUES (?, ?, ${cols.map(() => '?').join(', ')}) ON DUPLICATE KEY UPDATE ${cols.map(([c]) => `\`${c}\` = VALUES(\`${c}\`)`).join(', ')}`,
     [connection, stream, ...cols.map(([, v]) => v)],
   );
 }

@@ -23,6 +23,8 @@ export interface WeilingClientConfig {
   appId: string;
   appSecret: string;
   perMinute: number;
+  /** Per call (default 10 s; tests shorten it). */
+  timeoutMs?: number;
 }
 
 export interface WeilingClient {
@@ -44,7 +46,7 @@ export function createWeilingClient(services: Services, cfg: WeilingClientConfig
     }
     let res: Response;
     try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await fetch(url, { ...init, signal: AbortSignal.timeout(cfg.timeoutMs ?? TIMEOUT_MS) });
     } catch (e) {
       throw new SyncCallError(`卫瓴 unreachable: ${(e as Error).name === 'TimeoutError' ? 'timeout' : (e as Error).message}`, true);
     }
