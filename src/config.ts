@@ -3,7 +3,7 @@ import { buildKeyring, installKeyring, parseDataKeys, parseExtraFields, parseInd
 import { parseClusterNodes } from './redis.ts';
 
 /** Env vars that hold secrets: never logged, shown as "***" by describeConfig(). */
-export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'EDGE_HANDOFF_SECRET', 'DATA_KEYS', 'DATA_INDEX_KEY', 'AIBOT_TOKEN', 'AIBOT_AES_KEY', 'AIBOT_SECRET'] as const;
+export const SECRET_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'MP_APP_SECRET', 'MP_TOKEN', 'MP_AES_KEY', 'LLM_API_KEY', 'ADMIN_TOKEN', 'WECOM_ROBOT_KEY', 'METRICS_TOKEN', 'EDGE_HANDOFF_SECRET', 'DATA_KEYS', 'DATA_INDEX_KEY', 'AIBOT_TOKEN', 'AIBOT_AES_KEY', 'AIBOT_SECRET', 'WEILING_APP_SECRET', 'WEILING_CALLBACK_TOKEN'] as const;
 
 const optionalString = z
   .string()
@@ -69,6 +69,22 @@ export const configSchema = z.object({
   WECOM_TOKEN: optionalString,
   WECOM_AES_KEY: aesKey,
   WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+  /** 卫瓴·协同CRM two-way sync (docs/sync.md): on when the base, app id and secret are all set. */
+  WEILING_API_BASE: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: 'must be an http(s):// URL' }),
+  WEILING_APP_ID: optionalString,
+  WEILING_APP_SECRET: optionalString,
+  /** The token our callback URL carries (`/weiling/callback?token=…`): a callback without it is refused. */
+  WEILING_CALLBACK_TOKEN: optionalString,
+  /** Calls to 卫瓴 per minute (the one rate limiter, shared by every process). */
+  WEILING_RATE_PER_MINUTE: intFromEnv(600, 1),
+  /** Field rules over the defaults: `name=both:remote,phone=out,tags=off` (docs/sync.md). */
+  WEILING_SYNC_FIELDS: z.string().default(''),
+  /** Objects pushed (empty: all): member, tag, order, refund, follow_up. */
+  WEILING_SYNC_OBJECTS: z.string().default(''),
+  /** How often the sync job runs (push, inbound, retries). */
+  WEILING_SYNC_EVERY_MS: intFromEnv(5000, 500),
+  /** Minutes between incremental reconciliations (0: never). */
+  WEILING_RECONCILE_MINUTES: intFromEnv(60, 0),
   /** How long a callback waits for the answer before acking empty and pushing (WeCom gives 5 s). */
   WECOM_REPLY_BUDGET_MS: intFromEnv(3500, 0),
   /** Max age of a callback timestamp, both directions (replay protection). */

@@ -29,6 +29,8 @@ import type { Repeatable } from './jobs/repeatable.ts';
 import { startScoring } from './jobs/scoring.ts';
 import { startSegmentRefresh } from './jobs/segment-refresh.ts';
 import { startTransferPoll } from './jobs/transfer-poll.ts';
+import { kickSync, startSync } from './jobs/sync.ts';
+import { createWeilingSync, syncAlert } from './integrations/weiling/index.ts';
 import { observeWorker } from './metrics/index.ts';
 import type { Services } from './services.ts';
 import { withSpan } from './telemetry/index.ts';
@@ -94,7 +96,9 @@ export function createRuntime(services: Services): Runtime {
   let watchdog: Watchdog | undefined;
   let recovery: JobRecovery | undefined;
   const board = queueBoard(services);
-  const app = createApp({ services, handle, adapters, inflight, queueBoard: board.app, jobsCheck: () => runtime.jobsCheck() });
+  // 卫瓴 two-way sync (docs/sync.md): its alert is the automation context's, through the journey deps' senders.
+  const weiling = createWeilingSync(services, { alert: (text) => syncAlert(journeyDeps(services))(text) });
+  const app = createApp({ services, handle, adapters, inflight, queueBoard: board.app, jobsCheck: () => runtime.jobsCheck(), weiling: { sync: weiling, kick: kickSync(services, weiling, inflight) } });
   const runtime: Runtime = {
     app,
     handle,
@@ -124,6 +128,7 @@ export function createRuntime(services: Services): Runtime {
       runtime.periodic.push(startSegmentRefresh(services), startCrmMaintenance(services), startScoring(services), startInboxPrune(services));
       // WeCom customer transfers tracked to completion (needs the API: src/jobs/transfer-poll.ts)
       if (services.config.WECOM_CORP_ID && services.config.WECOM_SECRET && services.config.WECOM_AGENT_ID) runtime.periodic.push(startTransferPoll(services));
+      if (weiling) runtime.periodic.push(startSync(services, weiling));
       // every job's run time and wait, per queue (/metrics)
       for (const p of runtime.periodic) p.then((r) => observeWorker(r.worker), (err) => services.logger.error({ err }, 'periodic task not scheduled'));
       // Redis may lose its jobs (emptied, restarted): put back from MySQL what must happen (src/jobs/recovery.ts).

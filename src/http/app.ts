@@ -19,6 +19,8 @@ import { handleHttpError, handleNotFound } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { metricsRoute } from '../metrics/index.ts';
 import { QUEUE_BOARD_PATH } from './queue-board.ts';
+import { weilingCallbackRoutes } from './weiling-callback.ts';
+import type { WeilingSync } from '../integrations/weiling/index.ts';
 
 export interface AppDeps extends ChannelRouteDeps {
   services: Services;
@@ -28,6 +30,8 @@ export interface AppDeps extends ChannelRouteDeps {
   queueBoard?: Hono<AppEnv>;
   /** `ok`, or what keeps this process's queues from running; undefined when it runs no workers (/readyz). */
   jobsCheck?: () => string | undefined;
+  /** The 卫瓴 sync (null: not configured; its callback answers 503) and the kick of a run after a callback. */
+  weiling?: { sync: WeilingSync | null; kick: () => void };
 }
 
 /** Where each channel listens (docs/api.md: platforms are configured with these paths, keep them stable). */
@@ -72,6 +76,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', apiRoutes(services));
   app.route('/', authRoutes(services));
   app.route('/', exportRoutes(services));
+  app.route('/', weilingCallbackRoutes(services, deps.weiling?.sync ?? null, deps.weiling?.kick ?? (() => undefined)));
   if (withConsole) {
     app.get('/', async (c) => {
       const who = await identityOf(services, c);

@@ -9,6 +9,7 @@ import { tagRemove } from './tag-remove.ts';
 import type { IntentDef } from './types.ts';
 import { interactionLog } from './interaction-log.ts';
 import { kocStatsIntent } from './koc-stats.ts';
+import { syncStatusIntent } from './sync-status.ts';
 import { memberInteractions } from './member-interactions.ts';
 import { memberLevel } from './member-level.ts';
 import { memberTickets } from './member-tickets.ts';
@@ -81,6 +82,7 @@ export const intents: readonly IntentDef[] = [
   ticketUpdate,
   pointsAdjust,
   kocStatsIntent,
+  syncStatusIntent,
   // what staff ask for day to day: ad-hoc counts, recall progress, today's work; members' own tickets
   membersQuery,
   recallStatusIntent,

@@ -5,7 +5,7 @@ import { areaOf, CONTEXTS, importsOf, modelTables, ROOT, sourceFiles, tablesWrit
 /** The rule names, as keys of the allow-list. */
 export type Rule = 'edgeImports' | 'bypasses' | 'cycles' | 'foreignWrites';
 
-const EDGE = ['bot', 'channels', 'http', 'jobs', 'intents', 'api', 'llm', 'i18n', 'metrics', 'cli', 'demo', 'runtime', 'main'];
+const EDGE = ['bot', 'channels', 'integrations', 'http', 'jobs', 'intents', 'api', 'llm', 'i18n', 'metrics', 'cli', 'demo', 'runtime', 'main'];
 /** Tables owned outside the domain. */
 const EDGE_OWNERS: Record<string, string[]> = {
   api: ['api_tokens'],

@@ -16,6 +16,7 @@ import { segmentRoutes } from './segments.ts';
 import { serviceSettingsRoutes } from './service-settings.ts';
 import { settingsRoutes } from './settings.ts';
 import { staffRoutes } from './staff.ts';
+import { syncRoutes } from './sync.ts';
 import { tagRuleRoutes } from './tag-rules.ts';
 import { tagRoutes } from './tags.ts';
 import { customerTicketsRoute, ticketRoutes } from './tickets.ts';
@@ -23,5 +24,5 @@ import { wecomContactRoutes } from './wecom-contacts.ts';
 
 /** Every operation of the admin API, in reference order: mounted and documented from this list. */
 export function apiRouteList(): AnyRoute[] {
-  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...recallRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...staffRoutes, ...auditLogRoutes, ...wecomContactRoutes];
+  return [duplicatesRoute, exportRoute, ...customerRoutes, ...orderRoutes, ...eventRoutes, customerInteractionsRoute, customerTicketsRoute, ...pointsRoutes, ...membershipRoutes, ...tagRoutes, ...tagRuleRoutes, ...ticketRoutes, ...serviceSettingsRoutes, ...interactionRoutes, ...lifecycleRoutes, ...insightsRoutes, ...segmentRoutes, ...journeyRoutes, ...recallRoutes, ...exportApprovalRoutes, ...settingsRoutes, ...staffRoutes, ...auditLogRoutes, ...wecomContactRoutes, ...syncRoutes];
 }

@@ -5,7 +5,7 @@
  * journey_frequency, recalls.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
-export { churnDigest, journeyFailureAlerts, slaBreaches } from './alerts/alerts.ts';
+export { churnDigest, journeyFailureAlerts, reportSyncFailure, slaBreaches } from './alerts/alerts.ts';
 export { TRIGGER_TYPES, parseJourneyDefinition } from './journeys/definition.ts';
 export { createJourneyDeps, type JourneyDeps, type MassTracked, type OutboundMessage, type OutboundSender, type OutboundSenders, type Reconciled, type SendResult } from './journeys/deps.ts';
 export { type JourneyJob } from './journeys/job.ts';

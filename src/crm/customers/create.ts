@@ -1,6 +1,6 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
-import { AppError, auditInTransaction, conflict, fieldError, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
+import { AppError, auditInTransaction, recordChanges, conflict, fieldError, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { MEMBER_NO, normalizeName } from './identifiers.ts';
 import { emailColumns, phoneColumns, phoneHash, storedAddresses, storedRemarks } from './sealed.ts';
 import {
@@ -112,6 +112,7 @@ export async function createMemberRow(conn: PoolConnection, access: StaffAccess,
         [memberNo, name, sealedPhone.phone_enc, sealedPhone.phone_hash, sealedPhone.phone_tail, sealedEmail.email_enc, sealedEmail.email_hash, input.gender ?? 'unknown', birthday, now, input.source ?? opts.defaultSource ?? 'api', storeId, input.customerNo ?? null, storedRemarks(input.remarks || null), storedAddresses(addresses), now, now],
       );
       const id = res.insertId;
+      await recordChanges(conn, now, [{ object: 'member', id, memberId: id }]);
       await auditInTransaction(conn, [{ actor: access.actor, action: 'member.create', targetType: 'member', targetId: String(id), channel: access.channel, requestId: access.requestId, detail: { source: input.source ?? opts.defaultSource ?? 'api' } }], now);
       return { id, memberNo, homeStoreId: storeId };
     } catch (e) {

@@ -1,4 +1,5 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { recordChanges } from '../kernel/index.ts';
 import { phoneColumns } from './sealed.ts';
 
 /**
@@ -44,6 +45,7 @@ export async function mergeMemberRows(conn: PoolConnection, s: LockedMember, m: 
     at,
     s.id,
   ]);
+  await recordChanges(conn, at, [{ object: 'member', id: m.id, memberId: m.id, op: 'delete' }, { object: 'member', id: s.id, memberId: s.id }]);
 }
 
 /** Locks a member's row; its status, or null when there is no such member. */
@@ -63,5 +65,6 @@ export async function eraseMemberRow(conn: PoolConnection, id: number, at: Date)
             status = 'deleted', erased_at = ? WHERE id = ?`,
     [ERASED_NAME, ...Object.values(phoneColumns(erasedPhone(id))), at, id],
   );
+  await recordChanges(conn, at, [{ object: 'member', id, memberId: id, op: 'delete' }]);
   await conn.query('UPDATE member_profile_changes SET old_value = NULL, new_value = NULL WHERE member_id = ?', [id]);
 }

@@ -1,5 +1,5 @@
 import type { Prisma } from '../../db/prisma.ts';
-import { txSql, type AnyTx } from '../kernel/index.ts';
+import { recordChanges, txSql, type AnyTx } from '../kernel/index.ts';
 
 /**
  * The writes of a member row that other contexts make inside their own transaction, with the
@@ -10,6 +10,7 @@ import { txSql, type AnyTx } from '../kernel/index.ts';
 /** The points balance the ledger has just computed (loyalty's appendLedger). */
 export async function setPointsBalance(tx: AnyTx, memberId: number, points: number, at: Date): Promise<void> {
   await txSql(tx).run('UPDATE members SET points = ?, updated_at = ? WHERE id = ?', [points, at, memberId]);
+  await recordChanges(tx, at, [{ object: 'member', id: memberId, memberId }]);
 }
 
 /** A new level and its validity end (null = no expiry), or only a new validity end (the level kept). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Prisma } from '../../db/prisma.ts';
-import { AppError, audit, badRequest, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
+import { AppError, audit, badRequest, recordChanges, can, maskPhone, requirePermission, storeScope, type StaffAccess } from '../kernel/index.ts';
 import { normalizeName, normalizePhone } from './identifiers.ts';
 import { memberInScope } from './in-scope.ts';
 import { addressesValue, emailColumns, openAddresses, openEmail, openHistoryValue, openPhone, openRemarks, phoneColumns, phoneHash, sealHistoryValue, storedRemarks } from './sealed.ts';
@@ -90,6 +90,7 @@ export async function updateMemberProfile(access: StaffAccess, memberId: number,
       return [[field, data[field]]];
     };
     await tx.member.update({ where: { id: memberId }, data: Object.fromEntries(diffs.flatMap((d) => columns(d.field))) });
+    await recordChanges(tx, now, [{ object: 'member', id: memberId, memberId }]);
     await tx.memberProfileChange.createMany({
       data: diffs.map((d) => ({ memberId, field: d.field, oldValue: sealHistoryValue(d.field, d.old), newValue: sealHistoryValue(d.field, d.new), changedBy: actor.wecomUserId, channel: access.channel, requestId: access.requestId, createdAt: now })),
     });

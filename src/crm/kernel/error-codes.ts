@@ -29,6 +29,7 @@ export type ErrorArea =
   | 'service'
   | 'insights'
   | 'automation'
+  | 'sync'
   | 'demo';
 
 export interface ErrorSpec {
@@ -273,6 +274,12 @@ export const ERROR_CODES = {
   recall_stop_denied: { area: 'automation', status: 403, retryable: false, description: 'Only the staff member who launched a recall, or someone holding recall.manage whose stores cover it (HQ roles: any recall; a store manager: their stores\' recalls), may stop it.' },
   recall_all_excluded: { area: 'automation', status: 409, retryable: false, description: 'Every member of the recall audience was left out (in a running recall, recalled recently, opted out); nothing was launched.' },
   recall_busy: { area: 'automation', status: 503, retryable: true, description: 'Another recall launch or stop held the recall lock for too long; try again.' },
+
+  // ── sync: two-way CRM sync (docs/sync.md) ───────────────────────────────────────────────
+  sync_failure_not_found: { area: 'sync', status: 404, retryable: false, description: 'Sync monitor: no open sync failure with this id (it was resolved meanwhile, or never existed).' },
+  sync_not_configured: { area: 'sync', status: 503, retryable: false, description: 'The 卫瓴 sync is not configured on this server (set WEILING_API_BASE, WEILING_APP_ID and WEILING_APP_SECRET); its callback and monitor answer this.' },
+  sync_callback_rejected: { area: 'sync', status: 401, retryable: false, description: 'A 卫瓴 callback failed verification (wrong `token` in the URL, or `to_app` not our app id); nothing was stored.' },
+  sync_callback_invalid: { area: 'sync', status: 400, retryable: false, description: 'A 卫瓴 callback body is not the documented envelope (`header.event_type`, `header.time_stamp`, `event`), or is encrypted (`encrypt_msg`), which this server does not decrypt.' },
 
   // ── demo: the demo-data generator ───────────────────────────────────────────────────────
   seed_locked: { area: 'demo', status: 409, retryable: true, description: 'Another process is loading demo data into this database.' },

@@ -4,8 +4,8 @@
  * masking, sealed personal data (personal-data/: AES-256-GCM envelopes, blind indexes, the keyring),
  * money, the China calendar, registered errors, the SQL transaction helper and the
  * read-your-writes fence of the read pool (read-pool.ts), the one rate limiter (rate-limit.ts), the
- * outbox of the outbound queue (outbox.ts).
- * Owns: audit_logs, stores, staff, staff_stores, crm_settings, outbound_jobs.
+ * outbox of the outbound queue (outbox.ts), the change feed every sync connection reads (change-feed.ts).
+ * Owns: audit_logs, stores, staff, staff_stores, crm_settings, outbound_jobs, change_feed.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from './actor.ts';
@@ -61,6 +61,7 @@ export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting }
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { forgetStaffIdentities, staffIdentity } from './staff-identity.ts';
 export { createStaff, getStaff, listStaff, STAFF_ROLES, staffInputSchema, staffPatchSchema, updateStaff, type StaffInput, type StaffPatch, type StaffView } from './staff-admin.ts';
+export { pruneChanges, recordChanges, type ChangeObject, type ChangeRow } from './change-feed.ts';
 export { outboundDone, pruneOutbound, queueOutbound, requeueOutbound } from './outbox.ts';
 export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';
 export { isLockConflict, replayKey, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';

@@ -29,6 +29,7 @@ export const PERMISSIONS = [
   'settings.manage', // configure the engines: tag rules, the points expiry rule, RFM grades, churn thresholds (admin only)
   'audit.read', // read the audit log (admin only)
   'contacts.manage', // WeCom customer contacts: store/staff QR codes, corp tags, transferring a staff member's customers
+  'sync.manage', // the third-party CRM sync monitor: status, failures, retries (admin only)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -7,6 +7,7 @@ import { help } from './help.ts';
 import { insights } from './insights.ts';
 import { kf } from './kf.ts';
 import { koc } from './koc.ts';
+import { sync } from './sync.ts';
 import { memberSelf } from './member-self.ts';
 import { members } from './members.ts';
 import { points } from './points.ts';
@@ -29,4 +30,4 @@ import { contacts } from './contacts.ts';
  * Every module's texts, by namespace. Adding a module's texts is one file in this folder and
  * one line here; the key is then `<namespace>.<key>` (e.g. `bot.notRegistered`).
  */
-export const catalogue = { aibot, bot, cards, contacts, dialogue, members, service, kf, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday } as const;
+export const catalogue = { aibot, bot, cards, contacts, dialogue, members, service, kf, koc, tags, points, insights, recall, segments, 'member-self': memberSelf, help, titles, errors, safety, healthMetric, membersQuery, myTickets, recallStatus, recallControl, segmentWords, workToday, sync } as const;

@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { createHash } from 'node:crypto';
-import { auditInTransaction, queueOutbound, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { auditInTransaction, queueOutbound, recordChanges, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 
 /**
  * The one writer of member_tags. Every change of who holds which tag goes through
@@ -45,9 +45,10 @@ export type TagWriter =
   | { access: StaffAccess; action: string; target: { type: 'member' | 'tag'; id: number }; detail: (changed: number) => Record<string, unknown> }
   /**
    * A run of the system, not audited: the scheduled rule tags, the smart tags, a journey step;
-   * `wecom`: a tag change made in WeCom on a bound customer (src/crm/contacts), never mirrored back.
+   * `wecom`: a tag change made in WeCom on a bound customer (src/crm/contacts), never mirrored back;
+   * `sync`: a tag change made in a synced CRM (src/crm/sync), not mirrored to WeCom either.
    */
-  | { system: 'rule' | 'model' | 'journey' | 'wecom' }
+  | { system: 'rule' | 'model' | 'journey' | 'wecom' | 'sync' }
   /** One step of an operation that writes its own audit row after it commits. */
   | { partOf: 'tag.merge' | 'tag.rule.delete' | 'member.merge' | 'member.erase' | 'member.create' | 'member.import' };
 
@@ -112,6 +113,18 @@ export async function tagIdByName(sql: TagSql, name: string): Promise<number | n
 const INSERT = 'INSERT IGNORE INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at)';
 
 async function write(sql: TagSql, c: MemberTagChange): Promise<number> {
+  // A change of named members goes into the change feed in the same transaction (kernel
+  // recordChanges, docs/sync.md); set-based rule and model runs are not synced one by one.
+  if ((c.op === 'add' || c.op === 'remove') && c.memberIds.length) {
+    if (!('release' in sql)) return withTransaction(sql, (conn) => write(conn, c), { joinShared: true });
+    const changed = await writeRows(sql, c);
+    if (changed > 0) await recordChanges(sql, c.op === 'add' ? c.at : new Date(), c.memberIds.map((memberId) => ({ object: 'tag' as const, id: `${memberId}:${c.tagId}`, memberId })));
+    return changed;
+  }
+  return writeRows(sql, c);
+}
+
+async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
   switch (c.op) {
     case 'add': {
       if (!c.memberIds.length) return 0;

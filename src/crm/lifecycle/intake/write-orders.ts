@@ -1,7 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
 import { createMemberRow, lockMemberForWrite, lockMembersForWrite, type MemberForWrite } from '../../customers/index.ts';
-import { AppError, auditInTransaction, conflict, fieldError, isAppError, notFound, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, auditInTransaction, conflict, recordChanges, fieldError, isAppError, notFound, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { orderLoyalty } from '../../loyalty/index.ts';
 import { findOrdersByNo, insertOrders, ORDER_TX, type StoredOrder } from '../../sales/index.ts';
 import { requestHash, twoDecimals, type OrderInput } from './schemas.ts';
@@ -247,6 +247,7 @@ async function writePending(access: StaffAccess, pending: Pending[], opts: { dry
         });
       });
       await reattributeRecalls(conn, memberIds);
+      await recordChanges(conn, now, receipts.map((r) => ({ object: 'order', id: r.orderNo, memberId: r.memberId })));
       await auditInTransaction(
         conn,
         receipts.map((r) => ({ actor, action: 'order.record', targetType: 'member', targetId: String(r.memberId), channel: access.channel, requestId: access.requestId, detail: { orderNo: r.orderNo, amount: r.amount, pointsEarned: r.pointsEarned, memberCreated: r.memberCreated } })),

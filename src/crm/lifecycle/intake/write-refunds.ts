@@ -1,7 +1,7 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
 import { lockMembersForWrite } from '../../customers/index.ts';
-import { AppError, auditActor, auditInTransaction, conflict, fieldError, notFound, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, auditActor, auditInTransaction, conflict, fieldError, notFound, recordChanges, requirePermission, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { reverseOrdersPoints } from '../../loyalty/index.ts';
 import { applyRefunds, findOrdersByNo, findRefundsByNo, ORDER_TX, type StoredOrder, type StoredRefund } from '../../sales/index.ts';
 import { centsOf, requestHash, yuanOf, type RefundInput } from './schemas.ts';
@@ -210,6 +210,8 @@ async function writePending(access: StaffAccess, pending: Pending[], looked: Map
           ),
         );
         await reattributeRecalls(conn, [...new Set(accepted.map((a) => a.order.memberId))]);
+        // The sync's change feed: one INSERT for the batch, in its transaction (docs/sync.md).
+        await recordChanges(conn, now, accepted.map(({ p, order }) => ({ object: 'refund', id: p.input.refundNo, memberId: order.memberId })));
         await auditInTransaction(
           conn,
           accepted.map(({ p, order, cents }, k) => ({

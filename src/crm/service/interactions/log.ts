@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { audit, badRequest, replayKey, requirePermission, type StaffAccess } from '../../kernel/index.ts';
+import { audit, badRequest, recordChanges, replayKey, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 import { reevaluateMemberRuleTags } from '../../engagement/index.ts';
 import { insertTicket } from '../tickets/create.ts';
@@ -81,6 +81,7 @@ export async function logInteraction(access: StaffAccess, raw: LogInteractionInp
       },
       include: interactionInclude,
     });
+    await recordChanges(tx, now, [{ object: 'follow_up', id: interaction.id, memberId: member.id }]);
     return { interaction, ticket };
   });
   await audit(services, {

@@ -1,0 +1,81 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { pruneChanges, withTransaction } from '../kernel/index.ts';
+import type { InboundEvent } from './connector.ts';
+import type { SyncCtx } from './context.ts';
+import { processInbound } from './inbound.ts';
+import { LAG_ALERT_SECONDS, syncStatus } from './monitor.ts';
+import { pushChanges, type PushResult } from './outbound.ts';
+import { reconcile } from './reconcile.ts';
+import { retryDue } from './retry.ts';
+import { readStates, reapStaleStages } from './state.ts';
+
+/**
+ * One run of a connection's sync (the periodic job, src/jobs/sync.ts, every few seconds): under a
+ * named lock, so two processes never push the same change twice — the reaper (a stage stuck for
+ * ten minutes goes back to idle), inbound events, due retries, the change feed, reconciliation
+ * when its interval has passed, then the alert when the lag passes five minutes or dead letters
+ * are there (the automation context's sync alert: once per hour).
+ */
+const STALE_STAGE_MS = 10 * 60_000;
+/** Change feed rows read by the connection are kept this long, then pruned. */
+const KEEP_FEED_MS = 24 * 3600_000;
+
+export interface TickResult {
+  ran: boolean;
+  inbound: number;
+  retried: number;
+  pushed: PushResult | null;
+  reconciled: boolean;
+  reaped: number;
+}
+
+export async function runSyncTick(ctx: SyncCtx, parse: (raw: string) => InboundEvent | null, opts: { reconcileEveryMs: number; maxPages?: number }): Promise<TickResult> {
+  const { services, connector } = ctx;
+  const out: TickResult = { ran: false, inbound: 0, retried: 0, pushed: null, reconciled: false, reaped: 0 };
+  const lockConn = await services.sql.getConnection();
+  const lock = `sync:${services.config.REDIS_PREFIX}:${connector.name}`.slice(0, 64);
+  try {
+    const [[got]] = await lockConn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS ok', [lock]);
+    if (Number(got?.ok) !== 1) return out;
+    out.ran = true;
+    try {
+      const now = services.now();
+      out.reaped = await reapStaleStages(services.sql, connector.name, now, STALE_STAGE_MS);
+      out.inbound = await processInbound(ctx, parse).catch((e) => (services.logger.warn({ err: String(e) }, 'sync inbound deferred'), 0));
+      out.retried = await retryDue(ctx);
+      out.pushed = await pushChanges(ctx, { maxPages: opts.maxPages });
+      const rec = (await readStates(services.sql, connector.name)).get('reconcile');
+      if (opts.reconcileEveryMs > 0 && (!rec?.lastSuccessAt || now.getTime() - rec.lastSuccessAt.getTime() >= opts.reconcileEveryMs)) {
+        await reconcile(ctx).then(
+          () => (out.reconciled = true),
+          (e) => services.logger.warn({ err: String(e) }, 'sync reconciliation failed; resumes at its checkpoint'),
+        );
+      }
+      await prune(ctx);
+      await alertIfBehind(ctx);
+    } finally {
+      await lockConn.query('SELECT RELEASE_LOCK(?)', [lock]);
+    }
+  } finally {
+    lockConn.release();
+  }
+  return out;
+}
+
+/** Feed rows the connection read a day ago or more go. */
+async function prune(ctx: SyncCtx): Promise<void> {
+  const { services, connector } = ctx;
+  const cursor = Number((await readStates(services.sql, connector.name)).get('outbound')?.cursor ?? 0);
+  const [[row]] = await services.sql.query<RowDataPacket[]>('SELECT MAX(id) AS id FROM change_feed WHERE id <= ? AND changed_at < ?', [cursor, new Date(services.now().getTime() - KEEP_FEED_MS)]);
+  if (row?.id) await withTransaction(services.sql, (conn) => pruneChanges(conn, Number(row.id) + 1));
+}
+
+async function alertIfBehind(ctx: SyncCtx): Promise<void> {
+  if (!ctx.alert) return;
+  const status = await syncStatus(ctx.services.sql, ctx.connector.name, ctx.services.now());
+  const behind = status.filter((s) => s.lag > LAG_ALERT_SECONDS);
+  const dead = status.reduce((n, s) => n + s.dead, 0);
+  if (!behind.length && dead === 0) return;
+  const parts = [...behind.map((s) => `${s.object} 延迟 ${Math.round(s.lag / 60)} 分钟`), ...(dead ? [`${dead} 条同步失败待处理`] : [])];
+  await ctx.alert(`${parts.join('；')}。请在同步监控查看并重试（GET /api/crm/sync/status）。`);
+}
