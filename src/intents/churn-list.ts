@@ -6,6 +6,7 @@ import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 import { t } from '../i18n/index.ts';
+import { RECALL_PEOPLE } from './parse/recall-words.ts';
 
 const slots = z.object({
   days: z.number().int().min(1).max(3650).optional().describe('only members silent for more than this many days (default 90)'),
@@ -33,7 +34,7 @@ export const churnList = defineIntent({
     { text: '哪些老客快流失了，列前十个', slots: { limit: 10 } },
   ],
   rule: {
-    keywords: ['流失预警', '流失名单', '流失', '沉睡会员', '沉睡', '很久没来', '好久没来', '好久不来', '很久不来', '没再来', '预警名单', 'churn', 'churned', 'churn list', 'at-risk', 'at risk', 'lapsed', 'dormant'],
+    keywords: ['流失预警', '流失名单', '流失', '沉睡会员', '沉睡', '很久没来', '好久没来', '好久不来', '很久不来', '没再来', '预警名单', 'churn', 'churned', 'churn list', 'at-risk', 'at risk', 'lapsed', 'dormant', RECALL_PEOPLE],
     extract: { days: 'days', limit: 'count', minSpend: 'amount', store: 'store' },
     priority: 2,
   },

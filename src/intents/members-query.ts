@@ -27,13 +27,13 @@ export function modeFromText(text: string | undefined): 'count' | 'list' {
 // (流失, 新增, 积分 … belong to churn.list, insights.health, points). The zero-width guard fails
 // the trigger when such a word appears anywhere and matches nothing itself, so no text is
 // taken from a slot.
-const NOT_OTHER = /^(?![\s\S]*(?:流失|沉睡|预警|新增|新会员|新注册|活跃|复购|回购|留存|客单价|健康|分层|人群|客群|召回|KOC|积分|消费|订单|工单|churn|dormant|lapsed|at.?risk|new members|active members|retention|repeat|segment|recall|points|orders?\b|tickets?\b))/i;
+const NOT_OTHER = /^(?![\s\S]*(?:流失|沉睡|没来|不来|没再来|预警|新增|新会员|新注册|活跃|复购|回购|留存|客单价|健康|分层|人群|客群|召回|KOC|积分|消费|订单|工单|churn|dormant|lapsed|at.?risk|new members|active members|retention|repeat|segment|recall|points|orders?\b|tickets?\b))/i;
 const SUBJECT = '(?:会员|客人|顾客|客户)';
 const HOW_MANY = new RegExp(`${SUBJECT}(?:人?数量?)?\\s*(?:一共|总共|共)?(?:有|是)?\\s*(?:多少|几)(?:个|位|人|名)?(?![积分钱元块单次天月年级])`);
 // 几 needs a measure word: 几级会员 asks for a level.
 const HOW_MANY_BEFORE = new RegExp(`(?:多少(?:个|位|名)?|几(?:个|位|名))(?=[^，。,.?？!！]{0,12}?${SUBJECT})`);
 const COUNT_NOUN = new RegExp(`${SUBJECT}(?:总)?(?:人)?数(?:量|目)?(?!据)`);
-const WHO = new RegExp(`${SUBJECT}(?:都|分别)?(?:有谁|是谁|有哪些|是哪些|有哪几位|名单|列表|清单)|都有谁|都有哪些人|有哪些人|是哪些人`);
+const WHO = new RegExp(`${SUBJECT}(?:都|分别)?(?:有谁|是谁|有哪些|是哪些|有哪几位|名单|列表|清单)|都有谁|都有哪些人|有哪些人|是哪些人|(?:都有|有|是)哪些${SUBJECT}`);
 const EN_COUNT = /\bhow many\b(?=[^?.!]{0,40}\b(?:members?|customers?)\b)|\b(?:count|number) of (?:members|customers)\b/i;
 const EN_LIST = /\blist (?:the |all )?(?:members|customers)\b|\bwhich (?:members|customers)\b|\bwho (?:is|are) (?:tagged|at level|on level)\b|\bmembers? (?:tagged|with the tag)\b/i;
 

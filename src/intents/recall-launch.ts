@@ -7,6 +7,7 @@ import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 import { t, type Lang } from '../i18n/index.ts';
 import { renderExclusions } from './render/recall.ts';
+import { RECALL_VERB } from './parse/recall-words.ts';
 
 const DEFAULT_AMOUNT = 20;
 const CHANNELS = ['miniprogram', 'wecom', 'sms', 'unreachable', 'unsubscribed'] as const;
@@ -52,7 +53,7 @@ export const recallLaunch = defineIntent({
     { text: 'send churned members a 30 yuan recall coupon', slots: { amount: '30.00', text: 'send churned members a 30 yuan recall coupon' } },
   ],
   rule: {
-    keywords: [/召回|挽回|唤醒/, /\brecall\b|\bwin-?back\b/i, [/流失|沉睡/, /群发|批量发|(?:发|送)(?:个|张|一张|些)?(?:券|优惠券|代金券)/]],
+    keywords: [RECALL_VERB, /\brecall\b|\bwin-?back\b/i, [/流失|沉睡/, /群发|批量发|(?:发|送)(?:个|张|一张|些)?(?:券|优惠券|代金券)/]],
     extract: { amount: 'amount', text: 'text' },
     priority: 7,
   },

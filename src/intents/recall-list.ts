@@ -4,6 +4,7 @@ import { t } from '../i18n/index.ts';
 import { renderRecallItem } from './render/recall.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { RECALL_VERB } from './parse/recall-words.ts';
 
 /**
  * 召回列表 / list recalls: the running recalls and those of the last 30 days the staff member may
@@ -26,7 +27,7 @@ export const recallListIntent = defineIntent({
   ],
   rule: {
     keywords: [
-      [/召回/, /列表|清单|有哪些|有几个|哪几个|都有啥|在跑|在进行|进行中的|正在进行|停了吗|停止了吗|停掉了吗|停了没/],
+      [RECALL_VERB, /列表|清单|有哪些|有几个|哪几个|都有啥|在跑|在进行|进行中的|正在进行|停了吗|停止了吗|停掉了吗|停了没/],
       // Narrow in English: "recall the churn list" is a launch, not a list of recalls.
       /\blist (?:the |all |my |our )?recalls\b|\brecall list\b|\b(?:which|what) recalls\b|\brecalls (?:are |that are )?(?:running|active|ongoing|in progress)\b|\b(?:running|active|ongoing|current) recalls\b/i,
     ],

@@ -4,6 +4,7 @@ import { formatMonthDayTime, formatYuan, storeScope } from '../crm/kernel/index.
 import { t, type Lang } from '../i18n/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { RECALL_VERB } from './parse/recall-words.ts';
 
 function renderRecall(lang: Lang, r: RecallStatus): string[] {
   const c = r.counts;
@@ -53,7 +54,7 @@ export const recallStatusIntent = defineIntent({
   ],
   rule: {
     keywords: [
-      [/召回|挽回|唤醒/, /怎么样|咋样|如何|效果|进度|进展|结果|情况|做得|发出去了?(?:多少|几)|发出去了吗|发出了多少|发了多少|发送了多少|发到了多少|送达|到了多少|多少人回|回来了?多少|转化|回流(?!失)|成功率|状态|完成了?吗|统计/],
+      [RECALL_VERB, /怎么样|咋样|如何|效果|进度|进展|结果|情况|做得|发出去了?(?:多少|几)|发出去了吗|发出了多少|发了多少|发送了多少|发到了多少|送达|到了多少|多少人回|回来了?多少|转化|回流(?!失)|成功率|状态|完成了?吗|统计/],
       [/\brecalls?\b|\bwin-?backs?\b/i, /\bhow (?:did|is|was|are|were|far)\b|\bstatus\b|\bprogress\b|\bresults?\b|\bconver(?:sion|ted|ting)\b|\bperform(?:ed|ing|ance)?\b|\bhow many (?:were )?sent\b|\bhow'?s\b|\bwent\b/i],
     ],
     extract: { limit: 'count' },

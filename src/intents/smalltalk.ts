@@ -39,7 +39,7 @@ export function createSmalltalkIntent(audience: 'staff' | 'member', catalogue: (
       { text: 'tell me a joke', slots: {} },
     ],
     // Below every request (action.confirm is 1): "谢谢，查一下13800000001" is a lookup. Above help (0).
-    rule: { keywords: KEYWORDS, priority: 0.5 },
+    rule: { keywords: KEYWORDS, priority: 0.5, chat: true },
     async run(ctx) {
       const text = ctx.text ?? '';
       const kind = classifyUnmatched(text);

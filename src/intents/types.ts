@@ -51,6 +51,11 @@ export interface RuleDecl<S> {
   /** The audience's answer to anything unrecognised (help): one per audience. */
   fallback?: boolean;
   /**
+   * Talk about nothing in the CRM (help, small talk): a message in which another reading finds a
+   * member, a tag, a store, a level, a metric or a ticket ("周杰 电话", "客单 昨天") is not this.
+   */
+  chat?: boolean;
+  /**
    * Slots the intent reads from the message itself with its own parser (a metric, a count-or-list
    * mode, a ticket's status): called last, with the message and the slots extracted so far (to leave
    * the member reference out); it fills only slots still empty, so every router reading carries them.

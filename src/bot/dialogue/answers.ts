@@ -26,7 +26,7 @@ const HAN_NAME = /^[\p{Script=Han}·]{2,5}$/u;
 const NOT_IN_A_NAME = /[他她它我你们的了吗呢啥]/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 
-/** A member: a phone number or member number (bare), or a name (only as a plain answer). */
+/** A member: a phone number or member number (bare), or a name (bare when it is the whole reply). */
 export function memberAnswer(raw: string): Answer | null {
   const text = norm(raw);
   const phone = findPhones(text)[0];
@@ -41,7 +41,9 @@ export function memberAnswer(raw: string): Answer | null {
   if (!HAN_NAME.test(name) || NOT_IN_A_NAME.test(name)) return null;
   // "那个刘洋" / "就是那位王芳": the name is where a surname starts; a run without one is no name.
   const han = /^\p{Script=Han}+$/u.test(name) ? hanName(name) : name;
-  return han ? { slots: { name: han }, bare: false } : null;
+  // The whole reply is the name ("刘洋", "是刘洋"): as bare as a phone number, whatever the router
+  // made of it (a name alone routes to a look-up); "那个刘洋" counts only when no request was recognised.
+  return han ? { slots: { name: han }, bare: han === name } : null;
 }
 
 /** A tag: one of the dictionary (bare), or a short word the intent will look up ("no such tag, did you mean …"). */

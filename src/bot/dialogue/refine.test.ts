@@ -45,6 +45,24 @@ describe('refine', () => {
     expect(refine('换成高价值', last, lookups)?.slots).toEqual({ tag: '高价值', mode: 'list' });
   });
 
+  it("reads count and list words as typed tersely, and a list's count as the list again", () => {
+    const vip = { intent: 'members.query', slots: { tag: 'VIP', mode: 'count' }, text: 'vip几个' };
+    expect(refine('都谁', vip, lookups)?.slots).toEqual({ tag: 'VIP', mode: 'list' });
+    expect(refine('有谁', vip, lookups)?.slots).toEqual({ tag: 'VIP', mode: 'list' });
+    // The churn list has no count of its own: its answer states how many.
+    expect(refine('有几个', { intent: 'churn.list', slots: { store: '上海静安店' }, text: '流失 静安' }, lookups)).toMatchObject({ intent: { name: 'churn.list' }, slots: { store: '上海静安店' } });
+    // One member's card is no list: "几个人" is a question of its own.
+    expect(refine('几个人', { intent: 'member.lookup', slots: { name: '陈静' }, text: '陈静' }, lookups)).toBeNull();
+  });
+
+  it("takes the last intent's own word after a narrowing word (只看工单 after today's work)", () => {
+    const last = { intent: 'work.today', slots: { text: '今天活儿' }, text: '今天活儿' };
+    expect(refine('只看工单', last, { ...lookups, routedIntent: 'member.tickets' })).toMatchObject({ intent: { name: 'work.today' }, slots: { kind: 'tickets' } });
+    expect(refine('只看回访', last, { ...lookups, routedIntent: 'work.today' })?.slots).toMatchObject({ kind: 'followups' });
+    // Without the narrowing word, another intent's reading stands.
+    expect(refine('工单', last, { ...lookups, routedIntent: 'member.tickets' })).toBeNull();
+  });
+
   it('exports a segment after its count, with the same segment', () => {
     const last = { intent: 'segment.count', slots: { text: '人群包 老客 有多少人' }, text: '人群包 老客 有多少人' };
     expect(refine('导出吧', last, lookups)).toMatchObject({ intent: { name: 'segment.export' }, slots: { text: '人群包 老客 有多少人' } });

@@ -209,7 +209,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       }
       // A refinement is only figures and filler ("换 静安", "前3个就行"), so the router's guess at such
       // words (small talk, a clarification) does not stand in its way.
-      if (last && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent))) {
+      // So are reads of no member ("几个人", "都谁", "只看工单", "徐汇的"): refine() takes them only when they
+      // are nothing but figures, count or list words and the last intent's own words.
+      const plainRead = getIntent(routed.intent)?.effect === 'read' && !MEMBER_REF.some((k) => routed.slots[k] !== undefined);
+      if (last && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead)) {
         const refined = refine(msg.text, last, {
           stores: await storeDirectory(services),
           tagNames: (await tagDictionary(services)).map((x) => x.name),

@@ -1,3 +1,4 @@
+import { DEFER_END_ZH } from './lexicon.ts';
 import { analyseMood } from './mood.ts';
 
 /**
@@ -61,5 +62,8 @@ export function holdsBack(text: string): boolean {
   const rest = t.replace(LEAD, '');
   if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || (rest !== t && REJECT.test(rest)))) return true;
   const mood = analyseMood(t);
+  // Assent followed by a deferral ("嗯 等我问问店长", "好 明天再说"), or a deferral that is the whole
+  // answer ("等会儿再说", "回头再看"): not now, so not at all (the user asks again).
+  if (mood.deferred && ((rest && rest !== t && analyseMood(rest).deferred) || DEFER_END_ZH.test(t))) return true;
   return TAKE_WORD.test(t) && (mood.negated || mood.deferred);
 }

@@ -79,4 +79,19 @@ describe('combined router', () => {
     expect(intents.find((i) => i.name === r.intent)?.audience ?? 'member').toBe('member');
     for (const a of r.alternatives ?? []) expect(intents.find((i) => i.name === a.intent)?.audience).toBe('member');
   });
+
+  it('drops help and small talk when a reading finds a member, a store or a metric in the message', async () => {
+    // The model leans to small talk; the look-up's extractor finds 周杰: a member named is no chat.
+    const r = await router({ smalltalk: 0.4, 'member.lookup': 0.3 }).route('周杰 电话', staff);
+    expect(r.intent).toBe('member.lookup');
+    expect(r.slots).toMatchObject({ name: '周杰' });
+    // Nothing of the CRM named: small talk stands.
+    expect((await router({ smalltalk: 0.6, 'member.lookup': 0.2 }).route('今天辛苦了', staff)).intent).toBe('smalltalk');
+  });
+
+  it('reads a Chinese name alone as a look-up, unless the model is sure it is talk', async () => {
+    const r = await router({ 'member.summary': 0.3, [NONE]: 0.25 }).route('王芳', staff);
+    expect(r).toMatchObject({ intent: 'member.lookup', slots: { name: '王芳' } });
+    expect((await router({ smalltalk: 0.9 }).route('辛苦', staff)).intent).toBe('smalltalk');
+  });
 });

@@ -4,7 +4,7 @@ import type { RouteAlternative, RouteResult } from '../../bot/types.ts';
 import { loadClassifier, NONE, type Classifier } from '../classifier/model.ts';
 import type { IntentDef } from '../types.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
-import { CLARIFY_INTENT, type RouteContext, type Router } from './types.ts';
+import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
 
 /**
  * How the rules' evidence and the classifier's probabilities make one confidence: per candidate
@@ -108,6 +108,34 @@ export function withoutTrailingThanks(text: string): string {
   return m && [...text.slice(0, m.index).replace(/[\s\p{P}吧啊呀哈]/gu, '')].length >= 4 ? text.slice(0, m.index) : text;
 }
 
+/**
+ * A message that names a member, a tag, a store, a level, a metric or a ticket is about the CRM:
+ * when one of the likelier readings finds such an entity in it by its own extractors, help,
+ * small talk (intents declaring `rule.chat`) and "none of these" drop out and the rest is
+ * renormalised ("周杰 电话" is a look-up, "客单 昨天" a dashboard, never a polite line). Only
+ * readings above the option floor are asked, so an unlikely intent's extractor decides nothing.
+ */
+export async function withoutChatWhenNamed(
+  candidates: readonly Candidate[],
+  q: readonly number[],
+  slotsOf: (label: string) => Promise<Record<string, unknown>>,
+  byName: ReadonlyMap<string, IntentDef>,
+): Promise<number[]> {
+  const isChat = (label: string) => label === NONE || byName.get(label)?.rule.chat === true;
+  const asked = candidates.map((c, i) => ({ label: c.label, p: q[i]! })).filter((r) => !isChat(r.label) && r.p >= THRESHOLDS.optionFloor);
+  let named = false;
+  for (const r of asked) {
+    if (namesEntity(await slotsOf(r.label))) {
+      named = true;
+      break;
+    }
+  }
+  if (!named) return [...q];
+  const kept = candidates.map((c, i) => (isChat(c.label) ? 0 : q[i]!));
+  const sum = kept.reduce((a, b) => a + b, 0);
+  return sum > 0 ? kept.map((v) => v / sum) : [...q];
+}
+
 export interface CombinedRouterOptions extends RuleRouterOptions {
   /** Default: the shipped model (src/intents/classifier/model.json). */
   classifier?: Classifier;
@@ -137,8 +165,12 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');
-      const candidates = candidatesOf(audienceIntents, classifier.classify(rules.text, ctx.audience), rules);
-      const q = combine(candidates, combination);
+      const classified = classifier.classify(rules.text, ctx.audience);
+      // A Chinese name alone ("王芳") is a look-up like a bare phone number — unless the model is
+      // sure it is talk ("辛苦" starts with a surname too).
+      if (rules.bareName && rules.result.intent !== fallback && !classified.some((c) => (c.label === NONE || byName.get(c.label)?.rule.chat) && c.p >= 0.5)) return rules.result;
+      const candidates = candidatesOf(audienceIntents, classified, rules);
+      const q = await withoutChatWhenNamed(candidates, combine(candidates, combination), (label) => rules.slotsFor(byName.get(label)!), byName);
       const ranked = candidates.map((c, i) => ({ label: c.label, p: q[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>

@@ -82,6 +82,8 @@ export interface RuleAnalysis {
   hasIdentifier: boolean;
   /** The message is nothing but an identifier (and punctuation). */
   bareIdentifier: boolean;
+  /** The message is nothing but a Chinese name (and punctuation): the rules' answer is then a look-up. */
+  bareName?: string;
   /** The slots `intent` would run with, by its own extractors (memoised per intent). */
   slotsFor(intent: IntentDef): Promise<Record<string, unknown>>;
   /** Whether `slots` leave one of the intent's required groups empty. */
@@ -132,6 +134,8 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
         if (!p) memo.set(def.name, (p = extractSlots(def, text, masked, found, () => tagNames(ctx), () => stores(ctx))));
         return p.then((s) => ({ ...s }));
       };
+      // A Chinese name and nothing else ("王芳", "陈静？") reads like a bare phone number: a look-up.
+      const bareName = idSpans.length === 0 && hits.length === 0 ? barelyName(text) : undefined;
       const bareIdentifier = idSpans.length > 0 && masked.replace(/[\s?？。.!！]/g, '') === '';
       const analysis = (result: RouteResult): RuleAnalysis => ({
         result,
@@ -139,6 +143,7 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
         hits: hits.map((h) => ({ intent: h.c.def.name, rank: rank(h) })),
         hasIdentifier: idSpans.length > 0,
         bareIdentifier,
+        ...(bareName ? { bareName } : {}),
         slotsFor,
         missing: missingRequired,
       });
@@ -147,10 +152,10 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       let chosen: IntentDef | undefined = top?.c.def;
       let confidence: number = top ? (second && rank(second) === rank(top) ? CONFIDENCE.tied : CONFIDENCE.sure) : CONFIDENCE.unknown;
 
-      if (!chosen && idSpans.length > 0) {
+      if (!chosen && (idSpans.length > 0 || bareName)) {
         chosen = candidates.find((c) => c.def.rule.bareMemberRef)?.def;
         // "13800000001" alone is a lookup; "13800000001 怎么样" probably too, less surely.
-        confidence = bareIdentifier ? CONFIDENCE.bareRef : CONFIDENCE.tied;
+        confidence = bareIdentifier || bareName ? CONFIDENCE.bareRef : CONFIDENCE.tied;
       }
       const help = candidates.find((c) => c.def.rule.fallback)?.def;
       if (!chosen) return analysis({ intent: help?.name ?? 'help', slots: {}, confidence: CONFIDENCE.unknown });
@@ -163,6 +168,13 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       return analysis({ intent: chosen.name, slots, confidence: missingRequired(chosen, slots) ? Math.min(confidence, CONFIDENCE.missingSlot) : confidence });
     },
   };
+}
+
+/** The name a message consists of, when it is nothing but a Chinese name (starting with a surname, names.ts) and punctuation. */
+function barelyName(text: string): string | undefined {
+  const f = findName(text, []);
+  if (!f || !/^\p{Script=Han}{2,4}$/u.test(f.value)) return undefined;
+  return blank(text, [f.span]).replace(/[\s?？。.!！~～]/g, '') === '' ? f.value : undefined;
 }
 
 /**

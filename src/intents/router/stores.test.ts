@@ -7,7 +7,7 @@ import type { Services } from '../../services.ts';
 import { getIntent, intents } from '../catalogue.ts';
 import { EVAL_DICTIONARIES, EVAL_STORES } from '../eval/evaluate.ts';
 import { createRuleRouter } from './rules.ts';
-import { findLevel, findStore, storeAliases, storeDirectory } from './stores.ts';
+import { findLevel, findStore, pinyinAliases, storeAliases, storeDirectory, toStoreEntries } from './stores.ts';
 import type { RouteContext } from './types.ts';
 
 describe('store and level extractors', () => {
@@ -25,6 +25,17 @@ describe('store and level extractors', () => {
     expect(at('本店会员健康度')).toBeUndefined();
     // The span covers the trailing 店, so nothing of the store is left for a name.
     expect(findStore('徐汇店流失', EVAL_STORES)?.span).toEqual({ start: 0, end: 3 });
+  });
+
+  it('finds a store typed in pinyin, on word boundaries', () => {
+    const entries = toStoreEntries([{ id: 1, name: '上海徐汇店', city: '上海' }, { id: 2, name: '上海静安店', city: '上海' }, { id: 3, name: '杭州西湖店', city: '杭州' }]);
+    const at = (t: string) => findStore(t, entries)?.value;
+    expect(pinyinAliases('徐汇')).toEqual(['xuhui', 'xu hui']);
+    expect(pinyinAliases('上海徐汇店')).toEqual([]);
+    expect(at('churn xuhui')).toBe('上海徐汇店');
+    expect(at('Jing An health')).toBe('上海静安店');
+    expect(at('流失 xihu')).toBe('杭州西湖店');
+    expect(at('xihuan')).toBeUndefined();
   });
 
   it('finds levels 1–5 however typed, and nothing else', () => {

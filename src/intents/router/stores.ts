@@ -1,5 +1,6 @@
 import type { Services } from '../../services.ts';
 import { blank, type Found } from './extract.ts';
+import { pinyinOf } from './homophones.ts';
 import { CN_NUMERAL, parseNumber } from './numbers.ts';
 
 /** A store as the rule router knows it: the table's name and the short forms staff type. */
@@ -25,7 +26,27 @@ export function storeAliases(name: string, city?: string | null): string[] {
 }
 
 export function toStoreEntries(rows: readonly { id: number; name: string; city?: string | null }[]): StoreEntry[] {
-  return rows.map((r) => ({ id: r.id, name: r.name, aliases: storeAliases(r.name, r.city) }));
+  return rows.map((r) => {
+    const aliases = storeAliases(r.name, r.city);
+    return { id: r.id, name: r.name, aliases: [...aliases, ...aliases.flatMap(pinyinAliases)] };
+  });
+}
+
+/**
+ * How staff typing in Latin letters name a store: the pinyin of a bare district of two to four
+ * Han characters, joined or spaced ("徐汇" → xuhui, "xu hui"), every reading of a polyphonic
+ * character (from the pinyin table, homophones.ts), at most eight forms.
+ */
+export function pinyinAliases(alias: string): string[] {
+  const chars = [...alias];
+  if (chars.length < 2 || chars.length > 4 || !/^\p{Script=Han}+$/u.test(alias) || /店$/.test(alias)) return [];
+  let forms: string[][] = [[]];
+  for (const ch of chars) {
+    const readings = pinyinOf(ch);
+    if (!readings.length) return [];
+    forms = forms.flatMap((f) => readings.map((r) => [...f, r])).slice(0, 8);
+  }
+  return forms.flatMap((f) => [f.join(''), f.join(' ')]);
 }
 
 /**
@@ -57,7 +78,9 @@ export function findStore(text: string, stores: readonly StoreEntry[]): Found<st
   let best: Found<string> | undefined;
   let rest = text;
   for (const { alias, store } of all) {
-    const m = new RegExp(`${escapeRe(alias)}(?:门店|分店|店)?`, 'i').exec(rest);
+    // Latin aliases (pinyin) on word boundaries: "xihu" is not inside another word.
+    const latin = /^[a-z ]+$/i.test(alias);
+    const m = new RegExp(latin ? `(?<![A-Za-z])${escapeRe(alias)}(?![A-Za-z])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i').exec(rest);
     if (!m) continue;
     const found = { value: store.name, span: { start: m.index, end: m.index + m[0].length } };
     if (!best || found.span.start < best.span.start) best = found;

@@ -22,3 +22,9 @@ export const CLARIFY_INTENT = 'clarify';
 
 /** Below this the pipeline should treat the answer as a guess (ask to clarify rather than guess). */
 export const LOW_CONFIDENCE = 0.5;
+
+/** Slots that name something of the CRM — a member, a tag, a store, a level, a metric, a ticket, a recall — unlike a period or a count, which small talk and follow-ups have too ("今天辛苦了", "前5"). */
+export const ENTITY_SLOTS = ['phone', 'memberNo', 'name', 'tag', 'store', 'level', 'metric', 'ticketNo', 'recallId'] as const;
+
+/** Whether a reading's slots name something of the CRM (ENTITY_SLOTS). */
+export const namesEntity = (slots: Record<string, unknown>): boolean => ENTITY_SLOTS.some((k) => slots[k] !== undefined);

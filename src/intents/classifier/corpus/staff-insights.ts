@@ -17,6 +17,8 @@ export const staffInsights: CorpusFile = {
       '流失风险[最高|大]的{n}[个|位|][会员|客户|]',
       '[咱们|我们][店|]有[哪些|谁]不来了',
       '[列出|列一下|拉个]流失[名单|清单|列表][吧|]',
+      // People described by recall: who should be won back (a read), not a recall itself.
+      '[要|该|需要|待|][召回|挽回|唤醒][名单|对象|的客人|的会员|的人|的客户][有哪些|都有谁|给我|看下|]',
     ],
     en: [
       '[churn list|at-risk members|lapsed members|dormant members|churned customers] [{store}|]',
@@ -41,6 +43,10 @@ export const staffInsights: CorpusFile = {
       '[店里|本店|{store}][{period}|最近][生意|经营|会员][情况|数据|指标][怎么样|如何|咋样]',
       '[会员|门店][看板|仪表盘|指标|整体数据|核心指标][{period}|]',
       '{metric}[和|跟]{metric}[{period}|][对比|各是多少|]',
+      // Shorthand: a period and the word for figures, or how many sleep.
+      '{period}[ |][数据|经营数据|会员数据|报表|指标|情况]',
+      '[本店|我们店|{store}|店里][会员|][整体|总体|大体|整个][情况|数据|表现][怎么样|咋样|如何|]',
+      '[沉睡会员|沉睡的|沉睡客人|沉睡][ |][几个|多少|人数|多少人|有多少|数量]',
       '[{period}|最近][的|]{metric}[比|跟][上个月|去年|上周][比|相比][怎么样|涨了吗|降了吗]',
     ],
     en: [

@@ -24,6 +24,8 @@ export const staffMembers: CorpusFile = {
       // A member's points asked about (no 加/扣): the lookup card shows them.
       '{m}[ |][的|][积分|积分余额|剩余积分|积分还有多少|还有多少积分|有多少积分|积分多少|积分是多少|现在多少分|还剩多少分]',
       '[查|查下|看看|看下|帮我查下]{m}[的|][积分|积分余额|还有多少积分]',
+      // Shorthand: a member and what is wanted from the card (phone, balance), no verb.
+      '{m}[ |][电话|手机|手机号|联系方式|电话多少|余额|卡里余额|积分余额|还剩多少分]',
     ],
     en: [
       '[look up|lookup|find|search for|search|who is|pull up|bring up] {m_en}',
@@ -90,6 +92,9 @@ export const staffMembers: CorpusFile = {
       // Coming in is buying: "来吃过没" asks for visits, which are orders.
       '{m}[最近|这阵子|这段时间|{period}|][有没有|][来|来店里|来咱这|来咱店|来店][吃过|消费过|买过|吃饭|吃][没|吗|没有|了吗|]',
       '{m}[上次|最后一次|最近一次][什么时候|啥时候|哪天]来[的|过|吃的]',
+      // Shorthand: a member and whether they came, or the word for their bills.
+      '{m}[ |][最近|这阵子|近期|][来过没|来没来|来没|来过吗|来了没|有来吗|来过没有|还来吗]',
+      '{m}[ |][买单记录|结账记录|消费单|账单|小票|消费流水|点单记录]',
     ],
     en: [
       '[orders|order history|purchases|purchase history] [of|for] {m_en}',
