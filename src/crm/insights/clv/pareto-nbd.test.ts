@@ -10,16 +10,10 @@
  *   pnbd.Expectation example as lifetimes' test_expectation_returns_same_value_as_R_BTYD
  *   quotes it (agrees to 6e-4: the example's own parameters are rounded).
  */
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitParetoNbd, paretoNbdConditionalExpectedPurchases, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdPAlive, type ParetoNbdFit } from './pareto-nbd.ts';
 import type { RfmData } from './rfm-data.ts';
-
-export async function cdnowSummaries(): Promise<RfmData> {
-  const text = await readFile(new URL('../../../../test/fixtures/cdnow/cdnow_customers_summary.csv', import.meta.url), 'utf8');
-  const rows = text.split(/\r?\n/).slice(1).filter((l) => l.trim() !== '').map((l) => l.split(',').map(Number));
-  return { x: Float64Array.from(rows, (r) => r[1]!), tx: Float64Array.from(rows, (r) => r[2]!), T: Float64Array.from(rows, (r) => r[3]!) };
-}
+import { cdnowSummaries } from '../../../../test/support/cdnow.ts';
 
 let fit: ParetoNbdFit;
 let data: RfmData;
