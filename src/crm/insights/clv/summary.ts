@@ -203,9 +203,9 @@ export class TransactionLedger {
 
   /**
    * Each customer's first purchase day, and every repeat purchase day (distinct days after the
-   * first, per customer) — the raw material of the weekly tracking chart (validation.ts).
+   * first, per customer, of the customers whose first purchase is on or before `firstBy`) — the raw material of the weekly tracking chart (validation.ts).
    */
-  purchaseDays(): { first: Int32Array; repeatDays: Int32Array } {
+  purchaseDays(firstBy = Infinity): { first: Int32Array; repeatDays: Int32Array } {
     const { start, days } = this.byCustomer();
     const nc = this.ids.length;
     const first = new Int32Array(nc);
@@ -214,6 +214,7 @@ export class TransactionLedger {
       const own = days.subarray(start[c] ?? 0, start[c + 1] ?? 0);
       own.sort();
       first[c] = own[0] ?? 0;
+      if ((own[0] ?? 0) > firstBy) continue;
       for (let k = 1; k < own.length; k++) if (own[k] !== own[k - 1]) repeat.push(own[k] ?? 0);
     }
     return { first, repeatDays: Int32Array.from(repeat) };
