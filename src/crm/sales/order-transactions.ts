@@ -13,6 +13,8 @@ export interface OrderTransactionOptions {
   homeStoreId?: number;
   /** Only orders paid before this instant. */
   before?: Date;
+  /** Only members whose id is a multiple of this (an even sample for a quick look at a big chain). */
+  sampleEvery?: number;
 }
 
 /** Calls `sink(memberId, chinaDay, netAmount)` per counted order; resolves to the number of orders read. */
@@ -22,6 +24,10 @@ export async function readOrderTransactions(sql: Pool, sink: (customerId: string
   if (opts.before) {
     where.push('o.paid_at < ?');
     params.push(opts.before);
+  }
+  if (opts.sampleEvery && opts.sampleEvery > 1) {
+    where.push('o.member_id % ? = 0');
+    params.push(opts.sampleEvery);
   }
   let join = '';
   if (opts.homeStoreId !== undefined) {
