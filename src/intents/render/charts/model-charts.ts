@@ -114,3 +114,22 @@ export function modelReportCharts(v: ModelValidation, lang: Lang = 'zh'): Array<
   if (v.riskCalibration.length) charts.push({ file: 'churn-risk-calibration.png', image: renderChartPng(calibrationOption(v), 600, 460, alt) });
   return charts;
 }
+
+/**
+ * The chat answer's one image: holdout by frequency and the weekly tracking side by side (the
+ * churn-risk calibration is in the text and in the analytics report).
+ */
+export function modelReportPanel(v: ModelValidation, alt: string): ChartImage {
+  const f = frequencyOption(v);
+  const k = trackingOption(v);
+  const half = (o: EChartsOption, left: string, right: string) => ({ ...(o.grid as object), left, right, top: 70, bottom: 70 });
+  const option: EChartsOption = {
+    title: [{ ...(f.title as object), left: '25%', textAlign: 'center', textStyle: { fontSize: 13 } }, { ...(k.title as object), left: '75%', textAlign: 'center', textStyle: { fontSize: 13 } }],
+    legend: f.legend,
+    grid: [half(f, '6%', '54%'), half(k, '56%', '3%')],
+    xAxis: [{ ...(f.xAxis as object), gridIndex: 0 }, { ...(k.xAxis as object), gridIndex: 1 }],
+    yAxis: [{ ...(f.yAxis as object), gridIndex: 0 }, { ...(k.yAxis as object), gridIndex: 1 }],
+    series: [...(f.series as object[]).map((s) => ({ ...s, xAxisIndex: 0, yAxisIndex: 0 })), ...(k.series as object[]).map((s) => ({ ...s, xAxisIndex: 1, yAxisIndex: 1 }))] as EChartsOption['series'],
+  };
+  return renderChartPng(option, 1400, 460, alt);
+}
