@@ -15,7 +15,7 @@ describe('per-store model choice by holdout likelihood', () => {
   let choice: StoreModelChoice[];
   beforeAll(async () => {
     env = await createTestEnv('store_models', {}, { now: () => NOW });
-    await seedDemo(env.services.sql, { members: 1500, seed: 5, now: NOW });
+    await seedDemo(env.services.sql, { members: 600, seed: 11, now: NOW });
     await recomputeScores(env.services.sql, { now: NOW });
     choice = await chooseStoreModels(env.services.sql, NOW);
   }, 600_000);
