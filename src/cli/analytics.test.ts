@@ -27,7 +27,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('analytics bgnbd', () => {
+describe('analytics bgnbd', { timeout: 180_000 }, () => {
   it('fits CDNOW_sample, prints the parameters as JSON and writes one row per customer', async () => {
     const out = join(dir, 'cdnow.csv');
     const r = await run(['bgnbd', '--input', CDNOW_SAMPLE, '--format', 'cdnow', '--calibration-end', '1997-09-30', '--holdout-end', '1998-06-30', '--out', out]);
@@ -103,6 +103,77 @@ describe('analytics bgnbd', () => {
     await writeFile(bad, 'customer_id,date,amount\na,2024-01-01,1\nb,01/02/2024,2\n');
     const malformed = await run(['bgnbd', '--input', bad, '--format', 'csv', ...common]);
     expect(malformed.code).toBe(1);
-    expect(malformed.stderr).toMatch(/line 3: bad date "01\/02\/2024", expected YYYY-MM-DD/);
+    expect(malformed.stderr).toMatch(/line 3, column 2 \(date\): bad date "01\/02\/2024", expected YYYY-MM-DD/);
+  });
+});
+
+// Each case spawns tsx processes; on a loaded 2-core machine one start takes seconds.
+describe('analytics: the other models, the race and the report', { timeout: 180_000 }, () => {
+  it('fits Pareto/NBD on the CDNOW sample to the published figures, told from the first line', async () => {
+    const r = await run(['paretonbd', '--input', CDNOW_SAMPLE, '--calibration-end', '1997-09-30', '--holdout-end', '1998-06-30']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.format).toBe('cdnow');
+    expect(report.paretonbd.r).toBeCloseTo(0.553, 2);
+    expect(report.paretonbd.s).toBeCloseTo(0.606, 2);
+    expect(Math.abs(report.paretonbd.logLikelihood - -9595.0)).toBeLessThan(0.1);
+    expect(report.holdout.actualPurchases).toBe(1882);
+  });
+
+  it('reads the full-release layout (4 columns, a header) and races the models by holdout likelihood', async () => {
+    // The sample rewritten as the full release lays it out: customer id, date, CDs, dollars.
+    const sample = await readFile(CDNOW_SAMPLE, 'utf8');
+    const full = join(dir, 'CDNOW_master.txt');
+    const lines = sample.trim().split('\n').map((l) => {
+      const [, id, date, cds, dollars] = l.trim().split(/\s+/);
+      return `${id} ${date} ${cds} ${dollars}`;
+    });
+    await writeFile(full, `customer_id date cds dollars\n${lines.join('\n')}\n`);
+    const r = await run(['compare', '--input', full, '--format', 'cdnow-full', '--calibration-end', '1997-09-30', '--holdout-end', '1998-06-30']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.customers).toBe(2357);
+    expect(report.models.map((m: { model: string }) => m.model)).toEqual(['bgnbd', 'mbgnbd', 'paretonbd']);
+    const best = Math.max(...report.models.map((m: { holdoutLogLikelihood: number }) => m.holdoutLogLikelihood));
+    expect(report.models.find((m: { model: string }) => m.model === report.chosen).holdoutLogLikelihood).toBe(best);
+  });
+
+  it('fits sBG on survivor counts and projects ahead', async () => {
+    const r = await run(['sbg', '--survivors', '1000,869,743,653,593,551,517,491', '--ahead', '5']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.sbg.alpha).toBeCloseTo(0.668, 3);
+    expect(report.survival).toHaveLength(13);
+    expect(report.survival[12].projected).toBe(true);
+    const bad = await run(['sbg', '--survivors', '100,90,95']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/95 survivors is more than the 90/);
+  });
+
+  it('fits BG/BB on weekly occasions from a CSV with mapped columns', async () => {
+    const input = join(dir, 'visits.csv');
+    const rows = ['会员,日期,金额'];
+    for (let i = 0; i < 80; i++) for (let w = 0; w < 30; w++) if (w === 0 || (i % 4 !== 0 && (w * (i + 3)) % 7 < 3 + (i % 3) && w < 10 + (i % 20))) rows.push(`m${i},2024-${String(1 + Math.floor((w * 7) / 28)).padStart(2, '0')}-${String(1 + ((w * 7) % 28)).padStart(2, '0')},30`);
+    await writeFile(input, `${rows.join('\n')}\n`);
+    const out = join(dir, 'bgbb.csv');
+    const r = await run(['bgbb', '--input', input, '--customer-column', '会员', '--date-column', '日期', '--amount-column', '金额', '--calibration-end', '2024-05-31', '--holdout-end', '2024-08-31', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.customers).toBe(80);
+    for (const v of Object.values(report.bgbb).filter((v) => typeof v === 'number')) expect(Number.isFinite(v)).toBe(true);
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    expect(csv).toHaveLength(80);
+    expect(Object.keys(csv[0] ?? {})).toEqual(['customer_id', 'x', 't_x', 'n', 'p_alive', 'expected_holdout', 'actual_holdout', 'holdout_occasions']);
+  });
+
+  it('writes the validation report as PNG charts', async () => {
+    const outDir = join(dir, 'report');
+    const r = await run(['report', '--input', CDNOW_SAMPLE, '--calibration-end', '1997-09-30', '--holdout-end', '1998-06-30', '--out-dir', outDir]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.charts.map((c: { file: string }) => c.file.split('/').pop())).toEqual(['holdout-by-frequency.png', 'weekly-tracking.png', 'churn-risk-calibration.png']);
+    for (const c of report.charts) expect((await readFile(c.file)).subarray(1, 4).toString()).toBe('PNG');
+    expect(report.summary.riskAuc).toBeGreaterThan(0.7);
   });
 });

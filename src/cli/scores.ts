@@ -10,7 +10,7 @@
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { createSqlPool } from '../db/sql.ts';
-import { recomputeScores, scoringSettings, warmHealthCache } from '../crm/insights/index.ts';
+import { chooseStoreModels, recomputeScores, scoringSettings, warmHealthCache } from '../crm/insights/index.ts';
 import { refreshSmartTags } from '../crm/engagement/index.ts';
 import { parseChinaDate } from '../crm/kernel/index.ts';
 import { createServices } from '../services.ts';
@@ -41,9 +41,11 @@ async function main(): Promise<number> {
     // Under the RFM and churn settings an administrator stored (the defaults when unset).
     const r = await recomputeScores(sql, { now, ...(await scoringSettings(services)), ...(full ? { stats: 'full' as const } : {}) });
     const tags = await refreshSmartTags(sql, now);
+    // Each store's customer-base model by holdout likelihood (insights/scores/store-models.ts).
+    const storeModels = await chooseStoreModels(sql, now);
     // Today's health dashboards of every store (and all stores), so chat and the API answer from Redis.
     const dashboards = await warmHealthCache(services);
-    process.stdout.write(`${JSON.stringify({ now, members: r.members, memberStats: r.stats, bgnbd: r.bgnbd, gammaGamma: r.gammaGamma, rfmCuts: r.rfm, ms: r.ms, smartTags: tags, dashboardsCached: dashboards }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ now, members: r.members, memberStats: r.stats, bgnbd: r.bgnbd, gammaGamma: r.gammaGamma, rfmCuts: r.rfm, ms: r.ms, smartTags: tags, storeModels, dashboardsCached: dashboards }, null, 2)}\n`);
     return 0;
   } finally {
     await services.close();

@@ -1,6 +1,7 @@
 import { churnList } from './churn-list.ts';
 import { insightsHealth } from './insights-health.ts';
 import { insightsRfm } from './insights-rfm.ts';
+import { insightsModels } from './insights-models.ts';
 import { createHelpIntent } from './help.ts';
 import { memberLookup } from './member-lookup.ts';
 import { memberSummary } from './member-summary.ts';
@@ -53,6 +54,7 @@ export const intents: readonly IntentDef[] = [
   // value models and the store health dashboard
   insightsHealth,
   insightsRfm,
+  insightsModels,
   // one-sentence recall (confirmed through action.confirm)
   recallLaunch,
   // segments (人群包)

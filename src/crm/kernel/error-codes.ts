@@ -254,6 +254,7 @@ export const ERROR_CODES = {
   invalid_segment: { area: 'insights', status: 400, retryable: false, description: 'A segment condition tree is invalid (the message says where).' },
   invalid_period: { area: 'insights', status: 400, retryable: false, description: 'A dashboard or analysis period is not a real date range: from after to, longer than allowed (dashboard 366 days, RFM analysis 1,096), not begun yet, or a named period with a range (`issues` names the field).' },
   invalid_segment_name: { area: 'insights', status: 400, retryable: false, description: 'A segment name must be 1–64 characters.' },
+  model_data_too_few: { area: 'insights', status: 409, retryable: false, description: 'The model report needs at least 50 members who bought before its holdout period (the last 13 weeks).' },
   invalid_rfm_settings: { area: 'insights', status: 400, retryable: false, description: 'RFM settings break a rule (grades 3–10, grades − 1 ascending cut points, weights ≥ 0 and not all 0); `issues` names the field.' },
   invalid_churn_settings: { area: 'insights', status: 400, retryable: false, description: 'Churn thresholds break a rule (levels 0 < medium < high ≤ 1, silence days low < medium < high); `issues` names the field.' },
   segment_exists: { area: 'insights', status: 409, retryable: false, description: 'A segment with that name exists.' },

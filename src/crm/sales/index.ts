@@ -10,6 +10,7 @@ export { moveOrders, orderTotals } from './member-moves.ts';
 export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
 export { countedOrder, netAmount } from '../kernel/index.ts';
 export { applyRefunds, findOrderByNo, findOrdersByNo, findRefundsByNo, setOrderIntake, type NewRefund, type StoredOrder, type StoredRefund } from './order-records.ts';
+export { readOrderTransactions, type OrderTransactionOptions } from './order-transactions.ts';
 export { insertOrder, insertOrders, ORDER_TX, rebuildMemberStats, resyncMembers, streamRows, type CountedOrder, type NewOrder } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
 export { refreshMemberStats, type StatsMarker, type StatsRefresh } from './window.ts';

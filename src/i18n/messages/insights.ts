@@ -4,6 +4,12 @@ import type { Messages } from './types.ts';
 export const insights = {
   zh: {
     allStores: '全部门店',
+    'models.head': '模型效果：{{model}}，留存检验期 {{from}} 至 {{to}}（此前的订单拟合，此后 13 周检验）',
+    'models.holdout': '{{customers}} 位会员，检验期预测购买 {{predicted}} 次，实际 {{actual}} 次',
+    'models.auc': '流失风险（BG/NBD 未购概率）区分检验期未购会员的 AUC：{{auc}}',
+    'models.sample': '（会员较多，按会员号每 {{every}} 位取 1 位计算）',
+    'models.stores': '各门店模型（留出 1/5 会员的似然最高者；* 为会员太少、沿用全连锁）：{{list}}',
+    'models.noChoice': '还没有各门店的模型选择（下一次夜间评分后生成）。',
     yourStores: '你的门店',
     storeNotFound: '没有找到门店「{{store}}」。',
     'churn.rule': '规则：超过 {{minDays}} 天、且超过本人平时消费间隔 {{gapFactor}} 倍没有消费。',
@@ -67,6 +73,12 @@ export const insights = {
   },
   en: {
     allStores: 'all stores',
+    'models.head': 'Model accuracy: {{model}}, holdout {{from}} to {{to}} (fitted on the orders before, tested on the 13 weeks after)',
+    'models.holdout': '{{customers}} members; predicted {{predicted}} purchases in the holdout, actual {{actual}}',
+    'models.auc': 'AUC of the churn risk (BG/NBD no-purchase probability) for members who bought nothing in the holdout: {{auc}}',
+    'models.sample': '(a large chain: every {{every}}th member by id)',
+    'models.stores': 'Model per store (best likelihood on 1/5 of members held out; * too few members, the chain\'s): {{list}}',
+    'models.noChoice': 'No per-store model choice yet (made by the next nightly scoring run).',
     yourStores: 'your stores',
     storeNotFound: 'No store called "{{store}}".',
     'churn.rule': 'Rule: no purchase for over {{minDays}} days and over {{gapFactor}}× the member\'s usual gap.',

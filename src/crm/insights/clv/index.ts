@@ -8,3 +8,7 @@ export * from './stats.ts';
 export * from './score.ts';
 export { nelderMead, minimizePositive, type MinimizeOptions, type MinimizeResult } from './optimize.ts';
 export { lgamma, lbeta, hyp2f1 } from './special.ts';
+export * from './pareto-nbd.ts';
+export * from './mbg-nbd.ts';
+export * from './bg-bb.ts';
+export * from './sbg.ts';

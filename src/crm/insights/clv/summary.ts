@@ -39,6 +39,18 @@ export interface CustomerSummaries {
   unitDays: number;
 }
 
+/** Per-customer discrete summaries (TransactionLedger.periodSummaries). */
+export interface PeriodSummaries {
+  ids: string[];
+  x: number[];
+  tx: number[];
+  n: number[];
+  /** Periods with a purchase in the holdout, out of `nStar` whole periods. */
+  holdout: number[];
+  nStar: number[];
+  periodDays: number;
+}
+
 /**
  * Collects transactions in growable typed arrays (16 bytes a row) and turns them into
  * summaries. Use `sink` as the TransactionSink of the readers.
@@ -82,19 +94,7 @@ export class TransactionLedger {
     if (holdoutEnd < calibrationEnd) throw new RangeError('holdout end is before calibration end');
     const nc = this.ids.length;
 
-    // Counting sort of the rows by customer (O(n), no comparator sort over millions of rows).
-    const start = new Int32Array(nc + 1);
-    for (let i = 0; i < this.n; i++) start[(this.cust[i] ?? 0) + 1]!++;
-    for (let c = 0; c < nc; c++) start[c + 1]! += start[c] ?? 0;
-    const fill = start.slice(0, nc);
-    const days = new Int32Array(this.n);
-    const amounts = new Float64Array(this.n);
-    for (let i = 0; i < this.n; i++) {
-      const c = this.cust[i] ?? 0;
-      const k = fill[c]!++;
-      days[k] = this.day[i] ?? 0;
-      amounts[k] = this.amount[i] ?? 0;
-    }
+    const { start, days, amounts } = this.byCustomer();
 
     const keep: number[] = [];
     const x = new Float64Array(nc);
@@ -149,6 +149,94 @@ export class TransactionLedger {
       holdout: holdout.slice(0, out),
       unitDays: unit,
     };
+  }
+
+  /**
+   * Discrete-occasion summaries for BG/BB (bg-bb.ts): time is cut into periods of `periodDays`
+   * starting at each customer's first purchase day (period 0). x = periods 1..n with a purchase,
+   * t_x = the last such period (0 when none), n = whole periods between period 0 and the
+   * calibration end (a period still running at the calibration end is not counted, so an
+   * occasion is never half observed); holdout = periods n+1 .. n+nStar with a purchase, nStar
+   * being the whole periods that fit between period n's end and the holdout end.
+   * Customers first seen after the calibration end are left out.
+   */
+  periodSummaries(options: { calibrationEnd: number; holdoutEnd?: number; periodDays?: number }): PeriodSummaries {
+    const P = options.periodDays ?? 7;
+    const { calibrationEnd } = options;
+    const holdoutEnd = options.holdoutEnd ?? calibrationEnd;
+    const { start, days } = this.byCustomer();
+    const ids: string[] = [];
+    const x: number[] = [];
+    const tx: number[] = [];
+    const n: number[] = [];
+    const holdout: number[] = [];
+    const nStar: number[] = [];
+    for (let c = 0; c < this.ids.length; c++) {
+      const s = start[c] ?? 0;
+      const e = start[c + 1] ?? 0;
+      let first = Infinity;
+      for (let k = s; k < e; k++) first = Math.min(first, days[k] ?? Infinity);
+      if (first > calibrationEnd) continue;
+      const periods = Math.floor((calibrationEnd - first + 1) / P) - 1;
+      if (periods < 1) continue; // not one whole occasion observed after the first
+      const later = Math.floor((holdoutEnd - first + 1) / P) - 1 - periods;
+      const seen = new Set<number>();
+      for (let k = s; k < e; k++) seen.add(Math.floor(((days[k] ?? 0) - first) / P));
+      let xi = 0;
+      let last = 0;
+      let h = 0;
+      for (const q of seen) {
+        if (q >= 1 && q <= periods) {
+          xi++;
+          last = Math.max(last, q);
+        } else if (q > periods && q <= periods + later) h++;
+      }
+      ids.push(this.ids[c] ?? '');
+      x.push(xi);
+      tx.push(last);
+      n.push(periods);
+      holdout.push(h);
+      nStar.push(Math.max(later, 0));
+    }
+    return { ids, x, tx, n, holdout, nStar, periodDays: P };
+  }
+
+  /**
+   * Each customer's first purchase day, and every repeat purchase day (distinct days after the
+   * first, per customer, of the customers whose first purchase is on or before `firstBy`) — the raw material of the weekly tracking chart (validation.ts).
+   */
+  purchaseDays(firstBy = Infinity): { first: Int32Array; repeatDays: Int32Array } {
+    const { start, days } = this.byCustomer();
+    const nc = this.ids.length;
+    const first = new Int32Array(nc);
+    const repeat: number[] = [];
+    for (let c = 0; c < nc; c++) {
+      const own = days.subarray(start[c] ?? 0, start[c + 1] ?? 0);
+      own.sort();
+      first[c] = own[0] ?? 0;
+      if ((own[0] ?? 0) > firstBy) continue;
+      for (let k = 1; k < own.length; k++) if (own[k] !== own[k - 1]) repeat.push(own[k] ?? 0);
+    }
+    return { first, repeatDays: Int32Array.from(repeat) };
+  }
+
+  /** Counting sort of the rows by customer (O(n), no comparator sort over millions of rows). */
+  private byCustomer(): { start: Int32Array; days: Int32Array; amounts: Float64Array } {
+    const nc = this.ids.length;
+    const start = new Int32Array(nc + 1);
+    for (let i = 0; i < this.n; i++) start[(this.cust[i] ?? 0) + 1]!++;
+    for (let c = 0; c < nc; c++) start[c + 1]! += start[c] ?? 0;
+    const fill = start.slice(0, nc);
+    const days = new Int32Array(this.n);
+    const amounts = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const c = this.cust[i] ?? 0;
+      const k = fill[c]!++;
+      days[k] = this.day[i] ?? 0;
+      amounts[k] = this.amount[i] ?? 0;
+    }
+
+    return { start, days, amounts };
   }
 
   private grow(): void {

@@ -6,22 +6,26 @@ import { refreshStoreCohorts } from '../../sales/index.ts';
 import { scoringSettings } from '../settings.ts';
 import { recomputeScores, type RecomputeResult } from './recompute.ts';
 import { latestScoringRun, snapshotCounts } from './snapshot.ts';
+import { chooseStoreModels, type StoreModelChoice } from './store-models.ts';
 
 export { recomputeScores, type RecomputeResult } from './recompute.ts';
+export { chooseStoreModels, latestStoreModels, STORE_MODELS_KIND, type StoreModelChoice } from './store-models.ts';
 
 /** Members above this are never scored inside a chat request (the scoring run takes ~1 min per million). */
 const INLINE_SCORING_LIMIT = 50_000;
 
 /**
  * The whole scoring run: rollup, scores (RFM, churn, BG/NBD, CLV) under the stored RFM and churn
- * settings, the smart tags, the dashboard's cohorts.
+ * settings, the smart tags, the dashboard's cohorts, and each store's customer-base model chosen
+ * by holdout likelihood (store-models.ts).
  */
-export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number> }> {
+export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number>; storeModels: StoreModelChoice[] }> {
   const r = await recomputeScores(access.services.sql, { now, ...(await scoringSettings(access.services)) });
+  const storeModels = await chooseStoreModels(access.services.sql, now);
   const tags = await refreshSmartTags(access.services.sql, now);
   // The health dashboard's stored cohorts of this month, recomputed (deletions, merges, home-store changes).
   await refreshStoreCohorts(access.services.sql, startOfChinaDay(now));
-  return { ...r, tags };
+  return { ...r, tags, storeModels };
 }
 
 export type Rescore = { status: 'done'; members: number; ms: number } | { status: 'deferred'; members: number };
