@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eraseMember } from '../../src/crm/lifecycle/index.ts';
 import { startContactsRig, type ContactsRig } from './contacts-rig.ts';
 
 /**
@@ -77,5 +78,14 @@ describe('change_external_chat', () => {
     const [chat] = await r.rows('SELECT change_type, fetch_error FROM wecom_group_chats WHERE chat_id = ?', ['wrUnknown']);
     expect(chat!.change_type).toBe('create');
     expect(String(chat!.fetch_error)).toContain('40050');
+  });
+});
+
+describe('erasure', () => {
+  it('an erased member’s group-chat membership loses the binding and the name and unionid copied from WeCom', async () => {
+    const m5 = await r.memberId('M00000005'); // bound through wrG1 above
+    await eraseMember(await r.access('hq_ops_01'), { memberId: m5 });
+    expect((await r.rows('SELECT name, unionid, member_id FROM wecom_group_chat_members WHERE userid = ?', ['wmG1']))[0]).toEqual({ name: '', unionid: null, member_id: null });
+    expect((await r.rows('SELECT name FROM wecom_group_chat_members WHERE userid = ?', ['wmG2']))[0]!.name).toBe('群友乙');
   });
 });
