@@ -3,6 +3,8 @@
  * WeCom's wire format with its documented rules:
  *
  *   GET  /cgi-bin/externalcontact/get?external_userid=   → {external_contact, follow_user[]} (40096 unknown id)
+ *   POST /cgi-bin/externalcontact/groupchat/get          {chat_id, need_name} → {group_chat{chat_id, name, owner, member_list[]}}
+ *        (member_list[].name only with need_name 1; unionid only on external members that have one; 40050 unknown chat)
  *   POST /cgi-bin/externalcontact/get_corp_tag_list      {tag_id?, group_id?} → {tag_group[]} (group_id wins over tag_id)
  *   POST /cgi-bin/externalcontact/add_corp_tag           {group_name, tag:[{name}]} → {tag_group} (only the new tags)
  *   POST /cgi-bin/externalcontact/edit_corp_tag          {id, name}   (only tags this app created, else 301002)
@@ -44,6 +46,24 @@ export interface FakeCustomer {
   follow: FakeFollow[];
 }
 
+export interface FakeGroupMember {
+  userid: string;
+  /** 1 企业成员, 2 外部联系人. */
+  type: 1 | 2;
+  unionid?: string;
+  name?: string;
+  join_time?: number;
+  /** 1 直接邀请, 2 邀请链接, 3 扫描群二维码. */
+  join_scene?: number;
+}
+
+export interface FakeGroupChat {
+  chat_id: string;
+  name: string;
+  owner: string;
+  members: FakeGroupMember[];
+}
+
 interface CorpTag {
   id: string;
   name: string;
@@ -83,6 +103,9 @@ export interface ContactsFake {
   pastTransfer(external: string, daysAgo: number): void;
   /** Requests per API name. */
   requests: Map<string, number>;
+  groupChats: Map<string, FakeGroupChat>;
+  /** Errcodes groupchat/get answers next, one per call, before answering normally again. */
+  groupChatErrors: number[];
 }
 
 /** The fake's 客户联系 state, one per fake server (keyed by its options object). */
@@ -124,6 +147,8 @@ export function contactsOf(options: object): ContactsFake {
       fake.transfers.push({ kind: 'in_service', handover: 'someone', takeover: 'someone_else', external, status: 1, at: Date.now() - daysAgo * 86_400_000 });
     },
     requests: new Map(),
+    groupChats: new Map(),
+    groupChatErrors: [],
   };
   (fake as unknown as { tags: CorpTag[] }).tags = tags;
   states.set(options, fake);
@@ -145,7 +170,7 @@ const groupsOf = (tags: CorpTag[]) => {
 };
 
 /** Whether the fake answers this path (the line in qyapi.ts asks before calling contactsRoute). */
-export const isContactsApi = (path: string) => /^\/cgi-bin\/externalcontact\/(get|get_corp_tag_list|add_corp_tag|edit_corp_tag|del_corp_tag|mark_tag|add_contact_way|transfer_customer|transfer_result|resigned\/transfer_customer|resigned\/transfer_result)$/.test(path);
+export const isContactsApi = (path: string) => /^\/cgi-bin\/externalcontact\/(get|groupchat\/get|get_corp_tag_list|add_corp_tag|edit_corp_tag|del_corp_tag|mark_tag|add_contact_way|transfer_customer|transfer_result|resigned\/transfer_customer|resigned\/transfer_result)$/.test(path);
 
 /** One 客户联系 request; `badToken` is the fake's own token check (undefined when the token is good). */
 export function contactsRoute(options: object, path: string, q: URLSearchParams, raw: string, badToken: Reply | undefined): Reply {
@@ -182,6 +207,31 @@ export function contactsRoute(options: object, path: string, q: URLSearchParams,
           add_way: f.state ? 1 : 0,
           ...(f.state ? { state: f.state } : {}),
         })),
+      });
+    }
+    case 'groupchat/get': {
+      const failing = s.groupChatErrors.shift();
+      if (failing !== undefined) return err(failing, failing === -1 ? 'system busy' : 'groupchat/get refused');
+      const chat = s.groupChats.get(String(body.chat_id ?? ''));
+      if (!chat) return err(40050, 'chatid not found');
+      const withName = body.need_name === 1;
+      return ok({
+        group_chat: {
+          chat_id: chat.chat_id,
+          name: chat.name,
+          owner: chat.owner,
+          create_time: Math.floor(Date.now() / 1000),
+          notice: '',
+          member_list: chat.members.map((m) => ({
+            userid: m.userid,
+            type: m.type,
+            ...(m.type === 2 && m.unionid ? { unionid: m.unionid } : {}),
+            join_time: m.join_time ?? Math.floor(Date.now() / 1000),
+            join_scene: m.join_scene ?? 1,
+            ...(withName ? { name: m.name ?? '' } : {}),
+          })),
+          admin_list: [],
+        },
       });
     }
     case 'get_corp_tag_list': {

@@ -19,6 +19,7 @@ export interface ContactCallback {
 
 const id = z.string().min(1).max(64);
 const opt = z.string().max(128).optional();
+const scene = z.number().int().min(0).optional();
 
 /** The wire fields each event must carry (ChangeType per Tencent's list). */
 const contactEventSchema: z.ZodType<ContactEvent> = z.discriminatedUnion('kind', [
@@ -30,11 +31,12 @@ const contactEventSchema: z.ZodType<ContactEvent> = z.discriminatedUnion('kind',
     state: opt,
     failReason: opt,
   }),
-  z.object({ kind: z.literal('chat'), chatId: id, changeType: z.enum(['create', 'update', 'dismiss']), updateDetail: opt }),
+  z.object({ kind: z.literal('chat'), chatId: id, changeType: z.enum(['create', 'update', 'dismiss']), updateDetail: opt, joinScene: scene, quitScene: scene, memChangeCnt: scene }),
   z.object({ kind: z.literal('tag'), id: z.string().max(64).default(''), tagType: z.enum(['tag', 'tag_group']).default('tag'), changeType: z.enum(['create', 'update', 'delete', 'shuffle']), strategyId: opt }),
 ]);
 
 const orUndef = (v: string | undefined) => (v ? v : undefined);
+const intOrUndef = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
 /** The event, or null for anything else (and for a 客户联系 event missing its ids: acknowledged, not run). */
 export function contactEventOf(f: XmlFields): ContactEvent | null {
@@ -44,7 +46,7 @@ export function contactEventOf(f: XmlFields): ContactEvent | null {
       raw = { kind: 'contact', changeType: f.ChangeType, userId: f.UserID, externalUserId: f.ExternalUserID, state: orUndef(f.State), failReason: orUndef(f.FailReason) };
       break;
     case 'change_external_chat':
-      raw = { kind: 'chat', chatId: f.ChatId, changeType: f.ChangeType, updateDetail: orUndef(f.UpdateDetail) };
+      raw = { kind: 'chat', chatId: f.ChatId, changeType: f.ChangeType, updateDetail: orUndef(f.UpdateDetail), joinScene: intOrUndef(f.JoinScene), quitScene: intOrUndef(f.QuitScene), memChangeCnt: intOrUndef(f.MemChangeCnt) };
       break;
     case 'change_external_tag':
       raw = { kind: 'tag', id: f.Id ?? '', tagType: orUndef(f.TagType), changeType: f.ChangeType, strategyId: orUndef(f.StrategyId) };

@@ -4,7 +4,7 @@
  * Replies are checked against the wire schemas before the domain sees them.
  */
 import type { z } from 'zod';
-import { corpTagGroupSchema, externalContactReplySchema, transferResultSchema, transferStartSchema, type ContactsPort, type ExternalContact } from '../../crm/contacts/index.ts';
+import { corpTagGroupSchema, externalContactReplySchema, groupChatReplySchema, transferResultSchema, transferStartSchema, type ContactsPort, type ExternalContact } from '../../crm/contacts/index.ts';
 import type { WeComApiReply } from './api-client.ts';
 import { weComTransportError } from './api-errors.ts';
 
@@ -31,6 +31,10 @@ export function contactsApi(calls: RawCalls): ContactsPort {
         cursor = page.next_cursor ?? '';
       } while (cursor);
       return out;
+    },
+    async getGroupChat(chatId) {
+      // need_name 1: member_list[].name, for the unbound list (Tencent: 获取客户群详情).
+      return parsed('externalcontact/groupchat/get', groupChatReplySchema, await calls.post('externalcontact/groupchat/get', { chat_id: chatId, need_name: 1 })).group_chat;
     },
     async markTag(userid, externalUserId, add, remove) {
       // add_tag and remove_tag may not both be empty (Tencent: 编辑客户企业标签).

@@ -22,7 +22,14 @@ export type ContactEvent =
       kind: 'chat';
       chatId: string;
       changeType: 'create' | 'update' | 'dismiss';
+      /** add_member, del_member, change_owner, change_name, change_notice (update only). */
       updateDetail?: string | undefined;
+      /** add_member: 0 由成员邀请, 3 扫描群二维码. */
+      joinScene?: number | undefined;
+      /** del_member: 0 自己退群, 1 群主/群管理员移出. */
+      quitScene?: number | undefined;
+      /** add_member/del_member: how many members joined or left. */
+      memChangeCnt?: number | undefined;
     }
   | {
       /** Event change_external_tag: Id of a tag or a tag group (TagType), ChangeType create/update/delete/shuffle. */

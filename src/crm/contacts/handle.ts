@@ -1,7 +1,7 @@
 import type { Services } from '../../services.ts';
 import { onTagEvent } from './corp-tags.ts';
 import type { ContactEvent } from './events.ts';
-import { recordGroupChat } from './list.ts';
+import { onGroupChatEvent } from './group-chats.ts';
 import type { ContactsPort } from './port.ts';
 import { endFollow, recordContact } from './record.ts';
 import { finishedReports, transferFailed, type TransferReport } from './transfer.ts';
@@ -23,8 +23,7 @@ export interface ContactEventOutcome {
 export async function handleContactEvent(services: Services, port: ContactsPort, e: ContactEvent): Promise<ContactEventOutcome> {
   switch (e.kind) {
     case 'chat':
-      await recordGroupChat(services, e.chatId, e.changeType, e.updateDetail);
-      return { did: `chat.${e.changeType}` };
+      return { did: await onGroupChatEvent(services, port, e) };
     case 'tag':
       await onTagEvent(services, port, e);
       return { did: `tag.${e.changeType}` };

@@ -6,7 +6,7 @@
  * customers tracked to completion. WeCom itself is reached through a port the edge implements
  * with the one WeCom API client (port.ts). Sits above engagement (it tags through
  * writeMemberTags and links the tag dictionary).
- * Owns: wecom_customers, wecom_follows, wecom_contact_ways, wecom_corp_tags, wecom_transfers, wecom_group_chats.
+ * Owns: wecom_customers, wecom_follows, wecom_contact_ways, wecom_corp_tags, wecom_transfers, wecom_group_chats, wecom_group_chat_members.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { attributionCounts, createContactWay, type AttributionRow, type ContactWay } from './contact-ways.ts';
@@ -18,11 +18,13 @@ export { mirrorMemberTags, TAGS_PER_PAIR_LIMIT, type MirrorResult } from './mirr
 export {
   corpTagGroupSchema,
   externalContactReplySchema,
+  groupChatReplySchema,
   transferResultSchema,
   transferStartSchema,
   type ContactsPort,
   type CorpTagGroup,
   type ExternalContact,
+  type GroupChat,
   type TransferKind,
 } from './port.ts';
 export { recordContact } from './record.ts';

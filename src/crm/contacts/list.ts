@@ -64,12 +64,3 @@ export async function memberWeCom(services: Services, memberId: number): Promise
   };
 }
 
-/** Records a customer group chat event (change_external_chat). */
-export async function recordGroupChat(services: Services, chatId: string, changeType: string, updateDetail?: string): Promise<void> {
-  const now = services.now();
-  await services.sql.query(
-    `INSERT INTO wecom_group_chats (chat_id, change_type, update_detail, dismissed_at, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON DUPLICATE KEY UPDATE change_type = VALUES(change_type), update_detail = VALUES(update_detail), dismissed_at = COALESCE(VALUES(dismissed_at), dismissed_at), updated_at = VALUES(updated_at)`,
-    [chatId, changeType, updateDetail ?? null, changeType === 'dismiss' ? now : null, now],
-  );
-}

@@ -60,11 +60,39 @@ export const transferResultSchema = z.object({
   next_cursor: z.string().optional(),
 });
 
+/**
+ * externalcontact/groupchat/get (获取客户群详情) with need_name 1: member_list[].type 1 企业成员,
+ * 2 外部联系人 (unionid only for WeChat users when the corp has a bound 公众号/小程序);
+ * join_scene 1 直接邀请, 2 邀请链接, 3 扫描群二维码.
+ */
+export const groupChatReplySchema = z.object({
+  group_chat: z.object({
+    chat_id: z.string(),
+    name: z.string().default(''),
+    owner: z.string().default(''),
+    create_time: z.number().int().optional(),
+    member_list: z
+      .array(
+        z.object({
+          userid: z.string(),
+          type: z.number().int(),
+          unionid: z.string().optional(),
+          join_time: z.number().int().optional(),
+          join_scene: z.number().int().optional(),
+          name: z.string().default(''),
+        }),
+      )
+      .default([]),
+  }),
+});
+export type GroupChat = z.infer<typeof groupChatReplySchema>['group_chat'];
+
 /** 在职继承 (in_service) or 离职继承 (resigned). */
 export type TransferKind = 'in_service' | 'resigned';
 
 export interface ContactsPort {
   getContact(externalUserId: string): Promise<ExternalContact>;
+  getGroupChat(chatId: string): Promise<GroupChat>;
   markTag(userid: string, externalUserId: string, add: string[], remove: string[]): Promise<void>;
   corpTagList(filter?: { tagIds?: string[]; groupIds?: string[] }): Promise<CorpTagGroup[]>;
   addCorpTag(groupName: string, names: string[]): Promise<CorpTagGroup>;

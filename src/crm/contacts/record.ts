@@ -61,14 +61,17 @@ function notedMobiles(contact: ExternalContact): string[] {
  * else by unionid; else by a mobile the staff noted; else it stays unbound (listed by
  * listContacts({ bound: false }) for a person to resolve).
  */
-async function bind(services: Services, contact: ExternalContact): Promise<{ memberId: number | null; boundBy: string | null }> {
-  const id = contact.external_contact.external_userid;
+function bind(services: Services, contact: ExternalContact): Promise<{ memberId: number | null; boundBy: string | null }> {
+  return bindCustomer(services, contact.external_contact.external_userid, contact.external_contact.unionid ?? null, notedMobiles(contact));
+}
+
+/** The binder for one recorded wecom_customers row (also a group chat's external member, src/crm/contacts/group-chats.ts). */
+export async function bindCustomer(services: Services, id: string, unionid: string | null, mobiles: string[]): Promise<{ memberId: number | null; boundBy: string | null }> {
   const [rows] = await services.sql.query<RowDataPacket[]>('SELECT member_id, bound_by FROM wecom_customers WHERE external_userid = ?', [id]);
   if (rows[0]?.member_id) return { memberId: Number(rows[0].member_id), boundBy: String(rows[0].bound_by) };
-  const unionid = contact.external_contact.unionid ?? null;
   const candidates: { memberId: number | null; by: string }[] = [{ memberId: await memberIdByExternalUserId(services.sql, id), by: 'external_userid' }];
   if (unionid) candidates.push({ memberId: await memberIdByUnionid(services.sql, unionid), by: 'unionid' });
-  for (const m of notedMobiles(contact)) candidates.push({ memberId: await memberIdByMobile(services.sql, m), by: 'mobile' });
+  for (const m of mobiles) candidates.push({ memberId: await memberIdByMobile(services.sql, m), by: 'mobile' });
   const now = services.now();
   for (const c of candidates) {
     if (c.memberId === null) continue;
