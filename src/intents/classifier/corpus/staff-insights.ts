@@ -131,4 +131,26 @@ export const staffInsights: CorpusFile = {
       'how many people did {m_en} refer',
     ],
   },
+  'insights.models': {
+    audience: 'staff',
+    zh: [
+      '模型[效果|准不准|表现|验证|评估|怎么样][呢|如何||怎么样]',
+      '[流失|价值|CLV|clv|客户价值][模型|预测][准不准|效果如何|靠谱吗|验证结果|表现怎么样]',
+      '[看看|看下|给我看看][各店|每家店|{store}|][用的|选的|][哪个|什么][模型|预测模型]',
+      '[预测|模型][和|跟][实际|真实情况][对得上吗|差多少|比一比]',
+      '[模型报告|模型验证报告|预测效果图]',
+    ],
+    en: ['model [performance|accuracy|validation]', 'how [good|accurate] are the [churn|value] models', 'which model does each store use', 'model report'],
+  },
+  'sync.status': {
+    audience: 'staff',
+    zh: [
+      '[卫瓴|CRM|crm|协同CRM|第三方CRM][的|][同步|数据同步][状态|情况|进度|延迟|失败了吗|正常吗][呢|如何|怎么样|]',
+      '同步[状态|情况|进度|延迟][怎么样|如何|呢|]',
+      '[数据|会员数据|订单][同步到卫瓴|同步过去|同步][了吗|没有|成功了吗|有没有失败]',
+      '[同步|同步任务][失败|出错|报错][了几条|多少条|了吗|的记录]',
+      '[看看|看下|查一下][同步|卫瓴同步][状态|监控|情况]',
+    ],
+    en: ['sync status', '[is|was] the [CRM|Weiling] sync [working|behind|failing]', 'how far behind is the sync', 'show [sync|synchronisation] [failures|status]'],
+  },
 };
