@@ -214,4 +214,20 @@ describe('卫瓴 two-way sync', () => {
     await tick();
     expect(edits().length).toBe(before);
   });
+
+  it('answers 同步状态 in chat to an admin with the monitor figures, and refuses a store manager', async () => {
+    const ask = async (from: string, text: string) => {
+      const out = await t.rt.handle({ channel: 'console', messageId: `sync-chat-${from}-${Date.now()}`, from, text, receivedAt: new Date(), requestId: `sync-chat-${from}` });
+      return out.kind === 'answer' ? out.answer : null;
+    };
+    const status = await t.call(admin, 'GET', '/api/crm/sync/status');
+    const answer = await ask('admin_01', '同步状态');
+    expect(answer?.intent).toBe('sync.status');
+    // One line per object the monitor lists, the same objects as the API.
+    for (const item of status.body.items as { object: string }[]) expect(answer!.text).toContain(item.object);
+    const refused = await ask('store_manager_01', '同步状态');
+    // Understood, but refused: none of the monitor's figures.
+    expect(refused?.text ?? '').not.toContain(status.body.items[0].object);
+    expect(refused?.text ?? '').not.toBe(answer!.text);
+  });
 });
