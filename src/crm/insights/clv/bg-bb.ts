@@ -8,7 +8,7 @@
  * A customer is summarised by x (occasions with a transaction after the first one), t_x (the
  * occasion of the last one, 0 when x = 0) and n (occasions observed after the first).
  */
-import { minimizePositive, type MinimizeOptions } from './optimize.ts';
+import { fitPositive, type MinimizeOptions } from './optimize.ts';
 import { lbeta, lgamma } from './special.ts';
 
 export interface BgBbParams {
@@ -99,21 +99,8 @@ export interface BgBbFitOptions extends MinimizeOptions {
 export function fitBgBb(data: BgBbData, options: BgBbFitOptions = {}): BgBbFit {
   validateBgBb(data);
   const rows = aggregate(data);
-  const st = options.start ?? { alpha: 1, beta: 1, gamma: 1, delta: 1 };
-  const p: BgBbParams = { alpha: 0, beta: 0, gamma: 0, delta: 0 };
-  const result = minimizePositive(
-    (v) => {
-      p.alpha = v[0] ?? NaN;
-      p.beta = v[1] ?? NaN;
-      p.gamma = v[2] ?? NaN;
-      p.delta = v[3] ?? NaN;
-      return -bgBbLogLikelihood(p, rows);
-    },
-    [st.alpha, st.beta, st.gamma, st.delta],
-    options,
-  );
-  const [alpha = NaN, beta = NaN, gamma = NaN, delta = NaN] = result.x;
-  return { alpha, beta, gamma, delta, logLikelihood: -result.f, converged: result.converged, evaluations: result.evaluations };
+  const { alpha, beta, gamma, delta, logLikelihood, converged, evaluations } = fitPositive(['alpha', 'beta', 'gamma', 'delta'], options.start ?? { alpha: 1, beta: 1, gamma: 1, delta: 1 }, (p) => bgBbLogLikelihood(p, rows), options);
+  return { alpha, beta, gamma, delta, logLikelihood, converged, evaluations };
 }
 
 /** P(alive at occasion n + m | x, t_x, n) — eq. (11) with B(γ, δ+n+m). */

@@ -13,8 +13,8 @@
  * ranks one-time buyers badly; expected purchases (eq. 10) and the probability of no
  * purchase in a window (below) rank them sensibly.
  */
-import { minimizePositive, type MinimizeOptions } from './optimize.ts';
-import { aggregateRfm, validateRfm, type RfmData } from './rfm-data.ts';
+import { fitPositive, type MinimizeOptions } from './optimize.ts';
+import { aggregateRfm, meanAge, validateRfm, type RfmData } from './rfm-data.ts';
 import { hyp2f1, lgamma } from './special.ts';
 
 export interface BgNbdParams {
@@ -86,29 +86,9 @@ export function fitBgNbd(data: RfmData, options: BgNbdFitOptions = {}): BgNbdFit
   const maxX = validateRfm(data);
   const rows = options.aggregate === false ? data : aggregateRfm(data);
   const kernel = prepareKernel(rows, maxX);
-  let meanT = 0;
-  let total = 0;
-  for (let i = 0; i < rows.x.length; i++) {
-    const w = rows.weight?.[i] ?? 1;
-    meanT += w * (rows.T[i] ?? 0);
-    total += w;
-  }
-  meanT = Math.max(meanT / total, 1e-6);
-  const s = options.start ?? { r: 1, alpha: meanT, a: 1, b: 1 };
-  const p: BgNbdParams = { r: 0, alpha: 0, a: 0, b: 0 };
-  const result = minimizePositive(
-    (v) => {
-      p.r = v[0] ?? NaN;
-      p.alpha = v[1] ?? NaN;
-      p.a = v[2] ?? NaN;
-      p.b = v[3] ?? NaN;
-      return -kernelLogLikelihood(p, kernel);
-    },
-    [s.r, s.alpha, s.a, s.b],
-    options,
-  );
-  const [r = NaN, alpha = NaN, a = NaN, b = NaN] = result.x;
-  return { r, alpha, a, b, logLikelihood: -result.f, converged: result.converged, evaluations: result.evaluations };
+  const meanT = meanAge(rows);
+  const { r, alpha, a, b, logLikelihood, converged, evaluations } = fitPositive(['r', 'alpha', 'a', 'b'], options.start ?? { r: 1, alpha: meanT, a: 1, b: 1 }, (p) => kernelLogLikelihood(p, kernel), options);
+  return { r, alpha, a, b, logLikelihood, converged, evaluations };
 }
 
 interface Kernel {

@@ -9,7 +9,7 @@
  * independent of the purchase process, so CLV = expected purchases (BG/NBD) × expected spend.
  */
 import { expectedPurchases, type BgNbdParams } from './bgnbd.ts';
-import { minimizePositive, type MinimizeOptions } from './optimize.ts';
+import { fitPositive, type MinimizeOptions } from './optimize.ts';
 import { lgamma } from './special.ts';
 
 export interface GammaGammaParams {
@@ -72,21 +72,9 @@ export interface GammaGammaFitOptions extends MinimizeOptions {
 export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {}): GammaGammaFit {
   const rows = compactSpend(data);
   if (rows.n === 0) throw new RangeError('Gamma-Gamma needs at least one repeat customer with positive spend');
-  const s = options.start ?? { p: 1, q: 1, gamma: rows.meanM };
-  const params: GammaGammaParams = { p: 0, q: 0, gamma: 0 };
   const scratch = new Float64Array(rows.maxX + 1);
-  const result = minimizePositive(
-    (v) => {
-      params.p = v[0] ?? NaN;
-      params.q = v[1] ?? NaN;
-      params.gamma = v[2] ?? NaN;
-      return -spendKernel(params, rows, scratch);
-    },
-    [s.p, s.q, s.gamma],
-    options,
-  );
-  const [p = NaN, q = NaN, gamma = NaN] = result.x;
-  return { p, q, gamma, logLikelihood: -result.f, customers: rows.customers, converged: result.converged, evaluations: result.evaluations };
+  const { p, q, gamma, logLikelihood, converged, evaluations } = fitPositive(['p', 'q', 'gamma'], options.start ?? { p: 1, q: 1, gamma: rows.meanM }, (params) => spendKernel(params, rows, scratch), options);
+  return { p, q, gamma, logLikelihood, customers: rows.customers, converged, evaluations };
 }
 
 interface CompactSpend {

@@ -7,8 +7,8 @@
  * ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x+1) − ln B(a, b)
  *        + ln[ (α+T)^−(r+x) + a/(b+x) · (α+t_x)^−(r+x) ]          (every x, also x = 0)
  */
-import { minimizePositive, type MinimizeOptions } from './optimize.ts';
-import { aggregateRfm, validateRfm, type RfmData } from './rfm-data.ts';
+import { fitPositive, type MinimizeOptions } from './optimize.ts';
+import { aggregateRfm, meanAge, validateRfm, type RfmData } from './rfm-data.ts';
 import { hyp2f1, lbeta, lgamma } from './special.ts';
 import type { BgNbdParams } from './bgnbd.ts';
 
@@ -44,28 +44,9 @@ export interface MbgNbdFitOptions extends MinimizeOptions {
 export function fitMbgNbd(data: RfmData, options: MbgNbdFitOptions = {}): MbgNbdFit {
   validateRfm(data);
   const rows = aggregateRfm(data);
-  let meanT = 0;
-  let total = 0;
-  for (let i = 0; i < rows.x.length; i++) {
-    meanT += (rows.weight[i] ?? 1) * (rows.T[i] ?? 0);
-    total += rows.weight[i] ?? 1;
-  }
-  meanT = Math.max(meanT / total, 1e-6);
-  const st = options.start ?? { r: 1, alpha: meanT, a: 1, b: 1 };
-  const p: MbgNbdParams = { r: 0, alpha: 0, a: 0, b: 0 };
-  const result = minimizePositive(
-    (v) => {
-      p.r = v[0] ?? NaN;
-      p.alpha = v[1] ?? NaN;
-      p.a = v[2] ?? NaN;
-      p.b = v[3] ?? NaN;
-      return -mbgNbdLogLikelihood(p, rows);
-    },
-    [st.r, st.alpha, st.a, st.b],
-    options,
-  );
-  const [r = NaN, alpha = NaN, a = NaN, b = NaN] = result.x;
-  return { r, alpha, a, b, logLikelihood: -result.f, converged: result.converged, evaluations: result.evaluations };
+  const meanT = meanAge(rows);
+  const { r, alpha, a, b, logLikelihood, converged, evaluations } = fitPositive(['r', 'alpha', 'a', 'b'], options.start ?? { r: 1, alpha: meanT, a: 1, b: 1 }, (p) => mbgNbdLogLikelihood(p, rows), options);
+  return { r, alpha, a, b, logLikelihood, converged, evaluations };
 }
 
 /** P(alive | x, t_x, T) = 1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x)); below 1 for x = 0 too. */

@@ -213,3 +213,29 @@ function spread(simplex: Float64Array, n: number): number {
   for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) s = Math.max(s, Math.abs((simplex[i * n + j] ?? 0) - (simplex[j] ?? 0)));
   return s;
 }
+
+/**
+ * Maximum likelihood over named positive parameters: `minimizePositive` on −`logLikelihood`, the
+ * names fixing the vector's order. Returns the fitted parameters with the log-likelihood and the
+ * optimiser's outcome — the shape every customer-base model's fit answers with.
+ */
+export function fitPositive<P extends { [K in keyof P]: number }>(
+  names: readonly (keyof P)[],
+  start: P,
+  logLikelihood: (p: P) => number,
+  options: MinimizeOptions = {},
+): P & { logLikelihood: number; converged: boolean; evaluations: number } {
+  const p = { ...start };
+  const set = (target: P, v: ArrayLike<number>) => names.forEach((n, i) => ((target as Record<keyof P, number>)[n] = v[i] ?? NaN));
+  const result = minimizePositive(
+    (v) => {
+      set(p, v);
+      return -logLikelihood(p);
+    },
+    names.map((n) => start[n]),
+    options,
+  );
+  const fitted = { ...start };
+  set(fitted, result.x);
+  return { ...fitted, logLikelihood: -result.f, converged: result.converged, evaluations: result.evaluations };
+}

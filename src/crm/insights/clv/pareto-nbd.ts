@@ -5,8 +5,8 @@
  * with rate μ ~ Gamma(s, β). Same summaries as BG/NBD (x repeat purchases, t_x, T; weeks).
  * Unlike BG/NBD a customer can die before her first repeat purchase, so P(alive) < 1 for x = 0.
  */
-import { minimizePositive, type MinimizeOptions } from './optimize.ts';
-import { aggregateRfm, validateRfm, type RfmData } from './rfm-data.ts';
+import { fitPositive, type MinimizeOptions } from './optimize.ts';
+import { aggregateRfm, meanAge, validateRfm, type RfmData } from './rfm-data.ts';
 import { hyp2f1, lgamma } from './special.ts';
 
 export interface ParetoNbdParams {
@@ -73,28 +73,9 @@ export interface ParetoNbdFitOptions extends MinimizeOptions {
 export function fitParetoNbd(data: RfmData, options: ParetoNbdFitOptions = {}): ParetoNbdFit {
   validateRfm(data);
   const rows = aggregateRfm(data);
-  let meanT = 0;
-  let total = 0;
-  for (let i = 0; i < rows.x.length; i++) {
-    meanT += (rows.weight[i] ?? 1) * (rows.T[i] ?? 0);
-    total += rows.weight[i] ?? 1;
-  }
-  meanT = Math.max(meanT / total, 1e-6);
-  const st = options.start ?? { r: 1, alpha: meanT, s: 1, beta: meanT };
-  const p: ParetoNbdParams = { r: 0, alpha: 0, s: 0, beta: 0 };
-  const result = minimizePositive(
-    (v) => {
-      p.r = v[0] ?? NaN;
-      p.alpha = v[1] ?? NaN;
-      p.s = v[2] ?? NaN;
-      p.beta = v[3] ?? NaN;
-      return -paretoNbdLogLikelihood(p, rows);
-    },
-    [st.r, st.alpha, st.s, st.beta],
-    options,
-  );
-  const [r = NaN, alpha = NaN, s = NaN, beta = NaN] = result.x;
-  return { r, alpha, s, beta, logLikelihood: -result.f, converged: result.converged, evaluations: result.evaluations };
+  const meanT = meanAge(rows);
+  const { r, alpha, s, beta, logLikelihood, converged, evaluations } = fitPositive(['r', 'alpha', 's', 'beta'], options.start ?? { r: 1, alpha: meanT, s: 1, beta: meanT }, (p) => paretoNbdLogLikelihood(p, rows), options);
+  return { r, alpha, s, beta, logLikelihood, converged, evaluations };
 }
 
 /** P(alive | x, t_x, T) — the note's eq. (22): 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A0). */

@@ -58,3 +58,15 @@ export function validateRfm(data: RfmData): number {
   }
   return maxX;
 }
+
+/** The customers' mean age T (weighted): the scale every NBD model's α (and Pareto/NBD's β) starts its fit from. */
+export function meanAge(rows: RfmData): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < rows.x.length; i++) {
+    const w = rows.weight?.[i] ?? 1;
+    sum += w * (rows.T[i] ?? 0);
+    total += w;
+  }
+  return Math.max(sum / total, 1e-6);
+}

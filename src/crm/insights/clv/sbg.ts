@@ -8,7 +8,7 @@
  * Input: survivor curves, one per cohort — the cohort's size at period 0, then how many are
  * still under contract at the end of periods 1, 2, … (e.g. [1000, 869, 743, …]).
  */
-import { minimizePositive, type MinimizeOptions } from './optimize.ts';
+import { fitPositive, type MinimizeOptions } from './optimize.ts';
 import { lbeta } from './special.ts';
 
 export interface SbgParams {
@@ -76,17 +76,6 @@ export function sbgLogLikelihood(p: SbgParams, cohorts: ReadonlyArray<ReadonlyAr
 /** Maximum-likelihood fit (optimize.ts, log-parameters). */
 export function fitSbg(cohorts: ReadonlyArray<ReadonlyArray<number>>, options: MinimizeOptions & { start?: SbgParams } = {}): SbgFit {
   validateSurvivors(cohorts);
-  const st = options.start ?? { alpha: 1, beta: 1 };
-  const p: SbgParams = { alpha: 0, beta: 0 };
-  const result = minimizePositive(
-    (v) => {
-      p.alpha = v[0] ?? NaN;
-      p.beta = v[1] ?? NaN;
-      return -sbgLogLikelihood(p, cohorts);
-    },
-    [st.alpha, st.beta],
-    options,
-  );
-  const [alpha = NaN, beta = NaN] = result.x;
-  return { alpha, beta, logLikelihood: -result.f, converged: result.converged, evaluations: result.evaluations };
+  const { alpha, beta, logLikelihood, converged, evaluations } = fitPositive(['alpha', 'beta'], options.start ?? { alpha: 1, beta: 1 }, (p) => sbgLogLikelihood(p, cohorts), options);
+  return { alpha, beta, logLikelihood, converged, evaluations };
 }
