@@ -8,6 +8,7 @@
  */
 import type { FittedCustomerModel } from './compare.ts';
 import type { CustomerSummaries, TransactionLedger } from './summary.ts';
+import { auc } from '../churn/metrics.ts';
 
 export interface ModelValidation {
   model: string;
@@ -88,26 +89,9 @@ export function modelValidation(model: FittedCustomerModel, s: CustomerSummaries
       if (part.length === 0) continue;
       riskCalibration.push({ predicted: part.reduce((a, i) => a + risk[i]!, 0) / part.length, observed: part.filter((i) => s.holdout[i] === 0).length / part.length, customers: part.length });
     }
-    riskAuc = auc(order.map((i) => risk[i]!), order.map((i) => s.holdout[i] === 0));
+    // One AUC for every figure of the product (churn/metrics.ts); NaN (one class only) is reported as none.
+    const a = auc(order.map((i) => risk[i]!), order.map((i) => s.holdout[i] === 0));
+    riskAuc = Number.isNaN(a) ? null : a;
   }
   return { model: model.model, byFrequency, tracking, holdoutStartWeek: Math.floor((opts.calibrationEnd - start) / unit) + 1, riskCalibration, summary: { customers: n, holdoutWeeks: horizon, predictedHoldout, actualHoldout, riskAuc } };
-}
-
-/** AUC of scores (sorted ascending) for the positives, ties counted half (Mann–Whitney). */
-function auc(sorted: number[], positive: boolean[]): number | null {
-  let pos = 0;
-  let neg = 0;
-  let rankSum = 0;
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j < sorted.length && sorted[j] === sorted[i]) j++;
-    const rank = (i + j + 1) / 2; // mean 1-based rank of the tie group
-    for (let k = i; k < j; k++) if (positive[k]) {
-      rankSum += rank;
-      pos++;
-    } else neg++;
-    i = j;
-  }
-  if (pos === 0 || neg === 0) return null;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
