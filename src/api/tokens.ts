@@ -83,7 +83,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * of deactivated staff. The staff's role and stores are read on every call, so a role change
  * or a deactivation takes effect at once.
  */
-export async function authenticateToken(services: TokenServices & Pick<Services, 'config'>, token: string): Promise<TokenCheck> {
+export async function authenticateToken(services: TokenServices & Pick<Services, 'config' | 'sql'>, token: string): Promise<TokenCheck> {
   const presented = hashToken(token);
   const admin = services.config.ADMIN_TOKEN;
   if (admin && timingSafeEqual(Buffer.from(presented, 'hex'), Buffer.from(hashToken(admin), 'hex'))) {
@@ -104,7 +104,7 @@ export async function authenticateToken(services: TokenServices & Pick<Services,
 }
 
 /** ADMIN_TOKEN acts as admin_01 when that admin exists (so audit rows name a person), else as a bare admin. */
-async function adminActor(services: TokenServices): Promise<StaffActor> {
+async function adminActor(services: Pick<Services, 'sql'>): Promise<StaffActor> {
   const s = await activeStaffActor(services, ADMIN_TOKEN_STAFF);
   if (s && s.role === 'admin') return s;
   return { kind: 'staff', staffId: 0, wecomUserId: 'admin_token', name: 'ADMIN_TOKEN', role: 'admin', storeIds: [] };

@@ -2,8 +2,8 @@ import type { Rng } from './random.ts';
 
 /**
  * Purchase behaviour — deliberately NOT the BG/NBD story the product's models assume, so the
- * churn benchmark measures them on a process they were not built from (issue 17 item 4;
- * docs/demo-data.md):
+ * churn benchmark measures them on a process they were not built from
+ * (docs/demo-data.md):
  * - gaps between visits are a renewal process: a Weibull "routine" gap mixed with gamma-shaped
  *   "long breaks", stretched by the season and moved towards the weekend;
  * - leaving is a hazard in calendar time (not a coin flip after each purchase), rising with

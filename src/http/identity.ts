@@ -15,7 +15,7 @@ const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
 
 /**
  * The identity of a request, or null: `Authorization: Bearer <api token>` first (scripts, the API's
- * own callers), else the session cookie. Never the request body (issue 14: a body `from` let anyone
+ * own callers), else the session cookie. Never the request body (a body `from` once let anyone
  * act as anyone). A presented but refused token is a 401, not a fall-back to the cookie.
  */
 export async function identityOf(services: Services, c: Context): Promise<Identity | null> {

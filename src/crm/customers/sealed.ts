@@ -3,7 +3,7 @@ import { blindIndex, isEnvelope, keyring, normalizeEmail, open, phoneTail, seal,
 import { MAINLAND_MOBILE } from './identifiers.ts';
 
 /**
- * How members' phones and emails are stored (issue 14 §2; docs/deployment.md, "Personal data
+ * How members' phones and emails are stored (docs/deployment.md, "Personal data
  * keys"): sealed (kernel personal-data), with a keyed blind index for exact lookups and the
  * phone's last four digits for "尾号1234". Every members write of a phone or email goes through
  * these column builders, every read through openPhone/openEmail.

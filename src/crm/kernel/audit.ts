@@ -42,7 +42,7 @@ const AUDIT_COLUMNS = '(actor_type, actor_id, action, target_type, target_id, ch
  * Writes one AuditLog row: who read or changed which member, when, through which channel
  * (every member read and every write is audited; docs/api.md). Stores ids, never phone
  * numbers, so the log itself is not a second copy of PII. One autocommitted INSERT — a single
- * round trip on every audited chat turn (issue 18: Prisma's create cost four); it has committed
+ * round trip on every audited chat turn (Prisma's create cost four; docs/benchmarks.md, bench:http); it has committed
  * when this resolves, so the record is never lost with an answer already given.
  */
 export async function audit(services: Pick<Services, 'sql' | 'now'>, entry: AuditEntry): Promise<void> {

@@ -1,11 +1,10 @@
-import type { RowDataPacket } from 'mysql2/promise';
-import type { StaffRole } from '../../generated/prisma/enums.ts';
 import type { Services } from '../../services.ts';
 import type { StaffActor } from './actor.ts';
+import { activeStaffActor } from './staff.ts';
 
 /**
  * The sender of a chat turn as a staff actor, read once per STAFF_IDENTITY_TTL_MS per process
- * (issue 18: the lookup was two Prisma queries on every turn). The identity is still checked on
+ * (the lookup was two Prisma queries on every turn; docs/benchmarks.md, bench:http). The identity is still checked on
  * every turn — against a copy at most that old: a staff member deactivated, moved or demoted
  * through the staff directory loses the old access at once in the process that changed them
  * (`forgetStaffIdentities`, called by staff-admin.ts) and within the TTL in every other process.
@@ -29,30 +28,17 @@ function cacheOf(services: Pick<Services, 'sql'>) {
   return cache;
 }
 
-/** One query: the staff row and its stores (the PRIMARY KEY order of staff_stores, as Prisma's include gives them). */
-async function readStaffActor(services: Pick<Services, 'sql'>, wecomUserId: string): Promise<StaffActor | null> {
-  const [rows] = await services.sql.query<RowDataPacket[]>(
-    `SELECT s.id, s.wecom_user_id, s.name, s.role, s.active, GROUP_CONCAT(ss.store_id ORDER BY ss.store_id) AS stores
-       FROM staff s LEFT JOIN staff_stores ss ON ss.staff_id = s.id
-      WHERE s.wecom_user_id = ? GROUP BY s.id`,
-    [wecomUserId],
-  );
-  const s = rows[0];
-  if (!s || !s.active) return null;
-  const stores = s.stores == null ? [] : String(s.stores).split(',').map(Number);
-  return { kind: 'staff', staffId: Number(s.id), wecomUserId: String(s.wecom_user_id), name: String(s.name), role: s.role as StaffRole, storeIds: stores };
-}
 
 /** The active staff member with this WeCom userid, as an actor (a copy at most STAFF_IDENTITY_TTL_MS old); null when unknown or inactive. */
 export async function staffIdentity(services: Pick<Services, 'sql' | 'config'>, wecomUserId: string): Promise<StaffActor | null> {
   const ttl = services.config.STAFF_IDENTITY_TTL_MS;
-  if (ttl === 0) return readStaffActor(services, wecomUserId);
+  if (ttl === 0) return activeStaffActor(services, wecomUserId);
   const cache = cacheOf(services);
   const now = Date.now(); // a wall-clock lifetime, not the injected business clock (tests move that one)
   const hit = cache.entries.get(wecomUserId);
   if (hit && hit.until > now) return hit.actor && { ...hit.actor, storeIds: [...hit.actor.storeIds] };
   const generation = cache.generation;
-  const actor = await readStaffActor(services, wecomUserId);
+  const actor = await activeStaffActor(services, wecomUserId);
   // A change made while this read was under way may not be in it: then it is not kept.
   if (generation === cache.generation) {
     if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();

@@ -1,3 +1,4 @@
+import type { RowDataPacket } from 'mysql2/promise';
 import type { StaffRole } from '../../generated/prisma/enums.ts';
 import type { Services } from '../../services.ts';
 import type { StaffActor } from './actor.ts';
@@ -10,10 +11,22 @@ export function toStaffActor(s: { id: number; wecomUserId: string; name: string;
   return { kind: 'staff', staffId: s.id, wecomUserId: s.wecomUserId, name: s.name, role: s.role, storeIds: s.stores.map((x) => x.storeId) };
 }
 
-/** The active staff member with this WeCom userid as an actor; null when unknown or inactive. */
-export async function activeStaffActor(services: Pick<Services, 'db'>, wecomUserId: string): Promise<StaffActor | null> {
-  const s = await services.db.staff.findUnique({ where: { wecomUserId }, include: STAFF_STORES });
-  return s && s.active ? toStaffActor(s) : null;
+/**
+ * The active staff member with this WeCom userid as an actor; null when unknown or inactive. One
+ * query (the staff row and its stores, in staff_stores' key order as Prisma's include gives
+ * them): every sign-in, token and chat turn asks it (chat through the cache of staff-identity.ts).
+ */
+export async function activeStaffActor(services: Pick<Services, 'sql'>, wecomUserId: string): Promise<StaffActor | null> {
+  const [rows] = await services.sql.query<RowDataPacket[]>(
+    `SELECT s.id, s.wecom_user_id, s.name, s.role, s.active, GROUP_CONCAT(ss.store_id ORDER BY ss.store_id) AS stores
+       FROM staff s LEFT JOIN staff_stores ss ON ss.staff_id = s.id
+      WHERE s.wecom_user_id = ? GROUP BY s.id`,
+    [wecomUserId],
+  );
+  const s = rows[0];
+  if (!s || !s.active) return null;
+  const stores = s.stores == null ? [] : String(s.stores).split(',').map(Number);
+  return toStaffActor({ id: Number(s.id), wecomUserId: String(s.wecom_user_id), name: String(s.name), role: s.role as StaffRole, stores: stores.map((storeId) => ({ storeId })) });
 }
 
 /**

@@ -18,7 +18,7 @@ import { writeMemberTags } from '../tags/write.ts';
  *   0.9; confidence = that risk.
  * - 沉睡会员: no order in 90 days (the documents' dormant rule) and a churn risk of at least
  *   0.8: a member whose own rhythm makes a 90-day pause normal is not asleep (the plain
- *   90-day rule was right for 81 % of the members it tagged, issue 17); confidence = the risk.
+ *   90-day rule was right for 81 % of the members it tagged; docs/models.md); confidence = the risk.
  * - KOC潜力: not a KOC yet, frequent and recent (R ≥ 4, F ≥ 4); confidence 0.5 plus 0.1 per
  *   activity / praise / KOC-promotion interaction in 180 days and per referral it brought
  *   (koc_referrals.referred_member_id of members it introduced is not tracked for non-KOCs,

@@ -74,7 +74,7 @@ export function assessChurn(c: ChurnInput, config: ChurnConfig = DEFAULT_CHURN):
     reasons.push({ code: 'complaints', text: `60 天内 ${c.complaints60d} 次投诉` });
   }
   // The learned probability replaces the hand-weighted blend: it beats BG/NBD alone out of time
-  // (docs/models.md), where the blend ranked worse than BG/NBD (issue 17).
+  // (docs/models.md), where the blend ranked worse than BG/NBD alone.
   const learned = c.learnedRisk ?? null;
   const risk = clamp01(learned ?? CHURN_WEIGHTS.model * c.pNoPurchase + CHURN_WEIGHTS.rules * rules);
   if (c.expected90 !== null && (risk >= config.levels.medium || reasons.length)) {

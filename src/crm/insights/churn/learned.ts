@@ -1,5 +1,5 @@
 /**
- * The supervised churn layer (issue 17 item 3): a regularised logistic regression over the
+ * The supervised churn layer (docs/models.md): a regularised logistic regression over the
  * BG/NBD model's outputs and the member's own signals, trained on a time split of the chain's
  * own history — features as of a cut `horizon` days ago, label "bought nothing between the cut
  * and now" — and applied to the features as of now. Its output is P(no purchase in the next

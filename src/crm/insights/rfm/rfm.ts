@@ -39,7 +39,7 @@ export type RfmCell = keyof typeof RFM_CELLS;
 /**
  * Value quadrant of the Client Insights document: recent (R≥3) × valuable ((F+M)/2 ≥ 3), on the
  * 1–5 scale. A member whose churn level is high does not count as recent, whatever R says: the
- * quadrant must not call a member 高价值 whom the churn risk calls gone (issue 17: 129 days
+ * quadrant must not call a member 高价值 whom the churn risk calls gone (docs/models.md: 129 days
  * silent with risk 0.9997 showed as 高价值).
  */
 export const VALUE_QUADRANTS = {

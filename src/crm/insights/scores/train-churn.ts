@@ -6,7 +6,7 @@ import { auc, calibration, confusion } from '../churn/metrics.ts';
 import { boughtBetween, historySignals, loadHistories } from './churn-history.ts';
 
 /**
- * Trains the supervised churn layer on the chain's own history (issue 17 item 3) and validates
+ * Trains the supervised churn layer on the chain's own history (docs/models.md, "The supervised churn layer") and validates
  * it out of time, in the scoring run:
  *   validation — trained on members as of now − 180 days (label: no purchase in the next 90),
  *                scored as of now − 90 days against what happened by now, beside BG/NBD alone;

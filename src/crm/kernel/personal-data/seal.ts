@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import { keyring, type Keyring } from './keyring.ts';
 
 /**
- * Sealed personal data (issue 14 §2; docs/deployment.md, "Personal data keys"): AES-256-GCM
+ * Sealed personal data (docs/deployment.md, "Personal data keys"): AES-256-GCM
  * envelopes `v1:<keyId>:<iv b64>:<ciphertext+tag b64>`, with the column's name as additional
  * authenticated data, so a value copied into another column (phone into email, one member's
  * remarks into another field) fails to open instead of reading as something else.
