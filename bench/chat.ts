@@ -5,7 +5,7 @@
  * beside a primary-key lookup of one member timed alternately with it in the same run
  * (docs/benchmarks.md). Seeds crm_bench_<size> (or BENCH_DATABASE_URL) when its size differs,
  * and runs the scoring once when the database has no scoring run (or with --rescore).
- * Goals (issue 18) at 1M members: every intent p95 ≤ 300 ms; lookups, summary, orders and tag
+ * Goals at 1M members: every intent p95 ≤ 300 ms; lookups, summary, orders and tag
  * turns ≤ 15 ms. Writes land in the bench database (tags added then removed, tickets and
  * interactions logged, ±1 point); sends (recall, export, batch tags) are only previewed.
  */

@@ -29,7 +29,7 @@ try {
     runs,
   );
   const sample = sampled.map((m) => ({ ...m, phone: openPhone(m.phone_enc) }));
-  // "Before" (issue 14 §2: phone search within 2× of before): the plaintext lookup the code did
+  // "Before" (the goal: phone search within 2× of before): the plaintext lookup the code did
   // before phones were sealed — the same statement on a unique VARCHAR(11) column, no opening —
   // on a scratch copy of the phones in this bench database, dropped at the end.
   await services.sql.query('ALTER TABLE members ADD COLUMN IF NOT EXISTS bench_plain_phone VARCHAR(11) NULL');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:faults` — nothing lost, nothing doubled, under faults (issue 13; docs/benchmarks.md).
+ * `npm run bench:faults` — nothing lost, nothing doubled, under faults (docs/benchmarks.md).
  *
  * Starts its own MariaDB and redis-server on free ports (test/support/private-mariadb.ts,
  * private-redis.ts — never the machine's shared servers), the fake WeCom (qyapi), SMS provider

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:http -- [--connections 50] [--seconds 10] [--members 2000] [--log info]` — the
- * fixed cost of a chat turn over HTTP (issue 18; docs/benchmarks.md).
+ * fixed cost of a chat turn over HTTP (docs/benchmarks.md).
  *
  * One closed-loop load tool (bench/http-load.ts: C keep-alive connections, each sending its next
  * request when the last answer arrived) against, in one run:
@@ -11,7 +11,7 @@
  *                 with a new MsgId, answered passively within WeCom's window
  * printing req/s, p50/p99 and each figure's ratio to bare Hono, with the server's RSS at idle and
  * after the load. Its own database (a test database with the demo data, dropped at the end), the
- * machine's Redis under its own prefix, a fake qyapi. Goal (issue 18): callback ≥ 3,000 req/s and
+ * machine's Redis under its own prefix, a fake qyapi. Goal: callback ≥ 3,000 req/s and
  * ≥ 5 % of bare Hono, p99 ≤ 50 ms at 50 connections.
  */
 import { execFileSync } from 'node:child_process';

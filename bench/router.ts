@@ -2,7 +2,7 @@
  * `npm run bench:router`: in-process routing latency (p50/p95) over the tuning set for the
  * combined router (rules + intent classifier) beside the rule router, measured in the same
  * run; the classifier's load time and the memory it adds (heap and RSS, after a GC). Targets
- * (issue 11): p95 ≤ 5 ms, load ≤ 200 ms, added memory ≤ 50 MB. `--passes N` (default 5).
+ * p95 ≤ 5 ms, load ≤ 200 ms, added memory ≤ 50 MB. `--passes N` (default 5).
  * Offline: fixed tag and store dictionaries, no database.
  */
 import { intents } from '../src/intents/catalogue.ts';

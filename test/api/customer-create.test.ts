@@ -5,7 +5,7 @@ import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 import { openEmail, openPhone } from '../support/sealed-phone.ts';
 
 /**
- * POST /api/crm/customers and the new profile fields (issue 12) on the real database: 201 with
+ * POST /api/crm/customers and the new profile fields on the real database: 201 with
  * id and memberNo, the 409 naming the holder of a phone, 400 naming a bad phone or e-mail with
  * nothing written, store scope, tags, member_registered, and the PATCH of email, remarks,
  * addresses and status with their history.

@@ -303,7 +303,7 @@ describe('admin API: customer export (CSV)', () => {
   });
 
   it('exports chosen fields and filters; full phones only for roles that may see them', async () => {
-    // Full phones need a second approver since issue 14 (its flow: test/api/export-approval.test.ts).
+    // Full phones need a second approver (its flow: test/api/export-approval.test.ts).
     const direct = await download(t.tokens.hq, '?fields=memberNo,phone&tag=VIP&unmaskPhone=true');
     expect(direct.status).toBe(409);
     expect(JSON.parse(direct.text).error.code).toBe('export_pending_approval');

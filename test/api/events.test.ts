@@ -7,7 +7,7 @@ import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 /**
- * POST /api/crm/events and /events/batch on the real database (issue 12): append-only behaviour
+ * POST /api/crm/events and /events/batch on the real database: append-only behaviour
  * events, idempotent on eventId (a replay answers the first answer, another body a 409), bad
  * input named per field with nothing written, per-event batch results, the event condition of
  * segments (counted against an expectation computed here from the events sent), and journeys

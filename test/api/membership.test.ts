@@ -86,7 +86,7 @@ describe('admin API: membership, KOC, profile, 360 service facts', () => {
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${m1}`, { phone: '13800000004' })).status).toBe(409);
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${m1}`, { homeStoreId: t.fx.stores.S2 })).status).toBe(403);
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${m1}`, {})).status).toBe(422);
-    // An e-mail is a profile field now (issue 12); a malformed one is the domain's 400 naming it.
+    // An e-mail is a profile field now; a malformed one is the domain's 400 naming it.
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${m1}`, { email: 'x@y' })).body.error).toMatchObject({ code: 'invalid_email', issues: [{ path: ['email'] }] });
     expect((await t.call(t.tokens.agent, 'PATCH', `/api/crm/customers/${m1}`, { gender: 'male' })).status).toBe(403);
     expect((await t.call(t.tokens.manager1, 'PATCH', `/api/crm/customers/${m8}`, { gender: 'male' })).status).toBe(404);

@@ -8,7 +8,7 @@ import { NOW } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 
 /**
- * The batch writer against the same orders one by one (issue 12): two databases with the same
+ * The batch writer against the same orders one by one: two databases with the same
  * fixture; one gets a mixed batch (several orders of one member, an upgrade mid-batch, a new
  * member by phone) through recordOrderBatch, the other the same orders through recordPaidOrder
  * one after the other; then the same refunds in both. Every row the writes touch must be equal,

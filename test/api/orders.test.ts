@@ -6,7 +6,7 @@ import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 import { openPhone } from '../support/sealed-phone.ts';
 
 /**
- * POST /api/crm/orders, /orders/batch, /orders/{orderNo}/refunds on the real database (issue 12):
+ * POST /api/crm/orders, /orders/batch, /orders/{orderNo}/refunds on the real database:
  * each write's effects in one transaction — rollups equal to a rebuild from the orders, points by
  * the level's rule (membership_levels.points_per_yuan of the migration: L2 1.00, L3 1.20), the
  * upgrade at once, the order_paid journey trigger, recall attribution — idempotency on the order

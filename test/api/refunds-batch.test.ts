@@ -9,7 +9,7 @@ import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 /**
- * POST /api/crm/orders/refunds/batch against the same refunds one by one (issue 12): two
+ * POST /api/crm/orders/refunds/batch against the same refunds one by one: two
  * databases with the same fixture and the same orders; one gets a mixed batch of refunds through
  * the HTTP route (partial then the rest of one order, a third refund of that order, a repeated
  * refund number with the same and with another body, more than is left, an unknown order, a

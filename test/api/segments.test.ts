@@ -6,7 +6,7 @@ import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
 /**
- * /api/crm/segments on the real database (issue 12, "every engine reachable"): static and
+ * /api/crm/segments on the real database: static and
  * dynamic lists, preview without a write, paged members in the caller's scope, visibility on
  * every read and write, revisions, delete, export with the second approver, bad trees.
  */

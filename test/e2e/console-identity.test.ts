@@ -16,7 +16,7 @@ import { createFixture, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 
 /**
- * Identity on every surface (issue 14, item 1): the console is off in production unless enabled,
+ * Identity on every surface: the console is off in production unless enabled,
  * signs staff in (API token, WeCom web login through test/fakes/qyapi), takes the sender from the
  * session and never from the body there, listens on loopback in development; downloads are bound
  * to the person who asked; full-phone and large exports wait for a second approver.

@@ -118,7 +118,7 @@ describe('segments over chat (POST /console/messages)', () => {
     expect(ttl).toBeGreaterThan(25 * 60);
     expect(ttl).toBeLessThanOrEqual(30 * 60);
 
-    // The link is bound to the person who asked (issue 14): no sign-in 401, another person 404.
+    // The link is bound to the person who asked: no sign-in 401, another person 404.
     expect((await rt.app.request(`/exports/${token}`)).status).toBe(401);
     const signIn = async (from: string) => {
       const r = await rt.app.request('/auth/dev', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from }) });

@@ -1,5 +1,5 @@
 /**
- * A SIGTERM restart under load (issue 13; docs/operations.md, "Restarting the server"): the
+ * A SIGTERM restart under load (docs/operations.md, "Restarting the server"): the
  * server runs in a child process and gets steady WeCom traffic — signed callbacks from many staff
  * users, a quarter of them on the slow path (the answer takes longer than the reply budget: a slow
  * LLM, LLM_ROUTING=first) — with WeCom's re-sends (test/support/wecom-traffic.ts). Mid-traffic it

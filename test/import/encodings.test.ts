@@ -13,7 +13,7 @@ import { openHistoryValue } from '../../src/crm/customers/index.ts';
 
 /**
  * Member files as Chinese spreadsheets write them (UTF-8 with or without BOM, GBK, GB18030,
- * UTF-16 "Unicode text") and the member fields added for issue 12: e-mail, customer number,
+ * UTF-16 "Unicode text") and the newer member fields: e-mail, customer number,
  * remarks, tags, an address.
  */
 let env: TestEnv;

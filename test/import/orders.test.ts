@@ -13,7 +13,7 @@ import { encodeGb } from './gb-encode.ts';
 import { wherePhone } from '../support/sealed-phone.ts';
 
 /**
- * `import-orders` (issue 12): order files in the encodings Chinese spreadsheets use, column
+ * `import-orders`: order files in the encodings Chinese spreadsheets use, column
  * mapping, the error report, idempotent re-import, --dry-run, and rollups equal to a rebuild
  * (the check of test/api/orders.test.ts) — orders are recorded by the API's intake.
  */
