@@ -100,8 +100,15 @@ describe('RFM with 3 and 10 grades on a hand-computed dataset', () => {
     const res = await rt.app.request(path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     return { status: res.status, body: (await res.json()) as any };
   };
+  /**
+   * The quadrant worked out by hand from R, F and M, then the one rule on top (docs/models.md): a
+   * member the churn risk calls gone (level high) is not recent, so 高价值 → 流失风险 and 潜力 → 沉睡.
+   * Here every member bought on consecutive days, so the risk calls gone all but the two most
+   * recent (3 and 5 days silent: low and medium); the churn levels are asserted below.
+   */
+  const quadrantOf = (byHand: string, churnLevel: string) => (churnLevel === 'high' ? ({ high_value: 'churn_risk', potential: 'dormant' } as Record<string, string>)[byHand] ?? byHand : byHand);
   const scores = async () => {
-    const [rows] = await env.services.sql.query<any[]>('SELECT member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant FROM member_scores');
+    const [rows] = await env.services.sql.query<any[]>('SELECT member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant, churn_level FROM member_scores');
     const by = new Map(rows.map((r) => [Number(r.member_id), r]));
     return ids.map((id) => by.get(id)!);
   };
@@ -113,9 +120,11 @@ describe('RFM with 3 and 10 grades on a hand-computed dataset', () => {
     const got = await scores();
     for (let i = 0; i < 10; i++) {
       const [r, f, m, cell, quadrant] = THREE[i]!;
-      expect([i + 1, got[i].rfm_r, got[i].rfm_f, got[i].rfm_m, got[i].rfm_cell, got[i].value_quadrant]).toEqual([i + 1, r, f, m, cell, quadrant]);
+      expect([i + 1, got[i].rfm_r, got[i].rfm_f, got[i].rfm_m, got[i].rfm_cell, got[i].value_quadrant]).toEqual([i + 1, r, f, m, cell, quadrantOf(quadrant, got[i].churn_level)]);
       expect(Number(got[i].rfm_score)).toBeCloseTo((2 * r + f + m) / 4, 2);
     }
+    // Every member bought on consecutive days, so against that rhythm a silence of 10 days or more reads as gone.
+    expect(got.map((g) => g.churn_level)).toEqual(['low', 'high', 'high', 'high', 'high', 'high', 'medium', 'high', 'high', 'high']);
     const [[run]] = await env.services.sql.query<any[]>("SELECT params FROM model_runs WHERE kind = 'scores' ORDER BY id DESC LIMIT 1");
     const params = typeof run.params === 'string' ? JSON.parse(run.params) : run.params;
     expect(params.rfm.cuts).toMatchObject({ r: [20, 60], f: [4, 7], m: [400, 700] });
@@ -127,7 +136,7 @@ describe('RFM with 3 and 10 grades on a hand-computed dataset', () => {
     const got = await scores();
     for (let i = 0; i < 10; i++) {
       const [r, f, m, cell, quadrant] = TEN[i]!;
-      expect([i + 1, got[i].rfm_r, got[i].rfm_f, got[i].rfm_m, got[i].rfm_cell, got[i].value_quadrant]).toEqual([i + 1, r, f, m, cell, quadrant]);
+      expect([i + 1, got[i].rfm_r, got[i].rfm_f, got[i].rfm_m, got[i].rfm_cell, got[i].value_quadrant]).toEqual([i + 1, r, f, m, cell, quadrantOf(quadrant, got[i].churn_level)]);
       expect(Number(got[i].rfm_score)).toBeCloseTo((r + f + m) / 3, 2);
     }
     // The overview counts the same cells.
