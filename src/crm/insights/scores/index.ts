@@ -15,17 +15,24 @@ export { chooseStoreModels, latestStoreModels, STORE_MODELS_KIND, type StoreMode
 const INLINE_SCORING_LIMIT = 50_000;
 
 /**
- * The whole scoring run: rollup, scores (RFM, churn, BG/NBD, CLV) under the stored RFM and churn
- * settings, the smart tags, the dashboard's cohorts, and each store's customer-base model chosen
- * by holdout likelihood (store-models.ts).
+ * The scoring run: rollup, scores (RFM, churn, BG/NBD, CLV) under the stored RFM and churn
+ * settings, the smart tags, the dashboard's cohorts. It also runs inside requests (a settings
+ * change on a small chain) and before the first start listens, so the per-store model race —
+ * minutes of fitting on a few thousand buyers per store — is not part of it: the nightly job runs
+ * it after (`runNightlyScoring`).
  */
-export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number>; storeModels: StoreModelChoice[] }> {
+export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number> }> {
   const r = await recomputeScores(access.services.sql, { now, ...(await scoringSettings(access.services)) });
-  const storeModels = await chooseStoreModels(access.services.sql, now);
   const tags = await refreshSmartTags(access.services.sql, now);
   // The health dashboard's stored cohorts of this month, recomputed (deletions, merges, home-store changes).
   await refreshStoreCohorts(access.services.sql, startOfChinaDay(now));
-  return { ...r, tags, storeModels };
+  return { ...r, tags };
+}
+
+/** The nightly job's run: the scoring run, then each store's customer-base model chosen by holdout likelihood (store-models.ts). */
+export async function runNightlyScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number>; storeModels: StoreModelChoice[] }> {
+  const r = await runScoring(access, now);
+  return { ...r, storeModels: await chooseStoreModels(access.services.sql, now) };
 }
 
 export type Rescore = { status: 'done'; members: number; ms: number } | { status: 'deferred'; members: number };
