@@ -17,7 +17,6 @@ describe('quota ledger for the channels that count per conversation', () => {
 
   beforeAll(async () => {
     env = await createTestEnv('reply_ledger', { AIBOT_REPLIES_PER_DAY: '2', AIBOT_PUSHES_PER_DAY: '1' }, { now: () => clock.now });
-    if (env.services.redis.status !== 'ready') await new Promise((r) => env.services.redis.once('ready', r));
   });
   afterAll(async () => env?.cleanup());
 

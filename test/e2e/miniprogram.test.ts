@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../src/channels/types.ts';
 import { pushRequest, subscribeEventDoc, textDoc, verificationRequest, type MpKeys } from '../support/miniprogram-callback-builder.ts';
@@ -37,7 +36,6 @@ beforeAll(async () => {
   fake = await startFakeWeixin({ appId: keys.appId!, appSecret: SECRET });
   env = await createTestEnv('e2e_miniprogram', { MP_APP_ID: keys.appId, MP_APP_SECRET: SECRET, MP_TOKEN: keys.token, MP_AES_KEY: keys.aesKey!, MP_API_BASE: fake.url });
   await seedDemo(env.services.sql, { members: 120, seed: 11, now: new Date('2026-11-01T00:00:00Z') });
-  if (env.services.redis.status !== 'ready') await once(env.services.redis, 'ready');
   const [rows] = await env.services.sql.query<any[]>("SELECT id, openid, phone_enc FROM members WHERE openid IS NOT NULL AND status = 'active' ORDER BY id LIMIT 1");
   member = { id: Number(rows[0].id), openid: String(rows[0].openid), phone: openPhone(String(rows[0].phone_enc)) };
   rt = createRuntime(env.services);

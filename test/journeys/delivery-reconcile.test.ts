@@ -66,7 +66,6 @@ beforeAll(async () => {
   const { services } = rig.env;
   const base = journeyDeps(services);
   const client = createWeComApiClient(services, { timeoutMs: TIMEOUT_MS });
-  if (services.redis.status !== 'ready') await new Promise((r) => services.redis.once('ready', r));
   await client.getAccessToken(); // only the sends are slowed down below, not the token
   deps = createJourneyDeps(
     services,

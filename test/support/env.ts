@@ -29,6 +29,7 @@ export async function createTestEnv(label: string, env: Record<string, string> =
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_PREFIX: `crm_t_${id}`, ...read, ...env });
   await migrate(databaseUrl);
   const services = createServices(config, { now: opts.now });
+  await redisReady(services);
   return {
     services,
     config,
@@ -41,4 +42,23 @@ export async function createTestEnv(label: string, env: Record<string, string> =
       await dropDatabase(databaseUrl);
     },
   };
+}
+
+/**
+ * Waits (up to 5 s) until the Redis connection is ready: the app's client runs with the offline
+ * queue off, so a command sent before the connection is up fails instead of waiting. A test whose
+ * Redis is down on purpose (an outage test) just goes on after the 5 s.
+ */
+async function redisReady(services: Services): Promise<void> {
+  const redis = services.redis;
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(done, 5000);
+    function done() {
+      clearTimeout(t);
+      redis.off('ready', done);
+      resolve();
+    }
+    redis.once('ready', done);
+  });
 }

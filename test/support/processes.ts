@@ -70,6 +70,20 @@ export async function readyWithin(port: number, ms: number): Promise<number> {
   }
 }
 
+/**
+ * Resolves once the port answers HTTP at all (any status): the server is listening. Polled
+ * rather than read from the log, so a child started with LOG_LEVEL=warn or silent is seen too.
+ */
+async function listeningWithin(port: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const answered = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false);
+    if (answered) return;
+    if (Date.now() > until) throw new Error(`nothing listened on :${port} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export interface AppChild {
   child: ChildProcess;
   port: number;
@@ -82,8 +96,8 @@ export interface AppChild {
 /**
  * Starts the server (`node --import tsx src/main.ts`) as a child with `config` as its whole
  * environment (test/support/child.ts) plus `extra`, on a free port (or `opts.port`), with
- * SEED_DEMO=never and LOG_LEVEL=info unless `extra` says otherwise. Resolves once it logs
- * "listening on" — or, with `wait: 'ready'`, once /readyz answers 200 (a process that runs
+ * SEED_DEMO=never and LOG_LEVEL=info unless `extra` says otherwise. Resolves once its port
+ * answers HTTP (whatever the log level) — or, with `wait: 'ready'`, once /readyz answers 200 (a process that runs
  * workers first checks whether Redis kept its jobs). A child that exits before is an error.
  */
 export async function startApp(config: Config, extra: Record<string, string> = {}, opts: { port?: number; wait?: 'listening' | 'ready'; timeoutMs?: number } = {}): Promise<AppChild> {
@@ -109,7 +123,7 @@ export async function startApp(config: Config, extra: Record<string, string> = {
   const early = new Promise<never>((_, reject) => child.once('exit', (code, sig) => reject(new Error(`the server exited before it was up (${code ?? sig}):\n${out.text.slice(-3000)}`))));
   early.catch(() => undefined);
   const t0 = Date.now();
-  await Promise.race([out.waitFor(/listening on/, ms), early]);
+  await Promise.race([listeningWithin(port, ms), early]);
   if (opts.wait === 'ready') {
     const status = await Promise.race([readyWithin(port, Math.max(1000, ms - (Date.now() - t0))), early]);
     if (status !== 200) throw new Error(`the server was not ready (/readyz ${status}):\n${out.text.slice(-3000)}`);
