@@ -74,6 +74,8 @@ describe('store-wide chat answers from the nightly snapshot', () => {
   });
 
   it('right after scoring, the RFM overview and the churn list (default, days and spend floors) equal a fresh computation, with the as-of time', async () => {
+    // A lost member (one order 400 days ago, beyond the list's window): listed only under a days floor.
+    await recordOrder(t.services, { orderNo: 'SNAP-0', memberId: t.id('M00000009'), storeId: t.fx.stores.S1, amount: '260.00', items: [], paymentMethod: 'wechat', paidAt: new Date(NOW.getTime() - 400 * DAY) });
     const at = t.at(new Date(NOW.getTime() + 2 * HOUR));
     await runScoring(t.as('hq'));
     for (const who of ['manager1', 'manager2', 'hq'] as const) {
@@ -100,6 +102,17 @@ describe('store-wide chat answers from the nightly snapshot', () => {
     expect(Number(snap.n)).toBe(((await say('hq', '本店RFM分布')).data as RfmOverview).members);
     const [[ranked]] = await t.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM member_scores WHERE churn_rank IS NOT NULL');
     expect(Number(ranked.n)).toBeGreaterThan(0);
+    // The run ranks the candidates within the list's 365-day window first, then the lost ones:
+    // the default list is the first ranks of a level; a days floor merges both parts, and the
+    // fixture has high-risk members in both, so the floors below exercise the merge.
+    const [parts] = await t.services.sql.query<any[]>(
+      "SELECT last_order_at > ? - INTERVAL 365 DAY AS within, MIN(churn_rank) AS first, MAX(churn_rank) AS last, SUM(churn_level = 'high') AS high FROM member_scores WHERE churn_rank IS NOT NULL GROUP BY within ORDER BY within DESC",
+      [at],
+    );
+    expect(parts.map((p: any) => Number(p.within))).toEqual([1, 0]);
+    expect(Number(parts[0].first)).toBe(1);
+    expect(Number(parts[1].first)).toBe(Number(parts[0].last) + 1);
+    expect(parts.every((p: any) => Number(p.high) > 0)).toBe(true);
     // The fixture is meaningful: the lapsed regular 李娜 (M00000004) is on store 1's list.
     expect((await freshChurn([t.fx.stores.S1])).top).toContain('M00000004');
     // Days floors on either side of a member's exact silence agree with the whole-days rule.

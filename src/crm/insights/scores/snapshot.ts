@@ -2,14 +2,15 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { withTransaction } from '../../kernel/index.ts';
 
 /**
- * The nightly snapshot store-wide chat answers read (RFM overview, churn-list totals): per
- * scoring run and home store, members and their summed past spend by RFM cell, value quadrant,
- * churn level, and churn level among the churn list's candidates. The scores change only when
+ * The nightly snapshot store-wide chat answers read (RFM overview, churn-list totals, member
+ * counts): per scoring run and home store, members and their summed past spend by RFM cell,
+ * value quadrant, churn level, churn level among the churn list's candidates, and membership level. The scores change only when
  * the scoring run writes them, so these figures are exact for the run's time — the as-of time
  * every such answer states — and a turn reads a few dozen rows instead of every member.
  */
 
-export type SnapshotDim = 'cell' | 'quadrant' | 'level' | 'churn';
+/** RFM cell, value quadrant, churn level, churn-list candidates' churn level, membership level (`grade`, every member not deleted). */
+export type SnapshotDim = 'cell' | 'quadrant' | 'level' | 'churn' | 'grade';
 
 /** Days of silence after which a member is lost rather than at risk (the churn list's default window). */
 export const CHURN_WINDOW_DAYS = 365;
