@@ -160,6 +160,42 @@ describe('store-wide chat answers from the nightly snapshot', () => {
     await t.services.sql.query("UPDATE members SET status = 'active' WHERE id = ?", [gone.memberId]);
   });
 
+  it('member counts (the whole scope, one membership level) are the run\'s counts, equal to a fresh count right after it, with the as-of time in zh and en', async () => {
+    const run = t.at(new Date(t.now().getTime() + DAY));
+    await runScoring(t.as('hq'));
+    const fresh = async (stores: number[] | null, level?: number) => {
+      const where = ["status <> 'deleted'", ...(stores === null ? [] : ['home_store_id IN (?)']), ...(level === undefined ? [] : ['level = ?'])];
+      const [[r]] = await t.services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members WHERE ${where.join(' AND ')}`, [...(stores === null ? [] : [stores]), ...(level === undefined ? [] : [level])]);
+      return Number(r.n);
+    };
+    for (const who of ['manager1', 'manager2', 'hq'] as const) {
+      const all = await say(who, '本店有多少会员');
+      expect(all.intent).toBe('members.query');
+      expect(all.data).toMatchObject({ count: await fresh(storesOf(who)), total: await fresh(storesOf(who)), asOf: run });
+      expect(all.text).toContain(`共有会员 ${await fresh(storesOf(who))} 人`);
+      expect(all.text).toContain(`人数截至 ${chinaStamp(run)}`);
+      const l2 = await say(who, '2级会员有几个');
+      expect(l2.intent).toBe('members.query');
+      expect(l2.data).toMatchObject({ count: await fresh(storesOf(who), 2), total: await fresh(storesOf(who)), level: 2 });
+    }
+    expect(await fresh(null, 2)).toBeGreaterThan(0);
+    // Asked in English, answered in English, as of the same run.
+    const en = await say('hq', 'how many members do we have');
+    expect(en.intent).toBe('members.query');
+    expect(en.text).toContain(`Counted as of ${chinaStamp(run)}`);
+
+    // A member leaves after the run: the count stays as of the run until the next one, which equals a fresh count again.
+    const before = (await say('hq', '本店有多少会员')).data as { count: number };
+    await t.services.sql.query("UPDATE members SET status = 'deleted' WHERE member_no = 'M00000012'");
+    expect(((await say('hq', '本店有多少会员')).data as { count: number }).count).toBe(before.count);
+    const next = t.at(new Date(run.getTime() + DAY));
+    await runScoring(t.as('hq'));
+    const after = await say('hq', '本店有多少会员');
+    expect(after.data).toMatchObject({ count: before.count - 1, asOf: next });
+    expect((after.data as { count: number }).count).toBe(await fresh(null));
+    await t.services.sql.query("UPDATE members SET status = 'active' WHERE member_no = 'M00000012'");
+  });
+
   it('a segment count is its last run while the conditions are unchanged (with its time); asked to recompute, it is re-evaluated', async () => {
     const phrase = '最近90天没消费 且 累计消费大于500';
     const created = await say('marketer', `创建人群包 沉睡大客：${phrase}`);
