@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
 import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
-import { previewTree, runScoring, type ChurnList, type RfmOverview } from '../../src/crm/insights/index.ts';
+import { previewTree, runScoring, type ChurnList, type HealthDashboard, type RfmOverview } from '../../src/crm/insights/index.ts';
+import { createCustomer } from '../../src/crm/lifecycle/index.ts';
 import { recordOrder } from '../../src/crm/sales/rollup.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { parsePhrase } from '../../src/intents/parse/segment-phrase.ts';
@@ -194,6 +195,40 @@ describe('store-wide chat answers from the nightly snapshot', () => {
     expect(after.data).toMatchObject({ count: before.count - 1, asOf: next });
     expect((after.data as { count: number }).count).toBe(await fresh(null));
     await t.services.sql.query("UPDATE members SET status = 'active' WHERE member_no = 'M00000012'");
+  });
+
+  it('the health dashboard\'s member totals and new members (periods, stores, trend) are the run\'s registration counts plus those since, equal to a fresh count', async () => {
+    const run = t.at(new Date(t.now().getTime() + DAY));
+    await runScoring(t.as('hq'));
+    const fresh = async (stores: number[], from: Date | null, to: Date) => {
+      const [[r]] = await t.services.sql.query<any[]>(
+        `SELECT COUNT(*) AS n FROM members WHERE status <> 'deleted' AND home_store_id IN (?) AND registered_at < ?${from ? ' AND registered_at >= ?' : ''}`,
+        [stores, to, ...(from ? [from] : [])],
+      );
+      return Number(r.n);
+    };
+    // A member registered after the run counts at once (live), beside the run's counts.
+    t.at(new Date(run.getTime() + HOUR));
+    await createCustomer(t.as('manager1'), { name: '晨新', phone: '13900000078', homeStoreId: t.fx.stores.S1 });
+    for (const [who, text] of [['hq', '本店会员健康度'], ['manager1', '会员健康度 本月'], ['hq', '上周新增会员有多少'], ['manager2', '本店会员健康度 月报']] as const) {
+      const a = await say(who, text);
+      expect(a.intent).toBe('insights.health');
+      const d = a.data as HealthDashboard;
+      const ids = d.stores.map((s) => s.id);
+      for (const f of [d.current, d.previous, d.lastYear]) {
+        expect({ total: f.total, new: f.new }).toEqual({ total: await fresh(ids, null, f.end), new: await fresh(ids, f.start, f.end) });
+      }
+      for (const p of d.perStore) expect(p.figures.total).toBe(await fresh([p.storeId], null, p.figures.end));
+      for (const p of d.trend) expect(p.new).toBe(await fresh(ids, p.start, p.end));
+    }
+    // The rolling period runs past the run (its members since are counted live); the earlier ones end before it.
+    const d = (await say('hq', '本店会员健康度')).data as HealthDashboard;
+    expect(d.current.end.getTime()).toBeGreaterThan(run.getTime());
+    expect(d.previous.end.getTime()).toBeLessThanOrEqual(run.getTime());
+    expect(d.membersAsOf).toEqual(run);
+    const health = await say('hq', '本店会员健康度');
+    expect(health.text).toContain(`会员总数与新增：${chinaStamp(run)} 评分时的注册统计`);
+    expect((await say('hq', 'member health dashboard')).text).toContain(`scoring run of ${chinaStamp(run)}`);
   });
 
   it('a segment count is its last run while the conditions are unchanged (with its time); asked to recompute, it is re-evaluated', async () => {

@@ -18,7 +18,7 @@ import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } fro
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows, type StatsRefresh } from '../../sales/index.ts';
 import { loadScores } from './load-scores.ts';
-import { CHURN_WINDOW_DAYS, recordScoringRun, SnapshotCounter } from './snapshot.ts';
+import { CHURN_WINDOW_DAYS, recordScoringRun, registrationKey, SnapshotCounter } from './snapshot.ts';
 import { refreshStatsForScoring } from './stats-run.ts';
 
 /** Model time unit: weeks, as in the BG/NBD paper and CDNOW (t_x, T at day precision). */
@@ -82,7 +82,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   // For the snapshot (snapshot.ts) and the churn list's order: home store, churn-list
   // candidacy (active, with orders), last order (ms, NaN = none), past spend in cents and
   // membership level.
-  const snap = { store: [] as (number | null)[], candidate: [] as boolean[], last: [] as number[], cents: [] as number[], grade: [] as number[] };
+  const snap = { store: [] as (number | null)[], candidate: [] as boolean[], last: [] as number[], cents: [] as number[], grade: [] as number[], reg: [] as string[] };
   const nowDay = chinaDay(now);
   for await (const r of streamRows(
     sql,
@@ -122,6 +122,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     snap.last.push(last ? last.getTime() : NaN);
     snap.cents.push(Math.round(Number(r.total_spend) * 100));
     snap.grade.push(Number(r.member_level));
+    snap.reg.push(registrationKey(r.registered_at as Date, nowDay));
   }
 
   const tRead = Date.now();
@@ -236,6 +237,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       counts.add(store, 'quadrant', rfm?.quadrant ?? 'dormant', cents);
       counts.add(store, 'level', a.level, cents);
       counts.add(store, 'grade', String(snap.grade[i]), cents);
+      counts.add(store, 'reg', snap.reg[i]!, cents);
       if (snap.candidate[i] && snap.last[i]! > windowStart) counts.add(store, 'churn', a.level, cents);
       const last = snap.last[i]!;
       rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now,
