@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { similarTags, tagDictionary } from '../crm/engagement/index.ts';
-import { previewTree, type SegmentNode } from '../crm/insights/index.ts';
+import { previewTree, snapshotMemberCount, type SegmentNode } from '../crm/insights/index.ts';
+import { chinaStamp } from './render/insights.ts';
 import { storeScope } from '../crm/kernel/index.ts';
 import { t, type Lang } from '../i18n/index.ts';
 import type { Services } from '../services.ts';
@@ -96,6 +97,21 @@ export const membersQuery = defineIntent({
       const found = await knownTag(ctx.services, tag);
       if ('similar' in found) return { text: found.similar.length ? t(lang, 'membersQuery.similarTags', { tag, similar: found.similar.map((s) => (lang === 'zh' ? `「${s}」` : `“${s}”`)).join(lang === 'zh' ? '、' : ', ') }) : t(lang, 'membersQuery.unknownTag', { tag }) };
       tagName = found.name;
+    }
+    // A count without a tag — the whole scope, or one membership level — is the scoring run's
+    // per-store counts (as of that run, said in the reply): counting live passed over every member
+    // of the stores. A tag, or a list (names), is evaluated live.
+    if (tagName === undefined && (mode ?? modeFromText(text)) === 'count') {
+      const snap = await snapshotMemberCount(access, { storeId, level });
+      if (snap) {
+        const conditions = conditionsText(lang, undefined, level);
+        const share = `${(snap.total ? (snap.count / snap.total) * 100 : 0).toFixed(1)}%`;
+        const params = { scope: scopeName, conditions, count: snap.count, total: snap.total, share };
+        const data = { count: snap.count, total: snap.total, level, storeId, asOf: snap.asOf, memberIds: [] as number[] };
+        const asOf = t(lang, 'membersQuery.asOf', { at: chinaStamp(snap.asOf) });
+        if (snap.count === 0 && conditions) return { text: `${t(lang, 'membersQuery.none', params)}\n${asOf}`, data };
+        return { text: `${t(lang, conditions ? 'membersQuery.count' : 'membersQuery.countAll', params)}\n${asOf}`, data };
+      }
     }
     const conds: SegmentNode[] = [];
     if (tagName !== undefined) conds.push({ tag: tagName });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
 import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
-import { previewTree, runScoring, type ChurnList, type RfmOverview } from '../../src/crm/insights/index.ts';
+import { previewTree, runScoring, type ChurnList, type HealthDashboard, type RfmOverview } from '../../src/crm/insights/index.ts';
+import { createCustomer } from '../../src/crm/lifecycle/index.ts';
 import { recordOrder } from '../../src/crm/sales/rollup.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { parsePhrase } from '../../src/intents/parse/segment-phrase.ts';
@@ -74,6 +75,8 @@ describe('store-wide chat answers from the nightly snapshot', () => {
   });
 
   it('right after scoring, the RFM overview and the churn list (default, days and spend floors) equal a fresh computation, with the as-of time', async () => {
+    // A lost member (one order 400 days ago, beyond the list's window): listed only under a days floor.
+    await recordOrder(t.services, { orderNo: 'SNAP-0', memberId: t.id('M00000009'), storeId: t.fx.stores.S1, amount: '260.00', items: [], paymentMethod: 'wechat', paidAt: new Date(NOW.getTime() - 400 * DAY) });
     const at = t.at(new Date(NOW.getTime() + 2 * HOUR));
     await runScoring(t.as('hq'));
     for (const who of ['manager1', 'manager2', 'hq'] as const) {
@@ -100,6 +103,17 @@ describe('store-wide chat answers from the nightly snapshot', () => {
     expect(Number(snap.n)).toBe(((await say('hq', '本店RFM分布')).data as RfmOverview).members);
     const [[ranked]] = await t.services.sql.query<any[]>('SELECT COUNT(*) AS n FROM member_scores WHERE churn_rank IS NOT NULL');
     expect(Number(ranked.n)).toBeGreaterThan(0);
+    // The run ranks the candidates within the list's 365-day window first, then the lost ones:
+    // the default list is the first ranks of a level; a days floor merges both parts, and the
+    // fixture has high-risk members in both, so the floors below exercise the merge.
+    const [parts] = await t.services.sql.query<any[]>(
+      "SELECT last_order_at > ? - INTERVAL 365 DAY AS within, MIN(churn_rank) AS first, MAX(churn_rank) AS last, SUM(churn_level = 'high') AS high FROM member_scores WHERE churn_rank IS NOT NULL GROUP BY within ORDER BY within DESC",
+      [at],
+    );
+    expect(parts.map((p: any) => Number(p.within))).toEqual([1, 0]);
+    expect(Number(parts[0].first)).toBe(1);
+    expect(Number(parts[1].first)).toBe(Number(parts[0].last) + 1);
+    expect(parts.every((p: any) => Number(p.high) > 0)).toBe(true);
     // The fixture is meaningful: the lapsed regular 李娜 (M00000004) is on store 1's list.
     expect((await freshChurn([t.fx.stores.S1])).top).toContain('M00000004');
     // Days floors on either side of a member's exact silence agree with the whole-days rule.
@@ -145,6 +159,76 @@ describe('store-wide chat answers from the nightly snapshot', () => {
     expect(again.entries.map((e) => e.memberNo)).not.toContain(gone.memberNo);
     expect(again.total).toBe(l.total);
     await t.services.sql.query("UPDATE members SET status = 'active' WHERE id = ?", [gone.memberId]);
+  });
+
+  it('member counts (the whole scope, one membership level) are the run\'s counts, equal to a fresh count right after it, with the as-of time in zh and en', async () => {
+    const run = t.at(new Date(t.now().getTime() + DAY));
+    await runScoring(t.as('hq'));
+    const fresh = async (stores: number[] | null, level?: number) => {
+      const where = ["status <> 'deleted'", ...(stores === null ? [] : ['home_store_id IN (?)']), ...(level === undefined ? [] : ['level = ?'])];
+      const [[r]] = await t.services.sql.query<any[]>(`SELECT COUNT(*) AS n FROM members WHERE ${where.join(' AND ')}`, [...(stores === null ? [] : [stores]), ...(level === undefined ? [] : [level])]);
+      return Number(r.n);
+    };
+    for (const who of ['manager1', 'manager2', 'hq'] as const) {
+      const all = await say(who, '本店有多少会员');
+      expect(all.intent).toBe('members.query');
+      expect(all.data).toMatchObject({ count: await fresh(storesOf(who)), total: await fresh(storesOf(who)), asOf: run });
+      expect(all.text).toContain(`共有会员 ${await fresh(storesOf(who))} 人`);
+      expect(all.text).toContain(`人数截至 ${chinaStamp(run)}`);
+      const l2 = await say(who, '2级会员有几个');
+      expect(l2.intent).toBe('members.query');
+      expect(l2.data).toMatchObject({ count: await fresh(storesOf(who), 2), total: await fresh(storesOf(who)), level: 2 });
+    }
+    expect(await fresh(null, 2)).toBeGreaterThan(0);
+    // Asked in English, answered in English, as of the same run.
+    const en = await say('hq', 'how many members do we have');
+    expect(en.intent).toBe('members.query');
+    expect(en.text).toContain(`Counted as of ${chinaStamp(run)}`);
+
+    // A member leaves after the run: the count stays as of the run until the next one, which equals a fresh count again.
+    const before = (await say('hq', '本店有多少会员')).data as { count: number };
+    await t.services.sql.query("UPDATE members SET status = 'deleted' WHERE member_no = 'M00000012'");
+    expect(((await say('hq', '本店有多少会员')).data as { count: number }).count).toBe(before.count);
+    const next = t.at(new Date(run.getTime() + DAY));
+    await runScoring(t.as('hq'));
+    const after = await say('hq', '本店有多少会员');
+    expect(after.data).toMatchObject({ count: before.count - 1, asOf: next });
+    expect((after.data as { count: number }).count).toBe(await fresh(null));
+    await t.services.sql.query("UPDATE members SET status = 'active' WHERE member_no = 'M00000012'");
+  });
+
+  it('the health dashboard\'s member totals and new members (periods, stores, trend) are the run\'s registration counts plus those since, equal to a fresh count', async () => {
+    const run = t.at(new Date(t.now().getTime() + DAY));
+    await runScoring(t.as('hq'));
+    const fresh = async (stores: number[], from: Date | null, to: Date) => {
+      const [[r]] = await t.services.sql.query<any[]>(
+        `SELECT COUNT(*) AS n FROM members WHERE status <> 'deleted' AND home_store_id IN (?) AND registered_at < ?${from ? ' AND registered_at >= ?' : ''}`,
+        [stores, to, ...(from ? [from] : [])],
+      );
+      return Number(r.n);
+    };
+    // A member registered after the run counts at once (live), beside the run's counts.
+    t.at(new Date(run.getTime() + HOUR));
+    await createCustomer(t.as('manager1'), { name: '晨新', phone: '13900000078', homeStoreId: t.fx.stores.S1 });
+    for (const [who, text] of [['hq', '本店会员健康度'], ['manager1', '会员健康度 本月'], ['hq', '上周新增会员有多少'], ['manager2', '本店会员健康度 月报']] as const) {
+      const a = await say(who, text);
+      expect(a.intent).toBe('insights.health');
+      const d = a.data as HealthDashboard;
+      const ids = d.stores.map((s) => s.id);
+      for (const f of [d.current, d.previous, d.lastYear]) {
+        expect({ total: f.total, new: f.new }).toEqual({ total: await fresh(ids, null, f.end), new: await fresh(ids, f.start, f.end) });
+      }
+      for (const p of d.perStore) expect(p.figures.total).toBe(await fresh([p.storeId], null, p.figures.end));
+      for (const p of d.trend) expect(p.new).toBe(await fresh(ids, p.start, p.end));
+    }
+    // The rolling period runs past the run (its members since are counted live); the earlier ones end before it.
+    const d = (await say('hq', '本店会员健康度')).data as HealthDashboard;
+    expect(d.current.end.getTime()).toBeGreaterThan(run.getTime());
+    expect(d.previous.end.getTime()).toBeLessThanOrEqual(run.getTime());
+    expect(d.membersAsOf).toEqual(run);
+    const health = await say('hq', '本店会员健康度');
+    expect(health.text).toContain(`会员总数与新增：${chinaStamp(run)} 评分时的注册统计`);
+    expect((await say('hq', 'member health dashboard')).text).toContain(`scoring run of ${chinaStamp(run)}`);
   });
 
   it('a segment count is its last run while the conditions are unchanged (with its time); asked to recompute, it is re-evaluated', async () => {

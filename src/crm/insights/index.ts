@@ -25,7 +25,7 @@ export { churnConfigSchema, DEFAULT_CHURN, type ChurnConfig } from './churn/conf
 export { auc, calibration, confusion, type Calibration, type Confusion } from './churn/metrics.ts';
 export { evaluateHoldout, PurchaseDays, type HoldoutReport } from './churn/holdout.ts';
 export { churnSettings, rfmSettings, scoringSettings } from './settings.ts';
-export { chooseStoreModels, latestStoreModels, recomputeScores, rescoreNow, rfmOverview, runNightlyScoring, runScoring, type RfmOverview, type Rescore, type StoreModelChoice } from './scores/index.ts';
+export { chooseStoreModels, latestStoreModels, recomputeScores, rescoreNow, rfmOverview, runNightlyScoring, runScoring, snapshotMemberCount, type RfmOverview, type Rescore, type SnapshotMemberCount, type StoreModelChoice } from './scores/index.ts';
 export { compileWhere } from './segments/compile.ts';
 export { DEFAULT_EXPORT_TTL_S, TOKEN_RE, exportLinkKey, exportSegment, purgeOldExports, type ExportFormat, type ExportLink, type ExportResult } from './segments/export.ts';
 export { EXPORT_FIELDS as SEGMENT_EXPORT_FIELDS, FIELDS, METRICS, SCORES, type ExportField as SegmentExportField } from './segments/fields.ts';

@@ -50,6 +50,7 @@ export function renderHealth(d: HealthDashboard, scope: string, lang: Lang = 'zh
     lines.push(t(lang, 'insights.health.cohorts'));
     for (const k of cohorts) lines.push(t(lang, 'insights.health.cohort', { month: k.month, size: n(k.size), retention: k.retention.map(pct).join(' / ') }));
   }
+  if (d.membersAsOf) lines.push(t(lang, 'insights.health.membersAsOf', { at: chinaStamp(d.membersAsOf) }));
   lines.push(t(lang, 'insights.health.definitions'));
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@ import { auditStoresRead, forbidden, phoneFor, requirePermission, storeScope, ty
 import { openPhone } from '../../customers/index.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { churnSettings } from '../settings.ts';
-import { CHURN_WINDOW_DAYS, latestScoringRun, snapshotCounts } from '../scores/snapshot.ts';
+import { CHURN_WINDOW_DAYS, latestScoringRun, snapshotCounts, type ScoringRun } from '../scores/snapshot.ts';
 
 export interface ChurnOptions {
   /** Floor on days since the last order (default: the high-risk silence of the churn settings, 90 unless configured). */
@@ -71,9 +71,10 @@ export interface ChurnList {
  * its reasons.
  *
  * As of the latest scoring run (its time is `scoredAt`): the run stores each candidate's place in
- * that order (churn_rank), home store, last order and past spend (snapshot.ts), so the top N is
- * a walk of the rank index that stops after N rows, and the total is the run's per-store count
- * (default ask) or a count inside one index (a days or spend floor). Members no longer active
+ * that order (churn_rank; those within the window ranked before the lost ones), home store, last
+ * order and past spend (snapshot.ts), so the top N is a walk of the (level, rank) index that stops
+ * after N rows (topEntries), and the total is the run's per-store count (default ask) or a count
+ * inside one index (a days or spend floor). Members no longer active
  * or no longer in the actor's stores are left out of the entries at read time.
  */
 export async function churnList(access: StaffAccess, options: ChurnOptions = {}): Promise<ChurnList> {
@@ -83,7 +84,8 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
     const [probe] = await access.services.readSql.query<RowDataPacket[]>('SELECT 1 FROM member_scores LIMIT 1');
     return probe.length ? countedChurnList(access, options) : ruleChurnList(access, options);
   }
-  const [[ranked]] = await access.services.sql.query<RowDataPacket[]>('SELECT EXISTS (SELECT 1 FROM member_scores WHERE churn_rank IS NOT NULL) AS has');
+  // A range of the (level, rank) index: the first ranked row, wherever it is.
+  const [[ranked]] = await access.services.sql.query<RowDataPacket[]>("SELECT EXISTS (SELECT 1 FROM member_scores WHERE churn_level IN ('high', 'medium', 'low') AND churn_rank IS NOT NULL) AS has");
   if (!Number(ranked!.has)) return countedChurnList(access, options);
   const scoredAt = run.asOf;
   const { rule, limit, stores, now, levels } = await listFrame(access, options);
@@ -91,8 +93,8 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
   let entries: ChurnEntry[] = [];
   if (stores === null || stores.length > 0) {
     // Who is on the list, as of the run (the snapshot columns of member_scores).
-    const where = ['s.churn_rank IS NOT NULL', 's.churn_level IN (?)'];
-    const params: unknown[] = [levels];
+    const where: string[] = [];
+    const params: unknown[] = [];
     if (stores !== null) {
       where.push('s.churn_store IN (?)');
       params.push(stores);
@@ -109,25 +111,83 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
       where.push('s.total_spend >= CAST(? AS DECIMAL(14,2))');
       params.push(options.minSpend);
     }
-    total = options.minDays === undefined && options.minSpend === undefined ? await snapshotTotal(access, run.id, stores, levels) : await indexTotal(access, where, params);
-    // The top `limit` in rank order, each still active and in the actor's stores now: a chat
-    // list (≤ 100) walks the rank index and stops; a whole list (batch tagging, a recall's
-    // audience) is better read by level and sorted on the one integer.
-    const live = stores === null ? "m.status = 'active'" : "m.status = 'active' AND m.home_store_id IN (?)";
-    const [rows] = await access.services.readSql.query<RowDataPacket[]>(
-      `SELECT m.id, m.member_no, m.name, m.phone_enc, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
-              TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv
-       FROM member_scores s ${limit <= 100 ? 'FORCE INDEX (member_scores_churn_rank_idx) STRAIGHT_JOIN' : 'JOIN'} members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
-       LEFT JOIN stores st ON st.id = m.home_store_id
-       WHERE ${where.join(' AND ')} AND ${live}
-       ORDER BY s.churn_rank
-       LIMIT ?`,
-      [now, ...params, ...(stores === null ? [] : [stores]), limit],
-    );
-    entries = rows.map((r) => modelEntry(access, r));
+    const defaultAsk = options.minDays === undefined && options.minSpend === undefined;
+    total = defaultAsk ? await snapshotTotal(access, run.id, stores, levels) : await indexTotal(access, ['s.churn_level IN (?)', ...where], [levels, ...params]);
+    entries = limit <= 100 ? await topEntries(access, run, levels, where, params, limit, stores, now) : await wholeList(access, levels, where, params, limit, stores, now, options.minDays !== undefined);
   }
   await auditStoresRead(access, 'churn.list', stores, { source: 'model', levels, minDays: options.minDays ?? null, minSpend: options.minSpend ?? null, total, asOf: scoredAt.toISOString(), memberIds: entries.map((e) => e.memberId) });
   return { total, entries, rule, source: 'model', scoredAt };
+}
+
+/** The columns a model-list entry shows, and the members still active and in the actor's stores now. */
+const ENTRY_COLUMNS = `m.id, m.member_no, m.name, m.phone_enc, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
+              TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv, s.churn_rank, s.total_spend AS ranked_spend`;
+const liveFilter = (stores: number[] | null) => (stores === null ? "m.status = 'active'" : "m.status = 'active' AND m.home_store_id IN (?)");
+
+/**
+ * A chat list (≤ 100): the run ranked its candidates within the window first, then the lost ones,
+ * each by risk to the percent, past spend and id (recompute.ts). Each risk level and part is a
+ * walk of member_scores(churn_level, churn_rank, …) that checks the store, days and spend in
+ * the index and stops after `limit` live rows; the walks are merged in the list's order. The
+ * default list is one part: the level's first entries. A days floor also reaches the lost part,
+ * which starts after the run's in-window candidates (their count is the run's per-store counts).
+ */
+async function topEntries(access: StaffAccess, run: ScoringRun, levels: string[], where: string[], params: unknown[], limit: number, stores: number[] | null, now: Date): Promise<ChurnEntry[]> {
+  const parts: { rank: string; params: unknown[] }[] = [{ rank: 's.churn_rank IS NOT NULL', params: [] }];
+  if (where.some((w) => w.startsWith('s.last_order_at <='))) {
+    const inWindow = (await snapshotCounts(access.services.sql, run.id, null, ['churn']))?.reduce((a, c) => a + c.members, 0);
+    // Without the run's counts the two parts are one walk in rank order, sorted below.
+    if (inWindow !== undefined) parts.splice(0, 1, { rank: 's.churn_rank BETWEEN 1 AND ?', params: [inWindow] }, { rank: 's.churn_rank > ?', params: [inWindow] });
+  }
+  const walks = await Promise.all(
+    levels.flatMap((level) =>
+      parts.map(async (part) => {
+        const [rows] = await access.services.readSql.query<RowDataPacket[]>(
+          `SELECT ${ENTRY_COLUMNS}
+           FROM member_scores s FORCE INDEX (member_scores_level_rank_idx) STRAIGHT_JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
+           LEFT JOIN stores st ON st.id = m.home_store_id
+           WHERE s.churn_level = ? AND ${part.rank} AND ${where.join(' AND ')} AND ${liveFilter(stores)}
+           ORDER BY s.churn_rank
+           LIMIT ?`,
+          [now, level, ...part.params, ...params, ...(stores === null ? [] : [stores]), limit],
+        );
+        return rows;
+      }),
+    ),
+  );
+  return walks
+    .flat()
+    .sort(listOrder)
+    .slice(0, limit)
+    .map((r) => modelEntry(access, r));
+}
+
+/**
+ * The list's order (the run's rank order within a part): risk to the percent as the run rounded
+ * it (ROUND(churn_risk, 2), half away from zero), past spend as of the run, member id.
+ */
+function listOrder(a: RowDataPacket, b: RowDataPacket): number {
+  const pct = (r: RowDataPacket) => Math.floor((Math.round(Number(r.churn_risk) * 10_000) + 50) / 100);
+  const cents = (r: RowDataPacket) => Math.round(Number(r.ranked_spend) * 100);
+  return pct(b) - pct(a) || cents(b) - cents(a) || Number(a.id) - Number(b.id);
+}
+
+/**
+ * A whole list (batch tagging, a recall's audience, the digest): read by level and sorted — on
+ * the one rank integer within the window; with a days floor, which reaches past the window, in
+ * the list's order (risk to the percent, past spend as of the run, id).
+ */
+async function wholeList(access: StaffAccess, levels: string[], where: string[], params: unknown[], limit: number, stores: number[] | null, now: Date, floored: boolean): Promise<ChurnEntry[]> {
+  const [rows] = await access.services.readSql.query<RowDataPacket[]>(
+    `SELECT ${ENTRY_COLUMNS}
+     FROM member_scores s JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
+     LEFT JOIN stores st ON st.id = m.home_store_id
+     WHERE s.churn_rank IS NOT NULL AND s.churn_level IN (?) AND ${where.join(' AND ')} AND ${liveFilter(stores)}
+     ORDER BY ${floored ? 'ROUND(s.churn_risk, 2) DESC, s.total_spend DESC, s.member_id' : 's.churn_rank'}
+     LIMIT ?`,
+    [now, levels, ...params, ...(stores === null ? [] : [stores]), limit],
+  );
+  return rows.map((r) => modelEntry(access, r));
 }
 
 /** The default list's total: the run's per-store count of candidates at these levels. */
@@ -139,7 +199,7 @@ async function snapshotTotal(access: StaffAccess, runId: number, stores: number[
 /** A floored list's total, counted inside member_scores_churn_count_idx (level, store, last order, spend). */
 async function indexTotal(access: StaffAccess, where: string[], params: unknown[]): Promise<number> {
   const [[row]] = await access.services.readSql.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS n FROM member_scores s FORCE INDEX (member_scores_churn_count_idx) WHERE ${where.filter((w) => !w.startsWith('s.churn_rank')).join(' AND ')} AND s.churn_store IS NOT NULL`,
+    `SELECT COUNT(*) AS n FROM member_scores s FORCE INDEX (member_scores_churn_count_idx) WHERE ${where.join(' AND ')} AND s.churn_store IS NOT NULL`,
     params,
   );
   return Number(row!.n);

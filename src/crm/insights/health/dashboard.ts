@@ -1,6 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { auditStoresRead, chinaDay, chinaDayStartMs, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaPeriodRange, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type CalendarPeriod, type StaffAccess } from '../../kernel/index.ts';
 import { ALL_STORES, COHORT_MONTHS, countedOrder, MAX_PERIOD_DAYS, netAmount, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
+import { latestScoringRun, registrationsBefore } from '../scores/snapshot.ts';
 import { calendarPeriodOf, dashboardRange, PERIOD_DAYS, type DateRange, type Granularity } from './periods.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
 
@@ -70,6 +71,11 @@ export interface HealthDashboard {
   perStore: { storeId: number; code: string; name: string; figures: HealthFigures }[];
   trend: TrendPoint[];
   cohorts: CohortRow[];
+  /**
+   * When member totals and new members come from a scoring run's registration counts (members
+   * registered before it, as of it; those since, live): that run's time; null when counted live.
+   */
+  membersAsOf: Date | null;
 }
 
 /**
@@ -131,10 +137,32 @@ export interface MemberCounts {
 }
 
 /**
- * Member totals and new members of several periods, per home store and summed over the
- * stores, in one pass over members(home_store_id, registered_at, status) — the index alone.
+ * Members not deleted of each store registered before each boundary, from the latest scoring
+ * run's registration-day counts plus the members registered since (registrationsBefore): a few
+ * hundred summary rows and short index ranges instead of every member of the stores (which
+ * took 3 s at a million members). Null before such a run, or for a boundary before its
+ * day-by-day counts: the caller counts live.
  */
-export async function memberCounts(access: StaffAccess, storeIds: number[], periods: [Date, Date][]): Promise<{ sum: MemberCounts[]; byStore: Map<number, MemberCounts[]> }> {
+async function registrations(access: StaffAccess, storeIds: number[], boundaries: Date[]): Promise<(Map<number, number[]> & { asOf: Date }) | null> {
+  const run = await latestScoringRun(access.services.readSql);
+  const counts = run ? await registrationsBefore(access.services.readSql, run, storeIds, boundaries) : null;
+  return counts && Object.assign(counts, { asOf: run!.asOf });
+}
+
+/**
+ * Member totals and new members of several periods, per home store and summed over the
+ * stores: from the scoring run's registration counts and the members registered since
+ * (registrations), or else in one pass over members(home_store_id, registered_at, status) —
+ * the index alone. Members registered before the run count as of it (a member deleted since
+ * still counts until the next run); those registered since count live.
+ */
+export async function memberCounts(access: StaffAccess, storeIds: number[], periods: [Date, Date][]): Promise<{ sum: MemberCounts[]; byStore: Map<number, MemberCounts[]>; asOf: Date | null }> {
+  const snap = await registrations(access, storeIds, periods.flat());
+  if (snap) {
+    const byStore = new Map([...snap].map(([store, n]) => [store, periods.map((_, i) => ({ total: n[2 * i + 1]!, new: n[2 * i + 1]! - n[2 * i]! }))]));
+    const sum = periods.map((_, i) => ({ total: [...byStore.values()].reduce((x, c) => x + c[i]!.total, 0), new: [...byStore.values()].reduce((x, c) => x + c[i]!.new, 0) }));
+    return { sum, byStore, asOf: snap.asOf };
+  }
   const last = new Date(Math.max(...periods.map(([, e]) => e.getTime())));
   const cols = periods.map((_, i) => `SUM(registered_at < ?) AS t${i}, SUM(registered_at >= ? AND registered_at < ?) AS n${i}`).join(', ');
   const [rows] = await access.services.readSql.query<RowDataPacket[]>(
@@ -143,7 +171,7 @@ export async function memberCounts(access: StaffAccess, storeIds: number[], peri
   );
   const byStore = new Map<number, MemberCounts[]>(rows.map((r) => [Number(r.store), periods.map((_, i) => ({ total: Number(r[`t${i}`] ?? 0), new: Number(r[`n${i}`] ?? 0) }))]));
   const sum = periods.map((_, i) => ({ total: rows.reduce((x, r) => x + Number(r[`t${i}`] ?? 0), 0), new: rows.reduce((x, r) => x + Number(r[`n${i}`] ?? 0), 0) }));
-  return { sum, byStore };
+  return { sum, byStore, asOf: null };
 }
 
 /**
@@ -314,12 +342,13 @@ async function cachedDashboard(access: StaffAccess, what: string[], ids: number[
   return d;
 }
 
-/** The newest order, refund and member ids: any of them recorded changes it (three index look-ups). */
+/** The newest order, refund, member and scoring-run ids: any of them recorded changes it (four index look-ups). */
 async function dataStamp(sql: StaffAccess['services']['sql']): Promise<string> {
   const [[r]] = await sql.query<any[]>(
-    'SELECT (SELECT COALESCE(MAX(id), 0) FROM orders) AS o, (SELECT COALESCE(MAX(id), 0) FROM order_refunds) AS r, (SELECT COALESCE(MAX(id), 0) FROM members) AS m',
+    "SELECT (SELECT COALESCE(MAX(id), 0) FROM orders) AS o, (SELECT COALESCE(MAX(id), 0) FROM order_refunds) AS r, (SELECT COALESCE(MAX(id), 0) FROM members) AS m, (SELECT COALESCE(MAX(id), 0) FROM model_runs WHERE kind = 'scores') AS s",
   );
-  return `${r.o}.${r.r}.${r.m}`;
+  // The scoring run too: member totals are its registration counts (registrations above).
+  return `${r.o}.${r.r}.${r.m}.${r.s}`;
 }
 
 /**
@@ -373,7 +402,7 @@ async function computeDashboard(access: StaffAccess, stores: HealthDashboard['st
     ...(stores.length > 1 ? stores.map((s) => healthFigures(access, [s.id], start, end, storeKey === null ? null : s.id, members.byStore.get(s.id)?.[0] ?? none, now)) : []),
   ] as [Promise<HealthFigures>, Promise<HealthFigures>, Promise<HealthFigures>, Promise<TrendPoint[]>, Promise<CohortRow[]>, ...Promise<HealthFigures>[]]);
   const perStore = storeFigures.map((figures, i) => ({ storeId: stores[i]!.id, code: stores[i]!.code, name: stores[i]!.name, figures }));
-  return { granularity, stores, current, previous, lastYear, vsPrevious: change(current, previous), vsLastYear: change(current, lastYear), perStore, trend, cohorts };
+  return { granularity, stores, current, previous, lastYear, vsPrevious: change(current, previous), vsLastYear: change(current, lastYear), perStore, trend, cohorts, membersAsOf: members.asOf };
 }
 
 /**
@@ -394,9 +423,13 @@ export async function healthTrend(access: StaffAccess, storeIds: number[], end: 
     );
     return new Map(rows.map((r) => [Number(r.k), { active: Number(r.active), orders: Number(r.orders), sales: String(r.sales) }]));
   };
+  const boundaries = Array.from({ length: n + 1 }, (_, k) => new Date(end.getTime() - k * len));
+  const snap = await registrations(access, storeIds, boundaries);
   const [byK, [mrows]] = await Promise.all([
     orderSide(),
-    sql.query<RowDataPacket[]>(
+    snap
+      ? Promise.resolve([Array.from({ length: n }, (_, k) => ({ k, n: [...snap.values()].reduce((x, c) => x + c[k]! - c[k + 1]!, 0) }))] as unknown as [RowDataPacket[]])
+      : sql.query<RowDataPacket[]>(
       `SELECT FLOOR(TIMESTAMPDIFF(SECOND, registered_at, ?) / ?) AS k, COUNT(*) AS n
        FROM members WHERE home_store_id IN (?) AND registered_at >= ? AND registered_at < ? AND status <> 'deleted' GROUP BY k`,
       [end, len / 1000, storeIds, from, end],

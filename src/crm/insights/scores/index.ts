@@ -154,3 +154,38 @@ async function countedRfmOverview(access: StaffAccess, stores: number[] | null):
   await auditStoresRead(access, 'insights.rfm', stores, { members: out.members });
   return out;
 }
+
+export interface SnapshotMemberCount {
+  /** Members matching (not deleted; at the level, when one was asked). */
+  count: number;
+  /** Every member not deleted in the same stores: the share's denominator. */
+  total: number;
+  /** The scoring run the counts are of. */
+  asOf: Date;
+}
+
+/**
+ * How many members the actor's stores (narrowed to `storeId`) have, optionally at one membership
+ * level, as of the latest scoring run: its per-store counts by membership level (snapshot.ts), a
+ * few rows whatever the number of members, where counting them live passed over every member of
+ * the stores on each turn (3 s at a million). Null before a run recorded with these counts — the
+ * caller then counts live. `storeId` outside the actor's stores counts nobody.
+ */
+export async function snapshotMemberCount(access: StaffAccess, opts: { storeId?: number; level?: number } = {}): Promise<SnapshotMemberCount | null> {
+  requirePermission(access.actor, 'segment.read');
+  const scope = storeScope(access.actor);
+  const stores = opts.storeId === undefined ? scope : scope === null || scope.includes(opts.storeId) ? [opts.storeId] : [];
+  const run = await latestScoringRun(access.services.readSql);
+  const counts = run ? await snapshotCounts(access.services.readSql, run.id, stores, ['grade']) : null;
+  // A run recorded before the membership-level counts existed has the others but no grade rows.
+  if (!run || !counts || (counts.length === 0 && stores?.length !== 0 && !(await hasGradeCounts(access, run.id)))) return null;
+  const total = counts.reduce((a, c) => a + c.members, 0);
+  const count = opts.level === undefined ? total : (counts.find((c) => c.key === String(opts.level))?.members ?? 0);
+  await auditStoresRead(access, 'members.count', stores, { level: opts.level ?? null, count, total, asOf: run.asOf.toISOString() });
+  return { count, total, asOf: run.asOf };
+}
+
+async function hasGradeCounts(access: StaffAccess, runId: number): Promise<boolean> {
+  const [[r]] = await access.services.readSql.query<RowDataPacket[]>("SELECT EXISTS (SELECT 1 FROM store_score_counts WHERE run_id = ? AND dim = 'grade') AS has", [runId]);
+  return Number(r!.has) === 1;
+}

@@ -18,7 +18,7 @@ import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } fro
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows, type StatsRefresh } from '../../sales/index.ts';
 import { loadScores } from './load-scores.ts';
-import { CHURN_WINDOW_DAYS, recordScoringRun, SnapshotCounter } from './snapshot.ts';
+import { CHURN_WINDOW_DAYS, recordScoringRun, registrationKey, SnapshotCounter } from './snapshot.ts';
 import { refreshStatsForScoring } from './stats-run.ts';
 
 /** Model time unit: weeks, as in the BG/NBD paper and CDNOW (t_x, T at day precision). */
@@ -80,13 +80,14 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   const ids: number[] = [];
   const cols = { rf: [] as number[], rm: [] as number[], x: [] as number[], tx: [] as number[], T: [] as number[], monetary: [] as number[], daysSince: [] as number[], daysReg: [] as number[], gap: [] as number[], s90: [] as number[], sp90: [] as number[], compl: [] as number[] };
   // For the snapshot (snapshot.ts) and the churn list's order: home store, churn-list
-  // candidacy (active, with orders), last order (ms, NaN = none) and past spend in cents.
-  const snap = { store: [] as (number | null)[], candidate: [] as boolean[], last: [] as number[], cents: [] as number[] };
+  // candidacy (active, with orders), last order (ms, NaN = none), past spend in cents and
+  // membership level.
+  const snap = { store: [] as (number | null)[], candidate: [] as boolean[], last: [] as number[], cents: [] as number[], grade: [] as number[], reg: [] as string[] };
   const nowDay = chinaDay(now);
   for await (const r of streamRows(
     sql,
     `SELECT ms.member_id, ms.first_order_at, ms.last_order_at, ms.order_days, ms.total_spend, ms.first_day_spend, ms.median_gap_days,
-            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at, m.home_store_id, m.status, ms.order_count,
+            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at, m.home_store_id, m.status, m.level AS member_level, ms.order_count,
             ${rfmConfig.window === 'all' ? 'ms.order_count AS rfm_f, ms.total_spend AS rfm_m' : 'ms.orders_365d AS rfm_f, ms.spend_365d AS rfm_m'}
      FROM member_stats ms JOIN members m ON m.id = ms.member_id WHERE m.status <> 'deleted'`,
     [],
@@ -120,6 +121,8 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     snap.candidate.push(r.status === 'active' && Number(r.order_count) > 0);
     snap.last.push(last ? last.getTime() : NaN);
     snap.cents.push(Math.round(Number(r.total_spend) * 100));
+    snap.grade.push(Number(r.member_level));
+    snap.reg.push(registrationKey(r.registered_at as Date, nowDay));
   }
 
   const tRead = Date.now();
@@ -205,12 +208,17 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     // ROUND(churn_risk, 2) of the stored DECIMAL(5,4), in integers (half away from zero, as the database rounds).
     riskPct[i] = Math.floor((Math.round(Number(assess(i).risk.toFixed(4)) * 10_000) + 50) / 100);
   }
-  // The churn list's order among its candidates: risk to the percent, past spend, member id.
+  // The churn list's order among its candidates: risk to the percent, past spend, member id —
+  // those whose last order is within the list's window first, then the lost ones (longer silent),
+  // each part in that order. The default list (the window) is then the first ranks of a level, so
+  // its top N is the first N entries of the (level, rank) index instead of a walk past every lost
+  // member, who rank highest by risk; a days floor reads both parts and merges them (churn/list.ts).
+  const windowStart = now.getTime() - CHURN_WINDOW_DAYS * 86_400_000;
+  const inWindow = (i: number) => (snap.last[i]! > windowStart ? 1 : 0);
   const order = [...Array(n).keys()].filter((i) => snap.candidate[i]);
-  order.sort((a, b) => riskPct[b]! - riskPct[a]! || snap.cents[b]! - snap.cents[a]! || ids[a]! - ids[b]!);
+  order.sort((a, b) => inWindow(b) - inWindow(a) || riskPct[b]! - riskPct[a]! || snap.cents[b]! - snap.cents[a]! || ids[a]! - ids[b]!);
   const rank = new Int32Array(n);
   order.forEach((i, k) => (rank[i] = k + 1));
-  const windowStart = now.getTime() - CHURN_WINDOW_DAYS * 86_400_000;
   const counts = new SnapshotCounter();
 
   // Second pass: score and write, rows computed chunk by chunk as the load pulls them.
@@ -228,6 +236,8 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       counts.add(store, 'cell', rfm?.cell ?? 'no_orders', cents);
       counts.add(store, 'quadrant', rfm?.quadrant ?? 'dormant', cents);
       counts.add(store, 'level', a.level, cents);
+      counts.add(store, 'grade', String(snap.grade[i]), cents);
+      counts.add(store, 'reg', snap.reg[i]!, cents);
       if (snap.candidate[i] && snap.last[i]! > windowStart) counts.add(store, 'churn', a.level, cents);
       const last = snap.last[i]!;
       rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now,

@@ -1,15 +1,81 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { withTransaction } from '../../kernel/index.ts';
+import { chinaDay, chinaDayStartMs, chinaMidnightDay, withTransaction } from '../../kernel/index.ts';
 
 /**
- * The nightly snapshot store-wide chat answers read (RFM overview, churn-list totals): per
- * scoring run and home store, members and their summed past spend by RFM cell, value quadrant,
- * churn level, and churn level among the churn list's candidates. The scores change only when
+ * The nightly snapshot store-wide chat answers read (RFM overview, churn-list totals, member
+ * counts): per scoring run and home store, members and their summed past spend by RFM cell,
+ * value quadrant, churn level, churn level among the churn list's candidates, and membership level. The scores change only when
  * the scoring run writes them, so these figures are exact for the run's time — the as-of time
  * every such answer states — and a turn reads a few dozen rows instead of every member.
  */
 
-export type SnapshotDim = 'cell' | 'quadrant' | 'level' | 'churn';
+/**
+ * RFM cell, value quadrant, churn level, churn-list candidates' churn level, membership level
+ * (`grade`) and registration day (`reg`: the China day number, `old` before REGISTRATION_DAYS),
+ * each over every member not deleted.
+ */
+export type SnapshotDim = 'cell' | 'quadrant' | 'level' | 'churn' | 'grade' | 'reg';
+
+/**
+ * Registration days counted one by one, back from the run's day: the health dashboard's member
+ * totals and new members up to two years back (a period and the same one a year earlier);
+ * earlier registrations are one `old` count per store, so a run writes at most this many rows
+ * per store for them.
+ */
+export const REGISTRATION_DAYS = 800;
+
+/** The `reg` key of a member registered at `at`, in a run on China day `runDay`. */
+export function registrationKey(at: Date, runDay: number): string {
+  const day = chinaDay(at);
+  return day < runDay - REGISTRATION_DAYS ? 'old' : String(day);
+}
+
+/**
+ * Members not deleted registered before each of `boundaries`, per home store of `stores`, as of
+ * the run: its day-by-day counts up to the boundary's China day, plus a live count of the rest —
+ * the members registered since the run for a boundary after it, or since 00:00 of the boundary's
+ * day for one before it that is not a midnight (a comparison cut to a running period's length).
+ * Members registered before the run count as of it (one deleted since still counts until the
+ * next run). Null when a boundary reaches before the day-by-day counts, or the run has none.
+ */
+export async function registrationsBefore(sql: Pool, run: ScoringRun, stores: number[], boundaries: Date[]): Promise<Map<number, number[]> | null> {
+  const runMs = run.asOf.getTime();
+  const runDay = chinaDay(run.asOf);
+  // Per boundary: the day whose counts are summed below (null: all of them) and the live range.
+  const parts = boundaries.map((b) => {
+    if (b.getTime() > runMs) return { day: null as number | null, live: [run.asOf, b] as [Date, Date], fromRun: true };
+    const day = chinaDay(b);
+    return { day, live: chinaMidnightDay(b) === null ? ([new Date(chinaDayStartMs(day)), b] as [Date, Date]) : null, fromRun: false };
+  });
+  if (parts.some((p) => p.day !== null && p.day < runDay - REGISTRATION_DAYS)) return null;
+  const [[has]] = await sql.query<RowDataPacket[]>("SELECT EXISTS (SELECT 1 FROM store_score_counts WHERE run_id = ? AND dim = 'reg') AS has", [run.id]);
+  if (!Number(has!.has)) return null;
+  const [rows] = await sql.query<RowDataPacket[]>("SELECT store_id, k, members FROM store_score_counts WHERE run_id = ? AND dim = 'reg' AND store_id IN (?)", [run.id, stores]);
+  const ranges = parts.flatMap((p, i) => (p.live ? [{ i, from: p.live[0], to: p.live[1], open: p.fromRun }] : []));
+  // The live ranges, each a short range of members(home_store_id, registered_at, status); since
+  // the run is after it (the run counted a member registered at its very time).
+  const [live] = ranges.length
+    ? await sql.query<RowDataPacket[]>(
+        `SELECT home_store_id AS store, ${ranges.map((r, j) => `SUM(registered_at ${r.open ? '>' : '>='} ? AND registered_at < ?) AS b${j}`).join(', ')} FROM members
+          WHERE home_store_id IN (?) AND (${ranges.map((r) => `(registered_at ${r.open ? '>' : '>='} ? AND registered_at < ?)`).join(' OR ')}) AND status <> 'deleted' GROUP BY home_store_id`,
+        [...ranges.flatMap((r) => [r.from, r.to]), stores, ...ranges.flatMap((r) => [r.from, r.to])],
+      )
+    : [[] as RowDataPacket[]];
+  const out = new Map<number, number[]>(stores.map((s) => [s, boundaries.map(() => 0)]));
+  for (const r of rows) {
+    const key = String(r.k);
+    const day = key === 'old' ? -Infinity : Number(key);
+    const n = out.get(Number(r.store_id))!;
+    parts.forEach((p, i) => {
+      if (p.day === null || day < p.day) n[i]! += Number(r.members);
+    });
+  }
+  for (const r of live) {
+    const n = out.get(Number(r.store))!;
+    ranges.forEach((range, j) => (n[range.i]! += Number(r[`b${j}`] ?? 0)));
+  }
+  return out;
+}
 
 /** Days of silence after which a member is lost rather than at risk (the churn list's default window). */
 export const CHURN_WINDOW_DAYS = 365;
