@@ -57,8 +57,14 @@ async function main(): Promise<void> {
     runtime?.beginStop();
     if (server) {
       const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      const idle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      // Keep-alive connections go as soon as their request is answered: closed once, a client's
+      // pooled connection (WeCom's deliveries, a health probe) that became idle later kept the
+      // listener open for the whole 4 s.
+      idle();
+      const sweep = setInterval(idle, 100);
       await within(closed, 4000);
+      clearInterval(sweep);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
     }
     // 2. requests still being answered — closeAllConnections cut their sockets, not their
