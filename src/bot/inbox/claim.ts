@@ -36,6 +36,8 @@ export const cardJobOf = (msg: InboundMessage, answer: BotAnswer) =>
  * stall rolls the write back — the process holding the claim now does it.
  */
 export async function withInboxClaim(services: Services, msg: InboundMessage, log: Logger, answer: () => Promise<HandleOutcome>): Promise<HandleOutcome> {
+  // A process that has handed its answers over (stopping) takes no claim: the next one answers.
+  if (HANDED_OVER.has(services)) return { kind: 'duplicate', state: 'busy' };
   let claim = await claimInbound(services, msg);
   if (claim.kind === 'busy') {
     claim = await awaitClaim(services, msg);
@@ -53,8 +55,13 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
     }
     return { kind: 'duplicate', state: claim.kind };
   }
-  if (claim.takenOver) log.warn('message taken over from a claim whose process stopped');
   const held = { channel: msg.channel, messageId: msg.messageId, token: claim.token };
+  if (HANDED_OVER.has(services)) {
+    // Claimed while the stop handed the others over: given back too.
+    await releaseClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
+    return { kind: 'duplicate', state: 'busy' };
+  }
+  if (claim.takenOver) log.warn('message taken over from a claim whose process stopped');
   const every = Math.max(100, Math.floor(services.config.INBOX_LEASE_MS / 3));
   const beat = setInterval(() => void renewClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox lease not renewed')), every);
   beat.unref();
@@ -112,6 +119,8 @@ async function awaitClaim(services: Services, msg: InboundMessage): Promise<Clai
   const until = Date.now() + services.config.INBOX_LEASE_MS + POLL_MS;
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, POLL_MS));
+    // A stopping process leaves the message to the next one (its answer job, or the platform's retry).
+    if (HANDED_OVER.has(services)) break;
     const row = await inboxRow(services, msg);
     // Only a row that may have changed hands is claimed again (a claim attempt is three statements).
     if (row && row.state === 'claimed' && !row.stale) continue;
@@ -123,6 +132,8 @@ async function awaitClaim(services: Services, msg: InboundMessage): Promise<Clai
 
 type LiveClaim = ClaimHandle & { stop: () => void };
 const LIVE = new WeakMap<Services, Set<LiveClaim>>();
+/** Processes (their services) that have handed their claims over: they take no new one. */
+const HANDED_OVER = new WeakSet<Services>();
 const liveClaims = (services: Services): Set<LiveClaim> => {
   let set = LIVE.get(services);
   if (!set) LIVE.set(services, (set = new Set()));
@@ -134,10 +145,12 @@ const liveClaims = (services: Services): Set<LiveClaim> => {
  * "Start and stop"): released, they are free at once for the message's answer job or the platform's
  * retry in the next process, instead of blocking them for a lease. An answer that still finishes
  * here cannot complete a claim it no longer holds (token-guarded), so its writes roll back and it
- * is neither pushed nor recorded: the message is answered once, by whoever claims it next. Returns
- * the messages given back.
+ * is neither pushed nor recorded: the message is answered once, by whoever claims it next. From
+ * then on this process claims nothing (a delivery waiting on a claim here would otherwise take the
+ * one just given back, and die with it). Returns the messages given back.
  */
 export async function handOverClaims(services: Services): Promise<InboxKey[]> {
+  HANDED_OVER.add(services);
   const live = liveClaims(services);
   const claims = [...live];
   live.clear();
