@@ -8,15 +8,13 @@ import { createWorkerApp } from './http/app.ts';
 import { loadEnvFile } from './env-file.ts';
 import { createLogger, prettyLogs } from './logger.ts';
 import { firstNodeUrl } from './redis.ts';
-import { createRuntime, type Runtime } from './runtime.ts';
+import { createRuntime, within, type Runtime } from './runtime.ts';
 import { createServices, type Services } from './services.ts';
 import { startTelemetry, stopTelemetry } from './telemetry/index.ts';
 
 /** The whole stop must end within this; the stop's own steps are bounded below it. */
 const STOP_DEADLINE_MS = 9_000;
 
-const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
-  Promise.race([p, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref())]);
 
 /** `npm start`: migrations, demo data when the database is empty, HTTP server and queue workers. */
 async function main(): Promise<void> {
@@ -52,11 +50,21 @@ async function main(): Promise<void> {
       logger.error('stop did not finish in time: exiting');
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
-    // 1. stop accepting; in-flight requests finish (idle keep-alive sockets are closed now).
+    // 1. stop accepting; in-flight requests finish (idle keep-alive sockets are closed now). A
+    //    callback still being answered is acked now by the slow path (its answer job queued
+    //    first) rather than after its reply budget: the listener closes in milliseconds, and a
+    //    deploy's restart is not held for seconds (docs/operations.md, "Start and stop").
+    runtime?.beginStop();
     if (server) {
       const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      const idle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      // Keep-alive connections go as soon as their request is answered: closed once, a client's
+      // pooled connection (WeCom's deliveries, a health probe) that became idle later kept the
+      // listener open for the whole 4 s.
+      idle();
+      const sweep = setInterval(idle, 100);
       await within(closed, 4000);
+      clearInterval(sweep);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
     }
     // 2. requests still being answered — closeAllConnections cut their sockets, not their

@@ -17,7 +17,8 @@ import { createRouter } from './intents/router/index.ts';
 import { startOutboundWorker } from './jobs/outbound-worker.ts';
 import { EXPORT_APPROVAL_TASK } from './api/export/approval-cards.ts';
 import { exportApprovalClick } from './api/export/approval-card-click.ts';
-import { startInboxAnswerWorker } from './jobs/inbox-answer.ts';
+import { answerHandedOver, startInboxAnswerWorker } from './jobs/inbox-answer.ts';
+import { handOverClaims } from './bot/inbox/claim.ts';
 import { controlSchedulesByDefault, scheduleJourneyControl, startJourneyControl } from './jobs/journey-control.ts';
 import { journeyDeps } from './jobs/journey-deps.ts';
 import { startJobRecovery, type JobRecovery } from './jobs/recovery.ts';
@@ -34,6 +35,13 @@ import { createWeilingSync, syncAlert } from './integrations/weiling/index.ts';
 import { observeWorker } from './metrics/index.ts';
 import type { Services } from './services.ts';
 import { withSpan } from './telemetry/index.ts';
+
+/** How long a stop waits for answers still being computed before handing them over (src/bot/inbox/claim.ts, handOverClaims). */
+const ANSWER_GRACE_MS = 1000;
+
+/** `p`, or 'timeout' after `ms` (the stop's bounded waits, here and in src/main.ts). */
+export const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
+  Promise.race([p, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref())]);
 
 /** Each bot turn in a span: the channel, the intent and the outcome, never the text or the sender. */
 function tracedTurns(handle: HandleMessage): HandleMessage {
@@ -64,7 +72,16 @@ export interface Runtime {
    * process runs no workers.
    */
   jobsCheck(): string | undefined;
-  /** Waits for in-flight answers, then closes workers (not the services: their owner does). */
+  /**
+   * The process begins to stop (src/main.ts, before the listener closes): callbacks still being
+   * answered are acked at once by the slow path (src/http/channel-route.ts), so closing the
+   * listener does not wait out their reply budgets.
+   */
+  beginStop(): void;
+  /**
+   * Closes workers (each finishes its current job) and gives in-flight answers a short grace, then
+   * hands the rest over to the next process (not the services: their owner closes them).
+   */
   stop(): Promise<void>;
   /**
    * Closes every worker without waiting for its running job, for a stop whose graceful window
@@ -93,12 +110,13 @@ export function createRuntime(services: Services): Runtime {
     wecom_aibot: createAiBotChannel(services),
   };
   const inflight = new Set<Promise<unknown>>();
+  const stopping = new AbortController();
   let watchdog: Watchdog | undefined;
   let recovery: JobRecovery | undefined;
   const board = queueBoard(services);
   // 卫瓴 two-way sync (docs/sync.md): its alert is the automation context's, through the journey deps' senders.
   const weiling = createWeilingSync(services, { alert: (text) => syncAlert(journeyDeps(services))(text) });
-  const app = createApp({ services, handle, adapters, inflight, queueBoard: board.app, jobsCheck: () => runtime.jobsCheck(), weiling: { sync: weiling, kick: kickSync(services, weiling, inflight) } });
+  const app = createApp({ services, handle, adapters, inflight, stopping: stopping.signal, queueBoard: board.app, jobsCheck: () => runtime.jobsCheck(), weiling: { sync: weiling, kick: kickSync(services, weiling, inflight) } });
   const runtime: Runtime = {
     app,
     handle,
@@ -142,11 +160,24 @@ export function createRuntime(services: Services): Runtime {
       if (!watchdog || !recovery) return undefined;
       return recovery.problem() ?? watchdog.problem() ?? 'ok';
     },
+    beginStop() {
+      stopping.abort();
+    },
     async stop() {
+      stopping.abort();
       await runtime.aibot?.close();
-      await Promise.allSettled([...inflight]);
       recovery?.close();
-      await (watchdog ? watchdog.close() : Promise.allSettled(runtime.workers.map((w) => w.close())));
+      // Workers take no new job from here on and finish the one they run (a step, a push).
+      const workersClosed = watchdog ? watchdog.close() : Promise.allSettled(runtime.workers.map((w) => w.close()));
+      // Answers still being computed (acked callbacks, whose push is owed) get a short grace; the
+      // rest are handed over — their claims given back and their answer jobs due now — so the
+      // stop is not held for a slow LLM and the next process answers them at once, once each.
+      if ((await within(Promise.allSettled([...inflight]), ANSWER_GRACE_MS)) === 'timeout') {
+        const keys = await handOverClaims(services);
+        await answerHandedOver(services, keys).catch((err) => services.logger.warn({ err: String(err) }, 'answer jobs of handed-over messages not hurried'));
+        services.logger.info({ messages: keys.length }, 'answers still running at the stop: handed over to the next process');
+      }
+      await workersClosed;
       await Promise.allSettled(runtime.periodic.map(async (p) => (await p).close()));
       await board.close();
     },

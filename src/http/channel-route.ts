@@ -13,6 +13,11 @@ export interface ChannelRouteDeps {
   handle: HandleMessage;
   /** Answers still being computed after their request was acked; awaited on shutdown. */
   inflight: Set<Promise<unknown>>;
+  /**
+   * Aborted when the process begins to stop (src/main.ts): a callback whose answer is not ready
+   * then is acked by the slow path at once instead of holding the stop for its reply budget.
+   */
+  stopping?: AbortSignal;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -35,7 +40,7 @@ export const limitBody = (adapter: ChannelAdapter) =>
  * the answer through the outbound queue once it is ready.
  */
 export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) {
-  const { services, handle, inflight } = deps;
+  const { services, handle, inflight, stopping } = deps;
 
   // Queued under the message's own job id and noted in the inbox (src/jobs/inbox-answer.ts).
   // The AI bot delivers into its open stream instead (ChannelAdapter.deliver).
@@ -67,11 +72,21 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
     const arrivedAt = c.get('arrivedAt') ?? performance.now();
     const budget = adapter.replyBudgetMs === undefined ? undefined : Math.max(0, adapter.replyBudgetMs - (performance.now() - arrivedAt));
     let timer: NodeJS.Timeout | undefined;
+    let onStop: (() => void) | undefined;
     const outcome =
       budget === undefined
         ? await pending
-        : await Promise.race([pending, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), budget)))]);
+        : await Promise.race([
+            pending,
+            new Promise<typeof TIMED_OUT>((resolve) => {
+              timer = setTimeout(() => resolve(TIMED_OUT), stopping?.aborted ? 0 : budget);
+              // A stop cuts the budget short: the answer goes by the slow path (queued, then pushed).
+              onStop = () => resolve(TIMED_OUT);
+              stopping?.addEventListener('abort', onStop, { once: true });
+            }),
+          ]);
     clearTimeout(timer);
+    if (onStop) stopping?.removeEventListener('abort', onStop);
 
     if (outcome === TIMED_OUT) {
       const later = pending
@@ -84,6 +99,14 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
       // callback gets a 5xx and the platform retries; the answer still running is pushed anyway.
       if ((await deferAnswer(services, msg)) === 'answered') await later;
       services.logger.info({ requestId, budget }, 'reply budget exceeded: acked, answer will be pushed');
+      return send(c, adapter.reply(null, msg, services.now()));
+    }
+    if (outcome.kind === 'duplicate' && outcome.state === 'busy' && budget !== undefined) {
+      // Still claimed by another process after waiting out a lease (src/bot/inbox/claim.ts): a
+      // live one, or one stalled past it. For a callback the 200 ends the platform's re-sends, so
+      // it goes out only once the answer job is queued, which answers the message if that holder
+      // never does. (The console's client is told it is a duplicate, as before.)
+      await deferAnswer(services, msg);
       return send(c, adapter.reply(null, msg, services.now()));
     }
     if (outcome.kind === 'duplicate' && outcome.recorded && adapter.replaysRecordedAnswer) {

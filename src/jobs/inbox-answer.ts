@@ -6,7 +6,7 @@ import { cardJobOf, replyJobOf } from '../bot/inbox/claim.ts';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
 import { queueOutbound } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
-import { inboxAnswerJobSchema, QUEUE_NAMES, type InboxAnswerJob, type OutboundJob } from './queues.ts';
+import { inboxAnswerJobSchema, JOB_LOCK, QUEUE_NAMES, type InboxAnswerJob, type OutboundJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
 import { tracedProcessor } from '../telemetry/index.ts';
 
@@ -62,6 +62,19 @@ export async function answerPulled(services: Services, msg: InboundMessage): Pro
 async function queueAnswerJob(services: Services, msg: InboundMessage, delay: number): Promise<void> {
   const data: InboxAnswerJob = { channel: msg.channel, messageId: msg.messageId, from: msg.from, text: msg.text, requestId: msg.requestId, receivedAt: msg.receivedAt.toISOString(), ...(msg.retryCount !== undefined ? { retryCount: msg.retryCount } : {}), ...(msg.conversationId ? { conversationId: msg.conversationId } : {}), ...(msg.action ? { action: msg.action } : {}) };
   await services.queues.inboxAnswer.add('answer', data, { jobId: idOf('answer', msg), ...(delay > 0 ? { delay } : {}) });
+}
+
+/**
+ * The answer jobs of messages a stopping process handed over (src/bot/inbox/claim.ts,
+ * handOverClaims) are made due now rather than a lease after their ack: the next process — or
+ * another one already running — answers them at once. Called with this process's workers closing,
+ * so it does not take them itself.
+ */
+export async function answerHandedOver(services: Services, keys: InboxKey[]): Promise<void> {
+  for (const key of keys) {
+    const job = await services.queues.inboxAnswer.getJob(idOf('answer', key));
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined); // already taken: nothing to hurry
+  }
 }
 
 /** Deferred messages looked at by the recovery sweep: a platform's retries end long before this. */
@@ -131,7 +144,7 @@ export function startInboxAnswerWorker(services: Services, handle: HandleMessage
       await pushAnswer(services, msg, outcome);
       return 'answered';
     }),
-    { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.inboxAnswer), concurrency },
+    { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.inboxAnswer), concurrency, ...JOB_LOCK },
   );
   worker.on('error', (err) => reportWorkerError(services, err, 'inbox answer worker error'));
   return worker;

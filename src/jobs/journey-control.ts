@@ -8,7 +8,7 @@ import { checkRecall, churnDigest, installTemplates, journeyFailureAlerts, recal
 import { journeyDeps } from './journey-deps.ts';
 import { CHINA_TIME_ZONE } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
-import { QUEUE_NAMES, type JourneyControlJob } from './queues.ts';
+import { JOB_LOCK, QUEUE_NAMES, type JourneyControlJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
 import { tracedProcessor } from '../telemetry/index.ts';
 
@@ -60,6 +60,7 @@ export function startJourneyControl(services: Services, opts: { deps?: JourneyDe
     connection: services.bullRedis,
     prefix: services.queuePrefix(QUEUE_NAMES.journeyControl),
     concurrency: 2,
+    ...JOB_LOCK,
   });
   worker.on('error', (err) => reportWorkerError(services, err, 'journey control worker error'));
   return worker;

@@ -7,7 +7,7 @@ import { Worker, type Job } from 'bullmq';
 import { applyOutcome, processStep, type JobHistory, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
 import type { Services } from '../services.ts';
-import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
+import { JOB_LOCK, QUEUE_NAMES, type JourneyJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
 import { tracedProcessor } from '../telemetry/index.ts';
 
@@ -17,7 +17,7 @@ const MAX_CHAIN = 20;
 export interface JourneyWorkerOptions {
   concurrency?: number;
   deps?: JourneyDeps;
-  /** BullMQ lock duration: how soon a job of a dead process is redelivered (default 30 s). */
+  /** BullMQ lock duration: how soon a job of a dead process is redelivered (default JOB_LOCK, src/jobs/queues.ts). */
   lockDuration?: number;
   stalledInterval?: number;
   /** Filled with the enrollments whose job this worker is running (src/jobs/recovery.ts leaves them alone). */
@@ -56,8 +56,8 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
       connection: services.bullRedis,
       prefix: services.queuePrefix(QUEUE_NAMES.journey),
       concurrency: opts.concurrency ?? services.config.JOURNEY_CONCURRENCY,
-      ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
-      ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
+      lockDuration: opts.lockDuration ?? JOB_LOCK.lockDuration,
+      stalledInterval: opts.stalledInterval ?? JOB_LOCK.stalledInterval,
     },
   );
   worker.on('failed', (job, err) => services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'journey step failed'));

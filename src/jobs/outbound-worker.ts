@@ -3,7 +3,7 @@ import type { AnswerCard, CardUpdate, Channel } from '../bot/types.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
 import { isAppError, outboundDone } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
-import { outboundJobSchema, QUEUE_NAMES, type OutboundJob } from './queues.ts';
+import { JOB_LOCK, outboundJobSchema, QUEUE_NAMES, type OutboundJob } from './queues.ts';
 import { reportWorkerError } from './worker-errors.ts';
 import { runTagMirror, TAG_MIRROR_JOB } from './tag-mirror.ts';
 import { SpanKind, tracedProcessor, withSpan } from '../telemetry/index.ts';
@@ -65,7 +65,7 @@ export function startOutboundWorker(services: Services, adapters: Partial<Record
       // Delivered: drop the PNG from the job BullMQ keeps (removeOnComplete keeps a day of them).
       if (image) await job.updateData({ channel, to, text, requestId, ...(card ? { card } : {}), ...(cardUpdate ? { cardUpdate } : {}) }).catch(() => undefined);
     }),
-    { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.outbound), concurrency },
+    { connection: services.bullRedis, prefix: services.queuePrefix(QUEUE_NAMES.outbound), concurrency, ...JOB_LOCK },
   );
   worker.on('failed', (job, err) => {
     services.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message, requestId: job?.data.requestId }, 'outbound job failed');

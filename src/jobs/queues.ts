@@ -70,6 +70,16 @@ export interface JourneyControlJob {
   [k: string]: unknown;
 }
 
+/**
+ * The job lock of the four queues' workers (docs/operations.md, "When the server is killed"). A
+ * killed process cannot hand its running jobs back: BullMQ redelivers one as stalled once its
+ * lock has lapsed and a stalled check (one every `stalledInterval`, two to notice) has seen it.
+ * With BullMQ's defaults (30 s and 30 s) a recall member in flight at a SIGKILL waited 30–90 s.
+ * Locks are renewed every half lock on a timer, so a long job keeps its lock as long as the event
+ * loop turns; 10 s, renewed every 5 s, rides out an event-loop stall of about 5 s.
+ */
+export const JOB_LOCK = { lockDuration: 10_000, stalledInterval: 3_000 } as const;
+
 export const QUEUE_NAMES = { outbound: 'outbound', inboxAnswer: 'inbox-answers', journey: 'journey-steps', journeyControl: 'journey-control' } as const;
 
 export interface Queues {

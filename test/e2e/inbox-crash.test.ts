@@ -103,6 +103,38 @@ describe('a crash mid-answer', () => {
     await kill();
   }, 150_000);
 
+  it('passive path: a retry that reaches the restarted server while the dead process\'s lease still runs waits it out and is answered, not acked empty', async () => {
+    await startServer();
+    await (await deliver(callback('帮助', 'warm-up-5', 'hq_ops_01'))).text();
+    const user = 'store_manager_02';
+    const req = callback('帮助', 'crash-leased-1', user);
+    llm.reply({ kind: 'text', content: 'ok', delayMs: 60_000 }); // the first delivery hangs in the LLM
+    const seen = llm.requests.length;
+    const first = deliver(req).then(
+      (r) => r.text(),
+      () => 'connection lost',
+    );
+    await waitFor(() => llm.requests.length > seen, 20_000);
+    await kill();
+    expect(await first).toBe('connection lost');
+    await startServer();
+    await (await deliver(callback('帮助', 'warm-up-6', 'hq_ops_01'))).text();
+    // The claim as a process killed right after renewing it leaves it: still leased when WeCom's
+    // re-send arrives (a restart can be quicker than the lease: INBOX_LEASE_MS is 6 s by default).
+    await env.services.sql.query('UPDATE inbound_messages SET lease_until = NOW(3) + INTERVAL 1400000 MICROSECOND WHERE message_id = ?', ['crash-leased-1']);
+    const pushesBefore = pushesTo(user);
+    const body = await (await deliver(req)).text();
+    // Answered once: passively on this re-send (the wait ends within the reply budget), or acked and pushed.
+    await waitFor(async () => (await inbox('crash-leased-1')).state === 'answered', 20_000);
+    const passive = body === '' ? 0 : 1;
+    if (!passive) await waitFor(() => pushesTo(user) > pushesBefore, 20_000);
+    await new Promise((r) => setTimeout(r, LEASE_MS * 3));
+    expect(passive + pushesTo(user) - pushesBefore).toBe(1);
+    if (passive) expect(readPassiveReply(keys, { status: 200, contentType: 'application/xml', body }).Content!.length).toBeGreaterThan(0);
+    expect(await inbox('crash-leased-1')).toMatchObject({ state: 'answered', attempts: 2 });
+    await kill();
+  }, 150_000);
+
   it('a crash after the answer was recorded, before WeCom got the response: the retry gets the recorded answer, not a second run', async () => {
     await startServer();
     // A warm process answers within the budget: a cold one under load may ack empty (the slow path) instead.
@@ -148,6 +180,38 @@ describe('a crash mid-answer', () => {
     await startServer();
     await waitFor(() => pushesTo(user) > before, 40_000);
     expect((await inbox('crash-slow-1')).state).toBe('answered');
+    await new Promise((r) => setTimeout(r, LEASE_MS * 3));
+    expect(pushesTo(user)).toBe(before + 1); // exactly once
+    await kill();
+  }, 150_000);
+});
+
+describe('a graceful stop (SIGTERM) mid-answer', () => {
+  it('acks the callback at once with its answer job queued, hands the claim over instead of leaving it to lapse, and the next process answers once', async () => {
+    await startServer();
+    await (await deliver(callback('帮助', 'warm-up-7', 'hq_ops_01'))).text();
+    const user = 'store_manager_03';
+    const before = pushesTo(user);
+    llm.reply({ kind: 'text', content: 'ok', delayMs: 60_000 }); // still being answered when the stop comes
+    const seen = llm.requests.length;
+    const res = deliver(callback('帮助', 'term-slow-1', user)).then(async (r) => ({ status: r.status, body: await r.text() }));
+    await waitFor(() => llm.requests.length > seen, 20_000);
+    const child = server!.child;
+    const out = server!.out;
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    // Acked (empty 200: WeCom will not re-send) only once something durable will answer it.
+    expect(await res).toEqual({ status: 200, body: '' });
+    expect(await exited).toBe(0);
+    server = undefined;
+    // Given back, not left claimed for a lease: the next process may take it at once.
+    expect(await inbox('term-slow-1')).toMatchObject({ state: 'released', deferred: 1 });
+    expect(out()).toContain('handed over to the next process');
+    expect(out()).not.toMatch(/Pool is closed|EPIPE/);
+
+    await startServer();
+    await waitFor(() => pushesTo(user) > before, 40_000);
+    expect(await inbox('term-slow-1')).toMatchObject({ state: 'answered', attempts: 2 });
     await new Promise((r) => setTimeout(r, LEASE_MS * 3));
     expect(pushesTo(user)).toBe(before + 1); // exactly once
     await kill();

@@ -3,6 +3,7 @@
  * retry"): concurrent duplicates, a claim left by a dead process, console ids per sender, and the
  * answer job that queues a recorded answer whose push was never queued.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimInbound, completeClaim, inboxRow, markDeferred, renewClaim } from '../../src/bot/inbox/store.ts';
 import type { InboundMessage } from '../../src/bot/types.ts';
@@ -28,15 +29,12 @@ describe('durable inbox', () => {
     expect(await inboxRow(ctx.env.services, message('inbox-concurrent-1'))).toMatchObject({ state: 'answered', attempts: 1 });
   });
 
-  it('a claim whose process stopped renewing it is taken by the retry after the lease, not before', async () => {
+  it('a retry that finds the claim of a process that stopped renewing it waits out the lease and answers (an empty ack would end WeCom\'s re-sends unanswered)', async () => {
     const services = ctx.env.services;
     const dead = await claimInbound(services, message('inbox-stale-1')); // a process that died mid-answer
     expect(dead.kind).toBe('claimed');
-    const early = await post(ctx.rt, callback('帮助', 'inbox-stale-1'));
-    expect(await early.text()).toBe(''); // still leased: a live process could be answering
-    await new Promise((r) => setTimeout(r, LEASE_MS + 200));
-    const retry = await post(ctx.rt, callback('帮助', 'inbox-stale-1'));
-    expect(await retry.text()).toContain('<Encrypt>');
+    const early = await post(ctx.rt, callback('帮助', 'inbox-stale-1')); // still leased when it arrives
+    expect(await early.text()).toContain('<Encrypt>');
     expect(await inboxRow(services, message('inbox-stale-1'))).toMatchObject({ state: 'answered', attempts: 2 });
     // The dead process's claim cannot complete over the retry's answer.
     if (dead.kind === 'claimed') expect(await completeClaim(services, { ...message('inbox-stale-1'), token: dead.token }, null)).toBe(false);
@@ -44,6 +42,37 @@ describe('durable inbox', () => {
     const again = await (await post(ctx.rt, callback('帮助', 'inbox-stale-1'))).text();
     expect(again).toContain('<Encrypt>');
     expect(await inboxRow(services, message('inbox-stale-1'))).toMatchObject({ state: 'answered', attempts: 2 });
+  });
+
+  it('a retry whose message is still held by a live process after the wait is acked only with its answer job queued, which answers it once the holder is gone', async () => {
+    const services = ctx.env.services;
+    const msg = message('inbox-held-1');
+    const held = await claimInbound(services, msg);
+    if (held.kind !== 'claimed') throw new Error('not claimed');
+    // The holder renews its lease (alive, answering slowly) while the retry waits.
+    const beat = setInterval(() => void renewClaim(services, { ...msg, token: held.token }), LEASE_MS / 4);
+    let res: Response;
+    try {
+      res = await post(ctx.rt, callback('帮助', 'inbox-held-1'));
+    } finally {
+      clearInterval(beat); // then it dies without answering
+    }
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(await inboxRow(services, msg)).toMatchObject({ state: 'claimed', deferred: true });
+    const { startInboxAnswerWorker } = await import('../../src/jobs/inbox-answer.ts');
+    const worker = startInboxAnswerWorker(services, ctx.rt.handle);
+    try {
+      const until = Date.now() + 15_000;
+      while (!(await inboxRow(services, msg))?.pushed && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await worker.close();
+    }
+    expect(await inboxRow(services, msg)).toMatchObject({ state: 'answered', attempts: 2, pushed: true });
+    // Its one push, under the message's own job id (src/jobs/inbox-answer.ts).
+    const push = await services.queues.outbound.getJob(`reply-${createHash('sha256').update('wecom\ninbox-held-1').digest('hex').slice(0, 40)}`);
+    expect(push?.data).toMatchObject({ to: msg.from });
+    expect(push?.data.text.length).toBeGreaterThan(0);
   });
 
   it('a live answer keeps its claim past the lease (renewed), so a retry meanwhile is not answered twice', async () => {

@@ -7,7 +7,10 @@ import { startJourneyWorker } from '../../src/jobs/journey-worker.ts';
 import { createServices } from '../../src/services.ts';
 
 const services = createServices(loadConfig(process.env));
-const worker = startJourneyWorker(services, { concurrency: 8, lockDuration: 1500, stalledInterval: 500 });
+// The product's own job lock (JOB_LOCK, src/jobs/queues.ts): what a killed server's jobs wait for
+// is what is tested. (A lock of 1.5 s lapsed under a loaded machine while the worker was alive, and
+// the job ran twice side by side.)
+const worker = startJourneyWorker(services, { concurrency: 8 });
 worker.on('ready', () => process.send?.('ready'));
 process.on('SIGTERM', () => {
   void worker.close().then(() => services.close()).then(() => process.exit(0));

@@ -1,7 +1,7 @@
 import { withSharedTransaction } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import type { BotAnswer, HandleOutcome, InboundMessage } from '../types.ts';
-import { claimInbound, completeClaim, releaseClaim, renewClaim } from './store.ts';
+import { claimInbound, completeClaim, inboxRow, releaseClaim, renewClaim, type Claim, type ClaimHandle, type InboxKey } from './store.ts';
 
 type Logger = Services['logger'];
 
@@ -36,7 +36,18 @@ export const cardJobOf = (msg: InboundMessage, answer: BotAnswer) =>
  * stall rolls the write back — the process holding the claim now does it.
  */
 export async function withInboxClaim(services: Services, msg: InboundMessage, log: Logger, answer: () => Promise<HandleOutcome>): Promise<HandleOutcome> {
-  const claim = await claimInbound(services, msg);
+  // A process that has handed its answers over (stopping) takes no claim: the next one answers.
+  if (HANDED_OVER.has(services)) return { kind: 'duplicate', state: 'busy' };
+  let claim = await claimInbound(services, msg);
+  if (claim.kind === 'busy') {
+    claim = await awaitClaim(services, msg);
+    if (claim.kind === 'answered') {
+      // Answered by the holder while this delivery waited: the holder's own request carries that
+      // answer (passively, or acked and pushed), so this one adds nothing — not even a replay.
+      log.info({ retryCount: msg.retryCount }, 'duplicate message: answered by the process that held it');
+      return { kind: 'duplicate', state: 'answered' };
+    }
+  }
   if (claim.kind !== 'claimed') {
     log.info({ retryCount: msg.retryCount, state: claim.kind, recorded: claim.kind === 'answered' && claim.recorded !== undefined }, 'duplicate message: not run again');
     if (claim.kind === 'answered' && claim.recorded !== undefined) {
@@ -44,11 +55,19 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
     }
     return { kind: 'duplicate', state: claim.kind };
   }
-  if (claim.takenOver) log.warn('message taken over from a claim whose process stopped');
   const held = { channel: msg.channel, messageId: msg.messageId, token: claim.token };
+  if (HANDED_OVER.has(services)) {
+    // Claimed while the stop handed the others over: given back too.
+    await releaseClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
+    return { kind: 'duplicate', state: 'busy' };
+  }
+  if (claim.takenOver) log.warn('message taken over from a claim whose process stopped');
   const every = Math.max(100, Math.floor(services.config.INBOX_LEASE_MS / 3));
   const beat = setInterval(() => void renewClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox lease not renewed')), every);
   beat.unref();
+  const live = liveClaims(services);
+  const mine: LiveClaim = { ...held, stop: () => clearInterval(beat) };
+  live.add(mine);
   const replyOf = (outcome: HandleOutcome) => (outcome.kind === 'answer' ? replyJobOf(msg, outcome.answer) : null);
   let result: Awaited<ReturnType<typeof withSharedTransaction<HandleOutcome>>>;
   try {
@@ -69,8 +88,11 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
   } catch (e) {
     // The answer failed, or its writes could not be committed with the completion: none of them stays, and the retry answers.
     clearInterval(beat);
-    await releaseClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
+    // (Given back already when the process is stopping: handOverClaims.)
+    if (live.delete(mine)) await releaseClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
     throw e;
+  } finally {
+    live.delete(mine);
   }
   if (!result.committed) {
     log.warn({ wrote: result.wrote }, 'inbox claim was taken over while answering (a stall longer than the lease)');
@@ -79,4 +101,60 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
     return { kind: 'duplicate', state: 'busy' };
   }
   return result.out;
+}
+
+const POLL_MS = 200;
+
+/**
+ * A delivery that finds its message claimed elsewhere waits for that claim instead of giving up:
+ * acking it empty would end the platform's re-sends (an HTTP 200 ends a WeCom callback,
+ * docs/wecom.md, protocol rules), and when the holder is a process that died mid-answer nobody
+ * would ever answer. A dead holder's lease runs out within one lease of its last renewal, so
+ * waiting that long (plus a poll) either takes the claim over, finds the message answered by a
+ * live holder, or — a live holder still answering — leaves it busy. The wait runs inside the
+ * route's reply budget like any answer: past the budget the callback is acked only once the
+ * answer job is queued (src/http/channel-route.ts), so a crash during the wait loses nothing.
+ */
+async function awaitClaim(services: Services, msg: InboundMessage): Promise<Claim> {
+  const until = Date.now() + services.config.INBOX_LEASE_MS + POLL_MS;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    // A stopping process leaves the message to the next one (its answer job, or the platform's retry).
+    if (HANDED_OVER.has(services)) break;
+    const row = await inboxRow(services, msg);
+    // Only a row that may have changed hands is claimed again (a claim attempt is three statements).
+    if (row && row.state === 'claimed' && !row.stale) continue;
+    const claim = await claimInbound(services, msg);
+    if (claim.kind !== 'busy') return claim;
+  }
+  return { kind: 'busy' };
+}
+
+type LiveClaim = ClaimHandle & { stop: () => void };
+const LIVE = new WeakMap<Services, Set<LiveClaim>>();
+/** Processes (their services) that have handed their claims over: they take no new one. */
+const HANDED_OVER = new WeakSet<Services>();
+const liveClaims = (services: Services): Set<LiveClaim> => {
+  let set = LIVE.get(services);
+  if (!set) LIVE.set(services, (set = new Set()));
+  return set;
+};
+
+/**
+ * A stopping process gives back the claims of the answers it is still computing (docs/operations.md,
+ * "Start and stop"): released, they are free at once for the message's answer job or the platform's
+ * retry in the next process, instead of blocking them for a lease. An answer that still finishes
+ * here cannot complete a claim it no longer holds (token-guarded), so its writes roll back and it
+ * is neither pushed nor recorded: the message is answered once, by whoever claims it next. From
+ * then on this process claims nothing (a delivery waiting on a claim here would otherwise take the
+ * one just given back, and die with it). Returns the messages given back.
+ */
+export async function handOverClaims(services: Services): Promise<InboxKey[]> {
+  HANDED_OVER.add(services);
+  const live = liveClaims(services);
+  const claims = [...live];
+  live.clear();
+  for (const c of claims) c.stop();
+  await Promise.allSettled(claims.map((c) => releaseClaim(services, c)));
+  return claims.map(({ channel, messageId }) => ({ channel, messageId }));
 }

@@ -112,11 +112,13 @@ export async function markDeferred(services: Services, msg: InboundMessage): Pro
   // An upsert, not an UPDATE: with a budget already spent on arrival the ack can come before the
   // pipeline's claim inserted the row. The row is then recorded unclaimed (attempts 0, with its
   // payload) so the recovery sweep and the answer job know it is owed an answer; the claim that
-  // follows takes it as a first claim.
+  // follows takes it as a first claim. A message already answered stays as it was answered: its
+  // reply went on its own request (a passive reply), and marking it deferred now would have the
+  // answer job push it a second time.
   await services.sql.execute(
     `INSERT INTO inbound_messages (channel, message_id, sender, state, attempts, payload, deferred_at)
      VALUES (?, ?, ?, 'released', 0, ?, NOW(3))
-     ON DUPLICATE KEY UPDATE deferred_at = COALESCE(deferred_at, NOW(3)), updated_at = NOW(3)`,
+     ON DUPLICATE KEY UPDATE deferred_at = IF(state = 'answered', deferred_at, COALESCE(deferred_at, NOW(3))), updated_at = NOW(3)`,
     [msg.channel, msg.messageId, msg.from.slice(0, 128), messagePayload(msg)],
   );
   return (await inboxRow(services, msg))?.state;

@@ -79,6 +79,8 @@ export function startAiBotLongConnection(services: Services, opts: LongConnectio
     },
   });
   const inflight = new Set<Promise<unknown>>();
+  /** Message ids whose first frame is being answered on this connection. */
+  const answering = new Set<string>();
   const track = (p: Promise<unknown>) => {
     const q = p.catch((err) => log.error({ err }, 'AI-bot frame not handled')).finally(() => inflight.delete(q));
     inflight.add(q);
@@ -113,6 +115,20 @@ export function startAiBotLongConnection(services: Services, opts: LongConnectio
       else await relay(msg, outcome.answer);
       return;
     }
+    // A redelivery of a message this connection is still answering: the first frame owns the
+    // stream (one per message id) — its placeholder and its final chunk. This one only waits on
+    // the inbox claim (src/bot/inbox/claim.ts) and speaks only if it ends up answering (the first
+    // lost its claim). Opening the stream again gave the message a second, empty final.
+    const again = answering.has(msg.messageId);
+    if (!again) answering.add(msg.messageId);
+    try {
+      await answerFrame(frame, msg, again);
+    } finally {
+      if (!again) answering.delete(msg.messageId);
+    }
+  }
+
+  async function answerFrame(frame: WsFrame, msg: InboundMessage, again: boolean): Promise<void> {
     const q = await askReply(services, msg);
     if (q.decision !== 'sent') {
       log.warn({ code: 'aibot_quota_exhausted', quota: q.decision, reason: q.reason, messageId: msg.messageId }, 'AI-bot reply quota of the conversation used up: message not answered');
@@ -125,6 +141,7 @@ export function startAiBotLongConnection(services: Services, opts: LongConnectio
     let opened = false;
     let cut = false;
     const placeholder = setTimeout(() => {
+      if (again) return;
       opened = true;
       quietly(client.reply(frame, streamBody({ id, content: t(lang, 'aibot.working'), finish: false, feedbackId: msg.messageId })), 'placeholder chunk not sent');
     }, c.AIBOT_PLACEHOLDER_MS);
