@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     log: { type: 'string', default: 'info' },
   },
 });
+// startApp waits for the server's info line "listening on": a quieter level never starts.
+if (!['trace', 'debug', 'info'].includes(args.log!)) throw new Error(`--log ${args.log}: the server must log at info or below (startApp waits for its "listening on" line)`);
 const C = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const MEMBERS = Number(args.members);
