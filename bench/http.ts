@@ -10,7 +10,7 @@
  *                 member per connection (test/support/wecom-traffic.ts `signedCallback`), each
  *                 with a new MsgId, answered passively within WeCom's window
  * printing req/s, p50/p99 and each figure's ratio to bare Hono, with the server's RSS at idle and
- * after the load. Its own database (a test database with the demo data, dropped at the end), the
+ * after the load. The server runs as ROLE=web (no queue workers in it: see the start below). Its own database (a test database with the demo data, dropped at the end), the
  * machine's Redis under its own prefix, a fake qyapi. Goal: callback ≥ 3,000 req/s and
  * ≥ 5 % of bare Hono, p99 ≤ 50 ms at 50 connections.
  */
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     log: { type: 'string', default: 'info' },
   },
 });
+// startApp waits for the server's info line "listening on": a quieter level never starts.
+if (!['trace', 'debug', 'info'].includes(args.log!)) throw new Error(`--log ${args.log}: the server must log at info or below (startApp waits for its "listening on" line)`);
 const C = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const MEMBERS = Number(args.members);
@@ -71,7 +73,11 @@ async function main() {
     const barePort = await freePort();
     const bare = spawnTsx(['bench/bare-hono.ts'], childEnv(env.config, { PORT: String(barePort) }));
     await watch(bare).waitFor(/listening on/, 60_000);
-    const app = await startApp(env.config, { LOG_LEVEL: args.log! }, { wait: 'ready', timeoutMs: 300_000 });
+    // ROLE=web: the HTTP edge alone. With the workers in the same process (ROLE=all) the scoring job's
+    // first run starts with the process, and its per-store model race holds the event loop for
+    // minutes on this machine (a CPU profile of the server: clv/pareto-nbd.ts logA0), which this
+    // bench would measure instead of the callback (docs/benchmarks.md).
+    const app = await startApp(env.config, { LOG_LEVEL: args.log!, ROLE: 'web' }, { wait: 'ready', timeoutMs: 300_000 });
     const idleRss = rssMb(app.child.pid!);
 
     let msgNo = 0;
@@ -97,6 +103,7 @@ async function main() {
     // MariaDB and Redis lines pass a counting relay — MySQL commands (packets with sequence id 0)
     // and Redis writes (one per command or pipeline) — less what the idle server sends in as long.
     const perTurn = await countRoundTrips(env.config, callback);
+    console.log(`Redis commands per turn: ${perTurn.perCommand.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(', ')}`);
     console.log(`one turn, sequential (${perTurn.turns} callbacks): ${perTurn.mysql.toFixed(1)} MySQL commands, ≈ ${perTurn.redis.toFixed(1)} Redis round trips, ${perTurn.cpuMs.toFixed(2)} ms server CPU, ${perTurn.ms.toFixed(1)} ms p50 (idle server in as long: ${perTurn.idleMysql} MySQL, ${perTurn.idleRedis} Redis)`);
 
     const targets: [string, number, (conn: number) => LoadRequest][] = [
@@ -153,10 +160,17 @@ async function countRoundTrips(config: Config, make: (conn: number) => LoadReque
       pending.set(conn, buf);
     },
   });
-  const redisRelay = await startTcpRelay({ host: rd.hostname, port: Number(rd.port || 6379) }, { onClientData: () => void redis++ });
+  // Redis: one write is one round trip (a command or a pipeline); its commands are named by name.
+  const commands = new Map<string, number>();
+  const redisRelay = await startTcpRelay({ host: rd.hostname, port: Number(rd.port || 6379) }, {
+    onClientData(_conn, d) {
+      redis++;
+      for (const name of respCommandNames(d)) commands.set(name, (commands.get(name) ?? 0) + 1);
+    },
+  });
   db.host = `127.0.0.1:${mysqlRelay.port}`;
   rd.host = `127.0.0.1:${redisRelay.port}`;
-  const app = await startApp(config, { DATABASE_URL: db.toString(), REDIS_URL: rd.toString(), LOG_LEVEL: 'info' }, { wait: 'ready', timeoutMs: 300_000 });
+  const app = await startApp(config, { DATABASE_URL: db.toString(), REDIS_URL: rd.toString(), LOG_LEVEL: 'info', ROLE: 'web' }, { wait: 'ready', timeoutMs: 300_000 });
   try {
     const one = async () => {
       const r = make(0);
@@ -168,6 +182,7 @@ async function countRoundTrips(config: Config, make: (conn: number) => LoadReque
     for (let i = 0; i < 10; i++) await one(); // warm
     const m0 = mysql;
     const r0 = redis;
+    const k0 = new Map(commands);
     const c0 = cpuS(app.child.pid!);
     const t0 = performance.now();
     const times: number[] = [];
@@ -175,16 +190,37 @@ async function countRoundTrips(config: Config, make: (conn: number) => LoadReque
     const elapsed = performance.now() - t0;
     const cpuMs = ((cpuS(app.child.pid!) - c0) * 1000) / turns;
     const [m1, r1] = [mysql, redis];
+    const k1 = new Map(commands);
     await new Promise((r) => setTimeout(r, elapsed));
     const idleMysql = mysql - m1;
     const idleRedis = redis - r1;
+    const perCommand = [...k1].map(([name, n]) => [name, (n - (k0.get(name) ?? 0) - ((commands.get(name) ?? 0) - n)) / turns] as const).filter(([, n]) => n >= 0.05);
     times.sort((a, b) => a - b);
-    return { turns, mysql: (m1 - m0 - idleMysql) / turns, redis: (r1 - r0 - idleRedis) / turns, cpuMs, ms: times[Math.floor(turns / 2)]!, idleMysql, idleRedis };
+    return { turns, mysql: (m1 - m0 - idleMysql) / turns, redis: (r1 - r0 - idleRedis) / turns, perCommand, cpuMs, ms: times[Math.floor(turns / 2)]!, idleMysql, idleRedis };
   } finally {
     await app.stop();
     await mysqlRelay.close();
     await redisRelay.close();
   }
+}
+
+/** The command names in a chunk of RESP sent to Redis (arrays of bulk strings; a chunk split mid-command is rare at these sizes and only loses a name). */
+function respCommandNames(d: Buffer): string[] {
+  const names: string[] = [];
+  const s = d.toString('latin1');
+  let i = 0;
+  while (i < s.length && s[i] === '*') {
+    const eol = s.indexOf('\r\n', i);
+    const n = Number(s.slice(i + 1, eol));
+    i = eol + 2;
+    for (let k = 0; k < n && i < s.length; k++) {
+      const e = s.indexOf('\r\n', i);
+      const len = Number(s.slice(i + 1, e));
+      if (k === 0) names.push(s.slice(e + 2, e + 2 + len).toUpperCase());
+      i = e + 2 + len + 2;
+    }
+  }
+  return names;
 }
 
 main().then(

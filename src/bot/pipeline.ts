@@ -11,7 +11,7 @@ import { confirmationGate, withPendingReminder } from './gate-confirm.ts';
 import { assentOf, holdsBack } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
-import { lastLanguage, recordTurn, setFocus } from './conversation.ts';
+import { readMemory } from './memory.ts';
 import { createDialogue } from './dialogue/turn.ts';
 import { withInboxClaim } from './inbox/claim.ts';
 import { execute } from './execute.ts';
@@ -78,7 +78,9 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
 
   async function answer(msg: InboundMessage, log: typeof services.logger): Promise<HandleOutcome> {
     const started = Date.now();
-    const lang = replyLanguage(msg.text, await lastLanguage(services, msg));
+    // The speaker's memory in one read (src/bot/memory.ts); what the turn changes is written once, at its end.
+    const memory = await readMemory(services, msg);
+    const lang = replyLanguage(msg.text, memory.lang);
     const actor = await identifyActor(services, msg);
     if (!actor) {
       log.info({ from: msg.from }, 'unregistered sender');
@@ -108,20 +110,21 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       ? { intent: 'action.cancel', slots: {}, confidence: 1 }
       : await router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
     // The conversation decides what runs: an answer to the bot's question, a refinement, a question back, or the routed intent.
-    const plan = await dialogue.plan(msg, actor, routed, lang);
+    const plan = await dialogue.plan(msg, memory, actor, routed, lang);
     const route = plan.route;
     // A reply to the bot's own question runs with the original request's text, so the write gate reads what was asked.
     let result: IntentResult;
     if (plan.kind === 'reply') result = plan.result;
     else {
       const ran = await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, fresh);
-      result = await bestEffort(dialogue.remember(msg, actor, plan, ran, lang), ran, log);
+      result = await bestEffort(dialogue.remember(memory, actor, plan, ran, lang), ran, log);
     }
     // A question the gate answered with a read intent reports that intent.
     const reported = result.intent ?? route.intent;
 
-    if (result.focus) await bestEffort(setFocus(services, msg, result.focus), undefined, log);
-    await bestEffort(recordTurn(services, msg, actor, { ...route, intent: reported }, lang), undefined, log);
+    if (result.focus) memory.setFocus(result.focus);
+    memory.recordTurn(msg, { ...route, intent: reported }, lang);
+    await bestEffort(memory.flush(), undefined, log);
     const cardUpdate = result.cardUpdate ?? clicked;
     const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel, lang), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}), ...(result.card ? { card: result.card } : {}), ...(cardUpdate ? { cardUpdate } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');

@@ -1,5 +1,5 @@
 import type { Services } from '../../services.ts';
-import { CONVERSATION_TTL_S, speakerParts, type Speaker } from '../conversation.ts';
+import { speakerKey, type Speaker } from '../conversation.ts';
 
 /** A detail the bot asked for (one question at a time); `content`: a dictated write's text (the write gate asked for it). */
 export type Need = 'member' | 'tag' | 'points' | 'reason' | 'content';
@@ -30,36 +30,14 @@ export interface LastAnswer {
   text: string;
 }
 
-// Per (conversation, sender) in a group chat, per sender otherwise (InboundMessage.conversationId).
-type Who = Speaker;
-const pendingKey = (services: Services, msg: Who) => services.key('dialogue', 'pending', ...speakerParts(msg));
-const lastKey = (services: Services, msg: Who) => services.key('dialogue', 'last', ...speakerParts(msg));
-const shownKey = (services: Services, msg: Who) => services.key('dialogue', 'shown', ...speakerParts(msg));
+// Per (conversation, sender) in a group chat, per sender otherwise (InboundMessage.conversationId);
+// read and written with the rest of the speaker's memory by src/bot/memory.ts.
+export const pendingKey = (services: Pick<Services, 'key'>, msg: Speaker) => speakerKey(services, msg, 'dialogue', 'pending');
+export const lastKey = (services: Pick<Services, 'key'>, msg: Speaker) => speakerKey(services, msg, 'dialogue', 'last');
+export const shownKey = (services: Pick<Services, 'key'>, msg: Speaker) => speakerKey(services, msg, 'dialogue', 'shown');
 
-async function read<T>(services: Services, key: string): Promise<T | null> {
-  const raw = await services.redis.get(key);
-  return raw ? (JSON.parse(raw) as T) : null;
-}
-
-/** Per sender, for the conversation's TTL: an unanswered question is forgotten with the conversation. */
-export const loadPending = (services: Services, msg: Who) => read<Pending>(services, pendingKey(services, msg));
-export async function savePending(services: Services, msg: Who, pending: Pending): Promise<void> {
-  await services.redis.set(pendingKey(services, msg), JSON.stringify(pending), 'EX', CONVERSATION_TTL_S);
-}
-export async function clearPending(services: Services, msg: Who): Promise<void> {
-  await services.redis.del(pendingKey(services, msg));
-}
-
-export const loadLast = (services: Services, msg: Who) => read<LastAnswer>(services, lastKey(services, msg));
-export async function saveLast(services: Services, msg: Who, last: LastAnswer): Promise<void> {
-  await services.redis.set(lastKey(services, msg), JSON.stringify(last), 'EX', CONVERSATION_TTL_S);
-}
-
-/**
- * The members of the last list the bot showed (a name that matched several): after one was
- * picked, "那第二个呢" asks the same about another of them. Kept for the conversation's TTL.
- */
-export const loadShown = (services: Services, msg: Who) => read<Candidate[]>(services, shownKey(services, msg));
-export async function saveShown(services: Services, msg: Who, candidates: readonly Candidate[]): Promise<void> {
-  await services.redis.set(shownKey(services, msg), JSON.stringify(candidates), 'EX', CONVERSATION_TTL_S);
+/** The bot's open question to this speaker, read outside a turn (a card click checks it is still the one asked). */
+export async function loadPending(services: Services, msg: Speaker): Promise<Pending | null> {
+  const raw = await services.redis.get(pendingKey(services, msg));
+  return raw ? (JSON.parse(raw) as Pending) : null;
 }

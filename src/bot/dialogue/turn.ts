@@ -14,7 +14,8 @@ import { assentOf } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
 import { correctionOf } from '../understand/routing-text.ts';
-import { getFocus, withFocus } from '../conversation.ts';
+import { withFocus } from '../conversation.ts';
+import type { TurnMemory } from '../memory.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from '../types.ts';
 import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.ts';
 import { ambiguousMembers } from './member-list.ts';
@@ -22,7 +23,7 @@ import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { refine } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
-import { clearPending, loadLast, loadPending, loadShown, saveLast, savePending, saveShown, type Pending } from './state.ts';
+import type { Pending } from './state.ts';
 
 /**
  * What to do with this message: the bot answers itself (`reply`: a question, a short reply to
@@ -56,20 +57,20 @@ const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope
 /**
  * The conversation around the router (docs/intents.md, Conversation): numbered clarification,
  * slot filling, the pick from a list of members, refinements of the last answer, the short
- * reply to what is not understood. State per sender in Redis (state.ts), for the conversation's TTL.
+ * reply to what is not understood. State per sender in Redis (state.ts), for the conversation's TTL, read and written once a turn through src/bot/memory.ts.
  */
 export function createDialogue({ services, getIntent, fallback }: DialogueDeps) {
   const mayUse = (actor: Actor, intent: IntentDef) =>
     intent.audience === actor.kind && (!intent.permission || (actor.kind === 'staff' && can(actor, intent.permission)));
 
   /** Ask for the first missing detail (remembering the request), or run. */
-  async function prepare(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, text: string, lang: Lang): Promise<Plan> {
+  async function prepare(memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult, text: string, lang: Lang): Promise<Plan> {
     // Not asked when the actor may not use it anyway: the run path refuses in one line.
     // Nor for a write that was not asked for ("不用建单了"): the run path's write gate answers it.
     const asked = intent.effect === 'read' || intent.effect === 'control' || moodFor(intent, text).affirmative;
     const need = asked && mayUse(actor, intent) ? missingDetail(intent, route.slots) : null;
     if (!need) return { kind: 'run', intent, route, text };
-    await savePending(services, msg, { kind: 'fill', text, intent: intent.name, slots: route.slots, need });
+    memory.savePending({ kind: 'fill', text, intent: intent.name, slots: route.slots, need });
     return { kind: 'reply', route: { ...route, intent: intent.name }, result: { text: t(lang, NEED_TEXT[need]), outcome: 'asked', data: { asked: need } } };
   }
 
@@ -78,9 +79,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
    * a write or send only when the request points at them ("给他打个VIP标签"): "打个VIP标签" alone
    * asks which member instead of tagging whoever was looked up last.
    */
-  const focused = async (msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
+  const focused = (memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
     if (actor.kind !== 'staff' || (intent.effect !== 'read' && !POINTS_AT_SOMEONE.test(text))) return route;
-    return withFocus(intent.rule.requires, route, await getFocus(services, msg)) ?? route;
+    return withFocus(intent.rule.requires, route, memory.focus()) ?? route;
   };
 
   /** The router found nothing it was sure of, or found the request being answered again: the message may answer. */
@@ -88,14 +89,14 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     routed.intent === fallback[actor.kind] || routed.confidence < LOW_CONFIDENCE || routed.intent === intent || !getIntent(routed.intent);
 
   /** The message answering the bot's open question, as the request to run now; null when it is a new request. */
-  async function resume(msg: InboundMessage, actor: Actor, pending: Pending, routed: RouteResult, lang: Lang): Promise<Plan | null> {
+  async function resume(msg: InboundMessage, memory: TurnMemory, actor: Actor, pending: Pending, routed: RouteResult, lang: Lang): Promise<Plan | null> {
     if (pending.kind === 'choose') {
       const i = ordinalChoice(msg.text, pending.options.length);
       const chosen = i === null ? undefined : pending.options[i];
       const intent = chosen && getIntent(chosen.intent);
       if (!chosen || !intent) return null;
-      const route = await focused(msg, actor, intent, { intent: intent.name, slots: chosen.slots, confidence: 1 }, pending.text);
-      return prepare(msg, actor, intent, route, pending.text, lang);
+      const route = focused(memory, actor, intent, { intent: intent.name, slots: chosen.slots, confidence: 1 }, pending.text);
+      return prepare(memory, actor, intent, route, pending.text, lang);
     }
     const intent = getIntent(pending.intent);
     if (!intent) return null;
@@ -116,13 +117,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       const named = MEMBER_REF.some((k) => pending.slots[k] !== undefined);
       if (named) for (const k of MEMBER_REF) delete found[k];
       const refs = Object.fromEntries(MEMBER_REF.filter((k) => pending.slots[k] !== undefined).map((k) => [k, pending.slots[k]]));
-      return prepare(msg, actor, intent, { intent: intent.name, slots: { ...found, ...refs }, confidence: 1 }, text, lang);
+      return prepare(memory, actor, intent, { intent: intent.name, slots: { ...found, ...refs }, confidence: 1 }, text, lang);
     }
     const base = { ...pending.slots };
     // A member answer replaces the whole reference: the picked M00000003, not "张伟" and M00000003.
     if (pending.kind === 'pick' || pending.need === 'member') for (const s of MEMBER_REF) delete base[s];
     const slots = { ...base, ...answer.slots };
-    return prepare(msg, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
+    return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
   }
 
   /** The likeliest write among the router's readings when the message negates, supposes, defers or relays it; null otherwise. */
@@ -141,7 +142,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
   }
 
   /** "你是想：1 … 2 …": the router's alternatives (or its option names with the slots each would take). */
-  async function askChoice(msg: InboundMessage, actor: Actor, routed: RouteResult, lang: Lang): Promise<Plan> {
+  async function askChoice(msg: InboundMessage, memory: TurnMemory, actor: Actor, routed: RouteResult, lang: Lang): Promise<Plan> {
     const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
     const readings = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
     const options: ClarifyOption[] = [];
@@ -156,7 +157,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // The options as a card too (src/bot/card-action.ts): a click on one answers like its number typed.
     const card = choiceCard(newTaskId('choice'), options, lang);
     await registerCardTask(services, card.taskId, { kind: 'choice', owner: actorKey(actor), ownerName: actor.name, options: card.options });
-    await savePending(services, msg, { kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })), taskId: card.taskId });
+    memory.savePending({ kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })), taskId: card.taskId });
     return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked', card } };
   }
 
@@ -176,35 +177,35 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
 
   return {
     /** Before anything runs: an answer to the bot's question, a refinement, a clarification, or the routed intent. */
-    async plan(msg: InboundMessage, actor: Actor, routed: RouteResult, lang: Lang): Promise<Plan> {
-      const pending = await loadPending(services, msg);
+    async plan(msg: InboundMessage, memory: TurnMemory, actor: Actor, routed: RouteResult, lang: Lang): Promise<Plan> {
+      const pending = memory.pending();
       if (pending) {
         // Asked once: answered now, or abandoned by whatever came instead.
-        await clearPending(services, msg);
+        memory.clearPending();
         // "算了" is no answer: said instead of a member, tag or reason it must never become one.
         if (REFUSAL.test(msg.text) && weak(actor, routed)) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
         }
-        const resumed = await resume(msg, actor, pending, routed, lang);
+        const resumed = await resume(msg, memory, actor, pending, routed, lang);
         if (resumed) return resumed;
       }
-      const last = actor.kind === 'staff' ? await loadLast(services, msg) : null;
+      const last = actor.kind === 'staff' ? memory.last() : null;
       // "不是她，是王芳" after an answer about a member: the same question about the one meant.
       const corrected = last ? correctionOf(msg.text) : null;
       const other = corrected ? memberAnswer(corrected) : null;
       const lastIntent = last && getIntent(last.intent);
       if (last && other && lastIntent && (other.bare || weak(actor, routed, last.intent) || routed.intent === 'member.lookup') && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
-        return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
+        return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
       }
       // "那第二个呢" after a pick from a list of members: the last question about another of them.
       if (last && lastIntent && MEMBER_REF.some((k) => last.slots[k] !== undefined) && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT)) {
-        const shown = await loadShown(services, msg);
+        const shown = memory.shown();
         const i = shown ? ordinalChoice(msg.text.replace(ANOTHER_LEAD, ''), shown.length) : null;
         // Another of them: the one just answered about, picked again, is no new question (the pick was answered once).
         if (shown && i !== null && shown[i]!.memberNo !== last.slots.memberNo) {
           const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
-          return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: shown[i]!.memberNo }, confidence: 1 }, last.text, lang);
+          return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: shown[i]!.memberNo }, confidence: 1 }, last.text, lang);
         }
       }
       // A refinement is only figures and filler ("换 静安", "前3个就行"), so the router's guess at such
@@ -221,23 +222,23 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         });
         if (refined && mayUse(actor, refined.intent)) {
           // The refinement ("导出吧") is the instruction the write gate reads; the slots carry the last request's details.
-          return prepare(msg, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : msg.text, lang);
+          return prepare(memory, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : msg.text, lang);
         }
       }
       // "不用给王芳记录了", "我在想要不要给流失的都打个VIP": a write not asked for needs no "did you mean" — the
       // write gate declines the likeliest write and says so (it never runs: the mood is not affirmative).
       const unasked = actor.kind === 'staff' && (routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff) ? await unaskedWrite(msg, actor, routed) : null;
-      if (unasked) return prepare(msg, actor, unasked.intent, unasked.route, msg.text, lang);
-      if (routed.intent === CLARIFY_INTENT) return askChoice(msg, actor, routed, lang);
+      if (unasked) return prepare(memory, actor, unasked.intent, unasked.route, msg.text, lang);
+      if (routed.intent === CLARIFY_INTENT) return askChoice(msg, memory, actor, routed, lang);
       const help = getIntent(fallback[actor.kind]);
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);
       const intent = getIntent(routed.intent) ?? help;
       if (intent === help) return unmatched(msg, actor, help, routed, lang);
-      return prepare(msg, actor, intent, await focused(msg, actor, intent, routed, msg.text), msg.text, lang);
+      return prepare(memory, actor, intent, focused(memory, actor, intent, routed, msg.text), msg.text, lang);
     },
 
     /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */
-    async remember(msg: InboundMessage, actor: Actor, plan: Extract<Plan, { kind: 'run' }>, result: IntentResult, lang: Lang): Promise<IntentResult> {
+    async remember(memory: TurnMemory, actor: Actor, plan: Extract<Plan, { kind: 'run' }>, result: IntentResult, lang: Lang): Promise<IntentResult> {
       const candidates = ambiguousMembers(result.data);
       if (candidates) {
         const slots = Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k)));
@@ -245,17 +246,17 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const options = candidates.slice(0, MAX_CARD_OPTIONS).map((c, i) => ({ key: String(i + 1), label: c.name ? `${c.name} ${c.memberNo}` : c.memberNo }));
         const card = { kind: 'choice' as const, taskId: newTaskId('pick'), title: t(lang, 'cards.pickTitle'), options };
         await registerCardTask(services, card.taskId, { kind: 'choice', owner: actorKey(actor), ownerName: actor.name, options });
-        await savePending(services, msg, { kind: 'pick', text: plan.text, intent: plan.intent.name, slots, candidates, taskId: card.taskId });
-        await saveShown(services, msg, candidates);
+        memory.savePending({ kind: 'pick', text: plan.text, intent: plan.intent.name, slots, candidates, taskId: card.taskId });
+        memory.saveShown(candidates);
         return { ...result, text: `${result.text}\n${t(lang, 'dialogue.pickHint')}`, outcome: 'asked', card };
       }
       if (result.outcome === 'asked' && (result.data as { asked?: unknown } | undefined)?.asked === 'content') {
-        await savePending(services, msg, { kind: 'fill', text: plan.text, intent: plan.intent.name, slots: plan.route.slots, need: 'content' });
+        memory.savePending({ kind: 'fill', text: plan.text, intent: plan.intent.name, slots: plan.route.slots, need: 'content' });
         return result;
       }
       // Small talk ("谢谢") is no answer to refine: the one before it stays what "只要近30天的" narrows.
       if (plan.intent.effect === 'read' && !plan.intent.rule.fallback && !SMALLTALK.test(plan.intent.name) && result.outcome !== 'asked') {
-        await saveLast(services, msg, { intent: plan.intent.name, slots: plan.route.slots, text: plan.text });
+        memory.saveLast({ intent: plan.intent.name, slots: plan.route.slots, text: plan.text });
       }
       return result;
     },

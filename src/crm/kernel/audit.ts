@@ -3,6 +3,7 @@ import type { StaffAccess } from './access.ts';
 import { requirePermission } from './access.ts';
 import type { Actor, Channel } from './actor.ts';
 import { phoneFor } from './mask.ts';
+import { beforeFinish } from './transaction.ts';
 import type { Services } from '../../services.ts';
 
 /** A scheduled job acting on its own (e.g. the SLA sweep): audited as actor type `system`. */
@@ -41,12 +42,67 @@ const AUDIT_COLUMNS = '(actor_type, actor_id, action, target_type, target_id, ch
 /**
  * Writes one AuditLog row: who read or changed which member, when, through which channel
  * (every member read and every write is audited; docs/api.md). Stores ids, never phone
- * numbers, so the log itself is not a second copy of PII. One autocommitted INSERT — a single
- * round trip on every audited chat turn (Prisma's create cost four; docs/benchmarks.md, bench:http); it has committed
- * when this resolves, so the record is never lost with an answer already given.
+ * numbers, so the log itself is not a second copy of PII.
+ *
+ * The audit is a legal record: no answer goes out before its row has committed. Rows are group-
+ * committed — a row waits for no other, but rows arriving while an INSERT is under way go
+ * together in the next one (one statement and one log flush for a burst of chat turns;
+ * docs/benchmarks.md, bench:http). Inside a chat turn (the inbox's shared scope, transaction.ts
+ * `beforeFinish`) this returns at once and the turn goes on: the turn's answer is recorded and
+ * given only after the row committed, and fails with it. Elsewhere it resolves once the row has
+ * committed. Nothing is held in memory without a caller waiting for it, so a shutdown that lets
+ * its requests finish loses no row.
  */
 export async function audit(services: Pick<Services, 'sql' | 'now'>, entry: AuditEntry): Promise<void> {
-  await services.sql.query(`INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES (?)`, [auditRow(entry, services.now())]);
+  const written = batcherOf(services).add(auditRow(entry, services.now()));
+  if (!beforeFinish(written)) await written;
+}
+
+interface Batcher {
+  add(row: unknown[]): Promise<void>;
+}
+/** Bound on the rows of one INSERT (a statement stays far below max_allowed_packet). */
+const MAX_BATCH = 500;
+/** One group committer per pool (a process has one; tests make several, each on its own database). */
+const batchers = new WeakMap<object, Batcher>();
+
+function batcherOf(services: Pick<Services, 'sql'>): Batcher {
+  let b = batchers.get(services.sql);
+  if (b) return b;
+  const sql = services.sql;
+  let queue: { row: unknown[]; done: (e?: unknown) => void }[] = [];
+  let writing = false;
+  const insert = (rows: unknown[][]) => sql.query(`INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES ?`, [rows]);
+  const drain = async () => {
+    writing = true;
+    while (queue.length) {
+      const batch = queue.slice(0, MAX_BATCH);
+      queue = queue.slice(batch.length);
+      try {
+        await insert(batch.map((q) => q.row));
+        for (const q of batch) q.done();
+      } catch (e) {
+        // One bad row must not fail the others: each alone, each caller told of its own.
+        if (batch.length === 1) batch[0]!.done(e);
+        else await Promise.all(batch.map((q) => insert([q.row]).then(() => q.done(), (err) => q.done(err))));
+      }
+    }
+    writing = false;
+  };
+  b = {
+    add(row) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ row, done: (e) => (e === undefined ? resolve() : reject(e)) });
+        // The first row of a quiet moment goes out on the next tick (with whatever joined it in this one).
+        if (!writing) {
+          writing = true;
+          setImmediate(() => void drain());
+        }
+      });
+    },
+  };
+  batchers.set(sql, b);
+  return b;
 }
 
 /**

@@ -60,10 +60,11 @@ export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permission
 export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { forgetStaffIdentities, staffIdentity } from './staff-identity.ts';
+export { processCache, type ProcessCache } from './process-cache.ts';
 export { createStaff, getStaff, listStaff, STAFF_ROLES, staffInputSchema, staffPatchSchema, updateStaff, type StaffInput, type StaffPatch, type StaffView } from './staff-admin.ts';
 export { pruneChanges, recordChanges, type ChangeObject, type ChangeRow } from './change-feed.ts';
 export { outboundDone, pruneOutbound, queueOutbound, requeueOutbound } from './outbox.ts';
 export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';
-export { isLockConflict, replayKey, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
+export { beforeFinish, isLockConflict, replayKey, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
 export { countedOrder, netAmount } from './net-orders.ts';

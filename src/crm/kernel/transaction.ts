@@ -107,6 +107,8 @@ interface SharedScope {
   key?: string;
   /** How many replay keys of each kind the work has taken, so two writes of one kind differ. */
   taken: Map<string, number>;
+  /** Writes the work started and did not wait for (`beforeFinish`): all have committed before `finish` runs. */
+  started: Promise<unknown>[];
 }
 
 const shared = new AsyncLocalStorage<SharedScope>();
@@ -157,6 +159,22 @@ export function replayKey(kind: string): string | null {
   return createHash('sha256').update(`${scope.key}\n${kind}\n${n}`).digest('hex');
 }
 
+/**
+ * Hands a write that commits on its own (an audit row's group commit, audit.ts) to the caller's
+ * shared scope instead of waiting for it here: the scope waits for it before `finish` — so a chat
+ * turn's answer is recorded, and given, only once the write has committed — and fails like its
+ * work when the write fails. The turn meanwhile goes on (the write costs it no round trip of its
+ * own). False outside a live shared scope: the caller then awaits the write itself.
+ */
+export function beforeFinish(write: Promise<unknown>): boolean {
+  const scope = shared.getStore();
+  if (!scope || scope.done) return false;
+  // Handled here so a failure is not reported as unhandled before the scope awaits it.
+  write.catch(() => undefined);
+  scope.started.push(write);
+  return true;
+}
+
 export interface SharedTransactionResult<T> {
   out: T;
   /** `finish` said yes and everything committed; false: `finish` said no and every write was rolled back. */
@@ -174,7 +192,7 @@ export interface SharedTransactionResult<T> {
  * is rolled back and the error is rethrown; when `finish` or the commit throws, likewise.
  */
 export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T>, finish: (conn: PoolConnection | null, out: T) => Promise<boolean>, key?: string): Promise<SharedTransactionResult<T>> {
-  const scope: SharedScope = { pool, done: false, savepoints: 0, taken: new Map(), ...(key ? { key } : {}) };
+  const scope: SharedScope = { pool, done: false, savepoints: 0, taken: new Map(), started: [], ...(key ? { key } : {}) };
   const abandon = async () => {
     const conn = await scope.conn?.catch(() => undefined);
     if (!conn) return;
@@ -186,10 +204,18 @@ export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T
     out = await shared.run(scope, work);
   } catch (e) {
     scope.done = true;
+    await Promise.allSettled(scope.started);
     await abandon();
     throw e;
   }
   scope.done = true;
+  try {
+    // A write handed over with beforeFinish that failed fails the work: nothing is recorded, nothing answered.
+    await Promise.all(scope.started);
+  } catch (e) {
+    await abandon();
+    throw e;
+  }
   if (!scope.conn) return { out, committed: await finish(null, out), wrote: false };
   const conn = await scope.conn;
   if (scope.broken) {

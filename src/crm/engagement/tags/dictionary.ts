@@ -1,3 +1,5 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { processCache } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 
 export interface TagEntry {
@@ -7,24 +9,22 @@ export interface TagEntry {
 }
 
 /**
- * The tag dictionary, cached briefly per Services instance: the rule router scans every
- * message for tag names, and tags change rarely (a new tag shows up within TTL_MS).
- * CRM writes read the table itself, so a stale cache never decides what is stored.
+ * The tag dictionary, kept per process for TTL_MS (the kernel's process cache): the rule router
+ * scans every message for tag names, and tags change rarely. This process's writers of `tags`
+ * drop it at once (`invalidateTagDictionary`); another process's new tag shows up within TTL_MS.
+ * CRM writes read the table itself, so a stale copy never decides what is stored.
  */
 const TTL_MS = 30_000;
-const cache = new WeakMap<Services, { at: number; tags: Promise<TagEntry[]> }>();
+const dictionary = processCache<TagEntry[]>();
 
 export function tagDictionary(services: Services): Promise<TagEntry[]> {
-  const hit = cache.get(services);
-  // Wall-clock, not services.now(): this is cache freshness, not a business decision.
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.tags;
-  const tags = services.db.tag.findMany({ select: { id: true, name: true, category: true }, orderBy: { name: 'asc' } });
-  cache.set(services, { at: Date.now(), tags });
-  tags.catch(() => cache.delete(services));
-  return tags;
+  return dictionary.get(services.sql, 'tags', TTL_MS, async () => {
+    const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, name, category FROM tags ORDER BY name');
+    return rows.map((r) => ({ id: Number(r.id), name: String(r.name), category: String(r.category) }));
+  });
 }
 
 /** Forget the cached dictionary (after creating or renaming tags). */
 export function invalidateTagDictionary(services: Services): void {
-  cache.delete(services);
+  dictionary.forget(services.sql);
 }
