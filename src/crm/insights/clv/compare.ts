@@ -96,7 +96,14 @@ export function compareCustomerModels(data: RfmData, opts: { every?: number; mod
   const holdSet = pick((i) => i % every === every - 1);
   if (holdSet.x.length === 0 || fitSet.x.length === 0) throw new RangeError(`need at least ${every} customers to hold every ${every}th out`);
   const models = (opts.models ?? CUSTOMER_MODELS).map((m) => {
-    const f = fitCustomerModel(m, fitSet, opts.minimize);
+    let f: FittedCustomerModel;
+    try {
+      f = fitCustomerModel(m, fitSet, opts.minimize);
+    } catch (e) {
+      // A model that cannot be fitted on these customers leaves the race; the others still compare.
+      if (e instanceof RangeError) return { model: m, params: {}, fitLogLikelihood: -Infinity, holdoutLogLikelihood: -Infinity, converged: false };
+      throw e;
+    }
     return { model: m, params: f.params, fitLogLikelihood: f.logLikelihood, holdoutLogLikelihood: f.logLikelihoodOf(holdSet), converged: f.converged };
   });
   const best = models.filter((m) => Number.isFinite(m.holdoutLogLikelihood)).sort((a, b) => b.holdoutLogLikelihood - a.holdoutLogLikelihood)[0];
