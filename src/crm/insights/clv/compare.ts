@@ -31,9 +31,15 @@ export interface FittedCustomerModel {
   unconditional(t: number): number;
 }
 
-export function fitCustomerModel(model: CustomerModel, data: RfmData, options: MinimizeOptions = {}): FittedCustomerModel {
+/**
+ * `options.start`: a starting point in the model's own parameter names (e.g. an earlier fit of the
+ * same model on similar customers — the scoring run starts each store's fit from its race's).
+ */
+export function fitCustomerModel(model: CustomerModel, data: RfmData, options: MinimizeOptions & { start?: Record<string, number> } = {}): FittedCustomerModel {
+  const { start, ...minimize } = options;
+  const has = (...names: string[]) => start !== undefined && names.every((n) => start[n]! > 0);
   if (model === 'bgnbd') {
-    const f = fitBgNbd(data, options);
+    const f = fitBgNbd(data, { ...minimize, ...(has('r', 'alpha', 'a', 'b') ? { start: { r: start!.r!, alpha: start!.alpha!, a: start!.a!, b: start!.b! } } : {}) });
     return {
       model,
       params: { r: f.r, alpha: f.alpha, a: f.a, b: f.b },
@@ -46,7 +52,7 @@ export function fitCustomerModel(model: CustomerModel, data: RfmData, options: M
     };
   }
   if (model === 'mbgnbd') {
-    const f = fitMbgNbd(data, options);
+    const f = fitMbgNbd(data, { ...minimize, ...(has('r', 'alpha', 'a', 'b') ? { start: { r: start!.r!, alpha: start!.alpha!, a: start!.a!, b: start!.b! } } : {}) });
     return {
       model,
       params: { r: f.r, alpha: f.alpha, a: f.a, b: f.b },
@@ -58,7 +64,7 @@ export function fitCustomerModel(model: CustomerModel, data: RfmData, options: M
       unconditional: (t) => mbgNbdExpectedPurchases(f, t),
     };
   }
-  const f = fitParetoNbd(data, options);
+  const f = fitParetoNbd(data, { ...minimize, ...(has('r', 'alpha', 's', 'beta') ? { start: { r: start!.r!, alpha: start!.alpha!, s: start!.s!, beta: start!.beta! } } : {}) });
   return {
     model,
     params: { r: f.r, alpha: f.alpha, s: f.s, beta: f.beta },
