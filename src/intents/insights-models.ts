@@ -33,12 +33,14 @@ export const insightsModels = defineIntent({
     const s = v.summary;
     const name = (m: string) => NAMES[m] ?? m;
     const stores = r.stores.filter((c) => c.storeId > 0);
+    // The model the store's scores come from now (the latest scoring run); the race's newer choice after an arrow.
+    const applied = (storeId: number) => r.scoredWith?.stores.find((v) => v.storeId === storeId)?.model ?? 'bgnbd';
     const lines = [
       t(lang, 'insights.models.head', { model: name(r.model), from: formatDay(r.calibrationEnd + 1), to: formatDay(r.holdoutEnd) }),
       t(lang, 'insights.models.holdout', { customers: s.customers, predicted: s.predictedHoldout.toFixed(0), actual: s.actualHoldout.toFixed(0) }),
       s.riskAuc === null ? '' : t(lang, 'insights.models.auc', { auc: s.riskAuc.toFixed(3) }),
       r.sampleEvery > 1 ? t(lang, 'insights.models.sample', { every: r.sampleEvery }) : '',
-      stores.length ? t(lang, 'insights.models.stores', { list: stores.map((c) => `#${c.storeId} ${name(c.model)}${c.basis === 'chain' ? '*' : ''}`).join('，') }) : t(lang, 'insights.models.noChoice'),
+      stores.length ? t(lang, 'insights.models.stores', { list: stores.map((c) => `#${c.storeId} ${name(applied(c.storeId))}${c.basis === 'default' ? '*' : c.model !== applied(c.storeId) ? ` → ${name(c.model)}` : ''}`).join('，') }) : t(lang, 'insights.models.noChoice'),
     ].filter(Boolean);
     const alt = lines.join('\n');
     const chart = modelReportPanel(v, alt);

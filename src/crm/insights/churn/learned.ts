@@ -50,15 +50,25 @@ export const FEATURE_NAMES = [
 
 const WEEK = 7;
 
-/** The feature row of one member: model outputs (BG/NBD in weeks, horizon in days) and own signals. */
-export function churnFeatures(s: ChurnSignals, bg: BgNbdParams, horizonDays: number, stores: readonly number[]): number[] {
+/** BG/NBD's outputs for one member: expected purchases in the horizon and P(alive). */
+export interface BgNbdOutputs {
+  expected: number;
+  pAlive: number;
+}
+
+/**
+ * The feature row of one member: model outputs (BG/NBD in weeks, horizon in days) and own signals.
+ * `known`: the BG/NBD outputs when the caller has them already (the scoring run computes them for
+ * every member anyway; the expectation's 2F1 series is the costliest part of a row).
+ */
+export function churnFeatures(s: ChurnSignals, bg: BgNbdParams, horizonDays: number, stores: readonly number[], known?: BgNbdOutputs): number[] {
   const tx = s.txDays / WEEK;
   const T = s.ageDays / WEEK;
-  const e = expectedPurchases(bg, horizonDays / WEEK, s.x, tx, T);
+  const e = known ? known.expected : expectedPurchases(bg, horizonDays / WEEK, s.x, tx, T);
   const rhythm = s.medianGapDays !== null && s.medianGapDays > 0 ? s.medianGapDays : s.x > 0 ? s.txDays / s.x : 0;
   const row = [
     Math.log(Math.max(e, 0) + 0.02),
-    pAlive(bg, s.x, tx, T),
+    known ? known.pAlive : pAlive(bg, s.x, tx, T),
     Math.log1p(s.x),
     Math.log1p(s.daysSince),
     rhythm > 0 ? Math.log1p(s.daysSince / rhythm) : 0,
@@ -97,9 +107,9 @@ export function trainChurn(signals: readonly ChurnSignals[], gone: readonly bool
   return { model: fitLogistic(rows, gone, { lambda }), bg, horizonDays, stores, trainedOn: signals.length };
 }
 
-/** P(no purchase in the horizon) for a member as of now, `bg` the BG/NBD fit as of now. */
-export function predictChurn(m: LearnedChurn, s: ChurnSignals, bg: BgNbdParams): number {
-  return predictLogistic(m.model, churnFeatures(s, bg, m.horizonDays, m.stores));
+/** P(no purchase in the horizon) for a member as of now, `bg` the BG/NBD fit as of now (`known`: its outputs for this member, see churnFeatures). */
+export function predictChurn(m: LearnedChurn, s: ChurnSignals, bg: BgNbdParams, known?: BgNbdOutputs): number {
+  return predictLogistic(m.model, churnFeatures(s, bg, m.horizonDays, m.stores, known));
 }
 
 /**

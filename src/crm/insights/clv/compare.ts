@@ -31,9 +31,15 @@ export interface FittedCustomerModel {
   unconditional(t: number): number;
 }
 
-export function fitCustomerModel(model: CustomerModel, data: RfmData, options: MinimizeOptions = {}): FittedCustomerModel {
+/**
+ * `options.start`: a starting point in the model's own parameter names (e.g. an earlier fit of the
+ * same model on similar customers — the scoring run starts each store's fit from its race's).
+ */
+export function fitCustomerModel(model: CustomerModel, data: RfmData, options: MinimizeOptions & { start?: Record<string, number> } = {}): FittedCustomerModel {
+  const { start, ...minimize } = options;
+  const has = (...names: string[]) => start !== undefined && names.every((n) => start[n]! > 0);
   if (model === 'bgnbd') {
-    const f = fitBgNbd(data, options);
+    const f = fitBgNbd(data, { ...minimize, ...(has('r', 'alpha', 'a', 'b') ? { start: { r: start!.r!, alpha: start!.alpha!, a: start!.a!, b: start!.b! } } : {}) });
     return {
       model,
       params: { r: f.r, alpha: f.alpha, a: f.a, b: f.b },
@@ -46,7 +52,7 @@ export function fitCustomerModel(model: CustomerModel, data: RfmData, options: M
     };
   }
   if (model === 'mbgnbd') {
-    const f = fitMbgNbd(data, options);
+    const f = fitMbgNbd(data, { ...minimize, ...(has('r', 'alpha', 'a', 'b') ? { start: { r: start!.r!, alpha: start!.alpha!, a: start!.a!, b: start!.b! } } : {}) });
     return {
       model,
       params: { r: f.r, alpha: f.alpha, a: f.a, b: f.b },
@@ -58,7 +64,7 @@ export function fitCustomerModel(model: CustomerModel, data: RfmData, options: M
       unconditional: (t) => mbgNbdExpectedPurchases(f, t),
     };
   }
-  const f = fitParetoNbd(data, options);
+  const f = fitParetoNbd(data, { ...minimize, ...(has('r', 'alpha', 's', 'beta') ? { start: { r: start!.r!, alpha: start!.alpha!, s: start!.s!, beta: start!.beta! } } : {}) });
   return {
     model,
     params: { r: f.r, alpha: f.alpha, s: f.s, beta: f.beta },
@@ -96,7 +102,14 @@ export function compareCustomerModels(data: RfmData, opts: { every?: number; mod
   const holdSet = pick((i) => i % every === every - 1);
   if (holdSet.x.length === 0 || fitSet.x.length === 0) throw new RangeError(`need at least ${every} customers to hold every ${every}th out`);
   const models = (opts.models ?? CUSTOMER_MODELS).map((m) => {
-    const f = fitCustomerModel(m, fitSet, opts.minimize);
+    let f: FittedCustomerModel;
+    try {
+      f = fitCustomerModel(m, fitSet, opts.minimize);
+    } catch (e) {
+      // A model that cannot be fitted on these customers leaves the race; the others still compare.
+      if (e instanceof RangeError) return { model: m, params: {}, fitLogLikelihood: -Infinity, holdoutLogLikelihood: -Infinity, converged: false };
+      throw e;
+    }
     return { model: m, params: f.params, fitLogLikelihood: f.logLikelihood, holdoutLogLikelihood: f.logLikelihoodOf(holdSet), converged: f.converged };
   });
   const best = models.filter((m) => Number.isFinite(m.holdoutLogLikelihood)).sort((a, b) => b.holdoutLogLikelihood - a.holdoutLogLikelihood)[0];

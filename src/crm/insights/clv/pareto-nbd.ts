@@ -59,8 +59,16 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, data: RfmData): numbe
   const { r, alpha, s, beta } = p;
   if (!(r > 0 && alpha > 0 && s > 0 && beta > 0)) return -Infinity;
   let ll = 0;
-  for (let i = 0; i < data.x.length; i++) {
-    ll += (data.weight?.[i] ?? 1) * paretoNbdCustomerLogLikelihood(p, data.x[i] ?? 0, data.tx[i] ?? 0, data.T[i] ?? 0);
+  try {
+    for (let i = 0; i < data.x.length; i++) {
+      ll += (data.weight?.[i] ?? 1) * paretoNbdCustomerLogLikelihood(p, data.x[i] ?? 0, data.tx[i] ?? 0, data.T[i] ?? 0);
+    }
+  } catch (e) {
+    // 2F1 of A0 does not converge (special.ts) only far out — r + s + x in the thousands with
+    // α/(α+T) ≈ 1 — where a fit's simplex can wander on a small store: infeasible, so the
+    // optimiser turns back instead of the fit (and the per-store race) failing.
+    if (e instanceof RangeError) return -Infinity;
+    throw e;
   }
   return ll;
 }

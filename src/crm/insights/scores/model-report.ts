@@ -5,7 +5,7 @@ import { fitCustomerModel, type CustomerModel } from '../clv/compare.ts';
 import { scoreCustomers } from '../clv/score.ts';
 import { TransactionLedger } from '../clv/summary.ts';
 import { modelValidation, type ModelValidation } from '../clv/validation.ts';
-import { latestStoreModels, type StoreModelChoice } from './store-models.ts';
+import { latestStoreModels, scoringValueModels, type StoreModelChoice, type StoreValueModel } from './store-models.ts';
 
 /** Members read for the chat report at most (an even sample by member id above it). */
 const SAMPLE_MEMBERS = 20_000;
@@ -16,7 +16,13 @@ export interface ModelReport {
   validation: ModelValidation;
   /** The chain's model (latest scoring run's choice; BG/NBD before the first). */
   model: CustomerModel;
+  /** The latest race per store (store-models.ts). */
   stores: StoreModelChoice[];
+  /**
+   * The model each store's scores come from in the latest scoring run: the stores listed here
+   * with their own model, every other store BG/NBD (null before the first run).
+   */
+  scoredWith: { asOf: Date; stores: Omit<StoreValueModel, 'fit'>[] } | null;
   /** 1 = every member; k = members whose id is a multiple of k. */
   sampleEvery: number;
   calibrationEnd: number;
@@ -47,5 +53,5 @@ export async function modelReport(access: StaffAccess): Promise<ModelReport> {
   const horizon = HOLDOUT_DAYS / 7;
   const risk = scoreCustomers(fitBgNbd(s), s, horizon).churnRisk;
   const validation = modelValidation(fitted, s, ledger, { calibrationEnd, holdoutEnd, unitDays: 7 }, risk);
-  return { validation, model, stores: chosen?.stores ?? [], sampleEvery, calibrationEnd, holdoutEnd };
+  return { validation, model, stores: chosen?.stores ?? [], scoredWith: await scoringValueModels(sql), sampleEvery, calibrationEnd, holdoutEnd };
 }

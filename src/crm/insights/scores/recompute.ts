@@ -20,6 +20,7 @@ import { streamRows, type StatsRefresh } from '../../sales/index.ts';
 import { loadScores } from './load-scores.ts';
 import { CHURN_WINDOW_DAYS, recordScoringRun, registrationKey, SnapshotCounter } from './snapshot.ts';
 import { refreshStatsForScoring } from './stats-run.ts';
+import { fitStoreValueModels, type StoreValueModel } from './store-models.ts';
 
 /** Model time unit: weeks, as in the BG/NBD paper and CDNOW (t_x, T at day precision). */
 const WEEK = 7;
@@ -54,6 +55,12 @@ export interface RecomputeResult {
   rfm: RfmCuts;
   /** How member_stats was brought to `now` (null when skipped). */
   stats: StatsRefresh | null;
+  /**
+   * The customer-base model each store's P(alive), expected purchases and CLV came from: the
+   * stores whose own holdout race (store-models.ts) chose another model than BG/NBD; every other
+   * member (other stores, no home store) is scored with the chain's BG/NBD fit.
+   */
+  valueModels: StoreValueModel[];
   /** The supervised churn layer: its out-of-time validation and weights (null learned = rule blend). */
   churn: ChurnTraining;
   /** score: scoring and loading member_scores, of which apply: the UPDATE/INSERT from the staged rows. */
@@ -61,8 +68,9 @@ export interface RecomputeResult {
 }
 
 /**
- * Recomputes every member's scores: RFM, churn risk with level and reasons, BG/NBD P(alive)
- * and expected purchases in 90 days, and 12-month CLV (BG/NBD × Gamma-Gamma).
+ * Recomputes every member's scores: RFM, churn risk with level and reasons, P(alive) and
+ * expected purchases in 90 days, and 12-month CLV (purchase model × Gamma-Gamma). The purchase
+ * model is BG/NBD, or the model a store's own holdout race chose (store-models.ts).
  * member_stats is brought to `now` (incrementally: stats/window.ts), read once into arrays
  * (RFM cut points are their percentiles), the models are fitted on a sample of buyers, then one
  * pass scores every member in JS while the rows stream into member_scores (load-scores.ts);
@@ -148,6 +156,9 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       gg = null; // no repeat buyers yet
     }
   }
+  // Stores whose latest race chose MBG/NBD or Pareto/NBD: that model, fitted on the store's own buyers.
+  const valueModels = bg ? await fitStoreValueModels(sql, eligible.map((i) => ({ store: snap.store[i]!, x: cols.x[i]!, tx: cols.tx[i]!, T: cols.T[i]! }))) : [];
+  const storeFit = new Map(valueModels.flatMap((v) => (v.fit ? [[v.storeId, v.fit] as const] : [])));
   const t2 = Date.now();
   // The supervised churn layer, trained and validated on the chain's own history (train-churn.ts).
   // Candidates: buyers whose first purchase is older than the horizon (the others have no past cut).
@@ -185,10 +196,21 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     if (x >= 0 && bg !== null) {
       const tx = cols.tx[i]!;
       const T = cols.T[i]!;
+      // The churn risk's model input stays BG/NBD's P(no purchase) (the supervised layer is trained on BG/NBD's outputs).
       mPNo[i] = probabilityNoPurchase(bg, HORIZON_WEEKS, x, tx, T);
-      mE90[i] = expectedPurchases(bg, HORIZON_WEEKS, x, tx, T);
-      mPa[i] = pAlive(bg, x, tx, T);
-      if (gg) mClv[i] = expectedPurchases(bg, CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!);
+      const bgE90 = expectedPurchases(bg, HORIZON_WEEKS, x, tx, T);
+      const bgPa = pAlive(bg, x, tx, T);
+      const home = snap.store[i]!;
+      const own = home !== null && storeFit.size ? storeFit.get(home) : undefined;
+      if (own) {
+        mE90[i] = own.expected(HORIZON_WEEKS, x, tx, T);
+        mPa[i] = own.pAlive(x, tx, T);
+        if (gg) mClv[i] = own.expected(CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!);
+      } else {
+        mE90[i] = bgE90;
+        mPa[i] = bgPa;
+        if (gg) mClv[i] = expectedPurchases(bg, CLV_WEEKS, x, tx, T) * expectedAverageSpend(gg, x, cols.monetary[i]!);
+      }
       if (churnModel.learned && events) {
         mLearned[i] = predictChurn(churnModel.learned, {
           daysSince: cols.daysSince[i]!,
@@ -202,7 +224,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
           tickets90d: events.tickets.get(ids[i]!) ?? 0,
           couponsUsed180d: events.coupons.get(ids[i]!) ?? 0,
           store: snap.store[i]!,
-        }, bg);
+        }, bg, { expected: bgE90, pAlive: bgPa });
       }
     }
     // ROUND(churn_risk, 2) of the stored DECIMAL(5,4), in integers (half away from zero, as the database rounds).
@@ -256,8 +278,10 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma, logLikelihood: gg.logLikelihood, customers: gg.customers },
     rfm: { config: rfmConfig, cuts },
     churn: churnConfig,
+    // Which model scored whom: these stores' members with their own fit, everyone else BG/NBD above.
+    valueModels: valueModels.map(({ fit: _fit, ...v }) => v),
     churnModel: { validation: churnModel.validation, weights: churnModel.weights, trainedOn: churnModel.learned?.trainedOn ?? 0, horizonDays: churnModel.learned?.horizonDays ?? null },
   };
   await recordScoringRun(sql, { now, members: ids.length, params, durationMs: t3 - t0 }, counts);
-  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: tTrain - t2, score: t3 - tTrain, apply: applyMs, total: Date.now() - t0 } };
+  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, valueModels, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: tTrain - t2, score: t3 - tTrain, apply: applyMs, total: Date.now() - t0 } };
 }

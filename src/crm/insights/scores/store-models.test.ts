@@ -27,9 +27,9 @@ describe('per-store model choice by holdout likelihood', () => {
     expect(chain.buyers).toBe(Number(b.n));
     console.info(`store model choice: ${choice.map((c) => `${c.storeId}:${c.model}(${c.basis}, ${c.buyers})`).join(' ')}`);
     for (const c of choice) {
-      if (c.basis === 'chain') {
+      if (c.basis === 'default') {
         expect(c.buyers).toBeLessThan(300);
-        expect(c.model).toBe(chain.model);
+        expect(c.model).toBe('bgnbd');
         continue;
       }
       const lls = Object.entries(c.holdoutLogLikelihood);
