@@ -12,16 +12,24 @@ export interface Repeatable {
 }
 
 /**
+ * When a periodic task runs: every `everyMs` (BullMQ runs the first one as soon as the schedule
+ * is created — at a first start, or after Redis lost it), or at a cron `pattern` in China time
+ * (the first run waits for the next matching minute).
+ */
+export type RepeatEvery = { everyMs: number } | { pattern: string };
+
+/**
  * A periodic task on BullMQ: one job scheduler entry (an idempotent upsert, so every process
  * may call this at start without duplicating the schedule) and one worker running the task
  * one at a time. Thin: `run` does the work in src/crm.
  */
-export async function startRepeatable(services: Services, spec: { queue: string; everyMs: number; run: () => Promise<unknown> }): Promise<Repeatable> {
+export async function startRepeatable(services: Services, spec: { queue: string; run: () => Promise<unknown> } & RepeatEvery): Promise<Repeatable> {
   const connection = services.bullRedis;
   const prefix = services.queuePrefix(spec.queue);
   const queue = new Queue(spec.queue, { connection, prefix, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   const register = async () => {
-    await queue.upsertJobScheduler(`${spec.queue}-every`, { every: spec.everyMs }, { name: spec.queue, data: {} });
+    const repeat = 'pattern' in spec ? { pattern: spec.pattern, tz: 'Asia/Shanghai' } : { every: spec.everyMs };
+    await queue.upsertJobScheduler(`${spec.queue}-every`, repeat, { name: spec.queue, data: {} });
   };
   await register();
   const worker = new Worker(spec.queue, tracedProcessor(spec.queue, (_job: { name: string; data: unknown; attemptsMade: number }) => spec.run()), { connection, prefix, concurrency: 1 });

@@ -7,12 +7,18 @@ export const SCORING_QUEUE = 'scoring';
 
 /**
  * The nightly value-model run (rollup, BG/NBD + Gamma-Gamma fit, member_scores, smart tags, the
- * per-store model race),
- * every `everyMs` (default 24 h). member_stats moves incrementally to the run's `now` and every
- * score is recomputed from it, so a retried or doubled run gives the same result.
+ * per-store model race) at 03:00 China time, when stores are closed. Not at start: the model
+ * fits are CPU work on the process's one thread (the per-store race takes minutes on a few
+ * thousand buyers per store), and a run at every start held the event loop — no WeCom callback
+ * was answered within its 5 s for that long. A first start on an empty database scores before it
+ * listens (`ensureScores`, small chains); a deployment at scale runs the workers in their own
+ * process (ROLE=worker, docs/deployment.md). member_stats moves incrementally to the run's `now`
+ * and every score is recomputed from it, so a retried or doubled run gives the same result.
  */
-export function startScoring(services: Services, everyMs = 24 * 3600 * 1000): Promise<Repeatable> {
-  return startRepeatable(services, { queue: SCORING_QUEUE, everyMs, run: () => runNightlyScoring({ services }) });
+export const SCORING_PATTERN = '0 3 * * *';
+
+export function startScoring(services: Services): Promise<Repeatable> {
+  return startRepeatable(services, { queue: SCORING_QUEUE, pattern: SCORING_PATTERN, run: () => runNightlyScoring({ services }) });
 }
 
 /**
