@@ -3,13 +3,14 @@
  * src/integrations/weiling/ (docs/sync.md): `{code, msg, data}` envelopes, `access_token` as a
  * query parameter (token from GET /openapi/token), contacts (create, batch, edit, discard, lookup
  * by contact way, query by update time), the third-party id mapping, object tags, the journey
- * timeline and follow-up records. Code 42001 answers an expired token.
+ * timeline (9.1 创建旅程-新版, and a list by contact) and follow-up records (create, list). Code 42001 answers an expired token.
  *
  * Faults, for the tests and the benchmark:
  *   fail5xx(n)        the next n calls answer HTTP 500 (nothing applied)
  *   timeouts(n)       the next n calls are applied, then never answered (the client times out)
  *   expireTokens()    every token issued so far is expired (42001 on its next use)
  *   randomFaults({ p5xx, pTimeout })  each call fails so at random (the benchmark)
+ * `onApply(path, body)` is told of every call applied (the benchmark times end-to-end lag by it).
  * A "UI edit" (editInUi) changes a contact as a person would in 卫瓴 and returns the callback
  * envelope to post; duplicates and out-of-order deliveries are made by posting envelopes again
  * or in another order.
@@ -35,7 +36,7 @@ export interface FakeWeiling {
   contacts: Map<string, FakeContact>;
   thirdIds: Map<string, string>;
   /** Timeline entries and follow-ups as received, in order (duplicates kept: the benchmark counts them). */
-  timeline: { contactId: string; key: string; kind: string; title: string }[];
+  timeline: { contactId: string; key: string; kind: string; title: string; content: string }[];
   calls: { path: string; status: number; body?: any }[];
   tokensIssued: number;
   fail5xx(n: number): void;
@@ -52,6 +53,9 @@ export interface Envelope {
   event: Record<string, unknown>;
 }
 
+/** Our key at the end of an entry's content (src/integrations/weiling/connector.ts keyMark). */
+const keyOf = (content: string) => /#crm:(\S+)$/.exec(String(content ?? ''))?.[1] ?? '';
+
 const wire = (c: FakeContact) => ({
   contact_id: c.contact_id,
   user_name: c.user_name,
@@ -63,7 +67,7 @@ const wire = (c: FakeContact) => ({
   update_time: c.update_time,
 });
 
-export async function startFakeWeiling(opts: { appId?: string; appSecret?: string; tokenTtlS?: number } = {}): Promise<FakeWeiling> {
+export async function startFakeWeiling(opts: { appId?: string; appSecret?: string; tokenTtlS?: number; onApply?: (path: string, body: any) => void } = {}): Promise<FakeWeiling> {
   const appId = opts.appId ?? 'wloa_test_app';
   const appSecret = opts.appSecret ?? 'secret';
   const contacts = new Map<string, FakeContact>();
@@ -133,12 +137,23 @@ export async function startFakeWeiling(opts: { appId?: string; appSecret?: strin
         c.update_time = tick();
         return ok();
       }
-      case '/openapi/journey/create':
-        timeline.push({ contactId: body.customer_id, key: body.third_event_id, kind: 'journey', title: body.title });
-        return ok({ history_id: `h_${timeline.length}` });
+      case '/openapi/v2/event/create': {
+        // 9.1 创建旅程-新版: no id of the caller's, no deduplication (an entry sent twice is there twice).
+        const c = contacts.get(body.id);
+        if (!c) return { code: 60001, msg: 'contact not found' };
+        const success_list = (body.event_list as { index: number; title: string; content: string; create_time: number }[]).map((e) => {
+          timeline.push({ contactId: body.id, key: keyOf(e.content), kind: 'journey', title: e.title, content: e.content });
+          return { index: e.index, history_id: `h_${timeline.length}` };
+        });
+        return ok({ success_list, fail_list: [] });
+      }
+      case '/openapi/v2/event/list':
+        return ok({ event_list: timeline.filter((e) => e.kind === 'journey' && e.contactId === body.id).map((e, i) => ({ history_id: `h_${i}`, title: e.title, content: e.content })) });
       case '/openapi/progress/create':
-        timeline.push({ contactId: body.business_related_id, key: body.third_record_id, kind: 'progress', title: body.content });
+        timeline.push({ contactId: body.business_related_id, key: keyOf(body.content), kind: 'progress', title: body.content, content: body.content });
         return ok({ progress_id: `p_${timeline.length}` });
+      case '/openapi/progress/list':
+        return ok({ progress_list: timeline.filter((e) => e.kind === 'progress' && e.contactId === body.business_related_id).map((e, i) => ({ progress_id: `p_${i}`, content: e.content })) });
       default:
         return null;
     }
@@ -177,6 +192,8 @@ export async function startFakeWeiling(opts: { appId?: string; appSecret?: strin
     }
     const out = handle(path, body);
     calls.push({ path, status: out ? 200 : 404, body });
+    // The benchmark's clock of "applied on the other side" (also for writes whose answer is lost).
+    if (out && (out as { code?: number }).code === 0) opts.onApply?.(path, body);
     if (timeout) {
       // Applied, never answered: the worst case of a timeout (the client must not duplicate on retry).
       hanging.add(res);

@@ -34,6 +34,7 @@ export const memberCreateSchema = z
     addresses: addressesSchema.optional(),
     tags: z.array(z.string().trim().min(1).max(32)).max(20).optional().describe('names of existing tags'),
     customerNo: customerNoSchema.optional().describe("the chain's own customer number (unique)"),
+    referralCode: z.string().trim().min(1).max(16).optional().describe("a KOC's referral code (K…): the member is recorded as that KOC's referral"),
   })
   .strict()
   .refine((m) => m.homeStoreId === undefined || m.homeStore === undefined, { message: 'give homeStoreId or homeStore, not both', path: ['homeStore'] });

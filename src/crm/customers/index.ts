@@ -25,6 +25,7 @@ export { setMemberLevelRow, setMembersPointsAndLevels, setPointsBalance } from '
 export { optOutOfMarketing } from './opt-out.ts';
 export { MEMBER_SORTS, listMembers } from './list.ts';
 export { memberRowsByIds, type MemberRow } from './rows.ts';
+export { memberSyncFacts, type MemberSyncFacts } from './sync-facts.ts';
 export { memberRefSchema, withMemberRef, type MemberRef } from './ref.ts';
 export { resolveMember } from './resolve.ts';
 export { visibleMembers } from './scope.ts';

@@ -13,20 +13,23 @@ export async function setPointsBalance(tx: AnyTx, memberId: number, points: numb
   await recordChanges(tx, at, [{ object: 'member', id: memberId, memberId }]);
 }
 
-/** A new level and its validity end (null = no expiry), or only a new validity end (the level kept). */
-export async function setMemberLevelRow(tx: AnyTx, memberId: number, change: { level?: number; levelExpiresAt: Date | null }): Promise<void> {
+/**
+ * A new level and its validity end (null = no expiry), or only a new validity end (the level
+ * kept). A new level goes into the change feed in the same transaction (the level is synced,
+ * docs/sync.md); a validity end alone is not mirrored.
+ */
+export async function setMemberLevelRow(tx: AnyTx, memberId: number, change: { level?: number; levelExpiresAt: Date | null }, at: Date): Promise<void> {
   if ('$queryRawUnsafe' in tx) {
     await (tx as Prisma.TransactionClient).member.update({ where: { id: memberId }, data: change.level === undefined ? { levelExpiresAt: change.levelExpiresAt } : { level: change.level, levelExpiresAt: change.levelExpiresAt } });
-    return;
-  }
-  if (change.level === undefined) await txSql(tx).run('UPDATE members SET level_expires_at = ? WHERE id = ?', [change.levelExpiresAt, memberId]);
+  } else if (change.level === undefined) await txSql(tx).run('UPDATE members SET level_expires_at = ? WHERE id = ?', [change.levelExpiresAt, memberId]);
   else await txSql(tx).run('UPDATE members SET level = ?, level_expires_at = ? WHERE id = ?', [change.level, change.levelExpiresAt, memberId]);
+  if (change.level !== undefined) await recordChanges(tx, at, [{ object: 'member', id: memberId, memberId }]);
 }
 
 /**
  * Many members' new points balances and levels at once (a batch of orders, loyalty's
  * orderLoyalty), rows already locked: the same columns as setPointsBalance and
- * setMemberLevelRow, one statement each however many members.
+ * setMemberLevelRow, one statement each however many members, and the change feed as they do.
  */
 export async function setMembersPointsAndLevels(
   tx: AnyTx,
@@ -44,4 +47,7 @@ export async function setMembersPointsAndLevels(
     const rows = levels.map(() => 'SELECT ? AS id, ? AS level, ? AS expires').join(' UNION ALL ');
     await db.run(`UPDATE members m JOIN (${rows}) v ON v.id = m.id SET m.level = v.level, m.level_expires_at = v.expires`, levels.flatMap((l) => [l.memberId, l.level, l.levelExpiresAt]));
   }
+  // Points and levels are synced (docs/sync.md): one feed row per member moved, one INSERT.
+  const moved = [...new Set([...points.map((p) => p.memberId), ...levels.map((l) => l.memberId)])];
+  await recordChanges(tx, at, moved.map((memberId) => ({ object: 'member' as const, id: memberId, memberId })));
 }

@@ -21,3 +21,4 @@ export { tagRuleSchema, type TagRuleDef } from './tags/rule-schema.ts';
 export { TAG_CATEGORIES, type TagCategory } from './tags/manage.ts';
 export { tagIdByName, writeMemberTags, type MemberTagChange, type TagWriter } from './tags/write.ts';
 export { ensureTag, memberTagIds, renameSyncedTag } from './tags/synced.ts';
+export { memberTagNames } from './tags/member-tag-names.ts';

@@ -7,6 +7,8 @@
  */
 export { issueCoupon, type CouponIssue } from './coupons.ts';
 export { kocLeaderboard, kocStats } from './koc/index.ts';
+export { kocFigures } from './koc/figures.ts';
+export { writeReferral } from './koc/referrals.ts';
 export { eraseLoyaltyRecords, moveLoyaltyRecords, recordOpeningBalances } from './member-moves.ts';
 export { referralCode } from './koc/referral-code.ts';
 export { type KocStats } from './koc/stats.ts';

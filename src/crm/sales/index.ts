@@ -14,3 +14,4 @@ export { readOrderTransactions, type OrderTransactionOptions } from './order-tra
 export { insertOrder, insertOrders, ORDER_TX, rebuildMemberStats, resyncMembers, streamRows, type CountedOrder, type NewOrder } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
 export { refreshMemberStats, type StatsMarker, type StatsRefresh } from './window.ts';
+export { memberSalesFigures, ordersForTimeline, refundsForTimeline, type MemberSalesFigures, type TimelineOrder, type TimelineRefund } from './sync-facts.ts';

@@ -8,6 +8,7 @@
 export { handOff, HANDOFF_JOIN_WINDOW_MS } from './handoff.ts';
 export { eraseServiceText, moveServiceRecords } from './member-moves.ts';
 export { completeFollowUp, listInteractions, logInteraction, pendingFollowUps } from './interactions/index.ts';
+export { interactionsForTimeline, type TimelineInteraction } from './interactions/timeline.ts';
 export { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionChannel, type InteractionType, type InteractionView } from './interactions/types.ts';
 export { ticketNoFor } from './tickets/create.ts';
 export { assignTicket, assignWaitingTickets, changeTicketStatus, createTicket, escalateOverdueTickets, escalateTicket, getTicket, listTickets, rateTicket } from './tickets/index.ts';

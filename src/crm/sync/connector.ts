@@ -69,6 +69,11 @@ export interface CrmConnector {
   registerThirdId(remoteId: string, thirdId: string): Promise<void>;
   updateTags(remoteId: string, add: string[], remove: string[]): Promise<void>;
   addActivity(remoteId: string, activity: Activity): Promise<void>;
+  /**
+   * An entry with this activity's key is already on the contact. Asked before re-adding one
+   * whose earlier attempt failed (its answer may have been lost after it went through).
+   */
+  hasActivity(remoteId: string, activity: Activity): Promise<boolean>;
   /** The contacts that exist among `remoteIds` (a missing one was deleted). */
   getContacts(remoteIds: string[]): Promise<RemoteContact[]>;
   /** Contacts changed after `cursor` (null: from the start), oldest first. */

@@ -63,6 +63,13 @@ export async function resolveFailures(sql: Pool, connection: string, direction: 
   await sql.query("UPDATE sync_failures SET status = 'resolved', updated_at = ? WHERE connection = ? AND direction = ? AND object_type = ? AND object_id IN (?) AND status <> 'resolved'", [now, connection, direction, objectType, objectIds]);
 }
 
+/** Of these objects, the ones with an open failure (an earlier attempt failed: it may have gone through). */
+export async function openFailureIds(sql: Pool, connection: string, direction: Direction, objectType: string, objectIds: string[]): Promise<Set<string>> {
+  if (!objectIds.length) return new Set();
+  const [rows] = await sql.query<RowDataPacket[]>("SELECT object_id FROM sync_failures WHERE connection = ? AND direction = ? AND object_type = ? AND object_id IN (?) AND status <> 'resolved'", [connection, direction, objectType, objectIds]);
+  return new Set(rows.map((r) => String(r.object_id)));
+}
+
 /** Failures due for another attempt. */
 export async function dueFailures(sql: Pool, connection: string, now: Date, limit: number): Promise<FailureRow[]> {
   const [rows] = await sql.query<RowDataPacket[]>("SELECT * FROM sync_failures WHERE connection = ? AND status = 'retrying' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?", [connection, now, limit]);

@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { SyncCallError } from './connector.ts';
 import { inParallel, type SyncCtx } from './context.ts';
 import { sendsOut, type SyncObject } from './fields.ts';
-import { recordFailure, resolveFailures } from './failures.ts';
+import { openFailureIds, recordFailure, resolveFailures } from './failures.ts';
 import { mapIds, mappingsByLocal, markRegistered, type Mapping } from './id-map.ts';
 import { hashOf, readLedgers, writeLedger, type Ledger } from './ledger.ts';
 import { activitySnapshots, memberSnapshots, type ActivitySnapshot, type MemberSnapshot } from './snapshot.ts';
@@ -46,7 +46,9 @@ export async function pushChanges(ctx: SyncCtx, opts: { maxPages?: number } = {}
     const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, object_type, object_id, member_id, changed_at FROM change_feed WHERE id > ? ORDER BY id LIMIT ?', [cursor, PAGE]);
     if (!rows.length) break;
     await saveState(services.sql, connector.name, 'outbound', services.now(), { stage: 'pushing' });
-    const feed: FeedRow[] = rows.map((r) => ({ id: Number(r.id), objectType: String(r.object_type), objectId: String(r.object_id), memberId: r.member_id === null ? null : Number(r.member_id), changedAt: r.changed_at }));
+    const all: FeedRow[] = rows.map((r) => ({ id: Number(r.id), objectType: String(r.object_type), objectId: String(r.object_id), memberId: r.member_id === null ? null : Number(r.member_id), changedAt: r.changed_at }));
+    const feed = beforeGap(all, cursor, services.now());
+    if (!feed.length) break;
     const r = await deliverFeed(ctx, feed);
     out.changes += feed.length;
     out.members += r.members;
@@ -54,9 +56,28 @@ export async function pushChanges(ctx: SyncCtx, opts: { maxPages?: number } = {}
     out.failed += r.failed;
     cursor = feed[feed.length - 1]!.id;
     await saveState(services.sql, connector.name, 'outbound', services.now(), { cursor: String(cursor), stage: 'idle', success: true });
-    if (rows.length < PAGE) break;
+    if (rows.length < PAGE || feed.length < all.length) break;
   }
   return out;
+}
+
+/**
+ * Feed ids are taken when a row is inserted, not when its transaction commits: a gap in the ids
+ * read is a transaction still in flight (or one rolled back). Moving the cursor past it would
+ * skip that change for good, so a page stops at the first gap — until the gap fills, or the row
+ * after it is GAP_GRACE_MS old (no transaction writing the feed runs that long: the gap was a
+ * rollback, which also consumes ids).
+ */
+const GAP_GRACE_MS = 30_000;
+
+function beforeGap(rows: FeedRow[], cursor: number, now: Date): FeedRow[] {
+  let prev = cursor;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (prev > 0 && row.id !== prev + 1 && now.getTime() - new Date(row.changedAt).getTime() < GAP_GRACE_MS) return rows.slice(0, i);
+    prev = row.id;
+  }
+  return rows;
 }
 
 const enabled = (ctx: SyncCtx, o: string) => ctx.rules.objects.includes(o as SyncObject);
@@ -77,11 +98,11 @@ export async function deliverFeed(ctx: SyncCtx, feed: FeedRow[]): Promise<{ memb
     follow_up: [...acts.values()].filter((a) => a.type === 'follow_up').map((a) => a.id),
   });
   // A timeline entry needs its member's contact: the member goes first, in this same page.
-  for (const a of actSnaps.values()) if (!memberChanged.has(a.memberId)) memberChanged.set(a.memberId, acts.get(a.activity.key)!.changedAt);
+  for (const [key, list] of actSnaps) for (const a of list) if (!memberChanged.has(a.memberId)) memberChanged.set(a.memberId, acts.get(key)!.changedAt);
   const memberIds = [...memberChanged.keys()];
   const pushed = await pushMembers(ctx, memberIds, memberChanged);
   failed += pushed.failed;
-  const actList = [...acts.entries()].map(([key, a]) => ({ key, ...a, snap: actSnaps.get(key) }));
+  const actList = [...acts.entries()].map(([key, a]) => ({ key, ...a, snaps: actSnaps.get(key) ?? [] }));
   const actResult = await pushActivities(ctx, actList);
   failed += actResult.failed;
   return { members: memberIds.length, activities: actResult.sent, failed };
@@ -169,24 +190,34 @@ async function pushMember(ctx: SyncCtx, snap: MemberSnapshot, ledger: Ledger, ma
   if (entries.length) await writeLedger(services.sql, connector.name, 'member', key, entries, now());
 }
 
-/** Timeline entries, each once: the ledger remembers what went (object `activity`, field `sent`). */
-export async function pushActivities(ctx: SyncCtx, list: { key: string; type: string; id: string; changedAt: Date; snap?: ActivitySnapshot }[]): Promise<{ sent: number; failed: number }> {
+/**
+ * Timeline entries, each once: the ledger remembers what went (object `activity`, field `sent`).
+ * An entry whose earlier attempt failed (an open failure) is looked up on the contact before it
+ * is added again — a timeout may have lost the answer of an add that went through.
+ */
+export async function pushActivities(ctx: SyncCtx, list: { key: string; type: string; id: string; changedAt: Date; snaps: ActivitySnapshot[] }[]): Promise<{ sent: number; failed: number }> {
   const { services, connector } = ctx;
   if (!list.length) return { sent: 0, failed: 0 };
-  const sentBefore = await readLedgers(services.sql, connector.name, 'activity', list.map((a) => a.key));
-  const maps = await mappingsByLocal(services.sql, connector.name, 'member', [...new Set(list.flatMap((a) => (a.snap ? [String(a.snap.memberId)] : [])))]);
+  const sentBefore = await readLedgers(services.sql, connector.name, 'activity', list.flatMap((a) => a.snaps.map((s) => s.activity.key)));
+  const maps = await mappingsByLocal(services.sql, connector.name, 'member', [...new Set(list.flatMap((a) => a.snaps.map((s) => String(s.memberId))))]);
+  const retried = new Map<string, Set<string>>();
+  for (const type of new Set(list.map((a) => a.type))) retried.set(type, await openFailureIds(services.sql, connector.name, 'outbound', type, list.filter((a) => a.type === type).map((a) => a.id)));
   let sent = 0;
   let failed = 0;
   const ok = new Map<string, string[]>();
   await inParallel(list, ctx.concurrency, async (a) => {
-    if (!a.snap || sentBefore.has(a.key)) return;
-    const mapping = maps.get(String(a.snap.memberId));
+    const todo = a.snaps.filter((s) => !sentBefore.has(s.activity.key));
+    if (!todo.length) return;
     try {
-      if (mapping?.unlinkedAt) return;
-      if (!mapping) throw new SyncCallError(`member ${a.snap.memberId} has no contact yet`, true);
-      await connector.addActivity(mapping.remoteId, a.snap.activity);
-      await writeLedger(services.sql, connector.name, 'activity', a.key, [['sent', hashOf('1')]], services.now());
-      sent++;
+      for (const s of todo) {
+        const mapping = maps.get(String(s.memberId));
+        if (mapping?.unlinkedAt) continue;
+        if (!mapping) throw new SyncCallError(`member ${s.memberId} has no contact yet`, true);
+        const there = retried.get(a.type)?.has(a.id) ? await connector.hasActivity(mapping.remoteId, s.activity) : false;
+        if (!there) await connector.addActivity(mapping.remoteId, s.activity);
+        await writeLedger(services.sql, connector.name, 'activity', s.activity.key, [['sent', hashOf('1')]], services.now());
+        if (!there) sent++;
+      }
       ok.set(a.type, [...(ok.get(a.type) ?? []), a.id]);
     } catch (e) {
       failed++;

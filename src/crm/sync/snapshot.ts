@@ -1,11 +1,16 @@
-import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { openPhone } from '../customers/index.ts';
+import type { Pool } from 'mysql2/promise';
+import { memberSyncFacts } from '../customers/index.ts';
+import { memberTagNames } from '../engagement/index.ts';
+import { kocFigures } from '../loyalty/index.ts';
+import { memberSalesFigures, ordersForTimeline, refundsForTimeline } from '../sales/index.ts';
+import { interactionsForTimeline } from '../service/index.ts';
 import type { Activity, FieldValues } from './connector.ts';
 
 /**
  * What a push sends: the current state of members and of timeline entries, read at delivery
  * (the change feed names objects, not data: several changes of a member collapse into one push).
- * Reads only, in one statement per kind for a whole page of the change feed; the owners write.
+ * Through each owner's reader (customers, sales, loyalty, engagement, service), one statement
+ * per reader for a whole page of the change feed; never their tables.
  */
 export interface MemberSnapshot {
   id: number;
@@ -21,40 +26,29 @@ const dec = (v: unknown) => (v === null || v === undefined ? null : Number(v).to
 export async function memberSnapshots(sql: Pool, ids: number[]): Promise<Map<number, MemberSnapshot>> {
   const out = new Map<number, MemberSnapshot>();
   if (!ids.length) return out;
-  const [rows] = await sql.query<RowDataPacket[]>(
-    `SELECT m.id, m.member_no, m.name, m.phone_enc, m.gender, m.birthday, m.level, m.points, m.status, s.code AS store_code,
-            st.order_count, st.total_spend, st.last_order_at,
-            (SELECT COUNT(*) FROM koc_referrals r WHERE r.koc_member_id = m.id) AS koc_referrals,
-            (SELECT SUM(r.commission) FROM koc_referrals r WHERE r.koc_member_id = m.id) AS koc_earnings
-       FROM members m LEFT JOIN stores s ON s.id = m.home_store_id LEFT JOIN member_stats st ON st.member_id = m.id
-      WHERE m.id IN (?)`,
-    [ids],
-  );
-  const [tagRows] = await sql.query<RowDataPacket[]>('SELECT mt.member_id, t.name FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE mt.member_id IN (?) ORDER BY t.name', [ids]);
-  const tags = new Map<number, string[]>();
-  for (const t of tagRows) tags.set(Number(t.member_id), [...(tags.get(Number(t.member_id)) ?? []), String(t.name)]);
-  for (const r of rows) {
-    const id = Number(r.id);
-    const deleted = r.status === 'deleted';
+  const [facts, sales, koc, tags] = await Promise.all([memberSyncFacts(sql, ids), memberSalesFigures(sql, ids), kocFigures(sql, ids), memberTagNames(sql, ids)]);
+  for (const [id, m] of facts) {
+    const st = sales.get(id);
+    const k = koc.get(id);
     out.set(id, {
       id,
-      deleted,
+      deleted: m.status === 'deleted',
       tags: tags.get(id) ?? [],
       fields: {
-        name: String(r.name),
-        phone: deleted ? null : openPhone(String(r.phone_enc)),
-        gender: r.gender ?? 'unknown',
-        birthday: day(r.birthday),
-        member_no: String(r.member_no),
-        status: String(r.status),
-        level: String(r.level),
-        points: String(r.points),
-        home_store: r.store_code ?? null,
-        total_spend: dec(r.total_spend ?? 0),
-        order_count: String(r.order_count ?? 0),
-        last_order_at: r.last_order_at ? new Date(r.last_order_at).toISOString() : null,
-        koc_referrals: String(r.koc_referrals ?? 0),
-        koc_earnings: dec(r.koc_earnings ?? 0),
+        name: m.name,
+        phone: m.phone,
+        gender: m.gender,
+        birthday: day(m.birthday),
+        member_no: m.memberNo,
+        status: m.status,
+        level: String(m.level),
+        points: String(m.points),
+        home_store: m.homeStoreCode,
+        total_spend: dec(st?.totalSpend ?? 0),
+        order_count: String(st?.orderCount ?? 0),
+        last_order_at: st?.lastOrderAt ? new Date(st.lastOrderAt).toISOString() : null,
+        koc_referrals: String(k?.referrals ?? 0),
+        koc_earnings: dec(k?.earnings ?? 0),
       },
     });
   }
@@ -67,29 +61,28 @@ export interface ActivitySnapshot {
   activity: Activity;
 }
 
-/** Orders (by number), refunds (by number) and follow-ups (interaction id) as timeline entries. */
-export async function activitySnapshots(sql: Pool, want: { order: string[]; refund: string[]; follow_up: string[] }): Promise<Map<string, ActivitySnapshot>> {
-  const out = new Map<string, ActivitySnapshot>();
-  if (want.order.length) {
-    const [rows] = await sql.query<RowDataPacket[]>('SELECT o.order_no, o.member_id, o.amount, o.paid_at, s.name AS store FROM orders o LEFT JOIN stores s ON s.id = o.store_id WHERE o.order_no IN (?)', [want.order]);
-    for (const r of rows) {
-      const key = `order:${r.order_no}`;
-      out.set(key, { memberId: Number(r.member_id), activity: { key, kind: 'order', title: `消费 ¥${dec(r.amount)}`, content: `订单 ${r.order_no}，${r.store ?? ''} ¥${dec(r.amount)}`, at: new Date(r.paid_at) } });
-    }
+/**
+ * Orders (by number), refunds (by number) and follow-ups (interaction id) as timeline entries,
+ * by the change feed's key (`order:<no>` …). A follow-up marked done has a second entry
+ * (`follow_up:<id>:done`, with the outcome): an entry is sent once and never edited, so the
+ * completion goes as an entry of its own.
+ */
+export async function activitySnapshots(sql: Pool, want: { order: string[]; refund: string[]; follow_up: string[] }): Promise<Map<string, ActivitySnapshot[]>> {
+  const out = new Map<string, ActivitySnapshot[]>();
+  const [orders, refunds, interactions] = await Promise.all([ordersForTimeline(sql, want.order), refundsForTimeline(sql, want.refund), interactionsForTimeline(sql, want.follow_up.map(Number))]);
+  for (const o of orders) {
+    const key = `order:${o.orderNo}`;
+    out.set(key, [{ memberId: o.memberId, activity: { key, kind: 'order', title: `消费 ¥${dec(o.amount)}`, content: `订单 ${o.orderNo}，${o.storeName ?? ''} ¥${dec(o.amount)}`, at: o.paidAt } }]);
   }
-  if (want.refund.length) {
-    const [rows] = await sql.query<RowDataPacket[]>('SELECT f.refund_no, f.amount, f.refunded_at, o.order_no, o.member_id FROM order_refunds f JOIN orders o ON o.id = f.order_id WHERE f.refund_no IN (?)', [want.refund]);
-    for (const r of rows) {
-      const key = `refund:${r.refund_no}`;
-      out.set(key, { memberId: Number(r.member_id), activity: { key, kind: 'refund', title: `退款 ¥${dec(r.amount)}`, content: `订单 ${r.order_no} 退款 ${r.refund_no} ¥${dec(r.amount)}`, at: new Date(r.refunded_at) } });
-    }
+  for (const r of refunds) {
+    const key = `refund:${r.refundNo}`;
+    out.set(key, [{ memberId: r.memberId, activity: { key, kind: 'refund', title: `退款 ¥${dec(r.amount)}`, content: `订单 ${r.orderNo} 退款 ${r.refundNo} ¥${dec(r.amount)}`, at: r.refundedAt } }]);
   }
-  if (want.follow_up.length) {
-    const [rows] = await sql.query<RowDataPacket[]>('SELECT id, member_id, type, content, created_at FROM interactions WHERE id IN (?)', [want.follow_up.map(Number)]);
-    for (const r of rows) {
-      const key = `follow_up:${r.id}`;
-      out.set(key, { memberId: Number(r.member_id), activity: { key, kind: 'follow_up', title: `跟进（${r.type}）`, content: String(r.content), at: new Date(r.created_at) } });
-    }
+  for (const i of interactions) {
+    const key = `follow_up:${i.id}`;
+    const list: ActivitySnapshot[] = [{ memberId: i.memberId, activity: { key, kind: 'follow_up', title: `跟进（${i.type}）`, content: i.content, at: i.createdAt } }];
+    if (i.followUpDoneAt) list.push({ memberId: i.memberId, activity: { key: `${key}:done`, kind: 'follow_up', title: `跟进完成（${i.type}）`, content: i.outcome ?? '已完成', at: i.followUpDoneAt } });
+    out.set(key, list);
   }
   return out;
 }

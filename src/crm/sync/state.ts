@@ -1,11 +1,12 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 
 /**
- * Per connection and stream (`outbound`, `inbound`, `reconcile`): the stage it is in since when,
+ * Per connection and stream (`outbound`, `inbound`, `reconcile`; `alert` only marks an incident
+ * staff were told of, tick.ts): the stage it is in since when,
  * its cursor (the checkpoint: written after every page, so a failed run resumes there) and the
  * last success. The monitor shows it; the reaper puts a stage stuck past its time back to idle.
  */
-export type Stream = 'outbound' | 'inbound' | 'reconcile';
+export type Stream = 'outbound' | 'inbound' | 'reconcile' | 'alert';
 
 export interface StreamState {
   stream: Stream;
@@ -39,10 +40,10 @@ export async function saveState(sql: Pool, connection: string, stream: Stream, a
   );
 }
 
-/** Stages stuck for longer than `maxMs` (a process died mid-run) back to idle; how many. */
+/** Stages stuck for longer than `maxMs` (a process died mid-run) back to idle; how many. An incident's `alert` mark is no stage at work: left alone. */
 export async function reapStaleStages(sql: Pool, connection: string, now: Date, maxMs: number): Promise<number> {
   const [res] = await sql.query<import('mysql2/promise').ResultSetHeader>(
-    "UPDATE sync_state SET stage = 'idle', stage_started_at = NULL, last_error = 'stage reaped: no progress', updated_at = ? WHERE connection = ? AND stage <> 'idle' AND stage_started_at < ?",
+    "UPDATE sync_state SET stage = 'idle', stage_started_at = NULL, last_error = 'stage reaped: no progress', updated_at = ? WHERE connection = ? AND stream <> 'alert' AND stage <> 'idle' AND stage_started_at < ?",
     [now, connection, new Date(now.getTime() - maxMs)],
   );
   return res.affectedRows;

@@ -7,14 +7,14 @@ import { LAG_ALERT_SECONDS, syncStatus } from './monitor.ts';
 import { pushChanges, type PushResult } from './outbound.ts';
 import { reconcile } from './reconcile.ts';
 import { retryDue } from './retry.ts';
-import { readStates, reapStaleStages } from './state.ts';
+import { readStates, reapStaleStages, saveState } from './state.ts';
 
 /**
  * One run of a connection's sync (the periodic job, src/jobs/sync.ts, every few seconds): under a
  * named lock, so two processes never push the same change twice — the reaper (a stage stuck for
  * ten minutes goes back to idle), inbound events, due retries, the change feed, reconciliation
  * when its interval has passed, then the alert when the lag passes five minutes or dead letters
- * are there (the automation context's sync alert: once per hour).
+ * are there (the automation context's sync alert: once per incident, alertIfBehind).
  */
 const STALE_STAGE_MS = 10 * 60_000;
 /** Change feed rows read by the connection are kept this long, then pruned. */
@@ -70,12 +70,25 @@ async function prune(ctx: SyncCtx): Promise<void> {
   if (row?.id) await withTransaction(services.sql, (conn) => pruneChanges(conn, Number(row.id) + 1));
 }
 
+/**
+ * The alert, once per incident: when a lag passes five minutes or dead letters wait, staff are
+ * told once and the `alert` stream's stage becomes `alerted` (kept in sync_state, so another
+ * process or a restart does not tell them again); when everything is back under the limits the
+ * stage goes back to idle and the next incident is told again.
+ */
 async function alertIfBehind(ctx: SyncCtx): Promise<void> {
   if (!ctx.alert) return;
-  const status = await syncStatus(ctx.services.sql, ctx.connector.name, ctx.services.now());
+  const { services, connector } = ctx;
+  const status = await syncStatus(services.sql, connector.name, services.now());
   const behind = status.filter((s) => s.lag > LAG_ALERT_SECONDS);
   const dead = status.reduce((n, s) => n + s.dead, 0);
-  if (!behind.length && dead === 0) return;
+  const alerted = (await readStates(services.sql, connector.name)).get('alert')?.stage === 'alerted';
+  if (!behind.length && dead === 0) {
+    if (alerted) await saveState(services.sql, connector.name, 'alert', services.now(), { stage: 'idle' });
+    return;
+  }
+  if (alerted) return;
   const parts = [...behind.map((s) => `${s.object} 延迟 ${Math.round(s.lag / 60)} 分钟`), ...(dead ? [`${dead} 条同步失败待处理`] : [])];
   await ctx.alert(`${parts.join('；')}。请在同步监控查看并重试（GET /api/crm/sync/status）。`);
+  await saveState(services.sql, connector.name, 'alert', services.now(), { stage: 'alerted' });
 }

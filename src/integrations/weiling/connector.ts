@@ -1,4 +1,4 @@
-import type { Activity, ChangedPage, CrmConnector, FieldValues, RemoteContact } from '../../crm/sync/index.ts';
+import { SyncCallError, type Activity, type ChangedPage, type CrmConnector, type FieldValues, type RemoteContact } from '../../crm/sync/index.ts';
 import type { Services } from '../../services.ts';
 import { createWeilingClient, type WeilingClientConfig } from './client.ts';
 import { fromWire, toWire, type WireContact } from './wire.ts';
@@ -18,12 +18,23 @@ export const PATHS = {
   thirdToInner: '/openapi/third/thirdid_to_innerid', // 7.1 三方ID查询卫瓴ID
   addThird: '/openapi/third/add_thirdid', // 7.2 新增三方ID
   objectTags: '/openapi/tag/object_tag_update', // 12.2 对象标签更新-新版
-  journey: '/openapi/journey/create', // 9.1 创建旅程-新版 (history_type 999: 自定义事件)
+  journey: '/openapi/v2/event/create', // documented: 9.1 创建旅程-新版 ({id, type 0 联系人, event_list[{index, title, content, create_time}]})
+  journeyList: '/openapi/v2/event/list', // 9.x 旅程查询 (by contact): assumed
   progress: '/openapi/progress/create', // 8.2 跟进记录创建-新版
+  progressList: '/openapi/progress/list', // 8.x 跟进记录查询 (by contact): assumed
 } as const;
 
-/** Custom event on the timeline (documented history_type list: 999 自定义事件). */
-const CUSTOM_EVENT = 999;
+/** 9.1's `type`: the entry is on a contact (documented: 0 联系人, 3 企业). */
+const ON_CONTACT = 0;
+
+/**
+ * 9.1 takes no id of ours and says nothing of deduplication, so an entry whose answer was lost
+ * could be added twice on retry. Our key goes at the end of the content (`#crm:order:…`); before
+ * re-adding an entry whose earlier attempt failed, the sync asks whether one with the key is
+ * already on the contact (hasActivity: the list paths are assumed, docs/sync.md).
+ */
+export const keyMark = (key: string) => `#crm:${key}`;
+const withKey = (a: Activity) => `${a.kind === 'follow_up' ? `${a.title}：` : ''}${a.content} ${keyMark(a.key)}`;
 
 export function createWeilingConnector(services: Services, cfg: WeilingClientConfig): CrmConnector {
   const api = createWeilingClient(services, cfg);
@@ -55,8 +66,22 @@ export function createWeilingConnector(services: Services, cfg: WeilingClientCon
       await api.call(PATHS.objectTags, { object_id: remoteId, add_tag_names: add, remove_tag_names: remove });
     },
     async addActivity(remoteId, a: Activity) {
-      if (a.kind === 'follow_up') await api.call(PATHS.progress, { business_related_id: remoteId, content: `${a.title}：${a.content}`, create_time: a.at.getTime(), third_record_id: a.key });
-      else await api.call(PATHS.journey, { customer_id: remoteId, history_type: CUSTOM_EVENT, title: a.title, contents: a.content, create_time: a.at.getTime(), third_event_id: a.key });
+      if (a.kind === 'follow_up') {
+        await api.call(PATHS.progress, { business_related_id: remoteId, content: withKey(a), create_time: a.at.getTime() });
+        return;
+      }
+      const data = await api.call<{ fail_list?: { index: number | string; error_msg?: string; error_code?: number }[] }>(PATHS.journey, { id: remoteId, type: ON_CONTACT, event_list: [{ index: 0, title: a.title, content: withKey(a), create_time: a.at.getTime() }] });
+      const failed = data?.fail_list?.[0];
+      if (failed) throw new SyncCallError(`卫瓴 ${PATHS.journey}: ${failed.error_code ?? ''} ${failed.error_msg ?? 'entry refused'}`, false);
+    },
+    async hasActivity(remoteId, a: Activity) {
+      const mark = keyMark(a.key);
+      if (a.kind === 'follow_up') {
+        const data = await api.call<{ progress_list?: { content?: string }[] }>(PATHS.progressList, { business_related_id: remoteId });
+        return (data?.progress_list ?? []).some((p) => String(p.content ?? '').endsWith(mark));
+      }
+      const data = await api.call<{ event_list?: { content?: string }[] }>(PATHS.journeyList, { id: remoteId, type: ON_CONTACT });
+      return (data?.event_list ?? []).some((e) => String(e.content ?? '').endsWith(mark));
     },
     async getContacts(remoteIds): Promise<RemoteContact[]> {
       const out: RemoteContact[] = [];

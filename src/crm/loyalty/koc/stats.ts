@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { referralCode } from './referral-code.ts';
+import { writeReferral } from './referrals.ts';
 import { AppError, audit, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 
@@ -77,14 +78,11 @@ export async function recordReferral(
   input: { referralCode: string; referredMemberId?: number; orderId?: number; commission?: string },
 ): Promise<{ id: number }> {
   requirePermission(access.actor, 'membership.manage');
-  const { db } = access.services;
-  const koc = await db.kocProfile.findUnique({ where: { referralCode: input.referralCode.trim().toUpperCase() } });
-  if (!koc) throw new AppError('unknown_referral_code', `没有推荐码 ${input.referralCode}。`);
   if (input.commission !== undefined && !/^\d{1,10}(\.\d{1,2})?$/.test(input.commission)) throw new AppError('invalid_amount', '佣金须为金额，如 12.50。');
   const now = access.services.now();
-  const r = await db.kocReferral.create({
-    data: { kocMemberId: koc.memberId, referredMemberId: input.referredMemberId ?? null, orderId: input.orderId ?? null, redeemedAt: input.orderId ? now : null, commission: input.commission ?? '0', createdAt: now },
-  });
+  const r = await access.services.db.$transaction((tx) => writeReferral(tx, { ...input, at: now }));
+  if (!r) throw new AppError('unknown_referral_code', `没有推荐码 ${input.referralCode}。`);
+  const koc = { memberId: r.kocMemberId };
   await audit(access.services, { actor: access.actor, action: 'koc.referral', targetType: 'member', targetId: String(koc.memberId), channel: access.channel, requestId: access.requestId, detail: { referralId: r.id, ...input } });
   return { id: r.id };
 }

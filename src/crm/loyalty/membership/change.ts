@@ -16,7 +16,7 @@ export function addMonths(d: Date, months: number): Date {
 
 async function writeLevel(tx: AnyTx, services: Services, memberId: number, from: number | null, to: number, kind: string, source: string, reason: string | null, createdBy: string, validityMonths: number | null) {
   const now = services.now();
-  await setMemberLevelRow(tx, memberId, { level: to, levelExpiresAt: validityMonths ? addMonths(now, validityMonths) : null });
+  await setMemberLevelRow(tx, memberId, { level: to, levelExpiresAt: validityMonths ? addMonths(now, validityMonths) : null }, now);
   await txSql(tx).run('INSERT INTO member_level_history (member_id, from_level, to_level, kind, source, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
     memberId,
     from,
@@ -124,7 +124,7 @@ export async function reviewMemberLevel(services: Services, memberId: number): P
   if (kind === 'none') return { from: member.level, to, kind };
   const validity = levels.find((l) => l.level === to)?.validityMonths ?? 12;
   await services.db.$transaction(async (tx) => {
-    if (kind === 'keep') await setMemberLevelRow(tx, memberId, { levelExpiresAt: addMonths(services.now(), validity) });
+    if (kind === 'keep') await setMemberLevelRow(tx, memberId, { levelExpiresAt: addMonths(services.now(), validity) }, services.now());
     else await writeLevel(tx, services, memberId, member.level, to, kind, 'auto', reviewReason(months, figures), 'system', validity);
   });
   return { from: member.level, to, kind };

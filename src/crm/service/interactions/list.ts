@@ -1,4 +1,4 @@
-import { audit, notFound, requirePermission, type StaffAccess } from '../../kernel/index.ts';
+import { audit, notFound, recordChanges, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import { memberInScope, visibleMembers } from '../../customers/index.ts';
 import { interactionInclude, toInteractionView, type InteractionType, type InteractionView } from './types.ts';
@@ -49,10 +49,16 @@ export async function completeFollowUp(access: StaffAccess, interactionId: numbe
   const { services, actor } = access;
   const row = await services.db.interaction.findFirst({ where: { id: interactionId, member: visibleMembers(actor) }, select: { id: true, memberId: true, followUpDoneAt: true } });
   if (!row) throw notFound('interaction_not_found', `没有找到互动记录 ${interactionId}。`);
-  const updated = await services.db.interaction.update({
-    where: { id: row.id },
-    data: { followUpDoneAt: row.followUpDoneAt ?? services.now(), ...(outcome ? { outcome: outcome.slice(0, 255) } : {}) },
-    include: interactionInclude,
+  const now = services.now();
+  // The change feed row commits with the update (docs/sync.md): the completion is synced.
+  const updated = await services.db.$transaction(async (tx) => {
+    const u = await tx.interaction.update({
+      where: { id: row.id },
+      data: { followUpDoneAt: row.followUpDoneAt ?? now, ...(outcome ? { outcome: outcome.slice(0, 255) } : {}) },
+      include: interactionInclude,
+    });
+    await recordChanges(tx, now, [{ object: 'follow_up', id: row.id, memberId: row.memberId }]);
+    return u;
   });
   await audit(services, { actor, action: 'interaction.follow_up_done', targetType: 'interaction', targetId: String(row.id), channel: access.channel, requestId: access.requestId, detail: { memberId: row.memberId } });
   return toInteractionView(updated);

@@ -1,0 +1,22 @@
+import { recordChanges, txSql, type AnyTx } from '../../kernel/index.ts';
+
+/**
+ * The one writer of koc_referrals: a referral by a KOC (found by referral code) — the referred
+ * member, and when an order redeemed it, the order and the commission — with a change-feed row
+ * for the KOC in the same transaction (their referral count and earnings are synced,
+ * docs/sync.md). Null when no KOC has the code (the caller says so in its own words).
+ */
+export async function writeReferral(
+  tx: AnyTx,
+  r: { referralCode: string; referredMemberId?: number | null; orderId?: number | null; commission?: string; at: Date },
+): Promise<{ id: number; kocMemberId: number } | null> {
+  const sql = txSql(tx);
+  const [koc] = await sql.rows('SELECT member_id FROM koc_profiles WHERE referral_code = ?', [r.referralCode.trim().toUpperCase()]);
+  if (!koc) return null;
+  const kocMemberId = Number(koc.member_id);
+  await sql.run('INSERT INTO koc_referrals (koc_member_id, referred_member_id, order_id, redeemed_at, commission, created_at) VALUES (?, ?, ?, ?, ?, ?)', [kocMemberId, r.referredMemberId ?? null, r.orderId ?? null, r.orderId ? r.at : null, r.commission ?? '0', r.at]);
+  const [row] = await sql.rows('SELECT LAST_INSERT_ID() AS id', []);
+  const id = Number(row!.id);
+  await recordChanges(tx, r.at, [{ object: 'koc_referral', id, memberId: kocMemberId }]);
+  return { id, kocMemberId };
+}
