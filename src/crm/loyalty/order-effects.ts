@@ -1,4 +1,4 @@
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { setMembersPointsAndLevels } from '../customers/index.ts';
 import { AppError, auditActor, type Actor } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
@@ -28,16 +28,26 @@ export interface OrderLoyalty {
 export interface LoyaltyRules {
   levels: LevelConfig[];
   expiry: ExpiryRule;
+  /** The ledger's earn entries already there for the batch's order numbers (by idempotency key), when read with the rules. */
+  earned?: Map<string, { memberId: number; delta: number }>;
+}
+
+/** The ledger's earn entries of these order numbers (normally none: an order's points are written with the order). */
+async function earnedFor(sql: Pool | PoolConnection, orderNos: string[]): Promise<Map<string, { memberId: number; delta: number }>> {
+  const [rows] = await sql.query<RowDataPacket[]>('SELECT idempotency_key, member_id, delta FROM points_ledger WHERE idempotency_key IN (?)', [orderNos.map(earnKey)]);
+  return new Map(rows.map((r) => [String(r.idempotency_key), { memberId: Number(r.member_id), delta: Number(r.delta) }]));
 }
 
 /**
- * The rules as configured now (two reads of configuration, not of the members): the order
- * writer reads them beside its other look-ups before its transaction, so they cost no round
- * trip inside it (they were never read under the members' locks).
+ * The rules as configured now (two reads of configuration, not of the members), and with
+ * `orderNos` the ledger's earn entries of those orders: the order writer reads them beside its
+ * other look-ups before its transaction, so they cost no round trip inside it. (The rules were
+ * never read under the members' locks; an earn entry is written only with its order, whose
+ * number the writer has just found free — one written meanwhile meets the ledger's unique key.)
  */
-export async function loyaltyRules(services: Services): Promise<LoyaltyRules> {
-  const [levels, expiry] = await Promise.all([listLevels(services), getExpiryRule(services)]);
-  return { levels, expiry };
+export async function loyaltyRules(services: Services, orderNos?: string[]): Promise<LoyaltyRules> {
+  const [levels, expiry, earned] = await Promise.all([listLevels(services), getExpiryRule(services), orderNos?.length ? earnedFor(services.sql, orderNos) : undefined]);
+  return { levels, expiry, ...(earned ? { earned } : {}) };
 }
 
 /**
@@ -52,7 +62,7 @@ export async function loyaltyRules(services: Services): Promise<LoyaltyRules> {
  *
  * The figures come from `before` — each member's counted orders before the batch (sales'
  * insertOrders hands them over) — plus the batch's own orders, in memory: a handful of
- * statements per batch (seen ledger keys, then one multi-row write each for the ledger, the
+ * statements per batch (the seen ledger keys unless read with the rules, then one multi-row write each for the ledger, the
  * members' balances and levels, the level history), whatever its size. `opts.rules` are the
  * rules read beforehand (loyaltyRules), `opts.members` the members' level and balance as the
  * caller's locking read found them (customers' lockMembersForWrite) — each read here when not
@@ -68,7 +78,7 @@ export async function orderLoyalty(
 ): Promise<OrderLoyalty[]> {
   if (!orders.length) return [];
   const now = services.now();
-  const { levels, expiry } = opts.rules ?? (await loyaltyRules(services));
+  const { levels, expiry, earned: earnedBefore } = opts.rules ?? (await loyaltyRules(services));
   // A level without a row earns one point per yuan (100 hundredths), as the single path did.
   const rate = new Map(levels.map((l) => [l.level, Math.round(Number(l.pointsPerYuan) * 100)]));
   const ids = [...new Set(orders.map((o) => o.memberId))];
@@ -79,8 +89,7 @@ export async function orderLoyalty(
   const state = new Map(
     memberRows.map((r) => [r.id, { level: r.level, points: r.points, pointsChanged: false, levelChanged: false, levelExpiresAt: null as Date | null, orders: [...(before.get(r.id) ?? [])] }]),
   );
-  const [seenRows] = await conn.query<RowDataPacket[]>('SELECT idempotency_key, member_id, delta FROM points_ledger WHERE idempotency_key IN (?)', [orders.map((o) => earnKey(o.orderNo))]);
-  const seen = new Map(seenRows.map((r) => [String(r.idempotency_key), { memberId: Number(r.member_id), delta: Number(r.delta) }]));
+  const seen = new Map(earnedBefore ?? (await earnedFor(conn, orders.map((o) => o.orderNo))));
   const expiresAt = expiryFor(expiry, now);
   const createdBy = actor === 'system' ? 'system' : auditActor(actor).actorId;
   const ledger: unknown[][] = [];

@@ -138,8 +138,8 @@ async function writeBatch(access: StaffAccess, inputs: OrderInput[], deps: Intak
   const results: (OrderWriteResult | undefined)[] = new Array(inputs.length);
   if (!inputs.length) return [];
   const hashes = inputs.map((o) => requestHash('order', o));
-  // The look-ups before the transaction, side by side on the pool: the numbers seen, the stores, the loyalty rules.
-  const [found, stores, rules] = await Promise.all([findOrdersByNo(services.sql, inputs.map((o) => o.orderNo)), storesOf(services.sql, access, inputs), loyaltyRules(services)]);
+  // The look-ups before the transaction, side by side on the pool: the numbers seen, the stores, the loyalty rules (and the orders' earn entries).
+  const [found, stores, rules] = await Promise.all([findOrdersByNo(services.sql, inputs.map((o) => o.orderNo)), storesOf(services.sql, access, inputs), loyaltyRules(services, inputs.map((o) => o.orderNo))]);
   const seen = new Map([...found.values()].map((o) => [noKey(o.orderNo), o]));
   const nowMs = services.now().getTime();
   /** First index of each number in this batch; later ones answer as its retry. */
