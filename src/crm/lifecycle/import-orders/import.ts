@@ -43,8 +43,12 @@ export interface OrderImportResult {
   errors: RejectedRow[];
 }
 
-/** Batches written at once: two keep the database busy while the next batch is parsed, checked and looked up. */
-const IN_FLIGHT = 2;
+/**
+ * Batches written at once. Two (the next parsed, checked and looked up while the previous is in
+ * its transaction) measured no faster on the loaded 2-core bench machine, and slower in both
+ * 100k pairs (docs/benchmarks.md): one, until a quieter machine says otherwise.
+ */
+const IN_FLIGHT = 1;
 
 /** An order ready for the intake, with the rows it came from (for the error report). */
 interface Pending {
