@@ -38,12 +38,17 @@ export async function setMembersPointsAndLevels(
   at: Date,
 ): Promise<void> {
   const db = txSql(tx);
-  // A derived table of the new values (UNION ALL: MySQL and MariaDB alike), joined by id.
+  // The new balances as one JSON parameter read by JSON_TABLE (MySQL 8 and MariaDB 10.6 alike),
+  // joined by id: a thousand members cost one short statement (a UNION ALL derived table of a
+  // thousand SELECTs took several times longer to parse and plan).
   if (points.length) {
-    const rows = points.map(() => 'SELECT ? AS id, ? AS points').join(' UNION ALL ');
-    await db.run(`UPDATE members m JOIN (${rows}) v ON v.id = m.id SET m.points = v.points, m.updated_at = ?`, [...points.flatMap((p) => [p.memberId, p.points]), at]);
+    await db.run(
+      `UPDATE members m JOIN JSON_TABLE(?, '$[*]' COLUMNS (id INT PATH '$[0]', points INT PATH '$[1]')) v ON v.id = m.id SET m.points = v.points, m.updated_at = ?`,
+      [JSON.stringify(points.map((p) => [p.memberId, p.points])), at],
+    );
   }
   if (levels.length) {
+    // Few rows (upgrades), and a DATETIME: bound as a parameter like every other date (the pool's time zone).
     const rows = levels.map(() => 'SELECT ? AS id, ? AS level, ? AS expires').join(' UNION ALL ');
     await db.run(`UPDATE members m JOIN (${rows}) v ON v.id = m.id SET m.level = v.level, m.level_expires_at = v.expires`, levels.flatMap((l) => [l.memberId, l.level, l.levelExpiresAt]));
   }

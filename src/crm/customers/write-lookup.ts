@@ -18,6 +18,8 @@ export interface MemberForWrite {
   memberNo: string;
   homeStoreId: number | null;
   level: number;
+  /** The points balance, read with the lock (the order's points are added to it in the same transaction). */
+  points: number;
 }
 
 /**
@@ -43,13 +45,13 @@ export async function lockMemberForWrite(conn: Pool | PoolConnection, actor: Sta
   } else if (key.openid !== undefined) [where, value] = ['openid = ?', key.openid];
   else if (key.phone !== undefined) [where, value] = ['phone_hash = ?', phoneHash(phoneOrThrow(key.phone))];
   else return null;
-  const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, home_store_id, level, status FROM members WHERE ${where}${opts.lock === false ? '' : ' FOR UPDATE'}`, [value]);
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, home_store_id, level, points, status FROM members WHERE ${where}${opts.lock === false ? '' : ' FOR UPDATE'}`, [value]);
   const m = rows[0];
   if (!m || m.status === 'deleted') return null;
   const scope = storeScope(actor);
   const homeStoreId = m.home_store_id === null ? null : Number(m.home_store_id);
   if (scope !== null && (homeStoreId === null || !scope.includes(homeStoreId))) return null;
-  return { id: Number(m.id), memberNo: String(m.member_no), homeStoreId, level: Number(m.level) };
+  return { id: Number(m.id), memberNo: String(m.member_no), homeStoreId, level: Number(m.level), points: Number(m.points) };
 }
 
 /**
@@ -87,12 +89,12 @@ export async function lockMembersForWrite(conn: PoolConnection, actor: StaffActo
     const wanted = byColumn[col];
     if (!wanted.size) continue;
     // Locked in id order whatever the batch's order, so two batches sharing members queue rather than deadlock.
-    const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, openid, home_store_id, level, status FROM members WHERE ${col} IN (?) ORDER BY id FOR UPDATE`, [[...wanted.keys()].map((k) => sent.get(k))]);
+    const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, openid, home_store_id, level, points, status FROM members WHERE ${col} IN (?) ORDER BY id FOR UPDATE`, [[...wanted.keys()].map((k) => sent.get(k))]);
     for (const m of rows) {
       if (m.status === 'deleted') continue;
       const homeStoreId = m.home_store_id === null ? null : Number(m.home_store_id);
       if (scope !== null && (homeStoreId === null || !scope.includes(homeStoreId))) continue;
-      const member: MemberForWrite = { id: Number(m.id), memberNo: String(m.member_no), homeStoreId, level: Number(m.level) };
+      const member: MemberForWrite = { id: Number(m.id), memberNo: String(m.member_no), homeStoreId, level: Number(m.level), points: Number(m.points) };
       for (const i of wanted.get(norm(col, col === 'id' ? m.id : col === 'member_no' ? m.member_no : m.openid)) ?? []) out[i] = member;
     }
   }

@@ -13,7 +13,7 @@ export { eraseLoyaltyRecords, moveLoyaltyRecords, recordOpeningBalances } from '
 export { referralCode } from './koc/referral-code.ts';
 export { type KocStats } from './koc/stats.ts';
 export { reviewMemberLevel } from './membership/change.ts';
-export { orderLoyalty, type OrderLoyalty, type PaidOrderFacts } from './order-effects.ts';
+export { loyaltyRules, orderLoyalty, type LoyaltyRules, type OrderLoyalty, type PaidOrderFacts } from './order-effects.ts';
 export { enrolMember, levelHistory, listLevels, memberLevelStatus, setMemberLevel, upsertLevel } from './membership/index.ts';
 export { type MemberLevelStatus } from './membership/status.ts';
 export { expireDuePoints, expiryRuleSchema, expiryRuleSetting, setExpiryRule } from './points/expiry.ts';

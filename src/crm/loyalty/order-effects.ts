@@ -1,10 +1,11 @@
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { setMembersPointsAndLevels } from '../customers/index.ts';
 import { AppError, auditActor, type Actor } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { addMonths, qualifyingLevel, reviewReason } from './membership/change.ts';
 import { listLevels } from './membership/levels.ts';
-import { expiryFor, getExpiryRule } from './points/expiry.ts';
+import { expiryFor, getExpiryRule, type ExpiryRule } from './points/expiry.ts';
+import type { LevelConfig } from './membership/levels.ts';
 import { cents, earnKey, pointsFor } from './points/order-points.ts';
 
 /** A paid order as loyalty sees it. */
@@ -23,6 +24,32 @@ export interface OrderLoyalty {
   levelUp: { from: number; to: number } | null;
 }
 
+/** The configuration an order's loyalty effects follow: the levels (earn rates, upgrade conditions) and the points expiry rule. */
+export interface LoyaltyRules {
+  levels: LevelConfig[];
+  expiry: ExpiryRule;
+  /** The ledger's earn entries already there for the batch's order numbers (by idempotency key), when read with the rules. */
+  earned?: Map<string, { memberId: number; delta: number }>;
+}
+
+/** The ledger's earn entries of these order numbers (normally none: an order's points are written with the order). */
+async function earnedFor(sql: Pool | PoolConnection, orderNos: string[]): Promise<Map<string, { memberId: number; delta: number }>> {
+  const [rows] = await sql.query<RowDataPacket[]>('SELECT idempotency_key, member_id, delta FROM points_ledger WHERE idempotency_key IN (?)', [orderNos.map(earnKey)]);
+  return new Map(rows.map((r) => [String(r.idempotency_key), { memberId: Number(r.member_id), delta: Number(r.delta) }]));
+}
+
+/**
+ * The rules as configured now (two reads of configuration, not of the members), and with
+ * `orderNos` the ledger's earn entries of those orders: the order writer reads them beside its
+ * other look-ups before its transaction, so they cost no round trip inside it. (The rules were
+ * never read under the members' locks; an earn entry is written only with its order, whose
+ * number the writer has just found free — one written meanwhile meets the ledger's unique key.)
+ */
+export async function loyaltyRules(services: Services, orderNos?: string[]): Promise<LoyaltyRules> {
+  const [levels, expiry, earned] = await Promise.all([listLevels(services), getExpiryRule(services), orderNos?.length ? earnedFor(services.sql, orderNos) : undefined]);
+  return { levels, expiry, ...(earned ? { earned } : {}) };
+}
+
 /**
  * The loyalty effects of a batch of paid orders, inside their transaction with the members'
  * rows locked, in the batch's order — exactly as if each order were recorded alone, one after
@@ -35,8 +62,11 @@ export interface OrderLoyalty {
  *
  * The figures come from `before` — each member's counted orders before the batch (sales'
  * insertOrders hands them over) — plus the batch's own orders, in memory: a handful of
- * statements per batch (members, levels, seen ledger keys, then one multi-row write each for
- * the ledger, the members' balances and levels, the level history), whatever its size.
+ * statements per batch (the seen ledger keys unless read with the rules, then one multi-row write each for the ledger, the
+ * members' balances and levels, the level history), whatever its size. `opts.rules` are the
+ * rules read beforehand (loyaltyRules), `opts.members` the members' level and balance as the
+ * caller's locking read found them (customers' lockMembersForWrite) — each read here when not
+ * given.
  */
 export async function orderLoyalty(
   conn: PoolConnection,
@@ -44,20 +74,23 @@ export async function orderLoyalty(
   actor: Actor | 'system',
   orders: PaidOrderFacts[],
   before: Map<number, { paidAt: Date; cents: number }[]>,
+  opts: { rules?: LoyaltyRules; members?: Map<number, { level: number; points: number }> } = {},
 ): Promise<OrderLoyalty[]> {
   if (!orders.length) return [];
   const now = services.now();
-  const levels = await listLevels(services);
+  const { levels, expiry, earned: earnedBefore } = opts.rules ?? (await loyaltyRules(services));
   // A level without a row earns one point per yuan (100 hundredths), as the single path did.
   const rate = new Map(levels.map((l) => [l.level, Math.round(Number(l.pointsPerYuan) * 100)]));
   const ids = [...new Set(orders.map((o) => o.memberId))];
-  const [memberRows] = await conn.query<RowDataPacket[]>('SELECT id, level, points FROM members WHERE id IN (?) FOR UPDATE', [ids]);
+  const given = opts.members;
+  const memberRows = given
+    ? ids.flatMap((id) => (given.has(id) ? [{ id, ...given.get(id)! }] : []))
+    : (await conn.query<RowDataPacket[]>('SELECT id, level, points FROM members WHERE id IN (?) FOR UPDATE', [ids]))[0].map((r) => ({ id: Number(r.id), level: Number(r.level), points: Number(r.points) }));
   const state = new Map(
-    memberRows.map((r) => [Number(r.id), { level: Number(r.level), points: Number(r.points), pointsChanged: false, levelChanged: false, levelExpiresAt: null as Date | null, orders: [...(before.get(Number(r.id)) ?? [])] }]),
+    memberRows.map((r) => [r.id, { level: r.level, points: r.points, pointsChanged: false, levelChanged: false, levelExpiresAt: null as Date | null, orders: [...(before.get(r.id) ?? [])] }]),
   );
-  const [seenRows] = await conn.query<RowDataPacket[]>('SELECT idempotency_key, member_id, delta FROM points_ledger WHERE idempotency_key IN (?)', [orders.map((o) => earnKey(o.orderNo))]);
-  const seen = new Map(seenRows.map((r) => [String(r.idempotency_key), { memberId: Number(r.member_id), delta: Number(r.delta) }]));
-  const expiresAt = expiryFor(await getExpiryRule(services), now);
+  const seen = new Map(earnedBefore ?? (await earnedFor(conn, orders.map((o) => o.orderNo))));
+  const expiresAt = expiryFor(expiry, now);
   const createdBy = actor === 'system' ? 'system' : auditActor(actor).actorId;
   const ledger: unknown[][] = [];
   const history: unknown[][] = [];

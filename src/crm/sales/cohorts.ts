@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { chinaMonth, chinaMonthStart, chinaSql, shiftMonth } from '../kernel/index.ts';
+import type { MemberFacts } from './rollup.ts';
 
 type Runner = Pool | PoolConnection;
 /** The `n` registration months before `endMonth` (oldest first) and their instant bounds. */
@@ -85,27 +86,29 @@ export async function refreshStoreCohorts(sql: Pool, now: Date): Promise<void> {
 }
 
 /**
- * Applies the change of some members' cohort bits (before → after, from member_stats) to the
+ * Applies the change of some members' cohort bits (before: `members`' stored bits, after: as
+ * just written to member_stats) to the
  * stored cohorts, inside the caller's transaction: the members' changes are summed per (home
  * store, registration month) first, so a batch of orders moving thousands of members' bits
  * costs one UPDATE per cohort touched (a few), not one per member.
  */
-export async function adjustCohorts(conn: PoolConnection, before: Map<number, number>, after: Map<number, number>): Promise<void> {
-  const changed = [...after.keys()].filter((id) => (before.get(id) ?? 0) !== (after.get(id) ?? 0));
+export async function adjustCohorts(conn: PoolConnection, members: Map<number, MemberFacts>, after: Map<number, number>): Promise<void> {
+  const changed = [...after.keys()].filter((id) => (members.get(id)?.cohortBits ?? 0) !== (after.get(id) ?? 0));
   if (!changed.length) return;
-  const [members] = await conn.query<RowDataPacket[]>("SELECT id, home_store_id, registered_at FROM members WHERE id IN (?) AND status <> 'deleted' AND home_store_id IS NOT NULL", [changed]);
   const deltas = new Map<string, { storeId: number; month: string; d: number[] }>();
-  for (const m of members) {
-    const id = Number(m.id);
-    const b = before.get(id) ?? 0;
+  for (const id of changed) {
+    const m = members.get(id);
+    if (!m || m.homeStoreId === null || !m.registeredAt) continue;
+    const b = m.cohortBits;
     const a = after.get(id) ?? 0;
-    const month = chinaMonth(m.registered_at as Date);
-    const key = `${m.home_store_id}|${month}`;
-    const cohort = deltas.get(key) ?? { storeId: Number(m.home_store_id), month, d: [0, 0, 0] };
+    const month = chinaMonth(m.registeredAt);
+    const key = `${m.homeStoreId}|${month}`;
+    const cohort = deltas.get(key) ?? { storeId: m.homeStoreId, month, d: [0, 0, 0] };
     [1, 2, 4].forEach((bit, i) => (cohort.d[i]! += ((a & bit) !== 0 ? 1 : 0) - ((b & bit) !== 0 ? 1 : 0)));
     deltas.set(key, cohort);
   }
-  for (const { storeId, month, d } of deltas.values()) {
+  // In key order, as writeTally does: concurrent batches take the shared rows' locks in one order.
+  for (const { storeId, month, d } of [...deltas.values()].sort((x, y) => x.storeId - y.storeId || (x.month < y.month ? -1 : x.month > y.month ? 1 : 0))) {
     if (d.every((x) => x === 0)) continue;
     await conn.query('UPDATE store_cohorts SET m1 = m1 + ?, m2 = m2 + ?, m3 = m3 + ? WHERE store_id = ? AND month = ?', [...d, storeId, month]);
   }

@@ -126,15 +126,22 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
   const runner: Runner = conn ?? sql;
   const idFilter = memberIds === null ? '' : 'AND member_id IN (?)';
   const ids = memberIds === null ? [] : [memberIds];
-  const [complaintRows] = await runner.query<RowDataPacket[]>(
-    `SELECT member_id, COUNT(*) AS n FROM interactions
-     WHERE type = 'complaint' AND created_at > ? - INTERVAL 60 DAY AND created_at <= ? ${idFilter} GROUP BY member_id`,
-    [now, now, ...ids],
-  );
-  const complaints = new Map(complaintRows.map((r) => [Number(r.member_id), Number(r.n)]));
-  // Registration dates, for the cohort bits; every member gets a row, with orders or not.
-  const [memberRows] = await runner.query<RowDataPacket[]>(`SELECT id, registered_at FROM members WHERE ${memberIds === null ? 'TRUE' : 'id IN (?)'}`, ids);
-  const registered = new Map(memberRows.map((r) => [Number(r.id), r.registered_at as Date]));
+  let complaints: Map<number, number>;
+  let registered: Map<number, Date | null>;
+  if (known?.members) {
+    complaints = new Map([...known.members].map(([id, m]) => [id, m.complaints]));
+    registered = new Map([...known.members].map(([id, m]) => [id, m.registeredAt]));
+  } else {
+    const [complaintRows] = await runner.query<RowDataPacket[]>(
+      `SELECT member_id, COUNT(*) AS n FROM interactions
+       WHERE type = 'complaint' AND created_at > ? - INTERVAL 60 DAY AND created_at <= ? ${idFilter} GROUP BY member_id`,
+      [now, now, ...ids],
+    );
+    complaints = new Map(complaintRows.map((r) => [Number(r.member_id), Number(r.n)]));
+    // Registration dates, for the cohort bits; every member gets a row, with orders or not.
+    const [memberRows] = await runner.query<RowDataPacket[]>(`SELECT id, registered_at FROM members WHERE ${memberIds === null ? 'TRUE' : 'id IN (?)'}`, ids);
+    registered = new Map(memberRows.map((r) => [Number(r.id), r.registered_at as Date]));
+  }
   const acc = new StatsAccumulator(now);
   // The whole-table rebuild also rewrites the store visit summary from the same pass (it is
   // not windowed, so per-member refreshes leave it to resyncMembers).
@@ -208,6 +215,38 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
 export interface KnownOrders {
   orders: Map<number, CountedOrder[]>;
   cohortBits: Map<number, number>;
+  /** The members' registration and complaints over the 60 days to `now`, when the caller has read them (resyncMembers: memberFacts). */
+  members?: Map<number, MemberFacts>;
+}
+
+/** What a member's rollup and cohort need besides the orders (resyncMembers reads them in one statement). */
+export interface MemberFacts {
+  registeredAt: Date | null;
+  complaints: number;
+  /** member_stats.cohort_orders as stored (before the resync writes it), 0 without a row. */
+  cohortBits: number;
+  /** The cohort the member counts in (home store), null when it counts in none (no home store, deleted). */
+  homeStoreId: number | null;
+}
+
+/**
+ * The members' facts in one statement (one round trip instead of three: registration, stored
+ * cohort bits, complaints), read after the change so moved complaints count, and before the
+ * resync writes member_stats so the cohort bits are the old ones.
+ */
+async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date): Promise<Map<number, MemberFacts>> {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    `SELECT m.id, m.registered_at, m.status, m.home_store_id, COALESCE(s.cohort_orders, 0) AS bits,
+       (SELECT COUNT(*) FROM interactions i WHERE i.member_id = m.id AND i.type = 'complaint' AND i.created_at > ? - INTERVAL 60 DAY AND i.created_at <= ?) AS complaints
+     FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE m.id IN (?)`,
+    [asOf, asOf, ids],
+  );
+  return new Map(
+    rows.map((r) => [
+      Number(r.id),
+      { registeredAt: r.registered_at as Date | null, complaints: Number(r.complaints), cohortBits: Number(r.bits), homeStoreId: r.status === 'deleted' || r.home_store_id === null ? null : Number(r.home_store_id) },
+    ]),
+  );
 }
 
 /** Known orders as the streamed query's rows: member_id ascending, each member's in paid_at order. */
@@ -263,14 +302,16 @@ export async function resyncMembers(
   // so neither computes its difference from a stale "before".
   const before = await memberVisitOrders(conn, ids);
   for (const orders of before.values()) tally.addMember(orders, -1);
-  const [rows] = await conn.query<RowDataPacket[]>('SELECT member_id, cohort_orders FROM member_stats WHERE member_id IN (?)', [ids]);
-  const bitsBefore = new Map(rows.map((r) => [Number(r.member_id), Number(r.cohort_orders)]));
   const after = (await change(before)) ?? (await memberVisitOrders(conn, ids));
   for (const orders of after.values()) tally.addMember(orders, 1);
+  const at = asOf();
+  const members = await memberFacts(conn, ids, at);
+  const known: KnownOrders = { orders: after, cohortBits: new Map(), members };
+  await rebuildMemberStats(conn, at, ids, conn, known);
+  // The rows every write of a store shares (today's visit summary and day sales, the cohorts)
+  // come last, so concurrent batches hold them only from here to their commit.
   await writeTally(conn, tally);
-  const known: KnownOrders = { orders: after, cohortBits: new Map() };
-  await rebuildMemberStats(conn, asOf(), ids, conn, known);
-  await adjustCohorts(conn, bitsBefore, known.cohortBits);
+  await adjustCohorts(conn, members, known.cohortBits);
 }
 
 /** `before` with new orders added, each member's list still in paid_at order (a copy: `before` is left as it was). */
@@ -325,26 +366,46 @@ const ORDER_ATTEMPTS = 5;
 export const ORDER_TX = (orderNo: string) => ({ retryDeadlocks: ORDER_ATTEMPTS, lockConflict: { code: 'order_lock_conflict' as const, message: `订单 ${orderNo} 写入时多次遇到锁冲突，请稍后重试。` } });
 
 /**
+ * Whether a multi-row INSERT's ids are its first id + 0, 1, 2 … : InnoDB promises it for a
+ * "simple insert" (row count known in advance) under innodb_autoinc_lock_mode 0 or 1, with
+ * auto_increment_increment 1; not under mode 2 (interleaved), where ids are read back by number.
+ * Both are server settings fixed at start-up (the increment per session, left alone here), read
+ * once per process.
+ */
+let consecutiveIds: Promise<boolean> | null = null;
+function insertIdsAreConsecutive(conn: PoolConnection): Promise<boolean> {
+  consecutiveIds ??= conn
+    .query<RowDataPacket[]>('SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step')
+    .then(([[r]]) => Number(r!.mode) <= 1 && Number(r!.step) === 1)
+    .catch(() => false);
+  return consecutiveIds;
+}
+
+/**
  * Inserts a batch of orders inside the caller's transaction (the members' rows locked by it)
  * and brings the members' `member_stats` rows, the store visit summary, day sales and cohorts
  * up to date with them — one resyncMembers over all their members and one multi-row INSERT,
  * whatever the batch size. `prepare` is given the members' counted orders before the batch and
  * answers the orders to insert (the intake computes points and levels from them first, so each
- * order's `intake` is written with the row). Returns each order number's new id.
+ * order's `intake` is written with the row). `then`, when given, runs right after the INSERT
+ * with each order number's new id (the intake's recall attribution, change feed and audit), so
+ * the rows every order of a store shares are written after it, last before the commit. Returns
+ * each order number's new id.
  */
 export async function insertOrders(
   conn: PoolConnection,
   now: Date,
   memberIds: number[],
   prepare: (before: Map<number, CountedOrder[]>) => Promise<NewOrder[]>,
+  then?: (ids: Map<string, number>) => Promise<void>,
 ): Promise<Map<string, number>> {
   if (!memberIds.length) return new Map();
-  let orders: NewOrder[] = [];
-  let firstId = 0;
+  let ids = new Map<string, number>();
   // The rollup windows end at now, or at the latest paidAt when a till's clock runs ahead.
   let asOf = now;
+  const consecutive = insertIdsAreConsecutive(conn);
   await resyncMembers(conn, now, memberIds, async (before) => {
-    orders = await prepare(before);
+    const orders = await prepare(before);
     if (!orders.length) return before;
     const [res] = await conn.query<ResultSetHeader>('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, request_hash, intake, created_at) VALUES ?', [
       orders.map((o) => {
@@ -352,16 +413,17 @@ export async function insertOrders(
         return [o.orderNo, o.memberId, o.storeId, o.amount, JSON.stringify(o.items), o.paymentMethod, o.paidAt, o.channel ?? null, o.requestHash ?? null, o.intake === undefined ? null : JSON.stringify(o.intake), now];
       }),
     ]);
+    if (orders.length === 1 || (await consecutive)) ids = new Map(orders.map((o, k) => [o.orderNo, res.insertId + k]));
+    else {
+      // Ids by number (one unique-key look-up) where consecutive ids are not promised.
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT id, order_no FROM orders WHERE order_no IN (?)', [orders.map((o) => o.orderNo)]);
+      ids = new Map(rows.map((r) => [String(r.order_no), Number(r.id)]));
+    }
+    await then?.(ids);
     // The rows just inserted are known: the rollups are folded from before + them, not read again.
-    firstId = res.insertId;
     return withNewOrders(before, orders);
   }, () => asOf);
-  if (!orders.length) return new Map();
-  // One row: its id is the statement's insert id (a single order saves a round trip).
-  if (orders.length === 1) return new Map([[orders[0]!.orderNo, firstId]]);
-  // Ids by number (one unique-key look-up): consecutive ids are not promised under every innodb_autoinc_lock_mode.
-  const [rows] = await conn.query<RowDataPacket[]>('SELECT id, order_no FROM orders WHERE order_no IN (?)', [orders.map((o) => o.orderNo)]);
-  return new Map(rows.map((r) => [String(r.order_no), Number(r.id)]));
+  return ids;
 }
 
 /**

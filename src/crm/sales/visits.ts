@@ -102,7 +102,9 @@ export class VisitTally {
   /** Rows for store_visit_gaps (store_key, dir, day, gap, members), zero changes left out. */
   gapRows(): number[][] {
     const rows: number[][] = [];
-    for (const [k, n] of this.gaps) {
+    // In key order (store, dir, day, gap — the table's primary key): concurrent writers of the
+    // same summary rows take their locks in one order, so they queue instead of deadlocking.
+    for (const [k, n] of [...this.gaps].sort((x, y) => x[0] - y[0])) {
       if (n === 0) continue;
       const gap = k % GAP_BITS;
       const rest = (k - gap) / GAP_BITS;
@@ -116,7 +118,7 @@ export class VisitTally {
   /** Rows for store_day_sales (store_key, day, orders, sales as a decimal string). */
   dayRows(): unknown[][] {
     const rows: unknown[][] = [];
-    for (const [k, v] of this.days) {
+    for (const [k, v] of [...this.days].sort((x, y) => x[0] - y[0])) {
       if (v.orders === 0 && v.cents === 0) continue;
       const day = k % DAY_BITS;
       rows.push([(k - day) / DAY_BITS, day, v.orders, centsToDecimal(v.cents)]);

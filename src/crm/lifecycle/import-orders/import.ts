@@ -43,6 +43,13 @@ export interface OrderImportResult {
   errors: RejectedRow[];
 }
 
+/**
+ * Batches written at once. Two (the next parsed, checked and looked up while the previous is in
+ * its transaction) measured no faster on the loaded 2-core bench machine, and slower in both
+ * 100k pairs (docs/benchmarks.md): one, until a quieter machine says otherwise.
+ */
+const IN_FLIGHT = 1;
+
 /** An order ready for the intake, with the rows it came from (for the error report). */
 interface Pending {
   input: OrderInput;
@@ -103,13 +110,13 @@ export async function importOrders(access: StaffAccess, file: string, opts: Orde
   let groupBad = false;
   let batch: Pending[] = [];
 
-  const flush = async () => {
-    if (!batch.length) return;
-    const pending = batch;
-    batch = [];
-    result.batches++;
-    const results = await recordOrderBatch(access, pending.map((p) => p.input), deps, { dryRun: opts.dryRun });
-    for (const [i, r] of results.entries()) {
+  /** Batches being written, oldest first (at most IN_FLIGHT), each with the promise its successor's turn waits on. */
+  const inFlight: { pending: Pending[]; results: Promise<BatchResult[]> }[] = [];
+  let turn: Promise<unknown> = Promise.resolve();
+  /** Counts the oldest batch's answers and reports its bad orders (batches are reported in file order). */
+  const settleOldest = async () => {
+    const { pending, results } = inFlight.shift()!;
+    for (const [i, r] of (await results).entries()) {
       const p = pending[i]!;
       if (r.status === 201 && 'order' in r) {
         if (r.replayed) result.replayed++;
@@ -124,6 +131,23 @@ export async function importOrders(access: StaffAccess, file: string, opts: Orde
       }
     }
     progress(false);
+  };
+  const flush = async () => {
+    if (!batch.length) return;
+    const pending = batch;
+    batch = [];
+    result.batches++;
+    // Written side by side with the one before (its look-ups and checks overlap that one's
+    // transaction), but it takes its members' locks only after that one holds its own: an order
+    // of a member in both lands after the earlier one, as in the file.
+    let locked!: () => void;
+    const mine = new Promise<void>((r) => (locked = r));
+    const results = recordOrderBatch(access, pending.map((p) => p.input), deps, { dryRun: opts.dryRun, turn, locked });
+    // Awaited in settleOldest; marked handled now so a failure while the file is still read is not an unhandled rejection.
+    results.catch(() => undefined).finally(locked);
+    inFlight.push({ pending, results });
+    turn = mine;
+    if (inFlight.length >= IN_FLIGHT) await settleOldest();
   };
 
   const closeGroup = async () => {
@@ -187,6 +211,7 @@ export async function importOrders(access: StaffAccess, file: string, opts: Orde
   if (!columns) throw badRequest('import_empty', '文件是空的（没有表头）。');
   await closeGroup();
   await flush();
+  while (inFlight.length) await settleOldest();
 
   const errorsFile = await writeErrorReport(result.errors, file, opts.errorsFile);
   if (errorsFile) result.errorsFile = errorsFile;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { isAppError, requirePermission, type ErrorCode, type StaffAccess } from '../../kernel/index.ts';
 import { eventInputSchema } from './event-schema.ts';
 import { recordMemberEvent, type EventReceipt } from './record-event.ts';
-import { writeOrders, type OrderReceipt } from './write-orders.ts';
+import { writeOrders, type OrderReceipt, type WriteOptions } from './write-orders.ts';
 import { writeRefunds, type RefundReceipt } from './write-refunds.ts';
 import { orderInputSchema, refundBatchItemSchema } from './schemas.ts';
 import type { IntakeDeps } from './triggers.ts';
@@ -89,10 +89,10 @@ function keyOf(raw: unknown, key: string): string | null {
  * batch, set-based), answering per order in the order given: 201 recorded (replayed: true when
  * it had been recorded before with the same body, as a single call answers), or the error the
  * single call would have answered (422 for a body that breaks the schema) — a bad or
- * conflicting order fails alone and the others land. `dryRun` rolls the batch back (the file
- * import's --dry-run).
+ * conflicting order fails alone and the others land. `opts`: writeOrders' (dryRun rolls the
+ * batch back — the file import's --dry-run; turn/locked order batches written side by side).
  */
-export async function recordOrderBatch(access: StaffAccess, orders: unknown[], deps: IntakeDeps = {}, opts: { dryRun?: boolean } = {}): Promise<BatchResult[]> {
+export async function recordOrderBatch(access: StaffAccess, orders: unknown[], deps: IntakeDeps = {}, opts: WriteOptions = {}): Promise<BatchResult[]> {
   requirePermission(access.actor, 'order.write');
   const parsed = orders.map((o) => orderInputSchema.safeParse(o));
   const valid = parsed.flatMap((p, index) => (p.success ? [{ index, input: p.data }] : []));

@@ -2,7 +2,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
 import { createMemberRow, lockMemberForWrite, lockMembersForWrite, type MemberForWrite } from '../../customers/index.ts';
 import { AppError, auditInTransaction, conflict, recordChanges, fieldError, isAppError, notFound, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
-import { orderLoyalty } from '../../loyalty/index.ts';
+import { loyaltyRules, orderLoyalty, type LoyaltyRules } from '../../loyalty/index.ts';
 import { findOrdersByNo, insertOrders, ORDER_TX, type StoredOrder } from '../../sales/index.ts';
 import { requestHash, twoDecimals, type OrderInput } from './schemas.ts';
 import { fireAllAfterCommit, type IntakeDeps } from './triggers.ts';
@@ -36,7 +36,8 @@ export type OrderWriteResult = OrderOutcome | Error;
 /** paidAt may run ahead of our clock by this much (till clocks drift); more is a mistake. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-const isDupOrderNo = (e: unknown) => (e as { errno?: number; sqlMessage?: string } | null)?.errno === 1062 && /orders_order_no_key/.test((e as { sqlMessage?: string }).sqlMessage ?? '');
+/** The order's number taken meanwhile: its unique key, or its points' ledger key (`order:<no>`, written before the order row). */
+const isDupOrderNo = (e: unknown) => (e as { errno?: number; sqlMessage?: string } | null)?.errno === 1062 && /orders_order_no_key|points_ledger_idempotency_key_key/.test((e as { sqlMessage?: string }).sqlMessage ?? '');
 /** Order numbers compare as the column's collation does (case-insensitive), as its unique key does. */
 const noKey = (orderNo: string) => orderNo.toLowerCase();
 
@@ -71,6 +72,18 @@ async function storesOf(sql: Pool, access: StaffAccess, orders: OrderInput[]): P
   });
 }
 
+/**
+ * `dryRun`: roll back (the file import's --dry-run). `turn`/`locked`: batches written side by
+ * side in a set order (the file import): this batch takes its members' locks only once `turn`
+ * settles, and calls `locked` when it holds them (or has nothing to lock) — so the next batch,
+ * waiting for that, queues behind it on any member they share and the orders land in file order.
+ */
+export interface WriteOptions {
+  dryRun?: boolean;
+  turn?: Promise<unknown>;
+  locked?: () => void;
+}
+
 interface Pending {
   /** Index in the caller's list. */
   at: number;
@@ -86,18 +99,21 @@ interface Pending {
  * a file import — is recorded here, a single order being a batch of one, so the rules exist
  * once. A batch is one transaction with a constant number of statements whatever its size:
  *
- * - before it (on the pool): idempotency on orderNo by one look-up of all the numbers (the same
- *   request again answers its first receipt and writes nothing; another body → 409; a number
- *   twice in one batch: the second answers as a retry of the first), the stores in one query,
- *   the checks that need the clock (paidAt not in the future);
- * - in it: the members locked (customers' lockMembersForWrite: ids, numbers and openids in one
- *   locking read each; phones through customers' own look-up; an unknown phone with createMember
- *   creates the member), then sales' insertOrders — one multi-row INSERT and the rollups
- *   (member_stats, the store visit summary, day sales, cohorts) recomputed for all the batch's
- *   members at once — with loyalty's orderLoyalty run inside it on the members' orders before
- *   the batch (points by each member's level, upgrades at once, in batch order: the same as the
- *   orders one after the other), recall attribution for all the members in one statement, and
- *   the audit rows in one INSERT;
+ * - before it (on the pool, side by side): idempotency on orderNo by one look-up of all the
+ *   numbers (the same request again answers its first receipt and writes nothing; another body
+ *   → 409; a number twice in one batch: the second answers as a retry of the first), the stores
+ *   in one query, the loyalty rules (levels, points expiry), the checks that need the clock
+ *   (paidAt not in the future);
+ * - in it: the members locked with their level and balance (customers' lockMembersForWrite: ids,
+ *   numbers and openids in one locking read each; phones through customers' own look-up; an
+ *   unknown phone with createMember creates the member), then sales' insertOrders — the
+ *   members' orders read once, loyalty's orderLoyalty on them (points by each member's level,
+ *   upgrades at once, in batch order: the same as the orders one after the other; one INSERT
+ *   for the ledger, one UPDATE for the balances), one multi-row INSERT of the orders, recall
+ *   attribution for all the members in one statement, the change feed and the audit rows in
+ *   one INSERT each, then the rollups (member_stats in one upsert, the members' facts in one
+ *   read) and last the rows every order of a store shares (visit summary, day sales, cohorts —
+ *   one upsert each, in key order), so a concurrent batch waits on them only until this commit;
  * - after the commit: the `order_paid` (and, for a new member, `member_registered`) journey
  *   triggers, the active journeys read once (the trigger sweep catches up any that fail: same
  *   occurrence keys, nothing lost, nobody enrolled twice).
@@ -107,14 +123,24 @@ interface Pending {
  * each order as a batch of one, so the others still land. `dryRun`: every check and write, then
  * a rollback and no triggers (the file import's --dry-run).
  */
-export async function writeOrders(access: StaffAccess, inputs: OrderInput[], deps: IntakeDeps = {}, opts: { dryRun?: boolean } = {}): Promise<OrderWriteResult[]> {
+export async function writeOrders(access: StaffAccess, inputs: OrderInput[], deps: IntakeDeps = {}, opts: WriteOptions = {}): Promise<OrderWriteResult[]> {
   requirePermission(access.actor, 'order.write');
+  try {
+    return await writeBatch(access, inputs, deps, opts);
+  } finally {
+    // Nothing was locked (every order replayed or failed its checks) or the batch is done: the next may go.
+    opts.locked?.();
+  }
+}
+
+async function writeBatch(access: StaffAccess, inputs: OrderInput[], deps: IntakeDeps, opts: WriteOptions): Promise<OrderWriteResult[]> {
   const { services } = access;
   const results: (OrderWriteResult | undefined)[] = new Array(inputs.length);
   if (!inputs.length) return [];
   const hashes = inputs.map((o) => requestHash('order', o));
-  const seen = new Map([...(await findOrdersByNo(services.sql, inputs.map((o) => o.orderNo))).values()].map((o) => [noKey(o.orderNo), o]));
-  const stores = await storesOf(services.sql, access, inputs);
+  // The look-ups before the transaction, side by side on the pool: the numbers seen, the stores, the loyalty rules (and the orders' earn entries).
+  const [found, stores, rules] = await Promise.all([findOrdersByNo(services.sql, inputs.map((o) => o.orderNo)), storesOf(services.sql, access, inputs), loyaltyRules(services, inputs.map((o) => o.orderNo))]);
+  const seen = new Map([...found.values()].map((o) => [noKey(o.orderNo), o]));
   const nowMs = services.now().getTime();
   /** First index of each number in this batch; later ones answer as its retry. */
   const firstOf = new Map<string, number>();
@@ -140,7 +166,7 @@ export async function writeOrders(access: StaffAccess, inputs: OrderInput[], dep
   }
   if (pending.length) {
     try {
-      const written = await writePending(access, pending, opts);
+      const written = await writePending(access, pending, rules, opts);
       for (const [at, r] of written) results[at] = r;
       if (!opts.dryRun) {
         const recorded = [...written.values()].filter((r): r is OrderOutcome => !(r instanceof Error));
@@ -171,7 +197,7 @@ export async function writeOrders(access: StaffAccess, inputs: OrderInput[], dep
 }
 
 /** The batch's transaction (see writeOrders): per caller index, the outcome or the error of a check made inside it. */
-async function writePending(access: StaffAccess, pending: Pending[], opts: { dryRun?: boolean }): Promise<Map<number, OrderWriteResult>> {
+async function writePending(access: StaffAccess, pending: Pending[], rules: LoyaltyRules, opts: WriteOptions): Promise<Map<number, OrderWriteResult>> {
   const { services, actor } = access;
   return withTransaction(
     services.sql,
@@ -180,7 +206,9 @@ async function writePending(access: StaffAccess, pending: Pending[], opts: { dry
       if (opts.dryRun) tx.rollbackOnly();
       const now = services.now();
       // The members' row locks come first (lockMembersForWrite: before any plain read of this transaction).
+      await opts.turn;
       const members = await lockMembersForWrite(conn, actor, pending.map((p) => p.input));
+      opts.locked?.();
       const created = new Set<number>();
       const accepted: { p: Pending; member: MemberForWrite }[] = [];
       for (const [k, p] of pending.entries()) {
@@ -210,48 +238,57 @@ async function writePending(access: StaffAccess, pending: Pending[], opts: { dry
       if (!accepted.length) return out;
       const receipts: Omit<OrderReceipt, 'orderId'>[] = [];
       const memberIds = [...new Set(accepted.map((a) => a.member.id))];
-      const ids = await insertOrders(conn, now, memberIds, async (before) => {
-        const loyalty = await orderLoyalty(
-          conn,
-          services,
-          actor,
-          accepted.map(({ p, member }) => ({ memberId: member.id, orderNo: p.input.orderNo, amount: p.amount, paidAt: p.paidAt })),
-          before,
-        );
-        receipts.length = 0;
-        return accepted.map(({ p, member }, k) => {
-          const receipt = {
-            orderNo: p.input.orderNo,
-            memberId: member.id,
-            memberNo: member.memberNo,
-            memberCreated: created.has(member.id) && accepted.findIndex((a) => a.member.id === member.id) === k,
-            storeId: p.storeId,
-            amount: p.amount,
-            paidAt: p.paidAt.toISOString(),
-            pointsEarned: loyalty[k]!.pointsEarned,
-            levelUp: loyalty[k]!.levelUp,
-          };
-          receipts.push(receipt);
-          return {
-            orderNo: p.input.orderNo,
-            memberId: member.id,
-            storeId: p.storeId,
-            amount: p.amount,
-            items: p.input.items,
-            paymentMethod: p.input.paymentMethod,
-            paidAt: p.paidAt,
-            channel: p.input.channel ?? null,
-            requestHash: p.hash,
-            intake: receipt,
-          };
-        });
-      });
-      await reattributeRecalls(conn, memberIds);
-      await recordChanges(conn, now, receipts.map((r) => ({ object: 'order', id: r.orderNo, memberId: r.memberId })));
-      await auditInTransaction(
+      const ids = await insertOrders(
         conn,
-        receipts.map((r) => ({ actor, action: 'order.record', targetType: 'member', targetId: String(r.memberId), channel: access.channel, requestId: access.requestId, detail: { orderNo: r.orderNo, amount: r.amount, pointsEarned: r.pointsEarned, memberCreated: r.memberCreated } })),
         now,
+        memberIds,
+        async (before) => {
+          const loyalty = await orderLoyalty(
+            conn,
+            services,
+            actor,
+            accepted.map(({ p, member }) => ({ memberId: member.id, orderNo: p.input.orderNo, amount: p.amount, paidAt: p.paidAt })),
+            before,
+            { rules, members: new Map(accepted.map(({ member }) => [member.id, member])) },
+          );
+          receipts.length = 0;
+          return accepted.map(({ p, member }, k) => {
+            const receipt = {
+              orderNo: p.input.orderNo,
+              memberId: member.id,
+              memberNo: member.memberNo,
+              memberCreated: created.has(member.id) && accepted.findIndex((a) => a.member.id === member.id) === k,
+              storeId: p.storeId,
+              amount: p.amount,
+              paidAt: p.paidAt.toISOString(),
+              pointsEarned: loyalty[k]!.pointsEarned,
+              levelUp: loyalty[k]!.levelUp,
+            };
+            receipts.push(receipt);
+            return {
+              orderNo: p.input.orderNo,
+              memberId: member.id,
+              storeId: p.storeId,
+              amount: p.amount,
+              items: p.input.items,
+              paymentMethod: p.input.paymentMethod,
+              paidAt: p.paidAt,
+              channel: p.input.channel ?? null,
+              requestHash: p.hash,
+              intake: receipt,
+            };
+          });
+        },
+        // Right after the INSERT, before the rollups' shared rows (insertOrders' `then`).
+        async () => {
+          await reattributeRecalls(conn, memberIds);
+          await recordChanges(conn, now, receipts.map((r) => ({ object: 'order', id: r.orderNo, memberId: r.memberId })));
+          await auditInTransaction(
+            conn,
+            receipts.map((r) => ({ actor, action: 'order.record', targetType: 'member', targetId: String(r.memberId), channel: access.channel, requestId: access.requestId, detail: { orderNo: r.orderNo, amount: r.amount, pointsEarned: r.pointsEarned, memberCreated: r.memberCreated } })),
+            now,
+          );
+        },
       );
       for (const [k, { p }] of accepted.entries()) {
         const r = receipts[k]!;
