@@ -5,7 +5,7 @@
  * koc_referrals.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
-export { issueCoupon, type CouponIssue } from './coupons.ts';
+export { issueCoupon, issueCoupons, type CouponIssue } from './coupons.ts';
 export { kocLeaderboard, kocStats } from './koc/index.ts';
 export { eraseLoyaltyRecords, moveLoyaltyRecords, recordOpeningBalances } from './member-moves.ts';
 export { referralCode } from './koc/referral-code.ts';
