@@ -4,7 +4,7 @@
  * attempt the engine records the step as failed and the member moves on.
  */
 import { Worker, type Job } from 'bullmq';
-import { applyOutcome, applyOutcomes, liveBatchesKey, processBatch, processStep, type JobHistory, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
+import { applyOutcome, applyOutcomes, createSendGate, liveBatchesKey, processBatch, processStep, type JobHistory, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
 import type { Services } from '../services.ts';
 import { QUEUE_NAMES, type JourneyJob } from './queues.ts';
@@ -44,9 +44,11 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
   };
   // Many members' step at once (enrolment queues one job per batch): the batch engine does the
   // fresh ones a statement for all, and gives every other member its own step job.
+  const concurrency = opts.concurrency ?? services.config.JOURNEY_CONCURRENCY;
+  const gate = createSendGate(concurrency);
   const runBatch = async (job: Job<JourneyJob>) => {
     const history: JobHistory = { failedReason: job.failedReason || undefined, stalled: (job.stalledCounter ?? 0) > 0 };
-    const outs = await processBatch(deps, { enrollmentIds: job.data.enrollmentIds!, stepId: job.data.stepId }, { history });
+    const outs = await processBatch(deps, { enrollmentIds: job.data.enrollmentIds!, stepId: job.data.stepId }, { gate, history });
     await applyOutcomes(deps, outs);
     await services.redis.srem(liveBatchesKey(services), job.id!);
     return `batch of ${job.data.enrollmentIds!.length}`;
@@ -65,7 +67,7 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
     {
       connection: services.bullRedis,
       prefix: services.queuePrefix(QUEUE_NAMES.journey),
-      concurrency: opts.concurrency ?? services.config.JOURNEY_CONCURRENCY,
+      concurrency,
       ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
       ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
     },

@@ -38,12 +38,6 @@ import { weekStart } from './time.ts';
 
 /** Members per batch job: large enough that a statement's round trip is shared by many, small enough to keep a job short. */
 export const BATCH_MEMBERS = 100;
-/**
- * Provider calls of this process's batches in flight at once (the SMS/e-mail wire format takes
- * one message per request, so a batch sends concurrently): enough to hide a provider's latency,
- * few enough that a busy process still sees every answer well within the sender's timeout.
- */
-const SEND_PARALLEL = 64;
 /** Steps run back to back in one job at most (as the worker does for one member). */
 const MAX_CHAIN = 20;
 const ACK_WRITE_TRIES = 5;
@@ -58,7 +52,37 @@ export interface BatchOutcome {
 /** The batch's rows were there before this job's INSERT (another job raced it): hand over. */
 class Raced extends Error {}
 
-export async function processBatch(deps: JourneyDeps, job: { enrollmentIds: readonly number[]; stepId: string }, opts: { history?: JobHistory } = {}): Promise<BatchOutcome[]> {
+/**
+ * The sends of a worker's batches in flight at once: as many as the worker runs jobs (a member's
+ * job sends one message at a time), so JOURNEY_CONCURRENCY keeps meaning "messages in flight".
+ * The SMS/e-mail wire format takes one message per request, so a batch sends concurrently up to
+ * this; a freed slot passes straight to the next waiter.
+ */
+export interface SendGate {
+  readonly size: number;
+  run<T>(f: () => Promise<T>): Promise<T>;
+}
+
+export function createSendGate(size: number): SendGate {
+  let inFlight = 0;
+  const waiters: (() => void)[] = [];
+  return {
+    size,
+    async run(f) {
+      if (inFlight >= size) await new Promise<void>((r) => waiters.push(r));
+      else inFlight++;
+      try {
+        return await f();
+      } finally {
+        const next = waiters.shift();
+        if (next) next();
+        else inFlight--;
+      }
+    },
+  };
+}
+
+export async function processBatch(deps: JourneyDeps, job: { enrollmentIds: readonly number[]; stepId: string }, opts: { gate: SendGate; history?: JobHistory }): Promise<BatchOutcome[]> {
   const { services } = deps;
   const now = services.now();
   const results: BatchOutcome[] = [];
@@ -93,7 +117,7 @@ export async function processBatch(deps: JourneyDeps, job: { enrollmentIds: read
       }
       const need = cur.filter((e) => !members.has(e.memberId)).map((e) => e.memberId);
       if (step.type === 'action' && need.length) for (const [id, m] of await loadMembers(deps, need)) members.set(id, m);
-      const r = await run({ deps, cj, step, now, members, history: opts.history, handOff }, cur);
+      const r = await run({ deps, cj, step, now, members, gate: opts.gate, history: opts.history, handOff }, cur);
       const next = cj.nextOf.get(step.id);
       if (step.type === 'exit' || next === undefined) {
         for (const e of r.done) results.push({ enrollmentId: e.id, stepId, out: { kind: 'complete' } });
@@ -112,6 +136,7 @@ interface BatchCtx {
   step: JourneyStep;
   now: Date;
   members: Map<number, MemberRow>;
+  gate: SendGate;
   history?: JobHistory;
   handOff: (e: Enrollment, stepId: string, at?: Date) => void;
 }
@@ -210,7 +235,7 @@ interface Planned {
   execId?: number;
 }
 
-/** A message: planned per member, claimed with the cap for the batch, sent concurrently, acknowledged for the batch. */
+/** A message: planned per member, then claimed with the cap, sent and acknowledged a group at a time. */
 const messageStep: Runner = async (ctx, enrs) => {
   const { deps, cj, step, now } = ctx;
   const a = (step as Extract<JourneyStep, { type: 'action' }>).action as Extract<JourneyAction, { kind: 'message' }>;
@@ -223,11 +248,22 @@ const messageStep: Runner = async (ctx, enrs) => {
     else ctx.handOff(e, step.id);
   }
   const fresh = new Set((await freshOnly(ctx, plans.map((p) => p.e))).map((e) => e.id));
-  let todo = plans.filter((p) => fresh.has(p.e.id));
-  if (todo.length === 0) return { done: [] };
+  const todo = plans.filter((p) => fresh.has(p.e.id));
+  // Claimed, sent and acknowledged a gate's worth at a time: only messages about to go out are
+  // `sending`, so a recall's stop still cancels the rest of the batch (docs/journeys.md, "Recall safety").
+  const done: Enrollment[] = [];
+  for (let i = 0; i < todo.length; i += ctx.gate.size) done.push(...(await sendGroup(ctx, a, todo.slice(i, i + ctx.gate.size))));
+  // The last step: the enrolment is complete (as the engine's `advance` without a next step).
+  if (done.length && cj.nextOf.get(step.id) === undefined) await withTransaction(deps.services.sql, (conn) => completeAll(conn, done.map((e) => e.id), now));
+  return { done };
+};
 
+/** One group: claimed with the cap in one transaction, sent concurrently, acknowledged in one statement. */
+async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, group: Planned[]): Promise<Enrollment[]> {
+  const { deps, step, now } = ctx;
   const week = weekStart(now);
   const sendingDetail = a.marketing ? JSON.stringify({ capTaken: true, week }) : null;
+  let todo = group;
   let capped: Planned[] = [];
   try {
     ({ go: todo, capped } = await withTransaction(deps.services.sql, async (conn) => {
@@ -259,13 +295,13 @@ const messageStep: Runner = async (ctx, enrs) => {
     }));
   } catch (e) {
     if (!(e instanceof Raced)) throw e;
-    for (const p of todo) ctx.handOff(p.e, step.id);
-    return { done: [] };
+    for (const p of group) ctx.handOff(p.e, step.id);
+    return [];
   }
   for (const p of capped) ctx.handOff(p.e, step.id);
-  if (todo.length === 0) return { done: [] };
+  if (todo.length === 0) return [];
 
-  const answers = await Promise.all(todo.map((p) => withSendSlot(() => p.sender.send(p.message))));
+  const answers = await Promise.all(todo.map((p) => ctx.gate.run(() => p.sender.send(p.message))));
   const sent: { p: Planned; providerId?: string }[] = [];
   for (let i = 0; i < todo.length; i++) {
     const p = todo[i]!;
@@ -274,11 +310,8 @@ const messageStep: Runner = async (ctx, enrs) => {
     else await settleOther(ctx, p, r);
   }
   await ackAll(ctx, sent, a.marketing ? { capTaken: true, week } : {});
-  const done = sent.map((s) => s.p.e);
-  // The last step: the enrolment is complete (as the engine's `advance` without a next step).
-  if (cj.nextOf.get(step.id) === undefined) await withTransaction(deps.services.sql, (conn) => completeAll(conn, done.map((e) => e.id), now));
-  return { done };
-};
+  return sent.map((s) => s.p.e);
+}
 
 /** The member's message on the first channel that can carry it, when that is SMS or e-mail; else undefined (the engine's). */
 function planSend(ctx: BatchCtx, e: Enrollment, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, coupon: { title: string; amount: string } | null): Planned | undefined {
@@ -348,21 +381,5 @@ async function ackAll(ctx: BatchCtx, sent: { p: Planned; providerId?: string }[]
       services.logger.warn({ err: err.message, executions: ids.length, try: i }, 'provider acknowledgements not recorded yet: retrying');
       await new Promise((r) => setTimeout(r, 200 * 2 ** i));
     }
-  }
-}
-
-let sendsInFlight = 0;
-const sendWaiters: (() => void)[] = [];
-
-/** Runs `f` in one of the process's SEND_PARALLEL send slots (a freed slot passes straight to the next waiter). */
-async function withSendSlot<T>(f: () => Promise<T>): Promise<T> {
-  if (sendsInFlight >= SEND_PARALLEL) await new Promise<void>((r) => sendWaiters.push(r));
-  else sendsInFlight++;
-  try {
-    return await f();
-  } finally {
-    const next = sendWaiters.shift();
-    if (next) next();
-    else sendsInFlight--;
   }
 }
