@@ -260,7 +260,9 @@ const messageStep: Runner = async (ctx, enrs) => {
 
 /** One group: claimed with the cap in one transaction, sent concurrently, acknowledged in one statement. */
 async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, group: Planned[]): Promise<Enrollment[]> {
-  const { deps, step, now } = ctx;
+  const { deps, step } = ctx;
+  // This group's own moment (a batch's later groups wait for send slots): the attempt's time and its week.
+  const now = deps.services.now();
   const week = weekStart(now);
   const sendingDetail = a.marketing ? JSON.stringify({ capTaken: true, week }) : null;
   let todo = group;
@@ -342,7 +344,8 @@ function planSend(ctx: BatchCtx, e: Enrollment, m: MemberRow, a: Extract<Journey
  */
 async function settleOther(ctx: BatchCtx, p: Planned, r: Exclude<SendResult, { status: 'sent' }>): Promise<void> {
   const sql = ctx.deps.services.sql;
-  const later = new Date(ctx.now.getTime() + ctx.deps.backoffMs);
+  const at = ctx.deps.services.now();
+  const later = new Date(at.getTime() + ctx.deps.backoffMs);
   if (r.status === 'in_doubt') {
     await sql.query('UPDATE journey_step_executions SET error = ? WHERE id = ?', [`in_doubt: ${r.code}: ${r.message}`.slice(0, 500), p.execId]);
     ctx.handOff(p.e, ctx.step.id, later);
@@ -350,7 +353,7 @@ async function settleOther(ctx: BatchCtx, p: Planned, r: Exclude<SendResult, { s
   }
   const error = r.status === 'unreachable' ? `${p.channel}: ${r.reason}` : `${r.code}: ${r.message}`;
   await sql.query("UPDATE journey_step_executions SET result = 'pending', error = ? WHERE id = ? AND result = 'sending'", [error.slice(0, 500), p.execId]);
-  ctx.handOff(p.e, ctx.step.id, r.status === 'failed' && r.retryable ? later : ctx.now);
+  ctx.handOff(p.e, ctx.step.id, r.status === 'failed' && r.retryable ? later : at);
 }
 
 /**
