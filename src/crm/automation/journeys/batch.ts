@@ -34,6 +34,7 @@ import { interruptionCause, type JobHistory } from './delivery.ts';
 import { fill, journeyCoupon, journeyCoupons, loadMembers, messageFor, senderOf, type Enrollment, type MemberRow, type StepOutcome } from './engine.ts';
 import { takeWeeklySlots } from './frequency.ts';
 import { journeyStatus, loadVersion } from './store.ts';
+import { applyOutcomes } from './schedule.ts';
 import { weekStart } from './time.ts';
 
 /** Members per batch job: large enough that a statement's round trip is shared by many, small enough to keep a job short. */
@@ -42,7 +43,7 @@ export const BATCH_MEMBERS = 100;
 const MAX_CHAIN = 20;
 const ACK_WRITE_TRIES = 5;
 
-/** What became of one member of a batch; the worker applies it (./schedule.ts, applyOutcomes). */
+/** What became of one member of a batch (hand-offs are applied by the batch itself); the worker applies it (./schedule.ts, applyOutcomes). */
 export interface BatchOutcome {
   enrollmentId: number;
   stepId: string;
@@ -53,30 +54,40 @@ export interface BatchOutcome {
 class Raced extends Error {}
 
 /**
- * The sends of a worker's batches in flight at once: as many as the worker runs jobs (a member's
- * job sends one message at a time), so JOURNEY_CONCURRENCY keeps meaning "messages in flight".
- * The SMS/e-mail wire format takes one message per request, so a batch sends concurrently up to
- * this; a freed slot passes straight to the next waiter.
+ * The messages of a worker's batches between their `sending` mark and their acknowledgement at
+ * once: as many as the worker runs jobs (a member's job has one message there at a time), so
+ * JOURNEY_CONCURRENCY keeps meaning "messages in flight", and a crash or a recall's stop finds no
+ * more of them than before. A group holds its slots from its claim to its acknowledgement; groups
+ * are half the gate, so one sends while the next is claimed. Waiters are served in order.
  */
 export interface SendGate {
   readonly size: number;
-  run<T>(f: () => Promise<T>): Promise<T>;
+  hold<T>(n: number, f: () => Promise<T>): Promise<T>;
 }
 
 export function createSendGate(size: number): SendGate {
-  let inFlight = 0;
-  const waiters: (() => void)[] = [];
+  let free = size;
+  const waiters: { n: number; go: () => void }[] = [];
+  const pump = () => {
+    while (waiters.length && waiters[0]!.n <= free) {
+      const w = waiters.shift()!;
+      free -= w.n;
+      w.go();
+    }
+  };
   return {
     size,
-    async run(f) {
-      if (inFlight >= size) await new Promise<void>((r) => waiters.push(r));
-      else inFlight++;
+    async hold(n, f) {
+      const k = Math.min(Math.max(1, n), size);
+      await new Promise<void>((go) => {
+        waiters.push({ n: k, go });
+        pump();
+      });
       try {
         return await f();
       } finally {
-        const next = waiters.shift();
-        if (next) next();
-        else inFlight--;
+        free += k;
+        pump();
       }
     },
   };
@@ -86,8 +97,11 @@ export async function processBatch(deps: JourneyDeps, job: { enrollmentIds: read
   const { services } = deps;
   const now = services.now();
   const results: BatchOutcome[] = [];
+  const pending: BatchOutcome[] = [];
   /** The member goes on alone: its own job for `stepId`, run by the per-member engine. */
-  const handOff = (e: Enrollment, stepId: string, at = now) => results.push({ enrollmentId: e.id, stepId, out: { kind: 'next', stepId, at } });
+  const handOff = (e: Enrollment, stepId: string, at = services.now()) => pending.push({ enrollmentId: e.id, stepId, out: { kind: 'next', stepId, at } });
+  /** Hand-offs are queued before the batch's own sends, so those members do not wait for them. */
+  const flush = () => applyOutcomes(deps, pending.splice(0));
 
   const [erows] = await services.sql.query<RowDataPacket[]>('SELECT id, journey_id, version, member_id, state, entered_at, recall_id FROM journey_enrollments WHERE id IN (?)', [job.enrollmentIds]);
   const groups = new Map<string, Enrollment[]>();
@@ -117,7 +131,7 @@ export async function processBatch(deps: JourneyDeps, job: { enrollmentIds: read
       }
       const need = cur.filter((e) => !members.has(e.memberId)).map((e) => e.memberId);
       if (step.type === 'action' && need.length) for (const [id, m] of await loadMembers(deps, need)) members.set(id, m);
-      const r = await run({ deps, cj, step, now, members, gate: opts.gate, history: opts.history, handOff }, cur);
+      const r = await run({ deps, cj, step, now, members, gate: opts.gate, history: opts.history, handOff, flush }, cur);
       const next = cj.nextOf.get(step.id);
       if (step.type === 'exit' || next === undefined) {
         for (const e of r.done) results.push({ enrollmentId: e.id, stepId, out: { kind: 'complete' } });
@@ -127,6 +141,7 @@ export async function processBatch(deps: JourneyDeps, job: { enrollmentIds: read
       stepId = next;
     }
   }
+  await flush();
   return results;
 }
 
@@ -139,6 +154,7 @@ interface BatchCtx {
   gate: SendGate;
   history?: JobHistory;
   handOff: (e: Enrollment, stepId: string, at?: Date) => void;
+  flush: () => Promise<void>;
 }
 
 /** `done`: the members whose step was done here (their next step is due now); the others were handed over or had stopped. */
@@ -249,10 +265,15 @@ const messageStep: Runner = async (ctx, enrs) => {
   }
   const fresh = new Set((await freshOnly(ctx, plans.map((p) => p.e))).map((e) => e.id));
   const todo = plans.filter((p) => fresh.has(p.e.id));
-  // Claimed, sent and acknowledged a gate's worth at a time: only messages about to go out are
+  await ctx.flush();
+  // Claimed, sent and acknowledged half a gate at a time: only messages about to go out are
   // `sending`, so a recall's stop still cancels the rest of the batch (docs/journeys.md, "Recall safety").
   const done: Enrollment[] = [];
-  for (let i = 0; i < todo.length; i += ctx.gate.size) done.push(...(await sendGroup(ctx, a, todo.slice(i, i + ctx.gate.size))));
+  const per = Math.max(1, Math.ceil(ctx.gate.size / 2));
+  for (let i = 0; i < todo.length; i += per) {
+    const group = todo.slice(i, i + per);
+    done.push(...(await ctx.gate.hold(group.length, () => sendGroup(ctx, a, group))));
+  }
   // The last step: the enrolment is complete (as the engine's `advance` without a next step).
   if (done.length && cj.nextOf.get(step.id) === undefined) await withTransaction(deps.services.sql, (conn) => completeAll(conn, done.map((e) => e.id), now));
   return { done };
@@ -303,7 +324,7 @@ async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'messa
   for (const p of capped) ctx.handOff(p.e, step.id);
   if (todo.length === 0) return [];
 
-  const answers = await Promise.all(todo.map((p) => ctx.gate.run(() => p.sender.send(p.message))));
+  const answers = await Promise.all(todo.map((p) => p.sender.send(p.message)));
   const sent: { p: Planned; providerId?: string }[] = [];
   for (let i = 0; i < todo.length; i++) {
     const p = todo[i]!;
