@@ -1,15 +1,18 @@
 /**
  * `npm run bench:journeys -- [--members N] [--concurrency C]`: messages per second through the
- * journey pipeline (enrolment → BullMQ step jobs → claim row → coupon → message over the SMS
- * HTTP adapter to a local fake provider → mark → exit) for an N-member recall (default 100,000),
- * beside a same-run baseline: raw BullMQ add + process of N empty jobs with the same concurrency.
+ * journey pipeline (enrolment → one BullMQ job per batch of members (src/crm/automation/journeys/batch.ts)
+ * → claim rows → coupons → messages over the SMS HTTP adapter to a local fake provider → mark →
+ * exit) for an N-member recall (default 100,000), beside a same-run baseline: raw BullMQ add +
+ * process of N empty jobs with the same concurrency. Duplicates: provider resends collapsed by
+ * key, and members the provider delivered to more than once (both must be 0).
  * Uses its own database (crm_bench_journeys, recreated) and a fresh Redis prefix.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { journeyDeps } from '../src/jobs/journey-deps.ts';
-import { createJourney, enrollMembers, recallDefinition } from '../src/crm/automation/index.ts';
+import { BATCH_MEMBERS, createJourney, enrollMembers, recallDefinition } from '../src/crm/automation/index.ts';
 import { phoneColumns } from '../src/crm/customers/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { dropDatabase } from '../src/db/sql.ts';
@@ -33,7 +36,7 @@ const prefix = `bench_j_${randomBytes(3).toString('hex')}`;
 const sms = await startFakeTextProvider();
 await dropDatabase(DB).catch(() => undefined);
 await migrate(DB, { log: () => {} });
-const config = loadConfig({ ...process.env, DATABASE_URL: DB, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', SMS_PROVIDER_URL: sms.url, JOURNEY_QUIET_HOURS: 'off' });
+const config = loadConfig({ ...process.env, DATABASE_URL: DB, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', SMS_PROVIDER_URL: sms.url, JOURNEY_QUIET_HOURS: 'off', JOURNEY_CONCURRENCY: String(CONCURRENCY) });
 const services = createServices(config);
 
 
@@ -48,6 +51,7 @@ try {
   for (let i = 0; i < N; i += 1000) await q.addBulk(Array.from({ length: Math.min(1000, N - i) }, (_, k) => ({ name: 'e', data: { i: i + k }, opts: { removeOnComplete: true } })));
   await until(async () => done >= N);
   const baseS = (performance.now() - tb) / 1000;
+  const baseLoad = loadavg()[0]!.toFixed(1);
   await w.close();
   await q.obliterate({ force: true });
   await q.close();
@@ -74,6 +78,7 @@ try {
   const enrolS = (performance.now() - tp) / 1000;
   await until(async () => sms.delivered.length >= N);
   const pipeS = (performance.now() - tp) / 1000;
+  const pipeLoad = loadavg()[0]!.toFixed(1);
   await until(async () => {
     const [r] = await sql.query<import('mysql2').RowDataPacket[]>("SELECT COUNT(*) AS n FROM journey_enrollments WHERE state = 'completed'");
     return Number(r[0]!.n) >= N;
@@ -84,10 +89,13 @@ try {
   const baseRate = N / baseS;
   const pipeRate = sms.delivered.length / pipeS;
   console.log(`journeys bench: ${N} members, worker concurrency ${CONCURRENCY}, one process`);
-  console.log(`baseline  raw BullMQ add+process of ${N} empty jobs: ${baseS.toFixed(1)} s → ${baseRate.toFixed(0)} jobs/s`);
-  console.log(`pipeline  recall (enrol ${e.enrolled} in ${enrolS.toFixed(1)} s; coupon → SMS over HTTP → exit): ${sms.delivered.length} messages in ${pipeS.toFixed(1)} s → ${pipeRate.toFixed(0)} messages/s`);
-  console.log(`ratio     pipeline / baseline = ${(pipeRate / baseRate).toFixed(3)} (each member = 1 job running 3 claimed steps: ~12 SQL statements in 5 commits, 1 HTTP call)`);
-  console.log(`execution log: ${log.map((r) => `${r.result} ${r.n}`).join(', ')}; provider duplicates collapsed: ${sms.duplicates}`);
+  console.log(`baseline  raw BullMQ add+process of ${N} empty jobs: ${baseS.toFixed(1)} s → ${baseRate.toFixed(0)} jobs/s (load ${baseLoad})`);
+  console.log(`pipeline  recall (enrol ${e.enrolled} in ${enrolS.toFixed(1)} s; coupon → SMS over HTTP → exit): ${sms.delivered.length} messages in ${pipeS.toFixed(1)} s → ${pipeRate.toFixed(0)} messages/s (load ${pipeLoad})`);
+  const perMember = new Map<string, number>();
+  for (const d of sms.delivered) perMember.set(d.to, (perMember.get(d.to) ?? 0) + 1);
+  const twice = [...perMember.values()].filter((n) => n > 1).length;
+  console.log(`ratio     pipeline / baseline = ${(pipeRate / baseRate).toFixed(3)} (one job per ${BATCH_MEMBERS} members: each step a few statements for the whole batch, 1 HTTP call per member)`);
+  console.log(`execution log: ${log.map((r) => `${r.result} ${r.n}`).join(', ')}; duplicates: ${sms.duplicates} provider resends collapsed, ${twice} members delivered more than once`);
 } finally {
   const keys = await services.redis.keys(`${prefix}:*`);
   for (let i = 0; i < keys.length; i += 1000) await services.redis.del(...keys.slice(i, i + 1000));

@@ -47,7 +47,10 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
     logger.warn('DATA_KEYS is not set: personal data (phones, emails) is sealed with the fixed, published development key — anyone can read it. Set DATA_KEYS, DATA_KEY_ID and DATA_INDEX_KEY before real data goes in (docs/deployment.md, "Personal data keys").');
   }
   const db = createPrisma(config.DATABASE_URL);
-  const sql = createSqlPool(config.DATABASE_URL);
+  // A journey job holds one connection at a time and the worker runs JOURNEY_CONCURRENCY of them
+  // (a batch job, src/crm/automation/journeys/batch.ts, too): with fewer connections than jobs,
+  // jobs queue for a connection while the database idles; the rest of the process keeps its ten.
+  const sql = createSqlPool(config.DATABASE_URL, 10 + config.JOURNEY_CONCURRENCY);
   const replicaPool = config.READ_DATABASE_URL ? createSqlPool(config.READ_DATABASE_URL) : undefined;
   // Reads fall back to the primary while the replica is down or lags (src/db/read-replica.ts).
   const readReplica = replicaPool ? createReadReplica({ replica: replicaPool, primary: sql, maxLagS: config.READ_REPLICA_MAX_LAG_S, logger, now: overrides.now }) : undefined;

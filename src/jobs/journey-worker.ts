@@ -4,7 +4,7 @@
  * attempt the engine records the step as failed and the member moves on.
  */
 import { Worker, type Job } from 'bullmq';
-import { applyOutcome, processStep, type JobHistory, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
+import { applyOutcome, applyOutcomes, createSendGate, liveBatchesKey, processBatch, processStep, type JobHistory, type JourneyDeps, type StepMemo } from '../crm/automation/index.ts';
 import { journeyDeps } from './journey-deps.ts';
 import type { Services } from '../services.ts';
 import { JOB_LOCK, QUEUE_NAMES, type JourneyJob } from './queues.ts';
@@ -42,20 +42,32 @@ export function startJourneyWorker(services: Services, opts: JourneyWorkerOption
     await applyOutcome(deps, cur, out);
     return out.kind;
   };
+  // Many members' step at once (enrolment queues one job per batch): the batch engine does the
+  // fresh ones a statement for all, and gives every other member its own step job.
+  const concurrency = opts.concurrency ?? services.config.JOURNEY_CONCURRENCY;
+  const gate = createSendGate(concurrency);
+  const runBatch = async (job: Job<JourneyJob>) => {
+    const history: JobHistory = { failedReason: job.failedReason || undefined, stalled: (job.stalledCounter ?? 0) > 0 };
+    const outs = await processBatch(deps, { enrollmentIds: job.data.enrollmentIds!, stepId: job.data.stepId }, { gate, history });
+    await applyOutcomes(deps, outs);
+    await services.redis.srem(liveBatchesKey(services), job.id!);
+    return `batch of ${job.data.enrollmentIds!.length}`;
+  };
   const worker = new Worker<JourneyJob>(
     QUEUE_NAMES.journey,
     tracedProcessor(QUEUE_NAMES.journey, async (job: Job<JourneyJob>) => {
-      opts.running?.add(job.data.enrollmentId);
+      const ids = job.data.enrollmentIds ?? [job.data.enrollmentId];
+      for (const id of ids) opts.running?.add(id);
       try {
-        return await runJob(job);
+        return await (job.data.enrollmentIds ? runBatch(job) : runJob(job));
       } finally {
-        opts.running?.delete(job.data.enrollmentId);
+        for (const id of ids) opts.running?.delete(id);
       }
     }),
     {
       connection: services.bullRedis,
       prefix: services.queuePrefix(QUEUE_NAMES.journey),
-      concurrency: opts.concurrency ?? services.config.JOURNEY_CONCURRENCY,
+      concurrency,
       lockDuration: opts.lockDuration ?? JOB_LOCK.lockDuration,
       stalledInterval: opts.stalledInterval ?? JOB_LOCK.stalledInterval,
     },

@@ -11,7 +11,8 @@ export { createJourneyDeps, type JourneyDeps, type MassTracked, type OutboundMes
 export { type JourneyJob } from './journeys/job.ts';
 export { processStep, type StepMemo } from './journeys/engine.ts';
 export { type JobHistory } from './journeys/delivery.ts';
-export { applyOutcome, enrollMembers } from './journeys/schedule.ts';
+export { applyOutcome, applyOutcomes, enrollMembers, liveBatchesKey } from './journeys/schedule.ts';
+export { BATCH_MEMBERS, createSendGate, processBatch, type BatchOutcome, type SendGate } from './journeys/batch.ts';
 export { requeueEnrollments, resumeOrphans, type RequeueResult } from './journeys/requeue.ts';
 export { automationLogs, journeyStats } from './journeys/stats.ts';
 export { journeysOnSegment } from './journeys/segment-use.ts';

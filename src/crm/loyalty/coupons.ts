@@ -27,9 +27,14 @@ export function couponCode(key: string): string {
  * Journeys (and so recalls, which run as journeys) issue theirs here.
  */
 export async function issueCoupon(sql: Pool | PoolConnection, c: CouponIssue): Promise<boolean> {
-  const [res] = await sql.query<ResultSetHeader>(
-    'INSERT IGNORE INTO member_coupons (member_id, code, title, amount, status, issued_at, expires_at, source, source_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [c.memberId, couponCode(c.key), c.title, c.amount.toFixed(2), 'issued', c.issuedAt, addDays(c.issuedAt, c.validDays), c.source, c.sourceRef],
-  );
-  return res.affectedRows > 0;
+  return (await issueCoupons(sql, [c])) > 0;
+}
+
+/** Issues many coupons in one statement (a journey step for a batch of members); how many were issued now. */
+export async function issueCoupons(sql: Pool | PoolConnection, cs: readonly CouponIssue[]): Promise<number> {
+  if (cs.length === 0) return 0;
+  const [res] = await sql.query<ResultSetHeader>('INSERT IGNORE INTO member_coupons (member_id, code, title, amount, status, issued_at, expires_at, source, source_ref) VALUES ?', [
+    cs.map((c) => [c.memberId, couponCode(c.key), c.title, c.amount.toFixed(2), 'issued', c.issuedAt, addDays(c.issuedAt, c.validDays), c.source, c.sourceRef]),
+  ]);
+  return res.affectedRows;
 }

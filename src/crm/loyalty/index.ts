@@ -5,7 +5,7 @@
  * koc_referrals.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
-export { issueCoupon, type CouponIssue } from './coupons.ts';
+export { issueCoupon, issueCoupons, type CouponIssue } from './coupons.ts';
 export { kocLeaderboard, kocStats } from './koc/index.ts';
 export { kocFigures } from './koc/figures.ts';
 export { writeReferral } from './koc/referrals.ts';

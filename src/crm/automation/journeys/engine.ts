@@ -31,6 +31,7 @@ import { journeyStatus, loadVersion } from './store.ts';
 import { nextBirthday, nextTimeOfDay, weekStart } from './time.ts';
 import { decide, quietDecision, type QuotaDecision, type QuotaReason } from '../quota/index.ts';
 import { runMassSend, type MassIO } from './mass-send.ts';
+import { takeWeeklySlots } from './frequency.ts';
 
 export type StepOutcome =
   | { kind: 'next'; stepId: string; at: Date }
@@ -65,29 +66,37 @@ export interface MemberRow {
 }
 
 export async function loadMember(deps: JourneyDeps, id: number): Promise<MemberRow | undefined> {
-  const [rows] = await deps.services.sql.query<RowDataPacket[]>(
-    'SELECT id, member_no, name, phone_enc, email_enc, openid, external_user_id, birthday, marketing_opt_out_at, status, home_store_id, points FROM members WHERE id = ?',
-    [id],
-  );
-  const r = rows[0];
-  if (!r) return undefined;
-  return {
-    id: r.id,
-    memberNo: r.member_no,
-    name: r.name,
-    phone: openPhone(r.phone_enc),
-    email: openEmail(r.email_enc),
-    openid: r.openid,
-    externalUserId: r.external_user_id,
-    birthday: r.birthday,
-    optOutAt: r.marketing_opt_out_at,
-    status: r.status,
-    homeStoreId: r.home_store_id,
-    points: r.points,
-  };
+  return (await loadMembers(deps, [id])).get(id);
 }
 
-interface Enrollment {
+/** The members of a batch of steps (./batch.ts), by id, in one statement. */
+export async function loadMembers(deps: JourneyDeps, ids: readonly number[]): Promise<Map<number, MemberRow>> {
+  const out = new Map<number, MemberRow>();
+  if (ids.length === 0) return out;
+  const [rows] = await deps.services.sql.query<RowDataPacket[]>(
+    'SELECT id, member_no, name, phone_enc, email_enc, openid, external_user_id, birthday, marketing_opt_out_at, status, home_store_id, points FROM members WHERE id IN (?)',
+    [ids],
+  );
+  for (const r of rows) {
+    out.set(Number(r.id), {
+      id: r.id,
+      memberNo: r.member_no,
+      name: r.name,
+      phone: openPhone(r.phone_enc),
+      email: openEmail(r.email_enc),
+      openid: r.openid,
+      externalUserId: r.external_user_id,
+      birthday: r.birthday,
+      optOutAt: r.marketing_opt_out_at,
+      status: r.status,
+      homeStoreId: r.home_store_id,
+      points: r.points,
+    });
+  }
+  return out;
+}
+
+export interface Enrollment {
   id: number;
   journeyId: number;
   version: number;
@@ -517,7 +526,7 @@ async function massStep(ctx: StepCtx, member: MemberRow, a: Extract<JourneyActio
 }
 
 /** The coupon of a coupon step: its code derived from the step's idempotency key, so a replay issues nothing. */
-function journeyCoupon(enr: Enrollment, stepId: string, a: Extract<JourneyAction, { kind: 'coupon' }>, now: Date): CouponIssue {
+export function journeyCoupon(enr: Enrollment, stepId: string, a: Extract<JourneyAction, { kind: 'coupon' }>, now: Date): CouponIssue {
   return {
     memberId: enr.memberId,
     key: stepKey(enr, stepId),
@@ -567,7 +576,7 @@ async function staffTask(ctx: StepCtx, member: MemberRow, a: Extract<JourneyActi
   return { ok: true };
 }
 
-function fill(text: string, m: MemberRow, ctx: StepCtx, coupon?: { title: string; amount: string } | null): string {
+export function fill(text: string, m: MemberRow, ctx: Pick<StepCtx, 'enr'>, coupon?: { title: string; amount: string } | null): string {
   return text
     .replaceAll('{name}', m.name)
     .replaceAll('{points}', String(m.points))
@@ -591,7 +600,7 @@ interface Delivery {
 }
 
 /** The sender of a message channel, when the deployment has one. */
-function senderOf(deps: JourneyDeps, channel: string): OutboundSender | undefined {
+export function senderOf(deps: JourneyDeps, channel: string): OutboundSender | undefined {
   const { senders } = deps;
   if (channel === 'sms') return senders.sms;
   if (channel === 'email') return senders.email;
@@ -677,14 +686,27 @@ async function sendMessage(ctx: StepCtx, member: MemberRow, a: Extract<JourneyAc
 
 /** The message's text with the member's coupon of this journey (or recall) filled in. */
 async function composeText(ctx: StepCtx, member: MemberRow, a: { text: string }): Promise<{ text: string; coupon: { title: string; amount: string } | null }> {
-  const { enr } = ctx;
-  const [coupons] = await ctx.deps.services.sql.query<RowDataPacket[]>('SELECT title, amount FROM member_coupons WHERE member_id = ? AND source_ref IN (?, ?) ORDER BY id DESC LIMIT 1', [
-    member.id,
-    `journey:${enr.journeyId}:e${enr.id}`,
-    `recall:${enr.recallId ?? 0}`,
-  ]);
-  const coupon = coupons[0] ? { title: String(coupons[0].title), amount: String(coupons[0].amount) } : null;
+  const coupon = (await journeyCoupons(ctx.deps, [ctx.enr])).get(ctx.enr.id) ?? null;
   return { text: fill(a.text, member, ctx, coupon), coupon };
+}
+
+/** Each enrolment's newest coupon of its journey (or recall), for the message's {coupon} and {amount}; one statement for a batch. */
+export async function journeyCoupons(deps: JourneyDeps, enrs: readonly Enrollment[]): Promise<Map<number, { title: string; amount: string }>> {
+  const out = new Map<number, { title: string; amount: string }>();
+  if (enrs.length === 0) return out;
+  const refs = (e: Enrollment) => [`journey:${e.journeyId}:e${e.id}`, `recall:${e.recallId ?? 0}`];
+  const [rows] = await deps.services.sql.query<RowDataPacket[]>('SELECT member_id, source_ref, title, amount FROM member_coupons WHERE member_id IN (?) AND source_ref IN (?) ORDER BY id DESC', [
+    [...new Set(enrs.map((e) => e.memberId))],
+    [...new Set(enrs.flatMap(refs))],
+  ]);
+  const byMember = new Map<number, RowDataPacket[]>();
+  for (const r of rows) byMember.set(Number(r.member_id), [...(byMember.get(Number(r.member_id)) ?? []), r]);
+  for (const e of enrs) {
+    const mine = refs(e);
+    const r = byMember.get(e.memberId)?.find((x) => mine.includes(String(x.source_ref)));
+    if (r) out.set(e.id, { title: String(r.title), amount: String(r.amount) });
+  }
+  return out;
 }
 
 /**
@@ -756,10 +778,8 @@ async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
   const wk = ctx.capWeek;
   if (wk) {
     await withTransaction(ctx.deps.services.sql, async (conn) => {
-      // The UPDATE is the atomic check-and-take (mysql2 counts matched rows: 0 = at the cap).
-      await conn.query('INSERT IGNORE INTO journey_frequency (member_id, week_start, sent) VALUES (?, ?, 0)', [ctx.enr.memberId, wk]);
-      const [u] = await conn.query<ResultSetHeader>('UPDATE journey_frequency SET sent = sent + 1 WHERE member_id = ? AND week_start = ? AND sent < ?', [ctx.enr.memberId, wk, ctx.deps.services.config.JOURNEY_WEEKLY_CAP]);
-      if (u.affectedRows === 0) throw new CapReached('frequency cap');
+      const got = await takeWeeklySlots(conn, [ctx.enr.memberId], wk, ctx.deps.services.config.JOURNEY_WEEKLY_CAP);
+      if (got.size === 0) throw new CapReached('frequency cap');
       ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: true, week: wk };
       const [m] = await conn.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [channel, ctx.deps.services.now(), JSON.stringify(ctx.exec.detail), ctx.exec.id, ctx.enr.id]);
       if (m.affectedRows === 0) throw new EnrollmentStopped('enrollment cancelled'); // rolls the cap back too
@@ -778,7 +798,7 @@ async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
 }
 
 /** The message for one channel's sender, or why the member cannot be reached on it. */
-function messageFor(ctx: StepCtx, ch: MessageChannel, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, text: string, coupon: { title: string; amount: string } | null): OutboundMessage | string {
+export function messageFor(ctx: Pick<StepCtx, 'enr' | 'step'>, ch: MessageChannel, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, text: string, coupon: { title: string; amount: string } | null): OutboundMessage | string {
   const key = stepKey(ctx.enr, ctx.step.id);
   if (ch === 'miniprogram') {
     if (!m.openid) return 'no openid';

@@ -18,7 +18,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../../services.ts';
 import type { JourneyDeps } from './deps.ts';
 import type { JourneyJob } from './job.ts';
-import { jobOptions } from './schedule.ts';
+import { jobOptions, liveBatchesKey } from './schedule.ts';
 
 const BATCH = 1000;
 const LIVE = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'paused']);
@@ -54,6 +54,7 @@ export async function requeueEnrollments(deps: JourneyDeps, opts: RequeueOptions
   const now = services.now();
   const busySince = new Date(now.getTime() - opts.busyGraceMs);
   const out: RequeueResult = { checked: 0, requeued: 0, busy: 0 };
+  const batched = await inLiveBatches(services, queue);
   for (let after = 0; ; ) {
     const [rows] = await services.sql.query<RowDataPacket[]>(
       `SELECT e.id, e.current_step, e.next_run_at,
@@ -69,7 +70,7 @@ export async function requeueEnrollments(deps: JourneyDeps, opts: RequeueOptions
     out.checked += rows.length;
     const candidates: Row[] = [];
     for (const r of rows) {
-      if (Number(r.busy) || opts.skip?.has(Number(r.id))) {
+      if (Number(r.busy) || opts.skip?.has(Number(r.id)) || batched.has(Number(r.id))) {
         out.busy++;
         continue;
       }
@@ -84,6 +85,30 @@ export async function requeueEnrollments(deps: JourneyDeps, opts: RequeueOptions
     if (rows.length < BATCH) break;
   }
   if (out.requeued || out.busy) services.logger.info({ ...out, dueBefore: opts.dueBefore?.toISOString() }, 'journey steps put back from the database');
+  return out;
+}
+
+/**
+ * The enrollments whose step a batch job that may still run carries (./batch.ts): they have a
+ * job, though not under their own id. Batches that ended (completed, failed) are dropped from the set on the way.
+ */
+async function inLiveBatches(services: Services, queue: Queue<JourneyJob>): Promise<Set<number>> {
+  const key = liveBatchesKey(services);
+  const ids = await services.redis.smembers(key);
+  const out = new Set<number>();
+  const ended: string[] = [];
+  for (let i = 0; i < ids.length; i += 200) {
+    await Promise.all(
+      ids.slice(i, i + 200).map(async (id) => {
+        const job = await queue.getJob(id);
+        const state = job ? await job.getState() : 'unknown';
+        if (job && LIVE.has(state)) for (const e of job.data.enrollmentIds ?? [job.data.enrollmentId]) out.add(e);
+        // Only a batch seen ended is dropped: one not found may be being queued right now (its id is recorded first).
+        else if (job) ended.push(id);
+      }),
+    );
+  }
+  if (ended.length) await services.redis.srem(key, ...ended);
   return out;
 }
 

@@ -11,6 +11,7 @@ import type { Services } from '../../../services.ts';
 import type { JourneyDeps } from './deps.ts';
 import type { StepOutcome } from './engine.ts';
 import { loadVersion } from './store.ts';
+import { BATCH_MEMBERS } from './batch.ts';
 
 const CHUNK = 1000;
 
@@ -57,28 +58,61 @@ export async function enrollMembers(deps: JourneyDeps, journeyId: number, member
     const [fresh] = await services.sql.query<RowDataPacket[]>('SELECT id FROM journey_enrollments WHERE dedupe_key IN (?) AND entered_at = ?', [keys, now]);
     const enrollmentIds = fresh.map((r) => Number(r.id));
     out.enrollmentIds.push(...enrollmentIds);
-    const due = now.getTime();
-    await services.queues.journey.addBulk(
-      enrollmentIds.map((id) => ({ name: 'step', data: { enrollmentId: id, stepId: cj.entry, dueAt: due } satisfies JourneyJob, opts: jobOptions(deps, `${id}.${cj.entry}`, due) })),
-    );
+    await queueEntry(deps, enrollmentIds, cj.entry, now.getTime());
   }
   return out;
 }
 
+/**
+ * The entry step of newly enrolled members: one job per BATCH_MEMBERS of them (./batch.ts), a
+ * member alone in its own job. A batch job is recorded in the set of live batches before it
+ * is queued, so that requeueEnrollments (./requeue.ts) does not queue its members a second time.
+ */
+async function queueEntry(deps: JourneyDeps, ids: readonly number[], stepId: string, due: number): Promise<void> {
+  const { services } = deps;
+  const jobs: { name: string; data: JourneyJob; opts: JobsOptions }[] = [];
+  for (let i = 0; i < ids.length; i += BATCH_MEMBERS) {
+    const part = ids.slice(i, i + BATCH_MEMBERS);
+    const first = part[0]!;
+    if (part.length === 1) jobs.push({ name: 'step', data: { enrollmentId: first, stepId, dueAt: due }, opts: jobOptions(deps, `${first}.${stepId}`, due) });
+    else jobs.push({ name: 'batch', data: { enrollmentId: first, enrollmentIds: [...part], stepId, dueAt: due }, opts: jobOptions(deps, `b${first}-${part[part.length - 1]}.${stepId}`, due) });
+  }
+  const batches = jobs.filter((j) => j.name === 'batch').map((j) => j.opts.jobId!);
+  if (batches.length) await services.redis.sadd(liveBatchesKey(services), ...batches);
+  if (jobs.length) await services.queues.journey.addBulk(jobs);
+}
+
+/** The Redis set of batch job ids that may still run (emptied with Redis, like the jobs themselves). */
+export function liveBatchesKey(services: Services): string {
+  return services.key('journey', 'batches');
+}
+
 /** Acts on a step's outcome: the next step (or the same one, deferred) becomes a delayed job. */
 export async function applyOutcome(deps: JourneyDeps, job: { enrollmentId: number; stepId: string }, out: StepOutcome): Promise<void> {
-  if (out.kind !== 'next' && out.kind !== 'defer') return;
-  const stepId = out.kind === 'next' ? out.stepId : job.stepId;
-  const due = out.at.getTime();
-  // A deferral gets its own id (a re-run of the same step); the first run of a step is `<enrollment>.<step>`.
-  const jobId = out.kind === 'next' ? `${job.enrollmentId}.${stepId}` : `${job.enrollmentId}.${stepId}.t${due}`;
-  await deps.services.queues.journey.add('step', { enrollmentId: job.enrollmentId, stepId, dueAt: due }, jobOptions(deps, jobId, due));
-  await deps.services.sql.query("UPDATE journey_enrollments SET current_step = ?, next_run_at = ?, updated_at = ? WHERE id = ? AND state = 'active'", [
-    stepId,
-    out.at,
-    deps.services.now(),
-    job.enrollmentId,
-  ]);
+  await applyOutcomes(deps, [{ enrollmentId: job.enrollmentId, stepId: job.stepId, out }]);
+}
+
+/** The outcomes of many members (a batch job, ./batch.ts): their jobs in one call, their enrolments in one statement per (step, due time). */
+export async function applyOutcomes(deps: JourneyDeps, outs: readonly { enrollmentId: number; stepId: string; out: StepOutcome }[]): Promise<void> {
+  const jobs: { name: string; data: JourneyJob; opts: JobsOptions }[] = [];
+  const moves = new Map<string, { stepId: string; at: Date; ids: number[] }>();
+  for (const { enrollmentId, stepId: cur, out } of outs) {
+    if (out.kind !== 'next' && out.kind !== 'defer') continue;
+    const stepId = out.kind === 'next' ? out.stepId : cur;
+    const due = out.at.getTime();
+    // A deferral gets its own id (a re-run of the same step); the first run of a step is `<enrollment>.<step>`.
+    const jobId = out.kind === 'next' ? `${enrollmentId}.${stepId}` : `${enrollmentId}.${stepId}.t${due}`;
+    jobs.push({ name: 'step', data: { enrollmentId, stepId, dueAt: due }, opts: jobOptions(deps, jobId, due) });
+    const k = `${stepId}|${due}`;
+    const m = moves.get(k) ?? { stepId, at: out.at, ids: [] };
+    m.ids.push(enrollmentId);
+    moves.set(k, m);
+  }
+  if (jobs.length === 0) return;
+  await deps.services.queues.journey.addBulk(jobs);
+  for (const m of moves.values()) {
+    await deps.services.sql.query("UPDATE journey_enrollments SET current_step = ?, next_run_at = ?, updated_at = ? WHERE id IN (?) AND state = 'active'", [m.stepId, m.at, deps.services.now(), m.ids]);
+  }
 }
 
 /**
