@@ -48,6 +48,12 @@ const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人
 const MAX_CARD_OPTIONS = 6;
 /** "那第二个呢", "what about the first one": another of the members listed, asked the same. */
 const ANOTHER_LEAD = /^\s*(?:那么?|还有|那就|再看看?|再|and|what about|how about)\s*/i;
+/**
+ * "那周杰呢", "周杰的呢", "what about 13800000005": another member named with 呢 (or "what about")
+ * after an answer about a member asks the same question about them — a name alone is a look-up,
+ * but a name with 呢 points back at the question just answered.
+ */
+const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:的呢|呢)\s*[?？]*\s*$|^\s*(?:and|what about|how about)\s+(.+?)\s*[?？]*\s*$/i;
 /** Small talk of either audience. */
 const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
@@ -196,6 +202,15 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (last && other && lastIntent && (other.bare || weak(actor, routed, last.intent) || routed.intent === 'member.lookup') && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
+      }
+      // "那周杰呢" after an answer about 王芳: the last question about the member named. The router's
+      // reading must agree it is only a member (a look-up of that name, or nothing sure): "徐汇的呢" is a store.
+      const switched = last && lastIntent && !other ? ANOTHER_MEMBER.exec(msg.text) : null;
+      const another = switched ? memberAnswer(switched[1] ?? switched[2]!) : null;
+      const sameMember = another && (another.slots.name === undefined || routed.slots.name === another.slots.name);
+      if (last && lastIntent && another && sameMember && (routed.intent === 'member.lookup' || weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT) && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
+        const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+        return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...another.slots }, confidence: 1 }, last.text, lang);
       }
       // "那第二个呢" after a pick from a list of members: the last question about another of them.
       if (last && lastIntent && MEMBER_REF.some((k) => last.slots[k] !== undefined) && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT)) {
