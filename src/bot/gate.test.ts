@@ -73,7 +73,9 @@ describe('write gate (pipeline)', () => {
   it('answers questions about an action with its read counterpart, never the action', async () => {
     await expectHarmless('store_manager_01', staff, ['给13800000003打过VIP了吗', '13800000003加过积分了吗', '召回做得怎么样了', '要不要召回一下', '给流失名单打过标签了吗', 'did we tag 13800000003 as VIP?'], ['answered']);
     const tagged = await say('store_manager_01', '13800000003加过积分了吗');
-    expect(tagged.intent).toBe('member.summary');
+    // Reported as what was asked about (the write), answered by the read: nothing done, the member's record shown.
+    expect(tagged.intent).toBe('points.adjust');
+    expect(tagged.outcome).toBe('answered');
     expect(tagged.text).toContain('没有执行');
     expect(tagged.text).toContain('M00000003');
   });

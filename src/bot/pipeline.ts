@@ -157,7 +157,9 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       if (verdict.kind === 'read') {
         authorize(actor, verdict.intent);
         const r = done(verdict.intent, await execute(services, msg, actor, verdict.intent, verdict.route, lang));
-        return await withPendingReminder(services, actor, lang, { ...r, intent: verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
+        // A question about a write ("给王芳打VIP了没") is answered by its read but is still about the write:
+        // that is the intent reported (the answer says nothing was done); a request to view records is the read.
+        return await withPendingReminder(services, actor, lang, { ...r, intent: verdict.lead ? intent.name : verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
       }
       if (intent.confirm) {
         const parsed = intent.slots.safeParse(route.slots);

@@ -31,11 +31,11 @@ const TYPES: Rule<InteractionType>[] = [
   [/咨询|询问|问了|\bask(?:ed)?\b|\binquir(?:y|ed)\b|\bconsult(?:ation|ed)?\b/i, 'consultation'],
 ];
 /**
- * What was said rather than what kind it was ("菜太咸了", "来电问停车", "说周六要订包间"): the type
- * when no type word is used, and — unlike a type word — kept in the content, which it is.
+ * What was said rather than what kind it was ("来电问停车", "说周六要订包间"): the type when no type
+ * word is used, and — unlike a type word — kept in the content, which it is. Not complaints: a
+ * complaint opens a ticket, so only a word that says so (投诉, 不满) makes one ("菜太咸了" is logged as said).
  */
 const TYPE_CUES: Rule<InteractionType>[] = [
-  [/太[咸淡辣慢冷凉贵差]|难吃|不好吃|差评|态度[很太]?差|头发|异物/, 'complaint'],
   [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订/, 'consultation'],
 ];
 const TICKET_TYPES: Rule<TicketType>[] = [
