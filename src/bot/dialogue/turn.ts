@@ -20,7 +20,7 @@ import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.t
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
-import { refine } from './refine.ts';
+import { refine, slotFor } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
 import { clearPending, loadLast, loadPending, loadShown, saveLast, savePending, saveShown, type Pending } from './state.ts';
 
@@ -54,6 +54,8 @@ const ANOTHER_LEAD = /^\s*(?:那么?|还有|那就|再看看?|再|and|what about
  * but a name with 呢 points back at the question just answered.
  */
 const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:的呢|呢)\s*[?？]*\s*$|^\s*(?:and|what about|how about)\s+(.+?)\s*[?？]*\s*$/i;
+/** The people just listed ("给他们都打上召回中" after the churn list). */
+const THE_LISTED = /他们|她们|这些人?|这批人?|名单上的|上面的人|\b(?:them|these|all of them)\b/i;
 /** Small talk of either audience. */
 const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
@@ -248,7 +250,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);
       const intent = getIntent(routed.intent) ?? help;
       if (intent === help) return unmatched(msg, actor, help, routed, lang);
-      return prepare(msg, actor, intent, await focused(msg, actor, intent, routed, msg.text), msg.text, lang);
+      // A batch write that points at the people just listed: the list of the last answer.
+      const listSlot = last?.intent === 'churn.list' ? slotFor(intent, 'list') : undefined;
+      const route = listSlot && routed.slots[listSlot] === undefined && THE_LISTED.test(msg.text) ? { ...routed, slots: { ...routed.slots, [listSlot]: 'churn' } } : routed;
+      return prepare(msg, actor, intent, await focused(msg, actor, intent, route, msg.text), msg.text, lang);
     },
 
     /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */
