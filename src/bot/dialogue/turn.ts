@@ -2,7 +2,7 @@ import { can } from '../../crm/kernel/index.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import { t, type Lang } from '../../i18n/index.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
-import { storeDirectory } from '../../intents/router/stores.ts';
+import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
@@ -209,7 +209,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // reading must agree it is only a member (a look-up of that name, or nothing sure): "徐汇的呢" is a store.
       const switched = last && lastIntent && !other ? ANOTHER_MEMBER.exec(msg.text) : null;
       const another = switched ? memberAnswer(switched[1] ?? switched[2]!) : null;
-      const sameMember = another && (another.slots.name === undefined || routed.slots.name === another.slots.name);
+      // A name the router also read as that name, or read as nothing sure — never a store ("徐汇的呢").
+      const sameMember = another && (another.slots.name === undefined || routed.slots.name === another.slots.name || (weak(actor, routed) && !findStore(msg.text, await storeDirectory(services))));
       if (last && lastIntent && another && sameMember && (routed.intent === 'member.lookup' || weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT) && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         return prepare(msg, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...another.slots }, confidence: 1 }, last.text, lang);
