@@ -23,6 +23,9 @@ import { rateLimitedAnswer } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, CardUpdate, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
 
+/** A question whether something was done ("打过VIP了吗", "发券了没", "did we send…", "yet"). */
+const ASKS_IF_DONE = /了吗|了没|了么|过[^，,。？?]{0,12}(?:吗|没|么)|没有?\s*[?？]?\s*$|\b(?:did|have|has|had) (?:we|you|i|they|he|she)\b|\byet\b|\balready\b/i;
+
 export interface BotDeps {
   services: Services;
   router: Router;
@@ -160,7 +163,11 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       if (verdict.kind === 'read') {
         authorize(actor, verdict.intent);
         const r = done(verdict.intent, await execute(services, msg, actor, verdict.intent, verdict.route, lang));
-        return await withPendingReminder(services, actor, lang, { ...r, intent: verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
+        // A question weighing a write ("要不要给王芳打个VIP", "should we tag…") is answered by its read but is
+        // about the write: that is the intent reported. Whether it was done ("打过VIP了吗", "did we…") asks
+        // for the record: the read is reported, as for a request to view records.
+        const aboutTheWrite = verdict.lead !== undefined && !ASKS_IF_DONE.test(msg.text.normalize('NFKC'));
+        return await withPendingReminder(services, actor, lang, { ...r, intent: aboutTheWrite ? intent.name : verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
       }
       if (intent.confirm) {
         const parsed = intent.slots.safeParse(route.slots);

@@ -31,7 +31,7 @@ export interface Refined {
   slots: Record<string, unknown>;
 }
 
-const slotFor = (intent: IntentDef, kind: ExtractorKind) => (Object.entries(intent.rule.extract ?? {}) as [string, ExtractorKind][]).find(([, k]) => k === kind)?.[0];
+export const slotFor = (intent: IntentDef, kind: ExtractorKind) => (Object.entries(intent.rule.extract ?? {}) as [string, ExtractorKind][]).find(([, k]) => k === kind)?.[0];
 const hasSlot = (intent: IntentDef, name: string) => {
   const shape = (intent.slots as unknown as { shape?: Record<string, unknown> }).shape;
   return !!shape && name in shape;

@@ -2,7 +2,7 @@ import { can } from '../../crm/kernel/index.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import { t, type Lang } from '../../i18n/index.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
-import { storeDirectory } from '../../intents/router/stores.ts';
+import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
@@ -21,7 +21,7 @@ import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.t
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
-import { refine } from './refine.ts';
+import { refine, slotFor } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
 import type { Pending } from './state.ts';
 
@@ -49,6 +49,14 @@ const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人
 const MAX_CARD_OPTIONS = 6;
 /** "那第二个呢", "what about the first one": another of the members listed, asked the same. */
 const ANOTHER_LEAD = /^\s*(?:那么?|还有|那就|再看看?|再|and|what about|how about)\s*/i;
+/**
+ * "那周杰呢", "周杰的呢", "what about 13800000005": another member named with 呢 (or "what about")
+ * after an answer about a member asks the same question about them — a name alone is a look-up,
+ * but a name with 呢 points back at the question just answered.
+ */
+const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:的呢|呢)\s*[?？]*\s*$|^\s*(?:and|what about|how about)\s+(.+?)\s*[?？]*\s*$/i;
+/** The people just listed ("给他们都打上召回中" after the churn list). */
+const THE_LISTED = /他们|她们|这些人?|这批人?|名单上的|上面的人|\b(?:them|these|all of them)\b/i;
 /** Small talk of either audience. */
 const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
@@ -198,6 +206,16 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
       }
+      // "那周杰呢" after an answer about 王芳: the last question about the member named. The router's
+      // reading must agree it is only a member (a look-up of that name, or nothing sure): "徐汇的呢" is a store.
+      const switched = last && lastIntent && !other ? ANOTHER_MEMBER.exec(msg.text) : null;
+      const another = switched ? memberAnswer(switched[1] ?? switched[2]!) : null;
+      // A name the router also read as that name, or read as nothing sure — never a store ("徐汇的呢").
+      const sameMember = another && (another.slots.name === undefined || routed.slots.name === another.slots.name || (weak(actor, routed) && !findStore(msg.text, await storeDirectory(services))));
+      if (last && lastIntent && another && sameMember && (routed.intent === 'member.lookup' || weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT) && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
+        const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+        return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...another.slots }, confidence: 1 }, last.text, lang);
+      }
       // "那第二个呢" after a pick from a list of members: the last question about another of them.
       if (last && lastIntent && MEMBER_REF.some((k) => last.slots[k] !== undefined) && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT)) {
         const shown = memory.shown();
@@ -234,7 +252,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);
       const intent = getIntent(routed.intent) ?? help;
       if (intent === help) return unmatched(msg, actor, help, routed, lang);
-      return prepare(memory, actor, intent, focused(memory, actor, intent, routed, msg.text), msg.text, lang);
+      // A batch write that points at the people just listed: the list of the last answer.
+      const listSlot = last?.intent === 'churn.list' ? slotFor(intent, 'list') : undefined;
+      const route = listSlot && routed.slots[listSlot] === undefined && THE_LISTED.test(msg.text) ? { ...routed, slots: { ...routed.slots, [listSlot]: 'churn' } } : routed;
+      return prepare(memory, actor, intent, focused(memory, actor, intent, route, msg.text), msg.text, lang);
     },
 
     /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */

@@ -47,7 +47,7 @@ const REJECT = /^(?:不是这个|不是那个|不是这样|不是|不对|错了|
 const LEAD = /^(?:(?:嗯+|恩|好的?|好吧|ok(?:ay)?|行|可以)[,，\s]*)?(?:但是?|不过|可是|but)?[,，\s]*/i;
 /** Thinking it over ("我再想想", "考虑一下", "let me think"): not yet. */
 const DELIBERATE =
-  /^(?:我|让我|容我)?(?:再|先|还得|还要)?(?:想想|想一想|想一下|考虑(?:一下|考虑)?|琢磨(?:一下)?|斟酌(?:一下)?|商量(?:一下)?|看看|核实(?:一下)?)(?:再说)?(?:吧|啊|哈|哦)?$|^(?:let me|i'?ll|i need to) (?:think|check|ask|sleep on)/i;
+  /^(?:我|让我|容我)?(?:再|先|还得|还要|得)?(?:想想|想一想|想一下|考虑(?:一下|考虑)?|琢磨(?:一下)?|斟酌(?:一下)?|商量(?:一下)?|看看|核实(?:一下)?|核对(?:一下)?|问(?:一下|下|问)(?:店长|老板|经理|领导|主管|总部|区域|同事|他|她|别人|[\p{Script=Han}]{2,3})?)(?:再说)?(?:吧|啊|哈|哦)?$|^(?:let me|i'?ll|i need to) (?:think|check|ask|sleep on)/iu;
 
 /**
  * A message that holds back the pending action instead of taking it: a negated or deferred

@@ -65,7 +65,7 @@ export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有
 export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might)\b/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
-export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;
+export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;
 export const DEFER_END_ZH = /(?:再说|再看|再议|再定|再讲|回头再弄)吧?$/;
 export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|wait|not yet|not now|some other time|in a (?:bit|while|minute)|tonight)\b/i;
 

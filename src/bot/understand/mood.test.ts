@@ -122,6 +122,8 @@ const CASES: [string, Expect][] = [
   ['等一下再发召回券', 'defer'],
   ['等会给他打VIP标签', 'defer'],
   ['回头给他建个工单', 'defer'],
+  // 回头客 is a returning customer, not "later"
+  ['嗯 给他加50分 回头客奖励', 'do'],
   ['以后再给流失会员发券', 'defer'],
   ['召回券明天再发', 'defer'],
   ['给他打VIP标签的事以后再说', 'defer'],

@@ -10,6 +10,10 @@ describe('service text parsers', () => {
     expect(parseInteraction('记录 13800000005 参加了品鉴会活动', ['13800000005'])).toMatchObject({ type: 'activity' });
     // Defaults are run()'s, not what the message said: the router reports only the stated part.
     expect(parseInteraction('记录 13800000005 说想办储值卡', ['13800000005'])).toMatchObject({ type: 'consultation', channel: 'store', stated: {} });
+    // What was said gives the type when no type word does, and stays in the content.
+    expect(parseInteraction('13800000004 客户说菜太咸了', ['13800000004'])).toMatchObject({ type: 'consultation', stated: {} });
+    expect(parseInteraction('记一下 王芳 电话问停车', ['王芳'])).toMatchObject({ type: 'consultation', content: '问停车', stated: { type: 'consultation', channel: 'call' } });
+    expect(parseTicket('给周杰开个工单 包间空调不制冷', ['周杰'])).toMatchObject({ type: 'repair', stated: { type: 'repair' } });
   });
 
   it('reads ticket type, priority and title', () => {

@@ -30,8 +30,16 @@ const TYPES: Rule<InteractionType>[] = [
   [/参加|参与|活动|\bactivity\b|\bevent\b|\bjoined\b/i, 'activity'],
   [/咨询|询问|问了|\bask(?:ed)?\b|\binquir(?:y|ed)\b|\bconsult(?:ation|ed)?\b/i, 'consultation'],
 ];
+/**
+ * What was said rather than what kind it was ("来电问停车", "说周六要订包间"): the type when no type
+ * word is used, and — unlike a type word — kept in the content, which it is. Not complaints: a
+ * complaint opens a ticket, so only a word that says so (投诉, 不满) makes one ("菜太咸了" is logged as said).
+ */
+const TYPE_CUES: Rule<InteractionType>[] = [
+  [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订/, 'consultation'],
+];
 const TICKET_TYPES: Rule<TicketType>[] = [
-  [/维修|报修|坏了|故障|\brepair\b|\bbroken\b/i, 'repair'],
+  [/维修|报修|坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮了?|打不开|\brepair\b|\bbroken\b/i, 'repair'],
   [/投诉|\bcomplaint\b/i, 'complaint'],
   [/售后|退款|退货|换货|少送|漏送|\bafter[- ]sales\b|\brefund\b|\breturn\b/i, 'after_sales'],
   [/咨询|\bconsultation\b|\bquestion\b/i, 'consultation'],
@@ -89,13 +97,14 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
   const rest = fu ? text.split(fu.match).join(' ') : text;
   const channel = first(rest, CHANNELS);
   const type = first(rest, TYPES);
+  const cue = type ? undefined : first(rest, TYPE_CUES);
   const content = strip(rest, [...refs, channel?.match, type?.match]);
   return {
-    type: type?.value ?? 'consultation',
+    type: type?.value ?? cue?.value ?? 'consultation',
     channel: channel?.value ?? 'store',
     content: content || text,
     ...(fu ? { followUpDays: fu.days } : {}),
-    stated: { type: type?.value, channel: channel?.value, followUpDays: fu?.days },
+    stated: { type: type?.value ?? cue?.value, channel: channel?.value, followUpDays: fu?.days },
   };
 }
 

@@ -262,6 +262,10 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     // keep their third: "张伟华").
     const glued = /^(\p{Script=Han}{2})[是还跟和与在要想说让被把给对从到也都就才又再很太剩咱现买来最有没]/u.exec(value);
     if (glued && [...value].length >= 3) value = glued[1]!;
+    // A time or a contact word after a two-character name ("陈静之前的投诉", "周杰刚打电话说…",
+    // "王芳上次来"): the name ends before it; 刚 only before a verb, since 志刚 ends names.
+    const timed = /^(\p{Script=Han}{2})(?:之[前后]|刚(?=[才刚打来说问到买订投反去走])|今天|昨天|前天|上次|上周|上个|以前|曾经|已经|打电话|打了|来电|问)/u.exec(value);
+    if (timed) value = timed[1]!;
     // "Zhang Wei for me" → Zhang Wei; "are our top referrers" is no name.
     const word = ENGLISH_WORDS.exec(value);
     if (word) value = value.slice(0, word.index).trim();

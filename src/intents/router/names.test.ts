@@ -9,6 +9,7 @@ describe('names are leftovers that look like names', () => {
     ['check 王芳 points', '王芳'],
     ['就是那个刘洋', '刘洋'],
     ['别动王芳的积分', '王芳'],
+    ['陈静之前的投诉记录调出来看看', '陈静'],
     ['张 订单', '张'],
     ['zhang wei', 'zhang wei'],
     ['Zhang Wei 的订单', 'Zhang Wei'],

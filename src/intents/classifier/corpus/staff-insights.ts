@@ -38,6 +38,8 @@ export const staffInsights: CorpusFile = {
       '{metric}[{period}|最近|本月|]',
       '{period}[的|]{metric}[是多少|怎么样|多少|]',
       '[{period}|最近][新增了|新增|来了][多少|几个]会员',
+      // New members described rather than named ("这个月新进来的会员有多少啊"): the new-members figure.
+      '[{period}|最近][新进来的|新进的|新来的|新加入的|新注册的|刚注册的|新办卡的|新入会的][会员|客人|顾客][有多少|多少|几个|有几个|多少人][啊|呀|]',
       '[{period}|最近][有|][多少|几个]活跃会员',
       '[{period}|最近]会员[复购|留存|流失]怎么样',
       '[店里|本店|{store}][{period}|最近][生意|经营|会员][情况|数据|指标][怎么样|如何|咋样]',

@@ -70,6 +70,8 @@ export const staffService: CorpusFile = {
       '[扣|扣掉|收回]{m}[的|]{points}积分[，|,| ]{reason}',
       '{m}[的积分|积分][兑换|换][饮品|礼品|代金券][扣|减]{points}[分|]',
       '{m} [+|＋|加]{points}[分|积分|][ |，]{reason}',
+      // Points in English shorthand amid Chinese ("陈静 加 100 pts 生日"): pts is points, never a tag.
+      '{m} [加|补|送|+|扣|减|-] {points} [pts|points|pt|point] [{reason}|]',
       '{m} [-|－|扣]{points}[分|积分|][ |，]{reason}',
     ],
     en: [
