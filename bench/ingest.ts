@@ -35,17 +35,13 @@ import { importOrders } from '../src/crm/lifecycle/index.ts';
 import { countedOrder, rebuildMemberStats, resyncMembers } from '../src/crm/sales/index.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { createServices } from '../src/services.ts';
-import { benchDatabase, benchUrl, membersArg, restoreServerSettings } from './support.ts';
+import { benchDatabase, benchUrl, membersArg, restoreServerSettings, numberArg } from './support.ts';
 
 const argv = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
 const members = membersArg(argv);
-const ordersPerPath = arg('--orders', 20_000);
-const concurrency = arg('--concurrency', 1);
-const singles = arg('--singles', 300);
+const ordersPerPath = numberArg('--orders', 20_000);
+const concurrency = numberArg('--concurrency', 1);
+const singles = numberArg('--singles', 300);
 const BATCH = 1000;
 const load = () => execSync('uptime').toString().trim().replace(/.*load average: /, 'load ');
 

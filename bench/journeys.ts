@@ -7,6 +7,7 @@
  * key, and members the provider delivered to more than once (both must be 0).
  * Uses its own database (crm_bench_journeys, recreated) and a fresh Redis prefix.
  */
+import { numberArg } from './support.ts';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Queue, Worker } from 'bullmq';
@@ -24,12 +25,8 @@ import { waitFor } from '../test/support/wait-for.ts';
 /** A bench waits as long as its work takes. */
 const until = (cond: () => Promise<boolean>) => waitFor(cond, 3_600_000);
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const N = arg('--members', 100_000);
-const CONCURRENCY = arg('--concurrency', 32);
+const N = numberArg('--members', 100_000);
+const CONCURRENCY = numberArg('--concurrency', 32);
 const DB = process.env.BENCH_JOURNEYS_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/crm_bench_journeys';
 const prefix = `bench_j_${randomBytes(3).toString('hex')}`;
 

@@ -87,6 +87,12 @@ export async function restoreServerSettings(): Promise<void> {
 /** The seed's generation date: fixed, so every bench run on the same size sees the same data. */
 export const BENCH_NOW = new Date('2026-11-21T16:00:00.000Z'); // 2026-11-22 00:00 China time
 
+/** `--name N` from the command line, or `fallback` when absent. */
+export function numberArg(name: string, fallback: number, argv = process.argv.slice(2)): number {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+}
+
 export function membersArg(argv = process.argv.slice(2), fallback = 100_000): number {
   const i = argv.indexOf('--members');
   const v = i >= 0 ? Number(argv[i + 1]) : fallback;

@@ -34,18 +34,14 @@ import { backfillMembers, receiveEvents, runSyncTick } from '../src/crm/sync/ind
 import { createWeilingSync, parseWeilingCallback } from '../src/integrations/weiling/index.ts';
 import { createServices } from '../src/services.ts';
 import { startFakeWeiling } from '../test/fakes/weiling.ts';
-import { benchDatabase, membersArg } from './support.ts';
+import { benchDatabase, membersArg, numberArg } from './support.ts';
 
 const argv = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
 const members = membersArg(argv, 5000);
-const changes = arg('--changes', 100_000);
-const rate = arg('--rate', 600);
-const p5xx = arg('--p5xx', 0.005);
-const pTimeout = arg('--ptimeout', 0.002);
+const changes = numberArg('--changes', 100_000);
+const rate = numberArg('--rate', 600);
+const p5xx = numberArg('--p5xx', 0.005);
+const pTimeout = numberArg('--ptimeout', 0.002);
 const TIMEOUT_MS = 2000;
 const ORDER_BATCH = 250;
 const load = () => execSync('uptime').toString().trim().replace(/.*load average: /, 'load ');
