@@ -1,3 +1,4 @@
+import { processCache } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { blank, type Found } from './extract.ts';
 import { pinyinOf } from './homophones.ts';
@@ -50,23 +51,35 @@ export function pinyinAliases(alias: string): string[] {
 }
 
 /**
- * The stores table, cached briefly per Services instance like the tag dictionary: the rule
- * router scans every message for store names, and stores change rarely.
+ * The stores table, kept briefly in the one per-process cache (kernel processCache): the rule
+ * router scans every message for store names, and stores change rarely (no writer in the app;
+ * a store added by a migration or by hand is seen within the TTL).
  */
 const TTL_MS = 30_000;
-const cache = new WeakMap<Services, { at: number; stores: Promise<StoreEntry[]> }>();
+const directory = processCache<StoreEntry[]>({ maxEntries: 1 });
 
 export function storeDirectory(services: Services): Promise<StoreEntry[]> {
-  const hit = cache.get(services);
-  // Wall-clock, not services.now(): cache freshness, not a business decision.
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.stores;
-  const stores = services.db.store.findMany({ select: { id: true, name: true, city: true }, orderBy: { id: 'asc' } }).then(toStoreEntries);
-  cache.set(services, { at: Date.now(), stores });
-  stores.catch(() => cache.delete(services));
-  return stores;
+  return directory.get(services, 'stores', TTL_MS, () => services.db.store.findMany({ select: { id: true, name: true, city: true }, orderBy: { id: 'asc' } }).then(toStoreEntries));
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Every alias of a directory as its pattern, longest first — built once per directory (the
+ * cached directory is the same array on every message), not once per alias per message.
+ */
+const patterns = new WeakMap<readonly StoreEntry[], { re: RegExp; store: StoreEntry }[]>();
+function aliasPatterns(stores: readonly StoreEntry[]): { re: RegExp; store: StoreEntry }[] {
+  let out = patterns.get(stores);
+  if (out) return out;
+  out = stores
+    .flatMap((store) => store.aliases.map((alias) => ({ alias, store })))
+    .sort((a, b) => b.alias.length - a.alias.length)
+    // Latin aliases (pinyin) on word boundaries: "xihu" is not inside another word.
+    .map(({ alias, store }) => ({ store, re: new RegExp(/^[a-z ]+$/i.test(alias) ? `(?<![A-Za-z])${escapeRe(alias)}(?![A-Za-z])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i') }));
+  patterns.set(stores, out);
+  return out;
+}
 
 /**
  * The first store named in the text, by its name or an alias, longest alias first (so
@@ -74,13 +87,10 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * a trailing 店/门店 too ("徐汇店" written as 徐汇 + 店).
  */
 export function findStore(text: string, stores: readonly StoreEntry[]): Found<string> | undefined {
-  const all = stores.flatMap((s) => s.aliases.map((a) => ({ alias: a, store: s }))).sort((a, b) => b.alias.length - a.alias.length);
   let best: Found<string> | undefined;
   let rest = text;
-  for (const { alias, store } of all) {
-    // Latin aliases (pinyin) on word boundaries: "xihu" is not inside another word.
-    const latin = /^[a-z ]+$/i.test(alias);
-    const m = new RegExp(latin ? `(?<![A-Za-z])${escapeRe(alias)}(?![A-Za-z])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i').exec(rest);
+  for (const { re, store } of aliasPatterns(stores)) {
+    const m = re.exec(rest);
     if (!m) continue;
     const found = { value: store.name, span: { start: m.index, end: m.index + m[0].length } };
     if (!best || found.span.start < best.span.start) best = found;
