@@ -1,4 +1,4 @@
-import { storeScope, type StaffActor } from '../kernel/index.ts';
+import { storeScope, storeScopeSql, type StaffActor } from '../kernel/index.ts';
 import type { Prisma } from '../../db/prisma.ts';
 
 /**
@@ -16,7 +16,6 @@ export function visibleMembers(actor: StaffActor): Prisma.MemberWhereInput {
 
 /** visibleMembers as a SQL condition on the members alias `m`, for hand-written statements. */
 export function visibleMembersSql(actor: StaffActor): { sql: string; params: unknown[] } {
-  const stores = storeScope(actor);
-  if (stores === null) return { sql: "m.status <> 'deleted'", params: [] };
-  return stores.length ? { sql: "m.status <> 'deleted' AND m.home_store_id IN (?)", params: [stores] } : { sql: 'FALSE', params: [] };
+  const scope = storeScopeSql(storeScope(actor));
+  return { sql: `m.status <> 'deleted'${scope.sql}`, params: scope.params };
 }

@@ -56,7 +56,7 @@ export { maskPhone, phoneFor } from './mask.ts';
 export { blindIndex, buildKeyring, DEV_KEY_ID, EXTRA_PERSONAL_FIELDS, installKeyring, isEnvelope, isSealed, keyring, normalizeEmail, open, openOrNull, parseDataKeys, parseExtraFields, parseIndexKey, phoneTail, reseal, seal, sealedKeyId, sealOrNull, type ExtraPersonalField, type Keyring, type KeyringSettings, type SealedField } from './personal-data/index.ts';
 export { readPoolAfter } from './read-pool.ts';
 export { formatYuan } from './money.ts';
-export { ROLE_PERMISSIONS, can, storeScope, type Permission } from './permissions.ts';
+export { ROLE_PERMISSIONS, can, storeScope, storeScopeSql, type Permission } from './permissions.ts';
 export { changeSetting, getSetting, parseSettingValue, readSetting, setSetting } from './settings.ts';
 export { STAFF_STORES, activeStaffActor, storeManagers, toStaffActor } from './staff.ts';
 export { forgetStaffIdentities, staffIdentity } from './staff-identity.ts';

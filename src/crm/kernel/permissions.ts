@@ -52,3 +52,13 @@ export function can(actor: Pick<StaffActor, 'role'>, permission: Permission): bo
 export function storeScope(actor: Pick<StaffActor, 'role' | 'storeIds'>): number[] | null {
   return ALL_STORE_ROLES.has(actor.role) ? null : actor.storeIds;
 }
+
+/**
+ * A store scope (storeScope's answer, or a narrower list) as a condition to append to a
+ * hand-written WHERE: nothing for every store, ` AND FALSE` for none (`IN ()` is not SQL),
+ * else ` AND <column> IN (?)` with the list as its one parameter. The one spelling of it.
+ */
+export function storeScopeSql(stores: readonly number[] | null, column = 'm.home_store_id'): { sql: string; params: unknown[] } {
+  if (stores === null) return { sql: '', params: [] };
+  return stores.length ? { sql: ` AND ${column} IN (?)`, params: [[...stores]] } : { sql: ' AND FALSE', params: [] };
+}

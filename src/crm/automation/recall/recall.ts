@@ -7,7 +7,7 @@
  * the conversion (members who ordered again, revenue): recall attribution.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { AppError, audit, badRequest, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, audit, badRequest, requirePermission, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
 import { churnList } from '../../insights/index.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { maskName } from './mask.ts';
@@ -52,10 +52,10 @@ export async function recallAudience(access: StaffAccess, audience: RecallAudien
     const list = await churnList(access, { all: true, limit: 100_000 });
     return list.entries.map((e) => e.memberId);
   }
-  const stores = storeScope(access.actor);
+  const scope = storeScopeSql(storeScope(access.actor));
   const [rows] = await access.services.sql.query<RowDataPacket[]>(
-    `SELECT sm.member_id FROM segment_members sm JOIN members m ON m.id = sm.member_id WHERE sm.segment_id = ? AND m.status = 'active'${stores === null ? '' : stores.length ? ' AND m.home_store_id IN (?)' : ' AND FALSE'}`,
-    stores === null || !stores.length ? [audience.segmentId] : [audience.segmentId, stores],
+    `SELECT sm.member_id FROM segment_members sm JOIN members m ON m.id = sm.member_id WHERE sm.segment_id = ? AND m.status = 'active'${scope.sql}`,
+    [audience.segmentId, ...scope.params],
   );
   return rows.map((r) => Number(r.member_id));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { memberRowsByIds, type MemberRow } from '../../customers/index.ts';
-import { auditStoresRead, chinaDateRange, formatDay, requirePermission, fieldErrors, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { auditStoresRead, chinaDateRange, formatDay, requirePermission, fieldErrors, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
 import { checkedDays } from '../health/periods.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { rfmSettings } from '../settings.ts';
@@ -86,14 +86,14 @@ export async function rfmAnalysis(access: StaffAccess, raw: RfmAnalysisAsk): Pro
 
   const scope = storeScope(access.actor);
   const stores = ask.storeId === undefined ? scope : scope === null || scope.includes(ask.storeId) ? [ask.storeId] : [];
-  const filter = stores === null ? '' : stores.length ? ' AND m.home_store_id IN (?)' : ' AND FALSE';
+  const filter = storeScopeSql(stores);
   const [rows] = await services.readSql.query<any[]>({
     sql: `SELECT o.member_id, TIMESTAMPDIFF(DAY, MAX(o.paid_at), ?), COUNT(*), SUM(${netAmount('o')})
             FROM orders o JOIN members m ON m.id = o.member_id
-           WHERE o.paid_at >= ? AND o.paid_at < ? AND ${countedOrder('o')} AND m.status <> 'deleted'${filter}
+           WHERE o.paid_at >= ? AND o.paid_at < ? AND ${countedOrder('o')} AND m.status <> 'deleted'${filter.sql}
            GROUP BY o.member_id`,
     rowsAsArray: true,
-    values: [range.end, range.start, range.end, ...(stores?.length ? [stores] : [])],
+    values: [range.end, range.start, range.end, ...filter.params],
   });
 
   const n = rows.length;

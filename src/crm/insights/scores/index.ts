@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { auditStoresRead, requirePermission, startOfChinaDay, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { auditStoresRead, requirePermission, startOfChinaDay, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
 import { RFM_CELLS, VALUE_QUADRANTS, type RfmCell, type ValueQuadrant } from '../rfm/rfm.ts';
 import { refreshSmartTags } from '../../engagement/index.ts';
 import { refreshStoreCohorts } from '../../sales/index.ts';
@@ -123,8 +123,7 @@ async function countedRfmOverview(access: StaffAccess, stores: number[] | null):
   const scoredAt = before ?? (await ensureScores(access));
   // Scores this request has just computed are read where they were written; older ones from the read pool.
   const sql = before ? access.services.readSql : access.services.sql;
-  const filter = stores === null ? '' : stores.length ? 'AND m.home_store_id IN (?)' : 'AND FALSE';
-  const params = stores && stores.length ? [stores] : [];
+  const { sql: filter, params } = storeScopeSql(stores);
   const [cells] = await sql.query<RowDataPacket[]>(
     `SELECT s.rfm_cell AS k, COUNT(*) AS n, AVG(ms.total_spend) AS spend FROM member_scores s JOIN members m ON m.id = s.member_id
      JOIN member_stats ms ON ms.member_id = s.member_id WHERE m.status <> 'deleted' ${filter} GROUP BY s.rfm_cell`,

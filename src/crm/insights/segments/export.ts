@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Connection as CallbackConnection } from 'mysql2';
 import type { Services } from '../../../services.ts';
-import { audit, can, maskPhone, readPoolAfter, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { audit, can, maskPhone, readPoolAfter, requirePermission, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
 import { openPhone } from '../../customers/index.ts';
 import { EXPORT_FIELDS, type ExportField } from './fields.ts';
 import { getSegment, type SegmentInfo } from './segments.ts';
@@ -95,13 +95,8 @@ export async function exportSegment(access: StaffAccess, segmentOrId: number | S
   const stamp = services.now().toISOString().slice(0, 10);
   const filename = `${seg.name}-${stamp}.${format}`;
 
-  const stores = storeScope(actor);
-  const params: unknown[] = [seg.id];
-  let scope = '';
-  if (stores !== null) {
-    scope = stores.length === 0 ? ' AND FALSE' : ' AND m.home_store_id IN (?)';
-    if (stores.length) params.push(stores);
-  }
+  const { sql: scope, params: scopeParams } = storeScopeSql(storeScope(actor));
+  const params: unknown[] = [seg.id, ...scopeParams];
   const extra = fields.map((f, i) => `, ${EXPORT_FIELDS[f].sql} AS f${i}`).join('');
   const query = `SELECT m.id, m.member_no, m.name, m.phone_enc${extra}
     FROM segment_members sm JOIN members m ON m.id = sm.member_id LEFT JOIN stores st ON st.id = m.home_store_id

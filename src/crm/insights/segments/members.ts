@@ -1,4 +1,4 @@
-import { audit, phoneFor, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { audit, phoneFor, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
 import { openPhone } from '../../customers/index.ts';
 import type { PreviewMember } from './preview.ts';
 import { getSegment } from './segments.ts';
@@ -19,9 +19,9 @@ export async function segmentMembers(access: StaffAccess, id: number, page: { pa
   const seg = await getSegment(access, id);
   const { services, actor } = access;
   const stores = storeScope(actor);
-  const scope = stores === null ? '' : stores.length ? ' AND m.home_store_id IN (?)' : ' AND FALSE';
-  const params: unknown[] = stores === null || !stores.length ? [seg.id] : [seg.id, stores];
-  const from = `FROM segment_members sm JOIN members m ON m.id = sm.member_id WHERE sm.segment_id = ? AND m.status <> 'deleted'${scope}`;
+  const scope = storeScopeSql(stores);
+  const params: unknown[] = [seg.id, ...scope.params];
+  const from = `FROM segment_members sm JOIN members m ON m.id = sm.member_id WHERE sm.segment_id = ? AND m.status <> 'deleted'${scope.sql}`;
   const [[count]] = await services.sql.query<any[]>(`SELECT COUNT(*) AS n ${from}`, params);
   const [rows] = await services.sql.query<any[]>(
     `SELECT m.id, m.member_no, m.name, m.phone_enc, m.level, st.name AS store_name, sm.added_at

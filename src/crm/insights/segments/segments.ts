@@ -1,4 +1,4 @@
-import { AppError, audit, badRequest, forbidden, notFound, replayKey, requirePermission, storeScope, type StaffAccess, type StaffActor } from '../../kernel/index.ts';
+import { AppError, audit, badRequest, forbidden, notFound, replayKey, requirePermission, storeScope, storeScopeSql, type StaffAccess, type StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
 import { freezeSegment, refreshSegment, type RunResult } from './run.ts';
 import { parseSegmentTree, type SegmentTree } from './tree.ts';
@@ -265,8 +265,8 @@ export async function visibleMemberCount(access: StaffAccess, seg: SegmentInfo):
   if (stores !== null && stores.length === 0) return 0;
   const [rows] = await access.services.sql.query<any[]>(
     `SELECT COUNT(*) AS n FROM segment_members sm JOIN members m ON m.id = sm.member_id
-     WHERE sm.segment_id = ? AND m.status <> 'deleted'${stores === null ? '' : ' AND m.home_store_id IN (?)'}`,
-    stores === null ? [seg.id] : [seg.id, stores],
+     WHERE sm.segment_id = ? AND m.status <> 'deleted'${storeScopeSql(stores).sql}`,
+    [seg.id, ...storeScopeSql(stores).params],
   );
   return Number(rows[0].n);
 }

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { referralCode } from './referral-code.ts';
 import { writeReferral } from './referrals.ts';
-import { AppError, audit, requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, audit, requirePermission, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
 import { memberInScope } from '../../customers/index.ts';
 
 export interface KocStats {
@@ -47,12 +47,13 @@ export async function kocLeaderboard(access: StaffAccess, limit = 10): Promise<O
   requirePermission(access.actor, 'member.read');
   const stores = storeScope(access.actor);
   if (stores !== null && stores.length === 0) return [];
+  const scope = storeScopeSql(stores);
   const [rows] = await access.services.sql.query<RowDataPacket[]>(
     `SELECT m.id, m.member_no, m.name, k.level, COUNT(r.id) AS referrals, COUNT(r.redeemed_at) AS redemptions, COALESCE(SUM(r.commission), 0) AS earnings
        FROM koc_profiles k JOIN members m ON m.id = k.member_id LEFT JOIN koc_referrals r ON r.koc_member_id = k.member_id
-      WHERE m.status <> 'deleted'${stores === null ? '' : ' AND m.home_store_id IN (?)'}
+      WHERE m.status <> 'deleted'${scope.sql}
       GROUP BY m.id, m.member_no, m.name, k.level ORDER BY earnings DESC, referrals DESC, m.id LIMIT ?`,
-    stores === null ? [Math.min(limit, 100)] : [stores, Math.min(limit, 100)],
+    [...scope.params, Math.min(limit, 100)],
   );
   return rows.map((r) => ({ memberId: Number(r.id), memberNo: String(r.member_no), name: String(r.name), level: Number(r.level), referrals: Number(r.referrals), redemptions: Number(r.redemptions), earnings: String(r.earnings) }));
 }
