@@ -60,8 +60,12 @@ function complete(buf: Buffer): { end: number; status: number; body: boolean } |
   return { end: headEnd + 4, status, body: false };
 }
 
-/** Runs the load; `make(conn)` builds connection `conn`'s next request. */
-export async function closedLoop(o: { port: number; connections: number; seconds: number; make: (conn: number) => LoadRequest }): Promise<LoadResult> {
+/**
+ * Runs the load; `make(conn)` builds connection `conn`'s next request. A request answered by
+ * nothing for `timeoutMs` (default 10 s) counts as an error and its connection is opened again:
+ * a server that stops answering ends the run on time instead of hanging the bench.
+ */
+export async function closedLoop(o: { port: number; connections: number; seconds: number; make: (conn: number) => LoadRequest; timeoutMs?: number }): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let empty = 0;
@@ -87,6 +91,10 @@ export async function closedLoop(o: { port: number; connections: number; seconds
       const open = () => {
         socket = connect(o.port, '127.0.0.1');
         socket.setNoDelay(true);
+        socket.setTimeout(o.timeoutMs ?? 10_000, () => {
+          errors++;
+          socket.destroy();
+        });
         socket.on('connect', send);
         socket.on('data', (d) => {
           buf = buf.length ? Buffer.concat([buf, d]) : d;
