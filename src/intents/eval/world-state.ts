@@ -47,6 +47,8 @@ const DOMAIN_READ_AUDITS = [
   'koc.stats',
   'segment.preview',
   'segment.refresh',
+  'members.count', // a member count read from the scoring run's per-store figures (insights scores)
+  'insights.rfm.analysis', // an RFM analysis on its own grades or window
 ];
 export const READ_AUDIT_ACTIONS: readonly string[] = [...new Set([...DOMAIN_READ_AUDITS, ...intents.filter((i) => i.effect === 'read').map((i) => i.name)])];
 
