@@ -263,10 +263,11 @@ export async function snapshotSegment(access: StaffAccess, id: number, name?: st
 export async function visibleMemberCount(access: StaffAccess, seg: SegmentInfo): Promise<number> {
   const stores = storeScope(access.actor);
   if (stores !== null && stores.length === 0) return 0;
+  const scope = storeScopeSql(stores);
   const [rows] = await access.services.sql.query<any[]>(
     `SELECT COUNT(*) AS n FROM segment_members sm JOIN members m ON m.id = sm.member_id
-     WHERE sm.segment_id = ? AND m.status <> 'deleted'${storeScopeSql(stores).sql}`,
-    [seg.id, ...storeScopeSql(stores).params],
+     WHERE sm.segment_id = ? AND m.status <> 'deleted'${scope.sql}`,
+    [seg.id, ...scope.params],
   );
   return Number(rows[0].n);
 }
