@@ -71,24 +71,33 @@ afterAll(async () => {
   await llm?.close();
 });
 
+/**
+ * A server killed while it answers `messageId` (the delivery hangs in the LLM: claimed, nothing
+ * sent back), then started again and warmed up so a retry is answered within the reply budget.
+ * Returns the delivery, to be sent again as WeCom's retry.
+ */
+async function crashMidAnswer(messageId: string, user: string, warmBefore: string, warmAfter: string) {
+  await startServer();
+  await (await deliver(callback('帮助', warmBefore, 'hq_ops_01'))).text(); // a warm process answers within the budget
+  const req = callback('帮助', messageId, user);
+  llm.reply({ kind: 'text', content: 'ok', delayMs: 60_000 }); // the first delivery hangs in the LLM
+  const seen = llm.requests.length;
+  const first = deliver(req).then(
+    (r) => r.text(),
+    () => 'connection lost',
+  );
+  await waitFor(() => llm.requests.length > seen, 20_000);
+  await kill(); // mid-answer: claimed, nothing sent back
+  expect(await first).toBe('connection lost');
+  expect((await inbox(messageId)).state).toBe('claimed');
+  await startServer(); // takes longer than the lease, as WeCom's next retry (~5 s later) does
+  await (await deliver(callback('帮助', warmAfter, 'hq_ops_01'))).text();
+  return req;
+}
+
 describe('a crash mid-answer', () => {
   it('passive path: the retry after a SIGKILL is answered once, and a retry of the answered message gets that answer again without running it', async () => {
-    await startServer();
-    await (await deliver(callback('帮助', 'warm-up-1', 'hq_ops_01'))).text(); // a warm process answers within the budget
-    const req = callback('帮助', 'crash-passive-1', 'store_manager_01');
-    llm.reply({ kind: 'text', content: 'ok', delayMs: 60_000 }); // the first delivery hangs in the LLM
-    const seen = llm.requests.length;
-    const first = deliver(req).then(
-      (r) => r.text(),
-      () => 'connection lost',
-    );
-    await waitFor(() => llm.requests.length > seen, 20_000);
-    await kill(); // mid-answer: claimed, nothing sent back
-    expect(await first).toBe('connection lost');
-    expect((await inbox('crash-passive-1')).state).toBe('claimed');
-
-    await startServer(); // takes longer than the lease, as WeCom's next retry (~5 s later) does
-    await (await deliver(callback('帮助', 'warm-up-2', 'hq_ops_01'))).text(); // so the retry is answered within the budget
+    const req = await crashMidAnswer('crash-passive-1', 'store_manager_01', 'warm-up-1', 'warm-up-2');
     const replies: string[] = [];
     const llmBefore = llm.requests.length;
     for (let i = 0; i < 3; i++) replies.push(await (await deliver(req)).text());
@@ -104,21 +113,8 @@ describe('a crash mid-answer', () => {
   }, 150_000);
 
   it('passive path: a retry that reaches the restarted server while the dead process\'s lease still runs waits it out and is answered, not acked empty', async () => {
-    await startServer();
-    await (await deliver(callback('帮助', 'warm-up-5', 'hq_ops_01'))).text();
     const user = 'store_manager_02';
-    const req = callback('帮助', 'crash-leased-1', user);
-    llm.reply({ kind: 'text', content: 'ok', delayMs: 60_000 }); // the first delivery hangs in the LLM
-    const seen = llm.requests.length;
-    const first = deliver(req).then(
-      (r) => r.text(),
-      () => 'connection lost',
-    );
-    await waitFor(() => llm.requests.length > seen, 20_000);
-    await kill();
-    expect(await first).toBe('connection lost');
-    await startServer();
-    await (await deliver(callback('帮助', 'warm-up-6', 'hq_ops_01'))).text();
+    const req = await crashMidAnswer('crash-leased-1', user, 'warm-up-5', 'warm-up-6');
     // The claim as a process killed right after renewing it leaves it: still leased when WeCom's
     // re-send arrives (a restart can be quicker than the lease: INBOX_LEASE_MS is 6 s by default).
     await env.services.sql.query('UPDATE inbound_messages SET lease_until = NOW(3) + INTERVAL 1400000 MICROSECOND WHERE message_id = ?', ['crash-leased-1']);
