@@ -1,5 +1,6 @@
 /**
- * `npm run bench:sync -- [--members N] [--changes C] [--rate R] [--p5xx P] [--ptimeout P]`: the
+ * `npm run bench:sync -- [--members N] [--changes C] [--rate R] [--p5xx P] [--ptimeout P] [--timeout-ms T]
+ *   [--edit-lanes E] [--order-lanes O] [--max-produce-s S] [--backlog B]`: the
  * 卫瓴 sync end to end (docs/sync.md). C changes (default 100,000: half member edits through
  * customers' updateMemberProfile, half orders through lifecycle's recordOrderBatch, 250 a
  * batch) are committed at about R a second (default 600) while the sync worker runs as the job
@@ -13,9 +14,11 @@
  * edits of a member collapse into one push by design —, an order when its timeline entry
  * arrives), changes lost (never applied: goal 0), duplicates on the other side (a timeline entry
  * twice, two contacts of one member: goal 0), the inbound events' fate, and throughput beside a
- * same-run baseline: the very HTTP calls the sync made, replayed with plain fetch at the same
- * concurrency against the same fake with faults off. Prints, never asserts; the load average
- * beside every figure.
+ * same-run baseline on equal terms: after the run, the worker stopped, B changes committed as a
+ * backlog, the worker alone drains it flat out, and exactly the calls it made in that window are
+ * replayed with plain fetch at the same concurrency against the same fake (faults off, no
+ * database, no limiter). Producing stops at C or after S seconds (the figures say how many were
+ * committed). Prints, never asserts; the load average beside every figure.
  *
  * Uses its own database (crm_bench_sync_<N>, or BENCH_DATABASE_URL), seeded with the demo
  * seeder when it does not hold N members; its sync tables and change feed are emptied at the
@@ -46,7 +49,8 @@ const editLanes = numberArg('--edit-lanes', 8);
 const orderLanes = numberArg('--order-lanes', 2);
 /** Producing stops after this many seconds even short of C (0: never); the figures say how many were committed. */
 const maxProduceS = numberArg('--max-produce-s', 0);
-const TIMEOUT_MS = 2000;
+/** The client's per-call timeout (production: 10 s); short so the injected hangs resolve fast — on a loaded machine slow answers time out too. */
+const TIMEOUT_MS = numberArg('--timeout-ms', 2000);
 const ORDER_BATCH = 250;
 const load = () => execSync('uptime').toString().trim().replace(/.*load average: /, 'load ');
 const say = (s: string) => process.stderr.write(`${s}\n`);
