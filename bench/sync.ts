@@ -1,5 +1,6 @@
 /**
- * `npm run bench:sync -- [--members N] [--changes C] [--rate R] [--p5xx P] [--ptimeout P]`: the
+ * `npm run bench:sync -- [--members N] [--changes C] [--rate R] [--p5xx P] [--ptimeout P] [--timeout-ms T]
+ *   [--edit-lanes E] [--order-lanes O] [--max-produce-s S] [--backlog B]`: the
  * 卫瓴 sync end to end (docs/sync.md). C changes (default 100,000: half member edits through
  * customers' updateMemberProfile, half orders through lifecycle's recordOrderBatch, 250 a
  * batch) are committed at about R a second (default 600) while the sync worker runs as the job
@@ -13,9 +14,11 @@
  * edits of a member collapse into one push by design —, an order when its timeline entry
  * arrives), changes lost (never applied: goal 0), duplicates on the other side (a timeline entry
  * twice, two contacts of one member: goal 0), the inbound events' fate, and throughput beside a
- * same-run baseline: the very HTTP calls the sync made, replayed with plain fetch at the same
- * concurrency against the same fake with faults off. Prints, never asserts; the load average
- * beside every figure.
+ * same-run baseline on equal terms: after the run, the worker stopped, B changes committed as a
+ * backlog, the worker alone drains it flat out, and exactly the calls it made in that window are
+ * replayed with plain fetch at the same concurrency against the same fake (faults off, no
+ * database, no limiter). Producing stops at C or after S seconds (the figures say how many were
+ * committed). Prints, never asserts; the load average beside every figure.
  *
  * Uses its own database (crm_bench_sync_<N>, or BENCH_DATABASE_URL), seeded with the demo
  * seeder when it does not hold N members; its sync tables and change feed are emptied at the
@@ -42,7 +45,12 @@ const changes = numberArg('--changes', 100_000);
 const rate = numberArg('--rate', 600);
 const p5xx = numberArg('--p5xx', 0.005);
 const pTimeout = numberArg('--ptimeout', 0.002);
-const TIMEOUT_MS = 2000;
+const editLanes = numberArg('--edit-lanes', 8);
+const orderLanes = numberArg('--order-lanes', 2);
+/** Producing stops after this many seconds even short of C (0: never); the figures say how many were committed. */
+const maxProduceS = numberArg('--max-produce-s', 0);
+/** The client's per-call timeout (production: 10 s); short so the injected hangs resolve fast — on a loaded machine slow answers time out too. */
+const TIMEOUT_MS = numberArg('--timeout-ms', 2000);
 const ORDER_BATCH = 250;
 const load = () => execSync('uptime').toString().trim().replace(/.*load average: /, 'load ');
 const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -53,7 +61,7 @@ const retried = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (e) {
-      if (i >= 5 || !/deadlock|P2034|1213|write conflict/i.test(String((e as Error).message ?? e) + String((e as { code?: string }).code ?? ''))) throw e;
+      if (i >= 5 || !/deadlock|P2034|P2028|1213|write conflict|expired transaction/i.test(String((e as Error).message ?? e) + String((e as { code?: string }).code ?? ''))) throw e;
       await sleep(50 * (i + 1));
     }
   }
@@ -140,49 +148,57 @@ say(`first sync: ${backfilled} members in ${((Date.now() - t0) / 1000).toFixed(1
 fake.randomFaults({ p5xx, pTimeout });
 
 // The producers: member edits (name 压测<seq>) and order batches, at `rate` changes/s together.
-const memberEdits = Math.floor(changes / 2);
-const orderCount = changes - memberEdits;
 const committed: { kind: 'member' | 'order'; key: string; seq: number; t: number }[] = [];
 let seq = 0;
 let rnd = 42;
 const random = () => ((rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-const start = Date.now();
-const paced = async (done: number, share: number) => {
-  const due = start + (done / (rate * share)) * 1000;
-  if (due > Date.now()) await sleep(due - Date.now());
-};
-const run = `SY${start.toString(36)}`;
-let editsDone = 0;
-let ordersDone = 0;
-const editLane = async () => {
-  for (;;) {
-    const i = editsDone++;
-    if (i >= memberEdits) return;
-    await paced(i, memberEdits / changes);
-    const m = memberRows[Math.floor(random() * memberRows.length)]!;
-    const s = ++seq;
-    await retried(() => updateMemberProfile(admin, Number(m.id), { name: `压测${s}` }));
-    committed.push({ kind: 'member', key: String(m.member_no), seq: s, t: Date.now() });
-  }
-};
-const orderLane = async () => {
-  while (ordersDone < orderCount) {
-    const n = Math.min(ORDER_BATCH, orderCount - ordersDone);
-    await paced(ordersDone, orderCount / changes);
-    const batch = Array.from({ length: n }, (_, k) => ({
-      memberNo: String(memberRows[Math.floor(random() * memberRows.length)]!.member_no),
-      orderNo: `${run}-${ordersDone + k}`,
-      storeCode: String(storeRows[Math.floor(random() * storeRows.length)]!.code),
-      amount: (10 + Math.floor(random() * 9000) / 100).toFixed(2),
-      paidAt: new Date(Date.now() - 60_000).toISOString(),
-      paymentMethod: 'wechat',
-      items: [{ name: '拿铁', qty: 1, price: '10.00' }],
-    }));
-    ordersDone += n;
-    const out = await retried(() => recordOrderBatch(admin, batch));
-    const t = Date.now();
-    for (const r of out) if (r.status === 201) committed.push({ kind: 'order', key: String(r.orderNo), seq: 0, t });
-  }
+const run = `SY${Date.now().toString(36)}`;
+let orderSeq = 0;
+/** Commits `count` changes (half member edits on `editLanes` lanes, half orders in batches of 250 on `orderLanes`), at `perSecond` (0: as fast as they go), for at most `maxS` seconds. */
+const produce = async (count: number, perSecond: number, into: typeof committed, maxS = 0) => {
+  const until = maxS > 0 ? Date.now() + maxS * 1000 : Infinity;
+  const edits = Math.floor(count / 2);
+  const orders = count - edits;
+  const start = Date.now();
+  const paced = async (done: number, share: number) => {
+    if (!perSecond) return;
+    const due = start + (done / (perSecond * share)) * 1000;
+    if (due > Date.now()) await sleep(due - Date.now());
+  };
+  let editsDone = 0;
+  let ordersDone = 0;
+  const editLane = async () => {
+    for (;;) {
+      const i = editsDone++;
+      if (i >= edits || Date.now() > until) return;
+      await paced(i, edits / count);
+      const m = memberRows[Math.floor(random() * memberRows.length)]!;
+      const s = ++seq;
+      await retried(() => updateMemberProfile(admin, Number(m.id), { name: `压测${s}` }));
+      into.push({ kind: 'member', key: String(m.member_no), seq: s, t: Date.now() });
+    }
+  };
+  const orderLane = async () => {
+    while (ordersDone < orders && Date.now() <= until) {
+      const n = Math.min(ORDER_BATCH, orders - ordersDone);
+      const from = ordersDone;
+      ordersDone += n;
+      await paced(from, orders / count);
+      const batch = Array.from({ length: n }, () => ({
+        memberNo: String(memberRows[Math.floor(random() * memberRows.length)]!.member_no),
+        orderNo: `${run}-${orderSeq++}`,
+        storeCode: String(storeRows[Math.floor(random() * storeRows.length)]!.code),
+        amount: (10 + Math.floor(random() * 9000) / 100).toFixed(2),
+        paidAt: new Date(Date.now() - 60_000).toISOString(),
+        paymentMethod: 'wechat',
+        items: [{ name: '拿铁', qty: 1, price: '10.00' }],
+      }));
+      const out = await retried(() => recordOrderBatch(admin, batch));
+      const t = Date.now();
+      for (const r of out) if (r.status === 201) into.push({ kind: 'order', key: String(r.orderNo), seq: 0, t });
+    }
+  };
+  await Promise.all([...Array.from({ length: editLanes }, editLane), ...Array.from({ length: orderLanes }, orderLane)]);
 };
 // Faults that are not per call: tokens expired; UI edits in 卫瓴 with duplicated and late callbacks.
 const inbound = { sent: 0, envelopes: 0, stored: 0 };
@@ -211,13 +227,13 @@ const progressLane = (async () => {
   while (progress) {
     await sleep(15_000);
     if (!progress) break;
-    say(`  ${((Date.now() - start) / 1000).toFixed(0)} s: committed ${committed.length}, orders applied ${orderApplied.size}, calls ${fake.calls.length}; ${load()}`);
+    say(`  ${((Date.now() - t0) / 1000).toFixed(0)} s: committed ${committed.length}, orders applied ${orderApplied.size}, calls ${fake.calls.length}; ${load()}`);
   }
 })();
 const faults = faultLane();
 t0 = Date.now();
 const callsBefore = fake.calls.length; // the first sync's calls are not the run's
-await Promise.all([editLane(), editLane(), editLane(), editLane(), orderLane()]);
+await produce(changes, rate, committed, maxProduceS);
 const produceS = (Date.now() - t0) / 1000;
 say(`produced ${committed.length} changes in ${produceS.toFixed(1)} s (${(committed.length / produceS).toFixed(0)}/s); ${load()}`);
 
@@ -250,7 +266,6 @@ workerOn = false;
 progress = false;
 await worker;
 await progressLane;
-measuring = false;
 
 // Lag per change: the first arrival over there of this value or a later one of the member.
 const by = appliedByMember();
@@ -287,28 +302,52 @@ const faultCalls = fake.calls.filter((c) => c.status === 500).length;
 const syncCalls = fake.calls.slice(callsBefore).filter((c) => c.path !== '/openapi/token' && c.status === 200 && c.body !== undefined); // answered and applied (an expired token's call is answered 42001 before its body is read)
 const syncS = (endT - t0) / 1000;
 
-say(`\nchanges committed ${committed.length} (${memberEdits} member edits, ${committed.length - memberEdits} orders) at ${(committed.length / produceS).toFixed(0)}/s over ${produceS.toFixed(0)} s`);
+const editsCommitted = committed.filter((c) => c.kind === 'member').length;
+say(`\nchanges committed ${committed.length} of ${changes} asked (${editsCommitted} member edits, ${committed.length - editsCommitted} orders) at ${(committed.length / produceS).toFixed(0)}/s over ${produceS.toFixed(0)} s`);
 say(`end-to-end lag (committed → applied on the fake): p50 ${pct(50).toFixed(2)} s, p95 ${pct(95).toFixed(2)} s, max ${pct(100).toFixed(2)} s (goal p95 ≤ 60 s)`);
 say(`changes lost: ${lost} (goal 0); duplicates over there: ${dupTimeline} timeline entries, ${dupContacts} members with two contacts (goal 0)`);
 say(`faults met: ${faultCalls} HTTP 500, ${fake.calls.length - faultCalls - syncCalls.length} other (timeouts are among the applied calls), ${fake.tokensIssued} tokens issued; sync_failures: ${fails?.n} objects, ${fails?.attempts ?? 0} failed attempts`);
 say(`inbound: ${inbound.sent} UI edits, ${inbound.envelopes} callbacks delivered, ${inbound.stored} stored (duplicates dropped); ${evRows.map((r) => `${r.status} ${r.n}`).join(', ')}`);
-say(`sync: ${syncCalls.length} API calls in ${syncS.toFixed(1)} s (producing + draining, ${ticks} ticks) = ${(syncCalls.length / syncS).toFixed(0)} calls/s, ${(committed.length / syncS).toFixed(0)} changes/s; ${load()}`);
+say(`sync while producing: ${syncCalls.length} API calls in ${syncS.toFixed(1)} s (producing + draining, ${ticks} ticks; paced by the producers, so not a capacity) = ${(syncCalls.length / syncS).toFixed(0)} calls/s, ${(committed.length / syncS).toFixed(0)} changes/s; ${load()}`);
 
-// Baseline: the same calls, raw, at the same concurrency, faults off.
+// Throughput of the worker beside the raw calls, on equal terms: the worker stopped, a backlog
+// committed (faults off), then the worker alone drains it flat out (ticks back to back, no
+// producers), and the very calls it made in that window are replayed raw (plain fetch, the same
+// concurrency, one token, no database, no limiter) against the same fake in the same process.
+const backlogN = numberArg('--backlog', Math.min(10_000, changes));
+const backlog: typeof committed = [];
+await produce(backlogN, 0, backlog);
+const c0 = fake.calls.length;
+const d0 = Date.now();
+let drainTicks = 0;
+for (;;) {
+  const r = await runSyncTick(sync.ctx, sync.parse, { reconcileEveryMs: 0 });
+  drainTicks++;
+  if (!r.pushed?.changes && !r.retried) {
+    const [[row]] = await sql.query<RowDataPacket[]>("SELECT (SELECT COUNT(*) FROM change_feed WHERE id > COALESCE((SELECT CAST(`cursor` AS UNSIGNED) FROM sync_state WHERE connection = 'weiling' AND stream = 'outbound'), 0)) AS pending");
+    if (Number(row?.pending) === 0) break;
+    await sleep(100); // a gap in the feed ids (a batch still committing): wait for it
+  }
+}
+const drainS = (Date.now() - d0) / 1000;
+const drainCalls = fake.calls.slice(c0).filter((c) => c.path !== '/openapi/token' && c.status === 200 && c.body !== undefined);
+const backlogLost = backlog.filter((c) => c.kind === 'order' && !orderApplied.has(c.key)).length;
+say(`worker alone, draining a backlog of ${backlog.length} changes: ${drainS.toFixed(1)} s (${drainTicks} ticks) = ${(backlog.length / drainS).toFixed(0)} changes/s, ${drainCalls.length} API calls = ${(drainCalls.length / drainS).toFixed(0)} calls/s (concurrency ${sync.ctx.concurrency}); backlog orders not applied: ${backlogLost}; ${load()}`);
+measuring = false;
 const token = ((await (await fetch(`${fake.url}/openapi/token?app_id=${fake.appId}&app_secret=${fake.appSecret}`)).json()) as { data: { access_token: string } }).data.access_token;
 let next = 0;
 const b0 = Date.now();
 await Promise.all(
   Array.from({ length: sync.ctx.concurrency }, async () => {
-    while (next < syncCalls.length) {
-      const c = syncCalls[next++]!;
+    while (next < drainCalls.length) {
+      const c = drainCalls[next++]!;
       const res = await fetch(`${fake.url}${c.path}?access_token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c.body) });
       await res.json();
     }
   }),
 );
 const baseS = (Date.now() - b0) / 1000;
-say(`baseline: the same ${syncCalls.length} calls raw (plain fetch, ${sync.ctx.concurrency} at a time, no faults, no database) in ${baseS.toFixed(1)} s = ${(syncCalls.length / baseS).toFixed(0)} calls/s; sync/baseline ${(syncCalls.length / syncS / (syncCalls.length / baseS)).toFixed(2)}; ${load()}`);
+say(`baseline: the same ${drainCalls.length} calls raw (plain fetch, ${sync.ctx.concurrency} at a time, no faults, no database, no limiter) in ${baseS.toFixed(1)} s = ${(drainCalls.length / baseS).toFixed(0)} calls/s; worker/baseline ${(drainCalls.length / drainS / (drainCalls.length / baseS)).toFixed(3)}; ${load()}`);
 
 await fake.close();
 await services.close();

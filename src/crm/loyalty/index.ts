@@ -8,7 +8,7 @@
 export { issueCoupon, issueCoupons, type CouponIssue } from './coupons.ts';
 export { kocLeaderboard, kocStats } from './koc/index.ts';
 export { kocFigures } from './koc/figures.ts';
-export { writeReferral } from './koc/referrals.ts';
+export { kocsByReferralCode, normalizeReferralCode, writeReferral } from './koc/referrals.ts';
 export { eraseLoyaltyRecords, moveLoyaltyRecords, recordOpeningBalances } from './member-moves.ts';
 export { referralCode } from './koc/referral-code.ts';
 export { type KocStats } from './koc/stats.ts';

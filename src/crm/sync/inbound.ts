@@ -50,11 +50,15 @@ async function setStatus(services: Services, ids: number[], status: string): Pro
   if (ids.length) await services.sql.query('UPDATE sync_inbound_events SET status = ?, processed_at = ? WHERE id IN (?)', [status, services.now(), ids]);
 }
 
-/** Applies pending events, oldest first; how many were looked at. */
-export async function processInbound(ctx: SyncCtx, parse: (raw: string) => InboundEvent | null): Promise<number> {
+/**
+ * Applies pending events, oldest first, at most `maxBatches` batches of 200 (a run bounds it, so a
+ * flood of callbacks cannot hold the outbound push up: the rest waits for the next run); how
+ * many were looked at.
+ */
+export async function processInbound(ctx: SyncCtx, parse: (raw: string) => InboundEvent | null, opts: { maxBatches?: number } = {}): Promise<number> {
   const { services, connector } = ctx;
   let total = 0;
-  for (;;) {
+  for (let batch = 0; batch < (opts.maxBatches ?? Infinity); batch++) {
     const [rows] = await services.sql.query<RowDataPacket[]>("SELECT id, event_type, object_id, event_at, raw FROM sync_inbound_events WHERE connection = ? AND status = 'pending' ORDER BY event_at, id LIMIT ?", [connector.name, BATCH]);
     if (!rows.length) break;
     await saveState(services.sql, connector.name, 'inbound', services.now(), { stage: 'applying' });

@@ -27,12 +27,21 @@ export async function readLedgers(sql: Sql, connection: string, objectType: stri
 
 /** Sets (hash) or drops (null) ledger entries of one object. */
 export async function writeLedger(sql: Sql, connection: string, objectType: string, objectId: string, entries: [field: string, hash: string | null][], at: Date): Promise<void> {
-  const set = entries.filter((e): e is [string, string] => e[1] !== null);
-  const drop = entries.filter((e) => e[1] === null).map((e) => e[0]);
-  if (set.length) {
+  await writeLedgers(sql, connection, objectType, entries.map(([field, hash]) => ({ objectId, field, hash })), at);
+}
+
+/**
+ * Sets (hash) or drops (null) ledger entries of many objects: one INSERT for every entry set and
+ * one DELETE per object with entries dropped (a page of pushes writes its ledger at once).
+ */
+export async function writeLedgers(sql: Sql, connection: string, objectType: string, entries: { objectId: string; field: string; hash: string | null }[], at: Date): Promise<void> {
+  const set = entries.filter((e) => e.hash !== null);
+  for (let i = 0; i < set.length; i += 2000) {
     await sql.query('INSERT INTO sync_ledger (connection, object_type, object_id, field, hash, updated_at) VALUES ? ON DUPLICATE KEY UPDATE hash = VALUES(hash), updated_at = VALUES(updated_at)', [
-      set.map(([f, h]) => [connection, objectType, objectId, f, h, at]),
+      set.slice(i, i + 2000).map((e) => [connection, objectType, e.objectId, e.field, e.hash, at]),
     ]);
   }
-  if (drop.length) await sql.query('DELETE FROM sync_ledger WHERE connection = ? AND object_type = ? AND object_id = ? AND field IN (?)', [connection, objectType, objectId, drop]);
+  const drop = new Map<string, string[]>();
+  for (const e of entries) if (e.hash === null) drop.set(e.objectId, [...(drop.get(e.objectId) ?? []), e.field]);
+  for (const [objectId, fields] of drop) await sql.query('DELETE FROM sync_ledger WHERE connection = ? AND object_type = ? AND object_id = ? AND field IN (?)', [connection, objectType, objectId, fields]);
 }

@@ -4,7 +4,7 @@ import { inParallel, type SyncCtx } from './context.ts';
 import { sendsOut, type SyncObject } from './fields.ts';
 import { openFailureIds, recordFailure, resolveFailures } from './failures.ts';
 import { mapIds, mappingsByLocal, markRegistered, type Mapping } from './id-map.ts';
-import { hashOf, readLedgers, writeLedger, type Ledger } from './ledger.ts';
+import { hashOf, readLedgers, writeLedger, writeLedgers, type Ledger } from './ledger.ts';
 import { activitySnapshots, memberSnapshots, type ActivitySnapshot, type MemberSnapshot } from './snapshot.ts';
 import { readCursor, saveState } from './state.ts';
 import { resolveRemoteWins } from './remote-wins.ts';
@@ -108,7 +108,14 @@ export async function deliverFeed(ctx: SyncCtx, feed: FeedRow[]): Promise<{ memb
   return { members: memberIds.length, activities: actResult.sent, failed };
 }
 
-/** Pushes members (changed fields only); per member: success resolves its failure, an error records one. */
+type LedgerEntry = { objectId: string; field: string; hash: string | null };
+
+/**
+ * Pushes members (changed fields only), ctx.concurrency calls at a time; per member: success
+ * resolves its failure, an error records one. The ledger entries of the members updated are
+ * written in one statement after the page's calls (a crash before it re-sends the same values —
+ * an edit is idempotent); a contact created is mapped and recorded at once (not idempotent).
+ */
 export async function pushMembers(ctx: SyncCtx, ids: number[], changedAt: Map<number, Date>): Promise<{ failed: number }> {
   const { services, connector } = ctx;
   if (!ids.length) return { failed: 0 };
@@ -118,27 +125,30 @@ export async function pushMembers(ctx: SyncCtx, ids: number[], changedAt: Map<nu
   const maps = await mappingsByLocal(services.sql, connector.name, 'member', keys);
   let failed = 0;
   const ok: string[] = [];
+  const agreed: LedgerEntry[] = [];
   await inParallel(ids, ctx.concurrency, async (id) => {
     const snap = snaps.get(id);
     if (!snap) return; // gone for good (never happens: members are not deleted, only marked)
     try {
-      await pushMember(ctx, snap, ledgers.get(String(id)) ?? new Map(), maps.get(String(id)) ?? null);
+      const entries = await pushMember(ctx, snap, ledgers.get(String(id)) ?? new Map(), maps.get(String(id)) ?? null);
+      agreed.push(...entries.map(([field, hash]) => ({ objectId: String(id), field, hash })));
       ok.push(String(id));
     } catch (e) {
       failed++;
       await recordFailure(services.sql, { connection: connector.name, direction: 'outbound', objectType: 'member', objectId: String(id), ...errorOf(e), changedAt: changedAt.get(id) ?? services.now() }, services.now());
     }
   });
+  await writeLedgers(services.sql, connector.name, 'member', agreed, services.now());
   await resolveFailures(services.sql, connector.name, 'outbound', 'member', ok, services.now());
   return { failed };
 }
 
-/** One member: create (or adopt) its contact, or send what moved; then the ledger. */
-async function pushMember(ctx: SyncCtx, snap: MemberSnapshot, ledger: Ledger, mapping: Mapping | null): Promise<void> {
+/** One member: create (or adopt) its contact, or send what moved; the ledger entries of what was sent (for the caller to write). */
+async function pushMember(ctx: SyncCtx, snap: MemberSnapshot, ledger: Ledger, mapping: Mapping | null): Promise<[string, string | null][]> {
   const { services, connector, rules } = ctx;
   const now = () => services.now();
   const key = String(snap.id);
-  if (mapping?.unlinkedAt) return; // its contact was deleted over there: nothing is pushed until relinked (docs/sync.md)
+  if (mapping?.unlinkedAt) return []; // its contact was deleted over there: nothing is pushed until relinked (docs/sync.md)
   const outFields = Object.fromEntries(Object.entries(snap.fields).filter(([f]) => sendsOut(rules.fields[f])));
   const tagsOut = sendsOut(rules.fields.tags) && ctx.rules.objects.includes('tag');
   if (snap.deleted) {
@@ -146,7 +156,7 @@ async function pushMember(ctx: SyncCtx, snap: MemberSnapshot, ledger: Ledger, ma
       await connector.discardContact(mapping.remoteId);
       await writeLedger(services.sql, connector.name, 'member', key, [['_discarded', hashOf('1')]], now());
     }
-    return;
+    return [];
   }
   let remoteId = mapping?.remoteId ?? null;
   if (!remoteId) {
@@ -160,7 +170,7 @@ async function pushMember(ctx: SyncCtx, snap: MemberSnapshot, ledger: Ledger, ma
     const entries: [string, string | null][] = Object.entries(outFields).map(([f, v]) => [f, hashOf(v)]);
     if (tagsOut) entries.push(...snap.tags.map((t): [string, string] => [`tag:${t}`, hashOf('1')]));
     await writeLedger(services.sql, connector.name, 'member', key, entries, now());
-    return;
+    return [];
   }
   if (mapping && !mapping.registered) {
     await connector.registerThirdId(remoteId, thirdIdOf(snap));
@@ -187,35 +197,46 @@ async function pushMember(ctx: SyncCtx, snap: MemberSnapshot, ledger: Ledger, ma
       entries.push(...add.map((t): [string, string] => [`tag:${t}`, hashOf('1')]), ...remove.map((t): [string, null] => [`tag:${t}`, null]));
     }
   }
-  if (entries.length) await writeLedger(services.sql, connector.name, 'member', key, entries, now());
+  return entries;
 }
+
+/** The activity ledger's `sent` field: the entry went (SENT), or an add was started and not confirmed (IN_FLIGHT). */
+const SENT = hashOf('1');
+const IN_FLIGHT = hashOf('0');
 
 /**
  * Timeline entries, each once: the ledger remembers what went (object `activity`, field `sent`).
- * An entry whose earlier attempt failed (an open failure) is looked up on the contact before it
- * is added again — a timeout may have lost the answer of an add that went through.
+ * The entries about to be added are marked in flight in one statement first, and marked sent in
+ * one statement after the page's calls; an entry found in flight (a run that died mid-page) or
+ * whose earlier attempt failed (an open failure) is looked up on the contact before it is added
+ * again — a timeout may have lost the answer of an add that went through.
  */
 export async function pushActivities(ctx: SyncCtx, list: { key: string; type: string; id: string; changedAt: Date; snaps: ActivitySnapshot[] }[]): Promise<{ sent: number; failed: number }> {
   const { services, connector } = ctx;
   if (!list.length) return { sent: 0, failed: 0 };
-  const sentBefore = await readLedgers(services.sql, connector.name, 'activity', list.flatMap((a) => a.snaps.map((s) => s.activity.key)));
+  const before = await readLedgers(services.sql, connector.name, 'activity', list.flatMap((a) => a.snaps.map((s) => s.activity.key)));
+  const stateOf = (key: string) => before.get(key)?.get('sent');
   const maps = await mappingsByLocal(services.sql, connector.name, 'member', [...new Set(list.flatMap((a) => a.snaps.map((s) => String(s.memberId))))]);
   const retried = new Map<string, Set<string>>();
   for (const type of new Set(list.map((a) => a.type))) retried.set(type, await openFailureIds(services.sql, connector.name, 'outbound', type, list.filter((a) => a.type === type).map((a) => a.id)));
+  const starting = list.flatMap((a) => a.snaps.filter((s) => stateOf(s.activity.key) === undefined && maps.get(String(s.memberId)) && !maps.get(String(s.memberId))!.unlinkedAt));
+  await writeLedgers(services.sql, connector.name, 'activity', starting.map((s) => ({ objectId: s.activity.key, field: 'sent', hash: IN_FLIGHT })), services.now());
   let sent = 0;
   let failed = 0;
   const ok = new Map<string, string[]>();
+  const went: string[] = [];
   await inParallel(list, ctx.concurrency, async (a) => {
-    const todo = a.snaps.filter((s) => !sentBefore.has(s.activity.key));
+    const todo = a.snaps.filter((s) => stateOf(s.activity.key) !== SENT);
     if (!todo.length) return;
     try {
       for (const s of todo) {
         const mapping = maps.get(String(s.memberId));
         if (mapping?.unlinkedAt) continue;
         if (!mapping) throw new SyncCallError(`member ${s.memberId} has no contact yet`, true);
-        const there = retried.get(a.type)?.has(a.id) ? await connector.hasActivity(mapping.remoteId, s.activity) : false;
+        const unsure = retried.get(a.type)?.has(a.id) || stateOf(s.activity.key) === IN_FLIGHT;
+        const there = unsure ? await connector.hasActivity(mapping.remoteId, s.activity) : false;
         if (!there) await connector.addActivity(mapping.remoteId, s.activity);
-        await writeLedger(services.sql, connector.name, 'activity', s.activity.key, [['sent', hashOf('1')]], services.now());
+        went.push(s.activity.key);
         if (!there) sent++;
       }
       ok.set(a.type, [...(ok.get(a.type) ?? []), a.id]);
@@ -224,6 +245,7 @@ export async function pushActivities(ctx: SyncCtx, list: { key: string; type: st
       await recordFailure(services.sql, { connection: connector.name, direction: 'outbound', objectType: a.type, objectId: a.id, ...errorOf(e), changedAt: a.changedAt }, services.now());
     }
   });
+  await writeLedgers(services.sql, connector.name, 'activity', went.map((key) => ({ objectId: key, field: 'sent', hash: SENT })), services.now());
   for (const [type, ids] of ok) await resolveFailures(services.sql, connector.name, 'outbound', type, ids, services.now());
   return { sent, failed };
 }

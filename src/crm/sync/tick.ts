@@ -17,6 +17,8 @@ import { readStates, reapStaleStages, saveState } from './state.ts';
  * are there (the automation context's sync alert: once per incident, alertIfBehind).
  */
 const STALE_STAGE_MS = 10 * 60_000;
+/** Inbound events a run applies at most (× 200): the outbound push is not held up by a flood of callbacks. */
+const INBOUND_BATCHES_PER_RUN = 5;
 /** Change feed rows read by the connection are kept this long, then pruned. */
 const KEEP_FEED_MS = 24 * 3600_000;
 
@@ -41,7 +43,7 @@ export async function runSyncTick(ctx: SyncCtx, parse: (raw: string) => InboundE
     try {
       const now = services.now();
       out.reaped = await reapStaleStages(services.sql, connector.name, now, STALE_STAGE_MS);
-      out.inbound = await processInbound(ctx, parse).catch((e) => (services.logger.warn({ err: String(e) }, 'sync inbound deferred'), 0));
+      out.inbound = await processInbound(ctx, parse, { maxBatches: INBOUND_BATCHES_PER_RUN }).catch((e) => (services.logger.warn({ err: String(e) }, 'sync inbound deferred'), 0));
       out.retried = await retryDue(ctx);
       out.pushed = await pushChanges(ctx, { maxPages: opts.maxPages });
       const rec = (await readStates(services.sql, connector.name)).get('reconcile');

@@ -17,13 +17,19 @@ export interface WeilingSync {
   reconcileEveryMs: number;
 }
 
+/**
+ * Calls to 卫瓴 in flight at once: each waits on the network, so the worker keeps this many
+ * going; the rate limiter (WEILING_RATE_PER_MINUTE) still paces them (bench:sync, docs/sync.md).
+ */
+const CONCURRENCY = 32;
+
 /** The 卫瓴 sync when configured (WEILING_API_BASE, WEILING_APP_ID, WEILING_APP_SECRET), else null. */
 export function createWeilingSync(services: Services, deps: { alert?: (text: string) => Promise<void>; timeoutMs?: number } = {}): WeilingSync | null {
   const c = services.config;
   if (!c.WEILING_API_BASE || !c.WEILING_APP_ID || !c.WEILING_APP_SECRET) return null;
   const connector = createWeilingConnector(services, { base: c.WEILING_API_BASE.replace(/\/$/, ''), appId: c.WEILING_APP_ID, appSecret: c.WEILING_APP_SECRET, perMinute: c.WEILING_RATE_PER_MINUTE, ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
   return {
-    ctx: { services, connector, rules: parseSyncRules(c.WEILING_SYNC_FIELDS, c.WEILING_SYNC_OBJECTS), concurrency: 8, ...(deps.alert ? { alert: deps.alert } : {}) },
+    ctx: { services, connector, rules: parseSyncRules(c.WEILING_SYNC_FIELDS, c.WEILING_SYNC_OBJECTS), concurrency: CONCURRENCY, ...(deps.alert ? { alert: deps.alert } : {}) },
     parse: parseStored(c.WEILING_APP_ID),
     appId: c.WEILING_APP_ID,
     callbackToken: c.WEILING_CALLBACK_TOKEN,

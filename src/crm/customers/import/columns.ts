@@ -7,7 +7,7 @@ import { badRequest } from '../../kernel/index.ts';
  */
 
 /** The member fields an import file may carry; `phone` is the key and the only required column. */
-export const IMPORT_FIELDS = ['phone', 'name', 'gender', 'birthday', 'level', 'points', 'store', 'registered_at', 'source', 'email', 'customer_no', 'remarks', 'tags', 'address', 'province', 'city', 'district'] as const;
+export const IMPORT_FIELDS = ['phone', 'name', 'gender', 'birthday', 'level', 'points', 'store', 'registered_at', 'source', 'email', 'customer_no', 'remarks', 'tags', 'address', 'province', 'city', 'district', 'referral_code'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** Headers recognised without a --map (compared after trimming, lower-casing and dropping spaces, "_" and "-"). */
@@ -29,6 +29,7 @@ export const HEADER_ALIASES: Record<ImportField, string[]> = {
   province: ['省', '省份', 'province'],
   city: ['市', '城市', 'city'],
   district: ['区', '区县', '区/县', 'district'],
+  referral_code: ['推荐码', 'KOC推荐码', '推荐人推荐码', 'KOC', 'referralcode', 'referral', 'koccode'],
 };
 
 export const normalizeHeader = (h: string) => h.replace(/^\uFEFF/, '').normalize('NFKC').trim().toLowerCase().replace(/[\s_\-]/g, '');

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2/promise';
-import { AppError, audit, auditInTransaction, badRequest, isLockConflict, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, audit, auditInTransaction, badRequest, isLockConflict, recordChanges, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
 import { MEMBER_NO } from '../identifiers.ts';
 import { normalizeAddresses, type Address } from '../member-input.ts';
 import { emailColumns, openAddresses, openEmail, openRemarks, phoneColumns, phoneHash, sealHistoryValue, storedAddresses, storedRemarks } from '../sealed.ts';
@@ -53,6 +53,8 @@ export interface ImportResult {
   unchanged: number;
   /** Tags put on members (a tag the member held already is not counted). */
   tagsAdded: number;
+  /** New members recorded as a KOC's referral (the referral code column). */
+  referrals: number;
   rejected: number;
   batches: number;
   failedBatches: number;
@@ -112,6 +114,10 @@ export interface ImportPorts {
   tagIds: (conn: PoolConnection, names: string[]) => Promise<Map<string, number>>;
   /** Puts each tag on its members (kept when held already); returns the rows added. */
   addTags: (conn: PoolConnection, adds: { tagId: number; memberIds: number[] }[], o: { createdBy: string; at: Date }) => Promise<number>;
+  /** Loyalty's KOCs by referral code (normalised code → the KOC's member id; unknown codes absent). */
+  kocsByCode: (conn: PoolConnection, codes: string[]) => Promise<Map<string, number>>;
+  /** Records each new member as the KOC's referral, through loyalty's one writer (writeReferral). */
+  addReferrals: (conn: PoolConnection, referrals: { referralCode: string; memberId: number }[], o: { at: Date }) => Promise<void>;
 }
 
 export const defaultErrorsFile = (file: string) => join(dirname(file), `${basename(file, extname(file))}.errors.csv`);
@@ -166,7 +172,7 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
   const schema = rowSchema(ctx);
 
   const table = await openTable(file, { encoding: opts.encoding });
-  const result: ImportResult = { file, encoding: table.encoding, dryRun: Boolean(opts.dryRun), rowsRead: 0, created: 0, updated: 0, unchanged: 0, tagsAdded: 0, rejected: 0, batches: 0, failedBatches: 0, ignoredColumns: [], errorsFile: null, errors: [] };
+  const result: ImportResult = { file, encoding: table.encoding, dryRun: Boolean(opts.dryRun), rowsRead: 0, created: 0, updated: 0, unchanged: 0, tagsAdded: 0, referrals: 0, rejected: 0, batches: 0, failedBatches: 0, ignoredColumns: [], errorsFile: null, errors: [] };
   const rejectedRows = new Set<number>();
   let header: string[] = [];
   let columns: Partial<Record<ImportField, number>> | null = null;
@@ -209,6 +215,7 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
         result.updated += counts.updated;
         result.unchanged += counts.unchanged;
         result.tagsAdded += counts.tagsAdded;
+        result.referrals += counts.referrals;
         break;
       } catch (e) {
         if (isLockConflict(e) && attempt < 4) continue;
@@ -270,7 +277,7 @@ export async function runMemberImport(access: StaffAccess, file: string, opts: I
     targetId: `import:${basename(file)}`,
     channel: access.channel,
     requestId: access.requestId,
-    detail: { rowsRead: result.rowsRead, created: result.created, updated: result.updated, unchanged: result.unchanged, tagsAdded: result.tagsAdded, rejected: result.rejected, failedBatches: result.failedBatches, dryRun: result.dryRun },
+    detail: { rowsRead: result.rowsRead, created: result.created, updated: result.updated, unchanged: result.unchanged, tagsAdded: result.tagsAdded, referrals: result.referrals, rejected: result.rejected, failedBatches: result.failedBatches, dryRun: result.dryRun },
   });
   progress(true);
   return result;
@@ -282,7 +289,7 @@ async function writeBatch(
   access: StaffAccess,
   batch: Pending[],
   o: { scope: number[] | null; defaultStoreId?: number; reject: (row: number, field: ImportField | '', reason: string) => void; file: string; ports: ImportPorts },
-): Promise<{ created: number; updated: number; unchanged: number; tagsAdded: number }> {
+): Promise<{ created: number; updated: number; unchanged: number; tagsAdded: number; referrals: number }> {
   const { actor } = access;
   const now = access.services.now();
   // Under IMPORT_LOCK (see importMembers); another writer taking the same number still fails on the unique index.
@@ -307,6 +314,9 @@ async function writeBatch(
   // Tags must exist in the dictionary (as for POST /customers): an unknown one rejects the row.
   const tagNames = [...new Set(batch.flatMap((r) => r.data.tags ?? []))];
   const tagIds = tagNames.length ? await o.ports.tagIds(conn, tagNames) : new Map<string, number>();
+  // A referral code must be a KOC's (as for POST /customers' referralCode): an unknown one rejects the row.
+  const codes = [...new Set(batch.flatMap((r) => (r.data.referralCode ? [r.data.referralCode] : [])))];
+  const kocs = codes.length ? await o.ports.kocsByCode(conn, codes) : new Map<string, number>();
 
   const rows: Pending[] = [];
   for (const r of batch) {
@@ -314,6 +324,7 @@ async function writeBatch(
     const unknownTag = r.data.tags?.find((t) => !tagIds.has(t));
     if (holder && holder.phoneHash !== hashOf.get(r.data.phone)) o.reject(r.row, 'customer_no', `客户编号「${r.data.customerNo}」已属于会员 ${holder.id}`);
     else if (unknownTag !== undefined) o.reject(r.row, 'tags', `没有标签「${unknownTag}」（先在标签字典里建好）`);
+    else if (r.data.referralCode !== undefined && !kocs.has(r.data.referralCode)) o.reject(r.row, 'referral_code', `没有推荐码「${r.data.referralCode}」的 KOC`);
     else rows.push(r);
   }
 
@@ -383,6 +394,9 @@ async function writeBatch(
     await o.ports.openingBalances(conn, ids.map((m) => ({ memberId: Number(m.id), points: Number(m.points) })), { reason: '导入初始积分', ref: basename(o.file).slice(0, 64), createdBy: actor.wecomUserId, at: now });
     await insertAudit(conn, access, ids.map((m) => ({ action: 'member.create', memberId: m.id as number, detail: { source: 'import' } })), now);
   }
+  // A new member's referral code (taken at registration only, as POST /customers does; ignored for a member already here).
+  const referrals = creates.flatMap((c) => (c.data.referralCode ? [{ referralCode: c.data.referralCode, memberId: memberIdOfRow.get(c.row)! }] : []));
+  if (referrals.length) await o.ports.addReferrals(conn, referrals, { at: now });
 
   for (const u of updates) {
     // The email is stored sealed with its blind index, remarks and addresses sealed when configured (sealed.ts).
@@ -411,7 +425,10 @@ async function writeBatch(
     for (const t of r.data.tags ?? []) byTag.set(tagIds.get(t)!, [...(byTag.get(tagIds.get(t)!) ?? []), memberId]);
   }
   const tagsAdded = byTag.size ? await o.ports.addTags(conn, [...byTag].map(([tagId, memberIds]) => ({ tagId, memberIds })), { createdBy: actor.wecomUserId, at: now }) : 0;
-  return { created: creates.length, updated: updates.length, unchanged, tagsAdded };
+  // Members created or changed go into the change feed in this transaction, as every member writer's do (docs/sync.md).
+  const changed = [...creates.map((c) => memberIdOfRow.get(c.row)!), ...updates.map((u) => u.member.id)];
+  await recordChanges(conn, now, changed.map((id) => ({ object: 'member' as const, id, memberId: id })));
+  return { created: creates.length, updated: updates.length, unchanged, tagsAdded, referrals: referrals.length };
 }
 
 /** Audit rows of the batch, in its transaction (they commit or roll back with it). */

@@ -29,6 +29,8 @@ export interface ImportRow {
   tags?: string[];
   /** One address, added to the member's list unless it is there already. */
   address?: Address;
+  /** A KOC's referral code: a new member is recorded as that KOC's referral (loyalty's writeReferral). */
+  referralCode?: string;
 }
 
 export interface RowError {
@@ -121,6 +123,7 @@ export function rowSchema(ctx: RowContext) {
     province: opt((c, bad) => (text(c).length <= 32 ? text(c) : bad('省份超过 32 个字'))),
     city: opt((c, bad) => (text(c).length <= 32 ? text(c) : bad('城市超过 32 个字'))),
     district: opt((c, bad) => (text(c).length <= 32 ? text(c) : bad('区县超过 32 个字'))),
+    referral_code: opt((c, bad) => (/^[A-Za-z0-9]{1,16}$/.test(text(c)) ? text(c).toUpperCase() : bad(`推荐码「${text(c)}」应为字母和数字（如 K00000123），最多 16 位`))),
   });
 }
 
@@ -152,6 +155,7 @@ export function validateRow(schema: RowSchema, cells: Partial<Record<ImportField
       remarks: d.remarks,
       tags: d.tags,
       address,
+      referralCode: d.referral_code,
     },
   };
 }
