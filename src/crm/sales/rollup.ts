@@ -2,6 +2,7 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { chinaDay, DAY_MS, monthNumberOfDay, withTransaction } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
+import { DIGEST_UPSERT, digestEntry, lockDigests, type CountedOrder } from './digest.ts';
 import { countedOrder, netAmount } from '../kernel/index.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
@@ -155,10 +156,17 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     await runner.query(`INSERT INTO member_stats (${COLUMNS}) VALUES ? ON DUPLICATE KEY UPDATE ${UPDATE}`, [rows]);
     written += rows.length;
   }, 2000, conn ? 1 : 3);
-  const emit = (r: MemberStatsRow) => {
+  // Each member's counted orders (all of them, also those paid after `now`) as their digest (digest.ts), written beside the row.
+  const digests = pipelinedWriter(async (rows) => {
+    await runner.query(DIGEST_UPSERT, [rows]);
+  }, 2000, conn ? 1 : 3);
+  let entries: string[] = [];
+  const emit = async (r: MemberStatsRow) => {
     r.complaints60d = complaints.get(r.memberId) ?? 0;
     known?.cohortBits.set(r.memberId, r.cohortOrders);
-    return writer.push(statsValues(r, now));
+    await writer.push(statsValues(r, now));
+    await digests.push([r.memberId, entries.join(' ')]);
+    entries = [];
   };
   const finishMember = async (id: number) => {
     await emit(acc.finish());
@@ -188,6 +196,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     const paid = r.paid_at as Date;
     const c = Number(r.cents);
     if (paid.getTime() <= nowMs) acc.add(paid, c);
+    entries.push(digestEntry(paid, Number(r.store_id), c));
     if (visits) visitOrders.push({ store: Number(r.store_id), day: chinaDay(paid), cents: c });
   }
   if (current !== -1) await finishMember(current);
@@ -198,6 +207,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     await emit(acc.finish());
   }
   await writer.drain();
+  await digests.drain();
   if (visits) {
     await replaceVisitSummary(sql, visits);
     // Stored cohorts were counted from the old rows: recomputed on next use (after a reseed or bulk load).
@@ -259,10 +269,7 @@ async function replaceVisitSummary(sql: Runner, tally: VisitTally): Promise<void
   await withTransaction(sql, (conn) => writeTally(conn, tally, { replace: true }));
 }
 
-/** One counted order of a member as the rollups see it: the visit summary's fields and when it was paid. */
-export interface CountedOrder extends VisitOrder {
-  paidAt: Date;
-}
+export type { CountedOrder } from './digest.ts';
 
 /** The members' counted orders (paid_at order), read on `conn`; every member of `memberIds` has an entry. */
 async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Promise<Map<number, CountedOrder[]>> {
@@ -277,6 +284,17 @@ async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Pro
 }
 
 /**
+ * The members' counted orders before a change, locked: from their digests (one row each), and
+ * for members without one (not written since the digests were introduced) from their orders.
+ */
+async function countedOrders(conn: PoolConnection, ids: number[]): Promise<Map<number, CountedOrder[]>> {
+  const known = await lockDigests(conn, ids);
+  const unknown = ids.filter((id) => !known.has(id));
+  const read = unknown.length ? await memberVisitOrders(conn, unknown) : new Map<number, CountedOrder[]>();
+  return new Map(ids.map((id) => [id, known.get(id) ?? read.get(id) ?? []]));
+}
+
+/**
  * Runs `change` (a transaction step that adds, moves or removes orders of these members) and
  * keeps the summaries exact: the members' member_stats rows are recomputed, the store visit
  * summary gets the difference between their contribution before and after — a few rows,
@@ -287,6 +305,9 @@ async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Pro
  * orders before it (the loyalty rules of a batch read their windows from them); when it knows
  * what they are after it (insertOrders: before + the new rows) it answers them, and nothing is
  * read again — else (a refund, a merge) the members' orders are read again after the change.
+ * The "before" comes from the members' digests (digest.ts: one row per member, written with
+ * member_stats), not from their orders, so a new order costs the same whatever the member's
+ * history; only a member without a digest yet has their orders read.
  */
 export async function resyncMembers(
   conn: PoolConnection,
@@ -298,9 +319,10 @@ export async function resyncMembers(
 ): Promise<void> {
   const ids = [...new Set(memberIds)].sort((a, b) => a - b);
   const tally = new VisitTally();
-  // FOR UPDATE locks the members' order rows: two concurrent changes of one member serialize,
-  // so neither computes its difference from a stale "before".
-  const before = await memberVisitOrders(conn, ids);
+  // The "before" is locked (the members' digest rows, or their order rows for members without
+  // one): two concurrent changes of one member serialize, so neither computes its difference
+  // from a stale "before".
+  const before = await countedOrders(conn, ids);
   for (const orders of before.values()) tally.addMember(orders, -1);
   const after = (await change(before)) ?? (await memberVisitOrders(conn, ids));
   for (const orders of after.values()) tally.addMember(orders, 1);
