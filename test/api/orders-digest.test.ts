@@ -42,7 +42,7 @@ describe('order writer: rollups from the members’ digests equal a rebuild', ()
       }
       return c;
     };
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => env?.cleanup());
 
   const q = async (query: string, params: unknown[] = []) => (await env.services.sql.query<RowDataPacket[]>(query, params))[0];
@@ -112,5 +112,5 @@ describe('order writer: rollups from the members’ digests equal a rebuild', ()
     expect(written.stats.find((s) => Number(s.member_id) === ids.M00000003)!.cohort_orders).not.toBe(0);
     await rebuildMemberStats(env.services.sql, NOW);
     expect(written).toEqual(await rollups());
-  }, 60_000);
+  }, 240_000);
 });

@@ -1,4 +1,3 @@
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { chinaDay } from '../kernel/index.ts';
 import type { VisitOrder } from './visits.ts';
 
@@ -7,8 +6,9 @@ import type { VisitOrder } from './visits.ts';
  * member in `member_order_digests`: "paidMs.store.cents" per order in base 36, space-separated,
  * in paid_at order. Written with member_stats by every rollup write (rebuildMemberStats, and so
  * resyncMembers), so it always equals the member's counted orders; resyncMembers reads it
- * instead of the member's orders (one row per member instead of every order row, no order row
- * locked). A member without a row is not known yet: their orders are read (and the row written).
+ * (locked, with the member's facts: rollup.ts memberFacts) instead of the member's orders (one
+ * row per member instead of every order row, no order row locked). A member without a row is
+ * not known yet: their orders are read (and the row written).
  */
 
 /** One counted order of a member as the rollups see it: the visit summary's fields and when it was paid. */
@@ -30,15 +30,6 @@ export function decodeDigest(text: string): CountedOrder[] {
     const paidAt = new Date(parseInt(t!, 36));
     return { paidAt, day: chinaDay(paidAt), store: parseInt(s!, 36), cents: parseInt(c!, 36) };
   });
-}
-
-/**
- * The members' digests, their rows locked (FOR UPDATE: two writers of one member serialize on
- * it, as they did on the member's order rows), decoded; members without a row are absent.
- */
-export async function lockDigests(conn: PoolConnection, memberIds: number[]): Promise<Map<number, CountedOrder[]>> {
-  const [rows] = await conn.query<RowDataPacket[]>('SELECT member_id, orders FROM member_order_digests WHERE member_id IN (?) FOR UPDATE', [memberIds]);
-  return new Map(rows.map((r) => [Number(r.member_id), decodeDigest(String(r.orders))]));
 }
 
 export const DIGEST_UPSERT = 'INSERT INTO member_order_digests (member_id, orders) VALUES ? ON DUPLICATE KEY UPDATE orders = VALUES(orders)';

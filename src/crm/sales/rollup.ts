@@ -2,7 +2,7 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { chinaDay, DAY_MS, monthNumberOfDay, withTransaction } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
-import { DIGEST_UPSERT, digestEntry, lockDigests, type CountedOrder } from './digest.ts';
+import { DIGEST_UPSERT, decodeDigest, digestEntry, type CountedOrder } from './digest.ts';
 import { countedOrder, netAmount } from '../kernel/index.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
@@ -241,16 +241,20 @@ export interface MemberFacts {
 
 /**
  * The members' facts in one statement (one round trip instead of three: registration, stored
- * cohort bits, complaints), read after the change so moved complaints count, and before the
- * resync writes member_stats so the cohort bits are the old ones.
+ * cohort bits, complaints), before the resync writes member_stats so the cohort bits are the old
+ * ones: read with the "before" (and the digests) for an insert, again after a change that may
+ * move complaints (a merge) so moved complaints count.
  */
-async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date): Promise<Map<number, MemberFacts>> {
+async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date, digests?: Map<number, CountedOrder[]>): Promise<Map<number, MemberFacts>> {
+  // With `digests`: the members' digests too, their rows locked with the members' and member_stats rows (resyncMembers' "before").
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT m.id, m.registered_at, m.status, m.home_store_id, COALESCE(s.cohort_orders, 0) AS bits,
        (SELECT COUNT(*) FROM interactions i WHERE i.member_id = m.id AND i.type = 'complaint' AND i.created_at > ? - INTERVAL 60 DAY AND i.created_at <= ?) AS complaints
-     FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE m.id IN (?)`,
+       ${digests ? ', d.orders AS digest' : ''}
+     FROM members m LEFT JOIN member_stats s ON s.member_id = m.id ${digests ? 'LEFT JOIN member_order_digests d ON d.member_id = m.id' : ''} WHERE m.id IN (?)${digests ? ' FOR UPDATE' : ''}`,
     [asOf, asOf, ids],
   );
+  if (digests) for (const r of rows) if (r.digest !== null) digests.set(Number(r.id), decodeDigest(String(r.digest)));
   return new Map(
     rows.map((r) => [
       Number(r.id),
@@ -287,11 +291,13 @@ async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Pro
  * The members' counted orders before a change, locked: from their digests (one row each), and
  * for members without one (not written since the digests were introduced) from their orders.
  */
-async function countedOrders(conn: PoolConnection, ids: number[]): Promise<Map<number, CountedOrder[]>> {
-  const known = await lockDigests(conn, ids);
+async function countedOrders(conn: PoolConnection, ids: number[], now: Date): Promise<{ before: Map<number, CountedOrder[]>; facts: Map<number, MemberFacts> }> {
+  const known = new Map<number, CountedOrder[]>();
+  // The members' facts as of `now` in the same statement (used when the change does not move them: an insert).
+  const facts = await memberFacts(conn, ids, now, known);
   const unknown = ids.filter((id) => !known.has(id));
   const read = unknown.length ? await memberVisitOrders(conn, unknown) : new Map<number, CountedOrder[]>();
-  return new Map(ids.map((id) => [id, known.get(id) ?? read.get(id) ?? []]));
+  return { before: new Map(ids.map((id) => [id, known.get(id) ?? read.get(id) ?? []])), facts };
 }
 
 /**
@@ -322,18 +328,22 @@ export async function resyncMembers(
   // The "before" is locked (the members' digest rows, or their order rows for members without
   // one): two concurrent changes of one member serialize, so neither computes its difference
   // from a stale "before".
-  const before = await countedOrders(conn, ids);
+  const { before, facts } = await countedOrders(conn, ids, now);
   for (const orders of before.values()) tally.addMember(orders, -1);
-  const after = (await change(before)) ?? (await memberVisitOrders(conn, ids));
+  const known = await change(before);
+  const after = known ?? (await memberVisitOrders(conn, ids));
   for (const orders of after.values()) tally.addMember(orders, 1);
   const at = asOf();
-  const members = await memberFacts(conn, ids, at);
-  const known: KnownOrders = { orders: after, cohortBits: new Map(), members };
-  await rebuildMemberStats(conn, at, ids, conn, known);
+  // A change that answers the orders after it (an insert) moves no complaint and no member: the
+  // facts read with the "before" hold, unless the windows end later than `now` (a till ahead).
+  // Else (a refund, a merge moving complaints) they are read again, after the change.
+  const members = known && at.getTime() === now.getTime() ? facts : await memberFacts(conn, ids, at);
+  const folded: KnownOrders = { orders: after, cohortBits: new Map(), members };
+  await rebuildMemberStats(conn, at, ids, conn, folded);
   // The rows every write of a store shares (today's visit summary and day sales, the cohorts)
   // come last, so concurrent batches hold them only from here to their commit.
   await writeTally(conn, tally);
-  await adjustCohorts(conn, members, known.cohortBits);
+  await adjustCohorts(conn, members, folded.cohortBits);
 }
 
 /** `before` with new orders added, each member's list still in paid_at order (a copy: `before` is left as it was). */
