@@ -2,6 +2,7 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { chinaDay, DAY_MS, monthNumberOfDay, withTransaction } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { adjustCohorts } from './cohorts.ts';
+import { DIGEST_UPSERT, decodeDigest, digestEntry, type CountedOrder } from './digest.ts';
 import { countedOrder, netAmount } from '../kernel/index.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
 import { pipelinedWriter } from './writer.ts';
@@ -155,10 +156,17 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     await runner.query(`INSERT INTO member_stats (${COLUMNS}) VALUES ? ON DUPLICATE KEY UPDATE ${UPDATE}`, [rows]);
     written += rows.length;
   }, 2000, conn ? 1 : 3);
-  const emit = (r: MemberStatsRow) => {
+  // Each member's counted orders (all of them, also those paid after `now`) as their digest (digest.ts), written beside the row.
+  const digests = pipelinedWriter(async (rows) => {
+    await runner.query(DIGEST_UPSERT, [rows]);
+  }, 2000, conn ? 1 : 3);
+  let entries: string[] = [];
+  const emit = async (r: MemberStatsRow) => {
     r.complaints60d = complaints.get(r.memberId) ?? 0;
     known?.cohortBits.set(r.memberId, r.cohortOrders);
-    return writer.push(statsValues(r, now));
+    await writer.push(statsValues(r, now));
+    await digests.push([r.memberId, entries.join(' ')]);
+    entries = [];
   };
   const finishMember = async (id: number) => {
     await emit(acc.finish());
@@ -188,6 +196,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     const paid = r.paid_at as Date;
     const c = Number(r.cents);
     if (paid.getTime() <= nowMs) acc.add(paid, c);
+    entries.push(digestEntry(paid, Number(r.store_id), c));
     if (visits) visitOrders.push({ store: Number(r.store_id), day: chinaDay(paid), cents: c });
   }
   if (current !== -1) await finishMember(current);
@@ -198,6 +207,7 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
     await emit(acc.finish());
   }
   await writer.drain();
+  await digests.drain();
   if (visits) {
     await replaceVisitSummary(sql, visits);
     // Stored cohorts were counted from the old rows: recomputed on next use (after a reseed or bulk load).
@@ -231,16 +241,20 @@ export interface MemberFacts {
 
 /**
  * The members' facts in one statement (one round trip instead of three: registration, stored
- * cohort bits, complaints), read after the change so moved complaints count, and before the
- * resync writes member_stats so the cohort bits are the old ones.
+ * cohort bits, complaints), before the resync writes member_stats so the cohort bits are the old
+ * ones: read with the "before" (and the digests) for an insert, again after a change that may
+ * move complaints (a merge) so moved complaints count.
  */
-async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date): Promise<Map<number, MemberFacts>> {
+async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date, digests?: Map<number, CountedOrder[]>): Promise<Map<number, MemberFacts>> {
+  // With `digests`: the members' digests too, their rows locked with the members' and member_stats rows (resyncMembers' "before").
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT m.id, m.registered_at, m.status, m.home_store_id, COALESCE(s.cohort_orders, 0) AS bits,
        (SELECT COUNT(*) FROM interactions i WHERE i.member_id = m.id AND i.type = 'complaint' AND i.created_at > ? - INTERVAL 60 DAY AND i.created_at <= ?) AS complaints
-     FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE m.id IN (?)`,
+       ${digests ? ', d.orders AS digest' : ''}
+     FROM members m LEFT JOIN member_stats s ON s.member_id = m.id ${digests ? 'LEFT JOIN member_order_digests d ON d.member_id = m.id' : ''} WHERE m.id IN (?)${digests ? ' FOR UPDATE' : ''}`,
     [asOf, asOf, ids],
   );
+  if (digests) for (const r of rows) if (r.digest !== null) digests.set(Number(r.id), decodeDigest(String(r.digest)));
   return new Map(
     rows.map((r) => [
       Number(r.id),
@@ -259,10 +273,7 @@ async function replaceVisitSummary(sql: Runner, tally: VisitTally): Promise<void
   await withTransaction(sql, (conn) => writeTally(conn, tally, { replace: true }));
 }
 
-/** One counted order of a member as the rollups see it: the visit summary's fields and when it was paid. */
-export interface CountedOrder extends VisitOrder {
-  paidAt: Date;
-}
+export type { CountedOrder } from './digest.ts';
 
 /** The members' counted orders (paid_at order), read on `conn`; every member of `memberIds` has an entry. */
 async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Promise<Map<number, CountedOrder[]>> {
@@ -277,6 +288,19 @@ async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Pro
 }
 
 /**
+ * The members' counted orders before a change, locked: from their digests (one row each), and
+ * for members without one (not written since the digests were introduced) from their orders.
+ */
+async function countedOrders(conn: PoolConnection, ids: number[], now: Date): Promise<{ before: Map<number, CountedOrder[]>; facts: Map<number, MemberFacts> }> {
+  const known = new Map<number, CountedOrder[]>();
+  // The members' facts as of `now` in the same statement (used when the change does not move them: an insert).
+  const facts = await memberFacts(conn, ids, now, known);
+  const unknown = ids.filter((id) => !known.has(id));
+  const read = unknown.length ? await memberVisitOrders(conn, unknown) : new Map<number, CountedOrder[]>();
+  return { before: new Map(ids.map((id) => [id, known.get(id) ?? read.get(id) ?? []])), facts };
+}
+
+/**
  * Runs `change` (a transaction step that adds, moves or removes orders of these members) and
  * keeps the summaries exact: the members' member_stats rows are recomputed, the store visit
  * summary gets the difference between their contribution before and after — a few rows,
@@ -287,6 +311,9 @@ async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Pro
  * orders before it (the loyalty rules of a batch read their windows from them); when it knows
  * what they are after it (insertOrders: before + the new rows) it answers them, and nothing is
  * read again — else (a refund, a merge) the members' orders are read again after the change.
+ * The "before" comes from the members' digests (digest.ts: one row per member, written with
+ * member_stats), not from their orders, so a new order costs the same whatever the member's
+ * history; only a member without a digest yet has their orders read.
  */
 export async function resyncMembers(
   conn: PoolConnection,
@@ -298,20 +325,25 @@ export async function resyncMembers(
 ): Promise<void> {
   const ids = [...new Set(memberIds)].sort((a, b) => a - b);
   const tally = new VisitTally();
-  // FOR UPDATE locks the members' order rows: two concurrent changes of one member serialize,
-  // so neither computes its difference from a stale "before".
-  const before = await memberVisitOrders(conn, ids);
+  // The "before" is locked (the members' digest rows, or their order rows for members without
+  // one): two concurrent changes of one member serialize, so neither computes its difference
+  // from a stale "before".
+  const { before, facts } = await countedOrders(conn, ids, now);
   for (const orders of before.values()) tally.addMember(orders, -1);
-  const after = (await change(before)) ?? (await memberVisitOrders(conn, ids));
+  const known = await change(before);
+  const after = known ?? (await memberVisitOrders(conn, ids));
   for (const orders of after.values()) tally.addMember(orders, 1);
   const at = asOf();
-  const members = await memberFacts(conn, ids, at);
-  const known: KnownOrders = { orders: after, cohortBits: new Map(), members };
-  await rebuildMemberStats(conn, at, ids, conn, known);
+  // A change that answers the orders after it (an insert) moves no complaint and no member: the
+  // facts read with the "before" hold, unless the windows end later than `now` (a till ahead).
+  // Else (a refund, a merge moving complaints) they are read again, after the change.
+  const members = known && at.getTime() === now.getTime() ? facts : await memberFacts(conn, ids, at);
+  const folded: KnownOrders = { orders: after, cohortBits: new Map(), members };
+  await rebuildMemberStats(conn, at, ids, conn, folded);
   // The rows every write of a store shares (today's visit summary and day sales, the cohorts)
   // come last, so concurrent batches hold them only from here to their commit.
   await writeTally(conn, tally);
-  await adjustCohorts(conn, members, known.cohortBits);
+  await adjustCohorts(conn, members, folded.cohortBits);
 }
 
 /** `before` with new orders added, each member's list still in paid_at order (a copy: `before` is left as it was). */
