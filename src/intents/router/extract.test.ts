@@ -78,6 +78,9 @@ describe('extractors', () => {
     expect(findAmount('消费三百到五百的')?.value).toBe('300.00');
     expect(findAmount('500-1000元')?.value).toBe('500.00');
     expect(findAmount('1k~2k')?.value).toBe('1000.00');
+    expect(findAmount('消费500+')?.value).toBe('500.00');
+    expect(findAmount('消费过两千的')?.value).toBe('2000.00');
+    expect(findAmount('来过两次')).toBeUndefined();
     // A coupon's threshold is not its value; counts and days are no money.
     expect(findAmount('满100减30元的券')?.value).toBe('30.00');
     expect(findAmount('前10-20名')).toBeUndefined();

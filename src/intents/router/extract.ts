@@ -186,7 +186,7 @@ export function findAmount(text: string): Found<string> | undefined {
     /(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?\s*(?:元|块|rmb\b|yuan\b|RMB\b)/i,
     /(?<![\w.])(\d+(?:\.\d+)?)\s*([kKwW])(?![A-Za-z])/,
     // "消费500以上", "spent over 800": a bare number is an amount only next to such a word.
-    /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多)/,
+    /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多|\+|往上)/,
     /(?:over|above|at least|more than|>=?|≥|满)\s*(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?(?!\s*(?:days?|months?|weeks?|天|日|周|个|月|年|次|单|笔|位|人|名|分|积分|级|岁|减|\d))/i,
   ];
   // A range of money ("三百到五百", "500-1000元", "1k~2k"): its lower end, the whole range consumed.
@@ -205,7 +205,7 @@ export function findAmount(text: string): Found<string> | undefined {
   const tenK = /(?:过|上|超)万(?!\s*(?:天|次|单|人|名|分|积分))/.exec(text);
   if (tenK) return { value: '10000.00', span: spanOf(tenK) };
   // "超过一千", "大于2000", "不少于500": a number right after a comparative, unless a count of days, orders or points follows.
-  const more = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`).exec(text);
+  const more = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少|(?<=消费|花|充)过|(?<=消费|花|充)了?满)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`).exec(text);
   const moreValue = more?.[1] ? (/^\\d/.test(more[1]) ? scaleDecimal(more[1].replace(/,/g, ''), scale(more[2])) : ((n) => (n === undefined ? undefined : `${n * scale(more[2])}.00`))(parseNumber(more[1]))) : undefined;
   if (more && moreValue) return { value: moreValue, span: spanOf(more) };
   const cn = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块|以上)`).exec(text);
