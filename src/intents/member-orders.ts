@@ -26,7 +26,7 @@ export const memberOrdersIntent = defineIntent({
     { text: 'what did M00000004 buy last week', slots: { memberNo: 'M00000004', days: 7 } },
   ],
   rule: {
-    keywords: ['订单', '买了什么', '买了啥', '买过什么', '买过啥', '买了哪些', '买过', '购买记录', '消费记录', '消费明细', '购物记录', '买啥', 'orders', 'order history', 'purchases', 'purchase history', 'bought', 'buy'],
+    keywords: ['订单', '买了什么', '买了啥', '买过什么', '买过啥', '买了哪些', '买过', '购买记录', '消费记录', '消费明细', '购物记录', '买啥', '单子', '账单', '消费流水', 'orders', 'order history', 'purchases', 'purchase history', 'bought', 'buy'],
     extract: { ...MEMBER_REF_EXTRACT, days: 'days', limit: 'count' },
     requires: [MEMBER_REF_SLOTS],
     priority: 3,

@@ -12,6 +12,9 @@ export interface FitSample {
   candidates: Candidate[];
   /** Indexes of the right candidates (the fallback's lines accept NONE too). */
   right: number[];
+  /** The utterance (reports break figures down by it). */
+  text?: string;
+  audience?: 'staff' | 'member';
 }
 
 export interface Labelled {
@@ -33,7 +36,7 @@ export async function fitSamples(intents: readonly IntentDef[], classifier: Clas
     // "None of these" and the fallback are the same answer to the user.
     const none = c.intent === NONE || c.intent === fallback;
     const right = candidates.flatMap((x, i) => (x.label === c.intent || (none && (x.label === NONE || x.label === fallback)) ? [i] : []));
-    samples.push({ candidates, right });
+    samples.push({ candidates, right, text: c.text, audience: c.audience });
   }
   return samples;
 }

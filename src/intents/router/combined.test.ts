@@ -26,6 +26,16 @@ const router = (p?: Record<string, number>) =>
   createCombinedRouter(intents, { ...EVAL_DICTIONARIES, ...(p ? { classifier: fixedReading(p), combination: DEFAULT_COMBINATION } : {}) });
 
 describe('combined router', () => {
+  it('reads a question whether an action happened as the action\'s read, never the action', async () => {
+    // The model is sure it is the action; the question moves its weight to the read counterpart.
+    const r = await router({ 'recall.launch': 0.9 }).route('券发出去了吗', staff);
+    expect(r.intent).toBe('recall.status');
+    const tag = await router({ 'tag.add': 0.9 }).route('王芳的VIP标签打上了没', staff);
+    expect([tag.intent, tag.slots.name]).toEqual(['member.summary', '王芳']);
+    // A polite request is still the request.
+    expect((await router({ 'tag.add': 0.9 }).route('给王芳打个VIP标签好吗', staff)).intent).toBe('tag.add');
+  });
+
   it('asks which one when two intents tie in the rules, each option carrying its slots', async () => {
     const r = await router().route('张伟的订单和详情', staff);
     expect(r.intent).toBe(CLARIFY_INTENT);

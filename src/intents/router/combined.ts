@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RouteAlternative, RouteResult } from '../../bot/types.ts';
 import { loadClassifier, NONE, type Classifier } from '../classifier/model.ts';
+import { asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
@@ -136,6 +137,26 @@ export async function withoutChatWhenNamed(
   return sum > 0 ? kept.map((v) => v / sum) : [...q];
 }
 
+/**
+ * A question whether an action happened ("券发出去了吗", "王芳的VIP打上了没") is about the action's
+ * result: each action's probability moves to its read counterpart (recall.launch → recall.status,
+ * tag.add → member.summary …), so the message is read, never acted on, and the readings of one
+ * question add up instead of splitting between the action and its read.
+ */
+export function asReadsWhenAskedIfDone(text: string, candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>): number[] {
+  if (!asksWhetherDone(text)) return [...q];
+  const out = [...q];
+  const index = new Map(candidates.map((c, i) => [c.label, i]));
+  candidates.forEach((c, i) => {
+    const def = byName.get(c.label);
+    const read = def && def.effect !== 'read' && def.readCounterpart ? index.get(def.readCounterpart) : undefined;
+    if (read === undefined) return;
+    out[read]! += out[i]!;
+    out[i] = 0;
+  });
+  return out;
+}
+
 export interface CombinedRouterOptions extends RuleRouterOptions {
   /** Default: the shipped model (src/intents/classifier/model.json). */
   classifier?: Classifier;
@@ -170,7 +191,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // sure it is talk ("辛苦" starts with a surname too).
       if (rules.bareName && rules.result.intent !== fallback && !classified.some((c) => (c.label === NONE || byName.get(c.label)?.rule.chat) && c.p >= 0.5)) return rules.result;
       const candidates = candidatesOf(audienceIntents, classified, rules);
-      const q = await withoutChatWhenNamed(candidates, combine(candidates, combination), (label) => rules.slotsFor(byName.get(label)!), byName);
+      const q = asReadsWhenAskedIfDone(rules.text, candidates, await withoutChatWhenNamed(candidates, combine(candidates, combination), (label) => rules.slotsFor(byName.get(label)!), byName), byName);
       const ranked = candidates.map((c, i) => ({ label: c.label, p: q[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>

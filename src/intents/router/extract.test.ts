@@ -57,6 +57,41 @@ describe('extractors', () => {
     expect(findCount('没有数字')).toBeUndefined();
   });
 
+  it('reads periods as spans of days, never a calendar month as months back', () => {
+    expect(findDays('王芳上上周买了啥')?.value).toBe(14);
+    expect(findDays('上上个月的订单')?.value).toBe(60);
+    expect(findDays('近俩月 订单')?.value).toBe(60);
+    expect(findDays('这半个月的消费记录')?.value).toBe(15);
+    expect(findDays('上个礼拜')?.value).toBe(7);
+    expect(findDays('前三个月的单')?.value).toBe(90);
+    expect(findDays('近3月')?.value).toBe(90);
+    expect(findDays('last 3 months')?.value).toBe(90);
+    // A month by name is a calendar period (the dashboard reads it), not 300 days.
+    expect(findDays('10月的订单')).toBeUndefined();
+    expect(findDays('三月份的')).toBeUndefined();
+  });
+
+  it('reads minimum amounts as staff type them: 满, 过万, ≥, and the lower end of a range', () => {
+    expect(findAmount('消费满800的')?.value).toBe('800.00');
+    expect(findAmount('累计消费过万的')?.value).toBe('10000.00');
+    expect(findAmount('消费≥1000')?.value).toBe('1000.00');
+    expect(findAmount('消费三百到五百的')?.value).toBe('300.00');
+    expect(findAmount('500-1000元')?.value).toBe('500.00');
+    expect(findAmount('1k~2k')?.value).toBe('1000.00');
+    expect(findAmount('消费500+')?.value).toBe('500.00');
+    expect(findAmount('消费过两千的')?.value).toBe('2000.00');
+    expect(findAmount('来过两次')).toBeUndefined();
+    // A coupon's threshold is not its value; counts and days are no money.
+    expect(findAmount('满100减30元的券')?.value).toBe('30.00');
+    expect(findAmount('前10-20名')).toBeUndefined();
+    expect(findAmount('30到60天')).toBeUndefined();
+  });
+
+  it('leaves who relayed a wish out of the name', () => {
+    expect(findName('经理说把陈静的新客标签去了', [])?.value).toBe('陈静');
+    expect(findName('老板让给周杰加积分', [])?.value).toBe('周杰');
+  });
+
   it('parses Chinese numerals and scales decimals exactly', () => {
     expect(parseNumber('一百二十')).toBe(120);
     expect(parseNumber('十五')).toBe(15);

@@ -126,8 +126,12 @@ const NUM = `(\\d+|${CN_NUMERAL}+)`;
  * from now, which is what order and churn queries take.
  */
 const RELATIVE: [RegExp, number][] = [
+  // The one before last: "上上周" (14), "上上个月" (60) — before "上周" / "上个月" would take half of it.
+  [/上上个?(?:周|星期|礼拜)|上上一周/i, 14],
+  [/上上个?月/i, 60],
+  [/(?:最近|近|这|过去)?半个?月/, 15],
   [/上个?月|上一个月|last\s+month|past\s+month|this\s+month|本月|这个月|近一月/i, 30],
-  [/上周|上个?星期|上一周|last\s+week|past\s+week|this\s+week|本周|这周|这个星期/i, 7],
+  [/上周|上个?(?:星期|礼拜)|上一周|last\s+week|past\s+week|this\s+week|本周|这周|这个?(?:星期|礼拜)/i, 7],
   [/半年|half\s+a\s+year|last\s+6\s+months/i, 180],
   [/去年|一年内|近一年|last\s+year|past\s+year/i, 365],
   [/昨天|yesterday/i, 1],
@@ -149,15 +153,29 @@ export function findDays(text: string): Found<number> | undefined {
     [/(\d+)\s*years?\b/i, 365],
   ];
   for (const [re, factor] of units) {
-    const m = re.exec(text);
-    const n = m?.[1] === undefined ? undefined : parseNumber(m[1]);
-    if (m && n !== undefined && n > 0) return { value: n * factor, span: spanOf(m) };
+    for (const m of matches(text, re)) {
+      const n = m[1] === undefined ? undefined : parseNumber(m[1]);
+      if (n === undefined || n <= 0) continue;
+      // "10月的订单", "三月份": a calendar month, not ten months back — a span of months says 个,
+      // a lead (近/最近/过去) or 内/以来 after it, or counts in 两/俩.
+      if (factor === 30 && calendarMonth(text, m)) continue;
+      return { value: n * factor, span: spanOf(m) };
+    }
   }
   for (const [re, days] of RELATIVE) {
     const m = re.exec(text);
     if (m) return { value: days, span: spanOf(m) };
   }
   return undefined;
+}
+
+/** A "N月" match that names a calendar month rather than a number of months. */
+function calendarMonth(text: string, m: RegExpExecArray): boolean {
+  if (!m[0].includes('月') || /个|最近|近|过去|^这/.test(m[0]) || /^[两俩]/.test(m[1]!)) return false;
+  if (/^\s*(?:内|之内|以来|来|以上|多)/.test(text.slice(m.index + m[0].length))) return false;
+  if (/[前近过]\s*$/.test(text.slice(0, m.index))) return false;
+  const n = parseNumber(m[1]!);
+  return n !== undefined && n >= 1 && n <= 12;
 }
 
 /** Amounts as a decimal string: "500元", "¥1,200", "1.5k", "2万", "五百块", "500 yuan". */
@@ -168,16 +186,26 @@ export function findAmount(text: string): Found<string> | undefined {
     /(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?\s*(?:元|块|rmb\b|yuan\b|RMB\b)/i,
     /(?<![\w.])(\d+(?:\.\d+)?)\s*([kKwW])(?![A-Za-z])/,
     // "消费500以上", "spent over 800": a bare number is an amount only next to such a word.
-    /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多)/,
-    /(?:over|above|at least|more than|>=?)\s*(\d[\d,]*(?:\.\d+)?)()(?!\s*(?:days?|months?|weeks?|天|个?月))/i,
+    /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多|\+|往上)/,
+    /(?:over|above|at least|more than|>=?|≥|满)\s*(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?(?!\s*(?:days?|months?|weeks?|天|日|周|个|月|年|次|单|笔|位|人|名|分|积分|级|岁|减|\d))/i,
   ];
+  // A range of money ("三百到五百", "500-1000元", "1k~2k"): its lower end, the whole range consumed.
+  const range = new RegExp(`(?<![\\w.])(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([kKwW千万])?\\s*(?:元|块)?\\s*(?:到|至|-|~|～|—)\\s*(?:\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([kKwW千万])?\\s*(?:元|块钱|块)?(?!\\s*(?:天|日|周|个|月|星期|礼拜|年|次|单|笔|位|人|名|分|积分|级|岁|号|%|％|\\d))`).exec(text);
+  if (range?.[1] && /消费|花|spent|spend|金额|元|块|[kKwW千万]|[百千万]/.test(range[0] + text)) {
+    const unit = range[2] ?? range[3];
+    const n = /^\d/.test(range[1]) ? scaleDecimal(range[1].replace(/,/g, ''), scale(unit)) : ((v) => (v === undefined ? undefined : `${v * scale(unit)}.00`))(parseNumber(range[1]));
+    if (n) return { value: n, span: spanOf(range) };
+  }
   for (const re of patterns) {
     const m = re.exec(text);
     const value = m?.[1] ? scaleDecimal(m[1].replace(/,/g, ''), scale(m[2])) : undefined;
     if (m && value) return { value, span: spanOf(m) };
   }
+  // "过万", "上万": ten thousand and more.
+  const tenK = /(?:过|上|超)万(?!\s*(?:天|次|单|人|名|分|积分))/.exec(text);
+  if (tenK) return { value: '10000.00', span: spanOf(tenK) };
   // "超过一千", "大于2000", "不少于500": a number right after a comparative, unless a count of days, orders or points follows.
-  const more = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`).exec(text);
+  const more = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少|(?<=消费|花|充)过|(?<=消费|花|充)了?满)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`).exec(text);
   const moreValue = more?.[1] ? (/^\\d/.test(more[1]) ? scaleDecimal(more[1].replace(/,/g, ''), scale(more[2])) : ((n) => (n === undefined ? undefined : `${n * scale(more[2])}.00`))(parseNumber(more[1]))) : undefined;
   if (more && moreValue) return { value: moreValue, span: spanOf(more) };
   const cn = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块|以上)`).exec(text);
@@ -198,6 +226,8 @@ export function findCount(text: string): Found<number> | undefined {
 
 /** Words around a name that are not the name: requests, politeness, pronouns, "member", "the" … */
 const FILLERS = [
+  // A wish relayed from someone else ("店长说给王芳打个VIP", "老板让给周杰加100积分"): who said it is not the member.
+  /(?:店长|老板|经理|领导|主管|老大|同事|上面|总部)(?:刚才|刚刚|也|那边)?(?:说了|说|让|叫|要|交代|吩咐|嘱咐|讲|安排)(?:我们|我)?/g,
   /有没有|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录|积分|余额/g,
   // An English possessive ends a name ("陈静's points").
   /'s\b/gi,

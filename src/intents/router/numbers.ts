@@ -1,8 +1,8 @@
-const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 俩: 2, 三: 3, 仨: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
 /** Characters a Chinese numeral is made of (for building patterns). */
-export const CN_NUMERAL = '[零〇一二两三四五六七八九十百千万]';
+export const CN_NUMERAL = '[零〇一二两俩三仨四五六七八九十百千万]';
 
 /**
  * "120" / "一百二十" / "两千" / "十五" / "三万" → number; undefined when not a numeral.

@@ -25,6 +25,8 @@ export interface CorpusLine {
   text: string;
   /** Which template (or example) the line came from: cross-validation holds out whole templates. Not hashed. */
   source: string;
+  /** How it was typed (styles.ts; `english` for English templates). Not hashed: reports only. */
+  style?: string;
 }
 
 /** What the generator needs of a catalogue intent. */
@@ -117,22 +119,26 @@ function seedOf(name: string, seed: number): number {
   return createHash('sha256').update(`${seed}:${name}`).digest().readUInt32LE(0);
 }
 
-function linesOf(name: string, corpus: IntentCorpus, opts: CorpusOptions): { text: string; source: string }[] {
+function linesOf(name: string, corpus: IntentCorpus, opts: CorpusOptions): { text: string; source: string; style: string }[] {
   const rand = seededRandom(seedOf(name, opts.seed));
   const pick = picker(rand);
-  const out = new Map<string, string>();
-  const add = (text: string, source: string) => {
-    if (text && !out.has(text)) out.set(text, source);
+  const out = new Map<string, { source: string; style: string }>();
+  const add = (text: string, source: string, style: string) => {
+    if (text && !out.has(text)) out.set(text, { source, style });
   };
   corpus.zh.forEach((t, ti) => {
     for (const e of expand(t, opts.perZhTemplate, rand)) {
-      for (let i = 0; i < opts.fillsPerExpansion; i++) add(applyStyle(fill(e, pick), pick(STYLE_MIX), pick).trim(), `${name}#zh${ti}`);
+      for (let i = 0; i < opts.fillsPerExpansion; i++) {
+        const filled = fill(e, pick);
+        const style = pick(STYLE_MIX);
+        add(applyStyle(filled, style, pick).trim(), `${name}#zh${ti}`, style);
+      }
     }
   });
   (corpus.en ?? []).forEach((t, ti) => {
-    for (const e of expand(t, opts.perEnTemplate, rand)) add(applyEnglishStyle(fill(e, pick), pick).trim(), `${name}#en${ti}`);
+    for (const e of expand(t, opts.perEnTemplate, rand)) add(applyEnglishStyle(fill(e, pick), pick).trim(), `${name}#en${ti}`, 'english');
   });
-  const lines = [...out].map(([text, source]) => ({ text, source }));
+  const lines = [...out].map(([text, { source, style }]) => ({ text, source, style }));
   if (lines.length <= opts.perIntent) return lines;
   // A seeded sample that keeps the generation order (so the file diff of a template change stays local).
   const keep = new Set<number>();
@@ -153,7 +159,7 @@ export function generateCorpus(catalogue: readonly CatalogueEntry[], templates: 
     const corpus = templates[name]!;
     const label = NONE_ENTRIES.has(name) ? NONE : known.has(`${corpus.audience}:${name}`) ? name : NONE_WHEN_ABSENT.has(name) ? NONE : undefined;
     if (!label) continue;
-    for (const { text, source } of linesOf(name, corpus, opts)) lines.push({ audience: corpus.audience, label, text, source });
+    for (const { text, source, style } of linesOf(name, corpus, opts)) lines.push({ audience: corpus.audience, label, text, source, style });
   }
   for (const c of [...catalogue].sort((a, b) => a.name.localeCompare(b.name))) {
     const rand = seededRandom(seedOf(`examples:${c.name}`, opts.seed));

@@ -62,6 +62,8 @@ export const staffMarketing: CorpusFile = {
       '[发出去的|发了的]召回券[有人用吗|用了几张|核销了吗|效果如何]',
       '[我们|店里|{store}][最近|{period}][做过|发过|搞过][几次|哪些]召回',
       '召回[做了吗|发出去了吗|发了没|成功了吗]',
+      // Whether the coupons went out (the action's result, not the action).
+      '[券|召回券|优惠券|短信|召回短信][都|已经|][发出去了吗|发完了没|发了没|到了吗|发到了没|送出去了吗]',
       // Shorthand: the coupons a recall sent and whether they were used.
       '[券|优惠券|召回券|回归券|发的券][ |][核销|核销率|核销情况|用了多少|用了几张|使用率|使用情况|用掉没]',
     ],
@@ -70,6 +72,8 @@ export const staffMarketing: CorpusFile = {
       '[recall|win-back] [results|status|progress|performance]',
       'how many [came back|returned|redeemed] [from the recall|after the win-back]',
       'did the recall [work|go out]',
+      '[did|have|were] the [coupons|vouchers|recall messages|texts] [go out|gone out|get sent|been sent|sent|delivered]',
+      '[are|were] the [coupons|vouchers] [out|sent|used] [yet|]',
       'status of [the|my|last] recall',
       '召回 status',
     ],

@@ -18,13 +18,39 @@ export const IME_TYPOS: [string, string][] = [
   ['几级', '几及'], ['健康', '见康'], ['排行', '排形'], ['积分', '积粉'], ['券', '劵'], ['回访', '回仿'], ['标签', '彪签'], ['等级', '等及'], ['客单价', '客单加'],
 ];
 
-const FRONT = ['帮我', '麻烦', '那个', '诶', '哎', '亲', '老师', '请', '麻烦帮忙', '快', '急', '你好', '在吗', '嗯', '那啥', '帮忙'];
+const FRONT = ['帮我', '麻烦', '那个', '诶', '哎', '亲', '老师', '请', '麻烦帮忙', '快', '急', '你好', '在吗', '嗯', '那啥', '帮忙',
+  // A wish relayed from someone else: the request is the same.
+  '店长说', '老板让', '经理说', '领导要', '店长交代', '老板说了'];
 const BACK = ['呗', '吧', '哈', '呀', '啊', '一下', '谢谢', '急', '～', '!', '?', '。', '看看', '呢', '嘛', '好吗', '可以吗', '哈哈', 'thx'];
 const FILLERS = ['那个', '就是', '然后', '嗯', '呃', '就', '那'];
 const POLITE = /帮我|麻烦|请|一下|帮忙|能不能|可以吗|好吗|呗|吧|啊|呀|哈|呢|嘛/g;
 
+/**
+ * Words staff use for the same thing: a line is typed with one of them in place of the
+ * template's, so the model learns the request rather than the template writer's vocabulary.
+ */
+export const SYNONYMS: [string, readonly string[]][] = [
+  ['会员', ['客户', '顾客', '客人', '会员们']],
+  ['查一下', ['看下', '瞅瞅', '调一下', '查下', '搜一下']],
+  ['看看', ['瞧瞧', '瞅瞅', '看下']],
+  ['最近', ['近期', '这阵子', '这段时间']],
+  ['帮我', ['给我', '替我', '帮忙']],
+  ['怎么样', ['如何', '咋样', '怎样']],
+  ['有多少', ['有几个', '多少个', '有多少个']],
+  ['订单', ['单子', '消费记录', '账单']],
+  ['积分', ['分', '积分值']],
+  ['优惠券', ['券', '代金券', '卡券']],
+  ['名单', ['名单', '清单']],
+  ['一下', ['下', '一哈', '']],
+  ['什么', ['啥', '什么样']],
+  ['哪些', ['哪几个', '啥']],
+];
+
 /** Style names, for the corpus's own bookkeeping (each line records how it was typed). */
-export type Style = 'plain' | 'colloquial' | 'terse' | 'voice' | 'typo' | 'traditional';
+export type Style = 'plain' | 'colloquial' | 'terse' | 'voice' | 'typo' | 'traditional' | 'synonym';
+
+/** Grammatical words a terse typist leaves out ("王芳的订单" → "王芳 订单"). */
+const TERSE_DROP = /的|了|把|一下|请|帮我|给我|我想|我要|想看|看看|查一下|麻烦/g;
 
 /** Applies one style; `pick` is the corpus's seeded choice. */
 export function applyStyle(text: string, style: Style, pick: <T>(xs: readonly T[]) => T): string {
@@ -36,8 +62,18 @@ export function applyStyle(text: string, style: Style, pick: <T>(xs: readonly T[
       const back = pick([true, false, false]) ? pick(BACK) : '';
       return `${front}${text}${back}`;
     }
-    case 'terse':
-      return text.replace(POLITE, '').replace(/[，。！？?!,.\s]+$/u, '').trim() || text;
+    case 'terse': {
+      // Politeness goes; half the time the grammatical words go too, leaving keywords and a space.
+      const bare = text.replace(POLITE, '');
+      const words = pick([true, false]) ? bare.replace(TERSE_DROP, ' ').replace(/\s+/g, ' ') : bare;
+      return words.replace(/[，。！？?!,.\s]+$/u, '').trim() || text;
+    }
+    case 'synonym': {
+      const applicable = SYNONYMS.filter(([from]) => text.includes(from));
+      if (!applicable.length) return text;
+      const [from, to] = pick(applicable);
+      return text.replace(from, pick(to));
+    }
     case 'voice': {
       // Speech-to-text: no punctuation, no spaces, a filler word or two, sometimes a 嗯 at the end.
       const bare = text.replace(/[\s，。！？?!,.、：:；;]+/gu, '');
@@ -60,7 +96,9 @@ export function applyStyle(text: string, style: Style, pick: <T>(xs: readonly T[
 
 /** English typing: lower case, no final punctuation, a swapped letter pair in a long word. */
 export function applyEnglishStyle(text: string, pick: <T>(xs: readonly T[]) => T): string {
-  const style = pick(['plain', 'plain', 'lower', 'typo', 'terse'] as const);
+  const style = pick(['plain', 'plain', 'lower', 'typo', 'terse', 'keywords'] as const);
+  // Keywords only, as typed in a hurry: "orders 13800000001 last month", "coupons sent?".
+  if (style === 'keywords') return text.replace(/\b(?:please|pls|can|could|would|you|me|the|a|an|of|for|to|is|are|was|were|do|does|did|i|we|my|our|show|tell|give|what|how|much|many)\b\s*/gi, '').replace(/\s+/g, ' ').trim() || text;
   if (style === 'lower') return text.toLowerCase().replace(/[?.!]+$/, '');
   if (style === 'terse') return text.replace(/\b(?:please|can you|could you|pls|me|the)\b\s*/gi, '').trim() || text;
   if (style === 'typo') {
@@ -73,4 +111,4 @@ export function applyEnglishStyle(text: string, pick: <T>(xs: readonly T[]) => T
 }
 
 /** How often each style is drawn for a Chinese line (plain most, the rest spread). */
-export const STYLE_MIX: readonly Style[] = ['plain', 'plain', 'plain', 'colloquial', 'colloquial', 'terse', 'voice', 'voice', 'typo', 'traditional'];
+export const STYLE_MIX: readonly Style[] = ['plain', 'plain', 'synonym', 'colloquial', 'colloquial', 'terse', 'terse', 'voice', 'voice', 'typo', 'traditional', 'synonym'];
