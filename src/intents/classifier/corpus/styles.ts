@@ -97,8 +97,10 @@ export function applyStyle(text: string, style: Style, pick: <T>(xs: readonly T[
 /** English typing: lower case, no final punctuation, a swapped letter pair in a long word. */
 export function applyEnglishStyle(text: string, pick: <T>(xs: readonly T[]) => T): string {
   const style = pick(['plain', 'plain', 'lower', 'typo', 'terse', 'keywords'] as const);
-  // Keywords only, as typed in a hurry: "orders 13800000001 last month", "coupons sent?".
-  if (style === 'keywords') return text.replace(/\b(?:please|pls|can|could|would|you|me|the|a|an|of|for|to|is|are|was|were|do|does|did|i|we|my|our|show|tell|give|what|how|much|many)\b\s*/gi, '').replace(/\s+/g, ' ').trim() || text;
+  // Keywords only, as typed in a hurry: "orders 13800000001 last month". The words that make a
+  // question (what, how many, did, is …) stay: they are what tells "did the coupons go out" (a
+  // read) from "send the coupons" (an action), and dropping them taught the model the opposite.
+  if (style === 'keywords') return text.replace(/\b(?:please|pls|can|could|would|you|me|the|a|an|of|for|to|i|we|my|our|show|tell|give)\b\s*/gi, '').replace(/\s+/g, ' ').trim() || text;
   if (style === 'lower') return text.toLowerCase().replace(/[?.!]+$/, '');
   if (style === 'terse') return text.replace(/\b(?:please|can you|could you|pls|me|the)\b\s*/gi, '').trim() || text;
   if (style === 'typo') {
