@@ -1,18 +1,15 @@
 import type { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/messages';
-import type { ChatOpenAI } from '@langchain/openai';
+import { ChatOpenAI } from '@langchain/openai';
 import type { Config } from '../config.ts';
-import { AppError, lazyModule } from '../crm/kernel/index.ts';
+import { AppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import { llmDuration, llmTokens } from '../metrics/index.ts';
 import { withSpan } from '../telemetry/index.ts';
 
-/** The OpenAI client of LangChain, loaded only by a process with an LLM configured (src/crm/kernel/lazy-module.ts). */
-const openai = lazyModule<typeof import('@langchain/openai')>('@langchain/openai');
-
 /** The chat model when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set; null = rules only. */
 export function createChatModel(config: Config, opts: { streaming?: boolean } = {}): ChatOpenAI | null {
   if (!config.LLM_BASE_URL || !config.LLM_API_KEY || !config.LLM_MODEL) return null;
-  return new (openai().ChatOpenAI)({
+  return new ChatOpenAI({
     model: config.LLM_MODEL,
     apiKey: config.LLM_API_KEY,
     configuration: { baseURL: config.LLM_BASE_URL },
