@@ -122,9 +122,10 @@ async function main() {
     const serverEnv: Record<string, string> = { LOG_LEVEL: args.log!, ROLE: 'web', WEB_PROCESSES: String(PROCESSES) };
     const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
     const app = await startApp(env.config, serverEnv, { wait: 'ready', timeoutMs: 300_000, entry: ENTRY, nodeArgs });
-    // Every web process is up (each answers /healthz on the shared port once it listens).
-    for (let i = 0; i < 600 && tree(app.child.pid!).length < PROCESSES + (PROCESSES > 1 ? 1 : 0); i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, PROCESSES > 1 ? 5000 : 1000));
+    // Every web process is up: each logs "listening on" at info (the shared port answers as soon as the first does).
+    const logsListening = ['trace', 'debug', 'info'].includes(args.log!);
+    for (let i = 0; logsListening && i < 3000 && (app.out.text.match(/listening on/g) ?? []).length < PROCESSES; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
     const idleRss = rssMb(app.child.pid!);
     const idleEach = rssEach(app.child.pid!);
 
