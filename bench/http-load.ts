@@ -22,6 +22,7 @@ export interface LoadResult {
   empty: number;
   rps: number;
   p50: number;
+  p95: number;
   p99: number;
 }
 
@@ -120,5 +121,5 @@ export async function closedLoop(o: { port: number; connections: number; seconds
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(p * latencies.length) - 1))] ?? NaN;
-  return { requests: latencies.length, errors, empty, rps: latencies.length / elapsed, p50: q(0.5), p99: q(0.99) };
+  return { requests: latencies.length, errors, empty, rps: latencies.length / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
 }

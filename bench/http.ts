@@ -1,6 +1,12 @@
 /**
- * `npm run bench:http -- [--connections 50] [--seconds 10] [--members 2000] [--log info]` — the
- * fixed cost of a chat turn over HTTP (docs/benchmarks.md).
+ * `npm run bench:http -- [--connections 50] [--seconds 10] [--members 2000] [--log info]
+ * [--server tsx|dist] [--processes N] [--view-clients 100] [--cpu-prof DIR]` — the fixed cost of a
+ * chat turn over HTTP, and the 360 view under concurrent clients (docs/benchmarks.md).
+ *
+ * `--server dist` runs the compiled build (`node dist/main.js`, as `npm run start:prod` and the
+ * Dockerfile do; `npm run build` first) instead of `node --import tsx src/main.ts`. `--processes N`
+ * starts the server with WEB_PROCESSES=N (N HTTP processes on one port: docs/scale-out.md).
+ * `--cpu-prof DIR` writes the server's V8 CPU profile(s) into DIR when it stops (node --cpu-prof).
  *
  * One closed-loop load tool (bench/http-load.ts: C keep-alive connections, each sending its next
  * request when the last answer arrived) against, in one run:
@@ -9,20 +15,23 @@
  *   callback      POST /wecom/callback: a signed, encrypted text "查一下 <phone>" from one staff
  *                 member per connection (test/support/wecom-traffic.ts `signedCallback`), each
  *                 with a new MsgId, answered passively within WeCom's window
+ *   360 view      GET /api/crm/customers/{id} (the customer 360 view, audited) with ADMIN_TOKEN,
+ *                 members of store 1 in turn, at `--view-clients` connections (default 100)
  * printing req/s, p50/p99 and each figure's ratio to bare Hono, with the server's RSS at idle and
  * after the load. The server runs as ROLE=web (no queue workers in it: see the start below). Its own database (a test database with the demo data, dropped at the end), the
  * machine's Redis under its own prefix, a fake qyapi. Goal: callback ≥ 3,000 req/s and
  * ≥ 5 % of bare Hono, p99 ≤ 50 ms at 50 connections.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Config } from '../src/config.ts';
 import { openPhone } from '../src/crm/customers/index.ts';
 import { seedDemo } from '../src/demo/index.ts';
 import { startFakeQyapi } from '../test/fakes/qyapi.ts';
-import { childEnv, spawnTsx, stopChildren } from '../test/support/child.ts';
+import { childEnv, ROOT, spawnTsx, stopChildren } from '../test/support/child.ts';
 import { createTestEnv } from '../test/support/env.ts';
 import { freePort, startApp, watch } from '../test/support/processes.ts';
 import { startTcpRelay } from '../test/support/tcp-relay.ts';
@@ -37,37 +46,70 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     members: { type: 'string', default: '2000' },
     log: { type: 'string', default: 'info' },
+    server: { type: 'string', default: 'tsx' },
+    processes: { type: 'string', default: '1' },
+    'view-clients': { type: 'string', default: '100' },
+    'cpu-prof': { type: 'string' },
   },
 });
-// startApp waits for the server's info line "listening on": a quieter level never starts.
-if (!['trace', 'debug', 'info'].includes(args.log!)) throw new Error(`--log ${args.log}: the server must log at info or below (startApp waits for its "listening on" line)`);
+if (args.server !== 'tsx' && args.server !== 'dist') throw new Error('--server tsx|dist');
+if (args.server === 'dist' && !existsSync(join(ROOT, 'dist/main.js'))) throw new Error('--server dist: run `npm run build` first (no dist/main.js)');
+const ENTRY = args.server;
+const PROCESSES = Number(args.processes);
+const VIEW_CLIENTS = Number(args['view-clients']);
+const ADMIN_TOKEN = 'bench-http-admin-token-0123456789abcdef';
 const C = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const MEMBERS = Number(args.members);
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
-/** CPU seconds (user + system) the process has used so far. */
-const cpuS = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+/** The process and its children (a WEB_PROCESSES server's cluster workers). */
+const tree = (pid: number): number[] => {
+  let kids: number[] = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    /* gone */
+  }
+  return [pid, ...kids.flatMap(tree)];
 };
-const rssMb = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+/** CPU seconds (user + system) the process and its children have used so far (cluster workers included). */
+const cpuS = (pid: number) =>
+  tree(pid).reduce((sum, p) => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return sum + (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    } catch {
+      return sum;
+    }
+  }, 0);
+/** A process's own resident memory, MB (0 once it is gone). */
+const ownRss = (p: number) => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
 };
+/** Each process's own RSS: the server and its children (a WEB_PROCESSES server's cluster workers). */
+const rssEach = (pid: number) => tree(pid).map(ownRss);
+/** Resident memory of the process and its children, MB (each process's own RSS, summed). */
+const rssMb = (pid: number) => rssEach(pid).reduce((a, b) => a + b, 0);
 
 async function main() {
-  console.log(`bench:http — ${C} connections, ${SECONDS} s per target after a ${Math.min(3, SECONDS)} s warm-up; server LOG_LEVEL=${args.log}`);
+  console.log(`bench:http — ${C} connections (360 view: ${VIEW_CLIENTS}), ${SECONDS} s per target after a ${Math.min(3, SECONDS)} s warm-up; server ${ENTRY === 'dist' ? 'node dist/main.js' : 'node --import tsx src/main.ts'}, WEB_PROCESSES=${PROCESSES}, LOG_LEVEL=${args.log}`);
   console.log(`load at start: ${uptime()}`);
   const qy = await startFakeQyapi({ corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID });
-  const env = await createTestEnv('bench_http', { ...weComEnv(qy.url), WECOM_REPLY_BUDGET_MS: '4000' });
+  const env = await createTestEnv('bench_http', { ...weComEnv(qy.url), WECOM_REPLY_BUDGET_MS: '4000', ADMIN_TOKEN });
   const { sql } = env.services;
   try {
     await seedDemo(sql, { members: MEMBERS, seed: 11, now: new Date('2026-11-01T00:00:00Z') });
     // One staff member per connection (a turn's memory and inbox are per sender), managing store 1.
     const [staff] = await sql.query<any>('INSERT INTO staff (wecom_user_id, name, role) VALUES ?', [Array.from({ length: C }, (_, i) => [`bh_u${i}`, `店长${i}`, 'store_manager'])]);
     await sql.query('INSERT INTO staff_stores (staff_id, store_id) VALUES ?', [Array.from({ length: C }, (_, i) => [staff.insertId + i, 1])]);
-    const [rows] = await sql.query<RowDataPacket[]>("SELECT phone_enc FROM members WHERE home_store_id = 1 AND status = 'active' ORDER BY id LIMIT 200");
+    const [rows] = await sql.query<RowDataPacket[]>("SELECT id, phone_enc FROM members WHERE home_store_id = 1 AND status = 'active' ORDER BY id LIMIT 200");
     const phones = rows.map((r) => openPhone(String(r.phone_enc)));
+    const memberIds = rows.map((r) => Number(r.id));
 
     // The baseline server.
     const barePort = await freePort();
@@ -77,8 +119,15 @@ async function main() {
     // first run starts with the process, and its per-store model race holds the event loop for
     // minutes on this machine (a CPU profile of the server: clv/pareto-nbd.ts logA0), which this
     // bench would measure instead of the callback (docs/benchmarks.md).
-    const app = await startApp(env.config, { LOG_LEVEL: args.log!, ROLE: 'web' }, { wait: 'ready', timeoutMs: 300_000 });
+    const serverEnv: Record<string, string> = { LOG_LEVEL: args.log!, ROLE: 'web', WEB_PROCESSES: String(PROCESSES) };
+    const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
+    const app = await startApp(env.config, serverEnv, { wait: 'ready', timeoutMs: 300_000, entry: ENTRY, nodeArgs });
+    // Every web process is up: each logs "listening on" at info (the shared port answers as soon as the first does).
+    const logsListening = ['trace', 'debug', 'info'].includes(args.log!);
+    for (let i = 0; logsListening && i < 3000 && (app.out.text.match(/listening on/g) ?? []).length < PROCESSES; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
     const idleRss = rssMb(app.child.pid!);
+    const idleEach = rssEach(app.child.pid!);
 
     let msgNo = 0;
     const callback = (conn: number): LoadRequest => {
@@ -102,7 +151,7 @@ async function main() {
     // Round trips of one turn: the same callbacks one at a time through a second server whose
     // MariaDB and Redis lines pass a counting relay — MySQL commands (packets with sequence id 0)
     // and Redis writes (one per command or pipeline) — less what the idle server sends in as long.
-    const perTurn = await countRoundTrips(env.config, callback);
+    const perTurn = await countRoundTrips(env.config, callback, ENTRY);
     console.log(`Redis commands per turn: ${perTurn.perCommand.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(', ')}`);
     console.log(`one turn, sequential (${perTurn.turns} callbacks): ${perTurn.mysql.toFixed(1)} MySQL commands, ≈ ${perTurn.redis.toFixed(1)} Redis round trips, ${perTurn.cpuMs.toFixed(2)} ms server CPU, ${perTurn.ms.toFixed(1)} ms p50 (idle server in as long: ${perTurn.idleMysql} MySQL, ${perTurn.idleRedis} Redis)`);
 
@@ -111,26 +160,36 @@ async function main() {
       ['server GET /healthz', app.port, () => ({ method: 'GET', path: '/healthz' })],
       ['POST /wecom/callback (lookup)', app.port, callback],
     ];
+    let viewNo = 0;
+    const view = (): LoadRequest => ({ method: 'GET', path: `/api/crm/customers/${memberIds[viewNo++ % memberIds.length]}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const probe360 = await fetch(`http://127.0.0.1:${app.port}${view().path}`, { headers: view().headers });
+    const body360 = (await probe360.json()) as { profile?: { memberNo?: string } };
+    if (probe360.status !== 200 || !body360.profile?.memberNo) throw new Error(`the 360 view probe failed (${probe360.status}): ${JSON.stringify(body360).slice(0, 500)}`);
     const results: [string, LoadResult][] = [];
     const cpu: number[] = [];
+    targets.push([`GET 360 view (${VIEW_CLIENTS} clients)`, app.port, view]);
     for (const [name, port, make] of targets) {
-      await closedLoop({ port, connections: C, seconds: Math.min(3, SECONDS), make });
+      const connections = make === view ? VIEW_CLIENTS : C;
+      await closedLoop({ port, connections, seconds: Math.min(3, SECONDS), make });
       const before = port === app.port ? cpuS(app.child.pid!) : cpuS(bare.pid!);
-      const r = await closedLoop({ port, connections: C, seconds: SECONDS, make });
+      const r = await closedLoop({ port, connections, seconds: SECONDS, make });
       cpu.push((((port === app.port ? cpuS(app.child.pid!) : cpuS(bare.pid!)) - before) * 1000) / r.requests);
       results.push([name, r]);
       console.log(`  ${name}: done (load ${uptime().replace(/.*load average: /, '')})`);
     }
     const loadRss = rssMb(app.child.pid!);
     const base = results[0]![1].rps;
-    console.log(`\n${'target'.padEnd(32)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(8)}${'acked'.padStart(7)}${'CPU ms/req'.padStart(11)}${'÷ bare'.padStart(9)}`);
+    console.log(`\n${'target'.padEnd(32)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(8)}${'acked'.padStart(7)}${'CPU ms/req'.padStart(11)}${'÷ bare'.padStart(9)}`);
     for (const [i, [name, r]] of results.entries()) {
-      console.log(`${name.padEnd(32)}${r.rps.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${String(r.errors).padStart(8)}${String(r.empty).padStart(7)}${cpu[i]!.toFixed(3).padStart(11)}${`${((r.rps / base) * 100).toFixed(2)} %`.padStart(9)}`);
+      console.log(`${name.padEnd(32)}${r.rps.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${String(r.errors).padStart(8)}${String(r.empty).padStart(7)}${cpu[i]!.toFixed(3).padStart(11)}${`${((r.rps / base) * 100).toFixed(2)} %`.padStart(9)}`);
     }
     console.log('failed: not 2xx or no answer; acked: 200 with an empty body (past the reply budget, the answer pushed later)');
     const cb = results[2]![1];
     console.log(`\ncallback goal (≥ 3,000 req/s, ≥ 5 % of bare Hono, p99 ≤ 50 ms): ${cb.rps >= 3000 && cb.rps / base >= 0.05 && cb.p99 <= 50 ? 'met' : 'not met'}`);
-    console.log(`server RSS: ${idleRss} MB at idle, ${loadRss} MB after the load`);
+    const v = results[3]![1];
+    console.log(`360 view goal (p95 ≤ 200 ms at ${VIEW_CLIENTS} clients): ${v.p95 <= 200 && v.errors === 0 ? 'met' : 'not met'} (p95 ${v.p95.toFixed(1)} ms)`);
+    const each = (mb: number[]) => (mb.length > 1 ? ` (each process: ${mb.join(' + ')})` : '');
+    console.log(`server RSS: ${idleRss} MB at idle${each(idleEach)}, ${loadRss} MB after the load${each(rssEach(app.child.pid!))} — goal ≤ 200 / ≤ 400 MB`);
     console.log(`load at end: ${uptime()}`);
     await app.stop();
     bare.kill('SIGTERM');
@@ -142,7 +201,7 @@ async function main() {
 }
 
 /** See the call: one server behind counting relays, `turns` callbacks one after the other. */
-async function countRoundTrips(config: Config, make: (conn: number) => LoadRequest, turns = 100) {
+async function countRoundTrips(config: Config, make: (conn: number) => LoadRequest, entry: 'tsx' | 'dist', turns = 100) {
   const db = new URL(config.DATABASE_URL);
   const rd = new URL(config.REDIS_URL);
   let mysql = 0;
@@ -170,7 +229,7 @@ async function countRoundTrips(config: Config, make: (conn: number) => LoadReque
   });
   db.host = `127.0.0.1:${mysqlRelay.port}`;
   rd.host = `127.0.0.1:${redisRelay.port}`;
-  const app = await startApp(config, { DATABASE_URL: db.toString(), REDIS_URL: rd.toString(), LOG_LEVEL: 'info', ROLE: 'web' }, { wait: 'ready', timeoutMs: 300_000 });
+  const app = await startApp(config, { DATABASE_URL: db.toString(), REDIS_URL: rd.toString(), LOG_LEVEL: 'info', ROLE: 'web' }, { wait: 'ready', timeoutMs: 300_000, entry });
   try {
     const one = async () => {
       const r = make(0);

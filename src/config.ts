@@ -59,6 +59,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** What this process runs: `web` (HTTP), `worker` (queues and schedules; HTTP only for /healthz, /readyz), or `all` (both, the default). */
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  /** HTTP processes on one port (node:cluster, src/http/web-processes.ts): more than 1 uses more cores for the callbacks, the console and the API. */
+  WEB_PROCESSES: intFromEnv(1, 1),
   /** When set, GET /metrics needs `Authorization: Bearer <token>`; unset, it is open (for a scraper inside the network). */
   METRICS_TOKEN: optionalString,
   /** Log lines: `json`, `pretty` (readable, for a terminal), or `auto` (pretty in development on a terminal, else json). */

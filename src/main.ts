@@ -1,16 +1,9 @@
 import { ConfigError, consoleEnabled, describeConfig, loadConfig, runsWeb, runsWorkers, secretValues, type Config } from './config.ts';
-import { runScoring } from './crm/insights/index.ts';
-import { seedIfEmpty } from './demo/index.ts';
-import { migrate } from './db/migrate.ts';
-import { waitForDependencies } from './dependencies.ts';
-import { listen } from './http/listen.ts';
-import { createWorkerApp } from './http/app.ts';
 import { loadEnvFile } from './env-file.ts';
+import { isWebProcess, runWebProcesses, superviseWebProcesses } from './http/web-processes.ts';
 import { createLogger, prettyLogs } from './logger.ts';
-import { firstNodeUrl } from './redis.ts';
-import { createRuntime, within, type Runtime } from './runtime.ts';
-import { createServices, type Services } from './services.ts';
-import { startTelemetry, stopTelemetry } from './telemetry/index.ts';
+import type { Runtime } from './runtime.ts';
+import type { Services } from './services.ts';
 
 /** The whole stop must end within this; the stop's own steps are bounded below it. */
 const STOP_DEADLINE_MS = 9_000;
@@ -32,7 +25,23 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.LOG_LEVEL, {}, { secrets: secretValues(config), pretty: prettyLogs(config) });
+  // WEB_PROCESSES > 1: this process only supervises that many servers on one port (src/http/web-processes.ts).
+  // It loads none of the server's modules (they are imported below, by the processes that serve).
+  if (superviseWebProcesses(config)) return runWebProcesses(config, logger, { stopDeadlineMs: STOP_DEADLINE_MS });
   logger.info({ config: describeConfig(config) }, 'starting');
+  // Imported here, not at the top: a WEB_PROCESSES supervisor never needs them.
+  const [{ runScoring }, { seedIfEmpty }, { migrate }, { waitForDependencies }, { listen }, { createWorkerApp }, { firstNodeUrl }, { createRuntime, within }, { createServices }, { startTelemetry, stopTelemetry }] = await Promise.all([
+    import('./crm/insights/index.ts'),
+    import('./demo/index.ts'),
+    import('./db/migrate.ts'),
+    import('./dependencies.ts'),
+    import('./http/listen.ts'),
+    import('./http/app.ts'),
+    import('./redis.ts'),
+    import('./runtime.ts'),
+    import('./services.ts'),
+    import('./telemetry/index.ts'),
+  ]);
 
   // Signals: the first stops gracefully (docs/guides/administrator.md, "Start and stop"); a
   // second one, or a stop that overruns its deadline, exits at once.
@@ -90,7 +99,8 @@ async function main(): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // One of WEB_PROCESSES' processes ignores SIGINT: Ctrl-C signals the whole group, and the supervisor sends each a SIGTERM.
+  process.on('SIGINT', () => (isWebProcess() ? undefined : void shutdown('SIGINT')));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (!(await waitForDependencies({ mysql: config.DATABASE_URL, redis: firstNodeUrl(config) }, logger, () => stopping))) return;

@@ -1,10 +1,7 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Queue } from 'bullmq';
 import { Hono } from 'hono';
-import { activeStaffActor, forbidden } from '../crm/kernel/index.ts';
+import { activeStaffActor, forbidden, lazyModule } from '../crm/kernel/index.ts';
 import { CRM_MAINTENANCE_QUEUE } from '../jobs/crm-maintenance.ts';
 import { SCORING_QUEUE } from '../jobs/scoring.ts';
 import { SEGMENT_REFRESH_QUEUE } from '../jobs/segment-refresh.ts';
@@ -14,6 +11,10 @@ import { requireIdentity } from './identity.ts';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
+const boardApi = lazyModule<typeof import('@bull-board/api')>('@bull-board/api');
+const boardBullMq = lazyModule<typeof import('@bull-board/api/bullMQAdapter')>('@bull-board/api/bullMQAdapter');
+const boardHono = lazyModule<typeof import('@bull-board/hono')>('@bull-board/hono');
+
 /**
  * The BullMQ dashboard (bull-board) at /admin/queues: every queue of the process, its jobs,
  * retries and failures. It can retry, promote and delete jobs, so it is for admins only: the
@@ -21,11 +22,22 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * (docs/deployment.md, "Queue dashboard"), never from the request.
  */
 export function queueBoard(services: Services): { app: Hono<AppEnv>; close(): Promise<void> } {
-  const q = services.queues;
-  // The repeatable tasks' queues are opened here too (read and act only; their workers live in the worker role).
-  const periodic = [SEGMENT_REFRESH_QUEUE, CRM_MAINTENANCE_QUEUE, SCORING_QUEUE].map((name) => new Queue(name, { connection: services.bullRedis, prefix: services.queuePrefix(name) }));
-  const adapter = new HonoAdapter(serveStatic).setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({ queues: [q.outbound, q.inboxAnswer, q.journey, q.journeyControl, ...periodic].map((queue) => new BullMQAdapter(queue)), serverAdapter: adapter });
+  // Built on the first admin's request, not at start: bull-board and its adapters are ~20 MB a
+  // process would hold for a page few open (src/crm/kernel/lazy-module.ts).
+  let board: { fetch: Hono['fetch']; periodic: Queue[] } | undefined;
+  const build = () => {
+    const q = services.queues;
+    const { createBullBoard } = boardApi();
+    const { BullMQAdapter } = boardBullMq();
+    const { HonoAdapter } = boardHono();
+    // The repeatable tasks' queues are opened here too (read and act only; their workers live in the worker role).
+    const periodic = [SEGMENT_REFRESH_QUEUE, CRM_MAINTENANCE_QUEUE, SCORING_QUEUE].map((name) => new Queue(name, { connection: services.bullRedis, prefix: services.queuePrefix(name) }));
+    const adapter = new HonoAdapter(serveStatic).setBasePath(QUEUE_BOARD_PATH);
+    createBullBoard({ queues: [q.outbound, q.inboxAnswer, q.journey, q.journeyControl, ...periodic].map((queue) => new BullMQAdapter(queue)), serverAdapter: adapter });
+    // The plugin's routes are relative to the board's path: mounted there in an app of its own.
+    const inner = new Hono().route(QUEUE_BOARD_PATH, adapter.registerPlugin());
+    return { fetch: inner.fetch, periodic };
+  };
 
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
@@ -34,6 +46,6 @@ export function queueBoard(services: Services): { app: Hono<AppEnv>; close(): Pr
     if (actor?.role !== 'admin') throw forbidden('permission_denied', 'the queue dashboard is for administrators');
     await next();
   });
-  app.route('/', adapter.registerPlugin());
-  return { app, close: async () => void (await Promise.allSettled(periodic.map((p) => p.close()))) };
+  app.all('*', (c) => (board ??= build()).fetch(c.req.raw, c.env));
+  return { app, close: async () => void (await Promise.allSettled((board?.periodic ?? []).map((p) => p.close()))) };
 }

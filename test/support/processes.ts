@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Config } from '../../src/config.ts';
-import { childEnv, spawnTsx } from './child.ts';
+import { childEnv, spawnCommand, spawnTsx } from './child.ts';
 
 /** A port nothing listens on right now (the OS picks it). */
 export const freePort = () =>
@@ -99,11 +99,16 @@ export interface AppChild {
  * SEED_DEMO=never and LOG_LEVEL=info unless `extra` says otherwise. Resolves once its port
  * answers HTTP (whatever the log level) — or, with `wait: 'ready'`, once /readyz answers 200 (a process that runs
  * workers first checks whether Redis kept its jobs). A child that exits before is an error.
+ * `entry: 'dist'` runs the compiled build instead (`node dist/main.js`, what `npm run start:prod`
+ * and the Dockerfile run; `npm run build` first). `nodeArgs` go to node before the entry (`--cpu-prof`,
+ * which NODE_OPTIONS does not allow).
  */
-export async function startApp(config: Config, extra: Record<string, string> = {}, opts: { port?: number; wait?: 'listening' | 'ready'; timeoutMs?: number } = {}): Promise<AppChild> {
+export async function startApp(config: Config, extra: Record<string, string> = {}, opts: { port?: number; wait?: 'listening' | 'ready'; timeoutMs?: number; entry?: 'tsx' | 'dist'; nodeArgs?: string[] } = {}): Promise<AppChild> {
   const port = opts.port ?? (await freePort());
   const ms = opts.timeoutMs ?? 90_000;
-  const child = spawnTsx(['src/main.ts'], childEnv(config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info', ...extra }));
+  const env = childEnv(config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info', ...extra });
+  const nodeArgs = opts.nodeArgs ?? [];
+  const child = opts.entry === 'dist' ? spawnCommand(process.execPath, [...nodeArgs, 'dist/main.js'], env) : spawnTsx([...nodeArgs, 'src/main.ts'], env);
   const out = watch(child);
   const app: AppChild = {
     child,

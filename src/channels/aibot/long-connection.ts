@@ -12,9 +12,9 @@
  * stream here: we push its chunks ourselves. The durable inbox answers each msgid once; an
  * answer later than AIBOT_STREAM_MAX_MS, or longer than a stream, is relayed as an app message.
  */
-import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk';
+import type { WSClient, WsFrame } from '@wecom/aibot-node-sdk';
 import type { BotAnswer, HandleMessage, HandleOutcome, InboundMessage } from '../../bot/types.ts';
-import { AppError } from '../../crm/kernel/index.ts';
+import { AppError, lazyModule } from '../../crm/kernel/index.ts';
 import { t } from '../../i18n/index.ts';
 import type { Services } from '../../services.ts';
 import type { ChannelAdapter } from '../types.ts';
@@ -60,11 +60,14 @@ export function longConnectionPushAdapter(api: WeComApiClient | undefined): Chan
 }
 
 
+/** The SDK, loaded only by a process that opens the long connection (src/crm/kernel/lazy-module.ts). */
+const aibotSdk = lazyModule<typeof import('@wecom/aibot-node-sdk')>('@wecom/aibot-node-sdk');
+
 export function startAiBotLongConnection(services: Services, opts: LongConnectionOptions): AiBotLongConnection {
   const c = services.config;
   if (!c.AIBOT_BOT_ID || !c.AIBOT_SECRET) throw new AppError('channel_not_configured', 'AIBOT_MODE=websocket needs AIBOT_BOT_ID and AIBOT_SECRET', { status: 500 });
   const log = services.logger.child({ channel: 'wecom_aibot', mode: 'websocket' });
-  const client = new WSClient({
+  const client = new (aibotSdk().WSClient)({
     botId: c.AIBOT_BOT_ID,
     secret: c.AIBOT_SECRET,
     wsUrl: c.AIBOT_WS_URL,

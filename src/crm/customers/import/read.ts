@@ -1,9 +1,12 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import ExcelJS from 'exceljs';
-import { badRequest } from '../../kernel/index.ts';
+import type ExcelJS from 'exceljs';
+import { badRequest, lazyModule } from '../../kernel/index.ts';
 import { decodeChunks, encodingOf, type EncodingChoice, type TextEncodingName } from './decode.ts';
+
+/** The spreadsheet library, loaded with the first .xlsx read (src/crm/kernel/lazy-module.ts). */
+const excel = lazyModule<typeof ExcelJS>('exceljs');
 
 /** A cell as read: text, or a Date for Excel date cells. */
 export type Cell = string | Date | null;
@@ -134,7 +137,7 @@ function cellValue(v: ExcelJS.CellValue): Cell {
 
 /** The first worksheet of an .xlsx, streamed; date-formatted cells come back as Dates. */
 export async function* readXlsx(input: string | ReadStream): AsyncGenerator<RawRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(typeof input === 'string' ? createReadStream(input) : input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+  const reader = new (excel().stream.xlsx.WorkbookReader)(typeof input === 'string' ? createReadStream(input) : input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   for await (const sheet of reader) {
     for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
       const values = (r.values as ExcelJS.CellValue[]) ?? [];

@@ -3,13 +3,16 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Connection as CallbackConnection } from 'mysql2';
 import type { Services } from '../../../services.ts';
-import { audit, can, maskPhone, readPoolAfter, requirePermission, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
+import { audit, can, lazyModule, maskPhone, readPoolAfter, requirePermission, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
 import { openPhone } from '../../customers/index.ts';
 import { EXPORT_FIELDS, type ExportField } from './fields.ts';
 import { getSegment, type SegmentInfo } from './segments.ts';
+
+/** The spreadsheet library, loaded with the first .xlsx export (src/crm/kernel/lazy-module.ts). */
+const excel = lazyModule<typeof ExcelJS>('exceljs');
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -139,7 +142,7 @@ export async function exportSegment(access: StaffAccess, segmentOrId: number | S
       out.end();
       await once(out, 'finish');
     } else {
-      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: false, useSharedStrings: false });
+      const wb = new (excel().stream.xlsx.WorkbookWriter)({ filename: file, useStyles: false, useSharedStrings: false });
       const ws = wb.addWorksheet('members');
       ws.addRow(header).commit();
       for await (const r of stream) {

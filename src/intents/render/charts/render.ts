@@ -1,6 +1,10 @@
-import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
+import type { EChartsOption } from 'echarts';
+import { lazyModule } from '../../../crm/kernel/index.ts';
 import { cjkFont } from './fonts.ts';
+
+// Loaded with the first chart, not at start (~25 MB: src/crm/kernel/lazy-module.ts).
+const echartsModule = lazyModule<typeof import('echarts')>('echarts');
+const resvgModule = lazyModule<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
 
 export interface ChartImage {
   png: Buffer;
@@ -21,8 +25,9 @@ export function chartLocale(): 'zh' | 'en' {
  * resvg by file, first in the family list), ASCII otherwise; resvg uses the system fonts
  * (DejaVu/Liberation here) for Latin text either way.
  */
-export function renderChartPng(option: echarts.EChartsOption, width: number, height: number, alt: string): ChartImage {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+export function renderChartPng(option: EChartsOption, width: number, height: number, alt: string): ChartImage {
+  const { Resvg } = resvgModule();
+  const chart = echartsModule().init(null, null, { renderer: 'svg', ssr: true, width, height });
   const cjk = cjkFont();
   try {
     const families = [cjk?.family, 'DejaVu Sans', 'Liberation Sans', 'Arial', 'sans-serif'].filter(Boolean).join(', ');
