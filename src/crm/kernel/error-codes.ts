@@ -263,6 +263,8 @@ export const ERROR_CODES = {
   segment_in_use: { area: 'insights', status: 409, retryable: false, description: 'A journey is triggered by the segment (entering or leaving it): change or delete the journey first.' },
   segment_static: { area: 'insights', status: 400, retryable: false, description: 'A static segment is a frozen list: its conditions cannot change and it is not recomputed.' },
   export_expired: { area: 'insights', status: 410, retryable: false, description: 'The export download link has expired or its file was purged; export again.' },
+  scoring_busy: { area: 'insights', status: 409, retryable: true, description: 'Another scoring run is writing member_scores on this database; the run is retried when it ends (runs are serialised by a named lock).' },
+  scores_load_failed: { area: 'insights', status: 500, retryable: false, description: 'A scoring run\'s rows did not load exactly (a value the table refused); the previous scores stay in place.' },
 
   // ── automation: journeys and recalls ────────────────────────────────────────────────────
   invalid_journey: { area: 'automation', status: 400, retryable: false, description: 'A journey definition is invalid (the message says where).' },

@@ -5,8 +5,9 @@ import { writeMemberTags } from '../tags/write.ts';
 /**
  * Smart tags (CRM07): model tags written to member_tags with source `model` and a confidence
  * 0..1, recomputed in bulk SQL from member_stats and member_scores (run after the scores).
- * A member who already carries the tag by hand or by rule keeps that row untouched (INSERT
- * IGNORE); only `model` rows are replaced.
+ * A member who already carries the tag by hand or by rule keeps that row untouched; only
+ * `model` rows change, and only where they differ (a member who keeps a tag keeps its row and
+ * the day it was first given; a changed confidence is updated): writeMemberTags' `replaceSelected`.
  *
  * Each tag states what it claims; the two churn tags claim "this member is gone" and are
  * measured against the demo generator's latent truth by `bench:churn` (precision ≥ 90 %, the
@@ -86,12 +87,14 @@ export async function refreshSmartTags(sql: Pool, now: Date): Promise<Record<Sma
   const conn = await sql.getConnection();
   try {
     // One transaction per tag: readers see each tag's old members or its new ones, never none.
+    // Only the difference is written (replaceSelected): members who keep a tag keep their row.
     for (const name of Object.keys(SMART_TAGS) as SmartTag[]) {
       out[name] = await withTransaction(conn, async () => {
         const [[tag]] = await conn.query<any[]>('SELECT id FROM tags WHERE name = ?', [name]);
-        await writeMemberTags(conn, { op: 'removeSource', tagId: tag.id, source: 'model' }, { system: 'model' });
         const select = { sql: `SELECT t.member_id, t.confidence FROM (${q[name].sql}) t JOIN members m ON m.id = t.member_id WHERE m.status <> 'deleted'`, params: q[name].params };
-        return writeMemberTags(conn, { op: 'addSelected', tagId: tag.id, select, source: 'model', createdBy: 'model', at: now }, { system: 'model' });
+        await writeMemberTags(conn, { op: 'replaceSelected', tagId: tag.id, select, source: 'model', createdBy: 'model', at: now }, { system: 'model' });
+        const [[held]] = await conn.query<any[]>("SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ? AND source = 'model'", [tag.id]);
+        return Number(held.n);
       });
     }
   } finally {

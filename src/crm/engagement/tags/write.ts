@@ -31,6 +31,15 @@ export type MemberTagChange =
   | { op: 'addSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date }
   /** Take the tag of `source` off every member the query does not select (only among `memberIds` when given). */
   | { op: 'retainSelected'; tagId: number; source: TagSource; select: MemberSelect; memberIds?: number[] }
+  /**
+   * The tag of `source` on exactly the members the query selects, with the query's confidence:
+   * rows of `source` it no longer selects are removed, newly selected members get the tag, and a
+   * changed confidence is updated; unchanged rows (and their created_at, the day the member first
+   * got the tag) are not written, and rows of another source are left as they are (a member
+   * tagged by hand keeps the manual row). The nightly smart tags: most members keep their tags
+   * from one night to the next, so this writes the difference instead of the whole set.
+   */
+  | { op: 'replaceSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date }
   /** Take the tag of `source` off every member. */
   | { op: 'removeSource'; tagId: number; source: TagSource }
   /** Every holder of tag `from` gets tag `to` too, with its source and confidence (tag merge: `from` is deleted after). */
@@ -151,6 +160,22 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
         ...c.select.params,
         ...(only ? [c.memberIds] : []),
       ]);
+    }
+    case 'replaceSelected': {
+      // The query is read once into a session table (a selection may be a window over every
+      // member), then compared with the tag's rows: a connection of its own when given a pool.
+      if (!('release' in sql)) return withTransaction(sql, (conn) => writeRows(conn, c));
+      await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected');
+      await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(4,3) NOT NULL) ENGINE=InnoDB');
+      try {
+        await sql.query(`INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${c.select.sql}) s`, c.select.params);
+        const removed = await affected(sql, 'DELETE mt FROM member_tags mt LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ? AND mt.source = ? AND s.member_id IS NULL', [c.tagId, c.source]);
+        const updated = await affected(sql, 'UPDATE member_tags mt JOIN member_tags_selected s ON s.member_id = mt.member_id SET mt.confidence = s.confidence WHERE mt.tag_id = ? AND mt.source = ? AND mt.confidence <> s.confidence', [c.tagId, c.source]);
+        const added = await affected(sql, `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, ? FROM member_tags_selected s LEFT JOIN member_tags mt ON mt.member_id = s.member_id AND mt.tag_id = ? WHERE mt.member_id IS NULL`, [c.tagId, c.source, c.createdBy, c.at, c.tagId]);
+        return removed + updated + added;
+      } finally {
+        await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected');
+      }
     }
     case 'removeSource':
       return affected(sql, 'DELETE FROM member_tags WHERE tag_id = ? AND source = ?', [c.tagId, c.source]);

@@ -31,4 +31,95 @@ describe('loadScores', () => {
       { member_id: 2, churn_reasons: [], p_alive: null, expected_purchases_90d: '1.2000', clv: '734.45', scored_at: scoredAt.toISOString(), churn_rank: 2, churn_store: 2, last_order_at: '2026-10-01T08:30:00.250Z', total_spend: '99.50' },
     ]);
   });
+
+  // The rows go into a fresh table swapped in by RENAME TABLE (load-scores.ts): readers see the
+  // old scores or the new ones, a failed run leaves the old ones, the table keeps its indexes
+  // and its cascade to members.
+  describe('the swap', () => {
+    const N = 1500;
+    const at = (k: number) => new Date(Date.UTC(2026, 10, 1, 0, 0, k));
+    const rowsAt = (k: number, ids: number[]) => ids.map((id) => [id, 3, 4, 5, 4, 'loyal', 'high_value', '0.4898', k % 2 ? 'high' : 'low', '[]', '0.5000', '1.2000', '10.00', at(k), id, 1, null, '5.00']);
+    const ids = Array.from({ length: N }, (_, i) => 100 + i);
+    const chunked = (rows: unknown[][]) => Array.from({ length: Math.ceil(rows.length / 500) }, (_, i) => rows.slice(i * 500, i * 500 + 500));
+    const shape = async () => {
+      const [ix] = await env.services.sql.query<any[]>("SELECT INDEX_NAME AS i, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS c FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'member_scores' GROUP BY INDEX_NAME ORDER BY INDEX_NAME");
+      const [fk] = await env.services.sql.query<any[]>("SELECT k.COLUMN_NAME AS c, k.REFERENCED_TABLE_NAME AS t, r.DELETE_RULE AS d FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = 'member_scores' AND k.REFERENCED_TABLE_NAME IS NOT NULL");
+      return { indexes: ix, foreignKeys: fk };
+    };
+    const tables = async () => (await env.services.sql.query<any[]>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'member\\_scores%' ORDER BY TABLE_NAME"))[0].map((r) => r.t);
+    const state = async () => (await env.services.sql.query<any[]>('SELECT COUNT(*) AS n, MIN(scored_at) AS lo, MAX(scored_at) AS hi FROM member_scores'))[0][0];
+
+    beforeAll(async () => {
+      const values = ids.flatMap((id) => [id, `S${id}`, `s${id}`, ...sealedPhoneValues(`137${String(id).padStart(8, '0')}`), at(0)]);
+      await env.services.sql.query(`INSERT INTO members (id, member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, status) VALUES ${ids.map(() => "(?, ?, ?, ?, ?, ?, ?, 'store', 'active')").join(', ')}`, values);
+    });
+
+    it('readers see every member with one run’s scores during swaps, never a mix or an empty table', async () => {
+      await loadScores(env.services.sql, chunked(rowsAt(1, ids)));
+      const before = await shape();
+      let stop = false;
+      const seen: { n: number; runs: number }[] = [];
+      const errors: string[] = [];
+      const reader = (async () => {
+        while (!stop) {
+          try {
+            const [[r]] = await env.services.readSql.query<any[]>('SELECT COUNT(*) AS n, COUNT(DISTINCT scored_at) AS runs FROM member_scores');
+            seen.push({ n: Number(r.n), runs: Number(r.runs) });
+          } catch (e) {
+            errors.push(String(e));
+          }
+        }
+      })();
+      for (let k = 2; k <= 5; k++) await loadScores(env.services.sql, chunked(rowsAt(k, ids)));
+      stop = true;
+      await reader;
+      expect(errors).toEqual([]);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((r) => r.n === N && r.runs === 1)).toBe(true);
+      const now = await state();
+      expect({ n: Number(now.n), lo: new Date(now.lo).toISOString(), hi: new Date(now.hi).toISOString() }).toEqual({ n: N, lo: at(5).toISOString(), hi: at(5).toISOString() });
+      // Same indexes and foreign key as the migrations made them; no table left behind.
+      expect(await shape()).toEqual(before);
+      expect(before.foreignKeys).toEqual([{ c: 'member_id', t: 'members', d: 'CASCADE' }]);
+      expect(await tables()).toEqual(['member_scores']);
+    });
+
+    it('a run that fails while loading leaves the previous scores, and the next run loads', async () => {
+      await loadScores(env.services.sql, chunked(rowsAt(6, ids)));
+      function* broken() {
+        yield rowsAt(7, ids.slice(0, 500));
+        throw new Error('scoring failed half-way');
+      }
+      await expect(loadScores(env.services.sql, broken())).rejects.toThrow('scoring failed half-way');
+      // A value the table refuses (a cell name longer than its column): the load's own error code.
+      const bad = rowsAt(7, ids);
+      bad[3]![5] = 'x'.repeat(40);
+      await expect(loadScores(env.services.sql, chunked(bad))).rejects.toMatchObject({ code: 'scores_load_failed' });
+      const kept = await state();
+      expect({ n: Number(kept.n), lo: new Date(kept.lo).toISOString(), hi: new Date(kept.hi).toISOString() }).toEqual({ n: N, lo: at(6).toISOString(), hi: at(6).toISOString() });
+      expect(await tables()).toEqual(['member_scores']);
+      // A killed run's half-loaded table is dropped by the next run.
+      await env.services.sql.query('CREATE TABLE member_scores_next LIKE member_scores');
+      await env.services.sql.query('INSERT INTO member_scores_next SELECT * FROM member_scores LIMIT 10');
+      await loadScores(env.services.sql, chunked(rowsAt(8, ids)));
+      expect(Number((await state()).n)).toBe(N);
+      expect(await tables()).toEqual(['member_scores']);
+    });
+
+    it('two runs at once are serialised; a deleted member’s scores go with the member (cascade kept across swaps)', async () => {
+      await Promise.all([loadScores(env.services.sql, chunked(rowsAt(9, ids))), loadScores(env.services.sql, chunked(rowsAt(10, ids)))]);
+      const both = await state();
+      expect(Number(both.n)).toBe(N);
+      expect(new Date(both.lo).toISOString()).toBe(new Date(both.hi).toISOString());
+      await env.services.sql.query('DELETE FROM members WHERE id = ?', [ids[0]]);
+      expect(Number((await state()).n)).toBe(N - 1);
+      // A member marked deleted while the run computed: not in the swapped-in table.
+      await env.services.sql.query("UPDATE members SET status = 'deleted' WHERE id = ?", [ids[1]]);
+      await loadScores(env.services.sql, chunked(rowsAt(11, ids.slice(1))));
+      const [gone] = await env.services.sql.query<any[]>('SELECT member_id FROM member_scores WHERE member_id IN (?)', [[ids[0], ids[1]]]);
+      expect(gone).toEqual([]);
+      expect(Number((await state()).n)).toBe(N - 2);
+    });
+  });
 });
+

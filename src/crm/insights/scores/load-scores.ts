@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { withTransaction } from '../../kernel/index.ts';
+import { AppError } from '../../kernel/index.ts';
 
 export const SCORE_COLUMNS = [
   'member_id', 'rfm_r', 'rfm_f', 'rfm_m', 'rfm_score', 'rfm_cell', 'value_quadrant', 'churn_risk', 'churn_level',
@@ -33,27 +33,62 @@ function field(v: unknown): string {
   return SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : s;
 }
 
+/** The table a run loads, swapped in for member_scores when complete, and the one swapped out. */
+const NEXT = 'member_scores_next';
+const OLD = 'member_scores_old';
+/**
+ * member_scores' foreign key to members. Constraint names are unique per database, so the
+ * loaded table takes whichever of the two names the live table does not hold (schema.prisma
+ * and the drift check know foreign keys by their columns, not their names).
+ */
+const FK_NAMES = ['member_scores_member_id_fkey', 'member_scores_member_id_fkey_b'] as const;
+
 /**
  * Writes every member's scores: the rows (produced lazily, chunk by chunk, as the scoring pass
- * computes them) stream into a per-connection staging table by LOAD DATA LOCAL INFILE, then
- * one UPDATE … JOIN and one INSERT of the new members apply them in a single transaction.
- * Measured at 100,000 members on this machine: ~1.5–2 s against ~5 s for the same rows as
- * 2,000-row INSERT … ON DUPLICATE KEY UPDATE statements (the server parses one compact stream
- * instead of megabytes of SQL, and InnoDB skips rows whose values did not change). Scores of
- * deleted members are removed in the same transaction. Returns the rows loaded and the time
- * the apply step (UPDATE, INSERT, DELETE, commit) took.
+ * computes them) stream by LOAD DATA LOCAL INFILE into a fresh copy of member_scores
+ * (`member_scores_next`: same columns, indexes and checks, its own foreign key to members),
+ * which then replaces the live table in one RENAME TABLE. The rows a run writes are the whole
+ * table (every member not deleted; scores of members deleted meanwhile are dropped before the
+ * swap), so no row has to be updated in place: at 1M members the former UPDATE … JOIN of every
+ * row took 25 s (its secondary indexes — churn level, rank, store — change for most members
+ * each night), the copy and swap a few seconds (docs/benchmarks.md).
+ *
+ * Readers: RENAME TABLE is atomic and waits for statements (and transactions) using the live
+ * table, so a statement reads the old scores or the new ones, never a mix or an empty table; a
+ * transaction that began before the swap and reads member_scores only after it gets
+ * ER_TABLE_DEF_CHANGED ("please retry") from MariaDB instead of an empty table. A failed run
+ * (bad row, lost connection, crash) leaves the live table as it was: the copy is dropped, and a
+ * leftover of a killed run is dropped by the next one. Runs on one database are serialised by a
+ * named lock. Returns the rows loaded and the time of the apply step (indexes, deletions, swap, drop).
  */
 export async function loadScores(sql: Pool, chunks: Iterable<unknown[][]>): Promise<{ rows: number; applyMs: number }> {
   const conn = await sql.getConnection();
+  let locked = false;
   try {
-    await conn.query('DROP TEMPORARY TABLE IF EXISTS member_scores_in');
-    // The staging table has the columns of member_scores and only its primary key (no secondary
-    // indexes, no JSON check) so the load is a plain append.
-    await conn.query(`CREATE TEMPORARY TABLE member_scores_in (
-      member_id INT NOT NULL PRIMARY KEY, rfm_r TINYINT NULL, rfm_f TINYINT NULL, rfm_m TINYINT NULL, rfm_score DECIMAL(5,2) NULL,
-      rfm_cell VARCHAR(16) NOT NULL, value_quadrant VARCHAR(16) NOT NULL, churn_risk DECIMAL(5,4) NOT NULL, churn_level VARCHAR(8) NOT NULL,
-      churn_reasons LONGTEXT NOT NULL, p_alive DECIMAL(5,4) NULL, expected_purchases_90d DECIMAL(10,4) NULL, clv DECIMAL(12,2) NULL,
-      scored_at DATETIME(3) NOT NULL, churn_rank INT NULL, churn_store INT NULL, last_order_at DATETIME(3) NULL, total_spend DECIMAL(14,2) NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    const [[lock]] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK(CONCAT(DATABASE(), ':member_scores load'), 3600) AS ok");
+    if (Number(lock?.ok) !== 1) throw new AppError('scoring_busy', 'member_scores load: another scoring run holds the load lock');
+    locked = true;
+    await conn.query(`DROP TABLE IF EXISTS ${NEXT}, ${OLD}`);
+    await conn.query(`CREATE TABLE ${NEXT} LIKE member_scores`);
+    const [[live]] = await conn.query<RowDataPacket[]>(
+      "SELECT CONSTRAINT_NAME AS name FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'member_scores' AND REFERENCED_TABLE_NAME = 'members'",
+    );
+    const fk = live?.name === FK_NAMES[0] ? FK_NAMES[1] : FK_NAMES[0];
+    await conn.query(`ALTER TABLE ${NEXT} ADD CONSTRAINT ${fk} FOREIGN KEY (member_id) REFERENCES members (id) ON DELETE CASCADE ON UPDATE CASCADE`);
+    // The secondary indexes (the live table's, as the migrations made them) are built after the
+    // load, each by one sort: the rows arrive in member order, and inserting them into indexes
+    // ordered by churn level, rank and store costs about four times the load itself (measured).
+    const [stats] = await conn.query<RowDataPacket[]>(
+      "SELECT INDEX_NAME AS name, NON_UNIQUE AS nonUnique, COLUMN_NAME AS col, SUB_PART AS part FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'member_scores' AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+    );
+    const indexes = new Map<string, { unique: boolean; cols: string[] }>();
+    for (const r of stats) {
+      const name = String(r.name);
+      const index = indexes.get(name) ?? { unique: Number(r.nonUnique) === 0, cols: [] };
+      index.cols.push(`\`${r.col}\`${r.part === null ? '' : `(${Number(r.part)})`}`);
+      indexes.set(name, index);
+    }
+    if (indexes.size) await conn.query(`ALTER TABLE ${NEXT} ${[...indexes.keys()].map((name) => `DROP INDEX \`${name}\``).join(', ')}`);
     let sent = 0;
     const [[flag]] = await conn.query<RowDataPacket[]>('SELECT @@local_infile AS local');
     if (Number(flag?.local)) {
@@ -64,32 +99,35 @@ export async function loadScores(sql: Pool, chunks: Iterable<unknown[][]>): Prom
         }
       };
       const [loaded] = await conn.query<ResultSetHeader>({
-        sql: `LOAD DATA LOCAL INFILE 'member_scores.tsv' INTO TABLE member_scores_in CHARACTER SET utf8mb4 (${COLS})`,
+        sql: `LOAD DATA LOCAL INFILE 'member_scores.tsv' INTO TABLE ${NEXT} CHARACTER SET utf8mb4 (${COLS})`,
         infileStreamFactory: () => Readable.from(body()),
       });
       // LOCAL loads turn bad values into warnings; a score that did not load exactly is an error.
       if (loaded.warningStatus || loaded.affectedRows !== sent) {
         const [w] = await conn.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 3');
-        throw new Error(`member_scores load: ${loaded.affectedRows} of ${sent} rows, warnings: ${JSON.stringify(w)}`);
+        throw new AppError('scores_load_failed', `member_scores load: ${loaded.affectedRows} of ${sent} rows, warnings: ${JSON.stringify(w)}`);
       }
     } else {
-      // Servers with local_infile off (MySQL 8's default): the same staging table, filled by multi-row INSERTs.
+      // Servers with local_infile off (MySQL 8's default): the same table, filled by multi-row INSERTs.
       for (const rows of chunks) {
         if (!rows.length) continue;
-        await conn.query(`INSERT INTO member_scores_in (${COLS}) VALUES ?`, [rows]);
+        await conn.query(`INSERT INTO ${NEXT} (${COLS}) VALUES ?`, [rows]);
         sent += rows.length;
       }
     }
     const t = Date.now();
-    await withTransaction(conn, async () => {
-      await conn.query(`UPDATE member_scores s JOIN member_scores_in t ON t.member_id = s.member_id SET ${SCORE_COLUMNS.slice(1).map((c) => `s.${c} = t.${c}`).join(', ')}`);
-      await conn.query(`INSERT INTO member_scores (${COLS}) SELECT ${SCORE_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM member_scores_in t LEFT JOIN member_scores s ON s.member_id = t.member_id WHERE s.member_id IS NULL`);
-      // Scores of members deleted since the last run.
-      await conn.query("DELETE s FROM member_scores s JOIN members m ON m.id = s.member_id WHERE m.status = 'deleted'");
-    });
+    if (indexes.size) await conn.query(`ALTER TABLE ${NEXT} ${[...indexes].map(([name, i]) => `ADD ${i.unique ? 'UNIQUE ' : ''}INDEX \`${name}\` (${i.cols.join(', ')})`).join(', ')}`);
+    // Scores of members deleted since the run read them.
+    await conn.query(`DELETE n FROM ${NEXT} n JOIN members m ON m.id = n.member_id WHERE m.status = 'deleted'`);
+    await conn.query(`RENAME TABLE member_scores TO ${OLD}, ${NEXT} TO member_scores`);
+    // The new scores are live; an old table that would not drop is dropped by the next run.
+    await conn.query(`DROP TABLE ${OLD}`).catch(() => {});
     return { rows: sent, applyMs: Date.now() - t };
+  } catch (e) {
+    if (locked) await conn.query(`DROP TABLE IF EXISTS ${NEXT}`).catch(() => {});
+    throw e;
   } finally {
-    await conn.query('DROP TEMPORARY TABLE IF EXISTS member_scores_in').catch(() => {});
+    if (locked) await conn.query("SELECT RELEASE_LOCK(CONCAT(DATABASE(), ':member_scores load'))").catch(() => {});
     conn.release();
   }
 }

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
+import { PHONE_COLUMNS, sealedPhoneValues } from '../../../../test/support/sealed-phone.ts';
+import { writeMemberTags } from './write.ts';
+
+// The smart tags' set-based write: only the difference between the tag's model rows and the
+// selection is written; other sources' rows are never touched.
+describe('writeMemberTags replaceSelected', () => {
+  let env: TestEnv;
+  let tagId: number;
+  const day1 = new Date('2026-11-20T16:00:00.000Z');
+  const day2 = new Date('2026-11-21T16:00:00.000Z');
+  beforeAll(async () => {
+    env = await createTestEnv('tags_replace');
+    const ids = [1, 2, 3, 4, 5];
+    await env.services.sql.query(
+      `INSERT INTO members (id, member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, status) VALUES ${ids.map(() => "(?, ?, ?, ?, ?, ?, ?, 'store', 'active')").join(', ')}`,
+      ids.flatMap((id) => [id, `M${id}`, `m${id}`, ...sealedPhoneValues(`1390000000${id}`), day1]),
+    );
+    const [res] = await env.services.sql.query<any>("INSERT INTO tags (name, category, created_at) VALUES ('易流失', 'risk', ?)", [day1]);
+    tagId = Number(res.insertId);
+    await env.services.sql.query('CREATE TABLE picks (member_id INT PRIMARY KEY, confidence DECIMAL(5,4))');
+  });
+  afterAll(async () => env?.cleanup());
+
+  const rows = async () =>
+    (await env.services.sql.query<any[]>('SELECT member_id, source, confidence, created_at FROM member_tags WHERE tag_id = ? ORDER BY member_id', [tagId]))[0].map((r) => ({
+      id: Number(r.member_id), source: r.source, confidence: r.confidence, at: new Date(r.created_at).toISOString(),
+    }));
+  const replace = (at: Date) =>
+    writeMemberTags(env.services.sql, { op: 'replaceSelected', tagId, select: { sql: 'SELECT member_id, confidence FROM picks WHERE confidence >= ?', params: [0.5] }, source: 'model', createdBy: 'model', at }, { system: 'model' });
+
+  it('adds, keeps, updates and removes model rows; a manual row stays as it was', async () => {
+    await env.services.sql.query("INSERT INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) VALUES (4, ?, 'manual', 1, 'staff', ?)", [tagId, day1]);
+    await env.services.sql.query('INSERT INTO picks VALUES (1, 0.91), (2, 0.95), (3, 0.97), (4, 0.99), (5, 0.1)');
+    expect(await replace(day1)).toBe(3); // 1, 2, 3 added; 4 is held by hand, 5 not selected
+    // Next night: 1 unchanged, 2's confidence moves, 3 drops out, 5 comes in.
+    await env.services.sql.query('UPDATE picks SET confidence = CASE member_id WHEN 2 THEN 0.8 WHEN 3 THEN 0.2 WHEN 5 THEN 0.6 ELSE confidence END');
+    expect(await replace(day2)).toBe(3); // 2 updated, 3 removed, 5 added — 1 not written
+    expect(await rows()).toEqual([
+      { id: 1, source: 'model', confidence: '0.910', at: day1.toISOString() },
+      { id: 2, source: 'model', confidence: '0.800', at: day1.toISOString() },
+      { id: 4, source: 'manual', confidence: '1.000', at: day1.toISOString() },
+      { id: 5, source: 'model', confidence: '0.600', at: day2.toISOString() },
+    ]);
+    // The same selection again writes nothing.
+    expect(await replace(day2)).toBe(0);
+    expect((await rows()).length).toBe(4);
+  });
+});
