@@ -31,7 +31,7 @@ import type { CompiledJourney, JourneyAction, JourneyStep, MessageChannel } from
 import { isMarketing } from './definition.ts';
 import type { JourneyDeps, OutboundMessage, OutboundSender, SendResult } from './deps.ts';
 import { interruptionCause, type JobHistory } from './delivery.ts';
-import { fill, journeyCoupon, journeyCoupons, loadMembers, messageFor, senderOf, type Enrollment, type MemberRow, type StepOutcome } from './engine.ts';
+import { chooseChannel, fill, journeyCoupon, journeyCoupons, loadMembers, type Enrollment, type MemberRow, type StepOutcome } from './engine.ts';
 import { takeWeeklySlots } from './frequency.ts';
 import { journeyStatus, loadVersion } from './store.ts';
 import { applyOutcomes } from './schedule.ts';
@@ -336,25 +336,14 @@ async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'messa
   return sent.map((s) => s.p.e);
 }
 
-/** The member's message on the first channel that can carry it, when that is SMS or e-mail; else undefined (the engine's). */
+/** The member's message on the first channel that can carry it (the engine's choice, ./engine.ts `chooseChannel`), when that is SMS or e-mail; else undefined (the engine's). */
 function planSend(ctx: BatchCtx, e: Enrollment, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, coupon: { title: string; amount: string } | null): Planned | undefined {
   const view = { enr: e, step: ctx.step };
-  const text = fill(a.text, m, view, coupon);
   const tried: string[] = [];
-  for (const ch of a.channels ?? ctx.cj.def.channels) {
-    const sender = senderOf(ctx.deps, ch);
-    const message = messageFor(view, ch, m, a, text, coupon);
-    if (typeof message === 'string') {
-      tried.push(`${ch}: ${message}`);
-      continue;
-    }
-    if (!sender) {
-      tried.push(`${ch}: not configured`);
-      continue;
-    }
-    return (ch === 'sms' || ch === 'email') && sender.idempotent ? { e, channel: ch, sender, message, tried } : undefined;
-  }
-  return undefined;
+  const first = chooseChannel(ctx.deps, view, a.channels ?? ctx.cj.def.channels, m, a, fill(a.text, m, view, coupon), coupon, tried).next();
+  if (first.done) return undefined;
+  const { channel, sender, message } = first.value;
+  return (channel === 'sms' || channel === 'email') && sender.idempotent ? { e, channel, sender, message, tried } : undefined;
 }
 
 /**
