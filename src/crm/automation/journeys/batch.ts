@@ -31,7 +31,7 @@ import type { CompiledJourney, JourneyAction, JourneyStep, MessageChannel } from
 import { isMarketing } from './definition.ts';
 import type { JourneyDeps, OutboundMessage, OutboundSender, SendResult } from './deps.ts';
 import { interruptionCause, type JobHistory } from './delivery.ts';
-import { fill, journeyCoupon, journeyCoupons, loadMembers, messageFor, senderOf, type Enrollment, type MemberRow, type StepOutcome } from './engine.ts';
+import { chooseChannel, fill, journeyCoupon, journeyCoupons, loadMembers, type Enrollment, type MemberRow, type StepOutcome } from './engine.ts';
 import { takeWeeklySlots } from './frequency.ts';
 import { journeyStatus, loadVersion } from './store.ts';
 import { applyOutcomes } from './schedule.ts';
@@ -248,7 +248,10 @@ interface Planned {
   message: OutboundMessage;
   /** The channels passed over before this one (no address, no sender), as the engine records them. */
   tried: string[];
+  /** The claimed row. */
   execId?: number;
+  /** The week of the weekly-cap slot the claim took (marketing messages). */
+  week?: string;
 }
 
 /** A message: planned per member, then claimed with the cap, sent and acknowledged a group at a time. */
@@ -266,62 +269,87 @@ const messageStep: Runner = async (ctx, enrs) => {
   const fresh = new Set((await freshOnly(ctx, plans.map((p) => p.e))).map((e) => e.id));
   const todo = plans.filter((p) => fresh.has(p.e.id));
   await ctx.flush();
-  // Claimed, sent and acknowledged half a gate at a time: only messages about to go out are
-  // `sending`, so a recall's stop still cancels the rest of the batch (docs/journeys.md, "Recall safety").
+  // A group at a time: claimed (`pending`, with its weekly-cap slots) before it takes its send
+  // slots, then marked `sending`, sent and acknowledged while it holds them. Only messages about
+  // to go out are `sending`, so a crash finds no more of them than the gate holds, and a recall's
+  // stop still cancels the rest of the batch (docs/journeys.md, "Recall safety").
   const done: Enrollment[] = [];
   const per = Math.max(1, Math.ceil(ctx.gate.size / 2));
   for (let i = 0; i < todo.length; i += per) {
-    const group = todo.slice(i, i + per);
-    done.push(...(await ctx.gate.hold(group.length, () => sendGroup(ctx, a, group))));
+    const group = await claimGroup(ctx, a, todo.slice(i, i + per));
+    if (group.length) done.push(...(await ctx.gate.hold(group.length, () => sendGroup(ctx, a, group))));
   }
   // The last step: the enrolment is complete (as the engine's `advance` without a next step).
   if (done.length && cj.nextOf.get(step.id) === undefined) await withTransaction(deps.services.sql, (conn) => completeAll(conn, done.map((e) => e.id), now));
   return { done };
 };
 
-/** One group: claimed with the cap in one transaction, sent concurrently, acknowledged in one statement. */
-async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, group: Planned[]): Promise<Enrollment[]> {
+/**
+ * One group's claim, in one transaction: the enrolments still active (under a shared lock: a
+ * recall's stop waits for it), their weekly-cap slots (a member at the cap is the engine's to
+ * record: handed over), and their rows inserted `pending` with the slot noted on them (as a
+ * refused send leaves a row: the engine, given it after a crash, sends it without a second slot).
+ * The claimed members, each with its row's id.
+ */
+async function claimGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, group: Planned[]): Promise<Planned[]> {
   const { deps, step } = ctx;
-  // This group's own moment (a batch's later groups wait for send slots): the attempt's time and its week.
+  // This group's own moment (a batch's later groups wait for send slots): the claim's time and its week.
   const now = deps.services.now();
   const week = weekStart(now);
-  const sendingDetail = a.marketing ? JSON.stringify({ capTaken: true, week }) : null;
-  let todo = group;
-  let capped: Planned[] = [];
+  const detail = a.marketing ? JSON.stringify({ capTaken: true, week }) : null;
   try {
-    ({ go: todo, capped } = await withTransaction(deps.services.sql, async (conn) => {
+    const { go, capped } = await withTransaction(deps.services.sql, async (conn) => {
       // Stopped since the job read them: nothing goes out (the shared lock orders this against the stop).
-      const active = await activeLocked(conn, todo.map((p) => p.e.id));
-      let go = todo.filter((p) => active.has(p.e.id));
+      const active = await activeLocked(conn, group.map((p) => p.e.id));
+      let go = group.filter((p) => active.has(p.e.id));
       let capped: Planned[] = [];
       if (a.marketing && go.length) {
-        // The weekly cap as the engine takes it (./frequency.ts); a member at the cap is the engine's to record (suppressed).
+        // The weekly cap as the engine takes it (./frequency.ts).
         const got = await takeWeeklySlots(conn, go.map((p) => p.e.memberId), week, deps.services.config.JOURNEY_WEEKLY_CAP);
         capped = go.filter((p) => !got.has(p.e.memberId));
         go = go.filter((p) => got.has(p.e.memberId));
       }
       if (go.length === 0) return { go, capped };
-      const [ins] = await conn.query<ResultSetHeader>(
-        'INSERT IGNORE INTO journey_step_executions (member_id, journey_id, enrollment_id, step_id, step_type, action, result, channel, attempts, attempted_at, detail, marketing, created_at) VALUES ?',
-        [go.map((p) => [p.e.memberId, p.e.journeyId, p.e.id, step.id, step.type, 'message', 'sending', p.channel, 1, now, sendingDetail, isMarketing(step), now])],
+      const [ins] = await conn.query<RowDataPacket[]>(
+        'INSERT IGNORE INTO journey_step_executions (member_id, journey_id, enrollment_id, step_id, step_type, action, result, channel, attempts, detail, marketing, created_at) VALUES ? RETURNING id, enrollment_id',
+        [go.map((p) => [p.e.memberId, p.e.journeyId, p.e.id, step.id, step.type, 'message', 'pending', p.channel, 0, detail, isMarketing(step), now])],
       );
-      if (ins.affectedRows !== go.length) throw new Raced();
-      const [ids] = await conn.query<RowDataPacket[]>('SELECT id, enrollment_id FROM journey_step_executions WHERE member_id IN (?) AND journey_id = ? AND step_id = ? AND enrollment_id IN (?)', [
-        go.map((p) => p.e.memberId),
-        go[0]!.e.journeyId,
-        step.id,
-        go.map((p) => p.e.id),
-      ]);
-      const byEnrollment = new Map(ids.map((r) => [Number(r.enrollment_id), Number(r.id)]));
-      for (const p of go) p.execId = byEnrollment.get(p.e.id);
+      if (ins.length !== go.length) throw new Raced();
+      const byEnrollment = new Map(ins.map((r) => [Number(r.enrollment_id), Number(r.id)]));
+      for (const p of go) {
+        p.execId = byEnrollment.get(p.e.id);
+        if (a.marketing) p.week = week;
+      }
       return { go, capped };
-    }));
+    });
+    for (const p of capped) ctx.handOff(p.e, step.id);
+    return go;
   } catch (e) {
     if (!(e instanceof Raced)) throw e;
     for (const p of group) ctx.handOff(p.e, step.id);
     return [];
   }
-  for (const p of capped) ctx.handOff(p.e, step.id);
+}
+
+/**
+ * One claimed group, holding its send slots: marked `sending` in one statement that checks the
+ * enrolments are still active (as the engine's mark does), sent concurrently, acknowledged in one
+ * statement. A member stopped since its claim gets nothing, and its weekly-cap slot back.
+ */
+async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, group: Planned[]): Promise<Enrollment[]> {
+  const { services } = ctx.deps;
+  const ids = group.map((p) => p.execId);
+  const [m] = await services.sql.query<ResultSetHeader>(
+    "UPDATE journey_step_executions x SET x.result = 'sending', x.attempts = x.attempts + 1, x.attempted_at = ? WHERE x.id IN (?) AND x.result = 'pending' AND EXISTS (SELECT 1 FROM journey_enrollments e WHERE e.id = x.enrollment_id AND e.state = 'active')",
+    [services.now(), ids],
+  );
+  let todo = group;
+  if (m.affectedRows !== group.length) {
+    const [rows] = await services.sql.query<RowDataPacket[]>("SELECT id FROM journey_step_executions WHERE id IN (?) AND result = 'sending'", [ids]);
+    const marked = new Set(rows.map((r) => Number(r.id)));
+    todo = group.filter((p) => marked.has(p.execId!));
+    await releaseClaims(ctx, a, group.filter((p) => !marked.has(p.execId!)));
+  }
   if (todo.length === 0) return [];
 
   const answers = await Promise.all(todo.map((p) => p.sender.send(p.message)));
@@ -332,29 +360,32 @@ async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'messa
     if (r.status === 'sent') sent.push({ p, providerId: r.providerId });
     else await settleOther(ctx, p, r);
   }
-  await ackAll(ctx, sent, a.marketing ? { capTaken: true, week } : {});
+  await ackAll(ctx, sent);
   return sent.map((s) => s.p.e);
 }
 
-/** The member's message on the first channel that can carry it, when that is SMS or e-mail; else undefined (the engine's). */
+/**
+ * Claims whose enrolment was stopped before their send: nothing went out, so their weekly-cap
+ * slots are given back and the rows stay `pending` without one (a stopped recall counts them
+ * cancelled), as the engine leaves a send its stop cut off.
+ */
+async function releaseClaims(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, stopped: Planned[]): Promise<void> {
+  const held = stopped.filter((p) => p.week);
+  if (!a.marketing || held.length === 0) return;
+  await withTransaction(ctx.deps.services.sql, async (conn) => {
+    await conn.query("UPDATE journey_step_executions SET detail = NULL WHERE id IN (?) AND result = 'pending'", [held.map((p) => p.execId)]);
+    await conn.query('UPDATE journey_frequency SET sent = GREATEST(sent - 1, 0) WHERE week_start = ? AND member_id IN (?)', [held[0]!.week, held.map((p) => p.e.memberId)]);
+  });
+}
+
+/** The member's message on the first channel that can carry it (the engine's choice, ./engine.ts `chooseChannel`), when that is SMS or e-mail; else undefined (the engine's). */
 function planSend(ctx: BatchCtx, e: Enrollment, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, coupon: { title: string; amount: string } | null): Planned | undefined {
   const view = { enr: e, step: ctx.step };
-  const text = fill(a.text, m, view, coupon);
   const tried: string[] = [];
-  for (const ch of a.channels ?? ctx.cj.def.channels) {
-    const sender = senderOf(ctx.deps, ch);
-    const message = messageFor(view, ch, m, a, text, coupon);
-    if (typeof message === 'string') {
-      tried.push(`${ch}: ${message}`);
-      continue;
-    }
-    if (!sender) {
-      tried.push(`${ch}: not configured`);
-      continue;
-    }
-    return (ch === 'sms' || ch === 'email') && sender.idempotent ? { e, channel: ch, sender, message, tried } : undefined;
-  }
-  return undefined;
+  const first = chooseChannel(ctx.deps, view, a.channels ?? ctx.cj.def.channels, m, a, fill(a.text, m, view, coupon), coupon, tried).next();
+  if (first.done) return undefined;
+  const { channel, sender, message } = first.value;
+  return (channel === 'sms' || channel === 'email') && sender.idempotent ? { e, channel, sender, message, tried } : undefined;
 }
 
 /**
@@ -382,14 +413,14 @@ async function settleOther(ctx: BatchCtx, p: Planned, r: Exclude<SendResult, { s
  * engine's (a MariaDB restart): only this process knows them. Still failing, it throws and the
  * retried job hands the rows to the engine, which reconciles them with the provider.
  */
-async function ackAll(ctx: BatchCtx, sent: { p: Planned; providerId?: string }[], held: Record<string, unknown>): Promise<void> {
+async function ackAll(ctx: BatchCtx, sent: { p: Planned; providerId?: string }[]): Promise<void> {
   if (sent.length === 0) return;
   const { services } = ctx.deps;
   const next = ctx.cj.nextOf.get(ctx.step.id) ?? null;
   const ids = sent.map((s) => s.p.execId);
   const cases = (f: (s: { p: Planned; providerId?: string }) => unknown) => ({ sql: `CASE id ${sent.map(() => 'WHEN ? THEN ?').join(' ')} END`, params: sent.flatMap((s) => [s.p.execId, f(s)]) });
   const channel = cases((s) => s.p.channel);
-  const detail = cases((s) => JSON.stringify({ tried: s.p.tried, ...held }));
+  const detail = cases((s) => JSON.stringify({ tried: s.p.tried, ...(s.p.week ? { capTaken: true, week: s.p.week } : {}) }));
   const provider = cases((s) => s.providerId?.slice(0, 128) ?? null);
   for (let i = 1; ; i++) {
     const at = services.now();

@@ -812,6 +812,45 @@ export function messageFor(ctx: Pick<StepCtx, 'enr' | 'step'>, ch: MessageChanne
   return m.email ? { key, to: m.email, text, subject: a.subject } : 'no address on file';
 }
 
+/** A channel that can carry the member's message, with its sender and the message in that sender's terms. */
+export interface ChosenChannel {
+  channel: MessageChannel;
+  sender: OutboundSender;
+  message: OutboundMessage;
+}
+
+/**
+ * The channels of `channels` that can carry the member's message, in the journey's order of
+ * preference; a channel passed over (no address for it, no sender configured) is noted in `tried`
+ * as the execution row records it ("sms: no phone", "wecom: not configured"). The one choice of
+ * channel for the per-member engine (`deliver`, which goes on to the next when a send does not
+ * reach the member) and the batch engine (./batch.ts, which takes the first).
+ */
+export function* chooseChannel(
+  deps: JourneyDeps,
+  view: Pick<StepCtx, 'enr' | 'step'>,
+  channels: readonly MessageChannel[],
+  m: MemberRow,
+  a: Extract<JourneyAction, { kind: 'message' }>,
+  text: string,
+  coupon: { title: string; amount: string } | null,
+  tried: string[],
+): Generator<ChosenChannel, void, undefined> {
+  for (const channel of channels) {
+    const message = messageFor(view, channel, m, a, text, coupon);
+    if (typeof message === 'string') {
+      tried.push(`${channel}: ${message}`);
+      continue;
+    }
+    const sender = senderOf(deps, channel);
+    if (!sender) {
+      tried.push(`${channel}: not configured`);
+      continue;
+    }
+    yield { channel, sender, message };
+  }
+}
+
 async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { kind: 'message' }>, text: string, coupon: { title: string; amount: string } | null): Promise<Delivery> {
   const { deps } = ctx;
   const channels = a.channels ?? ctx.cj.def.channels;
@@ -831,17 +870,7 @@ async function deliver(ctx: StepCtx, m: MemberRow, a: Extract<JourneyAction, { k
     failure ??= { status: 'failed', channel: ch, error: `${r.code}: ${r.message}`, retryable: false, tried };
     return undefined;
   };
-  for (const ch of channels) {
-    const sender = senderOf(deps, ch);
-    const msg = messageFor(ctx, ch, m, a, text, coupon);
-    if (typeof msg === 'string') {
-      tried.push(`${ch}: ${msg}`);
-      continue;
-    }
-    if (!sender) {
-      tried.push(`${ch}: not configured`);
-      continue;
-    }
+  for (const { channel: ch, sender, message: msg } of chooseChannel(deps, ctx, channels, m, a, text, coupon, tried)) {
     // The quota ledger is asked before every send (../quota/ledger.ts).
     const q = await decide(deps, {
       memberId: m.id,
