@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
-import { cjkFont } from './fonts.ts';
+import { createHash } from 'node:crypto';
+import { cjkFont, latinFonts } from './fonts.ts';
 
 export interface ChartImage {
   png: Buffer;
@@ -24,16 +25,36 @@ export function chartLocale(): 'zh' | 'en' {
 export function renderChartPng(option: echarts.EChartsOption, width: number, height: number, alt: string): ChartImage {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const cjk = cjkFont();
+  const latin = latinFonts();
+  let svg: string;
   try {
-    const families = [cjk?.family, 'DejaVu Sans', 'Liberation Sans', 'Arial', 'sans-serif'].filter(Boolean).join(', ');
+    const families = [cjk?.family, ...latin.map((f) => f.family), 'sans-serif'].filter(Boolean).join(', ');
     chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { fontFamily: families }, ...option });
-    const svg = chart.renderToSVGString();
-    const png = new Resvg(svg, {
-      fitTo: { mode: 'width', value: width },
-      font: { loadSystemFonts: true, fontFiles: cjk ? [cjk.file] : [], defaultFontFamily: cjk?.family ?? 'DejaVu Sans' },
-    }).render().asPng();
-    return { png: Buffer.from(png), alt, width, height };
+    svg = chart.renderToSVGString();
   } finally {
     chart.dispose();
   }
+  // The same chart (same figures, same size) is drawn once: laying out its text is most of a PNG's time.
+  const key = createHash('sha1').update(`${width}\n${svg}`).digest('base64');
+  let png = drawn.get(key);
+  if (png) {
+    drawn.delete(key);
+  } else {
+    // Only the fonts named above, found once per process (fonts.ts) — not every system font per PNG.
+    png = Buffer.from(
+      new Resvg(svg, {
+        fitTo: { mode: 'width', value: width },
+        font: { loadSystemFonts: !cjk && !latin.length, fontFiles: [...(cjk ? [cjk.file] : []), ...latin.map((f) => f.file)], defaultFontFamily: cjk?.family ?? latin[0]?.family ?? 'DejaVu Sans' },
+      })
+        .render()
+        .asPng(),
+    );
+    if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value!);
+  }
+  drawn.set(key, png);
+  return { png, alt, width, height };
 }
+
+/** PNGs drawn lately, by their SVG (least recently used dropped first). */
+const drawn = new Map<string, Buffer>();
+const DRAWN_MAX = 64;
