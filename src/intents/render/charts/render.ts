@@ -23,6 +23,22 @@ export function chartLocale(): 'zh' | 'en' {
  * (DejaVu/Liberation here) for Latin text either way.
  */
 export function renderChartPng(option: echarts.EChartsOption, width: number, height: number, alt: string): ChartImage {
+  // The same chart (same option, same size) is drawn once: laying out its text is most of a
+  // PNG's time. Keyed on the option, not the SVG (ECharts numbers its SVG ids per instance).
+  const key = createHash('sha1')
+    .update(`${width}x${height}\n${JSON.stringify(option, (_k, v) => (typeof v === 'function' ? String(v) : v))}`)
+    .digest('base64');
+  let png = drawn.get(key);
+  if (png) drawn.delete(key);
+  else {
+    png = draw(option, width, height);
+    if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value!);
+  }
+  drawn.set(key, png);
+  return { png, alt, width, height };
+}
+
+function draw(option: echarts.EChartsOption, width: number, height: number): Buffer {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const cjk = cjkFont();
   const latin = latinFonts();
@@ -34,27 +50,17 @@ export function renderChartPng(option: echarts.EChartsOption, width: number, hei
   } finally {
     chart.dispose();
   }
-  // The same chart (same figures, same size) is drawn once: laying out its text is most of a PNG's time.
-  const key = createHash('sha1').update(`${width}\n${svg}`).digest('base64');
-  let png = drawn.get(key);
-  if (png) {
-    drawn.delete(key);
-  } else {
-    // Only the fonts named above, found once per process (fonts.ts) — not every system font per PNG.
-    png = Buffer.from(
-      new Resvg(svg, {
-        fitTo: { mode: 'width', value: width },
-        font: { loadSystemFonts: !cjk && !latin.length, fontFiles: [...(cjk ? [cjk.file] : []), ...latin.map((f) => f.file)], defaultFontFamily: cjk?.family ?? latin[0]?.family ?? 'DejaVu Sans' },
-      })
-        .render()
-        .asPng(),
-    );
-    if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value!);
-  }
-  drawn.set(key, png);
-  return { png, alt, width, height };
+  // Only the fonts named above, found once per process (fonts.ts) — not every system font per PNG.
+  return Buffer.from(
+    new Resvg(svg, {
+      fitTo: { mode: 'width', value: width },
+      font: { loadSystemFonts: !cjk && !latin.length, fontFiles: [...(cjk ? [cjk.file] : []), ...latin.map((f) => f.file)], defaultFontFamily: cjk?.family ?? latin[0]?.family ?? 'DejaVu Sans' },
+    })
+      .render()
+      .asPng(),
+  );
 }
 
-/** PNGs drawn lately, by their SVG (least recently used dropped first). */
+/** PNGs drawn lately, by their option and size (least recently used dropped first). */
 const drawn = new Map<string, Buffer>();
 const DRAWN_MAX = 64;
