@@ -155,7 +155,8 @@ export async function fingerprint(sql: SqlPool, scope: BenchScope): Promise<stri
     crc('interactions', 'member_id IN (?)', m),
     crc('tickets', 'member_id IN (?) OR ticket_no = ?', [scope.members, scope.ticketNo ?? '']),
     crc('points_ledger', 'member_id IN (?)', m),
-    crc('member_tags', 'member_id IN (?)', m),
+    // Its own tag only: another bench's smart-tag refresh may tag the same members meanwhile.
+    crc('member_tags', 'member_id IN (?) AND tag_id IN (SELECT id FROM tags WHERE name = ?)', [scope.members, scope.tag]),
     crc('change_feed', 'member_id IN (?)', m),
     crc('segments', 'name LIKE ?', [`${scope.segmentPrefix}%`]),
     crc('segment_runs', `segment_id IN (SELECT id FROM segments WHERE name LIKE ?)`, [`${scope.segmentPrefix}%`]),
