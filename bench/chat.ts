@@ -6,8 +6,10 @@
  * (docs/benchmarks.md). Seeds crm_bench_<size> (or BENCH_DATABASE_URL) when its size differs,
  * and runs the scoring once when the database has no scoring run (or with --rescore).
  * Goals at 1M members: every intent p95 ≤ 300 ms; lookups, summary, orders and tag
- * turns ≤ 15 ms. Writes land in the bench database (tags added then removed, tickets and
- * interactions logged, ±1 point); sends (recall, export, batch tags) are only previewed.
+ * turns ≤ 15 ms. The bench's writes (tags added then removed, tickets and interactions
+ * logged, ±1 point, a ticket's status, its segments, inbox and audit rows) are put back when it
+ * ends (chat-undo.ts), so it runs on the shared bench databases; it prints whether the rows in
+ * its scope are as it found them. Sends (recall, export, batch tags, transfers) are only previewed.
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -15,13 +17,14 @@ import { createBot } from '../src/bot/pipeline.ts';
 import type { BotAnswer, HandleMessage } from '../src/bot/types.ts';
 import { loadConfig } from '../src/config.ts';
 import { openPhone } from '../src/crm/customers/index.ts';
-import { createSegment, deleteSegment, listSegments, runScoring } from '../src/crm/insights/index.ts';
+import { createSegment, listSegments, runScoring } from '../src/crm/insights/index.ts';
 import { parsePhrase } from '../src/intents/parse/segment-phrase.ts';
 import { activeStaffActor, type StaffAccess } from '../src/crm/kernel/index.ts';
 import { getIntent, intents } from '../src/intents/catalogue.ts';
 import { createRouter } from '../src/intents/router/index.ts';
 import { createServices } from '../src/services.ts';
 import { benchDatabase, benchUrl, membersArg } from './support.ts';
+import { fingerprint, takeMark, undo, type BenchScope, type Mark } from './chat-undo.ts';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -38,9 +41,11 @@ const only = arg('--only')?.split(',');
 
 const sql = await benchDatabase(members);
 await sql.end();
-const services = createServices(
-  loadConfig({ DATABASE_URL: benchUrl(members), LOG_LEVEL: 'silent', REDIS_PREFIX: `crm_bench_chat_${members}`, STAFF_ACTION_LIMIT: '1000000' }),
-);
+const REDIS_PREFIX = `crm_bench_chat_${members}`;
+const services = createServices(loadConfig({ DATABASE_URL: benchUrl(members), LOG_LEVEL: 'silent', REDIS_PREFIX, STAFF_ACTION_LIMIT: '1000000' }));
+let scope: BenchScope | null = null;
+let mark: Mark | null = null;
+let before = '';
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 try {
   const actor = await activeStaffActor(services, who);
@@ -60,8 +65,19 @@ try {
     [Math.max(Math.floor(members / (runs * 4)), 1), ...(actor.storeIds.length < 3 ? [actor.storeIds] : []), runs * 2],
   );
   const sample = sampled.map((m) => ({ id: Number(m.id), phone: openPhone(m.phone_enc), memberNo: String(m.member_no) }));
-  const [[ticket]] = await services.sql.query<any[]>("SELECT ticket_no FROM tickets WHERE status IN ('open', 'in_progress') ORDER BY id LIMIT 1");
+  const [[ticket]] = await services.sql.query<any[]>("SELECT ticket_no, member_id FROM tickets WHERE status IN ('open', 'in_progress') ORDER BY id LIMIT 1");
   const SEGMENT = 'bench高价值沉睡会员';
+  // Everything the bench writes from here on is in this scope, and put back in the finally below.
+  scope = {
+    members: [...new Set([...sample.map((m) => m.id), ...(ticket ? [Number(ticket.member_id)] : [])])],
+    ticketNo: ticket ? String(ticket.ticket_no) : null,
+    segmentPrefix: 'bench',
+    tag: 'bench',
+    requestIds: new Set([access.requestId]),
+    messageIds: new Set(),
+  };
+  before = await fingerprint(services.sql, scope);
+  mark = await takeMark(services.sql, scope);
   if (!(await listSegments(access)).some((s) => s.name === SEGMENT)) {
     const t = performance.now();
     await createSegment(access, { name: SEGMENT, kind: 'dynamic', visibility: 'global', tree: parsePhrase('最近90天没消费 且 累计消费大于2000', services.now()).tree });
@@ -70,7 +86,10 @@ try {
 
   const bot: HandleMessage = createBot({ services, router: createRouter(intents), getIntent });
   const say = async (text: string): Promise<BotAnswer> => {
-    const out = await bot({ channel: 'wecom', messageId: randomUUID(), from: who, text, receivedAt: services.now(), requestId: randomUUID() });
+    const [messageId, requestId] = [randomUUID(), randomUUID()];
+    scope!.messageIds.add(messageId);
+    scope!.requestIds.add(requestId);
+    const out = await bot({ channel: 'wecom', messageId, from: who, text, receivedAt: services.now(), requestId });
     if (out.kind !== 'answer') throw new Error(`no answer to ${text}: ${out.kind}`);
     return out.answer;
   };
@@ -110,6 +129,9 @@ try {
     ['koc.stats', () => '本店KOC排行 前10', null, 300],
     ['work.today', () => '今天要回访谁', null, 300],
     ['smalltalk', () => '谢谢', null, 300],
+    ['insights.models', () => '模型效果', null, 300],
+    ['sync.status', () => '同步状态', null, 300],
+    ['contacts.transfer', () => '把黄丽的客户转给李娜', null, 300],
   ];
   const staffIntents = intents.filter((i) => i.audience === 'staff').map((i) => i.name);
   const missing = staffIntents.filter((n) => !cases.some(([c]) => c === n));
@@ -153,9 +175,16 @@ try {
     summary.push(line);
   }
   console.log(`load average at the end: ${load()}`);
-  // The segments segment.create made, and any action still held, are removed again.
-  for (const s of await listSegments(access)) if (s.name.startsWith('bench建包')) await deleteSegment(access, s.id).catch(() => {});
+  // Any action still held is cancelled (its rows are the bench's too, put back below).
   await say('取消').catch(() => {});
 } finally {
+  if (scope && mark) {
+    const t = performance.now();
+    const done = await undo(services.sql, services.redis, REDIS_PREFIX, scope, mark);
+    const after = await fingerprint(services.sql, scope);
+    console.log(`put back in ${((performance.now() - t) / 1000).toFixed(1)} s: ${Object.entries(done).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing'}`);
+    console.log(after === before ? 'database left as found: every row in the bench\'s scope equals what it was before the first turn' : `database NOT as found:\n  before ${before}\n  after  ${after}`);
+    if (after !== before) process.exitCode = 1;
+  }
   await services.close();
 }

@@ -229,7 +229,7 @@ describe('store-wide chat answers from the nightly snapshot', () => {
     const health = await say('hq', '本店会员健康度');
     expect(health.text).toContain(`会员总数与新增：${chinaStamp(run)} 评分时的注册统计`);
     expect((await say('hq', 'member health dashboard')).text).toContain(`scoring run of ${chinaStamp(run)}`);
-  });
+  }, 180_000); // nine dashboards, each with a chart drawn: minutes on a loaded machine
 
   it('a segment count is its last run while the conditions are unchanged (with its time); asked to recompute, it is re-evaluated', async () => {
     const phrase = '最近90天没消费 且 累计消费大于500';
@@ -260,5 +260,5 @@ describe('store-wide chat answers from the nightly snapshot', () => {
     expect(await fresh()).toBe(n0 - 1);
     expect(recount.text).toContain(`现有 ${n0 - 1} 人`);
     expect(recount.text).toContain('移出 1 人');
-  });
+  }, 120_000);
 });

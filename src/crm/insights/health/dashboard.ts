@@ -1,6 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { auditStoresRead, chinaDay, chinaDayStartMs, chinaMidnightDay, chinaMonth, chinaMonthStart, chinaPeriodRange, chinaSql, DAY_MS as DAY, forbidden, requirePermission, shiftMonth, startOfChinaDay, storeScope, type CalendarPeriod, type StaffAccess } from '../../kernel/index.ts';
 import { ALL_STORES, COHORT_MONTHS, countedOrder, MAX_PERIOD_DAYS, netAmount, refreshStoreCohorts, storeCohorts } from '../../sales/index.ts';
+import { cachedJson } from '../cache.ts';
 import { latestScoringRun, registrationsBefore } from '../scores/snapshot.ts';
 import { calendarPeriodOf, dashboardRange, PERIOD_DAYS, type DateRange, type Granularity } from './periods.ts';
 import { summaryKey, visitFigures, visitTrend, type VisitFigures } from './visit-figures.ts';
@@ -320,8 +321,6 @@ export async function healthDashboard(access: StaffAccess, opts: { granularity?:
   return dashboard;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 /** A dashboard as computed (asOf and what was asked are the request's own). */
 type Computed = Omit<HealthDashboard, 'asOf' | 'partial' | 'period' | 'range'>;
 
@@ -335,11 +334,7 @@ async function cachedDashboard(access: StaffAccess, what: string[], ids: number[
   const { services } = access;
   // The stamp comes from the pool the figures come from: a replica's stamp never runs ahead of its figures.
   const key = services.key('health', [...ids].sort((a, b) => a - b).join(','), ...what, await dataStamp(services.readSql));
-  const hit = await services.redis.get(key).catch(() => null);
-  if (hit) return JSON.parse(hit, (_k, v) => (typeof v === 'string' && ISO.test(v) ? new Date(v) : v)) as Computed;
-  const d = await compute();
-  await services.redis.set(key, JSON.stringify(d), 'EX', 26 * 3600).catch(() => {});
-  return d;
+  return cachedJson(services, key, 26 * 3600, compute);
 }
 
 /** The newest order, refund, member and scoring-run ids: any of them recorded changes it (four index look-ups). */

@@ -5,7 +5,8 @@ import { fitCustomerModel, type CustomerModel } from '../clv/compare.ts';
 import { scoreCustomers } from '../clv/score.ts';
 import { TransactionLedger } from '../clv/summary.ts';
 import { modelValidation, type ModelValidation } from '../clv/validation.ts';
-import { latestStoreModels, scoringValueModels, type StoreModelChoice, type StoreValueModel } from './store-models.ts';
+import { cachedJson } from '../cache.ts';
+import { latestStoreModels, STORE_MODELS_KIND, scoringValueModels, type StoreModelChoice, type StoreValueModel } from './store-models.ts';
 
 /** Members read for the chat report at most (an even sample by member id above it). */
 const SAMPLE_MEMBERS = 20_000;
@@ -37,11 +38,23 @@ export interface ModelReport {
 export async function modelReport(access: StaffAccess): Promise<ModelReport> {
   requirePermission(access.actor, 'churn.read');
   if (storeScope(access.actor) !== null) throw forbidden('permission_denied', '模型效果是全连锁的数据，仅总部可查看。');
+  const { services } = access;
+  const today = chinaDay(services.now());
+  // The report holds up to yesterday and the latest scoring run's choices: computed once per
+  // China day and run (a model fit over the chain's orders, seconds), then read from the cache.
+  const [[ids]] = await services.sql.query<any[]>(
+    "SELECT (SELECT COALESCE(MAX(id), 0) FROM model_runs WHERE kind = 'scores') AS s, (SELECT COALESCE(MAX(id), 0) FROM model_runs WHERE kind = ?) AS c",
+    [STORE_MODELS_KIND],
+  );
+  return cachedJson(services, services.key('model-report', today, ids.s, ids.c), 26 * 3600, () => computeModelReport(access, today));
+}
+
+/** The report computed (modelReport reads it from the cache once computed for the day and run). */
+export async function computeModelReport(access: StaffAccess, today: number): Promise<ModelReport> {
   const sql = access.services.sql;
-  const today = chinaDay(access.services.now());
+  const [[m]] = await sql.query<any[]>('SELECT COUNT(*) AS n FROM members');
   const holdoutEnd = today - 1;
   const calibrationEnd = holdoutEnd - HOLDOUT_DAYS;
-  const [[m]] = await sql.query<any[]>('SELECT COUNT(*) AS n FROM members');
   const sampleEvery = Math.max(1, Math.ceil(Number(m.n) / SAMPLE_MEMBERS));
   const ledger = new TransactionLedger();
   await readOrderTransactions(sql, ledger.sink, { before: new Date(chinaDayStartMs(today)), sampleEvery });

@@ -25,3 +25,16 @@ export function cjkFont(): CjkFont | null {
   if (found === undefined) found = CANDIDATES.find((c) => existsSync(c.file)) ?? null;
   return found;
 }
+
+const LATIN = [
+  { file: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', family: 'DejaVu Sans' },
+  { file: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', family: 'Liberation Sans' },
+] as const;
+
+let latin: CjkFont[] | undefined;
+
+/** The Latin fonts installed of those charts name (looked up once per process); resvg is given these files only. */
+export function latinFonts(): CjkFont[] {
+  if (latin === undefined) latin = LATIN.filter((c) => existsSync(c.file));
+  return latin;
+}
