@@ -150,8 +150,9 @@ describe('conversation', () => {
       expect(r).toMatchObject({ outcome: 'declined', text: '好的，这件事先不办了。' });
       expect(await tagged('M00000007')).toEqual([]);
       await say('store_manager_01', '给 13800000007 打标签');
-      // "不用了" is action.cancel (which also cancels a held action): the question is dropped, and it is no tag either.
-      expect((await say('store_manager_01', '不用了')).intent).toBe('action.cancel');
+      // "不用了" routes as action.cancel (which would also cancel a held action): with the question open it refuses
+      // the question — reported as the write not done, declined — and it is no tag either.
+      expect(await say('store_manager_01', '不用了')).toMatchObject({ intent: 'tag.add', outcome: 'declined' });
       expect(await tagged('M00000007')).toEqual([]);
     });
 
@@ -226,9 +227,10 @@ describe('conversation', () => {
 
     it('narrows the period of a member’s orders, in Chinese and English', async () => {
       await say('store_manager_02', '13800000002 的订单');
-      expect(await say('store_manager_02', '只要近250天的')).toMatchObject({ intent: 'member.orders', slots: { phone: '13800000002', days: 250 } });
+      // The member found is named by number from then on (the phone resolved to M00000002).
+      expect(await say('store_manager_02', '只要近250天的')).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000002', days: 250 } });
       const en = await say('store_manager_02', 'only the last 7 days');
-      expect(en).toMatchObject({ intent: 'member.orders', slots: { phone: '13800000002', days: 7 } });
+      expect(en).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000002', days: 7 } });
     });
 
     it('exports after a segment answer (held for confirmation like any export)', async () => {

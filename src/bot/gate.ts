@@ -69,7 +69,7 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
   const readable = counterpart && counterpart.audience === g.actor.kind ? counterpart : undefined;
   const read = (lead?: string): GateVerdict =>
     readable
-      ? { kind: 'read', intent: readable, route: { ...g.route, intent: readable.name }, ...(lead ? { lead } : {}) }
+      ? { kind: 'read', intent: readable, route: { ...g.route, intent: readable.name, slots: slotsOf(readable, g.route.slots) }, ...(lead ? { lead } : {}) }
       : { kind: 'reply', result: { text: t(lang, 'safety.question', params), outcome: 'answered' } };
 
   if (intent.readCounterpart && isViewRequest(text)) return read();
@@ -97,6 +97,12 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
     }
   }
   return { kind: 'proceed' };
+}
+
+/** The write's slots the read takes ("她VIP标签还在吗": her member number, not the tag the write would have added). */
+export function slotsOf(intent: IntentDef, slots: Record<string, unknown>): Record<string, unknown> {
+  const shape = (intent.slots as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.fromEntries(Object.entries(slots).filter(([k]) => k in shape)) : slots;
 }
 
 function decline(lang: Lang, key: 'safety.negated' | 'safety.reported' | 'safety.hypothetical' | 'safety.deferred', params: Record<string, string>, mood: Mood): GateVerdict {

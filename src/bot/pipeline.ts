@@ -6,10 +6,11 @@ import { authorize } from './authorize.ts';
 import { CONFIRM_TTL_MS, consumeFresh, holdAction, peekAction, takeAction, type TakeResult } from './confirmation.ts';
 import { confirmCard, createCardActions, resultSummary, settledUpdate, type CardTaskHandler } from './card-action.ts';
 import { intentTitle } from '../intents/localized.ts';
-import { gate } from './gate.ts';
+import { gate, slotsOf } from './gate.ts';
 import { confirmationGate, withPendingReminder } from './gate-confirm.ts';
 import { assentOf, holdsBack } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
+import { asksIfDone } from './understand/requests.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { readMemory } from './memory.ts';
 import { createDialogue } from './dialogue/turn.ts';
@@ -24,7 +25,6 @@ import { render } from './render.ts';
 import type { Actor, BotAnswer, CardUpdate, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
 
 /** A question whether something was done ("打过VIP了吗", "发券了没", "did we send…", "yet"). */
-const ASKS_IF_DONE = /了吗|了没|了么|过[^，,。？?]{0,12}(?:吗|没|么)|没有?\s*[?？]?\s*$|\b(?:did|have|has|had) (?:we|you|i|they|he|she)\b|\byet\b|\balready\b/i;
 
 export interface BotDeps {
   services: Services;
@@ -124,12 +124,15 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     }
     // A question the gate answered with a read intent reports that intent.
     const reported = result.intent ?? route.intent;
+    // Reported as its read ("她VIP标签还在吗" → her profile): the slots that read takes, not the write's tag.
+    const readInstead = reported !== route.intent ? getIntent(reported) : undefined;
+    const reportedSlots = readInstead ? slotsOf(readInstead, route.slots) : route.slots;
 
     if (result.focus) memory.setFocus(result.focus);
-    memory.recordTurn(msg, { ...route, intent: reported }, lang);
+    memory.recordTurn(msg, { ...route, intent: reported, slots: reportedSlots }, lang);
     await bestEffort(memory.flush(), undefined, log);
     const cardUpdate = result.cardUpdate ?? clicked;
-    const out: BotAnswer = { ...route, intent: reported, text: render(result.text, msg.channel, lang), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}), ...(result.card ? { card: result.card } : {}), ...(cardUpdate ? { cardUpdate } : {}) };
+    const out: BotAnswer = { ...route, intent: reported, slots: reportedSlots, text: render(result.text, msg.channel, lang), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}), ...(result.card ? { card: result.card } : {}), ...(cardUpdate ? { cardUpdate } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');
     return { kind: 'answer', answer: out };
   }
@@ -166,7 +169,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
         // A question weighing a write ("要不要给王芳打个VIP", "should we tag…") is answered by its read but is
         // about the write: that is the intent reported. Whether it was done ("打过VIP了吗", "did we…") asks
         // for the record: the read is reported, as for a request to view records.
-        const aboutTheWrite = verdict.lead !== undefined && !ASKS_IF_DONE.test(msg.text.normalize('NFKC'));
+        const aboutTheWrite = verdict.lead !== undefined && !asksIfDone(msg.text);
         return await withPendingReminder(services, actor, lang, { ...r, intent: aboutTheWrite ? intent.name : verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
       }
       if (intent.confirm) {

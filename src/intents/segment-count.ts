@@ -8,7 +8,7 @@ import { defineIntent } from './types.ts';
 import { t, type Lang } from '../i18n/index.ts';
 
 /** Words that point at a segment instead of naming it ("这个包多少人", "导出它", "export this segment", a bare "导出吧"). */
-const POINTS_AT_SEGMENT = /这个|这一?个?(?:人群)?包|该(?:人群)?包|此(?:人群)?包|刚(?:才|建)的|上面的|它|\b(?:this|that|it)\b|^\s*(?:导出|下载|export|download)\s*(?:吧|一下|them)?\s*[。.!！]*$/i;
+const POINTS_AT_SEGMENT = /这个|这一?个?(?:人群)?包|该(?:人群)?包|此(?:人群)?包|刚(?:才|建)的|上面的|它|\b(?:this|that|it)\b|^\s*(?:导出|下载|export|download)\s*(?:来|出来|吧|一下|them|it)*\s*[。.!！]*$/i;
 
 /**
  * The segment a message names, or an answer listing what exists. A message that points at one

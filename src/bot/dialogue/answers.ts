@@ -24,6 +24,8 @@ const residue = (text: string) => text.replace(FILLER, '').replace(FILLER, '');
 const HAN_NAME = /^[\p{Script=Han}·]{2,5}$/u;
 /** Pronouns and particles: "她的工单" is a request, not a name. */
 const NOT_IN_A_NAME = /[他她它我你们的了吗呢啥]/u;
+/** "那个", "这位": pointing words before a name. */
+const POINTING = /^(?:那个|这个|那位|这位|那|这)/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 
 /** A member: a phone number or member number (bare), or a name (bare when it is the whole reply). */
@@ -43,7 +45,8 @@ export function memberAnswer(raw: string): Answer | null {
   const han = /^\p{Script=Han}+$/u.test(name) ? hanName(name) : name;
   // The whole reply is the name ("刘洋", "是刘洋"): as bare as a phone number, whatever the router
   // made of it (a name alone routes to a look-up); "那个刘洋" counts only when no request was recognised.
-  return han ? { slots: { name: han }, bare: han === name } : null;
+  // A pointing word before the name adds nothing ("就是那个刘洋", "这位王芳"): still the whole reply.
+  return han ? { slots: { name: han }, bare: han === name || han === name.replace(POINTING, '') } : null;
 }
 
 /** A tag: one of the dictionary (bare), or a short word the intent will look up ("no such tag, did you mean …"). */

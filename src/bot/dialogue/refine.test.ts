@@ -90,3 +90,18 @@ describe('refine', () => {
     expect(refine('只要近30天的', { intent: 'segment.count', slots: { text: '人群包 老客 有多少人' }, text: '人群包 老客 有多少人' }, lookups)).toBeNull();
   });
 });
+
+describe('refine: round 8 rules', () => {
+  it('"X呢" asks the last question about another of its own words', () => {
+    const last = { intent: 'work.today', slots: { kind: 'followups' }, text: '今天要回访谁' };
+    expect(refine('工单呢', last, { ...lookups, routedIntent: 'member.tickets' })).toMatchObject({ intent: { name: 'work.today' }, slots: { kind: 'tickets' } });
+    // Not a word of the last intent: no refinement (the routed request stands).
+    expect(refine('订单呢', { intent: 'churn.list', slots: {}, text: '流失名单' }, { ...lookups, routedIntent: 'member.orders' })).toBeNull();
+  });
+
+  it('"有多少人" after a count of the same family asks it again (a segment just created)', () => {
+    const last = { intent: 'segment.count', slots: { text: '建个人群包 家庭客人群：有家庭客标签' }, text: '建个人群包 家庭客人群：有家庭客标签' };
+    expect(refine('有多少人', last, lookups)).toMatchObject({ intent: { name: 'segment.count' }, slots: { text: last.slots.text } });
+    expect(refine('导出来', last, lookups)).toMatchObject({ intent: { name: 'segment.export' }, slots: { text: last.slots.text } });
+  });
+});

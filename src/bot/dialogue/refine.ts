@@ -5,11 +5,14 @@ import type { ExtractorKind, IntentDef } from '../../intents/types.ts';
 import type { LastAnswer } from './state.ts';
 
 /** The follow-ups that change what is asked rather than narrow it. */
-const EXPORT = /导出|下载|\bexport\b|\bdownload\b/i;
+const EXPORT = /导出(?:来|去)?|下载|\bexport\b|\bdownload\b/i;
 const COUNT = /(?:一共|总共|共)?有?(?:多少(?:人|位|个|名)|几个人|几位|几个)|人数|总数|\bhow many\b|\bcount\b/i;
 const LIST = /列出来|列一下|都有谁|都是谁|都谁|有谁|是谁|有哪些人?|是哪些人?|名单|\blist (?:them|it)\b|\bwho are they\b|\bshow (?:them|me them)\b/i;
 /** Words that mark a message as narrowing the last answer ("只看工单", "换成…", "only …"): the last intent's own words then refine it whatever the router made of them. */
 const NARROWING = /^(?:那就?|就)?(?:只要|只看|只显示|只列|只留|仅看|换成|换到|改成|改为|改看)|^(?:only|just)\b/i;
+
+/** "工单呢", "复购率呢", "what about retention": the last question asked about another of its own words. */
+const WHAT_ABOUT = /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|what about|how about)\b/i;
 
 /** Words a refinement is made of besides its figures ("只要…的", "换成…", "only the last …"). */
 const FILLERS = [
@@ -79,7 +82,7 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   for (const re of FILLERS) leftover = leftover.replace(re, '');
   // One word of the last intent's own that it derives a slot from ("客单价" → "复购率呢", "留存率"
   // after a store's dashboard): the same question about that, the rest of the last answer kept.
-  const own = leftover !== '' && (routedIntent === intent.name || NARROWING.test(text)) && [...leftover].length <= 8 ? derived(intent, leftover) : {};
+  const own = leftover !== '' && (routedIntent === intent.name || NARROWING.test(text) || WHAT_ABOUT.test(text)) && [...leftover].length <= 8 ? derived(intent, leftover) : {};
   if (Object.keys(own).length > 0) leftover = '';
   if (leftover !== '' || (found.length === 0 && periods.length === 0 && Object.keys(own).length === 0 && !verbs.export && !verbs.count && !verbs.list)) return null;
 
@@ -93,7 +96,7 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
     const mode = verbs.count ? 'count' : 'list';
     const other = hasSlot(intent, 'mode') ? undefined : sibling(intent, mode, getIntent);
     if (hasSlot(intent, 'mode')) slots.mode = mode;
-    else if (other && other !== intent) target = other;
+    else if (other) target = other;
     // "有几个" after a list (an intent that takes a count: the churn list, KOCs, recalls): its answer states how many.
     else if (!(mode === 'count' && slotFor(intent, 'count'))) return null;
   }

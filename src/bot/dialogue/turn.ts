@@ -7,7 +7,7 @@ import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
 import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
-import { actorKey, newTaskId } from '../confirmation.ts';
+import { actorKey, newTaskId, peekAction } from '../confirmation.ts';
 import { registerCardTask } from '../card-action.ts';
 import { moodFor } from '../gate.ts';
 import { assentOf } from '../understand/assent.ts';
@@ -21,9 +21,9 @@ import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.t
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
-import { refine, slotFor } from './refine.ts';
+import { refine, slotFor, type RefineLookups } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
-import type { Pending } from './state.ts';
+import type { LastAnswer, Pending } from './state.ts';
 
 /**
  * What to do with this message: the bot answers itself (`reply`: a question, a short reply to
@@ -55,10 +55,19 @@ const ANOTHER_LEAD = /^\s*(?:那么?|还有|那就|再看看?|再|and|what about
  * but a name with 呢 points back at the question just answered.
  */
 const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:的呢|呢)\s*[?？]*\s*$|^\s*(?:and|what about|how about)\s+(.+?)\s*[?？]*\s*$/i;
+/**
+ * A request that goes on with the one just handled ("再加个VIP", "也给她…", "顺便记一下", "不对 去掉VIP"):
+ * a write takes the member in focus as if pointed at.
+ */
+const GOES_ON = /^\s*(?:再|也|还要?|顺便|另外|然后|同时|不对|不是|错了|搞错了)|\b(?:also|too|as well)\b/i;
+/** "改成30的", "换成 50": a change to one bare number. */
+const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换)?\s*)(\d+(?:\.\d+)?)(\s*(?:的|吧|块的)?\s*)$/;
 /** The people just listed ("给他们都打上召回中" after the churn list). */
 const THE_LISTED = /他们|她们|这些人?|这批人?|名单上的|上面的人|\b(?:them|these|all of them)\b/i;
 /** Small talk of either audience. */
 const SMALLTALK = /(?:^|\.)smalltalk$/;
+/** 取消: what a refusal of the bot's question may be routed as. */
+const CANCEL_INTENT = 'action.cancel';
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
 
@@ -88,7 +97,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
    * asks which member instead of tagging whoever was looked up last.
    */
   const focused = (memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
-    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !POINTS_AT_SOMEONE.test(text))) return route;
+    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !POINTS_AT_SOMEONE.test(text) && !GOES_ON.test(text))) return route;
     return withFocus(intent.rule.requires, route, memory.focus()) ?? route;
   };
 
@@ -149,6 +158,20 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     return null;
   }
 
+  /** Among the router's readings, the one that takes a list (a batch write), set to the churn list just shown. */
+  async function listedBatch(msg: InboundMessage, actor: Actor, routed: RouteResult): Promise<{ intent: IntentDef; route: RouteResult } | null> {
+    const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
+    const readings = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
+    for (const r of readings) {
+      const intent = getIntent(r.intent);
+      const listSlot = intent && slotFor(intent, 'list');
+      if (!intent || !listSlot || !mayUse(actor, intent)) continue;
+      const slots = r.slots ?? (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
+      return { intent, route: { intent: intent.name, slots: { ...slots, [listSlot]: 'churn' }, confidence: r.confidence } };
+    }
+    return null;
+  }
+
   /** "你是想：1 … 2 …": the router's alternatives (or its option names with the slots each would take). */
   async function askChoice(msg: InboundMessage, memory: TurnMemory, actor: Actor, routed: RouteResult, lang: Lang): Promise<Plan> {
     const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
@@ -168,6 +191,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     memory.savePending({ kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })), taskId: card.taskId });
     return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked', card } };
   }
+
+  /** The last answer refined: the refinement ("导出吧") is the instruction the write gate reads; the slots carry the last request's details. */
+  const runRefined = (memory: TurnMemory, actor: Actor, refined: { intent: IntentDef; slots: Record<string, unknown> }, last: LastAnswer, text: string, lang: Lang) =>
+    prepare(memory, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : text, lang);
 
   /** The message no intent took: the full help only when asked for; otherwise one line and two examples. */
   function unmatched(msg: InboundMessage, actor: Actor, help: IntentDef, routed: RouteResult, lang: Lang): Plan {
@@ -191,24 +218,50 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         // Asked once: answered now, or abandoned by whatever came instead.
         memory.clearPending();
         // "算了" is no answer: said instead of a member, tag or reason it must never become one.
-        if (REFUSAL.test(msg.text) && weak(actor, routed)) {
+        // The router may read "算了" / "先不扣了" as 取消 (of a held action): the open question is what it refuses.
+        if (REFUSAL.test(msg.text) && (weak(actor, routed) || routed.intent === CANCEL_INTENT)) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
         }
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
         if (resumed) return resumed;
       }
-      const last = actor.kind === 'staff' ? memory.last() : null;
+      // Members refine their own answers too ("只看近一个月的" after 我的订单); naming another member is staff's.
+      const last = memory.last();
+      const staffLast = actor.kind === 'staff' ? last : null;
+      const lookups = async (routedIntent?: string): Promise<RefineLookups> => ({
+        stores: await storeDirectory(services),
+        tagNames: (await tagDictionary(services)).map((x) => x.name),
+        getIntent,
+        ...(routedIntent ? { routedIntent } : {}),
+      });
+      // A held action changed in place ("换成50块的", "改成老客" while 回复「确认」 waits): previewed again with the new figure.
+      const held = actor.kind === 'staff' && (weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent)) ? await peekAction(services, actor, undefined, msg.conversationId) : null;
+      const heldIntent = held && getIntent(held.intent);
+      if (held && heldIntent) {
+        const heldAnswer = { intent: held.intent, slots: held.slots, text: '' };
+        // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
+        const amountText = slotFor(heldIntent, 'amount') ? msg.text.replace(BARE_NUMBER, '$1$2元$3') : msg.text;
+        const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(msg.text, heldAnswer, await lookups(held.intent));
+        if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
+          return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, msg.text, lang);
+        }
+      }
       // "不是她，是王芳" after an answer about a member: the same question about the one meant.
-      const corrected = last ? correctionOf(msg.text) : null;
+      const corrected = staffLast ? correctionOf(msg.text) : null;
       const other = corrected ? memberAnswer(corrected) : null;
       const lastIntent = last && getIntent(last.intent);
       if (last && other && lastIntent && (other.bare || weak(actor, routed, last.intent) || routed.intent === 'member.lookup') && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
       }
+      // "不对 是徐汇", "不是上周 是上个月": a correction of the last answer's store, period, tag or figure refines it.
+      // A name-like word ("徐汇" starts with a surname) corrects a member only where the last answer was about one.
+      const aboutMember = staffLast !== null && MEMBER_REF.some((k) => staffLast.slots[k] !== undefined);
+      const fixed = staffLast && corrected && (!other || !aboutMember) && lastIntent ? refine(corrected, staffLast, await lookups(staffLast.intent)) : null;
+      if (staffLast && fixed && mayUse(actor, fixed.intent)) return runRefined(memory, actor, fixed, staffLast, msg.text, lang);
       // "那周杰呢" after an answer about 王芳: the last question about the member named. The router's
       // reading must agree it is only a member (a look-up of that name, or nothing sure): "徐汇的呢" is a store.
-      const switched = last && lastIntent && !other ? ANOTHER_MEMBER.exec(msg.text) : null;
+      const switched = staffLast && lastIntent && !other ? ANOTHER_MEMBER.exec(msg.text) : null;
       const another = switched ? memberAnswer(switched[1] ?? switched[2]!) : null;
       // A name the router also read as that name, or read as nothing sure — never a store ("徐汇的呢").
       const sameMember = another && (another.slots.name === undefined || routed.slots.name === another.slots.name || (weak(actor, routed) && !findStore(msg.text, await storeDirectory(services))));
@@ -217,13 +270,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...another.slots }, confidence: 1 }, last.text, lang);
       }
       // "那第二个呢" after a pick from a list of members: the last question about another of them.
-      if (last && lastIntent && MEMBER_REF.some((k) => last.slots[k] !== undefined) && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT)) {
+      if (staffLast && lastIntent && MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && (weak(actor, routed, staffLast.intent) || routed.intent === CLARIFY_INTENT)) {
         const shown = memory.shown();
         const i = shown ? ordinalChoice(msg.text.replace(ANOTHER_LEAD, ''), shown.length) : null;
         // Another of them: the one just answered about, picked again, is no new question (the pick was answered once).
-        if (shown && i !== null && shown[i]!.memberNo !== last.slots.memberNo) {
-          const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
-          return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: shown[i]!.memberNo }, confidence: 1 }, last.text, lang);
+        if (shown && i !== null && shown[i]!.memberNo !== staffLast.slots.memberNo) {
+          const slots = Object.fromEntries(Object.entries(staffLast.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+          return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: shown[i]!.memberNo }, confidence: 1 }, staffLast.text, lang);
         }
       }
       // A refinement is only figures and filler ("换 静安", "前3个就行"), so the router's guess at such
@@ -232,21 +285,16 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // are nothing but figures, count or list words and the last intent's own words.
       const plainRead = getIntent(routed.intent)?.effect === 'read' && !MEMBER_REF.some((k) => routed.slots[k] !== undefined);
       if (last && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead)) {
-        const refined = refine(msg.text, last, {
-          stores: await storeDirectory(services),
-          tagNames: (await tagDictionary(services)).map((x) => x.name),
-          getIntent,
-          routedIntent: routed.intent,
-        });
-        if (refined && mayUse(actor, refined.intent)) {
-          // The refinement ("导出吧") is the instruction the write gate reads; the slots carry the last request's details.
-          return prepare(memory, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : msg.text, lang);
-        }
+        const refined = refine(msg.text, last, await lookups(routed.intent));
+        if (refined && mayUse(actor, refined.intent)) return runRefined(memory, actor, refined, last, msg.text, lang);
       }
       // "不用给王芳记录了", "我在想要不要给流失的都打个VIP": a write not asked for needs no "did you mean" — the
       // write gate declines the likeliest write and says so (it never runs: the mood is not affirmative).
       const unasked = actor.kind === 'staff' && (routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff) ? await unaskedWrite(msg, actor, routed) : null;
       if (unasked) return prepare(memory, actor, unasked.intent, unasked.route, msg.text, lang);
+      // "给他们都打上召回中" after the churn list, read as either a batch or a single tag: the batch of the people listed.
+      const batch = routed.intent === CLARIFY_INTENT && last?.intent === 'churn.list' && THE_LISTED.test(msg.text) ? await listedBatch(msg, actor, routed) : null;
+      if (batch) return prepare(memory, actor, batch.intent, batch.route, msg.text, lang);
       if (routed.intent === CLARIFY_INTENT) return askChoice(msg, memory, actor, routed, lang);
       const help = getIntent(fallback[actor.kind]);
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);
@@ -275,9 +323,20 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         memory.savePending({ kind: 'fill', text: plan.text, intent: plan.intent.name, slots: plan.route.slots, need: 'content' });
         return result;
       }
+      // "建个人群包 …" done: what was made is what "有多少人" / "导出吧" ask about next — the family's count reads it.
+      const counter = plan.intent.name.endsWith('.create') && result.outcome === 'done' ? getIntent(`${plan.intent.name.split('.')[0]}.count`) : undefined;
+      if (counter && counter.effect === 'read') {
+        const slots = Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => k in ((counter.slots as unknown as { shape?: object }).shape ?? {})));
+        memory.saveLast({ intent: counter.name, slots, text: plan.text });
+        return result;
+      }
       // Small talk ("谢谢") is no answer to refine: the one before it stays what "只要近30天的" narrows.
       if (plan.intent.effect === 'read' && !plan.intent.rule.fallback && !SMALLTALK.test(plan.intent.name) && result.outcome !== 'asked') {
-        memory.saveLast({ intent: plan.intent.name, slots: plan.route.slots, text: plan.text });
+        // The member found is the member meant next ("只要上个月的" after 陈静's orders): by member number, as resolved.
+        const found = result.focus?.memberNo;
+        const named = found && MEMBER_REF.some((k) => plan.route.slots[k] !== undefined);
+        const slots = named ? { ...Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k))), memberNo: found } : plan.route.slots;
+        memory.saveLast({ intent: plan.intent.name, slots, text: plan.text });
       }
       return result;
     },

@@ -48,6 +48,8 @@ export const OBJECT_PREPOSITION = /[给把对为向跟和]$/;
 
 /** Questions. Head words, any position for a plain command's object, and the end of the message. */
 export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是|是否|有没有|有无|怎么样|怎样|怎么|如何|多少|几个|几位|几人|几次|哪些|哪个|哪位|什么|啥|为什么|为何|会不会|能不能|可不可以|可以不可以|行不行|好不好|了没/;
+/** A-not-A questions of any verb or adjective ("在不在", "打没打", "加不加", "还有没有"): the same character around 不/没. */
+export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
 export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没)$/;
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;

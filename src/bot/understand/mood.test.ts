@@ -165,3 +165,16 @@ describe('mood analyser', () => {
     }
   });
 });
+
+describe('A-not-A questions', () => {
+  it('reads any X不X / X没X as a question, never an instruction ("周杰的老客标签还在不在" once removed the tag)', () => {
+    for (const s of ['周杰的老客标签还在不在', '她的VIP打没打', '积分加不加', '给流失的发不发券']) {
+      const m = analyseMood(s);
+      expect(m.question, s).toBe(true);
+      expect(m.affirmative, s).toBe(false);
+    }
+  });
+  it('leaves plain instructions affirmative', () => {
+    for (const s of ['给周杰去掉老客标签', '给她加100分 生日']) expect(analyseMood(s).affirmative, s).toBe(true);
+  });
+});

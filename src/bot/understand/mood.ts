@@ -65,7 +65,12 @@ function frameCue(part: string, re: RegExp): string | null {
 export function analyseMood(raw: string): Mood {
   const cues: string[] = [];
   // Read in simplified characters, as the router does: 總部說要 / 老闆說 relay a wish like 总部说要 / 老板说.
-  const text = maskContent(toSimplified(raw.normalize('NFKC')).trim().replace(L.DO_NOT_FORGET, ' ').replace(/\s+/g, ' ').trim());
+  const read = maskContent(toSimplified(raw.normalize('NFKC')).trim().replace(L.DO_NOT_FORGET, ' ').replace(/\s+/g, ' ').trim());
+  // "在不在", "打没打", "发不发": a question whatever the verb; its 不/没 negates nothing, so the rest reads it as the verb alone.
+  // Never inside dictated content ("记录…来电问包间有没有空位").
+  const framed = frame(read);
+  const aNotA = L.A_NOT_A_ZH.exec(framed.content ? framed.head : read)?.[0];
+  const text = aNotA && !framed.content ? read.replace(L.A_NOT_A_ZH, '$1') : read;
   // The end of the sentence: without a trailing identifier, punctuation or a final particle ("…了吗 13800000005", "别发啊").
   const end = text.replace(L.TRAILING_IDENTIFIER, '').replace(L.TRAILING, '').replace(/[啊呀哈啦哦嘛~]+$/u, '');
   const f = frame(text);
@@ -95,6 +100,7 @@ export function analyseMood(raw: string): Mood {
   const endQuestion = L.QUESTION_END_ZH.exec(end)?.[0];
   let question =
     cue('q', L.QUESTION_ZH.exec(scan)?.[0]) ||
+    cue('q', aNotA) ||
     cue('q-end', endQuestion && !(contentLong && !perfective) ? endQuestion : null) ||
     cue('q', L.QUESTION_START_EN.exec(text)?.[0]) ||
     cue('q', L.QUESTION_EN.exec(scan)?.[0]) ||

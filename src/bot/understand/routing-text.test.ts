@@ -8,6 +8,9 @@ describe('routing text', () => {
     ['搞错了，是13800000005', '13800000005'],
     ['no, I meant M00000005', 'M00000005'],
     ['I meant her orders', 'her orders'],
+    ['不是，我是说王芳', '王芳'],
+    ['不对 我的意思是上个月', '上个月'],
+    ['不是这个，我指的是徐汇店', '徐汇店'],
   ])('drops a correction lead: %s → %s', (text, routed) => {
     expect(routingText(text, 'staff')).toBe(routed);
   });
