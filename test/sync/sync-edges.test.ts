@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/api/tokens.ts';
-import { parseSyncRules, pushChanges, reconcile, runSyncTick } from '../../src/crm/sync/index.ts';
+import { parseSyncRules, pushChanges, reconcile } from '../../src/crm/sync/index.ts';
 import { hashOf, writeLedger } from '../../src/crm/sync/ledger.ts';
-import { createWeilingSync, type WeilingSync } from '../../src/integrations/weiling/index.ts';
-import { createApiTestEnv, type ApiTestEnv } from '../api/support.ts';
-import { startFakeWeiling, type Envelope, type FakeWeiling } from '../fakes/weiling.ts';
+import type { WeilingSync } from '../../src/integrations/weiling/index.ts';
+import type { ApiTestEnv } from '../api/support.ts';
+import type { Envelope, FakeWeiling } from '../fakes/weiling.ts';
+import { createSyncTestEnv, SYNC_CALLBACK, type SyncTestEnv } from './support.ts';
 
 /**
  * The parts of the 卫瓴 sync the main suite (sync.test.ts) leaves out: merges in 卫瓴, refunds
@@ -18,31 +18,21 @@ describe('卫瓴 sync: merges, refunds, tags, rate limits, checkpoints, rules', 
   let t: ApiTestEnv;
   let sync: WeilingSync;
   let admin: string;
-  const CB = '/weiling/callback?token=cb-secret';
+  const CB = SYNC_CALLBACK;
   const sql = () => t.env.services.sql;
 
+  let setup: SyncTestEnv;
   beforeAll(async () => {
-    fake = await startFakeWeiling();
-    t = await createApiTestEnv('sync_edges', { WEILING_API_BASE: fake.url, WEILING_APP_ID: fake.appId, WEILING_APP_SECRET: fake.appSecret, WEILING_CALLBACK_TOKEN: 'cb-secret', WEILING_RECONCILE_MINUTES: '0' });
-    await t.env.services.db.staff.create({ data: { wecomUserId: 'admin_01', name: '管理员', role: 'admin' } });
-    admin = (await createApiToken(t.env.services, { staff: 'admin_01', name: 'test-admin' })).token;
-    sync = createWeilingSync(t.env.services, { timeoutMs: 2000 })!;
+    setup = await createSyncTestEnv('sync_edges');
+    ({ fake, t, sync, admin } = setup);
     expect((await t.call(admin, 'POST', '/api/crm/sync/backfill')).status).toBe(200);
     await tick();
   }, 240_000);
   afterAll(async () => {
-    await t?.cleanup();
-    await fake?.close();
+    await setup?.cleanup();
   });
 
-  const tick = async (o: { reconcileEveryMs?: number } = {}) => {
-    for (;;) {
-      await Promise.allSettled([...t.rt.inflight]);
-      const r = await runSyncTick(sync.ctx, sync.parse, { reconcileEveryMs: o.reconcileEveryMs ?? 0 });
-      if (r.ran) return r;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  };
+  const tick = (o?: { reconcileEveryMs?: number }) => setup.tick(o);
   const id = (memberNo: string) => t.fx.memberIds[memberNo]!;
   const remoteOf = (memberNo: string) => fake.thirdIds.get(memberNo)!;
   const contactOf = (memberNo: string) => fake.contacts.get(remoteOf(memberNo))!;

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/api/tokens.ts';
-import { runSyncTick } from '../../src/crm/sync/index.ts';
-import { createWeilingSync, type WeilingSync } from '../../src/integrations/weiling/index.ts';
-import { createApiTestEnv, type ApiTestEnv } from '../api/support.ts';
-import { startFakeWeiling, type Envelope, type FakeWeiling } from '../fakes/weiling.ts';
+import type { WeilingSync } from '../../src/integrations/weiling/index.ts';
+import type { ApiTestEnv } from '../api/support.ts';
+import type { Envelope, FakeWeiling } from '../fakes/weiling.ts';
+import { createSyncTestEnv, SYNC_CALLBACK, type SyncTestEnv } from './support.ts';
 
 /**
  * Two-way sync with 卫瓴 against the fake (test/fakes/weiling.ts): both directions, idempotency,
@@ -15,29 +14,18 @@ describe('卫瓴 two-way sync', () => {
   let t: ApiTestEnv;
   let sync: WeilingSync;
   let admin: string;
-  const CB = '/weiling/callback?token=cb-secret';
+  const CB = SYNC_CALLBACK;
 
+  let setup: SyncTestEnv;
   beforeAll(async () => {
-    fake = await startFakeWeiling();
-    t = await createApiTestEnv('sync', { WEILING_API_BASE: fake.url, WEILING_APP_ID: fake.appId, WEILING_APP_SECRET: fake.appSecret, WEILING_CALLBACK_TOKEN: 'cb-secret', WEILING_RECONCILE_MINUTES: '0' });
-    await t.env.services.db.staff.create({ data: { wecomUserId: 'admin_01', name: '管理员', role: 'admin' } });
-    admin = (await createApiToken(t.env.services, { staff: 'admin_01', name: 'test-admin' })).token;
-    sync = createWeilingSync(t.env.services, { timeoutMs: 2000 })!;
+    setup = await createSyncTestEnv('sync');
+    ({ fake, t, sync, admin } = setup);
   }, 120_000);
   afterAll(async () => {
-    await t?.cleanup();
-    await fake?.close();
+    await setup?.cleanup();
   });
 
-  /** One run of the sync (after any run a callback kicked off: the named lock lets one run at a time). */
-  const tick = async (o: { reconcileEveryMs?: number } = {}) => {
-    for (;;) {
-      await Promise.allSettled([...t.rt.inflight]);
-      const r = await runSyncTick(sync.ctx, sync.parse, { reconcileEveryMs: o.reconcileEveryMs ?? 0 });
-      if (r.ran) return r;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  };
+  const tick = (o?: { reconcileEveryMs?: number }) => setup.tick(o);
   const remoteOf = (memberNo: string) => fake.thirdIds.get(memberNo)!;
   const contactOf = (memberNo: string) => fake.contacts.get(remoteOf(memberNo))!;
   const post = (env: Envelope) => t.call(null, 'POST', CB, env);
