@@ -76,8 +76,9 @@ describe('combined router', () => {
 
   it('reads phrasings the rules miss, with the slots of the rules\' extractors (the shipped model)', async () => {
     const rules = createRuleRouter(intents, EVAL_DICTIONARIES);
-    expect((await rules.route('拉一下李娜的消费流水', staff)).intent).toBe('help');
-    expect(await router().route('拉一下李娜的消费流水', staff)).toMatchObject({ intent: 'member.orders', slots: { name: '李娜' } });
+    // (消费流水 became a member.orders keyword in session 10: the phrasing below is one the rules still miss.)
+    expect((await rules.route('李娜最近在店里花钱的明细', staff)).intent).toBe('help');
+    expect(await router().route('李娜最近在店里花钱的明细', staff)).toMatchObject({ intent: 'member.orders', slots: { name: '李娜' } });
     expect(await router().route('what did Li Na order last month', staff)).toMatchObject({ intent: 'member.orders', slots: { name: 'Li Na', days: 30 } });
     const r = await router().route('上周新增会员', staff);
     expect(r).toMatchObject({ intent: 'insights.health', slots: { text: '上周新增会员' } });
