@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import { createFixture, NOW } from '../../test/support/crm/fixture.ts';
@@ -7,6 +6,7 @@ import { createRuleRouter } from '../intents/router/rules.ts';
 import { CLARIFY_INTENT, type Router } from '../intents/router/types.ts';
 import { createBot } from './pipeline.ts';
 import type { BotAnswer, HandleMessage } from './types.ts';
+import { answerOf } from '../../test/support/bot-turn.ts';
 
 /**
  * The conversation end to end over the real MariaDB and Redis: numbered clarification, slot
@@ -33,11 +33,7 @@ describe('conversation', () => {
       return rules.route(text, ctx);
     },
   };
-  const say = async (from: string, text: string): Promise<BotAnswer> => {
-    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
-    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
-    return out.answer;
-  };
+  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
   const tagged = async (memberNo: string) =>
     ((await env.services.sql.query<any[]>('SELECT t.name FROM member_tags mt JOIN tags t ON t.id = mt.tag_id JOIN members m ON m.id = mt.member_id WHERE m.member_no = ? ORDER BY t.name', [memberNo]))[0] as any[]).map((r) => r.name);
 

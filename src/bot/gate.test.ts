@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import { createFixture, NOW, type Fixture } from '../../test/support/crm/fixture.ts';
@@ -7,6 +6,7 @@ import { createRuleRouter } from '../intents/router/rules.ts';
 import { peekAction } from './confirmation.ts';
 import { createBot } from './pipeline.ts';
 import type { Actor, BotAnswer, HandleMessage } from './types.ts';
+import { answerOf } from '../../test/support/bot-turn.ts';
 
 /**
  * Never act on a guess, end to end over the real MariaDB and Redis: for every rule of the
@@ -18,11 +18,7 @@ describe('write gate (pipeline)', () => {
   let fx: Fixture;
   let bot: HandleMessage;
   const ME = 'member:13800000001';
-  const say = async (from: string, text: string): Promise<BotAnswer> => {
-    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
-    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
-    return out.answer;
-  };
+  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
   // Audit rows of reads (a member looked up, a list shown) are expected; these are the writes'.
   const WRITES = ['points.adjust', 'interaction.log', 'ticket.create', 'ticket.update', 'recall.launch', 'segment.export', 'segment.create', 'unsubscribe', 'member.export'];
   const count = async (sql: string, params: unknown[] = []) => Number(((await env.services.sql.query<any[]>(sql, params))[0][0] as any).n);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import { createFixture, NOW } from '../../test/support/crm/fixture.ts';
@@ -6,6 +5,7 @@ import { getIntent, intents } from '../intents/catalogue.ts';
 import { createRuleRouter } from '../intents/router/rules.ts';
 import { createBot } from './pipeline.ts';
 import type { BotAnswer, HandleMessage } from './types.ts';
+import { answerOf } from '../../test/support/bot-turn.ts';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -19,11 +19,7 @@ describe('the bot answers in the language of the message', () => {
   let bot: HandleMessage;
   /** Proper names from the data, which stay as they are in any language. */
   let names: string[] = [];
-  const say = async (from: string, text: string): Promise<BotAnswer> => {
-    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
-    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
-    return out.answer;
-  };
+  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
   /** The answer with the data's names taken out: what is left must be English. */
   const uiText = (text: string) => names.reduce((s, n) => s.split(n).join('<name>'), text);
   const expectEnglish = (a: BotAnswer) => {

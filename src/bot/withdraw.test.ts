@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import { createFixture, NOW } from '../../test/support/crm/fixture.ts';
@@ -6,6 +5,7 @@ import { getIntent, intents } from '../intents/catalogue.ts';
 import { createRuleRouter } from '../intents/router/rules.ts';
 import { createBot } from './pipeline.ts';
 import type { BotAnswer, HandleMessage } from './types.ts';
+import { answerOf } from '../../test/support/bot-turn.ts';
 
 /**
  * Never act on a guess, end to end: a held action is withdrawn by "先别确认" / "等一下" / "不是这个
@@ -16,11 +16,7 @@ import type { BotAnswer, HandleMessage } from './types.ts';
 describe('withdrawing and not acting', () => {
   let env: TestEnv;
   let bot: HandleMessage;
-  const say = async (from: string, text: string): Promise<BotAnswer> => {
-    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
-    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
-    return out.answer;
-  };
+  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
   const count = async (sql: string, params: unknown[] = []) => Number(((await env.services.sql.query<any[]>(sql, params))[0][0] as any).n);
   const tagged = (tag: string) => count('SELECT COUNT(*) AS n FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE t.name = ?', [tag]);
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
 import type { BotAnswer, HandleMessage } from '../../src/bot/types.ts';
@@ -8,6 +7,7 @@ import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { createEvalWorld } from '../support/crm/eval-world.ts';
 import { NOW } from '../support/crm/fixture.ts';
 import { resetConversations } from '../../src/intents/eval/world-state.ts';
+import { answerOf } from '../support/bot-turn.ts';
 
 /**
  * Multi-turn rules of round 8 (docs/intents.md, Conversation), end to end on the evaluation world
@@ -19,11 +19,7 @@ import { resetConversations } from '../../src/intents/eval/world-state.ts';
 describe('conversation rules (round 8)', () => {
   let env: TestEnv;
   let bot: HandleMessage;
-  const say = async (from: string, text: string): Promise<BotAnswer> => {
-    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
-    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
-    return out.answer;
-  };
+  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
   const pointsOf = async (memberNo: string) => Number(((await env.services.sql.query<any[]>('SELECT points FROM members WHERE member_no = ?', [memberNo]))[0] as any[])[0].points);
 
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { createRuleRouter } from '../../src/intents/router/rules.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { answerOf } from '../support/bot-turn.ts';
 
 /** Flood control through the real pipeline over MariaDB and Redis (docs/operations.md, flood control). */
 const MEMBER_ACTION_LIMIT = 5;
@@ -18,11 +19,7 @@ describe('flood control', () => {
   let env: TestEnv;
   let fx: Fixture;
   let bot: HandleMessage;
-  const say = async (from: string, text: string): Promise<BotAnswer> => {
-    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
-    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
-    return out.answer;
-  };
+  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
   const ticketsOf = async (memberId: number) => (await env.services.sql.query<any[]>('SELECT id, ticket_no, type FROM tickets WHERE member_id = ?', [memberId]))[0];
   const alertsFor = async (ticketNo: string) =>
     (await env.services.queues.outbound.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.name === 'handoff-alert' && String(j.data.text).includes(ticketNo));

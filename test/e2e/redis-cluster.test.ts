@@ -6,7 +6,6 @@
  * A command spanning keys of two hash slots fails on a cluster (CROSSSLOT), so these runs prove
  * the key layout, and the key census proves the load spreads over the masters.
  */
-import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/pipeline.ts';
@@ -22,6 +21,7 @@ import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { startPrivateRedisCluster, type PrivateRedisCluster } from '../support/private-redis.ts';
 import { createRig, executions, insertMembers, type Rig } from '../journeys/support.ts';
+import { answerOf } from '../support/bot-turn.ts';
 
 // Wednesday 2026-11-18 10:00 China time.
 const START = new Date('2026-11-18T02:00:00.000Z');
@@ -119,11 +119,7 @@ describe('Redis Cluster', () => {
 describe('a chat confirmation on the cluster', () => {
   let fx: Fixture;
   let bot: HandleMessage;
-  const say = async (from: string, text: string): Promise<BotAnswer> => {
-    const out = await bot({ channel: 'console', messageId: randomUUID(), from, text, receivedAt: NOW, requestId: randomUUID() });
-    if (out.kind !== 'answer') throw new Error(`no answer: ${out.kind}`);
-    return out.answer;
-  };
+  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
 
   beforeAll(async () => {
     fx = await createFixture(chat.services);
