@@ -155,8 +155,8 @@ export interface FakeQyapi {
   readonly userInfoRequests: number;
   /** Template cards, their updates and markdown messages (test/fakes/qyapi-cards.ts). */
   readonly cards: FakeCards;
-  /** Changes the response delay (ms) of subsequent requests. */
-  setDelay(ms: number): void;
+  /** Changes the response delay (ms) of subsequent requests; with `onlyPath`, of requests to that path alone (e.g. a slow send beside quick lookups). */
+  setDelay(ms: number, onlyPath?: string): void;
   close(): Promise<void>;
 }
 
@@ -275,6 +275,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
   let robotRefused = 0;
   const robotFailures: Failure[] = [];
   let delayMs = opts.delayMs ?? 0;
+  let delayPath: string | undefined;
   const sendFailures: Failure[] = [];
   const tokenFailures: Failure[] = [];
   const httpFailures: { status: number; times: number }[] = [];
@@ -495,7 +496,7 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    if (delayMs > 0 && (!delayPath || new URL(req.url ?? '/', 'http://fake').pathname === delayPath)) await new Promise((r) => setTimeout(r, delayMs));
     const http = takeFailure(httpFailures);
     if (http) {
       res.writeHead(http.status, { 'content-type': 'text/html' }).end(`<html><body>${http.status} gateway error</body></html>`);
@@ -604,8 +605,9 @@ export async function startFakeQyapi(opts: FakeQyapiOptions): Promise<FakeQyapi>
       // checkToken answers 40014 for a token it does not know.
       validTokens.clear();
     },
-    setDelay(ms) {
+    setDelay(ms, onlyPath) {
       delayMs = ms;
+      delayPath = onlyPath;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

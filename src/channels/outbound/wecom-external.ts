@@ -15,7 +15,8 @@
  * single-chat mass messages created since the attempt (get_groupmsg_list_v2) with our text, and
  * for each, whether our contact is among its recipients (get_groupmsg_task → the staff members,
  * get_groupmsg_send_result → their contacts). Found → delivered under that msgid; not found →
- * absent (WeCom never created it, so sending now sends once).
+ * absent (WeCom never created it, so sending now sends once) — once the attempt is older than
+ * the longest a send can take (`inFlightMs`), since a live worker may still be waiting for it.
  *
  * The 群发 journey action (docs/journeys.md) waits for the staff member's confirmation: `track`
  * reads the customer's row of get_groupmsg_send_result (0 not sent yet, 1 sent, 2 not a contact,
@@ -71,6 +72,8 @@ export function createWeComExternalSender(client: WeComApiClient): OutboundSende
   return {
     name: 'wecom',
     idempotent: false,
+    // A send is at most a gettoken, the call and its retry after a refreshed token.
+    inFlightMs: 3 * client.timeoutMs,
     async send(msg) {
       let reply;
       try {

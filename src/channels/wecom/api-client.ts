@@ -37,6 +37,8 @@ export interface SendTextResult {
 export interface WeComApiClient {
   readonly corpId: string;
   readonly agentId: number;
+  /** The per-request timeout (a call may take up to three: gettoken, the call, its retry after a refreshed token). */
+  readonly timeoutMs: number;
   /** The app's access token, from the shared cache or a fresh gettoken. */
   getAccessToken(): Promise<string>;
   /**
@@ -201,6 +203,7 @@ export function createWeComApiClient(services: ClientServices, opts: WeComApiCli
   return {
     corpId,
     agentId,
+    timeoutMs,
     getAccessToken: () => tokens.get(),
     post,
     get,

@@ -337,18 +337,10 @@ async function claimGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'mess
  * statement. A member stopped since its claim gets nothing, and its weekly-cap slot back.
  */
 async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, group: Planned[]): Promise<Enrollment[]> {
-  const { services } = ctx.deps;
-  const ids = group.map((p) => p.execId);
-  const [m] = await services.sql.query<ResultSetHeader>(
-    "UPDATE journey_step_executions x SET x.result = 'sending', x.attempts = x.attempts + 1, x.attempted_at = ? WHERE x.id IN (?) AND x.result = 'pending' AND EXISTS (SELECT 1 FROM journey_enrollments e WHERE e.id = x.enrollment_id AND e.state = 'active')",
-    [services.now(), ids],
-  );
-  let todo = group;
-  if (m.affectedRows !== group.length) {
-    const [rows] = await services.sql.query<RowDataPacket[]>("SELECT id FROM journey_step_executions WHERE id IN (?) AND result = 'sending'", [ids]);
-    const marked = new Set(rows.map((r) => Number(r.id)));
-    todo = group.filter((p) => marked.has(p.execId!));
-    await releaseClaims(ctx, a, group.filter((p) => !marked.has(p.execId!)));
+  const todo = await markGroup(ctx, group);
+  if (todo.length < group.length) {
+    const marked = new Set(todo);
+    await releaseClaims(ctx, a, group.filter((p) => !marked.has(p)));
   }
   if (todo.length === 0) return [];
 
@@ -365,6 +357,30 @@ async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'messa
 }
 
 /**
+ * The group's rows marked `sending`, each moved on only from the claim this batch made (`pending`,
+ * no attempt yet) and only while its enrolment is active. All of them in one statement; when that
+ * matches fewer (a stop, or another run of the step took a row), it is rolled back and the rows are
+ * marked one by one, so the batch sends exactly the rows it marked itself.
+ */
+async function markGroup(ctx: BatchCtx, group: Planned[]): Promise<Planned[]> {
+  const { services } = ctx.deps;
+  const MARK = "UPDATE journey_step_executions x SET x.result = 'sending', x.attempts = 1, x.attempted_at = ? WHERE x.id IN (?) AND x.result = 'pending' AND x.attempts = 0 AND EXISTS (SELECT 1 FROM journey_enrollments e WHERE e.id = x.enrollment_id AND e.state = 'active')";
+  const all = await withTransaction(services.sql, async (conn, tx) => {
+    const [m] = await conn.query<ResultSetHeader>(MARK, [services.now(), group.map((p) => p.execId)]);
+    if (m.affectedRows === group.length) return true;
+    tx.rollbackOnly();
+    return false;
+  });
+  if (all) return group;
+  const out: Planned[] = [];
+  for (const p of group) {
+    const [m] = await services.sql.query<ResultSetHeader>(MARK, [services.now(), [p.execId]]);
+    if (m.affectedRows === 1) out.push(p);
+  }
+  return out;
+}
+
+/**
  * Claims whose enrolment was stopped before their send: nothing went out, so their weekly-cap
  * slots are given back and the rows stay `pending` without one (a stopped recall counts them
  * cancelled), as the engine leaves a send its stop cut off.
@@ -373,8 +389,11 @@ async function releaseClaims(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'm
   const held = stopped.filter((p) => p.week);
   if (!a.marketing || held.length === 0) return;
   await withTransaction(ctx.deps.services.sql, async (conn) => {
-    await conn.query("UPDATE journey_step_executions SET detail = NULL WHERE id IN (?) AND result = 'pending'", [held.map((p) => p.execId)]);
-    await conn.query('UPDATE journey_frequency SET sent = GREATEST(sent - 1, 0) WHERE week_start = ? AND member_id IN (?)', [held[0]!.week, held.map((p) => p.e.memberId)]);
+    // Only claims nobody went on with: a row another run of the step took keeps its slot for that run.
+    const [rows] = await conn.query<RowDataPacket[]>("SELECT id, member_id FROM journey_step_executions WHERE id IN (?) AND result = 'pending' AND attempts = 0 FOR UPDATE", [held.map((p) => p.execId)]);
+    if (rows.length === 0) return;
+    await conn.query('UPDATE journey_step_executions SET detail = NULL WHERE id IN (?)', [rows.map((r) => r.id)]);
+    await conn.query('UPDATE journey_frequency SET sent = GREATEST(sent - 1, 0) WHERE week_start = ? AND member_id IN (?)', [held[0]!.week, rows.map((r) => r.member_id)]);
   });
 }
 

@@ -87,6 +87,12 @@ export interface OutboundSender {
    */
   reconcile?(message: OutboundMessage, since: Date): Promise<Reconciled>;
   /**
+   * The longest one send can take (its timeouts, a token refresh and the retry included): an
+   * attempt younger than this may still be in a live worker's hands, so a lookup that does not
+   * find it is not believed yet (./delivery.ts).
+   */
+  readonly inFlightMs?: number;
+  /**
    * For a channel whose platform grants a per-recipient allowance (the mini-program's one-time
    * subscriptions): how many sends of this message the recipient has left. The quota ledger asks
    * before the send (../quota/ledger.ts); a snapshot, the sender still spends atomically.

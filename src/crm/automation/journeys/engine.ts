@@ -17,7 +17,7 @@
  * `unknown` with its cause where neither is possible (the mini-program) — never resent blindly.
  */
 import { createHash } from 'node:crypto';
-import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { queueOutbound, storeManagers, withTransaction } from '../../kernel/index.ts';
 import { appendLedger, issueCoupon, type CouponIssue } from '../../loyalty/index.ts';
 import { countedOrder } from '../../sales/index.ts';
@@ -116,6 +116,11 @@ interface ExecRow {
   error: string | null;
   /** When our last send attempt started. */
   attemptedAt: Date | null;
+  /**
+   * The row's send attempts as this run read them: the `sending` mark only moves the row on from
+   * exactly this count, so of two runs of one step side by side only one sends (./engine.ts `sending`).
+   */
+  attempts: number;
 }
 
 /** The step's idempotency key, also handed to providers (Idempotency-Key) and used for coupon codes. */
@@ -171,16 +176,16 @@ export async function processStep(
     [enr.memberId, enr.journeyId, enr.id, step.id, step.type, action, 'pending', isMarketing(step), now],
   );
   let exec: ExecRow;
-  if (ins.affectedRows === 1) exec = { id: ins.insertId, result: 'pending', channel: null, nextStep: null, detail: null, error: null, attemptedAt: null };
+  if (ins.affectedRows === 1) exec = { id: ins.insertId, result: 'pending', channel: null, nextStep: null, detail: null, error: null, attemptedAt: null, attempts: 0 };
   else {
-    const [rows] = await sql.query<RowDataPacket[]>('SELECT id, result, channel, next_step, detail, error, attempted_at FROM journey_step_executions WHERE member_id = ? AND journey_id = ? AND enrollment_id = ? AND step_id = ?', [
+    const [rows] = await sql.query<RowDataPacket[]>('SELECT id, result, channel, next_step, detail, error, attempted_at, attempts FROM journey_step_executions WHERE member_id = ? AND journey_id = ? AND enrollment_id = ? AND step_id = ?', [
       enr.memberId,
       enr.journeyId,
       enr.id,
       step.id,
     ]);
     const r = rows[0]!;
-    exec = { id: r.id, result: r.result, channel: r.channel, nextStep: r.next_step, detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail, error: r.error, attemptedAt: r.attempted_at };
+    exec = { id: r.id, result: r.result, channel: r.channel, nextStep: r.next_step, detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail, error: r.error, attemptedAt: r.attempted_at, attempts: Number(r.attempts) };
     if (FINAL.has(exec.result)) return replay(deps, enr, cj, step, exec);
   }
 
@@ -209,7 +214,13 @@ export async function processStep(
       return advance(ctx, branch.next, now);
     }
     case 'action':
-      return runAction(ctx, step.action);
+      try {
+        return await runAction(ctx, step.action);
+      } catch (e) {
+        // Another run of this step sends it and moves the enrolment on; this one does nothing more.
+        if (e instanceof StepTaken) return { kind: 'noop', reason: e.message };
+        throw e;
+      }
   }
 }
 
@@ -222,7 +233,7 @@ export async function processStep(
 async function fastStep(deps: JourneyDeps, enr: Enrollment, cj: CompiledJourney, step: JourneyStep, memo: StepMemo, now: Date): Promise<StepOutcome | undefined> {
   const isCoupon = step.type === 'action' && step.action.kind === 'coupon';
   if (step.type === 'action' && !isCoupon) return undefined;
-  const ctx: StepCtx = { deps, enr, cj, step, exec: { id: 0, result: 'pending', channel: null, nextStep: null, detail: null, error: null, attemptedAt: null }, now, finalAttempt: false, memo };
+  const ctx: StepCtx = { deps, enr, cj, step, exec: { id: 0, result: 'pending', channel: null, nextStep: null, detail: null, error: null, attemptedAt: null, attempts: 0 }, now, finalAttempt: false, memo };
   let result = 'done';
   let next: string | undefined;
   let detail: Record<string, unknown> | null = null;
@@ -723,9 +734,8 @@ async function settleInterrupted(ctx: StepCtx, member: MemberRow, a: Extract<Jou
   const sender = channel ? senderOf(deps, channel) : undefined;
   const { text, coupon } = await composeText(ctx, member, a);
   const message = channel && sender ? messageFor(ctx, channel, member, a, text, coupon) : 'not configured';
-  const since = new Date((ctx.exec.attemptedAt ?? now).getTime() - 60_000); // the provider's clock may lag ours
   const verdict =
-    sender && typeof message !== 'string' ? await reconcileSend(sender, message, since) : ({ status: 'unknown', reason: `${channel ?? 'the channel'}: ${message}, so it cannot be asked`, retryable: false } as const);
+    sender && typeof message !== 'string' ? await reconcileSend(sender, message, ctx.exec.attemptedAt ?? now, deps.services.now()) : ({ status: 'unknown', reason: `${channel ?? 'the channel'}: ${message}, so it cannot be asked`, retryable: false } as const);
   ctx.exec.detail = { ...(ctx.exec.detail ?? {}), interrupted: cause.slice(0, 300), reconciled: verdict.status };
   deps.services.logger.info({ execution: ctx.exec.id, channel, cause, verdict: verdict.status }, 'interrupted send reconciled');
   if (verdict.status === 'delivered') {
@@ -774,27 +784,53 @@ async function stillActive(conn: import('mysql2/promise').PoolConnection, enroll
 /** The `sending` mark's condition: the enrolment still active, checked in the same statement (a stop committed before it wins). */
 const WHILE_ACTIVE = "AND EXISTS (SELECT 1 FROM journey_enrollments e WHERE e.id = ? AND e.state = 'active')";
 
+/**
+ * Another run of this very step marked the row `sending` since this run read it: two jobs for one
+ * (enrolment, step) side by side — a batch's hand-off beside the job it had queued before a crash,
+ * a stalled job beside its replacement. The other run sends; this one stands down.
+ */
+class StepTaken extends Error {}
+
+/**
+ * The mark before a provider call. It moves the row on only from the attempt count this run read
+ * (a compare-and-set), so a message is sent by one run however many run the step at once; the
+ * weekly-cap slot, when one is taken, commits or rolls back with it.
+ */
 async function sending(ctx: StepCtx, channel: MessageChannel): Promise<void> {
   const wk = ctx.capWeek;
+  const mark = (q: Pick<PoolConnection, 'query'>) =>
+    q.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ? AND attempts = ? ${WHILE_ACTIVE}`, [
+      channel,
+      ctx.deps.services.now(),
+      ctx.exec.detail ? JSON.stringify(ctx.exec.detail) : null,
+      ctx.exec.id,
+      ctx.exec.attempts,
+      ctx.enr.id,
+    ]);
   if (wk) {
+    const detail = ctx.exec.detail;
     await withTransaction(ctx.deps.services.sql, async (conn) => {
       const got = await takeWeeklySlots(conn, [ctx.enr.memberId], wk, ctx.deps.services.config.JOURNEY_WEEKLY_CAP);
       if (got.size === 0) throw new CapReached('frequency cap');
       ctx.exec.detail = { ...(ctx.exec.detail ?? {}), capTaken: true, week: wk };
-      const [m] = await conn.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [channel, ctx.deps.services.now(), JSON.stringify(ctx.exec.detail), ctx.exec.id, ctx.enr.id]);
-      if (m.affectedRows === 0) throw new EnrollmentStopped('enrollment cancelled'); // rolls the cap back too
+      const [m] = await mark(conn);
+      if (m.affectedRows === 0) {
+        ctx.exec.detail = detail;
+        throw await whyNotMarked(ctx); // rolls the cap back too
+      }
     });
     ctx.capWeek = undefined;
-    return;
+  } else {
+    const [m] = await mark(ctx.deps.services.sql);
+    if (m.affectedRows === 0) throw await whyNotMarked(ctx);
   }
-  const [m] = await ctx.deps.services.sql.query<ResultSetHeader>(`UPDATE journey_step_executions SET result = 'sending', channel = ?, attempts = attempts + 1, attempted_at = ?, error = NULL, detail = ? WHERE id = ? ${WHILE_ACTIVE}`, [
-    channel,
-    ctx.deps.services.now(),
-    ctx.exec.detail ? JSON.stringify(ctx.exec.detail) : null,
-    ctx.exec.id,
-    ctx.enr.id,
-  ]);
-  if (m.affectedRows === 0) throw new EnrollmentStopped('enrollment cancelled');
+  ctx.exec.attempts++;
+}
+
+/** The `sending` mark matched nothing: the enrolment was stopped, or another run of the step took the row. */
+async function whyNotMarked(ctx: StepCtx): Promise<Error> {
+  const [rows] = await ctx.deps.services.sql.query<RowDataPacket[]>('SELECT state FROM journey_enrollments WHERE id = ?', [ctx.enr.id]);
+  return rows[0]?.state === 'active' ? new StepTaken('another run of this step is sending it') : new EnrollmentStopped('enrollment cancelled');
 }
 
 /** The message for one channel's sender, or why the member cannot be reached on it. */
