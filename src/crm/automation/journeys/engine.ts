@@ -217,8 +217,12 @@ export async function processStep(
       try {
         return await runAction(ctx, step.action);
       } catch (e) {
-        // Another run of this step sends it and moves the enrolment on; this one does nothing more.
-        if (e instanceof StepTaken) return { kind: 'noop', reason: e.message };
+        // Another run of this step is sending it. This job looks again after its backoff rather than
+        // ending: should that send be refused and handed over, the hand-off's job id may be this one's.
+        if (e instanceof StepTaken) {
+          if (!ctx.finalAttempt) throw new StepRetry(e.message);
+          return { kind: 'noop', reason: e.message };
+        }
         throw e;
       }
   }
