@@ -98,13 +98,30 @@ describe('a message step run twice side by side', () => {
       const before = rig.sms.delivered.length;
       const requestsBefore = rig.sms.requests;
       const duplicatesBefore = rig.sms.duplicates;
-      // The batch's run and a per-member run for each member, all at once.
+      // The batch's run and a per-member job for each member, all at once.
       const runs: Promise<unknown>[] = [processBatch(rig.deps, { enrollmentIds: enrollments.map((x) => x.id), stepId: 'msg' }, { gate })];
-      for (const x of enrollments) runs.push(processStep(rig.deps, { enrollmentId: x.id, stepId: 'msg' }, { finalAttempt: false }).catch((err: Error) => err));
-      await Promise.all(runs);
+      // Each per-member run is retried as the worker retries a job (a deadlock between the batch's
+      // claim and a run's statements, a run that lost the mark) until it settles.
+      const asJob = async (enrollmentId: number) => {
+        const seenTries: string[] = [];
+        for (let i = 0; i < 8; i++) {
+          try {
+            seenTries.push((await processStep(rig.deps, { enrollmentId, stepId: 'msg' }, { finalAttempt: false })).kind);
+            return seenTries.join(' → ');
+          } catch (err) {
+            seenTries.push(`retry: ${(err as Error).message.slice(0, 60)}`);
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+        return seenTries.join(' → ');
+      };
+      for (const x of enrollments) runs.push(asJob(x.id));
+      const outcomes = await Promise.all(runs);
+      const [state] = await rig.env.services.sql.query<RowDataPacket[]>("SELECT member_id, result, attempts, error FROM journey_step_executions WHERE journey_id = ? AND step_id = 'msg' ORDER BY member_id", [journeyId]);
+      const seen = JSON.stringify({ outcomes: outcomes.slice(1), rows: state.map((r) => `${r.member_id}:${r.result}/${r.attempts}${r.error ? ` ${r.error}` : ''}`) });
       const got = rig.sms.delivered.slice(before).map((d) => d.to);
       // Each member's message delivered once; any second request was a resend under the same key, collapsed by the provider.
-      expect(got.sort()).toEqual(Array.from({ length: n }, (_, i) => `139${String(9100 + i).padStart(8, '0')}`).sort());
+      expect(got.sort(), seen).toEqual(Array.from({ length: n }, (_, i) => `139${String(9100 + i).padStart(8, '0')}`).sort());
       expect(rig.sms.requests - requestsBefore).toBe(n + (rig.sms.duplicates - duplicatesBefore));
       const [rows] = await rig.env.services.sql.query<RowDataPacket[]>("SELECT result, attempts FROM journey_step_executions WHERE journey_id = ? AND step_id = 'msg'", [journeyId]);
       // Every row sent, marked once.
