@@ -48,36 +48,87 @@ const load = () => execSync('uptime').toString().trim().replace(/.*load average:
 const sql = await benchDatabase(members);
 const clock = new Date(Math.floor(Date.now() / 1000) * 1000);
 const services = createServices(loadConfig({ ...process.env, DATABASE_URL: benchUrl(members), LOG_LEVEL: 'silent', REDIS_PREFIX: 'crm_bench_ingest' }), { now: () => clock });
-// Profile (--profile): wall time of every statement the app runs, by its first words, to show where a batch's time goes.
-const profile = new Map<string, { n: number; ms: number }>();
+// Profile (--profile): wall time of every statement the app runs, by its first words, to show where a batch's time goes;
+// on a transaction's connection also the server's own time for it (session profiling, SHOW PROFILES), so
+// wall − server is the time spent waiting for the event loop, the network and a CPU on either side.
+const profile = new Map<string, { n: number; ms: number; server: number }>();
 if (argv.includes('--profile')) {
   const pool = services.sql as unknown as { getConnection: () => Promise<any>; query: (...a: any[]) => Promise<any> };
-  const timed = (target: { query: (...a: any[]) => Promise<any> }) => {
+  const note = (key: string, ms: number, server: number) => {
+    const e = profile.get(key) ?? { n: 0, ms: 0, server: 0 };
+    e.n++;
+    e.ms += ms;
+    e.server += server;
+    profile.set(key, e);
+  };
+  const timed = (target: any, conn: boolean) => {
     const orig = target.query.bind(target);
+    // The server's duration of the statement just run on this connection (not counted in its wall time).
+    const serverMs = async () => {
+      if (!conn) return 0;
+      const [rows] = await orig('SHOW PROFILES');
+      const last = (rows as any[]).at(-1);
+      return last ? Number(last.Duration) * 1000 : 0;
+    };
     target.query = async (...a: any[]) => {
       const key = String(typeof a[0] === 'string' ? a[0] : a[0]?.sql).replace(/\s+/g, ' ').slice(0, 70);
       const t = performance.now();
+      let ms = 0;
       try {
-        return await orig(...a);
+        const r = await orig(...a);
+        ms = performance.now() - t;
+        return r;
       } finally {
-        const e = profile.get(key) ?? { n: 0, ms: 0 };
-        e.n++;
-        e.ms += performance.now() - t;
-        profile.set(key, e);
+        ms ||= performance.now() - t;
+        note(key, ms, await serverMs().catch(() => 0));
       }
     };
+    if (conn) {
+      for (const m of ['beginTransaction', 'commit'] as const) {
+        const o = target[m].bind(target);
+        target[m] = async () => {
+          const t = performance.now();
+          try {
+            return await o();
+          } finally {
+            const ms = performance.now() - t;
+            note(m.toUpperCase(), ms, await serverMs().catch(() => 0));
+          }
+        };
+      }
+    }
   };
-  timed(pool);
+  timed(pool, false);
   const get = pool.getConnection.bind(pool);
   pool.getConnection = async () => {
     const c = await get();
     if (!c.__timed) {
-      timed(c);
+      await c.query('SET profiling = 1, profiling_history_size = 1');
+      timed(c, true);
       c.__timed = true;
     }
     return c;
   };
 }
+/** The statement profile of each path, printed at the end (then cleared for the next path). */
+const profiles: string[] = [];
+const takeProfile = (title: string, ms: number) => {
+  if (!profile.size) return;
+  // The path's window on the monotonic clock (µs), as a --cpu-prof profile's startTime counts it, to cut the CPU profile by path.
+  const end = process.hrtime.bigint() / 1000n;
+  process.stderr.write(`profile window ${title}: ${end - BigInt(Math.round(ms * 1000))}..${end} µs\n`);
+  const lines = [`statement profile, ${title} (${(ms / 1000).toFixed(1)} s wall): wall ms, server ms (on a transaction's connection; - on the pool), count:`];
+  for (const [k, v] of [...profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) lines.push(`  ${v.ms.toFixed(0).padStart(8)} ${(v.server ? v.server.toFixed(0) : '-').padStart(8)} ${String(v.n).padStart(6)}×  ${k}`);
+  const all = [...profile.values()];
+  lines.push(`  total: wall ${all.reduce((a, v) => a + v.ms, 0).toFixed(0)} ms, server ${all.reduce((a, v) => a + v.server, 0).toFixed(0)} ms, ${all.reduce((a, v) => a + v.n, 0)} statements`);
+  profiles.push(lines.join('\n'));
+  profile.clear();
+};
+/** CPU time of this process (the bench's client and the app: one process) since `from`, in ms. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1000;
+};
 const rt = createRuntime(services);
 const server = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise((r) => server.once('listening', r));
@@ -160,19 +211,22 @@ const touched = new Set([...apiOrders, ...fileOrders, ...singleOrders].map((o) =
 const [memberSnapshot] = await sql.query<RowDataPacket[]>('SELECT id, points, level, level_expires_at, updated_at FROM members WHERE id IN (?)', [[...touched]]);
 
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+/** CPU ms of this process per 1,000 orders. */
+const perK = (ms: number, n: number) => `${((ms / n) * 1000).toFixed(0)} ms/1,000`;
 const figures: Record<string, string> = {};
 
 // Baseline: the same rows (API + file orders), plain multi-row INSERTs into orders, then removed.
 {
   const rows = [...apiOrders, ...fileOrders];
   const t = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < rows.length; i += BATCH) {
     await sql.query('INSERT INTO orders (order_no, member_id, store_id, amount, items, payment_method, paid_at, channel, created_at) VALUES ?', [
       rows.slice(i, i + BATCH).map((o) => [`${o.orderNo}X`, o.memberId, o.storeId, o.amount, JSON.stringify([o.item]), 'wechat', o.paidAt, 'dine-in', clock]),
     ]);
   }
   const ms = performance.now() - t;
-  figures.baseline = `${rate(rows.length, ms)} rows/s (${rows.length} rows, ${(ms / 1000).toFixed(1)} s; ${load()})`;
+  figures.baseline = `${rate(rows.length, ms)} rows/s (${rows.length} rows, ${(ms / 1000).toFixed(1)} s, CPU ${perK(cpuMs(c0), rows.length)}; ${load()})`;
   await sql.query("DELETE FROM orders WHERE order_no LIKE ?", [`${run}%X`]);
 }
 const baselineRate = Number(figures.baseline.split(' ')[0]);
@@ -192,6 +246,7 @@ const apiBody = (o: Gen) => ({ orderNo: o.orderNo, memberNo: o.memberNo, storeCo
   let next = 0;
   let failed = 0;
   const t = performance.now();
+  const c0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < batches.length) {
@@ -204,7 +259,8 @@ const apiBody = (o: Gen) => ({ orderNo: o.orderNo, memberNo: o.memberNo, storeCo
   );
   const ms = performance.now() - t;
   const r = rate(apiOrders.length, ms);
-  figures.api = `${r} orders/s = ${((r / baselineRate) * 100).toFixed(0)} % of the baseline (${apiOrders.length} orders, ${batches.length} requests, concurrency ${concurrency}, ${failed} failed, ${(ms / 1000).toFixed(1)} s; ${load()})`;
+  takeProfile('API batches', ms);
+  figures.api = `${r} orders/s = ${((r / baselineRate) * 100).toFixed(0)} % of the baseline (${apiOrders.length} orders, ${batches.length} requests, concurrency ${concurrency}, ${failed} failed, ${(ms / 1000).toFixed(1)} s, CPU ${perK(cpuMs(c0), apiOrders.length)} with the client's; ${load()})`;
 }
 
 // File: import-orders of a CSV (one row per order), batches of BATCH.
@@ -216,10 +272,12 @@ const apiBody = (o: Gen) => ({ orderNo: o.orderNo, memberNo: o.memberNo, storeCo
   writeFileSync(file, `${lines.join('\n')}\n`);
   const access = await consoleAccess(services, 'admin_01');
   const t = performance.now();
+  const c0 = process.cpuUsage();
   const res = await importOrders(access, file, { batchSize: BATCH });
   const ms = performance.now() - t;
   const r = rate(fileOrders.length, ms);
-  figures.file = `${r} orders/s = ${((r / baselineRate) * 100).toFixed(0)} % of the baseline (${res.recorded} recorded, ${res.rejected} rejected, ${(ms / 1000).toFixed(1)} s; ${load()})`;
+  takeProfile('import-orders', ms);
+  figures.file = `${r} orders/s = ${((r / baselineRate) * 100).toFixed(0)} % of the baseline (${res.recorded} recorded, ${res.rejected} rejected, ${(ms / 1000).toFixed(1)} s, CPU ${perK(cpuMs(c0), fileOrders.length)}; ${load()})`;
   if (res.errors.length) process.stderr.write(`import errors: ${JSON.stringify(res.errors.slice(0, 3))}\n`);
   rmSync(dir, { recursive: true, force: true });
 }
@@ -227,14 +285,16 @@ const apiBody = (o: Gen) => ({ orderNo: o.orderNo, memberNo: o.memberNo, storeCo
 // Single orders, one request at a time.
 {
   const times: number[] = [];
+  const c0 = process.cpuUsage();
   for (const o of singleOrders) {
     const t = performance.now();
     await post('/api/crm/orders', apiBody(o));
     times.push(performance.now() - t);
   }
+  takeProfile('singles', times.reduce((a, b) => a + b, 0));
   times.sort((a, b) => a - b);
   const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
-  figures.single = `p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${times.at(-1)!.toFixed(0)} ms (${times.length} orders; ${load()})`;
+  figures.single = `p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${times.at(-1)!.toFixed(0)} ms (${times.length} orders, CPU ${(cpuMs(c0) / times.length).toFixed(1)} ms an order with the client's; ${load()})`;
 }
 
 if (argv.includes('--no-check')) figures.rollups = 'not checked (--no-check)';
@@ -284,10 +344,7 @@ if (!argv.includes('--keep')) {
   figures.restored = `the ${ids.length} touched members' orders, points, levels, rollups and the bench's audit rows and token put back (${((performance.now() - t) / 1000).toFixed(0)} s)`;
 }
 
-if (profile.size) {
-  console.log('statement profile (API + file + singles), total ms / count:');
-  for (const [k, v] of [...profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`  ${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(6)}×  ${k}`);
-}
+for (const p of profiles) console.log(p);
 console.log(`bench:ingest — ${members} members, ${ordersPerPath} orders per path, ${new Date().toISOString()}`);
 for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(9)} ${v}`);
 server.close();

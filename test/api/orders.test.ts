@@ -280,4 +280,30 @@ describe('admin API: orders and refunds', () => {
     expect((await t.call(t.tokens.hq, 'POST', '/api/crm/orders/batch', { orders: [] })).status).toBe(422);
     expect((await t.call(t.tokens.hq, 'POST', '/api/crm/orders/batch', { orders: Array(1001).fill(order()) })).status).toBe(422);
   });
+
+  it('lands a batch whose order the ledger already holds the points of (no earn look-up for a batch): every order recorded, those points once', async () => {
+    // A batch does not look up its orders' earn entries; one there anyway fails the batch's
+    // transaction on the ledger's key and the batch reruns order by order, answering it again.
+    const [a, b] = [t.fx.memberIds.M00000003!, t.fx.memberIds.M00000004!];
+    const [[rule]] = await sql().query<RowDataPacket[]>('SELECT l.points_per_yuan AS ppy FROM members m LEFT JOIN membership_levels l ON l.level = m.level WHERE m.id = ?', [a]);
+    const earn = Math.floor(100 * Number(rule?.ppy ?? 1));
+    await q("INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, ref, idempotency_key, created_by, created_at) VALUES (?, ?, 0, 'earn', 'before', 'LEDGER-1', 'order:LEDGER-1', 'system', ?)", [a, earn, NOW]);
+    const [pa, pb, orders] = [(await member(a)).points, (await member(b)).points, await count('orders')];
+    const r = await t.call(t.tokens.hq, 'POST', '/api/crm/orders/batch', {
+      orders: [
+        order({ orderNo: 'LEDGER-1', phone: undefined, memberId: a, amount: '100.00', items: [{ name: '粥', qty: 1, price: '100' }] }),
+        order({ orderNo: 'LEDGER-2', phone: undefined, memberId: b, amount: '100.00', items: [{ name: '粥', qty: 1, price: '100' }] }),
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x: { status: number }) => x.status)).toEqual([201, 201]);
+    expect(r.body.results[0].order.pointsEarned).toBe(earn);
+    expect(await count('orders')).toBe(orders + 2);
+    // a's points were in the ledger already (not added again); b earned its own.
+    expect((await member(a)).points).toBe(pa);
+    expect((await member(b)).points).toBe(pb + r.body.results[1].order.pointsEarned);
+    expect(await q("SELECT COUNT(*) AS n FROM points_ledger WHERE idempotency_key = 'order:LEDGER-1'")).toEqual([{ n: 1 }]);
+    // One change-feed INSERT carries the orders' rows and the members' whose points moved.
+    expect(await q("SELECT object_type, object_id FROM change_feed WHERE object_id IN ('LEDGER-2', ?) ORDER BY id", [String(b)])).toEqual(expect.arrayContaining([{ object_type: 'order', object_id: 'LEDGER-2' }, { object_type: 'member', object_id: String(b) }]));
+  });
 });

@@ -1,5 +1,5 @@
 import type { Prisma } from '../../db/prisma.ts';
-import { recordChanges, txSql, type AnyTx } from '../kernel/index.ts';
+import { recordChanges, txSql, type AnyTx, type ChangeRow } from '../kernel/index.ts';
 
 /**
  * The writes of a member row that other contexts make inside their own transaction, with the
@@ -36,6 +36,8 @@ export async function setMembersPointsAndLevels(
   points: { memberId: number; points: number }[],
   levels: { memberId: number; level: number; levelExpiresAt: Date | null }[],
   at: Date,
+  /** The caller writes the change feed with its own rows (the order writer: one INSERT for orders and members): the members' rows are added here instead of written. */
+  feed?: ChangeRow[],
 ): Promise<void> {
   const db = txSql(tx);
   // The new balances as one JSON parameter read by JSON_TABLE (MySQL 8 and MariaDB 10.6 alike),
@@ -54,5 +56,7 @@ export async function setMembersPointsAndLevels(
   }
   // Points and levels are synced (docs/sync.md): one feed row per member moved, one INSERT.
   const moved = [...new Set([...points.map((p) => p.memberId), ...levels.map((l) => l.memberId)])];
-  await recordChanges(tx, at, moved.map((memberId) => ({ object: 'member' as const, id: memberId, memberId })));
+  const rows = moved.map((memberId) => ({ object: 'member' as const, id: memberId, memberId }));
+  if (feed) feed.push(...rows);
+  else await recordChanges(tx, at, rows);
 }

@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { setMembersPointsAndLevels } from '../customers/index.ts';
-import { AppError, auditActor, type Actor } from '../kernel/index.ts';
+import { AppError, auditActor, type Actor, type ChangeRow } from '../kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { addMonths, qualifyingLevel, reviewReason } from './membership/change.ts';
 import { listLevels } from './membership/levels.ts';
@@ -40,8 +40,9 @@ async function earnedFor(sql: Pool | PoolConnection, orderNos: string[]): Promis
 
 /**
  * The rules as configured now (two reads of configuration, not of the members), and with
- * `orderNos` the ledger's earn entries of those orders: the order writer reads them beside its
- * other look-ups before its transaction, so they cost no round trip inside it. (The rules were
+ * `orderNos` the ledger's earn entries of those orders: the order writer reads an order alone's
+ * beside its other look-ups before its transaction, so it costs no round trip inside it (a batch
+ * reads none: write-orders.ts says why). (The rules were
  * never read under the members' locks; an earn entry is written only with its order, whose
  * number the writer has just found free — one written meanwhile meets the ledger's unique key.)
  */
@@ -66,7 +67,8 @@ export async function loyaltyRules(services: Services, orderNos?: string[]): Pro
  * members' balances and levels, the level history), whatever its size. `opts.rules` are the
  * rules read beforehand (loyaltyRules), `opts.members` the members' level and balance as the
  * caller's locking read found them (customers' lockMembersForWrite) — each read here when not
- * given.
+ * given; `opts.feed`: the members' change-feed rows are added to it for the caller to write with
+ * its own (the order writer's one INSERT), not written here.
  */
 export async function orderLoyalty(
   conn: PoolConnection,
@@ -74,7 +76,7 @@ export async function orderLoyalty(
   actor: Actor | 'system',
   orders: PaidOrderFacts[],
   before: Map<number, { paidAt: Date; cents: number }[]>,
-  opts: { rules?: LoyaltyRules; members?: Map<number, { level: number; points: number }> } = {},
+  opts: { rules?: LoyaltyRules; members?: Map<number, { level: number; points: number }>; feed?: ChangeRow[] } = {},
 ): Promise<OrderLoyalty[]> {
   if (!orders.length) return [];
   const now = services.now();
@@ -145,6 +147,7 @@ export async function orderLoyalty(
     changed.filter(([, m]) => m.pointsChanged).map(([memberId, m]) => ({ memberId, points: m.points })),
     changed.filter(([, m]) => m.levelChanged).map(([memberId, m]) => ({ memberId, level: m.level, levelExpiresAt: m.levelExpiresAt })),
     now,
+    opts.feed,
   );
   if (history.length) await conn.query('INSERT INTO member_level_history (member_id, from_level, to_level, kind, source, reason, created_by, created_at) VALUES ?', [history]);
   return out;

@@ -1,7 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { reattributeRecalls } from '../../automation/index.ts';
 import { createMemberRow, lockMemberForWrite, lockMembersForWrite, type MemberForWrite } from '../../customers/index.ts';
-import { AppError, auditInTransaction, conflict, recordChanges, fieldError, isAppError, notFound, requirePermission, storeScope, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { AppError, auditInTransaction, conflict, recordChanges, fieldError, isAppError, notFound, requirePermission, storeScope, withTransaction, type ChangeRow, type StaffAccess } from '../../kernel/index.ts';
 import { loyaltyRules, orderLoyalty, type LoyaltyRules } from '../../loyalty/index.ts';
 import { findOrdersByNo, insertOrders, ORDER_TX, type StoredOrder } from '../../sales/index.ts';
 import { requestHash, twoDecimals, type OrderInput } from './schemas.ts';
@@ -110,8 +110,8 @@ interface Pending {
  *   members' orders read once, loyalty's orderLoyalty on them (points by each member's level,
  *   upgrades at once, in batch order: the same as the orders one after the other; one INSERT
  *   for the ledger, one UPDATE for the balances), one multi-row INSERT of the orders, recall
- *   attribution for all the members in one statement, the change feed and the audit rows in
- *   one INSERT each, then the rollups (member_stats in one upsert, the members' facts in one
+ *   attribution for all the members in one statement, the change feed (the orders' rows and the
+ *   members' whose points moved) and the audit rows in one INSERT each, then the rollups (member_stats in one upsert, the members' facts in one
  *   read) and last the rows every order of a store shares (visit summary, day sales, cohorts —
  *   one upsert each, in key order), so a concurrent batch waits on them only until this commit;
  * - after the commit: the `order_paid` (and, for a new member, `member_registered`) journey
@@ -138,8 +138,18 @@ async function writeBatch(access: StaffAccess, inputs: OrderInput[], deps: Intak
   const results: (OrderWriteResult | undefined)[] = new Array(inputs.length);
   if (!inputs.length) return [];
   const hashes = inputs.map((o) => requestHash('order', o));
-  // The look-ups before the transaction, side by side on the pool: the numbers seen, the stores, the loyalty rules (and the orders' earn entries).
-  const [found, stores, rules] = await Promise.all([findOrdersByNo(services.sql, inputs.map((o) => o.orderNo)), storesOf(services.sql, access, inputs), loyaltyRules(services, inputs.map((o) => o.orderNo))]);
+  // The look-ups before the transaction, side by side on the pool: the numbers seen, the stores, the loyalty rules (and, for an order alone, its earn entry).
+  const single = inputs.length === 1;
+  const [found, stores, rules] = await Promise.all([
+    findOrdersByNo(services.sql, inputs.map((o) => o.orderNo)),
+    storesOf(services.sql, access, inputs),
+    // A batch does not look up its orders' earn entries (a thousand probes of the ledger's key): an
+    // entry is written only with its order, whose number the look-up beside this one finds free.
+    // One there anyway (an order row removed by hand) meets the ledger's unique key, the batch's
+    // transaction fails, and the batch reruns order by order (below), where an order alone looks
+    // its entry up and answers it again — the same outcome as before, at no cost when all is well.
+    single ? loyaltyRules(services, [inputs[0]!.orderNo]) : loyaltyRules(services).then((r): LoyaltyRules => ({ ...r, earned: new Map() })),
+  ]);
   const seen = new Map([...found.values()].map((o) => [noKey(o.orderNo), o]));
   const nowMs = services.now().getTime();
   /** First index of each number in this batch; later ones answer as its retry. */
@@ -237,6 +247,8 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
       }
       if (!accepted.length) return out;
       const receipts: Omit<OrderReceipt, 'orderId'>[] = [];
+      // The members' change-feed rows (points moved), written in one INSERT with the orders' own.
+      const feed: ChangeRow[] = [];
       const memberIds = [...new Set(accepted.map((a) => a.member.id))];
       const ids = await insertOrders(
         conn,
@@ -249,7 +261,7 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
             actor,
             accepted.map(({ p, member }) => ({ memberId: member.id, orderNo: p.input.orderNo, amount: p.amount, paidAt: p.paidAt })),
             before,
-            { rules, members: new Map(accepted.map(({ member }) => [member.id, member])) },
+            { rules, members: new Map(accepted.map(({ member }) => [member.id, member])), feed },
           );
           receipts.length = 0;
           return accepted.map(({ p, member }, k) => {
@@ -282,7 +294,7 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
         // Right after the INSERT, before the rollups' shared rows (insertOrders' `then`).
         async () => {
           await reattributeRecalls(conn, memberIds);
-          await recordChanges(conn, now, receipts.map((r) => ({ object: 'order', id: r.orderNo, memberId: r.memberId })));
+          await recordChanges(conn, now, [...feed, ...receipts.map((r): ChangeRow => ({ object: 'order', id: r.orderNo, memberId: r.memberId }))]);
           await auditInTransaction(
             conn,
             receipts.map((r) => ({ actor, action: 'order.record', targetType: 'member', targetId: String(r.memberId), channel: access.channel, requestId: access.requestId, detail: { orderNo: r.orderNo, amount: r.amount, pointsEarned: r.pointsEarned, memberCreated: r.memberCreated } })),
