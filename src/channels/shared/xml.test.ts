@@ -103,6 +103,8 @@ describe('flatFields (the one-pass read of flat documents)', () => {
     ' <xml><A>1</A></xml>',
     '<xml><xml>1</xml></xml>',
     '<xml><A>&foo;</A></xml>',
+    '<xml><A><![CDATA[a\r\nb\rc\n]]></A><B>c\r\nd\re</B><C>\t x \u00a0</C><D>a\u0001b</D></xml>',
+    '<xml>\r\n<A>1</A>\r\n</xml>',
     '<xml>text<A>1</A></xml>',
   ];
   it('reads only what the full parser reads the same way, and leaves the rest to it', () => {

@@ -109,7 +109,9 @@ export function flatFields(xml: string): XmlFields | null {
     if (!m) return null;
     const name = m[1]!;
     if (Object.hasOwn(fields, name) || name === 'xml') return null; // repeated: the full parser's array
-    fields[name] = m[2] ?? m[3] ?? '';
+    const value = m[2] ?? m[3] ?? '';
+    // XML's end-of-line handling, as the full parser does it: CR LF and a lone CR read as LF.
+    fields[name] = value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value;
     at = FLAT_FIELD.lastIndex;
   }
 }
