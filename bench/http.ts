@@ -1,9 +1,9 @@
 /**
  * `npm run bench:http -- [--connections 50] [--seconds 10] [--members 2000] [--log info]
- * [--server tsx|dist] [--processes N] [--view-clients 100] [--cpu-prof DIR]` — the fixed cost of a
+ * [--server tsx|dist] [--dist DIR] [--processes N] [--view-clients 100] [--cpu-prof DIR]` — the fixed cost of a
  * chat turn over HTTP, and the 360 view under concurrent clients (docs/benchmarks.md).
  *
- * `--server dist` runs the compiled build (`node dist/main.js`, as `npm run start:prod` and the
+ * `--server dist` runs the compiled build (`--dist DIR`: another build's directory, to compare two builds) (`node dist/main.js`, as `npm run start:prod` and the
  * Dockerfile do; `npm run build` first) instead of `node --import tsx src/main.ts`. `--processes N`
  * starts the server with WEB_PROCESSES=N (N HTTP processes on one port: docs/scale-out.md).
  * `--cpu-prof DIR` writes the server's V8 CPU profile(s) into DIR when it stops (node --cpu-prof).
@@ -47,14 +47,20 @@ const { values: args } = parseArgs({
     members: { type: 'string', default: '2000' },
     log: { type: 'string', default: 'info' },
     server: { type: 'string', default: 'tsx' },
+    dist: { type: 'string', default: 'dist' },
     processes: { type: 'string', default: '1' },
     'view-clients': { type: 'string', default: '100' },
     'cpu-prof': { type: 'string' },
+    only: { type: 'string', default: 'bare,healthz,callback,view' },
+    'no-count': { type: 'boolean', default: false },
   },
 });
 if (args.server !== 'tsx' && args.server !== 'dist') throw new Error('--server tsx|dist');
-if (args.server === 'dist' && !existsSync(join(ROOT, 'dist/main.js'))) throw new Error('--server dist: run `npm run build` first (no dist/main.js)');
+if (args.server === 'dist' && !existsSync(join(ROOT, args.dist!, 'main.js'))) throw new Error(`--server dist: run \`npm run build\` first (no ${args.dist}/main.js)`);
+const DIST = args.dist!;
 const ENTRY = args.server;
+/** Which targets run (`--only callback` for a profile of the callback phase alone); bare Hono always, as the baseline. */
+const ONLY = new Set(['bare', ...args.only!.split(',').map((t) => t.trim())]);
 const PROCESSES = Number(args.processes);
 const VIEW_CLIENTS = Number(args['view-clients']);
 const ADMIN_TOKEN = 'bench-http-admin-token-0123456789abcdef';
@@ -121,7 +127,7 @@ async function main() {
     // bench would measure instead of the callback (docs/benchmarks.md).
     const serverEnv: Record<string, string> = { LOG_LEVEL: args.log!, ROLE: 'web', WEB_PROCESSES: String(PROCESSES) };
     const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
-    const app = await startApp(env.config, serverEnv, { wait: 'ready', timeoutMs: 300_000, entry: ENTRY, nodeArgs });
+    const app = await startApp(env.config, serverEnv, { wait: 'ready', timeoutMs: 300_000, entry: ENTRY, distDir: DIST, nodeArgs });
     // Every web process is up: each logs "listening on" at info (the shared port answers as soon as the first does).
     const logsListening = ['trace', 'debug', 'info'].includes(args.log!);
     for (let i = 0; logsListening && i < 3000 && (app.out.text.match(/listening on/g) ?? []).length < PROCESSES; i++) await new Promise((r) => setTimeout(r, 100));
@@ -151,45 +157,50 @@ async function main() {
     // Round trips of one turn: the same callbacks one at a time through a second server whose
     // MariaDB and Redis lines pass a counting relay — MySQL commands (packets with sequence id 0)
     // and Redis writes (one per command or pipeline) — less what the idle server sends in as long.
-    const perTurn = await countRoundTrips(env.config, callback, ENTRY);
-    console.log(`Redis commands per turn: ${perTurn.perCommand.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(', ')}`);
-    console.log(`one turn, sequential (${perTurn.turns} callbacks): ${perTurn.mysql.toFixed(1)} MySQL commands, ≈ ${perTurn.redis.toFixed(1)} Redis round trips, ${perTurn.cpuMs.toFixed(2)} ms server CPU, ${perTurn.ms.toFixed(1)} ms p50 (idle server in as long: ${perTurn.idleMysql} MySQL, ${perTurn.idleRedis} Redis)`);
+    if (!args['no-count']) {
+      const perTurn = await countRoundTrips(env.config, callback, ENTRY);
+      console.log(`Redis commands per turn: ${perTurn.perCommand.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(', ')}`);
+      console.log(`one turn, sequential (${perTurn.turns} callbacks): ${perTurn.mysql.toFixed(1)} MySQL commands, ≈ ${perTurn.redis.toFixed(1)} Redis round trips, ${perTurn.cpuMs.toFixed(2)} ms server CPU, ${perTurn.ms.toFixed(1)} ms p50 (idle server in as long: ${perTurn.idleMysql} MySQL, ${perTurn.idleRedis} Redis)`);
+    }
 
-    const targets: [string, number, (conn: number) => LoadRequest][] = [
-      ['bare Hono GET /', barePort, () => ({ method: 'GET', path: '/' })],
-      ['server GET /healthz', app.port, () => ({ method: 'GET', path: '/healthz' })],
-      ['POST /wecom/callback (lookup)', app.port, callback],
-    ];
     let viewNo = 0;
     const view = (): LoadRequest => ({ method: 'GET', path: `/api/crm/customers/${memberIds[viewNo++ % memberIds.length]}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const probe360 = await fetch(`http://127.0.0.1:${app.port}${view().path}`, { headers: view().headers });
     const body360 = (await probe360.json()) as { profile?: { memberNo?: string } };
     if (probe360.status !== 200 || !body360.profile?.memberNo) throw new Error(`the 360 view probe failed (${probe360.status}): ${JSON.stringify(body360).slice(0, 500)}`);
-    const results: [string, LoadResult][] = [];
-    const cpu: number[] = [];
-    targets.push([`GET 360 view (${VIEW_CLIENTS} clients)`, app.port, view]);
-    for (const [name, port, make] of targets) {
-      const connections = make === view ? VIEW_CLIENTS : C;
+    const targets: { id: string; name: string; port: number; make: (conn: number) => LoadRequest; connections: number }[] = [
+      { id: 'bare', name: 'bare Hono GET /', port: barePort, make: (): LoadRequest => ({ method: 'GET', path: '/' }), connections: C },
+      { id: 'healthz', name: 'server GET /healthz', port: app.port, make: (): LoadRequest => ({ method: 'GET', path: '/healthz' }), connections: C },
+      { id: 'callback', name: 'POST /wecom/callback (lookup)', port: app.port, make: callback, connections: C },
+      { id: 'view', name: `GET 360 view (${VIEW_CLIENTS} clients)`, port: app.port, make: view, connections: VIEW_CLIENTS },
+    ].filter((t) => ONLY.has(t.id));
+    const results = new Map<string, LoadResult & { cpuMs: number }>();
+    // The server's memory after each phase (its own /metrics: V8 heap, external buffers, RSS), to see what grows.
+    const memory: [string, string][] = [['idle', await serverMemory(app.port)]];
+    for (const { id, name, port, make, connections } of targets) {
       await closedLoop({ port, connections, seconds: Math.min(3, SECONDS), make });
-      const before = port === app.port ? cpuS(app.child.pid!) : cpuS(bare.pid!);
+      const pid = port === app.port ? app.child.pid! : bare.pid!;
+      const before = cpuS(pid);
       const r = await closedLoop({ port, connections, seconds: SECONDS, make });
-      cpu.push((((port === app.port ? cpuS(app.child.pid!) : cpuS(bare.pid!)) - before) * 1000) / r.requests);
-      results.push([name, r]);
+      results.set(id, { ...r, cpuMs: ((cpuS(pid) - before) * 1000) / r.requests });
+      if (port === app.port) memory.push([`after ${id}`, await serverMemory(app.port)]);
       console.log(`  ${name}: done (load ${uptime().replace(/.*load average: /, '')})`);
     }
     const loadRss = rssMb(app.child.pid!);
-    const base = results[0]![1].rps;
+    const base = results.get('bare')!.rps;
     console.log(`\n${'target'.padEnd(32)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(8)}${'acked'.padStart(7)}${'CPU ms/req'.padStart(11)}${'÷ bare'.padStart(9)}`);
-    for (const [i, [name, r]] of results.entries()) {
-      console.log(`${name.padEnd(32)}${r.rps.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${String(r.errors).padStart(8)}${String(r.empty).padStart(7)}${cpu[i]!.toFixed(3).padStart(11)}${`${((r.rps / base) * 100).toFixed(2)} %`.padStart(9)}`);
+    for (const { id, name } of targets) {
+      const r = results.get(id)!;
+      console.log(`${name.padEnd(32)}${r.rps.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${String(r.errors).padStart(8)}${String(r.empty).padStart(7)}${r.cpuMs.toFixed(3).padStart(11)}${`${((r.rps / base) * 100).toFixed(2)} %`.padStart(9)}`);
     }
     console.log('failed: not 2xx or no answer; acked: 200 with an empty body (past the reply budget, the answer pushed later)');
-    const cb = results[2]![1];
-    console.log(`\ncallback goal (≥ 3,000 req/s, ≥ 5 % of bare Hono, p99 ≤ 50 ms): ${cb.rps >= 3000 && cb.rps / base >= 0.05 && cb.p99 <= 50 ? 'met' : 'not met'}`);
-    const v = results[3]![1];
-    console.log(`360 view goal (p95 ≤ 200 ms at ${VIEW_CLIENTS} clients): ${v.p95 <= 200 && v.errors === 0 ? 'met' : 'not met'} (p95 ${v.p95.toFixed(1)} ms)`);
+    const cb = results.get('callback');
+    if (cb) console.log(`\ncallback goal (≥ 3,000 req/s, ≥ 5 % of bare Hono, p99 ≤ 50 ms): ${cb.rps >= 3000 && cb.rps / base >= 0.05 && cb.p99 <= 50 ? 'met' : 'not met'}`);
+    const v = results.get('view');
+    if (v) console.log(`360 view goal (p95 ≤ 200 ms at ${VIEW_CLIENTS} clients): ${v.p95 <= 200 && v.errors === 0 ? 'met' : 'not met'} (p95 ${v.p95.toFixed(1)} ms)`);
     const each = (mb: number[]) => (mb.length > 1 ? ` (each process: ${mb.join(' + ')})` : '');
     console.log(`server RSS: ${idleRss} MB at idle${each(idleEach)}, ${loadRss} MB after the load${each(rssEach(app.child.pid!))} — goal ≤ 200 / ≤ 400 MB`);
+    console.log(`server memory by phase (one process's /metrics): ${memory.map(([phase, m]) => `${phase}: ${m}`).join('; ')}`);
     console.log(`load at end: ${uptime()}`);
     await app.stop();
     bare.kill('SIGTERM');
@@ -198,6 +209,16 @@ async function main() {
     await env.cleanup();
     await qy.close();
   }
+}
+
+/** The answering process's memory as its /metrics reports it, MB: RSS, V8 heap used / total, external (Buffers). */
+async function serverMemory(port: number): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const mb = (name: string) => {
+    const m = new RegExp(`^crm_${name} (\\S+)`, 'm').exec(text);
+    return m ? Math.round(Number(m[1]) / 2 ** 20) : NaN;
+  };
+  return `RSS ${mb('process_resident_memory_bytes')}, heap ${mb('nodejs_heap_size_used_bytes')}/${mb('nodejs_heap_size_total_bytes')}, external ${mb('nodejs_external_memory_bytes')}`;
 }
 
 /** See the call: one server behind counting relays, `turns` callbacks one after the other. */
@@ -229,7 +250,7 @@ async function countRoundTrips(config: Config, make: (conn: number) => LoadReque
   });
   db.host = `127.0.0.1:${mysqlRelay.port}`;
   rd.host = `127.0.0.1:${redisRelay.port}`;
-  const app = await startApp(config, { DATABASE_URL: db.toString(), REDIS_URL: rd.toString(), LOG_LEVEL: 'info', ROLE: 'web' }, { wait: 'ready', timeoutMs: 300_000, entry });
+  const app = await startApp(config, { DATABASE_URL: db.toString(), REDIS_URL: rd.toString(), LOG_LEVEL: 'info', ROLE: 'web' }, { wait: 'ready', timeoutMs: 300_000, entry, distDir: DIST });
   try {
     const one = async () => {
       const r = make(0);

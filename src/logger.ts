@@ -36,7 +36,7 @@ export function prettyLogs(cfg: Pick<Config, 'LOG_FORMAT' | 'NODE_ENV'>, isTty =
  */
 export function createLogger(level: string, base: Record<string, unknown> = {}, opts: { secrets?: readonly string[]; pretty?: boolean; write?: (line: string) => void } = {}): Logger {
   const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
-  const out = opts.write ?? ((line: string) => void process.stdout.write(line));
+  const out = opts.write ?? writeStdout;
   const render = opts.pretty ? pinoPretty.prettyFactory({ colorize: opts.write ? false : pinoPretty.isColorSupported, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }) : null;
   return pino(
     {
@@ -55,6 +55,32 @@ export function createLogger(level: string, base: Record<string, unknown> = {}, 
     },
   );
 }
+
+/**
+ * Log lines to stdout, one write per turn of the event loop instead of one per line: stdout is
+ * a pipe or a file in production, and Node writes those synchronously — under load two lines a
+ * chat turn were two write(2) calls each, ~5 % of the server's CPU profile (docs/benchmarks.md,
+ * bench:http). Lines written in one turn go out together once it ends (setImmediate), in order;
+ * the process's exit writes what is still held, so `process.exit` after a log line keeps it.
+ * Only a SIGKILL can lose lines: at most the current turn's.
+ */
+let held: string[] = [];
+let flushing = false;
+/** Writes the held lines now (what the exit does; a caller reading stdout synchronously). */
+export function flushStdout(): void {
+  flushing = false;
+  if (!held.length) return;
+  const chunk = held.length === 1 ? held[0]! : held.join('');
+  held = [];
+  process.stdout.write(chunk);
+}
+function writeStdout(line: string): void {
+  held.push(line);
+  if (flushing) return;
+  flushing = true;
+  setImmediate(flushStdout);
+}
+process.on('exit', flushStdout);
 
 /** The readable form of a scrubbed JSON line; the line as it is when the scrub left it unparseable. */
 function prettyOr(render: (log: object) => string, line: string): string {

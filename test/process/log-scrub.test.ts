@@ -1,7 +1,7 @@
 /** Every log line is scrubbed before it is written (docs/guides/administrator.md, "Secrets in the log"). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig, secretValues } from '../../src/config.ts';
-import { createLogger, scrubLine } from '../../src/logger.ts';
+import { createLogger, flushStdout, scrubLine } from '../../src/logger.ts';
 
 const realWrite = process.stdout.write.bind(process.stdout);
 afterEach(() => {
@@ -17,6 +17,7 @@ function capture(fn: () => void): string {
   }) as typeof process.stdout.write;
   try {
     fn();
+    flushStdout(); // lines are held until the end of the event loop's turn (src/logger.ts)
   } finally {
     process.stdout.write = realWrite;
   }

@@ -101,14 +101,14 @@ export interface AppChild {
  * workers first checks whether Redis kept its jobs). A child that exits before is an error.
  * `entry: 'dist'` runs the compiled build instead (`node dist/main.js`, what `npm run start:prod`
  * and the Dockerfile run; `npm run build` first). `nodeArgs` go to node before the entry (`--cpu-prof`,
- * which NODE_OPTIONS does not allow).
+ * which NODE_OPTIONS does not allow). `distDir`: another compiled build's directory (a same-run comparison of two builds).
  */
-export async function startApp(config: Config, extra: Record<string, string> = {}, opts: { port?: number; wait?: 'listening' | 'ready'; timeoutMs?: number; entry?: 'tsx' | 'dist'; nodeArgs?: string[] } = {}): Promise<AppChild> {
+export async function startApp(config: Config, extra: Record<string, string> = {}, opts: { port?: number; wait?: 'listening' | 'ready'; timeoutMs?: number; entry?: 'tsx' | 'dist'; distDir?: string; nodeArgs?: string[] } = {}): Promise<AppChild> {
   const port = opts.port ?? (await freePort());
   const ms = opts.timeoutMs ?? 90_000;
   const env = childEnv(config, { PORT: String(port), SEED_DEMO: 'never', LOG_LEVEL: 'info', ...extra });
   const nodeArgs = opts.nodeArgs ?? [];
-  const child = opts.entry === 'dist' ? spawnCommand(process.execPath, [...nodeArgs, 'dist/main.js'], env) : spawnTsx([...nodeArgs, 'src/main.ts'], env);
+  const child = opts.entry === 'dist' ? spawnCommand(process.execPath, [...nodeArgs, `${opts.distDir ?? 'dist'}/main.js`], env) : spawnTsx([...nodeArgs, 'src/main.ts'], env);
   const out = watch(child);
   const app: AppChild = {
     child,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../crm/kernel/errors.ts';
-import { buildReplyEnvelope, buildTextReply, cdata, parseWeComXml, parseXmlTree } from './xml.ts';
+import { buildReplyEnvelope, buildTextReply, cdata, flatFields, parseWeComXml, parseXmlTree } from './xml.ts';
 
 function expectXmlError(xml: string, code: string, maxBytes?: number) {
   let caught: unknown;
@@ -70,6 +70,62 @@ describe('parseWeComXml', () => {
 
   it('refuses pathological nesting', () => {
     expectXmlError(`<xml>${'<a>'.repeat(500)}${'</a>'.repeat(500)}</xml>`, 'malformed_xml');
+  });
+});
+
+describe('flatFields (the one-pass read of flat documents)', () => {
+  /** What the full parser makes of `xml`: its text fields, or the error code. */
+  const full = (xml: string) => {
+    try {
+      return Object.fromEntries(Object.entries(parseXmlTree(xml)).filter(([k, v]) => typeof v === 'string' && k !== '#text'));
+    } catch (e) {
+      return (e as AppError).code;
+    }
+  };
+  const docs = [
+    '<xml><ToUserName><![CDATA[ww1]]></ToUserName><CreateTime>1476422779</CreateTime><MsgId>7196451227133165879</MsgId></xml>',
+    '<?xml version="1.0" encoding="UTF-8"?>\n<xml>\n  <A>1</A>\n  <B><![CDATA[]]></B>\n  <C></C>\n</xml>\n',
+    `<xml><C>${cdata('x ]]> y ]]]]> <xml> &amp; "q" 👋 a]')}</C></xml>`,
+    `<xml><C>${cdata('a]')}</C><D>${cdata(']')}</D><E>${cdata(']]')}</E></xml>`,
+    '<xml><A><![CDATA[&amp; <b> ]]></A><B>x &amp; &lt;y&gt;</B><C>  spaced  </C></xml>',
+    '<xml><A>1</A><A>2</A></xml>',
+    '<xml><N><M>2</M></N></xml>',
+    '<xml><A x="1">1</A></xml>',
+    '<xml><A>1</A><!-- c --></xml>',
+    '<xml><A> <![CDATA[x]]> </A></xml>',
+    '<xml><A>a]]>b</A></xml>',
+    '<xml><A>1</A></xml><xml/>',
+    '<xml><A>1</A></xml><B/>',
+    '<xml><A>1</A>',
+    '<xml><A>1</B></xml>',
+    '<xml><A/></xml>',
+    '<xml/>',
+    ' <xml><A>1</A></xml>',
+    '<xml><xml>1</xml></xml>',
+    '<xml><A>&foo;</A></xml>',
+    '<xml><A><![CDATA[a\r\nb\rc\n]]></A><B>c\r\nd\re</B><C>\t x \u00a0</C><D>a\u0001b</D></xml>',
+    '<xml>\r\n<A>1</A>\r\n</xml>',
+    '<xml>text<A>1</A></xml>',
+  ];
+  it('reads only what the full parser reads the same way, and leaves the rest to it', () => {
+    let flat = 0;
+    for (const xml of docs) {
+      const f = flatFields(xml);
+      if (f) flat++;
+      if (f) expect(f, xml).toEqual(full(xml));
+      const viaParse = (() => {
+        try {
+          return parseWeComXml(xml);
+        } catch (e) {
+          return (e as AppError).code;
+        }
+      })();
+      expect(viaParse, xml).toEqual(full(xml));
+    }
+    expect(flat).toBeGreaterThanOrEqual(4); // the envelope and message shapes take the one-pass read
+    expect(flatFields('<xml><A>1</A><A>2</A></xml>')).toBeNull();
+    expect(flatFields('<xml><A>x &amp; y</A></xml>')).toBeNull();
+    expect(flatFields('<xml><N><M>2</M></N></xml>')).toBeNull();
   });
 });
 
