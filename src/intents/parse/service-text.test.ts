@@ -48,5 +48,9 @@ describe('service text parsers', () => {
     expect(parsePoints('138-0000-0001 加积分', [])).toEqual({});
     expect(parsePoints('给他加30元的券', [])).toEqual({});
     expect(parsePoints('+86 13800000006 加积分', ['13800000006'])).toEqual({});
+    // The preposition before the member is not a reason: the bot asks for one.
+    expect(parsePoints('deduct 50 points from 13800000003', ['13800000003'])).toEqual({ delta: -50 });
+    expect(parsePoints('give 100 points to Li Na', ['Li Na'])).toEqual({ delta: 100 });
+    expect(parsePoints('deduct 20 points from M00000002, wrong redemption', ['M00000002'])).toEqual({ delta: -20, reason: 'wrong redemption' });
   });
 });

@@ -194,8 +194,9 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   const r = /(?:原因|理由|因为|备注|reason)\s*(?:是|为|:|：)?\s*(.+)$/i.exec(t) ?? /\b(?:for|because of)\s+(.+)$/i.exec(t);
   if (r?.[1]) reason = r[1].trim();
   else if (m) {
-    // What follows the amount: "扣50积分 兑换饮品" → 兑换饮品.
-    const after = t.slice(m.index + m[0].length).replace(/^[\s,，:：]+/, '').trim();
+    // What follows the amount: "扣50积分 兑换饮品" → 兑换饮品. The preposition that led to the member
+    // (taken out above) is no reason: "deduct 50 points from 138…" has none, and is asked for one.
+    const after = t.slice(m.index + m[0].length).replace(/^(?:[\s,，:：]+|(?:from|to|for|off|of|on)\b)+/i, '').trim();
     if (after) reason = after;
   }
   reason = reason?.replace(/[。.!！]+$/, '').slice(0, 128);
