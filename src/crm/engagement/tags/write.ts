@@ -36,10 +36,11 @@ export type MemberTagChange =
    * rows of `source` it no longer selects are removed, newly selected members get the tag, and a
    * changed confidence is updated; unchanged rows (and their created_at, the day the member first
    * got the tag) are not written, and rows of another source are left as they are (a member
-   * tagged by hand keeps the manual row). The nightly smart tags: most members keep their tags
-   * from one night to the next, so this writes the difference instead of the whole set.
+   * tagged by hand keeps the manual row). The nightly smart tags. How it writes is chosen per
+   * call by a count (replaceSelected below): the difference when most holders stay, a swap of
+   * the tag's rows when its membership mostly changes — the rows end up the same either way.
    */
-  | { op: 'replaceSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date }
+  | { op: 'replaceSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date; chose?: (write: ReplaceWrite) => void }
   /** Take the tag of `source` off every member. */
   | { op: 'removeSource'; tagId: number; source: TagSource }
   /** Every holder of tag `from` gets tag `to` too, with its source and confidence (tag merge: `from` is deleted after). */
@@ -161,22 +162,11 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
         ...(only ? [c.memberIds] : []),
       ]);
     }
-    case 'replaceSelected': {
+    case 'replaceSelected':
       // The query is read once into a session table (a selection may be a window over every
-      // member), then compared with the tag's rows: a connection of its own when given a pool.
+      // member): a connection of its own when given a pool.
       if (!('release' in sql)) return withTransaction(sql, (conn) => writeRows(conn, c));
-      await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected');
-      await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(4,3) NOT NULL) ENGINE=InnoDB');
-      try {
-        await sql.query(`INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${c.select.sql}) s`, c.select.params);
-        const removed = await affected(sql, 'DELETE mt FROM member_tags mt LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ? AND mt.source = ? AND s.member_id IS NULL', [c.tagId, c.source]);
-        const updated = await affected(sql, 'UPDATE member_tags mt JOIN member_tags_selected s ON s.member_id = mt.member_id SET mt.confidence = s.confidence WHERE mt.tag_id = ? AND mt.source = ? AND mt.confidence <> s.confidence', [c.tagId, c.source]);
-        const added = await affected(sql, `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, ? FROM member_tags_selected s LEFT JOIN member_tags mt ON mt.member_id = s.member_id AND mt.tag_id = ? WHERE mt.member_id IS NULL`, [c.tagId, c.source, c.createdBy, c.at, c.tagId]);
-        return removed + updated + added;
-      } finally {
-        await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected');
-      }
-    }
+      return replaceSelected(sql, c);
     case 'removeSource':
       return affected(sql, 'DELETE FROM member_tags WHERE tag_id = ? AND source = ?', [c.tagId, c.source]);
     case 'copyTag':
@@ -188,5 +178,68 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
     }
     case 'clearMember':
       return affected(sql, 'DELETE FROM member_tags WHERE member_id = ?', [c.memberId]);
+  }
+}
+
+/**
+ * replaceSelected: the selection is read once into a session table, then one cheap count — the
+ * tag's index entries (tag_id, member_id) whose member is selected, read from the index alone —
+ * says how many rows stay. Then, with `held` the tag's rows and `kept` those:
+ * - nobody holds the tag: one INSERT … SELECT of the selection;
+ * - most holders stay (changes ≤ kept): the difference — model rows no longer selected deleted,
+ *   changed confidences updated, new members inserted; unchanged rows are not written;
+ * - the membership mostly changes (changes > kept): a swap — the few kept model rows' first-given
+ *   day is set aside, every model row of the tag deleted by its index range, the selection
+ *   inserted in member order with that day carried over. Deleting by range and inserting in
+ *   order beats three joins over the tag's rows when most of them change anyway.
+ * Either way the tag's rows end up the same: rows of another source untouched, a kept model row
+ * with its created_at (the day the member first got the tag) and the new confidence. Returns the
+ * rows changed: removed + added + confidence updated (a swap's rewritten unchanged rows not counted).
+ */
+/** Which write replaceSelected chose (told to the change's `chose`: smart tags report it, tests check it). */
+export type ReplaceWrite = 'insert' | 'difference' | 'swap';
+
+async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, { op: 'replaceSelected' }>): Promise<number> {
+  await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_kept');
+  await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(4,3) NOT NULL) ENGINE=InnoDB');
+  try {
+    const selected = await affected(sql, `INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${c.select.sql}) s`, c.select.params);
+    const [[count]] = await sql.query<RowDataPacket[]>(
+      'SELECT COUNT(*) AS held, COUNT(s.member_id) AS kept FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ?',
+      [c.tagId],
+    );
+    const held = Number(count!.held);
+    const kept = Number(count!.kept);
+    const INSERT_SELECTED = `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, ? FROM member_tags_selected s`;
+    if (held === 0) {
+      c.chose?.('insert');
+      return affected(sql, `${INSERT_SELECTED} ORDER BY s.member_id`, [c.tagId, c.source, c.createdBy, c.at]);
+    }
+    const changes = held - kept + (selected - kept);
+    if (changes <= kept) {
+      c.chose?.('difference');
+      const removed = await affected(sql, 'DELETE mt FROM member_tags mt LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ? AND mt.source = ? AND s.member_id IS NULL', [c.tagId, c.source]);
+      const updated = await affected(sql, 'UPDATE member_tags mt JOIN member_tags_selected s ON s.member_id = mt.member_id SET mt.confidence = s.confidence WHERE mt.tag_id = ? AND mt.source = ? AND mt.confidence <> s.confidence', [c.tagId, c.source]);
+      const added = await affected(sql, `${INSERT_SELECTED} LEFT JOIN member_tags mt ON mt.member_id = s.member_id AND mt.tag_id = ? WHERE mt.member_id IS NULL`, [c.tagId, c.source, c.createdBy, c.at, c.tagId]);
+      return removed + updated + added;
+    }
+    c.chose?.('swap');
+    // The kept model rows (fewer than the changes): their first-given day and whether the confidence moved.
+    await sql.query(
+      `CREATE TEMPORARY TABLE member_tags_kept (member_id INT NOT NULL PRIMARY KEY, created_at DATETIME(3) NULL, moved TINYINT NOT NULL) ENGINE=InnoDB
+       SELECT mt.member_id, mt.created_at, mt.confidence <> s.confidence AS moved FROM member_tags mt JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ? AND mt.source = ?`,
+      [c.tagId, c.source],
+    );
+    const [[k]] = await sql.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(moved), 0) AS moved FROM member_tags_kept');
+    const deleted = await affected(sql, 'DELETE FROM member_tags WHERE tag_id = ? AND source = ?', [c.tagId, c.source]);
+    const inserted = await affected(
+      sql,
+      `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, COALESCE(k.created_at, ?) FROM member_tags_selected s LEFT JOIN member_tags_kept k ON k.member_id = s.member_id ORDER BY s.member_id`,
+      [c.tagId, c.source, c.createdBy, c.at],
+    );
+    const keptModel = Number(k!.n);
+    return deleted - keptModel + (inserted - keptModel) + Number(k!.moved);
+  } finally {
+    await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_kept');
   }
 }

@@ -120,6 +120,19 @@ describe('loadScores', () => {
       expect(gone).toEqual([]);
       expect(Number((await state()).n)).toBe(N - 2);
     });
+
+    it('loads without per-row key and JSON checks, yet a member removed since the read has no scores and the checks are back on after', async () => {
+      // ids[0] was removed from members above: its row loads (no foreign-key check) and is dropped before the swap.
+      await loadScores(env.services.sql, chunked(rowsAt(12, ids)));
+      const [gone] = await env.services.sql.query<any[]>('SELECT member_id FROM member_scores WHERE member_id = ?', [ids[0]]);
+      expect(gone).toEqual([]);
+      expect(Number((await state()).n)).toBe(N - 2);
+      // The live table still refuses an orphan and invalid JSON, on any connection of the pool.
+      for (let k = 0; k < 3; k++) {
+        await expect(env.services.sql.query("INSERT INTO member_scores (member_id, churn_risk, churn_level, churn_reasons, scored_at) VALUES (?, 0.5, 'low', '[]', NOW())", [ids[0]])).rejects.toMatchObject({ code: 'ER_NO_REFERENCED_ROW_2' });
+        await expect(env.services.sql.query("UPDATE member_scores SET churn_reasons = 'not json' WHERE member_id = ?", [ids[2]])).rejects.toThrow(/CONSTRAINT/i);
+      }
+    });
   });
 });
 

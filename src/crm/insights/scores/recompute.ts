@@ -92,12 +92,15 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   // membership level.
   const snap = { store: [] as (number | null)[], candidate: [] as boolean[], last: [] as number[], cents: [] as number[], grade: [] as number[], reg: [] as string[] };
   const nowDay = chinaDay(now);
+  // members' columns come from its covering index (id, status, home store, level, points,
+  // registered_at), read in member order, instead of the wide member rows (phones, addresses):
+  // 100k members 3.7 → 2.3 s under load (2026-12-06).
   for await (const r of streamRows(
     sql,
     `SELECT ms.member_id, ms.first_order_at, ms.last_order_at, ms.order_days, ms.total_spend, ms.first_day_spend, ms.median_gap_days,
             ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at, m.home_store_id, m.status, m.level AS member_level, ms.order_count,
             ${rfmConfig.window === 'all' ? 'ms.order_count AS rfm_f, ms.total_spend AS rfm_m' : 'ms.orders_365d AS rfm_f, ms.spend_365d AS rfm_m'}
-     FROM member_stats ms JOIN members m ON m.id = ms.member_id WHERE m.status <> 'deleted'`,
+     FROM member_stats ms JOIN members m FORCE INDEX (members_list_cover_idx) ON m.id = ms.member_id WHERE m.status <> 'deleted'`,
     [],
   )) {
     ids.push(Number(r.member_id));
@@ -178,7 +181,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   const mClv = new Float64Array(n).fill(NaN);
   const mLearned = new Float64Array(n).fill(NaN);
   const riskPct = new Int16Array(n);
-  const assess = (i: number) =>
+  const assess = (i: number, withReasons = true) =>
     assessChurn({
       daysSince: cols.x[i]! >= 0 ? cols.daysSince[i]! : null,
       daysRegistered: cols.daysReg[i]!,
@@ -190,7 +193,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       pNoPurchase: Number.isNaN(mPNo[i]!) ? null : mPNo[i]!,
       expected90: Number.isNaN(mE90[i]!) ? null : mE90[i]!,
       learnedRisk: Number.isNaN(mLearned[i]!) ? null : mLearned[i]!,
-    }, churnConfig);
+    }, churnConfig, withReasons);
   for (let i = 0; i < n; i++) {
     const x = cols.x[i]!;
     if (x >= 0 && bg !== null) {
@@ -228,7 +231,7 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
       }
     }
     // ROUND(churn_risk, 2) of the stored DECIMAL(5,4), in integers (half away from zero, as the database rounds).
-    riskPct[i] = Math.floor((Math.round(Number(assess(i).risk.toFixed(4)) * 10_000) + 50) / 100);
+    riskPct[i] = Math.floor((Math.round(Number(assess(i, false).risk.toFixed(4)) * 10_000) + 50) / 100);
   }
   // The churn list's order among its candidates: risk to the percent, past spend, member id —
   // those whose last order is within the list's window first, then the lost ones (longer silent),
