@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { journeyDeps } from '../jobs/journey-deps.ts';
-import { launchRecall, previewRecall, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/index.ts';
+import { launchRecall, previewRecall, previewRecallAudience, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/index.ts';
 import { findSegmentInText } from '../crm/insights/index.ts';
 import type { StaffAccess } from '../crm/kernel/index.ts';
 import { staffAccess } from './staff.ts';
@@ -21,15 +21,33 @@ const slots = z.object({
   text: z.string().max(500).optional().describe("the staff member's words, to find a named segment (人群包) as the audience"),
 });
 
-async function plan(access: StaffAccess, s: z.infer<typeof slots>): Promise<RecallPlan> {
+/** The audience a message names: a saved segment named in it, else the churn list. */
+async function audienceOf(access: StaffAccess, s: z.infer<typeof slots>): Promise<RecallAudience> {
   let audience: RecallAudience = { kind: 'churn' };
   // "给人群包 沉睡VIP 发召回券": a saved segment named in the message is the audience.
   if (s.text && /人群包|segment/i.test(s.text)) {
     const seg = await findSegmentInText(access, s.text).catch(() => undefined);
     if (seg) audience = { kind: 'segment', segmentId: seg.id, name: seg.name };
   }
-  const amount = s.amount ? Number(s.amount) : DEFAULT_AMOUNT;
-  return { audience, couponAmount: amount, memberIds: await recallAudience(access, audience) };
+  return audience;
+}
+
+const amountOf = (s: z.infer<typeof slots>) => (s.amount ? Number(s.amount) : DEFAULT_AMOUNT);
+
+async function plan(access: StaffAccess, s: z.infer<typeof slots>): Promise<RecallPlan> {
+  const audience = await audienceOf(access, s);
+  return { audience, couponAmount: amountOf(s), memberIds: await recallAudience(access, audience) };
+}
+
+/** The preview counted in the database (the audience's ids stay there), or over the ids when it cannot be. */
+async function preview(access: StaffAccess, s: z.infer<typeof slots>): Promise<{ audience: RecallAudience; couponAmount: number; pv: Awaited<ReturnType<typeof previewRecall>> } | null> {
+  const audience = await audienceOf(access, s);
+  const couponAmount = amountOf(s);
+  const counted = await previewRecallAudience(access, audience, couponAmount);
+  if (counted) return counted.audience === 0 ? null : { audience, couponAmount, pv: counted };
+  const p = await plan(access, s);
+  if (p.memberIds.length === 0) return null;
+  return { audience, couponAmount, pv: await previewRecall(access, p) };
 }
 
 /**
@@ -59,9 +77,9 @@ export const recallLaunch = defineIntent({
   },
   async confirm(ctx, s) {
     const access = staffAccess(ctx);
-    const p = await plan(access, s);
-    if (p.memberIds.length === 0) return null; // run() explains; nothing to hold
-    const pv = await previewRecall(access, p);
+    const p = await preview(access, s);
+    if (!p) return null; // an empty audience: run() explains; nothing to hold
+    const { pv } = p;
     if (pv.count === 0) return null; // everybody left out: run() says why, nothing to hold
     const lang = ctx.lang;
     const sep = lang === 'zh' ? '、' : ', ';
@@ -70,9 +88,9 @@ export const recallLaunch = defineIntent({
       .map(([k, n]) => t(lang, 'recall.channelCount', { channel: channelLabel(k, lang), count: n }))
       .join(sep);
     const sample = pv.sample.map((m) => t(lang, 'recall.sample', { name: m.name, memberNo: m.memberNo, channel: channelLabel(m.channel, lang) })).join(sep);
-    const preview = t(lang, 'recall.preview', { audience: audienceText(p.audience, lang), count: pv.count, amount: p.couponAmount, cost: pv.estimatedCost, channels: ch, sample });
+    const text = t(lang, 'recall.preview', { audience: audienceText(p.audience, lang), count: pv.count, amount: p.couponAmount, cost: pv.estimatedCost, channels: ch, sample });
     const excluded = renderExclusions(lang, pv.excluded);
-    return excluded ? `${preview}\n${excluded}` : preview;
+    return excluded ? `${text}\n${excluded}` : text;
   },
   async run(ctx, s) {
     const access = staffAccess(ctx);

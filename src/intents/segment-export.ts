@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { can } from '../crm/kernel/index.ts';
-import { exportSegment, refreshNow, visibleMemberCount, type ExportFormat } from '../crm/insights/index.ts';
+import { exportSegment, refreshNow, visibleMemberCount, type ExportFormat, type SegmentInfo } from '../crm/insights/index.ts';
+import { stamp } from './render/segments.ts';
 import { segmentFromText } from './segment-count.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent, type IntentContext } from './types.ts';
@@ -9,6 +10,15 @@ import { t } from '../i18n/index.ts';
 const formatOf = (text: string): ExportFormat => (/excel|xlsx|表格|电子表/i.test(text) ? 'xlsx' : 'csv');
 /** Re-evaluate before exporting when the last run is older than this. */
 const FRESH_MS = 5 * 60 * 1000;
+
+/**
+ * Whether a dynamic segment is re-evaluated before its preview or its export: never run, its
+ * conditions changed since its last run, or that run is older than FRESH_MS. The preview and the
+ * export after 确认 use the same rule, so within FRESH_MS the export writes the list the preview
+ * counted — and a preview does not re-evaluate a whole store's segment on every turn.
+ */
+const needsRun = (found: SegmentInfo, now: Date) =>
+  found.kind === 'dynamic' && (!found.lastRunAt || found.lastRunAt.getTime() < found.updatedAt.getTime() || now.getTime() - found.lastRunAt.getTime() > FRESH_MS);
 
 /** Export a saved segment's members (CSV or Excel) and answer with a time-limited download link. */
 export const segmentExport = defineIntent({
@@ -36,16 +46,21 @@ export const segmentExport = defineIntent({
     const access = staffAccess(ctx);
     const found = await segmentFromText(access, text, ctx.lang);
     if (typeof found === 'string') return null; // run() answers with the list of segments
-    if (found.kind === 'dynamic') await refreshNow(access, found.id);
+    const now = ctx.services.now();
+    let at = found.lastRunAt ?? found.createdAt;
+    if (needsRun(found, now)) {
+      await refreshNow(access, found.id);
+      at = now;
+    }
     const count = await visibleMemberCount(access, found);
     const phone = t(ctx.lang, can(access.actor, 'member.phone.view') ? 'segments.fullPhone' : 'segments.maskedPhone');
-    return t(ctx.lang, 'segments.exportPreview', { name: found.name, count, phone, format: formatOf(text) === 'xlsx' ? 'Excel' : 'CSV' });
+    return t(ctx.lang, 'segments.exportPreview', { name: found.name, count, at: stamp(at), phone, format: formatOf(text) === 'xlsx' ? 'Excel' : 'CSV' });
   },
   async run(ctx: IntentContext, { text }) {
     const access = staffAccess(ctx);
     const found = await segmentFromText(access, text, ctx.lang);
     if (typeof found === 'string') return { text: found };
-    if (found.kind === 'dynamic' && (!found.lastRunAt || ctx.services.now().getTime() - found.lastRunAt.getTime() > FRESH_MS)) await refreshNow(access, found.id);
+    if (needsRun(found, ctx.services.now())) await refreshNow(access, found.id);
     const config = ctx.services.config;
     const result = await exportSegment(access, found.id, {
       format: formatOf(text),

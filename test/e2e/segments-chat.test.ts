@@ -100,9 +100,13 @@ describe('segments over chat (POST /console/messages)', () => {
   });
 
   it('exports after confirmation: preview, 确认, then a link that serves the masked CSV and an audit row', async () => {
+    const runs = async () => Number((await env.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM segment_runs r JOIN segments s ON s.id = r.segment_id WHERE s.name = '高价值沉睡会员'"))[0][0].n);
+    const runsBefore = await runs();
     const held = await say('marketer_01', '导出人群包 高价值沉睡会员');
     expect(held.intent).toBe('segment.export');
-    expect(held.reply).toContain(`将导出人群包「高价值沉睡会员」的 ${expected.length} 位会员`);
+    // The preview counts the segment's current run (its conditions unchanged, the run fresh) — equal to the JS computation — and says as of when, without re-evaluating it.
+    expect(held.reply).toContain(`将导出人群包「高价值沉睡会员」的 ${expected.length} 位会员（截至 `);
+    expect(await runs()).toBe(runsBefore);
     expect(held.reply).toContain('脱敏手机号');
     expect(held.reply).toContain('确认');
     const [before] = await env.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM audit_logs WHERE action = 'segment.export'");
@@ -139,6 +143,22 @@ describe('segments over chat (POST /console/messages)', () => {
     // Link expiry: once the key is gone, the link answers 410.
     await env.services.redis.del(exportLinkKey(env.services, token!));
     expect((await rt.app.request(`/exports/${token}`, { headers: asker })).status).toBe(410);
+  });
+
+  it('re-evaluates a segment before its export preview once its conditions changed since its last run', async () => {
+    const runs = async () => Number((await env.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM segment_runs r JOIN segments s ON s.id = r.segment_id WHERE s.name = '高价值沉睡会员'"))[0][0].n);
+    const before = await runs();
+    // Changed after its last run (as an edit of its conditions would leave it).
+    await env.services.sql.query("UPDATE segments SET updated_at = ? WHERE name = '高价值沉睡会员'", [new Date(NOW.getTime() + 1000)]);
+    const held = await say('marketer_01', '导出人群包 高价值沉睡会员');
+    expect(held.reply).toContain(`的 ${expected.length} 位会员`);
+    expect(await runs()).toBe(before + 1);
+    // Its run is now current: the next preview reads it.
+    await say('marketer_01', '取消');
+    await env.services.sql.query("UPDATE segments SET updated_at = ? WHERE name = '高价值沉睡会员'", [NOW]);
+    await say('marketer_01', '导出人群包 高价值沉睡会员');
+    expect(await runs()).toBe(before + 1);
+    await say('marketer_01', '取消');
   });
 
   it('refuses an export to a role without segment.export', async () => {

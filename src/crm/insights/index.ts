@@ -4,7 +4,7 @@
  * Owns: segments, segment_versions, segment_runs, segment_members, member_scores, model_runs, store_score_counts.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
-export { churnList, type ChurnList } from './churn/list.ts';
+export { churnAudienceSql, churnList, type ChurnList } from './churn/list.ts';
 export { fitBgNbd } from './clv/bgnbd.ts';
 export { fitGammaGamma, type GammaGammaFit } from './clv/gamma-gamma.ts';
 export { scoreCustomers } from './clv/score.ts';

@@ -35,30 +35,71 @@ const LOCK_WAIT_S = 60;
 
 export const noExclusions = (cooldownDays: number): RecallExclusions => ({ total: 0, running: 0, recent: [], optedOut: 0, cooldownDays });
 
-/** Splits an audience into the members a new recall may include and those it leaves out (with why). */
-export async function splitAudience(services: Services, memberIds: readonly number[]): Promise<AudienceSplit> {
+/**
+ * Per member of any recall that can still leave them out: `running` (1 while an enrolment of a
+ * recall not stopped is active) and `last_at` (the launch of their latest recall that reached
+ * them — a cancelled enrolment counts only if something was already sent), over enrolments that
+ * are active or launched since the cooldown began. The one definition, for the split below and
+ * the preview counted in SQL (recall.ts `previewRecallAudience`); `members` narrows it.
+ */
+function recallHistorySql(members: 'all' | 'in'): string {
+  return `SELECT e.member_id,
+              MAX(e.state = 'active' AND r.stopped_at IS NULL) AS running,
+              MAX(IF(e.state <> 'cancelled' OR EXISTS (SELECT 1 FROM journey_step_executions x WHERE x.enrollment_id = e.id AND x.result = 'sent'), r.launched_at, NULL)) AS last_at
+         FROM journey_enrollments e JOIN recalls r ON r.id = e.recall_id
+        WHERE ${members === 'in' ? 'e.member_id IN (?) AND ' : ''}(e.state = 'active' OR r.launched_at >= ?)
+        GROUP BY e.member_id`;
+}
+
+/** The cooldown's start (China-time midnight, fewer than `cooldownDays` calendar days ago) and today's China day. */
+function cooldown(services: Services) {
   const now = services.now();
   const cooldownDays = services.config.RECALL_COOLDOWN_DAYS;
   const today = chinaDay(now);
-  // Recalled on or after this China-time midnight = fewer than `cooldownDays` calendar days ago.
-  const since = new Date(chinaDayStartMs(today - cooldownDays + 1));
+  return { cooldownDays, today, since: new Date(chinaDayStartMs(today - cooldownDays + 1)) };
+}
+
+/**
+ * The split as SQL, for a caller counting an audience in the database: `byMember` (a derived
+ * table of recallHistorySql, its `params`), `recent` (the condition on its row `rr` for "recalled
+ * within the cooldown"), and `tally`, which turns counts per kind (and per recall time for
+ * `recent`) into the exclusions splitAudience reports. Precedence as there: running, recent, opted out.
+ */
+export function exclusionsSql(services: Services) {
+  const { cooldownDays, today, since } = cooldown(services);
+  return {
+    byMember: recallHistorySql('all'),
+    params: [since] as unknown[],
+    // A UTC literal (the pool's time zone), so the condition can appear anywhere in a statement without a parameter of its own.
+    recent: cooldownDays > 0 ? `rr.last_at >= '${since.toISOString().slice(0, 23).replace('T', ' ')}'` : 'FALSE',
+    tally(groups: { kind: 'running' | 'recent' | 'opted'; lastAt: Date | null; members: number }[]): RecallExclusions {
+      const excluded = noExclusions(cooldownDays);
+      const recent = new Map<number, number>();
+      for (const g of groups) {
+        excluded.total += g.members;
+        if (g.kind === 'running') excluded.running += g.members;
+        else if (g.kind === 'opted') excluded.optedOut += g.members;
+        else {
+          const daysAgo = today - chinaDay(g.lastAt!);
+          recent.set(daysAgo, (recent.get(daysAgo) ?? 0) + g.members);
+        }
+      }
+      excluded.recent = [...recent].sort((a, b) => a[0] - b[0]).map(([daysAgo, members]) => ({ daysAgo, members }));
+      return excluded;
+    },
+  };
+}
+
+/** Splits an audience into the members a new recall may include and those it leaves out (with why). */
+export async function splitAudience(services: Services, memberIds: readonly number[]): Promise<AudienceSplit> {
+  const { cooldownDays, today, since } = cooldown(services);
   const excluded = noExclusions(cooldownDays);
   const recent = new Map<number, number>();
   const included: number[] = [];
   const ids = [...new Set(memberIds)];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
-    // A cancelled enrolment (its recall was stopped before it reached the member) is no recall of
-    // that member, unless something was already sent to them.
-    const [rows] = await services.sql.query<RowDataPacket[]>(
-      `SELECT e.member_id,
-              MAX(e.state = 'active' AND r.stopped_at IS NULL) AS running,
-              MAX(IF(e.state <> 'cancelled' OR EXISTS (SELECT 1 FROM journey_step_executions x WHERE x.enrollment_id = e.id AND x.result = 'sent'), r.launched_at, NULL)) AS last_at
-         FROM journey_enrollments e JOIN recalls r ON r.id = e.recall_id
-        WHERE e.member_id IN (?) AND (e.state = 'active' OR r.launched_at >= ?)
-        GROUP BY e.member_id`,
-      [chunk, since],
-    );
+    const [rows] = await services.sql.query<RowDataPacket[]>(recallHistorySql('in'), [chunk, since]);
     const [opted] = await services.sql.query<RowDataPacket[]>('SELECT id FROM members WHERE id IN (?) AND marketing_opt_out_at IS NOT NULL', [chunk]);
     const optedOut = new Set(opted.map((r) => Number(r.id)));
     const byMember = new Map(rows.map((r) => [Number(r.member_id), r]));

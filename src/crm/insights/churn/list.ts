@@ -119,6 +119,31 @@ export async function churnList(access: StaffAccess, options: ChurnOptions = {})
   return { total, entries, rule, source: 'model', scoredAt };
 }
 
+/**
+ * The whole default churn list (levels high, within the window, the actor's stores) as a derived
+ * table of `member_id` and `ord` (its place in the list) — exactly the members and order
+ * `churnList(access, { all: true, limit: 100_000 })` returns, for a caller that only counts or
+ * aggregates them in SQL (a recall's preview) instead of reading ~every row into Node. Null when
+ * the list is not the ranked model list (no scoring run or no ranks yet: the caller reads
+ * churnList). `first` keeps only the list's first rows (a sample). The caller audits what it shows.
+ */
+export async function churnAudienceSql(access: StaffAccess, first = 100_000): Promise<{ sql: string; params: unknown[]; asOf: Date } | null> {
+  requirePermission(access.actor, 'churn.read');
+  const run = await latestScoringRun(access.services.sql);
+  if (!run) return null;
+  const [[ranked]] = await access.services.sql.query<RowDataPacket[]>("SELECT EXISTS (SELECT 1 FROM member_scores WHERE churn_level IN ('high', 'medium', 'low') AND churn_rank IS NOT NULL) AS has");
+  if (!Number(ranked!.has)) return null;
+  const stores = scopeFor(access, undefined);
+  if (stores !== null && stores.length === 0) return { sql: 'SELECT 0 AS member_id, 0 AS ord FROM DUAL WHERE FALSE', params: [], asOf: run.asOf };
+  // wholeList's WHERE for the default ask, member_stats joined as there (an entry needs its row), capped as churnList caps it.
+  const sql = `SELECT s.member_id, s.churn_rank AS ord
+     FROM member_scores s JOIN members m ON m.id = s.member_id JOIN member_stats ms ON ms.member_id = s.member_id
+     WHERE s.churn_rank IS NOT NULL AND s.churn_level = 'high'${stores === null ? '' : ' AND s.churn_store IN (?)'}
+       AND s.last_order_at > ? - INTERVAL ${CHURN_WINDOW_DAYS} DAY AND ${liveFilter(stores)}
+     ORDER BY s.churn_rank LIMIT ${Math.min(Math.max(Math.trunc(first), 1), 100_000)}`;
+  return { sql, params: [...(stores === null ? [] : [stores]), run.asOf, ...(stores === null ? [] : [stores])], asOf: run.asOf };
+}
+
 /** The columns a model-list entry shows, and the members still active and in the actor's stores now. */
 const ENTRY_COLUMNS = `m.id, m.member_no, m.name, m.phone_enc, st.name AS store_name, ms.total_spend, ms.order_count, ms.median_gap_days,
               TIMESTAMPDIFF(DAY, ms.last_order_at, ?) AS days_since, s.churn_risk, s.churn_level, s.churn_reasons, s.clv, s.churn_rank, s.total_spend AS ranked_spend`;
