@@ -26,6 +26,10 @@ describe('doneQuestion', () => {
     ]) expect(asksWhetherDone(t), t).toBe(false);
   });
 
+  it('does not read a refusal with "yet", nor a question about a supposed action, as one', () => {
+    for (const t of ["don't send the recall coupons yet", "don't recall the churned members yet", '如果给李娜扣200分她还剩多少', '要是给她打了VIP 她还是老客吗', 'if we tag her, did anything change?']) expect(asksWhetherDone(t), t).toBe(false);
+  });
+
   it('does not read 过 that is no aspect marker, nor "还在吗" to the bot', () => {
     for (const t of ['给消费超过500的发券吗', '过期的券再发一次吗', '不过先给她打个VIP吧', '还在吗', '你还在吗?', '在吗']) expect(asksWhetherDone(t), t).toBe(false);
   });

@@ -35,11 +35,17 @@ const ASKS_FOR_BOT = /^(?:你|您|机器人|小助手|助手|bot)?\s*还在(?:�
 const EN_LEAD = String.raw`^(?:(?:so|and|hey|ok|okay|btw|um),?\s+)?`;
 const EN_DID = new RegExp(`${EN_LEAD}(?:did|has|had|have (?:we|you|i|they|he|she|it|anyone|someone))\\b`, 'i');
 const EN_PASSIVE = /^(?:was|were|is|are)\b.*\b(?:go(?:ne)? out|went out|sent|done|added|tagged|logged|recorded|created|opened|stopped|cancell?ed|applied|given|credited|deducted|launched|finished|transferred|exported|removed)\b/i;
-const EN_YET = /\b(?:yet|already)\b\s*[?？]?\s*$|\b(?:yet|already)\b.*[?？]\s*$/i;
+// Only in a question: "don't send the coupons yet" is a refusal, not a question.
+const EN_YET = /\b(?:yet|already)\b.*[?？]\s*$/i;
 const EN_STATE = /^(?:is|are|was|does|do)\b.*\bstill\b|\bstill\b.*[?？]\s*$/i;
+
+// A question about the result of a supposed action ("如果给李娜扣200分她还剩多少", "what if we tag her, is she
+// still …") weighs that action: the write gate reads the supposition.
+const SUPPOSED = /如果|要是|假如|假设|万一|倘若|的话|\bwhat if\b|\bif\b|\bsuppose\b/i;
 
 export function doneQuestion(text: string): DoneQuestion | null {
   const t = text.normalize('NFKC').trim();
+  if (SUPPOSED.test(t)) return null;
   if (/\p{Script=Han}/u.test(t)) {
     if (ZH_REQUEST.test(t) || ASKS_FOR_BOT.test(t)) return null;
     if (ZH_DONE_END.test(t) || ASPECT_GUO.test(t) || ZH_DONE_ANYWHERE.test(t)) return 'done';
