@@ -107,13 +107,33 @@ export async function benchDatabase(members: number): Promise<SqlPool> {
   const sql = createSqlPool(url);
   savedUrl = url;
   process.stderr.write(`${await ensureBufferPool(sql)}\n`);
-  const [[row]] = await sql.query<any[]>('SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM demo_member_truth) AS t, (SELECT MAX(as_of) FROM demo_member_truth) AS asof');
-  const asOf = row.asof as Date | null;
-  if (Number(row.m) !== members || Number(row.t) !== members || asOf?.getTime() !== BENCH_NOW.getTime()) {
-    process.stderr.write(`seeding ${url.replace(/.*\//, '')} with ${members} members (had ${row.m}) …\n`);
-    const t = Date.now();
-    await seedDemo(sql, { members, now: BENCH_NOW, reset: true });
-    process.stderr.write(`seeded in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  const seeded = async () => {
+    const [[row]] = await sql.query<any[]>('SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM demo_member_truth) AS t, (SELECT MAX(as_of) FROM demo_member_truth) AS asof');
+    const asOf = row.asof as Date | null;
+    return { ok: Number(row.m) === members && Number(row.t) === members && asOf?.getTime() === BENCH_NOW.getTime(), had: Number(row.m) };
+  };
+  // The bench databases are shared by everyone on the server: a second bench started while one
+  // seeds must wait for that seed and use it, not start a second one over it (the counts it reads
+  // meanwhile are the first seed's half-way state). One seeder per database, by a named lock.
+  const conn = await sql.getConnection();
+  try {
+    const lock = `wecom_crm_bench_seed:${url.replace(/.*\//, '')}`.slice(0, 64);
+    // Taken even when the counts look right: a seed half-way may already show them.
+    const [[got]] = await conn.query<any[]>('SELECT GET_LOCK(?, 7200) AS got', [lock]);
+    if (Number(got.got) !== 1) throw new Error(`could not take the bench seed lock ${lock} within 2 hours`);
+    try {
+      const now = await seeded(); // another bench may have seeded it while this one waited
+      if (!now.ok) {
+        process.stderr.write(`seeding ${url.replace(/.*\//, '')} with ${members} members (had ${now.had}) …\n`);
+        const t = Date.now();
+        await seedDemo(sql, { members, now: BENCH_NOW, reset: true });
+        process.stderr.write(`seeded in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+      }
+    } finally {
+      await conn.query('SELECT RELEASE_LOCK(?)', [lock]);
+    }
+  } finally {
+    conn.release();
   }
   return sql;
 }

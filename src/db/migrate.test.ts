@@ -1,4 +1,5 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,4 +47,44 @@ describe('migrate (the prisma migrate deploy stand-in)', () => {
       await pool.end();
     }
   });
+
+  it('lets two processes migrate one database at once (each migration applied once) and does not make another database wait', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+    for (const n of ['001_a', '002_b', '003_c']) {
+      await mkdir(join(dir, n));
+      await writeFile(join(dir, n, 'migration.sql'), `CREATE TABLE t_${n} (id INT PRIMARY KEY);`);
+    }
+    const same = `${url}_same`;
+    const other = `${url}_other`;
+    try {
+      const [r1, r2] = await Promise.all([migrate(same, { dir }), migrate(same, { dir })]);
+      expect([...r1.applied, ...r2.applied].sort()).toEqual(['001_a', '002_b', '003_c']);
+      expect([...r1.alreadyApplied, ...r2.alreadyApplied].sort()).toEqual(['001_a', '002_b', '003_c']);
+      // Another connection holds the lock of `same` (a slow migration there): `other` does not queue behind it.
+      const holder = createSqlPool(same);
+      const conn = await holder.getConnection();
+      try {
+        const name = `wecom_crm_migrate:${createHash('sha1').update(same.replace(/.*\//, '')).digest('hex')}`;
+        const [[got]] = await conn.query<any[]>('SELECT GET_LOCK(?, 5) AS got', [name]);
+        expect(got.got).toBe(1);
+        const t0 = Date.now();
+        expect((await migrate(other, { dir })).applied).toEqual(['001_a', '002_b', '003_c']);
+        expect(Date.now() - t0).toBeLessThan(30_000); // it would have waited out the 60 s lock timeout and failed
+        // …while a third process on `same` waits for the holder and then finds nothing to do.
+        let finished = false;
+        const waiting = migrate(same, { dir }).finally(() => (finished = true));
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(finished).toBe(false);
+        await conn.query('SELECT RELEASE_LOCK(?)', [name]);
+        expect((await waiting).applied).toEqual([]);
+      } finally {
+        conn.release();
+        await holder.end();
+      }
+    } finally {
+      await dropDatabase(same);
+      await dropDatabase(other);
+    }
+  });
 });
+

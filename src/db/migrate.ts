@@ -95,8 +95,13 @@ export async function migrate(databaseUrl: string, opts: { dir?: string; log?: (
   await ensureDatabase(databaseUrl);
   const conn = await mysql.createConnection({ uri: databaseUrl.replace(/^mariadb:/, 'mysql:'), timezone: 'Z' });
   const result: MigrateResult = { applied: [], alreadyApplied: [], checksumMismatch: [] };
+  let lockName: string | undefined;
   try {
-    const [lockRows] = await conn.query<mysql.RowDataPacket[]>("SELECT GET_LOCK('wecom_crm_migrate', 60) AS got");
+    // The lock is per database: processes migrating the same database queue, others (a test run's
+    // many databases on one server) do not wait for each other. GET_LOCK names are at most 64 characters.
+    const [[db]] = await conn.query<mysql.RowDataPacket[]>('SELECT DATABASE() AS name');
+    lockName = `wecom_crm_migrate:${createHash('sha1').update(String(db?.name ?? '')).digest('hex')}`;
+    const [lockRows] = await conn.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, 60) AS got', [lockName]);
     if (lockRows[0]?.got !== 1) throw new Error('could not take the migration lock within 60 s (another process is migrating?)');
     await conn.query(PRISMA_MIGRATIONS_DDL);
     const [rows] = await conn.query<mysql.RowDataPacket[]>(
@@ -148,7 +153,7 @@ export async function migrate(databaseUrl: string, opts: { dir?: string; log?: (
     }
     return result;
   } finally {
-    await conn.query("SELECT RELEASE_LOCK('wecom_crm_migrate')").catch(() => {});
+    if (lockName) await conn.query('SELECT RELEASE_LOCK(?)', [lockName]).catch(() => {});
     await conn.end();
   }
 }

@@ -17,5 +17,8 @@ export function createPrisma(databaseUrl: string, connectionLimit = 10): Db {
     // Keep DATETIME values in UTC both ways; the server's zone must not shift them.
     timezone: '+00:00',
   });
-  return new PrismaClient({ adapter });
+  // Prisma's own defaults (wait 2 s for a connection, close the transaction after 5 s) abort
+  // short transactions that are merely queued on a loaded server (P2028, "Transaction already
+  // closed", seen for a profile update at load ~30); the limits stay as a bound on a stuck one.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
 }

@@ -10,6 +10,7 @@
  * refusal says how long to wait: a job defers (re-delays) instead of dropping, a chat answer
  * says when to try again.
  */
+import { createHash } from 'node:crypto';
 import { slotTag, type Redis } from '../../redis.ts';
 
 const BUCKET_LUA = `
@@ -33,6 +34,24 @@ for i = 1, #KEYS do
   redis.call('INCR', KEYS[i]); redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[i * 2]))
 end
 return 0`;
+
+/**
+ * Runs a script by its SHA-1 (EVALSHA: the source is not sent on every call, which at a chat turn's
+ * rate is most of the command's bytes); a server that does not hold it yet (NOSCRIPT: first use,
+ * a restart, SCRIPT FLUSH, another cluster node) gets the source once through EVAL, which caches it.
+ */
+async function runScript(redis: Redis, script: { src: string; sha: string }, keys: string[], args: (string | number)[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+  } catch (e) {
+    if (!/NOSCRIPT/.test(String((e as Error).message))) throw e;
+    return redis.eval(script.src, keys.length, ...keys, ...args);
+  }
+}
+
+const script = (src: string) => ({ src, sha: createHash('sha1').update(src).digest('hex') });
+const BUCKET = script(BUCKET_LUA);
+const WINDOW = script(WINDOW_LUA);
 
 export interface Window {
   /** Limit per window. */
@@ -58,14 +77,14 @@ export function createRateLimiter(redis: Redis, key: (...p: (string | number)[])
     // One script reads and counts every window of `name`: its keys share a slot on a cluster.
     const keys = windows.map((w) => key('rl', 'win', slotTag(name), w.ms, Math.floor((t + (w.offsetMs ?? 0)) / w.ms)));
     const args = windows.flatMap((w) => [w.limit, w.ms + 1000]);
-    const full = Number(await redis.eval(WINDOW_LUA, keys.length, ...keys, ...args));
+    const full = Number(await runScript(redis, WINDOW, keys, args));
     if (full === 0) return { waitMs: 0, full: null };
     const w = windows[full - 1]!;
     return { waitMs: w.ms - ((t + (w.offsetMs ?? 0)) % w.ms) + 1, full: full - 1 };
   };
   return {
     async bucket(name, perMinute, burst) {
-      const wait = await redis.eval(BUCKET_LUA, 1, key('rl', 'bucket', name), burst, perMinute / 60_000, now().getTime());
+      const wait = await runScript(redis, BUCKET, [key('rl', 'bucket', name)], [burst, perMinute / 60_000, now().getTime()]);
       return Number(wait);
     },
     async windows(name, windows) {
