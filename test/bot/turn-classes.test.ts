@@ -64,6 +64,7 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['陈静 档案', 'member.summary', { name: '陈静' }, 'answered'], ['今天有哪些要回访的', 'work.today', { kind: 'followups' }, 'answered'], ['她等级多少', 'member.level', { memberNo: 'M00000007' }, 'answered']]],
     [SM, [['13800000012', 'member.lookup', { phone: '13800000012' }, 'answered'], ['VIP有几个', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['他的订单呢', 'member.orders', { memberNo: 'M00000012' }, 'answered']]],
     [SM, [['查下王芳', 'member.lookup', { name: '王芳' }, 'answered'], ['谢谢啊', 'smalltalk', undefined, 'answered'], ['她有没有投诉过', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
+    [SM, [['13800000012', 'member.lookup', { phone: '13800000012' }, 'answered'], ['今天要回访谁', 'work.today', { kind: 'followups' }, 'answered'], ['他的工单呢', 'member.tickets', { memberNo: 'M00000012' }, 'answered']]],
     [HQ, [['M00000008', 'member.lookup', { memberNo: 'M00000008' }, 'answered'], ['上个月复购率', 'insights.health', { metric: 'repurchase_rate', period: 'last_month' }, 'answered'], ['给他打个老客标签', 'tag.add', { memberNo: 'M00000008', tag: '老客' }, 'done']]],
   ],
   'corrections: the same question about the member, store or period meant': [
