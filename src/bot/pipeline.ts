@@ -10,7 +10,7 @@ import { gate, slotsOf } from './gate.ts';
 import { confirmationGate, withPendingReminder } from './gate-confirm.ts';
 import { assentOf, holdsBack } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
-import { asksIfDone } from './understand/requests.ts';
+import { asksWhetherDone } from '../intents/parse/done-question.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { readMemory } from './memory.ts';
 import { createDialogue } from './dialogue/turn.ts';
@@ -23,8 +23,6 @@ import { identifyActor } from './identify.ts';
 import { rateLimitedAnswer } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, CardUpdate, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
-
-/** A question whether something was done ("打过VIP了吗", "发券了没", "did we send…", "yet"). */
 
 export interface BotDeps {
   services: Services;
@@ -169,7 +167,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
         // A question weighing a write ("要不要给王芳打个VIP", "should we tag…") is answered by its read but is
         // about the write: that is the intent reported. Whether it was done ("打过VIP了吗", "did we…") asks
         // for the record: the read is reported, as for a request to view records.
-        const aboutTheWrite = verdict.lead !== undefined && !asksIfDone(msg.text);
+        const aboutTheWrite = verdict.lead !== undefined && !asksWhetherDone(msg.text);
         return await withPendingReminder(services, actor, lang, { ...r, intent: aboutTheWrite ? intent.name : verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
       }
       if (intent.confirm) {

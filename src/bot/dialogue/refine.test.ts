@@ -105,3 +105,17 @@ describe('refine: round 8 rules', () => {
     expect(refine('导出来', last, lookups)).toMatchObject({ intent: { name: 'segment.export' }, slots: { text: last.slots.text } });
   });
 });
+
+describe('refine: words of the last intent must state something new', () => {
+  it('a word its parser reads from nothing is a default, not a refinement ("他的订单呢" after a count)', () => {
+    const last = { intent: 'members.query', slots: { tag: 'VIP', mode: 'count' }, text: 'VIP有几个' };
+    const real = { ...lookups, getIntent: catalogue };
+    for (const w of ['他的订单呢', '她的积分呢']) expect(refine(w, last, { ...real, routedIntent: 'member.orders' }), w).toBeNull();
+    expect(refine('他的订单呢', { ...last, slots: { tag: 'VIP', mode: 'list' } }, { ...real, routedIntent: 'member.orders' })).toBeNull();
+  });
+
+  it('an English word of its own counts like a Chinese one ("what about retention")', () => {
+    const last = { intent: 'insights.health', slots: { metric: 'repurchase_rate', period: 'last_month', text: 'repurchase rate last month' }, text: 'repurchase rate last month' };
+    expect(refine('what about retention', last, { ...lookups, routedIntent: 'member.summary' })).toMatchObject({ intent: { name: 'insights.health' }, slots: { metric: 'retention', period: 'last_month' } });
+  });
+});

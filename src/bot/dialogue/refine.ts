@@ -82,7 +82,9 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   for (const re of FILLERS) leftover = leftover.replace(re, '');
   // One word of the last intent's own that it derives a slot from ("客单价" → "复购率呢", "留存率"
   // after a store's dashboard): the same question about that, the rest of the last answer kept.
-  const own = leftover !== '' && (routedIntent === intent.name || NARROWING.test(text) || WHAT_ABOUT.test(text)) && [...leftover].length <= 8 ? derived(intent, leftover) : {};
+  // Short: up to 8 Han characters, or a few Latin words ("retention", "new members").
+  const short = [...leftover.replace(/[A-Za-z]/g, '')].length <= 8 && leftover.length <= 24;
+  const own = leftover !== '' && (routedIntent === intent.name || NARROWING.test(text) || WHAT_ABOUT.test(text)) && short ? stated(intent, leftover, last) : {};
   if (Object.keys(own).length > 0) leftover = '';
   if (leftover !== '' || (found.length === 0 && periods.length === 0 && Object.keys(own).length === 0 && !verbs.export && !verbs.count && !verbs.list)) return null;
 
@@ -132,6 +134,17 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
 /** The slots an intent derives from a few words of its own (defined ones only). */
 function derived(intent: IntentDef, words: string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(intent.rule.derive?.(words, {}) ?? {}).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * What a few words of the last intent's own state anew: a slot its parser reads from nothing is a
+ * default, not what was said ("他的订单呢" after a count of VIPs states no mode), and words that change
+ * no slot of the last answer refine nothing.
+ */
+function stated(intent: IntentDef, words: string, last: LastAnswer): Record<string, unknown> {
+  const defaults = derived(intent, '');
+  const own = Object.fromEntries(Object.entries(derived(intent, words)).filter(([k, v]) => defaults[k] !== v));
+  return Object.entries(own).some(([k, v]) => last.slots[k] !== v) ? own : {};
 }
 
 /** The last slots an other intent of the family takes (its free text names the same segment). */

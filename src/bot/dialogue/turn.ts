@@ -284,7 +284,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // So are reads of no member ("几个人", "都谁", "只看工单", "徐汇的"): refine() takes them only when they
       // are nothing but figures, count or list words and the last intent's own words.
       const plainRead = getIntent(routed.intent)?.effect === 'read' && !MEMBER_REF.some((k) => routed.slots[k] !== undefined);
-      if (last && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead)) {
+      // "他的工单呢" with a member in focus after an answer about no member: a question about that member, no refinement.
+      const aboutFocus = staffLast !== null && !MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && memory.focus() !== null && POINTS_AT_SOMEONE.test(msg.text);
+      if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead)) {
         const refined = refine(msg.text, last, await lookups(routed.intent));
         if (refined && mayUse(actor, refined.intent)) return runRefined(memory, actor, refined, last, msg.text, lang);
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutOthers, asksForPerson, asksIfDone, claimsToBeStaff, isBareContent, isViewRequest } from './requests.ts';
+import { asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest } from './requests.ts';
 
 describe('request kinds', () => {
   it.each([
@@ -35,14 +35,5 @@ describe('request kinds', () => {
     expect(asksForPerson('转人工')).toBe(true);
     expect(asksForPerson('我要找店长')).toBe(true);
     expect(asksForPerson('店长今天在吗')).toBe(false);
-  });
-});
-
-describe('asksIfDone: whether it was done, or how things stand', () => {
-  it('reads done-questions and state questions as asking for the record', () => {
-    for (const s of ['给王芳打VIP了没', '她VIP标签还在吗', '标签还有没', '积分还剩多少', 'did we tag her?', 'is she still VIP']) expect(asksIfDone(s), s).toBe(true);
-  });
-  it('leaves a question weighing the write alone', () => {
-    for (const s of ['要不要给王芳打个VIP', 'should we tag her as VIP?', '给流失的发券吗']) expect(asksIfDone(s), s).toBe(false);
   });
 });

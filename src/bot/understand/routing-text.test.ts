@@ -11,6 +11,11 @@ describe('routing text', () => {
     ['不是，我是说王芳', '王芳'],
     ['不对 我的意思是上个月', '上个月'],
     ['不是这个，我指的是徐汇店', '徐汇店'],
+    // An interjection before it, or the rejection said twice.
+    ['哦不是 上个月的', '上个月的'],
+    ['不对不对 我要的是刘洋', '刘洋'],
+    ['啊 搞错了，是陈静', '陈静'],
+    ['不是不是，是王芳', '王芳'],
   ])('drops a correction lead: %s → %s', (text, routed) => {
     expect(routingText(text, 'staff')).toBe(routed);
   });

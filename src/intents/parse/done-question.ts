@@ -1,24 +1,63 @@
 /**
- * "Did it happen?" — a question whether an action was done ("券发出去了吗", "王芳的VIP打上了没",
- * "张伟那通电话记了没", "did the coupons go out"). It names the action's words but asks about
- * its result, so the router reads it as the action's read counterpart (recall.status,
- * member.summary, member.interactions …), never as the action. A polite request ("帮她打个VIP好吗",
- * "can you tag her") is not one: it asks for the action, not about it. Pure, over NFKC text.
+ * "Did it happen?" and "how do things stand?" — the one detector of a question about an action's
+ * result, used by the router (src/intents/router/combined.ts: the action's probability moves to its
+ * read counterpart) and by the bot (src/bot/pipeline.ts: a question the write gate answered with the
+ * read is reported as that read, not as the write it weighed).
+ *
+ * - `done`: whether the action was done — "券发出去了吗", "王芳的VIP打上了没", "给她发过券吗",
+ *   "有没有给王芳打标签", "发没发", "did we tag her", "did the coupons go out", "tagged her yet?";
+ * - `state`: how things stand after it — "她VIP标签还在吗", "积分还剩多少", "在不在", "is she still VIP".
+ *
+ * Not one: a polite request ("帮她打个VIP好吗", "can you tag her"), a question weighing the action
+ * ("要不要给王芳打个VIP", "should we tag her"), a progress question ("召回做得怎么样了"), "过" that is
+ * no aspect marker ("给消费超过500的发券吗", "过期的券"), the bot asked whether it is there ("还在吗",
+ * "你还在吗"). Pure, over NFKC text; null when the message asks neither.
  */
+export type DoneQuestion = 'done' | 'state';
 
-// A result word (了/过, or a completed verb 好/完/上/掉/出去) then a yes-no ending: 吗, 么, 没(有), 不, 嘛.
-const ZH_DONE = /(?:了|过|好|完|上|掉|出去|到)\s*(?:吗|么|嘛|没有?|不|没呢)\s*[?？。!！~～]*\s*$/;
-// "有没有给王芳打标签", "是不是已经发了", "发了没", "到底发没发".
-const ZH_DONE_ANYWHERE = /有没有(?:给|把|帮|替)?|是不是已经|已经.{0,12}了(?:吗|么|没)|([发打加记建停开转扣导])没\1|了没(?:有)?(?:啊|呀|呢)?/;
-// "…了吗？再发一次" is rare; a trailing request ("好吗", "可以吗", "行吗") asks for the action.
-const ZH_REQUEST = /(?:好吗|好不好|可以吗|行吗|行不行|能不能|可不可以|能否|麻烦)\s*[?？。!！~～]*\s*$/;
-const EN_DONE = /^(?:did|has|have|had|was|were|is|are)\b.*\b(?:go(?:ne)? out|went out|sent|done|added|tagged|logged|recorded|created|opened|stopped|cancell?ed|applied|given|credited|deducted|launched|finished|transferred|exported|removed)\b/i;
+// A polite request at the end ("好吗", "可以吗", "行吗") asks for the action, not about it.
+const ZH_REQUEST = /(?:好吗|好不好|好么|可以吗|可以么|可以不|行吗|行么|行不行|成吗|能不能|可不可以|能否|麻烦)\s*[?？。!！~～]*\s*$/;
+// A result word (了/过, or a completed verb 好/完/上/掉/出去/到) then a yes-no ending: 吗, 么, 嘛, 没(有), 不.
+const ZH_DONE_END = /(?:了|过|好|完|上|掉|出去|到)\s*(?:吗|么|嘛|没有?|不|没呢)\s*[?？。!！~～]*\s*$/;
+// 过 as an aspect marker, not inside 超过 / 不过 / 经过 / 过去 / 过期 …; its question may come a few words later ("给她发过券吗").
+const ASPECT_GUO = /(?<![超不经通难路错太越度略跳闯放])过(?![去期来户年节度分敏滤])[^，,。？?；;]{0,12}(?:吗|么|没)/;
+// "有没有给王芳打标签", "是不是已经发了", "已经…了吗", "发没发", "了没", "了吗" (also before an identifier: "打标签了吗 13800000005").
+const ZH_DONE_ANYWHERE = /有没有(?:给|把|帮|替|被)|是不是已经|已经.{0,12}了(?:吗|么|没)|([发打加记建停开转扣导删撤])没\1|了没(?:有)?|了吗|了么/;
+// Ends in 没 / 没有 ("发券了没有", "记录没有?").
+const ZH_NOT_YET_END = /没有?\s*[?？]?\s*$/;
+// How things stand: "…还在吗", "还有没", "还是VIP吗", "在不在", "有没有了", "还剩".
+const ZH_STATE = /还(?:在|有|是)[^，,。？?]{0,6}(?:吗|么|没|不)|在不在|有没有了|还剩/;
+// "还在吗" / "你还在吗" ask whether the bot is there: nothing before 还 but the addressee.
+const ASKS_FOR_BOT = /^(?:你|您|机器人|小助手|助手|bot)?\s*还在(?:吗|么|不)\s*[?？。!！~～]*\s*$/i;
 
-export function asksWhetherDone(text: string): boolean {
+// English: an auxiliary question about the past ("did …", "has she been …", "have we …"), a passive
+// result ("was she tagged", "is the recall stopped"), or "yet" / "already" in a question.
+const EN_LEAD = String.raw`^(?:(?:so|and|hey|ok|okay|btw|um),?\s+)?`;
+const EN_DID = new RegExp(`${EN_LEAD}(?:did|has|had|have (?:we|you|i|they|he|she|it|anyone|someone))\\b`, 'i');
+const EN_PASSIVE = /^(?:was|were|is|are)\b.*\b(?:go(?:ne)? out|went out|sent|done|added|tagged|logged|recorded|created|opened|stopped|cancell?ed|applied|given|credited|deducted|launched|finished|transferred|exported|removed)\b/i;
+// Only in a question: "don't send the coupons yet" is a refusal, not a question.
+const EN_YET = /\b(?:yet|already)\b.*[?？]\s*$/i;
+const EN_STATE = /^(?:is|are|was|does|do)\b.*\bstill\b|\bstill\b.*[?？]\s*$/i;
+
+// A question about the result of a supposed action ("如果给李娜扣200分她还剩多少", "what if we tag her, is she
+// still …") weighs that action: the write gate reads the supposition.
+const SUPPOSED = /如果|要是|假如|假设|万一|倘若|的话|\bwhat if\b|\bif\b|\bsuppose\b/i;
+
+export function doneQuestion(text: string): DoneQuestion | null {
   const t = text.normalize('NFKC').trim();
-  if (/[\p{Script=Han}]/u.test(t)) {
-    if (ZH_REQUEST.test(t)) return false;
-    return ZH_DONE.test(t) || ZH_DONE_ANYWHERE.test(t);
+  if (SUPPOSED.test(t)) return null;
+  if (/\p{Script=Han}/u.test(t)) {
+    if (ZH_REQUEST.test(t) || ASKS_FOR_BOT.test(t)) return null;
+    if (ZH_DONE_END.test(t) || ASPECT_GUO.test(t) || ZH_DONE_ANYWHERE.test(t)) return 'done';
+    // "标签还有没": how it stands, though it ends in 没.
+    if (ZH_STATE.test(t)) return 'state';
+    if (ZH_NOT_YET_END.test(t)) return 'done';
+    // Mixed ("did 王芳 get the VIP tag"): the English auxiliary still asks.
   }
-  return EN_DONE.test(t);
+  if (EN_DID.test(t) || EN_PASSIVE.test(t) || EN_YET.test(t)) return 'done';
+  if (EN_STATE.test(t)) return 'state';
+  return null;
 }
+
+/** Whether the message asks if an action was done, or how things stand after it. */
+export const asksWhetherDone = (text: string): boolean => doneQuestion(text) !== null;

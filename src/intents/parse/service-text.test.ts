@@ -54,3 +54,12 @@ describe('service text parsers', () => {
     expect(parsePoints('deduct 20 points from M00000002, wrong redemption', ['M00000002'])).toEqual({ delta: -20, reason: 'wrong redemption' });
   });
 });
+
+describe('parsePoints: a reason must say something', () => {
+  it('what is left once the member is cut out is no reason; a real one is kept', () => {
+    expect(parsePoints('deduct 50 points from 13800000003', ['13800000003'])).toEqual({ delta: -50 });
+    expect(parsePoints('给她扣50分吧', [])).toEqual({ delta: -50 });
+    expect(parsePoints('给13800000006扣100分 兑换饮品', ['13800000006'])).toEqual({ delta: -100, reason: '兑换饮品' });
+    expect(parsePoints('add 100 points to M00000003 for her birthday', ['M00000003'])).toMatchObject({ delta: 100, reason: 'her birthday' });
+  });
+});

@@ -200,5 +200,12 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
     if (after) reason = after;
   }
   reason = reason?.replace(/[。.!！]+$/, '').slice(0, 128);
+  // What is left of the sentence once the member is cut out ("deduct 50 points from 13800000003" → "from",
+  // "给她扣50分吧" → "吧") states no reason: the bot asks for one.
+  if (reason && !hasContent(reason)) reason = undefined;
   return { ...(delta !== undefined ? { delta } : {}), ...(reason ? { reason } : {}) };
 }
+
+/** Words that carry no reason of their own: prepositions, pronouns, particles, the member words. */
+const NO_REASON = /\b(?:from|to|for|of|on|at|by|with|the|a|an|his|her|him|them|their|this|that|member|customer|account|points?|pts|please|pls|now|thanks?)\b|[给从对把的了吧呢啊呀哈吗他她们这那个位会员客户积分分请谢]/gi;
+const hasContent = (text: string) => text.replace(NO_REASON, '').replace(/[\s\p{P}\p{S}\d]/gu, '').length > 0;
