@@ -36,6 +36,30 @@ await migrate(DB, { log: () => {} });
 const config = loadConfig({ ...process.env, DATABASE_URL: DB, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', SMS_PROVIDER_URL: sms.url, JOURNEY_QUIET_HOURS: 'off', JOURNEY_CONCURRENCY: String(CONCURRENCY) });
 const services = createServices(config);
 
+/**
+ * SQL statements this process sends (every mysql2 Query/Execute command, BEGIN and COMMIT
+ * included), counted where mysql2 queues them: no relay in the way of the measured pipeline.
+ */
+let statements = 0;
+const byText = new Map<string, number>();
+{
+  const held = await services.sql.getConnection();
+  let proto = Object.getPrototypeOf((held as unknown as { connection: object }).connection) as { addCommand?(cmd: object): unknown } | null;
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'addCommand')) proto = Object.getPrototypeOf(proto);
+  held.release();
+  const base = proto as { addCommand(cmd: object): unknown };
+  const addCommand = base.addCommand;
+  base.addCommand = function (this: unknown, cmd: object) {
+    const kind = cmd.constructor.name;
+    if (kind === 'Query' || kind === 'Execute') {
+      statements++;
+      const text = String((cmd as { sql?: string }).sql ?? kind).replace(/\s+/g, ' ').slice(0, 70);
+      byText.set(text, (byText.get(text) ?? 0) + 1);
+    }
+    return addCommand.call(this, cmd);
+  };
+}
+
 
 try {
   // ---- baseline: raw BullMQ add + process of N empty jobs ----
@@ -70,11 +94,16 @@ try {
   const j = await createJourney(services, 'bench', { name: 'bench recall', definition: def, status: 'active' });
   const deps = journeyDeps(services);
   const tp = performance.now();
+  const s0 = statements;
+  byText.clear();
   const worker = startJourneyWorker(services, { deps, concurrency: CONCURRENCY });
+  let failed = 0;
+  worker.on('failed', () => failed++);
   const e = await enrollMembers(deps, j.id, ids.map((r) => Number(r.id)), { occurrence: 'bench' });
   const enrolS = (performance.now() - tp) / 1000;
   await until(async () => sms.delivered.length >= N);
   const pipeS = (performance.now() - tp) / 1000;
+  const pipeStatements = statements - s0; // enrolment's included (2 a 1,000 members); the bench's own polling starts after
   const pipeLoad = loadavg()[0]!.toFixed(1);
   await until(async () => {
     const [r] = await sql.query<import('mysql2').RowDataPacket[]>("SELECT COUNT(*) AS n FROM journey_enrollments WHERE state = 'completed'");
@@ -92,6 +121,9 @@ try {
   for (const d of sms.delivered) perMember.set(d.to, (perMember.get(d.to) ?? 0) + 1);
   const twice = [...perMember.values()].filter((n) => n > 1).length;
   console.log(`ratio     pipeline / baseline = ${(pipeRate / baseRate).toFixed(3)} (one job per ${BATCH_MEMBERS} members: each step a few statements for the whole batch, 1 HTTP call per member)`);
+  console.log(`sql       ${pipeStatements} statements from enrolment to the last delivery → ${(pipeStatements / sms.delivered.length).toFixed(3)} a message`);
+  for (const [t, n] of [...byText].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`          ${(n / sms.delivered.length).toFixed(3)} a message: ${t}`);
+  console.log(`jobs      ${failed} failed attempts (retried by BullMQ; a retried batch hands its members to the per-member engine)`);
   console.log(`execution log: ${log.map((r) => `${r.result} ${r.n}`).join(', ')}; duplicates: ${sms.duplicates} provider resends collapsed, ${twice} members delivered more than once`);
 } finally {
   const keys = await services.redis.keys(`${prefix}:*`);

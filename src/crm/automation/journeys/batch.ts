@@ -10,11 +10,12 @@
  *   - rows are inserted in one INSERT IGNORE inside the transaction of the step's effect; if any
  *     of them existed by then (another job raced this one) the transaction is rolled back and the
  *     whole batch is handed over;
- *   - a message row is inserted already `sending` (channel, attempted_at) in the transaction that
- *     takes the weekly-cap slot and checks, under a shared lock, that the enrolment is still
- *     active (docs/journeys.md, "Recall safety"); the provider's acknowledgement is written for
- *     the batch in one statement after the sends. A crash in between leaves `sending` rows, which
- *     the retried job hands to the engine to reconcile (./delivery.ts).
+ *   - a message row is inserted `pending` in the transaction that takes the weekly-cap slot and
+ *     checks, under a shared lock, that the enrolment is still active (the claim); it is marked
+ *     `sending` only while the enrolment is still active and only from that claim (docs/journeys.md,
+ *     "Recall safety"), and the provider's acknowledgement is written for the group in one
+ *     statement after the sends. A crash in between leaves `pending` or `sending` rows, which the
+ *     retried job hands to the engine to send or reconcile (./delivery.ts).
  *
  * Only the common shapes run here: exit, coupon, and a message whose first reachable channel is
  * SMS or e-mail (their providers collapse a resend by key, and the quota ledger's only rules for
@@ -23,6 +24,7 @@
  * "accepted" — is handed over: the member gets its own step job, and the per-member engine
  * decides and records it exactly as before. A hand-off writes nothing the engine would not.
  */
+import { randomBytes } from 'node:crypto';
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { withTransaction } from '../../kernel/index.ts';
 import { issueCoupons } from '../../loyalty/index.ts';
@@ -57,8 +59,9 @@ class Raced extends Error {}
  * The messages of a worker's batches between their `sending` mark and their acknowledgement at
  * once: as many as the worker runs jobs (a member's job has one message there at a time), so
  * JOURNEY_CONCURRENCY keeps meaning "messages in flight", and a crash or a recall's stop finds no
- * more of them than before. A group holds its slots from its claim to its acknowledgement; groups
- * are half the gate, so one sends while the next is claimed. Waiters are served in order.
+ * more of them than before. A group holds its slots from its `sending` mark to its
+ * acknowledgement; groups are half the gate, so one group's statements overlap another's sends.
+ * Waiters are served in order.
  */
 export interface SendGate {
   readonly size: number;
@@ -195,7 +198,7 @@ async function activeLocked(conn: PoolConnection, ids: readonly number[]): Promi
   return new Set(rows.map((r) => Number(r.id)));
 }
 
-async function completeAll(conn: PoolConnection, ids: readonly number[], now: Date): Promise<void> {
+async function completeAll(conn: Pick<PoolConnection, 'query'>, ids: readonly number[], now: Date): Promise<void> {
   if (ids.length) await conn.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id IN (?) AND state = 'active'", [now, now, ids]);
 }
 
@@ -269,31 +272,34 @@ const messageStep: Runner = async (ctx, enrs) => {
   const fresh = new Set((await freshOnly(ctx, plans.map((p) => p.e))).map((e) => e.id));
   const todo = plans.filter((p) => fresh.has(p.e.id));
   await ctx.flush();
-  // A group at a time: claimed (`pending`, with its weekly-cap slots) before it takes its send
-  // slots, then marked `sending`, sent and acknowledged while it holds them. Only messages about
-  // to go out are `sending`, so a crash finds no more of them than the gate holds, and a recall's
-  // stop still cancels the rest of the batch (docs/journeys.md, "Recall safety").
+  // The batch is claimed at once (`pending`, with its weekly-cap slots: one transaction for all),
+  // then a group at a time takes its send slots and is marked `sending`, sent and acknowledged
+  // while it holds them. Only messages about to go out are `sending`, so a crash finds no more of
+  // them than the gate holds, and a recall's stop still cancels the rest of the batch: a claimed
+  // row is marked only while its enrolment is active (docs/journeys.md, "Recall safety").
+  const claimed = await claim(ctx, a, todo);
   const done: Enrollment[] = [];
   const per = Math.max(1, Math.ceil(ctx.gate.size / 2));
-  for (let i = 0; i < todo.length; i += per) {
-    const group = await claimGroup(ctx, a, todo.slice(i, i + per));
-    if (group.length) done.push(...(await ctx.gate.hold(group.length, () => sendGroup(ctx, a, group))));
+  for (let i = 0; i < claimed.length; i += per) {
+    const group = claimed.slice(i, i + per);
+    done.push(...(await ctx.gate.hold(group.length, () => sendGroup(ctx, a, group))));
   }
   // The last step: the enrolment is complete (as the engine's `advance` without a next step).
-  if (done.length && cj.nextOf.get(step.id) === undefined) await withTransaction(deps.services.sql, (conn) => completeAll(conn, done.map((e) => e.id), now));
+  if (done.length && cj.nextOf.get(step.id) === undefined) await completeAll(deps.services.sql, done.map((e) => e.id), now);
   return { done };
 };
 
 /**
- * One group's claim, in one transaction: the enrolments still active (under a shared lock: a
+ * The batch's claim, in one transaction: the enrolments still active (under a shared lock: a
  * recall's stop waits for it), their weekly-cap slots (a member at the cap is the engine's to
  * record: handed over), and their rows inserted `pending` with the slot noted on them (as a
  * refused send leaves a row: the engine, given it after a crash, sends it without a second slot).
  * The claimed members, each with its row's id.
  */
-async function claimGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, group: Planned[]): Promise<Planned[]> {
+async function claim(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' }>, group: Planned[]): Promise<Planned[]> {
+  if (group.length === 0) return group;
   const { deps, step } = ctx;
-  // This group's own moment (a batch's later groups wait for send slots): the claim's time and its week.
+  // The claim's own moment (the steps before it may have taken a while): its time and its week.
   const now = deps.services.now();
   const week = weekStart(now);
   const detail = a.marketing ? JSON.stringify({ capTaken: true, week }) : null;
@@ -358,26 +364,25 @@ async function sendGroup(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'messa
 
 /**
  * The group's rows marked `sending`, each moved on only from the claim this batch made (`pending`,
- * no attempt yet) and only while its enrolment is active. All of them in one statement; when that
- * matches fewer (a stop, or another run of the step took a row), it is rolled back and the rows are
- * marked one by one, so the batch sends exactly the rows it marked itself.
+ * no attempt yet) and only while its enrolment is active — one statement, no transaction. The mark
+ * writes a token of its own on the rows it moves (`detail.batchMark`), so when it matches fewer
+ * than the group (a stop, or another run of the step took a row since the claim) one read says
+ * which rows are this batch's: the batch sends exactly the rows it marked itself. The token goes
+ * with the acknowledgement (or the hand-off); a row cut off in between keeps it.
  */
 async function markGroup(ctx: BatchCtx, group: Planned[]): Promise<Planned[]> {
   const { services } = ctx.deps;
-  const MARK = "UPDATE journey_step_executions x SET x.result = 'sending', x.attempts = 1, x.attempted_at = ? WHERE x.id IN (?) AND x.result = 'pending' AND x.attempts = 0 AND EXISTS (SELECT 1 FROM journey_enrollments e WHERE e.id = x.enrollment_id AND e.state = 'active')";
-  const all = await withTransaction(services.sql, async (conn, tx) => {
-    const [m] = await conn.query<ResultSetHeader>(MARK, [services.now(), group.map((p) => p.execId)]);
-    if (m.affectedRows === group.length) return true;
-    tx.rollbackOnly();
-    return false;
-  });
-  if (all) return group;
-  const out: Planned[] = [];
-  for (const p of group) {
-    const [m] = await services.sql.query<ResultSetHeader>(MARK, [services.now(), [p.execId]]);
-    if (m.affectedRows === 1) out.push(p);
-  }
-  return out;
+  const ids = group.map((p) => p.execId);
+  const token = randomBytes(8).toString('hex');
+  const [m] = await services.sql.query<ResultSetHeader>(
+    "UPDATE journey_step_executions x SET x.result = 'sending', x.attempts = 1, x.attempted_at = ?, x.detail = JSON_SET(COALESCE(x.detail, '{}'), '$.batchMark', ?) WHERE x.id IN (?) AND x.result = 'pending' AND x.attempts = 0 AND EXISTS (SELECT 1 FROM journey_enrollments e WHERE e.id = x.enrollment_id AND e.state = 'active')",
+    [services.now(), token, ids],
+  );
+  if (m.affectedRows === group.length) return group;
+  if (m.affectedRows === 0) return [];
+  const [rows] = await services.sql.query<RowDataPacket[]>("SELECT id FROM journey_step_executions WHERE id IN (?) AND JSON_VALUE(detail, '$.batchMark') = ?", [ids, token]);
+  const mine = new Set(rows.map((r) => Number(r.id)));
+  return group.filter((p) => mine.has(p.execId!));
 }
 
 /**
@@ -418,12 +423,12 @@ async function settleOther(ctx: BatchCtx, p: Planned, r: Exclude<SendResult, { s
   const at = ctx.deps.services.now();
   const later = new Date(at.getTime() + ctx.deps.backoffMs);
   if (r.status === 'in_doubt') {
-    await sql.query('UPDATE journey_step_executions SET error = ? WHERE id = ?', [`in_doubt: ${r.code}: ${r.message}`.slice(0, 500), p.execId]);
+    await sql.query("UPDATE journey_step_executions SET error = ?, detail = JSON_REMOVE(detail, '$.batchMark') WHERE id = ?", [`in_doubt: ${r.code}: ${r.message}`.slice(0, 500), p.execId]);
     ctx.handOff(p.e, ctx.step.id, later);
     return;
   }
   const error = r.status === 'unreachable' ? `${p.channel}: ${r.reason}` : `${r.code}: ${r.message}`;
-  await sql.query("UPDATE journey_step_executions SET result = 'pending', error = ? WHERE id = ? AND result = 'sending'", [error.slice(0, 500), p.execId]);
+  await sql.query("UPDATE journey_step_executions SET result = 'pending', error = ?, detail = JSON_REMOVE(detail, '$.batchMark') WHERE id = ? AND result = 'sending'", [error.slice(0, 500), p.execId]);
   ctx.handOff(p.e, ctx.step.id, r.status === 'failed' && r.retryable ? later : at);
 }
 
