@@ -78,7 +78,7 @@ describe('a message step run twice side by side', () => {
         (o) => o.kind,
         (err: Error) => `retry: ${err.message}`,
       );
-      expect(second).toMatch(/^retry: .*not found yet.*may still be waiting for its answer/);
+      expect(second).toMatch(/^retry: .*wecom: the attempt \d+ s ago may still be waiting for its answer/);
       expect((await first).kind).toBe('next');
       // The job's retry: the row is final, so it replays without sending.
       expect((await processStep(rig.deps, { enrollmentId: e!.id, stepId: 'msg' }, { finalAttempt: false })).kind).toBe('next');

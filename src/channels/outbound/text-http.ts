@@ -68,6 +68,8 @@ export function createHttpTextSender(name: keyof typeof CODES, url: string, time
   return {
     name,
     idempotent: true,
+    // One request, bounded by its timeout: an attempt older than that is no longer in flight.
+    inFlightMs: timeoutMs,
     async send(msg) {
       let res: Answer;
       try {

@@ -28,31 +28,28 @@ export interface JobHistory {
 }
 
 /**
- * Asks the provider what became of `message`, whose send was attempted at `attemptedAt`:
+ * Asks the provider what became of `message`, whose send was attempted at `attemptedAt`. An
+ * attempt younger than the sender's longest send (`inFlightMs`: its timeouts) may belong to a run
+ * still waiting for the provider's answer, so it is not settled yet — unknown, ask again later —
+ * whatever the provider would say: resending it would race the live send, and a lookup could miss
+ * it. Older:
  * - a provider that collapses a resend by its idempotency key (SMS, e-mail) is sent the same
  *   message with the same key, and its answer is the truth: accepted → delivered (once, however
  *   often it was asked); refused → absent; no answer or a transient error → unknown;
- * - a provider that can be looked up (WeCom: its msgid and the recipients) is looked up. "Not
- *   there" is believed only once the attempt is older than the sender's longest send
- *   (`inFlightMs`): before that, the attempt may belong to a run still waiting for the provider's
- *   answer, and sending now could deliver the message twice — unknown, ask again later;
+ * - a provider that can be looked up (WeCom: its msgid and the recipients) is looked up;
  * - any other (the mini-program) cannot tell: unknown, and asking again will not help.
  */
 export async function reconcileSend(sender: OutboundSender, message: OutboundMessage, attemptedAt: Date, now: Date): Promise<Reconciled> {
+  const age = now.getTime() - attemptedAt.getTime();
+  if ((sender.idempotent || sender.reconcile) && age < (sender.inFlightMs ?? 0)) {
+    return { status: 'unknown', reason: `${sender.name}: the attempt ${Math.round(age / 1000)} s ago may still be waiting for its answer`, retryable: true };
+  }
   if (sender.idempotent) {
     const r = await sender.send(message);
     if (r.status === 'sent') return { status: 'delivered', ...(r.providerId ? { providerId: r.providerId } : {}) };
     if (r.status === 'unreachable' || (r.status === 'failed' && !r.retryable)) return { status: 'absent' };
     return { status: 'unknown', reason: `${sender.name} resend with the same idempotency key: ${r.code}: ${r.message}`, retryable: true };
   }
-  if (sender.reconcile) {
-    const since = new Date(attemptedAt.getTime() - 60_000); // the provider's clock may lag ours
-    const verdict = await sender.reconcile(message, since);
-    const age = now.getTime() - attemptedAt.getTime();
-    if (verdict.status === 'absent' && age < (sender.inFlightMs ?? 0)) {
-      return { status: 'unknown', reason: `${sender.name}: not found yet, and the attempt ${Math.round(age / 1000)} s ago may still be waiting for its answer`, retryable: true };
-    }
-    return verdict;
-  }
+  if (sender.reconcile) return sender.reconcile(message, new Date(attemptedAt.getTime() - 60_000)); // the provider's clock may lag ours
   return { status: 'unknown', reason: `${sender.name} cannot be asked (no idempotency key, no message lookup), so it was not resent`, retryable: false };
 }

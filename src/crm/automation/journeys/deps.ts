@@ -88,8 +88,8 @@ export interface OutboundSender {
   reconcile?(message: OutboundMessage, since: Date): Promise<Reconciled>;
   /**
    * The longest one send can take (its timeouts, a token refresh and the retry included): an
-   * attempt younger than this may still be in a live worker's hands, so a lookup that does not
-   * find it is not believed yet (./delivery.ts).
+   * attempt younger than this may still be in a live worker's hands, so it is neither resent nor
+   * looked up yet (./delivery.ts).
    */
   readonly inFlightMs?: number;
   /**
