@@ -329,10 +329,10 @@ export async function resyncMembers(
   // one): two concurrent changes of one member serialize, so neither computes its difference
   // from a stale "before".
   const { before, facts } = await countedOrders(conn, ids, now);
-  for (const orders of before.values()) tally.addMember(orders, -1);
   const known = await change(before);
   const after = known ?? (await memberVisitOrders(conn, ids));
-  for (const orders of after.values()) tally.addMember(orders, 1);
+  // Each member's change (after − before): the history both share costs nothing (visits.ts).
+  for (const id of new Set([...before.keys(), ...after.keys()])) tally.addChange(before.get(id) ?? [], after.get(id) ?? []);
   const at = asOf();
   // A change that answers the orders after it (an insert) moves no complaint and no member: the
   // facts read with the "before" hold, unless the windows end later than `now` (a till ahead).

@@ -5,6 +5,7 @@ import { AppError, auditInTransaction, conflict, recordChanges, fieldError, isAp
 import { loyaltyRules, orderLoyalty, type LoyaltyRules } from '../../loyalty/index.ts';
 import { findOrdersByNo, insertOrders, ORDER_TX, type StoredOrder } from '../../sales/index.ts';
 import { requestHash, twoDecimals, type OrderInput } from './schemas.ts';
+import { splitLanes } from './lanes.ts';
 import { fireAllAfterCommit, type IntakeDeps } from './triggers.ts';
 
 /** What recording an order did; kept with the order, so a replay answers exactly this. */
@@ -82,6 +83,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   turn?: Promise<unknown>;
   locked?: () => void;
+  /** Lanes for this batch (lanes.ts; default: DEFAULT_LANES for a large batch, else one). */
+  lanes?: number;
 }
 
 interface Pending {
@@ -97,7 +100,8 @@ interface Pending {
 /**
  * THE order writer (order.write): every paid order — one POST /orders, a batch of up to 1,000,
  * a file import — is recorded here, a single order being a batch of one, so the rules exist
- * once. A batch is one transaction with a constant number of statements whatever its size:
+ * once. A batch is one transaction with a constant number of statements whatever its size (a
+ * large one is split by member into lanes, lanes.ts: one such transaction each, side by side):
  *
  * - before it (on the pool, side by side): idempotency on orderNo by one look-up of all the
  *   numbers (the same request again answers its first receipt and writes nothing; another body
@@ -175,26 +179,44 @@ async function writeBatch(access: StaffAccess, inputs: OrderInput[], deps: Intak
     else pending.push({ at: i, input, hash: hashes[i]!, amount: twoDecimals(input.amount), paidAt, storeId: store });
   }
   if (pending.length) {
-    try {
-      const written = await writePending(access, pending, rules, opts);
-      for (const [at, r] of written) results[at] = r;
-      if (!opts.dryRun) {
-        const recorded = [...written.values()].filter((r): r is OrderOutcome => !(r instanceof Error));
-        await fireAllAfterCommit(services, deps, [
-          ...recorded.filter((r) => r.receipt.memberCreated).map((r) => ({ type: 'member_registered' as const, memberId: r.receipt.memberId, occurrence: 'registered' })),
-          ...recorded.map((r) => ({ type: 'order_paid' as const, memberId: r.receipt.memberId, occurrence: `o${r.receipt.orderId}`, data: { amount: Number(r.receipt.amount) } })),
-        ]);
-      }
-    } catch (e) {
-      if (pending.length > 1) {
-        // One order broke the whole transaction: each on its own, so the others land.
-        for (const p of pending) results[p.at] = (await writeOrders(access, [p.input], deps, opts))[0]!;
-      } else {
-        const p = pending[0]!;
-        // The same number committed by a concurrent request meanwhile (the unique key): answer as for a retry.
-        const again = isDupOrderNo(e) ? (await findOrdersByNo(services.sql, [p.input.orderNo])).values().next().value : undefined;
-        results[p.at] = again ? await replayOf(services.sql, access, again, p.input.orderNo, p.hash) : (e as Error);
-      }
+    // A large batch goes in lanes (lanes.ts): members split over transactions written side by
+    // side; every lane takes its members' locks only after `turn`, and the batch counts as locked
+    // (the next batch of a file may take its own) once every lane holds its own.
+    const lanes = splitLanes(pending, opts.lanes);
+    const lockedLanes = lanes.map(() => {
+      let done!: () => void;
+      return { promise: new Promise<void>((r) => (done = r)), done };
+    });
+    if (opts.locked) void Promise.all(lockedLanes.map((l) => l.promise)).then(opts.locked);
+    const recorded: OrderOutcome[] = [];
+    await Promise.all(
+      lanes.map(async (lane, k) => {
+        const laneOpts: WriteOptions = { dryRun: opts.dryRun, turn: opts.turn, locked: lockedLanes[k]!.done };
+        try {
+          const written = await writePending(access, lane, rules, laneOpts);
+          for (const [at, r] of written) {
+            results[at] = r;
+            if (!(r instanceof Error)) recorded.push(r);
+          }
+        } catch (e) {
+          laneOpts.locked!();
+          if (lane.length > 1) {
+            // One order broke the lane's transaction: each on its own, in batch order, so the others land.
+            for (const p of lane) results[p.at] = (await writeOrders(access, [p.input], deps, { dryRun: opts.dryRun, turn: opts.turn }))[0]!;
+          } else {
+            const p = lane[0]!;
+            // The same number committed by a concurrent request meanwhile (the unique key): answer as for a retry.
+            const again = isDupOrderNo(e) ? (await findOrdersByNo(services.sql, [p.input.orderNo])).values().next().value : undefined;
+            results[p.at] = again ? await replayOf(services.sql, access, again, p.input.orderNo, p.hash) : (e as Error);
+          }
+        }
+      }),
+    );
+    if (!opts.dryRun && recorded.length) {
+      await fireAllAfterCommit(services, deps, [
+        ...recorded.filter((r) => r.receipt.memberCreated).map((r) => ({ type: 'member_registered' as const, memberId: r.receipt.memberId, occurrence: 'registered' })),
+        ...recorded.map((r) => ({ type: 'order_paid' as const, memberId: r.receipt.memberId, occurrence: `o${r.receipt.orderId}`, data: { amount: Number(r.receipt.amount) } })),
+      ]);
     }
   }
   for (const i of repeats) {
