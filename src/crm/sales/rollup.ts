@@ -247,11 +247,15 @@ export interface MemberFacts {
  */
 async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date, digests?: Map<number, CountedOrder[]>): Promise<Map<number, MemberFacts>> {
   // With `digests`: the members' digests too, their rows locked with the members' and member_stats rows (resyncMembers' "before").
+  // By the primary key (FORCE INDEX): for a few hundred ids the optimizer chose members_list_cover_idx
+  // (it covers these columns), and a locking read of a secondary range takes next-key locks —
+  // the gaps beside every member read — on which a concurrent write updating members next to
+  // them (points, level) deadlocked. On the primary key an id list locks the rows alone.
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT m.id, m.registered_at, m.status, m.home_store_id, COALESCE(s.cohort_orders, 0) AS bits,
        (SELECT COUNT(*) FROM interactions i WHERE i.member_id = m.id AND i.type = 'complaint' AND i.created_at > ? - INTERVAL 60 DAY AND i.created_at <= ?) AS complaints
        ${digests ? ', d.orders AS digest' : ''}
-     FROM members m LEFT JOIN member_stats s ON s.member_id = m.id ${digests ? 'LEFT JOIN member_order_digests d ON d.member_id = m.id' : ''} WHERE m.id IN (?)${digests ? ' FOR UPDATE' : ''}`,
+     FROM members m FORCE INDEX (PRIMARY) LEFT JOIN member_stats s ON s.member_id = m.id ${digests ? 'LEFT JOIN member_order_digests d ON d.member_id = m.id' : ''} WHERE m.id IN (?)${digests ? ' FOR UPDATE' : ''}`,
     [asOf, asOf, ids],
   );
   if (digests) for (const r of rows) if (r.digest !== null) digests.set(Number(r.id), decodeDigest(String(r.digest)));

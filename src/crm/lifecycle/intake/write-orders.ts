@@ -113,11 +113,14 @@ interface Pending {
  *   unknown phone with createMember creates the member), then sales' insertOrders — the
  *   members' orders read once, loyalty's orderLoyalty on them (points by each member's level,
  *   upgrades at once, in batch order: the same as the orders one after the other; one INSERT
- *   for the ledger, one UPDATE for the balances), one multi-row INSERT of the orders, recall
- *   attribution for all the members in one statement, the change feed (the orders' rows and the
- *   members' whose points moved) and the audit rows in one INSERT each, then the rollups (member_stats in one upsert, the members' facts in one
- *   read) and last the rows every order of a store shares (visit summary, day sales, cohorts —
- *   one upsert each, in key order), so a concurrent batch waits on them only until this commit;
+ *   for the ledger), one multi-row INSERT of the orders, recall attribution for all the members
+ *   in one statement, the audit rows in one INSERT, then the rollups (member_stats and digests in
+ *   one upsert each) and the rows every order of a store shares (visit summary, day sales,
+ *   cohorts — one upsert each, in key order), so a concurrent batch waits on them only until
+ *   this commit; last the members' balances and levels (one UPDATE each: after the shared rows,
+ *   so two concurrent writes never hold the members' index locks against each other — see
+ *   orderLoyalty's `last`) and the change feed (the orders' rows and the members' whose points
+ *   moved, one INSERT);
  * - after the commit: the `order_paid` (and, for a new member, `member_registered`) journey
  *   triggers, the active journeys read once (the trigger sweep catches up any that fail: same
  *   occurrence keys, nothing lost, nobody enrolled twice).
@@ -271,6 +274,8 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
       const receipts: Omit<OrderReceipt, 'orderId'>[] = [];
       // The members' change-feed rows (points moved), written in one INSERT with the orders' own.
       const feed: ChangeRow[] = [];
+      // The members' balance and level UPDATE (loyalty's), run last: see orderLoyalty's `last`.
+      const last: (() => Promise<void>)[] = [];
       const memberIds = [...new Set(accepted.map((a) => a.member.id))];
       const ids = await insertOrders(
         conn,
@@ -283,7 +288,7 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
             actor,
             accepted.map(({ p, member }) => ({ memberId: member.id, orderNo: p.input.orderNo, amount: p.amount, paidAt: p.paidAt })),
             before,
-            { rules, members: new Map(accepted.map(({ member }) => [member.id, member])), feed },
+            { rules, members: new Map(accepted.map(({ member }) => [member.id, member])), feed, last },
           );
           receipts.length = 0;
           return accepted.map(({ p, member }, k) => {
@@ -316,7 +321,6 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
         // Right after the INSERT, before the rollups' shared rows (insertOrders' `then`).
         async () => {
           await reattributeRecalls(conn, memberIds);
-          await recordChanges(conn, now, [...feed, ...receipts.map((r): ChangeRow => ({ object: 'order', id: r.orderNo, memberId: r.memberId }))]);
           await auditInTransaction(
             conn,
             receipts.map((r) => ({ actor, action: 'order.record', targetType: 'member', targetId: String(r.memberId), channel: access.channel, requestId: access.requestId, detail: { orderNo: r.orderNo, amount: r.amount, pointsEarned: r.pointsEarned, memberCreated: r.memberCreated } })),
@@ -324,6 +328,10 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
           );
         },
       );
+      // Last, after the shared store rows: the members' balances and levels, then the change feed
+      // (the orders' rows and the members' whose points moved, one INSERT).
+      for (const write of last) await write();
+      await recordChanges(conn, now, [...feed, ...receipts.map((r): ChangeRow => ({ object: 'order', id: r.orderNo, memberId: r.memberId }))]);
       for (const [k, { p }] of accepted.entries()) {
         const r = receipts[k]!;
         out.set(p.at, { receipt: { orderId: ids.get(p.input.orderNo) ?? ids.get(noKey(p.input.orderNo)) ?? [...ids].find(([no]) => noKey(no) === noKey(p.input.orderNo))![1], ...r }, replayed: false });
