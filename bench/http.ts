@@ -7,6 +7,10 @@
  * Dockerfile do; `npm run build` first) instead of `node --import tsx src/main.ts`. `--processes N`
  * starts the server with WEB_PROCESSES=N (N HTTP processes on one port: docs/scale-out.md).
  * `--cpu-prof DIR` writes the server's V8 CPU profile(s) into DIR when it stops (node --cpu-prof).
+ * `--node-args "…"`: flags for the server's node (e.g. `--max-semi-space-size=64`, to compare GC settings).
+ * `--heap-after-gc DIR`: after each phase the server writes a heap snapshot into DIR (SIGUSR2,
+ * node --heapsnapshot-signal), which runs a full GC first — the heap then reported is what the
+ * phase left retained, not garbage not yet collected (compare two snapshots in Chrome DevTools).
  *
  * One closed-loop load tool (bench/http-load.ts: C keep-alive connections, each sending its next
  * request when the last answer arrived) against, in one run:
@@ -23,7 +27,7 @@
  * ≥ 5 % of bare Hono, p99 ≤ 50 ms at 50 connections.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RowDataPacket } from 'mysql2/promise';
@@ -53,6 +57,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     only: { type: 'string', default: 'bare,healthz,callback,view' },
     'no-count': { type: 'boolean', default: false },
+    'heap-after-gc': { type: 'string' },
+    'node-args': { type: 'string', default: '' },
   },
 });
 if (args.server !== 'tsx' && args.server !== 'dist') throw new Error('--server tsx|dist');
@@ -127,6 +133,8 @@ async function main() {
     // bench would measure instead of the callback (docs/benchmarks.md).
     const serverEnv: Record<string, string> = { LOG_LEVEL: args.log!, ROLE: 'web', WEB_PROCESSES: String(PROCESSES) };
     const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
+    nodeArgs.push(...args['node-args']!.split(/\s+/).filter(Boolean));
+    if (args['heap-after-gc']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${resolve(args['heap-after-gc'])}`);
     const app = await startApp(env.config, serverEnv, { wait: 'ready', timeoutMs: 300_000, entry: ENTRY, distDir: DIST, nodeArgs });
     // Every web process is up: each logs "listening on" at info (the shared port answers as soon as the first does).
     const logsListening = ['trace', 'debug', 'info'].includes(args.log!);
@@ -177,6 +185,7 @@ async function main() {
     const results = new Map<string, LoadResult & { cpuMs: number }>();
     // The server's memory after each phase (its own /metrics: V8 heap, external buffers, RSS), to see what grows.
     const memory: [string, string][] = [['idle', await serverMemory(app.port)]];
+    if (args['heap-after-gc']) memory.push(['idle + full GC', await memoryAfterGc(app.child.pid!, app.port, resolve(args['heap-after-gc']))]);
     for (const { id, name, port, make, connections } of targets) {
       await closedLoop({ port, connections, seconds: Math.min(3, SECONDS), make });
       const pid = port === app.port ? app.child.pid! : bare.pid!;
@@ -184,6 +193,7 @@ async function main() {
       const r = await closedLoop({ port, connections, seconds: SECONDS, make });
       results.set(id, { ...r, cpuMs: ((cpuS(pid) - before) * 1000) / r.requests });
       if (port === app.port) memory.push([`after ${id}`, await serverMemory(app.port)]);
+      if (port === app.port && args['heap-after-gc']) memory.push([`after ${id} + full GC`, await memoryAfterGc(app.child.pid!, app.port, resolve(args['heap-after-gc']))]);
       console.log(`  ${name}: done (load ${uptime().replace(/.*load average: /, '')})`);
     }
     const loadRss = rssMb(app.child.pid!);
@@ -219,6 +229,23 @@ async function serverMemory(port: number): Promise<string> {
     return m ? Math.round(Number(m[1]) / 2 ** 20) : NaN;
   };
   return `RSS ${mb('process_resident_memory_bytes')}, heap ${mb('nodejs_heap_size_used_bytes')}/${mb('nodejs_heap_size_total_bytes')}, external ${mb('nodejs_external_memory_bytes')}`;
+}
+
+/** The server's memory after a full GC: SIGUSR2 makes it write a heap snapshot (a full GC first), awaited until the file is complete. */
+async function memoryAfterGc(pid: number, port: number, dir: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 1200; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    if (!file) continue;
+    // Written when its size stops changing.
+    const size = statSync(join(dir, file)).size;
+    await new Promise((r) => setTimeout(r, 1000));
+    if (size > 0 && statSync(join(dir, file)).size === size) return `${await serverMemory(port)} (snapshot ${file}, ${Math.round(size / 2 ** 20)} MB)`;
+  }
+  return 'no heap snapshot written';
 }
 
 /** See the call: one server behind counting relays, `turns` callbacks one after the other. */

@@ -68,4 +68,21 @@ describe('held actions are per (conversation, person)', () => {
     expect(cancelled.text).toContain(codeB);
     expect((await peekAction(env.services, fx.staff.manager1, undefined, 'wrGroupA'))?.code).toBe(codeA);
   });
+  it('a read turn reminds of the action held in its conversation, not in another, and not once it is cancelled', async () => {
+    // The turn's start reads whether an action is held (src/bot/memory.ts, confirmation.ts turnStartKeys); the reminder follows it.
+    const preview = await say('给流失名单打标签 新客', 'wrGroupR');
+    expect(preview.outcome).toBe('held');
+    const code = (preview.data as any).pending.code as string;
+    const lookup = await say('查一下 13800000004', 'wrGroupR');
+    expect(lookup.intent).toBe('member.lookup');
+    expect(lookup.text).toContain('李娜');
+    expect(lookup.text).toContain(`确认 ${code}`);
+    const elsewhere = await say('查一下 13800000004', 'wrGroupS');
+    expect(elsewhere.text).toContain('李娜');
+    expect(elsewhere.text).not.toContain(`确认 ${code}`);
+    expect((await say(`取消 ${code}`, 'wrGroupR')).outcome).toBe('declined');
+    const after = await say('查一下 13800000004', 'wrGroupR');
+    expect(after.text).toContain('李娜');
+    expect(after.text).not.toContain(`确认 ${code}`);
+  });
 });

@@ -114,13 +114,20 @@ export async function takeAction(services: Services, actor: Actor, code?: string
 }
 
 /**
- * The code of the action whose confirmation the bot asked for in this person's previous turn,
- * or null; either way the marker is gone after this call, so only the very next turn sees it
- * ("嗯" right after "回复「确认」执行" confirms; after any other turn it does not).
+ * What a turn reads about confirmations when it starts, in the same pipeline as the speaker's
+ * memory (src/bot/memory.ts `readMemory`):
+ * - `fresh`, taken (GETDEL): the code of the action whose confirmation the bot asked for in this
+ *   person's previous turn, or null; either way the marker is gone after the read, so only the
+ *   very next turn sees it ("嗯" right after "回复「确认」执行" confirms; after any other turn it does not).
+ * - `latest`, tested (EXISTS): whether an action of theirs is held in this conversation. Only
+ *   `holdAction` sets it, and a turn that holds one answers with its preview, never a reminder:
+ *   so when it is absent at the start, the turn's end has no pending action to remind of
+ *   (`withPendingReminder` is not asked).
  */
-export async function consumeFresh(services: Services, actor: Actor, conversation?: string): Promise<string | null> {
-  return services.redis.getdel(freshKey(services, actorKey(actor), conversation));
-}
+export const turnStartKeys = (services: Services, actor: Actor, conversation?: string) => ({
+  fresh: freshKey(services, actorKey(actor), conversation),
+  latest: latestKey(services, actorKey(actor), conversation),
+});
 
 /** The person's own live pending action in this conversation (latest, or by code), without taking it. */
 export async function peekAction(services: Services, actor: Actor, code?: string, conversation?: string): Promise<PendingAction | null> {

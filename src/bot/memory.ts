@@ -1,8 +1,9 @@
 import type { Lang } from '../i18n/index.ts';
 import type { Services } from '../services.ts';
+import { turnStartKeys } from './confirmation.ts';
 import { CONVERSATION_TTL_S, conversationKey, focusKey, MAX_TURNS, type Focus, type Speaker, type Turn } from './conversation.ts';
 import { lastKey, pendingKey, shownKey, type Candidate, type LastAnswer, type Pending } from './dialogue/state.ts';
-import type { InboundMessage, RouteResult } from './types.ts';
+import type { Actor, InboundMessage, RouteResult } from './types.ts';
 
 /**
  * A speaker's memory for one turn (docs/benchmarks.md, bench:http): the language of their last
@@ -19,6 +20,10 @@ import type { InboundMessage, RouteResult } from './types.ts';
 export interface TurnMemory {
   /** The language the bot last answered this speaker in (src/i18n replyLanguage falls back to it). */
   readonly lang: Lang | null;
+  /** The code whose confirmation the bot asked for in the actor's previous turn, taken by this read (confirmation.ts `turnStartKeys`); null without an actor. */
+  readonly fresh: string | null;
+  /** Whether an action of the actor's was held in this conversation when the turn started (no actor: false). */
+  readonly held: boolean;
   pending(): Pending | null;
   last(): LastAnswer | null;
   shown(): Candidate[] | null;
@@ -36,10 +41,21 @@ export interface TurnMemory {
 
 const parse = <T>(raw: string | null | undefined): T | null => (raw ? (JSON.parse(raw) as T) : null);
 
-export async function readMemory(services: Services, speaker: Speaker): Promise<TurnMemory> {
+/**
+ * `actor` (the identified sender, null when unregistered): its confirmation reads (confirmation.ts
+ * `turnStartKeys`) go in the same pipeline — one round trip, not three. On a Redis Cluster those
+ * keys hash to other slots than the speaker's, and an ioredis Cluster pipeline must stay in one
+ * slot: there they are sent beside it, at the same time.
+ */
+export async function readMemory(services: Services, speaker: Speaker, actor: Actor | null): Promise<TurnMemory> {
   const keys = { conv: conversationKey(services, speaker), focus: focusKey(services, speaker), pending: pendingKey(services, speaker), last: lastKey(services, speaker), shown: shownKey(services, speaker) };
-  const res = await services.redis.pipeline().lindex(keys.conv, 0).mget(keys.pending, keys.last, keys.shown, keys.focus).exec();
+  const start = actor && turnStartKeys(services, actor, speaker.conversationId);
+  const p = services.redis.pipeline().lindex(keys.conv, 0).mget(keys.pending, keys.last, keys.shown, keys.focus);
+  const cluster = (services.redis as { isCluster?: boolean }).isCluster === true;
+  if (start && !cluster) p.getdel(start.fresh).exists(start.latest);
+  const [res, beside] = await Promise.all([p.exec(), start && cluster ? Promise.all([services.redis.getdel(start.fresh), services.redis.exists(start.latest)]) : undefined]);
   for (const [err] of res ?? []) if (err) throw err;
+  const [fresh, held] = beside ?? (start ? [res![2]![1] as string | null, res![3]![1] as number] : [null, 0]);
   const lastTurn = parse<Turn>(res![0]![1] as string | null);
   const [pendingRaw, lastRaw, shownRaw, focusRaw] = res![1]![1] as (string | null)[];
   let pending = parse<Pending>(pendingRaw);
@@ -51,6 +67,8 @@ export async function readMemory(services: Services, speaker: Speaker): Promise<
   let turn: Turn | undefined;
   return {
     lang: lastTurn?.lang ?? null,
+    fresh,
+    held: held > 0,
     pending: () => pending,
     last: () => last,
     shown: () => shown,

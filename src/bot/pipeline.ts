@@ -3,16 +3,16 @@ import type { Router } from '../intents/router/types.ts';
 import type { IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import { authorize } from './authorize.ts';
-import { CONFIRM_TTL_MS, consumeFresh, holdAction, peekAction, takeAction, type TakeResult } from './confirmation.ts';
+import { CONFIRM_TTL_MS, holdAction, peekAction, takeAction, type TakeResult } from './confirmation.ts';
 import { confirmCard, createCardActions, resultSummary, settledUpdate, type CardTaskHandler } from './card-action.ts';
 import { intentTitle } from '../intents/localized.ts';
 import { gate, slotsOf } from './gate.ts';
-import { confirmationGate, withPendingReminder } from './gate-confirm.ts';
+import { confirmationGate, withPendingReminder as remind } from './gate-confirm.ts';
 import { assentOf, holdsBack } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
 import { asksWhetherDone } from '../intents/parse/done-question.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
-import { readMemory } from './memory.ts';
+import { readMemory, type TurnMemory } from './memory.ts';
 import { createDialogue } from './dialogue/turn.ts';
 import { withInboxClaim } from './inbox/claim.ts';
 import { execute } from './execute.ts';
@@ -79,18 +79,17 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
 
   async function answer(msg: InboundMessage, log: typeof services.logger): Promise<HandleOutcome> {
     const started = Date.now();
-    // The speaker's memory in one read (src/bot/memory.ts); what the turn changes is written once, at its end.
-    const memory = await readMemory(services, msg);
-    const lang = replyLanguage(msg.text, memory.lang);
     const actor = await identifyActor(services, msg);
+    // The speaker's memory and the actor's confirmation state in one read (src/bot/memory.ts); what the turn changes is written once, at its end.
+    // Any turn makes an earlier "回复「确认」执行" stale (memory.fresh was taken by the read): vague assent confirms only right after it.
+    const memory = await readMemory(services, msg, actor);
+    const lang = replyLanguage(msg.text, memory.lang);
     if (!actor) {
       log.info({ from: msg.from }, 'unregistered sender');
       // 微信客服: a customer not bound to a member is asked to bind (never told about staff sign-up).
       const text = t(lang, msg.channel === 'wecom_kf' ? 'kf.bindFirst' : 'bot.notRegistered');
       return { kind: 'answer', answer: { intent: 'unregistered', slots: {}, confidence: 1, text, outcome: 'declined' } };
     }
-    // Any turn makes an earlier "回复「确认」执行" stale: vague assent confirms only right after it.
-    const fresh = await consumeFresh(services, actor, msg.conversationId);
     // A card click (src/bot/card-action.ts): answered there, or read on as the option's number typed.
     let clicked: CardUpdate | undefined;
     if (msg.action) {
@@ -117,7 +116,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     let result: IntentResult;
     if (plan.kind === 'reply') result = plan.result;
     else {
-      const ran = await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, fresh);
+      const ran = await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, memory);
       result = await bestEffort(dialogue.remember(memory, actor, plan, ran, lang), ran, log);
     }
     // A question the gate answered with a read intent reports that intent.
@@ -140,7 +139,10 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
    * for confirmation | run a confirmed action | execute); expected failures become the reply.
    * Every result says what the turn did (`outcome`).
    */
-  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger, fresh: string | null): Promise<IntentResult> {
+  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger, memory: TurnMemory): Promise<IntentResult> {
+    const fresh = memory.fresh;
+    // No action held when the turn started: none to remind of at its end (confirmation.ts `turnStartKeys`), and no read for it.
+    const withPendingReminder: typeof remind = (...a) => (memory.held ? remind(...a) : Promise.resolve(a[3]));
     try {
       authorize(actor, intent);
       const limited = await rateLimitedAnswer(services, actor, intent, lang);
