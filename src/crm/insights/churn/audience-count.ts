@@ -39,7 +39,7 @@ export async function churnAudienceCount(access: StaffAccess): Promise<{ count: 
   const live = { sql: `m.status = 'active'${stores === null ? '' : ' AND m.home_store_id IN (?)'}`, params: stores === null ? [] : [stores] };
   const [gone] = await sql.query<RowDataPacket[]>(
     `SELECT s.churn_rank FROM (
-       SELECT id FROM members WHERE status <> 'active'
+       SELECT id FROM members WHERE status IN ('frozen', 'deleted')
        UNION SELECT member_id FROM member_profile_changes WHERE field = 'homeStoreId' AND created_at >= ?
      ) c JOIN member_scores s ON s.member_id = c.id JOIN members m ON m.id = c.id
      WHERE ${listed.sql} AND NOT (${live.sql}) ORDER BY s.churn_rank`,
