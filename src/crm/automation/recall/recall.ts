@@ -116,7 +116,7 @@ export async function previewRecallAudience(access: StaffAccess, audience: Recal
      ) t GROUP BY k, ch, IF(k = 'recent', last_at, NULL)`,
     [...from.params, ...x.params, MP_TEMPLATES.coupon],
   );
-  const first = await firstIncluded(access, audience, from);
+  const first = await firstIncluded(access, (await audienceSql(access, audience, SAMPLE_SCAN))!, from);
   const channels: NonNullable<RecallPreview['channels']> = { miniprogram: 0, wecom: 0, sms: 0, unreachable: 0, unsubscribed: 0 };
   const excluded = x.tally(groups.filter((g) => g.k !== 'in').map((g) => ({ kind: String(g.k) as 'running' | 'recent' | 'opted', lastAt: (g.last_at as Date | null) ?? null, members: Number(g.n) })));
   let count = 0;
@@ -156,8 +156,12 @@ async function previewChurnRecall(access: StaffAccess, couponAmount: number): Pr
       )
     : [[] as RowDataPacket[]];
   const excluded = x.tally(groups.map((g) => ({ kind: String(g.k) as 'running' | 'recent' | 'opted', lastAt: (g.last_at as Date | null) ?? null, members: Number(g.n) })));
-  const from = await audienceSql(access, { kind: 'churn' });
-  const first = list.count && from ? await firstIncluded(access, { kind: 'churn' }, from) : [];
+  // The list in its order, from the run's (level, rank) index: the sample is its first included members.
+  const ranked = (first?: number) => ({
+    sql: `SELECT s.member_id, s.churn_rank AS ord FROM member_scores s FORCE INDEX (member_scores_level_rank_idx) STRAIGHT_JOIN members m ON m.id = s.member_id WHERE ${list.member.sql} ORDER BY s.churn_rank${first ? ` LIMIT ${first}` : ''}`,
+    params: list.member.params,
+  });
+  const first = list.count ? await firstIncluded(access, ranked(SAMPLE_SCAN), ranked()) : [];
   return shownPreview(access, { kind: 'churn' }, { audience: list.count, count: list.count - excluded.total, excluded, channels: null, couponAmount, first, asOf: list.asOf });
 }
 
@@ -169,7 +173,7 @@ const excludedKind = (recent: string) => `CASE WHEN rr.running = 1 THEN 'running
  * looked for among its first rows, and in the whole audience only when fewer than five of those
  * are included.
  */
-async function firstIncluded(access: StaffAccess, audience: RecallAudience, whole: { sql: string; params: unknown[] }): Promise<RowDataPacket[]> {
+async function firstIncluded(access: StaffAccess, head: { sql: string; params: unknown[] }, whole: { sql: string; params: unknown[] }): Promise<RowDataPacket[]> {
   const { services } = access;
   const x = exclusionsSql(services);
   const among = async (of: { sql: string; params: unknown[] }) =>
@@ -183,7 +187,7 @@ async function firstIncluded(access: StaffAccess, audience: RecallAudience, whol
         [...of.params, ...x.params, MP_TEMPLATES.coupon],
       )
     )[0];
-  const first = await among((await audienceSql(access, audience, SAMPLE_SCAN))!);
+  const first = await among(head);
   return first.length < SAMPLE ? among(whole) : first;
 }
 

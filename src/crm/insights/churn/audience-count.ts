@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { requirePermission, storeScope, type StaffAccess } from '../../kernel/index.ts';
+import { cachedJson } from '../cache.ts';
 import { CHURN_WINDOW_DAYS, latestScoringRun, snapshotCounts } from '../scores/snapshot.ts';
 
 /** The churn audience's cap: churnList({ all: true }) and churnAudienceSql stop there. */
@@ -52,20 +54,8 @@ export async function churnAudienceCount(access: StaffAccess): Promise<{ count: 
   if (count > CHURN_AUDIENCE_CAP) {
     // The list stops at its CAP-th live member: the rank of the CAP-th row of the (level, rank)
     // index walk, moved on past the members gone before it (each walk only goes further).
-    let offset = CHURN_AUDIENCE_CAP - 1;
-    let rank = 0;
-    for (;;) {
-      const [[row]] = await sql.query<RowDataPacket[]>(
-        `SELECT s.churn_rank FROM member_scores s FORCE INDEX (member_scores_level_rank_idx)
-          WHERE s.churn_level = 'high' AND s.churn_rank IS NOT NULL${stores === null ? '' : ' AND s.churn_store IN (?)'} AND s.last_order_at > ? - INTERVAL ${CHURN_WINDOW_DAYS} DAY
-          ORDER BY s.churn_rank LIMIT 1 OFFSET ?`,
-        [...(stores === null ? [] : [stores]), run.asOf, offset],
-      );
-      rank = Number(row!.churn_rank);
-      const before = goneRanks.filter((r) => r <= rank).length;
-      if (offset === CHURN_AUDIENCE_CAP - 1 + before) break;
-      offset = CHURN_AUDIENCE_CAP - 1 + before;
-    }
+    // The walk (~100,000 index entries) depends only on the run, the stores and who is gone: kept in Redis under those.
+    const rank = await cachedJson(access.services, access.services.key('churn', 'cap', run.id, stores === null ? 'all' : stores.join(','), createHash('sha1').update(goneRanks.join(',')).digest('hex')), 26 * 3600, () => capRank(access, run.asOf, stores, goneRanks));
     cap = ' AND s.churn_rank <= ?';
     capParams.push(rank);
   }
@@ -74,4 +64,25 @@ export async function churnAudienceCount(access: StaffAccess): Promise<{ count: 
     asOf: run.asOf,
     member: { sql: `${listed.sql} AND ${live.sql}${cap}`, params: [...listed.params, ...live.params, ...capParams] },
   };
+}
+
+/** The rank of the list's CAP-th live member (see churnAudienceCount). */
+async function capRank(access: StaffAccess, asOf: Date, stores: number[] | null, goneRanks: number[]): Promise<number> {
+  const sql = access.services.readSql;
+  {
+    let offset = CHURN_AUDIENCE_CAP - 1;
+    let rank = 0;
+    for (;;) {
+      const [[row]] = await sql.query<RowDataPacket[]>(
+        `SELECT s.churn_rank FROM member_scores s FORCE INDEX (member_scores_level_rank_idx)
+          WHERE s.churn_level = 'high' AND s.churn_rank IS NOT NULL${stores === null ? '' : ' AND s.churn_store IN (?)'} AND s.last_order_at > ? - INTERVAL ${CHURN_WINDOW_DAYS} DAY
+          ORDER BY s.churn_rank LIMIT 1 OFFSET ?`,
+        [...(stores === null ? [] : [stores]), asOf, offset],
+      );
+      rank = Number(row!.churn_rank);
+      const before = goneRanks.filter((r) => r <= rank).length;
+      if (offset === CHURN_AUDIENCE_CAP - 1 + before) return rank;
+      offset = CHURN_AUDIENCE_CAP - 1 + before;
+    }
+  }
 }
