@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { journeyDeps } from '../jobs/journey-deps.ts';
-import { launchRecall, previewRecall, previewRecallAudience, recallAudience, type RecallAudience, type RecallPlan } from '../crm/automation/index.ts';
+import { launchRecall, previewRecall, previewRecallAudience, recallAudience, type RecallAudience, type RecallPlan, type RecallPreview } from '../crm/automation/index.ts';
 import { findSegmentInText } from '../crm/insights/index.ts';
-import type { StaffAccess } from '../crm/kernel/index.ts';
+import { formatMonthDayTime, type StaffAccess } from '../crm/kernel/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 import { t, type Lang } from '../i18n/index.ts';
@@ -40,7 +40,7 @@ async function plan(access: StaffAccess, s: z.infer<typeof slots>): Promise<Reca
 }
 
 /** The preview counted in the database (the audience's ids stay there), or over the ids when it cannot be. */
-async function preview(access: StaffAccess, s: z.infer<typeof slots>): Promise<{ audience: RecallAudience; couponAmount: number; pv: Awaited<ReturnType<typeof previewRecall>> } | null> {
+async function preview(access: StaffAccess, s: z.infer<typeof slots>): Promise<{ audience: RecallAudience; couponAmount: number; pv: RecallPreview } | null> {
   const audience = await audienceOf(access, s);
   const couponAmount = amountOf(s);
   const counted = await previewRecallAudience(access, audience, couponAmount);
@@ -83,12 +83,18 @@ export const recallLaunch = defineIntent({
     if (pv.count === 0) return null; // everybody left out: run() says why, nothing to hold
     const lang = ctx.lang;
     const sep = lang === 'zh' ? '、' : ', ';
-    const ch = Object.entries(pv.channels)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => t(lang, 'recall.channelCount', { channel: channelLabel(k, lang), count: n }))
-      .join(sep);
+    // The channel counts of a preview counted member by member; one from the scoring run's counts says as of when instead.
+    const ch = pv.channels
+      ? t(lang, 'recall.channels', {
+          channels: Object.entries(pv.channels)
+            .filter(([, n]) => n > 0)
+            .map(([k, n]) => t(lang, 'recall.channelCount', { channel: channelLabel(k, lang), count: n }))
+            .join(sep),
+        })
+      : '';
+    const asOf = pv.asOf ? t(lang, 'recall.asOf', { at: formatMonthDayTime(pv.asOf) }) : '';
     const sample = pv.sample.map((m) => t(lang, 'recall.sample', { name: m.name, memberNo: m.memberNo, channel: channelLabel(m.channel, lang) })).join(sep);
-    const text = t(lang, 'recall.preview', { audience: audienceText(p.audience, lang), count: pv.count, amount: p.couponAmount, cost: pv.estimatedCost, channels: ch, sample });
+    const text = t(lang, 'recall.preview', { audience: audienceText(p.audience, lang), count: pv.count, amount: p.couponAmount, cost: pv.estimatedCost, channels: ch, asOf, sample });
     const excluded = renderExclusions(lang, pv.excluded);
     return excluded ? `${text}\n${excluded}` : text;
   },

@@ -99,9 +99,9 @@ export const workToday = defineIntent({
     const lines = [t(lang, 'workToday.head', { date: formatDate(now) })];
     const data: Record<string, unknown> = {};
     if (which !== 'tickets') {
-      const [due, late] = await Promise.all([pendingFollowUps(access, { before: addDays(today, 1), limit: SHOWN }), pendingFollowUps(access, { before: today, limit: 1 })]);
-      lines.push(...followupLines(lang, due, late.total, today));
-      data.followUps = { total: due.total, overdue: late.total, interactions: due.interactions };
+      const due = await pendingFollowUps(access, { before: addDays(today, 1), overdueBefore: today, limit: SHOWN });
+      lines.push(...followupLines(lang, due, due.overdue, today));
+      data.followUps = { total: due.total, overdue: due.overdue, interactions: due.interactions };
     }
     if (which !== 'followups') {
       const [due, late] = await Promise.all([listTickets(access, { dueBefore: new Date(now.getTime() + TICKET_HORIZON_MS), order: 'due', limit: SHOWN }), listTickets(access, { overdue: true, limit: 1 })]);

@@ -26,4 +26,4 @@ export { reattributeRecalls } from './recall/order-attribution.ts';
 export { describeExclusions, type RecallExclusions } from './recall/guard.ts';
 export { getRecall, listRecalls, type RecallItem, type RecallState } from './recall/list.ts';
 export { mayStop, stopRecall, type StopResult } from './recall/stop.ts';
-export { audienceLabel, checkRecall, launchRecall, previewRecall, previewRecallAudience, recallAttribution, recallAudience, recallDefinition, requeueRecallFollowUps, type RecallAudience, type RecallCounts, type RecallPlan } from './recall/recall.ts';
+export { audienceLabel, checkRecall, launchRecall, previewRecall, previewRecallAudience, recallAttribution, recallAudience, recallDefinition, requeueRecallFollowUps, type RecallAudience, type RecallCounts, type RecallPlan, type RecallPreview } from './recall/recall.ts';

@@ -28,7 +28,7 @@ export { memberRowsByIds, type MemberRow } from './rows.ts';
 export { memberSyncFacts, type MemberSyncFacts } from './sync-facts.ts';
 export { memberRefSchema, withMemberRef, type MemberRef } from './ref.ts';
 export { resolveMember } from './resolve.ts';
-export { visibleMembers } from './scope.ts';
+export { visibleMembers, visibleMembersSql } from './scope.ts';
 export { memberSummary, type MemberSummary } from './summary.ts';
 export { profileHistory, profilePatchSchema, updateMemberProfile } from './update.ts';
 export { createMemberRow, memberCreateSchema, storeIdByRef, type CreatedMember, type MemberCreate } from './create.ts';

@@ -5,6 +5,7 @@
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { churnAudienceSql, churnList, type ChurnList } from './churn/list.ts';
+export { churnAudienceCount } from './churn/audience-count.ts';
 export { fitBgNbd } from './clv/bgnbd.ts';
 export { fitGammaGamma, type GammaGammaFit } from './clv/gamma-gamma.ts';
 export { scoreCustomers } from './clv/score.ts';

@@ -8,7 +8,7 @@
  */
 import type { RowDataPacket } from 'mysql2/promise';
 import { AppError, audit, badRequest, requirePermission, storeScope, storeScopeSql, type StaffAccess } from '../../kernel/index.ts';
-import { churnAudienceSql, churnList } from '../../insights/index.ts';
+import { churnAudienceCount, churnAudienceSql, churnList } from '../../insights/index.ts';
 import { countedOrder, netAmount } from '../../sales/index.ts';
 import { maskName } from './mask.ts';
 import type { Services } from '../../../services.ts';
@@ -35,7 +35,10 @@ export interface RecallPreview {
   excluded: RecallExclusions;
   sample: { memberNo: string; name: string; channel: string }[];
   estimatedCost: string;
-  channels: Record<'miniprogram' | 'wecom' | 'sms' | 'unreachable' | 'unsubscribed', number>;
+  /** Included members per channel; null when not counted (the preview from the scoring run's counts: each member's channel is chosen when the message goes). */
+  channels: Record<'miniprogram' | 'wecom' | 'sms' | 'unreachable' | 'unsubscribed', number> | null;
+  /** The scoring run the audience's size is as of (the churn list's preview from its counts). */
+  asOf?: Date;
 }
 
 export const RECALL_CHANNELS: MessageChannel[] = ['miniprogram', 'wecom', 'sms'];
@@ -89,16 +92,21 @@ const SAMPLE_SCAN = 200;
  * why, the channel of each included member and the first five included, in two statements over
  * the audience — no member id travels to Node, so it costs one pass of the audience's rows instead
  * of reading the whole list and asking about it 5,000 ids at a time. Equal to previewRecall over
- * recallAudience's ids (test/recall/preview-sql.test.ts). Null when there is no such SQL (the
- * rule churn list before the first scoring run): the caller previews the ids.
+ * recallAudience's ids (test/journeys/recall-preview-sql.test.ts). The churn list's preview reads
+ * the scoring run's counts first (previewChurnRecall). Null when there is no such SQL (the rule
+ * churn list before the first scoring run): the caller previews the ids.
  */
 export async function previewRecallAudience(access: StaffAccess, audience: RecallAudience, couponAmount: number): Promise<(RecallPreview & { audience: number }) | null> {
+  if (audience.kind === 'churn') {
+    const fromSnapshot = await previewChurnRecall(access, couponAmount);
+    if (fromSnapshot) return fromSnapshot;
+  }
   const from = await audienceSql(access, audience);
   if (!from) return null;
   const { services } = access;
   const x = exclusionsSql(services);
   const sub = `LEFT JOIN mp_subscriptions sub ON sub.openid = m.openid AND sub.template_id = ?`;
-  const kind = `CASE WHEN rr.running = 1 THEN 'running' WHEN ${x.recent} THEN 'recent' WHEN m.marketing_opt_out_at IS NOT NULL THEN 'opted' ELSE 'in' END`;
+  const kind = excludedKind(x.recent);
   const [groups] = await services.readSql.query<RowDataPacket[]>(
     `SELECT k, ch, IF(k = 'recent', last_at, NULL) AS last_at, COUNT(*) AS n FROM (
        SELECT ${kind} AS k, ${channelSql(services)} AS ch, rr.last_at
@@ -108,33 +116,90 @@ export async function previewRecallAudience(access: StaffAccess, audience: Recal
      ) t GROUP BY k, ch, IF(k = 'recent', last_at, NULL)`,
     [...from.params, ...x.params, MP_TEMPLATES.coupon],
   );
-  const firstIncluded = async (of: { sql: string; params: unknown[] }) =>
-    (
-      await services.readSql.query<RowDataPacket[]>(
-        `SELECT m.id, m.member_no, m.name, ${channelSql(services)} AS ch
-         FROM (${of.sql}) a JOIN members m ON m.id = a.member_id
-         LEFT JOIN (${x.byMember}) rr ON rr.member_id = a.member_id
-         ${sub}
-         WHERE ${kind} = 'in' ORDER BY a.ord, a.member_id LIMIT ${SAMPLE}`,
-        [...of.params, ...x.params, MP_TEMPLATES.coupon],
-      )
-    )[0];
-  // The sample: the first included members in the audience's order — looked for among its first
-  // rows, and in the whole audience only when fewer than five of those are included.
-  let first = await firstIncluded((await audienceSql(access, audience, SAMPLE_SCAN))!);
-  if (first.length < SAMPLE) first = await firstIncluded(from);
-  const channels: RecallPreview['channels'] = { miniprogram: 0, wecom: 0, sms: 0, unreachable: 0, unsubscribed: 0 };
+  const first = await firstIncluded(access, (await audienceSql(access, audience, SAMPLE_SCAN))!, from);
+  const channels: NonNullable<RecallPreview['channels']> = { miniprogram: 0, wecom: 0, sms: 0, unreachable: 0, unsubscribed: 0 };
   const excluded = x.tally(groups.filter((g) => g.k !== 'in').map((g) => ({ kind: String(g.k) as 'running' | 'recent' | 'opted', lastAt: (g.last_at as Date | null) ?? null, members: Number(g.n) })));
   let count = 0;
   for (const g of groups) {
     if (g.k !== 'in') continue;
     count += Number(g.n);
-    channels[g.ch as keyof RecallPreview['channels']] += Number(g.n);
+    channels[g.ch as keyof typeof channels] += Number(g.n);
   }
-  const sample = first.map((r) => ({ memberNo: String(r.member_no), name: maskName(String(r.name ?? '')), channel: String(r.ch) }));
-  // What the staff member sees of the audience: its size and these five (the launch audits the enrolment).
-  await audit(services, { actor: access.actor, action: 'recall.preview', targetType: 'member', targetId: `recall:${audience.kind === 'churn' ? 'churn' : `segment:${audience.segmentId}`}`, channel: access.channel, requestId: access.requestId, detail: { audience: count + excluded.total, count, excluded: excluded.total, memberIds: first.map((r) => Number(r.id)) } });
-  return { audience: count + excluded.total, count, excluded, sample, estimatedCost: (count * couponAmount).toFixed(2), channels };
+  return shownPreview(access, audience, { audience: count + excluded.total, count, excluded, channels, couponAmount, first });
+}
+
+/**
+ * The churn list's preview from the scoring run's counts (insights churnAudienceCount): the
+ * list's size less the members gone from it since the run, less the members the recall leaves
+ * out — counted over the few members in a recall or opted out, each checked against the list
+ * through the primary key — instead of a pass over the list's ~100,000 rows at a million members.
+ * The same members the launch splits (recallAudience is the same list now), so its count is what
+ * the launch enrols unless something changes in between. The channels are not counted (that is
+ * a pass over every member: each member's channel is chosen when the message goes); the five
+ * shown carry theirs. Null when the run's counts cannot be used.
+ */
+async function previewChurnRecall(access: StaffAccess, couponAmount: number): Promise<(RecallPreview & { audience: number }) | null> {
+  const list = await churnAudienceCount(access);
+  if (!list) return null;
+  const { services } = access;
+  const x = exclusionsSql(services);
+  const [groups] = list.count
+    ? await services.readSql.query<RowDataPacket[]>(
+        `SELECT k, IF(k = 'recent', last_at, NULL) AS last_at, COUNT(*) AS n FROM (
+           SELECT ${excludedKind(x.recent)} AS k, rr.last_at
+           FROM (SELECT member_id FROM (${x.byMember}) h UNION SELECT id FROM members WHERE marketing_opt_out_at IS NOT NULL) c
+           JOIN member_scores s ON s.member_id = c.member_id JOIN members m ON m.id = c.member_id
+           LEFT JOIN (${x.byMember}) rr ON rr.member_id = c.member_id
+           WHERE ${list.member.sql}
+         ) t WHERE k <> 'in' GROUP BY k, IF(k = 'recent', last_at, NULL)`,
+        [...x.params, ...x.params, ...list.member.params],
+      )
+    : [[] as RowDataPacket[]];
+  const excluded = x.tally(groups.map((g) => ({ kind: String(g.k) as 'running' | 'recent' | 'opted', lastAt: (g.last_at as Date | null) ?? null, members: Number(g.n) })));
+  // The list in its order, from the run's (level, rank) index: the sample is its first included members.
+  const ranked = (first?: number) => ({
+    sql: `SELECT s.member_id, s.churn_rank AS ord FROM member_scores s FORCE INDEX (member_scores_level_rank_idx) STRAIGHT_JOIN members m ON m.id = s.member_id WHERE ${list.member.sql} ORDER BY s.churn_rank${first ? ` LIMIT ${first}` : ''}`,
+    params: list.member.params,
+  });
+  const first = list.count ? await firstIncluded(access, ranked(SAMPLE_SCAN), ranked()) : [];
+  return shownPreview(access, { kind: 'churn' }, { audience: list.count, count: list.count - excluded.total, excluded, channels: null, couponAmount, first, asOf: list.asOf });
+}
+
+/** Which of the exclusions holds for a member (precedence as splitAudience's), 'in' for none: over members `m` and their recall history `rr`. */
+const excludedKind = (recent: string) => `CASE WHEN rr.running = 1 THEN 'running' WHEN ${recent} THEN 'recent' WHEN m.marketing_opt_out_at IS NOT NULL THEN 'opted' ELSE 'in' END`;
+
+/**
+ * The first five members a recall would include, in the audience's order, with their channel:
+ * looked for among its first rows, and in the whole audience only when fewer than five of those
+ * are included.
+ */
+async function firstIncluded(access: StaffAccess, head: { sql: string; params: unknown[] }, whole: { sql: string; params: unknown[] }): Promise<RowDataPacket[]> {
+  const { services } = access;
+  const x = exclusionsSql(services);
+  const among = async (of: { sql: string; params: unknown[] }) =>
+    (
+      await services.readSql.query<RowDataPacket[]>(
+        `SELECT m.id, m.member_no, m.name, ${channelSql(services)} AS ch
+         FROM (${of.sql}) a JOIN members m ON m.id = a.member_id
+         LEFT JOIN (${x.byMember}) rr ON rr.member_id = a.member_id
+         LEFT JOIN mp_subscriptions sub ON sub.openid = m.openid AND sub.template_id = ?
+         WHERE ${excludedKind(x.recent)} = 'in' ORDER BY a.ord, a.member_id LIMIT ${SAMPLE}`,
+        [...of.params, ...x.params, MP_TEMPLATES.coupon],
+      )
+    )[0];
+  const first = await among(head);
+  return first.length < SAMPLE ? among(whole) : first;
+}
+
+/** The preview as shown, audited: what the staff member sees of the audience is its size and these five (the launch audits the enrolment). */
+async function shownPreview(
+  access: StaffAccess,
+  audience: RecallAudience,
+  p: { audience: number; count: number; excluded: RecallExclusions; channels: RecallPreview['channels'] | null; couponAmount: number; first: RowDataPacket[]; asOf?: Date },
+): Promise<RecallPreview & { audience: number }> {
+  const sample = p.first.map((r) => ({ memberNo: String(r.member_no), name: maskName(String(r.name ?? '')), channel: String(r.ch) }));
+  await audit(access.services, { actor: access.actor, action: 'recall.preview', targetType: 'member', targetId: `recall:${audience.kind === 'churn' ? 'churn' : `segment:${audience.segmentId}`}`, channel: access.channel, requestId: access.requestId, detail: { audience: p.audience, count: p.count, excluded: p.excluded.total, memberIds: p.first.map((r) => Number(r.id)), ...(p.asOf ? { asOf: p.asOf.toISOString() } : {}) } });
+  return { audience: p.audience, count: p.count, excluded: p.excluded, sample, estimatedCost: (p.count * p.couponAmount).toFixed(2), channels: p.channels, ...(p.asOf ? { asOf: p.asOf } : {}) };
 }
 
 /** Which channel each member would be reached on, in the recall's channel order. */
@@ -161,14 +226,14 @@ export async function reachability(services: Services, memberIds: number[]): Pro
   return out;
 }
 
-export async function previewRecall(access: StaffAccess, plan: RecallPlan): Promise<RecallPreview> {
+export async function previewRecall(access: StaffAccess, plan: RecallPlan): Promise<RecallPreview & { channels: NonNullable<RecallPreview['channels']> }> {
   const { services } = access;
   // What the launch will include unless another recall takes some first (it splits again under the lock).
   const { included, excluded } = await splitAudience(services, plan.memberIds);
   plan = { ...plan, memberIds: included };
   const reach = await reachability(services, plan.memberIds);
-  const channels: RecallPreview['channels'] = { miniprogram: 0, wecom: 0, sms: 0, unreachable: 0, unsubscribed: 0 };
-  for (const ch of reach.values()) channels[ch as keyof RecallPreview['channels']]++;
+  const channels: NonNullable<RecallPreview['channels']> = { miniprogram: 0, wecom: 0, sms: 0, unreachable: 0, unsubscribed: 0 };
+  for (const ch of reach.values()) channels[ch as keyof typeof channels]++;
   const sampleIds = plan.memberIds.slice(0, 5);
   const [rows] = sampleIds.length ? await services.sql.query<RowDataPacket[]>('SELECT id, member_no, name FROM members WHERE id IN (?)', [sampleIds]) : [[] as RowDataPacket[]];
   const byId = new Map(rows.map((r) => [Number(r.id), r]));

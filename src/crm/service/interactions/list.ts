@@ -1,6 +1,7 @@
 import { audit, notFound, recordChanges, requirePermission, type StaffAccess } from '../../kernel/index.ts';
 import type { Prisma } from '../../../db/prisma.ts';
-import { memberInScope, visibleMembers } from '../../customers/index.ts';
+import type { RowDataPacket } from 'mysql2/promise';
+import { memberInScope, visibleMembers, visibleMembersSql } from '../../customers/index.ts';
 import { interactionInclude, toInteractionView, type InteractionType, type InteractionView } from './types.ts';
 
 /** One member's interactions, newest first (an audited member read). */
@@ -21,12 +22,13 @@ export async function listInteractions(access: StaffAccess, memberId: number, op
  * Follow-ups due (follow_up_at ≤ now + withinDays, or before `before` when given; not done) for
  * members in the actor's scope, earliest first, one page of `limit` (1–200) after `offset`: the
  * agent's to-do list (the API's `pending_follow_up`, the chat's 今天要回访谁 with `before` the
- * end of today). Ties on follow_up_at are broken by id so pages never overlap.
+ * end of today). Ties on follow_up_at are broken by id so pages never overlap. `overdue`: how many
+ * of them are due before `overdueBefore` (0 without it).
  */
 export async function pendingFollowUps(
   access: StaffAccess,
-  opts: { withinDays?: number; before?: Date; mineOnly?: boolean; limit?: number; offset?: number } = {},
-): Promise<{ total: number; interactions: InteractionView[] }> {
+  opts: { withinDays?: number; before?: Date; mineOnly?: boolean; limit?: number; offset?: number; overdueBefore?: Date } = {},
+): Promise<{ total: number; overdue: number; interactions: InteractionView[] }> {
   requirePermission(access.actor, 'member.read');
   const { services, actor } = access;
   const until = opts.before ?? new Date(services.now().getTime() + (opts.withinDays ?? 0) * 86_400_000);
@@ -36,11 +38,21 @@ export async function pendingFollowUps(
     member: visibleMembers(actor),
     ...(opts.mineOnly ? { staffId: actor.staffId } : {}),
   };
-  const [total, rows] = await Promise.all([
-    services.db.interaction.count({ where }),
+  // The total (and those due before `overdueBefore`) in one statement over the pending range of
+  // interactions(follow_up_done_at, follow_up_at, member_id), each member checked by primary key.
+  const visible = visibleMembersSql(actor);
+  const [[counts], rows] = await Promise.all([
+    services.sql
+      .query<RowDataPacket[]>(
+        `SELECT COUNT(*) AS total, COALESCE(SUM(i.follow_up_at < ?), 0) AS overdue
+         FROM interactions i FORCE INDEX (interactions_follow_up_pending_idx) JOIN members m ON m.id = i.member_id
+         WHERE i.follow_up_done_at IS NULL AND i.follow_up_at IS NOT NULL AND i.follow_up_at ${opts.before ? '<' : '<='} ?${opts.mineOnly ? ' AND i.staff_id = ?' : ''} AND ${visible.sql}`,
+        [opts.overdueBefore ?? new Date(0), until, ...(opts.mineOnly ? [actor.staffId] : []), ...visible.params],
+      )
+      .then(([r]) => r),
     services.db.interaction.findMany({ where, include: interactionInclude, orderBy: [{ followUpAt: 'asc' }, { id: 'asc' }], skip: Math.max(opts.offset ?? 0, 0), take: Math.min(Math.max(opts.limit ?? 20, 1), 200) }),
   ]);
-  return { total, interactions: rows.map(toInteractionView) };
+  return { total: Number(counts!.total), overdue: Number(counts!.overdue), interactions: rows.map(toInteractionView) };
 }
 
 /** Marks a follow-up done (idempotent), with an optional outcome. */

@@ -105,6 +105,11 @@ describe('tickets and interactions', () => {
     expect(list.interactions.map((i) => i.type)).toEqual(['praise', 'complaint']);
     const due = await pendingFollowUps(as('agent'));
     expect(due.interactions.map((i) => i.content)).toEqual(['上菜慢']);
+    // The count (one statement over the pending index) agrees with the page; overdue splits it at a time.
+    expect(due.total).toBe(1);
+    const followUpAt = due.interactions[0]!.followUpAt!;
+    expect((await pendingFollowUps(as('agent'), { overdueBefore: new Date(followUpAt.getTime() + 1) })).overdue).toBe(1);
+    expect((await pendingFollowUps(as('agent'), { overdueBefore: followUpAt })).overdue).toBe(0);
     expect((await pendingFollowUps(as('manager2'))).total).toBe(0);
     await completeFollowUp(as('agent'), due.interactions[0]!.id, '已致歉，送券');
     expect((await pendingFollowUps(as('agent'))).total).toBe(0);
