@@ -39,7 +39,12 @@ export interface RecomputeOptions {
   stats?: 'auto' | 'full' | 'skip';
   /** Buyers the models are fitted on (this many, chosen by member id, when there are more); default 50,000. */
   fitSample?: number;
-  /** Worker threads the fits run on (fit-threads.ts); default 2, 0 = fit on this thread. */
+  /**
+   * Worker threads the fits run on (fit-threads.ts); default 0 = this thread. At 1M members on
+   * the 2-core bench machine two threads made the run slower (85.5 s, 38.7 s CPU against 42.5 s,
+   * 28.4 s: each worker loads tsx and the model code, and competes with the database), so they
+   * are for machines with cores to spare.
+   */
   fitThreads?: number;
 }
 
@@ -76,7 +81,7 @@ export interface RecomputeResult {
  * the fitted parameters and RFM cut points go to model_runs.
  */
 export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promise<RecomputeResult> {
-  const threads = fitThreads(opts.fitThreads ?? 2);
+  const threads = fitThreads(opts.fitThreads ?? 0);
   try {
     return await scoreAll(sql, opts, threads);
   } finally {
