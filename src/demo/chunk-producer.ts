@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerBoot } from '../crm/kernel/index.ts';
 import { chunkContext, encodeGenerated, generateChunk, type ChunkCounts, type ChunkSpec, type GeneratedChunk } from './chunk.ts';
 import type { EncodedChunk } from './encode.ts';
 import type { IdBases } from './rows.ts';
@@ -42,19 +39,6 @@ export function inProcessProducer(spec: ChunkSpec): ChunkProducer {
   };
 }
 
-// Compiled (`npm run build`, node dist/…) the worker loads its JavaScript directly. From the
-// TypeScript sources, loader hooks of the main thread (tsx) do not reach worker threads on
-// Node 20: the worker registers tsx itself, then loads the TypeScript entry.
-const COMPILED = import.meta.url.endsWith('.js');
-const ENTRY = new URL(COMPILED ? './chunk-worker.js' : './chunk-worker.ts', import.meta.url).href;
-function workerBoot(): string {
-  if (COMPILED) return `import(${JSON.stringify(ENTRY)});`;
-  const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const tsxApi = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
-}
-
 interface Pending {
   resolve: (r: WorkerReply) => void;
   reject: (e: Error) => void;
@@ -65,7 +49,7 @@ export function workerProducer(spec: ChunkSpec, threads: number, chunkMembers: n
   const workers = Array.from(
     { length: threads },
     () =>
-      new Worker(workerBoot(), {
+      new Worker(workerBoot(import.meta.url, 'chunk-worker'), {
         eval: true,
         workerData: spec,
         // Generation allocates furiously and briefly: a roomy young generation halves the GC time.

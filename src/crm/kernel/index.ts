@@ -9,6 +9,8 @@
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { lazyModule } from './lazy-module.ts';
+export { workerBoot } from './worker-boot.ts';
+export { eachInFlight } from './in-flight.ts';
 export { channelSchema, type Actor, type Channel, type MemberActor, type StaffActor } from './actor.ts';
 export { requirePermission, type CrmAccess, type SelfAccess, type StaffAccess } from './access.ts';
 export { audit, auditActor, auditInTransaction, auditStoresRead, listAuditLogs, type AuditEntry, type AuditLogFilter, type AuditLogRow, type SystemActor } from './audit.ts';

@@ -1,7 +1,7 @@
 /**
  * Sales: orders and their rollups (member_stats, the store visit summary, day sales, cohorts),
  * kept exact as orders arrive.
- * Owns: orders, order_refunds, member_stats, member_order_digests, store_visit_gaps, store_day_sales, store_cohorts.
+ * Owns: orders, order_refunds, member_stats, member_order_digests, member_stats_gate, store_visit_gaps, store_day_sales, store_cohorts.
  * Other contexts and the edge import this file only (docs/architecture.md).
  */
 export { leaveCohorts } from './cohort-leave.ts';

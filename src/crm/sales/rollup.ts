@@ -5,6 +5,7 @@ import { adjustCohorts } from './cohorts.ts';
 import { DIGEST_UPSERT, decodeDigest, digestEntry, type CountedOrder } from './digest.ts';
 import { countedOrder, netAmount } from '../kernel/index.ts';
 import { VisitTally, writeTally, type VisitOrder } from './visits.ts';
+import { asTheOnlyWriter, enterAsWriter } from './rebuild-gate.ts';
 import { pipelinedWriter } from './writer.ts';
 
 type Runner = Pool | PoolConnection;
@@ -114,7 +115,8 @@ function statsValues(r: MemberStatsRow, now: Date): unknown[] {
  * - `rebuildMemberStats()` recomputes every row: one streamed pass over orders in
  *   (member_id, paid_at) index order, folded in JS (a window-function INSERT … SELECT took
  *   130 s for 1M orders on MariaDB; this takes seconds) and written back in multi-row
- *   upserts, and rewrites the store visit summary (visits.ts) from the same pass. Run after bulk
+ *   upserts, and rewrites the store visit summary (visits.ts) from the same pass, holding the
+ *   gate of rebuild-gate.ts exclusively (order writes wait for it, it waits for them). Run after bulk
  *   loads (seed, imports); the nightly scoring run only moves the windowed columns
  *   (*_90d, *_365d, complaints_60d) of the members whose windows changed (window.ts).
  *
@@ -123,6 +125,13 @@ function statsValues(r: MemberStatsRow, now: Date): unknown[] {
  * netted out (net.ts): an order counts for amount − refunded, a fully refunded one not at all.
  */
 export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: number[] | null = null, conn?: PoolConnection, known?: KnownOrders): Promise<number> {
+  // The whole table: exclusive with order writes (rebuild-gate.ts), or a writer that commits
+  // between this read and this write would get an older rollup written over its row.
+  if (memberIds === null && !conn && 'getConnection' in sql) return asTheOnlyWriter(sql as Pool, () => foldMemberStats(sql, now, null));
+  return foldMemberStats(sql, now, memberIds, conn, known);
+}
+
+async function foldMemberStats(sql: Runner, now: Date, memberIds: number[] | null, conn?: PoolConnection, known?: KnownOrders): Promise<number> {
   if (memberIds !== null && memberIds.length === 0) return 0;
   const runner: Runner = conn ?? sql;
   const idFilter = memberIds === null ? '' : 'AND member_id IN (?)';
@@ -328,6 +337,8 @@ export async function resyncMembers(
   asOf: () => Date = () => now,
 ): Promise<void> {
   const ids = [...new Set(memberIds)].sort((a, b) => a - b);
+  // First: a share of the gate a whole-table rebuild takes exclusively (rebuild-gate.ts).
+  await enterAsWriter(conn);
   const tally = new VisitTally();
   // The "before" is locked (the members' digest rows, or their order rows for members without
   // one): two concurrent changes of one member serialize, so neither computes its difference
@@ -343,7 +354,7 @@ export async function resyncMembers(
   // Else (a refund, a merge moving complaints) they are read again, after the change.
   const members = known && at.getTime() === now.getTime() ? facts : await memberFacts(conn, ids, at);
   const folded: KnownOrders = { orders: after, cohortBits: new Map(), members };
-  await rebuildMemberStats(conn, at, ids, conn, folded);
+  await foldMemberStats(conn, at, ids, conn, folded);
   // The rows every write of a store shares (today's visit summary and day sales, the cohorts)
   // come last, so concurrent batches hold them only from here to their commit.
   await writeTally(conn, tally);

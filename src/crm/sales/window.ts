@@ -1,5 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { countedOrder, netAmount } from '../kernel/index.ts';
+import { countedOrder, eachInFlight, netAmount } from '../kernel/index.ts';
 import { rebuildMemberStats } from './rollup.ts';
 
 const DAY_MS = 86_400_000;
@@ -115,12 +115,6 @@ async function moveWindows(sql: Pool, a: Date, n: Date, maxOrderId: number, maxI
   // Whole rows, two chunks at a time: each an index range read of the members' orders plus one upsert.
   const chunks: number[][] = [];
   for (let i = 0; i < whole.length; i += CHUNK) chunks.push(whole.slice(i, i + CHUNK));
-  const next = async (): Promise<void> => {
-    const c = chunks.shift();
-    if (!c) return;
-    await rebuildMemberStats(sql, n, c);
-    return next();
-  };
-  await Promise.all([next(), next()]);
+  await eachInFlight(chunks, 2, (c) => rebuildMemberStats(sql, n, c).then(() => {}));
   return res.affectedRows + recount.length + whole.length;
 }

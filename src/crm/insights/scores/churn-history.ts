@@ -28,8 +28,7 @@ export async function loadHistories(sql: Pool, ids: number[], stores: (number | 
   ids.forEach((id, k) => out.set(id, { days: [], amounts: [], complaints: [], tickets: [], coupons: [], store: stores[k] ?? null }));
   const until = new Date(untilMs);
   const from = new Date(eventsFromMs);
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
+  const read = async (chunk: number[]) => {
     const [orders] = await sql.query<RowDataPacket[]>(
       'SELECT member_id, paid_at, amount - refunded_amount AS net FROM orders WHERE member_id IN (?) AND paid_at < ? AND amount > refunded_amount ORDER BY member_id, paid_at',
       [chunk, until],
@@ -54,7 +53,11 @@ export async function loadHistories(sql: Pool, ids: number[], stores: (number | 
       const at = (e.at as Date).getTime();
       (e.k === 'c' ? h.complaints : e.k === 't' ? h.tickets : h.coupons).push(at);
     }
-  }
+  };
+  // One chunk at a time: 2,000-member chunks two in flight took 17.6 s of statements at 1M
+  // members against 0.3 s for these (2026-12-06, load 9-16; the IN list's plan or the cache, not
+  // settled), so the reads stay as they were while the fits run beside them on the fit threads.
+  for (let i = 0; i < ids.length; i += CHUNK) await read(ids.slice(i, i + CHUNK));
   return out;
 }
 

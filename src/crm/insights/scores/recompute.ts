@@ -1,14 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import {
-  expectedAverageSpend,
-  expectedPurchases,
-  fitBgNbd,
-  fitGammaGamma,
-  pAlive,
-  probabilityNoPurchase,
-  type BgNbdFit,
-  type GammaGammaFit,
-} from '../clv/index.ts';
+import { expectedAverageSpend, expectedPurchases, pAlive, probabilityNoPurchase, type BgNbdFit, type GammaGammaFit } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
 import { predictChurn } from '../churn/learned.ts';
 import { eventCountsNow } from './churn-history.ts';
@@ -17,7 +8,9 @@ import { DEFAULT_CHURN, type ChurnConfig } from '../churn/config.ts';
 import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } from '../rfm/rfm.ts';
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows, type StatsRefresh } from '../../sales/index.ts';
+import { fitThreads, type FitThreads } from './fit-threads.ts';
 import { loadScores } from './load-scores.ts';
+import { memberSample } from './member-sample.ts';
 import { CHURN_WINDOW_DAYS, recordScoringRun, registrationKey, SnapshotCounter } from './snapshot.ts';
 import { refreshStatsForScoring } from './stats-run.ts';
 import { fitStoreValueModels, type StoreValueModel } from './store-models.ts';
@@ -44,8 +37,15 @@ export interface RecomputeOptions {
    * rebuilds; 'skip' uses the table as it is.
    */
   stats?: 'auto' | 'full' | 'skip';
-  /** Buyers the models are fitted on (an even sample of them when there are more); default 50,000. */
+  /** Buyers the models are fitted on (this many, chosen by member id, when there are more); default 50,000. */
   fitSample?: number;
+  /**
+   * Worker threads the fits run on (fit-threads.ts); default 0 = this thread. At 1M members on
+   * the 2-core bench machine two threads made the run slower (85.5 s, 38.7 s CPU against 42.5 s,
+   * 28.4 s: each worker loads tsx and the model code, and competes with the database), so they
+   * are for machines with cores to spare.
+   */
+  fitThreads?: number;
 }
 
 export interface RecomputeResult {
@@ -63,7 +63,11 @@ export interface RecomputeResult {
   valueModels: StoreValueModel[];
   /** The supervised churn layer: its out-of-time validation and weights (null learned = rule blend). */
   churn: ChurnTraining;
-  /** score: scoring and loading member_scores, of which apply: the UPDATE/INSERT from the staged rows. */
+  /**
+   * fit: the fits and the churn layer side by side (fit threads, reads), of which train: the churn
+   * layer alone (its reads and its two fits); score: scoring and loading member_scores, of which
+   * apply: the indexes, deletions and swap after the load.
+   */
   ms: { stats: number; read: number; fit: number; train: number; score: number; apply: number; rfm: number; total: number };
 }
 
@@ -77,6 +81,15 @@ export interface RecomputeResult {
  * the fitted parameters and RFM cut points go to model_runs.
  */
 export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promise<RecomputeResult> {
+  const threads = fitThreads(opts.fitThreads ?? 0);
+  try {
+    return await scoreAll(sql, opts, threads);
+  } finally {
+    await threads.close();
+  }
+}
+
+async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads): Promise<RecomputeResult> {
   const t0 = Date.now();
   const now = opts.now;
   const stats = opts.stats === 'skip' ? null : await refreshStatsForScoring(sql, now, opts.stats ?? 'auto');
@@ -142,35 +155,38 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
   const cuts = rfmCutsFrom({ r: eligible.map((i) => cols.daysSince[i]!), f: eligible.map((i) => cols.rf[i]!), m: eligible.map((i) => cols.rm[i]!) }, rfmConfig);
   const rfmOf = rfmScorer(cuts, rfmConfig);
   const tCuts = Date.now();
-  // Fit on the members with at least one purchase: every k-th one up to FIT_SAMPLE (the
-  // parameters describe the population; a 50,000-member sample pins them to ~2 decimals and
-  // keeps the fit's cost flat however many members there are).
+  // Fit on the members with at least one purchase: FIT_SAMPLE of them, those whose ids hash lowest
+  // (member-sample.ts: the same members give the same sample, whatever order or neighbours they
+  // have; a 50,000-member sample pins the parameters to ~2 decimals and keeps the fit's cost
+  // flat however many members there are).
   const all = eligible;
-  const stride = Math.max(1, Math.ceil(all.length / (opts.fitSample ?? FIT_SAMPLE)));
-  const buyers = stride === 1 ? all : all.filter((_, k) => k % stride === 0);
-  let bg: BgNbdFit | null = null;
-  let gg: GammaGammaFit | null = null;
-  if (buyers.length >= 10) {
-    bg = fitBgNbd({ x: Float64Array.from(buyers, (i) => cols.x[i]!), tx: Float64Array.from(buyers, (i) => cols.tx[i]!), T: Float64Array.from(buyers, (i) => cols.T[i]!) });
-    try {
-      gg = fitGammaGamma({ x: Float64Array.from(buyers, (i) => cols.x[i]!), monetary: Float64Array.from(buyers, (i) => cols.monetary[i]!) });
-      if (!(gg.q > 1)) gg = null; // infinite mean spend: no CLV rather than a wrong one
-    } catch {
-      gg = null; // no repeat buyers yet
-    }
-  }
-  // Stores whose latest race chose MBG/NBD or Pareto/NBD: that model, fitted on the store's own buyers.
-  const valueModels = bg ? await fitStoreValueModels(sql, eligible.map((i) => ({ store: snap.store[i]!, x: cols.x[i]!, tx: cols.tx[i]!, T: cols.T[i]! }))) : [];
-  const storeFit = new Map(valueModels.flatMap((v) => (v.fit ? [[v.storeId, v.fit] as const] : [])));
-  const t2 = Date.now();
+  const buyers = memberSample(all.map((i) => ids[i]!), opts.fitSample ?? FIT_SAMPLE).map((k) => all[k]!);
+  const fitting = buyers.length >= 10;
+  // The fits run on the fit threads beside each other and beside the churn layer's reads and
+  // the per-store fits on this thread (fit-threads.ts): the chain's BG/NBD and Gamma-Gamma,
+  // the churn layer's BG/NBD at its two cuts.
+  const bgFit = fitting ? threads.bgnbd({ x: Float64Array.from(buyers, (i) => cols.x[i]!), tx: Float64Array.from(buyers, (i) => cols.tx[i]!), T: Float64Array.from(buyers, (i) => cols.T[i]!) }) : Promise.resolve(null);
+  const ggFit: Promise<GammaGammaFit | null> = fitting
+    ? threads
+        .gammaGamma({ x: Float64Array.from(buyers, (i) => cols.x[i]!), monetary: Float64Array.from(buyers, (i) => cols.monetary[i]!) })
+        .then((fit) => (fit.q > 1 ? fit : null)) // infinite mean spend: no CLV rather than a wrong one
+        .catch(() => null) // no repeat buyers yet
+    : Promise.resolve(null);
   // The supervised churn layer, trained and validated on the chain's own history (train-churn.ts).
   // Candidates: buyers whose first purchase is older than the horizon (the others have no past cut).
   const seasoned = eligible.filter((i) => cols.T[i]! * WEEK > HORIZON_DAYS);
-  const churnModel: ChurnTraining = bg
-    ? await trainChurnModel(sql, now, { ids: seasoned.map((i) => ids[i]!), stores: seasoned.map((i) => snap.store[i]!) }, churnConfig.levels.high)
-    : { learned: null, validation: null, weights: null };
-  const events = churnModel.learned ? await eventCountsNow(sql, now) : null;
-  const tTrain = Date.now();
+  let trainMs = 0;
+  const training: Promise<ChurnTraining> = fitting
+    ? trainChurnModel(sql, now, { ids: seasoned.map((i) => ids[i]!), stores: seasoned.map((i) => snap.store[i]!) }, churnConfig.levels.high, (d) => threads.bgnbd(d)).finally(() => (trainMs = Date.now() - tCuts))
+    : Promise.resolve({ learned: null, validation: null, weights: null });
+  // The event counts are read whether or not the churn layer is learned (it is, unless the chain is too young).
+  const eventsRead = fitting ? eventCountsNow(sql, now) : Promise.resolve(null);
+  // Stores whose latest race chose MBG/NBD or Pareto/NBD: that model, fitted on the store's own buyers.
+  const storeFits = fitting ? fitStoreValueModels(sql, eligible.map((i) => ({ id: ids[i]!, store: snap.store[i]!, x: cols.x[i]!, tx: cols.tx[i]!, T: cols.T[i]! }))) : Promise.resolve([]);
+  const [bg, gg, churnModel, counted, valueModels] = await Promise.all([bgFit, ggFit, training, eventsRead, storeFits]);
+  const events = churnModel.learned ? counted : null;
+  const storeFit = new Map(valueModels.flatMap((v) => (v.fit ? [[v.storeId, v.fit] as const] : [])));
+  const t2 = Date.now();
 
   // First pass: the models per member (kept in typed arrays) and the churn risk, so the churn
   // list's order can be ranked before the rows are written.
@@ -286,5 +302,5 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
     churnModel: { validation: churnModel.validation, weights: churnModel.weights, trainedOn: churnModel.learned?.trainedOn ?? 0, horizonDays: churnModel.learned?.horizonDays ?? null },
   };
   await recordScoringRun(sql, { now, members: ids.length, params, durationMs: t3 - t0 }, counts);
-  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, valueModels, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: tTrain - t2, score: t3 - tTrain, apply: applyMs, total: Date.now() - t0 } };
+  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, valueModels, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: trainMs, score: t3 - t2, apply: applyMs, total: Date.now() - t0 } };
 }

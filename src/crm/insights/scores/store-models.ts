@@ -1,6 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows } from '../../sales/index.ts';
+import { memberSample } from './member-sample.ts';
 import { latestScoringRun } from './snapshot.ts';
 import { compareCustomerModels, CUSTOMER_MODELS, fitCustomerModel, type CustomerModel, type FittedCustomerModel, type ModelComparison } from '../clv/compare.ts';
 
@@ -9,7 +10,7 @@ export const STORE_MODELS_KIND = 'store_models';
 const WEEK = 7;
 /** Below this many buyers a store's own race is noise: the store is scored with BG/NBD, the default. */
 const MIN_BUYERS = 300;
-/** Buyers raced per store (an even sample): bounds the run's cost whatever the store's size. */
+/** Buyers raced per store (this many, chosen by member id): bounds the run's cost whatever the store's size. */
 const SAMPLE = 3000;
 
 export interface StoreModelChoice {
@@ -24,14 +25,16 @@ export interface StoreModelChoice {
   params?: Record<string, number>;
 }
 
-function even<T>(rows: T[], max: number): T[] {
-  if (rows.length <= max) return rows;
-  const step = rows.length / max;
-  return Array.from({ length: max }, (_, k) => rows[Math.floor(k * step)]!);
+/** A buyer as the fits read them: x, t_x and T in weeks, and the member id (the sample is chosen by id: member-sample.ts). */
+type BuyerRow = [x: number, tx: number, T: number, id: number];
+
+/** At most `max` of the rows, chosen by member id. */
+function sampleOf(rows: BuyerRow[], max: number): BuyerRow[] {
+  return memberSample(rows.map((r) => r[3]), max).map((k) => rows[k]!);
 }
 
-function race(rows: Array<[number, number, number]>, models: readonly CustomerModel[]): ModelComparison {
-  const s = even(rows, SAMPLE);
+function race(rows: BuyerRow[], models: readonly CustomerModel[]): ModelComparison {
+  const s = sampleOf(rows, SAMPLE);
   return compareCustomerModels({ x: Float64Array.from(s, (r) => r[0]), tx: Float64Array.from(s, (r) => r[1]), T: Float64Array.from(s, (r) => r[2]) }, { models, minimize: { maxEvaluations: 2000 } });
 }
 
@@ -50,16 +53,16 @@ export async function chooseStoreModels(sql: Pool, now: Date, opts: { minBuyers?
   const models = opts.models ?? CUSTOMER_MODELS;
   const t0 = Date.now();
   const nowDay = chinaDay(now);
-  const byStore = new Map<number, Array<[number, number, number]>>();
-  const all: Array<[number, number, number]> = [];
+  const byStore = new Map<number, BuyerRow[]>();
+  const all: BuyerRow[] = [];
   for await (const r of streamRows(
     sql,
-    `SELECT ms.first_order_at, ms.last_order_at, ms.order_days, m.home_store_id FROM member_stats ms JOIN members m ON m.id = ms.member_id
+    `SELECT ms.member_id, ms.first_order_at, ms.last_order_at, ms.order_days, m.home_store_id FROM member_stats ms JOIN members m ON m.id = ms.member_id
      WHERE m.status <> 'deleted' AND ms.order_days > 0 AND ms.first_order_at < ?`,
     [now],
   )) {
     const first = chinaDay(r.first_order_at as Date);
-    const row: [number, number, number] = [Number(r.order_days) - 1, (chinaDay(r.last_order_at as Date) - first) / WEEK, Math.max(nowDay - first, 0) / WEEK];
+    const row: BuyerRow = [Number(r.order_days) - 1, (chinaDay(r.last_order_at as Date) - first) / WEEK, Math.max(nowDay - first, 0) / WEEK, Number(r.member_id)];
     if (row[1] > row[2]) row[1] = row[2];
     all.push(row);
     const store = r.home_store_id === null ? -1 : Number(r.home_store_id);
@@ -97,7 +100,7 @@ export interface StoreValueModel {
   model: CustomerModel;
   /** The store's buyers (members with an order) scored with it. */
   buyers: number;
-  /** Buyers the model was fitted on (an even sample of at most 3,000, as in the race). */
+  /** Buyers the model was fitted on (at most 3,000, chosen by member id as in the race). */
   fittedOn: number;
   params: Record<string, number>;
   /** When the race that chose it ran. */
@@ -112,23 +115,23 @@ export interface StoreValueModel {
  * converge or gives no finite forecast is dropped, and that store stays on the chain's BG/NBD
  * like every store the race left to the chain or never saw.
  */
-export async function fitStoreValueModels(sql: Pool, buyers: ReadonlyArray<{ store: number | null; x: number; tx: number; T: number }>): Promise<StoreValueModel[]> {
+export async function fitStoreValueModels(sql: Pool, buyers: ReadonlyArray<{ id: number; store: number | null; x: number; tx: number; T: number }>): Promise<StoreValueModel[]> {
   const latest = await latestStoreModels(sql);
   // The race's own floor (recorded with it): a store it raced keeps its model while it has that many buyers.
   const minBuyers = latest?.minBuyers ?? MIN_BUYERS;
   const wanted = new Map((latest?.stores ?? []).filter((c) => c.storeId > 0 && c.basis === 'own' && c.model !== 'bgnbd').map((c) => [c.storeId, c]));
   if (!latest || wanted.size === 0) return [];
-  const byStore = new Map<number, Array<[number, number, number]>>();
+  const byStore = new Map<number, BuyerRow[]>();
   for (const b of buyers) {
     if (b.store === null || !wanted.has(b.store)) continue;
     if (!byStore.has(b.store)) byStore.set(b.store, []);
-    byStore.get(b.store)!.push([b.x, Math.min(b.tx, b.T), b.T]);
+    byStore.get(b.store)!.push([b.x, Math.min(b.tx, b.T), b.T, b.id]);
   }
   const out: StoreValueModel[] = [];
   for (const [storeId, { model, params: start }] of [...wanted].sort((a, b) => a[0] - b[0])) {
     const rows = byStore.get(storeId) ?? [];
     if (rows.length < minBuyers) continue; // the store has shrunk below a trustworthy fit since the race
-    const s = even(rows, SAMPLE);
+    const s = sampleOf(rows, SAMPLE);
     let fit: FittedCustomerModel;
     try {
       fit = fitCustomerModel(model, { x: Float64Array.from(s, (r) => r[0]), tx: Float64Array.from(s, (r) => r[1]), T: Float64Array.from(s, (r) => r[2]) }, { maxEvaluations: 2000, ...(start ? { start } : {}) });

@@ -1,8 +1,9 @@
 import type { Pool } from 'mysql2/promise';
 import { DAY_MS } from '../../kernel/index.ts';
-import { fitBgNbd, probabilityNoPurchase, type BgNbdParams } from '../clv/index.ts';
+import { fitBgNbd, probabilityNoPurchase, type BgNbdParams, type RfmData } from '../clv/index.ts';
 import { FEATURE_NAMES, predictChurn, trainChurn, type ChurnSignals, type LearnedChurn } from '../churn/learned.ts';
 import { auc, calibration, confusion } from '../churn/metrics.ts';
+import { memberSample } from './member-sample.ts';
 import { boughtBetween, historySignals, loadHistories } from './churn-history.ts';
 
 /**
@@ -51,14 +52,16 @@ export interface ChurnTraining {
   weights: Record<string, number> | null;
 }
 
-function bgOf(signals: ChurnSignals[]): BgNbdParams {
-  return fitBgNbd({ x: Float64Array.from(signals, (s) => s.x), tx: Float64Array.from(signals, (s) => s.txDays / WEEK), T: Float64Array.from(signals, (s) => s.ageDays / WEEK) });
+/** How a BG/NBD fit is run: in this thread by default; the scoring run passes its fit threads (fit-threads.ts). */
+export type FitBgNbd = (data: RfmData) => Promise<BgNbdParams>;
+
+function bgOf(signals: ChurnSignals[], fit: FitBgNbd): Promise<BgNbdParams> {
+  return fit({ x: Float64Array.from(signals, (s) => s.x), tx: Float64Array.from(signals, (s) => s.txDays / WEEK), T: Float64Array.from(signals, (s) => s.ageDays / WEEK) });
 }
 
-/** `candidates`: members with orders (ids and home stores); a stride sample of them is read. */
-export async function trainChurnModel(sql: Pool, now: Date, candidates: { ids: number[]; stores: (number | null)[] }, highCut: number): Promise<ChurnTraining> {
-  const stride = Math.max(1, Math.ceil(candidates.ids.length / TRAIN_SAMPLE));
-  const pick = candidates.ids.map((_, k) => k).filter((k) => k % stride === 0);
+/** `candidates`: members with orders (ids and home stores); 20,000 of them, chosen by id (member-sample.ts), are read. */
+export async function trainChurnModel(sql: Pool, now: Date, candidates: { ids: number[]; stores: (number | null)[] }, highCut: number, fit: FitBgNbd = async (d) => fitBgNbd(d)): Promise<ChurnTraining> {
+  const pick = memberSample(candidates.ids, TRAIN_SAMPLE);
   const nowMs = now.getTime();
   const cut1 = nowMs - HORIZON_DAYS * DAY_MS;
   const cut2 = nowMs - 2 * HORIZON_DAYS * DAY_MS;
@@ -77,11 +80,12 @@ export async function trainChurnModel(sql: Pool, now: Date, candidates: { ids: n
   const early = at(cut2, cut1);
   const late = at(cut1, nowMs);
   if (!late.ok) return { learned: null, validation: null, weights: null };
-  const bgLate = bgOf(late.s);
+  // The two cuts' fits side by side (on the fit threads when the run passes them).
+  const [bgLate, bgEarly] = await Promise.all([bgOf(late.s, fit), early.ok ? bgOf(early.s, fit) : null]);
 
   let validation: ChurnValidation | null = null;
-  if (early.ok) {
-    const model = trainChurn(early.s, early.y, bgOf(early.s), HORIZON_DAYS);
+  if (early.ok && bgEarly) {
+    const model = trainChurn(early.s, early.y, bgEarly, HORIZON_DAYS);
     const p = late.s.map((s) => predictChurn(model, s, bgLate));
     const bg = late.s.map((s) => probabilityNoPurchase(bgLate, HORIZON_DAYS / WEEK, s.x, s.txDays / WEEK, s.ageDays / WEEK));
     const high = confusion(p.map((v) => v >= highCut), late.y);
