@@ -10,7 +10,7 @@ import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from 
 import { actorKey, newTaskId, peekAction } from '../confirmation.ts';
 import { registerCardTask } from '../card-action.ts';
 import { moodFor } from '../gate.ts';
-import { assentOf } from '../understand/assent.ts';
+import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
 import { correctionOf } from '../understand/routing-text.ts';
@@ -68,6 +68,8 @@ const THE_LISTED = /他们|她们|这些人?|这批人?|名单上的|上面的�
 const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** 取消: what a refusal of the bot's question may be routed as. */
 const CANCEL_INTENT = 'action.cancel';
+/** 确认: what a refinement ending in "就行" may be routed as. */
+const CONFIRM_INTENT = 'action.confirm';
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
 
@@ -125,8 +127,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // Content asked for may read like small talk to the router ("今天到店说生日想订包间"); thanks are not content.
     const content = pending.kind === 'fill' && pending.need === 'content';
     const chat = content && /(?:^|\.)smalltalk$/.test(routed.intent) && classifyUnmatched(msg.text) === 'unknown';
-    // Content may restate the request's own words ("说储值卡余额不对" read as a ticket again): still the content.
-    if (!answer || !(answer.bare || weak(actor, routed, content ? pending.intent : undefined) || chat)) return null;
+    // Content and a reason may restate the request's own words ("说储值卡余额不对" read as a ticket again,
+    // "投诉补偿" read as points again): still the content or the reason asked for.
+    const freeText = content || (pending.kind === 'fill' && pending.need === 'reason');
+    if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
       const text = `${pending.text} ${msg.text.trim()}`;
@@ -219,7 +223,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         memory.clearPending();
         // "算了" is no answer: said instead of a member, tag or reason it must never become one.
         // The router may read "算了" / "先不扣了" as 取消 (of a held action): the open question is what it refuses.
-        if (REFUSAL.test(msg.text) && (weak(actor, routed) || routed.intent === CANCEL_INTENT)) {
+        // "等等 我问下店长", "let me think" put the answer off: the question is dropped as well (asked again when wanted).
+        if ((REFUSAL.test(msg.text) && (weak(actor, routed) || routed.intent === CANCEL_INTENT)) || holdsBack(msg.text)) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
         }
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
@@ -240,8 +245,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (held && heldIntent) {
         const heldAnswer = { intent: held.intent, slots: held.slots, text: '' };
         // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
-        const amountText = slotFor(heldIntent, 'amount') ? msg.text.replace(BARE_NUMBER, '$1$2元$3') : msg.text;
-        const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(msg.text, heldAnswer, await lookups(held.intent));
+        // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
+        const said = correctionOf(msg.text) ?? msg.text;
+        const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
+        const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
         if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
           return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, msg.text, lang);
         }
@@ -269,6 +276,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...another.slots }, confidence: 1 }, last.text, lang);
       }
+      // "那13800000004的呢" after 我的积分: a member asks their last question about someone else's account —
+      // that question, which the member gate refuses (no data of anyone else), not a menu.
+      const theirs = actor.kind === 'member' && last && lastIntent ? ANOTHER_MEMBER.exec(msg.text) : null;
+      const someoneElse = theirs ? memberAnswer(theirs[1] ?? theirs[2]!) : null;
+      if (last && lastIntent && someoneElse && (someoneElse.slots.phone !== undefined || someoneElse.slots.memberNo !== undefined) && mayUse(actor, lastIntent)) {
+        return { kind: 'run', intent: lastIntent, route: { intent: lastIntent.name, slots: last.slots, confidence: 1 }, text: msg.text };
+      }
       // "那第二个呢" after a pick from a list of members: the last question about another of them.
       if (staffLast && lastIntent && MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && (weak(actor, routed, staffLast.intent) || routed.intent === CLARIFY_INTENT)) {
         const shown = memory.shown();
@@ -286,7 +300,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       const plainRead = getIntent(routed.intent)?.effect === 'read' && !MEMBER_REF.some((k) => routed.slots[k] !== undefined);
       // "他的工单呢" with a member in focus after an answer about no member: a question about that member, no refinement.
       const aboutFocus = staffLast !== null && !MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && memory.focus() !== null && POINTS_AT_SOMEONE.test(msg.text);
-      if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead)) {
+      // "前3就行", "徐汇的就好": a refinement ending in "that will do" is no confirmation — assent is only the bare word (assent.ts).
+      const notAssent = routed.intent === CONFIRM_INTENT && assentOf(msg.text) === null;
+      if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead || notAssent)) {
         const refined = refine(msg.text, last, await lookups(routed.intent));
         if (refined && mayUse(actor, refined.intent)) return runRefined(memory, actor, refined, last, msg.text, lang);
       }
