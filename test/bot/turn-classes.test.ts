@@ -100,6 +100,13 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
   'an ad-hoc count or list states a mode only when the message does': [
     [SM, [['有家庭客标签的会员', 'members.query', { tag: '家庭客' }, 'answered'], ['列出来', 'members.query', { tag: '家庭客', mode: 'list' }, 'answered']]],
   ],
+  'slot filling with extra words: an interjection, a trailing 的 or 那个, a measure word, the request restated around the answer': [
+    [SM, [['帮我看看订单', 'member.orders', undefined, 'asked'], ['王芳的', 'member.orders', { name: '王芳' }, 'answered']]],
+    [SM, [['给她打个VIP', 'tag.add', { tag: 'VIP' }, 'asked'], ['哦 是13800000005', 'tag.add', { phone: '13800000005', tag: 'VIP' }, 'done']]],
+    [SM, [['给王芳打标签', 'tag.add', { name: '王芳' }, 'asked'], ['贴个家庭客', 'tag.add', { name: '王芳', tag: '家庭客' }, 'done']]],
+    [SM, [['查一下张伟', 'member.lookup', { name: '张伟' }, 'asked'], ['M00000003那个', 'member.lookup', { memberNo: 'M00000003' }, 'answered']]],
+    [SM, [['给会员打个VIP标签', 'tag.add', { tag: 'VIP' }, 'asked'], ['给13800000007打老客标签', 'tag.add', { phone: '13800000007', tag: '老客' }, 'done']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],
