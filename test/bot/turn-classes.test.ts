@@ -90,7 +90,7 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['给流失会员发20元召回券', 'recall.launch', { amount: '20.00' }, 'held'], ['不是20 是30的', 'recall.launch', { amount: '30.00' }, 'held']]],
   ],
   'slot filling: a dictated note or a reason that reads like a request or a plan of its own': [
-    [SM, [['给13800000006记一笔', 'interaction.log', { phone: '13800000006' }, 'asked'], ['来电问包间 下周再联系', 'interaction.log', { phone: '13800000006', channel: 'call' }, 'done']]],
+    [SM, [['给13800000006记一笔', 'interaction.log', { phone: '13800000006' }, 'asked'], ['来电问包间 下周再联系', 'interaction.log', { phone: '13800000006', channel: 'call', type: 'consultation' }, 'done']]],
     [SM, [['给13800000004加100积分', 'points.adjust', { phone: '13800000004', delta: 100 }, 'asked'], ['投诉补偿积分', 'points.adjust', { phone: '13800000004', delta: 100 }, 'done']]],
   ],
   'segments: a condition of recent spending; the one just made counted and exported': [
