@@ -130,7 +130,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // Content and a reason may restate the request's own words ("说储值卡余额不对" read as a ticket again,
     // "投诉补偿" read as points again): still the content or the reason asked for.
     const freeText = content || (pending.kind === 'fill' && pending.need === 'reason');
-    if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat)) return null;
+    // The request restated around the answer ("贴个家庭客" after 给王芳打标签 asked which tag): the same
+    // request, its details as now stated over those first understood.
+    const restated = pending.kind === 'fill' && !freeText && routed.intent === pending.intent;
+    if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
       const text = `${pending.text} ${msg.text.trim()}`;
@@ -143,7 +146,11 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     const base = { ...pending.slots };
     // A member answer replaces the whole reference: the picked M00000003, not "张伟" and M00000003.
     if (pending.kind === 'pick' || pending.need === 'member') for (const s of MEMBER_REF) delete base[s];
-    const slots = { ...base, ...answer.slots };
+    // Restated: what the router read now ("给13800000007打老客标签": the tag 老客), its free text aside (the request's stays).
+    const now = restated ? Object.fromEntries(Object.entries(routed.slots).filter(([k]) => k !== 'text' && (pending.need !== 'member' || !MEMBER_REF.includes(k)))) : {};
+    // A member named anew replaces the one first understood, as a member answer does.
+    if (MEMBER_REF.some((k) => now[k] !== undefined)) for (const s of MEMBER_REF) delete base[s];
+    const slots = { ...base, ...now, ...answer.slots };
     return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
   }
 
