@@ -36,7 +36,7 @@ import-orders
                  会员号, 门店, 实付金额, 支付时间, 支付方式, 渠道, 商品, 数量, 单价
   --store CODE   the store of orders whose row names none
   --create-members  an unknown phone creates the member (otherwise the order is rejected)
-  --batch N      orders per batch (default 500, at most 1000)
+  --batch N      orders per batch (default and at most 1000; two batches in flight)
   (--as, --errors, --encoding, --dry-run, --quiet as for import)
 
 export

@@ -107,7 +107,7 @@ export const orderRoutes = [
       tags: ['orders'],
       summary: `Record up to ${MAX_BATCH} paid orders, one result per order`,
       description:
-        'Each order is recorded exactly as by POST /crm/orders (the same writer; the batch is one transaction, set-based): a bad or conflicting order fails alone and the others land. ' +
+        'Each order is recorded exactly as by POST /crm/orders (the same writer, set-based: one transaction, or for a large batch two written side by side with no member in common): a bad or conflicting order fails alone and the others land. ' +
         'The answer lists, in request order, each order’s status (201, or the error a single call would answer: 422 with `issues` for a malformed order, 404, 409 …) with its receipt or error, and the counts.',
       ...requires('order.write'),
       request: {

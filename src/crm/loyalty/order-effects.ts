@@ -68,7 +68,12 @@ export async function loyaltyRules(services: Services, orderNos?: string[]): Pro
  * rules read beforehand (loyaltyRules), `opts.members` the members' level and balance as the
  * caller's locking read found them (customers' lockMembersForWrite) — each read here when not
  * given; `opts.feed`: the members' change-feed rows are added to it for the caller to write with
- * its own (the order writer's one INSERT), not written here.
+ * its own (the order writer's one INSERT), not written here. `opts.last`: the members' balance
+ * and level UPDATE is handed to the caller to run last before its commit (and adds its feed rows
+ * then) — an UPDATE of `points` rewrites the members' secondary index entries, whose next-key
+ * locks blocked (and deadlocked) another transaction updating members next to them in those
+ * indexes until commit; run last, after the rows every order of a store shares, two concurrent
+ * order writes meet on those rows first and so never hold member index locks against each other.
  */
 export async function orderLoyalty(
   conn: PoolConnection,
@@ -76,7 +81,7 @@ export async function orderLoyalty(
   actor: Actor | 'system',
   orders: PaidOrderFacts[],
   before: Map<number, { paidAt: Date; cents: number }[]>,
-  opts: { rules?: LoyaltyRules; members?: Map<number, { level: number; points: number }>; feed?: ChangeRow[] } = {},
+  opts: { rules?: LoyaltyRules; members?: Map<number, { level: number; points: number }>; feed?: ChangeRow[]; last?: (() => Promise<void>)[] } = {},
 ): Promise<OrderLoyalty[]> {
   if (!orders.length) return [];
   const now = services.now();
@@ -142,13 +147,16 @@ export async function orderLoyalty(
     await conn.query('INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, ref, expires_at, idempotency_key, created_by, created_at) VALUES ?', [ledger]);
   }
   const changed = [...state.entries()];
-  await setMembersPointsAndLevels(
-    conn,
-    changed.filter(([, m]) => m.pointsChanged).map(([memberId, m]) => ({ memberId, points: m.points })),
-    changed.filter(([, m]) => m.levelChanged).map(([memberId, m]) => ({ memberId, level: m.level, levelExpiresAt: m.levelExpiresAt })),
-    now,
-    opts.feed,
-  );
+  const writeMembers = () =>
+    setMembersPointsAndLevels(
+      conn,
+      changed.filter(([, m]) => m.pointsChanged).map(([memberId, m]) => ({ memberId, points: m.points })),
+      changed.filter(([, m]) => m.levelChanged).map(([memberId, m]) => ({ memberId, level: m.level, levelExpiresAt: m.levelExpiresAt })),
+      now,
+      opts.feed,
+    );
+  if (opts.last) opts.last.push(writeMembers);
+  else await writeMembers();
   if (history.length) await conn.query('INSERT INTO member_level_history (member_id, from_level, to_level, kind, source, reason, created_by, created_at) VALUES ?', [history]);
   return out;
 }

@@ -247,11 +247,15 @@ export interface MemberFacts {
  */
 async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date, digests?: Map<number, CountedOrder[]>): Promise<Map<number, MemberFacts>> {
   // With `digests`: the members' digests too, their rows locked with the members' and member_stats rows (resyncMembers' "before").
+  // By the primary key (FORCE INDEX): for a few hundred ids the optimizer chose members_list_cover_idx
+  // (it covers these columns), and a locking read of a secondary range takes next-key locks —
+  // the gaps beside every member read — on which a concurrent write updating members next to
+  // them (points, level) deadlocked. On the primary key an id list locks the rows alone.
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT m.id, m.registered_at, m.status, m.home_store_id, COALESCE(s.cohort_orders, 0) AS bits,
        (SELECT COUNT(*) FROM interactions i WHERE i.member_id = m.id AND i.type = 'complaint' AND i.created_at > ? - INTERVAL 60 DAY AND i.created_at <= ?) AS complaints
        ${digests ? ', d.orders AS digest' : ''}
-     FROM members m LEFT JOIN member_stats s ON s.member_id = m.id ${digests ? 'LEFT JOIN member_order_digests d ON d.member_id = m.id' : ''} WHERE m.id IN (?)${digests ? ' FOR UPDATE' : ''}`,
+     FROM members m FORCE INDEX (PRIMARY) LEFT JOIN member_stats s ON s.member_id = m.id ${digests ? 'LEFT JOIN member_order_digests d ON d.member_id = m.id' : ''} WHERE m.id IN (?)${digests ? ' FOR UPDATE' : ''}`,
     [asOf, asOf, ids],
   );
   if (digests) for (const r of rows) if (r.digest !== null) digests.set(Number(r.id), decodeDigest(String(r.digest)));
@@ -329,10 +333,10 @@ export async function resyncMembers(
   // one): two concurrent changes of one member serialize, so neither computes its difference
   // from a stale "before".
   const { before, facts } = await countedOrders(conn, ids, now);
-  for (const orders of before.values()) tally.addMember(orders, -1);
   const known = await change(before);
   const after = known ?? (await memberVisitOrders(conn, ids));
-  for (const orders of after.values()) tally.addMember(orders, 1);
+  // Each member's change (after − before): the history both share costs nothing (visits.ts).
+  for (const id of new Set([...before.keys(), ...after.keys()])) tally.addChange(before.get(id) ?? [], after.get(id) ?? []);
   const at = asOf();
   // A change that answers the orders after it (an insert) moves no complaint and no member: the
   // facts read with the "before" hold, unless the windows end later than `now` (a till ahead).

@@ -61,6 +61,21 @@ const GAP_BITS = 16384;
 const gapKey = (store: number, dir: number, day: number, gap: number) => ((store * 2 + dir) * DAY_BITS + day) * GAP_BITS + gap;
 const dayKey = (store: number, day: number) => store * DAY_BITS + day;
 
+/** A member's visit days per key (all stores, and each store), ascending, from their orders in paid_at order. */
+function visitDays(orders: VisitOrder[]): Map<number, number[]> {
+  const byKey = new Map<number, number[]>();
+  const visit = (key: number, day: number) => {
+    const list = byKey.get(key);
+    if (!list) byKey.set(key, [day]);
+    else if (list[list.length - 1] !== day) list.push(day);
+  };
+  for (const o of orders) {
+    visit(ALL_STORES, o.day);
+    visit(o.store, o.day);
+  }
+  return byKey;
+}
+
 /** Counts to add to the summary tables (signed: a resync subtracts the old contribution). */
 export class VisitTally {
   readonly gaps = new Map<number, number>();
@@ -68,30 +83,57 @@ export class VisitTally {
 
   /** Adds (sign 1) or removes (sign −1) one member's contribution; `orders` in paid_at order. */
   addMember(orders: VisitOrder[], sign: 1 | -1 = 1): void {
-    if (!orders.length) return;
-    const byKey = new Map<number, number[]>();
-    const visit = (key: number, day: number) => {
-      const list = byKey.get(key);
-      if (!list) byKey.set(key, [day]);
-      else if (list[list.length - 1] !== day) list.push(day);
-    };
-    for (const o of orders) {
-      visit(ALL_STORES, o.day);
-      visit(o.store, o.day);
-      for (const key of [ALL_STORES, o.store]) {
-        const k = dayKey(key, o.day);
-        const d = this.days.get(k) ?? { orders: 0, cents: 0 };
+    if (sign === 1) this.addChange([], orders);
+    else this.addChange(orders, []);
+  }
+
+  /**
+   * Adds one member's change — their contribution after minus before, both lists in paid_at
+   * order: the same counts as addMember(before, −1) then addMember(after, 1), without the part
+   * both lists start with (it cancels). A new order is usually the member's latest, so a
+   * change costs a few counts whatever the member's history (subtracting and adding every
+   * visit of every member of a batch was the writer's largest CPU cost).
+   */
+  addChange(before: VisitOrder[], after: VisitOrder[]): void {
+    // Day sales: the orders both lists start with add nothing.
+    const n = Math.min(before.length, after.length);
+    let p = 0;
+    while (p < n && before[p]!.store === after[p]!.store && before[p]!.day === after[p]!.day && before[p]!.cents === after[p]!.cents) p++;
+    for (let i = p; i < before.length; i++) this.addDay(before[i]!, -1);
+    for (let i = p; i < after.length; i++) this.addDay(after[i]!, 1);
+    // Visit gaps, per key: a visit's previous gap depends on it and the visit before, its next
+    // gap on it and the visit after — so over the visits both lists start with (q of them) the
+    // previous gaps are equal, and the next gaps too except the last one's.
+    const b = visitDays(before);
+    const a = visitDays(after);
+    for (const key of new Set([...b.keys(), ...a.keys()])) {
+      const db = b.get(key) ?? [];
+      const da = a.get(key) ?? [];
+      const m = Math.min(db.length, da.length);
+      let q = 0;
+      while (q < m && db[q] === da[q]) q++;
+      this.addVisits(key, db, q, -1);
+      this.addVisits(key, da, q, 1);
+    }
+  }
+
+  private addDay(o: VisitOrder, sign: 1 | -1): void {
+    for (const key of [ALL_STORES, o.store]) {
+      const k = dayKey(key, o.day);
+      const d = this.days.get(k);
+      if (d) {
         d.orders += sign;
         d.cents += sign * o.cents;
-        this.days.set(k, d);
-      }
+      } else this.days.set(k, { orders: sign, cents: sign * o.cents });
     }
-    for (const [key, days] of byKey) {
-      for (let i = 0; i < days.length; i++) {
-        const d = days[i]!;
-        this.bump(gapKey(key, PREV, d, prevBucket(i > 0 ? d - days[i - 1]! : null)), sign);
-        this.bump(gapKey(key, NEXT, d, nextBucket(i < days.length - 1 ? days[i + 1]! - d : null)), sign);
-      }
+  }
+
+  /** The gap counts of a key's visits (`days`, ascending) from the q-th on (the next gap of the one before it too). */
+  private addVisits(key: number, days: number[], q: number, sign: 1 | -1): void {
+    for (let i = Math.max(0, q - 1); i < days.length; i++) {
+      const d = days[i]!;
+      if (i >= q) this.bump(gapKey(key, PREV, d, prevBucket(i > 0 ? d - days[i - 1]! : null)), sign);
+      this.bump(gapKey(key, NEXT, d, nextBucket(i < days.length - 1 ? days[i + 1]! - d : null)), sign);
     }
   }
 

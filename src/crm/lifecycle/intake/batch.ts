@@ -86,7 +86,7 @@ function keyOf(raw: unknown, key: string): string | null {
 
 /**
  * Records up to MAX_BATCH orders through the order writer (writeOrders: one transaction for the
- * batch, set-based), answering per order in the order given: 201 recorded (replayed: true when
+ * batch, or one per lane for a large one, set-based), answering per order in the order given: 201 recorded (replayed: true when
  * it had been recorded before with the same body, as a single call answers), or the error the
  * single call would have answered (422 for a body that breaks the schema) — a bad or
  * conflicting order fails alone and the others land. `opts`: writeOrders' (dryRun rolls the

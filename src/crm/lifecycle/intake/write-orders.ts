@@ -5,6 +5,7 @@ import { AppError, auditInTransaction, conflict, recordChanges, fieldError, isAp
 import { loyaltyRules, orderLoyalty, type LoyaltyRules } from '../../loyalty/index.ts';
 import { findOrdersByNo, insertOrders, ORDER_TX, type StoredOrder } from '../../sales/index.ts';
 import { requestHash, twoDecimals, type OrderInput } from './schemas.ts';
+import { splitLanes } from './lanes.ts';
 import { fireAllAfterCommit, type IntakeDeps } from './triggers.ts';
 
 /** What recording an order did; kept with the order, so a replay answers exactly this. */
@@ -82,6 +83,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   turn?: Promise<unknown>;
   locked?: () => void;
+  /** Lanes for this batch (lanes.ts; default: DEFAULT_LANES for a large batch, else one). */
+  lanes?: number;
 }
 
 interface Pending {
@@ -97,7 +100,8 @@ interface Pending {
 /**
  * THE order writer (order.write): every paid order — one POST /orders, a batch of up to 1,000,
  * a file import — is recorded here, a single order being a batch of one, so the rules exist
- * once. A batch is one transaction with a constant number of statements whatever its size:
+ * once. A batch is one transaction with a constant number of statements whatever its size (a
+ * large one is split by member into lanes, lanes.ts: one such transaction each, side by side):
  *
  * - before it (on the pool, side by side): idempotency on orderNo by one look-up of all the
  *   numbers (the same request again answers its first receipt and writes nothing; another body
@@ -109,11 +113,14 @@ interface Pending {
  *   unknown phone with createMember creates the member), then sales' insertOrders — the
  *   members' orders read once, loyalty's orderLoyalty on them (points by each member's level,
  *   upgrades at once, in batch order: the same as the orders one after the other; one INSERT
- *   for the ledger, one UPDATE for the balances), one multi-row INSERT of the orders, recall
- *   attribution for all the members in one statement, the change feed (the orders' rows and the
- *   members' whose points moved) and the audit rows in one INSERT each, then the rollups (member_stats in one upsert, the members' facts in one
- *   read) and last the rows every order of a store shares (visit summary, day sales, cohorts —
- *   one upsert each, in key order), so a concurrent batch waits on them only until this commit;
+ *   for the ledger), one multi-row INSERT of the orders, recall attribution for all the members
+ *   in one statement, the audit rows in one INSERT, then the rollups (member_stats and digests in
+ *   one upsert each) and the rows every order of a store shares (visit summary, day sales,
+ *   cohorts — one upsert each, in key order), so a concurrent batch waits on them only until
+ *   this commit; last the members' balances and levels (one UPDATE each: after the shared rows,
+ *   so two concurrent writes never hold the members' index locks against each other — see
+ *   orderLoyalty's `last`) and the change feed (the orders' rows and the members' whose points
+ *   moved, one INSERT);
  * - after the commit: the `order_paid` (and, for a new member, `member_registered`) journey
  *   triggers, the active journeys read once (the trigger sweep catches up any that fail: same
  *   occurrence keys, nothing lost, nobody enrolled twice).
@@ -175,26 +182,44 @@ async function writeBatch(access: StaffAccess, inputs: OrderInput[], deps: Intak
     else pending.push({ at: i, input, hash: hashes[i]!, amount: twoDecimals(input.amount), paidAt, storeId: store });
   }
   if (pending.length) {
-    try {
-      const written = await writePending(access, pending, rules, opts);
-      for (const [at, r] of written) results[at] = r;
-      if (!opts.dryRun) {
-        const recorded = [...written.values()].filter((r): r is OrderOutcome => !(r instanceof Error));
-        await fireAllAfterCommit(services, deps, [
-          ...recorded.filter((r) => r.receipt.memberCreated).map((r) => ({ type: 'member_registered' as const, memberId: r.receipt.memberId, occurrence: 'registered' })),
-          ...recorded.map((r) => ({ type: 'order_paid' as const, memberId: r.receipt.memberId, occurrence: `o${r.receipt.orderId}`, data: { amount: Number(r.receipt.amount) } })),
-        ]);
-      }
-    } catch (e) {
-      if (pending.length > 1) {
-        // One order broke the whole transaction: each on its own, so the others land.
-        for (const p of pending) results[p.at] = (await writeOrders(access, [p.input], deps, opts))[0]!;
-      } else {
-        const p = pending[0]!;
-        // The same number committed by a concurrent request meanwhile (the unique key): answer as for a retry.
-        const again = isDupOrderNo(e) ? (await findOrdersByNo(services.sql, [p.input.orderNo])).values().next().value : undefined;
-        results[p.at] = again ? await replayOf(services.sql, access, again, p.input.orderNo, p.hash) : (e as Error);
-      }
+    // A large batch goes in lanes (lanes.ts): members split over transactions written side by
+    // side; every lane takes its members' locks only after `turn`, and the batch counts as locked
+    // (the next batch of a file may take its own) once every lane holds its own.
+    const lanes = splitLanes(pending, opts.lanes);
+    const lockedLanes = lanes.map(() => {
+      let done!: () => void;
+      return { promise: new Promise<void>((r) => (done = r)), done };
+    });
+    if (opts.locked) void Promise.all(lockedLanes.map((l) => l.promise)).then(opts.locked);
+    const recorded: OrderOutcome[] = [];
+    await Promise.all(
+      lanes.map(async (lane, k) => {
+        const laneOpts: WriteOptions = { dryRun: opts.dryRun, turn: opts.turn, locked: lockedLanes[k]!.done };
+        try {
+          const written = await writePending(access, lane, rules, laneOpts);
+          for (const [at, r] of written) {
+            results[at] = r;
+            if (!(r instanceof Error)) recorded.push(r);
+          }
+        } catch (e) {
+          laneOpts.locked!();
+          if (lane.length > 1) {
+            // One order broke the lane's transaction: each on its own, in batch order, so the others land.
+            for (const p of lane) results[p.at] = (await writeOrders(access, [p.input], deps, { dryRun: opts.dryRun, turn: opts.turn }))[0]!;
+          } else {
+            const p = lane[0]!;
+            // The same number committed by a concurrent request meanwhile (the unique key): answer as for a retry.
+            const again = isDupOrderNo(e) ? (await findOrdersByNo(services.sql, [p.input.orderNo])).values().next().value : undefined;
+            results[p.at] = again ? await replayOf(services.sql, access, again, p.input.orderNo, p.hash) : (e as Error);
+          }
+        }
+      }),
+    );
+    if (!opts.dryRun && recorded.length) {
+      await fireAllAfterCommit(services, deps, [
+        ...recorded.filter((r) => r.receipt.memberCreated).map((r) => ({ type: 'member_registered' as const, memberId: r.receipt.memberId, occurrence: 'registered' })),
+        ...recorded.map((r) => ({ type: 'order_paid' as const, memberId: r.receipt.memberId, occurrence: `o${r.receipt.orderId}`, data: { amount: Number(r.receipt.amount) } })),
+      ]);
     }
   }
   for (const i of repeats) {
@@ -249,6 +274,8 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
       const receipts: Omit<OrderReceipt, 'orderId'>[] = [];
       // The members' change-feed rows (points moved), written in one INSERT with the orders' own.
       const feed: ChangeRow[] = [];
+      // The members' balance and level UPDATE (loyalty's), run last: see orderLoyalty's `last`.
+      const last: (() => Promise<void>)[] = [];
       const memberIds = [...new Set(accepted.map((a) => a.member.id))];
       const ids = await insertOrders(
         conn,
@@ -261,7 +288,7 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
             actor,
             accepted.map(({ p, member }) => ({ memberId: member.id, orderNo: p.input.orderNo, amount: p.amount, paidAt: p.paidAt })),
             before,
-            { rules, members: new Map(accepted.map(({ member }) => [member.id, member])), feed },
+            { rules, members: new Map(accepted.map(({ member }) => [member.id, member])), feed, last },
           );
           receipts.length = 0;
           return accepted.map(({ p, member }, k) => {
@@ -294,7 +321,6 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
         // Right after the INSERT, before the rollups' shared rows (insertOrders' `then`).
         async () => {
           await reattributeRecalls(conn, memberIds);
-          await recordChanges(conn, now, [...feed, ...receipts.map((r): ChangeRow => ({ object: 'order', id: r.orderNo, memberId: r.memberId }))]);
           await auditInTransaction(
             conn,
             receipts.map((r) => ({ actor, action: 'order.record', targetType: 'member', targetId: String(r.memberId), channel: access.channel, requestId: access.requestId, detail: { orderNo: r.orderNo, amount: r.amount, pointsEarned: r.pointsEarned, memberCreated: r.memberCreated } })),
@@ -302,6 +328,10 @@ async function writePending(access: StaffAccess, pending: Pending[], rules: Loya
           );
         },
       );
+      // Last, after the shared store rows: the members' balances and levels, then the change feed
+      // (the orders' rows and the members' whose points moved, one INSERT).
+      for (const write of last) await write();
+      await recordChanges(conn, now, [...feed, ...receipts.map((r): ChangeRow => ({ object: 'order', id: r.orderNo, memberId: r.memberId }))]);
       for (const [k, { p }] of accepted.entries()) {
         const r = receipts[k]!;
         out.set(p.at, { receipt: { orderId: ids.get(p.input.orderNo) ?? ids.get(noKey(p.input.orderNo)) ?? [...ids].find(([no]) => noKey(no) === noKey(p.input.orderNo))![1], ...r }, replayed: false });
