@@ -11,6 +11,8 @@ describe('memberAnswer', () => {
     expect(memberAnswer('哦 是13800000005')).toEqual({ slots: { phone: '13800000005' }, bare: true });
     expect(memberAnswer('王芳的')).toEqual({ slots: { name: '王芳' }, bare: true });
     expect(memberAnswer('M00000003那个')).toEqual({ slots: { memberNo: 'M00000003' }, bare: true });
+    expect(memberAnswer('13800000009 就是张伟华')).toEqual({ slots: { phone: '13800000009' }, bare: true });
+    expect(memberAnswer('13800000009 的订单')?.bare).toBe(false);
   });
   it('a reason after the number loses the particle between them ("加300吧 生日福利")', () => {
     expect(pointsAnswer('加300吧 生日福利', '给李娜加积分')).toEqual({ slots: { delta: 300, reason: '生日福利' }, bare: true });

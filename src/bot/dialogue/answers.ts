@@ -36,7 +36,9 @@ export function memberAnswer(raw: string): Answer | null {
   const id = phone ? { phone: phone.value } : memberNo ? { memberNo: memberNo.value } : undefined;
   if (id) {
     const rest = residue(blank(text, [(phone ?? memberNo)!.span]));
-    return { slots: id, bare: rest === '' };
+    // "13800000009 就是张伟华": the number with the member's name beside it is still only the member.
+    const named = HAN_NAME.test(rest) && !NOT_IN_A_NAME.test(rest) && hanName(rest) === rest;
+    return { slots: id, bare: rest === '' || named };
   }
   // "哦 是王芳", "王芳的", "王芳那个": the name without an interjection before it or a particle after it.
   const name = text

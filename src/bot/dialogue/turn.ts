@@ -12,6 +12,7 @@ import { registerCardTask } from '../card-action.ts';
 import { moodFor } from '../gate.ts';
 import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
+import { DEFER_END_ZH } from '../understand/lexicon.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
 import { correctionOf } from '../understand/routing-text.ts';
 import { withFocus } from '../conversation.ts';
@@ -62,6 +63,8 @@ const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:�
 const GOES_ON = /^\s*(?:再|也|还要?|顺便|另外|然后|同时|不对|不是|错了|搞错了)|\b(?:also|too|as well)\b/i;
 /** "改成30的", "换成 50": a change to one bare number. */
 const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换)?\s*)(\d+(?:\.\d+)?)(\s*(?:的|吧|块的)?\s*)$/;
+/** "改成…", "换成…", "不对 改为…": the message changes a figure of what was just said. */
+const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:改成|换成|改为|换为|改一下|改)\s*\S/;
 /** The people just listed ("给他们都打上召回中" after the churn list). */
 const THE_LISTED = /他们|她们|这些人?|这批人?|名单上的|上面的人|\b(?:them|these|all of them)\b/i;
 /** Small talk of either audience. */
@@ -72,6 +75,16 @@ const CANCEL_INTENT = 'action.cancel';
 const CONFIRM_INTENT = 'action.confirm';
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
+
+/** Refusal, deferral or supposition cues of a reply's own that open it ("等会再说…", "先别…") or close it ("…再说吧"). */
+function opensWithdrawn(raw: string): boolean {
+  const text = raw.normalize('NFKC').trim();
+  if (DEFER_END_ZH.test(text.replace(/[\s。.!！~～]+$/u, ''))) return true;
+  return analyseMood(text).cues.some((cue) => {
+    const [kind, hit] = cue.split(':');
+    return (kind === 'neg' || kind === 'defer' || kind === 'hypo') && hit !== undefined && text.indexOf(hit) <= 1;
+  });
+}
 
 /**
  * The conversation around the router (docs/intents.md, Conversation): numbered clarification,
@@ -120,8 +133,11 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     const intent = getIntent(pending.intent);
     if (!intent) return null;
     let answer: Answer | null;
-    if (pending.kind === 'pick') answer = pickAnswer(msg.text, pending.candidates);
-    else answer = await detailAnswer(services, pending.need, msg.text, pending.text);
+    // "不对 不是她 是13800000012": a correction of whom the request is about answers with what it says instead.
+    let said = msg.text;
+    for (let fixed = correctionOf(said); fixed !== null && fixed !== said; fixed = correctionOf(said)) said = fixed;
+    if (pending.kind === 'pick') answer = pickAnswer(said, pending.candidates);
+    else answer = await detailAnswer(services, pending.need, pending.need === 'content' ? msg.text : said, pending.text);
     // A bare answer stands whatever the router made of it; anything else only when the router recognised
     // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
     // Content asked for may read like small talk to the router ("今天到店说生日想订包间"); thanks are not content.
@@ -231,7 +247,11 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         // "算了" is no answer: said instead of a member, tag or reason it must never become one.
         // The router may read "算了" / "先不扣了" as 取消 (of a held action): the open question is what it refuses.
         // "等等 我问下店长", "let me think" put the answer off: the question is dropped as well (asked again when wanted).
-        if ((REFUSAL.test(msg.text) && (weak(actor, routed) || routed.intent === CANCEL_INTENT)) || holdsBack(msg.text)) {
+        // Dictated text and a reason are anything the user says — except a reply that opens by refusing or
+        // putting it off ("等会再说 客人还没讲完", "不用建了"): that is no content, and nothing is written.
+        const dictated = pending.kind === 'fill' && (pending.need === 'content' || pending.need === 'reason');
+        const refused = REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated);
+        if (refused || holdsBack(msg.text) || (dictated && opensWithdrawn(msg.text))) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
         }
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
@@ -247,7 +267,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         ...(routedIntent ? { routedIntent } : {}),
       });
       // A held action changed in place ("换成50块的", "改成老客" while 回复「确认」 waits): previewed again with the new figure.
-      const held = actor.kind === 'staff' && (weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent)) ? await peekAction(services, actor, undefined, msg.conversationId) : null;
+      // "改成流失风险" is a change whatever the router made of its words (流失 reads as the churn list).
+      const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text);
+      const held = actor.kind === 'staff' && changing ? await peekAction(services, actor, undefined, msg.conversationId) : null;
       const heldIntent = held && getIntent(held.intent);
       if (held && heldIntent) {
         const heldAnswer = { intent: held.intent, slots: held.slots, text: '' };
@@ -258,6 +280,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
         if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
           return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, msg.text, lang);
+        }
+        // "改成50" while a points change waits: the number of points, its sign as held (扣100 → 扣50).
+        const bare = BARE_NUMBER.exec(said);
+        const n = bare ? Number(bare[2]) : NaN;
+        if (typeof held.slots.delta === 'number' && held.slots.delta !== 0 && Number.isInteger(n) && n > 0 && n !== Math.abs(held.slots.delta) && mayUse(actor, heldIntent)) {
+          return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, delta: Math.sign(held.slots.delta) * n }, confidence: 1 }, msg.text, lang);
         }
       }
       // "不是她，是王芳" after an answer about a member: the same question about the one meant.
@@ -327,6 +355,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (intent === help) return unmatched(msg, actor, help, routed, lang);
       // A batch write that points at the people just listed: the list of the last answer.
       const listSlot = last?.intent === 'churn.list' ? slotFor(intent, 'list') : undefined;
+      // "给他们都打上老客" read as one member's tag: the family's batch write, for the people listed.
+      const batchOf = last?.intent === 'churn.list' && !listSlot && THE_LISTED.test(msg.text) ? getIntent(`${intent.name.split('.')[0]}.batch`) : undefined;
+      const batchList = batchOf && slotFor(batchOf, 'list');
+      if (batchOf && batchList && mayUse(actor, batchOf)) {
+        const slots = await slotsAs(batchOf, msg.text, { audience: actor.kind, actor, services });
+        return prepare(memory, actor, batchOf, { intent: batchOf.name, slots: { ...slots, [batchList]: 'churn' }, confidence: routed.confidence }, msg.text, lang);
+      }
       const route = listSlot && routed.slots[listSlot] === undefined && THE_LISTED.test(msg.text) ? { ...routed, slots: { ...routed.slots, [listSlot]: 'churn' } } : routed;
       return prepare(memory, actor, intent, focused(memory, actor, intent, route, msg.text), msg.text, lang);
     },

@@ -29,6 +29,7 @@ describe('condition phrase parser', () => {
     ['最近30天消费3次以上', { metric: 'order_count', days: 30, op: 'gte', value: 3 }],
     ['近两周下单≥2次', { metric: 'order_count', days: 14, op: 'gte', value: 2 }],
     ['最近30天有消费', { metric: 'order_count', days: 30, op: 'gte', value: 1 }],
+    ['最近60天消费次数大于2', { metric: 'order_count', days: 60, op: 'gt', value: 2 }],
     ['近三个月消费过', { metric: 'order_count', days: 90, op: 'gte', value: 1 }],
     ['60天内有下单', { metric: 'order_count', days: 60, op: 'gte', value: 1 }],
     ['累计消费5次以上', { metric: 'order_count', op: 'gte', value: 5 }],
