@@ -107,6 +107,13 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['查一下张伟', 'member.lookup', { name: '张伟' }, 'asked'], ['M00000003那个', 'member.lookup', { memberNo: 'M00000003' }, 'answered']]],
     [SM, [['给会员打个VIP标签', 'tag.add', { tag: 'VIP' }, 'asked'], ['给13800000007打老客标签', 'tag.add', { phone: '13800000007', tag: '老客' }, 'done']]],
   ],
+  'mid-flow changes: a note put off writes nothing, a correction answers the question, 改成… changes what is held, 他们 after a list is the batch': [
+    [SM, [['给13800000006建个工单', 'ticket.create', { phone: '13800000006' }, 'asked'], ['等一会再说 客人还在讲', 'ticket.create', undefined, 'declined']]],
+    [SM, [['帮我给她记一下 来电问包间', 'interaction.log', undefined, 'asked'], ['不对 不是她 是13800000006', 'interaction.log', undefined, 'done']]],
+    [SM, [['给流失预警名单都打个召回中', 'tag.batch', { list: 'churn', tag: '召回中' }, 'held'], ['改成流失风险', 'tag.batch', { list: 'churn', tag: '流失风险' }, 'held']]],
+    [SM, [['13800000004 扣200积分 兑换礼品', 'points.adjust', { phone: '13800000004', delta: -200 }, 'held'], ['改成80', 'points.adjust', { phone: '13800000004', delta: -80 }, 'held']]],
+    [SM, [['本店流失名单', 'churn.list', undefined, 'answered'], ['给他们都打上VIP', 'tag.batch', { list: 'churn', tag: 'VIP' }, 'held'], ['嗯', 'action.confirm', undefined, 'done']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],
