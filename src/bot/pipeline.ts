@@ -154,7 +154,8 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       const assent = actor.kind === 'staff' && intent.name !== 'action.cancel' ? assentOf(msg.text) : null;
       if (intent.name === 'action.confirm' || intent.name === 'action.cancel' || assent) {
         const handled = await resolvePending(msg, actor, intent.name !== 'action.cancel', route, lang, log, fresh);
-        if (handled) return handled;
+        // "嗯嗯" routed as small talk that took the held action: what the turn did was confirm it.
+        if (handled) return assent && (handled.data as { confirmed?: unknown } | undefined)?.confirmed !== undefined ? { ...handled, intent: 'action.confirm' } : handled;
         if (intent.effect !== 'control') return await withPendingReminder(services, actor, lang, done(intent, await execute(services, msg, actor, intent, route, lang)), getIntent, msg.conversationId);
         return { ...(await execute(services, msg, actor, intent, route, lang)), outcome: 'answered' };
       }

@@ -24,6 +24,18 @@ export function modeFromText(text: string | undefined): 'count' | 'list' {
   return text && LIST_WORDS.test(text) ? 'list' : 'count';
 }
 
+/** "有几个", "多少人", "会员数", "how many": a number asked for in so many words. */
+const COUNT_WORDS = /多少|几|幾|[人员員]数|數|数量|总数|總數|总共|一共|\bhow many\b|\bcount\b|\bnumber\b|\btotal\b/i;
+
+/**
+ * The mode the message states, undefined when it states none ("有爱吃辣标签的会员"): the answer
+ * still counts by default (run reads modeFromText), but a slot nobody said is not reported as said.
+ */
+export function statedMode(text: string): 'count' | 'list' | undefined {
+  if (LIST_WORDS.test(text)) return 'list';
+  return COUNT_WORDS.test(text) ? 'count' : undefined;
+}
+
 // A question about how many or which members, not about one of the other numbers people ask
 // (流失, 新增, 积分 … belong to churn.list, insights.health, points). The zero-width guard fails
 // the trigger when such a word appears anywhere and matches nothing itself, so no text is
@@ -76,7 +88,7 @@ export const membersQuery = defineIntent({
   rule: {
     keywords: [[NOT_OTHER, HOW_MANY], [NOT_OTHER, COUNT_NOUN], [NOT_OTHER, HOW_MANY_BEFORE], [NOT_OTHER, WHO], [NOT_OTHER, EN_COUNT], [NOT_OTHER, EN_LIST]],
     extract: { tag: 'tag', level: 'level', store: 'store', text: 'text' },
-    derive: (text) => ({ mode: modeFromText(text) }),
+    derive: (text) => ({ mode: statedMode(text) }),
     priority: 6,
   },
   async run(ctx, { tag, level, store, mode, text }) {

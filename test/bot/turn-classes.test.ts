@@ -74,6 +74,46 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [HQ, [['look up 13800000002', 'member.lookup', { phone: '13800000002' }, 'answered'], ['sorry, I meant 13800000008', 'member.lookup', { phone: '13800000008' }, 'answered']]],
     [SM, [['VIP的会员有哪些', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered'], ['不是VIP 是高价值', 'members.query', { tag: '高价值', mode: 'list' }, 'answered']]],
   ],
+  'refinements said like assent ("前N就行", "…就好"): the last answer narrowed, no confirmation read': [
+    [HQ, [['KOC排行榜', 'koc.stats', undefined, 'answered'], ['前两个就行', 'koc.stats', { limit: 2 }, 'answered']]],
+    [SM, [['流失预警看一下', 'churn.list', undefined, 'answered'], ['前3个就行了', 'churn.list', { limit: 3 }, 'answered']]],
+    [SM, [['4级会员有几位', 'members.query', { level: 4, mode: 'count' }, 'answered'], ['徐汇的就好', 'members.query', { level: 4, mode: 'count', store: '上海徐汇店' }, 'answered']]],
+  ],
+  'withdrawals mid-flow ("等等 我问下…", "let me think"): a held action or an open question is dropped, never run': [
+    [SM, [['给流失会员发20元召回券', 'recall.launch', { amount: '20.00' }, 'held'], ['等等 我先问问老板', 'action.cancel', undefined, 'answered'], ['确认', 'action.confirm', undefined, 'answered']]],
+    [SM, [['send recall coupons to the churn list', 'recall.launch', undefined, 'held'], ['hmm, let me check with my boss first', 'action.cancel', undefined, 'answered']]],
+    [SM, [['给流失的都打上召回中', 'tag.batch', { tag: '召回中', list: 'churn' }, 'held'], ['嗯…我再想想', 'action.cancel', undefined, 'answered']]],
+    [SM, [['给会员打个老客标签', 'tag.add', { tag: '老客' }, 'asked'], ['等一下 我问下店长', 'tag.add', undefined, 'declined']]],
+  ],
+  'a held action changed in place after a correction lead ("不对 改成…", "不是20 是30")': [
+    [SM, [['给流失的都打上召回中', 'tag.batch', { tag: '召回中', list: 'churn' }, 'held'], ['不对 改成VIP', 'tag.batch', { tag: 'VIP', list: 'churn' }, 'held']]],
+    [SM, [['给流失会员发20元召回券', 'recall.launch', { amount: '20.00' }, 'held'], ['不是20 是30的', 'recall.launch', { amount: '30.00' }, 'held']]],
+  ],
+  'slot filling: a dictated note or a reason that reads like a request or a plan of its own': [
+    [SM, [['给13800000006记一笔', 'interaction.log', { phone: '13800000006' }, 'asked'], ['来电问包间 下周再联系', 'interaction.log', { phone: '13800000006', channel: 'call', type: 'consultation' }, 'done']]],
+    [SM, [['给13800000004加100积分', 'points.adjust', { phone: '13800000004', delta: 100 }, 'asked'], ['投诉补偿积分', 'points.adjust', { phone: '13800000004', delta: 100 }, 'done']]],
+  ],
+  'segments: a condition of recent spending; the one just made counted and exported': [
+    [SM, [['建人群包 近期辣客：有爱吃辣标签 且 最近60天有消费', 'segment.create', undefined, 'done'], ['多少人', 'segment.count', undefined, 'answered'], ['导出', 'segment.export', undefined, 'held']]],
+    [SM, [['新建人群包 月活会员：近30天消费过', 'segment.create', undefined, 'done']]],
+  ],
+  'an ad-hoc count or list states a mode only when the message does': [
+    [SM, [['有家庭客标签的会员', 'members.query', { tag: '家庭客' }, 'answered'], ['列出来', 'members.query', { tag: '家庭客', mode: 'list' }, 'answered']]],
+  ],
+  'slot filling with extra words: an interjection, a trailing 的 or 那个, a measure word, the request restated around the answer': [
+    [SM, [['帮我看看订单', 'member.orders', undefined, 'asked'], ['王芳的', 'member.orders', { name: '王芳' }, 'answered']]],
+    [SM, [['给她打个VIP', 'tag.add', { tag: 'VIP' }, 'asked'], ['哦 是13800000005', 'tag.add', { phone: '13800000005', tag: 'VIP' }, 'done']]],
+    [SM, [['给王芳打标签', 'tag.add', { name: '王芳' }, 'asked'], ['贴个家庭客', 'tag.add', { name: '王芳', tag: '家庭客' }, 'done']]],
+    [SM, [['查一下张伟', 'member.lookup', { name: '张伟' }, 'asked'], ['M00000003那个', 'member.lookup', { memberNo: 'M00000003' }, 'answered']]],
+    [SM, [['给会员打个VIP标签', 'tag.add', { tag: 'VIP' }, 'asked'], ['给13800000007打老客标签', 'tag.add', { phone: '13800000007', tag: '老客' }, 'done']]],
+  ],
+  'mid-flow changes: a note put off writes nothing, a correction answers the question, 改成… changes what is held, 他们 after a list is the batch': [
+    [SM, [['给13800000006建个工单', 'ticket.create', { phone: '13800000006' }, 'asked'], ['等一会再说 客人还在讲', 'ticket.create', undefined, 'declined']]],
+    [SM, [['帮我给她记一下 来电问包间', 'interaction.log', undefined, 'asked'], ['不对 不是她 是13800000006', 'interaction.log', undefined, 'done']]],
+    [SM, [['给流失预警名单都打个召回中', 'tag.batch', { list: 'churn', tag: '召回中' }, 'held'], ['改成流失风险', 'tag.batch', { list: 'churn', tag: '流失风险' }, 'held']]],
+    [SM, [['13800000004 扣200积分 兑换礼品', 'points.adjust', { phone: '13800000004', delta: -200 }, 'held'], ['改成80', 'points.adjust', { phone: '13800000004', delta: -80 }, 'held']]],
+    [SM, [['本店流失名单', 'churn.list', undefined, 'answered'], ['给他们都打上VIP', 'tag.batch', { list: 'churn', tag: 'VIP' }, 'held'], ['嗯', 'action.confirm', undefined, 'done']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memberAnswer } from './answers.ts';
+import { memberAnswer, pointsAnswer, reasonText } from './answers.ts';
 
 describe('memberAnswer', () => {
   it('a name after a pointing word is still the whole reply ("就是那个刘洋")', () => {
@@ -7,7 +7,19 @@ describe('memberAnswer', () => {
     expect(memberAnswer('这位王芳')).toEqual({ slots: { name: '王芳' }, bare: true });
     expect(memberAnswer('刘洋')).toEqual({ slots: { name: '刘洋' }, bare: true });
   });
+  it('an interjection before, or 的 / 那个 after, the answer adds nothing ("哦 是13800000005", "王芳的", "M00000003那个")', () => {
+    expect(memberAnswer('哦 是13800000005')).toEqual({ slots: { phone: '13800000005' }, bare: true });
+    expect(memberAnswer('王芳的')).toEqual({ slots: { name: '王芳' }, bare: true });
+    expect(memberAnswer('M00000003那个')).toEqual({ slots: { memberNo: 'M00000003' }, bare: true });
+    expect(memberAnswer('13800000009 就是张伟华')).toEqual({ slots: { phone: '13800000009' }, bare: true });
+    expect(memberAnswer('13800000009 的订单')?.bare).toBe(false);
+  });
+  it('a reason after the number loses the particle between them ("加300吧 生日福利")', () => {
+    expect(pointsAnswer('加300吧 生日福利', '给李娜加积分')).toEqual({ slots: { delta: 300, reason: '生日福利' }, bare: true });
+    expect(reasonText('吧，老顾客回馈')).toBe('老顾客回馈');
+  });
   it('a request around a name is no bare answer', () => {
     expect(memberAnswer('她的工单')).toBeNull();
+    expect(memberAnswer('她的')).toBeNull();
   });
 });

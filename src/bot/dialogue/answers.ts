@@ -18,8 +18,8 @@ export interface Answer {
 
 const norm = (s: string) => s.normalize('NFKC').trim();
 /** Words around an answer that add nothing: "是 13800000003", "就张伟吧", "the member is Zhang Wei". */
-const FILLER = /^(?:是|就是|就|叫|名字是|姓名是|会员是|会员|客户|给|帮|用|选|要|the member is|member|it'?s|it is|name is|his name is|her name is)\s*|\s*(?:吧|的|呢|啊|呀|哈|please|pls)$|[\s，,。.!！:：;；"'“”「」]+/giu;
-const residue = (text: string) => text.replace(FILLER, '').replace(FILLER, '');
+const FILLER = /^(?:哦|噢|喔|嗯|呃|额|啊|oh|ok|是|就是|就|叫|名字是|姓名是|会员是|会员|客户|给|帮|用|选|要|the member is|member|it'?s|it is|name is|his name is|her name is)\s*|\s*(?:那个|这个|那位|这位|吧|的|呢|啊|呀|哈|please|pls)$|[\s，,。.!！:：;；"'“”「」]+/giu;
+const residue = (text: string) => text.replace(FILLER, '').replace(FILLER, '').replace(FILLER, '');
 // A name alone: Chinese names are 2–4 characters (5 with a compound surname); anything longer is a sentence.
 const HAN_NAME = /^[\p{Script=Han}·]{2,5}$/u;
 /** Pronouns and particles: "她的工单" is a request, not a name. */
@@ -36,9 +36,15 @@ export function memberAnswer(raw: string): Answer | null {
   const id = phone ? { phone: phone.value } : memberNo ? { memberNo: memberNo.value } : undefined;
   if (id) {
     const rest = residue(blank(text, [(phone ?? memberNo)!.span]));
-    return { slots: id, bare: rest === '' };
+    // "13800000009 就是张伟华": the number with the member's name beside it is still only the member.
+    const named = HAN_NAME.test(rest) && !NOT_IN_A_NAME.test(rest) && hanName(rest) === rest;
+    return { slots: id, bare: rest === '' || named };
   }
-  const name = text.replace(/^(?:是|就是|就|叫|名字是|姓名是|会员是|the member is|it'?s|it is|name is)\s*/i, '').replace(/[\s。.!！]*(?:吧|呢|啊)?[。.!！]*$/u, '').trim();
+  // "哦 是王芳", "王芳的", "王芳那个": the name without an interjection before it or a particle after it.
+  const name = text
+    .replace(/^(?:(?:哦|噢|喔|嗯|呃|额|啊)[\s，,]*)?(?:是|就是|就|叫|名字是|姓名是|会员是|the member is|it'?s|it is|name is)?\s*/i, '')
+    .replace(/[\s。.!！]*(?:的|那个|这个|那位|这位)?(?:吧|呢|啊)?[。.!！]*$/u, '')
+    .trim();
   if (LATIN_NAME.test(name)) return { slots: { name }, bare: false };
   if (!HAN_NAME.test(name) || NOT_IN_A_NAME.test(name)) return null;
   // "那个刘洋" / "就是那位王芳": the name is where a surname starts; a run without one is no name.
@@ -53,7 +59,7 @@ export function memberAnswer(raw: string): Answer | null {
 export async function tagAnswer(services: Services, raw: string): Promise<Answer | null> {
   const text = norm(raw);
   const known = findDictionaryTags(text, (await tagDictionary(services)).map((t) => t.name))[0];
-  const strip = (s: string) => residue(s.replace(/标签|打上|打|贴上|贴|加上|加|\btag\b|\bas\b/gi, ' '));
+  const strip = (s: string) => residue(s.replace(/标签|打上|打个|打|贴上|贴个|贴|加上|加个|加|个|\btag\b|\bas\b/gi, ' '));
   if (known) return { slots: { tag: known.value }, bare: strip(blank(text, [known.span])) === '' };
   const word = strip(text);
   return word && word.length <= 16 && !/\s/.test(word) ? { slots: { tag: word }, bare: false } : null;
@@ -74,7 +80,8 @@ export function pointsAnswer(raw: string, request: string): Answer | null {
 
 /** A reason: the reply itself, without "原因是" / "because". */
 export function reasonText(raw: string): string | undefined {
-  const r = norm(raw).replace(/^(?:原因|理由|因为|备注|reason|because(?: of)?)\s*(?:是|为|:|：)?\s*/i, '').replace(/[。.!！]+$/u, '').trim();
+  // "加300吧 生日福利": a particle left before the reason is not part of it.
+  const r = norm(raw).replace(/^(?:[吧啊呀哈的了][\s，,]*)+/u, '').replace(/^(?:原因|理由|因为|备注|reason|because(?: of)?)\s*(?:是|为|:|：)?\s*/i, '').replace(/[。.!！]+$/u, '').trim();
   return r ? r.slice(0, 128) : undefined;
 }
 

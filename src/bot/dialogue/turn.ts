@@ -10,8 +10,9 @@ import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from 
 import { actorKey, newTaskId, peekAction } from '../confirmation.ts';
 import { registerCardTask } from '../card-action.ts';
 import { moodFor } from '../gate.ts';
-import { assentOf } from '../understand/assent.ts';
+import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
+import { DEFER_END_ZH } from '../understand/lexicon.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
 import { correctionOf } from '../understand/routing-text.ts';
 import { withFocus } from '../conversation.ts';
@@ -62,14 +63,28 @@ const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:�
 const GOES_ON = /^\s*(?:再|也|还要?|顺便|另外|然后|同时|不对|不是|错了|搞错了)|\b(?:also|too|as well)\b/i;
 /** "改成30的", "换成 50": a change to one bare number. */
 const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换)?\s*)(\d+(?:\.\d+)?)(\s*(?:的|吧|块的)?\s*)$/;
+/** "改成…", "换成…", "不对 改为…": the message changes a figure of what was just said. */
+const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:改成|换成|改为|换为|改一下|改)\s*\S/;
 /** The people just listed ("给他们都打上召回中" after the churn list). */
 const THE_LISTED = /他们|她们|这些人?|这批人?|名单上的|上面的人|\b(?:them|these|all of them)\b/i;
 /** Small talk of either audience. */
 const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** 取消: what a refusal of the bot's question may be routed as. */
 const CANCEL_INTENT = 'action.cancel';
+/** 确认: what a refinement ending in "就行" may be routed as. */
+const CONFIRM_INTENT = 'action.confirm';
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
+
+/** Refusal, deferral or supposition cues of a reply's own that open it ("等会再说…", "先别…") or close it ("…再说吧"). */
+function opensWithdrawn(raw: string): boolean {
+  const text = raw.normalize('NFKC').trim();
+  if (DEFER_END_ZH.test(text.replace(/[\s。.!！~～]+$/u, ''))) return true;
+  return analyseMood(text).cues.some((cue) => {
+    const [kind, hit] = cue.split(':');
+    return (kind === 'neg' || kind === 'defer' || kind === 'hypo') && hit !== undefined && text.indexOf(hit) <= 1;
+  });
+}
 
 /**
  * The conversation around the router (docs/intents.md, Conversation): numbered clarification,
@@ -118,15 +133,23 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     const intent = getIntent(pending.intent);
     if (!intent) return null;
     let answer: Answer | null;
-    if (pending.kind === 'pick') answer = pickAnswer(msg.text, pending.candidates);
-    else answer = await detailAnswer(services, pending.need, msg.text, pending.text);
+    // "不对 不是她 是13800000012": a correction of whom the request is about answers with what it says instead.
+    let said = msg.text;
+    for (let fixed = correctionOf(said); fixed !== null && fixed !== said; fixed = correctionOf(said)) said = fixed;
+    if (pending.kind === 'pick') answer = pickAnswer(said, pending.candidates);
+    else answer = await detailAnswer(services, pending.need, pending.need === 'content' ? msg.text : said, pending.text);
     // A bare answer stands whatever the router made of it; anything else only when the router recognised
     // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
     // Content asked for may read like small talk to the router ("今天到店说生日想订包间"); thanks are not content.
     const content = pending.kind === 'fill' && pending.need === 'content';
     const chat = content && /(?:^|\.)smalltalk$/.test(routed.intent) && classifyUnmatched(msg.text) === 'unknown';
-    // Content may restate the request's own words ("说储值卡余额不对" read as a ticket again): still the content.
-    if (!answer || !(answer.bare || weak(actor, routed, content ? pending.intent : undefined) || chat)) return null;
+    // Content and a reason may restate the request's own words ("说储值卡余额不对" read as a ticket again,
+    // "投诉补偿" read as points again): still the content or the reason asked for.
+    const freeText = content || (pending.kind === 'fill' && pending.need === 'reason');
+    // The request restated around the answer ("贴个家庭客" after 给王芳打标签 asked which tag): the same
+    // request, its details as now stated over those first understood.
+    const restated = pending.kind === 'fill' && !freeText && routed.intent === pending.intent;
+    if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
       const text = `${pending.text} ${msg.text.trim()}`;
@@ -139,7 +162,11 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     const base = { ...pending.slots };
     // A member answer replaces the whole reference: the picked M00000003, not "张伟" and M00000003.
     if (pending.kind === 'pick' || pending.need === 'member') for (const s of MEMBER_REF) delete base[s];
-    const slots = { ...base, ...answer.slots };
+    // Restated: what the router read now ("给13800000007打老客标签": the tag 老客), its free text aside (the request's stays).
+    const now = restated ? Object.fromEntries(Object.entries(routed.slots).filter(([k]) => k !== 'text' && (pending.need !== 'member' || !MEMBER_REF.includes(k)))) : {};
+    // A member named anew replaces the one first understood, as a member answer does.
+    if (MEMBER_REF.some((k) => now[k] !== undefined)) for (const s of MEMBER_REF) delete base[s];
+    const slots = { ...base, ...now, ...answer.slots };
     return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
   }
 
@@ -219,7 +246,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         memory.clearPending();
         // "算了" is no answer: said instead of a member, tag or reason it must never become one.
         // The router may read "算了" / "先不扣了" as 取消 (of a held action): the open question is what it refuses.
-        if (REFUSAL.test(msg.text) && (weak(actor, routed) || routed.intent === CANCEL_INTENT)) {
+        // "等等 我问下店长", "let me think" put the answer off: the question is dropped as well (asked again when wanted).
+        // Dictated text and a reason are anything the user says — except a reply that opens by refusing or
+        // putting it off ("等会再说 客人还没讲完", "不用建了"): that is no content, and nothing is written.
+        const dictated = pending.kind === 'fill' && (pending.need === 'content' || pending.need === 'reason');
+        const refused = REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated);
+        if (refused || holdsBack(msg.text) || (dictated && opensWithdrawn(msg.text))) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
         }
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
@@ -235,15 +267,25 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         ...(routedIntent ? { routedIntent } : {}),
       });
       // A held action changed in place ("换成50块的", "改成老客" while 回复「确认」 waits): previewed again with the new figure.
-      const held = actor.kind === 'staff' && (weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent)) ? await peekAction(services, actor, undefined, msg.conversationId) : null;
+      // "改成流失风险" is a change whatever the router made of its words (流失 reads as the churn list).
+      const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text);
+      const held = actor.kind === 'staff' && changing ? await peekAction(services, actor, undefined, msg.conversationId) : null;
       const heldIntent = held && getIntent(held.intent);
       if (held && heldIntent) {
         const heldAnswer = { intent: held.intent, slots: held.slots, text: '' };
         // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
-        const amountText = slotFor(heldIntent, 'amount') ? msg.text.replace(BARE_NUMBER, '$1$2元$3') : msg.text;
-        const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(msg.text, heldAnswer, await lookups(held.intent));
+        // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
+        const said = correctionOf(msg.text) ?? msg.text;
+        const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
+        const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
         if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
           return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, msg.text, lang);
+        }
+        // "改成50" while a points change waits: the number of points, its sign as held (扣100 → 扣50).
+        const bare = BARE_NUMBER.exec(said);
+        const n = bare ? Number(bare[2]) : NaN;
+        if (typeof held.slots.delta === 'number' && held.slots.delta !== 0 && Number.isInteger(n) && n > 0 && n !== Math.abs(held.slots.delta) && mayUse(actor, heldIntent)) {
+          return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, delta: Math.sign(held.slots.delta) * n }, confidence: 1 }, msg.text, lang);
         }
       }
       // "不是她，是王芳" after an answer about a member: the same question about the one meant.
@@ -269,6 +311,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...another.slots }, confidence: 1 }, last.text, lang);
       }
+      // "那13800000004的呢" after 我的积分: a member asks their last question about someone else's account —
+      // that question, which the member gate refuses (no data of anyone else), not a menu.
+      const theirs = actor.kind === 'member' && last && lastIntent ? ANOTHER_MEMBER.exec(msg.text) : null;
+      const someoneElse = theirs ? memberAnswer(theirs[1] ?? theirs[2]!) : null;
+      if (last && lastIntent && someoneElse && (someoneElse.slots.phone !== undefined || someoneElse.slots.memberNo !== undefined) && mayUse(actor, lastIntent)) {
+        return { kind: 'run', intent: lastIntent, route: { intent: lastIntent.name, slots: last.slots, confidence: 1 }, text: msg.text };
+      }
       // "那第二个呢" after a pick from a list of members: the last question about another of them.
       if (staffLast && lastIntent && MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && (weak(actor, routed, staffLast.intent) || routed.intent === CLARIFY_INTENT)) {
         const shown = memory.shown();
@@ -286,7 +335,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       const plainRead = getIntent(routed.intent)?.effect === 'read' && !MEMBER_REF.some((k) => routed.slots[k] !== undefined);
       // "他的工单呢" with a member in focus after an answer about no member: a question about that member, no refinement.
       const aboutFocus = staffLast !== null && !MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && memory.focus() !== null && POINTS_AT_SOMEONE.test(msg.text);
-      if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead)) {
+      // "前3就行", "徐汇的就好": a refinement ending in "that will do" is no confirmation — assent is only the bare word (assent.ts).
+      const notAssent = routed.intent === CONFIRM_INTENT && assentOf(msg.text) === null;
+      if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead || notAssent)) {
         const refined = refine(msg.text, last, await lookups(routed.intent));
         if (refined && mayUse(actor, refined.intent)) return runRefined(memory, actor, refined, last, msg.text, lang);
       }
@@ -304,6 +355,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (intent === help) return unmatched(msg, actor, help, routed, lang);
       // A batch write that points at the people just listed: the list of the last answer.
       const listSlot = last?.intent === 'churn.list' ? slotFor(intent, 'list') : undefined;
+      // "给他们都打上老客" read as one member's tag: the family's batch write, for the people listed.
+      const batchOf = last?.intent === 'churn.list' && !listSlot && THE_LISTED.test(msg.text) ? getIntent(`${intent.name.split('.')[0]}.batch`) : undefined;
+      const batchList = batchOf && slotFor(batchOf, 'list');
+      if (batchOf && batchList && mayUse(actor, batchOf)) {
+        const slots = await slotsAs(batchOf, msg.text, { audience: actor.kind, actor, services });
+        return prepare(memory, actor, batchOf, { intent: batchOf.name, slots: { ...slots, [batchList]: 'churn' }, confidence: routed.confidence }, msg.text, lang);
+      }
       const route = listSlot && routed.slots[listSlot] === undefined && THE_LISTED.test(msg.text) ? { ...routed, slots: { ...routed.slots, [listSlot]: 'churn' } } : routed;
       return prepare(memory, actor, intent, focused(memory, actor, intent, route, msg.text), msg.text, lang);
     },

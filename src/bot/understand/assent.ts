@@ -43,11 +43,13 @@ const WAIT = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|等�
 /** "不是这个标签" / "不对" / "搞错了" / "wrong tag": the preview is not what was meant. */
 const REJECT = /^(?:不是这个|不是那个|不是这样|不是|不对|错了|搞错了|弄错了|说错了|写错了)(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount)|that'?s wrong|not that (?:one|tag|list))$/i;
 
-/** Assent or a bare "but" before the real answer ("嗯嗯 我再想想", "好的 但先等等", "ok but wait"). */
-const LEAD = /^(?:(?:嗯+|恩|好的?|好吧|ok(?:ay)?|行|可以)[,，\s]*)?(?:但是?|不过|可是|but)?[,，\s]*/i;
+/** Assent, a hesitation or a bare "but" before the real answer ("嗯嗯 我再想想", "嗯…我再想想", "好的 但先等等", "hmm, let me think"). */
+const LEAD = /^(?:(?:嗯+|恩|呃+|额+|唔+|emm+|hmm*|um+|uh+|好的?|好吧|ok(?:ay)?|行|可以)[,，.。…\s]*)?(?:但是?|不过|可是|but)?[,，.。…\s]*/i;
+/** "等等 我问下店长", "wait, let me ask": a wait before the reason for it. */
+const WAIT_LEAD = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|稍等(?:一下)?|慢着|且慢|hold on|wait(?: a (?:sec|second|minute|moment|bit))?|hang on|one sec(?:ond)?)[,，.。!！…\s]+/i;
 /** Thinking it over ("我再想想", "考虑一下", "let me think"): not yet. */
 const DELIBERATE =
-  /^(?:我|让我|容我)?(?:再|先|还得|还要|得)?(?:想想|想一想|想一下|考虑(?:一下|考虑)?|琢磨(?:一下)?|斟酌(?:一下)?|商量(?:一下)?|看看|核实(?:一下)?|核对(?:一下)?|问(?:一下|下|问)(?:店长|老板|经理|领导|主管|总部|区域|同事|他|她|别人|[\p{Script=Han}]{2,3})?)(?:再说)?(?:吧|啊|哈|哦)?$|^(?:let me|i'?ll|i need to) (?:think|check|ask|sleep on)/iu;
+  /^(?:我|让我|容我|等我)?(?:再|先|还得|还要|得)?(?:想想|想一想|想一下|考虑(?:一下|考虑)?|琢磨(?:一下)?|斟酌(?:一下)?|商量(?:一下)?|看看|核实(?:一下)?|核对(?:一下)?|问(?:一下|下|问)(?:店长|老板|经理|领导|主管|总部|区域|同事|他|她|别人|[\p{Script=Han}]{2,3})?)(?:再说)?(?:吧|啊|哈|哦)?$|^(?:let me|i'?ll|i need to|i have to|i'?d like to|i want to) (?:first )?(?:think|check|ask|sleep on|talk to|run it by)|^give me a (?:sec|second|minute|moment)/iu;
 
 /**
  * A message that holds back the pending action instead of taking it: a negated or deferred
@@ -57,10 +59,11 @@ const DELIBERATE =
  */
 export function holdsBack(text: string): boolean {
   const t = bare(text);
-  if (!t || t.length > 24) return false;
+  // Short: a few Chinese words, or an English sentence ("hmm, let me check with my boss first").
+  if (!t || t.length > (/[a-z]{3}/i.test(t) ? 48 : 24)) return false;
   if (WAIT.test(t) || REJECT.test(t)) return true;
   const rest = t.replace(LEAD, '');
-  if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || (rest !== t && REJECT.test(rest)))) return true;
+  if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || DELIBERATE.test(rest.replace(WAIT_LEAD, '')) || (rest !== t && REJECT.test(rest)))) return true;
   const mood = analyseMood(t);
   // Assent followed by a deferral ("嗯 等我问问店长", "好 明天再说"), or a deferral that is the whole
   // answer ("等会儿再说", "回头再看"): not now, so not at all (the user asks again).

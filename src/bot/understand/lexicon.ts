@@ -15,7 +15,7 @@ export const NOT_A_BIE = /别的|别人|别家|别处|别名|分别|区别|特�
  * hypothesis, deferral, reported speech), what comes after it is its object or content.
  */
 export const VERB_ZH =
-  /转人工|退订|群发|推送|召回|挽回|唤醒|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
+  /转人工|退订|群发|推送|召回|挽回|唤醒|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|记一笔|记一条|记个|记上|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
 export const VERB_EN =
   /\b(?:tag|untag|label|mark|add|deduct|give|award|remove|subtract|redeem|send|recall|launch|open|create|file|raise|log|record|note|export|download|delete|assign|close|escalate|issue|apply|put|register|update|change|unsubscribe)(?:s|es|ed|d|ing|ging|ged)?\b|\bdo (?=it\b|the\b|that\b|this\b)/i;
 
@@ -23,7 +23,7 @@ export const VERB_EN =
  * Verbs whose object is free text the user dictates (an interaction, a ticket): words after
  * them are content ("记录 13800000001 投诉菜不热"), not the mood of the instruction.
  */
-export const CONTENT_FRAME = /^(?:记录|登记|记一下|记下|备注|录入|报修|(?:建|开|提交|创建|新建|提)[^，,。；;]{0,5}单|log\b|record\b|note\b|(?:open|create|file|raise)\s+(?:an?\s+)?(?:\w+\s+)?ticket\b)/i;
+export const CONTENT_FRAME = /^(?:记录|登记|记一下|记下|记一笔|记一条|记个|记上|备注|录入|报修|(?:建|开|提交|创建|新建|提)[^，,。；;]{0,5}单|log\b|record\b|note\b|(?:open|create|file|raise)\s+(?:an?\s+)?(?:\w+\s+)?ticket\b)/i;
 
 /** A dictating instruction after the content ("客户说不要再发短信了，记录一下"): everything before it is content. */
 export const CONTENT_LAST = /[，,。；;\s]\s*(?:帮我|请|麻烦)?(记录一下|记录下|记录|记一下|记下来?|登记一下|登记|备注一下|建个单|建个工单|开个工单|开个单|log it|note it)(?:吧|哈|啊)?[。.!！]*$/i;

@@ -96,12 +96,18 @@ const CLAUSES: Clause[] = [
     const d = m && days(m[1]!, m[2]!);
     return d ? { metric: 'order_count', days: d, op: 'eq', value: 0 } : undefined;
   },
-  // 最近30天消费3次以上 / 近30天下单≥3次 / 30天内消费次数大于2
+  // 最近30天有消费 / 近30天消费过 / 60天内有下单 / 最近三个月来过: at least one order in the window
   (c) => {
-    const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以来)?(?:消费|下单|购买|到店)(?:次数)?\\s*${CMP}\\s*${N}\\s*次${SUFFIX}$`).exec(c);
+    const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以来)?(?:都)?(?:(?:有过?|有)(?:消费|下单|购买|到店|订单|来店)(?:过|记录)?|(?:消费|下单|购买|买|到店|来)过)$`).exec(c);
     const d = m && days(m[1]!, m[2]!);
-    const v = m ? num(m[4]!) : undefined;
-    return d && v !== undefined && Number.isInteger(v) ? { metric: 'order_count', days: d, op: cmpOf(m[3], m[5], 'gte'), value: v } : undefined;
+    return d ? { metric: 'order_count', days: d, op: 'gte', value: 1 } : undefined;
+  },
+  // 最近30天消费3次以上 / 近30天下单≥3次 / 30天内消费次数大于2 / 最近60天消费次数大于2 (次 said once is enough)
+  (c) => {
+    const m = new RegExp(`^${RECENT}${N}\\s*${UNIT}(?:内|以来)?(?:消费|下单|购买|到店)(次数)?\\s*${CMP}\\s*${N}\\s*(次)?${SUFFIX}$`).exec(c);
+    const d = m && (m[3] || m[6]) && days(m[1]!, m[2]!);
+    const v = m ? num(m[5]!) : undefined;
+    return d && v !== undefined && Number.isInteger(v) ? { metric: 'order_count', days: d, op: cmpOf(m[4], m[7], 'gte'), value: v } : undefined;
   },
   // 最近30天消费>500元 / 近30天消费500元以上 / 30天内消费金额超过1千
   (c) => {
