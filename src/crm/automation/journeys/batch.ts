@@ -198,6 +198,14 @@ async function activeLocked(conn: PoolConnection, ids: readonly number[]): Promi
   return new Set(rows.map((r) => Number(r.id)));
 }
 
+/**
+ * The batch's transactions lock many enrolments, executions and weekly-cap rows at once, so two
+ * batches (or a batch and a recall's stop) can deadlock; InnoDB rolls the victim back whole and
+ * each one's work has no effect outside its transaction, so it is run again (a failed job attempt
+ * would re-run the whole batch instead).
+ */
+const BATCH_TX = { retryDeadlocks: 3 } as const;
+
 async function completeAll(conn: Pick<PoolConnection, 'query'>, ids: readonly number[], now: Date): Promise<void> {
   if (ids.length) await conn.query("UPDATE journey_enrollments SET state = 'completed', completed_at = ?, current_step = NULL, next_run_at = NULL, updated_at = ? WHERE id IN (?) AND state = 'active'", [now, now, ids]);
 }
@@ -235,7 +243,7 @@ const ownStep: Runner = async (ctx, enrs) => {
       if (coupon) await issueCoupons(conn, go.map((e) => journeyCoupon(e, step.id, coupon, now)));
       if (completes) await completeAll(conn, go.map((e) => e.id), now);
       return go;
-    });
+    }, BATCH_TX);
     return { done };
   } catch (e) {
     if (!(e instanceof Raced)) throw e;
@@ -327,7 +335,7 @@ async function claim(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'message' 
         if (a.marketing) p.week = week;
       }
       return { go, capped };
-    });
+    }, BATCH_TX);
     for (const p of capped) ctx.handOff(p.e, step.id);
     return go;
   } catch (e) {
@@ -399,7 +407,7 @@ async function releaseClaims(ctx: BatchCtx, a: Extract<JourneyAction, { kind: 'm
     if (rows.length === 0) return;
     await conn.query('UPDATE journey_step_executions SET detail = NULL WHERE id IN (?)', [rows.map((r) => r.id)]);
     await conn.query('UPDATE journey_frequency SET sent = GREATEST(sent - 1, 0) WHERE week_start = ? AND member_id IN (?)', [held[0]!.week, rows.map((r) => r.member_id)]);
-  });
+  }, BATCH_TX);
 }
 
 /** The member's message on the first channel that can carry it (the engine's choice, ./engine.ts `chooseChannel`), when that is SMS or e-mail; else undefined (the engine's). */
