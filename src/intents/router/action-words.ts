@@ -7,15 +7,19 @@
  *
  * English words that are nouns as often as verbs (tag, label, note, log, record, file, ticket,
  * recall, export) count as verbs only where a command puts them: first in the message or after a
- * politeness, a conjunction, "to" or an identifier, and never as the last word ("VIP tag",
+ * politeness, a conjunction, "to" or an identifier, or between Chinese words ("给陈静 tag 一下"), and never as the last word ("VIP tag",
  * "the recall report" name things; "tag her VIP", "pls recall the churned" ask).
  */
 
-/** Politeness, conjunctions, identifiers and Chinese words ("给陈静 tag 一下") after which an ambiguous English word is a verb. */
-const COMMAND_LEAD = String.raw`(?:^|\b(?:please|pls|plz|kindly|you|and|then|to|just|also|now|go|ok|okay|can|could|let's|lets|need|want|bulk|batch|mass)\s+|[,;:，；：]\s*|(?:\d{5,}|m\d{6,})\s+|[\u4e00-\u9fff]\s*)`;
+/** Politeness, conjunctions and identifiers after which an ambiguous English word is a verb. */
+const COMMAND_LEAD = String.raw`(?:^|\b(?:please|pls|plz|kindly|you|and|then|to|just|also|now|go|ok|okay|can|could|let's|lets|need|want|bulk|batch|mass)\s+|[,;:，；：]\s*|(?:\d{5,}|m\d{6,})\s+)`;
 
 /** `words` as verbs when a command puts them there (see above): not the last word, not after a determiner. */
-const ambiguous = (words: string) => new RegExp(`${COMMAND_LEAD}(?:${words})(?:s|ed|d|ing|ging|ged)?\\s+(?!report|history|status|results?|list|numbers?|stats?|preview|progress|campaigns?\\b)\\S`, 'i');
+const ambiguous = (words: string) =>
+  new RegExp(
+    `${COMMAND_LEAD}(?:${words})(?:s|ed|d|ing|ging|ged)?\\s+(?!report|history|status|results?|list|numbers?|stats?|preview|progress|campaigns?\\b)\\S|[\\u4e00-\\u9fff]\\s*(?:${words})\\s*[\\u4e00-\\u9fff]`,
+    'i',
+  );
 
 const en = (words: string) => new RegExp(`\\b(?:${words})(?:s|es|ed|d|ing|ging|ged)?\\b`, 'i');
 
@@ -35,7 +39,7 @@ const ACTION_WORDS: Readonly<Record<string, readonly RegExp[]>> = {
     ambiguous('note|log|record'),
   ],
   'recall.launch': [
-    /发|送|推|群发|唤醒|挽回|启动|开始|安排|执行|搞|做|跑|拉回|召回(?=\s*(?:一下|下|吧|他们|她们|流失|沉睡|会员|客|人|全部|所有|本店|这些|那些|一批|名单上))/,
+    /发|送|推|群发|一键|唤醒|挽回|启动|开始|安排|执行|搞|做|跑|拉回|召回(?=\s*(?:一下|下|吧|他们|她们|流失|沉睡|会员|客|人|全部|所有|本店|这些|那些|一批|名单上))/,
     en('send|launch|run|start|kick off|push|blast|text|message|re-engage|reactivate|win back|target|trigger|go ahead|fire'),
     ambiguous('recall'),
   ],
@@ -43,8 +47,12 @@ const ACTION_WORDS: Readonly<Record<string, readonly RegExp[]>> = {
   'segment.export': [/导|到处|下载|汇出|匯出|拉(?:个|一)?(?:表|名单|清单)|发我|给我|要(?:一份|个|份)|出(?:个|一)?(?:表|名单|清单|excel)|excel|表格|csv/i, en('download|send me|give me|get me|pull|dump|email me|share'), ambiguous('export'), /\b(?:csv|excel|spreadsheet|xlsx)\b/i],
 };
 
+/** An English verb under "not"/"never" asks for nothing ("not adding 100 points to …"): it is no action word. */
+const NEGATED_EN = /\b(?:not|never)\s+(?:going\s+to\s+|gonna\s+)?[a-z]+/gi;
+
 /** Whether `text` asks for the write `intent` in words (true for intents not listed). */
 export function hasActionWord(intent: string, text: string): boolean {
   const words = ACTION_WORDS[intent];
-  return !words || words.some((re) => re.test(text));
+  const read = text.replace(NEGATED_EN, ' ');
+  return !words || words.some((re) => re.test(read));
 }

@@ -163,18 +163,27 @@ export function asReadsWhenAskedIfDone(text: string, candidates: readonly Candid
  * phrase about its object ("王芳的优惠券", "recall report", "13800000003 100分") — is read like a
  * question about it: each such write's probability moves to its read counterpart, as in
  * asReadsWhenAskedIfDone, so whichever model or trigger chose the write, nothing is written unasked.
+ * When another write is asked in words and likely ("take the VIP tag off …": tag.remove beside an
+ * unasked tag.add), the unasked one's probability is dropped instead, so the asked write is not
+ * outweighed by a read it never meant.
  */
 export function asReadsWithoutActionWord(text: string, candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>): number[] {
-  const out = [...q];
   const index = new Map(candidates.map((c, i) => [c.label, i]));
-  candidates.forEach((c, i) => {
+  const unasked = candidates.flatMap((c, i) => {
     const def = byName.get(c.label);
     const read = def && def.effect !== 'read' && def.readCounterpart ? index.get(def.readCounterpart) : undefined;
-    if (read === undefined || hasActionWord(c.label, text)) return;
-    out[read]! += out[i]!;
-    out[i] = 0;
+    return read === undefined || hasActionWord(c.label, text) ? [] : [{ i, read }];
   });
-  return out;
+  if (!unasked.length) return [...q];
+  const gone = new Set(unasked.map((u) => u.i));
+  const askedWrite = candidates.some((c, i) => !gone.has(i) && byName.get(c.label)?.readCounterpart && q[i]! >= THRESHOLDS.optionFloor);
+  const out = [...q];
+  for (const { i, read } of unasked) {
+    if (!askedWrite) out[read]! += out[i]!;
+    out[i] = 0;
+  }
+  const sum = out.reduce((a, b) => a + b, 0);
+  return sum > 0 ? out.map((v) => v / sum) : [...q];
 }
 
 export interface CombinedRouterOptions extends RuleRouterOptions {
