@@ -12,12 +12,12 @@
  */
 
 /** Politeness, conjunctions and identifiers after which an ambiguous English word is a verb. */
-const COMMAND_LEAD = String.raw`(?:^|\b(?:please|pls|plz|kindly|you|and|then|to|just|also|now|go|ok|okay|can|could|let's|lets|need|want|bulk|batch|mass)\s+|[,;:，；：]\s*|(?:\d{5,}|m\d{6,})\s+)`;
+const COMMAND_LEAD = String.raw`(?:^|\b(?:please|pls|plz|kindly|you|and|then|to|just|also|now|go|ok|okay|can|could|let's|lets|need|want|bulk|batch|mass|should|don't|dont|do not|won't)\s+|[,;:，；：]\s*|(?:\d{5,}|m\d{6,})\s+)`;
 
 /** `words` as verbs when a command puts them there (see above): not the last word, not after a determiner. */
 const ambiguous = (words: string) =>
   new RegExp(
-    `${COMMAND_LEAD}(?:${words})(?:s|ed|d|ing|ging|ged)?\\s+(?!report|history|status|results?|list|numbers?|stats?|preview|progress|campaigns?\\b)\\S|[\\u4e00-\\u9fff]\\s*(?:${words})\\s*[\\u4e00-\\u9fff]`,
+    `${COMMAND_LEAD}(?:${words})(?:s|ed|d|ing|ging|ged)?\\s+(?!report|history|status|results?|list|numbers?|stats?|preview|progress|campaigns?\\b|yesterday|today|last|this|so far|rates?|performance|summary|overview|data|details?|info)\\S|[\\u4e00-\\u9fff]\\s*(?:${words})\\s*[\\u4e00-\\u9fff]`,
     'i',
   );
 
