@@ -17,13 +17,21 @@ export interface TrainOptions {
   l2: number;
   /** Features seen in fewer examples than this are not learnt (rare n-grams are noise and size). */
   minCount: number;
+  /**
+   * Each epoch, each feature of each example is left out with this probability (seeded; the
+   * rest are scaled up to keep the expected score). The model cannot lean on one n-gram of a
+   * template: it learns several cues per intent, which is what reads a phrasing it has not seen.
+   * Measured on held-out template families (4 folds, fixed held-out lines): classifier alone
+   * 77.4 → 78.4 % at 0.3 (0.5 the same), rules + classifier 84.2 → 84.7 %.
+   */
+  dropout: number;
   /** Weights whose |w × scale| rounds below this are dropped from the file. */
   pruneBelow: number;
   /** Weights are stored as integers: round(w × scale). */
   scale: number;
 }
 
-export const TRAIN_DEFAULTS: TrainOptions = { epochs: 12, seed: 20261121, rate: 0.4, l2: 2e-4, minCount: 2, pruneBelow: 100, scale: 1000 };
+export const TRAIN_DEFAULTS: TrainOptions = { epochs: 12, seed: 20261121, rate: 0.4, l2: 2e-4, minCount: 2, dropout: 0.3, pruneBelow: 100, scale: 1000 };
 
 /** mulberry32: a small seeded PRNG, so shuffles (and the corpus) are the same on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -74,8 +82,10 @@ export function trainAudience(examples: readonly Example[], opts: TrainOptions =
       const j = Math.floor(rand() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
+    const keep = seededRandom(opts.seed * 31 + epoch);
     for (const ri of order) {
-      const r = rows[ri]!;
+      const all = rows[ri]!;
+      const r = opts.dropout > 0 ? { ...all, feats: all.feats.filter(() => keep() >= opts.dropout), v: all.v / (1 - opts.dropout) } : all;
       for (let k = 0; k < K; k++) scores[k] = bias[k]!;
       for (const f of r.feats) for (let k = 0; k < K; k++) scores[k]! += W[f * K + k]! * r.v;
       let max = -Infinity;

@@ -36,6 +36,28 @@ describe('combined router', () => {
     expect((await router({ 'tag.add': 0.9 }).route('给王芳打个VIP标签好吗', staff)).intent).toBe('tag.add');
   });
 
+  it('reads a write the message does not ask for in words, whichever source chose it', async () => {
+    // The model is sure of the write; without a verb of it the message names its object, so it is read.
+    expect((await router({ 'recall.launch': 0.9 }).route('王芳的优惠券', staff)).intent).not.toBe('recall.launch');
+    const points = await router({ 'points.adjust': 0.9 }).route('13800000003 100分', staff);
+    expect([points.intent, points.slots.phone]).toEqual(['member.summary', '13800000003']);
+    expect((await router({ 'tag.add': 0.9 }).route('the customer asked for a VIP tag, M00000004', staff)).intent).toBe('member.summary');
+    expect((await router({ 'tag.remove': 0.9 }).route('M00000004家庭客标签看一眼', staff)).intent).toBe('member.summary');
+    // A rule trigger that is a noun ("recall") is no verb either.
+    expect((await router({ 'recall.launch': 0.9 }).route('recall report', staff)).intent).toBe('recall.status');
+    expect((await router({ 'recall.stop': 0.9 }).route('the recall history', staff)).intent).toBe('recall.list');
+    // Asked in words — a verb, a sign, an English verb where a command puts it — the write stays.
+    for (const [text, intent] of [
+      ['给13800000003加100分', 'points.adjust'],
+      ['M00000005 +VIP', 'tag.add'],
+      ['给陈静 tag 一下 投诉过', 'tag.add'],
+      ['tag 13800000003 VIP', 'tag.add'],
+      ['take the VIP tag off M00000001', 'tag.remove'],
+      ['recall the churned members with a 20 yuan coupon', 'recall.launch'],
+      ['stop recall 8', 'recall.stop'],
+    ] as const) expect((await router({ [intent]: 0.9 }).route(text, staff)).intent, text).toBe(intent);
+  });
+
   it('asks which one when two intents tie in the rules, each option carrying its slots', async () => {
     const r = await router().route('张伟的订单和详情', staff);
     expect(r.intent).toBe(CLARIFY_INTENT);

@@ -4,6 +4,7 @@ import type { RouteAlternative, RouteResult } from '../../bot/types.ts';
 import { loadClassifier, NONE, type Classifier } from '../classifier/model.ts';
 import { asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
+import { hasActionWord } from './action-words.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
 
@@ -157,6 +158,34 @@ export function asReadsWhenAskedIfDone(text: string, candidates: readonly Candid
   return out;
 }
 
+/**
+ * Never act on a guess: a write the message does not ask for in words (action-words.ts) — a noun
+ * phrase about its object ("王芳的优惠券", "recall report", "13800000003 100分") — is read like a
+ * question about it: each such write's probability moves to its read counterpart, as in
+ * asReadsWhenAskedIfDone, so whichever model or trigger chose the write, nothing is written unasked.
+ * When another write is asked in words and likely ("take the VIP tag off …": tag.remove beside an
+ * unasked tag.add), the unasked one's probability is dropped instead, so the asked write is not
+ * outweighed by a read it never meant.
+ */
+export function asReadsWithoutActionWord(text: string, candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>): number[] {
+  const index = new Map(candidates.map((c, i) => [c.label, i]));
+  const unasked = candidates.flatMap((c, i) => {
+    const def = byName.get(c.label);
+    const read = def && def.effect !== 'read' && def.readCounterpart ? index.get(def.readCounterpart) : undefined;
+    return read === undefined || hasActionWord(c.label, text) ? [] : [{ i, read }];
+  });
+  if (!unasked.length) return [...q];
+  const gone = new Set(unasked.map((u) => u.i));
+  const askedWrite = candidates.some((c, i) => !gone.has(i) && byName.get(c.label)?.readCounterpart && q[i]! >= THRESHOLDS.optionFloor);
+  const out = [...q];
+  for (const { i, read } of unasked) {
+    if (!askedWrite) out[read]! += out[i]!;
+    out[i] = 0;
+  }
+  const sum = out.reduce((a, b) => a + b, 0);
+  return sum > 0 ? out.map((v) => v / sum) : [...q];
+}
+
 export interface CombinedRouterOptions extends RuleRouterOptions {
   /** Default: the shipped model (src/intents/classifier/model.json). */
   classifier?: Classifier;
@@ -191,7 +220,8 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // sure it is talk ("辛苦" starts with a surname too).
       if (rules.bareName && rules.result.intent !== fallback && !classified.some((c) => (c.label === NONE || byName.get(c.label)?.rule.chat) && c.p >= 0.5)) return rules.result;
       const candidates = candidatesOf(audienceIntents, classified, rules);
-      const q = asReadsWhenAskedIfDone(rules.text, candidates, await withoutChatWhenNamed(candidates, combine(candidates, combination), (label) => rules.slotsFor(byName.get(label)!), byName), byName);
+      const named = await withoutChatWhenNamed(candidates, combine(candidates, combination), (label) => rules.slotsFor(byName.get(label)!), byName);
+      const q = asReadsWithoutActionWord(rules.text, candidates, asReadsWhenAskedIfDone(rules.text, candidates, named, byName), byName);
       const ranked = candidates.map((c, i) => ({ label: c.label, p: q[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>

@@ -34,6 +34,10 @@ export const staffMarketing: CorpusFile = {
       '[看看|查一下|列一下|给我看看|列出][最近的|进行中的|正在跑的|所有的|本店的][召回|召回活动][列表|清单|]',
       '[进行中|正在跑|在发|还没发完]的召回[有哪些|有几个|是哪些|]',
       '[最近|这个月][发起了|做了][哪些|几个]召回',
+      // The list named by a collective word, or by the state of the recalls (still open, running).
+      '[召回|召回活动|唤醒活动][都有哪些|一览|汇总|总览|全列出来|列表呢]',
+      '[跑着的|没结束的|还开着的|还在发的|在跑的][召回|召回活动][给我列一下|列一下|看看|有几个|有哪些|]',
+      '召回 [列表|清单|一览|list]',
     ],
     en: ['list [the|all|my|] recalls', '[which|what] recalls are [running|active|in progress|still sending]', '[show|list] [running|active|recent|ongoing] recalls', 'recall list'],
   },
@@ -46,6 +50,9 @@ export const staffMarketing: CorpusFile = {
       '[停止|停掉|终止][那个|刚发的|正在跑的|进行中的]召回',
       '召回[发错了|有问题]，[赶紧|马上|快]停[掉|下来|]',
       '[别再|不要再][发|群发]召回[了|券了|短信了]',
+      // Taking a recall back, or switching it off.
+      '[撤回|撤销|收回][召回|那个召回|召回 {count}|{count}号召回|刚发的召回]',
+      '[召回|召回活动|召回 {count}][先停|暂停一下|停一停|关掉|关了吧]',
     ],
     en: ['stop recall [#|no. |number |]{count}', '[halt|abort|terminate|pause] recall [#|]{count}', 'stop the [running|] recall', 'stop sending the recall'],
   },
@@ -66,6 +73,9 @@ export const staffMarketing: CorpusFile = {
       '[券|召回券|优惠券|短信|召回短信][都|已经|][发出去了吗|发完了没|发了没|到了吗|发到了没|送出去了吗]',
       // Shorthand: the coupons a recall sent and whether they were used.
       '[券|优惠券|召回券|回归券|发的券][ |][核销|核销率|核销情况|用了多少|用了几张|使用率|使用情况|用掉没]',
+      // A recall pointed at (that one, number N) and what came of it.
+      '[那次|这次|刚才那个|前天的|{count}号]召回[回来几个|回来多少人|有效果没|有人来吗|效果咋样|战果如何]',
+      '[发了召回以后|召回之后|召回完][回来了|到店了|来消费了][多少人|几个|没有]',
     ],
     en: [
       'how did the [recall|win-back campaign] [go|do|perform]',

@@ -94,6 +94,9 @@ export const staffMembers: CorpusFile = {
       // Coming in is buying: "来吃过没" asks for visits, which are orders.
       '{m}[最近|这阵子|这段时间|{period}|][有没有|][来|来店里|来咱这|来咱店|来店][吃过|消费过|买过|吃饭|吃][没|吗|没有|了吗|]',
       '{m}[上次|最后一次|最近一次][什么时候|啥时候|哪天]来[的|过|吃的]',
+      // The history of buying by another name, or its total.
+      '{m}[的|][购买历史|下单历史|消费历史|买单记录|交易记录][呢|看一下|拉出来|]',
+      '{m}[一共|总共|累计][花了多少|花了多少钱|下了几单|买了几次]',
       // Shorthand: a member and whether they came, or the word for their bills.
       '{m}[ |][最近|这阵子|近期|][来过没|来没来|来没|来过吗|来了没|有来吗|来过没有|还来吗]',
       '{m}[ |][买单记录|结账记录|消费单|账单|小票|消费流水|点单记录]',

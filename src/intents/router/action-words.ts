@@ -1,0 +1,58 @@
+/**
+ * The words that ask a staff write to be done: a verb of that action ("加", "打", "导出", "stop",
+ * "give") or its sign ("+100"). A message read as a write that has none of them is a noun phrase
+ * about the write's object — "王芳的优惠券", "M00000004家庭客标签看一眼", "13800000003 100分",
+ * "recall report", "the customer asked for a VIP tag" — and is read, never acted on (combined.ts).
+ * The text is the rules' reading (NFKC, simplified, typos fixed), matched case-insensitively.
+ *
+ * English words that are nouns as often as verbs (tag, label, note, log, record, file, ticket,
+ * recall, export) count as verbs only where a command puts them: first in the message or after a
+ * politeness, a conjunction, "to" or an identifier, or between Chinese words ("给陈静 tag 一下"), and never as the last word ("VIP tag",
+ * "the recall report" name things; "tag her VIP", "pls recall the churned" ask).
+ */
+
+/** Politeness, conjunctions and identifiers after which an ambiguous English word is a verb. */
+const COMMAND_LEAD = String.raw`(?:^|\b(?:please|pls|plz|kindly|you|and|then|to|just|also|now|go|ok|okay|can|could|let's|lets|need|want|bulk|batch|mass|should|don't|dont|do not|won't)\s+|[,;:，；：]\s*|(?:\d{5,}|m\d{6,})\s+)`;
+
+/** `words` as verbs when a command puts them there (see above): not the last word, not after a determiner. */
+const ambiguous = (words: string) =>
+  new RegExp(
+    `${COMMAND_LEAD}(?:${words})(?:s|ed|d|ing|ging|ged)?\\s+(?!report|history|status|results?|list|numbers?|stats?|preview|progress|campaigns?\\b|yesterday|today|last|this|so far|rates?|performance|summary|overview|data|details?|info)\\S|[\\u4e00-\\u9fff]\\s*(?:${words})\\s*[\\u4e00-\\u9fff]`,
+    'i',
+  );
+
+const en = (words: string) => new RegExp(`\\b(?:${words})(?:s|es|ed|d|ing|ging|ged)?\\b`, 'i');
+
+/** Per write intent of staff, the words that ask for it. Intents not listed are not checked. */
+const ACTION_WORDS: Readonly<Record<string, readonly RegExp[]>> = {
+  'points.adjust': [
+    /加|扣|减|送|赠|补|给|充|奖励?|返|调|清零|[+＋-]\s*\d|\d\s*[+＋]/,
+    en('add|give|deduct|award|credit|grant|top up|subtract|minus|plus|reward|take away|remove|refund|bump|comp'),
+  ],
+  'tag.add': [/[+＋]\s*[^\d\s]|打|加|贴|标(?!签)|设为|设成|设置|添|挂|改成|换成|变成|归为|归到|算作|列为|弄个|整个|来个|搞个/, en('add|put|give|apply|set|flag|mark|make|assign|attach|stick|slap'), ambiguous('tag|label')],
+  'tag.batch': [/打|加|贴|标(?!签)|设为|设成|添|挂|改成|换成|归为|弄个|整个|搞个/, en('add|put|give|apply|set|flag|mark|make|assign|attach'), ambiguous('tag|label')],
+  'tag.remove': [/(?:^|\s)[-－]\s*[^\d\s]|去|删|撤|取消|摘|拿掉|移除|清|除|不要|换掉|拿下|下掉|解除/, /\btake\b.*\boff\b/i, en('remove|delete|drop|take off|take away|untag|clear|strip|unlabel|get rid|unmark|cancel')],
+  'ticket.create': [/开|建|起|提|创|新|录|登记|报|派|转|生成|记|下单|立/, en('open|create|file|raise|log|submit|make|start|add|new|report|escalate|put in|set up'), ambiguous('ticket')],
+  'interaction.log': [
+    /记|登记|备注|录|写|添|补|跟进了|回访了|联系了|沟通了|打了|来电|来店|到店|来过|咨询|反馈|表示|说|问|投诉|夸|抱怨|预约|预订|订了|加了|约了|聊了|满意|不满/,
+    en('add|write|put|save|jot|enter|called|phoned|visited|met|spoke|talked|chatted|messaged|emailed|texted|said|asked|complained|praised|booked|came|followed up|left|wants|mentioned'),
+    ambiguous('note|log|record'),
+  ],
+  'recall.launch': [
+    /发|送|推|群发|一键|唤醒|挽回|启动|开始|安排|执行|搞|做|跑|拉回|召回(?=\s*(?:一下|下|吧|他们|她们|流失|沉睡|会员|客|人|全部|所有|本店|这些|那些|一批|名单上))/,
+    en('send|launch|run|start|kick off|push|blast|text|message|re-engage|reactivate|win back|target|trigger|go ahead|fire'),
+    ambiguous('recall'),
+  ],
+  'recall.stop': [/停|暂停|终止|取消|撤|叫停|中止|关|别发了|不发了|结束|收回/, en('stop|halt|cancel|pause|kill|abort|end|terminate|call off|shut|turn off|disable|withdraw')],
+  'segment.export': [/导|到处|下载|汇出|匯出|拉(?:个|一)?(?:表|名单|清单)|发我|给我|要(?:一份|个|份)|出(?:个|一)?(?:表|名单|清单|excel)|excel|表格|csv/i, en('download|send me|give me|get me|pull|dump|email me|share'), ambiguous('export'), /\b(?:csv|excel|spreadsheet|xlsx)\b/i],
+};
+
+/** An English verb under "not"/"never" asks for nothing ("not adding 100 points to …"): it is no action word. */
+const NEGATED_EN = /\b(?:not|never)\s+(?:going\s+to\s+|gonna\s+)?[a-z]+/gi;
+
+/** Whether `text` asks for the write `intent` in words (true for intents not listed). */
+export function hasActionWord(intent: string, text: string): boolean {
+  const words = ACTION_WORDS[intent];
+  const read = text.replace(NEGATED_EN, ' ');
+  return !words || words.some((re) => re.test(read));
+}
