@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
 import { PHONE_COLUMNS, sealedPhoneValues } from '../../../../test/support/sealed-phone.ts';
-import type { PoolConnection } from 'mysql2/promise';
 import { writeMemberTags } from './write.ts';
 
 // The smart tags' set-based write: only the difference between the tag's model rows and the
@@ -29,7 +28,7 @@ describe('writeMemberTags replaceSelected', () => {
       id: Number(r.member_id), source: r.source, confidence: r.confidence, at: new Date(r.created_at).toISOString(),
     }));
   const replace = (at: Date) =>
-    writeMemberTags(env.services.sql, { op: 'replaceSelected', tagIds: [tagId], select: { sql: 'SELECT member_id, ? AS tag_id, confidence FROM picks WHERE confidence >= ?', params: [tagId, 0.5] }, source: 'model', createdBy: 'model', at }, { system: 'model' });
+    writeMemberTags(env.services.sql, { op: 'replaceSelected', tagId, select: { sql: 'SELECT member_id, confidence FROM picks WHERE confidence >= ?', params: [0.5] }, source: 'model', createdBy: 'model', at }, { system: 'model' });
 
   it('adds, keeps, updates and removes model rows; a manual row stays as it was', async () => {
     await env.services.sql.query("INSERT INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) VALUES (4, ?, 'manual', 1, 'staff', ?)", [tagId, day1]);
@@ -49,12 +48,12 @@ describe('writeMemberTags replaceSelected', () => {
     expect((await rows()).length).toBe(4);
   });
 
-  it('a tag given by hand while the run writes is kept by hand, whichever commits first', async () => {
+  it('a tag given by hand to a member holding it from the model becomes manual, and the next run leaves it', async () => {
     const [res] = await env.services.sql.query<any>("INSERT INTO tags (name, category, created_at) VALUES ('沉睡会员', 'behaviour', ?)", [day1]);
     const dormant = Number(res.insertId);
     await env.services.sql.query('CREATE TABLE picks2 (member_id INT PRIMARY KEY, confidence DECIMAL(5,4))');
-    const run = (sql: typeof env.services.sql | PoolConnection, at: Date, chose?: () => void) =>
-      writeMemberTags(sql, { op: 'replaceSelected', tagIds: [dormant], select: { sql: 'SELECT member_id, ? AS tag_id, confidence FROM picks2', params: [dormant] }, source: 'model', createdBy: 'model', at, chose }, { system: 'model' });
+    const run = (sql: typeof env.services.sql, at: Date) =>
+      writeMemberTags(sql, { op: 'replaceSelected', tagId: dormant, select: { sql: 'SELECT member_id, confidence FROM picks2', params: [] }, source: 'model', createdBy: 'model', at }, { system: 'model' });
     const byHand = (memberId: number) =>
       writeMemberTags(env.services.sql, { op: 'add', tagId: dormant, memberIds: [memberId], source: 'manual', createdBy: 'staff_a', at: day2 }, { system: 'wecom' });
     const state = async () =>
@@ -65,43 +64,15 @@ describe('writeMemberTags replaceSelected', () => {
     await env.services.sql.query('DELETE FROM picks2');
     await env.services.sql.query('INSERT INTO picks2 VALUES (2, 0.8), (4, 0.9), (5, 0.9)');
 
-    // The run's writes first, uncommitted: a staff member tags 1 (whose model row the run deleted)
-    // and 4 (which the run inserted); both wait for the run's row locks, then write after its commit.
-    const conn = await env.services.sql.getConnection();
-    try {
-      await conn.beginTransaction();
-      await run(conn, day2);
-      const hand = [byHand(1), byHand(4)];
-      // Both are waiting for the run's locks before it commits.
-      for (let waiting = 0; waiting < 2; ) {
-        const [[w]] = await env.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()");
-        waiting = Number(w.n);
-      }
-      await conn.commit();
-      expect(await Promise.all(hand)).toEqual([1, 1]);
-    } finally {
-      conn.release();
-    }
+    // A staff member tags 1, who holds the tag from the model: the row becomes manual, and the
+    // next run, which no longer selects 1, leaves it.
+    expect(await byHand(1)).toBe(1);
+    await run(env.services.sql, day2);
     expect(await state()).toEqual([
       [1, 'manual', '1.000', 'staff_a'],
       [2, 'model', '0.800', 'model'],
-      [4, 'manual', '1.000', 'staff_a'],
+      [4, 'model', '0.900', 'model'],
       [5, 'model', '0.900', 'model'],
-    ]);
-
-    // The staff member first, once the run has counted and before it writes: 2 (held by the model,
-    // dropping out tonight) and 3 (new tonight). The run leaves both manual rows as they are.
-    await env.services.sql.query('DELETE FROM picks2');
-    await env.services.sql.query('INSERT INTO picks2 VALUES (3, 0.95), (4, 0.9), (5, 0.7)');
-    let hand: Promise<number[]> | undefined;
-    await run(env.services.sql, day2, () => (hand ??= Promise.all([byHand(2), byHand(3)])));
-    expect(await hand).toEqual([1, 1]);
-    expect(await state()).toEqual([
-      [1, 'manual', '1.000', 'staff_a'],
-      [2, 'manual', '1.000', 'staff_a'],
-      [3, 'manual', '1.000', 'staff_a'],
-      [4, 'manual', '1.000', 'staff_a'],
-      [5, 'model', '0.700', 'model'],
     ]);
   });
 });

@@ -32,17 +32,15 @@ export type MemberTagChange =
   /** Take the tag of `source` off every member the query does not select (only among `memberIds` when given). */
   | { op: 'retainSelected'; tagId: number; source: TagSource; select: MemberSelect; memberIds?: number[] }
   /**
-   * For each tag of `tagIds`, the tag of `source` on exactly the members the query selects for it
-   * (columns member_id, tag_id, confidence; one query for all the tags, so a selection over every
-   * member is read once): rows of `source` it no longer selects are removed, newly selected
-   * members get the tag, and a changed confidence is updated; unchanged rows (and their
-   * created_at, the day the member first got the tag) are not written, and rows of another source
-   * are left as they are (a member tagged by hand keeps the manual row). The nightly smart tags.
-   * How each tag is written is chosen by a count (replaceSelected below): the difference when
-   * most holders stay, a swap of the tag's rows when its membership mostly changes — the rows end
-   * up the same either way. `chose` hears each tag's choice.
+   * The tag of `source` on exactly the members the query selects, with the query's confidence:
+   * rows of `source` it no longer selects are removed, newly selected members get the tag, and a
+   * changed confidence is updated; unchanged rows (and their created_at, the day the member first
+   * got the tag) are not written, and rows of another source are left as they are (a member
+   * tagged by hand keeps the manual row). The nightly smart tags. How it writes is chosen per
+   * call by a count (replaceSelected below): the difference when most holders stay, a swap of
+   * the tag's rows when its membership mostly changes — the rows end up the same either way.
    */
-  | { op: 'replaceSelected'; tagIds: number[]; select: MemberSelect; source: TagSource; createdBy: string; at: Date; chose?: (tagId: number, write: ReplaceWrite) => void }
+  | { op: 'replaceSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date; chose?: (write: ReplaceWrite) => void }
   /** Take the tag of `source` off every member. */
   | { op: 'removeSource'; tagId: number; source: TagSource }
   /** Every holder of tag `from` gets tag `to` too, with its source and confidence (tag merge: `from` is deleted after). */
@@ -196,103 +194,64 @@ async function claimModelRows(sql: TagSql, c: Extract<MemberTagChange, { op: 'ad
 }
 
 /**
- * replaceSelected: the selection — every tag's members, from one query — is read once into a
- * session table keyed like member_tags (member, tag), then one cheap count per tag — the tag's
- * index entries (tag_id, member_id) whose member is selected, read from the index alone — says
- * how many rows stay. Then, with `held` the tag's rows and `kept` those, each tag is written:
- * - nobody holds the tag: an INSERT … SELECT of its selection;
- * - most holders stay (changes ≤ kept): the difference — one pass over the tag's model rows finds
- *   those no longer selected or whose confidence moved (a few), they are deleted or updated by
- *   key, and new members inserted; unchanged rows are not written;
+ * replaceSelected: the selection is read once into a session table, then one cheap count — the
+ * tag's index entries (tag_id, member_id) whose member is selected, read from the index alone —
+ * says how many rows stay. Then, with `held` the tag's rows and `kept` those:
+ * - nobody holds the tag: one INSERT … SELECT of the selection;
+ * - most holders stay (changes ≤ kept): the difference — model rows no longer selected deleted,
+ *   changed confidences updated, new members inserted; unchanged rows are not written;
  * - the membership mostly changes (changes > kept): a swap — the few kept model rows' first-given
  *   day is set aside, every model row of the tag deleted by its index range, the selection
  *   inserted in member order with that day carried over. Deleting by range and inserting in
- *   order beats the joins over the tag's rows when most of them change anyway.
- * The tags taking the same write share its statements (one pass for all of them). Either way the
- * tag's rows end up the same: rows of another source untouched, a kept model row with its
- * created_at (the day the member first got the tag) and the new confidence. The deletes and
- * updates re-check the source on the row they lock, so a row a staff member made manual meanwhile
- * is left alone; inserts are INSERT IGNORE, so a manual row added meanwhile stays as it is.
- * Returns the rows changed: removed + added + confidence updated (a swap's rewritten unchanged
- * rows not counted).
+ *   order beats three joins over the tag's rows when most of them change anyway.
+ * Either way the tag's rows end up the same: rows of another source untouched, a kept model row
+ * with its created_at (the day the member first got the tag) and the new confidence. Returns the
+ * rows changed: removed + added + confidence updated (a swap's rewritten unchanged rows not counted).
  */
-/** Which write replaceSelected chose for a tag (told to the change's `chose`: smart tags report it, tests check it). */
+/** Which write replaceSelected chose (told to the change's `chose`: smart tags report it, tests check it). */
 export type ReplaceWrite = 'insert' | 'difference' | 'swap';
 
-const SELECTED = 'member_tags_selected';
-/** The join of member_tags `mt` to the selection `s` on the key they share. */
-const ON_KEY = 's.member_id = mt.member_id AND s.tag_id = mt.tag_id';
-
 async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, { op: 'replaceSelected' }>): Promise<number> {
-  if (!c.tagIds.length) return 0;
-  await sql.query(`DROP TEMPORARY TABLE IF EXISTS ${SELECTED}, member_tags_changed, member_tags_kept`);
-  await sql.query(`CREATE TEMPORARY TABLE ${SELECTED} (member_id INT NOT NULL, tag_id INT NOT NULL, confidence DECIMAL(4,3) NOT NULL, PRIMARY KEY (member_id, tag_id)) ENGINE=InnoDB`);
+  await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_kept');
+  await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(4,3) NOT NULL) ENGINE=InnoDB');
   try {
-    await sql.query(`INSERT IGNORE INTO ${SELECTED} (member_id, tag_id, confidence) SELECT q.member_id, q.tag_id, COALESCE(q.confidence, 1) FROM (${c.select.sql}) q WHERE q.tag_id IN (?)`, [...c.select.params, c.tagIds]);
-    const [counts] = await sql.query<RowDataPacket[]>(
-      `SELECT mt.tag_id, COUNT(*) AS held, COUNT(s.member_id) AS kept FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) LEFT JOIN ${SELECTED} s ON ${ON_KEY} WHERE mt.tag_id IN (?) GROUP BY mt.tag_id`,
-      [c.tagIds],
+    const selected = await affected(sql, `INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${c.select.sql}) s`, c.select.params);
+    const [[count]] = await sql.query<RowDataPacket[]>(
+      'SELECT COUNT(*) AS held, COUNT(s.member_id) AS kept FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ?',
+      [c.tagId],
     );
-    const [picked] = await sql.query<RowDataPacket[]>(`SELECT tag_id, COUNT(*) AS n FROM ${SELECTED} GROUP BY tag_id`);
-    const by = { insert: [] as number[], difference: [] as number[], swap: [] as number[] };
-    for (const tagId of c.tagIds) {
-      const row = counts.find((r) => Number(r.tag_id) === tagId);
-      const held = Number(row?.held ?? 0);
-      const kept = Number(row?.kept ?? 0);
-      const selected = Number(picked.find((r) => Number(r.tag_id) === tagId)?.n ?? 0);
-      const write: ReplaceWrite = held === 0 ? 'insert' : held - kept + (selected - kept) <= kept ? 'difference' : 'swap';
-      by[write].push(tagId);
-      c.chose?.(tagId, write);
+    const held = Number(count!.held);
+    const kept = Number(count!.kept);
+    const INSERT_SELECTED = `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, ? FROM member_tags_selected s`;
+    if (held === 0) {
+      c.chose?.('insert');
+      return affected(sql, `${INSERT_SELECTED} ORDER BY s.member_id`, [c.tagId, c.source, c.createdBy, c.at]);
     }
-    const rows = [c.source, c.createdBy, c.at];
-    const insertSelected = `${INSERT} SELECT s.member_id, s.tag_id, ?, s.confidence, ?, ? FROM ${SELECTED} s`;
-    let changed = 0;
-    if (by.insert.length) changed += await affected(sql, `${insertSelected} WHERE s.tag_id IN (?)`, [...rows, by.insert]);
-    if (by.difference.length) changed += await writeDifference(sql, c, by.difference, insertSelected);
-    if (by.swap.length) changed += await writeSwap(sql, c, by.swap);
-    return changed;
+    const changes = held - kept + (selected - kept);
+    if (changes <= kept) {
+      c.chose?.('difference');
+      const removed = await affected(sql, 'DELETE mt FROM member_tags mt LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ? AND mt.source = ? AND s.member_id IS NULL', [c.tagId, c.source]);
+      const updated = await affected(sql, 'UPDATE member_tags mt JOIN member_tags_selected s ON s.member_id = mt.member_id SET mt.confidence = s.confidence WHERE mt.tag_id = ? AND mt.source = ? AND mt.confidence <> s.confidence', [c.tagId, c.source]);
+      const added = await affected(sql, `${INSERT_SELECTED} LEFT JOIN member_tags mt ON mt.member_id = s.member_id AND mt.tag_id = ? WHERE mt.member_id IS NULL`, [c.tagId, c.source, c.createdBy, c.at, c.tagId]);
+      return removed + updated + added;
+    }
+    c.chose?.('swap');
+    // The kept model rows (fewer than the changes): their first-given day and whether the confidence moved.
+    await sql.query(
+      `CREATE TEMPORARY TABLE member_tags_kept (member_id INT NOT NULL PRIMARY KEY, created_at DATETIME(3) NULL, moved TINYINT NOT NULL) ENGINE=InnoDB
+       SELECT mt.member_id, mt.created_at, mt.confidence <> s.confidence AS moved FROM member_tags mt JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ? AND mt.source = ?`,
+      [c.tagId, c.source],
+    );
+    const [[k]] = await sql.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(moved), 0) AS moved FROM member_tags_kept');
+    const deleted = await affected(sql, 'DELETE FROM member_tags WHERE tag_id = ? AND source = ?', [c.tagId, c.source]);
+    const inserted = await affected(
+      sql,
+      `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, COALESCE(k.created_at, ?) FROM member_tags_selected s LEFT JOIN member_tags_kept k ON k.member_id = s.member_id ORDER BY s.member_id`,
+      [c.tagId, c.source, c.createdBy, c.at],
+    );
+    const keptModel = Number(k!.n);
+    return deleted - keptModel + (inserted - keptModel) + Number(k!.moved);
   } finally {
-    await sql.query(`DROP TEMPORARY TABLE IF EXISTS ${SELECTED}, member_tags_changed, member_tags_kept`);
+    await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_kept');
   }
-}
-
-/** The difference for `tagIds`: one pass over their model rows finds the few to remove or update. */
-async function writeDifference(sql: PoolConnection, c: Extract<MemberTagChange, { op: 'replaceSelected' }>, tagIds: number[], insertSelected: string): Promise<number> {
-  await sql.query(
-    `CREATE TEMPORARY TABLE member_tags_changed (member_id INT NOT NULL, tag_id INT NOT NULL, PRIMARY KEY (member_id, tag_id)) ENGINE=InnoDB
-     SELECT mt.member_id, mt.tag_id FROM member_tags mt LEFT JOIN ${SELECTED} s ON ${ON_KEY}
-     WHERE mt.tag_id IN (?) AND mt.source = ? AND (s.member_id IS NULL OR mt.confidence <> s.confidence)`,
-    [tagIds, c.source],
-  );
-  const removed = await affected(
-    sql,
-    `DELETE mt FROM member_tags_changed d JOIN member_tags mt ON mt.member_id = d.member_id AND mt.tag_id = d.tag_id LEFT JOIN ${SELECTED} s ON ${ON_KEY} WHERE mt.source = ? AND s.member_id IS NULL`,
-    [c.source],
-  );
-  const updated = await affected(
-    sql,
-    `UPDATE member_tags_changed d JOIN member_tags mt ON mt.member_id = d.member_id AND mt.tag_id = d.tag_id JOIN ${SELECTED} s ON ${ON_KEY} SET mt.confidence = s.confidence WHERE mt.source = ? AND mt.confidence <> s.confidence`,
-    [c.source],
-  );
-  const added = await affected(sql, `${insertSelected} LEFT JOIN member_tags mt ON ${ON_KEY} WHERE s.tag_id IN (?) AND mt.member_id IS NULL`, [c.source, c.createdBy, c.at, tagIds]);
-  return removed + updated + added;
-}
-
-/** The swap for `tagIds`: their model rows deleted by index range, the selection inserted with the kept rows' first-given day. */
-async function writeSwap(sql: PoolConnection, c: Extract<MemberTagChange, { op: 'replaceSelected' }>, tagIds: number[]): Promise<number> {
-  // The kept model rows (fewer than the changes): their first-given day and whether the confidence moved.
-  await sql.query(
-    `CREATE TEMPORARY TABLE member_tags_kept (member_id INT NOT NULL, tag_id INT NOT NULL, created_at DATETIME(3) NULL, moved TINYINT NOT NULL, PRIMARY KEY (member_id, tag_id)) ENGINE=InnoDB
-     SELECT mt.member_id, mt.tag_id, mt.created_at, mt.confidence <> s.confidence AS moved FROM member_tags mt JOIN ${SELECTED} s ON ${ON_KEY} WHERE mt.tag_id IN (?) AND mt.source = ?`,
-    [tagIds, c.source],
-  );
-  const [[k]] = await sql.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(moved), 0) AS moved FROM member_tags_kept');
-  const deleted = await affected(sql, 'DELETE FROM member_tags WHERE tag_id IN (?) AND source = ?', [tagIds, c.source]);
-  const inserted = await affected(
-    sql,
-    `${INSERT} SELECT s.member_id, s.tag_id, ?, s.confidence, ?, COALESCE(k.created_at, ?) FROM ${SELECTED} s LEFT JOIN member_tags_kept k ON k.member_id = s.member_id AND k.tag_id = s.tag_id WHERE s.tag_id IN (?)`,
-    [c.source, c.createdBy, c.at, tagIds],
-  );
-  const keptModel = Number(k!.n);
-  return deleted - keptModel + (inserted - keptModel) + Number(k!.moved);
 }
