@@ -108,4 +108,40 @@ describe('smart tags from member_scores', () => {
     await refreshSmartTagsRun(env.services.sql, day2);
     expect((await modelRows('沉睡会员')).some((r) => r.id === dormantNow)).toBe(false);
   });
+
+  it('KOC潜力 and 营销敏感 equal their rules on the scores, the interactions, the KOC profiles and the coupons', async () => {
+    // Varied R and F grades, a few KOCs, interactions of every type inside and outside 180 days, coupons used or not.
+    const rf = scores.map((s) => ({ id: s.id, r: 1 + Math.floor(rand() * 5), f: 1 + Math.floor(rand() * 5) }));
+    for (const m of rf) await env.services.sql.query('UPDATE member_scores SET rfm_r = ?, rfm_f = ? WHERE member_id = ?', [m.r, m.f, m.id]);
+    const kocs = scores.filter(() => rand() < 0.1).map((s) => s.id);
+    await env.services.sql.query('INSERT INTO koc_profiles (member_id, level, referral_code, joined_at) VALUES ?', [kocs.map((id) => [id, 1, `R${id}`, day1])]);
+    const types = ['consultation', 'complaint', 'praise', 'activity', 'koc_promotion'] as const;
+    const interactions = Array.from({ length: 900 }, () => ({ member: 1 + Math.floor(rand() * N), type: types[Math.floor(rand() * types.length)]!, daysAgo: Math.floor(rand() * 300) }));
+    await env.services.sql.query('INSERT INTO interactions (member_id, type, channel, content, created_at) VALUES ?', [
+      interactions.map((i) => [i.member, i.type, 'store', 'bench', new Date(day2.getTime() - i.daysAgo * DAY - 1000)]),
+    ]);
+    const coupons = Array.from({ length: 700 }, (_, k) => ({ member: 1 + Math.floor(rand() * N), used: rand() < 0.5, k }));
+    await env.services.sql.query('INSERT INTO member_coupons (member_id, code, title, status, issued_at, source) VALUES ?', [
+      coupons.map((c) => [c.member, `C${c.k}`, 'coupon', c.used ? 'used' : 'issued', day1, 'manual']),
+    ]);
+    const deleted = new Set((await env.services.sql.query<any[]>("SELECT id FROM members WHERE status = 'deleted'"))[0].map((r) => Number(r.id)));
+    const run = await refreshSmartTagsRun(env.services.sql, day2);
+
+    const social = (id: number) => interactions.filter((i) => i.member === id && i.daysAgo < 180 && ['activity', 'praise', 'koc_promotion'].includes(i.type)).length;
+    const koc = rf
+      .filter((m) => m.r >= 4 && m.f >= 4 && !kocs.includes(m.id) && !deleted.has(m.id))
+      .map((m) => ({ id: m.id, confidence: Math.min(0.95, 0.5 + 0.1 * social(m.id)).toFixed(3) }));
+    expect(koc.length).toBeGreaterThan(10);
+    expect(koc.some((k) => k.confidence !== '0.500')).toBe(true);
+    expect((await modelRows('KOC潜力')).map(({ id, confidence }) => ({ id, confidence }))).toEqual(koc);
+    const sensitive = [...new Set(coupons.map((c) => c.member))]
+      .sort((a, b) => a - b)
+      .map((id) => ({ id, all: coupons.filter((c) => c.member === id).length, used: coupons.filter((c) => c.member === id && c.used).length }))
+      .filter((m) => m.all >= 2 && m.used / m.all >= 0.5 && !deleted.has(m.id))
+      .map((m) => ({ id: m.id, confidence: (Math.round((m.used / m.all) * 1000) / 1000).toFixed(3) }));
+    expect(sensitive.length).toBeGreaterThan(10);
+    expect((await modelRows('营销敏感')).map(({ id, confidence }) => ({ id, confidence }))).toEqual(sensitive);
+    expect(run.held.KOC潜力).toBe(koc.length);
+    expect(run.held.营销敏感).toBe(sensitive.length);
+  });
 });

@@ -47,4 +47,32 @@ describe('writeMemberTags replaceSelected', () => {
     expect(await replace(day2)).toBe(0);
     expect((await rows()).length).toBe(4);
   });
+
+  it('a tag given by hand to a member holding it from the model becomes manual, and the next run leaves it', async () => {
+    const [res] = await env.services.sql.query<any>("INSERT INTO tags (name, category, created_at) VALUES ('沉睡会员', 'behaviour', ?)", [day1]);
+    const dormant = Number(res.insertId);
+    await env.services.sql.query('CREATE TABLE picks2 (member_id INT PRIMARY KEY, confidence DECIMAL(5,4))');
+    const run = (sql: typeof env.services.sql, at: Date) =>
+      writeMemberTags(sql, { op: 'replaceSelected', tagId: dormant, select: { sql: 'SELECT member_id, confidence FROM picks2', params: [] }, source: 'model', createdBy: 'model', at }, { system: 'model' });
+    const byHand = (memberId: number) =>
+      writeMemberTags(env.services.sql, { op: 'add', tagId: dormant, memberIds: [memberId], source: 'manual', createdBy: 'staff_a', at: day2 }, { system: 'wecom' });
+    const state = async () =>
+      (await env.services.sql.query<any[]>('SELECT member_id, source, confidence, created_by FROM member_tags WHERE tag_id = ? ORDER BY member_id', [dormant]))[0].map((r) => [Number(r.member_id), r.source, r.confidence, r.created_by]);
+    await env.services.sql.query('INSERT INTO picks2 VALUES (1, 0.9), (2, 0.9), (3, 0.9)');
+    await run(env.services.sql, day1);
+    // Tonight 1 and 3 drop out, 2's confidence moves, 4 and 5 come in.
+    await env.services.sql.query('DELETE FROM picks2');
+    await env.services.sql.query('INSERT INTO picks2 VALUES (2, 0.8), (4, 0.9), (5, 0.9)');
+
+    // A staff member tags 1, who holds the tag from the model: the row becomes manual, and the
+    // next run, which no longer selects 1, leaves it.
+    expect(await byHand(1)).toBe(1);
+    await run(env.services.sql, day2);
+    expect(await state()).toEqual([
+      [1, 'manual', '1.000', 'staff_a'],
+      [2, 'model', '0.800', 'model'],
+      [4, 'model', '0.900', 'model'],
+      [5, 'model', '0.900', 'model'],
+    ]);
+  });
 });

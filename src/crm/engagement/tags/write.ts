@@ -23,7 +23,7 @@ export interface MemberSelect {
 }
 
 export type MemberTagChange =
-  /** Put the tag on these members; those holding it already keep their row (INSERT IGNORE). */
+  /** Put the tag on these members; those holding it already keep their row (INSERT IGNORE), except that a manual add makes a model row manual (claimModelRows). */
   | { op: 'add'; tagId: number; memberIds: number[]; source: TagSource; createdBy: string; at: Date }
   /** Take the tag off these members, whatever set it. */
   | { op: 'remove'; tagId: number; memberIds: number[] }
@@ -138,12 +138,12 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
   switch (c.op) {
     case 'add': {
       if (!c.memberIds.length) return 0;
-      const rows = c.memberIds.map((memberId) => [memberId, c.tagId, c.source, 1, c.createdBy, c.at]);
-      if (rows.length <= CHUNK) return affected(sql, `${INSERT} VALUES ?`, [rows]);
+      const add = async (conn: TagSql, ids: number[]) => (await claimModelRows(conn, c, ids)) + (await affected(conn, `${INSERT} VALUES ?`, [ids.map((memberId) => [memberId, c.tagId, c.source, 1, c.createdBy, c.at])]));
+      if (c.memberIds.length <= CHUNK && (c.source !== 'manual' || 'release' in sql)) return add(sql, c.memberIds);
       // Several statements, in one transaction so a failure leaves none of them: the caller's on a connection, else our own.
       const chunks = async (conn: TagSql) => {
         let n = 0;
-        for (let i = 0; i < rows.length; i += CHUNK) n += await affected(conn, `${INSERT} VALUES ?`, [rows.slice(i, i + CHUNK)]);
+        for (let i = 0; i < c.memberIds.length; i += CHUNK) n += await add(conn, c.memberIds.slice(i, i + CHUNK));
         return n;
       };
       return 'release' in sql ? chunks(sql) : withTransaction(sql, chunks);
@@ -179,6 +179,18 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
     case 'clearMember':
       return affected(sql, 'DELETE FROM member_tags WHERE member_id = ?', [c.memberId]);
   }
+}
+
+/**
+ * A tag given by hand to a member who holds it from the model makes the row manual: the model's
+ * row would otherwise stay, and the next smart-tag run that no longer selects the member would
+ * take the staff member's tag away — also when the hand-made tag comes while that run writes
+ * (it waits for the run's row lock, then finds the model's row). Confidence 1, the staff member
+ * as its author; the day the member first got the tag is kept. Counted as a change.
+ */
+async function claimModelRows(sql: TagSql, c: Extract<MemberTagChange, { op: 'add' }>, memberIds: number[]): Promise<number> {
+  if (c.source !== 'manual') return 0;
+  return affected(sql, "UPDATE member_tags SET source = ?, confidence = 1, created_by = ? WHERE tag_id = ? AND member_id IN (?) AND source = 'model'", [c.source, c.createdBy, c.tagId, memberIds]);
 }
 
 /**
