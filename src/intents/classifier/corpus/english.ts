@@ -9,7 +9,8 @@
 export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
   'member.lookup': [
     "[who's|whos|who is] [this|the customer|the guest] [on|with] {phone}",
-    '[pull up|bring up|get me|grab] [member|customer|the member|] {phone}',
+    '[pull up|bring up|get me|grab|show me|show|open] [member|customer|the member|] {phone}',
+    '[show me|find|search for] [member|customer|the member|] {m_en}',
     '[any|do we have a|is there a] member [called|named] {m_en}[?|]',
     '[check|look up] [this|the] number {phone} [for me|pls|]',
     '[whose|which member\'s] number is {phone}',
