@@ -64,6 +64,8 @@ export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|wo
 /** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */
 export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)/;
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
+/** "would" right before the instruction verb ("would adding 200 points … be ok", "I would tag them"): conditional, not a request ("would you add", "I'd like to add" put other words between). */
+export const HYPO_HEAD_EN = /\bwould\s*$/i;
 export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might)\b/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */

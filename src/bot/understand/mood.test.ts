@@ -120,6 +120,11 @@ const CASES: [string, Expect][] = [
   ['what if we recall the churn list', 'hypo'],
   ['if we tag the churn list as VIP', 'hypo'],
   ['maybe send recall coupons to the churn list', 'hypo'],
+  // "would <doing> … be ok" asks whether the action is acceptable; it does not ask for it
+  ['would adding 200 points to 13800000003 for the complaint be ok', 'hypo'],
+  ['would tagging the churn list as VIP be fine', 'hypo'],
+  ["I'd like to add 200 points to 13800000003 for the complaint", 'do'],
+  ['would you add 200 points to 13800000003 for the complaint', 'do'],
   ['我打算给流失会员发召回券', 'hypo'],
   ['我在想要不要给流失的都打个VIP', 'hypo'],
   ['寻思着给他加点积分', 'hypo'],

@@ -115,7 +115,7 @@ export function analyseMood(raw: string): Mood {
   }
 
   const hypothetical =
-    cue('hypo', L.HYPO_ZH.exec(f.head)?.[0]) || cue('hypo', L.HYPO_EN.exec(scan)?.[0]) || cue('hypo-end', L.HYPO_END_ZH.exec(end)?.[0]) || (!f.content && cue('hypo', L.HYPO_ZH.exec(f.tail)?.[0]));
+    cue('hypo', L.HYPO_ZH.exec(f.head)?.[0]) || cue('hypo', L.HYPO_EN.exec(scan)?.[0]) || cue('hypo', L.HYPO_HEAD_EN.exec(f.head)?.[0]) || cue('hypo-end', L.HYPO_END_ZH.exec(end)?.[0]) || (!f.content && cue('hypo', L.HYPO_ZH.exec(f.tail)?.[0]));
   const deferred =
     cue('defer', frameCue(f.head, L.DEFER_ZH)) ||
     cue('defer', L.DEFER_EN.exec(f.content ? f.head : text)?.[0]) ||
