@@ -176,7 +176,13 @@ export function asReadsWithoutActionWord(text: string, candidates: readonly Cand
   });
   if (!unasked.length) return [...q];
   const gone = new Set(unasked.map((u) => u.i));
-  const askedWrite = candidates.some((c, i) => !gone.has(i) && byName.get(c.label)?.readCounterpart && q[i]! >= THRESHOLDS.optionFloor);
+  // Any write or send still standing counts ("建个人群包 …：有家庭客标签": segment.create, which has no
+  // read counterpart, beside an unasked tag.add), not only those with a read counterpart.
+  const isWrite = (label: string) => {
+    const effect = byName.get(label)?.effect;
+    return effect !== undefined && effect !== 'read' && effect !== 'control';
+  };
+  const askedWrite = candidates.some((c, i) => !gone.has(i) && isWrite(c.label) && q[i]! >= THRESHOLDS.optionFloor);
   const out = [...q];
   for (const { i, read } of unasked) {
     if (!askedWrite) out[read]! += out[i]!;
