@@ -10,6 +10,11 @@ import { insertOrder, rebuildMemberStats } from './rollup.ts';
 // The whole-table rebuild of member_stats and order writes, in two processes: neither may write
 // a rollup the other's commit made stale (rebuild-gate.ts).
 const NOW = new Date('2026-11-21T16:00:00.000Z');
+/**
+ * How long a child process may take to reach its lock wait: tsx compiles its whole import graph on
+ * first use, ~45 s in a fresh clone on a quiet machine (CI failed at 60 s beside other suites).
+ */
+const CHILD_START = 200_000;
 
 describe('member_stats rebuild gate', () => {
   let env: TestEnv;
@@ -23,7 +28,7 @@ describe('member_stats rebuild gate', () => {
     await env?.cleanup();
   });
 
-  const child = (args: string[]) => runTsx(['test/support/member-stats-child.ts', ...args], childEnv(env.config, { NOW: NOW.toISOString() }), 120_000);
+  const child = (args: string[]) => runTsx(['test/support/member-stats-child.ts', ...args], childEnv(env.config, { NOW: NOW.toISOString() }), 240_000);
   /** A transaction of another connection waiting for a row lock (the other process is blocked). */
   const someoneWaits = async () => {
     const [rows] = await env.services.sql.query<any[]>("SELECT trx_query FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id <> CONNECTION_ID()");
@@ -42,21 +47,21 @@ describe('member_stats rebuild gate', () => {
       await insertOrder(conn, NOW, { orderNo: 'GATE-1', memberId: member, storeId: 1, amount: '88.80', items: [], paymentMethod: 'wechat', paidAt: new Date(NOW.getTime() - 7_200_000) });
       // The order and its rollup row are written, not committed: the rebuild starts now, in another process.
       rebuild = child(['rebuild']);
-      const waiting = await waitFor(someoneWaits, 60_000, 'the rebuild to wait for the order transaction');
+      const waiting = await waitFor(someoneWaits, CHILD_START, 'the rebuild to wait for the order transaction');
       expect(waiting).toContain('member_stats_gate');
     });
     const run = await rebuild!;
     expect(run.stdout, run.stderr).toContain('done');
     const s = await statsOf(member);
     expect(s.stored).toEqual(s.orders);
-  }, 180_000);
+  }, 300_000);
 
   it('an order in another process waits while a rebuild holds the gate, then lands in its rollup', async () => {
     const member = 9;
     let order: ReturnType<typeof child> | undefined;
     await asTheOnlyWriter(env.services.sql, async () => {
       order = child(['order', String(member), '1', 'GATE-2']);
-      const waiting = await waitFor(someoneWaits, 60_000, 'the order to wait for the rebuild');
+      const waiting = await waitFor(someoneWaits, CHILD_START, 'the order to wait for the rebuild');
       expect(waiting).toContain('member_stats_gate');
       const [[landed]] = await env.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM orders WHERE order_no = 'GATE-2'");
       expect(Number(landed.n)).toBe(0);
@@ -66,5 +71,5 @@ describe('member_stats rebuild gate', () => {
     const s = await statsOf(member);
     expect(s.stored).toEqual(s.orders);
     expect(s.orders[0]).toBeGreaterThan(0);
-  }, 180_000);
+  }, 300_000);
 });
