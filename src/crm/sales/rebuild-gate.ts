@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
+import { withTransaction } from '../kernel/index.ts';
 
 /**
  * The gate between order writes and a whole-table rebuild of member_stats: one row of
@@ -28,13 +29,12 @@ export async function asTheOnlyWriter<T>(sql: Pool, rebuild: () => Promise<T>): 
   try {
     // The row is the migration's; put back if someone emptied the table (a lock on no row locks nothing).
     await conn.query('INSERT IGNORE INTO member_stats_gate (id) VALUES (1)');
-    await conn.query('START TRANSACTION');
-    try {
-      await conn.query(`${GATE} FOR UPDATE`);
-      return await rebuild();
-    } finally {
-      await conn.query('ROLLBACK').catch(() => {});
-    }
+    // Nothing is written on this connection: the transaction only holds the lock, then rolls back.
+    return await withTransaction(conn, async (c, tx) => {
+      tx.rollbackOnly();
+      await c.query(`${GATE} FOR UPDATE`);
+      return rebuild();
+    });
   } finally {
     conn.release();
   }
