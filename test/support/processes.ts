@@ -8,18 +8,23 @@ import { createServer } from 'node:net';
 import type { Config } from '../../src/config.ts';
 import { childEnv, spawnCommand, spawnTsx } from './child.ts';
 
-/** A port nothing listens on right now (the OS picks it). */
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+/**
+ * A port nothing listens on right now, for a child that binds it later. Picked below the kernel's
+ * ephemeral range (net.ipv4.ip_local_port_range, 32768–60999 here): a port the OS hands out for
+ * `listen(0)` is also what it hands out as the local port of outgoing connections, so in the
+ * seconds before the child binds it, any client socket of a parallel test could take it (CI saw
+ * `EADDRINUSE` on a port picked this way while the app waited for Redis).
+ */
+export const freePort = async (): Promise<number> => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!(await portOpen(port))) return port;
+  }
+  throw new Error('no free port between 20000 and 32000 after 200 tries');
+};
 
 /** Whether something listens on `port` (any interface). */
-export const portOpen = (port: number) =>
+export const portOpen = (port: number): Promise<boolean> =>
   new Promise<boolean>((resolve) => {
     const s = createServer();
     s.once('error', () => resolve(true));
