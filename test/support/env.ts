@@ -5,6 +5,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { deleteKeys, scanKeys } from '../../src/redis.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { TEST_SERVER_URL } from './server.ts';
+import { createFromTemplate } from './template-db.ts';
 
 export interface TestEnv {
   services: Services;
@@ -27,7 +28,10 @@ export async function createTestEnv(label: string, env: Record<string, string> =
   const databaseUrl = `${opts.server ?? TEST_SERVER_URL}crm_t_${id}`;
   const read = opts.readServer ? { READ_DATABASE_URL: `${opts.readServer}crm_t_${id}` } : {};
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_PREFIX: `crm_t_${id}`, ...read, ...env });
-  await migrate(databaseUrl);
+  // On the machine's server the database is a copy of the migrated template (template-db.ts); a
+  // private server (opts.server) is migrated from scratch.
+  if (opts.server) await migrate(databaseUrl);
+  else await createFromTemplate(TEST_SERVER_URL, `crm_t_${id}`);
   const services = createServices(config, { now: opts.now });
   await redisReady(services);
   return {
