@@ -40,6 +40,8 @@ export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|�
 /** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). */
 export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
 export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not now|let'?s not|lets not|shouldn'?t|should not|won'?t|no longer|not yet)\b/i;
+/** "not" right before the instruction verb negates it, however polite the frame ("could you not close T… yet", "please not tag her"). */
+export const NEG_HEAD_EN = /\bnot\s*$/i;
 /** A negation at the very end takes back what came before ("给他打VIP标签就不用了", "tag him, never mind"). */
 export const NEG_END_ZH = /(?:算了|(?:不|别)(?:用|要|必|需要|发|建|开|打|加|扣|记|做|弄|搞|召回|导出|执行)了|先不要|先别|先不)$/;
 export const NEG_END_EN = /(?:never ?mind|forget it|no need|not now|scratch that|cancel that|actually,? don'?t|don'?t)$/i;

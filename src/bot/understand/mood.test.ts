@@ -84,6 +84,8 @@ const CASES: [string, Expect][] = [
   ['无需给他记录', 'neg'],
   ["don't tag him as VIP", 'neg'],
   ['do not recall the churn list', 'neg'],
+  ['could you not close T20261121000002 yet', 'neg'],
+  ['please not tag her as VIP', 'neg'],
   ['no need to open a ticket for 13800000001', 'neg'],
   ['never mind the recall', 'neg'],
   ['tag him as VIP, never mind', 'neg'],
