@@ -162,20 +162,26 @@ async function main() {
     const reply = readPassiveReply(keys, { status: res.status, contentType: '', body: text });
     console.log(`probe answer (${res.status}): ${String(reply.Content ?? '').split('\n')[0]}`);
 
-    // Round trips of one turn: the same callbacks one at a time through a second server whose
-    // MariaDB and Redis lines pass a counting relay — MySQL commands (packets with sequence id 0)
-    // and Redis writes (one per command or pipeline) — less what the idle server sends in as long.
-    if (!args['no-count']) {
-      const perTurn = await countRoundTrips(env.config, callback, ENTRY);
-      console.log(`Redis commands per turn: ${perTurn.perCommand.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(', ')}`);
-      console.log(`one turn, sequential (${perTurn.turns} callbacks): ${perTurn.mysql.toFixed(1)} MySQL commands, ≈ ${perTurn.redis.toFixed(1)} Redis round trips, ${perTurn.cpuMs.toFixed(2)} ms server CPU, ${perTurn.ms.toFixed(1)} ms p50 (idle server in as long: ${perTurn.idleMysql} MySQL, ${perTurn.idleRedis} Redis)`);
-    }
-
     let viewNo = 0;
     const view = (): LoadRequest => ({ method: 'GET', path: `/api/crm/customers/${memberIds[viewNo++ % memberIds.length]}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const probe360 = await fetch(`http://127.0.0.1:${app.port}${view().path}`, { headers: view().headers });
     const body360 = (await probe360.json()) as { profile?: { memberNo?: string } };
     if (probe360.status !== 200 || !body360.profile?.memberNo) throw new Error(`the 360 view probe failed (${probe360.status}): ${JSON.stringify(body360).slice(0, 500)}`);
+
+    // Round trips of one turn and of one 360 view: the same requests one at a time through a second
+    // server whose MariaDB and Redis lines pass a counting relay — MySQL commands (packets with
+    // sequence id 0) and Redis writes (one per command or pipeline) — less what the idle server sends in as long.
+    if (!args['no-count']) {
+      const counted = await countRoundTrips(env.config, [
+        { label: 'one turn', make: callback },
+        { label: 'one 360 view', make: view },
+      ], ENTRY);
+      for (const c of counted) {
+        if (c.label === 'one turn') console.log(`Redis commands per turn: ${c.perCommand.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(', ')}`);
+        console.log(`${c.label}, sequential (${c.turns} requests): ${c.mysql.toFixed(1)} MySQL commands, ≈ ${c.redis.toFixed(1)} Redis round trips, ${c.cpuMs.toFixed(2)} ms server CPU, ${c.ms.toFixed(1)} ms p50 (idle server in as long: ${c.idleMysql} MySQL, ${c.idleRedis} Redis)`);
+      }
+    }
+
     const targets: { id: string; name: string; port: number; make: (conn: number) => LoadRequest; connections: number }[] = [
       { id: 'bare', name: 'bare Hono GET /', port: barePort, make: (): LoadRequest => ({ method: 'GET', path: '/' }), connections: C },
       { id: 'healthz', name: 'server GET /healthz', port: app.port, make: (): LoadRequest => ({ method: 'GET', path: '/healthz' }), connections: C },
@@ -248,8 +254,8 @@ async function memoryAfterGc(pid: number, port: number, dir: string): Promise<st
   return 'no heap snapshot written';
 }
 
-/** See the call: one server behind counting relays, `turns` callbacks one after the other. */
-async function countRoundTrips(config: Config, make: (conn: number) => LoadRequest, entry: 'tsx' | 'dist', turns = 100) {
+/** See the call: one server behind counting relays, `turns` requests of each kind one after the other. */
+async function countRoundTrips(config: Config, kinds: { label: string; make: (conn: number) => LoadRequest }[], entry: 'tsx' | 'dist', turns = 100) {
   const db = new URL(config.DATABASE_URL);
   const rd = new URL(config.REDIS_URL);
   let mysql = 0;
@@ -279,31 +285,35 @@ async function countRoundTrips(config: Config, make: (conn: number) => LoadReque
   rd.host = `127.0.0.1:${redisRelay.port}`;
   const app = await startApp(config, { DATABASE_URL: db.toString(), REDIS_URL: rd.toString(), LOG_LEVEL: 'info', ROLE: 'web' }, { wait: 'ready', timeoutMs: 300_000, entry, distDir: DIST });
   try {
-    const one = async () => {
-      const r = make(0);
-      const t = performance.now();
-      const res = await fetch(`http://127.0.0.1:${app.port}${r.path}`, { method: r.method, body: r.body, headers: r.headers });
-      await res.text();
-      return performance.now() - t;
-    };
-    for (let i = 0; i < 10; i++) await one(); // warm
-    const m0 = mysql;
-    const r0 = redis;
-    const k0 = new Map(commands);
-    const c0 = cpuS(app.child.pid!);
-    const t0 = performance.now();
-    const times: number[] = [];
-    for (let i = 0; i < turns; i++) times.push(await one());
-    const elapsed = performance.now() - t0;
-    const cpuMs = ((cpuS(app.child.pid!) - c0) * 1000) / turns;
-    const [m1, r1] = [mysql, redis];
-    const k1 = new Map(commands);
-    await new Promise((r) => setTimeout(r, elapsed));
-    const idleMysql = mysql - m1;
-    const idleRedis = redis - r1;
-    const perCommand = [...k1].map(([name, n]) => [name, (n - (k0.get(name) ?? 0) - ((commands.get(name) ?? 0) - n)) / turns] as const).filter(([, n]) => n >= 0.05);
-    times.sort((a, b) => a - b);
-    return { turns, mysql: (m1 - m0 - idleMysql) / turns, redis: (r1 - r0 - idleRedis) / turns, perCommand, cpuMs, ms: times[Math.floor(turns / 2)]!, idleMysql, idleRedis };
+    const out = [];
+    for (const { label, make } of kinds) {
+      const one = async () => {
+        const r = make(0);
+        const t = performance.now();
+        const res = await fetch(`http://127.0.0.1:${app.port}${r.path}`, { method: r.method, body: r.body, headers: r.headers });
+        await res.text();
+        return performance.now() - t;
+      };
+      for (let i = 0; i < 10; i++) await one(); // warm
+      const m0 = mysql;
+      const r0 = redis;
+      const k0 = new Map(commands);
+      const c0 = cpuS(app.child.pid!);
+      const t0 = performance.now();
+      const times: number[] = [];
+      for (let i = 0; i < turns; i++) times.push(await one());
+      const elapsed = performance.now() - t0;
+      const cpuMs = ((cpuS(app.child.pid!) - c0) * 1000) / turns;
+      const [m1, r1] = [mysql, redis];
+      const k1 = new Map(commands);
+      await new Promise((r) => setTimeout(r, elapsed));
+      const idleMysql = mysql - m1;
+      const idleRedis = redis - r1;
+      const perCommand = [...k1].map(([name, n]) => [name, (n - (k0.get(name) ?? 0) - ((commands.get(name) ?? 0) - n)) / turns] as const).filter(([, n]) => n >= 0.05);
+      times.sort((a, b) => a - b);
+      out.push({ label, turns, mysql: (m1 - m0 - idleMysql) / turns, redis: (r1 - r0 - idleRedis) / turns, perCommand, cpuMs, ms: times[Math.floor(turns / 2)]!, idleMysql, idleRedis });
+    }
+    return out;
   } finally {
     await app.stop();
     await mysqlRelay.close();

@@ -38,6 +38,15 @@ describe('/api/crm/wecom', () => {
     expect(view.body.wecom).toMatchObject({ externalUserId: 'wmApi', relationships: [{ staffUserId: 'agent_01', state: way.body.state, storeId: 1, attributedStaff: '黄丽' }] });
   });
 
+  it("the 360 view's WeCom part: null for a member with no WeCom customer, no relationships for one whose customer has no follows", async () => {
+    const id = await r.memberId('M00000007');
+    expect((await call(hq, 'GET', `/customers/${id}`)).body.wecom).toBeNull();
+    await r.services.sql.query("INSERT INTO wecom_customers (external_userid, name, member_id, bound_by, bound_at) VALUES ('wmBare', '无跟进', ?, 'manual', NOW(3))", [id]);
+    const view = await call(hq, 'GET', `/customers/${id}`);
+    expect(view.status).toBe(200);
+    expect(view.body.wecom).toEqual({ externalUserId: 'wmBare', relationships: [] });
+  });
+
   it('lists unbound customers; an agent may not manage contacts', async () => {
     r.wc.addCustomer({ external_userid: 'wmLost', name: '未绑定', follow: [{ userid: 'agent_01' }] });
     await r.contactEvent('add_external_contact', 'agent_01', 'wmLost');

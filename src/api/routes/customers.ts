@@ -1,12 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { wecomOf, wecomRelationships } from './wecom-contacts.ts';
 import { z } from 'zod';
-import { listMembers, MEMBER_SORTS, memberCreateSchema, memberSummary, profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
+import { listMembers, MEMBER_SORTS, memberCreateSchema, memberSummaryById, profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
 import { createCustomer } from '../../crm/lifecycle/index.ts';
 import { journeyDeps } from '../../jobs/journey-deps.ts';
 import { customerOrders } from '../customers/orders.ts';
 import { customerValueScore } from '../customers/value-score.ts';
-import { visibleMemberOr404 } from '../customers/visible.ts';
+import { memberNotVisible } from '../customers/visible.ts';
 import { addDays, notFound, parseChinaDate } from '../../crm/kernel/index.ts';
 import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
 import { dayOrNull, decimalString, idParam, iso, isoDate, isoDateTime, isoOrNull, jsonify, paged, pageQuery, pageWindow } from '../schemas.ts';
@@ -201,10 +201,9 @@ export const customerRoutes = [
       responses: { 200: ok(customer360), ...errors(404) },
     }),
     async ({ access, params }) => {
-      const member = await visibleMemberOr404(access, params.id, 'member.summary');
-      const result = await memberSummary(access, { memberNo: member.memberNo });
-      if (result.kind !== 'one') throw notFound('member_not_found', `no customer ${params.id} in your scope`);
-      const s = result.summary;
+      // The WeCom part is read beside the card (one round trip of waiting, not two); it is shown only when the member is in scope.
+      const [s, wecom] = await Promise.all([memberSummaryById(access, params.id), wecomOf(access.services, params.id)]);
+      if (!s) throw await memberNotVisible(access, params.id, 'member.summary');
       return {
         profile: {
           id: s.member.id,
@@ -241,7 +240,7 @@ export const customerRoutes = [
           pendingFollowUps: s.pendingFollowUps,
         },
         koc: s.koc,
-        wecom: await wecomOf(access.services, s.member.id),
+        wecom,
       };
     },
   ),

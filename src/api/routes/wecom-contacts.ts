@@ -43,7 +43,7 @@ export const wecomRelationships = z.object({
   ),
 });
 
-/** The 360 view's WeCom part (the caller has already read the member in scope). */
+/** The 360 view's WeCom part (the caller shows it only for a member it has read in scope). */
 export async function wecomOf(services: Services, memberId: number): Promise<z.input<typeof wecomRelationships> | null> {
   const v = await memberWeCom(services, memberId);
   return v && { externalUserId: v.externalUserId, relationships: v.relationships.map((r) => ({ ...r, addedAt: iso(r.addedAt), deletedAt: isoOrNull(r.deletedAt) })) };

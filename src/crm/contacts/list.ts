@@ -36,17 +36,23 @@ export interface MemberWeComView {
   relationships: { staffUserId: string; staffName: string | null; remark: string; addedAt: Date; deletedAt: Date | null; deletedBy: string | null; state: string | null; storeId: number | null; storeName: string | null; attributedStaff: string | null }[];
 }
 
-/** The member's WeCom relationships for the 360 view (the caller has read the member through customers, which checks scope). */
+/**
+ * The member's WeCom relationships for the 360 view, in one statement (the customer row, then its
+ * follows). Not scoped: the caller shows it only for a member it has read in scope through customers.
+ */
 export async function memberWeCom(services: Services, memberId: number): Promise<MemberWeComView | null> {
-  const [c] = await services.sql.query<RowDataPacket[]>('SELECT external_userid FROM wecom_customers WHERE member_id = ?', [memberId]);
-  if (!c[0]) return null;
-  const id = String(c[0].external_userid);
-  const [rows] = await services.sql.query<RowDataPacket[]>(
-    `SELECT f.staff_userid, adder.name AS staff_name, f.remark, f.added_at, f.deleted_at, f.deleted_by, f.state, f.store_id, s.name AS store_name, attr.name AS attributed
-     FROM wecom_follows f LEFT JOIN staff adder ON adder.wecom_user_id = f.staff_userid LEFT JOIN stores s ON s.id = f.store_id LEFT JOIN staff attr ON attr.id = f.staff_id
-     WHERE f.external_userid = ? ORDER BY f.added_at`,
-    [id],
+  const [all] = await services.sql.query<RowDataPacket[]>(
+    `SELECT c.external_userid AS customer, f.staff_userid, adder.name AS staff_name, f.remark, f.added_at, f.deleted_at, f.deleted_by, f.state, f.store_id, s.name AS store_name, attr.name AS attributed
+     FROM (SELECT external_userid FROM wecom_customers WHERE member_id = ? LIMIT 1) c
+     LEFT JOIN wecom_follows f ON f.external_userid = c.external_userid
+     LEFT JOIN staff adder ON adder.wecom_user_id = f.staff_userid LEFT JOIN stores s ON s.id = f.store_id LEFT JOIN staff attr ON attr.id = f.staff_id
+     ORDER BY f.added_at`,
+    [memberId],
   );
+  if (!all[0]) return null;
+  const id = String(all[0].customer);
+  // A customer with no follows comes back as one row of NULLs beside its id.
+  const rows = all.filter((r) => r.staff_userid !== null);
   return {
     externalUserId: id,
     relationships: rows.map((r) => ({

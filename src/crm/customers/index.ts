@@ -19,7 +19,7 @@ export { ENCODING_CHOICES, detectEncoding, type EncodingChoice, type TextEncodin
 export { openTable, type Cell, type RawRow, type TableFile } from './import/read.ts';
 export { parseDate as parseImportDate, text as cellText } from './import/row.ts';
 export { consoleAccess, storeIdOf } from './import/staff.ts';
-export { memberInScope } from './in-scope.ts';
+export { memberInScope, memberNotFound } from './in-scope.ts';
 export { ERASED_NAME, eraseMemberRow, erasedPhone, lockMemberStatus, lockMembers, mergeMemberRows, type LockedMember } from './member-rows.ts';
 export { setMemberLevelRow, setMembersPointsAndLevels, setPointsBalance } from './member-writes.ts';
 export { optOutOfMarketing } from './opt-out.ts';
@@ -29,7 +29,7 @@ export { memberSyncFacts, type MemberSyncFacts } from './sync-facts.ts';
 export { memberRefSchema, withMemberRef, type MemberRef } from './ref.ts';
 export { resolveMember } from './resolve.ts';
 export { visibleMembers, visibleMembersSql } from './scope.ts';
-export { memberSummary, type MemberSummary } from './summary.ts';
+export { memberSummary, memberSummaryById, type MemberSummary } from './summary.ts';
 export { profileHistory, profilePatchSchema, updateMemberProfile } from './update.ts';
 export { createMemberRow, memberCreateSchema, storeIdByRef, type CreatedMember, type MemberCreate } from './create.ts';
 export { ADDRESS_TYPES, addressSchema, addressesSchema, EMAIL_IN_TEXT, maskEmail, phoneOrThrow, type Address } from './member-input.ts';

@@ -4,6 +4,7 @@ import { auditMemberRead } from './audit-read.ts';
 import type { MemberBrief, MemberSearch } from './find.ts';
 import type { MemberRef } from './ref.ts';
 import { resolveMember } from './resolve.ts';
+import { readMemberRows } from './rows.ts';
 import { readSummaryFacts } from './summary-query.ts';
 
 export interface MemberSummary {
@@ -56,15 +57,31 @@ export async function memberSummary(access: StaffAccess, ref: MemberRef, recent 
     await auditMemberRead(access, 'member.summary', resolved.search);
     return { kind: resolved.kind, search: resolved.search };
   }
-  const [, facts] = await Promise.all([auditMemberRead(access, 'member.summary', resolved.search), readSummaryFacts(access.services, resolved.member.id, recent)]);
+  return { kind: 'one', summary: await summaryOf(access, resolved.member, resolved.search, recent) };
+}
+
+/**
+ * The member card of the member with this id (the API's 360 view), null when the actor may not
+ * see it (the caller audits the probe and answers 404). The scoped read by primary key stands in
+ * for the search by member number: one statement fewer than memberInScope + memberSummary, and
+ * the audit row is the same (by memberNo, the member as target).
+ */
+export async function memberSummaryById(access: StaffAccess, memberId: number, recent = 5): Promise<MemberSummary | null> {
+  requirePermission(access.actor, 'member.read');
+  const [row] = await readMemberRows(access.services, access.actor, 'm.id = ?', [memberId], 'm.id', 1);
+  if (!row) return null;
+  const { registeredAt: _r, sourceChannel: _s, ...brief } = row;
+  const member: MemberBrief = { ...brief, homeStore: brief.homeStore?.name ?? null };
+  return summaryOf(access, member, { by: 'memberNo', query: member.memberNo, valid: true, total: 1, members: [member] }, recent);
+}
+
+async function summaryOf(access: StaffAccess, member: MemberBrief, search: MemberSearch, recent: number): Promise<MemberSummary> {
+  const [, facts] = await Promise.all([auditMemberRead(access, 'member.summary', search), readSummaryFacts(access.services, member.id, recent)]);
   const { profile, lastOrderAt, ...rest } = facts;
   return {
-    kind: 'one',
-    summary: {
-      ...rest,
-      member: { ...resolved.member, ...profile, email: profile.email && !can(access.actor, 'member.phone.view') ? maskEmail(profile.email) : profile.email },
-      lastOrderAt,
-      daysSinceLastOrder: lastOrderAt ? daysBetween(lastOrderAt, access.services.now()) : null,
-    },
+    ...rest,
+    member: { ...member, ...profile, email: profile.email && !can(access.actor, 'member.phone.view') ? maskEmail(profile.email) : profile.email },
+    lastOrderAt,
+    daysSinceLastOrder: lastOrderAt ? daysBetween(lastOrderAt, access.services.now()) : null,
   };
 }
