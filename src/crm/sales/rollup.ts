@@ -131,6 +131,30 @@ export async function rebuildMemberStats(sql: Runner, now: Date, memberIds: numb
   return foldMemberStats(sql, now, memberIds, conn, known);
 }
 
+/**
+ * Recomputes these members' rows whole from their orders (the nightly move's members with new
+ * orders, merges, no row yet: window.ts) as an order writer would: in one transaction holding a
+ * share of the gate (rebuild-gate.ts) and the members' rows locked as resyncMembers locks them
+ * (members, member_stats, digests, by primary key in id order), so a recordOrder of one of them
+ * waits for it or it for the order — never an older rollup written over a newer one, which the
+ * read-then-upsert outside any lock allowed (an order committed between the read and the write).
+ * Deadlocks (the order writers' and the moves' locks meet) are retried.
+ */
+export async function recomputeMembers(sql: Pool, now: Date, memberIds: number[]): Promise<number> {
+  const ids = [...new Set(memberIds)].sort((a, b) => a - b);
+  if (!ids.length) return 0;
+  return withTransaction(
+    sql,
+    async (conn) => {
+      await enterAsWriter(conn);
+      const members = await memberFacts(conn, ids, now, new Map());
+      const orders = await memberVisitOrders(conn, ids);
+      return foldMemberStats(conn, now, ids, conn, { orders, cohortBits: new Map(), members });
+    },
+    { retryDeadlocks: 3 },
+  );
+}
+
 async function foldMemberStats(sql: Runner, now: Date, memberIds: number[] | null, conn?: PoolConnection, known?: KnownOrders): Promise<number> {
   if (memberIds !== null && memberIds.length === 0) return 0;
   const runner: Runner = conn ?? sql;

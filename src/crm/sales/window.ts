@@ -1,6 +1,6 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { countedOrder, eachInFlight, netAmount } from '../kernel/index.ts';
-import { rebuildMemberStats } from './rollup.ts';
+import { rebuildMemberStats, recomputeMembers } from './rollup.ts';
 
 const DAY_MS = 86_400_000;
 /** Past this gap since the last refresh the edge ranges are large: rebuild instead. */
@@ -24,6 +24,8 @@ export interface StatsMarker {
   asOf: Date;
   maxOrderId: number;
   maxInteractionId: number;
+  /** The newest member id then (members without a row are looked for above it first); 0 = unknown. */
+  maxMemberId?: number;
 }
 
 /**
@@ -47,11 +49,30 @@ export interface StatsMarker {
 export async function refreshMemberStats(sql: Pool, now: Date, last: StatsMarker | null, mode: 'auto' | 'full' = 'auto'): Promise<StatsRefresh & { marker: StatsMarker }> {
   const from = last?.asOf ?? null;
   // The newest ids now: the next refresh also picks up rows inserted after this one whatever their dates say.
-  const [[ids]] = await sql.query<RowDataPacket[]>('SELECT (SELECT COALESCE(MAX(id), 0) FROM orders) AS o, (SELECT COALESCE(MAX(id), 0) FROM interactions) AS i');
+  const [[ids]] = await sql.query<RowDataPacket[]>('SELECT (SELECT COALESCE(MAX(id), 0) FROM orders) AS o, (SELECT COALESCE(MAX(id), 0) FROM interactions) AS i, (SELECT COALESCE(MAX(id), 0) FROM members) AS m');
   const [[state]] = await sql.query<RowDataPacket[]>('SELECT EXISTS(SELECT 1 FROM member_stats) AS has');
   const full = mode === 'full' || from === null || !Number(state!.has) || Math.abs(now.getTime() - from.getTime()) > FULL_AFTER_DAYS * DAY_MS;
-  const members = full ? await rebuildMemberStats(sql, now) : await moveWindows(sql, from!, now, last?.maxOrderId ?? 0, last?.maxInteractionId ?? 0);
-  return { mode: full ? 'full' : 'incremental', members, from, marker: { asOf: now, maxOrderId: Number(ids!.o), maxInteractionId: Number(ids!.i) } };
+  const members = full ? await rebuildMemberStats(sql, now) : await moveWindows(sql, from!, now, last?.maxOrderId ?? 0, last?.maxInteractionId ?? 0, last?.maxMemberId ?? 0);
+  return { mode: full ? 'full' : 'incremental', members, from, marker: { asOf: now, maxOrderId: Number(ids!.o), maxInteractionId: Number(ids!.i), maxMemberId: Number(ids!.m) } };
+}
+
+/**
+ * Members without a member_stats row (new registrations, imports), as `{ id }` rows. Every row
+ * is a member's (foreign key), so the two counts tell how many there are: none — the usual
+ * night of a chain whose new members all ordered, and the bench — costs two index counts
+ * instead of an anti-join of every member (4–8 s at 1M under load, docs/benchmarks.md); else
+ * they are looked for among the members registered since the last refresh (ids above its
+ * newest), and only when some are missing there too (a row lost otherwise) among all.
+ */
+async function membersWithoutRow(sql: Pool, maxMemberId: number): Promise<RowDataPacket[]> {
+  const [[count]] = await sql.query<RowDataPacket[]>('SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM member_stats) AS s');
+  const short = Number(count!.m) - Number(count!.s);
+  if (short <= 0) return [];
+  const q = 'SELECT m.id FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE m.id > ? AND s.member_id IS NULL';
+  const [newer] = await sql.query<RowDataPacket[]>(q, [maxMemberId]);
+  if (newer.length >= short || maxMemberId === 0) return newer;
+  const [all] = await sql.query<RowDataPacket[]>(q, [0]);
+  return all;
 }
 
 /**
@@ -66,7 +87,7 @@ export async function refreshMemberStats(sql: Pool, now: Date, last: StatsMarker
  * - complaints_60d is recounted for members with a complaint crossing the 60-day edge, new
  *   in (lo, hi] or inserted since the last refresh.
  */
-async function moveWindows(sql: Pool, a: Date, n: Date, maxOrderId: number, maxInteractionId: number): Promise<number> {
+async function moveWindows(sql: Pool, a: Date, n: Date, maxOrderId: number, maxInteractionId: number, maxMemberId: number): Promise<number> {
   const back = (d: Date, days: number) => new Date(d.getTime() - days * DAY_MS);
   // Rows carry their own as_of; the ranges cover every row's move (backwards too: re-scoring an earlier day).
   const [[span]] = await sql.query<RowDataPacket[]>('SELECT MIN(as_of) AS lo, MAX(as_of) AS hi FROM member_stats');
@@ -78,10 +99,10 @@ async function moveWindows(sql: Pool, a: Date, n: Date, maxOrderId: number, maxI
   const edges = [90, 180, 365].map((d) => [back(lo, d), back(hi, d)] as const);
   const ids = (rows: RowDataPacket[], col = 'member_id') => rows.map((r) => Number(r[col]));
 
-  const [[fresh], [merged], [missing], [complained]] = await Promise.all([
+  const [[fresh], [merged], missing, [complained]] = await Promise.all([
     sql.query<RowDataPacket[]>('SELECT member_id FROM orders WHERE store_id IN (?) AND paid_at > ? AND paid_at <= ? UNION SELECT member_id FROM orders WHERE id > ?', [storeIds, lo, hi, maxOrderId]),
     sql.query<RowDataPacket[]>('SELECT id, merged_into_id FROM members WHERE merged_into_id IS NOT NULL AND updated_at > ?', [lo]),
-    sql.query<RowDataPacket[]>('SELECT m.id FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE s.member_id IS NULL'),
+    membersWithoutRow(sql, maxMemberId),
     sql.query<RowDataPacket[]>(
       "SELECT DISTINCT member_id FROM interactions WHERE type = 'complaint' AND (id > ? OR (created_at > ? AND created_at <= ?) OR (created_at > ? AND created_at <= ?))",
       [maxInteractionId, lo, hi, back(lo, 60), back(hi, 60)],
@@ -112,9 +133,10 @@ async function moveWindows(sql: Pool, a: Date, n: Date, maxOrderId: number, maxI
       [n, n, recount],
     );
   }
-  // Whole rows, two chunks at a time: each an index range read of the members' orders plus one upsert.
+  // Whole rows, two chunks at a time: each a transaction that locks its members as an order
+  // writer does (recomputeMembers), reads their orders by index range and upserts their rows.
   const chunks: number[][] = [];
   for (let i = 0; i < whole.length; i += CHUNK) chunks.push(whole.slice(i, i + CHUNK));
-  await eachInFlight(chunks, 2, (c) => rebuildMemberStats(sql, n, c).then(() => {}));
+  await eachInFlight(chunks, 2, (c) => recomputeMembers(sql, n, c).then(() => {}));
   return res.affectedRows + recount.length + whole.length;
 }

@@ -11,10 +11,10 @@ const KIND = 'member_stats';
  */
 export async function refreshStatsForScoring(sql: Pool, now: Date, mode: 'auto' | 'full'): Promise<StatsRefresh> {
   const [[row]] = await sql.query<RowDataPacket[]>('SELECT as_of, params FROM model_runs WHERE kind = ? ORDER BY id DESC LIMIT 1', [KIND]);
-  const seen = (row?.params ?? {}) as { maxOrderId?: number; maxInteractionId?: number };
-  const last: StatsMarker | null = row ? { asOf: row.as_of as Date, maxOrderId: seen.maxOrderId ?? 0, maxInteractionId: seen.maxInteractionId ?? 0 } : null;
+  const seen = (row?.params ?? {}) as { maxOrderId?: number; maxInteractionId?: number; maxMemberId?: number };
+  const last: StatsMarker | null = row ? { asOf: row.as_of as Date, maxOrderId: seen.maxOrderId ?? 0, maxInteractionId: seen.maxInteractionId ?? 0, maxMemberId: seen.maxMemberId ?? 0 } : null;
   const { marker, ...refresh } = await refreshMemberStats(sql, now, last, mode);
-  const params = { mode: refresh.mode, from: refresh.from, maxOrderId: marker.maxOrderId, maxInteractionId: marker.maxInteractionId };
+  const params = { mode: refresh.mode, from: refresh.from, maxOrderId: marker.maxOrderId, maxInteractionId: marker.maxInteractionId, maxMemberId: marker.maxMemberId };
   await sql.query('INSERT INTO model_runs (kind, as_of, members, params, duration_ms) VALUES (?, ?, ?, ?, 0)', [KIND, marker.asOf, refresh.members, JSON.stringify(params)]);
   return refresh;
 }
