@@ -281,6 +281,28 @@ describe('admin API: orders and refunds', () => {
     expect((await t.call(t.tokens.hq, 'POST', '/api/crm/orders/batch', { orders: Array(1001).fill(order()) })).status).toBe(422);
   });
 
+  it('finds a batch’s members by phone in any spelling (one locking read for all the phones): two spellings are one member, a deleted member’s phone a 404, a malformed one a 400', async () => {
+    const m8 = t.fx.memberIds.M00000008!;
+    const ledgerBefore = Number((await q("SELECT COUNT(*) AS n FROM points_ledger WHERE member_id = ? AND kind = 'earn'", [m8]))[0]!.n);
+    const r = await t.call(t.tokens.hq, 'POST', '/api/crm/orders/batch', {
+      orders: [
+        order({ orderNo: 'PH-1', phone: '138 0000 0008', storeCode: 'S2', amount: '20.00', items: [{ name: '粥', qty: 1, price: '20' }] }),
+        order({ orderNo: 'PH-2', phone: '13800000011', amount: '5.00', items: [{ name: '茶', qty: 1, price: '5' }] }),
+        order({ orderNo: 'PH-3', phone: '12345', amount: '5.00', items: [{ name: '茶', qty: 1, price: '5' }] }),
+        order({ orderNo: 'PH-4', phone: '+86 138-0000-0008', storeCode: 'S2', amount: '30.00', items: [{ name: '面', qty: 1, price: '30' }] }),
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x: { status: number }) => x.status)).toEqual([201, 404, 400, 201]);
+    expect(r.body.results[1].error.code).toBe('member_not_found');
+    expect(r.body.results[2].error).toMatchObject({ code: 'invalid_phone', issues: [expect.objectContaining({ path: ['phone'] })] });
+    expect([r.body.results[0].order.memberId, r.body.results[3].order.memberId]).toEqual([m8, m8]);
+    expect((await q("SELECT COUNT(*) AS n FROM points_ledger WHERE member_id = ? AND kind = 'earn'", [m8]))[0]!.n).toBe(ledgerBefore + 2);
+    const written = await rollups();
+    await rebuildMemberStats(sql(), NOW);
+    expect(await rollups()).toEqual(written);
+  });
+
   it('lands a batch whose order the ledger already holds the points of (no earn look-up for a batch): every order recorded, those points once', async () => {
     // A batch does not look up its orders' earn entries; one there anyway fails the batch's
     // transaction on the ledger's key and the batch reruns order by order, answering it again.

@@ -50,9 +50,14 @@ export async function setMembersPointsAndLevels(
     );
   }
   if (levels.length) {
-    // Few rows (upgrades), and a DATETIME: bound as a parameter like every other date (the pool's time zone).
-    const rows = levels.map(() => 'SELECT ? AS id, ? AS level, ? AS expires').join(' UNION ALL ');
-    await db.run(`UPDATE members m JOIN (${rows}) v ON v.id = m.id SET m.level = v.level, m.level_expires_at = v.expires`, levels.flatMap((l) => [l.memberId, l.level, l.levelExpiresAt]));
+    // The same JSON_TABLE join as the balances (a batch of orders upgrades hundreds of members at
+    // once: a UNION ALL derived table of them cost ~0.1 s a 500-order lane, loaded). The expiry as
+    // the pool writes a date (time zone 'Z': UTC, milliseconds), null for a level that never expires.
+    const utc = (d: Date | null) => (d === null ? null : d.toISOString().slice(0, 23).replace('T', ' '));
+    await db.run(
+      `UPDATE members m JOIN JSON_TABLE(?, '$[*]' COLUMNS (id INT PATH '$[0]', level INT PATH '$[1]', expires DATETIME(3) PATH '$[2]')) v ON v.id = m.id SET m.level = v.level, m.level_expires_at = v.expires`,
+      [JSON.stringify(levels.map((l) => [l.memberId, l.level, utc(l.levelExpiresAt)]))],
+    );
   }
   // Points and levels are synced (docs/sync.md): one feed row per member moved, one INSERT.
   const moved = [...new Set([...points.map((p) => p.memberId), ...levels.map((l) => l.memberId)])];

@@ -56,14 +56,15 @@ export async function lockMemberForWrite(conn: Pool | PoolConnection, actor: Sta
 
 /**
  * lockMemberForWrite for a batch of keys (a batch of orders), in one transaction: ids, member
- * numbers and openids in one locking read each, whatever the batch size; phones through
- * lockMemberForWrite itself, one by one (the one place that knows how a phone is stored). Per
- * key, in order: the member, null (none the actor may see), or the 400 a malformed phone or
- * member number gets.
+ * numbers, openids and phones (by their blind index, as lockMemberForWrite finds one) in one
+ * locking read each, whatever the batch size — a POS that names its members by phone sends a
+ * thousand of them a batch, which were a thousand statements when looked up one by one. Per key,
+ * in order: the member, null (none the actor may see), or the 400 a malformed phone or member
+ * number gets.
  */
 export async function lockMembersForWrite(conn: PoolConnection, actor: StaffActor, keys: MemberKey[]): Promise<(MemberForWrite | null | Error)[]> {
   const out: (MemberForWrite | null | Error)[] = new Array(keys.length).fill(null);
-  const byColumn = { id: new Map<unknown, number[]>(), member_no: new Map<unknown, number[]>(), openid: new Map<unknown, number[]>() };
+  const byColumn = { id: new Map<unknown, number[]>(), member_no: new Map<unknown, number[]>(), openid: new Map<unknown, number[]>(), phone_hash: new Map<unknown, number[]>() };
   // Text keys compare as the column's collation does (case-insensitive), as `= ?` would.
   const norm = (col: keyof typeof byColumn, value: unknown) => (col === 'id' ? Number(value) : String(value).toLowerCase());
   const sent = new Map<unknown, unknown>();
@@ -74,7 +75,6 @@ export async function lockMembersForWrite(conn: PoolConnection, actor: StaffActo
     if (list) list.push(i);
     else byColumn[col].set(k, [i]);
   };
-  const phones: number[] = [];
   keys.forEach((key, i) => {
     if (key.memberId !== undefined) want('id', key.memberId, i);
     else if (key.memberNo !== undefined) {
@@ -82,27 +82,27 @@ export async function lockMembersForWrite(conn: PoolConnection, actor: StaffActo
       if (!no) out[i] = fieldError('invalid_member', ['memberNo'], `「${key.memberNo}」不是会员号（M+8 位数字）`);
       else want('member_no', no, i);
     } else if (key.openid !== undefined) want('openid', key.openid, i);
-    else if (key.phone !== undefined) phones.push(i);
+    else if (key.phone !== undefined) {
+      // The phone as lockMemberForWrite stores and finds it (normalized, then its blind index); a malformed one is its 400.
+      try {
+        want('phone_hash', phoneHash(phoneOrThrow(key.phone)), i);
+      } catch (e) {
+        out[i] = e as Error;
+      }
+    }
   });
   const scope = storeScope(actor);
-  for (const col of ['id', 'member_no', 'openid'] as const) {
+  for (const col of ['id', 'member_no', 'openid', 'phone_hash'] as const) {
     const wanted = byColumn[col];
     if (!wanted.size) continue;
     // Locked in id order whatever the batch's order, so two batches sharing members queue rather than deadlock.
-    const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, openid, home_store_id, level, points, status FROM members WHERE ${col} IN (?) ORDER BY id FOR UPDATE`, [[...wanted.keys()].map((k) => sent.get(k))]);
+    const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, member_no, openid, phone_hash, home_store_id, level, points, status FROM members WHERE ${col} IN (?) ORDER BY id FOR UPDATE`, [[...wanted.keys()].map((k) => sent.get(k))]);
     for (const m of rows) {
       if (m.status === 'deleted') continue;
       const homeStoreId = m.home_store_id === null ? null : Number(m.home_store_id);
       if (scope !== null && (homeStoreId === null || !scope.includes(homeStoreId))) continue;
       const member: MemberForWrite = { id: Number(m.id), memberNo: String(m.member_no), homeStoreId, level: Number(m.level), points: Number(m.points) };
-      for (const i of wanted.get(norm(col, col === 'id' ? m.id : col === 'member_no' ? m.member_no : m.openid)) ?? []) out[i] = member;
-    }
-  }
-  for (const i of phones) {
-    try {
-      out[i] = await lockMemberForWrite(conn, actor, keys[i]!);
-    } catch (e) {
-      out[i] = e as Error;
+      for (const i of wanted.get(norm(col, m[col])) ?? []) out[i] = member;
     }
   }
   return out;
