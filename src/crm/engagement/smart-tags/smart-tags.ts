@@ -84,10 +84,11 @@ function selects(now: Date): Record<SmartTag, { sql: string; params: unknown[] }
  * How far a kept member's stored confidence may lag the model's value of the night before it is
  * rewritten (docs/models.md "Smart tags"): the stored confidence is the model's value (3 places)
  * of the night it was last written, and always within 0.01 of tonight's. The churn risk moves a
- * little for most members every night (1M members: 389,349 of 754,534 model rows moved, by
- * ~0.001 for most), and rewriting them all was most of a night's write for no reader's gain —
- * segment conditions and lists compare at 0.01 or coarser, and calibration is a mean over
- * many members (bench:churn prints it on the stored values).
+ * little for many members every night (1M members, session 12: 389,349 of 754,534 model rows
+ * had a moved 3-place value), and rewriting them was most of that night's write. The cost: a
+ * segment condition on the confidence (minConfidence) may see a value up to 0.01 off tonight's,
+ * and calibration, a mean over many members, moves by as much at most (bench:churn measures
+ * it on the stored values). Membership is exact every night.
  */
 export const CONFIDENCE_TOLERANCE = 0.01;
 
@@ -124,7 +125,8 @@ export async function refreshSmartTagsRun(sql: Pool, now: Date): Promise<SmartTa
       const select = { sql: `SELECT t.member_id, t.confidence FROM (${q[name].sql}) t WHERE t.member_id NOT IN (SELECT id FROM members WHERE status = 'deleted')`, params: q[name].params };
       const chose = (w: ReplaceWrite) => (writes[name] = `−${w.removed} +${w.added} ~${w.updated}`);
       await writeMemberTags(conn, { op: 'replaceSelected', tagId: tag.id, select, source: 'model', createdBy: 'model', at: now, tolerance: CONFIDENCE_TOLERANCE, chose }, { system: 'model' });
-      const [[count]] = await conn.query<any[]>("SELECT COUNT(*) AS n FROM member_tags WHERE tag_id = ? AND source = 'model'", [tag.id]);
+      // By the tag's index: without it the count scanned every member_tags row, once per tag.
+      const [[count]] = await conn.query<any[]>("SELECT COUNT(*) AS n FROM member_tags FORCE INDEX (member_tags_tag_id_idx) WHERE tag_id = ? AND source = 'model'", [tag.id]);
       held[name] = Number(count.n);
     }
   } finally {
