@@ -74,6 +74,10 @@ try {
   const before = await time(() => recomputeScores(services.sql, { now: new Date(BENCH_NOW.getTime() - 86_400_000) }));
   const b = before.result;
   row(`  (score the day before: member_stats ${b.stats?.mode}, ${b.stats?.members} members)`, before.ms, '—', `${b.stats?.mode === 'full' ? 'full rebuild of member_stats + store visit summary' : 'member_stats'} ${b.ms.stats} · read ${b.ms.read} · fit ${b.ms.fit} · churn layer ${b.ms.train} · score+load ${b.ms.score} (apply ${b.ms.apply}) ms`);
+  // The smart tags of the day before too, so that today's refresh writes one night's move (the
+  // churn risk moves a little for most members each night), not a repeat of the last run's tags.
+  const tagsBefore = await time(() => refreshSmartTagsRun(services.sql, new Date(BENCH_NOW.getTime() - 86_400_000)));
+  row('  (smart tags of the day before)', tagsBefore.ms, '—', Object.entries(tagsBefore.result.writes).map(([k, v]) => `${k} ${v}`).join(' · '));
   const scores = await time(() => recomputeScores(services.sql, { now: BENCH_NOW }));
   const s = scores.result.ms;
   row('RFM + churn + CLV recompute (all members)', scores.ms, '—', `member_stats ${scores.result.stats?.mode} (${scores.result.stats?.members} members moved) ${s.stats} · read ${s.read} · rfm cuts ${s.rfm} · fit ${s.fit} · churn layer (train + event counts) ${s.train} · score+load ${s.score} (apply ${s.apply}) ms`);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
 import { PHONE_COLUMNS, sealedPhoneValues } from '../../../../test/support/sealed-phone.ts';
-import { CHURNING_RISK, DORMANT_RISK, refreshSmartTagsRun } from './smart-tags.ts';
+import { CHURNING_RISK, CONFIDENCE_TOLERANCE, DORMANT_RISK, refreshSmartTagsRun } from './smart-tags.ts';
 
 // The smart tags are the rules evaluated on member_scores: after a refresh, each churn tag's
-// model rows are exactly the members the rule selects, with the risk (to 3 places) as confidence,
-// before and after the scores change — whether the write was a difference or a swap.
+// model rows are exactly the members the rule selects, with the risk (to 3 places) as confidence
+// — on a kept row, the risk of the night it was last written while tonight's is within 0.01.
 describe('smart tags from member_scores', () => {
   let env: TestEnv;
   const N = 400;
@@ -31,8 +31,17 @@ describe('smart tags from member_scores', () => {
     }));
   // The rules in JS, on the rows loaded (DECIMAL(5,4) risk, rounded to the confidence's 3 places as the database does).
   const round3 = (v: number) => (Math.round(Number(v.toFixed(4)) * 1000) / 1000).toFixed(3);
-  const expected = (rows: Score[], rule: (s: Score) => boolean, exclude: number[] = []) =>
-    rows.filter((s) => rule(s) && !exclude.includes(s.id)).sort((a, b) => a.id - b.id).map((s) => ({ id: s.id, confidence: round3(Number(s.risk.toFixed(4))) }));
+  // `stored`: the model rows before the refresh — a kept member's confidence is rewritten only
+  // when tonight's risk (DECIMAL(5,4)) is more than CONFIDENCE_TOLERANCE from it.
+  const expected = (rows: Score[], rule: (s: Score) => boolean, exclude: number[] = [], stored = new Map<number, string>()) =>
+    rows
+      .filter((s) => rule(s) && !exclude.includes(s.id))
+      .sort((a, b) => a.id - b.id)
+      .map((s) => {
+        const was = stored.get(s.id);
+        const risk = Number(s.risk.toFixed(4));
+        return { id: s.id, confidence: was !== undefined && Math.abs(Number(was) - risk) <= CONFIDENCE_TOLERANCE + 1e-9 ? was : round3(risk) };
+      });
   const churning = (s: Score) => s.risk >= CHURNING_RISK && s.silentDays < 180;
   const dormant = (s: Score) => s.silentDays >= 90 && s.risk >= DORMANT_RISK;
 
@@ -47,15 +56,13 @@ describe('smart tags from member_scores', () => {
   });
   afterAll(async () => env?.cleanup());
 
-  it('equal the rules on the scores, first as an insert, then by difference when few change and by swap when most do; kept members keep the day they got the tag', async () => {
+  it('equal the rules on the scores before and after they change; kept members keep the day they got the tag, and their confidence while it moved 0.01 or less', async () => {
     // A hand-made 沉睡会员 on a member the rule selects stays manual, and gets no model row.
     const manual = scores.find(dormant)!.id;
     await env.services.sql.query("INSERT INTO tags (name, category, created_at) VALUES ('沉睡会员', 'behaviour', ?)", [day1]);
     await env.services.sql.query("INSERT INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) SELECT ?, id, 'manual', 1, 'staff', ? FROM tags WHERE name = '沉睡会员'", [manual, day1]);
     await load(scores, day1);
     const first = await refreshSmartTagsRun(env.services.sql, day1);
-    expect(first.writes.易流失).toBe('insert');
-    expect(first.writes.沉睡会员).toBe('swap'); // held (the manual row) but every selected member is new
     const churn1 = expected(scores, churning);
     const dorm1 = expected(scores, dormant, [manual]);
     expect(churn1.length).toBeGreaterThan(10);
@@ -63,6 +70,7 @@ describe('smart tags from member_scores', () => {
     expect((await modelRows('易流失')).map(({ id, confidence }) => ({ id, confidence }))).toEqual(churn1);
     expect((await modelRows('沉睡会员')).map(({ id, confidence }) => ({ id, confidence }))).toEqual(dorm1);
     expect(first.held.沉睡会员).toBe(dorm1.length);
+    expect(first.writes.沉睡会员).toBe(`−0 +${dorm1.length} ~0`);
     // 高消费: rfm_m = 5, confidence the spend's percent rank among the members with an rfm_m.
     const sorted = scores.map((s) => s.spend).sort((a, b) => a - b);
     const rank = (v: number) => sorted.findIndex((x) => x === v) / (sorted.length - 1);
@@ -70,21 +78,27 @@ describe('smart tags from member_scores', () => {
       scores.filter((s) => s.m === 5).sort((a, b) => a.id - b.id).map((s) => ({ id: s.id, confidence: rank(s.spend).toFixed(3) })),
     );
 
-    // Next night: a few members move for 易流失 (difference), and 沉睡会员's members mostly change —
-    // every member silent 180 days or more (beyond 易流失's reach) trades places, in or out: a swap.
-    const next = scores.map((s, i) => (i % 40 === 0 ? { ...s, risk: 1 - s.risk } : s));
+    // Next night: a few members move for 易流失, and 沉睡会员's members mostly change — every
+    // member silent 180 days or more (beyond 易流失's reach) trades places, in or out. Every
+    // third member's risk creeps by 0.004 (kept, confidence not rewritten) or, every fifth, by
+    // 0.015 (rewritten), as the risk does from night to night.
+    const creep = (s: Score, i: number) => (i % 5 === 0 ? 0.015 : i % 3 === 0 ? 0.004 : 0) * (s.risk > 0.5 ? -1 : 1);
+    const next = scores.map((s, i) => (i % 40 === 0 ? { ...s, risk: 1 - s.risk } : { ...s, risk: s.risk + creep(s, i) }));
     const night2 = next.map((s) => (s.silentDays < 180 ? s : dormant(s) ? { ...s, risk: rand() * DORMANT_RISK } : { ...s, risk: DORMANT_RISK + rand() * (1 - DORMANT_RISK) }));
     const before = new Map((await modelRows('沉睡会员')).map((r) => [r.id, r.at]));
     const churnBefore = new Map((await modelRows('易流失')).map((r) => [r.id, r.at]));
+    const stored = new Map([...(await modelRows('沉睡会员')), ...(await modelRows('易流失'))].map((r) => [r.id, r.confidence]));
     await load(night2, day2);
     const second = await refreshSmartTagsRun(env.services.sql, day2);
-    const churn2 = expected(night2, churning);
-    const dorm2 = expected(night2, dormant, [manual]);
+    const churn2 = expected(night2, churning, [], stored);
+    const dorm2 = expected(night2, dormant, [manual], stored);
+    // Both kinds of kept rows are there: a confidence left within the tolerance, one rewritten.
+    const keptChurn = churn2.filter((r) => churnBefore.has(r.id));
+    expect(keptChurn.some((r) => r.confidence === stored.get(r.id) && r.confidence !== round3(Number(night2.find((s) => s.id === r.id)!.risk.toFixed(4))))).toBe(true);
+    expect(keptChurn.some((r) => r.confidence !== stored.get(r.id))).toBe(true);
     const keptDorm = dorm2.filter((r) => before.has(r.id));
     expect(keptDorm.length).toBeGreaterThan(0);
     expect(keptDorm.length * 2).toBeLessThan(dorm2.length); // most of 沉睡会员 changed
-    expect(second.writes.沉睡会员).toBe('swap');
-    expect(second.writes.易流失).toBe('difference');
     const dormRows = await modelRows('沉睡会员');
     expect(dormRows.map(({ id, confidence }) => ({ id, confidence }))).toEqual(dorm2);
     // Kept members keep the day they first got the tag; new ones get tonight's.
@@ -96,9 +110,10 @@ describe('smart tags from member_scores', () => {
     const [[m]] = await env.services.sql.query<any[]>("SELECT source, confidence FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE t.name = '沉睡会员' AND mt.member_id = ?", [manual]);
     expect(m).toMatchObject({ source: 'manual', confidence: '1.000' });
 
-    // The same scores again: a difference that writes nothing.
+    // The same scores again: nothing is written.
     const third = await refreshSmartTagsRun(env.services.sql, day2);
-    expect(third.writes.沉睡会员).toBe('difference');
+    expect(third.writes.沉睡会员).toBe('−0 +0 ~0');
+    expect(third.writes.易流失).toBe('−0 +0 ~0');
     expect((await modelRows('沉睡会员'))).toEqual(dormRows);
   });
 

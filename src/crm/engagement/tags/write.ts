@@ -34,13 +34,13 @@ export type MemberTagChange =
   /**
    * The tag of `source` on exactly the members the query selects, with the query's confidence:
    * rows of `source` it no longer selects are removed, newly selected members get the tag, and a
-   * changed confidence is updated; unchanged rows (and their created_at, the day the member first
+   * kept row's confidence is rewritten when it moved (by more than `tolerance` when given, else
+   * when its 3-place value differs); other rows (and their created_at, the day the member first
    * got the tag) are not written, and rows of another source are left as they are (a member
-   * tagged by hand keeps the manual row). The nightly smart tags. How it writes is chosen per
-   * call by a count (replaceSelected below): the difference when most holders stay, a swap of
-   * the tag's rows when its membership mostly changes — the rows end up the same either way.
+   * tagged by hand keeps the manual row). The nightly smart tags. Runs its own short
+   * transactions (replaceSelected below): given a connection, it must not be inside one.
    */
-  | { op: 'replaceSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date; chose?: (write: ReplaceWrite) => void }
+  | { op: 'replaceSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date; tolerance?: number; chose?: (write: ReplaceWrite) => void }
   /** Take the tag of `source` off every member. */
   | { op: 'removeSource'; tagId: number; source: TagSource }
   /** Every holder of tag `from` gets tag `to` too, with its source and confidence (tag merge: `from` is deleted after). */
@@ -138,15 +138,25 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
   switch (c.op) {
     case 'add': {
       if (!c.memberIds.length) return 0;
-      const add = async (conn: TagSql, ids: number[]) => (await claimModelRows(conn, c, ids)) + (await affected(conn, `${INSERT} VALUES ?`, [ids.map((memberId) => [memberId, c.tagId, c.source, 1, c.createdBy, c.at])]));
-      if (c.memberIds.length <= CHUNK && (c.source !== 'manual' || 'release' in sql)) return add(sql, c.memberIds);
-      // Several statements, in one transaction so a failure leaves none of them: the caller's on a connection, else our own.
-      const chunks = async (conn: TagSql) => {
+      // Ascending member order, every claim before any insert: the order in which the nightly
+      // smart tags lock a tag's rows (replaceSelected), so a hand tag written while that run
+      // writes waits for one of its short transactions at most and never deadlocks with it.
+      const ids = [...new Set(c.memberIds)].sort((a, b) => a - b);
+      const chunked = (run: (part: number[]) => Promise<number>) => async () => {
         let n = 0;
-        for (let i = 0; i < c.memberIds.length; i += CHUNK) n += await add(conn, c.memberIds.slice(i, i + CHUNK));
+        for (let i = 0; i < ids.length; i += CHUNK) n += await run(ids.slice(i, i + CHUNK));
         return n;
       };
-      return 'release' in sql ? chunks(sql) : withTransaction(sql, chunks);
+      // A model row the run inserted after our claim read (our insert then finds it) is claimed
+      // by a second pass: every member has a row by then, so its UPDATE (a current read, unlike
+      // the first pass's snapshot) locks existing rows only, and the run's are committed.
+      const add = async (conn: TagSql) =>
+        (await chunked((part) => claimModelRows(conn, c, part))()) +
+        (await chunked((part) => affected(conn, `${INSERT} VALUES ?`, [part.map((memberId) => [memberId, c.tagId, c.source, 1, c.createdBy, c.at])]))()) +
+        (await chunked((part) => claimModelRows(conn, c, part, true))());
+      if (ids.length <= CHUNK && (c.source !== 'manual' || 'release' in sql)) return add(sql);
+      // Several statements, in one transaction so a failure leaves none of them: the caller's on a connection, else our own.
+      return 'release' in sql ? add(sql) : withTransaction(sql, add);
     }
     case 'remove':
       if (!c.memberIds.length) return 0;
@@ -163,9 +173,16 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
       ]);
     }
     case 'replaceSelected':
-      // The query is read once into a session table (a selection may be a window over every
+      // The query is read once into session tables (a selection may be a window over every
       // member): a connection of its own when given a pool.
-      if (!('release' in sql)) return withTransaction(sql, (conn) => writeRows(conn, c));
+      if (!('release' in sql)) {
+        const conn = await sql.getConnection();
+        try {
+          return await replaceSelected(conn, c);
+        } finally {
+          conn.release();
+        }
+      }
       return replaceSelected(sql, c);
     case 'removeSource':
       return affected(sql, 'DELETE FROM member_tags WHERE tag_id = ? AND source = ?', [c.tagId, c.source]);
@@ -188,70 +205,127 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
  * (it waits for the run's row lock, then finds the model's row). Confidence 1, the staff member
  * as its author; the day the member first got the tag is kept. Counted as a change.
  */
-async function claimModelRows(sql: TagSql, c: Extract<MemberTagChange, { op: 'add' }>, memberIds: number[]): Promise<number> {
+async function claimModelRows(sql: TagSql, c: Extract<MemberTagChange, { op: 'add' }>, memberIds: number[], everyRowThere = false): Promise<number> {
   if (c.source !== 'manual') return 0;
-  return affected(sql, "UPDATE member_tags SET source = ?, confidence = 1, created_by = ? WHERE tag_id = ? AND member_id IN (?) AND source = 'model'", [c.source, c.createdBy, c.tagId, memberIds]);
+  const claim = (ids: number[]) => affected(sql, "UPDATE member_tags SET source = ?, confidence = 1, created_by = ? WHERE tag_id = ? AND member_id IN (?) AND source = 'model'", [c.source, c.createdBy, c.tagId, ids]);
+  if (everyRowThere) return claim(memberIds);
+  // The model rows are found by a plain read first and then updated by their exact keys: an
+  // UPDATE … IN over members without the row would (REPEATABLE READ) lock the gaps where they
+  // would go, and the nightly run inserting there would wait for us while we wait for one of its
+  // rows — the deadlock of issue 17. A row the run removes meanwhile is simply not claimed.
+  const [rows] = await sql.query<RowDataPacket[]>("SELECT member_id FROM member_tags WHERE tag_id = ? AND member_id IN (?) AND source = 'model' ORDER BY member_id", [c.tagId, memberIds]);
+  if (!rows.length) return 0;
+  return claim(rows.map((r) => Number(r.member_id)));
 }
 
 /**
- * replaceSelected: the selection is read once into a session table, then one cheap count — the
- * tag's index entries (tag_id, member_id) whose member is selected, read from the index alone —
- * says how many rows stay. Then, with `held` the tag's rows and `kept` those:
- * - nobody holds the tag: one INSERT … SELECT of the selection;
- * - most holders stay (changes ≤ kept): the difference — model rows no longer selected deleted,
- *   changed confidences updated, new members inserted; unchanged rows are not written;
- * - the membership mostly changes (changes > kept): a swap — the few kept model rows' first-given
- *   day is set aside, every model row of the tag deleted by its index range, the selection
- *   inserted in member order with that day carried over. Deleting by range and inserting in
- *   order beats three joins over the tag's rows when most of them change anyway.
- * Either way the tag's rows end up the same: rows of another source untouched, a kept model row
- * with its created_at (the day the member first got the tag) and the new confidence. Returns the
- * rows changed: removed + added + confidence updated (a swap's rewritten unchanged rows not counted).
+ * What replaceSelected wrote (told to the change's `chose`: smart tags report it, tests check
+ * it): model rows removed, added and with their confidence rewritten, and in how many
+ * transactions.
  */
-/** Which write replaceSelected chose (told to the change's `chose`: smart tags report it, tests check it). */
-export type ReplaceWrite = 'insert' | 'difference' | 'swap';
+export interface ReplaceWrite {
+  removed: number;
+  added: number;
+  updated: number;
+  chunks: number;
+}
 
+const ISOLATION_LEVELS = ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'];
+
+/** Diff rows written per transaction by replaceSelected (a staff write waits at most for one). */
+export const REPLACE_CHUNK = 5000;
+
+/**
+ * replaceSelected, in two phases so that a staff member's tag write never deadlocks with it nor
+ * waits for more than one short transaction (issue 17: a hand tag written while the nightly
+ * smart tags wrote was once the deadlock victim, once hung):
+ *
+ * 1. Read, no locks: the selection into a session table, then the difference against the tag's
+ *    rows into another (op 0: a `source` row no longer selected; 1: a kept row whose confidence
+ *    moved by more than `tolerance`; 2: a member without the tag) — consistent reads under READ
+ *    COMMITTED, so nothing of member_tags (nor of the tables the selection reads) is locked.
+ * 2. Write the difference in member order, REPLACE_CHUNK rows per transaction (READ COMMITTED:
+ *    no gap locks, so a hand tag's INSERT never waits for a range the run scanned). Each
+ *    transaction first locks the existing rows it will touch, in ascending member order through
+ *    the tag's index, then deletes, updates and inserts only those members; a hand add locks in
+ *    the same order (its claim of model rows, then its inserts, both ascending: writeRows
+ *    'add'), so neither can hold a row the other waits for while waiting itself. A row the
+ *    staff member changed meanwhile is left as the staff member wrote it: the statements
+ *    re-check `source` (a claimed row is manual now) and the insert ignores an existing row.
+ *    A lock conflict all the same (another writer's order) retries the chunk.
+ *
+ * Readers see every member's tag old or new, never missing: no row a member keeps is deleted
+ * (the former swap deleted and re-inserted the tag's rows, in one long transaction). Kept rows
+ * keep their created_at (the day the member first got the tag); rows of another source are
+ * never written. Returns the rows changed: removed + added + confidences rewritten.
+ */
 async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, { op: 'replaceSelected' }>): Promise<number> {
-  await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_kept');
-  await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(4,3) NOT NULL) ENGINE=InnoDB');
+  const tolerance = c.tolerance ?? 0;
+  const [[iso]] = await sql.query<RowDataPacket[]>('SELECT @@session.tx_isolation AS level');
+  await sql.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_diff');
   try {
-    const selected = await affected(sql, `INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${c.select.sql}) s`, c.select.params);
-    const [[count]] = await sql.query<RowDataPacket[]>(
-      'SELECT COUNT(*) AS held, COUNT(s.member_id) AS kept FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ?',
-      [c.tagId],
-    );
-    const held = Number(count!.held);
-    const kept = Number(count!.kept);
-    const INSERT_SELECTED = `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, ? FROM member_tags_selected s`;
-    if (held === 0) {
-      c.chose?.('insert');
-      return affected(sql, `${INSERT_SELECTED} ORDER BY s.member_id`, [c.tagId, c.source, c.createdBy, c.at]);
-    }
-    const changes = held - kept + (selected - kept);
-    if (changes <= kept) {
-      c.chose?.('difference');
-      const removed = await affected(sql, 'DELETE mt FROM member_tags mt LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ? AND mt.source = ? AND s.member_id IS NULL', [c.tagId, c.source]);
-      const updated = await affected(sql, 'UPDATE member_tags mt JOIN member_tags_selected s ON s.member_id = mt.member_id SET mt.confidence = s.confidence WHERE mt.tag_id = ? AND mt.source = ? AND mt.confidence <> s.confidence', [c.tagId, c.source]);
-      const added = await affected(sql, `${INSERT_SELECTED} LEFT JOIN member_tags mt ON mt.member_id = s.member_id AND mt.tag_id = ? WHERE mt.member_id IS NULL`, [c.tagId, c.source, c.createdBy, c.at, c.tagId]);
-      return removed + updated + added;
-    }
-    c.chose?.('swap');
-    // The kept model rows (fewer than the changes): their first-given day and whether the confidence moved.
+    // The selection's confidence unrounded (DECIMAL(5,4): a churn risk's places), so the tolerance compares the model's value itself.
+    await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(5,4) NOT NULL) ENGINE=InnoDB');
+    await sql.query(`INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${c.select.sql}) s`, c.select.params);
+    await sql.query('CREATE TEMPORARY TABLE member_tags_diff (member_id INT NOT NULL PRIMARY KEY, op TINYINT NOT NULL, confidence DECIMAL(4,3) NULL) ENGINE=InnoDB');
+    // With no tolerance a row is rewritten when its stored (3-place) value differs; with one, only
+    // when the model's value moved further than that from what is stored.
+    const moved = tolerance > 0 ? `ABS(mt.confidence - s.confidence) > ${Number(tolerance)}` : 'mt.confidence <> ROUND(s.confidence, 3)';
+    // The tag's rows of `source`, by its index: gone from the selection, or a moved confidence.
     await sql.query(
-      `CREATE TEMPORARY TABLE member_tags_kept (member_id INT NOT NULL PRIMARY KEY, created_at DATETIME(3) NULL, moved TINYINT NOT NULL) ENGINE=InnoDB
-       SELECT mt.member_id, mt.created_at, mt.confidence <> s.confidence AS moved FROM member_tags mt JOIN member_tags_selected s ON s.member_id = mt.member_id WHERE mt.tag_id = ? AND mt.source = ?`,
+      `INSERT INTO member_tags_diff (member_id, op, confidence)
+       SELECT mt.member_id, IF(s.member_id IS NULL, 0, 1), ROUND(s.confidence, 3) FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx)
+       LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id
+       WHERE mt.tag_id = ? AND mt.source = ? AND (s.member_id IS NULL OR ${moved})`,
       [c.tagId, c.source],
     );
-    const [[k]] = await sql.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(moved), 0) AS moved FROM member_tags_kept');
-    const deleted = await affected(sql, 'DELETE FROM member_tags WHERE tag_id = ? AND source = ?', [c.tagId, c.source]);
-    const inserted = await affected(
-      sql,
-      `${INSERT} SELECT s.member_id, ?, ?, s.confidence, ?, COALESCE(k.created_at, ?) FROM member_tags_selected s LEFT JOIN member_tags_kept k ON k.member_id = s.member_id ORDER BY s.member_id`,
-      [c.tagId, c.source, c.createdBy, c.at],
+    // Selected members without the tag (of any source), looked up in the tag's index alone.
+    await sql.query(
+      `INSERT INTO member_tags_diff (member_id, op, confidence)
+       SELECT s.member_id, 2, ROUND(s.confidence, 3) FROM member_tags_selected s
+       WHERE NOT EXISTS (SELECT 1 FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) WHERE mt.tag_id = ? AND mt.member_id = s.member_id)`,
+      [c.tagId],
     );
-    const keptModel = Number(k!.n);
-    return deleted - keptModel + (inserted - keptModel) + Number(k!.moved);
+    const done: ReplaceWrite = { removed: 0, added: 0, updated: 0, chunks: 0 };
+    for (let after = 0; ; ) {
+      const [rows] = await sql.query<RowDataPacket[]>('SELECT member_id, op FROM member_tags_diff WHERE member_id > ? ORDER BY member_id LIMIT ?', [after, REPLACE_CHUNK]);
+      if (!rows.length) break;
+      const lo = Number(rows[0]!.member_id);
+      const hi = Number(rows.at(-1)!.member_id);
+      const held = rows.filter((r) => Number(r.op) !== 2).map((r) => Number(r.member_id));
+      const gone = rows.filter((r) => Number(r.op) === 0).map((r) => Number(r.member_id));
+      const wrote = await withTransaction(
+        sql,
+        async (conn) => {
+          if (held.length) await conn.query('SELECT member_id FROM member_tags FORCE INDEX (member_tags_tag_id_idx) WHERE tag_id = ? AND member_id IN (?) ORDER BY member_id FOR UPDATE', [c.tagId, held]);
+          const removed = gone.length ? await affected(conn, 'DELETE FROM member_tags WHERE tag_id = ? AND source = ? AND member_id IN (?)', [c.tagId, c.source, gone]) : 0;
+          const updated = await affected(
+            conn,
+            'UPDATE member_tags_diff d JOIN member_tags mt ON mt.member_id = d.member_id AND mt.tag_id = ? SET mt.confidence = d.confidence WHERE d.member_id BETWEEN ? AND ? AND d.op = 1 AND mt.source = ?',
+            [c.tagId, lo, hi, c.source],
+          );
+          const added = await affected(
+            conn,
+            `${INSERT} SELECT d.member_id, ?, ?, d.confidence, ?, ? FROM member_tags_diff d WHERE d.member_id BETWEEN ? AND ? AND d.op = 2 ORDER BY d.member_id`,
+            [c.tagId, c.source, c.createdBy, c.at, lo, hi],
+          );
+          return { removed, updated, added };
+        },
+        { retryDeadlocks: 5 },
+      );
+      done.removed += wrote.removed;
+      done.updated += wrote.updated;
+      done.added += wrote.added;
+      done.chunks++;
+      after = hi;
+    }
+    c.chose?.(done);
+    return done.removed + done.added + done.updated;
   } finally {
-    await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_kept');
+    await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_diff');
+    // The connection goes back to its pool as it came (the server's default is REPEATABLE READ).
+    const was = String(iso!.level).replace(/-/g, ' ');
+    await sql.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${ISOLATION_LEVELS.includes(was) ? was : 'REPEATABLE READ'}`);
   }
 }
