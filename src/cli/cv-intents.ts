@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import { intents } from '../intents/catalogue.ts';
 import { EVAL_DICTIONARIES, evaluate, loadEvalSet, type EvalCase } from '../intents/eval/evaluate.ts';
 import { catalogueCorpus } from '../intents/classifier/build.ts';
-import { crossValidatedSamples, fitCombination, fitSamples, type FitSample } from '../intents/classifier/fit.ts';
-import { loadClassifier } from '../intents/classifier/model.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { crossValidatedSamples, fitCombination, fitSamples, heldOutLines, type FitSample, type HeldLine } from '../intents/classifier/fit.ts';
+import { loadClassifier, NONE } from '../intents/classifier/model.ts';
 import { offlineContext, tuningDir } from '../intents/classifier/tuning.ts';
 import { combine, createCombinedRouter } from '../intents/router/combined.ts';
 
@@ -21,10 +22,19 @@ import { combine, createCombinedRouter } from '../intents/router/combined.ts';
  *    templates (whole templates, every style of them), and the rules + that model read the
  *    held-out lines — per style of the held-out lines, since unseen phrasings typed tersely or
  *    by voice are what blind sets are made of.
+ *    Also per view: `terse-short` (a Chinese line of at most 6 characters once spaces go, or an
+ *    English one of at most 3 words: the fragments staff type), `en` (English or mixed lines),
+ *    and the classifier's own top label beside rules + model.
+ *    `--save-fixed FILE` writes the held-out lines; `--fixed FILE` reads those lines instead of
+ *    this corpus's own (models still trained on this corpus without each fold's templates), so a
+ *    change of templates or styles is compared on the same test lines (append templates at the end
+ *    of a list: a template's fold follows its index). `--held-misses VIEW` lists that view's misses.
  * Figures are offline: the eval's own run (`npm run eval:intents`) goes through the bot with
  * its database and may differ on lines that depend on the world (names in focus, recall ids).
  */
-const { values } = parseArgs({ options: { misses: { type: 'string' }, 'no-cv': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { misses: { type: 'string' }, 'no-cv': { type: 'boolean', default: false }, 'save-fixed': { type: 'string' }, fixed: { type: 'string' }, 'held-misses': { type: 'string' } },
+});
 const pct = (a: number, n: number) => (n ? `${((100 * a) / n).toFixed(1)}%` : '—');
 
 const dir = tuningDir();
@@ -63,7 +73,19 @@ if (!values['no-cv']) {
   const samplesOf = new Map<string, FitSample[]>();
   for (const file of files) samplesOf.set(file, await fitSamples(intents, classifier, cases.filter((c: EvalCase) => c.file === file), offlineContext, EVAL_DICTIONARIES));
   const lines = catalogueCorpus(intents);
-  const heldOut = await crossValidatedSamples(intents, lines, offlineContext, EVAL_DICTIONARIES);
+  const held: HeldLine[] = values.fixed ? readFileSync(values.fixed, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HeldLine) : heldOutLines(lines);
+  if (values['save-fixed']) writeFileSync(values['save-fixed'], held.map((h) => JSON.stringify(h)).join('\n') + '\n');
+  // The whole offline router (its steps after the combination included: chat dropped when an entity
+  // is named, questions whether done and writes not asked in words read) with each fold's model.
+  const routed = new Map<string, { ok: boolean; intent: string }>();
+  const heldOut = await crossValidatedSamples(intents, lines, offlineContext, EVAL_DICTIONARIES, undefined, held, async (classifier, mine) => {
+    const router = createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier });
+    for (const h of mine) {
+      const r = await router.route(h.text, offlineContext(h.audience));
+      const fallback = intents.find((i) => i.audience === h.audience && i.rule.fallback)?.name;
+      routed.set(`${h.audience}\t${h.text}`, { ok: r.intent === h.label || (h.label === NONE && r.intent === fallback), intent: r.intent });
+    }
+  });
   let inFit = 0;
   let outFit = 0;
   let n = 0;
@@ -77,19 +99,39 @@ if (!values['no-cv']) {
     n += mine.length;
   }
   console.log(`leave-one-file-out combination (top reading, rules + shipped model): fitted on all ${pct(inFit, n)}, file left out of the fit ${pct(outFit, n)} of ${n}`);
-  // 3. Held-out template families, per style of the held-out line.
-  const styleOf = new Map(lines.map((l) => [`${l.audience}\t${l.text}`, l.style ?? 'plain']));
-  const held = heldOut.map((s, i) => ({ s, i }));
-  const fitted = all;
-  const perStyle = new Map<string, { n: number; ok: number }>();
-  for (const { s } of held) {
-    const st = styleOf.get(`${s.audience}\t${s.text}`) ?? '?';
-    const g = perStyle.get(st) ?? { n: 0, ok: 0 };
-    g.n++;
-    if (top(s, fitted)) g.ok++;
-    perStyle.set(st, g);
+  // 3. Held-out template families, per style and view of the held-out line.
+  const heldOf = new Map(held.map((h) => [`${h.audience}\t${h.text}`, h]));
+  const viewsOf = (h: HeldLine | undefined): string[] => {
+    if (!h) return ['?'];
+    const views = [`style:${h.style ?? 'plain'}`];
+    const han = /\p{Script=Han}/u.test(h.text);
+    if (h.style === 'english' || !han) views.push('en');
+    if (han ? [...h.text.replace(/\s+/g, '')].length <= 6 : h.text.trim().split(/\s+/).length <= 3) views.push('terse-short');
+    return views;
+  };
+  const modelTop = (s: FitSample) => {
+    const best = s.candidates.reduce((b, c, i) => (c.logp > s.candidates[b]!.logp ? i : b), 0);
+    return s.right.includes(best);
+  };
+  const perView = new Map<string, { n: number; ok: number; model: number; router: number }>();
+  const heldMisses: string[] = [];
+  for (const s of heldOut) {
+    const h = heldOf.get(`${s.audience}\t${s.text}`);
+    const ok = top(s, all);
+    const views = ['all', ...viewsOf(h)];
+    for (const v of views) {
+      const g = perView.get(v) ?? { n: 0, ok: 0, model: 0, router: 0 };
+      g.n++;
+      if (routed.get(`${s.audience}\t${s.text}`)?.ok) g.router++;
+      if (ok) g.ok++;
+      if (modelTop(s)) g.model++;
+      perView.set(v, g);
+    }
+    const want = values['held-misses'];
+    const r = routed.get(`${s.audience}\t${s.text}`);
+    if (r && !r.ok && want && (views.includes(want) || views.includes(`style:${want}`))) heldMisses.push(`  HELD-MISS ${h?.source} ${s.text} → ${r.intent} (want ${h?.label})`);
   }
-  const ok = [...perStyle.values()].reduce((a, g) => a + g.ok, 0);
-  console.log(`held-out template families (4 folds, rules + a model trained without them): top reading right ${pct(ok, heldOut.length)} of ${heldOut.length}`);
-  for (const [st, g] of [...perStyle].sort()) console.log(`  ${st.padEnd(12)} ${String(g.n).padStart(5)}  ${pct(g.ok, g.n).padStart(6)}`);
+  console.log(`held-out template families (4 folds${values.fixed ? `, fixed lines of ${values.fixed}` : ''}; rules + a model trained without them, top reading / that model alone / the whole offline router with it):`);
+  for (const [v, g] of [...perView].sort()) console.log(`  ${v.padEnd(18)} ${String(g.n).padStart(5)}  ${pct(g.ok, g.n).padStart(6)}  ${pct(g.model, g.n).padStart(6)}  ${pct(g.router, g.n).padStart(6)}`);
+  for (const m of heldMisses) console.log(m);
 }

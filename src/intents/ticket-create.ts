@@ -32,7 +32,14 @@ export const ticketCreate = defineIntent({
     { text: 'open a ticket for 13800000001: refund for a cold dish, high priority', slots: { type: 'after_sales', priority: 'high', phone: '13800000001', text: 'open a ticket for 13800000001: refund for a cold dish, high priority' } },
   ],
   rule: {
-    keywords: [/(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:工单|服务单|售后单|维修单|报修单)/, /开单|起单|建单|(?:开|起|建)(?:一个|一张|个|张)单/, '报修', /\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b/i],
+    // The ticket's kind may stand between the verb and the noun ("开个投诉工单", "新建咨询工单",
+    // "create a complaint ticket"): still opening one, never reading the member's tickets.
+    keywords: [
+      /(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:投诉|咨询|维修|报修|售后|退款|退换|质量|服务|紧急|加急)?(?:工单|服务单|售后单|维修单|报修单|投诉单)/,
+      /开单|起单|建单|(?:开|起|建)(?:一个|一张|个|张)单/,
+      '报修',
+      /\b(?:create|open|new|file|raise)\s+(?:an?\s+)?(?:new\s+)?(?:(?:complaint|repair|consultation|service|support|after-?sales|refund|maintenance|urgent|high[- ]priority)\s+)?ticket\b/i,
+    ],
     extract: { ...MEMBER_REF_EXTRACT, text: 'text' },
     derive: (text, { phone, memberNo, name }) => parseTicket(text, [phone, memberNo, name]).stated,
     requires: [MEMBER_REF_SLOTS],

@@ -61,20 +61,59 @@ const BOUNDS: Record<keyof Combination, [number, number]> = {
   identifier: [0, 5],
 };
 
+/** The cross-validation fold of a corpus line: by its template, so a fold holds out whole templates. */
+export function foldOf(line: Pick<CorpusLine, 'source'>, folds: number): number {
+  return createHash('sha256').update(line.source).digest()[0]! % folds;
+}
+
+/** A held-out corpus line and the fold whose model must not have seen its template. */
+export interface HeldLine {
+  audience: 'staff' | 'member';
+  label: string;
+  text: string;
+  source: string;
+  style?: string;
+  fold: number;
+}
+
+/** The lines the cross-validation reads: every fold's template lines (not the examples), thinned to about `max`. */
+export function heldOutLines(lines: readonly CorpusLine[], cv = { folds: 4, max: 4000 }): HeldLine[] {
+  const every = Math.max(1, Math.ceil(lines.length / cv.max));
+  const out: HeldLine[] = [];
+  for (let fold = 0; fold < cv.folds; fold++) {
+    lines.forEach((l, i) => {
+      if (foldOf(l, cv.folds) === fold && i % every === 0 && !l.source.includes('#example')) out.push({ audience: l.audience, label: l.label, text: l.text, source: l.source, ...(l.style ? { style: l.style } : {}), fold });
+    });
+  }
+  return out;
+}
+
 /**
  * Held-out readings of the corpus: the templates are split into folds (whole templates, so a
  * held-out line's phrasing is new to the model that reads it), a model is trained without each
  * fold and reads that fold. What the classifier says about phrasings it has not seen is what
  * its temperature must be fitted to; fitted to the training lines it would be overconfident.
+ * `held` (default: this corpus's own held-out lines) may be lines saved from an earlier corpus
+ * (`cv-intents --save-fixed`): the models are trained on `lines` without each fold's templates
+ * and read the same fixed lines, so a change of templates or styles is measured on unchanged
+ * test lines.
  */
-export async function crossValidatedSamples(intents: readonly IntentDef[], lines: readonly CorpusLine[], ctxOf: (audience: 'staff' | 'member') => RouteContext, options: RuleRouterOptions = {}, cv = { folds: 4, max: 4000 }): Promise<FitSample[]> {
-  const foldOf = (l: CorpusLine) => createHash('sha256').update(l.source).digest()[0]! % cv.folds;
-  const every = Math.max(1, Math.ceil(lines.length / cv.max));
+export async function crossValidatedSamples(
+  intents: readonly IntentDef[],
+  lines: readonly CorpusLine[],
+  ctxOf: (audience: 'staff' | 'member') => RouteContext,
+  options: RuleRouterOptions = {},
+  cv = { folds: 4, max: 4000 },
+  held: readonly HeldLine[] = heldOutLines(lines, cv),
+  /** Called with each fold's model and the lines it reads (cv-intents routes them through the whole router too). */
+  onFold?: (classifier: Classifier, mine: readonly HeldLine[]) => Promise<void>,
+): Promise<FitSample[]> {
   const samples: FitSample[] = [];
   for (let fold = 0; fold < cv.folds; fold++) {
-    const classifier = classifierFrom(buildModel(lines.filter((l) => foldOf(l) !== fold)));
-    const held = lines.filter((l, i) => foldOf(l) === fold && i % every === 0 && !l.source.includes('#example'));
-    samples.push(...(await fitSamples(intents, classifier, held.map((l) => ({ text: l.text, audience: l.audience, intent: l.label })), ctxOf, options)));
+    const classifier = classifierFrom(buildModel(lines.filter((l) => foldOf(l, cv.folds) !== fold)));
+    const mine = held.filter((h) => h.fold === fold);
+    await onFold?.(classifier, mine);
+    samples.push(...(await fitSamples(intents, classifier, mine.map((l) => ({ text: l.text, audience: l.audience, intent: l.label })), ctxOf, options)));
   }
   return samples;
 }

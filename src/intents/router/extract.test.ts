@@ -90,6 +90,10 @@ describe('extractors', () => {
   it('leaves who relayed a wish out of the name', () => {
     expect(findName('经理说把陈静的新客标签去了', [])?.value).toBe('陈静');
     expect(findName('老板让给周杰加积分', [])?.value).toBe('周杰');
+    // What is asked about a member, and the verbs that ask, end a Latin name.
+    expect(findName('li na points', [])?.value).toBe('li na');
+    expect(findName('wang fang tickets', [])?.value).toBe('wang fang');
+    expect(findName('open his tickets', [])).toBeUndefined();
   });
 
   it('parses Chinese numerals and scales decimals exactly', () => {

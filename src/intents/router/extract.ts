@@ -240,6 +240,9 @@ const FILLERS = [
   /在我们这里?|在我们店|我们这里?|我们店|在这里|花了|花过|消费了|消费过|消费|多少钱|钱/g,
   /\b(?:don[’']?t|do not|doesn[’']?t|didn[’']?t|not|never|no need to)\b/gi,
   /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about|his|her|him|their|them|he|she|they|i|my|this|that|recent|recently|orders?|bought|buy|did|what|last|in|days?)\b/gi,
+  // What is asked about the member, and the verbs that ask, end a Latin name as "orders" does
+  // ("li na points", "wang fang tickets", "open his tickets"): CRM words, never names.
+  /\b(?:points?|balance|tickets?|level|tier|tags?|labels?|notes?|profile|summary|history|details?|complaints?|purchases?|spending|spend|visits?|coupons?|vouchers?|interactions?|follow-?ups?|cases?|status|open|check|view|see|pull|get|list|give|bring|grab)\b/gi,
 ];
 const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给把请帮我吗呢啊吧为了]+$/g;
 /** A tag verb left after a name once the tag is consumed ("给王芳打VIP标签" → 王芳打). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTypoFixer } from './typos.ts';
+import { createTypoFixer, expandShorthand } from './typos.ts';
 
 describe('typo fixer', () => {
   const fix = createTypoFixer(['churn', 'summary', 'lookup', 'retention']);
@@ -20,5 +20,21 @@ describe('typo fixer', () => {
 
   it('leaves real words alone', () => {
     expect(fix('about the order')).toBe('about the order');
+  });
+});
+
+describe('English chat shorthand', () => {
+  it.each([
+    ['tix for zhang wei', 'tickets for zhang wei'],
+    ['chen jing lvl', 'chen jing level'],
+    ['AOV this wk', 'AOV this week'],
+    ['add 100 pts to M00000001 bday', 'add 100 points to M00000001 birthday'],
+    ['export seg VIP-A', 'export segment VIP-A'],
+  ])('%s → %s', (typed, written) => {
+    expect(expandShorthand(typed)).toBe(written);
+  });
+
+  it('changes whole words only, and nothing in Chinese or identifiers', () => {
+    for (const text of ['mixer wkend', 'segment', 'M00000001 详情', '13800000001 的积分', 'VIP-A']) expect(expandShorthand(text)).toBe(text);
   });
 });

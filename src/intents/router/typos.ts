@@ -64,6 +64,25 @@ const COMMON = new Set(
 );
 
 /**
+ * Chat shorthand staff type in English ("tix for zhang wei", "chen jing lvl", "aov this wk"):
+ * not typos (no edit distance reaches them), but words of the catalogue in short. Whole words
+ * only, and only shorthand with one meaning in a CRM chat.
+ */
+const SHORTHAND: Record<string, string> = {
+  tix: 'tickets', tkt: 'ticket', tkts: 'tickets', lvl: 'level', lvls: 'levels', pts: 'points',
+  mth: 'month', mnth: 'month', mths: 'months', wk: 'week', wks: 'weeks', yr: 'year', yrs: 'years', qtr: 'quarter',
+  yday: 'yesterday', tmr: 'tomorrow', tmrw: 'tomorrow', cust: 'customer', custs: 'customers', mbr: 'member', mbrs: 'members',
+  seg: 'segment', segs: 'segments', bday: 'birthday', msg: 'message', msgs: 'messages', avg: 'average', amt: 'amount',
+  hist: 'history', prev: 'previous', ppl: 'people', thx: 'thanks', plz: 'please',
+};
+const SHORTHAND_WORD = new RegExp(String.raw`(?<![A-Za-z'])(?:${Object.keys(SHORTHAND).join('|')})(?![A-Za-z'])`, 'gi');
+
+/** English chat shorthand written out (SHORTHAND); everything else as typed. */
+export function expandShorthand(text: string): string {
+  return text.replace(SHORTHAND_WORD, (w) => SHORTHAND[w.toLowerCase()] ?? w);
+}
+
+/**
  * A typo fixer over the catalogue's trigger words: ASCII ones (only words of 5+ letters: short
  * ones collide) by edit distance, Chinese ones (`hanVocabulary`) by sound (homophones.ts), after
  * the explicit list above (typos that are not homophones: 劵, 神马 …).
@@ -73,7 +92,7 @@ export function createTypoFixer(vocabulary: Iterable<string>, hanVocabulary: Ite
   const known = new Set(words);
   const bySound = createHomophoneFixer(hanVocabulary);
   return (text: string) => {
-    let out = text;
+    let out = expandShorthand(text);
     for (const [re, to] of HOMOPHONES) out = out.replace(re, to);
     out = bySound(out);
     return out.replace(/[A-Za-z]{5,}/g, (token) => {
