@@ -89,6 +89,7 @@ export function analyseMood(raw: string): Mood {
     cue('disclaimer', L.DISCLAIMER_EN.exec(text)?.[0]) ||
     cue('neg', frameCue(negHead, L.NEG_ZH)) ||
     cue('neg', L.NEG_EN.exec(f.head)?.[0]) ||
+    cue('neg', L.NEG_HEAD_EN.exec(f.head)?.[0]) ||
     (!f.content && cue('neg', frameCue(negTail, L.NEG_ZH))) ||
     (!f.content && cue('neg', L.NEG_EN.exec(f.tail)?.[0])) ||
     cue('neg-end', L.NEG_END_ZH.exec(end)?.[0]) ||
