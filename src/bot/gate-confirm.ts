@@ -7,6 +7,9 @@ import { actionLabel } from './gate-text.ts';
 import type { Actor, IntentResult } from './types.ts';
 import { assentOf, confirmationCode } from './understand/assent.ts';
 
+/** What vague assent with nothing held is reported as: small talk (docs/intents.md, Confirmation). */
+export const ACK_INTENT = 'smalltalk';
+
 /**
  * Whether a "confirm" turn may take the pending action: an explicit confirmation always may
  * (the owner and expiry are checked when taking it); vague assent ("嗯", "好的", "ok") only when
@@ -26,9 +29,11 @@ export async function confirmationGate(
   const code = confirmationCode(text);
   if (assent === 'explicit') return { take: true, ...(code ? { code } : {}) };
   const pending = await peekAction(services, actor, undefined, conversationId);
-  if (!pending) return { take: false, result: assent === 'vague' ? { text: t(lang, 'safety.assentNothing'), outcome: 'answered' } : null };
+  // Nothing held: vague assent is an acknowledgement (small talk), one short line — never help, never a write.
+  if (!pending) return { take: false, result: assent === 'vague' ? { text: t(lang, 'safety.assentNothing'), outcome: 'answered', intent: ACK_INTENT } : null };
   if (assent === 'vague' && fresh === pending.code) return { take: true, code: pending.code };
-  return { take: false, result: { text: t(lang, 'safety.assentStale', { code: pending.code, action: labelOf(pending.intent, lang, getIntent) }), outcome: 'asked', data: { pending: { code: pending.code, intent: pending.intent } } } };
+  // An action held, but not asked about just now: the assent is about it (a confirmation, refused), whatever the router read.
+  return { take: false, result: { text: t(lang, 'safety.assentStale', { code: pending.code, action: labelOf(pending.intent, lang, getIntent) }), outcome: 'asked', intent: 'action.confirm', data: { pending: { code: pending.code, intent: pending.intent } } } };
 }
 
 /** The answer plus one line naming the person's pending action, if one is still waiting. */

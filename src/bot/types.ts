@@ -71,6 +71,12 @@ export interface RouteResult {
    * console contract (docs/api.md reports intent, slots and confidence).
    */
   alternatives?: RouteAlternative[];
+  /**
+   * A write the message names without asking for it in words (src/intents/router/action-words.ts),
+   * read as its read counterpart: the conversation hands it to the write gate when the message
+   * refuses, supposes, defers, relays or weighs it (src/bot/dialogue/turn.ts). Never run as such.
+   */
+  unasked?: RouteAlternative;
 }
 
 /** One other reading of the same message, with the slots it would run with. */

@@ -114,6 +114,19 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['13800000004 扣200积分 兑换礼品', 'points.adjust', { phone: '13800000004', delta: -200 }, 'held'], ['改成80', 'points.adjust', { phone: '13800000004', delta: -80 }, 'held']]],
     [SM, [['本店流失名单', 'churn.list', undefined, 'answered'], ['给他们都打上VIP', 'tag.batch', { list: 'churn', tag: 'VIP' }, 'held'], ['嗯', 'action.confirm', undefined, 'done']]],
   ],
+  'a write named but not asked for in words, refused, supposed, relayed or weighed: that write declined or answered, never a plain read (session 13)': [
+    [SM, [['do not deduct points from 13800000006', 'points.adjust', undefined, 'declined']]],
+    [SM, [['I am not exporting the 辣妹子 segment', 'segment.export', undefined, 'declined']]],
+    [SM, [['should we label 刘洋 as 家庭客?', 'tag.add', undefined, 'answered']]],
+    [SM, [['the manager said recall the churned members', 'recall.launch', undefined, 'declined']]],
+    [SM, [['给13800000006开个工单', 'ticket.create', { phone: '13800000006' }, 'asked'], ['会员卡积分对不上', 'ticket.create', { phone: '13800000006' }, 'done']]],
+  ],
+  'vague assent with nothing held: a short acknowledgement (small talk), never help, never a write; to an open question, the question again (session 13)': [
+    [SM, [['流失预警看一下', 'churn.list', undefined, 'answered'], ['ok', 'smalltalk', undefined, 'answered']]],
+    [SM, [['好滴', 'smalltalk', undefined, 'answered']]],
+    [SM, [['给流失会员发20元召回券', 'recall.launch', { amount: '20.00' }, 'held'], ['取消', 'action.cancel', undefined, 'declined'], ['嗯', 'smalltalk', undefined, 'answered']]],
+    [SM, [['给会员加个VIP标签', 'tag.add', { tag: 'VIP' }, 'asked'], ['好的', 'tag.add', undefined, 'asked'], ['13800000004', 'tag.add', { phone: '13800000004', tag: 'VIP' }, 'done']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],

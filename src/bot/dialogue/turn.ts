@@ -4,6 +4,8 @@ import { t, type Lang } from '../../i18n/index.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
+import { hasActionWord } from '../../intents/router/action-words.ts';
+import { THRESHOLDS } from '../../intents/router/combined.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
 import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
@@ -12,7 +14,7 @@ import { registerCardTask } from '../card-action.ts';
 import { moodFor } from '../gate.ts';
 import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
-import { DEFER_END_ZH } from '../understand/lexicon.ts';
+import { DEFER_END_ZH, WEIGHING } from '../understand/lexicon.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
 import { correctionOf } from '../understand/routing-text.ts';
 import { withFocus } from '../conversation.ts';
@@ -149,7 +151,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // The request restated around the answer ("贴个家庭客" after 给王芳打标签 asked which tag): the same
     // request, its details as now stated over those first understood.
     const restated = pending.kind === 'fill' && !freeText && routed.intent === pending.intent;
-    if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated)) return null;
+    // Read as its read for want of an action word ("储值卡余额对不上" → the member's tickets): the same write named, no new request.
+    const sameUnasked = freeText && routed.unasked?.intent === pending.intent;
+    if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated || sameUnasked)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
       const text = `${pending.text} ${msg.text.trim()}`;
@@ -170,15 +174,26 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
   }
 
-  /** The likeliest write among the router's readings when the message negates, supposes, defers or relays it; null otherwise. */
-  async function unaskedWrite(msg: InboundMessage, actor: Actor, routed: RouteResult): Promise<{ intent: IntentDef; route: RouteResult } | null> {
+  /**
+   * The likeliest write among the router's readings when the message negates, supposes, defers or relays it; null otherwise.
+   * The write the router named but read as its read for want of an action word (`routed.unasked`: "do not send coupons
+   * to …", "HQ says recall …") comes first, and is also the answer to a question weighing it ("should we label 陈静 as
+   * 老客?": the gate answers with its read and reports the write). `named`: only writes the message asks for in words
+   * (取消 with nothing held: "先不导出了", "no need to log that call" refuse the write they name, "算了" names none).
+   */
+  async function unaskedWrite(msg: InboundMessage, actor: Actor, routed: RouteResult, named = false): Promise<{ intent: IntentDef; route: RouteResult } | null> {
     const mood = analyseMood(msg.text);
-    if (!(mood.negated || mood.hypothetical || mood.deferred || mood.reported)) return null;
+    const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
+    const weighed = mood.question && WEIGHING.test(msg.text) && routed.unasked !== undefined;
+    if (!declined && !weighed) return null;
     const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
-    const readings = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
+    const others = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
+    // The likeliest first: the unasked write's confidence is its own before it was read as its read.
+    const readings = [...(declined ? others : []), ...(routed.unasked ? [routed.unasked] : [])].sort((a, b) => b.confidence - a.confidence);
     for (const r of readings) {
       const intent = getIntent(r.intent);
       if (!intent || intent.effect === 'read' || intent.effect === 'control' || !mayUse(actor, intent)) continue;
+      if (named && (r.confidence < THRESHOLDS.optionFloor || !hasActionWord(intent.name, msg.text))) continue;
       const slots = r.slots ?? (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
       return { intent, route: { intent: intent.name, slots, confidence: r.confidence } };
     }
@@ -253,6 +268,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const refused = REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated);
         if (refused || holdsBack(msg.text) || (dictated && opensWithdrawn(msg.text))) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
+        }
+        // "好的" / "ok" to "哪位会员？" answers nothing: the question stays open and is asked again (no help, no write).
+        if (pending.kind === 'fill' && pending.need !== 'content' && assentOf(msg.text) === 'vague' && !memory.held) {
+          memory.savePending(pending);
+          const need = pending.need as AskedNeed;
+          return { kind: 'reply', route: { ...routed, intent: pending.intent, slots: pending.slots }, result: { text: t(lang, NEED_TEXT[need]), outcome: 'asked', data: { asked: need } } };
         }
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
         if (resumed) return resumed;
@@ -343,7 +364,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       }
       // "不用给王芳记录了", "我在想要不要给流失的都打个VIP": a write not asked for needs no "did you mean" — the
       // write gate declines the likeliest write and says so (it never runs: the mood is not affirmative).
-      const unasked = actor.kind === 'staff' && (routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff) ? await unaskedWrite(msg, actor, routed) : null;
+      // So is a write the router read as its read for want of an action word ("do not send coupons to …"), and one
+      // refused with nothing held ("先不导出了", "no need to log that call": read as 取消, with nothing to cancel).
+      const cancelsNothing = routed.intent === CANCEL_INTENT && !memory.held;
+      const unasked =
+        actor.kind === 'staff' && (routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff || routed.unasked !== undefined || cancelsNothing)
+          ? await unaskedWrite(msg, actor, routed, cancelsNothing)
+          : null;
       if (unasked) return prepare(memory, actor, unasked.intent, unasked.route, msg.text, lang);
       // "给他们都打上召回中" after the churn list, read as either a batch or a single tag: the batch of the people listed.
       const batch = routed.intent === CLARIFY_INTENT && last?.intent === 'churn.list' && THE_LISTED.test(msg.text) ? await listedBatch(msg, actor, routed) : null;

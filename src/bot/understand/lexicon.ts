@@ -40,8 +40,8 @@ export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|�
 /** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). */
 export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
 export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not now|let'?s not|lets not|shouldn'?t|should not|won'?t|no longer|not yet)\b/i;
-/** "not" right before the instruction verb negates it, however polite the frame ("could you not close T… yet", "please not tag her"). */
-export const NEG_HEAD_EN = /\bnot\s*$/i;
+/** "not" right before the instruction verb negates it, however polite the frame ("could you not close T… yet", "we are not sending …", "I will never tag …"). */
+export const NEG_HEAD_EN = /\b(?:not|never)\s*(?:going to\s+|gonna\s+)?$/i;
 /** A negation at the very end takes back what came before ("给他打VIP标签就不用了", "tag him, never mind"). */
 export const NEG_END_ZH = /(?:算了|(?:不|别)(?:用|要|必|需要|发|建|开|打|加|扣|记|做|弄|搞|召回|导出|执行)了|先不要|先别|先不)$/;
 export const NEG_END_EN = /(?:never ?mind|forget it|no need|not now|scratch that|cancel that|actually,? don'?t|don'?t)$/i;
@@ -53,6 +53,8 @@ export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是
 /** A-not-A questions of any verb or adjective ("在不在", "打没打", "加不加", "还有没有"): the same character around 不/没. */
 export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
 export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没)$/;
+/** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
+export const WEIGHING = /要不要|需不需要|用不用|该不该|是不是该|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise) to\b/i;
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;

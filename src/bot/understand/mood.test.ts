@@ -92,6 +92,11 @@ const CASES: [string, Expect][] = [
   ['不必给他发券', 'neg'],
   ['以后别给我发广告了', 'neg'],
   ['给他打VIP，还是算了', 'neg'],
+  // "not" right before the verb (session 13): a statement of what is not done
+  ['we are not sending coupons to the churned members', 'neg'],
+  ['not deducting points from 13800000004, she already complained', 'neg'],
+  ["I'm never going to tag her as VIP", 'neg'],
+  ['send coupons to members not visiting since May', 'do'],
   // questions about an action
   ['给他打过VIP了吗', 'q'],
   ['要不要召回一下', 'q'],

@@ -192,6 +192,23 @@ export function asReadsWithoutActionWord(text: string, candidates: readonly Cand
   return sum > 0 ? out.map((v) => v / sum) : [...q];
 }
 
+/**
+ * The write that asReadsWithoutActionWord read as its read: the likeliest staff write with no
+ * action word, when it was a likely reading before that step. The router does not act on it; it
+ * names it (RouteResult.unasked) so the conversation can hand it to the write gate when the
+ * message refuses, supposes, defers, relays or weighs it ("do not send coupons …", "HQ says recall
+ * …", "should we label 陈静 as 老客?") — declined or answered as that write, never a plain read.
+ */
+export function unaskedWriteOf(text: string, candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>): { label: string; p: number } | null {
+  let best: { label: string; p: number } | null = null;
+  for (const [i, c] of candidates.entries()) {
+    const def = byName.get(c.label);
+    if (!def || def.effect === 'read' || def.effect === 'control' || !def.readCounterpart || hasActionWord(c.label, text)) continue;
+    if (q[i]! >= THRESHOLDS.optionFloor && (!best || q[i]! > best.p)) best = { label: c.label, p: q[i]! };
+  }
+  return best;
+}
+
 export interface CombinedRouterOptions extends RuleRouterOptions {
   /** Default: the shipped model (src/intents/classifier/model.json). */
   classifier?: Classifier;
@@ -227,7 +244,16 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       if (rules.bareName && rules.result.intent !== fallback && !classified.some((c) => (c.label === NONE || byName.get(c.label)?.rule.chat) && c.p >= 0.5)) return rules.result;
       const candidates = candidatesOf(audienceIntents, classified, rules);
       const named = await withoutChatWhenNamed(candidates, combine(candidates, combination), (label) => rules.slotsFor(byName.get(label)!), byName);
-      const q = asReadsWithoutActionWord(rules.text, candidates, asReadsWhenAskedIfDone(rules.text, candidates, named, byName), byName);
+      const asked = asReadsWhenAskedIfDone(rules.text, candidates, named, byName);
+      const q = asReadsWithoutActionWord(rules.text, candidates, asked, byName);
+      const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName);
+      // Named beside a read, a clarification or the fallback — never beside a write that was asked for: see unaskedWriteOf.
+      const chosesWrite = (r: RouteResult) => {
+        const effect = byName.get(r.intent)?.effect;
+        return effect !== undefined && effect !== 'read';
+      };
+      const withUnasked = async (r: RouteResult): Promise<RouteResult> =>
+        unaskedWrite && !chosesWrite(r) ? { ...r, unasked: { intent: unaskedWrite.label, slots: await rules.slotsFor(byName.get(unaskedWrite.label)!), confidence: unaskedWrite.p } } : r;
       const ranked = candidates.map((c, i) => ({ label: c.label, p: q[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>
@@ -239,26 +265,26 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
         const tied = rules.result.slots.options as string[];
         const extra = readings.filter((r) => !tied.includes(r.label) && r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions - tied.length);
         const options = [...readings.filter((r) => tied.includes(r.label)), ...extra];
-        return { intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: options[0]!.p, alternatives: await withSlots(options) };
+        return withUnasked({ intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: options[0]!.p, alternatives: await withSlots(options) });
       }
       const top = ranked[0]!;
       if (top.label === NONE) {
         const alternatives = await withSlots(readings.filter((r) => r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions));
-        return { intent: fallback, slots: {}, confidence: Math.min(top.p, THRESHOLDS.fallbackConfidence), ...(alternatives.length ? { alternatives } : {}) };
+        return withUnasked({ intent: fallback, slots: {}, confidence: Math.min(top.p, THRESHOLDS.fallbackConfidence), ...(alternatives.length ? { alternatives } : {}) });
       }
       if (top.p < THRESHOLDS.clarifyBelow) {
         const options = readings.filter((r) => r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions);
         if (options.length >= 2) {
           const alternatives = await withSlots(options);
-          return { intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: top.p, alternatives };
+          return withUnasked({ intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: top.p, alternatives });
         }
         // One weak reading and nothing else: not understood, but say what it might have been.
-        return { intent: fallback, slots: {}, confidence: Math.min(top.p, THRESHOLDS.fallbackConfidence), alternatives: await withSlots([top]) };
+        return withUnasked({ intent: fallback, slots: {}, confidence: Math.min(top.p, THRESHOLDS.fallbackConfidence), alternatives: await withSlots([top]) });
       }
       const def = byName.get(top.label)!;
       const slots = await rules.slotsFor(def);
       const alternatives = await withSlots(readings.slice(1, 1 + THRESHOLDS.maxOptions).filter((r) => r.p >= THRESHOLDS.alternativeFloor));
-      return { intent: def.name, slots, confidence: top.p, ...(alternatives.length ? { alternatives } : {}) };
+      return withUnasked({ intent: def.name, slots, confidence: top.p, ...(alternatives.length ? { alternatives } : {}) });
     },
   };
 }
