@@ -25,6 +25,7 @@ import { createRouter } from '../src/intents/router/index.ts';
 import { createServices } from '../src/services.ts';
 import { benchDatabase, benchUrl, membersArg } from './support.ts';
 import { fingerprint, takeMark, undo, type BenchScope, type Mark } from './chat-undo.ts';
+import { countTurns } from './turn-counters.ts';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -43,6 +44,8 @@ const sql = await benchDatabase(members);
 await sql.end();
 const REDIS_PREFIX = `crm_bench_chat_${members}`;
 const services = createServices(loadConfig({ DATABASE_URL: benchUrl(members), LOG_LEVEL: 'silent', REDIS_PREFIX, STAFF_ACTION_LIMIT: '1000000' }));
+// Statements (SQL, Prisma) and Redis round trips of the timed turns, per intent (bench/turn-counters.ts).
+const counters = countTurns(services);
 let scope: BenchScope | null = null;
 let mark: Mark | null = null;
 let before = '';
@@ -143,7 +146,8 @@ try {
   const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}`.padStart(8);
   console.log(`\nbench:chat — ${members.toLocaleString('en-US')} members, as ${who} (${actor.role}, ${actor.storeIds.length} stores), up to ${runs} runs per intent after one warm-up turn`);
   console.log('baseline: a primary-key lookup of one member (prisma findUnique), timed alternately with each turn; load = 1-minute load average after the intent');
-  console.log(`${'intent'.padEnd(20)}${'n'.padStart(4)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'base50'.padStart(8)}${'base95'.padStart(8)}${'×p95'.padStart(8)}  goal       load   routed`);
+  console.log('sql/turn = SQL statements (transaction control and Prisma operations included), redis/turn = Redis round trips, both per timed turn');
+  console.log(`${'intent'.padEnd(20)}${'n'.padStart(4)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'base50'.padStart(8)}${'base95'.padStart(8)}${'×p95'.padStart(8)}  goal       load sql/turn redis/turn  routed`);
   const summary: string[] = [];
   for (const [name, say_, before, goal] of cases) {
     if (only && !only.includes(name)) continue;
@@ -151,6 +155,7 @@ try {
     const warm = await say(say_(runs + 1)); // warm-up: connections, plans, caches
     const t: number[] = [];
     const b: number[] = [];
+    counters.reset();
     const routed = new Set<string>([warm.intent]);
     const start = performance.now();
     for (let i = 0; i < runs; i++) {
@@ -160,9 +165,11 @@ try {
       b.push(performance.now() - s);
       if (before) await say(before(i));
       const text = say_(i);
+      counters.on();
       s = performance.now();
       const a = await say(text);
       t.push(performance.now() - s);
+      counters.off();
       routed.add(a.intent);
     }
     t.sort((x, y) => x - y);
@@ -170,7 +177,7 @@ try {
     const p95 = q(t, 0.95);
     const ok = p95 <= goal ? 'ok  ' : 'OVER';
     const route = routed.size === 1 && routed.has(name) ? '' : `→ ${[...routed].join(',')}`;
-    const line = `${name.padEnd(20)}${String(t.length).padStart(4)}${ms(q(t, 0.5))}${ms(p95)}${ms(q(b, 0.5))}${ms(q(b, 0.95))}${(p95 / q(b, 0.95)).toFixed(1).padStart(8)}  ≤${String(goal).padEnd(4)}${ok} ${load().split(' ')[0]!.padStart(5)}  ${route}`;
+    const line = `${name.padEnd(20)}${String(t.length).padStart(4)}${ms(q(t, 0.5))}${ms(p95)}${ms(q(b, 0.5))}${ms(q(b, 0.95))}${(p95 / q(b, 0.95)).toFixed(1).padStart(8)}  ≤${String(goal).padEnd(4)}${ok} ${load().split(' ')[0]!.padStart(5)}${(counters.statements / t.length).toFixed(1).padStart(9)}${(counters.redisRoundTrips / t.length).toFixed(1).padStart(11)}  ${route}`;
     console.log(line);
     summary.push(line);
   }

@@ -14,7 +14,7 @@ import { asksWhetherDone } from '../intents/parse/done-question.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { readMemory, type TurnMemory } from './memory.ts';
 import { createDialogue } from './dialogue/turn.ts';
-import { withInboxClaim } from './inbox/claim.ts';
+import { alongsideCompletion, withInboxClaim } from './inbox/claim.ts';
 import { execute } from './execute.ts';
 import { errorReply } from './error-reply.ts';
 import { answerWithoutRedis, redisDown } from './degraded.ts';
@@ -127,7 +127,9 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
 
     if (result.focus) memory.setFocus(result.focus);
     memory.recordTurn(msg, { ...route, intent: reported, slots: reportedSlots }, lang);
-    await bestEffort(memory.flush(), undefined, log);
+    // Written while the inbox completion commits (src/bot/inbox/claim.ts), not before it.
+    const flushed = bestEffort(memory.flush(), undefined, log);
+    if (!alongsideCompletion(flushed)) await flushed;
     const cardUpdate = result.cardUpdate ?? clicked;
     const out: BotAnswer = { ...route, intent: reported, slots: reportedSlots, text: render(result.text, msg.channel, lang), ...(result.outcome ? { outcome: result.outcome } : {}), data: result.data, ...(result.image ? { image: result.image } : {}), ...(result.card ? { card: result.card } : {}), ...(cardUpdate ? { cardUpdate } : {}) };
     log.info({ intent: out.intent, confidence: out.confidence, ms: Date.now() - started, actor: actor.kind === 'staff' ? actor.wecomUserId : `member:${actor.memberId}` }, 'answered');

@@ -57,6 +57,8 @@ export const segmentCount = defineIntent({
     const access = staffAccess(ctx);
     const found = await segmentFromText(access, text, ctx.lang);
     if (typeof found === 'string') return { text: found };
+    // Just created in chat, its first count still running in a job (src/jobs/segment-refresh.ts): never counted a second time here.
+    if (found.lastRunAt === null) return { text: t(ctx.lang, 'segments.stillCounting', { name: found.name }), data: { segmentId: found.id, counting: true } };
     const current = found.lastRunAt !== null && found.lastCount !== null && found.lastRunAt.getTime() >= found.updatedAt.getTime();
     const run = found.kind === 'dynamic' && (!current || FRESH.test(text)) ? await refreshNow(access, found.id) : null;
     const whole = run?.count ?? found.lastCount ?? (await visibleMemberCount(access, found));

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { describeTree, parsePhrase, phraseKind } from './parse/segment-phrase.ts';
-import { createSegment, previewTree } from '../crm/insights/index.ts';
+import { previewTree, saveSegment } from '../crm/insights/index.ts';
+import { queueSegmentCount } from '../jobs/segment-refresh.ts';
 import { llmFor } from '../llm/client.ts';
 import { segmentTreeFromText } from '../llm/segment-tree.ts';
-import { kindText, renderSample, renderShare } from './render/segments.ts';
+import { kindText } from './render/segments.ts';
 import { t } from '../i18n/index.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
@@ -30,7 +31,7 @@ export function splitRequest(text: string): { name?: string; conditions?: string
 export const segmentCreate = defineIntent({
   name: 'segment.create',
   audience: 'staff',
-  description: 'Create a saved member segment (人群包) from a name and conditions phrased in Chinese, show its size and sample members.',
+  description: 'Create a saved member segment (人群包) from a name and conditions phrased in Chinese; its members are counted in the background and the count is sent when done.',
   title: '创建人群包',
   permission: 'segment.write',
   effect: 'write',
@@ -81,18 +82,22 @@ export const segmentCreate = defineIntent({
       }
     }
     if (!tree) return { text: t(lang, 'segments.notUnderstood', { parts: parsed.unparsed.map((u) => t(lang, 'segments.quoted', { name: u })).join(lang === 'zh' ? '、' : ', '), hint: t(lang, 'segments.examplesHint') }) };
-    // Preview first (validates the tree, nothing is saved when it fails), then save.
-    const preview = await previewTree(access, tree);
+    // Saved at once (the tree compiled first: nothing is saved when it would fail); the members are
+    // counted by a job, which tells the staff member (src/jobs/segment-refresh.ts) — at a million
+    // members the evaluation takes seconds (docs/segments.md, "Counted in the background").
     // "创建静态人群包 X：…": the kind said anywhere in the request (a static list stays static).
     const kind = phraseKind(text) ?? parsed.kind;
-    const { segment, run } = await createSegment(access, { name, tree, ...(kind ? { kind } : {}) });
+    const segment = await saveSegment(access, { name, tree, ...(kind ? { kind } : {}) });
+    const pushes = ctx.channel !== 'console';
+    await queueSegmentCount(ctx.services, { kind: 'segment-count', segmentId: segment.id, ...(pushes ? { notify: { channel: ctx.channel, to: access.actor.wecomUserId, lang } } : {}) }).catch((err) =>
+      // Saved all the same: the scheduled refresh counts a segment never run (its notice is then the next question's answer).
+      ctx.services.logger.warn({ err: String(err), segmentId: segment.id }, 'segment count not queued'),
+    );
     const lines = [
       t(lang, 'segments.created', { name: segment.name, kind: kindText(segment.kind, lang) }),
       t(lang, 'segments.conditions', { tree: describeTree(segment.tree), byAi: byLlm ? t(lang, 'segments.byAi') : '' }),
-      t(lang, 'segments.size', { share: renderShare(preview.count, preview.total, lang) }),
-      renderSample(preview, 5, lang),
-      t(lang, 'segments.exportHint', { name: segment.name }),
+      t(lang, pushes ? 'segments.counting' : 'segments.countingConsole', { name: segment.name }),
     ];
-    return { text: lines.filter(Boolean).join('\n'), data: { segment: { id: segment.id, name: segment.name, tree: segment.tree }, preview, run: { count: run.count }, conditionsBy: byLlm ? 'llm' : 'rules' }, outcome: 'done' };
+    return { text: lines.join('\n'), data: { segment: { id: segment.id, name: segment.name, tree: segment.tree }, counting: true, conditionsBy: byLlm ? 'llm' : 'rules' }, outcome: 'done' };
   },
 });

@@ -21,9 +21,10 @@ export type RepeatEvery = { everyMs: number } | { pattern: string };
 /**
  * A periodic task on BullMQ: one job scheduler entry (an idempotent upsert, so every process
  * may call this at start without duplicating the schedule) and one worker running the task
- * one at a time. Thin: `run` does the work in src/crm.
+ * one at a time. Thin: `run` does the work in src/crm. `run` gets the job's data: `{}` from the
+ * schedule, whatever a one-off job added to the same queue carries (segment-refresh.ts).
  */
-export async function startRepeatable(services: Services, spec: { queue: string; run: () => Promise<unknown> } & RepeatEvery): Promise<Repeatable> {
+export async function startRepeatable(services: Services, spec: { queue: string; run: (data: unknown) => Promise<unknown> } & RepeatEvery): Promise<Repeatable> {
   const connection = services.bullRedis;
   const prefix = services.queuePrefix(spec.queue);
   const queue = new Queue(spec.queue, { connection, prefix, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
@@ -32,7 +33,7 @@ export async function startRepeatable(services: Services, spec: { queue: string;
     await queue.upsertJobScheduler(`${spec.queue}-every`, repeat, { name: spec.queue, data: {} });
   };
   await register();
-  const worker = new Worker(spec.queue, tracedProcessor(spec.queue, (_job: { name: string; data: unknown; attemptsMade: number }) => spec.run()), { connection, prefix, concurrency: 1 });
+  const worker = new Worker(spec.queue, tracedProcessor(spec.queue, (job: { name: string; data: unknown; attemptsMade: number }) => spec.run(job.data)), { connection, prefix, concurrency: 1 });
   worker.on('error', (err) => reportWorkerError(services, err, 'repeatable worker error', { queue: spec.queue }));
   worker.on('failed', (_job, err) => services.logger.warn({ err: err.message, queue: spec.queue }, 'repeatable task failed'));
   return {

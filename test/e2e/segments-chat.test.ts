@@ -4,6 +4,7 @@ import { seedDemo } from '../../src/demo/index.ts';
 import { exportRoutes } from '../../src/api/segment-export-route.ts';
 import { exportLinkKey, type ExportLink } from '../../src/crm/insights/segments/export.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
+import { processSegmentCount, processSegmentRefresh } from '../../src/jobs/segment-refresh.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { openPhone } from '../support/sealed-phone.ts';
 
@@ -52,18 +53,36 @@ describe('segments over chat (POST /console/messages)', () => {
     await env?.cleanup();
   });
 
-  it('creates a segment from a chat phrase: preview with masked phones, then saved', async () => {
+  it('creates a segment from a chat phrase at once; a job counts it exactly once and tells who asked; the next question shows the count', async () => {
     expect(expected.length).toBeGreaterThan(0);
     const r = await say('marketer_01', '创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000');
     expect(r.intent).toBe('segment.create');
     expect(r.confidence).toBeGreaterThanOrEqual(0.5);
     expect(r.reply).toContain('已创建人群包「高价值沉睡会员」');
     expect(r.reply).toContain('条件：最近90天消费次数 = 0 且 累计消费金额 > ¥2000.00');
-    expect(r.reply).toContain(`人数：${expected.length} 人`);
-    expect(r.reply).not.toMatch(/1[3-9]\d{9}/); // a marketer sees 138****0001, never a full phone
-    expect(r.reply).toMatch(/1[3-9]\d\*{4}\d{4}/);
-    const [rows] = await env.services.sql.query<any[]>("SELECT sm.member_id FROM segment_members sm JOIN segments s ON s.id = sm.segment_id WHERE s.name = '高价值沉睡会员' ORDER BY sm.member_id");
+    expect(r.reply).toContain('人数正在后台统计');
+    const [[seg]] = await env.services.sql.query<any[]>("SELECT id, last_run_at FROM segments WHERE name = '高价值沉睡会员'");
+    expect(seg.last_run_at).toBeNull();
+    // Asked before the job ran: still counting, and the turn counts nothing itself.
+    const early = await say('marketer_01', '人群包 高价值沉睡会员 有多少人');
+    expect(early.intent).toBe('segment.count');
+    expect(early.reply).toContain('还在后台统计中');
+    const runs = async () => (await env.services.sql.query<any[]>('SELECT `trigger`, count FROM segment_runs WHERE segment_id = ?', [seg.id]))[0];
+    expect(await runs()).toEqual([]);
+    // The job (as queued by the turn, then run twice — a retry — beside the scheduled sweep): one run, one notice.
+    const job = { kind: 'segment-count' as const, segmentId: Number(seg.id), notify: { channel: 'wecom' as const, to: 'marketer_01', lang: 'zh' as const } };
+    const [a, b] = await Promise.all([processSegmentCount(env.services, job), processSegmentRefresh(env.services, { exportMaxAgeMs: null })]);
+    expect(a.count).toBe(expected.length);
+    expect(b.failed).toEqual([]);
+    const again = await processSegmentCount(env.services, job);
+    expect(again).toEqual({ count: expected.length, counted: false });
+    expect((await runs()).map((x: any) => [x.trigger, Number(x.count)])).toEqual([['create', expected.length]]);
+    const [rows] = await env.services.sql.query<any[]>('SELECT member_id FROM segment_members WHERE segment_id = ? ORDER BY member_id', [seg.id]);
     expect(rows.map((x) => Number(x.member_id))).toEqual(expected.map((e) => e.id));
+    const [notices] = await env.services.sql.query<any[]>("SELECT data FROM outbound_jobs WHERE name = 'segment-counted' AND job_id = ?", [`segment-counted-${seg.id}`]);
+    expect(notices).toHaveLength(1);
+    expect(JSON.parse(String(notices[0].data))).toMatchObject({ channel: 'wecom', to: 'marketer_01' });
+    expect(JSON.parse(String(notices[0].data)).text).toContain(`人群包「高价值沉睡会员」统计完成：${expected.length} 人`);
   });
 
   it('keeps a segment asked for as static static (静态人群包)', async () => {

@@ -8,6 +8,7 @@ import { recordOrder } from '../../src/crm/sales/rollup.ts';
 import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { parsePhrase } from '../../src/intents/parse/segment-phrase.ts';
 import { chinaStamp } from '../../src/intents/render/insights.ts';
+import { processSegmentCount } from '../../src/jobs/segment-refresh.ts';
 import { createRuleRouter } from '../../src/intents/router/index.ts';
 import { useCrmTestEnv } from '../support/crm/crm-test-env.ts';
 import { NOW } from '../support/crm/fixture.ts';
@@ -235,6 +236,9 @@ describe('store-wide chat answers from the nightly snapshot', () => {
     const phrase = '最近90天没消费 且 累计消费大于500';
     const created = await say('marketer', `创建人群包 沉睡大客：${phrase}`);
     expect(created.intent).toBe('segment.create');
+    // Counted by its job (src/jobs/segment-refresh.ts), as the segment-refresh worker runs it.
+    const [[seg]] = await t.services.sql.query<any[]>("SELECT id FROM segments WHERE name = '沉睡大客'");
+    await processSegmentCount(t.services, { kind: 'segment-count', segmentId: Number(seg.id) });
     const fresh = async () => (await previewTree(t.as('marketer'), parsePhrase(phrase, t.now()).tree)).count;
     const runs = async () => Number((await t.services.sql.query<any[]>("SELECT COUNT(*) AS n FROM segment_runs r JOIN segments s ON s.id = r.segment_id WHERE s.name = '沉睡大客'"))[0][0].n);
     const n0 = await fresh();

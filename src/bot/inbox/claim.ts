@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { withSharedTransaction } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import type { BotAnswer, HandleOutcome, InboundMessage } from '../types.ts';
@@ -69,9 +70,10 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
   const mine: LiveClaim = { ...held, stop: () => clearInterval(beat) };
   live.add(mine);
   const replyOf = (outcome: HandleOutcome) => (outcome.kind === 'answer' ? replyJobOf(msg, outcome.answer) : null);
+  const alongside: Promise<unknown>[] = [];
   let result: Awaited<ReturnType<typeof withSharedTransaction<HandleOutcome>>>;
   try {
-    result = await withSharedTransaction(services.sql, answer, async (conn, outcome) => {
+    result = await withSharedTransaction(services.sql, () => ALONGSIDE.run(alongside, answer), async (conn, outcome) => {
       clearInterval(beat);
       if (conn) return completeClaim(services, held, replyOf(outcome), conn);
       // Nothing written: the answer exists, and a failure to record it must not turn into a 5xx and a
@@ -88,12 +90,15 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
   } catch (e) {
     // The answer failed, or its writes could not be committed with the completion: none of them stays, and the retry answers.
     clearInterval(beat);
+    await Promise.allSettled(alongside);
     // (Given back already when the process is stopping: handOverClaims.)
     if (live.delete(mine)) await releaseClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox claim not released'));
     throw e;
   } finally {
     live.delete(mine);
   }
+  // Recorded (or not) meanwhile: the answer still waits for what ran beside its completion.
+  for (const r of await Promise.allSettled(alongside)) if (r.status === 'rejected') log.warn({ err: String(r.reason) }, 'a write beside the inbox completion failed');
   if (!result.committed) {
     log.warn({ wrote: result.wrote }, 'inbox claim was taken over while answering (a stall longer than the lease)');
     // The process that holds the claim now answers (and writes) instead; its writes here were rolled
@@ -101,6 +106,25 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
     return { kind: 'duplicate', state: 'busy' };
   }
   return result.out;
+}
+
+/** Writes an answer started last that need not be in its transaction (alongsideCompletion). */
+const ALONGSIDE = new AsyncLocalStorage<Promise<unknown>[]>();
+
+/**
+ * Lets a write the answer makes last — the speaker's memory (src/bot/memory.ts) — run while the
+ * inbox completion commits instead of before it: the delivery still waits for it (withInboxClaim
+ * returns only once it has settled, so the speaker's next turn reads it), and a failure of it is
+ * logged, never turned into a second answer (the answer may already be recorded). Such a write
+ * must be one the answer could lose anyway (memory is best effort: Redis may be gone). False
+ * outside an inbox claim: the caller awaits it.
+ */
+export function alongsideCompletion(write: Promise<unknown>): boolean {
+  const list = ALONGSIDE.getStore();
+  if (!list) return false;
+  write.catch(() => undefined);
+  list.push(write);
+  return true;
 }
 
 const POLL_MS = 200;

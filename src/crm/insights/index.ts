@@ -35,12 +35,14 @@ export { refreshSegment, type RunResult } from './segments/run.ts';
 export { segmentMembers, type SegmentMemberRow } from './segments/members.ts';
 export {
   canChange,
+  countNewSegment,
   createSegment,
   deleteSegment,
   findSegmentInText,
   getSegment,
   listSegments,
   refreshNow,
+  saveSegment,
   segmentHistory,
   segmentRuns,
   updateSegment,

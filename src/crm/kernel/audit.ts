@@ -3,7 +3,7 @@ import type { StaffAccess } from './access.ts';
 import { requirePermission } from './access.ts';
 import type { Actor, Channel } from './actor.ts';
 import { phoneFor } from './mask.ts';
-import { beforeFinish } from './transaction.ts';
+import { writeAtFinish } from './transaction.ts';
 import type { Services } from '../../services.ts';
 
 /** A scheduled job acting on its own (e.g. the SLA sweep): audited as actor type `system`. */
@@ -44,19 +44,24 @@ const AUDIT_COLUMNS = '(actor_type, actor_id, action, target_type, target_id, ch
  * (every member read and every write is audited; docs/api.md). Stores ids, never phone
  * numbers, so the log itself is not a second copy of PII.
  *
- * The audit is a legal record: no answer goes out before its row has committed. Rows are group-
- * committed — a row waits for no other, but rows arriving while an INSERT is under way go
- * together in the next one (one statement and one log flush for a burst of chat turns;
- * docs/benchmarks.md, bench:http). Inside a chat turn (the inbox's shared scope, transaction.ts
- * `beforeFinish`) this returns at once and the turn goes on: the turn's answer is recorded and
- * given only after the row committed, and fails with it. Elsewhere it resolves once the row has
- * committed. Nothing is held in memory without a caller waiting for it, so a shutdown that lets
- * its requests finish loses no row.
+ * The audit is a legal record: no answer goes out before its row has committed. Inside a chat
+ * turn (the inbox's shared scope, transaction.ts `writeAtFinish`) this returns at once and the
+ * row is written in the transaction that records the turn's answer (its inbox completion): one
+ * commit for both, and the answer is recorded, and given, only with its rows — when that
+ * transaction does not commit, the rows are written on their own as below, so none is lost.
+ * Elsewhere rows are group-committed — a row waits for no other, but rows arriving while an
+ * INSERT is under way go together in the next one (one statement and one log flush for a burst;
+ * docs/benchmarks.md, bench:http) — and this resolves once the row has committed. Nothing is
+ * held in memory without a caller waiting for it, so a shutdown that lets its requests finish
+ * loses no row.
  */
 export async function audit(services: Pick<Services, 'sql' | 'now'>, entry: AuditEntry): Promise<void> {
-  const written = batcherOf(services).add(auditRow(entry, services.now()));
-  if (!beforeFinish(written)) await written;
+  const row = auditRow(entry, services.now());
+  if (writeAtFinish(services.sql, 'audit_logs', row, (conn, rows) => (conn ? insertAuditRows(conn, rows as unknown[][]) : Promise.all(rows.map((r) => batcherOf(services).add(r as unknown[])))))) return;
+  await batcherOf(services).add(row);
 }
+
+const insertAuditRows = (db: Pick<PoolConnection, 'query'>, rows: unknown[][]) => db.query(`INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES ?`, [rows]);
 
 interface Batcher {
   add(row: unknown[]): Promise<void>;
@@ -72,7 +77,7 @@ function batcherOf(services: Pick<Services, 'sql'>): Batcher {
   const sql = services.sql;
   let queue: { row: unknown[]; done: (e?: unknown) => void }[] = [];
   let writing = false;
-  const insert = (rows: unknown[][]) => sql.query(`INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES ?`, [rows]);
+  const insert = (rows: unknown[][]) => insertAuditRows(sql, rows);
   const drain = async () => {
     writing = true;
     while (queue.length) {
@@ -93,10 +98,14 @@ function batcherOf(services: Pick<Services, 'sql'>): Batcher {
     add(row) {
       return new Promise<void>((resolve, reject) => {
         queue.push({ row, done: (e) => (e === undefined ? resolve() : reject(e)) });
-        // The first row of a quiet moment goes out on the next tick (with whatever joined it in this one).
+        // The first row of a quiet moment goes out as soon as the code that wrote it yields (a
+        // microtask: rows written by the same synchronous code join it). Not on the next tick: a
+        // chat turn goes on rendering and writing its memory in microtasks after its audit call,
+        // and a row held to the next tick waited for all of that before its INSERT even started —
+        // its commit then came last, after the turn's own work, instead of beside it.
         if (!writing) {
           writing = true;
-          setImmediate(() => void drain());
+          queueMicrotask(() => void drain());
         }
       });
     },
@@ -111,7 +120,7 @@ function batcherOf(services: Pick<Services, 'sql'>): Batcher {
  */
 export async function auditInTransaction(conn: PoolConnection, entries: AuditEntry[], createdAt: Date): Promise<void> {
   if (!entries.length) return;
-  await conn.query(`INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES ?`, [entries.map((e) => auditRow(e, createdAt))]);
+  await insertAuditRows(conn, entries.map((e) => auditRow(e, createdAt)));
 }
 
 /**

@@ -68,6 +68,6 @@ export { createStaff, getStaff, listStaff, STAFF_ROLES, staffInputSchema, staffP
 export { pruneChanges, recordChanges, type ChangeObject, type ChangeRow } from './change-feed.ts';
 export { outboundDone, pruneOutbound, queueOutbound, requeueOutbound } from './outbox.ts';
 export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from './rate-limit.ts';
-export { beforeFinish, isLockConflict, replayKey, withSharedTransaction, withTransaction, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
+export { isLockConflict, replayKey, withSharedTransaction, withTransaction, writeAtFinish, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
 export { countedOrder, netAmount } from './net-orders.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSqlPool, type SqlPool } from '../../db/sql.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { AppError } from './errors.ts';
-import { isLockConflict, withSharedTransaction, withTransaction } from './transaction.ts';
+import { isLockConflict, withSharedTransaction, withTransaction, writeAtFinish } from './transaction.ts';
 
 let env: TestEnv;
 /** A pool of our own, small, so a connection that is not given back shows at once. */
@@ -313,5 +313,121 @@ describe('withSharedTransaction (a chat message: its writes commit with its inbo
     );
     expect(r).toMatchObject({ committed: true, wrote: false });
     allFree();
+  });
+});
+
+describe('writeAtFinish (a chat turn\'s audit rows commit with its inbox completion)', () => {
+  beforeAll(async () => {
+    await pool.query('CREATE TABLE IF NOT EXISTS tx_rows (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(32) NOT NULL, alone TINYINT NOT NULL) ENGINE=InnoDB');
+  });
+  beforeEach(async () => {
+    await pool.query('DELETE FROM tx_rows');
+  });
+  /** Rows in the transaction when given a connection, else each committed on its own (marked alone). */
+  const write = async (conn: import('mysql2/promise').PoolConnection | null, rows: unknown[]) =>
+    (conn ?? pool).query('INSERT INTO tx_rows (v, alone) VALUES ?', [rows.map((v) => [v, conn ? 0 : 1])]);
+  const rows = async () => (await pool.query<RowDataPacket[]>('SELECT v, alone FROM tx_rows ORDER BY id'))[0].map((r) => `${r.v}${r.alone ? ' alone' : ''}`);
+  const bump = (id: number) => withTransaction(pool, (conn) => conn.query('UPDATE tx_probe SET v = v + 1 WHERE id = ?', [id]), { joinShared: true });
+
+  it('rows of a read-only turn are written in one transaction with finish: nothing visible before, both after', async () => {
+    const r = await withSharedTransaction(
+      pool,
+      async () => {
+        expect(writeAtFinish(pool, 'rows', 'a', write)).toBe(true);
+        expect(writeAtFinish(pool, 'rows', 'b', write)).toBe(true);
+        return 'answer';
+      },
+      async (conn) => {
+        expect(conn).not.toBeNull();
+        await conn!.query('UPDATE tx_probe SET v = 7 WHERE id = 1');
+        expect(await rows()).toEqual([]);
+        return true;
+      },
+    );
+    expect(r).toEqual({ out: 'answer', committed: true, wrote: false });
+    expect(await rows()).toEqual(['a', 'b']);
+    expect(await values()).toEqual({ 1: 7, 2: 0 });
+    allFree();
+  });
+
+  it('finish saying no rolls the transaction back, and the rows are written on their own (never lost)', async () => {
+    const r = await withSharedTransaction(
+      pool,
+      async () => {
+        writeAtFinish(pool, 'rows', 'a', write);
+        await bump(1);
+      },
+      async () => false,
+    );
+    expect(r.committed).toBe(false);
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    expect(await rows()).toEqual(['a alone']);
+    allFree();
+  });
+
+  it('work that throws: its joined writes roll back, its rows are still written', async () => {
+    await expect(
+      withSharedTransaction(
+        pool,
+        async () => {
+          writeAtFinish(pool, 'rows', 'a', write);
+          await bump(1);
+          throw new Error('crashed after the read');
+        },
+        async () => true,
+      ),
+    ).rejects.toThrow('crashed after the read');
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    expect(await rows()).toEqual(['a alone']);
+    allFree();
+  });
+
+  it('a row handed over inside a joined write that rolls back to its savepoint is not taken with it', async () => {
+    await withSharedTransaction(
+      pool,
+      async () => {
+        await expect(
+          withTransaction(pool, async (conn) => {
+            await conn.query('UPDATE tx_probe SET v = 99 WHERE id = 2');
+            writeAtFinish(pool, 'rows', 'inside', write);
+            throw new Error('refused');
+          }, { joinShared: true }),
+        ).rejects.toThrow('refused');
+        writeAtFinish(pool, 'rows', 'after', write);
+      },
+      async () => true,
+    );
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    expect((await rows()).sort()).toEqual(['after', 'inside']);
+    allFree();
+  });
+
+  it('a row that cannot be written fails the turn: finish never runs, nothing commits', async () => {
+    let finished = false;
+    const bad = async (conn: import('mysql2/promise').PoolConnection | null) => (conn ?? pool).query('INSERT INTO tx_rows (v, alone) VALUES (NULL, 0)');
+    await expect(
+      withSharedTransaction(
+        pool,
+        async () => {
+          writeAtFinish(pool, 'bad', 'x', bad);
+          await bump(1);
+        },
+        async () => (finished = true),
+      ),
+    ).rejects.toThrow(/cannot be null/i);
+    expect(finished).toBe(false);
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    allFree();
+  });
+
+  it('outside a shared scope, or on another pool, the caller is told to write the row itself', async () => {
+    expect(writeAtFinish(pool, 'rows', 'a', write)).toBe(false);
+    const other = createSqlPool(env.databaseUrl, 1);
+    try {
+      await withSharedTransaction(pool, async () => expect(writeAtFinish(other, 'rows', 'a', write)).toBe(false), async () => true);
+    } finally {
+      await other.end();
+    }
+    expect(await rows()).toEqual([]);
   });
 });

@@ -107,38 +107,47 @@ interface SharedScope {
   key?: string;
   /** How many replay keys of each kind the work has taken, so two writes of one kind differ. */
   taken: Map<string, number>;
-  /** Writes the work started and did not wait for (`beforeFinish`): all have committed before `finish` runs. */
-  started: Promise<unknown>[];
+  /** Rows handed to `writeAtFinish`, by kind: written in the transaction that `finish` commits. */
+  atFinish: Map<string, AtFinish>;
+  /** Joined writes under way (between their SAVEPOINT and its release). */
+  active: number;
+  /** Rows of writeAtFinish already sent on the scope's connection, ahead of `finish`. */
+  sent: Promise<unknown>[];
+}
+
+/** Rows of one kind for `writeAtFinish`, and how to write them (on the scope's connection, or alone). */
+interface AtFinish {
+  /** Every row handed over (what is written alone when the transaction does not commit). */
+  rows: unknown[];
+  /** Those not yet sent on the scope's connection. */
+  unsent: unknown[];
+  write: (db: PoolConnection | null, rows: unknown[]) => Promise<unknown>;
 }
 
 const shared = new AsyncLocalStorage<SharedScope>();
 
 /** A `withTransaction(pool)` inside a shared scope: a savepoint on the scope's one connection. */
 async function joined<T>(scope: SharedScope, work: (conn: PoolConnection, tx: Transaction) => Promise<T>): Promise<T> {
-  scope.conn ??= (async () => {
-    const c = await scope.pool.getConnection();
+  scope.active++;
+  try {
+    scope.conn ??= openTransaction(scope.pool);
+    const conn = await scope.conn;
+    if (scope.broken) throw scope.broken;
+    const sp = `shared_${++scope.savepoints}`;
+    await conn.query(`SAVEPOINT ${sp}`);
+    let keep = true;
     try {
-      await c.beginTransaction();
+      const out = await work(conn, { attempt: 1, rollbackOnly: () => void (keep = false) });
+      await conn.query(keep ? `RELEASE SAVEPOINT ${sp}` : `ROLLBACK TO SAVEPOINT ${sp}`);
+      return out;
     } catch (e) {
-      c.release();
+      // A deadlock rolls back the whole transaction, not the savepoint: the scope can no longer commit.
+      if (isLockConflict(e)) scope.broken = e;
+      else await conn.query(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => undefined);
       throw e;
     }
-    return c;
-  })();
-  const conn = await scope.conn;
-  if (scope.broken) throw scope.broken;
-  const sp = `shared_${++scope.savepoints}`;
-  await conn.query(`SAVEPOINT ${sp}`);
-  let keep = true;
-  try {
-    const out = await work(conn, { attempt: 1, rollbackOnly: () => void (keep = false) });
-    await conn.query(keep ? `RELEASE SAVEPOINT ${sp}` : `ROLLBACK TO SAVEPOINT ${sp}`);
-    return out;
-  } catch (e) {
-    // A deadlock rolls back the whole transaction, not the savepoint: the scope can no longer commit.
-    if (isLockConflict(e)) scope.broken = e;
-    else await conn.query(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => undefined);
-    throw e;
+  } finally {
+    scope.active--;
   }
 }
 
@@ -159,78 +168,123 @@ export function replayKey(kind: string): string | null {
   return createHash('sha256').update(`${scope.key}\n${kind}\n${n}`).digest('hex');
 }
 
-/**
- * Hands a write that commits on its own (an audit row's group commit, audit.ts) to the caller's
- * shared scope instead of waiting for it here: the scope waits for it before `finish` — so a chat
- * turn's answer is recorded, and given, only once the write has committed — and fails like its
- * work when the write fails. The turn meanwhile goes on (the write costs it no round trip of its
- * own). False outside a live shared scope: the caller then awaits the write itself.
- */
-export function beforeFinish(write: Promise<unknown>): boolean {
-  const scope = shared.getStore();
-  if (!scope || scope.done) return false;
-  // Handled here so a failure is not reported as unhandled before the scope awaits it.
-  write.catch(() => undefined);
-  scope.started.push(write);
-  return true;
-}
-
 export interface SharedTransactionResult<T> {
   out: T;
   /** `finish` said yes and everything committed; false: `finish` said no and every write was rolled back. */
   committed: boolean;
-  /** Whether anything joined (a write ran inside the transaction). */
+  /** Whether a write of `work` joined (rows handed to writeAtFinish alone do not count). */
   wrote: boolean;
 }
 
 /**
  * Runs `work` so that every `withTransaction(pool, …, { joinShared: true })` inside it (however
  * deep, through any context) joins one transaction on one connection, opened by the first of them; then
- * `finish(conn, out)` records the outcome inside the same transaction (conn null when nothing
- * joined: `finish` then writes on its own) and the transaction commits only if it returns
- * true — otherwise every write of `work` is rolled back. When `work` throws, everything it wrote
- * is rolled back and the error is rethrown; when `finish` or the commit throws, likewise.
+ * the rows handed to `writeAtFinish` are written and `finish(conn, out)` records the outcome inside
+ * the same transaction (conn null when nothing joined and no row was handed over: `finish` then
+ * writes on its own) and the transaction commits only if it returns true — otherwise every write
+ * of `work` is rolled back. When `work` throws, everything it wrote is rolled back and the error
+ * is rethrown; when `finish` or the commit throws, likewise.
  */
 export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T>, finish: (conn: PoolConnection | null, out: T) => Promise<boolean>, key?: string): Promise<SharedTransactionResult<T>> {
-  const scope: SharedScope = { pool, done: false, savepoints: 0, taken: new Map(), started: [], ...(key ? { key } : {}) };
+  const scope: SharedScope = { pool, done: false, savepoints: 0, taken: new Map(), atFinish: new Map(), active: 0, sent: [], ...(key ? { key } : {}) };
   const abandon = async () => {
     const conn = await scope.conn?.catch(() => undefined);
     if (!conn) return;
     await conn.rollback().catch(() => undefined);
     conn.release();
   };
+  /** Rows handed to writeAtFinish that will not commit with `finish`: written on their own, never lost. */
+  const writeAlone = () => Promise.allSettled([...scope.atFinish.values()].map((a) => a.write(null, a.rows)));
   let out: T;
   try {
     out = await shared.run(scope, work);
   } catch (e) {
     scope.done = true;
-    await Promise.allSettled(scope.started);
     await abandon();
+    await writeAlone();
     throw e;
   }
   scope.done = true;
-  try {
-    // A write handed over with beforeFinish that failed fails the work: nothing is recorded, nothing answered.
-    await Promise.all(scope.started);
-  } catch (e) {
-    await abandon();
+  // (Savepoints count the joined writes; rows of writeAtFinish open the connection too.)
+  const wrote = scope.savepoints > 0;
+  if (!scope.conn && !scope.atFinish.size) return { out, committed: await finish(null, out), wrote: false };
+  // Rows for writeAtFinish alone open the transaction here, at the end: one commit with `finish`'s own write.
+  scope.conn ??= openTransaction(scope.pool);
+  const conn = await scope.conn.catch(async (e) => {
+    await writeAlone();
     throw e;
-  }
-  if (!scope.conn) return { out, committed: await finish(null, out), wrote: false };
-  const conn = await scope.conn;
+  });
   if (scope.broken) {
     await abandon();
+    await writeAlone();
     throw new AppError('transaction_lock_conflict', '数据正被其他操作占用，请稍后重试。', { details: { cause: String((scope.broken as Error).message ?? scope.broken) } });
   }
+  let committed = false;
   try {
+    // A row sent ahead that failed fails the work: nothing is recorded, nothing answered.
+    await Promise.all(scope.sent);
+    if (scope.broken) throw new AppError('transaction_lock_conflict', '数据正被其他操作占用，请稍后重试。', { details: { cause: String((scope.broken as Error).message ?? scope.broken) } });
+    for (const a of scope.atFinish.values()) if (a.unsent.length) await a.write(conn, a.unsent.splice(0));
     const ok = await finish(conn, out);
     if (ok) await conn.commit();
     else await conn.rollback();
-    return { out, committed: ok, wrote: true };
+    committed = ok;
+    return { out, committed: ok, wrote };
   } catch (e) {
     await conn.rollback().catch(() => undefined);
     throw e;
   } finally {
     conn.release();
+    if (!committed) await writeAlone();
   }
+}
+
+/** A pooled connection with a transaction begun on it (given back when BEGIN fails). */
+async function openTransaction(pool: Pool): Promise<PoolConnection> {
+  const c = await pool.getConnection();
+  try {
+    await c.beginTransaction();
+  } catch (e) {
+    c.release();
+    throw e;
+  }
+  return c;
+}
+
+/**
+ * Hands a row to the caller's shared scope (withSharedTransaction on `pool`) to be written in the
+ * transaction that commits with `finish` — the inbox completion of a chat turn — instead of
+ * committing on its own: the turn's answer and its audit rows then cost one commit, not two in a
+ * row (docs/benchmarks.md, "Chat turns"). The row is sent at once on the scope's connection
+ * (opening its transaction), so its round trips pass while the work goes on; one handed over
+ * while a joined write is under way waits for `finish` instead (sent then, inside that write's
+ * savepoint, a rollback to it would take the row too). `write(conn, rows)` writes rows of one
+ * `kind`. Whenever the transaction does not commit (the work threw, `finish` said no, a write or
+ * the commit failed) every row handed over is written on its own — `write(null, rows)` — so none
+ * is lost, as none was when each committed at once. False outside a live shared scope on `pool`:
+ * the caller writes the row itself.
+ */
+export function writeAtFinish(pool: Pool, kind: string, row: unknown, write: AtFinish['write']): boolean {
+  const scope = shared.getStore();
+  if (!scope || scope.done || scope.pool !== pool) return false;
+  let a = scope.atFinish.get(kind);
+  if (!a) scope.atFinish.set(kind, (a = { rows: [], unsent: [], write }));
+  a.rows.push(row);
+  if (scope.active > 0 || scope.broken) {
+    a.unsent.push(row);
+    return true;
+  }
+  scope.conn ??= openTransaction(scope.pool);
+  const sent = scope.conn.then(async (conn) => {
+    try {
+      await write(conn, [row]);
+    } catch (e) {
+      if (isLockConflict(e)) scope.broken = e;
+      throw e;
+    }
+  });
+  // Awaited by withSharedTransaction before `finish`; never reported as unhandled before that.
+  sent.catch(() => undefined);
+  scope.sent.push(sent);
+  return true;
 }

@@ -36,16 +36,29 @@ interface RunTarget {
  * against segment_members, deletes who left, inserts who joined (keeping the added_at of
  * those who stay), and records the run.
  */
-export async function refreshSegment(services: Services, seg: RunTarget, trigger: string): Promise<RunResult> {
-  return evaluate(services, seg, trigger, false);
+export async function refreshSegment(services: Services, seg: RunTarget, trigger: string): Promise<RunResult>;
+export async function refreshSegment(services: Services, seg: RunTarget, trigger: string, opts: FirstOnly): Promise<RunResult | null>;
+export async function refreshSegment(services: Services, seg: RunTarget, trigger: string, opts: Partial<FirstOnly> = {}): Promise<RunResult | null> {
+  return evaluate(services, seg, trigger, false, opts.firstOnly === true);
 }
 
 /** A static segment's list, frozen once (at creation): everyone joins, nobody ever leaves. */
-export async function freezeSegment(services: Services, seg: RunTarget, trigger: string): Promise<RunResult> {
-  return evaluate(services, seg, trigger, true);
+export async function freezeSegment(services: Services, seg: RunTarget, trigger: string): Promise<RunResult>;
+export async function freezeSegment(services: Services, seg: RunTarget, trigger: string, opts: FirstOnly): Promise<RunResult | null>;
+export async function freezeSegment(services: Services, seg: RunTarget, trigger: string, opts: Partial<FirstOnly> = {}): Promise<RunResult | null> {
+  return evaluate(services, seg, trigger, true, opts.firstOnly === true);
 }
 
-async function evaluate(services: Services, seg: RunTarget, trigger: string, freeze: boolean): Promise<RunResult> {
+/**
+ * Only the segment's first run: when, under the segment row's lock, it has a run already (two
+ * first runs at once — the count job and the scheduled refresh), nothing is recorded and the
+ * result is null, so a segment is never counted twice for its creation.
+ */
+export interface FirstOnly {
+  firstOnly: true;
+}
+
+async function evaluate(services: Services, seg: RunTarget, trigger: string, freeze: boolean, firstOnly = false): Promise<RunResult | null> {
   const started = Date.now();
   const now = services.now();
   const conn: PoolConnection = await services.sql.getConnection();
@@ -53,8 +66,9 @@ async function evaluate(services: Services, seg: RunTarget, trigger: string, fre
     const evalOpts = { now, stores: seg.storeId === null ? null : [seg.storeId] };
     const count = services.readSql === services.sql ? await materializeMembers(conn, 'seg_eval', seg.tree, evalOpts) : await selectOnReplica(services, conn, seg.tree, evalOpts);
     return await withTransaction(conn, async () => {
-      const [lock] = await conn.query<any[]>('SELECT kind FROM segments WHERE id = ? FOR UPDATE', [seg.id]);
+      const [lock] = await conn.query<any[]>('SELECT kind, last_run_at FROM segments WHERE id = ? FOR UPDATE', [seg.id]);
       if (!lock.length) throw new Error(`segment ${seg.id} vanished during its run`);
+      if (firstOnly && lock[0].last_run_at !== null) return null;
       if (freeze) {
         const [existing] = await conn.query<any[]>('SELECT COUNT(*) AS n FROM segment_members WHERE segment_id = ?', [seg.id]);
         if (Number(existing[0].n) > 0) throw new Error(`segment ${seg.id} is already frozen`);

@@ -1,5 +1,6 @@
 import { AppError, audit, badRequest, forbidden, notFound, replayKey, requirePermission, storeScope, storeScopeSql, type StaffAccess, type StaffActor } from '../../kernel/index.ts';
 import type { Services } from '../../../services.ts';
+import { compileWhere } from './compile.ts';
 import { freezeSegment, refreshSegment, type RunResult } from './run.ts';
 import { parseSegmentTree, type SegmentTree } from './tree.ts';
 
@@ -94,6 +95,46 @@ const NAME = /^[^\s].{0,63}$/su;
  * the run's time).
  */
 export async function createSegment(access: StaffAccess, input: CreateSegmentInput): Promise<{ segment: SegmentInfo; run: RunResult }> {
+  const { segment, replayed } = await insertSegment(access, input);
+  const run = segment.kind === 'static' ? await freezeSegment(access.services, segment, 'create') : await refreshSegment(access.services, segment, 'create');
+  await audit(access.services, { actor: access.actor, action: 'segment.create', targetType: 'segment', targetId: String(segment.id), channel: access.channel, requestId: access.requestId, detail: { name: segment.name, kind: segment.kind, count: run.count, ...(replayed ? { replayed: true } : {}) } });
+  return { segment: { ...segment, lastRunAt: run.ranAt, lastCount: run.count }, run };
+}
+
+/**
+ * Saves a new segment without evaluating it: its first run is left to a job
+ * (`countNewSegment`, src/jobs/segment-refresh.ts), so a chat turn at a million members answers
+ * at once instead of after a full evaluation (docs/segments.md, "Counted in the background").
+ * Until that run `lastRunAt` is null. The tree is compiled here, so a tree the evaluation
+ * would refuse is refused now, before anything is saved.
+ */
+export async function saveSegment(access: StaffAccess, input: CreateSegmentInput): Promise<SegmentInfo> {
+  compileWhere(parseSegmentTree(input.tree), { now: access.services.now(), stores: null });
+  const { segment, replayed } = await insertSegment(access, input);
+  await audit(access.services, { actor: access.actor, action: 'segment.create', targetType: 'segment', targetId: String(segment.id), channel: access.channel, requestId: access.requestId, detail: { name: segment.name, kind: segment.kind, count: 'pending', ...(replayed ? { replayed: true } : {}) } });
+  return segment;
+}
+
+/**
+ * A new segment's first run, exactly once: a dynamic segment evaluated, a static one frozen —
+ * unless it has a run already (the job ran twice, the scheduled refresh or a staff member's
+ * refresh came first), then `run` is null and `segment` has that run's count. Decided under the
+ * segment row's lock in the run's own transaction (run.ts `firstOnly`), so two at once record one.
+ * Null when the segment is gone.
+ */
+export async function countNewSegment(services: Services, id: number): Promise<{ segment: SegmentInfo; run: RunResult | null } | null> {
+  const row = await services.db.segment.findUnique({ where: { id } });
+  if (!row) return null;
+  const segment = toInfo(row);
+  if (segment.lastRunAt !== null) return { segment, run: null };
+  const run = segment.kind === 'static' ? await freezeSegment(services, segment, 'create', { firstOnly: true }) : await refreshSegment(services, segment, 'create', { firstOnly: true });
+  if (run) return { segment: { ...segment, lastRunAt: run.ranAt, lastCount: run.count }, run };
+  const now = await services.db.segment.findUnique({ where: { id } });
+  return now ? { segment: toInfo(now), run: null } : null;
+}
+
+/** The segment row and its first version (a chat message run again finds the one it made). */
+async function insertSegment(access: StaffAccess, input: CreateSegmentInput): Promise<{ segment: SegmentInfo; replayed: boolean }> {
   requirePermission(access.actor, 'segment.write');
   const { services, actor } = access;
   const name = input.name.trim();
@@ -130,10 +171,7 @@ export async function createSegment(access: StaffAccess, input: CreateSegmentInp
     if ((e as { code?: string }).code === 'P2002') throw new AppError('segment_exists', `已经有名为「${name}」的人群包了，换个名字吧。`);
     throw e;
   }
-  const segment = toInfo(row);
-  const run = segment.kind === 'static' ? await freezeSegment(services, segment, 'create') : await refreshSegment(services, segment, 'create');
-  await audit(services, { actor, action: 'segment.create', targetType: 'segment', targetId: String(segment.id), channel: access.channel, requestId: access.requestId, detail: { name, kind: segment.kind, count: run.count, ...(seen ? { replayed: true } : {}) } });
-  return { segment: { ...segment, lastRunAt: run.ranAt, lastCount: run.count }, run };
+  return { segment: toInfo(row), replayed: seen !== null };
 }
 
 export interface UpdateSegmentInput {
