@@ -16,7 +16,7 @@ beforeAll(async () => {
   queue = new Queue('wd', { connection, prefix });
   const start = () => new Worker('wd', async (job) => void done.push(String(job.id)), { connection, prefix });
   wd = startWatchdog(env.services, [{ queue, start }], { stallMs: 1000, everyMs: 200 });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await wd?.close();
   await queue?.close();

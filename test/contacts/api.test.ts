@@ -83,5 +83,5 @@ describe('npm run crm:contact-way', () => {
     expect(way).toMatchObject({ storeId: 2, staffUserId: 'agent_02' });
     expect((await r.rows('SELECT store_id, staff_id FROM wecom_contact_ways WHERE state = ?', [way.state]))[0]).toEqual({ store_id: 2, staff_id: 6 });
     expect((await runTsx(['src/cli/contact-way.ts', '--store', '2'], childEnv(r.env.config))).code).toBe(2);
-  }, 60_000);
+  }, 180_000);
 });

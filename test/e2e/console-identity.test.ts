@@ -53,7 +53,7 @@ beforeAll(async () => {
   for (const [key, actor] of Object.entries(fx.staff) as [keyof Fixture['staff'], StaffActor][]) {
     tokens[key] = (await createApiToken(env.services, { staff: actor.wecomUserId, name: `test-${key}` })).token;
   }
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   for (const rt of runtimes) await rt.stop();
   await env?.cleanup();

@@ -42,7 +42,7 @@ beforeAll(async () => {
     { stallMs: env.config.QUEUE_STALL_MS },
   );
   await until(async () => ((await readyz()).status === 200 ? true : undefined), 10_000, 'ready at start');
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   relay?.dropConnections();
   await wd?.close();

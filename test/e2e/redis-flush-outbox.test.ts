@@ -43,7 +43,7 @@ beforeAll(async () => {
   rt = createRuntime(env.services);
   rt.startWorkers();
   await until(async () => (await rt.app.request('/readyz')).status === 200, 20_000, 'ready at start');
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await rt?.stop();
   await env?.cleanup();
@@ -92,5 +92,5 @@ describe('FLUSHALL with pushes and slow-path answers pending', () => {
     // MySQL agrees: nothing left owed.
     for (const m of msgs) expect(await inboxRow(env.services, m)).toMatchObject({ state: 'answered', pushed: true });
     await until(async () => (await count('SELECT COUNT(*) AS n FROM outbound_jobs')) === 0, 5000, 'the outbox to empty');
-  }, 60_000);
+  }, 180_000);
 });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   expect(await startTelemetry(env.config)).toBe(true);
   rt = createRuntime(env.services);
   rt.startWorkers();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await rt?.stop();
   await stopTelemetry();
@@ -73,5 +73,5 @@ describe('traces over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set', () => 
     // Nothing personal leaves in a span: not the text, not the phone (full or masked), not the sender.
     const all = otlp.bodies.join('\n');
     for (const secret of ['13800000001', '138****0001', '转人工', 'member:', '张伟', 'M00000001', 'otel-secret']) expect(all).not.toContain(secret);
-  }, 60_000);
+  }, 180_000);
 });

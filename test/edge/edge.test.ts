@@ -97,7 +97,7 @@ describe('Workers edge under workerd', () => {
     });
     edge = (await mf.getWorker('edge')) as unknown as Fetcher;
     contract = (await mf.getWorker('contract')) as unknown as Fetcher;
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     if (dir) rmSync(dir, { recursive: true, force: true });

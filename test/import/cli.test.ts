@@ -86,7 +86,7 @@ describe('npm run crm (spawned)', () => {
     // Idempotent through the CLI too.
     const again = await crm(['import', file, '--as', 'hq_ops_01', '--store', 'S1', '--quiet']);
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
-  }, 60_000);
+  }, 180_000);
 
   it('exports CSV masked by default, audited; --unmask shows full numbers', async () => {
     const out = join(dir, 'out.csv');
@@ -109,7 +109,7 @@ describe('npm run crm (spawned)', () => {
       ['memberNo', 'phone'],
       ['M00000001', '13800000001'],
     ]);
-  }, 60_000);
+  }, 180_000);
 
   it('bad flags print usage and exit 2; failures print message and code, exit 1, no stack trace', async () => {
     const bad = await crm(['export', '--out', join(dir, 'x.csv'), '--fields', 'password']);
@@ -129,5 +129,5 @@ describe('npm run crm (spawned)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/ENOENT/);
     expect(missing.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  }, 180_000);
 });

@@ -43,5 +43,5 @@ describe('evaluation sets', () => {
     expect(code).toBe(2);
     expect(err).toMatch(/^unknown evaluation set "nope" \(a directory under test\/intents\/\)\nusage: npm run eval:intents \[-- --set tuning\|test[|\w]*\] \[--misses\]\n$/);
     expect(out).toBe('');
-  }, 60_000);
+  }, 180_000);
 });

@@ -38,7 +38,7 @@ beforeAll(async () => {
   rig = await createRig('delivery_kill', { start: new Date(), env: { JOURNEY_QUIET_HOURS: 'off' } });
   // The children use the real clock, and so does the parent.
   Object.defineProperty(rig.clock, 'now', { get: () => new Date(), set: () => undefined });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopChildren();

@@ -76,7 +76,7 @@ beforeAll(async () => {
   );
   const worker = startJourneyWorker(services, { deps, concurrency: 2 });
   stopWorker = () => worker.close();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopWorker?.();
@@ -100,7 +100,7 @@ describe('a send whose answer is lost', () => {
     expect(row.provider_id).toMatch(/^msg/);
     expect(row.detail).toMatchObject({ reconciled: 'delivered' });
     expect(String(row.detail!.interrupted)).toMatch(/^in_doubt: .*no answer within 400 ms/);
-  }, 60_000);
+  }, 180_000);
 
   it('WeCom: no answer in time, and WeCom did not create the message — the lookup finds nothing and it is sent once', async () => {
     rig.wecom.setDelay(TIMEOUT_MS * 2);
@@ -116,7 +116,7 @@ describe('a send whose answer is lost', () => {
     const row = await execution(id);
     expect(row).toMatchObject({ result: 'sent', channel: 'wecom', attempts: 2 });
     expect(row.detail).toMatchObject({ reconciled: 'absent' });
-  }, 60_000);
+  }, 180_000);
 
   it('SMS: no answer in time — resent with the same Idempotency-Key, the provider answers with the one message it holds', async () => {
     rig.sms.setDelay(TIMEOUT_MS * 2);
@@ -132,7 +132,7 @@ describe('a send whose answer is lost', () => {
     // Our count: one attempt, acknowledged under the provider's id — not two sends.
     expect(row).toMatchObject({ result: 'sent', channel: 'sms', attempts: 1, provider_id: delivered[0]!.id });
     expect(row.detail).toMatchObject({ reconciled: 'delivered' });
-  }, 60_000);
+  }, 180_000);
 
   it('a database error after the provider accepted: the cause recorded is the database error, and the message is not sent twice', async () => {
     const { sql } = rig.env.services;

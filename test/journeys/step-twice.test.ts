@@ -20,7 +20,7 @@ beforeAll(async () => {
   rig = await createRig('step_twice', { start: new Date(), env: { JOURNEY_QUIET_HOURS: 'off' } });
   // The real clock: the WeCom lookup compares our attempt's time with the platform's.
   Object.defineProperty(rig.clock, 'now', { get: () => new Date(), set: () => undefined });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await rig?.close();

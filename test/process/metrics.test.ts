@@ -43,7 +43,7 @@ beforeAll(async () => {
   await createFixture(env.services);
   rt = createRuntime(env.services);
   rt.startWorkers();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await rt?.stop();

@@ -25,7 +25,7 @@ function descendants(pid: number): number[] {
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 let env: TestEnv;
-beforeAll(async () => { env = await createTestEnv('proclife'); }, 60_000);
+beforeAll(async () => { env = await createTestEnv('proclife'); }, 180_000);
 afterAll(async () => {
   await stopChildren();
   await env?.cleanup();
@@ -140,7 +140,7 @@ describe('dependencies unreachable', () => {
     expect(app.exitCode).toBeNull();
     app.kill('SIGTERM');
     expect(await exited(app, 10_000)).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('secrets in the log', () => {

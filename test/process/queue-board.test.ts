@@ -12,7 +12,7 @@ beforeAll(async () => {
   t = await createApiTestEnv('queue_board');
   await t.env.services.db.staff.create({ data: { wecomUserId: 'admin_board', name: '系统管理员', role: 'admin' } });
   admin = (await createApiToken(t.env.services, { staff: 'admin_board', name: 'board' })).token;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.rt.stop();
   await t?.cleanup();

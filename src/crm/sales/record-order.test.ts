@@ -16,7 +16,7 @@ describe('recordOrder under concurrent ingestion', () => {
     services = env.services;
     await generate(services, 200, NOW);
     await rebuildMemberStats(services.sql, NOW);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => env?.cleanup());
 
   const summary = async () => {

@@ -18,7 +18,7 @@ describe('member_stats incremental refresh', () => {
     env = await createTestEnv('stats_window', {}, { now: () => NOW });
     services = env.services;
     await generate(services, 500, NOW);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => env?.cleanup());
 
   // The marker each refresh leaves for the next (the scoring run keeps it in model_runs).
@@ -57,5 +57,5 @@ describe('member_stats incremental refresh', () => {
     expect(back).toEqual(await rows());
     // Further than 60 days away: a full rebuild.
     expect((await refresh(new Date(NOW.getTime() + 90 * DAY))).mode).toBe('full');
-  }, 60_000);
+  }, 180_000);
 });

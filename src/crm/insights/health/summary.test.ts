@@ -41,7 +41,7 @@ describe('health dashboard from the store visit summary', () => {
     await expectDashboards(staff('store_manager', [1]), [1]);
     await expectDashboards(staff('admin', []), [1, 2, 3]);
     await expectDashboards(staff('store_manager', [1, 2]), [1, 2]);
-  }, 60_000);
+  }, 180_000);
 
   it('stays exact as orders arrive through recordOrder, and equals a rebuild afterwards', async () => {
     const raw = await loadRaw(services.sql);
@@ -97,7 +97,7 @@ describe('health dashboard from the store visit summary', () => {
     await expectDashboards(staff('admin', []), [1, 2, 3]);
     await rebuildMemberStats(services.sql, NOW);
     expect(await summaryRows()).toEqual(moved);
-  }, 60_000);
+  }, 180_000);
 
   it('the next day the periods move on and today’s order counts', async () => {
     clock = new Date(NOW.getTime() + DAY + 3_600_000);
@@ -107,5 +107,5 @@ describe('health dashboard from the store visit summary', () => {
     } finally {
       clock = NOW;
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -20,10 +20,10 @@ describe('fit threads', () => {
     expect(bg).toEqual(fitBgNbd(rfm));
     expect(gg).toEqual(fitGammaGamma(spend));
     expect(bg.converged).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   it('a fit that throws rejects with its message, and the threads go on', async () => {
     await expect(threads.bgnbd({ x: new Float64Array(0), tx: new Float64Array(0), T: new Float64Array(0) })).rejects.toThrow('no customers to fit');
     expect((await threads.bgnbd(rfm)).r).toBe(fitBgNbd(rfm).r);
-  }, 60_000);
+  }, 180_000);
 });
