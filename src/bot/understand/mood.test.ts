@@ -85,6 +85,8 @@ const CASES: [string, Expect][] = [
   ["don't tag him as VIP", 'neg'],
   ['do not recall the churn list', 'neg'],
   ['could you not close T20261121000002 yet', 'neg'],
+  ['投诉到哪步了', 'q'],
+  ['我的投诉处理到哪了', 'q'],
   ['please not tag her as VIP', 'neg'],
   ['no need to open a ticket for 13800000001', 'neg'],
   ['never mind the recall', 'neg'],
