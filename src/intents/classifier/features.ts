@@ -53,7 +53,7 @@ export function stem(word: string): string {
  * The feature names of a message (deduplicated, in a fixed order). Prefixes: `c:` character
  * n-grams of Han runs (spaces between Han characters removed: voice input has none, typed input
  * varies), `b:` a run's first/last character, `w:` Segmenter words of two or more characters,
- * `e:` English stems, `ec:` their letter trigrams, `e2:` English stem pairs, `p:` placeholders and marks, `len:` a length bucket.
+ * `e:` English stems, `ec:` their letter trigrams, `e2:` English stem pairs, `p:` placeholders, marks and signs, `len:` a length bucket.
  */
 export function features(raw: string): string[] {
   const s = normalizeForFeatures(raw);
@@ -82,6 +82,9 @@ export function features(raw: string): string[] {
     if (i + 1 < words.length) out.add(`e2:${w}_${words[i + 1]}`);
   });
   for (const [name, ch] of Object.entries(PLACEHOLDER)) if (s.includes(ch)) out.add(`p:${name}`);
+  // A sign starting a word says add or take away ("王芳 +VIP", "M00000007 -老客", "+100"): the
+  // n-grams above never see it, and "王芳 VIP" alone is as much a look-up as a tag.
+  for (const m of s.matchAll(/(?:^|\s)([+-])\s*(\S)/g)) out.add(`p:${m[1]}${/[\uE004\uE005]/u.test(m[2]!) ? 'num' : 'word'}`);
   if (/[?？]/.test(s)) out.add('p:?');
   if (/[!！]/.test(s)) out.add('p:!');
   const size = hanChars + words.length * 2;

@@ -15,6 +15,8 @@ export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     '[check|look up] [this|the] number {phone} [for me|pls|]',
     '[whose|which member\'s] number is {phone}',
     'member {memberNo} [pls|please|quick|]',
+    // A member and the balance asked about, typed tersely ("li na points"): the look-up shows it.
+    '{m_en} [points|point balance|balance|pts][?| left| pls|]',
   ],
   'member.summary': [
     "[what's|whats|what is] [the story with|up with|the deal with] {m_en}",

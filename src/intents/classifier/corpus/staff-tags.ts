@@ -40,6 +40,8 @@ export const staffTags: CorpusFile = {
       '{tag}[这个|][标签|] [从|把] {m} [身上|那里|][去掉|删掉|拿掉]',
       '{m}[身上的|的]{tag}[标签|]打错了[，|,| ][删掉|去掉|撤回]',
       '{m} [去标|去标签|删标|删标签|撤标|撤标签|取消标签|摘标签] {tag}',
+      // A minus sign before a tag ("M00000007 -老客"): a tag to take off (before points it is points).
+      '{m} [-|－|- ]{tag}',
     ],
     en: [
       'remove [the|] [tag|label] {tag} from {m_en}',
