@@ -3,6 +3,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/openai.ts';
 import { createTestEnv, type TestEnv } from '../../test/support/env.ts';
 import type { StaffActor } from '../bot/types.ts';
 import { createFixture, NOW, type Fixture } from '../../test/support/crm/fixture.ts';
+import { countNewSegment } from '../crm/insights/index.ts';
 import { getIntent } from '../intents/catalogue.ts';
 import type { Services } from '../services.ts';
 import { SEGMENT_TOOL, segmentTreeJsonSchema } from './segment-tree.ts';
@@ -58,10 +59,11 @@ describe('segment.create with the LLM segment builder (fake OpenAI server)', () 
     expect(r.text).toContain('已创建人群包「回流女客」');
     expect(r.text).toContain('由 AI 从你的描述生成');
     expect(r.text).toContain('性别 = 女');
-    const data = r.data as { segment: { tree: unknown }; preview: { count: number }; conditionsBy: string };
+    const data = r.data as { segment: { id: number; tree: unknown }; conditionsBy: string };
     expect(data.conditionsBy).toBe('llm');
     expect(data.segment.tree).toEqual({ version: 1, ...TREE });
-    expect(typeof data.preview.count).toBe('number');
+    // The turn saves the segment and answers; its members are counted by the background job's step.
+    expect(typeof (await countNewSegment(services, data.segment.id))?.segment.lastCount).toBe('number');
     expect((await saved('回流女客'))?.tree).toEqual({ version: 1, ...TREE });
   });
 
@@ -124,11 +126,12 @@ describe('segment.create with the LLM segment builder (fake OpenAI server)', () 
     const r = await create('创建人群包 快闪老客：最近两个月来过双十一快闪、注册一年以上、没来过会员日的那批人');
     expect(fake.requests).toHaveLength(2);
     expect(JSON.stringify(fake.requests[1]!.messages)).toContain('root.and[0].joined');
-    const data = r.data as { segment: { tree: unknown }; preview: { count: number }; conditionsBy: string };
+    const data = r.data as { segment: { id: number; tree: unknown }; conditionsBy: string };
     expect(data.conditionsBy).toBe('llm');
     expect(data.segment.tree).toEqual({ version: 1, ...tree });
-    // Only the member who joined 10 days ago: registered over a year ago, never at 会员日.
-    expect(data.preview.count).toBe(1);
+    // Only the member who joined 10 days ago: registered over a year ago, never at 会员日 (counted
+    // as the background job counts a segment made in chat).
+    expect((await countNewSegment(services, data.segment.id))?.segment.lastCount).toBe(1);
     expect((await saved('快闪老客'))?.tree).toEqual({ version: 1, ...tree });
   });
 
