@@ -56,7 +56,10 @@ describe('traces over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set', () => 
     await waitFor(async () => {
       await flushTelemetry();
       http = otlp.spans.find((s) => s.name === 'POST /console/messages');
-      return !!http && otlp.spans.some((s) => s.traceId === http!.traceId && s.name === 'send wecom');
+      // Every span of the trace, not only the send: the job's span ends (and is exported) after the
+      // send's, its child — a CI run read the trace between the two.
+      const names = new Set(otlp.spans.filter((s) => s.traceId === http?.traceId).map((s) => s.name));
+      return !!http && ['bot.turn', 'job outbound', 'send wecom'].every((n) => names.has(n));
     });
     const trace = otlp.spans.filter((s) => s.traceId === http!.traceId);
     const byName = (name: string) => trace.find((s) => s.name === name)!;
