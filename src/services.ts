@@ -46,7 +46,12 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
   if (keyring().development) {
     logger.warn('DATA_KEYS is not set: personal data (phones, emails) is sealed with the fixed, published development key — anyone can read it. Set DATA_KEYS, DATA_KEY_ID and DATA_INDEX_KEY before real data goes in (docs/deployment.md, "Personal data keys").');
   }
-  const db = createPrisma(config.DATABASE_URL);
+  // Prisma is built on first use: its client holds ~15 MB of heap from construction (the
+  // deserialised parameterisation graph) and its WASM query compiler ~55 MB of RSS from the first
+  // query, while a web process's hot paths (a chat turn's lookup, the 360 view) run on mysql2
+  // alone (docs/benchmarks.md, bench:http memory). A process that never asks for it never pays.
+  let prisma: Db | undefined;
+  const db = () => (prisma ??= createPrisma(config.DATABASE_URL));
   // A journey job holds one connection at a time and the worker runs JOURNEY_CONCURRENCY of them
   // (a batch job, src/crm/automation/journeys/batch.ts, too): with fewer connections than jobs,
   // jobs queue for a connection while the database idles; the rest of the process keeps its ten.
@@ -75,7 +80,9 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
   return {
     config,
     logger,
-    db,
+    get db() {
+      return db();
+    },
     sql,
     readSql,
     readReplica,
@@ -92,7 +99,7 @@ export function createServices(config: Config, overrides: { logger?: Logger; now
       if (!redisUp) await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis)]);
       await Promise.race([queues.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
       readReplica?.stop();
-      await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis), db.$disconnect(), sql.end(), ...(replicaPool ? [replicaPool.end()] : [])]);
+      await Promise.allSettled([closeRedis(redis), closeRedis(bullRedis), prisma?.$disconnect(), sql.end(), ...(replicaPool ? [replicaPool.end()] : [])]);
     },
   };
 }

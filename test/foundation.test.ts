@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../src/db/migrate.ts';
+import { createServices } from '../src/services.ts';
 import { createTestEnv, type TestEnv } from './support/env.ts';
 
 describe('foundation', () => {
@@ -25,5 +26,19 @@ describe('foundation', () => {
     expect(store.id).toBeGreaterThan(0);
     await env.services.redis.set(env.services.key('x'), '1');
     expect(await env.services.redis.get(env.services.key('x'))).toBe('1');
+  });
+
+  it('builds the Prisma client on first use only, once, and closes without it when it was never used', async () => {
+    // A web process answering chat lookups and 360 views never builds it (docs/benchmarks.md, bench:http memory).
+    const unused = createServices(env.config);
+    await unused.sql.query('SELECT 1');
+    await expect(unused.close()).resolves.toBeUndefined();
+    const used = createServices(env.config);
+    try {
+      expect(used.db).toBe(used.db);
+      expect(await used.db.store.count()).toBe(1);
+    } finally {
+      await used.close();
+    }
   });
 });

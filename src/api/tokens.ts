@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { StaffActor } from '../bot/types.ts';
-import { AppError, STAFF_STORES, activeStaffActor, notFound, toStaffActor } from '../crm/kernel/index.ts';
+import { AppError, STAFF_STORES, notFound, staffIdentity, toStaffActor } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -80,8 +80,12 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Maps a presented bearer token to the staff actor it acts as: the bootstrap ADMIN_TOKEN
  * (constant-time compare) or a row of api_tokens by hash, refusing revoked tokens and tokens
- * of deactivated staff. The staff's role and stores are read on every call, so a role change
- * or a deactivation takes effect at once.
+ * of deactivated staff. A token row's staff role and stores are read on every call, so a role
+ * change or a deactivation takes effect at once. ADMIN_TOKEN's admin_01 is read through the chat
+ * path's staff identity copy (src/crm/kernel/staff-identity.ts: at most STAFF_IDENTITY_TTL_MS old,
+ * dropped at once by a change through the staff directory in this process): it is the one actor
+ * every ADMIN_TOKEN request — the console's, the bench's 360 views — would otherwise read again,
+ * a round trip before anything else the request does (docs/benchmarks.md, bench:http).
  */
 export async function authenticateToken(services: TokenServices & Pick<Services, 'config' | 'sql'>, token: string): Promise<TokenCheck> {
   const presented = hashToken(token);
@@ -104,8 +108,8 @@ export async function authenticateToken(services: TokenServices & Pick<Services,
 }
 
 /** ADMIN_TOKEN acts as admin_01 when that admin exists (so audit rows name a person), else as a bare admin. */
-async function adminActor(services: Pick<Services, 'sql'>): Promise<StaffActor> {
-  const s = await activeStaffActor(services, ADMIN_TOKEN_STAFF);
+async function adminActor(services: Pick<Services, 'sql' | 'config'>): Promise<StaffActor> {
+  const s = await staffIdentity(services, ADMIN_TOKEN_STAFF);
   if (s && s.role === 'admin') return s;
   return { kind: 'staff', staffId: 0, wecomUserId: 'admin_token', name: 'ADMIN_TOKEN', role: 'admin', storeIds: [] };
 }

@@ -1,5 +1,6 @@
 import type { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/messages';
-import { ChatOpenAI } from '@langchain/openai';
+import type { ChatOpenAI } from '@langchain/openai';
+import { chatOpenAI } from './langchain.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
@@ -9,7 +10,7 @@ import { withSpan } from '../telemetry/index.ts';
 /** The chat model when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set; null = rules only. */
 export function createChatModel(config: Config, opts: { streaming?: boolean } = {}): ChatOpenAI | null {
   if (!config.LLM_BASE_URL || !config.LLM_API_KEY || !config.LLM_MODEL) return null;
-  return new ChatOpenAI({
+  return chatOpenAI({
     model: config.LLM_MODEL,
     apiKey: config.LLM_API_KEY,
     configuration: { baseURL: config.LLM_BASE_URL },

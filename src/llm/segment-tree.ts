@@ -1,4 +1,5 @@
-import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
+import type { AIMessage, BaseMessage } from '@langchain/core/messages';
+import { humanMessage, systemMessage } from './langchain.ts';
 import type { ChatOpenAI } from '@langchain/openai';
 import { FIELDS, METRICS, OPS, parseSegmentTree, type SegmentTree } from '../crm/insights/index.ts';
 import { EVENT_TYPES } from '../crm/engagement/index.ts';
@@ -108,7 +109,7 @@ export async function segmentTreeFromText(
   try {
     return await withBudget(opts.budgetMs ?? services.config.LLM_TIMEOUT_MS, async (signal) => {
       for (const n of await knownNamesIn(services, phrase)) pseudo.addName(n);
-      const messages: BaseMessage[] = [new SystemMessage(SYSTEM(today)), new HumanMessage(pseudo.mask(phrase))];
+      const messages: BaseMessage[] = [systemMessage(SYSTEM(today)), humanMessage(pseudo.mask(phrase))];
       const first = argsOf(await ask(messages, signal));
       if (!first) {
         log('no_tool');
@@ -120,7 +121,7 @@ export async function segmentTreeFromText(
         return { tree: tried.tree, outcome: 'tool' as const };
       }
       const again = argsOf(
-        await ask([...messages, new HumanMessage(`Your call ${SEGMENT_TOOL}(${pseudo.mask(first.raw)}) was invalid: ${pseudo.mask(tried.problem)}. Call ${SEGMENT_TOOL} again with a valid tree.`)], signal),
+        await ask([...messages, humanMessage(`Your call ${SEGMENT_TOOL}(${pseudo.mask(first.raw)}) was invalid: ${pseudo.mask(tried.problem)}. Call ${SEGMENT_TOOL} again with a valid tree.`)], signal),
       );
       const fixed = again ? check(again.args, pseudo) : { tree: null, problem: 'no tool call' };
       if (fixed.tree) {

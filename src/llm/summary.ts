@@ -1,4 +1,4 @@
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { humanMessage, systemMessage } from './langchain.ts';
 import { formatDate, formatYuan } from '../crm/kernel/index.ts';
 import type { MemberSummary } from '../crm/customers/index.ts';
 import type { Services } from '../services.ts';
@@ -38,7 +38,7 @@ export async function llmMemberSummary(services: Services, s: MemberSummary, req
   const started = Date.now();
   try {
     const res = await withBudget(services.config.LLM_TIMEOUT_MS, (signal) =>
-      complete(model, [new SystemMessage(SYSTEM), new HumanMessage(pseudo.mask(facts.join('\n')))], signal, model.streaming),
+      complete(model, [systemMessage(SYSTEM), humanMessage(pseudo.mask(facts.join('\n')))], signal, model.streaming),
     );
     const text = typeof res.content === 'string' ? res.content.trim() : '';
     services.logger.info({ requestId, llm: { purpose: 'summary', ms: Date.now() - started, ...usageOf(res), outcome: text ? 'ok' : 'empty' } }, 'llm summary');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, hashToken, listApiTokens, revokeApiToken } from '../../src/api/tokens.ts';
 import { runTokenCli } from '../../src/cli/token.ts';
+import { forgetStaffIdentities } from '../../src/crm/kernel/index.ts';
 import { NOW } from '../support/crm/fixture.ts';
 import { createApiTestEnv, type ApiTestEnv } from './support.ts';
 
@@ -84,10 +85,34 @@ describe('admin API bearer-token auth', () => {
     expect(bare.status).toBe(200);
     expect(bare.body.items[0].phone).toBe('13800000008');
     expect((await t.auditRows('request_id = ?', [bare.requestId]))[0].actor_id).toBe('admin_token');
-    await t.env.services.db.staff.create({ data: { wecomUserId: 'admin_01', name: '孙浩', role: 'admin' } });
+    // Created through the staff directory (POST /api/crm/staff): the identity copy of this process is dropped at once.
+    const created = await t.call(ADMIN_TOKEN, 'POST', '/api/crm/staff', { wecomUserId: 'admin_01', name: '孙浩', role: 'admin' });
+    expect(created.status).toBe(201);
     const named = await t.call(ADMIN_TOKEN, 'GET', '/api/crm/customers?q=13800000008');
     expect((await t.auditRows('request_id = ?', [named.requestId]))[0].actor_id).toBe('admin_01');
     expectUnauthorized(await t.call(`${ADMIN_TOKEN}x`, 'GET', '/api/crm/customers'), /not valid/);
+  });
+
+  it("reads ADMIN_TOKEN's admin_01 through the staff identity copy: a change out of band within STAFF_IDENTITY_TTL_MS, one through the directory at once", async () => {
+    const id = (await t.env.services.db.staff.findUniqueOrThrow({ where: { wecomUserId: 'admin_01' } })).id;
+    const actorOf = async () => {
+      const r = await t.call(ADMIN_TOKEN, 'GET', '/api/crm/customers?q=13800000008');
+      expect(r.status).toBe(200);
+      return (await t.auditRows('request_id = ?', [r.requestId]))[0].actor_id as string;
+    };
+    expect(await actorOf()).toBe('admin_01');
+    // Out of band (not the directory): this process keeps its copy, at most STAFF_IDENTITY_TTL_MS (5 s) old.
+    await t.env.services.db.staff.update({ where: { id }, data: { active: false } });
+    expect(await actorOf()).toBe('admin_01');
+    await t.env.services.db.staff.update({ where: { id }, data: { active: true } });
+    // Demoted through the directory (by another admin: nobody demotes themselves): the copy is dropped, the next request acts as the bare admin token.
+    expect((await t.call(ADMIN_TOKEN, 'POST', '/api/crm/staff', { wecomUserId: 'admin_02', name: '钱敏', role: 'admin' })).status).toBe(201);
+    const other = (await createApiToken(t.env.services, { staff: 'admin_02', name: 'second-admin' })).token;
+    expect((await t.call(other, 'PATCH', `/api/crm/staff/${id}`, { role: 'hq_operator' })).status).toBe(200);
+    expect(await actorOf()).toBe('admin_token');
+    await t.env.services.db.staff.update({ where: { id }, data: { role: 'admin' } });
+    forgetStaffIdentities(t.env.services);
+    expect(await actorOf()).toBe('admin_01');
   });
 
   it('keeps the reference public: /api/openapi.json and /api/docs need no token', async () => {

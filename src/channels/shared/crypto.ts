@@ -84,11 +84,25 @@ export function assertFresh(timestamp: string, now: Date, maxSkewS: number): voi
   }
 }
 
+/**
+ * Keys derived so far, by EncodingAESKey: every callback decrypts and every passive reply encrypts
+ * with the same one or two keys, so each is checked and decoded once, not twice per callback.
+ * Bounded (a process has a key per channel; tests make more): cleared when full.
+ */
+const derived = new Map<string, { key: Buffer; iv: Buffer }>();
+const MAX_DERIVED = 64;
+
 /** Derives the AES key and IV from the 43-character EncodingAESKey. A bad key is our config's fault: 500. */
 export function deriveAesKey(aesKey43: string): { key: Buffer; iv: Buffer } {
+  const kept = derived.get(aesKey43);
+  if (kept) return kept;
   const key = /^[A-Za-z0-9+/]{43}$/.test(aesKey43) ? Buffer.from(`${aesKey43}=`, 'base64') : Buffer.alloc(0);
   if (key.length !== 32) throw new AppError('bad_aes_key', 'EncodingAESKey must be 43 base64 characters');
-  return { key, iv: key.subarray(0, AES_BLOCK) };
+  // Frozen copies would cost as much as deriving: callers only read them (createCipheriv copies the key).
+  const out = { key, iv: key.subarray(0, AES_BLOCK) };
+  if (derived.size >= MAX_DERIVED) derived.clear();
+  derived.set(aesKey43, out);
+  return out;
 }
 
 /** Strict base64 (Buffer.from(…, 'base64') silently skips junk, which would hide truncation). */

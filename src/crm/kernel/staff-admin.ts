@@ -10,7 +10,7 @@ import { forgetStaffIdentities } from './staff-identity.ts';
  * The staff directory as an administrator keeps it (settings.manage): who may use the bot and the
  * console, in which role and for which stores. Deactivating someone (they left, or moved out of
  * the chain) is immediate where identity is checked: console sessions and API tokens re-read
- * `staff.active` on every use (src/http/session.ts, src/api/auth.ts); chat turns use a copy at most
+ * `staff.active` on every use (src/http/session.ts, src/api/auth.ts); chat turns and ADMIN_TOKEN's admin_01 use a copy at most
  * STAFF_IDENTITY_TTL_MS old (staff-identity.ts), dropped here at once for this process; and their open
  * tickets are reassigned by the hourly maintenance (service's assign-waiting). Rows are never
  * deleted: audit rows, tickets and segments keep pointing at them.

@@ -1,4 +1,5 @@
-import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
+import type { AIMessage, BaseMessage } from '@langchain/core/messages';
+import { humanMessage, systemMessage } from '../../llm/langchain.ts';
 import type { ChatOpenAI } from '@langchain/openai';
 import type { RouteResult } from '../../bot/types.ts';
 import { isAppError } from '../../crm/kernel/index.ts';
@@ -91,7 +92,7 @@ export function createLlmRouter({ intents, rules, model, budgetMs, routing }: Ll
       try {
         return await withBudget(budget, async (signal) => {
           for (const n of await knownNamesIn(ctx.services, text)) pseudo.addName(n);
-          const messages: BaseMessage[] = [new SystemMessage(SYSTEM(ctx.audience, languageOf(text), candidates)), new HumanMessage(pseudo.mask(text))];
+          const messages: BaseMessage[] = [systemMessage(SYSTEM(ctx.audience, languageOf(text), candidates)), humanMessage(pseudo.mask(text))];
           const answer = await ask(messages, signal);
           const call = toolCallOf(answer);
           if (!call) {
@@ -122,7 +123,7 @@ export function createLlmRouter({ intents, rules, model, budgetMs, routing }: Ll
           }
           // One repair attempt: tell the model what was wrong with its arguments.
           const repair = await ask(
-            [...messages, new HumanMessage(`Your call ${call.name}(${pseudo.mask(call.rawArgs)}) had invalid arguments: ${problem}. Call ${call.name} again with valid arguments.`)],
+            [...messages, humanMessage(`Your call ${call.name}(${pseudo.mask(call.rawArgs)}) had invalid arguments: ${problem}. Call ${call.name} again with valid arguments.`)],
             signal,
           );
           const again = toolCallOf(repair);

@@ -1,3 +1,4 @@
+import type { RowDataPacket } from 'mysql2/promise';
 import { processCache } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { blank, type Found } from './extract.ts';
@@ -59,7 +60,12 @@ const TTL_MS = 30_000;
 const directory = processCache<StoreEntry[]>({ maxEntries: 1 });
 
 export function storeDirectory(services: Services): Promise<StoreEntry[]> {
-  return directory.get(services, 'stores', TTL_MS, () => services.db.store.findMany({ select: { id: true, name: true, city: true }, orderBy: { id: 'asc' } }).then(toStoreEntries));
+  // mysql2, not Prisma: this is the one read of a staff chat turn that still went through Prisma,
+  // whose client and query compiler a web process then had to build (docs/benchmarks.md, bench:http memory).
+  return directory.get(services, 'stores', TTL_MS, async () => {
+    const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, name, city FROM stores ORDER BY id');
+    return toStoreEntries(rows.map((r) => ({ id: Number(r.id), name: String(r.name), city: r.city == null ? null : String(r.city) })));
+  });
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
