@@ -17,7 +17,7 @@ import { healthTrendChart } from '../src/intents/render/charts/health-chart.ts';
 import { createSegment, exportSegment, healthDashboard, previewTree, recomputeScores, warmHealthCache } from '../src/crm/insights/index.ts';
 import { refreshSmartTagsRun } from '../src/crm/engagement/index.ts';
 import { createServices } from '../src/services.ts';
-import { BENCH_NOW, benchUrl, benchDatabase, membersArg, time } from './support.ts';
+import { BENCH_NOW, benchUrl, benchDatabase, countStatements, cpuMs, membersArg, time } from './support.ts';
 
 const members = membersArg();
 const onlyScores = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'scores';
@@ -71,19 +71,29 @@ try {
   // only members whose windows changed), so the bench first scores the day before — on a fresh
   // database that first run is the full rebuild after the bulk load, printed apart — and then
   // times today's run.
-  const before = await time(() => recomputeScores(services.sql, { now: new Date(BENCH_NOW.getTime() - 86_400_000) }));
+  const statements = await countStatements(services.sql);
+  // Per stage: this process's CPU time and the statements it sent (both hold under load, unlike the wall time).
+  const cost = async <T,>(fn: () => Promise<T>) => {
+    const c = cpuMs();
+    const q = statements();
+    const r = await time(fn);
+    return { ...r, cpu: cpuMs() - c, statements: statements() - q };
+  };
+  const costNote = (r: { cpu: number; statements: number }) => `[cpu ${r.cpu.toFixed(0)} ms, ${r.statements} statements]`;
+  const cpuNote = (c: { stats: number; read: number; rfm: number; fit: number; score: number }) => `cpu: stats ${c.stats.toFixed(0)} · read ${c.read.toFixed(0)} · rfm ${c.rfm.toFixed(0)} · fit ${c.fit.toFixed(0)} · score+load ${c.score.toFixed(0)} ms`;
+  const before = await cost(() => recomputeScores(services.sql, { now: new Date(BENCH_NOW.getTime() - 86_400_000) }));
   const b = before.result;
-  row(`  (score the day before: member_stats ${b.stats?.mode}, ${b.stats?.members} members)`, before.ms, '—', `${b.stats?.mode === 'full' ? 'full rebuild of member_stats + store visit summary' : 'member_stats'} ${b.ms.stats} · read ${b.ms.read} · fit ${b.ms.fit} · churn layer ${b.ms.train} · score+load ${b.ms.score} (apply ${b.ms.apply}) ms`);
+  row(`  (score the day before: member_stats ${b.stats?.mode}, ${b.stats?.members} members)`, before.ms, '—', `${b.stats?.mode === 'full' ? 'full rebuild of member_stats + store visit summary' : 'member_stats'} ${b.ms.stats} · read ${b.ms.read} · fit ${b.ms.fit} · churn layer ${b.ms.train} · score+load ${b.ms.score} (apply ${b.ms.apply}) ms ${costNote(before)}`);
   // The smart tags of the day before too, so that today's refresh writes one night's move (the
   // churn risk moves a little for most members each night), not a repeat of the last run's tags.
-  const tagsBefore = await time(() => refreshSmartTagsRun(services.sql, new Date(BENCH_NOW.getTime() - 86_400_000)));
-  row('  (smart tags of the day before)', tagsBefore.ms, '—', Object.entries(tagsBefore.result.writes).map(([k, v]) => `${k} ${v}`).join(' · '));
-  const scores = await time(() => recomputeScores(services.sql, { now: BENCH_NOW }));
+  const tagsBefore = await cost(() => refreshSmartTagsRun(services.sql, new Date(BENCH_NOW.getTime() - 86_400_000)));
+  row('  (smart tags of the day before)', tagsBefore.ms, '—', `${Object.entries(tagsBefore.result.writes).map(([k, v]) => `${k} ${v}`).join(' · ')} ${costNote(tagsBefore)}`);
+  const scores = await cost(() => recomputeScores(services.sql, { now: BENCH_NOW }));
   const s = scores.result.ms;
-  row('RFM + churn + CLV recompute (all members)', scores.ms, '—', `member_stats ${scores.result.stats?.mode} (${scores.result.stats?.members} members moved) ${s.stats} · read ${s.read} · rfm cuts ${s.rfm} · fit ${s.fit} · churn layer (train + event counts) ${s.train} · score+load ${s.score} (apply ${s.apply}) ms`);
-  const tags = await time(() => refreshSmartTagsRun(services.sql, BENCH_NOW));
-  row('  smart tags refresh', tags.ms, '—', Object.entries(tags.result.held).map(([k, v]) => `${k} ${v} (${tags.result.writes[k as keyof typeof tags.result.writes]})`).join(' · '));
-  row('RFM + churn + CLV + smart tags (the goal)', scores.ms + tags.ms, '≤ 30 s');
+  row('RFM + churn + CLV recompute (all members)', scores.ms, '—', `member_stats ${scores.result.stats?.mode} (${scores.result.stats?.members} members moved) ${s.stats} · read ${s.read} · rfm cuts ${s.rfm} · fit ${s.fit} · churn layer (train + event counts) ${s.train} · score+load ${s.score} (apply ${s.apply}) ms ${costNote(scores)}; ${cpuNote(scores.result.cpu)}`);
+  const tags = await cost(() => refreshSmartTagsRun(services.sql, BENCH_NOW));
+  row('  smart tags refresh', tags.ms, '—', Object.entries(tags.result.held).map(([k, v]) => `${k} ${v} (${tags.result.writes[k as keyof typeof tags.result.writes]})`).join(' · ') + ` ${costNote(tags)}`);
+  row('RFM + churn + CLV + smart tags (the goal)', scores.ms + tags.ms, '≤ 30 s', costNote({ cpu: scores.cpu + tags.cpu, statements: scores.statements + tags.statements }));
 
   if (!onlyScores) {
     const store = { ...access, actor: { ...access.actor, role: 'store_manager' as const, storeIds: [1] } };

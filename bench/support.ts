@@ -153,3 +153,29 @@ export async function time<T>(fn: () => Promise<T>, runs = 1): Promise<{ ms: num
 
 /** The one AUC and confusion implementation (insights churn/metrics.ts). */
 export { auc, confusion } from '../src/crm/insights/index.ts';
+
+/**
+ * Counts the statements this process sends to the server (every connection of `sql`'s pool:
+ * queries, prepared executions, LOAD DATA, streamed reads), from now on. On a shared machine a
+ * stage's wall time is mostly the load; its statement count and this process's CPU time are not.
+ */
+export async function countStatements(sql: SqlPool): Promise<() => number> {
+  const conn = await sql.getConnection();
+  const proto = Object.getPrototypeOf((conn as unknown as { connection: object }).connection) as Record<string, (...a: unknown[]) => unknown>;
+  conn.release();
+  let n = 0;
+  for (const name of ['query', 'execute'] as const) {
+    const original = proto[name]!;
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      n++;
+      return original.apply(this, args);
+    };
+  }
+  return () => n;
+}
+
+/** This process's CPU time so far in ms (user + system). */
+export const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};

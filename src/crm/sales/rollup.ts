@@ -147,7 +147,7 @@ export async function recomputeMembers(sql: Pool, now: Date, memberIds: number[]
     sql,
     async (conn) => {
       await enterAsWriter(conn);
-      const members = await memberFacts(conn, ids, now, new Map());
+      const members = await memberFacts(conn, ids, now, { lock: true });
       const orders = await memberVisitOrders(conn, ids);
       return foldMemberStats(conn, now, ids, conn, { orders, cohortBits: new Map(), members });
     },
@@ -273,13 +273,25 @@ export interface MemberFacts {
 }
 
 /**
+ * How memberFacts reads: `lock` takes the members' rows (members, member_stats and their digest
+ * rows, by primary key) FOR UPDATE, as an order writer locks them (resyncMembers' "before", the
+ * nightly move's recomputeMembers); `digests`, given with the lock, is filled with the members'
+ * digests read under it (resyncMembers: its "before" without reading the orders).
+ */
+export type MemberFactsRead = { lock: true; digests?: Map<number, CountedOrder[]> };
+
+/**
  * The members' facts in one statement (one round trip instead of three: registration, stored
  * cohort bits, complaints), before the resync writes member_stats so the cohort bits are the old
  * ones: read with the "before" (and the digests) for an insert, again after a change that may
  * move complaints (a merge) so moved complaints count.
  */
-async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date, digests?: Map<number, CountedOrder[]>): Promise<Map<number, MemberFacts>> {
-  // With `digests`: the members' digests too, their rows locked with the members' and member_stats rows (resyncMembers' "before").
+export async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date, read?: MemberFactsRead): Promise<Map<number, MemberFacts>> {
+  const lock = read?.lock === true;
+  const digests = read?.digests;
+  // Locked: the digest rows are joined so they are locked with the members' and member_stats rows;
+  // a column of theirs is read even when the digests are not wanted, or MariaDB's table
+  // elimination drops the LEFT JOIN on their primary key — and their lock with it (member-facts.test.ts).
   // By the primary key (FORCE INDEX): for a few hundred ids the optimizer chose members_list_cover_idx
   // (it covers these columns), and a locking read of a secondary range takes next-key locks —
   // the gaps beside every member read — on which a concurrent write updating members next to
@@ -287,8 +299,8 @@ async function memberFacts(conn: PoolConnection, ids: number[], asOf: Date, dige
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT m.id, m.registered_at, m.status, m.home_store_id, COALESCE(s.cohort_orders, 0) AS bits,
        (SELECT COUNT(*) FROM interactions i WHERE i.member_id = m.id AND i.type = 'complaint' AND i.created_at > ? - INTERVAL 60 DAY AND i.created_at <= ?) AS complaints
-       ${digests ? ', d.orders AS digest' : ''}
-     FROM members m FORCE INDEX (PRIMARY) LEFT JOIN member_stats s ON s.member_id = m.id ${digests ? 'LEFT JOIN member_order_digests d ON d.member_id = m.id' : ''} WHERE m.id IN (?)${digests ? ' FOR UPDATE' : ''}`,
+       ${digests ? ', d.orders AS digest' : lock ? ', d.member_id AS digest_row' : ''}
+     FROM members m FORCE INDEX (PRIMARY) LEFT JOIN member_stats s ON s.member_id = m.id ${lock ? 'LEFT JOIN member_order_digests d ON d.member_id = m.id' : ''} WHERE m.id IN (?)${lock ? ' FOR UPDATE' : ''}`,
     [asOf, asOf, ids],
   );
   if (digests) for (const r of rows) if (r.digest !== null) digests.set(Number(r.id), decodeDigest(String(r.digest)));
@@ -331,7 +343,7 @@ async function memberVisitOrders(conn: PoolConnection, memberIds: number[]): Pro
 async function countedOrders(conn: PoolConnection, ids: number[], now: Date): Promise<{ before: Map<number, CountedOrder[]>; facts: Map<number, MemberFacts> }> {
   const known = new Map<number, CountedOrder[]>();
   // The members' facts as of `now` in the same statement (used when the change does not move them: an insert).
-  const facts = await memberFacts(conn, ids, now, known);
+  const facts = await memberFacts(conn, ids, now, { lock: true, digests: known });
   const unknown = ids.filter((id) => !known.has(id));
   const read = unknown.length ? await memberVisitOrders(conn, unknown) : new Map<number, CountedOrder[]>();
   return { before: new Map(ids.map((id) => [id, known.get(id) ?? read.get(id) ?? []])), facts };

@@ -69,7 +69,18 @@ export interface RecomputeResult {
    * apply: the indexes, deletions and swap after the load.
    */
   ms: { stats: number; read: number; fit: number; train: number; score: number; apply: number; rfm: number; total: number };
+  /**
+   * This process's CPU time (user + system, ms) in the same stages: what the run itself costs,
+   * which holds on a shared machine where the wall time is mostly the load (docs/benchmarks.md).
+   */
+  cpu: { stats: number; read: number; rfm: number; fit: number; score: number; total: number };
 }
+
+/** This process's CPU time so far, ms (user + system; worker threads included). */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /**
  * Recomputes every member's scores: RFM, churn risk with level and reasons, P(alive) and
@@ -91,9 +102,11 @@ export async function recomputeScores(sql: Pool, opts: RecomputeOptions): Promis
 
 async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads): Promise<RecomputeResult> {
   const t0 = Date.now();
+  const c0 = cpuMs();
   const now = opts.now;
   const stats = opts.stats === 'skip' ? null : await refreshStatsForScoring(sql, now, opts.stats ?? 'auto');
   const t1 = Date.now();
+  const c1 = cpuMs();
   const rfmConfig = opts.rfm ?? DEFAULT_RFM;
   const churnConfig = opts.churn ?? DEFAULT_CHURN;
 
@@ -150,11 +163,13 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   }
 
   const tRead = Date.now();
+  const cRead = cpuMs();
   // RFM cut points: the k/N percentiles of the members with orders, from the columns just read.
   const eligible = cols.x.map((x, i) => (x >= 0 ? i : -1)).filter((i) => i >= 0);
   const cuts = rfmCutsFrom({ r: eligible.map((i) => cols.daysSince[i]!), f: eligible.map((i) => cols.rf[i]!), m: eligible.map((i) => cols.rm[i]!) }, rfmConfig);
   const rfmOf = rfmScorer(cuts, rfmConfig);
   const tCuts = Date.now();
+  const cCuts = cpuMs();
   // Fit on the members with at least one purchase: FIT_SAMPLE of them, those whose ids hash lowest
   // (member-sample.ts: the same members give the same sample, whatever order or neighbours they
   // have; a 50,000-member sample pins the parameters to ~2 decimals and keeps the fit's cost
@@ -187,6 +202,7 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   const events = churnModel.learned ? counted : null;
   const storeFit = new Map(valueModels.flatMap((v) => (v.fit ? [[v.storeId, v.fit] as const] : [])));
   const t2 = Date.now();
+  const c2 = cpuMs();
 
   // First pass: the models per member (kept in typed arrays) and the churn risk, so the churn
   // list's order can be ranked before the rows are written.
@@ -292,6 +308,7 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   }
   const { applyMs } = await loadScores(sql, scored());
   const t3 = Date.now();
+  const c3 = cpuMs();
   const params = {
     bgnbd: bg && { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, logLikelihood: bg.logLikelihood, converged: bg.converged, unit: 'week' },
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma, logLikelihood: gg.logLikelihood, customers: gg.customers },
@@ -302,5 +319,6 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
     churnModel: { validation: churnModel.validation, weights: churnModel.weights, trainedOn: churnModel.learned?.trainedOn ?? 0, horizonDays: churnModel.learned?.horizonDays ?? null },
   };
   await recordScoringRun(sql, { now, members: ids.length, params, durationMs: t3 - t0 }, counts);
-  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, valueModels, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: trainMs, score: t3 - t2, apply: applyMs, total: Date.now() - t0 } };
+  return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, valueModels, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: trainMs, score: t3 - t2, apply: applyMs, total: Date.now() - t0 },
+    cpu: { stats: c1 - c0, read: cRead - c1, rfm: cCuts - cRead, fit: c2 - cCuts, score: c3 - c2, total: cpuMs() - c0 } };
 }

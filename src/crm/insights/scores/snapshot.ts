@@ -83,24 +83,32 @@ export const CHURN_WINDOW_DAYS = 365;
 /** Runs whose counts are kept (the newest ones); older counts are deleted when a run is recorded. */
 const KEEP_RUNS = 3;
 
-/** Counts the scoring pass adds each member to, in integer cents (exact sums). */
+/**
+ * Counts the scoring pass adds each member to, in integer cents (exact sums). Six adds per
+ * member (a million members a run), so the cells are nested maps — dimension, store, key — and
+ * an add builds no string (a joined "store\tdim\tkey" key per add was 0.2 s of CPU and its
+ * garbage per 100,000 members, 2026-12-06).
+ */
 export class SnapshotCounter {
-  private readonly cells = new Map<string, { members: number; cents: number }>();
+  private readonly cells = new Map<SnapshotDim, Map<number, Map<string, { members: number; cents: number }>>>();
 
   add(storeId: number | null, dim: SnapshotDim, key: string, cents: number): void {
-    const k = `${storeId ?? 0}\t${dim}\t${key}`;
-    const c = this.cells.get(k);
+    let stores = this.cells.get(dim);
+    if (!stores) this.cells.set(dim, (stores = new Map()));
+    const store = storeId ?? 0;
+    let keys = stores.get(store);
+    if (!keys) stores.set(store, (keys = new Map()));
+    const c = keys.get(key);
     if (c) {
       c.members++;
       c.cents += cents;
-    } else this.cells.set(k, { members: 1, cents });
+    } else keys.set(key, { members: 1, cents });
   }
 
   rows(runId: number): unknown[][] {
-    return [...this.cells].map(([k, c]) => {
-      const [store, dim, key] = k.split('\t');
-      return [runId, Number(store), dim, key, c.members, (c.cents / 100).toFixed(2)];
-    });
+    const out: unknown[][] = [];
+    for (const [dim, stores] of this.cells) for (const [store, keys] of stores) for (const [key, c] of keys) out.push([runId, store, dim, key, c.members, (c.cents / 100).toFixed(2)]);
+    return out;
   }
 }
 
