@@ -114,7 +114,7 @@ describe('admin API: orders and refunds', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     // The row keeps only the part of the receipt it does not hold already (a narrower INSERT) …
     const [row] = await q("SELECT intake FROM orders WHERE order_no = 'POS-3'");
-    expect(typeof row!.intake === 'string' ? JSON.parse(row!.intake) : row!.intake).toEqual({ memberNo: first.body.memberNo, memberCreated: false, pointsEarned: first.body.pointsEarned, levelUp: first.body.levelUp });
+    expect(typeof row!.intake === 'string' ? JSON.parse(row!.intake) : row!.intake).toEqual({ memberId: first.body.memberId, memberNo: first.body.memberNo, memberCreated: false, storeId: first.body.storeId, pointsEarned: first.body.pointsEarned, levelUp: first.body.levelUp });
     // … and an order recorded before that, its whole receipt in the row, answers as it did then.
     const { orderId: _id, ...whole } = first.body;
     await q("UPDATE orders SET intake = ? WHERE order_no = 'POS-3'", [JSON.stringify(whole)]);

@@ -57,14 +57,15 @@ async function replayOf(sql: Pool, access: StaffAccess, seen: StoredOrder, order
 }
 
 /** What of a receipt the order row does not hold already: kept in `orders.intake` (storedReceipt). */
-type StoredReceipt = Pick<OrderReceipt, 'memberNo' | 'memberCreated' | 'pointsEarned' | 'levelUp'>;
+type StoredReceipt = Pick<OrderReceipt, 'memberId' | 'memberNo' | 'memberCreated' | 'storeId' | 'pointsEarned' | 'levelUp'>;
 
 /**
- * The part of a receipt kept with the order: the row has its id, number, member, store, amount
- * and paid time already, so the JSON holds only the rest — a third of the full receipt's bytes
- * in the batch's largest INSERT (docs/benchmarks.md, session 14).
+ * The part of a receipt kept with the order: the row has its id, number, amount and paid time
+ * already (never changed), so the JSON holds the rest — the member and store as answered too,
+ * since a merge moves the row to the survivor (moveOrders) and the replay answers as the first
+ * time — about half the full receipt's bytes in the batch's largest INSERT (docs/benchmarks.md).
  */
-const storedReceipt = (r: Omit<OrderReceipt, 'orderId'>): StoredReceipt => ({ memberNo: r.memberNo, memberCreated: r.memberCreated, pointsEarned: r.pointsEarned, levelUp: r.levelUp });
+const storedReceipt = (r: Omit<OrderReceipt, 'orderId'>): StoredReceipt => ({ memberId: r.memberId, memberNo: r.memberNo, memberCreated: r.memberCreated, storeId: r.storeId, pointsEarned: r.pointsEarned, levelUp: r.levelUp });
 
 /**
  * A stored order's receipt, as first answered: the row's own columns plus its `intake` (orders
@@ -73,8 +74,8 @@ const storedReceipt = (r: Omit<OrderReceipt, 'orderId'>): StoredReceipt => ({ me
 function receiptOf(seen: StoredOrder): OrderReceipt {
   const kept = seen.intake as StoredReceipt & Partial<OrderReceipt>;
   // An order recorded before kept its whole receipt (the same values, as answered then).
-  const row = { orderNo: kept.orderNo ?? seen.orderNo, memberId: kept.memberId ?? seen.memberId, storeId: kept.storeId ?? seen.storeId, amount: kept.amount ?? seen.amount, paidAt: kept.paidAt ?? seen.paidAt.toISOString() };
-  return { orderId: seen.id, orderNo: row.orderNo, memberId: row.memberId, memberNo: kept.memberNo, memberCreated: kept.memberCreated, storeId: row.storeId, amount: row.amount, paidAt: row.paidAt, pointsEarned: kept.pointsEarned, levelUp: kept.levelUp };
+  const row = { orderNo: kept.orderNo ?? seen.orderNo, amount: kept.amount ?? seen.amount, paidAt: kept.paidAt ?? seen.paidAt.toISOString() };
+  return { orderId: seen.id, orderNo: row.orderNo, memberId: kept.memberId, memberNo: kept.memberNo, memberCreated: kept.memberCreated, storeId: kept.storeId, amount: row.amount, paidAt: row.paidAt, pointsEarned: kept.pointsEarned, levelUp: kept.levelUp };
 }
 
 /** Stores by id and by code (one query), with the actor's scope checked; per order the store id or its error. */
