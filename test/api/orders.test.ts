@@ -112,6 +112,15 @@ describe('admin API: orders and refunds', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // The row keeps only the part of the receipt it does not hold already (a narrower INSERT) …
+    const [row] = await q("SELECT intake FROM orders WHERE order_no = 'POS-3'");
+    expect(typeof row!.intake === 'string' ? JSON.parse(row!.intake) : row!.intake).toEqual({ memberId: first.body.memberId, memberNo: first.body.memberNo, memberCreated: false, storeId: first.body.storeId, pointsEarned: first.body.pointsEarned, levelUp: first.body.levelUp });
+    // … and an order recorded before that, its whole receipt in the row, answers as it did then.
+    const { orderId: _id, ...whole } = first.body;
+    await q("UPDATE orders SET intake = ? WHERE order_no = 'POS-3'", [JSON.stringify(whole)]);
+    const older = await t.call(t.tokens.manager1, 'POST', '/api/crm/orders', order({ orderNo: 'POS-3', amount: '20', items: [{ name: '米饭', qty: 2, price: '10' }] }));
+    expect(older.status).toBe(201);
+    expect(older.body).toEqual(first.body);
     const other = await t.call(t.tokens.manager1, 'POST', '/api/crm/orders', order({ orderNo: 'POS-3', amount: '21.00', items: [{ name: '米饭', qty: 2, price: '10.50' }] }));
     expect(other.status).toBe(409);
     expect(other.body.error).toMatchObject({ code: 'order_conflict', requestId: expect.any(String) });

@@ -440,7 +440,7 @@ export interface NewOrder {
   channel?: string | null;
   /** SHA-256 of the request that recorded it (the API's idempotency on order_no). */
   requestHash?: string | null;
-  /** What recording it did (the intake's receipt without the order id), answered again on a replay. */
+  /** What recording it did that the row does not hold (the intake's part of its receipt), answered again on a replay. */
   intake?: unknown;
 }
 
