@@ -45,6 +45,7 @@ describe('request kinds', () => {
     ['is giving 陈静 100 points alright?', 'points.adjust'],
     ['no need to tag 陈静 as VIP anymore', 'tag.add'],
     ['先别给流失的打标签', 'tag.batch'],
+    ['别扣李娜的分', 'points.adjust'],
     ['不用看积分了', null],
     ["don't show me the recall list", null],
     ['算了', null],

@@ -69,7 +69,7 @@ const NAMED_WRITES: readonly (readonly [string, RegExp])[] = [
   ['segment.export', /导出|\bexport(?:s|ed|ing)?\b/i],
   ['interaction.log', /记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
   ['ticket.create', /工单|建单|开单|报修|\btickets?\b/i],
-  ['points.adjust', /积分|\bpoints?\b|\bpts\b/i],
+  ['points.adjust', /积分|(?:扣|加|补|减)[^，,。；;\s]{0,8}?分|\bpoints?\b|\bpts\b/i],
   ['tag.add', /标签|打标|\btag(?:s|ged|ging)?\b|\blabel(?:s|led|ed|ing)?\b/i],
 ];
 const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这些人|\b(?:churn(?:ed)?|everyone|everybody|all (?:of )?(?:them|the|members|customers)|them)\b/i;
