@@ -42,10 +42,10 @@ const TAKE_WORD = /确认|确定|执行|提交|发出?|跑|confirm|proceed|go ah
 const WAIT = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|等一会儿?|稍等(?:一下)?|慢着|且慢|先停一下|停一下|hold on|wait(?: a (?:sec|second|minute|moment|bit))?|hang on|one sec(?:ond)?|not yet)$/i;
 /** "不是这个标签" / "不对" / "搞错了" / "wrong tag": the preview is not what was meant. */
 const REJECT =
-  /^(?:不是这个|不是那个|不是这样|不是|不对|错了|搞错了|弄错了|说错了|写错了)(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount|people|members?|number|coupon)|that'?s (?:wrong|not right)|not that (?:one|tag|list)|not (?:the )?right)$/i;
+  /^(?:不是这个|不是那个|不是这样|不是|不对|错了|搞错了|弄错了|说错了|写错了)(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount|people|members?|number|coupon)|that'?s (?:wrong|not right)|not that (?:one|tag|list)|not (?:the )?right|no+(?:[,.!\s]+no+)*)$/i;
 /** What the preview got wrong, named first ("标签不对", "金额错了", "人不对吧", "the amount is wrong"). */
 const WRONG_PART =
-  /^(?:这个|那个)?(?:标签|人群包?|名单|券|金额|数字|数量|人|人数|对象|会员|积分|分数|时间|门店|店)(?:好像|可能|有点|也)?(?:不对|错了|有误|有问题|不是这个|搞错了|弄错了)(?:吧|啊|呀|哦|了|呢)?$|^(?:the )?(?:tag|list|segment|amount|number|people|members?|coupon|points?|store)\s+(?:is|are|looks?|seems?)\s+(?:wrong|off|not right|incorrect)$/i;
+  /^(?:这个|那个)?(?:标签|人群包?|名单|券|金额|数字|数量|人|人数|对象|会员|积分|分数|时间|门店|店)(?:好像|可能|有点|也)?(?:不对|(?:选|打|写|填|弄|搞|发|设)?错了|有误|有问题|不是这个)(?:吧|啊|呀|哦|了|呢)?$|^(?:the )?(?:tag|list|segment|amount|number|people|members?|coupon|points?|store)\s+(?:is|are|looks?|seems?)\s+(?:wrong|off|not right|incorrect)$/i;
 
 /** Assent, a hesitation or a bare "but" before the real answer ("嗯嗯 我再想想", "嗯…我再想想", "好的 但先等等", "hmm, let me think"). */
 const LEAD = /^(?:(?:嗯+|恩|呃+|额+|唔+|emm+|hmm*|um+|uh+|好的?|好吧|行吧|行啊|那|那个|ok(?:ay)?|行|可以|actually|well|so)[,，.。…\s]*)?(?:但是?|不过|可是|but)?[,，.。…\s]*/i;
@@ -70,7 +70,7 @@ export function holdsBack(text: string): boolean {
   if (!t || t.length > (/[a-z]{3}/i.test(t) ? 48 : 24)) return false;
   if (WAIT.test(t) || REJECT.test(t) || WRONG_PART.test(t)) return true;
   const rest = t.replace(LEAD, '');
-  if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || DELIBERATE.test(rest.replace(WAIT_LEAD, '')) || (rest !== t && (REJECT.test(rest) || WRONG_PART.test(rest))))) return true;
+  if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || DELIBERATE.test(rest.replace(WAIT_LEAD, '')) || (rest !== t && (REJECT.test(rest) || WRONG_PART.test(rest))) || REJECT.test(rest.replace(WAIT_LEAD, '')))) return true;
   const mood = analyseMood(t);
   // Assent followed by a deferral ("嗯 等我问问店长", "好 明天再说"), or a deferral that is the whole
   // answer ("等会儿再说", "回头再看"): not now, so not at all (the user asks again).

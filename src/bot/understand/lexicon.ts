@@ -68,11 +68,11 @@ export const POLITE_END_ZH = /(?:好吗|可以吗|行吗|好不好|可以不|行
 export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|would you mind|kindly|could i ask you to|can i get you to)\b|\bplease\b/i;
 
 /** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */
-export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)/;
+export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)|不确定|拿不准|说不准|没想好/;
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
 /** "would" right before the instruction verb ("would adding 200 points … be ok", "I would tag them"): conditional, not a request ("would you add", "I'd like to add" put other words between). */
 export const HYPO_HEAD_EN = /\bwould\s*$/i;
-export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might)\b/i;
+export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might|not sure|unsure|idk|dunno|not certain)\b/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
 export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;

@@ -15,6 +15,10 @@ const CASES: [string, Expect][] = [
   ['skip the export for now', 'neg'],
   ["forget the recall, we're not doing it", 'neg'],
   ['send the recall coupons to members who came on time', 'do'],
+  ['tag 13800000007 VIP? not sure', 'q'],
+  ['给王芳打VIP标签 不确定', 'hypo'],
+  ['could you tag her VIP? thanks', 'polite'],
+  ['记录 13800000001 客人问能不能带宠物？', 'do'],
   // final particles, disclaimers, trailing identifiers, relayed wishes (round 3 of the tuning probes)
   ['先不要发啊', 'neg'],
   ['别扣李娜的分', 'neg'],

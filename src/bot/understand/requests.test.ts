@@ -47,6 +47,7 @@ describe('request kinds', () => {
     ['先别给流失的打标签', 'tag.batch'],
     ['别扣李娜的分', 'points.adjust'],
     ['不用看积分了', null],
+    ["don't send any coupons to the churn list", 'recall.launch'],
     ["don't show me the recall list", null],
     ['算了', null],
   ] as const)('the write a refusal names: %s → %s', (text, intent) => {

@@ -74,7 +74,7 @@ const NAMED_WRITES: readonly (readonly [string, RegExp])[] = [
 ];
 const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这些人|\b(?:churn(?:ed)?|everyone|everybody|all (?:of )?(?:them|the|members|customers)|them)\b/i;
 /** Looking at something ("不用看积分了", "don't show me the recall list"): about a read, whatever it names. */
-const LOOKS = /看|查|列出|显示|\b(?:show|see|list|view|check|look)\b/i;
+const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b/i;
 
 export function namedWrite(text: string): string | null {
   const t = text.normalize('NFKC');
