@@ -14,8 +14,8 @@ import { registerCardTask } from '../card-action.ts';
 import { moodFor } from '../gate.ts';
 import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
-import { DEFER_END_ZH, WEIGHING } from '../understand/lexicon.ts';
-import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
+import { DEFER_END_ZH, VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { asksAboutOthers, claimsToBeStaff, namedWrite } from '../understand/requests.ts';
 import { correctionOf } from '../understand/routing-text.ts';
 import { withFocus } from '../conversation.ts';
 import type { TurnMemory } from '../memory.ts';
@@ -69,6 +69,8 @@ const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换)?\s*)(\d+(?:\.\d+)?)(\
 const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:改成|换成|改为|换为|改一下|改)\s*\S/;
 /** The people just listed ("给他们都打上召回中" after the churn list). */
 const THE_LISTED = /他们|她们|这些人?|这批人?|名单上的|上面的人|\b(?:them|these|all of them)\b/i;
+/** "别动王芳的积分", "don't touch her points": hands off the thing named, a refusal of its write. */
+const HANDS_OFF = /(?:别|不要|不准|先别)(?:去)?(?:动|碰)|\b(?:don'?t|do not) touch\b/i;
 /** Small talk of either audience. */
 const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** 取消: what a refusal of the bot's question may be routed as. */
@@ -198,6 +200,29 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       return { intent, route: { intent: intent.name, slots, confidence: r.confidence } };
     }
     return null;
+  }
+
+  /**
+   * A write the message refuses, supposes, puts off or weighs by its word, where the router read its read, 取消 with
+   * nothing held, or nothing sure ("hold off on the recall till monday", "先不导出了", "do not log anything for 王芳",
+   * "is giving 陈静 100 points alright?"): that write, for the gate to decline (or answer, when weighed) — never run.
+   * Only with an instruction verb in the message (a noun alone, "客户说积分不对", is no request; "别动王芳的积分"
+   * is one), and never after a disclaimer.
+   */
+  async function refusedByName(msg: InboundMessage, actor: Actor, routed: RouteResult, cancelsNothing: boolean): Promise<{ intent: IntentDef; route: RouteResult } | null> {
+    const read = getIntent(routed.intent)?.effect === 'read';
+    const unsure = cancelsNothing || routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff || SMALLTALK.test(routed.intent);
+    if ((!read && !unsure) || !(VERB_ZH.test(msg.text) || VERB_EN.test(msg.text) || HANDS_OFF.test(msg.text))) return null;
+    const mood = analyseMood(msg.text);
+    // A disclaimer says what is NOT asked and then asks it ("不是要给陈静记录 我就问问她之前说过啥"): the router's read stands.
+    if (mood.cues.some((c) => c.startsWith('disclaimer:'))) return null;
+    const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
+    if (!declined && !(mood.question && WEIGHING.test(msg.text))) return null;
+    const name = namedWrite(msg.text);
+    const intent = name ? getIntent(name) : undefined;
+    if (!intent || !mayUse(actor, intent)) return null;
+    const slots = await slotsAs(intent, msg.text, { audience: actor.kind, actor, services });
+    return { intent, route: { intent: intent.name, slots, confidence: routed.confidence } };
   }
 
   /** Among the router's readings, the one that takes a list (a batch write), set to the churn list just shown. */
@@ -372,6 +397,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
           ? await unaskedWrite(msg, actor, routed, cancelsNothing)
           : null;
       if (unasked) return prepare(memory, actor, unasked.intent, unasked.route, msg.text, lang);
+      const refused = actor.kind === 'staff' ? await refusedByName(msg, actor, routed, cancelsNothing) : null;
+      if (refused) return prepare(memory, actor, refused.intent, refused.route, msg.text, lang);
       // "给他们都打上召回中" after the churn list, read as either a batch or a single tag: the batch of the people listed.
       const batch = routed.intent === CLARIFY_INTENT && last?.intent === 'churn.list' && THE_LISTED.test(msg.text) ? await listedBatch(msg, actor, routed) : null;
       if (batch) return prepare(memory, actor, batch.intent, batch.route, msg.text, lang);

@@ -41,15 +41,22 @@ const TAKE_WORD = /确认|确定|执行|提交|发出?|跑|confirm|proceed|go ah
 /** "等一下" / "稍等" / "hold on": wait, said on its own. */
 const WAIT = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|等一会儿?|稍等(?:一下)?|慢着|且慢|先停一下|停一下|hold on|wait(?: a (?:sec|second|minute|moment|bit))?|hang on|one sec(?:ond)?|not yet)$/i;
 /** "不是这个标签" / "不对" / "搞错了" / "wrong tag": the preview is not what was meant. */
-const REJECT = /^(?:不是这个|不是那个|不是这样|不是|不对|错了|搞错了|弄错了|说错了|写错了)(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount)|that'?s wrong|not that (?:one|tag|list))$/i;
+const REJECT =
+  /^(?:不是这个|不是那个|不是这样|不是|不对|错了|搞错了|弄错了|说错了|写错了)(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount|people|members?|number|coupon)|that'?s (?:wrong|not right)|not that (?:one|tag|list)|not (?:the )?right|no+(?:[,.!\s]+no+)*)$/i;
+/** What the preview got wrong, named first ("标签不对", "金额错了", "人不对吧", "the amount is wrong"). */
+const WRONG_PART =
+  /^(?:这个|那个)?(?:标签|人群包?|名单|券|金额|数字|数量|人|人数|对象|会员|积分|分数|时间|门店|店)(?:好像|可能|有点|也)?(?:不对|(?:选|打|写|填|弄|搞|发|设)?错了|有误|有问题|不是这个)(?:吧|啊|呀|哦|了|呢)?$|^(?:the )?(?:tag|list|segment|amount|number|people|members?|coupon|points?|store)\s+(?:is|are|looks?|seems?)\s+(?:wrong|off|not right|incorrect)$/i;
 
 /** Assent, a hesitation or a bare "but" before the real answer ("嗯嗯 我再想想", "嗯…我再想想", "好的 但先等等", "hmm, let me think"). */
-const LEAD = /^(?:(?:嗯+|恩|呃+|额+|唔+|emm+|hmm*|um+|uh+|好的?|好吧|ok(?:ay)?|行|可以)[,，.。…\s]*)?(?:但是?|不过|可是|but)?[,，.。…\s]*/i;
+const LEAD = /^(?:(?:嗯+|恩|呃+|额+|唔+|emm+|hmm*|um+|uh+|好的?|好吧|行吧|行啊|那|那个|ok(?:ay)?|行|可以|actually|well|so)[,，.。…\s]*)?(?:但是?|不过|可是|but)?[,，.。…\s]*/i;
 /** "等等 我问下店长", "wait, let me ask": a wait before the reason for it. */
-const WAIT_LEAD = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|稍等(?:一下)?|慢着|且慢|hold on|wait(?: a (?:sec|second|minute|moment|bit))?|hang on|one sec(?:ond)?)[,，.。!！…\s]+/i;
+const WAIT_LEAD = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|稍等(?:一下)?|慢着|且慢|hold on|wait(?: a (?:sec|second|minute|moment|bit))?|hang on|one sec(?:ond)?|not yet|no wait|wait no)[,，.。!！…\s]+/i;
 /** Thinking it over ("我再想想", "考虑一下", "let me think"): not yet. */
 const DELIBERATE =
-  /^(?:我|让我|容我|等我)?(?:再|先|还得|还要|得)?(?:想想|想一想|想一下|考虑(?:一下|考虑)?|琢磨(?:一下)?|斟酌(?:一下)?|商量(?:一下)?|看看|核实(?:一下)?|核对(?:一下)?|问(?:一下|下|问)(?:店长|老板|经理|领导|主管|总部|区域|同事|他|她|别人|[\p{Script=Han}]{2,3})?)(?:再说)?(?:吧|啊|哈|哦)?$|^(?:let me|i'?ll|i need to|i have to|i'?d like to|i want to) (?:first )?(?:think|check|ask|sleep on|talk to|run it by)|^give me a (?:sec|second|minute|moment)/iu;
+  /^(?:我|让我|容我|等我)?(?:再|先|还得|还要|得)?(?:想想|想一想|想一下|考虑(?:一下|考虑)?|琢磨(?:一下)?|斟酌(?:一下)?|商量(?:一下)?|看看|核实(?:一下)?|核对(?:一下)?|问(?:一下|下|问)(?:店长|老板|经理|领导|主管|总部|区域|同事|他|她|别人|[\p{Script=Han}]{2,3})?)(?:再说)?(?:吧|啊|哈|哦)?$|^(?:let me|i'?ll|i need to|i have to|i'?d like to|i want to|i should|i gotta|i'?ve got to) (?:first )?(?:think|(?:double[- ]?)?check|ask|sleep on|talk to|run it by|confirm with|verify|review)|^give me a (?:sec|second|minute|moment)|^(?:i'?m )?not (?:so |too |really |quite )?sure(?: about (?:this|that|it))?$|^on second thoughts?\b|^(?:hold|leave) (?:it|that|this)(?: for now| there)?$|^(?:hold|put) (?:it|that|this) on hold$|^(?:我)?(?:还)?不(?:太)?确定$|^(?:我)?再(?:考虑|想|斟酌|琢磨)(?:考虑|想|一下|下)?(?:吧|啊|哈)?$/iu;
+
+/** A deferral that is the whole answer, in English ("hold off till monday", "maybe later", "let's do it tomorrow"). */
+const PUT_OFF = /^(?:(?:(?:ok(?:ay)?|hmm+|well|actually|no|nah)[,.\s]+)?(?:let'?s |maybe |we(?:'ll| will| can|'d better) |can we |i'?ll )?(?:hold off|later|not now|not today|tomorrow|next week|another (?:day|time)|some other time|do (?:it|this|that) (?:later|tomorrow|next week|another (?:day|time))|leave (?:it|this|that) (?:for|till|until) (?:later|tomorrow|now)))(?:[\s,.!]+(?:till|until|til|on|off|after|by|before|next|this|the|then|today|tomorrow|for|now|please|pls|ok|okay|it|that|(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|week|month|morning|afternoon|evening|recall|export|tagging|tag|coupons?|points|deduction))*[\s,.!]*$/i;
 
 /**
  * A message that holds back the pending action instead of taking it: a negated or deferred
@@ -61,12 +68,14 @@ export function holdsBack(text: string): boolean {
   const t = bare(text);
   // Short: a few Chinese words, or an English sentence ("hmm, let me check with my boss first").
   if (!t || t.length > (/[a-z]{3}/i.test(t) ? 48 : 24)) return false;
-  if (WAIT.test(t) || REJECT.test(t)) return true;
+  if (WAIT.test(t) || REJECT.test(t) || WRONG_PART.test(t)) return true;
   const rest = t.replace(LEAD, '');
-  if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || DELIBERATE.test(rest.replace(WAIT_LEAD, '')) || (rest !== t && REJECT.test(rest)))) return true;
+  if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || DELIBERATE.test(rest.replace(WAIT_LEAD, '')) || (rest !== t && (REJECT.test(rest) || WRONG_PART.test(rest))) || REJECT.test(rest.replace(WAIT_LEAD, '')))) return true;
   const mood = analyseMood(t);
   // Assent followed by a deferral ("嗯 等我问问店长", "好 明天再说"), or a deferral that is the whole
   // answer ("等会儿再说", "回头再看"): not now, so not at all (the user asks again).
   if (mood.deferred && ((rest && rest !== t && analyseMood(rest).deferred) || DEFER_END_ZH.test(t))) return true;
+  // "hold off till monday", "later", "let's do it tomorrow": a deferral that names nothing else puts the held action off.
+  if (mood.deferred && PUT_OFF.test(t)) return true;
   return TAKE_WORD.test(t) && (mood.negated || mood.deferred);
 }

@@ -39,7 +39,7 @@ export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|�
 
 /** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). */
 export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
-export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not now|let'?s not|lets not|shouldn'?t|should not|won'?t|no longer|not yet)\b/i;
+export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not now|let'?s not|lets not|shouldn'?t|should not|won'?t|no longer|not yet|skip|scrap|call off|forget (?:about )?(?:the|it|that|this))\b/i;
 /** "not" right before the instruction verb negates it, however polite the frame ("could you not close T… yet", "we are not sending …", "I will never tag …"). */
 export const NEG_HEAD_EN = /\b(?:not|never)\s*(?:going to\s+|gonna\s+)?$/i;
 /** A negation at the very end takes back what came before ("给他打VIP标签就不用了", "tag him, never mind"). */
@@ -55,7 +55,8 @@ export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是
 export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
 export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没)$/;
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
-export const WEIGHING = /要不要|需不需要|用不用|该不该|是不是该|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise) to\b/i;
+export const WEIGHING =
+  /要不要|需不需要|用不用|该不该|是不是该|合适吗|合不合适|妥不妥|妥当吗|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise|alright|all right) (?:to|if)\b|\b(?:ok|okay|fine|alright|all right|a good idea|wise)\s*[?？]?\s*$/i;
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
@@ -67,16 +68,17 @@ export const POLITE_END_ZH = /(?:好吗|可以吗|行吗|好不好|可以不|行
 export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|would you mind|kindly|could i ask you to|can i get you to)\b|\bplease\b/i;
 
 /** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */
-export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)/;
+export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)|不确定|拿不准|说不准|没想好/;
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
 /** "would" right before the instruction verb ("would adding 200 points … be ok", "I would tag them"): conditional, not a request ("would you add", "I'd like to add" put other words between). */
 export const HYPO_HEAD_EN = /\bwould\s*$/i;
-export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might)\b/i;
+export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might|not sure|unsure|idk|dunno|not certain)\b/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
 export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;
 export const DEFER_END_ZH = /(?:再说|再看|再议|再定|再讲|回头再弄)吧?$/;
-export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|wait|not yet|not now|some other time|in a (?:bit|while|minute)|tonight)\b/i;
+/** …and a day or a time to come ("till monday", "after the weekend", "by friday", "end of the month"). */
+export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|wait|not yet|not now|some other time|another (?:day|time)|in a (?:bit|while|minute)|tonight|this (?:weekend|afternoon|evening)|(?:till|until|til|by|on|after|before|next|come) (?:mon|tues|wednes|thurs|fri|satur|sun)day|after (?:the )?(?:weekend|holidays?|lunch|meeting|break|promotion|event)|(?:at|by|after) the end of (?:the|this) (?:day|week|month))\b/i;
 
 /** Someone else's instruction relayed, not the user's own (an authority anywhere before the verb). */
 export const REPORTED_AUTHORITY_ZH =

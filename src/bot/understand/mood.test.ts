@@ -8,6 +8,17 @@ import { analyseMood, type Mood } from './mood.ts';
 type Expect = 'do' | 'polite' | 'neg' | 'q' | 'hypo' | 'defer' | 'reported';
 
 const CASES: [string, Expect][] = [
+  // session 14: English deferrals to a day, refusals by skipping, questions weighing a write by its end
+  ["let's send the recall coupons after the weekend", 'defer'],
+  ['hold off on the recall till monday', 'defer'],
+  ['close the ticket by friday', 'defer'],
+  ['skip the export for now', 'neg'],
+  ["forget the recall, we're not doing it", 'neg'],
+  ['send the recall coupons to members who came on time', 'do'],
+  ['tag 13800000007 VIP? not sure', 'q'],
+  ['给王芳打VIP标签 不确定', 'hypo'],
+  ['could you tag her VIP? thanks', 'polite'],
+  ['记录 13800000001 客人问能不能带宠物？', 'do'],
   // final particles, disclaimers, trailing identifiers, relayed wishes (round 3 of the tuning probes)
   ['先不要发啊', 'neg'],
   ['别扣李娜的分', 'neg'],

@@ -103,6 +103,8 @@ export function analyseMood(raw: string): Mood {
     cue('q', L.QUESTION_ZH.exec(scan)?.[0]) ||
     cue('q', aNotA) ||
     cue('q-end', endQuestion && !(contentLong && !perfective) ? endQuestion : null) ||
+    // "tag 13800000007 VIP? not sure": a question mark after the instruction asks, whatever follows it (never inside dictated content).
+    cue('q-mid', !f.content && /[?？]/.test(f.tail) ? '?' : null) ||
     cue('q', L.QUESTION_START_EN.exec(text)?.[0]) ||
     cue('q', L.QUESTION_EN.exec(scan)?.[0]) ||
     cue('q-perfective', perfective ? 'perfective' : null) ||

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest } from './requests.ts';
+import { asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest, namedWrite } from './requests.ts';
 
 describe('request kinds', () => {
   it.each([
@@ -35,5 +35,22 @@ describe('request kinds', () => {
     expect(asksForPerson('转人工')).toBe(true);
     expect(asksForPerson('我要找店长')).toBe(true);
     expect(asksForPerson('店长今天在吗')).toBe(false);
+  });
+
+  it.each([
+    ['先不导出了', 'segment.export'],
+    ['hold off on the recall till monday', 'recall.launch'],
+    ['do not log anything for 王芳', 'interaction.log'],
+    ["don't write a note for 13800000004", 'interaction.log'],
+    ['is giving 陈静 100 points alright?', 'points.adjust'],
+    ['no need to tag 陈静 as VIP anymore', 'tag.add'],
+    ['先别给流失的打标签', 'tag.batch'],
+    ['别扣李娜的分', 'points.adjust'],
+    ['不用看积分了', null],
+    ["don't send any coupons to the churn list", 'recall.launch'],
+    ["don't show me the recall list", null],
+    ['算了', null],
+  ] as const)('the write a refusal names: %s → %s', (text, intent) => {
+    expect(namedWrite(text)).toBe(intent);
   });
 });

@@ -55,3 +55,35 @@ const PERSON =
   /转人工|人工|真人|客服|找(?:一下)?(?:你们)?(?:店长|经理|老板|负责人|工作人员|服务员|人)|(?:联系|叫|让|请)(?:一下)?(?:你们)?(?:店长|经理|老板|负责人|工作人员|服务员)|(?:联系|回电|打电话)(?:给)?我|\b(?:human|real person|agent|someone|somebody|a person|talk to|speak to|call me|contact me|manager)\b/i;
 /** The member asks for a person (转人工, 找店长, talk to a human): what a hand-off is for, besides a complaint. */
 export const asksForPerson = (text: string): boolean => PERSON.test(text.normalize('NFKC'));
+
+/**
+ * The write a refusal, a supposition or a deferral names by its word — a verb or a noun, in any
+ * position ("先不导出了", "hold off on the recall till monday", "do not log anything for 王芳",
+ * "is giving 陈静 100 points alright?"). The router reads commands, so such a message is often read
+ * as the write's read ("the recall" → the recall list) or as 取消: this names what it refuses, so the
+ * write gate can decline it and say so. Earliest word first; a list of people makes a tag a batch.
+ * Only for messages whose mood already declines or weighs (src/bot/dialogue/turn.ts) — never a reason to act.
+ */
+const NAMED_WRITES: readonly (readonly [string, RegExp])[] = [
+  ['recall.launch', /召回|群发|发券|(?:召回|优惠)券|\brecall(?:s|ed|ing)?\b|\bcoupons?\b|\bwin-?back\b/i],
+  ['segment.export', /导出|\bexport(?:s|ed|ing)?\b/i],
+  ['interaction.log', /记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
+  ['ticket.create', /工单|建单|开单|报修|\btickets?\b/i],
+  ['points.adjust', /积分|(?:扣|加|补|减)[^，,。；;\s]{0,8}?分|\bpoints?\b|\bpts\b/i],
+  ['tag.add', /标签|打标|\btag(?:s|ged|ging)?\b|\blabel(?:s|led|ed|ing)?\b/i],
+];
+const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这些人|\b(?:churn(?:ed)?|everyone|everybody|all (?:of )?(?:them|the|members|customers)|them)\b/i;
+/** Looking at something ("不用看积分了", "don't show me the recall list"): about a read, whatever it names. */
+const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b/i;
+
+export function namedWrite(text: string): string | null {
+  const t = text.normalize('NFKC');
+  if (LOOKS.test(t)) return null;
+  let best: { intent: string; at: number } | null = null;
+  for (const [intent, re] of NAMED_WRITES) {
+    const m = re.exec(t);
+    if (m && (!best || m.index < best.at)) best = { intent, at: m.index };
+  }
+  if (!best) return null;
+  return best.intent === 'tag.add' && LISTED_PEOPLE.test(t) ? 'tag.batch' : best.intent;
+}

@@ -49,8 +49,15 @@ export function correctionOf(text: string): string | null {
   return null;
 }
 
+/**
+ * "what about her tickets", "and his orders?", "how about their points": a follow-up lead before a pronoun adds
+ * nothing but "the same again" — the router reads the question about the member in focus ("what about …" alone
+ * reads as today's work).
+ */
+const FOLLOW_UP_LEAD = /^\s*(?:and|so|ok(?:ay)?|then)?\s*(?:what about|how about|and)\s+(?=(?:her|his|him|their|them|she|he)\b)/i;
+
 export function routingText(text: string, audience: 'staff' | 'member'): string {
-  let out = text.normalize('NFKC');
+  let out = text.normalize('NFKC').replace(FOLLOW_UP_LEAD, '');
   const disclaimer = DISCLAIMER_LEAD.exec(out);
   // Only when a request is left ("就随便说说" alone is no request: the whole message is read).
   if (disclaimer && [...out.slice(disclaimer[0].length).replace(/[\s\p{P}]/gu, '')].length >= 4 && !/^(?:随便|随口)/.test(out.slice(disclaimer[0].length))) out = out.slice(disclaimer[0].length);
