@@ -8,7 +8,7 @@ import { defineIntent } from './types.ts';
 export const memberLookup = defineIntent({
   name: 'member.lookup',
   audience: 'staff',
-  description: 'Look up a member by phone number, member number or name; several matches give a short list.',
+  description: 'Look up a member by phone number, member number or name: contact, level, points balance and home store; several matches give a short list.',
   title: '查会员（手机号 / 会员号 / 姓名）',
   permission: 'member.read',
   effect: 'read',

@@ -34,7 +34,9 @@ export const pointsAdjust = defineIntent({
   title: '调整积分（加/扣，需原因）',
   permission: 'points.adjust',
   effect: 'write',
-  readCounterpart: 'member.summary',
+  // A question about points ("王芳积分还剩多少", "给周杰的积分加上了吗") is answered by the look-up card,
+  // which shows the balance: the same reading the bare "王芳 积分" gets.
+  readCounterpart: 'member.lookup',
   slots,
   examples: [
     { text: '给 13800000001 加 100 积分 原因 消费奖励', slots: { delta: 100, phone: '13800000001', text: '给 13800000001 加 100 积分 原因 消费奖励' } },

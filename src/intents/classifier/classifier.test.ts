@@ -23,9 +23,21 @@ describe('classifier features', () => {
     expect(f).toEqual(expect.arrayContaining(['c:查', 'c:订单', 'c:查一下', 'w:订单', 'e:order', 'p:phone', 'p:mixed']));
     // Spaces between Han characters do not change the n-grams (voice input has none).
     expect(features('查 一下').filter((x) => x.startsWith('c:'))).toEqual(features('查一下').filter((x) => x.startsWith('c:')));
-    expect([stem('orders'), stem('ordered'), stem('purchases'), stem('ordering')]).toEqual(['order', 'order', 'purchase', 'order']);
+    expect([stem('orders'), stem('ordered'), stem('purchases'), stem('ordering')]).toEqual(['order', 'order', 'purchas', 'order']);
     expect(new Set(f).size).toBe(f.length);
   });
+
+  it('reads English words as one form and a class of meaning, so a synonym the templates never used still counts', () => {
+    // One form: a final e, doubled consonants and irregular verbs.
+    expect([stem('close'), stem('closed'), stem('closing')]).toEqual(['clos', 'clos', 'clos']);
+    expect([stem('tagged'), stem('stopping'), stem('added'), stem('bought'), stem('sent'), stem('bonus')]).toEqual(['tag', 'stop', 'add', 'buy', 'send', 'bonus']);
+    // "kill that recall" and "stop the campaign" share their classes and their class pair.
+    const kill = features('kill that recall');
+    expect(kill).toEqual(expect.arrayContaining(['ek:stop', 'ek:campaign']));
+    expect(features('stop the campaign')).toEqual(expect.arrayContaining(['ek:stop', 'ek:campaign', 'ek2:stop_the']));
+    expect(features('guests who are slipping away')).toEqual(expect.arrayContaining(['ek:customer', 'ek:churn']));
+  });
+
 });
 
 describe('corpus', () => {

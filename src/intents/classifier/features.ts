@@ -1,4 +1,5 @@
 import { blank, findMemberNos, findPhones } from '../router/extract.ts';
+import { classesOf, stem } from './english-words.ts';
 
 /**
  * The classifier's view of a message: what a person meant, not which member or number they
@@ -37,23 +38,13 @@ const HAN_RUN = /[\p{Script=Han}\uE001-\uE005]+/gu;
 const LATIN_WORD = /[a-z]+(?:'[a-z]+)?/g;
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
-/** A tiny English stemmer: enough that "orders", "ordered" and "ordering" share a feature. */
-export function stem(word: string): string {
-  if (word.length <= 3) return word;
-  if (word.endsWith("'s")) return stem(word.slice(0, -2));
-  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
-  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3);
-  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2);
-  if (word.endsWith('es') && /(?:ss|sh|ch|x)es$/.test(word)) return word.slice(0, -2);
-  if (word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
-}
+export { stem } from './english-words.ts';
 
 /**
  * The feature names of a message (deduplicated, in a fixed order). Prefixes: `c:` character
  * n-grams of Han runs (spaces between Han characters removed: voice input has none, typed input
  * varies), `b:` a run's first/last character, `w:` Segmenter words of two or more characters,
- * `e:` English stems, `ec:` their letter trigrams, `e2:` English stem pairs, `p:` placeholders, marks and signs, `len:` a length bucket.
+ * `e:` English stems, `ec:` their letter trigrams, `e2:` English stem pairs, `ek:`/`ek2:` their classes of meaning and class pairs, `p:` placeholders, marks and signs, `len:` a length bucket.
  */
 export function features(raw: string): string[] {
   const s = normalizeForFeatures(raw);
@@ -81,6 +72,18 @@ export function features(raw: string): string[] {
     if (w.length >= 4) for (let j = 0; j + 3 <= w.length + 2; j++) out.add(`ec:${`<${w}>`.slice(j, j + 3)}`);
     if (i + 1 < words.length) out.add(`e2:${w}_${words[i + 1]}`);
   });
+  // Classes of meaning (english-words.ts) and their pairs with the next word or its class: "kill
+  // that recall" shares ek:stop, ek:campaign with "stop the campaign". Held-out English families
+  // (fixed lines): top reading 76.9 → 78.5 %, model alone 74.1 → 76.7 %, whole router 73.2 → 75.8 %.
+  const cls = words.map((w) => classesOf(w));
+  cls.forEach((cs, i) => {
+    for (const c of cs) out.add(`ek:${c}`);
+    if (i + 1 < words.length) {
+      const next = cls[i + 1]!;
+      if (!cs.length && !next.length) return;
+      for (const a of cs.length ? cs : [words[i]!]) for (const b of next.length ? next : [words[i + 1]!]) out.add(`ek2:${a}_${b}`);
+    }
+  });
   for (const [name, ch] of Object.entries(PLACEHOLDER)) if (s.includes(ch)) out.add(`p:${name}`);
   // A sign starting a word says add or take away ("王芳 +VIP", "M00000007 -老客", "+100"): the
   // n-grams above never see it, and "王芳 VIP" alone is as much a look-up as a tag.
@@ -92,3 +95,4 @@ export function features(raw: string): string[] {
   if (hanChars > 0 && words.length > 0) out.add('p:mixed');
   return [...out];
 }
+

@@ -39,8 +39,9 @@ describe('combined router', () => {
   it('reads a write the message does not ask for in words, whichever source chose it', async () => {
     // The model is sure of the write; without a verb of it the message names its object, so it is read.
     expect((await router({ 'recall.launch': 0.9 }).route('王芳的优惠券', staff)).intent).not.toBe('recall.launch');
+    // A points phrase is answered by the look-up card, which shows the balance.
     const points = await router({ 'points.adjust': 0.9 }).route('13800000003 100分', staff);
-    expect([points.intent, points.slots.phone]).toEqual(['member.summary', '13800000003']);
+    expect([points.intent, points.slots.phone]).toEqual(['member.lookup', '13800000003']);
     expect((await router({ 'tag.add': 0.9 }).route('the customer asked for a VIP tag, M00000004', staff)).intent).toBe('member.summary');
     expect((await router({ 'tag.remove': 0.9 }).route('M00000004家庭客标签看一眼', staff)).intent).toBe('member.summary');
     // A rule trigger that is a noun ("recall") is no verb either.

@@ -5,6 +5,7 @@ import { loadClassifier, NONE, type Classifier } from '../classifier/model.ts';
 import { asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
+import { asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
 
@@ -245,7 +246,10 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const candidates = candidatesOf(audienceIntents, classified, rules);
       const named = await withoutChatWhenNamed(candidates, combine(candidates, combination), (label) => rules.slotsFor(byName.get(label)!), byName);
       const asked = asReadsWhenAskedIfDone(rules.text, candidates, named, byName);
-      const q = asReadsWithoutActionWord(rules.text, candidates, asked, byName);
+      const slotsOf = (label: string) => rules.slotsFor(byName.get(label)!);
+      const read = asReadsWithoutActionWord(rules.text, candidates, asked, byName);
+      // The scope a message names: a tag count without a segment word, a store without a member (scope-words.ts).
+      const q = await withoutMemberIntentsForAStore(rules.text, candidates, await asTagCountWithoutSegmentWord(rules.text, candidates, read, slotsOf), slotsOf, byName);
       const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName);
       // Named beside a read, a clarification or the fallback — never beside a write that was asked for: see unaskedWriteOf.
       const chosesWrite = (r: RouteResult) => {

@@ -254,10 +254,15 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   put('list', slotOf('list') ? findList(masked) : undefined);
   let rest = blank(masked, consumed);
   // Stores and levels before numbers: "徐汇店" and "3级会员" are not counts or names.
-  if (slotOf('store')) {
+  // A store's name is never a member's name ("what about 静安店" is no member 安店): it is found for
+  // every intent that takes a name too, and its words are spent whether or not the intent takes a store.
+  if (slotOf('store') || slotOf('name')) {
     const f = findStore(rest, await stores());
     put('store', f);
-    if (f) rest = blank(rest, [f.span]);
+    if (f) {
+      if (!slotOf('store')) consumed.push(f.span);
+      rest = blank(rest, [f.span]);
+    }
   }
   if (slotOf('level')) {
     // "level 4": another intent's trigger word (member.level's "level") may have blanked the unit.

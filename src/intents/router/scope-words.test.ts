@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { intents } from '../catalogue.ts';
+import { NONE, type Classifier } from '../classifier/model.ts';
+import { offlineContext } from '../classifier/tuning.ts';
+import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
+import { createCombinedRouter, DEFAULT_COMBINATION } from './combined.ts';
+import { slotsAs } from './rules.ts';
+
+/** A classifier that reads every message the same way: the step, not the model, decides. */
+function fixedReading(p: Record<string, number>): Classifier {
+  return {
+    corpusHash: 'fixed',
+    labels: (audience) => [...intents.filter((i) => i.audience === audience).map((i) => i.name), NONE],
+    classify(_text, audience) {
+      const labels = this.labels(audience);
+      const rest = (1 - Object.values(p).reduce((a, b) => a + b, 0)) / labels.length;
+      return labels.map((label) => ({ label, p: (p[label] ?? 0) + rest })).sort((a, b) => b.p - a.p);
+    },
+  };
+}
+const router = (p: Record<string, number>) => createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: fixedReading(p), combination: DEFAULT_COMBINATION });
+const staff = offlineContext('staff');
+
+describe('the scope a message names', () => {
+  it('reads a count by a tag with no segment word as an ad-hoc count, a named segment as the segment', async () => {
+    const r = await router({ 'segment.count': 0.8 }).route('爱吃辣的有多少人', staff);
+    expect([r.intent, r.slots.tag, r.slots.mode]).toEqual(['members.query', '爱吃辣', 'count']);
+    expect((await router({ 'segment.count': 0.8 }).route('VIP的有几个', staff)).intent).toBe('members.query');
+    // Named as a segment, it stays the segment's count; so does a name the tag dictionary does not know.
+    expect((await router({ 'segment.count': 0.8 }).route('人群包 爱吃辣 有多少人', staff)).intent).toBe('segment.count');
+    expect((await router({ 'segment.count': 0.8 }).route('高复购有多少人', staff)).intent).toBe('segment.count');
+  });
+
+  it('reads a store named with no member as no member request, and never a store as a name', async () => {
+    const r = await router({ 'member.summary': 0.5, 'churn.list': 0.2 }).route('what about 上海静安店', staff);
+    expect(r.intent).not.toBe('member.summary');
+    expect(r.intent === 'churn.list' ? r.slots.store : r.alternatives?.find((a) => a.intent === 'churn.list')?.slots.store).toBe('上海静安店');
+    // A pronoun points at the member in focus: the member's request stays.
+    expect((await router({ 'member.orders': 0.8 }).route('她在静安店的订单', staff)).intent).toBe('member.orders');
+    // The rules never take a store's words for a name, whichever intent reads them.
+    const summary = intents.find((i) => i.name === 'member.summary')!;
+    for (const text of ['what about 静安店', '静安店的详情']) expect((await slotsAs(summary, text, staff, EVAL_DICTIONARIES)).name).toBeUndefined();
+    expect((await slotsAs(summary, '王芳的详情', staff, EVAL_DICTIONARIES)).name).toBe('王芳');
+  });
+});

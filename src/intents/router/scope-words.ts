@@ -1,0 +1,61 @@
+import type { IntentDef } from '../types.ts';
+import type { Candidate } from './combined.ts';
+
+/**
+ * What a message's named scope says about its reading, a step of combined.ts after the
+ * combination:
+ * - a count by a tag with no segment word ("爱吃辣的有多少人", "VIP的有几个") is an ad-hoc count
+ *   (members.query with the tag), not a saved segment's count: segment.count needs a segment
+ *   named as one (人群包 / 客群 / segment …), and "爱吃辣" is a tag of the dictionary;
+ * - a store named with no member ("what about 上海静安店", "静安店呢") is no member's request:
+ *   intents that need a member lose their weight to the store-wide ones, unless a pronoun points
+ *   at the member in focus ("她在静安店的订单").
+ */
+
+/** Words that name a saved segment as one, or point at one. */
+const SEGMENT_WORD = /人群包|人群|客群|圈人|包|segment|audience|cohort|\b(?:this|that|it)\b|这个|刚[才建]/i;
+/** Pronouns and pointing words for the member in focus. */
+const MEMBER_POINTER = /[她他]|这位|该会员|这个会员|\b(?:she|he|her|him|his|this (?:member|customer|guest))\b/i;
+
+type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
+
+const moveTo = (q: readonly number[], from: readonly number[], to: number | undefined): number[] => {
+  const out = [...q];
+  for (const i of from) {
+    if (to !== undefined) out[to]! += out[i]!;
+    out[i] = 0;
+  }
+  const sum = out.reduce((a, b) => a + b, 0);
+  return sum > 0 ? out.map((v) => v / sum) : [...q];
+};
+
+/** A tag count with no segment word: segment.count's weight moves to members.query when the rules found a tag. */
+export async function asTagCountWithoutSegmentWord(text: string, candidates: readonly Candidate[], q: readonly number[], slotsOf: SlotsOf): Promise<number[]> {
+  const count = candidates.findIndex((c) => c.label === 'segment.count');
+  const query = candidates.findIndex((c) => c.label === 'members.query');
+  if (count < 0 || query < 0 || !q[count] || SEGMENT_WORD.test(text)) return [...q];
+  if (typeof (await slotsOf('members.query')).tag !== 'string') return [...q];
+  return moveTo(q, [count], query);
+}
+
+/** A store named and no member: the member intents' weight goes to the others (renormalised). */
+export async function withoutMemberIntentsForAStore(
+  text: string,
+  candidates: readonly Candidate[],
+  q: readonly number[],
+  slotsOf: SlotsOf,
+  byName: ReadonlyMap<string, IntentDef>,
+): Promise<number[]> {
+  if (MEMBER_POINTER.test(text)) return [...q];
+  const needsMember = (label: string) => byName.get(label)?.rule.requires?.some((g) => g.includes('name') && g.includes('phone')) === true;
+  const takesStore = (label: string) => byName.get(label)?.rule.extract?.store === 'store';
+  const storeIntent = candidates.find((c) => takesStore(c.label));
+  if (!storeIntent || typeof (await slotsOf(storeIntent.label)).store !== 'string') return [...q];
+  const memberOnes: number[] = [];
+  for (const [i, c] of candidates.entries()) {
+    if (!needsMember(c.label) || !q[i]) continue;
+    const s = await slotsOf(c.label);
+    if (s.name === undefined && s.phone === undefined && s.memberNo === undefined) memberOnes.push(i);
+  }
+  return memberOnes.length ? moveTo(q, memberOnes, undefined) : [...q];
+}
