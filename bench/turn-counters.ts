@@ -7,6 +7,7 @@
  * turn of the event loop — a pipeline or a MULTI — go out together and wait for one reply).
  * Each event carries its start and end time, so a profile can lay a turn out in time.
  */
+import { batchPool } from '../src/db/sql.ts';
 import type { Services } from '../src/services.ts';
 
 export interface TurnEvent {
@@ -68,7 +69,8 @@ export function countTurns(services: Services): Counters {
           if (counting) {
             c.statements++;
             if (/^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(text) && !(pooled && inTx)) c.commits++;
-            if (/^\s*COMMIT\b/i.test(text)) c.commits++;
+            // (A multi-statement batch — db/sql.ts batchPool — ends with its COMMIT.)
+            if (/^\s*COMMIT\b/i.test(text) || /;\s*COMMIT\s*$/i.test(text)) c.commits++;
           }
           if (/^\s*(BEGIN|START TRANSACTION)\b/i.test(text)) inTx = true;
           if (/^\s*(COMMIT|ROLLBACK)\b/i.test(text)) inTx = false;
@@ -109,6 +111,9 @@ export function countTurns(services: Services): Counters {
   };
   watchPool(services.sql, 'sql');
   if (services.readSql !== services.sql) watchPool(services.readSql, 'readSql');
+  // The companion whose one query carries a turn's audit rows and inbox completion (kernel FoldedFinish).
+  const batch = batchPool(services.sql);
+  if (batch) watchPool(batch, 'batch');
 
   (services as any).db = services.db.$extends({
     query: {
