@@ -20,6 +20,7 @@ import { errorReply } from './error-reply.ts';
 import { answerWithoutRedis, redisDown } from './degraded.ts';
 import { isConnectionError } from '../redis.ts';
 import { identifyActor } from './identify.ts';
+import { llmFor } from '../llm/client.ts';
 import { rateLimitedAnswer } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, CardUpdate, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
@@ -61,18 +62,19 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
 
   /**
    * The part of a turn that only reads — the sender's identity (a process-cached copy for staff)
-   * and the route (rules and classifier: CPU; the LLM when configured and unsure; a withdrawal's
-   * peek at the held action) — started as soon as the claim's INSERT has gone out and run while
+   * and, when no LLM is configured, the route (rules and classifier: CPU; a withdrawal's peek at
+   * the held action) — started as soon as the claim's INSERT has gone out and run while
    * it is in flight (docs/benchmarks.md, "Chat turns"). Nothing here writes or sends to anyone:
-   * exactly-once is the claim's, unchanged — a duplicate delivery only wastes this work (and, with
-   * an LLM router, its call). The speaker's memory is not read ahead: its read takes the
+   * exactly-once is the claim's, unchanged — a duplicate delivery only wastes this work. The speaker's memory is not read ahead: its read takes the
    * confirmation's `fresh` mark (GETDEL), a write that must follow the claim. A card click routes
    * the text its option stands for, known only after the claim: not routed ahead.
    */
   function readAhead(msg: InboundMessage): Ahead {
     // After the current tick: the claim's INSERT is written to its socket first, then this CPU work runs beside it.
     const actor = new Promise<void>((r) => setImmediate(r)).then(() => identifyActor(services, msg));
-    const routed = msg.action ? Promise.resolve(null) : actor.then((a) => (a ? routeOf(msg, a) : null));
+    // With an LLM configured the router may call it: a call made for a delivery that turns out a
+    // duplicate is a call too many (test/e2e/inbox-crash.test.ts counts them) — routed after the claim then.
+    const routed = msg.action || llmFor(services) ? Promise.resolve(null) : actor.then((a) => (a ? routeOf(msg, a) : null));
     // Awaited by the answer; a duplicate never awaits them (their failure is then nobody's).
     actor.catch(() => undefined);
     routed.catch(() => undefined);
