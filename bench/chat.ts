@@ -146,8 +146,8 @@ try {
   const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}`.padStart(8);
   console.log(`\nbench:chat — ${members.toLocaleString('en-US')} members, as ${who} (${actor.role}, ${actor.storeIds.length} stores), up to ${runs} runs per intent after one warm-up turn`);
   console.log('baseline: a primary-key lookup of one member (prisma findUnique), timed alternately with each turn; load = 1-minute load average after the intent');
-  console.log('sql/turn = SQL statements (transaction control and Prisma operations included), redis/turn = Redis round trips, both per timed turn');
-  console.log(`${'intent'.padEnd(20)}${'n'.padStart(4)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'base50'.padStart(8)}${'base95'.padStart(8)}${'×p95'.padStart(8)}  goal       load sql/turn redis/turn  routed`);
+  console.log('sql/turn = SQL statements (transaction control and Prisma operations included), commits/turn (explicit COMMITs and autocommitted writes), redis/turn = Redis round trips, cpu = Node CPU ms (user+system of this process) — all per timed turn');
+  console.log(`${'intent'.padEnd(20)}${'n'.padStart(4)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'base50'.padStart(8)}${'base95'.padStart(8)}${'×p95'.padStart(8)}  goal       load sql/turn commits redis/turn  cpu50  cpu95  routed`);
   const summary: string[] = [];
   for (const [name, say_, before, goal] of cases) {
     if (only && !only.includes(name)) continue;
@@ -155,6 +155,7 @@ try {
     const warm = await say(say_(runs + 1)); // warm-up: connections, plans, caches
     const t: number[] = [];
     const b: number[] = [];
+    const cpu: number[] = [];
     counters.reset();
     const routed = new Set<string>([warm.intent]);
     const start = performance.now();
@@ -166,18 +167,22 @@ try {
       if (before) await say(before(i));
       const text = say_(i);
       counters.on();
+      const c0 = process.cpuUsage();
       s = performance.now();
       const a = await say(text);
       t.push(performance.now() - s);
+      const c1 = process.cpuUsage(c0);
+      cpu.push((c1.user + c1.system) / 1000);
       counters.off();
       routed.add(a.intent);
     }
     t.sort((x, y) => x - y);
     b.sort((x, y) => x - y);
+    cpu.sort((x, y) => x - y);
     const p95 = q(t, 0.95);
     const ok = p95 <= goal ? 'ok  ' : 'OVER';
     const route = routed.size === 1 && routed.has(name) ? '' : `→ ${[...routed].join(',')}`;
-    const line = `${name.padEnd(20)}${String(t.length).padStart(4)}${ms(q(t, 0.5))}${ms(p95)}${ms(q(b, 0.5))}${ms(q(b, 0.95))}${(p95 / q(b, 0.95)).toFixed(1).padStart(8)}  ≤${String(goal).padEnd(4)}${ok} ${load().split(' ')[0]!.padStart(5)}${(counters.statements / t.length).toFixed(1).padStart(9)}${(counters.redisRoundTrips / t.length).toFixed(1).padStart(11)}  ${route}`;
+    const line = `${name.padEnd(20)}${String(t.length).padStart(4)}${ms(q(t, 0.5))}${ms(p95)}${ms(q(b, 0.5))}${ms(q(b, 0.95))}${(p95 / q(b, 0.95)).toFixed(1).padStart(8)}  ≤${String(goal).padEnd(4)}${ok} ${load().split(' ')[0]!.padStart(5)}${(counters.statements / t.length).toFixed(1).padStart(9)}${(counters.commits / t.length).toFixed(1).padStart(8)}${(counters.redisRoundTrips / t.length).toFixed(1).padStart(11)}${q(cpu, 0.5).toFixed(1).padStart(7)}${q(cpu, 0.95).toFixed(1).padStart(7)}  ${route}`;
     console.log(line);
     summary.push(line);
   }

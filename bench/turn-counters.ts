@@ -7,6 +7,7 @@
  * turn of the event loop — a pipeline or a MULTI — go out together and wait for one reply).
  * Each event carries its start and end time, so a profile can lay a turn out in time.
  */
+import { batchPool } from '../src/db/sql.ts';
 import type { Services } from '../src/services.ts';
 
 export interface TurnEvent {
@@ -23,6 +24,8 @@ export interface Counters {
   /** SQL statements (mysql2, transaction control included) and Prisma operations. */
   statements: number;
   prisma: number;
+  /** COMMITs (explicit, and autocommitted writes: an INSERT/UPDATE/DELETE outside a transaction commits on its own). */
+  commits: number;
   redisCommands: number;
   redisRoundTrips: number;
   on(): void;
@@ -39,13 +42,14 @@ export function countTurns(services: Services): Counters {
     events: [],
     statements: 0,
     prisma: 0,
+    commits: 0,
     redisCommands: 0,
     redisRoundTrips: 0,
     on: () => void (counting = true),
     off: () => void (counting = false),
     reset() {
       c.events = [];
-      c.statements = c.prisma = c.redisCommands = c.redisRoundTrips = 0;
+      c.statements = c.prisma = c.commits = c.redisCommands = c.redisRoundTrips = 0;
     },
   };
   const note = (key: string, start: number, sample: TurnEvent['sample']) => {
@@ -54,13 +58,22 @@ export function countTurns(services: Services): Counters {
   };
 
   const watchPool = (pool: Services['sql'], label: string) => {
-    const wrap = (target: any) => {
+    const wrap = (target: any, pooled: boolean) => {
+      // A connection lent by the pool is in a transaction between BEGIN and COMMIT/ROLLBACK; the pool itself never is.
+      let inTx = false;
       for (const fn of ['query', 'execute'] as const) {
         const orig = target[fn].bind(target);
         target[fn] = async (sql: any, params?: any) => {
           const text = typeof sql === 'string' ? sql : sql.sql;
           const t = performance.now();
-          if (counting) c.statements++;
+          if (counting) {
+            c.statements++;
+            if (/^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(text) && !(pooled && inTx)) c.commits++;
+            // (A multi-statement batch — db/sql.ts batchPool — ends with its COMMIT.)
+            if (/^\s*COMMIT\b/i.test(text) || /;\s*COMMIT\s*$/i.test(text)) c.commits++;
+          }
+          if (/^\s*(BEGIN|START TRANSACTION)\b/i.test(text)) inTx = true;
+          if (/^\s*(COMMIT|ROLLBACK)\b/i.test(text)) inTx = false;
           try {
             return await orig(sql, params);
           } finally {
@@ -75,6 +88,8 @@ export function countTurns(services: Services): Counters {
         target[fn] = async () => {
           const t = performance.now();
           if (counting) c.statements++;
+          if (counting && word === 'COMMIT') c.commits++;
+          inTx = word === 'BEGIN';
           try {
             return await orig();
           } finally {
@@ -83,12 +98,12 @@ export function countTurns(services: Services): Counters {
         };
       }
     };
-    wrap(pool);
+    wrap(pool, false);
     const get = pool.getConnection.bind(pool);
     (pool as any).getConnection = async () => {
       const conn = await get();
       if (!(conn as any).__counted) {
-        wrap(conn);
+        wrap(conn, true);
         (conn as any).__counted = true;
       }
       return conn;
@@ -96,6 +111,9 @@ export function countTurns(services: Services): Counters {
   };
   watchPool(services.sql, 'sql');
   if (services.readSql !== services.sql) watchPool(services.readSql, 'readSql');
+  // The companion whose one query carries a turn's audit rows and inbox completion (kernel FoldedFinish).
+  const batch = batchPool(services.sql);
+  if (batch) watchPool(batch, 'batch');
 
   (services as any).db = services.db.$extends({
     query: {
@@ -104,6 +122,8 @@ export function countTurns(services: Services): Counters {
         if (counting) {
           c.statements++;
           c.prisma++;
+          // A Prisma write outside $transaction commits on its own (the chat path uses none).
+          if (/^(create|update|delete|upsert)/.test(operation)) c.commits++;
         }
         try {
           return await query(args);

@@ -20,6 +20,7 @@ import { errorReply } from './error-reply.ts';
 import { answerWithoutRedis, redisDown } from './degraded.ts';
 import { isConnectionError } from '../redis.ts';
 import { identifyActor } from './identify.ts';
+import { llmFor } from '../llm/client.ts';
 import { rateLimitedAnswer } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, CardUpdate, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
@@ -30,6 +31,13 @@ export interface BotDeps {
   getIntent: (name: string) => IntentDef | undefined;
   /** What a click on a card of another kind does (the runtime wires the export approval's). */
   cardTasks?: Record<string, CardTaskHandler>;
+}
+
+/** A turn's reads started beside its inbox claim (readAhead in createBot). */
+interface Ahead {
+  actor: Promise<Actor | null>;
+  /** null: not routed ahead (a card click), or no actor. */
+  routed: Promise<RouteResult | null>;
 }
 
 /** What each audience gets for anything unrecognised. */
@@ -47,19 +55,52 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
   return async function handle(msg: InboundMessage): Promise<HandleOutcome> {
     const log = services.logger.child({ requestId: msg.requestId, channel: msg.channel, messageId: msg.messageId });
     // The durable inbox (src/bot/inbox/): claimed before the answer, completed or released with it.
-    return withInboxClaim(services, msg, log, () => answerOrDegrade(msg, log));
+    // Who is speaking and what they ask are read while the claim's INSERT is in flight (readAhead).
+    const ahead = readAhead(msg);
+    return withInboxClaim(services, msg, log, () => answerOrDegrade(msg, log, ahead));
   };
+
+  /**
+   * The part of a turn that only reads — the sender's identity (a process-cached copy for staff)
+   * and, when no LLM is configured, the route (rules and classifier: CPU; a withdrawal's peek at
+   * the held action) — started as soon as the claim's INSERT has gone out and run while
+   * it is in flight (docs/benchmarks.md, "Chat turns"). Nothing here writes or sends to anyone:
+   * exactly-once is the claim's, unchanged — a duplicate delivery only wastes this work. The speaker's memory is not read ahead: its read takes the
+   * confirmation's `fresh` mark (GETDEL), a write that must follow the claim. A card click routes
+   * the text its option stands for, known only after the claim: not routed ahead.
+   */
+  function readAhead(msg: InboundMessage): Ahead {
+    // After the current tick: the claim's INSERT is written to its socket first, then this CPU work runs beside it.
+    const actor = new Promise<void>((r) => setImmediate(r)).then(() => identifyActor(services, msg));
+    // With an LLM configured the router may call it: a call made for a delivery that turns out a
+    // duplicate is a call too many (test/e2e/inbox-crash.test.ts counts them) — routed after the claim then.
+    const routed = msg.action || llmFor(services) ? Promise.resolve(null) : actor.then((a) => (a ? routeOf(msg, a) : null));
+    // Awaited by the answer; a duplicate never awaits them (their failure is then nobody's).
+    actor.catch(() => undefined);
+    routed.catch(() => undefined);
+    return { actor, routed };
+  }
+
+  /** The route of the request (a withdrawal of a held action needs no router). */
+  async function routeOf(msg: InboundMessage, actor: Actor): Promise<RouteResult> {
+    // The router reads the request without a correction's lead or a member's claim to be staff; the gates read the whole message.
+    // "先别确认" / "等一下" / "不是这个标签" while an action is pending withdraw it: never taken, never re-read as a request of its own.
+    const withdraws = actor.kind === 'staff' && holdsBack(msg.text) && Boolean(await peekAction(services, actor, undefined, msg.conversationId));
+    return withdraws
+      ? { intent: 'action.cancel', slots: {}, confidence: 1 }
+      : router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
+  }
 
   /**
    * Redis away (src/bot/degraded.ts): answered without memory or queues. A connection error in
    * the full path can only come before anything was done — what follows an action (memory,
    * reminders) is best-effort below — so the degraded answer replaces it safely.
    */
-  async function answerOrDegrade(msg: InboundMessage, log: typeof services.logger): Promise<HandleOutcome> {
+  async function answerOrDegrade(msg: InboundMessage, log: typeof services.logger, ahead: Ahead): Promise<HandleOutcome> {
     const degrade = () => answerWithoutRedis({ services, router, getIntent, fallback: FALLBACK }, msg, log);
     if (redisDown(services)) return degrade();
     try {
-      return await answer(msg, log);
+      return await answer(msg, log, ahead);
     } catch (e) {
       if (!isConnectionError(e)) throw e;
       return degrade();
@@ -77,9 +118,9 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     }
   }
 
-  async function answer(msg: InboundMessage, log: typeof services.logger): Promise<HandleOutcome> {
+  async function answer(msg: InboundMessage, log: typeof services.logger, ahead: Ahead): Promise<HandleOutcome> {
     const started = Date.now();
-    const actor = await identifyActor(services, msg);
+    const actor = await ahead.actor;
     // The speaker's memory and the actor's confirmation state in one read (src/bot/memory.ts); what the turn changes is written once, at its end.
     // Any turn makes an earlier "回复「确认」执行" stale (memory.fresh was taken by the read): vague assent confirms only right after it.
     const memory = await readMemory(services, msg, actor);
@@ -103,12 +144,8 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       clicked = plan.cardUpdate;
       msg = { ...msg, text: plan.text };
     }
-    // The router reads the request without a correction's lead or a member's claim to be staff; the gates read the whole message.
-    // "先别确认" / "等一下" / "不是这个标签" while an action is pending withdraw it: never taken, never re-read as a request of its own.
-    const withdraws = actor.kind === 'staff' && holdsBack(msg.text) && Boolean(await peekAction(services, actor, undefined, msg.conversationId));
-    const routed: RouteResult = withdraws
-      ? { intent: 'action.cancel', slots: {}, confidence: 1 }
-      : await router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
+    // Routed while the claim was taken (readAhead); a card click's option is routed now.
+    const routed: RouteResult = (await ahead.routed) ?? (await routeOf(msg, actor));
     // The conversation decides what runs: an answer to the bot's question, a refinement, a question back, or the routed intent.
     const plan = await dialogue.plan(msg, memory, actor, routed, lang);
     const route = plan.route;

@@ -2,8 +2,42 @@ import mysql from 'mysql2/promise';
 
 export type SqlPool = mysql.Pool;
 
+/** The URL each pool was made with (batchPool makes its companion from it). */
+const URLS = new WeakMap<SqlPool, string>();
+const BATCH = new WeakMap<SqlPool, SqlPool>();
+
 /** mysql2 pool for bulk and streaming SQL (seed, analytics, migrations). Always UTC. */
 export function createSqlPool(databaseUrl: string, connectionLimit = 10): SqlPool {
+  const pool = options(databaseUrl, connectionLimit, false);
+  URLS.set(pool, databaseUrl);
+  // Ending the pool ends its companion (batchPool) too: a process or test that ends its pool leaves no socket open.
+  const end = pool.end.bind(pool);
+  pool.end = async () => {
+    const batch = BATCH.get(pool);
+    BATCH.delete(pool);
+    await Promise.all([end(), batch?.end()]);
+  };
+  return pool;
+}
+
+/**
+ * A small companion of `pool` (same database and settings) whose connections accept several
+ * statements in one query: a chat turn's audit rows and its inbox completion go in one round
+ * trip (src/crm/kernel/transaction.ts, `FoldedFinish`). Only our own statements, each formatted
+ * with mysql2's escaping, are ever sent on it — never text from outside. Made on first use and
+ * ended with `pool`; null for a pool not made by createSqlPool.
+ */
+export function batchPool(pool: SqlPool): SqlPool | null {
+  const made = BATCH.get(pool);
+  if (made) return made;
+  const url = URLS.get(pool);
+  if (!url) return null;
+  const batch = options(url, 4, true);
+  BATCH.set(pool, batch);
+  return batch;
+}
+
+function options(databaseUrl: string, connectionLimit: number, multipleStatements: boolean): SqlPool {
   return mysql.createPool({
     uri: databaseUrl.replace(/^mariadb:/, 'mysql:'),
     connectionLimit,
@@ -11,7 +45,7 @@ export function createSqlPool(databaseUrl: string, connectionLimit = 10): SqlPoo
     dateStrings: false,
     decimalNumbers: false,
     supportBigNumbers: true,
-    multipleStatements: false,
+    multipleStatements,
     // Each connection's prepared-statement cache allocates its full size at once (mysql2's lru.min:
     // four arrays of `max` slots): the default 16,000 is 512 KB per connection, ~13 MB for the
     // server's pool, retained for its life (a heap snapshot of bench:http). The code prepares a

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { withSharedTransaction } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import type { BotAnswer, HandleOutcome, InboundMessage } from '../types.ts';
-import { claimInbound, completeClaim, inboxRow, releaseClaim, renewClaim, type Claim, type ClaimHandle, type InboxKey } from './store.ts';
+import { claimInbound, completeClaim, completed, completion, inboxRow, releaseClaim, renewClaim, type Claim, type ClaimHandle, type InboxKey } from './store.ts';
 
 type Logger = Services['logger'];
 
@@ -86,7 +86,14 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
           log.error({ err: String(err) }, 'inbox: answer not recorded');
           return true;
         });
-    }, `${msg.channel}\n${msg.messageId}`);
+    }, `${msg.channel}\n${msg.messageId}`, {
+      // A turn that wrote nothing but its audit rows: rows and completion in one round trip (kernel FoldedFinish).
+      statement: (outcome) => {
+        clearInterval(beat);
+        return completion(held, replyOf(outcome));
+      },
+      recorded: completed,
+    });
   } catch (e) {
     // The answer failed, or its writes could not be committed with the completion: none of them stays, and the retry answers.
     clearInterval(beat);

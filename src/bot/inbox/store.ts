@@ -94,15 +94,26 @@ export async function renewClaim(services: Services, claim: ClaimHandle): Promis
  * with the inbox's pruning (INBOX_RETENTION_DAYS). `conn`: the transaction holding the answer's
  * writes (src/bot/inbox/claim.ts), which commits only if this UPDATE found the claim still ours.
  */
-export async function completeClaim(services: Services, claim: ClaimHandle, reply: { text: string; image?: unknown; [k: string]: unknown } | null, conn?: PoolConnection): Promise<boolean> {
-  const inline = reply ? JSON.stringify({ ...reply, image: undefined }) : null;
-  const [res] = await (conn ?? services.sql).execute<ResultSetHeader>(
-    `UPDATE inbound_messages SET state = 'answered', claim_token = NULL, lease_until = NULL, payload = NULL, answered_at = NOW(3), updated_at = NOW(3),
-       reply = IF(deferred_at IS NULL, ?, ?) WHERE ${BY_CLAIM}`,
-    [inline, reply ? JSON.stringify(reply) : null, ...claimArgs(claim)],
-  );
-  return res.affectedRows === 1;
+export async function completeClaim(services: Services, claim: ClaimHandle, reply: Reply | null, conn?: PoolConnection): Promise<boolean> {
+  const { sql, values } = completion(claim, reply);
+  const [res] = await (conn ?? services.sql).execute<ResultSetHeader>(sql, values);
+  return completed(res);
 }
+
+type Reply = { text: string; image?: unknown; [k: string]: unknown };
+
+/** completeClaim's UPDATE as a statement (sent with the turn's audit rows in one round trip: src/bot/inbox/claim.ts). */
+export function completion(claim: ClaimHandle, reply: Reply | null): { sql: string; values: (string | null)[] } {
+  const inline = reply ? JSON.stringify({ ...reply, image: undefined }) : null;
+  return {
+    sql: `UPDATE inbound_messages SET state = 'answered', claim_token = NULL, lease_until = NULL, payload = NULL, answered_at = NOW(3), updated_at = NOW(3),
+       reply = IF(deferred_at IS NULL, ?, ?) WHERE ${BY_CLAIM}`,
+    values: [inline, reply ? JSON.stringify(reply) : null, ...claimArgs(claim)],
+  };
+}
+
+/** Whether the completion found the claim still ours (the message is recorded answered). */
+export const completed = (res: ResultSetHeader): boolean => res.affectedRows === 1;
 
 /** Gives the message back after a failure, so a retry of it is processed, not dropped. */
 export async function releaseClaim(services: Services, claim: ClaimHandle): Promise<void> {

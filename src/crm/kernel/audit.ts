@@ -57,11 +57,13 @@ const AUDIT_COLUMNS = '(actor_type, actor_id, action, target_type, target_id, ch
  */
 export async function audit(services: Pick<Services, 'sql' | 'now'>, entry: AuditEntry): Promise<void> {
   const row = auditRow(entry, services.now());
-  if (writeAtFinish(services.sql, 'audit_logs', row, (conn, rows) => (conn ? insertAuditRows(conn, rows as unknown[][]) : Promise.all(rows.map((r) => batcherOf(services).add(r as unknown[])))))) return;
+  const write = (conn: PoolConnection | null, rows: unknown[]) => (conn ? insertAuditRows(conn, rows as unknown[][]) : Promise.all(rows.map((r) => batcherOf(services).add(r as unknown[]))));
+  if (writeAtFinish(services.sql, 'audit_logs', row, write, (rows) => ({ sql: INSERT_AUDIT, values: [rows] }))) return;
   await batcherOf(services).add(row);
 }
 
-const insertAuditRows = (db: Pick<PoolConnection, 'query'>, rows: unknown[][]) => db.query(`INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES ?`, [rows]);
+const INSERT_AUDIT = `INSERT INTO audit_logs ${AUDIT_COLUMNS} VALUES ?`;
+const insertAuditRows = (db: Pick<PoolConnection, 'query'>, rows: unknown[][]) => db.query(INSERT_AUDIT, [rows]);
 
 interface Batcher {
   add(row: unknown[]): Promise<void>;

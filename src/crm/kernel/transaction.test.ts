@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSqlPool, type SqlPool } from '../../db/sql.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { AppError } from './errors.ts';
-import { isLockConflict, withSharedTransaction, withTransaction, writeAtFinish } from './transaction.ts';
+import { isLockConflict, withSharedTransaction, withTransaction, writeAtFinish, type FoldedFinish } from './transaction.ts';
 
 let env: TestEnv;
 /** A pool of our own, small, so a connection that is not given back shows at once. */
@@ -429,5 +429,94 @@ describe('writeAtFinish (a chat turn\'s audit rows commit with its inbox complet
       await other.end();
     }
     expect(await rows()).toEqual([]);
+  });
+});
+
+describe('a folded finish (a read turn: its audit rows and its inbox completion in one round trip)', () => {
+  beforeAll(async () => {
+    await pool.query('CREATE TABLE IF NOT EXISTS tx_folded (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(32) NOT NULL, at DATETIME(3) NULL, alone TINYINT NOT NULL) ENGINE=InnoDB');
+  });
+  beforeEach(async () => {
+    await pool.query('DELETE FROM tx_folded');
+    await pool.query('UPDATE tx_probe SET v = 0');
+  });
+  const at = new Date('2026-12-06T01:02:03.456Z');
+  const write = async (conn: import('mysql2/promise').PoolConnection | null, rows: unknown[]) =>
+    (conn ?? pool).query('INSERT INTO tx_folded (v, at, alone) VALUES ?', [rows.map((v) => [v, at, conn ? 0 : 1])]);
+  const statement = (rows: unknown[]) => ({ sql: 'INSERT INTO tx_folded (v, at, alone) VALUES ?', values: [rows.map((v) => [v, at, 0])] });
+  const rows = async () => (await pool.query<RowDataPacket[]>('SELECT v, at, alone FROM tx_folded ORDER BY id'))[0].map((r) => `${r.v} ${(r.at as Date).toISOString()}${r.alone ? ' alone' : ''}`);
+  /** The finish as a statement: marks the probe row, recorded when it matched. */
+  const folded = (id: number): FoldedFinish<string> => ({ statement: (out) => ({ sql: 'UPDATE tx_probe SET v = ? WHERE id = ?', values: [out.length, id] }), recorded: (res) => res.affectedRows === 1 });
+  const finishNever = async () => {
+    throw new Error('the folded path records the outcome itself');
+  };
+
+  it('rows and the outcome commit together in one statement batch (no BEGIN, INSERT, UPDATE, COMMIT one by one); dates keep their UTC time', async () => {
+    const r = await withSharedTransaction(
+      pool,
+      async () => {
+        writeAtFinish(pool, 'rows', 'a', write, statement);
+        writeAtFinish(pool, 'rows', "b'; DROP TABLE tx_probe; --", write, statement);
+        expect(await rows()).toEqual([]);
+        return 'answer';
+      },
+      finishNever,
+      undefined,
+      folded(1),
+    );
+    expect(r).toEqual({ out: 'answer', committed: true, wrote: false });
+    expect(await rows()).toEqual([`a ${at.toISOString()}`, `b'; DROP TABLE tx_probe; -- ${at.toISOString()}`]);
+    expect(await values()).toEqual({ 1: 6, 2: 0 });
+    allFree();
+  });
+
+  it('an outcome not recorded (the claim was taken over): not committed, and the rows are there (never lost), once', async () => {
+    const r = await withSharedTransaction(pool, async () => void writeAtFinish(pool, 'rows', 'a', write, statement), finishNever, undefined, { ...folded(99), statement: () => ({ sql: 'UPDATE tx_probe SET v = 5 WHERE id = 99', values: [] }) } as FoldedFinish<void>);
+    expect(r.committed).toBe(false);
+    expect(await rows()).toEqual([`a ${at.toISOString()}`]);
+  });
+
+  it('a row that cannot be written: nothing of the batch commits, the turn fails, and the good rows are written on their own', async () => {
+    const bad = () => ({ sql: 'INSERT INTO tx_folded (v, alone) VALUES (NULL, 0)', values: [] });
+    await expect(
+      withSharedTransaction(
+        pool,
+        async () => {
+          writeAtFinish(pool, 'rows', 'a', write, statement);
+          writeAtFinish(pool, 'bad', 'x', async () => undefined, bad);
+          return 'answer';
+        },
+        finishNever,
+        undefined,
+        folded(1),
+      ),
+    ).rejects.toThrow(/cannot be null/i);
+    expect(await values()).toEqual({ 1: 0, 2: 0 });
+    expect(await rows()).toEqual([`a ${at.toISOString()} alone`]);
+    allFree();
+  });
+
+  it('a joined write keeps the transaction on the pool: rows wait and go inside it, finish runs as before', async () => {
+    let finished = false;
+    const r = await withSharedTransaction(
+      pool,
+      async () => {
+        writeAtFinish(pool, 'rows', 'a', write, statement);
+        await withTransaction(pool, (conn) => conn.query('UPDATE tx_probe SET v = v + 1 WHERE id = 2'), { joinShared: true });
+        return 'answer';
+      },
+      async (conn) => {
+        finished = true;
+        await conn!.query('UPDATE tx_probe SET v = 3 WHERE id = 1');
+        return true;
+      },
+      undefined,
+      folded(1),
+    );
+    expect(finished).toBe(true);
+    expect(r).toEqual({ out: 'answer', committed: true, wrote: true });
+    expect(await rows()).toEqual([`a ${at.toISOString()}`]);
+    expect(await values()).toEqual({ 1: 3, 2: 1 });
+    allFree();
   });
 });

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { batchPool } from '../../db/sql.ts';
 import type { CodeWithStatus } from './error-codes.ts';
 import { AppError } from './errors.ts';
 
@@ -113,6 +114,8 @@ interface SharedScope {
   active: number;
   /** Rows of writeAtFinish already sent on the scope's connection, ahead of `finish`. */
   sent: Promise<unknown>[];
+  /** The caller can record its outcome as a statement (FoldedFinish): rows wait for it instead of opening a transaction ahead. */
+  foldable: boolean;
 }
 
 /** Rows of one kind for `writeAtFinish`, and how to write them (on the scope's connection, or alone). */
@@ -122,6 +125,29 @@ interface AtFinish {
   /** Those not yet sent on the scope's connection. */
   unsent: unknown[];
   write: (db: PoolConnection | null, rows: unknown[]) => Promise<unknown>;
+  /** The same write as one statement and its values (formatted by the connection), for a folded finish; absent: never folded. */
+  statement?: (rows: unknown[]) => Statement;
+}
+
+/** A statement with `?` placeholders and its values, as mysql2's `query` takes them. */
+export interface Statement {
+  sql: string;
+  values: unknown[];
+}
+
+/**
+ * `finish` as one statement (withSharedTransaction): when the work joined no write and handed
+ * over only rows that can be statements too, the rows and this statement go to the server in
+ * one round trip — `START TRANSACTION; <rows>; <statement>; COMMIT` on a multi-statement
+ * connection (db/sql.ts `batchPool`) — instead of BEGIN, one INSERT per kind, the finish's own
+ * write and COMMIT in four or more (docs/benchmarks.md, "Chat turns": at load 20 each round trip
+ * cost 3–12 ms). The rows commit whatever the statement finds — what happens to them anyway when
+ * `finish` says no (they are written on their own) —, and `recorded(result)` says whether the
+ * outcome was recorded (what `finish` would have returned).
+ */
+export interface FoldedFinish<T> {
+  statement(out: T): Statement;
+  recorded(result: ResultSetHeader): boolean;
 }
 
 const shared = new AsyncLocalStorage<SharedScope>();
@@ -185,8 +211,9 @@ export interface SharedTransactionResult<T> {
  * of `work` is rolled back. When `work` throws, everything it wrote is rolled back and the error
  * is rethrown; when `finish` or the commit throws, likewise.
  */
-export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T>, finish: (conn: PoolConnection | null, out: T) => Promise<boolean>, key?: string): Promise<SharedTransactionResult<T>> {
-  const scope: SharedScope = { pool, done: false, savepoints: 0, taken: new Map(), atFinish: new Map(), active: 0, sent: [], ...(key ? { key } : {}) };
+export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T>, finish: (conn: PoolConnection | null, out: T) => Promise<boolean>, key?: string, folded?: FoldedFinish<T>): Promise<SharedTransactionResult<T>> {
+  const batch = folded ? batchPool(pool) : null;
+  const scope: SharedScope = { pool, done: false, savepoints: 0, taken: new Map(), atFinish: new Map(), active: 0, sent: [], foldable: batch !== null, ...(key ? { key } : {}) };
   const abandon = async () => {
     const conn = await scope.conn?.catch(() => undefined);
     if (!conn) return;
@@ -208,6 +235,27 @@ export async function withSharedTransaction<T>(pool: Pool, work: () => Promise<T
   // (Savepoints count the joined writes; rows of writeAtFinish open the connection too.)
   const wrote = scope.savepoints > 0;
   if (!scope.conn && !scope.atFinish.size) return { out, committed: await finish(null, out), wrote: false };
+  const kinds = [...scope.atFinish.values()];
+  if (!scope.conn && batch && folded && kinds.every((a) => a.statement)) {
+    const statements = [...kinds.map((a) => a.statement!(a.rows)), folded.statement(out)];
+    const c = await batch.getConnection().catch(async (e) => {
+      await writeAlone();
+      throw e;
+    });
+    let results: ResultSetHeader[];
+    try {
+      [results] = (await c.query(['START TRANSACTION', ...statements.map((st) => c.format(st.sql, st.values)) /* the connection's escaping and time zone */, 'COMMIT'].join(';\n'))) as unknown as [ResultSetHeader[]];
+      c.release();
+    } catch (e) {
+      // The server stops at the failing statement with the transaction open: closing the connection
+      // rolls it back (released, the next START TRANSACTION on it would commit the half done).
+      c.destroy();
+      await writeAlone();
+      throw e;
+    }
+    // results: START TRANSACTION, one per kind, the finish statement, COMMIT.
+    return { out, committed: folded.recorded(results[statements.length]!), wrote: false };
+  }
   // Rows for writeAtFinish alone open the transaction here, at the end: one commit with `finish`'s own write.
   scope.conn ??= openTransaction(scope.pool);
   const conn = await scope.conn.catch(async (e) => {
@@ -264,13 +312,14 @@ async function openTransaction(pool: Pool): Promise<PoolConnection> {
  * is lost, as none was when each committed at once. False outside a live shared scope on `pool`:
  * the caller writes the row itself.
  */
-export function writeAtFinish(pool: Pool, kind: string, row: unknown, write: AtFinish['write']): boolean {
+export function writeAtFinish(pool: Pool, kind: string, row: unknown, write: AtFinish['write'], statement?: AtFinish['statement']): boolean {
   const scope = shared.getStore();
   if (!scope || scope.done || scope.pool !== pool) return false;
   let a = scope.atFinish.get(kind);
-  if (!a) scope.atFinish.set(kind, (a = { rows: [], unsent: [], write }));
+  if (!a) scope.atFinish.set(kind, (a = { rows: [], unsent: [], write, ...(statement ? { statement } : {}) }));
   a.rows.push(row);
-  if (scope.active > 0 || scope.broken) {
+  // A foldable scope keeps the rows for its finish (one round trip with it) unless a joined write has opened the transaction.
+  if (scope.active > 0 || scope.broken || (scope.foldable && statement && !scope.conn)) {
     a.unsent.push(row);
     return true;
   }
