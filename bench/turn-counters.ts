@@ -115,7 +115,12 @@ export function countTurns(services: Services): Counters {
   const batch = batchPool(services.sql);
   if (batch) watchPool(batch, 'batch');
 
-  (services as any).db = services.db.$extends({
+  // services.db is built on first use (a getter): count through an extension built on first use too,
+  // so a turn that never touches Prisma still never builds it.
+  const plain = Object.getOwnPropertyDescriptor(services, 'db')!;
+  let counted: unknown;
+  Object.defineProperty(services, 'db', { configurable: true, enumerable: true, get: () => (counted ??= extend((plain.get ? plain.get.call(services) : plain.value) as Services['db'])) });
+  const extend = (db: Services['db']) => db.$extends({
     query: {
       async $allOperations({ model, operation, args, query }: any) {
         const t = performance.now();
