@@ -9,7 +9,7 @@ export { COHORT_MONTHS, refreshStoreCohorts, storeCohorts } from './cohorts.ts';
 export { moveOrders, orderTotals } from './member-moves.ts';
 export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
 export { countedOrder, netAmount } from '../kernel/index.ts';
-export { applyRefunds, findOrderByNo, findOrdersByNo, findRefundsByNo, setOrderIntake, type NewRefund, type StoredOrder, type StoredRefund } from './order-records.ts';
+export { applyRefunds, findOrderByNo, findOrdersByNo, findRefundsByNo, type NewRefund, type StoredOrder, type StoredRefund } from './order-records.ts';
 export { readOrderTransactions, type OrderTransactionOptions } from './order-transactions.ts';
 export { insertOrder, insertOrders, ORDER_TX, rebuildMemberStats, resyncMembers, streamRows, type CountedOrder, type NewOrder } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';

@@ -48,11 +48,6 @@ export async function findOrdersByNo(conn: Pool | PoolConnection, orderNos: stri
   return new Map(rows.map((r) => [String(r.order_no), toOrder(r)]));
 }
 
-/** Keeps what recording the order did, so a replay of the same request answers the same. */
-export async function setOrderIntake(conn: PoolConnection, orderId: number, intake: unknown): Promise<void> {
-  await conn.query('UPDATE orders SET intake = ? WHERE id = ?', [JSON.stringify(intake), orderId]);
-}
-
 export interface StoredRefund {
   id: number;
   refundNo: string;
