@@ -10,7 +10,7 @@ export { auditMemberRead } from './audit-read.ts';
 export { findDuplicates } from './duplicates.ts';
 export { EXPORT_FIELDS, exportMembers, type ExportField } from './export.ts';
 export { IMPORT_FIELDS, parseMap, type ImportField } from './import/columns.ts';
-export { findMembers, searchMembers, type MemberBrief, type MemberSearch } from './find.ts';
+export { findMembers, searchMembers, uniqueKeyOf, type MemberBrief, type MemberSearch, type UniqueKey } from './find.ts';
 export { normalizeMemberNo, normalizePhone, normalizeText } from './identifiers.ts';
 export { writeCsv } from './import/csv.ts';
 export { defaultErrorsFile, runMemberImport, writeErrorReport, type ImportOptions, type ImportPorts, type ImportProgress, type ImportResult, type OpeningBalances, type RejectedRow } from './import/import.ts';
@@ -24,7 +24,7 @@ export { ERASED_NAME, eraseMemberRow, erasedPhone, lockMemberStatus, lockMembers
 export { setMemberLevelRow, setMembersPointsAndLevels, setPointsBalance } from './member-writes.ts';
 export { optOutOfMarketing } from './opt-out.ts';
 export { MEMBER_SORTS, listMembers } from './list.ts';
-export { memberRowsByIds, type MemberRow } from './rows.ts';
+export { memberRowsByIds, readMemberRowsWith, type ExtraColumns, type MemberRow } from './rows.ts';
 export { memberSyncFacts, type MemberSyncFacts } from './sync-facts.ts';
 export { memberRefSchema, withMemberRef, type MemberRef } from './ref.ts';
 export { resolveMember } from './resolve.ts';
