@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { StaffActor } from '../kernel/index.ts';
 import { openAddresses, openEmail, openRemarks } from './sealed.ts';
 import type { Services } from '../../services.ts';
-import { readMemberRowsWith, type MemberRow } from './rows.ts';
+import { readMemberRowsWith, type ExtraColumns, type MemberRow } from './rows.ts';
 
 /**
  * The member and everything the 360 view shows beyond the member's search row, read in ONE
@@ -126,11 +126,18 @@ export interface MemberWithSummary {
  * `limit` in id order, each with its 360 facts — one statement.
  */
 export async function readSummaries(services: Services, actor: StaffActor, where: string, params: unknown[], limit: number, recent: number): Promise<MemberWithSummary[]> {
+  const card = summaryExtra(services, recent);
+  const rows = await readMemberRowsWith(services, actor, where, params, 'm.id', limit, card);
+  return rows.map(({ row, raw }) => ({ row, facts: card.read(raw) }));
+}
+
+/** The card's columns for a read of member rows (customers' resolveMemberWith, readMemberRowsWith); `read` turns such a row into the facts. */
+export function summaryExtra(services: Services, recent: number): ExtraColumns & { read(raw: unknown): SummaryFacts } {
   const now = services.now();
-  const rows = await readMemberRowsWith(services, actor, where, params, 'm.id', limit, {
+  return {
     columns: summaryColumns(Math.max(1, Math.min(Math.trunc(recent) || 1, 20))),
     params: [now, new Date(now.getTime() - COMPLAINT_WINDOW_DAYS * 86_400_000)],
     joins: 'LEFT JOIN koc_profiles kp ON kp.member_id = m.id',
-  });
-  return rows.map(({ row, raw }) => ({ row, facts: toFacts(summaryRow.parse(raw), now) }));
+    read: (raw) => toFacts(summaryRow.parse(raw), now),
+  };
 }

@@ -1,11 +1,10 @@
 import { can, daysBetween, notFound, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { maskEmail } from './member-input.ts';
 import { auditMemberRead } from './audit-read.ts';
-import { uniqueKeyOf, type MemberBrief, type MemberSearch } from './find.ts';
+import type { MemberBrief, MemberSearch } from './find.ts';
 import type { MemberRef } from './ref.ts';
-import { resolveMember } from './resolve.ts';
-import type { MemberRow } from './rows.ts';
-import { readSummaries, type SummaryFacts } from './summary-query.ts';
+import { briefOf, resolveMember, resolveMemberWith } from './resolve.ts';
+import { readSummaries, summaryExtra, type SummaryFacts } from './summary-query.ts';
 
 export interface MemberSummary {
   member: MemberBrief & {
@@ -54,13 +53,12 @@ export type SummaryResult = { kind: 'one'; summary: MemberSummary } | { kind: 'n
  */
 export async function memberSummary(access: StaffAccess, ref: MemberRef, recent = 5): Promise<SummaryResult> {
   requirePermission(access.actor, 'member.read');
-  const key = uniqueKeyOf(ref);
-  if (key) {
-    const found = await readSummaries(access.services, access.actor, key.where, [key.param], 1, recent);
-    const search: MemberSearch = { by: key.by, query: key.query, valid: true, total: found.length, members: found.map((f) => briefOf(f.row)) };
-    await auditMemberRead(access, 'member.summary', search);
-    const [one] = found;
-    return one ? { kind: 'one', summary: card(access, briefOf(one.row), one.facts) } : { kind: 'none', search };
+  const extra = summaryExtra(access.services, recent);
+  const withCard = await resolveMemberWith(access, ref, extra);
+  if (withCard) {
+    const { resolved, raw } = withCard;
+    await auditMemberRead(access, 'member.summary', resolved.search);
+    return resolved.kind === 'one' ? { kind: 'one', summary: card(access, resolved.member, extra.read(raw)) } : { kind: resolved.kind, search: resolved.search };
   }
   const resolved = await resolveMember(access, ref);
   if (resolved.kind !== 'one') {
@@ -86,8 +84,6 @@ export async function memberSummaryById(access: StaffAccess, memberId: number, r
   await auditMemberRead(access, 'member.summary', { by: 'memberNo', query: member.memberNo, valid: true, total: 1, members: [member] });
   return card(access, member, one.facts);
 }
-
-const briefOf = ({ registeredAt: _r, sourceChannel: _s, ...row }: MemberRow): MemberBrief => ({ ...row, homeStore: row.homeStore?.name ?? null });
 
 function card(access: StaffAccess, member: MemberBrief, facts: SummaryFacts): MemberSummary {
   const { profile, lastOrderAt, ...rest } = facts;

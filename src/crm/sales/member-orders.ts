@@ -1,6 +1,6 @@
 import { requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { z } from 'zod';
-import { auditMemberRead, readMemberRowsWith, resolveMember, uniqueKeyOf, type MemberBrief, type MemberRef, type MemberSearch } from '../customers/index.ts';
+import { auditMemberRead, resolveMember, resolveMemberWith, type MemberBrief, type MemberRef, type MemberSearch } from '../customers/index.ts';
 
 export interface OrderLine {
   id: number;
@@ -46,21 +46,18 @@ export interface OrdersWindow {
  * A member's orders (member.orders and the API's /customers/{id}/orders), newest first, within
  * the actor's store scope, optionally only the last `days` days, one page. Audited like any
  * member read. By a unique key (a whole phone, a member number) the member, the window's count
- * and sum and the page are one statement (customers' readMemberRowsWith with `orderColumns`);
+ * and sum and the page are one statement (customers' resolveMemberWith with `orderColumns`);
  * by a name or a phone's last digits the scoped search comes first (it may find several).
  */
 export async function memberOrders(access: StaffAccess, ref: MemberRef, opts: OrdersWindow = {}): Promise<MemberOrdersResult> {
   requirePermission(access.actor, 'member.read');
   const detail = { days: opts.days ?? null, limit: opts.limit ?? null, offset: opts.offset ?? 0 };
-  const key = uniqueKeyOf(ref);
-  if (key) {
-    const window = orderColumns(access.services, opts);
-    const found = await readMemberRowsWith(access.services, access.actor, key.where, [key.param], 'm.id', 1, window);
-    const members = found.map(({ row: { registeredAt: _r, sourceChannel: _s, ...m } }) => ({ ...m, homeStore: m.homeStore?.name ?? null }));
-    const search: MemberSearch = { by: key.by, query: key.query, valid: true, total: found.length, members };
-    await auditMemberRead(access, 'member.orders', search, detail);
-    const [one] = found;
-    return one ? { kind: 'one', orders: window.read(members[0]!, one.raw) } : { kind: 'none', search };
+  const window = orderColumns(access.services, opts);
+  const withOrders = await resolveMemberWith(access, ref, window);
+  if (withOrders) {
+    const { resolved, raw } = withOrders;
+    await auditMemberRead(access, 'member.orders', resolved.search, detail);
+    return resolved.kind === 'one' ? { kind: 'one', orders: window.read(resolved.member, raw) } : { kind: resolved.kind, search: resolved.search };
   }
   const resolved = await resolveMember(access, ref);
   await auditMemberRead(access, 'member.orders', resolved.search, detail);
