@@ -63,15 +63,10 @@ export async function searchMembers(access: StaffAccess, ref: MemberRef, limit =
   const tailQuery = ref.phone ?? (ref.name && !ref.memberNo ? ref.name : undefined);
   const phoneSearch = tailQuery === undefined ? null : phoneSearchOf(tailQuery);
   if (phoneSearch?.kind === 'tail') return run('phoneTail', phoneSearch.tail, 'm.phone_tail = ?', phoneSearch.tail);
-  if (ref.phone) {
-    const phone = normalizePhone(ref.phone);
-    if (phone) return run('phone', phone, 'm.phone_hash = ?', phoneHash(phone));
-    return { ...invalid('phone', ref.phone), partialPhone: phoneSearch?.kind === 'partial' };
-  }
-  if (ref.memberNo) {
-    const memberNo = normalizeMemberNo(ref.memberNo);
-    return memberNo ? run('memberNo', memberNo, 'm.member_no = ?', memberNo) : invalid('memberNo', ref.memberNo);
-  }
+  const unique = uniqueKeyOf(ref);
+  if (unique) return run(unique.by, unique.query, unique.where, unique.param);
+  if (ref.phone) return { ...invalid('phone', ref.phone), partialPhone: phoneSearch?.kind === 'partial' };
+  if (ref.memberNo) return invalid('memberNo', ref.memberNo);
   // E-mails are sealed like phones: a whole address is found through email_hash (shared addresses
   // are possible, so it is counted); the answer and the audit row carry it masked.
   if (ref.name && looksLikeEmail(ref.name)) return run('email', maskEmail(ref.name.trim()), 'm.email_hash = ?', emailHash(ref.name));
@@ -79,6 +74,36 @@ export async function searchMembers(access: StaffAccess, ref: MemberRef, limit =
   if (!name) return invalid('name', ref.name ?? '');
   const exact = await run('name', name, 'm.name = ?', name);
   return exact.total > 0 ? exact : run('name', name, 'm.name LIKE ?', likePrefix(name));
+}
+
+/** A search by a unique key: at most one member matches, so no COUNT is needed. */
+export interface UniqueKey {
+  by: 'phone' | 'memberNo';
+  /** The canonical query (normalized phone / member no). */
+  query: string;
+  /** SQL on alias m, and its one parameter. */
+  where: string;
+  param: string;
+}
+
+/**
+ * The unique key searchMembers would search `ref` by — a whole valid phone, else a valid member
+ * number, when no last-four-digits search comes first — or null (a name, a phone tail, an e-mail,
+ * a malformed key: searchMembers decides). Lets a read that needs the member and more about it
+ * (the 360 card) find both in one statement.
+ */
+export function uniqueKeyOf(ref: MemberRef): UniqueKey | null {
+  const tailQuery = ref.phone ?? (ref.name && !ref.memberNo ? ref.name : undefined);
+  if (tailQuery !== undefined && phoneSearchOf(tailQuery)?.kind === 'tail') return null;
+  if (ref.phone) {
+    const phone = normalizePhone(ref.phone);
+    return phone ? { by: 'phone', query: phone, where: 'm.phone_hash = ?', param: phoneHash(phone) } : null;
+  }
+  if (ref.memberNo) {
+    const memberNo = normalizeMemberNo(ref.memberNo);
+    return memberNo ? { by: 'memberNo', query: memberNo, where: 'm.member_no = ?', param: memberNo } : null;
+  }
+  return null;
 }
 
 /**

@@ -24,10 +24,10 @@ export { ERASED_NAME, eraseMemberRow, erasedPhone, lockMemberStatus, lockMembers
 export { setMemberLevelRow, setMembersPointsAndLevels, setPointsBalance } from './member-writes.ts';
 export { optOutOfMarketing } from './opt-out.ts';
 export { MEMBER_SORTS, listMembers } from './list.ts';
-export { memberRowsByIds, type MemberRow } from './rows.ts';
+export { memberRowsByIds, type ExtraColumns, type MemberRow } from './rows.ts';
 export { memberSyncFacts, type MemberSyncFacts } from './sync-facts.ts';
 export { memberRefSchema, withMemberRef, type MemberRef } from './ref.ts';
-export { resolveMember } from './resolve.ts';
+export { resolveMember, resolveMemberWith } from './resolve.ts';
 export { visibleMembers, visibleMembersSql } from './scope.ts';
 export { memberSummary, memberSummaryById, type MemberSummary } from './summary.ts';
 export { profileHistory, profilePatchSchema, updateMemberProfile } from './update.ts';

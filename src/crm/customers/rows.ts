@@ -43,17 +43,47 @@ export type MemberRow = z.output<typeof memberRowSchema>;
  * phones as this actor may see them (masked without member.phone.view).
  */
 export async function readMemberRows(services: Services, actor: StaffActor, where: string, params: unknown[], orderBy: string, limit: number): Promise<MemberRow[]> {
+  return (await readMemberRowsWith(services, actor, where, params, orderBy, limit)).map((r) => r.row);
+}
+
+/**
+ * Columns another read adds beside the member row, in the same statement (SQL on alias m; its
+ * placeholders' values in `params`), with `joins` after the home store's: a read that needs the
+ * member and facts about it (the 360 card, a member's orders) finds both in one round trip.
+ */
+export interface ExtraColumns {
+  columns: string;
+  params: unknown[];
+  joins?: string;
+}
+
+/** readMemberRows with `extra` columns beside each row (`raw`: the whole row as the driver read it). */
+export async function readMemberRowsWith(
+  services: Services,
+  actor: StaffActor,
+  where: string,
+  params: unknown[],
+  orderBy: string,
+  limit: number,
+  extra?: ExtraColumns,
+): Promise<{ row: MemberRow; raw: Record<string, unknown> }[]> {
   const scope = visibleMembersSql(actor);
   const [rows] = await services.sql.query<any[]>(
-    `SELECT m.id, m.member_no, m.name, m.phone_enc, m.level, m.points, m.status, m.registered_at, m.source_channel, m.home_store_id, s.name AS store_name
-       FROM members m LEFT JOIN stores s ON s.id = m.home_store_id
+    `SELECT ${MEMBER_ROW_COLUMNS}${extra ? `, ${extra.columns}` : ''}
+       FROM members m LEFT JOIN stores s ON s.id = m.home_store_id ${extra?.joins ?? ''}
       WHERE (${scope.sql}) AND (${where}) ORDER BY ${orderBy} LIMIT ?`,
-    [...scope.params, ...params, limit],
+    [...(extra?.params ?? []), ...scope.params, ...params, limit],
   );
-  return rows.map((r) => {
-    const row = memberRowSchema.parse(r);
-    return { ...row, phone: phoneFor(actor, row.phone) };
-  });
+  return rows.map((r) => ({ row: memberRowOf(actor, r), raw: r }));
+}
+
+/** The columns of a member row (members m, its home store s LEFT JOINed). */
+const MEMBER_ROW_COLUMNS = 'm.id, m.member_no, m.name, m.phone_enc, m.level, m.points, m.status, m.registered_at, m.source_channel, m.home_store_id, s.name AS store_name';
+
+/** One row of MEMBER_ROW_COLUMNS as the actor may see it (phone masked without member.phone.view). */
+function memberRowOf(actor: StaffActor, r: unknown): MemberRow {
+  const row = memberRowSchema.parse(r);
+  return { ...row, phone: phoneFor(actor, row.phone) };
 }
 
 /** `LIKE ?` parameter matching strings that start with `s` (wildcards in `s` taken literally). */

@@ -1,11 +1,10 @@
-import { can, daysBetween, requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { can, daysBetween, notFound, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { maskEmail } from './member-input.ts';
 import { auditMemberRead } from './audit-read.ts';
 import type { MemberBrief, MemberSearch } from './find.ts';
 import type { MemberRef } from './ref.ts';
-import { resolveMember } from './resolve.ts';
-import { readMemberRows } from './rows.ts';
-import { readSummaryFacts } from './summary-query.ts';
+import { briefOf, resolveMember, resolveMemberWith } from './resolve.ts';
+import { readSummaries, summaryExtra, type SummaryFacts } from './summary-query.ts';
 
 export interface MemberSummary {
   member: MemberBrief & {
@@ -46,37 +45,47 @@ export type SummaryResult = { kind: 'one'; summary: MemberSummary } | { kind: 'n
 
 /**
  * The member card (member.summary): profile, spend, rhythm, last orders, tags, service records,
- * for one member in the actor's store scope. Two round trips: the scoped search, then the
- * audit row written while the one-statement 360 read runs (both must succeed for an answer).
- * Totals are summed by the database (DECIMAL), never in JS.
+ * for one member in the actor's store scope. By a unique key (a whole phone, a member number) the
+ * member and its card are one statement (summary-query.ts); by a name, a phone's last digits or an
+ * e-mail the scoped search comes first (it may find several), then the card by id. The audit row
+ * goes with the turn's finish (kernel writeAtFinish). Totals are summed by the database
+ * (DECIMAL), never in JS.
  */
 export async function memberSummary(access: StaffAccess, ref: MemberRef, recent = 5): Promise<SummaryResult> {
   requirePermission(access.actor, 'member.read');
+  const extra = summaryExtra(access.services, recent);
+  const withCard = await resolveMemberWith(access, ref, extra);
+  if (withCard) {
+    const { resolved, raw } = withCard;
+    await auditMemberRead(access, 'member.summary', resolved.search);
+    return resolved.kind === 'one' ? { kind: 'one', summary: card(access, resolved.member, extra.read(raw)) } : { kind: resolved.kind, search: resolved.search };
+  }
   const resolved = await resolveMember(access, ref);
   if (resolved.kind !== 'one') {
     await auditMemberRead(access, 'member.summary', resolved.search);
     return { kind: resolved.kind, search: resolved.search };
   }
-  return { kind: 'one', summary: await summaryOf(access, resolved.member, resolved.search, recent) };
+  const [, [one]] = await Promise.all([auditMemberRead(access, 'member.summary', resolved.search), readSummaries(access.services, access.actor, 'm.id = ?', [resolved.member.id], 1, recent)]);
+  // Only when the member was deleted between resolving and reading.
+  if (!one) throw notFound('member_not_found', `member ${resolved.member.id} no longer exists`);
+  return { kind: 'one', summary: card(access, resolved.member, one.facts) };
 }
 
 /**
  * The member card of the member with this id (the API's 360 view), null when the actor may not
- * see it (the caller audits the probe and answers 404). The scoped read by primary key stands in
- * for the search by member number: one statement fewer than memberInScope + memberSummary, and
- * the audit row is the same (by memberNo, the member as target).
+ * see it (the caller audits the probe and answers 404). One statement, the scoped read by
+ * primary key; the audit row is the one of a search by member number, the member as target.
  */
 export async function memberSummaryById(access: StaffAccess, memberId: number, recent = 5): Promise<MemberSummary | null> {
   requirePermission(access.actor, 'member.read');
-  const [row] = await readMemberRows(access.services, access.actor, 'm.id = ?', [memberId], 'm.id', 1);
-  if (!row) return null;
-  const { registeredAt: _r, sourceChannel: _s, ...brief } = row;
-  const member: MemberBrief = { ...brief, homeStore: brief.homeStore?.name ?? null };
-  return summaryOf(access, member, { by: 'memberNo', query: member.memberNo, valid: true, total: 1, members: [member] }, recent);
+  const [one] = await readSummaries(access.services, access.actor, 'm.id = ?', [memberId], 1, recent);
+  if (!one) return null;
+  const member = briefOf(one.row);
+  await auditMemberRead(access, 'member.summary', { by: 'memberNo', query: member.memberNo, valid: true, total: 1, members: [member] });
+  return card(access, member, one.facts);
 }
 
-async function summaryOf(access: StaffAccess, member: MemberBrief, search: MemberSearch, recent: number): Promise<MemberSummary> {
-  const [, facts] = await Promise.all([auditMemberRead(access, 'member.summary', search), readSummaryFacts(access.services, member.id, recent)]);
+function card(access: StaffAccess, member: MemberBrief, facts: SummaryFacts): MemberSummary {
   const { profile, lastOrderAt, ...rest } = facts;
   return {
     ...rest,

@@ -301,6 +301,41 @@ describe('withSharedTransaction (a chat message: its writes commit with its inbo
     allFree();
   });
 
+  it('the first joined write (no savepoint: the transaction begins there) that throws or rolls back leaves nothing; later writes still commit with finish', async () => {
+    await withSharedTransaction(
+      pool,
+      async () => {
+        await expect(
+          withTransaction(pool, async (conn) => {
+            await conn.query('UPDATE tx_probe SET v = 99 WHERE id = 2');
+            throw new Error('refused');
+          }, { joinShared: true }),
+        ).rejects.toThrow('refused');
+        await bump(1);
+        await withTransaction(pool, async (conn, tx) => {
+          await conn.query('UPDATE tx_probe SET v = 77 WHERE id = 2');
+          tx.rollbackOnly();
+        }, { joinShared: true });
+      },
+      async () => true,
+    );
+    expect(await values()).toEqual({ 1: 1, 2: 0 });
+    // Rolled back as the first write of a scope too.
+    await withSharedTransaction(
+      pool,
+      async () => {
+        await withTransaction(pool, async (conn, tx) => {
+          await conn.query('UPDATE tx_probe SET v = 77 WHERE id = 2');
+          tx.rollbackOnly();
+        }, { joinShared: true });
+        await bump(1);
+      },
+      async () => true,
+    );
+    expect(await values()).toEqual({ 1: 2, 2: 0 });
+    allFree();
+  });
+
   it('without joinShared, or with no write at all, nothing is held: finish gets no connection', async () => {
     const r = await withSharedTransaction(
       pool,

@@ -152,24 +152,42 @@ export interface FoldedFinish<T> {
 
 const shared = new AsyncLocalStorage<SharedScope>();
 
-/** A `withTransaction(pool)` inside a shared scope: a savepoint on the scope's one connection. */
+/**
+ * A `withTransaction(pool)` inside a shared scope: a savepoint on the scope's one connection —
+ * except for the first write of a scope with nothing on its connection yet and no other joined
+ * write under way (a chat turn's one write, tag.add …): the transaction's start is then its
+ * savepoint, and SAVEPOINT and RELEASE, two round trips of every such turn, are not sent. Should
+ * that write fail or roll back, the transaction is rolled back and begun again (what ROLLBACK TO
+ * SAVEPOINT would have left); if another write joined meanwhile, its part cannot be kept apart:
+ * the scope can no longer commit.
+ */
 async function joined<T>(scope: SharedScope, work: (conn: PoolConnection, tx: Transaction) => Promise<T>): Promise<T> {
+  const first = !scope.conn && scope.active === 0 && scope.sent.length === 0 && !scope.broken;
   scope.active++;
   try {
     scope.conn ??= openTransaction(scope.pool);
     const conn = await scope.conn;
     if (scope.broken) throw scope.broken;
-    const sp = `shared_${++scope.savepoints}`;
-    await conn.query(`SAVEPOINT ${sp}`);
+    const n = ++scope.savepoints;
+    const sp = `shared_${n}`;
+    /** Undoes this write: to its savepoint, or (first) the whole transaction, begun again. */
+    const undo = async (cause: unknown) => {
+      if (!first) return void (await conn.query(`ROLLBACK TO SAVEPOINT ${sp}`));
+      if (scope.savepoints !== n) scope.broken ??= cause;
+      await conn.rollback();
+      await conn.beginTransaction();
+    };
+    if (!first) await conn.query(`SAVEPOINT ${sp}`);
     let keep = true;
     try {
       const out = await work(conn, { attempt: 1, rollbackOnly: () => void (keep = false) });
-      await conn.query(keep ? `RELEASE SAVEPOINT ${sp}` : `ROLLBACK TO SAVEPOINT ${sp}`);
+      if (!keep) await undo(new AppError('transaction_lock_conflict', '数据正被其他操作占用，请稍后重试。'));
+      else if (!first) await conn.query(`RELEASE SAVEPOINT ${sp}`);
       return out;
     } catch (e) {
       // A deadlock rolls back the whole transaction, not the savepoint: the scope can no longer commit.
       if (isLockConflict(e)) scope.broken = e;
-      else await conn.query(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => undefined);
+      else await undo(e).catch((u) => void (scope.broken ??= u));
       throw e;
     }
   } finally {

@@ -1,5 +1,6 @@
 import { requirePermission, type StaffAccess } from '../kernel/index.ts';
-import { auditMemberRead, resolveMember, type MemberBrief, type MemberRef, type MemberSearch } from '../customers/index.ts';
+import { z } from 'zod';
+import { auditMemberRead, resolveMember, resolveMemberWith, type MemberBrief, type MemberRef, type MemberSearch } from '../customers/index.ts';
 
 export interface OrderLine {
   id: number;
@@ -44,51 +45,82 @@ export interface OrdersWindow {
 /**
  * A member's orders (member.orders and the API's /customers/{id}/orders), newest first, within
  * the actor's store scope, optionally only the last `days` days, one page. Audited like any
- * member read.
+ * member read. By a unique key (a whole phone, a member number) the member, the window's count
+ * and sum and the page are one statement (customers' resolveMemberWith with `orderColumns`);
+ * by a name or a phone's last digits the scoped search comes first (it may find several).
  */
 export async function memberOrders(access: StaffAccess, ref: MemberRef, opts: OrdersWindow = {}): Promise<MemberOrdersResult> {
   requirePermission(access.actor, 'member.read');
+  const detail = { days: opts.days ?? null, limit: opts.limit ?? null, offset: opts.offset ?? 0 };
+  const window = orderColumns(access.services, opts);
+  const withOrders = await resolveMemberWith(access, ref, window);
+  if (withOrders) {
+    const { resolved, raw } = withOrders;
+    await auditMemberRead(access, 'member.orders', resolved.search, detail);
+    return resolved.kind === 'one' ? { kind: 'one', orders: window.read(resolved.member, raw) } : { kind: resolved.kind, search: resolved.search };
+  }
   const resolved = await resolveMember(access, ref);
-  await auditMemberRead(access, 'member.orders', resolved.search, { days: opts.days ?? null, limit: opts.limit ?? null, offset: opts.offset ?? 0 });
+  await auditMemberRead(access, 'member.orders', resolved.search, detail);
   if (resolved.kind !== 'one') return { kind: resolved.kind, search: resolved.search };
   return { kind: 'one', orders: await ordersOf(access.services, resolved.member, opts) };
 }
 
-/** The orders of one already-authorized member (shared with the member's own my.orders). */
-export async function ordersOf(
-  services: StaffAccess['services'],
-  member: MemberBrief,
-  { days, limit = 5, offset = 0 }: OrdersWindow,
-): Promise<MemberOrders> {
-  const since = days ? new Date(services.now().getTime() - days * 86_400_000) : undefined;
-  const where = { memberId: member.id, ...(since ? { paidAt: { gte: since, lte: services.now() } } : {}) };
-  const [agg, rows] = await Promise.all([
-    services.db.order.aggregate({ where, _sum: { amount: true }, _count: { _all: true } }),
-    services.db.order.findMany({
-      where,
-      orderBy: [{ paidAt: 'desc' }, { id: 'desc' }],
-      skip: Math.max(0, offset),
-      take: Math.max(1, Math.min(limit, 100)),
-      select: { id: true, orderNo: true, paidAt: true, amount: true, items: true, paymentMethod: true, storeId: true, refundedAmount: true, channel: true, store: { select: { name: true } } },
-    }),
-  ]);
+/** The orders of one already-authorized member (shared with the member's own my.orders): one statement. */
+export async function ordersOf(services: StaffAccess['services'], member: MemberBrief, opts: OrdersWindow): Promise<MemberOrders> {
+  const window = orderColumns(services, opts);
+  const [rows] = await services.sql.query<any[]>(`SELECT ${window.columns} FROM members m WHERE m.id = ?`, [...window.params, member.id]);
+  // A member deleted since it was resolved has no orders left to show.
+  return window.read(member, rows[0] ?? { order_total: 0, order_spend: null, order_page: null });
+}
+
+const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
+
+const orderLine = z.object({
+  id: z.number(),
+  orderNo: z.string(),
+  paidAt: z.string().transform((s) => new Date(s)),
+  amount: z.string(),
+  store: z.string(),
+  storeId: z.number(),
+  paymentMethod: z.string(),
+  items: z.unknown().transform((v) => (Array.isArray(v) ? (v as OrderLine['items']) : [])),
+  refundedAmount: z.string(),
+  channel: z.string().nullable(),
+});
+const windowRow = z.object({
+  order_total: z.union([z.number(), z.string(), z.bigint()]).transform(Number),
+  order_spend: z.string().nullable(),
+  // A JSON_ARRAYAGG column: text (or a parsed value, depending on the driver), NULL for no rows.
+  order_page: z
+    .union([z.string(), z.array(z.unknown()), z.null()])
+    .transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : (v ?? [])))
+    .pipe(z.array(orderLine)),
+});
+
+/**
+ * A member's orders of the window as three columns on the member's row (alias m): how many, their
+ * sum (the DECIMAL's own text) and one page newest first as a JSON array (JSON_ARRAYAGG's ORDER BY
+ * … LIMIT: MariaDB has no correlated derived tables) — each an indexed range of
+ * orders(member_id, paid_at, …). `read` turns such a row into MemberOrders.
+ */
+function orderColumns(services: StaffAccess['services'], { days, limit = 5, offset = 0 }: OrdersWindow) {
+  const now = services.now();
+  const since = days ? new Date(now.getTime() - days * 86_400_000) : undefined;
+  const window = since ? ' AND o.paid_at >= ? AND o.paid_at <= ?' : '';
+  const at = since ? [since, now] : [];
+  const skip = Math.max(0, Math.trunc(offset) || 0);
+  const take = Math.max(1, Math.min(Math.trunc(limit) || 1, 100));
   return {
-    member,
-    days: days ?? null,
-    total: agg._count._all,
-    offset: Math.max(0, offset),
-    totalSpend: agg._sum.amount?.toFixed(2) ?? '0.00',
-    orders: rows.map((o) => ({
-      id: o.id,
-      orderNo: o.orderNo,
-      paidAt: o.paidAt,
-      amount: o.amount.toFixed(2),
-      store: o.store.name,
-      storeId: o.storeId,
-      paymentMethod: o.paymentMethod,
-      items: Array.isArray(o.items) ? (o.items as OrderLine['items']) : [],
-      refundedAmount: o.refundedAmount.toFixed(2),
-      channel: o.channel,
-    })),
+    columns: `(SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id${window}) AS order_total,
+      (SELECT CAST(SUM(o.amount) AS CHAR) FROM orders o WHERE o.member_id = m.id${window}) AS order_spend,
+      (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', o.id, 'orderNo', o.order_no, 'paidAt', DATE_FORMAT(o.paid_at, ${ISO}), 'amount', CAST(o.amount AS CHAR), 'store', os.name,
+          'storeId', o.store_id, 'paymentMethod', o.payment_method, 'items', o.items, 'refundedAmount', CAST(o.refunded_amount AS CHAR), 'channel', o.channel)
+          ORDER BY o.paid_at DESC, o.id DESC LIMIT ${skip}, ${take})
+         FROM orders o JOIN stores os ON os.id = o.store_id WHERE o.member_id = m.id${window}) AS order_page`,
+    params: [...at, ...at, ...at],
+    read: (member: MemberBrief, raw: unknown): MemberOrders => {
+      const r = windowRow.parse(raw);
+      return { member, days: days ?? null, total: r.order_total, offset: skip, totalSpend: r.order_spend ?? '0.00', orders: r.order_page };
+    },
   };
 }

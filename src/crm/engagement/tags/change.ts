@@ -1,5 +1,5 @@
 import { requirePermission, type StaffAccess } from '../../kernel/index.ts';
-import { auditMemberRead, normalizeText, resolveMember, type MemberBrief, type MemberRef, type MemberSearch } from '../../customers/index.ts';
+import { auditMemberRead, normalizeText, resolveMember, resolveMemberWith, type MemberBrief, type MemberRef, type MemberSearch } from '../../customers/index.ts';
 import { similarTags } from './similar.ts';
 import { writeMemberTags, type MemberTagChange } from './write.ts';
 
@@ -23,14 +23,22 @@ async function changeTag(access: StaffAccess, ref: MemberRef, tagName: string, o
   const { db } = access.services;
   const name = normalizeText(tagName).trim();
   // The column's collation (utf8mb4_unicode_ci) makes this case-insensitive: "vip" finds "VIP".
-  const tag = await db.tag.findUnique({ where: { name }, select: { id: true, name: true } });
-  if (!tag) {
+  const byName = () => db.tag.findUnique({ where: { name }, select: { id: true, name: true } });
+  const unknown = async (): Promise<TagChangeResult> => {
     const existing = (await db.tag.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name);
     return { kind: 'unknown_tag', name, suggestions: similarTags(name, existing), existing };
-  }
+  };
+  // By a unique member key the member and the tag are read in one statement; the tag alone only
+  // when no member was found (an unknown tag is said first, whoever the member).
+  const withTag = await resolveMemberWith(access, ref, {
+    columns: '(SELECT t.id FROM tags t WHERE t.name = ?) AS tag_id, (SELECT t.name FROM tags t WHERE t.name = ?) AS tag_name',
+    params: [name, name],
+  });
+  const tag = withTag?.raw ? (withTag.raw.tag_id === null ? null : { id: Number(withTag.raw.tag_id), name: String(withTag.raw.tag_name) }) : await byName();
+  if (!tag) return unknown();
 
   const action = `tag.${op}`;
-  const resolved = await resolveMember(access, ref);
+  const resolved = withTag?.resolved ?? (await resolveMember(access, ref));
   if (resolved.kind !== 'one') {
     await auditMemberRead(access, action, resolved.search, { tag: tag.name });
     return { kind: resolved.kind, search: resolved.search };

@@ -150,10 +150,20 @@ async function writeRows(sql: TagSql, c: MemberTagChange): Promise<number> {
       // A model row the run inserted after our claim read (our insert then finds it) is claimed
       // by a second pass: every member has a row by then, so its UPDATE (a current read, unlike
       // the first pass's snapshot) locks existing rows only, and the run's are committed.
-      const add = async (conn: TagSql) =>
-        (await chunked((part) => claimModelRows(conn, c, part))()) +
-        (await chunked((part) => affected(conn, `${INSERT} VALUES ?`, [part.map((memberId) => [memberId, c.tagId, c.source, 1, c.createdBy, c.at])]))()) +
-        (await chunked((part) => claimModelRows(conn, c, part, true))());
+      // A chunk whose insert wrote every member's row (the usual hand tag: one member, not yet
+      // tagged) has no model row left to claim: its second pass is not sent.
+      const add = async (conn: TagSql) => {
+        const claimed = await chunked((part) => claimModelRows(conn, c, part))();
+        const partly: number[][] = [];
+        const inserted = await chunked(async (part) => {
+          const n = await affected(conn, `${INSERT} VALUES ?`, [part.map((memberId) => [memberId, c.tagId, c.source, 1, c.createdBy, c.at])]);
+          if (n < part.length) partly.push(part);
+          return n;
+        })();
+        let late = 0;
+        for (const part of partly) late += await claimModelRows(conn, c, part, true);
+        return claimed + inserted + late;
+      };
       if (ids.length <= CHUNK && (c.source !== 'manual' || 'release' in sql)) return add(sql);
       // Several statements, in one transaction so a failure leaves none of them: the caller's on a connection, else our own.
       return 'release' in sql ? add(sql) : withTransaction(sql, add);
