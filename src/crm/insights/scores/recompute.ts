@@ -9,7 +9,9 @@ import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } fro
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows, type StatsRefresh } from '../../sales/index.ts';
 import { fitThreads, type FitThreads } from './fit-threads.ts';
-import { loadScores } from './load-scores.ts';
+import { loadScores, tsvText, utcText, type ScoreChunk } from './load-scores.ts';
+import { centsText, fixed, fixedUnits, stringFieldsJson } from './score-text.ts';
+import { rankOrder } from './rank-order.ts';
 import { memberSample } from './member-sample.ts';
 import { CHURN_WINDOW_DAYS, recordScoringRun, registrationKey, SnapshotCounter } from './snapshot.ts';
 import { refreshStatsForScoring } from './stats-run.ts';
@@ -21,9 +23,6 @@ const HORIZON_WEEKS = 90 / WEEK;
 const CLV_WEEKS = 365 / WEEK;
 const BATCH = 2000;
 const FIT_SAMPLE = 50_000;
-
-/** A UTC DATETIME(3) literal (the pool's time zone is UTC), for the loader's text stream. */
-const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
 
 export interface RecomputeOptions {
   now: Date;
@@ -263,7 +262,7 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
       }
     }
     // ROUND(churn_risk, 2) of the stored DECIMAL(5,4), in integers (half away from zero, as the database rounds).
-    riskPct[i] = Math.floor((Math.round(Number(assess(i, false).risk.toFixed(4)) * 10_000) + 50) / 100);
+    riskPct[i] = Math.floor((fixedUnits(assess(i, false).risk, 4)! + 50) / 100);
   }
   // The churn list's order among its candidates: risk to the percent, past spend, member id —
   // those whose last order is within the list's window first, then the lost ones (longer silent),
@@ -271,40 +270,47 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   // its top N is the first N entries of the (level, rank) index instead of a walk past every lost
   // member, who rank highest by risk; a days floor reads both parts and merges them (churn/list.ts).
   const windowStart = now.getTime() - CHURN_WINDOW_DAYS * 86_400_000;
-  const inWindow = (i: number) => (snap.last[i]! > windowStart ? 1 : 0);
-  const order = [...Array(n).keys()].filter((i) => snap.candidate[i]);
-  order.sort((a, b) => inWindow(b) - inWindow(a) || riskPct[b]! - riskPct[a]! || snap.cents[b]! - snap.cents[a]! || ids[a]! - ids[b]!);
-  const rank = new Int32Array(n);
-  order.forEach((i, k) => (rank[i] = k + 1));
+  const rank = rankOrder(ids, snap.candidate, (i) => (snap.last[i]! > windowStart ? 1 : 0), riskPct, snap.cents);
   const counts = new SnapshotCounter();
 
-  // Second pass: score and write, rows computed chunk by chunk as the load pulls them.
-  function* scored(): Generator<unknown[][]> {
-    let rows: unknown[][] = [];
+  // Second pass: score and write, each row's TSV line written straight from the arrays
+  // (load-scores.ts ScoreChunk), chunk by chunk as the load pulls them.
+  const scoredAt = utcText(now.getTime());
+  const num = (v: number, places: 2 | 4) => (Number.isNaN(v) ? '\\N' : fixed(v, places));
+  function* scored(): Generator<ScoreChunk> {
+    let text = '';
+    let from = 0;
     for (let i = 0; i < n; i++) {
       const x = cols.x[i]!;
-      const pa = Number.isNaN(mPa[i]!) ? null : mPa[i]!;
-      const e90 = Number.isNaN(mE90[i]!) ? null : mE90[i]!;
-      const clv = Number.isNaN(mClv[i]!) ? null : mClv[i]!;
+      const clv = mClv[i]!;
       const a = assess(i);
       const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!, a.level === 'high') : null;
       const store = snap.store[i]!;
       const cents = snap.cents[i]!;
-      counts.add(store, 'cell', rfm?.cell ?? 'no_orders', cents);
-      counts.add(store, 'quadrant', rfm?.quadrant ?? 'dormant', cents);
+      const cell = rfm?.cell ?? 'no_orders';
+      const quadrant = rfm?.quadrant ?? 'dormant';
+      counts.add(store, 'cell', cell, cents);
+      counts.add(store, 'quadrant', quadrant, cents);
       counts.add(store, 'level', a.level, cents);
       counts.add(store, 'grade', String(snap.grade[i]), cents);
       counts.add(store, 'reg', snap.reg[i]!, cents);
-      if (snap.candidate[i] && snap.last[i]! > windowStart) counts.add(store, 'churn', a.level, cents);
+      const candidate = snap.candidate[i]!;
       const last = snap.last[i]!;
-      rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now,
-        snap.candidate[i] ? rank[i] : null, snap.candidate[i] ? (store ?? 0) : null, Number.isNaN(last) ? null : utcText(last), (cents / 100).toFixed(2)]);
-      if (rows.length === BATCH) {
-        yield rows;
-        rows = [];
+      if (candidate && last > windowStart) counts.add(store, 'churn', a.level, cents);
+      // SCORE_COLUMNS in order: member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant,
+      // churn_risk, churn_level, churn_reasons, p_alive, expected_purchases_90d, clv, scored_at,
+      // churn_rank, churn_store, last_order_at, total_spend.
+      text +=
+        `${ids[i]}\t${rfm ? `${rfm.r}\t${rfm.f}\t${rfm.m}\t${rfm.score}` : '\\N\t\\N\t\\N\t\\N'}\t${cell}\t${quadrant}\t${fixed(a.risk, 4)}\t${a.level}\t${tsvText(stringFieldsJson(a.reasons))}` +
+        `\t${num(mPa[i]!, 4)}\t${num(mE90[i]!, 4)}\t${Number.isFinite(clv) ? fixed(clv, 2) : '\\N'}\t${scoredAt}` +
+        `\t${candidate ? `${rank[i]}\t${store ?? 0}` : '\\N\t\\N'}\t${Number.isNaN(last) ? '\\N' : utcText(last)}\t${centsText(cents)}\n`;
+      if (i + 1 - from === BATCH) {
+        yield { text, ids: ids.slice(from, i + 1) };
+        text = '';
+        from = i + 1;
       }
     }
-    if (rows.length) yield rows;
+    if (from < n) yield { text, ids: ids.slice(from, n) };
   }
   const { applyMs } = await loadScores(sql, scored());
   const t3 = Date.now();
