@@ -25,7 +25,7 @@ export type SnapshotDim = 'cell' | 'quadrant' | 'level' | 'churn' | 'grade' | 'r
 export const REGISTRATION_DAYS = 800;
 
 /** The `reg` key of a member registered at `at`, in a run on China day `runDay`. */
-export function registrationKey(at: Date, runDay: number): string {
+export function registrationKey(at: Date | number, runDay: number): string {
   const day = chinaDay(at);
   return day < runDay - REGISTRATION_DAYS ? 'old' : String(day);
 }
