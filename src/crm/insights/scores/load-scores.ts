@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { AppError } from '../../kernel/index.ts';
+import { utcText } from './score-text.ts';
 
 export const SCORE_COLUMNS = [
   'member_id', 'rfm_r', 'rfm_f', 'rfm_m', 'rfm_score', 'rfm_cell', 'value_quadrant', 'churn_risk', 'churn_level',
@@ -16,8 +17,6 @@ export function tsvText(s: string): string {
   return SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : s;
 }
 
-/** A UTC DATETIME(3) literal (the pool's time zone is UTC). */
-export const utcText = (ms: number): string => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
 
 /**
  * A chunk of score rows for the load: TSV lines (LOAD DATA's default format: tabs, `\N` for

@@ -9,8 +9,8 @@ import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } fro
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows, type StatsRefresh } from '../../sales/index.ts';
 import { fitThreads, type FitThreads } from './fit-threads.ts';
-import { loadScores, tsvText, utcText, type ScoreChunk } from './load-scores.ts';
-import { centsText, fixed, fixedUnits, stringFieldsJson } from './score-text.ts';
+import { loadScores, tsvText, type ScoreChunk } from './load-scores.ts';
+import { centsText, fixed, fixedUnits, stringFieldsJson, utcText } from './score-text.ts';
 import { rankOrder } from './rank-order.ts';
 import { memberSample } from './member-sample.ts';
 import { CHURN_WINDOW_DAYS, recordScoringRun, registrationKey, SnapshotCounter } from './snapshot.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assessChurn } from '../churn/assess.ts';
-import { centsText, fixed, fixedUnits, stringFieldsJson } from './score-text.ts';
+import { centsText, fixed, fixedUnits, stringFieldsJson, utcText } from './score-text.ts';
 
 // The scoring pass's own formatting must write exactly what toFixed and JSON.stringify wrote
 // (member_scores holds the same text as before the change: session 15).
@@ -40,5 +40,13 @@ describe('score text', () => {
     ];
     expect(lists[1]!.length).toBeGreaterThan(2);
     for (const l of lists) expect(stringFieldsJson(l as unknown as Record<string, string>[])).toBe(JSON.stringify(l));
+  });
+
+  it('utcText equals toISOString’s date and time, from year 1 to 9999, at day, year and leap-day edges', () => {
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+    const at = [0, -1, 1, 86_399_999, 86_400_000, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 2, 1), Date.UTC(1900, 1, 28, 12), Date.UTC(2026, 10, 21, 16), -62_135_596_800_000, -62_135_596_800_001, 253_402_300_799_999, 253_402_300_800_000, Date.UTC(99, 0, 1) - Date.UTC(99, 0, 1) + -59_011_459_200_000];
+    for (let k = 0; k < 200_000; k++) at.push(Math.floor(rand() * 2 ** 41) - 2 ** 40, Math.floor(rand() * 4e12), Math.floor(rand() * 1e9) * 86_400_000 / 1e4);
+    const wrong = at.filter((ms) => utcText(ms) !== iso(ms));
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 });

@@ -71,3 +71,38 @@ export function stringFieldsJson<T extends { [K in keyof T]: string }>(items: re
 }
 
 const jsonString = (s: string) => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+const two = (v: number) => (v < 10 ? `0${v}` : String(v));
+const three = (v: number) => (v < 10 ? `00${v}` : v < 100 ? `0${v}` : String(v));
+/** 0001-01-01 and 10000-01-01 in epoch ms: toISOString writes a 4-digit year between them. */
+const FIRST_MS = -62_135_596_800_000;
+const LAST_MS = 253_402_300_800_000;
+
+/**
+ * A UTC DATETIME(3) literal of epoch milliseconds (the pool's time zone is UTC): exactly
+ * `new Date(ms).toISOString().slice(0, 23).replace('T', ' ')`, computed from the day number
+ * (the civil-from-days conversion) instead of a Date and three strings per call — one per
+ * member's last order, 3 s of CPU per million members that way (session 15).
+ */
+export function utcText(ms: number): string {
+  if (!Number.isInteger(ms) || ms < FIRST_MS || ms >= LAST_MS) return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  // Days since 1970-01-01 to year, month, day in the proleptic Gregorian calendar (eras of 400 years).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const y = String(year);
+  return `${y.length < 4 ? '000'.slice(y.length - 1) + y : y}-${two(month)}-${two(day)} ${two(hours)}:${two(minutes)}:${two(seconds)}.${three(rest - seconds * 1000)}`;
+}
