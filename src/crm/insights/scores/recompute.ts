@@ -283,6 +283,13 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   // Second pass: score and write, each row's TSV line written straight from the arrays
   // (load-scores.ts ScoreChunk), chunk by chunk as the load pulls them.
   const scoredAt = utcText(now.getTime());
+  // Membership levels are a few small integers: their keys made once, not a string per member.
+  const gradeKeys = new Map<number, string>();
+  const gradeKey = (g: number) => {
+    let k = gradeKeys.get(g);
+    if (k === undefined) gradeKeys.set(g, (k = String(g)));
+    return k;
+  };
   const num = (v: number, places: 2 | 4) => (Number.isNaN(v) ? '\\N' : fixed(v, places));
   function* scored(): Generator<ScoreChunk> {
     let text = '';
@@ -296,14 +303,15 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
       const cents = snap.cents[i]!;
       const cell = rfm?.cell ?? 'no_orders';
       const quadrant = rfm?.quadrant ?? 'dormant';
-      counts.add(store, 'cell', cell, cents);
-      counts.add(store, 'quadrant', quadrant, cents);
-      counts.add(store, 'level', a.level, cents);
-      counts.add(store, 'grade', String(snap.grade[i]), cents);
-      counts.add(store, 'reg', snap.reg[i]!, cents);
+      const cells = counts.store(store);
+      cells.add('cell', cell, cents);
+      cells.add('quadrant', quadrant, cents);
+      cells.add('level', a.level, cents);
+      cells.add('grade', gradeKey(snap.grade[i]!), cents);
+      cells.add('reg', snap.reg[i]!, cents);
       const candidate = snap.candidate[i]!;
       const last = snap.last[i]!;
-      if (candidate && last > windowStart) counts.add(store, 'churn', a.level, cents);
+      if (candidate && last > windowStart) cells.add('churn', a.level, cents);
       // SCORE_COLUMNS in order: member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant,
       // churn_risk, churn_level, churn_reasons, p_alive, expected_purchases_90d, clv, scored_at,
       // churn_rank, churn_store, last_order_at, total_spend.
