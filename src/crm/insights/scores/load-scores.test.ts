@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
-import { loadScores } from './load-scores.ts';
+import { loadScores as loadChunks, scoreChunk } from './load-scores.ts';
 import { PHONE_COLUMNS, sealedPhoneValues } from '../../../../test/support/sealed-phone.ts';
 
 // Scores go through LOAD DATA LOCAL as TSV: text with tabs, newlines, backslashes and quotes,
 // NULLs and datetimes must come back exactly; new rows are inserted, existing ones updated,
 // deleted members' scores removed.
+// Rows of values, chunk by chunk, as the load's text chunks (lazily: a generator that fails half-way fails the load there).
+function* asChunks(chunks: Iterable<unknown[][]>) {
+  for (const rows of chunks) yield scoreChunk(rows);
+}
+const loadScores = (sql: Parameters<typeof loadChunks>[0], chunks: Iterable<unknown[][]>) => loadChunks(sql, asChunks(chunks));
+
 describe('loadScores', () => {
   let env: TestEnv;
   beforeAll(async () => {

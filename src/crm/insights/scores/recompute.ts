@@ -9,7 +9,9 @@ import { DEFAULT_RFM, rfmCutsFrom, rfmScorer, type RfmConfig, type RfmCuts } fro
 import { chinaDay } from '../../kernel/index.ts';
 import { streamRows, type StatsRefresh } from '../../sales/index.ts';
 import { fitThreads, type FitThreads } from './fit-threads.ts';
-import { loadScores } from './load-scores.ts';
+import { loadScores, tsvText, type ScoreChunk } from './load-scores.ts';
+import { centsText, fixed, fixedUnits, stringFieldsJson, utcText } from './score-text.ts';
+import { rankOrder } from './rank-order.ts';
 import { memberSample } from './member-sample.ts';
 import { CHURN_WINDOW_DAYS, recordScoringRun, registrationKey, SnapshotCounter } from './snapshot.ts';
 import { refreshStatsForScoring } from './stats-run.ts';
@@ -21,9 +23,12 @@ const HORIZON_WEEKS = 90 / WEEK;
 const CLV_WEEKS = 365 / WEEK;
 const BATCH = 2000;
 const FIT_SAMPLE = 50_000;
-
-/** A UTC DATETIME(3) literal (the pool's time zone is UTC), for the loader's text stream. */
-const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+/**
+ * A DATETIME(3) column as UTC epoch milliseconds, computed by the server (the pool's time zone
+ * is UTC, so the same instant mysql2 would parse into a Date): three Dates parsed per member
+ * were a third of the read's CPU at 1M members (session 15).
+ */
+const EPOCH_MS = (col: string) => `TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${col}) DIV 1000`;
 
 export interface RecomputeOptions {
   now: Date;
@@ -123,23 +128,24 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   // 100k members 3.7 → 2.3 s under load (2026-12-06).
   for await (const r of streamRows(
     sql,
-    `SELECT ms.member_id, ms.first_order_at, ms.last_order_at, ms.order_days, ms.total_spend, ms.first_day_spend, ms.median_gap_days,
-            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, m.registered_at, m.home_store_id, m.status, m.level AS member_level, ms.order_count,
+    `SELECT ms.member_id, ${EPOCH_MS('ms.first_order_at')} AS first_ms, ${EPOCH_MS('ms.last_order_at')} AS last_ms, ms.order_days, ms.total_spend, ms.first_day_spend, ms.median_gap_days,
+            ms.spend_90d, ms.spend_prev_90d, ms.complaints_60d, ${EPOCH_MS('m.registered_at')} AS registered_ms, m.home_store_id, m.status, m.level AS member_level, ms.order_count,
             ${rfmConfig.window === 'all' ? 'ms.order_count AS rfm_f, ms.total_spend AS rfm_m' : 'ms.orders_365d AS rfm_f, ms.spend_365d AS rfm_m'}
      FROM member_stats ms JOIN members m FORCE INDEX (members_list_cover_idx) ON m.id = ms.member_id WHERE m.status <> 'deleted'`,
     [],
   )) {
     ids.push(Number(r.member_id));
-    const first = r.first_order_at as Date | null;
-    const last = r.last_order_at as Date | null;
+    const first = r.first_ms === null ? null : Number(r.first_ms);
+    const last = r.last_ms === null ? null : Number(r.last_ms);
+    const registered = Number(r.registered_ms);
     const days = Number(r.order_days);
-    if (first && last && days > 0) {
+    if (first !== null && last !== null && days > 0) {
       const x = days - 1;
       cols.x.push(x);
       cols.tx.push((chinaDay(last) - chinaDay(first)) / WEEK);
       cols.T.push(Math.max(nowDay - chinaDay(first), 0) / WEEK);
       cols.monetary.push(x > 0 ? (Number(r.total_spend) - Number(r.first_day_spend)) / x : 0);
-      cols.daysSince.push(Math.floor((now.getTime() - last.getTime()) / 86_400_000));
+      cols.daysSince.push(Math.floor((now.getTime() - last) / 86_400_000));
     } else {
       cols.x.push(-1);
       cols.tx.push(0);
@@ -147,7 +153,7 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
       cols.monetary.push(0);
       cols.daysSince.push(-1);
     }
-    cols.daysReg.push(Math.floor((now.getTime() - (r.registered_at as Date).getTime()) / 86_400_000));
+    cols.daysReg.push(Math.floor((now.getTime() - registered) / 86_400_000));
     cols.gap.push(r.median_gap_days === null ? -1 : Number(r.median_gap_days));
     cols.s90.push(Number(r.spend_90d));
     cols.sp90.push(Number(r.spend_prev_90d));
@@ -156,10 +162,10 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
     cols.rm.push(Number(r.rfm_m));
     snap.store.push(r.home_store_id === null ? null : Number(r.home_store_id));
     snap.candidate.push(r.status === 'active' && Number(r.order_count) > 0);
-    snap.last.push(last ? last.getTime() : NaN);
+    snap.last.push(last ?? NaN);
     snap.cents.push(Math.round(Number(r.total_spend) * 100));
     snap.grade.push(Number(r.member_level));
-    snap.reg.push(registrationKey(r.registered_at as Date, nowDay));
+    snap.reg.push(registrationKey(registered, nowDay));
   }
 
   const tRead = Date.now();
@@ -263,7 +269,7 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
       }
     }
     // ROUND(churn_risk, 2) of the stored DECIMAL(5,4), in integers (half away from zero, as the database rounds).
-    riskPct[i] = Math.floor((Math.round(Number(assess(i, false).risk.toFixed(4)) * 10_000) + 50) / 100);
+    riskPct[i] = Math.floor((fixedUnits(assess(i, false).risk, 4)! + 50) / 100);
   }
   // The churn list's order among its candidates: risk to the percent, past spend, member id —
   // those whose last order is within the list's window first, then the lost ones (longer silent),
@@ -271,40 +277,55 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   // its top N is the first N entries of the (level, rank) index instead of a walk past every lost
   // member, who rank highest by risk; a days floor reads both parts and merges them (churn/list.ts).
   const windowStart = now.getTime() - CHURN_WINDOW_DAYS * 86_400_000;
-  const inWindow = (i: number) => (snap.last[i]! > windowStart ? 1 : 0);
-  const order = [...Array(n).keys()].filter((i) => snap.candidate[i]);
-  order.sort((a, b) => inWindow(b) - inWindow(a) || riskPct[b]! - riskPct[a]! || snap.cents[b]! - snap.cents[a]! || ids[a]! - ids[b]!);
-  const rank = new Int32Array(n);
-  order.forEach((i, k) => (rank[i] = k + 1));
+  const rank = rankOrder(ids, snap.candidate, (i) => (snap.last[i]! > windowStart ? 1 : 0), riskPct, snap.cents);
   const counts = new SnapshotCounter();
 
-  // Second pass: score and write, rows computed chunk by chunk as the load pulls them.
-  function* scored(): Generator<unknown[][]> {
-    let rows: unknown[][] = [];
+  // Second pass: score and write, each row's TSV line written straight from the arrays
+  // (load-scores.ts ScoreChunk), chunk by chunk as the load pulls them.
+  const scoredAt = utcText(now.getTime());
+  // Membership levels are a few small integers: their keys made once, not a string per member.
+  const gradeKeys = new Map<number, string>();
+  const gradeKey = (g: number) => {
+    let k = gradeKeys.get(g);
+    if (k === undefined) gradeKeys.set(g, (k = String(g)));
+    return k;
+  };
+  const num = (v: number, places: 2 | 4) => (Number.isNaN(v) ? '\\N' : fixed(v, places));
+  function* scored(): Generator<ScoreChunk> {
+    let text = '';
+    let from = 0;
     for (let i = 0; i < n; i++) {
       const x = cols.x[i]!;
-      const pa = Number.isNaN(mPa[i]!) ? null : mPa[i]!;
-      const e90 = Number.isNaN(mE90[i]!) ? null : mE90[i]!;
-      const clv = Number.isNaN(mClv[i]!) ? null : mClv[i]!;
+      const clv = mClv[i]!;
       const a = assess(i);
       const rfm = x >= 0 ? rfmOf(cols.daysSince[i]!, cols.rf[i]!, cols.rm[i]!, a.level === 'high') : null;
       const store = snap.store[i]!;
       const cents = snap.cents[i]!;
-      counts.add(store, 'cell', rfm?.cell ?? 'no_orders', cents);
-      counts.add(store, 'quadrant', rfm?.quadrant ?? 'dormant', cents);
-      counts.add(store, 'level', a.level, cents);
-      counts.add(store, 'grade', String(snap.grade[i]), cents);
-      counts.add(store, 'reg', snap.reg[i]!, cents);
-      if (snap.candidate[i] && snap.last[i]! > windowStart) counts.add(store, 'churn', a.level, cents);
+      const cell = rfm?.cell ?? 'no_orders';
+      const quadrant = rfm?.quadrant ?? 'dormant';
+      const cells = counts.store(store);
+      cells.add('cell', cell, cents);
+      cells.add('quadrant', quadrant, cents);
+      cells.add('level', a.level, cents);
+      cells.add('grade', gradeKey(snap.grade[i]!), cents);
+      cells.add('reg', snap.reg[i]!, cents);
+      const candidate = snap.candidate[i]!;
       const last = snap.last[i]!;
-      rows.push([ids[i], rfm?.r ?? null, rfm?.f ?? null, rfm?.m ?? null, rfm?.score ?? null, rfm?.cell ?? 'no_orders', rfm?.quadrant ?? 'dormant', a.risk.toFixed(4), a.level, JSON.stringify(a.reasons), pa === null ? null : pa.toFixed(4), e90 === null ? null : e90.toFixed(4), clv === null || !Number.isFinite(clv) ? null : clv.toFixed(2), now,
-        snap.candidate[i] ? rank[i] : null, snap.candidate[i] ? (store ?? 0) : null, Number.isNaN(last) ? null : utcText(last), (cents / 100).toFixed(2)]);
-      if (rows.length === BATCH) {
-        yield rows;
-        rows = [];
+      if (candidate && last > windowStart) cells.add('churn', a.level, cents);
+      // SCORE_COLUMNS in order: member_id, rfm_r, rfm_f, rfm_m, rfm_score, rfm_cell, value_quadrant,
+      // churn_risk, churn_level, churn_reasons, p_alive, expected_purchases_90d, clv, scored_at,
+      // churn_rank, churn_store, last_order_at, total_spend.
+      text +=
+        `${ids[i]}\t${rfm ? `${rfm.r}\t${rfm.f}\t${rfm.m}\t${rfm.score}` : '\\N\t\\N\t\\N\t\\N'}\t${cell}\t${quadrant}\t${fixed(a.risk, 4)}\t${a.level}\t${tsvText(stringFieldsJson(a.reasons))}` +
+        `\t${num(mPa[i]!, 4)}\t${num(mE90[i]!, 4)}\t${Number.isFinite(clv) ? fixed(clv, 2) : '\\N'}\t${scoredAt}` +
+        `\t${candidate ? `${rank[i]}\t${store ?? 0}` : '\\N\t\\N'}\t${Number.isNaN(last) ? '\\N' : utcText(last)}\t${centsText(cents)}\n`;
+      if (i + 1 - from === BATCH) {
+        yield { text, ids: ids.slice(from, i + 1) };
+        text = '';
+        from = i + 1;
       }
     }
-    if (rows.length) yield rows;
+    if (from < n) yield { text, ids: ids.slice(from, n) };
   }
   const { applyMs } = await loadScores(sql, scored());
   const t3 = Date.now();
