@@ -7,15 +7,7 @@ import { failureList } from '../jobs/transfer-report.ts';
 import type { Services } from '../services.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
-
-/** "把张伟的客户转给李娜" / "transfer Zhang Wei's customers to Li Na": who hands over, who takes over. */
-const ZH = /[把将]\s*(.{1,16}?)\s*的(?:所有|全部)?(?:企业?微信|企微)?客户(?:全部|都)?\s*(?:转给|转交给|交接给|分配给|转移给|移交给)\s*(.{1,16}?)\s*(?:吧|了)?[。.!！]?$/;
-const EN = /\btransfer\s+(.{1,32}?)['’]s?\s+(?:wecom\s+)?customers\s+to\s+(.{1,32}?)\s*[.!]?$/i;
-
-export function transferParties(text: string): { from?: string; to?: string } {
-  const m = ZH.exec(text.trim()) ?? EN.exec(text.trim());
-  return m ? { from: m[1]!.trim(), to: m[2]!.trim() } : {};
-}
+import { TRANSFER_PHRASES, transferParties } from './slots/transfer-parties.ts';
 
 function contactsApi(services: Services) {
   const { WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID } = services.config;
@@ -54,7 +46,7 @@ export const contactsTransfer = defineIntent({
     { text: '把黄丽的企业微信客户全部转交给李娜', slots: { from: '黄丽', to: '李娜' } },
   ],
   rule: {
-    keywords: [[/[把将].{1,16}的(?:所有|全部)?(?:企业?微信|企微)?客户/, /转给|转交给|交接给|分配给|转移给|移交给/], [/\btransfer\b/i, /\bcustomers\s+to\b/i]],
+    keywords: [[/[把将].{1,16}的(?:所有|全部)?(?:企业?微信|企微)?客户/, /转给|转交给|交接给|分配给|转移给|移交给/], [/\btransfer\b/i, /\bcustomers\s+to\b/i], ...TRANSFER_PHRASES],
     requires: [['from'], ['to']],
     derive: (text) => transferParties(text),
     priority: 9,

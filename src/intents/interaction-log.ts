@@ -18,7 +18,8 @@ export const interactionLog = defineIntent({
   permission: 'interaction.write',
   effect: 'write',
   readCounterpart: 'member.interactions',
-  freeText: ({ text, content, phone, memberNo, name }) => content ?? parseInteraction(text ?? '', [phone, memberNo, name]).content,
+  // What was said, never the fallback to the whole message: "给王芳记一条" says nothing, so the gate asks for it.
+  freeText: ({ text, content, phone, memberNo, name }) => content ?? parseInteraction(text ?? '', [phone, memberNo, name]).said,
   slots: withMemberRef({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(),

@@ -11,7 +11,7 @@ const TICKET_HORIZON_MS = 24 * 3_600_000;
 const SHOWN = 10;
 
 const TICKET_WORDS = /工单|服务单|售后单|超时|逾期|到期|SLA|tickets?/i;
-const FOLLOWUP_WORDS = /回访|跟进|联系谁|打给谁|follow[- ]?ups?|call back|who (?:should|do) i call/i;
+const FOLLOWUP_WORDS = /回访|跟进|联系谁|打给谁|回电话|回个电话|回电|follow[- ]?ups?|call[- ]?backs?|who (?:should|do) i call/i;
 
 /** Which half of the day's work a message asks for: one of them, or both (undefined). */
 export function kindFromText(text: string | undefined): 'followups' | 'tickets' | undefined {

@@ -3,9 +3,9 @@ import { parseInteraction, parsePoints, parseTicket, parseTicketUpdate } from '.
 
 describe('service text parsers', () => {
   it('reads type, channel, content and follow-up of an interaction', () => {
-    expect(parseInteraction('记录 13800000001 来电投诉上菜慢', ['13800000001'])).toEqual({ type: 'complaint', channel: 'call', content: '上菜慢', stated: { type: 'complaint', channel: 'call' } });
-    expect(parseInteraction('记录 张伟 到店表扬服务员小王', ['张伟'])).toEqual({ type: 'praise', channel: 'store', content: '服务员小王', stated: { type: 'praise', channel: 'store' } });
-    expect(parseInteraction('记录 M00000001 微信咨询包间预订 3天后回访', ['M00000001'])).toEqual({ type: 'consultation', channel: 'wechat', content: '包间预订', followUpDays: 3, stated: { type: 'consultation', channel: 'wechat', followUpDays: 3 } });
+    expect(parseInteraction('记录 13800000001 来电投诉上菜慢', ['13800000001'])).toEqual({ type: 'complaint', channel: 'call', content: '上菜慢', said: '上菜慢', stated: { type: 'complaint', channel: 'call' } });
+    expect(parseInteraction('记录 张伟 到店表扬服务员小王', ['张伟'])).toEqual({ type: 'praise', channel: 'store', content: '服务员小王', said: '服务员小王', stated: { type: 'praise', channel: 'store' } });
+    expect(parseInteraction('记录 M00000001 微信咨询包间预订 3天后回访', ['M00000001'])).toEqual({ type: 'consultation', channel: 'wechat', content: '包间预订', said: '包间预订', followUpDays: 3, stated: { type: 'consultation', channel: 'wechat', followUpDays: 3 } });
     expect(parseInteraction('log a call from 13800000001: complained about slow service', ['13800000001'])).toMatchObject({ type: 'complaint', channel: 'call', content: 'slow service' });
     expect(parseInteraction('记录 13800000005 参加了品鉴会活动', ['13800000005'])).toMatchObject({ type: 'activity' });
     // Defaults are run()'s, not what the message said: the router reports only the stated part.
@@ -61,5 +61,56 @@ describe('parsePoints: a reason must say something', () => {
     expect(parsePoints('给她扣50分吧', [])).toEqual({ delta: -50 });
     expect(parsePoints('给13800000006扣100分 兑换饮品', ['13800000006'])).toEqual({ delta: -100, reason: '兑换饮品' });
     expect(parsePoints('add 100 points to M00000003 for her birthday', ['M00000003'])).toMatchObject({ delta: 100, reason: 'her birthday' });
+  });
+});
+
+describe('parsePoints: the sign, whatever the word order', () => {
+  it.each([
+    ['扣 80积分', [], -80],
+    ['韩梅 -120', ['韩梅'], -120],
+    ['冯涛减30分 兑换了饮料', ['冯涛'], -30],
+    ['唐宁积分扣回50', ['唐宁'], -50],
+    ['把罗敏的积分减掉一百', ['罗敏'], -100],
+    ['把宋佳多加的70分扣回来', ['宋佳'], -70],
+    ['钟欣的积分要扣掉150 换了甜品', ['钟欣'], -150],
+    ['take 25 points off Peng Bo', ['Peng Bo'], -25],
+    ['50 points deducted from 13800000003, wrong order', ['13800000003'], -50],
+    ['M00000321 扣两百分', ['M00000321'], -200],
+    ['给何欢退回40分', ['何欢'], 40],
+    ['给邓超补三十分', ['邓超'], 30],
+    ['give 1.5k points to Cao Yang', ['Cao Yang'], 1500],
+    ['加2w积分', [], 20000],
+  ] as const)('%s → %i', (text, refs, delta) => {
+    expect(parsePoints(text, [...refs]).delta).toBe(delta);
+  });
+  it('a lone 一 after a verb is no figure, and "扣回来" is no reason', () => {
+    expect(parsePoints('给他补一下积分', []).delta).toBeUndefined();
+    expect(parsePoints('把宋佳多加的70分扣回来', ['宋佳']).reason).toBeUndefined();
+  });
+});
+
+describe('parseInteraction: kinds said in other words', () => {
+  it('夸 and praising are praise, enquiry is a consultation, booking a room is asked about', () => {
+    expect(parseInteraction('王芳刚到店夸服务好', ['王芳']).stated.type).toBe('praise');
+    expect(parseInteraction('record wechat msg praising the new menu', []).stated.type).toBe('praise');
+    expect(parseInteraction('wechat enquiry about birthday set menu', []).stated.type).toBe('consultation');
+    expect(parseInteraction('邱莹来电说周六订包间', ['邱莹']).stated.type).toBe('consultation');
+    expect(parseInteraction('说菜太咸', []).stated.type).toBeUndefined();
+  });
+});
+
+describe('parseTicketUpdate: closing and rating said tersely', () => {
+  it('关了 closes, 评了4分 rates; a question or a negation does not close', () => {
+    expect(parseTicketUpdate('T20261121000002 关了吧')).toMatchObject({ action: 'status', status: 'closed' });
+    expect(parseTicketUpdate('T20261121000001 客户评了4分')).toMatchObject({ action: 'rate', satisfaction: 4 });
+    expect(parseTicketUpdate('T20261121000001 customer rated it 5')).toMatchObject({ action: 'rate', satisfaction: 5 });
+    expect(parseTicketUpdate('T20261121000002 还没关')).not.toMatchObject({ status: 'closed' });
+  });
+});
+
+describe('parseInteraction: a request with nothing said', () => {
+  it('"给王芳记一条" says nothing (the gate asks what to log); what was said is kept', () => {
+    expect(parseInteraction('帮我给王芳记一条', ['王芳']).said).toBe('');
+    expect(parseInteraction('13800000004 客户说菜太咸了，记录一下', ['13800000004']).said).toBe('菜太咸了');
   });
 });

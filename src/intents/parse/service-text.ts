@@ -25,10 +25,10 @@ const CHANNELS: Rule<InteractionChannel>[] = [
 ];
 const TYPES: Rule<InteractionType>[] = [
   [/投诉|抱怨|不满|\bcomplain(?:ed|t|s)?\b/i, 'complaint'],
-  [/表扬|称赞|夸奖|好评|\bpraise[sd]?\b|\bcompliment(?:ed)?\b/i, 'praise'],
+  [/表扬|称赞|夸奖|夸赞|(?<!浮)夸(?!张)|好评|\bpraise[sd]?\b|\bpraising\b|\bcompliment(?:ed|ing)?\b/i, 'praise'],
   [/KOC|推广|种草|带客|\bpromot(?:ed|ion)\b/i, 'koc_promotion'],
   [/参加|参与|活动|\bactivity\b|\bevent\b|\bjoined\b/i, 'activity'],
-  [/咨询|询问|问了|\bask(?:ed)?\b|\binquir(?:y|ed)\b|\bconsult(?:ation|ed)?\b/i, 'consultation'],
+  [/咨询|询问|问了|\bask(?:ed)?\b|\b(?:in|en)quir(?:y|ies|ed|ing)\b|\bconsult(?:ation|ed)?\b/i, 'consultation'],
 ];
 /**
  * What was said rather than what kind it was ("来电问停车", "说周六要订包间"): the type when no type
@@ -36,7 +36,7 @@ const TYPES: Rule<InteractionType>[] = [
  * complaint opens a ticket, so only a word that says so (投诉, 不满) makes one ("菜太咸了" is logged as said).
  */
 const TYPE_CUES: Rule<InteractionType>[] = [
-  [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订/, 'consultation'],
+  [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订|订(?=包间|包厢|位子|座位|桌|台|房)/, 'consultation'],
 ];
 const TICKET_TYPES: Rule<TicketType>[] = [
   [/维修|报修|坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮了?|打不开|\brepair\b|\bbroken\b/i, 'repair'],
@@ -52,7 +52,7 @@ const PRIORITIES: Rule<TicketPriority>[] = [
 
 /** Words that carry no content once the member, channel and type are known. */
 const NOISE = [
-  /记录一下|记录|登记|记一下|记下来|记一笔|记下|帮我|麻烦|请|一下|会员|客户|顾客|的|说|反映|反馈/g,
+  /记录一下|记录一条|记录|登记一下|登记|记一下|记下来|记一笔|记一条|记一个|记条|记个|记上|记下|帮我|麻烦|请|一下|会员|客户|顾客|的|说|反映|反馈/g,
   /\b(?:log|record|note|an?|the|for|from|to|with|about|that|customer|member|interaction|said|says)\b/gi,
 ];
 
@@ -82,6 +82,8 @@ export interface ParsedInteraction {
   type: InteractionType;
   channel: InteractionChannel;
   content: string;
+  /** The content as said, empty when the message is only the request ("给王芳记一条"): what the bot's gate reads. */
+  said: string;
   followUpDays?: number;
   /** What the message itself states (no defaults): the slots the router reports. */
   stated: { type?: InteractionType; channel?: InteractionChannel; followUpDays?: number };
@@ -98,11 +100,13 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
   const channel = first(rest, CHANNELS);
   const type = first(rest, TYPES);
   const cue = type ? undefined : first(rest, TYPE_CUES);
-  const content = strip(rest, [...refs, channel?.match, type?.match]);
+  // The preposition that led to the member is left alone once the member is cut out ("给 记一条").
+  const content = strip(rest, [...refs, channel?.match, type?.match]).replace(/^(?:给|为|帮|替|跟)(?:\s|$)/, '').trim();
   return {
     type: type?.value ?? cue?.value ?? 'consultation',
     channel: channel?.value ?? 'store',
     content: content || text,
+    said: content,
     ...(fu ? { followUpDays: fu.days } : {}),
     stated: { type: type?.value ?? cue?.value, channel: channel?.value, followUpDays: fu?.days },
   };
@@ -140,7 +144,7 @@ export interface ParsedTicketUpdate {
 }
 
 const STATUS_WORDS: Rule<TicketStatus>[] = [
-  [/已关闭|关闭|关单|结单|\bclose[sd]?\b/i, 'closed'],
+  [/已关闭|关闭|关单|结单|(?<!没|未|别|不)关(?:了|掉)(?!吗)|\bclose[sd]?\b/i, 'closed'],
   [/已解决|解决了|处理好了|处理完了?|已处理|修好了|弄好了|搞定了?|办好了|\bresolved?\b|\bfixed\b|\bdone\b|\bsorted\b/i, 'resolved'],
   [/处理中|开始处理|在处理|受理|跟进中|接单|\bin[ _]progress\b|\bstart(?:ed)?\b|\btake\b/i, 'in_progress'],
   [/重新打开|重开|\breopen(?:ed)?\b/i, 'in_progress'],
@@ -150,9 +154,13 @@ const STATUS_WORDS: Rule<TicketStatus>[] = [
 export function parseTicketUpdate(text: string): ParsedTicketUpdate {
   const no = TICKET_NO.exec(text)?.[0]?.toUpperCase();
   const out: ParsedTicketUpdate = no ? { ticketNo: no } : {};
-  const rate = new RegExp(`(?:满意度|评分|打分|\\brating\\b|\\bsatisfaction\\b)\\s*(?:为|是|:|：)?\\s*([1-5]|${CN_NUMERAL})`, 'i').exec(text);
-  if (rate?.[1]) {
-    const n = parseNumber(rate[1]);
+  const rate =
+    new RegExp(`(?:满意度|评分|打分|\\brating\\b|\\bsatisfaction\\b)\\s*(?:为|是|:|：)?\\s*([1-5]|${CN_NUMERAL})`, 'i').exec(text) ??
+    // "客户评了4分", "给了5星", "rated 4": the score the member gave.
+    new RegExp(`(?:评了|打了|给了|评|打)\\s*([1-5]|[一二两三四五])\\s*(?:分|星)|\\brated\\s*(?:it\\s*)?([1-5])\\b`, 'i').exec(text);
+  const score = rate?.[1] ?? rate?.[2];
+  if (score) {
+    const n = parseNumber(score);
     if (n !== undefined) return { ...out, action: 'rate', satisfaction: n };
   }
   const assign = /(?:指派给|分配给|转给|交给|\bassign(?:ed)?(?:\s+\S+)?\s+to)\s*([^\s,，。]{1,32})/i.exec(text);
@@ -176,18 +184,31 @@ export interface ParsedPoints {
 export function parsePoints(text: string, refs: (string | undefined)[]): ParsedPoints {
   let t = text;
   for (const r of refs) if (r) t = t.split(r).join(' ');
-  const num = `(\\d[\\d,]*|${CN_NUMERAL}+)`;
-  // A pronoun may sit between the verb and the number ("再扣她50分").
-  const minus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|减|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|-)\\s*(?:他|她|TA|ta)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
-  const plus = new RegExp(`(?:增加|加上|加|补发|补|赠送|送|奖励|\\badd\\b|\\bgive\\b|\\baward\\b|\\+)?\\s*${num}\\s*(?:个)?\\s*(?:积分|分|points?|pts)`, 'i').exec(t);
-  // Without a unit only digits right after an explicit verb or sign ("给他扣100 兑换了饮品", "13800000006 +100 生日"),
-  // never an amount, a period or a level (100元, 30天, 3级) nor a country code (+86); "补一下" is no number.
-  const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月|周|年|级|倍|人|位|次|单|号))`;
-  const bareMinus = new RegExp(`(?:扣除|扣减|扣掉|扣|减去|减少|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))\\s*(?:他|她|TA|ta)?\\s*(\\d[\\d,]*)${bareEnd}`, 'i');
-  const barePlus = new RegExp(`(?:增加|加上|加|补发|补|赠送|奖励|\\badd\\b|\\baward\\b|\\+(?!86\\b))\\s*(?:他|她|TA|ta)?\\s*(\\d[\\d,]*)${bareEnd}`, 'i');
+  // Digits (with a thousands comma, "1.5k", "2w", "3千") or a Chinese numeral ("两百", "一千五百").
+  const num = `(\\d[\\d,]*(?:\\.\\d+)?\\s*[kKwW千万]?(?![A-Za-z])|${CN_NUMERAL}+)`;
+  const unit = `\\s*(?:个)?\\s*(?:积分|分|points?|pts)`;
+  // Verbs of a deduction, before the number ("扣50分", "扣回50", "减掉一百", "deduct 60 points",
+  // "take 25 points off"); a pronoun may sit between the verb and the number ("再扣她50分").
+  const MINUS = `(?:(?:扣|减)(?:除|减|掉|回|去|少|了)?|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|\\btake(?:\\s+away|\\s+back)?\\b|-)`;
+  // Giving back is adding ("退回30分", "返还", "refund 30 points").
+  const PLUS = `(?:增加|加上|加|补发|补上|补|赠送|送|奖励|退回|退还|返还|返|\\badd\\b|\\bgive\\b|\\baward\\b|\\bcredit\\b|\\brefund\\b|\\+)`;
+  const PRONOUN = `\\s*(?:他|她|TA|ta)?\\s*`;
+  const minus =
+    new RegExp(`${MINUS}${PRONOUN}${num}${unit}`, 'i').exec(t) ??
+    // The verb after the points ("把多加的70分扣回来", "30分要扣掉", "50 points deducted").
+    new RegExp(`${num}${unit}\\s*(?:要|得|需要)?\\s*(?:扣|减)(?:除|减|掉|回来|回|去|了)?|${num}${unit}\\s*(?:deducted|removed|taken off)`, 'i').exec(t);
+  const plus = new RegExp(`${PLUS}?${PRONOUN}${num}${unit}`, 'i').exec(t);
+  // Without a unit only a number right after an explicit verb or sign ("给他扣100 兑换了饮品", "13800000006 +100 生日",
+  // "积分减掉一百"), never an amount, a period or a level (100元, 30天, 3级) nor a country code (+86);
+  // "补一下" is no number: a lone 一 or 二 is no figure.
+  const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月|周|年|级|倍|人|位|次|单|号|下|点|些|会))`;
+  const bareNum = `(\\d[\\d,]*|${CN_NUMERAL}*[十百千万]${CN_NUMERAL}*)`;
+  const bareMinus = new RegExp(`(?:(?:扣|减)(?:除|减|掉|回|去|少)?|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))${PRONOUN}${bareNum}${bareEnd}`, 'i');
+  const barePlus = new RegExp(`(?:增加|加上|加|补发|补|赠送|奖励|退回|返还|\\badd\\b|\\baward\\b|\\+(?!86\\b))${PRONOUN}${bareNum}${bareEnd}`, 'i');
   const unitless = minus || plus ? null : (bareMinus.exec(t) ?? barePlus.exec(t));
   const m = minus ?? plus ?? unitless;
-  const n = m?.[1] ? parseNumber(m[1].replace(/,/g, '')) : undefined;
+  const raw = m ? (m.slice(1).find((g) => g !== undefined) ?? '') : '';
+  const n = pointsNumber(raw);
   const negative = minus !== null || (unitless !== null && bareMinus.test(unitless[0]));
   const delta = n === undefined || (unitless && n <= 0) ? undefined : negative ? -n : n;
   let reason: string | undefined;
@@ -204,6 +225,14 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   // "给她扣50分吧" → "吧") states no reason: the bot asks for one.
   if (reason && !hasContent(reason)) reason = undefined;
   return { ...(delta !== undefined ? { delta } : {}), ...(reason ? { reason } : {}) };
+}
+
+/** "100", "1,200", "1.5k" (1500), "2w" (20000), "3千", "两百" → whole points; undefined when none. */
+function pointsNumber(raw: string): number | undefined {
+  const m = /^(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?$/.exec(raw.trim());
+  if (!m) return parseNumber(raw.trim());
+  const scale = !m[2] ? 1 : /[kK千]/.test(m[2]) ? 1000 : 10000;
+  return Math.round(Number(m[1]!.replace(/,/g, '')) * scale);
 }
 
 /** Words that carry no reason of their own: prepositions, pronouns, particles, the member words. */

@@ -37,6 +37,9 @@ describe('extractors', () => {
     expect(findTagPhrase('有VIP标签的会员有几个')?.value).toBe('VIP');
     expect(findTagPhrase('给张伟整个VIP标签')).toEqual({ value: 'VIP', span: { start: 3, end: 8 } });
     expect(findTagPhrase('带娃家庭标签的会员')?.value).toBe('带娃家庭');
+    // A verb after 标签 and a pointing word before it are no part of the tag.
+    expect(findTagPhrase('13800000005标签加个生日月')?.value).toBe('生日月');
+    expect(findTagPhrase('全部都打上投诉过这个标签')?.value).toBe('投诉过');
   });
 
   it('parses days, amounts and counts, in digits or Chinese numerals', () => {
@@ -55,6 +58,23 @@ describe('extractors', () => {
     expect(findCount('列前二十名')?.value).toBe(20);
     expect(findCount('top 5')?.value).toBe(5);
     expect(findCount('没有数字')).toBeUndefined();
+  });
+
+  it('reads how many to show however it is said, never a period or an amount', () => {
+    const count = (t: string) => findCount(t)?.value;
+    expect(count('郑凯近3笔订单')).toBe(3);
+    expect(count('孙悦最近8单')).toBe(8);
+    expect(count('邓超最近十单都买了啥')).toBe(10);
+    expect(count('冯涛最近5条跟进记录')).toBe(5);
+    expect(count('前15个流失会员')).toBe(15);
+    expect(count('show me 4 orders of Song Jia')).toBe(4);
+    expect(count('last 6 orders for 13900001111')).toBe(6);
+    expect(count('top ten kocs')).toBe(10);
+    expect(count('show 7 at-risk members')).toBe(7);
+    expect(count('list 20 churned customers')).toBe(20);
+    // The lead belongs to the count: no name keeps it ("郑凯近" is no name).
+    expect(findCount('郑凯近3笔订单')?.span).toEqual({ start: 2, end: 5 });
+    for (const t of ['最近三个月没消费的老客', '两个星期', 'inactive for 2 months', 'over 2k', '90 days inactive members', 'add 100 points']) expect(count(t)).toBeUndefined();
   });
 
   it('reads periods as spans of days, never a calendar month as months back', () => {

@@ -1,4 +1,4 @@
-import { hanName, isSurname, latinNameLike } from './names.ts';
+import { cutName, hanName, isSurname, latinNameLike } from './names.ts';
 import { EMAIL_IN_TEXT, normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
@@ -83,7 +83,7 @@ const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]
  * Words that point at or ask about a tag but name none: "不是这个标签", "打标签了吗", "什么标签".
  * A tag made only of these is no tag (the intent then asks which one).
  */
-const NOT_A_TAG = /^(?:这个?|那个?|哪个?|这些|那些|啥|什么|何|它|一个|个|了|吗|么|呢|吧|啊|呀|过|没|没有|的|都|也|还|this|that|it|one|which|what)+$/i;
+const NOT_A_TAG = /^(?:不是|是不是|就是|不|是|这个?|那个?|哪个?|这些|那些|啥|什么|何|它|一个|个|了|吗|么|呢|吧|啊|呀|过|没|没有|的|都|也|还|this|that|it|one|which|what)+$/i;
 
 /**
  * A tag name that is not in the dictionary, from where staff put one: "打标签 X", "标记为 X",
@@ -95,10 +95,14 @@ export function findTagPhrase(text: string): Found<string> | undefined {
     ?? /\bas\s+([^\s,.;!?]{1,32})/i.exec(text)
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
   if (after?.[1] && !NOT_A_TAG.test(after[1])) {
-    const start = after.index + after[0].length - after[1].length;
-    return { value: after[1], span: { start, end: start + after[1].length } };
+    // "标签加个生日月": the verb after 标签 is no part of the tag.
+    const verb = /^(?:添加|加上|打上|贴上|标上|(?:整|弄|搞|来|上|挂|打|加|贴)个)/.exec(after[1])?.[0] ?? '';
+    const value = after[1].slice(verb.length);
+    const start = after.index + after[0].length - value.length;
+    if (value && !NOT_A_TAG.test(value)) return { value, span: { start: start - verb.length, end: start + value.length } };
   }
-  const before = new RegExp(`(${TOKEN}{1,24})\\s*标签`).exec(text) ?? /([^\s,.;!?]{1,32})\s+tag\b/i.exec(text);
+  // "打上投诉过这个标签": a pointing word between the tag and 标签 is no part of it.
+  const before = new RegExp(`(${TOKEN}{1,24}?)\\s*(?:这个|那个|这种|这一个)?\\s*标签`).exec(text) ?? /([^\s,.;!?]{1,32})\s+tag\b/i.exec(text);
   if (before?.[1]) {
     // Nothing but verbs ("给 13800000001 打标签"): no tag named yet.
     if (ONLY_VERBS.test(before[1])) return undefined;
@@ -213,14 +217,33 @@ export function findAmount(text: string): Found<string> | undefined {
   return cn && n !== undefined ? { value: `${n}.00`, span: spanOf(cn) } : undefined;
 }
 
-/** How many to show: "前20", "前二十名", "top 5", "10个", "5 members". */
+/** English numbers staff spell out in a count ("top ten", "last five orders"). */
+const EN_NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, fifty: 50 };
+const EN_NUM = `(\\d+|${Object.keys(EN_NUMBERS).join('|')})`;
+/** What a count counts in English: the records a list shows ("5 orders", "top 10 kocs", "7 at-risk members"). */
+const COUNT_NOUN = '(?:orders?|purchases?|tickets?|cases?|kocs?|referrers?|promoters?|members?|customers?|clients?|people|records?|notes?|interactions?|follow-?ups?|recalls?|campaigns?|ones)';
+/** Words that make a number a period, an amount or points, never a count, in English. */
+const NOT_COUNTED = '(?:days?|weeks?|months?|years?|points?|pts|yuan|rmb|k)';
+/**
+ * Chinese measure words of a count: people (位 个 名), orders and payments (单 笔), records (条 张 次 is
+ * not: "来了三次" is a frequency) — never a span of time ("三个月", "两个星期").
+ */
+const CN_COUNT = new RegExp(`(?:最近|近|过去|列|前)?\\s*${NUM}\\s*(?:位|个|名|单|笔|条|张)(?!\\s*(?:月|多月|星期|礼拜|小时|钟头|工作日))`);
+
+/**
+ * How many to show: "前20", "前二十名", "最近10单", "近5笔订单", "3条记录", "top 5", "top ten",
+ * "last 6 orders", "show me 5 orders", "7 at-risk members". The lead (最近, 近, 前) belongs to the
+ * count, so it never ends up in a name ("郑凯近3笔订单" → 郑凯).
+ */
 export function findCount(text: string): Found<number> | undefined {
   const m =
-    new RegExp(`前\\s*${NUM}\\s*(?:名|位|个)?`).exec(text) ??
-    /\btop\s*(\d+)\b/i.exec(text) ??
-    new RegExp(`${NUM}\\s*(?:位|个|名)`).exec(text) ??
-    /\b(\d+)\s*(?:members|customers)\b/i.exec(text);
-  const n = m?.[1] ? parseNumber(m[1]) : undefined;
+    new RegExp(`(?:最近|近|列)?前\\s*${NUM}\\s*(?:名|位|个|单|笔|条)?`).exec(text) ??
+    new RegExp(`\\btop\\s*${EN_NUM}\\b`, 'i').exec(text) ??
+    new RegExp(`\\b(?:last|latest|recent|first)\\s+${EN_NUM}\\b(?!\\s*${NOT_COUNTED}\\b)`, 'i').exec(text) ??
+    CN_COUNT.exec(text) ??
+    new RegExp(`\\b${EN_NUM}\\s+(?:(?!${NOT_COUNTED}\\b)[a-z-]+\\s+){0,2}${COUNT_NOUN}\\b`, 'i').exec(text);
+  const raw = m?.[1]?.toLowerCase();
+  const n = raw === undefined ? undefined : (EN_NUMBERS[raw] ?? parseNumber(raw));
   return m && n !== undefined && n > 0 ? { value: n, span: spanOf(m) } : undefined;
 }
 
@@ -274,7 +297,7 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   for (const re of FILLERS) rest = rest.replace(re, (m) => ' '.repeat(m.length));
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
   // 的 ends a name ("林晓雯的积分"): names practically never contain it.
-  const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
+  const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s\d,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
   // A Chinese name wins over Latin words ("check 王芳 points"); a Latin one is kept in case there is none.
   let latin: Found<string> | undefined;
   const at = (value: string): Found<string> => {
@@ -293,12 +316,13 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     // A word glued after a two-character name ("周杰是几级", "王芳还剩多少分", "刘洋跟咱"): a
     // grammatical character right after the name is not part of it (names of three characters
     // keep their third: "张伟华").
-    const glued = /^(\p{Script=Han}{2})[是还跟和与在要想说让被把给对从到也都就才又再很太剩咱现买来最有没]/u.exec(value);
-    if (glued && [...value].length >= 3) value = glued[1]!;
-    // A time or a contact word after a two-character name ("陈静之前的投诉", "周杰刚打电话说…",
-    // "王芳上次来"): the name ends before it; 刚 only before a verb, since 志刚 ends names.
-    const timed = /^(\p{Script=Han}{2})(?:之[前后]|刚(?=[才刚打来说问到买订投反去走])|今天|昨天|前天|上次|上周|上个|以前|曾经|已经|打电话|打了|来电|问)/u.exec(value);
-    if (timed) value = timed[1]!;
+    // A verb, particle, time word or count glued after the name ("王芳记一下", "潘玲离店时",
+    // "周杰这个月", "陈静之前的投诉", "周杰刚打电话说…"): the name ends before it (names.ts, cutName).
+    // Read against the message as typed, since a filler may have taken what followed ("王芳刚到店…" left 王芳刚).
+    if (/^\p{Script=Han}{3,}$/u.test(value)) {
+      const typed = cutName(text.slice(Math.max(0, text.indexOf(value))));
+      value = typed.length < value.length && value.startsWith(typed) ? typed : cutName(value);
+    }
     // "Zhang Wei for me" → Zhang Wei; "are our top referrers" is no name.
     const word = ENGLISH_WORDS.exec(value);
     if (word) value = value.slice(0, word.index).trim();

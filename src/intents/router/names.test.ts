@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findAmount, findDictionaryTags, findName } from './extract.ts';
-import { hanName, latinNameLike } from './names.ts';
+import { cutName, hanName, latinNameLike } from './names.ts';
 
 describe('names are leftovers that look like names', () => {
   it.each([
@@ -26,6 +26,42 @@ describe('names are leftovers that look like names', () => {
     expect(latinNameLike('Tony')).toBe(true);
     expect(latinNameLike('xiaowen')).toBe(true);
     expect(latinNameLike('check')).toBe(false);
+  });
+});
+
+describe('a name glued to the words after it', () => {
+  it.each([
+    ['孙悦记一下 到店咨询储值卡', '孙悦'],
+    ['潘玲离店时说菜太咸 记一下', '潘玲'],
+    ['郑凯这个月买了什么', '郑凯'],
+    ['给何欢退回40分', '何欢'],
+    ['扣郑凯80积分', '郑凯'],
+    ['宋佳多加的70分', '宋佳'],
+    ['陈静离升级还差多少', '陈静'],
+    ['帮刘洋挂个投诉过的标签', '刘洋'],
+    ['帮周雨桐标一下', '周雨桐'],
+    ['王芳刚到店夸服务好', '王芳'],
+    ['孙佳怡是几级会员', '孙佳怡'],
+    ['周杰嘅资料全部', '周杰'],
+    ['欧阳娜娜记一下', '欧阳娜娜'],
+  ])('%s → %s', (text, name) => {
+    expect(findName(text, [])?.value).toBe(name);
+  });
+  it.each(['还有记录', '这个月的订单', '上周来过几次', '最近10单', 'top 10 kocs'])('%s has no name in it', (text) => {
+    expect(findName(text, [])).toBeUndefined();
+  });
+  it('cuts at a verb, particle, time word or count after a surname and one or two characters; a whole name stays whole', () => {
+    expect(cutName('王芳记一下')).toBe('王芳');
+    expect(cutName('张伟华记一下')).toBe('张伟华');
+    expect(cutName('罗敏三个月')).toBe('罗敏');
+    expect(cutName('唐宁上周')).toBe('唐宁');
+    // Characters that often end a given name are cut only inside a word: 李小花, 王小明, 志刚 stay.
+    expect(cutName('李小花')).toBe('李小花');
+    expect(cutName('王小明')).toBe('王小明');
+    expect(cutName('李志刚')).toBe('李志刚');
+    expect(cutName('李小花花了多少')).toBe('李小花');
+    // Not a surname first: nothing to cut.
+    expect(cutName('还有记录')).toBe('还有记录');
   });
 });
 

@@ -19,6 +19,42 @@ export const startsWithSurname = (text: string): boolean => SURNAMES.has(text[0]
 export const isSurname = (ch: string): boolean => SURNAMES.has(ch);
 
 /**
+ * What comes right after a name but is never the end of one, so a name glued to it is cut off
+ * ("王芳记一下", "潘玲离店时说", "宋佳多加的", "周杰这个月", "给何欢退回"). Single characters only where
+ * they practically never end a given name — verbs and particles of a request (记 扣 减 退 这 那 的 …);
+ * a character that often does (花 明 华 可 会 …) counts only inside a word (花了, 表扬, 消费 …).
+ * Time words, visits and counts ("今天", "离店", "三个月") end a name too.
+ */
+const FOLLOWER_CHAR = '[记离扣减退换这那的嘅了吗呢吧啊说问要想让被把给对从到在是还跟和与也都就才又再很太剩咱现买来最有没去近已多打贴挂标加拿送领叫找查看该过着订夸]';
+const HAS_FOLLOWER_CHAR = new RegExp(FOLLOWER_CHAR);
+const FOLLOWER = new RegExp(
+  '^(?:' +
+    [
+      FOLLOWER_CHAR,
+      '刚(?=[才刚打来说问到买订投反去走])',
+      '花了|花过|花费|点了|点过|用了|表扬|投诉|咨询|反映|反馈|消费|充值|办卡|办了|预约|预订|离店|进店|入店|生日|积分|等级|订单|工单|档案|资料|标签',
+      '今天|今年|昨天|前天|前几天|前阵|上周|上次|上个|上月|上上|下周|下次|下个|本周|本月|之前|之后|以前|曾经|平时|每次|一直|经常|总是|当时|这次',
+      '[零〇一二两俩三四五六七八九十百千万]+(?:个|天|周|月|年|单|笔|条|次|分|块|元)',
+    ].join('|') +
+    ')',
+);
+
+/**
+ * A name glued to what follows it, cut off: a surname (one or two characters) and one or two
+ * more, when what follows there is a FOLLOWER. The shorter name is tried first, so "张伟华记一下" keeps
+ * 张伟华 (华 follows nothing) and "王芳记一下" gives 王芳. A run with no follower stays whole.
+ */
+export function cutName(run: string): string {
+  const chars = [...run];
+  const surname = COMPOUND.test(run) ? 2 : SURNAMES.has(chars[0] ?? '') ? 1 : 0;
+  if (!surname) return run;
+  for (let len = surname + 1; len <= surname + 2 && len < chars.length; len++) {
+    if (FOLLOWER.test(chars.slice(len).join(''))) return chars.slice(0, len).join('');
+  }
+  return run;
+}
+
+/**
  * The name in a run of Han characters: the run itself when it starts with a surname, else the
  * two or three characters at its end that do ("别动王芳" → 王芳, "那个刘洋" → 刘洋); undefined when
  * none does ("还有", "快到时间").
@@ -28,7 +64,8 @@ export function hanName(run: string): string | undefined {
   if (chars.length >= 2 && startsWithSurname(run)) return run;
   for (let i = 1; i <= chars.length - 2; i++) {
     const tail = chars.slice(i).join('');
-    if (chars.length - i <= 3 && startsWithSurname(tail)) return tail;
+    // A name found inside words ("上周来过" has no 周来过): its given name holds no verb or particle.
+    if (chars.length - i <= 3 && startsWithSurname(tail) && !HAS_FOLLOWER_CHAR.test(tail.slice(1))) return tail;
   }
   return undefined;
 }

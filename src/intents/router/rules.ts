@@ -274,7 +274,9 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   const numeric: [ExtractorKind, (t: string) => Found<unknown> | undefined][] = [['days', findDays], ['amount', findAmount], ['count', findCount]];
   for (const [kind, find] of numeric) {
     if (!slotOf(kind)) continue;
-    const f = find(rest);
+    // A count may sit inside the intent's own trigger ("top 10 kocs", "前20个流失会员"): looked for
+    // again with only the slots found so far blanked, as the level is.
+    const f = find(rest) ?? (kind === 'count' ? find(blank(masked, consumed.slice(found.consumed.length))) : undefined);
     put(kind, f);
     if (f) rest = blank(rest, [f.span]);
   }

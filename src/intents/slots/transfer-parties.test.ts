@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { TRANSFER_PHRASES, transferParties } from './transfer-parties.ts';
+
+describe('transferParties: who hands over, who takes over, however it is phrased', () => {
+  it.each([
+    ['把孙悦的客户转给郑凯', '孙悦', '郑凯'],
+    ['孙悦离职了，她的客户都转给郑凯', '孙悦', '郑凯'],
+    ['许晴要走了 客户转给唐宁', '许晴', '唐宁'],
+    ['郑凯的客户全部交给韩梅', '郑凯', '韩梅'],
+    ['罗敏手上的客户转给何欢', '罗敏', '何欢'],
+    ['把沈涛名下的客户都分给蒋雯', '沈涛', '蒋雯'],
+    ['曹阳的企微客户移交给彭博吧', '曹阳', '彭博'],
+    ['把周俊的企微好友都交接给张强', '周俊', '张强'],
+    // The taker named first.
+    ['让韩梅接手冯涛的客户', '冯涛', '韩梅'],
+    ['冯涛的客户由许晴来接', '冯涛', '许晴'],
+    ['把客户从何欢转到罗敏', '何欢', '罗敏'],
+    ["move Song Jia's customers to Deng Chao", 'Song Jia', 'Deng Chao'],
+    ["hand over Tang Ning's customers to Cao Yang", 'Tang Ning', 'Cao Yang'],
+    ["move all of hu jun's customers to yang fan", 'hu jun', 'yang fan'],
+    ['move zhou jun customers to zhang qiang', 'zhou jun', 'zhang qiang'],
+    ['transfer customers from Peng Bo to Xu Qing', 'Peng Bo', 'Xu Qing'],
+    ['transfer agent_02 contacts to store_manager_02', 'agent_02', 'store_manager_02'],
+    ['we might move 黄丽 customers to 李娜 next week', '黄丽', '李娜'],
+  ])('%s → %s → %s', (text, from, to) => {
+    expect(transferParties(text)).toEqual({ from, to });
+    // The trigger and the parser read the same phrasings.
+    expect(TRANSFER_PHRASES.some((re) => re.test(text))).toBe(true);
+  });
+  it('names no parties when the message names no hand-over', () => {
+    expect(transferParties('先别转客户 黄丽还没走')).toEqual({});
+    expect(transferParties('把工单从张伟转到李娜')).toEqual({});
+    expect(transferParties('孙悦的客户有多少')).toEqual({});
+  });
+});

@@ -1,0 +1,62 @@
+import { cutName, hanName } from '../router/names.ts';
+
+/**
+ * Who hands their WeCom customers over and who takes them (contacts.transfer), as staff say it:
+ * "把张伟的客户转给李娜", "张伟手上的客户都分给李娜", "张伟离职了，她的客户转给李娜", "让李娜接手张伟的客户",
+ * "张伟的客户由李娜来接", "把客户从张伟转到李娜", "transfer Zhang Wei's customers to Li Na",
+ * "move all of zhang wei's customers to li na", "transfer customers from Zhang Wei to Li Na".
+ * Either party is a staff name or WeCom userid; contacts resolves it (never guessed here).
+ */
+const WHO = '([^\\s，,。.!！?？、的把将从让由请叫]{1,16}?)';
+const TAIL = '([^\\s，,。.!！?？、]{1,16})';
+/** What stands between a person and their customers: 的, 手上的, 名下的, 企微, 所有 …. */
+const OWNS = '\\s*(?:的|手上的|手里的|名下的|那边的|负责的)\\s*(?:所有|全部)?\\s*(?:的)?\\s*(?:企业?微信|企微)?\\s*(?:客户|顾客|客人|好友|联系人)(?:们)?';
+const HAND = '\\s*(?:全部|都|全都|统统)?\\s*(?:都)?\\s*(?:转给|转交给|转交|交接给|交给|分给|分配给|转移给|转到|移交给|移交|划给|划到|过给|给)\\s*';
+const LEFT = '\\s*(?:离职|辞职|要走|走了|调走|调岗|调店|不干|休产假|休假)[^，,。.!！]{0,8}[，,。\\s]*(?:他|她|ta|TA)?\\s*(?:的)?\\s*(?:所有|全部)?\\s*(?:企业?微信|企微)?\\s*(?:客户|顾客|客人|好友|联系人)';
+const TAKE = '\\s*(?:来)?\\s*(?:接手|接管|接过来|接过去|接|跟进|负责)';
+const EN_WHO = "([A-Za-z\\p{Script=Han}][\\w .'\\p{Script=Han}-]{0,30}?)";
+const EN_CUSTOMERS = '\\s+(?:wecom\\s+)?(?:customers|clients|contacts)';
+
+const PATTERNS: { re: RegExp; from: number; to: number }[] = [
+  // 把客户从张伟转到李娜
+  { re: new RegExp(`(?:客户|顾客|客人|customers)\\s*从\\s*${WHO}\\s*(?:那里|那边|手上|名下)?\\s*(?:转|移|划|交)(?:给|到|交给)\\s*${TAIL}`, 'u'), from: 1, to: 2 },
+  // 张伟离职了，她的客户都转给李娜
+  { re: new RegExp(`${WHO}${LEFT}${HAND}${TAIL}`, 'u'), from: 1, to: 2 },
+  // 把张伟的客户转给李娜 / 张伟手上的客户都分给李娜
+  { re: new RegExp(`${WHO}${OWNS}${HAND}${TAIL}`, 'u'), from: 1, to: 2 },
+  // 让李娜接手张伟的客户
+  { re: new RegExp(`(?:让|由|请|叫)\\s*${WHO}${TAKE}\\s*${WHO}${OWNS}`, 'u'), from: 2, to: 1 },
+  // 张伟的客户由李娜来接
+  { re: new RegExp(`${WHO}${OWNS}\\s*(?:都|全部)?\\s*(?:由|让|请|交由|给)\\s*${TAIL.replace('{1,16}', '{1,16}?')}${TAKE}`, 'u'), from: 1, to: 2 },
+  // transfer Zhang Wei's customers to Li Na / move zhou jun customers to zhang qiang
+  { re: new RegExp(`\\b(?:transfer|move|hand\\s+over|hand|reassign|assign|pass|give)\\s+(?:all\\s+(?:of\\s+)?)?${EN_WHO}(?:['’]s?)?${EN_CUSTOMERS}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*[.!]?$`, 'iu'), from: 1, to: 2 },
+  // transfer customers from Zhang Wei to Li Na
+  { re: new RegExp(`\\b(?:transfer|move|hand\\s+over|reassign|assign|pass|give)\\s+(?:all\\s+)?(?:(?:the|of)\\s+)?(?:wecom\\s+)?(?:customers|clients|contacts)\\s+(?:of|from)\\s+${EN_WHO}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*[.!]?$`, 'iu'), from: 1, to: 2 },
+];
+
+/** A party as named: particles and leading request words off; a Chinese name cut from words glued to it. */
+function clean(raw: string): string {
+  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(/(?:吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
+  if (/^\p{Script=Han}{3,}$/u.test(v)) v = hanName(cutName(v)) ?? v;
+  // "… to 李娜 next week", "… to Li Na asap": when, not who.
+  else v = v.replace(/(?:\s+(?:next|this|last)\s+\w+|\s+(?:tomorrow|today|tonight|now|please|pls|asap|thanks?|first|later))+$/i, '').trim();
+  return v;
+}
+
+/**
+ * The phrasings above as triggers of contacts.transfer: a message in one of them asks for a
+ * transfer however its parties are placed (the parser and the trigger never disagree).
+ */
+export const TRANSFER_PHRASES: readonly RegExp[] = PATTERNS.map((p) => p.re);
+
+export function transferParties(text: string): { from?: string; to?: string } {
+  const t = text.trim().replace(/[。.!！~～]+$/, '');
+  for (const { re, from, to } of PATTERNS) {
+    const m = re.exec(t);
+    if (!m) continue;
+    const f = clean(m[from]!);
+    const g = clean(m[to]!);
+    if (f && g && f !== g) return { from: f, to: g };
+  }
+  return {};
+}
