@@ -5,6 +5,7 @@ import { slotsAs } from '../../intents/router/rules.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import { hasActionWord } from '../../intents/router/action-words.ts';
+import { pointsAtMember } from '../../intents/router/member-pointer.ts';
 import { THRESHOLDS } from '../../intents/router/combined.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
@@ -47,7 +48,6 @@ export interface DialogueDeps {
 
 const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<AskedNeed, string>;
 const MEMBER_REF = ['phone', 'memberNo', 'name'];
-const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人|这人|该会员|该客户|这个会员|这个客户|\b(?:him|her|his|them|their|this (?:member|customer))\b/i;
 /** A member list's card shows this many (template_card button_list: at most 6). */
 const MAX_CARD_OPTIONS = 6;
 /** "那第二个呢", "what about the first one": another of the members listed, asked the same. */
@@ -116,7 +116,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
    * asks which member instead of tagging whoever was looked up last.
    */
   const focused = (memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
-    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !POINTS_AT_SOMEONE.test(text) && !GOES_ON.test(text))) return route;
+    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !pointsAtMember(text) && !GOES_ON.test(text))) return route;
     return withFocus(intent.rule.requires, route, memory.focus()) ?? route;
   };
 
@@ -380,7 +380,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // are nothing but figures, count or list words and the last intent's own words.
       const plainRead = getIntent(routed.intent)?.effect === 'read' && !MEMBER_REF.some((k) => routed.slots[k] !== undefined);
       // "他的工单呢" with a member in focus after an answer about no member: a question about that member, no refinement.
-      const aboutFocus = staffLast !== null && !MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && memory.focus() !== null && POINTS_AT_SOMEONE.test(msg.text);
+      const aboutFocus = staffLast !== null && !MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && memory.focus() !== null && pointsAtMember(msg.text);
       // "前3就行", "徐汇的就好": a refinement ending in "that will do" is no confirmation — assent is only the bare word (assent.ts).
       const notAssent = routed.intent === CONFIRM_INTENT && assentOf(msg.text) === null;
       if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead || notAssent)) {
