@@ -12,7 +12,7 @@ import type { Services } from '../../services.ts';
 import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
 import { actorKey, newTaskId, peekAction } from '../confirmation.ts';
 import { registerCardTask } from '../card-action.ts';
-import { moodFor } from '../gate.ts';
+import { moodFor, slotsOf } from '../gate.ts';
 import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { DEFER_END_ZH, VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
@@ -21,6 +21,7 @@ import { correctionOf } from '../understand/routing-text.ts';
 import { withFocus } from '../conversation.ts';
 import type { TurnMemory } from '../memory.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from '../types.ts';
+import { asksAboutTheAction, readOfAction } from './about-action.ts';
 import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.ts';
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
@@ -302,6 +303,14 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         }
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
         if (resumed) return resumed;
+      }
+      // "发了吗?" while a recall waits for 确认, "开了吗" after a ticket was opened, "did it go out?": the action's
+      // read (the held action's first, else the previous turn's write) — never a confirmation, never a new request.
+      if (actor.kind === 'staff' && asksAboutTheAction(msg.text)) {
+        const heldNow = memory.held ? await peekAction(services, actor, undefined, msg.conversationId) : null;
+        const action = heldNow ? { intent: heldNow.intent, slots: heldNow.slots } : memory.previous;
+        const read = action ? readOfAction(getIntent(action.intent), getIntent) : null;
+        if (action && read && mayUse(actor, read)) return prepare(memory, actor, read, { intent: read.name, slots: slotsOf(read, action.slots), confidence: 1 }, msg.text, lang);
       }
       // Members refine their own answers too ("只看近一个月的" after 我的订单); naming another member is staff's.
       const last = memory.last();
