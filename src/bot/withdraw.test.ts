@@ -40,6 +40,28 @@ describe('withdrawing and not acting', () => {
     expect(await tagged('VIP')).toBe(vipBefore);
   });
 
+  it('a withdrawal naming the held write is that write, declined; one naming nothing is 取消; assent after either is small talk', async () => {
+    const recalls = await count('SELECT COUNT(*) AS n FROM recalls');
+    expect((await say('store_manager_01', '给流失会员发20元召回券')).outcome).toBe('held');
+    expect(await say('store_manager_01', '先别发 我再想想')).toMatchObject({ intent: 'recall.launch', outcome: 'declined' });
+    expect(await say('store_manager_01', '嗯')).toMatchObject({ intent: 'smalltalk', outcome: 'answered' });
+    expect((await say('store_manager_01', '给流失名单打标签 流失风险')).outcome).toBe('held');
+    expect(await say('store_manager_01', '行吧 我再想想')).toMatchObject({ intent: 'action.cancel', outcome: 'declined' });
+    expect(await say('store_manager_01', 'ok')).toMatchObject({ intent: 'smalltalk', outcome: 'answered' });
+    expect(await count('SELECT COUNT(*) AS n FROM recalls')).toBe(recalls);
+  });
+
+  it('"发了吗" / "did it go out?" while a recall is held is answered by the recall status and takes nothing', async () => {
+    const recalls = await count('SELECT COUNT(*) AS n FROM recalls');
+    for (const question of ['发了吗？', 'did it go out?']) {
+      expect((await say('store_manager_01', '给流失会员发20元召回券')).outcome).toBe('held');
+      const r = await say('store_manager_01', question);
+      expect(r, question).toMatchObject({ intent: 'recall.status', outcome: 'answered' });
+      expect(await count('SELECT COUNT(*) AS n FROM recalls')).toBe(recalls);
+      expect((await say('store_manager_01', '取消')).outcome).toBe('declined');
+    }
+  });
+
   it('"不是这个标签" with nothing pending removes nothing', async () => {
     const before = await count('SELECT COUNT(*) AS n FROM member_tags');
     await say('store_manager_01', '查一下 13800000001');

@@ -127,6 +127,32 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['给流失会员发20元召回券', 'recall.launch', { amount: '20.00' }, 'held'], ['取消', 'action.cancel', undefined, 'declined'], ['嗯', 'smalltalk', undefined, 'answered']]],
     [SM, [['给会员加个VIP标签', 'tag.add', { tag: 'VIP' }, 'asked'], ['好的', 'tag.add', undefined, 'asked'], ['13800000004', 'tag.add', { phone: '13800000004', tag: 'VIP' }, 'done']]],
   ],
+  'session 15: a question about the action itself is answered by its read — the held action first, else the last write': [
+    [SM, [['给流失的会员发个20元的召回券', 'recall.launch', undefined, 'held'], ['券发了吗', 'recall.status', undefined, 'answered'], ['取消', 'action.cancel', undefined, 'declined']]],
+    [SM, [['recall the churned members with a 15 yuan coupon', 'recall.launch', undefined, 'held'], ['has it been sent?', 'recall.status', undefined, 'answered'], ['cancel', 'action.cancel', undefined, 'declined']]],
+    [SM, [['给13800000012建个工单 包间灯坏了', 'ticket.create', undefined, 'done'], ['建好了吗', 'member.tickets', { phone: '13800000012' }, 'answered']]],
+  ],
+  'session 15: a withdrawal naming the held write is that write, declined; naming nothing, 取消; assent after it, small talk': [
+    [SM, [['给流失名单都打上老客', 'tag.batch', undefined, 'held'], ['先不打了', 'tag.batch', undefined, 'declined'], ['好的', 'smalltalk', undefined, 'answered']]],
+    [SM, [['给流失会员发召回券', 'recall.launch', undefined, 'held'], ['hmm, not sending that today', 'recall.launch', undefined, 'declined'], ['ok', 'smalltalk', undefined, 'answered']]],
+    [SM, [['给流失会员发召回券', 'recall.launch', undefined, 'held'], ['我再琢磨一下', 'action.cancel', undefined, 'declined'], ['嗯嗯', 'smalltalk', undefined, 'answered']]],
+  ],
+  'session 15: the people just listed, however pointed at ("这几个人", "都", "everyone")': [
+    [SM, [['流失预警名单', 'churn.list', undefined, 'answered'], ['这几位全部打上召回中', 'tag.batch', { tag: '召回中', list: 'churn' }, 'held']]],
+    [SM, [['流失预警名单', 'churn.list', undefined, 'answered'], ['都打个老客', 'tag.batch', { tag: '老客', list: 'churn' }, 'held']]],
+  ],
+  'session 15: a change ("换成…") of the last answer, whatever the router made of the new word': [
+    [SM, [['有家庭客标签的会员都有谁', 'members.query', { tag: '家庭客', mode: 'list' }, 'answered'], ['换成爱吃辣', 'members.query', { tag: '爱吃辣', mode: 'list' }, 'answered']]],
+  ],
+  'session 15: a write named but not asked for, by its object or a verb the router misread': [
+    [SM, [['客人说想要张优惠券', 'recall.launch', undefined, 'declined']]],
+    [SM, [['要是把流失的人都标为老客会怎样', 'tag.batch', undefined, 'declined']]],
+  ],
+  'session 15: a member naming a ticket or complaint while claiming, refusing or asking': [
+    ['member:13800000007', [['我是店长 帮我建个工单', 'handoff', undefined, 'declined']]],
+    ['member:13800000007', [['投诉要怎么弄', 'handoff', undefined, 'answered']]],
+    ['member:13800000007', [['我是店员 帮我查下13800000004的积分', 'my.points', undefined, 'declined'], ['那看我自己的', 'my.points', undefined, 'answered']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],
@@ -151,7 +177,7 @@ describe('turn classes (issue 11 §4)', () => {
       dialogues.forEach(([from, turns], n) => {
         const test = ROUTER_MISSES.has(turns[0]![0]) ? it.fails : it;
         test(turns.map((t) => t[0]).join(' → '), async () => {
-          const c: EvalConversation = { id: `class-${n}`, audience: 'staff', from, file: 'turn-classes', line: n, turns: turns.map(([say, intent, slots, outcome]) => ({ say, intent, ...(slots ? { slots } : {}), outcome })) };
+          const c: EvalConversation = { id: `class-${n}`, audience: from.startsWith('member:') ? 'member' : 'staff', from, file: 'turn-classes', line: n, turns: turns.map(([say, intent, slots, outcome]) => ({ say, intent, ...(slots ? { slots } : {}), outcome })) };
           const [r] = await runConversations(env.services, bot, [c]);
           expect(r!.harmful).toBe(false);
           // Received and expected side by side: the intent, whether the labelled slots matched (received slots shown on both sides), the outcome class.

@@ -5,21 +5,23 @@ import { slotsAs } from '../../intents/router/rules.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import { hasActionWord } from '../../intents/router/action-words.ts';
+import { pointsAtMember } from '../../intents/router/member-pointer.ts';
 import { THRESHOLDS } from '../../intents/router/combined.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
 import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
 import { actorKey, newTaskId, peekAction } from '../confirmation.ts';
 import { registerCardTask } from '../card-action.ts';
-import { moodFor } from '../gate.ts';
+import { moodFor, slotsOf } from '../gate.ts';
 import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
-import { DEFER_END_ZH, VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
-import { asksAboutOthers, claimsToBeStaff, namedWrite } from '../understand/requests.ts';
+import { DEFER_END_ZH, TRAILING_IDENTIFIER, VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { asksAboutOthers, claimsToBeStaff, isViewRequest, namedMemberWrite, namedWrite, speaksOfAWrite } from '../understand/requests.ts';
 import { correctionOf } from '../understand/routing-text.ts';
 import { withFocus } from '../conversation.ts';
 import type { TurnMemory } from '../memory.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from '../types.ts';
+import { asksAboutTheAction, readOfAction } from './about-action.ts';
 import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.ts';
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
@@ -47,7 +49,6 @@ export interface DialogueDeps {
 
 const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<AskedNeed, string>;
 const MEMBER_REF = ['phone', 'memberNo', 'name'];
-const POINTS_AT_SOMEONE = /他|她|(?<![a-z])ta(?![a-z])|这位|这个人|此人|这人|该会员|该客户|这个会员|这个客户|\b(?:him|her|his|them|their|this (?:member|customer))\b/i;
 /** A member list's card shows this many (template_card button_list: at most 6). */
 const MAX_CARD_OPTIONS = 6;
 /** "那第二个呢", "what about the first one": another of the members listed, asked the same. */
@@ -66,11 +67,15 @@ const GOES_ON = /^\s*(?:再|也|还要?|顺便|另外|然后|同时|不对|不�
 /** "改成30的", "换成 50": a change to one bare number. */
 const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换)?\s*)(\d+(?:\.\d+)?)(\s*(?:的|吧|块的)?\s*)$/;
 /** "改成…", "换成…", "不对 改为…": the message changes a figure of what was just said. */
-const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:改成|换成|改为|换为|改一下|改)\s*\S/;
+const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:(?:标签|金额|券|门店|店|名单|人群包?|时间|积分|数量|条件)\s*)?(?:改成|换成|改为|换为|改一下|改)\s*\S|^\s*(?:change|switch|make) (?:it|that|the \w+) (?:to|into)\b/i;
 /** The people just listed ("给他们都打上召回中" after the churn list). */
-const THE_LISTED = /他们|她们|这些人?|这批人?|名单上的|上面的人|\b(?:them|these|all of them)\b/i;
+const THE_LISTED = /他们|她们|这些人?|这批人?|这几(?:个|位)人?|名单上的|上面的人|全部|全都|所有人|都|\b(?:them|these|those|all of them|everyone|everybody|all)\b/i;
 /** "别动王芳的积分", "don't touch her points": hands off the thing named, a refusal of its write. */
 const HANDS_OFF = /(?:别|不要|不准|先别)(?:去)?(?:动|碰)|\b(?:don'?t|do not) touch\b/i;
+/** "那查我自己的", "我的呢", "what about mine": the member's own account, asked again. */
+const MY_OWN = /^(?:那|那就|还是)?(?:查|看)?(?:一下|下)?我(?:自己)?的(?:呢|吧|就行|就好)?[?？。.!！]*$|^(?:what about|and|just)? ?(?:mine|my own)[?？.!]*$/i;
+/** A message put as a question ("她还有别的工单吗", "any other tickets?"): a new question, never content. */
+const ASKS = /(?:[?？]|吗|么|呢|没有?)[\s。.!！~～]*$|^(?:how|did|what|which|who|where|when|is|are|does|do|any|has|have)\b/i;
 /** Small talk of either audience. */
 const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** 取消: what a refusal of the bot's question may be routed as. */
@@ -116,8 +121,14 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
    * asks which member instead of tagging whoever was looked up last.
    */
   const focused = (memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
-    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !POINTS_AT_SOMEONE.test(text) && !GOES_ON.test(text))) return route;
-    return withFocus(intent.rule.requires, route, memory.focus()) ?? route;
+    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !pointsAtMember(text) && !GOES_ON.test(text))) return route;
+    const needed = withFocus(intent.rule.requires, route, memory.focus());
+    if (needed) return needed;
+    // A read whose member is optional ("her koc stats") takes the member in focus only when pointed at.
+    const focus = memory.focus();
+    const takesMember = 'memberNo' in ((intent.slots as unknown as { shape?: object }).shape ?? {});
+    if (focus && takesMember && intent.effect === 'read' && pointsAtMember(text) && !MEMBER_REF.some((k) => route.slots[k] !== undefined)) return { ...route, slots: { ...route.slots, memberNo: focus.memberNo } };
+    return route;
   };
 
   /** The router found nothing it was sure of, or found the request being answered again: the message may answer. */
@@ -154,7 +165,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // request, its details as now stated over those first understood.
     const restated = pending.kind === 'fill' && !freeText && routed.intent === pending.intent;
     // Read as its read for want of an action word ("储值卡余额对不上" → the member's tickets): the same write named, no new request.
-    const sameUnasked = freeText && routed.unasked?.intent === pending.intent;
+    // Or read as the write's own read ("他刚微信问年夜饭还有没有位置" → interactions), or as 确认 for a word in it
+    // ("包间预订确认短信没发出去"): still the content — unless it asks to see records or is bare assent.
+    const sameUnasked =
+      freeText &&
+      (routed.unasked?.intent === pending.intent ||
+        ((routed.intent === intent.readCounterpart || routed.intent === CONFIRM_INTENT) && assentOf(msg.text) === null && !isViewRequest(msg.text) && !ASKS.test(msg.text.normalize('NFKC').trim())));
     if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated || sameUnasked)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
@@ -210,9 +226,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
    * is one), and never after a disclaimer.
    */
   async function refusedByName(msg: InboundMessage, actor: Actor, routed: RouteResult, cancelsNothing: boolean): Promise<{ intent: IntentDef; route: RouteResult } | null> {
-    const read = getIntent(routed.intent)?.effect === 'read';
+    const routedIntent = getIntent(routed.intent);
+    const read = routedIntent?.effect === 'read';
     const unsure = cancelsNothing || routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff || SMALLTALK.test(routed.intent);
-    if ((!read && !unsure) || !(VERB_ZH.test(msg.text) || VERB_EN.test(msg.text) || HANDS_OFF.test(msg.text))) return null;
+    // The router read another write than the one the message names by its word ("do not log anything for 王芳" read
+    // as a ticket, "what if we recalled everyone" as a batch tag): the one named is what is refused.
+    const otherWrite = routedIntent !== undefined && !read && routedIntent.effect !== 'control' && !unsure;
+    if ((!read && !unsure && !otherWrite) || !speaksOfAWrite(msg.text, [VERB_ZH, VERB_EN, HANDS_OFF])) return null;
     const mood = analyseMood(msg.text);
     // A disclaimer says what is NOT asked and then asks it ("不是要给陈静记录 我就问问她之前说过啥"): the router's read stands.
     if (mood.cues.some((c) => c.startsWith('disclaimer:'))) return null;
@@ -221,6 +241,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     const name = namedWrite(msg.text);
     const intent = name ? getIntent(name) : undefined;
     if (!intent || !mayUse(actor, intent)) return null;
+    const family = (n: string) => n.split('.')[0];
+    if (otherWrite && (family(intent.name) === family(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
     const slots = await slotsAs(intent, msg.text, { audience: actor.kind, actor, services });
     return { intent, route: { intent: intent.name, slots, confidence: routed.confidence } };
   }
@@ -303,6 +325,14 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
         if (resumed) return resumed;
       }
+      // "发了吗?" while a recall waits for 确认, "开了吗" after a ticket was opened, "did it go out?": the action's
+      // read (the held action's first, else the previous turn's write) — never a confirmation, never a new request.
+      if (actor.kind === 'staff' && asksAboutTheAction(msg.text)) {
+        const heldNow = memory.held ? await peekAction(services, actor, undefined, msg.conversationId) : null;
+        const action = heldNow ? { intent: heldNow.intent, slots: heldNow.slots } : memory.previous;
+        const read = action ? readOfAction(getIntent(action.intent), getIntent) : null;
+        if (action && read && mayUse(actor, read)) return prepare(memory, actor, read, { intent: read.name, slots: slotsOf(read, action.slots), confidence: 1 }, msg.text, lang);
+      }
       // Members refine their own answers too ("只看近一个月的" after 我的订单); naming another member is staff's.
       const last = memory.last();
       const staffLast = actor.kind === 'staff' ? last : null;
@@ -349,8 +379,11 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (staffLast && fixed && mayUse(actor, fixed.intent)) return runRefined(memory, actor, fixed, staffLast, msg.text, lang);
       // "那周杰呢" after an answer about 王芳: the last question about the member named. The router's
       // reading must agree it is only a member (a look-up of that name, or nothing sure): "徐汇的呢" is a store.
-      const switched = staffLast && lastIntent && !other ? ANOTHER_MEMBER.exec(msg.text) : null;
-      const another = switched ? memberAnswer(switched[1] ?? switched[2]!) : null;
+      // "另一个张伟呢 13800000003": the identifier after the question is the member meant.
+      const trailingId = TRAILING_IDENTIFIER.exec(msg.text);
+      const beforeId = trailingId ? msg.text.slice(0, trailingId.index) : msg.text;
+      const switched = staffLast && lastIntent && !other ? ANOTHER_MEMBER.exec(beforeId) : null;
+      const another = switched ? memberAnswer(trailingId ? trailingId[0].trim() : (switched[1] ?? switched[2]!)) : null;
       // A name the router also read as that name, or read as nothing sure — never a store ("徐汇的呢").
       const sameMember = another && (another.slots.name === undefined || routed.slots.name === another.slots.name || (weak(actor, routed) && !findStore(msg.text, await storeDirectory(services))));
       if (last && lastIntent && another && sameMember && (routed.intent === 'member.lookup' || weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT) && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
@@ -380,10 +413,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // are nothing but figures, count or list words and the last intent's own words.
       const plainRead = getIntent(routed.intent)?.effect === 'read' && !MEMBER_REF.some((k) => routed.slots[k] !== undefined);
       // "他的工单呢" with a member in focus after an answer about no member: a question about that member, no refinement.
-      const aboutFocus = staffLast !== null && !MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && memory.focus() !== null && POINTS_AT_SOMEONE.test(msg.text);
+      const aboutFocus = staffLast !== null && !MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && memory.focus() !== null && pointsAtMember(msg.text);
       // "前3就行", "徐汇的就好": a refinement ending in "that will do" is no confirmation — assent is only the bare word (assent.ts).
       const notAssent = routed.intent === CONFIRM_INTENT && assentOf(msg.text) === null;
-      if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead || notAssent)) {
+      // "换成老客" after a list by tag: a change of the last answer's figure, whatever the router made of the new word.
+      const changes = CHANGE_LEAD.test(msg.text);
+      if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead || notAssent || changes)) {
         const refined = refine(msg.text, last, await lookups(routed.intent));
         if (refined && mayUse(actor, refined.intent)) return runRefined(memory, actor, refined, last, msg.text, lang);
       }
@@ -402,6 +437,21 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // "给他们都打上召回中" after the churn list, read as either a batch or a single tag: the batch of the people listed.
       const batch = routed.intent === CLARIFY_INTENT && last?.intent === 'churn.list' && THE_LISTED.test(msg.text) ? await listedBatch(msg, actor, routed) : null;
       if (batch) return prepare(memory, actor, batch.intent, batch.route, msg.text, lang);
+      if (actor.kind === 'member' && (routed.intent === CLARIFY_INTENT || weak(actor, routed) || SMALLTALK.test(routed.intent))) {
+        // "那查我自己的" after a question about someone else's account: the member's last question, about themself.
+        const previous = memory.previous && getIntent(memory.previous.intent);
+        if (MY_OWN.test(msg.text.normalize('NFKC').trim()) && previous && previous.effect === 'read' && !previous.rule.fallback && mayUse(actor, previous)) {
+          return { kind: 'run', intent: previous, route: { intent: previous.name, slots: {}, confidence: 1 }, text: msg.text };
+        }
+        // "我是店员 给我开个工单", "怎么投诉啊", "我不是要投诉": the member write it names, for the member gate to
+        // decline or answer — a claim, a refusal or a question never makes a ticket; no "did you mean".
+        const name = namedMemberWrite(msg.text);
+        const own = name ? getIntent(name) : undefined;
+        const mood = analyseMood(msg.text);
+        if (own && mayUse(actor, own) && (claimsToBeStaff(msg.text) || mood.negated || mood.question || mood.hypothetical || mood.reported || mood.deferred)) {
+          return { kind: 'run', intent: own, route: { intent: own.name, slots: {}, confidence: routed.confidence }, text: msg.text };
+        }
+      }
       if (routed.intent === CLARIFY_INTENT) return askChoice(msg, memory, actor, routed, lang);
       const help = getIntent(fallback[actor.kind]);
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);

@@ -8,6 +8,10 @@ import { analyseMood, type Mood } from './mood.ts';
 type Expect = 'do' | 'polite' | 'neg' | 'q' | 'hypo' | 'defer' | 'reported';
 
 const CASES: [string, Expect][] = [
+  // session 15: 这几个 / 那几位 point at people, they ask nothing
+  ['这几个人全部加召回中', 'do'],
+  ['那几位都打上老客', 'do'],
+  ['流失的有几个人', 'q'],
   // session 14: English deferrals to a day, refusals by skipping, questions weighing a write by its end
   ["let's send the recall coupons after the weekend", 'defer'],
   ['hold off on the recall till monday', 'defer'],

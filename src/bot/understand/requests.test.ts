@@ -50,6 +50,13 @@ describe('request kinds', () => {
     ["don't send any coupons to the churn list", 'recall.launch'],
     ["don't show me the recall list", null],
     ['算了', null],
+    ['先不要发啊', 'recall.launch'],
+    ['客人说想要个VIP标签', 'tag.add'],
+    ['要是把流失名单的人都标成VIP', 'tag.batch'],
+    ['顾客说要给她建个投诉单', 'ticket.create'],
+    ['先别转客户 黄丽还没走', 'contacts.transfer'],
+    ['13800000004那单先别关', 'ticket.update'],
+    ['发现她没来', null],
   ] as const)('the write a refusal names: %s → %s', (text, intent) => {
     expect(namedWrite(text)).toBe(intent);
   });

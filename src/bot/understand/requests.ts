@@ -65,13 +65,30 @@ export const asksForPerson = (text: string): boolean => PERSON.test(text.normali
  * Only for messages whose mood already declines or weighs (src/bot/dialogue/turn.ts) — never a reason to act.
  */
 const NAMED_WRITES: readonly (readonly [string, RegExp])[] = [
-  ['recall.launch', /召回|群发|发券|(?:召回|优惠)券|\brecall(?:s|ed|ing)?\b|\bcoupons?\b|\bwin-?back\b/i],
+  ['recall.launch', /召回|群发|发券|(?:召回|优惠)券|发[^，,。；;\s]{0,6}?券|\brecall(?:s|ed|ing)?\b|\bcoupons?\b|\bwin-?back\b/i],
   ['segment.export', /导出|\bexport(?:s|ed|ing)?\b/i],
   ['interaction.log', /记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
-  ['ticket.create', /工单|建单|开单|报修|\btickets?\b/i],
+  ['ticket.update', /关单|结单|(?:工单|单子?)[^，,。；;\s]{0,4}?(?:关|结|升级)|关闭工单|升级工单|\b(?:close|escalate)(?:s|d|ing)?\b/i],
+  ['ticket.create', /工单|建单|开单|报修|(?:建|开|提|起)[^，,。；;\s]{0,4}?单|(?:投诉|售后|服务)单|\btickets?\b/i],
   ['points.adjust', /积分|(?:扣|加|补|减)[^，,。；;\s]{0,8}?分|\bpoints?\b|\bpts\b/i],
-  ['tag.add', /标签|打标|\btag(?:s|ged|ging)?\b|\blabel(?:s|led|ed|ing)?\b/i],
+  ['tag.add', /标签|打标|标成|标为|标记|标上|打上|\btag(?:s|ged|ging)?\b|\blabel(?:s|led|ed|ing)?\b/i],
+  ['contacts.transfer', /转(?:给|交|移)?(?:客户|会员)|(?:客户|会员)[^，,。；;\s]{0,4}?转|交接客户|\btransfer(?:s|red|ring)?\b/i],
 ];
+/** 发 / send alone, when nothing else is named ("先不要发啊", "don't send it"): the one write that sends is the recall. */
+const SEND = /(?<![出开头引])发(?![现生票展话挥布言烧呆火])|\bsend(?:s|ing)?\b/i;
+/**
+ * A wish for a write's object, said or relayed ("客人说想要个VIP标签", "王芳说她不想要工单了"): the write it
+ * names, for a refusal, relay or supposition to decline — no instruction verb needed.
+ */
+const WANTS_OBJECT = /(?:想要|要个|要一个|要张|需要|想|要)(?:个|一个|张|一张|点|些)?[^，,。；;\s]{0,6}?(?:标签|积分|券|工单|单子)/;
+/** Verbs of writes the instruction-verb lists do not carry (转客户, 那单先别关). */
+const OTHER_WRITE_VERB = /转(?:给|交|移)?(?:客户|会员)|(?:工?单|单子)[^，,。；;\s]{0,4}?关|关单|结单/;
+
+/** Whether the message asks for, refuses or relays a write in words: an instruction verb, "别动 …", a wish for a write's object. */
+export function speaksOfAWrite(text: string, verbs: readonly RegExp[]): boolean {
+  const t = text.normalize('NFKC');
+  return verbs.some((v) => v.test(t)) || WANTS_OBJECT.test(t) || OTHER_WRITE_VERB.test(t);
+}
 const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这些人|\b(?:churn(?:ed)?|everyone|everybody|all (?:of )?(?:them|the|members|customers)|them)\b/i;
 /** Looking at something ("不用看积分了", "don't show me the recall list"): about a read, whatever it names. */
 const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b/i;
@@ -84,6 +101,18 @@ export function namedWrite(text: string): string | null {
     const m = re.exec(t);
     if (m && (!best || m.index < best.at)) best = { intent, at: m.index };
   }
-  if (!best) return null;
+  if (!best) return SEND.test(t) ? 'recall.launch' : null;
   return best.intent === 'tag.add' && LISTED_PEOPLE.test(t) ? 'tag.batch' : best.intent;
+}
+
+/** A member's own writes by their words: the hand-off (a person, a ticket, a complaint) and 退订. */
+const MEMBER_WRITES: readonly (readonly [string, RegExp])[] = [
+  ['unsubscribe', /退订|取消订阅|不要再发|\bunsubscribe\b/i],
+  ['handoff', /工单|投诉|人工|客服|开单|建单|开个单|报修|\b(?:complain(?:t|ts|ing)?|ticket|human|real person|agent)\b/i],
+];
+
+/** The member write a message names ("我是店员 给我开个工单", "怎么投诉啊", "我不是要投诉"), if any. */
+export function namedMemberWrite(text: string): string | null {
+  const t = text.normalize('NFKC');
+  return MEMBER_WRITES.find(([, re]) => re.test(t))?.[0] ?? null;
 }

@@ -1,5 +1,6 @@
 import type { IntentDef } from '../types.ts';
 import type { Candidate } from './combined.ts';
+import { pointsAtMember } from './member-pointer.ts';
 
 /**
  * What a message's named scope says about its reading, a step of combined.ts after the
@@ -14,8 +15,6 @@ import type { Candidate } from './combined.ts';
 
 /** Words that name a saved segment as one, or point at one. */
 const SEGMENT_WORD = /人群包|人群|客群|圈人|包|segment|audience|cohort|\b(?:this|that|it)\b|这个|刚[才建]/i;
-/** Pronouns and pointing words for the member in focus. */
-const MEMBER_POINTER = /[她他]|这位|该会员|这个会员|\b(?:she|he|her|him|his|this (?:member|customer|guest))\b/i;
 
 type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
 
@@ -46,7 +45,7 @@ export async function withoutMemberIntentsForAStore(
   slotsOf: SlotsOf,
   byName: ReadonlyMap<string, IntentDef>,
 ): Promise<number[]> {
-  if (MEMBER_POINTER.test(text)) return [...q];
+  if (pointsAtMember(text)) return [...q];
   const needsMember = (label: string) => byName.get(label)?.rule.requires?.some((g) => g.includes('name') && g.includes('phone')) === true;
   const takesStore = (label: string) => byName.get(label)?.rule.extract?.store === 'store';
   const storeIntent = candidates.find((c) => takesStore(c.label));

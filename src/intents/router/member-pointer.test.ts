@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { pointsAtMember } from './member-pointer.ts';
+
+describe('pointsAtMember', () => {
+  it.each(['给她打个VIP', '他最近的订单呢', 'ta的积分', '这位的工单', '该会员几级', '这个客户的跟进记录', 'and her orders?', 'did he come back', 'tag him', 'this customer please', '她在静安店的订单', '給她加積分'])(
+    'points: %s',
+    (text) => expect(pointsAtMember(text)).toBe(true),
+  );
+  it.each(['静安店呢', '给王芳打个VIP', '流失名单', 'what about 上海静安店', 'the metadata', 'these stats', 'then show the list', 'what about last month'])('names or points at no member: %s', (text) =>
+    expect(pointsAtMember(text)).toBe(false),
+  );
+});
