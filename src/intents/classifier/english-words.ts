@@ -67,13 +67,6 @@ const CLASSES: Readonly<Record<string, readonly string[]>> = {
   today: ['today', 'todo', 'agenda', 'task', 'plate', 'due', 'overdu', 'deadlin', 'callback'],
   assent: ['ok', 'okay', 'yes', 'yep', 'yup', 'sure', 'confirm', 'fine', 'alright', 'go'],
   refuse: ['no', 'nah', 'nope', 'not', 'never', "don't", 'dont', 'forget', 'nevermind'],
-  // Session 15: the intents no class reached yet (customer value, the prediction models, a human
-  // to talk to, opting out, moving contacts), in the general words of each.
-  value: ['valu', 'rfm', 'quadrant', 'pyramid', 'worth', 'ltv', 'clv', 'lifetim', 'champion', 'whal', 'spender', 'valuabl', 'breakdown', 'split', 'distribution'],
-  model: ['model', 'algorithm', 'predict', 'prediction', 'forecast', 'accuracy', 'accurat', 'reliabl', 'backtest', 'calibration'],
-  human: ['human', 'agent', 'staff', 'operator', 'rep', 'representativ', 'manager', 'someon', 'somebody', 'real', 'live'],
-  optout: ['unsubscrib', 'optout', 'opt', 'spam', 'mut', 'mailing', 'ads', 'promo', 'marketing'],
-  transfer: ['transfer', 'reassign', 'handover', 'mov', 'migrat', 'pass', 'hand', 'inherit', 'takeover'],
 };
 
 const CLASS_OF: ReadonlyMap<string, readonly string[]> = (() => {
