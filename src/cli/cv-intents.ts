@@ -4,9 +4,10 @@ import { EVAL_DICTIONARIES, evaluate, loadEvalSet, type EvalCase } from '../inte
 import { catalogueCorpus } from '../intents/classifier/build.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { crossValidatedSamples, fitCombination, fitSamples, heldOutLines, type FitSample, type HeldLine } from '../intents/classifier/fit.ts';
-import { loadClassifier, NONE } from '../intents/classifier/model.ts';
+import { loadClassifier, NONE, type Classifier } from '../intents/classifier/model.ts';
+import { calibrationTable, formatCalibrationTable } from '../intents/classifier/calibration.ts';
 import { offlineContext, tuningDir } from '../intents/classifier/tuning.ts';
-import { combine, createCombinedRouter } from '../intents/router/combined.ts';
+import { combine, createCombinedRouter, type Thresholds } from '../intents/router/combined.ts';
 
 /**
  * `npx tsx src/cli/cv-intents.ts [--misses FILE] [--no-cv]`: how well the router generalises,
@@ -75,21 +76,45 @@ if (!values['no-cv']) {
   const lines = catalogueCorpus(intents);
   const held: HeldLine[] = values.fixed ? readFileSync(values.fixed, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HeldLine) : heldOutLines(lines);
   if (values['save-fixed']) writeFileSync(values['save-fixed'], held.map((h) => JSON.stringify(h)).join('\n') + '\n');
-  // The whole offline router (its steps after the combination included: chat dropped when an entity
-  // is named, questions whether done and writes not asked in words read) with each fold's model.
-  const routed = new Map<string, { ok: boolean; intent: string }>();
+  // Each fold's model is kept: the whole offline router reads the fold's lines after every fold's
+  // samples are in, so it can use a combination fitted without that fold (fold-honest).
+  const foldModels: { classifier: Classifier; mine: readonly HeldLine[] }[] = [];
   const heldOut = await crossValidatedSamples(intents, lines, offlineContext, EVAL_DICTIONARIES, undefined, held, async (classifier, mine) => {
-    const router = createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier });
-    for (const h of mine) {
-      const r = await router.route(h.text, offlineContext(h.audience));
-      const fallback = intents.find((i) => i.audience === h.audience && i.rule.fallback)?.name;
-      routed.set(`${h.audience}\t${h.text}`, { ok: r.intent === h.label || (h.label === NONE && r.intent === fallback), intent: r.intent });
-    }
+    foldModels.push({ classifier, mine });
   });
   let inFit = 0;
   let outFit = 0;
   let n = 0;
   const all = fitCombination([[...samplesOf.values()].flat(), heldOut]);
+  const foldOfKey = new Map(held.map((h) => [`${h.audience}\t${h.text}`, h.fold]));
+  const tuningSamples = [...samplesOf.values()].flat();
+  // The combination fitted on the tuning set and the held-out lines of the other folds only: the
+  // fold's own figures are then read by weights that never saw its families.
+  const honest = foldModels.map((_, fold) => fitCombination([tuningSamples, heldOut.filter((s) => foldOfKey.get(`${s.audience}\t${s.text}`) !== fold)]));
+  // The whole offline router (its steps after the combination included: chat dropped when an entity
+  // is named, questions whether done and writes not asked in words read) with each fold's model:
+  // as shipped, and with the fold-honest combination under each variant of the ask thresholds.
+  const variants: { name: string; thresholds?: Partial<Thresholds>; honest: boolean }[] = [
+    { name: 'router', honest: false },
+    { name: 'r.honest', honest: true },
+    ...[0.5, 0.3, 0.2, 0.1].map((r) => ({ name: `read<${r}`, thresholds: { clarifyReadBelow: r }, honest: true })),
+    { name: 'all<0.3', thresholds: { clarifyReadBelow: 0.3, clarifyBelow: 0.3 }, honest: true },
+  ];
+  const routed = new Map<string, { ok: boolean; intent: string; harm: boolean }[]>();
+  const isWrite = (name: string) => ['write', 'send', 'export'].includes(intents.find((i) => i.name === name)?.effect ?? 'read');
+  for (const [fold, { classifier, mine }] of foldModels.entries()) {
+    const routers = variants.map((v) => createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier, ...(v.honest ? { combination: honest[fold]! } : {}), ...(v.thresholds ? { thresholds: v.thresholds } : {}) }));
+    for (const h of mine) {
+      const fallback = intents.find((i) => i.audience === h.audience && i.rule.fallback)?.name;
+      const out = [];
+      for (const router of routers) {
+        const r = await router.route(h.text, offlineContext(h.audience));
+        // A write chosen for a line that asks for no write (a read, talk or another write's line is not counted: the gate asks first).
+        out.push({ ok: r.intent === h.label || (h.label === NONE && r.intent === fallback), intent: r.intent, harm: isWrite(r.intent) && !isWrite(h.label) });
+      }
+      routed.set(`${h.audience}\t${h.text}`, out);
+    }
+  }
   for (const file of files) {
     const rest = files.filter((f) => f !== file).flatMap((f) => samplesOf.get(f)!);
     const without = fitCombination([rest, heldOut]);
@@ -113,25 +138,42 @@ if (!values['no-cv']) {
     const best = s.candidates.reduce((b, c, i) => (c.logp > s.candidates[b]!.logp ? i : b), 0);
     return s.right.includes(best);
   };
-  const perView = new Map<string, { n: number; ok: number; model: number; router: number }>();
+  const perView = new Map<string, { n: number; ok: number; honest: number; model: number; routers: number[]; harm: number[] }>();
+  const calibrationPairs: { confidence: number; correct: boolean }[] = [];
   const heldMisses: string[] = [];
   for (const s of heldOut) {
     const h = heldOf.get(`${s.audience}\t${s.text}`);
     const ok = top(s, all);
-    const views = ['all', ...viewsOf(h)];
+    const fold = foldOfKey.get(`${s.audience}\t${s.text}`) ?? 0;
+    const qh = combine(s.candidates, honest[fold]!);
+    const topH = qh.indexOf(Math.max(...qh));
+    calibrationPairs.push({ confidence: qh[topH]!, correct: s.right.includes(topH) });
+    const views = ['all', `fold:${fold}`, ...viewsOf(h)];
+    const rs = routed.get(`${s.audience}\t${s.text}`) ?? [];
     for (const v of views) {
-      const g = perView.get(v) ?? { n: 0, ok: 0, model: 0, router: 0 };
+      const g = perView.get(v) ?? { n: 0, ok: 0, honest: 0, model: 0, routers: variants.map(() => 0), harm: variants.map(() => 0) };
       g.n++;
-      if (routed.get(`${s.audience}\t${s.text}`)?.ok) g.router++;
+      rs.forEach((r, i) => {
+        if (r.ok) g.routers[i]!++;
+        if (r.harm) g.harm[i]!++;
+      });
+      if (s.right.includes(topH)) g.honest++;
       if (ok) g.ok++;
       if (modelTop(s)) g.model++;
       perView.set(v, g);
     }
     const want = values['held-misses'];
-    const r = routed.get(`${s.audience}\t${s.text}`);
+    const r = rs[0];
     if (r && !r.ok && want && (views.includes(want) || views.includes(`style:${want}`))) heldMisses.push(`  HELD-MISS ${h?.source} ${s.text} → ${r.intent} (want ${h?.label})`);
   }
   console.log(`held-out template families (4 folds${values.fixed ? `, fixed lines of ${values.fixed}` : ''}; rules + a model trained without them, top reading / that model alone / the whole offline router with it):`);
-  for (const [v, g] of [...perView].sort()) console.log(`  ${v.padEnd(18)} ${String(g.n).padStart(5)}  ${pct(g.ok, g.n).padStart(6)}  ${pct(g.model, g.n).padStart(6)}  ${pct(g.router, g.n).padStart(6)}`);
+  for (const [v, g] of [...perView].sort()) console.log(`  ${v.padEnd(18)} ${String(g.n).padStart(5)}  ${pct(g.ok, g.n).padStart(6)}  ${pct(g.model, g.n).padStart(6)}  ${pct(g.routers[0]!, g.n).padStart(6)}`);
+  // The same lines read with the combination fitted without the line's fold (top reading), and by
+  // the whole router with it under each variant of the ask thresholds; `writes` counts lines that
+  // ask for no write routed to one (the write gate still asks before anything is written).
+  console.log(`fold-honest: top reading, then the router per variant (${variants.map((v) => v.name).join(' / ')}); writes chosen for a line asking none per variant`);
+  for (const [v, g] of [...perView].sort()) console.log(`  ${v.padEnd(18)} ${String(g.n).padStart(5)}  ${pct(g.honest, g.n).padStart(6)}  ${g.routers.map((r) => pct(r, g.n).padStart(6)).join(' ')}  writes ${g.harm.join('/')}`);
+  console.log(formatCalibrationTable(calibrationTable(calibrationPairs), 'fold-honest calibration of the top reading on held-out families (reported vs observed)'));
+  for (const [fold, c] of honest.entries()) console.log(`  combination without fold ${fold}: ${JSON.stringify(c)}`);
   for (const m of heldMisses) console.log(m);
 }

@@ -70,13 +70,26 @@ describe('combined router', () => {
   });
 
   it('asks with at most three options, sorted, when the readings are close', async () => {
-    const r = await router({ 'member.orders': 0.24, 'member.summary': 0.23, 'member.level': 0.22, 'member.lookup': 0.21 }).route('李娜那个', staff);
+    // Four reads, none above clarifyReadBelow (a read is answered from there).
+    const r = await router({ 'member.orders': 0.15, 'member.summary': 0.14, 'member.level': 0.14, 'member.lookup': 0.1 }).route('李娜那个', staff);
     expect(r.intent).toBe(CLARIFY_INTENT);
     const options = r.slots.options as string[];
     expect(options.length).toBeLessThanOrEqual(THRESHOLDS.maxOptions);
     expect(options).toEqual([...options].sort());
     expect(options).toEqual(['member.level', 'member.orders', 'member.summary']);
     for (const a of r.alternatives ?? []) expect(a.slots).toEqual({ name: '李娜' });
+  });
+
+  it('answers a likeliest read on a smaller lead than a likeliest write, which it asks about', async () => {
+    // Readings close enough that the top one is below clarifyBelow but above clarifyReadBelow.
+    const read = await router({ 'member.orders': 0.36, 'member.summary': 0.3 }).route('李娜那个', staff);
+    expect(read.confidence).toBeLessThan(THRESHOLDS.clarifyBelow);
+    expect(read.confidence).toBeGreaterThanOrEqual(THRESHOLDS.clarifyReadBelow);
+    expect(read).toMatchObject({ intent: 'member.orders', slots: { name: '李娜' } });
+    const write = await router({ 'tag.add': 0.36, 'member.summary': 0.3 }).route('给李娜打个VIP', staff);
+    expect(write.confidence).toBeLessThan(THRESHOLDS.clarifyBelow);
+    expect(write.intent).toBe(CLARIFY_INTENT);
+    expect(write.slots.options).toContain('tag.add');
   });
 
   it('lets a bare identifier be a lookup, whatever the classifier says (high-precision override)', async () => {

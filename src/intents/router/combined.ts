@@ -36,6 +36,14 @@ export type Combination = z.infer<typeof combinationSchema>;
 export const THRESHOLDS = {
   /** Below this the top reading is not clear enough to act on: ask if there are options, else fall back. */
   clarifyBelow: 0.5,
+  /**
+   * The same for a top reading that only reads (effect 'read'): a wrong read costs one wrong
+   * answer the user sees and re-asks, a wrong write changes data, so reads may be answered on a
+   * smaller lead than writes. Chosen on held-out template families (`cv-intents`, fold-honest
+   * combination, variants read<0.5 … 0.1): lower was better on both halves of the folds, and the
+   * writes chosen for lines asking none did not change (a write still asks below clarifyBelow).
+   */
+  clarifyReadBelow: 0.2,
   /** A reading is offered as an option (and an alternative) from this probability. */
   optionFloor: 0.12,
   /** At most this many options in a clarifying question. */
@@ -45,6 +53,7 @@ export const THRESHOLDS = {
   /** The confidence reported with a fallback for "none of these" (the pipeline treats it as not understood). */
   fallbackConfidence: 0.3,
 } as const;
+export type Thresholds = { readonly [K in keyof typeof THRESHOLDS]: number };
 
 /** Used when no fitted combination is shipped (and as the fit's starting point). */
 export const DEFAULT_COMBINATION: Combination = { classifier: 1, ruleSure: 2.5, ruleMissing: 1, ruleTied: 1.5, ruleOther: 0.5, identifier: 1 };
@@ -215,6 +224,8 @@ export interface CombinedRouterOptions extends RuleRouterOptions {
   classifier?: Classifier;
   /** Default: the shipped fit (src/intents/classifier/combination.json). */
   combination?: Combination;
+  /** Default: THRESHOLDS (cv-intents measures other values on held-out families). */
+  thresholds?: Partial<Thresholds>;
 }
 
 /**
@@ -230,6 +241,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
   const classifier = options.classifier ?? loadClassifier();
   const combination = options.combination ?? loadCombination();
   const byName = new Map(intents.map((i) => [i.name, i]));
+  const t: Thresholds = { ...THRESHOLDS, ...options.thresholds };
 
   return {
     async route(raw: string, ctx: RouteContext): Promise<RouteResult> {
@@ -267,27 +279,27 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // ("张伟的订单和详情") mean two requests in one message, so ask which first.
       if (rules.result.intent === CLARIFY_INTENT) {
         const tied = rules.result.slots.options as string[];
-        const extra = readings.filter((r) => !tied.includes(r.label) && r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions - tied.length);
+        const extra = readings.filter((r) => !tied.includes(r.label) && r.p >= t.optionFloor).slice(0, t.maxOptions - tied.length);
         const options = [...readings.filter((r) => tied.includes(r.label)), ...extra];
         return withUnasked({ intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: options[0]!.p, alternatives: await withSlots(options) });
       }
       const top = ranked[0]!;
       if (top.label === NONE) {
-        const alternatives = await withSlots(readings.filter((r) => r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions));
-        return withUnasked({ intent: fallback, slots: {}, confidence: Math.min(top.p, THRESHOLDS.fallbackConfidence), ...(alternatives.length ? { alternatives } : {}) });
+        const alternatives = await withSlots(readings.filter((r) => r.p >= t.optionFloor).slice(0, t.maxOptions));
+        return withUnasked({ intent: fallback, slots: {}, confidence: Math.min(top.p, t.fallbackConfidence), ...(alternatives.length ? { alternatives } : {}) });
       }
-      if (top.p < THRESHOLDS.clarifyBelow) {
-        const options = readings.filter((r) => r.p >= THRESHOLDS.optionFloor).slice(0, THRESHOLDS.maxOptions);
+      if (top.p < (byName.get(top.label)?.effect === 'read' ? t.clarifyReadBelow : t.clarifyBelow)) {
+        const options = readings.filter((r) => r.p >= t.optionFloor).slice(0, t.maxOptions);
         if (options.length >= 2) {
           const alternatives = await withSlots(options);
           return withUnasked({ intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: top.p, alternatives });
         }
         // One weak reading and nothing else: not understood, but say what it might have been.
-        return withUnasked({ intent: fallback, slots: {}, confidence: Math.min(top.p, THRESHOLDS.fallbackConfidence), alternatives: await withSlots([top]) });
+        return withUnasked({ intent: fallback, slots: {}, confidence: Math.min(top.p, t.fallbackConfidence), alternatives: await withSlots([top]) });
       }
       const def = byName.get(top.label)!;
       const slots = await rules.slotsFor(def);
-      const alternatives = await withSlots(readings.slice(1, 1 + THRESHOLDS.maxOptions).filter((r) => r.p >= THRESHOLDS.alternativeFloor));
+      const alternatives = await withSlots(readings.slice(1, 1 + t.maxOptions).filter((r) => r.p >= t.alternativeFloor));
       return withUnasked({ intent: def.name, slots, confidence: top.p, ...(alternatives.length ? { alternatives } : {}) });
     },
   };
