@@ -75,6 +75,20 @@ describe('change_external_contact', () => {
   });
 });
 
+describe('the 360 view of a member bound to several customers', () => {
+  it('shows the customer bound last, the same one on every read', async () => {
+    const m = await r.memberId('M00000009');
+    // The later-bound customer has the larger id: read in index order (member_id, then id) the other came first.
+    await r.services.sql.query(
+      "INSERT INTO wecom_customers (external_userid, name, member_id, bound_by, bound_at, created_at, updated_at) VALUES ('wmTwoA', '甲', ?, 'manual', '2026-01-01 00:00:00', NOW(3), NOW(3)), ('wmTwoZ', '乙', ?, 'manual', '2026-03-01 00:00:00', NOW(3), NOW(3))",
+      [m, m],
+    );
+    await r.services.sql.query("INSERT INTO wecom_follows (external_userid, staff_userid, remark, added_at, wecom_tags) VALUES ('wmTwoA', 'agent_01', 'a', NOW(3), '[]'), ('wmTwoZ', 'agent_02', 'z', NOW(3), '[]')");
+    for (let i = 0; i < 3; i++) expect((await memberWeCom(r.services, m))?.externalUserId).toBe('wmTwoZ');
+    expect((await memberWeCom(r.services, m))?.relationships).toMatchObject([{ staffUserId: 'agent_02', remark: 'z' }]);
+  });
+});
+
 describe('attribution by contact-way state', () => {
   it('QR codes per store/staff; customers arriving with the state count for that store and staff, visible in the 360 view', async () => {
     const hq = await r.access('hq_ops_01');

@@ -127,6 +127,23 @@ describe('durable inbox', () => {
     expect(await markDeferred(services, msg)).toBe('claimed');
   });
 
+  it('the recorded reply keeps a chart only when the callback was deferred (a push carries it); a text reply is kept whole either way', async () => {
+    const services = ctx.env.services;
+    const image = { pngBase64: 'iVBORw0KGgo=', alt: '图' };
+    const complete = async (id: string, deferred: boolean, reply: { text: string; image?: typeof image }) => {
+      const msg = message(id);
+      const claim = await claimInbound(services, msg);
+      if (claim.kind !== 'claimed') throw new Error('not claimed');
+      if (deferred) await markDeferred(services, msg);
+      expect(await completeClaim(services, { ...msg, token: claim.token }, { channel: 'wecom', to: msg.from, requestId: msg.requestId, ...reply })).toBe(true);
+      return (await inboxRow(services, msg))?.reply;
+    };
+    expect(await complete('inbox-reply-img-1', false, { text: '图表', image })).toEqual({ channel: 'wecom', to: 'store_manager_01', requestId: 'req-inbox-reply-img-1', text: '图表' });
+    expect(await complete('inbox-reply-img-2', true, { text: '图表', image })).toMatchObject({ text: '图表', image });
+    expect(await complete('inbox-reply-txt-1', false, { text: '答复 \'引号\' \\ 反斜杠' })).toMatchObject({ text: '答复 \'引号\' \\ 反斜杠' });
+    expect(await complete('inbox-reply-txt-2', true, { text: '答复' })).toMatchObject({ text: '答复' });
+  });
+
   it('a deferred answer recorded but never queued (a crash between the two) is queued by the answer job, once', async () => {
     const services = ctx.env.services;
     const msg = message('inbox-unqueued-1');

@@ -104,13 +104,13 @@ type Reply = { text: string; image?: unknown; [k: string]: unknown };
 
 /** completeClaim's UPDATE as a statement (sent with the turn's audit rows in one round trip: src/bot/inbox/claim.ts). */
 export function completion(claim: ClaimHandle, reply: Reply | null): { sql: string; values: (string | null)[] } {
-  const inline = reply ? JSON.stringify({ ...reply, image: undefined }) : null;
-  return {
-    sql: `UPDATE inbound_messages SET state = 'answered', claim_token = NULL, lease_until = NULL, payload = NULL, answered_at = NOW(3), updated_at = NOW(3),
-       reply = IF(deferred_at IS NULL, ?, ?) WHERE ${BY_CLAIM}`,
-    values: [inline, reply ? JSON.stringify(reply) : null, ...claimArgs(claim)],
-  };
+  const full = reply ? JSON.stringify(reply) : null;
+  // Without an image both forms are the same text: serialised and escaped once (a chat turn's hot path).
+  if (!reply?.image) return { sql: `${COMPLETE} reply = ? WHERE ${BY_CLAIM}`, values: [full, ...claimArgs(claim)] };
+  return { sql: `${COMPLETE} reply = IF(deferred_at IS NULL, ?, ?) WHERE ${BY_CLAIM}`, values: [JSON.stringify({ ...reply, image: undefined }), full, ...claimArgs(claim)] };
 }
+
+const COMPLETE = `UPDATE inbound_messages SET state = 'answered', claim_token = NULL, lease_until = NULL, payload = NULL, answered_at = NOW(3), updated_at = NOW(3),`;
 
 /** Whether the completion found the claim still ours (the message is recorded answered). */
 export const completed = (res: ResultSetHeader): boolean => res.affectedRows === 1;

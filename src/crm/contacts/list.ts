@@ -39,14 +39,16 @@ export interface MemberWeComView {
 /**
  * The member's WeCom relationships for the 360 view, in one statement (the customer row, then its
  * follows). Not scoped: the caller shows it only for a member it has read in scope through customers.
+ * A member bound to several customers (a merge moves the loser's to the survivor) shows the one
+ * bound last, the same one on every read (ties: the smaller id).
  */
 export async function memberWeCom(services: Services, memberId: number): Promise<MemberWeComView | null> {
   const [all] = await services.sql.query<RowDataPacket[]>(
     `SELECT c.external_userid AS customer, f.staff_userid, adder.name AS staff_name, f.remark, f.added_at, f.deleted_at, f.deleted_by, f.state, f.store_id, s.name AS store_name, attr.name AS attributed
-     FROM (SELECT external_userid FROM wecom_customers WHERE member_id = ? LIMIT 1) c
+     FROM (SELECT external_userid FROM wecom_customers WHERE member_id = ? ORDER BY bound_at DESC, external_userid LIMIT 1) c
      LEFT JOIN wecom_follows f ON f.external_userid = c.external_userid
      LEFT JOIN staff adder ON adder.wecom_user_id = f.staff_userid LEFT JOIN stores s ON s.id = f.store_id LEFT JOIN staff attr ON attr.id = f.staff_id
-     ORDER BY f.added_at`,
+     ORDER BY f.added_at, f.id`,
     [memberId],
   );
   if (!all[0]) return null;
