@@ -5,6 +5,7 @@
  * cost: at 1M members `toFixed` and `JSON.stringify` of the reasons were seconds of the run's
  * CPU (docs/benchmarks.md, session 15). score-text.test.ts checks them against the generic calls.
  */
+import { dayParts } from '../../kernel/index.ts';
 
 const SCALES = [1, 10, 100, 1000, 10_000] as const;
 /** |x · 10^places| below this: its product's rounding error (≤ 2^-53 of it) is far below the tie window. */
@@ -81,23 +82,15 @@ const LAST_MS = 253_402_300_800_000;
 /**
  * A UTC DATETIME(3) literal of epoch milliseconds (the pool's time zone is UTC): exactly
  * `new Date(ms).toISOString().slice(0, 23).replace('T', ' ')`, computed from the day number
- * (the civil-from-days conversion) instead of a Date and three strings per call — one per
+ * (the kernel's civil-from-days conversion, `dayParts`) instead of a Date and three strings per call — one per
  * member's last order, 3 s of CPU per million members that way (session 15).
  */
 export function utcText(ms: number): string {
   if (!Number.isInteger(ms) || ms < FIRST_MS || ms >= LAST_MS) return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
   const days = Math.floor(ms / 86_400_000);
   let rest = ms - days * 86_400_000;
-  // Days since 1970-01-01 to year, month, day in the proleptic Gregorian calendar (eras of 400 years).
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  // The kernel's one civil-from-days conversion (proleptic Gregorian), as the calendar uses it.
+  const { year, month, day } = dayParts(days);
   const hours = Math.floor(rest / 3_600_000);
   rest -= hours * 3_600_000;
   const minutes = Math.floor(rest / 60_000);
