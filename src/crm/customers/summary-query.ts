@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StaffActor } from '../kernel/index.ts';
+import { newestJson, type StaffActor } from '../kernel/index.ts';
 import { openAddresses, openEmail, openRemarks } from './sealed.ts';
 import type { Services } from '../../services.ts';
 import { readMemberRowsWith, type ExtraColumns, type MemberRow } from './rows.ts';
@@ -12,13 +12,19 @@ import { readMemberRowsWith, type ExtraColumns, type MemberRow } from './rows.ts
  * indexed lookup by member id (orders(member_id, paid_at, amount, refunded_amount), member_tags
  * PK, tickets(member_id, created_at), interactions(member_id, created_at), koc_referrals
  * (koc_member_id, created_at)); the short lists come back as JSON arrays (JSON_ARRAYAGG's own
- * ORDER BY … LIMIT: MariaDB has no correlated derived tables), their rows formatted by the
- * database: amounts as the DECIMAL's own text, times as ISO strings.
+ * ORDER BY … LIMIT: MariaDB has no correlated derived tables; the recent orders and interactions
+ * through newestJson, which reads only the rows shown), their rows formatted by the database:
+ * amounts as the DECIMAL's own text, times as ISO strings.
  */
 
 const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
 
-/** One newest-first list of at most `take` rows (alias x) as a JSON array (NULL when empty). */
+/**
+ * One newest-first list of at most `take` rows (alias x) as a JSON array (NULL when empty), for
+ * the lists a filter keeps short (open tickets, complaints of the last 90 days): the aggregate
+ * formats every matching row, a handful. The lists that grow with the member's history — orders,
+ * interactions — read only their page (kernel newestJson).
+ */
 const newest = (from: string, where: string, take: number, fields: string) => `
   (SELECT JSON_ARRAYAGG(JSON_OBJECT(${fields}) ORDER BY x.created_at DESC, x.id DESC LIMIT ${take}) FROM ${from} WHERE ${where})`;
 
@@ -32,8 +38,17 @@ const summaryColumns = (recent: number) => `
   (SELECT COUNT(*) FROM orders o WHERE ${COUNTED}) AS order_count,
   (SELECT SUM(o.amount - o.refunded_amount) FROM orders o WHERE ${COUNTED}) AS spend,
   (SELECT MAX(o.paid_at) FROM orders o WHERE ${COUNTED}) AS last_at,
-  (SELECT JSON_ARRAYAGG(JSON_OBJECT('orderNo', o.order_no, 'paidAt', DATE_FORMAT(o.paid_at, ${ISO}), 'amount', CAST(o.amount AS CHAR), 'store', os.name) ORDER BY o.paid_at DESC, o.id DESC LIMIT ${recent})
-     FROM orders o JOIN stores os ON os.id = o.store_id WHERE o.member_id = m.id) AS recent_orders,
+  ${
+    newestJson({
+      table: 'orders',
+      at: 'paid_at',
+      owner: 'member_id',
+      ownerOf: 'm.id',
+      joins: 'JOIN stores os ON os.id = x.store_id',
+      fields: `'orderNo', x.order_no, 'paidAt', DATE_FORMAT(x.paid_at, ${ISO}), 'amount', CAST(x.amount AS CHAR), 'store', os.name`,
+      take: recent,
+    }).sql
+  } AS recent_orders,
   (SELECT JSON_ARRAYAGG(JSON_OBJECT('name', t.name, 'category', t.category, 'source', mt.source) ORDER BY mt.created_at, mt.tag_id)
      FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE mt.member_id = m.id) AS tags,
   ${newest(
@@ -49,7 +64,16 @@ const summaryColumns = (recent: number) => `
     3,
     `'content', x.content, 'createdAt', DATE_FORMAT(x.created_at, ${ISO}), 'ticketNo', tk.ticket_no`,
   )} AS complaints,
-  ${newest('interactions x', 'x.member_id = m.id', 3, `'type', x.type, 'channel', x.channel, 'content', x.content, 'createdAt', DATE_FORMAT(x.created_at, ${ISO})`)} AS interactions,
+  ${
+    newestJson({
+      table: 'interactions',
+      at: 'created_at',
+      owner: 'member_id',
+      ownerOf: 'm.id',
+      fields: `'type', x.type, 'channel', x.channel, 'content', x.content, 'createdAt', DATE_FORMAT(x.created_at, ${ISO})`,
+      take: 3,
+    }).sql
+  } AS interactions,
   kp.level AS koc_level,
   IF(kp.member_id IS NULL, 0, (SELECT COUNT(*) FROM koc_referrals k WHERE k.koc_member_id = m.id)) AS referrals,
   IF(kp.member_id IS NULL, 0, (SELECT COUNT(k.redeemed_at) FROM koc_referrals k WHERE k.koc_member_id = m.id)) AS redemptions,
