@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StaffActor } from '../kernel/index.ts';
+import { newestJson, type StaffActor } from '../kernel/index.ts';
 import { openAddresses, openEmail, openRemarks } from './sealed.ts';
 import type { Services } from '../../services.ts';
 import { readMemberRowsWith, type ExtraColumns, type MemberRow } from './rows.ts';
@@ -12,13 +12,20 @@ import { readMemberRowsWith, type ExtraColumns, type MemberRow } from './rows.ts
  * indexed lookup by member id (orders(member_id, paid_at, amount, refunded_amount), member_tags
  * PK, tickets(member_id, created_at), interactions(member_id, created_at), koc_referrals
  * (koc_member_id, created_at)); the short lists come back as JSON arrays (JSON_ARRAYAGG's own
- * ORDER BY … LIMIT: MariaDB has no correlated derived tables), their rows formatted by the
- * database: amounts as the DECIMAL's own text, times as ISO strings.
+ * ORDER BY … LIMIT: MariaDB has no correlated derived tables; the recent orders through
+ * newestJson, which reads only the orders shown), their rows formatted by the database:
+ * amounts as the DECIMAL's own text, times as ISO strings.
  */
 
 const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
 
-/** One newest-first list of at most `take` rows (alias x) as a JSON array (NULL when empty). */
+/**
+ * One newest-first list of at most `take` rows (alias x) as a JSON array (NULL when empty). The
+ * aggregate formats every matching row before its LIMIT: fine for the short lists (open tickets,
+ * complaints of 90 days, interactions — at most 38 for a member at 1M, where reading only the
+ * page saved less than its two extra subqueries cost the optimizer). The orders, hundreds for a
+ * big buyer, read only their page (kernel newestJson).
+ */
 const newest = (from: string, where: string, take: number, fields: string) => `
   (SELECT JSON_ARRAYAGG(JSON_OBJECT(${fields}) ORDER BY x.created_at DESC, x.id DESC LIMIT ${take}) FROM ${from} WHERE ${where})`;
 
@@ -32,8 +39,17 @@ const summaryColumns = (recent: number) => `
   (SELECT COUNT(*) FROM orders o WHERE ${COUNTED}) AS order_count,
   (SELECT SUM(o.amount - o.refunded_amount) FROM orders o WHERE ${COUNTED}) AS spend,
   (SELECT MAX(o.paid_at) FROM orders o WHERE ${COUNTED}) AS last_at,
-  (SELECT JSON_ARRAYAGG(JSON_OBJECT('orderNo', o.order_no, 'paidAt', DATE_FORMAT(o.paid_at, ${ISO}), 'amount', CAST(o.amount AS CHAR), 'store', os.name) ORDER BY o.paid_at DESC, o.id DESC LIMIT ${recent})
-     FROM orders o JOIN stores os ON os.id = o.store_id WHERE o.member_id = m.id) AS recent_orders,
+  ${
+    newestJson({
+      table: 'orders',
+      at: 'paid_at',
+      owner: 'member_id',
+      ownerOf: 'm.id',
+      joins: 'JOIN stores os ON os.id = x.store_id',
+      fields: `'orderNo', x.order_no, 'paidAt', DATE_FORMAT(x.paid_at, ${ISO}), 'amount', CAST(x.amount AS CHAR), 'store', os.name`,
+      take: recent,
+    }).sql
+  } AS recent_orders,
   (SELECT JSON_ARRAYAGG(JSON_OBJECT('name', t.name, 'category', t.category, 'source', mt.source) ORDER BY mt.created_at, mt.tag_id)
      FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE mt.member_id = m.id) AS tags,
   ${newest(

@@ -4,6 +4,7 @@ import { MEMBERS, NOW } from '../../../test/support/crm/fixture.ts';
 import { useCrmTestEnv } from '../../../test/support/crm/crm-test-env.ts';
 import { createTicket } from '../service/tickets/index.ts';
 import { memberSummary } from './summary.ts';
+import { manyOrders } from '../../../test/support/crm/many-orders.ts';
 
 const DAY = 86_400_000;
 
@@ -72,5 +73,33 @@ describe('member 360 view', () => {
     expect(s.pendingFollowUps).toBe(1);
     // Another store's manager: the member is "not found", and no 360 facts are read.
     expect((await memberSummary(as('manager2'), { memberNo: 'M00000003' })).kind).toBe('none');
+  });
+
+  it('shows the newest orders of a member with many, ties on the paid time ordered newest id first, as the plain aggregate does', async () => {
+    const member = id('M00000006');
+    const all = await manyOrders(crm.services, member, crm.fx.stores.S1, 'MANY');
+    // The statement the card used before it read only the shown orders: every order formatted, then cut.
+    const plain = async (take: number) => {
+      const [[row]] = await crm.services.sql.query<any[]>(
+        `SELECT JSON_ARRAYAGG(JSON_OBJECT('orderNo', o.order_no, 'amount', CAST(o.amount AS CHAR)) ORDER BY o.paid_at DESC, o.id DESC LIMIT ${take}) AS page FROM orders o WHERE o.member_id = ?`,
+        [member],
+      );
+      return (typeof row.page === 'string' ? JSON.parse(row.page) : row.page) as { orderNo: string; amount: string }[];
+    };
+    // 5 cuts inside the four-way tie (4th–7th newest), 2 before it, 20 is more than the member has.
+    for (const take of [5, 2, 20]) {
+      const r = await memberSummary(as('agent'), { memberNo: 'M00000006' }, take);
+      if (r.kind !== 'one') throw new Error('expected one member');
+      const shown = r.summary.recentOrders.map((o) => ({ orderNo: o.orderNo, amount: o.amount }));
+      const expected = all.slice(0, take).map((o) => ({ orderNo: o.orderNo, amount: o.amount }));
+      expect(shown).toEqual(expected);
+      expect(shown).toEqual(await plain(take));
+      expect(r.summary.recentOrders.map((o) => o.paidAt.getTime())).toEqual(all.slice(0, take).map((o) => o.paidAt.getTime()));
+    }
+    expect(all.length).toBe(16);
+    // The tie really straddles the cut of 5: the 4th–7th newest share a paid time, ids falling.
+    const tie = all.slice(3, 7);
+    expect(new Set(tie.map((o) => o.paidAt.getTime())).size).toBe(1);
+    expect(tie.map((o) => o.id)).toEqual([...tie.map((o) => o.id)].sort((a, b) => b - a));
   });
 });

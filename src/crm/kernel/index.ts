@@ -71,3 +71,4 @@ export { createRateLimiter, rateLimiter, type RateLimiter, type Window } from '.
 export { isLockConflict, replayKey, withSharedTransaction, withTransaction, writeAtFinish, type SharedTransactionResult, type Transaction, type TransactionOptions } from './transaction.ts';
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
 export { countedOrder, netAmount } from './net-orders.ts';
+export { newestJson, type NewestJson } from './newest-json.ts';

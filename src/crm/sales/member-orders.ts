@@ -1,4 +1,4 @@
-import { requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { newestJson, requirePermission, type StaffAccess } from '../kernel/index.ts';
 import { z } from 'zod';
 import { auditMemberRead, resolveMember, resolveMemberWith, type MemberBrief, type MemberRef, type MemberSearch } from '../customers/index.ts';
 
@@ -99,9 +99,9 @@ const windowRow = z.object({
 
 /**
  * A member's orders of the window as three columns on the member's row (alias m): how many, their
- * sum (the DECIMAL's own text) and one page newest first as a JSON array (JSON_ARRAYAGG's ORDER BY
- * … LIMIT: MariaDB has no correlated derived tables) — each an indexed range of
- * orders(member_id, paid_at, …). `read` turns such a row into MemberOrders.
+ * sum (the DECIMAL's own text) and one page newest first as a JSON array (kernel newestJson: only
+ * the page's orders are read and formatted, not every order of the member) — each an indexed range
+ * of orders(member_id, paid_at, …). `read` turns such a row into MemberOrders.
  */
 function orderColumns(services: StaffAccess['services'], { days, limit = 5, offset = 0 }: OrdersWindow) {
   const now = services.now();
@@ -110,14 +110,24 @@ function orderColumns(services: StaffAccess['services'], { days, limit = 5, offs
   const at = since ? [since, now] : [];
   const skip = Math.max(0, Math.trunc(offset) || 0);
   const take = Math.max(1, Math.min(Math.trunc(limit) || 1, 100));
+  const page = newestJson({
+    table: 'orders',
+    at: 'paid_at',
+    owner: 'member_id',
+    ownerOf: 'm.id',
+    joins: 'JOIN stores os ON os.id = x.store_id',
+    fields: `'id', x.id, 'orderNo', x.order_no, 'paidAt', DATE_FORMAT(x.paid_at, ${ISO}), 'amount', CAST(x.amount AS CHAR), 'store', os.name,
+      'storeId', x.store_id, 'paymentMethod', x.payment_method, 'items', x.items, 'refundedAmount', CAST(x.refunded_amount AS CHAR), 'channel', x.channel`,
+    where: since ? (x) => `${x}.paid_at >= ? AND ${x}.paid_at <= ?` : undefined,
+    params: at,
+    skip,
+    take,
+  });
   return {
     columns: `(SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id${window}) AS order_total,
       (SELECT CAST(SUM(o.amount) AS CHAR) FROM orders o WHERE o.member_id = m.id${window}) AS order_spend,
-      (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', o.id, 'orderNo', o.order_no, 'paidAt', DATE_FORMAT(o.paid_at, ${ISO}), 'amount', CAST(o.amount AS CHAR), 'store', os.name,
-          'storeId', o.store_id, 'paymentMethod', o.payment_method, 'items', o.items, 'refundedAmount', CAST(o.refunded_amount AS CHAR), 'channel', o.channel)
-          ORDER BY o.paid_at DESC, o.id DESC LIMIT ${skip}, ${take})
-         FROM orders o JOIN stores os ON os.id = o.store_id WHERE o.member_id = m.id${window}) AS order_page`,
-    params: [...at, ...at, ...at],
+      ${page.sql} AS order_page`,
+    params: [...at, ...at, ...page.params],
     read: (member: MemberBrief, raw: unknown): MemberOrders => {
       const r = windowRow.parse(raw);
       return { member, days: days ?? null, total: r.order_total, offset: skip, totalSpend: r.order_spend ?? '0.00', orders: r.order_page };
