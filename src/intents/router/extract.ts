@@ -26,6 +26,8 @@ const spanOf = (m: RegExpExecArray): Span => ({ start: m.index, end: m.index + m
 
 /** Replaces the spans with spaces (same length, so later spans still line up). */
 export function blank(text: string, spans: readonly Span[]): string {
+  // Nothing to blank (most calls): the text as it is, without splitting and joining it.
+  if (spans.length === 0) return text;
   // UTF-16 code units, like RegExp indices.
   const chars = text.split('');
   for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = ' ';
