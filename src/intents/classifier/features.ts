@@ -20,6 +20,7 @@ const TICKET = /(?<![a-z0-9])t\d{14,}(?!\d)/gi;
 // "30元", "¥20", "1.5k", "2万块", "100 yuan", "五十块": money, whatever the digits.
 const AMOUNT = /¥\s*\d[\d,]*(?:\.\d+)?\s*[kw千万]?|\d[\d,]*(?:\.\d+)?\s*[kw千万]?\s*(?:元|块钱|块|rmb\b|yuan\b)|[零一二两三四五六七八九十百千万]+\s*(?:元|块钱|块)/gi;
 const NUMBER = /\d+(?:\.\d+)?/g;
+const PLACEHOLDERS = Object.entries(PLACEHOLDER);
 
 /** NFKC, lower case, identifiers and numbers as placeholders; whitespace collapsed. */
 export function normalizeForFeatures(raw: string): string {
@@ -84,7 +85,7 @@ export function features(raw: string): string[] {
       for (const a of cs.length ? cs : [words[i]!]) for (const b of next.length ? next : [words[i + 1]!]) out.add(`ek2:${a}_${b}`);
     }
   });
-  for (const [name, ch] of Object.entries(PLACEHOLDER)) if (s.includes(ch)) out.add(`p:${name}`);
+  for (const [name, ch] of PLACEHOLDERS) if (s.includes(ch)) out.add(`p:${name}`);
   // A sign starting a word says add or take away ("王芳 +VIP", "M00000007 -老客", "+100"): the
   // n-grams above never see it, and "王芳 VIP" alone is as much a look-up as a tag.
   for (const m of s.matchAll(/(?:^|\s)([+-])\s*(\S)/g)) out.add(`p:${m[1]}${/[\uE004\uE005]/u.test(m[2]!) ? 'num' : 'word'}`);

@@ -45,8 +45,11 @@ export interface Classifier {
 interface Compiled {
   labels: string[];
   bias: Float64Array;
-  /** The parsed file's weights as they are, looked up per feature when classifying: loading is one JSON.parse. */
-  weights: Record<string, number[]>;
+  /**
+   * The parsed file's weight arrays, keyed in a Map: a lookup per feature of every message, and a
+   * Map finds a fresh string faster than a 25,000-key object in dictionary mode does.
+   */
+  weights: Map<string, number[]>;
   scale: number;
 }
 
@@ -55,7 +58,7 @@ function compile(m: AudienceModelFile, scale: number): Compiled {
     const pairs = m.weights[f];
     if (!Array.isArray(pairs) || pairs.length % 2 !== 0) throw new Error(`model.json: bad weights for feature ${f}`);
   }
-  return { labels: m.labels, bias: Float64Array.from(m.bias, (b) => b / scale), weights: m.weights, scale };
+  return { labels: m.labels, bias: Float64Array.from(m.bias, (b) => b / scale), weights: new Map(Object.entries(m.weights)), scale };
 }
 
 /** Softmax of scores, in place; returns the array. */
@@ -77,8 +80,8 @@ function logits(m: Compiled, feats: readonly string[]): Float64Array {
   // Features are L2-normalised over all the message's features, known to the model or not, as in training.
   const v = 1 / Math.sqrt(Math.max(feats.length, 1)) / m.scale;
   for (const f of feats) {
-    if (!Object.hasOwn(m.weights, f)) continue;
-    const pairs = m.weights[f]!;
+    const pairs = m.weights.get(f);
+    if (pairs === undefined) continue;
     for (let i = 0; i < pairs.length; i += 2) scores[pairs[i]!]! += pairs[i + 1]! * v;
   }
   return scores;

@@ -53,6 +53,18 @@ const NEGATED_EN = /\b(?:not|never)\s+(?:going\s+to\s+|gonna\s+)?[a-z]+/gi;
 /** Whether `text` asks for the write `intent` in words (true for intents not listed). */
 export function hasActionWord(intent: string, text: string): boolean {
   const words = ACTION_WORDS[intent];
-  const read = text.replace(NEGATED_EN, ' ');
-  return !words || words.some((re) => re.test(read));
+  if (!words) return true;
+  const read = withoutNegatedVerbs(text);
+  return words.some((re) => re.test(read));
+}
+
+// The router asks for every write of a message in turn: the text without its negated verbs is made once per message.
+let lastText: string | undefined;
+let lastRead = '';
+function withoutNegatedVerbs(text: string): string {
+  if (text !== lastText) {
+    lastRead = text.replace(NEGATED_EN, ' ');
+    lastText = text;
+  }
+  return lastRead;
 }

@@ -114,8 +114,10 @@ export function combine(candidates: readonly Candidate[], c: Combination): numbe
 
 /** Thanks after a request ("…加个标签吧谢谢", "…, thanks"): the request is what is read, not small talk. */
 const TRAILING_THANKS = /[\s，,。.!！~～]*(?:谢谢(?:你|您|啦|了)?|多谢|谢了|感谢|辛苦(?:了|啦)?|thanks|thank you|thx|ty)[\s。.!！~～]*$/i;
+// Every thanks TRAILING_THANKS knows has one of these (same flags): most messages skip its scan from every position.
+const THANKS_HINT = /谢|辛苦|th|ty/i;
 export function withoutTrailingThanks(text: string): string {
-  const m = TRAILING_THANKS.exec(text);
+  const m = THANKS_HINT.test(text) ? TRAILING_THANKS.exec(text) : null;
   // Only after a request of four or more characters: "好的谢谢" is thanks.
   return m && [...text.slice(0, m.index).replace(/[\s\p{P}吧啊呀哈]/gu, '')].length >= 4 ? text.slice(0, m.index) : text;
 }

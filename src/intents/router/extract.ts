@@ -15,13 +15,19 @@ export interface Found<T> {
   span: Span;
 }
 
+// The global twin of each pattern, made once: matchAll clones it per call, so it keeps no state between calls.
+const globalTwins = new WeakMap<RegExp, RegExp>();
 function matches(text: string, re: RegExp): RegExpExecArray[] {
-  return [...text.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'))];
+  let g = globalTwins.get(re);
+  if (!g) globalTwins.set(re, (g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')));
+  return [...text.matchAll(g)];
 }
 const spanOf = (m: RegExpExecArray): Span => ({ start: m.index, end: m.index + m[0].length });
 
 /** Replaces the spans with spaces (same length, so later spans still line up). */
 export function blank(text: string, spans: readonly Span[]): string {
+  // Nothing to blank (most calls): the text as it is, without splitting and joining it.
+  if (spans.length === 0) return text;
   // UTF-16 code units, like RegExp indices.
   const chars = text.split('');
   for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = ' ';
@@ -49,6 +55,19 @@ export function findMemberNos(text: string): Found<string>[] {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+// One pattern per tag name, made once (a dictionary's names are few and change rarely).
+const tagPatterns = new Map<string, RegExp>();
+function tagPattern(name: string): RegExp {
+  let re = tagPatterns.get(name);
+  if (!re) {
+    const edge = /^[A-Za-z0-9]/.test(name) ? '(?<![A-Za-z0-9])' : '';
+    // An ASCII tag may be said in the plural ("how many VIPs"); it still stands alone.
+    const tail = /[A-Za-z0-9]$/.test(name) ? '(?:s|es)?(?![A-Za-z0-9])' : '';
+    tagPatterns.set(name, (re = new RegExp(`${edge}${escapeRe(name)}${tail}`, 'i')));
+  }
+  return re;
+}
+
 /**
  * Tag names of the dictionary in the text, longest first (so "高价值客户" beats "高价值"),
  * case-insensitive; ASCII names must stand alone ("VIP" is not found inside "VIPS").
@@ -58,10 +77,7 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
   const found: Found<string>[] = [];
   let rest = text;
   for (const name of [...names].sort((a, b) => b.length - a.length)) {
-    const edge = /^[A-Za-z0-9]/.test(name) ? '(?<![A-Za-z0-9])' : '';
-    // An ASCII tag may be said in the plural ("how many VIPs"); it still stands alone.
-    const tail = /[A-Za-z0-9]$/.test(name) ? '(?:s|es)?(?![A-Za-z0-9])' : '';
-    for (const m of matches(rest, new RegExp(`${edge}${escapeRe(name)}${tail}`, 'i'))) {
+    for (const m of matches(rest, tagPattern(name))) {
       // The plural ending is lower case ("VIPs"): "VIPS" is another word.
       if (m[0].length > name.length && !/^(?:s|es)$/.test(m[0].slice(name.length))) continue;
       found.push({ value: name, span: spanOf(m) });
@@ -90,8 +106,12 @@ const NOT_A_TAG = /^(?:不是|是不是|就是|不|是|这个?|那个?|哪个?|�
  * "X 标签", "as X", "tag X from". Used only when no dictionary tag was found, so the intent
  * can answer "no such tag, did you mean …" instead of guessing.
  */
+const TAG_AFTER = new RegExp(`(?:标签|标记为|标记成|标为)\\s*[:：]?\\s*[「“"']?(${TOKEN}{1,16})`);
+const TAG_BEFORE = new RegExp(`(${TOKEN}{1,24}?)\\s*(?:这个|那个|这种|这一个)?\\s*标签`);
+const TAG_VERB_AT_END = new RegExp(`${TAG_VERB}$`);
+
 export function findTagPhrase(text: string): Found<string> | undefined {
-  const after = new RegExp(`(?:标签|标记为|标记成|标为)\\s*[:：]?\\s*[「“"']?(${TOKEN}{1,16})`).exec(text)
+  const after = TAG_AFTER.exec(text)
     ?? /\bas\s+([^\s,.;!?]{1,32})/i.exec(text)
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
   if (after?.[1] && !NOT_A_TAG.test(after[1])) {
@@ -102,7 +122,7 @@ export function findTagPhrase(text: string): Found<string> | undefined {
     if (value && !NOT_A_TAG.test(value)) return { value, span: { start: start - verb.length, end: start + value.length } };
   }
   // "打上投诉过这个标签": a pointing word between the tag and 标签 is no part of it.
-  const before = new RegExp(`(${TOKEN}{1,24}?)\\s*(?:这个|那个|这种|这一个)?\\s*标签`).exec(text) ?? /([^\s,.;!?]{1,32})\s+tag\b/i.exec(text);
+  const before = TAG_BEFORE.exec(text) ?? /([^\s,.;!?]{1,32})\s+tag\b/i.exec(text);
   if (before?.[1]) {
     // Nothing but verbs ("给 13800000001 打标签"): no tag named yet.
     if (ONLY_VERBS.test(before[1])) return undefined;
@@ -116,7 +136,7 @@ export function findTagPhrase(text: string): Found<string> | undefined {
     if (TAG_VERB_END.test(value)) return undefined;
     const start = before.index + before[1].length - value.length;
     // The verb is consumed with the tag, so it never ends up in a name ("给张伟整个VIP标签": 张伟).
-    const verb = new RegExp(`${TAG_VERB}$`).exec(before[1].slice(0, before[1].length - value.length))?.[0].length ?? 0;
+    const verb = TAG_VERB_AT_END.exec(before[1].slice(0, before[1].length - value.length))?.[0].length ?? 0;
     return { value, span: { start: start - verb, end: start + value.length } };
   }
   return undefined;
@@ -144,8 +164,7 @@ const RELATIVE: [RegExp, number][] = [
 const PERIOD_LEAD = '(?:最近|近|过去|这)?';
 
 /** Days: "120天", "最近三十天", "三个月" (×30), "两周" (×7), "90 days", "3 months", "上个月", "last week". */
-export function findDays(text: string): Found<number> | undefined {
-  const units: [RegExp, number][] = [
+const DAY_UNITS: [RegExp, number][] = [
     // "最近/近/过去" belong to the period, so they never end up in a name ("张伟近三十天").
     [new RegExp(`${PERIOD_LEAD}${NUM}\\s*(?:天|日)`), 1],
     [new RegExp(`${PERIOD_LEAD}${NUM}\\s*个?月`), 30],
@@ -155,8 +174,10 @@ export function findDays(text: string): Found<number> | undefined {
     [/(\d+)\s*months?\b/i, 30],
     [/(\d+)\s*weeks?\b/i, 7],
     [/(\d+)\s*years?\b/i, 365],
-  ];
-  for (const [re, factor] of units) {
+];
+
+export function findDays(text: string): Found<number> | undefined {
+  for (const [re, factor] of DAY_UNITS) {
     for (const m of matches(text, re)) {
       const n = m[1] === undefined ? undefined : parseNumber(m[1]);
       if (n === undefined || n <= 0) continue;
@@ -183,24 +204,29 @@ function calendarMonth(text: string, m: RegExpExecArray): boolean {
 }
 
 /** Amounts as a decimal string: "500元", "¥1,200", "1.5k", "2万", "五百块", "500 yuan". */
+const AMOUNT_RANGE = new RegExp(`(?<![\\w.])(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([kKwW千万])?\\s*(?:元|块)?\\s*(?:到|至|-|~|～|—)\\s*(?:\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([kKwW千万])?\\s*(?:元|块钱|块)?(?!\\s*(?:天|日|周|个|月|星期|礼拜|年|次|单|笔|位|人|名|分|积分|级|岁|号|%|％|\\d))`);
+const AMOUNT_MORE = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少|(?<=消费|花|充)过|(?<=消费|花|充)了?满)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`);
+const AMOUNT_CN = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块|以上)`);
+
+const AMOUNT_PATTERNS = [
+  /¥\s*(\d[\d,]*(?:\.\d{1,2})?)\s*([kKwW千万])?/,
+  /(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?\s*(?:元|块|rmb\b|yuan\b|RMB\b)/i,
+  /(?<![\w.])(\d+(?:\.\d+)?)\s*([kKwW])(?![A-Za-z])/,
+  // "消费500以上", "spent over 800": a bare number is an amount only next to such a word.
+  /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多|\+|往上)/,
+  /(?:over|above|at least|more than|>=?|≥|满)\s*(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?(?!\s*(?:days?|months?|weeks?|天|日|周|个|月|年|次|单|笔|位|人|名|分|积分|级|岁|减|\d))/i,
+];
+
 export function findAmount(text: string): Found<string> | undefined {
   const scale = (u: string | undefined): 1 | 1000 | 10000 => (!u ? 1 : /[kK千]/.test(u) ? 1000 : 10000);
-  const patterns = [
-    /¥\s*(\d[\d,]*(?:\.\d{1,2})?)\s*([kKwW千万])?/,
-    /(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?\s*(?:元|块|rmb\b|yuan\b|RMB\b)/i,
-    /(?<![\w.])(\d+(?:\.\d+)?)\s*([kKwW])(?![A-Za-z])/,
-    // "消费500以上", "spent over 800": a bare number is an amount only next to such a word.
-    /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多|\+|往上)/,
-    /(?:over|above|at least|more than|>=?|≥|满)\s*(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?(?!\s*(?:days?|months?|weeks?|天|日|周|个|月|年|次|单|笔|位|人|名|分|积分|级|岁|减|\d))/i,
-  ];
   // A range of money ("三百到五百", "500-1000元", "1k~2k"): its lower end, the whole range consumed.
-  const range = new RegExp(`(?<![\\w.])(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([kKwW千万])?\\s*(?:元|块)?\\s*(?:到|至|-|~|～|—)\\s*(?:\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([kKwW千万])?\\s*(?:元|块钱|块)?(?!\\s*(?:天|日|周|个|月|星期|礼拜|年|次|单|笔|位|人|名|分|积分|级|岁|号|%|％|\\d))`).exec(text);
+  const range = AMOUNT_RANGE.exec(text);
   if (range?.[1] && /消费|花|spent|spend|金额|元|块|[kKwW千万]|[百千万]/.test(range[0] + text)) {
     const unit = range[2] ?? range[3];
     const n = /^\d/.test(range[1]) ? scaleDecimal(range[1].replace(/,/g, ''), scale(unit)) : ((v) => (v === undefined ? undefined : `${v * scale(unit)}.00`))(parseNumber(range[1]));
     if (n) return { value: n, span: spanOf(range) };
   }
-  for (const re of patterns) {
+  for (const re of AMOUNT_PATTERNS) {
     const m = re.exec(text);
     const value = m?.[1] ? scaleDecimal(m[1].replace(/,/g, ''), scale(m[2])) : undefined;
     if (m && value) return { value, span: spanOf(m) };
@@ -209,10 +235,10 @@ export function findAmount(text: string): Found<string> | undefined {
   const tenK = /(?:过|上|超)万(?!\s*(?:天|次|单|人|名|分|积分))/.exec(text);
   if (tenK) return { value: '10000.00', span: spanOf(tenK) };
   // "超过一千", "大于2000", "不少于500": a number right after a comparative, unless a count of days, orders or points follows.
-  const more = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少|(?<=消费|花|充)过|(?<=消费|花|充)了?满)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`).exec(text);
+  const more = AMOUNT_MORE.exec(text);
   const moreValue = more?.[1] ? (/^\\d/.test(more[1]) ? scaleDecimal(more[1].replace(/,/g, ''), scale(more[2])) : ((n) => (n === undefined ? undefined : `${n * scale(more[2])}.00`))(parseNumber(more[1]))) : undefined;
   if (more && moreValue) return { value: moreValue, span: spanOf(more) };
-  const cn = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块|以上)`).exec(text);
+  const cn = AMOUNT_CN.exec(text);
   const n = cn?.[1] ? parseNumber(cn[1]) : undefined;
   return cn && n !== undefined ? { value: `${n}.00`, span: spanOf(cn) } : undefined;
 }
@@ -235,13 +261,13 @@ const CN_COUNT = new RegExp(`(?:最近|近|过去|列|前)?\\s*${NUM}\\s*(?:位|
  * "last 6 orders", "show me 5 orders", "7 at-risk members". The lead (最近, 近, 前) belongs to the
  * count, so it never ends up in a name ("郑凯近3笔订单" → 郑凯).
  */
+const COUNT_FIRST = new RegExp(`(?:最近|近|列)?前\\s*${NUM}\\s*(?:名|位|个|单|笔|条)?`);
+const COUNT_TOP = new RegExp(`\\btop\\s*${EN_NUM}\\b`, 'i');
+const COUNT_LAST = new RegExp(`\\b(?:last|latest|recent|first)\\s+${EN_NUM}\\b(?!\\s*${NOT_COUNTED}\\b)`, 'i');
+const COUNT_NOUNED = new RegExp(`\\b${EN_NUM}\\s+(?:(?!${NOT_COUNTED}\\b)[a-z-]+\\s+){0,2}${COUNT_NOUN}\\b`, 'i');
+
 export function findCount(text: string): Found<number> | undefined {
-  const m =
-    new RegExp(`(?:最近|近|列)?前\\s*${NUM}\\s*(?:名|位|个|单|笔|条)?`).exec(text) ??
-    new RegExp(`\\btop\\s*${EN_NUM}\\b`, 'i').exec(text) ??
-    new RegExp(`\\b(?:last|latest|recent|first)\\s+${EN_NUM}\\b(?!\\s*${NOT_COUNTED}\\b)`, 'i').exec(text) ??
-    CN_COUNT.exec(text) ??
-    new RegExp(`\\b${EN_NUM}\\s+(?:(?!${NOT_COUNTED}\\b)[a-z-]+\\s+){0,2}${COUNT_NOUN}\\b`, 'i').exec(text);
+  const m = COUNT_FIRST.exec(text) ?? COUNT_TOP.exec(text) ?? COUNT_LAST.exec(text) ?? CN_COUNT.exec(text) ?? COUNT_NOUNED.exec(text);
   const raw = m?.[1]?.toLowerCase();
   const n = raw === undefined ? undefined : (EN_NUMBERS[raw] ?? parseNumber(raw));
   return m && n !== undefined && n > 0 ? { value: n, span: spanOf(m) } : undefined;

@@ -40,9 +40,17 @@ export const pinyinOf = (ch: string): readonly string[] => readings().get(ch) ??
  */
 const fuzzy = (syllable: string) => syllable.replace(/^([zcs])h/, '$1').replace(/([ie])ng$/, '$1n');
 
+/** Fuzzy readings per character, computed once per character (the router asks per window). */
+const fuzzyReadings = new Map<string, readonly string[]>();
+const fuzzyOf = (ch: string): readonly string[] => {
+  let rs = fuzzyReadings.get(ch);
+  if (!rs) fuzzyReadings.set(ch, (rs = pinyinOf(ch).map(fuzzy)));
+  return rs;
+};
+
 const soundAlike = (a: string, b: string) => {
-  const ra = pinyinOf(a).map(fuzzy);
-  return ra.length > 0 && pinyinOf(b).some((r) => ra.includes(fuzzy(r)));
+  const ra = fuzzyOf(a);
+  return ra.length > 0 && fuzzyOf(b).some((r) => ra.includes(r));
 };
 
 /** The Chinese words of a trigger (a string, or a regex's alternatives): runs of 2–4 Han characters. */
@@ -79,21 +87,29 @@ export function createHomophoneFixer(vocabulary: Iterable<string>): (text: strin
     });
   }
   const lengths = [...new Set(words.map((w) => [...w].length))].sort((a, b) => b - a);
+  const charsOf = new Map(words.map((w) => [w, [...w]]));
   return (text: string) => {
     const cs = [...text];
+    // Per position, how many Han characters start there in a row: a window of n characters is all
+    // Han when this is ≥ n. Rewrites put Han characters where Han characters were, so it stays true.
+    const hanRun = new Array<number>(cs.length + 1).fill(0);
+    for (let i = cs.length - 1; i >= 0; i--) hanRun[i] = HAN_CHAR.test(cs[i]!) ? hanRun[i + 1]! + 1 : 0;
+    // Vocabulary words and their patterns are all Han: a text without two Han characters in a row has nothing to fix.
+    if (!hanRun.some((r) => r >= 2)) return text;
     // Characters inside a vocabulary word as typed are never rewritten.
     const locked = new Array<boolean>(cs.length).fill(false);
-    for (const n of lengths) for (let i = 0; i + n <= cs.length; i++) if (known.has(cs.slice(i, i + n).join(''))) for (let j = i; j < i + n; j++) locked[j] = true;
+    for (const n of lengths) for (let i = 0; i + n <= cs.length; i++) if (hanRun[i]! >= n && known.has(join(cs, i, n))) for (let j = i; j < i + n; j++) locked[j] = true;
     for (const n of lengths) {
       for (let i = 0; i + n <= cs.length; i++) {
-        const win = cs.slice(i, i + n);
-        if (!win.every((c) => /\p{Script=Han}/u.test(c))) continue;
+        if (hanRun[i]! < n) continue;
         for (let k = 0; k < n; k++) {
           if (locked[i + k]) continue;
-          const candidates = byPattern.get(`${n}:${win.map((c, j) => (j === k ? '_' : c)).join('')}`);
-          const word = candidates?.find((w) => soundAlike(win[k]!, [...w][k]!));
+          const candidates = byPattern.get(`${n}:${join(cs, i, k)}_${join(cs, i + k + 1, n - k - 1)}`);
+          if (!candidates) continue;
+          const typed = cs[i + k]!;
+          const word = candidates.find((w) => soundAlike(typed, charsOf.get(w)![k]!));
           if (!word) continue;
-          cs[i + k] = [...word][k]!;
+          cs[i + k] = charsOf.get(word)![k]!;
           for (let j = i; j < i + n; j++) locked[j] = true;
           break;
         }
@@ -101,4 +117,13 @@ export function createHomophoneFixer(vocabulary: Iterable<string>): (text: strin
     }
     return cs.join('');
   };
+}
+
+const HAN_CHAR = /\p{Script=Han}/u;
+
+/** cs[from … from + n) as one string. */
+function join(cs: readonly string[], from: number, n: number): string {
+  let s = '';
+  for (let j = from; j < from + n; j++) s += cs[j];
+  return s;
 }

@@ -53,12 +53,23 @@ interface Hit {
 function bestHit(c: Compiled, text: string): Hit | undefined {
   let best: Hit | undefined;
   const spans: Span[] = [];
+  // Per call of every intent of the audience for every message: no arrays per trigger, and a
+  // trigger's parts stop at the first that fails (the patterns are stateless: compile() drops g).
+  let found: RegExpExecArray[] | undefined;
   for (const parts of c.triggers) {
-    const ms = parts.map((re) => re.exec(text));
-    if (ms.some((m) => !m)) continue;
-    const found = ms as RegExpExecArray[];
-    for (const m of found) spans.push({ start: m.index, end: m.index + m[0].length });
-    const weight = found.reduce((n, m) => n + m[0].length, 0);
+    found ??= [];
+    found.length = 0;
+    for (const re of parts) {
+      const m = re.exec(text);
+      if (!m) break;
+      found.push(m);
+    }
+    if (found.length < parts.length) continue;
+    let weight = 0;
+    for (const m of found) {
+      spans.push({ start: m.index, end: m.index + m[0].length });
+      weight += m[0].length;
+    }
     if (!best || weight > best.weight) best = { c, weight, spans };
   }
   // Every trigger that matched is stripped before the name is looked for, not just the best.
