@@ -24,8 +24,8 @@ export interface TurnMemory {
   readonly fresh: string | null;
   /** Whether an action of the actor's was held in this conversation when the turn started (no actor: false). */
   readonly held: boolean;
-  /** The speaker's previous turn as reported (its intent and slots): what "开了吗" / "did it go out?" asks about. */
-  readonly previous: Pick<Turn, 'intent' | 'slots'> | null;
+  /** The speaker's previous turn as reported (its intent, slots and words): what "开了吗" / "did it go out?" asks about, what "也给陈静加一个" repeats. */
+  readonly previous: Pick<Turn, 'intent' | 'slots' | 'text'> | null;
   pending(): Pending | null;
   last(): LastAnswer | null;
   shown(): Candidate[] | null;
@@ -71,7 +71,7 @@ export async function readMemory(services: Services, speaker: Speaker, actor: Ac
     lang: lastTurn?.lang ?? null,
     fresh,
     held: held > 0,
-    previous: lastTurn ? { intent: lastTurn.intent, slots: lastTurn.slots ?? {} } : null,
+    previous: lastTurn ? { intent: lastTurn.intent, slots: lastTurn.slots ?? {}, text: lastTurn.text } : null,
     pending: () => pending,
     last: () => last,
     shown: () => shown,

@@ -153,6 +153,23 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     ['member:13800000007', [['投诉要怎么弄', 'handoff', undefined, 'answered']]],
     ['member:13800000007', [['我是店员 帮我查下13800000004的积分', 'my.points', undefined, 'declined'], ['那看我自己的', 'my.points', undefined, 'answered']]],
   ],
+  'session 15 follow-ups: a refinement adding a filter or a figure keeps the earlier slots of the last answer': [
+    [HQ, [['retention this month', 'insights.health', { metric: 'retention', period: 'this_month' }, 'answered'], ['and the repeat rate', 'insights.health', { metric: 'repurchase_rate', period: 'this_month' }, 'answered']]],
+    [SM, [['流失率', 'insights.health', { metric: 'churn_rate' }, 'answered'], ['8月的', 'insights.health', { metric: 'churn_rate', month: 8 }, 'answered']]],
+    [SM, [['who is about to churn', 'churn.list', undefined, 'answered'], ['only ones who spent over 700', 'churn.list', { minSpend: '700.00' }, 'answered'], ['top 2', 'churn.list', { minSpend: '700.00', limit: 2 }, 'answered']]],
+  ],
+  'session 15 follow-ups: another of the members picked from, asked the same question whatever the router made of the ordinal': [
+    [SM, [['张伟的跟进记录', 'member.interactions', { name: '张伟' }, 'asked'], ['第2个', 'member.interactions', { memberNo: 'M00000003' }, 'answered'], ['and the first one?', 'member.interactions', { memberNo: 'M00000001' }, 'answered']]],
+  ],
+  'session 15 follow-ups: "也给…", "same for …", "… too" after a write about a member is that write for the one named': [
+    [SM, [['给周杰打个爱吃辣', 'tag.add', { name: '周杰', tag: '爱吃辣' }, 'done'], ['也给刘洋打一个', 'tag.add', { name: '刘洋', tag: '爱吃辣' }, 'done']]],
+    [SM, [['tag 13800000005 as 商务宴请', 'tag.add', { phone: '13800000005', tag: '商务宴请' }, 'done'], ['same for 13800000012', 'tag.add', { phone: '13800000012', tag: '商务宴请' }, 'done']]],
+    [SM, [['不用给王芳打VIP', 'tag.add', undefined, 'declined'], ['陈静也一样', 'member.summary', undefined, 'answered']]],
+  ],
+  'session 15 follow-ups: a held points change keeps its reason when its amount changes': [
+    [SM, [['13800000006 扣60分 换咖啡', 'points.adjust', { phone: '13800000006', delta: -60 }, 'held'], ['改成扣20', 'points.adjust', { phone: '13800000006', delta: -20 }, 'held']]],
+    [SM, [['deduct 70 points from 13800000004 for a dessert', 'points.adjust', { phone: '13800000004', delta: -70 }, 'held'], ['make it 45', 'points.adjust', { phone: '13800000004', delta: -45 }, 'held']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],

@@ -14,7 +14,7 @@ const LAST = /^(?:(?:选|要|就)?最后一个|(?:the\s+)?last(?:\s+one)?)$/i;
  * "5" with three options is not a choice).
  */
 export function ordinalChoice(raw: string, count: number): number | null {
-  const text = raw.normalize('NFKC').trim().replace(/[\s。.!！,，~～]+$/u, '').trim().replace(LEAD, '');
+  const text = raw.normalize('NFKC').trim().replace(/[\s。.!！?？,，~～]+$/u, '').trim().replace(LEAD, '');
   if (LAST.test(text)) return count > 0 ? count - 1 : null;
   const m = ZH.exec(text) ?? EN.exec(text);
   if (!m?.[1]) return null;

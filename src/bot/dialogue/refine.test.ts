@@ -78,7 +78,7 @@ describe('refine', () => {
     const last = { intent: 'insights.health', slots: { text: '上周复购率', metric: 'repurchase_rate', period: 'last_week' }, text: '上周复购率' };
     expect(refine('上个月的呢', last, lookups)?.slots).toEqual({ text: '上周复购率 上个月的呢', metric: 'repurchase_rate', period: 'last_month' });
     expect(refine('本季度的呢', last, lookups)?.slots).toMatchObject({ metric: 'repurchase_rate', period: 'this_quarter' });
-    expect(refine('10月的', last, lookups)?.slots).toEqual({ text: '上周复购率 10月的', metric: 'repurchase_rate' });
+    expect(refine('10月的', last, lookups)?.slots).toEqual({ text: '上周复购率 10月的', metric: 'repurchase_rate', month: 10 });
   });
 
   it('is nothing when the message says more than a refinement, or the last intent cannot take it', () => {
@@ -117,5 +117,29 @@ describe('refine: words of the last intent must state something new', () => {
   it('an English word of its own counts like a Chinese one ("what about retention")', () => {
     const last = { intent: 'insights.health', slots: { metric: 'repurchase_rate', period: 'last_month', text: 'repurchase rate last month' }, text: 'repurchase rate last month' };
     expect(refine('what about retention', last, { ...lookups, routedIntent: 'member.summary' })).toMatchObject({ intent: { name: 'insights.health' }, slots: { metric: 'retention', period: 'last_month' } });
+  });
+});
+
+describe('refine (session 15 follow-ups): the earlier slots are kept', () => {
+  const real = { ...lookups, getIntent: catalogue };
+  it('a metric of several words, or one that filler words make up ("repeat rate", "新会员"), keeps the period', () => {
+    const last = { intent: 'insights.health', slots: { metric: 'churn_rate', period: 'last_week', text: 'churn rate last week' }, text: 'churn rate last week' };
+    expect(refine('and repeat rate?', last, { ...real, routedIntent: 'insights.health' })).toMatchObject({ slots: { metric: 'repurchase_rate', period: 'last_week' } });
+    const zh = { intent: 'insights.health', slots: { metric: 'aov', period: 'last_month', text: '客单价 上个月' }, text: '客单价 上个月' };
+    expect(refine('新会员呢', zh, { ...real, routedIntent: 'insights.health' })).toMatchObject({ slots: { metric: 'new_members', period: 'last_month' } });
+  });
+
+  it('a month said anew is the month slot ("10月的"); 去年10月 stays in the text', () => {
+    const last = { intent: 'insights.health', slots: { metric: 'repurchase_rate', text: '复购率' }, text: '复购率' };
+    expect(refine('10月的', last, real)?.slots).toMatchObject({ metric: 'repurchase_rate', month: 10 });
+    expect(refine('去年10月的', last, real)?.slots.month).toBeUndefined();
+  });
+
+  it('an English spending filter narrows the churn list ("only ones who spent over 1000"), and the next limit keeps it', () => {
+    const last = { intent: 'churn.list', slots: {}, text: 'churn list' };
+    const first = refine('only ones who spent over 1000', last, { ...real, routedIntent: 'member.orders' });
+    expect(first).toMatchObject({ intent: { name: 'churn.list' }, slots: { minSpend: '1000.00' } });
+    expect(refine('only those who spent more than 800', last, real)?.slots).toEqual({ minSpend: '800.00' });
+    expect(refine('top 3', { ...last, slots: first!.slots }, real)?.slots).toEqual({ minSpend: '1000.00', limit: 3 });
   });
 });

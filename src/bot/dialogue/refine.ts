@@ -1,6 +1,6 @@
 import { blank, findAmount, findCount, findDays, findDictionaryTags, type Found } from '../../intents/router/extract.ts';
 import { findLevel, findStore, type StoreEntry } from '../../intents/router/stores.ts';
-import { periodWords } from '../../intents/parse/health-request.ts';
+import { monthFromText, periodWords } from '../../intents/parse/health-request.ts';
 import type { ExtractorKind, IntentDef } from '../../intents/types.ts';
 import type { LastAnswer } from './state.ts';
 
@@ -17,7 +17,7 @@ const WHAT_ABOUT = /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|
 /** Words a refinement is made of besides its figures ("只要…的", "换成…", "only the last …"). */
 const FILLERS = [
   /就行了?|就好了?|就可以了?|即可|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
-  /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down|are|is|there|on|they|in total|total|altogether|of them)\b/gi,
+  /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down|are|is|there|on|they|in total|total|altogether|of them|ones?|who|whose|more than|greater than|at least)\b/gi,
   /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
 ];
 
@@ -84,7 +84,12 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   // after a store's dashboard): the same question about that, the rest of the last answer kept.
   // Short: up to 8 Han characters, or a few Latin words ("retention", "new members").
   const short = [...leftover.replace(/[A-Za-z]/g, '')].length <= 8 && leftover.length <= 24;
-  const own = leftover !== '' && (routedIntent === intent.name || NARROWING.test(text) || WHAT_ABOUT.test(text)) && short ? stated(intent, leftover, last) : {};
+  const ownWords = leftover !== '' && (routedIntent === intent.name || NARROWING.test(text) || WHAT_ABOUT.test(text)) && short;
+  let own = ownWords ? stated(intent, leftover, last) : {};
+  // Put as a follow-up ("and repeat rate?", "新会员呢"), the words as said are read too, figures blanked: the
+  // fillers cut from the leftover may make up the intent's own phrase ("repeat rate", "新会员"). Without the
+  // lead, "new members last month" is a request of its own.
+  if (ownWords && Object.keys(own).length === 0 && (NARROWING.test(text) || WHAT_ABOUT.test(text))) own = stated(intent, rest, last);
   if (Object.keys(own).length > 0) leftover = '';
   if (leftover !== '' || (found.length === 0 && periods.length === 0 && Object.keys(own).length === 0 && !verbs.export && !verbs.count && !verbs.list)) return null;
 
@@ -121,6 +126,9 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
       delete slots.month;
     }
     for (const [k, v] of Object.entries(target.rule.derive?.(text, {}) ?? {})) if (v !== undefined) slots[k] = v;
+    // A month said anew ("10月的") is the intent's month slot when it has one (去年10月 stays in the text: the slot has no year).
+    const month = monthFromText(text);
+    if (month && !month.lastYear && hasSlot(target, 'month')) slots.month = month.month;
   } else if (Object.keys(own).length > 0) {
     // The intent's own word ("只看工单" after today's work, "复购率呢" after a dashboard): its slot is set
     // below; the free text, if the intent keeps one, says it too.

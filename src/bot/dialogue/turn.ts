@@ -26,6 +26,7 @@ import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.t
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
+import { repeatedFor } from './repeat.ts';
 import { refine, slotFor, type RefineLookups } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
 import type { LastAnswer, Pending } from './state.ts';
@@ -49,6 +50,8 @@ export interface DialogueDeps {
 
 const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<AskedNeed, string>;
 const MEMBER_REF = ['phone', 'memberNo', 'name'];
+/** Free text a request keeps (its reason, content): a change of a held figure or a repeat for another member never rewrites it. */
+const FREE_TEXT = ['text', 'content', 'title', 'reason', 'note', 'message'];
 /** A member list's card shows this many (template_card button_list: at most 6). */
 const MAX_CARD_OPTIONS = 6;
 /** "那第二个呢", "what about the first one": another of the members listed, asked the same. */
@@ -64,8 +67,8 @@ const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:�
  * a write takes the member in focus as if pointed at.
  */
 const GOES_ON = /^\s*(?:再|也|还要?|顺便|另外|然后|同时|不对|不是|错了|搞错了)|\b(?:also|too|as well)\b/i;
-/** "改成30的", "换成 50": a change to one bare number. */
-const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换)?\s*)(\d+(?:\.\d+)?)(\s*(?:的|吧|块的)?\s*)$/;
+/** "改成30的", "换成 50", "make it 25": a change to one bare number. */
+const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换|(?:change|make|switch) (?:it|that)(?: to)?|change to)?\s*)(\d+(?:\.\d+)?)(\s*(?:的|吧|块的|instead)?\s*)$/i;
 /** "改成…", "换成…", "不对 改为…": the message changes a figure of what was just said. */
 const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:(?:标签|金额|券|门店|店|名单|人群包?|时间|积分|数量|条件)\s*)?(?:改成|换成|改为|换为|改一下|改)\s*\S|^\s*(?:change|switch|make) (?:it|that|the \w+) (?:to|into)\b/i;
 /** The people just listed ("给他们都打上召回中" after the churn list). */
@@ -355,6 +358,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
         const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
         if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
+          // A figure changed by a slot ("改成扣30": delta): the held reason stays as held, not "兑换饮品 改成扣30".
+          if (Object.entries(changed.slots).some(([k, v]) => !FREE_TEXT.includes(k) && held.slots[k] !== v)) {
+            for (const k of FREE_TEXT) {
+              if (held.slots[k] !== undefined) changed.slots[k] = held.slots[k];
+              else delete changed.slots[k];
+            }
+          }
           return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, msg.text, lang);
         }
         // "改成50" while a points change waits: the number of points, its sign as held (扣100 → 扣50).
@@ -380,9 +390,12 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // "那周杰呢" after an answer about 王芳: the last question about the member named. The router's
       // reading must agree it is only a member (a look-up of that name, or nothing sure): "徐汇的呢" is a store.
       // "另一个张伟呢 13800000003": the identifier after the question is the member meant.
+      // A bare ordinal after a pick ("what about the first one") is another of the members listed whatever read the
+      // router made of it (a profile), unless a write — never a member named "the first one".
+      const bareOrdinal = memory.shown() !== null && ['read', 'control', undefined].includes(getIntent(routed.intent)?.effect) && ordinalChoice(msg.text.replace(ANOTHER_LEAD, ''), memory.shown()!.length) !== null;
       const trailingId = TRAILING_IDENTIFIER.exec(msg.text);
       const beforeId = trailingId ? msg.text.slice(0, trailingId.index) : msg.text;
-      const switched = staffLast && lastIntent && !other ? ANOTHER_MEMBER.exec(beforeId) : null;
+      const switched = staffLast && lastIntent && !other && !bareOrdinal ? ANOTHER_MEMBER.exec(beforeId) : null;
       const another = switched ? memberAnswer(trailingId ? trailingId[0].trim() : (switched[1] ?? switched[2]!)) : null;
       // A name the router also read as that name, or read as nothing sure — never a store ("徐汇的呢").
       const sameMember = another && (another.slots.name === undefined || routed.slots.name === another.slots.name || (weak(actor, routed) && !findStore(msg.text, await storeDirectory(services))));
@@ -398,7 +411,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         return { kind: 'run', intent: lastIntent, route: { intent: lastIntent.name, slots: last.slots, confidence: 1 }, text: msg.text };
       }
       // "那第二个呢" after a pick from a list of members: the last question about another of them.
-      if (staffLast && lastIntent && MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && (weak(actor, routed, staffLast.intent) || routed.intent === CLARIFY_INTENT)) {
+      if (staffLast && lastIntent && MEMBER_REF.some((k) => staffLast.slots[k] !== undefined) && (weak(actor, routed, staffLast.intent) || routed.intent === CLARIFY_INTENT || bareOrdinal)) {
         const shown = memory.shown();
         const i = shown ? ordinalChoice(msg.text.replace(ANOTHER_LEAD, ''), shown.length) : null;
         // Another of them: the one just answered about, picked again, is no new question (the pick was answered once).
@@ -406,6 +419,17 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
           const slots = Object.fromEntries(Object.entries(staffLast.slots).filter(([k]) => !MEMBER_REF.includes(k)));
           return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: shown[i]!.memberNo }, confidence: 1 }, staffLast.text, lang);
         }
+      }
+      // "也给陈静加一个", "same for 李娜" after a write about a member: that write again for the one named,
+      // its figures as they were (the tag), its free text not — through prepare and the run path's gates like any write.
+      const previous = actor.kind === 'staff' && memory.previous ? getIntent(memory.previous.intent) : undefined;
+      // Only a write that was asked for: "不用给王芳打VIP" → "陈静也一样" refuses that one too, and repeats nothing.
+      const asked = previous !== undefined && moodFor(previous, memory.previous!.text).affirmative;
+      const whom = previous && asked && previous.effect !== 'read' && previous.effect !== 'control' && MEMBER_REF.some((k) => memory.previous!.slots[k] !== undefined) ? repeatedFor(msg.text) : null;
+      const repeatFor = whom !== null ? memberAnswer(whom) : null;
+      if (previous && repeatFor && (repeatFor.bare || weak(actor, routed) || routed.intent === previous.name || routed.intent === 'member.lookup') && mayUse(actor, previous)) {
+        const kept = Object.fromEntries(Object.entries(memory.previous!.slots).filter(([k]) => !MEMBER_REF.includes(k) && !FREE_TEXT.includes(k)));
+        return prepare(memory, actor, previous, { intent: previous.name, slots: { ...kept, ...repeatFor.slots }, confidence: 1 }, msg.text, lang);
       }
       // A refinement is only figures and filler ("换 静安", "前3个就行"), so the router's guess at such
       // words (small talk, a clarification) does not stand in its way.

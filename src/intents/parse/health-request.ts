@@ -49,7 +49,7 @@ const CN_MONTH = /(?<![\d个半近前过内第每])(1[0-2]|0?[1-9]|十[一二]?|
 const EN_MONTH = /\b(?:(jan)(?:uary)?|(feb)(?:ruary)?|(mar)(?:ch)?|(apr)(?:il)?|(?:in|for|during|of) (may)|(jun)e?|(jul)y?|(aug)(?:ust)?|(sep)(?:t|tember)?|(oct)(?:ober)?|(nov)(?:ember)?|(dec)(?:ember)?)\b/i;
 
 /** A month named in the text (1–12), and whether 去年 / last year goes with it. */
-function monthFromText(text: string): { month: number; lastYear: boolean } | undefined {
+export function monthFromText(text: string): { month: number; lastYear: boolean } | undefined {
   const cn = CN_MONTH.exec(text);
   let month: number | undefined;
   if (cn) month = parseNumber(cn[1]!.replace(/^0/, ''));

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { repeatedFor } from './repeat.ts';
+
+describe('repeatedFor', () => {
+  it('the member a repeat of the last write names', () => {
+    expect(repeatedFor('也给陈静加一个')).toBe('陈静');
+    expect(repeatedFor('刘洋也打一个')).toBe('刘洋');
+    expect(repeatedFor('也给周杰加上')).toBe('周杰');
+    expect(repeatedFor('same for 李娜')).toBe('李娜');
+    expect(repeatedFor('13800000006 too')).toBe('13800000006');
+  });
+  it('nothing without an "again" word', () => {
+    expect(repeatedFor('给陈静加一个')).toBeNull();
+    expect(repeatedFor('陈静')).toBeNull();
+    expect(repeatedFor('tag 李娜 VIP')).toBeNull();
+    // A pronoun names no one new (the member just written to is the one in focus).
+    expect(repeatedFor('her too')).toBeNull();
+    expect(repeatedFor('她也一样')).toBeNull();
+  });
+});
