@@ -94,17 +94,36 @@ export function createRedis(target: RedisTarget, opts: { forBullmq?: boolean; wa
     redis = new Redis(target.REDIS_URL, { ...perRequest, enableOfflineQueue: offline, lazyConnect: false, retryStrategy: backoff });
   }
   let down = false;
-  redis.on('error', (err: Error) => {
+  const onError = (err: Error) => {
     if (down) return;
     down = true;
     opts.watch?.down(err.message || String(err));
-  });
+  };
+  redis.on('error', onError);
   redis.on('ready', () => {
     if (!down) return;
     down = false;
     opts.watch?.up();
   });
+  if (opts.forBullmq) listenOnDuplicates(redis, onError);
   return redis;
+}
+
+/**
+ * BullMQ gives each worker connections of its own by `duplicate()` (a new client: no listeners
+ * copied) and takes its 'error' listener off them when the worker closes. A write still in flight
+ * then (a job finishing as Redis goes away during shutdown) fails with no listener left, and ioredis
+ * prints "[ioredis] Unhandled error event" with a stack. Every duplicate keeps a listener of ours
+ * for its whole life: the outage is reported once, through the same watch, as for the parent.
+ */
+function listenOnDuplicates(redis: Redis, onError: (err: Error) => void): void {
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+    const copy = duplicate(...args);
+    copy.on('error', onError);
+    listenOnDuplicates(copy, onError);
+    return copy;
+  }) as Redis['duplicate'];
 }
 
 /** The connections that hold keys: the server, or each master of a cluster (SCAN, FLUSH and INFO are per node). */
