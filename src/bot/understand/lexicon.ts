@@ -85,7 +85,14 @@ export const REPORTED_AUTHORITY_ZH =
   /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
 /** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
 export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
-export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people)\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b/i;
+export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b/i;
+/**
+ * A person named, then what they said or asked for ("陈静说想要个生日标签", "李娜要求我们帮她加VIP",
+ * "周杰那边说…", "陈静 said she wants …"): the member's wish relayed, not the user's instruction. The
+ * words before 说 are a name only when they start with a surname (names.ts) — "给陈静说一声" starts with 给.
+ */
+export const REPORTED_NAME_ZH = /^([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里)?(?:说|讲|要求|希望|反映|表示)(?!的|过)/u;
+export const REPORTED_NAME_EN = /^([\p{Script=Han}]{2,3})\s*(?:said|says|told us|wants|wanted|asked(?: for| us)?)\b/iu;
 
 /** An identifier after the sentence ("给她打标签了吗 13800000005"): the mood is read before it. */
 export const TRAILING_IDENTIFIER = /[\s,，:：]*(?:(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}|M\d{8}|T\d{14,})\s*$/i;

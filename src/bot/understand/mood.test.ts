@@ -178,6 +178,15 @@ const CASES: [string, Expect][] = [
   ['boss说给他加500积分', 'reported'],
   ['老板的意思是给他扣100分', 'reported'],
   ['区域经理发话了 给流失的都发个券', 'reported'],
+  // a member's wish relayed by name: the words before 说 start with a surname
+  ['王芳说想加个VIP', 'reported'],
+  ['李娜要求我们帮她加VIP', 'reported'],
+  ['周杰那边说想把VIP标签去掉', 'reported'],
+  ['陈静 said she wants the VIP tag', 'reported'],
+  ['the customer says she wants 100 more points', 'reported'],
+  // …but telling someone, or the ticket someone mentioned, is the user's own instruction
+  ['给陈静说一声 加个VIP', 'do'],
+  ['张伟说的那个单子关了吧', 'do'],
 ];
 
 describe('mood analyser', () => {

@@ -1,4 +1,5 @@
 import { toSimplified } from '../../intents/router/traditional.ts';
+import { startsWithSurname } from '../../intents/router/names.ts';
 import * as L from './lexicon.ts';
 
 /**
@@ -127,7 +128,8 @@ export function analyseMood(raw: string): Mood {
   const reported =
     cue('reported', L.REPORTED_AUTHORITY_ZH.exec(f.head)?.[0]) ||
     cue('reported', L.REPORTED_PERSON_ZH.exec(f.head)?.[0]) ||
-    cue('reported', L.REPORTED_EN.exec(f.verb ? f.head : text)?.[0]);
+    cue('reported', L.REPORTED_EN.exec(f.verb ? f.head : text)?.[0]) ||
+    cue('reported', relayedByName(text));
 
   return {
     affirmative: !negated && !question && !hypothetical && !deferred && !reported,
@@ -139,4 +141,10 @@ export function analyseMood(raw: string): Mood {
     politeRequest,
     cues,
   };
+}
+
+/** "陈静说想要…", "李娜要求我们…", "陈静 said she wants …": a named person's words, when the words before the verb of saying are a name. */
+function relayedByName(text: string): string | null {
+  const m = L.REPORTED_NAME_ZH.exec(text) ?? L.REPORTED_NAME_EN.exec(text);
+  return m && startsWithSurname(m[1]!) ? m[0] : null;
 }
