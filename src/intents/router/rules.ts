@@ -3,7 +3,7 @@ import { normalizeText } from '../../crm/customers/index.ts';
 import { toSimplified } from './traditional.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
-import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
+import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
 import { hanWords } from './homophones.ts';
 import { createTypoFixer } from './typos.ts';
@@ -128,7 +128,8 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       // Traditional characters read as simplified for keywords and extractors; free text keeps `typed`.
       const text = fixTypos(toSimplified(typed));
       const candidates = compiled.filter((c) => c.def.audience === ctx.audience);
-      const phones = findPhones(text);
+      // A whole number first; the last four digits ("尾号8866") name a member too.
+      const phones = [...findPhones(text), ...findPhoneTails(text)];
       const memberNos = findMemberNos(text);
       const idSpans = [...phones, ...memberNos].map((f) => f.span);
       const masked = blank(text, idSpans);
@@ -212,7 +213,7 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
  */
 export async function slotsAs(def: IntentDef, raw: string, ctx: RouteContext, options: RuleRouterOptions = {}): Promise<Record<string, unknown>> {
   const text = toSimplified(normalizeText(raw).trim());
-  const phones = findPhones(text);
+  const phones = [...findPhones(text), ...findPhoneTails(text)];
   const memberNos = findMemberNos(text);
   const idSpans = [...phones, ...memberNos].map((f) => f.span);
   const masked = blank(text, idSpans);
