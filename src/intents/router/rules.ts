@@ -260,7 +260,8 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
     // intent answers "no such tag, did you mean 高价值" instead of silently setting another tag.
     // "带投诉过标签的" is the dictionary's 投诉过 with its verb, not a longer name.
     const withVerb = phrase && known && phrase.value.toLowerCase().replace(/^(?:带有|带着|有着|带|有|是)/, '') === known.value.toLowerCase();
-    const longer = phrase && known && !withVerb && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
+    // An ASCII name stands alone by its own pattern ("本店vip标签" is VIP): Han words around it are not a longer tag.
+    const longer = phrase && known && !withVerb && !/^[A-Za-z0-9]/.test(known.value) && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
     put('tag', longer ? phrase : (known ?? phrase));
   }
   put('list', slotOf('list') ? findList(masked) : undefined);
