@@ -3,7 +3,7 @@ import { formatDate, formatYuan, storeScope } from '../crm/kernel/index.ts';
 import { healthTrendChart } from './render/charts/health-chart.ts';
 import { healthDashboard, type Granularity, type HealthDashboard } from '../crm/insights/index.ts';
 import { t, type Lang } from '../i18n/index.ts';
-import { calendarPeriodFromText, calendarPeriodOf, dateRangeFromText, metricFromText, METRICS, NAMED_PERIODS, namedPeriodFromText, type Metric } from './parse/health-request.ts';
+import { calendarPeriodFromText, calendarPeriodOf, dateRangeFromText, metricFromText, METRICS, monthOfRequest, NAMED_PERIODS, namedPeriodFromText, type Metric } from './parse/health-request.ts';
 import { delta, pct, periodName, renderHealth } from './render/insights.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
@@ -72,7 +72,7 @@ export const insightsHealth = defineIntent({
     { text: '看看门店健康度周报', slots: { text: '看看门店健康度周报' } },
     { text: 'member health dashboard', slots: { text: 'member health dashboard' } },
     { text: '上周流失率多少', slots: { metric: 'churn_rate', period: 'last_week', text: '上周流失率多少' } },
-    { text: '10月复购率', slots: { metric: 'repurchase_rate', text: '10月复购率' } },
+    { text: '10月复购率', slots: { metric: 'repurchase_rate', month: 10, text: '10月复购率' } },
     { text: '今年新增会员有多少', slots: { metric: 'new_members', period: 'this_year', text: '今年新增会员有多少' } },
     { text: 'average order value last month', slots: { metric: 'aov', period: 'last_month', text: 'average order value last month' } },
   ],
@@ -86,7 +86,7 @@ export const insightsHealth = defineIntent({
       [/\b(?:new|active|dormant) (?:members|customers|sign-?ups)\b/i, /\bhow many\b|\bnumber\b|\bcount\b|\btrend\b|\blast\b|\bthis\b|\bin (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i],
     ],
     extract: { text: 'text', store: 'store' },
-    derive: (text) => ({ metric: metricFromText(text), period: namedPeriodFromText(text) }),
+    derive: (text) => ({ metric: metricFromText(text), period: namedPeriodFromText(text), month: monthOfRequest(text) }),
     priority: 6,
   },
   async run(ctx, { period, month, from, to, metric, text, store }) {

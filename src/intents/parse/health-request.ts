@@ -17,7 +17,7 @@ export { calendarPeriodOf, NAMED_PERIODS, type NamedPeriod };
 const METRIC_WORDS: [RegExp, Metric][] = [
   [/流失率|\bchurn(?:ed)? rate\b|\battrition\b/i, 'churn_rate'],
   [/复购|回购|回头率|\brepeat(?:[- ]purchase)? rate\b|\brepurchase\b|\breturning customers? rate\b/i, 'repurchase_rate'],
-  [/留存|\bretention\b|\bretained\b/i, 'retention'],
+  [/留存|\breten[ts]ion\b|\bretained\b/i, 'retention'],
   [/客单价?|单均|\baverage (?:order|ticket|basket)(?: value| size)?\b|\baov\b|\bavg\.? order\b/i, 'aov'],
   [/新增|新会员|新注册|新入会|新(?:进来|进|来|加入|办卡)的(?:会员|客人|顾客)|\bnew (?:members|sign-?ups|customers|registrations)\b/i, 'new_members'],
   [/活跃|\bactive (?:members|customers|buyers)\b/i, 'active_members'],
@@ -31,11 +31,12 @@ export function metricFromText(text: string | undefined): Metric | undefined {
 
 const NAMED_WORDS: [RegExp, NamedPeriod][] = [
   [/昨天|昨日|\byesterday\b/i, 'yesterday'],
-  [/上一?个?(?:周|星期|礼拜)|\blast week\b|\bprevious week\b/i, 'last_week'],
+  // 上上周 / 上上个月 / 上上季度 are the ones before: not 上周 (calendarPeriodFromText reads them).
+  [/(?<!上)上一?个?(?:周|星期|礼拜)|\blast week\b|\bprevious week\b/i, 'last_week'],
   [/本周|这一?个?(?:周|星期|礼拜)|\bthis week\b|\bweek to date\b/i, 'this_week'],
-  [/上一?个?季度|\blast quarter\b|\bprevious quarter\b/i, 'last_quarter'],
+  [/(?<!上)上一?个?季度|\blast quarter\b|\bprevious quarter\b/i, 'last_quarter'],
   [/本季度?|这一?个?季度|当季|\bthis quarter\b|\bquarter to date\b/i, 'this_quarter'],
-  [/上一?个月|上月|\blast month\b|\bprevious month\b/i, 'last_month'],
+  [/(?<!上)上一?个月|(?<!上)上月|\blast month\b|\bprevious month\b/i, 'last_month'],
   [/本月|这一?个月|当月|\bthis month\b|\bmonth to date\b/i, 'this_month'],
   [/去年|上一年|\blast year\b|\bprevious year\b/i, 'last_year'],
   [/今年|本年度?|\bthis year\b|\byear to date\b|\bytd\b/i, 'this_year'],
@@ -69,7 +70,13 @@ const CN_RANGE = new RegExp(`(?:(\\d{4})\\s*年\\s*)?${NUM}\\s*月\\s*${NUM}\\s*
 // 2026-11-01 到 2026-11-15 / 2026/11/01~11/15.
 const ISO_RANGE = /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*(?:到|至|~|～|—|–|-)\s*(?:(\d{4})[-/.])?(\d{1,2})[-/.](\d{1,2})/;
 
+// 11.3-11.10 / 11/3~11/10: month.day at both ends (a bare "1.5-2" is no range).
+const DOT_RANGE = /(?<![\d.\/])(1[0-2]|0?[1-9])[./](3[01]|[12]\d|0?[1-9])\s*(?:到|至|~|～|—|–|-)\s*(1[0-2]|0?[1-9])[./](3[01]|[12]\d|0?[1-9])(?![\d.\/])/;
+
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Whether the text names a range of dates (11月1号到15号, 2026-11-01到11-15, 11.3-11.10): its month is no month of its own. */
+export const namesDateRange = (text: string): boolean => ISO_RANGE.test(text) || CN_RANGE.test(text) || DOT_RANGE.test(text);
 
 /**
  * A range of China dates a message names, both ends included, as YYYY-MM-DD: "11月1号到15号",
@@ -82,9 +89,14 @@ export function dateRangeFromText(text: string | undefined, now: Date): { from: 
   if (!text) return undefined;
   const iso = ISO_RANGE.exec(text);
   const cn = iso ? null : CN_RANGE.exec(text);
-  if (!iso && !cn) return undefined;
+  const dot = iso || cn ? null : DOT_RANGE.exec(text);
+  if (!iso && !cn && !dot) return undefined;
   const n = (v: string | undefined) => (v === undefined ? undefined : parseNumber(v));
-  const [fy, fm, fd, ty, tm, td] = iso ? [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]].map(n) : [cn![1], cn![2], cn![3], cn![4], cn![5], cn![6]].map(n);
+  const [fy, fm, fd, ty, tm, td] = iso
+    ? [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]].map(n)
+    : cn
+      ? [cn[1], cn[2], cn[3], cn[4], cn[5], cn[6]].map(n)
+      : [undefined, dot![1], dot![2], undefined, dot![3], dot![4]].map(n);
   if (fm === undefined || fd === undefined || td === undefined) return undefined;
   let year = fy;
   if (year === undefined) {
@@ -106,8 +118,28 @@ export function dateRangeFromText(text: string | undefined, now: Date): { from: 
  */
 export function namedPeriodFromText(text: string | undefined): NamedPeriod | undefined {
   if (!text || monthFromText(text)) return undefined;
-  return periodWords(text).at(-1)?.named;
+  const words = periodWords(text);
+  // What the period is compared with is not the period asked about ("这个季度客单价比上季度",
+  // "上个月的客单价跟去年比", "this month vs last month"): the said-last rule skips it.
+  const asked = words.filter((w) => !BASELINE_BEFORE.test(text.slice(Math.max(0, w.start - 4), w.start)) && !BASELINE_AFTER.test(text.slice(w.end, w.end + 3)));
+  return (asked.length ? asked : words).at(-1)?.named;
 }
+
+/** Words that make the period after them a baseline ("比上季度", "跟去年", "vs last month"), or after it ("去年比"). */
+const BASELINE_BEFORE = /(?:比|比起|对比|相比|较|跟|和|与|同|\bvs\.?|\bversus|\bcompared (?:to|with)|\bthan)\s*$/i;
+const BASELINE_AFTER = /^\s*(?:比|相比|对比)/;
+
+/**
+ * The month a dashboard request names by itself (10月, 十月份, in October): its `month` slot.
+ * Not with 去年 (the slot has no year: read from the text at run time) nor inside a range of dates.
+ */
+export function monthOfRequest(text: string | undefined): number | undefined {
+  if (!text || namesDateRange(text)) return undefined;
+  const m = monthFromText(text);
+  return m && !m.lastYear ? m.month : undefined;
+}
+
+const QUARTER = /\bQ([1-4])\b|(?:第)?([一二三四1-4])季度/i;
 
 /** Where each named period or month is said, in order (what a refinement like "本季度的呢" is made of). */
 export function periodWords(text: string): { start: number; end: number; named?: NamedPeriod }[] {
@@ -133,6 +165,17 @@ export function calendarPeriodFromText(text: string | undefined, now: Date): { p
     // The latest such month, a year earlier with 去年: as an offset from this month.
     const back = (current - m.month + 12) % 12 + (m.lastYear && m.month <= current ? 12 : 0);
     return { period: back === 0 || !m.lastYear ? { unit: 'month', month: m.month } : { unit: 'month', offset: -back }, month: m.month };
+  }
+  // The one before last: 上上周, 上上个月, 上上季度.
+  const before = /上上一?个?(周|星期|礼拜|月|季度)/.exec(text);
+  if (before) return { period: { unit: before[1] === '月' ? 'month' : before[1] === '季度' ? 'quarter' : 'week', offset: -2 } };
+  // A quarter by number (Q3, 三季度, 第三季度): the latest that has begun, a year earlier with 去年.
+  const q = QUARTER.exec(text);
+  const quarter = q ? parseNumber(q[1] ?? q[2]!) : undefined;
+  if (quarter && !/[本这上当]一?个?季度/.test(text)) {
+    const current = Math.floor((Number(chinaMonth(now).slice(5, 7)) - 1) / 3) + 1;
+    const back = current - quarter + (quarter > current ? 4 : 0) + (/去年|\blast year\b/i.test(text) && quarter <= current ? 4 : 0);
+    return { period: { unit: 'quarter', offset: -back } };
   }
   const named = NAMED_WORDS.find(([re]) => re.test(text))?.[1];
   return named ? { period: calendarPeriodOf(named), named } : undefined;

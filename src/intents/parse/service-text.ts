@@ -21,14 +21,14 @@ const CHANNELS: Rule<InteractionChannel>[] = [
   [/回访|上门|拜访|\bvisit(?:ed)?\b/i, 'visit'],
   [/微信|企微|\bwechat\b/i, 'wechat'],
   [/线上|小程序|在线|网上|\bonline\b/i, 'online'],
-  [/到店|门店|店内|店里|\bin store\b|\bin-store\b|\bwalk-?in\b/i, 'store'],
+  [/到店|门店|店内|店里|\bin store\b|\bin-store\b|\bwalk-?in\b|\bcame in\b|\bcame (?:in)?to the (?:store|restaurant)\b|\bdropped (?:in|by)\b/i, 'store'],
 ];
 const TYPES: Rule<InteractionType>[] = [
   [/投诉|抱怨|不满|\bcomplain(?:ed|t|s)?\b/i, 'complaint'],
   [/表扬|称赞|夸奖|夸赞|(?<!浮)夸(?!张)|好评|\bpraise[sd]?\b|\bpraising\b|\bcompliment(?:ed|ing)?\b/i, 'praise'],
   [/KOC|推广|种草|带客|\bpromot(?:ed|ion)\b/i, 'koc_promotion'],
   [/参加|参与|活动|\bactivity\b|\bevent\b|\bjoined\b/i, 'activity'],
-  [/咨询|询问|问了|\bask(?:ed)?\b|\b(?:in|en)quir(?:y|ies|ed|ing)\b|\bconsult(?:ation|ed)?\b/i, 'consultation'],
+  [/咨询|询问|问了|\bask(?:ed|ing|s)?\b|\b(?:in|en)quir(?:y|ies|ed|ing)\b|\bconsult(?:ation|ed)?\b/i, 'consultation'],
 ];
 /**
  * What was said rather than what kind it was ("来电问停车", "说周六要订包间"): the type when no type
@@ -36,7 +36,7 @@ const TYPES: Rule<InteractionType>[] = [
  * complaint opens a ticket, so only a word that says so (投诉, 不满) makes one ("菜太咸了" is logged as said).
  */
 const TYPE_CUES: Rule<InteractionType>[] = [
-  [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订|订(?=包间|包厢|位子|座位|桌|台|房)/, 'consultation'],
+  [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订|订(?=包间|包厢|位子|座位|桌|台|房)|\bbook(?:ed|ing)?\s+(?:a\s+|the\s+)?(?:table|room|private room|seat)|\breserv(?:e|ed|ing|ation)\b/i, 'consultation'],
 ];
 const TICKET_TYPES: Rule<TicketType>[] = [
   [/维修|报修|坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮了?|打不开|\brepair\b|\bbroken\b/i, 'repair'],
@@ -96,10 +96,14 @@ export interface ParsedInteraction {
 export function parseInteraction(text: string, refs: (string | undefined)[]): ParsedInteraction {
   // The follow-up phrase first: its 回访 is a plan, not the channel of this interaction.
   const fu = followUpDays(text);
+  // A follow-up planned for a day the message names ("周五回访", "下周再跟进"): a plan too, never the channel.
+  const planned = /(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末)\s*(?:再)?(?:回访|跟进|回电|联系)/.exec(text);
   const rest = fu ? text.split(fu.match).join(' ') : text;
-  const channel = first(rest, CHANNELS);
-  const type = first(rest, TYPES);
-  const cue = type ? undefined : first(rest, TYPE_CUES);
+  // Kept in the content (no follow-up date is set from a weekday), but not read for the channel.
+  const scan = planned ? rest.split(planned[0]).join(' ') : rest;
+  const channel = first(scan, CHANNELS);
+  const type = first(scan, TYPES);
+  const cue = type ? undefined : first(scan, TYPE_CUES);
   // The preposition that led to the member is left alone once the member is cut out ("给 记一条").
   const content = strip(rest, [...refs, channel?.match, type?.match]).replace(/^(?:给|为|帮|替|跟)(?:\s|$)/, '').trim();
   return {

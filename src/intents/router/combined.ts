@@ -113,7 +113,8 @@ export function combine(candidates: readonly Candidate[], c: Combination): numbe
 }
 
 /** Thanks after a request ("…加个标签吧谢谢", "…, thanks"): the request is what is read, not small talk. */
-const TRAILING_THANKS = /[\s，,。.!！~～]*(?:谢谢(?:你|您|啦|了)?|多谢|谢了|感谢|辛苦(?:了|啦)?|thanks|thank you|thx|ty)[\s。.!！~～]*$/i;
+// English thanks stand alone: "twenty", "thirty", "loyalty" end in "ty" and are no thanks.
+const TRAILING_THANKS = /[\s，,。.!！~～]*(?:谢谢(?:你|您|啦|了)?|多谢|谢了|感谢|辛苦(?:了|啦)?|(?<![A-Za-z])(?:thanks|thank you|thx|ty))[\s。.!！~～]*$/i;
 // Every thanks TRAILING_THANKS knows has one of these (same flags): most messages skip its scan from every position.
 const THANKS_HINT = /谢|辛苦|th|ty/i;
 export function withoutTrailingThanks(text: string): string {

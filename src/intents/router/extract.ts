@@ -1,4 +1,4 @@
-import { cutName, hanName, isSurname, latinNameLike } from './names.ts';
+import { cutName, hanName, isSurname, latinNameLike, titledSurname } from './names.ts';
 import { EMAIL_IN_TEXT, normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
@@ -44,6 +44,17 @@ export function findPhones(text: string): Found<string>[] {
   });
 }
 
+/**
+ * The last four digits of a phone, as staff say them: "尾号8866", "手机尾号 0423", "后四位7712",
+ * "*3390", "ending (in) 5521". The value is what the customers module searches by ("尾号NNNN",
+ * phone_tail): phones are sealed, so no other part of a number can be looked up.
+ */
+const PHONE_TAIL = /(?:手机)?尾号(?:是|为)?\s*(\d{4})(?!\d)|(?:手机)?后四位(?:是|为)?\s*(\d{4})(?!\d)|(?<![\w*])\*{1,7}(\d{4})(?!\d)|\bend(?:ing|s)?\s+(?:in\s+|with\s+)?(\d{4})(?!\d)/i;
+
+export function findPhoneTails(text: string): Found<string>[] {
+  return matches(text, PHONE_TAIL).map((m) => ({ value: `尾号${m.slice(1).find(Boolean)!}`, span: spanOf(m) }));
+}
+
 const MEMBER_NO = /(?<![A-Za-z0-9])M\d{8}(?!\d)/i;
 
 export function findMemberNos(text: string): Found<string>[] {
@@ -63,7 +74,9 @@ function tagPattern(name: string): RegExp {
     const edge = /^[A-Za-z0-9]/.test(name) ? '(?<![A-Za-z0-9])' : '';
     // An ASCII tag may be said in the plural ("how many VIPs"); it still stands alone.
     const tail = /[A-Za-z0-9]$/.test(name) ? '(?:s|es)?(?![A-Za-z0-9])' : '';
-    tagPatterns.set(name, (re = new RegExp(`${edge}${escapeRe(name)}${tail}`, 'i')));
+    // A Han name may be typed with a space inside ("商务 宴请"): one tag still.
+    const body = /^\p{Script=Han}+$/u.test(name) ? [...name].map(escapeRe).join('\\s?') : escapeRe(name);
+    tagPatterns.set(name, (re = new RegExp(`${edge}${body}${tail}`, 'i')));
   }
   return re;
 }
@@ -79,7 +92,7 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
   for (const name of [...names].sort((a, b) => b.length - a.length)) {
     for (const m of matches(rest, tagPattern(name))) {
       // The plural ending is lower case ("VIPs"): "VIPS" is another word.
-      if (m[0].length > name.length && !/^(?:s|es)$/.test(m[0].slice(name.length))) continue;
+      if (/[A-Za-z0-9]$/.test(name) && m[0].length > name.length && !/^(?:s|es)$/.test(m[0].slice(name.length))) continue;
       found.push({ value: name, span: spanOf(m) });
       rest = blank(rest, [spanOf(m)]);
     }
@@ -110,7 +123,15 @@ const TAG_AFTER = new RegExp(`(?:标签|标记为|标记成|标为)\\s*[:：]?\\
 const TAG_BEFORE = new RegExp(`(${TOKEN}{1,24}?)\\s*(?:这个|那个|这种|这一个)?\\s*标签`);
 const TAG_VERB_AT_END = new RegExp(`${TAG_VERB}$`);
 
-export function findTagPhrase(text: string): Found<string> | undefined {
+/**
+ * Decoration around a tag as staff type it — emoji ("爱吃辣🌶️", "VIP👑"), a hashtag ("#生日月"),
+ * quotes ('as "家庭客"') — blanked to spaces of the same length, so spans still point into the text.
+ */
+const DECORATION = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D#＃"“”「」『』【】]/gu;
+export const undecorated = (text: string): string => text.replace(DECORATION, (m) => ' '.repeat(m.length));
+
+export function findTagPhrase(typed: string): Found<string> | undefined {
+  const text = undecorated(typed);
   const after = TAG_AFTER.exec(text)
     ?? /\bas\s+([^\s,.;!?]{1,32})/i.exec(text)
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
@@ -162,6 +183,7 @@ const RELATIVE: [RegExp, number][] = [
 ];
 
 const PERIOD_LEAD = '(?:最近|近|过去|这)?';
+const SPELLED: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30 };
 
 /** Days: "120天", "最近三十天", "三个月" (×30), "两周" (×7), "90 days", "3 months", "上个月", "last week". */
 const DAY_UNITS: [RegExp, number][] = [
@@ -171,6 +193,10 @@ const DAY_UNITS: [RegExp, number][] = [
     [new RegExp(`${PERIOD_LEAD}${NUM}\\s*(?:周|个星期|星期|礼拜|个礼拜)`), 7],
     [new RegExp(`${PERIOD_LEAD}${NUM}\\s*年`), 365],
     [/(\d+)\s*d(?:ays?)?\b/i, 1],
+    // Spelled out ("the past two weeks", "last three months"); "a week" is 上周's business, not here.
+    [/\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)\s+days?\b/i, 1],
+    [/\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+weeks?\b/i, 7],
+    [/\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months?\b/i, 30],
     [/(\d+)\s*months?\b/i, 30],
     [/(\d+)\s*weeks?\b/i, 7],
     [/(\d+)\s*years?\b/i, 365],
@@ -179,7 +205,7 @@ const DAY_UNITS: [RegExp, number][] = [
 export function findDays(text: string): Found<number> | undefined {
   for (const [re, factor] of DAY_UNITS) {
     for (const m of matches(text, re)) {
-      const n = m[1] === undefined ? undefined : parseNumber(m[1]);
+      const n = m[1] === undefined ? undefined : (SPELLED[m[1].toLowerCase()] ?? parseNumber(m[1]));
       if (n === undefined || n <= 0) continue;
       // "10月的订单", "三月份": a calendar month, not ten months back — a span of months says 个,
       // a lead (近/最近/过去) or 内/以来 after it, or counts in 两/俩.
@@ -207,6 +233,7 @@ function calendarMonth(text: string, m: RegExpExecArray): boolean {
 const AMOUNT_RANGE = new RegExp(`(?<![\\w.])(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([kKwW千万])?\\s*(?:元|块)?\\s*(?:到|至|-|~|～|—)\\s*(?:\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([kKwW千万])?\\s*(?:元|块钱|块)?(?!\\s*(?:天|日|周|个|月|星期|礼拜|年|次|单|笔|位|人|名|分|积分|级|岁|号|%|％|\\d))`);
 const AMOUNT_MORE = new RegExp(`(?:超过|超出|大于|高于|多于|不少于|不低于|至少|(?<=消费|花|充)过|(?<=消费|花|充)了?满)\\s*(\\d[\\d,]*(?:\\.\\d+)?|${CN_NUMERAL}+)\\s*([千万kKwW])?(?!\\s*(?:天|日|周|个?月|个?星期|年|次|单|笔|位|个|人|名|分|积分|级|岁|%|％|\\d))`);
 const AMOUNT_CN = new RegExp(`(${CN_NUMERAL}+)\\s*(?:元|块|以上)`);
+const COUPON = new RegExp(`(?<![\\d.])(\\d+(?:\\.\\d{1,2})?|${CN_NUMERAL}+)\\s*(?:元|块钱?)?\\s*的?\\s*(?:召回|优惠|代金|现金)?券|(?:面额|面值|券面|券)\\s*[:：]?\\s*(\\d+(?:\\.\\d{1,2})?)(?![\\d.]|\\s*(?:张|个|份|人|天|%|％))`);
 
 const AMOUNT_PATTERNS = [
   /¥\s*(\d[\d,]*(?:\.\d{1,2})?)\s*([kKwW千万])?/,
@@ -231,6 +258,10 @@ export function findAmount(text: string): Found<string> | undefined {
     const value = m?.[1] ? scaleDecimal(m[1].replace(/,/g, ''), scale(m[2])) : undefined;
     if (m && value) return { value, span: spanOf(m) };
   }
+  // A coupon's face value said without a unit: "两百的券", "50块的召回券", "面额25", "券 25".
+  const coupon = COUPON.exec(text);
+  const couponValue = coupon ? ((raw) => (/^\d/.test(raw) ? scaleDecimal(raw, 1) : ((n) => (n === undefined ? undefined : `${n}.00`))(parseNumber(raw))))(coupon.slice(1).find(Boolean)!) : undefined;
+  if (coupon && couponValue) return { value: couponValue, span: spanOf(coupon) };
   // "过万", "上万": ten thousand and more.
   const tenK = /(?:过|上|超)万(?!\s*(?:天|次|单|人|名|分|积分))/.exec(text);
   if (tenK) return { value: '10000.00', span: spanOf(tenK) };
@@ -291,7 +322,7 @@ const FILLERS = [
   /\b(?:please|pls|member|customer|client|the|a|an|of|for|on|to|from|as|with|me|show|info|information|named|called|phone|number|no|who|is|about|his|her|him|their|them|he|she|they|i|my|this|that|recent|recently|orders?|bought|buy|did|what|last|in|days?)\b/gi,
   // What is asked about the member, and the verbs that ask, end a Latin name as "orders" does
   // ("li na points", "wang fang tickets", "open his tickets"): CRM words, never names.
-  /\b(?:points?|balance|tickets?|level|tier|tags?|labels?|notes?|profile|summary|history|details?|complaints?|purchases?|spending|spend|visits?|coupons?|vouchers?|interactions?|follow-?ups?|cases?|status|open|check|view|see|pull|get|list|give|bring|grab)\b/gi,
+  /\b(?:points?|balance|tickets?|level|tier|tags?|labels?|notes?|profile|summary|history|details?|complaints?|purchases?|spending|spend|visits?|coupons?|vouchers?|interactions?|follow-?ups?|cases?|status|open|check|view|see|pull|get|list|give|bring|grab|mark|tag|label|untag)\b/gi,
 ];
 const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给把请帮我吗呢啊吧为了]+$/g;
 /** A tag verb left after a name once the tag is consumed ("给王芳打VIP标签" → 王芳打). */
@@ -313,7 +344,7 @@ const ENGLISH_WORDS = /\b(?:are|is|was|our|your|my|the|top|who|what|which|any|al
  * blanked (`consumed`), if it looks like a name (2–8 Han characters, or 1–4 Latin words).
  */
 export function findName(text: string, consumed: readonly Span[]): Found<string> | undefined {
-  let rest = blank(text, consumed);
+  let rest = undecorated(blank(text, consumed));
   // A whole e-mail address names a member as a phone does (customers looks it up by its blind index).
   const email = EMAIL_IN_TEXT.exec(rest);
   if (email) return { value: email[0], span: { start: email.index, end: email.index + email[0].length } };
@@ -334,6 +365,12 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     // A surname standing alone ("张 订单", "李 积分"): every member of that surname in scope.
     if ([...seg].length === 1 && isSurname(seg) && new RegExp(`(?:^|\\s)${seg}(?:\\s|$)`).test(text.trim())) return at(seg);
     let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
+    // A name glued to a verb and Latin words ("陈静打过VIP标签了吗"): the Han run before them, cut at the verb.
+    const lead = /^\p{Script=Han}{3,}(?=[A-Za-z0-9])/u.exec(value)?.[0];
+    if (lead) {
+      const cut = cutName(lead);
+      if (cut.length < lead.length && hanName(cut) === cut) return at(cut);
+    }
     const verbless = value.replace(TRAILING_VERB, '');
     if (verbless !== value && verbless.length >= 2) value = verbless;
     // A question glued to the name ("陈静几级", "周杰啥等级"): the name is what comes before it.
@@ -354,6 +391,9 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     if (word) value = value.slice(0, word.index).trim();
     if (!value || NOT_A_NAME.test(value)) continue;
     if (HAN_NAME.test(value)) {
+      // A surname and a title ("王姐", "李总"): the surname, read as a name prefix.
+      const surname = titledSurname(value);
+      if (surname) return at(surname);
       // Not every leftover is a name: it starts with a surname, or ends in a name ("别动王芳" → 王芳).
       const name = /^\p{Script=Han}+$/u.test(value) ? hanName(value) : value;
       if (name) return at(name);
@@ -383,7 +423,7 @@ function shortenName(value: string): string {
 
 /** A member list named in the text ("流失名单", "churn list"): the lists batch actions take. */
 export function findList(text: string): Found<'churn'> | undefined {
-  const m = /流失|沉睡|预警名单|churn(?:ed)?|at-?risk/i.exec(text);
+  const m = /流失|沉睡|预警名单|churn(?:ed)?|at[- ]?risk/i.exec(text);
   return m ? { value: 'churn', span: spanOf(m) } : undefined;
 }
 

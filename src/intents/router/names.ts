@@ -15,6 +15,16 @@ const COMPOUND = /^(?:欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|�
 
 /** A surname starts the text. */
 export const startsWithSurname = (text: string): boolean => SURNAMES.has(text[0] ?? '') || COMPOUND.test(text);
+/**
+ * How staff name a regular by surname and title ("王姐", "李总", "张老师", "陈阿姨", "欧阳经理"):
+ * the surname, which the customers module reads as a name prefix (every 王 in scope, then
+ * "第几个") — the title is no part of a stored name.
+ */
+const TITLED = new RegExp(`^(${COMPOUND.source.slice(1)}|[${SINGLE}])(?:老师|阿姨|叔叔|大姐|大哥|姐姐|哥哥|经理|老板|老板娘|先生|女士|小姐|太太|师傅|总监|姐|哥|总|叔|姨)$`);
+export function titledSurname(value: string): string | undefined {
+  return TITLED.exec(value)?.[1];
+}
+
 /** One character that is a surname on its own ("张 订单": every 张 in scope). */
 export const isSurname = (ch: string): boolean => SURNAMES.has(ch);
 
@@ -25,15 +35,17 @@ export const isSurname = (ch: string): boolean => SURNAMES.has(ch);
  * a character that often does (花 明 华 可 会 …) counts only inside a word (花了, 表扬, 消费 …).
  * Time words, visits and counts ("今天", "离店", "三个月") end a name too.
  */
-const FOLLOWER_CHAR = '[记离扣减退换这那的嘅了吗呢吧啊说问要想让被把给对从到在是还跟和与也都就才又再很太剩咱现买来最有没去近已多打贴挂标加拿送领叫找查看该过着订夸]';
+const FOLLOWER_CHAR = '[记离扣减退换这那的嘅了吗呢吧啊说问要想让被把给对从到在是还跟和与也都就才又再很太剩咱现买来最有没去近已多打贴挂标加拿送领叫找查看该过着订夸不]';
 const HAS_FOLLOWER_CHAR = new RegExp(FOLLOWER_CHAR);
 const FOLLOWER = new RegExp(
   '^(?:' +
     [
       FOLLOWER_CHAR,
-      '刚(?=[才刚打来说问到买订投反去走])',
+      '刚(?=[才刚打来说问到买订投反去走微在])',
+      // 建 and 老 end a given name often enough ("王建", "李老"), but not before what a request puts there.
+      '建(?=[的了个一单工])', '老(?=[带是来在去买点说问])',
       '花了|花过|花费|点了|点过|用了|表扬|投诉|咨询|反映|反馈|消费|充值|办卡|办了|预约|预订|离店|进店|入店|生日|积分|等级|订单|工单|档案|资料|标签',
-      '今天|今年|昨天|前天|前几天|前阵|上周|上次|上个|上月|上上|下周|下次|下个|本周|本月|之前|之后|以前|曾经|平时|每次|一直|经常|总是|当时|这次',
+      '今天|今年|昨天|前天|前几天|前阵|上周|上次|上回|上个|上月|上上|下周|下次|下个|本周|本月|之前|之后|以前|曾经|平时|每次|一直|经常|总是|当时|这次',
       '[零〇一二两俩三四五六七八九十百千万]+(?:个|天|周|月|年|单|笔|条|次|分|块|元)',
     ].join('|') +
     ')',

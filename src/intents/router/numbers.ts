@@ -26,6 +26,11 @@ export function parseNumber(text: string): number | undefined {
       digit = 0;
     }
   }
+  // "两千五", "三百五", "一万二": a last digit right after 百/千/万 counts in the next lower unit
+  // (2500, 350, 12000) — how amounts are said; "一百零五" says its 零 and is 105.
+  const chars = [...text];
+  const unit = chars.at(-2);
+  if (digit && !text.includes('零') && (unit === '百' || unit === '千' || unit === '万')) return total + section + digit * ({ 百: 10, 千: 100, 万: 1000 } as const)[unit];
   return total + section + digit;
 }
 

@@ -3,7 +3,7 @@ import { normalizeText } from '../../crm/customers/index.ts';
 import { toSimplified } from './traditional.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
-import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findTagPhrase, type Found, type Span } from './extract.ts';
+import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
 import { hanWords } from './homophones.ts';
 import { createTypoFixer } from './typos.ts';
@@ -128,7 +128,8 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       // Traditional characters read as simplified for keywords and extractors; free text keeps `typed`.
       const text = fixTypos(toSimplified(typed));
       const candidates = compiled.filter((c) => c.def.audience === ctx.audience);
-      const phones = findPhones(text);
+      // A whole number first; the last four digits ("尾号8866") name a member too.
+      const phones = [...findPhones(text), ...findPhoneTails(text)];
       const memberNos = findMemberNos(text);
       const idSpans = [...phones, ...memberNos].map((f) => f.span);
       const masked = blank(text, idSpans);
@@ -212,7 +213,7 @@ export function createRuleRouter(intents: readonly IntentDef[], options: RuleRou
  */
 export async function slotsAs(def: IntentDef, raw: string, ctx: RouteContext, options: RuleRouterOptions = {}): Promise<Record<string, unknown>> {
   const text = toSimplified(normalizeText(raw).trim());
-  const phones = findPhones(text);
+  const phones = [...findPhones(text), ...findPhoneTails(text)];
   const memberNos = findMemberNos(text);
   const idSpans = [...phones, ...memberNos].map((f) => f.span);
   const masked = blank(text, idSpans);
@@ -259,7 +260,8 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
     // intent answers "no such tag, did you mean 高价值" instead of silently setting another tag.
     // "带投诉过标签的" is the dictionary's 投诉过 with its verb, not a longer name.
     const withVerb = phrase && known && phrase.value.toLowerCase().replace(/^(?:带有|带着|有着|带|有|是)/, '') === known.value.toLowerCase();
-    const longer = phrase && known && !withVerb && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
+    // An ASCII name stands alone by its own pattern ("本店vip标签" is VIP): Han words around it are not a longer tag.
+    const longer = phrase && known && !withVerb && !/^[A-Za-z0-9]/.test(known.value) && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
     put('tag', longer ? phrase : (known ?? phrase));
   }
   put('list', slotOf('list') ? findList(masked) : undefined);

@@ -27,10 +27,18 @@ export function storeAliases(name: string, city?: string | null): string[] {
   return [...out];
 }
 
-export function toStoreEntries(rows: readonly { id: number; name: string; city?: string | null }[]): StoreEntry[] {
+/**
+ * Each store's aliases, plus the names staff use beside the table's: its code ("SH-JA"), and its
+ * city when the city has only that store ("杭州店", "杭州那家" → 杭州西湖店; 上海 has two, so no).
+ */
+export function toStoreEntries(rows: readonly { id: number; name: string; city?: string | null; code?: string | null }[]): StoreEntry[] {
+  const perCity = new Map<string, number>();
+  for (const r of rows) if (r.city) perCity.set(r.city, (perCity.get(r.city) ?? 0) + 1);
   return rows.map((r) => {
     const aliases = storeAliases(r.name, r.city);
-    return { id: r.id, name: r.name, aliases: [...aliases, ...aliases.flatMap(pinyinAliases)] };
+    const city = r.city && perCity.get(r.city) === 1 && [...r.city].length >= 2 && !aliases.includes(r.city) ? [r.city] : [];
+    const spoken = [...aliases, ...city];
+    return { id: r.id, name: r.name, aliases: [...spoken, ...spoken.flatMap(pinyinAliases), ...(r.code ? [r.code] : [])] };
   });
 }
 
@@ -63,8 +71,8 @@ export function storeDirectory(services: Services): Promise<StoreEntry[]> {
   // mysql2, not Prisma: this is the one read of a staff chat turn that still went through Prisma,
   // whose client and query compiler a web process then had to build (docs/benchmarks.md, bench:http memory).
   return directory.get(services, 'stores', TTL_MS, async () => {
-    const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, name, city FROM stores ORDER BY id');
-    return toStoreEntries(rows.map((r) => ({ id: Number(r.id), name: String(r.name), city: r.city == null ? null : String(r.city) })));
+    const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, code, name, city FROM stores ORDER BY id');
+    return toStoreEntries(rows.map((r) => ({ id: Number(r.id), name: String(r.name), city: r.city == null ? null : String(r.city), code: r.code == null ? null : String(r.code) })));
   });
 }
 
@@ -82,7 +90,7 @@ function aliasPatterns(stores: readonly StoreEntry[]): { re: RegExp; store: Stor
     .flatMap((store) => store.aliases.map((alias) => ({ alias, store })))
     .sort((a, b) => b.alias.length - a.alias.length)
     // Latin aliases (pinyin) on word boundaries: "xihu" is not inside another word.
-    .map(({ alias, store }) => ({ store, re: new RegExp(/^[a-z ]+$/i.test(alias) ? `(?<![A-Za-z])${escapeRe(alias)}(?![A-Za-z])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i') }));
+    .map(({ alias, store }) => ({ store, re: new RegExp(/^[a-z0-9 -]+$/i.test(alias) ? `(?<![A-Za-z0-9-])${escapeRe(alias)}(?![A-Za-z0-9-])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i') }));
   patterns.set(stores, out);
   return out;
 }

@@ -28,6 +28,8 @@ const PATTERNS: { re: RegExp; from: number; to: number }[] = [
   { re: new RegExp(`(?:让|由|请|叫)\\s*${WHO}${TAKE}\\s*${WHO}${OWNS}`, 'u'), from: 2, to: 1 },
   // 张伟的客户由李娜来接
   { re: new RegExp(`${WHO}${OWNS}\\s*(?:都|全部)?\\s*(?:由|让|请|交由|给)\\s*${TAIL.replace('{1,16}', '{1,16}?')}${TAKE}`, 'u'), from: 1, to: 2 },
+  // 客户交接 张强→李娜 / 转移客户：周俊 -> 黄丽 / transfer contacts Huang Li → Li Na (an arrow after a transfer word)
+  { re: new RegExp(`(?:交接|转移|转交|移交|转给|\\btransfer|\\bhandover|\\bhand over)[^→>]{0,12}?[:：\\s]\\s*${WHO}\\s*(?:→|->|=>|⇒|—>|➡)\\s*${TAIL}`, 'iu'), from: 1, to: 2 },
   // transfer Zhang Wei's customers to Li Na / move zhou jun customers to zhang qiang
   { re: new RegExp(`\\b(?:transfer|move|hand\\s+over|hand|reassign|assign|pass|give)\\s+(?:all\\s+(?:of\\s+)?)?${EN_WHO}(?:['’]s?)?${EN_CUSTOMERS}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*[.!]?$`, 'iu'), from: 1, to: 2 },
   // transfer customers from Zhang Wei to Li Na
