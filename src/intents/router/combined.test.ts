@@ -44,6 +44,7 @@ describe('combined router', () => {
     expect([points.intent, points.slots.phone]).toEqual(['member.lookup', '13800000003']);
     expect((await router({ 'tag.add': 0.9 }).route('the customer asked for a VIP tag, M00000004', staff)).intent).toBe('member.summary');
     expect((await router({ 'tag.remove': 0.9 }).route('M00000004家庭客标签看一眼', staff)).intent).toBe('member.summary');
+    expect((await router({ 'points.adjust': 0.9 }).route("take a look at 陈静's points", staff)).intent).toBe('member.lookup');
     // A rule trigger that is a noun ("recall") is no verb either.
     expect((await router({ 'recall.launch': 0.9 }).route('recall report', staff)).intent).toBe('recall.status');
     expect((await router({ 'recall.stop': 0.9 }).route('the recall history', staff)).intent).toBe('recall.list');
@@ -54,6 +55,8 @@ describe('combined router', () => {
       ['给陈静 tag 一下 投诉过', 'tag.add'],
       ['tag 13800000003 VIP', 'tag.add'],
       ['take the VIP tag off M00000001', 'tag.remove'],
+      ['take 30 points off 王芳, wrong order', 'points.adjust'],
+      ['dock 李娜 15 points', 'points.adjust'],
       ['recall the churned members with a 20 yuan coupon', 'recall.launch'],
       ['stop recall 8', 'recall.stop'],
     ] as const) expect((await router({ [intent]: 0.9 }).route(text, staff)).intent, text).toBe(intent);
