@@ -113,6 +113,18 @@ describe('combined router', () => {
     expect(member.intent).toBe('my.help');
   });
 
+  it('reads a list by level or by tag as members.query and what was said as the interactions, never one member\'s card', async () => {
+    for (const [text, intent, slots] of [
+      ['level 3 list', 'members.query', { level: 3, mode: 'list' }],
+      ["who's on level 2", 'members.query', { level: 2, mode: 'list' }],
+      ['谁有家庭客标签', 'members.query', { tag: '家庭客', mode: 'list' }],
+      ["who's tagged 老客", 'members.query', { tag: '老客', mode: 'list' }],
+      ['what did we talk about with 王芳', 'member.interactions', { name: '王芳' }],
+      ['what level is 陈静 on', 'member.level', { name: '陈静' }],
+      ['王芳有哪些标签', 'member.summary', { name: '王芳' }],
+    ] as const) expect(await router().route(text, staff), text).toMatchObject({ intent, slots });
+  });
+
   it('reads phrasings the rules miss, with the slots of the rules\' extractors (the shipped model)', async () => {
     const rules = createRuleRouter(intents, EVAL_DICTIONARIES);
     // (消费流水 became a member.orders keyword in session 10: the phrasing below is one the rules still miss.)
