@@ -168,6 +168,7 @@ export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     '{m_en} [has a problem|has an issue|complained][:|,| -] {issue_en}[, open a ticket|, raise a case|]',
     '[log|raise|open] [a|an] [complaint|case|repair|after-sales case] for {m_en}[:|,| -] {issue_en}',
     '[ticket|case] [for|on] {m_en}[:| -] {issue_en}',
+    '[open|file|raise|create] a [complaint|repair|after-sales] ticket for [her|him|{m_en}][,|:| -] {issue_en}',
   ],
   'ticket.update': [
     '[mark|set] {ticket} [as|to] [resolved|done|closed|in progress|fixed]',
