@@ -24,7 +24,12 @@ export const memberInteractions = defineIntent({
     { text: 'M00000005 的服务记录', slots: { memberNo: 'M00000005' } },
   ],
   rule: {
-    keywords: ['互动记录', '服务记录', '投诉记录', '沟通记录', '联系记录', '跟进记录', '互动', 'interactions', 'interaction history', 'contact history'],
+    keywords: [
+      '互动记录', '服务记录', '投诉记录', '沟通记录', '联系记录', '跟进记录', '互动', 'interactions', 'interaction history', 'contact history',
+      // What was said between us and the member, asked ("跟李娜聊过什么", "what did we talk about with …"): not the profile.
+      /(?:聊|说|沟通|谈|交流)(?:过|了)(?:些)?(?:什么|啥|哪些)/,
+      /\bwhat (?:did|have) we (?:talk(?:ed)?|chat(?:ted)?|discuss(?:ed)?|go over)\b|\b(?:past|previous|earlier) (?:conversations|talks|chats)\b|\bconversations? with\b|\bwhat did .{1,24} (?:tell|say to) us\b/i,
+    ],
     extract: { ...MEMBER_REF_EXTRACT, limit: 'count' },
     requires: [MEMBER_REF_SLOTS],
     priority: 5,

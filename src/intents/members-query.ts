@@ -48,7 +48,12 @@ const HOW_MANY_BEFORE = new RegExp(`(?:多少(?:个|位|名)?|几(?:个|位|名)
 const COUNT_NOUN = new RegExp(`${SUBJECT}(?:总)?(?:人)?数(?:量|目)?(?!据)`);
 const WHO = new RegExp(`${SUBJECT}(?:都|分别)?(?:有谁|是谁|有哪些|是哪些|有哪几位|名单|列表|清单)|都有谁|都有哪些人|有哪些人|是哪些人|(?:都有|有|是)哪些${SUBJECT}`);
 const EN_COUNT = /\bhow many\b(?=[^?.!]{0,40}\b(?:members?|customers?)\b)|\b(?:count|number) of (?:members|customers)\b/i;
-const EN_LIST = /\blist (?:the |all )?(?:members|customers)\b|\bwhich (?:members|customers)\b|\bwho (?:is|are) (?:tagged|at level|on level)\b|\bmembers? (?:tagged|with the tag)\b/i;
+const EN_LIST = /\blist (?:the |all )?(?:members|customers)\b|\bwhich (?:members|customers)\b|\bwho(?:'s| is| are) (?:tagged|at level|on level)\b|\bmembers? (?:tagged|with the tag)\b/i;
+// A list by level, not one member's level ("level 5 list", "list the level 4 members", "L3 members"):
+// the level is followed by a list or plural noun, or comes after "list".
+const EN_LEVEL_LIST = /\b(?:level|lv|l)\s*\d\s+(?:list|members|customers|people|names)\b|\blist\b[^.?!]{0,16}\b(?:level|lv)\s*\d/i;
+// People by tag ("谁有家庭客标签", "who has the 爱吃辣 tag", "people tagged 新客"): the tag's holders, not a member's tags.
+const TAG_HOLDERS = /谁(?:有|带|带有|打了|被打了?)[^，。,.?？!！]{1,12}标签|\bwho (?:has|have|got) (?:the |a |an )?\S+(?: \S+)? (?:tag|label)\b|\b(?:people|anyone|everyone|everybody|customers) (?:tagged|labell?ed)\b/i;
 
 /** The dictionary's spelling of a tag (case-insensitive), or similar names: an unknown tag is said so, not counted as 0. */
 async function knownTag(services: Services, tag: string): Promise<{ name: string } | { similar: string[] }> {
@@ -86,7 +91,7 @@ export const membersQuery = defineIntent({
     { text: 'list members tagged 高价值', slots: { mode: 'list', tag: '高价值', text: 'list members tagged 高价值' } },
   ],
   rule: {
-    keywords: [[NOT_OTHER, HOW_MANY], [NOT_OTHER, COUNT_NOUN], [NOT_OTHER, HOW_MANY_BEFORE], [NOT_OTHER, WHO], [NOT_OTHER, EN_COUNT], [NOT_OTHER, EN_LIST]],
+    keywords: [[NOT_OTHER, HOW_MANY], [NOT_OTHER, COUNT_NOUN], [NOT_OTHER, HOW_MANY_BEFORE], [NOT_OTHER, WHO], [NOT_OTHER, EN_COUNT], [NOT_OTHER, EN_LIST], [NOT_OTHER, EN_LEVEL_LIST], [NOT_OTHER, TAG_HOLDERS]],
     extract: { tag: 'tag', level: 'level', store: 'store', text: 'text' },
     derive: (text) => ({ mode: statedMode(text) }),
     priority: 6,

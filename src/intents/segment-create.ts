@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeTree, parsePhrase, phraseKind } from './parse/segment-phrase.ts';
 import { previewTree, saveSegment } from '../crm/insights/index.ts';
+import { tagDictionary } from '../crm/engagement/index.ts';
 import { queueSegmentCount } from '../jobs/segment-refresh.ts';
 import { llmFor } from '../llm/client.ts';
 import { segmentTreeFromText } from '../llm/segment-tree.ts';
@@ -67,7 +68,9 @@ export const segmentCreate = defineIntent({
     const hint = t(lang, 'segments.formatHint');
     if (!name || !conditions) return { text: t(lang, name ? 'segments.missingConditions' : 'segments.missingBoth', { hint }) };
     if (name.length > 64) return { text: t(lang, 'segments.nameTooLong', { hint }) };
-    const parsed = parsePhrase(conditions, ctx.services.now());
+    // A clause naming a tag of the dictionary alone ("家庭客 且 最近30天消费过") is that tag.
+    const tags = (await tagDictionary(ctx.services)).map((x) => x.name);
+    const parsed = parsePhrase(conditions, ctx.services.now(), { tags });
     // Parts the rule parser did not understand go to the LLM when one is configured (the
     // natural-language segment builder, docs/intents.md); on timeout, error or invalid output the rule
     // parser's answer stands, "not understood" note included.

@@ -31,8 +31,9 @@ export const unsubscribe = defineIntent({
       text: r.changed
         ? t(ctx.lang, 'member-self.unsubscribed')
         : t(ctx.lang, 'member-self.alreadyUnsubscribed', { date: formatDate(r.since) }),
-      // Already opted out: nothing changed.
-      outcome: r.changed ? 'done' : 'answered',
+      // Said twice ("退订" … "退订"): the request is met either way, as a tag the member already had
+      // is a tag.add done (tag-add.ts) — nothing changed, and the reply says since when.
+      outcome: 'done',
     };
   },
 });

@@ -19,6 +19,8 @@ describe('health request words', () => {
       ['repeat rate last month', 'repurchase_rate'],
       ['average order value', 'aov'],
       ['how many new members last month', 'new_members'],
+      ['new member count last month', 'new_members'],
+      ['这个月新来了多少会员', 'new_members'],
       ['本店会员健康度', undefined],
     ];
     for (const [text, metric] of cases) expect(metricFromText(text), text).toBe(metric);

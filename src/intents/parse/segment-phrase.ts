@@ -290,7 +290,26 @@ const AND_SPLIT = /\s*(?:并且|而且|同时|以及|且|并|和|与|[,，、;�
 const TRIM = /^(?:的|会员|用户|顾客|客户)+|(?:的|会员|用户|顾客|客户)+$/g;
 
 /** Parses a condition phrase; `now` fixes relative months ("本月生日") at parse time. */
-export function parsePhrase(text: string, now: Date): PhraseResult {
+/**
+ * A clause that is nothing but a tag of the dictionary ("家庭客", "是爱吃辣的", "不是老客"): staff name
+ * a tag as they name a level, without the word 标签. Only the dictionary's names, whole, so an
+ * unknown word is still reported as not understood.
+ */
+function dictionaryTag(clause: string, tags: readonly string[] | undefined): SegmentNode | undefined {
+  if (!tags?.length) return undefined;
+  const m = /^(不是|非|没有|不带|不)?(?:是|有|带|为)?(.+?)(?:的人|的会员|的客人|的客户|的|会员|客人|客户)?$/.exec(clause);
+  const word = m?.[2]?.trim().toLowerCase();
+  const name = word ? tags.find((t) => t.toLowerCase() === word) : undefined;
+  if (!name) return undefined;
+  return m![1] ? { tag: name, has: false } : { tag: name };
+}
+
+export interface PhraseOptions {
+  /** The tag dictionary's names: a clause naming one of them alone is that tag. */
+  tags?: readonly string[];
+}
+
+export function parsePhrase(text: string, now: Date, options: PhraseOptions = {}): PhraseResult {
   const unparsed: string[] = [];
   // Spaces around comparison signs and inside numbers ("等级 > 3") are not clause breaks.
   const compact = text
@@ -313,7 +332,7 @@ export function parsePhrase(text: string, now: Date): PhraseResult {
       if (!clause) continue;
       if (KIND_CLAUSE.test(clause)) continue; // "静态" says how to keep the list, not who is in it
       const held = PLACEHOLDER.exec(clause);
-      const node = held ? lifted.nodes[Number(held[1])] : parseClause(clause, now);
+      const node = held ? lifted.nodes[Number(held[1])] : (parseClause(clause, now) ?? dictionaryTag(clause, options.tags));
       if (node) andNodes.push(node);
       else unparsed.push(restore(raw.trim()));
     }

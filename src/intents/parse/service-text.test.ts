@@ -74,6 +74,8 @@ describe('parsePoints: the sign, whatever the word order', () => {
     ['把宋佳多加的70分扣回来', ['宋佳'], -70],
     ['钟欣的积分要扣掉150 换了甜品', ['钟欣'], -150],
     ['take 25 points off Peng Bo', ['Peng Bo'], -25],
+    ['knock 50 points off Cao Yang, duplicate', ['Cao Yang'], -50],
+    ['dock 20 points from 13800000004 refund', ['13800000004'], -20],
     ['50 points deducted from 13800000003, wrong order', ['13800000003'], -50],
     ['M00000321 扣两百分', ['M00000321'], -200],
     ['给何欢退回40分', ['何欢'], 40],

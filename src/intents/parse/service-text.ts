@@ -192,8 +192,9 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   const num = `(\\d[\\d,]*(?:\\.\\d+)?\\s*[kKwW千万]?(?![A-Za-z])|${CN_NUMERAL}+)`;
   const unit = `\\s*(?:个)?\\s*(?:积分|分|points?|pts)`;
   // Verbs of a deduction, before the number ("扣50分", "扣回50", "减掉一百", "deduct 60 points",
-  // "take 25 points off"); a pronoun may sit between the verb and the number ("再扣她50分").
-  const MINUS = `(?:(?:扣|减)(?:除|减|掉|回|去|少|了)?|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|\\btake(?:\\s+away|\\s+back)?\\b|-)`;
+  // "take 25 points off", "knock 50 points off", "dock 20 points"); a pronoun may sit between the verb
+  // and the number ("再扣她50分").
+  const MINUS = `(?:(?:扣|减)(?:除|减|掉|回|去|少|了)?|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|\\btake(?:\\s+away|\\s+back)?\\b|\\bknock(?:\\s+off)?\\b|\\bdock\\b|-)`;
   // Giving back is adding ("退回30分", "返还", "refund 30 points").
   const PLUS = `(?:增加|加上|加|补发|补上|补|赠送|送|奖励|退回|退还|返还|返|\\badd\\b|\\bgive\\b|\\baward\\b|\\bcredit\\b|\\brefund\\b|\\+)`;
   const PRONOUN = `\\s*(?:他|她|TA|ta)?\\s*`;

@@ -27,7 +27,9 @@ const en = (words: string) => new RegExp(`\\b(?:${words})(?:s|es|ed|d|ing|ging|g
 const ACTION_WORDS: Readonly<Record<string, readonly RegExp[]>> = {
   'points.adjust': [
     /加|扣|减|送|赠|补|给|充|奖励?|返|调|清零|[+＋-]\s*\d|\d\s*[+＋]/,
-    en('add|give|deduct|award|credit|grant|top up|subtract|minus|plus|reward|take away|remove|refund|bump|comp'),
+    en('add|give|deduct|award|credit|grant|top up|subtract|minus|plus|reward|take away|remove|refund|bump|comp|dock'),
+    // "take 30 points off 王芳", "knock 50 off": the verb and its particle around the figure.
+    /\b(?:take|knock|shave)\b.*\boff\b/i,
   ],
   'tag.add': [/[+＋]\s*[^\d\s]|打|加|贴|标(?!签)|设为|设成|设置|添|挂|改成|换成|变成|归为|归到|算作|列为|弄个|整个|来个|搞个/, en('add|put|give|apply|set|flag|mark|make|assign|attach|stick|slap'), ambiguous('tag|label')],
   'tag.batch': [/打|加|贴|标(?!签)|设为|设成|添|挂|改成|换成|归为|弄个|整个|搞个/, en('add|put|give|apply|set|flag|mark|make|assign|attach'), ambiguous('tag|label')],

@@ -44,6 +44,7 @@ describe('combined router', () => {
     expect([points.intent, points.slots.phone]).toEqual(['member.lookup', '13800000003']);
     expect((await router({ 'tag.add': 0.9 }).route('the customer asked for a VIP tag, M00000004', staff)).intent).toBe('member.summary');
     expect((await router({ 'tag.remove': 0.9 }).route('M00000004家庭客标签看一眼', staff)).intent).toBe('member.summary');
+    expect((await router({ 'points.adjust': 0.9 }).route("take a look at 陈静's points", staff)).intent).toBe('member.lookup');
     // A rule trigger that is a noun ("recall") is no verb either.
     expect((await router({ 'recall.launch': 0.9 }).route('recall report', staff)).intent).toBe('recall.status');
     expect((await router({ 'recall.stop': 0.9 }).route('the recall history', staff)).intent).toBe('recall.list');
@@ -54,6 +55,8 @@ describe('combined router', () => {
       ['给陈静 tag 一下 投诉过', 'tag.add'],
       ['tag 13800000003 VIP', 'tag.add'],
       ['take the VIP tag off M00000001', 'tag.remove'],
+      ['take 30 points off 王芳, wrong order', 'points.adjust'],
+      ['dock 李娜 15 points', 'points.adjust'],
       ['recall the churned members with a 20 yuan coupon', 'recall.launch'],
       ['stop recall 8', 'recall.stop'],
     ] as const) expect((await router({ [intent]: 0.9 }).route(text, staff)).intent, text).toBe(intent);
@@ -108,6 +111,18 @@ describe('combined router', () => {
     expect(r.confidence).toBeLessThanOrEqual(THRESHOLDS.fallbackConfidence);
     const member = await router({ [NONE]: 0.95 }).route('今天好热', offlineContext('member'));
     expect(member.intent).toBe('my.help');
+  });
+
+  it('reads a list by level or by tag as members.query and what was said as the interactions, never one member\'s card', async () => {
+    for (const [text, intent, slots] of [
+      ['level 3 list', 'members.query', { level: 3, mode: 'list' }],
+      ["who's on level 2", 'members.query', { level: 2, mode: 'list' }],
+      ['谁有家庭客标签', 'members.query', { tag: '家庭客', mode: 'list' }],
+      ["who's tagged 老客", 'members.query', { tag: '老客', mode: 'list' }],
+      ['what did we talk about with 王芳', 'member.interactions', { name: '王芳' }],
+      ['what level is 陈静 on', 'member.level', { name: '陈静' }],
+      ['王芳有哪些标签', 'member.summary', { name: '王芳' }],
+    ] as const) expect(await router().route(text, staff), text).toMatchObject({ intent, slots });
   });
 
   it('reads phrasings the rules miss, with the slots of the rules\' extractors (the shipped model)', async () => {

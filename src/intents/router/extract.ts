@@ -267,7 +267,7 @@ export function findAmount(text: string): Found<string> | undefined {
   if (tenK) return { value: '10000.00', span: spanOf(tenK) };
   // "超过一千", "大于2000", "不少于500": a number right after a comparative, unless a count of days, orders or points follows.
   const more = AMOUNT_MORE.exec(text);
-  const moreValue = more?.[1] ? (/^\\d/.test(more[1]) ? scaleDecimal(more[1].replace(/,/g, ''), scale(more[2])) : ((n) => (n === undefined ? undefined : `${n * scale(more[2])}.00`))(parseNumber(more[1]))) : undefined;
+  const moreValue = more?.[1] ? (/^\d/.test(more[1]) ? scaleDecimal(more[1].replace(/,/g, ''), scale(more[2])) : ((n) => (n === undefined ? undefined : `${n * scale(more[2])}.00`))(parseNumber(more[1]))) : undefined;
   if (more && moreValue) return { value: moreValue, span: spanOf(more) };
   const cn = AMOUNT_CN.exec(text);
   const n = cn?.[1] ? parseNumber(cn[1]) : undefined;

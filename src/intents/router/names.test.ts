@@ -71,6 +71,10 @@ describe('amounts and tags staff type tersely', () => {
     expect(findAmount('大于2000')?.value).toBe('2000.00');
     expect(findAmount('超过120天没来')).toBeUndefined();
     expect(findAmount('至少3次')).toBeUndefined();
+    // A decimal or a thousands comma after the comparative is read as written, not as a numeral.
+    expect(findAmount('消费超过2.5万的')?.value).toBe('25000.00');
+    expect(findAmount('消费超过1,000的')?.value).toBe('1000.00');
+    expect(findAmount('高于1.2千')?.value).toBe('1200.00');
   });
   it('reads a tag in the plural, never inside another word', () => {
     expect(findDictionaryTags('how many VIPs do we have', ['VIP']).map((f) => f.value)).toEqual(['VIP']);

@@ -91,6 +91,16 @@ describe('condition phrase parser', () => {
     expect(parsePhrase('注册一年', NOW).unparsed).toEqual(['注册一年']);
   });
 
+  it('reads a clause naming a tag of the dictionary alone as that tag, and nothing else', () => {
+    const tags = ['家庭客', '爱吃辣', '老客'];
+    const tree = (text: string) => parseSegmentTree(parsePhrase(text, NOW, { tags }).tree).root;
+    expect(tree('家庭客 且 最近30天消费过')).toMatchObject({ and: [{ tag: '家庭客' }, {}] });
+    expect(tree('爱吃辣的 或 不是老客')).toEqual({ or: [{ tag: '爱吃辣' }, { tag: '老客', has: false }] });
+    // Without the dictionary, or for a word not in it, the clause is still not understood.
+    expect(parsePhrase('家庭客', NOW).unparsed).toEqual(['家庭客']);
+    expect(parsePhrase('喜欢喝咖啡', NOW, { tags }).unparsed).toEqual(['喜欢喝咖啡']);
+  });
+
   it('describes a tree in words', () => {
     expect(describeTree({ version: 1, root: root('最近90天没消费 且 累计消费大于2000') })).toBe('最近90天消费次数 = 0 且 累计消费金额 > ¥2000.00');
     expect(describeTree({ version: 1, root: root('女性 或 不是3级以上') })).toBe('性别 = 女 或 非（等级 ≥ 3）');

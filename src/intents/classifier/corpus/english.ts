@@ -52,6 +52,11 @@ export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     '[who|when] [last|] [called|contacted|followed up with] {m_en}',
     "[what's|whats] the [contact|follow-up] history [with|for|of] {m_en}",
     '[notes|follow-ups|interactions] [on|for|with] {m_en} [{period_en}|]',
+    // What was said between us and the member: the interactions, not the profile.
+    'what did we [talk about|discuss|chat about|go over] with {m_en} [before|last time|lately|]',
+    'what have we [discussed|talked about] with {m_en} [lately|recently|so far|]',
+    '[any|] [past|previous|earlier] [conversations|talks|chats] with {m_en}[?|]',
+    'what did {m_en} [tell us|say to us|mention] [last time|before|when they called|]',
   ],
   'tag.add': [
     '[put|slap|stick] [a|the|] {tag} [tag|label] on {m_en}',
@@ -97,6 +102,13 @@ export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     '[count|how many] {tag} [at|in] {store}',
     '[members|customers] [on|at] {level} [or above|and up|]',
     '[number of|total] [members|customers] [at {store}|overall|in total]',
+    // A list by level or by tag: the level's or the tag's holders, never one member's level or tags.
+    '[level|lv|L] [1|2|3|4|5] [list|members|customers|people|names] [at {store}|please|pls|]',
+    '[list|show me|pull up|give me] [all|] [the|] level [1|2|3|4|5] [members|customers|guests]',
+    "[who's|who is|who are] [on|at] level [1|2|3|4|5] [at {store}|]",
+    "[who's|who is|who's been] [tagged|labelled] {tag}",
+    '[people|anyone|everyone|customers] tagged {tag} [at {store}|]',
+    'who [has|got] the {tag} [tag|label]',
   ],
   'koc.stats': [
     '[who|which members] [brought in|referred|recruited] [the most|most] [people|friends|new members] [{period_en}|]',
@@ -156,6 +168,7 @@ export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     '{m_en} [has a problem|has an issue|complained][:|,| -] {issue_en}[, open a ticket|, raise a case|]',
     '[log|raise|open] [a|an] [complaint|case|repair|after-sales case] for {m_en}[:|,| -] {issue_en}',
     '[ticket|case] [for|on] {m_en}[:| -] {issue_en}',
+    '[open|file|raise|create] a [complaint|repair|after-sales] ticket for [her|him|{m_en}][,|:| -] {issue_en}',
   ],
   'ticket.update': [
     '[mark|set] {ticket} [as|to] [resolved|done|closed|in progress|fixed]',

@@ -104,6 +104,9 @@ export const staffInsights: CorpusFile = {
       '{tag}[ |][几位|几个人|多少个|多少位|谁|都是谁|是谁|有哪些人|哪些人|列一下]',
       '{level}[ |][谁|是谁|都是谁|几位|几个人]',
       '[{store}|本店|我们店][ |][会员数|会员总数|客户数|会员数量|会员人数]',
+      // The holders of a tag: "谁有家庭客标签".
+      '谁[有|带|带着|打了|被打了][{tag}][标签|的标签|这个标签][?|]',
+      '[{store}|本店|]{level}的[人|客人|会员][都有谁|有哪些|名单|是哪些]',
     ],
     en: [
       'how many [members|customers] [are tagged|have the tag|with tag] {tag}',

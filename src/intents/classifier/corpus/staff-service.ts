@@ -24,6 +24,8 @@ export const staffService: CorpusFile = {
     audience: 'staff',
     zh: [
       '[给|帮|为]{m}[建|开|提|起|新建|创建|提交|开个|建个|起个|建一张][工单|服务单|售后单|报修单|单子] {issue}[ 紧急|]',
+      // A complaint ticket opened for the member (named or in focus): a ticket, not a log of the complaint nor the member's tickets.
+      '[给|帮|为][{m}|她|他|ta][建|开|提|起|开个|建个|起个|建一张|开一张][投诉单|投诉工单|客诉单|售后单][ |，|,]{issue}[ 高优先级| 紧急| 加急|]',
       '[建|开|起|新建|提][工单|售后单|服务单][：|:| ]{m} {issue}',
       // Negated or deferred: still this intent's words; the gate answers instead of writing.
       '[不用|不必|先别|暂时不用|别][给|帮|为]{m}[建单|开单|建工单|开工单|起单][了|]',
@@ -47,11 +49,14 @@ export const staffService: CorpusFile = {
       '{ticket} [满意度|评分|打分] [5|4|五星|3分]',
       '[关闭|关掉|结了|关单|结单][工单|] {ticket}',
       '[升级|上报|加急][工单|] {ticket}',
+      // Escalation asked before the number is said: the update, which asks for the ticket.
+      '[帮我|麻烦|请|][升级|上报|加急][一下|下|][这个|那个|一个|][工单|投诉单|单子]',
       '{ticket}[已经|][修好了|处理完了|搞定了|解决了][，|,| ][关掉吧|结单|关单吧|]',
       '[重新打开|重开] {ticket}',
     ],
     en: [
       '[close|resolve|reopen|escalate] ticket {ticket}',
+      '[please|pls|can you|] [escalate|bump up] [a|the|this|that] [ticket|case|complaint]',
       '{ticket} [is resolved|is fixed|done|in progress]',
       'assign {ticket} to {staff}',
       '{ticket} satisfaction [5|4]',
