@@ -72,6 +72,9 @@ export function holdsBack(text: string): boolean {
   if (WAIT.test(t) || REJECT.test(t) || WRONG_PART.test(t)) return true;
   const rest = t.replace(LEAD, '');
   if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || DELIBERATE.test(rest.replace(WAIT_LEAD, '')) || (rest !== t && (REJECT.test(rest) || WRONG_PART.test(rest))) || REJECT.test(rest.replace(WAIT_LEAD, '')))) return true;
+  // "等等 金额不对", "hold on, not today": a wait, then what the preview got wrong or when instead.
+  const unwaited = rest.replace(WAIT_LEAD, '');
+  if (unwaited !== rest && (WRONG_PART.test(unwaited) || PUT_OFF.test(unwaited))) return true;
   const mood = analyseMood(t);
   // Assent followed by a deferral ("嗯 等我问问店长", "好 明天再说"), or a deferral that is the whole
   // answer ("等会儿再说", "回头再看"): not now, so not at all (the user asks again).
@@ -101,6 +104,7 @@ const HELD_WRITE_WORDS: Readonly<Record<string, RegExp>> = {
 export function withdrawalNames(text: string, heldIntent: string): boolean {
   const t = bare(toSimplified(text));
   const rest = t.replace(LEAD, '');
-  if (REJECT.test(t) || WRONG_PART.test(t) || REJECT.test(rest) || WRONG_PART.test(rest)) return false;
+  const unwaited = rest.replace(WAIT_LEAD, '');
+  if ([t, rest, unwaited].some((s) => REJECT.test(s) || WRONG_PART.test(s))) return false;
   return HELD_WRITE_WORDS[heldIntent]?.test(t) ?? false;
 }
