@@ -196,6 +196,16 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
   }
 
+  const family = (n: string) => n.split('.')[0];
+  /**
+   * A write read for another of its family by a word that is none of its verbs ("hold off on tagging 陈静 VIP" as
+   * removing a tag, for "off"): the write of that family the message names by its word, if any.
+   */
+  const namedInstead = (text: string, read: string): IntentDef | undefined => {
+    const name = namedWrite(text);
+    return name && name !== read && family(name) === family(read) && !hasActionWord(read, text) ? getIntent(name) : undefined;
+  };
+
   /**
    * The likeliest write among the router's readings when the message negates, supposes, defers or relays it; null otherwise.
    * The write the router named but read as its read for want of an action word (`routed.unasked`: "do not send coupons
@@ -213,10 +223,11 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // The likeliest first: the unasked write's confidence is its own before it was read as its read.
     const readings = [...(declined ? others : []), ...(routed.unasked ? [routed.unasked] : [])].sort((a, b) => b.confidence - a.confidence);
     for (const r of readings) {
-      const intent = getIntent(r.intent);
+      const instead = declined ? namedInstead(msg.text, r.intent) : undefined;
+      const intent = instead ?? getIntent(r.intent);
       if (!intent || intent.effect === 'read' || intent.effect === 'control' || !mayUse(actor, intent)) continue;
       if (named && (r.confidence < THRESHOLDS.optionFloor || !hasActionWord(intent.name, msg.text))) continue;
-      const slots = r.slots ?? (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
+      const slots = (!instead && r.slots) || (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
       return { intent, route: { intent: intent.name, slots, confidence: r.confidence } };
     }
     return null;
@@ -245,8 +256,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     const name = namedWrite(msg.text);
     const intent = name ? getIntent(name) : undefined;
     if (!intent || !mayUse(actor, intent)) return null;
-    const family = (n: string) => n.split('.')[0];
-    if (otherWrite && (family(intent.name) === family(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
+    const misread = otherWrite && namedInstead(msg.text, routed.intent) === intent;
+    if (otherWrite && !misread && (family(intent.name) === family(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
     const slots = await slotsAs(intent, msg.text, { audience: actor.kind, actor, services });
     return { intent, route: { intent: intent.name, slots, confidence: routed.confidence } };
   }
