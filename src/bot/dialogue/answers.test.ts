@@ -24,6 +24,10 @@ describe('memberAnswer', () => {
   });
 });
 
+describe('in traditional characters', () => {
+  it('reads a name as stored, in simplified characters', () => expect(memberAnswer('陳靜')).toEqual({ slots: { name: '陈静' }, bare: true }));
+});
+
 describe('pickAnswer', () => {
   const listed = [
     { memberNo: 'M00000001', name: '张伟', tail: '0001' },

@@ -3,6 +3,7 @@ import { findDictionaryTags, findMemberNos, findPhones, blank } from '../../inte
 import { hanName } from '../../intents/router/names.ts';
 import { CN_NUMERAL, parseNumber } from '../../intents/router/numbers.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
+import { toSimplified } from '../../intents/router/traditional.ts';
 import type { Services } from '../../services.ts';
 import type { Candidate, Need } from './state.ts';
 import { ordinalChoice } from './ordinal.ts';
@@ -18,6 +19,8 @@ export interface Answer {
 }
 
 const norm = (s: string) => s.normalize('NFKC').trim();
+/** Names and tags are stored in simplified characters, and the router reads them so: "陳靜", "家庭客" as typed in traditional. */
+const simplified = (s: string) => toSimplified(norm(s));
 /** Words around an answer that add nothing: "是 13800000003", "就张伟吧", "the member is Zhang Wei". */
 const FILLER = /^(?:哦|噢|喔|嗯|呃|额|啊|oh|ok|是|就是|就|叫|名字是|姓名是|会员是|会员|客户|给|帮|用|选|要|the member is|member|it'?s|it is|name is|his name is|her name is)\s*|\s*(?:那个|这个|那位|这位|吧|的|呢|啊|呀|哈|please|pls)$|[\s，,。.!！:：;；"'“”「」]+/giu;
 const residue = (text: string) => text.replace(FILLER, '').replace(FILLER, '').replace(FILLER, '');
@@ -31,7 +34,7 @@ const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 
 /** A member: a phone number or member number (bare), or a name (bare when it is the whole reply). */
 export function memberAnswer(raw: string): Answer | null {
-  const text = norm(raw);
+  const text = simplified(raw);
   const phone = findPhones(text)[0];
   const memberNo = findMemberNos(text)[0];
   const id = phone ? { phone: phone.value } : memberNo ? { memberNo: memberNo.value } : undefined;
@@ -58,7 +61,7 @@ export function memberAnswer(raw: string): Answer | null {
 
 /** A tag: one of the dictionary (bare), or a short word the intent will look up ("no such tag, did you mean …"). */
 export async function tagAnswer(services: Services, raw: string): Promise<Answer | null> {
-  const text = norm(raw);
+  const text = simplified(raw);
   const known = findDictionaryTags(text, (await tagDictionary(services)).map((t) => t.name))[0];
   const strip = (s: string) => residue(s.replace(/标签|打上|打个|打|贴上|贴个|贴|加上|加个|加|个|\btag\b|\bas\b/gi, ' '));
   if (known) return { slots: { tag: known.value }, bare: strip(blank(text, [known.span])) === '' };
