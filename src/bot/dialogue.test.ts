@@ -187,6 +187,32 @@ describe('conversation', () => {
       await say('store_manager_01', '查一下张伟');
       expect(await say('store_manager_01', '13800000003')).toMatchObject({ intent: 'member.lookup', slots: { phone: '13800000003' } });
     });
+
+    it('takes the last four digits of a phone shown in the list as the pick ("尾号0003", "the one ending in 0001")', async () => {
+      await say('store_manager_01', '张伟 订单');
+      expect(await say('store_manager_01', '尾号0003')).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000003' } });
+      await say('store_manager_01', 'look up 张伟');
+      expect(await say('store_manager_01', 'the one ending in 0001')).toMatchObject({ intent: 'member.lookup', slots: { memberNo: 'M00000001' } });
+    });
+  });
+
+  describe('answers in another shape', () => {
+    it('takes a member named with a store beside it ("上海一店的王芳") as the member asked for', async () => {
+      expect(await say('store_manager_01', '查订单')).toMatchObject({ intent: 'member.orders', outcome: 'asked' });
+      expect(await say('store_manager_01', '上海一店的王芳')).toMatchObject({ intent: 'member.orders', slots: { name: '王芳' }, outcome: 'answered' });
+    });
+
+    it('changes a held figure said instead of the old one ("no, 20 not 30"), never cancelling it', async () => {
+      expect(await say('store_manager_01', '13800000006 扣30分 兑换饮品')).toMatchObject({ intent: 'points.adjust', outcome: 'held' });
+      const changed = await say('store_manager_01', 'no, 20 not 30');
+      expect(changed).toMatchObject({ intent: 'points.adjust', slots: { phone: '13800000006', delta: -20 }, outcome: 'held' });
+      expect(await say('store_manager_01', '取消')).toMatchObject({ intent: 'action.cancel' });
+    });
+
+    it('asks the last question about another member after "what about …", whatever read the router made of the name', async () => {
+      await say('store_manager_01', '陈静 orders');
+      expect(await say('store_manager_01', 'what about 周杰')).toMatchObject({ intent: 'member.orders', slots: { name: '周杰' } });
+    });
   });
 
   describe('refinements of the last answer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memberAnswer, pointsAnswer, reasonText } from './answers.ts';
+import { memberAnswer, pickAnswer, pointsAnswer, reasonText } from './answers.ts';
 
 describe('memberAnswer', () => {
   it('a name after a pointing word is still the whole reply ("就是那个刘洋")', () => {
@@ -22,4 +22,26 @@ describe('memberAnswer', () => {
     expect(memberAnswer('她的工单')).toBeNull();
     expect(memberAnswer('她的')).toBeNull();
   });
+});
+
+describe('in traditional characters', () => {
+  it('reads a name as stored, in simplified characters', () => expect(memberAnswer('陳靜')).toEqual({ slots: { name: '陈静' }, bare: true }));
+});
+
+describe('pickAnswer', () => {
+  const listed = [
+    { memberNo: 'M00000001', name: '张伟', tail: '0001' },
+    { memberNo: 'M00000003', name: '张伟', tail: '0003' },
+  ];
+  it.each([
+    ['第二个', 'M00000003'],
+    ['尾号0003', 'M00000003'],
+    ['手机尾号0001的那位', 'M00000001'],
+    ['后四位是0003', 'M00000003'],
+    ['the one ending in 0003', 'M00000003'],
+    ['ending 0001', 'M00000001'],
+    ['M00000001', 'M00000001'],
+  ])('%s picks %s', (text, memberNo) => expect(pickAnswer(text, listed)?.slots).toEqual({ memberNo }));
+  it.each(['尾号0009', 'the one ending in 12', '0003的订单呢'])('%s picks none of them', (text) => expect(pickAnswer(text, listed)).toBeNull());
+  it('a tail two members share picks neither', () => expect(pickAnswer('尾号0001', [...listed, { memberNo: 'M00000009', tail: '0001' }])).toBeNull());
 });

@@ -2,6 +2,8 @@ import { tagDictionary } from '../../crm/engagement/index.ts';
 import { findDictionaryTags, findMemberNos, findPhones, blank } from '../../intents/router/extract.ts';
 import { hanName } from '../../intents/router/names.ts';
 import { CN_NUMERAL, parseNumber } from '../../intents/router/numbers.ts';
+import { findStore, storeDirectory } from '../../intents/router/stores.ts';
+import { toSimplified } from '../../intents/router/traditional.ts';
 import type { Services } from '../../services.ts';
 import type { Candidate, Need } from './state.ts';
 import { ordinalChoice } from './ordinal.ts';
@@ -17,6 +19,8 @@ export interface Answer {
 }
 
 const norm = (s: string) => s.normalize('NFKC').trim();
+/** Names and tags are stored in simplified characters, and the router reads them so: "陳靜", "家庭客" as typed in traditional. */
+const simplified = (s: string) => toSimplified(norm(s));
 /** Words around an answer that add nothing: "是 13800000003", "就张伟吧", "the member is Zhang Wei". */
 const FILLER = /^(?:哦|噢|喔|嗯|呃|额|啊|oh|ok|是|就是|就|叫|名字是|姓名是|会员是|会员|客户|给|帮|用|选|要|the member is|member|it'?s|it is|name is|his name is|her name is)\s*|\s*(?:那个|这个|那位|这位|吧|的|呢|啊|呀|哈|please|pls)$|[\s，,。.!！:：;；"'“”「」]+/giu;
 const residue = (text: string) => text.replace(FILLER, '').replace(FILLER, '').replace(FILLER, '');
@@ -30,7 +34,7 @@ const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 
 /** A member: a phone number or member number (bare), or a name (bare when it is the whole reply). */
 export function memberAnswer(raw: string): Answer | null {
-  const text = norm(raw);
+  const text = simplified(raw);
   const phone = findPhones(text)[0];
   const memberNo = findMemberNos(text)[0];
   const id = phone ? { phone: phone.value } : memberNo ? { memberNo: memberNo.value } : undefined;
@@ -57,7 +61,7 @@ export function memberAnswer(raw: string): Answer | null {
 
 /** A tag: one of the dictionary (bare), or a short word the intent will look up ("no such tag, did you mean …"). */
 export async function tagAnswer(services: Services, raw: string): Promise<Answer | null> {
-  const text = norm(raw);
+  const text = simplified(raw);
   const known = findDictionaryTags(text, (await tagDictionary(services)).map((t) => t.name))[0];
   const strip = (s: string) => residue(s.replace(/标签|打上|打个|打|贴上|贴个|贴|加上|加个|加|个|\btag\b|\bas\b/gi, ' '));
   if (known) return { slots: { tag: known.value }, bare: strip(blank(text, [known.span])) === '' };
@@ -85,10 +89,26 @@ export function reasonText(raw: string): string | undefined {
   return r ? r.slice(0, 128) : undefined;
 }
 
+/**
+ * "徐汇店的王芳", "王芳 静安的": the reply without the store named beside the member (the member's record says
+ * the store; the request takes no store) — null when it names no store or nothing is left.
+ */
+async function withoutStore(services: Services, raw: string): Promise<string | null> {
+  const text = norm(raw);
+  const store = findStore(text, await storeDirectory(services));
+  if (!store) return null;
+  const rest = `${text.slice(0, store.span.start)} ${text.slice(store.span.end)}`.replace(/^[\s的店]+|[\s的店]+$/gu, '').trim();
+  return rest || null;
+}
+
 export async function detailAnswer(services: Services, need: Need, raw: string, request: string): Promise<Answer | null> {
   switch (need) {
-    case 'member':
-      return memberAnswer(raw);
+    case 'member': {
+      const direct = memberAnswer(raw);
+      if (direct) return direct;
+      const rest = await withoutStore(services, raw);
+      return rest ? memberAnswer(rest) : null;
+    }
     case 'tag':
       return tagAnswer(services, raw);
     case 'points':
@@ -105,10 +125,27 @@ export async function detailAnswer(services: Services, need: Need, raw: string, 
   }
 }
 
-/** One member of the list shown: "第二个" / "2", or its member number or phone typed out. */
+/**
+ * "尾号0003", "手机尾号0001的那位", "后四位是0003", "the one ending in 0003": a member of the list by the last four
+ * digits of the phone shown beside it.
+ */
+const PHONE_TAIL =
+  /^(?:就是|是|要|选)?(?:手机|电话)?(?:号)?(?:尾号|尾数|后四位|末四位)(?:是|为)?\s*(\d{4})\s*(?:的)?(?:那个|那位|这个|这位)?(?:会员|客户)?(?:吧|呢|啊)?$|^(?:the )?(?:one|member|customer|guest)?\s*(?:ending|that ends|which ends|whose (?:phone|number) ends)(?: in| with)?\s*(\d{4})$|^(?:the one with )?(?:phone |number )?(?:last (?:4|four)(?: digits)?|ending)\s*(\d{4})$/i;
+
+/** The member of `candidates` whose phone ends in the four digits the reply names; null when none or several do. */
+function byPhoneTail(raw: string, candidates: readonly Candidate[]): Candidate | null {
+  const m = PHONE_TAIL.exec(norm(raw).replace(/[\s。.!！?？]+$/u, ''));
+  const tail = m?.[1] ?? m?.[2] ?? m?.[3];
+  const found = tail ? candidates.filter((c) => c.tail === tail) : [];
+  return found.length === 1 ? found[0]! : null;
+}
+
+/** One member of the list shown: "第二个" / "2", "尾号0003", or its member number or phone typed out. */
 export function pickAnswer(raw: string, candidates: readonly Candidate[]): Answer | null {
   const i = ordinalChoice(raw, candidates.length);
   if (i !== null) return { slots: { memberNo: candidates[i]!.memberNo }, bare: true };
+  const tailed = byPhoneTail(raw, candidates);
+  if (tailed) return { slots: { memberNo: tailed.memberNo }, bare: true };
   const m = memberAnswer(raw);
   return m && m.bare ? m : null;
 }

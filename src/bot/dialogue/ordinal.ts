@@ -1,4 +1,5 @@
 import { parseNumber } from '../../intents/router/numbers.ts';
+import { toSimplified } from '../../intents/router/traditional.ts';
 
 const EN_ORDINAL: Record<string, number> = { first: 1, '1st': 1, one: 1, second: 2, '2nd': 2, two: 2, third: 3, '3rd': 3, three: 3, fourth: 4, '4th': 4, four: 4, fifth: 5, '5th': 5, five: 5 };
 
@@ -14,7 +15,7 @@ const LAST = /^(?:(?:选|要|就)?最后一个|(?:the\s+)?last(?:\s+one)?)$/i;
  * "5" with three options is not a choice).
  */
 export function ordinalChoice(raw: string, count: number): number | null {
-  const text = raw.normalize('NFKC').trim().replace(/[\s。.!！?？,，~～]+$/u, '').trim().replace(LEAD, '');
+  const text = toSimplified(raw.normalize('NFKC')).trim().replace(/[\s。.!！?？,，~～]+$/u, '').trim().replace(LEAD, '');
   if (LAST.test(text)) return count > 0 ? count - 1 : null;
   const m = ZH.exec(text) ?? EN.exec(text);
   if (!m?.[1]) return null;

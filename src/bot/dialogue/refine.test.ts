@@ -34,6 +34,9 @@ describe('refine', () => {
     expect(refine('换成静安店', last, lookups)?.slots).toEqual({ days: 120, store: '上海静安店' });
     expect(refine('只要近30天的', last, lookups)?.slots).toEqual({ days: 30 });
     expect(refine('only the last 7 days', last, lookups)?.slots).toEqual({ days: 7 });
+    // In traditional characters, read as the router reads them.
+    expect(refine('只看前5個', last, lookups)?.slots).toEqual({ days: 120, limit: 5 });
+    expect(refine('換成靜安店', last, lookups)?.slots).toEqual({ days: 120, store: '上海静安店' });
   });
 
   it('switches a list to its count and back, and by tag, level or store', () => {

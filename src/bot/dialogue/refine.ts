@@ -1,5 +1,6 @@
 import { blank, findAmount, findCount, findDays, findDictionaryTags, type Found } from '../../intents/router/extract.ts';
 import { findLevel, findStore, type StoreEntry } from '../../intents/router/stores.ts';
+import { toSimplified } from '../../intents/router/traditional.ts';
 import { monthFromText, periodWords } from '../../intents/parse/health-request.ts';
 import type { ExtractorKind, IntentDef } from '../../intents/types.ts';
 import type { LastAnswer } from './state.ts';
@@ -52,7 +53,8 @@ const sibling = (intent: IntentDef, verb: string, getIntent: RefineLookups['getI
 export function refine(raw: string, last: LastAnswer, { stores, tagNames, getIntent, routedIntent }: RefineLookups): Refined | null {
   const intent = getIntent(last.intent);
   if (!intent) return null;
-  const text = raw.normalize('NFKC').trim();
+  // Read in simplified characters, as the router reads ("前十個", "換成靜安").
+  const text = toSimplified(raw.normalize('NFKC')).trim();
   let rest = text;
   // Each figure found is blanked, so what is left shows whether the message said anything else.
   const next = <T>(f: Found<T> | undefined) => {

@@ -1,3 +1,5 @@
+import { isMemberPointer } from '../../intents/router/member-pointer.ts';
+
 /**
  * "也给陈静加一个", "刘洋也打一个", "same for 李娜", "13800000006 too": the last write again, for the
  * member named. Returns the words that name that member (for memberAnswer), or null when the
@@ -8,22 +10,20 @@ const ZH_TAIL = /\s*(也|同样|一样|照样)?(?:也)?(?:一样|同样|照样)?
 const EN = /^(?:(?:and |ok |okay )?(?:also |same (?:for|with|to) |do the same (?:for|to) |ditto for |the same for ))(.+?)$|^(?:and )?(.+?),? (?:too|as well|also)$/i;
 
 /**
- * A pronoun ("her too") names no one new: the member in focus is most often the one just written to, and
- * the same write again (points added twice) is no follow-up — left to the router.
+ * A pointer ("her too", "她也一样") names no one new: the member in focus is most often the one just written to,
+ * and the same write again (points added twice) is no follow-up — left to the router.
  */
-const PRONOUN = /^(?:her|him|them|he|she|they|他|她|他们|她们)$/i;
-
 export function repeatedFor(raw: string): string | null {
   const text = raw.normalize('NFKC').trim().replace(/[\s。.!！?？~～]+$/u, '');
   const en = EN.exec(text);
   if (en) {
     const who = (en[1] ?? en[2] ?? '').trim();
-    return who && !PRONOUN.test(who) ? who : null;
+    return who && !isMemberPointer(who) ? who : null;
   }
   const lead = ZH_LEAD.exec(text)!;
   const afterLead = text.slice(lead[0].length);
   const tail = ZH_TAIL.exec(afterLead)!;
   const again = lead[1] !== undefined || /也|同样|一样|照样/.test(tail[0]);
   const who = afterLead.slice(0, tail.index).trim();
-  return again && who && !PRONOUN.test(who) ? who : null;
+  return again && who && !isMemberPointer(who) ? who : null;
 }

@@ -9,6 +9,8 @@ export interface Candidate {
   memberNo: string;
   /** Shown on the pick's card button beside the member number. */
   name?: string;
+  /** The last four digits of the phone shown beside it (kept in clear for "尾号1234"): what "尾号0003" picks. */
+  tail?: string;
 }
 
 /**

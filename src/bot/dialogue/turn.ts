@@ -26,6 +26,7 @@ import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.t
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
 import { ordinalChoice } from './ordinal.ts';
+import { insteadFigure } from './instead.ts';
 import { repeatedFor } from './repeat.ts';
 import { refine, slotFor, type RefineLookups } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
@@ -195,6 +196,16 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
   }
 
+  const family = (n: string) => n.split('.')[0];
+  /**
+   * A write read for another of its family by a word that is none of its verbs ("hold off on tagging 陈静 VIP" as
+   * removing a tag, for "off"): the write of that family the message names by its word, if any.
+   */
+  const namedInstead = (text: string, read: string): IntentDef | undefined => {
+    const name = namedWrite(text);
+    return name && name !== read && family(name) === family(read) && !hasActionWord(read, text) ? getIntent(name) : undefined;
+  };
+
   /**
    * The likeliest write among the router's readings when the message negates, supposes, defers or relays it; null otherwise.
    * The write the router named but read as its read for want of an action word (`routed.unasked`: "do not send coupons
@@ -212,10 +223,11 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // The likeliest first: the unasked write's confidence is its own before it was read as its read.
     const readings = [...(declined ? others : []), ...(routed.unasked ? [routed.unasked] : [])].sort((a, b) => b.confidence - a.confidence);
     for (const r of readings) {
-      const intent = getIntent(r.intent);
+      const instead = declined ? namedInstead(msg.text, r.intent) : undefined;
+      const intent = instead ?? getIntent(r.intent);
       if (!intent || intent.effect === 'read' || intent.effect === 'control' || !mayUse(actor, intent)) continue;
       if (named && (r.confidence < THRESHOLDS.optionFloor || !hasActionWord(intent.name, msg.text))) continue;
-      const slots = r.slots ?? (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
+      const slots = (!instead && r.slots) || (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
       return { intent, route: { intent: intent.name, slots, confidence: r.confidence } };
     }
     return null;
@@ -244,8 +256,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     const name = namedWrite(msg.text);
     const intent = name ? getIntent(name) : undefined;
     if (!intent || !mayUse(actor, intent)) return null;
-    const family = (n: string) => n.split('.')[0];
-    if (otherWrite && (family(intent.name) === family(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
+    const misread = otherWrite && namedInstead(msg.text, routed.intent) === intent;
+    if (otherWrite && !misread && (family(intent.name) === family(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
     const slots = await slotsAs(intent, msg.text, { audience: actor.kind, actor, services });
     return { intent, route: { intent: intent.name, slots, confidence: routed.confidence } };
   }
@@ -347,14 +359,17 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       });
       // A held action changed in place ("换成50块的", "改成老客" while 回复「确认」 waits): previewed again with the new figure.
       // "改成流失风险" is a change whatever the router made of its words (流失 reads as the churn list).
-      const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text);
+      // "no, 20 not 30", "不是30 是20": a figure said instead of the held one — a change, never the "no" of a refusal.
+      const correction = correctionOf(msg.text);
+      const instead = insteadFigure(msg.text) ?? (correction !== null && BARE_NUMBER.test(correction) ? correction : null);
+      const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text) || instead !== null;
       const held = actor.kind === 'staff' && changing ? await peekAction(services, actor, undefined, msg.conversationId) : null;
       const heldIntent = held && getIntent(held.intent);
       if (held && heldIntent) {
         const heldAnswer = { intent: held.intent, slots: held.slots, text: '' };
         // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
         // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
-        const said = correctionOf(msg.text) ?? msg.text;
+        const said = instead ?? correction ?? msg.text;
         const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
         const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
         if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
@@ -399,7 +414,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       const another = switched ? memberAnswer(trailingId ? trailingId[0].trim() : (switched[1] ?? switched[2]!)) : null;
       // A name the router also read as that name, or read as nothing sure — never a store ("徐汇的呢").
       const sameMember = another && (another.slots.name === undefined || routed.slots.name === another.slots.name || (weak(actor, routed) && !findStore(msg.text, await storeDirectory(services))));
-      if (last && lastIntent && another && sameMember && (routed.intent === 'member.lookup' || weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT) && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
+      // "what about 周杰" read as another read of only that member (a profile): still the last question about them.
+      const onlyThatMember =
+        another !== null && another.bare && getIntent(routed.intent)?.effect === 'read' && routed.slots.name === another.slots.name && Object.keys(routed.slots).every((k) => k === 'name' || FREE_TEXT.includes(k));
+      if (last && lastIntent && another && sameMember && (routed.intent === 'member.lookup' || weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || onlyThatMember) && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
         const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
         return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...another.slots }, confidence: 1 }, last.text, lang);
       }

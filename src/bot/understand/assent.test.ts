@@ -25,13 +25,16 @@ describe('assent', () => {
     ['不确定', null],
     ['好的谢谢你帮我查一下张伟', null],
     ['查一下 13800000001', null],
+    ['確認', 'explicit'],
+    ['確定 4821', 'explicit'],
+    ['好的 確認', 'explicit'],
   ] as const)('%s → %s', (text, kind) => {
     expect(assentOf(text)).toBe(kind);
   });
 });
 
 describe('holding back a pending action', () => {
-  it.each(['先别确认', '别执行', '先不要确认啊', '等一下', '等等', '稍等', '不是这个标签', '不对', '搞错了', "don't confirm yet", 'wait', 'hold on', 'wrong tag', '嗯嗯 我再想想', '好的 但先等等', '考虑一下', 'ok but wait', 'let me think', '嗯 等我问问店长', '好 不过明天再说', '等会儿再说', '行吧 不过下周再发', 'ok 不过先问下老板', '好 我先核对一下', '等等 我问下店长', '等我问问店长', '嗯…我再想想', 'hmm, let me check with my boss first', 'wait, I need to ask my manager', '行吧 我再想想', '标签不对', '金额错了', '人不对吧', 'the amount is wrong', 'wrong list', 'hmm, not sure about this', 'actually, hold that', 'on second thought, leave it', '我再考虑考虑吧', 'let me double check the list first', 'not yet, I need to ask my manager', 'hold off till monday', "let's do it tomorrow", 'wait, no no', '标签选错了', '等等 标签不对', '等下 标签错了', 'hmm 标签不对'])('%s holds back', (text) => {
+  it.each(['先别确认', '别执行', '先不要确认啊', '等一下', '等等', '稍等', '不是这个标签', '不对', '搞错了', "don't confirm yet", 'wait', 'hold on', 'wrong tag', '嗯嗯 我再想想', '好的 但先等等', '考虑一下', 'ok but wait', 'let me think', '嗯 等我问问店长', '好 不过明天再说', '等会儿再说', '行吧 不过下周再发', 'ok 不过先问下老板', '好 我先核对一下', '等等 我问下店长', '等我问问店长', '嗯…我再想想', 'hmm, let me check with my boss first', 'wait, I need to ask my manager', '行吧 我再想想', '标签不对', '金额错了', '人不对吧', 'the amount is wrong', 'wrong list', 'hmm, not sure about this', 'actually, hold that', 'on second thought, leave it', '我再考虑考虑吧', 'let me double check the list first', 'not yet, I need to ask my manager', 'hold off till monday', "let's do it tomorrow", 'wait, no no', '标签选错了', '等等 标签不对', '等下 标签错了', 'hmm 标签不对', '等等 金额不对', 'wait, the amount is wrong', 'hold on, not today', 'wait, maybe tomorrow', '等一下 標籤不對', '先別確認'])('%s holds back', (text) => {
     expect(holdsBack(text)).toBe(true);
   });
   it.each(['确认', '嗯', '好的', '查一下 13800000001', '不是她，是王芳', '等一下给王芳打标签', '给流失名单发召回券', '行吧', '好的 确认', '等等 给王芳打标签', 'wait, show me her orders', 'hmm ok', '标签对的', 'the tag is right', '王芳几级', 'later today show me the churn list'])('%s does not', (text) => {
@@ -65,6 +68,8 @@ describe('a withdrawal that names the held write', () => {
     ['hmm let me check with my boss first', 'recall.launch'],
     ['等等 我问下店长', 'recall.launch'],
     ['先别发', 'segment.export'],
+    ['等等 券不对', 'recall.launch'],
+    ['等一下 标签打错了', 'tag.batch'],
   ] as const)('%s does not name %s', (text, held) => {
     expect(withdrawalNames(text, held)).toBe(false);
   });

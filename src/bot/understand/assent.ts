@@ -15,8 +15,9 @@ const FILLER = /^(?:好的?|嗯+|ok(?:ay)?|那就|那|就|没问题|可以|行)[
 const EXPLICIT = /^(?:确认|确定|执行|确认执行|确定执行|确认无误|立即执行|马上执行|执行吧|确认吧|确定吧|confirm(?:ed)?|yes|yes please|go ahead|do it|proceed)(?:执行|吧|一下|please)?$/i;
 const VAGUE = /^(?:嗯+|嗯嗯|恩|好|好的|好滴|好吧|好啊|行|行吧|行啊|可以|可以的|可|对|对的|是|是的|没问题|收到|来吧|就这样|搞吧|弄吧|ok|okay|k|sure|yep|yeah|yup|fine|alright|all right|right|👌|👍)$/i;
 
+// Read in simplified characters, as the router reads ("確認", "等一下 標籤不對").
 const bare = (text: string) =>
-  text
+  toSimplified(text)
     .normalize('NFKC')
     .trim()
     .replace(/[\s。.!！~～,，、]+$/u, '')
@@ -72,6 +73,9 @@ export function holdsBack(text: string): boolean {
   if (WAIT.test(t) || REJECT.test(t) || WRONG_PART.test(t)) return true;
   const rest = t.replace(LEAD, '');
   if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || DELIBERATE.test(rest.replace(WAIT_LEAD, '')) || (rest !== t && (REJECT.test(rest) || WRONG_PART.test(rest))) || REJECT.test(rest.replace(WAIT_LEAD, '')) || WRONG_PART.test(rest.replace(WAIT_LEAD, '')))) return true;
+  // "hold on, not today", "等等 明天再说": a wait, then when instead.
+  const unwaited = rest.replace(WAIT_LEAD, '');
+  if (unwaited !== rest && PUT_OFF.test(unwaited)) return true;
   const mood = analyseMood(t);
   // Assent followed by a deferral ("嗯 等我问问店长", "好 明天再说"), or a deferral that is the whole
   // answer ("等会儿再说", "回头再看"): not now, so not at all (the user asks again).

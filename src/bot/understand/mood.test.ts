@@ -8,6 +8,11 @@ import { analyseMood, type Mood } from './mood.ts';
 type Expect = 'do' | 'polite' | 'neg' | 'q' | 'hypo' | 'defer' | 'reported';
 
 const CASES: [string, Expect][] = [
+  // session 16: a wish relayed by the member's or colleague's name, with or without an instruction verb
+  ['王芳说她想要个VIP标签', 'reported'],
+  ['陈静说要给她加100分', 'reported'],
+  ['我就说要给她加100分', 'do'],
+  ['给王芳加100分', 'do'],
   // session 15: 这几个 / 那几位 point at people, they ask nothing
   ['这几个人全部加召回中', 'do'],
   ['那几位都打上老客', 'do'],

@@ -126,7 +126,8 @@ export function analyseMood(raw: string): Mood {
     cue('defer-end', L.DEFER_END_ZH.exec(end)?.[0]) ||
     (!f.content && cue('defer', frameCue(f.tail, L.DEFER_ZH)));
   const reported =
-    cue('reported', L.REPORTED_AUTHORITY_ZH.exec(f.head)?.[0]) ||
+    // With no instruction verb the whole message frames the wish ("王芳说她想要个VIP标签"), as in English.
+    cue('reported', L.REPORTED_AUTHORITY_ZH.exec(f.verb ? f.head : text)?.[0]) ||
     cue('reported', L.REPORTED_PERSON_ZH.exec(f.head)?.[0]) ||
     cue('reported', L.REPORTED_EN.exec(f.verb ? f.head : text)?.[0]) ||
     cue('reported', relayedByName(text));
