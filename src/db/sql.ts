@@ -21,18 +21,30 @@ export function createSqlPool(databaseUrl: string, connectionLimit = 10): SqlPoo
 }
 
 /**
+ * Connections of `batchPool`. Each holds one commit at a time (a turn's folded finish, or a
+ * group-committed audit INSERT) for a round trip that waits on the log flush: with 4, turns queued
+ * for one, and the same 50-connection callback load cost 15–31 % more CPU a callback than with 10
+ * in every one of ten alternated pairs in one process (docs/benchmarks.md, bench:http, sessions 15
+ * and 16) — a turn kept waiting keeps its objects alive into the old generation. 10 more MariaDB
+ * connections a web process at most (made on demand; max_connections 400).
+ */
+const BATCH_CONNECTIONS = 10;
+
+/**
  * A small companion of `pool` (same database and settings) whose connections accept several
  * statements in one query: a chat turn's audit rows and its inbox completion go in one round
- * trip (src/crm/kernel/transaction.ts, `FoldedFinish`). Only our own statements, each formatted
- * with mysql2's escaping, are ever sent on it — never text from outside. Made on first use and
- * ended with `pool`; null for a pool not made by createSqlPool.
+ * trip (src/crm/kernel/transaction.ts, `FoldedFinish`). The audit log's group commit writes on it
+ * too (src/crm/kernel/audit.ts): a commit never waits in the main pool's queue behind the reads
+ * of the requests it answers. Only our own statements, each formatted with mysql2's escaping, are
+ * ever sent on it — never text from outside. Made on first use and ended with `pool`; null for a
+ * pool not made by createSqlPool.
  */
 export function batchPool(pool: SqlPool): SqlPool | null {
   const made = BATCH.get(pool);
   if (made) return made;
   const url = URLS.get(pool);
   if (!url) return null;
-  const batch = options(url, 4, true);
+  const batch = options(url, BATCH_CONNECTIONS, true);
   BATCH.set(pool, batch);
   return batch;
 }

@@ -4,6 +4,7 @@ import { requirePermission } from './access.ts';
 import type { Actor, Channel } from './actor.ts';
 import { phoneFor } from './mask.ts';
 import { writeAtFinish } from './transaction.ts';
+import { batchPool } from '../../db/sql.ts';
 import type { Services } from '../../services.ts';
 
 /** A scheduled job acting on its own (e.g. the SLA sweep): audited as actor type `system`. */
@@ -79,7 +80,11 @@ function batcherOf(services: Pick<Services, 'sql'>): Batcher {
   const sql = services.sql;
   let queue: { row: unknown[]; done: (e?: unknown) => void }[] = [];
   let writing = false;
-  const insert = (rows: unknown[][]) => insertAuditRows(sql, rows);
+  // On the pool's commit companion (db/sql.ts batchPool), not in the pool's own queue: under the
+  // 360 view's load (100 clients) the INSERT a batch of views waits for queued behind the next
+  // views' reads for as long again as the reads themselves (docs/benchmarks.md, bench:http, session 16).
+  const pool = batchPool(sql) ?? sql;
+  const insert = (rows: unknown[][]) => insertAuditRows(pool, rows);
   const drain = async () => {
     writing = true;
     while (queue.length) {
