@@ -1,6 +1,9 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { createHash } from 'node:crypto';
 import { auditInTransaction, queueOutbound, recordChanges, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { listDifference, type SelectedMembers } from './list-difference.ts';
+
+export type { SelectedMembers } from './list-difference.ts';
 
 /**
  * The one writer of member_tags. Every change of who holds which tag goes through
@@ -39,8 +42,10 @@ export type MemberTagChange =
    * got the tag) are not written, and rows of another source are left as they are (a member
    * tagged by hand keeps the manual row). The nightly smart tags. Runs its own short
    * transactions (replaceSelected below): given a connection, it must not be inside one.
+   * `select` is a query, or the members already chosen in memory (the smart tags evaluated on the
+   * scoring run's arrays): then only the difference is computed here, the same rows written.
    */
-  | { op: 'replaceSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date; tolerance?: number; chose?: (write: ReplaceWrite) => void }
+  | { op: 'replaceSelected'; tagId: number; select: MemberSelect | SelectedMembers; source: TagSource; createdBy: string; at: Date; tolerance?: number; chose?: (write: ReplaceWrite) => void }
   /** Take the tag of `source` off every member. */
   | { op: 'removeSource'; tagId: number; source: TagSource }
   /** Every holder of tag `from` gets tag `to` too, with its source and confidence (tag merge: `from` is deleted after). */
@@ -250,10 +255,12 @@ export const REPLACE_CHUNK = 5000;
  * waits for more than one short transaction (issue 17: a hand tag written while the nightly
  * smart tags wrote was once the deadlock victim, once hung):
  *
- * 1. Read, no locks: the selection into a session table, then the difference against the tag's
- *    rows into another (op 0: a `source` row no longer selected; 1: a kept row whose confidence
- *    moved by more than `tolerance`; 2: a member without the tag) — consistent reads under READ
- *    COMMITTED, so nothing of member_tags (nor of the tables the selection reads) is locked.
+ * 1. Read, no locks: the difference against the tag's rows into a session table (op 0: a
+ *    `source` row no longer selected; 1: a kept row whose confidence moved by more than
+ *    `tolerance`; 2: a member without the tag) — from a query, by the selection in another
+ *    session table and two joins; from a list in memory, by one read of the tag's rows and a
+ *    merge (list-difference.ts) — consistent reads under READ COMMITTED, so nothing of
+ *    member_tags (nor of the tables the selection reads) is locked.
  * 2. Write the difference in member order, REPLACE_CHUNK rows per transaction (READ COMMITTED:
  *    no gap locks, so a hand tag's INSERT never waits for a range the run scanned). Each
  *    transaction first locks the existing rows it will touch, in ascending member order through
@@ -275,28 +282,9 @@ async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, 
   await sql.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
   await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_diff');
   try {
-    // The selection's confidence unrounded (DECIMAL(5,4): a churn risk's places), so the tolerance compares the model's value itself.
-    await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(5,4) NOT NULL) ENGINE=InnoDB');
-    await sql.query(`INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${c.select.sql}) s`, c.select.params);
     await sql.query('CREATE TEMPORARY TABLE member_tags_diff (member_id INT NOT NULL PRIMARY KEY, op TINYINT NOT NULL, confidence DECIMAL(4,3) NULL) ENGINE=InnoDB');
-    // With no tolerance a row is rewritten when its stored (3-place) value differs; with one, only
-    // when the model's value moved further than that from what is stored.
-    const moved = tolerance > 0 ? `ABS(mt.confidence - s.confidence) > ${Number(tolerance)}` : 'mt.confidence <> ROUND(s.confidence, 3)';
-    // The tag's rows of `source`, by its index: gone from the selection, or a moved confidence.
-    await sql.query(
-      `INSERT INTO member_tags_diff (member_id, op, confidence)
-       SELECT mt.member_id, IF(s.member_id IS NULL, 0, 1), ROUND(s.confidence, 3) FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx)
-       LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id
-       WHERE mt.tag_id = ? AND mt.source = ? AND (s.member_id IS NULL OR ${moved})`,
-      [c.tagId, c.source],
-    );
-    // Selected members without the tag (of any source), looked up in the tag's index alone.
-    await sql.query(
-      `INSERT INTO member_tags_diff (member_id, op, confidence)
-       SELECT s.member_id, 2, ROUND(s.confidence, 3) FROM member_tags_selected s
-       WHERE NOT EXISTS (SELECT 1 FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) WHERE mt.tag_id = ? AND mt.member_id = s.member_id)`,
-      [c.tagId],
-    );
+    if ('ids' in c.select) await listIntoDiff(sql, c.tagId, c.source, c.select, tolerance);
+    else await selectIntoDiff(sql, c.tagId, c.source, c.select, tolerance);
     const done: ReplaceWrite = { removed: 0, added: 0, updated: 0, chunks: 0 };
     for (let after = 0; ; ) {
       const [rows] = await sql.query<RowDataPacket[]>('SELECT member_id, op FROM member_tags_diff WHERE member_id > ? ORDER BY member_id LIMIT ?', [after, REPLACE_CHUNK]);
@@ -337,5 +325,58 @@ async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, 
     // The connection goes back to its pool as it came (the server's default is REPEATABLE READ).
     const was = String(iso!.level).replace(/-/g, ' ');
     await sql.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${ISOLATION_LEVELS.includes(was) ? was : 'REPEATABLE READ'}`);
+  }
+}
+
+/** The difference of a query's selection: the selection into a session table, then two joins against the tag's rows. */
+async function selectIntoDiff(sql: PoolConnection, tagId: number, source: TagSource, select: MemberSelect, tolerance: number): Promise<void> {
+  // The selection's confidence unrounded (DECIMAL(5,4): a churn risk's places), so the tolerance compares the model's value itself.
+  await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(5,4) NOT NULL) ENGINE=InnoDB');
+  await sql.query(`INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${select.sql}) s`, select.params);
+  // With no tolerance a row is rewritten when its stored (3-place) value differs; with one, only
+  // when the model's value moved further than that from what is stored.
+  const moved = tolerance > 0 ? `ABS(mt.confidence - s.confidence) > ${Number(tolerance)}` : 'mt.confidence <> ROUND(s.confidence, 3)';
+  // The tag's rows of `source`, by its index: gone from the selection, or a moved confidence.
+  await sql.query(
+    `INSERT INTO member_tags_diff (member_id, op, confidence)
+     SELECT mt.member_id, IF(s.member_id IS NULL, 0, 1), ROUND(s.confidence, 3) FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx)
+     LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id
+     WHERE mt.tag_id = ? AND mt.source = ? AND (s.member_id IS NULL OR ${moved})`,
+    [tagId, source],
+  );
+  // Selected members without the tag (of any source), looked up in the tag's index alone.
+  await sql.query(
+    `INSERT INTO member_tags_diff (member_id, op, confidence)
+     SELECT s.member_id, 2, ROUND(s.confidence, 3) FROM member_tags_selected s
+     WHERE NOT EXISTS (SELECT 1 FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) WHERE mt.tag_id = ? AND mt.member_id = s.member_id)`,
+    [tagId],
+  );
+}
+
+/**
+ * The difference of members chosen in memory: the tag's rows read once by its index (member
+ * order, no locks: READ COMMITTED), merged with the list in JS (list-difference.ts), and only
+ * the difference sent to the session table the write reads.
+ */
+async function listIntoDiff(sql: PoolConnection, tagId: number, source: TagSource, list: SelectedMembers, tolerance: number): Promise<void> {
+  const [rows] = await sql.query<RowDataPacket[]>({
+    sql: 'SELECT member_id, source = ?, CAST(confidence * 1000 AS SIGNED) FROM member_tags FORCE INDEX (member_tags_tag_id_idx) WHERE tag_id = ? ORDER BY member_id',
+    rowsAsArray: true,
+  }, [source, tagId]);
+  const n = rows.length;
+  const held = { ids: new Int32Array(n), own: new Uint8Array(n), confidence: new Int32Array(n) };
+  for (let k = 0; k < n; k++) {
+    const r = rows[k] as unknown as [number, number, number];
+    held.ids[k] = Number(r[0]);
+    held.own[k] = Number(r[1]);
+    held.confidence[k] = Number(r[2]);
+  }
+  const diff = listDifference(list, held, tolerance);
+  for (let k = 0; k < diff.ids.length; k += CHUNK) {
+    const part = diff.ids.slice(k, k + CHUNK).map((id, j) => {
+      const c = diff.confidence[k + j]!;
+      return [id, diff.op[k + j]!, c === null ? null : c / 1000];
+    });
+    await sql.query('INSERT INTO member_tags_diff (member_id, op, confidence) VALUES ?', [part]);
   }
 }
