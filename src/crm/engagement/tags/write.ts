@@ -239,6 +239,12 @@ async function claimModelRows(sql: TagSql, c: Extract<MemberTagChange, { op: 'ad
  * transactions.
  */
 export interface ReplaceWrite {
+  /**
+   * A list's run only (the tag's rows of `source` were read whole): those rows less the removed
+   * plus the added — the rows of `source` after the run, without counting them again (a row a
+   * staff member claimed meanwhile is still counted).
+   */
+  held?: number;
   removed: number;
   added: number;
   updated: number;
@@ -283,8 +289,7 @@ async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, 
   await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_diff');
   try {
     await sql.query('CREATE TEMPORARY TABLE member_tags_diff (member_id INT NOT NULL PRIMARY KEY, op TINYINT NOT NULL, confidence DECIMAL(4,3) NULL) ENGINE=InnoDB');
-    if ('ids' in c.select) await listIntoDiff(sql, c.tagId, c.source, c.select, tolerance);
-    else await selectIntoDiff(sql, c.tagId, c.source, c.select, tolerance);
+    const own = 'ids' in c.select ? await listIntoDiff(sql, c.tagId, c.source, c.select, tolerance) : await selectIntoDiff(sql, c.tagId, c.source, c.select, tolerance);
     const done: ReplaceWrite = { removed: 0, added: 0, updated: 0, chunks: 0 };
     for (let after = 0; ; ) {
       const [rows] = await sql.query<RowDataPacket[]>('SELECT member_id, op FROM member_tags_diff WHERE member_id > ? ORDER BY member_id LIMIT ?', [after, REPLACE_CHUNK]);
@@ -318,6 +323,7 @@ async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, 
       done.chunks++;
       after = hi;
     }
+    if (own !== null) done.held = own - done.removed + done.added;
     c.chose?.(done);
     return done.removed + done.added + done.updated;
   } finally {
@@ -329,7 +335,7 @@ async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, 
 }
 
 /** The difference of a query's selection: the selection into a session table, then two joins against the tag's rows. */
-async function selectIntoDiff(sql: PoolConnection, tagId: number, source: TagSource, select: MemberSelect, tolerance: number): Promise<void> {
+async function selectIntoDiff(sql: PoolConnection, tagId: number, source: TagSource, select: MemberSelect, tolerance: number): Promise<null> {
   // The selection's confidence unrounded (DECIMAL(5,4): a churn risk's places), so the tolerance compares the model's value itself.
   await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(5,4) NOT NULL) ENGINE=InnoDB');
   await sql.query(`INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${select.sql}) s`, select.params);
@@ -351,14 +357,15 @@ async function selectIntoDiff(sql: PoolConnection, tagId: number, source: TagSou
      WHERE NOT EXISTS (SELECT 1 FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) WHERE mt.tag_id = ? AND mt.member_id = s.member_id)`,
     [tagId],
   );
+  return null;
 }
 
 /**
  * The difference of members chosen in memory: the tag's rows read once by its index (member
  * order, no locks: READ COMMITTED), merged with the list in JS (list-difference.ts), and only
- * the difference sent to the session table the write reads.
+ * the difference sent to the session table the write reads. Returns the tag's rows of `source` read.
  */
-async function listIntoDiff(sql: PoolConnection, tagId: number, source: TagSource, list: SelectedMembers, tolerance: number): Promise<void> {
+async function listIntoDiff(sql: PoolConnection, tagId: number, source: TagSource, list: SelectedMembers, tolerance: number): Promise<number> {
   const [rows] = await sql.query<RowDataPacket[]>({
     sql: 'SELECT member_id, source = ?, CAST(confidence * 1000 AS SIGNED) FROM member_tags FORCE INDEX (member_tags_tag_id_idx) WHERE tag_id = ? ORDER BY member_id',
     rowsAsArray: true,
@@ -379,4 +386,7 @@ async function listIntoDiff(sql: PoolConnection, tagId: number, source: TagSourc
     });
     await sql.query('INSERT INTO member_tags_diff (member_id, op, confidence) VALUES ?', [part]);
   }
+  let own = 0;
+  for (let k = 0; k < n; k++) own += held.own[k]!;
+  return own;
 }
