@@ -18,7 +18,7 @@ const sql = await benchDatabase(members);
 try {
   if (!process.argv.includes('--no-score')) {
     const r = await recomputeScores(sql, { now: BENCH_NOW });
-    await refreshSmartTags(sql, BENCH_NOW);
+    await refreshSmartTags(sql, BENCH_NOW, r.tagScores);
     console.log(`scored ${r.members} members in ${(r.ms.total / 1000).toFixed(1)} s (member_stats ${r.stats?.mode}, ${r.stats?.members} members: ${r.ms.stats} ms, read ${r.ms.read} ms, rfm cuts ${r.ms.rfm} ms, fit ${r.ms.fit} ms, churn layer ${r.ms.train} ms, score+load ${r.ms.score} ms, of which apply ${r.ms.apply} ms)`);
     console.log(`BG/NBD (weeks): r=${r.bgnbd?.r.toFixed(3)} alpha=${r.bgnbd?.alpha.toFixed(3)} a=${r.bgnbd?.a.toFixed(3)} b=${r.bgnbd?.b.toFixed(3)}; Gamma-Gamma: p=${r.gammaGamma?.p.toFixed(3)} q=${r.gammaGamma?.q.toFixed(3)} gamma=${r.gammaGamma?.gamma.toFixed(3)}`);
   }

@@ -159,19 +159,30 @@ export { auc, confusion } from '../src/crm/insights/index.ts';
  * queries, prepared executions, LOAD DATA, streamed reads), from now on. On a shared machine a
  * stage's wall time is mostly the load; its statement count and this process's CPU time are not.
  */
-export async function countStatements(sql: SqlPool): Promise<() => number> {
+export async function countStatements(sql: SqlPool): Promise<(() => number) & { ms: () => number }> {
   const conn = await sql.getConnection();
   const proto = Object.getPrototypeOf((conn as unknown as { connection: object }).connection) as Record<string, (...a: unknown[]) => unknown>;
   conn.release();
   let n = 0;
+  // The statements' time from sent to their last row, summed (statements in flight side by side
+  // are each counted): the time this process waited on the server, beside its own CPU time.
+  let ms = 0;
   for (const name of ['query', 'execute'] as const) {
     const original = proto[name]!;
     proto[name] = function (this: unknown, ...args: unknown[]) {
       n++;
-      return original.apply(this, args);
+      const t = performance.now();
+      const cmd = original.apply(this, args) as { once?: (event: string, fn: () => void) => void } | undefined;
+      let done = false;
+      const end = () => {
+        if (!done) ms += performance.now() - t;
+        done = true;
+      };
+      cmd?.once?.('end', end);
+      return cmd;
     };
   }
-  return () => n;
+  return Object.assign(() => n, { ms: () => ms });
 }
 
 /** This process's CPU time so far in ms (user + system). */

@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   try {
     // Under the RFM and churn settings an administrator stored (the defaults when unset).
     const r = await recomputeScores(sql, { now, ...(await scoringSettings(services)), ...(full ? { stats: 'full' as const } : {}) });
-    const tags = await refreshSmartTags(sql, now);
+    const tags = await refreshSmartTags(sql, now, r.tagScores);
     // Each store's customer-base model by holdout likelihood (insights/scores/store-models.ts).
     const storeModels = await chooseStoreModels(sql, now);
     // Today's health dashboards of every store (and all stores), so chat and the API answer from Redis.

@@ -1,5 +1,6 @@
 import type { Pool } from 'mysql2/promise';
-import { writeMemberTags, type ReplaceWrite } from '../tags/write.ts';
+import { writeMemberTags, type MemberSelect, type ReplaceWrite, type SelectedMembers } from '../tags/write.ts';
+import { CHURNING_RISK, DORMANT_RISK, selectFromScores, type KocFacts, type SmartTagScores } from './from-scores.ts';
 
 /**
  * Smart tags (CRM07): model tags written to member_tags with source `model` and a confidence
@@ -37,9 +38,11 @@ export const SMART_TAGS = {
 } as const;
 export type SmartTag = keyof typeof SMART_TAGS;
 
-/** The churn-risk floors of 易流失 and 沉睡会员 (see above; constants, never user text, in the SQL). */
-export const CHURNING_RISK = 0.9;
-export const DORMANT_RISK = 0.8;
+export { CHURNING_RISK, DORMANT_RISK, type SmartTagScores } from './from-scores.ts';
+
+/** KOC潜力's social activity: each member's activity / praise / KOC-promotion interactions in 180 days (parameter: now). */
+const KOC_INTERACTIONS = `SELECT member_id, COUNT(*) AS n FROM interactions
+                       WHERE type IN ('activity', 'praise', 'koc_promotion') AND created_at > ? - INTERVAL 180 DAY GROUP BY member_id`;
 
 /**
  * Each tag's rule as a query over the score table the run just wrote: member_scores holds the
@@ -66,8 +69,7 @@ function selects(now: Date): Record<SmartTag, { sql: string; params: unknown[] }
     KOC潜力: {
       sql: `SELECT s.member_id, LEAST(0.95, 0.5 + 0.1 * COALESCE(i.n, 0)) AS confidence
             FROM member_scores s
-            LEFT JOIN (SELECT member_id, COUNT(*) AS n FROM interactions
-                       WHERE type IN ('activity', 'praise', 'koc_promotion') AND created_at > ? - INTERVAL 180 DAY GROUP BY member_id) i
+            LEFT JOIN (${KOC_INTERACTIONS}) i
               ON i.member_id = s.member_id
             WHERE s.rfm_r >= 4 AND s.rfm_f >= 4 AND NOT EXISTS (SELECT 1 FROM koc_profiles k WHERE k.member_id = s.member_id)`,
       params: [now],
@@ -92,6 +94,18 @@ function selects(now: Date): Record<SmartTag, { sql: string; params: unknown[] }
  */
 export const CONFIDENCE_TOLERANCE = 0.01;
 
+/** Each tag's query as replaceSelected reads it (tests compare it with the rules in memory). */
+export function smartTagQueries(now: Date): Record<SmartTag, MemberSelect> {
+  const q = selects(now);
+  return Object.fromEntries((Object.keys(q) as SmartTag[]).map((name) => [name, smartTagQuery(q, name)])) as Record<SmartTag, MemberSelect>;
+}
+
+function smartTagQuery(q: Record<SmartTag, MemberSelect>, name: SmartTag): MemberSelect {
+  // Members deleted since the run (their scores stay until the next one): the few deleted
+  // ids, read once from members(status), instead of a lookup of every selected member.
+  return { sql: `SELECT t.member_id, t.confidence FROM (${q[name].sql}) t WHERE t.member_id NOT IN (SELECT id FROM members WHERE status = 'deleted')`, params: q[name].params };
+}
+
 export interface SmartTagRun {
   /** Members holding each tag from the model after the run. */
   held: Record<SmartTag, number>;
@@ -99,19 +113,39 @@ export interface SmartTagRun {
   writes: Record<SmartTag, string>;
 }
 
-/** Recomputes every smart tag; returns the members tagged per tag. Deleted members are skipped. */
-export async function refreshSmartTags(sql: Pool, now: Date): Promise<Record<SmartTag, number>> {
-  return (await refreshSmartTagsRun(sql, now)).held;
+/**
+ * Recomputes every smart tag; returns the members tagged per tag. Deleted members are skipped.
+ * `scores`: the scoring run's own figures of the rows it just wrote to member_scores (insights'
+ * runScoring hands them over): the rules are then evaluated on them in memory (from-scores.ts),
+ * the same selections as the queries over member_scores without reading that table back.
+ */
+export async function refreshSmartTags(sql: Pool, now: Date, scores?: SmartTagScores | null): Promise<Record<SmartTag, number>> {
+  return (await refreshSmartTagsRun(sql, now, scores)).held;
+}
+
+/** What KOC潜力 reads besides the scores (the same tables its query joins). */
+async function kocFacts(sql: Pool, now: Date): Promise<KocFacts> {
+  const [kocs] = await sql.query<any[]>({ sql: 'SELECT member_id FROM koc_profiles', rowsAsArray: true });
+  const [counts] = await sql.query<any[]>({ sql: KOC_INTERACTIONS, rowsAsArray: true }, [now]);
+  return { kocs: new Set(kocs.map((r) => Number(r[0]))), interactions: new Map(counts.filter((r) => r[0] !== null).map((r) => [Number(r[0]), Number(r[1])])) };
+}
+
+/** The tags whose rules run in memory when the scores are given, and what they select. */
+async function inMemory(sql: Pool, now: Date, scores: SmartTagScores): Promise<Partial<Record<SmartTag, SelectedMembers>>> {
+  // Members deleted since the run (their rows stay in member_scores until the next one), as the queries leave them out.
+  const [deleted] = await sql.query<any[]>({ sql: "SELECT id FROM members WHERE status = 'deleted'", rowsAsArray: true });
+  return selectFromScores(scores, now, new Set(deleted.map((r) => Number(r[0]))), await kocFacts(sql, now));
 }
 
 /** refreshSmartTags with what each tag's write did. */
-export async function refreshSmartTagsRun(sql: Pool, now: Date): Promise<SmartTagRun> {
+export async function refreshSmartTagsRun(sql: Pool, now: Date, scores?: SmartTagScores | null): Promise<SmartTagRun> {
   const held = {} as Record<SmartTag, number>;
   const writes = {} as Record<SmartTag, string>;
   for (const [name, def] of Object.entries(SMART_TAGS) as [SmartTag, (typeof SMART_TAGS)[SmartTag]][]) {
     await sql.query('INSERT IGNORE INTO tags (name, category, description, created_at) VALUES (?, ?, ?, ?)', [name, def.category, def.description, now]);
   }
-  const q = selects(now);
+  const q = smartTagQueries(now);
+  const listed = scores ? await inMemory(sql, now, scores) : {};
   const conn = await sql.getConnection();
   try {
     // Each tag: its selection and difference read without locks, then written in short
@@ -120,11 +154,19 @@ export async function refreshSmartTagsRun(sql: Pool, now: Date): Promise<SmartTa
     // missing: a member who keeps a tag keeps the row and the day it was first given.
     for (const name of Object.keys(SMART_TAGS) as SmartTag[]) {
       const [[tag]] = await conn.query<any[]>('SELECT id FROM tags WHERE name = ?', [name]);
-      // Members deleted since the run (their scores stay until the next one): the few deleted
-      // ids, read once from members(status), instead of a lookup of every selected member.
-      const select = { sql: `SELECT t.member_id, t.confidence FROM (${q[name].sql}) t WHERE t.member_id NOT IN (SELECT id FROM members WHERE status = 'deleted')`, params: q[name].params };
-      const chose = (w: ReplaceWrite) => (writes[name] = `−${w.removed} +${w.added} ~${w.updated}`);
+      const select = listed[name] ?? q[name];
+      let wrote: ReplaceWrite | undefined;
+      const chose = (w: ReplaceWrite) => {
+        wrote = w;
+        writes[name] = `−${w.removed} +${w.added} ~${w.updated}`;
+      };
       await writeMemberTags(conn, { op: 'replaceSelected', tagId: tag.id, select, source: 'model', createdBy: 'model', at: now, tolerance: CONFIDENCE_TOLERANCE, chose }, { system: 'model' });
+      if (wrote?.held !== undefined) {
+        // A list's run read the tag's model rows whole: counted from them (a second pass over
+        // 432,139 rows' source column was ~3 s of 1M members' refresh under load, session 16).
+        held[name] = wrote.held;
+        continue;
+      }
       // By the tag's index: without it the count scanned every member_tags row, once per tag.
       const [[count]] = await conn.query<any[]>("SELECT COUNT(*) AS n FROM member_tags FORCE INDEX (member_tags_tag_id_idx) WHERE tag_id = ? AND source = 'model'", [tag.id]);
       held[name] = Number(count.n);

@@ -1,6 +1,9 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { createHash } from 'node:crypto';
 import { auditInTransaction, queueOutbound, recordChanges, withTransaction, type StaffAccess } from '../../kernel/index.ts';
+import { listDifference, type SelectedMembers } from './list-difference.ts';
+
+export type { SelectedMembers } from './list-difference.ts';
 
 /**
  * The one writer of member_tags. Every change of who holds which tag goes through
@@ -39,8 +42,10 @@ export type MemberTagChange =
    * got the tag) are not written, and rows of another source are left as they are (a member
    * tagged by hand keeps the manual row). The nightly smart tags. Runs its own short
    * transactions (replaceSelected below): given a connection, it must not be inside one.
+   * `select` is a query, or the members already chosen in memory (the smart tags evaluated on the
+   * scoring run's arrays): then only the difference is computed here, the same rows written.
    */
-  | { op: 'replaceSelected'; tagId: number; select: MemberSelect; source: TagSource; createdBy: string; at: Date; tolerance?: number; chose?: (write: ReplaceWrite) => void }
+  | { op: 'replaceSelected'; tagId: number; select: MemberSelect | SelectedMembers; source: TagSource; createdBy: string; at: Date; tolerance?: number; chose?: (write: ReplaceWrite) => void }
   /** Take the tag of `source` off every member. */
   | { op: 'removeSource'; tagId: number; source: TagSource }
   /** Every holder of tag `from` gets tag `to` too, with its source and confidence (tag merge: `from` is deleted after). */
@@ -234,6 +239,12 @@ async function claimModelRows(sql: TagSql, c: Extract<MemberTagChange, { op: 'ad
  * transactions.
  */
 export interface ReplaceWrite {
+  /**
+   * A list's run only (the tag's rows of `source` were read whole): those rows less the removed
+   * plus the added — the rows of `source` after the run, without counting them again (a row a
+   * staff member claimed meanwhile is still counted).
+   */
+  held?: number;
   removed: number;
   added: number;
   updated: number;
@@ -250,10 +261,12 @@ export const REPLACE_CHUNK = 5000;
  * waits for more than one short transaction (issue 17: a hand tag written while the nightly
  * smart tags wrote was once the deadlock victim, once hung):
  *
- * 1. Read, no locks: the selection into a session table, then the difference against the tag's
- *    rows into another (op 0: a `source` row no longer selected; 1: a kept row whose confidence
- *    moved by more than `tolerance`; 2: a member without the tag) — consistent reads under READ
- *    COMMITTED, so nothing of member_tags (nor of the tables the selection reads) is locked.
+ * 1. Read, no locks: the difference against the tag's rows into a session table (op 0: a
+ *    `source` row no longer selected; 1: a kept row whose confidence moved by more than
+ *    `tolerance`; 2: a member without the tag) — from a query, by the selection in another
+ *    session table and two joins; from a list in memory, by one read of the tag's rows and a
+ *    merge (list-difference.ts) — consistent reads under READ COMMITTED, so nothing of
+ *    member_tags (nor of the tables the selection reads) is locked.
  * 2. Write the difference in member order, REPLACE_CHUNK rows per transaction (READ COMMITTED:
  *    no gap locks, so a hand tag's INSERT never waits for a range the run scanned). Each
  *    transaction first locks the existing rows it will touch, in ascending member order through
@@ -275,28 +288,8 @@ async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, 
   await sql.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
   await sql.query('DROP TEMPORARY TABLE IF EXISTS member_tags_selected, member_tags_diff');
   try {
-    // The selection's confidence unrounded (DECIMAL(5,4): a churn risk's places), so the tolerance compares the model's value itself.
-    await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(5,4) NOT NULL) ENGINE=InnoDB');
-    await sql.query(`INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${c.select.sql}) s`, c.select.params);
     await sql.query('CREATE TEMPORARY TABLE member_tags_diff (member_id INT NOT NULL PRIMARY KEY, op TINYINT NOT NULL, confidence DECIMAL(4,3) NULL) ENGINE=InnoDB');
-    // With no tolerance a row is rewritten when its stored (3-place) value differs; with one, only
-    // when the model's value moved further than that from what is stored.
-    const moved = tolerance > 0 ? `ABS(mt.confidence - s.confidence) > ${Number(tolerance)}` : 'mt.confidence <> ROUND(s.confidence, 3)';
-    // The tag's rows of `source`, by its index: gone from the selection, or a moved confidence.
-    await sql.query(
-      `INSERT INTO member_tags_diff (member_id, op, confidence)
-       SELECT mt.member_id, IF(s.member_id IS NULL, 0, 1), ROUND(s.confidence, 3) FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx)
-       LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id
-       WHERE mt.tag_id = ? AND mt.source = ? AND (s.member_id IS NULL OR ${moved})`,
-      [c.tagId, c.source],
-    );
-    // Selected members without the tag (of any source), looked up in the tag's index alone.
-    await sql.query(
-      `INSERT INTO member_tags_diff (member_id, op, confidence)
-       SELECT s.member_id, 2, ROUND(s.confidence, 3) FROM member_tags_selected s
-       WHERE NOT EXISTS (SELECT 1 FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) WHERE mt.tag_id = ? AND mt.member_id = s.member_id)`,
-      [c.tagId],
-    );
+    const own = 'ids' in c.select ? await listIntoDiff(sql, c.tagId, c.source, c.select, tolerance) : await selectIntoDiff(sql, c.tagId, c.source, c.select, tolerance);
     const done: ReplaceWrite = { removed: 0, added: 0, updated: 0, chunks: 0 };
     for (let after = 0; ; ) {
       const [rows] = await sql.query<RowDataPacket[]>('SELECT member_id, op FROM member_tags_diff WHERE member_id > ? ORDER BY member_id LIMIT ?', [after, REPLACE_CHUNK]);
@@ -330,6 +323,7 @@ async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, 
       done.chunks++;
       after = hi;
     }
+    if (own !== null) done.held = own - done.removed + done.added;
     c.chose?.(done);
     return done.removed + done.added + done.updated;
   } finally {
@@ -338,4 +332,61 @@ async function replaceSelected(sql: PoolConnection, c: Extract<MemberTagChange, 
     const was = String(iso!.level).replace(/-/g, ' ');
     await sql.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${ISOLATION_LEVELS.includes(was) ? was : 'REPEATABLE READ'}`);
   }
+}
+
+/** The difference of a query's selection: the selection into a session table, then two joins against the tag's rows. */
+async function selectIntoDiff(sql: PoolConnection, tagId: number, source: TagSource, select: MemberSelect, tolerance: number): Promise<null> {
+  // The selection's confidence unrounded (DECIMAL(5,4): a churn risk's places), so the tolerance compares the model's value itself.
+  await sql.query('CREATE TEMPORARY TABLE member_tags_selected (member_id INT NOT NULL PRIMARY KEY, confidence DECIMAL(5,4) NOT NULL) ENGINE=InnoDB');
+  await sql.query(`INSERT IGNORE INTO member_tags_selected (member_id, confidence) SELECT s.member_id, COALESCE(s.confidence, 1) FROM (${select.sql}) s`, select.params);
+  // With no tolerance a row is rewritten when its stored (3-place) value differs; with one, only
+  // when the model's value moved further than that from what is stored.
+  const moved = tolerance > 0 ? `ABS(mt.confidence - s.confidence) > ${Number(tolerance)}` : 'mt.confidence <> ROUND(s.confidence, 3)';
+  // The tag's rows of `source`, by its index: gone from the selection, or a moved confidence.
+  await sql.query(
+    `INSERT INTO member_tags_diff (member_id, op, confidence)
+     SELECT mt.member_id, IF(s.member_id IS NULL, 0, 1), ROUND(s.confidence, 3) FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx)
+     LEFT JOIN member_tags_selected s ON s.member_id = mt.member_id
+     WHERE mt.tag_id = ? AND mt.source = ? AND (s.member_id IS NULL OR ${moved})`,
+    [tagId, source],
+  );
+  // Selected members without the tag (of any source), looked up in the tag's index alone.
+  await sql.query(
+    `INSERT INTO member_tags_diff (member_id, op, confidence)
+     SELECT s.member_id, 2, ROUND(s.confidence, 3) FROM member_tags_selected s
+     WHERE NOT EXISTS (SELECT 1 FROM member_tags mt FORCE INDEX (member_tags_tag_id_idx) WHERE mt.tag_id = ? AND mt.member_id = s.member_id)`,
+    [tagId],
+  );
+  return null;
+}
+
+/**
+ * The difference of members chosen in memory: the tag's rows read once by its index (member
+ * order, no locks: READ COMMITTED), merged with the list in JS (list-difference.ts), and only
+ * the difference sent to the session table the write reads. Returns the tag's rows of `source` read.
+ */
+async function listIntoDiff(sql: PoolConnection, tagId: number, source: TagSource, list: SelectedMembers, tolerance: number): Promise<number> {
+  const [rows] = await sql.query<RowDataPacket[]>({
+    sql: 'SELECT member_id, source = ?, CAST(confidence * 1000 AS SIGNED) FROM member_tags FORCE INDEX (member_tags_tag_id_idx) WHERE tag_id = ? ORDER BY member_id',
+    rowsAsArray: true,
+  }, [source, tagId]);
+  const n = rows.length;
+  const held = { ids: new Int32Array(n), own: new Uint8Array(n), confidence: new Int32Array(n) };
+  for (let k = 0; k < n; k++) {
+    const r = rows[k] as unknown as [number, number, number];
+    held.ids[k] = Number(r[0]);
+    held.own[k] = Number(r[1]);
+    held.confidence[k] = Number(r[2]);
+  }
+  const diff = listDifference(list, held, tolerance);
+  for (let k = 0; k < diff.ids.length; k += CHUNK) {
+    const part = diff.ids.slice(k, k + CHUNK).map((id, j) => {
+      const c = diff.confidence[k + j]!;
+      return [id, diff.op[k + j]!, c === null ? null : c / 1000];
+    });
+    await sql.query('INSERT INTO member_tags_diff (member_id, op, confidence) VALUES ?', [part]);
+  }
+  let own = 0;
+  for (let k = 0; k < n; k++) own += held.own[k]!;
+  return own;
 }

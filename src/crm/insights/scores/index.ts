@@ -21,16 +21,21 @@ const INLINE_SCORING_LIMIT = 50_000;
  * minutes of fitting on a few thousand buyers per store — is not part of it: the nightly job runs
  * it after (`runNightlyScoring`).
  */
-export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number> }> {
-  const r = await recomputeScores(access.services.sql, { now, ...(await scoringSettings(access.services)) });
-  const tags = await refreshSmartTags(access.services.sql, now);
+export async function runScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<ScoringRun> {
+  // tagScores (a million members' figures) is not part of the answer: the nightly job's answer is stored in Redis.
+  const { tagScores, ...r } = await recomputeScores(access.services.sql, { now, ...(await scoringSettings(access.services)) });
+  // The smart tags' rules on the run's own figures (the rows it just wrote), not read back from member_scores.
+  const tags = await refreshSmartTags(access.services.sql, now, tagScores);
   // The health dashboard's stored cohorts of this month, recomputed (deletions, merges, home-store changes).
   await refreshStoreCohorts(access.services.sql, startOfChinaDay(now));
   return { ...r, tags };
 }
 
+/** What a scoring run answers: the recompute's figures and the members per smart tag. */
+export type ScoringRun = Omit<RecomputeResult, 'tagScores'> & { tags: Record<string, number> };
+
 /** The nightly job's run: the scoring run, then each store's customer-base model chosen by holdout likelihood (store-models.ts). */
-export async function runNightlyScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<RecomputeResult & { tags: Record<string, number>; storeModels: StoreModelChoice[] }> {
+export async function runNightlyScoring(access: Pick<StaffAccess, 'services'>, now = access.services.now()): Promise<ScoringRun & { storeModels: StoreModelChoice[] }> {
   const r = await runScoring(access, now);
   return { ...r, storeModels: await chooseStoreModels(access.services.sql, now) };
 }

@@ -82,9 +82,10 @@ const FK_NAMES = ['member_scores_member_id_fkey', 'member_scores_member_id_fkey_
  * ER_TABLE_DEF_CHANGED ("please retry") from MariaDB instead of an empty table. A failed run
  * (bad row, lost connection, crash) leaves the live table as it was: the copy is dropped, and a
  * leftover of a killed run is dropped by the next one. Runs on one database are serialised by a
- * named lock. Returns the rows loaded and the time of the apply step (indexes, deletions, swap, drop).
+ * named lock. Returns the rows loaded, the time of the apply step (indexes, deletions, swap, drop)
+ * and whether rows of members gone were dropped (the table then holds fewer rows than were sent).
  */
-export async function loadScores(sql: Pool, chunks: Iterable<ScoreChunk>): Promise<{ rows: number; applyMs: number }> {
+export async function loadScores(sql: Pool, chunks: Iterable<ScoreChunk>): Promise<{ rows: number; applyMs: number; pruned: boolean }> {
   const conn = await sql.getConnection();
   let locked = false;
   try {
@@ -186,13 +187,14 @@ export async function loadScores(sql: Pool, chunks: Iterable<ScoreChunk>): Promi
       "SELECT COUNT(*) AS n, COALESCE(SUM(id), 0) AS s, COALESCE(SUM(CAST(id AS DECIMAL(20)) * id), 0) AS q FROM members FORCE INDEX (members_list_cover_idx) WHERE id <= ? AND status <> 'deleted'",
       [maxId],
     );
-    if (Number(kept!.n) !== sent || String(kept!.s) !== String(sum) || String(kept!.q) !== String(squares)) {
+    const pruned = Number(kept!.n) !== sent || String(kept!.s) !== String(sum) || String(kept!.q) !== String(squares);
+    if (pruned) {
       await conn.query(`DELETE n FROM ${NEXT} n LEFT JOIN members m ON m.id = n.member_id WHERE m.id IS NULL OR m.status = 'deleted'`);
     }
     await conn.query(`RENAME TABLE member_scores TO ${OLD}, ${NEXT} TO member_scores`);
     // The new scores are live; an old table that would not drop is dropped by the next run.
     await conn.query(`DROP TABLE ${OLD}`).catch(() => {});
-    return { rows: sent, applyMs: Date.now() - t };
+    return { rows: sent, applyMs: Date.now() - t, pruned };
   } catch (e) {
     if (locked) await conn.query(`DROP TABLE IF EXISTS ${NEXT}`).catch(() => {});
     throw e;

@@ -1,4 +1,5 @@
 import type { Pool } from 'mysql2/promise';
+import type { SmartTagScores } from '../../engagement/index.ts';
 import { expectedAverageSpend, expectedPurchases, pAlive, probabilityNoPurchase, type BgNbdFit, type GammaGammaFit } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
 import { predictChurn } from '../churn/learned.ts';
@@ -79,6 +80,12 @@ export interface RecomputeResult {
    * which holds on a shared machine where the wall time is mostly the load (docs/benchmarks.md).
    */
   cpu: { stats: number; read: number; rfm: number; fit: number; score: number; total: number };
+  /**
+   * The figures of the rows written, for the smart tags' rules in memory (engagement
+   * refreshSmartTags): exactly member_scores' rows — null when the load dropped the rows of
+   * members deleted meanwhile, so that the rules read the table itself then.
+   */
+  tagScores: SmartTagScores | null;
 }
 
 /** This process's CPU time so far, ms (user + system; worker threads included). */
@@ -290,6 +297,11 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
     if (k === undefined) gradeKeys.set(g, (k = String(g)));
     return k;
   };
+  // The smart tags' figures of each row (engagement's SmartTagScores): RFM grades (0 = none) and the risk as stored.
+  const tagR = new Int8Array(n);
+  const tagF = new Int8Array(n);
+  const tagM = new Int8Array(n);
+  const riskUnits = new Int32Array(n);
   const num = (v: number, places: 2 | 4) => (Number.isNaN(v) ? '\\N' : fixed(v, places));
   function* scored(): Generator<ScoreChunk> {
     let text = '';
@@ -303,6 +315,12 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
       const cents = snap.cents[i]!;
       const cell = rfm?.cell ?? 'no_orders';
       const quadrant = rfm?.quadrant ?? 'dormant';
+      if (rfm) {
+        tagR[i] = rfm.r;
+        tagF[i] = rfm.f;
+        tagM[i] = rfm.m;
+      }
+      riskUnits[i] = fixedUnits(a.risk, 4)!;
       const cells = counts.store(store);
       cells.add('cell', cell, cents);
       cells.add('quadrant', quadrant, cents);
@@ -327,7 +345,7 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
     }
     if (from < n) yield { text, ids: ids.slice(from, n) };
   }
-  const { applyMs } = await loadScores(sql, scored());
+  const { applyMs, pruned } = await loadScores(sql, scored());
   const t3 = Date.now();
   const c3 = cpuMs();
   const params = {
@@ -341,5 +359,6 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   };
   await recordScoringRun(sql, { now, members: ids.length, params, durationMs: t3 - t0 }, counts);
   return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, valueModels, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: trainMs, score: t3 - t2, apply: applyMs, total: Date.now() - t0 },
-    cpu: { stats: c1 - c0, read: cRead - c1, rfm: cCuts - cRead, fit: c2 - cCuts, score: c3 - c2, total: cpuMs() - c0 } };
+    cpu: { stats: c1 - c0, read: cRead - c1, rfm: cCuts - cRead, fit: c2 - cCuts, score: c3 - c2, total: cpuMs() - c0 },
+    tagScores: pruned ? null : { ids, rfmR: tagR, rfmF: tagF, rfmM: tagM, riskUnits, lastOrderMs: snap.last, spendCents: snap.cents } };
 }
