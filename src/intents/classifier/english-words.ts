@@ -49,7 +49,7 @@ const CLASSES: Readonly<Record<string, readonly string[]>> = {
   note: ['note', 'follow', 'followup', 'interaction', 'contact', 'call', 'log', 'record', 'history', 'memo', 'remark', 'conversation', 'chat'],
   coupon: ['coupon', 'voucher', 'discount', 'offer', 'deal', 'promo', 'promotion', 'gift'],
   points: ['point', 'pt', 'pts', 'balanc', 'credit', 'bonus'],
-  level: ['level', 'tier', 'grade', 'rank', 'gold', 'silver', 'platinum', 'diamond', 'vip', 'lvl', 'lv', 'upgrad', 'downgrad'],
+  level: ['level', 'tier', 'grade', 'rank', 'gold', 'silver', 'platinum', 'diamond', 'vip', 'lvl', 'upgrad', 'downgrad'],
   campaign: ['recall', 'campaign', 'winback', 'comeback', 'reactivation', 'blast'],
   send: ['send', 'shoot', 'push', 'text', 'messag', 'fire', 'launch', 'kick', 'start', 'run', 'trigger', 'blast', 'email', 'sms'],
   churn: ['churn', 'laps', 'dormant', 'risk', 'slip', 'inactiv', 'lose', 'cold', 'quiet', 'leav'],

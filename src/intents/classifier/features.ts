@@ -1,5 +1,4 @@
 import { blank, findMemberNos, findPhones } from '../router/extract.ts';
-import { chineseClasses } from './chinese-words.ts';
 import { classesOf, stem } from './english-words.ts';
 
 /**
@@ -46,7 +45,7 @@ export { stem } from './english-words.ts';
  * The feature names of a message (deduplicated, in a fixed order). Prefixes: `c:` character
  * n-grams of Han runs (spaces between Han characters removed: voice input has none, typed input
  * varies), `b:` a run's first/last character, `w:` Segmenter words of two or more characters,
- * `e:` English stems, `ec:` their letter trigrams, `e2:` English stem pairs, `ek:`/`ek2:` their classes of meaning and class pairs, `zk:`/`zk2:` the Chinese words' classes and class pairs, `p:` placeholders, marks and signs, `len:` a length bucket.
+ * `e:` English stems, `ec:` their letter trigrams, `e2:` English stem pairs, `ek:`/`ek2:` their classes of meaning and class pairs, `p:` placeholders, marks and signs, `len:` a length bucket.
  */
 export function features(raw: string): string[] {
   const s = normalizeForFeatures(raw);
@@ -67,13 +66,6 @@ export function features(raw: string): string[] {
       if (seg.isWordLike && [...seg.segment].length >= 2) out.add(`w:${seg.segment}`);
     }
   }
-  // Classes of meaning of the Chinese words (chinese-words.ts) and each class with the next one:
-  // "王芳 流水" shares zk:orders with "王芳的订单", "召回 进度" zk2:recall_progress with "召回效果".
-  const zk = chineseClasses(han);
-  zk.forEach((c, i) => {
-    out.add(`zk:${c}`);
-    if (i + 1 < zk.length && zk[i + 1] !== c) out.add(`zk2:${c}_${zk[i + 1]}`);
-  });
   const words = [...s.matchAll(LATIN_WORD)].map((m) => stem(m[0]));
   words.forEach((w, i) => {
     out.add(`e:${w}`);
