@@ -49,6 +49,12 @@ const ACTION_WORDS: Readonly<Record<string, readonly RegExp[]>> = {
   'segment.export': [/导|到处|下载|汇出|匯出|拉(?:个|一)?(?:表|名单|清单)|发我|给我|要(?:一份|个|份)|出(?:个|一)?(?:表|名单|清单|excel)|excel|表格|csv/i, en('download|send me|give me|get me|pull|dump|email me|share'), ambiguous('export'), /\b(?:csv|excel|spreadsheet|xlsx)\b/i],
 };
 
+/**
+ * A kind of contact followed by 记录 with no verb after it ("王芳 来电记录", "沟通记录", "跟进记录呢") is
+ * the name of a member's records; "来电 记录一下", "记录 王芳 来电" still ask to write one.
+ */
+const RECORDS_NOUN = /(?:来电|电话|沟通|跟进|互动|通话|回访|联系|拜访|聊天|服务|投诉|到店|来访)\s*(?:记录|纪录|历史)(?!\s*(?:一下|下来|下|上|了|好|吧))/g;
+
 /** An English verb under "not"/"never" asks for nothing ("not adding 100 points to …"): it is no action word. */
 const NEGATED_EN = /\b(?:not|never)\s+(?:going\s+to\s+|gonna\s+)?[a-z]+/gi;
 
@@ -57,7 +63,9 @@ export function hasActionWord(intent: string, text: string): boolean {
   const words = ACTION_WORDS[intent];
   if (!words) return true;
   const read = withoutNegatedVerbs(text);
-  return words.some((re) => re.test(read));
+  // "来电记录", "跟进记录" name the records (a read of them), not a call or a note to write down.
+  const said = intent === 'interaction.log' ? read.replace(RECORDS_NOUN, ' ') : read;
+  return words.some((re) => re.test(said));
 }
 
 // The router asks for every write of a message in turn: the text without its negated verbs is made once per message.
