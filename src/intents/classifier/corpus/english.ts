@@ -106,7 +106,7 @@ export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     '[level|lv|L] [1|2|3|4|5] [list|members|customers|people|names] [at {store}|please|pls|]',
     '[list|show me|pull up|give me] [all|] [the|] level [1|2|3|4|5] [members|customers|guests]',
     "[who's|who is|who are] [on|at] level [1|2|3|4|5] [at {store}|]",
-    "[who's|who is|who's been] [tagged|labelled] {tag}",
+    "[who's|who is] [tagged|labelled] {tag}",
     '[people|anyone|everyone|customers] tagged {tag} [at {store}|]',
     'who [has|got] the {tag} [tag|label]',
   ],
