@@ -75,7 +75,7 @@ export const HYPO_HEAD_EN = /\bwould\s*$/i;
 export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might|not sure|unsure|idk|dunno|not certain)\b/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
-export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;
+export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|(?:周|星期|礼拜)[一二三四五六日天]再|\d{1,2}[号日]再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;
 export const DEFER_END_ZH = /(?:再说|再看|再议|再定|再讲|回头再弄)吧?$/;
 /** …and a day or a time to come ("till monday", "after the weekend", "by friday", "end of the month"). */
 export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|wait|not yet|not now|some other time|another (?:day|time)|in a (?:bit|while|minute)|tonight|this (?:weekend|afternoon|evening)|(?:till|until|til|by|on|after|before|next|come) (?:mon|tues|wednes|thurs|fri|satur|sun)day|after (?:the )?(?:weekend|holidays?|lunch|meeting|break|promotion|event)|(?:at|by|after) the end of (?:the|this) (?:day|week|month))\b/i;
