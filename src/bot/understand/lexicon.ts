@@ -35,7 +35,7 @@ export const CONTENT_LAST = /[，,。；;\s]\s*(?:帮我|请|麻烦)?(记录一�
 export const DISCLAIMER_ZH = /(?:并|也)?不是(?:说|真的)?(?:要|想|让你|叫你|打算|非要)|没(?:有)?(?:说)?(?:要|想|打算)(?=[^吗么？?]*$)|并不想|也不想/;
 export const DISCLAIMER_EN = /\b(?:i'?m|i am) not (?:asking|trying|going|saying)\b|\bnot (?:asking|trying) (?:you )?to\b|\bi (?:didn'?t|did not) (?:ask|mean)\b/i;
 /** Talk that is only talk ("就随便说说", "只是问问", "just asking"): no instruction at all. */
-export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|随便问问|就问问|只是问问|问问而已|我就问一下|只是想问|开个?玩笑|吐槽一下|\bjust (?:asking|saying|wondering|curious|kidding)\b/i;
+export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|随便问问|就问问|只是问问|问问而已|我就问一下|只是想问|吐槽一下|\bjust (?:asking|saying|wondering|curious)\b/i;
 
 /** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). */
 export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
@@ -73,6 +73,13 @@ export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有
 /** "would" right before the instruction verb ("would adding 200 points … be ok", "I would tag them"): conditional, not a request ("would you add", "I'd like to add" put other words between). */
 export const HYPO_HEAD_EN = /\bwould\s*$/i;
 export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might|not sure|unsure|idk|dunno|not certain)\b/i;
+
+/**
+ * Words that take the instruction back as a joke or as irony ("…what could possibly go wrong",
+ * "开玩笑的", "出了事你负责啊"): the user does not mean it, so it is read as a supposition, never an order.
+ */
+export const NOT_MEANT_ZH = /开(?:个)?玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)/;
+export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
 export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|(?:周|星期|礼拜)[一二三四五六日天]再|\d{1,2}[号日]再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;

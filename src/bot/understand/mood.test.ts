@@ -157,6 +157,15 @@ const CASES: [string, Expect][] = [
   ['我打算给流失会员发召回券', 'hypo'],
   ['我在想要不要给流失的都打个VIP', 'hypo'],
   ['寻思着给他加点积分', 'hypo'],
+  // a joke or irony takes the instruction back
+  ['sure, tag the whole churn list VIP, what could possibly go wrong', 'hypo'],
+  ['recall everyone lol jk', 'hypo'],
+  ["delete his points, just kidding", 'hypo'],
+  ['给流失的全打上VIP 开玩笑的', 'hypo'],
+  ['全部发召回券呗 出了事你负责', 'hypo'],
+  ['给他加一万积分 能出什么事', 'hypo'],
+  // …but a joke told as content, or a joke word inside the object, is still content
+  ['记录一下 顾客说开玩笑的', 'do'],
   // deferrals
   ['等一下再发召回券', 'defer'],
   ['等会给他打VIP标签', 'defer'],

@@ -109,7 +109,7 @@ export function analyseMood(raw: string): Mood {
     cue('q', L.QUESTION_START_EN.exec(text)?.[0]) ||
     cue('q', L.QUESTION_EN.exec(scan)?.[0]) ||
     cue('q-perfective', perfective ? 'perfective' : null) ||
-    cue('just-talk', L.JUST_TALK.exec(text)?.[0]);
+    cue('just-talk', L.JUST_TALK.exec(f.content ? f.head : text)?.[0]);
   const politeForm = L.POLITE_START_ZH.test(text) || L.POLITE_END_ZH.test(end) || L.POLITE_EN.test(text);
   // "能不能/可以…吗" around an instruction verb asks for it; "要不要 / 是不是 / 了吗" ask about it.
   const politeRequest = politeForm && Boolean(f.verb) && !perfective && !/要不要|需不需要|用不用|该不该|是不是|是否|有没有|怎么|如何|多少|什么|哪/.test(f.head) && !/^(?:should|shall|can we|could we|do we)\b/i.test(text);
@@ -119,7 +119,9 @@ export function analyseMood(raw: string): Mood {
   }
 
   const hypothetical =
-    cue('hypo', L.HYPO_ZH.exec(f.head)?.[0]) || cue('hypo', L.HYPO_EN.exec(scan)?.[0]) || cue('hypo', L.HYPO_HEAD_EN.exec(f.head)?.[0]) || cue('hypo-end', L.HYPO_END_ZH.exec(end)?.[0]) || (!f.content && cue('hypo', L.HYPO_ZH.exec(f.tail)?.[0]));
+    cue('hypo', L.HYPO_ZH.exec(f.head)?.[0]) || cue('hypo', L.HYPO_EN.exec(scan)?.[0]) || cue('hypo', L.HYPO_HEAD_EN.exec(f.head)?.[0]) || cue('hypo-end', L.HYPO_END_ZH.exec(end)?.[0]) || (!f.content && cue('hypo', L.HYPO_ZH.exec(f.tail)?.[0])) ||
+    // A joke or irony is not an order; never inside dictated content ("记录：顾客说开玩笑的").
+    cue('not-meant', L.NOT_MEANT_ZH.exec(f.content ? f.head : text)?.[0]) || cue('not-meant', L.NOT_MEANT_EN.exec(f.content ? f.head : text)?.[0]);
   const deferred =
     cue('defer', frameCue(f.head, L.DEFER_ZH)) ||
     cue('defer', L.DEFER_EN.exec(f.content ? f.head : text)?.[0]) ||
