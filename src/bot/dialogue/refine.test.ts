@@ -38,6 +38,15 @@ describe('refine', () => {
     expect(refine('只看前5個', last, lookups)?.slots).toEqual({ days: 120, limit: 5 });
     expect(refine('換成靜安店', last, lookups)?.slots).toEqual({ days: 120, store: '上海静安店' });
   });
+  it("the churn list's own condition words around a number of days keep the rest ('超过200天没来的' after 静安)", () => {
+    const last = { intent: 'churn.list', slots: { store: '上海静安店' }, text: '流失名单' };
+    expect(refine('超过200天没来的', last, lookups)?.slots).toEqual({ store: '上海静安店', days: 200 });
+    expect(refine('200天以上没消费的', last, lookups)?.slots).toEqual({ store: '上海静安店', days: 200 });
+    expect(refine('silent for over 150 days', last, lookups)?.slots).toEqual({ store: '上海静安店', days: 150 });
+    // Only that intent's words, and only beside a number of days: an order list is not narrowed by "没来".
+    expect(refine('没来的', last, lookups)).toBeNull();
+    expect(refine('超过30天没来的', { intent: 'member.orders', slots: { memberNo: 'M00000005' }, text: '王芳的订单' }, lookups)).toBeNull();
+  });
 
   it('switches a list to its count and back, and by tag, level or store', () => {
     const last = { intent: 'members.query', slots: { tag: 'VIP', mode: 'list' }, text: '有VIP标签的会员' };

@@ -22,6 +22,14 @@ const FILLERS = [
   /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
 ];
 
+/**
+ * The words an intent's own condition is said with around its figure ("超过200天没来的" after the churn list: the
+ * silence in days): filler for that intent only — "没来" says nothing about an order list.
+ */
+const CONDITION_WORDS: Record<string, RegExp> = {
+  'churn.list': /超过|多于|大于|以上|(?:没有?|未)(?:再)?(?:来|到店|消费|回来|光顾|下单|来过|到过店)(?:过)?|\b(?:silent|inactive|quiet|away|absent|not (?:come|visited|been)|haven'?t (?:come|visited|been)(?: in)?|no visits?|since|for)\b/gi,
+};
+
 export interface RefineLookups {
   stores: readonly StoreEntry[];
   tagNames: readonly string[];
@@ -81,6 +89,8 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   for (const m of Object.values(verbs)) if (m) rest = blank(rest, [{ start: m.index, end: m.index + m[0].length }]);
 
   let leftover = rest;
+  const condition = CONDITION_WORDS[intent.name];
+  if (condition && found.some(([kind]) => kind === 'days')) leftover = leftover.replace(condition, '');
   for (const re of FILLERS) leftover = leftover.replace(re, '');
   // One word of the last intent's own that it derives a slot from ("客单价" → "复购率呢", "留存率"
   // after a store's dashboard): the same question about that, the rest of the last answer kept.

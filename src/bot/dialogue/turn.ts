@@ -327,15 +327,20 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         // Dictated text and a reason are anything the user says — except a reply that opens by refusing or
         // putting it off ("等会再说 客人还没讲完", "不用建了"): that is no content, and nothing is written.
         const dictated = pending.kind === 'fill' && (pending.need === 'content' || pending.need === 'reason');
-        const refused = REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated);
+        // "要不先别扣了", "那就不加了": a refusal with a lead the opening words miss, read as 取消 with nothing held to cancel —
+        // what it refuses is the open question's request.
+        const cancelsQuestion = routed.intent === CANCEL_INTENT && !memory.held && correctionOf(msg.text) === null && analyseMood(msg.text).negated;
+        const refused = (REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated)) || cancelsQuestion;
         if (refused || holdsBack(msg.text) || (dictated && opensWithdrawn(msg.text))) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
         }
-        // "好的" / "ok" to "哪位会员？" answers nothing: the question stays open and is asked again (no help, no write).
-        if (pending.kind === 'fill' && pending.need !== 'content' && assentOf(msg.text) === 'vague' && !memory.held) {
+        // "好的" / "ok" to "哪位会员？", to a list of members or to "what should I record?" answers nothing: the question
+        // stays open and is asked again (no help, no write; thanks or "好的" are never a note's content).
+        if (pending.kind !== 'choose' && assentOf(msg.text) === 'vague' && !memory.held) {
           memory.savePending(pending);
-          const need = pending.need as AskedNeed;
-          return { kind: 'reply', route: { ...routed, intent: pending.intent, slots: pending.slots }, result: { text: t(lang, NEED_TEXT[need]), outcome: 'asked', data: { asked: need } } };
+          const again = pending.kind === 'pick' ? 'dialogue.pickAgain' : pending.need === 'content' ? 'dialogue.contentAgain' : NEED_TEXT[pending.need as AskedNeed];
+          const asked = pending.kind === 'pick' ? 'member' : pending.need;
+          return { kind: 'reply', route: { ...routed, intent: pending.intent, slots: pending.slots }, result: { text: t(lang, again), outcome: 'asked', data: { asked } } };
         }
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
         if (resumed) return resumed;
