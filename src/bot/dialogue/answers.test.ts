@@ -60,3 +60,17 @@ describe('pickAnswer', () => {
   it.each(['尾号0009', 'the one ending in 12', '0003的订单呢', '0009', '00031'])('%s picks none of them', (text) => expect(pickAnswer(text, listed)).toBeNull());
   it('a tail two members share picks neither', () => expect(pickAnswer('尾号0001', [...listed, { memberNo: 'M00000009', tail: '0001' }])).toBeNull());
 });
+
+describe('pickAnswer by store', () => {
+  const listed = [
+    { memberNo: 'M00000001', name: '张伟', tail: '0001', store: '上海徐汇店' },
+    { memberNo: 'M00000002', name: '张伟', tail: '0002', store: '上海静安店' },
+    { memberNo: 'M00000003', name: '张伟', tail: '0003', store: '上海徐汇店' },
+  ];
+  it.each([
+    ['静安那个', 'M00000002'],
+    ['静安店的那位', 'M00000002'],
+    ['the one at 静安', 'M00000002'],
+  ])('%s picks %s', (text, memberNo) => expect(pickAnswer(text, listed)?.slots).toEqual({ memberNo }));
+  it('a store two of them share picks neither, and is no name', () => expect(pickAnswer('徐汇那个', listed)).toBeNull());
+});

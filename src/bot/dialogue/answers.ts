@@ -151,12 +151,27 @@ function byPhoneTail(raw: string, candidates: readonly Candidate[]): Candidate |
   return found.length === 1 ? found[0]! : null;
 }
 
-/** One member of the list shown: "第二个" / "2", "尾号0003", or its member number or phone typed out. */
+/** "静安那个", "徐汇店的那位", "the one at 静安": the member of the list whose home store the reply names. */
+const BY_STORE = /^(?:就是|是|要|选|the one (?:at|in|from) )?\s*([\p{Script=Han}A-Za-z]{2,12}?)\s*(?:店)?(?:的)?(?:那个|那位|这个|这位|那一个|那一位)(?:会员|客户)?(?:吧|呢|啊)?$|^the one (?:at|in|from) ([\p{Script=Han}A-Za-z ]{2,24})$/iu;
+
+/** The members of `candidates` whose home store contains the words the reply names; null when it names no store. */
+function byStore(raw: string, candidates: readonly Candidate[]): Candidate[] | null {
+  const m = BY_STORE.exec(simplified(raw).replace(/[\s。.!！?？]+$/u, ''));
+  const words = (m?.[1] ?? m?.[2])?.trim().replace(/店$/u, '');
+  if (!words || words.length < 2) return null;
+  const found = candidates.filter((c) => c.store?.includes(words));
+  return found.length > 0 ? found : null;
+}
+
+/** One member of the list shown: "第二个" / "2", "尾号0003", "静安那个", or its member number or phone typed out. */
 export function pickAnswer(raw: string, candidates: readonly Candidate[]): Answer | null {
   const i = ordinalChoice(raw, candidates.length);
   if (i !== null) return { slots: { memberNo: candidates[i]!.memberNo }, bare: true };
   const tailed = byPhoneTail(raw, candidates);
   if (tailed) return { slots: { memberNo: tailed.memberNo }, bare: true };
+  // A store two of them share ("徐汇那个" beside two 徐汇 members) picks neither — and is no member named 徐汇.
+  const stored = byStore(raw, candidates);
+  if (stored) return stored.length === 1 ? { slots: { memberNo: stored[0]!.memberNo }, bare: true } : null;
   const m = memberAnswer(raw);
   return m && m.bare ? m : null;
 }

@@ -45,6 +45,8 @@ describe('refine', () => {
     expect(refine('silent for over 150 days', last, lookups)?.slots).toEqual({ store: '上海静安店', days: 150 });
     // Only that intent's words, and only beside a number of days: an order list is not narrowed by "没来".
     expect(refine('没来的', last, lookups)).toBeNull();
+    // "名单里都有谁": the list just shown, listed.
+    expect(refine('名单里都有谁', last, lookups)).toMatchObject({ intent: { name: 'churn.list' }, slots: { store: '上海静安店' } });
     expect(refine('超过30天没来的', { intent: 'member.orders', slots: { memberNo: 'M00000005' }, text: '王芳的订单' }, lookups)).toBeNull();
   });
 

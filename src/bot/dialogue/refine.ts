@@ -17,7 +17,7 @@ const WHAT_ABOUT = /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|
 
 /** Words a refinement is made of besides its figures ("只要…的", "换成…", "only the last …"). */
 const FILLERS = [
-  /就行了?|就好了?|就可以了?|即可|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
+  /就行了?|就好了?|就可以了?|即可|里面|里头|里|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
   /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down|are|is|there|on|they|in total|total|altogether|of them|ones?|who|whose|more than|greater than|at least)\b/gi,
   /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
 ];
@@ -86,7 +86,10 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   const periods = periodWords(rest);
   if (periods.length) rest = blank(rest, periods);
   const verbs = { export: EXPORT.exec(rest), count: COUNT.exec(rest), list: LIST.exec(rest) };
-  for (const m of Object.values(verbs)) if (m) rest = blank(rest, [{ start: m.index, end: m.index + m[0].length }]);
+  // Every such word goes ("名单里都有谁": 名单 and 都有谁 both say "list them").
+  for (const [verb, m] of Object.entries(verbs)) {
+    for (let hit = m, n = 0; hit && n < 3; hit = { export: EXPORT, count: COUNT, list: LIST }[verb]!.exec(rest), n++) rest = blank(rest, [{ start: hit.index, end: hit.index + hit[0].length }]);
+  }
 
   let leftover = rest;
   const condition = CONDITION_WORDS[intent.name];

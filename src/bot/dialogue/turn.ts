@@ -25,6 +25,7 @@ import { asksAboutTheAction, readOfAction } from './about-action.ts';
 import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.ts';
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
+import { memberAndRest, pointsAtFocus } from './member-and-rest.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { insteadFigure } from './instead.ts';
 import { repeatedFor } from './repeat.ts';
@@ -157,6 +158,23 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     for (let fixed = correctionOf(said); fixed !== null && fixed !== said; fixed = correctionOf(said)) said = fixed;
     if (pending.kind === 'pick') answer = pickAnswer(said, pending.candidates);
     else answer = await detailAnswer(services, pending.need, pending.need === 'content' ? msg.text : said, pending.text);
+    const focus = memory.focus();
+    // "就她", "刚才那位" to "哪位会员？": the member in focus, as a write asked about them takes it when pointed at.
+    if (pending.kind === 'fill' && pending.need === 'member' && !answer && focus && actor.kind === 'staff' && pointsAtFocus(said)) answer = { slots: { memberNo: focus.memberNo }, bare: true };
+    // "王芳 VIP", "13800000006 加100 生日": the member and the request's next details at once — the request again with
+    // the details appended (as content is), the member as answered; only when the details add to it and the router
+    // read no other write.
+    const both = pending.kind === 'fill' && pending.need === 'member' && !answer?.bare ? memberAndRest(said) : null;
+    const otherWrite = routed.intent !== pending.intent && !weak(actor, routed) && !['read', 'control'].includes(getIntent(routed.intent)?.effect ?? 'read');
+    if (both && !otherWrite && pending.kind === 'fill') {
+      const text = `${pending.text} ${both.rest}`;
+      const found = await slotsAs(intent, text, { audience: actor.kind, actor, services });
+      for (const k of MEMBER_REF) delete found[k];
+      const before = { ...pending.slots, ...both.member.slots };
+      const after = { ...before, ...found };
+      const adds = Object.keys(found).some((k) => !FREE_TEXT.includes(k) && before[k] === undefined) || missingDetail(intent, after) !== missingDetail(intent, { ...before, text: pending.text });
+      if (adds) return prepare(memory, actor, intent, { intent: intent.name, slots: after, confidence: 1 }, text, lang);
+    }
     // A bare answer stands whatever the router made of it; anything else only when the router recognised
     // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
     // Content asked for may read like small talk to the router ("今天到店说生日想订包间"); thanks are not content.
