@@ -90,6 +90,9 @@ const CONFIRM_INTENT = 'action.confirm';
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
 
+/** What may come before a refusal of the bot's question ("那还是别扣了", "要不先不打了", "嗯 算了不加了"). */
+const REFUSAL_LEAD = /^\s*(?:(?:那|那就|还是|要不然?|嗯+|哦|好吧|算了)[\s，,]*)+/u;
+
 /** Refusal, deferral or supposition cues of a reply's own that open it ("等会再说…", "先别…") or close it ("…再说吧"). */
 function opensWithdrawn(raw: string): boolean {
   const text = raw.normalize('NFKC').trim();
@@ -348,7 +351,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         // "要不先别扣了", "那就不加了": a refusal with a lead the opening words miss, read as 取消 with nothing held to cancel —
         // what it refuses is the open question's request.
         const cancelsQuestion = routed.intent === CANCEL_INTENT && !memory.held && correctionOf(msg.text) === null && analyseMood(msg.text).negated;
-        const refused = (REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated)) || cancelsQuestion;
+        // "那还是别扣了", "要不先不打了": a refusal after a lead that names the open question's own write — whatever the
+        // router read ("那还是别扣了" as a ticket), it refuses what was asked about.
+        const namesAsked = 'intent' in pending && correctionOf(msg.text) === null && hasActionWord(pending.intent, msg.text) && opensWithdrawn(msg.text.replace(REFUSAL_LEAD, ''));
+        const refused = (REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated)) || cancelsQuestion || namesAsked;
         if (refused || holdsBack(msg.text) || (dictated && opensWithdrawn(msg.text))) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
         }
