@@ -23,11 +23,11 @@ const FILLERS = [
 ];
 
 /**
- * The words an intent's own condition is said with around its figure ("超过200天没来的" after the churn list: the
- * silence in days): filler for that intent only — "没来" says nothing about an order list.
+ * The words an intent's own condition is said with around its figure ("超过200天没来的", "花过500以上的" after the churn
+ * list: the silence in days, the past spend): filler for that intent only — "没来" says nothing about an order list.
  */
 const CONDITION_WORDS: Record<string, RegExp> = {
-  'churn.list': /超过|多于|大于|以上|(?:没有?|未)(?:再)?(?:来|到店|消费|回来|光顾|下单|来过|到过店)(?:过)?|\b(?:silent|inactive|quiet|away|absent|not (?:come|visited|been)|haven'?t (?:come|visited|been)(?: in)?|no visits?|since|for)\b/gi,
+  'churn.list': /花过|花了|花费|消费过|超过|多于|大于|以上|(?:没有?|未)(?:再)?(?:来|到店|消费|回来|光顾|下单|来过|到过店)(?:过)?|\b(?:silent|inactive|quiet|away|absent|not (?:come|visited|been)|haven'?t (?:come|visited|been)(?: in)?|no visits?|since|for)\b/gi,
 };
 
 export interface RefineLookups {
@@ -80,7 +80,8 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   if (days) found.push(['days', days.value]);
   const amount = next(findAmount(rest));
   if (amount) found.push(['amount', amount.value]);
-  const count = next(findCount(rest));
+  // "just 3", "只要3个", "only 5" after a list: the count shown, said with "only" before a bare number.
+  const count = next(findCount(rest) ?? onlyCount(rest));
   if (count) found.push(['count', count.value]);
   // A calendar period ("本季度的呢", "10月的"): no slot of its own, read from the intent's text.
   const periods = periodWords(rest);
@@ -93,7 +94,7 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
 
   let leftover = rest;
   const condition = CONDITION_WORDS[intent.name];
-  if (condition && found.some(([kind]) => kind === 'days')) leftover = leftover.replace(condition, '');
+  if (condition && found.some(([kind]) => kind === 'days' || kind === 'amount')) leftover = leftover.replace(condition, '');
   for (const re of FILLERS) leftover = leftover.replace(re, '');
   // One word of the last intent's own that it derives a slot from ("客单价" → "复购率呢", "留存率"
   // after a store's dashboard): the same question about that, the rest of the last answer kept.
@@ -152,6 +153,14 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   }
   Object.assign(slots, own);
   return { intent: target, slots: target === intent ? slots : carry({ ...last, slots }, target) };
+}
+
+/** "just 3", "only 5", "只要3", "只看5": "only" and a bare number of one or two digits, the whole message. */
+const ONLY_COUNT = /^\s*(?:(?:just|only)(?: the)?|只要|只看|只列|只显示)\s*(\d{1,2})\s*(?:个|位|条|笔|名)?\s*(?:就行|就好|吧|please)?[\s.!！。]*$/i;
+function onlyCount(text: string): Found<number> | undefined {
+  const m = ONLY_COUNT.exec(text);
+  const n = m ? Number(m[1]) : 0;
+  return m && n > 0 ? { value: n, span: { start: m.index + m[0].indexOf(m[1]!), end: m.index + m[0].indexOf(m[1]!) + m[1]!.length } } : undefined;
 }
 
 /** The slots an intent derives from a few words of its own (defined ones only). */
