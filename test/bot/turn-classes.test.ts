@@ -170,6 +170,18 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['13800000006 扣60分 换咖啡', 'points.adjust', { phone: '13800000006', delta: -60 }, 'held'], ['改成扣20', 'points.adjust', { phone: '13800000006', delta: -20 }, 'held']]],
     [SM, [['deduct 70 points from 13800000004 for a dessert', 'points.adjust', { phone: '13800000004', delta: -70 }, 'held'], ['make it 45', 'points.adjust', { phone: '13800000004', delta: -45 }, 'held']]],
   ],
+  'session 17: the answer to the bot\'s question in another shape (a titled surname, four digits, a store, a pointer, the member with the next details)': [
+    [SM, [['帮我看看等级', 'member.level', undefined, 'asked'], ['李总', 'member.level', { name: '李' }, 'answered']]],
+    [SM, [['张伟的跟进记录', 'member.interactions', { name: '张伟' }, 'asked'], ['0001的', 'member.interactions', { memberNo: 'M00000001' }, 'answered']]],
+    [HQ, [['张伟 等级', 'member.level', { name: '张伟' }, 'asked'], ['静安店那位', 'member.level', { memberNo: 'M00000002' }, 'answered']]],
+    [SM, [['查下刘洋', 'member.lookup', { name: '刘洋' }, 'answered'], ['标个老客', 'tag.add', { tag: '老客' }, 'asked'], ['就他吧', 'tag.add', { memberNo: 'M00000006', tag: '老客' }, 'done']]],
+    [SM, [['贴个标签', 'tag.add', undefined, 'asked'], ['李娜 家庭客', 'tag.add', { name: '李娜', tag: '家庭客' }, 'done']]],
+  ],
+  'session 17: assent or a refusal said to the bot\'s question answers nothing and does nothing': [
+    [SM, [['给张伟补50分 生日', 'points.adjust', { name: '张伟', delta: 50 }, 'asked'], ['好的', 'points.adjust', undefined, 'asked']]],
+    [SM, [['帮我给李娜记一笔', 'interaction.log', { name: '李娜' }, 'asked'], ['嗯', 'interaction.log', undefined, 'asked']]],
+    [SM, [['给陈静扣点积分', 'points.adjust', { name: '陈静' }, 'asked'], ['那还是别扣了', 'points.adjust', undefined, 'declined']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],

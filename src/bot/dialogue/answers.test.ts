@@ -24,6 +24,16 @@ describe('memberAnswer', () => {
   });
 });
 
+describe('a surname with a title', () => {
+  it.each([
+    ['王姐', '王'],
+    ['就是张哥', '张'],
+    ['那个李总', '李'],
+    ['陈阿姨', '陈'],
+  ])('%s answers "哪位会员？" with the surname %s (a name prefix, as the router reads it in a request)', (text, name) => expect(memberAnswer(text)).toEqual({ slots: { name }, bare: true }));
+  it('a plain name stays the name', () => expect(memberAnswer('王芳')).toEqual({ slots: { name: '王芳' }, bare: true }));
+});
+
 describe('in traditional characters', () => {
   it('reads a name as stored, in simplified characters', () => expect(memberAnswer('陳靜')).toEqual({ slots: { name: '陈静' }, bare: true }));
 });
@@ -41,7 +51,26 @@ describe('pickAnswer', () => {
     ['the one ending in 0003', 'M00000003'],
     ['ending 0001', 'M00000001'],
     ['M00000001', 'M00000001'],
+    // Four digits alone, as the list shows them beside each member.
+    ['0003那个', 'M00000003'],
+    ['0001的', 'M00000001'],
+    ['是0003', 'M00000003'],
+    ['0003', 'M00000003'],
   ])('%s picks %s', (text, memberNo) => expect(pickAnswer(text, listed)?.slots).toEqual({ memberNo }));
-  it.each(['尾号0009', 'the one ending in 12', '0003的订单呢'])('%s picks none of them', (text) => expect(pickAnswer(text, listed)).toBeNull());
+  it.each(['尾号0009', 'the one ending in 12', '0003的订单呢', '0009', '00031'])('%s picks none of them', (text) => expect(pickAnswer(text, listed)).toBeNull());
   it('a tail two members share picks neither', () => expect(pickAnswer('尾号0001', [...listed, { memberNo: 'M00000009', tail: '0001' }])).toBeNull());
+});
+
+describe('pickAnswer by store', () => {
+  const listed = [
+    { memberNo: 'M00000001', name: '张伟', tail: '0001', store: '上海徐汇店' },
+    { memberNo: 'M00000002', name: '张伟', tail: '0002', store: '上海静安店' },
+    { memberNo: 'M00000003', name: '张伟', tail: '0003', store: '上海徐汇店' },
+  ];
+  it.each([
+    ['静安那个', 'M00000002'],
+    ['静安店的那位', 'M00000002'],
+    ['the one at 静安', 'M00000002'],
+  ])('%s picks %s', (text, memberNo) => expect(pickAnswer(text, listed)?.slots).toEqual({ memberNo }));
+  it('a store two of them share picks neither, and is no name', () => expect(pickAnswer('徐汇那个', listed)).toBeNull());
 });

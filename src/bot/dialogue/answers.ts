@@ -1,6 +1,6 @@
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import { findDictionaryTags, findMemberNos, findPhones, blank } from '../../intents/router/extract.ts';
-import { hanName } from '../../intents/router/names.ts';
+import { hanName, titledSurname } from '../../intents/router/names.ts';
 import { CN_NUMERAL, parseNumber } from '../../intents/router/numbers.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
@@ -51,6 +51,10 @@ export function memberAnswer(raw: string): Answer | null {
     .trim();
   if (LATIN_NAME.test(name)) return { slots: { name }, bare: false };
   if (!HAN_NAME.test(name) || NOT_IN_A_NAME.test(name)) return null;
+  // "王姐", "就是张哥", "那个李总": a surname with a title is the surname — the request runs with it as a name
+  // prefix (every 王 in scope, then "第几个"), as the router reads it in a request (titledSurname).
+  const surname = titledSurname(name.replace(POINTING, ''));
+  if (surname) return { slots: { name: surname }, bare: true };
   // "那个刘洋" / "就是那位王芳": the name is where a surname starts; a run without one is no name.
   const han = /^\p{Script=Han}+$/u.test(name) ? hanName(name) : name;
   // The whole reply is the name ("刘洋", "是刘洋"): as bare as a phone number, whatever the router
@@ -132,20 +136,42 @@ export async function detailAnswer(services: Services, need: Need, raw: string, 
 const PHONE_TAIL =
   /^(?:就是|是|要|选)?(?:手机|电话)?(?:号)?(?:尾号|尾数|后四位|末四位)(?:是|为)?\s*(\d{4})\s*(?:的)?(?:那个|那位|这个|这位)?(?:会员|客户)?(?:吧|呢|啊)?$|^(?:the )?(?:one|member|customer|guest)?\s*(?:ending|that ends|which ends|whose (?:phone|number) ends)(?: in| with)?\s*(\d{4})$|^(?:the one with )?(?:phone |number )?(?:last (?:4|four)(?: digits)?|ending)\s*(\d{4})$/i;
 
+/**
+ * "0003那个", "0003的", "是0003", "0003 please": four digits alone, said to a list that shows each member's phone — the
+ * tail as the list shows it (an ordinal is one or two digits; a member number or phone is longer).
+ */
+const BARE_TAIL = /^(?:就是|是|要|选|the one|that one)?\s*(\d{4})\s*(?:的|那个|那位|这个|这位|那个人|的那个|的那位)?(?:会员|客户)?(?:吧|呢|啊)?(?:\s*(?:one|please))?$/i;
+
 /** The member of `candidates` whose phone ends in the four digits the reply names; null when none or several do. */
 function byPhoneTail(raw: string, candidates: readonly Candidate[]): Candidate | null {
-  const m = PHONE_TAIL.exec(norm(raw).replace(/[\s。.!！?？]+$/u, ''));
-  const tail = m?.[1] ?? m?.[2] ?? m?.[3];
+  const said = norm(raw).replace(/[\s。.!！?？]+$/u, '');
+  const m = PHONE_TAIL.exec(said);
+  const tail = m?.[1] ?? m?.[2] ?? m?.[3] ?? BARE_TAIL.exec(said)?.[1];
   const found = tail ? candidates.filter((c) => c.tail === tail) : [];
   return found.length === 1 ? found[0]! : null;
 }
 
-/** One member of the list shown: "第二个" / "2", "尾号0003", or its member number or phone typed out. */
+/** "静安那个", "徐汇店的那位", "the one at 静安": the member of the list whose home store the reply names. */
+const BY_STORE = /^(?:就是|是|要|选|the one (?:at|in|from) )?\s*([\p{Script=Han}A-Za-z]{2,12}?)\s*(?:店)?(?:的)?(?:那个|那位|这个|这位|那一个|那一位)(?:会员|客户)?(?:吧|呢|啊)?$|^the one (?:at|in|from) ([\p{Script=Han}A-Za-z ]{2,24})$/iu;
+
+/** The members of `candidates` whose home store contains the words the reply names; null when it names no store. */
+function byStore(raw: string, candidates: readonly Candidate[]): Candidate[] | null {
+  const m = BY_STORE.exec(simplified(raw).replace(/[\s。.!！?？]+$/u, ''));
+  const words = (m?.[1] ?? m?.[2])?.trim().replace(/店$/u, '');
+  if (!words || words.length < 2) return null;
+  const found = candidates.filter((c) => c.store?.includes(words));
+  return found.length > 0 ? found : null;
+}
+
+/** One member of the list shown: "第二个" / "2", "尾号0003", "静安那个", or its member number or phone typed out. */
 export function pickAnswer(raw: string, candidates: readonly Candidate[]): Answer | null {
   const i = ordinalChoice(raw, candidates.length);
   if (i !== null) return { slots: { memberNo: candidates[i]!.memberNo }, bare: true };
   const tailed = byPhoneTail(raw, candidates);
   if (tailed) return { slots: { memberNo: tailed.memberNo }, bare: true };
+  // A store two of them share ("徐汇那个" beside two 徐汇 members) picks neither — and is no member named 徐汇.
+  const stored = byStore(raw, candidates);
+  if (stored) return stored.length === 1 ? { slots: { memberNo: stored[0]!.memberNo }, bare: true } : null;
   const m = memberAnswer(raw);
   return m && m.bare ? m : null;
 }

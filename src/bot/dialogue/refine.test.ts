@@ -38,6 +38,18 @@ describe('refine', () => {
     expect(refine('只看前5個', last, lookups)?.slots).toEqual({ days: 120, limit: 5 });
     expect(refine('換成靜安店', last, lookups)?.slots).toEqual({ days: 120, store: '上海静安店' });
   });
+  it("the churn list's own condition words around a number of days keep the rest ('超过200天没来的' after 静安)", () => {
+    const last = { intent: 'churn.list', slots: { store: '上海静安店' }, text: '流失名单' };
+    expect(refine('超过200天没来的', last, lookups)?.slots).toEqual({ store: '上海静安店', days: 200 });
+    expect(refine('200天以上没消费的', last, lookups)?.slots).toEqual({ store: '上海静安店', days: 200 });
+    expect(refine('silent for over 150 days', last, lookups)?.slots).toEqual({ store: '上海静安店', days: 150 });
+    // Only that intent's words, and only beside a number of days: an order list is not narrowed by "没来".
+    expect(refine('没来的', last, lookups)).toBeNull();
+    expect(refine('花过500以上的', last, lookups)?.slots).toEqual({ store: '上海静安店', minSpend: '500.00' });
+    // "名单里都有谁": the list just shown, listed.
+    expect(refine('名单里都有谁', last, lookups)).toMatchObject({ intent: { name: 'churn.list' }, slots: { store: '上海静安店' } });
+    expect(refine('超过30天没来的', { intent: 'member.orders', slots: { memberNo: 'M00000005' }, text: '王芳的订单' }, lookups)).toBeNull();
+  });
 
   it('switches a list to its count and back, and by tag, level or store', () => {
     const last = { intent: 'members.query', slots: { tag: 'VIP', mode: 'list' }, text: '有VIP标签的会员' };
@@ -144,5 +156,11 @@ describe('refine (session 15 follow-ups): the earlier slots are kept', () => {
     expect(first).toMatchObject({ intent: { name: 'churn.list' }, slots: { minSpend: '1000.00' } });
     expect(refine('only those who spent more than 800', last, real)?.slots).toEqual({ minSpend: '800.00' });
     expect(refine('top 3', { ...last, slots: first!.slots }, real)?.slots).toEqual({ minSpend: '1000.00', limit: 3 });
+  });
+  it('"just 3" / "只要3个" after a list is its count; a bare number is not', () => {
+    const last = { intent: 'member.orders', slots: { memberNo: 'M00000005' }, text: '王芳的订单' };
+    expect(refine('just 3', last, lookups)?.slots).toMatchObject({ memberNo: 'M00000005', limit: 3 });
+    expect(refine('只要3个', last, lookups)?.slots).toMatchObject({ memberNo: 'M00000005', limit: 3 });
+    expect(refine('3', last, lookups)).toBeNull();
   });
 });

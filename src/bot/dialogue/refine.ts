@@ -17,10 +17,18 @@ const WHAT_ABOUT = /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|
 
 /** Words a refinement is made of besides its figures ("只要…的", "换成…", "only the last …"). */
 const FILLERS = [
-  /就行了?|就好了?|就可以了?|即可|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
+  /就行了?|就好了?|就可以了?|即可|里面|里头|里|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
   /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down|are|is|there|on|they|in total|total|altogether|of them|ones?|who|whose|more than|greater than|at least)\b/gi,
   /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
 ];
+
+/**
+ * The words an intent's own condition is said with around its figure ("超过200天没来的", "花过500以上的" after the churn
+ * list: the silence in days, the past spend): filler for that intent only — "没来" says nothing about an order list.
+ */
+const CONDITION_WORDS: Record<string, RegExp> = {
+  'churn.list': /花过|花了|花费|消费过|超过|多于|大于|以上|(?:没有?|未)(?:再)?(?:来|到店|消费|回来|光顾|下单|来过|到过店)(?:过)?|\b(?:silent|inactive|quiet|away|absent|not (?:come|visited|been)|haven'?t (?:come|visited|been)(?: in)?|no visits?|since|for)\b/gi,
+};
 
 export interface RefineLookups {
   stores: readonly StoreEntry[];
@@ -72,15 +80,21 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   if (days) found.push(['days', days.value]);
   const amount = next(findAmount(rest));
   if (amount) found.push(['amount', amount.value]);
-  const count = next(findCount(rest));
+  // "just 3", "只要3个", "only 5" after a list: the count shown, said with "only" before a bare number.
+  const count = next(findCount(rest) ?? onlyCount(rest));
   if (count) found.push(['count', count.value]);
   // A calendar period ("本季度的呢", "10月的"): no slot of its own, read from the intent's text.
   const periods = periodWords(rest);
   if (periods.length) rest = blank(rest, periods);
   const verbs = { export: EXPORT.exec(rest), count: COUNT.exec(rest), list: LIST.exec(rest) };
-  for (const m of Object.values(verbs)) if (m) rest = blank(rest, [{ start: m.index, end: m.index + m[0].length }]);
+  // Every such word goes ("名单里都有谁": 名单 and 都有谁 both say "list them").
+  for (const [verb, m] of Object.entries(verbs)) {
+    for (let hit = m, n = 0; hit && n < 3; hit = { export: EXPORT, count: COUNT, list: LIST }[verb]!.exec(rest), n++) rest = blank(rest, [{ start: hit.index, end: hit.index + hit[0].length }]);
+  }
 
   let leftover = rest;
+  const condition = CONDITION_WORDS[intent.name];
+  if (condition && found.some(([kind]) => kind === 'days' || kind === 'amount')) leftover = leftover.replace(condition, '');
   for (const re of FILLERS) leftover = leftover.replace(re, '');
   // One word of the last intent's own that it derives a slot from ("客单价" → "复购率呢", "留存率"
   // after a store's dashboard): the same question about that, the rest of the last answer kept.
@@ -139,6 +153,14 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   }
   Object.assign(slots, own);
   return { intent: target, slots: target === intent ? slots : carry({ ...last, slots }, target) };
+}
+
+/** "just 3", "only 5", "只要3", "只看5": "only" and a bare number of one or two digits, the whole message. */
+const ONLY_COUNT = /^\s*(?:(?:just|only)(?: the)?|只要|只看|只列|只显示)\s*(\d{1,2})\s*(?:个|位|条|笔|名)?\s*(?:就行|就好|吧|please)?[\s.!！。]*$/i;
+function onlyCount(text: string): Found<number> | undefined {
+  const m = ONLY_COUNT.exec(text);
+  const n = m ? Number(m[1]) : 0;
+  return m && n > 0 ? { value: n, span: { start: m.index + m[0].indexOf(m[1]!), end: m.index + m[0].indexOf(m[1]!) + m[1]!.length } } : undefined;
 }
 
 /** The slots an intent derives from a few words of its own (defined ones only). */

@@ -11,6 +11,8 @@ export interface Candidate {
   name?: string;
   /** The last four digits of the phone shown beside it (kept in clear for "尾号1234"): what "尾号0003" picks. */
   tail?: string;
+  /** The member's home store shown beside it: what "静安那个" picks. */
+  store?: string;
 }
 
 /**

@@ -25,6 +25,7 @@ import { asksAboutTheAction, readOfAction } from './about-action.ts';
 import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.ts';
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
+import { memberAndRest, pointsAtFocus } from './member-and-rest.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { insteadFigure } from './instead.ts';
 import { repeatedFor } from './repeat.ts';
@@ -88,6 +89,9 @@ const CANCEL_INTENT = 'action.cancel';
 const CONFIRM_INTENT = 'action.confirm';
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
+
+/** What may come before a refusal of the bot's question ("那还是别扣了", "要不先不打了", "嗯 算了不加了"). */
+const REFUSAL_LEAD = /^\s*(?:(?:那|那就|还是|要不然?|嗯+|哦|好吧|算了)[\s，,]*)+/u;
 
 /** Refusal, deferral or supposition cues of a reply's own that open it ("等会再说…", "先别…") or close it ("…再说吧"). */
 function opensWithdrawn(raw: string): boolean {
@@ -157,6 +161,23 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     for (let fixed = correctionOf(said); fixed !== null && fixed !== said; fixed = correctionOf(said)) said = fixed;
     if (pending.kind === 'pick') answer = pickAnswer(said, pending.candidates);
     else answer = await detailAnswer(services, pending.need, pending.need === 'content' ? msg.text : said, pending.text);
+    const focus = memory.focus();
+    // "就她", "刚才那位" to "哪位会员？": the member in focus, as a write asked about them takes it when pointed at.
+    if (pending.kind === 'fill' && pending.need === 'member' && !answer && focus && actor.kind === 'staff' && pointsAtFocus(said)) answer = { slots: { memberNo: focus.memberNo }, bare: true };
+    // "王芳 VIP", "13800000006 加100 生日": the member and the request's next details at once — the request again with
+    // the details appended (as content is), the member as answered; only when the details add to it and the router
+    // read no other write.
+    const both = pending.kind === 'fill' && pending.need === 'member' && !answer?.bare ? memberAndRest(said) : null;
+    const otherWrite = routed.intent !== pending.intent && !weak(actor, routed) && !['read', 'control'].includes(getIntent(routed.intent)?.effect ?? 'read');
+    if (both && !otherWrite && pending.kind === 'fill') {
+      const text = `${pending.text} ${both.rest}`;
+      const found = await slotsAs(intent, text, { audience: actor.kind, actor, services });
+      for (const k of MEMBER_REF) delete found[k];
+      const before = { ...pending.slots, ...both.member.slots };
+      const after = { ...before, ...found };
+      const adds = Object.keys(found).some((k) => !FREE_TEXT.includes(k) && before[k] === undefined) || missingDetail(intent, after) !== missingDetail(intent, { ...before, text: pending.text });
+      if (adds) return prepare(memory, actor, intent, { intent: intent.name, slots: after, confidence: 1 }, text, lang);
+    }
     // A bare answer stands whatever the router made of it; anything else only when the router recognised
     // no request (the request restated in full, "给他打个VIP标签", is a new request, not a name).
     // Content asked for may read like small talk to the router ("今天到店说生日想订包间"); thanks are not content.
@@ -327,15 +348,23 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         // Dictated text and a reason are anything the user says — except a reply that opens by refusing or
         // putting it off ("等会再说 客人还没讲完", "不用建了"): that is no content, and nothing is written.
         const dictated = pending.kind === 'fill' && (pending.need === 'content' || pending.need === 'reason');
-        const refused = REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated);
+        // "要不先别扣了", "那就不加了": a refusal with a lead the opening words miss, read as 取消 with nothing held to cancel —
+        // what it refuses is the open question's request.
+        const cancelsQuestion = routed.intent === CANCEL_INTENT && !memory.held && correctionOf(msg.text) === null && analyseMood(msg.text).negated;
+        // "那还是别扣了", "要不先不打了": a refusal after a lead that names the open question's own write — whatever the
+        // router read ("那还是别扣了" as a ticket), it refuses what was asked about.
+        const namesAsked = 'intent' in pending && correctionOf(msg.text) === null && hasActionWord(pending.intent, msg.text) && opensWithdrawn(msg.text.replace(REFUSAL_LEAD, ''));
+        const refused = (REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated)) || cancelsQuestion || namesAsked;
         if (refused || holdsBack(msg.text) || (dictated && opensWithdrawn(msg.text))) {
           return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
         }
-        // "好的" / "ok" to "哪位会员？" answers nothing: the question stays open and is asked again (no help, no write).
-        if (pending.kind === 'fill' && pending.need !== 'content' && assentOf(msg.text) === 'vague' && !memory.held) {
+        // "好的" / "ok" to "哪位会员？", to a list of members or to "what should I record?" answers nothing: the question
+        // stays open and is asked again (no help, no write; thanks or "好的" are never a note's content).
+        if (pending.kind !== 'choose' && assentOf(msg.text) === 'vague' && !memory.held) {
           memory.savePending(pending);
-          const need = pending.need as AskedNeed;
-          return { kind: 'reply', route: { ...routed, intent: pending.intent, slots: pending.slots }, result: { text: t(lang, NEED_TEXT[need]), outcome: 'asked', data: { asked: need } } };
+          const again = pending.kind === 'pick' ? 'dialogue.pickAgain' : pending.need === 'content' ? 'dialogue.contentAgain' : NEED_TEXT[pending.need as AskedNeed];
+          const asked = pending.kind === 'pick' ? 'member' : pending.need;
+          return { kind: 'reply', route: { ...routed, intent: pending.intent, slots: pending.slots }, result: { text: t(lang, again), outcome: 'asked', data: { asked } } };
         }
         const resumed = await resume(msg, memory, actor, pending, routed, lang);
         if (resumed) return resumed;

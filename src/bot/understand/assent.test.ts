@@ -11,6 +11,11 @@ describe('assent', () => {
     ['confirm 4821', 'explicit'],
     ['yes', 'explicit'],
     ['go ahead', 'explicit'],
+    // Assent before the explicit word: the explicit word decides.
+    ['yes do it', 'explicit'],
+    ['yes, confirm', 'explicit'],
+    ['yeah go ahead', 'explicit'],
+    ['嗯 确认', 'explicit'],
     ['ok 4821', 'explicit'],
     ['嗯', 'vague'],
     ['好的', 'vague'],

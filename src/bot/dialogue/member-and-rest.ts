@@ -1,0 +1,37 @@
+import { blank, findMemberNos, findPhones } from '../../intents/router/extract.ts';
+import { isMemberPointer } from '../../intents/router/member-pointer.ts';
+import { toSimplified } from '../../intents/router/traditional.ts';
+import { memberAnswer, type Answer } from './answers.ts';
+
+/**
+ * "王芳 VIP", "13800000006 加100 生日", "周杰 扣30 兑换饮品": an answer to "哪位会员？" that names the member and
+ * goes on with the next details of the request (the tag, the points, the reason) in the same message — the member,
+ * and the rest to read as more of the request. Null when the message does not start with a member alone (a name as
+ * its first word) or hold a phone or member number.
+ */
+export function memberAndRest(raw: string): { member: Answer; rest: string } | null {
+  const text = toSimplified(raw.normalize('NFKC')).trim();
+  const id = findPhones(text)[0] ?? findMemberNos(text)[0];
+  if (id) {
+    const rest = blank(text, [id.span]).replace(/\s+/g, ' ').trim();
+    const member = memberAnswer(text.slice(id.span.start, id.span.end));
+    return member && rest ? { member, rest } : null;
+  }
+  const [first, ...others] = text.split(/[\s，,、]+/u);
+  const rest = others.join(' ').trim();
+  const member = first ? memberAnswer(first) : null;
+  return member?.bare && rest ? { member, rest } : null;
+}
+
+/** "就她", "她", "刚才那位", "the same one": the member in focus given as the answer, never a name. */
+const SAME_MEMBER = /^(?:(?:刚才|上面|前面|刚刚)(?:的)?(?:那个|那位|这个|这位)(?:人|会员|客户)?|同一个人?|(?:the )?same (?:one|member|customer|guest|person))$/i;
+
+export function pointsAtFocus(raw: string): boolean {
+  const core = toSimplified(raw.normalize('NFKC'))
+    .trim()
+    .replace(/[\s。.!！~～]+$/u, '')
+    .replace(/^(?:就是|就|是|给|那就|对|嗯)[\s，,]*/u, '')
+    .replace(/[\s，,]*(?:吧|啊|呀|哈|就行|就好|please)$/iu, '')
+    .trim();
+  return isMemberPointer(core) || SAME_MEMBER.test(core);
+}
