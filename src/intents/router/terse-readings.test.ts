@@ -41,6 +41,10 @@ describe('terse readings', () => {
       ['王芳积分呢？', 'member.lookup', { name: '王芳' }],
       ['李娜 单子呢😂', 'member.orders', { name: '李娜' }],
       ['王芳 pts pls', 'member.lookup', { name: '王芳' }],
+      // A pointer at the member in focus in place of a name (the conversation gives the member).
+      ['她 dj', 'member.level', {}],
+      ['她的单', 'member.orders', {}],
+      ['his pts', 'member.lookup', {}],
     ] as const) {
       const r = await router({ 'member.lookup': 0.3, 'member.summary': 0.3 }).route(text, staff);
       expect([r.intent, r.slots], text).toEqual([intent, expect.objectContaining(slot)]);

@@ -1,9 +1,10 @@
 import { periodWords } from '../parse/health-request.ts';
+import { MEMBER_POINTER } from './member-pointer.ts';
 import { pinyinAliases } from './stores.ts';
 
 /**
  * Terse readings, a step of combined.ts after the combination: a message that is *nothing but*
- * a member reference and one object word ("13800000012 lv", "李娜 pts", "王芳 单", "pts 13800000012"),
+ * a member reference (or 她 / his) and one object word ("13800000012 lv", "李娜 pts", "王芳 单", "她 dj"),
  * or a metric word with at most a period and a store ("客单 上周", "新客 上月", "复购 静安"), or a
  * store and a report word ("静安 rfm", "徐汇 流失"), is read as that object's read intent. Staff
  * type these fragments as shorthand; the model, trained on sentences, splits them between the
@@ -65,10 +66,19 @@ function bare(text: string): string {
   return s.toLowerCase();
 }
 
-/** `text` with a member reference (the slots the router found) cut out; undefined when it names none. */
+/**
+ * `text` with a member reference cut out — the slots the router found, or a pointer at the member in
+ * focus ("她 lv", "his pts": member-pointer.ts; the conversation gives the member) —; undefined when
+ * it names none.
+ */
 function withoutMember(text: string, slots: Record<string, unknown>): string | undefined {
   let s = text;
   let found = false;
+  const pointer = new RegExp(MEMBER_POINTER.source, 'gi');
+  if (pointer.test(s)) {
+    s = s.replace(pointer, ' ');
+    found = true;
+  }
   if (typeof slots.phone === 'string') {
     const before = s;
     s = s.replace(/(?:\+?86[\s-]?)?1\d(?:[\s-]?\d){9}/g, ' ');
@@ -114,7 +124,7 @@ function withoutPeriods(text: string): { rest: string; named: boolean } {
  */
 export async function terseReadingOf(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<TerseReading | null> {
   if (text.length > 40) return null;
-  // A member reference + one object word.
+  // A member reference (or a pointer at one) + one object word.
   for (const [intent, word] of MEMBER_OBJECTS) {
     if (!has(intent)) continue;
     const rest = withoutMember(text, await slotsOf(intent));
