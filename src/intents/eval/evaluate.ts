@@ -3,6 +3,7 @@ import { DEMO_STORES } from '../../demo/identities.ts';
 import { DEMO_TAGS } from '../../demo/tags.ts';
 import { languageOf } from '../../i18n/index.ts';
 import type { Services } from '../../services.ts';
+import { toLevelEntries, type LevelEntry } from '../router/level-names.ts';
 import { toStoreEntries, type StoreEntry } from '../router/stores.ts';
 import type { RouteContext, Router } from '../router/types.ts';
 import { calibrationTable, type CalibrationBin } from './calibration.ts';
@@ -29,8 +30,11 @@ export const EVAL_TAGS: readonly string[] = [...new Set([...DEMO_TAGS.map((t) =>
 /** The demo's stores (上海徐汇店/徐汇店/徐汇, 上海静安店/静安, 杭州西湖店/西湖). */
 export const EVAL_STORES: readonly StoreEntry[] = toStoreEntries(DEMO_STORES);
 
+/** The default membership levels (the crm_core migration's names: 普通会员 … 钻石会员). */
+export const EVAL_LEVELS: readonly LevelEntry[] = toLevelEntries(['普通会员', '银卡会员', '金卡会员', '铂金会员', '钻石会员'].map((name, i) => ({ level: i + 1, name })));
+
 /** The rule router's dictionaries without a database. */
-export const EVAL_DICTIONARIES = { tagNames: async () => EVAL_TAGS, stores: async () => EVAL_STORES };
+export const EVAL_DICTIONARIES = { tagNames: async () => EVAL_TAGS, stores: async () => EVAL_STORES, levels: async () => EVAL_LEVELS };
 
 /** Right answers of one group (an intent, a style, a language). */
 export interface GroupStats {

@@ -18,9 +18,11 @@ const METRIC_WORDS: [RegExp, Metric][] = [
   [/流失率|\bchurn(?:ed)? rate\b|\battrition\b/i, 'churn_rate'],
   [/复购|回购|回头率|\brepeat(?:[- ]purchase)? rate\b|\brepurchase\b|\breturning customers? rate\b/i, 'repurchase_rate'],
   [/留存|\breten[ts]ion\b|\bretained\b/i, 'retention'],
-  [/客单价?|单均|\baverage (?:order|ticket|basket)(?: value| size)?\b|\baov\b|\bavg\.? order\b/i, 'aov'],
+  // kdj: the pinyin initials of 客单价.
+  [/客单价?|单均|\bkdj\b|\baverage (?:order|ticket|basket)(?: value| size)?\b|\baov\b|\bavg\.? order\b/i, 'aov'],
   // "新来了多少会员", "new member count": the count of registrations, however the noun is put.
-  [/新增|新会员|新注册|新入会|新(?:进来|进|来|加入|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|\bnew (?:members?|sign-?ups?|customers?|registrations?)\b/i, 'new_members'],
+  // 新客 is a tag too; insights.health reads it as the metric only when the router chose the dashboard ("上月新客").
+  [/新增|新客|新会员|新注册|新入会|新(?:进来|进|来|加入|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|\bnew (?:members?|sign-?ups?|customers?|registrations?)\b/i, 'new_members'],
   [/活跃|\bactive (?:members|customers|buyers)\b/i, 'active_members'],
   [/沉睡|\bdormant\b/i, 'dormant_members'],
 ];

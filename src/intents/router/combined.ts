@@ -6,6 +6,7 @@ import { asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
+import { terseReadingOf } from './terse-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
 
@@ -222,6 +223,17 @@ export function unaskedWriteOf(text: string, candidates: readonly Candidate[], q
   return best;
 }
 
+/** How sure a terse reading is (terse-readings.ts): a whole-fragment match, as sure as a rule's trigger (rules.ts CONFIDENCE.sure). */
+const TERSE_CONFIDENCE = 0.9;
+
+/** The terse reading's intent at TERSE_CONFIDENCE at least; the others share the rest in their proportions, so they stay alternatives. */
+function asTerseReading(candidates: readonly Candidate[], q: readonly number[], intent: string): number[] {
+  const at = candidates.findIndex((c) => c.label === intent);
+  if (at < 0 || q[at]! >= TERSE_CONFIDENCE) return [...q];
+  const scale = (1 - TERSE_CONFIDENCE) / Math.max(1 - q[at]!, 1e-9);
+  return q.map((v, i) => (i === at ? TERSE_CONFIDENCE : v * scale));
+}
+
 export interface CombinedRouterOptions extends RuleRouterOptions {
   /** Default: the shipped model (src/intents/classifier/model.json). */
   classifier?: Classifier;
@@ -273,14 +285,16 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       };
       const withUnasked = async (r: RouteResult): Promise<RouteResult> =>
         unaskedWrite && !chosesWrite(r) ? { ...r, unasked: { intent: unaskedWrite.label, slots: await rules.slotsFor(byName.get(unaskedWrite.label)!), confidence: unaskedWrite.p } } : r;
-      const ranked = candidates.map((c, i) => ({ label: c.label, p: q[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
+      // A member reference + one object word, a metric word, a store + a report word, nothing else: that read (terse-readings.ts).
+      const terse = await terseReadingOf(rules.text, slotsOf, (label) => candidates.some((c) => c.label === label));
+      const ranked = candidates.map((c, i) => ({ label: c.label, p: (terse ? asTerseReading(candidates, q, terse.intent) : q)[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>
         Promise.all(rs.map(async (r) => ({ intent: r.label, slots: await rules.slotsFor(byName.get(r.label)!), confidence: r.p })));
 
       // The rules' tie is a high-precision reading too: two intents' triggers of equal weight
       // ("张伟的订单和详情") mean two requests in one message, so ask which first.
-      if (rules.result.intent === CLARIFY_INTENT) {
+      if (rules.result.intent === CLARIFY_INTENT && !terse) {
         const tied = rules.result.slots.options as string[];
         const extra = readings.filter((r) => !tied.includes(r.label) && r.p >= t.optionFloor).slice(0, t.maxOptions - tied.length);
         const options = [...readings.filter((r) => tied.includes(r.label)), ...extra];
