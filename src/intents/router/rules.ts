@@ -105,9 +105,6 @@ export interface RuleAnalyser {
   analyse(raw: string, ctx: RouteContext): Promise<RuleAnalysis>;
 }
 
-/** The memo key of intents that extract nothing and parse nothing themselves (their slots are all {}). */
-const NO_EXTRACTORS = Symbol('no extractors');
-
 const missingRequired = (def: IntentDef, slots: Record<string, unknown>) => (def.rule.requires ?? []).some((group) => !group.some((s) => slots[s] !== undefined));
 
 /**
@@ -143,15 +140,10 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
         .filter((h) => !(idSpans.length > 0 && h.c.def.rule.fallback))
         .sort((a, b) => rank(b) - rank(a));
       const found: Found0 = { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] };
-      // The slots depend on the intent's extractors and parser only (extractSlots reads nothing else of it): the
-      // many intents sharing one extractor set (MEMBER_REF_EXTRACT: ~25) and no parser of their own extract once a
-      // message, not once each — the combined router asks for several of them a turn (docs/benchmarks.md, HTTP turn
-      // cost, session 17).
-      const memo = new Map<unknown, Promise<Record<string, unknown>>>();
+      const memo = new Map<string, Promise<Record<string, unknown>>>();
       const slotsFor = (def: IntentDef) => {
-        const key = def.rule.derive ? def.name : (def.rule.extract ?? NO_EXTRACTORS);
-        let p = memo.get(key);
-        if (!p) memo.set(key, (p = extractSlots(def, text, masked, found, () => tagNames(ctx), () => stores(ctx))));
+        let p = memo.get(def.name);
+        if (!p) memo.set(def.name, (p = extractSlots(def, text, masked, found, () => tagNames(ctx), () => stores(ctx))));
         return p.then((s) => ({ ...s }));
       };
       // A Chinese name and nothing else ("王芳", "陈静？") reads like a bare phone number: a look-up.
