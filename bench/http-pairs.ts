@@ -153,7 +153,7 @@ async function main() {
           view = ` | view ${v.cpuUs.toFixed(0)} µs CPU, ${((Number(args.views) / v.ms) * 1000).toFixed(0)}/s, ${(v.ms / Number(args.views) * 100).toFixed(0)} ms mean at 100; pool: ${kinds}`;
         }
         if (profiled) attribute(profiled, turns, phases, b.label, b === builds[0] ? details : undefined);
-        const line = `round ${round + 1} ${b.label.padEnd(10)} ${r.cpuUs.toFixed(0).padStart(5)} µs CPU/callback, ${((turns / r.ms) * 1000).toFixed(0).padStart(4)}/s, ${r.ok}/${turns} passive${view}  (load ${load()})`;
+        const line = `round ${round + 1} ${b.label.padEnd(10)} ${r.cpuUs.toFixed(0).padStart(5)} µs CPU/callback, ${((turns / r.ms) * 1000).toFixed(0).padStart(4)}/s, ${r.ok}/${turns} passive${view}  (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, load ${load()})`;
         out(line);
         rows2.push([b.label, String(r.cpuUs)]);
       }

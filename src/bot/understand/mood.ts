@@ -64,6 +64,23 @@ function frameCue(part: string, re: RegExp): string | null {
  * asks for the action; polite questions ("能帮我…吗", "could you …?") are requests.
  */
 export function analyseMood(raw: string): Mood {
+  // A turn reads the mood of the same text several times (the gate, the dialogue, assent and the
+  // refusal check: ~2 % of a callback's CPU, docs/benchmarks.md HTTP turn cost, session 17); the
+  // reading depends on the text alone, so the last texts' readings are kept, frozen.
+  const known = MOODS.get(raw);
+  if (known) return known;
+  const mood = readMood(raw);
+  Object.freeze(mood.cues);
+  if (MOODS.size >= MOODS_KEPT) MOODS.clear();
+  MOODS.set(raw, Object.freeze(mood));
+  return mood;
+}
+
+/** Texts whose mood was read lately: a few per turn, turns of at most a few hundred senders at once. */
+const MOODS = new Map<string, Mood>();
+const MOODS_KEPT = 512;
+
+function readMood(raw: string): Mood {
   const cues: string[] = [];
   // Read in simplified characters, as the router does: 總部說要 / 老闆說 relay a wish like 总部说要 / 老板说.
   const read = maskContent(toSimplified(raw.normalize('NFKC')).trim().replace(L.DO_NOT_FORGET, ' ').replace(/\s+/g, ' ').trim());

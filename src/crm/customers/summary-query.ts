@@ -32,13 +32,17 @@ const newest = (from: string, where: string, take: number, fields: string) => `
 /** Orders counted in the card: fully refunded ones count nowhere. */
 const COUNTED = 'o.member_id = m.id AND (o.refunded_amount = 0 OR o.refunded_amount < o.amount)';
 
-/** The card's columns beside the member row; placeholders: now, complaints since (in this order). */
+/**
+ * The card's columns beside the member row; placeholders: now, complaints since (in this order).
+ * Each scalar subquery costs the statement its own optimisation and index walk (~0.2 ms a part on
+ * this machine: docs/benchmarks.md, Chat turns, session 17), so aggregates over the same rows come
+ * out of one subquery as a JSON array (the orders' count, spend and last date; a KOC's three
+ * figures) and the level's name is a join: 9 subqueries where there were 14.
+ */
 const summaryColumns = (recent: number) => `
   m.gender, m.birthday, m.growth_value, m.email_enc, m.remarks, m.addresses, m.customer_no,
-  (SELECT name FROM membership_levels WHERE level = m.level) AS level_name,
-  (SELECT COUNT(*) FROM orders o WHERE ${COUNTED}) AS order_count,
-  (SELECT SUM(o.amount - o.refunded_amount) FROM orders o WHERE ${COUNTED}) AS spend,
-  (SELECT MAX(o.paid_at) FROM orders o WHERE ${COUNTED}) AS last_at,
+  ml.name AS level_name,
+  (SELECT JSON_ARRAY(COUNT(*), CAST(SUM(o.amount - o.refunded_amount) AS CHAR), DATE_FORMAT(MAX(o.paid_at), ${ISO})) FROM orders o WHERE ${COUNTED}) AS order_totals,
   ${
     newestJson({
       table: 'orders',
@@ -67,9 +71,7 @@ const summaryColumns = (recent: number) => `
   )} AS complaints,
   ${newest('interactions x', 'x.member_id = m.id', 3, `'type', x.type, 'channel', x.channel, 'content', x.content, 'createdAt', DATE_FORMAT(x.created_at, ${ISO})`)} AS interactions,
   kp.level AS koc_level,
-  IF(kp.member_id IS NULL, 0, (SELECT COUNT(*) FROM koc_referrals k WHERE k.koc_member_id = m.id)) AS referrals,
-  IF(kp.member_id IS NULL, 0, (SELECT COUNT(k.redeemed_at) FROM koc_referrals k WHERE k.koc_member_id = m.id)) AS redemptions,
-  IF(kp.member_id IS NULL, NULL, (SELECT SUM(k.commission) FROM koc_referrals k WHERE k.koc_member_id = m.id)) AS earnings`;
+  IF(kp.member_id IS NULL, NULL, (SELECT JSON_ARRAY(COUNT(*), COUNT(k.redeemed_at), CAST(SUM(k.commission) AS CHAR)) FROM koc_referrals k WHERE k.koc_member_id = m.id)) AS koc_totals`;
 
 const isoDate = z.string().transform((s) => new Date(s));
 /** A JSON_ARRAYAGG column: text (or a parsed value, depending on the driver), NULL for no rows. */
@@ -79,6 +81,12 @@ const jsonList = <T extends z.ZodType>(item: T) =>
     .transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : (v ?? [])))
     .pipe(z.array(item));
 const count = z.union([z.number(), z.string(), z.bigint()]).transform(Number);
+/** A JSON_ARRAY column (text, or parsed by the driver): a scalar subquery's several aggregates in one value. */
+const jsonValue = <T extends z.ZodType>(of: T) =>
+  z
+    .union([z.string(), z.array(z.unknown()), z.null()])
+    .transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v))
+    .pipe(of);
 
 const summaryRow = z.object({
   gender: z.enum(['male', 'female', 'unknown']),
@@ -92,9 +100,8 @@ const summaryRow = z.object({
   addresses: z.union([z.string(), z.array(z.unknown()), z.null()]).transform((v) => openAddresses(v) ?? []),
   customer_no: z.string().nullable(),
   level_name: z.string().nullable(),
-  order_count: count,
-  spend: z.string().nullable(),
-  last_at: z.date().nullable(),
+  // [COUNT, SUM as the DECIMAL's text or null, MAX(paid_at) as ISO text or null]: one walk of the member's orders.
+  order_totals: jsonValue(z.tuple([count, z.string().nullable(), isoDate.nullable()])),
   recent_orders: jsonList(z.object({ orderNo: z.string(), paidAt: isoDate, amount: z.string(), store: z.string() })),
   tags: jsonList(z.object({ name: z.string(), category: z.string(), source: z.string() })),
   open_tickets: jsonList(
@@ -104,9 +111,8 @@ const summaryRow = z.object({
   interactions: jsonList(z.object({ type: z.string(), channel: z.string(), content: z.string(), createdAt: isoDate })),
   pending_follow_ups: count,
   koc_level: z.number().nullable(),
-  referrals: count,
-  redemptions: count,
-  earnings: z.string().nullable(),
+  // [referrals, redemptions, SUM(commission) as text or null]; null for a member who is no KOC.
+  koc_totals: jsonValue(z.tuple([count, count, z.string().nullable()]).nullable()),
 });
 
 export type SummaryFacts = ReturnType<typeof toFacts>;
@@ -114,20 +120,22 @@ export type SummaryFacts = ReturnType<typeof toFacts>;
 const COMPLAINT_WINDOW_DAYS = 90;
 
 function toFacts(r: z.infer<typeof summaryRow>, now: Date) {
+  const [orderCount, spend, lastAt] = r.order_totals;
+  const [referrals, redemptions, earnings] = r.koc_totals ?? [0, 0, null];
   return {
     profile: { gender: r.gender, birthday: r.birthday, growthValue: r.growth_value, registeredAt: r.registered_at, sourceChannel: r.source_channel, email: openEmail(r.email_enc), remarks: openRemarks(r.remarks), addresses: r.addresses, customerNo: r.customer_no },
     levelName: r.level_name,
-    orderCount: r.order_count,
+    orderCount,
     /** SUM(amount − refunded) as the database computed it (DECIMAL text), "0.00" without orders; fully refunded orders count nowhere. */
-    totalSpend: r.spend ?? '0.00',
-    lastOrderAt: r.last_at,
+    totalSpend: spend ?? '0.00',
+    lastOrderAt: lastAt,
     recentOrders: r.recent_orders,
     tags: r.tags,
     openTickets: r.open_tickets.map(({ resolveDueAt, ...t }) => ({ ...t, overdue: resolveDueAt < now })),
     recentComplaints: r.complaints,
     recentInteractions: r.interactions,
     pendingFollowUps: r.pending_follow_ups,
-    koc: r.koc_level === null ? null : { level: r.koc_level, referrals: r.referrals, redemptions: r.redemptions, earnings: r.earnings ?? '0.00' },
+    koc: r.koc_level === null ? null : { level: r.koc_level, referrals, redemptions, earnings: earnings ?? '0.00' },
   };
 }
 
@@ -153,7 +161,7 @@ export function summaryExtra(services: Services, recent: number): ExtraColumns &
   return {
     columns: summaryColumns(Math.max(1, Math.min(Math.trunc(recent) || 1, 20))),
     params: [now, new Date(now.getTime() - COMPLAINT_WINDOW_DAYS * 86_400_000)],
-    joins: 'LEFT JOIN koc_profiles kp ON kp.member_id = m.id',
+    joins: 'LEFT JOIN koc_profiles kp ON kp.member_id = m.id LEFT JOIN membership_levels ml ON ml.level = m.level',
     read: (raw) => toFacts(summaryRow.parse(raw), now),
   };
 }

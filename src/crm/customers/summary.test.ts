@@ -102,4 +102,24 @@ describe('member 360 view', () => {
     expect(new Set(tie.map((o) => o.paidAt.getTime())).size).toBe(1);
     expect(tie.map((o) => o.id)).toEqual([...tie.map((o) => o.id)].sort((a, b) => b - a));
   });
+  it('counts a KOC’s referrals, redemptions and commission, and a member without orders or referrals, as the separate aggregates do', async () => {
+    const { sql } = crm.services;
+    const koc = id('M00000003');
+    const quiet = id('M00000009');
+    await sql.query("INSERT INTO koc_profiles (member_id, level, referral_code, joined_at) VALUES (?, 2, 'S17KOC', NOW(3)), (?, 1, 'S17NONE', NOW(3))", [koc, quiet]);
+    await sql.query('INSERT INTO koc_referrals (koc_member_id, referred_member_id, redeemed_at, commission, created_at) VALUES (?, ?, NOW(3), 12.30, NOW(3)), (?, ?, NULL, 0.05, NOW(3)), (?, NULL, NOW(3), 100.00, NOW(3))', [koc, id('M00000001'), koc, id('M00000002'), koc]);
+    try {
+      const one = await memberSummary(as('hq'), { memberNo: 'M00000003' });
+      if (one.kind !== 'one') throw new Error('expected one member');
+      expect(one.summary.koc).toEqual({ level: 2, referrals: 3, redemptions: 2, earnings: '112.35' });
+      expect(one.summary).toMatchObject({ orderCount: 1, totalSpend: '19.90', daysSinceLastOrder: 5 });
+      // No orders: count 0, spend "0.00", no last order; a KOC with no referral yet earned "0.00".
+      const none = await memberSummary(as('hq'), { memberNo: 'M00000009' });
+      if (none.kind !== 'one') throw new Error('expected one member');
+      expect(none.summary).toMatchObject({ orderCount: 0, totalSpend: '0.00', lastOrderAt: null, daysSinceLastOrder: null, recentOrders: [], koc: { level: 1, referrals: 0, redemptions: 0, earnings: '0.00' } });
+    } finally {
+      await sql.query('DELETE FROM koc_referrals WHERE koc_member_id IN (?)', [[koc, quiet]]);
+      await sql.query('DELETE FROM koc_profiles WHERE member_id IN (?)', [[koc, quiet]]);
+    }
+  });
 });
