@@ -4,6 +4,7 @@ import { DEMO_TAGS } from '../../demo/tags.ts';
 import { languageOf } from '../../i18n/index.ts';
 import type { Services } from '../../services.ts';
 import { toStoreEntries, type StoreEntry } from '../router/stores.ts';
+import { toLevelEntries, type LevelEntry } from '../router/level-names.ts';
 import type { RouteContext, Router } from '../router/types.ts';
 import { calibrationTable, type CalibrationBin } from './calibration.ts';
 import type { EvalCase } from './cases.ts';
@@ -30,7 +31,10 @@ export const EVAL_TAGS: readonly string[] = [...new Set([...DEMO_TAGS.map((t) =>
 export const EVAL_STORES: readonly StoreEntry[] = toStoreEntries(DEMO_STORES);
 
 /** The rule router's dictionaries without a database. */
-export const EVAL_DICTIONARIES = { tagNames: async () => EVAL_TAGS, stores: async () => EVAL_STORES };
+/** The levels the migrations seed (membership_levels: 普通 / 银卡 / 金卡 / 铂金 / 钻石会员). */
+export const EVAL_LEVELS: readonly LevelEntry[] = toLevelEntries(['普通会员', '银卡会员', '金卡会员', '铂金会员', '钻石会员'].map((name, i) => ({ level: i + 1, name })));
+
+export const EVAL_DICTIONARIES = { tagNames: async () => EVAL_TAGS, stores: async () => EVAL_STORES, levels: async () => EVAL_LEVELS };
 
 /** Right answers of one group (an intent, a style, a language). */
 export interface GroupStats {

@@ -5,6 +5,7 @@ import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
 import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
+import { findLevelByName, levelDirectory, type LevelEntry } from './level-names.ts';
 import { hanWords } from './homophones.ts';
 import { createTypoFixer } from './typos.ts';
 import { CLARIFY_INTENT, type RouteContext, type Router } from './types.ts';
@@ -17,9 +18,12 @@ export interface RuleRouterOptions {
   tagNames?: (ctx: RouteContext) => Promise<readonly string[]>;
   /** The stores with their short names (default: the stores table, cached); the evaluator passes the demo's. */
   stores?: (ctx: RouteContext) => Promise<readonly StoreEntry[]>;
+  /** The membership levels with the names staff type (default: membership_levels, cached); the evaluator passes the seeded ones. */
+  levels?: (ctx: RouteContext) => Promise<readonly LevelEntry[]>;
 }
 
 const dbStores = (ctx: RouteContext) => storeDirectory(ctx.services);
+const dbLevels = (ctx: RouteContext) => levelDirectory(ctx.services);
 
 const dbTagNames = async (ctx: RouteContext) => (await tagDictionary(ctx.services)).map((t) => t.name);
 
@@ -118,6 +122,7 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
   }));
   const tagNames = options.tagNames ?? dbTagNames;
   const stores = options.stores ?? dbStores;
+  const levels = options.levels ?? dbLevels;
   const asciiWords = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => (typeof k === 'string' ? k.split(/\s+/) : [])));
   const hanVocabulary = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => hanWords(k)));
   const fixTypos = createTypoFixer(asciiWords, hanVocabulary);
@@ -143,7 +148,7 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       const memo = new Map<string, Promise<Record<string, unknown>>>();
       const slotsFor = (def: IntentDef) => {
         let p = memo.get(def.name);
-        if (!p) memo.set(def.name, (p = extractSlots(def, text, masked, found, () => tagNames(ctx), () => stores(ctx))));
+        if (!p) memo.set(def.name, (p = extractSlots(def, text, masked, found, () => tagNames(ctx), () => stores(ctx), () => levels(ctx))));
         return p.then((s) => ({ ...s }));
       };
       // A Chinese name and nothing else ("王芳", "陈静？") reads like a bare phone number: a look-up.
@@ -220,7 +225,8 @@ export async function slotsAs(def: IntentDef, raw: string, ctx: RouteContext, op
   const hit = bestHit({ def, triggers: def.rule.keywords.map((t: Trigger) => (Array.isArray(t) ? t : [t]).map(compile)) }, masked);
   const tagNames = options.tagNames ?? dbTagNames;
   const stores = options.stores ?? dbStores;
-  return extractSlots(def, text, masked, { typed: text, phones, memberNos, consumed: [...idSpans, ...(hit?.spans ?? [])] }, () => tagNames(ctx), () => stores(ctx));
+  const levels = options.levels ?? dbLevels;
+  return extractSlots(def, text, masked, { typed: text, phones, memberNos, consumed: [...idSpans, ...(hit?.spans ?? [])] }, () => tagNames(ctx), () => stores(ctx), () => levels(ctx));
 }
 
 interface Found0 {
@@ -236,7 +242,15 @@ interface Found0 {
  * Fills the slots the intent declares, in a fixed order: identifiers, tag, numbers, then the
  * name from whatever is left (so "给张伟加上高价值标签" leaves 张伟, not 高价值).
  */
-async function extractSlots(def: IntentDef, text: string, masked: string, found: Found0, tagNames: () => Promise<readonly string[]>, stores: () => Promise<readonly StoreEntry[]>): Promise<Record<string, unknown>> {
+async function extractSlots(
+  def: IntentDef,
+  text: string,
+  masked: string,
+  found: Found0,
+  tagNames: () => Promise<readonly string[]>,
+  stores: () => Promise<readonly StoreEntry[]>,
+  levels: () => Promise<readonly LevelEntry[]>,
+): Promise<Record<string, unknown>> {
   const wanted = Object.entries(def.rule.extract ?? {}) as [string, ExtractorKind][];
   const slotOf = (kind: ExtractorKind) => wanted.find(([, k]) => k === kind)?.[0];
   const slots: Record<string, unknown> = {};
@@ -279,7 +293,8 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   }
   if (slotOf('level')) {
     // "level 4": another intent's trigger word (member.level's "level") may have blanked the unit.
-    const f = findLevel(rest) ?? findLevel(blank(masked, consumed.slice(found.consumed.length)));
+    // A level by its configured name ("金卡会员有哪些", "gold members"): the chain's own names (level-names.ts).
+    const f = findLevel(rest) ?? findLevel(blank(masked, consumed.slice(found.consumed.length))) ?? findLevelByName(rest, await levels());
     put('level', f);
     if (f) rest = blank(rest, [f.span]);
   }
