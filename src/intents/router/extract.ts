@@ -1,4 +1,5 @@
 import { cutName, hanName, isSurname, latinNameLike, titledSurname } from './names.ts';
+import { introducedName } from './introduced-name.ts';
 import { EMAIL_IN_TEXT, normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
@@ -364,6 +365,10 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   for (const seg of segments) {
     // A surname standing alone ("张 订单", "李 积分"): every member of that surname in scope.
     if ([...seg].length === 1 && isSurname(seg) && new RegExp(`(?:^|\\s)${seg}(?:\\s|$)`).test(text.trim())) return at(seg);
+    // A person introduced inside the run ("我们跟李娜聊过什么", "有个客人叫陈静来问…"): introduced-name.ts.
+    const whole = seg.replace(EDGE_FILLERS, '');
+    const introduced = /^\p{Script=Han}{3,}$/u.test(whole) ? introducedName(whole) : undefined;
+    if (introduced) return at(introduced);
     let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
     // A name glued to a verb and Latin words ("陈静打过VIP标签了吗"): the Han run before them, cut at the verb.
     const lead = /^\p{Script=Han}{3,}(?=[A-Za-z0-9])/u.exec(value)?.[0];

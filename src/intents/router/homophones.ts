@@ -67,6 +67,14 @@ const GRAMMAR = /[一二三四五六七八九十这那哪我你他她它给了�
 
 const HAN = /^\p{Script=Han}+$/u;
 
+export interface HomophoneOptions {
+  /**
+   * A window's first character is left as typed when the character before it passes this test:
+   * after a surname it is most likely a given name (typos.ts passes the common surnames).
+   */
+  keepAfter?: (ch: string) => boolean;
+}
+
 /**
  * A fixer over `vocabulary`: every window of the text as long as a vocabulary word, that is not
  * itself a vocabulary word, differs from one in exactly one character, and that character sounds
@@ -74,7 +82,7 @@ const HAN = /^\p{Script=Han}+$/u;
  * must be typed right, so a name (王芳) never turns into a word by sound alone. Earlier, longer
  * words win; windows overlapping a word already in the text are left alone.
  */
-export function createHomophoneFixer(vocabulary: Iterable<string>): (text: string) => string {
+export function createHomophoneFixer(vocabulary: Iterable<string>, options: HomophoneOptions = {}): (text: string) => string {
   const words = [...new Set([...vocabulary].filter((w) => HAN.test(w) && [...w].length >= 2 && [...w].length <= 4))];
   const known = new Set(words);
   // Index: for each word and each position, the word with that position blanked.
@@ -104,6 +112,7 @@ export function createHomophoneFixer(vocabulary: Iterable<string>): (text: strin
         if (hanRun[i]! < n) continue;
         for (let k = 0; k < n; k++) {
           if (locked[i + k]) continue;
+          if (k === 0 && i > 0 && options.keepAfter?.(cs[i - 1]!)) continue;
           const candidates = byPattern.get(`${n}:${join(cs, i, k)}_${join(cs, i + k + 1, n - k - 1)}`);
           if (!candidates) continue;
           const typed = cs[i + k]!;

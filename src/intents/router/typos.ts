@@ -1,3 +1,4 @@
+import { isCommonSurname } from './common-surnames.ts';
 import { createHomophoneFixer } from './homophones.ts';
 
 /**
@@ -90,7 +91,8 @@ export function expandShorthand(text: string): string {
 export function createTypoFixer(vocabulary: Iterable<string>, hanVocabulary: Iterable<string> = []): (text: string) => string {
   const words = [...new Set([...vocabulary].map((w) => w.toLowerCase()).filter((w) => /^[a-z]{5,}$/.test(w)))];
   const known = new Set(words);
-  const bySound = createHomophoneFixer(hanVocabulary);
+  // A given name after a common surname is no typo ("陈静来电" is not 陈进来电).
+  const bySound = createHomophoneFixer(hanVocabulary, { keepAfter: isCommonSurname });
   return (text: string) => {
     let out = expandShorthand(text);
     for (const [re, to] of HOMOPHONES) out = out.replace(re, to);

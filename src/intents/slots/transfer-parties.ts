@@ -38,7 +38,7 @@ const PATTERNS: { re: RegExp; from: number; to: number }[] = [
 
 /** A party as named: particles and leading request words off; a Chinese name cut from words glued to it. */
 function clean(raw: string): string {
-  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(/(?:吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
+  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(/(?:好吗|好不好|好嘛|行吗|可以吗|吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
   if (/^\p{Script=Han}{3,}$/u.test(v)) v = hanName(cutName(v)) ?? v;
   // "… to 李娜 next week", "… to Li Na asap": when, not who.
   else v = v.replace(/(?:\s+(?:next|this|last)\s+\w+|\s+(?:tomorrow|today|tonight|now|please|pls|asap|thanks?|first|later))+$/i, '').trim();
