@@ -26,6 +26,11 @@ describe('service text parsers', () => {
     expect(parseTicketUpdate('工单 T20261121000001 已解决 更换压缩机')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'resolved', note: '更换压缩机' });
     expect(parseTicketUpdate('把 t20261121000001 改为处理中')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'in_progress' });
     expect(parseTicketUpdate('close ticket T20261121000001')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'closed' });
+    // Session 17: a reason starting with a time word is no period after a bare signed figure.
+    expect(parsePoints('13800000005 +1500 年度回馈', ['13800000005'])).toEqual({ delta: 1500, reason: '年度回馈' });
+    expect(parsePoints('王芳 +200 周年庆', ['王芳']).delta).toBe(200);
+    expect(parsePoints('王芳 +200 月度之星', ['王芳']).delta).toBe(200);
+    expect(parsePoints('王芳 +3 个月', ['王芳']).delta).toBeUndefined();
     // Session 17: the kind a message gives the ticket outranks a cue in its content; 售后 over a fault only for goods.
     expect(parseTicket('给王芳建个售后单 买的礼盒坏了', ['王芳']).stated.type).toBe('after_sales');
     expect(parseTicket('open an after-sales ticket for 周杰, the gift box arrived broken', ['周杰']).stated.type).toBe('after_sales');

@@ -232,7 +232,8 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   // Without a unit only a number right after an explicit verb or sign ("给他扣100 兑换了饮品", "13800000006 +100 生日",
   // "积分减掉一百"), never an amount, a period or a level (100元, 30天, 3级) nor a country code (+86);
   // "补一下" is no number: a lone 一 or 二 is no figure.
-  const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月|周|年|级|倍|人|位|次|单|号|下|点|些|会))`;
+  // A reason that starts with a time word is no period ("+1500 年度回馈", "+200 周年庆", "+50 月度之星").
+  const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月(?!度)|周(?!年)|年(?!度)|级|倍|人|位|次|单|号|下|点|些|会))`;
   const bareNum = `(\\d[\\d,]*|${CN_NUMERAL}*[十百千万]${CN_NUMERAL}*)`;
   const bareMinus = new RegExp(`(?:(?:扣|减)(?:除|减|掉|回|去|少)?|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))${PRONOUN}${bareNum}${bareEnd}`, 'i');
   const barePlus = new RegExp(`(?:增加|加上|加|补发|补|赠送|奖励|退回|返还|\\badd\\b|\\baward\\b|\\+(?!86\\b))${PRONOUN}${bareNum}${bareEnd}`, 'i');
