@@ -138,7 +138,8 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
   if (after?.[1] && !NOT_A_TAG.test(after[1])) {
     // "标签加个生日月": the verb after 标签 is no part of the tag.
-    const verb = /^(?:添加|加上|打上|贴上|标上|(?:整|弄|搞|来|上|挂|打|加|贴)个)/.exec(after[1])?.[0] ?? '';
+    // A sign is a verb too ("标签 +爱吃辣", "标签 -老客"), never part of the tag's name.
+    const verb = /^(?:[+＋\-－]\s*|添加|加上|打上|贴上|标上|(?:整|弄|搞|来|上|挂|打|加|贴)个)/.exec(after[1])?.[0] ?? '';
     const value = after[1].slice(verb.length);
     const start = after.index + after[0].length - value.length;
     if (value && !NOT_A_TAG.test(value)) return { value, span: { start: start - verb.length, end: start + value.length } };
