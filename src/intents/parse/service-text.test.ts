@@ -31,6 +31,9 @@ describe('service text parsers', () => {
     expect(parsePoints('王芳 +200 周年庆', ['王芳']).delta).toBe(200);
     expect(parsePoints('王芳 +200 月度之星', ['王芳']).delta).toBe(200);
     expect(parsePoints('王芳 +3 个月', ['王芳']).delta).toBeUndefined();
+    // Session 17: a visit to the store said 来店/进店, and 明天再跟进.
+    expect(parseInteraction('吴敏今天来店里夸了我们的新菜帮我记一下明天再跟进', ['吴敏']).stated).toEqual({ type: 'praise', channel: 'store', followUpDays: 1 });
+    expect(parseInteraction('王芳来店说要订包间', ['王芳']).stated.channel).toBe('store');
     // Session 17: the kind a message gives the ticket outranks a cue in its content; 售后 over a fault only for goods.
     expect(parseTicket('给王芳建个售后单 买的礼盒坏了', ['王芳']).stated.type).toBe('after_sales');
     expect(parseTicket('open an after-sales ticket for 周杰, the gift box arrived broken', ['周杰']).stated.type).toBe('after_sales');

@@ -21,7 +21,7 @@ const CHANNELS: Rule<InteractionChannel>[] = [
   [/回访|上门|拜访|\bvisit(?:ed)?\b/i, 'visit'],
   [/微信|企微|\bwechat\b/i, 'wechat'],
   [/线上|小程序|在线|网上|\bonline\b/i, 'online'],
-  [/到店|门店|店内|店里|\bin store\b|\bin-store\b|\bwalk-?in\b|\bcame in\b|\bcame (?:in)?to the (?:store|restaurant)\b|\bdropped (?:in|by)\b/i, 'store'],
+  [/到店|来店|进店|门店|店内|店里|\bin store\b|\bin-store\b|\bwalk-?in\b|\bcame in\b|\bcame (?:in)?to the (?:store|restaurant)\b|\bdropped (?:in|by)\b/i, 'store'],
 ];
 const TYPES: Rule<InteractionType>[] = [
   [/投诉|抱怨|不满|\bcomplain(?:ed|t|s)?\b/i, 'complaint'],
@@ -74,7 +74,8 @@ function followUpDays(text: string): { days: number; match: string } | undefined
     const n = parseNumber(m[1]);
     if (n !== undefined && n > 0) return { days: n, match: m[0] };
   }
-  const t = /明天(?:回访|跟进|回电|联系)|follow[- ]?up tomorrow/i.exec(text);
+  // "明天再跟进", "明天再回访一下": 再 between the day and the verb too (the N-days form above allows it).
+  const t = /明天(?:再)?(?:回访|跟进|回电|联系)|follow[- ]?up tomorrow/i.exec(text);
   return t ? { days: 1, match: t[0] } : undefined;
 }
 

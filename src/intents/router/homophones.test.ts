@@ -50,4 +50,12 @@ describe('homophone fixer', () => {
     expect(guarded('记一下 陈静来电问包间')).toContain('陈静来电');
     expect(guarded('王芳的积份')).toBe('王芳的积分');
   });
+
+  it('leaves a real word that sounds like a vocabulary word as typed (来店 is no 来电)', async () => {
+    const { REAL_WORDS } = await import('./real-words.ts');
+    const words = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => hanWords(k)));
+    expect(createHomophoneFixer(words)('王芳来店说要订包间')).toBe('王芳来电说要订包间');
+    expect(createHomophoneFixer(words, { real: REAL_WORDS })('王芳来店说要订包间')).toBe('王芳来店说要订包间');
+    expect(createHomophoneFixer(words, { real: REAL_WORDS })('流逝名单')).toBe('流失名单');
+  });
 });

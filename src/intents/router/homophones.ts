@@ -73,6 +73,8 @@ export interface HomophoneOptions {
    * after a surname it is most likely a given name (typos.ts passes the common surnames).
    */
   keepAfter?: (ch: string) => boolean;
+  /** Real words that sound like a vocabulary word (来店 ~ 来电): locked as typed, like the vocabulary's own. */
+  real?: Iterable<string>;
 }
 
 /**
@@ -84,7 +86,9 @@ export interface HomophoneOptions {
  */
 export function createHomophoneFixer(vocabulary: Iterable<string>, options: HomophoneOptions = {}): (text: string) => string {
   const words = [...new Set([...vocabulary].filter((w) => HAN.test(w) && [...w].length >= 2 && [...w].length <= 4))];
-  const known = new Set(words);
+  const real = [...new Set([...(options.real ?? [])].filter((w) => HAN.test(w)))];
+  // Real words only lock their windows; they are never what a typo is fixed to.
+  const known = new Set([...words, ...real]);
   // Index: for each word and each position, the word with that position blanked.
   const byPattern = new Map<string, string[]>();
   for (const w of words) {
@@ -95,6 +99,7 @@ export function createHomophoneFixer(vocabulary: Iterable<string>, options: Homo
     });
   }
   const lengths = [...new Set(words.map((w) => [...w].length))].sort((a, b) => b - a);
+  const lockLengths = [...new Set([...words, ...real].map((w) => [...w].length))].sort((a, b) => b - a);
   const charsOf = new Map(words.map((w) => [w, [...w]]));
   return (text: string) => {
     const cs = [...text];
@@ -106,7 +111,7 @@ export function createHomophoneFixer(vocabulary: Iterable<string>, options: Homo
     if (!hanRun.some((r) => r >= 2)) return text;
     // Characters inside a vocabulary word as typed are never rewritten.
     const locked = new Array<boolean>(cs.length).fill(false);
-    for (const n of lengths) for (let i = 0; i + n <= cs.length; i++) if (hanRun[i]! >= n && known.has(join(cs, i, n))) for (let j = i; j < i + n; j++) locked[j] = true;
+    for (const n of lockLengths) for (let i = 0; i + n <= cs.length; i++) if (hanRun[i]! >= n && known.has(join(cs, i, n))) for (let j = i; j < i + n; j++) locked[j] = true;
     for (const n of lengths) {
       for (let i = 0; i + n <= cs.length; i++) {
         if (hanRun[i]! < n) continue;

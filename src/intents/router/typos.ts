@@ -1,5 +1,6 @@
 import { isCommonSurname } from './common-surnames.ts';
 import { createHomophoneFixer } from './homophones.ts';
+import { REAL_WORDS } from './real-words.ts';
 
 /**
  * Typos of common words, fixed before the triggers are matched. Chinese typos are mostly
@@ -92,7 +93,8 @@ export function createTypoFixer(vocabulary: Iterable<string>, hanVocabulary: Ite
   const words = [...new Set([...vocabulary].map((w) => w.toLowerCase()).filter((w) => /^[a-z]{5,}$/.test(w)))];
   const known = new Set(words);
   // A given name after a common surname is no typo ("陈静来电" is not 陈进来电).
-  const bySound = createHomophoneFixer(hanVocabulary, { keepAfter: isCommonSurname });
+  // Nor a real word that sounds like one of the vocabulary ("来店" is no 来电: real-words.ts).
+  const bySound = createHomophoneFixer(hanVocabulary, { keepAfter: isCommonSurname, real: REAL_WORDS });
   return (text: string) => {
     let out = expandShorthand(text);
     for (const [re, to] of HOMOPHONES) out = out.replace(re, to);
