@@ -25,7 +25,8 @@ export function modeFromText(text: string | undefined): 'count' | 'list' {
 }
 
 /** "有几个", "多少人", "会员数", "how many": a number asked for in so many words. */
-const COUNT_WORDS = /多少|几|幾|[人员員]数|\bmembers?\s*数|數|数量|总数|總數|总共|一共|\bhow many\b|\bcount\b|\bnumber\b|\btotal\b/i;
+// "# of …", "no. of …", "nr of …": the written shorthand of "number of" (session 17).
+const COUNT_WORDS = /多少|几|幾|[人员員]数|\bmembers?\s*数|數|数量|总数|總數|总共|一共|\bhow many\b|\bcount\b|\bnumber\b|\btotal\b|(?:#|\bno\.|\bnr\.?|\bnum\.?)\s*of\b/i;
 
 /**
  * The mode the message states, undefined when it states none ("有爱吃辣标签的会员"): the answer

@@ -8,6 +8,7 @@ import { defineIntent } from './types.ts';
 import { t, type Lang } from '../i18n/index.ts';
 import { renderExclusions } from './render/recall.ts';
 import { RECALL_VERB } from './parse/recall-words.ts';
+import { recallAmount } from './parse/recall-amount.ts';
 
 const DEFAULT_AMOUNT = 20;
 const CHANNELS = ['miniprogram', 'wecom', 'sms', 'unreachable', 'unsubscribed'] as const;
@@ -73,6 +74,8 @@ export const recallLaunch = defineIntent({
   rule: {
     keywords: [RECALL_VERB, /\brecall\b|\bwin-?back\b/i, [/流失|沉睡/, /群发|批量发|(?:发|送)(?:个|张|一张|些)?(?:券|优惠券|代金券)/]],
     extract: { amount: 'amount', text: 'text' },
+    // A face value said bare after the recall's words ("发召回 25", "每人送30"): recall-amount.ts.
+    derive: (text) => ({ amount: recallAmount(text) }),
     priority: 7,
   },
   async confirm(ctx, s) {

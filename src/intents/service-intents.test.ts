@@ -63,6 +63,14 @@ describe('service intents', () => {
     expect((await say(fx.staff.manager2, '13800000002 的工单', 'member.tickets')).text).toContain('张伟（M00000002） 没有工单');
   });
 
+  it('ticket.update runs a score and a close said in one message (打5分 可以关了): rated, then closed', async () => {
+    const c = await say(fx.staff.manager1, '给 13800000004 建工单 包间灯坏了', 'ticket.create');
+    const no = /T\d{14}/.exec(c.text)![0];
+    await say(fx.staff.manager1, `工单 ${no} 已解决 换了灯泡`, 'ticket.update');
+    expect((await say(fx.staff.manager1, `${no} 满意度 5 可以关了`, 'ticket.update')).text).toContain('★★★★★');
+    expect(await services.db.ticket.findUniqueOrThrow({ where: { ticketNo: no } })).toMatchObject({ status: 'closed', satisfaction: 5 });
+  });
+
   it('ticket.create and ticket.update walk a ticket to closed by chat, and member.tickets lists it', async () => {
     const c = await say(fx.staff.manager1, '给 13800000004 建工单 包间空调坏了 紧急', 'ticket.create');
     const no = /T\d{14}/.exec(c.text)![0];

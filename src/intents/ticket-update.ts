@@ -48,7 +48,12 @@ export const ticketUpdate = defineIntent({
     const now = ctx.services.now();
     const rating = satisfaction ?? (p.action === 'rate' ? p.satisfaction : undefined);
     if (rating !== undefined) {
-      const ticket = await rateTicket(access, no, rating);
+      // A score and a state in one message ("打5分 可以关了"): a score needs the ticket resolved, so a
+      // resolution goes first and a close after (resolved → closed is the only way to closed).
+      const then = status ?? p.status;
+      if (then === 'resolved') await changeTicketStatus(access, no, 'resolved', note ?? p.note);
+      let ticket = await rateTicket(access, no, rating);
+      if (then === 'closed') ticket = await changeTicketStatus(access, no, 'closed');
       return { text: renderTicket(ticket, now, 'rated', ctx.lang), data: ticket, outcome: 'done' };
     }
     if (p.action === 'assign' && p.assignee) {

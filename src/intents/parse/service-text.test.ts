@@ -26,6 +26,25 @@ describe('service text parsers', () => {
     expect(parseTicketUpdate('工单 T20261121000001 已解决 更换压缩机')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'resolved', note: '更换压缩机' });
     expect(parseTicketUpdate('把 t20261121000001 改为处理中')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'in_progress' });
     expect(parseTicketUpdate('close ticket T20261121000001')).toEqual({ ticketNo: 'T20261121000001', action: 'status', status: 'closed' });
+    // Session 17: a reason starting with a time word is no period after a bare signed figure.
+    expect(parsePoints('13800000005 +1500 年度回馈', ['13800000005'])).toEqual({ delta: 1500, reason: '年度回馈' });
+    expect(parsePoints('王芳 +200 周年庆', ['王芳']).delta).toBe(200);
+    expect(parsePoints('王芳 +200 月度之星', ['王芳']).delta).toBe(200);
+    expect(parsePoints('王芳 +3 个月', ['王芳']).delta).toBeUndefined();
+    // Session 17: a visit to the store said 来店/进店, and 明天再跟进.
+    expect(parseInteraction('吴敏今天来店里夸了我们的新菜帮我记一下明天再跟进', ['吴敏']).stated).toEqual({ type: 'praise', channel: 'store', followUpDays: 1 });
+    expect(parseInteraction('王芳来店说要订包间', ['王芳']).stated.channel).toBe('store');
+    // Session 17: the kind a message gives the ticket outranks a cue in its content; 售后 over a fault only for goods.
+    expect(parseTicket('给王芳建个售后单 买的礼盒坏了', ['王芳']).stated.type).toBe('after_sales');
+    expect(parseTicket('open an after-sales ticket for 周杰, the gift box arrived broken', ['周杰']).stated.type).toBe('after_sales');
+    expect(parseTicket('帮我建个售后单 13800000001 空调坏了', ['13800000001']).stated.type).toBe('repair');
+    expect(parseTicket('开个投诉单 菜里有头发 退款', []).stated.type).toBe('complaint');
+    expect(parseTicket('幫李娜開個諮詢單 問團餐報價'.replace('諮詢', '咨询'), ['李娜']).stated.type).toBe('consultation');
+    // Session 17: being worked on in staff's words, and a state stated beside a score.
+    for (const said of ['在跟了', '正在跟进', 'on it', 'working on it']) expect(parseTicketUpdate(`T20261121000001 ${said}`).status).toBe('in_progress');
+    expect(parseTicketUpdate('T20261121000002 客人说满意 打5分 可以关了')).toEqual({ ticketNo: 'T20261121000002', action: 'rate', satisfaction: 5, status: 'closed' });
+    expect(parseTicketUpdate('T20261121000001 rated 5, close it')).toMatchObject({ satisfaction: 5, status: 'closed' });
+    expect(parseTicketUpdate('T20261121000001 满意度 4')).toEqual({ ticketNo: 'T20261121000001', action: 'rate', satisfaction: 4 });
     expect(parseTicketUpdate('升级工单 T20261121000001')).toEqual({ ticketNo: 'T20261121000001', action: 'escalate' });
     expect(parseTicketUpdate('T20261121000001 满意度 5')).toEqual({ ticketNo: 'T20261121000001', action: 'rate', satisfaction: 5 });
     expect(parseTicketUpdate('工单怎么样了')).toEqual({});

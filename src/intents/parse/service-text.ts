@@ -21,7 +21,7 @@ const CHANNELS: Rule<InteractionChannel>[] = [
   [/回访|上门|拜访|\bvisit(?:ed)?\b/i, 'visit'],
   [/微信|企微|\bwechat\b/i, 'wechat'],
   [/线上|小程序|在线|网上|\bonline\b/i, 'online'],
-  [/到店|门店|店内|店里|\bin store\b|\bin-store\b|\bwalk-?in\b|\bcame in\b|\bcame (?:in)?to the (?:store|restaurant)\b|\bdropped (?:in|by)\b/i, 'store'],
+  [/到店|来店|进店|门店|店内|店里|\bin store\b|\bin-store\b|\bwalk-?in\b|\bcame in\b|\bcame (?:in)?to the (?:store|restaurant)\b|\bdropped (?:in|by)\b/i, 'store'],
 ];
 const TYPES: Rule<InteractionType>[] = [
   [/投诉|抱怨|不满|\bcomplain(?:ed|t|s)?\b/i, 'complaint'],
@@ -74,7 +74,8 @@ function followUpDays(text: string): { days: number; match: string } | undefined
     const n = parseNumber(m[1]);
     if (n !== undefined && n > 0) return { days: n, match: m[0] };
   }
-  const t = /明天(?:回访|跟进|回电|联系)|follow[- ]?up tomorrow/i.exec(text);
+  // "明天再跟进", "明天再回访一下": 再 between the day and the verb too (the N-days form above allows it).
+  const t = /明天(?:再)?(?:回访|跟进|回电|联系)|follow[- ]?up tomorrow/i.exec(text);
   return t ? { days: 1, match: t[0] } : undefined;
 }
 
@@ -126,9 +127,32 @@ export interface ParsedTicket {
 
 const TICKET_WORDS = /(?:新建|创建|开|建|提交|提|起)(?:一个|一张|个|张)?(?:工单|服务单|售后单|维修单|报修单)|(?:开|起|建)(?:一个|一张|个|张)?单|工单|售后单|报修|\b(?:create|open|new|file|raise)\s+(?:an?\s+)?ticket\b|\bticket\b/gi;
 
+/**
+ * The kind a message gives the ticket itself ("售后单", "投诉工单", "an after-sales ticket"): it
+ * outranks what the content suggests ("开个售后单 礼盒坏了" is after-sales, not a repair for 坏了).
+ */
+const TICKET_KIND: Rule<TicketType>[] = [
+  [/(?:维修|报修)(?:工|服务)?单|\brepair\s+(?:ticket|case|request)\b/i, 'repair'],
+  [/投诉(?:工|服务)?单|\bcomplaint\s+(?:ticket|case)\b/i, 'complaint'],
+  [/售后(?:工|服务)?单|退款(?:工)?单|\b(?:after[- ]?sales?|refund|return)\s+(?:ticket|case)\b/i, 'after_sales'],
+  [/咨询(?:工|服务)?单|\b(?:consultation|enquiry|inquiry)\s+(?:ticket|case)\b/i, 'consultation'],
+];
+// 售后 covers repairs too ("建个售后单 空调坏了" is a repair): it is after-sales over a fault only when
+// the fault is in goods the member bought or received ("买的礼盒坏了", "收到的餐具坏了", "arrived broken").
+const GOODS = /买的|购买的|收到的?|寄来的?|送来的?|到货|快递|外卖|礼盒|包装|\b(?:arrived|delivered|bought|ordered|received)\b/i;
+function ticketKind(text: string): { value: TicketType; match: string } | undefined {
+  let best: { value: TicketType; match: string; at: number } | undefined;
+  for (const [re, value] of TICKET_KIND) {
+    if (value === 'after_sales' && TICKET_TYPES[0]![0].test(text) && !GOODS.test(text)) continue;
+    const m = re.exec(text);
+    if (m && (!best || m.index < best.at)) best = { value, match: m[0], at: m.index };
+  }
+  return best && { value: best.value, match: best.match };
+}
+
 /** "给 13800000001 建工单 包间空调坏了 紧急" → repair, urgent, title 包间空调坏了. */
 export function parseTicket(text: string, refs: (string | undefined)[]): ParsedTicket {
-  const type = first(text, TICKET_TYPES);
+  const type = ticketKind(text) ?? first(text, TICKET_TYPES);
   const priority = first(text, PRIORITIES);
   const rest = priority ? text.split(priority.match).join(' ') : text;
   const title = strip(rest.replace(TICKET_WORDS, ' ').replace(/\bpriority\b|优先级/gi, ' '), refs).replace(/^[给为帮]\s*/, '');
@@ -150,7 +174,8 @@ export interface ParsedTicketUpdate {
 const STATUS_WORDS: Rule<TicketStatus>[] = [
   [/已关闭|关闭|关单|结单|(?<!没|未|别|不)关(?:了|掉)(?!吗)|\bclose[sd]?\b/i, 'closed'],
   [/已解决|解决了|处理好了|处理完了?|已处理|修好了|弄好了|搞定了?|办好了|\bresolved?\b|\bfixed\b|\bdone\b|\bsorted\b/i, 'resolved'],
-  [/处理中|开始处理|在处理|受理|跟进中|接单|\bin[ _]progress\b|\bstart(?:ed)?\b|\btake\b/i, 'in_progress'],
+  // Being worked on, said as what staff are doing ("在跟了", "正在跟进", "on it", "working on it").
+  [/处理中|开始处理|在处理|受理|跟进中|正在跟进|在跟(?:了|着|进)|接单|\bin[ _]progress\b|\bstart(?:ed)?\b|\btake\b|\bworking on it\b|\bon it\b|\blooking into it\b/i, 'in_progress'],
   [/重新打开|重开|\breopen(?:ed)?\b/i, 'in_progress'],
 ];
 
@@ -165,7 +190,9 @@ export function parseTicketUpdate(text: string): ParsedTicketUpdate {
   const score = rate?.[1] ?? rate?.[2];
   if (score) {
     const n = parseNumber(score);
-    if (n !== undefined) return { ...out, action: 'rate', satisfaction: n };
+    // A state stated beside the score ("打5分 可以关了", "rated 5, close it") is asked too: ticket.update runs both.
+    const also = n === undefined ? undefined : first(text.replace(rate![0], ' '), STATUS_WORDS);
+    if (n !== undefined) return { ...out, action: 'rate', satisfaction: n, ...(also ? { status: also.value } : {}) };
   }
   const assign = /(?:指派给|分配给|转给|交给|\bassign(?:ed)?(?:\s+\S+)?\s+to)\s*([^\s,，。]{1,32})/i.exec(text);
   if (assign?.[1]) return { ...out, action: 'assign', assignee: assign[1] };
@@ -206,7 +233,8 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   // Without a unit only a number right after an explicit verb or sign ("给他扣100 兑换了饮品", "13800000006 +100 生日",
   // "积分减掉一百"), never an amount, a period or a level (100元, 30天, 3级) nor a country code (+86);
   // "补一下" is no number: a lone 一 or 二 is no figure.
-  const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月|周|年|级|倍|人|位|次|单|号|下|点|些|会))`;
+  // A reason that starts with a time word is no period ("+1500 年度回馈", "+200 周年庆", "+50 月度之星").
+  const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月(?!度)|周(?!年)|年(?!度)|级|倍|人|位|次|单|号|下|点|些|会))`;
   const bareNum = `(\\d[\\d,]*|${CN_NUMERAL}*[十百千万]${CN_NUMERAL}*)`;
   const bareMinus = new RegExp(`(?:(?:扣|减)(?:除|减|掉|回|去|少)?|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))${PRONOUN}${bareNum}${bareEnd}`, 'i');
   const barePlus = new RegExp(`(?:增加|加上|加|补发|补|赠送|奖励|退回|返还|\\badd\\b|\\baward\\b|\\+(?!86\\b))${PRONOUN}${bareNum}${bareEnd}`, 'i');

@@ -30,6 +30,9 @@ describe('extractors', () => {
   it('finds an unknown tag name where staff put one', () => {
     expect(findTagPhrase('给 13800000001 打标签 土豪')?.value).toBe('土豪');
     expect(findTagPhrase('给张伟加上土豪标签')?.value).toBe('土豪');
+    // A sign before the tag is its verb (session 17).
+    expect(findTagPhrase('王芳 标签 +爱吃辣')?.value).toBe('爱吃辣');
+    expect(findTagPhrase('13800000003 标签 -老客')?.value).toBe('老客');
     expect(findTagPhrase('去掉 的 土豪 标签')?.value).toBe('土豪');
     expect(findTagPhrase('tag 13800000001 as bigspender')?.value).toBe('bigspender');
     expect(findTagPhrase('remove tag foo from x')?.value).toBe('foo');

@@ -1,4 +1,5 @@
 import { cutName, hanName, isSurname, latinNameLike, titledSurname } from './names.ts';
+import { introducedName } from './introduced-name.ts';
 import { EMAIL_IN_TEXT, normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
@@ -137,7 +138,8 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
   if (after?.[1] && !NOT_A_TAG.test(after[1])) {
     // "标签加个生日月": the verb after 标签 is no part of the tag.
-    const verb = /^(?:添加|加上|打上|贴上|标上|(?:整|弄|搞|来|上|挂|打|加|贴)个)/.exec(after[1])?.[0] ?? '';
+    // A sign is a verb too ("标签 +爱吃辣", "标签 -老客"), never part of the tag's name.
+    const verb = /^(?:[+＋\-－]\s*|添加|加上|打上|贴上|标上|(?:整|弄|搞|来|上|挂|打|加|贴)个)/.exec(after[1])?.[0] ?? '';
     const value = after[1].slice(verb.length);
     const start = after.index + after[0].length - value.length;
     if (value && !NOT_A_TAG.test(value)) return { value, span: { start: start - verb.length, end: start + value.length } };
@@ -364,6 +366,10 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   for (const seg of segments) {
     // A surname standing alone ("张 订单", "李 积分"): every member of that surname in scope.
     if ([...seg].length === 1 && isSurname(seg) && new RegExp(`(?:^|\\s)${seg}(?:\\s|$)`).test(text.trim())) return at(seg);
+    // A person introduced inside the run ("我们跟李娜聊过什么", "有个客人叫陈静来问…"): introduced-name.ts.
+    const whole = seg.replace(EDGE_FILLERS, '');
+    const introduced = /^\p{Script=Han}{3,}$/u.test(whole) ? introducedName(whole) : undefined;
+    if (introduced) return at(introduced);
     let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
     // A name glued to a verb and Latin words ("陈静打过VIP标签了吗"): the Han run before them, cut at the verb.
     const lead = /^\p{Script=Han}{3,}(?=[A-Za-z0-9])/u.exec(value)?.[0];

@@ -42,4 +42,20 @@ describe('homophone fixer', () => {
   it('takes only terms as vocabulary, never phrases with grammatical characters', () => {
     expect(hanWords(/给力|一下|积分|待回访/)).toEqual(['积分', '待回访']);
   });
+
+  it('leaves a given name after a common surname as typed (陈静来电 is no 陈进来电), still fixing a typo after a rarer one', async () => {
+    const { isCommonSurname } = await import('./common-surnames.ts');
+    const guarded = createHomophoneFixer(intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => hanWords(k))), { keepAfter: isCommonSurname });
+    expect(fix('记一下 陈静来电问包间')).toContain('陈进');
+    expect(guarded('记一下 陈静来电问包间')).toContain('陈静来电');
+    expect(guarded('王芳的积份')).toBe('王芳的积分');
+  });
+
+  it('leaves a real word that sounds like a vocabulary word as typed (来店 is no 来电)', async () => {
+    const { REAL_WORDS } = await import('./real-words.ts');
+    const words = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => hanWords(k)));
+    expect(createHomophoneFixer(words)('王芳来店说要订包间')).toBe('王芳来电说要订包间');
+    expect(createHomophoneFixer(words, { real: REAL_WORDS })('王芳来店说要订包间')).toBe('王芳来店说要订包间');
+    expect(createHomophoneFixer(words, { real: REAL_WORDS })('流逝名单')).toBe('流失名单');
+  });
 });

@@ -67,6 +67,16 @@ const GRAMMAR = /[一二三四五六七八九十这那哪我你他她它给了�
 
 const HAN = /^\p{Script=Han}+$/u;
 
+export interface HomophoneOptions {
+  /**
+   * A window's first character is left as typed when the character before it passes this test:
+   * after a surname it is most likely a given name (typos.ts passes the common surnames).
+   */
+  keepAfter?: (ch: string) => boolean;
+  /** Real words that sound like a vocabulary word (来店 ~ 来电): locked as typed, like the vocabulary's own. */
+  real?: Iterable<string>;
+}
+
 /**
  * A fixer over `vocabulary`: every window of the text as long as a vocabulary word, that is not
  * itself a vocabulary word, differs from one in exactly one character, and that character sounds
@@ -74,9 +84,11 @@ const HAN = /^\p{Script=Han}+$/u;
  * must be typed right, so a name (王芳) never turns into a word by sound alone. Earlier, longer
  * words win; windows overlapping a word already in the text are left alone.
  */
-export function createHomophoneFixer(vocabulary: Iterable<string>): (text: string) => string {
+export function createHomophoneFixer(vocabulary: Iterable<string>, options: HomophoneOptions = {}): (text: string) => string {
   const words = [...new Set([...vocabulary].filter((w) => HAN.test(w) && [...w].length >= 2 && [...w].length <= 4))];
-  const known = new Set(words);
+  const real = [...new Set([...(options.real ?? [])].filter((w) => HAN.test(w)))];
+  // Real words only lock their windows; they are never what a typo is fixed to.
+  const known = new Set([...words, ...real]);
   // Index: for each word and each position, the word with that position blanked.
   const byPattern = new Map<string, string[]>();
   for (const w of words) {
@@ -87,6 +99,7 @@ export function createHomophoneFixer(vocabulary: Iterable<string>): (text: strin
     });
   }
   const lengths = [...new Set(words.map((w) => [...w].length))].sort((a, b) => b - a);
+  const lockLengths = [...new Set([...words, ...real].map((w) => [...w].length))].sort((a, b) => b - a);
   const charsOf = new Map(words.map((w) => [w, [...w]]));
   return (text: string) => {
     const cs = [...text];
@@ -98,12 +111,13 @@ export function createHomophoneFixer(vocabulary: Iterable<string>): (text: strin
     if (!hanRun.some((r) => r >= 2)) return text;
     // Characters inside a vocabulary word as typed are never rewritten.
     const locked = new Array<boolean>(cs.length).fill(false);
-    for (const n of lengths) for (let i = 0; i + n <= cs.length; i++) if (hanRun[i]! >= n && known.has(join(cs, i, n))) for (let j = i; j < i + n; j++) locked[j] = true;
+    for (const n of lockLengths) for (let i = 0; i + n <= cs.length; i++) if (hanRun[i]! >= n && known.has(join(cs, i, n))) for (let j = i; j < i + n; j++) locked[j] = true;
     for (const n of lengths) {
       for (let i = 0; i + n <= cs.length; i++) {
         if (hanRun[i]! < n) continue;
         for (let k = 0; k < n; k++) {
           if (locked[i + k]) continue;
+          if (k === 0 && i > 0 && options.keepAfter?.(cs[i - 1]!)) continue;
           const candidates = byPattern.get(`${n}:${join(cs, i, k)}_${join(cs, i + k + 1, n - k - 1)}`);
           if (!candidates) continue;
           const typed = cs[i + k]!;

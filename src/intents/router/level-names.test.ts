@@ -1,32 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { intents } from '../catalogue.ts';
-import { offlineContext } from '../classifier/tuning.ts';
 import { EVAL_DICTIONARIES, EVAL_LEVELS } from '../eval/evaluate.ts';
-import { slotsAs } from './rules.ts';
-import { findLevelName, levelAliases, toLevelEntries } from './level-names.ts';
+import { offlineContext } from '../classifier/tuning.ts';
+import { findLevelByName, levelAliases, toLevelEntries } from './level-names.ts';
+import { createRuleRouter } from './rules.ts';
 
-const query = intents.find((i) => i.name === 'members.query')!;
-const staff = offlineContext('staff');
-
-describe('membership levels by name', () => {
-  it('knows a level by its table name, its card name, and the card form of a bare name — never the bare word alone', () => {
-    expect(levelAliases('金卡会员')).toEqual(['金卡会员', '金卡']);
-    expect(levelAliases('钻石会员')).toEqual(['钻石会员', '钻石卡']);
-    expect(levelAliases('普通会员')).toEqual(['普通会员', '普通卡']);
-    expect(findLevelName('钻石 几个', EVAL_LEVELS)).toBeUndefined();
-    expect(findLevelName('铂金会员有谁', EVAL_LEVELS)?.value).toBe(4);
-    // Renamed by HQ: the table's names, not a list in the code.
-    expect(findLevelName('黑卡 几个', toLevelEntries([{ level: 5, name: '黑卡会员' }]))?.value).toBe(5);
+/** A level named by the chain's configured name (membership_levels), session 17. */
+describe('level names', () => {
+  it('reads the configured names, their cores with 卡/会员, and English words for a metal or stone', () => {
+    expect(levelAliases('金卡会员')).toEqual(expect.arrayContaining(['金卡会员', '金卡', 'gold']));
+    expect(levelAliases('钻石会员')).toEqual(expect.arrayContaining(['钻石', '钻石卡', '钻石会员', 'diamond']));
+    // 金 alone is a surname, 普通 alone a plain word: neither is a level by itself.
+    expect(levelAliases('金卡会员')).not.toContain('金');
+    expect(levelAliases('普通会员')).not.toContain('普通');
   });
 
-  it('fills members.query\'s level from a level name when no number names one', async () => {
-    for (const [text, level] of [
-      ['金卡 多少人', 3],
-      ['银卡几个', 2],
-      ['钻石卡 几个', 5],
-      ['静安 金卡会员 名单', 3],
-      ['L4 几个', 4],
-    ] as const) expect((await slotsAs(query, text, staff, EVAL_DICTIONARIES)).level, text).toBe(level);
-    expect((await slotsAs(query, 'vip 几个', staff, EVAL_DICTIONARIES)).level).toBeUndefined();
+  it.each([
+    ['金卡会员有哪些', 3],
+    ['钻石卡会员都是谁', 5],
+    ['how many platinum members', 4],
+    ['the silver tier', 2],
+  ])('%s → level %i', (text, level) => expect(findLevelByName(text, EVAL_LEVELS)?.value).toBe(level));
+
+  it.each(['金先生的订单', 'gold coin', '铂金首饰', '普通的单子'])('names no level in %s', (text) => expect(findLevelByName(text, EVAL_LEVELS)).toBeUndefined());
+
+  it('reads another chain its own names, not this one', () => {
+    const chain = toLevelEntries([{ level: 1, name: '白银卡' }, { level: 2, name: '黑金卡' }]);
+    expect(findLevelByName('黑金卡的会员有几个', chain)?.value).toBe(2);
+    expect(findLevelByName('金卡会员', chain)).toBeUndefined();
+  });
+
+  it('fills members.query level from a name, beside a store and a mode', async () => {
+    const router = createRuleRouter(intents, EVAL_DICTIONARIES);
+    const r = await router.route('静安店的金卡会员有哪些', offlineContext('staff'));
+    expect(r.slots).toMatchObject({ level: 3, store: '上海静安店', mode: 'list' });
   });
 });

@@ -37,6 +37,8 @@ export const isSurname = (ch: string): boolean => SURNAMES.has(ch);
  */
 const FOLLOWER_CHAR = '[记离扣减退换这那的嘅了吗呢吧啊说问要想让被把给对从到在是还跟和与也都就才又再很太剩咱现买来最有没去近已多打贴挂标加拿送领叫找查看该过着订夸不]';
 const HAS_FOLLOWER_CHAR = new RegExp(FOLLOWER_CHAR);
+/** Whether a given name holds a verb or particle, so it is no name ("来问"). */
+export const hasFollowerChar = (text: string): boolean => HAS_FOLLOWER_CHAR.test(text);
 const FOLLOWER = new RegExp(
   '^(?:' +
     [
@@ -45,6 +47,11 @@ const FOLLOWER = new RegExp(
       // 建 and 老 end a given name often enough ("王建", "李老"), but not before what a request puts there.
       '建(?=[的了个一单工])', '老(?=[带是来在去买点说问])',
       '花了|花过|花费|点了|点过|用了|表扬|投诉|咨询|反映|反馈|消费|充值|办卡|办了|预约|预订|离店|进店|入店|生日|积分|等级|订单|工单|档案|资料|标签',
+      // A channel, an ownership or a whole view glued after the name ("李娜微信投诉", "张伟华名下", "陈静全景"),
+      // a polite tail ("…给王磊好吗") or the user turning to the bot ("王芳你帮我查下").
+      '微信|电话|短信|外卖|名下|全景|全部|好吗|好不好|好嘛|你帮|你给|你看',
+      // What was said with the person ("跟李娜聊过", "和王芳沟通了").
+      '聊过|聊了|聊天|聊的|沟通|交流|谈过|谈了',
       '今天|今年|昨天|前天|前几天|前阵|上周|上次|上回|上个|上月|上上|下周|下次|下个|本周|本月|之前|之后|以前|曾经|平时|每次|一直|经常|总是|当时|这次',
       '[零〇一二两俩三四五六七八九十百千万]+(?:个|天|周|月|年|单|笔|条|次|分|块|元)',
     ].join('|') +

@@ -5,7 +5,7 @@ import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
 import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
-import { findLevelName, levelDirectory, type LevelEntry } from './level-names.ts';
+import { findLevelByName, levelDirectory, type LevelEntry } from './level-names.ts';
 import { hanWords } from './homophones.ts';
 import { createTypoFixer } from './typos.ts';
 import { CLARIFY_INTENT, type RouteContext, type Router } from './types.ts';
@@ -18,7 +18,7 @@ export interface RuleRouterOptions {
   tagNames?: (ctx: RouteContext) => Promise<readonly string[]>;
   /** The stores with their short names (default: the stores table, cached); the evaluator passes the demo's. */
   stores?: (ctx: RouteContext) => Promise<readonly StoreEntry[]>;
-  /** The membership levels' names (default: the membership_levels table, cached); the evaluator passes the demo's. */
+  /** The membership levels with the names staff type (default: membership_levels, cached); the evaluator passes the seeded ones. */
   levels?: (ctx: RouteContext) => Promise<readonly LevelEntry[]>;
 }
 
@@ -242,7 +242,15 @@ interface Found0 {
  * Fills the slots the intent declares, in a fixed order: identifiers, tag, numbers, then the
  * name from whatever is left (so "给张伟加上高价值标签" leaves 张伟, not 高价值).
  */
-async function extractSlots(def: IntentDef, text: string, masked: string, found: Found0, tagNames: () => Promise<readonly string[]>, stores: () => Promise<readonly StoreEntry[]>, levels: () => Promise<readonly LevelEntry[]>): Promise<Record<string, unknown>> {
+async function extractSlots(
+  def: IntentDef,
+  text: string,
+  masked: string,
+  found: Found0,
+  tagNames: () => Promise<readonly string[]>,
+  stores: () => Promise<readonly StoreEntry[]>,
+  levels: () => Promise<readonly LevelEntry[]>,
+): Promise<Record<string, unknown>> {
   const wanted = Object.entries(def.rule.extract ?? {}) as [string, ExtractorKind][];
   const slotOf = (kind: ExtractorKind) => wanted.find(([, k]) => k === kind)?.[0];
   const slots: Record<string, unknown> = {};
@@ -285,8 +293,8 @@ async function extractSlots(def: IntentDef, text: string, masked: string, found:
   }
   if (slotOf('level')) {
     // "level 4": another intent's trigger word (member.level's "level") may have blanked the unit.
-    // A level by its configured name ("金卡 多少人") only when no number names one.
-    const f = findLevel(rest) ?? findLevel(blank(masked, consumed.slice(found.consumed.length))) ?? (/卡|会员/.test(rest) ? findLevelName(rest, await levels()) : undefined);
+    // A level by its configured name ("金卡会员有哪些", "gold members"): the chain's own names (level-names.ts).
+    const f = findLevel(rest) ?? findLevel(blank(masked, consumed.slice(found.consumed.length))) ?? findLevelByName(rest, await levels());
     put('level', f);
     if (f) rest = blank(rest, [f.span]);
   }

@@ -1,4 +1,6 @@
+import { isCommonSurname } from './common-surnames.ts';
 import { createHomophoneFixer } from './homophones.ts';
+import { REAL_WORDS } from './real-words.ts';
 
 /**
  * Typos of common words, fixed before the triggers are matched. Chinese typos are mostly
@@ -90,7 +92,9 @@ export function expandShorthand(text: string): string {
 export function createTypoFixer(vocabulary: Iterable<string>, hanVocabulary: Iterable<string> = []): (text: string) => string {
   const words = [...new Set([...vocabulary].map((w) => w.toLowerCase()).filter((w) => /^[a-z]{5,}$/.test(w)))];
   const known = new Set(words);
-  const bySound = createHomophoneFixer(hanVocabulary);
+  // A given name after a common surname is no typo ("陈静来电" is not 陈进来电).
+  // Nor a real word that sounds like one of the vocabulary ("来店" is no 来电: real-words.ts).
+  const bySound = createHomophoneFixer(hanVocabulary, { keepAfter: isCommonSurname, real: REAL_WORDS });
   return (text: string) => {
     let out = expandShorthand(text);
     for (const [re, to] of HOMOPHONES) out = out.replace(re, to);

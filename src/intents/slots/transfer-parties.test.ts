@@ -27,6 +27,14 @@ describe('transferParties: who hands over, who takes over, however it is phrased
     // The trigger and the parser read the same phrasings.
     expect(TRANSFER_PHRASES.some((re) => re.test(text))).toBe(true);
   });
+  it('reads the parties of a request put as a question, and cuts the request glued after a party (session 17)', () => {
+    expect(transferParties("could you transfer 周俊's customers to 黄丽?")).toEqual({ from: '周俊', to: '黄丽' });
+    expect(transferParties('帮忙把黄丽的客户交接给周俊好吗')).toEqual({ from: '黄丽', to: '周俊' });
+    expect(transferParties('小刘离职了 客户交接给小张你帮我弄一下')).toEqual({ from: '小刘', to: '小张' });
+    expect(transferParties('把老陈的客户转给小李你处理下')).toEqual({ from: '老陈', to: '小李' });
+    expect(transferParties('把张伟的客户转给李娜帮我办一下')).toEqual({ from: '张伟', to: '李娜' });
+  });
+
   it('names no parties when the message names no hand-over', () => {
     expect(transferParties('先别转客户 黄丽还没走')).toEqual({});
     expect(transferParties('把工单从张伟转到李娜')).toEqual({});

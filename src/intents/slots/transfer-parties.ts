@@ -36,9 +36,12 @@ const PATTERNS: { re: RegExp; from: number; to: number }[] = [
   { re: new RegExp(`\\b(?:transfer|move|hand\\s+over|reassign|assign|pass|give)\\s+(?:all\\s+)?(?:(?:the|of)\\s+)?(?:wecom\\s+)?(?:customers|clients|contacts)\\s+(?:of|from)\\s+${EN_WHO}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*[.!]?$`, 'iu'), from: 1, to: 2 },
 ];
 
+const GLUED_REQUEST = /(?<=\p{Script=Han})(?:你|您)(?:帮|给|来|去|处理|弄|操作|看|搞).*$|(?<=\p{Script=Han})(?:帮我|帮忙|麻烦).*$/u;
+
 /** A party as named: particles and leading request words off; a Chinese name cut from words glued to it. */
 function clean(raw: string): string {
-  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(/(?:吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
+  // The request glued after the party ("转给小张你帮我弄一下", "小李你处理下") is the user turning to the bot.
+  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(GLUED_REQUEST, '').replace(/(?:好吗|好不好|好嘛|行吗|可以吗|吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
   if (/^\p{Script=Han}{3,}$/u.test(v)) v = hanName(cutName(v)) ?? v;
   // "… to 李娜 next week", "… to Li Na asap": when, not who.
   else v = v.replace(/(?:\s+(?:next|this|last)\s+\w+|\s+(?:tomorrow|today|tonight|now|please|pls|asap|thanks?|first|later))+$/i, '').trim();
@@ -52,7 +55,9 @@ function clean(raw: string): string {
 export const TRANSFER_PHRASES: readonly RegExp[] = PATTERNS.map((p) => p.re);
 
 export function transferParties(text: string): { from?: string; to?: string } {
-  const t = text.trim().replace(/[。.!！~～]+$/, '');
+  // A request put as a question ("could you transfer 周俊's customers to 黄丽?") names the same parties.
+  // Only here: the phrasings as triggers keep their end, so a question is not made a transfer by them.
+  const t = text.trim().replace(/[。.!！~～?？]+$/, '');
   for (const { re, from, to } of PATTERNS) {
     const m = re.exec(t);
     if (!m) continue;
