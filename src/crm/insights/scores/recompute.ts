@@ -1,5 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import type { SmartTagScores } from '../../engagement/index.ts';
+import { readSmartTagFacts, type SmartTagFacts, type SmartTagScores } from '../../engagement/index.ts';
 import { expectedAverageSpend, expectedPurchases, pAlive, probabilityNoPurchase, type BgNbdFit, type GammaGammaFit } from '../clv/index.ts';
 import { assessChurn } from '../churn/assess.ts';
 import { predictChurn } from '../churn/learned.ts';
@@ -348,7 +348,14 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
     }
     if (from < n) yield { text, ids: ids.slice(from, n) };
   }
-  const { applyMs, pruned } = await loadScores(sql, scored());
+  // The smart tags' own reads (engagement readSmartTagFacts: deleted members, KOC facts, each
+  // tag's rows) start once the rows are in, so they run beside the server's index builds rather
+  // than after the swap; the refresh that follows the run awaits them (a rejection surfaces there).
+  let facts: Promise<SmartTagFacts> | undefined;
+  const { applyMs, pruned } = await loadScores(sql, scored(), () => {
+    facts = readSmartTagFacts(sql, now);
+    facts.catch(() => {});
+  });
   const t3 = Date.now();
   const c3 = cpuMs();
   const params = {
@@ -363,5 +370,5 @@ async function scoreAll(sql: Pool, opts: RecomputeOptions, threads: FitThreads):
   await recordScoringRun(sql, { now, members: ids.length, params, durationMs: t3 - t0 }, counts);
   return { members: ids.length, bgnbd: bg, gammaGamma: gg, rfm: cuts, stats, valueModels, churn: churnModel, ms: { stats: t1 - t0, rfm: tCuts - tRead, read: tRead - t1, fit: t2 - tCuts, train: trainMs, score: t3 - t2, apply: applyMs, total: Date.now() - t0 },
     cpu: { stats: c1 - c0, read: cRead - c1, rfm: cCuts - cRead, fit: c2 - cCuts, score: c3 - c2, total: cpuMs() - c0 },
-    tagScores: pruned ? null : { ids, rfmR: tagR, rfmF: tagF, rfmM: tagM, riskUnits, lastOrderMs: snap.last, spendCents: snap.cents } };
+    tagScores: pruned ? null : { ids, rfmR: tagR, rfmF: tagF, rfmM: tagM, riskUnits, lastOrderMs: snap.last, spendCents: snap.cents, ...(facts ? { facts } : {}) } };
 }
