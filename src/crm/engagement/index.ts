@@ -9,7 +9,7 @@
  */
 export { eraseMemberEvents, findMemberEvent, insertMemberEvent, moveMemberEvents, type NewEvent, type StoredEvent } from './events/store.ts';
 export { CUSTOM_PROPS_MAX_BYTES, EVENT_DATA, EVENT_TYPES, refField, refOf, type EventData, type EventType } from './events/types.ts';
-export { refreshSmartTags, refreshSmartTagsRun, type SmartTagRun, type SmartTagScores } from './smart-tags/smart-tags.ts';
+export { readSmartTagFacts, refreshSmartTags, refreshSmartTagsRun, type SmartTagFacts, type SmartTagRun, type SmartTagScores } from './smart-tags/smart-tags.ts';
 export { applyBatchTag, planBatchTag, type MemberList } from './tags/batch.ts';
 export { addTag, removeTag, type TagChangeResult } from './tags/change.ts';
 export { tagDictionary } from './tags/dictionary.ts';

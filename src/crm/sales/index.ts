@@ -11,7 +11,7 @@ export { memberOrders, ordersOf, type MemberOrders } from './member-orders.ts';
 export { countedOrder, netAmount } from '../kernel/index.ts';
 export { applyRefunds, findOrderByNo, findOrdersByNo, findRefundsByNo, type NewRefund, type StoredOrder, type StoredRefund } from './order-records.ts';
 export { readOrderTransactions, type OrderTransactionOptions } from './order-transactions.ts';
-export { insertOrder, insertOrders, ORDER_TX, rebuildMemberStats, resyncMembers, streamRows, type CountedOrder, type NewOrder } from './rollup.ts';
+export { eachRow, insertOrder, insertOrders, ORDER_TX, rebuildMemberStats, resyncMembers, streamRows, type CountedOrder, type NewOrder } from './rollup.ts';
 export { ALL_STORES, MAX_PERIOD_DAYS, NEXT, PREV, YEAR_DAYS } from './visits.ts';
 export { refreshMemberStats, type StatsMarker, type StatsRefresh } from './window.ts';
 export { memberSalesFigures, ordersForTimeline, refundsForTimeline, type MemberSalesFigures, type TimelineOrder, type TimelineRefund } from './sync-facts.ts';

@@ -1,4 +1,5 @@
 import type { SelectedMembers } from '../tags/list-difference.ts';
+import type { HeldTagRows } from '../tags/write.ts';
 
 /**
  * The smart tags' rules evaluated on the scoring run's own arrays, where the run hands them over
@@ -30,12 +31,28 @@ export interface SmartTagScores {
   lastOrderMs: ArrayLike<number>;
   /** total_spend (DECIMAL(12,2)) in cents. */
   spendCents: ArrayLike<number>;
+  /**
+   * What the rules and their writes read besides the scores, read by the scoring run while the
+   * server builds member_scores' indexes (smart-tags.ts `readSmartTagFacts`); absent: read by the refresh.
+   */
+  facts?: Promise<SmartTagFacts>;
 }
 
 /** What KOC潜力 reads besides the scores: the KOCs and each member's activity / praise / KOC-promotion interactions in 180 days. */
 export interface KocFacts {
   kocs: Set<number>;
   interactions: Map<number, number>;
+}
+
+/**
+ * What a refresh on the run's figures reads before it writes, read ahead by the scoring run: the
+ * KOC facts (as of `now`) and the model rows of each tag already there (by name; a tag not
+ * created yet has none).
+ */
+export interface SmartTagFacts {
+  now: Date;
+  koc: KocFacts;
+  rows: Map<string, HeldTagRows>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
-import { writeMemberTags, type MemberSelect, type ReplaceWrite, type SelectedMembers } from '../tags/write.ts';
-import { CHURNING_RISK, DORMANT_RISK, selectFromScores, type KocFacts, type SmartTagScores } from './from-scores.ts';
+import { readTagRows, writeMemberTags, type HeldTagRows, type MemberSelect, type ReplaceWrite, type SelectedMembers } from '../tags/write.ts';
+import { CHURNING_RISK, DORMANT_RISK, selectFromScores, type KocFacts, type SmartTagFacts, type SmartTagScores } from './from-scores.ts';
 
 /**
  * Smart tags (CRM07): model tags written to member_tags with source `model` and a confidence
@@ -38,7 +38,7 @@ export const SMART_TAGS = {
 } as const;
 export type SmartTag = keyof typeof SMART_TAGS;
 
-export { CHURNING_RISK, DORMANT_RISK, type SmartTagScores } from './from-scores.ts';
+export { CHURNING_RISK, DORMANT_RISK, type SmartTagFacts, type SmartTagScores } from './from-scores.ts';
 
 /** KOC潜力's social activity: each member's activity / praise / KOC-promotion interactions in 180 days (parameter: now). */
 const KOC_INTERACTIONS = `SELECT member_id, COUNT(*) AS n FROM interactions
@@ -130,11 +130,41 @@ async function kocFacts(sql: Pool, now: Date): Promise<KocFacts> {
   return { kocs: new Set(kocs.map((r) => Number(r[0]))), interactions: new Map(counts.filter((r) => r[0] !== null).map((r) => [Number(r[0]), Number(r[1])])) };
 }
 
-/** The tags whose rules run in memory when the scores are given, and what they select. */
-async function inMemory(sql: Pool, now: Date, scores: SmartTagScores): Promise<Partial<Record<SmartTag, SelectedMembers>>> {
-  // Members deleted since the run (their rows stay in member_scores until the next one), as the queries leave them out.
+/** Members deleted (their rows stay in member_scores until the next run; the rules leave them out as the queries do). */
+async function deletedMembers(sql: Pool): Promise<Set<number>> {
   const [deleted] = await sql.query<any[]>({ sql: "SELECT id FROM members WHERE status = 'deleted'", rowsAsArray: true });
-  return selectFromScores(scores, now, new Set(deleted.map((r) => Number(r[0]))), await kocFacts(sql, now));
+  return new Set(deleted.map((r) => Number(r[0])));
+}
+
+/** The tags whose rules run in memory on a run's figures (selectFromScores); 营销敏感 stays a query. */
+const LISTED: readonly SmartTag[] = ['高消费', '易流失', '沉睡会员', 'KOC潜力'];
+
+/**
+ * What a refresh on a run's figures reads before it writes (SmartTagFacts): the KOC facts and
+ * each listed tag's rows (the members deleted are read by the refresh itself, a few ids, so
+ * that one deleted after the run is left out). The scoring run starts this as soon as its rows are
+ * loaded (insights' recompute), so these reads — at 1M members the grouped scan of `interactions`
+ * and 750,000 tag rows — run on the second core while the server builds member_scores' indexes
+ * on the first, instead of after the swap. The rows are read without locks, as replaceSelected
+ * reads them itself; its write re-checks every row it touches, so a row a staff member changed
+ * since is left as they wrote it (replaceSelected).
+ */
+export async function readSmartTagFacts(sql: Pool, now: Date): Promise<SmartTagFacts> {
+  const tagRows = async () => {
+    const rows = new Map<string, HeldTagRows>();
+    for (const name of LISTED) {
+      const [[tag]] = await sql.query<any[]>('SELECT id FROM tags WHERE name = ?', [name]);
+      if (tag) rows.set(name, await readTagRows(sql, Number(tag.id), 'model'));
+    }
+    return rows;
+  };
+  const [koc, rows] = await Promise.all([kocFacts(sql, now), tagRows()]);
+  return { now, koc, rows };
+}
+
+/** The tags whose rules run in memory when the scores are given, and what they select. */
+async function inMemory(sql: Pool, now: Date, scores: SmartTagScores, facts: SmartTagFacts | null): Promise<Partial<Record<SmartTag, SelectedMembers>>> {
+  return selectFromScores(scores, now, await deletedMembers(sql), facts?.koc ?? (await kocFacts(sql, now)));
 }
 
 /** refreshSmartTags with what each tag's write did. */
@@ -145,7 +175,10 @@ export async function refreshSmartTagsRun(sql: Pool, now: Date, scores?: SmartTa
     await sql.query('INSERT IGNORE INTO tags (name, category, description, created_at) VALUES (?, ?, ?, ?)', [name, def.category, def.description, now]);
   }
   const q = smartTagQueries(now);
-  const listed = scores ? await inMemory(sql, now, scores) : {};
+  // Read by the scoring run beside its index builds (readSmartTagFacts), when it read them for this day.
+  const read = scores?.facts ? await scores.facts : null;
+  const facts = read && read.now.getTime() === now.getTime() ? read : null;
+  const listed = scores ? await inMemory(sql, now, scores, facts) : {};
   const conn = await sql.getConnection();
   try {
     // Each tag: its selection and difference read without locks, then written in short
@@ -155,12 +188,14 @@ export async function refreshSmartTagsRun(sql: Pool, now: Date, scores?: SmartTa
     for (const name of Object.keys(SMART_TAGS) as SmartTag[]) {
       const [[tag]] = await conn.query<any[]>('SELECT id FROM tags WHERE name = ?', [name]);
       const select = listed[name] ?? q[name];
+      const known = listed[name] ? facts?.rows.get(name) : undefined;
       let wrote: ReplaceWrite | undefined;
       const chose = (w: ReplaceWrite) => {
         wrote = w;
         writes[name] = `−${w.removed} +${w.added} ~${w.updated}`;
       };
-      await writeMemberTags(conn, { op: 'replaceSelected', tagId: tag.id, select, source: 'model', createdBy: 'model', at: now, tolerance: CONFIDENCE_TOLERANCE, chose }, { system: 'model' });
+      const rows = known && known.tagId === Number(tag.id) ? { rows: known } : {};
+      await writeMemberTags(conn, { op: 'replaceSelected', tagId: tag.id, select, source: 'model', createdBy: 'model', at: now, tolerance: CONFIDENCE_TOLERANCE, ...rows, chose }, { system: 'model' });
       if (wrote?.held !== undefined) {
         // A list's run read the tag's model rows whole: counted from them (a second pass over
         // 432,139 rows' source column was ~3 s of 1M members' refresh under load, session 16).

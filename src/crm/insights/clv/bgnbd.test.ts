@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BgNbdScorer,
   bgnbdLogLikelihood,
   expectedPurchases,
   fitBgNbd,
@@ -119,5 +120,30 @@ describe('BG/NBD against simulation', () => {
     // and aggregated vs raw rows give the same optimum
     const raw = fitBgNbd({ x, tx, T }, { aggregate: false });
     expect(raw.logLikelihood).toBeCloseTo(fit.logLikelihood, 4);
+  });
+});
+
+describe('BgNbdScorer', () => {
+  it('gives bit for bit the numbers of pAlive, expectedPurchases and probabilityNoPurchase, memo hits and off-grid T included', () => {
+    const params = { r: 0.6696, alpha: 2.8105, a: 0.9483, b: 11.9064 };
+    const scorer = new BgNbdScorer(params, 90 / 7, 365 / 7, 7);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    let checked = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const x = Math.floor(rand() * 12) * (rand() < 0.4 ? 0 : 1);
+      const days = Math.floor(rand() * 900);
+      // Mostly whole days (memo), some off the grid.
+      const T = k % 10 === 0 ? days / 7 + rand() / 13 : days / 7;
+      const tx = x === 0 ? 0 : Math.floor(rand() * (days + 1)) / 7;
+      scorer.score(x, Math.min(tx, T), T);
+      const txc = Math.min(tx, T);
+      expect(Object.is(scorer.pAlive, pAlive(params, x, txc, T))).toBe(true);
+      expect(Object.is(scorer.expected, expectedPurchases(params, 90 / 7, x, txc, T))).toBe(true);
+      expect(Object.is(scorer.pNoPurchase, probabilityNoPurchase(params, 90 / 7, x, txc, T))).toBe(true);
+      if (k % 3 === 0) expect(Object.is(scorer.expectedLong(), expectedPurchases(params, 365 / 7, x, txc, T))).toBe(true);
+      checked++;
+    }
+    expect(checked).toBe(20_000);
   });
 });

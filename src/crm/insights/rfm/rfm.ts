@@ -84,14 +84,14 @@ export function quadrantSql(grades: number): string {
 /** The same rules in JS (the scoring run, chat rendering, tests of single members). */
 export function rfmCell(r: number | null, f: number | null, m: number | null, grades = 5): RfmCell {
   if (r === null || f === null || m === null) return 'no_orders';
-  const at = (g: number, t: number) => atLeast(g, t, grades);
-  if (at(r, 4) && at(f, 4) && at(m, 4)) return 'champions';
-  if (at(r, 3) && at(f, 4)) return 'loyal';
+  // atLeast called directly, no closure per call: the scoring run classifies a million members.
+  if (atLeast(r, 4, grades) && atLeast(f, 4, grades) && atLeast(m, 4, grades)) return 'champions';
+  if (atLeast(r, 3, grades) && atLeast(f, 4, grades)) return 'loyal';
   if (r === grades && f === 1) return 'new';
-  if (at(r, 4)) return 'potential';
-  if (at(r, 3)) return 'need_attention';
-  if (at(f, 3) || at(m, 4)) return 'at_risk';
-  if (at(r, 2)) return 'hibernating';
+  if (atLeast(r, 4, grades)) return 'potential';
+  if (atLeast(r, 3, grades)) return 'need_attention';
+  if (atLeast(f, 3, grades) || atLeast(m, 4, grades)) return 'at_risk';
+  if (atLeast(r, 2, grades)) return 'hibernating';
   return 'lost';
 }
 

@@ -84,8 +84,10 @@ const FK_NAMES = ['member_scores_member_id_fkey', 'member_scores_member_id_fkey_
  * leftover of a killed run is dropped by the next one. Runs on one database are serialised by a
  * named lock. Returns the rows loaded, the time of the apply step (indexes, deletions, swap, drop)
  * and whether rows of members gone were dropped (the table then holds fewer rows than were sent).
+ * `loaded` is called once every row is in, before the index builds: the caller's reads can run
+ * beside them (the server builds the indexes on one core; this process waits).
  */
-export async function loadScores(sql: Pool, chunks: Iterable<ScoreChunk>): Promise<{ rows: number; applyMs: number; pruned: boolean }> {
+export async function loadScores(sql: Pool, chunks: Iterable<ScoreChunk>, loaded?: () => void): Promise<{ rows: number; applyMs: number; pruned: boolean }> {
   const conn = await sql.getConnection();
   let locked = false;
   try {
@@ -175,6 +177,7 @@ export async function loadScores(sql: Pool, chunks: Iterable<ScoreChunk>): Promi
       }
     }
     await conn.query('SET SESSION foreign_key_checks = 1, SESSION check_constraint_checks = 1');
+    loaded?.();
     const t = Date.now();
     if (indexes.size) await conn.query(`ALTER TABLE ${NEXT} ${[...indexes].map(([name, i]) => `ADD ${i.unique ? 'UNIQUE ' : ''}INDEX \`${name}\` (${i.cols.join(', ')})`).join(', ')}`);
     // Scores of members deleted (or erased from members) since the run read them. Usually none:

@@ -92,4 +92,29 @@ describe('smart tags from the scoring run', () => {
     expect(listed).toEqual(queriedRun);
     expect(Object.values(listed.writes).some((w) => w !== '−0 +0 ~0')).toBe(true);
   }, 300_000);
+
+  it('the tag rows the run reads beside its index builds: used while no row came or went, read again when one did', async () => {
+    const sql = env.services.sql;
+    const r = await recomputeScores(sql, { now: NOW, stats: 'skip' });
+    const facts = await r.tagScores!.facts!;
+    expect([...facts.rows.keys()].sort()).toEqual(['KOC潜力', '易流失', '沉睡会员', '高消费'].sort());
+    // After the read, a staff member takes 沉睡会员 off a member the rule still selects.
+    const [[row]] = await sql.query<any[]>("SELECT mt.member_id, mt.tag_id FROM member_tags mt JOIN tags t ON t.id = mt.tag_id WHERE t.name = '沉睡会员' AND mt.source = 'model' ORDER BY mt.member_id LIMIT 1");
+    await sql.query('DELETE FROM member_tags WHERE member_id = ? AND tag_id = ?', [row.member_id, row.tag_id]);
+    const [start] = await sql.query<any[]>('SELECT * FROM member_tags');
+    const restore = async () => {
+      await sql.query('DELETE FROM member_tags');
+      await sql.query('INSERT INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) VALUES ?', [start.map((s) => [s.member_id, s.tag_id, s.source, s.confidence, s.created_by, s.created_at])]);
+    };
+    const ahead = await refreshSmartTagsRun(sql, NOW, r.tagScores);
+    const byAhead = await tagRows();
+    // The rule still selects the member: the tag is back, as a refresh that read the rows now gives it.
+    const [[back]] = await sql.query<any[]>('SELECT source FROM member_tags WHERE member_id = ? AND tag_id = ?', [row.member_id, row.tag_id]);
+    expect(back?.source).toBe('model');
+    await restore();
+    const { facts: _read, ...without } = r.tagScores!;
+    const fresh = await refreshSmartTagsRun(sql, NOW, without);
+    expect(await tagRows()).toEqual(byAhead);
+    expect(ahead).toEqual(fresh);
+  }, 300_000);
 });
