@@ -43,6 +43,7 @@ import { readPassiveReply } from '../test/support/wecom-callback-builder.ts';
 import { AGENT_ID, keys, SECRET, weComEnv } from '../test/support/wecom-app.ts';
 import { signedCallback } from '../test/support/wecom-traffic.ts';
 import { closedLoop, type LoadResult, type LoadRequest } from './http-load.ts';
+import { webNodeArgs } from '../src/http/web-heap.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -133,7 +134,8 @@ async function main() {
     // bench would measure instead of the callback (docs/benchmarks.md).
     const serverEnv: Record<string, string> = { LOG_LEVEL: args.log!, ROLE: 'web', WEB_PROCESSES: String(PROCESSES) };
     const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
-    nodeArgs.push(...args['node-args']!.split(/\s+/).filter(Boolean));
+    // The server runs as a web process is deployed: with the web heap bound unless --node-args sets one.
+    nodeArgs.splice(0, nodeArgs.length, ...webNodeArgs([...nodeArgs, ...args['node-args']!.split(/\s+/).filter(Boolean)]));
     if (args['heap-after-gc']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${resolve(args['heap-after-gc'])}`);
     const app = await startApp(env.config, serverEnv, { wait: 'ready', timeoutMs: 300_000, entry: ENTRY, distDir: DIST, nodeArgs });
     // Every web process is up: each logs "listening on" at info (the shared port answers as soon as the first does).

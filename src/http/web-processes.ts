@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { webNodeArgs } from './web-heap.ts';
 
 /**
  * `WEB_PROCESSES=N` (N > 1, a process that serves HTTP): this process becomes a small supervisor
@@ -31,6 +32,9 @@ export async function runWebProcesses(config: Config, logger: Logger, o: { stopD
 
   const start = (i: number): Promise<void> =>
     new Promise((resolve, reject) => {
+      // A process that serves HTTP alone runs with the web heap bound (web-heap.ts); process 0 keeps
+      // the supervisor's flags, as it may run the workers (ROLE=all). setupPrimary applies to the next fork.
+      cluster.setupPrimary({ execArgv: roleOf(i) === 'web' ? webNodeArgs(process.execArgv) : process.execArgv });
       const w = cluster.fork({ ROLE: roleOf(i), WEB_PROCESS_INDEX: String(i) });
       workers.set(i, w);
       w.once('listening', () => {
