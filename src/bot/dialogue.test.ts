@@ -209,6 +209,16 @@ describe('conversation', () => {
       expect(await say('store_manager_01', '取消')).toMatchObject({ intent: 'action.cancel' });
     });
 
+    it('keeps the member of a held write in focus: a question about them while it is held names no one and is not asked back', async () => {
+      expect(await say('store_manager_01', '13800000006 扣30分 兑换饮品')).toMatchObject({ intent: 'points.adjust', outcome: 'held' });
+      const asked = await say('store_manager_01', '他积分够扣吗');
+      expect(asked.outcome).not.toBe('asked');
+      expect(asked.outcome).not.toBe('done');
+      expect(asked.text).toContain('M00000006');
+      // Still held: the confirmation takes it, for that member.
+      expect(await say('store_manager_01', '确认')).toMatchObject({ intent: 'action.confirm', outcome: 'done' });
+    });
+
     it('asks the last question about another member after "what about …", whatever read the router made of the name', async () => {
       await say('store_manager_01', '陈静 orders');
       expect(await say('store_manager_01', 'what about 周杰')).toMatchObject({ intent: 'member.orders', slots: { name: '周杰' } });

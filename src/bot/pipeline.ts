@@ -1,6 +1,6 @@
 import { isAppError } from '../crm/kernel/index.ts';
 import type { Router } from '../intents/router/types.ts';
-import type { IntentDef } from '../intents/types.ts';
+import { heldPreview, type IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import { authorize } from './authorize.ts';
 import { CONFIRM_TTL_MS, holdAction, peekAction, takeAction, type TakeResult } from './confirmation.ts';
@@ -216,14 +216,15 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
         const parsed = intent.slots.safeParse(route.slots);
         if (parsed.success) {
           const ctx = { services, actor, channel: msg.channel, requestId: msg.requestId, lang };
-          const preview = await intent.confirm(ctx, parsed.data);
-          if (preview) {
+          const held = await intent.confirm(ctx, parsed.data);
+          if (held) {
+            const { text: preview, focus } = heldPreview(held);
             const pending = await holdAction(services, actor, intent.name, parsed.data, msg.conversationId);
             log.info({ intent: intent.name, code: pending.code }, 'action held for confirmation');
             const minutes = Math.round(CONFIRM_TTL_MS / 60_000);
             // The card carries the preview with 确认/取消 buttons where the channel shows cards; the text still says how to type it.
             const card = confirmCard(pending, intentTitle(intent, lang), preview, lang);
-            return { text: `${preview}\n${t(lang, 'bot.heldSuffix', { minutes, code: pending.code })}`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt, ...(pending.taskId ? { taskId: pending.taskId } : {}) } }, outcome: 'held', ...(card ? { card } : {}) };
+            return { text: `${preview}\n${t(lang, 'bot.heldSuffix', { minutes, code: pending.code })}`, data: { pending: { code: pending.code, intent: intent.name, expiresAt: pending.expiresAt, ...(pending.taskId ? { taskId: pending.taskId } : {}) } }, outcome: 'held', ...(card ? { card } : {}), ...(focus ? { focus } : {}) };
           }
         }
       }

@@ -58,7 +58,7 @@ export const pointsAdjust = defineIntent({
     if (r.kind !== 'one') return null; // run() explains who was not found
     // The pipeline appends how to confirm or cancel (and the code); the preview says what will happen.
     const why = delta < 0 ? t(ctx.lang, 'points.whyDeduct') : t(ctx.lang, 'points.whyLarge', { limit: POINTS_CONFIRM_LIMIT });
-    return t(ctx.lang, 'points.preview', { label: memberLabel(r.member, ctx.lang), change: signed(delta, ctx.lang), reason, balance: r.member.points.toLocaleString('en-US'), why });
+    return { text: t(ctx.lang, 'points.preview', { label: memberLabel(r.member, ctx.lang), change: signed(delta, ctx.lang), reason, balance: r.member.points.toLocaleString('en-US'), why }), focus: focusOf(r.member) };
   },
   async run(ctx, s) {
     const access = staffAccess(ctx);

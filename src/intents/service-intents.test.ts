@@ -6,6 +6,7 @@ import { createFixture, NOW, type Fixture } from '../../test/support/crm/fixture
 import type { Services } from '../services.ts';
 import { getIntent, intents } from './catalogue.ts';
 import { createRuleRouter } from './router/rules.ts';
+import { heldPreview } from './types.ts';
 
 // The service intents end to end against MariaDB: message → rule router → slots → run(), as
 // the pipeline does it (minus the channel), checking scope, masking, audit rows and effects.
@@ -28,7 +29,8 @@ describe('service intents', () => {
     const intent = getIntent(r.intent)!;
     const slots = intent.slots.parse(r.slots);
     const ctx = { services, actor, channel: 'console' as const, requestId: `s-${++seq}`, lang: 'zh' as const };
-    const preview = intent.confirm ? await intent.confirm(ctx, slots) : null;
+    const held = intent.confirm ? await intent.confirm(ctx, slots) : null;
+    const preview = held ? heldPreview(held).text : null;
     const result = preview ? { text: preview, data: undefined } : await intent.run(ctx, slots);
     return { ...result, preview, intent: r.intent, requestId: ctx.requestId, audits: () => services.db.auditLog.findMany({ where: { requestId: ctx.requestId }, orderBy: { id: 'asc' } }) };
   }

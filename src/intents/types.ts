@@ -1,5 +1,14 @@
 import type { z } from 'zod';
 import type { Actor, Channel, IntentResult, MemberActor, StaffActor } from '../bot/types.ts';
+
+/** A held action's preview and the one member it is about, if one. */
+export interface HeldPreview {
+  text: string;
+  focus?: IntentResult['focus'];
+}
+
+/** A held action's preview as the intent gave it: its text and the member it is about. */
+export const heldPreview = (p: HeldPreview | string): HeldPreview => (typeof p === 'string' ? { text: p } : p);
 import type { Permission } from '../crm/kernel/index.ts';
 import type { Lang } from '../i18n/index.ts';
 import type { Services } from '../services.ts';
@@ -105,8 +114,10 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
    * exports): return a preview such as "将向 128 位高风险会员发送召回券，回复 确认 执行" to hold
    * the action until the same person confirms (action.confirm) within a few minutes; null runs
    * it at once. The pipeline stores the pending action; run() executes it after confirmation.
+   * A preview about one member names it (`HeldPreview.focus`): the conversation keeps that member
+   * in focus while the action is held ("他积分够扣吗" asks about them).
    */
-  confirm?(ctx: IntentContext<StaffActor | MemberActor>, slots: z.infer<S>): Promise<string | null>;
+  confirm?(ctx: IntentContext<StaffActor | MemberActor>, slots: z.infer<S>): Promise<HeldPreview | string | null>;
   /**
    * A member action that alerts staff or writes (hand-off, unsubscribe): counted against the
    * member's rate limit; past it the pipeline answers politely instead of running (src/bot/rate-limit.ts;

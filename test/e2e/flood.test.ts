@@ -10,6 +10,7 @@ import { createRuleRouter } from '../../src/intents/router/rules.ts';
 import { createFixture, NOW, type Fixture } from '../support/crm/fixture.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
 import { answerOf } from '../support/bot-turn.ts';
+import { heldPreview } from '../../src/intents/types.ts';
 
 /** Flood control through the real pipeline over MariaDB and Redis (docs/operations.md, flood control). */
 const MEMBER_ACTION_LIMIT = 5;
@@ -87,8 +88,8 @@ describe('flood control', () => {
     // The LLM's negative delta slot is a deduction too: held, whatever the text says.
     const intent = getIntent('points.adjust')!;
     const ctx = { services: env.services, actor: fx.staff.manager1, channel: 'console' as const, requestId: randomUUID(), lang: 'zh' as const };
-    const preview = await intent.confirm!(ctx, intent.slots.parse({ memberNo: 'M00000005', delta: -5, reason: '测试', text: '给王芳加5积分' }));
-    expect(preview).toContain('扣 5 积分');
+    const held = await intent.confirm!(ctx, intent.slots.parse({ memberNo: 'M00000005', delta: -5, reason: '测试', text: '给王芳加5积分' }));
+    expect(held && heldPreview(held).text).toContain('扣 5 积分');
     expect(pointsChangeNeedsConfirmation(-1)).toBe(true);
     expect(pointsChangeNeedsConfirmation(1000)).toBe(false);
     expect(pointsChangeNeedsConfirmation(1001)).toBe(true);
