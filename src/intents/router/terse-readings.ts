@@ -1,4 +1,5 @@
 import { periodWords } from '../parse/health-request.ts';
+import { blank, findMemberNos, findPhones } from './extract.ts';
 import { MEMBER_POINTER } from './member-pointer.ts';
 import { pinyinAliases } from './stores.ts';
 
@@ -79,15 +80,11 @@ function withoutMember(text: string, slots: Record<string, unknown>): string | u
     s = s.replace(pointer, ' ');
     found = true;
   }
-  if (typeof slots.phone === 'string') {
-    const before = s;
-    s = s.replace(/(?:\+?86[\s-]?)?1\d(?:[\s-]?\d){9}/g, ' ');
-    found ||= s !== before;
-  }
-  if (typeof slots.memberNo === 'string') {
-    const before = s;
-    s = s.replace(/m\d{6,}/gi, ' ');
-    found ||= s !== before;
+  // Identifiers as the router reads them (extract.ts), blanked where they stand.
+  const ids = [...(typeof slots.phone === 'string' ? findPhones(s) : []), ...(typeof slots.memberNo === 'string' ? findMemberNos(s) : [])];
+  if (ids.length > 0) {
+    s = blank(s, ids.map((f) => f.span));
+    found = true;
   }
   if (typeof slots.name === 'string' && slots.name.trim()) {
     const before = s;
