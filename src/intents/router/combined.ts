@@ -287,7 +287,8 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
         unaskedWrite && !chosesWrite(r) ? { ...r, unasked: { intent: unaskedWrite.label, slots: await rules.slotsFor(byName.get(unaskedWrite.label)!), confidence: unaskedWrite.p } } : r;
       // A member reference + one object word, a metric word, a store + a report word, nothing else: that read (terse-readings.ts).
       const terse = await terseReadingOf(rules.text, slotsOf, (label) => candidates.some((c) => c.label === label));
-      const ranked = candidates.map((c, i) => ({ label: c.label, p: (terse ? asTerseReading(candidates, q, terse.intent) : q)[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
+      const p = terse ? asTerseReading(candidates, q, terse.intent) : q;
+      const ranked = candidates.map((c, i) => ({ label: c.label, p: p[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>
         Promise.all(rs.map(async (r) => ({ intent: r.label, slots: await rules.slotsFor(byName.get(r.label)!), confidence: r.p })));
