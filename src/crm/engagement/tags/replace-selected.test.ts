@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
 import { PHONE_COLUMNS, sealedPhoneValues } from '../../../../test/support/sealed-phone.ts';
-import { writeMemberTags } from './write.ts';
+import { readTagRows, writeMemberTags } from './write.ts';
 
 // The smart tags' set-based write: only the difference between the tag's model rows and the
 // selection is written; other sources' rows are never touched.
@@ -74,5 +74,28 @@ describe('writeMemberTags replaceSelected', () => {
       [4, 'model', '0.900', 'model'],
       [5, 'model', '0.900', 'model'],
     ]);
+  });
+  it('rows read ahead are not used when other members hold the tag now, even with the same count, Σ id and Σ id²', async () => {
+    const sql = env.services.sql;
+    await sql.query(
+      `INSERT INTO members (id, member_no, name, ${PHONE_COLUMNS}, registered_at, source_channel, status) VALUES ${[6, 7].map(() => "(?, ?, ?, ?, ?, ?, ?, 'store', 'active')").join(', ')}`,
+      [6, 7].flatMap((id) => [id, `M${id}`, `m${id}`, ...sealedPhoneValues(`1390000000${id}`), day1]),
+    );
+    const [res] = await sql.query<any>("INSERT INTO tags (name, category, created_at) VALUES ('高消费', 'value', ?)", [day1]);
+    const big = Number(res.insertId);
+    const put = (ids: number[], source: string) =>
+      sql.query('INSERT INTO member_tags (member_id, tag_id, source, confidence, created_by, created_at) VALUES ?', [ids.map((id) => [id, big, source, 1, source, day1])]);
+    await put([1, 5, 6], 'model');
+    const ahead = await readTagRows(sql, big, 'model');
+    // Meanwhile the model rows go and staff tag 2, 3 and 7 by hand: 3 rows, Σ 12, Σ² 62 as before.
+    await sql.query('DELETE FROM member_tags WHERE tag_id = ?', [big]);
+    await put([2, 3, 7], 'manual');
+    const [[sums]] = await sql.query<any[]>('SELECT COUNT(*) AS n, SUM(member_id) AS s, SUM(member_id * member_id) AS q FROM member_tags WHERE tag_id = ?', [big]);
+    expect([Number(sums.n), String(sums.s), String(sums.q)]).toEqual([ahead.ids.length, ahead.sum, ahead.squares]);
+    // The run still selects 1, 5 and 6: read again, they get the tag back and the hand-made rows stay.
+    const select = { ids: Int32Array.from([1, 5, 6]), confidence: Int32Array.from([1000, 1000, 1000]) };
+    expect(await writeMemberTags(sql, { op: 'replaceSelected', tagId: big, select, source: 'model', createdBy: 'model', at: day2, rows: ahead }, { system: 'model' })).toBe(3);
+    const [now] = await sql.query<any[]>('SELECT member_id, source FROM member_tags WHERE tag_id = ? ORDER BY member_id', [big]);
+    expect(now.map((r) => [Number(r.member_id), r.source])).toEqual([[1, 'model'], [2, 'manual'], [3, 'manual'], [5, 'model'], [6, 'model'], [7, 'manual']]);
   });
 });
