@@ -51,6 +51,17 @@ export const OBJECT_PREPOSITION = /[给把对为向跟和]$/;
 /** Questions. Head words, any position for a plain command's object, and the end of the message. */
 // 哪 asks whatever follows it (哪些, 哪位, 哪步, 到哪了, 哪天) — only 哪怕 ("even if") does not.
 export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是|是否|有没有|有无|怎么样|怎样|怎么|如何|多少|(?<![这那前后头好])(?:几个|几位|几人|几次)|哪(?!怕)|什么|啥|为什么|为何|会不会|能不能|可不可以|可以不可以|行不行|好不好|了没/;
+/**
+ * Who did it, or how it is done, asked at the end: "…是谁操作的", "谁建的", "…的是谁", "是怎么弄的",
+ * "咋加的" — a question about an action, never an order for one. Read even after a verb that takes
+ * dictated content when that content is short, or when the verb names a past action (RELATIVE_VERB).
+ */
+export const ASK_WHO_HOW_END_ZH = /(?:是|由)?(?:谁|哪位|哪个同事)[^，,。；;？?\s]{0,8}的$|的(?:是谁|是哪位|是哪个)$|(?:是|要)?(?:怎么|咋|如何)[^，,。；;？?\s]{0,6}的$/;
+/**
+ * An instruction verb directly followed by 的 modifies a noun ("上次给周杰加的那200分", "谁给王芳打的标签"):
+ * it names an action that happened, it does not ask for one.
+ */
+export const RELATIVE_VERB = /^的/;
 /** A-not-A questions of any verb or adjective ("在不在", "打没打", "加不加", "还有没有"): the same character around 不/没. */
 export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
 export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没)$/;

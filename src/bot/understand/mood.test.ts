@@ -8,6 +8,16 @@ import { analyseMood, type Mood } from './mood.ts';
 type Expect = 'do' | 'polite' | 'neg' | 'q' | 'hypo' | 'defer' | 'reported';
 
 const CASES: [string, Expect][] = [
+  // session 18: who did it / how is it done, and a verb that names a past action (…加的那200分) ask, never order
+  ['给周杰建工单是怎么弄的', 'q'],
+  ['上次给周杰加的那200分是谁操作的', 'q'],
+  ['给王芳打VIP标签的是谁', 'q'],
+  ['谁给王芳加的积分', 'q'],
+  ['工单咋建的', 'q'],
+  ['给周杰加的积分不对 再加100', 'do'],
+  ['给她加的时候备注生日', 'do'],
+  ['记录 王芳来电 问菜是怎么做的', 'do'],
+  ['给王芳建个工单 空调坏了 不知道是怎么弄的', 'do'],
   // session 16: a wish relayed by the member's or colleague's name, with or without an instruction verb
   ['王芳说她想要个VIP标签', 'reported'],
   ['陈静说要给她加100分', 'reported'],

@@ -126,6 +126,8 @@ function readMood(raw: string): Mood {
     cue('q', L.QUESTION_START_EN.exec(text)?.[0]) ||
     cue('q', L.QUESTION_EN.exec(scan)?.[0]) ||
     cue('q-perfective', perfective ? 'perfective' : null) ||
+    cue('q-who-how', askWhoHow(end, f, contentLong)) ||
+    cue('relative', relativeVerb(f)) ||
     cue('just-talk', L.JUST_TALK.exec(f.content ? f.head : text)?.[0]);
   const politeForm = L.POLITE_START_ZH.test(text) || L.POLITE_END_ZH.test(end) || L.POLITE_EN.test(text);
   // "能不能/可以…吗" around an instruction verb asks for it; "要不要 / 是不是 / 了吗" ask about it.
@@ -161,6 +163,30 @@ function readMood(raw: string): Mood {
     politeRequest,
     cues,
   };
+}
+
+/**
+ * "…是谁操作的", "是怎么弄的" at the end ask about the action. After a verb of dictated content the
+ * end is the user's words when they are long or relay someone's question ("记录 来电问菜是怎么做的"),
+ * unless the verb names a past action ("加的那200分是谁操作的").
+ */
+function askWhoHow(end: string, f: Frame, contentLong: boolean | undefined): string | null {
+  const m = L.ASK_WHO_HOW_END_ZH.exec(end);
+  if (!m) return null;
+  if (!f.content) return m[0];
+  const before = end.slice(0, m.index);
+  if (L.RELATIVE_VERB.test(f.tail)) return m[0];
+  if (/[问询]/.test(before)) return null;
+  // "是谁/怎么…的" running on from the verb's object ("建工单是怎么弄的") asks; after a break, long
+  // words are dictated ("建个工单 空调坏了 不知道是怎么弄的").
+  const afterVerb = before.slice(Math.max(0, before.indexOf(f.verb) + f.verb.length));
+  return /[\s，,。；;：:]/.test(afterVerb) && contentLong ? null : m[0];
+}
+
+/** "谁给王芳加的积分", "上次加的那200分": the instruction verb followed by 的, with no later instruction ("加的不对 再加100"). */
+function relativeVerb(f: Frame): string | null {
+  if (!f.verb || !/\p{Script=Han}/u.test(f.verb) || !L.RELATIVE_VERB.test(f.tail)) return null;
+  return L.VERB_ZH.test(f.tail.slice(1)) ? null : `${f.verb}的`;
 }
 
 /** "陈静说想要…", "李娜要求我们…", "陈静 said she wants …": a named person's words, when the words before the verb of saying are a name. */
