@@ -50,7 +50,7 @@ export const OBJECT_PREPOSITION = /[给把对为向跟和]$/;
 
 /** Questions. Head words, any position for a plain command's object, and the end of the message. */
 // 哪 asks whatever follows it (哪些, 哪位, 哪步, 到哪了, 哪天) — only 哪怕 ("even if") does not.
-export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是|是否|有没有|有无|怎么样|怎样|怎么|如何|多少|(?<![这那前后头好])(?:几个|几位|几人|几次)|哪(?!怕)|什么|啥|为什么|为何|会不会|能不能|可不可以|可以不可以|行不行|好不好|了没/;
+export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是|是否|有没有|有无|怎么样|怎样|怎么|如何|多少|(?<![这那前后头好])(?:几个|几位|几人|几次)|哪(?!怕)|什么|啥|为什么|为何|干嘛|干吗|干啥|(?<!随便|不管|无论|管他)谁(?![都也])|会不会|能不能|可不可以|可以不可以|行不行|好不好|了没/;
 /**
  * Who did it, or how it is done, asked at the end: "…是谁操作的", "谁建的", "…的是谁", "是怎么弄的",
  * "咋加的" — a question about an action, never an order for one. Read even after a verb that takes
@@ -58,20 +58,21 @@ export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是
  */
 export const ASK_WHO_HOW_END_ZH = /(?:是|由)?(?:谁|哪位|哪个同事)[^，,。；;？?\s]{0,8}的$|的(?:是谁|是哪位|是哪个)$|(?:是|要)?(?:怎么|咋|如何)[^，,。；;？?\s]{0,6}的$/;
 /**
- * An instruction verb directly followed by 的 modifies a noun ("上次给周杰加的那200分", "谁给王芳打的标签"):
- * it names an action that happened, it does not ask for one.
+ * An instruction verb directly followed by 的 modifies a noun ("上次给周杰加的那200分", "谁给王芳打的标签"),
+ * and one followed by 过 tells of it ("早上不是给她加过分了"; 发过去 / 拿过来 are still orders): either
+ * names an action that happened, it does not ask for one.
  */
-export const RELATIVE_VERB = /^的/;
+export const RELATIVE_VERB = /^(?:的|过(?![去来]))/;
 /** A-not-A questions of any verb or adjective ("在不在", "打没打", "加不加", "还有没有"): the same character around 不/没. */
 export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
-export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没)$/;
+export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没|干[嘛吗啥]|(?<![说偏就也还都并绝])不)$/;
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
 export const WEIGHING =
   /要不要|需不需要|用不用|该不该|是不是该|合适吗|合不合适|妥不妥|妥当吗|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise|alright|all right) (?:to|if)\b|\b(?:ok|okay|fine|alright|all right|a good idea|wise)\s*[?？]?\s*$/i;
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
-export const QUESTION_EN = /\b(?:whether|how many|how much|have we|did (?:we|you|i|he|she|they))\b/i;
+export const QUESTION_EN = /\b(?:whether|how many|how much|have we|did (?:we|you|i|he|she|they)|whom|by who)\b/i;
 
 /** Polite requests: a question in form, an instruction in intent ("能帮我给他打个VIP标签吗"). */
 export const POLITE_START_ZH = /^(?:请问)?(?:你|您)?(?:能不能|能否|可不可以|可以|可否|能|麻烦|劳驾|请|帮忙|帮我|辛苦)/;
@@ -79,7 +80,7 @@ export const POLITE_END_ZH = /(?:好吗|可以吗|行吗|好不好|可以不|行
 export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|would you mind|kindly|could i ask you to|can i get you to)\b|\bplease\b/i;
 
 /** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */
-export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)|不确定|拿不准|说不准|没想好/;
+export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|的话(?=[\s，,]*\S)|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)|不确定|拿不准|说不准|没想好/;
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
 /** "would" right before the instruction verb ("would adding 200 points … be ok", "I would tag them"): conditional, not a request ("would you add", "I'd like to add" put other words between). */
 export const HYPO_HEAD_EN = /\bwould\s*$/i;
@@ -100,7 +101,7 @@ export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|w
 
 /** Someone else's instruction relayed, not the user's own (an authority anywhere before the verb). */
 export const REPORTED_AUTHORITY_ZH =
-  /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
+  /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里|自己|本人|刚才?|也|又|还)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
 /** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
 export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
 export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b/i;

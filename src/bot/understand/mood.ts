@@ -90,7 +90,7 @@ function readMood(raw: string): Mood {
   const aNotA = L.A_NOT_A_ZH.exec(framed.content ? framed.head : read)?.[0];
   const text = aNotA && !framed.content ? read.replace(L.A_NOT_A_ZH, '$1') : read;
   // The end of the sentence: without a trailing identifier, punctuation or a final particle ("…了吗 13800000005", "别发啊").
-  const end = text.replace(L.TRAILING_IDENTIFIER, '').replace(L.TRAILING, '').replace(/[啊呀哈啦哦嘛~]+$/u, '');
+  const end = text.replace(L.TRAILING_IDENTIFIER, '').replace(L.TRAILING, '').replace(/(?<!干)[啊呀哈啦哦嘛~]+$/u, '');
   const f = frame(text);
   // For 别 as "don't", mask 别的 / 别人 … (other, someone else).
   const negHead = f.head.replace(L.NOT_A_BIE, '__');
@@ -183,10 +183,10 @@ function askWhoHow(end: string, f: Frame, contentLong: boolean | undefined): str
   return /[\s，,。；;：:]/.test(afterVerb) && contentLong ? null : m[0];
 }
 
-/** "谁给王芳加的积分", "上次加的那200分": the instruction verb followed by 的, with no later instruction ("加的不对 再加100"). */
+/** "谁给王芳加的积分", "上次加的那200分", "给她加过分了": the instruction verb followed by 的 or 过, with no later instruction ("加的不对 再加100"). */
 function relativeVerb(f: Frame): string | null {
   if (!f.verb || !/\p{Script=Han}/u.test(f.verb) || !L.RELATIVE_VERB.test(f.tail)) return null;
-  return L.VERB_ZH.test(f.tail.slice(1)) ? null : `${f.verb}的`;
+  return L.VERB_ZH.test(f.tail.slice(1)) ? null : `${f.verb}${f.tail[0]}`;
 }
 
 /** "陈静说想要…", "李娜要求我们…", "陈静 said she wants …": a named person's words, when the words before the verb of saying are a name. */
