@@ -44,7 +44,7 @@ export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not n
 export const NEG_HEAD_EN = /\b(?:not|never)\s*(?:going to\s+|gonna\s+)?$/i;
 /** A negation at the very end takes back what came before ("给他打VIP标签就不用了", "tag him, never mind"). */
 export const NEG_END_ZH = /(?:算了|(?:不|别)(?:用|要|必|需要|发|建|开|打|加|扣|记|做|弄|搞|召回|导出|执行)了|先不要|先别|先不)$/;
-export const NEG_END_EN = /(?:never ?mind|forget it|no need|not now|scratch that|cancel that|actually,? don'?t|don'?t)$/i;
+export const NEG_END_EN = /(?:never ?mind|forget it|no need|not now|scratch that|cancel that|actually,? don'?t|don'?t|nah|nope|no thanks|(?:actually|wait|hmm|on second thought),? no)$/i;
 /** A negation right after a preposition modifies the object ("给不要辣的会员"), not the instruction. */
 export const OBJECT_PREPOSITION = /[给把对为向跟和]$/;
 
@@ -72,7 +72,7 @@ export const WEIGHING =
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
-export const QUESTION_EN = /\b(?:whether|how many|how much|have we|did (?:we|you|i|he|she|they)|whom|by who)\b/i;
+export const QUESTION_EN = /\b(?:whether|how many|how much|how (?:to|do|can|should|does)|have we|did (?:we|you|i|he|she|they)|whom|by who)\b/i;
 
 /** Polite requests: a question in form, an instruction in intent ("能帮我给他打个VIP标签吗"). */
 export const POLITE_START_ZH = /^(?:请问)?(?:你|您)?(?:能不能|能否|可不可以|可以|可否|能|麻烦|劳驾|请|帮忙|帮我|辛苦)/;
@@ -82,9 +82,14 @@ export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|wo
 /** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */
 export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|的话(?=[\s，,]*\S)|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)|不确定|拿不准|说不准|没想好/;
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
+/**
+ * English narration of a write that happened ("we tagged her VIP yesterday", "I already added 100
+ * points", "someone has closed it"): a subject, then the verb in the past — tells, never orders.
+ */
+export const PAST_EN = /\b(?:i|we|you|she|he|they|someone|somebody|anyone|the system)\s+(?:already\s+|just\s+|have\s+|had\s+|has\s+|'ve\s+)?(?:already\s+)?(?:tagged|labell?ed|marked|added|deducted|gave|given|awarded|removed|sent|launched|opened|created|filed|raised|logged|recorded|noted|exported|downloaded|deleted|assigned|closed|escalated|issued|registered|updated|changed|transferred|unsubscribed)\b/i;
 /** "would" right before the instruction verb ("would adding 200 points … be ok", "I would tag them"): conditional, not a request ("would you add", "I'd like to add" put other words between). */
 export const HYPO_HEAD_EN = /\bwould\s*$/i;
-export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might|not sure|unsure|idk|dunno|not certain)\b/i;
+export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might|probably|possibly|not sure|unsure|idk|dunno|not certain)\b/i;
 
 /**
  * Words that take the instruction back as a joke or as irony ("…what could possibly go wrong",
@@ -104,7 +109,7 @@ export const REPORTED_AUTHORITY_ZH =
   /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里|自己|本人|刚才?|也|又|还)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
 /** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
 export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
-export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b/i;
+export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b|\b(?:i was|we were|i've been|we've been|i have been|we have been) (?:told|asked)\b|\b(?:i'm|i am|we're|we are) supposed to\b/i;
 /**
  * A person named, then what they said or asked for ("陈静说想要个生日标签", "李娜要求我们帮她加VIP",
  * "周杰那边说…", "陈静 said she wants …"): the member's wish relayed, not the user's instruction. The

@@ -128,10 +128,13 @@ function readMood(raw: string): Mood {
     cue('q-perfective', perfective ? 'perfective' : null) ||
     cue('q-who-how', askWhoHow(end, f, contentLong)) ||
     cue('relative', relativeVerb(f)) ||
+    cue('past', L.PAST_EN.exec(f.content ? f.head + f.verb : text)?.[0]) ||
+    // "open a ticket? she didn't complain": a question mark on the verb's object asks, even before dictated words.
+    cue('q-mid', f.content && /^\s*(?:(?:an?|the|a new)\s+)?[^\s，,。；;?？]{0,8}\s*[?？]/u.test(f.tail) ? '?' : null) ||
     cue('just-talk', L.JUST_TALK.exec(f.content ? f.head : text)?.[0]);
   const politeForm = L.POLITE_START_ZH.test(text) || L.POLITE_END_ZH.test(end) || L.POLITE_EN.test(text);
   // "能不能/可以…吗" around an instruction verb asks for it; "要不要 / 是不是 / 了吗" ask about it.
-  const politeRequest = politeForm && Boolean(f.verb) && !perfective && !/要不要|需不需要|用不用|该不该|是不是|是否|有没有|怎么|如何|多少|什么|哪/.test(f.head) && !/^(?:should|shall|can we|could we|do we)\b/i.test(text);
+  const politeRequest = politeForm && Boolean(f.verb) && !perfective && !/要不要|需不需要|用不用|该不该|是不是|是否|有没有|怎么|如何|多少|什么|哪/.test(f.head) && !/^(?:should|shall|can we|could we|do we)\b|\bhow (?:to|do|can|should|does)\b/i.test(text);
   if (politeRequest) {
     cues.push('polite');
     question = false;
