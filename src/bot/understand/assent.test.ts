@@ -25,6 +25,12 @@ describe('assent', () => {
     ['ok', 'vague'],
     ['sure', 'vague'],
     ['好的！', 'vague'],
+    // several vague words run together are still vague (session 18)
+    ['嗯 对', 'vague'],
+    ['行 就这样吧', 'vague'],
+    ['ok sure', 'vague'],
+    ['对 就是她', null],
+    ['行 加吧', null],
     ['确认一下他的积分', null],
     ['确定要发吗', null],
     ['不确定', null],
