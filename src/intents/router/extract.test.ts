@@ -117,6 +117,10 @@ describe('extractors', () => {
     expect(findName('li na points', [])?.value).toBe('li na');
     expect(findName('wang fang tickets', [])?.value).toBe('wang fang');
     expect(findName('open his tickets', [])).toBeUndefined();
+    // English words that read as pinyin are no name (session 18)
+    expect(findName('can you add points to members?', [])).toBeUndefined();
+    expect(findName('can we open tickets here', [])).toBeUndefined();
+    expect(findName('do you know if Wang Fang got her points', [])?.value).toBe('Wang Fang');
   });
 
   it('parses Chinese numerals and scales decimals exactly', () => {

@@ -338,8 +338,9 @@ const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级
 const PRONOUN = /(?<!其)他|她|\bTA\b|\b(?:him|her|his|he|she)\b/i;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
-/** English function words are never part of a name ("who are our top referrers"). */
-const ENGLISH_WORDS = /\b(?:are|is|was|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|and|or|with|to|from|this|that|these|those|best|most)\b/i;
+/** English function words are never part of a name ("who are our top referrers", "can you add points", "open tickets here" — "can you" and "here" read as pinyin). */
+const ENGLISH_WORDS = /\b(?:are|is|was|were|be|been|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|you|i|it|they|them|their|and|or|with|to|from|this|that|these|those|best|most|can|could|would|should|will|shall|do|does|did|have|has|had|if|how|when|where|why|not|no|yes|here|there|now|today|please|know|tell|got|get|some|every|each|again|just|also)\b/i;
+const ENGLISH_WORDS_ALL = new RegExp(ENGLISH_WORDS.source, 'gi');
 
 /**
  * A member's name: what is left once identifiers, tags, trigger words and fillers are
@@ -392,7 +393,13 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
       const typed = cutName(text.slice(Math.max(0, text.indexOf(value))));
       value = typed.length < value.length && value.startsWith(typed) ? typed : cutName(value);
     }
-    // "Zhang Wei for me" → Zhang Wei; "are our top referrers" is no name.
+    // "Zhang Wei for me" → Zhang Wei; "do you know if Wang Fang got" → Wang Fang; "are our top referrers" is no name.
+    if (/^[A-Za-z][A-Za-z.' -]*$/.test(value)) {
+      const runs = value.split(ENGLISH_WORDS_ALL).map((r) => r.trim()).filter(Boolean);
+      const named = runs.find((r) => LATIN_NAME.test(r) && latinNameLike(r));
+      if (named) latin ??= at(named);
+      continue;
+    }
     const word = ENGLISH_WORDS.exec(value);
     if (word) value = value.slice(0, word.index).trim();
     if (!value || NOT_A_NAME.test(value)) continue;
