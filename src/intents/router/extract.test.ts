@@ -158,6 +158,12 @@ describe('extractors', () => {
     expect(findName('王芳还剩多少分', [])?.value).toBe('王芳');
     expect(findName('刘洋跟咱有过啥沟通', [])?.value).toBe('刘洋');
     expect(findName('张伟华的订单', [{ start: 4, end: 6 }])?.value).toBe('张伟华');
+    // Shorthand: a slash, an arrow or a plus after the name, or a Latin word glued to it, ends it.
+    expect(findName('王芳/订单', [])?.value).toBe('王芳');
+    expect(findName('李娜→工单', [])?.value).toBe('李娜');
+    expect(findName('周杰lv', [])?.value).toBe('周杰');
+    expect(findName('陈静+VIP', [{ start: 3, end: 6 }])?.value).toBe('陈静');
+    expect(findName('Zhang Wei/orders', [])?.value).toBe('Zhang Wei');
   });
 
   it('takes no tag from words that only point at one or ask about it', () => {

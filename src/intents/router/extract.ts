@@ -356,7 +356,12 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   for (const re of FILLERS) rest = rest.replace(re, (m) => ' '.repeat(m.length));
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
   // 的 ends a name ("林晓雯的积分"): names practically never contain it.
-  const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s\d,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
+  // Shorthand puts a slash, an arrow or a plus between the name and what is asked ("王芳/订单",
+  // "13800000005→积分", "陈静+VIP"), or glues a Latin word to it ("周杰lv"): those end a name too.
+  const segments = rest
+    .replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001')
+    .replace(/(?<=\p{Script=Han})(?=[A-Za-z])|(?<=[A-Za-z])(?=\p{Script=Han})/gu, ' ')
+    .split(/[\s\d,，。.!！?？:：;；、"'“”「」『』()（）的/／\\|｜→⇒➡>＞<＜+＋=＝~～*＊#＃@＠&＆]+/);
   // A Chinese name wins over Latin words ("check 王芳 points"); a Latin one is kept in case there is none.
   let latin: Found<string> | undefined;
   const at = (value: string): Found<string> => {
