@@ -77,6 +77,17 @@ describe('terse readings', () => {
     ] as const) expect((await router({ 'member.summary': 0.5 }).route(text, staff)).intent, text).toBe(intent);
   });
 
+  it("reads the churn list's people with a count or a list word as the churn list, and 业绩 as the dashboard", async () => {
+    for (const text of ['流失客户数量', '静安流失客户数量', '预警会员几个', '流失客户的数量是多少', '要流失的人有谁', '沉睡的有谁']) {
+      expect((await router({ 'members.query': 0.6, 'insights.health': 0.2 }).route(text, staff)).intent, text).toBe('churn.list');
+    }
+    // A tag of the dictionary named: its members, maybe ("流失风险" is a tag too) — the model decides.
+    expect((await router({ 'members.query': 0.9 }).route('流失风险客户数', staff)).intent).toBe('members.query');
+    // A dormant count is the dashboard's figure.
+    expect((await router({ 'members.query': 0.6 }).route('沉睡会员几个', staff)).intent).toBe('insights.health');
+    for (const text of ['业绩', '本月业绩', '静安 业绩']) expect((await router({ 'koc.stats': 0.8 }).route(text, staff)).intent, text).toBe('insights.health');
+  });
+
   it('never reads a write on terse evidence: a sign, an amount, a verb or a second word is no terse reading', async () => {
     // The model's write stays a write for the gate; the step adds nothing.
     expect((await router({ 'tag.add': 0.9 }).route('王芳 +vip', staff)).intent).toBe('tag.add');

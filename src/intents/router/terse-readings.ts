@@ -41,10 +41,19 @@ const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
 
 /** A metric by its short name ("客单", "新客", "gmv"), with at most a period, a store and "多少". */
 const METRIC_WORD =
-  /^(?:客单价?|客单|单均|kdj|复购率?|回购率?|留存率?|流失率|新客数?|新增会员|新增|新会员|活跃会员|活跃|沉睡会员|沉睡|gmv|营业额|销售额|aov|repeatrate|retention|churnrate)$/i;
+  /^(?:业绩|营收|经营数据|经营情况|回头客|回头率|客单价?|客单|单均|kdj|复购率?|回购率?|留存率?|流失率|新客数?|新增会员|新增|新会员|活跃会员|活跃|沉睡会员|沉睡|gmv|营业额|销售额|aov|repeatrate|retention|churnrate)$/i;
 // 新客 is also a tag: alone, "新客" may be the tag's members; with a period or a store it is the metric.
 const NEEDS_SCOPE = /^新客数?$/;
-const METRIC_TAIL = /(?:是)?(?:多少|几个|几位|怎么样|咋样|如何)$/;
+const METRIC_TAIL = /(?:的)?(?:比例|占比)?(?:是)?(?:多少|几个|几位|怎么样|咋样|如何)?$/;
+
+/**
+ * The churn list by its people and a count or a list word, with at most a store and a period
+ * ("流失客户数量", "预警会员几个", "要流失的人有谁", "沉睡的有谁"): the list is what is counted. The
+ * model reads "客户数量" as members.query's count, and 流失 beside the batch writes it was trained on.
+ * A dormant count alone ("沉睡会员几个") is the dashboard's figure (METRIC_WORD), its list the churn list.
+ */
+const CHURN_PEOPLE =
+  /^(?:(?:要|快|快要|将要?|已经?|有)?(?:流失|流失预警|预警)了?的?(?:会员|客户|客人|顾客|人|vip)?(?:名单|列表|清单)?的?(?:数量|人数|总数|总人数|数目|数)?(?:是|有|一共|总共|共)?(?:多少个?人?|几个人?|几位|几人|谁|哪些人?|哪几个)?|沉睡的?(?:会员|客户|客人|顾客|人)?(?:都|是|有)*(?:谁|哪些人?|哪几个|名单|列表))$/i;
 
 /** A report of a store's members, by its word, when a store is named and nothing else. */
 const STORE_REPORTS: readonly (readonly [string, RegExp])[] = [
@@ -55,7 +64,7 @@ const STORE_REPORTS: readonly (readonly [string, RegExp])[] = [
 
 const PARTICLES_END = /(?:呢|啊|呀|吧|哈|咧|呗|嘛|吗|哦|噢|捏)+$/;
 const POLITE = /\b(?:pls|plz|please)\b/gi;
-const NOISE = /[\s,，.。!！?？~～…、:：;；"'“”‘’()（）]|\p{Extended_Pictographic}|\u{FE0F}/gu;
+const NOISE = /[\s,，.。!！?？~～…、:：;；"'“”‘’()（）/／|｜→⇒➡>＞]|\p{Extended_Pictographic}|\u{FE0F}/gu;
 
 /** Cut every case-insensitive occurrence of `part` out of `text`. */
 const cut = (text: string, part: string): string => (part ? text.split(new RegExp(part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i')).join(' ') : text);
@@ -136,6 +145,8 @@ export async function terseReadingOf(text: string, slotsOf: SlotsOf, has: (inten
     const metric = bare(scoped).replace(METRIC_TAIL, '');
     if (METRIC_WORD.test(metric) && (!NEEDS_SCOPE.test(metric) || named || store)) return { intent: 'insights.health' };
   }
+  // The churn list's people, counted or listed (no tag named: "流失风险客户数" may be the tag's members).
+  if (has('churn.list') && CHURN_PEOPLE.test(bare(scoped)) && (!has('members.query') || (await slotsOf('members.query')).tag === undefined)) return { intent: 'churn.list' };
   // A store + a report word, nothing else.
   if (store && !named) {
     const word = bare(scoped);
