@@ -42,4 +42,13 @@ describe('the scope a message names', () => {
     for (const text of ['what about 静安店', '静安店的详情']) expect((await slotsAs(summary, text, staff, EVAL_DICTIONARIES)).name).toBeUndefined();
     expect((await slotsAs(summary, '王芳的详情', staff, EVAL_DICTIONARIES)).name).toBe('王芳');
   });
+
+  it('reads a count of members over a period or against one as the dashboard, a count by tag or level as the count', async () => {
+    for (const text of ['本月会员数', '上月会员多少', '10月会员几个', '会员数 同比', '静安会员数 上月', 'member count trend']) {
+      expect((await router({ 'members.query': 0.8 }).route(text, staff)).intent, text).toBe('insights.health');
+    }
+    for (const text of ['本店有多少会员', '本月VIP几个', '上月5级会员几个', '这个月生日的会员有几个']) {
+      expect((await router({ 'members.query': 0.8 }).route(text, staff)).intent, text).toBe('members.query');
+    }
+  });
 });
