@@ -77,6 +77,17 @@ describe('terse readings', () => {
     ] as const) expect((await router({ 'member.summary': 0.5 }).route(text, staff)).intent, text).toBe(intent);
   });
 
+  it('reads the shorthand object words of a member: L几 / 哪级, 备注 / 来电, 首单 / 上一单', async () => {
+    for (const [text, intent] of [
+      ['周杰 L几', 'member.level'],
+      ['周杰 哪级', 'member.level'],
+      ['王芳 备注', 'member.interactions'],
+      ['王芳 来电', 'member.interactions'],
+      ['王芳 首单', 'member.orders'],
+      ['王芳 上一单', 'member.orders'],
+    ] as const) expect((await router({ 'member.summary': 0.5, 'member.tickets': 0.3 }).route(text, staff)).intent, text).toBe(intent);
+  });
+
   it("reads the churn list's people with a count or a list word as the churn list, and 业绩 as the dashboard", async () => {
     for (const text of ['流失客户数量', '静安流失客户数量', '预警会员几个', '流失客户的数量是多少', '要流失的人有谁', '沉睡的有谁']) {
       expect((await router({ 'members.query': 0.6, 'insights.health': 0.2 }).route(text, staff)).intent, text).toBe('churn.list');
