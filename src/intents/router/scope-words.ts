@@ -14,7 +14,10 @@ import { pointsAtMember } from './member-pointer.ts';
  * - a count of members over a period or against one ("本月会员数", "10月会员几个", "会员数 同比",
  *   "上月办卡几个") is the health dashboard's figure: members.query counts who is a member now,
  *   by tag, level and store, and has no period — its weight moves to insights.health when it
- *   names neither a tag nor a level (those are counts now: "本月VIP几个" stays the ad-hoc count).
+ *   names neither a tag nor a level (those are counts now: "本月VIP几个" stays the ad-hoc count);
+ * - a member named beside churn words ("陈静 多久没来了", "陈静是不是流失了", "M00000007 lapsed?") asks
+ *   about that member, not for the store's churn list: churn.list's weight moves to the member's
+ *   orders or summary (whichever the message leaned to), unless it asks for a list or a count.
  */
 
 /** Words that name a saved segment as one, or point at one. */
@@ -78,4 +81,27 @@ export async function asDashboardOverAPeriod(text: string, candidates: readonly 
   const figure = await slotsOf('insights.health');
   if (figure.period === undefined && figure.month === undefined && !OVER_TIME.test(text)) return [...q];
   return moveTo(q, [query], health);
+}
+
+/** Asking for the store's list or a number of people: then the member named is one of the list's filters, not the subject. */
+const LIST_OR_COUNT = /名单|列表|清单|几个|几位|多少人|多少个|哪些|都有谁|有谁|\btop\s*\d|前\s*\d|前[一二三四五六七八九十]|\blist\b|\bhow many\b|\bwho\b/i;
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+/**
+ * Whether a "name" holds a dictionary word ("高风险", "高价值" — a surname character before a word):
+ * the word segmenter leaves a given name's characters single ("陈|静", "张|伟|华"). Some real names
+ * hold a word too ("王建国"): then the step does nothing, as before it.
+ */
+const holdsAWord = (name: string): boolean => [...segmenter.segment(name)].some((s) => [...s.segment].length >= 2);
+
+/** A member named with churn words and no list or count: churn.list's weight goes to that member's orders or summary. */
+export async function asMemberReadWhenNamed(text: string, candidates: readonly Candidate[], q: readonly number[], slotsOf: SlotsOf): Promise<number[]> {
+  const churn = candidates.findIndex((c) => c.label === 'churn.list');
+  const orders = candidates.findIndex((c) => c.label === 'member.orders');
+  const summary = candidates.findIndex((c) => c.label === 'member.summary');
+  if (churn < 0 || orders < 0 || summary < 0 || !q[churn] || LIST_OR_COUNT.test(text)) return [...q];
+  const member = await slotsOf('member.summary');
+  const named = typeof member.name === 'string' && !holdsAWord(member.name);
+  if (!named && member.phone === undefined && member.memberNo === undefined) return [...q];
+  return moveTo(q, [churn], q[orders]! > q[summary]! ? orders : summary);
 }
