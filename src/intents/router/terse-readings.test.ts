@@ -85,6 +85,10 @@ describe('terse readings', () => {
       ['王芳 来电', 'member.interactions'],
       ['王芳 首单', 'member.orders'],
       ['王芳 上一单', 'member.orders'],
+      // Typed in full pinyin.
+      ['李娜 gongdan', 'member.tickets'],
+      ['王芳 dingdan', 'member.orders'],
+      ['周杰 dengji', 'member.level'],
     ] as const) expect((await router({ 'member.summary': 0.5, 'member.tickets': 0.3 }).route(text, staff)).intent, text).toBe(intent);
   });
 
