@@ -28,6 +28,13 @@ const METRIC_WORDS: [RegExp, Metric][] = [
   [/沉睡|\bdormant\b/i, 'dormant_members'],
 ];
 
+/**
+ * Today (so far): the dashboard's rolling day, asked by name ("今天客单", "今日新客", "aov today").
+ * Not one of the calendar periods (the API's named periods end with yesterday): the slot says
+ * `today` and insights.health reads it as the rolling day.
+ */
+export const TODAY = /今天|今日|今儿个?|\btoday(?:'s)?\b/i;
+
 /** The metric a message names (the first in this order when it names several), or undefined. */
 export function metricFromText(text: string | undefined): Metric | undefined {
   return text ? METRIC_WORDS.find(([re]) => re.test(text))?.[1] : undefined;

@@ -68,6 +68,19 @@ describe('terse readings', () => {
     expect(metricFromText('上月新客')).toBe('new_members');
   });
 
+  it('reads 今天 / today beside a metric word as the dashboard today so far, not the to-do list', async () => {
+    for (const [text, metric] of [
+      ['今天客单', 'aov'],
+      ['今日新客', 'new_members'],
+      ['aov today', 'aov'],
+    ] as const) {
+      const r = await router({ 'work.today': 0.8 }).route(text, staff);
+      expect([r.intent, r.slots.metric, r.slots.period], text).toEqual(['insights.health', metric, 'today']);
+    }
+    // The to-do list's own words stay the to-do list.
+    expect((await router({ 'work.today': 0.8 }).route('今天回访', staff)).intent).toBe('work.today');
+  });
+
   it('reads a store + a report word as that report of the store', async () => {
     for (const [text, intent] of [
       ['静安 rfm', 'insights.rfm'],

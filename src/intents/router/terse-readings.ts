@@ -1,4 +1,4 @@
-import { periodWords } from '../parse/health-request.ts';
+import { periodWords, TODAY } from '../parse/health-request.ts';
 import { blank, findMemberNos, findPhones } from './extract.ts';
 import { MEMBER_POINTER } from './member-pointer.ts';
 import { pinyinAliases } from './stores.ts';
@@ -115,12 +115,14 @@ function withoutStore(text: string, store: string): string {
   return s;
 }
 
-/** `text` with its named periods cut out (上周, 本月, ytd …). */
+/** `text` with its named periods cut out (上周, 本月, ytd …, and 今天 / today: the dashboard's rolling day). */
 function withoutPeriods(text: string): { rest: string; named: boolean } {
   const spans = periodWords(text);
   let s = text;
   for (const w of [...spans].reverse()) s = `${s.slice(0, w.start)} ${s.slice(w.end)}`;
-  return { rest: s, named: spans.length > 0 };
+  const today = TODAY.test(s);
+  if (today) s = s.replace(new RegExp(TODAY.source, 'gi'), ' ');
+  return { rest: s, named: spans.length > 0 || today };
 }
 
 /**
