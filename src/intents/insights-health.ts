@@ -3,7 +3,7 @@ import { formatDate, formatYuan, storeScope } from '../crm/kernel/index.ts';
 import { healthTrendChart } from './render/charts/health-chart.ts';
 import { healthDashboard, type Granularity, type HealthDashboard } from '../crm/insights/index.ts';
 import { t, type Lang } from '../i18n/index.ts';
-import { calendarPeriodFromText, calendarPeriodOf, dateRangeFromText, metricFromText, METRICS, monthOfRequest, NAMED_PERIODS, namedPeriodFromText, type Metric } from './parse/health-request.ts';
+import { calendarPeriodFromText, calendarPeriodOf, dateRangeFromText, metricFromText, METRICS, monthOfRequest, NAMED_PERIODS, namedPeriodFromText, TODAY, type Metric } from './parse/health-request.ts';
 import { delta, pct, periodName, renderHealth } from './render/insights.ts';
 import { resolveStore, storeDirectory } from './router/stores.ts';
 import { staffAccess } from './staff.ts';
@@ -13,9 +13,9 @@ const ROLLING = ['day', 'week', 'month'] as const;
 
 const slots = z.object({
   period: z
-    .enum([...ROLLING, ...NAMED_PERIODS])
+    .enum([...ROLLING, 'today', ...NAMED_PERIODS])
     .optional()
-    .describe('day (today so far), week (last 7 days, default), month (last 30 days) — today included — or a calendar period: yesterday, this_week, last_week, this_month, last_month, this_quarter, last_quarter, this_year, last_year (China time)'),
+    .describe('day or today (today so far), week (last 7 days, default), month (last 30 days) — today included — or a calendar period: yesterday, this_week, last_week, this_month, last_month, this_quarter, last_quarter, this_year, last_year (China time)'),
   month: z.number().int().min(1).max(12).optional().describe('a calendar month by number (10 = October, the latest one that has begun)'),
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('first China date of a date range (YYYY-MM-DD), with to'),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('last China date of a date range, included (YYYY-MM-DD), with from'),
@@ -83,14 +83,21 @@ export const insightsHealth = defineIntent({
       '流失率', '复购率', '回购率', '复购', '留存率', '留存', '客单价', '客单', '单均', '新增会员', '新增了多少',
       /\bchurn(?:ed)? rate\b|\brepeat(?:[- ]purchase)? rate\b|\brepurchase rate\b|\bretention\b|\baverage order value\b|\bAOV\b/i,
       // "新会员数": a number of new members is this dashboard's metric, never a count of all members.
-      [/新会员|新注册|新增|新(?:进来|进|来|加入|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|活跃会员|活跃人数|活跃用户|活跃客户|活跃度|沉睡/, /多少|几个|几位|人数|数量|(?<=新会员|新注册会员|新增会员)数|数据|比例|占比|变化|趋势|环比|同比|怎么样|如何|情况|统计|上周|本周|这周|本月|上个?月|这个月|季度|今年|去年|昨天|\d+月/],
+      [/新会员|新注册|新增|新(?:进来|进|来|加入|加|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|活跃会员|活跃人数|活跃用户|活跃客户|活跃度|沉睡/, /多少|几个|几位|人数|数量|(?<=新会员|新注册会员|新增会员)数|数据|比例|占比|变化|趋势|环比|同比|怎么样|如何|情况|统计|上周|本周|这周|本月|上个?月|这个月|季度|今年|去年|昨天|\d+月/],
       [/\b(?:new|active|dormant) (?:members?|customers?|sign-?ups?)\b/i, /\bhow many\b|\bnumber\b|\bcount\b|\btrend\b|\blast\b|\bthis\b|\bin (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i],
     ],
     extract: { text: 'text', store: 'store' },
-    derive: (text) => ({ metric: metricFromText(text), period: namedPeriodFromText(text), month: monthOfRequest(text) }),
+    // 今天 / today names the rolling day when no other period or month is named ("今天客单" → today).
+    derive: (text) => {
+      const month = monthOfRequest(text);
+      const named = namedPeriodFromText(text);
+      return { metric: metricFromText(text), period: named ?? (month === undefined && TODAY.test(text) ? ('today' as const) : undefined), month };
+    },
     priority: 6,
   },
-  async run(ctx, { period, month, from, to, metric, text, store }) {
+  async run(ctx, { period: said, month, from, to, metric, text, store }) {
+    // Today so far is the rolling day.
+    const period = said === 'today' ? 'day' : said;
     const access = staffAccess(ctx);
     const lang = ctx.lang;
     const named = store === undefined ? undefined : resolveStore(store, await storeDirectory(ctx.services));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarPeriodFromText, dateRangeFromText, metricFromText } from './health-request.ts';
+import { calendarPeriodFromText, dateRangeFromText, metricFromText, namedPeriodFromText } from './health-request.ts';
 
 const NOV = new Date('2026-11-21T04:00:00.000Z'); // Saturday, China time
 
@@ -21,6 +21,10 @@ describe('health request words', () => {
       ['how many new members last month', 'new_members'],
       ['new member count last month', 'new_members'],
       ['这个月新来了多少会员', 'new_members'],
+      // Joining said as what the new member did, and returning customers.
+      ['那个新加的会员这个月一共多少个', 'new_members'],
+      ['本月办卡几个', 'new_members'],
+      ['回头客比例', 'repurchase_rate'],
       ['本店会员健康度', undefined],
     ];
     for (const [text, metric] of cases) expect(metricFromText(text), text).toBe(metric);
@@ -50,6 +54,29 @@ describe('health request words', () => {
     // 昨天 is the calendar day before today (the rolling day is today so far).
     expect(p('昨天新增了多少会员')).toEqual({ unit: 'day', offset: -1 });
     for (const rolling of ['近3个月', '最近30天', '近一个月', '近3月', '本店会员健康度', 'it may rain']) expect(p(rolling), rolling).toBeUndefined();
+  });
+
+  it('reads the periods in staff shorthand: wk / mo / mth / q, wtd / mtd / qtd / ytd, yday', () => {
+    const cases: [string, string | undefined][] = [
+      ['流失率mtd', 'this_month'],
+      ['上wk流失率', 'last_week'],
+      ['本wk复购', 'this_week'],
+      ['repeat rate this wk', 'this_week'],
+      ['new signups last wk', 'last_week'],
+      ['aov last mth', 'last_month'],
+      ['aov prev mo', 'last_month'],
+      ['active members mtd', 'this_month'],
+      ['churn wtd', 'this_week'],
+      ['retention qtd', 'this_quarter'],
+      ['last q retention', 'last_quarter'],
+      ['上季客单', 'last_quarter'],
+      ['aov yday', 'yesterday'],
+      // Words that merely contain the letters are no periods.
+      ['show me more', undefined],
+      ['last month', 'last_month'],
+      ['上上个月', undefined],
+    ];
+    for (const [text, period] of cases) expect(namedPeriodFromText(text), text).toBe(period);
   });
 
   it('names a range of China dates, both ends included, in the latest year it has begun', () => {

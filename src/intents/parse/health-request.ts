@@ -16,31 +16,44 @@ export { calendarPeriodOf, NAMED_PERIODS, type NamedPeriod };
 
 const METRIC_WORDS: [RegExp, Metric][] = [
   [/流失率|\bchurn(?:ed)? rate\b|\battrition\b/i, 'churn_rate'],
-  [/复购|回购|回头率|\brepeat(?:[- ]purchase)? rate\b|\brepurchase\b|\breturning customers? rate\b/i, 'repurchase_rate'],
+  [/复购|回购|回头率|回头客|\brepeat(?:[- ]purchase)? rate\b|\brepurchase\b|\breturning customers? rate\b/i, 'repurchase_rate'],
   [/留存|\breten[ts]ion\b|\bretained\b/i, 'retention'],
   // kdj: the pinyin initials of 客单价.
   [/客单价?|单均|\bkdj\b|\baverage (?:order|ticket|basket)(?: value| size)?\b|\baov\b|\bavg\.? order\b/i, 'aov'],
   // "新来了多少会员", "new member count": the count of registrations, however the noun is put.
   // 新客 is a tag too; insights.health reads it as the metric only when the router chose the dashboard ("上月新客").
-  [/新增|新客|新会员|新注册|新入会|新(?:进来|进|来|加入|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|\bnew (?:members?|sign-?ups?|customers?|registrations?)\b/i, 'new_members'],
+  // 办卡 / 开卡 / 入会: joining is what a new member did ("本月办卡几个").
+  [/新增|新客|新会员|新注册|新入会|办卡|开卡|入会|新(?:进来|进|来|加入|加|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|\bnew (?:members?|sign-?ups?|customers?|registrations?)\b/i, 'new_members'],
   [/活跃|\bactive (?:members|customers|buyers)\b/i, 'active_members'],
   [/沉睡|\bdormant\b/i, 'dormant_members'],
 ];
+
+/**
+ * Today (so far): the dashboard's rolling day, asked by name ("今天客单", "今日新客", "aov today").
+ * Not one of the calendar periods (the API's named periods end with yesterday): the slot says
+ * `today` and insights.health reads it as the rolling day.
+ */
+export const TODAY = /今天|今日|今儿个?|\btoday(?:'s)?\b/i;
 
 /** The metric a message names (the first in this order when it names several), or undefined. */
 export function metricFromText(text: string | undefined): Metric | undefined {
   return text ? METRIC_WORDS.find(([re]) => re.test(text))?.[1] : undefined;
 }
 
+// Staff shorthand for the periods too: wk / mo / mth / q for week, month, quarter ("上wk", "last mth",
+// "this q"), and the report abbreviations wtd / mtd / qtd / ytd (so far this week … year) and yday.
+const WK = '(?:wk|wks|week)';
+const MO = '(?:mo|mth|mnth|month)';
+const PREV = '(?:last|prev|previous)';
 const NAMED_WORDS: [RegExp, NamedPeriod][] = [
-  [/昨天|昨日|\byesterday\b/i, 'yesterday'],
+  [/昨天|昨日|\byesterday\b|\byday\b/i, 'yesterday'],
   // 上上周 / 上上个月 / 上上季度 are the ones before: not 上周 (calendarPeriodFromText reads them).
-  [/(?<!上)上一?个?(?:周|星期|礼拜)|\blast week\b|\bprevious week\b/i, 'last_week'],
-  [/本周|这一?个?(?:周|星期|礼拜)|\bthis week\b|\bweek to date\b/i, 'this_week'],
-  [/(?<!上)上一?个?季度|\blast quarter\b|\bprevious quarter\b/i, 'last_quarter'],
-  [/本季度?|这一?个?季度|当季|\bthis quarter\b|\bquarter to date\b/i, 'this_quarter'],
-  [/(?<!上)上一?个月|(?<!上)上月|\blast month\b|\bprevious month\b/i, 'last_month'],
-  [/本月|这一?个月|当月|\bthis month\b|\bmonth to date\b/i, 'this_month'],
+  [new RegExp(`(?<!上)上一?个?(?:周|星期|礼拜|${WK}\\b)|\\b${PREV} ${WK}\\b`, 'i'), 'last_week'],
+  [new RegExp(`本周|这一?个?(?:周|星期|礼拜)|(?:本|这)${WK}\\b|\\bthis ${WK}\\b|\\bweek to date\\b|\\bwtd\\b`, 'i'), 'this_week'],
+  [/(?<!上)上一?个?季度?(?![度\d一二三四])|\blast quarter\b|\bprevious quarter\b|\b(?:last|prev) q\b/i, 'last_quarter'],
+  [/本季度?|这一?个?季度|当季|\bthis quarter\b|\bquarter to date\b|\bqtd\b|\bthis q\b/i, 'this_quarter'],
+  [new RegExp(`(?<!上)上一?个月|(?<!上)上月|(?<!上)上${MO}\\b|\\b${PREV} ${MO}\\b`, 'i'), 'last_month'],
+  [new RegExp(`本月|这一?个月|当月|(?:本|这个?)${MO}\\b|\\bthis ${MO}\\b|\\bmonth to date\\b|\\bmtd\\b`, 'i'), 'this_month'],
   [/去年|上一年|\blast year\b|\bprevious year\b/i, 'last_year'],
   [/今年|本年度?|\bthis year\b|\byear to date\b|\bytd\b/i, 'this_year'],
 ];

@@ -5,7 +5,7 @@ import { loadClassifier, NONE, type Classifier } from '../classifier/model.ts';
 import { asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
-import { asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
+import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
@@ -276,7 +276,9 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const slotsOf = (label: string) => rules.slotsFor(byName.get(label)!);
       const read = asReadsWithoutActionWord(rules.text, candidates, asked, byName);
       // The scope a message names: a tag count without a segment word, a store without a member (scope-words.ts).
-      const q = await withoutMemberIntentsForAStore(rules.text, candidates, await asTagCountWithoutSegmentWord(rules.text, candidates, read, slotsOf), slotsOf, byName);
+      // … a count of members over a period, which only the dashboard has, and a member named beside churn words.
+      const scoped = await withoutMemberIntentsForAStore(rules.text, candidates, await asTagCountWithoutSegmentWord(rules.text, candidates, read, slotsOf), slotsOf, byName);
+      const q = await asMemberReadWhenNamed(rules.text, candidates, await asDashboardOverAPeriod(rules.text, candidates, scoped, slotsOf), slotsOf);
       const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName);
       // Named beside a read, a clarification or the fallback — never beside a write that was asked for: see unaskedWriteOf.
       const chosesWrite = (r: RouteResult) => {

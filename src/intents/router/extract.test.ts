@@ -89,6 +89,8 @@ describe('extractors', () => {
     expect(findDays('前三个月的单')?.value).toBe(90);
     expect(findDays('近3月')?.value).toBe(90);
     expect(findDays('last 3 months')?.value).toBe(90);
+    // 仨 counts, as 两 / 俩 do: never a month's name.
+    expect(findDays('仨月没来的客人')?.value).toBe(90);
     // A month by name is a calendar period (the dashboard reads it), not 300 days.
     expect(findDays('10月的订单')).toBeUndefined();
     expect(findDays('三月份的')).toBeUndefined();
@@ -162,6 +164,15 @@ describe('extractors', () => {
     expect(findName('王芳还剩多少分', [])?.value).toBe('王芳');
     expect(findName('刘洋跟咱有过啥沟通', [])?.value).toBe('刘洋');
     expect(findName('张伟华的订单', [{ start: 4, end: 6 }])?.value).toBe('张伟华');
+    // Shorthand: a slash, an arrow or a plus after the name, or a Latin word glued to it, ends it.
+    expect(findName('王芳/订单', [])?.value).toBe('王芳');
+    expect(findName('李娜→工单', [])?.value).toBe('李娜');
+    expect(findName('周杰lv', [])?.value).toBe('周杰');
+    expect(findName('陈静+VIP', [{ start: 3, end: 6 }])?.value).toBe('陈静');
+    expect(findName('Zhang Wei/orders', [])?.value).toBe('Zhang Wei');
+    // A household before the name is no pointer at a member ("他们家王芳", "她家陈静").
+    expect(findName('他们家王芳最近三个月都点了些啥菜啊我看看', [])?.value).toBe('王芳');
+    expect(findName('她家陈静订单', [])?.value).toBe('陈静');
   });
 
   it('takes no tag from words that only point at one or ask about it', () => {

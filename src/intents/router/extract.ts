@@ -224,7 +224,8 @@ export function findDays(text: string): Found<number> | undefined {
 
 /** A "N月" match that names a calendar month rather than a number of months. */
 function calendarMonth(text: string, m: RegExpExecArray): boolean {
-  if (!m[0].includes('月') || /个|最近|近|过去|^这/.test(m[0]) || /^[两俩]/.test(m[1]!)) return false;
+  // 两 / 俩 / 仨 count months, never name one (仨月 is three months).
+  if (!m[0].includes('月') || /个|最近|近|过去|^这/.test(m[0]) || /^[两俩仨]/.test(m[1]!)) return false;
   if (/^\s*(?:内|之内|以来|来|以上|多)/.test(text.slice(m.index + m[0].length))) return false;
   if (/[前近过]\s*$/.test(text.slice(0, m.index))) return false;
   const n = parseNumber(m[1]!);
@@ -310,7 +311,7 @@ export function findCount(text: string): Found<number> | undefined {
 const FILLERS = [
   // A wish relayed from someone else ("店长说给王芳打个VIP", "老板让给周杰加100积分"): who said it is not the member.
   /(?:店长|老板|经理|领导|主管|老大|同事|上面|总部)(?:刚才|刚刚|也|那边)?(?:说了|说|让|叫|要|交代|吩咐|嘱咐|讲|安排)(?:我们|我)?/g,
-  /有没有|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录|积分|余额/g,
+  /有没有|[他她]们家|[他她]家|[他她]们|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录|积分|余额/g,
   // An English possessive ends a name ("陈静's points").
   /'s\b/gi,
   /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
@@ -335,7 +336,8 @@ const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级
  * A pronoun names the member in focus: what follows it is what happened, not a name
  * ("帮他开个报修单，包间空调不制冷", "add 100 points to her for her birthday").
  */
-const PRONOUN = /(?<!其)他|她|\bTA\b|\b(?:him|her|his|he|she)\b/i;
+// "他们家王芳" / "她家那个陈静": a household named before the member, not a pointer at one.
+const PRONOUN = /(?<!其)他(?!们?家)|她(?!们?家)|\bTA\b|\b(?:him|her|his|he|she)\b/i;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 /** English function words are never part of a name ("who are our top referrers", "can you add points", "open tickets here" — "can you" and "here" read as pinyin). */
@@ -357,7 +359,12 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   for (const re of FILLERS) rest = rest.replace(re, (m) => ' '.repeat(m.length));
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.
   // 的 ends a name ("林晓雯的积分"): names practically never contain it.
-  const segments = rest.replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001').split(/[\s\d,，。.!！?？:：;；、"'“”「」『』()（）的]+/);
+  // Shorthand puts a slash, an arrow or a plus between the name and what is asked ("王芳/订单",
+  // "13800000005→积分", "陈静+VIP"), or glues a Latin word to it ("周杰lv"): those end a name too.
+  const segments = rest
+    .replace(/(?<=[A-Za-z]) (?=[A-Za-z])/g, '\u0001')
+    .replace(/(?<=\p{Script=Han})(?=[A-Za-z])|(?<=[A-Za-z])(?=\p{Script=Han})/gu, ' ')
+    .split(/[\s\d,，。.!！?？:：;；、"'“”「」『』()（）的/／\\|｜→⇒➡>＞<＜+＋=＝~～*＊#＃@＠&＆]+/);
   // A Chinese name wins over Latin words ("check 王芳 points"); a Latin one is kept in case there is none.
   let latin: Found<string> | undefined;
   const at = (value: string): Found<string> => {

@@ -42,4 +42,24 @@ describe('the scope a message names', () => {
     for (const text of ['what about 静安店', '静安店的详情']) expect((await slotsAs(summary, text, staff, EVAL_DICTIONARIES)).name).toBeUndefined();
     expect((await slotsAs(summary, '王芳的详情', staff, EVAL_DICTIONARIES)).name).toBe('王芳');
   });
+
+  it('reads a count of members over a period or against one as the dashboard, a count by tag or level as the count', async () => {
+    for (const text of ['本月会员数', '上月会员多少', '10月会员几个', '会员数 同比', '静安会员数 上月', 'member count trend']) {
+      expect((await router({ 'members.query': 0.8 }).route(text, staff)).intent, text).toBe('insights.health');
+    }
+    for (const text of ['本店有多少会员', '本月VIP几个', '上月5级会员几个', '这个月生日的会员有几个']) {
+      expect((await router({ 'members.query': 0.8 }).route(text, staff)).intent, text).toBe('members.query');
+    }
+  });
+
+  it("reads a member named beside churn words as that member's read, the store's list when a list or count is asked", async () => {
+    expect((await router({ 'churn.list': 0.6, 'member.orders': 0.2 }).route('陈静 多久没来了', staff)).intent).toBe('member.orders');
+    const r = await router({ 'churn.list': 0.7, 'member.summary': 0.1 }).route('陈静是不是流失了', staff);
+    expect([r.intent, r.slots.name]).toEqual(['member.summary', '陈静']);
+    expect((await router({ 'churn.list': 0.7 }).route('13800000007 流失了吗', staff)).intent).toBe('member.summary');
+    // A list or a count asked for: the store's churn list.
+    expect((await router({ 'churn.list': 0.7 }).route('流失名单 前10', staff)).intent).toBe('churn.list');
+    // A surname character before a word is no member ("高风险流失").
+    expect((await router({ 'churn.list': 0.7 }).route('高风险流失', staff)).intent).toBe('churn.list');
+  });
 });

@@ -68,6 +68,19 @@ describe('terse readings', () => {
     expect(metricFromText('上月新客')).toBe('new_members');
   });
 
+  it('reads 今天 / today beside a metric word as the dashboard today so far, not the to-do list', async () => {
+    for (const [text, metric] of [
+      ['今天客单', 'aov'],
+      ['今日新客', 'new_members'],
+      ['aov today', 'aov'],
+    ] as const) {
+      const r = await router({ 'work.today': 0.8 }).route(text, staff);
+      expect([r.intent, r.slots.metric, r.slots.period], text).toEqual(['insights.health', metric, 'today']);
+    }
+    // The to-do list's own words stay the to-do list.
+    expect((await router({ 'work.today': 0.8 }).route('今天回访', staff)).intent).toBe('work.today');
+  });
+
   it('reads a store + a report word as that report of the store', async () => {
     for (const [text, intent] of [
       ['静安 rfm', 'insights.rfm'],
@@ -75,6 +88,32 @@ describe('terse readings', () => {
       ['churn list jingan', 'churn.list'],
       ['静安 看板', 'insights.health'],
     ] as const) expect((await router({ 'member.summary': 0.5 }).route(text, staff)).intent, text).toBe(intent);
+  });
+
+  it('reads the shorthand object words of a member: L几 / 哪级, 备注 / 来电, 首单 / 上一单', async () => {
+    for (const [text, intent] of [
+      ['周杰 L几', 'member.level'],
+      ['周杰 哪级', 'member.level'],
+      ['王芳 备注', 'member.interactions'],
+      ['王芳 来电', 'member.interactions'],
+      ['王芳 首单', 'member.orders'],
+      ['王芳 上一单', 'member.orders'],
+      // Typed in full pinyin.
+      ['李娜 gongdan', 'member.tickets'],
+      ['王芳 dingdan', 'member.orders'],
+      ['周杰 dengji', 'member.level'],
+    ] as const) expect((await router({ 'member.summary': 0.5, 'member.tickets': 0.3 }).route(text, staff)).intent, text).toBe(intent);
+  });
+
+  it("reads the churn list's people with a count or a list word as the churn list, and 业绩 as the dashboard", async () => {
+    for (const text of ['流失客户数量', '静安流失客户数量', '预警会员几个', '流失客户的数量是多少', '要流失的人有谁', '沉睡的有谁']) {
+      expect((await router({ 'members.query': 0.6, 'insights.health': 0.2 }).route(text, staff)).intent, text).toBe('churn.list');
+    }
+    // A tag of the dictionary named: its members, maybe ("流失风险" is a tag too) — the model decides.
+    expect((await router({ 'members.query': 0.9 }).route('流失风险客户数', staff)).intent).toBe('members.query');
+    // A dormant count is the dashboard's figure.
+    expect((await router({ 'members.query': 0.6 }).route('沉睡会员几个', staff)).intent).toBe('insights.health');
+    for (const text of ['业绩', '本月业绩', '静安 业绩']) expect((await router({ 'koc.stats': 0.8 }).route(text, staff)).intent, text).toBe('insights.health');
   });
 
   it('never reads a write on terse evidence: a sign, an amount, a verb or a second word is no terse reading', async () => {

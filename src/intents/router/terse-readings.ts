@@ -1,4 +1,4 @@
-import { periodWords } from '../parse/health-request.ts';
+import { periodWords, TODAY } from '../parse/health-request.ts';
 import { blank, findMemberNos, findPhones } from './extract.ts';
 import { MEMBER_POINTER } from './member-pointer.ts';
 import { pinyinAliases } from './stores.ts';
@@ -25,26 +25,35 @@ export interface TerseReading {
 
 type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
 
-/** Member objects: what a member reference + this word alone asks for. */
+/** Member objects: what a member reference + this word alone asks for (also typed in full pinyin: gongdan, dengji …). */
 const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
   // lv / lvl / dj (děng jí) / 几星: a level, not the whole look-up the identifier would give.
-  ['member.level', /^(?:lv|lvl|lv几|lv多少|level|tier|dj|等级|级别|会员等级|级|几级|几星|啥等级|什么等级|什么级别|啥级别|啥卡|什么卡)$/i],
-  ['member.lookup', /^(?:积分|积分余额|剩余积分|余分|分|积分多少|多少积分|多少分|分多少|剩多少分|还剩几分|jf|jf多少|pts|points?)$/i],
+  ['member.level', /^(?:dengji|jibie|lv|lvl|lv几|l几|lv多少|level|tier|dj|哪级|哪个等级|几级会员|等级|级别|会员等级|级|几级|几星|啥等级|什么等级|什么级别|啥级别|啥卡|什么卡)$/i],
+  ['member.lookup', /^(?:jifen|积分|积分余额|剩余积分|余分|分|积分多少|多少积分|多少分|分多少|剩多少分|还剩几分|jf|jf多少|pts|points?)$/i],
   // dd = dìng dān.
-  ['member.orders', /^(?:单|单子|订单|最近单子|最近订单|最近买的|消费|消费记录|消费明细|流水|账单|小票|买了啥|买啥了|买了什么|买过|买过啥|dd|orders|purchases|bought)$/i],
+  ['member.orders', /^(?:dingdan|单|单子|订单|首单|第一单|上一单|最后一单|大单|最近单子|最近订单|最近买的|消费|消费记录|消费明细|流水|账单|小票|买了啥|买啥了|买了什么|买过|买过啥|dd|orders|purchases|bought)$/i],
   // gd = gōng dān.
-  ['member.tickets', /^(?:工单|工单记录|工单进度|售后|售后单|报修单|gd|tix|opentix|tickets|opentickets)$/i],
-  ['member.summary', /^(?:标签|啥标签|什么标签|有啥标签|tags|画像|档案|360|概况|全貌|详情|详细|profile|summary)$/i],
-  ['member.interactions', /^(?:跟进|跟进记录|跟进情况|沟通|沟通记录|回访记录|来电记录|互动|互动记录|聊过啥|notes|history|interactions)$/i],
+  ['member.tickets', /^(?:gongdan|工单|工单记录|工单进度|售后|售后单|报修单|gd|tix|opentix|tickets|opentickets)$/i],
+  ['member.summary', /^(?:dangan|biaoqian|xiangqing|huaxiang|标签|啥标签|什么标签|有啥标签|tags|画像|档案|360|概况|全貌|详情|详细|profile|summary)$/i],
+  ['member.interactions', /^(?:hudong|genjin|goutong|huifang|备注|来电|通话记录|电话记录|跟进|跟进记录|跟进情况|沟通|沟通记录|回访记录|来电记录|互动|互动记录|聊过啥|notes|history|interactions)$/i],
   ['koc.stats', /^(?:koc|带客|带了几个|拉新)$/i],
 ];
 
 /** A metric by its short name ("客单", "新客", "gmv"), with at most a period, a store and "多少". */
 const METRIC_WORD =
-  /^(?:客单价?|客单|单均|kdj|复购率?|回购率?|留存率?|流失率|新客数?|新增会员|新增|新会员|活跃会员|活跃|沉睡会员|沉睡|gmv|营业额|销售额|aov|repeatrate|retention|churnrate)$/i;
+  /^(?:业绩|营收|经营数据|经营情况|回头客|回头率|客单价?|客单|单均|kdj|复购率?|回购率?|留存率?|流失率|新客数?|新增会员|新增|新会员|活跃会员|活跃|沉睡会员|沉睡|gmv|营业额|销售额|aov|repeatrate|retention|churnrate)$/i;
 // 新客 is also a tag: alone, "新客" may be the tag's members; with a period or a store it is the metric.
 const NEEDS_SCOPE = /^新客数?$/;
-const METRIC_TAIL = /(?:是)?(?:多少|几个|几位|怎么样|咋样|如何)$/;
+const METRIC_TAIL = /(?:的)?(?:比例|占比)?(?:是)?(?:多少|几个|几位|怎么样|咋样|如何)?$/;
+
+/**
+ * The churn list by its people and a count or a list word, with at most a store and a period
+ * ("流失客户数量", "预警会员几个", "要流失的人有谁", "沉睡的有谁"): the list is what is counted. The
+ * model reads "客户数量" as members.query's count, and 流失 beside the batch writes it was trained on.
+ * A dormant count alone ("沉睡会员几个") is the dashboard's figure (METRIC_WORD), its list the churn list.
+ */
+const CHURN_PEOPLE =
+  /^(?:(?:要|快|快要|将要?|已经?|有)?(?:流失|流失预警|预警)了?的?(?:会员|客户|客人|顾客|人|vip)?(?:名单|列表|清单)?的?(?:数量|人数|总数|总人数|数目|数)?(?:是|有|一共|总共|共)?(?:多少个?人?|几个人?|几位|几人|谁|哪些人?|哪几个)?|沉睡的?(?:会员|客户|客人|顾客|人)?(?:都|是|有)*(?:谁|哪些人?|哪几个|名单|列表))$/i;
 
 /** A report of a store's members, by its word, when a store is named and nothing else. */
 const STORE_REPORTS: readonly (readonly [string, RegExp])[] = [
@@ -55,7 +64,7 @@ const STORE_REPORTS: readonly (readonly [string, RegExp])[] = [
 
 const PARTICLES_END = /(?:呢|啊|呀|吧|哈|咧|呗|嘛|吗|哦|噢|捏)+$/;
 const POLITE = /\b(?:pls|plz|please)\b/gi;
-const NOISE = /[\s,，.。!！?？~～…、:：;；"'“”‘’()（）]|\p{Extended_Pictographic}|\u{FE0F}/gu;
+const NOISE = /[\s,，.。!！?？~～…、:：;；"'“”‘’()（）/／|｜→⇒➡>＞]|\p{Extended_Pictographic}|\u{FE0F}/gu;
 
 /** Cut every case-insensitive occurrence of `part` out of `text`. */
 const cut = (text: string, part: string): string => (part ? text.split(new RegExp(part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i')).join(' ') : text);
@@ -106,12 +115,14 @@ function withoutStore(text: string, store: string): string {
   return s;
 }
 
-/** `text` with its named periods cut out (上周, 本月, ytd …). */
+/** `text` with its named periods cut out (上周, 本月, ytd …, and 今天 / today: the dashboard's rolling day). */
 function withoutPeriods(text: string): { rest: string; named: boolean } {
   const spans = periodWords(text);
   let s = text;
   for (const w of [...spans].reverse()) s = `${s.slice(0, w.start)} ${s.slice(w.end)}`;
-  return { rest: s, named: spans.length > 0 };
+  const today = TODAY.test(s);
+  if (today) s = s.replace(new RegExp(TODAY.source, 'gi'), ' ');
+  return { rest: s, named: spans.length > 0 || today };
 }
 
 /**
@@ -136,6 +147,8 @@ export async function terseReadingOf(text: string, slotsOf: SlotsOf, has: (inten
     const metric = bare(scoped).replace(METRIC_TAIL, '');
     if (METRIC_WORD.test(metric) && (!NEEDS_SCOPE.test(metric) || named || store)) return { intent: 'insights.health' };
   }
+  // The churn list's people, counted or listed (no tag named: "流失风险客户数" may be the tag's members).
+  if (has('churn.list') && CHURN_PEOPLE.test(bare(scoped)) && (!has('members.query') || (await slotsOf('members.query')).tag === undefined)) return { intent: 'churn.list' };
   // A store + a report word, nothing else.
   if (store && !named) {
     const word = bare(scoped);
