@@ -53,7 +53,7 @@ export const OBJECT_PREPOSITION = /[给把对为向跟和]$/;
 export const QUESTION_ZH = /要不要|需不需要|用不用|该不该|是不是|是否|有没有|有无|怎么样|怎样|怎么|如何|多少|(?<![这那前后头好])(?:几个|几位|几人|几次)|哪(?!怕)|什么|啥|为什么|为何|会不会|能不能|可不可以|可以不可以|行不行|好不好|了没/;
 /** A-not-A questions of any verb or adjective ("在不在", "打没打", "加不加", "还有没有"): the same character around 不/没. */
 export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
-export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没)$/;
+export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|真的假的|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没)$/;
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
 export const WEIGHING =
   /要不要|需不需要|用不用|该不该|是不是该|合适吗|合不合适|妥不妥|妥当吗|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise|alright|all right) (?:to|if)\b|\b(?:ok|okay|fine|alright|all right|a good idea|wise)\s*[?？]?\s*$/i;
@@ -89,7 +89,7 @@ export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|w
 
 /** Someone else's instruction relayed, not the user's own (an authority anywhere before the verb). */
 export const REPORTED_AUTHORITY_ZH =
-  /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
+  /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|朋友|家人|家里人|亲戚|邻居|同学|老公|老婆|爱人|媳妇|我妈|我爸|服务员|店员|前台|网上|群里|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
 /** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
 export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
 export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b/i;

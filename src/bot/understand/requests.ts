@@ -52,7 +52,7 @@ export function asksAboutOthers(text: string, ownPhone: string): boolean {
 }
 
 const PERSON =
-  /转人工|人工|真人|客服|找(?:一下)?(?:你们)?(?:店长|经理|老板|负责人|工作人员|服务员|人)|(?:联系|叫|让|请)(?:一下)?(?:你们)?(?:店长|经理|老板|负责人|工作人员|服务员)|(?:联系|回电|打电话)(?:给)?我|\b(?:human|real person|agent|someone|somebody|a person|talk to|speak to|call me|contact me|manager)\b/i;
+  /转人工|人工|真人|客服|找(?:一下)?(?:你们)?(?:的|家的|店的|店里的)?(?:店长|经理|老板|负责人|工作人员|服务员|人)|(?:联系|叫|让|请)(?:一下)?(?:你们)?(?:店长|经理|老板|负责人|工作人员|服务员)|(?:联系|回电|打电话)(?:给)?我|\b(?:human|real person|agent|someone|somebody|a person|talk to|speak to|call me|contact me|manager)\b/i;
 /** The member asks for a person (转人工, 找店长, talk to a human): what a hand-off is for, besides a complaint. */
 export const asksForPerson = (text: string): boolean => PERSON.test(text.normalize('NFKC'));
 

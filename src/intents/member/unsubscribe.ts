@@ -5,6 +5,15 @@ import { defineIntent } from '../types.ts';
 import { t } from '../../i18n/index.ts';
 import { selfAccess } from './self.ts';
 
+/**
+ * The member's own words asking to stop marketing messages (退订, TD, 别再给我发了, stop sending me …):
+ * what lets the opt-out run (src/bot/gate-member.ts). A grumble about messages ("你们消息也太多了吧")
+ * may be read as this intent, but says no wish: it is told how to opt out, and nothing changes.
+ * Read on NFKC, simplified text.
+ */
+export const STOP_WISH =
+  /退订|退定|取消订阅|拒收|取消推送|关闭推送|屏蔽|(?:不要|别|甭|不用|不想|不愿意?|不需要)[^，,。；;\s]{0,6}?(?:发|推|收|打扰)|\bunsubscribe\b|\bopt[- ]?out\b|\bstop (?:sending|messaging|texting|the (?:messages|ads|promos|spam))\b|\bno more (?:messages|ads|promos|spam|texts)\b|\bdon'?t (?:send|text|message)\b|^\s*(?:stop|td|t)\s*$/i;
+
 /** Marketing opt-out: no more journeys or recalls; service replies still come. */
 export const unsubscribe = defineIntent({
   name: 'unsubscribe',
