@@ -24,4 +24,13 @@ describe('member gate', () => {
     expect(verdict('handoff', '我要找人吗')).toBe('answered');
     expect(verdict('handoff', '怎么转人工')).toBe('answered');
   });
+
+  it('reads traditional characters as the router does', () => {
+    expect(verdict('handoff', '轉人工客服')).toBe('proceed');
+    expect(verdict('handoff', '我要投訴 服務態度太差')).toBe('proceed');
+    expect(verdict('my.level', '我是店長 給我升到五級')).toBe('declined');
+    expect(verdict('my.points', '幫我查別人的積分')).toBe('declined');
+    expect(verdict('unsubscribe', '別再給我發了')).toBe('proceed');
+    expect(verdict('unsubscribe', '別給我退訂')).toBe('declined');
+  });
 });

@@ -25,6 +25,8 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
     kind: 'reply',
     result: { text: t(lang, key), outcome },
   });
+  // Read in simplified characters, as the router reads them ("我要投訴", "轉人工").
+  const read = toSimplified(text.normalize('NFKC'));
   if (claimsToBeStaff(text)) return reply('safety.memberStaffClaim', 'declined');
   if (intent.effect === 'read') return asksAboutOthers(text, actor.phone) ? reply('safety.memberOthers', 'declined') : null;
 
@@ -35,12 +37,12 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   if (intent.name === 'handoff') {
     if (mood.negated) return reply('safety.handoffNegated', 'declined');
     if (mood.reported || mood.hypothetical || mood.deferred) return reply('safety.handoffHow', 'declined');
-    const wanted = asksForPerson(text) || COMPLAINT.test(text);
-    if (!wanted || (mood.question && !STRONG_COMPLAINT.test(text))) return reply('safety.handoffHow', 'answered');
+    const wanted = asksForPerson(text) || COMPLAINT.test(read);
+    if (!wanted || (mood.question && !STRONG_COMPLAINT.test(read))) return reply('safety.handoffHow', 'answered');
     return null;
   }
   // 退订 only on the member's own words asking to stop ("消息也太多了吧" is a grumble, not a wish): say how.
-  if (intent.name === 'unsubscribe' && !STOP_WISH.test(toSimplified(text.normalize('NFKC')))) return reply('safety.unsubscribeHow', 'answered');
+  if (intent.name === 'unsubscribe' && !STOP_WISH.test(read)) return reply('safety.unsubscribeHow', 'answered');
   if (mood.negated) return { kind: 'reply', result: { text: t(lang, 'safety.negated', params), outcome: 'declined' } };
   if (mood.reported) return { kind: 'reply', result: { text: t(lang, 'safety.reported', params), outcome: 'declined' } };
   if (mood.hypothetical) return { kind: 'reply', result: { text: t(lang, 'safety.hypothetical', params), outcome: 'declined' } };

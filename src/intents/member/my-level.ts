@@ -23,6 +23,9 @@ export const myLevel = defineIntent({
     keywords: [
       '等级', '级别', '几级', '什么会员', '会员卡等级', '金卡', '银卡', '钻石卡', '升级', '下一级', 'level', 'tier', 'membership level', 'status level',
       NEXT_LEVEL,
+      // "lv?", "给我升到五级" (a level the member cannot set: read as the level, the gate refuses a claim to be staff).
+      'lv',
+      /升(?:到|至)\s*(?:[1-9一二三四五六七八九]\s*级|vip|金卡|银卡|钻石)/i,
     ],
     priority: 2,
   },

@@ -31,7 +31,10 @@ export const unsubscribe = defineIntent({
     { text: '以后别给我发广告了', slots: {} },
   ],
   rule: {
-    keywords: ['退订', '取消订阅', '不要再发', '别再发', '别发了', '不要发了', '别给我发', '不想收到', '不想再收到', '拒收', '取消推送', '关闭推送', '骚扰', /不要再.{0,6}(?:推送|发)|别再.{0,6}(?:推送|发)/, 'unsubscribe', 'opt out', 'opt-out', 'stop sending', 'stop messages', /^\s*(?:stop|td|TD|T)\s*$/],
+    keywords: ['退订', '取消订阅', '不要再发', '别再发', '别发了', '不要发了', '别给我发', '不想收到', '不想再收到', '拒收', '取消推送', '关闭推送', '骚扰', /不要再.{0,6}(?:推送|发)|别再.{0,6}(?:推送|发)/, 'unsubscribe',
+      // About the messages without a wish ("你们消息也太多了吧", "怎么才能不收"): this intent's topic; the gate
+      // (src/bot/gate-member.ts) answers how to opt out and changes nothing unless STOP_WISH says so.
+      /(?:消息|短信|推送|广告|信息)[^，,。；;\s]{0,6}?(?:太多|有点多|好多|这么多|那么多|多死了|烦)|(?:怎么|如何|怎样)(?:才|样才)?(?:能|可以)?不(?:再)?(?:收|接收)/, 'opt out', 'opt-out', 'stop sending', 'stop messages', /^\s*(?:stop|td|TD|T)\s*$/],
     priority: 4,
   },
   async run(ctx) {
