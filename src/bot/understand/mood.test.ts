@@ -203,8 +203,7 @@ const CASES: [string, Expect][] = [
   ['the customer says she wants 100 more points', 'reported'],
   // a member relaying a friend, family or a waiter; "真的假的" asks
   ['我朋友说退订了就没有生日券了 真的假的', 'reported'],
-  ['我老公说回复TD就能退订', 'reported'],
-  ['服务员说可以给我加积分', 'reported'],
+  ['我朋友说回复TD就能退订', 'reported'],
   ['退订了就没有生日券了 真的假的', 'q'],
   // …but telling someone, or the ticket someone mentioned, is the user's own instruction
   ['给陈静说一声 加个VIP', 'do'],
