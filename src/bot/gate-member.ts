@@ -1,5 +1,7 @@
 import { t, type Lang } from '../i18n/index.ts';
 import { COMPLAINT } from '../intents/member/handoff.ts';
+import { STOP_WISH } from '../intents/member/unsubscribe.ts';
+import { toSimplified } from '../intents/router/traditional.ts';
 import type { IntentDef } from '../intents/types.ts';
 import { actionLabel, exampleOf } from './gate-text.ts';
 import type { GateVerdict } from './gate.ts';
@@ -7,8 +9,11 @@ import type { MemberActor } from './types.ts';
 import type { Mood } from './understand/mood.ts';
 import { asksAboutOthers, asksForPerson, claimsToBeStaff } from './understand/requests.ts';
 
-/** A complaint clear enough to hand over even when phrased as a question ("怎么这么慢？我要投诉"). */
-const STRONG_COMPLAINT = /我要投诉|我要退款|要投诉|太差|垃圾|坑人|气死|差劲|难吃|态度.{0,4}(?:差|不好)|terrible|awful|worst|i want to complain/i;
+/**
+ * A complaint, or a person asked for in the member's own "我要…", clear enough to hand over even when the
+ * message also asks something ("怎么这么慢？我要投诉", "怎么还没处理 太慢了 我要找你们的人").
+ */
+const STRONG_COMPLAINT = /我要(?:找|转|见)[^，,。；;\s?？吗]{0,6}?(?:人|人工|客服|店长|经理|老板|负责人)(?![^，,。；;\s]*[吗么?？])|我要投诉|我要退款|要投诉|太差|垃圾|坑人|气死|差劲|难吃|态度.{0,4}(?:差|不好)|terrible|awful|worst|i want to complain/i;
 
 /**
  * The member side of the gate. Role comes only from identity: a claim to be staff is declined
@@ -16,10 +21,12 @@ const STRONG_COMPLAINT = /我要投诉|我要退款|要投诉|太差|垃圾|坑�
  * a ticket only when the member asks for a person or complains, affirmatively. null: go on.
  */
 export function gateMember(actor: MemberActor, intent: IntentDef, text: string, lang: Lang, mood: Mood): GateVerdict | null {
-  const reply = (key: 'safety.memberStaffClaim' | 'safety.memberOthers' | 'safety.handoffHow' | 'safety.handoffNegated', outcome: 'declined' | 'answered'): GateVerdict => ({
+  const reply = (key: 'safety.memberStaffClaim' | 'safety.memberOthers' | 'safety.handoffHow' | 'safety.handoffNegated' | 'safety.unsubscribeHow', outcome: 'declined' | 'answered'): GateVerdict => ({
     kind: 'reply',
     result: { text: t(lang, key), outcome },
   });
+  // Read in simplified characters, as the router reads them ("我要投訴", "轉人工").
+  const read = toSimplified(text.normalize('NFKC'));
   if (claimsToBeStaff(text)) return reply('safety.memberStaffClaim', 'declined');
   if (intent.effect === 'read') return asksAboutOthers(text, actor.phone) ? reply('safety.memberOthers', 'declined') : null;
 
@@ -30,10 +37,12 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   if (intent.name === 'handoff') {
     if (mood.negated) return reply('safety.handoffNegated', 'declined');
     if (mood.reported || mood.hypothetical || mood.deferred) return reply('safety.handoffHow', 'declined');
-    const wanted = asksForPerson(text) || COMPLAINT.test(text);
-    if (!wanted || (mood.question && !STRONG_COMPLAINT.test(text))) return reply('safety.handoffHow', 'answered');
+    const wanted = asksForPerson(text) || COMPLAINT.test(read);
+    if (!wanted || (mood.question && !STRONG_COMPLAINT.test(read))) return reply('safety.handoffHow', 'answered');
     return null;
   }
+  // 退订 only on the member's own words asking to stop ("消息也太多了吧" is a grumble, not a wish): say how.
+  if (intent.name === 'unsubscribe' && !STOP_WISH.test(read)) return reply('safety.unsubscribeHow', 'answered');
   if (mood.negated) return { kind: 'reply', result: { text: t(lang, 'safety.negated', params), outcome: 'declined' } };
   if (mood.reported) return { kind: 'reply', result: { text: t(lang, 'safety.reported', params), outcome: 'declined' } };
   if (mood.hypothetical) return { kind: 'reply', result: { text: t(lang, 'safety.hypothetical', params), outcome: 'declined' } };

@@ -6,6 +6,7 @@ import { gateMember } from './gate-member.ts';
 import { actionLabel, exampleOf } from './gate-text.ts';
 import type { Actor, IntentResult, RouteResult } from './types.ts';
 import { analyseMood, type Mood } from './understand/mood.ts';
+import { toSimplified } from '../intents/router/traditional.ts';
 import { isBareContent, isViewRequest } from './understand/requests.ts';
 
 /**
@@ -45,7 +46,7 @@ export function moodFor(intent: Pick<IntentDef, 'refusalIsRequest'>, text: strin
   const mood = analyseMood(text);
   if (!intent.refusalIsRequest) return mood;
   // A disclaimer ("我没说要退订啊", "我不是要退订") takes the refusal back as much as a negation of its word.
-  const negated = NEGATED_REFUSAL.test(text.normalize('NFKC')) || mood.cues.some((c) => c.startsWith('disclaimer:'));
+  const negated = NEGATED_REFUSAL.test(toSimplified(text.normalize('NFKC'))) || mood.cues.some((c) => c.startsWith('disclaimer:'));
   return { ...mood, negated, affirmative: !negated && !mood.question && !mood.hypothetical && !mood.deferred && !mood.reported };
 }
 

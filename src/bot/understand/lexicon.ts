@@ -65,7 +65,7 @@ export const ASK_WHO_HOW_END_ZH = /(?:是|由)?(?:谁|哪位|哪个同事)[^，,
 export const RELATIVE_VERB = /^(?:的|过(?![去来]))/;
 /** A-not-A questions of any verb or adjective ("在不在", "打没打", "加不加", "还有没有"): the same character around 不/没. */
 export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
-export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没|干[嘛吗啥]|(?<![说偏就也还都并绝])不)$/;
+export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|真的假的|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没|干[嘛吗啥]|(?<![说偏就也还都并绝])不|(?<![还都也并从])没)$/;
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
 export const WEIGHING =
   /要不要|需不需要|用不用|该不该|是不是该|合适吗|合不合适|妥不妥|妥当吗|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise|alright|all right) (?:to|if)\b|\b(?:ok|okay|fine|alright|all right|a good idea|wise)\s*[?？]?\s*$/i;
@@ -106,7 +106,7 @@ export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|w
 
 /** Someone else's instruction relayed, not the user's own (an authority anywhere before the verb). */
 export const REPORTED_AUTHORITY_ZH =
-  /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里|自己|本人|刚才?|也|又|还)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
+  /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|朋友|家人|家里人|亲戚|邻居|同学|网上|群里|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里|自己|本人|刚才?|也|又|还)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
 /** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
 export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
 export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b|\b(?:i was|we were|i've been|we've been|i have been|we have been) (?:told|asked)\b|\b(?:i'm|i am|we're|we are) supposed to\b/i;

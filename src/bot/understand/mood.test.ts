@@ -234,6 +234,10 @@ const CASES: [string, Expect][] = [
   ['周杰那边说想把VIP标签去掉', 'reported'],
   ['陈静 said she wants the VIP tag', 'reported'],
   ['the customer says she wants 100 more points', 'reported'],
+  // a member relaying a friend, family or a waiter; "真的假的" asks
+  ['我朋友说退订了就没有生日券了 真的假的', 'reported'],
+  ['我朋友说回复TD就能退订', 'reported'],
+  ['退订了就没有生日券了 真的假的', 'q'],
   // …but telling someone, or the ticket someone mentioned, is the user's own instruction
   ['给陈静说一声 加个VIP', 'do'],
   ['张伟说的那个单子关了吧', 'do'],

@@ -21,6 +21,7 @@ export const safety = {
     memberOthers: '为保护隐私，我只能帮你查看你本人的账户（我的积分、我的等级、我的订单、我的优惠券），不能查看或修改其他会员的信息。',
     handoffHow: '需要人工服务请直接回复「转人工」；有不满意的地方可以说「我要投诉 + 具体问题」，门店工作人员会尽快联系你。',
     handoffNegated: '好的，不转人工。有需要随时回复「转人工」。',
+    unsubscribeHow: '打扰到你了，抱歉。不想再收到活动和优惠消息的话，直接回复「退订」就行（订单、积分等服务通知不受影响）；现在没有做任何更改。',
   },
   en: {
     negated: 'OK, I will not do that ({{action}}); nothing was done. When you need it, just say so, e.g. "{{example}}".',
@@ -38,5 +39,6 @@ export const safety = {
     memberOthers: "To protect privacy I can only show your own account (my points, my level, my orders, my coupons), never another member's.",
     handoffHow: 'For a person, reply "talk to a human"; to complain, say "I want to complain: …" and store staff will contact you soon.',
     handoffNegated: 'OK, no hand-off. Reply "talk to a human" any time you need a person.',
+    unsubscribeHow: 'Sorry for the bother. To stop promotions and offers, just reply "unsubscribe" (service notices about orders and points still come); nothing was changed.',
   },
 } satisfies Messages;

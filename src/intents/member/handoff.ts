@@ -41,6 +41,9 @@ export const handoff = defineIntent({
       return {
         text: t(ctx.lang, 'member-self.handoffJoined', { ticketNo: r.ticket.ticketNo }),
         data: { ticketNo: r.ticket.ticketNo, alerted: 0, joined: true },
+        // Asked again while their ticket is open: the request is met (it is with staff), as 退订 said twice
+        // is (unsubscribe.ts) — done, though nothing new was written and nobody alerted twice.
+        outcome: 'done',
       };
     }
     return {

@@ -18,7 +18,8 @@ export const myPoints = defineIntent({
     { text: 'how many points do I have', slots: {} },
     { text: '积分查询', slots: {} },
   ],
-  rule: { keywords: ['积分', '分数', '多少分', '几分', 'points', 'point', 'point balance'], priority: 2 },
+  // "我的卡里还有多少钱", "余额": the card's balance a member can see here is their points (no stored value is kept).
+  rule: { keywords: ['积分', '分数', '多少分', '几分', 'points', 'point', 'point balance', '余额', /卡(?:里|上)[^，,。；;\s]{0,4}?(?:钱|余额)/], priority: 2 },
   async run(ctx) {
     const a = await myAccount(selfAccess(ctx));
     return { text: t(ctx.lang, 'member-self.points', { name: a.name, points: a.points.toLocaleString('en-US'), memberNo: a.memberNo }) };

@@ -30,8 +30,8 @@ export const myTickets = defineIntent({
   rule: {
     keywords: [
       /我的(?:工单|投诉|报修|售后|维修|服务单|售后单)/,
-      [/投诉|报修|维修|售后|工单|服务单|反馈的问题|问题/, /进度|进展|处理得?(?:怎么样|如何|咋样)|处理(?:好)?了(?:吗|没)|处理到哪|处理结果|有(?:结果|回复|消息)了?(?:吗|没)|结果(?:怎么样|如何)|什么时候(?:能)?(?:处理|修好|解决)|解决了?(?:吗|没)|修好了?(?:吗|没)|状态/],
-      /\bmy (?:tickets?|complaints?|repair requests?|requests?)\b|\b(?:ticket|complaint|repair|request) (?:status|progress)\b|\bstatus of my\b|\b(?:any )?(?:update|news) on my\b/i,
+      [/投诉|报修|维修|售后|工单|服务单|反馈的问题|问题/, /进度|进展|处理得?(?:怎么样|如何|咋样)|处理(?:好)?了(?:吗|没)|处理到哪|处理结果|有(?:结果|回复|消息)了?(?:吗|没)|结果(?:怎么样|如何)|什么时候(?:能)?(?:处理|修好|解决)|解决了?(?:吗|没)|修好了?(?:吗|没)|状态|到哪(?:一)?步|处理咗未/],
+      /\bmy (?:tickets?|complaints?|repair requests?|requests?)\b|\b(?:ticket|complaint|repair|request) (?:status|progress)\b|\bstatus of my\b|\b(?:any )?(?:update|news) on my\b|\b(?:complaint|ticket|repair)\b[^.?!]{0,20}\b(?:anywhere|updates?|status|progress|resolved|fixed|handled|sorted|looked at)\b/i,
     ],
     // Above handoff (5): asking how a complaint is going is not a new complaint.
     priority: 6,

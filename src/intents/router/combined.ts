@@ -6,6 +6,7 @@ import { asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
+import { isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
@@ -295,6 +296,20 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>
         Promise.all(rs.map(async (r) => ({ intent: r.label, slots: await rules.slotsFor(byName.get(r.label)!), confidence: r.p })));
 
+      // A member's two records asked together, or a plan after an acknowledgement (member-readings.ts).
+      if (ctx.audience === 'member' && !terse) {
+        const pair = joinedMemberReads(rules.text, rules.hits, byName);
+        if (pair) {
+          const options = readings.filter((r) => pair.includes(r.label));
+          return withUnasked({ intent: CLARIFY_INTENT, slots: { options: [...pair] }, confidence: options[0]!.p, alternatives: await withSlots(options) });
+        }
+        const chat = audienceIntents.find((i) => i.rule.chat && !i.rule.fallback);
+        if (chat && isPlanAfterAck(rules.text)) return withUnasked({ intent: chat.name, slots: {}, confidence: TERSE_CONFIDENCE });
+        if (NEXT_LEVEL.test(rules.text) && candidates.some((c) => c.label === 'my.level')) {
+          const asLevel = asTerseReading(candidates, p, 'my.level');
+          return withUnasked({ intent: 'my.level', slots: {}, confidence: asLevel[candidates.findIndex((c) => c.label === 'my.level')]! });
+        }
+      }
       // The rules' tie is a high-precision reading too: two intents' triggers of equal weight
       // ("张伟的订单和详情") mean two requests in one message, so ask which first.
       if (rules.result.intent === CLARIFY_INTENT && !terse) {

@@ -91,8 +91,8 @@ export interface RuleAnalysis {
    * fixed. The classifier reads this too, so a typo meets the n-grams of the word meant.
    */
   text: string;
-  /** Intents whose triggers matched, best first (rank: priority × 1000 + matched characters). */
-  hits: { intent: string; rank: number }[];
+  /** Intents whose triggers matched, best first (rank: priority × 1000 + matched characters), with where their triggers matched. */
+  hits: { intent: string; rank: number; spans: readonly Span[] }[];
   /** The message named a phone number or member number. */
   hasIdentifier: boolean;
   /** The message is nothing but an identifier (and punctuation). */
@@ -157,7 +157,7 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       const analysis = (result: RouteResult): RuleAnalysis => ({
         result,
         text,
-        hits: hits.map((h) => ({ intent: h.c.def.name, rank: rank(h) })),
+        hits: hits.map((h) => ({ intent: h.c.def.name, rank: rank(h), spans: h.spans })),
         hasIdentifier: idSpans.length > 0,
         bareIdentifier,
         ...(bareName ? { bareName } : {}),

@@ -1,0 +1,57 @@
+import type { IntentDef } from '../types.ts';
+import type { Span } from './extract.ts';
+
+/**
+ * How a member's message is read beyond single triggers: the member's own records are few
+ * (points, level, orders, coupons, tickets), so two of them in one message are either two
+ * questions joined ("积分和等级", "我最近买了啥 然后还有多少积分", "my points and my level") —
+ * ask which first — or one asked about through the other ("积分多少能升级": the level's
+ * requirement, my-level.ts' trigger). Only a joining word between the two says "two questions";
+ * words in between that relate them ("多少能", "换") do not. Two triggers of equal weight with
+ * nothing between them ("积分等级") stay the rules' tie.
+ */
+const JOINED = /和|跟|与|及|以及|还有|还要|外加|加上|另外|然后|顺便|或者?|还是|、|[,，;；/&+＋]|\b(?:and|plus|also|or|as well as|then)\b/i;
+
+/** At most this many characters between the two: farther apart they are one question's parts, not a list. */
+const MAX_GAP = 12;
+
+interface Hit {
+  intent: string;
+  spans: readonly Span[];
+}
+
+const extent = (spans: readonly Span[]): Span => ({ start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) });
+
+/**
+ * The two reads of the member's own records a message asks for together (sorted), or null: two
+ * distinct member read intents whose triggers do not overlap and have a joining word between them.
+ */
+export function joinedMemberReads(text: string, hits: readonly Hit[], byName: ReadonlyMap<string, IntentDef>): [string, string] | null {
+  const reads = hits.filter((h) => h.spans.length > 0 && byName.get(h.intent)?.audience === 'member' && byName.get(h.intent)?.effect === 'read' && !byName.get(h.intent)?.rule.chat);
+  for (let i = 0; i < reads.length; i++) {
+    for (let j = i + 1; j < reads.length; j++) {
+      const [a, b] = [extent(reads[i]!.spans), extent(reads[j]!.spans)].sort((x, y) => x.start - y.start) as [Span, Span];
+      if (a.end > b.start) continue;
+      const gap = text.slice(a.end, b.start);
+      if (gap.length <= MAX_GAP && JOINED.test(gap)) return [reads[i]!.intent, reads[j]!.intent].sort() as [string, string];
+    }
+  }
+  return null;
+}
+
+/**
+ * An acknowledgement, then the member's own plan ("ok 那下次来再用券吧", "好的 我回头去店里用"): the
+ * answer to what the bot said, small talk — not a question about the record the plan names.
+ */
+const PLAN_AFTER_ACK =
+  /^(?:好的?|好滴|好嘞|好吧|行吧?|嗯+|哦+|ok|okay|收到|知道了|明白了?|了解)[\s,，.。!！~～]*(?:那|那就|那我|我)?[^?？吗么呢]*(?:下次|下回|回头|改天|到时候?|过两天|过几天|周末|明天|有空)[^?？吗么呢]*$/i;
+
+export const isPlanAfterAck = (text: string): boolean => PLAN_AFTER_ACK.test(text.trim()) && !/多少|怎么|什么|啥|哪|几|有没有|能不能|可不可以/.test(text);
+
+/**
+ * What the next level takes ("积分多少能升级", "升级要多少积分", "还差多少分升级", "how many points to the
+ * next level"): the level's question, however its requirement is counted (points, spend) — one of
+ * my.level's triggers, and decisive over the points or orders word it names (combined.ts).
+ */
+export const NEXT_LEVEL =
+  /(?:多少|几)[^，,。；;\s]{0,6}?(?:才|就)?(?:能|可以)?升(?:级|到)|升(?:级|到)[^，,。；;\s]{0,8}?(?:多少|几)|还差[^，,。；;\s]{0,6}?升|\bhow (?:many|much)\b[^?]{0,40}\b(?:next|higher) (?:level|tier)\b|\b(?:to|for) (?:the )?(?:next|higher) (?:level|tier)\b|\blevel up\b/i;
