@@ -7,6 +7,8 @@ import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { terseReadingOf } from './terse-readings.ts';
+import { pairedAsksOf } from './paired-asks.ts';
+import { isVague } from './vague.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
 
@@ -263,6 +265,8 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const rules = await analyser.analyse(withoutTrailingThanks(raw), ctx);
       // High-precision override: an identifier and nothing else is a lookup, whatever the model says.
       if (rules.bareIdentifier && rules.result.intent !== CLARIFY_INTENT) return rules.result;
+      // Nothing but a generic verb or a pointer at nothing named ("查一下", "那个数据呢"): ask what is wanted (vague.ts).
+      if (ctx.audience === 'staff' && isVague(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');
@@ -293,6 +297,13 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>
         Promise.all(rs.map(async (r) => ({ intent: r.label, slots: await rules.slotsFor(byName.get(r.label)!), confidence: r.p })));
 
+      // A list of object words of different reads ("王芳的订单和工单", "流失名单 健康度"): two asks of equal
+      // weight, so ask which first (paired-asks.ts) — the options sorted, as the question lists them.
+      const paired = terse ? null : await pairedAsksOf(rules.text, slotsOf, (label) => candidates.some((c) => c.label === label));
+      if (paired) {
+        const options = paired.map((label) => ({ label, p: p[candidates.findIndex((c) => c.label === label)]! }));
+        return withUnasked({ intent: CLARIFY_INTENT, slots: { options: paired }, confidence: Math.max(...options.map((o) => o.p)), alternatives: await withSlots(options) });
+      }
       // The rules' tie is a high-precision reading too: two intents' triggers of equal weight
       // ("张伟的订单和详情") mean two requests in one message, so ask which first.
       if (rules.result.intent === CLARIFY_INTENT && !terse) {
