@@ -7,7 +7,7 @@ import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { terseReadingOf } from './terse-readings.ts';
-import { pairedAsksOf } from './paired-asks.ts';
+import { detailedObjectOf, pairedAsksOf } from './paired-asks.ts';
 import { isVague } from './vague.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
@@ -290,7 +290,10 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const withUnasked = async (r: RouteResult): Promise<RouteResult> =>
         unaskedWrite && !chosesWrite(r) ? { ...r, unasked: { intent: unaskedWrite.label, slots: await rules.slotsFor(byName.get(unaskedWrite.label)!), confidence: unaskedWrite.p } } : r;
       // A member reference + one object word, a metric word, a store + a report word, nothing else: that read (terse-readings.ts).
-      const terse = await terseReadingOf(rules.text, slotsOf, (label) => candidates.some((c) => c.label === label));
+      const has = (label: string) => candidates.some((c) => c.label === label);
+      // Or an object word with its details ("王芳的订单详情": the orders, not a tie with the summary's 详情).
+      const detailed = await detailedObjectOf(rules.text, slotsOf, has);
+      const terse = (await terseReadingOf(rules.text, slotsOf, has)) ?? (detailed ? { intent: detailed } : null);
       const p = terse ? asTerseReading(candidates, q, terse.intent) : q;
       const ranked = candidates.map((c, i) => ({ label: c.label, p: p[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
@@ -299,7 +302,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
 
       // A list of object words of different reads ("王芳的订单和工单", "流失名单 健康度"): two asks of equal
       // weight, so ask which first (paired-asks.ts) — the options sorted, as the question lists them.
-      const paired = terse ? null : await pairedAsksOf(rules.text, slotsOf, (label) => candidates.some((c) => c.label === label));
+      const paired = terse ? null : await pairedAsksOf(rules.text, slotsOf, has);
       if (paired) {
         const options = paired.map((label) => ({ label, p: p[candidates.findIndex((c) => c.label === label)]! }));
         return withUnasked({ intent: CLARIFY_INTENT, slots: { options: paired }, confidence: Math.max(...options.map((o) => o.p)), alternatives: await withSlots(options) });

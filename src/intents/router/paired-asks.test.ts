@@ -33,6 +33,9 @@ describe('paired asks', () => {
       ['流失名单和RFM', ['churn.list', 'insights.rfm']],
       ['本店流失预警 还有 健康度', ['churn.list', 'insights.health']],
       ['召回效果跟流失名单', ['churn.list', 'recall.status']],
+      ['王芳 订单还是工单', ['member.orders', 'member.tickets']],
+      ['王芳积分等级', ['member.level', 'member.lookup']],
+      ['13800000001 订单 详情', ['member.orders', 'member.summary']],
     ] as const) {
       const r = await router({ 'member.tickets': 0.8 }).route(text, staff);
       expect([text, r.intent, r.slots.options]).toEqual([text, 'clarify', options]);
@@ -46,6 +49,11 @@ describe('paired asks', () => {
       ['李娜的跟进记录', 'member.interactions'],
       ['王芳 订单', 'member.orders'],
       ['流失名单 流失预警', 'churn.list'],
+      // An object and its details glued together is that object, not a tie with the summary's 详情.
+      ['王芳的订单详情', 'member.orders'],
+      ['李娜 工单进度', 'member.tickets'],
+      // A member's object word with no member is no member's ask: the recalls' history.
+      ['召回活动 history', 'recall.status'],
     ] as const) {
       expect([text, (await router({ [intent]: 0.8 }).route(text, staff)).intent]).toEqual([text, intent]);
     }

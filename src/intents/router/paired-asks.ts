@@ -47,7 +47,7 @@ export function objectWordIntent(word: string): string | undefined {
 }
 
 /** What joins the asks: Chinese and English conjunctions, list punctuation, spaces. 跟进 is a word (follow-up), not 跟 + 进. */
-const JOINER = /还有|以及|外加|加上|同时|和|跟(?!进)|与|及|、|\/|\+|&|[,，;；]|\s+|\b(?:and|plus|also|as well as)\b/i;
+const JOINER = /还有|以及|外加|加上|同时|还是|或者|和|跟(?!进)|与|及|或|、|\/|\+|&|[,，;；]|\s+|\b(?:and|plus|also|as well as|or)\b/i;
 /** English words around the objects ("show me M00000012's level and tickets", "tickets for M00000004"). */
 const EN_FILLER = /\b(?:show|give|get|pull up|pull|check|see|view|me|the|his|her|their|for|of|on|please|pls|both)\b|'s\b/gi;
 /** Store words that name the sender's own store ("本店流失预警"). */
@@ -55,12 +55,44 @@ const OWN_STORE = /本店|我们店|咱们店|店里|门店/g;
 /** Filler at a piece's start: requests to look, 的, pointers, "recent", "is". */
 const LEAD = /^(?:帮我|给我|麻烦|请|看一下|看下|看看|查一下|查下|查查|瞅瞅|拉一下|拉下|调出|查|看|都|的|最近的?|近期的?|是|有啥|有什么|有哪些|有没有)+/;
 /** Filler at a piece's end: "都看下", "发我", "都给我", particles. */
-const TAIL = /(?:都看下|都看看|都看一下|看一下|看下|看看|一下|都要|都给我|都发我|发我|给我|发一下|都|的|呢|吗|吧|啊|呀)+$/;
+const TAIL = /(?:都看下|都看看|都看一下|看一下|看下|看看|一起|拉一下|拉下|查一下|查下|瞅瞅|列一下|一下|都要|都给我|都发我|发我|给我|发一下|都|看|拉|查|的|呢|吗|吧|啊|呀)+$/;
 
-function objectOf(piece: string): string | undefined {
-  const word = bare(piece.replace(LEAD, '').replace(TAIL, '').replace(LEAD, ''));
+/** Words that say "the details of" the object before them ("订单详情", "工单进度"): no second ask. */
+const DETAIL = /^(?:详情|详细|明细|情况|记录|进度|进展|数据)$/;
+
+const stripped = (piece: string) => bare(piece.replace(LEAD, '').replace(TAIL, '').replace(LEAD, ''));
+
+/**
+ * The reads one piece names: one object word, or two glued together with no joiner ("积分等级",
+ * "订单工单") — never an object and its details ("订单详情" is the orders).
+ */
+function objectsOf(piece: string): string[] | undefined {
+  const word = stripped(piece);
   if (!word) return undefined;
-  return objectWordIntent(word);
+  const one = objectWordIntent(word);
+  if (one) return [one];
+  const chars = [...word];
+  for (let i = 2; i <= chars.length - 2; i++) {
+    const [a, b] = [chars.slice(0, i).join(''), chars.slice(i).join('')];
+    if (DETAIL.test(b)) continue;
+    const [x, y] = [objectWordIntent(a), objectWordIntent(b)];
+    if (x && y && x !== y) return [x, y];
+  }
+  return undefined;
+}
+
+/**
+ * An object word with its details and nothing else but a member ("王芳的订单详情", "李娜 工单进度"):
+ * that object's read, where the rules tie its word with the summary's 详情. Null otherwise.
+ */
+export async function detailedObjectOf(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<string | null> {
+  const noMember = withoutMember(text, await slotsOf('member.summary'));
+  // Glued only: "订单 详情" / "订单和详情" may be two asks (pairedAsksOf).
+  if (noMember === undefined || text.length > 40 || /(?:\s|[,，、/+&]|和|跟|还有)\s*(?:详情|详细|明细|进度|进展)[\s?？。.!！]*$/.test(noMember)) return null;
+  const word = stripped(noMember.replace(/[\s?？。.!！~～:：]/g, ''));
+  const detail = /的?(?:详情|详细|明细|进度|进展)$/.exec(word);
+  const intent = detail ? objectWordIntent(word.slice(0, detail.index)) : undefined;
+  return intent && intent !== 'member.summary' && has(intent) ? intent : null;
 }
 
 /**
@@ -68,7 +100,7 @@ function objectOf(piece: string): string | undefined {
  * list. `slotsOf` gives each intent's slots as the rules extract them (the member reference, the store).
  */
 export async function pairedAsksOf(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<string[] | null> {
-  if (text.length > 60 || !JOINER.test(text)) return null;
+  if (text.length > 60) return null;
   const noMember = withoutMember(text, await slotsOf('member.summary'));
   let s = (noMember ?? text).replace(new RegExp(MEMBER_POINTER.source, 'gi'), ' ');
   // A member's objects are asks only about a member ("召回活动 history" is the recalls' history, not a member's).
@@ -80,12 +112,15 @@ export async function pairedAsksOf(text: string, slotsOf: SlotsOf, has: (intent:
     .split(new RegExp(JOINER.source, 'gi'))
     .map((p) => (p ?? '').replace(/[\s?？。.!！~～:：]/g, ''))
     .filter((p) => p.replace(LEAD, '').replace(TAIL, '') !== '');
-  if (pieces.length < 2) return null;
+  if (pieces.length < 1) return null;
   const intents = new Set<string>();
   for (const p of pieces) {
-    const intent = objectOf(p);
-    if (!intent || !has(intent) || (intent.startsWith('member.') && !aboutMember)) return null;
-    intents.add(intent);
+    const found = objectsOf(p);
+    if (!found) return null;
+    for (const intent of found) {
+      if (!has(intent) || (intent.startsWith('member.') && !aboutMember)) return null;
+      intents.add(intent);
+    }
   }
   return intents.size >= 2 && intents.size <= 3 ? [...intents].sort() : null;
 }

@@ -11,7 +11,7 @@
 const GENERIC = [
   // Verbs of looking and handling, with their softeners.
   '帮我', '帮忙', '麻烦', '请', '给我', '你', '查一下', '查下', '查查', '查', '看一下', '看下', '看看', '看', '瞅瞅', '瞅一下', '瞅', '弄一下', '弄下', '弄', '整一下', '整下', '整',
-  '搞一下', '搞下', '搞', '处理一下', '处理下', '处理', '一下', '下',
+  '搞一下', '搞下', '搞', '处理一下', '处理下', '处理', '改一下', '改下', '改', '一下', '下',
   // Pointers at nothing named, and "how is it".
   '那个', '这个', '那', '这', '数据', '情况', '东西', '人', '怎么样', '咋样', '如何', '怎样',
   // Particles.
@@ -20,7 +20,7 @@ const GENERIC = [
 const GENERIC_ZH = new RegExp(`^(?:${GENERIC.sort((a, b) => b.length - a.length).join('|')})+$`);
 const GENERIC_EN = /^(?:(?:please|pls|can you|could you|check|look|see|look at|have a look|take a look|handle|deal with|this|that|it|one|for me|at)\s*)+$/i;
 /** A verb or pointer must be there: particles or 人 alone are no request at all ("了", "人"). */
-const CORE = /查|看|瞅|弄|整|搞|处理|那个|这个|情况|数据|\b(?:check|look|see|handle|deal)\b/i;
+const CORE = /查|看|瞅|弄|整|搞|处理|改|那个|这个|情况|数据|\b(?:check|look|see|handle|deal)\b/i;
 
 /** Whether the message is nothing but generic words (after punctuation and spaces are dropped). */
 export function isVague(text: string): boolean {
