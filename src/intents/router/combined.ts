@@ -266,7 +266,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // High-precision override: an identifier and nothing else is a lookup, whatever the model says.
       if (rules.bareIdentifier && rules.result.intent !== CLARIFY_INTENT) return rules.result;
       // Nothing but a generic verb or a pointer at nothing named ("查一下", "那个数据呢"): ask what is wanted (vague.ts).
-      if (ctx.audience === 'staff' && isVague(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
+      if (isVague(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');

@@ -60,6 +60,20 @@ describe('paired asks', () => {
   });
 });
 
+describe('paired asks of a member', () => {
+  it('asks which first when a member lists two of their own reads', async () => {
+    const member = offlineContext('member');
+    for (const [text, options] of [
+      ['我的订单还有优惠券', ['my.coupons', 'my.orders']],
+      ['积分和等级', ['my.level', 'my.points']],
+    ] as const) {
+      const r = await router({ 'my.points': 0.8 }).route(text, member);
+      expect([text, r.intent, r.slots.options]).toEqual([text, 'clarify', options]);
+    }
+    expect((await router({ 'my.points': 0.8 }).route('我的积分', member)).intent).toBe('my.points');
+  });
+});
+
 describe('vague messages', () => {
   it('asks what is wanted when a message is only a generic verb or a pointer at nothing named', () => {
     for (const text of ['查一下', '帮我看看', '弄一下', '那个数据呢', '那个人呢', '情况怎么样', 'check this']) expect([text, isVague(text)]).toEqual([text, true]);
