@@ -79,7 +79,8 @@ describe('conversation', () => {
       expect(q.text).toContain('1. Member orders (what they bought): 13800000004');
       expect(q.text).toMatch(/^2\. Member 360 profile .*: 13800000004$/m);
       const r = await say('hq_ops_01', 'the second');
-      expect(r).toMatchObject({ intent: 'member.summary', slots: { phone: '13800000004' } });
+      // The pick reports the member it found by number (as a refinement does), not the phone first typed.
+      expect(r).toMatchObject({ intent: 'member.summary', slots: { memberNo: 'M00000004' } });
       expect(r.text).toMatch(/李娜[（ (]+M00000004/);
     });
 
@@ -87,7 +88,7 @@ describe('conversation', () => {
       const q = await say('agent_01', 'VIP那个张伟华');
       expect(q.text).toContain('2. 给会员打标签：张伟华 · VIP');
       const r = await say('agent_01', '2');
-      expect(r).toMatchObject({ intent: 'tag.add', slots: { name: '张伟华', tag: 'VIP' } });
+      expect(r).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000009', tag: 'VIP' } });
       expect(await tagged('M00000009')).toEqual(['VIP']);
     });
 

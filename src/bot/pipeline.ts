@@ -24,6 +24,7 @@ import { llmFor } from '../llm/client.ts';
 import { rateLimitedAnswer } from './rate-limit.ts';
 import { render } from './render.ts';
 import type { Actor, BotAnswer, CardUpdate, HandleMessage, HandleOutcome, InboundMessage, IntentResult, RouteResult } from './types.ts';
+import { MEMBER_REF_SLOTS } from '../intents/slots/member-ref.ts';
 
 export interface BotDeps {
   services: Services;
@@ -160,7 +161,10 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     const reported = result.intent ?? route.intent;
     // Reported as its read ("她VIP标签还在吗" → her profile): the slots that read takes, not the write's tag.
     const readInstead = reported !== route.intent ? getIntent(reported) : undefined;
-    const reportedSlots = readInstead ? slotsOf(readInstead, route.slots) : route.slots;
+    const asRead = readInstead ? slotsOf(readInstead, route.slots) : route.slots;
+    // An option picked from "你是想：1 … 2 …" ("1", "订单那个") reports the member it found by number, not the words first typed.
+    const found = plan.kind === 'run' && plan.picked ? result.focus?.memberNo : undefined;
+    const reportedSlots = found && MEMBER_REF_SLOTS.some((k) => asRead[k] !== undefined) ? { ...Object.fromEntries(Object.entries(asRead).filter(([k]) => !(MEMBER_REF_SLOTS as string[]).includes(k))), memberNo: found } : asRead;
 
     if (result.focus) memory.setFocus(result.focus);
     memory.recordTurn(msg, { ...route, intent: reported, slots: reportedSlots }, lang);

@@ -23,7 +23,8 @@ export const memberTickets = defineIntent({
     { text: 'tickets of M00000001', slots: { memberNo: 'M00000001' } },
   ],
   rule: {
-    keywords: ['工单', '服务单', 'tickets', 'ticket'],
+    // A 单 of a service kind ("投诉的单子", "退款那张单", "售后单") is a ticket, not an order (member.orders' 单子).
+    keywords: ['工单', '服务单', 'tickets', 'ticket', /(?:投诉|退款|退换|退货|售后|维修|报修|赔偿)(?:的|那个|那张|的那个|的那张)?单(?:子)?(?![价均])/],
     extract: { ...MEMBER_REF_EXTRACT, limit: 'count' },
     requires: [MEMBER_REF_SLOTS],
     priority: 4,

@@ -27,6 +27,7 @@ import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
 import { memberAndRest, pointsAtFocus } from './member-and-rest.ts';
 import { ordinalChoice } from './ordinal.ts';
+import { optionNamed } from './option-word.ts';
 import { insteadFigure } from './instead.ts';
 import { repeatedFor } from './repeat.ts';
 import { refine, slotFor, type RefineLookups } from './refine.ts';
@@ -41,7 +42,7 @@ import type { LastAnswer, Pending } from './state.ts';
  */
 export type Plan =
   | { kind: 'reply'; route: RouteResult; result: IntentResult }
-  | { kind: 'run'; intent: IntentDef; route: RouteResult; text: string };
+  | { kind: 'run'; intent: IntentDef; route: RouteResult; text: string; picked?: boolean };
 
 export interface DialogueDeps {
   services: Services;
@@ -146,12 +147,15 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
   /** The message answering the bot's open question, as the request to run now; null when it is a new request. */
   async function resume(msg: InboundMessage, memory: TurnMemory, actor: Actor, pending: Pending, routed: RouteResult, lang: Lang): Promise<Plan | null> {
     if (pending.kind === 'choose') {
-      const i = ordinalChoice(msg.text, pending.options.length);
+      // "2", "第二个" — or the option's own word: "订单那个", "the tickets one" (option-word.ts).
+      const i = ordinalChoice(msg.text, pending.options.length) ?? optionNamed(msg.text, pending.options.map((o) => o.intent));
       const chosen = i === null ? undefined : pending.options[i];
       const intent = chosen && getIntent(chosen.intent);
       if (!chosen || !intent) return null;
       const route = focused(memory, actor, intent, { intent: intent.name, slots: chosen.slots, confidence: 1 }, pending.text);
-      return prepare(memory, actor, intent, route, pending.text, lang);
+      const plan = await prepare(memory, actor, intent, route, pending.text, lang);
+      // Picked from the question: the answer names its member by number, as found (a refinement's does too).
+      return plan.kind === 'run' ? { ...plan, picked: true } : plan;
     }
     const intent = getIntent(pending.intent);
     if (!intent) return null;
@@ -310,6 +314,8 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       if (options.length === MAX_OPTIONS) break;
     }
     if (options.length === 0) return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked' } };
+    // Listed by name, as the router's options are (slots.options, sorted): "1" is the same option whichever reading was likelier.
+    options.sort((a, b) => a.intent.name.localeCompare(b.intent.name));
     // The options as a card too (src/bot/card-action.ts): a click on one answers like its number typed.
     const card = choiceCard(newTaskId('choice'), options, lang);
     await registerCardTask(services, card.taskId, { kind: 'choice', owner: actorKey(actor), ownerName: actor.name, options: card.options });

@@ -8,6 +8,8 @@ import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
 import { terseReadingOf } from './terse-readings.ts';
+import { detailedObjectOf, pairedAsksOf } from './paired-asks.ts';
+import { isVague } from './vague.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
 
@@ -264,6 +266,8 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const rules = await analyser.analyse(withoutTrailingThanks(raw), ctx);
       // High-precision override: an identifier and nothing else is a lookup, whatever the model says.
       if (rules.bareIdentifier && rules.result.intent !== CLARIFY_INTENT) return rules.result;
+      // Nothing but a generic verb or a pointer at nothing named ("查一下", "那个数据呢"): ask what is wanted (vague.ts).
+      if (isVague(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');
@@ -289,7 +293,10 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const withUnasked = async (r: RouteResult): Promise<RouteResult> =>
         unaskedWrite && !chosesWrite(r) ? { ...r, unasked: { intent: unaskedWrite.label, slots: await rules.slotsFor(byName.get(unaskedWrite.label)!), confidence: unaskedWrite.p } } : r;
       // A member reference + one object word, a metric word, a store + a report word, nothing else: that read (terse-readings.ts).
-      const terse = await terseReadingOf(rules.text, slotsOf, (label) => candidates.some((c) => c.label === label));
+      const has = (label: string) => candidates.some((c) => c.label === label);
+      // Or an object word with its details ("王芳的订单详情": the orders, not a tie with the summary's 详情).
+      const detailed = await detailedObjectOf(rules.text, slotsOf, has);
+      const terse = (await terseReadingOf(rules.text, slotsOf, has)) ?? (detailed ? { intent: detailed } : null);
       const p = terse ? asTerseReading(candidates, q, terse.intent) : q;
       const ranked = candidates.map((c, i) => ({ label: c.label, p: p[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
@@ -309,6 +316,13 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
           const asLevel = asTerseReading(candidates, p, 'my.level');
           return withUnasked({ intent: 'my.level', slots: {}, confidence: asLevel[candidates.findIndex((c) => c.label === 'my.level')]! });
         }
+      }
+      // A list of object words of different reads ("王芳的订单和工单", "流失名单 健康度"): two asks of equal
+      // weight, so ask which first (paired-asks.ts) — the options sorted, as the question lists them.
+      const paired = terse ? null : await pairedAsksOf(rules.text, slotsOf, has);
+      if (paired) {
+        const options = paired.map((label) => ({ label, p: p[candidates.findIndex((c) => c.label === label)]! }));
+        return withUnasked({ intent: CLARIFY_INTENT, slots: { options: paired }, confidence: Math.max(...options.map((o) => o.p)), alternatives: await withSlots(options) });
       }
       // The rules' tie is a high-precision reading too: two intents' triggers of equal weight
       // ("张伟的订单和详情") mean two requests in one message, so ask which first.

@@ -26,7 +26,7 @@ export interface TerseReading {
 type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
 
 /** Member objects: what a member reference + this word alone asks for (also typed in full pinyin: gongdan, dengji …). */
-const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
+export const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
   // lv / lvl / dj (děng jí) / 几星: a level, not the whole look-up the identifier would give.
   ['member.level', /^(?:dengji|jibie|lv|lvl|lv几|l几|lv多少|level|tier|dj|哪级|哪个等级|几级会员|等级|级别|会员等级|级|几级|几星|啥等级|什么等级|什么级别|啥级别|啥卡|什么卡)$/i],
   ['member.lookup', /^(?:jifen|积分|积分余额|剩余积分|余分|分|积分多少|多少积分|多少分|分多少|剩多少分|还剩几分|jf|jf多少|pts|points?)$/i],
@@ -40,11 +40,11 @@ const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
 ];
 
 /** A metric by its short name ("客单", "新客", "gmv"), with at most a period, a store and "多少". */
-const METRIC_WORD =
+export const METRIC_WORD =
   /^(?:业绩|营收|经营数据|经营情况|回头客|回头率|客单价?|客单|单均|kdj|复购率?|回购率?|留存率?|流失率|新客数?|新增会员|新增|新会员|活跃会员|活跃|沉睡会员|沉睡|gmv|营业额|销售额|aov|repeatrate|retention|churnrate)$/i;
 // 新客 is also a tag: alone, "新客" may be the tag's members; with a period or a store it is the metric.
 const NEEDS_SCOPE = /^新客数?$/;
-const METRIC_TAIL = /(?:的)?(?:比例|占比)?(?:是)?(?:多少|几个|几位|怎么样|咋样|如何)?$/;
+export const METRIC_TAIL = /(?:的)?(?:比例|占比)?(?:是)?(?:多少|几个|几位|怎么样|咋样|如何)?$/;
 
 /**
  * The churn list by its people and a count or a list word, with at most a store and a period
@@ -56,7 +56,7 @@ const CHURN_PEOPLE =
   /^(?:(?:要|快|快要|将要?|已经?|有)?(?:流失|流失预警|预警)了?的?(?:会员|客户|客人|顾客|人|vip)?(?:名单|列表|清单)?的?(?:数量|人数|总数|总人数|数目|数)?(?:是|有|一共|总共|共)?(?:多少个?人?|几个人?|几位|几人|谁|哪些人?|哪几个)?|沉睡的?(?:会员|客户|客人|顾客|人)?(?:都|是|有)*(?:谁|哪些人?|哪几个|名单|列表))$/i;
 
 /** A report of a store's members, by its word, when a store is named and nothing else. */
-const STORE_REPORTS: readonly (readonly [string, RegExp])[] = [
+export const STORE_REPORTS: readonly (readonly [string, RegExp])[] = [
   ['churn.list', /^(?:流失|流失名单|流失预警|预警|预警名单|要流失的|churn|churnlist|atrisk)$/i],
   ['insights.rfm', /^(?:rfm|分层|价值分层|会员分层|rfm分层|rfm分布)$/i],
   ['insights.health', /^(?:健康度|健康|看板|dashboard|health)$/i],
@@ -70,7 +70,7 @@ const NOISE = /[\s,，.。!！?？~～…、:：;；"'“”‘’()（）/／|�
 const cut = (text: string, part: string): string => (part ? text.split(new RegExp(part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i')).join(' ') : text);
 
 /** What is left once spaces, punctuation, emoji, polite words and trailing particles are gone, and 的 at either edge (the tables are written without spaces: "open tix" → opentix). */
-function bare(text: string): string {
+export function bare(text: string): string {
   let s = text.replace(POLITE, ' ').replace(NOISE, '');
   s = s.replace(PARTICLES_END, '').replace(/^的|的$/, '');
   return s.toLowerCase();
@@ -81,7 +81,7 @@ function bare(text: string): string {
  * focus ("她 lv", "his pts": member-pointer.ts; the conversation gives the member) —; undefined when
  * it names none.
  */
-function withoutMember(text: string, slots: Record<string, unknown>): string | undefined {
+export function withoutMember(text: string, slots: Record<string, unknown>): string | undefined {
   let s = text;
   let found = false;
   const pointer = new RegExp(MEMBER_POINTER.source, 'gi');
@@ -104,7 +104,7 @@ function withoutMember(text: string, slots: Record<string, unknown>): string | u
 }
 
 /** `text` with the store it names cut out (the table's name, a short form or its pinyin). */
-function withoutStore(text: string, store: string): string {
+export function withoutStore(text: string, store: string): string {
   const han = [...store];
   const parts = new Set<string>();
   // Every run of two or more characters of the name, longest first: 上海静安店, 静安店, 静安.
@@ -116,7 +116,7 @@ function withoutStore(text: string, store: string): string {
 }
 
 /** `text` with its named periods cut out (上周, 本月, ytd …, and 今天 / today: the dashboard's rolling day). */
-function withoutPeriods(text: string): { rest: string; named: boolean } {
+export function withoutPeriods(text: string): { rest: string; named: boolean } {
   const spans = periodWords(text);
   let s = text;
   for (const w of [...spans].reverse()) s = `${s.slice(0, w.start)} ${s.slice(w.end)}`;

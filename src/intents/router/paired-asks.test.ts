@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { intents } from '../catalogue.ts';
+import { NONE, type Classifier } from '../classifier/model.ts';
+import { offlineContext } from '../classifier/tuning.ts';
+import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
+import { createCombinedRouter, DEFAULT_COMBINATION } from './combined.ts';
+import { isVague } from './vague.ts';
+
+/** A classifier that reads every message the same way: the step, not the model, decides. */
+function fixedReading(p: Record<string, number>): Classifier {
+  return {
+    corpusHash: 'fixed',
+    labels: (audience) => [...intents.filter((i) => i.audience === audience).map((i) => i.name), NONE],
+    classify(_text, audience) {
+      const labels = this.labels(audience);
+      const rest = (1 - Object.values(p).reduce((a, b) => a + b, 0)) / labels.length;
+      return labels.map((label) => ({ label, p: (p[label] ?? 0) + rest })).sort((a, b) => b.p - a.p);
+    },
+  };
+}
+const router = (p: Record<string, number>) => createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: fixedReading(p), combination: DEFAULT_COMBINATION });
+const staff = offlineContext('staff');
+
+describe('paired asks', () => {
+  it('asks which first when a message is only a list of object words of different reads, whatever the model leaned to', async () => {
+    for (const [text, options] of [
+      ['13800000004 工单 互动记录', ['member.interactions', 'member.tickets']],
+      ['陈静详情还有她买了啥', ['member.orders', 'member.summary']],
+      ['tickets and interactions for M00000004', ['member.interactions', 'member.tickets']],
+      ["show me M00000012's level and tickets", ['member.level', 'member.tickets']],
+      ['李娜是几级 最近买过啥', ['member.level', 'member.orders']],
+      ['陳靜的訂單和工單', ['member.orders', 'member.tickets']],
+      ['流失名单和RFM', ['churn.list', 'insights.rfm']],
+      ['本店流失预警 还有 健康度', ['churn.list', 'insights.health']],
+      ['召回效果跟流失名单', ['churn.list', 'recall.status']],
+      ['王芳 订单还是工单', ['member.orders', 'member.tickets']],
+      ['王芳积分等级', ['member.level', 'member.lookup']],
+      ['13800000001 订单 详情', ['member.orders', 'member.summary']],
+    ] as const) {
+      const r = await router({ 'member.tickets': 0.8 }).route(text, staff);
+      expect([text, r.intent, r.slots.options]).toEqual([text, 'clarify', options]);
+      expect(r.alternatives?.map((a) => a.intent)).toEqual(options);
+    }
+  });
+
+  it('answers a message that mentions a second object without listing it, or lists one read twice', async () => {
+    for (const [text, intent] of [
+      ['看下王芳工单 客人说是因为上次订单有问题', 'member.tickets'],
+      ['李娜的跟进记录', 'member.interactions'],
+      ['王芳 订单', 'member.orders'],
+      ['流失名单 流失预警', 'churn.list'],
+      // An object and its details glued together is that object, not a tie with the summary's 详情.
+      ['王芳的订单详情', 'member.orders'],
+      ['李娜 工单进度', 'member.tickets'],
+      // A member's object word with no member is no member's ask: the recalls' history.
+      ['召回活动 history', 'recall.status'],
+    ] as const) {
+      expect([text, (await router({ [intent]: 0.8 }).route(text, staff)).intent]).toEqual([text, intent]);
+    }
+  });
+});
+
+describe('paired asks of a member', () => {
+  it('asks which first when a member lists two of their own reads', async () => {
+    const member = offlineContext('member');
+    for (const [text, options] of [
+      ['我的订单还有优惠券', ['my.coupons', 'my.orders']],
+      ['积分和等级', ['my.level', 'my.points']],
+    ] as const) {
+      const r = await router({ 'my.points': 0.8 }).route(text, member);
+      expect([text, r.intent, r.slots.options]).toEqual([text, 'clarify', options]);
+    }
+    expect((await router({ 'my.points': 0.8 }).route('我的积分', member)).intent).toBe('my.points');
+  });
+});
+
+describe('vague messages', () => {
+  it('asks what is wanted when a message is only a generic verb or a pointer at nothing named', () => {
+    for (const text of ['查一下', '帮我看看', '弄一下', '那个数据呢', '那个人呢', '情况怎么样', 'check this']) expect([text, isVague(text)]).toEqual([text, true]);
+    for (const text of ['查一下订单', '看下王芳', '你能干啥', '人数呢', '谢谢', 'check 13800000001', '了']) expect([text, isVague(text)]).toEqual([text, false]);
+  });
+});
