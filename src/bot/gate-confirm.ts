@@ -5,7 +5,7 @@ import type { Services } from '../services.ts';
 import { peekAction } from './confirmation.ts';
 import { actionLabel } from './gate-text.ts';
 import type { Actor, IntentResult } from './types.ts';
-import { assentOf, confirmationCode } from './understand/assent.ts';
+import { assentNames, assentOf, confirmationCode } from './understand/assent.ts';
 
 /** What vague assent with nothing held is reported as: small talk (docs/intents.md, Confirmation). */
 export const ACK_INTENT = 'smalltalk';
@@ -32,6 +32,8 @@ export async function confirmationGate(
   // Nothing held: vague assent is an acknowledgement (small talk), one short line — never help, never a write.
   if (!pending) return { take: false, result: assent === 'vague' ? { text: t(lang, 'safety.assentNothing'), outcome: 'answered', intent: ACK_INTENT } : null };
   if (assent === 'vague' && fresh === pending.code) return { take: true, code: pending.code };
+  // "行 发吧" while a recall waits, a few turns after its preview: assent naming the very action held takes it.
+  if (assentNames(text, pending.intent)) return { take: true, code: pending.code };
   // An action held, but not asked about just now: the assent is about it (a confirmation, refused), whatever the router read.
   return { take: false, result: { text: t(lang, 'safety.assentStale', { code: pending.code, action: labelOf(pending.intent, lang, getIntent) }), outcome: 'asked', intent: 'action.confirm', data: { pending: { code: pending.code, intent: pending.intent } } } };
 }

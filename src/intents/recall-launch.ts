@@ -64,6 +64,8 @@ export const recallLaunch = defineIntent({
   permission: 'recall.launch',
   effect: 'send',
   readCounterpart: 'recall.status',
+  // Whom it goes to: the segment named (audienceOf), else the churn list.
+  reaches: (s) => (s.text && /人群包|segment/i.test(s.text) ? { intent: 'segment.count', slots: { text: s.text } } : { intent: 'churn.list', slots: {} }),
   slots,
   examples: [
     { text: '给本店高风险流失会员发召回券', slots: { text: '给本店高风险流失会员发召回券' } },

@@ -29,6 +29,7 @@ export const segmentExport = defineIntent({
   permission: 'segment.export',
   effect: 'export',
   readCounterpart: 'segment.count',
+  reaches: (s) => ({ intent: 'segment.count', slots: { text: s.text } }),
   slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment and optionally the format, e.g. "导出人群包 高价值沉睡会员 Excel"') }),
   examples: [
     { text: '导出人群包 高价值沉睡会员', slots: { text: '导出人群包 高价值沉睡会员' } },

@@ -30,6 +30,7 @@ export const tagBatch = defineIntent({
   permission: 'tag.write',
   effect: 'write',
   readCounterpart: 'churn.list',
+  reaches: () => ({ intent: 'churn.list', slots: {} }),
   slots: z.object({
     list: z.enum(['churn']).describe('which member list: churn = the churn warning list'),
     tag: z.string().min(1).max(32).describe('tag name from the tag dictionary'),

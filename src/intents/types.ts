@@ -98,6 +98,13 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
    */
   readCounterpart?: string;
   /**
+   * The read that shows whom this action reaches (the churn list a recall or a batch tag goes to, the
+   * segment an export writes), with its slots: a question about its people while it waits for 确认
+   * ("发给谁啊", "多少人", "how many is that") is answered by it and the action stays held
+   * (src/bot/dialogue/held-audience.ts).
+   */
+  reaches?(slots: z.infer<S>): { intent: string; slots: Record<string, unknown> };
+  /**
    * The free text this write would store (an interaction's content, a ticket's title), from its
    * slots. The gate asks for it instead of writing when it is empty or only the request's own words.
    */

@@ -134,7 +134,7 @@ export async function detailAnswer(services: Services, need: Need, raw: string, 
  * digits of the phone shown beside it.
  */
 const PHONE_TAIL =
-  /^(?:就是|是|要|选)?(?:手机|电话)?(?:号)?(?:尾号|尾数|后四位|末四位)(?:是|为)?\s*(\d{4})\s*(?:的)?(?:那个|那位|这个|这位)?(?:会员|客户)?(?:吧|呢|啊)?$|^(?:the )?(?:one|member|customer|guest)?\s*(?:ending|that ends|which ends|whose (?:phone|number) ends)(?: in| with)?\s*(\d{4})$|^(?:the one with )?(?:phone |number )?(?:last (?:4|four)(?: digits)?|ending)\s*(\d{4})$/i;
+  /^(?:就是|是|要|选)?(?:手机|电话)?(?:号)?(?:尾号|尾数|后四位|末四位|后两位|末两位|后几位|最后)(?:是|为)?\s*(\d{1,4})\s*(?:的)?(?:那个|那位|这个|这位)?(?:会员|客户)?(?:吧|呢|啊)?$|^(?:the )?(?:one|member|customer|guest)?\s*(?:ending|that ends|which ends|whose (?:phone|number) ends)(?: in| with)?\s*(\d{4})$|^(?:the one with )?(?:phone |number )?(?:last (?:4|four)(?: digits)?|ending)\s*(\d{4})$/i;
 
 /**
  * "0003那个", "0003的", "是0003", "0003 please": four digits alone, said to a list that shows each member's phone — the
@@ -142,12 +142,15 @@ const PHONE_TAIL =
  */
 const BARE_TAIL = /^(?:就是|是|要|选|the one|that one)?\s*(\d{4})\s*(?:的|那个|那位|这个|这位|那个人|的那个|的那位)?(?:会员|客户)?(?:吧|呢|啊)?(?:\s*(?:one|please))?$/i;
 
-/** The member of `candidates` whose phone ends in the four digits the reply names; null when none or several do. */
+/**
+ * The member of `candidates` whose phone ends in the digits the reply names ("尾号0003", "尾号03": fewer than four
+ * when said with 尾号, the end of the four shown); null when none or several do.
+ */
 function byPhoneTail(raw: string, candidates: readonly Candidate[]): Candidate | null {
   const said = norm(raw).replace(/[\s。.!！?？]+$/u, '');
   const m = PHONE_TAIL.exec(said);
   const tail = m?.[1] ?? m?.[2] ?? m?.[3] ?? BARE_TAIL.exec(said)?.[1];
-  const found = tail ? candidates.filter((c) => c.tail === tail) : [];
+  const found = tail ? candidates.filter((c) => c.tail?.endsWith(tail)) : [];
   return found.length === 1 ? found[0]! : null;
 }
 
@@ -162,6 +165,9 @@ function byStore(raw: string, candidates: readonly Candidate[]): Candidate[] | n
   const found = candidates.filter((c) => c.store?.includes(words));
   return found.length > 0 ? found : null;
 }
+
+/** "徐汇那个" when two of the list are of 徐汇: the reply narrows the list but picks no one (the question stays open). */
+export const narrowsWithoutPicking = (raw: string, candidates: readonly Candidate[]): boolean => (byStore(raw, candidates)?.length ?? 0) > 1;
 
 /** One member of the list shown: "第二个" / "2", "尾号0003", "静安那个", or its member number or phone typed out. */
 export function pickAnswer(raw: string, candidates: readonly Candidate[]): Answer | null {

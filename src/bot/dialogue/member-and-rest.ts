@@ -1,5 +1,4 @@
 import { blank, findMemberNos, findPhones } from '../../intents/router/extract.ts';
-import { isMemberPointer } from '../../intents/router/member-pointer.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
 import { memberAnswer, type Answer } from './answers.ts';
 
@@ -21,17 +20,4 @@ export function memberAndRest(raw: string): { member: Answer; rest: string } | n
   const rest = others.join(' ').trim();
   const member = first ? memberAnswer(first) : null;
   return member?.bare && rest ? { member, rest } : null;
-}
-
-/** "就她", "她", "刚才那位", "the same one": the member in focus given as the answer, never a name. */
-const SAME_MEMBER = /^(?:(?:刚才|上面|前面|刚刚)(?:的)?(?:那个|那位|这个|这位)(?:人|会员|客户)?|同一个人?|(?:the )?same (?:one|member|customer|guest|person))$/i;
-
-export function pointsAtFocus(raw: string): boolean {
-  const core = toSimplified(raw.normalize('NFKC'))
-    .trim()
-    .replace(/[\s。.!！~～]+$/u, '')
-    .replace(/^(?:就是|就|是|给|那就|对|嗯)[\s，,]*/u, '')
-    .replace(/[\s，,]*(?:吧|啊|呀|哈|就行|就好|please)$/iu, '')
-    .trim();
-  return isMemberPointer(core) || SAME_MEMBER.test(core);
 }

@@ -13,6 +13,9 @@ export interface Candidate {
   tail?: string;
   /** The member's home store shown beside it: what "静安那个" picks. */
   store?: string;
+  /** The member's id and level: what "VIP那个" (its tags) and "L5那个" pick (pick-trait.ts). */
+  id?: number;
+  level?: number;
 }
 
 /**

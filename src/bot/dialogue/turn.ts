@@ -5,7 +5,7 @@ import { slotsAs } from '../../intents/router/rules.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT, LOW_CONFIDENCE } from '../../intents/router/types.ts';
 import { hasActionWord } from '../../intents/router/action-words.ts';
-import { pointsAtMember } from '../../intents/router/member-pointer.ts';
+import { MEMBER_POINTER, pointsAtFocus, pointsAtMember } from '../../intents/router/member-pointer.ts';
 import { THRESHOLDS } from '../../intents/router/combined.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { Services } from '../../services.ts';
@@ -13,7 +13,7 @@ import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from 
 import { actorKey, newTaskId, peekAction } from '../confirmation.ts';
 import { registerCardTask } from '../card-action.ts';
 import { moodFor, slotsOf } from '../gate.ts';
-import { assentOf, holdsBack } from '../understand/assent.ts';
+import { assentNames, assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { DEFER_END_ZH, TRAILING_IDENTIFIER, VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
 import { asksAboutOthers, claimsToBeStaff, isViewRequest, namedMemberWrite, namedWrite, speaksOfAWrite } from '../understand/requests.ts';
@@ -22,13 +22,16 @@ import { withFocus } from '../conversation.ts';
 import type { TurnMemory } from '../memory.ts';
 import type { Actor, InboundMessage, IntentResult, RouteResult } from '../types.ts';
 import { asksAboutTheAction, readOfAction } from './about-action.ts';
-import { detailAnswer, memberAnswer, pickAnswer, type Answer } from './answers.ts';
+import { asksWhoIsReached } from './held-audience.ts';
+import { detailAnswer, memberAnswer, narrowsWithoutPicking, pickAnswer, type Answer } from './answers.ts';
 import { ambiguousMembers } from './member-list.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
-import { memberAndRest, pointsAtFocus } from './member-and-rest.ts';
+import { memberAndRest } from './member-and-rest.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { optionNamed } from './option-word.ts';
+import { pickByTrait } from './pick-trait.ts';
 import { insteadFigure } from './instead.ts';
+import { shortTicketDigits, ticketBySuffix } from './ticket-ref.ts';
 import { repeatedFor } from './repeat.ts';
 import { refine, slotFor, type RefineLookups } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
@@ -88,6 +91,14 @@ const SMALLTALK = /(?:^|\.)smalltalk$/;
 const CANCEL_INTENT = 'action.cancel';
 /** 确认: what a refinement ending in "就行" may be routed as. */
 const CONFIRM_INTENT = 'action.confirm';
+/** "他们", "them": the people of a list, never the member in focus. */
+const PLURAL_POINTER = /[他她]们|\b(?:they|them|their)\b/i;
+/** Every pointer at the member in focus in a message (member-pointer.ts's words). */
+const EVERY_POINTER = new RegExp(MEMBER_POINTER.source, 'gi');
+/** Whether an intent reads or writes one member (its slots take a member number). */
+const takesMember = (intent: IntentDef) => 'memberNo' in ((intent.slots as unknown as { shape?: object }).shape ?? {});
+/** The update of a ticket: a follow-up may name its ticket by the end of its number, or not at all (ticket-ref.ts). */
+const TICKET_UPDATE = 'ticket.update';
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
 const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope|don'?t|do not|cancel|never ?mind|stop|forget it)/i;
 
@@ -163,8 +174,17 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     // "不对 不是她 是13800000012": a correction of whom the request is about answers with what it says instead.
     let said = msg.text;
     for (let fixed = correctionOf(said); fixed !== null && fixed !== said; fixed = correctionOf(said)) said = fixed;
-    if (pending.kind === 'pick') answer = pickAnswer(said, pending.candidates);
+    if (pending.kind === 'pick') {
+      answer = pickAnswer(said, pending.candidates) ?? (await pickByTrait(services, said, pending.candidates));
+      // "徐汇店的" with two of 徐汇 in the list: still a pick to make — asked again, the list kept ("VIP那个" may follow).
+      if (!answer && narrowsWithoutPicking(said, pending.candidates)) {
+        memory.savePending(pending);
+        return { kind: 'reply', route: { ...routed, intent: pending.intent, slots: pending.slots }, result: { text: t(lang, 'dialogue.pickAgain'), outcome: 'asked', data: { asked: 'member' } } };
+      }
+    }
     else answer = await detailAnswer(services, pending.need, pending.need === 'content' ? msg.text : said, pending.text);
+    // A question is no reason ("他现在多少分" asked for 原因是什么？): a request of its own, and nothing is written.
+    if (pending.kind === 'fill' && pending.need === 'reason' && !weak(actor, routed) && getIntent(routed.intent)?.effect === 'read' && (analyseMood(msg.text).question || ASKS.test(msg.text.normalize('NFKC').trim()))) return null;
     const focus = memory.focus();
     // "就她", "刚才那位" to "哪位会员？": the member in focus, as a write asked about them takes it when pointed at.
     if (pending.kind === 'fill' && pending.need === 'member' && !answer && focus && actor.kind === 'staff' && pointsAtFocus(said)) answer = { slots: { memberNo: focus.memberNo }, bare: true };
@@ -179,7 +199,14 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       for (const k of MEMBER_REF) delete found[k];
       const before = { ...pending.slots, ...both.member.slots };
       const after = { ...before, ...found };
-      const adds = Object.keys(found).some((k) => !FREE_TEXT.includes(k) && before[k] === undefined) || missingDetail(intent, after) !== missingDetail(intent, { ...before, text: pending.text });
+      // The details add a figure, answer what was still missing, or are the content a dictated write lacked ("周杰 说包间太吵"
+      // to 记录一下来电投诉's 哪位会员？).
+      const contentOf = (slots: Record<string, unknown>) => intent.freeText?.(slots)?.trim() || undefined;
+      // Never a refusal, a question, a maybe or bare chat as content ("王芳 算了", "王芳 好的", "王芳 谢谢").
+      const restMood = analyseMood(both.rest);
+      const plainContent = !restMood.negated && !restMood.question && !restMood.deferred && !restMood.hypothetical && !opensWithdrawn(both.rest) && assentOf(both.rest) === null && classifyUnmatched(both.rest) === 'unknown';
+      const dictates = plainContent && contentOf(after) !== undefined && contentOf(after) !== contentOf({ ...before, text: pending.text });
+      const adds = Object.keys(found).some((k) => !FREE_TEXT.includes(k) && before[k] === undefined) || missingDetail(intent, after) !== missingDetail(intent, { ...before, text: pending.text }) || dictates;
       if (adds) return prepare(memory, actor, intent, { intent: intent.name, slots: after, confidence: 1 }, text, lang);
     }
     // A bare answer stands whatever the router made of it; anything else only when the router recognised
@@ -327,6 +354,14 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
   const runRefined = (memory: TurnMemory, actor: Actor, refined: { intent: IntentDef; slots: Record<string, unknown> }, last: LastAnswer, text: string, lang: Lang) =>
     prepare(memory, actor, refined.intent, { intent: refined.intent.name, slots: refined.slots, confidence: 1 }, refined.intent.effect === 'read' ? last.text : text, lang);
 
+  /** A ticket update naming its ticket by the end of its number ("002那个升级一下"): the whole number when one ticket fits. */
+  async function withTicketNo(msg: InboundMessage, memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult): Promise<RouteResult> {
+    if (intent.name !== TICKET_UPDATE || route.slots.ticketNo !== undefined) return route;
+    const digits = shortTicketDigits(msg.text);
+    const ticketNo = digits ? await ticketBySuffix(services, msg, actor, digits, memory.focus()) : null;
+    return ticketNo ? { ...route, slots: { ...route.slots, ticketNo } } : route;
+  }
+
   /** The message no intent took: the full help only when asked for; otherwise one line and two examples. */
   function unmatched(msg: InboundMessage, actor: Actor, help: IntentDef, routed: RouteResult, lang: Lang): Plan {
     const route = { ...routed, intent: help.name };
@@ -383,6 +418,17 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const read = action ? readOfAction(getIntent(action.intent), getIntent) : null;
         if (action && read && mayUse(actor, read)) return prepare(memory, actor, read, { intent: read.name, slots: slotsOf(read, action.slots), confidence: 1 }, msg.text, lang);
       }
+      // While an action waits for 确认: assent naming it ("行 发吧", "打上吧") is its confirmation, whatever the router
+      // read (a new recall, a tag); a question about the people it reaches ("发给谁啊", "多少人") is answered by the read
+      // that shows them, and it stays held.
+      const waiting = actor.kind === 'staff' && memory.held ? await peekAction(services, actor, undefined, msg.conversationId) : null;
+      if (waiting && routed.intent !== CANCEL_INTENT && assentNames(msg.text, waiting.intent)) {
+        const confirm = getIntent(CONFIRM_INTENT);
+        if (confirm) return { kind: 'run', intent: confirm, route: { intent: confirm.name, slots: {}, confidence: 1 }, text: msg.text };
+      }
+      const reach = waiting && asksWhoIsReached(msg.text) ? getIntent(waiting.intent)?.reaches?.(waiting.slots) : undefined;
+      const reachRead = reach && getIntent(reach.intent);
+      if (reach && reachRead && reachRead.effect === 'read' && mayUse(actor, reachRead)) return prepare(memory, actor, reachRead, { intent: reachRead.name, slots: reach.slots, confidence: 1 }, msg.text, lang);
       // Members refine their own answers too ("只看近一个月的" after 我的订单); naming another member is staff's.
       const last = memory.last();
       const staffLast = actor.kind === 'staff' ? last : null;
@@ -397,7 +443,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // "no, 20 not 30", "不是30 是20": a figure said instead of the held one — a change, never the "no" of a refusal.
       const correction = correctionOf(msg.text);
       const instead = insteadFigure(msg.text) ?? (correction !== null && BARE_NUMBER.test(correction) ? correction : null);
-      const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text) || instead !== null;
+      // "不对 扣80" while 扣100 waits: a correction read as the held write again — its figures change the held one.
+      const restatedHeld = correction !== null && waiting !== null && routed.intent === waiting.intent && !MEMBER_REF.some((k) => routed.slots[k] !== undefined);
+      const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text) || instead !== null || restatedHeld;
       const held = actor.kind === 'staff' && changing ? await peekAction(services, actor, undefined, msg.conversationId) : null;
       const heldIntent = held && getIntent(held.intent);
       if (held && heldIntent) {
@@ -416,6 +464,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
             }
           }
           return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, msg.text, lang);
+        }
+        if (restatedHeld && mayUse(actor, heldIntent)) {
+          const figures = Object.fromEntries(Object.entries(routed.slots).filter(([k]) => !FREE_TEXT.includes(k)));
+          if (Object.entries(figures).some(([k, v]) => held.slots[k] !== v)) return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, ...figures }, confidence: 1 }, msg.text, lang);
         }
         // "改成50" while a points change waits: the number of points, its sign as held (扣100 → 扣50).
         const bare = BARE_NUMBER.exec(said);
@@ -484,6 +536,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const kept = Object.fromEntries(Object.entries(memory.previous!.slots).filter(([k]) => !MEMBER_REF.includes(k) && !FREE_TEXT.includes(k)));
         return prepare(memory, actor, previous, { intent: previous.name, slots: { ...kept, ...repeatFor.slots }, confidence: 1 }, msg.text, lang);
       }
+      // "满意度给5", "升级一下" right after a ticket was updated: that ticket again, whatever the router made of the words.
+      const lastTicket = actor.kind === 'staff' && memory.previous?.intent === TICKET_UPDATE ? memory.previous.slots.ticketNo : undefined;
+      const updater = getIntent(TICKET_UPDATE);
+      if (typeof lastTicket === 'string' && updater && (weak(actor, routed) || routed.intent === TICKET_UPDATE) && routed.slots.ticketNo === undefined && shortTicketDigits(msg.text) === null && mayUse(actor, updater)) {
+        const slots = await slotsAs(updater, msg.text, { audience: actor.kind, actor, services });
+        if (slots.status !== undefined || slots.escalate !== undefined || slots.satisfaction !== undefined) return prepare(memory, actor, updater, { intent: TICKET_UPDATE, slots: { ...slots, ticketNo: lastTicket }, confidence: 1 }, msg.text, lang);
+      }
       // A refinement is only figures and filler ("换 静安", "前3个就行"), so the router's guess at such
       // words (small talk, a clarification) does not stand in its way.
       // So are reads of no member ("几个人", "都谁", "只看工单", "徐汇的"): refine() takes them only when they
@@ -496,7 +555,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       // "换成老客" after a list by tag: a change of the last answer's figure, whatever the router made of the new word.
       const changes = CHANGE_LEAD.test(msg.text);
       if (last && !aboutFocus && (weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead || notAssent || changes)) {
-        const refined = refine(msg.text, last, await lookups(routed.intent));
+        // "她上周呢" after 王芳's orders: the pronoun is the member the answer was about, no word of a new request.
+        const sameMember = last.slots.memberNo !== undefined && last.slots.memberNo === memory.focus()?.memberNo && !PLURAL_POINTER.test(msg.text);
+        const refined = refine(sameMember ? msg.text.replace(EVERY_POINTER, ' ') : msg.text, last, await lookups(routed.intent));
         if (refined && mayUse(actor, refined.intent)) return runRefined(memory, actor, refined, last, msg.text, lang);
       }
       // "不用给王芳记录了", "我在想要不要给流失的都打个VIP": a write not asked for needs no "did you mean" — the
@@ -544,7 +605,13 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         return prepare(memory, actor, batchOf, { intent: batchOf.name, slots: { ...slots, [batchList]: 'churn' }, confidence: routed.confidence }, msg.text, lang);
       }
       const route = listSlot && routed.slots[listSlot] === undefined && THE_LISTED.test(msg.text) ? { ...routed, slots: { ...routed.slots, [listSlot]: 'churn' } } : routed;
-      return prepare(memory, actor, intent, focused(memory, actor, intent, route, msg.text), msg.text, lang);
+      // "他上个月消费了多少" with a member in focus, read as a store's dashboard: a read of nobody is not about "him" —
+      // the likeliest reading of the router's that reads a member, for the one in focus.
+      const aboutOne = actor.kind === 'staff' && memory.focus() && intent.effect === 'read' && !takesMember(intent) && pointsAtMember(msg.text) && !PLURAL_POINTER.test(msg.text)
+        ? routed.alternatives?.map((a) => ({ a, def: getIntent(a.intent) })).find(({ def }) => def && def.effect === 'read' && takesMember(def) && mayUse(actor, def))
+        : undefined;
+      if (aboutOne?.def) return prepare(memory, actor, aboutOne.def, focused(memory, actor, aboutOne.def, { ...aboutOne.a, intent: aboutOne.def.name }, msg.text), msg.text, lang);
+      return prepare(memory, actor, intent, await withTicketNo(msg, memory, actor, intent, focused(memory, actor, intent, route, msg.text)), msg.text, lang);
     },
 
     /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */

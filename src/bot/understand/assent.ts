@@ -41,6 +41,32 @@ export function assentOf(text: string): Assent {
   return CODE.test(t) ? 'explicit' : 'vague';
 }
 
+/**
+ * Each held write's own verb said as an order ("发吧", "行 发吧", "那就导出吧", "打上吧", "ok send it"): assent that
+ * names the very action waiting — as explicit as 确认, however many turns after the preview.
+ */
+const HELD_VERB: Readonly<Record<string, string>> = {
+  'recall.launch': '发|发送|发出去|群发|send|send (?:it|them|the coupons?)',
+  'recall.stop': '停|停掉|停了它|stop|stop it',
+  'tag.batch': '打|打上|贴|贴上|标上|tag|tag them',
+  'points.adjust': '扣|扣掉|加|加上|deduct|deduct it|add|add them',
+  'segment.export': '导|导出|导出来|下载|export|export it|download|download it',
+  'contacts.transfer': '转|转过去|转吧|transfer|transfer (?:it|them)',
+};
+const VERB_LEAD = /^(?:(?:好的?|嗯+|恩|ok(?:ay)?|yes|yeah|yep|sure|没问题|可以|行|对|那就|那|就|直接|马上|现在|go ahead and|then)[,，\s]*)+/i;
+const VERB_END = /(?:吧|呗|啊|一下|一下吧|出去|出去吧|掉吧|上吧|now|please|pls)?$/i;
+
+/** Whether the message is assent that names the held `heldIntent`'s own action ("行 发吧" while a recall waits). */
+export function assentNames(text: string, heldIntent: string): boolean {
+  const verbs = HELD_VERB[heldIntent];
+  const t = bare(text);
+  if (!verbs || !t || t.length > 24) return false;
+  const mood = analyseMood(t);
+  if (mood.negated || mood.question || mood.deferred || mood.hypothetical) return false;
+  const core = t.replace(VERB_LEAD, '').replace(/[\s,，]+$/u, '');
+  return new RegExp(`^(?:${verbs})${VERB_END.source}`, 'i').test(core);
+}
+
 /** Words that take a held action: negated or put off, they hold it back ("先别确认", "don't confirm yet"). */
 const TAKE_WORD = /确认|确定|执行|提交|发出?|跑|confirm|proceed|go ahead|do it|send|run/i;
 /** "等一下" / "稍等" / "hold on": wait, said on its own. */

@@ -11,7 +11,7 @@ export { completeFollowUp, listInteractions, logInteraction, pendingFollowUps } 
 export { interactionsForTimeline, type TimelineInteraction } from './interactions/timeline.ts';
 export { INTERACTION_CHANNEL_LABEL, INTERACTION_TYPE_LABEL, type InteractionChannel, type InteractionType, type InteractionView } from './interactions/types.ts';
 export { ticketNoFor } from './tickets/create.ts';
-export { assignTicket, assignWaitingTickets, changeTicketStatus, createTicket, escalateOverdueTickets, escalateTicket, getTicket, listTickets, rateTicket } from './tickets/index.ts';
+export { assignTicket, assignWaitingTickets, changeTicketStatus, createTicket, escalateOverdueTickets, escalateTicket, getTicket, listTickets, rateTicket, ticketNosEndingIn } from './tickets/index.ts';
 export { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL, slaDue, type TicketPriority, type TicketStatus, type TicketType } from './tickets/sla.ts';
 export { type TicketView } from './tickets/types.ts';
 export { addBusinessMinutes, ALWAYS_OPEN, businessHoursSchema, WEEKDAYS, type BusinessHours, type BusinessHoursInput } from './settings/business-hours.ts';

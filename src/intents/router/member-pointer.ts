@@ -1,3 +1,5 @@
+import { toSimplified } from './traditional.ts';
+
 /**
  * Words that point at the member in focus rather than name one: pronouns and "this member",
  * Chinese and English. One list for the router (a store named beside a pronoun is still about the
@@ -19,3 +21,21 @@ export const pointsAtMember = (text: string): boolean => MEMBER_POINTER.test(tex
 
 /** Whether the words are only a pointer ("her" of "her too", "她" of "她也一样"): no member named. */
 export const isMemberPointer = (words: string): boolean => WHOLE_POINTER.test(words.normalize('NFKC').trim());
+
+/** "刚才那位", "同一个人", "the same one": the member just talked about, said without a pronoun. */
+const SAME_MEMBER = /^(?:(?:刚才|上面|前面|刚刚)(?:的)?(?:那个|那位|这个|这位)(?:人|会员|客户)?|同一个人?|(?:the )?same (?:one|member|customer|guest|person))$/i;
+
+/**
+ * A whole reply that gives the member in focus instead of naming one ("就她", "她吧", "刚才那位", "the same
+ * one"): the pointer with its fillers around it, never a name. The conversation's one reader of such an answer
+ * (src/bot/dialogue/turn.ts, answering "哪位会员？").
+ */
+export function pointsAtFocus(raw: string): boolean {
+  const core = toSimplified(raw.normalize('NFKC'))
+    .trim()
+    .replace(/[\s。.!！~～]+$/u, '')
+    .replace(/^(?:就是|就|是|给|那就|对|嗯)[\s，,]*/u, '')
+    .replace(/[\s，,]*(?:吧|啊|呀|哈|就行|就好|please)$/iu, '')
+    .trim();
+  return isMemberPointer(core) || SAME_MEMBER.test(core);
+}

@@ -1,0 +1,32 @@
+import { memberTagNames, tagDictionary } from '../../crm/engagement/index.ts';
+import { findDictionaryTags } from '../../intents/router/extract.ts';
+import { findLevel } from '../../intents/router/stores.ts';
+import { toSimplified } from '../../intents/router/traditional.ts';
+import type { Services } from '../../services.ts';
+import type { Answer } from './answers.ts';
+import type { Candidate } from './state.ts';
+
+/**
+ * "VIP那个", "有高价值标签的那位", "L5那个", "5级的": a member of the list the bot showed, picked by what staff know
+ * of them — a tag they hold or their level — rather than by what the list shows. Only when exactly one of them
+ * has it (a trait two share picks neither, and the question stays unanswered).
+ */
+const AROUND = /^(?:就是|是|要|选|那个|那位)?\s*(?:有|带|带着|打了|是)?\s*|\s*(?:标签)?\s*(?:的)?\s*(?:那个|那位|这个|这位|那一个|那一位)?\s*(?:会员|客户|人)?\s*(?:吧|呢|啊)?$/gu;
+
+export async function pickByTrait(services: Services, raw: string, candidates: readonly Candidate[]): Promise<Answer | null> {
+  const said = toSimplified(raw.normalize('NFKC')).trim().replace(/[\s。.!！?？]+$/u, '');
+  // Pointing words are required around a bare trait ("VIP那个", "L5的"): "VIP" alone is a question of its own.
+  if (!/(?:那个|那位|这个|这位|的)(?:会员|客户|人)?(?:吧|呢|啊)?$/u.test(said) || said.length > 20) return null;
+  const core = said.replace(AROUND, '').trim();
+  if (!core) return null;
+  const level = findLevel(core);
+  if (level && level.span.start === 0 && level.span.end === core.length) return only(candidates.filter((c) => c.level === level.value));
+  const tag = findDictionaryTags(core, (await tagDictionary(services)).map((t) => t.name))[0];
+  if (!tag || tag.span.start !== 0 || tag.span.end !== core.length) return null;
+  const ids = candidates.flatMap((c) => (c.id === undefined ? [] : [c.id]));
+  if (ids.length !== candidates.length) return null;
+  const tags = await memberTagNames(services.sql, ids);
+  return only(candidates.filter((c) => tags.get(c.id!)?.includes(tag.value)));
+}
+
+const only = (found: Candidate[]): Answer | null => (found.length === 1 ? { slots: { memberNo: found[0]!.memberNo }, bare: true } : null);
