@@ -7,6 +7,7 @@ import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { terseReadingOf } from './terse-readings.ts';
+import { writeReadingOf } from './write-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
 
@@ -286,8 +287,11 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const withUnasked = async (r: RouteResult): Promise<RouteResult> =>
         unaskedWrite && !chosesWrite(r) ? { ...r, unasked: { intent: unaskedWrite.label, slots: await rules.slotsFor(byName.get(unaskedWrite.label)!), confidence: unaskedWrite.p } } : r;
       // A member reference + one object word, a metric word, a store + a report word, nothing else: that read (terse-readings.ts).
-      const terse = await terseReadingOf(rules.text, slotsOf, (label) => candidates.some((c) => c.label === label));
-      const p = terse ? asTerseReading(candidates, q, terse.intent) : q;
+      const has = (label: string) => candidates.some((c) => c.label === label);
+      const terse = await terseReadingOf(rules.text, slotsOf, has);
+      // A write said in staff's words rather than the catalogue's verbs (write-readings.ts); the gate still reads its mood.
+      const reading = terse ?? (await writeReadingOf(rules.text, slotsOf, has));
+      const p = reading ? asTerseReading(candidates, q, reading.intent) : q;
       const ranked = candidates.map((c, i) => ({ label: c.label, p: p[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>
@@ -295,7 +299,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
 
       // The rules' tie is a high-precision reading too: two intents' triggers of equal weight
       // ("张伟的订单和详情") mean two requests in one message, so ask which first.
-      if (rules.result.intent === CLARIFY_INTENT && !terse) {
+      if (rules.result.intent === CLARIFY_INTENT && !reading) {
         const tied = rules.result.slots.options as string[];
         const extra = readings.filter((r) => !tied.includes(r.label) && r.p >= t.optionFloor).slice(0, t.maxOptions - tied.length);
         const options = [...readings.filter((r) => tied.includes(r.label)), ...extra];

@@ -23,7 +23,7 @@ export interface TerseReading {
   intent: string;
 }
 
-type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
+export type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
 
 /** Member objects: what a member reference + this word alone asks for. */
 const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
@@ -67,12 +67,15 @@ function bare(text: string): string {
   return s.toLowerCase();
 }
 
+/** The fragment as the tables read it (write-readings.ts reads its sign tables the same way). */
+export const bareFragment = (text: string): string => bare(text);
+
 /**
  * `text` with a member reference cut out — the slots the router found, or a pointer at the member in
  * focus ("她 lv", "his pts": member-pointer.ts; the conversation gives the member) —; undefined when
  * it names none.
  */
-function withoutMember(text: string, slots: Record<string, unknown>): string | undefined {
+export function withoutMember(text: string, slots: Record<string, unknown>): string | undefined {
   let s = text;
   let found = false;
   const pointer = new RegExp(MEMBER_POINTER.source, 'gi');
