@@ -54,8 +54,9 @@ const TICKET_TYPES: Rule<TicketType>[] = [
   [/咨询|\bconsultation\b|\bquestion\b/i, 'consultation'],
 ];
 const PRIORITIES: Rule<TicketPriority>[] = [
-  [/特急|紧急|十万火急|\burgent\b/i, 'urgent'],
-  [/加急|高优先级?|优先处理|\bhigh(?: priority)?\b/i, 'high'],
+  [/特急|紧急|十万火急|优先级(?:为|是|[:：])?\s*(?:最高|紧急)|\burgent\b/i, 'urgent'],
+  // "优先级高" as staff type it after the complaint, as well as 高优先级.
+  [/加急|高优先级?|优先级(?:为|是|[:：])?\s*高|优先处理|\bhigh(?: priority)?\b/i, 'high'],
   [/低优先级?|不急|\blow(?: priority)?\b/i, 'low'],
 ];
 
@@ -78,7 +79,8 @@ function strip(text: string, remove: (string | undefined)[]): string {
 
 /** "3天后回访", "明天跟进", "follow up in 2 days" → days from now. */
 function followUpDays(text: string): { days: number; match: string } | undefined {
-  const m = new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|内)?(?:再)?(?:回访|跟进|回电|联系)`).exec(text) ?? /follow[- ]?up in (\d+) days?/i.exec(text);
+  // "两天后再跟她联系一下": whom to contact may stand before the verb.
+  const m = new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|内)?(?:再)?(?:(?:跟|和|给)(?:她|他|TA|ta|客人|客户|对方))?(?:回访|跟进|回电|联系|打电话)`).exec(text) ?? /follow[- ]?up in (\d+) days?/i.exec(text);
   if (m?.[1]) {
     const n = parseNumber(m[1]);
     if (n !== undefined && n > 0) return { days: n, match: m[0] };

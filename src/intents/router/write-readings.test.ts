@@ -40,6 +40,7 @@ describe('write readings', () => {
     ['5号工单处理好了', 'ticket.update'],
     ['工单 12 升级一下', 'ticket.update'],
     ['ticket 4 resolved', 'ticket.update'],
+    ['麻烦开个工单', 'ticket.create'],
     ['刘洋 +分', 'points.adjust'],
     ['13800000006 扣分', 'points.adjust'],
   ])('%s → %s', async (text, intent) => expect((await route(text)).intent).toBe(intent));

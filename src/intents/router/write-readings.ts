@@ -59,6 +59,9 @@ const RECORDS = /(?:记录|纪录|历史|明细)(?!\s*(?:一下|下来|下|上|�
 // English question words only where a question starts: a note's content says "is" and "what" too.
 const QUESTION = /[?？]|吗|么\s*$|呢\s*$|什么|啥|哪|几(?:个|次|条|位|张)|多少|怎么|怎样|有没有|是否|是不是|了没|没有\s*$|^\s*(?:what|how|did|does|do|is|are|was|were|has|have|any|should|whether|which|who|when|why)\b/i;
 
+/** Only the request for a ticket, politely ("帮我建个单", "麻烦开个工单"): who and what are asked. */
+const BARE_TICKET_REQUEST = /^(?:帮我|帮忙|麻烦|请|你)?\s*(?:给我|帮我)?\s*(?:新建|创建|开|建|提|起)(?:一个|一张|个|张)?(?:工单|单子?|服务单|售后单|报修单|投诉单)\s*(?:吧|呗|哈|一下)?\s*$/;
+
 /** Points said with their sign alone, after a member ("周杰 +分", "王芳 加分", "M00000004 扣"): how many is asked. */
 const POINTS_SIGN = /^(?:[+＋]|加|补|送)(?:积)?分$|^(?:[-－]|扣|减)(?:积?分)?$/;
 
@@ -82,6 +85,7 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
     if (rest !== undefined && POINTS_SIGN.test(bareFragment(rest))) return { intent: 'points.adjust' };
   }
   if (RECORDS.test(text)) return null;
+  if (has('ticket.create') && BARE_TICKET_REQUEST.test(text)) return { intent: 'ticket.create' };
   // A member's problem (a repair, a complaint, an after-sales case) and a request to handle it or its urgency.
   if (has('ticket.create') && !LOG_WORDS.test(text)) {
     const t = parseTicket(text, []).stated;
