@@ -290,7 +290,10 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const has = (label: string) => candidates.some((c) => c.label === label);
       const terse = await terseReadingOf(rules.text, slotsOf, has);
       // A write said in staff's words rather than the catalogue's verbs (write-readings.ts); the gate still reads its mood.
-      const reading = terse ?? (await writeReadingOf(rules.text, slotsOf, has));
+      const written = terse ? null : await writeReadingOf(rules.text, slotsOf, has);
+      // A write only likely (nothing asked in words): asked about when the router would read, never taken.
+      const asking = written?.ask ? written : null;
+      const reading = terse ?? (written && !written.ask ? written : null);
       const p = reading ? asTerseReading(candidates, q, reading.intent) : q;
       const ranked = candidates.map((c, i) => ({ label: c.label, p: p[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
@@ -306,6 +309,12 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
         return withUnasked({ intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: options[0]!.p, alternatives: await withSlots(options) });
       }
       const top = ranked[0]!;
+      const readCounterpart = asking ? byName.get(asking.intent)?.readCounterpart : undefined;
+      if (asking && readCounterpart && byName.get(top.label)?.effect === 'read') {
+        const options = [asking.intent, readCounterpart].sort();
+        const alternatives = await withSlots(options.map((label) => ({ label, p: 0.5 })));
+        return withUnasked({ intent: CLARIFY_INTENT, slots: { options }, confidence: 0.5, alternatives });
+      }
       if (top.label === NONE) {
         const alternatives = await withSlots(readings.filter((r) => r.p >= t.optionFloor).slice(0, t.maxOptions));
         return withUnasked({ intent: fallback, slots: {}, confidence: Math.min(top.p, t.fallbackConfidence), ...(alternatives.length ? { alternatives } : {}) });

@@ -55,11 +55,19 @@ describe('write readings', () => {
     '刘洋的来电记录',
     '5号工单处理好了吗',
     '5个工单',
+    '李娜之前报修的单子查下',
+    'pls tag M00000012 as 投诉过',
     '刘洋 积分',
     'did 13800000007 call about the refund?',
   ])('%s is no write', async (text) => {
     const r = await route(text);
     expect(['ticket.create', 'interaction.log', 'ticket.update', 'points.adjust']).not.toContain(r.intent);
+  });
+
+  it('asks between the ticket and the records when a fault is told and nothing asked; a kind word alone names the records', async () => {
+    expect((await route('周杰的会员卡坏了')).slots.options).toEqual(['member.tickets', 'ticket.create']);
+    expect((await route('周杰 报修')).intent).not.toBe('clarify');
+    expect(['ticket.create', 'clarify']).not.toContain((await route('看下周杰的报修单')).intent);
   });
 
   it('a ticket by its short number: the number, never a count or a full ticket number', () => {

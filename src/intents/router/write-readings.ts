@@ -19,13 +19,18 @@ import { bareFragment, withoutMember, type SlotsOf } from './terse-readings.ts';
  */
 export interface WriteReading {
   intent: string;
+  /**
+   * Likely but not asked for in words ("李娜的储值卡坏了": a fault told, nothing asked): when the router
+   * would only read, ask between the write and its read instead (combined.ts) — never write on it.
+   */
+  ask?: boolean;
 }
 
 /** A request to act on a member's problem in staff's words (跟进一下, 处理下, 报一下, 挂个单, sort it out). */
 const HANDLE_ZH =
-  /跟进(?:一下|下)?(?!记录|情况|进度|得|了|过|中|的)|跟(?:一下|下)(?!记录)|(?:处理|解决)(?:一下|下)|(?:你|帮忙|麻烦|尽快|马上|赶紧|赶快|抓紧|紧急|加急|优先)(?:去|来)?(?:处理|解决|跟进|跟)(?![了过好完中])|报(?:一下|下|上去)(?![了过])|(?:提|挂|走|起|报)(?:个|一个|一张)?(?:单子?|工单|售后单?|流程)(?![了过吗])/;
+  /跟进(?:一下|下)?(?!记录|情况|进度|得|了|过|中|的)|跟(?:一下|下)(?!记录)|(?:处理|解决)(?:一下|下)|(?:你|帮忙|麻烦|尽快|马上|赶紧|赶快|抓紧|紧急|加急|优先)(?:去|来)?(?:处理|解决|跟进|跟)(?![了过好完中])|报(?:一下|下|上去)(?![了过])|(?:提|挂|走|起|报)(?:个|一个|一张)?(?:单子?|工单|售后单?|流程)(?![了过吗])|(?:你|你们|帮忙|麻烦)(?:去)?看(?:一下|下|看)|报修(?![单的过了记])(?=\s*[^\s，,。？?]{2,})/;
 const HANDLE_EN =
-  /\b(?:follow(?:[- ])?up(?!\s+(?:in|on)\b|\s*(?:list|history|records?|notes?|calls?)\b)|sort (?:it|this|that)(?: out)?|deal with (?:it|this|that)|look into (?:it|this|that)|take care of (?:it|this|that)|handle (?:it|this|that)|raise (?:it|this|that)|get (?:it|this|that) (?:fixed|sorted))\b/i;
+  /\b(?:refund|repair|fix|replace)\b.{0,3}\b(?:pls|please|plz)\b|\b(?:pls|please|plz)\s+(?:refund|repair|fix|replace)\b|\b(?:follow(?:[- ])?up(?!\s+(?:in|on)\b|\s*(?:list|history|records?|notes?|calls?)\b)|sort (?:it|this|that)(?: out)?|deal with (?:it|this|that)|look into (?:it|this|that)|take care of (?:it|this|that)|handle (?:it|this|that)|raise (?:it|this|that)|get (?:it|this|that) (?:fixed|sorted))\b/i;
 
 /**
  * What went wrong, in the words a fault or a complaint is told with when no kind word is said ("卡刷不了",
@@ -41,9 +46,12 @@ const LOG_WORDS = /记录|记一下|记下|记一笔|记上|记个|登记|备注
 const CONTACT_ZH = [
   /(?:跟|和|同|给)[^，,。；;]{1,14}?(?:通了|打了|回了|通过|打过)(?:个|一个|一通)?电话/,
   /(?:跟|和|同)[^，,。；;]{1,14}?(?:微信|电话|企微)?上?(?:聊了|聊过|沟通了|谈了|联系了)/,
-  /(?:来电|打电话(?:过来|来)|打来电话|来店|到店|进店|来过店|微信上?|电话(?:里|上)?)\s*(?:说|问|咨询|询问|投诉|表扬|夸|反映|反馈|抱怨|预订|预约|想订|要订)/,
+  /(?:来电|打电话(?:过来|来)?|打来电话|来店|到店|进店|来过店|微信上?|电话(?:里|上)?)\s*(?:说|问|咨询|询问|投诉|表扬|夸|反映|反馈|抱怨|预订|预约|想|要订)/,
+  /(?:刚|刚才|刚刚)(?:打了?|来了?)(?:个|一个)?电话/,
 ];
 const CONTACT_EN = [
+  // A member first, then what they did ("王芳 called, wants …", "13800000014 came in today"); or "spoke to …" first.
+  /^\S+(?:\s\S+)?\s+(?:called|phoned|rang|came in|dropped by|visited)\b|^(?:spoke|talked|chatted) (?:to|with)\b/i,
   /\bjust (?:got off the phone with|spoke (?:to|with)|talked (?:to|with)|called|chatted with|met(?: with)?)\b/i,
   /\b(?:called|phoned|rang)(?: in| us)? (?:about|asking|to ask|to complain|complaining|to book|wanting)\b/i,
   /\b(?:came in|dropped (?:in|by)|visited)(?: today| this (?:morning|afternoon|evening)| earlier)? (?:asking|to ask|about|complaining|to complain)\b/i,
@@ -61,6 +69,14 @@ const QUESTION = /[?？]|吗|么\s*$|呢\s*$|什么|啥|哪|几(?:个|次|条|�
 
 /** Only the request for a ticket, politely ("帮我建个单", "麻烦开个工单"): who and what are asked. */
 const BARE_TICKET_REQUEST = /^(?:帮我|帮忙|麻烦|请|你)?\s*(?:给我|帮我)?\s*(?:新建|创建|开|建|提|起)(?:一个|一张|个|张)?(?:工单|单子?|服务单|售后单|报修单|投诉单)\s*(?:吧|呗|哈|一下)?\s*$/;
+
+/** A fault told ("坏了", "漏水", "broken"), not the kind of ticket named. */
+const FAULT = /坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮|打不开|\bbroken\b/i;
+
+/** Words of looking at something: a problem named beside them is what to look up ("看下李娜的报修单"). */
+const VIEW = /看看|看下|看一下|瞅|查|调出|\b(?:show|view|check|see|list)\b/i;
+/** The tickets or the tag named as things ("李娜的报修单", "售后单", "投诉过"): a read, never a ticket to ask about. */
+const NAMES_TICKETS = /(?:报修|售后|投诉|退款|维修|服务)?(?:工)?单|投诉过|\btickets?\b/i;
 
 /** Points said with their sign alone, after a member ("周杰 +分", "王芳 加分", "M00000004 扣"): how many is asked. */
 const POINTS_SIGN = /^(?:[+＋]|加|补|送)(?:积)?分$|^(?:[-－]|扣|减)(?:积?分)?$/;
@@ -87,7 +103,9 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   if (RECORDS.test(text)) return null;
   if (has('ticket.create') && BARE_TICKET_REQUEST.test(text)) return { intent: 'ticket.create' };
   // A member's problem (a repair, a complaint, an after-sales case) and a request to handle it or its urgency.
-  if (has('ticket.create') && !LOG_WORDS.test(text)) {
+  // 投诉过 is a tag of the dictionary: a tag's words, never a complaint to handle.
+  const ticketable = has('ticket.create') && !LOG_WORDS.test(text) && !/投诉过|查|\b(?:show|list)\b/i.test(text);
+  if (ticketable) {
     const t = parseTicket(text, []).stated;
     const problem = t.type === 'repair' || t.type === 'complaint' || t.type === 'after_sales' || PROBLEM_CUES.test(text);
     const urgent = t.priority === 'urgent' || t.priority === 'high';
@@ -95,5 +113,11 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   }
   // Contact told as what happened, or a note's own lead.
   if (has('interaction.log') && (NOTE_LEAD.test(text) || CONTACT_ZH.some((re) => re.test(text)) || CONTACT_EN.some((re) => re.test(text)))) return { intent: 'interaction.log' };
+  // A member's fault or complaint told and nothing asked ("李娜的储值卡坏了"): likely a ticket, so ask rather than read.
+  // Told, not named: a kind word alone ("王芳 报修", "李娜的售后单") names the records.
+  if (ticketable && text.length <= 40 && (FAULT.test(text) || PROBLEM_CUES.test(text)) && !VIEW.test(text) && !NAMES_TICKETS.test(text)) {
+    const s = await slotsOf('ticket.create');
+    if (s.phone !== undefined || s.memberNo !== undefined || s.name !== undefined) return { intent: 'ticket.create', ask: true };
+  }
   return null;
 }
