@@ -5,6 +5,7 @@ import { dropAction, peekAction } from './confirmation.ts';
 import { gateMember } from './gate-member.ts';
 import { actionLabel, exampleOf } from './gate-text.ts';
 import type { Actor, IntentResult, RouteResult } from './types.ts';
+import { withoutMembersQuestion } from '../intents/parse/members-question.ts';
 import { analyseMood, type Mood } from './understand/mood.ts';
 import { toSimplified } from '../intents/router/traditional.ts';
 import { isBareContent, isViewRequest } from './understand/requests.ts';
@@ -42,12 +43,20 @@ const NEGATED_REFUSAL =
   /(?:不要|别|不用|先不|不想|暂时不|不是要|不是想|没(?:有)?要|don'?t|do not|no need to|not (?:asking|trying) to)\s*(?:(?:给|帮|把|替|将)我|me)?\s*(?:退订|取消订阅|unsubscribe|opt[- ]?out)/i;
 
 /** The mood of `text` as an instruction to run `intent` (a refusal that is itself the request, 退订, is affirmative). */
-export function moodFor(intent: Pick<IntentDef, 'refusalIsRequest'>, text: string): Mood {
-  const mood = analyseMood(text);
+export function moodFor(intent: Pick<IntentDef, 'refusalIsRequest' | 'freeText'>, text: string): Mood {
+  // A write that records what was said (a note, a ticket) reads the member's own question told in it as content
+  // ("周杰来电问生日宴怎么订 三天后回访"), and a member's words relayed to be handled as what to record.
+  const mood = intent.freeText ? recordsWhatWasSaid(analyseMood(withoutMembersQuestion(text))) : analyseMood(text);
   if (!intent.refusalIsRequest) return mood;
   // A disclaimer ("我没说要退订啊", "我不是要退订") takes the refusal back as much as a negation of its word.
   const negated = NEGATED_REFUSAL.test(toSimplified(text.normalize('NFKC'))) || mood.cues.some((c) => c.startsWith('disclaimer:'));
   return { ...mood, negated, affirmative: !negated && !mood.question && !mood.hypothetical && !mood.deferred && !mood.reported };
+}
+
+/** A member's words relayed for the staff member to handle ("陈静说菜里有沙子 麻烦跟进"): not someone else's instruction. */
+function recordsWhatWasSaid(mood: Mood): Mood {
+  if (!mood.relayedForService || !mood.reported) return mood;
+  return { ...mood, reported: false, affirmative: !mood.negated && !mood.question && !mood.hypothetical && !mood.deferred };
 }
 
 /**

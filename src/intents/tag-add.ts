@@ -24,7 +24,9 @@ export const tagAdd = defineIntent({
     { text: 'add tag VIP to Zhang Wei', slots: { name: 'Zhang Wei', tag: 'VIP' } },
   ],
   rule: {
-    keywords: ['打标签', '加标签', '贴标签', '添加标签', '标记为', '标记成', '标为', ['加上', '标签'], ['打上', '标签'], ['贴上', '标签'], ['添加', '标签'], ['贴个', '标签'], ['打个', '标签'], ['加个', '标签'], '打上', '贴上', 'tag', 'add tag', 'label'],
+    keywords: ['打标签', '加标签', '贴标签', '添加标签', '标记为', '标记成', '标为', ['加上', '标签'], ['打上', '标签'], ['贴上', '标签'], ['添加', '标签'], ['贴个', '标签'], ['打个', '标签'], ['加个', '标签'], '打上', '贴上', 'tag', 'add tag', 'label',
+      // The tag said as a note put on the member's tags ("标签上记一下", "记到标签里"): a tag, not an interaction note.
+      /标签(?:上|里)\s*(?:记|写|加|打|贴|备注)|(?:记|写|加|放)(?:到|进)(?:她的|他的|的)?标签/],
     extract: { ...MEMBER_REF_EXTRACT, tag: 'tag' },
     requires: [MEMBER_REF_SLOTS, ['tag']],
     priority: 4,

@@ -23,7 +23,7 @@ export const tagRemove = defineIntent({
     { text: '把 13800000001 的标签 VIP 取消掉', slots: { phone: '13800000001', tag: 'VIP' } },
   ],
   rule: {
-    keywords: [['去掉', '标签'], ['删除', '标签'], ['删掉', '标签'], ['移除', '标签'], ['取消', '标签'], ['摘掉', '标签'], ['去除', '标签'], ['删了', '标签'], ['删去', '标签'], ['拿掉', '标签'], 'untag', ['remove', /\btags?\b/], ['delete', /\btags?\b/]],
+    keywords: [['去掉', '标签'], ['删除', '标签'], ['删掉', '标签'], ['移除', '标签'], ['取消', '标签'], ['摘掉', '标签'], ['去除', '标签'], ['删了', '标签'], ['删去', '标签'], ['拿掉', '标签'], ['撤', '标签'], ['摘', '标签'], ['下掉', '标签'], 'untag', ['remove', /\btags?\b/], ['delete', /\btags?\b/]],
     extract: { ...MEMBER_REF_EXTRACT, tag: 'tag' },
     requires: [MEMBER_REF_SLOTS, ['tag']],
     priority: 5,

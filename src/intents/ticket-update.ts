@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assignTicket, changeTicketStatus, escalateTicket, getTicket, rateTicket } from '../crm/service/index.ts';
-import { parseTicketUpdate } from './parse/service-text.ts';
+import { parseTicketUpdate, shortTicketRef } from './parse/service-text.ts';
 import { renderTicket } from './render/service.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
@@ -43,7 +43,8 @@ export const ticketUpdate = defineIntent({
   async run(ctx, { text, ticketNo, status, escalate, satisfaction, note }) {
     const access = staffAccess(ctx);
     const p = parseTicketUpdate(text ?? '');
-    const no = ticketNo ?? p.ticketNo;
+    // A short number ("3号工单解决了") is the ticket's id, the tail of its number; the CRM looks it up in scope.
+    const no: string | number | undefined = ticketNo ?? p.ticketNo ?? shortTicketRef(text ?? '');
     if (!no) return { text: t(ctx.lang, 'service.update.needNo') };
     const now = ctx.services.now();
     const rating = satisfaction ?? (p.action === 'rate' ? p.satisfaction : undefined);

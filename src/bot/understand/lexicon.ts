@@ -118,6 +118,18 @@ export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|bo
 export const REPORTED_NAME_ZH = /^([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里)?(?:说|讲|要求|希望|反映|表示)(?!的|过)/u;
 export const REPORTED_NAME_EN = /^([\p{Script=Han}]{2,3})\s*(?:said|says|told us|wants|wanted|asked(?: for| us)?)\b/iu;
 
+/**
+ * The staff member's own request to handle what a member told us, after a pause ("陈静说菜里吃出沙子了
+ * 麻烦跟进", "客人说汤是凉的，记一下", "the customer said it was cold, pls follow up"): the member's words
+ * before it are what to handle — a complaint relayed in order to act on it, not a wish relayed instead
+ * of an instruction. Only the service verbs (follow up, handle, note, open a ticket); a relayed wish for
+ * a tag or points stays relayed.
+ */
+export const OWN_SERVICE_REQUEST =
+  /[，,。；;!！\s]\s*(?:你|帮忙|麻烦|请|帮我|赶紧|尽快|马上)?\s*(?:跟进|跟一下|跟下|处理|记录|记一下|记下|记一笔|记上|登记|备注|报一下|报修|(?:建|开|提|挂|起)(?:个|一个|一张)?(?:工单|单子?|售后单))|[,.;]\s*(?:pls|please|can you|could you|kindly)?\s*(?:follow(?:[- ])?up|sort (?:it|this) out|deal with (?:it|this)|look into (?:it|this)|log (?:it|this)|note (?:it|this)|(?:open|raise|file) a ticket)\b/i;
+/** The relayed words of a member or customer (not of a manager, HQ or a department): OWN_SERVICE_REQUEST may act on them. */
+export const RELAYED_MEMBER = /^(?:客人|顾客|会员|客户|(?:the|a|this|that) (?:customer|client|guest|member)|she|he|they)\b|^(?:客人|顾客|会员|客户)/i;
+
 /** An identifier after the sentence ("给她打标签了吗 13800000005"): the mood is read before it. */
 export const TRAILING_IDENTIFIER = /[\s,，:：]*(?:(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}|M\d{8}|T\d{14,})\s*$/i;
 

@@ -275,3 +275,17 @@ describe('A-not-A questions', () => {
     for (const s of ['给周杰去掉老客标签', '给她加100分 生日']) expect(analyseMood(s).affirmative, s).toBe(true);
   });
 });
+
+describe('a member\'s words relayed to be handled (session 18)', () => {
+  it('marks a relay by a member or customer followed by the staff member\'s own service request, still reported by itself', () => {
+    for (const text of ['刘洋说汤是凉的 你跟进一下', '客人说包间空调不制冷，麻烦处理下', 'the customer said the soup was cold, pls follow up']) {
+      const m = analyseMood(text);
+      expect([text, m.relayedForService, m.reported]).toEqual([text, true, true]);
+    }
+  });
+  it('never for a relayed instruction of a manager or HQ, a pronoun\'s wish, or a request with no pause', () => {
+    for (const text of ['店长说刘洋的投诉 跟进一下', '总部说 这个单子处理下', '她说要给她记一下', '刘洋说要记录一下', '刘洋说不用跟进了']) {
+      expect([text, analyseMood(text).relayedForService]).toEqual([text, false]);
+    }
+  });
+});

@@ -16,6 +16,12 @@ export interface Mood {
   reported: boolean;
   /** A question in form that asks for the action ("能帮我…吗", "could you …?"): affirmative. */
   politeRequest: boolean;
+  /**
+   * Reported only because a member's words are relayed ("陈静说菜里吃出沙子了", "客人说汤是凉的"), and the
+   * staff member asks after a pause to handle them ("麻烦跟进", "记一下", "pls follow up"): for a write that
+   * records what was said (a note, a ticket: src/bot/gate.ts) the relayed words are its content.
+   */
+  relayedForService: boolean;
   /** The words that decided it, for logs and tests. */
   cues: string[];
 }
@@ -149,12 +155,15 @@ function readMood(raw: string): Mood {
     cue('defer', L.DEFER_EN.exec(f.content ? f.head : text)?.[0]) ||
     cue('defer-end', L.DEFER_END_ZH.exec(end)?.[0]) ||
     (!f.content && cue('defer', frameCue(f.tail, L.DEFER_ZH)));
-  const reported =
-    // With no instruction verb the whole message frames the wish ("王芳说她想要个VIP标签"), as in English.
-    cue('reported', L.REPORTED_AUTHORITY_ZH.exec(f.verb ? f.head : text)?.[0]) ||
-    cue('reported', L.REPORTED_PERSON_ZH.exec(f.head)?.[0]) ||
-    cue('reported', L.REPORTED_EN.exec(f.verb ? f.head : text)?.[0]) ||
-    cue('reported', relayedByName(text));
+  // With no instruction verb the whole message frames the wish ("王芳说她想要个VIP标签"), as in English.
+  const authority = L.REPORTED_AUTHORITY_ZH.exec(f.verb ? f.head : text)?.[0];
+  const person = L.REPORTED_PERSON_ZH.exec(f.head)?.[0];
+  const english = L.REPORTED_EN.exec(f.verb ? f.head : text)?.[0];
+  const reported = cue('reported', authority) || cue('reported', person) || cue('reported', english) || cue('reported', relayedByName(text));
+  // Only a member's or customer's words (by name, 客人说, "the customer said"), then the staff member's own service request after a pause.
+  const byMember = (hit: string | undefined) => !hit || L.RELAYED_MEMBER.test(hit);
+  const relayedForService = reported && !person && byMember(authority) && byMember(english) && L.OWN_SERVICE_REQUEST.test(text);
+  if (relayedForService) cues.push('relayed-for-service');
 
   return {
     affirmative: !negated && !question && !hypothetical && !deferred && !reported,
@@ -164,6 +173,7 @@ function readMood(raw: string): Mood {
     deferred,
     reported,
     politeRequest,
+    relayedForService,
     cues,
   };
 }

@@ -15,9 +15,18 @@ const first = <T>(text: string, rules: Rule<T>[]): { value: T; match: string } |
   }
   return undefined;
 };
+/** The rule whose words come first in the text ("微信聊了 … 周五回访" is a chat; "咨询会员日活动" a consultation about an activity). */
+const earliest = <T>(text: string, rules: Rule<T>[]): { value: T; match: string } | undefined => {
+  let best: { value: T; match: string; at: number } | undefined;
+  for (const [re, value] of rules) {
+    const m = re.exec(text);
+    if (m && (!best || m.index < best.at)) best = { value, match: m[0], at: m.index };
+  }
+  return best && { value: best.value, match: best.match };
+};
 
 const CHANNELS: Rule<InteractionChannel>[] = [
-  [/来电|电话|致电|打电话|\bcall(?:ed)?\b|\bphone call\b|\bby phone\b/i, 'call'],
+  [/来电|电话|致电|打电话|\bcall(?:ed)?\b|\bphone(?:d| call)\b|\b(?:by|on|off) the phone\b|\bby phone\b|\brang\b/i, 'call'],
   [/回访|上门|拜访|\bvisit(?:ed)?\b/i, 'visit'],
   [/微信|企微|\bwechat\b/i, 'wechat'],
   [/线上|小程序|在线|网上|\bonline\b/i, 'online'],
@@ -36,17 +45,18 @@ const TYPES: Rule<InteractionType>[] = [
  * complaint opens a ticket, so only a word that says so (投诉, 不满) makes one ("菜太咸了" is logged as said).
  */
 const TYPE_CUES: Rule<InteractionType>[] = [
-  [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订|订(?=包间|包厢|位子|座位|桌|台|房)|\bbook(?:ed|ing)?\s+(?:a\s+|the\s+)?(?:table|room|private room|seat)|\breserv(?:e|ed|ing|ation)\b/i, 'consultation'],
+  [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订|订(?=包间|包厢|位子|座位|桌|台|房)|\bbook(?:ed|ing)?\s+(?:a\s+|the\s+)?(?:table|room|private room|seat)|\breserv(?:e|ed|ing|ation)\b|\b(?:called|phoned|rang|came in|messaged|wechatted)(?: in| us)? about\b/i, 'consultation'],
 ];
 const TICKET_TYPES: Rule<TicketType>[] = [
   [/维修|报修|坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮了?|打不开|\brepair\b|\bbroken\b/i, 'repair'],
-  [/投诉|\bcomplaint\b/i, 'complaint'],
+  [/投诉|\bcomplain(?:t|ts|ed|ing)?\b/i, 'complaint'],
   [/售后|退款|退货|换货|少送|漏送|\bafter[- ]sales\b|\brefund\b|\breturn\b/i, 'after_sales'],
   [/咨询|\bconsultation\b|\bquestion\b/i, 'consultation'],
 ];
 const PRIORITIES: Rule<TicketPriority>[] = [
-  [/特急|紧急|十万火急|\burgent\b/i, 'urgent'],
-  [/加急|高优先级?|优先处理|\bhigh(?: priority)?\b/i, 'high'],
+  [/特急|紧急|十万火急|优先级(?:为|是|[:：])?\s*(?:最高|紧急)|\burgent\b/i, 'urgent'],
+  // "优先级高" as staff type it after the complaint, as well as 高优先级.
+  [/加急|高优先级?|优先级(?:为|是|[:：])?\s*高|优先处理|\bhigh(?: priority)?\b/i, 'high'],
   [/低优先级?|不急|\blow(?: priority)?\b/i, 'low'],
 ];
 
@@ -69,7 +79,8 @@ function strip(text: string, remove: (string | undefined)[]): string {
 
 /** "3天后回访", "明天跟进", "follow up in 2 days" → days from now. */
 function followUpDays(text: string): { days: number; match: string } | undefined {
-  const m = new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|内)?(?:再)?(?:回访|跟进|回电|联系)`).exec(text) ?? /follow[- ]?up in (\d+) days?/i.exec(text);
+  // "两天后再跟她联系一下": whom to contact may stand before the verb.
+  const m = new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|内)?(?:再)?(?:(?:跟|和|给)(?:她|他|TA|ta|客人|客户|对方))?(?:回访|跟进|回电|联系|打电话)`).exec(text) ?? /follow[- ]?up in (\d+) days?/i.exec(text);
   if (m?.[1]) {
     const n = parseNumber(m[1]);
     if (n !== undefined && n > 0) return { days: n, match: m[0] };
@@ -98,12 +109,14 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
   // The follow-up phrase first: its 回访 is a plan, not the channel of this interaction.
   const fu = followUpDays(text);
   // A follow-up planned for a day the message names ("周五回访", "下周再跟进"): a plan too, never the channel.
-  const planned = /(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末)\s*(?:再)?(?:回访|跟进|回电|联系)/.exec(text);
+  const planned = /(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末)\s*(?:之?前|以前)?\s*(?:再)?(?:回访|跟进|回电|联系)/.exec(text);
   const rest = fu ? text.split(fu.match).join(' ') : text;
   // Kept in the content (no follow-up date is set from a weekday), but not read for the channel.
   const scan = planned ? rest.split(planned[0]).join(' ') : rest;
-  const channel = first(scan, CHANNELS);
-  const type = first(scan, TYPES);
+  // The first channel said is the contact's; a complaint is one whatever else is said (it opens a ticket), the other kinds by the first word.
+  const channel = earliest(scan, CHANNELS);
+  const complaint = first(scan, TYPES.slice(0, 1));
+  const type = complaint ?? earliest(scan, TYPES.slice(1));
   const cue = type ? undefined : first(scan, TYPE_CUES);
   // The preposition that led to the member is left alone once the member is cut out ("给 记一条").
   const content = strip(rest, [...refs, channel?.match, type?.match]).replace(/^(?:给|为|帮|替|跟)(?:\s|$)/, '').trim();
@@ -161,6 +174,18 @@ export function parseTicket(text: string, refs: (string | undefined)[]): ParsedT
 
 export const TICKET_NO = /(?<![A-Za-z0-9])T\d{14,}(?!\d)/i;
 
+/**
+ * A ticket by its short number ("3号工单", "工单2", "单子 12", "ticket 1", "#7"): the number its
+ * ticket number ends in, which is the ticket's id (T + date + id, tickets/create.ts), so the CRM
+ * finds it by that id within the sender's scope. Not a count ("5个工单", "前3单") nor a date ("3号的单").
+ */
+const SHORT_TICKET = /(?<![A-Za-z\d.])(\d{1,6})\s*号\s*(?:工单|单子|单)(?!号)|(?<![A-Za-z\d.])(\d{1,6})\s*(?:工单|单子)(?!号)|(?:工单|单子|\bticket|\bcase)\s*(?:#|no\.?|号|编号)?\s*(\d{1,6})(?![\d.])|(?:^|\s)#(\d{1,6})(?![\d.])/i;
+export function shortTicketRef(text: string): number | undefined {
+  const m = SHORT_TICKET.exec(text.replace(TICKET_NO, ' '));
+  const n = m ? Number(m[1] ?? m[2] ?? m[3] ?? m[4]) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 export interface ParsedTicketUpdate {
   ticketNo?: string;
   action?: 'status' | 'escalate' | 'rate' | 'assign';
@@ -196,7 +221,7 @@ export function parseTicketUpdate(text: string): ParsedTicketUpdate {
   }
   const assign = /(?:指派给|分配给|转给|交给|\bassign(?:ed)?(?:\s+\S+)?\s+to)\s*([^\s,，。]{1,32})/i.exec(text);
   if (assign?.[1]) return { ...out, action: 'assign', assignee: assign[1] };
-  if (/升级|上报|\bescalate[sd]?\b/i.test(text)) return { ...out, action: 'escalate' };
+  if (/升级|升(?:一下|下|个)级|上报|\bescalate[sd]?\b/i.test(text)) return { ...out, action: 'escalate' };
   const st = first(text, STATUS_WORDS);
   if (!st) return out;
   const note = strip(text.replace(TICKET_NO, ' ').replace(TICKET_WORDS, ' '), [st.match, '把', '改为', '改成', '标记为', '设为', 'mark', 'as', 'set', 'to']);
@@ -237,7 +262,7 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
   const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月(?!度)|周(?!年)|年(?!度)|级|倍|人|位|次|单|号|下|点|些|会))`;
   const bareNum = `(\\d[\\d,]*|${CN_NUMERAL}*[十百千万]${CN_NUMERAL}*)`;
   const bareMinus = new RegExp(`(?:(?:扣|减)(?:除|减|掉|回|去|少)?|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))${PRONOUN}${bareNum}${bareEnd}`, 'i');
-  const barePlus = new RegExp(`(?:增加|加上|加|补发|补|赠送|奖励|退回|返还|\\badd\\b|\\baward\\b|\\+(?!86\\b))${PRONOUN}${bareNum}${bareEnd}`, 'i');
+  const barePlus = new RegExp(`(?:增加|加上|加回|补上|补回|加|补发|补|赠送|奖励|退回|返还|\\badd\\b|\\baward\\b|\\+(?!86\\b))${PRONOUN}${bareNum}${bareEnd}`, 'i');
   const unitless = minus || plus ? null : (bareMinus.exec(t) ?? barePlus.exec(t));
   const m = minus ?? plus ?? unitless;
   const raw = m ? (m.slice(1).find((g) => g !== undefined) ?? '') : '';

@@ -10,6 +10,7 @@ import { isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings
 import { terseReadingOf } from './terse-readings.ts';
 import { detailedObjectOf, pairedAsksOf } from './paired-asks.ts';
 import { isVague } from './vague.ts';
+import { writeReadingOf } from './write-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
 
@@ -297,14 +298,19 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // Or an object word with its details ("王芳的订单详情": the orders, not a tie with the summary's 详情).
       const detailed = await detailedObjectOf(rules.text, slotsOf, has);
       const terse = (await terseReadingOf(rules.text, slotsOf, has)) ?? (detailed ? { intent: detailed } : null);
-      const p = terse ? asTerseReading(candidates, q, terse.intent) : q;
+      // A write said in staff's words rather than the catalogue's verbs (write-readings.ts); the gate still reads its mood.
+      const written = terse ? null : await writeReadingOf(rules.text, slotsOf, has);
+      // A write only likely (nothing asked in words): asked about when the router would read, never taken.
+      const asking = written?.ask ? written : null;
+      const reading = terse ?? (written && !written.ask ? written : null);
+      const p = reading ? asTerseReading(candidates, q, reading.intent) : q;
       const ranked = candidates.map((c, i) => ({ label: c.label, p: p[i]! })).sort((a, b) => b.p - a.p || a.label.localeCompare(b.label));
       const readings = ranked.filter((r) => r.label !== NONE);
       const withSlots = async (rs: readonly { label: string; p: number }[]): Promise<RouteAlternative[]> =>
         Promise.all(rs.map(async (r) => ({ intent: r.label, slots: await rules.slotsFor(byName.get(r.label)!), confidence: r.p })));
 
       // A member's two records asked together, or a plan after an acknowledgement (member-readings.ts).
-      if (ctx.audience === 'member' && !terse) {
+      if (ctx.audience === 'member' && !reading) {
         const pair = joinedMemberReads(rules.text, rules.hits, byName);
         if (pair) {
           const options = readings.filter((r) => pair.includes(r.label));
@@ -319,20 +325,26 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       }
       // A list of object words of different reads ("王芳的订单和工单", "流失名单 健康度"): two asks of equal
       // weight, so ask which first (paired-asks.ts) — the options sorted, as the question lists them.
-      const paired = terse ? null : await pairedAsksOf(rules.text, slotsOf, has);
+      const paired = reading ? null : await pairedAsksOf(rules.text, slotsOf, has);
       if (paired) {
         const options = paired.map((label) => ({ label, p: p[candidates.findIndex((c) => c.label === label)]! }));
         return withUnasked({ intent: CLARIFY_INTENT, slots: { options: paired }, confidence: Math.max(...options.map((o) => o.p)), alternatives: await withSlots(options) });
       }
       // The rules' tie is a high-precision reading too: two intents' triggers of equal weight
       // ("张伟的订单和详情") mean two requests in one message, so ask which first.
-      if (rules.result.intent === CLARIFY_INTENT && !terse) {
+      if (rules.result.intent === CLARIFY_INTENT && !reading) {
         const tied = rules.result.slots.options as string[];
         const extra = readings.filter((r) => !tied.includes(r.label) && r.p >= t.optionFloor).slice(0, t.maxOptions - tied.length);
         const options = [...readings.filter((r) => tied.includes(r.label)), ...extra];
         return withUnasked({ intent: CLARIFY_INTENT, slots: { options: options.map((o) => o.label).sort() }, confidence: options[0]!.p, alternatives: await withSlots(options) });
       }
       const top = ranked[0]!;
+      const readCounterpart = asking ? byName.get(asking.intent)?.readCounterpart : undefined;
+      if (asking && readCounterpart && byName.get(top.label)?.effect === 'read') {
+        const options = [asking.intent, readCounterpart].sort();
+        const alternatives = await withSlots(options.map((label) => ({ label, p: 0.5 })));
+        return withUnasked({ intent: CLARIFY_INTENT, slots: { options }, confidence: 0.5, alternatives });
+      }
       if (top.label === NONE) {
         const alternatives = await withSlots(readings.filter((r) => r.p >= t.optionFloor).slice(0, t.maxOptions));
         return withUnasked({ intent: fallback, slots: {}, confidence: Math.min(top.p, t.fallbackConfidence), ...(alternatives.length ? { alternatives } : {}) });

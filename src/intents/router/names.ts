@@ -35,7 +35,7 @@ export const isSurname = (ch: string): boolean => SURNAMES.has(ch);
  * a character that often does (花 明 华 可 会 …) counts only inside a word (花了, 表扬, 消费 …).
  * Time words, visits and counts ("今天", "离店", "三个月") end a name too.
  */
-const FOLLOWER_CHAR = '[记离扣减退换这那的嘅了吗呢吧啊说问要想让被把给对从到在是还跟和与也都就才又再很太剩咱现买来最有没去近已多打贴挂标加拿送领叫找查看该过着订夸不]';
+const FOLLOWER_CHAR = '[记离扣减退换这那的嘅了吗呢吧啊说问要想让被把给对从到在是还跟和与也都就才又再很太剩咱现买来最有没去近已多打贴挂标加拿送领叫找查看该过着订夸不算]';
 const HAS_FOLLOWER_CHAR = new RegExp(FOLLOWER_CHAR);
 /** Whether a given name holds a verb or particle, so it is no name ("来问"). */
 export const hasFollowerChar = (text: string): boolean => HAS_FOLLOWER_CHAR.test(text);

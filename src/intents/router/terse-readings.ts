@@ -23,7 +23,7 @@ export interface TerseReading {
   intent: string;
 }
 
-type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
+export type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
 
 /** Member objects: what a member reference + this word alone asks for (also typed in full pinyin: gongdan, dengji …). */
 export const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
@@ -75,6 +75,9 @@ export function bare(text: string): string {
   s = s.replace(PARTICLES_END, '').replace(/^的|的$/, '');
   return s.toLowerCase();
 }
+
+/** The fragment as the tables read it (write-readings.ts reads its sign tables the same way). */
+export const bareFragment = (text: string): string => bare(text);
 
 /**
  * `text` with a member reference cut out — the slots the router found, or a pointer at the member in

@@ -1,0 +1,123 @@
+import { doneQuestion } from '../parse/done-question.ts';
+import { withoutMembersQuestion } from '../parse/members-question.ts';
+import { parseTicket, parseTicketUpdate, shortTicketRef, TICKET_NO } from '../parse/service-text.ts';
+import { bareFragment, withoutMember, type SlotsOf } from './terse-readings.ts';
+
+/**
+ * Write readings, a step of combined.ts beside the terse readings: writes as staff say them
+ * without the catalogue's verbs, which the model (trained on 建工单 / 记录 / 加积分 sentences) reads
+ * as the member's records — a complaint or a fault to be followed up ("王芳投诉菜里有头发 跟进一下",
+ * "李娜 储值卡又坏了 报一下"), a call or a visit told as what happened ("刚跟13800000005通了电话 她想订包间",
+ * "log: 陈静 called about parking"), a ticket by its short number and a new state ("3号工单解决了"), and
+ * a terse points write with its sign but no figure ("周杰 +分", "M00000004 扣").
+ *
+ * Never act on a guess: each pattern needs the words of a request (a verb of handling, a priority, a
+ * report of contact, a state, a sign), never fires on a question, and the write gate still reads the
+ * mood below it (a negation declines, a question gets the records). What the reading cannot know it
+ * asks: a ticket or a note with no content, a points write with no figure or reason, an unknown ticket.
+ * Questions and views ("王芳投诉过几次", "李娜的报修单到哪一步了", "来电记录") are no writes here.
+ */
+export interface WriteReading {
+  intent: string;
+  /**
+   * Likely but not asked for in words ("李娜的储值卡坏了": a fault told, nothing asked): when the router
+   * would only read, ask between the write and its read instead (combined.ts) — never write on it.
+   */
+  ask?: boolean;
+}
+
+/** A request to act on a member's problem in staff's words (跟进一下, 处理下, 报一下, 挂个单, sort it out). */
+const HANDLE_ZH =
+  /跟进(?:一下|下)?(?!记录|情况|进度|得|了|过|中|的)|跟(?:一下|下)(?!记录)|(?:处理|解决)(?:一下|下)|(?:你|帮忙|麻烦|尽快|马上|赶紧|赶快|抓紧|紧急|加急|优先)(?:去|来)?(?:处理|解决|跟进|跟)(?![了过好完中])|报(?:一下|下|上去)(?![了过])|(?:提|挂|走|起|报)(?:个|一个|一张)?(?:单子?|工单|售后单?|流程)(?![了过吗])|(?:你|你们|帮忙|麻烦)(?:去)?看(?:一下|下|看)|报修(?![单的过了记])(?=\s*[^\s，,。？?]{2,})/;
+const HANDLE_EN =
+  /\b(?:refund|repair|fix|replace)\b.{0,3}\b(?:pls|please|plz)\b|\b(?:pls|please|plz)\s+(?:refund|repair|fix|replace)\b|\b(?:follow(?:[- ])?up(?!\s+(?:in|on)\b|\s*(?:list|history|records?|notes?|calls?)\b)|sort (?:it|this|that)(?: out)?|deal with (?:it|this|that)|look into (?:it|this|that)|take care of (?:it|this|that)|handle (?:it|this|that)|raise (?:it|this|that)|get (?:it|this|that) (?:fixed|sorted))\b/i;
+
+/**
+ * What went wrong, in the words a fault or a complaint is told with when no kind word is said ("卡刷不了",
+ * "菜里有头发", "鱼不新鲜", "等了一个小时", "要个说法"): a problem to handle, its kind left unsaid (no type
+ * slot: session 16's convention, a type only from a word that names one).
+ */
+const PROBLEM_CUES = /刷不了|用不了|不能用|无法使用|消磁|\b(?:not|stopped|isn'?t|doesn'?t|won'?t) work(?:ing)?\b|要(?:个|一个)?说法|不新鲜|变质|发霉|异物|头发|虫子?|蟑螂|沙子|苍蝇|太慢|态度(?:差|不好|恶劣)|等了(?:一|半|两|\d)|太咸|太辣|凉了|冷了|上错|漏上|少上|多收|收错|乱收|\b(?:hair|bug|cockroach|cold food|rude|overcharged|waited)\b/i;
+
+/** A note asked for in words: with one, the message is interaction.log's (which opens a complaint's ticket itself). */
+const LOG_WORDS = /记录|记一下|记下|记一笔|记上|记个|登记|备注|\b(?:log|note|record)\b/i;
+
+/** Contact told as what happened: a call, a chat, a visit, and what the member did in it. */
+const CONTACT_ZH = [
+  /(?:跟|和|同|给)[^，,。；;]{1,14}?(?:通了|打了|回了|通过|打过)(?:个|一个|一通)?电话/,
+  /(?:跟|和|同)[^，,。；;]{1,14}?(?:微信|电话|企微)?上?(?:聊了|聊过|沟通了|谈了|联系了)/,
+  /(?:来电|打电话(?:过来|来)?|打来电话|来店|到店|进店|来过店|微信上?|电话(?:里|上)?)\s*(?:说|问|咨询|询问|投诉|表扬|夸|反映|反馈|抱怨|预订|预约|想|要订)/,
+  /(?:刚|刚才|刚刚)(?:打了?|来了?)(?:个|一个)?电话/,
+];
+const CONTACT_EN = [
+  // A member first, then what they did ("王芳 called, wants …", "13800000014 came in today"); or "spoke to …" first.
+  /^\S+(?:\s\S+)?\s+(?:called|phoned|rang|came in|dropped by|visited)\b|^(?:spoke|talked|chatted) (?:to|with)\b/i,
+  /\bjust (?:got off the phone with|spoke (?:to|with)|talked (?:to|with)|called|chatted with|met(?: with)?)\b/i,
+  /\b(?:called|phoned|rang)(?: in| us)? (?:about|asking|to ask|to complain|complaining|to book|wanting)\b/i,
+  /\b(?:came in|dropped (?:in|by)|visited)(?: today| this (?:morning|afternoon|evening)| earlier)? (?:asking|to ask|about|complaining|to complain)\b/i,
+  /\b(?:messaged|wechatted|texted)(?: us)? (?:about|asking|to ask)\b/i,
+];
+/** A note's own lead ("log: …", "note for 王芳 - …", "interaction 王芳 wechat …"): what follows is the note. */
+const NOTE_LEAD = /^\s*(?:(?:log|note|record)(?:\s+(?:for|on)\s+\S+)?\s*[:：-]|interaction\s+(?!history|records?|logs?\b|list)\S)/i;
+
+/** The records named as a thing ("来电记录", "投诉历史", "history"): a read, whatever else is said. */
+const RECORDS = /(?:记录|纪录|历史|明细)(?!\s*(?:一下|下来|下|上|一笔))|\b(?:history|records|interactions|notes)\b/i;
+
+/** A question in words or marks (the member's own question told in a note is blanked first). */
+// English question words only where a question starts: a note's content says "is" and "what" too.
+const QUESTION = /[?？]|吗|么\s*$|呢\s*$|什么|啥|哪|几(?:个|次|条|位|张)|多少|怎么|怎样|有没有|是否|是不是|了没|没有\s*$|^\s*(?:what|how|did|does|do|is|are|was|were|has|have|any|should|whether|which|who|when|why)\b/i;
+
+/** Only the request for a ticket, politely ("帮我建个单", "麻烦开个工单"): who and what are asked. */
+const BARE_TICKET_REQUEST = /^(?:帮我|帮忙|麻烦|请|你)?\s*(?:给我|帮我)?\s*(?:新建|创建|开|建|提|起)(?:一个|一张|个|张)?(?:工单|单子?|服务单|售后单|报修单|投诉单)\s*(?:吧|呗|哈|一下)?\s*$/;
+
+/** A fault told ("坏了", "漏水", "broken"), not the kind of ticket named. */
+const FAULT = /坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮|打不开|\bbroken\b/i;
+
+/** Words of looking at something: a problem named beside them is what to look up ("看下李娜的报修单"). */
+const VIEW = /看看|看下|看一下|瞅|查|调出|\b(?:show|view|check|see|list)\b/i;
+/** The tickets or the tag named as things ("李娜的报修单", "售后单", "投诉过"): a read, never a ticket to ask about. */
+const NAMES_TICKETS = /(?:报修|售后|投诉|退款|维修|服务)?(?:工)?单|投诉过|\btickets?\b/i;
+
+/** Points said with their sign alone, after a member ("周杰 +分", "王芳 加分", "M00000004 扣"): how many is asked. */
+const POINTS_SIGN = /^(?:[+＋]|加|补|送)(?:积)?分$|^(?:[-－]|扣|减)(?:积?分)?$/;
+
+/** A state, an escalation or a rating of a ticket: the update's own parser (service-text.ts) decides. */
+function updatesTicket(text: string): boolean {
+  const p = parseTicketUpdate(text);
+  return p.action === 'status' || p.action === 'escalate' || p.action === 'rate';
+}
+
+const isQuestion = (text: string) => doneQuestion(text) !== null || QUESTION.test(withoutMembersQuestion(text));
+
+/** The write a message asks for in staff's words (see above), or null. `slotsOf` gives the rules' slots of an intent. */
+export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<WriteReading | null> {
+  if (text.length > 160 || isQuestion(text)) return null;
+  // A ticket by its short number, and what happened to it.
+  if (has('ticket.update') && !TICKET_NO.test(text) && shortTicketRef(text) !== undefined && updatesTicket(text)) return { intent: 'ticket.update' };
+  if (TICKET_NO.test(text)) return null;
+  // A terse points write with no figure: the figure is asked for, nothing is written yet.
+  if (has('points.adjust')) {
+    const rest = withoutMember(text, await slotsOf('points.adjust'));
+    if (rest !== undefined && POINTS_SIGN.test(bareFragment(rest))) return { intent: 'points.adjust' };
+  }
+  if (RECORDS.test(text)) return null;
+  if (has('ticket.create') && BARE_TICKET_REQUEST.test(text)) return { intent: 'ticket.create' };
+  // A member's problem (a repair, a complaint, an after-sales case) and a request to handle it or its urgency.
+  // 投诉过 is a tag of the dictionary: a tag's words, never a complaint to handle.
+  const ticketable = has('ticket.create') && !LOG_WORDS.test(text) && !/投诉过|查|\b(?:show|list)\b/i.test(text);
+  if (ticketable) {
+    const t = parseTicket(text, []).stated;
+    const problem = t.type === 'repair' || t.type === 'complaint' || t.type === 'after_sales' || PROBLEM_CUES.test(text);
+    const urgent = t.priority === 'urgent' || t.priority === 'high';
+    if (problem && (urgent || HANDLE_ZH.test(text) || HANDLE_EN.test(text))) return { intent: 'ticket.create' };
+  }
+  // Contact told as what happened, or a note's own lead.
+  if (has('interaction.log') && (NOTE_LEAD.test(text) || CONTACT_ZH.some((re) => re.test(text)) || CONTACT_EN.some((re) => re.test(text)))) return { intent: 'interaction.log' };
+  // A member's fault or complaint told and nothing asked ("李娜的储值卡坏了"): likely a ticket, so ask rather than read.
+  // Told, not named: a kind word alone ("王芳 报修", "李娜的售后单") names the records.
+  if (ticketable && text.length <= 40 && (FAULT.test(text) || PROBLEM_CUES.test(text)) && !VIEW.test(text) && !NAMES_TICKETS.test(text)) {
+    const s = await slotsOf('ticket.create');
+    if (s.phone !== undefined || s.memberNo !== undefined || s.name !== undefined) return { intent: 'ticket.create', ask: true };
+  }
+  return null;
+}
