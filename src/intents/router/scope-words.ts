@@ -94,12 +94,15 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
  */
 const holdsAWord = (name: string): boolean => [...segmenter.segment(name)].some((s) => [...s.segment].length >= 2);
 
+/** Churn words: the step moves churn.list's weight only when the message says one (not its residue beside any read: "李娜那个"). */
+const CHURN_WORDS = /流失|流走|没来|没再来|不来了|多久|好久|沉睡|睡着|预警|\b(?:lapsed|lapse|churn(?:ed|ing)?|at[- ]?risk|dormant|inactive)\b/i;
+
 /** A member named with churn words and no list or count: churn.list's weight goes to that member's orders or summary. */
 export async function asMemberReadWhenNamed(text: string, candidates: readonly Candidate[], q: readonly number[], slotsOf: SlotsOf): Promise<number[]> {
   const churn = candidates.findIndex((c) => c.label === 'churn.list');
   const orders = candidates.findIndex((c) => c.label === 'member.orders');
   const summary = candidates.findIndex((c) => c.label === 'member.summary');
-  if (churn < 0 || orders < 0 || summary < 0 || !q[churn] || LIST_OR_COUNT.test(text)) return [...q];
+  if (churn < 0 || orders < 0 || summary < 0 || !q[churn] || !CHURN_WORDS.test(text) || LIST_OR_COUNT.test(text)) return [...q];
   const member = await slotsOf('member.summary');
   const named = typeof member.name === 'string' && !holdsAWord(member.name);
   if (!named && member.phone === undefined && member.memberNo === undefined) return [...q];
