@@ -8,7 +8,7 @@ import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
 import { terseReadingOf } from './terse-readings.ts';
-import { detailedObjectOf, pairedAsksOf } from './paired-asks.ts';
+import { detailedObjectOf, pairedAsksOf, pairedWritesOf } from './paired-asks.ts';
 import { isVague } from './vague.ts';
 import { writeReadingOf } from './write-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
@@ -325,7 +325,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       }
       // A list of object words of different reads ("王芳的订单和工单", "流失名单 健康度"): two asks of equal
       // weight, so ask which first (paired-asks.ts) — the options sorted, as the question lists them.
-      const paired = reading ? null : await pairedAsksOf(rules.text, slotsOf, has);
+      const paired = reading ? null : (await pairedAsksOf(rules.text, slotsOf, has)) ?? (await pairedWritesOf(rules.text, slotsOf, has));
       if (paired) {
         const options = paired.map((label) => ({ label, p: p[candidates.findIndex((c) => c.label === label)]! }));
         return withUnasked({ intent: CLARIFY_INTENT, slots: { options: paired }, confidence: Math.max(...options.map((o) => o.p)), alternatives: await withSlots(options) });

@@ -80,3 +80,23 @@ describe('vague messages', () => {
     for (const text of ['查一下订单', '看下王芳', '你能干啥', '人数呢', '谢谢', 'check 13800000001', '了']) expect([text, isVague(text)]).toEqual([text, false]);
   });
 });
+
+describe('paired writes', () => {
+  it('asks which first when two writes each name their own object, never running one of them', async () => {
+    for (const [text, options] of [
+      ['周杰加VIP 再加200积分 生日', ['points.adjust', 'tag.add']],
+      ['tag 13800000012 VIP and add 100 points', ['points.adjust', 'tag.add']],
+      ['去掉王芳的VIP 然后扣50分', ['points.adjust', 'tag.remove']],
+    ] as const) {
+      const r = await router({ 'points.adjust': 0.8 }).route(text, staff);
+      expect([text, r.intent, r.slots.options]).toEqual([text, 'clarify', options]);
+    }
+  });
+
+  it('one write with its reason is that write', async () => {
+    for (const text of ['给周杰加200积分 生日', '给王芳打个VIP标签']) {
+      const r = await router({ 'points.adjust': 0.5, 'tag.add': 0.3 }).route(text, staff);
+      expect([text, r.intent]).not.toEqual([text, 'clarify']);
+    }
+  });
+});

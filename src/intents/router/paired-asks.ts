@@ -1,3 +1,4 @@
+import { hasActionWord } from './action-words.ts';
 import { MEMBER_POINTER } from './member-pointer.ts';
 import { bare, MEMBER_OBJECTS, METRIC_TAIL, METRIC_WORD, STORE_REPORTS, withoutMember, withoutPeriods, withoutStore } from './terse-readings.ts';
 
@@ -135,4 +136,22 @@ export async function pairedAsksOf(text: string, slotsOf: SlotsOf, has: (intent:
     }
   }
   return intents.size >= 2 && intents.size <= 3 ? [...intents].sort() : null;
+}
+
+/** Words that join a second request to the first ("…再加200积分", "and add 100 points"). */
+const JOINED = /再|还要|还有|并且|然后|顺便|同时|另外|\band\b|\balso\b|\bthen\b/i;
+
+/**
+ * Two writes asked in one message, each with its own object — a tag named for a tag write and an
+ * amount for points ("周杰加VIP 再加200积分 生日", "tag him VIP and add 100 points"): which first is
+ * asked, so neither runs on the strength of the other (the options sorted, as the question lists them).
+ */
+export async function pairedWritesOf(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<string[] | null> {
+  if (!has('points.adjust') || !JOINED.test(text)) return null;
+  if (typeof (await slotsOf('points.adjust')).delta !== 'number') return null;
+  for (const tagWrite of ['tag.add', 'tag.remove']) {
+    if (!has(tagWrite) || !hasActionWord(tagWrite, text)) continue;
+    if (typeof (await slotsOf(tagWrite)).tag === 'string') return ['points.adjust', tagWrite].sort();
+  }
+  return null;
 }
