@@ -1,3 +1,4 @@
+import { fixedReading } from '../../../test/support/fixed-classifier.ts';
 import { describe, expect, it } from 'vitest';
 import { intents } from '../catalogue.ts';
 import type { Classifier } from '../classifier/model.ts';
@@ -8,18 +9,6 @@ import { createCombinedRouter, DEFAULT_COMBINATION, THRESHOLDS } from './combine
 import { CONFIDENCE, createRuleRouter } from './rules.ts';
 import { CLARIFY_INTENT } from './types.ts';
 
-/** A classifier that reads every message the same way (to pin the combination's decisions). */
-function fixedReading(p: Record<string, number>): Classifier {
-  return {
-    corpusHash: 'fixed',
-    labels: (audience) => [...intents.filter((i) => i.audience === audience).map((i) => i.name), NONE],
-    classify(_text, audience) {
-      const labels = this.labels(audience);
-      const rest = (1 - Object.values(p).reduce((a, b) => a + b, 0)) / labels.length;
-      return labels.map((label) => ({ label, p: (p[label] ?? 0) + rest })).sort((a, b) => b.p - a.p);
-    },
-  };
-}
 
 const staff = offlineContext('staff');
 const router = (p?: Record<string, number>) =>

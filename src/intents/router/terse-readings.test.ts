@@ -1,23 +1,11 @@
+import { fixedReading } from '../../../test/support/fixed-classifier.ts';
 import { describe, expect, it } from 'vitest';
 import { intents } from '../catalogue.ts';
-import { NONE, type Classifier } from '../classifier/model.ts';
 import { offlineContext } from '../classifier/tuning.ts';
 import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
 import { metricFromText } from '../parse/health-request.ts';
 import { createCombinedRouter, DEFAULT_COMBINATION } from './combined.ts';
 
-/** A classifier that reads every message the same way: the step, not the model, decides. */
-function fixedReading(p: Record<string, number>): Classifier {
-  return {
-    corpusHash: 'fixed',
-    labels: (audience) => [...intents.filter((i) => i.audience === audience).map((i) => i.name), NONE],
-    classify(_text, audience) {
-      const labels = this.labels(audience);
-      const rest = (1 - Object.values(p).reduce((a, b) => a + b, 0)) / labels.length;
-      return labels.map((label) => ({ label, p: (p[label] ?? 0) + rest })).sort((a, b) => b.p - a.p);
-    },
-  };
-}
 const router = (p: Record<string, number>) => createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: fixedReading(p), combination: DEFAULT_COMBINATION });
 const staff = offlineContext('staff');
 
