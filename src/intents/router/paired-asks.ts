@@ -39,18 +39,8 @@ const LISTED_REPORTS: readonly (readonly [string, RegExp])[] = [
   ['work.today', /^(?:今天待办|今日待办|待办|今天的待办|今天要回访的?|todo|todolist|todos)$/i],
 ];
 
-/** A member's own objects ("我的订单还有优惠券", "积分和等级"): the member audience's reads. */
-const MY_OBJECTS: readonly (readonly [string, RegExp])[] = [
-  ['my.points', /^(?:积分|积分余额|剩余积分|多少积分|多少分|points?|pts)$/i],
-  ['my.level', /^(?:等级|级别|会员等级|几级|什么等级|level|tier)$/i],
-  ['my.orders', /^(?:订单|消费记录|消费|买了啥|买过啥|买了什么|orders?|purchases)$/i],
-  ['my.coupons', /^(?:优惠券|券|卡券|代金券|coupons?|vouchers?)$/i],
-  ['my.tickets', /^(?:投诉进度|报修进度|工单|投诉处理|tickets?)$/i],
-];
-
 /** The read one bare object word asks for ("工单" → member.tickets, "复购率" → insights.health, "rfm" → insights.rfm). */
-export function objectWordIntent(word: string, audience: 'staff' | 'member' = 'staff'): string | undefined {
-  if (audience === 'member') return MY_OBJECTS.find(([, re]) => re.test(word))?.[0];
+export function objectWordIntent(word: string): string | undefined {
   for (const [intent, re] of [...MEMBER_OBJECTS, ...MORE_MEMBER_OBJECTS]) if (re.test(word)) return intent;
   if (METRIC_WORD.test(word.replace(METRIC_TAIL, ''))) return 'insights.health';
   for (const [intent, re] of [...STORE_REPORTS, ...LISTED_REPORTS]) if (re.test(word)) return intent;
@@ -77,16 +67,16 @@ const stripped = (piece: string) => bare(piece.replace(LEAD, '').replace(TAIL, '
  * The reads one piece names: one object word, or two glued together with no joiner ("积分等级",
  * "订单工单") — never an object and its details ("订单详情" is the orders).
  */
-function objectsOf(piece: string, audience: 'staff' | 'member'): string[] | undefined {
+function objectsOf(piece: string): string[] | undefined {
   const word = stripped(piece);
   if (!word) return undefined;
-  const one = objectWordIntent(word, audience);
+  const one = objectWordIntent(word);
   if (one) return [one];
   const chars = [...word];
   for (let i = 2; i <= chars.length - 2; i++) {
     const [a, b] = [chars.slice(0, i).join(''), chars.slice(i).join('')];
     if (DETAIL.test(b)) continue;
-    const [x, y] = [objectWordIntent(a, audience), objectWordIntent(b, audience)];
+    const [x, y] = [objectWordIntent(a), objectWordIntent(b)];
     if (x && y && x !== y) return [x, y];
   }
   return undefined;
@@ -112,9 +102,9 @@ export async function detailedObjectOf(text: string, slotsOf: SlotsOf, has: (int
  */
 export async function pairedAsksOf(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<string[] | null> {
   if (text.length > 60) return null;
-  // The member audience asks about themself: their objects, "我的" is filler.
-  const audience = has('my.points') ? 'member' : 'staff';
-  const noMember = audience === 'staff' ? withoutMember(text, await slotsOf('member.summary')) : text.replace(/我的|我/g, ' ');
+  // A member's own records asked together are member-readings.ts' (joinedMemberReads, on the rules' triggers).
+  if (has('my.points')) return null;
+  const noMember = withoutMember(text, await slotsOf('member.summary'));
   let s = (noMember ?? text).replace(new RegExp(MEMBER_POINTER.source, 'gi'), ' ');
   // A member's objects are asks only about a member ("召回活动 history" is the recalls' history, not a member's).
   const aboutMember = noMember !== undefined || MEMBER_POINTER.test(text);
@@ -128,7 +118,7 @@ export async function pairedAsksOf(text: string, slotsOf: SlotsOf, has: (intent:
   if (pieces.length < 1) return null;
   const intents = new Set<string>();
   for (const p of pieces) {
-    const found = objectsOf(p, audience);
+    const found = objectsOf(p);
     if (!found) return null;
     for (const intent of found) {
       if (!has(intent) || (intent.startsWith('member.') && !aboutMember)) return null;
