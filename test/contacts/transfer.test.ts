@@ -91,6 +91,19 @@ describe('contacts.transfer', () => {
     expect(await runTransferPoll(r.services)).toBe(0);
   });
 
+  it('a staff member named by a short form part of exactly one staff name is found; one part of several is asked about (session 19)', async () => {
+    await r.services.sql.query("INSERT INTO staff (wecom_user_id, name, role) VALUES ('agent_91', '客服小吴', 'agent'), ('agent_92', '前台小马', 'agent'), ('agent_93', '收银小马', 'agent')");
+    const held = await say('把黄丽的客户转给小吴');
+    expect(held.outcome).toBe('held');
+    expect(held.reply).toContain('转给客服小吴');
+    expect((await say('取消')).intent).toBe('action.cancel');
+    const two = await say('把黄丽的客户转给小马');
+    expect(two.outcome).not.toBe('held');
+    expect(two.reply).toContain('前台小马、收银小马');
+    // One character is no short form.
+    expect((await say('把黄丽的客户转给吴')).reply).toContain('没有员工「吴」');
+  });
+
   it('a staff member outside the manager’s stores cannot be transferred', async () => {
     const res = await (await r.rt.app.request('/console/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'store_manager_01', text: '把周俊的客户转给李娜' }) })).json() as { reply: string; outcome?: string };
     expect(res.outcome).toBe('declined');

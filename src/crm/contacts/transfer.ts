@@ -30,10 +30,24 @@ interface StaffRow {
   active: boolean;
 }
 
+const staffRow = (r: RowDataPacket): StaffRow => ({ id: Number(r.id), userId: String(r.wecom_user_id), name: String(r.name), active: Boolean(r.active) });
+
+/**
+ * A staff member as a manager names them: the full name or WeCom userid, else a short form that is
+ * part of exactly one staff name ("小刘" → 客服小刘, "王店长" as typed). Several names holding it are
+ * asked about, never guessed ("小" is in many); one character is no short form.
+ */
 async function staffByName(services: Services, who: string): Promise<StaffRow> {
   const [rows] = await services.sql.query<RowDataPacket[]>('SELECT id, wecom_user_id, name, active FROM staff WHERE name = ? OR wecom_user_id = ? ORDER BY active DESC, id LIMIT 1', [who, who]);
-  if (!rows[0]) throw new AppError('contacts_staff_not_found', `没有员工「${who}」。`);
-  return { id: Number(rows[0].id), userId: String(rows[0].wecom_user_id), name: String(rows[0].name), active: Boolean(rows[0].active) };
+  if (rows[0]) return staffRow(rows[0]);
+  if ([...who.trim()].length >= 2) {
+    const [like] = await services.sql.query<RowDataPacket[]>("SELECT id, wecom_user_id, name, active FROM staff WHERE name LIKE ? ORDER BY active DESC, id", [`%${who.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
+    // One name however many rows hold it (a namesake who left): the active one first, as for the full name.
+    const names = [...new Set(like.map((r) => String(r.name)))];
+    if (names.length === 1) return staffRow(like[0]!);
+    if (names.length > 1) throw new AppError('contacts_staff_ambiguous', `「${who}」可能是：${names.slice(0, 5).join('、')}。请写全名。`);
+  }
+  throw new AppError('contacts_staff_not_found', `没有员工「${who}」。`);
 }
 
 export interface TransferPlan {

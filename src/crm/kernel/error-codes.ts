@@ -231,6 +231,7 @@ export const ERROR_CODES = {
   wecom_tag_not_owned: { area: 'contacts', status: 409, retryable: false, description: 'The WeCom corp tag was created outside this app: WeCom lets an app edit or delete only the tags it created.' },
   wecom_tag_not_found: { area: 'contacts', status: 404, retryable: false, description: 'No WeCom corp tag with that id (or it was deleted).' },
   contacts_staff_not_found: { area: 'contacts', status: 404, retryable: false, description: 'No staff member by that name or WeCom userid (a contact way, a transfer).' },
+  contacts_staff_ambiguous: { area: 'contacts', status: 409, retryable: false, description: 'A short form of a staff name (小刘) that is part of several staff names: the full name is asked for (a transfer).' },
   contacts_store_not_found: { area: 'contacts', status: 404, retryable: false, description: 'No store with that id or code within the caller’s store scope (a contact way).' },
   transfer_invalid: { area: 'contacts', status: 409, retryable: false, description: 'A customer transfer needs two different staff members, the takeover member active, and the handover member in the caller’s stores.' },
   // ── service: interactions and tickets ───────────────────────────────────────────────────

@@ -16,6 +16,25 @@ describe('service text parsers', () => {
     expect(parseTicket('给周杰开个工单 包间空调不制冷', ['周杰'])).toMatchObject({ type: 'repair', stated: { type: 'repair' } });
   });
 
+  it('reads a follow-up, a score and a priority in the shorter and English shapes staff type (session 19)', () => {
+    expect(parseInteraction('帮我 log 一下 M00000012 微信咨询 7天后 follow up', ['M00000012']).stated).toEqual({ type: 'consultation', channel: 'wechat', followUpDays: 7 });
+    expect(parseInteraction('记一下 今天电话回访过了 她说下次再来 7天后再跟', []).stated).toEqual({ channel: 'call', followUpDays: 7 });
+    expect(parseInteraction('记一下 今天打电话过去没人接 3天后再打', []).stated.followUpDays).toBe(3);
+    expect(parseInteraction('called her, follow up after 3 days', []).stated.followUpDays).toBe(3);
+    // The member coming back is no follow-up by staff.
+    expect(parseInteraction('记一下 王芳说3天后再来店里', ['王芳']).stated.followUpDays).toBeUndefined();
+    // A store visit is the member coming in; a visit alone stays staff's visit.
+    expect(parseInteraction('log a store visit for M00000012, follow up in 7 days', ['M00000012']).stated).toEqual({ channel: 'store', followUpDays: 7 });
+    expect(parseInteraction('M00000012 visited the store today', ['M00000012']).stated.channel).toBe('store');
+    expect(parseInteraction('log a visit for M00000004: asked about the new menu', ['M00000004']).stated.channel).toBe('visit');
+    expect(parseTicketUpdate('工单T20261121000002满意度打个五分客户挺满意的')).toMatchObject({ action: 'rate', satisfaction: 5 });
+    expect(parseTicketUpdate('T20261121000001 给个5星')).toMatchObject({ action: 'rate', satisfaction: 5 });
+    expect(parseTicketUpdate('T20261121000001 4 stars')).toMatchObject({ action: 'rate', satisfaction: 4 });
+    expect(parseTicket('给13800000004建个投诉功单 菜品偏咸 搞优先', ['13800000004']).stated).toEqual({ type: 'complaint', priority: 'high' });
+    expect(parseTicket('建单 优先级低', []).stated.priority).toBe('low');
+    expect(parseTicket('建单 设成优先级低', []).stated.priority).toBe('low');
+  });
+
   it('reads ticket type, priority and title', () => {
     expect(parseTicket('给 13800000001 建工单 包间空调坏了 紧急', ['13800000001'])).toEqual({ type: 'repair', priority: 'urgent', title: '包间空调坏了', stated: { type: 'repair', priority: 'urgent' } });
     expect(parseTicket('为 M00000002 提交工单 外卖少送一份 售后', ['M00000002'])).toEqual({ type: 'after_sales', priority: 'normal', title: '外卖少送一份 售后', stated: { type: 'after_sales' } });

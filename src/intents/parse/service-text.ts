@@ -27,10 +27,11 @@ const earliest = <T>(text: string, rules: Rule<T>[]): { value: T; match: string 
 
 const CHANNELS: Rule<InteractionChannel>[] = [
   [/来电|电话|致电|打电话|\bcall(?:ed)?\b|\bphone(?:d| call)\b|\b(?:by|on|off) the phone\b|\bby phone\b|\brang\b/i, 'call'],
-  [/回访|上门|拜访|\bvisit(?:ed)?\b/i, 'visit'],
+  // A visit to the store is the member coming in ("a store visit", "visited the store"), not staff calling on them.
+  [/回访|上门|拜访|\bvisit(?:ed)?\b(?!\s+(?:to\s+)?(?:the\s+|our\s+)?(?:store|restaurant|shop)\b)/i, 'visit'],
   [/微信|企微|\bwechat\b/i, 'wechat'],
   [/线上|小程序|在线|网上|\bonline\b/i, 'online'],
-  [/到店|来店|进店|门店|店内|店里|\bin store\b|\bin-store\b|\bwalk-?in\b|\bcame in\b|\bcame (?:in)?to the (?:store|restaurant)\b|\bdropped (?:in|by)\b/i, 'store'],
+  [/到店|来店|进店|门店|店内|店里|\b(?:store|in-store|restaurant|shop) visit\b|\bvisit(?:ed)?\s+(?:to\s+)?(?:the\s+|our\s+)?(?:store|restaurant|shop)\b|\bin store\b|\bin-store\b|\bwalk-?in\b|\bcame in\b|\bcame (?:in)?to the (?:store|restaurant)\b|\bdropped (?:in|by)\b/i, 'store'],
 ];
 const TYPES: Rule<InteractionType>[] = [
   [/投诉|抱怨|不满|\bcomplain(?:ed|t|s)?\b/i, 'complaint'],
@@ -56,8 +57,9 @@ const TICKET_TYPES: Rule<TicketType>[] = [
 const PRIORITIES: Rule<TicketPriority>[] = [
   [/特急|紧急|十万火急|优先级(?:为|是|[:：])?\s*(?:最高|紧急)|\burgent\b/i, 'urgent'],
   // "优先级高" as staff type it after the complaint, as well as 高优先级.
-  [/加急|高优先级?|优先级(?:为|是|[:：])?\s*高|优先处理|\bhigh(?: priority)?\b/i, 'high'],
-  [/低优先级?|不急|\blow(?: priority)?\b/i, 'low'],
+  // Staff slang too: "搞优先", "弄个优先", "优先一下", "急一点", "prioritize it".
+  [/加急|高优先级?|优先级(?:为|是|[:：])?\s*高|优先处理|(?:搞|弄|设|标|调|提)(?:个|成|为)?\s*优先(?!级\s*(?:为|是|[:：])?\s*(?:低|普通|一般))|优先(?:一下|一点|点|些)|急(?:一点|点儿?)|\bhigh(?: priority)?\b|\bprioriti[sz]e\b/i, 'high'],
+  [/低优先级?|优先级(?:为|是|[:：])?\s*低|不急|\blow(?: priority)?\b/i, 'low'],
 ];
 
 /** Words that carry no content once the member, channel and type are known. */
@@ -80,9 +82,14 @@ function strip(text: string, remove: (string | undefined)[]): string {
 /** "3天后回访", "明天跟进", "follow up in 2 days" → days from now. */
 function followUpDays(text: string): { days: number; match: string } | undefined {
   // "两天后再跟她联系一下": whom to contact may stand before the verb.
-  const m = new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|内)?(?:再)?(?:(?:跟|和|给)(?:她|他|TA|ta|客人|客户|对方))?(?:回访|跟进|回电|联系|打电话)`).exec(text) ?? /follow[- ]?up in (\d+) days?/i.exec(text);
-  if (m?.[1]) {
-    const n = parseNumber(m[1]);
+  const m =
+    new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|内)?(?:再)?(?:(?:跟|和|给)(?:她|他|TA|ta|客人|客户|对方))?(?:回访|跟进|回电|联系|打电话)`).exec(text) ??
+    // After the days, the follow-up said shorter or in English: "7天后再跟", "3天后再打", "7天后 follow up".
+    new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|以后)\\s*(?:再(?:跟|打|问|约)|follow[- ]?up\\b|call\\b)`, 'i').exec(text) ??
+    /\b(?:follow[- ]?up|call (?:her |him |them )?back|check in)\s+(?:again\s+)?(?:in|after)\s+(\d+)\s*days?\b|\b(?:follow[- ]?up|call (?:her |him |them )?back)\s+(\d+)\s*days?\s+later\b|\bin\s+(\d+)\s*days?,?\s+follow[- ]?up\b/i.exec(text);
+  const days = m?.slice(1).find((g) => g !== undefined);
+  if (m && days) {
+    const n = parseNumber(days);
     if (n !== undefined && n > 0) return { days: n, match: m[0] };
   }
   // "明天再跟进", "明天再回访一下": 再 between the day and the verb too (the N-days form above allows it).
@@ -209,10 +216,11 @@ export function parseTicketUpdate(text: string): ParsedTicketUpdate {
   const no = TICKET_NO.exec(text)?.[0]?.toUpperCase();
   const out: ParsedTicketUpdate = no ? { ticketNo: no } : {};
   const rate =
-    new RegExp(`(?:满意度|评分|打分|\\brating\\b|\\bsatisfaction\\b)\\s*(?:为|是|:|：)?\\s*([1-5]|${CN_NUMERAL})`, 'i').exec(text) ??
-    // "客户评了4分", "给了5星", "rated 4": the score the member gave.
-    new RegExp(`(?:评了|打了|给了|评|打)\\s*([1-5]|[一二两三四五])\\s*(?:分|星)|\\brated\\s*(?:it\\s*)?([1-5])\\b`, 'i').exec(text);
-  const score = rate?.[1] ?? rate?.[2];
+    // "满意度 5", "满意度打个五分", "评分给4": the verb and its measure word may stand between.
+    new RegExp(`(?:满意度|评分|打分|\\brating\\b|\\bsatisfaction\\b)\\s*(?:为|是|:|：)?\\s*(?:(?:打|给|评)(?:了)?\\s*(?:个)?)?\\s*([1-5]|${CN_NUMERAL})(?![\\d.])`, 'i').exec(text) ??
+    // "客户评了4分", "给了5星", "给个5星", "打个五分", "rated 4": the score the member gave.
+    new RegExp(`(?:评了|打了|给了|评|打|给)\\s*(?:个|了个)?\\s*([1-5]|[一二两三四五])\\s*(?:分|星|颗星)|\\brated\\s*(?:it\\s*)?([1-5])\\b|\\b([1-5])\\s*stars?\\b`, 'i').exec(text);
+  const score = rate?.slice(1).find((g) => g !== undefined);
   if (score) {
     const n = parseNumber(score);
     // A state stated beside the score ("打5分 可以关了", "rated 5, close it") is asked too: ticket.update runs both.

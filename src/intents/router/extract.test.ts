@@ -15,6 +15,17 @@ describe('extractors', () => {
     expect(values(findPhones('12800000001'))).toEqual([]);
   });
 
+  it('reads "90+ days" as days, never as an amount, and the last N times of a record as a count (session 19)', () => {
+    expect(findDays('at-risk members silent 90+ days')?.value).toBe(90);
+    expect(findAmount('at-risk members silent 90+ days')).toBeUndefined();
+    expect(findAmount('消费500+的流失会员')?.value).toBe('500.00');
+    expect(findCount('李娜最近3次沟通记录')?.value).toBe(3);
+    expect(findCount('王芳近五次消费')?.value).toBe(5);
+    // The last one spoken of, and a frequency, are no count.
+    expect(findCount('周杰最近一次投诉是什么')).toBeUndefined();
+    expect(findCount('周杰来了三次')).toBeUndefined();
+  });
+
   it('finds member numbers in either case, standing alone', () => {
     expect(values(findMemberNos('查 m00000001 和 M00000002'))).toEqual(['M00000001', 'M00000002']);
     expect(values(findMemberNos('XM00000001'))).toEqual([]);
@@ -115,6 +126,12 @@ describe('extractors', () => {
   it('leaves who relayed a wish out of the name', () => {
     expect(findName('经理说把陈静的新客标签去了', [])?.value).toBe('陈静');
     expect(findName('老板让给周杰加积分', [])?.value).toBe('周杰');
+    // Session 19: the private room and a ticket's priority start with a surname's character, and are no names.
+    expect(findName('王芳包间的灯坏了 报修 紧急', [])?.value).toBe('王芳');
+    expect(findName('记录一下 来电咨询包间', [])).toBeUndefined();
+    expect(findName('建吧 投诉 高优先', [])).toBeUndefined();
+    expect(findName('包伟的订单', [])?.value).toBe('包伟');
+    expect(findName('take 25 points off Peng Bo', [])?.value).toBe('Peng Bo');
     // What is asked about a member, and the verbs that ask, end a Latin name.
     expect(findName('li na points', [])?.value).toBe('li na');
     expect(findName('wang fang tickets', [])?.value).toBe('wang fang');

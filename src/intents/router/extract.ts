@@ -194,7 +194,8 @@ const DAY_UNITS: [RegExp, number][] = [
     [new RegExp(`${PERIOD_LEAD}${NUM}\\s*个?月`), 30],
     [new RegExp(`${PERIOD_LEAD}${NUM}\\s*(?:周|个星期|星期|礼拜|个礼拜)`), 7],
     [new RegExp(`${PERIOD_LEAD}${NUM}\\s*年`), 365],
-    [/(\d+)\s*d(?:ays?)?\b/i, 1],
+    // "90+ days", "silent 60+ days": at least that many, a number of days all the same.
+    [/(\d+)\s*\+?\s*d(?:ays?)?\b/i, 1],
     // Spelled out ("the past two weeks", "last three months"); "a week" is 上周's business, not here.
     [/\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)\s+days?\b/i, 1],
     [/\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+weeks?\b/i, 7],
@@ -243,7 +244,8 @@ const AMOUNT_PATTERNS = [
   /(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?\s*(?:元|块|rmb\b|yuan\b|RMB\b)/i,
   /(?<![\w.])(\d+(?:\.\d+)?)\s*([kKwW])(?![A-Za-z])/,
   // "消费500以上", "spent over 800": a bare number is an amount only next to such a word.
-  /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多|\+|往上)/,
+  // Not when a unit of time, a count or points follows ("90+ days", "3次以上", "500多分").
+  /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([千万])?\s*(?:以上|及以上|起|多|\+|往上)(?!\s*(?:days?|weeks?|months?|years?|points?|pts|orders?|visits?|times|天|日|周|个|月|年|次|单|笔|位|人|名|分|积分|级|岁))/i,
   /(?:over|above|at least|more than|>=?|≥|满)\s*(\d[\d,]*(?:\.\d+)?)\s*([kKwW千万])?(?!\s*(?:days?|months?|weeks?|天|日|周|个|月|年|次|单|笔|位|人|名|分|积分|级|岁|减|\d))/i,
 ];
 
@@ -300,8 +302,16 @@ const COUNT_TOP = new RegExp(`\\btop\\s*${EN_NUM}\\b`, 'i');
 const COUNT_LAST = new RegExp(`\\b(?:last|latest|recent|first)\\s+${EN_NUM}\\b(?!\\s*${NOT_COUNTED}\\b)`, 'i');
 const COUNT_NOUNED = new RegExp(`\\b${EN_NUM}\\s+(?:(?!${NOT_COUNTED}\\b)[a-z-]+\\s+){0,2}${COUNT_NOUN}\\b`, 'i');
 
+/**
+ * The last N times of a kind of record ("最近3次沟通记录", "近5次消费", "前两次来电"): a count of the records.
+ * 次 alone is a frequency ("来了三次"), and "最近一次投诉" is the last one spoken of, not a list of one.
+ */
+const COUNT_TIMES = new RegExp(`(?:最近|近|前)\\s*${NUM}\\s*次(?=\\s*(?:的)?\\s*(?:沟通|记录|互动|来电|通话|电话|回访|跟进|联系|拜访|订单|消费|购买|下单|工单|投诉|报修))`);
+
 export function findCount(text: string): Found<number> | undefined {
-  const m = COUNT_FIRST.exec(text) ?? COUNT_TOP.exec(text) ?? COUNT_LAST.exec(text) ?? CN_COUNT.exec(text) ?? COUNT_NOUNED.exec(text);
+  const times = COUNT_TIMES.exec(text);
+  const timesN = times?.[1] === undefined ? undefined : parseNumber(times[1]);
+  const m = COUNT_FIRST.exec(text) ?? COUNT_TOP.exec(text) ?? COUNT_LAST.exec(text) ?? CN_COUNT.exec(text) ?? (timesN !== undefined && timesN >= 2 ? times : null) ?? COUNT_NOUNED.exec(text);
   const raw = m?.[1]?.toLowerCase();
   const n = raw === undefined ? undefined : (EN_NUMBERS[raw] ?? parseNumber(raw));
   return m && n !== undefined && n > 0 ? { value: n, span: spanOf(m) } : undefined;
@@ -331,7 +341,8 @@ const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给�
 /** A tag verb left after a name once the tag is consumed ("给王芳打VIP标签" → 王芳打). */
 const TRAILING_VERB = /(?:打上|加上|贴上|标上|打个|加个|贴个|整个|弄个|搞个|来个|去掉|删掉|移除|删除|摘掉|取消|打|加|贴)$/;
 /** Question words are never part of a name ("那他几级" leaves 几级, "是几级" …). */
-const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级别|需要|要求/;
+// Words of a request that start with a surname's character: a ticket's priority ("高优先"), the private room ("包间").
+const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级别|需要|要求|优先|包间|包厢/;
 /**
  * A pronoun names the member in focus: what follows it is what happened, not a name
  * ("帮他开个报修单，包间空调不制冷", "add 100 points to her for her birthday").
@@ -340,8 +351,8 @@ const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级
 const PRONOUN = /(?<!其)他(?!们?家)|她(?!们?家)|\bTA\b|\b(?:him|her|his|he|she)\b/i;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
-/** English function words are never part of a name ("who are our top referrers", "can you add points", "open tickets here" — "can you" and "here" read as pinyin). */
-const ENGLISH_WORDS = /\b(?:are|is|was|were|be|been|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|you|i|it|they|them|their|and|or|with|to|from|this|that|these|those|best|most|can|could|would|should|will|shall|do|does|did|have|has|had|if|how|when|where|why|not|no|yes|here|there|now|today|please|know|tell|got|get|some|every|each|again|just|also)\b/i;
+/** English function words are never part of a name ("who are our top referrers", "can you add points", "open tickets here" — "can you" and "here" read as pinyin; "take … off" as ta ke). */
+const ENGLISH_WORDS = /\b(?:are|is|was|were|be|been|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|you|i|it|they|them|their|and|or|with|to|from|this|that|these|those|best|most|can|could|would|should|will|shall|do|does|did|have|has|had|if|how|when|where|why|not|no|yes|here|there|now|today|please|know|tell|got|get|some|every|each|again|just|also|take|off|put|give|add|deduct|points|pts)\b/i;
 const ENGLISH_WORDS_ALL = new RegExp(ENGLISH_WORDS.source, 'gi');
 
 /**

@@ -50,6 +50,8 @@ const FOLLOWER = new RegExp(
       // A channel, an ownership or a whole view glued after the name ("李娜微信投诉", "张伟华名下", "陈静全景"),
       // a polite tail ("…给王磊好吗") or the user turning to the bot ("王芳你帮我查下").
       '微信|电话|短信|外卖|名下|全景|全部|好吗|好不好|好嘛|你帮|你给|你看',
+      // A place in the restaurant told after the name ("王芳包间的灯坏了").
+      '包间|包厢|大厅|座位',
       // What was said with the person ("跟李娜聊过", "和王芳沟通了").
       '聊过|聊了|聊天|聊的|沟通|交流|谈过|谈了',
       // A total or a question word right after the name ("王芳累计消费多少", "王芳咋样了", "李娜开过几个单").

@@ -38,6 +38,18 @@ describe('store and level extractors', () => {
     expect(at('xihuan')).toBeUndefined();
   });
 
+  it("finds a store typed with pinyin's apostrophe or, where every character has one, in English words (session 19)", () => {
+    const entries = toStoreEntries([{ id: 1, name: '上海徐汇店', city: '上海' }, { id: 2, name: '上海静安店', city: '上海' }, { id: 3, name: '杭州西湖店', city: '杭州' }]);
+    const at = (t: string) => findStore(t, entries)?.value;
+    expect(at("member health dashboard for jing'an")).toBe('上海静安店');
+    expect(at('jing’an churn')).toBe('上海静安店');
+    expect(at('West Lake health')).toBe('杭州西湖店');
+    expect(at('westlake churn list')).toBe('杭州西湖店');
+    // A district named by its sound has no English words.
+    expect(pinyinAliases('静安')).toEqual(['jingan', 'jing an', "jing'an"]);
+    expect(at('south lake')).toBeUndefined();
+  });
+
   it('finds levels 1–5 however typed, and nothing else', () => {
     const lv = (t: string) => findLevel(t)?.value;
     expect(lv('L3会员')).toBe(3);

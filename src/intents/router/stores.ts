@@ -56,7 +56,21 @@ export function pinyinAliases(alias: string): string[] {
     if (!readings.length) return [];
     forms = forms.flatMap((f) => readings.map((r) => [...f, r])).slice(0, 8);
   }
-  return forms.flatMap((f) => [f.join(''), f.join(' ')]);
+  // The apostrophe pinyin puts before a syllable that starts with a vowel ("jing'an"), beside the joined and spaced forms.
+  const marked = (f: string[]) => f.map((r, i) => (i > 0 && /^[aeo]/.test(r) ? `'${r}` : r)).join('');
+  return [...new Set(forms.flatMap((f) => [f.join(''), f.join(' '), marked(f)]))].concat(englishAliases(alias));
+}
+
+/**
+ * A district whose every character has a plain English word is also named in English ("西湖" →
+ * west lake, westlake): directions and the landscape words of place names only, so no guess is made
+ * for a name that is a sound ("静安", "徐汇" have none).
+ */
+const ENGLISH_MORPHEMES: Record<string, string> = { 东: 'east', 西: 'west', 南: 'south', 北: 'north', 中: 'central', 湖: 'lake', 江: 'river', 河: 'river', 山: 'hill', 桥: 'bridge', 门: 'gate', 港: 'harbour' };
+function englishAliases(alias: string): string[] {
+  const words = [...alias].map((ch) => ENGLISH_MORPHEMES[ch]);
+  if (words.length !== 2 || words.some((w) => !w)) return [];
+  return [words.join(' '), words.join('')];
 }
 
 /**
@@ -90,7 +104,8 @@ function aliasPatterns(stores: readonly StoreEntry[]): { re: RegExp; store: Stor
     .flatMap((store) => store.aliases.map((alias) => ({ alias, store })))
     .sort((a, b) => b.alias.length - a.alias.length)
     // Latin aliases (pinyin) on word boundaries: "xihu" is not inside another word.
-    .map(({ alias, store }) => ({ store, re: new RegExp(/^[a-z0-9 -]+$/i.test(alias) ? `(?<![A-Za-z0-9-])${escapeRe(alias)}(?![A-Za-z0-9-])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i') }));
+    // An apostrophe is typed straight or curly ("jing'an", "jing’an").
+    .map(({ alias, store }) => ({ store, re: new RegExp(/^[a-z0-9 '-]+$/i.test(alias) ? `(?<![A-Za-z0-9-])${escapeRe(alias).replace(/'/g, "['’]")}(?![A-Za-z0-9-])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i') }));
   patterns.set(stores, out);
   return out;
 }

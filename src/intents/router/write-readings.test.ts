@@ -43,7 +43,19 @@ describe('write readings', () => {
     ['麻烦开个工单', 'ticket.create'],
     ['刘洋 +分', 'points.adjust'],
     ['13800000006 扣分', 'points.adjust'],
+    // Session 19: a recall said tersely with its coupon's face value.
+    ['log a store visit for him today, follow up in 14 days', 'interaction.log'],
+    ['流失名单 召回 券50', 'recall.launch'],
+    ['召回 20元券', 'recall.launch'],
+    ['发召回 40', 'recall.launch'],
+    ['流失的发20券', 'recall.launch'],
   ])('%s → %s', async (text, intent) => expect((await route(text)).intent).toBe(intent));
+
+  it('a terse recall reading needs the figure asked for and nothing else said (session 19)', async () => {
+    // A bare figure after 召回 may be a recall's number; a question or a result asked is no launch.
+    for (const text of ['召回 3', '召回 20元券?', '召回 20元券 效果', '召回 券50 发了吗']) expect((await route(text)).intent).not.toBe('recall.launch');
+    for (const text of ["don't log a call for her", 'did you log a visit for him']) expect((await route(text)).intent).not.toBe('interaction.log');
+  });
 
   // Questions, views and reports with no request: a read or a question, never the write.
   it.each([

@@ -58,7 +58,8 @@ const CONTACT_EN = [
   /\b(?:messaged|wechatted|texted)(?: us)? (?:about|asking|to ask)\b/i,
 ];
 /** A note's own lead ("log: …", "note for 王芳 - …", "interaction 王芳 wechat …"): what follows is the note. */
-const NOTE_LEAD = /^\s*(?:(?:log|note|record)(?:\s+(?:for|on)\s+\S+)?\s*[:：-]|interaction\s+(?!history|records?|logs?\b|list)\S)/i;
+// Or the command itself opening the message with the kind of contact ("log a store visit for him today, …", "record a call with 王芳").
+const NOTE_LEAD = /^\s*(?:(?:log|note|record)(?:\s+(?:for|on)\s+\S+)?\s*[:：-]|interaction\s+(?!history|records?|logs?\b|list)\S|(?:pls\s+|please\s+)?(?:log|record)\s+(?:an?|the|one)\s+(?:(?:store|shop|in-store|phone|wechat|follow-?up)\s+)?(?:visit|call|chat|complaint|interaction|contact)\b)/i;
 
 /** The records named as a thing ("来电记录", "投诉历史", "history"): a read, whatever else is said. */
 const RECORDS = /(?:记录|纪录|历史|明细)(?!\s*(?:一下|下来|下|上|一笔))|\b(?:history|records|interactions|notes)\b/i;
@@ -81,6 +82,22 @@ const NAMES_TICKETS = /(?:报修|售后|投诉|退款|维修|服务)?(?:工)?单
 /** Points said with their sign alone, after a member ("周杰 +分", "王芳 加分", "M00000004 扣"): how many is asked. */
 const POINTS_SIGN = /^(?:[+＋]|加|补|送)(?:积)?分$|^(?:[-－]|扣|减)(?:积?分)?$/;
 
+/**
+ * A recall said tersely with its coupon's face value ("召回 20元券", "流失名单 召回 券50", "发召回 40",
+ * "流失的发20券"): the whole fragment is the list, the recall, the coupon and one figure — nothing else,
+ * so no question, negation or report fits. A bare figure needs a verb of sending or a unit beside it
+ * ("召回 3" may name recall 3). The launch is held for 确认 like any recall (never sent on this reading).
+ */
+const RECALL_FIGURE = /(?<![\d.])\d{1,4}(?:\.\d{1,2})?(?![\d.])/g;
+const RECALL_WORD = /召回|\brecall\b|(?:流失|沉睡)\S*(?:发|送)\S*券/i;
+const RECALL_FRAGMENT = /流失名单|流失会员|流失客户|流失的|流失|沉睡会员|沉睡的|沉睡|召回券|召回|优惠券|代金券|券|一张|每人|每位|元|块钱|块|发|送|给|都|的|\b(?:recall|coupons?|churn(?:ed)?|list|send|each|with|an?|the|yuan|rmb)\b/gi;
+const FIGURE_ASKED = /(?:发|送|券|元|块|\bsend\b|\bcoupons?\b|\byuan\b|\beach\b)/i;
+function terseRecall(text: string): boolean {
+  const figures = text.match(RECALL_FIGURE) ?? [];
+  if (figures.length !== 1 || !RECALL_WORD.test(text) || !FIGURE_ASKED.test(text)) return false;
+  return text.replace(RECALL_FIGURE, ' ').replace(RECALL_FRAGMENT, ' ').replace(/[\s,，.。:：;；~～!！、]+/g, '') === '';
+}
+
 /** A state, an escalation or a rating of a ticket: the update's own parser (service-text.ts) decides. */
 function updatesTicket(text: string): boolean {
   const p = parseTicketUpdate(text);
@@ -95,6 +112,7 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   // A ticket by its short number, and what happened to it.
   if (has('ticket.update') && !TICKET_NO.test(text) && shortTicketRef(text) !== undefined && updatesTicket(text)) return { intent: 'ticket.update' };
   if (TICKET_NO.test(text)) return null;
+  if (has('recall.launch') && terseRecall(text)) return { intent: 'recall.launch' };
   // A terse points write with no figure: the figure is asked for, nothing is written yet.
   if (has('points.adjust')) {
     const rest = withoutMember(text, await slotsOf('points.adjust'));

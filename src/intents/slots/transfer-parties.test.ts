@@ -35,6 +35,15 @@ describe('transferParties: who hands over, who takes over, however it is phrased
     expect(transferParties('把张伟的客户转给李娜帮我办一下')).toEqual({ from: '张伟', to: '李娜' });
   });
 
+  it('ends a party named in staff form where a new clause begins (session 19)', () => {
+    expect(transferParties('帮我把小刘手上的企业微信客户都转给王店长小刘下午要休假')).toEqual({ from: '小刘', to: '王店长' });
+    expect(transferParties('把客服小刘的客户转给李店长明天生效')).toEqual({ from: '客服小刘', to: '李店长' });
+    expect(transferParties('王店长的客户转给客服小刘')).toEqual({ from: '王店长', to: '客服小刘' });
+    expect(transferParties('把市场小陈的客户都给总部运营')).toEqual({ from: '市场小陈', to: '总部运营' });
+    expect(transferParties('张伟华客户 转 李娜')).toEqual({ from: '张伟华', to: '李娜' });
+    expect(TRANSFER_PHRASES.some((re) => re.test('张伟华客户 转 李娜吗?'))).toBe(false);
+  });
+
   it('names no parties when the message names no hand-over', () => {
     expect(transferParties('先别转客户 黄丽还没走')).toEqual({});
     expect(transferParties('把工单从张伟转到李娜')).toEqual({});

@@ -1,4 +1,4 @@
-import { cutName, hanName } from '../router/names.ts';
+import { cutName, hanName, isSurname } from '../router/names.ts';
 
 /**
  * Who hands their WeCom customers over and who takes them (contacts.transfer), as staff say it:
@@ -30,6 +30,8 @@ const PATTERNS: { re: RegExp; from: number; to: number }[] = [
   { re: new RegExp(`${WHO}${OWNS}\\s*(?:都|全部)?\\s*(?:由|让|请|交由|给)\\s*${TAIL.replace('{1,16}', '{1,16}?')}${TAKE}`, 'u'), from: 1, to: 2 },
   // 客户交接 张强→李娜 / 转移客户：周俊 -> 黄丽 / transfer contacts Huang Li → Li Na (an arrow after a transfer word)
   { re: new RegExp(`(?:交接|转移|转交|移交|转给|\\btransfer|\\bhandover|\\bhand over)[^→>]{0,12}?[:：\\s]\\s*${WHO}\\s*(?:→|->|=>|⇒|—>|➡)\\s*${TAIL}`, 'iu'), from: 1, to: 2 },
+  // 张伟华客户 转 李娜 (terse: the whole message, a space before the verb)
+  { re: new RegExp(`^\\s*${WHO}\\s*(?:的)?\\s*(?:企业?微信|企微)?\\s*(?:客户|顾客|客人|好友)\\s+(?:全部|都)?\\s*(?:转给|转到|转|交给|给)\\s*${TAIL}\\s*$`, 'u'), from: 1, to: 2 },
   // transfer Zhang Wei's customers to Li Na / move zhou jun customers to zhang qiang
   { re: new RegExp(`\\b(?:transfer|move|hand\\s+over|hand|reassign|assign|pass|give)\\s+(?:all\\s+(?:of\\s+)?)?${EN_WHO}(?:['’]s?)?${EN_CUSTOMERS}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*[.!]?$`, 'iu'), from: 1, to: 2 },
   // transfer customers from Zhang Wei to Li Na
@@ -38,11 +40,30 @@ const PATTERNS: { re: RegExp; from: number; to: number }[] = [
 
 const GLUED_REQUEST = /(?<=\p{Script=Han})(?:你|您)(?:帮|给|来|去|处理|弄|操作|看|搞).*$|(?<=\p{Script=Han})(?:帮我|帮忙|麻烦).*$/u;
 
+/**
+ * How staff name each other: a surname and a title ("王店长", "李经理"), 小/老/阿 and a surname ("小刘",
+ * "老陈"), either after a department ("客服小刘", "市场小陈"). Such a form ends where a new clause begins
+ * ("转给王店长小刘下午要休假": the taker is 王店长; 小刘's afternoon off is why).
+ */
+const TITLE = '(?:副店长|店长|经理|主管|组长|领班|老师|总监|总)';
+const DEPT = '(?:客服|市场|前台|店员|收银|运营|总部|财务)';
+const STAFF_FORM = new RegExp(`^${DEPT}?(?:[小老阿](\\p{Script=Han})|(\\p{Script=Han})${TITLE})`, 'u');
+/** What starts a new clause after a party: another staff form, a time, or the reason. */
+const CLAUSE = new RegExp(`^(?:${DEPT}?[小老阿]\\p{Script=Han}|\\p{Script=Han}${TITLE}|下午|上午|中午|晚上|今天|明天|后天|下周|这周|马上|待会|等会|因为|要|会|在|说|请假|休假|离职|辞职)`, 'u');
+function staffForm(v: string): string | undefined {
+  const m = STAFF_FORM.exec(v);
+  if (!m || !isSurname((m[1] ?? m[2])!)) return undefined;
+  const rest = v.slice(m[0].length);
+  return rest && CLAUSE.test(rest) ? m[0] : undefined;
+}
+
 /** A party as named: particles and leading request words off; a Chinese name cut from words glued to it. */
 function clean(raw: string): string {
   // The request glued after the party ("转给小张你帮我弄一下", "小李你处理下") is the user turning to the bot.
   let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(GLUED_REQUEST, '').replace(/(?:好吗|好不好|好嘛|行吗|可以吗|吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
-  if (/^\p{Script=Han}{3,}$/u.test(v)) v = hanName(cutName(v)) ?? v;
+  const staff = staffForm(v);
+  if (staff) v = staff;
+  else if (/^\p{Script=Han}{3,}$/u.test(v)) v = hanName(cutName(v)) ?? v;
   // "… to 李娜 next week", "… to Li Na asap": when, not who.
   else v = v.replace(/(?:\s+(?:next|this|last)\s+\w+|\s+(?:tomorrow|today|tonight|now|please|pls|asap|thanks?|first|later))+$/i, '').trim();
   return v;
