@@ -32,6 +32,7 @@ import { optionNamed } from './option-word.ts';
 import { pickByTrait } from './pick-trait.ts';
 import { insteadFigure } from './instead.ts';
 import { shortTicketDigits, ticketBySuffix } from './ticket-ref.ts';
+import { asksForDetail, listedItems, pointedRow } from './list-pick.ts';
 import { repeatedFor } from './repeat.ts';
 import { refine, slotFor, type RefineLookups } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
@@ -95,6 +96,8 @@ const CONFIRM_INTENT = 'action.confirm';
 const PLURAL_POINTER = /[他她]们|\b(?:they|them|their)\b/i;
 /** Every pointer at the member in focus in a message (member-pointer.ts's words). */
 const EVERY_POINTER = new RegExp(MEMBER_POINTER.source, 'gi');
+/** Whether an intent's slots have one of that name. */
+const hasSlotNamed = (intent: IntentDef, name: string) => name in ((intent.slots as unknown as { shape?: object }).shape ?? {});
 /** Whether an intent reads or writes one member (its slots take a member number). */
 const takesMember = (intent: IntentDef) => 'memberNo' in ((intent.slots as unknown as { shape?: object }).shape ?? {});
 /** The update of a ticket: a follow-up may name its ticket by the end of its number, or not at all (ticket-ref.ts). */
@@ -645,6 +648,27 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const slots = await slotsAs(updater, msg.text, { audience: actor.kind, actor, services });
         if (slots.status !== undefined || slots.escalate !== undefined || slots.satisfaction !== undefined) return prepare(memory, actor, updater, { intent: TICKET_UPDATE, slots: { ...slots, ticketNo: lastTicket }, confidence: 1 }, msg.text, lang);
       }
+      // "第一名的详细数据" after the KOC ranking, "第二个的订单" after the churn list, "停掉第一个" after the recall list: the row
+      // the bot just listed at that place. A member's row is shown in full (the last question about them) or asked the
+      // read the router made of the words; a record's row takes only its family's held control named by its verb
+      // (previewed for 确认, never run), and only when asked for.
+      const row = staffLast?.items ? pointedRow(msg.text, staffLast.items.length) : null;
+      if (staffLast && row && lastIntent) {
+        const item = staffLast.items![row.index]!;
+        const routedDef = getIntent(routed.intent);
+        if (item.memberNo && takesMember(lastIntent) && asksForDetail(row.rest) && mayUse(actor, lastIntent)) {
+          const slots = Object.fromEntries(Object.entries(staffLast.slots).filter(([k]) => !MEMBER_REF.includes(k) && k !== 'limit'));
+          return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: item.memberNo }, confidence: 1 }, msg.text, lang);
+        }
+        if (item.memberNo && routedDef && routedDef.effect === 'read' && takesMember(routedDef) && !MEMBER_REF.some((k) => routed.slots[k] !== undefined) && mayUse(actor, routedDef)) {
+          return prepare(memory, actor, routedDef, { ...routed, slots: { ...routed.slots, memberNo: item.memberNo } }, msg.text, lang);
+        }
+        const family = lastIntent.name.split('.')[0]!;
+        const control = item.id !== undefined ? ['stop', 'update', 'cancel'].map((verb) => getIntent(`${family}.${verb}`)).find((c) => c?.confirm && hasSlotNamed(c, `${family}Id`) && assentNames(row.rest, c.name)) : undefined;
+        if (control && moodFor(control, msg.text).affirmative && mayUse(actor, control)) {
+          return prepare(memory, actor, control, { intent: control.name, slots: { [`${family}Id`]: item.id }, confidence: 1 }, msg.text, lang);
+        }
+      }
       // A refinement is only figures and filler ("换 静安", "前3个就行"), so the router's guess at such
       // words (small talk, a clarification) does not stand in its way.
       // So are reads of no member ("几个人", "都谁", "只看工单", "徐汇的"): refine() takes them only when they
@@ -750,7 +774,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const found = result.focus?.memberNo;
         const named = found && MEMBER_REF.some((k) => plan.route.slots[k] !== undefined);
         const slots = named ? { ...Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k))), memberNo: found } : plan.route.slots;
-        memory.saveLast({ intent: plan.intent.name, slots, text: plan.text });
+        // The rows a list showed ("停掉第一个", "第一名的详细数据" point at them next).
+        const items = listedItems(result.data);
+        memory.saveLast({ intent: plan.intent.name, slots, text: plan.text, ...(items ? { items } : {}) });
       }
       return result;
     },
