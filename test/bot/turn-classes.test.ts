@@ -174,13 +174,25 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['帮我看看等级', 'member.level', undefined, 'asked'], ['李总', 'member.level', { name: '李' }, 'answered']]],
     [SM, [['张伟的跟进记录', 'member.interactions', { name: '张伟' }, 'asked'], ['0001的', 'member.interactions', { memberNo: 'M00000001' }, 'answered']]],
     [HQ, [['张伟 等级', 'member.level', { name: '张伟' }, 'asked'], ['静安店那位', 'member.level', { memberNo: 'M00000002' }, 'answered']]],
-    [SM, [['查下刘洋', 'member.lookup', { name: '刘洋' }, 'answered'], ['标个老客', 'tag.add', { tag: '老客' }, 'asked'], ['就他吧', 'tag.add', { memberNo: 'M00000006', tag: '老客' }, 'done']]],
+    // A turn in between: a write right after the answer about 刘洋 goes on with him (session 19), so the pointer answer is asked for later.
+    [SM, [['查下刘洋', 'member.lookup', { name: '刘洋' }, 'answered'], ['流失名单', 'churn.list', undefined, 'answered'], ['标个老客', 'tag.add', { tag: '老客' }, 'asked'], ['就他吧', 'tag.add', { memberNo: 'M00000006', tag: '老客' }, 'done']]],
     [SM, [['贴个标签', 'tag.add', undefined, 'asked'], ['李娜 家庭客', 'tag.add', { name: '李娜', tag: '家庭客' }, 'done']]],
   ],
   'session 17: assent or a refusal said to the bot\'s question answers nothing and does nothing': [
     [SM, [['给张伟补50分 生日', 'points.adjust', { name: '张伟', delta: 50 }, 'asked'], ['好的', 'points.adjust', undefined, 'asked']]],
     [SM, [['帮我给李娜记一笔', 'interaction.log', { name: '李娜' }, 'asked'], ['嗯', 'interaction.log', undefined, 'asked']]],
     [SM, [['给陈静扣点积分', 'points.adjust', { name: '陈静' }, 'asked'], ['那还是别扣了', 'points.adjust', undefined, 'declined']]],
+  ],
+  'session 19: a write right after an answer about a member goes on with them; a refinement keeps what it does not change; a remark is no cancel': [
+    [SM, [['13800000006 的订单', 'member.orders', { phone: '13800000006' }, 'answered'], ['补50积分 原因老客回馈', 'points.adjust', { memberNo: 'M00000006', delta: 50 }, 'done']]],
+    [SM, [['陈静的跟进记录', 'member.interactions', { name: '陈静' }, 'answered'], ['记一下 微信问了年夜饭的菜单', 'interaction.log', { memberNo: 'M00000007', channel: 'wechat', type: 'consultation' }, 'done']]],
+    // Not the very next turn: asked, as before.
+    [SM, [['查下周杰', 'member.lookup', { name: '周杰' }, 'answered'], ['流失名单', 'churn.list', undefined, 'answered'], ['加个老客', 'tag.add', { tag: '老客' }, 'asked']]],
+    // Negated right after: nothing written.
+    [SM, [['查下周杰', 'member.lookup', { name: '周杰' }, 'answered'], ['先别给加积分', 'points.adjust', undefined, 'declined']]],
+    [SM, [['流失名单', 'churn.list', undefined, 'answered'], ['只要前3个', 'churn.list', { limit: 3 }, 'answered'], ['再加个条件 消费800以上', 'churn.list', { limit: 3, minSpend: '800.00' }, 'answered']]],
+    [SM, [['给刘洋打标签 老客', 'tag.add', { name: '刘洋', tag: '老客' }, 'done'], ['不对 改成家庭客', 'tag.add', { name: '刘洋', tag: '家庭客' }, 'done']]],
+    [SM, [['13800000006', 'member.lookup', { phone: '13800000006' }, 'answered'], ['哦 那是徐汇的 算了', 'smalltalk', undefined, 'answered']]],
   ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],

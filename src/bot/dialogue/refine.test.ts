@@ -27,6 +27,22 @@ const lookups: RefineLookups = {
 };
 
 describe('refine', () => {
+  it('keeps earlier figures when a condition is added, a count said with 就够, or after a reaction to an empty answer', () => {
+    const last = { intent: 'churn.list', slots: { limit: 5 }, text: '本店流失名单' };
+    expect(refine('再加个条件 消费1000以上', last, lookups)?.slots).toEqual({ limit: 5, minSpend: '1000.00' });
+    expect(refine('top 3 就够', { ...last, slots: { limit: 10, minSpend: '1000.00' } }, lookups)?.slots).toEqual({ limit: 3, minSpend: '1000.00' });
+    const orders = { intent: 'member.orders', slots: { memberNo: 'M00000004', days: 30 }, text: '李娜最近30天订单' };
+    expect(refine('没有？那150天', orders, lookups)?.slots).toMatchObject({ memberNo: 'M00000004', days: 150 });
+    // A reaction alone refines nothing; "没有消费的" is no reaction (no pause after 没有).
+    expect(refine('没有？', orders, lookups)).toBeNull();
+    expect(refine('加个VIP', last, lookups)).toBeNull();
+  });
+
+  it('reads a trailing "only" as narrowing ("new members only" after a store dashboard keeps the store)', () => {
+    const last = { intent: 'insights.health', slots: { store: '杭州西湖店', text: '西湖店会员健康度' }, text: '西湖店会员健康度' };
+    expect(refine('new members only', last, lookups)?.slots).toMatchObject({ store: '杭州西湖店', metric: 'new_members' });
+  });
+
   it('narrows the last list: period, limit, amount, store', () => {
     const last = { intent: 'churn.list', slots: { days: 120 }, text: '超过120天没来的流失会员' };
     expect(refine('只看前5个', last, lookups)).toMatchObject({ intent: { name: 'churn.list' }, slots: { days: 120, limit: 5 } });

@@ -35,6 +35,14 @@ export interface LastAnswer {
   intent: string;
   slots: Record<string, unknown>;
   text: string;
+  /** The rows the answer listed, in order (a recall's number, a member's number): what "停掉第一个", "第一名的详细数据" point at (list-pick.ts). */
+  items?: ListedItem[];
+}
+
+/** One row of a list the bot showed: the record's number or the member's. */
+export interface ListedItem {
+  id?: number;
+  memberNo?: string;
 }
 
 // Per (conversation, sender) in a group chat, per sender otherwise (InboundMessage.conversationId);

@@ -32,6 +32,7 @@ import { optionNamed } from './option-word.ts';
 import { pickByTrait } from './pick-trait.ts';
 import { insteadFigure } from './instead.ts';
 import { shortTicketDigits, ticketBySuffix } from './ticket-ref.ts';
+import { asksForDetail, listedItems, pointedRow } from './list-pick.ts';
 import { repeatedFor } from './repeat.ts';
 import { refine, slotFor, type RefineLookups } from './refine.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
@@ -95,6 +96,8 @@ const CONFIRM_INTENT = 'action.confirm';
 const PLURAL_POINTER = /[他她]们|\b(?:they|them|their)\b/i;
 /** Every pointer at the member in focus in a message (member-pointer.ts's words). */
 const EVERY_POINTER = new RegExp(MEMBER_POINTER.source, 'gi');
+/** Whether an intent's slots have one of that name. */
+const hasSlotNamed = (intent: IntentDef, name: string) => name in ((intent.slots as unknown as { shape?: object }).shape ?? {});
 /** Whether an intent reads or writes one member (its slots take a member number). */
 const takesMember = (intent: IntentDef) => 'memberNo' in ((intent.slots as unknown as { shape?: object }).shape ?? {});
 /** The update of a ticket: a follow-up may name its ticket by the end of its number, or not at all (ticket-ref.ts). */
@@ -104,6 +107,20 @@ const REFUSAL = /^\s*(?:不|别|没|算了|不用|不要|取消|先不|no\b|nope
 
 /** What may come before a refusal of the bot's question ("那还是别扣了", "要不先不打了", "嗯 算了不加了"). */
 const REFUSAL_LEAD = /^\s*(?:(?:那|那就|还是|要不然?|嗯+|哦|好吧|算了)[\s，,]*)+/u;
+
+/** The words of giving up (算了, 不用了, never mind) and what may come around them without saying anything. */
+const GIVE_UP = /算了吧?|罢了|拉倒吧?|不用了|不要了|取消吧?|never ?mind|forget it|cancel(?: it)?/gi;
+const REMARK_FILLER = /[\s\p{P}]|^(?:哦|噢|喔|嗯|啊|哈+|那|好吧|行吧|ok(?:ay)?|oh|ah)+|(?:吧|啊|呀|了|哈|嘛)+$/giu;
+/** "哦 那是静安的 算了": giving up said with words of its own (at least two characters besides the fillers). */
+function remarkAroundCancel(raw: string): boolean {
+  const text = raw.normalize('NFKC').trim();
+  if (!GIVE_UP.test(text)) return false;
+  GIVE_UP.lastIndex = 0;
+  const rest = text.replace(GIVE_UP, ' ').split(/[\s,，。.!！?？]+/u).map((w) => w.replace(REMARK_FILLER, '')).join('');
+  // "等下 取消" is a wait and a cancel, no remark: words of waiting say nothing of their own.
+  const mood = analyseMood(text);
+  return [...rest.replace(/^(?:等下|等等|等一下|稍等|先|hold on|wait)+/iu, '')].length >= 2 && !mood.question && !mood.deferred;
+}
 
 /** Refusal, deferral or supposition cues of a reply's own that open it ("等会再说…", "先别…") or close it ("…再说吧"). */
 function opensWithdrawn(raw: string): boolean {
@@ -136,18 +153,74 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
   }
 
   /**
+   * A write asked for in the turn right after an answer about the member in focus ("加200积分 原因家庭日回访" after
+   * her orders, "记一下 今天打电话过去没人接" after her interactions): it goes on with that member, as "再…" does.
+   * Only the very next turn, only after a read that answered about that one member (by number, as found), only an
+   * affirmative instruction, and never one that speaks of several people ("给他们…") — otherwise 哪位会员？ as before.
+   */
+  const rightAfter = (memory: TurnMemory, intent: IntentDef, text: string) => {
+    const focus = memory.focus();
+    const last = memory.last();
+    const previous = memory.previous;
+    if (!focus || !last || !previous || intent.effect === 'read' || intent.effect === 'control') return false;
+    const answeredAbout = previous.intent === last.intent && previous.text === last.text && last.slots.memberNo === focus.memberNo && getIntent(last.intent)?.effect === 'read';
+    return answeredAbout && !PLURAL_POINTER.test(text) && !THE_LISTED.test(text) && moodFor(intent, text).affirmative;
+  };
+
+  /** The member the previous turn named (its phone, number or name as said): none when it named none. */
+  const previousRefs = (memory: TurnMemory) => {
+    const slots = memory.previous?.slots ?? {};
+    const refs = Object.fromEntries(MEMBER_REF.filter((k) => slots[k] !== undefined).map((k) => [k, slots[k]]));
+    return Object.keys(refs).length > 0 ? refs : null;
+  };
+
+  /**
+   * "don't add points to 13800000014" → "actually yes, add 100, reason 生日礼": the same write asked for now, right after
+   * it was refused (or weighed), goes on with the member the refused one named — the instruction is explicit now.
+   */
+  const againAfterRefusal = (memory: TurnMemory, intent: IntentDef, text: string) => {
+    const previous = memory.previous;
+    return previous !== null && previous.intent === intent.name && !moodFor(intent, previous.text).affirmative && moodFor(intent, text).affirmative && previousRefs(memory) !== null && !PLURAL_POINTER.test(text);
+  };
+
+  /**
+   * The member of the turn just before when nobody is in focus: "那帮我看下他的等级" after "给周杰加100积分" was declined
+   * (a declined write sets no focus) — a read pointed at "him", or the refused write asked for again.
+   */
+  const previousMember = (memory: TurnMemory, intent: IntentDef, route: RouteResult, text: string): RouteResult | null => {
+    const refs = previousRefs(memory);
+    if (!refs || MEMBER_REF.some((k) => route.slots[k] !== undefined) || !takesMember(intent) || PLURAL_POINTER.test(text)) return null;
+    // Only after a write that was not asked for (declined, weighed): one that was asked for and ran set the focus itself.
+    const declinedWrite = memory.previous !== null && ((w) => w !== undefined && w.effect !== 'read' && !moodFor(w, memory.previous!.text).affirmative)(getIntent(memory.previous.intent));
+    const pointedRead = intent.effect === 'read' && memory.focus() === null && pointsAtMember(text) && declinedWrite;
+    return pointedRead || againAfterRefusal(memory, intent, text) ? { ...route, slots: { ...route.slots, ...refs } } : null;
+  };
+
+  /**
+   * "佣金呢" right after 张伟's KOC figures: a short "X呢" read as the same intent again goes on about the member the
+   * last answer was about (the ranking of everyone is asked with words of its own: "KOC排行").
+   */
+  const sameQuestionOn = (memory: TurnMemory, intent: IntentDef, text: string) => {
+    const last = memory.last();
+    const t = text.normalize('NFKC').trim();
+    return last !== null && last.intent === intent.name && last.slots.memberNo === memory.focus()?.memberNo && [...t].length <= 12 && /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|what about|how about) (?:the )?[a-z]+(?: [a-z]+)?[?？]*$/i.test(t) && !PLURAL_POINTER.test(t);
+  };
+
+  /**
    * The member in focus fills a request that names nobody. A read takes it as is ("最近的订单呢");
    * a write or send only when the request points at them ("给他打个VIP标签"): "打个VIP标签" alone
    * asks which member instead of tagging whoever was looked up last.
    */
   const focused = (memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
-    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !pointsAtMember(text) && !GOES_ON.test(text))) return route;
+    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !pointsAtMember(text) && !GOES_ON.test(text) && !rightAfter(memory, intent, text) && !againAfterRefusal(memory, intent, text))) return route;
     const needed = withFocus(intent.rule.requires, route, memory.focus());
     if (needed) return needed;
+    const fromPrevious = previousMember(memory, intent, route, text);
+    if (fromPrevious) return fromPrevious;
     // A read whose member is optional ("her koc stats") takes the member in focus only when pointed at.
     const focus = memory.focus();
     const takesMember = 'memberNo' in ((intent.slots as unknown as { shape?: object }).shape ?? {});
-    if (focus && takesMember && intent.effect === 'read' && pointsAtMember(text) && !MEMBER_REF.some((k) => route.slots[k] !== undefined)) return { ...route, slots: { ...route.slots, memberNo: focus.memberNo } };
+    if (focus && takesMember && intent.effect === 'read' && (pointsAtMember(text) || sameQuestionOn(memory, intent, text)) && !MEMBER_REF.some((k) => route.slots[k] !== undefined)) return { ...route, slots: { ...route.slots, memberNo: focus.memberNo } };
     return route;
   };
 
@@ -340,6 +413,15 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       options.push({ intent, slots });
       if (options.length === MAX_OPTIONS) break;
     }
+    // 确认 / 取消 answer a held action: with nothing held and no open question they are no reading of the message
+    // ("好吧 那我自己跟": 确认 or small talk). One reading left that only reads (small talk, a look-up) is the answer;
+    // a write left alone is still asked about (a guess never runs a write).
+    const answersHeld = (o: ClarifyOption) => o.intent.name === CONFIRM_INTENT || o.intent.name === CANCEL_INTENT;
+    const live = !memory.held && memory.pending() === null ? options.filter((o) => !answersHeld(o)) : options;
+    if (live.length === 1 && live.length < options.length && live[0]!.intent.effect === 'read') {
+      const only = live[0]!;
+      return prepare(memory, actor, only.intent, { intent: only.intent.name, slots: only.slots, confidence: routed.confidence }, msg.text, lang);
+    }
     if (options.length === 0) return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked' } };
     // Listed by name, as the router's options are (slots.options, sorted): "1" is the same option whichever reading was likelier.
     options.sort((a, b) => a.intent.name.localeCompare(b.intent.name));
@@ -426,6 +508,16 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const confirm = getIntent(CONFIRM_INTENT);
         if (confirm) return { kind: 'run', intent: confirm, route: { intent: confirm.name, slots: {}, confidence: 1 }, text: msg.text };
       }
+      // "那就发吧 20块的" right after the bot declined "老板让我问下 能不能给流失会员发个召回" (nothing held): assent naming that
+      // write is the write asked for now, with the figures it adds — previewed for 确认, never run: only writes that hold.
+      const refusedJustNow = actor.kind === 'staff' && !memory.held && memory.previous ? getIntent(memory.previous.intent) : undefined;
+      // The assent is the words before the figures said with it ("那就发吧" of "那就发吧 20块的").
+      const assentHead = msg.text.normalize('NFKC').replace(/[\s,，]+[^\s,，]*\d[\s\S]*$/u, '');
+      if (refusedJustNow?.confirm && memory.previous && assentNames(assentHead, refusedJustNow.name) && !moodFor(refusedJustNow, memory.previous.text).affirmative && mayUse(actor, refusedJustNow)) {
+        const now = await slotsAs(refusedJustNow, msg.text, { audience: actor.kind, actor, services });
+        const figures = Object.fromEntries(Object.entries(now).filter(([k]) => !FREE_TEXT.includes(k)));
+        return prepare(memory, actor, refusedJustNow, { intent: refusedJustNow.name, slots: { ...memory.previous.slots, ...figures }, confidence: 1 }, msg.text, lang);
+      }
       const reach = waiting && asksWhoIsReached(msg.text) ? getIntent(waiting.intent)?.reaches?.(waiting.slots) : undefined;
       const reachRead = reach && getIntent(reach.intent);
       if (reach && reachRead && reachRead.effect === 'read' && mayUse(actor, reachRead)) return prepare(memory, actor, reachRead, { intent: reachRead.name, slots: reach.slots, confidence: 1 }, msg.text, lang);
@@ -474,6 +566,19 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const n = bare ? Number(bare[2]) : NaN;
         if (typeof held.slots.delta === 'number' && held.slots.delta !== 0 && Number.isInteger(n) && n > 0 && n !== Math.abs(held.slots.delta) && mayUse(actor, heldIntent)) {
           return prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, delta: Math.sign(held.slots.delta) * n }, confidence: 1 }, msg.text, lang);
+        }
+      }
+      // "不对 改成流失风险" right after 给周杰打标签 召回中 was done: the write just made, again with the figure said instead
+      // (its member and free text as they were). Only a correction's lead with a change verb, only of the previous turn's
+      // write that was asked for, and only when the change is a figure of that write's own.
+      const lastWrite = actor.kind === 'staff' && !held && memory.previous ? getIntent(memory.previous.intent) : undefined;
+      if (lastWrite && memory.previous && lastWrite.effect !== 'read' && lastWrite.effect !== 'control' && correction !== null && CHANGE_LEAD.test(msg.text) && moodFor(lastWrite, memory.previous.text).affirmative && mayUse(actor, lastWrite)) {
+        const before = { intent: lastWrite.name, slots: memory.previous.slots, text: memory.previous.text };
+        const changed = refine(correction, before, await lookups(lastWrite.name));
+        const figures = changed ? Object.entries(changed.slots).filter(([k, v]) => !FREE_TEXT.includes(k) && before.slots[k] !== v) : [];
+        if (changed && changed.intent === lastWrite && figures.length > 0) {
+          const slots = { ...before.slots, ...Object.fromEntries(figures) };
+          return prepare(memory, actor, lastWrite, { intent: lastWrite.name, slots, confidence: 1 }, msg.text, lang);
         }
       }
       // "不是她，是王芳" after an answer about a member: the same question about the one meant.
@@ -543,6 +648,27 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const slots = await slotsAs(updater, msg.text, { audience: actor.kind, actor, services });
         if (slots.status !== undefined || slots.escalate !== undefined || slots.satisfaction !== undefined) return prepare(memory, actor, updater, { intent: TICKET_UPDATE, slots: { ...slots, ticketNo: lastTicket }, confidence: 1 }, msg.text, lang);
       }
+      // "第一名的详细数据" after the KOC ranking, "第二个的订单" after the churn list, "停掉第一个" after the recall list: the row
+      // the bot just listed at that place. A member's row is shown in full (the last question about them) or asked the
+      // read the router made of the words; a record's row takes only its family's held control named by its verb
+      // (previewed for 确认, never run), and only when asked for.
+      const row = staffLast?.items ? pointedRow(msg.text, staffLast.items.length) : null;
+      if (staffLast && row && lastIntent) {
+        const item = staffLast.items![row.index]!;
+        const routedDef = getIntent(routed.intent);
+        if (item.memberNo && takesMember(lastIntent) && asksForDetail(row.rest) && mayUse(actor, lastIntent)) {
+          const slots = Object.fromEntries(Object.entries(staffLast.slots).filter(([k]) => !MEMBER_REF.includes(k) && k !== 'limit'));
+          return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: item.memberNo }, confidence: 1 }, msg.text, lang);
+        }
+        if (item.memberNo && routedDef && routedDef.effect === 'read' && takesMember(routedDef) && !MEMBER_REF.some((k) => routed.slots[k] !== undefined) && mayUse(actor, routedDef)) {
+          return prepare(memory, actor, routedDef, { ...routed, slots: { ...routed.slots, memberNo: item.memberNo } }, msg.text, lang);
+        }
+        const family = lastIntent.name.split('.')[0]!;
+        const control = item.id !== undefined ? ['stop', 'update', 'cancel'].map((verb) => getIntent(`${family}.${verb}`)).find((c) => c?.confirm && hasSlotNamed(c, `${family}Id`) && assentNames(row.rest, c.name)) : undefined;
+        if (control && moodFor(control, msg.text).affirmative && mayUse(actor, control)) {
+          return prepare(memory, actor, control, { intent: control.name, slots: { [`${family}Id`]: item.id }, confidence: 1 }, msg.text, lang);
+        }
+      }
       // A refinement is only figures and filler ("换 静安", "前3个就行"), so the router's guess at such
       // words (small talk, a clarification) does not stand in its way.
       // So are reads of no member ("几个人", "都谁", "只看工单", "徐汇的"): refine() takes them only when they
@@ -590,6 +716,10 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
           return { kind: 'run', intent: own, route: { intent: own.name, slots: {}, confidence: routed.confidence }, text: msg.text };
         }
       }
+      // "哦 那是静安的 算了", "好吧 算了 我自己打电话": 算了 with nothing held, nothing asked and no write named, said around
+      // words of its own, is a remark that closes the topic — small talk, not 取消 ("算了" alone stays 取消).
+      const chat = cancelsNothing && !memory.pending() && remarkAroundCancel(msg.text) ? getIntent(actor.kind === 'staff' ? 'smalltalk' : 'my.smalltalk') : undefined;
+      if (chat && mayUse(actor, chat)) return prepare(memory, actor, chat, { intent: chat.name, slots: {}, confidence: routed.confidence }, msg.text, lang);
       if (routed.intent === CLARIFY_INTENT) return askChoice(msg, memory, actor, routed, lang);
       const help = getIntent(fallback[actor.kind]);
       if (!help) throw new Error(`the intent catalogue has no ${fallback[actor.kind]} intent`);
@@ -644,7 +774,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const found = result.focus?.memberNo;
         const named = found && MEMBER_REF.some((k) => plan.route.slots[k] !== undefined);
         const slots = named ? { ...Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k))), memberNo: found } : plan.route.slots;
-        memory.saveLast({ intent: plan.intent.name, slots, text: plan.text });
+        // The rows a list showed ("停掉第一个", "第一名的详细数据" point at them next).
+        const items = listedItems(result.data);
+        memory.saveLast({ intent: plan.intent.name, slots, text: plan.text, ...(items ? { items } : {}) });
       }
       return result;
     },

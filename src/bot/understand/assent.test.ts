@@ -29,6 +29,10 @@ describe('assent', () => {
     ['嗯 对', 'vague'],
     ['行 就这样吧', 'vague'],
     ['ok sure', 'vague'],
+    // "go" only as vague assent: right after the bot asked, never at any time (session 19)
+    ['ok go', 'vague'],
+    ['go', 'vague'],
+    ['go home', null],
     ['对 就是她', null],
     ['行 加吧', null],
     ['确认一下他的积分', null],

@@ -14,7 +14,7 @@ const CODE = /(?<!\d)\d{4}(?!\d)/;
 // Assent before the explicit word ("嗯 确认", "yes do it", "yeah, confirm"): the explicit word decides.
 const FILLER = /^(?:好的?|嗯+|ok(?:ay)?|yes|yeah|yep|sure|那就|那|就|没问题|可以|行)[,，\s]*/i;
 const EXPLICIT = /^(?:确认|确定|执行|确认执行|确定执行|确认无误|立即执行|马上执行|执行吧|确认吧|确定吧|confirm(?:ed)?|yes|yes please|go ahead|do it|proceed)(?:执行|吧|一下|please)?$/i;
-const VAGUE_WORD = '(?:嗯+|嗯嗯|恩|好|好的|好滴|好吧|好啊|行|行吧|行啊|可以|可以的|可|对|对的|对对|是|是的|没问题|收到|来吧|那就这样吧?|就这样吧?|就这么办吧?|搞吧|弄吧|ok|okay|k|sure|yep|yeah|yup|fine|alright|all right|right|👌|👍)';
+const VAGUE_WORD = '(?:嗯+|嗯嗯|恩|好|好的|好滴|好吧|好啊|行|行吧|行啊|可以|可以的|可|对|对的|对对|是|是的|没问题|收到|来吧|那就这样吧?|就这样吧?|就这么办吧?|搞吧|弄吧|ok|okay|k|sure|yep|yeah|yup|fine|alright|all right|right|go|👌|👍)';
 // One vague word, or several run together ("嗯 对", "行 就这样吧", "ok sure"): still no explicit word.
 const VAGUE = new RegExp(`^${VAGUE_WORD}(?:[\\s,，、]*${VAGUE_WORD})*$`, 'iu');
 
