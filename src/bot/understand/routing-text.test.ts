@@ -24,6 +24,9 @@ describe('routing text', () => {
     ['不用给王芳记录了', '给王芳记录了'],
     ['先别发召回卷', '发召回卷'],
     ['要是给流失的都打上VIP会怎样', '给流失的都打上VIP会怎样'],
+    // One action refused, another asked instead: the router reads what is asked (the gate declines the refused one).
+    ['不用建工单 就记一下 13800000006 来电咨询', '记一下 13800000006 来电咨询'],
+    ["don't open a ticket, just log the call", 'log the call'],
   ])('reads past a polarity lead (the gate reads it): %s → %s', (text, routed) => {
     expect(routingText(text, 'staff')).toBe(routed);
   });

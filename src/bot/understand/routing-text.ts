@@ -1,3 +1,4 @@
+import { insteadOf } from './mood.ts';
 import { STAFF_CLAIM } from './requests.ts';
 
 /**
@@ -63,6 +64,10 @@ export function routingText(text: string, audience: 'staff' | 'member'): string 
   if (disclaimer && [...out.slice(disclaimer[0].length).replace(/[\s\p{P}]/gu, '')].length >= 4 && !/^(?:随便|随口)/.test(out.slice(disclaimer[0].length))) out = out.slice(disclaimer[0].length);
   else out = correctionOf(out) ?? out;
   if (audience === 'staff') {
+    // One action refused, another asked instead ("不用建工单 就记一下 …"): the router reads what is asked; the gate
+    // declines the refused one if that is what is found (src/bot/gate.ts moodFor).
+    const instead = insteadOf(out);
+    if (instead) out = instead.asked.replace(/^(?:就|只要?|直接|光|仅|just|only|simply)\s*/i, '');
     const lead = POLARITY_LEAD.exec(out);
     if (lead && [...out.slice(lead[0].length).replace(/[\s\p{P}了吧啊呢]/gu, '')].length >= 3) out = out.slice(lead[0].length);
   }
