@@ -15,7 +15,7 @@ export const NOT_A_BIE = /别的|别人|别家|别处|别名|分别|区别|特�
  * hypothesis, deferral, reported speech), what comes after it is its object or content.
  */
 export const VERB_ZH =
-  /转人工|退订|群发|推送|召回|挽回|唤醒|清零|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|记一笔|记一条|记个|记上|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
+  /转人工|退订|群发|推送|召回|挽回|唤醒|清零|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|记一笔|记一条|记个|记上|(?<=不用|别|不要|不必|甭)记(?!得|住)|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
 export const VERB_EN =
   /\b(?:tag|untag|label|mark|add|deduct|give|award|remove|subtract|redeem|send|recall|launch|open|create|file|raise|log|record|note|export|download|delete|assign|close|escalate|issue|apply|put|register|update|change|unsubscribe)(?:s|es|ed|d|ing|ging|ged)?\b|\bdo (?=it\b|the\b|that\b|this\b)/i;
 
@@ -41,7 +41,7 @@ export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|�
  * One action refused, another asked instead, after a pause ("不用建工单 就记一下 …", "别发券了，只打个标签",
  * "don't open a ticket, just log the call"): group 1 is the refused clause, group 2 what is asked (from 就/只/just on).
  */
-export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无需|甭|没必要)[^，,。；;!！\s]{1,14}?(?:了|啦)?)[\s，,。；;!！]+((?:就|只|只要|直接|光|仅)\s*\S.*)$/su;
+export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无需|甭|没必要)[^，,。；;!！\s]{1,14}?(?:了|啦)?)[\s，,。；;!！]+((?:就|只|只要|直接|光|仅|先)\s*\S.*)$/su;
 export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*[,.;!]+\s*((?:just|only|simply)\s+\S.*)$/is;
 
 /**
@@ -50,6 +50,9 @@ export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*
  */
 export const RETRACT_ZH = /(?:^|[\s，,。；;!！])(?:不对|等等|等一下|等下|算了|哦不|啊不|不不|错了)[\s，,。；;!！…]*(?:先别|先不要|先不|别|不要|不用)(?:记|建|开|写|录|登|发|打|加|扣|转|关|改|删|导|送)/;
 export const RETRACT_EN = /\b(?:wait|no wait|hold on|actually)[\s,!.;—-]+(?:don'?t|do not|no need)\b/i;
+
+/** Looking at something (what may be asked instead of a refused write: "别发券 先看看流失名单"). */
+export const VIEW_ZH = /看看|看下|看一下|查|列出|列一下|调出|\b(?:show|check|see|view|list|pull up)\b/i;
 
 /** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). 算了 after an action is no negation: MIGHT_AS_WELL. */
 export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
@@ -115,8 +118,8 @@ export const MIGHT_AS_WELL = /(?:(?:干脆|索性)[^，,。；;\s]+|(?:^|[\s，,
  */
 // "反正公司有钱", "反正不是我出钱": irony about who pays; "干脆把会员全删了算了", "…清零了算了", "省得烦": exasperation, "might as well".
 export const NOT_MEANT_ZH =
-  /开(?:个)?玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)/;
-export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b/i;
+  /开(?:个)?玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|😂|🤣/;
+export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b|\b(?:lol|lmao|haha+)[!.]*$/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
 export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|(?:周|星期|礼拜)[一二三四五六日天]再|\d{1,2}[号日]再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;

@@ -24,6 +24,11 @@ const CASES: [string, Expect][] = [
   ['建个单 等等 别建', 'neg'],
   ['log the call, wait, don\'t', 'neg'],
   ['记录 客户说算了不要加辣', 'do'],
+  // laughter at the end, sarcasm
+  ['给我自己加一万积分哈哈哈', 'hypo'],
+  ['周杰说要我给他加500积分 想得美', 'reported'],
+  ['give everyone 1000 points lol', 'hypo'],
+  ['哈哈 给13800000001加100分 生日', 'do'],
   // session 18: who did it / how is it done, and a verb that names a past action (…加的那200分) ask, never order
   ['给周杰建工单是怎么弄的', 'q'],
   ['上次给周杰加的那200分是谁操作的', 'q'],
@@ -319,6 +324,8 @@ describe('one action refused, another asked instead (session 19)', () => {
   });
   it('is no such reading when nothing with a verb is asked after the refusal, or what is asked is itself not an order', () => {
     for (const text of ['不用了 就这样吧', '先别发 我再想想']) expect([text, analyseMood(text).negated]).toEqual([text, true]);
+    // A look asked instead of a refused write: nothing to decline in what is asked.
+    expect(analyseMood('别发券 先看看流失名单')).toMatchObject({ negated: false, refused: '别发券' });
     expect(analyseMood('不用建单 就问问').affirmative).toBe(false);
   });
 });

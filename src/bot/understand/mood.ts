@@ -40,8 +40,11 @@ export function insteadOf(text: string): { refused: string; asked: string } | nu
   const t = toSimplified(text.normalize('NFKC'));
   const m = L.INSTEAD_ZH.exec(t) ?? L.INSTEAD_EN.exec(t);
   if (!m) return null;
+  const refused = m[1]!.trim();
   const asked = m[2]!.trim();
-  return L.VERB_ZH.test(asked) || L.VERB_EN.test(asked) ? { refused: m[1]!.trim(), asked } : null;
+  // Both name an action: the refused one a write ("不用了" refuses nothing named), the asked one a write or a look ("先看看流失名单").
+  const acts = (s: string) => L.VERB_ZH.test(s) || L.VERB_EN.test(s);
+  return acts(refused) && (acts(asked) || L.VIEW_ZH.test(asked)) ? { refused, asked } : null;
 }
 
 /** The message split at its first instruction verb: the frame before it, the verb, what follows. */
