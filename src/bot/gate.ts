@@ -9,6 +9,7 @@ import { withoutMembersQuestion } from '../intents/parse/members-question.ts';
 import { analyseMood, type Mood } from './understand/mood.ts';
 import { toSimplified } from '../intents/router/traditional.ts';
 import { isBareContent, isViewRequest } from './understand/requests.ts';
+import { hasActionWord } from '../intents/router/action-words.ts';
 
 /**
  * What the write gate decided for one turn: run the intent as routed (it may still hold for
@@ -43,14 +44,21 @@ const NEGATED_REFUSAL =
   /(?:不要|别|不用|先不|不想|暂时不|不是要|不是想|没(?:有)?要|don'?t|do not|no need to|not (?:asking|trying) to)\s*(?:(?:给|帮|把|替|将)我|me)?\s*(?:退订|取消订阅|unsubscribe|opt[- ]?out)/i;
 
 /** The mood of `text` as an instruction to run `intent` (a refusal that is itself the request, 退订, is affirmative). */
-export function moodFor(intent: Pick<IntentDef, 'refusalIsRequest' | 'freeText'>, text: string): Mood {
+export function moodFor(intent: Pick<IntentDef, 'name' | 'refusalIsRequest' | 'freeText'>, text: string): Mood {
   // A write that records what was said (a note, a ticket) reads the member's own question told in it as content
   // ("周杰来电问生日宴怎么订 三天后回访"), and a member's words relayed to be handled as what to record.
-  const mood = intent.freeText ? recordsWhatWasSaid(analyseMood(withoutMembersQuestion(text))) : analyseMood(text);
+  const read = intent.freeText ? recordsWhatWasSaid(analyseMood(withoutMembersQuestion(text))) : analyseMood(text);
+  // One action refused, another asked instead ("不用建工单 就记一下 …"): the mood is the asked one's, but an intent
+  // whose words are in the refused clause (or that has no words listed) is what was refused — declined, never run.
+  const mood = read.refused !== undefined && hasActionWord(intent.name, toSimplified(read.refused)) ? refusedMood(read) : read;
   if (!intent.refusalIsRequest) return mood;
   // A disclaimer ("我没说要退订啊", "我不是要退订") takes the refusal back as much as a negation of its word.
   const negated = NEGATED_REFUSAL.test(toSimplified(text.normalize('NFKC'))) || mood.cues.some((c) => c.startsWith('disclaimer:'));
   return { ...mood, negated, affirmative: !negated && !mood.question && !mood.hypothetical && !mood.deferred && !mood.reported };
+}
+
+function refusedMood(mood: Mood): Mood {
+  return { ...mood, negated: true, affirmative: false, cues: [...mood.cues, `neg:${mood.refused}`] };
 }
 
 /** A member's words relayed for the staff member to handle ("陈静说菜里有沙子 麻烦跟进"): not someone else's instruction. */

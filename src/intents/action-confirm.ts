@@ -21,7 +21,8 @@ export const actionConfirm = defineIntent({
     { text: 'yes', slots: {} },
   ],
   rule: {
-    keywords: ['确认', '确定', '确认执行', '执行吧', '好的执行', '没问题执行', 'confirm', 'confirmed', 'go ahead', 'do it', /^\s*(?:yes|y|ok|okay|是|是的|好|好的|嗯|对|行)\s*[.!。！]*\s*$/],
+    // 确认 negated ("客户还没确认", "未确认") tells of someone's not confirming; it confirms nothing.
+    keywords: [/(?<![没未不])确认/, /(?<![没未不])确定/, '确认执行', '执行吧', '好的执行', '没问题执行', 'confirm', 'confirmed', 'go ahead', 'do it', /^\s*(?:yes|y|ok|okay|是|是的|好|好的|嗯|对|行)\s*[.!。！]*\s*$/],
     extract: { code: 'code' },
     priority: 1,
   },
@@ -46,7 +47,9 @@ export const actionCancel = defineIntent({
     { text: 'no', slots: {} },
   ],
   rule: {
-    keywords: ['取消', '算了', '不要了', '不用了', '撤销', '别执行', '先不要', 'cancel', 'abort', 'never mind', 'nevermind', /^\s*(?:no|n|nope|不|否|不要)\s*[.!。！]*\s*$/],
+    // 算了 after an action ("把会员全删了算了", "干脆清零算了": might as well) asks that action, however unmeant; it cancels nothing
+    // (after a negated one it does: "不发了算了"). The same words as MIGHT_AS_WELL in src/bot/understand/lexicon.ts.
+    keywords: ['取消', /(?<!(?:^|[\s，,。；;!！])[^，,。；;!！\s不别没甭]{1,12}了|(?:干脆|索性)[^，,。；;\s]+)算了/, '不要了', '不用了', '撤销', '别执行', '先不要', 'cancel', 'abort', 'never mind', 'nevermind', /^\s*(?:no|n|nope|不|否|不要)\s*[.!。！]*\s*$/],
     extract: { code: 'code' },
     priority: 1,
   },

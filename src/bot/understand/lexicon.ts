@@ -15,7 +15,7 @@ export const NOT_A_BIE = /别的|别人|别家|别处|别名|分别|区别|特�
  * hypothesis, deferral, reported speech), what comes after it is its object or content.
  */
 export const VERB_ZH =
-  /转人工|退订|群发|推送|召回|挽回|唤醒|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|记一笔|记一条|记个|记上|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
+  /转人工|退订|群发|推送|召回|挽回|唤醒|清零|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|记一笔|记一条|记个|记上|(?<=不用|别|不要|不必|甭)记(?!得|住)|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
 export const VERB_EN =
   /\b(?:tag|untag|label|mark|add|deduct|give|award|remove|subtract|redeem|send|recall|launch|open|create|file|raise|log|record|note|export|download|delete|assign|close|escalate|issue|apply|put|register|update|change|unsubscribe)(?:s|es|ed|d|ing|ging|ged)?\b|\bdo (?=it\b|the\b|that\b|this\b)/i;
 
@@ -37,7 +37,24 @@ export const DISCLAIMER_EN = /\b(?:i'?m|i am) not (?:asking|trying|going|saying)
 /** Talk that is only talk ("就随便说说", "只是问问", "just asking"): no instruction at all. */
 export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|随便问问|就问问|只是问问|问问而已|我就问一下|只是想问|吐槽一下|\bjust (?:asking|saying|wondering|curious)\b/i;
 
-/** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). */
+/**
+ * One action refused, another asked instead, after a pause ("不用建工单 就记一下 …", "别发券了，只打个标签",
+ * "don't open a ticket, just log the call"): group 1 is the refused clause, group 2 what is asked (from 就/只/just on).
+ */
+export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无需|甭|没必要)[^，,。；;!！\s]{1,14}?(?:了|啦)?)[\s，,。；;!！]+((?:就|只|只要|直接|光|仅|先)\s*\S.*)$/su;
+export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*[,.;!]+\s*((?:just|only|simply)\s+\S.*)$/is;
+
+/**
+ * The instruction taken back after it was said ("记录一下 不对 先别记 …", "建个单 等等 别建", "log it — wait, don't"): a
+ * retraction word, then a negated instruction verb — read anywhere, dictated content too (its words never start so).
+ */
+export const RETRACT_ZH = /(?:^|[\s，,。；;!！])(?:不对|等等|等一下|等下|算了|哦不|啊不|不不|错了)[\s，,。；;!！…]*(?:先别|先不要|先不|别|不要|不用)(?:记|建|开|写|录|登|发|打|加|扣|转|关|改|删|导|送)/;
+export const RETRACT_EN = /\b(?:wait|no wait|hold on|actually)[\s,!.;—-]+(?:don'?t|do not|no need)\b/i;
+
+/** Looking at something (what may be asked instead of a refused write: "别发券 先看看流失名单"). */
+export const VIEW_ZH = /看看|看下|看一下|查|列出|列一下|调出|\b(?:show|check|see|view|list|pull up)\b/i;
+
+/** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). 算了 after an action is no negation: MIGHT_AS_WELL. */
 export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
 export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not now|let'?s not|lets not|shouldn'?t|should not|won'?t|no longer|not yet|skip|scrap|call off|forget (?:about )?(?:the|it|that|this))\b/i;
 /** "not" right before the instruction verb negates it, however polite the frame ("could you not close T… yet", "we are not sending …", "I will never tag …"). */
@@ -91,12 +108,18 @@ export const PAST_EN = /\b(?:i|we|you|she|he|they|someone|somebody|anyone|the sy
 export const HYPO_HEAD_EN = /\bwould\s*$/i;
 export const HYPO_EN = /\b(?:what if|if|suppose|supposing|imagine|hypothetically|maybe|perhaps|thinking (?:of|about)|considering|would it|what would happen|might|probably|possibly|not sure|unsure|idk|dunno|not certain)\b/i;
 
+/** 算了 after an action: "might as well" ("把会员全删了算了", "干脆清零算了") — exasperation, not an order, and no negation either. */
+// Not after a negated action ("不发了算了" drops it).
+export const MIGHT_AS_WELL = /(?:(?:干脆|索性)[^，,。；;\s]+|(?:^|[\s，,。；;!！])[^，,。；;!！\s不别没甭]{1,12}了)算了/;
+
 /**
  * Words that take the instruction back as a joke or as irony ("…what could possibly go wrong",
  * "开玩笑的", "出了事你负责啊"): the user does not mean it, so it is read as a supposition, never an order.
  */
-export const NOT_MEANT_ZH = /开(?:个)?玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)/;
-export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b/i;
+// "反正公司有钱", "反正不是我出钱": irony about who pays; "干脆把会员全删了算了", "…清零了算了", "省得烦": exasperation, "might as well".
+export const NOT_MEANT_ZH =
+  /开(?:个)?玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|😂|🤣/;
+export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b|\b(?:lol|lmao|haha+)[!.]*$/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
 export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|(?:周|星期|礼拜)[一二三四五六日天]再|\d{1,2}[号日]再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;
@@ -106,7 +129,7 @@ export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|w
 
 /** Someone else's instruction relayed, not the user's own (an authority anywhere before the verb). */
 export const REPORTED_AUTHORITY_ZH =
-  /(?:店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|朋友|家人|家里人|亲戚|邻居|同学|网上|群里|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里|自己|本人|刚才?|也|又|还)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
+  /(?:(?:客户|顾客|客人|会员)(?:刚才?|刚刚|今天|早上|上午|下午|昨天|又)?(?:打(?:了个?)?电话|来电话?|(?:在)?微信(?:上|里)?|电话(?:里|上))(?:来|过来)?|店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|朋友|家人|家里人|亲戚|邻居|同学|网上|群里|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里|自己|本人|刚才?|也|又|还)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
 /** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
 export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
 export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b|\b(?:i was|we were|i've been|we've been|i have been|we have been) (?:told|asked)\b|\b(?:i'm|i am|we're|we are) supposed to\b/i;
@@ -116,6 +139,8 @@ export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|bo
  * words before 说 are a name only when they start with a surname (names.ts) — "给陈静说一声" starts with 给.
  */
 export const REPORTED_NAME_ZH = /^([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里)?(?:说|讲|要求|希望|反映|表示)(?!的|过)/u;
+/** "客户李娜让我…", "会员陈静说要…": a customer named after the word for one, then their wish (the name is checked for a surname, mood.ts). */
+export const REPORTED_CUSTOMER_NAME_ZH = /(?:客户|顾客|客人|会员)([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里|本人|自己|刚才?|也|又)?(?:说|让|叫|要求|希望|想让)(?!的|过)/u;
 export const REPORTED_NAME_EN = /^([\p{Script=Han}]{2,3})\s*(?:said|says|told us|wants|wanted|asked(?: for| us)?)\b/iu;
 
 /**

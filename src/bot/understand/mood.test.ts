@@ -8,6 +8,27 @@ import { analyseMood, type Mood } from './mood.ts';
 type Expect = 'do' | 'polite' | 'neg' | 'q' | 'hypo' | 'defer' | 'reported';
 
 const CASES: [string, Expect][] = [
+  // session 19: a customer named after 客户 relays their wish; a call told before the wish relays it too
+  ['客户李娜让我帮她把报修工单关了 T20261121000002', 'reported'],
+  ['会员陈静说要加个VIP', 'reported'],
+  ['客户刚打电话说要我们给他加500分补偿', 'reported'],
+  ['客户微信上说要加VIP', 'reported'],
+  ['客户刚打电话说菜凉了 记一下', 'do'],
+  // irony about who pays, and exasperated "might as well …算了": not meant
+  ['好啊 那就给所有人发100块券呗 反正公司有钱', 'hypo'],
+  ['给流失的都发券 反正不是我出钱', 'hypo'],
+  ['哈哈 干脆把所有人积分清零算了', 'hypo'],
+  ['哈哈 把会员全删了算了 省得烦', 'hypo'],
+  // the instruction taken back after it was said, dictated words included; content that only says 算了 is no retraction
+  ['记录一下 不对 先别记 我再问问客户', 'neg'],
+  ['建个单 等等 别建', 'neg'],
+  ['log the call, wait, don\'t', 'neg'],
+  ['记录 客户说算了不要加辣', 'do'],
+  // laughter at the end, sarcasm
+  ['给我自己加一万积分哈哈哈', 'hypo'],
+  ['周杰说要我给他加500积分 想得美', 'reported'],
+  ['give everyone 1000 points lol', 'hypo'],
+  ['哈哈 给13800000001加100分 生日', 'do'],
   // session 18: who did it / how is it done, and a verb that names a past action (…加的那200分) ask, never order
   ['给周杰建工单是怎么弄的', 'q'],
   ['上次给周杰加的那200分是谁操作的', 'q'],
@@ -287,5 +308,24 @@ describe('a member\'s words relayed to be handled (session 18)', () => {
     for (const text of ['店长说刘洋的投诉 跟进一下', '总部说 这个单子处理下', '她说要给她记一下', '刘洋说要记录一下', '刘洋说不用跟进了']) {
       expect([text, analyseMood(text).relayedForService]).toEqual([text, false]);
     }
+  });
+});
+
+describe('one action refused, another asked instead (session 19)', () => {
+  it('reads the mood of what is asked and keeps the refused clause', () => {
+    for (const [text, refused] of [
+      ['不用建工单 就记一下 13800000006 来电咨询', '不用建工单'],
+      ['别发券了，只给她打个VIP标签', '别发券了'],
+      ["don't open a ticket, just log the call from 13800000006", "don't open a ticket"],
+    ] as const) {
+      const m = analyseMood(text);
+      expect([text, m.affirmative, m.refused]).toEqual([text, true, refused]);
+    }
+  });
+  it('is no such reading when nothing with a verb is asked after the refusal, or what is asked is itself not an order', () => {
+    for (const text of ['不用了 就这样吧', '先别发 我再想想']) expect([text, analyseMood(text).negated]).toEqual([text, true]);
+    // A look asked instead of a refused write: nothing to decline in what is asked.
+    expect(analyseMood('别发券 先看看流失名单')).toMatchObject({ negated: false, refused: '别发券' });
+    expect(analyseMood('不用建单 就问问').affirmative).toBe(false);
   });
 });

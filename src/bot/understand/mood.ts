@@ -22,8 +22,29 @@ export interface Mood {
    * records what was said (a note, a ticket: src/bot/gate.ts) the relayed words are its content.
    */
   relayedForService: boolean;
+  /**
+   * One action refused and another asked instead ("不用建工单 就记一下 13800000006 来电咨询"): the clause that
+   * refuses. The mood is that of what is asked; the write gate still declines an intent this clause names
+   * (src/bot/gate.ts moodFor), so the refused action never runs on it.
+   */
+  refused?: string;
   /** The words that decided it, for logs and tests. */
   cues: string[];
+}
+
+/**
+ * "不用建工单 就记一下 …", "don't open a ticket, just log the call": the refused clause and what is asked instead,
+ * when what is asked names an instruction verb of its own; null otherwise ("不用了 就这样吧" refuses only).
+ */
+export function insteadOf(text: string): { refused: string; asked: string } | null {
+  const t = toSimplified(text.normalize('NFKC'));
+  const m = L.INSTEAD_ZH.exec(t) ?? L.INSTEAD_EN.exec(t);
+  if (!m) return null;
+  const refused = m[1]!.trim();
+  const asked = m[2]!.trim();
+  // Both name an action: the refused one a write ("不用了" refuses nothing named), the asked one a write or a look ("先看看流失名单").
+  const acts = (s: string) => L.VERB_ZH.test(s) || L.VERB_EN.test(s);
+  return acts(refused) && (acts(asked) || L.VIEW_ZH.test(asked)) ? { refused, asked } : null;
 }
 
 /** The message split at its first instruction verb: the frame before it, the verb, what follows. */
@@ -75,7 +96,9 @@ export function analyseMood(raw: string): Mood {
   // reading depends on the text alone, so the last texts' readings are kept, frozen.
   const known = MOODS.get(raw);
   if (known) return known;
-  const mood = readMood(raw);
+  const instead = insteadOf(raw);
+  const mood = instead ? { ...readMood(instead.asked), refused: instead.refused } : readMood(raw);
+  if (instead) mood.cues.unshift(`instead:${instead.refused}`);
   Object.freeze(mood.cues);
   if (MOODS.size >= MOODS_KEPT) MOODS.clear();
   MOODS.set(raw, Object.freeze(mood));
@@ -103,20 +126,25 @@ function readMood(raw: string): Mood {
   const negTail = f.tail.replace(L.NOT_A_BIE, '__');
   // A plain command's object may carry its mood ("召回券先别发", "召回做得怎么样了"); dictated content never does.
   const scan = f.content ? f.head : `${f.head} ${f.tail}`;
+  // "…删了算了": its 算了 says "might as well", no negation (read as not meant below).
+  const mightAsWell = f.content ? null : L.MIGHT_AS_WELL.exec(text)?.[0];
+  const neg = (hit: string | null | undefined) => (mightAsWell && hit === '算了' ? null : hit);
   const cue = (name: string, hit: string | null | undefined) => {
     if (hit) cues.push(`${name}:${hit}`);
     return Boolean(hit);
   };
 
   const negated =
+    cue('retract', L.RETRACT_ZH.exec(text)?.[0]) ||
+    cue('retract', L.RETRACT_EN.exec(text)?.[0]) ||
     cue('disclaimer', L.DISCLAIMER_ZH.exec(f.content ? f.head : text.replace(L.NOT_A_BIE, '__'))?.[0]) ||
     cue('disclaimer', L.DISCLAIMER_EN.exec(text)?.[0]) ||
-    cue('neg', frameCue(negHead, L.NEG_ZH)) ||
+    cue('neg', neg(frameCue(negHead, L.NEG_ZH))) ||
     cue('neg', L.NEG_EN.exec(f.head)?.[0]) ||
     cue('neg', L.NEG_HEAD_EN.exec(f.head)?.[0]) ||
-    (!f.content && cue('neg', frameCue(negTail, L.NEG_ZH))) ||
+    (!f.content && cue('neg', neg(frameCue(negTail, L.NEG_ZH)))) ||
     (!f.content && cue('neg', L.NEG_EN.exec(f.tail)?.[0])) ||
-    cue('neg-end', L.NEG_END_ZH.exec(end)?.[0]) ||
+    cue('neg-end', neg(L.NEG_END_ZH.exec(end)?.[0])) ||
     cue('neg-end', L.NEG_END_EN.exec(end)?.[0]) ||
     (!f.verb && cue('neg', L.NEG_EN.exec(text)?.[0]));
 
@@ -149,7 +177,8 @@ function readMood(raw: string): Mood {
   const hypothetical =
     cue('hypo', L.HYPO_ZH.exec(f.head)?.[0]) || cue('hypo', L.HYPO_EN.exec(scan)?.[0]) || cue('hypo', L.HYPO_HEAD_EN.exec(f.head)?.[0]) || cue('hypo-end', L.HYPO_END_ZH.exec(end)?.[0]) || (!f.content && cue('hypo', L.HYPO_ZH.exec(f.tail)?.[0])) ||
     // A joke or irony is not an order; never inside dictated content ("记录：顾客说开玩笑的").
-    cue('not-meant', L.NOT_MEANT_ZH.exec(f.content ? f.head : text)?.[0]) || cue('not-meant', L.NOT_MEANT_EN.exec(f.content ? f.head : text)?.[0]);
+    cue('not-meant', L.NOT_MEANT_ZH.exec(f.content ? f.head : text)?.[0]) ||
+    cue('not-meant', mightAsWell) || cue('not-meant', L.NOT_MEANT_EN.exec(f.content ? f.head : text)?.[0]);
   const deferred =
     cue('defer', frameCue(f.head, L.DEFER_ZH)) ||
     cue('defer', L.DEFER_EN.exec(f.content ? f.head : text)?.[0]) ||
@@ -205,5 +234,7 @@ function relativeVerb(f: Frame): string | null {
 /** "陈静说想要…", "李娜要求我们…", "陈静 said she wants …": a named person's words, when the words before the verb of saying are a name. */
 function relayedByName(text: string): string | null {
   const m = L.REPORTED_NAME_ZH.exec(text) ?? L.REPORTED_NAME_EN.exec(text);
-  return m && startsWithSurname(m[1]!) ? m[0] : null;
+  if (m && startsWithSurname(m[1]!)) return m[0];
+  const c = L.REPORTED_CUSTOMER_NAME_ZH.exec(text);
+  return c && startsWithSurname(c[1]!) ? c[0] : null;
 }

@@ -57,6 +57,9 @@ describe('request kinds', () => {
     ['先别转客户 黄丽还没走', 'contacts.transfer'],
     ['13800000004那单先别关', 'ticket.update'],
     ['发现她没来', null],
+    // session 19: traditional characters are read as simplified; 记 alone after a refusal is a note
+    ['不用導出了', 'segment.export'],
+    ['刚才那个电话不用记了', 'interaction.log'],
   ] as const)('the write a refusal names: %s → %s', (text, intent) => {
     expect(namedWrite(text)).toBe(intent);
   });

@@ -70,7 +70,7 @@ export const asksForPerson = (text: string): boolean => PERSON.test(toSimplified
 const NAMED_WRITES: readonly (readonly [string, RegExp])[] = [
   ['recall.launch', /召回|群发|发券|(?:召回|优惠)券|发[^，,。；;\s]{0,6}?券|\brecall(?:s|ed|ing)?\b|\bcoupons?\b|\bwin-?back\b/i],
   ['segment.export', /导出|\bexport(?:s|ed|ing)?\b/i],
-  ['interaction.log', /记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
+  ['interaction.log', /(?:不用|别|不要|不必|甭|先别|先不)记(?!得)|记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
   ['ticket.update', /关单|结单|(?:工单|单子?)[^，,。；;\s]{0,4}?(?:关|结|升级)|关闭工单|升级工单|\b(?:close|escalate)(?:s|d|ing)?\b/i],
   ['ticket.create', /工单|建单|开单|报修|(?:建|开|提|起)[^，,。；;\s]{0,4}?单|(?:投诉|售后|服务)单|\btickets?\b/i],
   ['points.adjust', /积分|(?:扣|加|补|减)[^，,。；;\s]{0,8}?分|\bpoints?\b|\bpts\b/i],
@@ -89,7 +89,8 @@ const OTHER_WRITE_VERB = /转(?:给|交|移)?(?:客户|会员)|(?:工?单|单子
 
 /** Whether the message asks for, refuses or relays a write in words: an instruction verb, "别动 …", a wish for a write's object. */
 export function speaksOfAWrite(text: string, verbs: readonly RegExp[]): boolean {
-  const t = text.normalize('NFKC');
+  // In simplified characters, as the verbs are written ("不用導出了").
+  const t = toSimplified(text.normalize('NFKC'));
   return verbs.some((v) => v.test(t)) || WANTS_OBJECT.test(t) || OTHER_WRITE_VERB.test(t);
 }
 const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这些人|\b(?:churn(?:ed)?|everyone|everybody|all (?:of )?(?:them|the|members|customers)|them)\b/i;
@@ -97,7 +98,8 @@ const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这�
 const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b/i;
 
 export function namedWrite(text: string): string | null {
-  const t = text.normalize('NFKC');
+  // In simplified characters, as the router reads it ("不用導出了" names 导出).
+  const t = toSimplified(text.normalize('NFKC'));
   if (LOOKS.test(t)) return null;
   let best: { intent: string; at: number } | null = null;
   for (const [intent, re] of NAMED_WRITES) {

@@ -24,6 +24,14 @@ describe('routing text', () => {
     ['不用给王芳记录了', '给王芳记录了'],
     ['先别发召回卷', '发召回卷'],
     ['要是给流失的都打上VIP会怎样', '给流失的都打上VIP会怎样'],
+    // One action refused, another asked instead: the router reads what is asked (the gate declines the refused one).
+    ['不用建工单 就记一下 13800000006 来电咨询', '记一下 13800000006 来电咨询'],
+    ["don't open a ticket, just log the call", 'log the call'],
+    ['别发券 先看看流失名单', '看看流失名单'],
+    // A disclaimer, then what is asked (session 19: 让你, a bare 问, English).
+    ['不是让你打标签 我是问她有没有VIP', '她有没有VIP'],
+    ["I'm not asking you to open a ticket, just show me her ticket history", 'show me her ticket history'],
+    ["I'm not saying add points to him, just checking his balance", 'checking his balance'],
   ])('reads past a polarity lead (the gate reads it): %s → %s', (text, routed) => {
     expect(routingText(text, 'staff')).toBe(routed);
   });
@@ -35,6 +43,7 @@ describe('routing text', () => {
     '不是VIP的会员有多少',
     '不是',
     '查一下13800000005',
+    '不用了 就这样吧',
   ])('leaves a request as it is: %s', (text) => {
     expect(routingText(text, 'staff')).toBe(text);
   });

@@ -1,3 +1,4 @@
+import { insteadOf } from './mood.ts';
 import { STAFF_CLAIM } from './requests.ts';
 
 /**
@@ -32,7 +33,9 @@ const POLARITY_LEAD = /^\s*(?:先别|先不要|先不用|暂时不要|暂时不�
  * 就是问问上次的事处理了没"): the router reads what follows the pause. The gate still reads the
  * whole message, so the disclaimed action is declined if it is what the router finds.
  */
-const DISCLAIMER_LEAD = /^\s*(?:我|其实|也)?(?:并|也)?(?:不是|没)(?:说|真的)?(?:要|想|打算)[^，,。；;!！\s]{1,16}[啊呀哈哦了的]*[，,。；;!！\s]+(?:我|其实)?(?:就|只是|只)?(?:是)?(?:想)?(?:问问|问一下|问下|看看)?\s*/;
+const DISCLAIMER_LEAD = /^\s*(?:我|其实|也)?(?:并|也)?(?:不是|没)(?:说|真的)?(?:要|想|打算|让你|叫你)[^，,。；;!！\s]{1,16}[啊呀哈哦了的]*[，,。；;!！\s]+(?:我|其实)?(?:就|只是|只)?(?:是)?(?:想)?(?:问问|问一下|问下|问|看看)?\s*/;
+/** The same in English ("I'm not asking you to open a ticket, just show me …", "I'm not saying add points, just checking …"). */
+const DISCLAIMER_LEAD_EN = /^\s*(?:i'?m|i am) not (?:asking|trying|saying|telling)\b[^,.;!]{1,60}[,.;!]+\s*(?:(?:i'?m |i am |i )?(?:just|only)\s+(?:want(?:ing)? to\s+)?)?/i;
 
 /** The claim clause itself and the pause after it ("我是店员，", "I'm the manager here, "). */
 const CLAIM_TO_PAUSE = new RegExp(`(?:${STAFF_CLAIM.source})[^，,。；;!！]{0,24}[，,。；;!！]\\s*`, 'i');
@@ -58,11 +61,15 @@ const FOLLOW_UP_LEAD = /^\s*(?:and|so|ok(?:ay)?|then)?\s*(?:what about|how about
 
 export function routingText(text: string, audience: 'staff' | 'member'): string {
   let out = text.normalize('NFKC').replace(FOLLOW_UP_LEAD, '');
-  const disclaimer = DISCLAIMER_LEAD.exec(out);
+  const disclaimer = DISCLAIMER_LEAD.exec(out) ?? DISCLAIMER_LEAD_EN.exec(out);
   // Only when a request is left ("就随便说说" alone is no request: the whole message is read).
   if (disclaimer && [...out.slice(disclaimer[0].length).replace(/[\s\p{P}]/gu, '')].length >= 4 && !/^(?:随便|随口)/.test(out.slice(disclaimer[0].length))) out = out.slice(disclaimer[0].length);
   else out = correctionOf(out) ?? out;
   if (audience === 'staff') {
+    // One action refused, another asked instead ("不用建工单 就记一下 …"): the router reads what is asked; the gate
+    // declines the refused one if that is what is found (src/bot/gate.ts moodFor).
+    const instead = insteadOf(out);
+    if (instead) out = instead.asked.replace(/^(?:就|只要?|直接|光|仅|先|just|only|simply)\s*/i, '');
     const lead = POLARITY_LEAD.exec(out);
     if (lead && [...out.slice(lead[0].length).replace(/[\s\p{P}了吧啊呢]/gu, '')].length >= 3) out = out.slice(lead[0].length);
   }

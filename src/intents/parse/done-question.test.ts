@@ -26,6 +26,10 @@ describe('doneQuestion', () => {
     ]) expect(asksWhetherDone(t), t).toBe(false);
   });
 
+  it('does not take 什么 for a yes-no 么 after a tag named with 过 (session 19)', () => {
+    for (const t of ['把李娜的投诉过标签去掉 会有什么影响', '投诉过标签是什么意思']) expect(asksWhetherDone(t), t).toBe(false);
+  });
+
   it('does not read a refusal with "yet", nor a question about a supposed action, as one', () => {
     for (const t of ["don't send the recall coupons yet", "don't recall the churned members yet", '如果给李娜扣200分她还剩多少', '要是给她打了VIP 她还是老客吗', 'if we tag her, did anything change?']) expect(asksWhetherDone(t), t).toBe(false);
   });

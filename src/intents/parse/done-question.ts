@@ -20,7 +20,8 @@ const ZH_REQUEST = /(?:好吗|好不好|好么|可以吗|可以么|可以不|行
 // A result word (了/过, or a completed verb 好/完/上/掉/出去/到) then a yes-no ending: 吗, 么, 嘛, 没(有), 不.
 const ZH_DONE_END = /(?:了|过|好|完|上|掉|出去|到)\s*(?:吗|么|嘛|没有?|不|没呢)\s*[?？。!！~～]*\s*$/;
 // 过 as an aspect marker, not inside 超过 / 不过 / 经过 / 过去 / 过期 …; its question may come a few words later ("给她发过券吗").
-const ASPECT_GUO = /(?<![超不经通难路错太越度略跳闯放])过(?![去期来户年节度分敏滤])[^，,。？?；;]{0,12}(?:吗|么|没)/;
+// 什么 is a wh-word, no yes-no 么 ("把投诉过标签去掉会有什么影响": 投诉过 is a tag, nothing asked whether done).
+const ASPECT_GUO = /(?<![超不经通难路错太越度略跳闯放])过(?![去期来户年节度分敏滤])[^，,。？?；;]{0,12}(?:吗|(?<!什)么|没)/;
 // "有没有给王芳打标签", "是不是已经发了", "已经…了吗", "发没发", "了没", "了吗" (also before an identifier: "打标签了吗 13800000005").
 const ZH_DONE_ANYWHERE = /有没有(?:给|把|帮|替|被)|是不是已经|已经.{0,12}了(?:吗|么|没)|([发打加记建停开转扣导删撤])没\1|了没(?:有)?|了吗|了么/;
 // Ends in 没 / 没有 ("发券了没有", "记录没有?").

@@ -54,6 +54,9 @@ describe('extractors', () => {
     // A verb after 标签 and a pointing word before it are no part of the tag.
     expect(findTagPhrase('13800000005标签加个生日月')?.value).toBe('生日月');
     expect(findTagPhrase('全部都打上投诉过这个标签')?.value).toBe('投诉过');
+    // What the speaker thinks or asks after 标签 names no tag (session 19).
+    expect(findTagPhrase('先别给流失名单打标签 我再想想')).toBeUndefined();
+    expect(findTagPhrase('上次给流失名单打标签是谁弄的')).toBeUndefined();
   });
 
   it('parses days, amounts and counts, in digits or Chinese numerals', () => {

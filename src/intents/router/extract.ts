@@ -113,6 +113,10 @@ const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]
  * Words that point at or ask about a tag but name none: "不是这个标签", "打标签了吗", "什么标签".
  * A tag made only of these is no tag (the intent then asks which one).
  */
+/**
+ * A clause after 标签 that says who or what the speaker thinks, not a tag's name ("先别打标签 我再想想", "打标签是谁弄的").
+ */
+const CLAUSE_NOT_TAG = /^(?:我|你|咱|是谁|谁|是不是|是否)|谁|想想|吗|呢$/;
 const NOT_A_TAG = /^(?:不是|是不是|就是|不|是|这个?|那个?|哪个?|这些|那些|啥|什么|何|它|一个|个|了|吗|么|呢|吧|啊|呀|过|没|没有|的|都|也|还|this|that|it|one|which|what)+$/i;
 
 /**
@@ -136,7 +140,7 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
   const after = TAG_AFTER.exec(text)
     ?? /\bas\s+([^\s,.;!?]{1,32})/i.exec(text)
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
-  if (after?.[1] && !NOT_A_TAG.test(after[1])) {
+  if (after?.[1] && !NOT_A_TAG.test(after[1]) && !CLAUSE_NOT_TAG.test(after[1])) {
     // "标签加个生日月": the verb after 标签 is no part of the tag.
     // A sign is a verb too ("标签 +爱吃辣", "标签 -老客"), never part of the tag's name.
     const verb = /^(?:[+＋\-－]\s*|添加|加上|打上|贴上|标上|(?:整|弄|搞|来|上|挂|打|加|贴)个)/.exec(after[1])?.[0] ?? '';

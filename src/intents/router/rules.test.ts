@@ -62,6 +62,15 @@ describe('rule router', () => {
     expect(await router.route('给 13800000001 打标签 高价值会员用户', ctx)).toMatchObject({ intent: 'tag.add', slots: { phone: '13800000001', tag: '高价值会员用户' } });
   });
 
+  it('reads 确认 negated and 算了 after an action as neither confirming nor cancelling (session 19)', async () => {
+    for (const text of ['T20261121000002 先别关 客户还没确认', '客户未确认', '哈哈 把会员全删了算了', '干脆把所有人积分清零算了']) {
+      expect([text, (await router.route(text, ctx)).intent]).not.toContainEqual(expect.stringMatching(/^action\.(?:confirm|cancel)$/));
+    }
+    for (const [text, intent] of [['确认', 'action.confirm'], ['确定', 'action.confirm'], ['算了', 'action.cancel'], ['那算了', 'action.cancel'], ['算了不要了', 'action.cancel'], ['干脆算了', 'action.cancel']]) {
+      expect([text, (await router.route(text!, ctx)).intent]).toEqual([text, intent]);
+    }
+  });
+
   it('considers only the intents of the actor audience', async () => {
     const member = { kind: 'member' as const, memberId: 1, name: '张伟', phone: '13800000001', homeStoreId: null };
     const r = await router.route('查一下 13800000002', { audience: 'member', actor: member, services: env.services });

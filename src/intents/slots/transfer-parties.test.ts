@@ -44,6 +44,12 @@ describe('transferParties: who hands over, who takes over, however it is phrased
     expect(TRANSFER_PHRASES.some((re) => re.test('张伟华客户 转 李娜吗?'))).toBe(false);
   });
 
+  it('names who hands over when no one is named to take over, refusals included (session 19)', () => {
+    expect(transferParties('别转了 小刘的客户还是她自己管')).toEqual({ from: '小刘' });
+    expect(transferParties("don't move 小刘's customers yet, I'm just asking how the transfer works")).toEqual({ from: '小刘' });
+    expect(transferParties('把张伟的客户转了')).toEqual({ from: '张伟' });
+  });
+
   it('names no parties when the message names no hand-over', () => {
     expect(transferParties('先别转客户 黄丽还没走')).toEqual({});
     expect(transferParties('把工单从张伟转到李娜')).toEqual({});

@@ -38,6 +38,10 @@ const PATTERNS: { re: RegExp; from: number; to: number }[] = [
   { re: new RegExp(`\\b(?:transfer|move|hand\\s+over|reassign|assign|pass|give)\\s+(?:all\\s+)?(?:(?:the|of)\\s+)?(?:wecom\\s+)?(?:customers|clients|contacts)\\s+(?:of|from)\\s+${EN_WHO}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*[.!]?$`, 'iu'), from: 1, to: 2 },
 ];
 
+const HANDS_OVER = /转|移交|交接|分给|划给|交给|接手|接管|\b(?:transfer|move|hand\s+over|reassign)\b/i;
+const FROM_ONLY_ZH = new RegExp(`(?:^|[\\s，,。；;把将])${WHO}${OWNS}`, 'u');
+const FROM_ONLY_EN = new RegExp(`\\b(?:transfer|move|hand\\s+over|reassign|pass)\\s+(?:all\\s+(?:of\\s+)?)?${EN_WHO}['’]s?${EN_CUSTOMERS}\\b`, 'iu');
+
 const GLUED_REQUEST = /(?<=\p{Script=Han})(?:你|您)(?:帮|给|来|去|处理|弄|操作|看|搞).*$|(?<=\p{Script=Han})(?:帮我|帮忙|麻烦).*$/u;
 
 /**
@@ -86,5 +90,10 @@ export function transferParties(text: string): { from?: string; to?: string } {
     const g = clean(m[to]!);
     if (f && g && f !== g) return { from: f, to: g };
   }
-  return {};
+  // Only whose customers, no one to take them ("别转了 小刘的客户还是她自己管", "don't move 小刘's customers yet", "把张伟的客户转了"):
+  // the one party named is still what the message is about (the intent asks for the other; a refusal is declined with it).
+  // Only when a hand-over is named at all ("孙悦的客户有多少" names none).
+  const m = HANDS_OVER.test(t) ? (FROM_ONLY_ZH.exec(t) ?? FROM_ONLY_EN.exec(t)) : null;
+  const f = m ? clean(m[1]!) : '';
+  return f ? { from: f } : {};
 }
