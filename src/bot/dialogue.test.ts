@@ -300,13 +300,18 @@ describe('conversation', () => {
       expect(r.text).toMatch(/李娜[（ (]+M00000004/);
     });
 
-    it('fills a write from the focus only when the request points at the member', async () => {
+    it('fills a write from the focus on the turn right after an answer about that member; later only when the request points at them', async () => {
       await say('store_manager_01', '查一下 13800000012');
-      expect(await say('store_manager_01', '打个新客标签')).toMatchObject({ intent: 'tag.add', outcome: 'asked', text: '哪位会员？请发手机号、会员号或姓名。' });
-      expect(await tagged('M00000012')).toEqual([]);
-      const r = await say('store_manager_01', '给他打个新客标签');
-      expect(r).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000012', tag: '新客' } });
+      // Right after the look-up, the write can only be about the member just shown (session 19: what every blind writer expects).
+      expect(await say('store_manager_01', '打个新客标签')).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000012', tag: '新客' }, outcome: 'done' });
       expect(await tagged('M00000012')).toEqual(['新客']);
+      // An answer about no member in between: the member stays in focus, but a write without a pointer asks.
+      await say('store_manager_01', '本店流失名单');
+      expect(await say('store_manager_01', '打个VIP标签')).toMatchObject({ intent: 'tag.add', outcome: 'asked', text: '哪位会员？请发手机号、会员号或姓名。' });
+      expect(await tagged('M00000012')).toEqual(['新客']);
+      const r = await say('store_manager_01', '给他打个VIP标签');
+      expect(r).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000012', tag: 'VIP' } });
+      expect((await tagged('M00000012')).sort()).toEqual(['VIP', '新客'].sort());
     });
   });
 
