@@ -11,7 +11,8 @@ import { sealedPhone } from '../sealed-phone.ts';
  * store_manager_01 and agent_01 (徐汇), marketer_01 and hq_ops_01 (all stores), the twelve tags
  * of the dictionary, levels 1–5 (the migration's), points with a ledger, two open tickets (T20261121000001/2),
  * follow-ups due today, a KOC with referrals and a coupon. 徐汇's churn list is the fixture's
- * four lapsed members, so a recall or batch-tag preview can be held.
+ * four lapsed members, so a recall or batch-tag preview can be held; agent_01 and store_manager_01 have two
+ * WeCom customers each, so a transfer between them can be held too.
  */
 export interface EvalWorld extends Fixture {
   stores: Fixture['stores'] & { S3: number };
@@ -95,6 +96,15 @@ export async function createEvalWorld(services: Services): Promise<EvalWorld> {
     ],
   });
   await db.memberCoupon.create({ data: { memberId: fx.memberIds.M00000001!, code: 'CPN-EVAL-0001', title: '满200减30', amount: '30.00', issuedAt: new Date(NOW.getTime() - 3 * DAY), expiresAt: new Date(NOW.getTime() + 27 * DAY), source: 'manual' } });
+
+  // WeCom customers of 客服小刘 (agent_01) and 王店长 (store_manager_01), bound to members of 徐汇: a hand-over
+  // between the world's staff has someone to move, so it is held for 确认 (the blind brief's transfers) rather
+  // than answered "no WeCom customers to transfer".
+  const follows = [['wmEvalLiNa', '李娜', 'M00000004', 'agent_01'], ['wmEvalZhouJie', '周杰', 'M00000012', 'agent_01'], ['wmEvalZhangWei', '张伟', 'M00000001', 'store_manager_01'], ['wmEvalWangFang', '王芳', 'M00000005', 'store_manager_01']] as const;
+  for (const [externalUserid, name, memberNo, staffUserid] of follows) {
+    await db.wecomCustomer.create({ data: { externalUserid, name, memberId: fx.memberIds[memberNo]!, boundBy: 'mobile', boundAt: new Date(NOW.getTime() - 60 * DAY) } });
+    await db.wecomFollow.create({ data: { externalUserid, staffUserid, remark: name, storeId: fx.stores.S1, addedAt: new Date(NOW.getTime() - 60 * DAY), wecomTags: [] } });
+  }
 
   return { ...fx, stores: { ...fx.stores, S3: s3 } };
 }
