@@ -1,4 +1,5 @@
 import { can } from '../../crm/kernel/index.ts';
+import { resolveMember } from '../../crm/customers/index.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import { t, type Lang } from '../../i18n/index.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
@@ -185,16 +186,30 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
 
   /**
    * The member of the turn just before when nobody is in focus: "那帮我看下他的等级" after "给周杰加100积分" was declined
-   * (a declined write sets no focus) — a read pointed at "him", or the refused write asked for again.
+   * (a declined write sets no focus) — a read pointed at "him", or the refused write asked for again. Declined by the
+   * sender's role too: "13800000007扣50分" from a service agent (no points.adjust) → "那帮我看下她积分还剩多少" is 陈静's.
    */
-  const previousMember = (memory: TurnMemory, intent: IntentDef, route: RouteResult, text: string): RouteResult | null => {
+  const previousMember = (memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult, text: string): RouteResult | null => {
     const refs = previousRefs(memory);
     if (!refs || MEMBER_REF.some((k) => route.slots[k] !== undefined) || !takesMember(intent) || PLURAL_POINTER.test(text)) return null;
-    // Only after a write that was not asked for (declined, weighed): one that was asked for and ran set the focus itself.
-    const declinedWrite = memory.previous !== null && ((w) => w !== undefined && w.effect !== 'read' && !moodFor(w, memory.previous!.text).affirmative)(getIntent(memory.previous.intent));
+    // Only after a write that did not run (not asked for, weighed, or not the sender's to make): one that ran set the focus itself.
+    const declinedWrite = memory.previous !== null && ((w) => w !== undefined && w.effect !== 'read' && (!moodFor(w, memory.previous!.text).affirmative || !mayUse(actor, w)))(getIntent(memory.previous.intent));
     const pointedRead = intent.effect === 'read' && memory.focus() === null && pointsAtMember(text) && declinedWrite;
     return pointedRead || againAfterRefusal(memory, intent, text) ? { ...route, slots: { ...route.slots, ...refs } } : null;
   };
+
+  /**
+   * A member carried over from the turn before as it was said there (a name, a phone): reported by member number, as a
+   * member found in focus is — "那帮我看下他的等级" after "给周杰加100积分" was declined is M00000012's level. Left as
+   * said when it is not exactly one member the sender sees (the run then says who was not found, or asks which one).
+   */
+  async function byNumber(route: RouteResult, carried: Record<string, unknown> | null, msg: InboundMessage, actor: Actor): Promise<RouteResult> {
+    if (!carried || actor.kind !== 'staff' || route.slots.memberNo !== undefined || !MEMBER_REF.some((k) => carried[k] !== undefined && route.slots[k] === carried[k])) return route;
+    const r = await resolveMember({ services, actor, channel: msg.channel, requestId: msg.requestId }, carried as Parameters<typeof resolveMember>[1]);
+    if (r.kind !== 'one') return route;
+    const rest = Object.fromEntries(Object.entries(route.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+    return { ...route, slots: { ...rest, memberNo: r.member.memberNo } };
+  }
 
   /**
    * "佣金呢" right after 张伟's KOC figures: a short "X呢" read as the same intent again goes on about the member the
@@ -215,7 +230,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     if (actor.kind !== 'staff' || (intent.effect !== 'read' && !pointsAtMember(text) && !GOES_ON.test(text) && !rightAfter(memory, intent, text) && !againAfterRefusal(memory, intent, text))) return route;
     const needed = withFocus(intent.rule.requires, route, memory.focus());
     if (needed) return needed;
-    const fromPrevious = previousMember(memory, intent, route, text);
+    const fromPrevious = previousMember(memory, actor, intent, route, text);
     if (fromPrevious) return fromPrevious;
     // A read whose member is optional ("her koc stats") takes the member in focus only when pointed at.
     const focus = memory.focus();
@@ -578,7 +593,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const figures = changed ? Object.entries(changed.slots).filter(([k, v]) => !FREE_TEXT.includes(k) && before.slots[k] !== v) : [];
         if (changed && changed.intent === lastWrite && figures.length > 0) {
           const slots = { ...before.slots, ...Object.fromEntries(figures) };
-          return prepare(memory, actor, lastWrite, { intent: lastWrite.name, slots, confidence: 1 }, msg.text, lang);
+          return prepare(memory, actor, lastWrite, await byNumber({ intent: lastWrite.name, slots, confidence: 1 }, previousRefs(memory), msg, actor), msg.text, lang);
         }
       }
       // "不是她，是王芳" after an answer about a member: the same question about the one meant.
@@ -741,7 +756,9 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         ? routed.alternatives?.map((a) => ({ a, def: getIntent(a.intent) })).find(({ def }) => def && def.effect === 'read' && takesMember(def) && mayUse(actor, def))
         : undefined;
       if (aboutOne?.def) return prepare(memory, actor, aboutOne.def, focused(memory, actor, aboutOne.def, { ...aboutOne.a, intent: aboutOne.def.name }, msg.text), msg.text, lang);
-      return prepare(memory, actor, intent, await withTicketNo(msg, memory, actor, intent, focused(memory, actor, intent, route, msg.text)), msg.text, lang);
+      // A member carried from the turn before (not said now) is reported by number (byNumber).
+      const carried = MEMBER_REF.some((k) => route.slots[k] !== undefined) ? null : previousRefs(memory);
+      return prepare(memory, actor, intent, await withTicketNo(msg, memory, actor, intent, await byNumber(focused(memory, actor, intent, route, msg.text), carried, msg, actor)), msg.text, lang);
     },
 
     /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */
