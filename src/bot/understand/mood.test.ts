@@ -88,6 +88,11 @@ const CASES: [string, Expect][] = [
   ['我不是要投诉啊 就随便说说', 'neg'],
   ['不是要给陈静记录 我就问问她之前说过啥', 'neg'],
   ['我没要投诉', 'neg'],
+  // Session 19 (2): what was never said or asked — 说过, 让你 / 叫你 — and still a question when it asks.
+  ['我没说过要给周杰加积分', 'neg'],
+  ['我没让你给陈静发券', 'neg'],
+  ['没叫你关周杰的工单', 'neg'],
+  ['你没让他给周杰加积分吗', 'q'],
   ["I'm not asking you to tag her", 'neg'],
   ['给她打标签了吗 13800000005', 'q'],
   ['就随便问问 给他加积分能加多少', 'q'],

@@ -129,6 +129,10 @@ describe('extractors', () => {
   it('leaves who relayed a wish out of the name', () => {
     expect(findName('经理说把陈静的新客标签去了', [])?.value).toBe('陈静');
     expect(findName('老板让给周杰加积分', [])?.value).toBe('周杰');
+    // Session 19 (2): a disclaimer's 说 is not glued to the name that follows it.
+    expect(findName('我没说要删周杰的老客标签啊', [])?.value).toBe('周杰');
+    expect(findName('我不是说要给王芳加100积分', [])?.value).toBe('王芳');
+    expect(findName('我没说过要给周杰加积分', [])?.value).toBe('周杰');
     // Session 19: the private room and a ticket's priority start with a surname's character, and are no names.
     expect(findName('王芳包间的灯坏了 报修 紧急', [])?.value).toBe('王芳');
     expect(findName('记录一下 来电咨询包间', [])).toBeUndefined();

@@ -325,6 +325,9 @@ export function findCount(text: string): Found<number> | undefined {
 const FILLERS = [
   // A wish relayed from someone else ("店长说给王芳打个VIP", "老板让给周杰加100积分"): who said it is not the member.
   /(?:店长|老板|经理|领导|主管|老大|同事|上面|总部)(?:刚才|刚刚|也|那边)?(?:说了|说|让|叫|要|交代|吩咐|嘱咐|讲|安排)(?:我们|我)?/g,
+  // A disclaimer before the action ("我没说要删周杰的老客标签", "我不是说要给王芳加积分", "没让你给陈静发券"): its
+  // 说 would otherwise glue the speaker's words to the member's name and lose it.
+  /(?:我们|我)?(?:并|也|可)?(?:没有?|不是)(?:说过?|让你|叫你|要你)(?:要|想|让你|叫你)?/g,
   /有没有|[他她]们家|[他她]家|[他她]们|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录|积分|余额/g,
   // An English possessive ends a name ("陈静's points").
   /'s\b/gi,
