@@ -81,6 +81,8 @@ export const ASK_WHO_HOW_END_ZH = /(?:是|由)?(?:谁|哪位|哪个同事)[^，,
  * names an action that happened, it does not ask for one.
  */
 export const RELATIVE_VERB = /^(?:的|过(?![去来]))/;
+/** Records as a noun after a demonstrative, a measure word or 的 ("那些记录", "这条记录", "的跟进记录"): what a relative verb names. */
+export const RECORDS_NOUN = /(?:那些|这些|那条|这条|那几条|这几条|的|条)(?:跟进|互动|沟通|投诉|登记|回访|消费)?记录/g;
 /** A-not-A questions of any verb or adjective ("在不在", "打没打", "加不加", "还有没有"): the same character around 不/没. */
 export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
 export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|真的假的|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没|干[嘛吗啥]|(?<![说偏就也还都并绝])不|(?<![还都也并从])没)$/;

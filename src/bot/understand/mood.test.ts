@@ -334,3 +334,16 @@ describe('one action refused, another asked instead (session 19)', () => {
     expect(analyseMood('不用建单 就问问').affirmative).toBe(false);
   });
 });
+
+describe('records named by a relative verb (session 19)', () => {
+  it('reads "登记的那些记录呢" as asking about records, never as an order to log one (blind v1 h74 logged the question as a note)', () => {
+    for (const text of ['登记的那些记录呢', '她登记过的记录给我看看', '刚才登记的那条记录呢']) {
+      const m = analyseMood(text);
+      expect(m.affirmative, text).toBe(false);
+    }
+  });
+  it('still takes a second instruction after a relative verb, and plain logging orders', () => {
+    expect(analyseMood('记录的不对 再记录一条 来电咨询').affirmative).toBe(true);
+    expect(analyseMood('给周杰记录一下 来电投诉 上菜慢').affirmative).toBe(true);
+  });
+});
