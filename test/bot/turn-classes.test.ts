@@ -191,7 +191,7 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     // Negated right after: nothing written.
     [SM, [['查下周杰', 'member.lookup', { name: '周杰' }, 'answered'], ['先别给加积分', 'points.adjust', undefined, 'declined']]],
     [SM, [['流失名单', 'churn.list', undefined, 'answered'], ['只要前3个', 'churn.list', { limit: 3 }, 'answered'], ['再加个条件 消费800以上', 'churn.list', { limit: 3, minSpend: '800.00' }, 'answered']]],
-    [SM, [['给刘洋打标签 老客', 'tag.add', { name: '刘洋', tag: '老客' }, 'done'], ['不对 改成家庭客', 'tag.add', { name: '刘洋', tag: '家庭客' }, 'done']]],
+    [SM, [['给刘洋打标签 老客', 'tag.add', { name: '刘洋', tag: '老客' }, 'done'], ['不对 改成家庭客', 'tag.add', { memberNo: 'M00000006', tag: '家庭客' }, 'done']]],
     [SM, [['13800000006', 'member.lookup', { phone: '13800000006' }, 'answered'], ['哦 那是徐汇的 算了', 'smalltalk', undefined, 'answered']]],
   ],
   'English follow-ups': [
