@@ -100,7 +100,9 @@ const EVERY_POINTER = new RegExp(MEMBER_POINTER.source, 'gi');
 /** Whether an intent's slots have one of that name. */
 const hasSlotNamed = (intent: IntentDef, name: string) => name in ((intent.slots as unknown as { shape?: object }).shape ?? {});
 /** Whether an intent reads or writes one member (its slots take a member number). */
-const takesMember = (intent: IntentDef) => 'memberNo' in ((intent.slots as unknown as { shape?: object }).shape ?? {});
+const takesMember = (intent: IntentDef) => hasSlotNamed(intent, 'memberNo');
+/** A request's slots without its member reference (phone, number or name), to put another member in. */
+const withoutMemberRefs = (slots: Record<string, unknown>) => Object.fromEntries(Object.entries(slots).filter(([k]) => !MEMBER_REF.includes(k)));
 /** The update of a ticket: a follow-up may name its ticket by the end of its number, or not at all (ticket-ref.ts). */
 const TICKET_UPDATE = 'ticket.update';
 /** A reply that declines the bot's question ("算了", "不用了", "no"): nothing runs. */
@@ -207,7 +209,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     if (!carried || actor.kind !== 'staff' || route.slots.memberNo !== undefined || !MEMBER_REF.some((k) => carried[k] !== undefined && route.slots[k] === carried[k])) return route;
     const r = await resolveMember({ services, actor, channel: msg.channel, requestId: msg.requestId }, carried as Parameters<typeof resolveMember>[1]);
     if (r.kind !== 'one') return route;
-    const rest = Object.fromEntries(Object.entries(route.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+    const rest = withoutMemberRefs(route.slots);
     return { ...route, slots: { ...rest, memberNo: r.member.memberNo } };
   }
 
@@ -234,8 +236,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     if (fromPrevious) return fromPrevious;
     // A read whose member is optional ("her koc stats") takes the member in focus only when pointed at.
     const focus = memory.focus();
-    const takesMember = 'memberNo' in ((intent.slots as unknown as { shape?: object }).shape ?? {});
-    if (focus && takesMember && intent.effect === 'read' && (pointsAtMember(text) || sameQuestionOn(memory, intent, text)) && !MEMBER_REF.some((k) => route.slots[k] !== undefined)) return { ...route, slots: { ...route.slots, memberNo: focus.memberNo } };
+    if (focus && takesMember(intent) && intent.effect === 'read' && (pointsAtMember(text) || sameQuestionOn(memory, intent, text)) && !MEMBER_REF.some((k) => route.slots[k] !== undefined)) return { ...route, slots: { ...route.slots, memberNo: focus.memberNo } };
     return route;
   };
 
@@ -601,7 +602,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       const other = corrected ? memberAnswer(corrected) : null;
       const lastIntent = last && getIntent(last.intent);
       if (last && other && lastIntent && (other.bare || weak(actor, routed, last.intent) || routed.intent === 'member.lookup') && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
-        const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+        const slots = withoutMemberRefs(last.slots);
         return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...other.slots }, confidence: 1 }, last.text, lang);
       }
       // "不对 是徐汇", "不是上周 是上个月": a correction of the last answer's store, period, tag or figure refines it.
@@ -625,7 +626,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
       const onlyThatMember =
         another !== null && another.bare && getIntent(routed.intent)?.effect === 'read' && routed.slots.name === another.slots.name && Object.keys(routed.slots).every((k) => k === 'name' || FREE_TEXT.includes(k));
       if (last && lastIntent && another && sameMember && (routed.intent === 'member.lookup' || weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || onlyThatMember) && MEMBER_REF.some((k) => last.slots[k] !== undefined)) {
-        const slots = Object.fromEntries(Object.entries(last.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+        const slots = withoutMemberRefs(last.slots);
         return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, ...another.slots }, confidence: 1 }, last.text, lang);
       }
       // "那13800000004的呢" after 我的积分: a member asks their last question about someone else's account —
@@ -641,7 +642,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const i = shown ? ordinalChoice(msg.text.replace(ANOTHER_LEAD, ''), shown.length) : null;
         // Another of them: the one just answered about, picked again, is no new question (the pick was answered once).
         if (shown && i !== null && shown[i]!.memberNo !== staffLast.slots.memberNo) {
-          const slots = Object.fromEntries(Object.entries(staffLast.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+          const slots = withoutMemberRefs(staffLast.slots);
           return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: shown[i]!.memberNo }, confidence: 1 }, staffLast.text, lang);
         }
       }
@@ -672,7 +673,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         const item = staffLast.items![row.index]!;
         const routedDef = getIntent(routed.intent);
         if (item.memberNo && takesMember(lastIntent) && asksForDetail(row.rest) && mayUse(actor, lastIntent)) {
-          const slots = Object.fromEntries(Object.entries(staffLast.slots).filter(([k]) => !MEMBER_REF.includes(k) && k !== 'limit'));
+          const slots = Object.fromEntries(Object.entries(withoutMemberRefs(staffLast.slots)).filter(([k]) => k !== 'limit'));
           return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: item.memberNo }, confidence: 1 }, msg.text, lang);
         }
         if (item.memberNo && routedDef && routedDef.effect === 'read' && takesMember(routedDef) && !MEMBER_REF.some((k) => routed.slots[k] !== undefined) && mayUse(actor, routedDef)) {
@@ -765,7 +766,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
     async remember(memory: TurnMemory, actor: Actor, plan: Extract<Plan, { kind: 'run' }>, result: IntentResult, lang: Lang): Promise<IntentResult> {
       const candidates = ambiguousMembers(result.data);
       if (candidates) {
-        const slots = Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k)));
+        const slots = withoutMemberRefs(plan.route.slots);
         // The list as a card too: a click on a member answers like "第二个" (src/bot/card-action.ts).
         const options = candidates.slice(0, MAX_CARD_OPTIONS).map((c, i) => ({ key: String(i + 1), label: c.name ? `${c.name} ${c.memberNo}` : c.memberNo }));
         const card = { kind: 'choice' as const, taskId: newTaskId('pick'), title: t(lang, 'cards.pickTitle'), options };
@@ -790,7 +791,7 @@ export function createDialogue({ services, getIntent, fallback }: DialogueDeps) 
         // The member found is the member meant next ("只要上个月的" after 陈静's orders): by member number, as resolved.
         const found = result.focus?.memberNo;
         const named = found && MEMBER_REF.some((k) => plan.route.slots[k] !== undefined);
-        const slots = named ? { ...Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => !MEMBER_REF.includes(k))), memberNo: found } : plan.route.slots;
+        const slots = named ? { ...withoutMemberRefs(plan.route.slots), memberNo: found } : plan.route.slots;
         // The rows a list showed ("停掉第一个", "第一名的详细数据" point at them next).
         const items = listedItems(result.data);
         memory.saveLast({ intent: plan.intent.name, slots, text: plan.text, ...(items ? { items } : {}) });
