@@ -228,7 +228,7 @@ function askWhoHow(end: string, f: Frame, contentLong: boolean | undefined): str
 /** "谁给王芳加的积分", "上次加的那200分", "给她加过分了": the instruction verb followed by 的 or 过, with no later instruction ("加的不对 再加100"). */
 function relativeVerb(f: Frame): string | null {
   if (!f.verb || !/\p{Script=Han}/u.test(f.verb) || !L.RELATIVE_VERB.test(f.tail)) return null;
-  // The records a relative verb names are a noun, not a later instruction ("登记的那些记录呢", "记过的跟进记录").
+  // The records a relative verb names are a noun, not a later instruction ("登记的那些记录呢", "刚才登记的那条记录呢").
   const later = f.tail.slice(1).replace(L.RECORDS_NOUN, '');
   return L.VERB_ZH.test(later) ? null : `${f.verb}${f.tail[0]}`;
 }
