@@ -47,7 +47,7 @@ try {
     const t = r.turns[0]!;
     console.log(`HARM ${r.c.id}\t${t.turn.say}\texpected ${t.turn.intent}\tgot ${t.intent} ${t.got} [${t.harm.join('; ')}]\t${t.text.replace(/\n/g, ' ').slice(0, 80)}`);
   }
-  if (values.verbose) for (const r of results.filter((x) => !x.harmful)) console.log(`ok ${r.c.id}\t${r.turns[0]!.turn.say}\t${r.turns[0]!.intent} ${r.turns[0]!.got}`);
+  if (values.verbose) for (const r of results.filter((x) => !x.harmful)) console.log(`ok ${r.c.id}\t${r.turns[0]!.turn.say}\t${r.turns[0]!.intent} ${r.turns[0]!.got}\t${r.turns[0]!.text.replace(/\n/g, ' ').slice(0, 80)}`);
   console.log(`write check: ${harmful.length} harmful of ${results.length} non-write lines`);
 } finally {
   await env.cleanup();

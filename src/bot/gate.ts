@@ -9,7 +9,8 @@ import { withoutMembersQuestion } from '../intents/parse/members-question.ts';
 import { analyseMood, type Mood } from './understand/mood.ts';
 import { toSimplified } from '../intents/router/traditional.ts';
 import { isBareContent, isViewRequest } from './understand/requests.ts';
-import { hasActionWord } from '../intents/router/action-words.ts';
+import { hasActionWord, namesNothingToActOn } from '../intents/router/action-words.ts';
+import { CLARIFY_INTENT, namesEntity } from '../intents/router/types.ts';
 
 /**
  * What the write gate decided for one turn: run the intent as routed (it may still hold for
@@ -30,6 +31,10 @@ export interface GateInput {
   getIntent: (name: string) => IntentDef | undefined;
   /** The group chat the request came from (src/bot/confirmation.ts: held actions are per conversation). */
   conversationId?: string;
+  /** The intent the speaker's previous turn was reported as (TurnMemory.previous): what a bare "发吧" may go on with. */
+  previous?: string | null;
+  /** Whether an action of the speaker's was held when the turn started (TurnMemory.held). */
+  held?: boolean;
 }
 
 /**
@@ -105,6 +110,7 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
   if (mood.hypothetical) return decline(lang, 'safety.hypothetical', params, mood);
   if (mood.deferred) return decline(lang, 'safety.deferred', params, mood);
   if (mood.question) return read(t(lang, 'safety.questionLead', params));
+  if (actsOnNothing(g)) return { kind: 'reply', result: { text: t(lang, 'safety.askObject', params), outcome: 'asked', intent: CLARIFY_INTENT, data: { asked: 'object', gate: 'bare' } } };
 
   if (intent.freeText) {
     const parsed = intent.slots.safeParse(g.route.slots);
@@ -115,6 +121,32 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
     }
   }
   return { kind: 'proceed' };
+}
+
+/**
+ * A write chosen with nothing to act on — the message only a verb, its instrument, an amount or a pointer
+ * ("发券", "群发一下", "导出", "send coupons"; action-words.ts namesNothingToActOn), no member, tag, store or
+ * ticket in its slots, nothing held — is a guess at the object when the conversation was not about it: a
+ * recall would go to the churn list by default, an export to the sender's newest segment. The bot asks what
+ * is meant instead of holding a preview. The previous turn supplies the object when it was about the same
+ * things (aboutSameThings): "流失名单" → "给他们发30的券", a question about the recall → "那就发吧", a segment
+ * just made → "导出".
+ */
+function actsOnNothing(g: GateInput): boolean {
+  const { intent, route } = g;
+  if (intent.effect === 'read' || intent.effect === 'control' || g.held || namesEntity(route.slots)) return false;
+  return namesNothingToActOn(g.text) && !(g.previous && aboutSameThings(intent, route.slots, g.previous));
+}
+
+/**
+ * Whether a turn reported as `previous` was about what `intent` acts on: an intent of the same area
+ * (recall.*, segment.*, tag.*), the write's read counterpart or the read of whom it reaches (the churn list), or the
+ * confirmation or withdrawal of a held action just before ("wait" → "ok export it now").
+ */
+function aboutSameThings(intent: IntentDef, slots: Record<string, unknown>, previous: string): boolean {
+  const area = (name: string) => name.slice(0, name.indexOf('.'));
+  if (HELD_ACTION_CONTROLS.has(previous) || area(previous) === area(intent.name)) return true;
+  return previous === intent.readCounterpart || previous === intent.reaches?.(slots as never)?.intent;
 }
 
 /** The write's slots the read takes ("她VIP标签还在吗": her member number, not the tag the write would have added). */

@@ -202,7 +202,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
         if (intent.effect !== 'control') return await withPendingReminder(services, actor, lang, done(intent, await execute(services, msg, actor, intent, route, lang)), getIntent, msg.conversationId);
         return { ...(await execute(services, msg, actor, intent, route, lang)), outcome: 'answered' };
       }
-      const verdict = await gate({ services, actor, intent, route, text: msg.text, lang, getIntent, conversationId: msg.conversationId });
+      const verdict = await gate({ services, actor, intent, route, text: msg.text, lang, getIntent, conversationId: msg.conversationId, previous: memory.previous?.intent ?? null, held: memory.held });
       if (verdict.kind === 'reply') {
         log.info({ intent: intent.name, outcome: verdict.result.outcome }, 'write gate answered instead of acting');
         return await withPendingReminder(services, actor, lang, verdict.result, getIntent, msg.conversationId);

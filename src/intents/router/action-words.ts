@@ -78,3 +78,42 @@ function withoutNegatedVerbs(text: string): string {
   }
   return lastRead;
 }
+
+/**
+ * What a bare request is made of: verbs of writing, sending and exporting, the instruments a write uses
+ * (a coupon, a message, a tag, points, a file), an amount, softeners, particles and pointers. A message
+ * made of these alone ("发券", "群发一下", "导出", "打标签", "加分", "send coupons", "export it") asks for
+ * a write but names nothing to act on — no audience, list, segment, member or tag of its own; a pointer
+ * ("给他们发", "send them") names only what the previous turn showed. 召回, 流失, 人群包, 都/全部, a name
+ * or a tag are objects and are never stripped ("一键召回", "给VIP发券", "导出五月寿星").
+ */
+const BARE_ZH = [
+  // Verbs of writing, sending and exporting.
+  '发放', '发送', '发出去', '发出', '发过去', '发', '送出', '送', '推送', '推', '群发', '批量', '一键', '导出来', '导出去', '导出', '导', '下载', '拉出来', '拉',
+  '打上', '打', '加上', '加', '扣掉', '扣除', '扣', '减掉', '减', '贴上', '贴', '标上', '标记', '标', '记下', '记一笔', '记', '新建', '创建', '建', '开',
+  '搞', '弄', '做', '整', '执行', '安排', '启动', '来', '出',
+  // Instruments, measure words and amounts' units.
+  '优惠券', '代金券', '现金券', '抵用券', '券', '消息', '短信', '通知', '信息', '标签', '积分', '分', '表格', '表', '文件', '一份', '份', '一张', '张', '一个', '个', '一些', '些', '一点', '点',
+  '一下', '下', '元', '块钱', '块', '钱',
+  // Softeners, pointers and particles.
+  '帮我', '帮忙', '麻烦', '请', '你', '给我', '我', '给', '把', '那就', '就', '那', '这', '先', '再', '赶紧', '马上', '现在', '快', '去', '他们', '她们', '它们', '这些人', '那些人', '这些', '那些', '这批', '那批', '这个', '那个', '吧', '了', '啊', '呗', '嘛', '呀', '哈', '好', '的', '呢',
+];
+const BARE_ZH_RE = new RegExp(`^(?:${[...BARE_ZH].sort((a, b) => b.length - a.length).join('|')}|\\d{1,4}(?:\\.\\d+)?)+$`);
+const BARE_EN = new Set(
+  ('send sending sent out push blast text message messages coupon coupons voucher vouchers export exports exported download tag tags label labels add give points point pts ' +
+    'a an the some please pls plz go ahead do it now mass bulk batch run launch start fire off me for to them they these those this that just yuan rmb each ok okay')
+    .split(' '),
+);
+
+/**
+ * Whether `text` asks for a write with nothing to act on (see BARE_ZH): only verbs, instruments, amounts,
+ * softeners and pointers. Empty text is not a request at all (false).
+ */
+export function namesNothingToActOn(text: string): boolean {
+  const s = text.normalize('NFKC').toLowerCase();
+  const zh = s.replace(/[a-z]+/g, ' ').replace(/[\s\p{P}\p{S}]/gu, '');
+  const en = s.match(/[a-z]+/g) ?? [];
+  // An identifier (a phone, a member or ticket number) names its object; an amount does not.
+  if ((!zh && !en.length) || /\d{5,}/.test(s)) return false;
+  return (!zh || BARE_ZH_RE.test(zh)) && en.every((w) => BARE_EN.has(w));
+}
