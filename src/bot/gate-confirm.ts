@@ -5,7 +5,7 @@ import type { Services } from '../services.ts';
 import { peekAction } from './confirmation.ts';
 import { actionLabel } from './gate-text.ts';
 import type { Actor, IntentResult } from './types.ts';
-import { assentNames, assentOf, confirmationCode } from './understand/assent.ts';
+import { assentNames, assentOf, confirmationCode, holdsBack } from './understand/assent.ts';
 
 /** What vague assent with nothing held is reported as: small talk (docs/intents.md, Confirmation). */
 export const ACK_INTENT = 'smalltalk';
@@ -30,7 +30,12 @@ export async function confirmationGate(
   if (assent === 'explicit') return { take: true, ...(code ? { code } : {}) };
   const pending = await peekAction(services, actor, undefined, conversationId);
   // Nothing held: vague assent is an acknowledgement (small talk), one short line — never help, never a write.
-  if (!pending) return { take: false, result: assent === 'vague' ? { text: t(lang, 'safety.assentNothing'), outcome: 'answered', intent: ACK_INTENT } : null };
+  if (!pending) {
+    if (assent === 'vague') return { take: false, result: { text: t(lang, 'safety.assentNothing'), outcome: 'answered', intent: ACK_INTENT } };
+    // "don't confirm yet", "先别确认" with nothing held: a withdrawal of nothing, said and declined — never a confirmation.
+    if (holdsBack(text)) return { take: false, result: { text: t(lang, 'safety.assentNothing'), outcome: 'declined', intent: 'action.cancel' } };
+    return { take: false, result: null };
+  }
   if (assent === 'vague' && fresh === pending.code) return { take: true, code: pending.code };
   // "行 发吧" while a recall waits, a few turns after its preview: assent naming the very action held takes it.
   if (assentNames(text, pending.intent)) return { take: true, code: pending.code };

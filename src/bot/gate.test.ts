@@ -205,4 +205,10 @@ describe('write gate (pipeline)', () => {
     expect((await say('store_manager_01', '给13800000099打上VIP标签')).outcome).toBe('asked'); // member not found
     expect((await say('nobody_here', '你好')).outcome).toBe('declined');
   });
+  it('reads a held-back confirmation with nothing held as a withdrawal of nothing, never a confirmation (session 20)', async () => {
+    for (const text of ['先别确认', "don't confirm it yet"]) {
+      const r = await say('store_manager_01', text);
+      expect({ text, intent: r.intent, outcome: r.outcome }).toEqual({ text, intent: 'action.cancel', outcome: 'declined' });
+    }
+  });
 });

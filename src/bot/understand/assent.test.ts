@@ -89,3 +89,10 @@ describe('a withdrawal that names the held write', () => {
     expect(withdrawalNames(text, held)).toBe(false);
   });
 });
+
+describe('session 20: "why not" agrees', () => {
+  it('reads why not, alone or after a yes, as vague assent; a real negation stays none', () => {
+    for (const t of ['why not', 'yeah why not', '行啊 为啥不', '何乐而不为']) expect({ t, a: assentOf(t) }).toEqual({ t, a: 'vague' });
+    expect(assentOf('why not wait')).toBeNull();
+  });
+});

@@ -29,9 +29,13 @@ const bare = (text: string) =>
 /** The 4-digit code a confirmation names, if any. */
 export const confirmationCode = (text: string): string | undefined => CODE.exec(text.normalize('NFKC'))?.[0];
 
+/** "why not", "sure why not", "行啊 为啥不": a rhetorical question that agrees — its "not" negates nothing. */
+const WHY_NOT = /^(?:(?:sure|ok(?:ay)?|yeah|yes|yep|好啊?|行啊?|可以啊?)[,，\s]*)?(?:why not|为啥不|为什么不|何乐而不为)[?？]*$/i;
+
 export function assentOf(text: string): Assent {
   const t = bare(text);
   if (!t || t.length > 24) return null;
+  if (WHY_NOT.test(t)) return 'vague';
   const mood = analyseMood(t);
   if (mood.negated || mood.question) return null;
   const core = bare(t.replace(CODE, ' ')).replace(/\s+/g, ' ');

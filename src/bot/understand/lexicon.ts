@@ -63,6 +63,11 @@ export const NEG_HEAD_EN = /\b(?:not|never)\s*(?:going to\s+|gonna\s+)?$/i;
 /** A negation at the very end takes back what came before ("给他打VIP标签就不用了", "tag him, never mind"). */
 export const NEG_END_ZH = /(?:算了|(?:不|别)(?:用|要|必|需要|发|建|开|打|加|扣|记|做|弄|搞|召回|导出|执行)了|先不要|先别|先不)$/;
 export const NEG_END_EN = /(?:never ?mind|forget it|no need|not now|scratch that|cancel that|actually,? don'?t|don'?t|nah|nope|no thanks|(?:actually|wait|hmm|on second thought),? no)$/i;
+/**
+ * 算了 then 还是 / 那就 / 干脆 and the instruction ("算了还是发吧", "算了 那就加上吧") gives up the hesitation, not the
+ * action: the 算了 is no negation there. A negation after it still is ("算了 还是不要给她打了").
+ */
+export const NEVER_MIND_THEN_DO = /(?:算了吧?[\s，,。!！…]*)+(?=那?(?:还是|就|干脆|直接))/g;
 /** A negation right after a preposition modifies the object ("给不要辣的会员"), not the instruction. */
 export const OBJECT_PREPOSITION = /[给把对为向跟和]$/;
 
@@ -121,7 +126,7 @@ export const MIGHT_AS_WELL = /(?:(?:干脆|索性)[^，,。；;\s]+|(?:^|[\s，,
  */
 // "反正公司有钱", "反正不是我出钱": irony about who pays; 呵呵 closing a request (and the eye-roll emoji) is the web's sneer, not a smile; "干脆把会员全删了算了", "…清零了算了", "省得烦": exasperation, "might as well".
 export const NOT_MEANT_ZH =
-  /开(?:个)?玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|呵{2,}[!！~～。.…]*$|😂|🤣|🙄|😏|🙃/;
+  /开(?:个)?玩笑|开(?:什么|啥|哪门子)玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|呵{2,}[!！~～。.…]*$|😂|🤣|🙄|😏|🙃/;
 export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b|\b(?:lol|lmao|haha+)[!.]*$/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */

@@ -350,3 +350,14 @@ describe('records named by a relative verb (session 19)', () => {
     expect(analyseMood('给周杰记录一下 来电投诉 上菜慢').affirmative).toBe(true);
   });
 });
+
+describe('session 20: 算了 giving up a hesitation, and "are you kidding"', () => {
+  it('reads 算了 then 还是 / 那就 and the instruction as the instruction, a negation after it still as negation', () => {
+    for (const t of ['算了还是加吧 50分', '算了 那就导出来吧', '算了吧 那就直接打上'] ) expect({ t, m: analyseMood(t).affirmative }).toEqual({ t, m: true });
+    for (const t of ['算了 还是别导了', '算了 还是不要给他加了', '算了不发了', '算了']) expect({ t, m: analyseMood(t).negated }).toEqual({ t, m: true });
+  });
+
+  it('reads 开什么玩笑 / 开啥玩笑 as not meant', () => {
+    for (const t of ['开什么玩笑 给全店清零', '给周杰加1000分？开啥玩笑']) expect({ t, a: analyseMood(t).affirmative, h: analyseMood(t).hypothetical }).toEqual({ t, a: false, h: true });
+  });
+});

@@ -122,7 +122,8 @@ function readMood(raw: string): Mood {
   const end = text.replace(L.TRAILING_IDENTIFIER, '').replace(L.TRAILING, '').replace(/(?<!干)[啊呀哈啦哦嘛~]+$/u, '');
   const f = frame(text);
   // For 别 as "don't", mask 别的 / 别人 … (other, someone else).
-  const negHead = f.head.replace(L.NOT_A_BIE, '__');
+  // …and 算了 that gives up a hesitation before the instruction ("算了还是发吧"): no negation.
+  const negHead = f.head.replace(L.NOT_A_BIE, '__').replace(L.NEVER_MIND_THEN_DO, ' ');
   const negTail = f.tail.replace(L.NOT_A_BIE, '__');
   // A plain command's object may carry its mood ("召回券先别发", "召回做得怎么样了"); dictated content never does.
   const scan = f.content ? f.head : `${f.head} ${f.tail}`;

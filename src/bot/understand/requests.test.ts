@@ -64,3 +64,12 @@ describe('request kinds', () => {
     expect(namedWrite(text)).toBe(intent);
   });
 });
+
+describe('session 20: a tag verb with a measure word names the tag write', () => {
+  it('names tag.add (tag.batch for a list) for 打个 / 贴个 + a tag, not for a call or a discount', () => {
+    expect(namedWrite('要不要给李娜贴个老客 你说呢')).toBe('tag.add');
+    expect(namedWrite('先别给流失名单打个召回中')).toBe('tag.batch');
+    expect(namedWrite('要不要给她打个电话')).toBeNull();
+    expect(namedWrite('要不要打个折')).toBeNull();
+  });
+});

@@ -74,7 +74,7 @@ const NAMED_WRITES: readonly (readonly [string, RegExp])[] = [
   ['ticket.update', /关单|结单|(?:工单|单子?)[^，,。；;\s]{0,4}?(?:关|结|升级)|关闭工单|升级工单|\b(?:close|escalate)(?:s|d|ing)?\b/i],
   ['ticket.create', /工单|建单|开单|报修|(?:建|开|提|起)[^，,。；;\s]{0,4}?单|(?:投诉|售后|服务)单|\btickets?\b/i],
   ['points.adjust', /积分|(?:扣|加|补|减)[^，,。；;\s]{0,8}?分|\bpoints?\b|\bpts\b/i],
-  ['tag.add', /标签|打标|标成|标为|标记|标上|打上|\btag(?:s|ged|ging)?\b|\blabel(?:s|led|ed|ing)?\b/i],
+  ['tag.add', /标签|打标|标成|标为|标记|标上|打上|(?:打|贴)(?:个|一个)(?!电话|招呼|折|卡|车|的|分)|\btag(?:s|ged|ging)?\b|\blabel(?:s|led|ed|ing)?\b/i],
   ['contacts.transfer', /转(?:给|交|移)?(?:客户|会员)|(?:客户|会员)[^，,。；;\s]{0,4}?转|交接客户|\btransfer(?:s|red|ring)?\b/i],
 ];
 /** 发 / send alone, when nothing else is named ("先不要发啊", "don't send it"): the one write that sends is the recall. */
