@@ -14,7 +14,7 @@ import { memberAndRest } from './member-and-rest.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
 import { optionNamed } from './option-word.ts';
 import { ordinalChoice } from './ordinal.ts';
-import { pickByTrait } from './pick-trait.ts';
+import { pickByStoreAndTrait, pickByTrait } from './pick-trait.ts';
 import { classifyUnmatched } from './short-reply.ts';
 import type { Pending } from './state.ts';
 import { opensWithdrawn, REFUSAL, REFUSAL_LEAD } from './withdrawn.ts';
@@ -47,7 +47,7 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     let said = msg.text;
     for (let fixed = correctionOf(said); fixed !== null && fixed !== said; fixed = correctionOf(said)) said = fixed;
     if (pending.kind === 'pick') {
-      answer = pickAnswer(said, pending.candidates) ?? (await pickByTrait(services, said, pending.candidates));
+      answer = pickAnswer(said, pending.candidates) ?? (await pickByTrait(services, said, pending.candidates)) ?? (await pickByStoreAndTrait(services, said, pending.candidates));
       // "徐汇店的" with two of 徐汇 in the list: still a pick to make — asked again, the list kept ("VIP那个" may follow).
       if (!answer && narrowsWithoutPicking(said, pending.candidates)) {
         memory.savePending(pending);

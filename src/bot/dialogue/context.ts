@@ -56,7 +56,7 @@ export const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** "他们", "them": the people of a list, never the member in focus. */
 export const PLURAL_POINTER = /[他她]们|\b(?:they|them|their)\b/i;
 /** The people just listed ("给他们都打上召回中" after the churn list). */
-export const THE_LISTED = /他们|她们|这些人?|这批人?|这几(?:个|位)人?|名单上的|上面的人|全部|全都|所有人|都|\b(?:them|these|those|all of them|everyone|everybody|all)\b/i;
+export const THE_LISTED = /他们|她们|这些人?|这批人?|这几(?:个|位)人?|名单上的|上面的人|全部|全都|所有人|都|(?<![完安健齐周])全(?=[打加发贴标给删扣])|\b(?:them|these|those|all of them|everyone|everybody|all)\b/i;
 /** A message put as a question ("她还有别的工单吗", "any other tickets?"): a new question, never content. */
 export const ASKS = /(?:[?？]|吗|么|呢|没有?)[\s。.!！~～]*$|^(?:how|did|what|which|who|where|when|is|are|does|do|any|has|have)\b/i;
 

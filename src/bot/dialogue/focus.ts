@@ -21,6 +21,9 @@ export const EVERY_POINTER = new RegExp(MEMBER_POINTER.source, 'gi');
  * or going on), or the member of the turn just before when a write there did not run. Why here: which member a
  * follow-up means is the one rule a write must never guess — every path that fills a member goes through these.
  */
+/** An intent's family ("tag" of tag.add / tag.remove). */
+const family = (name: string) => name.split('.')[0];
+
 export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
   /**
    * A write asked for in the turn right after an answer about the member in focus ("加200积分 原因家庭日回访" after
@@ -32,9 +35,14 @@ export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
     const focus = memory.focus();
     const last = memory.last();
     const previous = memory.previous;
-    if (!focus || !last || !previous || intent.effect === 'read' || intent.effect === 'control') return false;
-    const answeredAbout = previous.intent === last.intent && previous.text === last.text && last.slots.memberNo === focus.memberNo && getIntent(last.intent)?.effect === 'read';
-    return answeredAbout && !PLURAL_POINTER.test(text) && !THE_LISTED.test(text) && moodFor(intent, text).affirmative;
+    if (!focus || !previous || intent.effect === 'read' || intent.effect === 'control') return false;
+    const answeredAbout = last !== null && previous.intent === last.intent && previous.text === last.text && last.slots.memberNo === focus.memberNo && getIntent(last.intent)?.effect === 'read';
+    // "高价值那个去掉吧 打错了" right after 给他加个商务宴请 was asked for him: a write of the same family (the tags) goes on
+    // with the member the write just made was about — by number, as that write took them from focus.
+    const wrote = getIntent(previous.intent);
+    // Not while an action waits for 确认: a follow-up of its family changes that one (held-change.ts), never adds a second.
+    const wroteOn = !memory.held && wrote !== undefined && wrote.effect !== 'read' && wrote.effect !== 'control' && previous.slots.memberNo === focus.memberNo && family(wrote.name) === family(intent.name) && moodFor(wrote, previous.text).affirmative;
+    return (answeredAbout || wroteOn) && !PLURAL_POINTER.test(text) && !THE_LISTED.test(text) && moodFor(intent, text).affirmative;
   };
 
   /** The member the previous turn named (its phone, number or name as said): none when it named none. */
@@ -63,8 +71,9 @@ export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
     if (!refs || namesMember(route.slots) || !takesMember(intent) || PLURAL_POINTER.test(text)) return null;
     // Only after a write that did not run (not asked for, weighed, or not the sender's to make): one that ran set the focus itself.
     const declinedWrite = memory.previous !== null && ((w) => w !== undefined && w.effect !== 'read' && (!moodFor(w, memory.previous!.text).affirmative || !mayUse(actor, w)))(getIntent(memory.previous.intent));
-    const pointedRead = intent.effect === 'read' && memory.focus() === null && pointsAtMember(text) && declinedWrite;
-    return pointedRead || againAfterRefusal(memory, intent, text) ? { ...route, slots: { ...route.slots, ...refs } } : null;
+    // A write pointed at "him" too ("那帮我记一下他到店投诉上菜慢" after 给刘洋扣100分 was not the sender's to make): asked for in words.
+    const pointed = (intent.effect === 'read' || moodFor(intent, text).affirmative) && memory.focus() === null && pointsAtMember(text) && declinedWrite;
+    return pointed || againAfterRefusal(memory, intent, text) ? { ...route, slots: { ...route.slots, ...refs } } : null;
   };
 
   /**

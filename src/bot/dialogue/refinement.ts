@@ -35,10 +35,14 @@ export function answerRefinement(ctx: DialogueContext) {
     const notAssent = routed.intent === CONFIRM_INTENT && assentOf(msg.text) === null;
     // "换成老客" after a list by tag: a change of the last answer's figure, whatever the router made of the new word.
     const changes = CHANGE_LEAD.test(msg.text);
-    if (!last || aboutFocus || !(weak(actor, routed, last.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead || notAssent || changes)) return null;
+    // "90天内的" after 王芳's orders, read as a segment's condition: figures alone are no write — the last answer narrowed,
+    // and only ever as a read (a write the router read stays that write when refine() makes no read of the words).
+    const routedWrite = ((e) => e !== undefined && e !== 'read' && e !== 'control')(getIntent(routed.intent)?.effect);
+    const unsure = weak(actor, routed, last?.intent) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || plainRead || notAssent || changes;
+    if (!last || aboutFocus || !(unsure || routedWrite)) return null;
     // "她上周呢" after 王芳's orders: the pronoun is the member the answer was about, no word of a new request.
     const sameMember = last.slots.memberNo !== undefined && last.slots.memberNo === memory.focus()?.memberNo && !PLURAL_POINTER.test(msg.text);
     const refined = refine(sameMember ? msg.text.replace(EVERY_POINTER, ' ') : msg.text, last, await lookups(routed.intent));
-    return refined && mayUse(actor, refined.intent) ? runRefined(ctx, memory, actor, refined, last, msg.text, lang) : null;
+    return refined && (unsure || refined.intent.effect === 'read') && mayUse(actor, refined.intent) ? runRefined(ctx, memory, actor, refined, last, msg.text, lang) : null;
   };
 }
