@@ -18,6 +18,8 @@ export const recallListIntent = defineIntent({
   title: '召回列表（进行中和最近的召回）',
   permission: 'journey.read',
   effect: 'read',
+  // "停掉第一个" after the list: the recall of that row, stopped (previewed for 确认).
+  rowControls: [{ intent: 'recall.stop', idSlot: 'recallId' }],
   slots: z.object({ limit: z.number().int().min(1).max(20).optional().describe('how many recalls to show (default 10)') }),
   examples: [
     { text: '召回列表', slots: {} },

@@ -44,6 +44,8 @@ export const recallStatusIntent = defineIntent({
   title: '召回进度和效果',
   permission: 'journey.read',
   effect: 'read',
+  // "停掉第一个" after the list: the recall of that row, stopped (previewed for 确认).
+  rowControls: [{ intent: 'recall.stop', idSlot: 'recallId' }],
   slots: z.object({ limit: z.number().int().min(1).max(10).optional().describe('how many recent recalls to show (default 3)') }),
   examples: [
     { text: '召回做得怎么样了', slots: {} },

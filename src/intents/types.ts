@@ -105,6 +105,12 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
    */
   reaches?(slots: z.infer<S>): { intent: string; slots: Record<string, unknown> };
   /**
+   * The held controls that act on one row this read lists, and the slot the row's number goes in ("停掉第一个" after
+   * the recall list → recall.stop with recallId = the first row's id): a pick of a listed record names its control
+   * here, declared, not found by a naming convention (src/bot/dialogue/row-pick.ts).
+   */
+  rowControls?: { intent: string; idSlot: string }[];
+  /**
    * The free text this write would store (an interaction's content, a ticket's title), from its
    * slots. The gate asks for it instead of writing when it is empty or only the request's own words.
    */

@@ -1,6 +1,6 @@
 import { memberTagNames, tagDictionary } from '../../crm/engagement/index.ts';
 import { findDictionaryTags } from '../../intents/router/extract.ts';
-import { findLevel } from '../../intents/router/stores.ts';
+import { findLevel, findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
 import type { Services } from '../../services.ts';
 import type { Answer } from './answers.ts';
@@ -30,3 +30,21 @@ export async function pickByTrait(services: Services, raw: string, candidates: r
 }
 
 const only = (found: Candidate[]): Answer | null => (found.length === 1 ? { slots: { memberNo: found[0]!.memberNo }, bare: true } : null);
+
+/** What is left of "徐汇那个VIP" once its store is taken out: the pointing words between or around the traits. */
+const POINTING = /^[\s的店]*(?:那个|那位|这个|这位|那一个|那一位)?[\s的]*|[\s的]*(?:那个|那位|这个|这位|那一个|那一位)?[\s的]*(?:会员|客户|人)?[\s]*(?:吧|呢|啊)?$/gu;
+
+/**
+ * "徐汇那个VIP", "一店的L5那位", "VIP 静安那个": a member of the list picked by two things staff know of them — their home
+ * store and a tag or level — when neither alone picks one. The store narrows the list; the trait must then pick exactly one.
+ */
+export async function pickByStoreAndTrait(services: Services, raw: string, candidates: readonly Candidate[]): Promise<Answer | null> {
+  const said = toSimplified(raw.normalize('NFKC')).trim().replace(/[\s。.!！?？]+$/u, '');
+  if (said.length > 24) return null;
+  const store = findStore(said, await storeDirectory(services));
+  if (!store) return null;
+  const rest = `${said.slice(0, store.span.start)} ${said.slice(store.span.end)}`.replace(POINTING, '').trim();
+  const there = candidates.filter((c) => c.store === store.value);
+  if (!rest || there.length === 0) return null;
+  return pickByTrait(services, `${rest}那个`, there);
+}

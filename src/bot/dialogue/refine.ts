@@ -10,7 +10,7 @@ const EXPORT = /导出(?:来|去)?|下载|\bexport\b|\bdownload\b/i;
 const COUNT = /(?:一共|总共|共)?有?(?:多少(?:人|位|个|名)|几个人|几位|几个)|人数|总数|\bhow many\b|\bcount\b/i;
 const LIST = /列出来|列一下|都有谁|都是谁|都谁|有谁|是谁|有哪些人?|是哪些人?|名单|\blist (?:them|it)\b|\bwho are they\b|\bshow (?:them|me them)\b/i;
 /** Words that mark a message as narrowing the last answer ("只看工单", "换成…", "only …"): the last intent's own words then refine it whatever the router made of them. */
-const NARROWING = /^(?:那就?|就)?(?:只要|只看|只显示|只列|只留|仅看|换成|换到|改成|改为|改看)|^(?:only|just)\b|\bonly[\s.!]*$/i;
+const NARROWING = /^(?:那就?|就)?(?:只要|只看|只显示|只列|只留|仅看|换成|换到|改成|改为|改看)|^(?:那就|就)(?:看|要|查)(?!看)|^(?:only|just)\b|\bonly[\s.!]*$/i;
 
 /** A reaction to the last answer before a refinement ("没有？那…", "还是没有 换成…", "空的…", "nothing? then …"). */
 const REACTION_LEAD = /^(?:(?:还是)?没有(?:啊|呀|吗|哦)?|(?:是)?空的|一个都没有|哦|噢|嗯|nothing|none|empty)\s*[?？!！。，,.\s]+(?=\S)/i;
@@ -22,7 +22,7 @@ const WHAT_ABOUT = /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|
 const FILLERS = [
   // "再加个条件 消费1000以上", "再筛一下": one more condition on the same answer, its figure said after.
   /(?:再|另外)?(?:加|添|多加)(?:个|一个|上|一下)?(?:条件|筛选条件?)|(?:再)?筛(?:选)?一下|条件/g,
-  /就行了?|就好了?|就可以了?|就够了?|够了|即可|里面|里头|里|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
+  /就行了?|就好了?|就可以了?|就够了?|够了|即可|里面|里头|里|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|标签|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
   /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down|are|is|there|on|they|in total|total|altogether|of them|ones?|who|whose|more than|greater than|at least)\b/gi,
   /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
 ];

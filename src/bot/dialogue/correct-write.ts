@@ -1,0 +1,27 @@
+import { moodFor } from '../gate.ts';
+import { correctionOf } from '../understand/routing-text.ts';
+import type { DialogueContext, Plan, Turn } from './context.ts';
+import type { MemberFocus } from './focus.ts';
+import { CHANGE_LEAD } from './held-change.ts';
+import { FREE_TEXT } from './member-refs.ts';
+import { refine } from './refine.ts';
+
+/**
+ * "不对 改成流失风险" right after 给周杰打标签 召回中 was done: the write just made, again with the figure said instead
+ * (its member and free text as they were). Why apart: it repeats a write, so it asks the most of the message — a
+ * correction's lead with a change verb, only of the previous turn's write that was asked for, and only a figure of that
+ * write's own. Not while an action is held (the held one is what changes then: held-change.ts).
+ */
+export function writeCorrection({ getIntent, mayUse, prepare, lookups }: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
+  return async function correctWrite({ msg, memory, actor, lang }: Turn, held: boolean): Promise<Plan | null> {
+    const correction = correctionOf(msg.text);
+    const lastWrite = actor.kind === 'staff' && !held && memory.previous ? getIntent(memory.previous.intent) : undefined;
+    if (!lastWrite || !memory.previous || lastWrite.effect === 'read' || lastWrite.effect === 'control' || correction === null || !CHANGE_LEAD.test(msg.text) || !moodFor(lastWrite, memory.previous.text).affirmative || !mayUse(actor, lastWrite)) return null;
+    const before = { intent: lastWrite.name, slots: memory.previous.slots, text: memory.previous.text };
+    const changed = refine(correction, before, await lookups(lastWrite.name));
+    const figures = changed ? Object.entries(changed.slots).filter(([k, v]) => !FREE_TEXT.includes(k) && before.slots[k] !== v) : [];
+    if (!changed || changed.intent !== lastWrite || figures.length === 0) return null;
+    const slots = { ...before.slots, ...Object.fromEntries(figures) };
+    return prepare(memory, actor, lastWrite, await byNumber({ intent: lastWrite.name, slots, confidence: 1 }, previousRefs(memory), msg, actor), msg.text, lang);
+  };
+}

@@ -1,0 +1,61 @@
+import { peekAction } from '../confirmation.ts';
+import { correctionOf } from '../understand/routing-text.ts';
+import { CLARIFY_INTENT } from '../../intents/router/types.ts';
+import { SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
+import type { Waiting } from './held-action.ts';
+import { insteadFigure } from './instead.ts';
+import { FREE_TEXT, figuresOf, namesMember } from './member-refs.ts';
+import { refine, slotFor } from './refine.ts';
+
+/** "改成30的", "换成 50", "make it 25": a change to one bare number. */
+export const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换|(?:change|make|switch) (?:it|that)(?: to)?|change to)?\s*)(\d+(?:\.\d+)?)(\s*(?:的|吧|块的|instead)?\s*)$/i;
+/** "改成…", "换成…", "不对 改为…": the message changes a figure of what was just said. */
+export const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:(?:标签|金额|券|门店|店|名单|人群包?|时间|积分|数量|条件)\s*)?(?:改成|换成|改为|换为|改一下|改)\s*\S|^\s*(?:change|switch|make) (?:it|that|the \w+) (?:to|into)\b/i;
+
+/**
+ * A held action changed in place ("换成50块的", "改成老客", "no, 20 not 30" while 回复「确认」 waits): previewed again
+ * with the new figure, its free text as held. Why apart: a change is never the "no" of a refusal nor a new request —
+ * the held action stays the one confirmed. `held`: whether an action was found held (the write just made is then not
+ * what a correction changes).
+ */
+export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups }: DialogueContext) {
+  return async function changeHeld({ msg, memory, actor, routed, lang }: Turn, waiting: Waiting): Promise<{ plan: Plan | null; held: boolean }> {
+    // "改成流失风险" is a change whatever the router made of its words (流失 reads as the churn list).
+    // "no, 20 not 30", "不是30 是20": a figure said instead of the held one — a change, never the "no" of a refusal.
+    const correction = correctionOf(msg.text);
+    const instead = insteadFigure(msg.text) ?? (correction !== null && BARE_NUMBER.test(correction) ? correction : null);
+    // "不对 扣80" while 扣100 waits: a correction read as the held write again — its figures change the held one.
+    const restatedHeld = correction !== null && waiting !== null && routed.intent === waiting.intent && !namesMember(routed.slots);
+    const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text) || instead !== null || restatedHeld;
+    const held = actor.kind === 'staff' && changing ? await peekAction(services, actor, undefined, msg.conversationId) : null;
+    const heldIntent = held && getIntent(held.intent);
+    if (!held || !heldIntent) return { plan: null, held: held !== null };
+    const heldAnswer = { intent: held.intent, slots: held.slots, text: '' };
+    // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
+    // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
+    const said = instead ?? correction ?? msg.text;
+    const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
+    const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
+    if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
+      // A figure changed by a slot ("改成扣30": delta): the held reason stays as held, not "兑换饮品 改成扣30".
+      if (Object.entries(changed.slots).some(([k, v]) => !FREE_TEXT.includes(k) && held.slots[k] !== v)) {
+        for (const k of FREE_TEXT) {
+          if (held.slots[k] !== undefined) changed.slots[k] = held.slots[k];
+          else delete changed.slots[k];
+        }
+      }
+      return { plan: await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, msg.text, lang), held: true };
+    }
+    if (restatedHeld && mayUse(actor, heldIntent)) {
+      const figures = figuresOf(routed.slots);
+      if (Object.entries(figures).some(([k, v]) => held.slots[k] !== v)) return { plan: await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, ...figures }, confidence: 1 }, msg.text, lang), held: true };
+    }
+    // "改成50" while a points change waits: the number of points, its sign as held (扣100 → 扣50).
+    const bare = BARE_NUMBER.exec(said);
+    const n = bare ? Number(bare[2]) : NaN;
+    if (typeof held.slots.delta === 'number' && held.slots.delta !== 0 && Number.isInteger(n) && n > 0 && n !== Math.abs(held.slots.delta) && mayUse(actor, heldIntent)) {
+      return { plan: await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, delta: Math.sign(held.slots.delta) * n }, confidence: 1 }, msg.text, lang), held: true };
+    }
+    return { plan: null, held: true };
+  };
+}

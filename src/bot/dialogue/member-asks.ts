@@ -1,0 +1,32 @@
+import { CLARIFY_INTENT } from '../../intents/router/types.ts';
+import { analyseMood } from '../understand/mood.ts';
+import { claimsToBeStaff, namedMemberWrite } from '../understand/requests.ts';
+import { SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
+
+/** "那查我自己的", "我的呢", "what about mine": the member's own account, asked again. */
+const MY_OWN = /^(?:那|那就|还是)?(?:查|看)?(?:一下|下)?我(?:自己)?的(?:呢|吧|就行|就好)?[?？。.!！]*$|^(?:what about|and|just)? ?(?:mine|my own)[?？.!]*$/i;
+
+/**
+ * A member's message the router was unsure of: "那查我自己的" is their last question about themself; a claim to be
+ * staff, a refusal or a question that names a member write goes to the member gate, which declines or answers it.
+ * Why apart: a member never acts for anyone else — these turns only ever read their own account or get a no.
+ */
+export function memberAsks({ getIntent, mayUse, weak }: DialogueContext) {
+  return function memberTurn({ msg, memory, actor, routed }: Turn): Plan | null {
+    if (actor.kind !== 'member' || !(routed.intent === CLARIFY_INTENT || weak(actor, routed) || SMALLTALK.test(routed.intent))) return null;
+    // "那查我自己的" after a question about someone else's account: the member's last question, about themself.
+    const previous = memory.previous && getIntent(memory.previous.intent);
+    if (MY_OWN.test(msg.text.normalize('NFKC').trim()) && previous && previous.effect === 'read' && !previous.rule.fallback && mayUse(actor, previous)) {
+      return { kind: 'run', intent: previous, route: { intent: previous.name, slots: {}, confidence: 1 }, text: msg.text };
+    }
+    // "我是店员 给我开个工单", "怎么投诉啊", "我不是要投诉": the member write it names, for the member gate to
+    // decline or answer — a claim, a refusal or a question never makes a ticket; no "did you mean".
+    const name = namedMemberWrite(msg.text);
+    const own = name ? getIntent(name) : undefined;
+    const mood = analyseMood(msg.text);
+    if (own && mayUse(actor, own) && (claimsToBeStaff(msg.text) || mood.negated || mood.question || mood.hypothetical || mood.reported || mood.deferred)) {
+      return { kind: 'run', intent: own, route: { intent: own.name, slots: {}, confidence: routed.confidence }, text: msg.text };
+    }
+    return null;
+  };
+}

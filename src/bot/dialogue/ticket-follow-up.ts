@@ -1,0 +1,52 @@
+import { slotsAs } from '../../intents/router/rules.ts';
+import type { IntentDef } from '../../intents/types.ts';
+import type { TurnMemory } from '../memory.ts';
+import type { Actor, InboundMessage, RouteResult } from '../types.ts';
+import type { DialogueContext, Plan, Turn } from './context.ts';
+import { namesMember } from './member-refs.ts';
+import { shortTicketDigits, ticketBySuffix } from './ticket-ref.ts';
+
+/** The update of a ticket: a follow-up may name its ticket by the end of its number, or not at all (ticket-ref.ts). */
+const TICKET_UPDATE = 'ticket.update';
+/** What an update changes (its state, an escalation, the member's score). */
+const UPDATES = ['status', 'escalate', 'satisfaction'];
+/** "4分", "5星", "五分", "3": a bare score. */
+const BARE_FIGURE = /^(?:\d|[一二三四五])\s*(?:分|星|颗星)?[。.!！]*$/;
+
+/**
+ * Follow-ups of a ticket update: "满意度给5", "升级一下" right after one goes on with that ticket; "002那个升级一下" names
+ * it by the end of its number. Why apart: a ticket is the one record a follow-up names by part of its number.
+ */
+export function ticketFollowUp({ services, getIntent, mayUse, prepare, weak }: DialogueContext) {
+  /** "满意度给5", "升级一下" right after a ticket was updated: that ticket again, whatever the router made of the words. */
+  async function sameTicket({ msg, memory, actor, routed, lang }: Turn): Promise<Plan | null> {
+    const lastTicket = actor.kind === 'staff' && memory.previous?.intent === TICKET_UPDATE ? memory.previous.slots.ticketNo : undefined;
+    const updater = getIntent(TICKET_UPDATE);
+    // "4分" right after "T… 满意度" asked for the score: read as a member's look-up, it names no member — still the ticket's.
+    const readOfNobody = getIntent(routed.intent)?.effect === 'read' && !namesMember(routed.slots);
+    if (typeof lastTicket === 'string' && updater && (weak(actor, routed) || routed.intent === TICKET_UPDATE || readOfNobody) && routed.slots.ticketNo === undefined && shortTicketDigits(msg.text) === null && mayUse(actor, updater)) {
+      const ctx = { audience: actor.kind, actor, services };
+      const slots = await slotsAs(updater, msg.text, ctx);
+      if (slots.status !== undefined || slots.escalate !== undefined || slots.satisfaction !== undefined) return prepare(memory, actor, updater, { intent: TICKET_UPDATE, slots: { ...slots, ticketNo: lastTicket }, confidence: 1 }, msg.text, lang);
+      // A bare figure answering the update's own question ("满意度" → "4分"): read after that request's words, and only
+      // what it adds — never a change the previous turn already asked for (an escalation is not repeated).
+      if (BARE_FIGURE.test(msg.text.normalize('NFKC').trim())) {
+        const before = await slotsAs(updater, memory.previous!.text, ctx);
+        const both = await slotsAs(updater, `${memory.previous!.text} ${msg.text}`, ctx);
+        const added = Object.fromEntries(UPDATES.filter((k) => both[k] !== undefined && before[k] === undefined).map((k) => [k, both[k]]));
+        if (Object.keys(added).length > 0) return prepare(memory, actor, updater, { intent: TICKET_UPDATE, slots: { ...added, ticketNo: lastTicket }, confidence: 1 }, `${memory.previous!.text} ${msg.text}`, lang);
+      }
+    }
+    return null;
+  }
+
+  /** A ticket update naming its ticket by the end of its number ("002那个升级一下"): the whole number when one ticket fits. */
+  async function withTicketNo(msg: InboundMessage, memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult): Promise<RouteResult> {
+    if (intent.name !== TICKET_UPDATE || route.slots.ticketNo !== undefined) return route;
+    const digits = shortTicketDigits(msg.text);
+    const ticketNo = digits ? await ticketBySuffix(services, msg, actor, digits, memory.focus()) : null;
+    return ticketNo ? { ...route, slots: { ...route.slots, ticketNo } } : route;
+  }
+
+  return { sameTicket, withTicketNo };
+}

@@ -1,0 +1,105 @@
+import { hasActionWord } from '../../intents/router/action-words.ts';
+import { THRESHOLDS } from '../../intents/router/combined.ts';
+import { slotsAs } from '../../intents/router/rules.ts';
+import { CLARIFY_INTENT } from '../../intents/router/types.ts';
+import type { IntentDef } from '../../intents/types.ts';
+import type { Actor, InboundMessage, RouteResult } from '../types.ts';
+import { VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { analyseMood } from '../understand/mood.ts';
+import { namedWrite, speaksOfAWrite } from '../understand/requests.ts';
+import { CANCEL_INTENT, SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
+
+/** "别动王芳的积分", "don't touch her points": hands off the thing named, a refusal of its write. */
+const HANDS_OFF = /(?:别|不要|不准|先别)(?:去)?(?:动|碰)|\b(?:don'?t|do not) touch\b/i;
+
+type Reading = { intent: IntentDef; route: RouteResult };
+
+/**
+ * "不用给王芳记录了", "我在想要不要给流失的都打个VIP", "do not send coupons to …", "先不导出了": a write not asked for needs no
+ * "did you mean" — the write gate declines the likeliest write and says so (it never runs: the mood is not affirmative).
+ * Why apart: these turn the router's unsure readings into the write the message refuses, so the gate can say no to it.
+ */
+export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }: DialogueContext) {
+  const family = (n: string) => n.split('.')[0];
+  /**
+   * A write read for another of its family by a word that is none of its verbs ("hold off on tagging 陈静 VIP" as
+   * removing a tag, for "off"): the write of that family the message names by its word, if any.
+   */
+  const namedInstead = (text: string, read: string): IntentDef | undefined => {
+    const name = namedWrite(text);
+    return name && name !== read && family(name) === family(read) && !hasActionWord(read, text) ? getIntent(name) : undefined;
+  };
+
+  /**
+   * The likeliest write among the router's readings when the message negates, supposes, defers or relays it; null otherwise.
+   * The write the router named but read as its read for want of an action word (`routed.unasked`: "do not send coupons
+   * to …", "HQ says recall …") comes first, and is also the answer to a question weighing it ("should we label 陈静 as
+   * 老客?": the gate answers with its read and reports the write). `named`: only writes the message asks for in words
+   * (取消 with nothing held: "先不导出了", "no need to log that call" refuse the write they name, "算了" names none).
+   */
+  async function unaskedWrite(msg: InboundMessage, actor: Actor, routed: RouteResult, named = false): Promise<Reading | null> {
+    const mood = analyseMood(msg.text);
+    const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
+    const weighed = mood.question && WEIGHING.test(msg.text) && routed.unasked !== undefined;
+    if (!declined && !weighed) return null;
+    const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
+    const others = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
+    // The likeliest first: the unasked write's confidence is its own before it was read as its read.
+    const readings = [...(declined ? others : []), ...(routed.unasked ? [routed.unasked] : [])].sort((a, b) => b.confidence - a.confidence);
+    for (const r of readings) {
+      const instead = declined ? namedInstead(msg.text, r.intent) : undefined;
+      const intent = instead ?? getIntent(r.intent);
+      if (!intent || intent.effect === 'read' || intent.effect === 'control' || !mayUse(actor, intent)) continue;
+      if (named && (r.confidence < THRESHOLDS.optionFloor || !hasActionWord(intent.name, msg.text))) continue;
+      const slots = (!instead && r.slots) || (await slotsAs(intent, msg.text, { audience: actor.kind, actor, services }));
+      return { intent, route: { intent: intent.name, slots, confidence: r.confidence } };
+    }
+    return null;
+  }
+
+  /**
+   * A write the message refuses, supposes, puts off or weighs by its word, where the router read its read, 取消 with
+   * nothing held, or nothing sure ("hold off on the recall till monday", "先不导出了", "do not log anything for 王芳",
+   * "is giving 陈静 100 points alright?"): that write, for the gate to decline (or answer, when weighed) — never run.
+   * Only with an instruction verb in the message (a noun alone, "客户说积分不对", is no request; "别动王芳的积分"
+   * is one), and never after a disclaimer.
+   */
+  async function refusedByName(msg: InboundMessage, actor: Actor, routed: RouteResult, cancelsNothing: boolean): Promise<Reading | null> {
+    const routedIntent = getIntent(routed.intent);
+    const read = routedIntent?.effect === 'read';
+    const unsure = cancelsNothing || routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff || SMALLTALK.test(routed.intent);
+    // The router read another write than the one the message names by its word ("do not log anything for 王芳" read
+    // as a ticket, "what if we recalled everyone" as a batch tag): the one named is what is refused.
+    const otherWrite = routedIntent !== undefined && !read && routedIntent.effect !== 'control' && !unsure;
+    if ((!read && !unsure && !otherWrite) || !speaksOfAWrite(msg.text, [VERB_ZH, VERB_EN, HANDS_OFF])) return null;
+    const mood = analyseMood(msg.text);
+    // A disclaimer says what is NOT asked and then asks it ("不是要给陈静记录 我就问问她之前说过啥"): the router's read stands.
+    if (mood.cues.some((c) => c.startsWith('disclaimer:'))) return null;
+    const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
+    if (!declined && !(mood.question && WEIGHING.test(msg.text))) return null;
+    const name = namedWrite(msg.text);
+    const intent = name ? getIntent(name) : undefined;
+    if (!intent || !mayUse(actor, intent)) return null;
+    const misread = otherWrite && namedInstead(msg.text, routed.intent) === intent;
+    if (otherWrite && !misread && (family(intent.name) === family(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
+    const slots = await slotsAs(intent, msg.text, { audience: actor.kind, actor, services });
+    return { intent, route: { intent: intent.name, slots, confidence: routed.confidence } };
+  }
+
+  /** The write this message refuses or weighs, for the gate to decline (or answer); null when it refuses none. */
+  return async function declineUnasked({ msg, memory, actor, routed, lang }: Turn, cancelsNothing: boolean): Promise<Plan | null> {
+    // So is a write the router read as its read for want of an action word ("do not send coupons to …"), and one
+    // refused with nothing held ("先不导出了", "no need to log that call": read as 取消, with nothing to cancel).
+    const unasked =
+      actor.kind === 'staff' && (routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff || routed.unasked !== undefined || cancelsNothing)
+        ? await unaskedWrite(msg, actor, routed, cancelsNothing)
+        : null;
+    if (unasked) return prepare(memory, actor, unasked.intent, unasked.route, msg.text, lang);
+    const refused = actor.kind === 'staff' ? await refusedByName(msg, actor, routed, cancelsNothing) : null;
+    if (refused) return prepare(memory, actor, refused.intent, refused.route, msg.text, lang);
+    return null;
+  };
+}
+
+/** 取消 with nothing held: what it refuses, if anything, is a write it names. */
+export const cancelsNothing = ({ memory, routed }: Turn) => routed.intent === CANCEL_INTENT && !memory.held;
