@@ -1,26 +1,30 @@
 import { parseArgs } from 'node:util';
 import { intents } from '../intents/catalogue.ts';
-import { EVAL_DICTIONARIES, evaluate, loadEvalSet, type EvalCase } from '../intents/eval/evaluate.ts';
+import { EVAL_DICTIONARIES, evaluate, loadEvalSet } from '../intents/eval/evaluate.ts';
 import { catalogueCorpus } from '../intents/classifier/build.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { crossValidatedSamples, fitCombination, fitSamples, heldOutLines, type FitSample, type HeldLine } from '../intents/classifier/fit.ts';
-import { loadClassifier, NONE, type Classifier } from '../intents/classifier/model.ts';
+import { crossValidatedSamples, fitCombination, heldOutLines, outOfFoldTuning, type FitSample, type HeldLine } from '../intents/classifier/fit.ts';
+import { HUMAN_WEIGHT, humanLines } from '../intents/classifier/human.ts';
+import { NONE, type Classifier } from '../intents/classifier/model.ts';
 import { calibrationTable, formatCalibrationTable } from '../intents/classifier/calibration.ts';
 import { offlineContext, tuningDir } from '../intents/classifier/tuning.ts';
 import { combine, createCombinedRouter, type Thresholds } from '../intents/router/combined.ts';
 
 /**
- * `npx tsx src/cli/cv-intents.ts [--misses FILE] [--no-cv]`: how well the router generalises,
+ * `npx tsx src/cli/cv-intents.ts [--misses FILE] [--no-cv] [--human-weight W]`: how well the router generalises,
  * measured inside the tuning data, without a database (the routers get the evaluation's fixed
  * tag and store dictionaries, as `npm run train:intents` does).
  *
  * 1. The tuning set's single messages routed offline by the shipped router (rules + model +
  *    fitted combination), per file and per style: the file-by-file view shows which rounds'
  *    lines the router was fixed against (the older rounds) and which it meets fresh (the newest).
- * 2. Leave-one-file-out: the combination is refitted without each tuning file and that file is
- *    read with it — how much of the tuning figure is the combination fitted to those very lines.
+ * 2. Leave-one-file-out: each tuning file is read by a model that did not learn it (every
+ *    template and the human lines of the other folds of files: 4 folds of whole files, as
+ *    train:intents fits the combination) and by a combination refitted without that file — the
+ *    figure of a file neither the classifier nor the combination has seen.
  * 3. Held-out template families: for each of 4 folds a model is trained without a quarter of the
- *    templates (whole templates, every style of them), and the rules + that model read the
+ *    templates (whole templates, every style of them; with every human tuning line, as shipped),
+ *    and the rules + that model read the
  *    held-out lines — per style of the held-out lines, since unseen phrasings typed tersely or
  *    by voice are what blind sets are made of.
  *    Also per view: `terse-short` (a Chinese line of at most 6 characters once spaces go, or an
@@ -34,7 +38,7 @@ import { combine, createCombinedRouter, type Thresholds } from '../intents/route
  * its database and may differ on lines that depend on the world (names in focus, recall ids).
  */
 const { values } = parseArgs({
-  options: { misses: { type: 'string' }, 'no-cv': { type: 'boolean', default: false }, 'save-fixed': { type: 'string' }, fixed: { type: 'string' }, 'held-misses': { type: 'string' } },
+  options: { misses: { type: 'string' }, 'no-cv': { type: 'boolean', default: false }, 'human-weight': { type: 'string' }, 'save-fixed': { type: 'string' }, fixed: { type: 'string' }, 'held-misses': { type: 'string' } },
 });
 const pct = (a: number, n: number) => (n ? `${((100 * a) / n).toFixed(1)}%` : '—');
 
@@ -64,17 +68,18 @@ if (values.misses) {
 }
 
 if (!values['no-cv']) {
-  const classifier = loadClassifier();
   const top = (s: FitSample, c: ReturnType<typeof fitCombination>) => {
     const q = combine(s.candidates, c);
     return s.right.includes(q.indexOf(Math.max(...q)));
   };
   // 2. Leave one tuning file out of the combination's fit.
+  // The model learns the tuning set's human lines too: each file is read by a model trained on
+  // every template and the other folds' files, never on the file itself (4 folds of whole files).
   const files = [...new Set(cases.map((c) => c.file))].sort();
-  const samplesOf = new Map<string, FitSample[]>();
-  for (const file of files) samplesOf.set(file, await fitSamples(intents, classifier, cases.filter((c: EvalCase) => c.file === file), offlineContext, EVAL_DICTIONARIES));
-  const lines = catalogueCorpus(intents);
-  const held: HeldLine[] = values.fixed ? readFileSync(values.fixed, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HeldLine) : heldOutLines(lines);
+  const templates = catalogueCorpus(intents);
+  const lines = [...templates, ...humanLines(intents, cases, values['human-weight'] ? Number(values['human-weight']) : HUMAN_WEIGHT)];
+  const samplesOf = await outOfFoldTuning(intents, lines, cases, offlineContext, EVAL_DICTIONARIES);
+  const held: HeldLine[] = values.fixed ? readFileSync(values.fixed, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HeldLine) : heldOutLines(templates);
   if (values['save-fixed']) writeFileSync(values['save-fixed'], held.map((h) => JSON.stringify(h)).join('\n') + '\n');
   // Each fold's model is kept: the whole offline router reads the fold's lines after every fold's
   // samples are in, so it can use a combination fitted without that fold (fold-honest).
@@ -123,7 +128,7 @@ if (!values['no-cv']) {
     outFit += mine.filter((s) => top(s, without)).length;
     n += mine.length;
   }
-  console.log(`leave-one-file-out combination (top reading, rules + shipped model): fitted on all ${pct(inFit, n)}, file left out of the fit ${pct(outFit, n)} of ${n}`);
+  console.log(`leave-one-file-out (top reading, rules + a model trained without the file's fold of files; combination): fitted on all ${pct(inFit, n)}, file left out of the fit ${pct(outFit, n)} of ${n}`);
   // 3. Held-out template families, per style and view of the held-out line.
   const heldOf = new Map(held.map((h) => [`${h.audience}\t${h.text}`, h]));
   const viewsOf = (h: HeldLine | undefined): string[] => {

@@ -120,6 +120,8 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['should we label 刘洋 as 家庭客?', 'tag.add', undefined, 'answered']]],
     [SM, [['the manager said recall the churned members', 'recall.launch', undefined, 'declined']]],
     [SM, [['给13800000006开个工单', 'ticket.create', { phone: '13800000006' }, 'asked'], ['会员卡积分对不上', 'ticket.create', { phone: '13800000006' }, 'done']]],
+    // Content read as a read that names nobody (session 20: the classifier learns the tuning lines, 积分/等级 lines are look-ups).
+    [SM, [['帮13800000009开个工单', 'ticket.create', { phone: '13800000009' }, 'asked'], ['卡上的等级跟小程序上的不一样', 'ticket.create', { phone: '13800000009' }, 'done']]],
   ],
   'vague assent with nothing held: a short acknowledgement (small talk), never help, never a write; to an open question, the question again (session 13)': [
     [SM, [['流失预警看一下', 'churn.list', undefined, 'answered'], ['ok', 'smalltalk', undefined, 'answered']]],

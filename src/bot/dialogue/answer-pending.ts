@@ -1,7 +1,7 @@
 import { t } from '../../i18n/index.ts';
 import { hasActionWord } from '../../intents/router/action-words.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
-import { pointsAtFocus } from '../../intents/router/member-pointer.ts';
+import { pointsAtFocus, pointsAtMember } from '../../intents/router/member-pointer.ts';
 import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { isViewRequest } from '../understand/requests.ts';
@@ -94,11 +94,20 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     const restated = pending.kind === 'fill' && !freeText && routed.intent === pending.intent;
     // Read as its read for want of an action word ("储值卡余额对不上" → the member's tickets): the same write named, no new request.
     // Or read as the write's own read ("他刚微信问年夜饭还有没有位置" → interactions), or as 确认 for a word in it
-    // ("包间预订确认短信没发出去"): still the content — unless it asks to see records or is bare assent.
+    // ("包间预订确认短信没发出去"), or (content only, not a reason) as any read that names and points at no member, is no question and no small talk
+    // ("会员卡积分对不上" → a look-up of nobody: the classifier learns that 积分 lines are look-ups): still the content — unless it asks to see
+    // records or is bare assent.
+    const namesNobody =
+      content &&
+      getIntent(routed.intent)?.effect === 'read' &&
+      !/(?:^|\.)smalltalk$/.test(routed.intent) &&
+      !MEMBER_REF.some((k) => routed.slots[k] !== undefined) &&
+      !pointsAtMember(msg.text) &&
+      !analyseMood(msg.text).question;
     const sameUnasked =
       freeText &&
       (routed.unasked?.intent === pending.intent ||
-        ((routed.intent === intent.readCounterpart || routed.intent === CONFIRM_INTENT) && assentOf(msg.text) === null && !isViewRequest(msg.text) && !ASKS.test(msg.text.normalize('NFKC').trim())));
+        ((routed.intent === intent.readCounterpart || routed.intent === CONFIRM_INTENT || namesNobody) && assentOf(msg.text) === null && !isViewRequest(msg.text) && !ASKS.test(msg.text.normalize('NFKC').trim())));
     if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated || sameUnasked)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { intents } from '../catalogue.ts';
-import { buildModel, catalogueCorpus, serializeModel } from './build.ts';
+import { buildModel, serializeModel, trainingHash } from './build.ts';
+import { foldOf } from './fit.ts';
+import { humanLines, humanSource, isHuman, trainingCorpus } from './human.ts';
 import { calibrationTable, formatCalibrationTable } from './calibration.ts';
 import { corpusHash, expand, generateCorpus, type CorpusLine } from './corpus/generate.ts';
 import { TEMPLATES } from './corpus/index.ts';
@@ -66,8 +68,8 @@ describe('corpus', () => {
 });
 
 describe('the shipped model', () => {
-  it('was trained on the corpus the templates and the catalogue generate today (run `npm run train:intents`)', () => {
-    expect(loadClassifier().corpusHash).toBe(corpusHash(catalogueCorpus(intents)));
+  it('was trained on the corpus the templates and the catalogue generate today, and on the tuning set as it is (run `npm run train:intents`)', async () => {
+    expect(loadClassifier().corpusHash).toBe(trainingHash(await trainingCorpus(intents)));
   });
 
   it('reads phrasings the rules do not know', () => {
@@ -98,11 +100,49 @@ describe('training', () => {
     expect(() => JSON.parse(a)).not.toThrow();
   });
 
+  it('weighs a line by its weight; lines without one train exactly as lines of weight 1', () => {
+    const weights = (lines: Parameters<typeof buildModel>[0]) => JSON.stringify(buildModel(lines, opts).audiences);
+    const a = weights(small);
+    expect(weights(small.map((l) => ({ ...l, weight: 1 })))).toBe(a);
+    expect(weights(small.map((l, i) => ({ ...l, weight: i === 0 ? 3 : 1 })))).not.toBe(a);
+    expect(trainingHash(small)).toBe(corpusHash(small));
+    expect(trainingHash(small.map((l, i) => ({ ...l, weight: i === 0 ? 3 : 1 })))).not.toBe(corpusHash(small));
+  });
+
   it('learns the small corpus', () => {
     const c = classifierFrom(JSON.parse(serializeModel(buildModel(small, opts))));
     expect(c.classify('王芳买了什么', 'staff')[0]!.label).toBe('member.orders');
     expect(c.classify('查一下王芳', 'staff')[0]!.label).toBe('member.lookup');
     expect(c.labels('member')).toEqual(['my.orders', 'my.points']);
+  });
+});
+
+describe('human tuning lines as training lines', () => {
+  const catalogue = [
+    { name: 'my.points', audience: 'member' as const },
+    { name: 'member.orders', audience: 'staff' as const },
+  ] as unknown as Parameters<typeof humanLines>[0];
+  const cases = [
+    { text: '我现在攒了多少分', audience: 'member' as const, intent: 'my.points', file: 'a.jsonl' },
+    { text: '看下刘洋这半年买过啥', audience: 'staff' as const, intent: 'member.orders', file: 'b.jsonl', style: 'colloquial' as const },
+    { text: '刘洋订单还是详情', audience: 'staff' as const, intent: 'clarify', file: 'b.jsonl' },
+    { text: '我买过啥', audience: 'member' as const, intent: 'member.orders', file: 'a.jsonl' },
+  ];
+
+  it('keeps lines labelled with an intent of their audience, by file, with the weight', () => {
+    const lines = humanLines(catalogue, cases, 2);
+    expect(lines).toEqual([
+      { audience: 'member', label: 'my.points', text: '我现在攒了多少分', source: humanSource('a.jsonl'), weight: 2 },
+      { audience: 'staff', label: 'member.orders', text: '看下刘洋这半年买过啥', source: humanSource('b.jsonl'), style: 'colloquial', weight: 2 },
+    ]);
+    expect(lines.every(isHuman)).toBe(true);
+  });
+
+  it('a file is one fold: every line of it is held out together', () => {
+    const lines = humanLines(catalogue, [...cases, { text: '积分还剩几个', audience: 'member' as const, intent: 'my.points', file: 'b.jsonl' }]);
+    const folds = new Map<string, Set<number>>();
+    for (const l of lines) folds.set(l.source, (folds.get(l.source) ?? new Set()).add(foldOf(l, 4)));
+    expect([...folds.values()].every((f) => f.size === 1)).toBe(true);
   });
 });
 

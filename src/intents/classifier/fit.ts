@@ -3,8 +3,9 @@ import { candidatesOf, combine, DEFAULT_COMBINATION, type Candidate, type Combin
 import { createRuleAnalyser, type RuleRouterOptions } from '../router/rules.ts';
 import type { IntentDef } from '../types.ts';
 import { createHash } from 'node:crypto';
-import { buildModel } from './build.ts';
+import { buildModel, type TrainingLine } from './build.ts';
 import type { CorpusLine } from './corpus/generate.ts';
+import { humanSource, isHuman } from './human.ts';
 import { classifierFrom, NONE, type Classifier } from './model.ts';
 
 /** One tuning utterance as the fit sees it: its candidates and which of them are right. */
@@ -61,7 +62,10 @@ const BOUNDS: Record<keyof Combination, [number, number]> = {
   identifier: [0, 5],
 };
 
-/** The cross-validation fold of a corpus line: by its template, so a fold holds out whole templates. */
+/**
+ * The cross-validation fold of a line: by its source — a template (a fold holds out whole
+ * templates) or a human line's tuning file (a fold holds out whole files).
+ */
 export function foldOf(line: Pick<CorpusLine, 'source'>, folds: number): number {
   return createHash('sha256').update(line.source).digest()[0]! % folds;
 }
@@ -76,8 +80,9 @@ export interface HeldLine {
   fold: number;
 }
 
-/** The lines the cross-validation reads: every fold's template lines (not the examples), thinned to about `max`. */
-export function heldOutLines(lines: readonly CorpusLine[], cv = { folds: 4, max: 4000 }): HeldLine[] {
+/** The lines the cross-validation reads: every fold's template lines (not the examples, not human lines), thinned to about `max`. */
+export function heldOutLines(all: readonly CorpusLine[], cv = { folds: 4, max: 4000 }): HeldLine[] {
+  const lines = all.filter((l) => !isHuman(l));
   const every = Math.max(1, Math.ceil(lines.length / cv.max));
   const out: HeldLine[] = [];
   for (let fold = 0; fold < cv.folds; fold++) {
@@ -100,7 +105,7 @@ export function heldOutLines(lines: readonly CorpusLine[], cv = { folds: 4, max:
  */
 export async function crossValidatedSamples(
   intents: readonly IntentDef[],
-  lines: readonly CorpusLine[],
+  lines: readonly TrainingLine[],
   ctxOf: (audience: 'staff' | 'member') => RouteContext,
   options: RuleRouterOptions = {},
   cv = { folds: 4, max: 4000 },
@@ -110,12 +115,47 @@ export async function crossValidatedSamples(
 ): Promise<FitSample[]> {
   const samples: FitSample[] = [];
   for (let fold = 0; fold < cv.folds; fold++) {
-    const classifier = classifierFrom(buildModel(lines.filter((l) => foldOf(l, cv.folds) !== fold)));
+    // Human lines stay in every fold's model (they are not what the fold reads; the shipped model has them).
+    const classifier = classifierFrom(buildModel(lines.filter((l) => isHuman(l) || foldOf(l, cv.folds) !== fold)));
     const mine = held.filter((h) => h.fold === fold);
     await onFold?.(classifier, mine);
     samples.push(...(await fitSamples(intents, classifier, mine.map((l) => ({ text: l.text, audience: l.audience, intent: l.label })), ctxOf, options)));
   }
   return samples;
+}
+
+/** A tuning single with its file (the unit a fold holds out). */
+export type TuningLine = Labelled & { file: string };
+
+/**
+ * Out-of-fold readings of the tuning set's singles (stacking): the tuning files are split into
+ * folds (whole files, by a hash of the name: deterministic), a model is trained on every template
+ * and the human lines of the other folds, and reads its fold's lines. The combination is fitted on
+ * these scores, never on scores of a model that learnt the very line (those are overconfident
+ * and would teach the combination to trust the classifier more than it deserves on a new phrasing).
+ * Without human lines in `lines` every fold's model is the same; the result is the same readings.
+ * Returns each file's samples (cv-intents leaves one file out of the combination too).
+ */
+export async function outOfFoldTuning(
+  intents: readonly IntentDef[],
+  lines: readonly TrainingLine[],
+  cases: readonly TuningLine[],
+  ctxOf: (audience: 'staff' | 'member') => RouteContext,
+  options: RuleRouterOptions = {},
+  folds = 4,
+): Promise<Map<string, FitSample[]>> {
+  const fileFold = (file: string) => foldOf({ source: humanSource(file) }, folds);
+  const files = [...new Set(cases.map((c) => c.file))].sort();
+  const byFile = new Map<string, FitSample[]>();
+  const anyHuman = lines.some(isHuman);
+  let shared: Classifier | undefined;
+  for (let fold = 0; fold < folds; fold++) {
+    const mine = files.filter((f) => fileFold(f) === fold);
+    if (!mine.length) continue;
+    const classifier = anyHuman ? classifierFrom(buildModel(lines.filter((l) => !isHuman(l) || foldOf(l, folds) !== fold))) : (shared ??= classifierFrom(buildModel(lines)));
+    for (const file of mine) byFile.set(file, await fitSamples(intents, classifier, cases.filter((c) => c.file === file), ctxOf, options));
+  }
+  return new Map(files.map((f) => [f, byFile.get(f)!]));
 }
 
 /**

@@ -5,6 +5,11 @@ import type { AudienceModelFile } from './model.ts';
 export interface Example {
   text: string;
   label: string;
+  /**
+   * How much the line counts (default 1): a human-written tuning line may count more than one
+   * template line. Class weights are computed on the weighted counts.
+   */
+  weight?: number;
 }
 
 export interface TrainOptions {
@@ -64,10 +69,15 @@ export function trainAudience(examples: readonly Example[], opts: TrainOptions =
     feats: Int32Array.from(fs.flatMap((f) => vocabIndex.get(f) ?? [])),
     v: 1 / Math.sqrt(Math.max(fs.length, 1)),
     y: labelIndex.get(examples[i]!.label)!,
+    w: examples[i]!.weight ?? 1,
   }));
   const perLabel = new Float64Array(K);
-  for (const r of rows) perLabel[r.y]!++;
-  const classWeight = Float64Array.from(perLabel, (n) => (n ? rows.length / (K * n) : 0));
+  let total = 0;
+  for (const r of rows) {
+    perLabel[r.y]! += r.w;
+    total += r.w;
+  }
+  const classWeight = Float64Array.from(perLabel, (n) => (n ? total / (K * n) : 0));
 
   const W = new Float64Array(vocab.length * K);
   const G = new Float64Array(vocab.length * K);
@@ -92,7 +102,7 @@ export function trainAudience(examples: readonly Example[], opts: TrainOptions =
       for (let k = 0; k < K; k++) if (scores[k]! > max) max = scores[k]!;
       let sum = 0;
       for (let k = 0; k < K; k++) sum += scores[k] = Math.exp(scores[k]! - max);
-      const cw = classWeight[r.y]!;
+      const cw = classWeight[r.y]! * r.w;
       for (let k = 0; k < K; k++) {
         const err = (scores[k]! / sum - (k === r.y ? 1 : 0)) * cw;
         gBias[k]! += err * err;
