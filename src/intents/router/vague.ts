@@ -22,6 +22,19 @@ const GENERIC_EN = /^(?:(?:please|pls|can you|could you|check|look|see|look at|h
 /** A verb or pointer must be there: particles or 人 alone are no request at all ("了", "人"). */
 const CORE = /查|看|瞅|弄|整|搞|处理|改|那个|这个|情况|数据|\b(?:check|look|see|handle|deal)\b/i;
 
+/**
+ * Coupons to send and nobody named ("发券", "送点券吧", "send coupons"): a recall goes to the churn list,
+ * a member's coupon is no staff write — whom is not said, so the bot asks rather than preview a recall.
+ * With a list, a figure or a member ("流失 发券", "发20元券") it is no longer this.
+ */
+const COUPONS_TO_NOBODY_ZH = /^(?:帮我|帮忙|麻烦|你|给)?(?:发|送|推|派)(?:一下|下)?(?:个|张|点|些|一些|一波)?(?:优惠|代金)?券(?:吧|呗|啊|呀|哈|嘛)?$/;
+const COUPONS_TO_NOBODY_EN = /^(?:(?:please|pls)\s+)?(?:send|give|push|hand)(?:\s+out)?\s+(?:some\s+|the\s+)?(?:coupons?|vouchers?)(?:\s+out)?$/i;
+
+/** Whether a staff message is only coupons to send, nobody named (a member's "发券" asks for their own: not this). */
+export function sendsCouponsToNobody(text: string): boolean {
+  return COUPONS_TO_NOBODY_ZH.test(text.replace(/[\s\p{P}]/gu, '')) || COUPONS_TO_NOBODY_EN.test(text.replace(/[\p{P}]/gu, ' ').trim());
+}
+
 /** Whether the message is nothing but generic words (after punctuation and spaces are dropped). */
 export function isVague(text: string): boolean {
   const zh = text.replace(/[\s\p{P}]/gu, '');

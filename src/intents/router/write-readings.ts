@@ -1,6 +1,7 @@
 import { doneQuestion } from '../parse/done-question.ts';
 import { withoutMembersQuestion } from '../parse/members-question.ts';
 import { parseTicket, parseTicketUpdate, shortTicketRef, TICKET_NO } from '../parse/service-text.ts';
+import { hasActionWord } from './action-words.ts';
 import { bareFragment, withoutMember, type SlotsOf } from './terse-readings.ts';
 
 /**
@@ -83,6 +84,33 @@ const NAMES_TICKETS = /(?:报修|售后|投诉|退款|维修|服务)?(?:工)?单
 const POINTS_SIGN = /^(?:[+＋]|加|补|送)(?:积)?分$|^(?:[-－]|扣|减)(?:积?分)?$/;
 
 /**
+ * A dictionary tag said beside a member with only its sign or one verb of putting it on or taking it
+ * off, in either order ("陈静+VIP", "13800000012 -老客", "李娜 投诉过 撤", "陈静 vip取消", "陈静 tag vip"):
+ * staff's shorthand for the write, as "+100" is for points. The whole fragment must be the member, the
+ * tag and that word — a question, a negation, a second tag or anything else makes no reading, and a
+ * verb in the past ("删了") may report rather than ask, so it is not one of these words. The word must
+ * also be one action-words.ts counts as asking ("陈静 tag vip" may ask whether she has it: no reading).
+ */
+const TAG_ON = /^(?:[+＋]|加|加上|加个|打|打上|打个|贴|贴上|标|标上|挂上|tag|add|addtag|tagas)$/i;
+const TAG_OFF = /^(?:[-－—]|去|去掉|去除|删|删掉|删除|撤|撤掉|撤销|撤下|取消|取消掉|摘|摘掉|拿掉|移除|下掉|untag|remove|drop|del|delete)$/i;
+async function terseTagWrite(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<string | null> {
+  for (const [intent, word] of [['tag.add', TAG_ON], ['tag.remove', TAG_OFF]] as const) {
+    if (!has(intent) || !hasActionWord(intent, text)) continue;
+    const slots = await slotsOf(intent);
+    if (typeof slots.tag !== 'string') continue;
+    const rest = withoutMember(text, slots);
+    if (rest === undefined) continue;
+    const tag = slots.tag.toLowerCase();
+    const at = rest.toLowerCase().indexOf(tag);
+    if (at < 0) continue;
+    const left = `${rest.slice(0, at)} ${rest.slice(at + tag.length)}`;
+    // The tag's own word may follow it ("陈静 vip标签 去掉" is the long form the rules read already).
+    if (word.test(bareFragment(left).replace(/^标签|标签$/, ''))) return intent;
+  }
+  return null;
+}
+
+/**
  * A recall said tersely with its coupon's face value ("召回 20元券", "流失名单 召回 券50", "发召回 40",
  * "流失的发20券"): the whole fragment is the list, the recall, the coupon and one figure — nothing else,
  * so no question, negation or report fits. A bare figure needs a verb of sending or a unit beside it
@@ -96,6 +124,27 @@ function terseRecall(text: string): boolean {
   const figures = text.match(RECALL_FIGURE) ?? [];
   if (figures.length !== 1 || !RECALL_WORD.test(text) || !FIGURE_ASKED.test(text)) return false;
   return text.replace(RECALL_FIGURE, ' ').replace(RECALL_FRAGMENT, ' ').replace(/[\s,，.。:：;；~～!！、]+/g, '') === '';
+}
+
+/**
+ * A ticket asked for in English by its own lead, then the member and what happened ("ticket for 陈静: soup
+ * was cold", "log a ticket for zhou jie - overcharged", "raise a repair case 13800000004 card not working"):
+ * one ticket or case (never "tickets", the records) opening the message, and content after the member.
+ */
+const TICKET_LEAD_EN =
+  /^\s*(?:(?:pls|please|plz|kindly)\s+)?(?:(?:open|raise|file|log|create|make|start|submit|put in|add)\s+)?(?:(?:an?|new|one)\s+)?(?:(?:repair|complaint|after[- ]?sales?|refund|service|consultation|urgent|high[- ]priority)\s+)?(?:ticket|case)(?![\w-])\s*(?:(?:for|on|about)\s+)?/i;
+/** Words that name the tickets' records or their state, not what happened. */
+const TICKET_READ_WORDS = /\b(?:status|history|list|progress|number|no|id|details?|updates?|open|closed|pending)\b/i;
+async function englishTicketLead(text: string, slotsOf: SlotsOf): Promise<boolean> {
+  const lead = TICKET_LEAD_EN.exec(text);
+  if (!lead || !/[A-Za-z]/.test(lead[0])) return false;
+  const rest = withoutMember(text.slice(lead[0].length), await slotsOf('ticket.create'));
+  if (rest === undefined) return false;
+  const content = rest.replace(/[\s,，.。:：;；\-–—]+/g, ' ').trim();
+  if (TICKET_READ_WORDS.test(content)) return false;
+  const words = content.split(' ').filter((w) => /[A-Za-z]{2,}/.test(w)).length;
+  // What happened: two words at least, two Chinese characters, a problem's own words, or one word set off by a colon or a dash.
+  return words >= 2 || /\p{Script=Han}{2,}/u.test(content) || PROBLEM_CUES.test(content) || FAULT.test(content) || (words === 1 && /^\s*[:：\-–—]/.test(rest));
 }
 
 /** A state, an escalation or a rating of a ticket: the update's own parser (service-text.ts) decides. */
@@ -113,6 +162,8 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   if (has('ticket.update') && !TICKET_NO.test(text) && shortTicketRef(text) !== undefined && updatesTicket(text)) return { intent: 'ticket.update' };
   if (TICKET_NO.test(text)) return null;
   if (has('recall.launch') && terseRecall(text)) return { intent: 'recall.launch' };
+  const tagged = await terseTagWrite(text, slotsOf, has);
+  if (tagged) return { intent: tagged };
   // A terse points write with no figure: the figure is asked for, nothing is written yet.
   if (has('points.adjust')) {
     const rest = withoutMember(text, await slotsOf('points.adjust'));
@@ -120,6 +171,8 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   }
   if (RECORDS.test(text)) return null;
   if (has('ticket.create') && BARE_TICKET_REQUEST.test(text)) return { intent: 'ticket.create' };
+  // A ticket by its English lead, the member and what happened ("log a ticket for …": a ticket, not a note).
+  if (has('ticket.create') && hasActionWord('ticket.create', text) && (await englishTicketLead(text, slotsOf))) return { intent: 'ticket.create' };
   // A member's problem (a repair, a complaint, an after-sales case) and a request to handle it or its urgency.
   // 投诉过 is a tag of the dictionary: a tag's words, never a complaint to handle.
   const ticketable = has('ticket.create') && !LOG_WORDS.test(text) && !/投诉过|查|\b(?:show|list)\b/i.test(text);
