@@ -119,9 +119,9 @@ export const MIGHT_AS_WELL = /(?:(?:干脆|索性)[^，,。；;\s]+|(?:^|[\s，,
  * Words that take the instruction back as a joke or as irony ("…what could possibly go wrong",
  * "开玩笑的", "出了事你负责啊"): the user does not mean it, so it is read as a supposition, never an order.
  */
-// "反正公司有钱", "反正不是我出钱": irony about who pays; "干脆把会员全删了算了", "…清零了算了", "省得烦": exasperation, "might as well".
+// "反正公司有钱", "反正不是我出钱": irony about who pays; 呵呵 closing a request (and the eye-roll emoji) is the web's sneer, not a smile; "干脆把会员全删了算了", "…清零了算了", "省得烦": exasperation, "might as well".
 export const NOT_MEANT_ZH =
-  /开(?:个)?玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|😂|🤣/;
+  /开(?:个)?玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|呵{2,}[!！~～。.…]*$|😂|🤣|🙄|😏|🙃/;
 export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b|\b(?:lol|lmao|haha+)[!.]*$/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */

@@ -29,6 +29,9 @@ const CASES: [string, Expect][] = [
   ['周杰说要我给他加500积分 想得美', 'reported'],
   ['give everyone 1000 points lol', 'hypo'],
   ['哈哈 给13800000001加100分 生日', 'do'],
+  ['那就把他的VIP标签撤了呗 反正他也不来 呵呵', 'hypo'],
+  ['把王芳积分清零吧呵呵。', 'hypo'],
+  ['给13800000005加个家庭客标签 🙄', 'hypo'],
   // session 18: who did it / how is it done, and a verb that names a past action (…加的那200分) ask, never order
   ['给周杰建工单是怎么弄的', 'q'],
   ['上次给周杰加的那200分是谁操作的', 'q'],
