@@ -57,6 +57,7 @@ describe('write readings', () => {
     ['郑浩 商务宴请 撤', 'tag.remove'],
     ['吴敏 生日月取消', 'tag.remove'],
     ['赵磊 摘掉高价值', 'tag.remove'],
+    ['麻烦 去掉 M00000013 新客 哈', 'tag.remove'],
     // … and an English ticket by its own lead, the member and what happened.
     ['ticket for 吴敏: wrong dish served', 'ticket.create'],
     ['log a case for M00000013 - overcharged', 'ticket.create'],

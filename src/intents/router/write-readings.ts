@@ -59,8 +59,9 @@ const CONTACT_EN = [
   /\b(?:messaged|wechatted|texted)(?: us)? (?:about|asking|to ask)\b/i,
 ];
 /** A note's own lead ("log: …", "note for 王芳 - …", "interaction 王芳 wechat …"): what follows is the note. */
-// Or the command itself opening the message with the kind of contact ("log a store visit for him today, …", "record a call with 王芳").
-const NOTE_LEAD = /^\s*(?:(?:log|note|record)(?:\s+(?:for|on)\s+\S+)?\s*[:：-]|interaction\s+(?!history|records?|logs?\b|list)\S|(?:pls\s+|please\s+)?(?:log|record)\s+(?:an?|the|one)\s+(?:(?:store|shop|in-store|phone|wechat|follow-?up)\s+)?(?:visit|call|chat|complaint|interaction|contact)\b)/i;
+// Or the command itself opening the message with the kind of contact ("log a store visit for him today, …", "record a call with 王芳",
+// tersely with no article: "log call M00000003 complaint").
+const NOTE_LEAD = /^\s*(?:(?:log|note|record)(?:\s+(?:for|on)\s+\S+)?\s*[:：-]|interaction\s+(?!history|records?|logs?\b|list)\S|(?:pls\s+|please\s+)?(?:log|record)\s+(?:(?:an?|the|one)\s+)?(?:(?:store|shop|in-store|phone|wechat|follow-?up)\s+)?(?:visit|call|chat|complaint|interaction|contact)\b)/i;
 
 /** The records named as a thing ("来电记录", "投诉历史", "history"): a read, whatever else is said. */
 const RECORDS = /(?:记录|纪录|历史|明细)(?!\s*(?:一下|下来|下|上|一笔))|\b(?:history|records|interactions|notes)\b/i;
@@ -105,9 +106,27 @@ async function terseTagWrite(text: string, slotsOf: SlotsOf, has: (intent: strin
     if (at < 0) continue;
     const left = `${rest.slice(0, at)} ${rest.slice(at + tag.length)}`;
     // The tag's own word may follow it ("陈静 vip标签 去掉" is the long form the rules read already).
-    if (word.test(bareFragment(left).replace(/^标签|标签$/, ''))) return intent;
+    // A politeness or a 给 before it ("亲 摘掉 … 嘛", "麻烦给陈静 +VIP") asks no less.
+    if (word.test(bareFragment(left).replace(/^标签|标签$/, '').replace(/^(?:亲|请|麻烦|帮我|帮忙|给)+/, ''))) return intent;
   }
   return null;
+}
+
+/**
+ * A member's dictionary tag and a verb of taking it off right after it, in a longer sentence ("把陈静身上那个
+ * 流失风险摘掉 她回来了", "吴敏那个生日月的标签已经过了帮我删一下"): the model reads the member and the tag as her
+ * profile. The verb must follow the tag closely (标签, 已经…了, 帮我 between at most) and count as asking
+ * (action-words.ts); a past "删了" asks only after 把 ("把…撤了吧"), else it may report what was done.
+ */
+const OFF_VERB = String.raw`(?:帮我|帮忙|麻烦|给(?:她|他|ta)?|也|就|可以|能)?\s*(?:摘|撕|去|删|撤|拿|下|移除|取消)(?:掉|除|销|走|下来)?`;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+async function tagTakenOff(text: string, slotsOf: SlotsOf): Promise<boolean> {
+  if (!hasActionWord('tag.remove', text)) return false;
+  const slots = await slotsOf('tag.remove');
+  if (typeof slots.tag !== 'string' || withoutMember(text, slots) === undefined) return false;
+  const after = new RegExp(`${escapeRe(slots.tag)}\\s*的?\\s*(?:标签)?\\s*(?:已经[^，,。；;\\s]{0,4}了\\s*)?${OFF_VERB}(了?)`, 'i').exec(text);
+  if (!after) return false;
+  return !after[1] || /把/.test(text.slice(0, after.index));
 }
 
 /**
@@ -164,6 +183,7 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   if (has('recall.launch') && terseRecall(text)) return { intent: 'recall.launch' };
   const tagged = await terseTagWrite(text, slotsOf, has);
   if (tagged) return { intent: tagged };
+  if (has('tag.remove') && (await tagTakenOff(text, slotsOf))) return { intent: 'tag.remove' };
   // A terse points write with no figure: the figure is asked for, nothing is written yet.
   if (has('points.adjust')) {
     const rest = withoutMember(text, await slotsOf('points.adjust'));
