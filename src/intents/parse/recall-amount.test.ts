@@ -10,9 +10,13 @@ describe('recallAmount', () => {
     ['召回一下流失的 每人发50', '50.00'],
     ['recall the lapsed ones, 30 each', '30.00'],
     ['win back the churned, 15 per person', '15.00'],
+    // Session 20: the figure before the coupon word.
+    ['win back the lapsed with a 40 voucher', '40.00'],
+    ['churned ones, send a 25 coupon', '25.00'],
+    ['沉睡的发个35的券', '35.00'],
   ])('%s → %s', (text, amount) => expect(recallAmount(text)).toBe(amount));
 
-  it.each(['召回流失90天的会员', '召回前50个', '每人3张券', '召回 3 个月没来的', 'recall members lapsed 60 days', '每人送20积分', '召回率 30%'])('reads no face value in %s', (text) =>
+  it.each(['召回流失90天的会员', '召回前50个', '每人3张券', '召回 3 个月没来的', 'recall members lapsed 60 days', '每人送20积分', '召回率 30%', '3 coupons each', '发3张券'])('reads no face value in %s', (text) =>
     expect(recallAmount(text)).toBeUndefined(),
   );
 });

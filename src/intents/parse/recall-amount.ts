@@ -4,15 +4,19 @@
  * The amount extractor reads a bare number only beside a unit or a coupon word it can see; the
  * recall's trigger has already taken "发券"/"召回", so without this the preview held the default
  * value instead of the one asked. A number followed by a unit of time, people, a count, a percent
- * or points is no face value ("召回流失90天的", "召回前50个", "每人3张").
+ * or points is no face value ("召回流失90天的", "召回前50个", "每人3张"). A figure right before the coupon
+ * word qualifies the coupon too ("with a 50 coupon", "发个30的券").
  */
 const NOT_MONEY = '(?![\\d.])(?!\\s*(?:天|日|周|星期|个月|月|年|人|位|名|个|张|份|次|单|笔|%|％|分|积分|days?|weeks?|months?|years?|people|members?|points?|pts|%))';
 const AFTER_WORD = new RegExp(`(?:召回|发券|送券|(?<![面额值])券|每人|每位|每个人|一人一张|一人)\\s*(?:都)?\\s*(?:送|发|给)?\\s*(?:个|张|一张)?\\s*(\\d{1,4}(?:\\.\\d{1,2})?)${NOT_MONEY}`);
 const EACH = new RegExp(`(?<![\\d.])(\\d{1,4}(?:\\.\\d{1,2})?)\\s*(?:each|apiece|per (?:person|head|member|customer))\\b`, 'i');
+// A figure that qualifies the coupon itself, before it, with no unit ("with a 50 coupon", "a 30 recall voucher", "20的券");
+// before a plural it counts them ("3 coupons each").
+const BEFORE_COUPON = /(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)(?:\s*-?\s*(?:off\s+)?(?:recall\s+|win-?back\s+)?(?:coupon|voucher)\b|\s*的?\s*(?:召回|优惠|代金)?券)/i;
 
 /** The face value, as the slot spells it ("25.00"), or undefined. */
 export function recallAmount(text: string): string | undefined {
-  const m = AFTER_WORD.exec(text) ?? EACH.exec(text);
+  const m = AFTER_WORD.exec(text) ?? EACH.exec(text) ?? BEFORE_COUPON.exec(text);
   if (!m?.[1]) return undefined;
   const n = Number(m[1]);
   return n > 0 ? n.toFixed(2) : undefined;

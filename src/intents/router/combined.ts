@@ -6,10 +6,10 @@ import { asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
-import { isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
+import { asksForOthers, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { detailedObjectOf, pairedAsksOf, pairedWritesOf } from './paired-asks.ts';
-import { isVague } from './vague.ts';
+import { isMistypedPhone, isVague, sendsCouponsToNobody } from './vague.ts';
 import { writeReadingOf } from './write-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
@@ -268,7 +268,9 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // High-precision override: an identifier and nothing else is a lookup, whatever the model says.
       if (rules.bareIdentifier && rules.result.intent !== CLARIFY_INTENT) return rules.result;
       // Nothing but a generic verb or a pointer at nothing named ("查一下", "那个数据呢"): ask what is wanted (vague.ts).
-      if (isVague(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
+      // … or, from staff, coupons to send and nobody named ("发券"): whom is asked, no recall previewed.
+      // … or a phone number a digit short or long, alone.
+      if (isVague(rules.text) || isMistypedPhone(rules.text) || (ctx.audience === 'staff' && sendsCouponsToNobody(rules.text))) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');
@@ -316,6 +318,8 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
           const options = readings.filter((r) => pair.includes(r.label));
           return withUnasked({ intent: CLARIFY_INTENT, slots: { options: [...pair] }, confidence: options[0]!.p, alternatives: await withSlots(options) });
         }
+        // Something to send or give to other people: staff's work, no my.* intent's (member-readings.ts).
+        if (asksForOthers(rules.text)) return withUnasked({ intent: fallback, slots: {}, confidence: TERSE_CONFIDENCE });
         const chat = audienceIntents.find((i) => i.rule.chat && !i.rule.fallback);
         if (chat && isPlanAfterAck(rules.text)) return withUnasked({ intent: chat.name, slots: {}, confidence: TERSE_CONFIDENCE });
         if (NEXT_LEVEL.test(rules.text) && candidates.some((c) => c.label === 'my.level')) {

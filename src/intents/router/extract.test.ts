@@ -26,6 +26,13 @@ describe('extractors', () => {
     expect(findCount('周杰来了三次')).toBeUndefined();
   });
 
+  it('a count pointed at by 那 / 这 is which ones, not how many (session 20)', () => {
+    expect(findCount('郑浩那一单吃了什么')).toBeUndefined();
+    expect(findCount('吴敏这两笔是啥')).toBeUndefined();
+    expect(findCount('郑浩最近两单')?.value).toBe(2);
+    expect(findCount('列5个')?.value).toBe(5);
+  });
+
   it('finds member numbers in either case, standing alone', () => {
     expect(values(findMemberNos('查 m00000001 和 M00000002'))).toEqual(['M00000001', 'M00000002']);
     expect(values(findMemberNos('XM00000001'))).toEqual([]);

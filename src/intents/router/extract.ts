@@ -292,9 +292,10 @@ const COUNT_NOUN = '(?:orders?|purchases?|tickets?|cases?|kocs?|referrers?|promo
 const NOT_COUNTED = '(?:days?|weeks?|months?|years?|points?|pts|yuan|rmb|k)';
 /**
  * Chinese measure words of a count: people (位 个 名), orders and payments (单 笔), records (条 张 次 is
- * not: "来了三次" is a frequency) — never a span of time ("三个月", "两个星期").
+ * not: "来了三次" is a frequency) — never a span of time ("三个月", "两个星期"), nor one pointed at ("那一单 点了啥",
+ * "这两位": which ones, not how many to show).
  */
-const CN_COUNT = new RegExp(`(?:最近|近|过去|列|前)?\\s*${NUM}\\s*(?:位|个|名|单|笔|条|张)(?!\\s*(?:月|多月|星期|礼拜|小时|钟头|工作日))`);
+const CN_COUNT = new RegExp(`(?:最近|近|过去|列|前)?\\s*(?<![那这哪每])${NUM}\\s*(?:位|个|名|单|笔|条|张)(?!\\s*(?:月|多月|星期|礼拜|小时|钟头|工作日))`);
 
 /**
  * How many to show: "前20", "前二十名", "最近10单", "近5笔订单", "3条记录", "top 5", "top ten",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intents } from '../catalogue.ts';
-import { isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
+import { asksForOthers, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
 
 const byName = new Map(intents.map((i) => [i.name, i]));
 /** Hits as the rules give them: where each intent's word was found. */
@@ -27,5 +27,10 @@ describe('member readings', () => {
     expect(NEXT_LEVEL.test('我有多少积分')).toBe(false);
     for (const s of ['ok 那下次来再用券吧', '好的 我回头去店里用']) expect(isPlanAfterAck(s), s).toBe(true);
     for (const s of ['好的 那我看看我的券', '好 明天去用券 有几张来着', '下次再用券']) expect(isPlanAfterAck(s), s).toBe(false);
+  });
+
+  it("reads a member's request to send or give something to other people as staff's work (session 20)", () => {
+    for (const s of ['能不能替沉睡的那些会员也送点券', '帮我妈妈加点积分吧', '给大家都发个优惠券']) expect(asksForOthers(s), s).toBe(true);
+    for (const s of ['给我发张券', '帮我加点积分', '我妈妈能领券吗', '给我看看积分']) expect(asksForOthers(s), s).toBe(false);
   });
 });

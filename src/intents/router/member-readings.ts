@@ -55,3 +55,14 @@ export const isPlanAfterAck = (text: string): boolean => PLAN_AFTER_ACK.test(tex
  */
 export const NEXT_LEVEL =
   /(?:多少|几)[^，,。；;\s]{0,6}?(?:才|就)?(?:能|可以)?升(?:级|到)|升(?:级|到)[^，,。；;\s]{0,8}?(?:多少|几)|还差[^，,。；;\s]{0,6}?升|\bhow (?:many|much)\b[^?]{0,40}\b(?:next|higher) (?:level|tier)\b|\b(?:to|for) (?:the )?(?:next|higher) (?:level|tier)\b|\blevel up\b/i;
+
+/**
+ * A member asking the bot to send or give something to *other people* ("给流失的那些人发个召回券", "能不能给我朋友们
+ * 也发点券", "给我老婆的号加点积分"): staff's work (a recall, a mass message, points for another member), which
+ * no my.* intent does — read as my.help, whose answer says what a member can ask, never as the member's own
+ * coupons or points. The others must stand right after 给 (or 帮 / 替); "给我发个券" is the member's own.
+ */
+const OTHERS = String.raw`(?:我的?)?(?:那些|这些|所有的?|全部的?)?(?:流失|沉睡|不来)?的?(?:那些|这些)?(?:人|会员们?|客户们?|客人们?|顾客们?|朋友们?|家人|老婆|老公|爸爸?|妈妈?|孩子|同事|别人|其他人|大家|他们|她们)`;
+const FOR_OTHERS = new RegExp(String.raw`(?:给|帮|替)\s*(?:流失|沉睡)?${OTHERS}[^，,。！!？?]{0,16}?(?:也|都)?(?:群发|发|送|推|加|充|召回)`);
+const FOR_OTHERS_LIST = /(?:给|帮|替)\s*(?:流失|沉睡)(?:名单|会员|客户|的)/;
+export const asksForOthers = (text: string): boolean => FOR_OTHERS.test(text) || (FOR_OTHERS_LIST.test(text) && /发|送|推|召回/.test(text));

@@ -4,7 +4,7 @@ import { intents } from '../catalogue.ts';
 import { offlineContext } from '../classifier/tuning.ts';
 import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
 import { createCombinedRouter, DEFAULT_COMBINATION } from './combined.ts';
-import { isVague } from './vague.ts';
+import { isMistypedPhone, isVague, sendsCouponsToNobody } from './vague.ts';
 
 const router = (p: Record<string, number>) => createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: fixedReading(p), combination: DEFAULT_COMBINATION });
 const staff = offlineContext('staff');
@@ -66,6 +66,14 @@ describe('vague messages', () => {
   it('asks what is wanted when a message is only a generic verb or a pointer at nothing named', () => {
     for (const text of ['查一下', '帮我看看', '弄一下', '那个数据呢', '那个人呢', '情况怎么样', 'check this']) expect([text, isVague(text)]).toEqual([text, true]);
     for (const text of ['查一下订单', '看下王芳', '你能干啥', '人数呢', '谢谢', 'check 13800000001', '了']) expect([text, isVague(text)]).toEqual([text, false]);
+    // Session 20: a person or a time pointed at and never named is vague; a name or an object word is not.
+    for (const text of ['那个顾客呢', '之前那个', '这个会员']) expect([text, isVague(text)]).toEqual([text, true]);
+    for (const text of ['那个顾客的订单', '之前那个郑浩', '会员', '帮我查下客户', '看一下会员']) expect([text, isVague(text)]).toEqual([text, false]);
+    for (const text of ['1390000123', '139 0000 123 45']) expect([text, isMistypedPhone(text)]).toEqual([text, true]);
+    for (const text of ['13900001234', '139000012', '1390000123 订单']) expect([text, isMistypedPhone(text)]).toEqual([text, false]);
+    // Session 20: coupons to send with nobody named is asked about; a list, a figure or a refusal is not this.
+    for (const text of ['送点券吧', '帮我发张券', 'hand out coupons']) expect([text, sendsCouponsToNobody(text)]).toEqual([text, true]);
+    for (const text of ['沉睡的 发券', '发30元券', '先别发券', '王芳 送券', '我的券']) expect([text, sendsCouponsToNobody(text)]).toEqual([text, false]);
   });
 });
 

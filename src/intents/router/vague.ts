@@ -14,6 +14,9 @@ const GENERIC = [
   '搞一下', '搞下', '搞', '处理一下', '处理下', '处理', '改一下', '改下', '改', '一下', '下',
   // Pointers at nothing named, and "how is it".
   '那个', '这个', '那', '这', '数据', '情况', '东西', '人', '怎么样', '咋样', '如何', '怎样',
+  // … a person or a time pointed at, never named ("那个客人", "上次那个"): whom or what is not said.
+  // A person word with a verb and no pointer ("查下会员") asks for a look-up: see PERSON below.
+  '客人', '顾客', '客户', '会员', '上次', '刚才', '之前',
   // Particles.
   '呢', '吧', '啊', '呀', '哈', '嘛', '了',
 ];
@@ -22,9 +25,32 @@ const GENERIC_EN = /^(?:(?:please|pls|can you|could you|check|look|see|look at|h
 /** A verb or pointer must be there: particles or 人 alone are no request at all ("了", "人"). */
 const CORE = /查|看|瞅|弄|整|搞|处理|改|那个|这个|情况|数据|\b(?:check|look|see|handle|deal)\b/i;
 
+/**
+ * Coupons to send and nobody named ("发券", "送点券吧", "send coupons"): a recall goes to the churn list,
+ * a member's coupon is no staff write — whom is not said, so the bot asks rather than preview a recall.
+ * With a list, a figure or a member ("流失 发券", "发20元券") it is no longer this.
+ */
+const COUPONS_TO_NOBODY_ZH = /^(?:帮我|帮忙|麻烦|你|给)?(?:发|送|推|派)(?:一下|下)?(?:个|张|点|些|一些|一波)?(?:优惠|代金)?券(?:吧|呗|啊|呀|哈|嘛)?$/;
+const COUPONS_TO_NOBODY_EN = /^(?:(?:please|pls)\s+)?(?:send|give|push|hand)(?:\s+out)?\s+(?:some\s+|the\s+)?(?:coupons?|vouchers?)(?:\s+out)?$/i;
+
+/**
+ * A phone number one digit short or long, alone ("1380000001", "138 0000 00012"): a member meant, but
+ * which one cannot be known — asked, never looked up by a guess or answered with the help text.
+ */
+export const isMistypedPhone = (text: string): boolean => /^(?:1\d{9}|1\d{11})$/.test(text.replace(/[\s-]/g, ''));
+
+/** Whether a staff message is only coupons to send, nobody named (a member's "发券" asks for their own: not this). */
+export function sendsCouponsToNobody(text: string): boolean {
+  return COUPONS_TO_NOBODY_ZH.test(text.replace(/[\s\p{P}]/gu, '')) || COUPONS_TO_NOBODY_EN.test(text.replace(/[\p{P}]/gu, ' ').trim());
+}
+
+const PERSON = /客人|顾客|客户|会员/;
+const POINTER = /那个|这个|那|这|上次|刚才|之前/;
+
 /** Whether the message is nothing but generic words (after punctuation and spaces are dropped). */
 export function isVague(text: string): boolean {
   const zh = text.replace(/[\s\p{P}]/gu, '');
+  if (PERSON.test(zh) && !POINTER.test(zh.replace(PERSON, ''))) return false;
   if (!zh || zh.length > 12 || !CORE.test(text)) return false;
   if (/[0-9]/.test(zh)) return false;
   return GENERIC_ZH.test(zh) || GENERIC_EN.test(text.replace(/[\p{P}]/gu, ' ').trim());

@@ -49,12 +49,32 @@ describe('write readings', () => {
     ['召回 20元券', 'recall.launch'],
     ['发召回 40', 'recall.launch'],
     ['流失的发20券', 'recall.launch'],
+    // Session 20: a dictionary tag with its sign or one verb beside a member, nothing else.
+    ['郑浩+商务宴请', 'tag.add'],
+    ['13800000013 +生日月', 'tag.add'],
+    ['M00000014 爱吃辣 打上', 'tag.add'],
+    ['吴敏 -新客', 'tag.remove'],
+    ['郑浩 商务宴请 撤', 'tag.remove'],
+    ['吴敏 生日月取消', 'tag.remove'],
+    ['赵磊 摘掉高价值', 'tag.remove'],
+    ['麻烦 去掉 M00000013 新客 哈', 'tag.remove'],
+    // … and an English ticket by its own lead, the member and what happened.
+    ['ticket for 吴敏: wrong dish served', 'ticket.create'],
+    ['log a case for M00000013 - overcharged', 'ticket.create'],
+    ['raise a complaint ticket 13800000014 waiter was rude', 'ticket.create'],
   ])('%s → %s', async (text, intent) => expect((await route(text)).intent).toBe(intent));
 
   it('a terse recall reading needs the figure asked for and nothing else said (session 19)', async () => {
     // A bare figure after 召回 may be a recall's number; a question or a result asked is no launch.
     for (const text of ['召回 3', '召回 20元券?', '召回 20元券 效果', '召回 券50 发了吗']) expect((await route(text)).intent).not.toBe('recall.launch');
     for (const text of ["don't log a call for her", 'did you log a visit for him']) expect((await route(text)).intent).not.toBe('interaction.log');
+  });
+
+  it('a terse tag write needs a dictionary tag, the member and one asking word, nothing else (session 20)', async () => {
+    // No sign or verb, a question, a figure: no tag write.
+    for (const text of ['吴敏 生日月', '吴敏 生日月 有吗', '吴敏 +100']) expect(['tag.add', 'tag.remove']).not.toContain((await route(text)).intent);
+    // Tickets named as records, or their state: the records.
+    for (const text of ['tickets for 吴敏', 'ticket status for M00000013', 'ticket 郑浩']) expect((await route(text)).intent).not.toBe('ticket.create');
   });
 
   // Questions, views and reports with no request: a read or a question, never the write.

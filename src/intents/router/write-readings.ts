@@ -1,6 +1,7 @@
 import { doneQuestion } from '../parse/done-question.ts';
 import { withoutMembersQuestion } from '../parse/members-question.ts';
 import { parseTicket, parseTicketUpdate, shortTicketRef, TICKET_NO } from '../parse/service-text.ts';
+import { hasActionWord } from './action-words.ts';
 import { bareFragment, withoutMember, type SlotsOf } from './terse-readings.ts';
 
 /**
@@ -58,8 +59,9 @@ const CONTACT_EN = [
   /\b(?:messaged|wechatted|texted)(?: us)? (?:about|asking|to ask)\b/i,
 ];
 /** A note's own lead ("log: …", "note for 王芳 - …", "interaction 王芳 wechat …"): what follows is the note. */
-// Or the command itself opening the message with the kind of contact ("log a store visit for him today, …", "record a call with 王芳").
-const NOTE_LEAD = /^\s*(?:(?:log|note|record)(?:\s+(?:for|on)\s+\S+)?\s*[:：-]|interaction\s+(?!history|records?|logs?\b|list)\S|(?:pls\s+|please\s+)?(?:log|record)\s+(?:an?|the|one)\s+(?:(?:store|shop|in-store|phone|wechat|follow-?up)\s+)?(?:visit|call|chat|complaint|interaction|contact)\b)/i;
+// Or the command itself opening the message with the kind of contact ("log a store visit for him today, …", "record a call with 王芳",
+// tersely with no article: "log call M00000003 complaint").
+const NOTE_LEAD = /^\s*(?:(?:log|note|record)(?:\s+(?:for|on)\s+\S+)?\s*[:：-]|interaction\s+(?!history|records?|logs?\b|list)\S|(?:pls\s+|please\s+)?(?:log|record)\s+(?:(?:an?|the|one)\s+)?(?:(?:store|shop|in-store|phone|wechat|follow-?up)\s+)?(?:visit|call|chat|complaint|interaction|contact)\b)/i;
 
 /** The records named as a thing ("来电记录", "投诉历史", "history"): a read, whatever else is said. */
 const RECORDS = /(?:记录|纪录|历史|明细)(?!\s*(?:一下|下来|下|上|一笔))|\b(?:history|records|interactions|notes)\b/i;
@@ -83,6 +85,51 @@ const NAMES_TICKETS = /(?:报修|售后|投诉|退款|维修|服务)?(?:工)?单
 const POINTS_SIGN = /^(?:[+＋]|加|补|送)(?:积)?分$|^(?:[-－]|扣|减)(?:积?分)?$/;
 
 /**
+ * A dictionary tag said beside a member with only its sign or one verb of putting it on or taking it
+ * off, in either order ("陈静+VIP", "13800000012 -老客", "李娜 投诉过 撤", "陈静 vip取消", "陈静 tag vip"):
+ * staff's shorthand for the write, as "+100" is for points. The whole fragment must be the member, the
+ * tag and that word — a question, a negation, a second tag or anything else makes no reading, and a
+ * verb in the past ("删了") may report rather than ask, so it is not one of these words. The word must
+ * also be one action-words.ts counts as asking ("陈静 tag vip" may ask whether she has it: no reading).
+ */
+const TAG_ON = /^(?:[+＋]|加|加上|加个|打|打上|打个|贴|贴上|标|标上|挂上|tag|add|addtag|tagas)$/i;
+const TAG_OFF = /^(?:[-－—]|去|去掉|去除|删|删掉|删除|撤|撤掉|撤销|撤下|取消|取消掉|摘|摘掉|拿掉|移除|下掉|untag|remove|drop|del|delete)$/i;
+async function terseTagWrite(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<string | null> {
+  for (const [intent, word] of [['tag.add', TAG_ON], ['tag.remove', TAG_OFF]] as const) {
+    if (!has(intent) || !hasActionWord(intent, text)) continue;
+    const slots = await slotsOf(intent);
+    if (typeof slots.tag !== 'string') continue;
+    const rest = withoutMember(text, slots);
+    if (rest === undefined) continue;
+    const tag = slots.tag.toLowerCase();
+    const at = rest.toLowerCase().indexOf(tag);
+    if (at < 0) continue;
+    const left = `${rest.slice(0, at)} ${rest.slice(at + tag.length)}`;
+    // The tag's own word may follow it ("陈静 vip标签 去掉" is the long form the rules read already).
+    // A politeness or a 给 before it ("亲 摘掉 … 嘛", "麻烦给陈静 +VIP") asks no less.
+    if (word.test(bareFragment(left).replace(/^标签|标签$/, '').replace(/^(?:亲|请|麻烦|帮我|帮忙|给)+/, ''))) return intent;
+  }
+  return null;
+}
+
+/**
+ * A member's dictionary tag and a verb of taking it off right after it, in a longer sentence ("把陈静身上那个
+ * 流失风险摘掉 她回来了", "吴敏那个生日月的标签已经过了帮我删一下"): the model reads the member and the tag as her
+ * profile. The verb must follow the tag closely (标签, 已经…了, 帮我 between at most) and count as asking
+ * (action-words.ts); a past "删了" asks only after 把 ("把…撤了吧"), else it may report what was done.
+ */
+const OFF_VERB = String.raw`(?:帮我|帮忙|麻烦|给(?:她|他|ta)?|也|就|可以|能)?\s*(?:摘|撕|去|删|撤|拿|下|移除|取消)(?:掉|除|销|走|下来)?`;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+async function tagTakenOff(text: string, slotsOf: SlotsOf): Promise<boolean> {
+  if (!hasActionWord('tag.remove', text)) return false;
+  const slots = await slotsOf('tag.remove');
+  if (typeof slots.tag !== 'string' || withoutMember(text, slots) === undefined) return false;
+  const after = new RegExp(`${escapeRe(slots.tag)}\\s*的?\\s*(?:标签)?\\s*(?:已经[^，,。；;\\s]{0,4}了\\s*)?${OFF_VERB}(了?)`, 'i').exec(text);
+  if (!after) return false;
+  return !after[1] || /把/.test(text.slice(0, after.index));
+}
+
+/**
  * A recall said tersely with its coupon's face value ("召回 20元券", "流失名单 召回 券50", "发召回 40",
  * "流失的发20券"): the whole fragment is the list, the recall, the coupon and one figure — nothing else,
  * so no question, negation or report fits. A bare figure needs a verb of sending or a unit beside it
@@ -96,6 +143,27 @@ function terseRecall(text: string): boolean {
   const figures = text.match(RECALL_FIGURE) ?? [];
   if (figures.length !== 1 || !RECALL_WORD.test(text) || !FIGURE_ASKED.test(text)) return false;
   return text.replace(RECALL_FIGURE, ' ').replace(RECALL_FRAGMENT, ' ').replace(/[\s,，.。:：;；~～!！、]+/g, '') === '';
+}
+
+/**
+ * A ticket asked for in English by its own lead, then the member and what happened ("ticket for 陈静: soup
+ * was cold", "log a ticket for zhou jie - overcharged", "raise a repair case 13800000004 card not working"):
+ * one ticket or case (never "tickets", the records) opening the message, and content after the member.
+ */
+const TICKET_LEAD_EN =
+  /^\s*(?:(?:pls|please|plz|kindly)\s+)?(?:(?:open|raise|file|log|create|make|start|submit|put in|add)\s+)?(?:(?:an?|new|one)\s+)?(?:(?:repair|complaint|after[- ]?sales?|refund|service|consultation|urgent|high[- ]priority)\s+)?(?:ticket|case)(?![\w-])\s*(?:(?:for|on|about)\s+)?/i;
+/** Words that name the tickets' records or their state, not what happened. */
+const TICKET_READ_WORDS = /\b(?:status|history|list|progress|number|no|id|details?|updates?|open|closed|pending)\b/i;
+async function englishTicketLead(text: string, slotsOf: SlotsOf): Promise<boolean> {
+  const lead = TICKET_LEAD_EN.exec(text);
+  if (!lead || !/[A-Za-z]/.test(lead[0])) return false;
+  const rest = withoutMember(text.slice(lead[0].length), await slotsOf('ticket.create'));
+  if (rest === undefined) return false;
+  const content = rest.replace(/[\s,，.。:：;；\-–—]+/g, ' ').trim();
+  if (TICKET_READ_WORDS.test(content)) return false;
+  const words = content.split(' ').filter((w) => /[A-Za-z]{2,}/.test(w)).length;
+  // What happened: two words at least, two Chinese characters, a problem's own words, or one word set off by a colon or a dash.
+  return words >= 2 || /\p{Script=Han}{2,}/u.test(content) || PROBLEM_CUES.test(content) || FAULT.test(content) || (words === 1 && /^\s*[:：\-–—]/.test(rest));
 }
 
 /** A state, an escalation or a rating of a ticket: the update's own parser (service-text.ts) decides. */
@@ -113,6 +181,9 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   if (has('ticket.update') && !TICKET_NO.test(text) && shortTicketRef(text) !== undefined && updatesTicket(text)) return { intent: 'ticket.update' };
   if (TICKET_NO.test(text)) return null;
   if (has('recall.launch') && terseRecall(text)) return { intent: 'recall.launch' };
+  const tagged = await terseTagWrite(text, slotsOf, has);
+  if (tagged) return { intent: tagged };
+  if (has('tag.remove') && (await tagTakenOff(text, slotsOf))) return { intent: 'tag.remove' };
   // A terse points write with no figure: the figure is asked for, nothing is written yet.
   if (has('points.adjust')) {
     const rest = withoutMember(text, await slotsOf('points.adjust'));
@@ -120,6 +191,8 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   }
   if (RECORDS.test(text)) return null;
   if (has('ticket.create') && BARE_TICKET_REQUEST.test(text)) return { intent: 'ticket.create' };
+  // A ticket by its English lead, the member and what happened ("log a ticket for …": a ticket, not a note).
+  if (has('ticket.create') && hasActionWord('ticket.create', text) && (await englishTicketLead(text, slotsOf))) return { intent: 'ticket.create' };
   // A member's problem (a repair, a complaint, an after-sales case) and a request to handle it or its urgency.
   // 投诉过 is a tag of the dictionary: a tag's words, never a complaint to handle.
   const ticketable = has('ticket.create') && !LOG_WORDS.test(text) && !/投诉过|查|\b(?:show|list)\b/i.test(text);

@@ -11,8 +11,9 @@ const WHO = '([^\\s，,。.!！?？、的把将从让由请叫]{1,16}?)';
 const TAIL = '([^\\s，,。.!！?？、]{1,16})';
 /** What stands between a person and their customers: 的, 手上的, 名下的, 企微, 所有 …. */
 const OWNS = '\\s*(?:的|手上的|手里的|名下的|那边的|负责的)\\s*(?:所有|全部)?\\s*(?:的)?\\s*(?:企业?微信|企微)?\\s*(?:客户|顾客|客人|好友|联系人)(?:们)?';
-const HAND = '\\s*(?:全部|都|全都|统统)?\\s*(?:都)?\\s*(?:转给|转交给|转交|交接给|交给|分给|分配给|转移给|转到|移交给|移交|划给|划到|过给|给)\\s*';
-const LEFT = '\\s*(?:离职|辞职|要走|走了|调走|调岗|调店|不干|休产假|休假)[^，,。.!！]{0,8}[，,。\\s]*(?:他|她|ta|TA)?\\s*(?:的)?\\s*(?:所有|全部)?\\s*(?:企业?微信|企微)?\\s*(?:客户|顾客|客人|好友|联系人)';
+const HAND = '\\s*(?:你|您)?\\s*(?:帮我|帮忙|麻烦|给我)?\\s*(?:全部|都|全都|统统)?\\s*(?:都)?\\s*(?:转给|转交给|转交|交接给|交给|分给|分配给|转移给|转到|移交给|移交|划给|划到|过给|给)\\s*';
+// Leaving said with where to ("调去总部了", "调到杭州"), and the customers as "她手上那些".
+const LEFT = '\\s*(?:离职|辞职|要走|走了|调走|调岗|调店|调去|调到|调回|转岗|退休|不干|休产假|休假)[^，,。.!！]{0,8}[，,。\\s]*(?:他|她|ta|TA)?\\s*(?:的|手上的?|手里的?|名下的?)?\\s*(?:那些|这些)?\\s*(?:所有|全部)?\\s*(?:企业?微信|企微|微信)?\\s*(?:客户|顾客|客人|好友|联系人)';
 const TAKE = '\\s*(?:来)?\\s*(?:接手|接管|接过来|接过去|接|跟进|负责)';
 const EN_WHO = "([A-Za-z\\p{Script=Han}][\\w .'\\p{Script=Han}-]{0,30}?)";
 const EN_CUSTOMERS = '\\s+(?:wecom\\s+)?(?:customers|clients|contacts)';
@@ -53,7 +54,7 @@ const TITLE = '(?:副店长|店长|经理|主管|组长|领班|老师|总监|总
 const DEPT = '(?:客服|市场|前台|店员|收银|运营|总部|财务)';
 const STAFF_FORM = new RegExp(`^${DEPT}?(?:[小老阿](\\p{Script=Han})|(\\p{Script=Han})${TITLE})`, 'u');
 /** What starts a new clause after a party: another staff form, a time, or the reason. */
-const CLAUSE = new RegExp(`^(?:${DEPT}?[小老阿]\\p{Script=Han}|\\p{Script=Han}${TITLE}|下午|上午|中午|晚上|今天|明天|后天|下周|这周|马上|待会|等会|因为|要|会|在|说|请假|休假|离职|辞职)`, 'u');
+const CLAUSE = new RegExp(`^(?:${DEPT}?[小老阿]\\p{Script=Han}|\\p{Script=Han}${TITLE}|下午|上午|中午|晚上|今天|明天|后天|下周|这周|下个?月|月底|年后|马上|待会|等会|因为|要|会|在|说|请假|休假|离职|辞职)`, 'u');
 function staffForm(v: string): string | undefined {
   const m = STAFF_FORM.exec(v);
   if (!m || !isSurname((m[1] ?? m[2])!)) return undefined;
