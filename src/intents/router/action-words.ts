@@ -89,7 +89,7 @@ function withoutNegatedVerbs(text: string): string {
  */
 const BARE_ZH = [
   // Verbs of writing, sending and exporting.
-  '发放', '发送', '发出去', '发出', '发过去', '发', '送出', '送', '推送', '推', '群发', '批量', '一键', '导出来', '导出去', '导出', '导', '下载', '拉出来', '拉',
+  '发放', '发送', '发出去', '发出', '发过去', '发', '送出', '送', '推送', '推', '派发', '派', '群发', '批量', '一键', '导出来', '导出去', '导出', '导', '下载', '拉出来', '拉',
   '打上', '打', '加上', '加', '扣掉', '扣除', '扣', '减掉', '减', '贴上', '贴', '标上', '标记', '标', '记下', '记一笔', '记', '新建', '创建', '建', '开',
   '搞', '弄', '做', '整', '执行', '安排', '启动', '来', '出',
   // Instruments, measure words and amounts' units.
@@ -100,7 +100,7 @@ const BARE_ZH = [
 ];
 const BARE_ZH_RE = new RegExp(`^(?:${[...BARE_ZH].sort((a, b) => b.length - a.length).join('|')}|\\d{1,4}(?:\\.\\d+)?)+$`);
 const BARE_EN = new Set(
-  ('send sending sent out push blast text message messages coupon coupons voucher vouchers export exports exported download tag tags label labels add give points point pts ' +
+  ('send sending sent out hand handing distribute push blast text message messages coupon coupons voucher vouchers export exports exported download tag tags label labels add give points point pts ' +
     'a an the some please pls plz go ahead do it now mass bulk batch run launch start fire off me for to them they these those this that just yuan rmb each ok okay')
     .split(' '),
 );

@@ -9,7 +9,7 @@ import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegment
 import { asksForOthers, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { detailedObjectOf, pairedAsksOf, pairedWritesOf } from './paired-asks.ts';
-import { isMistypedPhone, isVague, sendsCouponsToNobody } from './vague.ts';
+import { isMistypedPhone, isVague } from './vague.ts';
 import { writeReadingOf } from './write-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
@@ -268,9 +268,9 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // High-precision override: an identifier and nothing else is a lookup, whatever the model says.
       if (rules.bareIdentifier && rules.result.intent !== CLARIFY_INTENT) return rules.result;
       // Nothing but a generic verb or a pointer at nothing named ("查一下", "那个数据呢"): ask what is wanted (vague.ts).
-      // … or, from staff, coupons to send and nobody named ("发券"): whom is asked, no recall previewed.
-      // … or a phone number a digit short or long, alone.
-      if (isVague(rules.text) || isMistypedPhone(rules.text) || (ctx.audience === 'staff' && sendsCouponsToNobody(rules.text))) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
+      // … or a phone number a digit short or long, alone. (A write with nothing to act on — "发券" — is asked by the write gate,
+      // which knows the turn before it: src/bot/gate.ts, actsOnNothing.)
+      if (isVague(rules.text) || isMistypedPhone(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');

@@ -26,23 +26,10 @@ const GENERIC_EN = /^(?:(?:please|pls|can you|could you|check|look|see|look at|h
 const CORE = /查|看|瞅|弄|整|搞|处理|改|那个|这个|情况|数据|\b(?:check|look|see|handle|deal)\b/i;
 
 /**
- * Coupons to send and nobody named ("发券", "送点券吧", "send coupons"): a recall goes to the churn list,
- * a member's coupon is no staff write — whom is not said, so the bot asks rather than preview a recall.
- * With a list, a figure or a member ("流失 发券", "发20元券") it is no longer this.
- */
-const COUPONS_TO_NOBODY_ZH = /^(?:帮我|帮忙|麻烦|你|给)?(?:发|送|推|派)(?:一下|下)?(?:个|张|点|些|一些|一波)?(?:优惠|代金)?券(?:吧|呗|啊|呀|哈|嘛)?$/;
-const COUPONS_TO_NOBODY_EN = /^(?:(?:please|pls)\s+)?(?:send|give|push|hand)(?:\s+out)?\s+(?:some\s+|the\s+)?(?:coupons?|vouchers?)(?:\s+out)?$/i;
-
-/**
  * A phone number one digit short or long, alone ("1380000001", "138 0000 00012"): a member meant, but
  * which one cannot be known — asked, never looked up by a guess or answered with the help text.
  */
 export const isMistypedPhone = (text: string): boolean => /^(?:1\d{9}|1\d{11})$/.test(text.replace(/[\s-]/g, ''));
-
-/** Whether a staff message is only coupons to send, nobody named (a member's "发券" asks for their own: not this). */
-export function sendsCouponsToNobody(text: string): boolean {
-  return COUPONS_TO_NOBODY_ZH.test(text.replace(/[\s\p{P}]/gu, '')) || COUPONS_TO_NOBODY_EN.test(text.replace(/[\p{P}]/gu, ' ').trim());
-}
 
 const PERSON = /客人|顾客|客户|会员/;
 const POINTER = /那个|这个|那|这|上次|刚才|之前/;
