@@ -61,4 +61,16 @@ describe('a go-ahead after a declined write', () => {
     await say('store_manager_01', '先别给周杰打VIP标签');
     expect(await say('store_manager_01', '好')).not.toMatchObject({ intent: 'tag.add', outcome: 'done' });
   });
+
+  describe('the member of a declined write stays in focus for the next turn', () => {
+    it('a pointed write after a refusal is about that member, not the one looked up before', async () => {
+      expect(await say('store_manager_01', '陈静')).toMatchObject({ intent: 'member.lookup' });
+      expect(await say('store_manager_01', '先别给刘洋扣分')).toMatchObject({ intent: 'points.adjust', outcome: 'declined' });
+      expect(await say('store_manager_01', '今天给她打过电话了 记一下')).toMatchObject({ intent: 'interaction.log', slots: { memberNo: 'M00000006' } });
+    });
+    it('never for a message about several people', async () => {
+      expect(await say('store_manager_01', '先别给刘洋扣分')).toMatchObject({ intent: 'points.adjust', outcome: 'declined' });
+      expect(await say('store_manager_01', '给她们都打上VIP')).not.toMatchObject({ slots: { memberNo: 'M00000006' } });
+    });
+  });
 });
