@@ -62,6 +62,22 @@ export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
   };
 
   /**
+   * "先别给王芳加分" → "回访了她 记一下": the member a declined write named stays in focus for the very next turn, by the
+   * same rules as the focus after an answer — a read pointed at them, a write only when this message
+   * asks for it affirmatively, never one that speaks of several people. It wins over an older focus: it was named last.
+   */
+  const stillInFocus = (intent: IntentDef, text: string) => {
+    if (PLURAL_POINTER.test(text) || THE_LISTED.test(text)) return false;
+    // A read only when pointed at them: "积分还剩多少" alone after a refusal still asks who (turn.test.ts).
+    if (intent.effect === 'read') return pointsAtMember(text);
+    return intent.effect !== 'control' && moodFor(intent, text).affirmative;
+  };
+
+  /** Whether the turn just before asked a write that did not run (declined, weighed, or not the sender's to make). */
+  const declinedJustNow = (memory: TurnMemory, actor: Actor) =>
+    memory.previous !== null && ((w) => w !== undefined && w.effect !== 'read' && w.effect !== 'control' && (!moodFor(w, memory.previous!.text).affirmative || !mayUse(actor, w)))(getIntent(memory.previous.intent));
+
+  /**
    * The member of the turn just before when nobody is in focus: "那帮我看下他的等级" after "给周杰加100积分" was declined
    * (a declined write sets no focus) — a read pointed at "him", or the refused write asked for again. Declined by the
    * sender's role too: "13800000007扣50分" from a service agent (no points.adjust) → "那帮我看下她积分还剩多少" is 陈静's.
@@ -73,7 +89,7 @@ export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
     const declinedWrite = memory.previous !== null && ((w) => w !== undefined && w.effect !== 'read' && (!moodFor(w, memory.previous!.text).affirmative || !mayUse(actor, w)))(getIntent(memory.previous.intent));
     // A write pointed at "him" too ("那帮我记一下他到店投诉上菜慢" after 给刘洋扣100分 was not the sender's to make): asked for in words.
     const pointed = (intent.effect === 'read' || moodFor(intent, text).affirmative) && memory.focus() === null && pointsAtMember(text) && declinedWrite;
-    return pointed || againAfterRefusal(memory, intent, text) ? { ...route, slots: { ...route.slots, ...refs } } : null;
+    return pointed || againAfterRefusal(memory, intent, text) || (declinedWrite && stillInFocus(intent, text)) ? { ...route, slots: { ...route.slots, ...refs } } : null;
   };
 
   /**
@@ -105,7 +121,11 @@ export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
    * asks which member instead of tagging whoever was looked up last.
    */
   const focused = (memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult, text: string) => {
-    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !pointsAtMember(text) && !GOES_ON.test(text) && !rightAfter(memory, intent, text) && !againAfterRefusal(memory, intent, text))) return route;
+    const declined = actor.kind === 'staff' && declinedJustNow(memory, actor) && previousRefs(memory) !== null;
+    if (actor.kind !== 'staff' || (intent.effect !== 'read' && !pointsAtMember(text) && !GOES_ON.test(text) && !rightAfter(memory, intent, text) && !againAfterRefusal(memory, intent, text) && !(declined && stillInFocus(intent, text)))) return route;
+    // The member a declined write named is the one in focus for the next turn (stillInFocus): asked before the older focus.
+    const fromDeclined = declined ? previousMember(memory, actor, intent, route, text) : null;
+    if (fromDeclined) return fromDeclined;
     const needed = withFocus(intent.rule.requires, route, memory.focus());
     if (needed) return needed;
     const fromPrevious = previousMember(memory, actor, intent, route, text);

@@ -9,6 +9,7 @@ import { dialogueContext, type DialogueDeps, type Plan, type Recent, type Turn }
 import { answerCorrection } from './correct-answer.ts';
 import { writeCorrection } from './correct-write.ts';
 import { memberFocus } from './focus.ts';
+import { goAheadAfterDecline } from './go-ahead.ts';
 import { heldAction } from './held-action.ts';
 import { heldChange } from './held-change.ts';
 import { listedBatch } from './listed-batch.ts';
@@ -36,6 +37,7 @@ export function createDialogue(deps: DialogueDeps) {
   const focus = memberFocus(ctx);
   const answerPending = pendingAnswer(ctx, focus);
   const aboutHeld = heldAction(ctx);
+  const goAhead = goAheadAfterDecline(ctx, focus);
   const changeHeld = heldChange(ctx);
   const correctWrite = writeCorrection(ctx, focus);
   const correctAnswer = answerCorrection(ctx);
@@ -57,6 +59,8 @@ export function createDialogue(deps: DialogueDeps) {
       if (answered) return answered;
       const { plan: aboutAction, waiting } = await aboutHeld(turn);
       if (aboutAction) return aboutAction;
+      const goneAhead = await goAhead(turn);
+      if (goneAhead) return goneAhead;
       // Members refine their own answers too ("只看近一个月的" after 我的订单); naming another member is staff's.
       const last = memory.last();
       const recent: Recent = { last, staffLast: actor.kind === 'staff' ? last : null, lastIntent: last && getIntent(last.intent) };

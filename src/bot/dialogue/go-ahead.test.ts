@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
+import { createFixture, NOW } from '../../../test/support/crm/fixture.ts';
+import { answerOf } from '../../../test/support/bot-turn.ts';
+import { getIntent, intents } from '../../intents/catalogue.ts';
+import { createRouter } from '../../intents/router/index.ts';
+import { createBot } from '../pipeline.ts';
+import type { BotAnswer, HandleMessage } from '../types.ts';
+import { goAheadCore } from './go-ahead.ts';
+
+describe('goAheadCore', () => {
+  it('keeps the verb of a short go-ahead', () => {
+    expect(goAheadCore('算了 还是打上吧')).toBe('打');
+    expect(goAheadCore('那就发吧 15块的')).toBe('发');
+    expect(goAheadCore('还是给她加上吧')).toBe('加');
+    expect(goAheadCore('okay go ahead then')).toBe('go ahead');
+  });
+  it('is null for a message longer than a go-ahead', () => {
+    expect(goAheadCore('还是帮我看一下她最近半年在静安店的所有订单明细吧')).toBeNull();
+  });
+});
+
+// A go-ahead right after the bot declined or weighed a write (sentences of our own, fixture world).
+describe('a go-ahead after a declined write', () => {
+  let env: TestEnv;
+  let bot: HandleMessage;
+  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
+
+  beforeAll(async () => {
+    env = await createTestEnv('bot_dialogue_go_ahead', {}, { now: () => NOW });
+    await createFixture(env.services);
+    bot = createBot({ services: env.services, router: createRouter(intents), getIntent });
+  });
+  beforeEach(async () => {
+    const keys = await env.services.redis.keys(env.services.key('*'));
+    const conversation = keys.filter((k) => /:(?:focus|conv|dialogue|pending|latest|confirm)/.test(k));
+    if (conversation.length) await env.services.redis.del(...conversation);
+  });
+  afterAll(async () => env?.cleanup());
+
+  it('runs the declined tag for the member it named', async () => {
+    expect(await say('store_manager_01', '先别给周杰打VIP标签')).toMatchObject({ intent: 'tag.add', slots: { name: '周杰' }, outcome: 'declined' });
+    expect(await say('store_manager_01', '算了 还是打上吧')).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000012', tag: 'VIP' }, outcome: 'done' });
+  });
+
+  it('previews a write that holds, with the figure said now', async () => {
+    expect(await say('marketer_01', '先别给流失会员发召回券')).toMatchObject({ intent: 'recall.launch', outcome: 'declined' });
+    expect(await say('marketer_01', '那就发吧 15块的')).toMatchObject({ intent: 'recall.launch', slots: { amount: '15.00' }, outcome: 'held' });
+  });
+
+  it('takes "do it" after a weighed write', async () => {
+    expect(await say('store_manager_01', '要不要给陈静打个VIP标签?')).toMatchObject({ intent: 'tag.add' });
+    expect(await say('store_manager_01', 'ok do it then')).toMatchObject({ intent: 'tag.add', slots: { memberNo: 'M00000007' }, outcome: 'done' });
+  });
+
+  it('is no go-ahead when it names another member or another action, or is vague', async () => {
+    await say('store_manager_01', '先别给周杰打VIP标签');
+    expect(await say('store_manager_01', '给陈静打吧')).not.toMatchObject({ slots: { memberNo: 'M00000012' }, outcome: 'done' });
+    await say('store_manager_01', '先别给周杰打VIP标签');
+    expect(await say('store_manager_01', '还是查一下吧')).not.toMatchObject({ intent: 'tag.add' });
+    await say('store_manager_01', '先别给周杰打VIP标签');
+    expect(await say('store_manager_01', '好')).not.toMatchObject({ intent: 'tag.add', outcome: 'done' });
+  });
+
+  describe('the member of a declined write stays in focus for the next turn', () => {
+    it('a pointed write after a refusal is about that member, not the one looked up before', async () => {
+      expect(await say('store_manager_01', '陈静')).toMatchObject({ intent: 'member.lookup' });
+      expect(await say('store_manager_01', '先别给刘洋扣分')).toMatchObject({ intent: 'points.adjust', outcome: 'declined' });
+      expect(await say('store_manager_01', '今天给她打过电话了 记一下')).toMatchObject({ intent: 'interaction.log', slots: { memberNo: 'M00000006' } });
+    });
+    it('never for a message about several people', async () => {
+      expect(await say('store_manager_01', '先别给刘洋扣分')).toMatchObject({ intent: 'points.adjust', outcome: 'declined' });
+      expect(await say('store_manager_01', '给她们都打上VIP')).not.toMatchObject({ slots: { memberNo: 'M00000006' } });
+    });
+  });
+});

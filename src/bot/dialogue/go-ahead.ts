@@ -1,0 +1,62 @@
+import { hasActionWord } from '../../intents/router/action-words.ts';
+import { slotsAs } from '../../intents/router/rules.ts';
+import { isMemberPointer } from '../../intents/router/member-pointer.ts';
+import type { IntentDef } from '../../intents/types.ts';
+import { moodFor } from '../gate.ts';
+import { analyseMood } from '../understand/mood.ts';
+import { toSimplified } from '../../intents/router/traditional.ts';
+import type { DialogueContext, Plan, Turn } from './context.ts';
+import type { MemberFocus } from './focus.ts';
+import { figuresOf, MEMBER_REF } from './member-refs.ts';
+
+/** What leads a go-ahead: giving up the hesitation, "then", assent ("算了还是", "那就", "ok", "actually"). */
+const LEAD = /^(?:(?:算了|还是|那就|那|就|干脆|直接|好的?|行|嗯+|可以|ok(?:ay)?|yes|yeah|sure|actually|alright|fine|then)[,，\s]*)+/i;
+/** What ends one ("吧", "then", "now", "了"). */
+const END = /(?:[,，\s]*(?:吧|呗|啊|了|一下|一个|个|上|掉|出去|吧|then|now|please|pls|anyway|after all))+$/i;
+/** A go-ahead that names no verb of its own ("do it", "go ahead", "办吧", "弄吧"): it can only mean the write just weighed. */
+const GENERIC = /^(?:办|弄|搞|做|整|执行|改|do it|go ahead(?: and do it)?|proceed|let'?s do it|go for it)$/i;
+/** A pointer at the member the write was about, said with the verb ("还是给她打上吧"): no one new. */
+const TO_POINTER = /^(?:给|帮|替|把)?\s*([他她]|him|her)\s*/i;
+
+/**
+ * The core of a short go-ahead without its lead, end, pointer and figures ("算了还是发吧 20块的" → "发"); null when the
+ * message is longer than a go-ahead or is not put as one.
+ */
+export function goAheadCore(raw: string): string | null {
+  const t = toSimplified(raw).normalize('NFKC').trim().replace(/[\s。.!！~～]+$/u, '');
+  if (!t || [...t].length > 24) return null;
+  // The figures said with it ("20块的", "100分") are slots, not the verb.
+  const words = t.replace(/[\s,，]*\d+(?:\.\d+)?\s*(?:块钱?的?|元的?|分的?|积分|points?|天后?|%)?/giu, ' ').trim();
+  const core = words.replace(LEAD, '').replace(TO_POINTER, '').replace(END, '').trim();
+  return core && [...core].length <= 12 ? core : null;
+}
+
+/**
+ * "还是打上吧", "算了还是发吧 20块的", "ok do it then" right after the bot declined or weighed a write (nothing ran, nothing
+ * held): that write, with its structured slots and the figures said now, through the same gates — a write that holds is
+ * previewed for 确认, never run. Only when this message is itself an affirmative go-ahead that names that write's own
+ * action (or none: "do it"), names no other member, and the sender may make it. Why apart: assent is the one word that
+ * runs a write, so it counts only for the write the previous turn named.
+ */
+export function goAheadAfterDecline({ services, getIntent, mayUse, prepare }: DialogueContext, focus: MemberFocus) {
+  return async function goAhead({ msg, memory, actor, lang }: Turn): Promise<Plan | null> {
+    const previous = memory.previous;
+    if (actor.kind !== 'staff' || memory.held || !previous) return null;
+    const write: IntentDef | undefined = getIntent(previous.intent);
+    if (!write || write.effect === 'read' || write.effect === 'control' || !mayUse(actor, write)) return null;
+    // Only a write the previous turn declined or weighed (one that ran, or held, is not asked again by assent).
+    if (moodFor(write, previous.text).affirmative) return null;
+    const core = goAheadCore(msg.text);
+    if (!core || !moodFor(write, msg.text).affirmative || analyseMood(msg.text).question) return null;
+    // The write's own verb said as an order ("打上", "发", "send it"): a verb and at most its object pronoun.
+    const ownVerb = /^[a-z]/i.test(core) ? core.split(/\s+/).length <= 3 : [...core].length <= 3;
+    if (!GENERIC.test(core) && !(ownVerb && hasActionWord(write.name, core))) return null;
+    const now = await slotsAs(write, msg.text, { audience: actor.kind, actor, services });
+    // A member named now is another request ("给陈静打吧"), not the go-ahead of the one declined.
+    if (now.phone !== undefined || now.memberNo !== undefined || (now.name !== undefined && !isMemberPointer(String(now.name)) && now.name !== previous.slots.name)) return null;
+    const figures = Object.fromEntries(Object.entries(figuresOf(now)).filter(([k]) => !MEMBER_REF.includes(k)));
+    const route = { intent: write.name, slots: { ...previous.slots, ...figures }, confidence: 1 };
+    const carried = focus.previousRefs(memory);
+    return prepare(memory, actor, write, await focus.byNumber(route, carried, msg, actor), msg.text, lang);
+  };
+}
