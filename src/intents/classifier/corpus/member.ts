@@ -86,8 +86,10 @@ export const memberIntents: CorpusFile = {
       '[能不能|可以|我想][跟|和|找][人|真人|客服|店长][说|聊|谈][一下|几句|]',
       '[不满意|差评|太失望了|气死了][，|,| ][找人处理|我要投诉|给个说法]',
       '[机器人|你][听不懂|说不清][，|,| ][转人工|换个人|找人工]',
+      // A member asking for a ticket to be opened asks a person to take up the matter (members open no tickets themselves).
+      '[帮我|给我|麻烦|我要|我想|能不能][建|开|提|起|报|登记][个|一个|一张|][工单|单子|售后单|报修单|投诉单][吧|呀|啊|]',
     ],
-    en: ['[talk to|speak to|connect me to] a [human|real person|manager|agent]', 'I want to [complain|file a complaint|get a refund]', 'this is terrible, [refund|let me talk to someone]'],
+    en: ['[talk to|speak to|connect me to] a [human|real person|manager|agent]', '[please|can you|] [open|file|raise|log] a [ticket|service request|repair request] for me', 'I want to [complain|file a complaint|get a refund]', 'this is terrible, [refund|let me talk to someone]'],
   },
   'my.tickets': {
     audience: 'member',
