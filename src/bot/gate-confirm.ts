@@ -9,6 +9,11 @@ import { assentNames, assentOf, confirmationCode, holdsBack } from './understand
 
 /** What vague assent with nothing held is reported as: small talk (docs/intents.md, Confirmation). */
 export const ACK_INTENT = 'smalltalk';
+/** The same for a member, whose small talk is their own intent (my.smalltalk). */
+export const MEMBER_ACK_INTENT = 'my.smalltalk';
+
+/** Small talk in the actor's own audience: a lone "ok" / "好" from a member is my.smalltalk, not staff smalltalk. */
+export const ackIntentFor = (actor: Actor): string => (actor.kind === 'member' ? MEMBER_ACK_INTENT : ACK_INTENT);
 
 /**
  * Whether a "confirm" turn may take the pending action: an explicit confirmation always may
@@ -31,7 +36,7 @@ export async function confirmationGate(
   const pending = await peekAction(services, actor, undefined, conversationId);
   // Nothing held: vague assent is an acknowledgement (small talk), one short line — never help, never a write.
   if (!pending) {
-    if (assent === 'vague') return { take: false, result: { text: t(lang, 'safety.assentNothing'), outcome: 'answered', intent: ACK_INTENT } };
+    if (assent === 'vague') return { take: false, result: { text: t(lang, 'safety.assentNothing'), outcome: 'answered', intent: ackIntentFor(actor) } };
     // "don't confirm yet", "先别确认" with nothing held: a withdrawal of nothing, said and declined — never a confirmation.
     if (holdsBack(text)) return { take: false, result: { text: t(lang, 'safety.assentNothing'), outcome: 'declined', intent: 'action.cancel' } };
     return { take: false, result: null };

@@ -37,4 +37,10 @@ describe('doneQuestion', () => {
   it('does not read 过 that is no aspect marker, nor "还在吗" to the bot', () => {
     for (const t of ['给消费超过500的发券吗', '过期的券再发一次吗', '不过先给她打个VIP吧', '还在吗', '你还在吗?', '在吗']) expect(asksWhetherDone(t), t).toBe(false);
   });
+
+  it('does not read the 过 of a dictionary tag named as the tag (投诉过) as an aspect marker', () => {
+    for (const t of ['给赵敏打个投诉过 嘛', '把投诉过标签贴给孙丽 嘛', '撕掉投诉过 嘛', '帮他标个投诉过嘛']) expect(asksWhetherDone(t), t).toBe(false);
+    // Still a question when it asks: whether she complained, or whether the tag went on.
+    for (const t of ['周强投诉过吗', '给她打上投诉过了吗', '投诉过标签打上了没']) expect(doneQuestion(t), t).toBe('done');
+  });
 });

@@ -44,8 +44,16 @@ const EN_STATE = /^(?:is|are|was|does|do)\b.*\bstill\b|\bstill\b.*[?？]\s*$/i;
 // still …") weighs that action: the write gate reads the supposition.
 const SUPPOSED = /如果|要是|假如|假设|万一|倘若|的话|\bwhat if\b|\bif\b|\bsuppose\b/i;
 
+// A dictionary tag whose own characters end in an aspect-looking 过 ("投诉过"), when it is named as the tag — after a
+// tagging verb ("打个投诉过", "贴上投诉过", "撕掉投诉过") or before 标签 ("投诉过标签"): its 过 is part of the name, no aspect marker.
+// "王芳投诉过吗" (no tagging word) still asks whether she complained.
+const TAG_VERB = '(?:打|贴|标|加|撕|去掉|删掉?|移除|取消|摘掉?)(?:上|个|了|一个|掉)?\\s*(?:这个|个)?\\s*';
+const GUO_TAGS = ['投诉过'];
+const NAMED_TAG = new RegExp(`(${TAG_VERB})(?:${GUO_TAGS.join('|')})|(?:${GUO_TAGS.join('|')})(?=\\s*(?:这个|的)?\\s*(?:标签|tag))`, 'gi');
+const maskTags = (t: string): string => t.replace(NAMED_TAG, (_m, verb?: string) => `${verb ?? ''}标签`);
+
 export function doneQuestion(text: string): DoneQuestion | null {
-  const t = text.normalize('NFKC').trim();
+  const t = maskTags(text.normalize('NFKC').trim());
   if (SUPPOSED.test(t)) return null;
   if (/\p{Script=Han}/u.test(t)) {
     if (ZH_REQUEST.test(t) || ASKS_FOR_BOT.test(t)) return null;

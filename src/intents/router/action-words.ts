@@ -26,14 +26,14 @@ const en = (words: string) => new RegExp(`\\b(?:${words})(?:s|es|ed|d|ing|ging|g
 /** Per write intent of staff, the words that ask for it. Intents not listed are not checked. */
 const ACTION_WORDS: Readonly<Record<string, readonly RegExp[]>> = {
   'points.adjust': [
-    /加|扣|减|送|赠|补|给|充|奖励?|返|调|清零|[+＋-]\s*\d|\d\s*[+＋]/,
+    /加|扣|减|送|赠|补|给|充|奖励?|返|调|清零|清(?:掉|空|光|除)|[+＋-]\s*\d|\d\s*[+＋]/,
     en('add|give|deduct|award|credit|grant|top up|subtract|minus|plus|reward|take away|remove|refund|bump|comp|dock'),
     // "take 30 points off 王芳", "knock 50 off": the verb and its particle around the figure.
     /\b(?:take|knock|shave)\b.*\boff\b/i,
   ],
   'tag.add': [/标签(?:上|里)\s*(?:记|写)|(?:记|写)(?:到|进)\S{0,3}标签/, /[+＋]\s*[^\d\s]|打|加|贴|标(?!签)|设为|设成|设置|添|挂|改成|换成|变成|归为|归到|算作|列为|弄个|整个|来个|搞个/, en('add|put|give|apply|set|flag|mark|make|assign|attach|stick|slap'), ambiguous('tag|label')],
   'tag.batch': [/打|加|贴|标(?!签)|设为|设成|添|挂|改成|换成|归为|弄个|整个|搞个/, en('add|put|give|apply|set|flag|mark|make|assign|attach'), ambiguous('tag|label')],
-  'tag.remove': [/(?:^|\s)[-－]\s*[^\d\s]|去|删|撤|取消|摘|拿掉|移除|清|除|不要|换掉|拿下|下掉|解除/, /\btake\b.*\boff\b/i, en('remove|delete|drop|take off|take away|untag|clear|strip|unlabel|get rid|unmark|cancel')],
+  'tag.remove': [/(?:^|\s)[-－]\s*[^\d\s]|去|删|撤|取消|摘|撕|拿掉|移除|清|除|不要|换掉|拿下|下掉|解除/, /\btake\b.*\boff\b/i, en('remove|delete|drop|take off|take away|untag|clear|strip|unlabel|get rid|unmark|cancel')],
   'ticket.create': [/开|建|起|提|创|新|录|登记|报|派|转|生成|记|下单|立/, en('open|create|file|raise|log|submit|make|start|add|new|report|escalate|put in|set up'), ambiguous('ticket')],
   'interaction.log': [
     /记|登记|备注|录|写|添|补|跟进了|回访了|联系了|沟通了|打了|来电|来店|到店|来过|咨询|反馈|表示|说|问|投诉|夸|抱怨|预约|预订|订了|加了|约了|聊了|满意|不满/,

@@ -1,4 +1,4 @@
-import { cutName, hanName, isSurname, latinNameLike, titledSurname } from './names.ts';
+import { cutName, hanName, isSurname, latinNameLike, titledSurname, withoutLeadWord } from './names.ts';
 import { introducedName } from './introduced-name.ts';
 import { EMAIL_IN_TEXT, normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
@@ -103,7 +103,7 @@ export function findDictionaryTags(text: string, names: readonly string[]): Foun
 
 // The words between a member and the tag: "给张伟打上X", "整个X", "弄个X", "有X标签的会员", "带VIP标签的".
 // 带 only before Latin letters or digits ("带娃家庭" is a tag of its own).
-const TAG_VERB = '(?:添加|加上|打上|贴上|标上|去掉|删除|移除|删掉|取消|摘掉|去除|带有|有着|打了|贴了|打过|(?:整|弄|搞|来|上|设|挂|打|加|贴)个|加|打|贴|给|把|的|有|是|带(?=[A-Za-z0-9]))个?';
+const TAG_VERB = '(?:添加|加上|打上|贴上|标上|去掉|删除|移除|删掉|取消|摘掉|撕掉|撕了|去除|带有|有着|打了|贴了|打过|(?:整|弄|搞|来|上|设|挂|打|加|贴)个|加|打|贴|给|把|的|有|是|带(?=[A-Za-z0-9]))个?';
 const TAG_VERBS = new RegExp(`^.*${TAG_VERB}(?=.)`);
 const ONLY_VERBS = new RegExp(`^(?:${TAG_VERB})+$`);
 const TAG_VERB_END = new RegExp(`(?:打|加|贴|打上|加上|贴上|标上|(?:整|弄|搞|来|上|打|加|贴)个)$`);
@@ -117,6 +117,8 @@ const TOKEN = '[^\\s，,。.!！?？:：;；、"\'“”「」『』()（）的]
  * A clause after 标签 that says who or what the speaker thinks, not a tag's name ("先别打标签 我再想想", "打标签是谁弄的").
  */
 const CLAUSE_NOT_TAG = /^(?:我|你|咱|是谁|谁|是不是|是否)|谁|想想|吗|呢$/;
+/** A refusal or a deferral where a tag would stand ("don't tag 陈静", "标签先别打", "tag her later"): never a tag's name. */
+const HOLD_WORD = /^(?:(?:先|暂时|暂且|还|再)?(?:别|不要|不用|不必|不|没|甭|莫|勿)|先等|晚点|回头|改天|以后)|^(?:don[’']?t|dont|do|does|did|didn[’']?t|doesn[’']?t|won[’']?t|not|never|no|later|yet|pls|please)$/i;
 const NOT_A_TAG = /^(?:不是|是不是|就是|不|是|这个?|那个?|哪个?|这些|那些|啥|什么|何|它|一个|个|了|吗|么|呢|吧|啊|呀|过|没|没有|的|都|也|还|this|that|it|one|which|what)+$/i;
 
 /**
@@ -140,7 +142,7 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
   const after = TAG_AFTER.exec(text)
     ?? /\bas\s+([^\s,.;!?]{1,32})/i.exec(text)
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
-  if (after?.[1] && !NOT_A_TAG.test(after[1]) && !CLAUSE_NOT_TAG.test(after[1])) {
+  if (after?.[1] && !NOT_A_TAG.test(after[1]) && !CLAUSE_NOT_TAG.test(after[1]) && !HOLD_WORD.test(after[1])) {
     // "标签加个生日月": the verb after 标签 is no part of the tag.
     // A sign is a verb too ("标签 +爱吃辣", "标签 -老客"), never part of the tag's name.
     const verb = /^(?:[+＋\-－]\s*|添加|加上|打上|贴上|标上|(?:整|弄|搞|来|上|挂|打|加|贴)个)/.exec(after[1])?.[0] ?? '';
@@ -158,7 +160,7 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
     const afterPronoun = value.replace(/^(?:他们?|她们?|它|TA)/i, '');
     if (afterPronoun !== value && (!afterPronoun || ONLY_VERBS.test(afterPronoun))) return undefined;
     if (afterPronoun !== value) value = afterPronoun;
-    if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value) || NOT_A_TAG.test(value)) return undefined;
+    if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value) || NOT_A_TAG.test(value) || HOLD_WORD.test(value)) return undefined;
     // The verb right before 标签 ("给周杰打标签", "周杰打标签"): what precedes it is the member, no tag is named.
     if (TAG_VERB_END.test(value)) return undefined;
     const start = before.index + before[1].length - value.length;
@@ -313,10 +315,20 @@ const COUNT_NOUNED = new RegExp(`\\b${EN_NUM}\\s+(?:(?!${NOT_COUNTED}\\b)[a-z-]+
  */
 const COUNT_TIMES = new RegExp(`(?:最近|近|前)\\s*${NUM}\\s*次(?=\\s*(?:的)?\\s*(?:沟通|记录|互动|来电|通话|电话|回访|跟进|联系|拜访|订单|消费|购买|下单|工单|投诉|报修))`);
 
+/**
+ * 个 counts anything ("少上了一个菜", "多收了两个杯子"): a bare "N个" is a count to show only in a list's context —
+ * a lead (前/最近/近/列), people or records after it ("5个会员", "三个流失客户"), or nothing after it ("给我10个").
+ */
+const LISTED_AFTER_GE = /^\s*(?:[,，。.!！?？;；]|$|的?\s*\p{Script=Han}{0,4}?(?:会员|客户|顾客|客人|人|订单|工单|记录|名单|号))/u;
+function listCount(m: RegExpExecArray | null, text: string): RegExpExecArray | null {
+  if (!m || !/个$/.test(m[0]) || /^(?:最近|近|过去|列|前)/.test(m[0])) return m;
+  return LISTED_AFTER_GE.test(text.slice(m.index + m[0].length)) ? m : null;
+}
+
 export function findCount(text: string): Found<number> | undefined {
   const times = COUNT_TIMES.exec(text);
   const timesN = times?.[1] === undefined ? undefined : parseNumber(times[1]);
-  const m = COUNT_FIRST.exec(text) ?? COUNT_TOP.exec(text) ?? COUNT_LAST.exec(text) ?? CN_COUNT.exec(text) ?? (timesN !== undefined && timesN >= 2 ? times : null) ?? COUNT_NOUNED.exec(text);
+  const m = COUNT_FIRST.exec(text) ?? COUNT_TOP.exec(text) ?? COUNT_LAST.exec(text) ?? listCount(CN_COUNT.exec(text), text) ?? (timesN !== undefined && timesN >= 2 ? times : null) ?? COUNT_NOUNED.exec(text);
   const raw = m?.[1]?.toLowerCase();
   const n = raw === undefined ? undefined : (EN_NUMBERS[raw] ?? parseNumber(raw));
   return m && n !== undefined && n > 0 ? { value: n, span: spanOf(m) } : undefined;
@@ -347,7 +359,7 @@ const FILLERS = [
 ];
 const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给把请帮我吗呢啊吧为了]+$/g;
 /** A tag verb left after a name once the tag is consumed ("给王芳打VIP标签" → 王芳打). */
-const TRAILING_VERB = /(?:打上|加上|贴上|标上|打个|加个|贴个|整个|弄个|搞个|来个|去掉|删掉|移除|删除|摘掉|取消|打|加|贴)$/;
+const TRAILING_VERB = /(?:打上|加上|贴上|标上|打个|加个|贴个|整个|弄个|搞个|来个|去掉|删掉|移除|删除|摘掉|撕掉|撕了|撕|取消|打|加|贴)$/;
 /** Question words are never part of a name ("那他几级" leaves 几级, "是几级" …). */
 // Words of a request that start with a surname's character: a ticket's priority ("高优先"), the private room ("包间").
 const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级别|需要|要求|优先|包间|包厢/;
@@ -397,7 +409,8 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     const whole = seg.replace(EDGE_FILLERS, '');
     const introduced = /^\p{Script=Han}{3,}$/u.test(whole) ? introducedName(whole) : undefined;
     if (introduced) return at(introduced);
-    let value = shortenName(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, ''));
+    // A function word opening the run ("万一李娜再来", "单奖励王芳") is no part of the name (names.ts, withoutLeadWord).
+    let value = shortenName(withoutLeadWord(seg.replace(/\u0001/g, ' ').replace(EDGE_FILLERS, '')).replace(EDGE_FILLERS, ''));
     // A name glued to a verb and Latin words ("陈静打过VIP标签了吗"): the Han run before them, cut at the verb.
     const lead = /^\p{Script=Han}{3,}(?=[A-Za-z0-9])/u.exec(value)?.[0];
     if (lead) {

@@ -93,6 +93,22 @@ export function hanName(run: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Function words that open a clause (a condition: 万一, 要是 …; or a word starting with a surname character: "单奖励王芳",
+ * "于是陈静…", "连周杰都…"): no part of the name after them. Dropped only when a name (or more words) follows.
+ */
+const LEAD_WORD = /^(?:(?:万一|要是|如果|假如|假设|倘若)(?:要是)?|单独|单(?=[给奖扣加减送补发打贴记]|独)|于是|连(?=[\p{Script=Han}]{2,}[都也])|光(?=[给奖扣加送补发])|向来|常常)/u;
+// A refusal or deferral opening the run ("先不给周杰贴", "暂时别把陈静…", "回头再给李娜"): never part of a name.
+const HOLD_LEAD = /^(?:先|暂时|暂且|晚点|回头|等会儿?|改天|以后|还是)?(?:不要|不用|不必|别|不|甭|莫|没|勿)?(?:再)?(?:给|把|帮|替|对|将)?/;
+export function withoutLeadWord(run: string): string {
+  const held = HOLD_LEAD.exec(run)?.[0] ?? '';
+  if (held && [...run.slice(held.length)].length >= 2) run = run.slice(held.length);
+  const lead = LEAD_WORD.exec(run);
+  if (!lead) return run;
+  const rest = run.slice(lead[0].length);
+  return [...rest].length >= 2 ? rest : run;
+}
+
 /** A word made only of pinyin syllables ("zhang", "zhangwei", "xiaowen"). */
 function isPinyin(word: string): boolean {
   const w = word.toLowerCase();

@@ -42,6 +42,8 @@ const HOMOPHONES: [RegExp, string][] = [
   [/召回卷/g, '召回券'],
   // 劵 (juàn) is the character most often typed for 券.
   [/劵/g, '券'],
+  // 家 (jiā) typed for 加 glued after a name and before a figure of points ("刘洋家100积分"): a household owns no "100积分".
+  [/(?<=\p{Script=Han})家(?=\s*(?:\d{1,6}|[一二两三四五六七八九十百千]+)\s*(?:个)?\s*(?:积分|分(?![钟店数之期行])))/gu, '加'],
 ];
 
 /** Levenshtein distance ≤ 1, or one swap of adjacent letters ("chrun" → "churn"). */

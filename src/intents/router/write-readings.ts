@@ -82,6 +82,8 @@ const VIEW = /看看|看下|看一下|瞅|查|调出|\b(?:show|view|check|see|li
 const NAMES_TICKETS = /(?:报修|售后|投诉|退款|维修|服务)?(?:工)?单|投诉过|\btickets?\b/i;
 
 /** Points said with their sign alone, after a member ("周杰 +分", "王芳 加分", "M00000004 扣"): how many is asked. */
+const CLEARS_POINTS = /积分[^，,。；;？?]{0,6}清(?:掉|空|光|除|零)|清(?:掉|空|光|除|零)[^，,。；;？?]{0,6}积分/;
+const HOLDS_BACK = /不|别|没|莫|甭|勿|先等|再说|以后|回头|万一|如果|要是|假如|\b(?:don'?t|not|never|no)\b/i;
 const POINTS_SIGN = /^(?:[+＋]|加|补|送)(?:积)?分$|^(?:[-－]|扣|减)(?:积?分)?$/;
 
 /**
@@ -93,7 +95,7 @@ const POINTS_SIGN = /^(?:[+＋]|加|补|送)(?:积)?分$|^(?:[-－]|扣|减)(?:�
  * also be one action-words.ts counts as asking ("陈静 tag vip" may ask whether she has it: no reading).
  */
 const TAG_ON = /^(?:[+＋]|加|加上|加个|打|打上|打个|贴|贴上|标|标上|挂上|tag|add|addtag|tagas)$/i;
-const TAG_OFF = /^(?:[-－—]|去|去掉|去除|删|删掉|删除|撤|撤掉|撤销|撤下|取消|取消掉|摘|摘掉|拿掉|移除|下掉|untag|remove|drop|del|delete)$/i;
+const TAG_OFF = /^(?:[-－—]|去|去掉|去除|删|删掉|删除|撤|撤掉|撤销|撤下|取消|取消掉|摘|摘掉|撕|撕掉|撕下|拿掉|移除|下掉|untag|remove|drop|del|delete)$/i;
 async function terseTagWrite(text: string, slotsOf: SlotsOf, has: (intent: string) => boolean): Promise<string | null> {
   for (const [intent, word] of [['tag.add', TAG_ON], ['tag.remove', TAG_OFF]] as const) {
     if (!has(intent) || !hasActionWord(intent, text)) continue;
@@ -184,6 +186,9 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   const tagged = await terseTagWrite(text, slotsOf, has);
   if (tagged) return { intent: tagged };
   if (has('tag.remove') && (await tagTakenOff(text, slotsOf))) return { intent: 'tag.remove' };
+  // A member's points cleared ("把王芳的积分清掉", "积分都清空吧"): a deduction, held for 确认 like any points write;
+  // only when said as an order — a negation or a deferral before the verb asks nothing (a question never reaches here).
+  if (has('points.adjust') && CLEARS_POINTS.test(text) && !HOLDS_BACK.test(text)) return { intent: 'points.adjust' };
   // A terse points write with no figure: the figure is asked for, nothing is written yet.
   if (has('points.adjust')) {
     const rest = withoutMember(text, await slotsOf('points.adjust'));
