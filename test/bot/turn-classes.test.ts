@@ -196,6 +196,12 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['给刘洋打标签 老客', 'tag.add', { name: '刘洋', tag: '老客' }, 'done'], ['不对 改成家庭客', 'tag.add', { memberNo: 'M00000006', tag: '家庭客' }, 'done']]],
     [SM, [['13800000006', 'member.lookup', { phone: '13800000006' }, 'answered'], ['哦 那是徐汇的 算了', 'smalltalk', undefined, 'answered']]],
   ],
+  'dictated content: a question the customer asked, reported, is the note asked for; English "one" is no member\'s name': [
+    [SM, [['给周杰记一下', 'interaction.log', { name: '周杰' }, 'asked'], ['他打电话来问下周六还有没有空位', 'interaction.log', undefined, 'done']]],
+    [SM, [['给王芳记一下', 'interaction.log', { name: '王芳' }, 'asked'], ['她微信上问儿童套餐还有没有', 'interaction.log', undefined, 'done']]],
+    [SM, [['lookup 13800000012', 'member.lookup', { phone: '13800000012' }, 'answered'], ["this one's level?", 'member.level', { memberNo: 'M00000012' }, 'answered']]],
+    [SM, [['lookup 13800000012', 'member.lookup', { phone: '13800000012' }, 'answered'], ['open one: the chair in room 3 is broken', 'ticket.create', undefined, 'done']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],

@@ -15,6 +15,7 @@ import { missingDetail, type AskedNeed } from './missing.ts';
 import { optionNamed } from './option-word.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { pickByStoreAndTrait, pickByTrait } from './pick-trait.ts';
+import { reportedQuestion } from './reported-question.ts';
 import { classifyUnmatched } from './short-reply.ts';
 import type { Pending } from './state.ts';
 import { opensWithdrawn, REFUSAL, REFUSAL_LEAD } from './withdrawn.ts';
@@ -96,18 +97,18 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     // Or read as the write's own read ("他刚微信问年夜饭还有没有位置" → interactions), or as 确认 for a word in it
     // ("包间预订确认短信没发出去"), or (content only, not a reason) as any read that names and points at no member, is no question and no small talk
     // ("会员卡积分对不上" → a look-up of nobody: the classifier learns that 积分 lines are look-ups): still the content — unless it asks to see
-    // records or is bare assent.
+    // records or is bare assent. A question the customer asked, reported ("她打电话来问包间还有没有"), is content, not one put to the bot.
     const namesNobody =
       content &&
       getIntent(routed.intent)?.effect === 'read' &&
       !/(?:^|\.)smalltalk$/.test(routed.intent) &&
       !MEMBER_REF.some((k) => routed.slots[k] !== undefined) &&
       !pointsAtMember(msg.text) &&
-      !analyseMood(msg.text).question;
+      (!analyseMood(msg.text).question || reportedQuestion(msg.text));
     const sameUnasked =
       freeText &&
       (routed.unasked?.intent === pending.intent ||
-        ((routed.intent === intent.readCounterpart || routed.intent === CONFIRM_INTENT || namesNobody) && assentOf(msg.text) === null && !isViewRequest(msg.text) && !ASKS.test(msg.text.normalize('NFKC').trim())));
+        ((routed.intent === intent.readCounterpart || routed.intent === CONFIRM_INTENT || namesNobody) && assentOf(msg.text) === null && !isViewRequest(msg.text) && (!ASKS.test(msg.text.normalize('NFKC').trim()) || reportedQuestion(msg.text))));
     if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated || sameUnasked)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
