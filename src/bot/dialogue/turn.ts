@@ -14,7 +14,6 @@ import { heldAction } from './held-action.ts';
 import { heldChange } from './held-change.ts';
 import { listedBatch } from './listed-batch.ts';
 import { memberAsks } from './member-asks.ts';
-import { withoutPronounName } from './not-a-name.ts';
 import { namesMember } from './member-refs.ts';
 import { answerRefinement } from './refinement.ts';
 import { answerMemory } from './remember.ts';
@@ -86,7 +85,7 @@ export function createDialogue(deps: DialogueDeps) {
       if (intent === help) return unmatched(turn, help);
       const listed = await batches.routedToList(turn, recent, intent);
       if ('plan' in listed) return listed.plan;
-      const route = withoutPronounName(listed.route);
+      const route = listed.route;
       const instead = focus.aboutFocusInstead(memory, actor, intent, routed, msg.text);
       if (instead) return prepare(memory, actor, instead.intent, instead.route, msg.text, lang);
       // A member carried from the turn before (not said now) is reported by number (focus.ts byNumber).

@@ -180,6 +180,10 @@ describe('extractors', () => {
     expect(findName("what's 陈静's points balance", [])?.value).toBe('陈静');
     expect(findName('Zhang Wei for me', [])?.value).toBe('Zhang Wei');
     expect(findName('are our top referrers', [])).toBeUndefined();
+    // The pronoun one stands for the ticket or member spoken of, never a member called One.
+    expect(findName('open one: she says the bill was wrong', [])).toBeUndefined();
+    expect(findName("this one's level?", [])).toBeUndefined();
+    expect(findName('Wang Fang, another one for the VIP list', [])?.value).toBe('Wang Fang');
     // Tag verbs, logging words, money and place words, negations and question words are not names.
     expect(findName('给王芳打VIP标签', [{ start: 4, end: 9 }])?.value).toBe('王芳');
     expect(findName('帮我登记一下张伟到店表扬', [{ start: 2, end: 6 }])?.value).toBe('张伟');

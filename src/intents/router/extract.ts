@@ -371,8 +371,8 @@ const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级
 const PRONOUN = /(?<!其)他(?!们?家)|她(?!们?家)|\bTA\b|\b(?:him|her|his|he|she)\b/i;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
-/** English function words are never part of a name ("who are our top referrers", "can you add points", "open tickets here" — "can you" and "here" read as pinyin; "take … off" as ta ke). */
-const ENGLISH_WORDS = /\b(?:are|is|was|were|be|been|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|you|i|it|they|them|their|and|or|with|to|from|this|that|these|those|best|most|can|could|would|should|will|shall|do|does|did|have|has|had|if|how|when|where|why|not|no|yes|here|there|now|today|please|know|tell|got|get|some|every|each|again|just|also|take|off|put|give|add|deduct|points|pts)\b/i;
+/** English function words are never part of a name ("who are our top referrers", "can you add points", "open tickets here" — "can you" and "here" read as pinyin; "take … off" as ta ke; "open one: …", "this one's points" — the pronoun one). */
+const ENGLISH_WORDS = /\b(?:are|is|was|were|be|been|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|you|i|it|they|them|their|and|or|with|to|from|this|that|these|those|one|ones|another|best|most|can|could|would|should|will|shall|do|does|did|have|has|had|if|how|when|where|why|not|no|yes|here|there|now|today|please|know|tell|got|get|some|every|each|again|just|also|take|off|put|give|add|deduct|points|pts)\b/i;
 const ENGLISH_WORDS_ALL = new RegExp(ENGLISH_WORDS.source, 'gi');
 
 /**
