@@ -1,29 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
-import { createFixture, NOW } from '../../../test/support/crm/fixture.ts';
-import { answerOf } from '../../../test/support/bot-turn.ts';
-import { getIntent, intents } from '../../intents/catalogue.ts';
-import { createRouter } from '../../intents/router/index.ts';
-import { createBot } from '../pipeline.ts';
-import type { BotAnswer, HandleMessage } from '../types.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBot } from '../../../test/support/bot-turn.ts';
 
 // Session 20's classes of follow-up, each in sentences of our own, one conversation a test (fixture world).
 describe('follow-ups (session 20)', () => {
-  let env: TestEnv;
-  let bot: HandleMessage;
-  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
-
-  beforeAll(async () => {
-    env = await createTestEnv('bot_dialogue_follow_ups', {}, { now: () => NOW });
-    await createFixture(env.services);
-    bot = createBot({ services: env.services, router: createRouter(intents), getIntent });
-  });
-  beforeEach(async () => {
-    const keys = await env.services.redis.keys(env.services.key('*'));
-    const conversation = keys.filter((k) => /:(?:focus|conv|dialogue|pending|latest|confirm)/.test(k));
-    if (conversation.length) await env.services.redis.del(...conversation);
-  });
-  afterAll(async () => env?.cleanup());
+  const { say } = useFixtureBot('bot_dialogue_follow_ups');
 
   describe('全 before the verb after a list is everyone listed', () => {
     it('a batch tag of the churn list, held for 确认', async () => {

@@ -1,11 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
-import { createFixture, NOW } from '../../../test/support/crm/fixture.ts';
-import { answerOf } from '../../../test/support/bot-turn.ts';
-import { getIntent, intents } from '../../intents/catalogue.ts';
-import { createRouter } from '../../intents/router/index.ts';
-import { createBot } from '../pipeline.ts';
-import type { BotAnswer, HandleMessage } from '../types.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBot } from '../../../test/support/bot-turn.ts';
 import { goAheadCore } from './go-ahead.ts';
 
 describe('goAheadCore', () => {
@@ -22,21 +16,7 @@ describe('goAheadCore', () => {
 
 // A go-ahead right after the bot declined or weighed a write (sentences of our own, fixture world).
 describe('a go-ahead after a declined write', () => {
-  let env: TestEnv;
-  let bot: HandleMessage;
-  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
-
-  beforeAll(async () => {
-    env = await createTestEnv('bot_dialogue_go_ahead', {}, { now: () => NOW });
-    await createFixture(env.services);
-    bot = createBot({ services: env.services, router: createRouter(intents), getIntent });
-  });
-  beforeEach(async () => {
-    const keys = await env.services.redis.keys(env.services.key('*'));
-    const conversation = keys.filter((k) => /:(?:focus|conv|dialogue|pending|latest|confirm)/.test(k));
-    if (conversation.length) await env.services.redis.del(...conversation);
-  });
-  afterAll(async () => env?.cleanup());
+  const { say } = useFixtureBot('bot_dialogue_go_ahead');
 
   it('runs the declined tag for the member it named', async () => {
     expect(await say('store_manager_01', '先别给周杰打VIP标签')).toMatchObject({ intent: 'tag.add', slots: { name: '周杰' }, outcome: 'declined' });

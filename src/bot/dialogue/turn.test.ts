@@ -1,29 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
-import { createFixture, NOW } from '../../../test/support/crm/fixture.ts';
-import { answerOf } from '../../../test/support/bot-turn.ts';
-import { getIntent, intents } from '../../intents/catalogue.ts';
-import { createRouter } from '../../intents/router/index.ts';
-import { createBot } from '../pipeline.ts';
-import type { BotAnswer, HandleMessage } from '../types.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixtureBot } from '../../../test/support/bot-turn.ts';
 
 // Turns of the dialogue (turn.ts) against the fixture world with the router the bot runs, one conversation a test.
 describe('dialogue turns', () => {
-  let env: TestEnv;
-  let bot: HandleMessage;
-  const say = (from: string, text: string): Promise<BotAnswer> => answerOf(bot, from, text, NOW);
-
-  beforeAll(async () => {
-    env = await createTestEnv('bot_dialogue_turn', {}, { now: () => NOW });
-    await createFixture(env.services);
-    bot = createBot({ services: env.services, router: createRouter(intents), getIntent });
-  });
-  beforeEach(async () => {
-    const keys = await env.services.redis.keys(env.services.key('*'));
-    const conversation = keys.filter((k) => /:(?:focus|conv|dialogue):/.test(k));
-    if (conversation.length) await env.services.redis.del(...conversation);
-  });
-  afterAll(async () => env?.cleanup());
+  const { say } = useFixtureBot('bot_dialogue_turn');
 
   describe('a read pointed at "her" after a write the sender may not make', () => {
     it('takes the member that write named (a service agent has no points.adjust)', async () => {
