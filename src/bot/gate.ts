@@ -1,5 +1,5 @@
 import { t, type Lang } from '../i18n/index.ts';
-import type { IntentDef } from '../intents/types.ts';
+import { intentFamily, type IntentDef } from '../intents/types.ts';
 import type { Services } from '../services.ts';
 import { dropAction, peekAction } from './confirmation.ts';
 import { gateMember } from './gate-member.ts';
@@ -144,8 +144,7 @@ function actsOnNothing(g: GateInput): boolean {
  * confirmation or withdrawal of a held action just before ("wait" → "ok export it now").
  */
 function aboutSameThings(intent: IntentDef, slots: Record<string, unknown>, previous: string): boolean {
-  const area = (name: string) => name.slice(0, name.indexOf('.'));
-  if (HELD_ACTION_CONTROLS.has(previous) || area(previous) === area(intent.name)) return true;
+  if (HELD_ACTION_CONTROLS.has(previous) || intentFamily(previous) === intentFamily(intent.name)) return true;
   return previous === intent.readCounterpart || previous === intent.reaches?.(slots as never)?.intent;
 }
 

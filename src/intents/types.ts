@@ -26,6 +26,9 @@ export interface IntentContext<A extends Actor = Actor> {
 }
 
 /** What an intent does when it runs (see IntentDef.effect). */
+/** An intent's family: the part of its name before the dot ("tag" of tag.add / tag.remove; a name without one is its own). */
+export const intentFamily = (name: string): string => name.split('.')[0]!;
+
 export type IntentEffect = 'read' | 'write' | 'send' | 'export' | 'control';
 
 /** One example utterance; the rule router's tests and the help text are derived from these. */

@@ -1,6 +1,6 @@
 import { resolveMember } from '../../crm/customers/index.ts';
 import { MEMBER_POINTER, pointsAtMember } from '../../intents/router/member-pointer.ts';
-import type { IntentDef } from '../../intents/types.ts';
+import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import { withFocus } from '../conversation.ts';
 import { moodFor } from '../gate.ts';
 import type { TurnMemory } from '../memory.ts';
@@ -21,9 +21,6 @@ export const EVERY_POINTER = new RegExp(MEMBER_POINTER.source, 'gi');
  * or going on), or the member of the turn just before when a write there did not run. Why here: which member a
  * follow-up means is the one rule a write must never guess — every path that fills a member goes through these.
  */
-/** An intent's family ("tag" of tag.add / tag.remove). */
-const family = (name: string) => name.split('.')[0];
-
 export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
   /**
    * A write asked for in the turn right after an answer about the member in focus ("加200积分 原因家庭日回访" after
@@ -41,7 +38,7 @@ export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
     // with the member the write just made was about — by number, as that write took them from focus.
     const wrote = getIntent(previous.intent);
     // Not while an action waits for 确认: a follow-up of its family changes that one (held-change.ts), never adds a second.
-    const wroteOn = !memory.held && wrote !== undefined && wrote.effect !== 'read' && wrote.effect !== 'control' && previous.slots.memberNo === focus.memberNo && family(wrote.name) === family(intent.name) && moodFor(wrote, previous.text).affirmative;
+    const wroteOn = !memory.held && wrote !== undefined && wrote.effect !== 'read' && wrote.effect !== 'control' && previous.slots.memberNo === focus.memberNo && intentFamily(wrote.name) === intentFamily(intent.name) && moodFor(wrote, previous.text).affirmative;
     return (answeredAbout || wroteOn) && !PLURAL_POINTER.test(text) && !THE_LISTED.test(text) && moodFor(intent, text).affirmative;
   };
 

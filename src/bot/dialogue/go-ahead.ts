@@ -12,7 +12,7 @@ import { figuresOf, MEMBER_REF } from './member-refs.ts';
 /** What leads a go-ahead: giving up the hesitation, "then", assent ("算了还是", "那就", "ok", "actually"). */
 const LEAD = /^(?:(?:算了|还是|那就|那|就|干脆|直接|好的?|行|嗯+|可以|ok(?:ay)?|yes|yeah|sure|actually|alright|fine|then)[,，\s]*)+/i;
 /** What ends one ("吧", "then", "now", "了"). */
-const END = /(?:[,，\s]*(?:吧|呗|啊|了|一下|一个|个|上|掉|出去|吧|then|now|please|pls|anyway|after all))+$/i;
+const END = /(?:[,，\s]*(?:吧|呗|啊|了|一下|一个|个|上|掉|出去|then|now|please|pls|anyway|after all))+$/i;
 /** A go-ahead that names no verb of its own ("do it", "go ahead", "办吧", "弄吧"): it can only mean the write just weighed. */
 const GENERIC = /^(?:办|弄|搞|做|整|执行|改|do it|go ahead(?: and do it)?|proceed|let'?s do it|go for it)$/i;
 /** A pointer at the member the write was about, said with the verb ("还是给她打上吧"): no one new. */

@@ -2,7 +2,7 @@ import { blank, findAmount, findCount, findDays, findDictionaryTags, type Found 
 import { findLevel, findStore, type StoreEntry } from '../../intents/router/stores.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
 import { monthFromText, periodWords } from '../../intents/parse/health-request.ts';
-import type { ExtractorKind, IntentDef } from '../../intents/types.ts';
+import { intentFamily, type ExtractorKind, type IntentDef } from '../../intents/types.ts';
 import type { LastAnswer } from './state.ts';
 
 /** The follow-ups that change what is asked rather than narrow it. */
@@ -54,7 +54,7 @@ const hasSlot = (intent: IntentDef, name: string) => {
   return !!shape && name in shape;
 };
 /** The intent of the same family that does `verb` ("segment.count" → "segment.export"). */
-const sibling = (intent: IntentDef, verb: string, getIntent: RefineLookups['getIntent']) => getIntent(`${intent.name.split('.')[0]}.${verb}`);
+const sibling = (intent: IntentDef, verb: string, getIntent: RefineLookups['getIntent']) => getIntent(`${intentFamily(intent.name)}.${verb}`);
 
 /**
  * A message that only refines the last answer ("只要近30天的", "只看前5个", "换成静安店",

@@ -1,6 +1,7 @@
 import { t, type Lang } from '../../i18n/index.ts';
 import { registerCardTask } from '../card-action.ts';
 import { actorKey, newTaskId } from '../confirmation.ts';
+import { intentFamily } from '../../intents/types.ts';
 import type { TurnMemory } from '../memory.ts';
 import type { Actor, IntentResult } from '../types.ts';
 import { SMALLTALK, type DialogueContext, type Plan } from './context.ts';
@@ -34,7 +35,7 @@ export function answerMemory({ services, getIntent }: DialogueContext) {
       return result;
     }
     // "建个人群包 …" done: what was made is what "有多少人" / "导出吧" ask about next — the family's count reads it.
-    const counter = plan.intent.name.endsWith('.create') && result.outcome === 'done' ? getIntent(`${plan.intent.name.split('.')[0]}.count`) : undefined;
+    const counter = plan.intent.name.endsWith('.create') && result.outcome === 'done' ? getIntent(`${intentFamily(plan.intent.name)}.count`) : undefined;
     if (counter && counter.effect === 'read') {
       const slots = Object.fromEntries(Object.entries(plan.route.slots).filter(([k]) => hasSlotNamed(counter, k)));
       memory.saveLast({ intent: counter.name, slots, text: plan.text });

@@ -2,7 +2,7 @@ import { hasActionWord } from '../../intents/router/action-words.ts';
 import { THRESHOLDS } from '../../intents/router/combined.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
-import type { IntentDef } from '../../intents/types.ts';
+import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
 import { VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
 import { analyseMood } from '../understand/mood.ts';
@@ -20,14 +20,13 @@ type Reading = { intent: IntentDef; route: RouteResult };
  * Why apart: these turn the router's unsure readings into the write the message refuses, so the gate can say no to it.
  */
 export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }: DialogueContext) {
-  const family = (n: string) => n.split('.')[0];
   /**
    * A write read for another of its family by a word that is none of its verbs ("hold off on tagging 陈静 VIP" as
    * removing a tag, for "off"): the write of that family the message names by its word, if any.
    */
   const namedInstead = (text: string, read: string): IntentDef | undefined => {
     const name = namedWrite(text);
-    return name && name !== read && family(name) === family(read) && !hasActionWord(read, text) ? getIntent(name) : undefined;
+    return name && name !== read && intentFamily(name) === intentFamily(read) && !hasActionWord(read, text) ? getIntent(name) : undefined;
   };
 
   /**
@@ -81,7 +80,7 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
     const intent = name ? getIntent(name) : undefined;
     if (!intent || !mayUse(actor, intent)) return null;
     const misread = otherWrite && namedInstead(msg.text, routed.intent) === intent;
-    if (otherWrite && !misread && (family(intent.name) === family(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
+    if (otherWrite && !misread && (intentFamily(intent.name) === intentFamily(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
     const slots = await slotsAs(intent, msg.text, { audience: actor.kind, actor, services });
     return { intent, route: { intent: intent.name, slots, confidence: routed.confidence } };
   }
