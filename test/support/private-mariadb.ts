@@ -145,6 +145,16 @@ export async function startPrivateMariadbPair(): Promise<PrivateMariadbPair> {
           const status = await replica.query('SHOW SLAVE STATUS');
           throw new Error(`replica did not reach ${pos} in ${timeoutS} s: ${JSON.stringify(status).slice(0, 2000)}`);
         }
+        // MASTER_GTID_WAIT returns at once when the primary wrote nothing new, while a just
+        // restarted IO thread may still be "Connecting" — Seconds_Behind_Master is NULL until both
+        // threads run, which a replica check reads as "stopped". Caught up means running, too.
+        const deadline = Date.now() + timeoutS * 1000;
+        for (;;) {
+          const row = (await replica.query<Record<string, unknown>[]>('SHOW SLAVE STATUS'))[0] ?? {};
+          if (row.Slave_IO_Running === 'Yes' && row.Slave_SQL_Running === 'Yes' && row.Seconds_Behind_Master != null) return;
+          if (Date.now() > deadline) throw new Error(`replica not running after ${timeoutS} s: ${JSON.stringify(row).slice(0, 2000)}`);
+          await new Promise((res) => setTimeout(res, 100));
+        }
       },
       stopReplication: () => replica.query('STOP SLAVE').then(() => undefined),
       startReplication: () => replica.query('START SLAVE').then(() => undefined),
