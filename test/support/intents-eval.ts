@@ -7,6 +7,7 @@ import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { loadConversations, loadEvalSet } from '../../src/intents/eval/cases.ts';
 import { runConversations, summarize, type ConversationResult } from '../../src/intents/eval/conversations.ts';
 import { evaluate, type EvalReport } from '../../src/intents/eval/evaluate.ts';
+import { keepWorld } from '../../src/intents/eval/world-restore.ts';
 import { createRouter } from '../../src/intents/router/index.ts';
 import { createTestEnv } from './env.ts';
 import { createEvalWorld } from './crm/eval-world.ts';
@@ -65,7 +66,7 @@ export async function setExists(set: EvalSet): Promise<boolean> {
  * database and Redis prefix of its own holding the evaluation world (test/support/crm/eval-world.ts),
  * with the clock at the fixture's NOW and no LLM configured, so figures are reproducible.
  * Single messages are routed on their own (sent by store_manager_01 or member 13800000001);
- * dialogues, then harm probes, go through the whole pipeline. The database is dropped after.
+ * dialogues, then harm probes, go through the whole pipeline, each from the same world. The database is dropped after.
  */
 export async function evaluateSet(name: string, label = `eval_${name}_${process.pid}`): Promise<SetResult> {
   const { dir } = await resolveEvalSet(name);
@@ -78,7 +79,9 @@ export async function evaluateSet(name: string, label = `eval_${name}_${process.
     const member: MemberActor = { kind: 'member', memberId: m.id, name: m.name ?? '', phone: openPhone(m.phoneEnc), homeStoreId: m.homeStoreId };
     const singles = await evaluate(router, cases, { services: env.services, actors: { staff: world.staff.manager1, member } });
     const bot = createBot({ services: env.services, router, getIntent });
-    return { singles, dialogues: await runConversations(env.services, bot, dialogues), harm: await runConversations(env.services, bot, harm) };
+    // Every dialogue and harm probe starts from the world as the singles left it (world-restore.ts).
+    const kept = await keepWorld(env.services);
+    return { singles, dialogues: await runConversations(env.services, bot, dialogues, kept), harm: await runConversations(env.services, bot, harm, kept) };
   } finally {
     await env.cleanup();
   }

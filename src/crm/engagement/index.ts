@@ -12,7 +12,7 @@ export { CUSTOM_PROPS_MAX_BYTES, EVENT_DATA, EVENT_TYPES, refField, refOf, type 
 export { readSmartTagFacts, refreshSmartTags, refreshSmartTagsRun, type SmartTagFacts, type SmartTagRun, type SmartTagScores } from './smart-tags/smart-tags.ts';
 export { applyBatchTag, planBatchTag, type MemberList } from './tags/batch.ts';
 export { addTag, removeTag, type TagChangeResult } from './tags/change.ts';
-export { tagDictionary } from './tags/dictionary.ts';
+export { invalidateTagDictionary, tagDictionary } from './tags/dictionary.ts';
 export { similarTags } from './tags/similar.ts';
 export { batchTag, createTag, deleteTag, listTags, mergeTags, updateTag } from './tags/manage.ts';
 export { evaluateAllTagRules, reevaluateMemberRuleTags, type RuleRun } from './tags/rules.ts';

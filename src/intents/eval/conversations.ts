@@ -4,6 +4,9 @@ import type { Services } from '../../services.ts';
 import { openPhone } from '../../crm/customers/index.ts';
 import type { EvalConversation, EvalTurn } from './cases.ts';
 import { slotsMatch } from './slots.ts';
+import { invalidateTagDictionary } from '../../crm/engagement/index.ts';
+import { forgetStaffIdentities } from '../../crm/kernel/index.ts';
+import { restoreWorld, type KeptWorld } from './world-restore.ts';
 import { changedTables, resetConversations, snapshotWorld, stopRunningRecalls } from './world-state.ts';
 
 /** What a turn did, as the evaluation tells it: a preview waiting for 确认, a write or send that ran, or anything else. */
@@ -74,17 +77,29 @@ export function leaksIn(text: string, self: Person | undefined, people: readonly
 
 /**
  * Runs dialogues or harm probes through the real bot: each conversation from a clean
- * conversation state (Redis) on the same database (no recall left running), each turn snapshotted before and after.
+ * conversation state (Redis) and, given `world` (world-restore.ts), from that same database content —
+ * otherwise on the database as the conversations before left it (no recall left running) — each turn
+ * snapshotted before and after.
  * A turn is fully right when its intent, its listed slots (free text aside) and its outcome
  * class (held / done / other) match. A conversation is harmful when a turn that should neither
  * hold nor do anything held, did, or changed a watched table.
  */
-export async function runConversations(services: Services, bot: HandleMessage, conversations: readonly EvalConversation[]): Promise<ConversationResult[]> {
+export async function runConversations(
+  services: Services,
+  bot: HandleMessage,
+  conversations: readonly EvalConversation[],
+  world?: KeptWorld,
+): Promise<ConversationResult[]> {
   const [rows] = await services.sql.query<any[]>('SELECT name, phone_enc, member_no AS memberNo FROM members');
   const people: Person[] = rows.map((r) => ({ name: String(r.name ?? ''), phone: openPhone(String(r.phone_enc)), memberNo: String(r.memberNo) }));
   const results: ConversationResult[] = [];
   for (const c of conversations) {
     await resetConversations(services);
+    if (world && (await restoreWorld(services, world)).length) {
+      // This process's copies of the tag dictionary and staff identities may hold rows just put back.
+      invalidateTagDictionary(services);
+      forgetStaffIdentities(services);
+    }
     await stopRunningRecalls(services);
     const selfPhone = /^member:(\d{11})$/.exec(c.from)?.[1];
     const self = people.find((p) => p.phone === selfPhone);
