@@ -6,12 +6,13 @@ import { assentOf, holdsBack } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { isViewRequest } from '../understand/requests.ts';
 import { correctionOf } from '../understand/routing-text.ts';
-import { detailAnswer, narrowsWithoutPicking, pickAnswer, type Answer } from './answers.ts';
+import { detailAnswer, memberAnswer, narrowsWithoutPicking, pickAnswer, type Answer } from './answers.ts';
 import { ASKS, CANCEL_INTENT, CONFIRM_INTENT, NEED_TEXT, SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
 import type { MemberFocus } from './focus.ts';
-import { FREE_TEXT, MEMBER_REF } from './member-refs.ts';
+import { FREE_TEXT, MEMBER_REF, withoutMemberRefs } from './member-refs.ts';
 import { memberAndRest } from './member-and-rest.ts';
 import { missingDetail, type AskedNeed } from './missing.ts';
+import { changedMind } from './instead.ts';
 import { optionNamed } from './option-word.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { pickByStoreAndTrait, pickByTrait } from './pick-trait.ts';
@@ -19,6 +20,9 @@ import { reportedQuestion } from './reported-question.ts';
 import { classifyUnmatched } from './short-reply.ts';
 import type { Pending } from './state.ts';
 import { opensWithdrawn, REFUSAL, REFUSAL_LEAD } from './withdrawn.ts';
+
+/** "A 不对 是B", "A 哦不 B", "A 说错了 B": the answer given again after the correction, the last word said. */
+const SELF_CORRECTED = /^\S.*?[\s，,。]+(?:不对|不是|错了|说错了|搞错了|哦不|噢不)[啊了]?[\s，,。]*(?:而?是|应该是)?\s*(\S(?:(?!不对|说错了|搞错了|哦不).)*)$/u;
 
 /**
  * The message after the bot asked something ("哪位会员？", "你是想：1 … 2 …", a list of members, "原因是什么？"): the
@@ -47,6 +51,9 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     // "不对 不是她 是13800000012": a correction of whom the request is about answers with what it says instead.
     let said = msg.text;
     for (let fixed = correctionOf(said); fixed !== null && fixed !== said; fixed = correctionOf(said)) said = fixed;
+    // "老客 不对 是流失风险" to 哪个标签？: the answer corrected as it is given — what follows the last correction.
+    // Not for dictated words (content, a reason), where "不对" is part of what happened ("余额不对 是少了50").
+    if (pending.kind === 'pick' || !['content', 'reason'].includes(pending.need)) said = SELF_CORRECTED.exec(said)?.[1]?.trim() || said;
     if (pending.kind === 'pick') {
       answer = pickAnswer(said, pending.candidates) ?? (await pickByTrait(services, said, pending.candidates)) ?? (await pickByStoreAndTrait(services, said, pending.candidates));
       // "徐汇店的" with two of 徐汇 in the list: still a pick to make — asked again, the list kept ("VIP那个" may follow).
@@ -55,7 +62,15 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
         return { kind: 'reply', route: { ...routed, intent: pending.intent, slots: pending.slots }, result: { text: t(lang, 'dialogue.pickAgain'), outcome: 'asked', data: { asked: 'member' } } };
       }
     }
-    else answer = await detailAnswer(services, pending.need, pending.need === 'content' ? msg.text : said, pending.text);
+    else {
+      // "M00000003" to 要写什么内容？ after 给张伟建个工单: which 张伟 — a bare number is no content; the member it names replaces
+      // the name, and the content is asked for again.
+      const who = pending.need === 'content' && typeof pending.slots.name === 'string' ? memberAnswer(msg.text) : null;
+      if (who?.bare && (who.slots.phone !== undefined || who.slots.memberNo !== undefined)) {
+        return prepare(memory, actor, intent, { intent: intent.name, slots: { ...withoutMemberRefs(pending.slots), ...who.slots }, confidence: 1 }, pending.text, lang);
+      }
+      answer = await detailAnswer(services, pending.need, pending.need === 'content' ? msg.text : said, pending.text);
+    }
     // A question is no reason ("他现在多少分" asked for 原因是什么？): a request of its own, and nothing is written.
     if (pending.kind === 'fill' && pending.need === 'reason' && !weak(actor, routed) && getIntent(routed.intent)?.effect === 'read' && (analyseMood(msg.text).question || ASKS.test(msg.text.normalize('NFKC').trim()))) return null;
     const focus = memory.focus();
@@ -137,6 +152,17 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     if (!pending) return null;
     // Asked once: answered now, or abandoned by whatever came instead.
     memory.clearPending();
+    // "算了 还是加100吧 老客关怀" to 原因是什么？ after 给周杰加300分: the request with the figures wanted instead (and
+    // whatever else the words answer), its member as asked — a change of mind, not the refusal its 算了 opens.
+    const instead = pending.kind === 'fill' ? changedMind(msg.text) : null;
+    const asked = pending.kind === 'fill' ? getIntent(pending.intent) : undefined;
+    if (instead && asked && pending.kind === 'fill' && mayUse(actor, asked)) {
+      const found = await slotsAs(asked, instead, { audience: actor.kind, actor, services });
+      for (const k of MEMBER_REF) delete found[k];
+      if (Object.entries(found).some(([k, v]) => !FREE_TEXT.includes(k) && v !== undefined && pending.slots[k] !== v)) {
+        return prepare(memory, actor, asked, { intent: asked.name, slots: { ...pending.slots, ...found }, confidence: 1 }, `${pending.text} ${instead}`, lang);
+      }
+    }
     // "算了" is no answer: said instead of a member, tag or reason it must never become one.
     // The router may read "算了" / "先不扣了" as 取消 (of a held action): the open question is what it refuses.
     // "等等 我问下店长", "let me think" put the answer off: the question is dropped as well (asked again when wanted).

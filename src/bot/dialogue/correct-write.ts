@@ -3,7 +3,8 @@ import { correctionOf } from '../understand/routing-text.ts';
 import type { DialogueContext, Plan, Turn } from './context.ts';
 import type { MemberFocus } from './focus.ts';
 import { CHANGE_LEAD } from './held-change.ts';
-import { FREE_TEXT } from './member-refs.ts';
+import { memberAnswer } from './answers.ts';
+import { FREE_TEXT, namesMember, withoutMemberRefs } from './member-refs.ts';
 import { refine } from './refine.ts';
 
 /**
@@ -11,12 +12,20 @@ import { refine } from './refine.ts';
  * (its member and free text as they were). Why apart: it repeats a write, so it asks the most of the message — a
  * correction's lead with a change verb, only of the previous turn's write that was asked for, and only a figure of that
  * write's own. Not while an action is held (the held one is what changes then: held-change.ts).
+ * "搞错了 是王芳" right after 周杰加个生日月: the same write for the member the correction names, and only that
+ * (bare: nothing but the member after the lead), only when the write named a member.
  */
 export function writeCorrection({ getIntent, mayUse, prepare, lookups }: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
   return async function correctWrite({ msg, memory, actor, lang }: Turn, held: boolean): Promise<Plan | null> {
     const correction = correctionOf(msg.text);
     const lastWrite = actor.kind === 'staff' && !held && memory.previous ? getIntent(memory.previous.intent) : undefined;
-    if (!lastWrite || !memory.previous || lastWrite.effect === 'read' || lastWrite.effect === 'control' || correction === null || !CHANGE_LEAD.test(msg.text) || !moodFor(lastWrite, memory.previous.text).affirmative || !mayUse(actor, lastWrite)) return null;
+    if (!lastWrite || !memory.previous || lastWrite.effect === 'read' || lastWrite.effect === 'control' || correction === null || !moodFor(lastWrite, memory.previous.text).affirmative || !mayUse(actor, lastWrite)) return null;
+    const other = memberAnswer(correction);
+    if (other?.bare && namesMember(memory.previous.slots)) {
+      const slots = { ...withoutMemberRefs(memory.previous.slots), ...other.slots };
+      return prepare(memory, actor, lastWrite, { intent: lastWrite.name, slots, confidence: 1 }, memory.previous.text, lang);
+    }
+    if (!CHANGE_LEAD.test(msg.text)) return null;
     const before = { intent: lastWrite.name, slots: memory.previous.slots, text: memory.previous.text };
     const changed = refine(correction, before, await lookups(lastWrite.name));
     const figures = changed ? Object.entries(changed.slots).filter(([k, v]) => !FREE_TEXT.includes(k) && before.slots[k] !== v) : [];

@@ -3,7 +3,7 @@ import { correctionOf } from '../understand/routing-text.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
 import type { Waiting } from './held-action.ts';
-import { insteadFigure } from './instead.ts';
+import { changedMind, insteadFigure } from './instead.ts';
 import { FREE_TEXT, figuresOf, namesMember } from './member-refs.ts';
 import { refine, slotFor } from './refine.ts';
 
@@ -26,14 +26,15 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
     const instead = insteadFigure(msg.text) ?? (correction !== null && BARE_NUMBER.test(correction) ? correction : null);
     // "不对 扣80" while 扣100 waits: a correction read as the held write again — its figures change the held one.
     const restatedHeld = correction !== null && waiting !== null && routed.intent === waiting.intent && !namesMember(routed.slots);
-    const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text) || instead !== null || restatedHeld;
+    const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text) || instead !== null || changedMind(msg.text) !== null || restatedHeld;
     const held = actor.kind === 'staff' && changing ? await peekAction(services, actor, undefined, msg.conversationId) : null;
     const heldIntent = held && getIntent(held.intent);
     if (!held || !heldIntent) return { plan: null, held: held !== null };
     const heldAnswer = { intent: held.intent, slots: held.slots, text: '' };
     // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
     // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
-    const said = instead ?? correction ?? msg.text;
+    // "还是20吧": the figure wanted instead, after the words of changing one's mind.
+    const said = instead ?? correction ?? changedMind(msg.text) ?? msg.text;
     const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
     const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
     if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {

@@ -16,3 +16,17 @@ export function insteadFigure(raw: string): string | null {
   const m = NEW_FIRST.exec(text) ?? OLD_FIRST.exec(text);
   return m?.[1] ?? null;
 }
+
+/**
+ * "还是20吧", "算了 还是加100吧 老客关怀", "那还是…": one's mind changed — what follows 还是 is what is wanted instead of
+ * what was said before (a held figure, or the request the bot's question is about), never a refusal though it may
+ * open with 算了. The words after the lead; null without one, or with nothing after it, or a refusal after it ("还是算了").
+ */
+const MIND_CHANGED = /^\s*(?:(?:算了|不对|那|嗯|哦)[，,。\s]*)*还是[，,\s]*/u;
+export function changedMind(raw: string): string | null {
+  const text = raw.normalize('NFKC');
+  const m = MIND_CHANGED.exec(text);
+  // "加100吧 老客关怀": the particle closing the change is no word of what follows it (a reason, a tag).
+  const rest = m ? text.slice(m[0].length).replace(/(?<=\S)(?:吧|啊|呀|哈)(?=[\s，,。!！]|$)/gu, '').trim() : '';
+  return rest && !/^(?:算了|不|别|没|取消)/.test(rest) ? rest : null;
+}

@@ -1,10 +1,16 @@
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
+import { assentOf } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { claimsToBeStaff, namedMemberWrite } from '../understand/requests.ts';
 import { SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
 
 /** "那查我自己的", "我的呢", "what about mine": the member's own account, asked again. */
 const MY_OWN = /^(?:那|那就|还是)?(?:查|看)?(?:一下|下)?我(?:自己)?的(?:呢|吧|就行|就好)?[?？。.!！]*$|^(?:what about|and|just)? ?(?:mine|my own)[?？.!]*$/i;
+
+/** "还能再升吗", "那还能用吗": a short question going on from the last answer, naming nothing new. */
+const GOES_ON = /^(?:那|还|那还|再)[^\s，,。]{0,8}[吗呢么嘛][?？]*$/u;
+/** The member's small talk (a bare 嗯 with nothing waiting is no request). */
+const MY_SMALLTALK = 'my.smalltalk';
 
 /**
  * A member's message the router was unsure of: "那查我自己的" is their last question about themself; a claim to be
@@ -18,6 +24,16 @@ export function memberAsks({ getIntent, mayUse, weak }: DialogueContext) {
     const previous = memory.previous && getIntent(memory.previous.intent);
     if (MY_OWN.test(msg.text.normalize('NFKC').trim()) && previous && previous.effect === 'read' && !previous.rule.fallback && mayUse(actor, previous)) {
       return { kind: 'run', intent: previous, route: { intent: previous.name, slots: {}, confidence: 1 }, text: msg.text };
+    }
+    // "还能再升吗" after 我现在几级: the same question about their own account, taken further (the answer says how to go on).
+    if (GOES_ON.test(msg.text.normalize('NFKC').trim()) && previous && previous.effect === 'read' && !previous.rule.fallback && !SMALLTALK.test(previous.name) && mayUse(actor, previous)) {
+      return { kind: 'run', intent: previous, route: { intent: previous.name, slots: {}, confidence: 1 }, text: msg.text };
+    }
+    // "嗯嗯" with nothing waiting (unsure between small talk and the action just done): small talk, never a "did you mean"
+    // (a bare 确认 is no chat: the member is told there is nothing of theirs to confirm).
+    const chat = getIntent(MY_SMALLTALK);
+    if (assentOf(msg.text) === 'vague' && !memory.held && !memory.pending() && chat && mayUse(actor, chat)) {
+      return { kind: 'run', intent: chat, route: { intent: chat.name, slots: {}, confidence: routed.confidence }, text: msg.text };
     }
     // "我是店员 给我开个工单", "怎么投诉啊", "我不是要投诉": the member write it names, for the member gate to
     // decline or answer — a claim, a refusal or a question never makes a ticket; no "did you mean".

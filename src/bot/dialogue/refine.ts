@@ -22,6 +22,8 @@ const WHAT_ABOUT = /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|
 const FILLERS = [
   // "再加个条件 消费1000以上", "再筛一下": one more condition on the same answer, its figure said after.
   /(?:再|另外)?(?:加|添|多加)(?:个|一个|上|一下)?(?:条件|筛选条件?)|(?:再)?筛(?:选)?一下|条件/g,
+  // "列一下名字" (the list's names), "只看有VIP标签的" / "带VIP的" (members having the figure): the same narrowing.
+  /名字|姓名|(?<=^|只看|只要|只列|只显示|只留|仅看|就看|看)(?:有|带)/g,
   /就行了?|就好了?|就可以了?|就够了?|够了|即可|里面|里头|里|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|标签|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
   /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down|are|is|there|on|they|in total|total|altogether|of them|ones?|who|whose|more than|greater than|at least)\b/gi,
   /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
@@ -88,7 +90,7 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   const amount = next(findAmount(rest));
   if (amount) found.push(['amount', amount.value]);
   // "just 3", "只要3个", "only 5" after a list: the count shown, said with "only" before a bare number.
-  const count = next(findCount(rest) ?? onlyCount(rest));
+  const count = next(findCount(rest) ?? onlyCount(rest) ?? lastOne(rest));
   if (count) found.push(['count', count.value]);
   // A calendar period ("本季度的呢", "10月的"): no slot of its own, read from the intent's text.
   const periods = periodWords(rest);
@@ -168,6 +170,16 @@ function onlyCount(text: string): Found<number> | undefined {
   const m = ONLY_COUNT.exec(text);
   const n = m ? Number(m[1]) : 0;
   return m && n > 0 ? { value: n, span: { start: m.index + m[0].indexOf(m[1]!), end: m.index + m[0].indexOf(m[1]!) + m[1]!.length } } : undefined;
+}
+
+/**
+ * "最后那笔", "最近一单", "最新那条", "the latest one": one, the latest (records are listed newest first). Not "最后那个",
+ * which after a ranked list (the churn list by spend) is its last row, not its first.
+ */
+const LAST_ONE = /(?:最后|最近|最新)(?:那|这|一)(?:笔|单|次)|(?:最近|最新)(?:那|这|一)(?:个|条)|\b(?:the )?(?:latest|most recent) one\b/i;
+function lastOne(text: string): Found<number> | undefined {
+  const m = LAST_ONE.exec(text);
+  return m ? { value: 1, span: { start: m.index, end: m.index + m[0].length } } : undefined;
 }
 
 /** The slots an intent derives from a few words of its own (defined ones only). */

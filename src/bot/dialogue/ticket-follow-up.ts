@@ -4,7 +4,7 @@ import type { TurnMemory } from '../memory.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
 import type { DialogueContext, Plan, Turn } from './context.ts';
 import { namesMember } from './member-refs.ts';
-import { shortTicketDigits, ticketBySuffix } from './ticket-ref.ts';
+import { focusTicket, shortTicketDigits, ticketBySuffix } from './ticket-ref.ts';
 
 /** The update of a ticket: a follow-up may name its ticket by the end of its number, or not at all (ticket-ref.ts). */
 const TICKET_UPDATE = 'ticket.update';
@@ -40,11 +40,12 @@ export function ticketFollowUp({ services, getIntent, mayUse, prepare, weak }: D
     return null;
   }
 
-  /** A ticket update naming its ticket by the end of its number ("002那个升级一下"): the whole number when one ticket fits. */
+  /** A ticket update naming its ticket by the end of its number ("002那个升级一下") or by its member ("她那个工单"): the whole number when one ticket fits. */
   async function withTicketNo(msg: InboundMessage, memory: TurnMemory, actor: Actor, intent: IntentDef, route: RouteResult): Promise<RouteResult> {
     if (intent.name !== TICKET_UPDATE || route.slots.ticketNo !== undefined) return route;
     const digits = shortTicketDigits(msg.text);
-    const ticketNo = digits ? await ticketBySuffix(services, msg, actor, digits, memory.focus()) : null;
+    // No digits: "她那个工单改成处理中" — the member in focus's only ticket.
+    const ticketNo = digits ? await ticketBySuffix(services, msg, actor, digits, memory.focus()) : await focusTicket(services, msg, actor, memory.focus(), `${memory.previous?.text ?? ''} ${msg.text}`);
     return ticketNo ? { ...route, slots: { ...route.slots, ticketNo } } : route;
   }
 

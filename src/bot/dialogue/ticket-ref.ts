@@ -1,4 +1,4 @@
-import { ticketNosEndingIn } from '../../crm/service/index.ts';
+import { listTickets, ticketNosEndingIn } from '../../crm/service/index.ts';
 import type { Services } from '../../services.ts';
 import type { Focus } from '../conversation.ts';
 import type { Actor, InboundMessage } from '../types.ts';
@@ -28,4 +28,22 @@ export async function ticketBySuffix(services: Services, msg: InboundMessage, ac
   const theirs = focus ? await ticketNosEndingIn(access, digits, focus.memberId) : [];
   const nos = theirs.length ? theirs : await ticketNosEndingIn(access, digits);
   return nos.length === 1 ? nos[0]! : null;
+}
+
+/** "她那个工单", "她储值卡那个工单", "his ticket": the ticket of the member in focus, pointed at instead of numbered. */
+const THEIR_TICKET = /[他她][^，,。；;\s]{0,8}?工单|\b(?:her|his|their) (?:\w+ )?(?:ticket|case)\b/i;
+
+/** Two Han characters in a row of `title` found in `said` ("储值卡" of 储值卡无法使用 in "问储值卡修好没"). */
+const sharesWords = (title: string, said: string) => [...title].some((c, i) => /\p{Script=Han}/u.test(c) && /\p{Script=Han}/u.test(title[i + 1] ?? '') && said.includes(title.slice(i, i + 2)));
+
+/**
+ * The whole number of the ticket of the member in focus the message points at ("她那个工单改成处理中"): their only
+ * ticket, or the only one whose title the conversation just spoke of (`said`: this message and the turn before,
+ * "李娜来电话问储值卡修好没" for 储值卡无法使用). Null otherwise — the update then asks for the number.
+ */
+export async function focusTicket(services: Services, msg: InboundMessage, actor: Actor, focus: Focus | null, said: string): Promise<string | null> {
+  if (actor.kind !== 'staff' || !focus || !THEIR_TICKET.test(msg.text.normalize('NFKC'))) return null;
+  const { tickets } = await listTickets({ services, actor, channel: msg.channel, requestId: msg.requestId }, { memberId: focus.memberId });
+  const spoken = tickets.length > 1 ? tickets.filter((t) => sharesWords(t.title, said)) : tickets;
+  return spoken.length === 1 ? spoken[0]!.ticketNo : null;
 }
