@@ -22,7 +22,7 @@ export const memberOrdersIntent = defineIntent({
     { text: '13800000001 最近买了什么', slots: { phone: '13800000001' } },
     { text: 'orders of 13800000001', slots: { phone: '13800000001' } },
     { text: '张伟最近30天的订单', slots: { name: '张伟', days: 30 } },
-    { text: 'M00000001 上个月的消费记录', slots: { memberNo: 'M00000001', days: 30 } },
+    { text: 'M00000001 最近两个月的消费记录', slots: { memberNo: 'M00000001', days: 60 } },
     { text: 'what did M00000004 buy last week', slots: { memberNo: 'M00000004', days: 7 } },
   ],
   rule: {

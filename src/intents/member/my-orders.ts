@@ -19,7 +19,7 @@ export const myOrdersIntent = defineIntent({
   examples: [
     { text: '我最近买了什么', slots: {} },
     { text: 'my orders', slots: {} },
-    { text: '我上个月的订单', slots: { days: 30 } },
+    { text: '我最近30天的订单', slots: { days: 30 } },
   ],
   rule: {
     keywords: ['订单', '买了什么', '买过什么', '买了啥', '买过', '购买记录', '消费记录', '消费明细', '小票', '买的东西', 'orders', 'order', 'purchases', 'bought', 'buy', 'order history'],

@@ -3,7 +3,7 @@ import { normalizeText } from '../../crm/customers/index.ts';
 import { toSimplified } from './traditional.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
-import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
+import { blank, findAmount, findCalendarMonth, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
 import { findLevelByName, levelDirectory, type LevelEntry } from './level-names.ts';
 import { hanWords } from './homophones.ts';
@@ -139,10 +139,10 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       const idSpans = [...phones, ...memberNos].map((f) => f.span);
       const masked = blank(text, idSpans);
 
-      // "你好，13800000001？" is about a member: help's greeting and "?" triggers yield to an identifier.
+      // "你好，13800000001？" is about a member: a greeting (small talk) and help's "?" yield to an identifier.
       const hits = candidates
         .flatMap((c) => bestHit(c, masked) ?? [])
-        .filter((h) => !(idSpans.length > 0 && h.c.def.rule.fallback))
+        .filter((h) => !(idSpans.length > 0 && (h.c.def.rule.fallback || h.c.def.rule.chat)))
         .sort((a, b) => rank(b) - rank(a));
       const found: Found0 = { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] };
       const memo = new Map<string, Promise<Record<string, unknown>>>();
@@ -307,6 +307,12 @@ async function extractSlots(
     const f = find(rest) ?? (kind === 'count' ? find(blank(masked, consumed.slice(found.consumed.length))) : undefined);
     put(kind, f);
     if (f) rest = blank(rest, [f.span]);
+    // "上个月" names a month, not a number of days: spent (no name, no count), no days (extract.ts).
+    const month = kind === 'days' && !f ? findCalendarMonth(rest) : undefined;
+    if (month) {
+      consumed.push(month);
+      rest = blank(rest, [month]);
+    }
   }
   // A name only when no identifier was given: "13800000001 张伟" means the phone.
   if (slots[slotOf('phone') ?? ''] === undefined && slots[slotOf('memberNo') ?? ''] === undefined) put('name', findName(text, consumed));
