@@ -122,7 +122,7 @@ describe('combined router', () => {
     expect(await router().route('李娜最近在店里花钱的明细', staff)).toMatchObject({ intent: 'member.orders', slots: { name: '李娜' } });
     // A calendar month is no number of days (test/intents/blind-brief.md): the orders, no days.
     const lastMonth = await router().route('what did Li Na order last month', staff);
-    expect(lastMonth).toMatchObject({ intent: 'member.orders', slots: { name: 'Li Na' } });
+    expect(lastMonth).toMatchObject({ intent: 'member.orders', slots: { name: 'Li Na', period: 'last_month' } });
     expect(lastMonth.slots.days).toBeUndefined();
     const r = await router().route('上周新增会员', staff);
     expect(r).toMatchObject({ intent: 'insights.health', slots: { text: '上周新增会员' } });

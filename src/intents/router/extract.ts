@@ -174,20 +174,27 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
 const NUM = `(\\d+|${CN_NUMERAL}+)`;
 
 /**
- * Relative periods staff and members say without a number: "上周" / "last week" (7), "半年" (180),
- * "去年" / "一年" (365), "昨天" (1), "近一月" / "past month" (30). A window of days back from now,
- * which is what order and churn queries take.
+ * Relative periods staff and members say without a number: "上个月" / "last month" (30 days),
+ * "上周" / "last week" (7), "半年" (180), "去年" / "一年" (365), "昨天" (1). A window of days back
+ * from now, which is what order and churn queries take. A calendar month ("上个月", "本月", "last
+ * month") is marked with its period: test/intents/blind-brief.md — "上个月 is not a number of days" —
+ * so the router states it as `period`, never as `days` (rules.ts); the conversation's refinements
+ * still read the window.
  */
-const RELATIVE: [RegExp, number][] = [
-  // The one before last: "上上周" (14) — before "上周" would take half of it.
+const RELATIVE: [RegExp, number, CalendarMonth?][] = [
+  // The one before last: "上上周" (14), "上上个月" (60) — before "上周" / "上个月" would take half of it.
   [/上上个?(?:周|星期|礼拜)|上上一周/i, 14],
+  [/上上个?月/i, 60, 'month_before_last'],
   [/(?:最近|近|这|过去)?半个?月/, 15],
+  [/上个?月|上一个月|last\s+month/i, 30, 'last_month'],
+  [/this\s+month|本月|这个月/i, 30, 'this_month'],
   [/past\s+month|近一月/i, 30],
   [/上周|上个?(?:星期|礼拜)|上一周|last\s+week|past\s+week|this\s+week|本周|这周|这个?(?:星期|礼拜)/i, 7],
   [/半年|half\s+a\s+year|last\s+6\s+months/i, 180],
   [/去年|一年内|近一年|last\s+year|past\s+year/i, 365],
   [/昨天|yesterday/i, 1],
 ];
+export type CalendarMonth = 'last_month' | 'this_month' | 'month_before_last';
 
 const PERIOD_LEAD = '(?:最近|近|过去|这)?';
 const SPELLED: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30 };
@@ -210,18 +217,7 @@ const DAY_UNITS: [RegExp, number][] = [
     [/(\d+)\s*years?\b/i, 365],
 ];
 
-/**
- * A calendar month named, not a number of days: "上个月", "上上个月", "本月", "last month", "this month".
- * test/intents/blind-brief.md: days only for an explicit number of days, "上个月 is not a number of
- * days" — the words are spent (never part of a name: "王芳上个月来了几次") and state no `days`.
- */
-const CALENDAR_MONTH = /上上个?月|上个?月|上一个月|本月|这个月|last\s+month|this\s+month/i;
-export function findCalendarMonth(text: string): Span | undefined {
-  const m = CALENDAR_MONTH.exec(text);
-  return m ? spanOf(m) : undefined;
-}
-
-export function findDays(text: string): Found<number> | undefined {
+export function findDays(text: string): (Found<number> & { month?: CalendarMonth }) | undefined {
   for (const [re, factor] of DAY_UNITS) {
     for (const m of matches(text, re)) {
       const n = m[1] === undefined ? undefined : (SPELLED[m[1].toLowerCase()] ?? parseNumber(m[1]));
@@ -232,9 +228,9 @@ export function findDays(text: string): Found<number> | undefined {
       return { value: n * factor, span: spanOf(m) };
     }
   }
-  for (const [re, days] of RELATIVE) {
+  for (const [re, days, month] of RELATIVE) {
     const m = re.exec(text);
-    if (m) return { value: days, span: spanOf(m) };
+    if (m) return { value: days, span: spanOf(m), ...(month ? { month } : {}) };
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { normalizeText } from '../../crm/customers/index.ts';
 import { toSimplified } from './traditional.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
-import { blank, findAmount, findCalendarMonth, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
+import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
 import { findLevelByName, levelDirectory, type LevelEntry } from './level-names.ts';
 import { hanWords } from './homophones.ts';
@@ -305,14 +305,14 @@ async function extractSlots(
     // A count may sit inside the intent's own trigger ("top 10 kocs", "前20个流失会员"): looked for
     // again with only the slots found so far blanked, as the level is.
     const f = find(rest) ?? (kind === 'count' ? find(blank(masked, consumed.slice(found.consumed.length))) : undefined);
-    put(kind, f);
-    if (f) rest = blank(rest, [f.span]);
-    // "上个月" names a month, not a number of days: spent (no name, no count), no days (extract.ts).
-    const month = kind === 'days' && !f ? findCalendarMonth(rest) : undefined;
+    // "上个月" names a month, not a number of days (extract.ts): spent (no name, no count), stated as the
+    // intent's `period` when it has one (the orders read it as the same window), never as days.
+    const month = kind === 'days' && f && 'month' in f ? f.month : undefined;
     if (month) {
-      consumed.push(month);
-      rest = blank(rest, [month]);
-    }
+      consumed.push(f!.span);
+      if ('period' in ((def.slots as unknown as { shape?: object }).shape ?? {})) slots.period = month;
+    } else put(kind, f);
+    if (f) rest = blank(rest, [f.span]);
   }
   // A name only when no identifier was given: "13800000001 张伟" means the phone.
   if (slots[slotOf('phone') ?? ''] === undefined && slots[slotOf('memberNo') ?? ''] === undefined) put('name', findName(text, consumed));

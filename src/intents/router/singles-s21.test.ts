@@ -3,6 +3,7 @@ import { intents } from '../catalogue.ts';
 import { NONE, type Classifier } from '../classifier/model.ts';
 import { offlineContext } from '../classifier/tuning.ts';
 import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
+import { periodDays } from '../slots/order-period.ts';
 import { transferParties } from '../slots/transfer-parties.ts';
 import { createCombinedRouter, DEFAULT_COMBINATION } from './combined.ts';
 import { findCount, findDays, findName } from './extract.ts';
@@ -30,12 +31,14 @@ describe('session 21 singles', () => {
     expect((await router.route('您好呀', member)).intent).toBe('my.smalltalk');
     expect((await router.route('你好 13900002222', staff)).intent).not.toBe('smalltalk');
   });
-  it('states no days for a calendar month, and keeps it out of the name', async () => {
-    expect(findDays('孙丽上个月来了几次')).toBeUndefined();
-    expect(findDays('最近两个月')?.value).toBe(60);
+  it('states a calendar month as the orders\' period, never as days, and keeps it out of the name', async () => {
+    expect(findDays('孙丽上个月来了几次')?.month).toBe('last_month');
+    expect(findDays('最近两个月')).toEqual({ value: 60, span: expect.anything() });
     const r = await router.route('孙丽上个月的订单', staff);
-    expect(r.slots.name).toBe('孙丽');
+    expect(r.slots).toMatchObject({ name: '孙丽', period: 'last_month' });
     expect(r.slots.days).toBeUndefined();
+    expect(periodDays('last_month')).toBe(30);
+    expect(periodDays(undefined)).toBeUndefined();
   });
   it('asks about a pick, a change or a pointer with nothing before it', () => {
     for (const t of ['下面第三个', '第2条', '改成80', '换成30块吧']) expect(isContextOnly(t), t).toBe(true);
