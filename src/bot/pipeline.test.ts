@@ -41,7 +41,7 @@ describe('bot pipeline', () => {
       expect(orders.text).toContain('李娜（M00000004）');
       expect(orders.text).toContain('共 6 笔订单');
       const english = await say('store_manager_01', 'his orders last month');
-      expect(english).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000004', days: 30 } });
+      expect(english).toMatchObject({ intent: 'member.orders', slots: { memberNo: 'M00000004', period: 'last_month' } });
       // Asked in English, answered in English (src/i18n).
       expect(english.text).toContain('李娜 (M00000004) has no purchases in the last 30 days.');
     });
@@ -56,7 +56,7 @@ describe('bot pipeline', () => {
       const mine = await say('store_manager_01', '他的订单');
       expect(mine.slots).toEqual({ memberNo: 'M00000001' });
       await say('store_manager_01', '查一下 13800000007');
-      expect((await say('store_manager_01', '她上个月买了啥')).slots).toEqual({ memberNo: 'M00000007', days: 30 });
+      expect((await say('store_manager_01', '她上个月买了啥')).slots).toEqual({ memberNo: 'M00000007', period: 'last_month' });
     });
 
     it('moves focus only to a member the actor could see: a miss in another store leaves it where it was', async () => {

@@ -193,8 +193,10 @@ describe('what staff ask for: members.query, recall.status, work.today, my.ticke
       expect(m.text.split('\n')[0]).toBe('这个我帮不上忙～ 你可以这样问我：');
       const titles = new Set(intents.filter((i) => i.audience === 'member').map((i) => i.title));
       for (const l of m.text.split('\n').slice(1)) expect(titles.has(/^· (.+?)：/.exec(l)![1]!), l).toBe(true);
-      // Greetings stay help; a confirmation word stays action.confirm.
-      expect((await router.route('你好', { audience: 'staff', actor: fx.staff.manager1, services })).intent).toBe('help');
+      // Greetings are small talk (test/intents/blind-brief.md) answered with the help text; a confirmation word stays action.confirm.
+      expect((await router.route('你好', { audience: 'staff', actor: fx.staff.manager1, services })).intent).toBe('smalltalk');
+      const hello = await say(fx.staff.manager1, '你好', 'smalltalk');
+      expect(hello.text).toBe((await say(fx.staff.manager1, '帮助', 'help')).text);
       expect((await router.route('好的', { audience: 'staff', actor: fx.staff.manager1, services })).intent).toBe('action.confirm');
     });
   });

@@ -21,7 +21,7 @@ export function createHelpIntent(catalogue: () => readonly IntentDef[]) {
       { text: '你能做什么', slots: {} },
       { text: '怎么用？', slots: {} },
     ],
-    rule: { keywords: ['帮助', '帮忙', '菜单', '功能', '你能做什么', '能做什么', '怎么用', '使用说明', '说明', 'help', 'menu', 'what can you do', '你好', 'hello', 'hi', '?', '？'], priority: 0, fallback: true, chat: true },
+    rule: { keywords: ['帮助', '帮忙', '菜单', '功能', '你能做什么', '能做什么', '怎么用', '使用说明', '说明', 'help', 'menu', 'what can you do', '?', '？'], priority: 0, fallback: true, chat: true },
     async run(ctx) {
       return { text: helpText(catalogue(), ctx.actor, ctx.lang) };
     },

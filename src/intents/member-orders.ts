@@ -5,6 +5,7 @@ import { renderOrders } from './render/orders.ts';
 import { MEMBER_REF_EXTRACT, MEMBER_REF_SLOTS, withMemberRef } from './slots/member-ref.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
+import { ORDER_PERIOD, periodDays } from './slots/order-period.ts';
 
 /** A member's recent orders; "他最近买了什么" after a lookup means the member in focus. */
 export const memberOrdersIntent = defineIntent({
@@ -17,12 +18,13 @@ export const memberOrdersIntent = defineIntent({
   slots: withMemberRef({
     days: z.number().int().min(1).max(3650).optional().describe('only orders of the last N days'),
     limit: z.number().int().min(1).max(20).optional().describe('how many orders to show (default 5)'),
+    period: ORDER_PERIOD,
   }),
   examples: [
     { text: '13800000001 最近买了什么', slots: { phone: '13800000001' } },
     { text: 'orders of 13800000001', slots: { phone: '13800000001' } },
     { text: '张伟最近30天的订单', slots: { name: '张伟', days: 30 } },
-    { text: 'M00000001 上个月的消费记录', slots: { memberNo: 'M00000001', days: 30 } },
+    { text: 'M00000001 最近两个月的消费记录', slots: { memberNo: 'M00000001', days: 60 } },
     { text: 'what did M00000004 buy last week', slots: { memberNo: 'M00000004', days: 7 } },
   ],
   rule: {
@@ -31,8 +33,8 @@ export const memberOrdersIntent = defineIntent({
     requires: [MEMBER_REF_SLOTS],
     priority: 3,
   },
-  async run(ctx, { days, limit, ...ref }) {
-    const r = await memberOrders(staffAccess(ctx), ref, { days, limit });
+  async run(ctx, { days, limit, period, ...ref }) {
+    const r = await memberOrders(staffAccess(ctx), ref, { days: days ?? periodDays(period), limit });
     if (r.kind !== 'one') return { text: renderUnresolved(r.search, ctx.lang), data: r.search };
     return { text: renderOrders(r.orders, false, ctx.lang), data: r.orders, focus: { memberId: r.orders.member.id, memberNo: r.orders.member.memberNo } };
   },

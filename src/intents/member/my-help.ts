@@ -16,11 +16,11 @@ export function createMyHelpIntent(catalogue: () => readonly IntentDef[]) {
     effect: 'read',
     slots: z.object({}),
     examples: [
-      { text: '你好', slots: {} },
+      { text: '你能做什么', slots: {} },
       { text: 'help', slots: {} },
       { text: '能帮我做什么', slots: {} },
     ],
-    rule: { keywords: ['帮助', '菜单', '功能', '你能做什么', '能做什么', '帮我做什么', '可以做什么', '能干什么', '怎么用', 'help', 'menu', '你好', '您好', 'hello', 'hi', '在吗', '?', '？'], priority: 0, fallback: true, chat: true },
+    rule: { keywords: ['帮助', '菜单', '功能', '你能做什么', '能做什么', '帮我做什么', '可以做什么', '能干什么', '怎么用', 'help', 'menu', '?', '？'], priority: 0, fallback: true, chat: true },
     async run(ctx) {
       return { text: helpText(catalogue(), ctx.actor, ctx.lang) };
     },

@@ -67,6 +67,8 @@ const NOISE = [
   /记录一下|记录一条|记录|登记一下|登记|记一下|记下来|记一笔|记一条|记一个|记条|记个|记上|记下|帮我|麻烦|请|一下|会员|客户|顾客|的|说|反映|反馈/g,
   /\b(?:log|record|note|an?|the|for|from|to|with|about|that|customer|member|interaction|said|says)\b/gi,
 ];
+/** A placeholder for what is still to be said ("log something for 李娜", "给周杰记点东西"): when it is all, nothing was said. */
+const PLACEHOLDER = /\b(?:something|sth|smth|anything|stuff)\b|(?:记|写|添)?(?:点|些|个)(?:东西|什么)/gi;
 
 function strip(text: string, remove: (string | undefined)[]): string {
   let t = text;
@@ -131,7 +133,7 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
     type: type?.value ?? cue?.value ?? 'consultation',
     channel: channel?.value ?? 'store',
     content: content || text,
-    said: content,
+    said: content.replace(PLACEHOLDER, ' ').trim() ? content : '',
     ...(fu ? { followUpDays: fu.days } : {}),
     stated: { type: type?.value ?? cue?.value, channel: channel?.value, followUpDays: fu?.days },
   };

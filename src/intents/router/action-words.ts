@@ -34,7 +34,18 @@ const ACTION_WORDS: Readonly<Record<string, readonly RegExp[]>> = {
   'tag.add': [/标签(?:上|里)\s*(?:记|写)|(?:记|写)(?:到|进)\S{0,3}标签/, /[+＋]\s*[^\d\s]|打|加|贴|标(?!签)|设为|设成|设置|添|挂|改成|换成|变成|归为|归到|算作|列为|弄个|整个|来个|搞个/, en('add|put|give|apply|set|flag|mark|make|assign|attach|stick|slap'), ambiguous('tag|label')],
   'tag.batch': [/打|加|贴|标(?!签)|设为|设成|添|挂|改成|换成|归为|弄个|整个|搞个/, en('add|put|give|apply|set|flag|mark|make|assign|attach'), ambiguous('tag|label')],
   'tag.remove': [/(?:^|\s)[-－]\s*[^\d\s]|去|删|撤|取消|摘|撕|拿掉|移除|清|除|不要|换掉|拿下|下掉|解除/, /\btake\b.*\boff\b/i, en('remove|delete|drop|take off|take away|untag|clear|strip|unlabel|get rid|unmark|cancel')],
-  'ticket.create': [/开|建|起|提|创|新|录|登记|报|派|转|生成|记|下单|立/, en('open|create|file|raise|log|submit|make|start|add|new|report|escalate|put in|set up'), ambiguous('ticket')],
+  'ticket.create': [
+    /开|建|起|提|创|新|录|登记|报|派|转|生成|记|下单|立/,
+    // The kind of ticket, then what happened ("售后工单 外卖少送一份"): staff's shorthand for opening one, as +VIP is for a tag.
+    /(?:售后|投诉|维修|退款)\s*(?:工单|单子?)\s*[:：,，\-–—]?\s*(?!进度|状态|记录|情况|详情|明细|编号|结果|处理|到哪|呢|吗|有|都|几|多少|列表)\p{Script=Han}{3}/u,
+    en('open|create|file|raise|log|submit|make|start|add|new|report|escalate|put in|set up'),
+    ambiguous('ticket'),
+  ],
+  // A ticket's new state, rating or hand-over ("已解决", "关单", "满意度5", "升级", "在跟了", "指派给小刘").
+  'ticket.update': [
+    /解决|处理|修好|弄好|搞定|办好|好了|完了|完成|受理|接单|关|结单|结案|重开|打开|开启|升级|上报|满意|评分|打分|评价|[1-5一二三四五]\s*(?:星|分)|指派|分配|转给|交给|改|设|标记|进行中|跟进|在跟|跟了|退款了|已退/,
+    en('resolve|fix|done|progress|start|close|reopen|escalate|rate|rating|satisfaction|assign|mark|set|update|change|complete|solve|sort|finish'),
+  ],
   'interaction.log': [
     /记|登记|备注|录|写|添|补|跟进了|回访了|联系了|沟通了|打了|来电|来店|到店|来过|咨询|反馈|表示|说|问|投诉|夸|抱怨|预约|预订|订了|加了|约了|聊了|满意|不满/,
     en('add|write|put|save|jot|enter|called|phoned|visited|met|spoke|talked|chatted|messaged|emailed|texted|said|asked|complained|praised|booked|came|followed up|left|wants|mentioned'),

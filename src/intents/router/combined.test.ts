@@ -120,7 +120,10 @@ describe('combined router', () => {
     // (消费流水 became a member.orders keyword in session 10: the phrasing below is one the rules still miss.)
     expect((await rules.route('李娜最近在店里花钱的明细', staff)).intent).toBe('help');
     expect(await router().route('李娜最近在店里花钱的明细', staff)).toMatchObject({ intent: 'member.orders', slots: { name: '李娜' } });
-    expect(await router().route('what did Li Na order last month', staff)).toMatchObject({ intent: 'member.orders', slots: { name: 'Li Na', days: 30 } });
+    // A calendar month is no number of days (test/intents/blind-brief.md): the orders, no days.
+    const lastMonth = await router().route('what did Li Na order last month', staff);
+    expect(lastMonth).toMatchObject({ intent: 'member.orders', slots: { name: 'Li Na', period: 'last_month' } });
+    expect(lastMonth.slots.days).toBeUndefined();
     const r = await router().route('上周新增会员', staff);
     expect(r).toMatchObject({ intent: 'insights.health', slots: { text: '上周新增会员' } });
     expect(r.confidence).toBeGreaterThan(0.5);

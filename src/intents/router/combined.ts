@@ -6,10 +6,10 @@ import { asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
-import { asksForOthers, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
+import { asksForStaffWork, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { detailedObjectOf, pairedAsksOf, pairedWritesOf } from './paired-asks.ts';
-import { isMistypedPhone, isVague } from './vague.ts';
+import { isContextOnly, isMistypedPhone, isVague } from './vague.ts';
 import { writeReadingOf } from './write-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
@@ -200,7 +200,8 @@ export function asReadsWithoutActionWord(text: string, candidates: readonly Cand
     const effect = byName.get(label)?.effect;
     return effect !== undefined && effect !== 'read' && effect !== 'control';
   };
-  const askedWrite = candidates.some((c, i) => !gone.has(i) && isWrite(c.label) && q[i]! >= THRESHOLDS.optionFloor);
+  // … and asked in words itself: a ticket.update with no state, rating or hand-over word ("上错菜了 客人很生气") asks no more than the ticket.create beside it.
+  const askedWrite = candidates.some((c, i) => !gone.has(i) && isWrite(c.label) && q[i]! >= THRESHOLDS.optionFloor && hasActionWord(c.label, text));
   const out = [...q];
   for (const { i, read } of unasked) {
     if (!askedWrite) out[read]! += out[i]!;
@@ -270,7 +271,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // Nothing but a generic verb or a pointer at nothing named ("查一下", "那个数据呢"): ask what is wanted (vague.ts).
       // … or a phone number a digit short or long, alone. (A write with nothing to act on — "发券" — is asked by the write gate,
       // which knows the turn before it: src/bot/gate.ts, actsOnNothing.)
-      if (isVague(rules.text) || isMistypedPhone(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
+      if (isVague(rules.text) || isContextOnly(rules.text) || isMistypedPhone(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');
@@ -318,8 +319,8 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
           const options = readings.filter((r) => pair.includes(r.label));
           return withUnasked({ intent: CLARIFY_INTENT, slots: { options: [...pair] }, confidence: options[0]!.p, alternatives: await withSlots(options) });
         }
-        // Something to send or give to other people: staff's work, no my.* intent's (member-readings.ts).
-        if (asksForOthers(rules.text)) return withUnasked({ intent: fallback, slots: {}, confidence: TERSE_CONFIDENCE });
+        // Something to send or give to other people, a recall or points given: staff's work, no my.* intent's (member-readings.ts).
+        if (asksForStaffWork(rules.text)) return withUnasked({ intent: fallback, slots: {}, confidence: TERSE_CONFIDENCE });
         const chat = audienceIntents.find((i) => i.rule.chat && !i.rule.fallback);
         if (chat && isPlanAfterAck(rules.text)) return withUnasked({ intent: chat.name, slots: {}, confidence: TERSE_CONFIDENCE });
         if (NEXT_LEVEL.test(rules.text) && candidates.some((c) => c.label === 'my.level')) {

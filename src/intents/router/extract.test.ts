@@ -104,6 +104,10 @@ describe('extractors', () => {
   it('reads periods as spans of days, never a calendar month as months back', () => {
     expect(findDays('王芳上上周买了啥')?.value).toBe(14);
     expect(findDays('上上个月的订单')?.value).toBe(60);
+    // A calendar month is marked as one: the router states it as a period, not days (test/intents/blind-brief.md).
+    expect(findDays('上上个月的订单')?.month).toBe('month_before_last');
+    expect(findDays('what did she order last month')?.month).toBe('last_month');
+    expect(findDays('近一月')?.month).toBeUndefined();
     expect(findDays('近俩月 订单')?.value).toBe(60);
     expect(findDays('这半个月的消费记录')?.value).toBe(15);
     expect(findDays('上个礼拜')?.value).toBe(7);

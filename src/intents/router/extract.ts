@@ -176,19 +176,25 @@ const NUM = `(\\d+|${CN_NUMERAL}+)`;
 /**
  * Relative periods staff and members say without a number: "上个月" / "last month" (30 days),
  * "上周" / "last week" (7), "半年" (180), "去年" / "一年" (365), "昨天" (1). A window of days back
- * from now, which is what order and churn queries take.
+ * from now, which is what order and churn queries take. A calendar month ("上个月", "本月", "last
+ * month") is marked with its period: test/intents/blind-brief.md — "上个月 is not a number of days" —
+ * so the router states it as `period`, never as `days` (rules.ts); the conversation's refinements
+ * still read the window.
  */
-const RELATIVE: [RegExp, number][] = [
+const RELATIVE: [RegExp, number, CalendarMonth?][] = [
   // The one before last: "上上周" (14), "上上个月" (60) — before "上周" / "上个月" would take half of it.
   [/上上个?(?:周|星期|礼拜)|上上一周/i, 14],
-  [/上上个?月/i, 60],
+  [/上上个?月/i, 60, 'month_before_last'],
   [/(?:最近|近|这|过去)?半个?月/, 15],
-  [/上个?月|上一个月|last\s+month|past\s+month|this\s+month|本月|这个月|近一月/i, 30],
+  [/上个?月|上一个月|last\s+month/i, 30, 'last_month'],
+  [/this\s+month|本月|这个月/i, 30, 'this_month'],
+  [/past\s+month|近一月/i, 30],
   [/上周|上个?(?:星期|礼拜)|上一周|last\s+week|past\s+week|this\s+week|本周|这周|这个?(?:星期|礼拜)/i, 7],
   [/半年|half\s+a\s+year|last\s+6\s+months/i, 180],
   [/去年|一年内|近一年|last\s+year|past\s+year/i, 365],
   [/昨天|yesterday/i, 1],
 ];
+export type CalendarMonth = 'last_month' | 'this_month' | 'month_before_last';
 
 const PERIOD_LEAD = '(?:最近|近|过去|这)?';
 const SPELLED: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30 };
@@ -211,7 +217,7 @@ const DAY_UNITS: [RegExp, number][] = [
     [/(\d+)\s*years?\b/i, 365],
 ];
 
-export function findDays(text: string): Found<number> | undefined {
+export function findDays(text: string): (Found<number> & { month?: CalendarMonth }) | undefined {
   for (const [re, factor] of DAY_UNITS) {
     for (const m of matches(text, re)) {
       const n = m[1] === undefined ? undefined : (SPELLED[m[1].toLowerCase()] ?? parseNumber(m[1]));
@@ -222,9 +228,9 @@ export function findDays(text: string): Found<number> | undefined {
       return { value: n * factor, span: spanOf(m) };
     }
   }
-  for (const [re, days] of RELATIVE) {
+  for (const [re, days, month] of RELATIVE) {
     const m = re.exec(text);
-    if (m) return { value: days, span: spanOf(m) };
+    if (m) return { value: days, span: spanOf(m), ...(month ? { month } : {}) };
   }
   return undefined;
 }
@@ -297,7 +303,7 @@ const NOT_COUNTED = '(?:days?|weeks?|months?|years?|points?|pts|yuan|rmb|k)';
  * not: "来了三次" is a frequency) — never a span of time ("三个月", "两个星期"), nor one pointed at ("那一单 点了啥",
  * "这两位": which ones, not how many to show).
  */
-const CN_COUNT = new RegExp(`(?:最近|近|过去|列|前)?\\s*(?<![那这哪每])${NUM}\\s*(?:位|个|名|单|笔|条|张)(?!\\s*(?:月|多月|星期|礼拜|小时|钟头|工作日))`);
+const CN_COUNT = new RegExp(`(?:最近|近|过去|列|前)?\\s*(?<![那这哪每唯])(?<!唯一)${NUM}\\s*(?:位|个|名|单|笔|条|张)(?!\\s*(?:月|多月|星期|礼拜|小时|钟头|工作日))`);
 
 /**
  * How many to show: "前20", "前二十名", "最近10单", "近5笔订单", "3条记录", "top 5", "top ten",
@@ -307,6 +313,8 @@ const CN_COUNT = new RegExp(`(?:最近|近|过去|列|前)?\\s*(?<![那这哪每
 const COUNT_FIRST = new RegExp(`(?:最近|近|列)?前\\s*${NUM}\\s*(?:名|位|个|单|笔|条)?`);
 const COUNT_TOP = new RegExp(`\\btop\\s*${EN_NUM}\\b`, 'i');
 const COUNT_LAST = new RegExp(`\\b(?:last|latest|recent|first)\\s+${EN_NUM}\\b(?!\\s*${NOT_COUNTED}\\b)`, 'i');
+/** One record by its place, in English ("my last order", "latest purchase"): a list of one, as 上一单 is. */
+const COUNT_LAST_ONE = /(?<=^\s*|\b(?:my|his|her|their|the)\s+|'s\s+|[\p{Script=Han}\d]\s*)(?:last|latest|most recent)\s+(?:order|purchase|receipt)\b(?!s)/iu;
 const COUNT_NOUNED = new RegExp(`\\b${EN_NUM}\\s+(?:(?!${NOT_COUNTED}\\b)[a-z-]+\\s+){0,2}${COUNT_NOUN}\\b`, 'i');
 
 /**
@@ -329,6 +337,8 @@ export function findCount(text: string): Found<number> | undefined {
   const times = COUNT_TIMES.exec(text);
   const timesN = times?.[1] === undefined ? undefined : parseNumber(times[1]);
   const m = COUNT_FIRST.exec(text) ?? COUNT_TOP.exec(text) ?? COUNT_LAST.exec(text) ?? listCount(CN_COUNT.exec(text), text) ?? (timesN !== undefined && timesN >= 2 ? times : null) ?? COUNT_NOUNED.exec(text);
+  const one = m ? null : COUNT_LAST_ONE.exec(text);
+  if (one) return { value: 1, span: spanOf(one) };
   const raw = m?.[1]?.toLowerCase();
   const n = raw === undefined ? undefined : (EN_NUMBERS[raw] ?? parseNumber(raw));
   return m && n !== undefined && n > 0 ? { value: n, span: spanOf(m) } : undefined;
@@ -374,6 +384,7 @@ const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 /** English function words are never part of a name ("who are our top referrers", "can you add points", "open tickets here" — "can you" and "here" read as pinyin; "take … off" as ta ke; "open one: …", "this one's points" — the pronoun one). */
 const ENGLISH_WORDS = /\b(?:are|is|was|were|be|been|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|you|i|it|they|them|their|and|or|with|to|from|this|that|these|those|one|ones|another|best|most|can|could|would|should|will|shall|do|does|did|have|has|had|if|how|when|where|why|not|no|yes|here|there|now|today|please|know|tell|got|get|some|every|each|again|just|also|take|off|put|give|add|deduct|points|pts)\b/i;
 const ENGLISH_WORDS_ALL = new RegExp(ENGLISH_WORDS.source, 'gi');
+const PREDICATE = /\b(?:[Ww]as|[Ww]ere|[Ss]o|[Tt]oo|[Vv]ery|[Rr]eally|[Pp]retty|[Qq]uite|[Ee]xtremely|[Ss]uper)\s+[a-z]+\b/g;
 
 /**
  * A member's name: what is left once identifiers, tags, trigger words and fillers are
@@ -434,7 +445,9 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     }
     // "Zhang Wei for me" → Zhang Wei; "do you know if Wang Fang got" → Wang Fang; "are our top referrers" is no name.
     if (/^[A-Za-z][A-Za-z.' -]*$/.test(value)) {
-      const runs = value.split(ENGLISH_WORDS_ALL).map((r) => r.trim()).filter(Boolean);
+      // A lower-case word after a past copula or a degree word is what someone was, not who ("the waiter was rude",
+      // "food too salty", "so slow"): pinyin-shaped ru+de is no name there. A capitalised name after it stays.
+      const runs = value.replace(PREDICATE, ' ').split(ENGLISH_WORDS_ALL).map((r) => r.trim()).filter(Boolean);
       const named = runs.find((r) => LATIN_NAME.test(r) && latinNameLike(r));
       if (named) latin ??= at(named);
       continue;

@@ -65,4 +65,16 @@ export const NEXT_LEVEL =
 const OTHERS = String.raw`(?:我的?)?(?:那些|这些|所有的?|全部的?)?(?:流失|沉睡|不来)?的?(?:那些|这些)?(?:人|会员们?|客户们?|客人们?|顾客们?|朋友们?|家人|老婆|老公|爸爸?|妈妈?|孩子|同事|别人|其他人|大家|他们|她们)`;
 const FOR_OTHERS = new RegExp(String.raw`(?:给|帮|替)\s*(?:流失|沉睡)?${OTHERS}[^，,。！!？?]{0,16}?(?:也|都)?(?:群发|发|送|推|加|充|召回)`);
 const FOR_OTHERS_LIST = /(?:给|帮|替)\s*(?:流失|沉睡)(?:名单|会员|客户|的)/;
+/**
+ * asksForStaffWork: … or for what only staff do to any account, the member's own included: a recall coupon sent ("我也是店员 帮我发个
+ * 召回券"), points given ("我是店长 给我加500积分", "add 500 points to my account"). No my.* intent writes points or
+ * sends a recall: my.help (test/intents/blind-brief.md), never the member's coupons or points. A question whether
+ * points were credited ("积分加上了吗", "上次的积分怎么没加") is the member's points.
+ */
+const RECALL_SENT = /(?:发|送|推|来)[^，,。！!？?]{0,4}召回|召回[券劵卷]|recall/i;
+const POINTS_GIVEN = /(?:给|帮|替)[^，,。！!？?]{0,12}?(?:加|送|充|补|多给)\s*(?:\d+|[一二三四五六七八九十百千两几]+|点儿?|些)?\s*(?:个)?积分|\b(?:add|give me|credit)\s+(?:me\s+)?\d+\s*(?:points|pts)\b|\badd\b[^.?!]{0,20}\bpoints to my\b/i;
+const CREDIT_QUESTION = /吗|么|没|有没有|怎么|为什么|为啥|\?|？/;
 export const asksForOthers = (text: string): boolean => FOR_OTHERS.test(text) || (FOR_OTHERS_LIST.test(text) && /发|送|推|召回/.test(text));
+/** Staff's work asked by a member: for other people (above), or a recall or points given to any account. */
+export const asksForStaffWork = (text: string): boolean =>
+  asksForOthers(text) || (RECALL_SENT.test(text) && !/吗|么|\?|？/.test(text)) || (POINTS_GIVEN.test(text) && !CREDIT_QUESTION.test(text));

@@ -139,10 +139,10 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
       const idSpans = [...phones, ...memberNos].map((f) => f.span);
       const masked = blank(text, idSpans);
 
-      // "你好，13800000001？" is about a member: help's greeting and "?" triggers yield to an identifier.
+      // "你好，13800000001？" is about a member: a greeting (small talk) and help's "?" yield to an identifier.
       const hits = candidates
         .flatMap((c) => bestHit(c, masked) ?? [])
-        .filter((h) => !(idSpans.length > 0 && h.c.def.rule.fallback))
+        .filter((h) => !(idSpans.length > 0 && (h.c.def.rule.fallback || h.c.def.rule.chat)))
         .sort((a, b) => rank(b) - rank(a));
       const found: Found0 = { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] };
       const memo = new Map<string, Promise<Record<string, unknown>>>();
@@ -305,7 +305,13 @@ async function extractSlots(
     // A count may sit inside the intent's own trigger ("top 10 kocs", "前20个流失会员"): looked for
     // again with only the slots found so far blanked, as the level is.
     const f = find(rest) ?? (kind === 'count' ? find(blank(masked, consumed.slice(found.consumed.length))) : undefined);
-    put(kind, f);
+    // "上个月" names a month, not a number of days (extract.ts): spent (no name, no count), stated as the
+    // intent's `period` when it has one (the orders read it as the same window), never as days.
+    const month = kind === 'days' && f && 'month' in f ? f.month : undefined;
+    if (month) {
+      consumed.push(f!.span);
+      if ('period' in ((def.slots as unknown as { shape?: object }).shape ?? {})) slots.period = month;
+    } else put(kind, f);
     if (f) rest = blank(rest, [f.span]);
   }
   // A name only when no identifier was given: "13800000001 张伟" means the phone.

@@ -31,9 +31,11 @@ export const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
   ['member.level', /^(?:dengji|jibie|lv|lvl|lv几|l几|lv多少|level|tier|dj|哪级|哪个等级|几级会员|等级|级别|会员等级|级|几级|几星|啥等级|什么等级|什么级别|啥级别|啥卡|什么卡)$/i],
   ['member.lookup', /^(?:jifen|积分|积分余额|剩余积分|余分|分|积分多少|多少积分|多少分|分多少|剩多少分|还剩几分|jf|jf多少|pts|points?)$/i],
   // dd = dìng dān.
-  ['member.orders', /^(?:dingdan|单|单子|订单|首单|第一单|上一单|最后一单|大单|最近单子|最近订单|最近买的|消费|消费记录|消费明细|流水|账单|小票|买了啥|买啥了|买了什么|买过|买过啥|dd|orders|purchases|bought)$/i],
+  // Whether they ordered, asked ("有没有下过单", "下过单吗", "来过没"): the orders answer it.
+  ['member.orders', /^(?:(?:有没有|有无)(?:下过?单|订过?单|来过|消费过|买过东西)|(?:下过?单|下了单|下单了|消费过)(?:吗|么|没有?)?|来过(?:吗|么|没有?)|dingdan|单|单子|订单|首单|第一单|上一单|最后一单|大单|最近单子|最近订单|最近买的|消费|消费记录|消费明细|流水|账单|小票|买了啥|买啥了|买了什么|买过|买过啥|dd|orders|purchases|bought)$/i],
   // gd = gōng dān.
-  ['member.tickets', /^(?:gongdan|工单|工单记录|工单进度|售后|售后单|报修单|gd|tix|opentix|tickets|opentickets)$/i],
+  // Whether they complained, asked ("有没有投诉", "投诉过吗"): complaints are tickets (not the 投诉过 tag, which a tag word names).
+  ['member.tickets', /^(?:(?:有没有|有无)(?:被)?投诉过?|投诉过?(?:吗|么|没有?)|投诉了|有投诉(?:吗|么|没有?)?|gongdan|工单|工单记录|工单进度|售后|售后单|报修单|gd|tix|opentix|tickets|opentickets)$/i],
   ['member.summary', /^(?:dangan|biaoqian|xiangqing|huaxiang|标签|啥标签|什么标签|有啥标签|tags|画像|档案|360|概况|全貌|详情|详细|profile|summary)$/i],
   ['member.interactions', /^(?:hudong|genjin|goutong|huifang|备注|来电|通话记录|电话记录|跟进|跟进记录|跟进情况|沟通|沟通记录|回访记录|来电记录|互动|互动记录|聊过啥|notes|history|interactions)$/i],
   ['koc.stats', /^(?:koc|带客|带了几个|拉新)$/i],

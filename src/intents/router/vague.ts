@@ -11,9 +11,13 @@
 const GENERIC = [
   // Verbs of looking and handling, with their softeners.
   '帮我', '帮忙', '麻烦', '请', '给我', '你', '查一下', '查下', '查查', '查', '看一下', '看下', '看看', '看', '瞅瞅', '瞅一下', '瞅', '弄一下', '弄下', '弄', '整一下', '整下', '整',
-  '搞一下', '搞下', '搞', '处理一下', '处理下', '处理', '改一下', '改下', '改', '一下', '下',
+  '搞一下', '搞下', '搞', '处理一下', '处理下', '处理', '改一下', '改下', '改', '一下', '下', '再', '重新', '帮',
+  // … or passing it on at a handover ("那个事帮下一班跟一下"): to whom is said, what is not.
+  '跟一下', '跟进一下', '跟进', '跟下', '跟', '下一班', '下个班', '下班的', '接班的', '同事',
   // Pointers at nothing named, and "how is it".
-  '那个', '这个', '那', '这', '数据', '情况', '东西', '人', '怎么样', '咋样', '如何', '怎样',
+  '那个', '这个', '那件', '这件', '那', '这', '数据', '情况', '东西', '事情', '事儿', '事', '人', '怎么样', '咋样', '如何', '怎样',
+  // … a person pointed at and nothing asked of them ("她呢", "他的呢"): a refinement with nothing to refine.
+  '她', '他', '的',
   // … a person or a time pointed at, never named ("那个客人", "上次那个"): whom or what is not said.
   // A person word with a verb and no pointer ("查下会员") asks for a look-up: see PERSON below.
   '客人', '顾客', '客户', '会员', '上次', '刚才', '之前',
@@ -23,7 +27,19 @@ const GENERIC = [
 const GENERIC_ZH = new RegExp(`^(?:${GENERIC.sort((a, b) => b.length - a.length).join('|')})+$`);
 const GENERIC_EN = /^(?:(?:please|pls|can you|could you|check|look|see|look at|have a look|take a look|handle|deal with|this|that|it|one|for me|at)\s*)+$/i;
 /** A verb or pointer must be there: particles or 人 alone are no request at all ("了", "人"). */
-const CORE = /查|看|瞅|弄|整|搞|处理|改|那个|这个|情况|数据|\b(?:check|look|see|handle|deal)\b/i;
+const CORE = /查|看|瞅|弄|整|搞|处理|改|跟|那个|这个|情况|数据|^[她他]的?呢$|\b(?:check|look|see|handle|deal)\b/i;
+
+/**
+ * A pick or a change with nothing listed or held before it, as a single message: "上面第二个", "第3个",
+ * "改成50", "换成老客" — which list, what to change, cannot be known (the conversation reads them
+ * when something was listed or held: src/bot/dialogue).
+ */
+const PICK = /^(?:上面|下面|刚才|列表里?|名单里?)?的?第\s*(?:[一二三四五六七八九十两]|\d{1,2})\s*(?:个|位|条|项|张)?(?:吧|呢|啊)?$/;
+const CHANGE_ONLY = /^(?:不对[，,\s]*)?(?:改成|换成|改为|变成|改到)\s*\d+\s*(?:块|元|分|个|天)?(?:吧|呢|啊)?$/;
+export const isContextOnly = (text: string): boolean => {
+  const t = text.replace(/[\s\p{P}]/gu, '');
+  return PICK.test(t) || CHANGE_ONLY.test(t);
+};
 
 /**
  * A phone number one digit short or long, alone ("1380000001", "138 0000 00012"): a member meant, but

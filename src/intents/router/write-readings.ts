@@ -49,6 +49,9 @@ const CONTACT_ZH = [
   /(?:跟|和|同)[^，,。；;]{1,14}?(?:微信|电话|企微)?上?(?:聊了|聊过|沟通了|谈了|联系了)/,
   /(?:来电|打电话(?:过来|来)?|打来电话|来店|到店|进店|来过店|微信上?|电话(?:里|上)?)\s*(?:说|问|咨询|询问|投诉|表扬|夸|反映|反馈|抱怨|预订|预约|想|要订)/,
   /(?:刚|刚才|刚刚)(?:打了?|来了?)(?:个|一个)?电话/,
+  // A follow-up call or visit reported done ("电话回访过了", "上门回访完了"), or the next one planned in days ("7天后再打一次").
+  /(?:电话|微信|上门)?回访(?:过了|完了?|了)/,
+  /(?:\d{1,3}|[一二三四五六七八九十两]{1,3})\s*天(?:后|之后|以后)再(?:打|联系|回访|跟进|问)/,
 ];
 const CONTACT_EN = [
   // A member first, then what they did ("王芳 called, wants …", "13800000014 came in today"); or "spoke to …" first.
@@ -168,6 +171,21 @@ async function englishTicketLead(text: string, slotsOf: SlotsOf): Promise<boolea
   return words >= 2 || /\p{Script=Han}{2,}/u.test(content) || PROBLEM_CUES.test(content) || FAULT.test(content) || (words === 1 && /^\s*[:：\-–—]/.test(rest));
 }
 
+/**
+ * A ticket said tersely by its kind, then what happened, after a member ("M00000006 售后工单 外卖少送一份",
+ * "李娜 报修单 储值卡刷不了"): the kind word and 单 open the rest, the content follows — never the records'
+ * words (进度, 记录, 几个 …), which ask to see them. A question never reaches here.
+ */
+const KIND_TICKET_LEAD = /^\s*(?:报修|售后|投诉|维修|退款|咨询)\s*(?:工单|单子?)\s*[:：,，\-–—]?\s*/;
+const TICKET_RECORD_WORDS = /进度|状态|记录|历史|情况|详情|明细|列表|编号|结果|处理到|到哪|几个|几张|多少|有没有|都有|最近的?$|呢|吗/;
+async function terseKindTicket(text: string, slotsOf: SlotsOf): Promise<boolean> {
+  const rest = withoutMember(text, await slotsOf('ticket.create'));
+  const lead = rest === undefined ? null : KIND_TICKET_LEAD.exec(rest);
+  if (!rest || !lead) return false;
+  const content = rest.slice(lead[0].length).trim();
+  return (content.match(/\p{Script=Han}/gu) ?? []).length >= 3 && !TICKET_RECORD_WORDS.test(content);
+}
+
 /** A state, an escalation or a rating of a ticket: the update's own parser (service-text.ts) decides. */
 function updatesTicket(text: string): boolean {
   const p = parseTicketUpdate(text);
@@ -196,6 +214,7 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   }
   if (RECORDS.test(text)) return null;
   if (has('ticket.create') && BARE_TICKET_REQUEST.test(text)) return { intent: 'ticket.create' };
+  if (has('ticket.create') && hasActionWord('ticket.create', text) && (await terseKindTicket(text, slotsOf))) return { intent: 'ticket.create' };
   // A ticket by its English lead, the member and what happened ("log a ticket for …": a ticket, not a note).
   if (has('ticket.create') && hasActionWord('ticket.create', text) && (await englishTicketLead(text, slotsOf))) return { intent: 'ticket.create' };
   // A member's problem (a repair, a complaint, an after-sales case) and a request to handle it or its urgency.

@@ -9,10 +9,9 @@ export const memberIntents: CorpusFile = {
       '[你|这个|客服机器人|机器人][能做什么|能帮我做什么|可以做什么|能干什么|有什么功能|怎么用]',
       '[我|我能][可以|能][查|问]些什么',
       '[怎么用|咋用|怎么操作|有哪些功能][呀|啊|]',
-      '[你好|您好|早上好|晚上好|hi|hello|嗨|在吗|在么|有人吗][|，|,|！]',
       '[你是谁|你是干什么的|这是什么]',
     ],
-    en: ['[help|menu|what can you do|how does this work]', 'what can I [ask|do here]', '[hi|hello|hey|good morning|hi there][|!]', '[who are you|what are you]'],
+    en: ['[help|menu|what can you do|how does this work]', 'what can I [ask|do here]', '[who are you|what are you]'],
   },
   'my.points': {
     audience: 'member',
@@ -37,8 +36,10 @@ export const memberIntents: CorpusFile = {
       '[怎么|如何|要多少钱才能|还差多少][升级|升到下一级|升金卡]',
       '[下一级|更高等级|金卡|钻石卡][有什么|的][权益|好处|福利]',
       '我[有|享有|能享受][什么|哪些][会员|][权益|福利|特权]',
+      // The membership's standing (a VIP or a card still valid) is the level, not a coupon.
+      '我的[vip|VIP|会员|会员资格|金卡|会员卡|等级][还有效吗|过期了吗|什么时候到期|还在吗|到期了没|有效期到什么时候]',
     ],
-    en: ['what is my [level|tier|membership level]', 'how do I [upgrade|reach the next level|get gold]', 'my [tier|status|benefits]'],
+    en: ['what is my [level|tier|membership level]', 'is my [vip|membership|gold status] still [valid|active]', 'how do I [upgrade|reach the next level|get gold]', 'my [tier|status|benefits]'],
   },
   'my.orders': {
     audience: 'member',
@@ -48,6 +49,7 @@ export const memberIntents: CorpusFile = {
       '[查|查一下|看看|帮我查][我的|我][{period}|最近|][订单|消费记录|买过的东西]',
       '我[{period}|最近][消费了|花了][多少|几次|多少钱]',
       '[上次|最后一次][买的|点的|消费的][是什么|是啥|多少钱]',
+      '[我|][有没有|有无][下过单|来吃过|消费过][呀|啊|]',
       // About someone else's orders: still a question about orders (the member gate refuses it).
       '[帮我|][查下|查一下|看看|看下]{phone}的[订单|消费记录|消费]',
     ],
@@ -101,6 +103,9 @@ export const memberIntents: CorpusFile = {
       '[怎么|为什么][还没人|没人][联系我|回我|处理][呀|啊|]',
       '[我的|]退款[到账了吗|处理了吗|进度怎么样]',
       '[上次|之前|那次][吃饭的|来店的|][那个|][投诉|问题|事][到底|现在|][有没有人管|有人处理吗|有人管吗|有下文吗|怎么没人理|处理了没][啊|呀|]',
+      '我[有|有没有|现在有|一共有][几个|多少个|][工单|投诉单|售后单][吗|呀|]',
+      // About someone else's tickets: still a question about tickets (the member gate refuses it).
+      '[我朋友|我老婆|我老公|我同事|{m}|{phone}][有几个|有没有|的][工单|投诉单|投诉记录][吗|呀|]',
     ],
     en: ['[what is the|] status of my [complaint|ticket|repair request]', 'has my complaint been [handled|resolved]', 'any update on my [ticket|refund|complaint]'],
   },
@@ -114,7 +119,9 @@ export const memberIntents: CorpusFile = {
       '[讲个笑话|陪我聊天|好无聊|今天心情不好]',
       '[你们几点关门|几点营业|店在哪里|地址在哪|有停车位吗|能带宠物吗]',
       '[晚安|拜拜|再见|下次见]',
+      // Greetings are small talk (test/intents/blind-brief.md).
+      '[你好|您好|早|早上好|晚上好|hi|hello|嗨|哈喽|在吗|在么|在不在|有人吗][|，|,|！|~][|呀|啊]',
     ],
-    en: ['[thanks|thank you|cheers|great|ok thanks]', '[tell me a joke|how are you|are you a robot|what time do you open]', '[bye|good night]'],
+    en: ['[thanks|thank you|cheers|great|ok thanks]', '[hi|hello|hey|good morning|hi there][|!]', '[tell me a joke|how are you|are you a robot|what time do you open]', '[bye|good night]'],
   },
 };

@@ -34,12 +34,10 @@ export const staffControl: CorpusFile = {
       '[有哪些|都有啥|有什么][功能|命令|指令|用法]',
       '[我|新来的][不会用|不知道怎么用|该怎么问你|能问你什么]',
       '[给我|发一下|看看][帮助|菜单|功能列表|使用说明]',
-      // Greetings open a conversation: the answer is what the bot can do.
-      '[你好|您好|早上好|下午好|晚上好|早|hi|hello|嗨|哈喽|在吗|在不在|在么|有人吗][|，|,|！|~][|在吗|机器人]',
       '[你是谁|你是干什么的|你是做什么的|你是什么机器人|这是什么]',
       '你[都|还|][会|能][干啥|做啥|干嘛|干什么|做什么|干些啥][呀|啊|]',
     ],
-    en: ['[help|menu|what can you do|how do I use this|commands|show me the menu]', 'what [can|do] you [do|support|know]', 'how does this [bot|work]', '[hi|hello|hey|good morning|good evening|hi there|hello bot][|!]', '[who are you|what are you|what is this bot]'],
+    en: ['[help|menu|what can you do|how do I use this|commands|show me the menu]', 'what [can|do] you [do|support|know]', 'how does this [bot|work]', '[who are you|what are you|what is this bot]'],
   },
   smalltalk: {
     audience: 'staff',
@@ -53,7 +51,9 @@ export const staffControl: CorpusFile = {
       '[帮我订个外卖|附近有什么好吃的|帮我写首诗|帮我翻译一下|股票怎么样|给我推荐部电影]',
       '[老板|店长][今天|]不在[，|]你[帮我|]看着点',
       '[晚安|拜拜|再见|回头聊|先这样|下次再说]',
+      // Greetings are small talk (test/intents/blind-brief.md: "thanks, greetings, jokes"): a polite line and two examples.
+      '[你好|您好|早上好|下午好|晚上好|早|早安|hi|hello|嗨|哈喽|在吗|在不在|在么|有人吗][|，|,|！|~][|在吗|机器人]',
     ],
-    en: ['[thanks|thank you|thx|ty|cheers|great|cool|nice|ok thanks|awesome]', "[how are you|what's the weather|tell me a joke|are you a bot]", '[bye|see you|good night]'],
+    en: ['[thanks|thank you|thx|ty|cheers|great|cool|nice|ok thanks|awesome]', '[hi|hello|hey|good morning|good evening|hi there|hello bot|morning][|!]', "[how are you|what's the weather|tell me a joke|are you a bot]", '[bye|see you|good night]'],
   },
 };
