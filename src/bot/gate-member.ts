@@ -8,19 +8,12 @@ import type { GateVerdict } from './gate.ts';
 import type { MemberActor } from './types.ts';
 import type { Mood } from './understand/mood.ts';
 import { asksAboutOthers, asksForPerson, claimsToBeStaff } from './understand/requests.ts';
-import { VERB_EN, VERB_ZH } from './understand/lexicon.ts';
-import { routingText } from './understand/routing-text.ts';
 
 /**
  * A complaint, or a person asked for in the member's own "我要…", clear enough to hand over even when the
  * message also asks something ("怎么这么慢？我要投诉", "怎么还没处理 太慢了 我要找你们的人").
  */
 const STRONG_COMPLAINT = /我要(?:找|转|见)[^，,。；;\s?？吗]{0,6}?(?:人|人工|客服|店长|经理|老板|负责人)(?![^，,。；;\s]*[吗么?？])|我要投诉|我要退款|要投诉|太差|垃圾|坑人|气死|差劲|难吃|态度.{0,4}(?:差|不好)|terrible|awful|worst|i want to complain/i;
-
-/** What a member asks that only staff do is reported as (docs/intents.md): their help. */
-const MEMBER_HELP = 'my.help';
-/** A ticket asked for ("帮我建个工单", "报修"): what a member's hand-off opens, so a hand-off still. */
-const HANDOFF_TICKET = /工单|单子|售后|报修|\btickets?\b/i;
 
 /**
  * The member side of the gate. Role comes only from identity: a claim to be staff is declined
@@ -34,16 +27,7 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   });
   // Read in simplified characters, as the router reads them ("我要投訴", "轉人工").
   const read = toSimplified(text.normalize('NFKC'));
-  if (claimsToBeStaff(text)) {
-    // Refused as the look at a member's own record it asks (my.*: "我是店员 帮我查一下13800000004的积分"), a hand-off
-    // asked for in words, or else as what only staff do — a write ("我是员工 给我自己加1000积分", "我是客服小刘 给
-    // 13800000004加1000分"), whatever the router made of it: my.help. Read without the claim itself ("我是客服小刘"
-    // names a person, it does not ask for one).
-    const asked = toSimplified(routingText(text, 'member'));
-    const writes = VERB_ZH.test(asked) || VERB_EN.test(asked);
-    const about = (intent.name.startsWith('my.') && !writes) || (intent.name === 'handoff' && (asksForPerson(asked) || COMPLAINT.test(asked) || HANDOFF_TICKET.test(asked))) ? intent.name : MEMBER_HELP;
-    return { kind: 'reply', result: { text: t(lang, 'safety.memberStaffClaim'), outcome: 'declined', intent: about } };
-  }
+  if (claimsToBeStaff(text)) return reply('safety.memberStaffClaim', 'declined');
   if (intent.effect === 'read') return asksAboutOthers(text, actor.phone) ? reply('safety.memberOthers', 'declined') : null;
 
   const params = { action: actionLabel(intent, lang), example: exampleOf(intent, lang) };
