@@ -7,7 +7,7 @@ import { CONFIRM_TTL_MS, holdAction, peekAction, takeAction, type TakeResult } f
 import { confirmCard, createCardActions, resultSummary, settledUpdate, type CardTaskHandler } from './card-action.ts';
 import { intentTitle } from '../intents/localized.ts';
 import { gate, slotsOf } from './gate.ts';
-import { confirmationGate, withPendingReminder as remind } from './gate-confirm.ts';
+import { ackIntentFor, confirmationGate, withPendingReminder as remind } from './gate-confirm.ts';
 import { assentOf, holdsBack, withdrawalNames } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
 import { asksWhetherDone } from '../intents/parse/done-question.ts';
@@ -87,9 +87,11 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     // The router reads the request without a correction's lead or a member's claim to be staff; the gates read the whole message.
     // "先别确认" / "等一下" / "不是这个标签" while an action is pending withdraw it: never taken, never re-read as a request of its own.
     const withdraws = actor.kind === 'staff' && holdsBack(msg.text) && Boolean(await peekAction(services, actor, undefined, msg.conversationId));
-    return withdraws
-      ? { intent: 'action.cancel', slots: {}, confidence: 1 }
-      : router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
+    if (withdraws) return { intent: 'action.cancel', slots: {}, confidence: 1 };
+    // A member's "嗯嗯好" / "ok": nothing of a member's is ever held for 确认, so vague assent is their small talk — never
+    // help, never a choice between intents (staff's is read against what they hold: gate-confirm.ts).
+    if (actor.kind === 'member' && assentOf(msg.text) === 'vague') return { intent: ackIntentFor(actor), slots: {}, confidence: 1 };
+    return router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
   }
 
   /**

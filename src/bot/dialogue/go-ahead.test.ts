@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useFixtureBot } from '../../../test/support/bot-turn.ts';
-import { goAheadCore } from './go-ahead.ts';
+import { goAheadCore, namesTheWrite } from './go-ahead.ts';
 
 describe('goAheadCore', () => {
   it('keeps the verb of a short go-ahead', () => {
@@ -11,6 +11,23 @@ describe('goAheadCore', () => {
   });
   it('is null for a message longer than a go-ahead', () => {
     expect(goAheadCore('还是帮我看一下她最近半年在静安店的所有订单明细吧')).toBeNull();
+  });
+});
+
+describe('namesTheWrite: the one rule of what goes ahead with a declined or weighed write', () => {
+  it('takes the write\'s own verb, or a verb that confirms a held write, or none', () => {
+    expect(namesTheWrite('打', 'tag.add')).toBe(true);
+    expect(namesTheWrite('发', 'recall.launch')).toBe(true);
+    expect(namesTheWrite('导出来', 'segment.export')).toBe(true);
+    expect(namesTheWrite('转过去', 'contacts.transfer')).toBe(true);
+    expect(namesTheWrite('send it', 'recall.launch')).toBe(true);
+    expect(namesTheWrite('do it', 'ticket.update')).toBe(true);
+  });
+  it('never another action, nor any short word for a write with no words of its own', () => {
+    expect(namesTheWrite('查', 'tag.add')).toBe(false);
+    expect(namesTheWrite('查下', 'ticket.update')).toBe(false);
+    expect(namesTheWrite('看看', 'contacts.transfer')).toBe(false);
+    expect(namesTheWrite('删', 'recall.launch')).toBe(false);
   });
 });
 
@@ -26,6 +43,18 @@ describe('a go-ahead after a declined write', () => {
   it('previews a write that holds, with the figure said now', async () => {
     expect(await say('marketer_01', '先别给流失会员发召回券')).toMatchObject({ intent: 'recall.launch', outcome: 'declined' });
     expect(await say('marketer_01', '那就发吧 15块的')).toMatchObject({ intent: 'recall.launch', slots: { amount: '15.00' }, outcome: 'held' });
+  });
+
+  it('previews a declined deduction for 确认, for the member it named', async () => {
+    expect(await say('store_manager_01', '先别扣刘洋50分 重复积分了')).toMatchObject({ intent: 'points.adjust', outcome: 'declined' });
+    expect(await say('store_manager_01', '算了 还是扣吧')).toMatchObject({ intent: 'points.adjust', slots: { memberNo: 'M00000006' }, outcome: 'held' });
+  });
+
+  it('is no go-ahead when it asks, or when nothing was declined', async () => {
+    await say('marketer_01', '先别给流失会员发召回券');
+    expect(await say('marketer_01', '那就发吗')).not.toMatchObject({ intent: 'recall.launch', outcome: 'held' });
+    expect(await say('store_manager_01', '陈静')).toMatchObject({ intent: 'member.lookup' });
+    expect(await say('store_manager_01', 'do it')).not.toMatchObject({ outcome: 'done' });
   });
 
   it('takes "do it" after a weighed write', async () => {

@@ -1,13 +1,14 @@
-import { hasActionWord } from '../../intents/router/action-words.ts';
+import { hasActionWord, listsActionWords } from '../../intents/router/action-words.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
 import { isMemberPointer } from '../../intents/router/member-pointer.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import { moodFor } from '../gate.ts';
+import { assentNames } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
 import type { DialogueContext, Plan, Turn } from './context.ts';
 import type { MemberFocus } from './focus.ts';
-import { figuresOf, MEMBER_REF } from './member-refs.ts';
+import { figuresOf, withoutMemberRefs } from './member-refs.ts';
 
 /** What leads a go-ahead: giving up the hesitation, "then", assent ("算了还是", "那就", "ok", "actually"). */
 const LEAD = /^(?:(?:算了|还是|那就|那|就|干脆|直接|好的?|行|嗯+|可以|ok(?:ay)?|yes|yeah|sure|actually|alright|fine|then)[,，\s]*)+/i;
@@ -32,11 +33,25 @@ export function goAheadCore(raw: string): string | null {
 }
 
 /**
+ * Whether a go-ahead's core names the write `intent`, or nothing ("do it"): the one rule of what goes ahead with a write.
+ * Its own verb said as an order — at most a verb and its object pronoun ("打", "发", "导出来", "send it") — in the words the
+ * router reads for that write (action-words.ts), or for a write held for 确认 the verbs that confirm it (assent.ts:
+ * "转过去" for a transfer, which has no words listed there). A write with neither takes only the generic go-ahead.
+ */
+export function namesTheWrite(core: string, intent: string): boolean {
+  if (GENERIC.test(core)) return true;
+  const ownVerb = /^[a-z]/i.test(core) ? core.split(/\s+/).length <= 3 : [...core].length <= 3;
+  return ownVerb && ((listsActionWords(intent) && hasActionWord(intent, core)) || assentNames(core, intent));
+}
+
+/**
  * "还是打上吧", "算了还是发吧 20块的", "ok do it then" right after the bot declined or weighed a write (nothing ran, nothing
- * held): that write, with its structured slots and the figures said now, through the same gates — a write that holds is
- * previewed for 确认, never run. Only when this message is itself an affirmative go-ahead that names that write's own
- * action (or none: "do it"), names no other member, and the sender may make it. Why apart: assent is the one word that
- * runs a write, so it counts only for the write the previous turn named.
+ * held): that write, with its structured slots and the figures said now, through the same gates — a write that holds
+ * (a recall, a batch, an export, a transfer, a deduction) is previewed for 确认, never run. Only when this message is
+ * itself an affirmative go-ahead (no question) from the same sender (memory is per sender) that names that write's own
+ * action or none (namesTheWrite), names no other member, and the sender may make it. Why apart: assent is the one word
+ * that runs a write, so it counts only for the write the previous turn named. (A go-ahead while a write waits for 确认
+ * is its confirmation: held-action.ts.)
  */
 export function goAheadAfterDecline({ services, getIntent, mayUse, prepare }: DialogueContext, focus: MemberFocus) {
   return async function goAhead({ msg, memory, actor, lang }: Turn): Promise<Plan | null> {
@@ -47,15 +62,11 @@ export function goAheadAfterDecline({ services, getIntent, mayUse, prepare }: Di
     // Only a write the previous turn declined or weighed (one that ran, or held, is not asked again by assent).
     if (moodFor(write, previous.text).affirmative) return null;
     const core = goAheadCore(msg.text);
-    if (!core || !moodFor(write, msg.text).affirmative || analyseMood(msg.text).question) return null;
-    // The write's own verb said as an order ("打上", "发", "send it"): a verb and at most its object pronoun.
-    const ownVerb = /^[a-z]/i.test(core) ? core.split(/\s+/).length <= 3 : [...core].length <= 3;
-    if (!GENERIC.test(core) && !(ownVerb && hasActionWord(write.name, core))) return null;
+    if (!core || !moodFor(write, msg.text).affirmative || analyseMood(msg.text).question || !namesTheWrite(core, write.name)) return null;
     const now = await slotsAs(write, msg.text, { audience: actor.kind, actor, services });
     // A member named now is another request ("给陈静打吧"), not the go-ahead of the one declined.
     if (now.phone !== undefined || now.memberNo !== undefined || (now.name !== undefined && !isMemberPointer(String(now.name)) && now.name !== previous.slots.name)) return null;
-    const figures = Object.fromEntries(Object.entries(figuresOf(now)).filter(([k]) => !MEMBER_REF.includes(k)));
-    const route = { intent: write.name, slots: { ...previous.slots, ...figures }, confidence: 1 };
+    const route = { intent: write.name, slots: { ...previous.slots, ...withoutMemberRefs(figuresOf(now)) }, confidence: 1 };
     const carried = focus.previousRefs(memory);
     return prepare(memory, actor, write, await focus.byNumber(route, carried, msg, actor), msg.text, lang);
   };

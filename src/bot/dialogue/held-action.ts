@@ -1,19 +1,17 @@
-import { slotsAs } from '../../intents/router/rules.ts';
 import { peekAction } from '../confirmation.ts';
-import { moodFor, slotsOf } from '../gate.ts';
+import { slotsOf } from '../gate.ts';
 import { assentNames } from '../understand/assent.ts';
 import { asksAboutTheAction, readOfAction } from './about-action.ts';
 import { CANCEL_INTENT, CONFIRM_INTENT, type DialogueContext, type Plan, type Turn } from './context.ts';
 import { asksWhoIsReached } from './held-audience.ts';
-import { figuresOf } from './member-refs.ts';
 
 /** The action waiting for 确认 (confirmation.ts), as peeked: its intent and slots. */
 export type Waiting = Awaited<ReturnType<typeof peekAction>>;
 
 /**
- * Follow-ups about the action that waits for 确认 or was just declined: "发了吗?" asks its read, "行 发吧" confirms it,
- * "发给谁啊" asks whom it reaches, "那就发吧 20块的" asks the declined write now. Why apart: assent is the one word that
- * runs a held write, and it counts only when it names that write.
+ * Follow-ups about the action that waits for 确认 or just ran: "发了吗?" asks its read, "行 发吧" confirms it, "发给谁啊"
+ * asks whom it reaches. Why apart: assent is the one word that runs a held write, and it counts only when it names
+ * that write. (A go-ahead after a declined or weighed write — "那就发吧 20块的" — is go-ahead.ts's.)
  */
 export function heldAction({ services, getIntent, mayUse, prepare }: DialogueContext) {
   return async function aboutHeld({ msg, memory, actor, routed, lang }: Turn): Promise<{ plan: Plan | null; waiting: Waiting }> {
@@ -32,16 +30,6 @@ export function heldAction({ services, getIntent, mayUse, prepare }: DialogueCon
     if (waiting && routed.intent !== CANCEL_INTENT && assentNames(msg.text, waiting.intent)) {
       const confirm = getIntent(CONFIRM_INTENT);
       if (confirm) return { plan: { kind: 'run', intent: confirm, route: { intent: confirm.name, slots: {}, confidence: 1 }, text: msg.text }, waiting };
-    }
-    // "那就发吧 20块的" right after the bot declined "老板让我问下 能不能给流失会员发个召回" (nothing held): assent naming that
-    // write is the write asked for now, with the figures it adds — previewed for 确认, never run: only writes that hold.
-    const refusedJustNow = actor.kind === 'staff' && !memory.held && memory.previous ? getIntent(memory.previous.intent) : undefined;
-    // The assent is the words before the figures said with it ("那就发吧" of "那就发吧 20块的").
-    const assentHead = msg.text.normalize('NFKC').replace(/[\s,，]+[^\s,，]*\d[\s\S]*$/u, '');
-    if (refusedJustNow?.confirm && memory.previous && assentNames(assentHead, refusedJustNow.name) && !moodFor(refusedJustNow, memory.previous.text).affirmative && mayUse(actor, refusedJustNow)) {
-      const now = await slotsAs(refusedJustNow, msg.text, { audience: actor.kind, actor, services });
-      const figures = figuresOf(now);
-      return { plan: await prepare(memory, actor, refusedJustNow, { intent: refusedJustNow.name, slots: { ...memory.previous.slots, ...figures }, confidence: 1 }, msg.text, lang), waiting };
     }
     const reach = waiting && asksWhoIsReached(msg.text) ? getIntent(waiting.intent)?.reaches?.(waiting.slots) : undefined;
     const reachRead = reach && getIntent(reach.intent);

@@ -99,6 +99,13 @@ export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|�
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
 export const QUESTION_EN = /\b(?:whether|how many|how much|how (?:to|do|can|should|does)|have we|did (?:we|you|i|he|she|they)|whom|by who)\b/i;
 
+/**
+ * How it is done, asked right on a verb of dictated content ("互动记录怎么写", "工单要怎么建", "登记该如何填", "log — how do I
+ * word it"): no content follows that verb, so the how-to is the user's question, not the words to record. Chinese only with no pause
+ * between: after one the words may be dictated ("记录 怎么也联系不上").
+ */
+export const HOW_TO_ON_VERB = /^(?:一下|下)?(?:要|该|应该|应当|得|需要|到底|具体)?(?:怎么|怎样|如何|咋)|^\s*[-—,，:：]*\s*how (?:do|should|can|would) (?:i|we|you)\b/i;
+
 /** Polite requests: a question in form, an instruction in intent ("能帮我给他打个VIP标签吗"). */
 export const POLITE_START_ZH = /^(?:请问)?(?:你|您)?(?:能不能|能否|可不可以|可以|可否|能|麻烦|劳驾|请|帮忙|帮我|辛苦)/;
 export const POLITE_END_ZH = /(?:好吗|可以吗|行吗|好不好|可以不|行不行|成吗|ok吗|好么|可以么|行么|谢谢|呗|吧)$/i;
@@ -143,10 +150,11 @@ export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让
 export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b|\b(?:i was|we were|i've been|we've been|i have been|we have been) (?:told|asked)\b|\b(?:i'm|i am|we're|we are) supposed to\b/i;
 /**
  * A person named, then what they said or asked for ("陈静说想要个生日标签", "李娜要求我们帮她加VIP",
- * "周杰那边说…", "陈静 said she wants …"): the member's wish relayed, not the user's instruction. The
- * words before 说 are a name only when they start with a surname (names.ts) — "给陈静说一声" starts with 给.
+ * "周杰那边说…", "小陈说要…", "王姐让我…", "陈静 said she wants …"): someone else's wish relayed, not the user's
+ * instruction. The words before 说 are a name only when they start with a surname (names.ts) or are how staff call
+ * a colleague or a regular (小陈, 老王, 阿强's 阿 + surname, 王姐, 李总: mood.ts) — "给陈静说一声" starts with 给.
  */
-export const REPORTED_NAME_ZH = /^([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里)?(?:说|讲|要求|希望|反映|表示)(?!的|过)/u;
+export const REPORTED_NAME_ZH = /^([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里)?(?:说|讲|要求|希望|反映|表示|(?:让|叫)(?=我|你|咱))(?!的|过)/u;
 /** "客户李娜让我…", "会员陈静说要…": a customer named after the word for one, then their wish (the name is checked for a surname, mood.ts). */
 export const REPORTED_CUSTOMER_NAME_ZH = /(?:客户|顾客|客人|会员)([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里|本人|自己|刚才?|也|又)?(?:说|让|叫|要求|希望|想让)(?!的|过)/u;
 export const REPORTED_NAME_EN = /^([\p{Script=Han}]{2,3})\s*(?:said|says|told us|wants|wanted|asked(?: for| us)?)\b/iu;

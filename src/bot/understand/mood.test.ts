@@ -267,6 +267,23 @@ const CASES: [string, Expect][] = [
   ['我朋友说退订了就没有生日券了 真的假的', 'reported'],
   ['我朋友说回复TD就能退订', 'reported'],
   ['退订了就没有生日券了 真的假的', 'q'],
+  // session 21: a colleague or a regular by the familiar form staff use (小/老/阿 + surname, surname + title)
+  ['小陈说要给静安发召回券', 'reported'],
+  ['老王说给流失的都打上VIP', 'reported'],
+  ['小刘让我给她加200分', 'reported'],
+  ['王姐让我们给她建个工单', 'reported'],
+  ['李总说要把流失名单导出来', 'reported'],
+  // …but a 3-character word starting so is no person ("小程序"), nor whose customers are moved
+  ['小程序说明里加个VIP标签', 'do'],
+  ['小陈的客户转给王店长', 'do'],
+  // session 21: how it is done, asked right on a verb of dictated content — no content follows
+  ['互动记录怎么写 比如周杰来电咨询要怎么打字', 'q'],
+  ['工单要怎么建', 'q'],
+  ['登记一下怎么填', 'q'],
+  ['log - how do I word it', 'q'],
+  // …after a pause the words are dictated
+  ['记录 怎么也联系不上 13800000006', 'do'],
+  ['记一下 周杰来电问怎么积分', 'do'],
   // …but telling someone, or the ticket someone mentioned, is the user's own instruction
   ['给陈静说一声 加个VIP', 'do'],
   ['张伟说的那个单子关了吧', 'do'],

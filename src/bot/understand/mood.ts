@@ -1,5 +1,5 @@
 import { toSimplified } from '../../intents/router/traditional.ts';
-import { startsWithSurname } from '../../intents/router/names.ts';
+import { isSurname, startsWithSurname, titledSurname } from '../../intents/router/names.ts';
 import * as L from './lexicon.ts';
 
 /**
@@ -162,6 +162,7 @@ function readMood(raw: string): Mood {
     cue('q', L.QUESTION_EN.exec(scan)?.[0]) ||
     cue('q-perfective', perfective ? 'perfective' : null) ||
     cue('q-who-how', askWhoHow(end, f, contentLong)) ||
+    cue('q-how-to', f.content ? L.HOW_TO_ON_VERB.exec(f.tail)?.[0]?.trim() : null) ||
     cue('relative', relativeVerb(f)) ||
     cue('past', L.PAST_EN.exec(f.content ? f.head + f.verb : text)?.[0]) ||
     // "open a ticket? she didn't complain": a question mark on the verb's object asks, even before dictated words.
@@ -237,7 +238,18 @@ function relativeVerb(f: Frame): string | null {
 /** "陈静说想要…", "李娜要求我们…", "陈静 said she wants …": a named person's words, when the words before the verb of saying are a name. */
 function relayedByName(text: string): string | null {
   const m = L.REPORTED_NAME_ZH.exec(text) ?? L.REPORTED_NAME_EN.exec(text);
-  if (m && startsWithSurname(m[1]!)) return m[0];
+  if (m && namesPerson(m[1]!)) return m[0];
   const c = L.REPORTED_CUSTOMER_NAME_ZH.exec(text);
   return c && startsWithSurname(c[1]!) ? c[0] : null;
+}
+
+/**
+ * A person's name as staff say it: a full name (starts with a surname), or the familiar forms of a colleague or a regular —
+ * 小/老/阿 and a surname ("小陈", "老王"), a surname and a title ("王姐", "李总"). "小陈说要给静安发召回券" relays a colleague's
+ * wish as "店长说要…" does; 小程序 / 老客 / 老板 are no such form (程 is a surname, so only two characters count).
+ */
+function namesPerson(words: string): boolean {
+  if (startsWithSurname(words)) return true;
+  if ([...words].length === 2 && /^[小老阿]/.test(words) && isSurname(words[1]!)) return true;
+  return titledSurname(words) !== undefined;
 }

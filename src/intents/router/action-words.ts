@@ -69,6 +69,9 @@ const RECORDS_NOUN = /(?:来电|电话|沟通|跟进|互动|通话|回访|联系
 /** An English verb under "not"/"never" asks for nothing ("not adding 100 points to …"): it is no action word. */
 const NEGATED_EN = /\b(?:not|never)\s+(?:going\s+to\s+|gonna\s+)?[a-z]+/gi;
 
+/** Whether the write `intent` has words of its own listed here (hasActionWord is true for any text of the others). */
+export const listsActionWords = (intent: string): boolean => intent in ACTION_WORDS;
+
 /** Whether `text` asks for the write `intent` in words (true for intents not listed). */
 export function hasActionWord(intent: string, text: string): boolean {
   const words = ACTION_WORDS[intent];
