@@ -143,16 +143,21 @@ function toFacts(r: z.infer<typeof summaryRow>, now: Date) {
 export interface MemberWithSummary {
   row: MemberRow;
   facts: SummaryFacts;
+  /** The whole row as the driver read it (the columns of `also`, when given). */
+  raw: Record<string, unknown>;
 }
 
 /**
  * The members the actor may see matching `where` (SQL on alias m: a unique key or the id), at most
  * `limit` in id order, each with its 360 facts — one statement.
  */
-export async function readSummaries(services: Services, actor: StaffActor, where: string, params: unknown[], limit: number, recent: number): Promise<MemberWithSummary[]> {
+export async function readSummaries(services: Services, actor: StaffActor, where: string, params: unknown[], limit: number, recent: number, also?: ExtraColumns): Promise<MemberWithSummary[]> {
   const card = summaryExtra(services, recent);
-  const rows = await readMemberRowsWith(services, actor, where, params, 'm.id', limit, card);
-  return rows.map(({ row, raw }) => ({ row, facts: card.read(raw) }));
+  const columns: ExtraColumns = also
+    ? { columns: `${card.columns}, ${also.columns}`, params: [...card.params, ...also.params], joins: [card.joins, also.joins].filter(Boolean).join(' ') }
+    : card;
+  const rows = await readMemberRowsWith(services, actor, where, params, 'm.id', limit, columns);
+  return rows.map(({ row, raw }) => ({ row, facts: card.read(raw), raw }));
 }
 
 /** The card's columns for a read of member rows (customers' resolveMemberWith, readMemberRowsWith); `read` turns such a row into the facts. */
