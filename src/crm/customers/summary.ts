@@ -82,7 +82,8 @@ export async function memberSummary(access: StaffAccess, ref: MemberRef, recent 
  */
 export async function memberSummaryById<T = never>(access: StaffAccess, memberId: number, recent = 5, also?: ExtraColumns & { read(raw: Record<string, unknown>): T }): Promise<(MemberSummary & { also?: T }) | null> {
   requirePermission(access.actor, 'member.read');
-  const [one] = await readSummaries(access.services, access.actor, 'm.id = ?', [memberId], 1, recent, also);
+  // A prepared statement: the same text on every view (docs/benchmarks.md, bench:http session 21).
+  const [one] = await readSummaries(access.services, access.actor, 'm.id = ?', [memberId], 1, recent, also, { prepared: true });
   if (!one) return null;
   const member = briefOf(one.row);
   await auditMemberRead(access, 'member.summary', { by: 'memberNo', query: member.memberNo, valid: true, total: 1, members: [member] });
