@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/http-pairs.ts -- --builds dist-test-base,dist [--rounds 6] [--turns 1500] [--concurrency 50]
- * [--views 0] [--profile]` — two (or more) compiled builds measured in ONE process, alternately, so
+ * [--views 0] [--profile] [--detail phase,…] [--view-detail phase,…]` — two (or more) compiled builds measured in ONE process, alternately, so
  * that both are sampled under the same machine load (docs/benchmarks.md, bench:http, session 15:
  * on the shared 2-core machine wall-clock figures and two separate bench runs differ by more than
  * the changes being judged). Each build gets its own services (pools, Redis connections, logger at
@@ -9,7 +9,7 @@
  * each, one staff sender per concurrent slot, answered passively) at `--concurrency` at a time;
  * the figure is the process's CPU per callback (process.cpuUsage: the harness's own signing and
  * Request objects included, the same for every build). `--views N` adds N 360 views a round at
- * 100 concurrent (CPU per view, and the time a view's statements waited for a pool connection vs
+ * 100 concurrent (CPU per view, MariaDB's CPU per view, and the time a view's statements waited for a pool connection vs
  * ran). `--profile`: each round is also sampled (node:inspector), and the samples are attributed
  * to the nearest frame of our own code on their stack (else to the package they run in), as µs
  * of CPU samples per callback — where a callback's CPU goes, by phase.
@@ -17,6 +17,7 @@
  */
 import { Session } from 'node:inspector/promises';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     /** With --profile: the leaf functions inside these phases (comma-separated), for the first build. */
     detail: { type: 'string', default: '' },
+    /** With --profile and --views: the same for the views' phases. */
+    'view-detail': { type: 'string', default: '' },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -133,6 +136,8 @@ async function main() {
     const phases = new Map<string, Map<string, number>>(); // build → phase → sample µs
     const details = new Map<string, Map<string, number>>(); // phase → leaf function → sample µs (first build)
     for (const d of args.detail!.split(',').filter(Boolean)) details.set(d, new Map());
+    const viewDetails = new Map<string, Map<string, number>>(); // the same for the views (--view-detail)
+    for (const d of args['view-detail']!.split(',').filter(Boolean)) viewDetails.set(d, new Map());
     const turns = Number(args.turns);
     out(`http-pairs: ${builds.map((b) => `${b.label} (${b.dir})`).join(' vs ')}, ${turns} callbacks a round at ${C} concurrent${Number(args.views) ? `, ${args.views} views at 100` : ''}; load at start ${load()}`);
     const rows2: string[][] = [];
@@ -147,10 +152,15 @@ async function main() {
         let view = '';
         if (Number(args.views)) {
           b.poolStats();
+          if (session) await session.post('Profiler.start');
+          const db0 = mariadbCpuMs();
           const v = await drive(b, Number(args.views), 100, viewReq, viewed);
+          const dbUs = ((mariadbCpuMs() - db0) * 1000) / Number(args.views);
+          // The views' samples apart ("<label> view"), as µs a view.
+          if (session) attribute((await session.post('Profiler.stop')).profile as any, Number(args.views), phases, `${b.label} view`, b === builds[0] && args['view-detail'] ? viewDetails : undefined);
           const s = b.poolStats();
           const kinds = [...s].map(([kind, k]) => `${kind} ${(k.n / Number(args.views)).toFixed(2)}/view waited ${(k.waitMs / k.n).toFixed(1)} held ${(k.holdMs / k.n).toFixed(1)} ms`).join(', ');
-          view = ` | view ${v.cpuUs.toFixed(0)} µs CPU, ${((Number(args.views) / v.ms) * 1000).toFixed(0)}/s, ${(v.ms / Number(args.views) * 100).toFixed(0)} ms mean at 100; pool: ${kinds}`;
+          view = ` | view ${v.cpuUs.toFixed(0)} µs CPU (MariaDB ${dbUs.toFixed(0)}), ${((Number(args.views) / v.ms) * 1000).toFixed(0)}/s, ${(v.ms / Number(args.views) * 100).toFixed(0)} ms mean at 100; pool: ${kinds}`;
         }
         if (profiled) attribute(profiled, turns, phases, b.label, b === builds[0] ? details : undefined);
         const line = `round ${round + 1} ${b.label.padEnd(10)} ${r.cpuUs.toFixed(0).padStart(5)} µs CPU/callback, ${((turns / r.ms) * 1000).toFixed(0).padStart(4)}/s, ${r.ok}/${turns} passive${view}  (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, load ${load()})`;
@@ -166,16 +176,18 @@ async function main() {
       const all = new Set(labels.flatMap((l) => [...phases.get(l)!.keys()]));
       const total = (l: string) => [...phases.get(l)!.values()].reduce((a, b) => a + b, 0);
       const rounds = Number(args.rounds);
-      out(`\nsampled µs a callback by phase (nearest own-code frame, else the package), mean of ${rounds} rounds:`);
+      out(`\nsampled µs a callback (columns "<build> view": a view) by phase (nearest own-code frame, else the package), mean of ${rounds} rounds:`);
       out(`${'phase'.padEnd(44)}${labels.map((l) => l.padStart(12)).join('')}`);
       for (const k of [...all].sort((a, b) => (phases.get(labels[0]!)!.get(b) ?? 0) - (phases.get(labels[0]!)!.get(a) ?? 0))) {
         const vals = labels.map((l) => (phases.get(l)!.get(k) ?? 0) / rounds);
         if (Math.max(...vals) < 5) continue;
         out(`${k.slice(0, 43).padEnd(44)}${vals.map((v) => v.toFixed(0).padStart(12)).join('')}`);
       }
-      for (const [phase, leaves] of details) {
-        out(`\n${phase}, ${labels[0]}: leaf functions, µs a callback`);
-        for (const [leaf, us] of [...leaves].sort((a, b) => b[1] - a[1]).slice(0, 25)) if (us / rounds >= 3) out(`  ${(us / rounds).toFixed(0).padStart(6)}  ${leaf}`);
+      for (const [what, detailed] of [['callback', details], ['view', viewDetails]] as const) {
+        for (const [phase, leaves] of detailed) {
+          out(`\n${phase}, ${labels[0]}: leaf functions, µs a ${what}`);
+          for (const [leaf, us] of [...leaves].sort((a, b) => b[1] - a[1]).slice(0, 25)) if (us / rounds >= 3) out(`  ${(us / rounds).toFixed(0).padStart(6)}  ${leaf}`);
+        }
       }
       out(`${'total sampled (idle excluded)'.padEnd(44)}${labels.map((l) => (total(l) / rounds).toFixed(0).padStart(12)).join('')}`);
     }
@@ -184,6 +196,20 @@ async function main() {
     for (const b of builds) await b.close().catch(() => undefined);
     await env.cleanup();
     await qy.close();
+  }
+}
+
+/**
+ * MariaDB's own CPU time so far (utime + stime of the local mariadbd, ms), for its share of a view;
+ * NaN when it is not a process here. Other clients of the shared server count too: compare in pairs.
+ */
+function mariadbCpuMs(): number {
+  try {
+    const pid = execFileSync('pidof', ['mariadbd'], { encoding: 'utf8' }).trim().split(/\s+/)[0];
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14, 15 (clock ticks of 1/100 s)
+  } catch {
+    return NaN;
   }
 }
 

@@ -6,6 +6,8 @@ export type { Logger };
 
 /** `scheme://user:password@host` → `scheme://user:***@host` (a Redis URL has an empty user: `redis://:***@host`). */
 export function sanitiseUrl(s: string): string {
+  // Most lines carry no URL with a scheme: the pattern needs "://", so a line without it is left as it is.
+  if (!s.includes('://')) return s;
   return s.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:@/\s"]*):[^@/\s"]+@/gi, '$1:***@');
 }
 
@@ -20,7 +22,7 @@ const MOBILE = /(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])/g;
  */
 export function scrubLine(line: string, secrets: readonly string[] = []): string {
   let out = sanitiseUrl(line).replace(MOBILE, '$1****$2');
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
+  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join('***');
   return out;
 }
 

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { wecomOf, wecomRelationships } from './wecom-contacts.ts';
 import { z } from 'zod';
 import { listMembers, MEMBER_SORTS, memberCreateSchema, memberSummaryById, profileHistory, profilePatchSchema, updateMemberProfile } from '../../crm/customers/index.ts';
+import { memberWeComColumns } from '../../crm/contacts/index.ts';
 import { createCustomer } from '../../crm/lifecycle/index.ts';
 import { journeyDeps } from '../../jobs/journey-deps.ts';
 import { customerOrders } from '../customers/orders.ts';
@@ -201,9 +202,10 @@ export const customerRoutes = [
       responses: { 200: ok(customer360), ...errors(404) },
     }),
     async ({ access, params }) => {
-      // The WeCom part is read beside the card (one round trip of waiting, not two); it is shown only when the member is in scope.
-      const [s, wecom] = await Promise.all([memberSummaryById(access, params.id), wecomOf(access.services, params.id)]);
+      // The WeCom part is read in the card's own statement (one trip through the pool a view); only a member in scope comes back.
+      const s = await memberSummaryById(access, params.id, 5, memberWeComColumns);
       if (!s) throw await memberNotVisible(access, params.id, 'member.summary');
+      const wecom = wecomOf(s.also ?? null);
       return {
         profile: {
           id: s.member.id,

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { weComClientOf } from '../../channels/wecom/index.ts';
-import { attributionCounts, createContactWay, createCorpTags, deleteCorpTag, listContacts, listCorpTags, memberWeCom, renameCorpTag, syncCorpTags, type ContactsPort } from '../../crm/contacts/index.ts';
+import { attributionCounts, createContactWay, createCorpTags, deleteCorpTag, listContacts, listCorpTags, renameCorpTag, syncCorpTags, type ContactsPort, type MemberWeComView } from '../../crm/contacts/index.ts';
 import { AppError, requirePermission } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import { apiRoute, bodyErrors, errors, jsonBody, ok, requires } from '../route.ts';
@@ -43,9 +43,8 @@ export const wecomRelationships = z.object({
   ),
 });
 
-/** The 360 view's WeCom part (the caller shows it only for a member it has read in scope). */
-export async function wecomOf(services: Services, memberId: number): Promise<z.input<typeof wecomRelationships> | null> {
-  const v = await memberWeCom(services, memberId);
+/** The 360 view's WeCom part, as the API shows it (read in the card's statement: memberWeComColumns). */
+export function wecomOf(v: MemberWeComView | null): z.input<typeof wecomRelationships> | null {
   return v && { externalUserId: v.externalUserId, relationships: v.relationships.map((r) => ({ ...r, addedAt: iso(r.addedAt), deletedAt: isoOrNull(r.deletedAt) })) };
 }
 

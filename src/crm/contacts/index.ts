@@ -13,7 +13,7 @@ export { attributionCounts, createContactWay, type AttributionRow, type ContactW
 export { CORP_TAG_LIMIT, createCorpTags, deleteCorpTag, listCorpTags, onTagEvent, renameCorpTag, syncCorpTags } from './corp-tags.ts';
 export { CONTACT_CHANGE_TYPES, type ContactEvent } from './events.ts';
 export { handleContactEvent, type ContactEventOutcome } from './handle.ts';
-export { listContacts, memberWeCom, type ContactListItem, type MemberWeComView } from './list.ts';
+export { listContacts, memberWeCom, memberWeComColumns, type ContactListItem, type MemberWeComView } from './list.ts';
 export { mirrorMemberTags, TAGS_PER_PAIR_LIMIT, type MirrorResult } from './mirror.ts';
 export {
   corpTagGroupSchema,

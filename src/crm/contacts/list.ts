@@ -36,39 +36,51 @@ export interface MemberWeComView {
   relationships: { staffUserId: string; staffName: string | null; remark: string; addedAt: Date; deletedAt: Date | null; deletedBy: string | null; state: string | null; storeId: number | null; storeName: string | null; attributedStaff: string | null }[];
 }
 
-/**
- * The member's WeCom relationships for the 360 view, in one statement (the customer row, then its
- * follows). Not scoped: the caller shows it only for a member it has read in scope through customers.
- * A member bound to several customers (a merge moves the loser's to the survivor) shows the one
- * bound last, the same one on every read (ties: the smaller id).
- */
-export async function memberWeCom(services: Services, memberId: number): Promise<MemberWeComView | null> {
-  const [all] = await services.sql.query<RowDataPacket[]>(
-    `SELECT c.external_userid AS customer, f.staff_userid, adder.name AS staff_name, f.remark, f.added_at, f.deleted_at, f.deleted_by, f.state, f.store_id, s.name AS store_name, attr.name AS attributed
-     FROM (SELECT external_userid FROM wecom_customers WHERE member_id = ? ORDER BY bound_at DESC, external_userid LIMIT 1) c
-     LEFT JOIN wecom_follows f ON f.external_userid = c.external_userid
-     LEFT JOIN staff adder ON adder.wecom_user_id = f.staff_userid LEFT JOIN stores s ON s.id = f.store_id LEFT JOIN staff attr ON attr.id = f.staff_id
-     ORDER BY f.added_at, f.id`,
-    [memberId],
-  );
-  if (!all[0]) return null;
-  const id = String(all[0].customer);
-  // A customer with no follows comes back as one row of NULLs beside its id.
-  const rows = all.filter((r) => r.staff_userid !== null);
-  return {
-    externalUserId: id,
-    relationships: rows.map((r) => ({
-      staffUserId: String(r.staff_userid),
-      staffName: r.staff_name ?? null,
-      remark: String(r.remark),
-      addedAt: new Date(r.added_at),
-      deletedAt: r.deleted_at ? new Date(r.deleted_at) : null,
-      deletedBy: r.deleted_by ?? null,
-      state: r.state ?? null,
-      storeId: r.store_id === null ? null : Number(r.store_id),
-      storeName: r.store_name ?? null,
-      attributedStaff: r.attributed ?? null,
-    })),
-  };
-}
+const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
 
+/** The member's customer: the one bound last, ties to the smaller id (the same one on every read). */
+const CUSTOMER_OF_M = 'SELECT c.external_userid FROM wecom_customers c WHERE c.member_id = m.id ORDER BY c.bound_at DESC, c.external_userid LIMIT 1';
+
+/**
+ * The member's WeCom relationships as two columns correlated to a member row (alias m): the
+ * customer's id and its follows as a JSON array, oldest first, times as ISO text. The 360 view
+ * reads them in the card's own statement (customers' memberSummaryById `also`: one trip through
+ * the pool a view, not two); memberWeCom on their own. Not scoped: the caller shows them only for
+ * a member it has read in scope through customers. A member bound to several customers (a merge
+ * moves the loser's to the survivor) shows the one bound last.
+ */
+export const memberWeComColumns = {
+  columns: `(${CUSTOMER_OF_M}) AS wecom_customer,
+  (SELECT JSON_ARRAYAGG(JSON_OBJECT('staffUserId', f.staff_userid, 'staffName', adder.name, 'remark', f.remark, 'addedAt', DATE_FORMAT(f.added_at, ${ISO}),
+       'deletedAt', DATE_FORMAT(f.deleted_at, ${ISO}), 'deletedBy', f.deleted_by, 'state', f.state, 'storeId', f.store_id, 'storeName', s.name, 'attributedStaff', attr.name) ORDER BY f.added_at, f.id)
+     FROM wecom_follows f LEFT JOIN staff adder ON adder.wecom_user_id = f.staff_userid LEFT JOIN stores s ON s.id = f.store_id LEFT JOIN staff attr ON attr.id = f.staff_id
+    WHERE f.external_userid = (${CUSTOMER_OF_M})) AS wecom_follows`,
+  params: [] as unknown[],
+  read(raw: Record<string, unknown>): MemberWeComView | null {
+    if (raw.wecom_customer === null || raw.wecom_customer === undefined) return null;
+    const follows = raw.wecom_follows;
+    // JSON text, or already parsed by the driver; NULL for a customer with no follows.
+    const list = (typeof follows === 'string' ? JSON.parse(follows) : (follows ?? [])) as Record<string, unknown>[];
+    return {
+      externalUserId: String(raw.wecom_customer),
+      relationships: list.map((r) => ({
+        staffUserId: String(r.staffUserId),
+        staffName: (r.staffName as string | null) ?? null,
+        remark: String(r.remark),
+        addedAt: new Date(String(r.addedAt)),
+        deletedAt: r.deletedAt ? new Date(String(r.deletedAt)) : null,
+        deletedBy: (r.deletedBy as string | null) ?? null,
+        state: (r.state as string | null) ?? null,
+        storeId: r.storeId === null || r.storeId === undefined ? null : Number(r.storeId),
+        storeName: (r.storeName as string | null) ?? null,
+        attributedStaff: (r.attributedStaff as string | null) ?? null,
+      })),
+    };
+  },
+};
+
+/** The member's WeCom relationships (memberWeComColumns) on their own; null when the member has no WeCom customer. */
+export async function memberWeCom(services: Services, memberId: number): Promise<MemberWeComView | null> {
+  const [rows] = await services.sql.query<RowDataPacket[]>(`SELECT ${memberWeComColumns.columns} FROM members m WHERE m.id = ?`, [memberId]);
+  return rows[0] ? memberWeComColumns.read(rows[0]) : null;
+}

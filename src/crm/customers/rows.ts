@@ -66,15 +66,55 @@ export async function readMemberRowsWith(
   orderBy: string,
   limit: number,
   extra?: ExtraColumns,
+  opts: { prepared?: boolean } = {},
 ): Promise<{ row: MemberRow; raw: Record<string, unknown> }[]> {
   const scope = visibleMembersSql(actor);
-  const [rows] = await services.sql.query<any[]>(
-    `SELECT ${MEMBER_ROW_COLUMNS}${extra ? `, ${extra.columns}` : ''}
+  const select = (limitSql: string) => `SELECT ${MEMBER_ROW_COLUMNS}${extra ? `, ${extra.columns}` : ''}
        FROM members m LEFT JOIN stores s ON s.id = m.home_store_id ${extra?.joins ?? ''}
-      WHERE (${scope.sql}) AND (${where}) ORDER BY ${orderBy} LIMIT ?`,
-    [...(extra?.params ?? []), ...scope.params, ...params, limit],
-  );
+      WHERE (${scope.sql}) AND (${where}) ORDER BY ${orderBy} LIMIT ${limitSql}`;
+  const values = [...(extra?.params ?? []), ...scope.params, ...params];
+  const prepared = opts.prepared ? preparedForm(select(String(Math.trunc(limit))), values) : undefined;
+  const [rows] = prepared ? await services.sql.execute<any[]>(prepared.sql, prepared.values as any[]) : await services.sql.query<any[]>(select('?'), [...values, limit]);
   return rows.map((r) => ({ row: memberRowOf(actor, r), raw: r }));
+}
+
+/**
+ * A statement as a server-side prepared one (mysql2 `execute`, cached per connection): MariaDB
+ * parses the text once per connection, not on every read, and mysql2 does not scan and escape
+ * it client-side — for the 360 view's card, ~4 KB of SQL with nine subqueries, read on every view
+ * (docs/benchmarks.md, bench:http session 21). A list value (`IN (?)`, the store scope) becomes
+ * one placeholder per item. Undefined when the placeholders cannot be counted safely (a `?`
+ * in a literal): the caller then sends the text query.
+ */
+function preparedForm(sql: string, values: unknown[]): { sql: string; values: unknown[] } | undefined {
+  const parts = placeholderSplit(sql);
+  if (!parts || parts.length - 1 !== values.length) return undefined;
+  let text = parts[0]!;
+  const flat: unknown[] = [];
+  values.forEach((v, i) => {
+    if (Array.isArray(v)) {
+      text += v.map(() => '?').join(', ');
+      flat.push(...v);
+    } else {
+      text += '?';
+      flat.push(v);
+    }
+    text += parts[i + 1]!;
+  });
+  return { sql: text, values: flat };
+}
+
+/** A statement's text split at its placeholders, null with a `?` inside a literal; per text, kept (a few texts, bounded). */
+const splits = new Map<string, string[] | null>();
+function placeholderSplit(sql: string): string[] | null {
+  let parts = splits.get(sql);
+  if (parts !== undefined) return parts;
+  const outsideLiterals = sql.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`/g, '').split('?').length;
+  parts = sql.split('?');
+  if (outsideLiterals !== parts.length) parts = null;
+  if (splits.size >= 64) splits.clear();
+  splits.set(sql, parts);
+  return parts;
 }
 
 /** The columns of a member row (members m, its home store s LEFT JOINed). */

@@ -143,23 +143,36 @@ function toFacts(r: z.infer<typeof summaryRow>, now: Date) {
 export interface MemberWithSummary {
   row: MemberRow;
   facts: SummaryFacts;
+  /** The whole row as the driver read it (the columns of `also`, when given). */
+  raw: Record<string, unknown>;
 }
 
 /**
  * The members the actor may see matching `where` (SQL on alias m: a unique key or the id), at most
  * `limit` in id order, each with its 360 facts — one statement.
  */
-export async function readSummaries(services: Services, actor: StaffActor, where: string, params: unknown[], limit: number, recent: number): Promise<MemberWithSummary[]> {
+export async function readSummaries(services: Services, actor: StaffActor, where: string, params: unknown[], limit: number, recent: number, also?: ExtraColumns, opts: { prepared?: boolean } = {}): Promise<MemberWithSummary[]> {
   const card = summaryExtra(services, recent);
-  const rows = await readMemberRowsWith(services, actor, where, params, 'm.id', limit, card);
-  return rows.map(({ row, raw }) => ({ row, facts: card.read(raw) }));
+  const columns: ExtraColumns = also
+    ? { columns: `${card.columns}, ${also.columns}`, params: [...card.params, ...also.params], joins: [card.joins, also.joins].filter(Boolean).join(' ') }
+    : card;
+  const rows = await readMemberRowsWith(services, actor, where, params, 'm.id', limit, columns, opts);
+  return rows.map(({ row, raw }) => ({ row, facts: card.read(raw), raw }));
+}
+
+/** The card's columns text by its `recent` (1–20), built once each: the same ~4 KB of SQL on every read. */
+const columnsText = new Map<number, string>();
+function columnsFor(recent: number): string {
+  let text = columnsText.get(recent);
+  if (text === undefined) columnsText.set(recent, (text = summaryColumns(recent)));
+  return text;
 }
 
 /** The card's columns for a read of member rows (customers' resolveMemberWith, readMemberRowsWith); `read` turns such a row into the facts. */
 export function summaryExtra(services: Services, recent: number): ExtraColumns & { read(raw: unknown): SummaryFacts } {
   const now = services.now();
   return {
-    columns: summaryColumns(Math.max(1, Math.min(Math.trunc(recent) || 1, 20))),
+    columns: columnsFor(Math.max(1, Math.min(Math.trunc(recent) || 1, 20))),
     params: [now, new Date(now.getTime() - COMPLAINT_WINDOW_DAYS * 86_400_000)],
     joins: 'LEFT JOIN koc_profiles kp ON kp.member_id = m.id LEFT JOIN membership_levels ml ON ml.level = m.level',
     read: (raw) => toFacts(summaryRow.parse(raw), now),

@@ -3,6 +3,7 @@ import { maskEmail } from './member-input.ts';
 import { auditMemberRead } from './audit-read.ts';
 import type { MemberBrief, MemberSearch } from './find.ts';
 import type { MemberRef } from './ref.ts';
+import type { ExtraColumns } from './rows.ts';
 import { briefOf, resolveMember, resolveMemberWith } from './resolve.ts';
 import { readSummaries, summaryExtra, type SummaryFacts } from './summary-query.ts';
 
@@ -75,14 +76,19 @@ export async function memberSummary(access: StaffAccess, ref: MemberRef, recent 
  * The member card of the member with this id (the API's 360 view), null when the actor may not
  * see it (the caller audits the probe and answers 404). One statement, the scoped read by
  * primary key; the audit row is the one of a search by member number, the member as target.
+ * `also`: another context's columns correlated to the member row (alias m), read in the same
+ * statement (the view's WeCom part: one trip through the pool a view, not two) and returned as
+ * `also` — only for a member the actor may see.
  */
-export async function memberSummaryById(access: StaffAccess, memberId: number, recent = 5): Promise<MemberSummary | null> {
+export async function memberSummaryById<T = never>(access: StaffAccess, memberId: number, recent = 5, also?: ExtraColumns & { read(raw: Record<string, unknown>): T }): Promise<(MemberSummary & { also?: T }) | null> {
   requirePermission(access.actor, 'member.read');
-  const [one] = await readSummaries(access.services, access.actor, 'm.id = ?', [memberId], 1, recent);
+  // A prepared statement: the same text on every view (docs/benchmarks.md, bench:http session 21).
+  const [one] = await readSummaries(access.services, access.actor, 'm.id = ?', [memberId], 1, recent, also, { prepared: true });
   if (!one) return null;
   const member = briefOf(one.row);
   await auditMemberRead(access, 'member.summary', { by: 'memberNo', query: member.memberNo, valid: true, total: 1, members: [member] });
-  return card(access, member, one.facts);
+  const summary = card(access, member, one.facts);
+  return also ? { ...summary, also: also.read(one.raw) } : summary;
 }
 
 function card(access: StaffAccess, member: MemberBrief, facts: SummaryFacts): MemberSummary {

@@ -6,6 +6,7 @@
  */
 import { calendarPeriodOf, NAMED_PERIODS, type NamedPeriod } from '../../crm/insights/index.ts';
 import { chinaDay, chinaMonth, dayNumber, formatDay, type CalendarPeriod } from '../../crm/kernel/index.ts';
+import { allMatches } from '../router/extract.ts';
 import { CN_NUMERAL, parseNumber } from '../router/numbers.ts';
 
 export const METRICS = ['churn_rate', 'repurchase_rate', 'retention', 'aov', 'new_members', 'active_members', 'dormant_members'] as const;
@@ -161,7 +162,7 @@ const QUARTER = /\bQ([1-4])\b|(?:第)?([一二三四1-4])季度/i;
 export function periodWords(text: string): { start: number; end: number; named?: NamedPeriod }[] {
   const out: { start: number; end: number; named?: NamedPeriod }[] = [];
   for (const [re, named] of NAMED_WORDS) {
-    for (const m of text.matchAll(new RegExp(re.source, `${re.flags}g`))) out.push({ start: m.index, end: m.index + m[0].length, named });
+    for (const m of allMatches(text, re)) out.push({ start: m.index, end: m.index + m[0].length, named });
   }
   const month = CN_MONTH.exec(text) ?? EN_MONTH.exec(text);
   if (month) out.push({ start: month.index, end: month.index + month[0].length });

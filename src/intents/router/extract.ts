@@ -16,13 +16,28 @@ export interface Found<T> {
   span: Span;
 }
 
-// The global twin of each pattern, made once: matchAll clones it per call, so it keeps no state between calls.
+// The global twin of each pattern, made once.
 const globalTwins = new WeakMap<RegExp, RegExp>();
-function matches(text: string, re: RegExp): RegExpExecArray[] {
+/**
+ * Every match of `re` in the text, in order — what `[...text.matchAll(re)]` gives, without
+ * matchAll's clone of the pattern and its iterator per call (the router runs this on every
+ * message): an exec loop on the pattern's global twin, its lastIndex reset before and after
+ * (synchronous, so no caller sees it moved).
+ */
+export function allMatches(text: string, re: RegExp): RegExpExecArray[] {
   let g = globalTwins.get(re);
   if (!g) globalTwins.set(re, (g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')));
-  return [...text.matchAll(g)];
+  const out: RegExpExecArray[] = [];
+  g.lastIndex = 0;
+  for (let m = g.exec(text); m; m = g.exec(text)) {
+    out.push(m);
+    // An empty match moves on by one character (a code point under u/v), as matchAll does.
+    if (m[0] === '') g.lastIndex += (g.unicode || g.flags.includes('v')) && (text.codePointAt(g.lastIndex) ?? 0) > 0xffff ? 2 : 1;
+  }
+  g.lastIndex = 0;
+  return out;
 }
+const matches = allMatches;
 const spanOf = (m: RegExpExecArray): Span => ({ start: m.index, end: m.index + m[0].length });
 
 /** Replaces the spans with spaces (same length, so later spans still line up). */

@@ -96,8 +96,8 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Every alias of a directory as its pattern, longest first — built once per directory (the
  * cached directory is the same array on every message), not once per alias per message.
  */
-const patterns = new WeakMap<readonly StoreEntry[], { re: RegExp; store: StoreEntry }[]>();
-function aliasPatterns(stores: readonly StoreEntry[]): { re: RegExp; store: StoreEntry }[] {
+const patterns = new WeakMap<readonly StoreEntry[], { re: RegExp; store: StoreEntry; plain?: string }[]>();
+function aliasPatterns(stores: readonly StoreEntry[]): { re: RegExp; store: StoreEntry; plain?: string }[] {
   let out = patterns.get(stores);
   if (out) return out;
   out = stores
@@ -105,7 +105,12 @@ function aliasPatterns(stores: readonly StoreEntry[]): { re: RegExp; store: Stor
     .sort((a, b) => b.alias.length - a.alias.length)
     // Latin aliases (pinyin) on word boundaries: "xihu" is not inside another word.
     // An apostrophe is typed straight or curly ("jing'an", "jing’an").
-    .map(({ alias, store }) => ({ store, re: new RegExp(/^[a-z0-9 '-]+$/i.test(alias) ? `(?<![A-Za-z0-9-])${escapeRe(alias).replace(/'/g, "['’]")}(?![A-Za-z0-9-])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i') }));
+    .map(({ alias, store }) => {
+      const latin = /^[a-z0-9 '-]+$/i.test(alias);
+      const re = new RegExp(latin ? `(?<![A-Za-z0-9-])${escapeRe(alias).replace(/'/g, "['’]")}(?![A-Za-z0-9-])` : `${escapeRe(alias)}(?:门店|分店|店)?`, 'i');
+      // An alias without cased letters (Chinese) matches only where it stands as written: a substring test first.
+      return latin || alias.toLowerCase() !== alias.toUpperCase() ? { store, re } : { store, re, plain: alias };
+    });
   patterns.set(stores, out);
   return out;
 }
@@ -118,7 +123,8 @@ function aliasPatterns(stores: readonly StoreEntry[]): { re: RegExp; store: Stor
 export function findStore(text: string, stores: readonly StoreEntry[]): Found<string> | undefined {
   let best: Found<string> | undefined;
   let rest = text;
-  for (const { re, store } of aliasPatterns(stores)) {
+  for (const { re, store, plain } of aliasPatterns(stores)) {
+    if (plain !== undefined && !rest.includes(plain)) continue;
     const m = re.exec(rest);
     if (!m) continue;
     const found = { value: store.name, span: { start: m.index, end: m.index + m[0].length } };
@@ -137,17 +143,18 @@ export function resolveStore(text: string, stores: readonly StoreEntry[]): Store
 /** Levels the data has (membership_levels: 1–5). */
 export const MAX_LEVEL = 5;
 
+// findLevel's patterns, made once.
+const LEVEL_PATTERNS = [
+  /(?<![A-Za-z0-9])(?:L|Lv\.?|level|VIP)\s*(\d)(?!\d)/i,
+  new RegExp(`(?:等级|级别)\\s*(?:为|是|=|:|：)?\\s*(\\d|${CN_NUMERAL})(?!\\d)`),
+  new RegExp(`(?<![\\d${CN_NUMERAL.slice(1, -1)}])(\\d|${CN_NUMERAL})\\s*级(?:会员)?`),
+];
 /**
  * A membership level: "L3", "Lv.3", "3级", "三级会员", "等级4", "4级会员", "level 4", "VIP3".
  * Only 1..MAX_LEVEL; "30级" or "level 9" is not a level of this CRM.
  */
 export function findLevel(text: string): Found<number> | undefined {
-  const patterns = [
-    /(?<![A-Za-z0-9])(?:L|Lv\.?|level|VIP)\s*(\d)(?!\d)/i,
-    new RegExp(`(?:等级|级别)\\s*(?:为|是|=|:|：)?\\s*(\\d|${CN_NUMERAL})(?!\\d)`),
-    new RegExp(`(?<![\\d${CN_NUMERAL.slice(1, -1)}])(\\d|${CN_NUMERAL})\\s*级(?:会员)?`),
-  ];
-  for (const re of patterns) {
+  for (const re of LEVEL_PATTERNS) {
     const m = re.exec(text);
     const n = m?.[1] === undefined ? undefined : parseNumber(m[1]);
     if (m && n !== undefined && n >= 1 && n <= MAX_LEVEL) return { value: n, span: { start: m.index, end: m.index + m[0].length } };
