@@ -10,7 +10,7 @@ import { analyseMood, type Mood } from './understand/mood.ts';
 import { toSimplified } from '../intents/router/traditional.ts';
 import { isBareContent, isViewRequest } from './understand/requests.ts';
 import { hasActionWord, namesNothingToActOn } from '../intents/router/action-words.ts';
-import { CLARIFY_INTENT, namesEntity } from '../intents/router/types.ts';
+import { CANCEL_INTENT, CLARIFY_INTENT, namesEntity } from '../intents/router/types.ts';
 
 /**
  * What the write gate decided for one turn: run the intent as routed (it may still hold for
@@ -102,7 +102,8 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
     const pending = await peekAction(g.services, g.actor, undefined, g.conversationId);
     if (pending && pending.intent === intent.name) {
       await dropAction(g.services, g.actor, pending);
-      return { kind: 'reply', result: { text: t(lang, 'safety.cancelledPending', { ...params, code: pending.code }), outcome: 'declined', data: { cancelled: pending.intent, code: pending.code } } };
+      // A negated request of what is held withdraws it: 取消, as the card's cancel button would.
+      return { kind: 'reply', result: { text: t(lang, 'safety.cancelledPending', { ...params, code: pending.code }), outcome: 'declined', intent: CANCEL_INTENT, data: { cancelled: pending.intent, code: pending.code } } };
     }
     return decline(lang, 'safety.negated', params, mood);
   }

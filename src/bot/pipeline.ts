@@ -8,7 +8,7 @@ import { confirmCard, createCardActions, resultSummary, settledUpdate, type Card
 import { intentTitle } from '../intents/localized.ts';
 import { gate, slotsOf } from './gate.ts';
 import { ackIntentFor, confirmationGate, withPendingReminder as remind } from './gate-confirm.ts';
-import { assentOf, holdsBack, withdrawalNames } from './understand/assent.ts';
+import { assentOf, holdsBack } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
 import { asksWhetherDone } from '../intents/parse/done-question.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
@@ -273,9 +273,8 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     const pending = taken.pending;
     if (taken.kind === 'expired') return { text: t(lang, 'bot.pendingExpired', { code: pending.code }), outcome: 'declined', ...(await settledUpdate(services, pending, t(lang, 'cards.expired'), 'expired')) };
     if (!confirm) {
-      // "先别发 我再想想" names the held write: reported as that write, declined; "算了" / "标签不对" stay 取消.
-      const named = withdrawalNames(msg.text, pending.intent) ? { intent: pending.intent } : {};
-      return { text: t(lang, 'bot.pendingCancelled', { code: pending.code }), data: { cancelled: pending.intent }, outcome: 'declined', ...named, ...(await settledUpdate(services, pending, t(lang, 'cards.cancelled', { name: actor.name }), 'cancel')) };
+      // "先别发 我再想想", "算了", "标签不对": whatever words withdraw it, a held action withdrawn is 取消 (action.cancel).
+      return { text: t(lang, 'bot.pendingCancelled', { code: pending.code }), data: { cancelled: pending.intent }, outcome: 'declined', ...(await settledUpdate(services, pending, t(lang, 'cards.cancelled', { name: actor.name }), 'cancel')) };
     }
     const intent = getIntent(pending.intent);
     if (!intent) return { text: t(lang, 'bot.pendingUnsupported'), outcome: 'declined' };

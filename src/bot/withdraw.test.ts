@@ -40,10 +40,10 @@ describe('withdrawing and not acting', () => {
     expect(await tagged('VIP')).toBe(vipBefore);
   });
 
-  it('a withdrawal naming the held write is that write, declined; one naming nothing is 取消; assent after either is small talk', async () => {
+  it('a withdrawal of what is held is 取消, whether it names the write or not; assent after either is small talk', async () => {
     const recalls = await count('SELECT COUNT(*) AS n FROM recalls');
     expect((await say('store_manager_01', '给流失会员发20元召回券')).outcome).toBe('held');
-    expect(await say('store_manager_01', '先别发 我再想想')).toMatchObject({ intent: 'recall.launch', outcome: 'declined' });
+    expect(await say('store_manager_01', '先别发 我再想想')).toMatchObject({ intent: 'action.cancel', outcome: 'declined' });
     expect(await say('store_manager_01', '嗯')).toMatchObject({ intent: 'smalltalk', outcome: 'answered' });
     expect((await say('store_manager_01', '给流失名单打标签 流失风险')).outcome).toBe('held');
     expect(await say('store_manager_01', '行吧 我再想想')).toMatchObject({ intent: 'action.cancel', outcome: 'declined' });

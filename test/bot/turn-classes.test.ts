@@ -134,9 +134,9 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['recall the churned members with a 15 yuan coupon', 'recall.launch', undefined, 'held'], ['has it been sent?', 'recall.status', undefined, 'answered'], ['cancel', 'action.cancel', undefined, 'declined']]],
     [SM, [['给13800000012建个工单 包间灯坏了', 'ticket.create', undefined, 'done'], ['建好了吗', 'member.tickets', { phone: '13800000012' }, 'answered']]],
   ],
-  'session 15: a withdrawal naming the held write is that write, declined; naming nothing, 取消; assent after it, small talk': [
-    [SM, [['给流失名单都打上老客', 'tag.batch', undefined, 'held'], ['先不打了', 'tag.batch', undefined, 'declined'], ['好的', 'smalltalk', undefined, 'answered']]],
-    [SM, [['给流失会员发召回券', 'recall.launch', undefined, 'held'], ['hmm, not sending that today', 'recall.launch', undefined, 'declined'], ['ok', 'smalltalk', undefined, 'answered']]],
+  'session 15 (session 21: the blind brief\'s 取消): a withdrawal of what is held, naming it or not, is 取消; assent after it, small talk': [
+    [SM, [['给流失名单都打上老客', 'tag.batch', undefined, 'held'], ['先不打了', 'action.cancel', undefined, 'declined'], ['好的', 'smalltalk', undefined, 'answered']]],
+    [SM, [['给流失会员发召回券', 'recall.launch', undefined, 'held'], ['hmm, not sending that today', 'action.cancel', undefined, 'declined'], ['ok', 'smalltalk', undefined, 'answered']]],
     [SM, [['给流失会员发召回券', 'recall.launch', undefined, 'held'], ['我再琢磨一下', 'action.cancel', undefined, 'declined'], ['嗯嗯', 'smalltalk', undefined, 'answered']]],
   ],
   'session 15: the people just listed, however pointed at ("这几个人", "都", "everyone")': [

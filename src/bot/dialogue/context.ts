@@ -47,10 +47,8 @@ export interface Recent {
 }
 
 export const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<AskedNeed, string>;
-/** 取消: what a refusal of the bot's question may be routed as. */
-export const CANCEL_INTENT = 'action.cancel';
-/** 确认: what a refinement ending in "就行" may be routed as. */
-export const CONFIRM_INTENT = 'action.confirm';
+/** 取消 and 确认 (a refusal of the bot's question, a refinement ending in "就行"). */
+export { CANCEL_INTENT, CONFIRM_INTENT } from '../../intents/router/types.ts';
 /** Small talk of either audience. */
 export const SMALLTALK = /(?:^|\.)smalltalk$/;
 /** "他们", "them": the people of a list, never the member in focus. */

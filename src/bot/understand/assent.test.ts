@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assentOf, holdsBack, withdrawalNames } from './assent.ts';
+import { assentOf, holdsBack } from './assent.ts';
 
 describe('assent', () => {
   it.each([
@@ -54,39 +54,6 @@ describe('holding back a pending action', () => {
   });
   it.each(['确认', '嗯', '好的', '查一下 13800000001', '不是她，是王芳', '等一下给王芳打标签', '给流失名单发召回券', '行吧', '好的 确认', '等等 给王芳打标签', 'wait, show me her orders', 'hmm ok', '标签对的', 'the tag is right', '王芳几级', 'later today show me the churn list'])('%s does not', (text) => {
     expect(holdsBack(text)).toBe(false);
-  });
-});
-
-describe('a withdrawal that names the held write', () => {
-  it.each([
-    ['先别发 我再想想', 'recall.launch'],
-    ['不发了', 'recall.launch'],
-    ['行吧 不过明天再发', 'recall.launch'],
-    ["don't send it yet", 'recall.launch'],
-    ['hold off on the recall till monday', 'recall.launch'],
-    ['等等 先不扣', 'points.adjust'],
-    ['不用導出了', 'segment.export'],
-    ['先别打了', 'tag.batch'],
-  ] as const)('%s names %s', (text, held) => {
-    expect(withdrawalNames(text, held)).toBe(true);
-  });
-  it.each([
-    ['算了', 'recall.launch'],
-    ['行吧 我再想想', 'points.adjust'],
-    ['标签不对', 'tag.batch'],
-    ['标签选错了', 'tag.batch'],
-    ['wrong tag', 'tag.batch'],
-    ['等等 标签不对', 'tag.batch'],
-    ['wait, wrong tag', 'tag.batch'],
-    ['先别确认', 'recall.launch'],
-    ["don't confirm yet", 'segment.export'],
-    ['hmm let me check with my boss first', 'recall.launch'],
-    ['等等 我问下店长', 'recall.launch'],
-    ['先别发', 'segment.export'],
-    ['等等 券不对', 'recall.launch'],
-    ['等一下 标签打错了', 'tag.batch'],
-  ] as const)('%s does not name %s', (text, held) => {
-    expect(withdrawalNames(text, held)).toBe(false);
   });
 });
 

@@ -118,28 +118,3 @@ export function holdsBack(text: string): boolean {
   return TAKE_WORD.test(t) && (mood.negated || mood.deferred);
 }
 
-/**
- * The words that name each held write's action ("先别发 我再想想", "不发了", "明天再发", "don't send it yet",
- * "积分先别扣"): a withdrawal that says them withdraws that write by name, and is reported as it
- * (declined), as a negated request of the same intent is. A rejection of the preview ("标签不对", "wrong
- * tag") and a bare wait or doubt ("算了", "等等 我问下店长", "let me check with my boss") name no action:
- * they are 取消.
- */
-const HELD_WRITE_WORDS: Readonly<Record<string, RegExp>> = {
-  'recall.launch': /发|召回|券|\b(?:send|sent|sending|recall(?:s|ing)?|coupons?|launch(?:ing)?)\b/i,
-  'recall.stop': /停|\bstop(?:ping)?\b/i,
-  'tag.batch': /打|贴|标上|\b(?:tag(?:s|ging)?|label(?:s|ling)?)\b/i,
-  'points.adjust': /扣|加|补|减|积分|\b(?:deduct(?:ing)?|add(?:ing)?|points?)\b/i,
-  'segment.export': /导|下载|\b(?:export(?:ing)?|download(?:ing)?)\b/i,
-  'contacts.transfer': /转|交接|\btransfer(?:ring)?\b/i,
-};
-
-/** Whether a withdrawal of the held `heldIntent` names its action (then it is reported as that write, declined). */
-export function withdrawalNames(text: string, heldIntent: string): boolean {
-  const t = bare(toSimplified(text));
-  const rest = t.replace(LEAD, '');
-  // "等等 标签不对", "wait, wrong tag": a wait before the rejection names nothing either.
-  const unwaited = rest.replace(WAIT_LEAD, '');
-  if ([t, rest, unwaited].some((s) => REJECT.test(s) || WRONG_PART.test(s))) return false;
-  return HELD_WRITE_WORDS[heldIntent]?.test(t) ?? false;
-}

@@ -19,6 +19,10 @@ export interface Router {
  * (slots.options names them); the pipeline asks a short clarifying question.
  */
 export const CLARIFY_INTENT = 'clarify';
+/** 取消: what withdraws a held action (its card's cancel button, a refusal of the bot's question, a negated request of what is held). */
+export const CANCEL_INTENT = 'action.cancel';
+/** 确认: what runs a held action. */
+export const CONFIRM_INTENT = 'action.confirm';
 
 /** Below this the pipeline should treat the answer as a guess (ask to clarify rather than guess). */
 export const LOW_CONFIDENCE = 0.5;
