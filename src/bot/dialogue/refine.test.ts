@@ -38,6 +38,13 @@ describe('refine', () => {
     expect(refine('加个VIP', last, lookups)).toBeNull();
   });
 
+  it('a calendar month said after orders is their period, not days; days said anew replace a period', () => {
+    const orders = { intent: 'member.orders', slots: { memberNo: 'M00000004', days: 90 }, text: '李娜最近90天订单' };
+    const month = refine('只要上个月的', orders, lookups)?.slots;
+    expect(month).toEqual({ memberNo: 'M00000004', period: 'last_month' });
+    expect(refine('近7天的呢', { ...orders, slots: month! }, lookups)?.slots).toEqual({ memberNo: 'M00000004', days: 7 });
+  });
+
   it('reads a trailing "only" as narrowing ("new members only" after a store dashboard keeps the store)', () => {
     const last = { intent: 'insights.health', slots: { store: '杭州西湖店', text: '西湖店会员健康度' }, text: '西湖店会员健康度' };
     expect(refine('new members only', last, lookups)?.slots).toMatchObject({ store: '杭州西湖店', metric: 'new_members' });

@@ -85,8 +85,10 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   if (level) found.push(['level', level.value]);
   const tag = next(findDictionaryTags(rest, tagNames)[0]);
   if (tag) found.push(['tag', tag.value]);
-  const days = next(findDays(rest));
+  const saidDays = findDays(rest);
+  const days = next(saidDays);
   if (days) found.push(['days', days.value]);
+  const month = saidDays?.month;
   const amount = next(findAmount(rest));
   if (amount) found.push(['amount', amount.value]);
   // "just 3", "只要3个", "only 5" after a list: the count shown, said with "only" before a bare number.
@@ -137,6 +139,15 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
     const slot = slotFor(target, kind);
     if (slot) slots[slot] = value;
     else viaText = true;
+  }
+  // "只要上个月的" after orders: a calendar month is the intent's period, never a number of days, as the router
+  // states it (rules.ts, order-period.ts); a number of days said anew ("近7天的") replaces a period carried over.
+  const daysSlot = days ? slotFor(target, 'days') : undefined;
+  if (daysSlot && hasSlot(target, 'period')) {
+    if (month) {
+      delete slots[daysSlot];
+      slots.period = month;
+    } else delete slots.period;
   }
   if (viaText) {
     // A figure the intent has no slot for, but it reads its free text (the period of the health dashboard).
