@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fixedReading } from '../../../test/support/fixed-classifier.ts';
 import { intents } from '../catalogue.ts';
-import { NONE, type Classifier } from '../classifier/model.ts';
 import { offlineContext } from '../classifier/tuning.ts';
 import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
 import { hasActionWord } from './action-words.ts';
@@ -9,18 +9,7 @@ import { findCount, findName, findTagPhrase } from './extract.ts';
 import { withoutLeadWord } from './names.ts';
 import { createTypoFixer } from './typos.ts';
 
-/** A classifier with no opinion: the rules and the write readings decide. */
-function undecided(): Classifier {
-  return {
-    corpusHash: 'fixed',
-    labels: (audience) => [...intents.filter((i) => i.audience === audience).map((i) => i.name), NONE],
-    classify(_text, audience) {
-      const labels = this.labels(audience);
-      return labels.map((label) => ({ label, p: 1 / labels.length }));
-    },
-  };
-}
-const router = createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: undecided(), combination: DEFAULT_COMBINATION });
+const router = createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: fixedReading({}), combination: DEFAULT_COMBINATION });
 const staff = offlineContext('staff');
 
 describe('a refusal or deferral is never a name or a tag', () => {

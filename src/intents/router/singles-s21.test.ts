@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fixedReading } from '../../../test/support/fixed-classifier.ts';
 import { intents } from '../catalogue.ts';
-import { NONE, type Classifier } from '../classifier/model.ts';
 import { offlineContext } from '../classifier/tuning.ts';
 import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
 import { periodDays } from '../slots/order-period.ts';
@@ -10,18 +10,7 @@ import { findCount, findDays, findName } from './extract.ts';
 import { asksForStaffWork } from './member-readings.ts';
 import { isContextOnly, isVague } from './vague.ts';
 
-/** A classifier with no opinion: the rules and the readings decide (session 21, singles; my own sentences). */
-function undecided(): Classifier {
-  return {
-    corpusHash: 'fixed',
-    labels: (audience) => [...intents.filter((i) => i.audience === audience).map((i) => i.name), NONE],
-    classify(_text, audience) {
-      const labels = this.labels(audience);
-      return labels.map((label) => ({ label, p: 1 / labels.length }));
-    },
-  };
-}
-const router = createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: undecided(), combination: DEFAULT_COMBINATION });
+const router = createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: fixedReading({}), combination: DEFAULT_COMBINATION });
 const staff = offlineContext('staff');
 const member = offlineContext('member');
 
