@@ -14,7 +14,7 @@ import { asksWhetherDone } from '../intents/parse/done-question.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { readMemory, type TurnMemory } from './memory.ts';
 import { createDialogue } from './dialogue/turn.ts';
-import { alongsideCompletion, withInboxClaim } from './inbox/claim.ts';
+import { alongsideCompletion, claimSignal, withInboxClaim } from './inbox/claim.ts';
 import { execute } from './execute.ts';
 import { errorReply } from './error-reply.ts';
 import { answerWithoutRedis, redisDown } from './degraded.ts';
@@ -91,7 +91,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     // A member's "嗯嗯好" / "ok": nothing of a member's is ever held for 确认, so vague assent is their small talk — never
     // help, never a choice between intents (staff's is read against what they hold: gate-confirm.ts).
     if (actor.kind === 'member' && assentOf(msg.text) === 'vague') return { intent: ackIntentFor(actor), slots: {}, confidence: 1 };
-    return router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId });
+    return router.route(routingText(msg.text, actor.kind), { audience: actor.kind, actor, services, requestId: msg.requestId, signal: claimSignal() });
   }
 
   /**

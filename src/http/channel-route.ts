@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HandleMessage, HandleOutcome, InboundMessage } from '../bot/types.ts';
 import type { ChannelAdapter, RawResponse } from '../channels/types.ts';
 import { deferAnswer, pushAnswer, pushCardOf } from '../jobs/inbox-answer.ts';
-import { payloadTooLarge } from '../crm/kernel/index.ts';
+import { isAppError, payloadTooLarge } from '../crm/kernel/index.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 
@@ -110,7 +110,12 @@ export function channelHandler(adapter: ChannelAdapter, deps: ChannelRouteDeps) 
     if (outcome === TIMED_OUT) {
       const later = pending
         .then((o) => pushLater(msg, o))
-        .catch((err) => services.logger.error({ err, requestId }, 'answer after the reply budget failed'))
+        .catch((err) =>
+          // Handed over at a stop (src/bot/inbox/claim.ts): the next process answers it — nothing went wrong.
+          isAppError(err) && err.code === 'turn_handed_over'
+            ? services.logger.info({ requestId }, 'answer given up at the stop: the next process answers it')
+            : services.logger.error({ err, requestId }, 'answer after the reply budget failed'),
+        )
         .finally(() => inflight.delete(later));
       inflight.add(later);
       // Ack only once the answer job is queued (docs/wecom.md, "What happens on a crash or a

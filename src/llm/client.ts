@@ -36,20 +36,34 @@ export function usageOf(msg: { usage_metadata?: { input_tokens?: number; output_
   return { inputTokens: u?.input_tokens ?? 0, outputTokens: u?.output_tokens ?? 0, totalTokens: u?.total_tokens ?? 0 };
 }
 
-/** Runs `fn` with an abort signal that fires after `ms`; rejects with a timeout error then. */
-export async function withBudget<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with an abort signal that fires after `ms`; rejects with a timeout error then. A
+ * caller's own signal (`outer`: the turn's, given up at a stop) aborts it too, rejecting with that
+ * signal's reason.
+ */
+export async function withBudget<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+  outer?.throwIfAborted();
   const ctrl = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onOuter: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       ctrl.abort();
       reject(new AppError('llm_timeout', `LLM call exceeded its ${ms} ms budget`));
     }, ms);
+    if (outer) {
+      onOuter = () => {
+        reject(outer.reason); // settled first: the race answers with the caller's reason, not the call's abort error
+        ctrl.abort();
+      };
+      outer.addEventListener('abort', onOuter, { once: true });
+    }
   });
   try {
     return await Promise.race([fn(ctrl.signal), deadline]);
   } finally {
     clearTimeout(timer);
+    if (onOuter) outer?.removeEventListener('abort', onOuter);
   }
 }
 

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { withSharedTransaction } from '../../crm/kernel/index.ts';
+import { AppError, withSharedTransaction } from '../../crm/kernel/index.ts';
 import type { Services } from '../../services.ts';
 import type { BotAnswer, HandleOutcome, InboundMessage } from '../types.ts';
 import { claimInbound, completeClaim, completed, completion, inboxRow, releaseClaim, renewClaim, type Claim, type ClaimHandle, type InboxKey } from './store.ts';
@@ -67,14 +67,26 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
   const beat = setInterval(() => void renewClaim(services, held).catch((err) => log.warn({ err: String(err) }, 'inbox lease not renewed')), every);
   beat.unref();
   const live = liveClaims(services);
-  const mine: LiveClaim = { ...held, stop: () => clearInterval(beat) };
+  // Aborted when a stop hands this claim over (handOverClaims): the answer gives up at its next
+  // wait (the LLM's call reads it through claimSignal) and nothing of it is written or sent — the
+  // next process answers the message once, and the pools this one closes next are not touched.
+  const gone = new AbortController();
+  const mine: LiveClaim = {
+    ...held,
+    stop: () => {
+      clearInterval(beat);
+      gone.abort(new AppError('turn_handed_over', 'the process stopped: this message was handed over to the next process'));
+    },
+  };
   live.add(mine);
+  const stillOurs = () => gone.signal.throwIfAborted();
   const replyOf = (outcome: HandleOutcome) => (outcome.kind === 'answer' ? replyJobOf(msg, outcome.answer) : null);
   const alongside: Promise<unknown>[] = [];
   let result: Awaited<ReturnType<typeof withSharedTransaction<HandleOutcome>>>;
   try {
-    result = await withSharedTransaction(services.sql, () => ALONGSIDE.run(alongside, answer), async (conn, outcome) => {
+    result = await withSharedTransaction(services.sql, () => CLAIM_SIGNAL.run(gone.signal, () => ALONGSIDE.run(alongside, answer)), async (conn, outcome) => {
       clearInterval(beat);
+      stillOurs();
       if (conn) return completeClaim(services, held, replyOf(outcome), conn);
       // Nothing written: the answer exists, and a failure to record it must not turn into a 5xx and a
       // second answer. One more try first (a lock timeout or a dropped connection is usually brief):
@@ -90,6 +102,7 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
       // A turn that wrote nothing but its audit rows: rows and completion in one round trip (kernel FoldedFinish).
       statement: (outcome) => {
         clearInterval(beat);
+        stillOurs();
         return completion(held, replyOf(outcome));
       },
       recorded: completed,
@@ -114,6 +127,17 @@ export async function withInboxClaim(services: Services, msg: InboundMessage, lo
   }
   return result.out;
 }
+
+/** The running answer's claim signal (claimSignal). */
+const CLAIM_SIGNAL = new AsyncLocalStorage<AbortSignal>();
+
+/**
+ * Aborted once the answer running here no longer holds its inbox claim (a stop handed it over);
+ * its reason is the AppError `turn_handed_over`. Undefined outside an inbox claim. What waits on
+ * something slow for an answer (the LLM's call) passes it on, so the answer stops there instead of
+ * carrying on into pools the stop is about to close.
+ */
+export const claimSignal = (): AbortSignal | undefined => CLAIM_SIGNAL.getStore();
 
 /** Writes an answer started last that need not be in its transaction (alongsideCompletion). */
 const ALONGSIDE = new AsyncLocalStorage<Promise<unknown>[]>();

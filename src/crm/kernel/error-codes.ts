@@ -81,6 +81,7 @@ export const ERROR_CODES = {
   transaction_lock_conflict: { area: 'kernel', status: 503, retryable: true, description: 'A database transaction lost to concurrent writers on every attempt (deadlock or lock wait); try again later.' },
 
   // ── channel: inbound callbacks (WeCom, mini-program, console) ───────────────────────────
+  turn_handed_over: { area: 'channel', status: 503, retryable: true, description: 'The process stopped while this message was being answered: its inbox claim was handed over, and the next process answers it (once); the stopping one gives up its answer, writes nothing and sends nothing.' },
   chat_degraded: { area: 'channel', status: 503, retryable: true, description: 'Redis (conversation memory, confirmations, queues) is unavailable: chat answers read-only requests and declines what needs a confirmation or a queue; try again shortly.' },
   channel_not_configured: {
     area: 'channel',

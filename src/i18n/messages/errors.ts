@@ -60,6 +60,7 @@ export const errors = {
     recall_all_excluded: '名单上的会员都被排除了（在进行中的召回里、最近召回过或已退订），没有发起召回。',
     recall_busy: '另一个召回正在启动或停止，请稍后再试。',
     llm_timeout: 'AI 没有及时回答，请稍后再试。',
+    turn_handed_over: '服务正在重启，这条消息稍后会由新进程回复。',
   },
   en: {
     generic: 'That request did not go through ({{code}}).',
@@ -113,5 +114,6 @@ export const errors = {
     recall_all_excluded: 'Every member on that list was left out (in a running recall, recalled recently, or opted out); no recall was launched.',
     recall_busy: 'Another recall is being launched or stopped; please try again shortly.',
     llm_timeout: 'The AI did not answer in time. Please try again shortly.',
+    turn_handed_over: 'The service is restarting: this message will be answered by the next process shortly.',
   },
 } satisfies Messages;

@@ -136,8 +136,10 @@ export function createLlmRouter({ intents, rules, model, budgetMs, routing }: Ll
           log('clarify', { intent: intent.name, problem });
           const options = [intent.name, ...candidates.map((c) => c.name).filter((n) => n !== intent.name)].slice(0, 3);
           return { intent: CLARIFY_INTENT, slots: { options }, confidence: LOW_CONFIDENCE - 0.2 };
-        });
+        }, ctx.signal);
       } catch (e) {
+        // The turn was given up (a stop handed its message over): no reading of it is wanted.
+        if (ctx.signal?.aborted) throw e;
         // One log line, no stack; the user gets the router's answer.
         const timeout = (isAppError(e) && e.code === 'llm_timeout') || (e as Error).name === 'AbortError';
         log(timeout ? 'timeout' : 'error', { error: (e as Error).message?.slice(0, 200), status: (e as { status?: number }).status });

@@ -7,6 +7,12 @@ export interface RouteContext {
   services: Services;
   /** For log lines of routers that call out (the LLM router). */
   requestId?: string;
+  /**
+   * The turn's own: aborted when the turn is given up (its inbox claim handed over at a stop,
+   * src/bot/inbox/claim.ts). A router that calls out stops waiting then and throws its reason —
+   * never falls back to another reading of a turn nobody will receive.
+   */
+  signal?: AbortSignal;
 }
 
 /** Text → intent, slots and a confidence in 0..1. Implemented by the rule router (and later the LLM router). */
