@@ -1,5 +1,5 @@
 // `npm run build`, after tsc: the data files the compiled code reads beside itself (the intent
-// classifier's model and combination weights: src/intents/classifier/*.json), copied into dist/
+// classifier's model and combination weights: src/intents/classifier/model.bin, *.json), copied into dist/
 // at the same relative paths. tsc emits only what is imported; these are read by URL.
 // `--out <dir>` copies into another output directory (the build test's).
 import { cpSync, readdirSync, statSync } from 'node:fs';
@@ -16,7 +16,7 @@ let copied = 0;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
       if (name !== 'generated') walk(path);
-    } else if (name.endsWith('.json')) {
+    } else if (name.endsWith('.json') || name.endsWith('.bin')) {
       cpSync(path, join(dist, relative(src, path)));
       copied++;
     }

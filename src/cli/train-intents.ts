@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { intents } from '../intents/catalogue.ts';
 import { EVAL_DICTIONARIES, loadEvalSet } from '../intents/eval/evaluate.ts';
-import { buildModel, catalogueCorpus, serializeModel } from '../intents/classifier/build.ts';
+import { buildModel, catalogueCorpus, encodeModel } from '../intents/classifier/build.ts';
 import { crossValidatedSamples, fitCombination, heldOutLines, nll, outOfFoldTuning } from '../intents/classifier/fit.ts';
 import { HUMAN_WEIGHT, humanLines } from '../intents/classifier/human.ts';
 import { MODEL_PATH } from '../intents/classifier/model.ts';
@@ -16,7 +16,7 @@ import { combine, COMBINATION_PATH, DEFAULT_COMBINATION } from '../intents/route
 /**
  * `npm run train:intents`: generates the corpus from the catalogue and the templates
  * (src/intents/classifier/corpus/), adds the tuning set's human-written singles (human.ts), trains
- * the classifier (model.json), then fits how the rules and the classifier combine on the tuning
+ * the classifier (model.bin), then fits how the rules and the classifier combine on the tuning
  * set (combination.json; never the test set) — on scores the classifier gave each tuning line
  * without having trained on its file (4 folds of whole files, fit.ts `outOfFoldTuning`), and on
  * template lines read by models trained without their template.
@@ -33,11 +33,11 @@ const cases = await loadEvalSet(dir);
 const templates = catalogueCorpus(intents);
 const lines = [...templates, ...humanLines(intents, cases, values['human-weight'] ? Number(values['human-weight']) : HUMAN_WEIGHT)];
 const model = buildModel(lines);
-const text = serializeModel(model);
-writeFileSync(MODEL_PATH, text);
+const file = encodeModel(model);
+writeFileSync(MODEL_PATH, file);
 const features = (a: keyof typeof model.audiences) => Object.keys(model.audiences[a].weights).length;
 console.log(
-  `${templates.length} corpus lines + ${lines.length - templates.length} human tuning lines → ${relative(process.cwd(), fileURLToPath(MODEL_PATH))}: ${(text.length / 1024).toFixed(0)} KiB, features staff ${features('staff')} / member ${features('member')}, ` +
+  `${templates.length} corpus lines + ${lines.length - templates.length} human tuning lines → ${relative(process.cwd(), fileURLToPath(MODEL_PATH))}: ${(file.length / 1024).toFixed(0)} KiB, features staff ${features('staff')} / member ${features('member')}, ` +
     `corpus ${model.corpusHash.slice(0, 12)}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IntentDef } from '../types.ts';
 import { corpusHash, generateCorpus, type CorpusLine } from './corpus/generate.ts';
-import type { ModelFile } from './model.ts';
+import { MODEL_MAGIC, type ModelFile, type ModelHeader } from './model.ts';
 import { TRAIN_DEFAULTS, trainAudience, type TrainOptions } from './train.ts';
 
 /** The corpus of the catalogue's intents (what `npm run train:intents` trains on). */
@@ -32,20 +32,56 @@ export function buildModel(lines: readonly TrainingLine[], opts: TrainOptions = 
 }
 
 /**
- * The file as written: one line per feature, keys in a fixed order, so the same model is the
- * same bytes and a retrain's diff is readable.
+ * The model file as shipped (the layout: MODEL_PATH in model.ts): the same model is the same
+ * bytes — features in training's fixed order, int32 little-endian, sections padded to 4 bytes.
+ * Not diffable: a retrain's effect is read in the route digest and the evaluation instead.
  */
-export function serializeModel(m: ModelFile): string {
-  const audience = (a: ModelFile['audiences']['staff']) =>
-    [
-      '{',
-      `"labels":${JSON.stringify(a.labels)},`,
-      `"bias":${JSON.stringify(a.bias)},`,
-      '"weights":{',
-      Object.entries(a.weights)
-        .map(([f, w]) => `${JSON.stringify(f)}:${JSON.stringify(w)}`)
-        .join(',\n'),
-      '}}',
-    ].join('\n');
-  return `{"version":${m.version},"corpusHash":${JSON.stringify(m.corpusHash)},"scale":${m.scale},"audiences":{\n"staff":${audience(m.audiences.staff)},\n"member":${audience(m.audiences.member)}}}\n`;
+export function encodeModel(m: ModelFile): Buffer {
+  const sections: Buffer[] = [];
+  const audience = (a: ModelFile['audiences']['staff']) => {
+    const names = Object.keys(a.weights);
+    for (const f of names) if (f.includes('\n')) throw new Error(`model: a feature holds a line break: ${JSON.stringify(f)}`);
+    const text = Buffer.from(names.join('\n'), 'utf8');
+    const ends = new Int32Array(names.length);
+    const pairs: number[] = [];
+    names.forEach((f, k) => {
+      for (const x of a.weights[f]!) {
+        if (!Number.isInteger(x) || x < -0x80000000 || x > 0x7fffffff) throw new Error(`model: weight ${x} of ${f} is not an int32`);
+        pairs.push(x);
+      }
+      ends[k] = pairs.length;
+    });
+    sections.push(text);
+    return { header: { labels: a.labels, bias: a.bias, features: names.length, textBytes: text.length, pairs: pairs.length }, ends, pairs: Int32Array.from(pairs) };
+  };
+  const staff = audience(m.audiences.staff);
+  const member = audience(m.audiences.member);
+  const header: ModelHeader = { version: 2, corpusHash: m.corpusHash, scale: m.scale, audiences: { staff: staff.header, member: member.header } };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const parts: Buffer[] = [];
+  let length = 0;
+  const put = (b: Buffer) => {
+    parts.push(b);
+    length += b.length;
+  };
+  const pad = () => {
+    if (length % 4) put(Buffer.alloc(4 - (length % 4)));
+  };
+  const int32s = (xs: Int32Array) => {
+    pad();
+    const b = Buffer.alloc(4 * xs.length);
+    xs.forEach((x, i) => b.writeInt32LE(x, 4 * i));
+    put(b);
+  };
+  put(Buffer.from(MODEL_MAGIC, 'latin1'));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(headerBytes.length);
+  put(len);
+  put(headerBytes);
+  for (const [i, a] of [staff, member].entries()) {
+    put(sections[i]!);
+    int32s(a.ends);
+    int32s(a.pairs);
+  }
+  return Buffer.concat(parts, length);
 }

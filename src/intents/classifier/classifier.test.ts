@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intents } from '../catalogue.ts';
-import { buildModel, serializeModel, trainingHash } from './build.ts';
+import { buildModel, encodeModel, trainingHash } from './build.ts';
 import { foldOf } from './fit.ts';
 import { humanLines, humanSource, isHuman, trainingCorpus } from './human.ts';
 import { calibrationTable, formatCalibrationTable } from './calibration.ts';
@@ -8,7 +8,7 @@ import { corpusHash, expand, generateCorpus, type CorpusLine } from './corpus/ge
 import { TEMPLATES } from './corpus/index.ts';
 import { SLOT_VALUES } from './corpus/slots.ts';
 import { features, normalizeForFeatures, PLACEHOLDER, stem } from './features.ts';
-import { classifierFrom, loadClassifier, NONE } from './model.ts';
+import { classifierFrom, decodeModel, loadClassifier, NONE } from './model.ts';
 import { seededRandom, TRAIN_DEFAULTS } from './train.ts';
 
 describe('classifier features', () => {
@@ -93,11 +93,26 @@ describe('training', () => {
   const opts = { ...TRAIN_DEFAULTS, minCount: 1, pruneBelow: 1 };
 
   it('is deterministic: the same corpus gives the same file, byte for byte', () => {
-    const a = serializeModel(buildModel(small, opts));
-    const b = serializeModel(buildModel(small, opts));
-    expect(a).toBe(b);
-    expect(serializeModel(buildModel([...small].reverse(), opts))).not.toBe(a);
-    expect(() => JSON.parse(a)).not.toThrow();
+    const a = encodeModel(buildModel(small, opts));
+    const b = encodeModel(buildModel(small, opts));
+    expect(a.equals(b)).toBe(true);
+    expect(encodeModel(buildModel([...small].reverse(), opts)).equals(a)).toBe(false);
+  });
+
+  it('reads back from its file exactly as it was trained: every probability equal, the file at any offset of a buffer', () => {
+    const model = buildModel(small, opts);
+    const trained = classifierFrom(model);
+    const file = encodeModel(model);
+    const shifted = Buffer.alloc(file.length + 3);
+    file.copy(shifted, 3); // a read buffer need not start on a multiple of 4
+    for (const read of [decodeModel(file), decodeModel(shifted.subarray(3))]) {
+      expect(read.corpusHash).toBe(model.corpusHash);
+      for (const [text, audience] of [['王芳买了什么', 'staff'], ['look up 13800000002', 'staff'], ['我的积分', 'member'], ['完全无关的话', 'member']] as const) {
+        expect(read.classify(text, audience)).toEqual(trained.classify(text, audience));
+      }
+    }
+    expect(() => decodeModel(Buffer.from('{"version":1}'))).toThrow(/not an intent model/);
+    expect(() => decodeModel(file.subarray(0, file.length - 4))).toThrow();
   });
 
   it('weighs a line by its weight; lines without one train exactly as lines of weight 1', () => {
@@ -110,7 +125,7 @@ describe('training', () => {
   });
 
   it('learns the small corpus', () => {
-    const c = classifierFrom(JSON.parse(serializeModel(buildModel(small, opts))));
+    const c = decodeModel(encodeModel(buildModel(small, opts)));
     expect(c.classify('王芳买了什么', 'staff')[0]!.label).toBe('member.orders');
     expect(c.classify('查一下王芳', 'staff')[0]!.label).toBe('member.lookup');
     expect(c.labels('member')).toEqual(['my.orders', 'my.points']);

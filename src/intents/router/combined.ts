@@ -240,7 +240,7 @@ function asTerseReading(candidates: readonly Candidate[], q: readonly number[], 
 }
 
 export interface CombinedRouterOptions extends RuleRouterOptions {
-  /** Default: the shipped model (src/intents/classifier/model.json). */
+  /** Default: the shipped model (src/intents/classifier/model.bin). */
   classifier?: Classifier;
   /** Default: the shipped fit (src/intents/classifier/combination.json). */
   combination?: Combination;
