@@ -50,17 +50,25 @@ const CUSTOMER_OF_M = 'SELECT c.external_userid FROM wecom_customers c WHERE c.m
  * moves the loser's to the survivor) shows the one bound last.
  */
 export const memberWeComColumns = {
+  // The follows as three arrays in the same order (f.id breaks ties): the short fields, the names,
+  // the remark. One JSON_OBJECT of them all is declared longer than 512 characters, a TEXT in the
+  // aggregate's temporary table, which sends that table to disk on every read (customers'
+  // summary-query.ts `newest`, docs/benchmarks.md bench:http session 22); each of these stays in memory.
   columns: `(${CUSTOMER_OF_M}) AS wecom_customer,
-  (SELECT JSON_ARRAYAGG(JSON_OBJECT('staffUserId', f.staff_userid, 'staffName', adder.name, 'remark', f.remark, 'addedAt', DATE_FORMAT(f.added_at, ${ISO}),
-       'deletedAt', DATE_FORMAT(f.deleted_at, ${ISO}), 'deletedBy', f.deleted_by, 'state', f.state, 'storeId', f.store_id, 'storeName', s.name, 'attributedStaff', attr.name) ORDER BY f.added_at, f.id)
+  (SELECT JSON_ARRAY(
+       JSON_ARRAYAGG(JSON_OBJECT('staffUserId', f.staff_userid, 'addedAt', DATE_FORMAT(f.added_at, ${ISO}), 'deletedAt', DATE_FORMAT(f.deleted_at, ${ISO}),
+         'deletedBy', f.deleted_by, 'state', f.state, 'storeId', f.store_id) ORDER BY f.added_at, f.id),
+       JSON_ARRAYAGG(JSON_OBJECT('staffName', adder.name, 'storeName', s.name, 'attributedStaff', attr.name) ORDER BY f.added_at, f.id),
+       JSON_ARRAYAGG(f.remark ORDER BY f.added_at, f.id))
      FROM wecom_follows f LEFT JOIN staff adder ON adder.wecom_user_id = f.staff_userid LEFT JOIN stores s ON s.id = f.store_id LEFT JOIN staff attr ON attr.id = f.staff_id
     WHERE f.external_userid = (${CUSTOMER_OF_M})) AS wecom_follows`,
   params: [] as unknown[],
   read(raw: Record<string, unknown>): MemberWeComView | null {
     if (raw.wecom_customer === null || raw.wecom_customer === undefined) return null;
     const follows = raw.wecom_follows;
-    // JSON text, or already parsed by the driver; NULL for a customer with no follows.
-    const list = (typeof follows === 'string' ? JSON.parse(follows) : (follows ?? [])) as Record<string, unknown>[];
+    // JSON text, or already parsed by the driver; [null, null, null] for a customer with no follows.
+    const [fields, names, remarks] = (typeof follows === 'string' ? JSON.parse(follows) : follows) as [Record<string, unknown>[] | null, Record<string, unknown>[] | null, unknown[] | null];
+    const list: Record<string, unknown>[] = (fields ?? []).map((f, i) => ({ ...f, ...names![i], remark: remarks![i] }));
     return {
       externalUserId: String(raw.wecom_customer),
       relationships: list.map((r) => ({

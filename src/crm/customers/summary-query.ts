@@ -20,14 +20,26 @@ import { readMemberRowsWith, type ExtraColumns, type MemberRow } from './rows.ts
 const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
 
 /**
- * One newest-first list of at most `take` rows (alias x) as a JSON array (NULL when empty). The
+ * One newest-first list of at most `take` rows (alias x) as JSON (NULL parts when empty). The
  * aggregate formats every matching row before its LIMIT: fine for the short lists (open tickets,
  * complaints of 90 days, interactions — at most 38 for a member at 1M, where reading only the
  * page saved less than its two extra subqueries cost the optimizer). The orders, hundreds for a
  * big buyer, read only their page (kernel newestJson).
+ *
+ * The long columns (`long`: a VARCHAR(2000) content, a ticket's title) are aggregated on their
+ * own, beside a JSON_OBJECT of the short `fields`, in the same ORDER BY … LIMIT (a total order:
+ * the id breaks ties, so the arrays line up), and put back into their rows by zippedList. Why:
+ * JSON_ARRAYAGG(… ORDER BY) keeps its values in a temporary table typed like the value, and a
+ * JSON_OBJECT declared longer than 512 characters is a TEXT there, which sends the table to disk
+ * (Aria: created and dropped on every read, ~190 µs of MariaDB CPU a list — docs/benchmarks.md,
+ * bench:http session 22); a table's own VARCHAR column and a short JSON_OBJECT stay in memory.
+ * summary.test.ts checks that the card creates no disk table.
  */
-const newest = (from: string, where: string, take: number, fields: string) => `
-  (SELECT JSON_ARRAYAGG(JSON_OBJECT(${fields}) ORDER BY x.created_at DESC, x.id DESC LIMIT ${take}) FROM ${from} WHERE ${where})`;
+const newest = (from: string, where: string, take: number, fields: string, long: readonly string[]) => {
+  const agg = (value: string) => `JSON_ARRAYAGG(${value} ORDER BY x.created_at DESC, x.id DESC LIMIT ${take})`;
+  return `
+  (SELECT JSON_ARRAY(${[agg(`JSON_OBJECT(${fields})`), ...long.map(agg)].join(', ')}) FROM ${from} WHERE ${where})`;
+};
 
 /** Orders counted in the card: fully refunded ones count nowhere. */
 const COUNTED = 'o.member_id = m.id AND (o.refunded_amount = 0 OR o.refunded_amount < o.amount)';
@@ -60,16 +72,18 @@ const summaryColumns = (recent: number) => `
     'tickets x',
     "x.member_id = m.id AND x.status IN ('open', 'in_progress')",
     5,
-    `'ticketNo', x.ticket_no, 'type', x.type, 'priority', x.priority, 'status', x.status, 'title', x.title, 'createdAt', DATE_FORMAT(x.created_at, ${ISO}), 'resolveDueAt', DATE_FORMAT(x.resolve_due_at, ${ISO})`,
+    `'ticketNo', x.ticket_no, 'type', x.type, 'priority', x.priority, 'status', x.status, 'createdAt', DATE_FORMAT(x.created_at, ${ISO}), 'resolveDueAt', DATE_FORMAT(x.resolve_due_at, ${ISO})`,
+    ['x.title'],
   )} AS open_tickets,
   (SELECT COUNT(*) FROM interactions f WHERE f.member_id = m.id AND f.follow_up_at <= ? AND f.follow_up_done_at IS NULL) AS pending_follow_ups,
   ${newest(
     'interactions x LEFT JOIN tickets tk ON tk.id = x.ticket_id',
     "x.member_id = m.id AND x.type = 'complaint' AND x.created_at >= ?",
     3,
-    `'content', x.content, 'createdAt', DATE_FORMAT(x.created_at, ${ISO}), 'ticketNo', tk.ticket_no`,
+    `'createdAt', DATE_FORMAT(x.created_at, ${ISO}), 'ticketNo', tk.ticket_no`,
+    ['x.content'],
   )} AS complaints,
-  ${newest('interactions x', 'x.member_id = m.id', 3, `'type', x.type, 'channel', x.channel, 'content', x.content, 'createdAt', DATE_FORMAT(x.created_at, ${ISO})`)} AS interactions,
+  ${newest('interactions x', 'x.member_id = m.id', 3, `'type', x.type, 'channel', x.channel, 'createdAt', DATE_FORMAT(x.created_at, ${ISO})`, ['x.content'])} AS interactions,
   kp.level AS koc_level,
   IF(kp.member_id IS NULL, NULL, (SELECT JSON_ARRAY(COUNT(*), COUNT(k.redeemed_at), CAST(SUM(k.commission) AS CHAR)) FROM koc_referrals k WHERE k.koc_member_id = m.id)) AS koc_totals`;
 
@@ -79,6 +93,21 @@ const jsonList = <T extends z.ZodType>(item: T) =>
   z
     .union([z.string(), z.array(z.unknown()), z.null()])
     .transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : (v ?? [])))
+    .pipe(z.array(item));
+/**
+ * A list read by `newest`: [rows of the short fields, then one array per long column], each NULL
+ * when empty; the long columns are put back into their rows under `long`'s names.
+ */
+const zippedList = <T extends z.ZodType>(long: readonly string[], item: T) =>
+  z
+    .union([z.string(), z.array(z.unknown())])
+    .transform((v) => {
+      const [rows, ...columns] = (typeof v === 'string' ? JSON.parse(v) : v) as [Record<string, unknown>[] | null, ...(unknown[] | null)[]];
+      return (rows ?? []).map((row, i) => {
+        for (let k = 0; k < long.length; k++) row[long[k]!] = columns[k]![i];
+        return row;
+      }) as unknown;
+    })
     .pipe(z.array(item));
 const count = z.union([z.number(), z.string(), z.bigint()]).transform(Number);
 /** A JSON_ARRAY column (text, or parsed by the driver): a scalar subquery's several aggregates in one value. */
@@ -104,11 +133,12 @@ const summaryRow = z.object({
   order_totals: jsonValue(z.tuple([count, z.string().nullable(), isoDate.nullable()])),
   recent_orders: jsonList(z.object({ orderNo: z.string(), paidAt: isoDate, amount: z.string(), store: z.string() })),
   tags: jsonList(z.object({ name: z.string(), category: z.string(), source: z.string() })),
-  open_tickets: jsonList(
+  open_tickets: zippedList(
+    ['title'],
     z.object({ ticketNo: z.string(), type: z.string(), priority: z.string(), status: z.string(), title: z.string(), createdAt: isoDate, resolveDueAt: isoDate }),
   ),
-  complaints: jsonList(z.object({ content: z.string(), createdAt: isoDate, ticketNo: z.string().nullable() })),
-  interactions: jsonList(z.object({ type: z.string(), channel: z.string(), content: z.string(), createdAt: isoDate })),
+  complaints: zippedList(['content'], z.object({ content: z.string(), createdAt: isoDate, ticketNo: z.string().nullable() })),
+  interactions: zippedList(['content'], z.object({ type: z.string(), channel: z.string(), content: z.string(), createdAt: isoDate })),
   pending_follow_ups: count,
   koc_level: z.number().nullable(),
   // [referrals, redemptions, SUM(commission) as text or null]; null for a member who is no KOC.

@@ -4,6 +4,7 @@ import { MEMBERS, NOW } from '../../../test/support/crm/fixture.ts';
 import { useCrmTestEnv } from '../../../test/support/crm/crm-test-env.ts';
 import { createTicket } from '../service/tickets/index.ts';
 import { memberSummary } from './summary.ts';
+import { summaryExtra } from './summary-query.ts';
 import { manyOrders } from '../../../test/support/crm/many-orders.ts';
 
 const DAY = 86_400_000;
@@ -120,6 +121,35 @@ describe('member 360 view', () => {
     } finally {
       await sql.query('DELETE FROM koc_referrals WHERE koc_member_id IN (?)', [[koc, quiet]]);
       await sql.query('DELETE FROM koc_profiles WHERE member_id IN (?)', [[koc, quiet]]);
+    }
+  });
+
+  // JSON_ARRAYAGG(… ORDER BY) keeps its values in a temporary table; a value declared as TEXT sends
+  // it to disk (Aria files made and dropped on every read: the card's largest cost, bench:http
+  // session 22), so the lists aggregate their long columns apart (summary-query.ts `newest`).
+  it('reads the card without a temporary table on disk, for members with and without lists', async () => {
+    const member = id('M00000003');
+    at(new Date(NOW.getTime() - 2 * DAY));
+    await createTicket(as('agent'), { memberId: member, type: 'repair', priority: 'normal', title: '门口台阶'.repeat(30) });
+    await logInteraction(as('agent'), { memberId: member, type: 'complaint', channel: 'call', content: '很长的投诉'.repeat(380) });
+    at(NOW);
+    const card = summaryExtra(crm.services, 5);
+    const conn = await crm.services.sql.getConnection();
+    try {
+      const disk = async () => Number((await conn.query<any[]>("SHOW SESSION STATUS LIKE 'Created_tmp_disk_tables'"))[0][0].Value);
+      for (const memberNo of ['M00000001', 'M00000003', 'M00000009']) {
+        const before = await disk();
+        const [[raw]] = await conn.execute<any[]>(`SELECT m.registered_at, m.source_channel, ${card.columns} FROM members m ${card.joins} WHERE m.id = ?`, [...card.params, id(memberNo)] as any[]);
+        expect(await disk()).toBe(before);
+        const facts = card.read(raw);
+        if (memberNo === 'M00000003') {
+          expect(facts.openTickets.map((t) => t.title)).toContain('门口台阶'.repeat(30));
+          expect(facts.recentComplaints.map((c) => c.content)).toContain('很长的投诉'.repeat(380));
+          expect(facts.recentInteractions.map((i) => i.content)).toContain('很长的投诉'.repeat(380));
+        }
+      }
+    } finally {
+      conn.release();
     }
   });
 });
