@@ -36,7 +36,7 @@ export const CONTENT_LAST = /[，,。；;\s]\s*(?:帮我|请|麻烦)?(记录一�
 export const DISCLAIMER_ZH = /(?:并|也)?不是(?:说|真的)?(?:要|想|让你|叫你|打算|非要)|没(?:有)?(?:说过?)?(?:要|想|打算|让你|叫你|要你)(?=[^吗么？?]*$)|并不想|也不想/;
 export const DISCLAIMER_EN = /\b(?:i'?m|i am) not (?:asking|trying|going|saying)\b|\bnot (?:asking|trying) (?:you )?to\b|\bi (?:didn'?t|did not) (?:ask|mean)\b/i;
 /** Talk that is only talk ("就随便说说", "只是问问", "just asking"): no instruction at all. */
-export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|随便问问|就问问|只是问问|问问而已|我就问一下|只是想问|吐槽一下|\bjust (?:asking|saying|wondering|curious)\b/i;
+export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|随便问问|就问问|只是问问|先问问|问问而已|我就问一下|只是想问|吐槽一下|\bjust (?:asking|saying|wondering|curious)\b/i;
 
 /**
  * One action refused, another asked instead, after a pause ("不用建工单 就记一下 …", "别发券了，只打个标签",
@@ -94,6 +94,11 @@ export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|真的假的|了没有?|�
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
 export const WEIGHING =
   /要不要|需不需要|用不用|该不该|是不是该|合适吗|合不合适|妥不妥|妥当吗|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise|alright|all right) (?:to|if)\b|\b(?:ok|okay|fine|alright|all right|a good idea|wise)\s*[?？]?\s*$/i;
+/**
+ * Whether someone did a write, asked with the doer as its subject ("王芳上周有人给她加过积分没", "是不是有人给她打过标签",
+ * "did we add points to 王芳?", "has anyone logged a call for him"): about that write, not about the member's record.
+ */
+export const ASKED_IF_DONE = /(?:有人|有没有人|是不是有人|谁)[^，,。；;]{0,12}?过|\b(?:did|have|has)\s+(?:we|you|anyone|someone|somebody|they|i)\b/i;
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
