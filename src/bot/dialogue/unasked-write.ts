@@ -4,7 +4,8 @@ import { slotsAs } from '../../intents/router/rules.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
-import { ASKED_IF_DONE, VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { asksWhoDid } from '../../intents/parse/done-question.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { HANDS_OFF, namedWrite, speaksOfAWrite } from '../understand/requests.ts';
 import { CANCEL_INTENT, SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
@@ -38,7 +39,7 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
     const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
     // So is one asking whether someone did it ("有人给她加过积分没", "did we add points to 王芳?"): the write's own question,
     // answered by its read, never done.
-    const weighed = mood.question && (WEIGHING.test(msg.text) || ASKED_IF_DONE.test(msg.text)) && routed.unasked !== undefined;
+    const weighed = mood.question && (WEIGHING.test(msg.text) || asksWhoDid(msg.text)) && routed.unasked !== undefined;
     if (!declined && !weighed) return null;
     const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
     const others = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));

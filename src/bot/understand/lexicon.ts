@@ -94,11 +94,6 @@ export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|真的假的|了没有?|�
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
 export const WEIGHING =
   /要不要|需不需要|用不用|该不该|是不是该|合适吗|合不合适|妥不妥|妥当吗|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise|alright|all right) (?:to|if)\b|\b(?:ok|okay|fine|alright|all right|a good idea|wise)\s*[?？]?\s*$/i;
-/**
- * Whether someone did a write, asked with the doer as its subject ("王芳上周有人给她加过积分没", "是不是有人给她打过标签",
- * "did we add points to 王芳?", "has anyone logged a call for him"): about that write, not about the member's record.
- */
-export const ASKED_IF_DONE = /(?:有人|有没有人|是不是有人|谁)[^，,。；;]{0,12}?过|\b(?:did|have|has)\s+(?:we|you|anyone|someone|somebody|they|i)\b/i;
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
