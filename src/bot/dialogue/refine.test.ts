@@ -187,3 +187,11 @@ describe('refine (session 15 follow-ups): the earlier slots are kept', () => {
     expect(refine('3', last, lookups)).toBeNull();
   });
 });
+
+describe('session 22: a store said after the store-wide RFM answer', () => {
+  it('is the RFM again for that store, not another report', () => {
+    const last = { intent: 'insights.rfm', slots: {}, text: '会员分层' };
+    expect(refine('那徐汇店呢', last, lookups)).toMatchObject({ intent: { name: 'insights.rfm' }, slots: { store: '上海徐汇店' } });
+    expect(refine('静安的呢', last, lookups)?.slots).toEqual({ store: '上海静安店' });
+  });
+});

@@ -5,12 +5,10 @@ import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
 import { VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { asksWhoDid } from '../../intents/parse/done-question.ts';
 import { analyseMood } from '../understand/mood.ts';
-import { namedWrite, speaksOfAWrite } from '../understand/requests.ts';
+import { HANDS_OFF, namedWrite, speaksOfAWrite } from '../understand/requests.ts';
 import { CANCEL_INTENT, SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
-
-/** "别动王芳的积分", "don't touch her points": hands off the thing named, a refusal of its write. */
-const HANDS_OFF = /(?:别|不要|不准|先别)(?:去)?(?:动|碰)|\b(?:don'?t|do not) touch\b/i;
 
 type Reading = { intent: IntentDef; route: RouteResult };
 
@@ -39,7 +37,9 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
   async function unaskedWrite(msg: InboundMessage, actor: Actor, routed: RouteResult, named = false): Promise<Reading | null> {
     const mood = analyseMood(msg.text);
     const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
-    const weighed = mood.question && WEIGHING.test(msg.text) && routed.unasked !== undefined;
+    // So is one asking whether someone did it ("有人给她加过积分没", "did we add points to 王芳?"): the write's own question,
+    // answered by its read, never done.
+    const weighed = mood.question && (WEIGHING.test(msg.text) || asksWhoDid(msg.text)) && routed.unasked !== undefined;
     if (!declined && !weighed) return null;
     const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
     const others = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));

@@ -36,7 +36,7 @@ export const CONTENT_LAST = /[，,。；;\s]\s*(?:帮我|请|麻烦)?(记录一�
 export const DISCLAIMER_ZH = /(?:并|也)?不是(?:说|真的)?(?:要|想|让你|叫你|打算|非要)|没(?:有)?(?:说过?)?(?:要|想|打算|让你|叫你|要你)(?=[^吗么？?]*$)|并不想|也不想/;
 export const DISCLAIMER_EN = /\b(?:i'?m|i am) not (?:asking|trying|going|saying)\b|\bnot (?:asking|trying) (?:you )?to\b|\bi (?:didn'?t|did not) (?:ask|mean)\b/i;
 /** Talk that is only talk ("就随便说说", "只是问问", "just asking"): no instruction at all. */
-export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|随便问问|就问问|只是问问|问问而已|我就问一下|只是想问|吐槽一下|\bjust (?:asking|saying|wondering|curious)\b/i;
+export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|随便问问|就问问|只是问问|先问问|问问而已|我就问一下|只是想问|吐槽一下|\bjust (?:asking|saying|wondering|curious)\b/i;
 
 /**
  * One action refused, another asked instead, after a pause ("不用建工单 就记一下 …", "别发券了，只打个标签",

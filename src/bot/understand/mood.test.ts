@@ -378,3 +378,11 @@ describe('session 20: 算了 giving up a hesitation, and "are you kidding"', () 
     for (const t of ['开什么玩笑 给全店清零', '给周杰加1000分？开啥玩笑']) expect({ t, a: analyseMood(t).affirmative, h: analyseMood(t).hypothetical }).toEqual({ t, a: false, h: true });
   });
 });
+
+describe('session 22: a question before a pause, and whether someone did a write', () => {
+  it('reads 吗 before a pause as a question whatever follows, and keeps a polite request a request', async () => {
+    const { analyseMood } = await import('./mood.ts');
+    expect(analyseMood('郑凯的客户能转给韩梅吗 我先问问').affirmative).toBe(false);
+    expect(analyseMood('给刘洋加50分 好吗 谢谢').politeRequest).toBe(true);
+  });
+});

@@ -158,6 +158,8 @@ function readMood(raw: string): Mood {
     cue('q-end', endQuestion && !(contentLong && !perfective) ? endQuestion : null) ||
     // "tag 13800000007 VIP? not sure": a question mark after the instruction asks, whatever follows it (never inside dictated content).
     cue('q-mid', !f.content && /[?？]/.test(f.tail) ? '?' : null) ||
+    // "…能转给小刘吗 我先问问": 吗 before a pause asks too, whatever follows (never inside dictated content).
+    cue('q-mid', !f.content && /[吗么](?=[\s，,。;；])/.test(f.tail) ? '吗' : null) ||
     cue('q', L.QUESTION_START_EN.exec(text)?.[0]) ||
     cue('q', L.QUESTION_EN.exec(scan)?.[0]) ||
     cue('q-perfective', perfective ? 'perfective' : null) ||

@@ -73,3 +73,12 @@ describe('session 20: a tag verb with a measure word names the tag write', () =>
     expect(namedWrite('要不要打个折')).toBeNull();
   });
 });
+
+describe('session 22: hands off a tag', () => {
+  it('names taking the tag off, the write a "别动…标签" refuses', async () => {
+    const { namedWrite } = await import('./requests.ts');
+    expect(namedWrite('别动周杰的商务宴请标签')).toBe('tag.remove');
+    expect(namedWrite('不要碰她的标签')).toBe('tag.remove');
+    expect(namedWrite('别给周杰打商务宴请标签')).toBe('tag.add');
+  });
+});

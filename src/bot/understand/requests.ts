@@ -97,6 +97,9 @@ const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这�
 /** Looking at something ("不用看积分了", "don't show me the recall list"): about a read, whatever it names. */
 const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b/i;
 
+/** "别动王芳的积分", "don't touch her points": hands off the thing named, a refusal of its write. */
+export const HANDS_OFF = /(?:别|不要|不准|先别|甭)(?:去)?(?:动|碰)|\b(?:don'?t|do not) touch\b/i;
+
 export function namedWrite(text: string): string | null {
   // In simplified characters, as the router reads it ("不用導出了" names 导出).
   const t = toSimplified(text.normalize('NFKC'));
@@ -107,7 +110,10 @@ export function namedWrite(text: string): string | null {
     if (m && (!best || m.index < best.at)) best = { intent, at: m.index };
   }
   if (!best) return SEND.test(t) ? 'recall.launch' : null;
-  return best.intent === 'tag.add' && LISTED_PEOPLE.test(t) ? 'tag.batch' : best.intent;
+  if (best.intent !== 'tag.add') return best.intent;
+  // Hands off a tag ("别动李娜的投诉过标签", "don't touch her tags"): the tag is there already, what is refused is taking it off.
+  if (HANDS_OFF.test(t)) return 'tag.remove';
+  return LISTED_PEOPLE.test(t) ? 'tag.batch' : best.intent;
 }
 
 /** A member's own writes by their words: the hand-off (a person, a ticket, a complaint) and 退订. */

@@ -44,3 +44,14 @@ describe('doneQuestion', () => {
     for (const t of ['周强投诉过吗', '给她打上投诉过了吗', '投诉过标签打上了没']) expect(doneQuestion(t), t).toBe('done');
   });
 });
+
+describe('session 22: whether someone did it', () => {
+  it('needs the doer as subject; without one the question asks for the record', async () => {
+    const { asksWhoDid } = await import('./done-question.ts');
+    expect(asksWhoDid('陈静昨天有人给她打过标签吗')).toBe(true);
+    expect(asksWhoDid('has anyone logged a call for 刘洋?')).toBe(true);
+    expect(asksWhoDid('did we give 刘洋 the 50 points')).toBe(false);
+    expect(asksWhoDid('给陈静打过标签吗')).toBe(false);
+    expect(asksWhoDid('有人说要给陈静打标签')).toBe(false);
+  });
+});

@@ -70,3 +70,13 @@ export function doneQuestion(text: string): DoneQuestion | null {
 
 /** Whether the message asks if an action was done, or how things stand after it. */
 export const asksWhetherDone = (text: string): boolean => doneQuestion(text) !== null;
+
+/**
+ * Whether someone did it, asked with the doer as its subject ("王芳上周有人给她加过积分没", "是不是有人给她打过标签",
+ * "has anyone logged a call for him"): about the write itself — who did it, whether it
+ * went in — so it is reported as that write, answered by its read (src/bot/pipeline.ts), never done. Without a doer
+ * ("给13800000007加过积分没") it asks for the record: the read.
+ */
+// Someone, not we or you: "did we add points for 周杰 yet" asks for the record (the tuning labels read it as the look-up).
+const DOER = /有人|有没有人|是不是有人|谁|\b(?:did|have|has)\s+(?:anyone|someone|somebody|anybody)\b/i;
+export const asksWhoDid = (text: string): boolean => doneQuestion(text) === 'done' && DOER.test(text.normalize('NFKC'));

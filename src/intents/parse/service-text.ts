@@ -6,6 +6,7 @@
  */
 import type { InteractionChannel, InteractionType, TicketPriority, TicketStatus, TicketType } from '../../crm/service/index.ts';
 import { CN_NUMERAL, parseNumber } from '../router/numbers.ts';
+import { correctionAt } from './self-correction.ts';
 
 type Rule<T> = [RegExp, T];
 const first = <T>(text: string, rules: Rule<T>[]): { value: T; match: string } | undefined => {
@@ -248,6 +249,24 @@ export interface ParsedPoints {
  * "add 200 points to … for birthday" → +200, birthday.
  */
 export function parsePoints(text: string, refs: (string | undefined)[]): ParsedPoints {
+  // "给王芳加一百 不对 两百分", "扣80分 不对 扣50": the figure said after the correction is the one (self-correction.ts);
+  // said without a verb ("扣100 不对 50分") it keeps the direction first said — a deduction never turns into a gift.
+  const at = correctionAt(text);
+  const after = at === undefined ? undefined : pointsOf(text.slice(at.end), refs);
+  if (!at || after?.delta === undefined) return pointsOf(text, refs);
+  const before = pointsOf(text.slice(0, at.start), refs);
+  // The verb before the figure ("不对 扣50"), not a reason's word after it ("40分 兑换饮料").
+  const tail = text.slice(at.end);
+  const lead = tail.slice(0, Math.max(0, tail.search(new RegExp(`\\d|${CN_NUMERAL}`))));
+  const signed = SIGN_WORD.test(lead) || before.delta === undefined ? after.delta : Math.sign(before.delta) * Math.abs(after.delta);
+  const reason = after.reason ?? before.reason;
+  return { delta: signed, ...(reason ? { reason } : {}) };
+}
+
+/** A word that says which way points go (the verbs of pointsOf's PLUS and MINUS). */
+const SIGN_WORD = /扣|减|兑换|加|补|送|赠|奖励|退回|退还|返还|\b(?:deduct|subtract|remove|redeem|take|knock|dock|add|give|award|credit|refund)\b|[+\-−]\s*\d/i;
+
+function pointsOf(text: string, refs: (string | undefined)[]): ParsedPoints {
   let t = text;
   for (const r of refs) if (r) t = t.split(r).join(' ');
   // Digits (with a thousands comma, "1.5k", "2w", "3千") or a Chinese numeral ("两百", "一千五百").

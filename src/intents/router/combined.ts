@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RouteAlternative, RouteResult } from '../../bot/types.ts';
 import { loadClassifier, NONE, type Classifier } from '../classifier/model.ts';
-import { asksWhetherDone } from '../parse/done-question.ts';
+import { asksWhetherDone, asksWhoDid } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
@@ -228,6 +228,17 @@ export function unaskedWriteOf(text: string, candidates: readonly Candidate[], q
   return best;
 }
 
+/** The likeliest write with a read counterpart before a question about it was read as that read (asksWhoDid). */
+function writeAskedAbout(candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>): { label: string; p: number } | null {
+  let best: { label: string; p: number } | null = null;
+  for (const [i, c] of candidates.entries()) {
+    const def = byName.get(c.label);
+    if (!def || def.effect === 'read' || def.effect === 'control' || !def.readCounterpart) continue;
+    if (q[i]! >= THRESHOLDS.optionFloor && (!best || q[i]! > best.p)) best = { label: c.label, p: q[i]! };
+  }
+  return best;
+}
+
 /** How sure a terse reading is (terse-readings.ts): a whole-fragment match, as sure as a rule's trigger (rules.ts CONFIDENCE.sure). */
 const TERSE_CONFIDENCE = 0.9;
 
@@ -288,7 +299,8 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // … a count of members over a period, which only the dashboard has, and a member named beside churn words.
       const scoped = await withoutMemberIntentsForAStore(rules.text, candidates, await asTagCountWithoutSegmentWord(rules.text, candidates, read, slotsOf), slotsOf, byName);
       const q = await asMemberReadWhenNamed(rules.text, candidates, await asDashboardOverAPeriod(rules.text, candidates, scoped, slotsOf), slotsOf);
-      const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName);
+      // … or the write a question whether someone did it asks about ("有人给她加过积分没"): read as its read above, named here.
+      const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName) ?? (asksWhoDid(rules.text) ? writeAskedAbout(candidates, named, byName) : null);
       // Named beside a read, a clarification or the fallback — never beside a write that was asked for: see unaskedWriteOf.
       const chosesWrite = (r: RouteResult) => {
         const effect = byName.get(r.intent)?.effect;

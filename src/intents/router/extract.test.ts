@@ -221,3 +221,12 @@ describe('extractors', () => {
     expect(findTagPhrase('打标签 吃货')?.value).toBe('吃货');
   });
 });
+
+describe('session 22: the member named after the sentence that pointed at them', () => {
+  it('reads a name alone at the end after a pronoun, never an everyday word there', () => {
+    expect(findName('帮他记一下 周末要包间 刘洋', [])?.value).toBe('刘洋');
+    expect(findName('她的积分扣30 陈静', [])?.value).toBe('陈静');
+    expect(findName('给她记一下 高兴', [])).toBeUndefined();
+    expect(findName('给他加50分 生日', [])).toBeUndefined();
+  });
+});

@@ -1,5 +1,6 @@
 import { cutName, hanName, isSurname, latinNameLike, titledSurname, withoutLeadWord } from './names.ts';
 import { introducedName } from './introduced-name.ts';
+import { isCommonSurname } from './common-surnames.ts';
 import { EMAIL_IN_TEXT, normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
@@ -395,6 +396,8 @@ const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级
 // "他们家王芳" / "她家那个陈静": a household named before the member, not a pointer at one.
 const PRONOUN = /(?<!其)他(?!们?家)|她(?!们?家)|\bTA\b|\b(?:him|her|his|he|she)\b/i;
 const HAN_NAME = /^[\p{Script=Han}·]{2,8}$/u;
+/** A Han name alone at the end, after a pause (a space or a comma), a particle or "pls" at most after it. */
+const NAME_AFTER = /[\s，,]+(\p{Script=Han}{2,3})\s*(?:吧|呢|啊|哈|哦|\bpls\b|\bplease\b)?[\s。.!！]*$/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
 /** English function words are never part of a name ("who are our top referrers", "can you add points", "open tickets here" — "can you" and "here" read as pinyin; "take … off" as ta ke; "open one: …", "this one's points" — the pronoun one). */
 const ENGLISH_WORDS = /\b(?:are|is|was|were|be|been|our|your|my|the|top|who|what|which|any|all|of|for|me|us|we|you|i|it|they|them|their|and|or|with|to|from|this|that|these|those|one|ones|another|best|most|can|could|would|should|will|shall|do|does|did|have|has|had|if|how|when|where|why|not|no|yes|here|there|now|today|please|know|tell|got|get|some|every|each|again|just|also|take|off|put|give|add|deduct|points|pts)\b/i;
@@ -412,6 +415,15 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
   if (email) return { value: email[0], span: { start: email.index, end: email.index + email[0].length } };
   // Found in the message itself: the pronoun may sit inside a trigger ("再扣她50分").
   const pronoun = PRONOUN.exec(text);
+  // The member named after the sentence that pointed at them ("给她加500分 王芳", "她的单子 陈静"): the pronoun's
+  // member, said once the request was out — a name of a common surname, alone after a pause at the very end.
+  const after = pronoun ? NAME_AFTER.exec(rest) : null;
+  // Not an everyday word that starts with a surname's character ("记一下 高兴", "马上"): the word segmenter keeps those whole.
+  const surnameAlone = (run: string) => [...segmenter.segment(run)][0]?.segment.length === 1;
+  if (after && after.index > pronoun!.index && isCommonSurname(after[1]![0]!) && hanName(after[1]!) === after[1] && !NOT_A_NAME.test(after[1]!) && surnameAlone(after[1]!)) {
+    const start = after.index + after[0].indexOf(after[1]!);
+    return { value: after[1]!, span: { start, end: start + after[1]!.length } };
+  }
   if (pronoun) rest = rest.slice(0, pronoun.index) + ' '.repeat(rest.length - pronoun.index);
   for (const re of FILLERS) rest = rest.replace(re, (m) => ' '.repeat(m.length));
   // Latin names keep their inner single spaces ("Zhang Wei"); everything else splits.

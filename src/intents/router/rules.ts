@@ -8,6 +8,7 @@ import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.
 import { findLevelByName, levelDirectory, type LevelEntry } from './level-names.ts';
 import { hanWords } from './homophones.ts';
 import { createTypoFixer } from './typos.ts';
+import { correctionAt } from '../parse/self-correction.ts';
 import { CLARIFY_INTENT, type RouteContext, type Router } from './types.ts';
 
 export interface RuleRouterOptions {
@@ -313,6 +314,20 @@ async function extractSlots(
       if ('period' in ((def.slots as unknown as { shape?: object }).shape ?? {})) slots.period = month;
     } else put(kind, f);
     if (f) rest = blank(rest, [f.span]);
+  }
+  // A value taken back inside the message ("打个爱吃辣吧哦已经有了那就打个老客", "send 30 no wait 20"): the one said
+  // after the correction wins (self-correction.ts); the member and everything not restated stay as first said.
+  const correction = correctionAt(masked);
+  if (correction) {
+    const after = masked.slice(correction.end);
+    if (slotOf('tag')) {
+      const tag = findDictionaryTags(after, await tagNames())[0];
+      if (tag) slots[slotOf('tag')!] = tag.value;
+    }
+    for (const [kind, find] of numeric) {
+      const f = slotOf(kind) ? find(after) : undefined;
+      if (f && !(kind === 'days' && 'month' in f && f.month)) slots[slotOf(kind)!] = f.value;
+    }
   }
   // A name only when no identifier was given: "13800000001 张伟" means the phone.
   if (slots[slotOf('phone') ?? ''] === undefined && slots[slotOf('memberNo') ?? ''] === undefined) put('name', findName(text, consumed));

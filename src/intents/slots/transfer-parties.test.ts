@@ -59,3 +59,14 @@ describe('transferParties: who hands over, who takes over, however it is phrased
     expect(transferParties('孙悦的客户有多少')).toEqual({});
   });
 });
+
+describe('session 22: a transfer asked about still names its parties (the gate keeps it from running)', () => {
+  it.each([
+    ['孙悦的客户可以转给郑凯吗 我就问问', { from: '孙悦', to: '郑凯' }],
+    ['许晴要是调走了 她的客户该怎么转给唐宁', { from: '许晴', to: '唐宁' }],
+    // Only the taker named: read, the intent asks whose.
+    ['干脆把所有客户都转给韩梅好了', { to: '韩梅' }],
+  ])('%s', (text, parties) => {
+    expect(transferParties(text)).toEqual(parties);
+  });
+});

@@ -11,7 +11,9 @@ const WHO = '([^\\s，,。.!！?？、的把将从让由请叫]{1,16}?)';
 const TAIL = '([^\\s，,。.!！?？、]{1,16})';
 /** What stands between a person and their customers: 的, 手上的, 名下的, 企微, 所有 …. */
 const OWNS = '\\s*(?:的|手上的|手里的|名下的|那边的|负责的)\\s*(?:所有|全部)?\\s*(?:的)?\\s*(?:企业?微信|企微)?\\s*(?:客户|顾客|客人|好友|联系人)(?:们)?';
-const HAND = '\\s*(?:你|您)?\\s*(?:帮我|帮忙|麻烦|给我)?\\s*(?:全部|都|全都|统统)?\\s*(?:都)?\\s*(?:先|就|也|暂时|直接|统一)?\\s*(?:转给|转交给|转交|交接给|交给|分给|分配给|转移给|转到|移交给|移交|划给|划到|过给|给)\\s*';
+// A modal or a how before the verb ("能转给小刘吗", "要不要转给", "怎么转给王店长") asks about the same hand-over: its
+// parties are read all the same (the gate, not the parser, keeps a question from running).
+const HAND = '\\s*(?:你|您)?\\s*(?:帮我|帮忙|麻烦|给我)?\\s*(?:全部|都|全都|统统)?\\s*(?:都)?\\s*(?:能不能|可不可以|能否|可以|能|要不要|该不该|应该|需要|要|得|该)?\\s*(?:怎么|咋|如何)?\\s*(?:先|就|也|暂时|直接|统一)?\\s*(?:转给|转交给|转交|交接给|交给|分给|分配给|转移给|转到|移交给|移交|划给|划到|过给|给)\\s*';
 // Leaving said with where to ("调去总部了", "调到杭州"), and the customers as "她手上那些".
 const LEFT = '\\s*(?:离职|辞职|要走|走了|调走|调岗|调店|调去|调到|调回|转岗|退休|不干|休产假|休假)[^，,。.!！]{0,8}[，,。\\s]*(?:他|她|ta|TA)?\\s*(?:的|手上的?|手里的?|名下的?)?\\s*(?:那些|这些)?\\s*(?:所有|全部)?\\s*(?:企业?微信|企微|微信)?\\s*(?:客户|顾客|客人|好友|联系人)';
 const TAKE = '\\s*(?:来)?\\s*(?:接手|接管|接过来|接过去|接|跟进|负责)';
@@ -43,6 +45,8 @@ const HANDS_OVER = /转|移交|交接|分给|划给|交给|接手|接管|\b(?:tr
 const FROM_ONLY_ZH = new RegExp(`(?:^|[\\s，,。；;把将])${WHO}${OWNS}`, 'u');
 const FROM_ONLY_EN = new RegExp(`\\b(?:transfer|move|hand\\s+over|reassign|pass)\\s+(?:all\\s+(?:of\\s+)?)?${EN_WHO}['’]s?${EN_CUSTOMERS}\\b`, 'iu');
 
+const TO_ONLY = new RegExp(`(?:客户|顾客|客人|好友|联系人)(?:们)?${HAND}${TAIL}`, 'u');
+
 const GLUED_REQUEST = /(?<=\p{Script=Han})(?:你|您)(?:帮|给|来|去|处理|弄|操作|看|搞).*$|(?<=\p{Script=Han})(?:帮我|帮忙|麻烦).*$/u;
 
 /**
@@ -65,7 +69,7 @@ function staffForm(v: string): string | undefined {
 /** A party as named: particles and leading request words off; a Chinese name cut from words glued to it. */
 function clean(raw: string): string {
   // The request glued after the party ("转给小张你帮我弄一下", "小李你处理下") is the user turning to the bot.
-  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(GLUED_REQUEST, '').replace(/(?:好吗|好不好|好嘛|行吗|可以吗|吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
+  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(GLUED_REQUEST, '').replace(/(?:好了|好吗|好不好|好嘛|行吗|可以吗|吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
   const staff = staffForm(v);
   if (staff) v = staff;
   else if (/^\p{Script=Han}{3,}$/u.test(v)) v = hanName(cutName(v)) ?? v;
@@ -96,5 +100,9 @@ export function transferParties(text: string): { from?: string; to?: string } {
   // Only when a hand-over is named at all ("孙悦的客户有多少" names none).
   const m = HANDS_OVER.test(t) ? (FROM_ONLY_ZH.exec(t) ?? FROM_ONLY_EN.exec(t)) : null;
   const f = m ? clean(m[1]!) : '';
-  return f ? { from: f } : {};
+  if (f) return { from: f };
+  // Only who takes them ("把全店客户都转给李娜好了", "客户能转给小刘吗"): the taker named is still read, the intent asks whose.
+  const to = TO_ONLY.exec(t);
+  const g = to ? clean(to[1]!) : '';
+  return g && (staffForm(g) === g || hanName(g) === g) ? { to: g } : {};
 }
