@@ -18,6 +18,7 @@ import { namesMember } from './member-refs.ts';
 import { answerRefinement } from './refinement.ts';
 import { answerMemory } from './remember.ts';
 import { rowPick } from './row-pick.ts';
+import { seenMember } from './seen-member.ts';
 import { ticketFollowUp } from './ticket-follow-up.ts';
 import { cancelsNothing, unaskedWrites } from './unasked-write.ts';
 import { unmatchedReply } from './unmatched.ts';
@@ -44,6 +45,7 @@ export function createDialogue(deps: DialogueDeps) {
   const askAgainFor = anotherMember(ctx);
   const tickets = ticketFollowUp(ctx);
   const pickRow = rowPick(ctx);
+  const seenAgain = seenMember(ctx);
   const refineLast = answerRefinement(ctx);
   const declineUnasked = unaskedWrites(ctx);
   const batches = listedBatch(ctx);
@@ -90,7 +92,7 @@ export function createDialogue(deps: DialogueDeps) {
       if (instead) return prepare(memory, actor, instead.intent, instead.route, msg.text, lang);
       // A member carried from the turn before (not said now) is reported by number (focus.ts byNumber).
       const carried = namesMember(route.slots) ? null : focus.previousRefs(memory);
-      const fromFocus = await focus.byNumber(focus.focused(memory, actor, intent, route, msg.text), carried, msg, actor);
+      const fromFocus = await seenAgain(intent, await focus.byNumber(focus.focused(memory, actor, intent, route, msg.text), carried, msg, actor), memory, msg, actor);
       return prepare(memory, actor, intent, await tickets.withTicketNo(msg, memory, actor, intent, fromFocus), msg.text, lang);
     },
 
