@@ -29,4 +29,16 @@ describe('a member named again who is already in the conversation', () => {
     expect(r).toMatchObject({ intent: 'member.level', slots: { name: '周杰' } });
     expect(r.slots.memberNo).toBeUndefined();
   });
+  it('the member in focus named again without pointing at them stays as written (a first naming style)', async () => {
+    await say('store_manager_01', '陈静的档案');
+    const r = await say('store_manager_01', '陈静的等级');
+    expect(r).toMatchObject({ intent: 'member.level', slots: { name: '陈静' } });
+  });
+
+  it('a name after a list is its first naming: as written', async () => {
+    const list = await say('store_manager_01', '流失预警名单');
+    const first = /\n1\. (\S+) M\d{8}/.exec(list.text)?.[1];
+    expect(first).toBeDefined();
+    expect((await say('store_manager_01', `${first}的订单`)).slots).toMatchObject({ name: first });
+  });
 });

@@ -21,6 +21,7 @@ import { rowPick } from './row-pick.ts';
 import { seenMember } from './seen-member.ts';
 import { ticketFollowUp } from './ticket-follow-up.ts';
 import { cancelsNothing, unaskedWrites } from './unasked-write.ts';
+import { writeUndo as writeUndoOf } from './undo-write.ts';
 import { unmatchedReply } from './unmatched.ts';
 
 export type { DialogueDeps, Plan } from './context.ts';
@@ -41,6 +42,7 @@ export function createDialogue(deps: DialogueDeps) {
   const goAhead = goAheadAfterDecline(ctx, focus);
   const changeHeld = heldChange(ctx);
   const correctWrite = writeCorrection(ctx, focus);
+  const undoWrite = writeUndoOf(ctx, focus);
   const correctAnswer = answerCorrection(ctx);
   const askAgainFor = anotherMember(ctx);
   const tickets = ticketFollowUp(ctx);
@@ -70,6 +72,7 @@ export function createDialogue(deps: DialogueDeps) {
       if (changed) return changed;
       const plan =
         (await correctWrite(turn, held)) ??
+        (await undoWrite(turn, held)) ??
         (await correctAnswer(turn, recent)) ??
         (await askAgainFor(turn, recent)) ??
         (await tickets.sameTicket(turn)) ??
