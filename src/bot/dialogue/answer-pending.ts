@@ -79,9 +79,11 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     // "王芳 VIP", "13800000006 加100 生日": the member and the request's next details at once — the request again with
     // the details appended (as content is), the member as answered; only when the details add to it and the router
     // read no other write.
-    const both = pending.kind === 'fill' && pending.need === 'member' && !answer?.bare ? memberAndRest(said) : null;
+    // To "哪一位？" too ("13800000003这个 新客首单奖励" after 给张伟加300积分 listed three 张伟): the member picked, the rest read on.
+    // A pick by phone or member number only: a name there is the ambiguous one again.
+    const both = ((b) => (b && pending.kind === 'pick' && b.member.slots.name !== undefined ? null : b))((pending.kind === 'pick' || pending.need === 'member') && !answer?.bare ? memberAndRest(said) : null);
     const otherWrite = routed.intent !== pending.intent && !weak(actor, routed) && !['read', 'control'].includes(getIntent(routed.intent)?.effect ?? 'read');
-    if (both && !otherWrite && pending.kind === 'fill') {
+    if (both && !otherWrite) {
       const text = `${pending.text} ${both.rest}`;
       const found = await slotsAs(intent, text, { audience: actor.kind, actor, services });
       for (const k of MEMBER_REF) delete found[k];

@@ -73,4 +73,15 @@ describe('pickAnswer by store', () => {
     ['the one at 静安', 'M00000002'],
   ])('%s picks %s', (text, memberNo) => expect(pickAnswer(text, listed)?.slots).toEqual({ memberNo }));
   it('a store two of them share picks neither, and is no name', () => expect(pickAnswer('徐汇那个', listed)).toBeNull());
+  // Session 22: the list's name said again after the store adds nothing; another name is no pick by store.
+  it.each([['静安店那位张伟', 'M00000002'], ['静安的那个张伟吧', 'M00000002']])('%s picks %s', (text, memberNo) => expect(pickAnswer(text, listed)?.slots).toEqual({ memberNo }));
+  it('the store with a name the list is not of picks no one by store', () => expect(pickAnswer('静安那个王芳', listed)?.slots.memberNo).toBeUndefined());
+  it('a store two share, named with the name, still picks neither', () => expect(pickAnswer('徐汇那个张伟', listed)).toBeNull());
+  // Session 22: the list rejected, then the member meant — that member, as if said alone.
+  it.each([
+    ['这几个都不是 是王芳', { name: '王芳' }],
+    ['都不对，13800000009', { phone: '13800000009' }],
+    ["none of them, it's 李娜", { name: '李娜' }],
+  ])('%s answers %o', (text, slots) => expect(pickAnswer(text, listed)?.slots).toEqual(slots));
+  it('a rejection alone picks no one', () => expect(pickAnswer('都不是', listed)).toBeNull());
 });

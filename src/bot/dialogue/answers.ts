@@ -159,7 +159,10 @@ const BY_STORE = /^(?:就是|是|要|选|the one (?:at|in|from) )?\s*([\p{Script
 
 /** The members of `candidates` whose home store contains the words the reply names; null when it names no store. */
 function byStore(raw: string, candidates: readonly Candidate[]): Candidate[] | null {
-  const m = BY_STORE.exec(simplified(raw).replace(/[\s。.!！?？]+$/u, ''));
+  const said = simplified(raw).replace(/[\s。.!！?？]+$/u, '').replace(/(?<=\p{Script=Han})[吧呢啊]$/u, '');
+  // "静安那个张伟": the name the list is of, said again after the store, adds nothing.
+  const named = candidates.map((c) => c.name).find((n) => n && said.length > n.length && said.endsWith(n) && /(?:那个|那位|这个|这位)\s*$/u.test(said.slice(0, -n.length)));
+  const m = BY_STORE.exec(named ? said.slice(0, -named.length).trim() : said);
   const words = (m?.[1] ?? m?.[2])?.trim().replace(/店$/u, '');
   if (!words || words.length < 2) return null;
   const found = candidates.filter((c) => c.store?.includes(words));
@@ -178,6 +181,12 @@ export function pickAnswer(raw: string, candidates: readonly Candidate[]): Answe
   // A store two of them share ("徐汇那个" beside two 徐汇 members) picks neither — and is no member named 徐汇.
   const stored = byStore(raw, candidates);
   if (stored) return stored.length === 1 ? { slots: { memberNo: stored[0]!.memberNo }, bare: true } : null;
-  const m = memberAnswer(raw);
+  const m = memberAnswer(raw.replace(NONE_OF_THEM, ''));
   return m && m.bare ? m : null;
 }
+
+/**
+ * "都不是 是张伟华", "这几个都不是，13800000009", "none of them, it's 李娜": the list rejected before the member meant — the
+ * member that follows answers the question as if said alone (the list's own ordinals and tails are never read after it).
+ */
+const NONE_OF_THEM = /^\s*(?:(?:都|全都|一个都|哪个都|这几个都|这些都|上面的都|上面都)不(?:是|对)(?:的|啊|呀)?|none of (?:them|these|those)|neither(?: of them)?)[\s,，。.!！:：]+(?=\S)/iu;

@@ -54,6 +54,12 @@ describe('follow-ups (session 20)', () => {
       expect(await say('agent_01', 'T20261121000001 满意度')).toMatchObject({ intent: 'ticket.update' });
       expect(await say('agent_01', '5星')).toMatchObject({ intent: 'ticket.update', slots: { ticketNo: 'T20261121000001', satisfaction: 5 } });
     });
+
+    // Session 22 (ticket-follow-up.ts): 关 is a surname — "关单" alone is the ticket's close, never a member named 关单.
+    it('"关单" right after an update closes that ticket', async () => {
+      expect(await say('agent_01', 'T20261121000001 满意度')).toMatchObject({ intent: 'ticket.update' });
+      expect(await say('agent_01', '那就关单吧')).toMatchObject({ intent: 'ticket.update', slots: { ticketNo: 'T20261121000001', status: 'closed' } });
+    });
   });
 
   describe('a pick by the store and a trait together', () => {

@@ -7,8 +7,8 @@ import { changedMind, insteadFigure } from './instead.ts';
 import { FREE_TEXT, figuresOf, namesMember } from './member-refs.ts';
 import { refine, slotFor } from './refine.ts';
 
-/** "改成30的", "换成 50", "make it 25": a change to one bare number. */
-export const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换|(?:change|make|switch) (?:it|that)(?: to)?|change to)?\s*)(\d+(?:\.\d+)?)(\s*(?:的|吧|块的|instead)?\s*)$/i;
+/** "改成30的", "换成 50", "改成20的吧", "make it 25": a change to one bare number (its unit, 的 and a closing particle aside). */
+export const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换|(?:change|make|switch) (?:it|that)(?: to)?|change to)?\s*)(\d+(?:\.\d+)?)(\s*(?:(?:块|元)?(?:钱)?(?:的)?(?:吧|啊|呀|哈)?|instead)\s*)$/i;
 /** "改成…", "换成…", "不对 改为…": the message changes a figure of what was just said. */
 export const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:(?:标签|金额|券|门店|店|名单|人群包?|时间|积分|数量|条件)\s*)?(?:改成|换成|改为|换为|改一下|改)\s*\S|^\s*(?:change|switch|make) (?:it|that|the \w+) (?:to|into)\b/i;
 

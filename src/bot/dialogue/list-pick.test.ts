@@ -6,6 +6,9 @@ describe('list-pick', () => {
     expect(listedItems([{ id: 12, state: 'running' }, { id: 9 }])).toEqual([{ id: 12 }, { id: 9 }]);
     expect(listedItems([{ memberNo: 'M00000001', name: '张伟' }])).toEqual([{ memberNo: 'M00000001' }]);
     expect(listedItems({ memberNo: 'M00000001' })).toBeNull();
+    // A list with its total (the churn list): its entries are the rows.
+    expect(listedItems({ total: 7, entries: [{ memberId: 3, memberNo: 'M00000009' }, { memberNo: 'M00000002' }] })).toEqual([{ memberNo: 'M00000009' }, { memberNo: 'M00000002' }]);
+    expect(listedItems({ total: 0, entries: [] })).toBeNull();
     expect(listedItems([{ name: 'x' }])).toBeNull();
   });
 

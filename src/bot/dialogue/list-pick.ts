@@ -5,10 +5,14 @@ import type { ListedItem } from './state.ts';
 /** At most this many rows of a list are remembered (a list answer shows ten by default). */
 const MAX_ITEMS = 20;
 
-/** The rows of a list answer's data, in order: each row's numeric `id` and `memberNo`; null when it lists none. */
+/**
+ * The rows of a list answer's data, in order: each row's numeric `id` and `memberNo`; null when it lists none. The data is
+ * the rows, or a list with its total whose rows are its `entries` (the churn list: "尾号0012那个", "第二个的档案" point into it).
+ */
 export function listedItems(data: unknown): ListedItem[] | null {
-  if (!Array.isArray(data) || data.length === 0) return null;
-  const items = data.slice(0, MAX_ITEMS).map((row): ListedItem => {
+  const rows: unknown = Array.isArray(data) ? data : (data as { entries?: unknown } | null | undefined)?.entries;
+  if (!Array.isArray(rows) || rows.length === 0) return null;
+  const items = rows.slice(0, MAX_ITEMS).map((row): ListedItem => {
     const r = (row ?? {}) as { id?: unknown; memberNo?: unknown };
     return { ...(typeof r.id === 'number' ? { id: r.id } : {}), ...(typeof r.memberNo === 'string' ? { memberNo: r.memberNo } : {}) };
   });

@@ -186,6 +186,16 @@ describe('refine (session 15 follow-ups): the earlier slots are kept', () => {
     expect(refine('只要3个', last, lookups)?.slots).toMatchObject({ memberNo: 'M00000005', limit: 3 });
     expect(refine('3', last, lookups)).toBeNull();
   });
+  // Session 22: words that carry no figure of their own — the file sent to the asker, the period compared with.
+  it('an export "sent to me" and a figure "compared with" a period refine the last answer', () => {
+    const counted = { intent: 'segment.count', slots: { text: '建个人群包 爱喝咖啡的VIP：标签VIP' }, text: '建个人群包 爱喝咖啡的VIP：标签VIP' };
+    expect(refine('导出来发给我', counted, lookups)?.intent.name).toBe('segment.export');
+    expect(refine('export it and send it to me', counted, lookups)?.intent.name).toBe('segment.export');
+    const aov = { intent: 'insights.health', slots: { metric: 'aov' }, text: '门店客单价' };
+    expect(refine('和上周对比一下呢', aov, lookups)?.slots).toMatchObject({ metric: 'aov' });
+    // A comparison with nothing to compare with is no refinement.
+    expect(refine('比一下', aov, lookups)).toBeNull();
+  });
 });
 
 describe('session 22: a store said after the store-wide RFM answer', () => {

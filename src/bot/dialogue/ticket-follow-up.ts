@@ -24,7 +24,11 @@ export function ticketFollowUp({ services, getIntent, mayUse, prepare, weak }: D
     const updater = getIntent(TICKET_UPDATE);
     // "4分" right after "T… 满意度" asked for the score: read as a member's look-up, it names no member — still the ticket's.
     const readOfNobody = getIntent(routed.intent)?.effect === 'read' && !namesMember(routed.slots);
-    if (typeof lastTicket === 'string' && updater && (weak(actor, routed) || routed.intent === TICKET_UPDATE || readOfNobody) && routed.slots.ticketNo === undefined && shortTicketDigits(msg.text) === null && mayUse(actor, updater)) {
+    // "关单" right after that ticket moved: 关 is a surname, so the router looks up a member "关单" — a name that is the whole
+    // message and ends in the ticket's own word (单, 工单) is the update's words, never a member.
+    const nameIsTicketWord = getIntent(routed.intent)?.effect === 'read' && typeof routed.slots.name === 'string' && routed.slots.phone === undefined && routed.slots.memberNo === undefined
+      && /单$/.test(routed.slots.name) && routed.slots.name === msg.text.normalize('NFKC').trim().replace(/^(?:好的?|行|那就|那|就|直接)[\s,，]*/u, '').replace(/[\s。.!！吧了]+$/u, '');
+    if (typeof lastTicket === 'string' && updater && (weak(actor, routed) || routed.intent === TICKET_UPDATE || readOfNobody || nameIsTicketWord) && routed.slots.ticketNo === undefined && shortTicketDigits(msg.text) === null && mayUse(actor, updater)) {
       const ctx = { audience: actor.kind, actor, services };
       const slots = await slotsAs(updater, msg.text, ctx);
       if (slots.status !== undefined || slots.escalate !== undefined || slots.satisfaction !== undefined) return prepare(memory, actor, updater, { intent: TICKET_UPDATE, slots: { ...slots, ticketNo: lastTicket }, confidence: 1 }, msg.text, lang);

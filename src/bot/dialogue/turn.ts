@@ -18,8 +18,10 @@ import { namesMember } from './member-refs.ts';
 import { answerRefinement } from './refinement.ts';
 import { answerMemory } from './remember.ts';
 import { rowPick } from './row-pick.ts';
+import { seenMember } from './seen-member.ts';
 import { ticketFollowUp } from './ticket-follow-up.ts';
 import { cancelsNothing, unaskedWrites } from './unasked-write.ts';
+import { writeUndo as writeUndoOf } from './undo-write.ts';
 import { unmatchedReply } from './unmatched.ts';
 
 export type { DialogueDeps, Plan } from './context.ts';
@@ -40,10 +42,12 @@ export function createDialogue(deps: DialogueDeps) {
   const goAhead = goAheadAfterDecline(ctx, focus);
   const changeHeld = heldChange(ctx);
   const correctWrite = writeCorrection(ctx, focus);
+  const undoWrite = writeUndoOf(ctx, focus);
   const correctAnswer = answerCorrection(ctx);
   const askAgainFor = anotherMember(ctx);
   const tickets = ticketFollowUp(ctx);
   const pickRow = rowPick(ctx);
+  const seenAgain = seenMember(ctx);
   const refineLast = answerRefinement(ctx);
   const declineUnasked = unaskedWrites(ctx);
   const batches = listedBatch(ctx);
@@ -68,6 +72,7 @@ export function createDialogue(deps: DialogueDeps) {
       if (changed) return changed;
       const plan =
         (await correctWrite(turn, held)) ??
+        (await undoWrite(turn, held)) ??
         (await correctAnswer(turn, recent)) ??
         (await askAgainFor(turn, recent)) ??
         (await tickets.sameTicket(turn)) ??
@@ -90,7 +95,7 @@ export function createDialogue(deps: DialogueDeps) {
       if (instead) return prepare(memory, actor, instead.intent, instead.route, msg.text, lang);
       // A member carried from the turn before (not said now) is reported by number (focus.ts byNumber).
       const carried = namesMember(route.slots) ? null : focus.previousRefs(memory);
-      const fromFocus = await focus.byNumber(focus.focused(memory, actor, intent, route, msg.text), carried, msg, actor);
+      const fromFocus = await seenAgain(intent, await focus.byNumber(focus.focused(memory, actor, intent, route, msg.text), carried, msg, actor), memory, msg, actor);
       return prepare(memory, actor, intent, await tickets.withTicketNo(msg, memory, actor, intent, fromFocus), msg.text, lang);
     },
 

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { BARE_NUMBER } from './held-change.ts';
+
+describe('BARE_NUMBER (a change to one bare number)', () => {
+  it('takes the number with its unit, 的 and a closing particle', () => {
+    for (const s of ['改成20的吧', '换成50块的吧', '改为15元吧', '改成30的', '换成 50', '40吧', 'make it 25']) expect(BARE_NUMBER.test(s), s).toBe(true);
+    expect('改成20的吧'.replace(BARE_NUMBER, '$1$2元$3')).toBe('改成20元的吧');
+  });
+  it('not a number with words after it', () => {
+    for (const s of ['改成20个人', '换成30天的', '改成前5个']) expect(BARE_NUMBER.test(s), s).toBe(false);
+  });
+});

@@ -1,0 +1,43 @@
+import { moodFor } from '../gate.ts';
+import type { DialogueContext, Plan, Turn } from './context.ts';
+import { PLURAL_POINTER, THE_LISTED } from './context.ts';
+import type { MemberFocus } from './focus.ts';
+import { namesMember } from './member-refs.ts';
+
+/**
+ * The write that takes back another, and the words that ask for it with nothing else named: "算了 还是去掉吧" right
+ * after 给陈静加个流失风险标签 ran, "还是加上吧" right after her tag was removed.
+ */
+const TAKE_BACK: Record<string, { intent: string; words: RegExp }> = {
+  'tag.add': { intent: 'tag.remove', words: /去掉|删掉|删了|撤掉|撤了|拿掉|摘掉|去了吧|取消掉|\b(?:remove|take) (?:it|that)(?: off)?\b|\btake (?:it|that) off\b|\bundo\b/i },
+  'tag.remove': { intent: 'tag.add', words: /加上|加回|打回|打上|补上|贴回|还原|\b(?:put|add) (?:it|that) back\b|\bundo\b/i },
+};
+/** The slots a take-back keeps of the write it takes back: what was written, never its member reference or free text. */
+const KEPT = ['tag'];
+
+/**
+ * "算了 还是去掉吧" right after 给陈静加个流失风险标签 was done: the write just made, taken back — the same member (as the
+ * write named them, by number when they are exactly one member) and the same figure (the tag). Why apart: it writes
+ * from a message that names neither member nor figure, so it asks the most: only right after the previous turn's
+ * write that was asked for and that the sender may make, only a message that says the taking-back verb and names no
+ * other member, tag or group ("给他们都去掉"), never while an action is held, and the run path's gate still reads this
+ * message's own mood (a negated "先别去掉" is declined there, never run).
+ */
+export function writeUndo({ getIntent, mayUse, prepare }: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
+  return async function undoWrite({ msg, memory, actor, routed, lang }: Turn, held: boolean): Promise<Plan | null> {
+    const previous = memory.previous;
+    const wrote = actor.kind === 'staff' && !held && previous ? getIntent(previous.intent) : undefined;
+    const back = wrote && TAKE_BACK[wrote.name];
+    const undo = back && getIntent(back.intent);
+    if (!previous || !wrote || !back || !undo || !back.words.test(msg.text) || !moodFor(wrote, previous.text).affirmative || !mayUse(actor, wrote) || !mayUse(actor, undo)) return null;
+    // Another member, another tag or several people named: a request of its own, read as routed.
+    if (namesMember(routed.slots) || PLURAL_POINTER.test(msg.text) || THE_LISTED.test(msg.text)) return null;
+    if (KEPT.some((k) => routed.slots[k] !== undefined && routed.slots[k] !== previous.slots[k])) return null;
+    const refs = previousRefs(memory);
+    const figures = Object.fromEntries(KEPT.filter((k) => previous.slots[k] !== undefined).map((k) => [k, previous.slots[k]]));
+    if (!refs || Object.keys(figures).length !== KEPT.length) return null;
+    if (!moodFor(undo, msg.text).affirmative) return null;
+    const route = await byNumber({ intent: undo.name, slots: { ...refs, ...figures }, confidence: 1 }, refs, msg, actor);
+    return prepare(memory, actor, undo, route, msg.text, lang);
+  };
+}
