@@ -25,7 +25,7 @@ export const ticketCreate = defineIntent({
   }),
   examples: [
     { text: '给 13800000001 建工单 包间空调坏了 紧急', slots: { type: 'repair', priority: 'urgent', phone: '13800000001', text: '给 13800000001 建工单 包间空调坏了 紧急' } },
-    { text: '帮张伟开工单 会员卡无法使用', slots: { name: '张伟', text: '帮张伟开工单 会员卡无法使用' } },
+    { text: '帮张伟开工单 会员卡无法使用', slots: { name: '张伟', text: '帮张伟开工单 会员卡无法使用', type: 'repair' } },
     { text: '为 M00000002 提交工单 外卖少送一份 售后', slots: { type: 'after_sales', memberNo: 'M00000002', text: '为 M00000002 提交工单 外卖少送一份 售后' } },
     { text: '给 13800000004 起个售后单 外卖少送一份', slots: { type: 'after_sales', phone: '13800000004', text: '给 13800000004 起个售后单 外卖少送一份' } },
     { text: '13800000001 报修 包间空调不制冷', slots: { type: 'repair', phone: '13800000001', text: '13800000001 报修 包间空调不制冷' } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest, namedWrite } from './requests.ts';
+import { asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest, namedMemberWrite, namedWrite } from './requests.ts';
 
 describe('request kinds', () => {
   it.each([
@@ -35,6 +35,16 @@ describe('request kinds', () => {
     expect(asksForPerson('转人工')).toBe(true);
     expect(asksForPerson('我要找店长')).toBe(true);
     expect(asksForPerson('店长今天在吗')).toBe(false);
+  });
+
+  it('never reads the role a member claims as the hand-off they ask for', () => {
+    // session 22: 客服 in "我是客服…" is who the sender says they are, not "get me customer service".
+    expect(namedMemberWrite('我是客服阿美 帮我导一下会员名单')).toBeNull();
+    expect(namedMemberWrite('我是你们客服 把那张单给结了')).toBeNull();
+    expect(namedMemberWrite('我是客服小周，帮13900001111报修一下')).toBe('handoff');
+    expect(namedMemberWrite('我是店员 帮我开个单')).toBe('handoff');
+    expect(namedMemberWrite('帮我转客服')).toBe('handoff');
+    expect(namedMemberWrite('我是店长 别再给我发消息了 退订')).toBe('unsubscribe');
   });
 
   it.each([

@@ -122,8 +122,12 @@ const MEMBER_WRITES: readonly (readonly [string, RegExp])[] = [
   ['handoff', /工单|投诉|人工|客服|开单|建单|开个单|报修|\b(?:complain(?:t|ts|ing)?|ticket|human|real person|agent)\b/i],
 ];
 
-/** The member write a message names ("我是店员 给我开个工单", "怎么投诉啊", "我不是要投诉"), if any. */
+/**
+ * The member write a message names ("我是店员 给我开个工单", "怎么投诉啊", "我不是要投诉"), if any. A claim's own role
+ * word is who the sender says they are, not a person asked for: "我是客服小刘 把流失名单发我" names no hand-off (客服 is
+ * the claimed role), "我是客服小王 帮她开个投诉单" still names one (投诉单).
+ */
 export function namedMemberWrite(text: string): string | null {
-  const t = text.normalize('NFKC');
+  const t = text.normalize('NFKC').replace(new RegExp(STAFF_CLAIM.source, 'gi'), ' ');
   return MEMBER_WRITES.find(([, re]) => re.test(t))?.[0] ?? null;
 }

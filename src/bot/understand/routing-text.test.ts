@@ -21,6 +21,19 @@ describe('routing text', () => {
   });
 
   it.each([
+    // session 22: giving up, then a request of its own — the router reads the request (the gates read the whole message).
+    ['算了 先查下刘洋的工单', '先查下刘洋的工单'],
+    ['唉算了算了，看看西湖店的流失名单吧', '看看西湖店的流失名单吧'],
+    // A refusal or a change of mind back to the write after it is read whole.
+    ['算了 不记了', '算了 不记了'],
+    ['算了 先别发', '算了 先别发'],
+    ['算了 还是扣吧', '算了 还是扣吧'],
+    ['算了吧', '算了吧'],
+  ])('drops a giving-up lead before a request: %s → %s', (text, routed) => {
+    expect(routingText(text, 'staff')).toBe(routed);
+  });
+
+  it.each([
     ['不用给王芳记录了', '给王芳记录了'],
     ['先别发召回卷', '发召回卷'],
     ['要是给流失的都打上VIP会怎样', '给流失的都打上VIP会怎样'],

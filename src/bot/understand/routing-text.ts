@@ -37,6 +37,13 @@ const DISCLAIMER_LEAD = /^\s*(?:我|其实|也)?(?:并|也)?(?:不是|没)(?:说
 /** The same in English ("I'm not asking you to open a ticket, just show me …", "I'm not saying add points, just checking …"). */
 const DISCLAIMER_LEAD_EN = /^\s*(?:i'?m|i am) not (?:asking|trying|saying|telling)\b[^,.;!]{1,60}[,.;!]+\s*(?:(?:i'?m |i am |i )?(?:just|only)\s+(?:want(?:ing)? to\s+)?)?/i;
 
+/**
+ * Giving up, then a request of its own ("算了 先看她订单", "算了算了 查下王芳积分吧"): the router reads the request. Not a
+ * refusal after it ("算了 不加了", "算了 取消": read whole, a cancellation) nor a change of mind back to the write ("算了
+ * 还是发吧": the conversation's go-ahead reads it). The gates still read the whole message.
+ */
+const GIVE_UP_LEAD = /^\s*(?:那|哦|唉|哎|嗯)?(?:算了|算啦)(?:算了)?吧?[，,。.!！~～\s]+(?!还是|不|别|先不|先别|取消|甭|没)/;
+
 /** The claim clause itself and the pause after it ("我是店员，", "I'm the manager here, "). */
 const CLAIM_TO_PAUSE = new RegExp(`(?:${STAFF_CLAIM.source})[^，,。；;!！]{0,24}[，,。；;!！]\\s*`, 'i');
 const CLAIM_CLAUSE = new RegExp(`(?:${STAFF_CLAIM.source})(?:\\s*here\\b)?[^，,。；;!！]{0,8}?[，,。；;!！\\s]+`, 'i');
@@ -65,6 +72,8 @@ export function routingText(text: string, audience: 'staff' | 'member'): string 
   // Only when a request is left ("就随便说说" alone is no request: the whole message is read).
   if (disclaimer && [...out.slice(disclaimer[0].length).replace(/[\s\p{P}]/gu, '')].length >= 4 && !/^(?:随便|随口)/.test(out.slice(disclaimer[0].length))) out = out.slice(disclaimer[0].length);
   else out = correctionOf(out) ?? out;
+  const gaveUp = GIVE_UP_LEAD.exec(out);
+  if (gaveUp && [...out.slice(gaveUp[0].length).replace(/[\s\p{P}了吧啊呢]/gu, '')].length >= 3) out = out.slice(gaveUp[0].length);
   if (audience === 'staff') {
     // One action refused, another asked instead ("不用建工单 就记一下 …"): the router reads what is asked; the gate
     // declines the refused one if that is what is found (src/bot/gate.ts moodFor).

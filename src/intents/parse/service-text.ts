@@ -34,12 +34,18 @@ const CHANNELS: Rule<InteractionChannel>[] = [
   [/线上|小程序|在线|网上|\bonline\b/i, 'online'],
   [/到店|来店|进店|门店|店内|店里|\b(?:store|in-store|restaurant|shop) visit\b|\bvisit(?:ed)?\s+(?:to\s+)?(?:the\s+|our\s+)?(?:store|restaurant|shop)\b|\bin store\b|\bin-store\b|\bwalk-?in\b|\bcame in\b|\bcame (?:in)?to the (?:store|restaurant)\b|\bdropped (?:in|by)\b/i, 'store'],
 ];
+/**
+ * 问 with the member as its object ("给陈静打了个电话问她为什么不来了", "问问他满不满意"): staff asked the member, which
+ * is no consultation of the member's (a consultation is the member asking: "来电问包间"). Not "问她的积分" — her own record
+ * asked about reads as the member's question.
+ */
+const ASKED_THEM = '(?:一下|下|问|了)?(?:她|他|TA|ta|对方|人家)(?!的|自己)';
 const TYPES: Rule<InteractionType>[] = [
-  [/投诉|抱怨|不满|\bcomplain(?:ed|t|s)?\b/i, 'complaint'],
+  [/投诉|抱怨|(?<!满)不满|\bcomplain(?:ed|t|s)?\b/i, 'complaint'],
   [/表扬|称赞|夸奖|夸赞|(?<!浮)夸(?!张)|好评|\bpraise[sd]?\b|\bpraising\b|\bcompliment(?:ed|ing)?\b/i, 'praise'],
   [/KOC|推广|种草|带客|\bpromot(?:ed|ion)\b/i, 'koc_promotion'],
   [/参加|参与|活动|\bactivity\b|\bevent\b|\bjoined\b/i, 'activity'],
-  [/咨询|询问|问了|\bask(?:ed|ing|s)?\b|\b(?:in|en)quir(?:y|ies|ed|ing)\b|\bconsult(?:ation|ed)?\b/i, 'consultation'],
+  [new RegExp(String.raw`咨询|询问(?!${ASKED_THEM})|问了(?!${ASKED_THEM})|\bask(?:ed|ing|s)?\b(?!\s+(?:her|him|them)\b)|\b(?:in|en)quir(?:y|ies|ed|ing)\b|\bconsult(?:ation|ed)?\b`, 'i'), 'consultation'],
 ];
 /**
  * What was said rather than what kind it was ("来电问停车", "说周六要订包间"): the type when no type
@@ -47,10 +53,11 @@ const TYPES: Rule<InteractionType>[] = [
  * complaint opens a ticket, so only a word that says so (投诉, 不满) makes one ("菜太咸了" is logged as said).
  */
 const TYPE_CUES: Rule<InteractionType>[] = [
-  [/(?<![学疑])问(?!题)|打听|预订|预约|[想要]订|订(?=包间|包厢|位子|座位|桌|台|房)|\bbook(?:ed|ing)?\s+(?:a\s+|the\s+)?(?:table|room|private room|seat)|\breserv(?:e|ed|ing|ation)\b|\b(?:called|phoned|rang|came in|messaged|wechatted)(?: in| us)? about\b/i, 'consultation'],
+  [new RegExp(String.raw`(?<![学疑])问(?!题|${ASKED_THEM})|打听|预订|预约|[想要]订|订(?=包间|包厢|位子|座位|桌|台|房)|\bbook(?:ed|ing)?\s+(?:a\s+|the\s+)?(?:table|room|private room|seat)|\breserv(?:e|ed|ing|ation)\b|\b(?:called|phoned|rang|came in|messaged|wechatted)(?: in| us)? about\b`, 'i'), 'consultation'],
 ];
 const TICKET_TYPES: Rule<TicketType>[] = [
-  [/维修|报修|坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮了?|打不开|\brepair\b|\bbroken\b/i, 'repair'],
+  // Something that does not work is a repair, as the brief's own 储值卡无法使用 is: "卡又刷不了", "扫不出来", "用不了", "没反应".
+  [/维修|报修|坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮了?|打不开|(?:刷|扫|用|付|支付|充值?|登录?|连|读)不(?:了|上|出来?|进去)|无法使用|不能用|没有?反应|\brepair\b|\bbroken\b|\b(?:doesn[’']?t|does not|won[’']?t|not) work(?:ing)?\b/i, 'repair'],
   [/投诉|\bcomplain(?:t|ts|ed|ing)?\b/i, 'complaint'],
   [/售后|退款|退货|换货|少送|漏送|\bafter[- ]sales\b|\brefund\b|\breturn\b/i, 'after_sales'],
   [/咨询|\bconsultation\b|\bquestion\b/i, 'consultation'],
@@ -95,6 +102,12 @@ function followUpDays(text: string): { days: number; match: string } | undefined
     const n = parseNumber(days);
     if (n !== undefined && n > 0) return { days: n, match: m[0] };
   }
+  // Weeks said the same ways ("一周后再跟", "两个星期后回访", "follow up in 2 weeks"): seven days each.
+  const w =
+    new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*个?\\s*(?:周|星期|礼拜)(?:后|之后|以后)\\s*(?:再)?(?:(?:跟|和|给)(?:她|他|TA|ta|客人|客户|对方))?(?:回访|跟进|回电|联系|打电话|跟|打|问|约|follow[- ]?up\\b|call\\b)`, 'i').exec(text) ??
+    /\b(?:follow[- ]?up|call (?:her |him |them )?back|check in)\s+(?:again\s+)?(?:in|after)\s+(\d+|a|one|two)\s*weeks?\b/i.exec(text);
+  const weeks = w?.[1] && (/^(?:a|one)$/i.test(w[1]) ? 1 : /^two$/i.test(w[1]) ? 2 : parseNumber(w[1]));
+  if (w && weeks && weeks > 0) return { days: weeks * 7, match: w[0] };
   // "明天再跟进", "明天再回访一下": 再 between the day and the verb too (the N-days form above allows it).
   const t = /明天(?:再)?(?:回访|跟进|回电|联系)|follow[- ]?up tomorrow/i.exec(text);
   return t ? { days: 1, match: t[0] } : undefined;
@@ -290,8 +303,10 @@ function pointsOf(text: string, refs: (string | undefined)[]): ParsedPoints {
   // A reason that starts with a time word is no period ("+1500 年度回馈", "+200 周年庆", "+50 月度之星").
   const bareEnd = `(?![\\d.,]|\\s*(?:元|块|%|天|个?月(?!度)|周(?!年)|年(?!度)|级|倍|人|位|次|单|号|下|点|些|会))`;
   const bareNum = `(\\d[\\d,]*|${CN_NUMERAL}*[十百千万]${CN_NUMERAL}*)`;
-  const bareMinus = new RegExp(`(?:(?:扣|减)(?:除|减|掉|回|去|少)?|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))${PRONOUN}${bareNum}${bareEnd}`, 'i');
-  const barePlus = new RegExp(`(?:增加|加上|加回|补上|补回|加|补发|补|赠送|奖励|退回|返还|\\badd\\b|\\baward\\b|\\+(?!86\\b))${PRONOUN}${bareNum}${bareEnd}`, 'i');
+  // A go-ahead's particle may stand between the verb and the figure ("加吧 100 老客回馈", "扣呗 50"); never 了 (a past write asked about).
+  const GO = `(?:\\s*(?:吧|呗)[\\s,，]*)?`;
+  const bareMinus = new RegExp(`(?:(?:扣|减)(?:除|减|掉|回|去|少)?|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))${GO}${PRONOUN}${bareNum}${bareEnd}`, 'i');
+  const barePlus = new RegExp(`(?:增加|加上|加回|补上|补回|加|补发|补|赠送|奖励|退回|返还|\\badd\\b|\\baward\\b|\\+(?!86\\b))${GO}${PRONOUN}${bareNum}${bareEnd}`, 'i');
   const unitless = minus || plus ? null : (bareMinus.exec(t) ?? barePlus.exec(t));
   const m = minus ?? plus ?? unitless;
   const raw = m ? (m.slice(1).find((g) => g !== undefined) ?? '') : '';

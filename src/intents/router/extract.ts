@@ -1,6 +1,7 @@
 import { cutName, hanName, isSurname, latinNameLike, titledSurname, withoutLeadWord } from './names.ts';
 import { introducedName } from './introduced-name.ts';
 import { isCommonSurname } from './common-surnames.ts';
+import { createHomophoneFixer } from './homophones.ts';
 import { EMAIL_IN_TEXT, normalizeMemberNo, normalizePhone } from '../../crm/customers/index.ts';
 import { CN_NUMERAL, parseNumber, scaleDecimal } from './numbers.ts';
 
@@ -145,6 +146,8 @@ const NOT_A_TAG = /^(?:不是|是不是|就是|不|是|这个?|那个?|哪个?|�
 const TAG_AFTER = new RegExp(`(?:标签|标记为|标记成|标为)\\s*[:：]?\\s*[「“"']?(${TOKEN}{1,16})`);
 const TAG_BEFORE = new RegExp(`(${TOKEN}{1,24}?)\\s*(?:这个|那个|这种|这一个)?\\s*标签`);
 const TAG_VERB_AT_END = new RegExp(`${TAG_VERB}$`);
+/** "多少个", "几位", "多少人是": how many, asked in front of the tag it counts. */
+const COUNT_ASKED = /^(?:多少|几)(?:个|位|名)?(?:人|会员|客人)?(?:是|有|打了)?/;
 
 /**
  * Decoration around a tag as staff type it — emoji ("爱吃辣🌶️", "VIP👑"), a hashtag ("#生日月"),
@@ -171,7 +174,8 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
   if (before?.[1]) {
     // Nothing but verbs ("给 13800000001 打标签"): no tag named yet.
     if (ONLY_VERBS.test(before[1])) return undefined;
-    let value = before[1].replace(TAG_VERBS, '');
+    // A count asked before the tag ("有多少个家庭客标签的会员", "有几个老客标签的") is the question, not the tag's name.
+    let value = before[1].replace(TAG_VERBS, '').replace(COUNT_ASKED, '');
     // A pronoun before the verb is the member ("给她打标签了吗"): what follows it is verbs, not a tag.
     const afterPronoun = value.replace(/^(?:他们?|她们?|它|TA)/i, '');
     if (afterPronoun !== value && (!afterPronoun || ONLY_VERBS.test(afterPronoun))) return undefined;
@@ -185,6 +189,24 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
     return { value, span: { start: start - verb, end: start + value.length } };
   }
   return undefined;
+}
+
+/** One fixer per tag dictionary (the dictionary is cached per process, so this stays one or two). */
+const tagFixers = new Map<string, (text: string) => string>();
+/**
+ * A tag named with one character swapped for a same-sounding one, the IME's typo ("流失风陷" for 流失风险, "家庭克" for
+ * 家庭客): the dictionary's tag, read as the router reads its own words (homophones.ts — one character differs, it sounds
+ * the same, the rest is typed right). The whole phrase must become the tag; anything else stays unknown and is asked about.
+ */
+export function soundsLikeTag(phrase: Found<string>, names: readonly string[]): Found<string> | undefined {
+  const key = names.join('\u0001');
+  let fix = tagFixers.get(key);
+  if (!fix) {
+    if (tagFixers.size >= 8) tagFixers.clear();
+    tagFixers.set(key, (fix = createHomophoneFixer(names)));
+  }
+  const fixed = fix(phrase.value);
+  return fixed !== phrase.value && names.includes(fixed) ? { value: fixed, span: phrase.span } : undefined;
 }
 
 const NUM = `(\\d+|${CN_NUMERAL}+)`;
@@ -370,6 +392,9 @@ const FILLERS = [
   /有没有|[他她]们家|[他她]家|[他她]们|他的|她的|他|她|ta的|TA的|这人|此人|该会员|该客户|这位|这个人|最近|近期|什么|东西|哪些|多少|怎么样|怎么|现在|目前|所有|全部|一共|买了|买过|上次|最后|订单|记录|积分|余额/g,
   // An English possessive ends a name ("陈静's points").
   /'s\b/gi,
+  // Words about a name are no name ("Zhang Wei那个英文名的会员": 英文名 is not 文名); an order pointed at is no
+  // person ("那单是请客户吃饭": 单 is a surname too).
+  /英文名字|英文名|中文名字|中文名|全名|小名|昵称|网名|真名|本名|[那这]一?[单笔]|上一[单笔]/g,
   /查一下|查下|查查|看一下|看看|看下|帮我|麻烦|请问|一下|会员号|会员|客户|顾客|这位|这个|那个|信息|资料|情况|手机号|手机|电话|号码|姓名|名字|叫做|名叫/g,
   // Colloquial verbs and voice-input fillers ("瞅瞅王芳的画像", "那个就是帮我查一下张伟").
   /瞅瞅|瞅一下|瞅|调出来|调出|拉一下|拉出来|给我|就是|然后|平时|一般|都/g,

@@ -3,7 +3,7 @@ import { normalizeText } from '../../crm/customers/index.ts';
 import { toSimplified } from './traditional.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
-import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, type Found, type Span } from './extract.ts';
+import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, soundsLikeTag, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
 import { findLevelByName, levelDirectory, type LevelEntry } from './level-names.ts';
 import { hanWords } from './homophones.ts';
@@ -277,7 +277,8 @@ async function extractSlots(
     const withVerb = phrase && known && phrase.value.toLowerCase().replace(/^(?:带有|带着|有着|带|有|是)/, '') === known.value.toLowerCase();
     // An ASCII name stands alone by its own pattern ("本店vip标签" is VIP): Han words around it are not a longer tag.
     const longer = phrase && known && !withVerb && !/^[A-Za-z0-9]/.test(known.value) && phrase.value.length > known.value.length && phrase.value.toLowerCase().includes(known.value.toLowerCase());
-    put('tag', longer ? phrase : (known ?? phrase));
+    // A phrase that is a dictionary tag typed by sound ("流失风陷") is that tag (extract.ts, soundsLikeTag).
+    put('tag', longer ? phrase : (known ?? (phrase && soundsLikeTag(phrase, dictionary)) ?? phrase));
   }
   put('list', slotOf('list') ? findList(masked) : undefined);
   let rest = blank(masked, consumed);

@@ -29,7 +29,8 @@ export type SlotsOf = (label: string) => Promise<Record<string, unknown>>;
 export const MEMBER_OBJECTS: readonly (readonly [string, RegExp])[] = [
   // lv / lvl / dj (děng jí) / 几星: a level, not the whole look-up the identifier would give.
   ['member.level', /^(?:dengji|jibie|lv|lvl|lv几|l几|lv多少|level|tier|dj|哪级|哪个等级|几级会员|等级|级别|会员等级|级|几级|几星|啥等级|什么等级|什么级别|啥级别|啥卡|什么卡)$/i],
-  ['member.lookup', /^(?:jifen|积分|积分余额|剩余积分|余分|分|积分多少|多少积分|多少分|分多少|剩多少分|还剩几分|jf|jf多少|pts|points?)$/i],
+  // … or only a generic verb of looking, in front or behind ("帮我看看刘洋", "李娜 看下", "查一下 M00000007"): the look-up.
+  ['member.lookup', /^(?:jifen|积分|积分余额|剩余积分|余分|分|积分多少|多少积分|多少分|分多少|剩多少分|还剩几分|jf|jf多少|pts|points?|(?:帮我|帮忙|麻烦|请|你|给我)?(?:看看|看下|看一下|查查|查下|查一下|瞅瞅|瞅一下|瞧瞧|找找|找一下|搜一下|搜下)(?:这个人|这位|这个会员)?)$/i],
   // dd = dìng dān.
   // Whether they ordered, asked ("有没有下过单", "下过单吗", "来过没"): the orders answer it.
   ['member.orders', /^(?:(?:有没有|有无)(?:下过?单|订过?单|来过|消费过|买过东西)|(?:下过?单|下了单|下单了|消费过)(?:吗|么|没有?)?|来过(?:吗|么|没有?)|dingdan|单|单子|订单|首单|第一单|上一单|最后一单|大单|最近单子|最近订单|最近买的|消费|消费记录|消费明细|流水|账单|小票|买了啥|买啥了|买了什么|买过|买过啥|dd|orders|purchases|bought)$/i],

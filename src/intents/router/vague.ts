@@ -21,13 +21,15 @@ const GENERIC = [
   // … a person or a time pointed at, never named ("那个客人", "上次那个"): whom or what is not said.
   // A person word with a verb and no pointer ("查下会员") asks for a look-up: see PERSON below.
   '客人', '顾客', '客户', '会员', '上次', '刚才', '之前',
+  // … a thing said before and never named here ("上次说的那个", "之前提过的那件"), voice fillers ("嗯", "就是").
+  '说的', '说过的', '提的', '提过的', '讲的', '讲过的', '聊的', '聊过的', '就是', '嗯', '呃', '额',
   // Particles.
   '呢', '吧', '啊', '呀', '哈', '嘛', '了',
 ];
 const GENERIC_ZH = new RegExp(`^(?:${GENERIC.sort((a, b) => b.length - a.length).join('|')})+$`);
-const GENERIC_EN = /^(?:(?:please|pls|can you|could you|check|look|see|look at|have a look|take a look|handle|deal with|this|that|it|one|for me|at)\s*)+$/i;
+const GENERIC_EN = /^(?:(?:please|pls|can you|could you|check|look|see|look at|have a look|take a look|handle|deal with|do|sort out|this|that|it|one|for me|at|the|thing|stuff|from|yesterday|before|earlier|last time|we talked about|we discussed|you know)\s*)+$/i;
 /** A verb or pointer must be there: particles or 人 alone are no request at all ("了", "人"). */
-const CORE = /查|看|瞅|弄|整|搞|处理|改|跟|那个|这个|情况|数据|^[她他]的?呢$|\b(?:check|look|see|handle|deal)\b/i;
+const CORE = /查|看|瞅|弄|整|搞|处理|改|跟|那个|这个|情况|数据|^[她他]的?呢$|\b(?:check|look|see|handle|deal|thing|stuff)\b/i;
 
 /**
  * A pick or a change with nothing listed or held before it, as a single message: "上面第二个", "第3个",
@@ -54,7 +56,9 @@ const POINTER = /那个|这个|那|这|上次|刚才|之前/;
 export function isVague(text: string): boolean {
   const zh = text.replace(/[\s\p{P}]/gu, '');
   if (PERSON.test(zh) && !POINTER.test(zh.replace(PERSON, ''))) return false;
-  if (!zh || zh.length > 12 || !CORE.test(text)) return false;
+  // Voice input runs on with fillers ("嗯那个就是上次说的那个弄一下"): the words are all generic, however many.
+  if (!zh || !CORE.test(text)) return false;
   if (/[0-9]/.test(zh)) return false;
-  return GENERIC_ZH.test(zh) || GENERIC_EN.test(text.replace(/[\p{P}]/gu, ' ').trim());
+  const en = text.replace(/[\p{P}]/gu, ' ').trim();
+  return (zh.length <= 16 && GENERIC_ZH.test(zh)) || (en.split(/\s+/).length <= 8 && GENERIC_EN.test(en));
 }
