@@ -29,6 +29,12 @@ export async function execute(services: Services, msg: InboundMessage, actor: Ac
     // Expected failures (AppError) carry a message meant for the user; anything else is a bug
     // or an outage: logged with the request id, answered politely, never silence.
     if (isAppError(e) && e.status < 500) return { text: errorReply(e, lang, intent), outcome: e.status === 404 ? 'asked' : 'declined' };
+    // A 503 that no retry mends is this server's configuration (contacts_not_configured,
+    // sync_not_configured …): the user is told what is missing — "try again later" would be untrue.
+    if (isAppError(e) && e.status === 503 && !e.retryable) {
+      services.logger.warn({ code: e.code, requestId: msg.requestId, intent: intent.name }, 'intent needs a setting this server lacks');
+      return { text: errorReply(e, lang, intent), outcome: 'declined' };
+    }
     services.logger.error({ err: e, requestId: msg.requestId, intent: intent.name }, 'intent failed');
     return { text: t(lang, 'errors.internal', { requestId: msg.requestId }), outcome: 'declined' };
   }
