@@ -45,13 +45,8 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 export const MODEL_MAGIC = 'ICM2';
 
 /** The header of the binary file: ModelFile without the weights, and each audience's section sizes. */
-const audienceHeaderSchema = z.object({ labels: z.array(z.string()), bias: z.array(z.number()), features: z.number().int(), textBytes: z.number().int(), pairs: z.number().int() });
-export const modelHeaderSchema = z.object({
-  version: z.literal(2),
-  corpusHash: z.string(),
-  scale: z.number(),
-  audiences: z.object({ staff: audienceHeaderSchema, member: audienceHeaderSchema }),
-});
+const audienceHeaderSchema = audienceModelSchema.omit({ weights: true }).extend({ features: z.number().int(), textBytes: z.number().int(), pairs: z.number().int() });
+export const modelHeaderSchema = modelFileSchema.extend({ version: z.literal(2), audiences: z.object({ staff: audienceHeaderSchema, member: audienceHeaderSchema }) });
 export type ModelHeader = z.infer<typeof modelHeaderSchema>;
 
 /** One label's probability. */
