@@ -219,21 +219,19 @@ export function asReadsWithoutActionWord(text: string, candidates: readonly Cand
  * …", "should we label 陈静 as 老客?") — declined or answered as that write, never a plain read.
  */
 export function unaskedWriteOf(text: string, candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>): { label: string; p: number } | null {
-  let best: { label: string; p: number } | null = null;
-  for (const [i, c] of candidates.entries()) {
-    const def = byName.get(c.label);
-    if (!def || def.effect === 'read' || def.effect === 'control' || !def.readCounterpart || hasActionWord(c.label, text)) continue;
-    if (q[i]! >= THRESHOLDS.optionFloor && (!best || q[i]! > best.p)) best = { label: c.label, p: q[i]! };
-  }
-  return best;
+  return likeliestWriteWithRead(candidates, q, byName, (label) => !hasActionWord(label, text));
 }
 
-/** The likeliest write with a read counterpart before a question about it was read as that read (asksWhoDid). */
-function writeAskedAbout(candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>): { label: string; p: number } | null {
+/**
+ * The likeliest write with a read counterpart among the candidates `counts`, when it was a likely
+ * reading (≥ the option floor). unaskedWriteOf counts those without an action word; a question
+ * whether someone did it (asksWhoDid) counts every one.
+ */
+function likeliestWriteWithRead(candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>, counts: (label: string) => boolean = () => true): { label: string; p: number } | null {
   let best: { label: string; p: number } | null = null;
   for (const [i, c] of candidates.entries()) {
     const def = byName.get(c.label);
-    if (!def || def.effect === 'read' || def.effect === 'control' || !def.readCounterpart) continue;
+    if (!def || def.effect === 'read' || def.effect === 'control' || !def.readCounterpart || !counts(c.label)) continue;
     if (q[i]! >= THRESHOLDS.optionFloor && (!best || q[i]! > best.p)) best = { label: c.label, p: q[i]! };
   }
   return best;
@@ -300,7 +298,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       const scoped = await withoutMemberIntentsForAStore(rules.text, candidates, await asTagCountWithoutSegmentWord(rules.text, candidates, read, slotsOf), slotsOf, byName);
       const q = await asMemberReadWhenNamed(rules.text, candidates, await asDashboardOverAPeriod(rules.text, candidates, scoped, slotsOf), slotsOf);
       // … or the write a question whether someone did it asks about ("有人给她加过积分没"): read as its read above, named here.
-      const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName) ?? (asksWhoDid(rules.text) ? writeAskedAbout(candidates, named, byName) : null);
+      const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName) ?? (asksWhoDid(rules.text) ? likeliestWriteWithRead(candidates, named, byName) : null);
       // Named beside a read, a clarification or the fallback — never beside a write that was asked for: see unaskedWriteOf.
       const chosesWrite = (r: RouteResult) => {
         const effect = byName.get(r.intent)?.effect;
