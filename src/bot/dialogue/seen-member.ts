@@ -1,4 +1,4 @@
-import { resolveMember } from '../../crm/customers/index.ts';
+import { phoneSearchOf, resolveMember } from '../../crm/customers/index.ts';
 import { pointsAtMember } from '../../intents/router/member-pointer.ts';
 import type { IntentDef } from '../../intents/types.ts';
 import type { TurnMemory } from '../memory.ts';
@@ -8,8 +8,6 @@ import { takesMember, withoutMemberRefs } from './member-refs.ts';
 
 /** "回到王芳", "说回李娜", "刚才那个李娜": the member named as the one spoken of before. */
 const BACK_TO = /(?:回到|说回|再说|转回|返回)(?:到)?(?:刚才(?:的|那个|那位)?)?\s*\p{Script=Han}|刚才(?:那个|那位|说的|的)|\b(?:back to|going back to|the same)\b/iu;
-/** A phone's last four digits as the router keeps them ("尾号0012", "*0012"): never a whole phone. */
-const TAIL = /^(?:尾号|手机尾号|后四位|\*+)\d{4}$/;
 
 /**
  * "回到王芳 她订单看下" after an unrelated question, "刚才那个李娜 她的互动记录", "尾号0012那个 档案看下" after the churn
@@ -23,7 +21,8 @@ export function seenMember({ services }: DialogueContext) {
   return async function bySeenNumber(intent: IntentDef, route: RouteResult, memory: TurnMemory, msg: InboundMessage, actor: Actor): Promise<RouteResult> {
     if (actor.kind !== 'staff' || !takesMember(intent) || route.slots.memberNo !== undefined) return route;
     const { name, phone } = route.slots as { name?: unknown; phone?: unknown };
-    const tail = typeof phone === 'string' && TAIL.test(phone) ? phone : undefined;
+    // A phone's last four digits as the router keeps them ("尾号0012", "*0012"), read as the member search reads them: never a whole phone.
+    const tail = typeof phone === 'string' && phoneSearchOf(phone)?.kind === 'tail' ? phone : undefined;
     // A whole phone said again is a new naming (labelled as written); only a name or a tail is looked for.
     if ((typeof name !== 'string' || phone !== undefined) && !tail) return route;
     // A name counts only as the member in focus pointed at again ("回到王芳 她订单看下"): a name said after a list is its

@@ -11,7 +11,7 @@ export { findDuplicates } from './duplicates.ts';
 export { EXPORT_FIELDS, exportMembers, type ExportField } from './export.ts';
 export { IMPORT_FIELDS, parseMap, type ImportField } from './import/columns.ts';
 export { findMembers, searchMembers, type MemberBrief, type MemberSearch } from './find.ts';
-export { normalizeMemberNo, normalizePhone, normalizeText } from './identifiers.ts';
+export { normalizeMemberNo, normalizePhone, normalizeText, phoneSearchOf } from './identifiers.ts';
 export { writeCsv } from './import/csv.ts';
 export { defaultErrorsFile, runMemberImport, writeErrorReport, type ImportOptions, type ImportPorts, type ImportProgress, type ImportResult, type OpeningBalances, type RejectedRow } from './import/import.ts';
 export { HEADER_ALIASES, normalizeHeader, parseFieldMap, resolveFieldColumns } from './import/columns.ts';
