@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IntentDef } from '../types.ts';
 import { corpusHash, generateCorpus, type CorpusLine } from './corpus/generate.ts';
-import { MODEL_MAGIC, type ModelFile, type ModelHeader } from './model.ts';
+import { flattenWeights, MODEL_MAGIC, type ModelFile, type ModelHeader } from './model.ts';
 import { TRAIN_DEFAULTS, trainAudience, type TrainOptions } from './train.ts';
 
 /** The corpus of the catalogue's intents (what `npm run train:intents` trains on). */
@@ -37,22 +37,11 @@ export function buildModel(lines: readonly TrainingLine[], opts: TrainOptions = 
  * Not diffable: a retrain's effect is read in the route digest and the evaluation instead.
  */
 export function encodeModel(m: ModelFile): Buffer {
-  const sections: Buffer[] = [];
   const audience = (a: ModelFile['audiences']['staff']) => {
-    const names = Object.keys(a.weights);
+    const { names, ends, pairs } = flattenWeights(a.weights);
     for (const f of names) if (f.includes('\n')) throw new Error(`model: a feature holds a line break: ${JSON.stringify(f)}`);
     const text = Buffer.from(names.join('\n'), 'utf8');
-    const ends = new Int32Array(names.length);
-    const pairs: number[] = [];
-    names.forEach((f, k) => {
-      for (const x of a.weights[f]!) {
-        if (!Number.isInteger(x) || x < -0x80000000 || x > 0x7fffffff) throw new Error(`model: weight ${x} of ${f} is not an int32`);
-        pairs.push(x);
-      }
-      ends[k] = pairs.length;
-    });
-    sections.push(text);
-    return { header: { labels: a.labels, bias: a.bias, features: names.length, textBytes: text.length, pairs: pairs.length }, ends, pairs: Int32Array.from(pairs) };
+    return { header: { labels: a.labels, bias: a.bias, features: names.length, textBytes: text.length, pairs: pairs.length }, text, ends, pairs };
   };
   const staff = audience(m.audiences.staff);
   const member = audience(m.audiences.member);
@@ -78,8 +67,8 @@ export function encodeModel(m: ModelFile): Buffer {
   len.writeUInt32LE(headerBytes.length);
   put(len);
   put(headerBytes);
-  for (const [i, a] of [staff, member].entries()) {
-    put(sections[i]!);
+  for (const a of [staff, member]) {
+    put(a.text);
     int32s(a.ends);
     int32s(a.pairs);
   }

@@ -76,18 +76,32 @@ export interface Compiled {
   scale: number;
 }
 
-function compile(m: AudienceModelFile, scale: number): Compiled {
-  const index = new Map<string, number>();
-  const ends: number[] = [];
+/**
+ * One audience's weights laid flat, features in their key order: feature k's pairs are
+ * pairs[ends[k-1] .. ends[k]) (the layout of Compiled and of the file's sections). Shared by the
+ * model trained in this process (compile) and the file's writer (build.ts encodeModel).
+ */
+export function flattenWeights(weights: AudienceModelFile['weights']): { names: string[]; ends: Int32Array; pairs: Int32Array } {
+  const names = Object.keys(weights);
+  const ends = new Int32Array(names.length);
   const pairs: number[] = [];
-  for (const f in m.weights) {
-    const w = m.weights[f];
+  names.forEach((f, k) => {
+    const w = weights[f];
     if (!Array.isArray(w) || w.length % 2 !== 0) throw new Error(`model: bad weights for feature ${f}`);
-    index.set(f, ends.length);
-    for (const x of w) pairs.push(x);
-    ends.push(pairs.length);
-  }
-  return { labels: m.labels, bias: Float64Array.from(m.bias, (b) => b / scale), index, ends: Int32Array.from(ends), pairs: Int32Array.from(pairs), scale };
+    for (const x of w) {
+      if (!Number.isInteger(x) || x < -0x80000000 || x > 0x7fffffff) throw new Error(`model: weight ${x} of ${f} is not an int32`);
+      pairs.push(x);
+    }
+    ends[k] = pairs.length;
+  });
+  return { names, ends, pairs: Int32Array.from(pairs) };
+}
+
+function compile(m: AudienceModelFile, scale: number): Compiled {
+  const { names, ends, pairs } = flattenWeights(m.weights);
+  const index = new Map<string, number>();
+  names.forEach((f, k) => index.set(f, k));
+  return { labels: m.labels, bias: Float64Array.from(m.bias, (b) => b / scale), index, ends, pairs, scale };
 }
 
 /** Softmax of scores, in place; returns the array. */
