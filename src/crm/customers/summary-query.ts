@@ -38,8 +38,11 @@ const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
 const newest = (from: string, where: string, take: number, fields: string, long: readonly string[]) => {
   const agg = (value: string) => `JSON_ARRAYAGG(${value} ORDER BY x.created_at DESC, x.id DESC LIMIT ${take})`;
   return `
-  (SELECT JSON_ARRAY(${[agg(`JSON_OBJECT(${fields})`), ...long.map(agg)].join(', ')}) FROM ${from} WHERE ${where})`;
+  (SELECT JSON_ARRAY(${[agg(`JSON_OBJECT(${fields})`), ...long.map((c) => agg(`x.${c}`))].join(', ')}) FROM ${from} WHERE ${where})`;
 };
+
+/** Each list's long columns (of alias x): aggregated apart by `newest`, put back under the same names by zippedList. */
+const LONG = { openTickets: ['title'], complaints: ['content'], interactions: ['content'] } as const;
 
 /** Orders counted in the card: fully refunded ones count nowhere. */
 const COUNTED = 'o.member_id = m.id AND (o.refunded_amount = 0 OR o.refunded_amount < o.amount)';
@@ -73,7 +76,7 @@ const summaryColumns = (recent: number) => `
     "x.member_id = m.id AND x.status IN ('open', 'in_progress')",
     5,
     `'ticketNo', x.ticket_no, 'type', x.type, 'priority', x.priority, 'status', x.status, 'createdAt', DATE_FORMAT(x.created_at, ${ISO}), 'resolveDueAt', DATE_FORMAT(x.resolve_due_at, ${ISO})`,
-    ['x.title'],
+    LONG.openTickets,
   )} AS open_tickets,
   (SELECT COUNT(*) FROM interactions f WHERE f.member_id = m.id AND f.follow_up_at <= ? AND f.follow_up_done_at IS NULL) AS pending_follow_ups,
   ${newest(
@@ -81,9 +84,9 @@ const summaryColumns = (recent: number) => `
     "x.member_id = m.id AND x.type = 'complaint' AND x.created_at >= ?",
     3,
     `'createdAt', DATE_FORMAT(x.created_at, ${ISO}), 'ticketNo', tk.ticket_no`,
-    ['x.content'],
+    LONG.complaints,
   )} AS complaints,
-  ${newest('interactions x', 'x.member_id = m.id', 3, `'type', x.type, 'channel', x.channel, 'createdAt', DATE_FORMAT(x.created_at, ${ISO})`, ['x.content'])} AS interactions,
+  ${newest('interactions x', 'x.member_id = m.id', 3, `'type', x.type, 'channel', x.channel, 'createdAt', DATE_FORMAT(x.created_at, ${ISO})`, LONG.interactions)} AS interactions,
   kp.level AS koc_level,
   IF(kp.member_id IS NULL, NULL, (SELECT JSON_ARRAY(COUNT(*), COUNT(k.redeemed_at), CAST(SUM(k.commission) AS CHAR)) FROM koc_referrals k WHERE k.koc_member_id = m.id)) AS koc_totals`;
 
@@ -134,11 +137,11 @@ const summaryRow = z.object({
   recent_orders: jsonList(z.object({ orderNo: z.string(), paidAt: isoDate, amount: z.string(), store: z.string() })),
   tags: jsonList(z.object({ name: z.string(), category: z.string(), source: z.string() })),
   open_tickets: zippedList(
-    ['title'],
+    LONG.openTickets,
     z.object({ ticketNo: z.string(), type: z.string(), priority: z.string(), status: z.string(), title: z.string(), createdAt: isoDate, resolveDueAt: isoDate }),
   ),
-  complaints: zippedList(['content'], z.object({ content: z.string(), createdAt: isoDate, ticketNo: z.string().nullable() })),
-  interactions: zippedList(['content'], z.object({ type: z.string(), channel: z.string(), content: z.string(), createdAt: isoDate })),
+  complaints: zippedList(LONG.complaints, z.object({ content: z.string(), createdAt: isoDate, ticketNo: z.string().nullable() })),
+  interactions: zippedList(LONG.interactions, z.object({ type: z.string(), channel: z.string(), content: z.string(), createdAt: isoDate })),
   pending_follow_ups: count,
   koc_level: z.number().nullable(),
   // [referrals, redemptions, SUM(commission) as text or null]; null for a member who is no KOC.
