@@ -113,6 +113,14 @@ export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|wo
 
 /** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */
 export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|的话(?=[\s，,]*\S)|考虑|想想|想一下|想下|在想|寻思|想着要不要|琢磨|打算|可能|或许|也许|说不定|是不是该|要不(?!要)|不确定|拿不准|说不准|没想好/;
+/**
+ * A consequence threatened, not asked for: "再发广告我就退订了", "你们再这样我就投诉", "不然我就退订", "否则就给他扣分" — the act
+ * waits on a condition that has not happened (the next advert, the next delay), so nothing is done now; the bot answers.
+ * Read over the whole message (the threatened act often follows another verb: "再给我发短信就退订"), but only the words before
+ * the verb when words to record follow it; "再给她加100分" (no 就) and "就给她加吧" (no 再) stay orders.
+ */
+// "再加100分就行/就好/就够了" closes an order ("just that more"), so 就 then is no consequence.
+export const CONSEQUENCE_ZH = /(?:再[^，,。；;!！?？]{1,15}|(?:不然|否则|要不然|不然的话)[^，,。；;!！?？]{0,6})就(?!行|好|可以|完事|得了|够了|这样|ok)/i;
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
 /**
  * English narration of a write that happened ("we tagged her VIP yesterday", "I already added 100

@@ -386,3 +386,21 @@ describe('session 22: a question before a pause, and whether someone did a write
     expect(analyseMood('给刘洋加50分 好吗 谢谢').politeRequest).toBe(true);
   });
 });
+
+describe('session 23: a consequence threatened, not asked for', () => {
+  it.each([
+    '你们要再推销我就取消订阅',
+    '再给我发短信就退订',
+    '下回再这么慢我就投诉你们',
+    '赶紧的 不然我就退订了',
+    '再过两天还没来就给他扣50分',
+  ])('%s is a supposition, never an order', (text) => {
+    const m = analyseMood(text);
+    expect(m.hypothetical, JSON.stringify(m.cues)).toBe(true);
+    expect(m.affirmative).toBe(false);
+  });
+  it.each(['再给她加100分', '那就给她退订吧', '就给周杰打个老客标签', '再给她加100分就行', '给她记一下：客人说再上错菜就投诉'])('%s stays an order', (text) => {
+    const m = analyseMood(text);
+    expect(m.affirmative, JSON.stringify(m.cues)).toBe(true);
+  });
+});

@@ -179,7 +179,7 @@ function readMood(raw: string): Mood {
   }
 
   const hypothetical =
-    cue('hypo', L.HYPO_ZH.exec(f.head)?.[0]) || cue('hypo', L.HYPO_EN.exec(scan)?.[0]) || cue('hypo', L.HYPO_HEAD_EN.exec(f.head)?.[0]) || cue('hypo-end', L.HYPO_END_ZH.exec(end)?.[0]) || (!f.content && cue('hypo', L.HYPO_ZH.exec(f.tail)?.[0])) ||
+    cue('hypo', L.HYPO_ZH.exec(f.head)?.[0]) || cue('hypo', L.CONSEQUENCE_ZH.exec(f.content ? f.head : text)?.[0]) || cue('hypo', L.HYPO_EN.exec(scan)?.[0]) || cue('hypo', L.HYPO_HEAD_EN.exec(f.head)?.[0]) || cue('hypo-end', L.HYPO_END_ZH.exec(end)?.[0]) || (!f.content && cue('hypo', L.HYPO_ZH.exec(f.tail)?.[0])) ||
     // A joke or irony is not an order; never inside dictated content ("记录：顾客说开玩笑的").
     cue('not-meant', L.NOT_MEANT_ZH.exec(f.content ? f.head : text)?.[0]) ||
     cue('not-meant', mightAsWell) || cue('not-meant', L.NOT_MEANT_EN.exec(f.content ? f.head : text)?.[0]);
