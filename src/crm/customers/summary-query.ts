@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { newestJson, type StaffActor } from '../kernel/index.ts';
+import { apartValue, newestJson, zippedList, type StaffActor } from '../kernel/index.ts';
 import { openAddresses, openEmail, openRemarks } from './sealed.ts';
 import type { Services } from '../../services.ts';
 import { readMemberRowsWith, type ExtraColumns, type MemberRow } from './rows.ts';
@@ -27,18 +27,15 @@ const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
  * big buyer, read only their page (kernel newestJson).
  *
  * The long columns (`long`: a VARCHAR(2000) content, a ticket's title) are aggregated on their
- * own, beside a JSON_OBJECT of the short `fields`, in the same ORDER BY … LIMIT (a total order:
- * the id breaks ties, so the arrays line up), and put back into their rows by zippedList. Why:
- * JSON_ARRAYAGG(… ORDER BY) keeps its values in a temporary table typed like the value, and a
- * JSON_OBJECT declared longer than 512 characters is a TEXT there, which sends the table to disk
- * (Aria: created and dropped on every read, ~190 µs of MariaDB CPU a list — docs/benchmarks.md,
- * bench:http session 22); a table's own VARCHAR column and a short JSON_OBJECT stay in memory.
- * summary.test.ts checks that the card creates no disk table.
+ * own, beside a JSON_OBJECT of the short `fields` (kernel apartValue), and put back into their
+ * rows by kernel zippedList: a JSON_OBJECT declared longer than 512 characters would send the
+ * aggregate's temporary table to disk on every read. summary.test.ts checks that the card creates
+ * no disk table.
  */
 const newest = (from: string, where: string, take: number, fields: string, long: readonly string[]) => {
   const agg = (value: string) => `JSON_ARRAYAGG(${value} ORDER BY x.created_at DESC, x.id DESC LIMIT ${take})`;
   return `
-  (SELECT JSON_ARRAY(${[agg(`JSON_OBJECT(${fields})`), ...long.map((c) => agg(`x.${c}`))].join(', ')}) FROM ${from} WHERE ${where})`;
+  (SELECT ${apartValue(agg, fields, long)} FROM ${from} WHERE ${where})`;
 };
 
 /** Each list's long columns (of alias x): aggregated apart by `newest`, put back under the same names by zippedList. */
@@ -96,21 +93,6 @@ const jsonList = <T extends z.ZodType>(item: T) =>
   z
     .union([z.string(), z.array(z.unknown()), z.null()])
     .transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : (v ?? [])))
-    .pipe(z.array(item));
-/**
- * A list read by `newest`: [rows of the short fields, then one array per long column], each NULL
- * when empty; the long columns are put back into their rows under `long`'s names.
- */
-const zippedList = <T extends z.ZodType>(long: readonly string[], item: T) =>
-  z
-    .union([z.string(), z.array(z.unknown())])
-    .transform((v) => {
-      const [rows, ...columns] = (typeof v === 'string' ? JSON.parse(v) : v) as [Record<string, unknown>[] | null, ...(unknown[] | null)[]];
-      return (rows ?? []).map((row, i) => {
-        for (let k = 0; k < long.length; k++) row[long[k]!] = columns[k]![i];
-        return row;
-      }) as unknown;
-    })
     .pipe(z.array(item));
 const count = z.union([z.number(), z.string(), z.bigint()]).transform(Number);
 /** A JSON_ARRAY column (text, or parsed by the driver): a scalar subquery's several aggregates in one value. */

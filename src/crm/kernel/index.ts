@@ -72,3 +72,4 @@ export { isLockConflict, replayKey, withSharedTransaction, withTransaction, writ
 export { txSql, type AnyTx, type TxSql } from './tx-sql.ts';
 export { countedOrder, netAmount } from './net-orders.ts';
 export { newestJson, type NewestJson } from './newest-json.ts';
+export { apartValue, zippedList, PIECE, type LongColumn } from './apart-list.ts';

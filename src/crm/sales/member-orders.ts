@@ -1,4 +1,4 @@
-import { newestJson, requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { newestJson, requirePermission, zippedList, type LongColumn, type StaffAccess } from '../kernel/index.ts';
 import { z } from 'zod';
 import { auditMemberRead, resolveMember, resolveMemberWith, type MemberBrief, type MemberRef, type MemberSearch } from '../customers/index.ts';
 
@@ -57,7 +57,7 @@ export async function memberOrders(access: StaffAccess, ref: MemberRef, opts: Or
   if (withOrders) {
     const { resolved, raw } = withOrders;
     await auditMemberRead(access, 'member.orders', resolved.search, detail);
-    return resolved.kind === 'one' ? { kind: 'one', orders: window.read(resolved.member, raw) } : { kind: resolved.kind, search: resolved.search };
+    return resolved.kind === 'one' ? { kind: 'one', orders: await window.read(resolved.member, raw) } : { kind: resolved.kind, search: resolved.search };
   }
   const resolved = await resolveMember(access, ref);
   await auditMemberRead(access, 'member.orders', resolved.search, detail);
@@ -70,10 +70,19 @@ export async function ordersOf(services: StaffAccess['services'], member: Member
   const window = orderColumns(services, opts);
   const [rows] = await services.sql.query<any[]>(`SELECT ${window.columns} FROM members m WHERE m.id = ?`, [...window.params, member.id]);
   // A member deleted since it was resolved has no orders left to show.
-  return window.read(member, rows[0] ?? { order_total: 0, order_spend: null, order_page: null });
+  return await window.read(member, rows[0] ?? { order_total: 0, order_spend: null, order_page: null });
 }
 
 const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
+
+/**
+ * The basket (a JSON column: LONGTEXT) in 2 pieces of 512 characters, aggregated apart from the
+ * page's short fields, which go in two groups each declared under 512 characters (kernel
+ * apart-list.ts): any value declared longer sends the aggregate's temporary table to disk on every
+ * read. 1,024 characters hold a basket of ~17 lines (the demo's longest is 13); a longer one comes
+ * back null and is read by its order's id (`read`).
+ */
+const LONG: readonly LongColumn[] = [{ text: 'items', pieces: 2 }];
 
 const orderLine = z.object({
   id: z.number(),
@@ -83,25 +92,29 @@ const orderLine = z.object({
   store: z.string(),
   storeId: z.number(),
   paymentMethod: z.string(),
-  items: z.unknown().transform((v) => (Array.isArray(v) ? (v as OrderLine['items']) : [])),
+  // The basket's JSON text; null when longer than its pieces.
+  items: z.string().nullable(),
   refundedAmount: z.string(),
   channel: z.string().nullable(),
 });
 const windowRow = z.object({
   order_total: z.union([z.number(), z.string(), z.bigint()]).transform(Number),
   order_spend: z.string().nullable(),
-  // A JSON_ARRAYAGG column: text (or a parsed value, depending on the driver), NULL for no rows.
-  order_page: z
-    .union([z.string(), z.array(z.unknown()), z.null()])
-    .transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : (v ?? [])))
-    .pipe(z.array(orderLine)),
+  order_page: zippedList(LONG, orderLine),
 });
+
+/** A basket as recorded: its lines, [] for anything else. */
+const basket = (text: string): OrderLine['items'] => {
+  const v = JSON.parse(text) as unknown;
+  return Array.isArray(v) ? (v as OrderLine['items']) : [];
+};
 
 /**
  * A member's orders of the window as three columns on the member's row (alias m): how many, their
  * sum (the DECIMAL's own text) and one page newest first as a JSON array (kernel newestJson: only
  * the page's orders are read and formatted, not every order of the member) — each an indexed range
- * of orders(member_id, paid_at, …). `read` turns such a row into MemberOrders.
+ * of orders(member_id, paid_at, …). `read` turns such a row into MemberOrders (reading by id the
+ * baskets too long for the page's pieces, if any).
  */
 function orderColumns(services: StaffAccess['services'], { days, limit = 5, offset = 0 }: OrdersWindow) {
   const now = services.now();
@@ -116,8 +129,12 @@ function orderColumns(services: StaffAccess['services'], { days, limit = 5, offs
     owner: 'member_id',
     ownerOf: 'm.id',
     joins: 'JOIN stores os ON os.id = x.store_id',
-    fields: `'id', x.id, 'orderNo', x.order_no, 'paidAt', DATE_FORMAT(x.paid_at, ${ISO}), 'amount', CAST(x.amount AS CHAR), 'store', os.name,
-      'storeId', x.store_id, 'paymentMethod', x.payment_method, 'items', x.items, 'refundedAmount', CAST(x.refunded_amount AS CHAR), 'channel', x.channel`,
+    fields: [
+      `'id', x.id, 'orderNo', x.order_no, 'paidAt', DATE_FORMAT(x.paid_at, ${ISO}), 'amount', CAST(x.amount AS CHAR), 'storeId', x.store_id,
+      'paymentMethod', x.payment_method, 'refundedAmount', CAST(x.refunded_amount AS CHAR)`,
+      `'store', os.name, 'channel', x.channel`,
+    ],
+    long: LONG,
     where: since ? (x) => `${x}.paid_at >= ? AND ${x}.paid_at <= ?` : undefined,
     params: at,
     skip,
@@ -128,9 +145,17 @@ function orderColumns(services: StaffAccess['services'], { days, limit = 5, offs
       (SELECT CAST(SUM(o.amount) AS CHAR) FROM orders o WHERE o.member_id = m.id${window}) AS order_spend,
       ${page.sql} AS order_page`,
     params: [...at, ...at, ...page.params],
-    read: (member: MemberBrief, raw: unknown): MemberOrders => {
+    read: async (member: MemberBrief, raw: unknown): Promise<MemberOrders> => {
       const r = windowRow.parse(raw);
-      return { member, days: days ?? null, total: r.order_total, offset: skip, totalSpend: r.order_spend ?? '0.00', orders: r.order_page };
+      const cut = r.order_page.filter((o) => o.items === null).map((o) => o.id);
+      const long = new Map<number, string>();
+      if (cut.length) {
+        const [rows] = await services.sql.query<any[]>('SELECT id, items FROM orders WHERE id IN (?)', [cut]);
+        for (const row of rows) long.set(Number(row.id), typeof row.items === 'string' ? row.items : JSON.stringify(row.items));
+      }
+      // An order deleted between the two reads shows no lines.
+      const orders = r.order_page.map((o) => ({ ...o, items: basket(o.items ?? long.get(o.id) ?? '[]') }));
+      return { member, days: days ?? null, total: r.order_total, offset: skip, totalSpend: r.order_spend ?? '0.00', orders };
     },
   };
 }
