@@ -10,7 +10,11 @@ import { evaluate, type EvalReport } from '../../src/intents/eval/evaluate.ts';
 import { keepWorld } from '../../src/intents/eval/world-restore.ts';
 import { createRouter } from '../../src/intents/router/index.ts';
 import { createTestEnv } from './env.ts';
-import { createEvalWorld } from './crm/eval-world.ts';
+import { contactsOf, type ContactsFake } from '../fakes/qyapi-contacts.ts';
+import { startFakeQyapi } from '../fakes/qyapi.ts';
+import { createEvalWorld, resetEvalWeCom, type EvalWorld } from './crm/eval-world.ts';
+import { AGENT_ID, keys, SECRET, weComEnv } from './wecom-app.ts';
+import type { TestEnv } from './env.ts';
 import { NOW } from './crm/fixture.ts';
 import { openPhone, wherePhone } from './sealed-phone.ts';
 
@@ -62,18 +66,51 @@ export async function setExists(set: EvalSet): Promise<boolean> {
 }
 
 /**
+ * The evaluation world (test/support/crm/eval-world.ts) on a database and Redis prefix of its own, with the clock at the
+ * fixture's NOW, no LLM, and WeCom reachable: a fake qyapi (test/fakes/qyapi.ts) holding the world's WeCom customers,
+ * so a confirmed contacts.transfer really starts — transfer_customer in WeCom's wire format — and is done, as in
+ * production. `resetWeCom` puts the fake's customers back and forgets its transfers (before each conversation).
+ */
+export async function openEvalWorld(label: string): Promise<{ env: TestEnv; world: EvalWorld; wecom: ContactsFake; resetWeCom: () => void; close: () => Promise<void> }> {
+  const qyapi = { corpId: keys.corpId, corpSecret: SECRET, agentId: AGENT_ID };
+  const fake = await startFakeQyapi(qyapi);
+  let env: TestEnv | undefined;
+  try {
+    env = await createTestEnv(label, weComEnv(fake.url), { now: () => NOW });
+    const world = await createEvalWorld(env.services);
+    const wecom = contactsOf(qyapi);
+    const resetWeCom = () => resetEvalWeCom(wecom);
+    resetWeCom();
+    const opened = env;
+    return {
+      env: opened,
+      world,
+      wecom,
+      resetWeCom,
+      close: async () => {
+        await opened.cleanup();
+        await fake.close();
+      },
+    };
+  } catch (e) {
+    await env?.cleanup();
+    await fake.close();
+    throw e;
+  }
+}
+
+/**
  * Evaluates one set against the bot as it runs (the catalogue, createRouter, createBot) on a
  * database and Redis prefix of its own holding the evaluation world (test/support/crm/eval-world.ts),
- * with the clock at the fixture's NOW and no LLM configured, so figures are reproducible.
+ * with the clock at the fixture's NOW, no LLM configured and WeCom a fake (openEvalWorld), so figures are reproducible.
  * Single messages are routed on their own (sent by store_manager_01 or member 13800000001);
  * dialogues, then harm probes, go through the whole pipeline, each from the same world. The database is dropped after.
  */
 export async function evaluateSet(name: string, label = `eval_${name}_${process.pid}`): Promise<SetResult> {
   const { dir } = await resolveEvalSet(name);
   const [cases, dialogues, harm] = [await loadEvalSet(dir), await loadConversations(dir, 'dialogues'), await loadConversations(dir, 'harm')];
-  const env = await createTestEnv(label, {}, { now: () => NOW });
+  const { env, world, resetWeCom, close } = await openEvalWorld(label);
   try {
-    const world = await createEvalWorld(env.services);
     const router = createRouter(intents);
     const m = await env.services.db.member.findFirstOrThrow({ where: wherePhone('13800000001') });
     const member: MemberActor = { kind: 'member', memberId: m.id, name: m.name ?? '', phone: openPhone(m.phoneEnc), homeStoreId: m.homeStoreId };
@@ -81,9 +118,9 @@ export async function evaluateSet(name: string, label = `eval_${name}_${process.
     const bot = createBot({ services: env.services, router, getIntent });
     // Every dialogue and harm probe starts from the world as the singles left it (world-restore.ts).
     const kept = await keepWorld(env.services);
-    return { singles, dialogues: await runConversations(env.services, bot, dialogues, kept), harm: await runConversations(env.services, bot, harm, kept) };
+    return { singles, dialogues: await runConversations(env.services, bot, dialogues, kept, resetWeCom), harm: await runConversations(env.services, bot, harm, kept, resetWeCom) };
   } finally {
-    await env.cleanup();
+    await close();
   }
 }
 

@@ -1,4 +1,5 @@
 import { t } from '../../i18n/index.ts';
+import { anyWord, CORRECTION, midSentence } from '../understand/lexicon.ts';
 import { hasActionWord } from '../../intents/router/action-words.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
 import { pointsAtFocus, pointsAtMember } from '../../intents/router/member-pointer.ts';
@@ -22,7 +23,12 @@ import type { Pending } from './state.ts';
 import { opensWithdrawn, REFUSAL, REFUSAL_LEAD } from './withdrawn.ts';
 
 /** "A 不对 是B", "A 哦不 B", "A 说错了 B": the answer given again after the correction, the last word said. */
-const SELF_CORRECTED = /^\S.*?[\s，,。]+(?:不对|不是|错了|说错了|搞错了|哦不|噢不)[啊了]?[\s，,。]*(?:而?是|应该是)?\s*(\S(?:(?!不对|说错了|搞错了|哦不).)*)$/u;
+// The correction words of CORRECTION (lexicon.ts); what follows holds none said inside a sentence (`midSentence`: a bare
+// 不是 or 错了 there may be part of the answer).
+const SELF_CORRECTED = new RegExp(
+  `^\\S.*?[\\s，,。]+(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})[啊了]?[\\s，,。]*(?:而?是|应该是)?\\s*(\\S(?:(?!${anyWord(midSentence([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh]))}).)*)$`,
+  'u',
+);
 
 /**
  * The message after the bot asked something ("哪位会员？", "你是想：1 … 2 …", a list of members, "原因是什么？"): the

@@ -1,4 +1,5 @@
 import { resolveMember } from '../../crm/customers/index.ts';
+import { anyWord, CORRECTION } from '../understand/lexicon.ts';
 import { MEMBER_POINTER, pointsAtMember } from '../../intents/router/member-pointer.ts';
 import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import { withFocus } from '../conversation.ts';
@@ -12,7 +13,8 @@ import { MEMBER_REF, namesMember, takesMember, withoutMemberRefs } from './membe
  * A request that goes on with the one just handled ("再加个VIP", "也给她…", "顺便记一下", "不对 去掉VIP"):
  * a write takes the member in focus as if pointed at.
  */
-const GOES_ON = /^\s*(?:再|也|还要?|顺便|另外|然后|同时|不对|不是|错了|搞错了)|\b(?:also|too|as well)\b/i;
+// …or opens with a correction word (CORRECTION in lexicon.ts: "不对 去掉VIP", "搞错了 …").
+const GOES_ON = new RegExp(`^\\s*(?:再|也|还要?|顺便|另外|然后|同时|${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})|\\b(?:also|too|as well)\\b`, 'i');
 /** Every pointer at the member in focus in a message (member-pointer.ts's words). */
 export const EVERY_POINTER = new RegExp(MEMBER_POINTER.source, 'gi');
 

@@ -1,4 +1,5 @@
 import { peekAction } from '../confirmation.ts';
+import { anyWord, CORRECTION } from '../understand/lexicon.ts';
 import { correctionOf } from '../understand/routing-text.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
@@ -9,8 +10,11 @@ import { refine, slotFor } from './refine.ts';
 
 /** "改成30的", "换成 50", "改成20的吧", "make it 25": a change to one bare number (its unit, 的 and a closing particle aside). */
 export const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换|(?:change|make|switch) (?:it|that)(?: to)?|change to)?\s*)(\d+(?:\.\d+)?)(\s*(?:(?:块|元)?(?:钱)?(?:的)?(?:吧|啊|呀|哈)?|instead)\s*)$/i;
-/** "改成…", "换成…", "不对 改为…": the message changes a figure of what was just said. */
-export const CHANGE_LEAD = /^\s*(?:(?:不对|不是|错了)[，,\s]*)?(?:(?:标签|金额|券|门店|店|名单|人群包?|时间|积分|数量|条件)\s*)?(?:改成|换成|改为|换为|改一下|改)\s*\S|^\s*(?:change|switch|make) (?:it|that|the \w+) (?:to|into)\b/i;
+/** "改成…", "换成…", "不对 改为…" (a correction word of CORRECTION in lexicon.ts first): the message changes a figure of what was just said. */
+export const CHANGE_LEAD = new RegExp(
+  `^\\s*(?:(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})[，,\\s]*)?(?:(?:标签|金额|券|门店|店|名单|人群包?|时间|积分|数量|条件)\\s*)?(?:改成|换成|改为|换为|改一下|改)\\s*\\S|^\\s*(?:change|switch|make) (?:it|that|the \\w+) (?:to|into)\\b`,
+  'i',
+);
 
 /**
  * A held action changed in place ("换成50块的", "改成老客", "no, 20 not 30" while 回复「确认」 waits): previewed again

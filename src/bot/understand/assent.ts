@@ -1,4 +1,4 @@
-import { DEFER_END_ZH } from './lexicon.ts';
+import { anyWord, CORRECTION, DEFER_END_ZH } from './lexicon.ts';
 import { analyseMood } from './mood.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
 
@@ -75,12 +75,24 @@ export function assentNames(text: string, heldIntent: string): boolean {
 const TAKE_WORD = /确认|确定|执行|提交|发出?|跑|confirm|proceed|go ahead|do it|send|run/i;
 /** "等一下" / "稍等" / "hold on": wait, said on its own. */
 const WAIT = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|等一会儿?|稍等(?:一下)?|慢着|且慢|先停一下|停一下|hold on|wait(?: a (?:sec|second|minute|moment|bit))?|hang on|one sec(?:ond)?|not yet)$/i;
-/** "不是这个标签" / "不对" / "搞错了" / "wrong tag": the preview is not what was meant. */
-const REJECT =
-  /^(?:不是这个|不是那个|不是这样|不是|不对|错了|搞错了|弄错了|说错了|写错了)(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount|people|members?|number|coupon)|that'?s (?:wrong|not right)|not that (?:one|tag|list)|not (?:the )?right|no+(?:[,.!\s]+no+)*)$/i;
-/** What the preview got wrong, named first ("标签不对", "金额错了", "人不对吧", "the amount is wrong"). */
-const WRONG_PART =
-  /^(?:这个|那个)?(?:标签|人群包?|名单|券|金额|数字|数量|人|人数|对象|会员|积分|分数|时间|门店|店)(?:好像|可能|有点|也)?(?:不对|(?:选|打|写|填|弄|搞|发|设)?错了|有误|有问题|不是这个)(?:吧|啊|呀|哦|了|呢)?$|^(?:the )?(?:tag|list|segment|amount|number|people|members?|coupon|points?|store)\s+(?:is|are|looks?|seems?)\s+(?:wrong|off|not right|incorrect)$/i;
+/**
+ * "不是这个标签" / "不对" / "搞错了" / "哦不" / "wrong tag": the preview is not what was meant — a correction word
+ * (CORRECTION in lexicon.ts) as the whole answer. The English side names what is wrong ("wrong tag"), its own words.
+ */
+const REJECT = new RegExp(
+  `^(?:不是这个|不是那个|不是这样|${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})(?:标签|人群包?|名单|券|金额|数字?|人|的|意思)?(?:吧|啊|呀|哦|了)?$|^(?:wrong (?:tag|list|segment|one|amount|people|members?|number|coupon)|that'?s (?:wrong|not right)|not that (?:one|tag|list)|not (?:the )?right|no+(?:[,.!\\s]+no+)*)$`,
+  'i',
+);
+/**
+ * What the preview got wrong, named first ("标签不对", "金额错了", "人不对吧", "the amount is wrong"): after a noun, the
+ * correction words that can say it is wrong (CORRECTION's 不对 and …错了 — not 不是 nor 更正, not 我说错了), and a few more of
+ * the same kind that only follow a noun (选错了, 填错了, 有误 …).
+ */
+const PART_WRONG = CORRECTION.wrongZh.filter((w) => w === '不对' || (w.endsWith('错了') && !w.startsWith('我')));
+const WRONG_PART = new RegExp(
+  `^(?:这个|那个)?(?:标签|人群包?|名单|券|金额|数字|数量|人|人数|对象|会员|积分|分数|时间|门店|店)(?:好像|可能|有点|也)?(?:${anyWord([...PART_WRONG, '选错了', '填错了', '发错了', '设错了'])}|有误|有问题|不是这个)(?:吧|啊|呀|哦|了|呢)?$|^(?:the )?(?:tag|list|segment|amount|number|people|members?|coupon|points?|store)\\s+(?:is|are|looks?|seems?)\\s+(?:wrong|off|not right|incorrect)$`,
+  'i',
+);
 
 /** Assent, a hesitation or a bare "but" before the real answer ("嗯嗯 我再想想", "嗯…我再想想", "好的 但先等等", "hmm, let me think"). */
 const LEAD = /^(?:(?:嗯+|恩|呃+|额+|唔+|emm+|hmm*|um+|uh+|好的?|好吧|行吧|行啊|那|那个|ok(?:ay)?|行|可以|actually|well|so)[,，.。…\s]*)?(?:但是?|不过|可是|but)?[,，.。…\s]*/i;

@@ -46,11 +46,53 @@ export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无�
 export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*[,.;!]+\s*((?:just|only|simply)\s+\S.*)$/is;
 
 /**
- * The instruction taken back after it was said ("记录一下 不对 先别记 …", "建个单 等等 别建", "log it — wait, don't"): a
- * retraction word, then a negated instruction verb — read anywhere, dictated content too (its words never start so).
+ * Correction words: the user takes back or corrects what was just said — their own words, or the preview of a held action
+ * ("不对", "搞错了", "哦不", "我是说", "no wait", "I meant"). ONE list for every reader, each building its pattern with
+ * `anyWord` and saying why where it takes a subset: RETRACT_* below; routing-text.ts (the correction's lead dropped
+ * before routing); self-correction.ts (a value corrected inside one message); assent.ts (a held preview rejected);
+ * src/bot/dialogue (instead.ts, answer-pending.ts, focus.ts, held-change.ts); CHANGE_ONLY in src/intents/router/vague.ts.
  */
-export const RETRACT_ZH = /(?:^|[\s，,。；;!！])(?:不对|等等|等一下|等下|算了|哦不|啊不|不不|错了)[\s，,。；;!！…]*(?:先别|先不要|先不|别|不要|不用)(?:记|建|开|写|录|登|发|打|加|扣|转|关|改|删|导|送)/;
-export const RETRACT_EN = /\b(?:wait|no wait|hold on|actually)[\s,!.;—-]+(?:don'?t|do not|no need)\b/i;
+export const CORRECTION = {
+  /** It was wrong (said twice too: "不对不对"). */
+  wrongZh: ['不对', '不对不对', '不是', '不是不是', '错了', '搞错了', '弄错了', '说错了', '我说错了', '打错了', '写错了', '更正', '更正一下'],
+  /** An interjection and 不: "哦不 是两百", "不不 别发". */
+  ohNoZh: ['哦不', '噢不', '喔不', '啊不', '呃不', '不不'],
+  /** What was meant follows: "加一百 我是说两百". */
+  meantZh: ['我是说', '我的意思是', '我意思是', '应该是'],
+  /** It was wrong, in English: the lead before what is meant ("no wait, 20", "scratch that, …"). */
+  wrongEn: ['no', 'nope', 'sorry', 'oops', 'wait', 'actually', 'no wait', 'wait no', 'scratch that', 'correction'],
+  /** What was meant follows, in English. */
+  meantEn: ['i meant', 'i mean', 'sorry i meant', 'sorry meant'],
+  /**
+   * Words that correct only where they open the message (or are all of it): inside a sentence they are too common to mean
+   * a correction — "她不是会员", "地址错了" in dictated content, "no receipt", "sorry for the wait", "wait for her reply".
+   */
+  openingOnly: ['不是', '错了', 'no', 'nope', 'sorry', 'wait'],
+} as const;
+
+/** Correction words said inside a sentence: the list without the opening-only words. */
+export const midSentence = (words: readonly string[]): string[] => words.filter((w) => !(CORRECTION.openingOnly as readonly string[]).includes(w));
+
+/**
+ * An alternation of words for a RegExp source, longest first (so "不对不对" is taken whole before "不对"); a space in a word
+ * matches any run of spaces with at most one comma ("no, wait", "scratch  that").
+ */
+export function anyWord(words: readonly string[]): string {
+  return [...new Set(words)]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s*,?\\s*'))
+    .join('|');
+}
+
+/**
+ * The instruction taken back after it was said ("记录一下 不对 先别记 …", "建个单 等等 别建", "log it — wait, don't"): a
+ * retraction word — a correction word, a wait (等等, hold on) or 算了 — then a negated instruction verb — read anywhere,
+ * dictated content too (its words never start so).
+ */
+export const RETRACT_ZH = new RegExp(
+  `(?:^|[\\s，,。；;!！])(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh, '等等', '等一下', '等下', '算了'])})[\\s，,。；;!！…]*(?:先别|先不要|先不|别|不要|不用)(?:记|建|开|写|录|登|发|打|加|扣|转|关|改|删|导|送)`,
+);
+export const RETRACT_EN = new RegExp(`\\b(?:${anyWord([...CORRECTION.wrongEn, 'hold on'])})[\\s,!.;—-]+(?:don'?t|do not|no need)\\b`, 'i');
 
 /** Looking at something (what may be asked instead of a refused write: "别发券 先看看流失名单"). */
 export const VIEW_ZH = /看看|看下|看一下|查|列出|列一下|调出|\b(?:show|check|see|view|list|pull up)\b/i;

@@ -1,3 +1,4 @@
+import { anyWord, CORRECTION } from './lexicon.ts';
 import { insteadOf } from './mood.ts';
 import { STAFF_CLAIM } from './requests.ts';
 
@@ -15,10 +16,10 @@ const MEANT_ZH = '(?:而?是|应该是|我(?:要|说|问|找|指)的是|我是(?
 const OH = '(?:(?:哦|噢|喔|啊|呃|额|嗯|唉|哎|诶|欸|呀)[，,\\s]*)?';
 /** "不是她，是…" / "不是这个，…" / "哦不是 上个月的": a short rejected reading, a pause, then the right one. */
 const NOT_THIS = new RegExp(`^\\s*${OH}不是[^，,。；;\\s]{0,6}[，,。；;\\s]+${MEANT_ZH}\\s*`);
-/** "不对，…" / "不对不对 我要的是…" / "搞错了，…" / "我说错了，是…" — the rejection may be said twice. */
-const WRONG = new RegExp(`^\\s*${OH}(?:(?:不对|不是|错了|搞错了|弄错了|说错了|我说错了|打错了|写错了|更正一下|更正)[啊呀了哈]?[，,\\s]*){1,2}?[，,。；;!！\\s]+${MEANT_ZH}\\s*`);
-/** "no, I meant …", "sorry, I mean …", "I meant …", "actually I meant …". */
-const MEANT = /^\s*(?:(?:no|nope|sorry|oops|wait|actually)[,.!]?\s+)?(?:i\s+meant?|i\s+was\s+asking\s+(?:about|for))\s*[,:]?\s*/i;
+/** "不对，…" / "不对不对 我要的是…" / "搞错了，…" / "我说错了，是…" / "哦不，是…" — the rejection may be said twice. */
+const WRONG = new RegExp(`^\\s*${OH}(?:(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})[啊呀了哈]?[，,\\s]*){1,2}?[，,。；;!！\\s]+${MEANT_ZH}\\s*`);
+/** "no, I meant …", "sorry, I mean …", "I meant …", "actually I meant …", "no wait, I meant …". */
+const MEANT = new RegExp(`^\\s*(?:(?:${anyWord(CORRECTION.wrongEn)})[,.!]?\\s+)?(?:${anyWord(CORRECTION.meantEn)}|i\\s+was\\s+asking\\s+(?:about|for))\\s*[,:]?\\s*`, 'i');
 
 /**
  * A staff request's polarity lead ("不用给王芳记录了", "先别发召回券", "要是给流失的都打上VIP"):

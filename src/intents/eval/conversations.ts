@@ -79,7 +79,8 @@ export function leaksIn(text: string, self: Person | undefined, people: readonly
  * Runs dialogues or harm probes through the real bot: each conversation from a clean
  * conversation state (Redis) and, given `world` (world-restore.ts), from that same database content —
  * otherwise on the database as the conversations before left it (no recall left running) — each turn
- * snapshotted before and after.
+ * snapshotted before and after. `restoreOutside`, when given, is called before each conversation too: the world outside
+ * the database (the evaluation's fake WeCom, whose transfers a confirmed contacts.transfer leaves waiting) put back alike.
  * A turn is fully right when its intent, its listed slots (free text aside) and its outcome
  * class (held / done / other) match. A conversation is harmful when a turn that should neither
  * hold nor do anything held, did, or changed a watched table.
@@ -89,12 +90,14 @@ export async function runConversations(
   bot: HandleMessage,
   conversations: readonly EvalConversation[],
   world?: KeptWorld,
+  restoreOutside?: () => void | Promise<void>,
 ): Promise<ConversationResult[]> {
   const [rows] = await services.sql.query<any[]>('SELECT name, phone_enc, member_no AS memberNo FROM members');
   const people: Person[] = rows.map((r) => ({ name: String(r.name ?? ''), phone: openPhone(String(r.phone_enc)), memberNo: String(r.memberNo) }));
   const results: ConversationResult[] = [];
   for (const c of conversations) {
     await resetConversations(services);
+    await restoreOutside?.();
     if (world && (await restoreWorld(services, world)).length) {
       // This process's copies of the tag dictionary and staff identities may hold rows just put back.
       invalidateTagDictionary(services);

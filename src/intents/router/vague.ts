@@ -1,3 +1,5 @@
+import { anyWord, CORRECTION } from '../../bot/understand/lexicon.ts';
+
 /**
  * Too vague to act on, a step of combined.ts: a message made *only* of a generic verb of looking or
  * handling ("查一下", "帮我看看", "弄一下", "check this") or of a pointer at something never named
@@ -37,7 +39,8 @@ const CORE = /查|看|瞅|弄|整|搞|处理|改|跟|那个|这个|情况|数据
  * when something was listed or held: src/bot/dialogue).
  */
 const PICK = /^(?:上面|下面|刚才|列表里?|名单里?)?的?第\s*(?:[一二三四五六七八九十两]|\d{1,2})\s*(?:个|位|条|项|张)?(?:吧|呢|啊)?$/;
-const CHANGE_ONLY = /^(?:不对[，,\s]*)?(?:改成|换成|改为|变成|改到)\s*\d+\s*(?:块|元|分|个|天)?(?:吧|呢|啊)?$/;
+// A correction word (CORRECTION in src/bot/understand/lexicon.ts) may open it: "不对 改成50", "搞错了 换成30".
+const CHANGE_ONLY = new RegExp(`^(?:(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})[，,\\s]*)?(?:改成|换成|改为|变成|改到)\\s*\\d+\\s*(?:块|元|分|个|天)?(?:吧|呢|啊)?$`);
 export const isContextOnly = (text: string): boolean => {
   const t = text.replace(/[\s\p{P}]/gu, '');
   return PICK.test(t) || CHANGE_ONLY.test(t);

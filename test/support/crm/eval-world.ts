@@ -3,6 +3,7 @@ import { createTicket, logInteraction } from '../../../src/crm/service/index.ts'
 import type { Services } from '../../../src/services.ts';
 import { createFixture, NOW, type Fixture } from './fixture.ts';
 import { sealedPhone } from '../sealed-phone.ts';
+import type { ContactsFake } from '../../fakes/qyapi-contacts.ts';
 
 /**
  * The world the intent evaluation's dialogues and harm probes run in (test/intents/test/README
@@ -48,6 +49,27 @@ const MEMBER_TAGS: Record<string, string[]> = {
 };
 
 const DAY = 86_400_000;
+
+/** The world's WeCom customers: external userid, name, the member bound to it and the staff member who follows it. */
+const EVAL_WECOM_CUSTOMERS = [
+  ['wmEvalLiNa', '李娜', 'M00000004', 'agent_01'],
+  ['wmEvalZhouJie', '周杰', 'M00000012', 'agent_01'],
+  ['wmEvalZhangWei', '张伟', 'M00000001', 'store_manager_01'],
+  ['wmEvalWangFang', '王芳', 'M00000005', 'store_manager_01'],
+] as const;
+
+/**
+ * The same customers on WeCom's side (the fake qyapi's 客户联系, test/fakes/qyapi-contacts.ts), as they are before any
+ * conversation: each followed by its staff member only, no transfer made or waiting. Called when the world is made and
+ * again before every conversation (with the database's restore): a transfer confirmed in one conversation leaves the
+ * customer "waiting" (40129) and counts towards the 90-day limit (40128) in WeCom, which the next must not see.
+ */
+export function resetEvalWeCom(wecom: ContactsFake): void {
+  wecom.customers.clear();
+  for (const [externalUserid, name, , staffUserid] of EVAL_WECOM_CUSTOMERS) wecom.addCustomer({ external_userid: externalUserid, name, follow: [{ userid: staffUserid, remark: name }] });
+  wecom.transfers.length = 0;
+  wecom.transferCalls.length = 0;
+}
 
 export async function createEvalWorld(services: Services): Promise<EvalWorld> {
   const fx = await createFixture(services);
@@ -100,8 +122,7 @@ export async function createEvalWorld(services: Services): Promise<EvalWorld> {
   // WeCom customers of 客服小刘 (agent_01) and 王店长 (store_manager_01), bound to members of 徐汇: a hand-over
   // between the world's staff has someone to move, so it is held for 确认 (the blind brief's transfers) rather
   // than answered "no WeCom customers to transfer".
-  const follows = [['wmEvalLiNa', '李娜', 'M00000004', 'agent_01'], ['wmEvalZhouJie', '周杰', 'M00000012', 'agent_01'], ['wmEvalZhangWei', '张伟', 'M00000001', 'store_manager_01'], ['wmEvalWangFang', '王芳', 'M00000005', 'store_manager_01']] as const;
-  for (const [externalUserid, name, memberNo, staffUserid] of follows) {
+  for (const [externalUserid, name, memberNo, staffUserid] of EVAL_WECOM_CUSTOMERS) {
     await db.wecomCustomer.create({ data: { externalUserid, name, memberId: fx.memberIds[memberNo]!, boundBy: 'mobile', boundAt: new Date(NOW.getTime() - 60 * DAY) } });
     await db.wecomFollow.create({ data: { externalUserid, staffUserid, remark: name, storeId: fx.stores.S1, addedAt: new Date(NOW.getTime() - 60 * DAY), wecomTags: [] } });
   }
