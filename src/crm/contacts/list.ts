@@ -1,6 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Services } from '../../services.ts';
-import { requirePermission, type StaffAccess } from '../kernel/index.ts';
+import { z } from 'zod';
+import { apartValue, requirePermission, zippedList, type StaffAccess } from '../kernel/index.ts';
 
 export interface ContactListItem {
   externalUserId: string;
@@ -41,6 +42,12 @@ const ISO = `'%Y-%m-%dT%H:%i:%s.%fZ'`;
 /** The member's customer: the one bound last, ties to the smaller id (the same one on every read). */
 const CUSTOMER_OF_M = 'SELECT c.external_userid FROM wecom_customers c WHERE c.member_id = m.id ORDER BY c.bound_at DESC, c.external_userid LIMIT 1';
 
+/** The follows' arrays: in added order, the row's id breaking ties (alias x). */
+const followsAgg = (value: string) => `JSON_ARRAYAGG(${value} ORDER BY x.added_at, x.id)`;
+/** The follows' long column, aggregated apart (kernel apart-list.ts) and put back by zippedList. */
+const FOLLOW_LONG = ['remark'] as const;
+const followsList = zippedList(FOLLOW_LONG, z.record(z.string(), z.unknown()));
+
 /**
  * The member's WeCom relationships as two columns correlated to a member row (alias m): the
  * customer's id and its follows as a JSON array, oldest first, times as ISO text. The 360 view
@@ -50,25 +57,27 @@ const CUSTOMER_OF_M = 'SELECT c.external_userid FROM wecom_customers c WHERE c.m
  * moves the loser's to the survivor) shows the one bound last.
  */
 export const memberWeComColumns = {
-  // The follows as three arrays in the same order (f.id breaks ties): the short fields, the names,
-  // the remark. One JSON_OBJECT of them all is declared longer than 512 characters, a TEXT in the
-  // aggregate's temporary table, which sends that table to disk on every read (customers'
-  // summary-query.ts `newest`, docs/benchmarks.md bench:http session 22); each of these stays in memory.
+  // The follows as three arrays in the same order (kernel apartValue): the short fields, the
+  // names, the remark. One JSON_OBJECT of them all is declared longer than 512 characters, a TEXT
+  // in the aggregate's temporary table, which sends that table to disk on every read
+  // (docs/benchmarks.md bench:http session 22); each of these stays in memory.
   columns: `(${CUSTOMER_OF_M}) AS wecom_customer,
-  (SELECT JSON_ARRAY(
-       JSON_ARRAYAGG(JSON_OBJECT('staffUserId', f.staff_userid, 'addedAt', DATE_FORMAT(f.added_at, ${ISO}), 'deletedAt', DATE_FORMAT(f.deleted_at, ${ISO}),
-         'deletedBy', f.deleted_by, 'state', f.state, 'storeId', f.store_id) ORDER BY f.added_at, f.id),
-       JSON_ARRAYAGG(JSON_OBJECT('staffName', adder.name, 'storeName', s.name, 'attributedStaff', attr.name) ORDER BY f.added_at, f.id),
-       JSON_ARRAYAGG(f.remark ORDER BY f.added_at, f.id))
-     FROM wecom_follows f LEFT JOIN staff adder ON adder.wecom_user_id = f.staff_userid LEFT JOIN stores s ON s.id = f.store_id LEFT JOIN staff attr ON attr.id = f.staff_id
-    WHERE f.external_userid = (${CUSTOMER_OF_M})) AS wecom_follows`,
+  (SELECT ${apartValue(
+    followsAgg,
+    [
+      `'staffUserId', x.staff_userid, 'addedAt', DATE_FORMAT(x.added_at, ${ISO}), 'deletedAt', DATE_FORMAT(x.deleted_at, ${ISO}),
+         'deletedBy', x.deleted_by, 'state', x.state, 'storeId', x.store_id`,
+      `'staffName', adder.name, 'storeName', s.name, 'attributedStaff', attr.name`,
+    ],
+    FOLLOW_LONG,
+  )}
+     FROM wecom_follows x LEFT JOIN staff adder ON adder.wecom_user_id = x.staff_userid LEFT JOIN stores s ON s.id = x.store_id LEFT JOIN staff attr ON attr.id = x.staff_id
+    WHERE x.external_userid = (${CUSTOMER_OF_M})) AS wecom_follows`,
   params: [] as unknown[],
   read(raw: Record<string, unknown>): MemberWeComView | null {
     if (raw.wecom_customer === null || raw.wecom_customer === undefined) return null;
-    const follows = raw.wecom_follows;
     // JSON text, or already parsed by the driver; [null, null, null] for a customer with no follows.
-    const [fields, names, remarks] = (typeof follows === 'string' ? JSON.parse(follows) : follows) as [Record<string, unknown>[] | null, Record<string, unknown>[] | null, unknown[] | null];
-    const list: Record<string, unknown>[] = (fields ?? []).map((f, i) => ({ ...f, ...names![i], remark: remarks![i] }));
+    const list = followsList.parse(raw.wecom_follows);
     return {
       externalUserId: String(raw.wecom_customer),
       relationships: list.map((r) => ({
