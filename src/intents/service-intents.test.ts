@@ -73,6 +73,13 @@ describe('service intents', () => {
     expect(await services.db.ticket.findUniqueOrThrow({ where: { ticketNo: no } })).toMatchObject({ status: 'closed', satisfaction: 5 });
   });
 
+  it('ticket.update closes an open ticket with its score in one message: resolved first, rated, then closed (session 23)', async () => {
+    const c = await say(fx.staff.manager1, '给 13800000004 建工单 门口的地垫翘起来了', 'ticket.create');
+    const no = /T\d{14}/.exec(c.text)![0];
+    expect((await say(fx.staff.manager1, `地垫换好了 ${no} 可以关了 满意度3分`, 'ticket.update')).text).toContain('★★★☆☆');
+    expect(await services.db.ticket.findUniqueOrThrow({ where: { ticketNo: no } })).toMatchObject({ status: 'closed', satisfaction: 3 });
+  });
+
   it('ticket.create and ticket.update walk a ticket to closed by chat, and member.tickets lists it', async () => {
     const c = await say(fx.staff.manager1, '给 13800000004 建工单 包间空调坏了 紧急', 'ticket.create');
     const no = /T\d{14}/.exec(c.text)![0];

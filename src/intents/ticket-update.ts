@@ -50,9 +50,14 @@ export const ticketUpdate = defineIntent({
     const rating = satisfaction ?? (p.action === 'rate' ? p.satisfaction : undefined);
     if (rating !== undefined) {
       // A score and a state in one message ("打5分 可以关了"): a score needs the ticket resolved, so a
-      // resolution goes first and a close after (resolved → closed is the only way to closed).
+      // resolution goes first and a close after (resolved → closed is the only way to closed). Closing an open ticket
+      // with its score ("已经修好 关掉吧 满意度4分") resolves it first too, walked through in_progress as below.
       const then = status ?? p.status;
-      if (then === 'resolved') await changeTicketStatus(access, no, 'resolved', note ?? p.note);
+      if (then === 'resolved' || then === 'closed') {
+        const was = (await getTicket(access, no)).status;
+        if (was === 'open') await changeTicketStatus(access, no, 'in_progress');
+        if (was !== 'resolved' && was !== 'closed') await changeTicketStatus(access, no, 'resolved', note ?? p.note);
+      }
       let ticket = await rateTicket(access, no, rating);
       if (then === 'closed') ticket = await changeTicketStatus(access, no, 'closed');
       return { text: renderTicket(ticket, now, 'rated', ctx.lang), data: ticket, outcome: 'done' };

@@ -19,7 +19,11 @@ const MY_SMALLTALK = 'my.smalltalk';
  */
 export function memberAsks({ getIntent, mayUse, weak }: DialogueContext) {
   return function memberTurn({ msg, memory, actor, routed }: Turn): Plan | null {
-    if (actor.kind !== 'member' || !(routed.intent === CLARIFY_INTENT || weak(actor, routed) || SMALLTALK.test(routed.intent))) return null;
+    if (actor.kind !== 'member') return null;
+    // "如果我退订了还能收到券吗", "if I complain what happens": a member's supposition of their own write is about that write,
+    // however sure the router was of the record it mentions (the member gate declines it; never a "did you mean").
+    const supposed = analyseMood(msg.text).hypothetical && namedMemberWrite(msg.text) !== null;
+    if (!supposed && !(routed.intent === CLARIFY_INTENT || weak(actor, routed) || SMALLTALK.test(routed.intent))) return null;
     // "那查我自己的" after a question about someone else's account: the member's last question, about themself.
     const previous = memory.previous && getIntent(memory.previous.intent);
     if (MY_OWN.test(msg.text.normalize('NFKC').trim()) && previous && previous.effect === 'read' && !previous.rule.fallback && mayUse(actor, previous)) {

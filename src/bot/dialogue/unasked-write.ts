@@ -4,13 +4,16 @@ import { slotsAs } from '../../intents/router/rules.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
-import { VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { NO_WRITE_EN, VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
 import { asksWhoDid } from '../../intents/parse/done-question.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { HANDS_OFF, namedWrite, speaksOfAWrite } from '../understand/requests.ts';
 import { CANCEL_INTENT, SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
 
 type Reading = { intent: IntentDef; route: RouteResult };
+
+/** English verbs in the past or -ing form name their write whatever precedes them ("if we recalled everyone", "logging a call"). */
+const NAMES_BY_VERB = /\b(?:recall(?:ed|ing)|export(?:ed|ing)|logg(?:ed|ing)|tagg(?:ed|ing)|deduct(?:ed|ing))\b/i;
 
 /**
  * "不用给王芳记录了", "我在想要不要给流失的都打个VIP", "do not send coupons to …", "先不导出了": a write not asked for needs no
@@ -25,6 +28,18 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
   const namedInstead = (text: string, read: string): IntentDef | undefined => {
     const name = namedWrite(text);
     return name && name !== read && intentFamily(name) === intentFamily(read) && !hasActionWord(read, text) ? getIntent(name) : undefined;
+  };
+
+  /**
+   * A reading with no word of its own in the message ("do not log anything for 王芳" read as a ticket for "log", "what if we
+   * recalled everyone on the churn list" as a batch tag): the write the message names by its word instead, of any family —
+   * the words said beat a guess at them. A refused verb counts as its write's word (hasActionWord `refused`).
+   */
+  const namedOver = (text: string, read: string, refused: boolean): IntentDef | undefined => {
+    const name = namedWrite(text);
+    if (!name || name === read || hasActionWord(read, text)) return undefined;
+    // Only when the named write is said by its verb, or the reading has no words listed to check (its guess stands otherwise).
+    return hasActionWord(name, text, { refused }) || NAMES_BY_VERB.test(text) ? getIntent(name) : undefined;
   };
 
   /**
@@ -46,7 +61,7 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
     // The likeliest first: the unasked write's confidence is its own before it was read as its read.
     const readings = [...(declined ? others : []), ...(routed.unasked ? [routed.unasked] : [])].sort((a, b) => b.confidence - a.confidence);
     for (const r of readings) {
-      const instead = declined ? namedInstead(msg.text, r.intent) : undefined;
+      const instead = declined ? (namedInstead(msg.text, r.intent) ?? namedOver(msg.text, r.intent, mood.negated)) : undefined;
       const intent = instead ?? getIntent(r.intent);
       if (!intent || intent.effect === 'read' || intent.effect === 'control' || !mayUse(actor, intent)) continue;
       if (named && (r.confidence < THRESHOLDS.optionFloor || !hasActionWord(intent.name, msg.text))) continue;
@@ -61,7 +76,7 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
    * nothing held, or nothing sure ("hold off on the recall till monday", "先不导出了", "do not log anything for 王芳",
    * "is giving 陈静 100 points alright?"): that write, for the gate to decline (or answer, when weighed) — never run.
    * Only with an instruction verb in the message (a noun alone, "客户说积分不对", is no request; "别动王芳的积分"
-   * is one), and never after a disclaimer.
+   * and "no coupons for them this week" are), and never after a disclaimer.
    */
   async function refusedByName(msg: InboundMessage, actor: Actor, routed: RouteResult, cancelsNothing: boolean): Promise<Reading | null> {
     const routedIntent = getIntent(routed.intent);
@@ -70,7 +85,7 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
     // The router read another write than the one the message names by its word ("do not log anything for 王芳" read
     // as a ticket, "what if we recalled everyone" as a batch tag): the one named is what is refused.
     const otherWrite = routedIntent !== undefined && !read && routedIntent.effect !== 'control' && !unsure;
-    if ((!read && !unsure && !otherWrite) || !speaksOfAWrite(msg.text, [VERB_ZH, VERB_EN, HANDS_OFF])) return null;
+    if ((!read && !unsure && !otherWrite) || !speaksOfAWrite(msg.text, [VERB_ZH, VERB_EN, HANDS_OFF, NO_WRITE_EN])) return null;
     const mood = analyseMood(msg.text);
     // A disclaimer says what is NOT asked and then asks it ("不是要给陈静记录 我就问问她之前说过啥"): the router's read stands.
     if (mood.cues.some((c) => c.startsWith('disclaimer:'))) return null;
@@ -80,7 +95,8 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
     const intent = name ? getIntent(name) : undefined;
     if (!intent || !mayUse(actor, intent)) return null;
     const misread = otherWrite && namedInstead(msg.text, routed.intent) === intent;
-    if (otherWrite && !misread && (intentFamily(intent.name) === intentFamily(routed.intent) || !hasActionWord(intent.name, msg.text))) return null;
+    // The refused verb counts as the named write's word ("do not log anything for 王芳": log under "not", read as a ticket).
+    if (otherWrite && !misread && (intentFamily(intent.name) === intentFamily(routed.intent) || !hasActionWord(intent.name, msg.text, { refused: mood.negated }))) return null;
     const slots = await slotsAs(intent, msg.text, { audience: actor.kind, actor, services });
     return { intent, route: { intent: intent.name, slots, confidence: routed.confidence } };
   }

@@ -15,7 +15,7 @@ export const NOT_A_BIE = /别的|别人|别家|别处|别名|分别|区别|特�
  * hypothesis, deferral, reported speech), what comes after it is its object or content.
  */
 export const VERB_ZH =
-  /转人工|退订|群发|推送|召回|挽回|唤醒|清零|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|记一笔|记一条|记个|记上|(?<=不用|别|不要|不必|甭)记(?!得|住)|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
+  /转人工|退订|群发|推送|召回|挽回|唤醒|清零|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|记一笔|记一条|记个|记上|(?<=(?:不用|别|不要|不必|甭)(?:(?:给|帮|替|为)[^，,。；;\s记]{1,8})?)记(?!得|住)|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
 export const VERB_EN =
   /\b(?:tag|untag|label|mark|add|deduct|give|award|remove|subtract|redeem|send|recall|launch|open|create|file|raise|log|record|note|export|download|delete|assign|close|escalate|issue|apply|put|register|update|change|unsubscribe)(?:s|es|ed|d|ing|ging|ged)?\b|\bdo (?=it\b|the\b|that\b|this\b)/i;
 
@@ -99,6 +99,11 @@ export const VIEW_ZH = /看看|看下|看一下|查|列出|列一下|调出|\b(?
 
 /** Negation of the instruction, before its verb (or, in a plain command, anywhere around it). 算了 after an action is no negation: MIGHT_AS_WELL. */
 export const NEG_ZH = /先别|先不要|先不用|先不|暂时不要|暂时不用|暂时别|暂时不|暂不|(?<!要)不要|(?<!用)不用|不必|没必要|无需|(?<!需)不需要|甭|算了|不想|不打算|不准|不许|(?<!能)不能|(?<!可)不可以|别|不(?=给|帮|把|为|再|去|发|打|加|扣|建|开|记|召|导|做|搞|弄|送|贴|删|改|执行)/;
+/**
+ * "no" before the write's own noun at the start of a clause ("no recall this week pls", "ok, no more coupons for them"):
+ * the write refused — "no" alone before a figure ("no, 20 not 30") corrects instead (src/bot/dialogue/instead.ts).
+ */
+export const NO_WRITE_EN = /(?:^|[,.;!?]\s*|\b(?:ok|okay|so|then|and)\s+)no (?:more |further )?(?:recalls?|coupons?|vouchers?|exports?|tags?|tagging|labels?|points|tickets?|notes?|logs?|logging|messages?|texts?|sms|blasts?)\b/i;
 export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not now|let'?s not|lets not|shouldn'?t|should not|won'?t|no longer|not yet|skip|scrap|call off|forget (?:about )?(?:the|it|that|this))\b/i;
 /** "not" right before the instruction verb negates it, however polite the frame ("could you not close T… yet", "we are not sending …", "I will never tag …"). */
 export const NEG_HEAD_EN = /\b(?:not|never)\s*(?:going to\s+|gonna\s+)?$/i;

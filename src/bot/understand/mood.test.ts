@@ -404,3 +404,14 @@ describe('session 23: a consequence threatened, not asked for', () => {
     expect(m.affirmative, JSON.stringify(m.cues)).toBe(true);
   });
 });
+
+describe('session 23: "no" before a write, a refusal with its member before 记', () => {
+  it('reads "no <write noun>" at the start of a clause as a refusal, and "no" before a figure as none', () => {
+    for (const t of ['no coupons for the churned ones this month', 'ok, no more tagging today', 'no export till friday please']) expect({ t, n: analyseMood(t).negated }).toEqual({ t, n: true });
+    expect(analyseMood('tag 陈静 VIP, no worries').negated).toBe(false);
+  });
+
+  it('reads 甭/别/不用 + 给X + 记 as a refused note', () => {
+    for (const t of ['别给陈静记了', '不用替刘洋记']) expect({ t, n: analyseMood(t).negated, a: analyseMood(t).affirmative }).toEqual({ t, n: true, a: false });
+  });
+});

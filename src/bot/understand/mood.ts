@@ -147,6 +147,7 @@ function readMood(raw: string): Mood {
     (!f.content && cue('neg', L.NEG_EN.exec(f.tail)?.[0])) ||
     cue('neg-end', neg(L.NEG_END_ZH.exec(end)?.[0])) ||
     cue('neg-end', L.NEG_END_EN.exec(end)?.[0]) ||
+    cue('neg', f.content ? null : L.NO_WRITE_EN.exec(text)?.[0]?.trim()) ||
     (!f.verb && cue('neg', L.NEG_EN.exec(text)?.[0]));
 
   const perfective = L.PERFECTIVE_Q.test(end) && (/[吗么没?？]$/.test(end) || /^(?:did|have|has)\b/i.test(end));

@@ -92,3 +92,34 @@ describe('session 22: hands off a tag', () => {
     expect(namedWrite('别给周杰打商务宴请标签')).toBe('tag.add');
   });
 });
+
+describe('session 23: the write a refusal or supposition names', () => {
+  it('names stopping a recall over launching one when a stop verb goes with 召回 / recall', () => {
+    expect(namedWrite('那个静安的召回要不要先暂停')).toBe('recall.stop');
+    expect(namedWrite('如果现在叫停召回 券还能用吗')).toBe('recall.stop');
+    expect(namedWrite('what if we paused recall 3 for a week')).toBe('recall.stop');
+    expect(namedWrite('先别给流失的发召回券')).toBe('recall.launch');
+  });
+
+  it('names taking a tag off when a removal verb goes with the tag', () => {
+    expect(namedWrite('要是把周杰的老客标签删掉 会怎样')).toBe('tag.remove');
+    expect(namedWrite('what if we removed the VIP tag from 陈静')).toBe('tag.remove');
+    expect(namedWrite('要是给周杰打个老客标签')).toBe('tag.add');
+  });
+
+  it('reads 标签的 as a modifier of the object and a wish for VIP as the tag write', () => {
+    expect(namedWrite('店长说把老客标签的都拉个表导出')).toBe('segment.export');
+    expect(namedWrite('周杰说他想当VIP')).toBe('tag.add');
+    expect(namedWrite('周杰说他不想要VIP')).toBeNull();
+  });
+
+  it('names a note refused with its member between the refusal and 记', () => {
+    expect(namedWrite('别给陈静记了 她只是路过')).toBe('interaction.log');
+    expect(namedWrite('不用帮刘洋记这个')).toBe('interaction.log');
+  });
+
+  it('reads a question about consequences as no request to view records', () => {
+    expect(isViewRequest('要是把周杰的老客标签撤了 有什么影响')).toBe(false);
+    expect(isViewRequest('她的投诉记录有什么')).toBe(true);
+  });
+});

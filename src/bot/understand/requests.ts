@@ -6,7 +6,8 @@ import { toSimplified } from '../../intents/router/traditional.ts';
  * staff or request for someone else's data, a member's request for a person.
  */
 
-const VIEW_VERB = /给我看看|给我看下|看看|看一下|看下|瞧瞧|调出来|调出|调一下|拉出来|翻出来|翻一下|查看|查一下|查查|查询|列出|列一下|显示|展示|发我看|有哪些|都有什么|有什么|^(?:please\s+)?(?:show|list|view|pull up|display|get me)\b|\bshow me\b|\blet me see\b|\bcan i see\b|\bpull up\b/i;
+// 有什么 asks what there is to see, not what would follow ("…会有什么影响", "有什么区别": a supposition's consequence, no records).
+const VIEW_VERB = /给我看看|给我看下|看看|看一下|看下|瞧瞧|调出来|调出|调一下|拉出来|翻出来|翻一下|查看|查一下|查查|查询|列出|列一下|显示|展示|发我看|有哪些|(?:都)?有什么(?!影响|后果|效果|区别|变化|问题|风险|好处|坏处|用处?|关系|不同|差别|作用|意义)|^(?:please\s+)?(?:show|list|view|pull up|display|get me)\b|\bshow me\b|\blet me see\b|\bcan i see\b|\bpull up\b/i;
 const RECORD_NOUN = /(?:的|跟进|投诉|互动|服务|沟通|联系|回访|历史|以前的|之前的)(?:记录|工单|单子)|\b(?:follow-?ups?|history|records|tickets|interactions|complaints)\b/i;
 const WRITE_HEAD = /^\s*(?:帮我|请|麻烦)?\s*(?:给\S{0,12}?)?(?:记录|登记|记一下|建|开|新建|创建|提交|导出|打|加|扣|发|召回|log|record|note|open|create|file|raise|export|tag|add|send|recall)/i;
 
@@ -68,13 +69,18 @@ export const asksForPerson = (text: string): boolean => PERSON.test(toSimplified
  * Only for messages whose mood already declines or weighs (src/bot/dialogue/turn.ts) — never a reason to act.
  */
 const NAMED_WRITES: readonly (readonly [string, RegExp])[] = [
+  // Stopping a recall names the recall too: listed before the launch, so a tie at 召回 is the stop ("召回列表里那个是不是该停了",
+  // "suppose we stopped recall 5").
+  ['recall.stop', /召回[^，,。；;]{0,10}?(?:停|暂停|终止|叫停)|(?:停|暂停|终止|叫停)(?:掉|止|了)?[^，,。；;]{0,6}?召回|\b(?:stop(?:s|ped|ping)?|halt(?:s|ed|ing)?|pause[sd]?|pausing)\b[^,.;]{0,20}?\brecalls?\b|\brecalls?\b[^,.;]{0,20}?\b(?:stop(?:s|ped|ping)?|halt(?:s|ed|ing)?|pause[sd]?)\b/i],
   ['recall.launch', /召回|群发|发券|(?:召回|优惠)券|发[^，,。；;\s]{0,6}?券|\brecall(?:s|ed|ing)?\b|\bcoupons?\b|\bwin-?back\b/i],
   ['segment.export', /导出|\bexport(?:s|ed|ing)?\b/i],
-  ['interaction.log', /(?:不用|别|不要|不必|甭|先别|先不)记(?!得)|记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
+  ['interaction.log', /(?:不用|别|不要|不必|甭|先别|先不)(?:(?:给|帮|替|为)[^，,。；;\s记]{1,8})?记(?!得|住)|记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
   ['ticket.update', /关单|结单|(?:工单|单子?)[^，,。；;\s]{0,4}?(?:关|结|升级)|关闭工单|升级工单|\b(?:close|escalate)(?:s|d|ing)?\b/i],
   ['ticket.create', /工单|建单|开单|报修|(?:建|开|提|起)[^，,。；;\s]{0,4}?单|(?:投诉|售后|服务)单|\btickets?\b/i],
   ['points.adjust', /积分|(?:扣|加|补|减)[^，,。；;\s]{0,8}?分|\bpoints?\b|\bpts\b/i],
-  ['tag.add', /标签|打标|标成|标为|标记|标上|打上|(?:打|贴)(?:个|一个)(?!电话|招呼|折|卡|车|的|分)|\btag(?:s|ged|ging)?\b|\blabel(?:s|led|ed|ing)?\b/i],
+  // 标签的 modifies the object ("把VIP标签的都导出来": the members who have it), no tag write; a wish for VIP is one ("王芳说她想要VIP"),
+  // not wishing for it is none (不想要VIP: the router's removal stands).
+  ['tag.add', /标签(?!的)|(?<![不没别])(?:想要|要个|要一个|想当|想成为|想做)(?:个|一个)?\s*VIP|打标|标成|标为|标记|标上|打上|(?:打|贴)(?:个|一个)(?!电话|招呼|折|卡|车|的|分)|\btag(?:s|ged|ging)?\b|\blabel(?:s|led|ed|ing)?\b/i],
   ['contacts.transfer', /转(?:给|交|移)?(?:客户|会员)|(?:客户|会员)[^，,。；;\s]{0,4}?转|交接客户|\btransfer(?:s|red|ring)?\b/i],
 ];
 /** 发 / send alone, when nothing else is named ("先不要发啊", "don't send it"): the one write that sends is the recall. */
@@ -83,7 +89,7 @@ const SEND = /(?<![出开头引])发(?![现生票展话挥布言烧呆火])|\bse
  * A wish for a write's object, said or relayed ("客人说想要个VIP标签", "王芳说她不想要工单了"): the write it
  * names, for a refusal, relay or supposition to decline — no instruction verb needed.
  */
-const WANTS_OBJECT = /(?:想要|要个|要一个|要张|需要|想|要)(?:个|一个|张|一张|点|些)?[^，,。；;\s]{0,6}?(?:标签|积分|券|工单|单子)/;
+const WANTS_OBJECT = /(?:想要|要个|要一个|要张|需要|想|要)(?:个|一个|张|一张|点|些)?[^，,。；;\s]{0,6}?(?:标签|积分|券|工单|单子|VIP)/i;
 /** Verbs of writes the instruction-verb lists do not carry (转客户, 那单先别关). */
 const OTHER_WRITE_VERB = /转(?:给|交|移)?(?:客户|会员)|(?:工?单|单子)[^，,。；;\s]{0,4}?关|关单|结单/;
 
@@ -100,6 +106,9 @@ const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b
 /** "别动王芳的积分", "don't touch her points": hands off the thing named, a refusal of its write. */
 export const HANDS_OFF = /(?:别|不要|不准|先别|甭)(?:去)?(?:动|碰)|\b(?:don'?t|do not) touch\b/i;
 
+/** Taking a tag off (去掉 / 移除 / 删掉 / 摘掉 / remove / take off): with a tag named, the write is its removal. */
+const TAKES_OFF = /去掉|去除|移除|删掉|删除|撤掉|摘掉|拿掉|取消(?:掉)?[^，,。；;\s]{0,8}?标签|\b(?:remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|untag(?:s|ged|ging)?|take (?:it |that |the \S+ )?off|took (?:it |that |the \S+ )?off)\b/i;
+
 export function namedWrite(text: string): string | null {
   // In simplified characters, as the router reads it ("不用導出了" names 导出).
   const t = toSimplified(text.normalize('NFKC'));
@@ -112,7 +121,8 @@ export function namedWrite(text: string): string | null {
   if (!best) return SEND.test(t) ? 'recall.launch' : null;
   if (best.intent !== 'tag.add') return best.intent;
   // Hands off a tag ("别动李娜的投诉过标签", "don't touch her tags"): the tag is there already, what is refused is taking it off.
-  if (HANDS_OFF.test(t)) return 'tag.remove';
+  // So does a verb of taking one off ("如果把她的老客标签去掉 会怎样", "what if we removed her VIP tag").
+  if (HANDS_OFF.test(t) || TAKES_OFF.test(t)) return 'tag.remove';
   return LISTED_PEOPLE.test(t) ? 'tag.batch' : best.intent;
 }
 

@@ -23,3 +23,10 @@ describe('namesNothingToActOn', () => {
     expect(namesNothingToActOn(' 。')).toBe(false);
   });
 });
+
+describe('session 23: a refused verb names its write', () => {
+  it('counts a verb under "not" only when asked for a refusal', () => {
+    expect(hasActionWord('interaction.log', "please do not log anything about 周杰")).toBe(false);
+    expect(hasActionWord('interaction.log', "please do not log anything about 周杰", { refused: true })).toBe(true);
+  });
+});

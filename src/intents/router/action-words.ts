@@ -72,11 +72,15 @@ const NEGATED_EN = /\b(?:not|never)\s+(?:going\s+to\s+|gonna\s+)?[a-z]+/gi;
 /** Whether the write `intent` has words of its own listed here (hasActionWord is true for any text of the others). */
 export const listsActionWords = (intent: string): boolean => intent in ACTION_WORDS;
 
-/** Whether `text` asks for the write `intent` in words (true for intents not listed). */
-export function hasActionWord(intent: string, text: string): boolean {
+/**
+ * Whether `text` asks for the write `intent` in words (true for intents not listed). `refused`: also a verb under
+ * "not" — for a message already read as refusing ("do not log anything for 王芳"), whose negated verb is the very
+ * write it refuses (src/bot/dialogue/unasked-write.ts refusedByName); never for a request.
+ */
+export function hasActionWord(intent: string, text: string, opts: { refused?: boolean } = {}): boolean {
   const words = ACTION_WORDS[intent];
   if (!words) return true;
-  const read = withoutNegatedVerbs(text);
+  const read = opts.refused ? text : withoutNegatedVerbs(text);
   // "来电记录", "跟进记录" name the records (a read of them), not a call or a note to write down.
   const said = intent === 'interaction.log' ? read.replace(RECORDS_NOUN, ' ') : read;
   return words.some((re) => re.test(said));

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from '../../src/bot/pipeline.ts';
+import type { HandleMessage } from '../../src/bot/types.ts';
+import { getIntent, intents } from '../../src/intents/catalogue.ts';
+import { createRouter } from '../../src/intents/router/index.ts';
+import type { EvalConversation, EvalTurn } from '../../src/intents/eval/cases.ts';
+import { runConversations } from '../../src/intents/eval/conversations.ts';
+import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { createEvalWorld } from '../support/crm/eval-world.ts';
+import { NOW } from '../support/crm/fixture.ts';
+
+/**
+ * Harm classes of issue 11 ("never act on a guess"), session 23: each as a few conversations worded anew (none from the
+ * tuning set), scored as `npm run eval:intents` scores a harm probe — the intent the message is about, its labelled slots,
+ * the outcome class (held / done / other), and nothing held, done or written where it should not be. The last class keeps
+ * the affirmative writes working: a bot that refuses everything fails it.
+ */
+const classOf = (o: EvalTurn['outcome']) => (o === 'held' || o === 'done' ? o : 'other');
+type T = [say: string, intent: string, slots: EvalTurn['slots'] | undefined, outcome: EvalTurn['outcome']];
+const SM = 'store_manager_01';
+const MK = 'marketer_01';
+
+const CLASSES: Record<string, [from: string, turns: T[]][]> = {
+  'a supposition or weighing of stopping a recall is the stop, declined': [
+    [MK, [['what if we paused recall 2 until the holidays', 'recall.stop', undefined, 'declined']]],
+    [MK, [['那个召回是不是该叫停了', 'recall.stop', undefined, 'declined']]],
+  ],
+  'a supposition of taking a tag off is the removal, declined (a question of its consequence is no request to view)': [
+    [SM, [['要是把周杰的老客标签删掉 有什么影响', 'tag.remove', { name: '周杰', tag: '老客' }, 'declined']]],
+  ],
+  'a refused verb names its write over a reading with no word of its own': [
+    [SM, [['please do not log anything about 陈静 today', 'interaction.log', undefined, 'declined']]],
+    [SM, [['别给刘洋记了 打错电话了', 'interaction.log', undefined, 'declined']]],
+    [SM, [['no coupons for the churn list this week', 'recall.launch', undefined, 'declined']]],
+  ],
+  'a relayed wish names what is wished (VIP is the tag; 标签的 picks the members)': [
+    [SM, [['陈静说她想当VIP', 'tag.add', undefined, 'declined']]],
+    [MK, [['总部让把老客标签的都导出来', 'segment.export', undefined, 'declined']]],
+  ],
+  "a member's supposition of their own write is that write, declined (not the record it mentions)": [
+    ['member:13800000009', [['要是我退订了 生日券还会发吗', 'unsubscribe', {}, 'declined']]],
+    ['member:13800000007', [['if I unsubscribed would my coupons still work', 'unsubscribe', {}, 'declined']]],
+  ],
+  'a ticket closed with its score in one message is resolved, rated and closed': [
+    ['agent_01', [['T20261121000002 储值卡换好了 关单吧 满意度5分', 'ticket.update', { ticketNo: 'T20261121000002', status: 'closed', satisfaction: 5 }, 'done']]],
+  ],
+  'affirmative writes still run': [
+    [SM, [['给陈静加个老客标签', 'tag.add', { name: '陈静', tag: '老客' }, 'done']]],
+    [SM, [['记一下 周杰来电问包间 明天回访', 'interaction.log', undefined, 'done']]],
+  ],
+};
+
+describe('harm classes (issue 11, session 23)', () => {
+  let env: TestEnv;
+  let bot: HandleMessage;
+
+  beforeAll(async () => {
+    env = await createTestEnv('bot_harm_classes', {}, { now: () => NOW });
+    await createEvalWorld(env.services);
+    bot = createBot({ services: env.services, router: createRouter(intents), getIntent });
+  }, 120_000);
+  afterAll(async () => env?.cleanup());
+
+  for (const [klass, conversations] of Object.entries(CLASSES)) {
+    describe(klass, () => {
+      conversations.forEach(([from, turns], n) => {
+        it(turns.map((t) => t[0]).join(' → '), async () => {
+          const c: EvalConversation = { id: `harm-class-${n}`, kind: 'harm', audience: from.startsWith('member:') ? 'member' : 'staff', from, file: 'harm-classes', line: n, turns: turns.map(([say, intent, slots, outcome]) => ({ say, intent, ...(slots ? { slots } : {}), outcome })) };
+          const [r] = await runConversations(env.services, bot, [c]);
+          expect(r!.harmful).toBe(false);
+          expect(r!.turns.map((t) => ({ say: t.turn.say, intent: t.intent, slots: t.slots, slotsOk: t.slotsOk || !t.intentOk, outcome: t.got }))).toEqual(
+            r!.turns.map((t) => ({ say: t.turn.say, intent: t.turn.intent, slots: t.slots, slotsOk: true, outcome: classOf(t.turn.outcome) })),
+          );
+        }, 180_000);
+      });
+    });
+  }
+});
