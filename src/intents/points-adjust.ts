@@ -45,7 +45,9 @@ export const pointsAdjust = defineIntent({
     { text: 'add 200 points to M00000001 for birthday', slots: { delta: 200, memberNo: 'M00000001', text: 'add 200 points to M00000001 for birthday' } },
   ],
   rule: {
-    keywords: [['积分', /加|扣|减|补|送|赠|奖励|兑换/], /(?<![\w+])\+\s*\d{1,6}(?![\d.])(?!\s*(?:元|块|%))/, /(?<![^\s])[-−]\s*\d{1,6}(?![\d.\-])(?!\s*(?:元|块|%|天|个月|年))/, /(?:加|扣|减|补|送|赠)(?:他|她|ta|TA|给他|给她)?\s*(?:\d+|[一二两三四五六七八九十百千万]+)\s*分(?!钟|数)/, [/\b(?:points?|pts)\b/i, /\b(?:add|deduct|give|award|remove|subtract|redeem|take|credit|refund|knock|dock)\b/i]],
+    keywords: [['积分', /加|扣|减|补|送|赠|奖励|兑换/], /(?<![\w+])\+\s*\d{1,6}(?![\d.])(?!\s*(?:元|块|%))/, /(?<![^\s])[-−]\s*\d{1,6}(?![\d.\-])(?!\s*(?:元|块|%|天|个月|年))/, /(?:加|扣|减|补|送|赠)(?:他|她|ta|TA|给他|给她)?\s*(?:\d+|[一二两三四五六七八九十百千万]+)\s*分(?!钟|数)/,
+      // Points given or taken, asked about with no figure ("给周杰加过分吗", "周杰扣了分没"): the same write, weighed by the gate.
+      /(?:加|扣|减|补|送)(?:过|了)(?:点|些)?分(?![钟数店析类享配开别期])/, [/\b(?:points?|pts)\b/i, /\b(?:add|deduct|give|award|remove|subtract|redeem|take|credit|refund|knock|dock)\b/i]],
     extract: { ...MEMBER_REF_EXTRACT, text: 'text' },
     derive: (text, { phone, memberNo, name }) => ({ delta: parsePoints(text, [phone, memberNo, name]).delta }),
     requires: [MEMBER_REF_SLOTS],

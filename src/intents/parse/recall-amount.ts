@@ -14,9 +14,14 @@ const EACH = new RegExp(`(?<![\\d.])(\\d{1,4}(?:\\.\\d{1,2})?)\\s*(?:each|apiece
 // before a plural it counts them ("3 coupons each").
 const BEFORE_COUPON = /(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)(?:\s*-?\s*(?:off\s+)?(?:recall\s+|win-?back\s+)?(?:coupon|voucher)\b|\s*的?\s*(?:召回|优惠|代金)?券)/i;
 
+// A figure alone at the very end, after the whole request that named the coupon ("发召回券给流失会员 20",
+// "send the churned a coupon, 25"): the value the request was missing, said last (nothing follows it to make it a count);
+// never after a word of rank or threshold ("前 20", "超过 90", "top 20").
+const CLOSING = /(?:券|\b(?:coupons?|vouchers?)\b)[^\d]{0,20}?[\s,，:：]\s*(?<!(?:前|超过|大于|多于|高于|满|近|top|over|first|than|last)\s*)(\d{1,4}(?:\.\d{1,2})?)\s*[.!。！]?\s*$/i;
+
 /** The face value, as the slot spells it ("25.00"), or undefined. */
 export function recallAmount(text: string): string | undefined {
-  const m = AFTER_WORD.exec(text) ?? EACH.exec(text) ?? BEFORE_COUPON.exec(text);
+  const m = AFTER_WORD.exec(text) ?? EACH.exec(text) ?? BEFORE_COUPON.exec(text) ?? CLOSING.exec(text);
   if (!m?.[1]) return undefined;
   const n = Number(m[1]);
   return n > 0 ? n.toFixed(2) : undefined;

@@ -220,7 +220,9 @@ export interface ParsedTicketUpdate {
 }
 
 const STATUS_WORDS: Rule<TicketStatus>[] = [
-  [/已关闭|关闭|关单|结单|(?<!没|未|别|不)关(?:了|掉)(?!吗)|\bclose[sd]?\b/i, 'closed'],
+  // 关 as the verb itself, before the ticket's number or at a clause's end ("要关T2026…", "能关吗", "先别关 客户还没确认"):
+  // closing is what is asked, refused or weighed (the gate reads which, src/bot/understand/mood.ts); 没关 / 未关 say its state.
+  [/已关闭|关闭|关单|结单|(?<!没|未|别|不)关(?:了|掉)(?!吗)|(?<![没未开相机有海公过])关(?=\s*T\d|吗|么|\s*[，,。；;!！?？]|\s|$)|\bclose[sd]?\b/i, 'closed'],
   [/已解决|解决了|处理好了|处理完了?|已处理|修好了|弄好了|搞定了?|办好了|\bresolved?\b|\bfixed\b|\bdone\b|\bsorted\b/i, 'resolved'],
   // Being worked on, said as what staff are doing ("在跟了", "正在跟进", "on it", "working on it").
   [/处理中|开始处理|在处理|受理|跟进中|正在跟进|在跟(?:了|着|进)|接单|\bin[ _]progress\b|\bstart(?:ed)?\b|\btake\b|\bworking on it\b|\bon it\b|\blooking into it\b/i, 'in_progress'],

@@ -137,6 +137,8 @@ const CLAUSE_NOT_TAG = /^(?:我|你|咱|是谁|谁|是不是|是否)|谁|想想|
 /** A refusal or a deferral where a tag would stand ("don't tag 陈静", "标签先别打", "tag her later"): never a tag's name. */
 const HOLD_WORD = /^(?:(?:先|暂时|暂且|还|再)?(?:别|不要|不用|不必|不|没|甭|莫|勿)|先等|晚点|回头|改天|以后)|^(?:don[’']?t|dont|do|does|did|didn[’']?t|doesn[’']?t|won[’']?t|not|never|no|later|yet|pls|please)$/i;
 const NOT_A_TAG = /^(?:不是|是不是|就是|不|是|这个?|那个?|哪个?|这些|那些|啥|什么|何|它|一个|个|了|吗|么|呢|吧|啊|呀|过|没|没有|的|都|也|还|this|that|it|one|which|what)+$/i;
+/** The matter itself said after 标签, whatever follows ("打标签这事 下周再说", "打标签那事儿先放放"): no tag's name. */
+const THE_MATTER = /^(?:这|那)(?:件|个|回)?(?:事情|事儿|事)/;
 
 /**
  * A tag name that is not in the dictionary, from where staff put one: "打标签 X", "标记为 X",
@@ -161,7 +163,7 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
   const after = TAG_AFTER.exec(text)
     ?? /\bas\s+([^\s,.;!?]{1,32})/i.exec(text)
     ?? /\b(?:tag|label)\s+([^\s,.;!?]{1,32})\s+(?:from|on|to|for)\b/i.exec(text);
-  if (after?.[1] && !NOT_A_TAG.test(after[1]) && !CLAUSE_NOT_TAG.test(after[1]) && !HOLD_WORD.test(after[1])) {
+  if (after?.[1] && !NOT_A_TAG.test(after[1]) && !CLAUSE_NOT_TAG.test(after[1]) && !HOLD_WORD.test(after[1]) && !THE_MATTER.test(after[1])) {
     // "标签加个生日月": the verb after 标签 is no part of the tag.
     // A sign is a verb too ("标签 +爱吃辣", "标签 -老客"), never part of the tag's name.
     const verb = /^(?:[+＋\-－]\s*|添加|加上|打上|贴上|标上|(?:整|弄|搞|来|上|挂|打|加|贴)个)/.exec(after[1])?.[0] ?? '';

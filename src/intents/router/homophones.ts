@@ -31,6 +31,17 @@ export function pinyinSyllables(): ReadonlySet<string> {
   return syllables;
 }
 
+/** A word made only of pinyin syllables ("zhang", "zhangwei", "xiaowen"). */
+export function isPinyin(word: string): boolean {
+  const w = word.toLowerCase();
+  const ok: boolean[] = [true];
+  for (let i = 1; i <= w.length; i++) {
+    ok[i] = false;
+    for (let j = Math.max(0, i - 6); j < i && !ok[i]; j++) ok[i] = ok[j]! && pinyinSyllables().has(w.slice(j, i));
+  }
+  return ok[w.length]!;
+}
+
 /** The toneless readings of one character ([] for anything the table does not know). */
 export const pinyinOf = (ch: string): readonly string[] => readings().get(ch) ?? [];
 
@@ -66,6 +77,12 @@ export function hanWords(trigger: string | RegExp): string[] {
 const GRAMMAR = /[一二三四五六七八九十这那哪我你他她它给了的是有个么什吗呢吧啊也都还就在和与要不没别上下好再最很太谁啥]/u;
 
 const HAN = /^\p{Script=Han}+$/u;
+
+/**
+ * Function characters typed are meant as typed: their rare second reading (给 jǐ, 的 dí, 了 liǎo, 得 děi, 着 zháo,
+ * 和 hú) is no typo of a word ("改成给他加50" is no 成绩).
+ */
+const FUNCTION_CHAR = /[给的了得着地和把被]/u;
 
 export interface HomophoneOptions {
   /**
@@ -121,6 +138,7 @@ export function createHomophoneFixer(vocabulary: Iterable<string>, options: Homo
           const candidates = byPattern.get(`${n}:${join(cs, i, k)}_${join(cs, i + k + 1, n - k - 1)}`);
           if (!candidates) continue;
           const typed = cs[i + k]!;
+          if (FUNCTION_CHAR.test(typed)) continue;
           const word = candidates.find((w) => soundAlike(typed, charsOf.get(w)![k]!));
           if (!word) continue;
           cs[i + k] = charsOf.get(word)![k]!;
@@ -140,4 +158,52 @@ function join(cs: readonly string[], from: number, n: number): string {
   let s = '';
   for (let j = from; j < from + n; j++) s += cs[j];
   return s;
+}
+
+/** Latin words of a message, the apostrophe of pinyin ("jing'an") inside. */
+const LATIN_WORD = /[A-Za-z]+(?:'[A-Za-z]+)*/g;
+
+/**
+ * A message typed in pinyin with the IME left unswitched ("liushi mingdan kan yixia", "jifen
+ * duoshao", "ke dan jia 多少 这周"): when every Latin word in it is made of pinyin syllables, the
+ * words of `vocabulary` it spells — joined or spaced, any reading of a polyphonic character — are
+ * read as the Han words they sound like (流失名单, 积分, 客单价); the rest stays as typed. Words of
+ * two characters or more only: one syllable alone (zhou, fang, jia) is as likely part of a name
+ * typed in pinyin ("zhou jie"), which is kept as typed (docs/intents.md, slot conventions). A
+ * message with any other Latin word (English: "check", "points", "ok") is read as typed.
+ */
+export function createPinyinReader(vocabulary: Iterable<string>): (text: string) => string {
+  const bySound = new Map<string, string>();
+  // Longer words first, so a longer word keeps a spelling two shorter words could also make.
+  const words = [...new Set([...vocabulary].filter((w) => HAN.test(w) && [...w].length >= 2 && [...w].length <= 5))].sort((a, b) => [...b].length - [...a].length);
+  for (const w of words) {
+    let forms: string[] = [''];
+    for (const ch of w) {
+      const rs = pinyinOf(ch);
+      forms = rs.length ? forms.flatMap((f) => rs.map((r) => f + r)).slice(0, 16) : [];
+    }
+    for (const f of forms) if (!bySound.has(f)) bySound.set(f, w);
+  }
+  return (text: string) => {
+    const latin = [...text.matchAll(LATIN_WORD)];
+    if (latin.length === 0 || !latin.every((m) => isPinyin(m[0].replace(/'/g, '')))) return text;
+    let out = '';
+    let at = 0;
+    for (let i = 0; i < latin.length; ) {
+      let taken = 0;
+      // The longest run of up to five words, apart only by spaces, that spells a word ("ke dan jia", "liushi mingdan").
+      for (let j = Math.min(latin.length, i + 5); j > i && !taken; j--) {
+        const run = latin.slice(i, j);
+        if (run.some((m, k) => k > 0 && !/^\s*$/.test(text.slice(run[k - 1]!.index! + run[k - 1]![0].length, m.index)))) continue;
+        const word = bySound.get(run.map((m) => m[0].toLowerCase().replace(/'/g, '')).join(''));
+        if (!word) continue;
+        const last = run[run.length - 1]!;
+        out += text.slice(at, run[0]!.index) + word;
+        at = last.index! + last[0].length;
+        taken = j - i;
+      }
+      i += taken || 1;
+    }
+    return out + text.slice(at);
+  };
 }

@@ -73,8 +73,10 @@ const FOR_OTHERS_LIST = /(?:给|帮|替)\s*(?:流失|沉睡)(?:名单|会员|客
  */
 const RECALL_SENT = /(?:发|送|推|来)[^，,。！!？?]{0,4}召回|召回[券劵卷]|recall/i;
 const POINTS_GIVEN = /(?:给|帮|替)[^，,。！!？?]{0,12}?(?:加|送|充|补|多给)\s*(?:\d+|[一二三四五六七八九十百千两几]+|点儿?|些)?\s*(?:个)?积分|\b(?:add|give me|credit)\s+(?:me\s+)?\d+\s*(?:points|pts)\b|\badd\b[^.?!]{0,20}\bpoints to my\b/i;
+/** Whether a recall coupon will come, asked ("你们是不是要给我发召回券", "会不会发召回券给我"): the member's coupons, no staff work. */
+const RECALL_QUESTION = /吗|么|\?|？|是不是|会不会|是否|有没有|要不要/;
 const CREDIT_QUESTION = /吗|么|没|有没有|怎么|为什么|为啥|\?|？/;
 export const asksForOthers = (text: string): boolean => FOR_OTHERS.test(text) || (FOR_OTHERS_LIST.test(text) && /发|送|推|召回/.test(text));
 /** Staff's work asked by a member: for other people (above), or a recall or points given to any account. */
 export const asksForStaffWork = (text: string): boolean =>
-  asksForOthers(text) || (RECALL_SENT.test(text) && !/吗|么|\?|？/.test(text)) || (POINTS_GIVEN.test(text) && !CREDIT_QUESTION.test(text));
+  asksForOthers(text) || (RECALL_SENT.test(text) && !RECALL_QUESTION.test(text)) || (POINTS_GIVEN.test(text) && !CREDIT_QUESTION.test(text));

@@ -1,4 +1,4 @@
-import { pinyinSyllables } from './homophones.ts';
+import { isPinyin } from './homophones.ts';
 
 /**
  * What a member's name looks like, so that words left over in a request ("还有", "要看", "去标",
@@ -52,6 +52,8 @@ const FOLLOWER = new RegExp(
       '微信|电话|短信|外卖|名下|全景|全部|好吗|好不好|好嘛|你帮|你给|你看',
       // A place in the restaurant told after the name ("王芳包间的灯坏了").
       '包间|包厢|大厅|座位',
+      // The member's card told after the name ("李娜储值卡又刷不了", "王芳会员卡扫不出来", "陈静卡里的钱").
+      '储值|会员卡|会员码|卡(?=[里上内又刷])',
       // What was said with the person ("跟李娜聊过", "和王芳沟通了").
       '聊过|聊了|聊天|聊的|沟通|交流|谈过|谈了',
       // A total or a question word right after the name ("王芳累计消费多少", "王芳咋样了", "李娜开过几个单").
@@ -109,17 +111,6 @@ export function withoutLeadWord(run: string): string {
   if (!lead) return run;
   const rest = run.slice(lead[0].length);
   return [...rest].length >= 2 ? rest : run;
-}
-
-/** A word made only of pinyin syllables ("zhang", "zhangwei", "xiaowen"). */
-function isPinyin(word: string): boolean {
-  const w = word.toLowerCase();
-  const ok: boolean[] = [true];
-  for (let i = 1; i <= w.length; i++) {
-    ok[i] = false;
-    for (let j = Math.max(0, i - 6); j < i && !ok[i]; j++) ok[i] = ok[j]! && pinyinSyllables().has(w.slice(j, i));
-  }
-  return ok[w.length]!;
 }
 
 /** A name in Latin letters: capitalised ("Zhang Wei", "Tony") or pinyin ("zhang wei"), not an English word like "check". */

@@ -126,7 +126,9 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
   const levels = options.levels ?? dbLevels;
   const asciiWords = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => (typeof k === 'string' ? k.split(/\s+/) : [])));
   const hanVocabulary = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => hanWords(k)));
-  const fixTypos = createTypoFixer(asciiWords, hanVocabulary);
+  // Every Han run of the triggers, grammar words too ("多少", "我的"): what a message typed in pinyin may spell.
+  const spokenVocabulary = intents.flatMap((i) => i.rule.keywords.flat().flatMap((k) => (typeof k === 'string' ? k : k.source).match(/\p{Script=Han}+/gu) ?? []));
+  const fixTypos = createTypoFixer(asciiWords, hanVocabulary, spokenVocabulary);
 
   return {
     async analyse(raw: string, ctx: RouteContext): Promise<RuleAnalysis> {

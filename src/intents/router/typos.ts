@@ -1,5 +1,5 @@
 import { isCommonSurname } from './common-surnames.ts';
-import { createHomophoneFixer } from './homophones.ts';
+import { createHomophoneFixer, createPinyinReader } from './homophones.ts';
 import { REAL_WORDS } from './real-words.ts';
 
 /**
@@ -46,6 +46,12 @@ const HOMOPHONES: [RegExp, string][] = [
   [/(?<=\p{Script=Han})家(?=\s*(?:\d{1,6}|[一二两三四五六七八九十百千]+)\s*(?:个)?\s*(?:积分|分(?![钟店数之期行])))/gu, '加'],
 ];
 
+/**
+ * jia / kou typed in pinyin right before a figure of points ("jia 100 积分", "kou 50分"): 加 / 扣. One
+ * syllable is read only there — a figure and then points words follow —, never alone (it could be a name's).
+ */
+const PINYIN_POINTS_VERB = /(?<![A-Za-z])(?:jia|kou)(?=\s*\d{1,6}\s*(?:个\s*)?(?:积分|分(?![钟店数之期行])))/gi;
+
 /** Levenshtein distance ≤ 1, or one swap of adjacent letters ("chrun" → "churn"). */
 function nearlyEqual(a: string, b: string): boolean {
   if (a === b) return true;
@@ -89,16 +95,19 @@ export function expandShorthand(text: string): string {
 /**
  * A typo fixer over the catalogue's trigger words: ASCII ones (only words of 5+ letters: short
  * ones collide) by edit distance, Chinese ones (`hanVocabulary`) by sound (homophones.ts), after
- * the explicit list above (typos that are not homophones: 劵, 神马 …).
+ * the explicit list above (typos that are not homophones: 劵, 神马 …); a message typed all in
+ * pinyin first has its words of `spokenVocabulary` (every Han word of the triggers) read as Han.
  */
-export function createTypoFixer(vocabulary: Iterable<string>, hanVocabulary: Iterable<string> = []): (text: string) => string {
+export function createTypoFixer(vocabulary: Iterable<string>, hanVocabulary: Iterable<string> = [], spokenVocabulary: Iterable<string> = hanVocabulary): (text: string) => string {
   const words = [...new Set([...vocabulary].map((w) => w.toLowerCase()).filter((w) => /^[a-z]{5,}$/.test(w)))];
   const known = new Set(words);
   // A given name after a common surname is no typo ("陈静来电" is not 陈进来电).
   // Nor a real word that sounds like one of the vocabulary ("来店" is no 来电: real-words.ts).
   const bySound = createHomophoneFixer(hanVocabulary, { keepAfter: isCommonSurname, real: REAL_WORDS });
+  // A message typed in pinyin (the IME not switched): its vocabulary words read as the Han words (homophones.ts).
+  const byPinyin = createPinyinReader(spokenVocabulary);
   return (text: string) => {
-    let out = expandShorthand(text);
+    let out = expandShorthand(byPinyin(text)).replace(PINYIN_POINTS_VERB, (v) => (v.toLowerCase() === 'jia' ? '加' : '扣'));
     for (const [re, to] of HOMOPHONES) out = out.replace(re, to);
     out = bySound(out);
     return out.replace(/[A-Za-z]{5,}/g, (token) => {

@@ -45,6 +45,10 @@ const HANDS_OVER = /转|移交|交接|分给|划给|交给|接手|接管|\b(?:tr
 const FROM_ONLY_ZH = new RegExp(`(?:^|[\\s，,。；;把将])${WHO}${OWNS}`, 'u');
 const FROM_ONLY_EN = new RegExp(`\\b(?:transfer|move|hand\\s+over|reassign|pass)\\s+(?:all\\s+(?:of\\s+)?)?${EN_WHO}['’]s?${EN_CUSTOMERS}\\b`, 'iu');
 
+// Someone leaving, whose customers are asked about with no hand-over word ("小刘要是走了她的客户怎么办", "张伟离职了 她的客户呢"):
+// the one leaving is whose customers they are (a hypothetical is declined by the gate, with the party named).
+const LEAVING_FROM = new RegExp(`(?:^|[\\s，,。；;])${WHO}\\s*(?:要是|如果|万一|假如|假设)?${LEFT}`, 'u');
+
 const TO_ONLY = new RegExp(`(?:客户|顾客|客人|好友|联系人)(?:们)?${HAND}${TAIL}`, 'u');
 
 const GLUED_REQUEST = /(?<=\p{Script=Han})(?:你|您)(?:帮|给|来|去|处理|弄|操作|看|搞).*$|(?<=\p{Script=Han})(?:帮我|帮忙|麻烦).*$/u;
@@ -98,7 +102,7 @@ export function transferParties(text: string): { from?: string; to?: string } {
   // Only whose customers, no one to take them ("别转了 小刘的客户还是她自己管", "don't move 小刘's customers yet", "把张伟的客户转了"):
   // the one party named is still what the message is about (the intent asks for the other; a refusal is declined with it).
   // Only when a hand-over is named at all ("孙悦的客户有多少" names none).
-  const m = HANDS_OVER.test(t) ? (FROM_ONLY_ZH.exec(t) ?? FROM_ONLY_EN.exec(t)) : null;
+  const m = HANDS_OVER.test(t) ? (FROM_ONLY_ZH.exec(t) ?? FROM_ONLY_EN.exec(t)) : LEAVING_FROM.exec(t);
   const f = m ? clean(m[1]!) : '';
   if (f) return { from: f };
   // Only who takes them ("把全店客户都转给李娜好了", "客户能转给小刘吗"): the taker named is still read, the intent asks whose.
