@@ -221,6 +221,9 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     [SM, [['流失名单都打上老客', 'tag.batch', { list: 'churn', tag: '老客' }, 'held'], ['hold on, make it 家庭客', 'tag.batch', { list: 'churn', tag: '家庭客' }, 'held'], ['取消', 'action.cancel', {}, 'declined']]],
     [SM, [['13800000006 扣80分 兑换饮品', 'points.adjust', { phone: '13800000006', delta: -80 }, 'held'], ['扣多了 扣40', 'points.adjust', { phone: '13800000006', delta: -40 }, 'held'], ['取消', 'action.cancel', {}, 'declined']]],
     [SM, [['tag 刘洋', 'tag.add', { name: '刘洋' }, 'asked'], ['商务宴请', 'tag.add', { name: '刘洋', tag: '商务宴请' }, 'done']]],
+    // A store-wide read pointed at the member in focus: that member's own records (IntentDef.aboutOneMember).
+    [SM, [['查下周杰', 'member.lookup', { name: '周杰' }, 'answered'], ['他那边有没有快超时的单子', 'member.tickets', { memberNo: 'M00000012' }, 'answered']]],
+    [SM, [['13800000004', 'member.lookup', { phone: '13800000004' }, 'answered'], ['她有没有要回访的', 'member.interactions', { memberNo: 'M00000004' }, 'answered']]],
   ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
