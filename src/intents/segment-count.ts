@@ -11,11 +11,12 @@ import { t, type Lang } from '../i18n/index.ts';
 const POINTS_AT_SEGMENT = /这个|这一?个?(?:人群)?包|该(?:人群)?包|此(?:人群)?包|刚(?:才|建)的|上面的|它|\b(?:this|that|it)\b|^\s*(?:导出|下载|export|download)\s*(?:来|出来|吧|一下|them|it)*\s*[。.!！]*$/i;
 
 /**
- * The segment a message names, or an answer listing what exists. A message that points at one
- * ("这个包多少人" right after creating it) means the sender's own newest segment.
+ * The segment a message names, or an answer listing what exists. A message that names none means the segment the
+ * conversation was about (`about`: the earlier request the dialogue carries, src/bot/dialogue/segment-focus.ts — "导个表"
+ * after its count); one that points at one ("这个包多少人" right after creating it), the sender's own newest segment.
  */
-export async function segmentFromText(access: StaffAccess, text: string, lang: Lang = 'zh'): Promise<SegmentInfo | string> {
-  const seg = await findSegmentInText(access, text);
+export async function segmentFromText(access: StaffAccess, text: string, lang: Lang = 'zh', about?: string): Promise<SegmentInfo | string> {
+  const seg = (await findSegmentInText(access, text)) ?? (about ? await findSegmentInText(access, about) : undefined);
   if (seg) return seg;
   const visible = await listSegments(access);
   const own = POINTS_AT_SEGMENT.test(text) && access.actor.kind === 'staff' ? visible.find((s) => s.ownerStaffId === access.actor.staffId) : undefined;
@@ -23,6 +24,9 @@ export async function segmentFromText(access: StaffAccess, text: string, lang: L
   const names = visible.slice(0, 8).map((s) => t(lang, 'segments.quoted', { name: s.name }));
   return names.length ? t(lang, 'segments.notFound', { names: names.join(lang === 'zh' ? '、' : ', ') }) : t(lang, 'segments.noneVisible');
 }
+
+/** The earlier request about the segment in the conversation, set by the dialogue (segment-focus.ts), never by a router: read only when `text` names no segment. */
+export const ABOUT_SEGMENT = z.string().max(500).optional().describe('leave empty');
 
 /** Asking for a fresh count ("重新计算", "最新", "refresh"): the segment is re-evaluated even if its last run is current. */
 const FRESH = /刷新|重新计算|重算|最新|refresh|recompute|re-?evaluate|up[- ]to[- ]date/i;
@@ -40,7 +44,7 @@ export const segmentCount = defineIntent({
   title: '人群包人数',
   permission: 'segment.read',
   effect: 'read',
-  slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment, e.g. "人群包 高价值沉睡会员 有多少人"') }),
+  slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment, e.g. "人群包 高价值沉睡会员 有多少人"'), about: ABOUT_SEGMENT }),
   examples: [
     { text: '人群包 高价值沉睡会员 有多少人', slots: { text: '人群包 高价值沉睡会员 有多少人' } },
     { text: '人群包五月寿星的人数', slots: { text: '人群包五月寿星的人数' } },
@@ -53,9 +57,9 @@ export const segmentCount = defineIntent({
     requires: [['text']],
     priority: 7,
   },
-  async run(ctx, { text }) {
+  async run(ctx, { text, about }) {
     const access = staffAccess(ctx);
-    const found = await segmentFromText(access, text, ctx.lang);
+    const found = await segmentFromText(access, text, ctx.lang, about);
     if (typeof found === 'string') return { text: found };
     // Just created in chat, its first count still running in a job (src/jobs/segment-refresh.ts): never counted a second time here.
     if (found.lastRunAt === null) return { text: t(ctx.lang, 'segments.stillCounting', { name: found.name }), data: { segmentId: found.id, counting: true } };

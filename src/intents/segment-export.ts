@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { can } from '../crm/kernel/index.ts';
 import { exportSegment, refreshNow, visibleMemberCount, type ExportFormat, type SegmentInfo } from '../crm/insights/index.ts';
 import { stamp } from './render/segments.ts';
-import { segmentFromText } from './segment-count.ts';
+import { ABOUT_SEGMENT, segmentFromText } from './segment-count.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent, type IntentContext } from './types.ts';
 import { t } from '../i18n/index.ts';
@@ -29,8 +29,8 @@ export const segmentExport = defineIntent({
   permission: 'segment.export',
   effect: 'export',
   readCounterpart: 'segment.count',
-  reaches: (s) => ({ intent: 'segment.count', slots: { text: s.text } }),
-  slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment and optionally the format, e.g. "导出人群包 高价值沉睡会员 Excel"') }),
+  reaches: (s) => ({ intent: 'segment.count', slots: { text: s.text, ...(s.about ? { about: s.about } : {}) } }),
+  slots: z.object({ text: z.string().min(1).max(500).describe('the whole request, naming the segment and optionally the format, e.g. "导出人群包 高价值沉睡会员 Excel"'), about: ABOUT_SEGMENT }),
   examples: [
     { text: '导出人群包 高价值沉睡会员', slots: { text: '导出人群包 高价值沉睡会员' } },
     { text: '把人群包五月寿星导出成Excel', slots: { text: '把人群包五月寿星导出成Excel' } },
@@ -43,9 +43,9 @@ export const segmentExport = defineIntent({
     priority: 9,
   },
   // An export is a mass action: show who and how many first, run after 确认.
-  async confirm(ctx, { text }) {
+  async confirm(ctx, { text, about }) {
     const access = staffAccess(ctx);
-    const found = await segmentFromText(access, text, ctx.lang);
+    const found = await segmentFromText(access, text, ctx.lang, about);
     if (typeof found === 'string') return null; // run() answers with the list of segments
     const now = ctx.services.now();
     let at = found.lastRunAt ?? found.createdAt;
@@ -57,9 +57,9 @@ export const segmentExport = defineIntent({
     const phone = t(ctx.lang, can(access.actor, 'member.phone.view') ? 'segments.fullPhone' : 'segments.maskedPhone');
     return t(ctx.lang, 'segments.exportPreview', { name: found.name, count, at: stamp(at), phone, format: formatOf(text) === 'xlsx' ? 'Excel' : 'CSV' });
   },
-  async run(ctx: IntentContext, { text }) {
+  async run(ctx: IntentContext, { text, about }) {
     const access = staffAccess(ctx);
-    const found = await segmentFromText(access, text, ctx.lang);
+    const found = await segmentFromText(access, text, ctx.lang, about);
     if (typeof found === 'string') return { text: found };
     if (needsRun(found, ctx.services.now())) await refreshNow(access, found.id);
     const config = ctx.services.config;

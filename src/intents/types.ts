@@ -101,6 +101,11 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
    */
   readCounterpart?: string;
   /**
+   * A store-wide read's question about one member: the read that answers it when the message points at the member in
+   * focus ("她有啥单子没处理" after 李娜 read as today's work → her tickets; src/bot/dialogue/focus.ts aboutFocusInstead).
+   */
+  aboutOneMember?(slots: z.infer<S>): string;
+  /**
    * The read that shows whom this action reaches (the churn list a recall or a batch tag goes to, the
    * segment an export writes), with its slots: a question about its people while it waits for 确认
    * ("发给谁啊", "多少人", "how many is that") is answered by it and the action stays held

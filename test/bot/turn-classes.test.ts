@@ -215,6 +215,16 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
     ['member:13800000006', [['退订营销短信', 'unsubscribe', {}, 'done'], ['嗯嗯好的', 'my.smalltalk', {}, 'answered']]],
     ['member:13800000005', [['看看我的订单', 'my.orders', {}, 'answered'], ['最近一单就行', 'my.orders', { limit: 1 }, 'answered']]],
   ],
+  'session 23: the segment just made or counted, a ticket number answering an update, a held write changed in other words, "tag" + a member': [
+    ['marketer_01', [['新建人群包 周末辣味客：有爱吃辣标签', 'segment.create', undefined, 'done'], ['how many people are in it', 'segment.count', undefined, 'answered'], ['拉个表格给我', 'segment.export', undefined, 'held'], ['确认', 'action.confirm', undefined, 'done']]],
+    ['agent_01', [['把工单升级一下', 'ticket.update', { escalate: true }, 'asked'], ['T20261121000003', 'ticket.update', { ticketNo: 'T20261121000003', escalate: true }, 'done']]],
+    [SM, [['流失名单都打上老客', 'tag.batch', { list: 'churn', tag: '老客' }, 'held'], ['hold on, make it 家庭客', 'tag.batch', { list: 'churn', tag: '家庭客' }, 'held'], ['取消', 'action.cancel', {}, 'declined']]],
+    [SM, [['13800000006 扣80分 兑换饮品', 'points.adjust', { phone: '13800000006', delta: -80 }, 'held'], ['扣多了 扣40', 'points.adjust', { phone: '13800000006', delta: -40 }, 'held'], ['取消', 'action.cancel', {}, 'declined']]],
+    [SM, [['tag 刘洋', 'tag.add', { name: '刘洋' }, 'asked'], ['商务宴请', 'tag.add', { name: '刘洋', tag: '商务宴请' }, 'done']]],
+    // A store-wide read pointed at the member in focus: that member's own records (IntentDef.aboutOneMember).
+    [SM, [['查下周杰', 'member.lookup', { name: '周杰' }, 'answered'], ['他那边有没有快超时的单子', 'member.tickets', { memberNo: 'M00000012' }, 'answered']]],
+    [SM, [['13800000004', 'member.lookup', { phone: '13800000004' }, 'answered'], ['她有没有要回访的', 'member.interactions', { memberNo: 'M00000004' }, 'answered']]],
+  ],
   'English follow-ups': [
     [SM, [['show me 13800000005', 'member.lookup', { phone: '13800000005' }, 'answered'], ['what level is she', 'member.level', { memberNo: 'M00000005' }, 'answered'], ['and her tickets?', 'member.tickets', { memberNo: 'M00000005' }, 'answered']]],
     [SM, [['how many VIP members do we have', 'members.query', { tag: 'VIP', mode: 'count' }, 'answered'], ['list them', 'members.query', { tag: 'VIP', mode: 'list' }, 'answered']]],

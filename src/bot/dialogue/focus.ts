@@ -140,8 +140,12 @@ export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
    * the likeliest reading of the router's that reads a member, for the one in focus. Null when that is not the case.
    */
   const aboutFocusInstead = (memory: TurnMemory, actor: Actor, intent: IntentDef, routed: RouteResult, text: string): { intent: IntentDef; route: RouteResult } | null => {
-    const aboutOne = actor.kind === 'staff' && memory.focus() && intent.effect === 'read' && !takesMember(intent) && pointsAtMember(text) && !PLURAL_POINTER.test(text)
-      ? routed.alternatives?.map((a) => ({ a, def: getIntent(a.intent) })).find(({ def }) => def && def.effect === 'read' && takesMember(def) && mayUse(actor, def))
+    const pointed = actor.kind === 'staff' && memory.focus() && intent.effect === 'read' && !takesMember(intent) && pointsAtMember(text) && !PLURAL_POINTER.test(text);
+    // The router's own next reading of one member, else the store-wide read's question about one member (IntentDef.aboutOneMember).
+    const own = pointed && intent.aboutOneMember ? getIntent(intent.aboutOneMember(routed.slots as never)) : undefined;
+    const aboutOne = pointed
+      ? (routed.alternatives?.map((a) => ({ a, def: getIntent(a.intent) })).find(({ def }) => def && def.effect === 'read' && takesMember(def) && mayUse(actor, def)) ??
+        (own && own.effect === 'read' && takesMember(own) && mayUse(actor, own) ? { a: { intent: own.name, slots: {}, confidence: routed.confidence }, def: own } : undefined))
       : undefined;
     return aboutOne?.def ? { intent: aboutOne.def, route: focused(memory, actor, aboutOne.def, { ...aboutOne.a, intent: aboutOne.def.name }, text) } : null;
   };

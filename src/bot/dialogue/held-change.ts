@@ -15,6 +15,19 @@ export const CHANGE_LEAD = new RegExp(
   `^\\s*(?:(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})[，,\\s]*)?(?:(?:标签|金额|券|门店|店|名单|人群包?|时间|积分|数量|条件)\\s*)?(?:改成|换成|改为|换为|改一下|改)\\s*\\S|^\\s*(?:change|switch|make) (?:it|that|the \\w+) (?:to|into)\\b`,
   'i',
 );
+/**
+ * "wait, make it 流失风险", "actually make it 老客", "no wait, change it to 30": an English interjection before the change,
+ * and "make it X" said without "to". Only while an action is held (or right after a write: correct-write.ts) — the
+ * interjection says nothing of the figure, the words after it are the change.
+ */
+// The English correction words of CORRECTION, and the hesitations that may open a change (oh, hmm, hold on).
+const EN_INTERJECTION = new RegExp(`^\\s*(?:(?:${anyWord([...CORRECTION.wrongEn, 'oh', 'hmm', 'hold on'])})[,.!]*\\s+)+`, 'i');
+const MAKE_IT = /^\s*make (?:it|that)\s+(?!to\b|into\b)\S/i;
+/** The change a message says while an action is held, its English interjection aside; null when it says none. */
+export function heldChangeText(text: string): string | null {
+  const rest = text.replace(EN_INTERJECTION, '');
+  return CHANGE_LEAD.test(rest) || MAKE_IT.test(rest) ? rest : null;
+}
 
 /**
  * A held action changed in place ("换成50块的", "改成老客", "no, 20 not 30" while 回复「确认」 waits): previewed again
@@ -29,8 +42,11 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
     const correction = correctionOf(msg.text);
     const instead = insteadFigure(msg.text) ?? (correction !== null && BARE_NUMBER.test(correction) ? correction : null);
     // "不对 扣80" while 扣100 waits: a correction read as the held write again — its figures change the held one.
-    const restatedHeld = correction !== null && waiting !== null && routed.intent === waiting.intent && !namesMember(routed.slots);
-    const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || CHANGE_LEAD.test(msg.text) || instead !== null || changedMind(msg.text) !== null || restatedHeld;
+    // "扣错了 是扣30" while 扣50 waits for 确认: the held write said again with another figure and no member — the held one
+    // changed (previewed again, still held), as a correction's lead would say; a member named makes it a request of its own.
+    const restatedHeld = waiting !== null && routed.intent === waiting.intent && !namesMember(routed.slots);
+    const changeText = heldChangeText(msg.text);
+    const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || changeText !== null || instead !== null || changedMind(msg.text) !== null || restatedHeld;
     const held = actor.kind === 'staff' && changing ? await peekAction(services, actor, undefined, msg.conversationId) : null;
     const heldIntent = held && getIntent(held.intent);
     if (!held || !heldIntent) return { plan: null, held: held !== null };
@@ -38,7 +54,7 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
     // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
     // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
     // "还是20吧": the figure wanted instead, after the words of changing one's mind.
-    const said = instead ?? correction ?? changedMind(msg.text) ?? msg.text;
+    const said = instead ?? correction ?? changedMind(msg.text) ?? changeText?.replace(/^\s*make (?:it|that)\s+/i, '') ?? msg.text;
     const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
     const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
     if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
@@ -49,7 +65,9 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
           else delete changed.slots[k];
         }
       }
-      return { plan: await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, msg.text, lang), held: true };
+      // The gate reads the change without its interjection: "wait," before "make it 流失风险" corrects, it puts nothing off
+      // (the changed action is held again for 确认 either way).
+      return { plan: await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, changeText ?? msg.text, lang), held: true };
     }
     if (restatedHeld && mayUse(actor, heldIntent)) {
       const figures = figuresOf(routed.slots);

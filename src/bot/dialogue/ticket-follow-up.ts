@@ -22,6 +22,17 @@ export function ticketFollowUp({ services, getIntent, mayUse, prepare, weak }: D
   async function sameTicket({ msg, memory, actor, routed, lang }: Turn): Promise<Plan | null> {
     const lastTicket = actor.kind === 'staff' && memory.previous?.intent === TICKET_UPDATE ? memory.previous.slots.ticketNo : undefined;
     const updater = getIntent(TICKET_UPDATE);
+    // "T20261121000002" (or "是T…那张") right after "升级工单" / "帮我把工单关了" was asked for its number: the update asked
+    // for, on the ticket now named — the number answers the update's own question, as a member answers 哪位会员？. Only
+    // what the earlier request changed is kept, and only when the new message changes nothing of its own.
+    const asked = actor.kind === 'staff' && memory.previous?.intent === TICKET_UPDATE && lastTicket === undefined ? memory.previous : null;
+    if (asked && updater && routed.intent === TICKET_UPDATE && typeof routed.slots.ticketNo === 'string' && UPDATES.every((k) => routed.slots[k] === undefined) && mayUse(actor, updater)) {
+      const before = Object.fromEntries(UPDATES.filter((k) => asked.slots[k] !== undefined).map((k) => [k, asked.slots[k]]));
+      if (Object.keys(before).length > 0) {
+        const text = `${asked.text} ${msg.text}`;
+        return prepare(memory, actor, updater, { intent: TICKET_UPDATE, slots: { ...routed.slots, ...before, text }, confidence: 1 }, text, lang);
+      }
+    }
     // "4分" right after "T… 满意度" asked for the score: read as a member's look-up, it names no member — still the ticket's.
     const readOfNobody = getIntent(routed.intent)?.effect === 'read' && !namesMember(routed.slots);
     // "关单" right after that ticket moved: 关 is a surname, so the router looks up a member "关单" — a name that is the whole

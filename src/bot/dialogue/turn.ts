@@ -19,6 +19,7 @@ import { answerRefinement } from './refinement.ts';
 import { answerMemory } from './remember.ts';
 import { rowPick } from './row-pick.ts';
 import { seenMember } from './seen-member.ts';
+import { segmentInFocus } from './segment-focus.ts';
 import { ticketFollowUp } from './ticket-follow-up.ts';
 import { cancelsNothing, unaskedWrites } from './unasked-write.ts';
 import { writeUndo as writeUndoOf } from './undo-write.ts';
@@ -96,7 +97,8 @@ export function createDialogue(deps: DialogueDeps) {
       // A member carried from the turn before (not said now) is reported by number (focus.ts byNumber).
       const carried = namesMember(route.slots) ? null : focus.previousRefs(memory);
       const fromFocus = await seenAgain(intent, await focus.byNumber(focus.focused(memory, actor, intent, route, msg.text), carried, msg, actor), memory, msg, actor);
-      return prepare(memory, actor, intent, await tickets.withTicketNo(msg, memory, actor, intent, fromFocus), msg.text, lang);
+      const withTicket = await tickets.withTicketNo(msg, memory, actor, intent, fromFocus);
+      return prepare(memory, actor, intent, segmentInFocus(last, intent, withTicket), msg.text, lang);
     },
 
     /** After an intent ran: a list of members is a question ("第二个"); a read answer can be refined next. */

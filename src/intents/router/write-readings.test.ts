@@ -64,6 +64,16 @@ describe('write readings', () => {
     ['raise a complaint ticket 13800000014 waiter was rude', 'ticket.create'],
   ])('%s → %s', async (text, intent) => expect((await route(text)).intent).toBe(intent));
 
+  it('"tag" said first with only a member is an order to tag them, the tag asked next (session 23)', async () => {
+    for (const text of ['tag 吴敏', 'label M00000013 pls', 'please tag 13800000014', 'Tag 郑浩']) {
+      const r = await route(text);
+      expect(r.intent, text).toBe('tag.add');
+      expect(r.slots.tag, text).toBeUndefined();
+    }
+    // The member first, the plural, a question or more words: her tags, never an order.
+    for (const text of ['吴敏 tag', 'tags for 郑浩', 'tag 吴敏?', 'tag 吴敏 history']) expect((await route(text)).intent, text).not.toBe('tag.add');
+  });
+
   it('a terse recall reading needs the figure asked for and nothing else said (session 19)', async () => {
     // A bare figure after 召回 may be a recall's number; a question or a result asked is no launch.
     for (const text of ['召回 3', '召回 20元券?', '召回 20元券 效果', '召回 券50 发了吗']) expect((await route(text)).intent).not.toBe('recall.launch');

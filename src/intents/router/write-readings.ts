@@ -118,6 +118,21 @@ async function terseTagWrite(text: string, slotsOf: SlotsOf, has: (intent: strin
 }
 
 /**
+ * "tag 陈静", "label 13800000007 pls": the English verb said first, then only the member — an order to tag them with the tag not said yet, which the bot asks for (哪个标签？);
+ * the model reads "tag" beside a member as her tags. Verb first only: "陈静 tag" / "陈静 tags" may ask what she has, and
+ * "tags for 陈静" is plural. A question or anything else after the member makes no reading.
+ */
+const TAG_VERB_FIRST = /^\s*(?:(?:pls|please|can you|could you)\s+)?(?:tag|label)\s+(?=\S)/i;
+async function tagVerbOnMember(text: string, slotsOf: SlotsOf): Promise<boolean> {
+  const lead = TAG_VERB_FIRST.exec(text);
+  if (!lead) return false;
+  const slots = await slotsOf('tag.add');
+  if (typeof slots.tag === 'string') return false;
+  const rest = withoutMember(text.slice(lead[0].length), slots);
+  return rest !== undefined && bareFragment(rest).replace(/^(?:pls|please)$/i, '') === '';
+}
+
+/**
  * A member's dictionary tag and a verb of taking it off right after it, in a longer sentence ("把陈静身上那个
  * 流失风险摘掉 她回来了", "吴敏那个生日月的标签已经过了帮我删一下"): the model reads the member and the tag as her
  * profile. The verb must follow the tag closely (标签, 已经…了, 帮我 between at most) and count as asking
@@ -203,6 +218,7 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   if (has('recall.launch') && terseRecall(text)) return { intent: 'recall.launch' };
   const tagged = await terseTagWrite(text, slotsOf, has);
   if (tagged) return { intent: tagged };
+  if (has('tag.add') && (await tagVerbOnMember(text, slotsOf))) return { intent: 'tag.add' };
   if (has('tag.remove') && (await tagTakenOff(text, slotsOf))) return { intent: 'tag.remove' };
   // A member's points cleared ("把王芳的积分清掉", "积分都清空吧"): a deduction, held for 确认 like any points write;
   // only when said as an order — a negation or a deferral before the verb asks nothing (a question never reaches here).

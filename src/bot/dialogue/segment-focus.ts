@@ -1,0 +1,18 @@
+import { intentFamily, type IntentDef } from '../../intents/types.ts';
+import type { RouteResult } from '../types.ts';
+import { hasSlotNamed } from './member-refs.ts';
+import type { LastAnswer } from './state.ts';
+
+/**
+ * "导个表", "export xlsx", "导出来吧 市场部要", "这个包现在几个人" right after an answer about one segment (its count, or
+ * its creation — remember.ts saves a made segment as its count): the segment the conversation is about, as the member in
+ * focus is for "她的订单". The request carries the earlier request's words (`about`); the intent reads them only when its
+ * own words name no segment (segmentFromText), so "导出人群包 五月寿星" after another segment's count still exports
+ * 五月寿星. An export stays a preview held for 确认 that names the segment (segment-export.ts confirm).
+ */
+export function segmentInFocus(last: LastAnswer | null, intent: IntentDef, route: RouteResult): RouteResult {
+  if (!last || route.slots.about !== undefined || !hasSlotNamed(intent, 'about')) return route;
+  if (intentFamily(last.intent) !== intentFamily(intent.name)) return route;
+  const about = typeof last.slots.about === 'string' ? last.slots.about : typeof last.slots.text === 'string' ? last.slots.text : last.text;
+  return about ? { ...route, slots: { ...route.slots, about } } : route;
+}
