@@ -31,6 +31,8 @@ const NOT_IN_A_NAME = /[他她它我你们的了吗呢啥]/u;
 /** "那个", "这位": pointing words before a name. */
 const POINTING = /^(?:那个|这个|那位|这位|那|这)/u;
 const LATIN_NAME = /^[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3}$/;
+/** A reply ending in a pointing word ("Zhang Wei那个", "Li Na这位"): the words before it name whom. */
+const POINTED_AT = /(?:那个|这个|那位|这位)(?:吧|呢|啊)?[。.!！]*$/u;
 
 /** A member: a phone number or member number (bare), or a name (bare when it is the whole reply). */
 export function memberAnswer(raw: string): Answer | null {
@@ -49,7 +51,9 @@ export function memberAnswer(raw: string): Answer | null {
     .replace(/^(?:(?:哦|噢|喔|嗯|呃|额|啊)[\s，,]*)?(?:是|就是|就|叫|名字是|姓名是|会员是|the member is|it'?s|it is|name is)?\s*/i, '')
     .replace(/[\s。.!！]*(?:的|那个|这个|那位|这位)?(?:吧|呢|啊)?[。.!！]*$/u, '')
     .trim();
-  if (LATIN_NAME.test(name)) return { slots: { name }, bare: false };
+  // "Zhang Wei那个": a name in Latin letters is bare only when pointed at — alone it may be any English word ("ok") —
+  // and given and family name both said: one word pointed at is a trait ("VIP那个", pick-trait.ts), no name.
+  if (LATIN_NAME.test(name)) return { slots: { name }, bare: POINTED_AT.test(text) && name.includes(' ') };
   if (!HAN_NAME.test(name) || NOT_IN_A_NAME.test(name)) return null;
   // "王姐", "就是张哥", "那个李总": a surname with a title is the surname — the request runs with it as a name
   // prefix (every 王 in scope, then "第几个"), as the router reads it in a request (titledSurname).

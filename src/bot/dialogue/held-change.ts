@@ -30,6 +30,13 @@ export function heldChangeText(text: string): string | null {
 }
 
 /**
+ * "太多了 改30", "贵了点，换成20", "too much, make it 30": a short remark on the held figure before the change — what
+ * follows it is the change (the remark neither refuses nor asks: no 不要/别/取消/?). Only a change verb followed by a
+ * figure or word, so "太多了" alone stays what the router read.
+ */
+export const REMARK_BEFORE_CHANGE = /^(?![^，,\s]*(?:不要|别|取消|don'?t|cancel))[^\d，,。\s?？]{1,8}[，,。!！\s]+(?=(?:改成|换成|改为|换为|改|换)\s*\S|(?:change|switch|make) (?:it|that)\b)/iu;
+
+/**
  * A held action changed in place ("换成50块的", "改成老客", "no, 20 not 30" while 回复「确认」 waits): previewed again
  * with the new figure, its free text as held. Why apart: a change is never the "no" of a refusal nor a new request —
  * the held action stays the one confirmed. `held`: whether an action was found held (the write just made is then not
@@ -39,14 +46,15 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
   return async function changeHeld({ msg, memory, actor, routed, lang }: Turn, waiting: Waiting): Promise<{ plan: Plan | null; held: boolean }> {
     // "改成流失风险" is a change whatever the router made of its words (流失 reads as the churn list).
     // "no, 20 not 30", "不是30 是20": a figure said instead of the held one — a change, never the "no" of a refusal.
-    const correction = correctionOf(msg.text);
-    const instead = insteadFigure(msg.text) ?? (correction !== null && BARE_NUMBER.test(correction) ? correction : null);
+    const text = msg.text.replace(REMARK_BEFORE_CHANGE, '');
+    const correction = correctionOf(text);
+    const instead = insteadFigure(text) ?? (correction !== null && BARE_NUMBER.test(correction) ? correction : null);
     // "不对 扣80" while 扣100 waits: a correction read as the held write again — its figures change the held one.
     // "扣错了 是扣30" while 扣50 waits for 确认: the held write said again with another figure and no member — the held one
     // changed (previewed again, still held), as a correction's lead would say; a member named makes it a request of its own.
     const restatedHeld = waiting !== null && routed.intent === waiting.intent && !namesMember(routed.slots);
-    const changeText = heldChangeText(msg.text);
-    const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || changeText !== null || instead !== null || changedMind(msg.text) !== null || restatedHeld;
+    const changeText = heldChangeText(text);
+    const changing = weak(actor, routed) || routed.intent === CLARIFY_INTENT || SMALLTALK.test(routed.intent) || changeText !== null || instead !== null || changedMind(text) !== null || restatedHeld;
     const held = actor.kind === 'staff' && changing ? await peekAction(services, actor, undefined, msg.conversationId) : null;
     const heldIntent = held && getIntent(held.intent);
     if (!held || !heldIntent) return { plan: null, held: held !== null };
@@ -54,7 +62,7 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
     // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
     // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
     // "还是20吧": the figure wanted instead, after the words of changing one's mind.
-    const said = instead ?? correction ?? changedMind(msg.text) ?? changeText?.replace(/^\s*make (?:it|that)\s+/i, '') ?? msg.text;
+    const said = instead ?? correction ?? changedMind(text) ?? changeText?.replace(/^\s*make (?:it|that)\s+/i, '') ?? text;
     const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
     const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
     if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {

@@ -2,6 +2,7 @@ import type { Lang } from '../../i18n/index.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import type { TurnMemory } from '../memory.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
+import { alsoFigure } from './also-figure.ts';
 import { anotherMember } from './another-member.ts';
 import { pendingAnswer } from './answer-pending.ts';
 import { choiceQuestion } from './ask-choice.ts';
@@ -15,12 +16,14 @@ import { heldChange } from './held-change.ts';
 import { listedBatch } from './listed-batch.ts';
 import { memberAsks } from './member-asks.ts';
 import { namesMember } from './member-refs.ts';
+import { narrowToMember } from './narrow-to-member.ts';
 import { answerRefinement } from './refinement.ts';
 import { answerMemory } from './remember.ts';
 import { rowPick } from './row-pick.ts';
 import { seenMember } from './seen-member.ts';
 import { segmentInFocus } from './segment-focus.ts';
 import { ticketFollowUp } from './ticket-follow-up.ts';
+import { transferParty } from './transfer-party.ts';
 import { cancelsNothing, unaskedWrites } from './unasked-write.ts';
 import { writeUndo as writeUndoOf } from './undo-write.ts';
 import { unmatchedReply } from './unmatched.ts';
@@ -42,10 +45,13 @@ export function createDialogue(deps: DialogueDeps) {
   const aboutHeld = heldAction(ctx);
   const goAhead = goAheadAfterDecline(ctx, focus);
   const changeHeld = heldChange(ctx);
+  const handOverTo = transferParty(ctx);
   const correctWrite = writeCorrection(ctx, focus);
   const undoWrite = writeUndoOf(ctx, focus);
+  const alsoThat = alsoFigure(ctx, focus);
   const correctAnswer = answerCorrection(ctx);
   const askAgainFor = anotherMember(ctx);
+  const narrowTo = narrowToMember(ctx);
   const tickets = ticketFollowUp(ctx);
   const pickRow = rowPick(ctx);
   const seenAgain = seenMember(ctx);
@@ -69,13 +75,18 @@ export function createDialogue(deps: DialogueDeps) {
       // Members refine their own answers too ("只看近一个月的" after 我的订单); naming another member is staff's.
       const last = memory.last();
       const recent: Recent = { last, staffLast: actor.kind === 'staff' ? last : null, lastIntent: last && getIntent(last.intent) };
+      // A hand-over's party said alone ("王店长", "等下 转给李店长吧"): before a held figure's change reads it as no change.
+      const party = await handOverTo(turn);
+      if (party) return party;
       const { plan: changed, held } = await changeHeld(turn, waiting);
       if (changed) return changed;
       const plan =
         (await correctWrite(turn, held)) ??
         (await undoWrite(turn, held)) ??
+        (await alsoThat(turn, held)) ??
         (await correctAnswer(turn, recent)) ??
         (await askAgainFor(turn, recent)) ??
+        (await narrowTo(turn, recent)) ??
         (await tickets.sameTicket(turn)) ??
         (await pickRow(turn, recent)) ??
         (await refineLast(turn, recent)) ??

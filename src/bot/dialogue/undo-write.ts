@@ -1,4 +1,5 @@
 import { moodFor } from '../gate.ts';
+import { afterGivingUp } from '../understand/routing-text.ts';
 import type { DialogueContext, Plan, Turn } from './context.ts';
 import { PLURAL_POINTER, THE_LISTED } from './context.ts';
 import type { MemberFocus } from './focus.ts';
@@ -36,8 +37,10 @@ export function writeUndo({ getIntent, mayUse, prepare }: DialogueContext, { byN
     const refs = previousRefs(memory);
     const figures = Object.fromEntries(KEPT.filter((k) => previous.slots[k] !== undefined).map((k) => [k, previous.slots[k]]));
     if (!refs || Object.keys(figures).length !== KEPT.length) return null;
-    if (!moodFor(undo, msg.text).affirmative) return null;
+    // "算了 加回来": the 算了 gives up the removal, it refuses nothing — the take-back after it is what the gate reads.
+    const asked = afterGivingUp(msg.text);
+    if (!moodFor(undo, asked).affirmative) return null;
     const route = await byNumber({ intent: undo.name, slots: { ...refs, ...figures }, confidence: 1 }, refs, msg, actor);
-    return prepare(memory, actor, undo, route, msg.text, lang);
+    return prepare(memory, actor, undo, route, asked, lang);
   };
 }

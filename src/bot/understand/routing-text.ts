@@ -89,3 +89,13 @@ export function routingText(text: string, audience: 'staff' | 'member'): string 
   }
   return out.trim() ? out : text;
 }
+
+/**
+ * The request after a give-up lead ("算了 加回来" → "加回来"), as routing reads it; the text itself without one (or
+ * when the lead is followed by a refusal or 还是, which GIVE_UP_LEAD never takes). For a concern that has already
+ * checked what follows is its own request (undo-write.ts: the take-back verb), so the gate reads that request.
+ */
+export function afterGivingUp(text: string): string {
+  const gaveUp = GIVE_UP_LEAD.exec(text.normalize('NFKC'));
+  return gaveUp ? text.normalize('NFKC').slice(gaveUp[0].length) : text;
+}

@@ -110,3 +110,31 @@ export function transferParties(text: string): { from?: string; to?: string } {
   const g = to ? clean(to[1]!) : '';
   return g && (staffForm(g) === g || hanName(g) === g) ? { to: g } : {};
 }
+
+/** What comes before a party said alone: a pause or a correction ("等下", "不对", "no wait"), a change of mind (还是), "now". */
+const PARTY_LEAD = /^(?:(?:等下|等等|等一下|等会|不对|不是|错了|哦不|噢不|还是|那就|那|就|现在|直接|no|nope|wait|actually|sorry|oops|make it|change it to|instead)[,，.!！\s]*)+/i;
+/** The hand-over verb or change verb before the party ("转给", "交给", "改成", "给", "to"). */
+const PARTY_VERB = /^(?:改成|换成|改为|换为|改给|换给)?\s*(?:转给|转交给|交接给|交给|分给|移交给|给|to)?\s*/i;
+/** A WeCom userid as the staff table has it (agent_01, store_manager_02). */
+const USERID = /^[a-z]+(?:_[a-z0-9]+)+$/i;
+
+/**
+ * One party said alone, as the reply to "who takes them?" or as a change of the one held ("王店长", "给store_manager_02",
+ * "等下 转给李店长吧", "no wait, 市场小陈", "我"): the staff form, userid or two- to three-character name, as written;
+ * null when anything else is said. Which party it is, the conversation knows (src/bot/dialogue/transfer-party.ts).
+ * `said`: the message after its pause or correction, what asks for the change ("等下 转给李店长吧" → "转给李店长吧").
+ */
+export function loneParty(text: string): { party: string; said: string } | null {
+  const said = text.normalize('NFKC').trim().replace(/[。.!！~～]+$/u, '').replace(PARTY_LEAD, '');
+  const party = partyOf(said.replace(PARTY_VERB, ''));
+  return party ? { party, said } : null;
+}
+
+function partyOf(raw: string): string | null {
+  const v = raw.replace(/(?:吧|啦|好了|就行|就好|instead)+$/iu, '').trim();
+  if (!v) return null;
+  if (v === '我' || USERID.test(v)) return v;
+  const m = STAFF_FORM.exec(v);
+  if (m && m[0] === v && isSurname((m[1] ?? m[2])!)) return v;
+  return /^\p{Script=Han}{2,3}$/u.test(v) && hanName(v) === v ? v : null;
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from '../../src/bot/pipeline.ts';
+import type { HandleMessage } from '../../src/bot/types.ts';
+import { getIntent, intents } from '../../src/intents/catalogue.ts';
+import { createRouter } from '../../src/intents/router/index.ts';
+import type { EvalConversation, EvalTurn } from '../../src/intents/eval/cases.ts';
+import { runConversations } from '../../src/intents/eval/conversations.ts';
+import { createTestEnv, type TestEnv } from './env.ts';
+import { createEvalWorld } from './crm/eval-world.ts';
+import { NOW } from './crm/fixture.ts';
+
+/** One turn of a class's dialogue: what is said and what the eval expects of it. */
+export type ClassTurn = [say: string, intent: string, slots: EvalTurn['slots'] | undefined, outcome: EvalTurn['outcome']];
+/** Dialogues by class: each a sender and its turns. */
+export type TurnClasses = Record<string, [from: string, turns: ClassTurn[]][]>;
+
+const classOf = (o: EvalTurn['outcome']) => (o === 'held' || o === 'done' ? o : 'other');
+
+/**
+ * Scores each dialogue of `classes` the way `npm run eval:intents` scores one (every turn's intent, labelled slots and
+ * outcome class; nothing harmful), in the eval world, one database per suite (`database`).
+ */
+export function describeTurnClasses(title: string, database: string, classes: TurnClasses): void {
+  describe(title, () => {
+    let env: TestEnv;
+    let bot: HandleMessage;
+
+    beforeAll(async () => {
+      env = await createTestEnv(database, {}, { now: () => NOW });
+      await createEvalWorld(env.services);
+      bot = createBot({ services: env.services, router: createRouter(intents), getIntent });
+    }, 120_000);
+    afterAll(async () => env?.cleanup());
+
+    for (const [klass, dialogues] of Object.entries(classes)) {
+      describe(klass, () => {
+        dialogues.forEach(([from, turns], n) => {
+          it(turns.map((t) => t[0]).join(' → '), async () => {
+            const c: EvalConversation = { id: `class-${n}`, audience: from.startsWith('member:') ? 'member' : 'staff', from, file: 'turn-classes', line: n, turns: turns.map(([say, intent, slots, outcome]) => ({ say, intent, ...(slots ? { slots } : {}), outcome })) };
+            const [r] = await runConversations(env.services, bot, [c]);
+            expect(r!.harmful).toBe(false);
+            expect(r!.turns.map((t) => ({ say: t.turn.say, intent: t.intent, slots: t.slots, slotsOk: t.slotsOk || !t.intentOk, outcome: t.got }))).toEqual(
+              r!.turns.map((t) => ({ say: t.turn.say, intent: t.turn.intent, slots: t.slots, slotsOk: true, outcome: classOf(t.turn.outcome) })),
+            );
+          }, 180_000);
+        });
+      });
+    }
+  });
+}
