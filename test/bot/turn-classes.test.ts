@@ -1,13 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot } from '../../src/bot/pipeline.ts';
-import type { HandleMessage } from '../../src/bot/types.ts';
-import { getIntent, intents } from '../../src/intents/catalogue.ts';
-import { createRouter } from '../../src/intents/router/index.ts';
-import type { EvalConversation, EvalTurn } from '../../src/intents/eval/cases.ts';
-import { runConversations } from '../../src/intents/eval/conversations.ts';
-import { createTestEnv, type TestEnv } from '../support/env.ts';
-import { createEvalWorld } from '../support/crm/eval-world.ts';
-import { NOW } from '../support/crm/fixture.ts';
+import { describeTurnClasses, type TurnClasses } from '../support/turn-classes.ts';
 
 /**
  * The turn classes of issue 11 §4, each as a small family of dialogues worded differently (new
@@ -17,8 +8,6 @@ import { NOW } from '../support/crm/fixture.ts';
  * that parses as X fills it"; "a reply naming only a period / store / amount → the last answer
  * with that slot changed"), not by one sentence.
  */
-const classOf = (o: EvalTurn['outcome']) => (o === 'held' || o === 'done' ? o : 'other');
-type T = [say: string, intent: string, slots: EvalTurn['slots'] | undefined, outcome: EvalTurn['outcome']];
 const SM = 'store_manager_01';
 const HQ = 'hq_ops_01';
 
@@ -30,7 +19,7 @@ const HQ = 'hq_ops_01';
  */
 const ROUTER_MISSES = new Set(['看看跟进记录', 'tag a member as 老客']);
 
-const CLASSES: Record<string, [from: string, turns: T[]][]> = {
+const CLASSES: TurnClasses = {
   'slot filling: a bare phone, name, member number, number, tag or pick answers the bot\'s question': [
     [SM, [['给会员加个VIP标签', 'tag.add', { tag: 'VIP' }, 'asked'], ['13800000004', 'tag.add', { phone: '13800000004', tag: 'VIP' }, 'done']]],
     [SM, [['帮我查下订单', 'member.orders', undefined, 'asked'], ['周杰', 'member.orders', { name: '周杰' }, 'answered']]],
@@ -233,31 +222,4 @@ const CLASSES: Record<string, [from: string, turns: T[]][]> = {
   ],
 };
 
-describe('turn classes (issue 11 §4)', () => {
-  let env: TestEnv;
-  let bot: HandleMessage;
-
-  beforeAll(async () => {
-    env = await createTestEnv('bot_turn_classes', {}, { now: () => NOW });
-    await createEvalWorld(env.services);
-    bot = createBot({ services: env.services, router: createRouter(intents), getIntent });
-  }, 120_000);
-  afterAll(async () => env?.cleanup());
-
-  for (const [klass, dialogues] of Object.entries(CLASSES)) {
-    describe(klass, () => {
-      dialogues.forEach(([from, turns], n) => {
-        const test = ROUTER_MISSES.has(turns[0]![0]) ? it.fails : it;
-        test(turns.map((t) => t[0]).join(' → '), async () => {
-          const c: EvalConversation = { id: `class-${n}`, audience: from.startsWith('member:') ? 'member' : 'staff', from, file: 'turn-classes', line: n, turns: turns.map(([say, intent, slots, outcome]) => ({ say, intent, ...(slots ? { slots } : {}), outcome })) };
-          const [r] = await runConversations(env.services, bot, [c]);
-          expect(r!.harmful).toBe(false);
-          // Received and expected side by side: the intent, whether the labelled slots matched (received slots shown on both sides), the outcome class.
-          expect(r!.turns.map((t) => ({ say: t.turn.say, intent: t.intent, slots: t.slots, slotsOk: t.slotsOk || !t.intentOk, outcome: t.got }))).toEqual(
-            r!.turns.map((t) => ({ say: t.turn.say, intent: t.turn.intent, slots: t.slots, slotsOk: true, outcome: classOf(t.turn.outcome) })),
-          );
-        }, 180_000);
-      });
-    });
-  }
-});
+describeTurnClasses('turn classes (issue 11 §4)', 'bot_turn_classes', CLASSES, { knownMisses: ROUTER_MISSES });
