@@ -20,6 +20,8 @@ const CLASSES: TurnClasses = {
   'the write just made taken back after a pick ("算了 加回去")': [
     [SM, [['把张伟的高价值客户标签去掉', 'tag.remove', { name: '张伟', tag: '高价值客户' }, 'asked'], ['M00000001', 'tag.remove', { memberNo: 'M00000001', tag: '高价值客户' }, 'done'], ['算了 还是打回去', 'tag.add', { memberNo: 'M00000001', tag: '高价值客户' }, 'done']]],
     [SM, [['刘洋去掉家庭客', 'tag.remove', { name: '刘洋', tag: '家庭客' }, 'done'], ['算了 加回来', 'tag.add', { memberNo: 'M00000006', tag: '家庭客' }, 'done']]],
+    [SM, [['刘洋去掉家庭客', 'tag.remove', { name: '刘洋', tag: '家庭客' }, 'done'], ['算了 先别加回去', 'tag.add', undefined, 'declined']]],
+    [SM, [['给陈静加个流失风险', 'tag.add', { name: '陈静', tag: '流失风险' }, 'done'], ['算了 还是先不去掉了', 'tag.remove', undefined, 'declined']]],
   ],
   // A call reported in staff's words is logged at once, as the tuning set labels it ("她打电话来说周六要订包间" done); after the
   // merge with the retrained model it no longer offers options first, so no detail is asked here.

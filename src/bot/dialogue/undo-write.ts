@@ -39,7 +39,10 @@ export function writeUndo({ getIntent, mayUse, prepare }: DialogueContext, { byN
     if (!refs || Object.keys(figures).length !== KEPT.length) return null;
     // "算了 加回来": the 算了 gives up the removal, it refuses nothing — the take-back after it is what the gate reads.
     const asked = afterGivingUp(msg.text);
-    if (!moodFor(undo, asked).affirmative) return null;
+    // "算了 先别加回去": the take-back refused — still this write, which the gate declines (never run), not a cancel of
+    // nothing held; a question or a supposition about it is read as routed.
+    const mood = moodFor(undo, asked);
+    if (!mood.affirmative && !mood.negated && !mood.deferred) return null;
     const route = await byNumber({ intent: undo.name, slots: { ...refs, ...figures }, confidence: 1 }, refs, msg, actor);
     return prepare(memory, actor, undo, route, asked, lang);
   };
