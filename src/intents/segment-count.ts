@@ -11,12 +11,19 @@ import { t, type Lang } from '../i18n/index.ts';
 const POINTS_AT_SEGMENT = /这个|这一?个?(?:人群)?包|该(?:人群)?包|此(?:人群)?包|刚(?:才|建)的|上面的|它|\b(?:this|that|it)\b|^\s*(?:导出|下载|export|download)\s*(?:来|出来|吧|一下|them|it)*\s*[。.!！]*$/i;
 
 /**
+ * A name said right after the segment's noun ("人群包 不存在的包 有多少人", "segment 五月寿星 count"): the message names its
+ * segment, so one that does not exist is not found — never the segment the conversation was about. The words that follow
+ * the noun in a bare request (有多少, 现在, 吧, count …) are no name.
+ */
+const NAMES_A_SEGMENT = /(?:人群包|客群|人群|segment)[\s:：「“"']*(?!有|多少|几|人数|导出|下载|现在|目前|吧|呢|吗|的人|count|size|export|download|now)[\p{L}\p{N}]{2,}/iu;
+
+/**
  * The segment a message names, or an answer listing what exists. A message that names none means the segment the
  * conversation was about (`about`: the earlier request the dialogue carries, src/bot/dialogue/segment-focus.ts — "导个表"
  * after its count); one that points at one ("这个包多少人" right after creating it), the sender's own newest segment.
  */
 export async function segmentFromText(access: StaffAccess, text: string, lang: Lang = 'zh', about?: string): Promise<SegmentInfo | string> {
-  const seg = (await findSegmentInText(access, text)) ?? (about ? await findSegmentInText(access, about) : undefined);
+  const seg = (await findSegmentInText(access, text)) ?? (about && !NAMES_A_SEGMENT.test(text) ? await findSegmentInText(access, about) : undefined);
   if (seg) return seg;
   const visible = await listSegments(access);
   const own = POINTS_AT_SEGMENT.test(text) && access.actor.kind === 'staff' ? visible.find((s) => s.ownerStaffId === access.actor.staffId) : undefined;
