@@ -1,6 +1,5 @@
 import { moodFor } from '../gate.ts';
-import type { DialogueContext, Plan, Turn } from './context.ts';
-import { PLURAL_POINTER, THE_LISTED } from './context.ts';
+import { PLURAL_POINTER, THE_LISTED, writeJustMade, type DialogueContext, type Plan, type Turn } from './context.ts';
 import type { MemberFocus } from './focus.ts';
 import { namesMember } from './member-refs.ts';
 
@@ -19,12 +18,12 @@ const ALSO = /^\s*(?:那|那就|嗯)?\s*(?:还有|还要|再加(?:上)?|再打(?
  * right after the previous turn's write that was asked for, never while an action is held, never for several people,
  * and the run path's gate still reads this message's own mood.
  */
-export function alsoFigure({ getIntent, mayUse, prepare, lookups }: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
+export function alsoFigure(ctx: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
+  const { prepare, lookups } = ctx;
   return async function alsoThat({ msg, memory, actor, routed, lang }: Turn, held: boolean): Promise<Plan | null> {
-    const previous = memory.previous;
-    const wrote = actor.kind === 'staff' && !held && previous ? getIntent(previous.intent) : undefined;
+    const { previous, wrote } = writeJustMade(ctx, memory, actor, held) ?? {};
     const figure = wrote && ANOTHER_OF[wrote.name];
-    if (!previous || !wrote || !figure || !mayUse(actor, wrote) || previous.slots[figure] === undefined) return null;
+    if (!previous || !wrote || !figure || previous.slots[figure] === undefined) return null;
     const m = ALSO.exec(msg.text.normalize('NFKC'));
     const said = m?.[1]?.trim();
     if (!said || said === previous.slots[figure] || namesMember(routed.slots) || PLURAL_POINTER.test(msg.text) || THE_LISTED.test(msg.text)) return null;

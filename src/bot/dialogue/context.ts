@@ -22,6 +22,24 @@ export type Plan =
   | { kind: 'reply'; route: RouteResult; result: IntentResult }
   | { kind: 'run'; intent: IntentDef; route: RouteResult; text: string; picked?: boolean };
 
+/**
+ * The write the speaker's previous turn made on request, which a follow-on may correct, take back or add to
+ * (correct-write.ts, undo-write.ts, also-figure.ts): staff only, nothing held now (the held action is what changes then),
+ * a write — not a read or a control — that was asked for affirmatively (a refused or supposed one wrote nothing) and is
+ * the sender's to make. Undefined otherwise.
+ */
+export function writeJustMade(
+  { getIntent, mayUse }: Pick<DialogueContext, 'getIntent' | 'mayUse'>,
+  memory: TurnMemory,
+  actor: Actor,
+  held: boolean,
+): { previous: NonNullable<TurnMemory['previous']>; wrote: IntentDef } | undefined {
+  const previous = memory.previous;
+  const wrote = actor.kind === 'staff' && !held && previous ? getIntent(previous.intent) : undefined;
+  if (!previous || !wrote || wrote.effect === 'read' || wrote.effect === 'control' || !moodFor(wrote, previous.text).affirmative || !mayUse(actor, wrote)) return undefined;
+  return { previous, wrote };
+}
+
 export interface DialogueDeps {
   services: Services;
   getIntent: (name: string) => IntentDef | undefined;

@@ -1,6 +1,5 @@
-import { moodFor } from '../gate.ts';
 import { correctionOf } from '../understand/routing-text.ts';
-import type { DialogueContext, Plan, Turn } from './context.ts';
+import { writeJustMade, type DialogueContext, type Plan, type Turn } from './context.ts';
 import type { MemberFocus } from './focus.ts';
 import { CHANGE_LEAD } from './held-change.ts';
 import { memberAnswer } from './answers.ts';
@@ -15,11 +14,12 @@ import { refine } from './refine.ts';
  * "搞错了 是王芳" right after 周杰加个生日月: the same write for the member the correction names, and only that
  * (bare: nothing but the member after the lead), only when the write named a member.
  */
-export function writeCorrection({ getIntent, mayUse, prepare, lookups }: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
+export function writeCorrection(ctx: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
+  const { prepare, lookups } = ctx;
   return async function correctWrite({ msg, memory, actor, lang }: Turn, held: boolean): Promise<Plan | null> {
     const correction = correctionOf(msg.text);
-    const lastWrite = actor.kind === 'staff' && !held && memory.previous ? getIntent(memory.previous.intent) : undefined;
-    if (!lastWrite || !memory.previous || lastWrite.effect === 'read' || lastWrite.effect === 'control' || correction === null || !moodFor(lastWrite, memory.previous.text).affirmative || !mayUse(actor, lastWrite)) return null;
+    const lastWrite = writeJustMade(ctx, memory, actor, held)?.wrote;
+    if (!lastWrite || !memory.previous || correction === null) return null;
     const other = memberAnswer(correction);
     if (other?.bare && namesMember(memory.previous.slots)) {
       const slots = { ...withoutMemberRefs(memory.previous.slots), ...other.slots };

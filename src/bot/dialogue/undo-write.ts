@@ -1,6 +1,6 @@
 import { moodFor } from '../gate.ts';
 import { afterGivingUp } from '../understand/routing-text.ts';
-import type { DialogueContext, Plan, Turn } from './context.ts';
+import { writeJustMade, type DialogueContext, type Plan, type Turn } from './context.ts';
 import { PLURAL_POINTER, THE_LISTED } from './context.ts';
 import type { MemberFocus } from './focus.ts';
 import { namesMember } from './member-refs.ts';
@@ -24,13 +24,13 @@ const KEPT = ['tag'];
  * other member, tag or group ("给他们都去掉"), never while an action is held, and the run path's gate still reads this
  * message's own mood (a negated "先别去掉" is declined there, never run).
  */
-export function writeUndo({ getIntent, mayUse, prepare }: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
+export function writeUndo(ctx: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
+  const { getIntent, mayUse, prepare } = ctx;
   return async function undoWrite({ msg, memory, actor, routed, lang }: Turn, held: boolean): Promise<Plan | null> {
-    const previous = memory.previous;
-    const wrote = actor.kind === 'staff' && !held && previous ? getIntent(previous.intent) : undefined;
+    const { previous, wrote } = writeJustMade(ctx, memory, actor, held) ?? {};
     const back = wrote && TAKE_BACK[wrote.name];
     const undo = back && getIntent(back.intent);
-    if (!previous || !wrote || !back || !undo || !back.words.test(msg.text) || !moodFor(wrote, previous.text).affirmative || !mayUse(actor, wrote) || !mayUse(actor, undo)) return null;
+    if (!previous || !wrote || !back || !undo || !back.words.test(msg.text) || !mayUse(actor, undo)) return null;
     // Another member, another tag or several people named: a request of its own, read as routed.
     if (namesMember(routed.slots) || PLURAL_POINTER.test(msg.text) || THE_LISTED.test(msg.text)) return null;
     if (KEPT.some((k) => routed.slots[k] !== undefined && routed.slots[k] !== previous.slots[k])) return null;
