@@ -84,13 +84,16 @@ export function anyWord(words: readonly string[]): string {
     .join('|');
 }
 
+/** The instruction verbs a retraction refuses ("先别记", "别建", and with a bare 不 only as a change of mind: "不建了"). */
+const RETRACTED_VERBS = '记|建|开|写|录|登|发|打|加|扣|转|关|改|删|导|送';
 /**
  * The instruction taken back after it was said ("记录一下 不对 先别记 …", "建个单 等等 别建", "log it — wait, don't"): a
- * retraction word — a correction word, a wait (等等, hold on) or 算了 — then a negated instruction verb — read anywhere,
+ * retraction word — a correction word, a wait (等等, hold on) or 算了 — then a negated instruction verb ("算了不建了": a
+ * bare 不 with 了, a change of mind) — read anywhere, even before more words ("…算了不建了 她说不追究"),
  * dictated content too (its words never start so).
  */
 export const RETRACT_ZH = new RegExp(
-  `(?:^|[\\s，,。；;!！])(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh, '等等', '等一下', '等下', '算了'])})[\\s，,。；;!！…]*(?:先别|先不要|先不|别|不要|不用)(?:记|建|开|写|录|登|发|打|加|扣|转|关|改|删|导|送)`,
+  `(?:^|[\\s，,。；;!！])(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh, '等等', '等一下', '等下', '算了'])})[\\s，,。；;!！…]*(?:(?:先别|先不要|先不|别|不要|不用)(?:${RETRACTED_VERBS})|不(?:${RETRACTED_VERBS})了)`,
 );
 export const RETRACT_EN = new RegExp(`\\b(?:${anyWord([...CORRECTION.wrongEn, 'hold on'])})[\\s,!.;—-]+(?:don'?t|do not|no need)\\b`, 'i');
 
@@ -198,8 +201,22 @@ export const DEFER_END_ZH = /(?:再说|再看|再议|再定|再讲|回头再弄)
 export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|wait|not yet|not now|some other time|another (?:day|time)|in a (?:bit|while|minute)|tonight|this (?:weekend|afternoon|evening)|(?:till|until|til|by|on|after|before|next|come) (?:mon|tues|wednes|thurs|fri|satur|sun)day|after (?:the )?(?:weekend|holidays?|lunch|meeting|break|promotion|event)|(?:at|by|after) the end of (?:the|this) (?:day|week|month))\b/i;
 
 /** Someone else's instruction relayed, not the user's own (an authority anywhere before the verb). */
-export const REPORTED_AUTHORITY_ZH =
-  /(?:(?:客户|顾客|客人|会员)(?:刚才?|刚刚|今天|早上|上午|下午|昨天|又)?(?:打(?:了个?)?电话|来电话?|(?:在)?微信(?:上|里)?|电话(?:里|上))(?:来|过来)?|店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|朋友|家人|家里人|亲戚|邻居|同学|网上|群里|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里|自己|本人|刚才?|也|又|还)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说/iu;
+/**
+ * When and how a person said it, between the person and the verb of saying ("李娜在电话里说", "客户刚才打电话来说",
+ * "周杰昨天来店里讲", "王芳微信上说"): one list for the relays by role and by name (a name's: its wishes only).
+ */
+const SAID_WHEN = '刚才?|刚刚|今天|早上|上午|中午|下午|晚上|昨天|昨晚|前天|又|也';
+const SAID_THROUGH = '打(?:了个?)?电话(?:来|过来)?|来(?:了个?)?电话?|(?:在)?(?:微信|电话|群|店)(?:上|里)|(?:在)?微信|发(?:了条?)?(?:微信|消息|语音)(?:来|过来)?|(?:来|到)店里?';
+const RELAY_SETTING = `(?:${SAID_WHEN})?(?:${SAID_THROUGH})`;
+/**
+ * A named person's wish with when or how it was said ("李娜在电话里说要…", "周杰昨天来店里想让…"): only a wish — what they
+ * told us on a call is what to record ("周杰又来电说包间空调太冷" logs the call).
+ */
+const WISHED_WHEN_SAID = `(?:${SAID_WHEN}|${RELAY_SETTING})(?:(?:说|讲)(?:要|想|让|叫|希望)|要求|希望|想让)`;
+export const REPORTED_AUTHORITY_ZH = new RegExp(
+  String.raw`(?:(?:客户|顾客|客人|会员)${RELAY_SETTING}|店长|老板娘?|老总|总经理|经理|总监|督导|领导|总部|总公司|集团|品牌方|上面|上级|主管|老大|区域|大区|片区|运营|同事|有人|别人|[\p{Script=Han}]{1,3}部门?|部门|市场|财务|公司|客户|顾客|客人|会员|朋友|家人|家里人|亲戚|邻居|同学|网上|群里|\b(?:HQ|boss|manager|head office)\b)(?:(?:那边|那儿|那里|自己|本人|刚才?|也|又|还)?(?:说|让|叫|要求|吩咐|交代|讲|想|通知|发话)|的意思)|听说|据说|听人说`,
+  'iu',
+);
 /** "他说要 …" relays only when it governs the verb directly (no pause): "他说要退款 建个单" is content then an instruction. */
 export const REPORTED_PERSON_ZH = /(?:他|她|他们|她们)(?:说要|说让|让|叫|要求)[^，,。；;\s]*$/;
 export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|boss|manager|hq|head office|someone|somebody|they|he|she|people|(?:the|a|this|that) (?:customer|client|guest|member))\s+(?:said|says|told|wants|wanted|asked)\b|\bi heard\b|\bapparently\b|\b(?:i was|we were|i've been|we've been|i have been|we have been) (?:told|asked)\b|\b(?:i'm|i am|we're|we are) supposed to\b/i;
@@ -209,9 +226,15 @@ export const REPORTED_EN = /\b(?:(?:my|the) (?:boss|manager|owner|supervisor)|bo
  * instruction. The words before 说 are a name only when they start with a surname (names.ts) or are how staff call
  * a colleague or a regular (小陈, 老王, 阿强's 阿 + surname, 王姐, 李总: mood.ts) — "给陈静说一声" starts with 给.
  */
-export const REPORTED_NAME_ZH = /^([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里)?(?:说|讲|要求|希望|反映|表示|(?:让|叫)(?=我|你|咱))(?!的|过)/u;
+export const REPORTED_NAME_ZH = new RegExp(
+  String.raw`^([\p{Script=Han}]{2,3}?)(?:(?:那边|那儿|那里)?(?:说|讲|要求|希望|反映|表示|(?:让|叫)(?=我|你|咱))|${WISHED_WHEN_SAID})(?!的|过)`,
+  'u',
+);
 /** "客户李娜让我…", "会员陈静说要…": a customer named after the word for one, then their wish (the name is checked for a surname, mood.ts). */
-export const REPORTED_CUSTOMER_NAME_ZH = /(?:客户|顾客|客人|会员)([\p{Script=Han}]{2,3}?)(?:那边|那儿|那里|本人|自己|刚才?|也|又)?(?:说|让|叫|要求|希望|想让)(?!的|过)/u;
+export const REPORTED_CUSTOMER_NAME_ZH = new RegExp(
+  String.raw`(?:客户|顾客|客人|会员)([\p{Script=Han}]{2,3}?)(?:(?:那边|那儿|那里|本人|自己|刚才?|也|又)?(?:说|让|叫|要求|希望|想让)|${WISHED_WHEN_SAID})(?!的|过)`,
+  'u',
+);
 export const REPORTED_NAME_EN = /^([\p{Script=Han}]{2,3})\s*(?:said|says|told us|wants|wanted|asked(?: for| us)?)\b/iu;
 
 /**

@@ -415,3 +415,23 @@ describe('session 23: "no" before a write, a refusal with its member before 记'
     for (const t of ['别给陈静记了', '不用替刘洋记']) expect({ t, n: analyseMood(t).negated, a: analyseMood(t).affirmative }).toEqual({ t, n: true, a: false });
   });
 });
+
+describe('session 24: a relay with when and how it was said, a change of mind with a bare 不…了', () => {
+  it.each(['李娜在电话里说要我们把她的投诉过标签删了', '周杰昨天来店里说想要个VIP标签', '王芳微信上说要退订', '客户刚才打电话来说要加积分', '陈静发消息来说让我们给她加分'])(
+    '%s relays a wish (when/how between the person and 说); a call told is what to record',
+    (text) => {
+      const m = analyseMood(text);
+      expect(m.reported, JSON.stringify(m.cues)).toBe(true);
+      expect(m.affirmative).toBe(false);
+    },
+  );
+  it.each(['给陈静建个投诉工单 算了不建了 她说不追究', '给王芳加100分 算了不加了 下次吧', '打个VIP 等等 不打了 我再问问'])('%s takes the instruction back, whatever follows', (text) => {
+    const m = analyseMood(text);
+    expect(m.negated, JSON.stringify(m.cues)).toBe(true);
+    expect(m.affirmative).toBe(false);
+  });
+  it.each(['陈静在店里消费了500 给她加50分', '李娜今天到店 帮她登记一下', '记录 客户说算了不加辣', '周杰又来电说包间空调太冷'])('%s stays an order', (text) => {
+    const m = analyseMood(text);
+    expect(m.affirmative, JSON.stringify(m.cues)).toBe(true);
+  });
+});
