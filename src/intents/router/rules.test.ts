@@ -3,7 +3,8 @@ import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import type { StaffActor } from '../../bot/types.ts';
 import { createFixture } from '../../../test/support/crm/fixture.ts';
 import { intents } from '../catalogue.ts';
-import { createRuleRouter, CONFIDENCE } from './rules.ts';
+import { createRuleAnalyser, createRuleRouter, CONFIDENCE } from './rules.ts';
+import type { IntentDef } from '../types.ts';
 import type { RouteContext } from './types.ts';
 
 // The router table: every example of every intent (the same ones the help text and README
@@ -76,5 +77,32 @@ describe('rule router', () => {
     const r = await router.route('查一下 13800000002', { audience: 'member', actor: member, services: env.services });
     expect(r.intent).toBe('my.help');
     expect(r.slots).toEqual({});
+  });
+});
+
+// A trigger's word with no cased letter is looked for with indexOf, not run as a pattern (session 24,
+// bench:http): the same first place, the same length — so the same spans and ranks — as the
+// case-insensitive pattern it was; a word with a cased letter stays a pattern.
+describe('rule triggers: words found as the patterns found them', () => {
+  const intent = (name: string, keywords: IntentDef['rule']['keywords'], priority = 0) => ({ name, audience: 'staff', rule: { keywords, priority } }) as unknown as IntentDef;
+  const analyser = createRuleAnalyser(
+    [intent('a.orders', ['订单', ['最近', /单子|订单/], '最近的订单'], 1), intent('b.vip', ['VIP会员', 'Café卡']), intent('c.tag', ['tag'])],
+    { tagNames: async () => [], stores: async () => [], levels: async () => [] },
+  );
+  const ctx = { audience: 'staff' } as RouteContext;
+  const hits = async (text: string) => (await analyser.analyse(text, ctx)).hits.map((h) => ({ intent: h.intent, rank: h.rank, spans: h.spans.map((s) => text.slice(s.start, s.end) + '@' + s.start) }));
+
+  it('takes the first place of a word and every trigger that matched, the longest ranking', async () => {
+    // "订单" first found at 2 (not at 9); the pair [最近, /单子|订单/] and "最近的订单" match too: the longest (5) ranks.
+    expect(await hits('看看订单 最近的订单')).toEqual([{ intent: 'a.orders', rank: 1005, spans: ['订单@2', '最近@5', '订单@2', '最近的订单@5'] }]);
+    // A pair matches only with both of its parts.
+    expect(await hits('最近怎么样')).toEqual([]);
+  });
+
+  it('keeps a word with a cased letter case-insensitive, and ASCII words on word boundaries', async () => {
+    expect(await hits('查vip会员')).toEqual([{ intent: 'b.vip', rank: 5, spans: ['vip会员@1'] }]);
+    expect(await hits('开张CAFÉ卡')).toEqual([{ intent: 'b.vip', rank: 5, spans: ['CAFÉ卡@2'] }]);
+    expect(await hits('untagged')).toEqual([]);
+    expect(await hits('TAG it')).toEqual([{ intent: 'c.tag', rank: 3, spans: ['TAG@0'] }]);
   });
 });

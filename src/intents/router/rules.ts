@@ -33,19 +33,30 @@ export const CONFIDENCE = { sure: 0.9, bareRef: 0.85, tied: 0.6, missingSlot: 0.
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * One part of a trigger: a pattern, or a literal with no cased character (a Chinese word, "尾号"),
+ * looked for with indexOf — what its case-insensitive pattern would find, the same first place
+ * and length. About half the staff triggers' parts are such words, and every part of every
+ * intent of the audience is tried on every message: run as patterns they were about half of the
+ * rules' CPU a message (docs/benchmarks.md, bench:http session 24).
+ */
+type Part = RegExp | string;
+
 /** A string trigger as a pattern: ASCII words on word boundaries ("tag" not inside "untag"), anything else literally. */
-function compile(p: string | RegExp): RegExp {
+function compile(p: string | RegExp): Part {
   if (p instanceof RegExp) {
     // Stateless (no g) and case-insensitive, whatever the declaration wrote.
     const flags = p.flags.replace('g', '');
     return new RegExp(p.source, flags.includes('i') ? flags : flags + 'i');
   }
-  return /^[\x20-\x7e]+$/.test(p) ? new RegExp(`(?<![A-Za-z0-9])${escapeRe(p)}(?![A-Za-z0-9])`, 'i') : new RegExp(escapeRe(p), 'i');
+  if (/^[\x20-\x7e]+$/.test(p)) return new RegExp(`(?<![A-Za-z0-9])${escapeRe(p)}(?![A-Za-z0-9])`, 'i');
+  // A cased letter ("VIP会员") keeps the case-insensitive pattern.
+  return p.toLowerCase() === p && p.toUpperCase() === p ? p : new RegExp(escapeRe(p), 'i');
 }
 
 interface Compiled {
   def: IntentDef;
-  triggers: RegExp[][];
+  triggers: Part[][];
 }
 
 interface Hit {
@@ -60,20 +71,29 @@ function bestHit(c: Compiled, text: string): Hit | undefined {
   const spans: Span[] = [];
   // Per call of every intent of the audience for every message: no arrays per trigger, and a
   // trigger's parts stop at the first that fails (the patterns are stateless: compile() drops g).
-  let found: RegExpExecArray[] | undefined;
+  const starts: number[] = [];
+  const ends: number[] = [];
   for (const parts of c.triggers) {
-    found ??= [];
-    found.length = 0;
-    for (const re of parts) {
-      const m = re.exec(text);
-      if (!m) break;
-      found.push(m);
+    let n = 0;
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        const at = text.indexOf(part);
+        if (at < 0) break;
+        starts[n] = at;
+        ends[n] = at + part.length;
+      } else {
+        const m = part.exec(text);
+        if (!m) break;
+        starts[n] = m.index;
+        ends[n] = m.index + m[0].length;
+      }
+      n++;
     }
-    if (found.length < parts.length) continue;
+    if (n < parts.length) continue;
     let weight = 0;
-    for (const m of found) {
-      spans.push({ start: m.index, end: m.index + m[0].length });
-      weight += m[0].length;
+    for (let k = 0; k < n; k++) {
+      spans.push({ start: starts[k]!, end: ends[k]! });
+      weight += ends[k]! - starts[k]!;
     }
     if (!best || weight > best.weight) best = { c, weight, spans };
   }
