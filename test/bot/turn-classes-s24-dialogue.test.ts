@@ -26,6 +26,10 @@ const CLASSES: TurnClasses = {
   'another tag after a refused one is refused too ("别给她打VIP" → "还有召回中")': [
     [SM, [['查下王芳', 'member.lookup', { name: '王芳' }, 'answered'], ['别给她打VIP', 'tag.add', undefined, 'declined'], ['还有召回中', 'tag.add', undefined, 'declined']]],
   ],
+  'the member told apart by number while the reason is asked ("13800000003这个 新客首单奖励")': [
+    [SM, [['给张伟加300积分', 'points.adjust', { name: '张伟', delta: 300 }, 'asked'], ['13800000003这个 新客首单奖励', 'points.adjust', { phone: '13800000003', delta: 300 }, 'done']]],
+    ['agent_01', [['给张伟建个工单', 'ticket.create', { name: '张伟' }, 'asked'], ['M00000003 包间空调不制冷', 'ticket.create', { memberNo: 'M00000003', type: 'repair' }, 'done']]],
+  ],
   'a bare verb asked about the member in focus ("加?") asks what': [
     [SM, [['查下周杰', 'member.lookup', { name: '周杰' }, 'answered'], ['加?', 'clarify', undefined, 'asked'], ['1', 'points.adjust', { memberNo: 'M00000012' }, 'asked']]],
     [SM, [['查下周杰', 'member.lookup', { name: '周杰' }, 'answered'], ['加吗', 'clarify', undefined, 'asked']]],

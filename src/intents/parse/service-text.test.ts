@@ -30,6 +30,9 @@ describe('service text parsers', () => {
     expect(parseInteraction('她说周末到店 3天后提醒回访', []).stated.followUpDays).toBe(3);
     expect(parseInteraction('咨询包间 后天回访', []).stated.followUpDays).toBe(2);
     expect(parseInteraction('咨询包间 大后天再跟进', []).stated.followUpDays).toBe(3);
+    // Her visit to come is no channel of this contact.
+    expect(parseInteraction('她说周末到店 3天后提醒回访', []).stated).toEqual({ followUpDays: 3 });
+    expect(parseInteraction('王芳今天到店 说周末再来', ['王芳']).stated.channel).toBe('store');
     // A store visit is the member coming in; a visit alone stays staff's visit.
     expect(parseInteraction('log a store visit for M00000012, follow up in 7 days', ['M00000012']).stated).toEqual({ channel: 'store', followUpDays: 7 });
     expect(parseInteraction('M00000012 visited the store today', ['M00000012']).stated.channel).toBe('store');

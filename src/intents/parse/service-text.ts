@@ -135,7 +135,8 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
   // The follow-up phrase first: its 回访 is a plan, not the channel of this interaction.
   const fu = followUpDays(text);
   // A follow-up planned for a day the message names ("周五回访", "下周再跟进"): a plan too, never the channel.
-  const planned = /(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末)\s*(?:之?前|以前)?\s*(?:再)?(?:回访|跟进|回电|联系)/.exec(text);
+  // So is the member's own visit to come ("她说周末到店", "明天来店"): when she will come, not how she was in touch.
+  const planned = /(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末)\s*(?:之?前|以前)?\s*(?:再)?(?:回访|跟进|回电|联系)|(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末|明天|后天|改天)\s*(?:再|会)?(?:到店|来店)/.exec(text);
   const rest = fu ? text.split(fu.match).join(' ') : text;
   // Kept in the content (no follow-up date is set from a weekday), but not read for the channel.
   const scan = planned ? rest.split(planned[0]).join(' ') : rest;
