@@ -156,7 +156,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
     let result: IntentResult;
     if (plan.kind === 'reply') result = plan.result;
     else {
-      const ran = await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, memory);
+      const ran = await run(plan.text === msg.text ? msg : { ...msg, text: plan.text }, actor, plan.intent, route, lang, log, memory, plan.changesHeld === true);
       result = await bestEffort(dialogue.remember(memory, actor, plan, ran, lang), ran, log);
     }
     // A question the gate answered with a read intent reports that intent.
@@ -184,7 +184,7 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
    * for confirmation | run a confirmed action | execute); expected failures become the reply.
    * Every result says what the turn did (`outcome`).
    */
-  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger, memory: TurnMemory): Promise<IntentResult> {
+  async function run(msg: InboundMessage, actor: Actor, intent: IntentDef, route: RouteResult, lang: Lang, log: typeof services.logger, memory: TurnMemory, changesHeld = false): Promise<IntentResult> {
     const fresh = memory.fresh;
     // No action held when the turn started: none to remind of at its end (confirmation.ts `turnStartKeys`), and no read for it.
     const withPendingReminder: typeof remind = (...a) => (memory.held ? remind(...a) : Promise.resolve(a[3]));
@@ -222,7 +222,8 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
       if (intent.confirm) {
         const parsed = intent.slots.safeParse(route.slots);
         if (parsed.success) {
-          const ctx = { services, actor, channel: msg.channel, requestId: msg.requestId, lang };
+          // A held action changed in place is previewed again whatever its size (IntentContext.changesHeld).
+          const ctx = { services, actor, channel: msg.channel, requestId: msg.requestId, lang, ...(changesHeld ? { changesHeld } : {}) };
           const held = await intent.confirm(ctx, parsed.data);
           if (held) {
             const { text: preview, focus } = heldPreview(held);

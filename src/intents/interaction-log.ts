@@ -18,8 +18,13 @@ export const interactionLog = defineIntent({
   permission: 'interaction.write',
   effect: 'write',
   readCounterpart: 'member.interactions',
-  // What was said, never the fallback to the whole message: "给王芳记一条" says nothing, so the gate asks for it.
-  freeText: ({ text, content, phone, memberNo, name }) => content ?? parseInteraction(text ?? '', [phone, memberNo, name]).said,
+  // What was said, never the fallback to the whole message: "给王芳记一条" says nothing, so the gate asks for it. A follow-up
+  // planned is said too ("给她记个电话回访 7天后再跟": a call made, to be followed up in 7 days — no content asked for).
+  freeText: ({ text, content, phone, memberNo, name }) => {
+    if (content !== undefined) return content;
+    const p = parseInteraction(text ?? '', [phone, memberNo, name]);
+    return [p.said, p.followUpSaid ?? ''].join(' ').trim();
+  },
   slots: withMemberRef({
     text: z.string().max(500).optional().describe('the whole message; details missing from the other slots are read from it'),
     type: z.enum(['consultation', 'complaint', 'praise', 'activity', 'koc_promotion']).optional(),

@@ -55,11 +55,13 @@ export const pointsAdjust = defineIntent({
   },
   async confirm(ctx, s) {
     const { delta, reason } = figures(s);
-    if (delta === undefined || !reason || !pointsChangeNeedsConfirmation(delta)) return null;
+    // A held change changed again ("改成1000" while 加2000 waits) stays held, though its new size alone would not be.
+    const large = pointsChangeNeedsConfirmation(delta ?? 0);
+    if (delta === undefined || !reason || (!large && !ctx.changesHeld)) return null;
     const r = await resolveMember(staffAccess(ctx), s);
     if (r.kind !== 'one') return null; // run() explains who was not found
     // The pipeline appends how to confirm or cancel (and the code); the preview says what will happen.
-    const why = delta < 0 ? t(ctx.lang, 'points.whyDeduct') : t(ctx.lang, 'points.whyLarge', { limit: POINTS_CONFIRM_LIMIT });
+    const why = !large ? t(ctx.lang, 'points.whyChanged') : delta < 0 ? t(ctx.lang, 'points.whyDeduct') : t(ctx.lang, 'points.whyLarge', { limit: POINTS_CONFIRM_LIMIT });
     return { text: t(ctx.lang, 'points.preview', { label: memberLabel(r.member, ctx.lang), change: signed(delta, ctx.lang), reason, balance: r.member.points.toLocaleString('en-US'), why }), focus: focusOf(r.member) };
   },
   async run(ctx, s) {

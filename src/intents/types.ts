@@ -23,6 +23,11 @@ export interface IntentContext<A extends Actor = Actor> {
   lang: Lang;
   /** The message as typed (for intents that keep the member's own words, e.g. handoff). */
   text?: string;
+  /**
+   * The request changes an action held for 确认 ("改成1000" while 加2000 waits): confirm() previews it whatever its size
+   * — a change is said to a preview, and is answered with one; only 确认 runs it.
+   */
+  changesHeld?: boolean;
 }
 
 /** What an intent does when it runs (see IntentDef.effect). */

@@ -19,15 +19,37 @@ const ALSO = /^\s*(?:那|那就|嗯)?\s*(?:还有|还要|再加(?:上)?|再打(?
  * and the run path's gate still reads this message's own mood.
  */
 export function alsoFigure(ctx: DialogueContext, { byNumber, previousRefs }: MemberFocus) {
-  const { prepare, lookups } = ctx;
-  return async function alsoThat({ msg, memory, actor, routed, lang }: Turn, held: boolean): Promise<Plan | null> {
+  const { prepare, lookups, getIntent, mayUse } = ctx;
+  /** The other figure a message adds to the previous turn's `figure` ("还有召回中" → 召回中), if one the dictionary knows. */
+  async function anotherOf({ msg, routed }: Turn, previousFigure: unknown): Promise<string | null> {
+    const said = ALSO.exec(msg.text.normalize('NFKC'))?.[1]?.trim();
+    if (!said || said === previousFigure || namesMember(routed.slots) || PLURAL_POINTER.test(msg.text) || THE_LISTED.test(msg.text)) return null;
+    return (await lookups()).tagNames.includes(said) ? said : null;
+  }
+
+  /**
+   * "别给她打VIP" → "还有召回中": the refusal goes on — the other figure is refused with it, never read as a request of its
+   * own (召回中 as the recall list). Run with the refused message's words, so the write gate gives it the same verdict
+   * (declined, or a weighed write answered by its read); nothing is written.
+   */
+  async function refusedToo(turn: Turn, held: boolean): Promise<Plan | null> {
+    const { memory, actor, lang } = turn;
+    const previous = memory.previous;
+    const wrote = actor.kind === 'staff' && !held && previous ? getIntent(previous.intent) : undefined;
+    const figure = wrote && ANOTHER_OF[wrote.name];
+    if (!previous || !wrote || !figure || previous.slots[figure] === undefined || !mayUse(actor, wrote) || moodFor(wrote, previous.text).affirmative) return null;
+    const said = await anotherOf(turn, previous.slots[figure]);
+    if (!said) return null;
+    return prepare(memory, actor, wrote, { intent: wrote.name, slots: { ...previous.slots, [figure]: said }, confidence: 1 }, previous.text, lang);
+  }
+
+  return async function alsoThat(turn: Turn, held: boolean): Promise<Plan | null> {
+    const { msg, memory, actor, lang } = turn;
     const { previous, wrote } = writeJustMade(ctx, memory, actor, held) ?? {};
     const figure = wrote && ANOTHER_OF[wrote.name];
-    if (!previous || !wrote || !figure || previous.slots[figure] === undefined) return null;
-    const m = ALSO.exec(msg.text.normalize('NFKC'));
-    const said = m?.[1]?.trim();
-    if (!said || said === previous.slots[figure] || namesMember(routed.slots) || PLURAL_POINTER.test(msg.text) || THE_LISTED.test(msg.text)) return null;
-    if (!(await lookups()).tagNames.includes(said)) return null;
+    if (!previous || !wrote || !figure || previous.slots[figure] === undefined) return refusedToo(turn, held);
+    const said = await anotherOf(turn, previous.slots[figure]);
+    if (!said) return null;
     const refs = previousRefs(memory);
     if (!refs || !moodFor(wrote, msg.text).affirmative) return null;
     const route = await byNumber({ intent: wrote.name, slots: { ...refs, [figure]: said }, confidence: 1 }, refs, msg, actor);

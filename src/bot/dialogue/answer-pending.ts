@@ -87,13 +87,17 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     // read no other write.
     // To "哪一位？" too ("13800000003这个 新客首单奖励" after 给张伟加300积分 listed three 张伟): the member picked, the rest read on.
     // A pick by phone or member number only: a name there is the ambiguous one again.
-    const both = ((b) => (b && pending.kind === 'pick' && b.member.slots.name !== undefined ? null : b))((pending.kind === 'pick' || pending.need === 'member') && !answer?.bare ? memberAndRest(said) : null);
+    // To 原因是什么？ or 要写什么内容？ while the member is still only a name ("13800000003这个 新客首单奖励" after 给张伟加300积分,
+    // where three 张伟 wait to be told apart): the member by phone or number replaces the name, the rest is the reason.
+    const byIdInstead = pending.kind === 'fill' && (pending.need === 'reason' || pending.need === 'content') && typeof pending.slots.name === 'string';
+    const byId = (b: ReturnType<typeof memberAndRest>) => b !== null && b.member.slots.name === undefined;
+    const both = ((b) => (b && (pending.kind === 'pick' || byIdInstead) && !byId(b) ? null : b))((pending.kind === 'pick' || pending.need === 'member' || byIdInstead) && !answer?.bare ? memberAndRest(said) : null);
     const otherWrite = routed.intent !== pending.intent && !weak(actor, routed) && !['read', 'control'].includes(getIntent(routed.intent)?.effect ?? 'read');
     if (both && !otherWrite) {
       const text = `${pending.text} ${both.rest}`;
       const found = await slotsAs(intent, text, { audience: actor.kind, actor, services });
       for (const k of MEMBER_REF) delete found[k];
-      const before = { ...pending.slots, ...both.member.slots };
+      const before = { ...(byIdInstead ? withoutMemberRefs(pending.slots) : pending.slots), ...both.member.slots };
       const after = { ...before, ...found };
       // The details add a figure, answer what was still missing, or are the content a dictated write lacked ("周杰 说包间太吵"
       // to 记录一下来电投诉's 哪位会员？).

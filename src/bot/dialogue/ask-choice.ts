@@ -1,8 +1,11 @@
 import { choiceCard, clarifyingQuestion, MAX_OPTIONS, type ClarifyOption } from '../clarify.ts';
 import { actorKey, newTaskId } from '../confirmation.ts';
 import { registerCardTask } from '../card-action.ts';
+import { bareWriteAsked, writesNamedBy } from '../../intents/router/action-words.ts';
 import { slotsAs } from '../../intents/router/rules.ts';
+import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { CANCEL_INTENT, CONFIRM_INTENT, type DialogueContext, type Plan, type Turn } from './context.ts';
+import { takesMember } from './member-refs.ts';
 
 /**
  * "你是想：1 … 2 …": the router's alternatives (or its option names with the slots each would take), as a numbered
@@ -37,5 +40,28 @@ export function choiceQuestion({ services, getIntent, mayUse, prepare }: Dialogu
     await registerCardTask(services, card.taskId, { kind: 'choice', owner: actorKey(actor), ownerName: actor.name, options: card.options });
     memory.savePending({ kind: 'choose', text: msg.text, options: options.map((o) => ({ intent: o.intent.name, slots: o.slots })), taskId: card.taskId });
     return { kind: 'reply', route: routed, result: { text: clarifyingQuestion(options, lang), outcome: 'asked', card } };
+  };
+}
+
+/**
+ * "加?", "扣吗" with a member in focus: a write's bare verb asked — what to add to them is not said, so the bot asks which
+ * of the writes that verb names for one member (加 → 积分 or 标签), each about the member in focus; nothing is written,
+ * and the option picked asks for its figure.
+ * Why here: it is a choice question whose options are the verb's writes, read by answer-pending.ts like any other.
+ */
+export function bareWriteQuestion({ getIntent, mayUse }: DialogueContext, askChoice: (turn: Turn) => Promise<Plan>) {
+  return async function bareWrite(turn: Turn): Promise<Plan | null> {
+    const { msg, memory, actor, routed } = turn;
+    const focus = memory.focus();
+    const verb = actor.kind === 'staff' && focus?.memberNo && !memory.held ? bareWriteAsked(msg.text) : null;
+    if (!verb || !focus?.memberNo) return null;
+    const writes = writesNamedBy(msg.text)
+      .map((name) => getIntent(name))
+      .filter((i): i is NonNullable<typeof i> => i !== undefined && mayUse(actor, i) && takesMember(i));
+    if (!writes.length) return null;
+    const slots = { memberNo: focus.memberNo };
+    const options = writes.map((i) => i.name).sort();
+    // The option picked is the verb as an order ("加"): its missing figure is asked next, never read as the question.
+    return askChoice({ ...turn, msg: { ...msg, text: verb }, routed: { intent: CLARIFY_INTENT, slots: { options }, confidence: routed.confidence, alternatives: options.map((intent) => ({ intent, slots, confidence: routed.confidence })) } });
   };
 }

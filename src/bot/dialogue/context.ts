@@ -16,11 +16,12 @@ import type { LastAnswer } from './state.ts';
  * What to do with this message: the bot answers itself (`reply`: a question, a short reply to
  * small talk) or an intent runs through the pipeline's one run path (authorize, confirmation,
  * safety gate) — `text` is the request it runs for: the message itself, or, when the message
- * answered the bot's question ("2", "13800000003"), the original request.
+ * answered the bot's question ("2", "13800000003"), the original request. `changesHeld`: the run is a held action
+ * changed in place ("改成1000" while 加2000 waits) — previewed and held again whatever its size, never run on the change.
  */
 export type Plan =
   | { kind: 'reply'; route: RouteResult; result: IntentResult }
-  | { kind: 'run'; intent: IntentDef; route: RouteResult; text: string; picked?: boolean };
+  | { kind: 'run'; intent: IntentDef; route: RouteResult; text: string; picked?: boolean; changesHeld?: boolean };
 
 /**
  * The write the speaker's previous turn made on request, which a follow-on may correct, take back or add to

@@ -6,9 +6,10 @@ import { moodFor } from '../gate.ts';
 import { assentNames } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
+import { REASON_SAID } from '../../intents/parse/service-text.ts';
 import type { DialogueContext, Plan, Turn } from './context.ts';
 import type { MemberFocus } from './focus.ts';
-import { figuresOf, withoutMemberRefs } from './member-refs.ts';
+import { figuresOf, hasSlotNamed, withoutMemberRefs } from './member-refs.ts';
 
 /** What leads a go-ahead: giving up the hesitation, "then", assent ("算了还是", "那就", "ok", "actually"). */
 const LEAD = /^(?:(?:算了|还是|那就|那|就|干脆|直接|好的?|行|嗯+|可以|ok(?:ay)?|yes|yeah|sure|actually|alright|fine|then)[,，\s]*)+/i;
@@ -24,7 +25,8 @@ const TO_POINTER = /^(?:给|帮|替|把)?\s*([他她]|him|her)\s*/i;
  * message is longer than a go-ahead or is not put as one.
  */
 export function goAheadCore(raw: string): string | null {
-  const t = toSimplified(raw).normalize('NFKC').trim().replace(/[\s。.!！~～]+$/u, '');
+  // The reason said with it ("行 那就加吧 原因 老客回馈") is a slot too (goAheadAfterDecline), not part of the go-ahead.
+  const t = toSimplified(raw).normalize('NFKC').trim().replace(REASON_SAID, '').replace(/[\s。.!！~～]+$/u, '');
   if (!t || [...t].length > 24) return null;
   // The figures said with it ("20块的", "100分") are slots, not the verb.
   const words = t.replace(/[\s,，]*\d+(?:\.\d+)?\s*(?:块钱?的?|元的?|分的?|积分|points?|天后?|%)?/giu, ' ').trim();
@@ -66,7 +68,9 @@ export function goAheadAfterDecline({ services, getIntent, mayUse, prepare }: Di
     const now = await slotsAs(write, msg.text, { audience: actor.kind, actor, services });
     // A member named now is another request ("给陈静打吧"), not the go-ahead of the one declined.
     if (now.phone !== undefined || now.memberNo !== undefined || (now.name !== undefined && !isMemberPointer(String(now.name)) && now.name !== previous.slots.name)) return null;
-    const route = { intent: write.name, slots: { ...previous.slots, ...withoutMemberRefs(figuresOf(now)) }, confidence: 1 };
+    // A reason said with the go-ahead is the write's reason (its free text is never carried from the message otherwise).
+    const reason = hasSlotNamed(write, 'reason') ? REASON_SAID.exec(toSimplified(msg.text).normalize('NFKC'))?.[1]?.trim().replace(/[。.!！]+$/u, '') : undefined;
+    const route = { intent: write.name, slots: { ...previous.slots, ...withoutMemberRefs(figuresOf(now)), ...(reason ? { reason } : {}) }, confidence: 1 };
     const carried = focus.previousRefs(memory);
     return prepare(memory, actor, write, await focus.byNumber(route, carried, msg, actor), msg.text, lang);
   };

@@ -22,12 +22,18 @@ export const CHANGE_LEAD = new RegExp(
  */
 // The English correction words of CORRECTION, and the hesitations that may open a change (oh, hmm, hold on).
 const EN_INTERJECTION = new RegExp(`^\\s*(?:(?:${anyWord([...CORRECTION.wrongEn, 'oh', 'hmm', 'hold on'])})[,.!]*\\s+)+`, 'i');
-const MAKE_IT = /^\s*make (?:it|that)\s+(?!to\b|into\b)\S/i;
+// "make it 25", "make that 老客": the lead, stripped from the change said; said without "to" it is a change of its own
+// (with "to", CHANGE_LEAD's).
+const MAKE_IT_LEAD = /^\s*make (?:it|that)\s+/i;
+const MAKE_IT = new RegExp(`${MAKE_IT_LEAD.source}(?!to\\b|into\\b)\\S`, 'i');
 /** The change a message says while an action is held, its English interjection aside; null when it says none. */
 export function heldChangeText(text: string): string | null {
   const rest = text.replace(EN_INTERJECTION, '');
   return CHANGE_LEAD.test(rest) || MAKE_IT.test(rest) ? rest : null;
 }
+
+/** A held action changed is held again whatever its new size (Plan.changesHeld): only 确认 runs it. */
+const heldAgain = (plan: Plan): Plan => (plan.kind === 'run' ? { ...plan, changesHeld: true } : plan);
 
 /**
  * "太多了 改30", "贵了点，换成20", "too much, make it 30": a short remark on the held figure before the change — what
@@ -62,7 +68,7 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
     // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
     // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
     // "还是20吧": the figure wanted instead, after the words of changing one's mind.
-    const said = instead ?? correction ?? changedMind(text) ?? changeText?.replace(/^\s*make (?:it|that)\s+/i, '') ?? text;
+    const said = instead ?? correction ?? changedMind(text) ?? changeText?.replace(MAKE_IT_LEAD, '') ?? text;
     const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
     const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
     if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {
@@ -75,17 +81,17 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
       }
       // The gate reads the change without its interjection: "wait," before "make it 流失风险" corrects, it puts nothing off
       // (the changed action is held again for 确认 either way).
-      return { plan: await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, changeText ?? msg.text, lang), held: true };
+      return { plan: heldAgain(await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: changed.slots, confidence: 1 }, changeText ?? msg.text, lang)), held: true };
     }
     if (restatedHeld && mayUse(actor, heldIntent)) {
       const figures = figuresOf(routed.slots);
-      if (Object.entries(figures).some(([k, v]) => held.slots[k] !== v)) return { plan: await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, ...figures }, confidence: 1 }, msg.text, lang), held: true };
+      if (Object.entries(figures).some(([k, v]) => held.slots[k] !== v)) return { plan: heldAgain(await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, ...figures }, confidence: 1 }, msg.text, lang)), held: true };
     }
     // "改成50" while a points change waits: the number of points, its sign as held (扣100 → 扣50).
     const bare = BARE_NUMBER.exec(said);
     const n = bare ? Number(bare[2]) : NaN;
     if (typeof held.slots.delta === 'number' && held.slots.delta !== 0 && Number.isInteger(n) && n > 0 && n !== Math.abs(held.slots.delta) && mayUse(actor, heldIntent)) {
-      return { plan: await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, delta: Math.sign(held.slots.delta) * n }, confidence: 1 }, msg.text, lang), held: true };
+      return { plan: heldAgain(await prepare(memory, actor, heldIntent, { intent: heldIntent.name, slots: { ...held.slots, delta: Math.sign(held.slots.delta) * n }, confidence: 1 }, msg.text, lang)), held: true };
     }
     return { plan: null, held: true };
   };

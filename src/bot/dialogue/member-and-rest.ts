@@ -12,7 +12,8 @@ export function memberAndRest(raw: string): { member: Answer; rest: string } | n
   const text = toSimplified(raw.normalize('NFKC')).trim();
   const id = findPhones(text)[0] ?? findMemberNos(text)[0];
   if (id) {
-    const rest = blank(text, [id.span]).replace(/\s+/g, ' ').trim();
+    // "13800000003这个 新客首单奖励": the pointer right after the number is at that member, no word of the rest.
+    const rest = blank(text, [id.span]).replace(/\s+/g, ' ').trim().replace(/^(?:这个|那个|这位|那位)(?:\s+|$)/u, '');
     const member = memberAnswer(text.slice(id.span.start, id.span.end));
     return member && rest ? { member, rest } : null;
   }

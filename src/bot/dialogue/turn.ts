@@ -5,7 +5,7 @@ import type { Actor, InboundMessage, RouteResult } from '../types.ts';
 import { alsoFigure } from './also-figure.ts';
 import { anotherMember } from './another-member.ts';
 import { pendingAnswer } from './answer-pending.ts';
-import { choiceQuestion } from './ask-choice.ts';
+import { bareWriteQuestion, choiceQuestion } from './ask-choice.ts';
 import { dialogueContext, type DialogueDeps, type Plan, type Recent, type Turn } from './context.ts';
 import { answerCorrection } from './correct-answer.ts';
 import { writeCorrection } from './correct-write.ts';
@@ -60,6 +60,7 @@ export function createDialogue(deps: DialogueDeps) {
   const batches = listedBatch(ctx);
   const memberTurn = memberAsks(ctx);
   const askChoice = choiceQuestion(ctx);
+  const bareWrite = bareWriteQuestion(ctx, askChoice);
   const { remark, unmatched } = unmatchedReply(ctx);
 
   return {
@@ -91,6 +92,7 @@ export function createDialogue(deps: DialogueDeps) {
         (await pickRow(turn, recent)) ??
         (await refineLast(turn, recent)) ??
         (await declineUnasked(turn, cancelsNothing(turn))) ??
+        (await bareWrite(turn)) ??
         (await batches.unsureBatch(turn, recent)) ??
         memberTurn(turn) ??
         (await remark(turn, cancelsNothing(turn)));

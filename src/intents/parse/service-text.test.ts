@@ -5,7 +5,7 @@ describe('service text parsers', () => {
   it('reads type, channel, content and follow-up of an interaction', () => {
     expect(parseInteraction('记录 13800000001 来电投诉上菜慢', ['13800000001'])).toEqual({ type: 'complaint', channel: 'call', content: '上菜慢', said: '上菜慢', stated: { type: 'complaint', channel: 'call' } });
     expect(parseInteraction('记录 张伟 到店表扬服务员小王', ['张伟'])).toEqual({ type: 'praise', channel: 'store', content: '服务员小王', said: '服务员小王', stated: { type: 'praise', channel: 'store' } });
-    expect(parseInteraction('记录 M00000001 微信咨询包间预订 3天后回访', ['M00000001'])).toEqual({ type: 'consultation', channel: 'wechat', content: '包间预订', said: '包间预订', followUpDays: 3, stated: { type: 'consultation', channel: 'wechat', followUpDays: 3 } });
+    expect(parseInteraction('记录 M00000001 微信咨询包间预订 3天后回访', ['M00000001'])).toEqual({ type: 'consultation', channel: 'wechat', content: '包间预订', said: '包间预订', followUpDays: 3, followUpSaid: '3天后回访', stated: { type: 'consultation', channel: 'wechat', followUpDays: 3 } });
     expect(parseInteraction('log a call from 13800000001: complained about slow service', ['13800000001'])).toMatchObject({ type: 'complaint', channel: 'call', content: 'slow service' });
     expect(parseInteraction('记录 13800000005 参加了品鉴会活动', ['13800000005'])).toMatchObject({ type: 'activity' });
     // Defaults are run()'s, not what the message said: the router reports only the stated part.
@@ -23,6 +23,16 @@ describe('service text parsers', () => {
     expect(parseInteraction('called her, follow up after 3 days', []).stated.followUpDays).toBe(3);
     // The member coming back is no follow-up by staff.
     expect(parseInteraction('记一下 王芳说3天后再来店里', ['王芳']).stated.followUpDays).toBeUndefined();
+    expect(parseInteraction('她说3天后回来', []).stated.followUpDays).toBeUndefined();
+    // Session 24: the follow-up said with 提醒, 确认 or a bare 回 after the days, and 后天 / 大后天.
+    expect(parseInteraction('记 微信咨询 年夜饭 5天后回', []).stated.followUpDays).toBe(5);
+    expect(parseInteraction('陈静电话说下周来吃饭 5天后再确认', ['陈静']).stated.followUpDays).toBe(5);
+    expect(parseInteraction('她说周末到店 3天后提醒回访', []).stated.followUpDays).toBe(3);
+    expect(parseInteraction('咨询包间 后天回访', []).stated.followUpDays).toBe(2);
+    expect(parseInteraction('咨询包间 大后天再跟进', []).stated.followUpDays).toBe(3);
+    // Her visit to come is no channel of this contact.
+    expect(parseInteraction('她说周末到店 3天后提醒回访', []).stated).toEqual({ followUpDays: 3 });
+    expect(parseInteraction('王芳今天到店 说周末再来', ['王芳']).stated.channel).toBe('store');
     // A store visit is the member coming in; a visit alone stays staff's visit.
     expect(parseInteraction('log a store visit for M00000012, follow up in 7 days', ['M00000012']).stated).toEqual({ channel: 'store', followUpDays: 7 });
     expect(parseInteraction('M00000012 visited the store today', ['M00000012']).stated.channel).toBe('store');

@@ -95,7 +95,8 @@ function followUpDays(text: string): { days: number; match: string } | undefined
   const m =
     new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|内)?(?:再)?(?:(?:跟|和|给)(?:她|他|TA|ta|客人|客户|对方))?(?:回访|跟进|回电|联系|打电话)`).exec(text) ??
     // After the days, the follow-up said shorter or in English: "7天后再跟", "3天后再打", "7天后 follow up".
-    new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|以后)\\s*(?:再(?:跟|打|问|约)|follow[- ]?up\\b|call\\b)`, 'i').exec(text) ??
+    // "5天后再确认", "3天后提醒回访", "5天后回" (回 to call back — never 回来/回去, her own coming back).
+    new RegExp(`(\\d+|${CN_NUMERAL}+)\\s*天(?:后|之后|以后)\\s*(?:再(?:跟|打|问|约|确认)|提醒(?:我|一下)?\\s*(?:再)?(?:回访|跟进|回电|联系|打电话|确认|跟|打|问)|确认|回(?![来去家头])|follow[- ]?up\\b|call\\b)`, 'i').exec(text) ??
     /\b(?:follow[- ]?up|call (?:her |him |them )?back|check in)\s+(?:again\s+)?(?:in|after)\s+(\d+)\s*days?\b|\b(?:follow[- ]?up|call (?:her |him |them )?back)\s+(\d+)\s*days?\s+later\b|\bin\s+(\d+)\s*days?,?\s+follow[- ]?up\b/i.exec(text);
   const days = m?.slice(1).find((g) => g !== undefined);
   if (m && days) {
@@ -108,9 +109,9 @@ function followUpDays(text: string): { days: number; match: string } | undefined
     /\b(?:follow[- ]?up|call (?:her |him |them )?back|check in)\s+(?:again\s+)?(?:in|after)\s+(\d+|a|one|two)\s*weeks?\b/i.exec(text);
   const weeks = w?.[1] && (/^(?:a|one)$/i.test(w[1]) ? 1 : /^two$/i.test(w[1]) ? 2 : parseNumber(w[1]));
   if (w && weeks && weeks > 0) return { days: weeks * 7, match: w[0] };
-  // "明天再跟进", "明天再回访一下": 再 between the day and the verb too (the N-days form above allows it).
-  const t = /明天(?:再)?(?:回访|跟进|回电|联系)|follow[- ]?up tomorrow/i.exec(text);
-  return t ? { days: 1, match: t[0] } : undefined;
+  // "明天再跟进", "明天再回访一下", "后天回访": 再 between the day and the verb too (the N-days form above allows it).
+  const t = /(大后天|后天|明天)(?:再)?(?:回访|跟进|回电|联系)|follow[- ]?up tomorrow/i.exec(text);
+  return t ? { days: t[1] === '大后天' ? 3 : t[1] === '后天' ? 2 : 1, match: t[0] } : undefined;
 }
 
 export interface ParsedInteraction {
@@ -120,6 +121,8 @@ export interface ParsedInteraction {
   /** The content as said, empty when the message is only the request ("给王芳记一条"): what the bot's gate reads. */
   said: string;
   followUpDays?: number;
+  /** The follow-up as said ("7天后再跟"): part of what the note says, though it is kept as followUpDays, not content. */
+  followUpSaid?: string;
   /** What the message itself states (no defaults): the slots the router reports. */
   stated: { type?: InteractionType; channel?: InteractionChannel; followUpDays?: number };
 }
@@ -132,7 +135,8 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
   // The follow-up phrase first: its 回访 is a plan, not the channel of this interaction.
   const fu = followUpDays(text);
   // A follow-up planned for a day the message names ("周五回访", "下周再跟进"): a plan too, never the channel.
-  const planned = /(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末)\s*(?:之?前|以前)?\s*(?:再)?(?:回访|跟进|回电|联系)/.exec(text);
+  // So is the member's own visit to come ("她说周末到店", "明天来店"): when she will come, not how she was in touch.
+  const planned = /(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末)\s*(?:之?前|以前)?\s*(?:再)?(?:回访|跟进|回电|联系)|(?:(?:下个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|下周|下礼拜|月底|周末|明天|后天|改天)\s*(?:再|会)?(?:到店|来店)/.exec(text);
   const rest = fu ? text.split(fu.match).join(' ') : text;
   // Kept in the content (no follow-up date is set from a weekday), but not read for the channel.
   const scan = planned ? rest.split(planned[0]).join(' ') : rest;
@@ -148,7 +152,7 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
     channel: channel?.value ?? 'store',
     content: content || text,
     said: content.replace(PLACEHOLDER, ' ').trim() ? content : '',
-    ...(fu ? { followUpDays: fu.days } : {}),
+    ...(fu ? { followUpDays: fu.days, followUpSaid: fu.match } : {}),
     stated: { type: type?.value ?? cue?.value, channel: channel?.value, followUpDays: fu?.days },
   };
 }
@@ -259,6 +263,9 @@ export interface ParsedPoints {
   reason?: string;
 }
 
+/** A reason said after its word ("原因 老客回馈", "理由是投诉补偿", "reason: birthday"): the reason is what follows. */
+export const REASON_SAID = /(?:原因|理由|因为|备注|reason)\s*(?:是|为|:|：)?\s*(.+)$/i;
+
 /**
  * "给 13800000001 加 100 积分 原因 消费奖励" → +100, reason 消费奖励; "扣50积分 兑换饮品" → −50;
  * "add 200 points to … for birthday" → +200, birthday.
@@ -316,7 +323,7 @@ function pointsOf(text: string, refs: (string | undefined)[]): ParsedPoints {
   const negative = minus !== null || (unitless !== null && bareMinus.test(unitless[0]));
   const delta = n === undefined || (unitless && n <= 0) ? undefined : negative ? -n : n;
   let reason: string | undefined;
-  const r = /(?:原因|理由|因为|备注|reason)\s*(?:是|为|:|：)?\s*(.+)$/i.exec(t) ?? /\b(?:for|because of)\s+(.+)$/i.exec(t);
+  const r = REASON_SAID.exec(t) ?? /\b(?:for|because of)\s+(.+)$/i.exec(t);
   if (r?.[1]) reason = r[1].trim();
   else if (m) {
     // What follows the amount: "扣50积分 兑换饮品" → 兑换饮品. The preposition that led to the member

@@ -135,3 +135,20 @@ export function namesNothingToActOn(text: string): boolean {
   if ((!zh && !en.length) || /\d{5,}/.test(s)) return false;
   return (!zh || BARE_ZH_RE.test(zh)) && en.every((w) => BARE_EN.has(w));
 }
+
+/** A question's end: a question mark or 吗/么/嘛. */
+const ASKED_END = /(?:[?？吗么嘛][\s。.!！~～]*)+$/u;
+/**
+ * "加?", "扣吗", "add?": a write's bare verb (namesNothingToActOn) put as a question — what to do, and to what, is not said;
+ * the bot asks, never writes. The verb without its question ("加"); null for anything else, and for a question whether it
+ * was done ("加了吗", "扣过吗": about-action.ts, the gate).
+ */
+export function bareWriteAsked(text: string): string | null {
+  const s = text.normalize('NFKC').trim();
+  const end = ASKED_END.exec(s);
+  const stem = end ? s.slice(0, end.index).replace(/[\s\p{P}]+$/u, '') : '';
+  return stem !== '' && !/[了过]/.test(stem) && namesNothingToActOn(stem) ? stem : null;
+}
+
+/** The writes listed here whose words `text` uses ("加" → tag.add, tag.batch, points.adjust): the options a bare verb leaves open. */
+export const writesNamedBy = (text: string): string[] => Object.keys(ACTION_WORDS).filter((intent) => hasActionWord(intent, text));
