@@ -16,6 +16,15 @@ import { asksAboutOthers, asksForPerson, claimsToBeStaff } from './understand/re
 const STRONG_COMPLAINT = /我要(?:找|转|见)[^，,。；;\s?？吗]{0,6}?(?:人|人工|客服|店长|经理|老板|负责人)(?![^，,。；;\s]*[吗么?？])|我要投诉|我要退款|要投诉|太差|垃圾|坑人|气死|差劲|难吃|态度.{0,4}(?:差|不好)|terrible|awful|worst|i want to complain/i;
 
 /**
+ * A threat to take a complaint further unless it is handled ("再不处理我就打12315了", "还不解决我就去消协"): its 再…就 is
+ * no supposition (CONSEQUENCE_ZH) — the member wants it handled now, so the hand-off goes ahead.
+ */
+const ESCALATION_THREAT = /(?:再|还|要是|如果)不(?:处理|解决|管|给(?:个|我)?(?:说法|答复|交代)|回复|联系我?)[^，,。；;!！?？]{0,6}?(?:我|的话我?)?就[^，,。；;!！?？]{0,8}?(?:12315|消协|投诉|差评|曝光|报警|媒体|市场监管)/;
+
+/** A request to stop messages put politely as a question: 能不能 / 可不可以 … 别 / 不要 (再) 发 / 推. */
+const POLITE_STOP = /(?:能不能|可不可以|能否|可以|麻烦)\s*(?:以后|今后|之后)?\s*(?:别|不要|不再|甭)(?:再)?(?:给我)?(?:发|推|打扰)[^，,。；;]{0,4}(?:了|吗|啊|呀)?[?？]?$/;
+
+/**
  * The member side of the gate. Role comes only from identity: a claim to be staff is declined
  * whatever was routed; a question about someone else's account gets no data; the hand-off opens
  * a ticket only when the member asks for a person or complains, affirmatively. null: go on.
@@ -36,13 +45,16 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   if (intent.name !== 'handoff' && asksAboutOthers(text, actor.phone)) return reply('safety.memberOthers', 'declined');
   if (intent.name === 'handoff') {
     if (mood.negated) return reply('safety.handoffNegated', 'declined');
-    if (mood.reported || mood.hypothetical || mood.deferred) return reply('safety.handoffHow', 'declined');
-    const wanted = asksForPerson(text) || COMPLAINT.test(read);
+    const threat = ESCALATION_THREAT.test(read);
+    if (mood.reported || (mood.hypothetical && !threat) || mood.deferred) return reply('safety.handoffHow', 'declined');
+    const wanted = asksForPerson(text) || COMPLAINT.test(read) || threat;
     if (!wanted || (mood.question && !STRONG_COMPLAINT.test(read))) return reply('safety.handoffHow', 'answered');
     return null;
   }
   // 退订 only on the member's own words asking to stop ("消息也太多了吧" is a grumble, not a wish): say how.
   if (intent.name === 'unsubscribe' && !STOP_WISH.test(read)) return reply('safety.unsubscribeHow', 'answered');
+  // "以后能不能别发了", "可不可以不要再推了": asking the bot to stop, put as a question — the wish itself, no question about it.
+  if (intent.name === 'unsubscribe' && POLITE_STOP.test(read) && !mood.negated && !mood.reported && !mood.hypothetical) return null;
   if (mood.negated) return { kind: 'reply', result: { text: t(lang, 'safety.negated', params), outcome: 'declined' } };
   if (mood.reported) return { kind: 'reply', result: { text: t(lang, 'safety.reported', params), outcome: 'declined' } };
   if (mood.hypothetical) return { kind: 'reply', result: { text: t(lang, 'safety.hypothetical', params), outcome: 'declined' } };

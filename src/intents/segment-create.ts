@@ -14,8 +14,35 @@ import { defineIntent } from './types.ts';
 /** 圈人 / 圈一批 … / 圈出: staff's word for picking out a group of members to save. */
 const CIRCLE = /圈(?:一批|一些|一下|出|选)|圈人/;
 
-/** "创建人群包 X：conditions" → name and condition phrase (also "名为X 条件…" and "X 条件…"). */
+/** Saving a group of people in plain words: 存成/存为/做成 (一个) 人群包 / 一组. */
+const SAVE_AS_GROUP = /(?:存|保存|做|弄|建)(?:成|为)\s*(?:一个|一|个)?\s*(?:人群包|人群|客群|组)/;
+/** A group to keep, its conditions after a colon: "想存一组人：最近90天没来 …". */
+const KEEP_A_GROUP = /(?:存|建|圈)(?:一组|一批)(?:人|会员|客人|客户)?\s*[:：]/;
+/** The name said after the conditions: "… 叫辣党", "… 名字叫高价值沉睡". */
+const NAME_LAST = /\s*[,，]?\s*(?:名字叫做?|名字是|名称(?:是|为)|就叫|叫做?|名为)\s*[「“"'『]?([^\s「」“”"'『』,，。]{1,32})[」”"'』]?(?:\s.*)?$/s;
+
+/**
+ * The conditions first and the name last, as a newcomer says it: "把打了爱吃辣标签的人存成一个人群包 叫辣党",
+ * "想存一组人：最近90天没来 而且累计消费2000以上 名字叫高价值沉睡". What follows the name ("以后发活动用") is dropped.
+ */
+function nameLast(text: string): { name: string; conditions: string } | undefined {
+  const named = NAME_LAST.exec(text);
+  if (!named) return undefined;
+  const before = text.slice(0, named.index);
+  const saved = SAVE_AS_GROUP.exec(before);
+  if (saved) {
+    const conditions = before.slice(0, saved.index).replace(/^.*?(?:把|将)/, '').replace(/(?:的人|的会员|的客人|的客户|这些人|那些人|这批人)\s*$/, '').trim();
+    return conditions ? { name: named[1]!, conditions } : undefined;
+  }
+  const group = KEEP_A_GROUP.exec(before);
+  const conditions = group ? before.slice(group.index + group[0].length).trim() : '';
+  return conditions ? { name: named[1]!, conditions } : undefined;
+}
+
+/** "创建人群包 X：conditions" → name and condition phrase (also "名为X 条件…", "X 条件…" and the name said last). */
 export function splitRequest(text: string): { name?: string; conditions?: string } {
+  const last = nameLast(text);
+  if (last) return last;
   const body = text.replace(/^.*?(?:人群包|人群|客群|segment|圈(?:一批|一些|一下|出|选)?(?:人|会员|客户|顾客)?)\s*/i, '').replace(/^(?:叫做?|名为|名称为|名字是|name[d]?)\s*/i, '').trim();
   const quoted = /^[「“"'『](.+?)[」”"'』]\s*[:：,，]?\s*(?:条件(?:是|为)?\s*[:：]?)?\s*(.*)$/s.exec(body);
   if (quoted) return { name: quoted[1]!.trim(), conditions: quoted[2]!.trim() || undefined };
@@ -48,7 +75,7 @@ export const segmentCreate = defineIntent({
     { text: 'create a segment called big spenders: total spend over 2000', slots: { text: 'create a segment called big spenders: total spend over 2000' } },
   ],
   rule: {
-    keywords: [['创建', '人群包'], ['新建', '人群包'], ['建', '人群包'], ['生成', '人群包'], ['建立', '人群'], [/创建|新建|建|生成|建立/, /客群|人群/], CIRCLE, 'create segment', 'new segment', /\b(?:create|make|build|new) an? segment\b/i],
+    keywords: [['创建', '人群包'], ['新建', '人群包'], ['建', '人群包'], ['生成', '人群包'], ['建立', '人群'], [/创建|新建|建|生成|建立/, /客群|人群/], CIRCLE, SAVE_AS_GROUP, KEEP_A_GROUP, 'create segment', 'new segment', /\b(?:create|make|build|new) an? segment\b/i],
     extract: { text: 'text' },
     requires: [['text']],
     priority: 8,

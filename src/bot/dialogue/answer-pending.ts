@@ -31,6 +31,17 @@ const SELF_CORRECTED = new RegExp(
 );
 
 /**
+ * "不对是200 原因 好评返积分" to 原因是什么？ after 给刘洋加500积分: the points corrected with the answer after them — the
+ * bare figure takes the direction first asked (加 / 扣), so it reads as the change of mind "还是加200 …" does.
+ */
+const FIGURE_CORRECTED = new RegExp(`^\\s*(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})[，,。\\s]*(?:而|应该)?是\\s*(\\d{1,6})\\s*(?:个)?\\s*(?:积分|分)?(?![\\d.])[，,。\\s]*(.*)$`, 'u');
+function figureCorrected(text: string, slots: Record<string, unknown>): string | null {
+  const m = FIGURE_CORRECTED.exec(text.normalize('NFKC'));
+  if (!m || typeof slots.delta !== 'number') return null;
+  return `${slots.delta < 0 ? '扣' : '加'}${m[1]}分 ${m[2]}`.trim();
+}
+
+/**
  * The message after the bot asked something ("哪位会员？", "你是想：1 … 2 …", a list of members, "原因是什么？"): the
  * answer, the request it completes run with it — or the question dropped when refused, asked again when only
  * acknowledged, and abandoned (null) when the message is a new request. Asked once: the question is cleared here.
@@ -166,7 +177,7 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     memory.clearPending();
     // "算了 还是加100吧 老客关怀" to 原因是什么？ after 给周杰加300分: the request with the figures wanted instead (and
     // whatever else the words answer), its member as asked — a change of mind, not the refusal its 算了 opens.
-    const instead = pending.kind === 'fill' ? changedMind(msg.text) : null;
+    const instead = pending.kind === 'fill' ? (changedMind(msg.text) ?? figureCorrected(msg.text, pending.slots)) : null;
     const asked = pending.kind === 'fill' ? getIntent(pending.intent) : undefined;
     if (instead && asked && pending.kind === 'fill' && mayUse(actor, asked)) {
       const found = await slotsAs(asked, instead, { audience: actor.kind, actor, services });

@@ -1,3 +1,4 @@
+import { splitRequest } from '../../intents/segment-create.ts';
 import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import type { RouteResult } from '../types.ts';
 import { hasSlotNamed } from './member-refs.ts';
@@ -15,4 +16,16 @@ export function segmentInFocus(last: LastAnswer | null, intent: IntentDef, route
   if (intentFamily(last.intent) !== intentFamily(intent.name)) return route;
   const about = typeof last.slots.about === 'string' ? last.slots.about : typeof last.slots.text === 'string' ? last.slots.text : last.text;
   return about ? { ...route, slots: { ...route.slots, about } } : route;
+}
+
+/**
+ * "辣党有多少人" right after 辣党 was made: the segment just made, asked by its own name — the router, knowing no segment
+ * names, reads an ad-hoc count of members (members.query); the count of that segment is meant. Only while the made
+ * segment is the last answer (remember.ts saves it as its family's count) and only for its whole name.
+ */
+export function segmentNamedAgain(last: LastAnswer | null, route: RouteResult, text: string): RouteResult {
+  if (!last || intentFamily(last.intent) !== 'segment' || route.intent !== 'members.query') return route;
+  const made = typeof last.slots.text === 'string' ? splitRequest(last.slots.text).name : undefined;
+  if (!made || [...made].length < 2 || !text.includes(made)) return route;
+  return { ...route, intent: last.intent, slots: { text } };
 }

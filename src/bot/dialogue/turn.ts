@@ -21,7 +21,7 @@ import { answerRefinement } from './refinement.ts';
 import { answerMemory } from './remember.ts';
 import { rowPick } from './row-pick.ts';
 import { seenMember } from './seen-member.ts';
-import { segmentInFocus } from './segment-focus.ts';
+import { segmentInFocus, segmentNamedAgain } from './segment-focus.ts';
 import { ticketFollowUp } from './ticket-follow-up.ts';
 import { transferParty } from './transfer-party.ts';
 import { cancelsNothing, unaskedWrites } from './unasked-write.ts';
@@ -65,7 +65,8 @@ export function createDialogue(deps: DialogueDeps) {
 
   return {
     /** Before anything runs: an answer to the bot's question, a refinement, a clarification, or the routed intent. */
-    async plan(msg: InboundMessage, memory: TurnMemory, actor: Actor, routed: RouteResult, lang: Lang): Promise<Plan> {
+    async plan(msg: InboundMessage, memory: TurnMemory, actor: Actor, asRouted: RouteResult, lang: Lang): Promise<Plan> {
+      const routed = segmentNamedAgain(memory.last(), asRouted, msg.text);
       const turn: Turn = { msg, memory, actor, routed, lang };
       const answered = await answerPending(turn);
       if (answered) return answered;

@@ -43,6 +43,11 @@ export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|�
  * "don't open a ticket, just log the call"): group 1 is the refused clause, group 2 what is asked (from 就/只/just on).
  */
 export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无需|甭|没必要)[^，,。；;!！\s]{1,14}?(?:了|啦)?)[\s，,。；;!！]+((?:就|只|只要|直接|光|仅|先)\s*\S.*)$/su;
+/**
+ * One thing put off, another asked now, in a run-on voice message ("那个流失名单我晚点再看你先给周杰打个召回中的标签",
+ * "报表等会儿再说 先给王芳加100分 生日"): the put-off clause, then what is asked after (你)先.
+ */
+export const DEFER_INSTEAD_ZH = /^\s*(.*?(?:晚点|晚些|等会儿?|待会儿?|回头|稍后|改天)\s*再?\s*(?:看|说|弄|处理|查|管)[了吧]?)[\s，,。；;!！]*(?:你|您)?先\s*(\S.*)$/su;
 export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*[,.;!]+\s*((?:just|only|simply)\s+\S.*)$/is;
 
 /**

@@ -38,12 +38,15 @@ export interface Mood {
  */
 export function insteadOf(text: string): { refused: string; asked: string } | null {
   const t = toSimplified(text.normalize('NFKC'));
+  const acts = (s: string) => L.VERB_ZH.test(s) || L.VERB_EN.test(s);
+  // Something put off to look at later, then an instruction for now: what is asked is read, the put-off clause refuses it.
+  const later = L.DEFER_INSTEAD_ZH.exec(t);
+  if (later && acts(later[2]!)) return { refused: later[1]!.trim(), asked: later[2]!.trim() };
   const m = L.INSTEAD_ZH.exec(t) ?? L.INSTEAD_EN.exec(t);
   if (!m) return null;
   const refused = m[1]!.trim();
   const asked = m[2]!.trim();
   // Both name an action: the refused one a write ("不用了" refuses nothing named), the asked one a write or a look ("先看看流失名单").
-  const acts = (s: string) => L.VERB_ZH.test(s) || L.VERB_EN.test(s);
   return acts(refused) && (acts(asked) || L.VIEW_ZH.test(asked)) ? { refused, asked } : null;
 }
 

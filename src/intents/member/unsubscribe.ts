@@ -12,7 +12,7 @@ import { selfAccess } from './self.ts';
  * Read on NFKC, simplified text.
  */
 export const STOP_WISH =
-  /退订|退定|取消订阅|拒收|取消推送|关闭推送|屏蔽|(?:不要|别|甭|不用|不想|不愿意?|不需要)[^，,。；;\s]{0,6}?(?:发|推|收|打扰|消息|短信|广告|信息|通知|营销)|\bunsubscribe\b|\bopt[- ]?out\b|\bstop (?:sending|messaging|texting|the (?:messages|ads|promos|spam))\b|\bno more (?:messages|ads|promos|spam|texts)\b|\bdon'?t (?:send|text|message)\b|^\s*(?:stop|td|t)\s*$/i;
+  /退订|退定|取消订阅|拒收|取消推送|关闭推送|屏蔽|(?:不要|别|甭|不用|不想|不愿意?|不需要)[^，,。；;\s]{0,6}?(?:发|推|收|打扰|消息|短信|广告|信息|通知|营销)|\bunsubscribe\b|\bopt[- ]?out\b|\bstop (?:sending|messaging|texting|the (?:messages|ads|promos|spam))\b|\bno more (?:messages|ads|promos|spam|texts)\b|\b(?:please|pls|just|ok,?)\s+stop (?:them|it|these|those)\b|\bdon'?t (?:send|text|message)\b|^\s*(?:stop|td|t)\s*$/i;
 
 /** Marketing opt-out: no more journeys or recalls; service replies still come. */
 export const unsubscribe = defineIntent({

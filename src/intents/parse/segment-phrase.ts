@@ -317,6 +317,8 @@ export function parsePhrase(text: string, now: Date, options: PhraseOptions = {}
     .trim()
     .replace(/\s*([<>=≥≤]+)\s*/g, '$1')
     .replace(/\b(rfm)\s+/gi, '$1')
+    // "标签 爱吃辣" opening a clause: the word and the tag it introduces are one clause, as "标签为爱吃辣" is.
+    .replace(/(^|[\s,，、;；])标签\s*(?:为|是|[:：=])?\s+(?=\S)/g, '$1标签')
     .replace(new RegExp(`(最近|近|过去|前|超过|大于|小于|等于|高于|低于|不少于|不低于|至少|不超过|多于|少于|为|是|等级|积分|成长值|消费|生日在?)\\s+(?=[\\d${CN_NUMERAL.slice(1, -1)}])`, 'g'), '$1')
     .replace(new RegExp(`([\\d${CN_NUMERAL.slice(1, -1)}])\\s+(?=[元块次级天日月周年个kKwW千万])`, 'g'), '$1');
   const kind = phraseKind(compact);

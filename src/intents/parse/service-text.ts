@@ -68,6 +68,9 @@ const PRIORITIES: Rule<TicketPriority>[] = [
   // Staff slang too: "搞优先", "弄个优先", "优先一下", "急一点", "prioritize it".
   [/加急|高优先级?|优先级(?:为|是|[:：])?\s*高|优先处理|(?:搞|弄|设|标|调|提)(?:个|成|为)?\s*优先(?!级\s*(?:为|是|[:：])?\s*(?:低|普通|一般))|优先(?:一下|一点|点|些)|急(?:一点|点儿?)|\bhigh(?: priority)?\b|\bprioriti[sz]e\b/i, 'high'],
   [/低优先级?|优先级(?:为|是|[:：])?\s*低|不急|\blow(?: priority)?\b/i, 'low'],
+  // Terse lines give the priority as a word of its own ("13800000012 建工单 咨询 低"): 高 / 低 alone between spaces.
+  [/(?:^|\s)高(?=\s|$)/, 'high'],
+  [/(?:^|\s)低(?=\s|$)/, 'low'],
 ];
 
 /** Words that carry no content once the member, channel and type are known. */

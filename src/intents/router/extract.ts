@@ -93,7 +93,9 @@ function tagPattern(name: string): RegExp {
     // An ASCII tag may be said in the plural ("how many VIPs"); it still stands alone.
     const tail = /[A-Za-z0-9]$/.test(name) ? '(?:s|es)?(?![A-Za-z0-9])' : '';
     // A Han name may be typed with a space inside ("商务 宴请"): one tag still.
-    const body = /^\p{Script=Han}+$/u.test(name) ? [...name].map(escapeRe).join('\\s?') : escapeRe(name);
+    let body = /^\p{Script=Han}+$/u.test(name) ? [...name].map(escapeRe).join('\\s?') : escapeRe(name);
+    // A liking said in plain words ("喜欢吃辣的客人" for 爱吃辣): a tag of 爱 + what is liked is 喜欢 + the same too.
+    if (/^爱\p{Script=Han}{2,}$/u.test(name)) body = `(?:${body}|喜欢${[...name.slice(1)].map(escapeRe).join('\\s?')})`;
     tagPatterns.set(name, (re = new RegExp(`${edge}${body}${tail}`, 'i')));
   }
   return re;
@@ -355,6 +357,11 @@ const COUNT_TOP = new RegExp(`\\btop\\s*${EN_NUM}\\b`, 'i');
 const COUNT_LAST = new RegExp(`\\b(?:last|latest|recent|first)\\s+${EN_NUM}\\b(?!\\s*${NOT_COUNTED}\\b)`, 'i');
 /** One record by its place, in English ("my last order", "latest purchase"): a list of one, as 上一单 is. */
 const COUNT_LAST_ONE = /(?<=^\s*|\b(?:my|his|her|their|the)\s+|'s\s+|[\p{Script=Han}\d]\s*)(?:last|latest|most recent)\s+(?:order|purchase|receipt)\b(?!s)/iu;
+/**
+ * "最近那一单", "最后那笔": one record pointed at by its place — the latest, a list of one as 最近一单 is. 那一单 alone
+ * stays a pointer (which one, not how many), so only with the lead that says "the latest".
+ */
+const LATEST_POINTED_ONE = /(?:最近|最新|最后)\s*的?\s*[那这]\s*一?\s*[单笔](?!\s*(?:月|多月))/;
 const COUNT_NOUNED = new RegExp(`\\b${EN_NUM}\\s+(?:(?!${NOT_COUNTED}\\b)[a-z-]+\\s+){0,2}${COUNT_NOUN}\\b`, 'i');
 
 /**
@@ -377,7 +384,7 @@ export function findCount(text: string): Found<number> | undefined {
   const times = COUNT_TIMES.exec(text);
   const timesN = times?.[1] === undefined ? undefined : parseNumber(times[1]);
   const m = COUNT_FIRST.exec(text) ?? COUNT_TOP.exec(text) ?? COUNT_LAST.exec(text) ?? listCount(CN_COUNT.exec(text), text) ?? (timesN !== undefined && timesN >= 2 ? times : null) ?? COUNT_NOUNED.exec(text);
-  const one = m ? null : COUNT_LAST_ONE.exec(text);
+  const one = m ? null : (COUNT_LAST_ONE.exec(text) ?? LATEST_POINTED_ONE.exec(text));
   if (one) return { value: 1, span: spanOf(one) };
   const raw = m?.[1]?.toLowerCase();
   const n = raw === undefined ? undefined : (EN_NUMBERS[raw] ?? parseNumber(raw));

@@ -12,12 +12,23 @@ const MARKER = /(?:跟|和|与|同|叫做|名叫|叫)(?=\p{Script=Han}{2})/gu;
  * time word follows it (cutName): two or three characters starting with a surname, or undefined.
  * A run that itself starts with a surname is read by the usual steps, not here.
  */
+/**
+ * 给/把 before a member and the write done to them, deep in a run ("上次是不是给周杰打过…", "…我晚点再看你先给周杰打个…"):
+ * the member the write is for. Only with a write verb right after the name — or nothing, where the router already took
+ * the write's trigger word out of the run —, so "给高价值客户…" or "把黄金…" name no one.
+ */
+const WRITE_MARKER = /(?:给|把)(?=\p{Script=Han}{2})/gu;
+const WRITE_AFTER = /^(?:打|加|扣|记|转|发|建|开|去掉|删|备注|登记|$)/;
+
 export function introducedName(run: string): string | undefined {
   if (startsWithSurname(run)) return undefined;
-  for (const m of run.matchAll(MARKER)) {
+  const markers = [...run.matchAll(MARKER)].map((m) => ({ m, write: false }));
+  markers.push(...[...run.matchAll(WRITE_MARKER)].map((m) => ({ m, write: true })));
+  for (const { m, write } of markers) {
     const after = run.slice(m.index + m[0].length);
     if (!startsWithSurname(after)) continue;
     const cut = cutName(after);
+    if (write && !WRITE_AFTER.test(after.slice(cut.length))) continue;
     const n = [...cut].length;
     // A remainder not cut at a follower is a name only when it is name-sized itself.
     if (n < 2 || n > 3) continue;

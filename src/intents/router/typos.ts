@@ -27,6 +27,8 @@ const HOMOPHONES: [RegExp, string][] = [
   [/退定/g, '退订'],
   [/投述|头诉/g, '投诉'],
   [/几及|几极/g, '几级'],
+  // A level's 级 typed as 及 / 极 right after its digit and before 会员 ("3及会员多少个").
+  [/(?<=[1-5一二三四五]\s*)(?:及|极)(?=\s*会员)/g, '级'],
   [/复够|复构/g, '复购'],
   [/客单架|客单加/g, '客单价'],
   [/见康|建康/g, '健康'],

@@ -15,7 +15,7 @@ const OWNS = '\\s*(?:的|手上的|手里的|名下的|那边的|负责的)\\s*(
 // parties are read all the same (the gate, not the parser, keeps a question from running).
 const HAND = '\\s*(?:你|您)?\\s*(?:帮我|帮忙|麻烦|给我)?\\s*(?:全部|都|全都|统统)?\\s*(?:都)?\\s*(?:能不能|可不可以|能否|可以|能|要不要|该不该|应该|需要|要|得|该)?\\s*(?:怎么|咋|如何)?\\s*(?:先|就|也|暂时|直接|统一)?\\s*(?:转给|转交给|转交|交接给|交给|分给|分配给|转移给|转到|移交给|移交|划给|划到|过给|给)\\s*';
 // Leaving said with where to ("调去总部了", "调到杭州"), and the customers as "她手上那些".
-const LEFT = '\\s*(?:离职|辞职|要走|走了|调走|调岗|调店|调去|调到|调回|转岗|退休|不干|休产假|休假)[^，,。.!！]{0,8}[，,。\\s]*(?:他|她|ta|TA)?\\s*(?:的|手上的?|手里的?|名下的?)?\\s*(?:那些|这些)?\\s*(?:所有|全部)?\\s*(?:企业?微信|企微|微信)?\\s*(?:客户|顾客|客人|好友|联系人)';
+const LEFT = '\\s*(?:离职|辞职|要走|走了|(?:月底|月初|年底|下周|下个?月|明天|这周|过两天)\\s*(?:就|要)?走|调走|调岗|调店|调去|调到|调回|转岗|退休|不干|休产假|休假)[^，,。.!！]{0,8}[，,。\\s]*(?:他|她|ta|TA)?\\s*(?:的|手上的?|手里的?|名下的?)?\\s*(?:那些|这些)?\\s*(?:所有|全部)?\\s*(?:企业?微信|企微|微信)?\\s*(?:客户|顾客|客人|好友|联系人)';
 const TAKE = '\\s*(?:来)?\\s*(?:接手|接管|接过来|接过去|接|跟进|负责)';
 const EN_WHO = "([A-Za-z\\p{Script=Han}][\\w .'\\p{Script=Han}-]{0,30}?)";
 const EN_CUSTOMERS = '\\s+(?:wecom\\s+)?(?:customers|clients|contacts)';
@@ -73,7 +73,8 @@ function staffForm(v: string): string | undefined {
 /** A party as named: particles and leading request words off; a Chinese name cut from words glued to it. */
 function clean(raw: string): string {
   // The request glued after the party ("转给小张你帮我弄一下", "小李你处理下") is the user turning to the bot.
-  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(GLUED_REQUEST, '').replace(/(?:好了|好吗|好不好|好嘛|行吗|可以吗|吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
+  // A refused hand-over before whose customers ("不用转小刘的客户了"): the refusal and its verb are no part of the name.
+  let v = raw.trim().replace(/^(?:[把将]|the\s+)/i, '').replace(/^(?:先|暂时|就)?(?:不用|不要|别|甭|不必|无需|没必要)\s*(?:再)?\s*(?:转|移交|交接|分)(?=\p{Script=Han})/u, '').replace(GLUED_REQUEST, '').replace(/(?:好了|好吗|好不好|好嘛|行吗|可以吗|吧|了|啊|呀|哦|哈|吗|呢|就行|就好|即可)+$/, '').trim();
   const staff = staffForm(v);
   if (staff) v = staff;
   else if (/^\p{Script=Han}{3,}$/u.test(v)) v = hanName(cutName(v)) ?? v;

@@ -88,6 +88,9 @@ export const memberIntents: CorpusFile = {
       '[能不能|可以|我想][跟|和|找][人|真人|客服|店长][说|聊|谈][一下|几句|]',
       '[不满意|差评|太失望了|气死了][，|,| ][找人处理|我要投诉|给个说法]',
       '[机器人|你][听不懂|说不清][，|,| ][转人工|换个人|找人工]',
+      // A complaint with a threat to take it further (s24a): the member wants it handled by a person now.
+      '[上次|昨天|那天|刚才][来|去|][吃的|点的|][烤串|菜|饭|肉|汤][都是|全是|是|][凉的|生的|糊的|咸死了][，|,| ][再不|还不|要是不][处理|解决|给个说法|管][我就|的话我就][打12315|投诉到消协|去消协|给差评|曝光你们][了|]',
+
       // A member asking for a ticket to be opened asks a person to take up the matter (members open no tickets themselves).
       '[帮我|给我|麻烦|我要|我想|能不能][建|开|提|起|报|登记][个|一个|一张|][工单|单子|售后单|报修单|投诉单][吧|呀|啊|]',
     ],

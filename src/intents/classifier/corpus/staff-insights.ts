@@ -36,6 +36,8 @@ export const staffInsights: CorpusFile = {
       '[看看|看下|给我看|拉一下|出一下][本店|门店|{store}|][会员|]健康[度|看板|情况]',
       '[本店|我们店|{store}|][{period}|最近|][的|]{metric}[是多少|多少|怎么样|如何|咋样|有多少|几个|高吗|变化|趋势|]',
       '{metric}[{period}|最近|本月|]',
+      // Asked for without knowing its name (s24a): a view of whether each store's customers grow or shrink.
+      '[有没有个|有没有什么|有没有][东西|功能|报表|看板][能|可以][看到|看出|看][每家店|各个店|各店|门店][的|][客人|会员|客户][是多了还是少了|多了还是少了|是变多还是变少|增减]',
       '{period}[的|]{metric}[是多少|怎么样|多少|]',
       '[{period}|最近][新增了|新增|来了][多少|几个]会员',
       // New members described rather than named ("这个月新进来的会员有多少啊"): the new-members figure.
@@ -75,6 +77,9 @@ export const staffInsights: CorpusFile = {
       '[按|用]RFM[模型|][给会员|把客户|][分层|分个层|划分|分一下]',
       '[最近一次消费|消费频次|消费金额|RFM三个]维度[看看|分析一下|分一下][会员|客户|]',
       '[价值|客户价值|会员价值][金字塔|四象限|象限图][看看|给我|出一份|]',
+      // A newcomer's words for the value layers (s24a): who is worth most and who is slipping away, as groups or a picture.
+      '[我想看看|想看下|帮我看看|看看][咱们|我们|店里|][的|][客人|客户|会员][里|中|][哪些|哪些人][是|]最值钱[的|][哪些|哪些人][是|][快跑了|快流失了|快走了|要流失][的|][ |，][有|有没有][那种|个][分组|分层|分类][的图|的表|图|表|][吗|没|]',
+      '[客人|客户|会员]里[谁|哪些]最[值钱|有价值][谁|哪些][快不来了|快流失了|要跑了][能|可以][分个组|分一下|分层][看看|吗|]',
     ],
     en: [
       '[rfm|RFM] [segments|analysis|breakdown|distribution]',
@@ -86,6 +91,9 @@ export const staffInsights: CorpusFile = {
     audience: 'staff',
     zh: [
       '有{tag}标签的会员有[几个|多少|多少人|多少位]',
+      // The list asked as who, its tag said after as what they were tagged (s24a).
+      '[哪些|哪几个][客人|会员|客户][这个月|本月|最近|][过生日|生日|消费多][的|][ |，][给我|帮我|][列一下|列个单|列出来|拉一下][ |，][就是|也就是|][打了|有|带]{tag}[标签|][的|]',
+
       '[打了|带|有|贴了]{tag}[标签|][的|]会员[有几个|有多少|多少人|一共多少|列一下|有哪些|都有谁|名单]',
       '{tag}[会员|客户|的人][有几个|多少人|有多少|一共几个|数量|有哪些|名单|列表|列出来]',
       '[{store}|本店|我们店][有|的][多少|几个]{tag}[会员|客户]',
