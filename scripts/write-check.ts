@@ -5,9 +5,8 @@ import { getIntent, intents } from '../src/intents/catalogue.ts';
 import { loadEvalSet, type EvalConversation } from '../src/intents/eval/cases.ts';
 import { runConversations } from '../src/intents/eval/conversations.ts';
 import { createRouter } from '../src/intents/router/index.ts';
-import { createTestEnv } from '../test/support/env.ts';
-import { createEvalWorld } from '../test/support/crm/eval-world.ts';
-import { NOW } from '../test/support/crm/fixture.ts';
+import { keepWorld } from '../src/intents/eval/world-restore.ts';
+import { openEvalWorld } from '../test/support/intents-eval.ts';
 import { tuningDir } from '../src/intents/classifier/tuning.ts';
 
 /**
@@ -36,12 +35,13 @@ for (const f of values.extra ?? []) {
     convs.push({ id: `${f}:${i + 1}`, audience: j.audience ?? 'staff', from: j.from ?? from(j.audience ?? 'staff'), turns: [{ say: j.text, intent: j.intent ?? '(read)', outcome: 'answered' }], file: f, line: i + 1 });
   });
 }
-const env = await createTestEnv(`wcheck_${process.pid}`, {}, { now: () => NOW });
+// The evaluation's own world (openEvalWorld: the fake WeCom with the world's customers, the fixture's clock), each line
+// from it as the evaluator puts it back (keepWorld, resetWeCom) — a line is judged on the bot the evaluation runs.
+const { env, resetWeCom, close } = await openEvalWorld(`wcheck_${process.pid}`);
 try {
-  await createEvalWorld(env.services);
   const router = createRouter(intents);
   const bot = createBot({ services: env.services, router, getIntent });
-  const results = await runConversations(env.services, bot, convs);
+  const results = await runConversations(env.services, bot, convs, await keepWorld(env.services), resetWeCom);
   const harmful = results.filter((r) => r.harmful);
   for (const r of harmful) {
     const t = r.turns[0]!;
@@ -50,5 +50,5 @@ try {
   if (values.verbose) for (const r of results.filter((x) => !x.harmful)) console.log(`ok ${r.c.id}\t${r.turns[0]!.turn.say}\t${r.turns[0]!.intent} ${r.turns[0]!.got}\t${r.turns[0]!.text.replace(/\n/g, ' ').slice(0, 80)}`);
   console.log(`write check: ${harmful.length} harmful of ${results.length} non-write lines`);
 } finally {
-  await env.cleanup();
+  await close();
 }

@@ -10,7 +10,7 @@ import { gate, slotsOf } from './gate.ts';
 import { ackIntentFor, confirmationGate, withPendingReminder as remind } from './gate-confirm.ts';
 import { assentOf, holdsBack } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
-import { asksWhetherDone, asksWhoDid } from '../intents/parse/done-question.ts';
+import { asksAboutTheWrite, asksWhetherDone } from '../intents/parse/done-question.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { readMemory, type TurnMemory } from './memory.ts';
 import { createDialogue } from './dialogue/turn.ts';
@@ -213,10 +213,9 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
         authorize(actor, verdict.intent);
         const r = done(verdict.intent, await execute(services, msg, actor, verdict.intent, verdict.route, lang));
         // A question weighing a write ("要不要给王芳打个VIP", "should we tag…") is answered by its read but is
-        // about the write: that is the intent reported. Whether it was done ("打过VIP了吗", "did we…") asks
-        // for the record: the read is reported, as for a request to view records — unless it asks whether someone did
-        // it ("有人给她加过积分没", "did we add points …"): that is about the write.
-        const aboutTheWrite = verdict.lead !== undefined && (!asksWhetherDone(msg.text) || asksWhoDid(msg.text));
+        // about the write: that is the intent reported. So is whether it was done to a member ("给她打过VIP了吗",
+        // "有人给她加过积分没"); whether a recall went out asks for its own record, the read (asksAboutTheWrite).
+        const aboutTheWrite = verdict.lead !== undefined && (!asksWhetherDone(msg.text) || asksAboutTheWrite(msg.text, intent));
         return await withPendingReminder(services, actor, lang, { ...r, intent: aboutTheWrite ? intent.name : verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
       }
       if (intent.confirm) {

@@ -23,6 +23,10 @@ function skippedText(lang: Lang, plan: TransferPlan): string {
   return reasons.length ? t(lang, 'contacts.transfer.skipped', { n: plan.tooFrequent.length + plan.inProgress.length, reasons: reasons.join(lang === 'zh' ? '，' : ', ') }) : '';
 }
 
+/** The speaker as a party ("她的客户转给我", "transfer them to me"): their own WeCom userid, which the domain looks up like a name. */
+const SELF = /^(?:我|我自己|自己|本人|me|myself)$/i;
+const asParties = (self: string, p: { from: string; to: string }) => ({ from: SELF.test(p.from.trim()) ? self : p.from, to: SELF.test(p.to.trim()) ? self : p.to });
+
 /**
  * A staff member's WeCom customers handed to another (在职继承 while employed, 离职继承 once they
  * left; src/crm/contacts/transfer.ts). A mass action: previewed with the count and held until
@@ -52,7 +56,8 @@ export const contactsTransfer = defineIntent({
     priority: 9,
   },
   async confirm(ctx, slots) {
-    const plan = await planTransfer(staffAccess(ctx), slots);
+    const access = staffAccess(ctx);
+    const plan = await planTransfer(access, asParties(access.actor.wecomUserId, slots));
     if (!plan.customers.length) return null; // run() says there is nothing to transfer
     return t(ctx.lang, 'contacts.transfer.preview', {
       from: plan.from.name,
@@ -64,9 +69,10 @@ export const contactsTransfer = defineIntent({
   },
   async run(ctx, slots) {
     const access = staffAccess(ctx);
-    const plan = await planTransfer(access, slots);
+    const parties = asParties(access.actor.wecomUserId, slots);
+    const plan = await planTransfer(access, parties);
     if (!plan.customers.length && !plan.tooFrequent.length) return { text: t(ctx.lang, 'contacts.transfer.none', { from: plan.from.name, skipped: skippedText(ctx.lang, plan) }).trim() };
-    const r = await startTransfer(access, contactsApi(ctx.services), slots);
+    const r = await startTransfer(access, contactsApi(ctx.services), parties);
     const failed = r.failed.length ? t(ctx.lang, 'contacts.transfer.failedHead', { n: r.failed.length, list: failureList(ctx.lang, r.failed.map((f) => ({ name: f.name, status: 'failed', errcode: f.errcode }))) }) : '';
     return {
       text: t(ctx.lang, 'contacts.transfer.started', { from: r.plan.from.name, to: r.plan.to.name, started: r.started, failed }).trim(),

@@ -1,7 +1,7 @@
 import { describeTurnClasses, type TurnClasses } from '../support/turn-classes.ts';
 
 /**
- * Harm classes of issue 11 ("never act on a guess"), session 23: each as a few conversations worded anew (none from the
+ * Harm classes of issue 11 ("never act on a guess"), sessions 23–24: each as a few conversations worded anew (none from the
  * tuning set), scored as `npm run eval:intents` scores a harm probe — the intent the message is about, its labelled slots,
  * the outcome class (held / done / other), and nothing held, done or written where it should not be. The last class keeps
  * the affirmative writes working: a bot that refuses everything fails it.
@@ -32,6 +32,32 @@ const CLASSES: TurnClasses = {
   ],
   'a ticket closed with its score in one message is resolved, rated and closed': [
     ['agent_01', [['T20261121000002 储值卡换好了 关单吧 满意度5分', 'ticket.update', { ticketNo: 'T20261121000002', status: 'closed', satisfaction: 5 }, 'done']]],
+  ],
+  // Session 24.
+  'a question whether a write was done to a member is that write, answered by its read; a recall\'s is its own record': [
+    [SM, [['给刘洋加过分吗', 'points.adjust', { name: '刘洋' }, 'declined']]],
+    [SM, [['给陈静打过老客标签没', 'tag.add', { name: '陈静', tag: '老客' }, 'declined']]],
+    [SM, [['did we open a ticket for 周杰', 'ticket.create', undefined, 'declined']]],
+    [MK, [['召回券都发出去了没', 'recall.status', undefined, 'answered']]],
+  ],
+  'a terse mass write (the list and the tag, the list and a coupon) is held for 确认': [
+    [SM, [['流失名单 打个老客', 'tag.batch', { tag: '老客', list: 'churn' }, 'held'], ['取消', 'action.cancel', {}, 'declined']]],
+    [MK, [['沉睡会员 券30', 'recall.launch', { amount: '30.00' }, 'held'], ['先不发了', 'action.cancel', {}, 'declined']]],
+  ],
+  "a time that dates someone's event is no put-off (a put-off of the request still is)": [
+    [SM, [['小刘月底就离职了 她的企微客户都转给我吧', 'contacts.transfer', { from: '小刘', to: '我' }, 'held'], ['取消', 'action.cancel', {}, 'declined']]],
+    [SM, [['小刘的客户下周再转给我', 'contacts.transfer', undefined, 'declined']]],
+  ],
+  "a 不 in what someone said is their problem's, not a refusal of the instruction after it": [
+    ['agent_01', [['陈静说储值卡又不能用了 帮她开个报修单', 'ticket.create', { name: '陈静', type: 'repair' }, 'done']]],
+    ['agent_01', [['陈静说储值卡不能用了 先别开单 我问问', 'ticket.create', undefined, 'declined']]],
+  ],
+  'one write verb asked with nothing else is asked about, never help nor a write': [
+    [SM, [['扣?', 'clarify', undefined, 'asked']]],
+    [SM, [['查下周杰', 'member.lookup', { name: '周杰' }, 'answered'], ['升？', 'clarify', undefined, 'asked']]],
+  ],
+  "a member's giving up with nothing pending is small talk": [
+    ['member:13800000007', [['我的积分', 'my.points', {}, 'answered'], ['嗯 那算了吧', 'my.smalltalk', {}, 'answered']]],
   ],
   'affirmative writes still run': [
     [SM, [['给陈静加个老客标签', 'tag.add', { name: '陈静', tag: '老客' }, 'done']]],

@@ -5,9 +5,7 @@ import { getIntent, intents } from '../../src/intents/catalogue.ts';
 import { createRouter } from '../../src/intents/router/index.ts';
 import type { EvalConversation, EvalTurn } from '../../src/intents/eval/cases.ts';
 import { runConversations } from '../../src/intents/eval/conversations.ts';
-import { createTestEnv, type TestEnv } from './env.ts';
-import { createEvalWorld } from './crm/eval-world.ts';
-import { NOW } from './crm/fixture.ts';
+import { openEvalWorld } from './intents-eval.ts';
 
 /** One turn of a class's dialogue: what is said and what the eval expects of it. */
 export type ClassTurn = [say: string, intent: string, slots: EvalTurn['slots'] | undefined, outcome: EvalTurn['outcome']];
@@ -24,20 +22,21 @@ export interface TurnClassOptions {
 
 /**
  * Scores each dialogue of `classes` the way `npm run eval:intents` scores one (every turn's intent, labelled slots and
- * outcome class; nothing harmful), in the eval world, one database per suite (`database`). The one runner of the turn
+ * outcome class; nothing harmful), in the eval world (openEvalWorld), one database per suite (`database`). The one runner of the turn
  * classes, the harm classes and each session's families.
  */
 export function describeTurnClasses(title: string, database: string, classes: TurnClasses, { kind, knownMisses }: TurnClassOptions = {}): void {
   describe(title, () => {
-    let env: TestEnv;
+    // The evaluation's own world (openEvalWorld: the fixture's clock, WeCom a fake holding the world's customers, so a
+    // contacts transfer is previewed as in the eval), WeCom's side put back before each dialogue.
+    let world: Awaited<ReturnType<typeof openEvalWorld>> | undefined;
     let bot: HandleMessage;
 
     beforeAll(async () => {
-      env = await createTestEnv(database, {}, { now: () => NOW });
-      await createEvalWorld(env.services);
-      bot = createBot({ services: env.services, router: createRouter(intents), getIntent });
+      world = await openEvalWorld(database);
+      bot = createBot({ services: world.env.services, router: createRouter(intents), getIntent });
     }, 120_000);
-    afterAll(async () => env?.cleanup());
+    afterAll(async () => world?.close());
 
     for (const [klass, dialogues] of Object.entries(classes)) {
       describe(klass, () => {
@@ -45,7 +44,7 @@ export function describeTurnClasses(title: string, database: string, classes: Tu
           const test = knownMisses?.has(turns[0]![0]) ? it.fails : it;
           test(turns.map((t) => t[0]).join(' → '), async () => {
             const c: EvalConversation = { id: `class-${n}`, ...(kind ? { kind } : {}), audience: from.startsWith('member:') ? 'member' : 'staff', from, file: 'turn-classes', line: n, turns: turns.map(([say, intent, slots, outcome]) => ({ say, intent, ...(slots ? { slots } : {}), outcome })) };
-            const [r] = await runConversations(env.services, bot, [c]);
+            const [r] = await runConversations(world!.env.services, bot, [c], undefined, world!.resetWeCom);
             expect(r!.harmful).toBe(false);
             // Received and expected side by side: the intent, whether the labelled slots matched (received slots shown on both sides), the outcome class.
             expect(r!.turns.map((t) => ({ say: t.turn.say, intent: t.intent, slots: t.slots, slotsOk: t.slotsOk || !t.intentOk, outcome: t.got }))).toEqual(

@@ -56,7 +56,7 @@ export function createDialogue(deps: DialogueDeps) {
   const pickRow = rowPick(ctx);
   const seenAgain = seenMember(ctx);
   const refineLast = answerRefinement(ctx);
-  const declineUnasked = unaskedWrites(ctx);
+  const declineUnasked = unaskedWrites(ctx, focus);
   const batches = listedBatch(ctx);
   const memberTurn = memberAsks(ctx);
   const askChoice = choiceQuestion(ctx);

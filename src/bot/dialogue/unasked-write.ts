@@ -4,23 +4,21 @@ import { slotsAs } from '../../intents/router/rules.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
-import { NO_WRITE_EN, VERB_EN, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
-import { asksWhoDid } from '../../intents/parse/done-question.ts';
+import { NO_WRITE_EN, VERB_EN, VERB_EN_INFLECTED, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { asksAboutTheWrite } from '../../intents/parse/done-question.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { HANDS_OFF, namedWrite, speaksOfAWrite } from '../understand/requests.ts';
 import { CANCEL_INTENT, SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
+import type { MemberFocus } from './focus.ts';
 
 type Reading = { intent: IntentDef; route: RouteResult };
-
-/** English verbs in the past or -ing form name their write whatever precedes them ("if we recalled everyone", "logging a call"). */
-const NAMES_BY_VERB = /\b(?:recall(?:ed|ing)|export(?:ed|ing)|logg(?:ed|ing)|tagg(?:ed|ing)|deduct(?:ed|ing))\b/i;
 
 /**
  * "不用给王芳记录了", "我在想要不要给流失的都打个VIP", "do not send coupons to …", "先不导出了": a write not asked for needs no
  * "did you mean" — the write gate declines the likeliest write and says so (it never runs: the mood is not affirmative).
  * Why apart: these turn the router's unsure readings into the write the message refuses, so the gate can say no to it.
  */
-export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }: DialogueContext) {
+export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }: DialogueContext, focus: MemberFocus) {
   /**
    * A write read for another of its family by a word that is none of its verbs ("hold off on tagging 陈静 VIP" as
    * removing a tag, for "off"): the write of that family the message names by its word, if any.
@@ -39,7 +37,7 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
     const name = namedWrite(text);
     if (!name || name === read || hasActionWord(read, text)) return undefined;
     // Only when the named write is said by its verb, or the reading has no words listed to check (its guess stands otherwise).
-    return hasActionWord(name, text, { refused }) || NAMES_BY_VERB.test(text) ? getIntent(name) : undefined;
+    return hasActionWord(name, text, { refused }) || VERB_EN_INFLECTED.test(text) ? getIntent(name) : undefined;
   };
 
   /**
@@ -52,9 +50,9 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
   async function unaskedWrite(msg: InboundMessage, actor: Actor, routed: RouteResult, named = false): Promise<Reading | null> {
     const mood = analyseMood(msg.text);
     const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
-    // So is one asking whether someone did it ("有人给她加过积分没", "did we add points to 王芳?"): the write's own question,
-    // answered by its read, never done.
-    const weighed = mood.question && (WEIGHING.test(msg.text) || asksWhoDid(msg.text)) && routed.unasked !== undefined;
+    // So is one asking whether it was done ("有人给她加过积分没", "给周杰加过分吗", "did we add points to 王芳?"): the write's own
+    // question, answered by its read, never done (asksAboutTheWrite).
+    const weighed = mood.question && routed.unasked !== undefined && (WEIGHING.test(msg.text) || asksAboutTheWrite(msg.text, getIntent(routed.unasked.intent)));
     if (!declined && !weighed) return null;
     const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];
     const others = routed.alternatives?.length ? routed.alternatives : names.map((intent) => ({ intent, slots: undefined as Record<string, unknown> | undefined, confidence: routed.confidence }));
@@ -109,10 +107,9 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
       actor.kind === 'staff' && (routed.intent === CLARIFY_INTENT || routed.intent === fallback.staff || routed.unasked !== undefined || cancelsNothing)
         ? await unaskedWrite(msg, actor, routed, cancelsNothing)
         : null;
-    if (unasked) return prepare(memory, actor, unasked.intent, unasked.route, msg.text, lang);
-    const refused = actor.kind === 'staff' ? await refusedByName(msg, actor, routed, cancelsNothing) : null;
-    if (refused) return prepare(memory, actor, refused.intent, refused.route, msg.text, lang);
-    return null;
+    // The member pointed at ("她的积分加过了吗", "别给她加了") is the one in focus, as for any write (focus.ts).
+    const declined = unasked ?? (actor.kind === 'staff' ? await refusedByName(msg, actor, routed, cancelsNothing) : null);
+    return declined ? prepare(memory, actor, declined.intent, focus.focused(memory, actor, declined.intent, declined.route, msg.text), msg.text, lang) : null;
   };
 }
 

@@ -5,19 +5,21 @@ import { analyseMood } from '../understand/mood.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
 import type { DialogueContext, Plan, Turn } from './context.ts';
 import { classifyUnmatched, shortReply, twoExamples } from './short-reply.ts';
-import { remarkAroundCancel } from './withdrawn.ts';
+import { onlyGivesUp, remarkAroundCancel } from './withdrawn.ts';
 
 /**
  * What no intent took: a remark around 算了 is small talk, help only when asked for, otherwise one line and two
  * examples. Why apart: the answer to what is not understood never guesses a request.
  */
-export function unmatchedReply({ getIntent, mayUse, prepare }: DialogueContext) {
+export function unmatchedReply({ getIntent, mayUse, prepare, fallback }: DialogueContext) {
   /**
    * "哦 那是静安的 算了", "好吧 算了 我自己打电话": 算了 with nothing held, nothing asked and no write named, said around
    * words of its own, is a remark that closes the topic — small talk, not 取消 ("算了" alone stays 取消).
    */
   async function remark({ msg, memory, actor, routed, lang }: Turn, cancelsNothing: boolean): Promise<Plan | null> {
-    const chat = cancelsNothing && !memory.pending() && remarkAroundCancel(msg.text) ? getIntent(actor.kind === 'staff' ? 'smalltalk' : 'my.smalltalk') : undefined;
+    // A member has no 取消: their giving up with nothing pending ("哦那算了"), read as their fallback, closes the topic — small talk too.
+    const memberGivesUp = actor.kind === 'member' && routed.intent === fallback.member && onlyGivesUp(msg.text);
+    const chat = (memberGivesUp || (cancelsNothing && remarkAroundCancel(msg.text))) && !memory.pending() ? getIntent(actor.kind === 'staff' ? 'smalltalk' : 'my.smalltalk') : undefined;
     return chat && mayUse(actor, chat) ? prepare(memory, actor, chat, { intent: chat.name, slots: {}, confidence: routed.confidence }, msg.text, lang) : null;
   }
 

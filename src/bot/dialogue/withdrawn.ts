@@ -26,6 +26,15 @@ export function remarkAroundCancel(raw: string): boolean {
   return [...rest.replace(/^(?:等下|等等|等一下|稍等|先|hold on|wait)+/iu, '')].length >= 2 && !mood.question && !mood.deferred;
 }
 
+/** "哦那算了", "算了吧", "never mind": giving up and nothing else — no words of its own but fillers. */
+export function onlyGivesUp(raw: string): boolean {
+  const text = raw.normalize('NFKC').trim();
+  GIVE_UP.lastIndex = 0;
+  if (!GIVE_UP.test(text)) return false;
+  GIVE_UP.lastIndex = 0;
+  return text.replace(GIVE_UP, ' ').split(/[\s,，。.!！~～…]+/u).map((w) => w.replace(REMARK_FILLER, '')).join('') === '';
+}
+
 /** Refusal, deferral or supposition cues of a reply's own that open it ("等会再说…", "先别…") or close it ("…再说吧"). */
 export function opensWithdrawn(raw: string): boolean {
   const text = raw.normalize('NFKC').trim();

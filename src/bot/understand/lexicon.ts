@@ -16,8 +16,13 @@ export const NOT_A_BIE = /别的|别人|别家|别处|别名|分别|区别|特�
  */
 export const VERB_ZH =
   /转人工|退订|群发|推送|召回|挽回|唤醒|清零|标记|标为|标成|提交|创建|新建|记录|登记|记一下|记下|记一笔|记一条|记个|记上|(?<=(?:不用|别|不要|不必|甭)(?:(?:给|帮|替|为)[^，,。；;\s记]{1,8})?)记(?!得|住)|备注|导出|下载|去掉|移除|调整|设置|升级|关闭|指派|分配|转给|执行|录入|(?<!参|增|追)加(?!入|班|油)|打(?!电话|算|听|扰|折|卡|烊|过来)|贴|扣|(?<!增|减)减(?!少)|补(?!充)|(?<!少|漏)送|赠|(?<!出|开|头)发(?!现|生|票|展|话)|建(?!议|立)|开(?!心|始|会|门|车|店|业|玩笑)|删|撤|改(?!天)/;
-export const VERB_EN =
-  /\b(?:tag|untag|label|mark|add|deduct|give|award|remove|subtract|redeem|send|recall|launch|open|create|file|raise|log|record|note|export|download|delete|assign|close|escalate|issue|apply|put|register|update|change|unsubscribe)(?:s|es|ed|d|ing|ging|ged)?\b|\bdo (?=it\b|the\b|that\b|this\b)/i;
+const VERBS_EN = 'tag|untag|label|mark|add|deduct|give|award|remove|subtract|redeem|send|recall|launch|open|create|file|raise|log|record|note|export|download|delete|assign|close|escalate|issue|apply|put|register|update|change|unsubscribe';
+export const VERB_EN = new RegExp(String.raw`\b(?:${VERBS_EN})(?:s|es|ed|d|ing|ging|ged)?\b|\bdo (?=it\b|the\b|that\b|this\b)`, 'i');
+/**
+ * The same verbs in the past or -ing form ("if we recalled everyone", "logging a call", "tagging 陈静"): they name their
+ * write whatever precedes them, where the bare form may be a noun ("the recall", "a log") — read by unasked-write.ts.
+ */
+export const VERB_EN_INFLECTED = new RegExp(String.raw`\b(?:${VERBS_EN})(?:ed|d|ing|ging|ged)\b`, 'i');
 
 /**
  * Verbs whose object is free text the user dictates (an interaction, a ticket): words after
@@ -116,6 +121,12 @@ export const NEG_EN = /\b(?:don'?t|do not|dont|no need(?: to)?|never ?mind|not n
 /** "not" right before the instruction verb negates it, however polite the frame ("could you not close T… yet", "we are not sending …", "I will never tag …"). */
 export const NEG_HEAD_EN = /\b(?:not|never)\s*(?:going to\s+|gonna\s+)?$/i;
 /** A negation at the very end takes back what came before ("给他打VIP标签就不用了", "tag him, never mind"). */
+/**
+ * What someone said, up to the pause before the user's own instruction ("她说储值卡不能用了 帮她开个报修单", "客人反映菜不热，
+ * 记一下", "她说卡刷不了 不能用了 帮她…": to the last pause): the problem they report, whose 不 is theirs — it negates nothing the user asks. Masked in the frame before the
+ * verb only when a pause ends it there, so a relayed refusal that governs the verb ("店长说先别发") is still read.
+ */
+export const SAID_CLAUSE_ZH = /(?<=说|反映|抱怨|讲|表示)[^]+(?=[\s，,。；;])/u;
 export const NEG_END_ZH = /(?:算了|(?:不|别)(?:用|要|必|需要|发|建|开|打|加|扣|记|做|弄|搞|召回|导出|执行)了|先不要|先别|先不)$/;
 export const NEG_END_EN = /(?:never ?mind|forget it|no need|not now|scratch that|cancel that|actually,? don'?t|don'?t|nah|nope|no thanks|(?:actually|wait|hmm|on second thought),? no)$/i;
 /**
@@ -201,6 +212,11 @@ export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the 
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
 export const DEFER_ZH = /等[^，,。；;\s]{1,6}(?:再|以后|之后)|等我|(?:上午|中午|下午|晚上|今晚|周末|月底|月初|节后)再|(?:周|星期|礼拜)[一二三四五六日天]再|\d{1,2}[号日]再|等一下|等一会|等会儿?|等等|待会儿?|一会儿?再|过会儿?|回头(?!客)|以后再|晚点|晚些|稍后|改天|明天|后天|下周|下个?月|下次|过两天|过几天|先放|先缓|缓一缓|暂缓|先不|先别|迟些/;
+/**
+ * A time to come that dates an event in someone's life or a thing's term, not the request ("小刘下周离职 她的客户转给我",
+ * "她下个月生日", "券明天到期"): a fact the instruction is given for, no put-off of it — masked before DEFER_ZH is read.
+ */
+export const DATED_EVENT_ZH = /(?:今天|明天|后天|下周[一二三四五六日天]?|下个?月|下次|月底|月初|过两天|过几天)(?=(?:就|要|会|才|快|也|都)*(?:离职|辞职|走人|走了|休假|请假|调走|调岗|调店|入职|到岗|出差|过生日|生日|结婚|到期|过期|退休|搬家|回国|出国))/g;
 export const DEFER_END_ZH = /(?:再说|再看|再议|再定|再讲|回头再弄)吧?$/;
 /** …and a day or a time to come ("till monday", "after the weekend", "by friday", "end of the month"). */
 export const DEFER_EN = /\b(?:later|tomorrow|next (?:week|month|time)|hold off|wait|not yet|not now|some other time|another (?:day|time)|in a (?:bit|while|minute)|tonight|this (?:weekend|afternoon|evening)|(?:till|until|til|by|on|after|before|next|come) (?:mon|tues|wednes|thurs|fri|satur|sun)day|after (?:the )?(?:weekend|holidays?|lunch|meeting|break|promotion|event)|(?:at|by|after) the end of (?:the|this) (?:day|week|month))\b/i;
@@ -250,7 +266,7 @@ export const REPORTED_NAME_EN = /^([\p{Script=Han}]{2,3})\s*(?:said|says|told us
  * a tag or points stays relayed.
  */
 export const OWN_SERVICE_REQUEST =
-  /[，,。；;!！\s]\s*(?:你|帮忙|麻烦|请|帮我|赶紧|尽快|马上)?\s*(?:跟进|跟一下|跟下|处理|记录|记一下|记下|记一笔|记上|登记|备注|报一下|报修|(?:建|开|提|挂|起)(?:个|一个|一张)?(?:工单|单子?|售后单))|[,.;]\s*(?:pls|please|can you|could you|kindly)?\s*(?:follow(?:[- ])?up|sort (?:it|this) out|deal with (?:it|this)|look into (?:it|this)|log (?:it|this)|note (?:it|this)|(?:open|raise|file) a ticket)\b/i;
+  /[，,。；;!！\s]\s*(?:你|帮忙|麻烦|请|帮我|帮她|帮他|给她|给他|赶紧|尽快|马上)?\s*(?:跟进|跟一下|跟下|处理|记录|记一下|记下|记一笔|记上|登记|备注|报一下|报修|(?:建|开|提|挂|起)(?:个|一个|一张)?(?:报修|投诉|售后|维修)?(?:工单|单子?))|[,.;]\s*(?:pls|please|can you|could you|kindly)?\s*(?:follow(?:[- ])?up|sort (?:it|this) out|deal with (?:it|this)|look into (?:it|this)|log (?:it|this)|note (?:it|this)|(?:open|raise|file) a ticket)\b/i;
 /** The relayed words of a member or customer (not of a manager, HQ or a department): OWN_SERVICE_REQUEST may act on them. */
 export const RELAYED_MEMBER = /^(?:客人|顾客|会员|客户|(?:the|a|this|that) (?:customer|client|guest|member)|she|he|they)\b|^(?:客人|顾客|会员|客户)/i;
 

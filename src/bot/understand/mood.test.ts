@@ -8,6 +8,14 @@ import { analyseMood, type Mood } from './mood.ts';
 type Expect = 'do' | 'polite' | 'neg' | 'q' | 'hypo' | 'defer' | 'reported';
 
 const CASES: [string, Expect][] = [
+  // session 24: a time that dates someone's event is no put-off; a put-off of the request still is
+  ['小张下个月就辞职了 她的客户转给李店长', 'do'],
+  ['王店长月底调店 客户先转给我', 'do'],
+  ['她的客户下周再转', 'defer'],
+  // session 24: a 不 in what someone said before a pause is their problem's; a relayed refusal governing the verb is not
+  ['她说卡又刷不了 不能用了 帮她建个报修单', 'do'],
+  ['客人反映汤不热，麻烦记一下', 'do'],
+  ['他说不要了 你先别建单', 'neg'],
   // session 19: a customer named after 客户 relays their wish; a call told before the wish relays it too
   ['客户李娜让我帮她把报修工单关了 T20261121000002', 'reported'],
   ['会员陈静说要加个VIP', 'reported'],

@@ -126,7 +126,8 @@ function readMood(raw: string): Mood {
   const f = frame(text);
   // For 别 as "don't", mask 别的 / 别人 … (other, someone else).
   // …and 算了 that gives up a hesitation before the instruction ("算了还是发吧"): no negation.
-  const negHead = f.head.replace(L.NOT_A_BIE, '__').replace(L.NEVER_MIND_THEN_DO, ' ');
+  // …and what someone said before a pause ("她说储值卡不能用了 帮她…"): their problem's 不, not the user's (SAID_CLAUSE_ZH).
+  const negHead = f.head.replace(L.NOT_A_BIE, '__').replace(L.NEVER_MIND_THEN_DO, ' ').replace(L.SAID_CLAUSE_ZH, '__');
   const negTail = f.tail.replace(L.NOT_A_BIE, '__');
   // A plain command's object may carry its mood ("召回券先别发", "召回做得怎么样了"); dictated content never does.
   const scan = f.content ? f.head : `${f.head} ${f.tail}`;
@@ -187,11 +188,13 @@ function readMood(raw: string): Mood {
     // A joke or irony is not an order; never inside dictated content ("记录：顾客说开玩笑的").
     cue('not-meant', L.NOT_MEANT_ZH.exec(f.content ? f.head : text)?.[0]) ||
     cue('not-meant', mightAsWell) || cue('not-meant', L.NOT_MEANT_EN.exec(f.content ? f.head : text)?.[0]);
+  // A time that dates someone's event ("小刘下周离职") is no put-off of the request (DATED_EVENT_ZH).
+  const undated = (part: string) => part.replace(L.DATED_EVENT_ZH, '__');
   const deferred =
-    cue('defer', frameCue(f.head, L.DEFER_ZH)) ||
+    cue('defer', frameCue(undated(f.head), L.DEFER_ZH)) ||
     cue('defer', L.DEFER_EN.exec(f.content ? f.head : text)?.[0]) ||
     cue('defer-end', L.DEFER_END_ZH.exec(end)?.[0]) ||
-    (!f.content && cue('defer', frameCue(f.tail, L.DEFER_ZH)));
+    (!f.content && cue('defer', frameCue(undated(f.tail), L.DEFER_ZH)));
   // With no instruction verb the whole message frames the wish ("王芳说她想要个VIP标签"), as in English.
   const authority = L.REPORTED_AUTHORITY_ZH.exec(f.verb ? f.head : text)?.[0];
   const person = L.REPORTED_PERSON_ZH.exec(f.head)?.[0];

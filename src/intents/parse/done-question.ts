@@ -13,6 +13,8 @@
  * no aspect marker ("给消费超过500的发券吗", "过期的券"), the bot asked whether it is there ("还在吗",
  * "你还在吗"). Pure, over NFKC text; null when the message asks neither.
  */
+import { intentFamily, type IntentDef } from '../types.ts';
+
 export type DoneQuestion = 'done' | 'state';
 
 // A polite request at the end ("好吗", "可以吗", "行吗") asks for the action, not about it.
@@ -63,8 +65,9 @@ export function doneQuestion(text: string): DoneQuestion | null {
     if (ZH_NOT_YET_END.test(t)) return 'done';
     // Mixed ("did 王芳 get the VIP tag"): the English auxiliary still asks.
   }
-  if (EN_DID.test(t) || EN_PASSIVE.test(t) || EN_YET.test(t)) return 'done';
+  // "is 王芳 still tagged VIP?": how it stands, though it is said in a passive.
   if (EN_STATE.test(t)) return 'state';
+  if (EN_DID.test(t) || EN_PASSIVE.test(t) || EN_YET.test(t)) return 'done';
   return null;
 }
 
@@ -73,10 +76,21 @@ export const asksWhetherDone = (text: string): boolean => doneQuestion(text) !==
 
 /**
  * Whether someone did it, asked with the doer as its subject ("王芳上周有人给她加过积分没", "是不是有人给她打过标签",
- * "has anyone logged a call for him"): about the write itself — who did it, whether it
- * went in — so it is reported as that write, answered by its read (src/bot/pipeline.ts), never done. Without a doer
- * ("给13800000007加过积分没") it asks for the record: the read.
+ * "has anyone logged a call for him"): about the write itself — who did it, whether it went in — whatever the write.
  */
-// Someone, not we or you: "did we add points for 周杰 yet" asks for the record (the tuning labels read it as the look-up).
 const DOER = /有人|有没有人|是不是有人|谁|\b(?:did|have|has)\s+(?:anyone|someone|somebody|anybody)\b/i;
 export const asksWhoDid = (text: string): boolean => doneQuestion(text) === 'done' && DOER.test(text.normalize('NFKC'));
+
+/**
+ * Whether a question about `write` is about that write — reported as it, answered by its read (src/bot/pipeline.ts),
+ * never done (test/intents/blind-brief.md: "label the intent the message is about"): someone did it (asksWhoDid), or
+ * whether it was done to a member ("给周杰加过分吗", "给她打过VIP没", "did we add points to 王芳?"), whose read is the
+ * member's record (member.lookup, member.summary …: another family). A recall's or an export's read is that action's
+ * own record ("召回券发了吗" → recall.status, "导出过没有" → segment.count): there the read is what is asked. How things
+ * stand ('state': "VIP标签还在吗") asks for the record. Read by the router (combined.ts, which names the write),
+ * the dialogue (unasked-write.ts, which hands it to the gate) and the pipeline (which reports it).
+ */
+export function asksAboutTheWrite(text: string, write: Pick<IntentDef, 'name' | 'readCounterpart'> | undefined): boolean {
+  if (!write?.readCounterpart) return false;
+  return asksWhoDid(text) || (doneQuestion(text) === 'done' && intentFamily(write.readCounterpart) !== intentFamily(write.name));
+}

@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RouteAlternative, RouteResult } from '../../bot/types.ts';
 import { loadClassifier, NONE, type Classifier } from '../classifier/model.ts';
-import { asksWhetherDone, asksWhoDid } from '../parse/done-question.ts';
+import { asksAboutTheWrite, asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { asksForStaffWork, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { detailedObjectOf, pairedAsksOf, pairedWritesOf } from './paired-asks.ts';
-import { isContextOnly, isMistypedPhone, isVague } from './vague.ts';
+import { isBareVerbQuestion, isContextOnly, isMistypedPhone, isVague } from './vague.ts';
 import { writeReadingOf } from './write-readings.ts';
 import { createRuleAnalyser, type RuleAnalysis, type RuleRouterOptions } from './rules.ts';
 import { CLARIFY_INTENT, namesEntity, type RouteContext, type Router } from './types.ts';
@@ -225,7 +225,7 @@ export function unaskedWriteOf(text: string, candidates: readonly Candidate[], q
 /**
  * The likeliest write with a read counterpart among the candidates `counts`, when it was a likely
  * reading (≥ the option floor). unaskedWriteOf counts those without an action word; a question
- * whether someone did it (asksWhoDid) counts every one.
+ * whether it was done counts those it is about (asksAboutTheWrite).
  */
 function likeliestWriteWithRead(candidates: readonly Candidate[], q: readonly number[], byName: ReadonlyMap<string, IntentDef>, counts: (label: string) => boolean = () => true): { label: string; p: number } | null {
   let best: { label: string; p: number } | null = null;
@@ -278,9 +278,9 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // High-precision override: an identifier and nothing else is a lookup, whatever the model says.
       if (rules.bareIdentifier && rules.result.intent !== CLARIFY_INTENT) return rules.result;
       // Nothing but a generic verb or a pointer at nothing named ("查一下", "那个数据呢"): ask what is wanted (vague.ts).
-      // … or a phone number a digit short or long, alone. (A write with nothing to act on — "发券" — is asked by the write gate,
+      // … or a phone number a digit short or long, alone, or one write verb asked ("加?"). (A write with nothing to act on — "发券" — is asked by the write gate,
       // which knows the turn before it: src/bot/gate.ts, actsOnNothing.)
-      if (isVague(rules.text) || isContextOnly(rules.text) || isMistypedPhone(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
+      if (isVague(rules.text) || isContextOnly(rules.text) || isMistypedPhone(rules.text) || isBareVerbQuestion(rules.text)) return { intent: CLARIFY_INTENT, slots: {}, confidence: 0.9 };
 
       const audienceIntents = intents.filter((i) => i.audience === ctx.audience);
       const fallback = audienceIntents.find((i) => i.rule.fallback)?.name ?? (ctx.audience === 'staff' ? 'help' : 'my.help');
@@ -297,15 +297,24 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // … a count of members over a period, which only the dashboard has, and a member named beside churn words.
       const scoped = await withoutMemberIntentsForAStore(rules.text, candidates, await asTagCountWithoutSegmentWord(rules.text, candidates, read, slotsOf), slotsOf, byName);
       const q = await asMemberReadWhenNamed(rules.text, candidates, await asDashboardOverAPeriod(rules.text, candidates, scoped, slotsOf), slotsOf);
-      // … or the write a question whether someone did it asks about ("有人给她加过积分没"): read as its read above, named here.
-      const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName) ?? (asksWhoDid(rules.text) ? likeliestWriteWithRead(candidates, named, byName) : null);
+      // … or the write a question whether it was done is about ("有人给她加过积分没", "给周杰加过分吗"): read as its read above, named here.
+      const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName) ?? (asksWhetherDone(rules.text) ? likeliestWriteWithRead(candidates, named, byName, (label) => asksAboutTheWrite(rules.text, byName.get(label))) : null);
       // Named beside a read, a clarification or the fallback — never beside a write that was asked for: see unaskedWriteOf.
       const chosesWrite = (r: RouteResult) => {
         const effect = byName.get(r.intent)?.effect;
         return effect !== undefined && effect !== 'read';
       };
-      const withUnasked = async (r: RouteResult): Promise<RouteResult> =>
-        unaskedWrite && !chosesWrite(r) ? { ...r, unasked: { intent: unaskedWrite.label, slots: await rules.slotsFor(byName.get(unaskedWrite.label)!), confidence: unaskedWrite.p } } : r;
+      // Whatever the model made of a question whether it was done, the read chosen may be the write's own read and the write
+      // said by its verb ("周杰的工单建了没": member.tickets, 建 → ticket.create): that one write is what is asked about.
+      const askedAbout = (r: RouteResult): { label: string; p: number } | null => {
+        if (unaskedWrite || !asksWhetherDone(rules.text)) return unaskedWrite;
+        const writes = audienceIntents.filter((i) => i.readCounterpart === r.intent && i.effect !== 'read' && hasActionWord(i.name, rules.text) && asksAboutTheWrite(rules.text, i));
+        return writes.length === 1 ? { label: writes[0]!.name, p: r.confidence } : null;
+      };
+      const withUnasked = async (r: RouteResult): Promise<RouteResult> => {
+        const write = chosesWrite(r) ? null : askedAbout(r);
+        return write ? { ...r, unasked: { intent: write.label, slots: await rules.slotsFor(byName.get(write.label)!), confidence: write.p } } : r;
+      };
       // A member reference + one object word, a metric word, a store + a report word, nothing else: that read (terse-readings.ts).
       const has = (label: string) => candidates.some((c) => c.label === label);
       // Or an object word with its details ("王芳的订单详情": the orders, not a tie with the summary's 详情).

@@ -4,7 +4,7 @@ import { intents } from '../catalogue.ts';
 import { offlineContext } from '../classifier/tuning.ts';
 import { EVAL_DICTIONARIES } from '../eval/evaluate.ts';
 import { createCombinedRouter, DEFAULT_COMBINATION } from './combined.ts';
-import { isMistypedPhone, isVague } from './vague.ts';
+import { isBareVerbQuestion, isMistypedPhone, isVague } from './vague.ts';
 import { namesNothingToActOn } from './action-words.ts';
 
 const router = (p: Record<string, number>) => createCombinedRouter(intents, { ...EVAL_DICTIONARIES, classifier: fixedReading(p), combination: DEFAULT_COMBINATION });
@@ -76,6 +76,9 @@ describe('vague messages', () => {
     // (namesNothingToActOn — one reading of "a write with nothing to act on"); a list or a member names the object.
     for (const text of ['送点券吧', '帮我发张券', 'hand out coupons']) expect([text, isVague(text), namesNothingToActOn(text)]).toEqual([text, false, true]);
     for (const text of ['沉睡的 发券', '王芳 送券']) expect([text, namesNothingToActOn(text)]).toEqual([text, false]);
+    // Session 24: one write verb asked and nothing else is asked about; a verb with its object is that request.
+    for (const text of ['补?', '降？', '删 ?']) expect([text, isBareVerbQuestion(text)]).toEqual([text, true]);
+    for (const text of ['建单?', '补', '王芳 降?', 'lv?']) expect([text, isBareVerbQuestion(text)]).toEqual([text, false]);
   });
 });
 

@@ -52,6 +52,12 @@ export const isContextOnly = (text: string): boolean => {
  */
 export const isMistypedPhone = (text: string): boolean => /^(?:1\d{9}|1\d{11})$/.test(text.replace(/[\s-]/g, ''));
 
+/**
+ * One verb of a write asked with a question mark and nothing else ("加?", "退?", "升?"): add what, refund which, raise whom
+ * cannot be known — asked, never read as help or guessed as a write (a verb with its object, "建单?", is that request).
+ */
+export const isBareVerbQuestion = (text: string): boolean => /^[加扣减退升降发送打删改补转开建记停关撤]\s*[?？]+$/u.test(text.normalize('NFKC').trim());
+
 const PERSON = /客人|顾客|客户|会员/;
 const POINTER = /那个|这个|那|这|上次|刚才|之前/;
 

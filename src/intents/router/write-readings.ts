@@ -151,12 +151,14 @@ async function tagTakenOff(text: string, slotsOf: SlotsOf): Promise<boolean> {
 
 /**
  * A recall said tersely with its coupon's face value ("召回 20元券", "流失名单 召回 券50", "发召回 40",
- * "流失的发20券"): the whole fragment is the list, the recall, the coupon and one figure — nothing else,
+ * "流失的发20券", "流失会员 券20"): the whole fragment is the list, the recall, the coupon and one figure — nothing else,
  * so no question, negation or report fits. A bare figure needs a verb of sending or a unit beside it
  * ("召回 3" may name recall 3). The launch is held for 确认 like any recall (never sent on this reading).
  */
 const RECALL_FIGURE = /(?<![\d.])\d{1,4}(?:\.\d{1,2})?(?![\d.])/g;
-const RECALL_WORD = /召回|\brecall\b|(?:流失|沉睡)\S*(?:发|送)\S*券/i;
+// The churn list and a coupon named together say the recall without its word ("流失会员 券20", "流失的发20券"); the
+// whole-fragment check below leaves nothing else in the message.
+const RECALL_WORD = /召回|\brecall\b|(?:流失|沉睡)[^，,。；;]*券/i;
 const RECALL_FRAGMENT = /流失名单|流失会员|流失客户|流失的|流失|沉睡会员|沉睡的|沉睡|召回券|召回|优惠券|代金券|券|一张|每人|每位|元|块钱|块|发|送|给|都|的|\b(?:recall|coupons?|churn(?:ed)?|list|send|each|with|an?|the|yuan|rmb)\b/gi;
 const FIGURE_ASKED = /(?:发|送|券|元|块|\bsend\b|\bcoupons?\b|\byuan\b|\beach\b)/i;
 function terseRecall(text: string): boolean {
