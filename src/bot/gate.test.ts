@@ -69,9 +69,8 @@ describe('write gate (pipeline)', () => {
   it('answers questions about an action with its read counterpart, never the action', async () => {
     await expectHarmless('store_manager_01', staff, ['给13800000003打过VIP了吗', '13800000003加过积分了吗', '召回做得怎么样了', '要不要召回一下', '给流失名单打过标签了吗', 'did we tag 13800000003 as VIP?'], ['answered']);
     const tagged = await say('store_manager_01', '13800000003加过积分了吗');
-    // Whether points were added is about that write (asksAboutTheWrite, session 24: blind-brief.md's convention),
-    // answered by its read, the look-up card; nothing done.
-    expect(tagged.intent).toBe('points.adjust');
+    // Whether points were added asks for the balance: reported as points.adjust's read, the look-up card; nothing done.
+    expect(tagged.intent).toBe('member.lookup');
     // Weighing the write ("要不要…") is reported as the write, answered by the read.
     const weighed = await say('store_manager_01', '要不要给13800000003加点积分');
     expect(weighed).toMatchObject({ intent: 'points.adjust', outcome: 'answered' });

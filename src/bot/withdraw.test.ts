@@ -73,9 +73,7 @@ describe('withdrawing and not acting', () => {
   it('a question with the member number after it is answered, not carried out', async () => {
     const before = await count('SELECT COUNT(*) AS n FROM member_tags');
     const r = await say('store_manager_01', '给她打标签了吗 13800000005');
-    // About the write (asksAboutTheWrite, session 24: blind-brief.md's convention), answered by its read: the profile.
-    expect(r).toMatchObject({ intent: 'tag.add', outcome: 'answered' });
-    expect(r.text).toContain('13800000005');
+    expect(r).toMatchObject({ intent: 'member.summary', outcome: 'answered' });
     expect(await count('SELECT COUNT(*) AS n FROM member_tags')).toBe(before);
   });
 
