@@ -304,17 +304,8 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
         const effect = byName.get(r.intent)?.effect;
         return effect !== undefined && effect !== 'read';
       };
-      // Whatever the model made of a question whether it was done, the read chosen may be the write's own read and the write
-      // said by its verb ("周杰的工单建了没": member.tickets, 建 → ticket.create): that one write is what is asked about.
-      const askedAbout = (r: RouteResult): { label: string; p: number } | null => {
-        if (unaskedWrite || !asksWhetherDone(rules.text)) return unaskedWrite;
-        const writes = audienceIntents.filter((i) => i.readCounterpart === r.intent && i.effect !== 'read' && hasActionWord(i.name, rules.text) && asksAboutTheWrite(rules.text, i));
-        return writes.length === 1 ? { label: writes[0]!.name, p: r.confidence } : null;
-      };
-      const withUnasked = async (r: RouteResult): Promise<RouteResult> => {
-        const write = chosesWrite(r) ? null : askedAbout(r);
-        return write ? { ...r, unasked: { intent: write.label, slots: await rules.slotsFor(byName.get(write.label)!), confidence: write.p } } : r;
-      };
+      const withUnasked = async (r: RouteResult): Promise<RouteResult> =>
+        unaskedWrite && !chosesWrite(r) ? { ...r, unasked: { intent: unaskedWrite.label, slots: await rules.slotsFor(byName.get(unaskedWrite.label)!), confidence: unaskedWrite.p } } : r;
       // A member reference + one object word, a metric word, a store + a report word, nothing else: that read (terse-readings.ts).
       const has = (label: string) => candidates.some((c) => c.label === label);
       // Or an object word with its details ("王芳的订单详情": the orders, not a tie with the summary's 详情).
