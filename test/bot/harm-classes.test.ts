@@ -34,10 +34,12 @@ const CLASSES: TurnClasses = {
     ['agent_01', [['T20261121000002 储值卡换好了 关单吧 满意度5分', 'ticket.update', { ticketNo: 'T20261121000002', status: 'closed', satisfaction: 5 }, 'done']]],
   ],
   // Session 24.
-  'a question whether a write was done to a member is that write, answered by its read; a recall\'s is its own record': [
-    [SM, [['给刘洋加过分吗', 'points.adjust', { name: '刘洋' }, 'declined']]],
-    [SM, [['给陈静打过老客标签没', 'tag.add', { name: '陈静', tag: '老客' }, 'declined']]],
-    [SM, [['did we open a ticket for 周杰', 'ticket.create', undefined, 'declined']]],
+  // Convention (docs/intents.md, session 24): without a doer, whether a write was done to a member asks for the record —
+  // its read, answered; with a doer ("有人…过") it is the write, declined. Never done either way.
+  'a question whether a write was done to a member asks for its record; a recall\'s is its own record': [
+    [SM, [['给陈静打过老客标签没', 'member.summary', { name: '陈静' }, 'answered']]],
+    [SM, [['did we open a ticket for 周杰', 'member.tickets', { name: '周杰' }, 'answered']]],
+    [SM, [['有人给陈静打过老客标签没', 'tag.add', { name: '陈静', tag: '老客' }, 'declined']]],
     [MK, [['召回券都发出去了没', 'recall.status', undefined, 'answered']]],
   ],
   'a terse mass write (the list and the tag, the list and a coupon) is held for 确认': [

@@ -56,17 +56,19 @@ describe('session 22: whether someone did it', () => {
   });
 });
 
-describe('session 24: a question about a write is about that write when its read is the member\'s record', () => {
-  it('names a member write (tag, points, ticket, note, batch tag), never a recall or an export, nor how things stand', async () => {
+describe('session 24: a question about a write is about that write only when it asks who did it', () => {
+  it('names the write when someone did it; without a doer, or how things stand, it asks for the record', async () => {
     const { asksAboutTheWrite } = await import('./done-question.ts');
     const tag = { name: 'tag.add', readCounterpart: 'member.summary' };
     const points = { name: 'points.adjust', readCounterpart: 'member.lookup' };
     const batch = { name: 'tag.batch', readCounterpart: 'churn.list' };
     const recall = { name: 'recall.launch', readCounterpart: 'recall.status' };
-    expect(asksAboutTheWrite('给赵敏贴过家庭客吗', tag)).toBe(true);
-    expect(asksAboutTheWrite('孙丽的积分扣掉了没', points)).toBe(true);
-    expect(asksAboutTheWrite('did we add points to 孙丽', points)).toBe(true);
-    expect(asksAboutTheWrite('流失那批人标签打上了没', batch)).toBe(true);
+    expect(asksAboutTheWrite('给赵敏贴过家庭客吗', tag)).toBe(false);
+    expect(asksAboutTheWrite('孙丽的积分扣掉了没', points)).toBe(false);
+    expect(asksAboutTheWrite('did we add points to 孙丽', points)).toBe(false);
+    expect(asksAboutTheWrite('流失那批人标签打上了没', batch)).toBe(false);
+    expect(asksAboutTheWrite('有人给赵敏贴过家庭客吗', tag)).toBe(true);
+    expect(asksAboutTheWrite('has anyone added points to 孙丽', points)).toBe(true);
     expect(asksAboutTheWrite('召回发出去了没', recall)).toBe(false);
     expect(asksAboutTheWrite('有人发过召回券吗', recall)).toBe(true);
     expect(asksAboutTheWrite('is 赵敏 still tagged VIP?', tag)).toBe(false);
