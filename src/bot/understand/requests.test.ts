@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest, namedMemberWrite, namedWrite } from './requests.ts';
+import { aimsAtOneMember, asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest, namedMemberWrite, namedWrite } from './requests.ts';
 
 describe('request kinds', () => {
   it.each([
@@ -122,4 +122,9 @@ describe('session 23: the write a refusal or supposition names', () => {
     expect(isViewRequest('要是把周杰的老客标签撤了 有什么影响')).toBe(false);
     expect(isViewRequest('她的投诉记录有什么')).toBe(true);
   });
+});
+
+describe('aimsAtOneMember (session 24: a recall asked for one member)', () => {
+  it.each(['给她发个召回', '13800000006 发召回券', 'recall him', 'M00000004 发张券'])('%s aims at one member', (text) => expect(aimsAtOneMember(text)).toBe(true));
+  it.each(['给她们发召回', '流失名单都发吧 她也在里面', '给流失会员发召回券', '他们家的都发', 'recall them all'])('%s aims at a list or no one', (text) => expect(aimsAtOneMember(text)).toBe(false));
 });

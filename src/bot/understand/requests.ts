@@ -100,6 +100,17 @@ export function speaksOfAWrite(text: string, verbs: readonly RegExp[]): boolean 
   return verbs.some((v) => v.test(t)) || WANTS_OBJECT.test(t) || OTHER_WRITE_VERB.test(t);
 }
 const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这些人|\b(?:churn(?:ed)?|everyone|everybody|all (?:of )?(?:them|the|members|customers)|them)\b/i;
+/** One member pointed at or identified: a singular pronoun (not 他们 / 他家), a phone, a member number. */
+const ONE_MEMBER = /(?<!其)[他她](?![们家])|\bTA\b|\b(?:him|her)\b|(?<!\d)1\d{10}(?!\d)|\bM\d{8}\b/i;
+
+/**
+ * "给她发个召回", "recall him": a write that reaches a whole list (a recall goes to the churn list) aimed at one member,
+ * with no list word beside ("她们", "流失名单都发"): what was asked is not what the write would do.
+ */
+export const aimsAtOneMember = (text: string): boolean => {
+  const t = toSimplified(text.normalize('NFKC'));
+  return ONE_MEMBER.test(t) && !LISTED_PEOPLE.test(t);
+};
 /** Looking at something ("不用看积分了", "don't show me the recall list"): about a read, whatever it names. */
 const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b/i;
 
