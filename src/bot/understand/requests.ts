@@ -22,9 +22,10 @@ export function isViewRequest(text: string): boolean {
  * particles, the kind of record. `服务请求` is the ticket parser's placeholder title.
  */
 const REQUEST_WORDS = [
-  /服务请求|给我看看|看看|看一下|调出来|给我|帮我|帮忙|麻烦|一下|记录|登记|记一下|记下|跟进|互动|工单|服务单|建单|开单|单子|新建|创建|提交|不用|不要|一个|一张|会员|客户|顾客|来电|到店|微信|电话|咨询|投诉|表扬|回访|情况|内容|东西|这个|那个|事情|事/g,
-  /[请建开个张她他它的了吧呢吗啊下我你记把给为]/g,
-  /\b(?:log|record|note|open|create|file|raise|an?|the|ticket|interaction|follow-?ups?|for|him|her|them|his|please|me|show|call|visit|wechat|a|new|with|member|customer)\b/gi,
+  /服务请求|给我看看|看看|看一下|调出来|给我|帮我|帮忙|麻烦|一下|记录|登记|记一下|记下|跟进|互动|工单|服务单|建单|开单|单子|新建|创建|提交|不用|不要|一个|一张|会员|客户|顾客|来电|到店|微信|电话|咨询|投诉|表扬|回访|情况|内容|东西|这个|那个|事情|事|同样|一样|照样|一条|一笔|一份/g,
+  // 也 / 再 / 又 / 同样的 say "again" ("一样的给陈静也记一条": a repeat names no content of its own).
+  /[请建开个张她他它的了吧呢吗啊下我你记把给为也再又条笔份]/g,
+  /\b(?:log|record|note|open|create|file|raise|an?|the|ticket|interaction|follow-?ups?|for|him|her|them|his|please|me|show|call|visit|wechat|a|new|with|member|customer|same|too|also|again|as well)\b/gi,
 ];
 
 /** True when a write's free text (an interaction's content, a ticket's title) says nothing beyond the request. */
