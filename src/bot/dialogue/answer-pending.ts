@@ -158,12 +158,16 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
   }
 
-  /** A repeat for a member named, or a write the router read confidently about another member than `asked`'s. */
+  /**
+   * A repeat for a member named, or a write the router read confidently about another member than `asked`'s with a figure
+   * of its own (points, a tag): a name alone may be the router's misreading of the content ("储值卡充不进去" → 储值卡充).
+   */
   function aboutAnotherMember(asked: Record<string, unknown>, actor: Turn['actor'], routed: Turn['routed'], text: string): boolean {
     if (!MEMBER_REF.some((k) => asked[k] !== undefined)) return false;
     if (repeatedFor(text) !== null) return true;
     const write = !['read', 'control'].includes(getIntent(routed.intent)?.effect ?? 'read');
-    return write && !weak(actor, routed) && MEMBER_REF.some((k) => routed.slots[k] !== undefined && asked[k] !== undefined && routed.slots[k] !== asked[k]);
+    const figure = routed.slots.delta !== undefined || routed.slots.tag !== undefined;
+    return write && figure && !weak(actor, routed) && MEMBER_REF.some((k) => routed.slots[k] !== undefined && asked[k] !== undefined && routed.slots[k] !== asked[k]);
   }
 
   /** The open question, if any, answered, refused or re-asked by this message; null when the message goes on as a request. */
