@@ -8,7 +8,7 @@ import type { Actor, IntentResult, RouteResult } from './types.ts';
 import { withoutMembersQuestion } from '../intents/parse/members-question.ts';
 import { analyseMood, type Mood } from './understand/mood.ts';
 import { toSimplified } from '../intents/router/traditional.ts';
-import { isBareContent, isViewRequest } from './understand/requests.ts';
+import { aimsAtOneMember, isBareContent, isViewRequest } from './understand/requests.ts';
 import { hasActionWord, namesNothingToActOn } from '../intents/router/action-words.ts';
 import { CANCEL_INTENT, CLARIFY_INTENT, namesEntity } from '../intents/router/types.ts';
 
@@ -111,6 +111,8 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
   if (mood.hypothetical) return decline(lang, 'safety.hypothetical', params, mood);
   if (mood.deferred) return decline(lang, 'safety.deferred', params, mood);
   if (mood.question) return read(t(lang, 'safety.questionLead', params));
+  // A list-wide write (a recall reaches the churn list) asked for one member: the preview would be for everyone on the list.
+  if (intent.reaches && intent.confirm && !g.held && aimsAtOneMember(text)) return { kind: 'reply', result: { text: t(lang, 'safety.oneMember', params), outcome: 'asked', data: { asked: 'audience', gate: 'one-member' } } };
   if (actsOnNothing(g)) return { kind: 'reply', result: { text: t(lang, 'safety.askObject', params), outcome: 'asked', intent: CLARIFY_INTENT, data: { asked: 'object', gate: 'bare' } } };
 
   if (intent.freeText) {

@@ -17,6 +17,7 @@ import { changedMind } from './instead.ts';
 import { optionNamed } from './option-word.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { pickByStoreAndTrait, pickByTrait } from './pick-trait.ts';
+import { repeatedFor } from './repeat.ts';
 import { reportedQuestion } from './reported-question.ts';
 import { classifyUnmatched } from './short-reply.ts';
 import type { Pending } from './state.ts';
@@ -90,6 +91,10 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     }
     // A question is no reason ("他现在多少分" asked for 原因是什么？): a request of its own, and nothing is written.
     if (pending.kind === 'fill' && pending.need === 'reason' && !weak(actor, routed) && getIntent(routed.intent)?.effect === 'read' && (analyseMood(msg.text).question || ASKS.test(msg.text.normalize('NFKC').trim()))) return null;
+    // A reason or content that is a request about another member — the last write again for them ("一样的给陈静也记一条"
+    // to 要写什么内容？ about 刘洋) or a write of its own naming them ("郑浩再扣100 刚才多加了" to 原因是什么？ about 吴敏) — is a
+    // new request, never the words asked for (s24b wrote both onto the member asked about).
+    if (pending.kind === 'fill' && (pending.need === 'content' || pending.need === 'reason') && aboutAnotherMember(pending.slots, actor, routed, msg.text)) return null;
     const focus = memory.focus();
     // "就她", "刚才那位" to "哪位会员？": the member in focus, as a write asked about them takes it when pointed at.
     if (pending.kind === 'fill' && pending.need === 'member' && !answer && focus && actor.kind === 'staff' && pointsAtFocus(said)) answer = { slots: { memberNo: focus.memberNo }, bare: true };
@@ -166,6 +171,18 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     if (MEMBER_REF.some((k) => now[k] !== undefined)) for (const s of MEMBER_REF) delete base[s];
     const slots = { ...base, ...now, ...answer.slots };
     return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
+  }
+
+  /**
+   * A repeat for a member named, or a write the router read confidently about another member than `asked`'s with a figure
+   * of its own (points, a tag): a name alone may be the router's misreading of the content ("储值卡充不进去" → 储值卡充).
+   */
+  function aboutAnotherMember(asked: Record<string, unknown>, actor: Turn['actor'], routed: Turn['routed'], text: string): boolean {
+    if (!MEMBER_REF.some((k) => asked[k] !== undefined)) return false;
+    if (repeatedFor(text) !== null) return true;
+    const write = !['read', 'control'].includes(getIntent(routed.intent)?.effect ?? 'read');
+    const figure = routed.slots.delta !== undefined || routed.slots.tag !== undefined;
+    return write && figure && !weak(actor, routed) && MEMBER_REF.some((k) => routed.slots[k] !== undefined && asked[k] !== undefined && routed.slots[k] !== asked[k]);
   }
 
   /** The open question, if any, answered, refused or re-asked by this message; null when the message goes on as a request. */

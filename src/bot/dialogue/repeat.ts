@@ -5,8 +5,10 @@ import { isMemberPointer } from '../../intents/router/member-pointer.ts';
  * member named. Returns the words that name that member (for memberAnswer), or null when the
  * message says no "again" or says anything besides the member (a new figure is a request of its own).
  */
-const ZH_LEAD = /^(?:那|还有)?(也|同样|一样)?(?:给|帮|把|替)?\s*/;
-const ZH_TAIL = /\s*(也|同样|一样|照样)?(?:也)?(?:一样|同样|照样)?(?:要|是)?(?:加|打|贴|弄|来|整|记|发)?(?:上|一个|一下|个)?(?:吧|呗|啊|哈)?$/;
+// "同样的给陈静也来一份", "同样的给刘洋", "一样的给王芳也记一条", "也给陈静建一个": the lead's 同样的 and the tail's verb with
+// its measure word (一份 / 一条 / 一笔 / 一张) say "again" as 也 does.
+const ZH_LEAD = /^(?:那|还有)?(也|同样的?|一样的?|照样)?[\s，,]*(?:给|帮|把|替)?\s*/;
+const ZH_TAIL = /\s*(也|同样|一样|照样)?(?:也)?(?:一样|同样|照样)?(?:要|是)?(?:加|打|贴|弄|来|整|记|发|建|开|扣)?(?:上|一个|一下|个|一份|一条|一笔|一张|份|条|笔|张)?(?:吧|呗|啊|哈)?$/;
 const EN = /^(?:(?:and |ok |okay )?(?:also |same (?:for|with|to) |do the same (?:for|to) |ditto for |the same for ))(.+?)$|^(?:and )?(.+?),? (?:too|as well|also)$/i;
 
 /**

@@ -156,6 +156,11 @@ export const RELATIVE_VERB = /^(?:的|过(?![去来]))/;
 export const RECORDS_NOUN = /(?:那些|这些|那条|这条|那几条|这几条|的|条)(?:跟进|互动|沟通|投诉|登记|回访|消费)?记录/g;
 /** A-not-A questions of any verb or adjective ("在不在", "打没打", "加不加", "还有没有"): the same character around 不/没. */
 export const A_NOT_A_ZH = /(\p{Script=Han})[不没]\1/u;
+/**
+ * A tag question at the end ("…逾期了是吧", "…关了对吧", "没错吧", "是伐", "对不对"): the speaker asks to be told, never to act,
+ * even after a verb of dictated content ("建个投诉工单 是吧"). 吧 only after 是/对/没错 (发吧 / 就这样吧 / 行吧 stay requests).
+ */
+export const TAG_QUESTION_END_ZH = /(?:(?:是|对|没错|对的|没错的)吧|[是对]伐|对不对|是不是)$/;
 export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|真的假的|了没有?|没有|与否|怎么样了?|如何了?|咋样了?|进展|情况|好了没|干[嘛吗啥]|(?<![说偏就也还都并绝])不|(?<![还都也并从])没)$/;
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
 export const WEIGHING =
@@ -174,7 +179,7 @@ export const HOW_TO_ON_VERB = /^(?:一下|下)?(?:要|该|应该|应当|得|需�
 
 /** Polite requests: a question in form, an instruction in intent ("能帮我给他打个VIP标签吗"). */
 export const POLITE_START_ZH = /^(?:请问)?(?:你|您)?(?:能不能|能否|可不可以|可以|可否|能|麻烦|劳驾|请|帮忙|帮我|辛苦)/;
-export const POLITE_END_ZH = /(?:好吗|可以吗|行吗|好不好|可以不|行不行|成吗|ok吗|好么|可以么|行么|谢谢|呗|吧)$/i;
+export const POLITE_END_ZH = /(?:好吗|可以吗|行吗|好不好|可以不|行不行|成吗|ok吗|好么|可以么|行么|谢谢|呗|(?<![是对错]|对的|错的)吧)$/i; // 是吧 / 对吧 / 没错吧 ask (QUESTION_END_ZH)
 export const POLITE_EN = /^(?:(?:could|can|would|will) you(?: please)?|please|would you mind|kindly|could i ask you to|can i get you to)\b|\bplease\b/i;
 
 /** Hypotheses and plans ("要是给流失的人都打上VIP会怎样", "what if we recall them"). */

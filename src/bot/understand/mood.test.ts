@@ -443,3 +443,19 @@ describe('session 24: a relay with when and how it was said, a change of mind wi
     expect(m.affirmative, JSON.stringify(m.cues)).toBe(true);
   });
 });
+
+describe('session 24: a tag question at the end (是吧 / 对吧 / 没错吧 / 是伐 / 对不对)', () => {
+  // s24b: "她投诉那单跟进逾期了是吧" opened a ticket — 吧 read as a polite request, 是吧 as nothing.
+  it.each(['他那个工单超时了是吧', '报修那单已经关了对吧', '给陈静开个售后工单 是吧', '周杰的跟进过期了没错吧', '投诉单还没处理是伐', '那单关了 对不对', '记录 客人来电 是吧'])(
+    '%s asks to be told, never to act (even after a verb of dictated content)',
+    (text) => {
+      const m = analyseMood(text);
+      expect(m.question, JSON.stringify(m.cues)).toBe(true);
+      expect(m.affirmative).toBe(false);
+    },
+  );
+  it.each(['那就发吧', '记一下吧', '就这样吧', '给王芳开个报修单吧', '行吧 给她加100分 生日'])('%s stays an order (吧 after anything but 是/对/没错)', (text) => {
+    const m = analyseMood(text);
+    expect(m.affirmative, JSON.stringify(m.cues)).toBe(true);
+  });
+});

@@ -161,6 +161,7 @@ function readMood(raw: string): Mood {
     cue('q', L.QUESTION_ZH.exec(scan)?.[0]) ||
     cue('q', aNotA) ||
     cue('q-end', endQuestion && !(contentLong && !perfective) ? endQuestion : null) ||
+    cue('q-tag', L.TAG_QUESTION_END_ZH.exec(end)?.[0]) ||
     // "tag 13800000007 VIP? not sure": a question mark after the instruction asks, whatever follows it (never inside dictated content).
     cue('q-mid', !f.content && /[?？]/.test(f.tail) ? '?' : null) ||
     // "…能转给小刘吗 我先问问": 吗 before a pause asks too, whatever follows (never inside dictated content).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest, namedMemberWrite, namedWrite } from './requests.ts';
+import { aimsAtOneMember, asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest, namedMemberWrite, namedWrite } from './requests.ts';
 
 describe('request kinds', () => {
   it.each([
@@ -122,4 +122,14 @@ describe('session 23: the write a refusal or supposition names', () => {
     expect(isViewRequest('要是把周杰的老客标签撤了 有什么影响')).toBe(false);
     expect(isViewRequest('她的投诉记录有什么')).toBe(true);
   });
+});
+
+describe('aimsAtOneMember (session 24: a recall asked for one member)', () => {
+  it.each(['给她发个召回', '13800000006 发召回券', 'recall him', 'M00000004 发张券'])('%s aims at one member', (text) => expect(aimsAtOneMember(text)).toBe(true));
+  it.each(['给她们发召回', '流失名单都发吧 她也在里面', '给流失会员发召回券', '他们家的都发', 'recall them all'])('%s aims at a list or no one', (text) => expect(aimsAtOneMember(text)).toBe(false));
+});
+
+describe('isBareContent of a repeat (session 24)', () => {
+  it.each(['一样的给陈静也记一条', '同样的给王芳也建一个', 'same for 李娜 too'])('%s dictates nothing', (text) => expect(isBareContent(text, ['陈静', '王芳', '李娜'])).toBe(true));
+  it.each(['同样的问题 包间空调又坏了', '也记一条 客人说汤太咸'])('%s still dictates content', (text) => expect(isBareContent(text, [])).toBe(false));
 });

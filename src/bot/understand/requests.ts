@@ -22,9 +22,10 @@ export function isViewRequest(text: string): boolean {
  * particles, the kind of record. `服务请求` is the ticket parser's placeholder title.
  */
 const REQUEST_WORDS = [
-  /服务请求|给我看看|看看|看一下|调出来|给我|帮我|帮忙|麻烦|一下|记录|登记|记一下|记下|跟进|互动|工单|服务单|建单|开单|单子|新建|创建|提交|不用|不要|一个|一张|会员|客户|顾客|来电|到店|微信|电话|咨询|投诉|表扬|回访|情况|内容|东西|这个|那个|事情|事/g,
-  /[请建开个张她他它的了吧呢吗啊下我你记把给为]/g,
-  /\b(?:log|record|note|open|create|file|raise|an?|the|ticket|interaction|follow-?ups?|for|him|her|them|his|please|me|show|call|visit|wechat|a|new|with|member|customer)\b/gi,
+  /服务请求|给我看看|看看|看一下|调出来|给我|帮我|帮忙|麻烦|一下|记录|登记|记一下|记下|跟进|互动|工单|服务单|建单|开单|单子|新建|创建|提交|不用|不要|一个|一张|会员|客户|顾客|来电|到店|微信|电话|咨询|投诉|表扬|回访|情况|内容|东西|这个|那个|事情|事|同样|一样|照样|一条|一笔|一份/g,
+  // 也 / 再 / 又 / 同样的 say "again" ("一样的给陈静也记一条": a repeat names no content of its own).
+  /[请建开个张她他它的了吧呢吗啊下我你记把给为也再又条笔份]/g,
+  /\b(?:log|record|note|open|create|file|raise|an?|the|ticket|interaction|follow-?ups?|for|him|her|them|his|please|me|show|call|visit|wechat|a|new|with|member|customer|same|too|also|again|as well)\b/gi,
 ];
 
 /** True when a write's free text (an interaction's content, a ticket's title) says nothing beyond the request. */
@@ -100,6 +101,17 @@ export function speaksOfAWrite(text: string, verbs: readonly RegExp[]): boolean 
   return verbs.some((v) => v.test(t)) || WANTS_OBJECT.test(t) || OTHER_WRITE_VERB.test(t);
 }
 const LISTED_PEOPLE = /流失|名单|所有人|全部|大家|他们|她们|这些人|\b(?:churn(?:ed)?|everyone|everybody|all (?:of )?(?:them|the|members|customers)|them)\b/i;
+/** One member pointed at or identified: a singular pronoun (not 他们 / 他家), a phone, a member number. */
+const ONE_MEMBER = /(?<!其)[他她](?![们家])|\bTA\b|\b(?:him|her)\b|(?<!\d)1\d{10}(?!\d)|\bM\d{8}\b/i;
+
+/**
+ * "给她发个召回", "recall him": a write that reaches a whole list (a recall goes to the churn list) aimed at one member,
+ * with no list word beside ("她们", "流失名单都发"): what was asked is not what the write would do.
+ */
+export const aimsAtOneMember = (text: string): boolean => {
+  const t = toSimplified(text.normalize('NFKC'));
+  return ONE_MEMBER.test(t) && !LISTED_PEOPLE.test(t);
+};
 /** Looking at something ("不用看积分了", "don't show me the recall list"): about a read, whatever it names. */
 const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b/i;
 
