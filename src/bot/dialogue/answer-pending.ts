@@ -18,6 +18,7 @@ import { optionNamed } from './option-word.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { pickByStoreAndTrait, pickByTrait } from './pick-trait.ts';
 import { repeatedFor } from './repeat.ts';
+import { startsWithSurname } from '../../intents/router/names.ts';
 import { reportedQuestion } from './reported-question.ts';
 import { classifyUnmatched } from './short-reply.ts';
 import type { Pending } from './state.ts';
@@ -179,7 +180,9 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
    */
   function aboutAnotherMember(asked: Record<string, unknown>, actor: Turn['actor'], routed: Turn['routed'], text: string): boolean {
     if (!MEMBER_REF.some((k) => asked[k] !== undefined)) return false;
-    if (repeatedFor(text) !== null) return true;
+    // The repeat's words must name a member (a name, a phone, a number), not "跟上次一样" told as the reason.
+    const again = repeatedFor(text);
+    if (again !== null && (startsWithSurname(again) || /\d{4}|^M\d|^[A-Za-z]/i.test(again))) return true;
     const write = !['read', 'control'].includes(getIntent(routed.intent)?.effect ?? 'read');
     const figure = routed.slots.delta !== undefined || routed.slots.tag !== undefined;
     return write && figure && !weak(actor, routed) && MEMBER_REF.some((k) => routed.slots[k] !== undefined && asked[k] !== undefined && routed.slots[k] !== asked[k]);

@@ -25,3 +25,10 @@ describe('repeatedFor', () => {
     expect(repeatedFor('给王芳建一个')).toBeNull();
   });
 });
+
+describe('a difference told is no repeat (session 24)', () => {
+  it('reads "…不一样" as no member, "陈静也一样" as one', () => {
+    expect(repeatedFor('卡上的等级跟小程序上的不一样')).toBeNull();
+    expect(repeatedFor('陈静也一样')).toBe('陈静');
+  });
+});

@@ -27,5 +27,7 @@ export function repeatedFor(raw: string): string | null {
   const tail = ZH_TAIL.exec(afterLead)!;
   const again = lead[1] !== undefined || /也|同样|一样|照样/.test(tail[0]);
   const who = afterLead.slice(0, tail.index).trim();
+  // "…跟小程序上的不一样": a difference told, not the same again.
+  if (/[不没]$/.test(who)) return null;
   return again && who && !isMemberPointer(who) ? who : null;
 }
