@@ -50,8 +50,8 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
   async function unaskedWrite(msg: InboundMessage, actor: Actor, routed: RouteResult, named = false): Promise<Reading | null> {
     const mood = analyseMood(msg.text);
     const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
-    // So is one asking whether it was done ("有人给她加过积分没", "给周杰加过分吗", "did we add points to 王芳?"): the write's own
-    // question, answered by its read, never done (asksAboutTheWrite).
+    // So is one asking whether someone did it ("有人给她加过积分没", "has anyone added points to 王芳?"): the write's own
+    // question, answered by its read, never done (asksAboutTheWrite; without a doer it asks for the record, the read).
     const weighed = mood.question && routed.unasked !== undefined && (WEIGHING.test(msg.text) || asksAboutTheWrite(msg.text, getIntent(routed.unasked.intent)));
     if (!declined && !weighed) return null;
     const names = Array.isArray(routed.slots.options) ? (routed.slots.options as string[]) : [];

@@ -297,7 +297,7 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
       // … a count of members over a period, which only the dashboard has, and a member named beside churn words.
       const scoped = await withoutMemberIntentsForAStore(rules.text, candidates, await asTagCountWithoutSegmentWord(rules.text, candidates, read, slotsOf), slotsOf, byName);
       const q = await asMemberReadWhenNamed(rules.text, candidates, await asDashboardOverAPeriod(rules.text, candidates, scoped, slotsOf), slotsOf);
-      // … or the write a question whether it was done is about ("有人给她加过积分没", "给周杰加过分吗"): read as its read above, named here.
+      // … or the write a question whether someone did it is about ("有人给她加过积分没"; without a doer, "给周杰加过分吗", the read alone): read as its read above, named here.
       const unaskedWrite = unaskedWriteOf(rules.text, candidates, asked, byName) ?? (asksWhetherDone(rules.text) ? likeliestWriteWithRead(candidates, named, byName, (label) => asksAboutTheWrite(rules.text, byName.get(label))) : null);
       // Named beside a read, a clarification or the fallback — never beside a write that was asked for: see unaskedWriteOf.
       const chosesWrite = (r: RouteResult) => {
