@@ -6,6 +6,7 @@ import type { IntentDef } from '../intents/types.ts';
 import { actionLabel, exampleOf } from './gate-text.ts';
 import type { GateVerdict } from './gate.ts';
 import type { MemberActor } from './types.ts';
+import * as L from './understand/lexicon.ts';
 import type { Mood } from './understand/mood.ts';
 import { asksAboutOthers, asksForPerson, claimsToBeStaff } from './understand/requests.ts';
 
@@ -14,12 +15,6 @@ import { asksAboutOthers, asksForPerson, claimsToBeStaff } from './understand/re
  * message also asks something ("怎么这么慢？我要投诉", "怎么还没处理 太慢了 我要找你们的人").
  */
 const STRONG_COMPLAINT = /我要(?:找|转|见)[^，,。；;\s?？吗]{0,6}?(?:人|人工|客服|店长|经理|老板|负责人)(?![^，,。；;\s]*[吗么?？])|我要投诉|我要退款|要投诉|太差|垃圾|坑人|气死|差劲|难吃|态度.{0,4}(?:差|不好)|terrible|awful|worst|i want to complain/i;
-
-/**
- * A threat to take a complaint further unless it is handled ("再不处理我就打12315了", "还不解决我就去消协"): its 再…就 is
- * no supposition (CONSEQUENCE_ZH) — the member wants it handled now, so the hand-off goes ahead.
- */
-const ESCALATION_THREAT = /(?:再|还|要是|如果)不(?:处理|解决|管|给(?:个|我)?(?:说法|答复|交代)|回复|联系我?)[^，,。；;!！?？]{0,6}?(?:我|的话我?)?就[^，,。；;!！?？]{0,8}?(?:12315|消协|投诉|差评|曝光|报警|媒体|市场监管)/;
 
 /** A request to stop messages put politely as a question: 能不能 / 可不可以 … 别 / 不要 (再) 发 / 推. */
 const POLITE_STOP = /(?:能不能|可不可以|能否|可以|麻烦)\s*(?:以后|今后|之后)?\s*(?:别|不要|不再|甭)(?:再)?(?:给我)?(?:发|推|打扰)[^，,。；;]{0,4}(?:了|吗|啊|呀)?[?？]?$/;
@@ -45,7 +40,7 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   if (intent.name !== 'handoff' && asksAboutOthers(text, actor.phone)) return reply('safety.memberOthers', 'declined');
   if (intent.name === 'handoff') {
     if (mood.negated) return reply('safety.handoffNegated', 'declined');
-    const threat = ESCALATION_THREAT.test(read);
+    const threat = L.ESCALATION_THREAT_ZH.test(read);
     if (mood.reported || (mood.hypothetical && !threat) || mood.deferred) return reply('safety.handoffHow', 'declined');
     const wanted = asksForPerson(text) || COMPLAINT.test(read) || threat;
     if (!wanted || (mood.question && !STRONG_COMPLAINT.test(read))) return reply('safety.handoffHow', 'answered');

@@ -18,7 +18,6 @@ import { optionNamed } from './option-word.ts';
 import { ordinalChoice } from './ordinal.ts';
 import { pickByStoreAndTrait, pickByTrait } from './pick-trait.ts';
 import { repeatedFor } from './repeat.ts';
-import { startsWithSurname } from '../../intents/router/names.ts';
 import { reportedQuestion } from './reported-question.ts';
 import { classifyUnmatched } from './short-reply.ts';
 import type { Pending } from './state.ts';
@@ -180,9 +179,10 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
    */
   function aboutAnotherMember(asked: Record<string, unknown>, actor: Turn['actor'], routed: Turn['routed'], text: string): boolean {
     if (!MEMBER_REF.some((k) => asked[k] !== undefined)) return false;
-    // The repeat's words must name a member (a name, a phone, a number), not "跟上次一样" told as the reason.
+    // The repeat's words must name a member (a name, a phone, a number), not "跟上次一样" told as the reason: read by the
+    // same member reader as an answer to "哪位会员？", as another-member.ts reads a repeat.
     const again = repeatedFor(text);
-    if (again !== null && (startsWithSurname(again) || /\d{4}|^M\d|^[A-Za-z]/i.test(again))) return true;
+    if (again !== null && memberAnswer(again) !== null) return true;
     const write = !['read', 'control'].includes(getIntent(routed.intent)?.effect ?? 'read');
     const figure = routed.slots.delta !== undefined || routed.slots.tag !== undefined;
     return write && figure && !weak(actor, routed) && MEMBER_REF.some((k) => routed.slots[k] !== undefined && asked[k] !== undefined && routed.slots[k] !== asked[k]);

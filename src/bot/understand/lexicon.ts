@@ -192,6 +192,13 @@ export const HYPO_ZH = /如果|要是|假如|假设|万一|倘若|若是|的话(
  */
 // "再加100分就行/就好/就够了" closes an order ("just that more"), so 就 then is no consequence.
 export const CONSEQUENCE_ZH = /(?:再[^，,。；;!！?？]{1,15}|(?:不然|否则|要不然|不然的话)[^，,。；;!！?？]{0,6})就(?!行|好|可以|完事|得了|够了|这样|ok)/i;
+/**
+ * A threat to take a complaint further unless it is handled ("再不处理我就打12315了", "还不解决我就去消协"): its 再…就 is
+ * no supposition as CONSEQUENCE_ZH reads it — the member wants it handled now, so a member's hand-off goes ahead (gate-member.ts)
+ * while every other write stays a consequence threatened. The two readings of 再…就… sit together so they cannot drift apart.
+ */
+export const ESCALATION_THREAT_ZH = /(?:再|还|要是|如果)不(?:处理|解决|管|给(?:个|我)?(?:说法|答复|交代)|回复|联系我?)[^，,。；;!！?？]{0,6}?(?:我|的话我?)?就[^，,。；;!！?？]{0,8}?(?:12315|消协|投诉|差评|曝光|报警|媒体|市场监管)/;
+
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
 /**
  * English narration of a write that happened ("we tagged her VIP yesterday", "I already added 100
