@@ -112,7 +112,7 @@ export async function gate(g: GateInput): Promise<GateVerdict> {
   if (mood.deferred) return decline(lang, 'safety.deferred', params, mood);
   if (mood.question) return read(t(lang, 'safety.questionLead', params));
   // A list-wide write (a recall reaches the churn list) asked for one member: the preview would be for everyone on the list.
-  if (intent.reaches && intent.confirm && !g.held && aimsAtOneMember(text)) return { kind: 'reply', result: { text: t(lang, 'safety.oneMember', params), outcome: 'asked', data: { asked: 'audience', gate: 'one-member' } } };
+  if (intent.reaches && intent.confirm && !g.held && aimsAtOneMember(text, g.route.slots.member)) return { kind: 'reply', result: { text: t(lang, 'safety.oneMember', params), outcome: 'asked', data: { asked: 'audience', gate: 'one-member' } } };
   if (actsOnNothing(g)) return { kind: 'reply', result: { text: t(lang, 'safety.askObject', params), outcome: 'asked', intent: CLARIFY_INTENT, data: { asked: 'object', gate: 'bare' } } };
 
   if (intent.freeText) {

@@ -81,6 +81,8 @@ export const insightsHealth = defineIntent({
       '健康度', '会员健康', '健康看板', '会员看板', 'health dashboard', 'member health', 'store health',
       // Metric words: the dashboard answers them, the named one first.
       '流失率', '复购率', '回购率', '复购', '留存率', '留存', '客单价', '客单', '单均', '新增会员', '新增了多少',
+      // The same metrics in other staff words (parse/health-request.ts reads which).
+      /保留率|留客率|流失(?:比例|占比|比率)|掉客率|回店率|再购率|二次消费率|人均消费|人均客单|笔单价/,
       /\bchurn(?:ed)? rate\b|\brepeat(?:[- ]purchase)? rate\b|\brepurchase rate\b|\bretention\b|\baverage order value\b|\bAOV\b/i,
       // "新会员数": a number of new members is this dashboard's metric, never a count of all members.
       [/新会员|新注册|新增|新(?:进来|进|来|加入|加|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|活跃会员|活跃人数|活跃用户|活跃客户|活跃度|沉睡/, /多少|几个|几位|人数|数量|(?<=新会员|新注册会员|新增会员)数|数据|比例|占比|变化|趋势|环比|同比|怎么样|如何|情况|统计|上周|本周|这周|本月|上个?月|这个月|季度|今年|去年|昨天|\d+月/],

@@ -34,7 +34,9 @@ const COUNT_WORDS = /多少|几|幾|[人员員]数|\bmembers?\s*数|數|数量|�
  */
 export function statedMode(text: string): 'count' | 'list' | undefined {
   if (LIST_WORDS.test(text)) return 'list';
-  return COUNT_WORDS.test(text) ? 'count' : undefined;
+  if (COUNT_WORDS.test(text)) return 'count';
+  // The level and a plural noun with no number asked ("level 5 members", "lv5 members"): the members, as "list level 5 members".
+  return EN_LEVEL_LIST.test(text) ? 'list' : undefined;
 }
 
 // A question about how many or which members, not about one of the other numbers people ask

@@ -7,7 +7,7 @@ import { staffAccess } from './staff.ts';
 import { defineIntent } from './types.ts';
 import { t, type Lang } from '../i18n/index.ts';
 import { renderExclusions } from './render/recall.ts';
-import { RECALL_VERB } from './parse/recall-words.ts';
+import { RECALL_VERB, recallRecipient } from './parse/recall-words.ts';
 import { recallAmount } from './parse/recall-amount.ts';
 
 const DEFAULT_AMOUNT = 20;
@@ -20,6 +20,10 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const slots = z.object({
   amount: z.string().regex(/^\d+(\.\d{1,2})?$/).optional().describe('coupon face value in yuan, e.g. "20.00" (default 20)'),
   text: z.string().max(500).optional().describe("the staff member's words, to find a named segment (人群包) as the audience"),
+  // Never an audience: a recall goes to a list. Kept so the write gate sees a recall aimed at one member ("给陈静发个召回",
+  // "recall 陈静") and says so instead of previewing the whole churn list (aimsAtOneMember, src/bot/understand/requests.ts).
+  // Not `name`: no member is looked up for a recall, and the evaluation counts `name` as the member a request is about.
+  member: z.string().max(100).optional().describe('a member named as the recipient; a recall never goes to one member (the write gate says so)'),
 });
 
 /** The audience a message names: a saved segment named in it, else the churn list. */
@@ -76,8 +80,9 @@ export const recallLaunch = defineIntent({
   rule: {
     keywords: [RECALL_VERB, /\brecall\b|\bwin-?back\b/i, [/流失|沉睡/, /群发|批量发|(?:发|送)(?:个|张|一张|些)?(?:券|优惠券|代金券)/]],
     extract: { amount: 'amount', text: 'text' },
-    // A face value said bare after the recall's words ("发召回 25", "每人送30"): recall-amount.ts.
-    derive: (text) => ({ amount: recallAmount(text) }),
+    // A face value said bare after the recall's words ("发召回 25", "每人送30"): recall-amount.ts. One member named where the
+    // recipient stands ("给陈静发个召回"): recall-words.ts, for the write gate — never from leftover words (a recall names no member).
+    derive: (text) => ({ amount: recallAmount(text), member: recallRecipient(text) }),
     priority: 7,
   },
   async confirm(ctx, s) {

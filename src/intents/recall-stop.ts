@@ -14,6 +14,9 @@ export function recallNumber(text: string): number | undefined {
   return Number.isInteger(n) && n > 0 && n <= 2_147_483_647 ? n : undefined;
 }
 
+/** The recall just launched, pointed at ("停掉刚才那个", "刚发的那个停了吧", "stop the one I just sent"). */
+const JUST_SENT = /刚才|刚刚|刚(?=发|启动|开始|做|搞|弄)|\bjust (?:sent|launched|started)\b|\b(?:last|latest) one\b/i;
+
 /**
  * 停止召回 N / stop recall N: a control action held for confirmation (the preview says how many
  * are sent and how many will not be), allowed to the launcher, a manager of the recall's store or
@@ -28,7 +31,10 @@ export const recallStopIntent = defineIntent({
   permission: 'recall.launch',
   effect: 'control',
   readCounterpart: 'recall.list',
-  slots: z.object({ recallId: z.number().int().positive().max(2_147_483_647).optional().describe('the recall number shown in the recall list') }),
+  slots: z.object({
+    recallId: z.number().int().positive().max(2_147_483_647).optional().describe('the recall number shown in the recall list'),
+    latest: z.boolean().optional().describe('the recall the sender launched last, pointed at without its number ("停掉刚才那个")'),
+  }),
   examples: [
     { text: '停止召回 12', slots: { recallId: 12 } },
     { text: '把 12 号召回停掉', slots: { recallId: 12 } },
@@ -43,21 +49,23 @@ export const recallStopIntent = defineIntent({
       // left to action.cancel: it is the usual way to drop whatever preview is waiting.
       /^\s*(?:先|还是|暂时)?(?:别|不要|不用|先不|不)(?:停止|停掉|停下|停)(?:了|吧|啦|一下)?\s*[。.!！]?\s*$/,
     ],
-    derive: (text) => ({ recallId: recallNumber(text) }),
+    derive: (text) => ({ recallId: recallNumber(text), latest: recallNumber(text) === undefined && JUST_SENT.test(text) ? true : undefined }),
     // Above recall.list (8): "召回 12 停掉" names a recall to stop; a question about stopping goes to the list through the gate.
     priority: 8.5,
   },
-  async confirm(ctx, { recallId }) {
-    if (!recallId) return null; // run() names the recalls to choose from
+  async confirm(ctx, slots) {
     const access = staffAccess(ctx);
+    const recallId = slots.recallId ?? (slots.latest ? await latestOwn(access) : undefined);
+    if (!recallId) return null; // run() names the recalls to choose from
     const r = await getRecall(access, recallId);
     // Not stoppable by this person, already stopped or finished: run() says so at once (nothing to hold).
     if (r.state !== 'running' || !mayStop(access.actor, { staff_id: r.launchedBy.staffId, store_id: r.storeId })) return null;
     return t(ctx.lang, 'recallControl.stop.preview', { id: r.id, audience: r.audience, by: r.launchedBy.name ?? '?', date: formatMonthDayTime(r.launchedAt), sent: r.counts.sent, pending: r.counts.pending });
   },
-  async run(ctx, { recallId }) {
+  async run(ctx, slots) {
     const access = staffAccess(ctx);
     const lang = ctx.lang;
+    const recallId = slots.recallId ?? (slots.latest ? await latestOwn(access) : undefined);
     if (!recallId) {
       const running = (await listRecalls(access, { state: 'running', limit: 10 })).filter((r) => mayStop(access.actor, { staff_id: r.launchedBy.staffId, store_id: r.storeId }));
       if (!running.length) return { text: t(lang, 'recallControl.stop.noneRunning'), outcome: 'answered' };
@@ -69,3 +77,9 @@ export const recallStopIntent = defineIntent({
     return { text: t(lang, 'recallControl.stop.done', { id: s.recallId, audience: s.audience, sent: c.sent, failed: c.failed, cancelled: c.cancelled }), data: s, outcome: 'done' };
   },
 });
+
+/** The running recall this sender launched last ("刚才那个"): the one they just sent, or undefined (then the running ones are named). */
+async function latestOwn(access: ReturnType<typeof staffAccess>): Promise<number | undefined> {
+  const running = await listRecalls(access, { state: 'running', limit: 10 });
+  return running.find((r) => r.launchedBy.staffId === access.actor.staffId)?.id;
+}

@@ -31,7 +31,7 @@ export const ticketUpdate = defineIntent({
     { text: 'T20261121000001 指派给 客服小刘', slots: { ticketNo: 'T20261121000001', text: 'T20261121000001 指派给 客服小刘' } },
   ],
   rule: {
-    keywords: [[/(?<![A-Za-z0-9])T\d{14,}(?!\d)/i, /已解决|解决了|处理好了|处理完|已处理|修好了|弄好了|搞定|办好了|处理中|开始处理|受理|接单|关闭|关单|结单|重新打开|重开|升级|上报|满意度|评分|打分|指派给|分配给|转给|交给|assign|resolved?|fixed|done|in progress|start|close[sd]?|reopen|escalate|rating|satisfaction/i]],
+    keywords: [[/(?<![A-Za-z0-9])T\d{14,}(?!\d)/i, /已解决|解决了|处理好了|处理完|已处理|修好了|修完了|已修复|修复了|弄好了|弄完了|搞好了|搞完了|搞定|办好了|处理中|开始处理|受理|接单|关闭|关单|结单|重新打开|重开|升级|上报|满意度|评分|打分|指派给|分配给|转给|交给|assign|resolved?|fixed|done|in progress|start|close[sd]?|reopen|escalate|rating|satisfaction/i]],
     extract: { text: 'text' },
     derive: (text) => {
       const p = parseTicketUpdate(text);

@@ -106,11 +106,12 @@ const ONE_MEMBER = /(?<!其)[他她](?![们家])|\bTA\b|\b(?:him|her)\b|(?<!\d)1
 
 /**
  * "给她发个召回", "recall him": a write that reaches a whole list (a recall goes to the churn list) aimed at one member,
- * with no list word beside ("她们", "流失名单都发"): what was asked is not what the write would do.
+ * with no list word beside ("她们", "流失名单都发"): what was asked is not what the write would do. A member named
+ * ("给陈静发个召回", "recall 陈静") is the route's `member`, which the router reads where a recipient stands (recall-words.ts).
  */
-export const aimsAtOneMember = (text: string): boolean => {
+export const aimsAtOneMember = (text: string, named?: unknown): boolean => {
   const t = toSimplified(text.normalize('NFKC'));
-  return ONE_MEMBER.test(t) && !LISTED_PEOPLE.test(t);
+  return (ONE_MEMBER.test(t) || (typeof named === 'string' && named.trim() !== '')) && !LISTED_PEOPLE.test(t);
 };
 /** Looking at something ("不用看积分了", "don't show me the recall list"): about a read, whatever it names. */
 const LOOKS = /看|查|列出|显示|\b(?:show|see|view|check|look)\b|^\s*list\b/i;

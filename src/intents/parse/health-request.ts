@@ -15,18 +15,20 @@ export type Metric = (typeof METRICS)[number];
 // The named periods are the dashboard's own (src/crm/insights/health/periods.ts), shared with the API.
 export { calendarPeriodOf, NAMED_PERIODS, type NamedPeriod };
 
+// Each metric by the words staff use for it, not only the dashboard's: a share that is lost (流失比例, 掉客率), customers
+// kept (保留率, 留客率), coming back to buy again (回店率, 二次消费率), spend per guest (人均消费, 笔单价).
 const METRIC_WORDS: [RegExp, Metric][] = [
-  [/流失率|\bchurn(?:ed)? rate\b|\battrition\b/i, 'churn_rate'],
-  [/复购|回购|回头率|回头客|\brepeat(?:[- ]purchase)? rate\b|\brepurchase\b|\breturning customers? rate\b/i, 'repurchase_rate'],
-  [/留存|\breten[ts]ion\b|\bretained\b/i, 'retention'],
+  [/流失率|流失(?:比例|占比|比率)|掉客率|\bchurn(?:ed)? rate\b|\battrition\b|\bchurn(?= (?:looking|numbers?|figures?|trend|this|last|for|in)\b)/i, 'churn_rate'],
+  [/复购|回购|回头率|回头客|回店率|再购率|二次消费率|重复购买率|\brepeat(?:[- ]purchase)? rate\b|\brepurchase\b|\breturning customers? rate\b/i, 'repurchase_rate'],
+  [/留存|保留率|留客率|\breten[ts]ion\b|\bretained\b/i, 'retention'],
   // kdj: the pinyin initials of 客单价.
-  [/客单价?|单均|\bkdj\b|\baverage (?:order|ticket|basket)(?: value| size)?\b|\baov\b|\bavg\.? order\b/i, 'aov'],
+  [/客单价?|单均|人均消费|人均客单|客均消费|笔单价|平均消费|\bkdj\b|\baverage (?:order|ticket|basket)(?: value| size)?\b|\baov\b|\bavg\.? order\b/i, 'aov'],
   // "新来了多少会员", "new member count": the count of registrations, however the noun is put.
   // 新客 is a tag too; insights.health reads it as the metric only when the router chose the dashboard ("上月新客").
   // 办卡 / 开卡 / 入会: joining is what a new member did ("本月办卡几个").
   [/新增|新客|新会员|新注册|新入会|办卡|开卡|入会|新(?:进来|进|来|加入|加|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|\bnew (?:members?|sign-?ups?|customers?|registrations?)\b/i, 'new_members'],
   [/活跃|\bactive (?:members|customers|buyers)\b/i, 'active_members'],
-  [/沉睡|\bdormant\b/i, 'dormant_members'],
+  [/沉睡|休眠|\bdormant\b/i, 'dormant_members'],
 ];
 
 /**

@@ -149,7 +149,8 @@ export function parseInteraction(text: string, refs: (string | undefined)[]): Pa
   const type = complaint ?? earliest(scan, TYPES.slice(1));
   const cue = type ? undefined : first(scan, TYPE_CUES);
   // The preposition that led to the member is left alone once the member is cut out ("给 记一条").
-  const content = strip(rest, [...refs, channel?.match, type?.match]).replace(/^(?:给|为|帮|替|跟)(?:\s|$)/, '').trim();
+  // The request's own English verb at the head ("add a note for 周杰", "write down for …") is no content either.
+  const content = strip(rest, [...refs, channel?.match, type?.match]).replace(/^(?:给|为|帮|替|跟)(?:\s|$)/, '').replace(/^(?:(?:please|pls|can you|could you)\s+)?(?:add|write(?:\s+down)?|put(?:\s+down)?|jot(?:\s+down)?|make|keep)\b\s*/i, '').trim();
   return {
     type: type?.value ?? cue?.value ?? 'consultation',
     channel: channel?.value ?? 'store',
@@ -230,7 +231,7 @@ const STATUS_WORDS: Rule<TicketStatus>[] = [
   // 关 as the verb itself, before the ticket's number or at a clause's end ("要关T2026…", "能关吗", "先别关 客户还没确认"):
   // closing is what is asked, refused or weighed (the gate reads which, src/bot/understand/mood.ts); 没关 / 未关 say its state.
   [/已关闭|关闭|关单|结单|(?<!没|未|别|不)关(?:了|掉)(?!吗)|(?<![没未开相机有海公过])关(?=\s*T\d|吗|么|\s*[，,。；;!！?？]|\s|$)|\bclose[sd]?\b/i, 'closed'],
-  [/已解决|解决了|处理好了|处理完了?|已处理|修好了|弄好了|搞定了?|办好了|\bresolved?\b|\bfixed\b|\bdone\b|\bsorted\b/i, 'resolved'],
+  [/已解决|解决了|处理好了|处理完了?|已处理|修好了|修完了|已修复|修复了|弄好了|弄完了|搞好了|搞完了|搞定了?|办好了|\bresolved?\b|\bfixed\b|\bdone\b|\bsorted\b/i, 'resolved'],
   // Being worked on, said as what staff are doing ("在跟了", "正在跟进", "on it", "working on it").
   [/处理中|开始处理|在处理|受理|跟进中|正在跟进|在跟(?:了|着|进)|接单|\bin[ _]progress\b|\bstart(?:ed)?\b|\btake\b|\bworking on it\b|\bon it\b|\blooking into it\b/i, 'in_progress'],
   [/重新打开|重开|\breopen(?:ed)?\b/i, 'in_progress'],
@@ -300,7 +301,7 @@ function pointsOf(text: string, refs: (string | undefined)[]): ParsedPoints {
   // Verbs of a deduction, before the number ("扣50分", "扣回50", "减掉一百", "deduct 60 points",
   // "take 25 points off", "knock 50 points off", "dock 20 points"); a pronoun may sit between the verb
   // and the number ("再扣她50分").
-  const MINUS = `(?:(?:扣|减)(?:除|减|掉|回|去|少|了)?|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|\\btake(?:\\s+away|\\s+back)?\\b|\\bknock(?:\\s+off)?\\b|\\bdock\\b|-)`;
+  const MINUS = `(?:(?:扣|减)(?:回去|回来|除|减|掉|回|去|少|了)?|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|\\btake(?:\\s+away|\\s+back)?\\b|\\bknock(?:\\s+off)?\\b|\\bdock\\b|-)`;
   // Giving back is adding ("退回30分", "返还", "refund 30 points").
   const PLUS = `(?:增加|加上|加|补发|补上|补|赠送|送|奖励|退回|退还|返还|返|\\badd\\b|\\bgive\\b|\\baward\\b|\\bcredit\\b|\\brefund\\b|\\+)`;
   const PRONOUN = `\\s*(?:他|她|TA|ta)?\\s*`;
@@ -317,7 +318,7 @@ function pointsOf(text: string, refs: (string | undefined)[]): ParsedPoints {
   const bareNum = `(\\d[\\d,]*|${CN_NUMERAL}*[十百千万]${CN_NUMERAL}*)`;
   // A go-ahead's particle may stand between the verb and the figure ("加吧 100 老客回馈", "扣呗 50"); never 了 (a past write asked about).
   const GO = `(?:\\s*(?:吧|呗)[\\s,，]*)?`;
-  const bareMinus = new RegExp(`(?:(?:扣|减)(?:除|减|掉|回|去|少)?|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))${GO}${PRONOUN}${bareNum}${bareEnd}`, 'i');
+  const bareMinus = new RegExp(`(?:(?:扣|减)(?:回去|回来|除|减|掉|回|去|少)?|\\bdeduct\\b|\\bsubtract\\b|(?<![\\w-])-(?=\\d))${GO}${PRONOUN}${bareNum}${bareEnd}`, 'i');
   const barePlus = new RegExp(`(?:增加|加上|加回|补上|补回|加|补发|补|赠送|奖励|退回|返还|\\badd\\b|\\baward\\b|\\+(?!86\\b))${GO}${PRONOUN}${bareNum}${bareEnd}`, 'i');
   const unitless = minus || plus ? null : (bareMinus.exec(t) ?? barePlus.exec(t));
   const m = minus ?? plus ?? unitless;

@@ -184,7 +184,8 @@ export function findTagPhrase(typed: string): Found<string> | undefined {
     const afterPronoun = value.replace(/^(?:他们?|她们?|它|TA)/i, '');
     if (afterPronoun !== value && (!afterPronoun || ONLY_VERBS.test(afterPronoun))) return undefined;
     if (afterPronoun !== value) value = afterPronoun;
-    if (!value || /^(?:the|a|this|remove|delete|untag)$/i.test(value) || NOT_A_TAG.test(value) || HOLD_WORD.test(value)) return undefined;
+    // English grammar before the verb "tag" ("I need to tag a customer", "can you tag …") names no tag either.
+    if (!value || /^(?:the|a|this|remove|delete|untag|to|need|want|can|could|would|will|should|i|you|we|just|also|and|then|gonna|wanna)$/i.test(value) || NOT_A_TAG.test(value) || HOLD_WORD.test(value)) return undefined;
     // The verb right before 标签 ("给周杰打标签", "周杰打标签"): what precedes it is the member, no tag is named.
     if (TAG_VERB_END.test(value)) return undefined;
     const start = before.index + before[1].length - value.length;
@@ -363,6 +364,12 @@ const COUNT_LAST_ONE = /(?<=^\s*|\b(?:my|his|her|their|the)\s+|'s\s+|[\p{Script=
  */
 const LATEST_POINTED_ONE = /(?:最近|最新|最后)\s*的?\s*[那这]\s*一?\s*[单笔](?!\s*(?:月|多月))/;
 const COUNT_NOUNED = new RegExp(`\\b${EN_NUM}\\s+(?:(?!${NOT_COUNTED}\\b)[a-z-]+\\s+){0,2}${COUNT_NOUN}\\b`, 'i');
+/**
+ * The last visit or purchase asked about ("最后一次来是啥时候", "最近一次消费是多少", "王芳最后一次来吃的啥"): the latest
+ * record, a list of one as 最近一单 is. Only with a verb of coming or buying after it: "最近一次投诉" / "最近一次来电" are
+ * the last ones spoken of (COUNT_TIMES), and 上次 alone stays a time ("上次来店是什么时候都买了些什么").
+ */
+const LAST_VISIT_ONE = /(?:最后|最近)一次(?=\s*(?:来(?![电访])|到店|进店|去(?!年)|消费|吃|买|下单|光顾))/;
 
 /**
  * The last N times of a kind of record ("最近3次沟通记录", "近5次消费", "前两次来电"): a count of the records.
@@ -384,7 +391,7 @@ export function findCount(text: string): Found<number> | undefined {
   const times = COUNT_TIMES.exec(text);
   const timesN = times?.[1] === undefined ? undefined : parseNumber(times[1]);
   const m = COUNT_FIRST.exec(text) ?? COUNT_TOP.exec(text) ?? COUNT_LAST.exec(text) ?? listCount(CN_COUNT.exec(text), text) ?? (timesN !== undefined && timesN >= 2 ? times : null) ?? COUNT_NOUNED.exec(text);
-  const one = m ? null : (COUNT_LAST_ONE.exec(text) ?? LATEST_POINTED_ONE.exec(text));
+  const one = m ? null : (COUNT_LAST_ONE.exec(text) ?? LATEST_POINTED_ONE.exec(text) ?? LAST_VISIT_ONE.exec(text));
   if (one) return { value: 1, span: spanOf(one) };
   const raw = m?.[1]?.toLowerCase();
   const n = raw === undefined ? undefined : (EN_NUMBERS[raw] ?? parseNumber(raw));
@@ -393,6 +400,9 @@ export function findCount(text: string): Found<number> | undefined {
 
 /** Words around a name that are not the name: requests, politeness, pronouns, "member", "the" … */
 const FILLERS = [
+  // A lower-case English word after an article or determiner is a thing, not a person ("a refund for the cake", "our
+  // table"): pinyin-shaped ones (ca+ke) are no names there. A capitalised name after one stays ("the Zhang Wei one").
+  /\b(?:[Tt]he|[Aa]n?|[Mm]y|[Oo]ur|[Yy]our|[Tt]heir|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Ss]ome|[Aa]ny|[Ee]very|[Ii]ts)\s+[a-z][a-z-]*\b/g,
   // A wish relayed from someone else ("店长说给王芳打个VIP", "老板让给周杰加100积分"): who said it is not the member.
   /(?:店长|老板|经理|领导|主管|老大|同事|上面|总部)(?:刚才|刚刚|也|那边)?(?:说了|说|让|叫|要|交代|吩咐|嘱咐|讲|安排)(?:我们|我)?/g,
   // A disclaimer before the action ("我没说要删周杰的老客标签", "我不是说要给王芳加积分", "没让你给陈静发券"): its
@@ -422,7 +432,9 @@ const EDGE_FILLERS = /^[的给把请帮我吗呢啊吧为叫查找那]+|[的给�
 const TRAILING_VERB = /(?:打上|加上|贴上|标上|打个|加个|贴个|整个|弄个|搞个|来个|去掉|删掉|移除|删除|摘掉|撕掉|撕了|撕|取消|打|加|贴)$/;
 /** Question words are never part of a name ("那他几级" leaves 几级, "是几级" …). */
 // Words of a request that start with a surname's character: a ticket's priority ("高优先"), the private room ("包间").
-const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级别|需要|要求|优先|包间|包厢/;
+// A write's reason or occasion ("首单奖励", "周年庆", "中秋礼盒", "储值卡") and a day of the week ("周六中午"): what happened
+// or why, said beside the member, never part of a name (单, 周, 秋, 储 are surnames too).
+const NOT_A_NAME = /[几吗呢么哪谁啥怎们最说]|多少|什么|等级|级别|需要|要求|优先|包间|包厢|奖励|补偿|回馈|福利|礼盒|礼品|礼包|周年|储值|周[一二三四五六日天末]/;
 /**
  * A pronoun names the member in focus: what follows it is what happened, not a name
  * ("帮他开个报修单，包间空调不制冷", "add 100 points to her for her birthday").

@@ -2,10 +2,11 @@ import { cutName, hasFollowerChar, startsWithSurname } from './names.ts';
 
 /**
  * Words after which a message introduces a person inside a longer run: who was talked with
- * ("我们跟李娜聊过什么", "上次和王芳沟通了啥") or what someone is called ("有个客人叫陈静来问…").
+ * ("我们跟李娜聊过什么", "上次和王芳沟通了啥"), visited or received, or what someone is called ("有个客人叫陈静来问…").
  * Only before a surname: "跟进", "和平", "叫什么" introduce no one.
  */
-const MARKER = /(?:跟|和|与|同|叫做|名叫|叫)(?=\p{Script=Han}{2})/gu;
+// … or whom staff went to see or received ("上门拜访了陈静聊了下…", "今天接待了王芳"): the member the visit is logged for.
+const MARKER = /(?:跟|和|与|同|叫做|名叫|叫|(?:拜访|看望|探望|接待|约见)(?:了|过)?)(?=\p{Script=Han}{2})/gu;
 
 /**
  * The name a run of Han characters introduces after such a word, cut where a verb, particle or

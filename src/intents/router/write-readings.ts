@@ -218,6 +218,9 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
   if (has('ticket.update') && !TICKET_NO.test(text) && shortTicketRef(text) !== undefined && updatesTicket(text)) return { intent: 'ticket.update' };
   if (TICKET_NO.test(text)) return null;
   if (has('recall.launch') && terseRecall(text)) return { intent: 'recall.launch' };
+  // A recall asked for one member by name ("recall 陈静", "把王芳召回一下"; recall-words.ts reads the recipient): the recall
+  // asked for, not the list of recalls — the write gate then says a recall goes to a list (aimsAtOneMember).
+  if (has('recall.launch') && (await slotsOf('recall.launch')).member !== undefined) return { intent: 'recall.launch' };
   const tagged = await terseTagWrite(text, slotsOf, has);
   if (tagged) return { intent: tagged };
   if (has('tag.add') && (await tagVerbOnMember(text, slotsOf))) return { intent: 'tag.add' };

@@ -63,6 +63,8 @@ export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     'make {m_en} [a|] {tag}',
     '{m_en} should be [tagged|] {tag}[, tag her|, tag him| pls|]',
     '[add|tag] {tag} [to|for|on] {m_en} [pls|please|thanks|]',
+    // A tag asked for before the member and the tag are said (s25): the bot asks whom.
+    "[I need to|I want to|I'd like to|need to|can you] [tag|label] a [customer|member|guest]",
   ],
   'tag.remove': [
     '[take|get] [the|] {tag} [tag|label] off {m_en}',
@@ -163,6 +165,9 @@ export const MORE_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     '[note|log] [for|on] {m_en}[:| -] {note_en}',
     '[just|] [spoke to|called|talked to|met] {m_en}[,|:| -] {note_en}[. log it|, note it|, please log|]',
     '[write down|record] [that|] {m_en} {note_en}',
+    // The log asked for before its content (s25): the bot asks what to write.
+    '[log|record|note down] [something|a note|an interaction|a call|a visit] [for|on|about] {m_en}',
+    '[add|write|put] a [note|record|follow-up note] [for|on|about|to] {m_en}',
   ],
   'ticket.create': [
     '{m_en} [has a problem|has an issue|complained][:|,| -] {issue_en}[, open a ticket|, raise a case|]',

@@ -21,7 +21,7 @@ export const SLOT_VALUES: Record<string, readonly string[]> = {
   store: ['徐汇店', '静安店', '西湖店', '上海徐汇店', '上海静安店', '杭州西湖店', '徐汇', '静安', '西湖', '本店', '我们店', '总店', '二店'],
   level: ['3级', '三级', 'L2', 'VIP3', '5级', '二级', '金卡', '银卡', '钻石卡', '4级', '等级1'],
   ticket: ['T20261121000001', 'T20261103000042', 't20261015000007', 'T20260901000123'],
-  metric: ['复购率', '流失率', '留存率', '客单价', '新增会员', '活跃会员', '沉睡会员', '会员增长', '新客数', '回头率', '复购', '留存', '人均消费', '活跃度', '沉睡率', '新会员数', '平均客单', '客单', '单均', '复购情况', '留存率'],
+  metric: ['复购率', '流失率', '留存率', '客单价', '新增会员', '活跃会员', '沉睡会员', '会员增长', '新客数', '回头率', '复购', '留存', '人均消费', '活跃度', '沉睡率', '新会员数', '平均客单', '客单', '单均', '复购情况', '留存率', '保留率', '留客率', '流失比例', '回店率', '笔单价', '人均客单'],
   metric_en: ['repurchase rate', 'churn rate', 'retention', 'average order value', 'AOV', 'new members', 'active members', 'dormant members', 'member growth'],
   note: ['来电投诉上菜慢', '到店咨询年夜饭套餐', '微信咨询包间预订', '参加了周末品鉴会', '表扬服务员小王', '反映菜太咸', '想订生日宴', '问了储值卡活动', '说下次带朋友来', '投诉停车难', '回访满意', '电话沟通 下周再联系', '客户说孩子过敏 不要花生', '咨询会员卡怎么升级'],
   note_en: ['called to complain the dishes came late', 'asked about the New Year set menu', 'joined the tasting event', 'praised the waiter', 'wants to book a birthday dinner', 'follow-up call went fine'],

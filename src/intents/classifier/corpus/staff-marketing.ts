@@ -19,12 +19,17 @@ export const staffMarketing: CorpusFile = {
       '给[流失会员|流失的人|沉睡会员|流失名单][群发|批量发|都发][个|张|一张|][券|优惠券|召回券]',
       '[{store}|本店]的流失会员[发|送]{amount}券召回[一下|]',
       '一键[召回|唤醒|挽回][流失预警名单|流失会员|沉睡会员|流失名单上的人|高风险会员]',
+      // Asked for one member by name (s25): still the recall asked for — the write gate says a recall goes to a list.
+      '给{name}[也|][发|送|推][个|张|一张|一个|][召回|召回券|召回短信|召回消息][吧|]',
+      '[把|帮我把]{name}[召回|挽回|唤醒][一下|吧|]',
     ],
     en: [
       'recall [the churn list|churned members|lapsed customers|at-risk members] [with a {amount_en} coupon|]',
       '[launch|start|run] a [recall|win-back] [campaign|] [for churned members|] [with {amount_en}|]',
       'send [a|] [{amount_en}|] [win-back|recall] coupon[s|] to [the churn list|lapsed members]',
       'win back [lapsed|churned] customers with {amount_en}',
+      '[recall|win back] {name}',
+      'send {name} a [recall|win-back] [coupon|message|]',
       '给 churn list 发 recall coupon {amount}',
     ],
   },
@@ -55,8 +60,11 @@ export const staffMarketing: CorpusFile = {
       // Taking a recall back, or switching it off.
       '[撤回|撤销|收回][召回|那个召回|召回 {count}|{count}号召回|刚发的召回]',
       '[召回|召回活动|召回 {count}][先停|暂停一下|停一停|关掉|关了吧]',
+      // The recall just sent, pointed at (s25): "停掉刚才那个" once it went out.
+      '[停掉|停了|停止|叫停|终止|撤回][刚才|刚刚|刚][那个|那次|发的那个|发的|发出去的][召回|]',
+      '[刚才|刚刚][那个|发的那个|发的|发出去的][召回|][停掉|停了吧|停一下|先停了|别发了]',
     ],
-    en: ['stop recall [#|no. |number |]{count}', '[halt|abort|terminate|pause] recall [#|]{count}', 'stop the [running|] recall', 'stop sending the recall'],
+    en: ['stop recall [#|no. |number |]{count}', '[halt|abort|terminate|pause] recall [#|]{count}', 'stop the [running|] recall', 'stop sending the recall', 'stop [the one|that one|the recall] [I|we] just [sent|launched]'],
   },
   'recall.status': {
     audience: 'staff',

@@ -166,6 +166,8 @@ export const staffMembers: CorpusFile = {
       '[他|她|{m}][之前|以前|上次|最近|][跟我们|跟店里|][说过|反映过|提过|聊过|讲过|反馈过][啥|什么|哪些事|什么事|什么问题]',
       '{m}[跟咱|跟我们|和店里|跟店里][有过|有][啥|什么|哪些][沟通|联系|交流]',
       '[我们|之前|上次|店里][跟|和]{m}[都|][聊过|说过|沟通过|谈过|交流过][什么|啥|些什么|哪些]',
+      // Whether a complaint told before was followed up (s25): the records of it, never a new log.
+      '[{m}|她|他][那个|上次|之前|][说|反映|投诉][菜太咸|上菜慢|菜咸|等位太久|服务不好|{issue}][的|那个][投诉|事|那次][后来|][有人|有没有人|][跟进|处理|回访|跟][了吗|吗|了没|没有|过吗|过没]',
     ],
     en: [
       '[interactions|interaction history|contact history|follow-up history] [of|for] {m_en}',
@@ -174,6 +176,7 @@ export const staffMembers: CorpusFile = {
       '{m} 的 interactions',
       'has {m_en} [complained|contacted us|called us|been in touch|given feedback] [before|recently|lately|]',
       '{m_en}[\'s|] [complaints|complaint history|feedback]',
+      '[did|has] anyone follow[ed|] up [on|with] {m_en}[\'s|] complaint',
     ],
   },
 };
