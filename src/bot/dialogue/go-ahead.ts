@@ -88,10 +88,12 @@ export function goAheadAfterDecline({ services, getIntent, mayUse, prepare }: Di
     // "好吧 那就打召回中 全部打上" after a relayed "…能不能给所有流失客户打标签": the same write said anew with a lead of assent —
     // the earlier slots it does not restate (the list) go on, what it says now wins.
     if (routed.intent === write.name && LEAD.test(toSimplified(msg.text).normalize('NFKC').trim()) && moodFor(write, msg.text).affirmative && !analyseMood(msg.text).question) {
-      const said = routed.slots;
+      const said = { ...routed.slots, ...figuresOf(await slotsAs(write, msg.text, { audience: actor.kind, actor, services })) };
       const other = ['phone', 'memberNo', 'name'].some((k) => said[k] !== undefined && said[k] !== previous.slots[k] && !isMemberPointer(String(said[k])));
-      if (!other) {
-        const route = { ...routed, slots: { ...figuresOf(previous.slots), ...said } };
+      const slots = { ...figuresOf(previous.slots), ...said };
+      // Only when that makes the write whole: a party still missing is the hand-over's own reader's (transfer-party.ts).
+      if (!other && write.slots.safeParse(slots).success) {
+        const route = { ...routed, slots };
         return prepare(memory, actor, write, await focus.byNumber(route, focus.previousRefs(memory), msg, actor), msg.text, lang);
       }
     }
