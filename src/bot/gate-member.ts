@@ -40,7 +40,7 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   if (intent.name !== 'handoff' && asksAboutOthers(text, actor.phone)) return reply('safety.memberOthers', 'declined');
   if (intent.name === 'handoff') {
     if (mood.negated) return reply('safety.handoffNegated', 'declined');
-    const threat = L.ESCALATION_THREAT_ZH.test(read);
+    const threat = L.ESCALATION_THREAT_ZH.test(read) || L.ESCALATION_THREAT_EN.test(read);
     if (mood.reported || (mood.hypothetical && !threat) || mood.deferred) return reply('safety.handoffHow', 'declined');
     const wanted = asksForPerson(text) || COMPLAINT.test(read) || threat;
     if (!wanted || (mood.question && !STRONG_COMPLAINT.test(read))) return reply('safety.handoffHow', 'answered');

@@ -9,7 +9,7 @@ import { withoutMembersQuestion } from '../intents/parse/members-question.ts';
 import { analyseMood, type Mood } from './understand/mood.ts';
 import { toSimplified } from '../intents/router/traditional.ts';
 import { aimsAtOneMember, isBareContent, isViewRequest } from './understand/requests.ts';
-import { hasActionWord, namesNothingToActOn } from '../intents/router/action-words.ts';
+import { hasActionWord, listsActionWords, namesNothingToActOn, writesNamedIn } from '../intents/router/action-words.ts';
 import { CANCEL_INTENT, CLARIFY_INTENT, namesEntity } from '../intents/router/types.ts';
 
 /**
@@ -55,11 +55,39 @@ export function moodFor(intent: Pick<IntentDef, 'name' | 'refusalIsRequest' | 'f
   const read = intent.freeText ? recordsWhatWasSaid(analyseMood(withoutMembersQuestion(text))) : analyseMood(text);
   // One action refused, another asked instead ("不用建工单 就记一下 …"): the mood is the asked one's, but an intent
   // whose words are in the refused clause (or that has no words listed) is what was refused — declined, never run.
-  const mood = read.refused !== undefined && hasActionWord(intent.name, toSimplified(read.refused)) ? refusedMood(read) : read;
+  const mood = read.refused !== undefined && refuses(intent.name, toSimplified(read.refused), text) && !saidAgainAfter(intent.name, text, read.refused) ? refusedMood(read) : read;
   if (!intent.refusalIsRequest) return mood;
   // A disclaimer ("我没说要退订啊", "我不是要退订") takes the refusal back as much as a negation of its word.
   const negated = NEGATED_REFUSAL.test(toSimplified(text.normalize('NFKC'))) || mood.cues.some((c) => c.startsWith('disclaimer:'));
   return { ...mood, negated, affirmative: !negated && !mood.question && !mood.hypothetical && !mood.deferred && !mood.reported };
+}
+
+/**
+ * Whether a refused clause refuses `intent`: its own words in it; for a write with no words listed (segment.create, handoff),
+ * any refusal — unless it closes the message naming another write's own words ("先建个人群包 5级的 别导出": the export).
+ */
+function refuses(intent: string, refused: string, text: string): boolean {
+  if (listsActionWords(intent)) return hasActionWord(intent, refused);
+  // Refused last, after what was asked, naming another write's words: that write ("别导出"). Before it ("不要转人工 我自己看看"), any
+  // refusal may be of this one — declined.
+  const t = toSimplified(text.normalize('NFKC')).replace(/[\s，,。；;!！]+$/u, '');
+  return !(t.endsWith(refused) && writesNamedIn(refused).length > 0);
+}
+
+/**
+ * The refused write said again after its refusal, with other words ("不是要扣分 是要加 给陈静加80分", "别删李娜的投诉过标签
+ * 把新客从刘洋那去掉", "…不用打了 改成流失风险"): what follows is the request — the same write for another member or value.
+ * Only after: "给流失名单发券 不要发给王芳" keeps its exclusion (declined, never run without it).
+ */
+const SAID_AGAIN = /^(?:把|给|帮|替|而?是要|改成|改为|换成|而是)/u;
+function saidAgainAfter(intent: string, text: string, refused: string): boolean {
+  const t = toSimplified(text.normalize('NFKC'));
+  const at = t.indexOf(refused);
+  if (at < 0) return false;
+  const after = t.slice(at + refused.length).replace(/^[\s，,。；;!！]+/u, '');
+  // A new order with its object, or the value replaced ("把…", "给…", "是要…", "改成…") — not "就记一下 …" after "不用建工单",
+  // which asks a note whatever words of a ticket it shares.
+  return SAID_AGAIN.test(after) && listsActionWords(intent) && hasActionWord(intent, after);
 }
 
 function refusedMood(mood: Mood): Mood {

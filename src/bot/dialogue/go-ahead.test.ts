@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useFixtureBot } from '../../../test/support/bot-turn.ts';
-import { goAheadCore, namesTheWrite } from './go-ahead.ts';
+import { goAheadCore, goAheadParts, namesTheWrite } from './go-ahead.ts';
 
 describe('goAheadCore', () => {
   it('keeps the verb of a short go-ahead', () => {
@@ -81,5 +81,21 @@ describe('a go-ahead after a declined write', () => {
       expect(await say('store_manager_01', '先别给刘洋扣分')).toMatchObject({ intent: 'points.adjust', outcome: 'declined' });
       expect(await say('store_manager_01', '给她们都打上VIP')).not.toMatchObject({ slots: { memberNo: 'M00000006' } });
     });
+  });
+});
+
+describe('session 25 (s25-harm): goAheadParts', () => {
+  it.each([
+    ['对 你加吧', 'points.adjust', { core: '加', extra: '' }],
+    ['老板同意了 发吧 30块的', 'recall.launch', { core: '发', extra: '' }],
+    ['她同意了 开吧 高优先级', 'ticket.create', { core: '开', extra: '高优先级' }],
+    ['我问过了 确实要转 转吧', 'contacts.transfer', { core: '转', extra: '' }],
+    ['查了 确实没到 加吧 补积分', 'points.adjust', { core: '加', extra: '补积分' }],
+    ['ok, set it up', 'recall.launch', { core: 'set it up', extra: '' }],
+  ] as const)('%s → the go-ahead, what follows it', (text, intent, parts) => {
+    expect(goAheadParts(text, intent)).toEqual(parts);
+  });
+  it('is null when no clause goes ahead with the write', () => {
+    expect(goAheadParts('老板同意了 明天再说', 'recall.launch')).toBeNull();
   });
 });

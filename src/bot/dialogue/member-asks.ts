@@ -5,7 +5,7 @@ import { claimsToBeStaff, namedMemberWrite } from '../understand/requests.ts';
 import { SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
 
 /** "那查我自己的", "我的呢", "what about mine": the member's own account, asked again. */
-const MY_OWN = /^(?:那|那就|还是)?(?:查|看)?(?:一下|下)?我(?:自己)?的(?:呢|吧|就行|就好)?[?？。.!！]*$|^(?:what about|and|just)? ?(?:mine|my own)[?？.!]*$/i;
+const MY_OWN = /^(?:(?:好吧|好的?|行吧?|嗯+|哦+|ok(?:ay)?)[\s，,]*)?(?:那|那就|还是)?(?:查|看)?(?:看|查|一下|下)?我(?:自己)?的(?:呢|吧|就行|就好)?[?？。.!！]*$|^(?:(?:ok(?:ay)?|fine)[,\s]+)?(?:what about|and|just|then)? ?(?:show me |check )?(?:mine|my own)[?？.!]*$/i;
 
 /** "还能再升吗", "那还能用吗": a short question going on from the last answer, naming nothing new. */
 const GOES_ON = /^(?:那|还|那还|再)[^\s，,。]{0,8}[吗呢么嘛][?？]*$/u;

@@ -63,3 +63,21 @@ describe('session 20: "why not" agrees', () => {
     expect(assentOf('why not wait')).toBeNull();
   });
 });
+
+describe('session 25 (s25-harm): an explicit confirmation with a little more', () => {
+  it.each(['确认下', '确认转', '确认扣', '确认打标', '确认发送', '确定 发吧', '行 確認', '对 确认', '嗯 确定', '好 就这样 确认', 'confirmed', '确认执行', 'confirm and send'])('%s is explicit', (text) => {
+    expect(assentOf(text)).toBe('explicit');
+  });
+  it.each(['确认一下他的积分', '确认加100', '确认 不发了', '确定要发吗'])('%s is not', (text) => {
+    expect(assentOf(text)).not.toBe('explicit');
+  });
+  it.each(['OK的', '哦哦 好', 'ok', '好'])('%s is vague assent', (text) => {
+    expect(assentOf(text)).toBe('vague');
+  });
+  it.each(['明天再弄吧', '改天吧', '下周再发吧'])('%s puts the held action off', (text) => {
+    expect(holdsBack(text)).toBe(true);
+  });
+  it('a time said with a request is no put-off', () => {
+    expect(holdsBack('明天给王芳打标签')).toBe(false);
+  });
+});

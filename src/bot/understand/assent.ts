@@ -14,9 +14,18 @@ const CODE = /(?<!\d)\d{4}(?!\d)/;
 // Assent before the explicit word ("嗯 确认", "yes do it", "yeah, confirm"): the explicit word decides.
 const FILLER = /^(?:好的?|嗯+|ok(?:ay)?|yes|yeah|yep|sure|那就|那|就|没问题|可以|行)[,，\s]*/i;
 const EXPLICIT = /^(?:确认|确定|执行|确认执行|确定执行|确认无误|立即执行|马上执行|执行吧|确认吧|确定吧|confirm(?:ed)?|yes|yes please|go ahead|do it|proceed)(?:执行|吧|一下|please)?$/i;
-const VAGUE_WORD = '(?:嗯+|嗯嗯|恩|好|好的|好滴|好吧|好啊|行|行吧|行啊|可以|可以的|可|对|对的|对对|是|是的|没问题|收到|来吧|那就这样吧?|就这样吧?|就这么办吧?|搞吧|弄吧|ok|okay|k|sure|yep|yeah|yup|fine|alright|all right|right|go|👌|👍)';
+const VAGUE_WORD = '(?:嗯+|嗯嗯|恩|好|好的|好滴|好吧|好啊|行|行吧|行啊|可以|可以的|可|对|对的|对对|是|是的|没问题|收到|来吧|那就这样吧?|就这样吧?|就这么办吧?|搞吧|弄吧|ok的|ok啦|okk+|好嘞|好哒|ok|okay|k|sure|yep|yeah|yup|fine|alright|all right|right|go|👌|👍)';
 // One vague word, or several run together ("嗯 对", "行 就这样吧", "ok sure"): still no explicit word.
 const VAGUE = new RegExp(`^${VAGUE_WORD}(?:[\\s,，、]*${VAGUE_WORD})*$`, 'iu');
+/** Vague words before the explicit one, however many ("对 确认", "好 就这样 确认", "行 確認"): the explicit word decides. */
+const VAGUE_LEAD = new RegExp(`^(?:${VAGUE_WORD}[\\s,，、]*)+`, 'iu');
+/** A verb that takes an action, said right after 确认 / 确定 ("确认转", "确认扣", "确认打标", "确定 发吧"): which action, not another request. */
+const TAKE_VERB = '(?:发送?|发出去|群发|转(?:过去)?|扣(?:掉)?|加(?:上)?|打(?:标签?|上)?|标上|导出?(?:来)?|停(?:掉)?|开(?:单)?|建|关(?:掉)?|删(?:掉)?|去掉|记(?:上|下)?|改|提交)';
+/**
+ * 确认 / 确定 with a little more (session 25): "确认下", "确认执行", "确认转", "确认发送", "确定 发吧" — still explicit; the more is
+ * a particle or the held action's verb alone, never an object ("确认一下他的积分" asks to check).
+ */
+const EXPLICIT_MORE = new RegExp(`^(?:确认|确定)(?:[\\s,，]*(?:下|一下|执行|无误|${TAKE_VERB}(?:吧|呗|一下|啊)?))?$|^confirm(?:ed)?(?:[\\s,]+(?:it|that|please|(?:and |,\\s*)?(?:send|go ahead|proceed|do it)(?: it)?))*$`, 'iu');
 
 // Read in simplified characters, as the router reads ("確認", "等一下 標籤不對").
 const bare = (text: string) =>
@@ -39,8 +48,10 @@ export function assentOf(text: string): Assent {
   const mood = analyseMood(t);
   if (mood.negated || mood.question) return null;
   const core = bare(t.replace(CODE, ' ')).replace(/\s+/g, ' ');
-  if (EXPLICIT.test(core) || EXPLICIT.test(core.replace(FILLER, ''))) return 'explicit';
-  if (!VAGUE.test(core)) return null;
+  const unled = core.replace(VAGUE_LEAD, '').replace(FILLER, '');
+  if (EXPLICIT.test(core) || EXPLICIT.test(core.replace(FILLER, '')) || EXPLICIT.test(unled) || EXPLICIT_MORE.test(core) || EXPLICIT_MORE.test(unled)) return 'explicit';
+  // "哦哦 好": an "I see" before the assent is no more than the assent (哦 alone agrees to nothing).
+  if (!VAGUE.test(core) && !VAGUE.test(core.replace(/^(?:哦+|噢+|喔+)[\s,，、]*/u, ''))) return null;
   // "好 4821": naming the code makes it explicit.
   return CODE.test(t) ? 'explicit' : 'vague';
 }
@@ -102,6 +113,8 @@ const WAIT_LEAD = /^(?:先|你)?(?:等一下|等一等|等等|等下|等会儿?|
 const DELIBERATE =
   /^(?:我|让我|容我|等我)?(?:再|先|还得|还要|得)?(?:想想|想一想|想一下|考虑(?:一下|考虑)?|琢磨(?:一下)?|斟酌(?:一下)?|商量(?:一下)?|看看|核实(?:一下)?|核对(?:一下)?|问(?:一下|下|问)(?:店长|老板|经理|领导|主管|总部|区域|同事|他|她|别人|[\p{Script=Han}]{2,3})?)(?:再说)?(?:吧|啊|哈|哦)?$|^(?:let me|i'?ll|i need to|i have to|i'?d like to|i want to|i should|i gotta|i'?ve got to) (?:first )?(?:think|(?:double[- ]?)?check|ask|sleep on|talk to|run it by|confirm with|verify|review)|^give me a (?:sec|second|minute|moment)|^(?:i'?m )?not (?:so |too |really |quite )?sure(?: about (?:this|that|it))?$|^on second thoughts?\b|^(?:hold|leave) (?:it|that|this)(?: for now| there)?$|^(?:hold|put) (?:it|that|this) on hold$|^(?:我)?(?:还)?不(?:太)?确定$|^(?:我)?再(?:考虑|想|斟酌|琢磨)(?:考虑|想|一下|下)?(?:吧|啊|哈)?$/iu;
 
+/** A time to come, then at most 再 and a bare verb ("明天再弄吧", "回头再办", "下周再发吧", "改天吧"). */
+const DEFER_ONLY_ZH = /^(?:那|就)?(?:明天|后天|下周[一二三四五六日天]?|下个?月|改天|回头|晚点|晚些|过两天|过几天|下次|以后|等会儿?|待会儿?|下午|晚上|今晚|周末|月底|节后)(?:再)?(?:弄|搞|办|做|处理|发|开|打|加|扣|转|导|导出|停|说|看|讲)?(?:吧|哈|啊|呗)?$/u;
 /** A deferral that is the whole answer, in English ("hold off till monday", "maybe later", "let's do it tomorrow"). */
 const PUT_OFF = /^(?:(?:(?:ok(?:ay)?|hmm+|well|actually|no|nah)[,.\s]+)?(?:let'?s |maybe |we(?:'ll| will| can|'d better) |can we |i'?ll )?(?:hold off|later|not now|not today|tomorrow|next week|another (?:day|time)|some other time|do (?:it|this|that) (?:later|tomorrow|next week|another (?:day|time))|leave (?:it|this|that) (?:for|till|until) (?:later|tomorrow|now)))(?:[\s,.!]+(?:till|until|til|on|off|after|by|before|next|this|the|then|today|tomorrow|for|now|please|pls|ok|okay|it|that|(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|week|month|morning|afternoon|evening|recall|export|tagging|tag|coupons?|points|deduction))*[\s,.!]*$/i;
 
@@ -125,6 +138,8 @@ export function holdsBack(text: string): boolean {
   // Assent followed by a deferral ("嗯 等我问问店长", "好 明天再说"), or a deferral that is the whole
   // answer ("等会儿再说", "回头再看"): not now, so not at all (the user asks again).
   if (mood.deferred && ((rest && rest !== t && analyseMood(rest).deferred) || DEFER_END_ZH.test(t))) return true;
+  // "明天再弄吧", "改天再说", "下周再发吧": a time to come and at most a bare verb — the held action put off, nothing else named.
+  if (mood.deferred && DEFER_ONLY_ZH.test(rest || t)) return true;
   // "hold off till monday", "later", "let's do it tomorrow": a deferral that names nothing else puts the held action off.
   if (mood.deferred && PUT_OFF.test(t)) return true;
   return TAKE_WORD.test(t) && (mood.negated || mood.deferred);

@@ -53,6 +53,19 @@ export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无�
  * "报表等会儿再说 先给王芳加100分 生日"): the put-off clause, then what is asked after (你)先.
  */
 export const DEFER_INSTEAD_ZH = /^\s*(.*?(?:晚点|晚些|等会儿?|待会儿?|回头|稍后|改天)\s*再?\s*(?:看|说|弄|处理|查|管)[了吧]?)[\s，,。；;!！]*(?:你|您)?先\s*(\S.*)$/su;
+/**
+ * One clause of a message that refuses what it names ("别删李娜的投诉过标签", "不是要扣分", "不用打了", "别导出"): a refusal
+ * word opening it, or a refusal of the verb closing it. Read clause by clause (mood.ts insteadOf) when another clause asks
+ * for something of its own.
+ */
+export const REFUSING_CLAUSE_ZH = /^(?:那个)?(?:先|暂时|也)?(?:别|不用|不要|不必|无需|甭|没必要|不是要|不是想|先不)|(?:先别|先不|别|不用|不要|不必|甭)[^\s，,。；;!！]{0,3}?了?$/u;
+/** What replaces a refused value in the next clause ("改成流失风险", "是要加", "换成…"): the same write, said anew. */
+export const REPLACING_ZH = /^(?:而?是要|改成|改为|换成|换|而是)/u;
+/**
+ * How a clause asked beside a refusal opens: an order's own words (把 / 给 / 帮 …, 先 / 就 / 直接, 是要 / 改成), never a
+ * statement ("王芳只是路过打个招呼", "她已经加过了", "我看看名单", "只是看看": why the refusal, not another request).
+ */
+export const ASKED_OPENS_ZH = /^(?:那个\s*)?(?:把|给|帮|替|为|对|先|就(?!是)|只(?!是)|直接|再|请|麻烦|你(?:帮|给|把|先|就)|而?是要|改成|改为|换成|而是|查|看(?!看))/u;
 export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*[,.;!]+\s*((?:just|only|simply)\s+\S.*)$/is;
 
 /**
@@ -133,6 +146,8 @@ export const NEG_END_EN = /(?:never ?mind|forget it|no need|not now|scratch that
  * 算了 then 还是 / 那就 / 干脆 and the instruction ("算了还是发吧", "算了 那就加上吧") gives up the hesitation, not the
  * action: the 算了 is no negation there. A negation after it still is ("算了 还是不要给她打了").
  */
+/** "算了打上吧", "算了 发吧": giving up the doubt, then the bare order — the whole message; its 算了 negates nothing. */
+export const NEVER_MIND_THEN_VERB = /^(?:算了吧?|不管了)[\s，,。!！…]*(?:给[她他它]|帮[她他])?[^\s，,。；;不别没甭再]{1,3}吧$/u;
 export const NEVER_MIND_THEN_DO = /(?:算了吧?[\s，,。!！…]*)+(?=那?(?:还是|就|干脆|直接))/g;
 /** A negation right after a preposition modifies the object ("给不要辣的会员"), not the instruction. */
 export const OBJECT_PREPOSITION = /[给把对为向跟和]$/;
@@ -197,7 +212,9 @@ export const CONSEQUENCE_ZH = /(?:再[^，,。；;!！?？]{1,15}|(?:不然|否�
  * no supposition as CONSEQUENCE_ZH reads it — the member wants it handled now, so a member's hand-off goes ahead (gate-member.ts)
  * while every other write stays a consequence threatened. The two readings of 再…就… sit together so they cannot drift apart.
  */
-export const ESCALATION_THREAT_ZH = /(?:再|还|要是|如果)不(?:处理|解决|管|给(?:个|我)?(?:说法|答复|交代)|回复|联系我?)[^，,。；;!！?？]{0,6}?(?:我|的话我?)?就[^，,。；;!！?？]{0,8}?(?:12315|消协|投诉|差评|曝光|报警|媒体|市场监管)/;
+export const ESCALATION_THREAT_ZH = /(?:再|还|要是|如果)不(?:处理|解决|管|给(?:个|我)?(?:说法|答复|交代)|回复|联系我?)[^，,。；;!！?？]{0,6}?(?:我|的话我?)?就[^，,。；;!！?？]{0,8}?(?:12315|12345|消协|投诉|差评|曝光|报警|媒体|市场监管|工商|总部|微博|朋友圈|抖音|小红书|点评|网上|上网|起诉|告你们)/;
+/** The same threat in English, a complaint taken further unless someone acts ("I'll report you to HQ if nobody calls me back"). */
+export const ESCALATION_THREAT_EN = /\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna)\s+(?:report|complain about|expose|sue|post about|review|go to|call|write to)\b[^.?!]{0,40}\b(?:if|unless)\b[^.?!]{0,30}\b(?:nobody|no one|you don'?t|you do not|not|never|doesn'?t|don'?t|call|sort|fix|handle|respond|reply|get back)/i;
 
 export const HYPO_END_ZH = /(?:会怎样|会怎么样|会如何|会咋样|会有什么(?:影响|效果|后果)?|的话|效果如何)$/;
 /**
@@ -218,6 +235,11 @@ export const MIGHT_AS_WELL = /(?:(?:干脆|索性)[^，,。；;\s]+|(?:^|[\s，,
  * "开玩笑的", "出了事你负责啊"): the user does not mean it, so it is read as a supposition, never an order.
  */
 // "反正公司有钱", "反正不是我出钱": irony about who pays; 呵呵 closing a request (and the eye-roll emoji) is the web's sneer, not a smile; "干脆把会员全删了算了", "…清零了算了", "省得烦": exasperation, "might as well".
+/**
+ * A joke closed by a laugh, then a request of its own ("你要是敢发错我就投诉你 哈哈 给流失名单发30元券"): the laugh ends the joke,
+ * and the words after it are read as the message (mood.ts) — never the joke's threat or supposition.
+ */
+export const LAUGH_THEN = /^(.+?)(?:哈哈+|嘿嘿+|嘻嘻|hhh+|lol|haha+)[\s，,。.!！~～]+(\S.*)$/iu;
 export const NOT_MEANT_ZH =
   /开(?:个)?玩笑|开(?:什么|啥|哪门子)玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|呵{2,}[!！~～。.…]*$|😂|🤣|🙄|😏|🙃/;
 export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b|\b(?:lol|lmao|haha+)[!.]*$/i;
@@ -268,6 +290,18 @@ export const REPORTED_CUSTOMER_NAME_ZH = new RegExp(
   String.raw`(?:客户|顾客|客人|会员)([\p{Script=Han}]{2,3}?)(?:(?:那边|那儿|那里|本人|自己|刚才?|也|又)?(?:说|让|叫|要求|希望|想让)|${WISHED_WHEN_SAID})(?!的|过)`,
   'u',
 );
+/**
+ * What someone said, then after a pause what they asked the user to do ("她说要投诉 让我给她开个单", "李娜说卡坏了 叫我帮她
+ * 报修"): 让我 / 叫我 / 要我 still theirs — the subject of the first clause goes on; no go-ahead of the user's own. The
+ * words before 说 are a pronoun, a customer word or a name (mood.ts).
+ */
+export const SAID_THEN_ASKED_ZH = /^([\p{Script=Han}]{1,3}?)(?:刚才?|刚刚|又|也|那边|在电话里)?(?:说|讲|反映)[^\s，,。；;]*[\s，,。；;]+(?:又|还|就|然后)?(?:让|叫|要)我(?!们)/u;
+/**
+ * What someone said as a fact, then after a pause the user's own order to the bot ("李娜说储值卡能用了 T…你帮我关掉",
+ * "老板说活动结束了 你帮我停掉召回"): the order is the user's — a wish (说要 / 说想 / 说让 …) or a permission (说可以) is not
+ * a fact, and "老板说 帮我…" with nothing said before the pause may quote the boss.
+ */
+export const SAID_THEN_OWN_ZH = /^[^\s，,。；;]{1,6}?(?:说|讲|反映)(?!要|想|让|叫|希望|可以|同意|行|没问题|ok)[^\s，,。；;]{2,}[\s，,。；;]+[^\s，,。；;]*?(?:你帮我|你给我|你帮忙|麻烦你|请你|你就)/iu;
 export const REPORTED_NAME_EN = /^([\p{Script=Han}]{2,3})\s*(?:said|says|told us|wants|wanted|asked(?: for| us)?)\b/iu;
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseMood, type Mood } from './mood.ts';
+import { analyseMood, insteadOf, type Mood } from './mood.ts';
 
 /**
  * do = an affirmative instruction; polite = affirmative, asked politely; the others name the
@@ -457,5 +457,40 @@ describe('session 24: a tag question at the end (是吧 / 对吧 / 没错吧 / �
   it.each(['那就发吧', '记一下吧', '就这样吧', '给王芳开个报修单吧', '行吧 给她加100分 生日'])('%s stays an order (吧 after anything but 是/对/没错)', (text) => {
     const m = analyseMood(text);
     expect(m.affirmative, JSON.stringify(m.cues)).toBe(true);
+  });
+});
+
+describe('session 25 (s25-harm): relays, refusals beside a request, a joke closed by a laugh', () => {
+  it.each(['她说要投诉 让我给她开个单', '李娜说卡坏了 叫我帮她报修', '客人说菜凉了 要我给她记一笔'])('%s: what someone said, then what they asked the user to do — relayed', (text) => {
+    const m = analyseMood(text);
+    expect(m.reported, JSON.stringify(m.cues)).toBe(true);
+    expect(m.relayedForService).toBe(false);
+  });
+  it.each(['李娜说储值卡能用了 T20261121000002你帮我关掉', '王芳说包间空调修好了 你帮我把工单改成已解决'])('%s: a fact relayed, then the user\'s own order to the bot', (text) => {
+    expect(analyseMood(text).affirmative).toBe(true);
+  });
+  it.each(['老板说要给周杰加100分', '老板说 你帮我给周杰加100分', '老板说可以 你帮我发'])('%s stays relayed (a wish, a quote, a permission)', (text) => {
+    expect(analyseMood(text).reported).toBe(true);
+  });
+  it.each([
+    ['别删李娜的投诉过标签 把新客从刘洋那去掉', '别删李娜的投诉过标签', '把新客从刘洋那去掉'],
+    ['不是要扣分 是要加 给陈静加80分', '不是要扣分', '是要加 给陈静加80分'],
+    ['先建个人群包 5级的 别导出', '别导出', '先建个人群包 5级的'],
+    ['那个 周杰的召回中标签 不用打了 改成流失风险', '不用打了', '改成流失风险'],
+  ])('%s: the refusing clause wherever it stands, what is asked beside it', (text, refused, asked) => {
+    expect(insteadOf(text)).toEqual({ refused, asked });
+  });
+  it.each(['先别发 我再想想', '小刘客户转给王店长的事先别做 她还没离职', '不用了 谢谢'])('%s asks nothing else', (text) => {
+    expect(insteadOf(text)).toBeNull();
+  });
+  it('reads the request after a laugh, not the joke before it', () => {
+    expect(analyseMood('要是发错了我就扣你工资 哈哈 给流失名单发20元券').affirmative).toBe(true);
+    expect(analyseMood('给流失名单发券 哈哈 开玩笑的').affirmative).toBe(false);
+  });
+  it.each(['算了打上吧', '算了 发吧'])('%s: giving up the doubt, then the bare order', (text) => {
+    expect(analyseMood(text).affirmative).toBe(true);
+  });
+  it.each(['算了吧', '算了 不发吧', '算了 再说吧'])('%s still refuses or puts off', (text) => {
+    expect(analyseMood(text).affirmative).toBe(false);
   });
 });

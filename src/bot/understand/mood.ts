@@ -1,5 +1,6 @@
 import { toSimplified } from '../../intents/router/traditional.ts';
 import { isSurname, startsWithSurname, titledSurname } from '../../intents/router/names.ts';
+import { writesNamedIn } from '../../intents/router/action-words.ts';
 import * as L from './lexicon.ts';
 
 /**
@@ -43,11 +44,38 @@ export function insteadOf(text: string): { refused: string; asked: string } | nu
   const later = L.DEFER_INSTEAD_ZH.exec(t);
   if (later && acts(later[2]!)) return { refused: later[1]!.trim(), asked: later[2]!.trim() };
   const m = L.INSTEAD_ZH.exec(t) ?? L.INSTEAD_EN.exec(t);
-  if (!m) return null;
+  if (!m) return refusedClause(t, acts);
   const refused = m[1]!.trim();
   const asked = m[2]!.trim();
   // Both name an action: the refused one a write ("不用了" refuses nothing named), the asked one a write or a look ("先看看流失名单").
   return acts(refused) && (acts(asked) || L.VIEW_ZH.test(asked)) ? { refused, asked } : null;
+}
+
+/**
+ * The same read clause by clause, wherever the refusing clause stands ("别删李娜的投诉过标签 把新客从刘洋那去掉", "不是要扣分
+ * 是要加 给陈静加80分", "先建个人群包 5级的 别导出"): exactly one clause refuses a verb of its own, and the others — with no
+ * refusal of their own — ask an instruction verb or replace the refused value ("改成流失风险"). Refused is that clause; asked
+ * the others, in order.
+ */
+function refusedClause(t: string, acts: (s: string) => boolean): { refused: string; asked: string } | null {
+  const clauses = t.split(/[\s，,。；;!！]+/u).filter(Boolean);
+  if (clauses.length < 2) return null;
+  const refusing = clauses.filter((c) => L.REFUSING_CLAUSE_ZH.test(c));
+  if (refusing.length !== 1) return null;
+  const refused = refusing[0]!;
+  if (!acts(refused) && !/不用|不要|别/.test(refused)) return null;
+  if (clauses.some((c) => c !== refused && L.NEG_ZH.test(c.replace(L.NOT_A_BIE, '__')))) return null;
+  const at = clauses.indexOf(refused);
+  const asks = (part: string[]) => part.some((c) => acts(c) || L.VIEW_ZH.test(c));
+  // What follows the refusal is what is asked (a topic before it belongs to the refusal: "周杰的召回中标签 不用打了 改成…");
+  // with nothing asked after it, what came before ("先建个人群包 5级的 别导出").
+  const after = clauses.slice(at + 1);
+  if (after[0] && L.ASKED_OPENS_ZH.test(after[0]) && (asks(after) || L.REPLACING_ZH.test(after[0]))) return { refused, asked: after.join(' ') };
+  const before = clauses.slice(0, at);
+  // Refused last: only a write of its own, none said before it ("建个单 等等 别建" takes the ticket back).
+  const named = writesNamedIn(refused);
+  const said = new Set(writesNamedIn(before.join(' ')));
+  return after.length === 0 && before[0] !== undefined && (L.ASKED_OPENS_ZH.test(before[0]) || L.VERB_ZH.test(before[0].slice(0, 2))) && asks(before) && named.length > 0 && !named.some((w) => said.has(w)) ? { refused, asked: before.join(' ') } : null;
 }
 
 /** The message split at its first instruction verb: the frame before it, the verb, what follows. */
@@ -99,6 +127,15 @@ export function analyseMood(raw: string): Mood {
   // reading depends on the text alone, so the last texts' readings are kept, frozen.
   const known = MOODS.get(raw);
   if (known) return known;
+  // A joke closed by a laugh, then a request: the request's own mood (the joke's 要是…就 supposes nothing of it).
+  const laugh = L.LAUGH_THEN.exec(toSimplified(raw.normalize('NFKC')));
+  if (laugh && (L.VERB_ZH.test(laugh[2]!) || L.VERB_EN.test(laugh[2]!)) && !L.NOT_MEANT_ZH.test(laugh[2]!) && !L.NOT_MEANT_EN.test(laugh[2]!)) {
+    const after = analyseMood(laugh[2]!);
+    const mood = { ...after, cues: [`laugh:${laugh[1]!.trim()}`, ...after.cues] };
+    Object.freeze(mood.cues);
+    MOODS.set(raw, Object.freeze(mood));
+    return mood;
+  }
   const instead = insteadOf(raw);
   const mood = instead ? { ...readMood(instead.asked), refused: instead.refused } : readMood(raw);
   if (instead) mood.cues.unshift(`instead:${instead.refused}`);
@@ -127,7 +164,7 @@ function readMood(raw: string): Mood {
   // For 别 as "don't", mask 别的 / 别人 … (other, someone else).
   // …and 算了 that gives up a hesitation before the instruction ("算了还是发吧"): no negation.
   // …and what someone said before a pause ("她说储值卡不能用了 帮她…"): their problem's 不, not the user's (SAID_CLAUSE_ZH).
-  const negHead = f.head.replace(L.NOT_A_BIE, '__').replace(L.NEVER_MIND_THEN_DO, ' ').replace(L.SAID_CLAUSE_ZH, '__');
+  const negHead = f.head.replace(L.NOT_A_BIE, '__').replace(L.NEVER_MIND_THEN_DO, ' ').replace(L.NEVER_MIND_THEN_VERB.test(text) ? /^(?:算了吧?|不管了)/u : /$^/u, ' ').replace(L.SAID_CLAUSE_ZH, '__');
   const negTail = f.tail.replace(L.NOT_A_BIE, '__');
   // A plain command's object may carry its mood ("召回券先别发", "召回做得怎么样了"); dictated content never does.
   const scan = f.content ? f.head : `${f.head} ${f.tail}`;
@@ -200,10 +237,14 @@ function readMood(raw: string): Mood {
   const authority = L.REPORTED_AUTHORITY_ZH.exec(f.verb ? f.head : text)?.[0];
   const person = L.REPORTED_PERSON_ZH.exec(f.head)?.[0];
   const english = L.REPORTED_EN.exec(f.verb ? f.head : text)?.[0];
-  const reported = cue('reported', authority) || cue('reported', person) || cue('reported', english) || cue('reported', relayedByName(text));
+  // A fact relayed, then the user's own order to the bot ("李娜说储值卡能用了 T…你帮我关掉"): the order is theirs.
+  const ownAfterSaid = L.SAID_THEN_OWN_ZH.test(text);
+  if (ownAfterSaid) cues.push('own-after-said');
+  const asked = saidThenAsked(text);
+  const reported = cue('reported', asked) || (!ownAfterSaid && (cue('reported', authority) || cue('reported', person) || cue('reported', english) || cue('reported', relayedByName(text))));
   // Only a member's or customer's words (by name, 客人说, "the customer said"), then the staff member's own service request after a pause.
   const byMember = (hit: string | undefined) => !hit || L.RELAYED_MEMBER.test(hit);
-  const relayedForService = reported && !person && byMember(authority) && byMember(english) && L.OWN_SERVICE_REQUEST.test(text);
+  const relayedForService = reported && !asked && !person && byMember(authority) && byMember(english) && L.OWN_SERVICE_REQUEST.test(text);
   if (relayedForService) cues.push('relayed-for-service');
 
   return {
@@ -243,6 +284,14 @@ function relativeVerb(f: Frame): string | null {
   // The records a relative verb names are a noun, not a later instruction ("登记的那些记录呢", "刚才登记的那条记录呢").
   const later = f.tail.slice(1).replace(L.RECORDS_NOUN, '');
   return L.VERB_ZH.test(later) ? null : `${f.verb}${f.tail[0]}`;
+}
+
+/** "她说要投诉 让我给她开个单": what someone said, then what they asked the user to do — their wish, relayed. */
+function saidThenAsked(text: string): string | null {
+  const m = L.SAID_THEN_ASKED_ZH.exec(text);
+  if (!m) return null;
+  const who = m[1]!;
+  return /^(?:他|她|他们|她们|客人|顾客|客户|会员|老板|店长|领导|总部|经理|主管)$/.test(who) || namesPerson(who) ? m[0] : null;
 }
 
 /** "陈静说想要…", "李娜要求我们…", "陈静 said she wants …": a named person's words, when the words before the verb of saying are a name. */

@@ -79,7 +79,7 @@ export function routingText(text: string, audience: 'staff' | 'member'): string 
     // One action refused, another asked instead ("不用建工单 就记一下 …"): the router reads what is asked; the gate
     // declines the refused one if that is what is found (src/bot/gate.ts moodFor).
     const instead = insteadOf(out);
-    if (instead) out = instead.asked.replace(/^(?:就|只要?|直接|光|仅|先|just|only|simply)\s*/i, '');
+    if (instead) out = withRefusedMember(instead.asked.replace(/^(?:就|只要?|直接|光|仅|先|just|only|simply)\s*/i, ''), instead.refused);
     const lead = POLARITY_LEAD.exec(out);
     if (lead && [...out.slice(lead[0].length).replace(/[\s\p{P}了吧啊呢]/gu, '')].length >= 3) out = out.slice(lead[0].length);
   }
@@ -98,4 +98,23 @@ export function routingText(text: string, audience: 'staff' | 'member'): string 
 export function afterGivingUp(text: string): string {
   const gaveUp = GIVE_UP_LEAD.exec(text.normalize('NFKC'));
   return gaveUp ? text.normalize('NFKC').slice(gaveUp[0].length) : text;
+}
+
+/** A phone or member number, or a name right after 给 / 帮 / 把 / 替 and before a write's verb ("别给王芳加分"). */
+const REFUSED_ID = /(?:\+?86[\s-]?)?1[3-9]\d{9}|M\d{8}/i;
+const REFUSED_NAME = /(?:给|帮|把|替)\s*([\p{Script=Han}]{2,3}?)\s*(?:的|身上的?)?(?:加|扣|打|发|去掉|删|建|开|记|转|改|升|降|VIP)/u;
+/** A pointer of the asked clause at the member of the refused one ("她的订单", "his orders"). */
+const POINTER_ZH = /[她他](?=的)/u;
+const POINTER_EN = /\b(?:his|her|their)\b/i;
+
+/**
+ * The asked clause points at the member the refused clause named ("不用给王芳加分 先看下她的订单", "don't tag 13800000006 as VIP,
+ * just show me his orders"): the router reads that member — the refused clause is dropped from what it reads, its member is not.
+ */
+function withRefusedMember(asked: string, refused: string): string {
+  const id = REFUSED_ID.exec(refused)?.[0];
+  if (id && (POINTER_ZH.test(asked) || POINTER_EN.test(asked)) && !REFUSED_ID.test(asked)) return `${asked} ${id}`;
+  const name = REFUSED_NAME.exec(refused)?.[1];
+  if (name && POINTER_ZH.test(asked)) return asked.replace(POINTER_ZH, name);
+  return asked;
 }

@@ -71,6 +71,8 @@ const NEGATED_EN = /\b(?:not|never)\s+(?:going\s+to\s+|gonna\s+)?[a-z]+/gi;
 
 /** Whether the write `intent` has words of its own listed here (hasActionWord is true for any text of the others). */
 export const listsActionWords = (intent: string): boolean => intent in ACTION_WORDS;
+/** The writes whose own words a text says ("别导出" → segment.export): for telling which write a refusing clause refuses. */
+export const writesNamedIn = (text: string): string[] => Object.keys(ACTION_WORDS).filter((intent) => hasActionWord(intent, text, { refused: true }));
 
 /**
  * Whether `text` asks for the write `intent` in words (true for intents not listed). `refused`: also a verb under

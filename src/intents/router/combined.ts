@@ -7,6 +7,7 @@ import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
 import { asksForStaffWork, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
+import { ESCALATION_THREAT_EN, ESCALATION_THREAT_ZH } from '../../bot/understand/lexicon.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { detailedObjectOf, pairedAsksOf, pairedWritesOf } from './paired-asks.ts';
 import { isBareVerbQuestion, isContextOnly, isMistypedPhone, isVague } from './vague.ts';
@@ -333,6 +334,11 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
         if (asksForStaffWork(rules.text)) return withUnasked({ intent: fallback, slots: {}, confidence: TERSE_CONFIDENCE });
         const chat = audienceIntents.find((i) => i.rule.chat && !i.rule.fallback);
         if (chat && isPlanAfterAck(rules.text)) return withUnasked({ intent: chat.name, slots: {}, confidence: TERSE_CONFIDENCE });
+        // A complaint taken further unless someone acts ("I'll report you to HQ if nobody calls me back", "再不处理就发微博"):
+        // the member wants a person now — the hand-off, whose gate reads the threat (gate-member.ts).
+        if ((ESCALATION_THREAT_ZH.test(rules.text) || ESCALATION_THREAT_EN.test(rules.text)) && candidates.some((c) => c.label === 'handoff')) {
+          return withUnasked({ intent: 'handoff', slots: {}, confidence: TERSE_CONFIDENCE });
+        }
         if (NEXT_LEVEL.test(rules.text) && candidates.some((c) => c.label === 'my.level')) {
           const asLevel = asTerseReading(candidates, p, 'my.level');
           return withUnasked({ intent: 'my.level', slots: {}, confidence: asLevel[candidates.findIndex((c) => c.label === 'my.level')]! });

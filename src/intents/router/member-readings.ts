@@ -79,4 +79,16 @@ const CREDIT_QUESTION = /吗|么|没|有没有|怎么|为什么|为啥|\?|？/;
 export const asksForOthers = (text: string): boolean => FOR_OTHERS.test(text) || (FOR_OTHERS_LIST.test(text) && /发|送|推|召回/.test(text));
 /** Staff's work asked by a member: for other people (above), or a recall or points given to any account. */
 export const asksForStaffWork = (text: string): boolean =>
-  asksForOthers(text) || (RECALL_SENT.test(text) && !RECALL_QUESTION.test(text)) || (POINTS_GIVEN.test(text) && !CREDIT_QUESTION.test(text));
+  asksForOthers(text) || (RECALL_SENT.test(text) && !RECALL_QUESTION.test(text)) || pointsAsked(text);
+/**
+ * Points given, asked in its own clause: the question words read up to the next pause ("给我加500积分 上次没积上" asks for
+ * points — its 没 is the reason; "上次的积分怎么没加" asks whether they were credited).
+ */
+function pointsAsked(text: string): boolean {
+  const m = POINTS_GIVEN.exec(text);
+  if (!m) return false;
+  const start = text.slice(0, m.index).search(/[^，,。；;!！\s]*$/u);
+  const end = m.index + m[0].length + (/^[^，,。；;!！\s]*/u.exec(text.slice(m.index + m[0].length))?.[0].length ?? 0);
+  return !CREDIT_QUESTION.test(text.slice(start, end));
+}
+
