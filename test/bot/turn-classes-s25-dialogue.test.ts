@@ -29,6 +29,14 @@ const CLASSES: TurnClasses = {
     [SM, [['李娜的工单', 'member.tickets', { name: '李娜' }, 'answered'], ['储值卡那张 已经在跟了', 'ticket.update', { ticketNo: 'T20261121000002', status: 'in_progress' }, 'done']]],
     [SM, [['13800000001 的投诉单', 'member.tickets', { phone: '13800000001' }, 'answered'], ['帮他升级一下', 'ticket.update', { ticketNo: 'T20261121000001', escalate: true }, 'done']]],
   ],
+  'a ticket named by its member\'s name, that member\'s only open one ("X那张 …")': [
+    [SM, [['张伟那张 状态改为处理中', 'ticket.update', { ticketNo: 'T20261121000001', status: 'in_progress' }, 'done']]],
+    // 李娜 has two open tickets: the number is asked, nothing updated.
+    [SM, [['李娜那张 状态改为处理中', 'ticket.update', undefined, 'asked']]],
+  ],
+  'a ticket of the shown list picked by its kind in English ("the complaint one")': [
+    ['agent_01', [['show tickets of 13800000001', 'member.tickets', { phone: '13800000001' }, 'answered'], ['the complaint one, mark it resolved', 'ticket.update', { ticketNo: 'T20261121000001', status: 'resolved' }, 'done']]],
+  ],
   'a member of a shown list picked by description (store, tag), then a pronoun carries them': [
     [MK, [['流失名单', 'churn.list', {}, 'answered'], ['静安那位 最近的订单', 'member.orders', { memberNo: 'M00000008' }, 'answered'], ['给他打个召回中', 'tag.add', { memberNo: 'M00000008', tag: '召回中' }, 'done']]],
     [MK, [['流失名单', 'churn.list', {}, 'answered'], ['爱吃辣那个 档案', 'member.summary', { memberNo: 'M00000004' }, 'answered']]],
