@@ -6,6 +6,7 @@ import { CN_NUMERAL, parseNumber } from '../../intents/router/numbers.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
 import type { Services } from '../../services.ts';
+import { analyseMood } from '../understand/mood.ts';
 import { isViewRequest } from '../understand/requests.ts';
 import type { Candidate, Need } from './state.ts';
 import { ordinalChoice } from './ordinal.ts';
@@ -78,7 +79,8 @@ export async function tagAnswer(services: Services, raw: string): Promise<Answer
     const rest = strip(blank(text, [known.span]));
     // "商务宴请 他经常带客户来", "家庭客 她每次都带小孩来": the tag first, then why it fits them — said of the member, no
     // question and no request to see something — is still only the tag.
-    const why = known.span.start <= 2 && rest !== '' && pointsAtMember(rest) && !REMARK_ASKS.test(rest) && !isViewRequest(rest);
+    const restMood = analyseMood(rest);
+    const why = known.span.start <= 2 && rest !== '' && pointsAtMember(rest) && !REMARK_ASKS.test(rest) && !isViewRequest(rest) && !restMood.negated && !restMood.deferred && !restMood.hypothetical;
     return { slots: { tag: known.value }, bare: rest === '' || why };
   }
   const word = strip(text);

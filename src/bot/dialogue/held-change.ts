@@ -1,5 +1,7 @@
 import { peekAction } from '../confirmation.ts';
 import { anyWord, CORRECTION } from '../understand/lexicon.ts';
+import { holdsBack } from '../understand/assent.ts';
+import { analyseMood } from '../understand/mood.ts';
 import { correctionOf } from '../understand/routing-text.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
@@ -51,6 +53,10 @@ export function changeClause(said: string): string | null {
     rest = spaced[2] ?? '';
   }
   if (!rest || !(CHANGE_LEAD.test(head) || BARE_NUMBER.test(head)) || CHANGES_TOO.test(rest)) return null;
+  // "改成30 先别发", "改成2000 我再想想", "改成老客吧?": a remark that refuses, puts off, holds back or asks is no remark —
+  // the whole message is read as before.
+  const mood = analyseMood(rest);
+  if (mood.negated || mood.deferred || mood.hypothetical || mood.question || holdsBack(rest) || /[?？]/.test(rest)) return null;
   // A second figure that is the one wanted again ("30块的 就30吧") or the one replaced ("20太少了") is a remark, not a change.
   return head;
 }
