@@ -20,7 +20,7 @@ import { pickByStoreAndTrait, pickByTrait } from './pick-trait.ts';
 import { repeatedFor } from './repeat.ts';
 import { reportedQuestion } from './reported-question.ts';
 import { classifyUnmatched } from './short-reply.ts';
-import type { Pending } from './state.ts';
+import type { Candidate, Pending } from './state.ts';
 import { opensWithdrawn, REFUSAL, REFUSAL_LEAD } from './withdrawn.ts';
 
 /** "A 不对 是B", "A 哦不 B", "A 说错了 B": the answer given again after the correction, the last word said. */
@@ -73,7 +73,8 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     // Not for dictated words (content, a reason), where "不对" is part of what happened ("余额不对 是少了50").
     if (pending.kind === 'pick' || !['content', 'reason'].includes(pending.need)) said = SELF_CORRECTED.exec(said)?.[1]?.trim() || said;
     if (pending.kind === 'pick') {
-      answer = pickAnswer(said, pending.candidates) ?? (await pickByTrait(services, said, pending.candidates)) ?? (await pickByStoreAndTrait(services, said, pending.candidates));
+      // A trait first ("高价值那个"): said with a pointing word it would otherwise read as a name, 高价值.
+      answer = (await pickByTrait(services, said, pending.candidates)) ?? pickAnswer(said, pending.candidates) ?? (await pickByStoreAndTrait(services, said, pending.candidates));
       // "徐汇店的" with two of 徐汇 in the list: still a pick to make — asked again, the list kept ("VIP那个" may follow).
       if (!answer && narrowsWithoutPicking(said, pending.candidates)) {
         memory.savePending(pending);
@@ -152,7 +153,12 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
       freeText &&
       (routed.unasked?.intent === pending.intent ||
         ((routed.intent === intent.readCounterpart || routed.intent === CONFIRM_INTENT || namesNobody) && assentOf(msg.text) === null && !isViewRequest(msg.text) && (!ASKS.test(msg.text.normalize('NFKC').trim()) || reportedQuestion(msg.text))));
-    if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated || sameUnasked)) return null;
+    // "13800000003 那个新来的" to "哪一位？": a phone or number of one of the members listed, with words about them that add
+    // nothing to the request (the router reads a look-up of that number) — the pick, as if said alone.
+    const listedAnswer = pending.kind === 'pick' && !answer ? memberAnswer(said) : null;
+    const listedNumber = listedAnswer !== null && (getIntent(routed.intent)?.effect === 'read' || weak(actor, routed)) && isListed(listedAnswer.slots, (pending as Extract<Pending, { kind: 'pick' }>).candidates);
+    if (listedNumber) answer = listedAnswer;
+    if (!answer || !(answer.bare || weak(actor, routed, freeText ? pending.intent : undefined) || chat || restated || sameUnasked || listedNumber)) return null;
     if (content) {
       // The content the gate asked for: the request again with it, its member as first understood.
       const text = `${pending.text} ${msg.text.trim()}`;
@@ -171,6 +177,14 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     if (MEMBER_REF.some((k) => now[k] !== undefined)) for (const s of MEMBER_REF) delete base[s];
     const slots = { ...base, ...now, ...answer.slots };
     return prepare(memory, actor, intent, { intent: intent.name, slots, confidence: 1 }, pending.text, lang);
+  }
+
+  /** Whether a member answer's phone or member number is one of the members listed (a phone by the tail shown beside one only). */
+  function isListed(slots: Record<string, unknown>, candidates: readonly Candidate[]): boolean {
+    if (typeof slots.memberNo === 'string') return candidates.some((c) => c.memberNo === slots.memberNo);
+    if (typeof slots.phone !== 'string') return false;
+    const tail = slots.phone.slice(-4);
+    return candidates.filter((c) => c.tail === tail).length === 1;
   }
 
   /**

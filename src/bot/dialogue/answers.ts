@@ -1,10 +1,13 @@
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import { findDictionaryTags, findMemberNos, findPhones, blank } from '../../intents/router/extract.ts';
+import { pointsAtMember } from '../../intents/router/member-pointer.ts';
 import { hanName, titledSurname } from '../../intents/router/names.ts';
 import { CN_NUMERAL, parseNumber } from '../../intents/router/numbers.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
 import type { Services } from '../../services.ts';
+import { analyseMood } from '../understand/mood.ts';
+import { isViewRequest } from '../understand/requests.ts';
 import type { Candidate, Need } from './state.ts';
 import { ordinalChoice } from './ordinal.ts';
 
@@ -72,10 +75,20 @@ export async function tagAnswer(services: Services, raw: string): Promise<Answer
   const text = simplified(raw);
   const known = findDictionaryTags(text, (await tagDictionary(services)).map((t) => t.name))[0];
   const strip = (s: string) => residue(s.replace(/标签|打上|打个|打|贴上|贴个|贴|加上|加个|加|个|\btag\b|\bas\b/gi, ' '));
-  if (known) return { slots: { tag: known.value }, bare: strip(blank(text, [known.span])) === '' };
+  if (known) {
+    const rest = strip(blank(text, [known.span]));
+    // "商务宴请 他经常带客户来", "家庭客 她每次都带小孩来": the tag first, then why it fits them — said of the member, no
+    // question and no request to see something — is still only the tag.
+    const restMood = analyseMood(rest);
+    const why = known.span.start <= 2 && rest !== '' && pointsAtMember(rest) && !REMARK_ASKS.test(rest) && !isViewRequest(rest) && !restMood.negated && !restMood.deferred && !restMood.hypothetical;
+    return { slots: { tag: known.value }, bare: rest === '' || why };
+  }
   const word = strip(text);
   return word && word.length <= 16 && !/\s/.test(word) ? { slots: { tag: word }, bare: false } : null;
 }
+
+/** A remark that asks something ("他的订单呢", "她是不是VIP"): no reason beside a tag. */
+const REMARK_ASKS = /[?？吗么呢]|是不是|有没有|多少|几[个次单]|看看|看下|查/u;
 
 const MINUS = /扣除|扣减|扣掉|扣|减去|减少|减|兑换|deduct|subtract|remove|redeem/i;
 const POINTS = new RegExp(`^(?:(增加|加上|加|补发|补|赠送|送|奖励|add|give|award|\\+)|(扣除|扣减|扣掉|扣|减去|减少|减|deduct|subtract|remove|-))?\\s*(\\d[\\d,]*|${CN_NUMERAL}+)\\s*(?:个)?\\s*(?:积分|分|points?|pts)?\\s*(.*)$`, 'i');
@@ -161,12 +174,16 @@ function byPhoneTail(raw: string, candidates: readonly Candidate[]): Candidate |
 /** "静安那个", "徐汇店的那位", "the one at 静安": the member of the list whose home store the reply names. */
 const BY_STORE = /^(?:就是|是|要|选|the one (?:at|in|from) )?\s*([\p{Script=Han}A-Za-z]{2,12}?)\s*(?:店)?(?:的)?(?:那个|那位|这个|这位|那一个|那一位)(?:会员|客户)?(?:吧|呢|啊)?$|^the one (?:at|in|from) ([\p{Script=Han}A-Za-z ]{2,24})$/iu;
 
+/** "那个静安的", "那位徐汇店的": the pointing word first, the store after it. */
+const THAT_ONE_OF_STORE = /^(?:就是|是|要|选)?\s*(?:那个|那位|这个|这位)\s*([\p{Script=Han}A-Za-z]{2,12}?)\s*(?:店)?的(?:会员|客户)?(?:吧|呢|啊)?$/u;
+
 /** The members of `candidates` whose home store contains the words the reply names; null when it names no store. */
 function byStore(raw: string, candidates: readonly Candidate[]): Candidate[] | null {
   const said = simplified(raw).replace(/[\s。.!！?？]+$/u, '').replace(/(?<=\p{Script=Han})[吧呢啊]$/u, '');
   // "静安那个张伟": the name the list is of, said again after the store, adds nothing.
   const named = candidates.map((c) => c.name).find((n) => n && said.length > n.length && said.endsWith(n) && /(?:那个|那位|这个|这位)\s*$/u.test(said.slice(0, -n.length)));
-  const m = BY_STORE.exec(named ? said.slice(0, -named.length).trim() : said);
+  const bare = named ? said.slice(0, -named.length).trim() : said;
+  const m = BY_STORE.exec(bare) ?? THAT_ONE_OF_STORE.exec(bare);
   const words = (m?.[1] ?? m?.[2])?.trim().replace(/店$/u, '');
   if (!words || words.length < 2) return null;
   const found = candidates.filter((c) => c.store?.includes(words));

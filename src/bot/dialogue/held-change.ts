@@ -1,5 +1,7 @@
 import { peekAction } from '../confirmation.ts';
 import { anyWord, CORRECTION } from '../understand/lexicon.ts';
+import { holdsBack } from '../understand/assent.ts';
+import { analyseMood } from '../understand/mood.ts';
 import { correctionOf } from '../understand/routing-text.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { SMALLTALK, type DialogueContext, type Plan, type Turn } from './context.ts';
@@ -30,6 +32,33 @@ const MAKE_IT = new RegExp(`${MAKE_IT_LEAD.source}(?!to\\b|into\\b)\\S`, 'i');
 export function heldChangeText(text: string): string | null {
   const rest = text.replace(EN_INTERJECTION, '');
   return CHANGE_LEAD.test(rest) || MAKE_IT.test(rest) ? rest : null;
+}
+
+/** A clause that changes something itself: a change verb, or a correction word. */
+const CHANGES_TOO = new RegExp(`改|换|${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])}|\\b(?:change|make|switch|no|not)\\b`, 'iu');
+/**
+ * The change said first, a remark after it ("改成30吧 20太少了", "改成2000 她是老客", "30块的 就30吧"): the first clause when
+ * it is a change of its own (a change verb or a bare figure) and what follows changes nothing itself (no change verb, no
+ * correction word — "改成30 不对 改成40" stays whole). Null when the message is one clause.
+ */
+export function changeClause(said: string): string | null {
+  const m = /^(\S+?)[\s，,。!！]+(\S.*)$/u.exec(said.trim());
+  if (!m) return null;
+  let head = m[1]!;
+  let rest = m[2]!;
+  // "改成 30 吧 …": the figure after a spaced change verb belongs to the change.
+  const spaced = /^(\d+(?:\.\d+)?(?:块|元)?(?:钱)?(?:的)?(?:吧|啊)?)(?:[\s，,。!！]+(\S.*))?$/u.exec(rest);
+  if (/^(?:改成|换成|改为|换为|改|换)$/u.test(head) && spaced) {
+    head = `${head}${spaced[1]}`;
+    rest = spaced[2] ?? '';
+  }
+  if (!rest || !(CHANGE_LEAD.test(head) || BARE_NUMBER.test(head)) || CHANGES_TOO.test(rest)) return null;
+  // "改成30 先别发", "改成2000 我再想想", "改成老客吧?": a remark that refuses, puts off, holds back or asks is no remark —
+  // the whole message is read as before.
+  const mood = analyseMood(rest);
+  if (mood.negated || mood.deferred || mood.hypothetical || mood.question || holdsBack(rest) || /[?？]/.test(rest)) return null;
+  // A second figure that is the one wanted again ("30块的 就30吧") or the one replaced ("20太少了") is a remark, not a change.
+  return head;
 }
 
 /** A held action changed is held again whatever its new size (Plan.changesHeld): only 确认 runs it. */
@@ -68,7 +97,9 @@ export function heldChange({ services, getIntent, mayUse, prepare, weak, lookups
     // A bare number changing a held amount ("改成30的" after a 20-yuan recall) is that amount.
     // A correction's lead ("不对 换成老客", "不是20 是30的") rejects the figure it replaces: the change is what follows.
     // "还是20吧": the figure wanted instead, after the words of changing one's mind.
-    const said = instead ?? correction ?? changedMind(text) ?? changeText?.replace(MAKE_IT_LEAD, '') ?? text;
+    const whole = instead ?? correction ?? changedMind(text) ?? changeText?.replace(MAKE_IT_LEAD, '') ?? text;
+    // "改成30吧 20太少了", "改成2000 她是老客", "30块的 就30吧": the change, then a remark on why — the change is the first clause.
+    const said = changeClause(whole) ?? whole;
     const amountText = slotFor(heldIntent, 'amount') ? said.replace(BARE_NUMBER, '$1$2元$3') : said;
     const changed = refine(amountText, heldAnswer, await lookups(held.intent)) ?? refine(said, heldAnswer, await lookups(held.intent));
     if (changed && changed.intent === heldIntent && mayUse(actor, heldIntent) && Object.entries(changed.slots).some(([k, v]) => held.slots[k] !== v)) {

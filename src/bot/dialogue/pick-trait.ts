@@ -19,14 +19,28 @@ export async function pickByTrait(services: Services, raw: string, candidates: r
   if (!/(?:那个|那位|这个|这位|的)(?:会员|客户|人)?(?:吧|呢|啊)?$/u.test(said) || said.length > 20) return null;
   const core = said.replace(AROUND, '').trim();
   if (!core) return null;
+  // "高价值那位 VIP的", "VIP 又是高价值的": two traits said together must both be theirs.
+  const parts = core.split(/(?:的)?(?:那个|那位|这个|这位)?(?:[\s、,，]+|和|且|又是)/u).map((p) => p.trim()).filter(Boolean);
+  if (parts.length > 3) return null;
+  let left: readonly Candidate[] = candidates;
+  for (const part of parts) {
+    const having = await withTrait(services, part, left);
+    if (!having) return null;
+    left = having;
+  }
+  return only([...left]);
+}
+
+/** The candidates holding the trait that is the whole of `core` (a level or a dictionary tag); null when it is no trait. */
+async function withTrait(services: Services, core: string, candidates: readonly Candidate[]): Promise<Candidate[] | null> {
   const level = findLevel(core);
-  if (level && level.span.start === 0 && level.span.end === core.length) return only(candidates.filter((c) => c.level === level.value));
+  if (level && level.span.start === 0 && level.span.end === core.length) return candidates.filter((c) => c.level === level.value);
   const tag = findDictionaryTags(core, (await tagDictionary(services)).map((t) => t.name))[0];
   if (!tag || tag.span.start !== 0 || tag.span.end !== core.length) return null;
   const ids = candidates.flatMap((c) => (c.id === undefined ? [] : [c.id]));
   if (ids.length !== candidates.length) return null;
   const tags = await memberTagNames(services.sql, ids);
-  return only(candidates.filter((c) => tags.get(c.id!)?.includes(tag.value)));
+  return candidates.filter((c) => tags.get(c.id!)?.includes(tag.value));
 }
 
 const only = (found: Candidate[]): Answer | null => (found.length === 1 ? { slots: { memberNo: found[0]!.memberNo }, bare: true } : null);

@@ -27,6 +27,14 @@ const lookups: RefineLookups = {
 };
 
 describe('refine', () => {
+  it('reads "more rows" beside the number wanted as the count, no count asked ("再多看几个 前8", "a few more, top 8")', () => {
+    const last = { intent: 'churn.list', slots: { limit: 3 }, text: '流失名单 前3' };
+    expect(refine('再多看几个 前8', last, lookups)).toMatchObject({ intent: { name: 'churn.list' }, slots: { limit: 8 } });
+    expect(refine('多列一些 前10个', last, lookups)?.slots).toEqual({ limit: 10 });
+    expect(refine('a few more, top 8', last, lookups)?.slots).toEqual({ limit: 8 });
+    expect(refine('消费满1000的呢', { ...last, slots: { limit: 8 } }, lookups)?.slots).toEqual({ limit: 8, minSpend: '1000.00' });
+  });
+
   it('keeps earlier figures when a condition is added, a count said with 就够, or after a reaction to an empty answer', () => {
     const last = { intent: 'churn.list', slots: { limit: 5 }, text: '本店流失名单' };
     expect(refine('再加个条件 消费1000以上', last, lookups)?.slots).toEqual({ limit: 5, minSpend: '1000.00' });

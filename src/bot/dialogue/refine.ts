@@ -12,6 +12,9 @@ const LIST = /列出来|列一下|都有谁|都是谁|都谁|有谁|是谁|有�
 /** Words that mark a message as narrowing the last answer ("只看工单", "换成…", "only …"): the last intent's own words then refine it whatever the router made of them. */
 const NARROWING = /^(?:那就?|就)?(?:只要|只看|只显示|只列|只留|仅看|换成|换到|改成|改为|改看)|^(?:那就|就)(?:看|要|查)(?!看)|^(?:only|just)\b|\bonly[\s.!]*$/i;
 
+/** "再多看几个", "多列一些", "show more", "a few more": more rows of the same list (said beside the number wanted). */
+const MORE_ROWS = /(?:再)?多(?:看|列|显示|给|来|要)?(?:几|一些|一点|点)(?:个|位|条|名)?|(?:再)?多(?:看|列|显示)(?:一下|点)?|\b(?:show |give me |list )?(?:a few |some )?more\b/gi;
+
 /** A reaction to the last answer before a refinement ("没有？那…", "还是没有 换成…", "空的…", "nothing? then …"). */
 const REACTION_LEAD = /^(?:(?:还是)?没有(?:啊|呀|吗|哦)?|(?:是)?空的|一个都没有|哦|噢|嗯|nothing|none|empty)\s*[?？!！。，,.\s]+(?=\S)/i;
 
@@ -102,6 +105,8 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   // A calendar period ("本季度的呢", "10月的"): no slot of its own, read from the intent's text.
   const periods = periodWords(rest);
   if (periods.length) rest = blank(rest, periods);
+  // "再多看几个 前8", "多列几个 前10", "a few more, top 8": more rows asked, the number said beside — no count asked.
+  if (count) rest = rest.replace(MORE_ROWS, (m) => ' '.repeat(m.length));
   const verbs = { export: EXPORT.exec(rest), count: COUNT.exec(rest), list: LIST.exec(rest) };
   // Every such word goes ("名单里都有谁": 名单 and 都有谁 both say "list them").
   for (const [verb, m] of Object.entries(verbs)) {

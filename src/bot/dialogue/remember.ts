@@ -6,6 +6,8 @@ import type { TurnMemory } from '../memory.ts';
 import type { Actor, IntentResult } from '../types.ts';
 import { SMALLTALK, type DialogueContext, type Plan } from './context.ts';
 import { listedItems } from './list-pick.ts';
+import { shownMembers } from './shown-pick.ts';
+import { shownTickets } from './ticket-pick.ts';
 import { ambiguousMembers } from './member-list.ts';
 import { hasSlotNamed, namesMember, withoutMemberRefs } from './member-refs.ts';
 
@@ -49,7 +51,9 @@ export function answerMemory({ services, getIntent }: DialogueContext) {
       const slots = named ? { ...withoutMemberRefs(plan.route.slots), memberNo: found } : plan.route.slots;
       // The rows a list showed ("停掉第一个", "第一名的详细数据" point at them next).
       const items = listedItems(result.data);
-      memory.saveLast({ intent: plan.intent.name, slots, text: plan.text, ...(items ? { items } : {}) });
+      const tickets = shownTickets(result.data);
+      const members = shownMembers(result.data);
+      memory.saveLast({ intent: plan.intent.name, slots, text: plan.text, ...(items ? { items } : {}), ...(tickets ? { tickets } : {}), ...(members ? { members } : {}) });
     }
     return result;
   };

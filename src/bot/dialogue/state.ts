@@ -37,6 +37,27 @@ export interface LastAnswer {
   text: string;
   /** The rows the answer listed, in order (a recall's number, a member's number): what "停掉第一个", "第一名的详细数据" point at (list-pick.ts). */
   items?: ListedItem[];
+  /** The tickets the answer showed (a member's tickets, today's due ones): what "李娜那张", "投诉那个", "第一个" pick (ticket-pick.ts). */
+  tickets?: ShownTicket[];
+  /** The members the answer showed, with what describes them: what "那个静安的", "包间那个" pick (shown-pick.ts). */
+  members?: ShownMember[];
+}
+
+/** One member of a list the bot showed: their number, and their id, name, home store and the note or ticket beside them. */
+export interface ShownMember {
+  memberNo: string;
+  memberId?: number;
+  name?: string;
+  store?: string;
+  words?: string;
+}
+
+/** One ticket of a list the bot showed: its number and what staff may describe it by. */
+export interface ShownTicket {
+  ticketNo: string;
+  type: string;
+  title: string;
+  memberName?: string;
 }
 
 /** One row of a list the bot showed: the record's number or the member's. */

@@ -4,7 +4,7 @@ import type { TurnMemory } from '../memory.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
 import type { DialogueContext, Plan, Turn } from './context.ts';
 import { namesMember } from './member-refs.ts';
-import { focusTicket, shortTicketDigits, ticketBySuffix } from './ticket-ref.ts';
+import { focusTicket, namedMemberTicket, shortTicketDigits, ticketBySuffix } from './ticket-ref.ts';
 
 /** The update of a ticket: a follow-up may name its ticket by the end of its number, or not at all (ticket-ref.ts). */
 const TICKET_UPDATE = 'ticket.update';
@@ -60,7 +60,10 @@ export function ticketFollowUp({ services, getIntent, mayUse, prepare, weak }: D
     if (intent.name !== TICKET_UPDATE || route.slots.ticketNo !== undefined) return route;
     const digits = shortTicketDigits(msg.text);
     // No digits: "她那个工单改成处理中" — the member in focus's only ticket.
-    const ticketNo = digits ? await ticketBySuffix(services, msg, actor, digits, memory.focus()) : await focusTicket(services, msg, actor, memory.focus(), `${memory.previous?.text ?? ''} ${msg.text}`);
+    // Or "李娜那张改成处理中": the only open ticket of the member named.
+    const ticketNo = digits
+      ? await ticketBySuffix(services, msg, actor, digits, memory.focus())
+      : ((await focusTicket(services, msg, actor, memory.focus(), `${memory.previous?.text ?? ''} ${msg.text}`)) ?? (await namedMemberTicket(services, msg, actor)));
     return ticketNo ? { ...route, slots: { ...route.slots, ticketNo } } : route;
   }
 

@@ -1,4 +1,6 @@
+import { searchMembers } from '../../crm/customers/index.ts';
 import { listTickets, ticketNosEndingIn } from '../../crm/service/index.ts';
+import { hanName } from '../../intents/router/names.ts';
 import type { Services } from '../../services.ts';
 import type { Focus } from '../conversation.ts';
 import type { Actor, InboundMessage } from '../types.ts';
@@ -46,4 +48,27 @@ export async function focusTicket(services: Services, msg: InboundMessage, actor
   const { tickets } = await listTickets({ services, actor, channel: msg.channel, requestId: msg.requestId }, { memberId: focus.memberId });
   const spoken = tickets.length > 1 ? tickets.filter((t) => sharesWords(t.title, said)) : tickets;
   return spoken.length === 1 ? spoken[0]!.ticketNo : null;
+}
+
+/** "李娜那张", "王芳的工单", "李娜那单": a ticket pointed at by its member's name. */
+const NAMED_TICKET = /([\p{Script=Han}]{2,4}?)(?:的)?(?:那张(?:工单|单子?)?|那个工单|那单|的工单)/u;
+
+/**
+ * The whole number of the one open ticket (open or in progress) of the member named before 那张 / 的工单 ("李娜那张 改成处理中"),
+ * among the tickets the sender may see; null when the name opens no surname, or that member has none or several open.
+ */
+export async function namedMemberTicket(services: Services, msg: InboundMessage, actor: Actor): Promise<string | null> {
+  if (actor.kind !== 'staff') return null;
+  const run = NAMED_TICKET.exec(msg.text.normalize('NFKC'))?.[1];
+  // "给李娜那张…": the name at the end of the run.
+  const name = run && hanName(run);
+  if (!name) return null;
+  const access = { services, actor, channel: msg.channel, requestId: msg.requestId };
+  const { members } = await searchMembers(access, { name }, 5);
+  const theirs: string[] = [];
+  for (const m of members.filter((x) => x.name === name)) {
+    const { tickets } = await listTickets(access, { memberId: m.id, status: ['open', 'in_progress'] });
+    theirs.push(...tickets.map((t) => t.ticketNo));
+  }
+  return theirs.length === 1 ? theirs[0]! : null;
 }

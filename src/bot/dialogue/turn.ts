@@ -21,8 +21,11 @@ import { answerRefinement } from './refinement.ts';
 import { answerMemory } from './remember.ts';
 import { rowPick } from './row-pick.ts';
 import { seenMember } from './seen-member.ts';
+import { shownPick } from './shown-pick.ts';
 import { segmentInFocus, segmentNamedAgain } from './segment-focus.ts';
 import { ticketFollowUp } from './ticket-follow-up.ts';
+import { tagInstead } from './tag-instead.ts';
+import { ticketPick } from './ticket-pick.ts';
 import { transferParty } from './transfer-party.ts';
 import { cancelsNothing, unaskedWrites } from './unasked-write.ts';
 import { writeUndo as writeUndoOf } from './undo-write.ts';
@@ -48,11 +51,14 @@ export function createDialogue(deps: DialogueDeps) {
   const handOverTo = transferParty(ctx);
   const correctWrite = writeCorrection(ctx, focus);
   const undoWrite = writeUndoOf(ctx, focus);
+  const tagSaidInstead = tagInstead(ctx);
   const alsoThat = alsoFigure(ctx, focus);
   const correctAnswer = answerCorrection(ctx);
   const askAgainFor = anotherMember(ctx);
   const narrowTo = narrowToMember(ctx);
   const tickets = ticketFollowUp(ctx);
+  const pickTicket = ticketPick(ctx);
+  const pickShown = shownPick(ctx);
   const pickRow = rowPick(ctx);
   const seenAgain = seenMember(ctx);
   const refineLast = answerRefinement(ctx);
@@ -85,11 +91,14 @@ export function createDialogue(deps: DialogueDeps) {
       const plan =
         (await correctWrite(turn, held)) ??
         (await undoWrite(turn, held)) ??
+        (await tagSaidInstead(turn, held)) ??
         (await alsoThat(turn, held)) ??
         (await correctAnswer(turn, recent)) ??
         (await askAgainFor(turn, recent)) ??
         (await narrowTo(turn, recent)) ??
         (await tickets.sameTicket(turn)) ??
+        (await pickTicket(turn, recent)) ??
+        (await pickShown(turn, recent)) ??
         (await pickRow(turn, recent)) ??
         (await refineLast(turn, recent)) ??
         (await declineUnasked(turn, cancelsNothing(turn))) ??

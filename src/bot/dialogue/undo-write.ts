@@ -1,3 +1,4 @@
+import { REASON_SAID } from '../../intents/parse/service-text.ts';
 import { moodFor } from '../gate.ts';
 import { afterGivingUp } from '../understand/routing-text.ts';
 import { writeJustMade, type DialogueContext, type Plan, type Turn } from './context.ts';
@@ -17,6 +18,15 @@ const TAKE_BACK: Record<string, { intent: string; words: RegExp }> = {
 const KEPT = ['tag'];
 
 /**
+ * Points added or deducted by mistake, taken back ("加错了 扣回来吧 原因 误操作" right after 给周杰加50积分): the words for
+ * each direction of the write taken back.
+ */
+const POINTS_BACK = {
+  added: /扣回|撤回|撤销|\bundo\b|\btake (?:it|them|those|that|the points) back\b|\breverse (?:it|that)\b/i,
+  deducted: /加回|补回|还给|退回|撤回|撤销|\bundo\b|\bgive (?:it|them|those|the points) back\b|\breverse (?:it|that)\b/i,
+};
+
+/**
  * "算了 还是去掉吧" right after 给陈静加个流失风险标签 was done: the write just made, taken back — the same member (as the
  * write named them, by number when they are exactly one member) and the same figure (the tag). Why apart: it writes
  * from a message that names neither member nor figure, so it asks the most: only right after the previous turn's
@@ -28,6 +38,7 @@ export function writeUndo(ctx: DialogueContext, { byNumber, previousRefs }: Memb
   const { getIntent, mayUse, prepare } = ctx;
   return async function undoWrite({ msg, memory, actor, routed, lang }: Turn, held: boolean): Promise<Plan | null> {
     const { previous, wrote } = writeJustMade(ctx, memory, actor, held) ?? {};
+    if (previous && wrote?.name === 'points.adjust') return pointsBack({ msg, memory, actor, routed, lang }, previous);
     const back = wrote && TAKE_BACK[wrote.name];
     const undo = back && getIntent(back.intent);
     if (!previous || !wrote || !back || !undo || !back.words.test(msg.text) || !mayUse(actor, undo)) return null;
@@ -46,4 +57,27 @@ export function writeUndo(ctx: DialogueContext, { byNumber, previousRefs }: Memb
     const route = await byNumber({ intent: undo.name, slots: { ...refs, ...figures }, confidence: 1 }, refs, msg, actor);
     return prepare(memory, actor, undo, route, asked, lang);
   };
+
+  /**
+   * The points just added (or deducted) taken back: the same member, the figure reversed — or the one now said in the
+   * reverse direction ("扣回30") —, the reason as now said (else asked). Nothing else named: another member, a group.
+   */
+  async function pointsBack({ msg, memory, actor, routed, lang }: Turn, previous: NonNullable<Turn['memory']['previous']>): Promise<Plan | null> {
+    const adjust = getIntent('points.adjust');
+    const delta = previous.slots.delta;
+    if (!adjust || typeof delta !== 'number' || delta === 0 || !mayUse(actor, adjust)) return null;
+    if (!(delta > 0 ? POINTS_BACK.added : POINTS_BACK.deducted).test(msg.text)) return null;
+    if (namesMember(routed.slots) || PLURAL_POINTER.test(msg.text) || THE_LISTED.test(msg.text)) return null;
+    const said = typeof routed.slots.delta === 'number' ? routed.slots.delta : undefined;
+    if (said !== undefined && (Math.sign(said) === Math.sign(delta) || Math.abs(said) > Math.abs(delta))) return null;
+    const refs = previousRefs(memory);
+    if (!refs) return null;
+    const asked = afterGivingUp(msg.text);
+    const mood = moodFor(adjust, asked);
+    if (!mood.affirmative && !mood.negated && !mood.deferred) return null;
+    const reason = REASON_SAID.exec(msg.text.normalize('NFKC'))?.[1]?.trim();
+    const slots = { ...refs, delta: said ?? -delta, ...(reason ? { reason } : {}) };
+    const route = await byNumber({ intent: adjust.name, slots, confidence: 1 }, refs, msg, actor);
+    return prepare(memory, actor, adjust, route, asked, lang);
+  }
 }
