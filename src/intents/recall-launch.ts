@@ -78,7 +78,9 @@ export const recallLaunch = defineIntent({
     { text: 'send churned members a 30 yuan recall coupon', slots: { amount: '30.00', text: 'send churned members a 30 yuan recall coupon' } },
   ],
   rule: {
-    keywords: [RECALL_VERB, /\brecall\b|\bwin-?back\b/i, [/流失|沉睡/, /群发|批量发|(?:发|送)(?:个|张|一张|些)?(?:券|优惠券|代金券)/]],
+    // Money sent to the churned is a recall even without the coupon word ("流失名单整体发 30块"): a sum is sent only as a coupon. The sum is looked
+    // ahead at, not taken as the trigger, so the amount extractor still reads it.
+    keywords: [RECALL_VERB, /\brecall\b|\bwin-?back\b/i, [/流失|沉睡/, /群发|批量发|(?:发|送)(?:个|张|一张|些)?(?:券|优惠券|代金券)|(?:发|送)(?=\s*(?:个|张|一张|每人)?\s*\d{1,4}\s*(?:块|元))/]],
     extract: { amount: 'amount', text: 'text' },
     // A face value said bare after the recall's words ("发召回 25", "每人送30"): recall-amount.ts. One member named where the
     // recipient stands ("给陈静发个召回"): recall-words.ts, for the write gate — never from leftover words (a recall names no member).

@@ -108,8 +108,9 @@ export interface IntentDef<S extends z.ZodType<Record<string, unknown>> = z.ZodT
   /**
    * A store-wide read's question about one member: the read that answers it when the message points at the member in
    * focus ("她有啥单子没处理" after 李娜 read as today's work → her tickets; src/bot/dialogue/focus.ts aboutFocusInstead).
+   * Undefined when the message's words do not say which record: the router's next reading of one member decides.
    */
-  aboutOneMember?(slots: z.infer<S>): string;
+  aboutOneMember?(slots: z.infer<S>): string | undefined;
   /**
    * The read that shows whom this action reaches (the churn list a recall or a batch tag goes to, the
    * segment an export writes), with its slots: a question about its people while it waits for 确认

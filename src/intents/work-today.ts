@@ -69,7 +69,7 @@ export const workToday = defineIntent({
   permission: 'member.read',
   effect: 'read',
   // "她有啥单子没处理", "他那边还有没跟进的吗" with a member in focus: that member's tickets, or their interactions (follow-ups).
-  aboutOneMember: (s) => ((s.kind ?? kindFromText(s.text)) === 'followups' ? 'member.interactions' : 'member.tickets'),
+  aboutOneMember: (s) => ({ followups: 'member.interactions', tickets: 'member.tickets', none: undefined })[s.kind ?? kindFromText(s.text) ?? 'none'],
   slots: z.object({
     kind: z.enum(['followups', 'tickets']).optional().describe('only follow-ups or only tickets; both when omitted'),
     text: z.string().max(500).optional().describe('the whole request (the kind is read from it when not given)'),

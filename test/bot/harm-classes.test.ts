@@ -67,11 +67,4 @@ const CLASSES: TurnClasses = {
   ],
 };
 
-/**
- * Known misses since the retrain of session 25 (run as `it.fails`; safe readings — nothing is written or held): the model
- * retrained on s25a's and s25b's lines reads the first as my.coupons and "嗯 那算了吧" as a clarification
- * (docs/intents.md, session 25 — lead). The day they pass again, the suite says so.
- */
-const RETRAIN_MISSES = new Set(['if I unsubscribed would my coupons still work', '我的积分']);
-
-describeTurnClasses('harm classes (issue 11, session 23)', 'bot_harm_classes', CLASSES, { kind: 'harm', knownMisses: RETRAIN_MISSES });
+describeTurnClasses('harm classes (issue 11, session 23)', 'bot_harm_classes', CLASSES, { kind: 'harm' });

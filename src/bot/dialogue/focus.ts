@@ -141,11 +141,14 @@ export function memberFocus({ services, getIntent, mayUse }: DialogueContext) {
    */
   const aboutFocusInstead = (memory: TurnMemory, actor: Actor, intent: IntentDef, routed: RouteResult, text: string): { intent: IntentDef; route: RouteResult } | null => {
     const pointed = actor.kind === 'staff' && memory.focus() && intent.effect === 'read' && !takesMember(intent) && pointsAtMember(text) && !PLURAL_POINTER.test(text);
-    // The router's own next reading of one member, else the store-wide read's question about one member (IntentDef.aboutOneMember).
-    const own = pointed && intent.aboutOneMember ? getIntent(intent.aboutOneMember(routed.slots as never)) : undefined;
+    // The store-wide read's question about one member when its words say which record ("他那个投诉单超时了是吧": his
+    // tickets — IntentDef.aboutOneMember), else the router's next reading of one member (the model may rank the
+    // interactions above the tickets the words name).
+    const ownName = pointed ? intent.aboutOneMember?.(routed.slots as never) : undefined;
+    const own = ownName ? getIntent(ownName) : undefined;
     const aboutOne = pointed
-      ? (routed.alternatives?.map((a) => ({ a, def: getIntent(a.intent) })).find(({ def }) => def && def.effect === 'read' && takesMember(def) && mayUse(actor, def)) ??
-        (own && own.effect === 'read' && takesMember(own) && mayUse(actor, own) ? { a: { intent: own.name, slots: {}, confidence: routed.confidence }, def: own } : undefined))
+      ? ((own && own.effect === 'read' && takesMember(own) && mayUse(actor, own) ? { a: { intent: own.name, slots: {}, confidence: routed.confidence }, def: own } : undefined) ??
+        routed.alternatives?.map((a) => ({ a, def: getIntent(a.intent) })).find(({ def }) => def && def.effect === 'read' && takesMember(def) && mayUse(actor, def)))
       : undefined;
     return aboutOne?.def ? { intent: aboutOne.def, route: focused(memory, actor, aboutOne.def, { ...aboutOne.a, intent: aboutOne.def.name }, text) } : null;
   };

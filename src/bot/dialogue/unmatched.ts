@@ -1,5 +1,6 @@
 import { t } from '../../i18n/index.ts';
 import type { IntentDef } from '../../intents/types.ts';
+import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { assentOf } from '../understand/assent.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { asksAboutOthers, claimsToBeStaff } from '../understand/requests.ts';
@@ -17,8 +18,9 @@ export function unmatchedReply({ getIntent, mayUse, prepare, fallback }: Dialogu
    * words of its own, is a remark that closes the topic — small talk, not 取消 ("算了" alone stays 取消).
    */
   async function remark({ msg, memory, actor, routed, lang }: Turn, cancelsNothing: boolean): Promise<Plan | null> {
-    // A member has no 取消: their giving up with nothing pending ("哦那算了"), read as their fallback, closes the topic — small talk too.
-    const memberGivesUp = actor.kind === 'member' && routed.intent === fallback.member && onlyGivesUp(msg.text);
+    // A member has no 取消: their giving up with nothing pending ("哦那算了", "嗯 那算了吧"), read as their fallback or asked
+    // about (the model hears 算了 near 退订), closes the topic — small talk too.
+    const memberGivesUp = actor.kind === 'member' && (routed.intent === fallback.member || routed.intent === CLARIFY_INTENT) && onlyGivesUp(msg.text);
     const chat = (memberGivesUp || (cancelsNothing && remarkAroundCancel(msg.text))) && !memory.pending() ? getIntent(actor.kind === 'staff' ? 'smalltalk' : 'my.smalltalk') : undefined;
     return chat && mayUse(actor, chat) ? prepare(memory, actor, chat, { intent: chat.name, slots: {}, confidence: routed.confidence }, msg.text, lang) : null;
   }

@@ -6,7 +6,7 @@ import { asksAboutTheWrite, asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
-import { asksForStaffWork, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL } from './member-readings.ts';
+import { asksForStaffWork, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL, SUPPOSED_UNSUBSCRIBE } from './member-readings.ts';
 import { ESCALATION_THREAT_EN, ESCALATION_THREAT_ZH } from '../../bot/understand/lexicon.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { detailedObjectOf, pairedAsksOf, pairedWritesOf } from './paired-asks.ts';
@@ -338,6 +338,9 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
         // the member wants a person now — the hand-off, whose gate reads the threat (gate-member.ts).
         if ((ESCALATION_THREAT_ZH.test(rules.text) || ESCALATION_THREAT_EN.test(rules.text)) && candidates.some((c) => c.label === 'handoff')) {
           return withUnasked({ intent: 'handoff', slots: {}, confidence: TERSE_CONFIDENCE });
+        }
+        if (SUPPOSED_UNSUBSCRIBE.test(rules.text) && candidates.some((c) => c.label === 'unsubscribe')) {
+          return withUnasked({ intent: 'unsubscribe', slots: {}, confidence: TERSE_CONFIDENCE });
         }
         if (NEXT_LEVEL.test(rules.text) && candidates.some((c) => c.label === 'my.level')) {
           const asLevel = asTerseReading(candidates, p, 'my.level');

@@ -57,6 +57,14 @@ export const NEXT_LEVEL =
   /(?:多少|几)[^，,。；;\s]{0,6}?(?:才|就)?(?:能|可以)?升(?:级|到)|升(?:级|到)[^，,。；;\s]{0,8}?(?:多少|几)|还差[^，,。；;\s]{0,6}?升|\bhow (?:many|much)\b[^?]{0,40}\b(?:next|higher) (?:level|tier)\b|\b(?:to|for) (?:the )?(?:next|higher) (?:level|tier)\b|\blevel up\b/i;
 
 /**
+ * An unsubscribe supposed and its consequence asked ("如果我退订了 优惠券还能用吗", "if I unsubscribed would my coupons
+ * still work"): the message is about unsubscribing, not the record it names — the tuning convention ("如果我退订了营销消息
+ * 积分还在吗" is unsubscribe). The write gate reads the supposition and declines; nothing is unsubscribed.
+ */
+export const SUPPOSED_UNSUBSCRIBE =
+  /(?:如果|要是|假如|假设|万一)\s*我?\s*(?:退订|取消订阅|不再?订阅|退掉(?:消息|推送|订阅))|\bif (?:i|we)\s+(?:unsubscribe|unsubscribed|opt(?:ed)? out|stop(?:ped)? (?:the )?(?:messages|marketing|promotions))\b/i;
+
+/**
  * A member asking the bot to send or give something to *other people* ("给流失的那些人发个召回券", "能不能给我朋友们
  * 也发点券", "给我老婆的号加点积分"): staff's work (a recall, a mass message, points for another member), which
  * no my.* intent does — read as my.help, whose answer says what a member can ask, never as the member's own
