@@ -10,7 +10,8 @@ import { renderExclusions } from './render/recall.ts';
 import { RECALL_VERB, recallRecipient } from './parse/recall-words.ts';
 import { recallAmount } from './parse/recall-amount.ts';
 
-const DEFAULT_AMOUNT = 20;
+/** The chain's default coupon value, previewed when the sender answers 默认 / default to the question of the value. */
+export const DEFAULT_AMOUNT = 20;
 const CHANNELS = ['miniprogram', 'wecom', 'sms', 'unreachable', 'unsubscribed'] as const;
 const channelLabel = (c: string, lang: Lang) => ((CHANNELS as readonly string[]).includes(c) ? t(lang, `recall.channel.${c as (typeof CHANNELS)[number]}`) : c);
 /** The audience in words (the domain's audienceLabel is the Chinese one, kept for the journey's name). */

@@ -70,7 +70,7 @@ const CLASSES: TurnClasses = {
   ],
   'withdrawals mid-flow ("等等 我问下…", "let me think"): a held action or an open question is dropped, never run': [
     [SM, [['给流失会员发20元召回券', 'recall.launch', { amount: '20.00' }, 'held'], ['等等 我先问问老板', 'action.cancel', undefined, 'answered'], ['确认', 'action.confirm', undefined, 'answered']]],
-    [SM, [['send recall coupons to the churn list', 'recall.launch', undefined, 'held'], ['hmm, let me check with my boss first', 'action.cancel', undefined, 'answered']]],
+    [SM, [['send 20 yuan recall coupons to the churn list', 'recall.launch', undefined, 'held'], ['hmm, let me check with my boss first', 'action.cancel', undefined, 'answered']]],
     [SM, [['给流失的都打上召回中', 'tag.batch', { tag: '召回中', list: 'churn' }, 'held'], ['嗯…我再想想', 'action.cancel', undefined, 'answered']]],
     [SM, [['给会员打个老客标签', 'tag.add', { tag: '老客' }, 'asked'], ['等一下 我问下店长', 'tag.add', undefined, 'declined']]],
   ],
@@ -125,8 +125,8 @@ const CLASSES: TurnClasses = {
   ],
   'session 15 (session 21: the blind brief\'s 取消): a withdrawal of what is held, naming it or not, is 取消; assent after it, small talk': [
     [SM, [['给流失名单都打上老客', 'tag.batch', undefined, 'held'], ['先不打了', 'action.cancel', undefined, 'declined'], ['好的', 'smalltalk', undefined, 'answered']]],
-    [SM, [['给流失会员发召回券', 'recall.launch', undefined, 'held'], ['hmm, not sending that today', 'action.cancel', undefined, 'declined'], ['ok', 'smalltalk', undefined, 'answered']]],
-    [SM, [['给流失会员发召回券', 'recall.launch', undefined, 'held'], ['我再琢磨一下', 'action.cancel', undefined, 'declined'], ['嗯嗯', 'smalltalk', undefined, 'answered']]],
+    [SM, [['给流失会员发召回券 25的', 'recall.launch', undefined, 'held'], ['hmm, not sending that today', 'action.cancel', undefined, 'declined'], ['ok', 'smalltalk', undefined, 'answered']]],
+    [SM, [['给流失会员发30块召回券', 'recall.launch', undefined, 'held'], ['我再琢磨一下', 'action.cancel', undefined, 'declined'], ['嗯嗯', 'smalltalk', undefined, 'answered']]],
   ],
   'session 15: the people just listed, however pointed at ("这几个人", "都", "everyone")': [
     [SM, [['流失预警名单', 'churn.list', undefined, 'answered'], ['这几位全部打上召回中', 'tag.batch', { tag: '召回中', list: 'churn' }, 'held']]],

@@ -74,7 +74,7 @@ afterAll(async () => {
 
 describe('recall of 10,000 churned members from one sentence', () => {
   it('previews, waits for confirmation, delivers to every member once and reports back', { timeout: 600_000 }, async () => {
-    const preview = await say('给本店高风险流失会员发召回券');
+    const preview = await say('给本店高风险流失会员发20元召回券');
     expect(preview.intent).toBe('recall.launch');
     const all = Array.from({ length: N }, (_, i) => spec(i).expect);
     const leftOut = all.filter((x) => x === 'left_out').length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memberAnswer, pickAnswer, pointsAnswer, reasonText } from './answers.ts';
+import { amountAnswer, memberAnswer, pickAnswer, pointsAnswer, reasonText } from './answers.ts';
 
 describe('memberAnswer', () => {
   it('a name after a pointing word is still the whole reply ("就是那个刘洋")', () => {
@@ -84,4 +84,18 @@ describe('pickAnswer by store', () => {
     ["none of them, it's 李娜", { name: '李娜' }],
   ])('%s answers %o', (text, slots) => expect(pickAnswer(text, listed)?.slots).toEqual(slots));
   it('a rejection alone picks no one', () => expect(pickAnswer('都不是', listed)).toBeNull());
+});
+
+describe('amountAnswer (a recall coupon\'s value, asked)', () => {
+  it('a value with or without its unit, a correction word or a measure, Chinese numerals', () => {
+    for (const [said, amount] of [['20', '20.00'], ['30块', '30.00'], ['每张25元', '25.00'], ['改成40', '40.00'], ['三十块', '30.00'], ['amount 45', '45.00'], ['就30吧', '30.00'], ['15 each', '15.00'], ['12.5元', '12.50']] as const) {
+      expect(amountAnswer(said), said).toEqual({ slots: { amount }, bare: true });
+    }
+  });
+  it('默认 / default take the chain\'s default value', () => {
+    for (const said of ['默认', '按默认的', '默认就行', 'default', 'the default is fine']) expect(amountAnswer(said)?.slots.amount, said).toBe('20.00');
+  });
+  it('a number of days, people or points, or a sentence, is no value', () => {
+    for (const said of ['30天', '50个', '100分', '30天没来的', '先看看名单', '0']) expect(amountAnswer(said), said).toBeNull();
+  });
 });

@@ -5,6 +5,7 @@ import { hanName, titledSurname } from '../../intents/router/names.ts';
 import { CN_NUMERAL, parseNumber } from '../../intents/router/numbers.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
+import { DEFAULT_AMOUNT } from '../../intents/recall-launch.ts';
 import type { Services } from '../../services.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { isViewRequest } from '../understand/requests.ts';
@@ -122,6 +123,23 @@ async function withoutStore(services: Services, raw: string): Promise<string | n
   return rest || null;
 }
 
+/**
+ * A coupon's value ("20", "30块", "每张25元", "改成40", "二十", "amount 40", "就30吧"), or 默认 / default for the chain's
+ * default value: null for anything else — a number of days, people or points is no value ("30天", "50个").
+ */
+const AMOUNT = new RegExp(
+  `^(?:改成|改为|换成|就|那就|每张|每人|每个人?|面额|金额|发|送|amount|make it|each)?\\s*(?:是|为|:|：)?\\s*(\\d{1,4}(?:\\.\\d{1,2})?|${CN_NUMERAL}+)\\s*(?:块钱|块|元|rmb|yuan|¥)?\\s*(?:的|的券|券|each|per (?:person|member|coupon))?\\s*(?:吧|就行|就好|呗|啊)?(?:[\\s，,。.!！]+(?:就\\1(?:块钱|块|元)?(?:吧|的)?))?[\\s。.!！]*$`,
+  'iu',
+);
+const DEFAULT_VALUE = /^(?:就|按|用|那)*(?:默认|default)(?:的|值|面额|金额)?(?:吧|就行|就好|即可)?[\s。.!！]*$|^(?:use )?(?:the )?default(?: (?:value|amount|one))?(?: (?:is )?(?:fine|ok|okay|works|please))?[\s.!]*$/iu;
+export function amountAnswer(raw: string): Answer | null {
+  const said = norm(toSimplified(raw));
+  if (DEFAULT_VALUE.test(said)) return { slots: { amount: DEFAULT_AMOUNT.toFixed(2) }, bare: true };
+  const m = AMOUNT.exec(said);
+  const n = m?.[1] ? (/^\d/.test(m[1]) ? Number(m[1]) : parseNumber(m[1])) : undefined;
+  return n !== undefined && n > 0 ? { slots: { amount: n.toFixed(2) }, bare: true } : null;
+}
+
 export async function detailAnswer(services: Services, need: Need, raw: string, request: string): Promise<Answer | null> {
   switch (need) {
     case 'member': {
@@ -134,6 +152,8 @@ export async function detailAnswer(services: Services, need: Need, raw: string, 
       return tagAnswer(services, raw);
     case 'points':
       return pointsAnswer(raw, request);
+    case 'amount':
+      return amountAnswer(raw);
     case 'reason': {
       const reason = reasonText(raw);
       return reason ? { slots: { reason }, bare: false } : null;

@@ -65,7 +65,7 @@ export interface Recent {
   lastIntent: IntentDef | null | undefined;
 }
 
-export const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason' } as const satisfies Record<AskedNeed, string>;
+export const NEED_TEXT = { member: 'dialogue.needMember', tag: 'dialogue.needTag', points: 'dialogue.needPoints', reason: 'dialogue.needReason', amount: 'dialogue.needAmount' } as const satisfies Record<AskedNeed, string>;
 /** 取消 and 确认 (a refusal of the bot's question, a refinement ending in "就行"). */
 export { CANCEL_INTENT, CONFIRM_INTENT } from '../../intents/router/types.ts';
 /** Small talk of either audience. */

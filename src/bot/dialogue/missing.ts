@@ -27,6 +27,9 @@ const EXTRA: Record<string, (slots: Record<string, unknown>) => AskedNeed | null
     if (s.reason === undefined && p.reason === undefined) return 'reason';
     return null;
   },
+  // A mass send's coupon value is the sender's to choose (issue 11: never act on a guess): asked, never assumed. A recall
+  // aimed at one member is the write gate's to answer (a recall goes to a list), not a question of its value.
+  'recall.launch': (s) => (s.amount === undefined && s.member === undefined ? 'amount' : null),
 };
 
 /**

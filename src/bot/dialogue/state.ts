@@ -2,7 +2,7 @@ import type { Services } from '../../services.ts';
 import { speakerKey, type Speaker } from '../conversation.ts';
 
 /** A detail the bot asked for (one question at a time); `content`: a dictated write's text (the write gate asked for it). */
-export type Need = 'member' | 'tag' | 'points' | 'reason' | 'content';
+export type Need = 'member' | 'tag' | 'points' | 'reason' | 'amount' | 'content';
 
 /** A member of a list the bot showed when a name matched several: what "第二个" picks. */
 export interface Candidate {
