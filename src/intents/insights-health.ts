@@ -88,7 +88,7 @@ export const insightsHealth = defineIntent({
       [/新会员|新注册|新增|新(?:进来|进|来|加入|加|办卡)了?(?:多少|几个|几位)?的?(?:会员|客人|顾客)|活跃会员|活跃人数|活跃用户|活跃客户|活跃度|沉睡/, /多少|几个|几位|人数|数量|(?<=新会员|新注册会员|新增会员)数|数据|比例|占比|变化|趋势|环比|同比|怎么样|如何|情况|统计|上周|本周|这周|本月|上个?月|这个月|季度|今年|去年|昨天|\d+月/],
       [/\b(?:new|active|dormant) (?:members?|customers?|sign-?ups?)\b/i, /\bhow many\b|\bnumber\b|\bcount\b|\btrend\b|\blast\b|\bthis\b|\bin (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i],
     ],
-    extract: { text: 'text', store: 'store' },
+    extract: { text: 'text', store: 'store', from: 'dateFrom', to: 'dateTo' },
     // 今天 / today names the rolling day when no other period or month is named ("今天客单" → today).
     derive: (text) => {
       const month = monthOfRequest(text);

@@ -45,7 +45,8 @@ export interface IntentExample<S> {
 
 /** The rule router's slot extractors (src/intents/router/extract.ts) an intent can ask for. */
 /** 'text': the whole message (NFKC-normalised, trimmed), for intents that parse free text themselves (segment conditions). */
-export type ExtractorKind = 'phone' | 'memberNo' | 'name' | 'tag' | 'days' | 'amount' | 'count' | 'list' | 'code' | 'text' | 'store' | 'level';
+/** dateFrom / dateTo: the two ends of a range of dates the message names (YYYY-MM-DD), read against the request's clock. */
+export type ExtractorKind = 'phone' | 'memberNo' | 'name' | 'tag' | 'days' | 'amount' | 'count' | 'list' | 'code' | 'text' | 'store' | 'level' | 'dateFrom' | 'dateTo';
 
 /**
  * A trigger: a word or pattern, or an array of them that must all appear (e.g. ['去掉', '标签']).

@@ -87,6 +87,8 @@ export const workToday = defineIntent({
       /(?:快|要|将要|即将|马上|已经?|已)(?:超时|逾期|到期)|(?:超时|逾期)(?:的)?(?:工单|服务单|售后单)|(?:工单|服务单).{0,4}(?:超时|逾期)|\bSLA\b/i,
       /(?:今天|今日)(?:的|有)?(?:什么)?(?:工作|任务|待办|安排)|(?:我的|今天的?|今日)待办|今天(?:要|该)?(?:做|干)(?:什么|啥|些什么)/,
       /\bwhat'?s on my (?:list|plate|agenda)\b|\bmy (?:to-?dos?|tasks|work|list) (?:for )?today\b|\bwhat do i (?:have|need) to do today\b|\b(?:follow[- ]?ups?|call-?backs?) (?:due|for today|today)\b|\bwho (?:should|do) i (?:call|follow up)\b|\b(?:overdue|late) tickets?\b|\btickets? (?:due|overdue|about to (?:breach|expire))\b|\bdue today\b/i,
+      // The day's follow-ups named and nothing else ("followups", "my call-backs", "follow ups today?"): with no member, the list.
+      /^\s*(?:(?:my|our|today'?s|pending|open)\s+)?(?:follow[- ]?ups?|call[- ]?backs?)(?:\s+(?:list|today|pls|please))?\s*[?？!！.。]*\s*$/i,
     ],
     extract: { text: 'text' },
     derive: (text) => ({ kind: kindFromText(text) }),

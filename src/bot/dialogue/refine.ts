@@ -170,6 +170,11 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
     if (periods.length || found.some(([kind]) => kind === 'days')) {
       delete slots.period;
       delete slots.month;
+      // … and a range of dates the router stated (rules.ts, dateFrom / dateTo): "上周的呢" after "11月1号到15号的客单价".
+      for (const kind of ['dateFrom', 'dateTo'] as const) {
+        const slot = slotFor(target, kind);
+        if (slot) delete slots[slot];
+      }
     }
     for (const [k, v] of Object.entries(target.rule.derive?.(text, {}) ?? {})) if (v !== undefined) slots[k] = v;
     // A month said anew ("10月的") is the intent's month slot when it has one (去年10月 stays in the text: the slot has no year).

@@ -283,8 +283,13 @@ function relativeVerb(f: Frame): string | null {
   if (!f.verb || !/\p{Script=Han}/u.test(f.verb) || !L.RELATIVE_VERB.test(f.tail)) return null;
   // The records a relative verb names are a noun, not a later instruction ("登记的那些记录呢", "刚才登记的那条记录呢").
   const later = f.tail.slice(1).replace(L.RECORDS_NOUN, '');
+  // … nor when the message stops what was sent, before or after it ("停掉刚才发的那个", "把刚刚发的停了"): 停 is no
+  // instruction verb of VERB_ZH (a stop is not a write of its own there), but it is the order the relative clause names the object of.
+  if (STOP_ORDER.test(`${f.head}${f.verb}${f.tail}`)) return null;
   return L.VERB_ZH.test(later) ? null : `${f.verb}${f.tail[0]}`;
 }
+/** 停掉 / 停一下 / 把…停了 / …停 as an order — not told as done ("已经停掉了", "被停了"). */
+const STOP_ORDER = /(?<!已经?|已|都|被|没)(?:停(?:掉|下|一下|止|发)|暂停|叫停)|把[^，,。；;]*停(?:了|掉)|^[^吗么]*(?<!已经?|已|都|被|没)停(?=\s*$)/;
 
 /** "她说要投诉 让我给她开个单": what someone said, then what they asked the user to do — their wish, relayed. */
 function saidThenAsked(text: string): string | null {

@@ -28,8 +28,9 @@ const ASPECT_GUO = /(?<![超不经通难路错太越度略跳闯放])过(?![去�
 const ZH_DONE_ANYWHERE = /有没有(?:给|把|帮|替|被)|是不是已经|已经.{0,12}了(?:吗|么|没)|([发打加记建停开转扣导删撤])没\1|了没(?:有)?|了吗|了么/;
 // Ends in 没 / 没有 ("发券了没有", "记录没有?").
 const ZH_NOT_YET_END = /没有?\s*[?？]?\s*$/;
-// How things stand: "…还在吗", "还有没", "还是VIP吗", "在不在", "有没有了", "还剩".
-const ZH_STATE = /还(?:在|有|是)[^，,。？?]{0,6}(?:吗|么|没|不)|在不在|有没有了|还剩/;
+// How things stand: "…还在吗", "还有没", "还是VIP吗", "还是不是VIP", "在不在", "有没有了", "还剩".
+// 不 asks only at a clause's end or as A-not-A ("还是VIP不", "还是不是"): "储值卡还是不能用" tells a fault, it asks nothing.
+const ZH_STATE = /还(?:在|有|是)[^，,。？?]{0,6}(?:吗|么|没|不(?=\s*(?:$|[?？。!！~～，,；;])|[在是有]))|在不在|有没有了|还剩/;
 // "还在吗" / "你还在吗" ask whether the bot is there: nothing before 还 but the addressee.
 const ASKS_FOR_BOT = /^(?:你|您|机器人|小助手|助手|bot)?\s*还在(?:吗|么|不)\s*[?？。!！~～]*\s*$/i;
 

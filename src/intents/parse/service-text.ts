@@ -57,7 +57,8 @@ const TYPE_CUES: Rule<InteractionType>[] = [
 ];
 const TICKET_TYPES: Rule<TicketType>[] = [
   // Something that does not work is a repair, as the brief's own 储值卡无法使用 is: "卡又刷不了", "扫不出来", "用不了", "没反应".
-  [/维修|报修|坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮了?|打不开|(?:刷|扫|用|付|支付|充值?|登录?|连|读)不(?:了|上|出来?|进去)|无法使用|不能用|没有?反应|\brepair\b|\bbroken\b|\b(?:doesn[’']?t|does not|won[’']?t|not) work(?:ing)?\b/i, 'repair'],
+  // So is a fitting of the room that does not do its job ("包间暖气不热", "空调不制冷", "灯不亮").
+  [/(?:暖气|空调|热水器?|灯|马桶|水龙头|冰箱|电视|投影仪?|音响|话筒|麦克风|wifi|网络?|插座|门锁|排风|抽风机?)[^，,。；;\s]{0,3}不(?:热|暖|凉|冷|制冷|制热|亮|通|转|响|出水|出热水|工作|好使|灵)|维修|报修|坏了|坏掉|故障|失灵|漏水|不制冷|不制热|不亮了?|打不开|(?:刷|扫|用|付|支付|充值?|登录?|连|读)不(?:了|上|出来?|进去)|无法使用|不能用|没有?反应|\brepair\b|\bbroken\b|\b(?:doesn[’']?t|does not|won[’']?t|not) work(?:ing)?\b/i, 'repair'],
   [/投诉|\bcomplain(?:t|ts|ed|ing)?\b/i, 'complaint'],
   [/售后|退款|退货|换货|少送|漏送|\bafter[- ]sales\b|\brefund\b|\breturn\b/i, 'after_sales'],
   [/咨询|\bconsultation\b|\bquestion\b/i, 'consultation'],

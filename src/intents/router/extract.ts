@@ -55,11 +55,24 @@ export function blank(text: string, spans: readonly Span[]): string {
 // Mainland mobiles as typed: "138 0000 0001", "138-0000-0001", "+86 13800000001", "8613800000001".
 const PHONE = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s.-]?\d){8}(?!\d)/;
 
+/**
+ * A mobile read out digit by digit in characters, as voice input writes it ("一三八零零零零零零零四", 幺 for 1):
+ * eleven digit characters and nothing else in between but spaces — never a number with 十 / 百 (an amount).
+ */
+const SPOKEN_DIGIT = '〇零一二两三四五六七八九幺';
+const SPOKEN_PHONE = new RegExp(`(?<![${SPOKEN_DIGIT}\\d])[一幺]\\s?[三四五六七八九](?:\\s?[${SPOKEN_DIGIT}]){9}(?![${SPOKEN_DIGIT}\\d])`);
+const DIGIT_OF: Record<string, string> = { 〇: '0', 零: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+
 export function findPhones(text: string): Found<string>[] {
-  return matches(text, PHONE).flatMap((m) => {
+  const typed = matches(text, PHONE).flatMap((m) => {
     const value = normalizePhone(m[0]);
     return value ? [{ value, span: spanOf(m) }] : [];
   });
+  const spoken = matches(text, SPOKEN_PHONE).flatMap((m) => {
+    const value = normalizePhone([...m[0]].map((c) => DIGIT_OF[c] ?? '').join(''));
+    return value ? [{ value, span: spanOf(m) }] : [];
+  });
+  return [...typed, ...spoken].sort((a, b) => a.span.start - b.span.start);
 }
 
 /**
@@ -540,6 +553,20 @@ export function findName(text: string, consumed: readonly Span[]): Found<string>
     if (LATIN_NAME.test(value) && latinNameLike(value)) latin ??= at(value);
   }
   return latin;
+}
+
+/** What may stand between a name and its identifier: spaces, brackets, a colon, a comma, a slash ("张伟(13800000001)"). */
+const BESIDE = /^[\s()（）:：,，/／]*$/;
+
+/**
+ * The name found (`findName`) when it stands right beside the identifier at `id` — before it ("张伟 13800000001",
+ * "给张伟M00000001开个工单") or after it ("13800000005王芳微信上夸了服务员") —, else undefined: a name said with the
+ * identifier names the same member, while a leftover elsewhere in the message may be anything.
+ */
+export function besideIdentifier(text: string, id: Span, name: Found<string> | undefined): Found<string> | undefined {
+  if (!name || !HAN_NAME.test(name.value)) return undefined;
+  const gap = name.span.end <= id.start ? text.slice(name.span.end, id.start) : name.span.start >= id.end ? text.slice(id.end, name.span.start) : undefined;
+  return gap !== undefined && BESIDE.test(gap) ? name : undefined;
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });

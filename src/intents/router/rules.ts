@@ -3,8 +3,11 @@ import { normalizeText } from '../../crm/customers/index.ts';
 import { toSimplified } from './traditional.ts';
 import { tagDictionary } from '../../crm/engagement/index.ts';
 import type { ExtractorKind, IntentDef, Trigger } from '../types.ts';
-import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, findPhones, findPhoneTails, findTagPhrase, soundsLikeTag, type Found, type Span } from './extract.ts';
+import { blank, findAmount, findCount, findDays, findCode, findDictionaryTags, findList, findMemberNos, findName, besideIdentifier, findPhones, findPhoneTails, findTagPhrase, soundsLikeTag, type Found, type Span } from './extract.ts';
 import { findLevel, findStore, storeDirectory, type StoreEntry } from './stores.ts';
+import { dateRangeFromText } from '../parse/health-request.ts';
+import { objectWordIntent } from './paired-asks.ts';
+import { bare } from './terse-readings.ts';
 import { findLevelByName, levelDirectory, type LevelEntry } from './level-names.ts';
 import { hanWords } from './homophones.ts';
 import { createTypoFixer } from './typos.ts';
@@ -167,7 +170,7 @@ export function createRuleAnalyser(intents: readonly IntentDef[], options: RuleR
         .flatMap((c) => bestHit(c, masked) ?? [])
         .filter((h) => !(idSpans.length > 0 && (h.c.def.rule.fallback || h.c.def.rule.chat)))
         .sort((a, b) => rank(b) - rank(a));
-      const found: Found0 = { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)] };
+      const found: Found0 = { typed, phones, memberNos, consumed: [...idSpans, ...hits.flatMap((h) => h.spans)], now: () => clockOf(ctx) };
       const memo = new Map<string, Promise<Record<string, unknown>>>();
       const slotsFor = (def: IntentDef) => {
         let p = memo.get(def.name);
@@ -249,14 +252,19 @@ export async function slotsAs(def: IntentDef, raw: string, ctx: RouteContext, op
   const tagNames = options.tagNames ?? dbTagNames;
   const stores = options.stores ?? dbStores;
   const levels = options.levels ?? dbLevels;
-  return extractSlots(def, text, masked, { typed: text, phones, memberNos, consumed: [...idSpans, ...(hit?.spans ?? [])] }, () => tagNames(ctx), () => stores(ctx), () => levels(ctx));
+  return extractSlots(def, text, masked, { typed: text, phones, memberNos, consumed: [...idSpans, ...(hit?.spans ?? [])], now: () => clockOf(ctx) }, () => tagNames(ctx), () => stores(ctx), () => levels(ctx));
 }
+
+/** The request's clock (the services'), or none offline (the tuning tools route with no services). */
+const clockOf = (ctx: RouteContext): Date | undefined => (typeof ctx.services?.now === 'function' ? ctx.services.now() : undefined);
 
 interface Found0 {
   /** The message as typed (NFKC, trimmed), before typo fixes: free-text slots keep the user's words. */
   typed: string;
   phones: Found<string>[];
   memberNos: Found<string>[];
+  /** The request's clock, when it has one (asked only when a range of dates is wanted): a range without a year is read against it. */
+  now: () => Date | undefined;
   /** Spans already explained (identifiers, trigger words). */
   consumed: Span[];
 }
@@ -352,8 +360,23 @@ async function extractSlots(
       if (f && !(kind === 'days' && 'month' in f && f.month)) slots[slotOf(kind)!] = f.value;
     }
   }
-  // A name only when no identifier was given: "13800000001 张伟" means the phone.
-  if (slots[slotOf('phone') ?? ''] === undefined && slots[slotOf('memberNo') ?? ''] === undefined) put('name', findName(text, consumed));
+  // A name beside an identifier is said too ("张伟 13800000001", "给张伟M00000001开个工单", "13800000005王芳微信上…"):
+  // stated, so kept — the identifier still finds the member (customers/find.ts). Anywhere else in the message it may be
+  // anything (a staff member, a word), so with an identifier only a name standing right beside it is read.
+  const id = slots[slotOf('phone') ?? ''] !== undefined ? found.phones[0] : slots[slotOf('memberNo') ?? ''] !== undefined ? found.memberNos[0] : undefined;
+  if (!id) put('name', findName(text, consumed));
+  else if (slotOf('name')) {
+    // … and not a word of what is asked glued to it ("M00000004 余分": the points left, not a 余).
+    const beside = besideIdentifier(text, id.span, findName(text, consumed));
+    if (beside && !objectWordIntent(bare(beside.value))) put('name', beside);
+  }
+  // A range of dates ("11月1号到15号的客单价", "2026-11-01到11-15"): its ends where the intent takes them, read
+  // against the request's clock as the intent reads the same words at run time (parse/health-request.ts); with no clock
+  // (offline), left to the intent.
+  const [from, to] = [slotOf('dateFrom'), slotOf('dateTo')];
+  const now = from && to ? found.now() : undefined;
+  const range = now ? dateRangeFromText(text, now) : undefined;
+  if (range) Object.assign(slots, { [from!]: range.from, [to!]: range.to });
   // The intent's own parser last (metric, mode, a ticket's status …): it never overrides an extractor.
   for (const [k, v] of Object.entries(def.rule.derive?.(text, { ...slots }) ?? {})) if (slots[k] === undefined && v !== undefined) slots[k] = v;
   return slots;

@@ -45,6 +45,8 @@ const HOMOPHONES: [RegExp, string][] = [
   // 劵 (juàn) is the character most often typed for 券.
   [/劵/g, '券'],
   // 家 (jiā) typed for 加 glued after a name and before a figure of points ("刘洋家100积分"): a household owns no "100积分".
+  // 大 (dà) typed for 打 (dǎ) before a tag glued after a name or 给 ("给刘洋大个新客标签", "王芳大上VIP标签"): 打个 / 打上 a tag.
+  [/(?<=\p{Script=Han})大(?=(?:个|上|一个)?[^\s，,。；;？?！!]{0,8}标签)(?!个子|大|小|客户|单|额|众|型|家)/gu, '打'],
   [/(?<=\p{Script=Han})家(?=\s*(?:\d{1,6}|[一二两三四五六七八九十百千]+)\s*(?:个)?\s*(?:积分|分(?![钟店数之期行])))/gu, '加'],
 ];
 

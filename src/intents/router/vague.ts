@@ -25,13 +25,15 @@ const GENERIC = [
   '客人', '顾客', '客户', '会员', '上次', '刚才', '之前',
   // … a thing said before and never named here ("上次说的那个", "之前提过的那件"), voice fillers ("嗯", "就是").
   '说的', '说过的', '提的', '提过的', '讲的', '讲过的', '聊的', '聊过的', '就是', '嗯', '呃', '额',
+  // … a person pointed at whose name will not come ("那个谁", "那谁来着"): who is not said.
+  '那个谁', '这个谁', '那谁', '这谁', '来着',
   // Particles.
   '呢', '吧', '啊', '呀', '哈', '嘛', '了',
 ];
 const GENERIC_ZH = new RegExp(`^(?:${GENERIC.sort((a, b) => b.length - a.length).join('|')})+$`);
 const GENERIC_EN = /^(?:(?:please|pls|can you|could you|check|look|see|look at|have a look|take a look|handle|deal with|do|sort out|this|that|it|one|for me|at|the|thing|stuff|from|yesterday|before|earlier|last time|we talked about|we discussed|you know)\s*)+$/i;
 /** A verb or pointer must be there: particles or 人 alone are no request at all ("了", "人"). */
-const CORE = /查|看|瞅|弄|整|搞|处理|改|跟|那个|这个|情况|数据|^[她他]的?呢$|\b(?:check|look|see|handle|deal|thing|stuff)\b/i;
+const CORE = /查|看|瞅|弄|整|搞|处理|改|跟|那个|这个|[那这]谁|情况|数据|^[她他]的?呢$|\b(?:check|look|see|handle|deal|thing|stuff)\b/i;
 
 /**
  * A pick or a change with nothing listed or held before it, as a single message: "上面第二个", "第3个",

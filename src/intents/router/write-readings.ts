@@ -43,6 +43,9 @@ const PROBLEM_CUES = /刷不了|用不了|不能用|无法使用|消磁|\b(?:not
 /** A note asked for in words: with one, the message is interaction.log's (which opens a complaint's ticket itself). */
 const LOG_WORDS = /记录|记一下|记下|记一笔|记上|记个|登记|备注|\b(?:log|note|record)\b/i;
 
+/** The next contact planned in days ("7天后再跟进", "3天以后再打一次"): a note's follow-up, no request to handle a problem now. */
+const NEXT_CONTACT = /(?:\d{1,3}|[一二三四五六七八九十两]{1,3})\s*天(?:后|之后|以后)再?(?:打|联系|回访|跟进|问)/;
+
 /** Contact told as what happened: a call, a chat, a visit, and what the member did in it. */
 const CONTACT_ZH = [
   /(?:跟|和|同|给)[^，,。；;]{1,14}?(?:通了|打了|回了|通过|打过)(?:个|一个|一通)?电话/,
@@ -51,7 +54,7 @@ const CONTACT_ZH = [
   /(?:刚|刚才|刚刚)(?:打了?|来了?)(?:个|一个)?电话/,
   // A follow-up call or visit reported done ("电话回访过了", "上门回访完了"), or the next one planned in days ("7天后再打一次").
   /(?:电话|微信|上门)?回访(?:过了|完了?|了)/,
-  /(?:\d{1,3}|[一二三四五六七八九十两]{1,3})\s*天(?:后|之后|以后)再(?:打|联系|回访|跟进|问)/,
+  NEXT_CONTACT,
 ];
 const CONTACT_EN = [
   // A member first, then what they did ("王芳 called, wants …", "13800000014 came in today"); or "spoke to …" first.
@@ -245,7 +248,9 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
     const t = parseTicket(text, []).stated;
     const problem = t.type === 'repair' || t.type === 'complaint' || t.type === 'after_sales' || PROBLEM_CUES.test(text);
     const urgent = t.priority === 'urgent' || t.priority === 'high';
-    if (problem && (urgent || HANDLE_ZH.test(text) || HANDLE_EN.test(text))) return { intent: 'ticket.create' };
+    // "上门回访了李娜 她还是投诉菜太咸 7天后再跟进": the follow-up planned is the note's, not a request to handle it now.
+    const handle = HANDLE_ZH.test(text.replace(NEXT_CONTACT, ' ')) || HANDLE_EN.test(text);
+    if (problem && (urgent || handle)) return { intent: 'ticket.create' };
   }
   // Contact told as what happened, or a note's own lead.
   if (has('interaction.log') && (NOTE_LEAD.test(text) || CONTACT_ZH.some((re) => re.test(text)) || CONTACT_EN.some((re) => re.test(text)))) return { intent: 'interaction.log' };
