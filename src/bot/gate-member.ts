@@ -7,7 +7,7 @@ import { actionLabel, exampleOf } from './gate-text.ts';
 import type { GateVerdict } from './gate.ts';
 import type { MemberActor } from './types.ts';
 import * as L from './understand/lexicon.ts';
-import type { Mood } from './understand/mood.ts';
+import { analyseMood, type Mood } from './understand/mood.ts';
 import { asksAboutOthers, asksForPerson, claimsToBeStaff } from './understand/requests.ts';
 
 /**
@@ -18,6 +18,21 @@ const STRONG_COMPLAINT = /我要(?:找|转|见)[^，,。；;\s?？吗]{0,6}?(?:�
 
 /** A request to stop messages put politely as a question: 能不能 / 可不可以 … 别 / 不要 (再) 发 / 推. */
 const POLITE_STOP = /(?:能不能|可不可以|能否|可以|麻烦)\s*(?:以后|今后|之后)?\s*(?:别|不要|不再|甭)(?:再)?(?:给我)?(?:发|推|打扰)[^，,。；;]{0,4}(?:了|吗|啊|呀)?[?？]?$/;
+
+/**
+ * A complaint told and then the hand-off asked in the message's last clause, on its own ("储值卡到现在都不能用 … 我要投诉",
+ * "那算了 帮我转人工"): the negation is the complaint's facts (不能用, 没人联系) or a question given up before (算了), not a
+ * refusal of the hand-off — that clause, read alone, asks for a person or complains and neither refuses nor supposes.
+ * "不用转人工" or "转人工 算了" keep the refusal (their last clause refuses, or asks nothing).
+ */
+function askedLast(read: string): boolean {
+  const clauses = read.split(/[\s,，。;；!！?？~～…]+/).filter(Boolean);
+  const last = clauses.at(-1);
+  if (!last || clauses.length < 2) return false;
+  if (!(asksForPerson(last) || STRONG_COMPLAINT.test(last) || /^投诉$/.test(last))) return false;
+  const own = analyseMood(last);
+  return !own.negated && !own.hypothetical && !own.reported && !own.deferred && !own.question;
+}
 
 /**
  * The member side of the gate. Role comes only from identity: a claim to be staff is declined
@@ -39,7 +54,7 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   // mention others (a complaint about a waiter) and opens a ticket for the sender only.
   if (intent.name !== 'handoff' && asksAboutOthers(text, actor.phone)) return reply('safety.memberOthers', 'declined');
   if (intent.name === 'handoff') {
-    if (mood.negated) return reply('safety.handoffNegated', 'declined');
+    if (mood.negated && !askedLast(read)) return reply('safety.handoffNegated', 'declined');
     const threat = L.ESCALATION_THREAT_ZH.test(read) || L.ESCALATION_THREAT_EN.test(read);
     if (mood.reported || (mood.hypothetical && !threat) || mood.deferred) return reply('safety.handoffHow', 'declined');
     const wanted = asksForPerson(text) || COMPLAINT.test(read) || threat;

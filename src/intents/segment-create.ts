@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { describeTree, parsePhrase, phraseKind } from './parse/segment-phrase.ts';
-import { previewTree, saveSegment } from '../crm/insights/index.ts';
+import { findSegmentInText, previewTree, saveSegment, updateSegment, type SegmentTree } from '../crm/insights/index.ts';
+import { storeDirectory } from './router/stores.ts';
+import { ABOUT_SEGMENT } from './segment-count.ts';
 import { tagDictionary } from '../crm/engagement/index.ts';
 import { queueSegmentCount } from '../jobs/segment-refresh.ts';
 import { llmFor } from '../llm/client.ts';
@@ -8,7 +10,7 @@ import { segmentTreeFromText } from '../llm/segment-tree.ts';
 import { kindText } from './render/segments.ts';
 import { t } from '../i18n/index.ts';
 import { staffAccess } from './staff.ts';
-import { defineIntent } from './types.ts';
+import { defineIntent, type IntentContext } from './types.ts';
 
 
 /** 圈人 / 圈一批 … / 圈出: staff's word for picking out a group of members to save. */
@@ -55,6 +57,32 @@ export function splitRequest(text: string): { name?: string; conditions?: string
   return { name: body || undefined };
 }
 
+/**
+ * "只要3级以上", "再加个条件 爱吃辣", "只圈徐汇的" right after a segment was made or counted (the dialogue's segment-narrow.ts
+ * sets `about`, the earlier request naming it; `text` is the added condition): the same segment, its conditions and the
+ * new one both required — a new revision (updateSegment), re-counted. Only a dynamic segment the actor may change.
+ */
+async function narrowSegment(ctx: IntentContext, access: ReturnType<typeof staffAccess>, text: string, about: string) {
+  const lang = ctx.lang;
+  const segment = await findSegmentInText(access, about);
+  if (!segment) return { text: t(lang, 'segments.missingBoth', { hint: t(lang, 'segments.formatHint') }) };
+  if (segment.kind === 'static') return { text: t(lang, 'segments.narrowStatic', { name: segment.name }) };
+  const tags = (await tagDictionary(ctx.services)).map((x) => x.name);
+  const parsed = parsePhrase(text, ctx.services.now(), { tags, stores: await storeDirectory(ctx.services) });
+  if (!parsed.tree) return { text: t(lang, 'segments.notUnderstood', { parts: parsed.unparsed.map((u) => t(lang, 'segments.quoted', { name: u })).join(lang === 'zh' ? '、' : ', '), hint: t(lang, 'segments.examplesHint') }) };
+  const before = segment.tree as SegmentTree;
+  const kept = 'and' in before.root ? before.root.and : [before.root];
+  const added = 'and' in parsed.tree.root ? parsed.tree.root.and : [parsed.tree.root];
+  const tree: SegmentTree = { version: 1, root: { and: [...kept, ...added] } };
+  const { segment: saved, run } = await updateSegment(access, segment.id, { tree });
+  const lines = [
+    t(lang, 'segments.narrowed', { name: saved.name, added: describeTree(parsed.tree) }),
+    t(lang, 'segments.conditions', { tree: describeTree(tree), byAi: '' }),
+    ...(run ? [t(lang, 'segments.countNow', { name: saved.name, count: run.count, scoped: '' })] : []),
+  ];
+  return { text: lines.join('\n'), data: { segment: { id: saved.id, name: saved.name, tree }, narrowed: true }, outcome: 'done' as const };
+}
+
 /** Create a segment from a chat phrase: parse the conditions, preview, save. */
 export const segmentCreate = defineIntent({
   name: 'segment.create',
@@ -65,6 +93,7 @@ export const segmentCreate = defineIntent({
   effect: 'write',
   slots: z.object({
     text: z.string().min(1).max(500).describe('the whole request: segment name, a colon, then the conditions, e.g. "创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000"'),
+    about: ABOUT_SEGMENT,
   }),
   examples: [
     { text: '创建人群包 高价值沉睡会员：最近90天没消费 且 累计消费大于2000', slots: { text: '创建人群包 高价值沉睡会员:最近90天没消费 且 累计消费大于2000' } },
@@ -80,8 +109,9 @@ export const segmentCreate = defineIntent({
     requires: [['text']],
     priority: 8,
   },
-  async run(ctx, { text }) {
+  async run(ctx, { text, about }) {
     const access = staffAccess(ctx);
+    if (about) return narrowSegment(ctx, access, text, about);
     const split = splitRequest(text);
     // "圈一批最近90天没消费的人": conditions without a name; say how many it picks and ask for a name.
     if (CIRCLE.test(text) && split.name && !split.conditions) {
@@ -97,7 +127,7 @@ export const segmentCreate = defineIntent({
     if (name.length > 64) return { text: t(lang, 'segments.nameTooLong', { hint }) };
     // A clause naming a tag of the dictionary alone ("家庭客 且 最近30天消费过") is that tag.
     const tags = (await tagDictionary(ctx.services)).map((x) => x.name);
-    const parsed = parsePhrase(conditions, ctx.services.now(), { tags });
+    const parsed = parsePhrase(conditions, ctx.services.now(), { tags, stores: await storeDirectory(ctx.services) });
     // Parts the rule parser did not understand go to the LLM when one is configured (the
     // natural-language segment builder, docs/intents.md); on timeout, error or invalid output the rule
     // parser's answer stands, "not understood" note included.

@@ -1,3 +1,4 @@
+import { parsePoints } from '../../intents/parse/service-text.ts';
 import { findStore, storeDirectory } from '../../intents/router/stores.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { moodFor } from '../gate.ts';
@@ -9,14 +10,17 @@ import { FREE_TEXT, MEMBER_REF, namesMember, withoutMemberRefs } from './member-
 import { ordinalChoice } from './ordinal.ts';
 import { repeatedFor } from './repeat.ts';
 
+/** "一样的理由", "理由同上", "原因一样", "内容一样", "same reason": the free text said to be the previous write's, closing the message. */
+const SAME_TEXT = /[\s，,]*(?:(?:一样|同样|相同)的?(?:理由|原因|内容|备注)|(?:理由|原因|内容|备注)(?:也)?(?:一样|同上|相同|照旧)|(?:with )?(?:the )?same (?:reason|note)s?)[\s。.!！]*$/i;
+
 /** "那第二个呢", "what about the first one": another of the members listed, asked the same. */
 const ANOTHER_LEAD = /^\s*(?:那么?|还有|那就|再看看?|再|and|what about|how about)\s*/i;
 /**
  * "那周杰呢", "周杰的呢", "what about 13800000005": another member named with 呢 (or "what about")
  * after an answer about a member asks the same question about them — a name alone is a look-up,
- * but a name with 呢 points back at the question just answered.
+ * but a name with 呢, or with 的 and nothing after it ("李娜的"), points back at the question just answered.
  */
-const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:的呢|呢)\s*[?？]*\s*$|^\s*(?:and|what about|how about)\s+(.+?)\s*[?？]*\s*$/i;
+const ANOTHER_MEMBER = /^\s*(?:那么?|那就|还有|再看看?)?\s*(.+?)\s*(?:的呢|呢|的)\s*[?？]*\s*$|^\s*(?:and|what about|how about)\s+(.+?)\s*[?？]*\s*$/i;
 
 /**
  * The last question or write again, about another member: "那周杰呢" (named), "那第二个呢" (another of those listed),
@@ -73,6 +77,24 @@ export function anotherMember({ services, getIntent, mayUse, prepare, weak }: Di
     if (previous && repeatFor && (repeatFor.bare || weak(actor, routed) || routed.intent === previous.name || routed.intent === 'member.lookup') && mayUse(actor, previous)) {
       const kept = Object.fromEntries(Object.entries(memory.previous!.slots).filter(([k]) => !MEMBER_REF.includes(k) && !FREE_TEXT.includes(k)));
       return prepare(memory, actor, previous, { intent: previous.name, slots: { ...kept, ...repeatFor.slots }, confidence: 1 }, msg.text, lang);
+    }
+    // "王芳也加800 一样的理由", "周杰也记一条 内容一样" after a write asked for: the same write for the member named, its figures
+    // as now said, the reason or content said to be the same — the previous one's (a repeat keeps no free text unless told).
+    const same = previous && asked && previous.effect === 'write' ? SAME_TEXT.exec(msg.text.normalize('NFKC').trim()) : null;
+    const said = same ? [routed, ...(routed.alternatives ?? [])].find((r) => r.intent === previous!.name && namesMember(r.slots)) : undefined;
+    if (previous && same && said && /也|同样|一样|照样/.test(msg.text.slice(0, same.index)) && mayUse(actor, previous)) {
+      const before = memory.previous!.slots;
+      const texts = Object.fromEntries(Object.entries(before).filter(([k]) => FREE_TEXT.includes(k) && k !== 'text'));
+      // A points write keeps its reason inside its text ("加800积分 年度感谢"): read as the intent reads it.
+      if (previous.name === 'points.adjust' && texts.reason === undefined && typeof before.text === 'string') {
+        const reason = parsePoints(before.text, [before.phone, before.memberNo, before.name].filter((x): x is string => typeof x === 'string')).reason;
+        if (reason) texts.reason = reason;
+      }
+      if (Object.keys(texts).length > 0) {
+        const kept = Object.fromEntries(Object.entries(memory.previous!.slots).filter(([k]) => !MEMBER_REF.includes(k) && !FREE_TEXT.includes(k)));
+        const now = Object.fromEntries(Object.entries(said.slots).filter(([k]) => !FREE_TEXT.includes(k)));
+        return prepare(memory, actor, previous, { intent: previous.name, slots: { ...kept, ...now, ...texts }, confidence: 1 }, msg.text, lang);
+      }
     }
     return null;
   };

@@ -6,6 +6,9 @@ describe('BARE_NUMBER (a change to one bare number)', () => {
     for (const s of ['改成20的吧', '换成50块的吧', '改为15元吧', '改成30的', '换成 50', '40吧', 'make it 25']) expect(BARE_NUMBER.test(s), s).toBe(true);
     expect('改成20的吧'.replace(BARE_NUMBER, '$1$2元$3')).toBe('改成20元的吧');
   });
+  it('takes "that will do" after the number (30就够了, 20块就行, 50 is enough)', () => {
+    for (const s of ['30就够了', '20块就行', '150就好', '25元的就可以了', '50 is enough']) expect(BARE_NUMBER.test(s), s).toBe(true);
+  });
   it('not a number with words after it', () => {
     for (const s of ['改成20个人', '换成30天的', '改成前5个']) expect(BARE_NUMBER.test(s), s).toBe(false);
   });

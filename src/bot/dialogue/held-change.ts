@@ -10,8 +10,8 @@ import { changedMind, insteadFigure } from './instead.ts';
 import { FREE_TEXT, figuresOf, namesMember } from './member-refs.ts';
 import { refine, slotFor } from './refine.ts';
 
-/** "改成30的", "换成 50", "改成20的吧", "make it 25": a change to one bare number (its unit, 的 and a closing particle aside). */
-export const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换|(?:change|make|switch) (?:it|that)(?: to)?|change to)?\s*)(\d+(?:\.\d+)?)(\s*(?:(?:块|元)?(?:钱)?(?:的)?(?:吧|啊|呀|哈)?|instead)\s*)$/i;
+/** "改成30的", "换成 50", "改成20的吧", "make it 25", "30就够了" (after 不对): a change to one bare number (its unit, 的, "that will do" and a closing particle aside). */
+export const BARE_NUMBER = /^(\s*(?:改成|换成|改为|改|换|(?:change|make|switch) (?:it|that)(?: to)?|change to)?\s*)(\d+(?:\.\d+)?)(\s*(?:(?:块|元)?(?:钱)?(?:的)?(?:就够了?|就行了?|就好了?|就可以了?|足够了?)?(?:吧|啊|呀|哈)?|instead|is enough|will do)\s*)$/i;
 /** "改成…", "换成…", "不对 改为…" (a correction word of CORRECTION in lexicon.ts first): the message changes a figure of what was just said. */
 export const CHANGE_LEAD = new RegExp(
   `^\\s*(?:(?:${anyWord([...CORRECTION.wrongZh, ...CORRECTION.ohNoZh])})[，,\\s]*)?(?:(?:标签|金额|券|门店|店|名单|人群包?|时间|积分|数量|条件)\\s*)?(?:改成|换成|改为|换为|改一下|改)\\s*\\S|^\\s*(?:change|switch|make) (?:it|that|the \\w+) (?:to|into)\\b`,
@@ -65,11 +65,11 @@ export function changeClause(said: string): string | null {
 const heldAgain = (plan: Plan): Plan => (plan.kind === 'run' ? { ...plan, changesHeld: true } : plan);
 
 /**
- * "太多了 改30", "贵了点，换成20", "too much, make it 30": a short remark on the held figure before the change — what
+ * "太多了 改30", "贵了点，换成20", "太多了 20块就行", "too much, make it 30": a short remark on the held figure before the change — what
  * follows it is the change (the remark neither refuses nor asks: no 不要/别/取消/?). Only a change verb followed by a
  * figure or word, so "太多了" alone stays what the router read.
  */
-export const REMARK_BEFORE_CHANGE = /^(?![^，,\s]*(?:不要|别|取消|don'?t|cancel))[^\d，,。\s?？]{1,8}[，,。!！\s]+(?=(?:改成|换成|改为|换为|改|换)\s*\S|(?:change|switch|make) (?:it|that)\b)/iu;
+export const REMARK_BEFORE_CHANGE = /^(?![^，,\s]*(?:不要|别|取消|don'?t|cancel))[^\d，,。\s?？]{1,8}[，,。!！\s]+(?=(?:改成|换成|改为|换为|改|换)\s*\S|(?:change|switch|make) (?:it|that)\b|\d+(?:\.\d+)?\s*(?:块|元)?(?:钱)?(?:的)?(?:就够了?|就行了?|就好了?|就可以了?)(?:吧|啊)?\s*$)/iu;
 
 /**
  * A held action changed in place ("换成50块的", "改成老客", "no, 20 not 30" while 回复「确认」 waits): previewed again

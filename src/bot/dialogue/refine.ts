@@ -7,7 +7,7 @@ import type { LastAnswer } from './state.ts';
 
 /** The follow-ups that change what is asked rather than narrow it. */
 const EXPORT = /导出(?:来|去)?|下载|\bexport\b|\bdownload\b/i;
-const COUNT = /(?:一共|总共|共)?有?(?:多少(?:人|位|个|名)|几个人|几位|几个)|人数|总数|\bhow many\b|\bcount\b/i;
+const COUNT = /(?:一共|总共|共)?有?(?:多少(?:人|位|个|名)|几个人|几位|几个)|人数|总数|^(?:帮我|再)?(?:数|点|算)(?:一下|下|一数|数)(?:人数|有多少)?|\bhow many\b|\bcount\b/i;
 const LIST = /列出来|列一下|都有谁|都是谁|都谁|有谁|是谁|有哪些人?|是哪些人?|名单|\blist (?:them|it)\b|\bwho are they\b|\bshow (?:them|me them)\b/i;
 /** Words that mark a message as narrowing the last answer ("只看工单", "换成…", "only …"): the last intent's own words then refine it whatever the router made of them. */
 const NARROWING = /^(?:那就?|就)?(?:只要|只看|只显示|只列|只留|仅看|换成|换到|改成|改为|改看)|^(?:那就|就)(?:看|要|查)(?!看)|^(?:only|just)\b|\bonly[\s.!]*$/i;
@@ -18,8 +18,8 @@ const MORE_ROWS = /(?:再)?多(?:看|列|显示|给|来|要)?(?:几|一些|一�
 /** A reaction to the last answer before a refinement ("没有？那…", "还是没有 换成…", "空的…", "nothing? then …"). */
 const REACTION_LEAD = /^(?:(?:还是)?没有(?:啊|呀|吗|哦)?|(?:是)?空的|一个都没有|哦|噢|嗯|nothing|none|empty)\s*[?？!！。，,.\s]+(?=\S)/i;
 
-/** "工单呢", "复购率呢", "what about retention": the last question asked about another of its own words. */
-const WHAT_ABOUT = /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|what about|how about)\b/i;
+/** "工单呢", "复购率呢", "what about retention", "dormant?": the last question asked about another of its own words (in English, one or two words and a question mark). */
+const WHAT_ABOUT = /^(?:那|那么|还有)?[^\s，,。]{1,8}呢[?？]*$|^(?:and|what about|how about)\b|^[A-Za-z]+(?: [A-Za-z]+)?\s*[?？]$/i;
 
 /** Words a refinement is made of besides its figures ("只要…的", "换成…", "only the last …"). */
 const FILLERS = [
@@ -122,7 +122,7 @@ export function refine(raw: string, last: LastAnswer, { stores, tagNames, getInt
   // Short: up to 8 Han characters, or a few Latin words ("retention", "new members").
   const short = [...leftover.replace(/[A-Za-z]/g, '')].length <= 8 && leftover.length <= 24;
   const ownWords = leftover !== '' && (routedIntent === intent.name || NARROWING.test(text) || WHAT_ABOUT.test(text)) && short;
-  let own = ownWords ? stated(intent, leftover, last) : {};
+  let own = ownWords ? stated(intent, leftover, last, NARROWING.test(text)) : {};
   // Put as a follow-up ("and repeat rate?", "新会员呢"), the words as said are read too, figures blanked: the
   // fillers cut from the leftover may make up the intent's own phrase ("repeat rate", "新会员"). Without the
   // lead, "new members last month" is a request of its own.
@@ -218,10 +218,11 @@ function derived(intent: IntentDef, words: string): Record<string, unknown> {
  * default, not what was said ("他的订单呢" after a count of VIPs states no mode), and words that change
  * no slot of the last answer refine nothing.
  */
-function stated(intent: IntentDef, words: string, last: LastAnswer): Record<string, unknown> {
+function stated(intent: IntentDef, words: string, last: LastAnswer, narrowing = false): Record<string, unknown> {
   const defaults = derived(intent, '');
   const own = Object.fromEntries(Object.entries(derived(intent, words)).filter(([k, v]) => defaults[k] !== v));
-  return Object.entries(own).some(([k, v]) => last.slots[k] !== v) ? own : {};
+  // "只看回访" after today's follow-ups: narrowed to what was shown — the same answer, not another request.
+  return Object.entries(own).some(([k, v]) => last.slots[k] !== v) || (narrowing && Object.keys(own).length > 0) ? own : {};
 }
 
 /** The last slots an other intent of the family takes (its free text names the same segment). */

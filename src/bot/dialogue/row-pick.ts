@@ -20,7 +20,9 @@ export function rowPick({ getIntent, mayUse, prepare }: DialogueContext) {
       const slots = Object.fromEntries(Object.entries(withoutMemberRefs(staffLast.slots)).filter(([k]) => k !== 'limit'));
       return prepare(memory, actor, lastIntent, { intent: lastIntent.name, slots: { ...slots, memberNo: item.memberNo }, confidence: 1 }, msg.text, lang);
     }
-    if (item.memberNo && routedDef && routedDef.effect === 'read' && takesMember(routedDef) && !namesMember(routed.slots) && mayUse(actor, routedDef)) {
+    // A write to the row ("第一名加500积分 年度KOC奖励" after the KOC ranking) points at its member as a pronoun does at the
+    // member in focus: that member, through the same gates (the mood, permission, the preview of what is held).
+    if (item.memberNo && routedDef && (routedDef.effect === 'read' || routedDef.effect === 'write') && takesMember(routedDef) && !namesMember(routed.slots) && mayUse(actor, routedDef)) {
       return prepare(memory, actor, routedDef, { ...routed, slots: { ...routed.slots, memberNo: item.memberNo } }, msg.text, lang);
     }
     const control = item.id !== undefined

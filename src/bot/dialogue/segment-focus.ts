@@ -12,7 +12,8 @@ import type { LastAnswer } from './state.ts';
  * 五月寿星. An export stays a preview held for 确认 that names the segment (segment-export.ts confirm).
  */
 export function segmentInFocus(last: LastAnswer | null, intent: IntentDef, route: RouteResult): RouteResult {
-  if (!last || route.slots.about !== undefined || !hasSlotNamed(intent, 'about')) return route;
+  // A new segment is about none made before (a narrowing sets `about` itself: segment-narrow.ts).
+  if (!last || route.slots.about !== undefined || !hasSlotNamed(intent, 'about') || intent.name.endsWith('.create')) return route;
   if (intentFamily(last.intent) !== intentFamily(intent.name)) return route;
   const about = typeof last.slots.about === 'string' ? last.slots.about : typeof last.slots.text === 'string' ? last.slots.text : last.text;
   return about ? { ...route, slots: { ...route.slots, about } } : route;

@@ -23,6 +23,7 @@ import { rowPick } from './row-pick.ts';
 import { seenMember } from './seen-member.ts';
 import { shownPick } from './shown-pick.ts';
 import { segmentInFocus, segmentNamedAgain } from './segment-focus.ts';
+import { savedQuery, segmentNarrow } from './segment-narrow.ts';
 import { ticketFollowUp } from './ticket-follow-up.ts';
 import { tagInstead } from './tag-instead.ts';
 import { ticketPick } from './ticket-pick.ts';
@@ -61,6 +62,7 @@ export function createDialogue(deps: DialogueDeps) {
   const pickShown = shownPick(ctx);
   const pickRow = rowPick(ctx);
   const seenAgain = seenMember(ctx);
+  const narrowSegment = segmentNarrow(ctx);
   const refineLast = answerRefinement(ctx);
   const declineUnasked = unaskedWrites(ctx, focus);
   const batches = listedBatch(ctx);
@@ -72,7 +74,7 @@ export function createDialogue(deps: DialogueDeps) {
   return {
     /** Before anything runs: an answer to the bot's question, a refinement, a clarification, or the routed intent. */
     async plan(msg: InboundMessage, memory: TurnMemory, actor: Actor, asRouted: RouteResult, lang: Lang): Promise<Plan> {
-      const routed = segmentNamedAgain(memory.last(), asRouted, msg.text);
+      const routed = savedQuery(memory.last(), await narrowSegment(memory.last(), segmentNamedAgain(memory.last(), asRouted, msg.text), msg, actor), msg, actor);
       const turn: Turn = { msg, memory, actor, routed, lang };
       const answered = await answerPending(turn);
       if (answered) return answered;

@@ -1,4 +1,5 @@
 import { CN_NUMERAL, parseNumber, scaleDecimal } from '../router/numbers.ts';
+import { findStore, type StoreEntry } from '../router/stores.ts';
 import { chinaParts } from '../../crm/kernel/index.ts';
 import { FIELDS, METRICS, RELATIVE_DAYS, RFM_CELLS, SCORES, type ActivityCondition, type EventCondition, type Op, type SegmentNode, type SegmentTree, type Value } from '../../crm/insights/index.ts';
 
@@ -304,9 +305,24 @@ function dictionaryTag(clause: string, tags: readonly string[] | undefined): Seg
   return m![1] ? { tag: name, has: false } : { tag: name };
 }
 
+/**
+ * A clause that is nothing but a store ("徐汇的", "上海徐汇店", "门店是西湖店", "在静安店的"): its members, by home store.
+ * Only a store of the directory, whole clause, so "徐汇消费过" is still not understood.
+ */
+function storeClause(clause: string, stores: readonly StoreEntry[] | undefined): SegmentNode | undefined {
+  if (!stores?.length) return undefined;
+  const found = findStore(clause, stores);
+  if (!found) return undefined;
+  const rest = (clause.slice(0, found.span.start) + clause.slice(found.span.end)).replace(/^(?:门店|所属门店|归属门店)?(?:是|为|在|属于)?|(?:的人|的|门店)?$/g, '').trim();
+  const store = stores.find((x) => x.name === found.value);
+  return !rest && store ? { field: 'home_store', op: 'eq', value: store.id } : undefined;
+}
+
 export interface PhraseOptions {
   /** The tag dictionary's names: a clause naming one of them alone is that tag. */
   tags?: readonly string[];
+  /** The store directory: a clause naming one store alone is its members (home store). */
+  stores?: readonly StoreEntry[];
 }
 
 export function parsePhrase(text: string, now: Date, options: PhraseOptions = {}): PhraseResult {
@@ -334,7 +350,7 @@ export function parsePhrase(text: string, now: Date, options: PhraseOptions = {}
       if (!clause) continue;
       if (KIND_CLAUSE.test(clause)) continue; // "静态" says how to keep the list, not who is in it
       const held = PLACEHOLDER.exec(clause);
-      const node = held ? lifted.nodes[Number(held[1])] : (parseClause(clause, now) ?? dictionaryTag(clause, options.tags));
+      const node = held ? lifted.nodes[Number(held[1])] : (parseClause(clause, now) ?? dictionaryTag(clause, options.tags) ?? storeClause(clause, options.stores));
       if (node) andNodes.push(node);
       else unparsed.push(restore(raw.trim()));
     }

@@ -6,7 +6,7 @@ import { asksAboutTheWrite, asksWhetherDone } from '../parse/done-question.ts';
 import type { IntentDef } from '../types.ts';
 import { hasActionWord } from './action-words.ts';
 import { asDashboardOverAPeriod, asMemberReadWhenNamed, asTagCountWithoutSegmentWord, withoutMemberIntentsForAStore } from './scope-words.ts';
-import { asksForStaffWork, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL, SUPPOSED_UNSUBSCRIBE } from './member-readings.ts';
+import { asksForStaffWork, COMPLAINT_CLOSES, isPlanAfterAck, joinedMemberReads, NEXT_LEVEL, SUPPOSED_UNSUBSCRIBE } from './member-readings.ts';
 import { ESCALATION_THREAT_EN, ESCALATION_THREAT_ZH } from '../../bot/understand/lexicon.ts';
 import { terseReadingOf } from './terse-readings.ts';
 import { detailedObjectOf, pairedAsksOf, pairedWritesOf } from './paired-asks.ts';
@@ -337,6 +337,11 @@ export function createCombinedRouter(intents: readonly IntentDef[], options: Com
         // A complaint taken further unless someone acts ("I'll report you to HQ if nobody calls me back", "再不处理就发微博"):
         // the member wants a person now — the hand-off, whose gate reads the threat (gate-member.ts).
         if ((ESCALATION_THREAT_ZH.test(rules.text) || ESCALATION_THREAT_EN.test(rules.text)) && candidates.some((c) => c.label === 'handoff')) {
+          return withUnasked({ intent: 'handoff', slots: {}, confidence: TERSE_CONFIDENCE });
+        }
+        // A grievance told, then the complaint said alone to close it ("上菜慢到半小时 到现在也没人联系我 投诉"): a complaint
+        // now, not the status of one made before — the hand-off (its gate reads the mood of that last clause).
+        if (COMPLAINT_CLOSES.test(rules.text) && candidates.some((c) => c.label === 'handoff')) {
           return withUnasked({ intent: 'handoff', slots: {}, confidence: TERSE_CONFIDENCE });
         }
         if (SUPPOSED_UNSUBSCRIBE.test(rules.text) && candidates.some((c) => c.label === 'unsubscribe')) {

@@ -57,6 +57,13 @@ export const NEXT_LEVEL =
   /(?:多少|几)[^，,。；;\s]{0,6}?(?:才|就)?(?:能|可以)?升(?:级|到)|升(?:级|到)[^，,。；;\s]{0,8}?(?:多少|几)|还差[^，,。；;\s]{0,6}?升|\bhow (?:many|much)\b[^?]{0,40}\b(?:next|higher) (?:level|tier)\b|\b(?:to|for) (?:the )?(?:next|higher) (?:level|tier)\b|\blevel up\b/i;
 
 /**
+ * A grievance told, then the complaint said alone to close the message ("上菜慢到半小时 到现在也没人联系我 投诉", "…
+ * 我要投诉!"): a complaint made now. Only after words before it, and never a question about one (进度, 怎么样 … end
+ * otherwise).
+ */
+export const COMPLAINT_CLOSES = /\S[\s,，。!！]+(?:我)?(?:要)?投诉(?:你们)?[!！。]*$/;
+
+/**
  * An unsubscribe supposed and its consequence asked ("如果我退订了 优惠券还能用吗", "if I unsubscribed would my coupons
  * still work"): the message is about unsubscribing, not the record it names — the tuning convention ("如果我退订了营销消息
  * 积分还在吗" is unsubscribe). The write gate reads the supposition and declines; nothing is unsubscribed.

@@ -40,6 +40,9 @@ const HANDLE_EN =
  */
 const PROBLEM_CUES = /刷不了|用不了|不能用|无法使用|消磁|\b(?:not|stopped|isn'?t|doesn'?t|won'?t) work(?:ing)?\b|要(?:个|一个)?说法|不新鲜|变质|发霉|异物|头发|虫子?|蟑螂|沙子|苍蝇|太慢|态度(?:差|不好|恶劣)|等了(?:一|半|两|\d)|太咸|太辣|凉了|冷了|上错|漏上|少上|多收|收错|乱收|\b(?:hair|bug|cockroach|cold food|rude|overcharged|waited)\b/i;
 
+/** A figure of points given or taken, said with its verb ("加500积分", "扣 200 分", "奖励300积分"), a reward's reason after it. */
+const POINTS_FIGURE = /(?:加|扣|减|补|送|赠|奖励?)(?:给)?(?:他|她)?\s*\d{1,6}\s*(?:个)?(?:积分|分)(?!钟|数)[\s,，]*[^\s,，]*(?:奖励|奖|回馈|感谢|答谢)/;
+
 /** A note asked for in words: with one, the message is interaction.log's (which opens a complaint's ticket itself). */
 const LOG_WORDS = /记录|记一下|记下|记一笔|记上|记个|登记|备注|\b(?:log|note|record)\b/i;
 
@@ -237,6 +240,9 @@ export async function writeReadingOf(text: string, slotsOf: SlotsOf, has: (inten
     if (rest !== undefined && POINTS_SIGN.test(bareFragment(rest))) return { intent: 'points.adjust' };
   }
   if (RECORDS.test(text)) return null;
+  // Points given with their figure, the reason after it naming what they reward ("加500积分 年度KOC奖励", "加300分 拉新奖励"):
+  // the write asked; the reward's words (KOC, 拉新, 推荐) are its reason, not a question about the KOC figures.
+  if (has('points.adjust') && POINTS_FIGURE.test(text) && typeof (await slotsOf('points.adjust')).delta === 'number') return { intent: 'points.adjust' };
   if (has('ticket.create') && BARE_TICKET_REQUEST.test(text)) return { intent: 'ticket.create' };
   if (has('ticket.create') && hasActionWord('ticket.create', text) && (await terseKindTicket(text, slotsOf))) return { intent: 'ticket.create' };
   // A ticket by its English lead, the member and what happened ("log a ticket for …": a ticket, not a note).

@@ -22,6 +22,9 @@ describe('transferParties: who hands over, who takes over, however it is phrased
     ['transfer customers from Peng Bo to Xu Qing', 'Peng Bo', 'Xu Qing'],
     ['transfer agent_02 contacts to store_manager_02', 'agent_02', 'store_manager_02'],
     ['we might move 黄丽 customers to 李娜 next week', '黄丽', '李娜'],
+    // Session 26: a refusal's "yet" / "for now" after the party is when, not who.
+    ["don't move agent_02's contacts to store_manager_02 yet", 'agent_02', 'store_manager_02'],
+    ["don't transfer Peng Bo's customers to Xu Qing for now", 'Peng Bo', 'Xu Qing'],
     // Session 20: leaving said with where to, the customers as "her … those", a request between.
     ['老陈调到杭州了 他手里那些客户麻烦都转给李店长', '老陈', '李店长'],
     ['小周月底调去总部 她手上那些微信好友你帮我移交给孙经理', '小周', '孙经理'],

@@ -78,8 +78,8 @@ function clean(raw: string): string {
   const staff = staffForm(v);
   if (staff) v = staff;
   else if (/^\p{Script=Han}{3,}$/u.test(v)) v = hanName(cutName(v)) ?? v;
-  // "… to 李娜 next week", "… to Li Na asap": when, not who.
-  else v = v.replace(/(?:\s+(?:next|this|last)\s+\w+|\s+(?:tomorrow|today|tonight|now|please|pls|asap|thanks?|first|later))+$/i, '').trim();
+  // "… to 李娜 next week", "… to Li Na asap", "don't … to store_manager_01 yet": when, not who.
+  else v = v.replace(/(?:\s+(?:next|this|last)\s+\w+|\s+(?:for|right|just)\s+(?:now|yet)|\s+(?:tomorrow|today|tonight|now|yet|please|pls|asap|thanks?|first|later))+$/i, '').trim();
   return v;
 }
 
