@@ -180,6 +180,26 @@ export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|真的假的|了没有?|�
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
 export const WEIGHING =
   /要不要|需不需要|用不用|该不该|是不是该|合适吗|合不合适|妥不妥|妥当吗|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise|alright|all right) (?:to|if)\b|\b(?:ok|okay|fine|alright|all right|a good idea|wise)\s*[?？]?\s*$/i;
+/**
+ * Whether a write can be done at all, asked of no one in particular (session 26): 能不能 / 可不可以 / 是不是(也)可以 before the
+ * write said of anyone or arbitrarily — "能不能给会员随便加积分啊？", "是不是也可以扣会员积分的", "你是不是可以直接给所有人发券",
+ * "能不能把工单直接关掉啊" — a question about the act, never a polite request (a member or ticket named is one:
+ * "能不能给王芳加100分"). The generic object is a word for anybody (会员, 客户, 所有人 …) or 随便 / 随意.
+ */
+const CAN_ZH = '(?:你|我们|我)?(?:能不能|可不可以|能否|是不是(?:也|都)?(?:可以|能))(?:也|都)?';
+export const CAN_AT_ALL_ZH = new RegExp(
+  `${CAN_ZH}[^，,。；;\\s]{0,6}?(?:随便|随意|任意)|${CAN_ZH}(?:直接)?(?:给|帮|把|对|替|往)?[^，,。；;\\s\\d]{0,3}?(?:会员|客户|客人|顾客|所有人|任何人|大家|别人|人家|全部人|工单|单子)(?![的们]?[\\p{Script=Han}]?(?:\\d|叫|姓))`,
+  'u',
+);
+/**
+ * A question about a write said as its gerund ("Is exporting a segment logged anywhere?", "Before stopping recall 4 — what
+ * happens to …?", "What would logging a complaint do?"): about the act, not an order ("would you mind exporting …" is one).
+ */
+export const ACT_ASKED_EN = /\b(?:export|logg|tagg|deduct|add|send|clos|transferr|transfer|stopp|paus|launch|recall|escalat|delet|remov|refund|issu|mov|credit)ing\b/i;
+const POLITE_GERUND_EN = /\b(?:would|do) you mind\b|\bhow about\b|\bwhat about\b|\bstart\b|\bkeep\b/i;
+/** Whether a question asks about a write as an act: whether it can be done at all, or what doing it would do. */
+export const asksAboutTheAct = (text: string): boolean => CAN_AT_ALL_ZH.test(text) || (ACT_ASKED_EN.test(text) && !POLITE_GERUND_EN.test(text));
+
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
