@@ -47,7 +47,7 @@ export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|�
  * One action refused, another asked instead, after a pause ("不用建工单 就记一下 …", "别发券了，只打个标签",
  * "don't open a ticket, just log the call"): group 1 is the refused clause, group 2 what is asked (from 就/只/just on).
  */
-export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无需|甭|没必要)[^，,。；;!！\s]{1,14}?(?:了|啦)?)[\s，,。；;!！]+((?:就|只|只要|直接|光|仅|先)\s*\S.*)$/su;
+export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无需|甭|没必要)[^，,。；;!！\s]{1,14}?(?:了|啦)?)[\s，,。；;!！]+((?:我|你)?(?:就|只|只要|直接|光|仅|先)\s*\S.*)$/su;
 /**
  * One thing put off, another asked now, in a run-on voice message ("那个流失名单我晚点再看你先给周杰打个召回中的标签",
  * "报表等会儿再说 先给王芳加100分 生日"): the put-off clause, then what is asked after (你)先.
@@ -65,7 +65,7 @@ export const REPLACING_ZH = /^(?:而?是要|改成|改为|换成|换|而是)/u;
  * How a clause asked beside a refusal opens: an order's own words (把 / 给 / 帮 …, 先 / 就 / 直接, 是要 / 改成), never a
  * statement ("王芳只是路过打个招呼", "她已经加过了", "我看看名单", "只是看看": why the refusal, not another request).
  */
-export const ASKED_OPENS_ZH = /^(?:那个\s*)?(?:把|给|帮|替|为|对|先|就(?!是)|只(?!是)|直接|再|请|麻烦|你(?:帮|给|把|先|就)|而?是要|改成|改为|换成|而是|查|看(?!看))/u;
+export const ASKED_OPENS_ZH = /^(?:那个\s*)?(?:我(?=就(?!是)|只(?!是)|先))?(?:把|给|帮|替|为|对|先|就(?!是)|只(?!是)|直接|再|请|麻烦|你(?:帮|给|把|先|就)|而?是要|改成|改为|换成|而是|查|看(?!看))/u;
 export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*[,.;!]+\s*((?:just|only|simply)\s+\S.*)$/is;
 
 /**
@@ -261,7 +261,7 @@ export const MIGHT_AS_WELL = /(?:(?:干脆|索性)[^，,。；;\s]+|(?:^|[\s，,
  */
 export const LAUGH_THEN = /^(.+?)(?:哈哈+|嘿嘿+|嘻嘻|hhh+|lol|haha+)[\s，,。.!！~～]+(\S.*)$/iu;
 export const NOT_MEANT_ZH =
-  /开(?:个)?玩笑|开(?:什么|啥|哪门子)玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|呵{2,}[!！~～。.…]*$|😂|🤣|🙄|😏|🙃/;
+  /开(?:个)?玩笑|开(?:什么|啥|哪门子)玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|反正(?:也)?钱(?:又|也)?不是(?:我们?|咱们?|你)(?:出|掏|付|花)的|doge|\[?狗头\]?|🐶|呵{2,}[!！~～。.…]*$|😂|🤣|🙄|😏|🙃/;
 export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b|\b(?:lol|lmao|haha+)[!.]*$/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */
