@@ -69,7 +69,13 @@ const CLASSES: TurnClasses = {
   'a write refused, then "我就/我先" + a look: the look is what is asked': [
     [SM, [['别发券 我就看看流失名单', 'churn.list', {}, 'answered']]],
   ],
+  'an English write said as -ing or in the past, a question after its taker, keeps its figure and parties (declined)': [
+    [HQ, [['Hypothetically, subtracting 50 points from M00000007: does she get a message?', 'points.adjust', { memberNo: 'M00000007', delta: -50 }, 'declined']]],
+    [HQ, [["What if we transferred 王店长's customers to 客服小刘, would they notice?", 'contacts.transfer', { from: '王店长', to: '客服小刘' }, 'declined']]],
+  ],
   'affirmative writes still run (s26b)': [
+    [HQ, [["transfer 客服小刘's customers to 王店长", 'contacts.transfer', { from: '客服小刘', to: '王店长' }, 'held'], ['cancel', 'action.cancel', {}, 'declined']]],
+    [AG, [['log it for M00000005: phone enquiry about the private room', 'interaction.log', { memberNo: 'M00000005', type: 'consultation', channel: 'call' }, 'done']]],
     [SM, [['给王芳打个老客标签', 'tag.add', { name: '王芳', tag: '老客' }, 'done']]],
     [AG, [['13800000006 来电投诉上菜慢 记一下', 'interaction.log', undefined, 'done']]],
   ],
