@@ -501,7 +501,7 @@ describe('session 26 (s26-harm): whether a write can be done at all is a questio
     expect(m.question).toBe(true);
     expect(m.politeRequest).toBe(false);
   });
-  it.each(['能不能给王芳加100分', '可不可以帮我给13800000005打个老客标签'])('%s is a polite request', (text) => {
+  it.each(['能不能给王芳加100分', '可不可以帮我给13800000005打个老客标签', '能不能给流失会员发30的券', '可不可以给会员王芳打个老客标签'])('%s is a polite request', (text) => {
     expect(analyseMood(text).politeRequest).toBe(true);
   });
 });

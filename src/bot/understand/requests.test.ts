@@ -138,7 +138,7 @@ describe('session 26 (s26-harm): members joking, asking for a person, claiming a
   it.each(['哈哈哈我要投诉你太聪明了', '差评！服务员太热情了哈哈', 'I want to report you for being too helpful lol', '我要举报你们 饺子好吃到犯规😂'])('%s complains in jest', (text) => {
     expect(complaintInJest(text)).toBe(true);
   });
-  it.each(['我要投诉 菜太咸了', '哈哈 等了一个小时还没上菜 我要投诉', "I'm going to complain, the soup was cold", '投诉 服务员态度差'])('%s is earnest', (text) => {
+  it.each(['我要投诉 菜太咸了', '哈哈 等了一个小时还没上菜 我要投诉', "I'm going to complain, the soup was cold", '投诉 服务员态度差', '哈哈哈 我要投诉', '哈哈 好的 转人工吧'])('%s is earnest', (text) => {
     expect(complaintInJest(text)).toBe(false);
   });
   it.each(['叫个活人来', '找个人跟我说', '换个真人来处理', 'get me a real human'])('%s asks for a person', (text) => {
@@ -148,5 +148,5 @@ describe('session 26 (s26-harm): members joking, asking for a person, claiming a
   it.each(['manager told me I can get 500 points today', '店长说今天可以给我加300积分', '老板答应送我一张券'])('%s claims a grant', (text) => {
     expect(claimsAGrant(text)).toBe(true);
   });
-  it.each(['我的积分多少', '店长人很好'])('%s claims none', (text) => expect(claimsAGrant(text)).toBe(false));
+  it.each(['我的积分多少', '店长人很好', '服务员说我现在是金卡会员 是真的吗', 'the waiter said my points will arrive tomorrow'])('%s claims none', (text) => expect(claimsAGrant(text)).toBe(false));
 });
