@@ -3,6 +3,7 @@ import { slotsOf } from '../gate.ts';
 import { asksAboutHeld, assentNames } from '../understand/assent.ts';
 import { namedWrite } from '../understand/requests.ts';
 import { intentFamily } from '../../intents/types.ts';
+import { analyseMood } from '../understand/mood.ts';
 import { pointsAtMember } from '../../intents/router/member-pointer.ts';
 import { MEMBER_REF } from './member-refs.ts';
 import { hasActionWord } from '../../intents/router/action-words.ts';
@@ -46,7 +47,11 @@ export function heldAction({ services, getIntent, mayUse, prepare }: DialogueCon
     // Not a question about the member it is for ("他积分够扣吗": their record, answered by the router's read).
     const asked = waiting && getIntent(waiting.intent);
     const aboutMember = pointsAtMember(msg.text) || MEMBER_REF.some((k) => routed.slots[k] !== undefined);
-    if (waiting && asked && !aboutMember && routed.intent !== CONFIRM_INTENT && asksAboutHeld(msg.text) && (routed.intent === waiting.intent || routed.intent === CANCEL_INTENT || hasActionWord(waiting.intent, msg.text) || intentFamily(namedWrite(msg.text) ?? '') === intentFamily(waiting.intent))) {
+    // Nor a read of the held write's own kind ("召回一般效果怎么样", "目前跑着几个召回" while a recall waits): that read answers,
+    // unless the question supposes ("假如现在不发 …会不会…").
+    const routedRead = getIntent(routed.intent);
+    const ownKindRead = routedRead?.effect === 'read' && intentFamily(routed.intent) === intentFamily(waiting?.intent ?? '') && !analyseMood(msg.text).hypothetical;
+    if (waiting && asked && !aboutMember && !ownKindRead && routed.intent !== CONFIRM_INTENT && asksAboutHeld(msg.text) && (routed.intent === waiting.intent || routed.intent === CANCEL_INTENT || hasActionWord(waiting.intent, msg.text) || intentFamily(namedWrite(msg.text) ?? '') === intentFamily(waiting.intent))) {
       const action = actionLabel(asked, lang);
       const text = `${t(lang, 'safety.heldQuestion', { action })}\n${t(lang, 'safety.pendingReminder', { code: waiting.code, action })}`;
       return { plan: { kind: 'reply', route: { intent: waiting.intent, slots: waiting.slots, confidence: 1 }, result: { text, outcome: 'declined' } }, waiting };

@@ -65,7 +65,7 @@ export const REPLACING_ZH = /^(?:而?是要|改成|改为|换成|换|而是)/u;
  * How a clause asked beside a refusal opens: an order's own words (把 / 给 / 帮 …, 先 / 就 / 直接, 是要 / 改成), never a
  * statement ("王芳只是路过打个招呼", "她已经加过了", "我看看名单", "只是看看": why the refusal, not another request).
  */
-export const ASKED_OPENS_ZH = /^(?:那个\s*)?(?:我(?=就(?!是)|只(?!是)|先))?(?:把|给|帮|替|为|对|先|就(?!是)|只(?!是)|直接|再|请|麻烦|你(?:帮|给|把|先|就)|而?是要|改成|改为|换成|而是|查|看(?!看))/u;
+export const ASKED_OPENS_ZH = /^(?:那个\s*)?(?:我(?=(?:就(?!是)|只(?!是)|先)[^\s，,。；;!！?？]{3,}))?(?:把|给|帮|替|为|对|先|就(?!是)|只(?!是)|直接|再|请|麻烦|你(?:帮|给|把|先|就)|而?是要|改成|改为|换成|而是|查|看(?!看))/u;
 export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*[,.;!]+\s*((?:just|only|simply)\s+\S.*)$/is;
 
 /**

@@ -111,8 +111,7 @@ const NAMED_WRITES: readonly (readonly [string, RegExp])[] = [
   ['recall.stop', /召回[^，,。；;]{0,10}?(?:停|暂停|终止|叫停)|(?:停|暂停|终止|叫停)(?:掉|止|了)?[^，,。；;]{0,6}?召回|\b(?:stop(?:s|ped|ping)?|halt(?:s|ed|ing)?|pause[sd]?|pausing)\b[^,.;]{0,20}?\brecalls?\b|\brecalls?\b[^,.;]{0,20}?\b(?:stop(?:s|ped|ping)?|halt(?:s|ed|ing)?|pause[sd]?)\b/i],
   ['recall.launch', /召回|群发|发券|(?:召回|优惠)券|发[^，,。；;\s]{0,6}?券|\brecall(?:s|ed|ing)?\b|\bcoupons?\b|\bwin-?back\b/i],
   ['segment.export', /导出|\bexport(?:s|ed|ing)?\b/i],
-  // A complaint someone says they want to make ("客户说要投诉", "她闹着要投诉"): what the staff member would record.
-  ['interaction.log', /(?:说|想|闹着|嚷着|吵着)要?投诉|(?:不用|别|不要|不必|甭|先别|先不)(?:(?:给|帮|替|为)[^，,。；;\s记]{1,8})?记(?!得|住)|记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
+  ['interaction.log', /(?:不用|别|不要|不必|甭|先别|先不)(?:(?:给|帮|替|为)[^，,。；;\s记]{1,8})?记(?!得|住)|记录|登记|记一下|记一笔|记一条|记下|备注|\blog(?:s|ged|ging)?\b|\bnotes?\b|\brecord(?:s|ed|ing)?\b|\bwrite (?:it |that |this |anything )?down\b/i],
   ['ticket.update', /关单|结单|(?:工单|单子?)[^，,。；;\s]{0,4}?(?:关|结|升级)|关闭工单|升级工单|\b(?:close|escalate)(?:s|d|ing)?\b/i],
   ['ticket.create', /工单|建单|开单|报修|(?:建|开|提|起)[^，,。；;\s]{0,4}?单|(?:投诉|售后|服务)单|\btickets?\b/i],
   ['points.adjust', /积分|(?:扣|加|补|减)[^，,。；;\s]{0,8}?分|\bpoints?\b|\bpts\b/i],
@@ -129,6 +128,7 @@ const SEND = /(?<![出开头引])发(?![现生票展话挥布言烧呆火])|\bse
  */
 const WANTS_OBJECT = /(?:想要|要个|要一个|要张|需要|想|要)(?:个|一个|张|一张|点|些)?[^，,。；;\s]{0,6}?(?:标签|积分|券|工单|单子|VIP)/i;
 /** Verbs of writes the instruction-verb lists do not carry (转客户, 那单先别关). */
+const WANTS_TO_COMPLAIN = /(?:说|想|闹着|嚷着|吵着)要?投诉/;
 const OTHER_WRITE_VERB = /(?:说|想|闹着|嚷着|吵着)要?投诉|转(?:给|交|移)?(?:客户|会员)|(?:工?单|单子)[^，,。；;\s]{0,4}?关|关单|结单/;
 
 /** Whether the message asks for, refuses or relays a write in words: an instruction verb, "别动 …", a wish for a write's object. */
@@ -168,7 +168,8 @@ export function namedWrite(text: string): string | null {
     const m = re.exec(t);
     if (m && (!best || m.index < best.at)) best = { intent, at: m.index };
   }
-  if (!best) return SEND.test(t) ? 'recall.launch' : null;
+  // A complaint someone says they want to make, and no write named ("客户说要投诉", "她闹着要投诉"): what the staff member would record.
+  if (!best) return SEND.test(t) ? 'recall.launch' : WANTS_TO_COMPLAIN.test(t) ? 'interaction.log' : null;
   if (best.intent !== 'tag.add') return best.intent;
   // Hands off a tag ("别动李娜的投诉过标签", "don't touch her tags"): the tag is there already, what is refused is taking it off.
   // So does a verb of taking one off ("如果把她的老客标签去掉 会怎样", "what if we removed her VIP tag").
