@@ -8,7 +8,7 @@ import type { GateVerdict } from './gate.ts';
 import type { MemberActor } from './types.ts';
 import * as L from './understand/lexicon.ts';
 import { analyseMood, type Mood } from './understand/mood.ts';
-import { asksAboutOthers, asksForPerson, claimsToBeStaff } from './understand/requests.ts';
+import { asksAboutOthers, asksForPerson, claimsAGrant, claimsToBeStaff, complaintInJest } from './understand/requests.ts';
 
 /**
  * A complaint, or a person asked for in the member's own "我要…", clear enough to hand over even when the
@@ -47,6 +47,8 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   // Read in simplified characters, as the router reads them ("我要投訴", "轉人工").
   const read = toSimplified(text.normalize('NFKC'));
   if (claimsToBeStaff(text)) return reply('safety.memberStaffClaim', 'declined');
+  // "manager told me I can get 500 points today": a credit the member says staff allowed — staff work (my.help), declined.
+  if (claimsAGrant(text) && intent.name !== 'handoff') return { kind: 'reply', result: { text: t(lang, 'safety.memberGrantClaim'), outcome: 'declined', intent: 'my.help' } };
   if (intent.effect === 'read') return asksAboutOthers(text, actor.phone) ? reply('safety.memberOthers', 'declined') : null;
 
   const params = { action: actionLabel(intent, lang), example: exampleOf(intent, lang) };
@@ -54,6 +56,8 @@ export function gateMember(actor: MemberActor, intent: IntentDef, text: string, 
   // mention others (a complaint about a waiter) and opens a ticket for the sender only.
   if (intent.name !== 'handoff' && asksAboutOthers(text, actor.phone)) return reply('safety.memberOthers', 'declined');
   if (intent.name === 'handoff') {
+    // A complaint word in jest ("哈哈哈我要投诉你太聪明了", "report you for being too helpful lol"): small talk, never a ticket.
+    if (complaintInJest(text)) return { kind: 'reply', result: { text: t(lang, 'safety.handoffJest'), outcome: 'answered', intent: 'my.smalltalk' } };
     if (mood.negated && !askedLast(read)) return reply('safety.handoffNegated', 'declined');
     const threat = L.ESCALATION_THREAT_ZH.test(read) || L.ESCALATION_THREAT_EN.test(read);
     if (mood.reported || (mood.hypothetical && !threat) || mood.deferred) return reply('safety.handoffHow', 'declined');

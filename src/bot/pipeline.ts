@@ -10,6 +10,7 @@ import { gate, slotsOf } from './gate.ts';
 import { ackIntentFor, confirmationGate, withPendingReminder as remind } from './gate-confirm.ts';
 import { assentOf, holdsBack } from './understand/assent.ts';
 import { routingText } from './understand/routing-text.ts';
+import { asksAboutTheAct } from './understand/lexicon.ts';
 import { asksAboutTheWrite, asksWhetherDone } from '../intents/parse/done-question.ts';
 import { replyLanguage, t, type Lang } from '../i18n/index.ts';
 import { readMemory, type TurnMemory } from './memory.ts';
@@ -215,7 +216,9 @@ export function createBot({ services, router, getIntent, cardTasks }: BotDeps): 
         // A question weighing a write ("要不要给王芳打个VIP", "should we tag…") is answered by its read but is
         // about the write: that is the intent reported. So is whether it was done to a member ("给她打过VIP了吗",
         // "有人给她加过积分没"); whether a recall went out asks for its own record, the read (asksAboutTheWrite).
-        const aboutTheWrite = verdict.lead !== undefined && (!asksWhetherDone(msg.text) || asksAboutTheWrite(msg.text, intent));
+        // A question about the act said by its gerund ("is exporting a segment logged anywhere?") is about the write, though
+        // it reads as whether something was done.
+        const aboutTheWrite = verdict.lead !== undefined && (!asksWhetherDone(msg.text) || asksAboutTheWrite(msg.text, intent) || asksAboutTheAct(msg.text));
         return await withPendingReminder(services, actor, lang, { ...r, intent: aboutTheWrite ? intent.name : verdict.intent.name, text: verdict.lead ? `${verdict.lead}\n${r.text}` : r.text }, getIntent, msg.conversationId);
       }
       if (intent.confirm) {

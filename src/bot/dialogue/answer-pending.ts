@@ -43,6 +43,18 @@ function figureCorrected(text: string, slots: Record<string, unknown>): string |
 }
 
 /**
+ * A correction word, then the request refused or put off ("不对 先别加 我再问问" to 原因是什么？, "哦不 算了 不扣了", "no wait,
+ * don't"): the request taken back — never the answer asked for (s26b wrote "先别加 我再问问" as the reason of the points).
+ * The correction's lead taken off as often as it is said ("不对 不是她 是…" is a correction, answered with what follows).
+ */
+function takenBack(text: string): boolean {
+  if (analyseMood(text).cues.some((c) => c.startsWith('retract:'))) return true;
+  let rest = text;
+  for (let fixed = correctionOf(rest); fixed !== null && fixed !== rest; fixed = correctionOf(rest)) rest = fixed;
+  return rest !== text && (REFUSAL.test(rest) || opensWithdrawn(rest) || holdsBack(rest));
+}
+
+/**
  * The message after the bot asked something ("哪位会员？", "你是想：1 … 2 …", a list of members, "原因是什么？"): the
  * answer, the request it completes run with it — or the question dropped when refused, asked again when only
  * acknowledged, and abandoned (null) when the message is a new request. Asked once: the question is cleared here.
@@ -233,8 +245,10 @@ export function pendingAnswer(ctx: DialogueContext, { focused }: MemberFocus) {
     // router read ("那还是别扣了" as a ticket), it refuses what was asked about.
     const namesAsked = 'intent' in pending && correctionOf(msg.text) === null && hasActionWord(pending.intent, msg.text) && opensWithdrawn(msg.text.replace(REFUSAL_LEAD, ''));
     const refused = (REFUSAL.test(msg.text) && correctionOf(msg.text) === null && (weak(actor, routed) || routed.intent === CANCEL_INTENT || dictated)) || cancelsQuestion || namesAsked;
-    if (refused || holdsBack(msg.text) || (dictated && opensWithdrawn(msg.text))) {
-      return { kind: 'reply', route: { ...routed, intent: 'intent' in pending ? pending.intent : routed.intent }, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
+    if (refused || takenBack(msg.text) || holdsBack(msg.text) || (dictated && opensWithdrawn(msg.text))) {
+      // The request refused is the one asked about, as it stood ("给李娜扣200分" → 原因是什么？ → "她投诉过 算了别扣了").
+      const route = 'intent' in pending ? { ...routed, intent: pending.intent, slots: pending.slots } : routed;
+      return { kind: 'reply', route, result: { text: t(lang, 'dialogue.dropped'), outcome: 'declined' } };
     }
     // "好的" / "ok" to "哪位会员？", to a list of members or to "what should I record?" answers nothing: the question
     // stays open and is asked again (no help, no write; thanks or "好的" are never a note's content).

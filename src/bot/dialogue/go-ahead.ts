@@ -22,7 +22,18 @@ const GENERIC = /^(?:办|弄|搞|做|整|执行|改|do it|go ahead(?: and do it)
  * A clause before the go-ahead that says the doubt is settled — a consent got, a check made ("老板同意了", "她同意了",
  * "我问过了", "查了", "确实没到", "确实要转", "the boss agreed", "I checked"): the user's own report, then their own go-ahead.
  */
-const SETTLED = /^(?:[^\s，,。；;]{0,6}(?:同意了?|答应了?|批了|批准了?|点头了|没意见|问过了?|问了|查过了?|查了|核实(?:过|了)|核对(?:过|了)|确认过了?)|确实[^\s，,。；;]{0,6}|(?:the |my )?(?:boss|manager|she|he|they|customer)\s+(?:agreed|approved|said ok|said yes)|i (?:checked|asked)(?: (?:it|her|him|them))?)$/iu;
+const SETTLED = /^(?:认真的|说真的|真的|不开玩笑了?|不闹了|seriously|for real|no joke|not joking|jokes aside|[^\s，,。；;]{0,6}(?:同意了?|答应了?|批了|批准了?|点头了|没意见|问过了?|问了|查过了?|查了|核实(?:过|了)|核对(?:过|了)|确认过了?)|确实[^\s，,。；;]{0,6}|(?:the |my )?(?:boss|manager|she|he|they|customer)\s+(?:agreed|approved|said ok|said yes)|i (?:checked|asked)(?: (?:it|her|him|them))?)$/iu;
+/**
+ * The answer to the question just weighed, taken as settled before the go-ahead ("不影响的话就加上吧" after "…会不会影响她等级",
+ * "没问题的话就发吧", "if not, go ahead", "if so then tag her"): the condition is the user's own, the go-ahead after it theirs.
+ */
+const IF_SETTLED = /^(?:(?:不|没)[^\s，,。；;]{0,6}|没问题|可以|行|能|没事|ok|可行)的话[\s，,]*(?:就|那就|那)?[\s，,]*|^if (?:not|so|it doesn'?t|it does(?:n'?t)?|that'?s (?:fine|ok(?:ay)?|the case)|ok(?:ay)?|yes|no)\b[\s,]*(?:then\s+)?/i;
+/** What someone else said, told after the go-ahead as its reason ("关了吧 客户说已经满意了"): a fact, not their order. */
+const relayedFact = (extra: string): boolean => {
+  const m = analyseMood(extra);
+  return m.reported && !m.negated && !m.deferred && !m.hypothetical && !m.question && !VERB_ZH.test(extra.replace(/^[^说]*说/u, '')) && !VERB_EN.test(extra);
+};
+
 /** A pointer at the member the write was about, said with the verb ("还是给她打上吧"): no one new. */
 const TO_POINTER = /^(?:给|帮|替|把)?\s*([他她]|him|her)\s*/i;
 
@@ -97,8 +108,17 @@ export function goAheadAfterDecline({ services, getIntent, mayUse, prepare }: Di
         return prepare(memory, actor, write, await focus.byNumber(route, focus.previousRefs(memory), msg, actor), msg.text, lang);
       }
     }
-    const parts = goAheadParts(msg.text, write.name);
-    if (!parts || !moodFor(write, msg.text).affirmative || analyseMood(msg.text).question) return null;
+    // A condition on the answer to a question just weighed is settled by the user ("不影响的话就加上吧"): read what follows.
+    const weighed = analyseMood(previous.text).question || analyseMood(previous.text).hypothetical;
+    const whole = toSimplified(msg.text).normalize('NFKC').trim();
+    const ifSettled = weighed ? IF_SETTLED.exec(whole) : null;
+    const goText = ifSettled && whole.length > ifSettled[0].length ? whole.slice(ifSettled[0].length) : msg.text;
+    const parts = goAheadParts(goText, write.name);
+    // A fact relayed after the go-ahead ("关了吧 客户说已经满意了") is its reason: the mood is the go-ahead's own.
+    const firstExtra = parts?.extra.split(' ')[0];
+    const goRead = toSimplified(goText).normalize('NFKC');
+    const own = parts && firstExtra && relayedFact(parts.extra) ? goRead.slice(0, goRead.indexOf(firstExtra)) : goText;
+    if (!parts || !moodFor(write, own).affirmative || analyseMood(own).question) return null;
     // What follows the go-ahead is what the write takes (a figure, a priority, its reason), never another request.
     if (parts.extra && (VERB_ZH.test(parts.extra) || VERB_EN.test(parts.extra)) && !hasActionWord(write.name, parts.extra)) return null;
     const now = await slotsAs(write, msg.text, { audience: actor.kind, actor, services });
@@ -111,6 +131,7 @@ export function goAheadAfterDecline({ services, getIntent, mayUse, prepare }: Di
     const reason = said ?? (hasSlotNamed(write, 'reason') && !previous.slots.reason && after ? after : undefined);
     const route = { intent: write.name, slots: { ...previous.slots, ...withoutMemberRefs(figuresOf(now)), ...(reason ? { reason } : {}) }, confidence: 1 };
     const carried = focus.previousRefs(memory);
-    return prepare(memory, actor, write, await focus.byNumber(route, carried, msg, actor), msg.text, lang);
+    // The gate reads the go-ahead as said, without the condition settled before it or the fact relayed after it.
+    return prepare(memory, actor, write, await focus.byNumber(route, carried, msg, actor), own === msg.text ? msg.text : own.trim(), lang);
   };
 }

@@ -1,6 +1,14 @@
 import { peekAction } from '../confirmation.ts';
 import { slotsOf } from '../gate.ts';
-import { assentNames } from '../understand/assent.ts';
+import { asksAboutHeld, assentNames } from '../understand/assent.ts';
+import { namedWrite } from '../understand/requests.ts';
+import { intentFamily } from '../../intents/types.ts';
+import { analyseMood } from '../understand/mood.ts';
+import { pointsAtMember } from '../../intents/router/member-pointer.ts';
+import { MEMBER_REF } from './member-refs.ts';
+import { hasActionWord } from '../../intents/router/action-words.ts';
+import { t } from '../../i18n/index.ts';
+import { actionLabel } from '../gate-text.ts';
 import { asksAboutTheAction, readOfAction } from './about-action.ts';
 import { CANCEL_INTENT, CONFIRM_INTENT, type DialogueContext, type Plan, type Turn } from './context.ts';
 import { asksWhoIsReached } from './held-audience.ts';
@@ -34,6 +42,20 @@ export function heldAction({ services, getIntent, mayUse, prepare }: DialogueCon
     const reach = waiting && asksWhoIsReached(msg.text) ? getIntent(waiting.intent)?.reaches?.(waiting.slots) : undefined;
     const reachRead = reach && getIntent(reach.intent);
     if (reach && reachRead && reachRead.effect === 'read' && mayUse(actor, reachRead)) return { plan: await prepare(memory, actor, reachRead, { intent: reachRead.name, slots: reach.slots, confidence: 1 }, msg.text, lang), waiting };
+    // A question about the held action's doing ("假如现在不发 明天再发会不会效果好点", "does this also tag 静安's churn list?"):
+    // about it, declined as a question is — it stays held, reported as itself, and the reply says how to take or drop it.
+    // Not a question about the member it is for ("他积分够扣吗": their record, answered by the router's read).
+    const asked = waiting && getIntent(waiting.intent);
+    const aboutMember = pointsAtMember(msg.text) || MEMBER_REF.some((k) => routed.slots[k] !== undefined);
+    // Nor a read of the held write's own kind ("召回一般效果怎么样", "目前跑着几个召回" while a recall waits): that read answers,
+    // unless the question supposes ("假如现在不发 …会不会…").
+    const routedRead = getIntent(routed.intent);
+    const ownKindRead = routedRead?.effect === 'read' && intentFamily(routed.intent) === intentFamily(waiting?.intent ?? '') && !analyseMood(msg.text).hypothetical;
+    if (waiting && asked && !aboutMember && !ownKindRead && routed.intent !== CONFIRM_INTENT && asksAboutHeld(msg.text) && (routed.intent === waiting.intent || routed.intent === CANCEL_INTENT || hasActionWord(waiting.intent, msg.text) || intentFamily(namedWrite(msg.text) ?? '') === intentFamily(waiting.intent))) {
+      const action = actionLabel(asked, lang);
+      const text = `${t(lang, 'safety.heldQuestion', { action })}\n${t(lang, 'safety.pendingReminder', { code: waiting.code, action })}`;
+      return { plan: { kind: 'reply', route: { intent: waiting.intent, slots: waiting.slots, confidence: 1 }, result: { text, outcome: 'declined' } }, waiting };
+    }
     return { plan: null, waiting };
   };
 }

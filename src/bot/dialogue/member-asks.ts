@@ -9,6 +9,12 @@ const MY_OWN = /^(?:(?:好吧|好的?|行吧?|嗯+|哦+|ok(?:ay)?)[\s，,]*)?(?:
 
 /** "还能再升吗", "那还能用吗": a short question going on from the last answer, naming nothing new. */
 const GOES_ON = /^(?:那|还|那还|再)[^\s，,。]{0,8}[吗呢么嘛][?？]*$/u;
+/**
+ * A member introducing themself by whom they know, and nothing more ("你好 我是王店长的亲妹妹", "I'm the manager's cousin"): small
+ * talk — no claim acts on anything, and there is no request to clarify.
+ */
+const SELF_INTRO = /^(?:(?:你好|您好|hi|hello|hey|嗨|哈喽)[\s，,!！~]*)?(?:我是|i'?m|i am)\s*[^，,。?？!！]{0,12}?(?:的|'s\s+)?(?:亲|好)?(?:妹妹|姐姐|哥哥|弟弟|妹|姐|哥|弟|妈妈|妈|爸爸|爸|老婆|老公|女儿|儿子|朋友|亲戚|表妹|表姐|表哥|表弟|堂妹|堂姐|家人|同学|邻居|女朋友|男朋友|闺蜜|sister|brother|mother|mom|father|dad|wife|husband|friend|cousin|relative|daughter|son|niece|nephew|neighbou?r)\s*(?:哦|呀|啊|哈|啦)?[\s。.!！~～]*$/i;
+
 /** The member's small talk (a bare 嗯 with nothing waiting is no request). */
 const MY_SMALLTALK = 'my.smalltalk';
 
@@ -36,7 +42,7 @@ export function memberAsks({ getIntent, mayUse, weak }: DialogueContext) {
     // "嗯嗯" with nothing waiting (unsure between small talk and the action just done): small talk, never a "did you mean"
     // (a bare 确认 is no chat: the member is told there is nothing of theirs to confirm).
     const chat = getIntent(MY_SMALLTALK);
-    if (assentOf(msg.text) === 'vague' && !memory.held && !memory.pending() && chat && mayUse(actor, chat)) {
+    if (((assentOf(msg.text) === 'vague' && !memory.held) || SELF_INTRO.test(msg.text.normalize('NFKC').trim())) && !memory.pending() && chat && mayUse(actor, chat)) {
       return { kind: 'run', intent: chat, route: { intent: chat.name, slots: {}, confidence: routed.confidence }, text: msg.text };
     }
     // "我是店员 给我开个工单", "怎么投诉啊", "我不是要投诉": the member write it names, for the member gate to

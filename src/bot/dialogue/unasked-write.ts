@@ -4,7 +4,7 @@ import { slotsAs } from '../../intents/router/rules.ts';
 import { CLARIFY_INTENT } from '../../intents/router/types.ts';
 import { intentFamily, type IntentDef } from '../../intents/types.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
-import { NO_WRITE_EN, VERB_EN, VERB_EN_INFLECTED, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
+import { ACT_ASKED_EN, asksAboutTheAct, NO_WRITE_EN, VERB_EN, VERB_EN_INFLECTED, VERB_ZH, WEIGHING } from '../understand/lexicon.ts';
 import { asksAboutTheWrite } from '../../intents/parse/done-question.ts';
 import { analyseMood } from '../understand/mood.ts';
 import { HANDS_OFF, namedWrite, speaksOfAWrite } from '../understand/requests.ts';
@@ -83,18 +83,22 @@ export function unaskedWrites({ services, getIntent, fallback, mayUse, prepare }
     // The router read another write than the one the message names by its word ("do not log anything for 王芳" read
     // as a ticket, "what if we recalled everyone" as a batch tag): the one named is what is refused.
     const otherWrite = routedIntent !== undefined && !read && routedIntent.effect !== 'control' && !unsure;
-    if ((!read && !unsure && !otherWrite) || !speaksOfAWrite(msg.text, [VERB_ZH, VERB_EN, HANDS_OFF, NO_WRITE_EN])) return null;
+    // A write's gerund in a question counts as its verb ("is exporting a segment logged?": asksAboutTheAct below).
+    if ((!read && !unsure && !otherWrite) || !speaksOfAWrite(msg.text, [VERB_ZH, VERB_EN, HANDS_OFF, NO_WRITE_EN, ACT_ASKED_EN])) return null;
     const mood = analyseMood(msg.text);
     // A disclaimer says what is NOT asked and then asks it ("不是要给陈静记录 我就问问她之前说过啥"): the router's read stands.
     if (mood.cues.some((c) => c.startsWith('disclaimer:'))) return null;
     const declined = mood.negated || mood.hypothetical || mood.deferred || mood.reported;
-    if (!declined && !(mood.question && WEIGHING.test(msg.text))) return null;
+    // Weighed ("要不要…", "should we …"), or asked about as an act ("能不能给会员随便加积分", "is exporting a segment logged?").
+    if (!declined && !(mood.question && (WEIGHING.test(msg.text) || asksAboutTheAct(msg.text)))) return null;
     const name = namedWrite(msg.text);
     const intent = name ? getIntent(name) : undefined;
     if (!intent || !mayUse(actor, intent)) return null;
     const misread = otherWrite && namedInstead(msg.text, routed.intent) === intent;
     // The refused verb counts as the named write's word ("do not log anything for 王芳": log under "not", read as a ticket).
-    if (otherWrite && !misread && (intentFamily(intent.name) === intentFamily(routed.intent) || !hasActionWord(intent.name, msg.text, { refused: mood.negated }))) return null;
+    // So does its gerund in a question about the act ("what would logging a complaint do, does it open a ticket too?": the log first).
+    const saidAsAct = mood.question && ACT_ASKED_EN.test(msg.text);
+    if (otherWrite && !misread && (intentFamily(intent.name) === intentFamily(routed.intent) || (!hasActionWord(intent.name, msg.text, { refused: mood.negated }) && !saidAsAct))) return null;
     const slots = await slotsAs(intent, msg.text, { audience: actor.kind, actor, services });
     return { intent, route: { intent: intent.name, slots, confidence: routed.confidence } };
   }

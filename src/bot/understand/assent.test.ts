@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assentOf, holdsBack } from './assent.ts';
+import { asksAboutHeld, assentOf, holdsBack } from './assent.ts';
 
 describe('assent', () => {
   it.each([
@@ -79,5 +79,21 @@ describe('session 25 (s25-harm): an explicit confirmation with a little more', (
   });
   it('a time said with a request is no put-off', () => {
     expect(holdsBack('明天给王芳打标签')).toBe(false);
+  });
+});
+
+describe('session 26 (s26-harm): assent with thanks; a question about the held action', () => {
+  it.each([['嗯 可以 弄吧 辛苦了', 'vague'], ['行 就这样吧 谢谢', 'vague'], ['ok go ahead, thanks', 'explicit'], ['确认 麻烦了', 'explicit']])('%s is %s', (text, a) => {
+    expect(assentOf(text)).toBe(a);
+  });
+  it.each(['好的 谢谢', '谢谢', '不用了 谢谢'])('%s confirms nothing', (text) => {
+    expect(assentOf(text)).toBeNull();
+  });
+  it.each(['如果周末再发 会不会更多人来', '要是打了以后还能批量去掉吗', 'hold on: would this tag members of other stores too?'])('%s asks about the held action, no withdrawal', (text) => {
+    expect(asksAboutHeld(text)).toBe(true);
+    expect(holdsBack(text)).toBe(false);
+  });
+  it.each(['等等 先别发?', '等一下', '先别确认'])('%s still withdraws', (text) => {
+    expect(holdsBack(text)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { anyWord, CORRECTION, DEFER_END_ZH } from './lexicon.ts';
+import { anyWord, CORRECTION, DEFER_END_ZH, VERB_EN, VERB_ZH } from './lexicon.ts';
 import { analyseMood } from './mood.ts';
 import { toSimplified } from '../../intents/router/traditional.ts';
 
@@ -41,7 +41,19 @@ export const confirmationCode = (text: string): string | undefined => CODE.exec(
 /** "why not", "sure why not", "行啊 为啥不": a rhetorical question that agrees — its "not" negates nothing. */
 const WHY_NOT = /^(?:(?:sure|ok(?:ay)?|yeah|yes|yep|好啊?|行啊?|可以啊?)[,，\s]*)?(?:why not|为啥不|为什么不|何乐而不为)[?？]*$/i;
 
+/** Thanks or a kind word after the assent ("嗯嗯可以 弄吧 辛苦", "ok go ahead, thanks"): it adds nothing to it. */
+const THANKS_END = /(?:[\s,，、]+|^)(?:辛苦(?:了|啦|你了|您了)?|谢谢(?:你|您|啦)?|多谢|感谢|麻烦(?:你|您)?了|thanks?(?: you)?|thx|ty|cheers)[!！~～。.]*$/iu;
+
+/** Assent that says to go on ("弄吧", "搞吧", "就这样", "go"), not only "好的": with thanks after it, still assent. */
+const DO_WORD = /弄|搞|办|来吧|就这样|这么办|执行|确认|确定|\b(?:go|do it|proceed)\b/i;
+
 export function assentOf(text: string): Assent {
+  const thanked = bare(text).replace(THANKS_END, '');
+  if (thanked && thanked !== bare(text)) {
+    // "好的 谢谢" thanks for a reply; "嗯嗯可以 弄吧 辛苦" says to go on, and thanks for it.
+    const a = assentOf(thanked);
+    return a === 'explicit' || (a === 'vague' && DO_WORD.test(thanked)) ? a : null;
+  }
   const t = bare(text);
   if (!t || t.length > 24) return null;
   if (WHY_NOT.test(t)) return 'vague';
@@ -119,6 +131,18 @@ const DEFER_ONLY_ZH = /^(?:那|就)?(?:明天|后天|下周[一二三四五六�
 const PUT_OFF = /^(?:(?:(?:ok(?:ay)?|hmm+|well|actually|no|nah)[,.\s]+)?(?:let'?s |maybe |we(?:'ll| will| can|'d better) |can we |i'?ll )?(?:hold off|later|not now|not today|tomorrow|next week|another (?:day|time)|some other time|do (?:it|this|that) (?:later|tomorrow|next week|another (?:day|time))|leave (?:it|this|that) (?:for|till|until) (?:later|tomorrow|now)))(?:[\s,.!]+(?:till|until|til|on|off|after|by|before|next|this|the|then|today|tomorrow|for|now|please|pls|ok|okay|it|that|(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|week|month|morning|afternoon|evening|recall|export|tagging|tag|coupons?|points|deduction))*[\s,.!]*$/i;
 
 /**
+ * A question about a held action's doing — a supposition of it, or its verb in a question ("假如现在不发 明天再发会不会效果好点",
+ * "does this also tag 静安's churn list?", "要是发了能撤回吗") — not negated: about the action, never its withdrawal nor its 确认.
+ */
+export function asksAboutHeld(text: string): boolean {
+  const t = bare(text);
+  const mood = analyseMood(t);
+  // A question mark closes it, whatever a colon made of the words before ("wait: does this also …?").
+  if (!(mood.question || /[?？]$/u.test(t)) || mood.negated) return false;
+  return mood.hypothetical || VERB_ZH.test(t) || VERB_EN.test(t);
+}
+
+/**
  * A message that holds back the pending action instead of taking it: a negated or deferred
  * confirmation ("先别确认", "别执行", "don't confirm yet"), a bare "wait" ("等一下"), or a
  * rejection of the preview ("不是这个标签", "不对"). With an action pending, the pipeline reads
@@ -129,6 +153,9 @@ export function holdsBack(text: string): boolean {
   // Short: a few Chinese words, or an English sentence ("hmm, let me check with my boss first").
   if (!t || t.length > (/[a-z]{3}/i.test(t) ? 48 : 24)) return false;
   if (WAIT.test(t) || REJECT.test(t) || WRONG_PART.test(t)) return true;
+  // A question about the action, however it opens ("Hmm, wait: does this also tag 静安's churn list?", "假如现在不发 明天再发会不会
+  //效果好点"): asked about, not withdrawn — unless it refuses ("先别发?"). Answered while it stays held (held-action.ts).
+  if (asksAboutHeld(t)) return false;
   const rest = t.replace(LEAD, '');
   if (rest && (WAIT.test(rest) || DELIBERATE.test(rest) || DELIBERATE.test(rest.replace(WAIT_LEAD, '')) || (rest !== t && (REJECT.test(rest) || WRONG_PART.test(rest))) || REJECT.test(rest.replace(WAIT_LEAD, '')) || WRONG_PART.test(rest.replace(WAIT_LEAD, '')))) return true;
   // "hold on, not today", "等等 明天再说": a wait, then when instead.

@@ -47,7 +47,7 @@ export const JUST_TALK = /随便说说|随口说说|随口一说|说说而已|�
  * One action refused, another asked instead, after a pause ("不用建工单 就记一下 …", "别发券了，只打个标签",
  * "don't open a ticket, just log the call"): group 1 is the refused clause, group 2 what is asked (from 就/只/just on).
  */
-export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无需|甭|没必要)[^，,。；;!！\s]{1,14}?(?:了|啦)?)[\s，,。；;!！]+((?:就|只|只要|直接|光|仅|先)\s*\S.*)$/su;
+export const INSTEAD_ZH = /^\s*((?:先|暂时)?(?:别|不用|不要|不必|无需|甭|没必要)[^，,。；;!！\s]{1,14}?(?:了|啦)?)[\s，,。；;!！]+((?:我|你)?(?:就|只|只要|直接|光|仅|先)\s*\S.*)$/su;
 /**
  * One thing put off, another asked now, in a run-on voice message ("那个流失名单我晚点再看你先给周杰打个召回中的标签",
  * "报表等会儿再说 先给王芳加100分 生日"): the put-off clause, then what is asked after (你)先.
@@ -65,7 +65,7 @@ export const REPLACING_ZH = /^(?:而?是要|改成|改为|换成|换|而是)/u;
  * How a clause asked beside a refusal opens: an order's own words (把 / 给 / 帮 …, 先 / 就 / 直接, 是要 / 改成), never a
  * statement ("王芳只是路过打个招呼", "她已经加过了", "我看看名单", "只是看看": why the refusal, not another request).
  */
-export const ASKED_OPENS_ZH = /^(?:那个\s*)?(?:把|给|帮|替|为|对|先|就(?!是)|只(?!是)|直接|再|请|麻烦|你(?:帮|给|把|先|就)|而?是要|改成|改为|换成|而是|查|看(?!看))/u;
+export const ASKED_OPENS_ZH = /^(?:那个\s*)?(?:我(?=(?:就(?!是)|只(?!是)|先)[^\s，,。；;!！?？]{3,}))?(?:把|给|帮|替|为|对|先|就(?!是)|只(?!是)|直接|再|请|麻烦|你(?:帮|给|把|先|就)|而?是要|改成|改为|换成|而是|查|看(?!看))/u;
 export const INSTEAD_EN = /^\s*((?:don'?t|do not|no need to)\b[^,.;!]{1,40}?)\s*[,.;!]+\s*((?:just|only|simply)\s+\S.*)$/is;
 
 /**
@@ -180,6 +180,26 @@ export const QUESTION_END_ZH = /(?:[?？]|吗|么|呢|真的假的|了没有?|�
 /** A question weighing an action before it is done ("要不要给王芳打个VIP", "should we tag her?"): about the action, not a record. */
 export const WEIGHING =
   /要不要|需不需要|用不用|该不该|是不是该|合适吗|合不合适|妥不妥|妥当吗|\b(?:should|shall) (?:we|i)\b|\bdo (?:we|i) need to\b|\bis it (?:ok|okay|fine|wise|alright|all right) (?:to|if)\b|\b(?:ok|okay|fine|alright|all right|a good idea|wise)\s*[?？]?\s*$/i;
+/**
+ * Whether a write can be done at all, asked of no one in particular (session 26): 能不能 / 可不可以 / 是不是(也)可以 before the
+ * write said of anyone or arbitrarily — "能不能给会员随便加积分啊？", "是不是也可以扣会员积分的", "你是不是可以直接给所有人发券",
+ * "能不能把工单直接关掉啊" — a question about the act, never a polite request (a member or ticket named is one:
+ * "能不能给王芳加100分"). The generic object is a word for anybody (会员, 客户, 所有人 …) or 随便 / 随意.
+ */
+const CAN_ZH = '(?:你|我们|我)?(?:能不能|可不可以|能否|是不是(?:也|都)?(?:可以|能))(?:也|都)?';
+export const CAN_AT_ALL_ZH = new RegExp(
+  `${CAN_ZH}[^，,。；;\\s]{0,6}?(?:随便|随意|任意)|${CAN_ZH}(?:直接|随便)?(?:给|帮|把|对|替|往)?(?:扣|加|减|送|打|发|关|删|改|转|导出|导)?(?:会员|客户|客人|顾客|所有人|任何人|大家|别人|人家|全部人|工单|单子)(?=随便|随意|直接|都|全|也|的?积分|的?标签|发|加|扣|打|送|关|删|改|转|导|券|[?？吗啊呀吧]|\\s|$)`,
+  'u',
+);
+/**
+ * A question about a write said as its gerund ("Is exporting a segment logged anywhere?", "Before stopping recall 4 — what
+ * happens to …?", "What would logging a complaint do?"): about the act, not an order ("would you mind exporting …" is one).
+ */
+export const ACT_ASKED_EN = /\b(?:export|logg|tagg|deduct|add|send|clos|transferr|transfer|stopp|paus|launch|recall|escalat|delet|remov|refund|issu|mov|credit)ing\b/i;
+const POLITE_GERUND_EN = /\b(?:would|do) you mind\b|\bhow about\b|\bwhat about\b|\bstart\b|\bkeep\b/i;
+/** Whether a question asks about a write as an act: whether it can be done at all, or what doing it would do. */
+export const asksAboutTheAct = (text: string): boolean => CAN_AT_ALL_ZH.test(text) || (ACT_ASKED_EN.test(text) && !POLITE_GERUND_EN.test(text));
+
 /** A question about what already happened ("给他打过VIP了吗"): never a polite request. */
 export const PERFECTIVE_Q = /(?:了|过)[^，,。；;]{0,12}(?:吗|么|没有?|没)$|(?:已经|有没有|是否)[^，,。；;]*(?:吗|么|了|没有?)$|\b(?:did|have|has)\b/i;
 export const QUESTION_START_EN = /^(?:how|did|what|whether|why|when|which|who|where|is|are|was|were|does|should|shall|any|have (?:we|you|i|they|he|she)|has (?:he|she|it|anyone|this)|do (?:we|you|i|they)|will (?:we|it|he|she)|can we|could we)\b/i;
@@ -241,7 +261,7 @@ export const MIGHT_AS_WELL = /(?:(?:干脆|索性)[^，,。；;\s]+|(?:^|[\s，,
  */
 export const LAUGH_THEN = /^(.+?)(?:哈哈+|嘿嘿+|嘻嘻|hhh+|lol|haha+)[\s，,。.!！~～]+(\S.*)$/iu;
 export const NOT_MEANT_ZH =
-  /开(?:个)?玩笑|开(?:什么|啥|哪门子)玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|呵{2,}[!！~～。.…]*$|😂|🤣|🙄|😏|🙃/;
+  /开(?:个)?玩笑|开(?:什么|啥|哪门子)玩笑|说着玩|闹着玩|逗你(?:玩)?的|(?:能|会)出(?:什么|啥)(?:事|问题)|出了事(?:你|谁)(?:来)?负责|反正(?:也)?(?:没人|不会有人)(?:管|发现|看)|反正(?:公司|老板|总部|咱们?|我们|店里)?(?:有(?:的是)?钱|不差钱|不缺钱|钱多|财大气粗)|反正(?:也)?不是(?:我|咱|我们)(?:的钱|出钱|掏钱|付钱|花钱)|省得(?:烦|麻烦|心烦|操心)|想得美|哈{3,}[!！~～。.]*$|反正(?:也)?钱(?:又|也)?不是(?:我们?|咱们?|你)(?:出|掏|付|花)的|doge|\[?狗头\]?|🐶|呵{2,}[!！~～。.…]*$|😂|🤣|🙄|😏|🙃/;
 export const NOT_MEANT_EN = /\b(?:what could (?:possibly )?go wrong|what'?s the worst that could happen|(?:just |only )?(?:kidding|joking)|jk|lol jk|yeah,? right|as if)\b|\b(?:lol|lmao|haha+)[!.]*$/i;
 
 /** Deferrals ("等会再发", "回头给他打标签", "later"). */

@@ -494,3 +494,14 @@ describe('session 25 (s25-harm): relays, refusals beside a request, a joke close
     expect(analyseMood(text).affirmative).toBe(false);
   });
 });
+
+describe('session 26 (s26-harm): whether a write can be done at all is a question, not a polite request', () => {
+  it.each(['能不能给会员随便加积分啊？', '你是不是可以直接给所有人发券', '可不可以随便给客人打标签'])('%s asks', (text) => {
+    const m = analyseMood(text);
+    expect(m.question).toBe(true);
+    expect(m.politeRequest).toBe(false);
+  });
+  it.each(['能不能给王芳加100分', '可不可以帮我给13800000005打个老客标签', '能不能给流失会员发30的券', '可不可以给会员王芳打个老客标签'])('%s is a polite request', (text) => {
+    expect(analyseMood(text).politeRequest).toBe(true);
+  });
+});

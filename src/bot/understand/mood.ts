@@ -215,7 +215,14 @@ function readMood(raw: string): Mood {
     cue('just-talk', L.JUST_TALK.exec(f.content ? f.head : text)?.[0]);
   const politeForm = L.POLITE_START_ZH.test(text) || L.POLITE_END_ZH.test(end) || L.POLITE_EN.test(text);
   // "能不能/可以…吗" around an instruction verb asks for it; "要不要 / 是不是 / 了吗" ask about it.
-  const politeRequest = politeForm && Boolean(f.verb) && !perfective && !/要不要|需不需要|用不用|该不该|是不是|是否|有没有|怎么|如何|多少|什么|哪/.test(f.head) && !/^(?:should|shall|can we|could we|do we)\b|\bhow (?:to|do|can|should|does)\b/i.test(text);
+  // "能不能给会员随便加积分啊？": whether it can be done at all — a question, no polite request (CAN_AT_ALL_ZH).
+  // Said before the instruction verb (never inside dictated content: "记录 客户问能不能随便退").
+  // Read before 能不能 is made 能 (A_NOT_A_ZH).
+  const canHit = L.CAN_AT_ALL_ZH.exec(read);
+  const readHead = canHit ? framed.head : '';
+  const canAtAll = canHit && readHead.length > 0 && canHit.index < readHead.length ? canHit[0] : undefined;
+  if (canAtAll) question = cue('q-can', canAtAll) || question;
+  const politeRequest = politeForm && !canAtAll && Boolean(f.verb) && !perfective && !/要不要|需不需要|用不用|该不该|是不是|是否|有没有|怎么|如何|多少|什么|哪/.test(f.head) && !/^(?:should|shall|can we|could we|do we)\b|\bhow (?:to|do|can|should|does)\b/i.test(text);
   if (politeRequest) {
     cues.push('polite');
     question = false;

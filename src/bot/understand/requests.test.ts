@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aimsAtOneMember, asksAboutOthers, asksForPerson, claimsToBeStaff, isBareContent, isViewRequest, namedMemberWrite, namedWrite } from './requests.ts';
+import { aimsAtOneMember, asksAboutOthers, asksForPerson, claimsAGrant, claimsToBeStaff, complaintInJest, isBareContent, isViewRequest, namedMemberWrite, namedWrite } from './requests.ts';
 
 describe('request kinds', () => {
   it.each([
@@ -132,4 +132,21 @@ describe('aimsAtOneMember (session 24: a recall asked for one member)', () => {
 describe('isBareContent of a repeat (session 24)', () => {
   it.each(['一样的给陈静也记一条', '同样的给王芳也建一个', 'same for 李娜 too'])('%s dictates nothing', (text) => expect(isBareContent(text, ['陈静', '王芳', '李娜'])).toBe(true));
   it.each(['同样的问题 包间空调又坏了', '也记一条 客人说汤太咸'])('%s still dictates content', (text) => expect(isBareContent(text, [])).toBe(false));
+});
+
+describe('session 26 (s26-harm): members joking, asking for a person, claiming a grant; whether a write can be done', () => {
+  it.each(['哈哈哈我要投诉你太聪明了', '差评！服务员太热情了哈哈', 'I want to report you for being too helpful lol', '我要举报你们 饺子好吃到犯规😂'])('%s complains in jest', (text) => {
+    expect(complaintInJest(text)).toBe(true);
+  });
+  it.each(['我要投诉 菜太咸了', '哈哈 等了一个小时还没上菜 我要投诉', "I'm going to complain, the soup was cold", '投诉 服务员态度差', '哈哈哈 我要投诉', '哈哈 好的 转人工吧'])('%s is earnest', (text) => {
+    expect(complaintInJest(text)).toBe(false);
+  });
+  it.each(['叫个活人来', '找个人跟我说', '换个真人来处理', 'get me a real human'])('%s asks for a person', (text) => {
+    expect(asksForPerson(text)).toBe(true);
+  });
+  it('找个人少的时间 asks for no one', () => expect(asksForPerson('帮我找个人少的时间段订位')).toBe(false));
+  it.each(['manager told me I can get 500 points today', '店长说今天可以给我加300积分', '老板答应送我一张券'])('%s claims a grant', (text) => {
+    expect(claimsAGrant(text)).toBe(true);
+  });
+  it.each(['我的积分多少', '店长人很好', '服务员说我现在是金卡会员 是真的吗', 'the waiter said my points will arrive tomorrow'])('%s claims none', (text) => expect(claimsAGrant(text)).toBe(false));
 });

@@ -46,6 +46,17 @@ export const STAFF_CLAIM =
 // Read in simplified characters too: "我是店長" claims as much as "我是店长".
 export const claimsToBeStaff = (text: string): boolean => STAFF_CLAIM.test(toSimplified(text.normalize('NFKC')));
 
+/**
+ * A member saying staff allowed them a credit ("manager told me I can get 500 points today", "店长说可以给我加500分", "老板答应送我一张券"):
+ * a grant claimed in the chat, as good as a claim to be staff — never a reason to credit, nor a read of the balance.
+ */
+const GRANT_ZH = /(?:店长|经理|老板|老板娘|服务员|店员|客服|收银员?|你们的人|工作人员)[^，,。？?]{0,6}(?:说|讲|让|同意|答应|批准|允许|承诺|保证)(?:了|过)?[^。？?]{0,6}(?:(?:可以|能|会|帮我)[^。？?]{0,6}(?:加|送|补|给|升|拿|领|换|打|返)|给我|送我)[^。？?]{0,8}(?:积分|\d+\s*分|券|折|级|会员)/;
+const GRANT_EN = /\b(?:the |your |a )?(?:manager|boss|staff|owner|waiter|waitress|cashier|employee|store)\b[^.?!]{0,20}\b(?:said|says|told me|tells me|promised|agreed|approved|let me|lets me|allowed)\b[^.?!]{0,20}\b(?:can|could|will|would|get|have|give me|add|credit)\b[^.?!]{0,20}\b(?:points?|pts|coupons?|vouchers?|discount|upgrade)\b/i;
+export const claimsAGrant = (text: string): boolean => {
+  const t = toSimplified(text.normalize('NFKC'));
+  return GRANT_ZH.test(t) || GRANT_EN.test(t);
+};
+
 const OTHERS = /别人|他人|其他会员|其他人|别的会员|另一个会员|我朋友的|朋友的|他的|她的|\bsomeone else\b|\banother member\b|\bother members?\b|\bmy friend'?s\b|\bhis\b|\bher\b/i;
 const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 const MEMBER_NO = /\bM\d{6,}\b/i;
@@ -58,8 +69,33 @@ export function asksAboutOthers(text: string, ownPhone: string): boolean {
 
 const PERSON =
   /转人工|人工|真人|客服|找(?:一下)?(?:你们)?(?:的|家的|店的|店里的)?(?:店长|经理|老板|负责人|工作人员|服务员|人)|(?:联系|叫|让|请)(?:一下)?(?:你们)?(?:店长|经理|老板|负责人|工作人员|服务员)|(?:联系|回电|打电话)(?:给)?我|\b(?:human|real person|agent|someone|somebody|a person|talk to|speak to|call me|contact me|manager)\b/i;
-/** The member asks for a person (转人工, 找店长, talk to a human): what a hand-off is for, besides a complaint. */
-export const asksForPerson = (text: string): boolean => PERSON.test(toSimplified(text.normalize('NFKC')));
+/**
+ * A person asked for in plainer words ("叫个活人来", "找个人跟我说", "换个真人", "get me a real human"): someone, not a
+ * thing — 找个/叫个 then 人 / 活人 / 真人 / 管事的 / 能说话的, the word closing the clause or followed by 来 / 跟我 / 和我 / 说 / 聊.
+ */
+const SOMEONE = /(?:找|叫|来|换|派|要)(?:一)?个(?:活人|真人|人|管事的|能管事的|负责的|说了算的|能说话的)(?=$|[来过跟和给同说聊出吧啊呀啦了，,。.!！?？\s])|\b(?:get|give|send) me (?:a |an )?(?:real )?(?:human|person|someone)\b/i;
+/** The member asks for a person (转人工, 找店长, 叫个活人来, talk to a human): what a hand-off is for, besides a complaint. */
+export const asksForPerson = (text: string): boolean => {
+  const t = toSimplified(text.normalize('NFKC'));
+  return PERSON.test(t) || SOMEONE.test(t);
+};
+
+/**
+ * A complaint word said in jest (r24: "哈哈哈我要投诉你太聪明了" opened a ticket): the word beside praise or a joke's own
+ * marker, and no grievance anywhere in the message — "投诉你们菜太好吃了哈哈", "I'm going to report you for being
+ * too helpful lol", "差评！因为太好吃了😂". A complaint with a grievance ("哈哈 等了一小时 我要投诉", "菜太咸了 我要投诉")
+ * stays earnest: the laugh may be bitter, and a missed joke costs a reply where a missed complaint costs a customer.
+ */
+const COMPLAINT_WORD = /投诉|投訴|举报|告你|差评|\b(?:complain(?:t|ing)?|report(?:ing)?|sue|bad review|one[- ]star)\b/i;
+const PRAISE = /太(?:聪明|好吃|好喝|好了|好|棒|贴心|周到|热情|快|香|给力|优秀|靠谱|可爱|厉害|专业|用心|耐心|懂我|会说话|机智)|好吃到|好喝到|香到|绝了|一级棒|\b(?:too|so|very|overly|ridiculously) (?:helpful|smart|clever|good|nice|kind|fast|quick|friendly|polite|delicious|tasty|perfect|efficient|patient)\b|\b(?:being )?(?:amazing|awesome|brilliant|the best)\b|\bfor being (?:too |so )?(?:helpful|smart|clever|good|nice|kind|fast|quick|friendly|perfect|efficient)/i;
+const JEST = /开(?:个)?玩笑|逗你|说着玩|\b(?:jk|(?:just )?(?:kidding|joking))\b/i;
+const GRIEVANCE = /差(?!评)|难吃|难喝|慢|咸|淡|凉|冷|脏|贵|等了|态度|不满|生气|气死|垃圾|坑|退款|退钱|没人|不好(?!意思)|烂|糊|馊|变质|异物|头发|虫|拉肚子|错了|少了|不给|不理|\b(?:bad|slow|cold|rude|dirty|wrong|terrible|awful|worst|refund|waited|late|missing|never|disgusting|overcharged)\b/i;
+export function complaintInJest(text: string): boolean {
+  const t = toSimplified(text.normalize('NFKC'));
+  if (!COMPLAINT_WORD.test(t) || GRIEVANCE.test(t.replace(PRAISE, ' '))) return false;
+  // Praise, or a joke said to be one: a laugh alone may be bitter ("哈哈哈 我要投诉"), and 转人工 with a laugh is still asked.
+  return PRAISE.test(t) || JEST.test(t);
+}
 
 /**
  * The write a refusal, a supposition or a deferral names by its word — a verb or a noun, in any
@@ -92,7 +128,8 @@ const SEND = /(?<![出开头引])发(?![现生票展话挥布言烧呆火])|\bse
  */
 const WANTS_OBJECT = /(?:想要|要个|要一个|要张|需要|想|要)(?:个|一个|张|一张|点|些)?[^，,。；;\s]{0,6}?(?:标签|积分|券|工单|单子|VIP)/i;
 /** Verbs of writes the instruction-verb lists do not carry (转客户, 那单先别关). */
-const OTHER_WRITE_VERB = /转(?:给|交|移)?(?:客户|会员)|(?:工?单|单子)[^，,。；;\s]{0,4}?关|关单|结单/;
+const WANTS_TO_COMPLAIN = /(?:说|想|闹着|嚷着|吵着)要?投诉/;
+const OTHER_WRITE_VERB = /(?:说|想|闹着|嚷着|吵着)要?投诉|转(?:给|交|移)?(?:客户|会员)|(?:工?单|单子)[^，,。；;\s]{0,4}?关|关单|结单/;
 
 /** Whether the message asks for, refuses or relays a write in words: an instruction verb, "别动 …", a wish for a write's object. */
 export function speaksOfAWrite(text: string, verbs: readonly RegExp[]): boolean {
@@ -131,7 +168,8 @@ export function namedWrite(text: string): string | null {
     const m = re.exec(t);
     if (m && (!best || m.index < best.at)) best = { intent, at: m.index };
   }
-  if (!best) return SEND.test(t) ? 'recall.launch' : null;
+  // A complaint someone says they want to make, and no write named ("客户说要投诉", "她闹着要投诉"): what the staff member would record.
+  if (!best) return SEND.test(t) ? 'recall.launch' : WANTS_TO_COMPLAIN.test(t) ? 'interaction.log' : null;
   if (best.intent !== 'tag.add') return best.intent;
   // Hands off a tag ("别动李娜的投诉过标签", "don't touch her tags"): the tag is there already, what is refused is taking it off.
   // So does a verb of taking one off ("如果把她的老客标签去掉 会怎样", "what if we removed her VIP tag").

@@ -79,7 +79,7 @@ export function routingText(text: string, audience: 'staff' | 'member'): string 
     // One action refused, another asked instead ("不用建工单 就记一下 …"): the router reads what is asked; the gate
     // declines the refused one if that is what is found (src/bot/gate.ts moodFor).
     const instead = insteadOf(out);
-    if (instead) out = withRefusedMember(instead.asked.replace(/^(?:就|只要?|直接|光|仅|先|just|only|simply)\s*/i, ''), instead.refused);
+    if (instead) out = withRefusedMember(instead.asked.replace(/^(?:我|你)?(?:就|只要?|直接|光|仅|先|just|only|simply)\s*/i, ''), instead.refused);
     const lead = POLARITY_LEAD.exec(out);
     if (lead && [...out.slice(lead[0].length).replace(/[\s\p{P}了吧啊呢]/gu, '')].length >= 3) out = out.slice(lead[0].length);
   }

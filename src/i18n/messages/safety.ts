@@ -23,6 +23,9 @@ export const safety = {
     memberOthers: '为保护隐私，我只能帮你查看你本人的账户（我的积分、我的等级、我的订单、我的优惠券），不能查看或修改其他会员的信息。',
     handoffHow: '需要人工服务请直接回复「转人工」；有不满意的地方可以说「我要投诉 + 具体问题」，门店工作人员会尽快联系你。',
     handoffNegated: '好的，不转人工。有需要随时回复「转人工」。',
+    memberGrantClaim: '积分、优惠券和等级只能由门店工作人员在系统里办理，聊天里转述的同意我不能据此操作，所以我没有办理。你可以随时查看自己的积分（我的积分）；需要人工请回复「转人工」。',
+    heldQuestion: '你问的是还在等确认的「{{action}}」：提问时我不会执行它，也没有撤回它。',
+    handoffJest: '哈哈，谢谢夸奖～ 如果真有不满意的地方，说「我要投诉 + 具体问题」，我会马上转给门店工作人员。',
     unsubscribeHow: '打扰到你了，抱歉。不想再收到活动和优惠消息的话，直接回复「退订」就行（订单、积分等服务通知不受影响）；现在没有做任何更改。',
   },
   en: {
@@ -43,6 +46,9 @@ export const safety = {
     memberOthers: "To protect privacy I can only show your own account (my points, my level, my orders, my coupons), never another member's.",
     handoffHow: 'For a person, reply "talk to a human"; to complain, say "I want to complain: …" and store staff will contact you soon.',
     handoffNegated: 'OK, no hand-off. Reply "talk to a human" any time you need a person.',
+    memberGrantClaim: 'Points, coupons and levels are changed only by store staff in the system; I cannot act on a permission told in the chat, so I did not do it. You can check your own points any time (my points); reply "talk to a human" for a person.',
+    heldQuestion: 'You are asking about "{{action}}", which is still waiting: a question neither runs it nor withdraws it.',
+    handoffJest: 'Ha, thank you! If something really is wrong, say "I want to complain: …" and I will pass it to the store staff right away.',
     unsubscribeHow: 'Sorry for the bother. To stop promotions and offers, just reply "unsubscribe" (service notices about orders and points still come); nothing was changed.',
   },
 } satisfies Messages;

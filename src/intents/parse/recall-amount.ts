@@ -19,9 +19,13 @@ const BEFORE_COUPON = /(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)(?:\s*-?\s*(?:off\s+)?(?
 // never after a word of rank or threshold ("前 20", "超过 90", "top 20").
 const CLOSING = /(?:券|\b(?:coupons?|vouchers?)\b)[^\d]{0,20}?[\s,，:：]\s*(?<!(?:前|超过|大于|多于|高于|满|近|top|over|first|than|last)\s*)(\d{1,4}(?:\.\d{1,2})?)\s*[.!。！]?\s*$/i;
 
+// A figure sent, said with 的 or alone where the request ends ("认真的 发30的", "再给流失的发一轮30的？", "那就发个25"): only read
+// for a recall, so 发 sends its coupon; never a count or a time ("发50个", "发30天的").
+const AFTER_SEND = new RegExp(`发\\s*(?:个|一轮|一波|一次|一批|一张)?\\s*(\\d{1,4}(?:\\.\\d{1,2})?)${NOT_MONEY}\\s*(?:块钱?|元)?\\s*的?(?=$|[\\s，,。.!！?？吧呗])`);
+
 /** The face value, as the slot spells it ("25.00"), or undefined. */
 export function recallAmount(text: string): string | undefined {
-  const m = AFTER_WORD.exec(text) ?? EACH.exec(text) ?? BEFORE_COUPON.exec(text) ?? CLOSING.exec(text);
+  const m = AFTER_WORD.exec(text) ?? EACH.exec(text) ?? BEFORE_COUPON.exec(text) ?? CLOSING.exec(text) ?? AFTER_SEND.exec(text);
   if (!m?.[1]) return undefined;
   const n = Number(m[1]);
   return n > 0 ? n.toFixed(2) : undefined;

@@ -27,7 +27,7 @@ const earliest = <T>(text: string, rules: Rule<T>[]): { value: T; match: string 
 };
 
 const CHANNELS: Rule<InteractionChannel>[] = [
-  [/来电|电话|致电|打电话|\bcall(?:ed)?\b|\bphone(?:d| call)\b|\b(?:by|on|off) the phone\b|\bby phone\b|\brang\b/i, 'call'],
+  [/来电|电话|致电|打电话|\bcall(?:ed)?\b|\bphone(?:d| call)\b|\bphone (?:complaint|enquiry|inquiry|consultation|question|booking)\b|\bover the phone\b|\b(?:by|on|off) the phone\b|\bby phone\b|\brang\b/i, 'call'],
   // A visit to the store is the member coming in ("a store visit", "visited the store"), not staff calling on them.
   [/回访|上门|拜访|\bvisit(?:ed)?\b(?!\s+(?:to\s+)?(?:the\s+|our\s+)?(?:store|restaurant|shop)\b)/i, 'visit'],
   [/微信|企微|\bwechat\b/i, 'wechat'],
@@ -291,7 +291,7 @@ export function parsePoints(text: string, refs: (string | undefined)[]): ParsedP
 }
 
 /** A word that says which way points go (the verbs of pointsOf's PLUS and MINUS). */
-const SIGN_WORD = /扣|减|兑换|加|补|送|赠|奖励|退回|退还|返还|\b(?:deduct|subtract|remove|redeem|take|knock|dock|add|give|award|credit|refund)\b|[+\-−]\s*\d/i;
+const SIGN_WORD = /扣|减|兑换|加|补|送|赠|奖励|退回|退还|返还|\b(?:deducting|subtracting|deduct|subtract|remove|redeem|take|knock|dock|add|give|award|credit|refund)\b|[+\-−]\s*\d/i;
 
 function pointsOf(text: string, refs: (string | undefined)[]): ParsedPoints {
   let t = text;
@@ -302,7 +302,7 @@ function pointsOf(text: string, refs: (string | undefined)[]): ParsedPoints {
   // Verbs of a deduction, before the number ("扣50分", "扣回50", "减掉一百", "deduct 60 points",
   // "take 25 points off", "knock 50 points off", "dock 20 points"); a pronoun may sit between the verb
   // and the number ("再扣她50分").
-  const MINUS = `(?:(?:扣|减)(?:回去|回来|除|减|掉|回|去|少|了)?|兑换|\\bdeduct\\b|\\bsubtract\\b|\\bremove\\b|\\bredeem\\b|\\btake(?:\\s+away|\\s+back)?\\b|\\bknock(?:\\s+off)?\\b|\\bdock\\b|-)`;
+  const MINUS = `(?:(?:扣|减)(?:回去|回来|除|减|掉|回|去|少|了)?|兑换|\\bdeduct(?:ing|s)?\\b|\\bsubtract(?:ing|s)?\\b|\\bremove\\b|\\bredeem\\b|\\btake(?:\\s+away|\\s+back)?\\b|\\bknock(?:\\s+off)?\\b|\\bdock\\b|-)`;
   // Giving back is adding ("退回30分", "返还", "refund 30 points").
   const PLUS = `(?:增加|加上|加|补发|补上|补|赠送|送|奖励|退回|退还|返还|返|\\badd\\b|\\bgive\\b|\\baward\\b|\\bcredit\\b|\\brefund\\b|\\+)`;
   const PRONOUN = `\\s*(?:他|她|TA|ta)?\\s*`;

@@ -36,7 +36,9 @@ const PATTERNS: { re: RegExp; from: number; to: number }[] = [
   // 张伟华客户 转 李娜 (terse: the whole message, a space before the verb)
   { re: new RegExp(`^\\s*${WHO}\\s*(?:的)?\\s*(?:企业?微信|企微)?\\s*(?:客户|顾客|客人|好友)\\s+(?:全部|都)?\\s*(?:转给|转到|转|交给|给)\\s*${TAIL}\\s*$`, 'u'), from: 1, to: 2 },
   // transfer Zhang Wei's customers to Li Na / move zhou jun customers to zhang qiang
-  { re: new RegExp(`\\b(?:transfer|move|hand\\s+over|hand|reassign|assign|pass|give)\\s+(?:all\\s+(?:of\\s+)?)?${EN_WHO}(?:['’]s?)?${EN_CUSTOMERS}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*[.!]?$`, 'iu'), from: 1, to: 2 },
+  // …also past or going on, and a question or a clause after the taker ("if I transfer 客服小刘's WeCom customers to 王店长, do …?",
+  // "what if we moved 王店长's customers over to 客服小刘?").
+  { re: new RegExp(`\\b(?:transfer(?:red|ring)?|mov(?:e|ed|ing)|hand(?:ed|ing)?\\s+over|hand|reassign(?:ed)?|assign|pass|give)\\s+(?:all\\s+(?:of\\s+)?)?${EN_WHO}(?:['’]s?)?${EN_CUSTOMERS}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*(?:[.!]?$|(?=[,;?]))`, 'iu'), from: 1, to: 2 },
   // transfer customers from Zhang Wei to Li Na
   { re: new RegExp(`\\b(?:transfer|move|hand\\s+over|reassign|assign|pass|give)\\s+(?:all\\s+)?(?:(?:the|of)\\s+)?(?:wecom\\s+)?(?:customers|clients|contacts)\\s+(?:of|from)\\s+${EN_WHO}\\s+(?:over\\s+)?to\\s+${EN_WHO}\\s*[.!]?$`, 'iu'), from: 1, to: 2 },
 ];
