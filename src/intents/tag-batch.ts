@@ -42,7 +42,8 @@ export const tagBatch = defineIntent({
   ],
   rule: {
     keywords: [
-      [/流失(?:预警)?的?(?:名单|会员|客户|人|列表|老客)|沉睡会员|预警名单/, /标签|标记|打上|贴上/],
+      // "流失名单 打个老客": the tagging verb with its measure word (打个 / 贴个) or its result (打成 / 标为) is tagging too.
+      [/流失(?:预警)?的?(?:名单|会员|客户|人|列表|老客)|沉睡会员|预警名单/, /标签|标记|打上|贴上|打个(?!电话|招呼|卡)|贴个|打成|标成|标为|标上/],
       [/\bchurn(?:ed)?\s*(?:list|members?|customers?)|\bat-?risk\s*(?:list|members?|customers?)/i, /\btag|\blabel|\bmark/i],
     ],
     extract: { list: 'list', tag: 'tag' },

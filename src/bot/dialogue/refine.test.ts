@@ -148,6 +148,9 @@ describe('refine: round 8 rules', () => {
   it('"有多少人" after a count of the same family asks it again (a segment just created)', () => {
     const last = { intent: 'segment.count', slots: { text: '建个人群包 家庭客人群：有家庭客标签' }, text: '建个人群包 家庭客人群：有家庭客标签' };
     expect(refine('有多少人', last, lookups)).toMatchObject({ intent: { name: 'segment.count' }, slots: { text: last.slots.text } });
+    // "现在" / "目前": the answer as it stands now (after a condition was added), no figure of its own.
+    expect(refine('现在有几个人', last, lookups)).toMatchObject({ intent: { name: 'segment.count' }, slots: { text: last.slots.text } });
+    expect(refine('目前多少人', last, lookups)).toMatchObject({ intent: { name: 'segment.count' } });
     expect(refine('导出来', last, lookups)).toMatchObject({ intent: { name: 'segment.export' }, slots: { text: last.slots.text } });
   });
 });

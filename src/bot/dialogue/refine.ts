@@ -32,7 +32,8 @@ const FILLERS = [
   /^(?:那)?(?:跟|和|与|同)(?=.+比)|对比一下|对比|相比|比较一下|比较|比一下|比/g,
   // "compare with 静安", "vs 西湖", "against last month": the English of 跟…比 — the same figure, the place or period compared.
   /\b(?:compare(?:d)?|comparing|vs\.?|versus|against)\b/gi,
-  /就行了?|就好了?|就可以了?|就够了?|够了|即可|里面|里头|里|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|标签|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
+  // "现在有几个人" after a segment narrowed: the answer as it stands now, no figure of its own.
+  /现在|目前|如今|就行了?|就好了?|就可以了?|就够了?|够了|即可|里面|里头|里|只要|只看|只显示|只列|只留|只|仅|要|看看|看|换成|换到|换个|换|改成|改为|改看|改|再|那就|那|就|呢|吧|的|了|吗|呀|啊|金额|标签|消费|累计|一下|给我|帮我|我|们|数据|结果|名单|列表|会员|客户|顾客|门店|店|人|以内|之内|内|范围|最近|近|过去/g,
   /\b(?:only|just|the|show|me|for|instead|change|switch|to|please|in|at|of|those|them|then|ok|okay|now|with|members|customers|list|and|what|about|how|last|past|recent|store|shop|over|above|amount|spend|spent|it|that|make|can|you|i|want|need|narrow|down|are|is|there|on|they|in total|total|altogether|of them|ones?|who|whose|more than|greater than|at least|people|persons?)\b/gi,
   /[\s,，。.!！?？:：;；、~～"'“”「」]+/g,
 ];

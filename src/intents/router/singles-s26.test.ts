@@ -103,3 +103,14 @@ describe('session 26 router classes', () => {
     expect(isVague('跟进谁')).toBe(false);
   });
 });
+
+/** Session 26, lead: classes the retrain with s26a/s26b read differently, now by rule rather than the model's luck. */
+describe('session 26 lead: terse batch tags and the count of the answer as it stands', () => {
+  it('the churn list with a tagging verb and its measure word (打个 / 贴个 / 标为) is a batch tag; a call is not', async () => {
+    const read = async (text: string) => (await rules.analyse(text, staff)).result.intent;
+    expect(await read('流失名单 打个老客')).toBe('tag.batch');
+    expect(await read('流失的人 贴个VIP')).toBe('tag.batch');
+    expect(await read('流失会员标为流失风险')).toBe('tag.batch');
+    expect(await read('流失名单打个电话')).not.toBe('tag.batch');
+  });
+});
