@@ -6,6 +6,7 @@ import { gateMember } from './gate-member.ts';
 import { actionLabel, exampleOf } from './gate-text.ts';
 import type { Actor, IntentResult, RouteResult } from './types.ts';
 import { withoutMembersQuestion } from '../intents/parse/members-question.ts';
+import { SAID_AGAIN_ZH } from './understand/lexicon.ts';
 import { analyseMood, type Mood } from './understand/mood.ts';
 import { toSimplified } from '../intents/router/traditional.ts';
 import { aimsAtOneMember, isBareContent, isViewRequest } from './understand/requests.ts';
@@ -79,7 +80,6 @@ function refuses(intent: string, refused: string, text: string): boolean {
  * 把新客从刘洋那去掉", "…不用打了 改成流失风险"): what follows is the request — the same write for another member or value.
  * Only after: "给流失名单发券 不要发给王芳" keeps its exclusion (declined, never run without it).
  */
-const SAID_AGAIN = /^(?:把|给|帮|替|而?是要|改成|改为|换成|而是)/u;
 function saidAgainAfter(intent: string, text: string, refused: string): boolean {
   const t = toSimplified(text.normalize('NFKC'));
   const at = t.indexOf(refused);
@@ -87,7 +87,7 @@ function saidAgainAfter(intent: string, text: string, refused: string): boolean 
   const after = t.slice(at + refused.length).replace(/^[\s，,。；;!！]+/u, '');
   // A new order with its object, or the value replaced ("把…", "给…", "是要…", "改成…") — not "就记一下 …" after "不用建工单",
   // which asks a note whatever words of a ticket it shares.
-  return SAID_AGAIN.test(after) && listsActionWords(intent) && hasActionWord(intent, after);
+  return SAID_AGAIN_ZH.test(after) && listsActionWords(intent) && hasActionWord(intent, after);
 }
 
 function refusedMood(mood: Mood): Mood {

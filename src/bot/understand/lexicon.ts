@@ -59,6 +59,11 @@ export const DEFER_INSTEAD_ZH = /^\s*(.*?(?:晚点|晚些|等会儿?|待会儿?|
  * for something of its own.
  */
 export const REFUSING_CLAUSE_ZH = /^(?:那个)?(?:先|暂时|也)?(?:别|不用|不要|不必|无需|甭|没必要|不是要|不是想|先不)|(?:先别|先不|别|不用|不要|不必|甭)[^\s，,。；;!！]{0,3}?了?$/u;
+/**
+ * What opens the refused write said again after its refusal ("不是要扣分 是要加 给陈静加80分", "…不用打了 改成流失风险"): the
+ * request that follows (read by gate.ts `saidAgainAfter`).
+ */
+export const SAID_AGAIN_ZH = /^(?:把|给|帮|替|而?是要|改成|改为|换成|而是)/u;
 /** What replaces a refused value in the next clause ("改成流失风险", "是要加", "换成…"): the same write, said anew. */
 export const REPLACING_ZH = /^(?:而?是要|改成|改为|换成|换|而是)/u;
 /**
