@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeTree, parsePhrase, phraseKind } from './parse/segment-phrase.ts';
+import { describeTree, parsePhrase, phraseKind, type PhraseOptions } from './parse/segment-phrase.ts';
 import { findSegmentInText, previewTree, saveSegment, updateSegment, type SegmentTree } from '../crm/insights/index.ts';
 import { storeDirectory } from './router/stores.ts';
 import { ABOUT_SEGMENT } from './segment-count.ts';
@@ -39,6 +39,12 @@ function nameLast(text: string): { name: string; conditions: string } | undefine
   const group = KEEP_A_GROUP.exec(before);
   const conditions = group ? before.slice(group.index + group[0].length).trim() : '';
   return conditions ? { name: named[1]!, conditions } : undefined;
+}
+
+/** Whether every word of `text` is a condition the rule parser reads (a tag, a level, a period …). */
+function fullyParsed(text: string, now: Date, tags: readonly string[], stores: PhraseOptions['stores']): boolean {
+  const parsed = parsePhrase(text, now, { tags, stores });
+  return parsed.tree !== undefined && parsed.unparsed.length === 0;
 }
 
 /** "创建人群包 X：conditions" → name and condition phrase (also "名为X 条件…", "X 条件…" and the name said last). */
@@ -120,14 +126,17 @@ export const segmentCreate = defineIntent({
       const preview = await previewTree(access, parsed.tree);
       return { text: t(ctx.lang, 'segmentWords.needName', { conditions: split.name, count: preview.count, example: ctx.lang === 'zh' ? '名称' : 'name' }), data: { preview } };
     }
-    const { name, conditions } = split;
+    const tags = (await tagDictionary(ctx.services)).map((x) => x.name);
+    const stores = await storeDirectory(ctx.services);
+    // "建个人群包 爱吃辣且3级以上": conditions said with no name — every word of them understood — are the segment, named
+    // by its conditions (renamed later as any segment is); a name with nothing the parser reads stays a name asked for conditions.
+    const { name, conditions } = split.name && !split.conditions && fullyParsed(split.name, ctx.services.now(), tags, stores) ? { name: split.name, conditions: split.name } : split;
     const lang = ctx.lang;
     const hint = t(lang, 'segments.formatHint');
     if (!name || !conditions) return { text: t(lang, name ? 'segments.missingConditions' : 'segments.missingBoth', { hint }) };
     if (name.length > 64) return { text: t(lang, 'segments.nameTooLong', { hint }) };
     // A clause naming a tag of the dictionary alone ("家庭客 且 最近30天消费过") is that tag.
-    const tags = (await tagDictionary(ctx.services)).map((x) => x.name);
-    const parsed = parsePhrase(conditions, ctx.services.now(), { tags, stores: await storeDirectory(ctx.services) });
+    const parsed = parsePhrase(conditions, ctx.services.now(), { tags, stores });
     // Parts the rule parser did not understand go to the LLM when one is configured (the
     // natural-language segment builder, docs/intents.md); on timeout, error or invalid output the rule
     // parser's answer stands, "not understood" note included.

@@ -301,8 +301,16 @@ function dictionaryTag(clause: string, tags: readonly string[] | undefined): Seg
   const m = /^(不是|非|没有|不带|不)?(?:是|有|带|为)?(.+?)(?:的人|的会员|的客人|的客户|的|会员|客人|客户)?$/.exec(clause);
   const word = m?.[2]?.trim().toLowerCase();
   const name = word ? tags.find((t) => t.toLowerCase() === word) : undefined;
-  if (!name) return undefined;
+  if (!name) return m?.[1] ? undefined : tagsJoined(m?.[2] ?? '', tags);
   return m![1] ? { tag: name, has: false } : { tag: name };
+}
+
+/** "爱吃辣的老客", "VIP的家庭客": two tags of the dictionary joined by 的 — members holding both. */
+function tagsJoined(words: string, tags: readonly string[]): SegmentNode | undefined {
+  const parts = words.split('的').map((w) => w.trim().toLowerCase());
+  if (parts.length !== 2) return undefined;
+  const names = parts.map((w) => tags.find((t) => t.toLowerCase() === w));
+  return names.every((n) => n !== undefined) ? { and: names.map((tag) => ({ tag: tag! })) } : undefined;
 }
 
 /**
@@ -333,6 +341,11 @@ export function parsePhrase(text: string, now: Date, options: PhraseOptions = {}
     .trim()
     .replace(/\s*([<>=≥≤]+)\s*/g, '$1')
     .replace(/\b(rfm)\s+/gi, '$1')
+    // English condition words as the Chinese the clauses read ("tag 爱吃辣 and level >= 3", "level 3+"): a tag and a level
+    // said in English are the same conditions.
+    .replace(/(^|[\s,，、;；])(?:tag(?:ged)?|with (?:the )?tag|has (?:the )?tag)\s*(?:is|=|:)?\s+(?=\S)/gi, '$1标签 ')
+    .replace(/\b(?:member )?(?:level|lvl|tier)\s*(?:is\s*)?(?=[<>=≥≤\d])/gi, '等级')
+    .replace(/(\d)\s*\+(?=$|[\s,，、;；])/g, '$1以上')
     // "标签 爱吃辣" opening a clause: the word and the tag it introduces are one clause, as "标签为爱吃辣" is.
     .replace(/(^|[\s,，、;；])标签\s*(?:为|是|[:：=])?\s+(?=\S)/g, '$1标签')
     .replace(new RegExp(`(最近|近|过去|前|超过|大于|小于|等于|高于|低于|不少于|不低于|至少|不超过|多于|少于|为|是|等级|积分|成长值|消费|生日在?)\\s+(?=[\\d${CN_NUMERAL.slice(1, -1)}])`, 'g'), '$1')

@@ -101,6 +101,19 @@ describe('condition phrase parser', () => {
     expect(parsePhrase('喜欢喝咖啡', NOW, { tags }).unparsed).toEqual(['喜欢喝咖啡']);
   });
 
+  it('reads two dictionary tags joined by 的 as both, and a tag or a level said in English (session 26)', () => {
+    const tags = ['家庭客', '爱吃辣', '老客', 'VIP'];
+    const tree = (text: string) => parseSegmentTree(parsePhrase(text, NOW, { tags }).tree).root;
+    expect(tree('爱吃辣的老客')).toEqual({ and: [{ tag: '爱吃辣' }, { tag: '老客' }] });
+    expect(tree('VIP的家庭客 且 等级>=2')).toMatchObject({ and: [{ and: [{ tag: 'VIP' }, { tag: '家庭客' }] }, { field: 'level', op: 'gte', value: 2 }] });
+    expect(tree('tag 爱吃辣 and level >= 3')).toEqual({ and: [{ tag: '爱吃辣' }, { field: 'level', op: 'gte', value: 3 }] });
+    expect(tree('tagged VIP')).toEqual({ tag: 'VIP' });
+    expect(tree('level 4+')).toEqual({ field: 'level', op: 'gte', value: 4 });
+    // A word beside 的 that is no tag keeps the clause not understood; so does a negated pair.
+    expect(parsePhrase('爱吃辣的朋友', NOW, { tags }).unparsed).toEqual(['爱吃辣的朋友']);
+    expect(parsePhrase('不是爱吃辣的老客', NOW, { tags }).unparsed).toEqual(['不是爱吃辣的老客']);
+  });
+
   it('describes a tree in words', () => {
     expect(describeTree({ version: 1, root: root('最近90天没消费 且 累计消费大于2000') })).toBe('最近90天消费次数 = 0 且 累计消费金额 > ¥2000.00');
     expect(describeTree({ version: 1, root: root('女性 或 不是3级以上') })).toBe('性别 = 女 或 非（等级 ≥ 3）');
