@@ -8,7 +8,8 @@ import { queueSegmentCount } from '../jobs/segment-refresh.ts';
 import { llmFor } from '../llm/client.ts';
 import { segmentTreeFromText } from '../llm/segment-tree.ts';
 import { kindText } from './render/segments.ts';
-import { t } from '../i18n/index.ts';
+import { t, type Lang } from '../i18n/index.ts';
+import type { Services } from '../services.ts';
 import { staffAccess } from './staff.ts';
 import { defineIntent, type IntentContext } from './types.ts';
 
@@ -41,10 +42,14 @@ function nameLast(text: string): { name: string; conditions: string } | undefine
   return conditions ? { name: named[1]!, conditions } : undefined;
 }
 
-/** Whether every word of `text` is a condition the rule parser reads (a tag, a level, a period …). */
-function fullyParsed(text: string, now: Date, tags: readonly string[], stores: PhraseOptions['stores']): boolean {
-  const parsed = parsePhrase(text, now, { tags, stores });
-  return parsed.tree !== undefined && parsed.unparsed.length === 0;
+/** What the condition parser reads beside its own words: the chain's tag dictionary and store directory. */
+export async function phraseOptions(services: Services): Promise<PhraseOptions> {
+  return { tags: (await tagDictionary(services)).map((x) => x.name), stores: await storeDirectory(services) };
+}
+
+/** The parts of a condition phrase the parser did not read, quoted, with examples of what it reads. */
+function notUnderstood(lang: Lang, unparsed: readonly string[]) {
+  return { text: t(lang, 'segments.notUnderstood', { parts: unparsed.map((u) => t(lang, 'segments.quoted', { name: u })).join(lang === 'zh' ? '、' : ', '), hint: t(lang, 'segments.examplesHint') }) };
 }
 
 /** "创建人群包 X：conditions" → name and condition phrase (also "名为X 条件…", "X 条件…" and the name said last). */
@@ -73,9 +78,8 @@ async function narrowSegment(ctx: IntentContext, access: ReturnType<typeof staff
   const segment = await findSegmentInText(access, about);
   if (!segment) return { text: t(lang, 'segments.missingBoth', { hint: t(lang, 'segments.formatHint') }) };
   if (segment.kind === 'static') return { text: t(lang, 'segments.narrowStatic', { name: segment.name }) };
-  const tags = (await tagDictionary(ctx.services)).map((x) => x.name);
-  const parsed = parsePhrase(text, ctx.services.now(), { tags, stores: await storeDirectory(ctx.services) });
-  if (!parsed.tree) return { text: t(lang, 'segments.notUnderstood', { parts: parsed.unparsed.map((u) => t(lang, 'segments.quoted', { name: u })).join(lang === 'zh' ? '、' : ', '), hint: t(lang, 'segments.examplesHint') }) };
+  const parsed = parsePhrase(text, ctx.services.now(), await phraseOptions(ctx.services));
+  if (!parsed.tree) return notUnderstood(lang, parsed.unparsed);
   const before = segment.tree as SegmentTree;
   const kept = 'and' in before.root ? before.root.and : [before.root];
   const added = 'and' in parsed.tree.root ? parsed.tree.root.and : [parsed.tree.root];
@@ -126,17 +130,19 @@ export const segmentCreate = defineIntent({
       const preview = await previewTree(access, parsed.tree);
       return { text: t(ctx.lang, 'segmentWords.needName', { conditions: split.name, count: preview.count, example: ctx.lang === 'zh' ? '名称' : 'name' }), data: { preview } };
     }
-    const tags = (await tagDictionary(ctx.services)).map((x) => x.name);
-    const stores = await storeDirectory(ctx.services);
+    // A clause naming a tag of the dictionary alone ("家庭客 且 最近30天消费过") or a store is that tag or store.
+    const options = await phraseOptions(ctx.services);
+    const now = ctx.services.now();
     // "建个人群包 爱吃辣且3级以上": conditions said with no name — every word of them understood — are the segment, named
     // by its conditions (renamed later as any segment is); a name with nothing the parser reads stays a name asked for conditions.
-    const { name, conditions } = split.name && !split.conditions && fullyParsed(split.name, ctx.services.now(), tags, stores) ? { name: split.name, conditions: split.name } : split;
+    const bare = split.name && !split.conditions ? parsePhrase(split.name, now, options) : undefined;
+    const conditionsOnly = bare?.tree !== undefined && bare.unparsed.length === 0;
+    const { name, conditions } = conditionsOnly ? { name: split.name, conditions: split.name } : split;
     const lang = ctx.lang;
     const hint = t(lang, 'segments.formatHint');
     if (!name || !conditions) return { text: t(lang, name ? 'segments.missingConditions' : 'segments.missingBoth', { hint }) };
     if (name.length > 64) return { text: t(lang, 'segments.nameTooLong', { hint }) };
-    // A clause naming a tag of the dictionary alone ("家庭客 且 最近30天消费过") is that tag.
-    const parsed = parsePhrase(conditions, ctx.services.now(), { tags, stores });
+    const parsed = conditionsOnly ? bare! : parsePhrase(conditions, now, options);
     // Parts the rule parser did not understand go to the LLM when one is configured (the
     // natural-language segment builder, docs/intents.md); on timeout, error or invalid output the rule
     // parser's answer stands, "not understood" note included.
@@ -150,7 +156,7 @@ export const segmentCreate = defineIntent({
         byLlm = true;
       }
     }
-    if (!tree) return { text: t(lang, 'segments.notUnderstood', { parts: parsed.unparsed.map((u) => t(lang, 'segments.quoted', { name: u })).join(lang === 'zh' ? '、' : ', '), hint: t(lang, 'segments.examplesHint') }) };
+    if (!tree) return notUnderstood(lang, parsed.unparsed);
     // Saved at once (the tree compiled first: nothing is saved when it would fail); the members are
     // counted by a job, which tells the staff member (src/jobs/segment-refresh.ts) — at a million
     // members the evaluation takes seconds (docs/segments.md, "Counted in the background").

@@ -1,6 +1,5 @@
-import { tagDictionary } from '../../crm/engagement/index.ts';
 import { parsePhrase } from '../../intents/parse/segment-phrase.ts';
-import { storeDirectory } from '../../intents/router/stores.ts';
+import { phraseOptions } from '../../intents/segment-create.ts';
 import { intentFamily } from '../../intents/types.ts';
 import type { Actor, InboundMessage, RouteResult } from '../types.ts';
 import type { DialogueContext } from './context.ts';
@@ -43,8 +42,7 @@ export function segmentNarrow({ services }: DialogueContext) {
     if (!cond) return routed;
     const about = typeof last.slots.about === 'string' ? last.slots.about : typeof last.slots.text === 'string' ? last.slots.text : last.text;
     if (!about) return routed;
-    const tags = (await tagDictionary(services)).map((t) => t.name);
-    const parsed = parsePhrase(cond, services.now(), { tags, stores: await storeDirectory(services) });
+    const parsed = parsePhrase(cond, services.now(), await phraseOptions(services));
     if (!parsed.tree) return routed;
     return { intent: `${intentFamily(last.intent)}.create`, slots: { text: cond, about }, confidence: 1 };
   };

@@ -129,7 +129,7 @@ const SEND = /(?<![出开头引])发(?![现生票展话挥布言烧呆火])|\bse
 const WANTS_OBJECT = /(?:想要|要个|要一个|要张|需要|想|要)(?:个|一个|张|一张|点|些)?[^，,。；;\s]{0,6}?(?:标签|积分|券|工单|单子|VIP)/i;
 /** Verbs of writes the instruction-verb lists do not carry (转客户, 那单先别关). */
 const WANTS_TO_COMPLAIN = /(?:说|想|闹着|嚷着|吵着)要?投诉/;
-const OTHER_WRITE_VERB = /(?:说|想|闹着|嚷着|吵着)要?投诉|转(?:给|交|移)?(?:客户|会员)|(?:工?单|单子)[^，,。；;\s]{0,4}?关|关单|结单/;
+const OTHER_WRITE_VERB = new RegExp(`${WANTS_TO_COMPLAIN.source}|转(?:给|交|移)?(?:客户|会员)|(?:工?单|单子)[^，,。；;\\s]{0,4}?关|关单|结单`);
 
 /** Whether the message asks for, refuses or relays a write in words: an instruction verb, "别动 …", a wish for a write's object. */
 export function speaksOfAWrite(text: string, verbs: readonly RegExp[]): boolean {
